@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { helmRelease } from "../helm";
+import { versions } from "../versions";
+import type { AlertmanagerInputs } from "./alertmanagerConfig";
+import { standaloneAlertmanagerUrl, standaloneAlertmanagerValues } from "../metrics/exporterValues";
+
+/** Arguments of {@link Alertmanager}. */
+export interface AlertmanagerArgs {
+  namespace: string;
+  profile: "standard" | "lightweight";
+  /** Receivers (Pushover, heartbeat). */
+  alerting: AlertmanagerInputs;
+  /** The receiver Secrets it mounts. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. */
+  provider: k8s.Provider;
+}
+
+/** Standalone Alertmanager that Mimir's ruler notifies from backend-primary on. */
+export class Alertmanager extends pulumi.ComponentResource {
+  readonly url: string;
+  constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:alerting:Alertmanager", name, {}, opts);
+    helmRelease(name, "alertmanager", versions.charts.alertmanager, args.namespace, standaloneAlertmanagerValues(args.profile, args.alerting), {
+      parent: this,
+      provider: args.provider,
+      dependsOn: args.dependsOn ?? [],
+    });
+    this.url = standaloneAlertmanagerUrl(args.namespace);
+    this.registerOutputs({ url: this.url });
+  }
+}

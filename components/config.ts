@@ -1,0 +1,507 @@
+import { z } from "zod";
+
+/** The Pulumi project name; config keys are `homelab-observability:<key>`. */
+export const PROJECT = "homelab-observability";
+
+/** Migration phases in order. Moving one step forward or back must lose no stored data. */
+export const PHASES = ["loki-fixed", "dual-write", "backend-primary", "kps-removed"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Config keys that must be Pulumi secrets (`pulumi config set --secret`) with the `config` backend. */
+export const SECRET_KEYS = [
+  "minioAdminUser",
+  "minioAdminPassword",
+  "pushoverToken",
+  "pushoverUserKey",
+  "heartbeatUrl",
+  "grafanaAdminPassword",
+  "onepasswordToken",
+] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+const DURATION = /^(\d+)(ms|s|m|h|d|w|y)$/;
+const QUANTITY = /^(\d+(\.\d+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+/** Seconds in a Prometheus-style duration ("7d", "720h"); undefined when it does not parse. */
+export function durationSeconds(value: string): number | undefined {
+  const m = DURATION.exec(value);
+  return m ? Number(m[1]) * UNIT_SECONDS[m[2]] : undefined;
+}
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const DECIMAL: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/** A Kubernetes quantity as a number (bytes for memory, cores for CPU); undefined when malformed. */
+export function parseQuantity(value: string | number): number | undefined {
+  if (typeof value === "number") return value;
+  const m = QUANTITY.exec(value);
+  if (!m) return undefined;
+  const unit = m[3] ?? "";
+  return Number(m[1]) * (BINARY[unit] ?? DECIMAL[unit] ?? 1);
+}
+
+const duration = (example: string) =>
+  z.string().refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
+    message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
+  });
+const quantity = (example: string) =>
+  z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
+    message: `expected a Kubernetes quantity like "${example}"`,
+  });
+const dnsLabel = z.string().regex(DNS_LABEL, { message: "expected a DNS label (lowercase letters, digits, '-')" });
+const count = (min: number) => z.number().int().min(min);
+
+const taint = z
+  .object({
+    key: z.string().min(1),
+    value: z.string().optional(),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+  })
+  .strict();
+
+const nodePool = z
+  .object({
+    /** Pool name, used in the budget table. */
+    name: dnsLabel,
+    /** CPU architecture of the pool's nodes. */
+    arch: z.enum(["amd64", "arm64"]),
+    /** Number of nodes in the pool. */
+    count: count(1),
+    /** Allocatable CPU per node, e.g. "4". */
+    cpu: quantity("4"),
+    /** Allocatable memory per node, e.g. "8Gi". */
+    memory: quantity("8Gi"),
+    /** Labels that identify the pool's nodes (default: kubernetes.io/arch=<arch>). */
+    labels: z.record(z.string()).optional(),
+    /** Taints on the pool's nodes; workloads need a toleration to land there. */
+    taints: z.array(taint).default([]),
+  })
+  .strict();
+
+const minioStore = z
+  .object({
+    type: z.literal("minio"),
+    /** S3 endpoint URL with scheme, e.g. "http://minio.storage.svc.cluster.local:9000". */
+    endpoint: z.string().regex(/^https?:\/\/[^/\s]+$/, {
+      message: 'expected a URL with scheme and host, no path, like "http://minio.storage.svc:9000"',
+    }),
+    /** S3 region. Default "us-east-1". */
+    region: z.string().min(1).default("us-east-1"),
+    /** Skip TLS verification / use plain HTTP. Default: true when the endpoint is http://. */
+    insecure: z.boolean().optional(),
+    /** Path-style addressing (MinIO needs it). Default true. */
+    pathStyle: z.boolean().default(true),
+    /** Prefix for bucket names. Default: the cluster name. */
+    bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  })
+  .strict();
+
+const cephStore = z
+  .object({
+    type: z.literal("ceph-rgw"),
+    /** StorageClass that provisions ObjectBucketClaims. Default "ceph-bucket". */
+    storageClass: z.string().min(1).default("ceph-bucket"),
+    /** Prefix for bucket names. Default: the cluster name. */
+    bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    /** S3 region reported to consumers. Default "us-east-1". */
+    region: z.string().min(1).default("us-east-1"),
+  })
+  .strict();
+
+const filesystemStore = z.object({ type: z.literal("filesystem") }).strict();
+
+const objectStore = z.discriminatedUnion("type", [minioStore, cephStore, filesystemStore], {
+  errorMap: (issue, ctx) =>
+    issue.code === "invalid_union_discriminator"
+      ? { message: `expected type to be one of minio | ceph-rgw | filesystem, got ${JSON.stringify(ctx.data?.type)}` }
+      : { message: ctx.defaultError },
+});
+
+const onepasswordItems = z
+  .object({
+    /** Item holding the MinIO admin login (fields username, password). */
+    minioAdmin: z.string().min(1).default("minio-admin"),
+    /** Item holding the Pushover application token (field "token") and user key (field "user_key"). */
+    pushover: z.string().min(1).default("pushover"),
+    /** Item holding the Grafana admin login (fields username, password). */
+    grafanaAdmin: z.string().min(1).default("grafana-admin"),
+    /** Item holding the heartbeat webhook URL (field "url"). */
+    heartbeat: z.string().min(1).default("alertmanager-heartbeat"),
+  })
+  .strict();
+
+const secretsBackend = z.discriminatedUnion("backend", [
+  z
+    .object({
+      backend: z.literal("onepassword"),
+      /** Vault UUID the items live in. */
+      vault: z.string().min(1),
+      /** 1Password Connect URL; without it a service account token is used. */
+      connectUrl: z.string().url().optional(),
+      /** Item titles. */
+      items: onepasswordItems.default({}),
+    })
+    .strict(),
+  z.object({ backend: z.literal("config") }).strict(),
+]);
+
+const loki = z
+  .object({
+    /** SingleBinary (small clusters) or SimpleScalable. Default SingleBinary. */
+    mode: z.enum(["SingleBinary", "SimpleScalable"]).default("SingleBinary"),
+    /** Single-binary replicas. Default 1. */
+    replicas: count(1).default(1),
+    /** SimpleScalable write replicas. Default 3. */
+    write: count(1).default(3),
+    /** SimpleScalable read replicas. Default 3. */
+    read: count(1).default(3),
+    /** SimpleScalable backend replicas. Default 3. */
+    backend: count(1).default(3),
+    /** Replication factor; never above the replicas that serve writes. Default 1. */
+    replicationFactor: count(1).default(1),
+    /** How long logs are kept; whole days (retention needs the 24h index). Default "7d". */
+    retention: duration("7d").default("7d"),
+    /** Delay before the compactor deletes marked chunks. Default "2h". */
+    deleteDelay: duration("2h").default("2h"),
+    /** Multi-tenant mode. Default false (tenant "fake"). */
+    authEnabled: z.boolean().default(false),
+    /** Tenant used by agents when authEnabled. Default "homelab". */
+    tenant: z.string().regex(/^[a-zA-Z0-9_.-]+$/).default("homelab"),
+    /** Canary DaemonSet. Default true (false in the lightweight profile). */
+    canary: z.boolean().optional(),
+    /** nginx gateway. Default true (false in the lightweight profile). */
+    gateway: z.boolean().optional(),
+    /** PVC size of each stateful Loki pod. Default "10Gi". */
+    volumeSize: quantity("10Gi").default("10Gi"),
+  })
+  .strict();
+
+const prometheus = z
+  .object({
+    /** TSDB retention. Default "14d". */
+    retention: duration("14d").default("14d"),
+    /** Retention by size. Default "60GiB". */
+    retentionSize: z.string().regex(/^\d+(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, {
+      message: 'expected a size like "60GiB"',
+    }).default("60GiB"),
+    /** PVC size. Default "70Gi". */
+    volumeSize: quantity("70Gi").default("70Gi"),
+    /** Delete the Prometheus volume when KPS is removed. Default false: it is retained. */
+    cleanupVolumeOnRemoval: z.boolean().default(false),
+  })
+  .strict();
+
+const mimir = z
+  .object({
+    /** Monolithic replicas. Default 1. */
+    replicas: count(1).default(1),
+    /** Active series limit per tenant (Mimir's 150000 default is too low). Default 1000000. */
+    maxGlobalSeriesPerUser: count(1).default(1_000_000),
+    /** Samples per second per tenant. Default 100000. */
+    ingestionRate: count(1).default(100_000),
+    /** Multi-tenancy; when on, writers send X-Scope-OrgID. Default false. */
+    multitenancy: z.boolean().default(false),
+    /** Tenant when multitenancy is on. Default "homelab". */
+    tenant: z.string().regex(/^[a-zA-Z0-9_.-]+$/).default("homelab"),
+    /** PVC size. Default "20Gi". */
+    volumeSize: quantity("20Gi").default("20Gi"),
+  })
+  .strict();
+
+const victoriametrics = z
+  .object({
+    /** vmsingle retention. Default "14d". */
+    retention: duration("14d").default("14d"),
+    /** vmsingle PVC size. Default "20Gi". */
+    volumeSize: quantity("20Gi").default("20Gi"),
+    /** vmagent scrape interval. Default "30s". */
+    scrapeInterval: duration("30s").default("30s"),
+    /** vmagent disk buffer size per remote write. Default "1Gi". */
+    bufferSize: quantity("1Gi").default("1Gi"),
+  })
+  .strict();
+
+const alerting = z
+  .object({
+    /** Send alerts to Pushover. Default true. */
+    pushover: z.boolean().default(true),
+    /** Pushover priority. Default 0. */
+    pushoverPriority: z.number().int().min(-2).max(2).default(0),
+    /** Send the Watchdog alert to the heartbeat URL. Default true. */
+    heartbeat: z.boolean().default(true),
+    /** How often the heartbeat fires. Default "1m". */
+    heartbeatInterval: duration("1m").default("1m"),
+  })
+  .strict();
+
+const grafana = z
+  .object({
+    /** Grafana's public URL, for links. Default "http://grafana.<namespace>.svc". */
+    url: z.string().url().optional(),
+    /** PVC size. Default "5Gi". */
+    volumeSize: quantity("5Gi").default("5Gi"),
+  })
+  .strict();
+
+const storageClasses = z
+  .object({
+    /** StorageClass for ordinary PVCs. Default "local-path". */
+    default: z.string().min(1).default("local-path"),
+    /** StorageClass for metrics TSDBs (local NVMe). Default: the default class. */
+    metrics: z.string().min(1).optional(),
+  })
+  .strict();
+
+const DEFAULT_POOLS = [{ name: "default", arch: "amd64", count: 3, cpu: "4", memory: "16Gi", taints: [] }];
+
+const rawSchema = z
+  .object({
+    cluster: dnsLabel.optional(),
+    namespace: dnsLabel.default("monitoring"),
+    production: z.boolean().default(false),
+    phase: z.enum(PHASES),
+    profile: z.enum(["standard", "lightweight"]).default("standard"),
+    metricsBackend: z.enum(["mimir", "victoriametrics"]).optional(),
+    logAgent: z.enum(["alloy", "vector"]).optional(),
+    objectStore: objectStore,
+    secrets: secretsBackend.default({ backend: "config" }),
+    nodePools: z.array(nodePool).min(1).default(DEFAULT_POOLS as z.input<typeof nodePool>[]),
+    storageClasses: storageClasses.default({}),
+    loki: loki.default({}),
+    prometheus: prometheus.default({}),
+    mimir: mimir.default({}),
+    victoriametrics: victoriametrics.default({}),
+    alerting: alerting.default({}),
+    grafana: grafana.default({}),
+    // Secret keys: present as Pulumi secrets; their values never enter the typed config.
+    ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
+  })
+  .strict();
+
+type Raw = z.output<typeof rawSchema>;
+export type NodePool = z.output<typeof nodePool> & { labels: Record<string, string> };
+export type ObjectStoreConfig = z.output<typeof objectStore>;
+export type LokiConfig = Raw["loki"] & { canary: boolean; gateway: boolean };
+
+/** The validated stack configuration every component is built from. */
+export interface StackConfig {
+  stack: string;
+  cluster: string;
+  namespace: string;
+  production: boolean;
+  phase: Phase;
+  profile: "standard" | "lightweight";
+  metricsBackend: "mimir" | "victoriametrics";
+  logAgent: "alloy" | "vector";
+  objectStore: ObjectStoreConfig & { bucketPrefix: string; insecure: boolean };
+  secrets: Raw["secrets"];
+  nodePools: NodePool[];
+  storageClasses: { default: string; metrics: string };
+  loki: LokiConfig;
+  prometheus: Raw["prometheus"];
+  mimir: Raw["mimir"];
+  victoriametrics: Raw["victoriametrics"];
+  alerting: Raw["alerting"];
+  grafana: Raw["grafana"] & { url: string };
+  /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
+  secretKeys: SecretKey[];
+}
+
+/** Raised with every problem found, each naming the key path, the expected form and what was found. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let cur: any = root;
+  for (const p of path) cur = cur === undefined || cur === null ? undefined : cur[p];
+  return cur;
+}
+
+function keyPath(path: (string | number)[]): string {
+  return `${PROJECT}:` + path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+function formatIssue(issue: z.ZodIssue, input: unknown): string {
+  const found = valueAt(input, issue.path);
+  const at = keyPath(issue.path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const shape = knownKeysAt(issue.path);
+      return `${at}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}${
+        shape.length ? `; expected one of: ${shape.join(", ")}` : ""
+      }`;
+    }
+    case "invalid_type":
+      return found === undefined
+        ? `${at}: required, expected ${issue.expected}`
+        : `${at}: expected ${issue.expected}, got ${describe(found)}`;
+    case "invalid_enum_value":
+      return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}`;
+    case "invalid_literal":
+      return `${at}: expected ${JSON.stringify(issue.expected)}, got ${describe(found)}`;
+    case "invalid_union_discriminator":
+      return `${at}: expected one of ${issue.options.map(String).join(" | ")}, got ${describe(found)}`;
+    case "too_small":
+      return `${at}: expected ${issue.type === "array" ? "at least" : "a value >="} ${issue.minimum}${
+        issue.type === "array" ? " entries" : ""
+      }, got ${describe(found)}`;
+    case "too_big":
+      return `${at}: expected a value <= ${issue.maximum}, got ${describe(found)}`;
+    default:
+      return `${at}: ${issue.message}, got ${describe(found)}`;
+  }
+}
+
+/** Known keys at a path, for "did you mean" style messages on typos. */
+function knownKeysAt(path: (string | number)[]): string[] {
+  let schema: z.ZodTypeAny = rawSchema;
+  for (const p of path) {
+    while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema._def.innerType;
+    if (schema instanceof z.ZodObject) schema = schema.shape[p as string];
+    else if (schema instanceof z.ZodArray) schema = schema.element;
+    else return [];
+    if (!schema) return [];
+  }
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema._def.innerType;
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/**
+ * Turns Pulumi's flat config map (`project:key` to string; structured values arrive as JSON) into
+ * the input object of the schema. Keys of other namespaces (kubernetes:, onepassword:) are left to
+ * their providers.
+ */
+export function rawFromPulumiConfig(all: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(all)) {
+    const [ns, key] = fullKey.split(":", 2);
+    if (ns !== PROJECT || key === undefined) continue;
+    out[key] = parseScalar(value);
+  }
+  return out;
+}
+
+function parseScalar(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Validates a stack's raw config and fills every default; throws ConfigError listing all problems. */
+export function parseStackConfig(raw: Record<string, unknown>, stack: string): StackConfig {
+  const parsed = rawSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => formatIssue(i, raw)));
+  }
+  const r = parsed.data;
+  const lightweight = r.profile === "lightweight";
+  const cluster = r.cluster ?? stack;
+  const os = r.objectStore;
+  const objectStore =
+    os.type === "filesystem"
+      ? { ...os, bucketPrefix: cluster, insecure: false }
+      : {
+          ...os,
+          bucketPrefix: os.bucketPrefix ?? cluster,
+          insecure: os.type === "minio" ? (os.insecure ?? os.endpoint.startsWith("http://")) : false,
+        };
+  const cfg: StackConfig = {
+    stack,
+    cluster,
+    namespace: r.namespace,
+    production: r.production,
+    phase: r.phase,
+    profile: r.profile,
+    metricsBackend: r.metricsBackend ?? (lightweight ? "victoriametrics" : "mimir"),
+    logAgent: r.logAgent ?? (lightweight ? "vector" : "alloy"),
+    objectStore,
+    secrets: r.secrets,
+    nodePools: r.nodePools.map((p) => ({ ...p, labels: p.labels ?? { "kubernetes.io/arch": p.arch } })),
+    storageClasses: { default: r.storageClasses.default, metrics: r.storageClasses.metrics ?? r.storageClasses.default },
+    loki: { ...r.loki, canary: r.loki.canary ?? !lightweight, gateway: r.loki.gateway ?? !lightweight },
+    prometheus: r.prometheus,
+    mimir: r.mimir,
+    victoriametrics: r.victoriametrics,
+    alerting: r.alerting,
+    grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
+    secretKeys: SECRET_KEYS.filter((k) => (r as Record<string, unknown>)[k] !== undefined),
+  };
+  const problems = crossChecks(cfg);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return cfg;
+}
+
+/** Rules that span several keys; each message names the key to change. */
+function crossChecks(c: StackConfig): string[] {
+  const p: string[] = [];
+  const k = (path: string) => `${PROJECT}:${path}`;
+  const l = c.loki;
+  const retention = durationSeconds(l.retention)!;
+  if (retention < 86400 || retention % 86400 !== 0) {
+    p.push(`${k("loki.retention")}: expected whole days of at least 24h (retention runs on the 24h index), got "${l.retention}"`);
+  }
+  if (l.mode === "SingleBinary" && l.replicationFactor > l.replicas) {
+    p.push(`${k("loki.replicationFactor")}: expected at most loki.replicas (${l.replicas}) in SingleBinary mode, got ${l.replicationFactor}`);
+  }
+  if (l.mode === "SimpleScalable" && l.replicationFactor > l.write) {
+    p.push(`${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`);
+  }
+  if (c.objectStore.type === "filesystem") {
+    if (l.mode !== "SingleBinary") {
+      p.push(`${k("loki.mode")}: expected "SingleBinary" with the filesystem object store (scalable modes need object storage), got "${l.mode}"`);
+    }
+    if (l.replicas > 1) {
+      p.push(`${k("loki.replicas")}: expected 1 with the filesystem object store (a local volume cannot be shared), got ${l.replicas}`);
+    }
+    if (c.mimir.replicas > 1) {
+      p.push(`${k("mimir.replicas")}: expected 1 with the filesystem object store, got ${c.mimir.replicas}`);
+    }
+  }
+  if (c.secrets.backend === "config") {
+    const needed: SecretKey[] = [];
+    if (c.objectStore.type === "minio") needed.push("minioAdminUser", "minioAdminPassword");
+    if (c.alerting.pushover) needed.push("pushoverToken", "pushoverUserKey");
+    if (c.alerting.heartbeat) needed.push("heartbeatUrl");
+    for (const key of needed) {
+      if (!c.secretKeys.includes(key)) {
+        p.push(`${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``);
+      }
+    }
+  }
+  if (c.metricsBackend === "mimir" && c.logAgent === "vector" && c.phase === "kps-removed") {
+    p.push(`${k("logAgent")}: expected "alloy" with metricsBackend "mimir" at phase kps-removed (Alloy scrapes ServiceMonitors once Prometheus is gone), got "vector"`);
+  }
+  const poolNames = new Set<string>();
+  c.nodePools.forEach((pool, i) => {
+    if (poolNames.has(pool.name)) p.push(`${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}"`);
+    poolNames.add(pool.name);
+  });
+  return p;
+}
+
+/** Index of a phase, for "from dual-write on" style decisions. */
+export function phaseIndex(phase: Phase): number {
+  return PHASES.indexOf(phase);
+}
+
+/** True when the stack's phase is `phase` or later. */
+export function atLeast(cfg: Pick<StackConfig, "phase">, phase: Phase): boolean {
+  return phaseIndex(cfg.phase) >= phaseIndex(phase);
+}

@@ -1,0 +1,76 @@
+import { atLeast, type Phase } from "../config";
+
+export interface Datasource {
+  name: string;
+  type: "prometheus" | "loki";
+  uid: string;
+  url: string;
+  access: "proxy";
+  isDefault: boolean;
+  editable: false;
+  jsonData?: Record<string, unknown>;
+}
+
+export interface DatasourceInputs {
+  phase: Phase;
+  backend: "mimir" | "victoriametrics";
+  /** Prometheus query URL (kube-prometheus-stack), while it exists. */
+  prometheusUrl: string;
+  /** Backend query URL (Mimir's /prometheus, or vmsingle). */
+  backendUrl: string;
+  lokiUrl: string;
+  /** Tenant header for the backend (Mimir multitenancy) and for Loki (auth_enabled). */
+  backendTenant?: string;
+  lokiTenant?: string;
+}
+
+/** uid of the default metrics datasource: dashboards reference it, so it never changes across the flip. */
+export const METRICS_UID = "metrics";
+
+const tenantHeader = (tenant?: string) =>
+  tenant ? { jsonData: { httpHeaderName1: "X-Scope-OrgID" }, secureJsonData: { httpHeaderValue1: tenant } } : {};
+
+/**
+ * Datasources per phase. "Metrics" (uid `metrics`, the only default) points at Prometheus until
+ * backend-primary, then at the backend, so dashboards keep working through the flip in one update.
+ * The explicit Prometheus and backend datasources stay for comparison while both exist.
+ */
+export function grafanaDatasources(input: DatasourceInputs): { datasources: Datasource[]; deleteDatasources: { name: string; orgId: number }[] } {
+  const primaryIsBackend = atLeast(input, "backend-primary");
+  const backendName = input.backend === "mimir" ? "Mimir" : "VictoriaMetrics";
+  const backendUid = input.backend === "mimir" ? "mimir" : "victoriametrics";
+  const hasPrometheus = !atLeast(input, "kps-removed");
+  const hasBackend = atLeast(input, "dual-write");
+  const backendExtra = tenantHeader(input.backendTenant);
+  const ds: any[] = [
+    {
+      name: "Metrics",
+      type: "prometheus",
+      uid: METRICS_UID,
+      url: primaryIsBackend ? input.backendUrl : input.prometheusUrl,
+      access: "proxy",
+      isDefault: true,
+      editable: false,
+      ...(primaryIsBackend ? backendExtra : {}),
+    },
+  ];
+  if (hasPrometheus) {
+    ds.push({ name: "Prometheus", type: "prometheus", uid: "prometheus", url: input.prometheusUrl, access: "proxy", isDefault: false, editable: false });
+  }
+  if (hasBackend) {
+    ds.push({ name: backendName, type: "prometheus", uid: backendUid, url: input.backendUrl, access: "proxy", isDefault: false, editable: false, ...backendExtra });
+  }
+  ds.push({
+    name: "Loki",
+    type: "loki",
+    uid: "loki",
+    url: input.lokiUrl,
+    access: "proxy",
+    isDefault: false,
+    editable: false,
+    ...tenantHeader(input.lokiTenant),
+  });
+  // Provisioning never removes a datasource on its own: say so when Prometheus goes away.
+  const deleteDatasources = hasPrometheus ? [] : [{ name: "Prometheus", orgId: 1 }];
+  return { datasources: ds, deleteDatasources };
+}

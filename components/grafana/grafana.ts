@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { helmRelease } from "../helm";
+import { SECRET_REFS } from "../secrets/refs";
+import { sizing } from "../sizing";
+import { versions } from "../versions";
+import { grafanaDatasources, type DatasourceInputs } from "./datasources";
+import { logsDashboard } from "./dashboards";
+
+export interface GrafanaInputs {
+  profile: "standard" | "lightweight";
+  url: string;
+  volumeSize: string;
+  storageClass: string;
+  datasources: DatasourceInputs;
+}
+
+/** Values of the standalone grafana chart: admin from a Secret, persistence, provisioned datasources. */
+export function grafanaValues(input: GrafanaInputs): Record<string, any> {
+  const g = SECRET_REFS.grafanaAdmin;
+  const sidecarImage = versions.images.k8sSidecar;
+  return {
+    fullnameOverride: "grafana",
+    image: { registry: versions.images.grafana.registry, repository: versions.images.grafana.repository, tag: versions.images.grafana.tag },
+    admin: { existingSecret: g.secretName, userKey: g.userKey, passwordKey: g.passwordKey },
+    persistence: { enabled: true, size: input.volumeSize, storageClassName: input.storageClass },
+    // The chown init container runs busybox as root; fsGroup does the same job.
+    initChownData: { enabled: false },
+    securityContext: { runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
+    resources: sizing(input.profile, "grafana"),
+    "grafana.ini": {
+      server: { root_url: input.url },
+      analytics: { reporting_enabled: false, check_for_updates: false },
+    },
+    datasources: { "datasources.yaml": { apiVersion: 1, ...grafanaDatasources(input.datasources) } },
+    dashboardProviders: {
+      "dashboardproviders.yaml": {
+        apiVersion: 1,
+        providers: [{ name: "homelab", orgId: 1, folder: "Homelab", type: "file", disableDeletion: false, editable: false, options: { path: "/var/lib/grafana/dashboards/homelab" } }],
+      },
+    },
+    dashboards: { homelab: { "logging-pipeline": { json: JSON.stringify(logsDashboard()) } } },
+    // Dashboards labelled grafana_dashboard in any namespace (what KPS shipped) keep loading.
+    sidecar: {
+      image: { registry: sidecarImage.registry, repository: sidecarImage.repository, tag: sidecarImage.tag },
+      resources: sizing(input.profile, "grafanaSidecar"),
+      dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: "ALL" },
+      datasources: { enabled: false },
+    },
+    serviceMonitor: { enabled: true },
+  };
+}
+
+/** Arguments of {@link Grafana}. */
+export interface GrafanaArgs {
+  namespace: string;
+  settings: GrafanaInputs;
+  /** The admin Secret; Grafana waits for it. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. */
+  provider: k8s.Provider;
+}
+
+/** Standalone Grafana: its own release from the first phase, so removing KPS never takes it along. */
+export class Grafana extends pulumi.ComponentResource {
+  readonly url: string;
+  constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:grafana:Grafana", name, {}, opts);
+    helmRelease(name, "grafana", versions.charts.grafana, args.namespace, grafanaValues(args.settings), {
+      parent: this,
+      provider: args.provider,
+      dependsOn: args.dependsOn ?? [],
+    });
+    this.url = args.settings.url;
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { helmRelease } from "../helm";
+import { sizing } from "../sizing";
+import { versions } from "../versions";
+import { alloyClusterConfig, alloyNodeConfig, type AlloyClusterInput, type AlloyLogsInput } from "./alloyConfig";
+
+/** Arguments of {@link Alloy}. */
+export interface AlloyArgs {
+  namespace: string;
+  profile: "standard" | "lightweight";
+  /** Per-node log collection; omit to run only the cluster replica (e.g. with Vector for logs). */
+  node?: AlloyLogsInput;
+  /** The single cluster-wide replica (events, scraping, rule sync); omit when nothing needs it. */
+  cluster?: AlloyClusterInput;
+  /** Kubernetes provider; every child uses it. */
+  provider: k8s.Provider;
+}
+
+const image = { registry: versions.images.alloy.registry, repository: versions.images.alloy.repository, tag: versions.images.alloy.tag };
+const reloader = {
+  image: { registry: versions.images.configReloader.registry, repository: versions.images.configReloader.repository, tag: versions.images.configReloader.tag },
+};
+
+/** Values of the per-node DaemonSet: /var/log mounted read-only, positions on the host so restarts resume. */
+export function alloyNodeValues(profile: AlloyArgs["profile"], config: string): Record<string, any> {
+  return {
+    fullnameOverride: "alloy",
+    image,
+    configReloader: { ...reloader, resources: sizing(profile, "alloyReloader") },
+    controller: {
+      type: "daemonset",
+      volumes: { extra: [{ name: "alloy-data", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } }] },
+    },
+    alloy: {
+      configMap: { create: true, content: config },
+      // Positions live under storagePath; /tmp (the default) loses them on every restart.
+      storagePath: "/var/lib/alloy/data",
+      mounts: { varlog: true, dockercontainers: false, extra: [{ name: "alloy-data", mountPath: "/var/lib/alloy" }] },
+      resources: sizing(profile, "alloyNode"),
+    },
+  };
+}
+
+/** Values of the cluster-wide single replica. */
+export function alloyClusterValues(profile: AlloyArgs["profile"], config: string): Record<string, any> {
+  return {
+    fullnameOverride: "alloy-cluster",
+    image,
+    configReloader: { ...reloader, resources: sizing(profile, "alloyReloader") },
+    controller: { type: "deployment", replicas: 1 },
+    alloy: { configMap: { create: true, content: config }, resources: sizing(profile, "alloyCluster") },
+  };
+}
+
+/** Grafana Alloy: a DaemonSet for node logs and one replica for cluster-scoped work. */
+export class Alloy extends pulumi.ComponentResource {
+  constructor(name: string, args: AlloyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:logging:Alloy", name, {}, opts);
+    const o = { parent: this, provider: args.provider };
+    if (args.node) {
+      helmRelease(name, "alloy", versions.charts.alloy, args.namespace, alloyNodeValues(args.profile, alloyNodeConfig(args.node)), o);
+    }
+    if (args.cluster) {
+      helmRelease(`${name}-cluster`, "alloy-cluster", versions.charts.alloy, args.namespace, alloyClusterValues(args.profile, alloyClusterConfig(args.cluster)), o);
+    }
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,38 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { helmRelease } from "../helm";
+import { versions } from "../versions";
+import { lokiPushUrl, lokiQueryUrl, lokiValues, type LokiInputs } from "./lokiValues";
+
+/** Arguments of {@link Loki}. */
+export interface LokiArgs {
+  /** Namespace of the release. */
+  namespace: string;
+  /** Validated settings, storage references and sizing; see `lokiValues`. */
+  settings: LokiInputs;
+  /** Buckets, users and credential Secrets Loki must wait for. Default: none (filesystem). */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. */
+  provider: k8s.Provider;
+}
+
+/** Grafana Loki (grafana/loki chart) in SingleBinary or SimpleScalable mode. */
+export class Loki extends pulumi.ComponentResource {
+  /** Where agents push (`.../loki/api/v1/push`). */
+  readonly pushUrl: string;
+  /** Base URL Grafana queries. */
+  readonly queryUrl: string;
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:logging:Loki", name, {}, opts);
+    this.release = helmRelease(name, "loki", versions.charts.loki, args.namespace, lokiValues(args.settings), {
+      parent: this,
+      provider: args.provider,
+      dependsOn: args.dependsOn ?? [],
+    });
+    this.pushUrl = lokiPushUrl("loki", args.namespace, args.settings.loki);
+    this.queryUrl = lokiQueryUrl("loki", args.namespace, args.settings.loki);
+    this.registerOutputs({ pushUrl: this.pushUrl, queryUrl: this.queryUrl });
+  }
+}

@@ -1,0 +1,140 @@
+import type { LokiConfig } from "../config";
+import { sizing } from "../sizing";
+import { S3_ENV, type ConsumerStorage } from "../objectstore/storageRefs";
+import { versions } from "../versions";
+
+/** Inputs of {@link lokiValues}: validated Loki settings plus what the stack decided around them. */
+export interface LokiInputs {
+  loki: LokiConfig;
+  storage: ConsumerStorage;
+  profile: "standard" | "lightweight";
+  storageClass: string;
+  /** Render ServiceMonitors (only when the Prometheus Operator CRDs exist). */
+  serviceMonitor: boolean;
+}
+
+/** The object store Loki's schema writes to; the compactor's delete store must name the same. */
+export function lokiObjectStore(storage: ConsumerStorage): "s3" | "filesystem" {
+  return storage.kind === "s3" ? "s3" : "filesystem";
+}
+
+/** `-config.expand-env=true` makes Loki expand `${AWS_ACCESS_KEY_ID}` from the pod environment. */
+const EXPAND_ENV = ["-config.expand-env=true"];
+
+/**
+ * Values for the grafana/loki 6.x chart. Retention always comes with the compactor's
+ * delete_request_store (Loki 3 crash-loops without it); credentials only as `${VAR}` references.
+ */
+export function lokiValues(input: LokiInputs): Record<string, any> {
+  const { loki, storage, profile } = input;
+  const single = loki.mode === "SingleBinary";
+  const store = lokiObjectStore(storage);
+  const image = versions.images.loki;
+  const envFrom = storage.kind === "s3" ? storage.envFrom : [];
+  const persistence = { enabled: true, size: loki.volumeSize, storageClass: input.storageClass };
+  const target = (replicas: number, workload: Parameters<typeof sizing>[1]) => ({
+    replicas,
+    extraArgs: EXPAND_ENV,
+    extraEnvFrom: envFrom,
+    resources: sizing(profile, workload),
+    persistence,
+  });
+
+  const storageValues =
+    storage.kind === "s3"
+      ? {
+          type: "s3",
+          bucketNames: {
+            chunks: storage.locations.chunks!.bucket,
+            ruler: storage.locations.ruler!.bucket,
+            admin: storage.locations.admin!.bucket,
+          },
+          s3: {
+            endpoint: storage.endpoint,
+            region: storage.region,
+            accessKeyId: `\${${S3_ENV.accessKey}}`,
+            secretAccessKey: `\${${S3_ENV.secretKey}}`,
+            s3ForcePathStyle: storage.pathStyle,
+            insecure: storage.insecure,
+          },
+        }
+      : { type: "filesystem" };
+
+  return {
+    deploymentMode: loki.mode,
+    loki: {
+      image: { registry: image.registry, repository: image.repository, tag: image.tag },
+      auth_enabled: loki.authEnabled,
+      commonConfig: { replication_factor: loki.replicationFactor },
+      schemaConfig: {
+        configs: [
+          {
+            from: "2024-04-01",
+            store: "tsdb",
+            object_store: store,
+            schema: "v13",
+            index: { prefix: "loki_index_", period: "24h" },
+          },
+        ],
+      },
+      storage: storageValues,
+      limits_config: {
+        retention_period: loki.retention,
+        allow_structured_metadata: true,
+        volume_enabled: true,
+      },
+      compactor: {
+        working_directory: "/var/loki/compactor",
+        compaction_interval: "10m",
+        retention_enabled: true,
+        retention_delete_delay: loki.deleteDelay,
+        retention_delete_worker_count: 150,
+        delete_request_store: store,
+      },
+      pattern_ingester: { enabled: true },
+    },
+    singleBinary: target(single ? loki.replicas : 0, "lokiSingleBinary"),
+    write: target(single ? 0 : loki.write, "lokiWrite"),
+    read: target(single ? 0 : loki.read, "lokiRead"),
+    backend: target(single ? 0 : loki.backend, "lokiBackend"),
+    // The chart's caches ask for ~9.8 GiB (chunks) and ~1.2 GiB (results) even in SingleBinary.
+    chunksCache: { enabled: false },
+    resultsCache: { enabled: false },
+    gateway: {
+      enabled: loki.gateway,
+      replicas: 1,
+      image: { registry: versions.images.lokiGateway.registry, repository: versions.images.lokiGateway.repository, tag: versions.images.lokiGateway.tag },
+      resources: sizing(profile, "lokiGateway"),
+    },
+    lokiCanary: {
+      enabled: loki.canary,
+      image: { registry: versions.images.lokiCanary.registry, repository: versions.images.lokiCanary.repository, tag: versions.images.lokiCanary.tag },
+      resources: sizing(profile, "lokiCanary"),
+    },
+    // The chart's helm test needs the canary and a Prometheus to query; CI here is our own.
+    test: { enabled: false },
+    monitoring: {
+      serviceMonitor: { enabled: input.serviceMonitor, labels: { release: "homelab" } },
+      selfMonitoring: { enabled: false, grafanaAgent: { installOperator: false } },
+    },
+    minio: { enabled: false },
+  };
+}
+
+/** Service Loki's agents push to: the gateway when it runs, else the write path directly. */
+export function lokiPushUrl(release: string, namespace: string, loki: LokiConfig): string {
+  const host = loki.gateway
+    ? `${release}-gateway.${namespace}.svc.cluster.local`
+    : loki.mode === "SingleBinary"
+      ? `${release}.${namespace}.svc.cluster.local:3100`
+      : `${release}-write.${namespace}.svc.cluster.local:3100`;
+  return `http://${host}/loki/api/v1/push`;
+}
+
+/** Base URL Grafana queries. */
+export function lokiQueryUrl(release: string, namespace: string, loki: LokiConfig): string {
+  if (loki.gateway) return `http://${release}-gateway.${namespace}.svc.cluster.local`;
+  return loki.mode === "SingleBinary"
+    ? `http://${release}.${namespace}.svc.cluster.local:3100`
+    : `http://${release}-read.${namespace}.svc.cluster.local:3100`;
+}

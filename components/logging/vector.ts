@@ -1,0 +1,43 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { helmRelease } from "../helm";
+import { sizing } from "../sizing";
+import { versions } from "../versions";
+import { vectorConfig, type VectorInput } from "./vectorConfig";
+
+/** Arguments of {@link Vector}. */
+export interface VectorArgs {
+  namespace: string;
+  profile: "standard" | "lightweight";
+  /** Pipeline settings; see `vectorConfig`. */
+  settings: VectorInput;
+  /** Kubernetes provider; every child uses it. */
+  provider: k8s.Provider;
+}
+
+/** Values of the vector chart in the Agent role (a DaemonSet). */
+export function vectorValues(profile: VectorArgs["profile"], settings: VectorInput): Record<string, any> {
+  return {
+    role: "Agent",
+    fullnameOverride: "vector",
+    image: { repository: versions.images.vector.repository, tag: versions.images.vector.tag },
+    customConfig: vectorConfig(settings),
+    resources: sizing(profile, "vector"),
+    // The chart mounts /var/log, /var/lib and a hostPath data_dir, so checkpoints and the disk
+    // buffer survive restarts.
+    persistence: { hostPath: { enabled: true, path: "/var/lib/vector" } },
+    service: { enabled: false },
+  };
+}
+
+/** Vector log agent for the lightweight profile. */
+export class Vector extends pulumi.ComponentResource {
+  constructor(name: string, args: VectorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:logging:Vector", name, {}, opts);
+    helmRelease(name, "vector", versions.charts.vector, args.namespace, vectorValues(args.profile, args.settings), {
+      parent: this,
+      provider: args.provider,
+    });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,49 @@
+import { sizing } from "../sizing";
+import { versions } from "../versions";
+import { alertmanagerConfig, alertmanagerSecrets, type AlertmanagerInputs } from "../alerting/alertmanagerConfig";
+
+type Profile = "standard" | "lightweight";
+const img = (i: { registry: string; repository: string; tag: string }) => ({ registry: i.registry, repository: i.repository, tag: i.tag });
+
+/** Standalone prometheus-node-exporter (after KPS removal). */
+export function nodeExporterValues(profile: Profile): Record<string, any> {
+  return {
+    fullnameOverride: "node-exporter",
+    image: img(versions.images.nodeExporter),
+    resources: sizing(profile, "nodeExporter"),
+    prometheus: { monitor: { enabled: true } },
+  };
+}
+
+/** Standalone kube-state-metrics (after KPS removal), with the seeds' label allowlist. */
+export function kubeStateMetricsValues(profile: Profile): Record<string, any> {
+  return {
+    fullnameOverride: "kube-state-metrics",
+    image: img(versions.images.kubeStateMetrics),
+    resources: sizing(profile, "kubeStateMetrics"),
+    metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
+    prometheus: { monitor: { enabled: true } },
+  };
+}
+
+/** Standalone Alertmanager (prometheus-community chart) that Mimir's ruler notifies. */
+export function standaloneAlertmanagerValues(profile: Profile, alerting: AlertmanagerInputs): Record<string, any> {
+  return {
+    fullnameOverride: "alertmanager",
+    image: { repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`, tag: versions.images.alertmanager.tag },
+    config: alertmanagerConfig(alerting, "/etc/alertmanager/secrets"),
+    extraSecretMounts: alertmanagerSecrets(alerting).map((name) => ({
+      name,
+      secretName: name,
+      mountPath: `/etc/alertmanager/secrets/${name}`,
+      readOnly: true,
+    })),
+    resources: sizing(profile, "alertmanager"),
+    persistence: { enabled: true, size: "1Gi" },
+    serviceMonitor: { enabled: true },
+  };
+}
+
+export function standaloneAlertmanagerUrl(namespace: string): string {
+  return `http://alertmanager.${namespace}.svc.cluster.local:9093`;
+}

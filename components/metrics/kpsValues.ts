@@ -1,0 +1,105 @@
+import { atLeast, type Phase } from "../config";
+import { sizing } from "../sizing";
+import { versions } from "../versions";
+import { alertmanagerConfig, alertmanagerSecrets, type AlertmanagerInputs } from "../alerting/alertmanagerConfig";
+import { RULE_LABEL } from "../alerting/rules";
+import { remoteWriteEntry, replicaLabelFor, type RemoteWriteInputs } from "./remoteWrite";
+
+export interface KpsInputs {
+  phase: Phase;
+  cluster: string;
+  profile: "standard" | "lightweight";
+  backend: "mimir" | "victoriametrics";
+  retention: string;
+  retentionSize: string;
+  volumeSize: string;
+  storageClass: string;
+  /** Remote write target from dual-write on. */
+  remoteWrite: RemoteWriteInputs;
+  alerting: AlertmanagerInputs;
+}
+
+/** Helm release fullname; fixes the names of the Prometheus CR, its StatefulSet and PVC. */
+export const KPS_FULLNAME = "kps";
+/** PVC the Prometheus StatefulSet uses; pre-created by the program so it can be retained/protected. */
+export const PROMETHEUS_PVC = `prometheus-db-prometheus-${KPS_FULLNAME}-prometheus-0`;
+
+const img = (i: { registry: string; repository: string; tag: string }) => ({ registry: i.registry, repository: i.repository, tag: i.tag });
+
+/** Label selector that matches no rule we create: how rules leave Prometheus at backend-primary. */
+const NO_RULES = { matchLabels: { "homelab.dev/evaluated-by": "prometheus" } };
+
+/**
+ * kube-prometheus-stack values for phases loki-fixed..backend-primary. CRDs and Grafana live in
+ * their own releases so that removing KPS keeps them.
+ */
+export function kpsValues(input: KpsInputs): Record<string, any> {
+  const dualWrite = atLeast(input, "dual-write");
+  const backendPrimary = atLeast(input, "backend-primary");
+  const p = input.profile;
+  return {
+    fullnameOverride: KPS_FULLNAME,
+    crds: { enabled: false },
+    grafana: { enabled: false },
+    // Our own rule set (PrometheusRules labelled homelab.dev/rules) replaces the chart defaults, so
+    // exactly one evaluator can be chosen per phase.
+    defaultRules: { create: false },
+    kubeStateMetrics: { enabled: true },
+    "kube-state-metrics": {
+      image: img(versions.images.kubeStateMetrics),
+      resources: sizing(p, "kubeStateMetrics"),
+      metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
+    },
+    nodeExporter: { enabled: true },
+    "prometheus-node-exporter": { image: img(versions.images.nodeExporter), resources: sizing(p, "nodeExporter") },
+    prometheusOperator: {
+      resources: sizing(p, "promOperator"),
+      prometheusConfigReloader: { image: img(versions.images.configReloader) },
+      // The admission webhook's cert job uses an image we do not otherwise ship; the CRDs validate.
+      admissionWebhooks: { enabled: false },
+      tls: { enabled: false },
+    },
+    prometheus: {
+      prometheusSpec: {
+        image: img(versions.images.prometheus),
+        replicas: 1,
+        retention: input.retention,
+        retentionSize: input.retentionSize,
+        resources: sizing(p, "prometheus"),
+        externalLabels: { cluster: input.cluster },
+        replicaExternalLabelName: replicaLabelFor(input.backend),
+        storageSpec: {
+          volumeClaimTemplate: {
+            metadata: { name: "prometheus-db" },
+            spec: {
+              storageClassName: input.storageClass,
+              accessModes: ["ReadWriteOnce"],
+              resources: { requests: { storage: input.volumeSize } },
+            },
+          },
+        },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+        remoteWrite: dualWrite ? [remoteWriteEntry(input.remoteWrite)] : [],
+        ruleSelectorNilUsesHelmValues: false,
+        ruleSelector: backendPrimary ? NO_RULES : { matchLabels: { [RULE_LABEL.key]: RULE_LABEL.value } },
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+      },
+    },
+    // From backend-primary the backend's ruler/vmalert alerts through its own Alertmanager.
+    alertmanager: {
+      enabled: !backendPrimary,
+      config: alertmanagerConfig(input.alerting, "/etc/alertmanager/secrets"),
+      alertmanagerSpec: {
+        image: img(versions.images.alertmanager),
+        secrets: alertmanagerSecrets(input.alerting),
+        resources: sizing(p, "alertmanager"),
+      },
+    },
+  };
+}
+
+/** Prometheus's in-cluster query URL. */
+export function prometheusUrl(namespace: string): string {
+  return `http://${KPS_FULLNAME}-prometheus.${namespace}.svc.cluster.local:9090`;
+}

@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { helmRelease } from "../helm";
+import { versions } from "../versions";
+import { kpsValues, prometheusUrl, type KpsInputs } from "./kpsValues";
+
+/** Arguments of {@link KubePrometheusStack}. */
+export interface KubePrometheusStackArgs {
+  namespace: string;
+  /** Phase-dependent settings; see `kpsValues`. */
+  settings: KpsInputs;
+  /** CRDs, the Prometheus volume and the Alertmanager Secrets it needs first. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. */
+  provider: k8s.Provider;
+}
+
+/** kube-prometheus-stack without its CRDs and Grafana (those are separate releases). */
+export class KubePrometheusStack extends pulumi.ComponentResource {
+  readonly prometheusUrl: string;
+  constructor(name: string, args: KubePrometheusStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:metrics:KubePrometheusStack", name, {}, opts);
+    helmRelease(name, "kube-prometheus-stack", versions.charts.kubePrometheusStack, args.namespace, kpsValues(args.settings), {
+      parent: this,
+      provider: args.provider,
+      dependsOn: args.dependsOn ?? [],
+    });
+    this.prometheusUrl = prometheusUrl(args.namespace);
+    this.registerOutputs({ prometheusUrl: this.prometheusUrl });
+  }
+}

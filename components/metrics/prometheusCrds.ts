@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { helmRelease } from "../helm";
+import { versions } from "../versions";
+
+/** Arguments of {@link PrometheusCrds}. */
+export interface PrometheusCrdsArgs {
+  namespace: string;
+  /** Protect the release from deletion (production stacks). Default false. */
+  protect?: boolean;
+  /** Kubernetes provider; every child uses it. */
+  provider: k8s.Provider;
+}
+
+/**
+ * The Prometheus Operator CRDs as their own release from the first phase, retained on delete:
+ * ServiceMonitors and PrometheusRules (and the data they describe) outlive kube-prometheus-stack.
+ */
+export class PrometheusCrds extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+  constructor(name: string, args: PrometheusCrdsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:metrics:PrometheusCrds", name, {}, opts);
+    this.release = helmRelease(name, "prometheus-operator-crds", versions.charts.prometheusOperatorCrds, args.namespace, {}, {
+      parent: this,
+      provider: args.provider,
+      retainOnDelete: true,
+      protect: args.protect ?? false,
+    });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,101 @@
+import { atLeast, type Phase } from "../config";
+import { sizing } from "../sizing";
+import { versions } from "../versions";
+import { alertmanagerConfig, alertmanagerSecrets, type AlertmanagerInputs } from "../alerting/alertmanagerConfig";
+
+export interface VmInputs {
+  phase: Phase;
+  cluster: string;
+  profile: "standard" | "lightweight";
+  retention: string;
+  volumeSize: string;
+  storageClass: string;
+  scrapeInterval: string;
+  /** vmagent disk buffer per remote write, bytes. */
+  bufferBytes: number;
+  alerting: AlertmanagerInputs;
+}
+
+export const VM_FULLNAME = "vm";
+
+export function vmsingleUrl(namespace: string): string {
+  return `http://vmsingle-${VM_FULLNAME}.${namespace}.svc.cluster.local:8428`;
+}
+
+const tag = (i: { tag: string }) => i.tag;
+
+/**
+ * victoria-metrics-k8s-stack values. vmsingle from dual-write (Prometheus remote-writes to it);
+ * vmalert and Alertmanager from backend-primary (rules leave Prometheus in the same update);
+ * vmagent only once Prometheus is gone, so samples are never scraped twice.
+ */
+export function vmValues(input: VmInputs): Record<string, any> {
+  const p = input.profile;
+  const primary = atLeast(input, "backend-primary");
+  const scraping = atLeast(input, "kps-removed");
+  return {
+    fullnameOverride: VM_FULLNAME,
+    grafana: { enabled: false },
+    defaultDashboards: { enabled: false },
+    defaultRules: { create: false },
+    "kube-state-metrics": { enabled: false },
+    "prometheus-node-exporter": { enabled: false },
+    "victoria-metrics-operator": {
+      enabled: true,
+      image: { repository: versions.images.vmOperator.repository, tag: tag(versions.images.vmOperator) },
+      resources: sizing(p, "vmOperator"),
+      // Converts PrometheusRules/ServiceMonitors into VMRules/VMServiceScrapes: the same CRs serve both.
+      operator: { disable_prometheus_converter: false },
+    },
+    vmsingle: {
+      enabled: true,
+      spec: {
+        image: { repository: versions.images.victoriaMetrics.repository, tag: tag(versions.images.victoriaMetrics) },
+        retentionPeriod: input.retention,
+        resources: sizing(p, "vmsingle"),
+        extraArgs: { "dedup.minScrapeInterval": input.scrapeInterval },
+        storage: {
+          storageClassName: input.storageClass,
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: input.volumeSize } },
+        },
+      },
+    },
+    vmagent: {
+      enabled: scraping,
+      spec: {
+        image: { repository: versions.images.vmagent.repository, tag: tag(versions.images.vmagent) },
+        scrapeInterval: input.scrapeInterval,
+        externalLabels: { cluster: input.cluster },
+        resources: sizing(p, "vmagent"),
+        // The remote-write queue lives on a PVC, so a vmsingle restart or a reboot loses nothing.
+        statefulMode: true,
+        statefulStorage: {
+          volumeClaimTemplate: {
+            spec: { storageClassName: input.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } },
+          },
+        },
+        extraArgs: { "remoteWrite.maxDiskUsagePerURL": String(input.bufferBytes), "promscrape.streamParse": "true" },
+      },
+    },
+    vmalert: {
+      enabled: primary,
+      spec: {
+        image: { repository: versions.images.vmalert.repository, tag: tag(versions.images.vmalert) },
+        evaluationInterval: "30s",
+        resources: sizing(p, "vmalert"),
+        selectAllByDefault: true,
+      },
+    },
+    alertmanager: {
+      enabled: primary,
+      useManagedConfig: false,
+      config: alertmanagerConfig(input.alerting, "/etc/vm/secrets"),
+      spec: {
+        image: { repository: versions.images.alertmanager.repository, tag: tag(versions.images.alertmanager) },
+        secrets: alertmanagerSecrets(input.alerting),
+        resources: sizing(p, "alertmanager"),
+      },
+    },
+  };
+}

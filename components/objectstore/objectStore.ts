@@ -1,0 +1,165 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as minio from "@pulumi/minio";
+import * as random from "@pulumi/random";
+import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "./bucketPlan";
+import { ConsumerStorage, endpointHost, S3_ENV } from "./storageRefs";
+import type { ObjectStoreConfig } from "../config";
+
+/** Receives credentials the program generates, so a person can find them (1Password write-back). */
+export interface CredentialSink {
+  record(
+    name: string,
+    login: { username: pulumi.Input<string>; password: pulumi.Output<string> },
+    opts: pulumi.CustomResourceOptions,
+  ): void;
+}
+
+/** Arguments of {@link ObjectStore}. */
+export interface ObjectStoreArgs {
+  /** Which buckets exist; from `planBuckets`. */
+  plan: BucketPlan;
+  /** Store settings from the stack config (endpoint, region, TLS, path style). */
+  store: ObjectStoreConfig & { insecure: boolean };
+  /** Namespace of the consumers' credential Secrets. */
+  namespace: string;
+  /** MinIO admin login, from the secrets backend. Required with the minio store. */
+  minioAdmin?: { user: pulumi.Output<string>; password: pulumi.Output<string> };
+  /** Where generated consumer credentials are written back. Default: nowhere (they stay in state only). */
+  credentialSink?: CredentialSink;
+  /** Kubernetes provider; every Kubernetes child uses it. */
+  provider: k8s.Provider;
+}
+
+/**
+ * Buckets per consumer with least-privilege users (MinIO), ObjectBucketClaims (Ceph RGW) or nothing
+ * (filesystem), and for each consumer a Secret its pods load by `envFrom`.
+ */
+export class ObjectStore extends pulumi.ComponentResource {
+  /** Per consumer: how its pods reach storage (plain data for the values builders). */
+  readonly storage: Partial<Record<Consumer, ConsumerStorage>>;
+  /** Per consumer: resources its workload must wait for (buckets, users, Secrets). */
+  readonly ready: Partial<Record<Consumer, pulumi.Resource[]>>;
+  /** Every bucket name, for stack outputs. */
+  readonly bucketNames: string[];
+
+  constructor(name: string, args: ObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:objectstore:ObjectStore", name, {}, opts);
+    this.storage = {};
+    this.ready = {};
+    this.bucketNames = args.plan.consumers.flatMap((c) => c.buckets);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const dataOpts = { protect: args.plan.protect, retainOnDelete: args.plan.retainOnDelete };
+
+    if (args.plan.type === "filesystem") {
+      for (const consumer of ["loki", "mimir"] as Consumer[]) this.storage[consumer] = { kind: "filesystem", consumer };
+    } else if (args.plan.type === "minio") {
+      const store = args.store;
+      if (store.type !== "minio") throw new Error("ObjectStore: a minio plan needs a minio store");
+      if (!args.minioAdmin) throw new Error("ObjectStore: the minio store needs minioAdmin credentials");
+      const minioProvider = new minio.Provider(
+        `${name}-minio`,
+        {
+          minioServer: endpointHost(store.endpoint),
+          minioRegion: store.region,
+          minioSsl: store.endpoint.startsWith("https://"),
+          minioInsecure: store.endpoint.startsWith("https://") && store.insecure,
+          minioUser: args.minioAdmin.user,
+          minioPassword: args.minioAdmin.password,
+        },
+        { parent: this },
+      );
+      const mOpts = { parent: this, provider: minioProvider };
+      for (const plan of args.plan.consumers) {
+        const buckets = plan.buckets.map(
+          (bucket) => new minio.S3Bucket(`${name}-${bucket}`, { bucket, acl: "private", forceDestroy: false }, { ...mOpts, ...dataOpts }),
+        );
+        const secretKey = new random.RandomPassword(`${name}-${plan.consumer}-secret-key`, { length: 40, special: false }, { parent: this });
+        const secret = pulumi.secret(secretKey.result);
+        const user = new minio.IamUser(`${name}-${plan.consumer}-user`, { name: plan.user, secret, forceDestroy: false }, mOpts);
+        const policy = new minio.IamPolicy(
+          `${name}-${plan.consumer}-policy`,
+          { name: `${plan.user}-rw`, policy: JSON.stringify(consumerPolicy(plan.buckets)) },
+          { ...mOpts, dependsOn: buckets },
+        );
+        const attachment = new minio.IamUserPolicyAttachment(
+          `${name}-${plan.consumer}-policy-attachment`,
+          { userName: user.name, policyName: policy.name },
+          mOpts,
+        );
+        const credentials = this.credentialSecret(name, plan, args.namespace, user.name, secret, k8sOpts);
+        args.credentialSink?.record(`${plan.user} (MinIO)`, { username: user.name, password: secret }, { parent: this });
+        this.ready[plan.consumer] = [...buckets, attachment, credentials];
+        this.storage[plan.consumer] = {
+          kind: "s3",
+          consumer: plan.consumer,
+          endpoint: store.endpoint,
+          region: store.region,
+          insecure: store.insecure,
+          pathStyle: store.pathStyle,
+          locations: plan.locations,
+          envFrom: [{ secretRef: { name: credentialSecretName(plan.consumer) } }],
+        };
+      }
+    } else {
+      const store = args.store;
+      if (store.type !== "ceph-rgw") throw new Error("ObjectStore: a ceph-rgw plan needs a ceph-rgw store");
+      for (const plan of args.plan.consumers) {
+        // Rook creates a Secret (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and a ConfigMap (BUCKET_HOST,
+        // BUCKET_PORT) named after the claim; the consumer loads both by envFrom.
+        const claimName = obcName(plan.consumer);
+        const claim = new k8s.apiextensions.CustomResource(
+          `${name}-${plan.consumer}-obc`,
+          {
+            apiVersion: "objectbucket.io/v1alpha1",
+            kind: "ObjectBucketClaim",
+            metadata: { name: claimName, namespace: args.namespace },
+            spec: { bucketName: plan.buckets[0], storageClassName: store.storageClass },
+          },
+          { ...k8sOpts, ...dataOpts },
+        );
+        this.ready[plan.consumer] = [claim];
+        this.storage[plan.consumer] = {
+          kind: "s3",
+          consumer: plan.consumer,
+          endpoint: "http://${BUCKET_HOST}:${BUCKET_PORT}",
+          region: store.region,
+          insecure: true,
+          pathStyle: true,
+          locations: plan.locations,
+          envFrom: [{ secretRef: { name: claimName } }, { configMapRef: { name: claimName } }],
+        };
+      }
+    }
+    this.registerOutputs({ bucketNames: this.bucketNames });
+  }
+
+  private credentialSecret(
+    name: string,
+    plan: ConsumerPlan,
+    namespace: string,
+    accessKey: pulumi.Output<string>,
+    secretKey: pulumi.Output<string>,
+    opts: pulumi.CustomResourceOptions,
+  ): k8s.core.v1.Secret {
+    return new k8s.core.v1.Secret(
+      `${name}-${plan.consumer}-credentials`,
+      {
+        metadata: { name: credentialSecretName(plan.consumer), namespace, labels: { "app.kubernetes.io/part-of": "homelab-observability" } },
+        type: "Opaque",
+        stringData: { [S3_ENV.accessKey]: accessKey, [S3_ENV.secretKey]: secretKey },
+      },
+      opts,
+    );
+  }
+}
+
+/** Stable name of the Secret holding a consumer's S3 credentials. */
+export function credentialSecretName(consumer: Consumer): string {
+  return `${consumer}-s3-credentials`;
+}
+
+/** Stable name of a consumer's ObjectBucketClaim (and of Rook's Secret and ConfigMap for it). */
+export function obcName(consumer: Consumer): string {
+  return `${consumer}-bucket`;
+}

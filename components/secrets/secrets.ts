@@ -1,0 +1,151 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as onepassword from "@1password/pulumi-onepassword";
+import * as random from "@pulumi/random";
+import { PROJECT, SecretKey, StackConfig } from "../config";
+import type { CredentialSink } from "../objectstore/objectStore";
+import { SECRET_REFS } from "./refs";
+
+/** Arguments of {@link Secrets}. */
+export interface SecretsArgs {
+  /** Secrets backend from the stack config (onepassword with vault and items, or config). */
+  backend: StackConfig["secrets"];
+  /** Namespace of the projected Kubernetes Secrets. */
+  namespace: string;
+  /** Which human-owned secrets the stack needs; nothing else is read. */
+  needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
+  /** Kubernetes provider; every Kubernetes child uses it. */
+  provider: k8s.Provider;
+}
+
+type Item = onepassword.GetItemResult;
+const TOP_LEVEL_FIELDS = ["username", "password", "url", "credential", "hostname"] as const;
+
+/** A named field of a 1Password item: a top-level login field or a section field by label. */
+export function itemField(item: Item, field: string, where: string): string {
+  const top = (TOP_LEVEL_FIELDS as readonly string[]).includes(field) ? (item as any)[field] : undefined;
+  const fromSection = item.sections?.flatMap((s) => s.fields ?? []).find((f) => f.label === field)?.value;
+  const value = top || fromSection;
+  if (!value) {
+    throw new Error(`${where}: 1Password item "${item.title}" in vault ${item.vault} has no field "${field}" (or it is empty); add the field to the item`);
+  }
+  return value;
+}
+
+/**
+ * Human-owned secrets from 1Password (or Pulumi config secrets), generated credentials written back
+ * to 1Password, and everything projected into Kubernetes Secrets that workloads consume by
+ * reference. No value leaves this component except as a Pulumi secret.
+ */
+export class Secrets extends pulumi.ComponentResource implements CredentialSink {
+  /** MinIO admin login for the MinIO provider (only when needs.minioAdmin). */
+  readonly minioAdmin?: { user: pulumi.Output<string>; password: pulumi.Output<string> };
+  /** The 1Password provider, when that backend is used. */
+  readonly onepasswordProvider?: onepassword.Provider;
+  private readonly name: string;
+  private readonly vault?: string;
+
+  constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:secrets:Secrets", name, {}, opts);
+    this.name = name;
+    const k8sOpts = { parent: this, provider: args.provider };
+    const config = new pulumi.Config(PROJECT);
+    let read: (item: keyof typeof itemTitles, field: string, configKey: SecretKey) => pulumi.Output<string>;
+    let itemTitles: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> = {
+      minioAdmin: "",
+      pushover: "",
+      grafanaAdmin: "",
+      heartbeat: "",
+    };
+
+    if (args.backend.backend === "onepassword") {
+      const backend = args.backend;
+      itemTitles = backend.items;
+      this.vault = backend.vault;
+      const token = config.getSecret("onepasswordToken");
+      const envToken = backend.connectUrl ? process.env.OP_CONNECT_TOKEN : process.env.OP_SERVICE_ACCOUNT_TOKEN;
+      const tokenValue = token ?? (envToken ? pulumi.secret(envToken) : undefined);
+      if (!tokenValue) {
+        throw new Error(
+          `${PROJECT}:onepasswordToken: required with secrets.backend "onepassword" (or set ${backend.connectUrl ? "OP_CONNECT_TOKEN" : "OP_SERVICE_ACCOUNT_TOKEN"})`,
+        );
+      }
+      this.onepasswordProvider = new onepassword.Provider(
+        `${name}-onepassword`,
+        backend.connectUrl ? { url: backend.connectUrl, token: tokenValue } : { serviceAccountToken: tokenValue },
+        { parent: this },
+      );
+      const provider = this.onepasswordProvider;
+      const items = new Map<string, pulumi.Output<Item>>();
+      read = (key, field) => {
+        const title = itemTitles[key];
+        if (!items.has(title)) {
+          items.set(title, onepassword.getItemOutput({ vault: backend.vault, title }, { provider, parent: this }));
+        }
+        return pulumi.secret(items.get(title)!.apply((item) => itemField(item, field, `${PROJECT}:secrets.items.${key}`)));
+      };
+    } else {
+      read = (_item, _field, configKey) => config.requireSecret(configKey);
+    }
+
+    if (args.needs.minioAdmin) {
+      this.minioAdmin = { user: read("minioAdmin", "username", "minioAdminUser"), password: read("minioAdmin", "password", "minioAdminPassword") };
+    }
+    if (args.needs.pushover) {
+      const r = SECRET_REFS.pushover;
+      this.projected(`${name}-pushover`, r.secretName, args.namespace, {
+        [r.tokenKey]: read("pushover", "token", "pushoverToken"),
+        [r.userKeyKey]: read("pushover", "user_key", "pushoverUserKey"),
+      }, k8sOpts);
+    }
+    if (args.needs.heartbeat) {
+      const r = SECRET_REFS.heartbeat;
+      this.projected(`${name}-heartbeat`, r.secretName, args.namespace, { [r.urlKey]: read("heartbeat", "url", "heartbeatUrl") }, k8sOpts);
+    }
+
+    // Grafana's admin: 1Password item, or a config secret, or generated here and written back.
+    let grafanaUser: pulumi.Input<string> = "admin";
+    let grafanaPassword: pulumi.Output<string>;
+    if (args.backend.backend === "onepassword") {
+      grafanaUser = read("grafanaAdmin", "username", "grafanaAdminPassword");
+      grafanaPassword = read("grafanaAdmin", "password", "grafanaAdminPassword");
+    } else {
+      const fromConfig = config.getSecret("grafanaAdminPassword");
+      grafanaPassword =
+        fromConfig ?? pulumi.secret(new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this }).result);
+    }
+    const g = SECRET_REFS.grafanaAdmin;
+    this.projected(`${name}-grafana-admin`, g.secretName, args.namespace, { [g.userKey]: grafanaUser, [g.passwordKey]: grafanaPassword }, k8sOpts);
+
+    this.registerOutputs({});
+  }
+
+  /** Writes a generated credential back to 1Password as a login item; a no-op with the config backend. */
+  record(title: string, login: { username: pulumi.Input<string>; password: pulumi.Output<string> }, opts: pulumi.CustomResourceOptions): void {
+    if (!this.onepasswordProvider || !this.vault) return;
+    const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    new onepassword.Item(
+      `${this.name}-${slug}`,
+      { vault: this.vault, title, category: "login", username: login.username, password: pulumi.secret(login.password), tags: ["homelab-observability", "generated"] },
+      { ...opts, provider: this.onepasswordProvider },
+    );
+  }
+
+  private projected(
+    resourceName: string,
+    secretName: string,
+    namespace: string,
+    data: Record<string, pulumi.Input<string>>,
+    opts: pulumi.CustomResourceOptions,
+  ): k8s.core.v1.Secret {
+    return new k8s.core.v1.Secret(
+      resourceName,
+      {
+        metadata: { name: secretName, namespace, labels: { "app.kubernetes.io/part-of": "homelab-observability" } },
+        type: "Opaque",
+        stringData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)])),
+      },
+      opts,
+    );
+  }
+}

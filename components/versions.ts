@@ -1,0 +1,85 @@
+/**
+ * Every chart and image version the program deploys, in one place (kube-prometheus style), so an
+ * upgrade is one reviewed diff and the policy pack can list exactly the images we ship.
+ *
+ * Loki stays on the 6.x line of grafana/helm-charts: from 7.0 that chart is Enterprise-only and the
+ * open-source successor (grafana-community 18.x) has different values.
+ */
+export const versions = {
+  charts: {
+    loki: { chart: "loki", repo: "https://grafana.github.io/helm-charts", version: "6.49.0" },
+    alloy: { chart: "alloy", repo: "https://grafana.github.io/helm-charts", version: "1.5.0" },
+    grafana: { chart: "grafana", repo: "https://grafana-community.github.io/helm-charts", version: "12.3.1" },
+    vector: { chart: "vector", repo: "https://helm.vector.dev", version: "0.56.0" },
+    kubePrometheusStack: {
+      chart: "kube-prometheus-stack",
+      repo: "https://prometheus-community.github.io/helm-charts",
+      version: "88.0.0",
+    },
+    prometheusOperatorCrds: {
+      chart: "prometheus-operator-crds",
+      repo: "https://prometheus-community.github.io/helm-charts",
+      version: "31.0.0",
+    },
+    nodeExporter: {
+      chart: "prometheus-node-exporter",
+      repo: "https://prometheus-community.github.io/helm-charts",
+      version: "4.49.1",
+    },
+    kubeStateMetrics: {
+      chart: "kube-state-metrics",
+      repo: "https://prometheus-community.github.io/helm-charts",
+      version: "6.4.1",
+    },
+    alertmanager: {
+      chart: "alertmanager",
+      repo: "https://prometheus-community.github.io/helm-charts",
+      version: "1.28.0",
+    },
+    victoriaMetricsStack: {
+      chart: "victoria-metrics-k8s-stack",
+      repo: "https://victoriametrics.github.io/helm-charts/",
+      version: "0.80.0",
+    },
+  },
+  images: {
+    loki: { registry: "docker.io", repository: "grafana/loki", tag: "3.6.3" },
+    lokiCanary: { registry: "docker.io", repository: "grafana/loki-canary", tag: "3.6.3" },
+    lokiGateway: { registry: "docker.io", repository: "nginxinc/nginx-unprivileged", tag: "1.29-alpine" },
+    alloy: { registry: "docker.io", repository: "grafana/alloy", tag: "v1.12.0" },
+    configReloader: {
+      registry: "quay.io",
+      repository: "prometheus-operator/prometheus-config-reloader",
+      tag: "v0.86.1",
+    },
+    vector: { registry: "docker.io", repository: "timberio/vector", tag: "0.56.0-distroless-libc" },
+    grafana: { registry: "docker.io", repository: "grafana/grafana", tag: "12.3.1" },
+    k8sSidecar: { registry: "quay.io", repository: "kiwigrid/k8s-sidecar", tag: "1.30.9" },
+    mimir: { registry: "docker.io", repository: "grafana/mimir", tag: "3.0.0" },
+    prometheus: { registry: "quay.io", repository: "prometheus/prometheus", tag: "v3.7.3" },
+    alertmanager: { registry: "quay.io", repository: "prometheus/alertmanager", tag: "v0.28.1" },
+    nodeExporter: { registry: "quay.io", repository: "prometheus/node-exporter", tag: "v1.10.2" },
+    kubeStateMetrics: {
+      registry: "registry.k8s.io",
+      repository: "kube-state-metrics/kube-state-metrics",
+      tag: "v2.17.0",
+    },
+    victoriaMetrics: { registry: "docker.io", repository: "victoriametrics/victoria-metrics", tag: "v1.144.0" },
+    vmagent: { registry: "docker.io", repository: "victoriametrics/vmagent", tag: "v1.144.0" },
+    vmalert: { registry: "docker.io", repository: "victoriametrics/vmalert", tag: "v1.144.0" },
+    vmOperator: { registry: "docker.io", repository: "victoriametrics/operator", tag: "v0.66.0" },
+  },
+} as const;
+
+export type ImageRef = { readonly registry: string; readonly repository: string; readonly tag: string };
+export type ChartRef = { readonly chart: string; readonly repo: string; readonly version: string };
+
+/** `registry/repository:tag`, the form a container spec takes. */
+export function imageString(image: ImageRef): string {
+  return `${image.registry}/${image.repository}:${image.tag}`;
+}
+
+/** Every image the program deploys, as `registry/repository`, for the policy pack's arm64 list. */
+export function shippedImageRepositories(): string[] {
+  return Object.values(versions.images).map((i) => `${i.registry}/${i.repository}`);
+}

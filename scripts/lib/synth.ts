@@ -1,0 +1,200 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { PROJECT } from "../../components/config";
+import { mockCall, mockState, SECRET_OUTPUTS } from "./mocks";
+
+/** Pulumi's marker for a secret value in serialized state and exports. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** One resource of a `pulumi stack export` (version 3) deployment. */
+export interface ExportResource {
+  urn: string;
+  custom: boolean;
+  id?: string;
+  type: string;
+  inputs: Record<string, any>;
+  outputs: Record<string, any>;
+  parent?: string;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  dependencies?: string[];
+  provider?: string;
+}
+
+export interface StackExport {
+  version: 3;
+  deployment: { manifest: { time: string; magic: string; version: string }; resources: ExportResource[] };
+}
+
+/** The stack file's config as the Pulumi runtime holds it: `project:key` -> string, plus which keys are secret. */
+export function readStackConfig(projectDir: string, stack: string): { config: Record<string, string>; secretKeys: string[] } {
+  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new SynthInputError(`no stack file ${file}`);
+  const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries<any>(doc.config ?? {})) {
+    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+    if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value) {
+      // Ciphertext cannot be decrypted offline: a recognisable placeholder stands in, kept secret.
+      config[full] = `synth-secret-${full.split(":")[1]}`;
+      secretKeys.push(full);
+    } else {
+      config[full] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  return { config, secretKeys };
+}
+
+/** Raised for a missing stack file or bad arguments (exit code 2, like a config error). */
+export class SynthInputError extends Error {}
+
+interface Recorded {
+  resource: pulumi.Resource;
+  type: string;
+  name: string;
+  parent?: pulumi.Resource;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  dependsOn: pulumi.Resource[];
+  provider?: pulumi.ProviderResource;
+}
+
+export interface SynthResult {
+  export: StackExport;
+  /** The stack's outputs, as the program returned them. */
+  outputs: Record<string, unknown>;
+}
+
+/**
+ * Runs `program` under Pulumi's mock runtime with the given config and returns what a real
+ * `pulumi stack export` after `pulumi up` would hold. `program` receives root options it must pass
+ * to every top-level resource (the recorder rides on them to see parents and resource options).
+ */
+export async function synthesize(
+  stack: string,
+  config: { config: Record<string, string>; secretKeys: string[] },
+  program: (rootOpts: pulumi.ComponentResourceOptions) => Record<string, unknown>,
+): Promise<SynthResult> {
+  const inputs = new Map<string, { inputs: Record<string, any>; id: string; state: Record<string, any>; custom: boolean }>();
+  const failures: unknown[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const state = mockState(args.type, args.name, args.inputs);
+        const id = args.custom ? `${args.name}-id` : "";
+        inputs.set(`${args.type}::${args.name}`, { inputs: args.inputs, id, state, custom: !!args.custom });
+        return { id, state };
+      },
+      call: (args) => mockCall(args.token, args.inputs),
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(config.config, config.secretKeys);
+
+  const recorded: Recorded[] = [];
+  const recorder: pulumi.ResourceTransformation = ({ resource, type, name, opts }) => {
+    recorded.push({
+      resource,
+      type,
+      name,
+      parent: opts.parent,
+      protect: opts.protect,
+      retainOnDelete: opts.retainOnDelete,
+      dependsOn: ([] as pulumi.Resource[]).concat((opts.dependsOn as any) ?? []),
+      provider: (opts as pulumi.CustomResourceOptions).provider,
+    });
+    return undefined;
+  };
+
+  const onRejection = (e: unknown) => failures.push(e);
+  process.on("unhandledRejection", onRejection);
+  let outputs: Record<string, unknown>;
+  try {
+    outputs = program({ transformations: [recorder] });
+    // Resources register asynchronously; wait until every URN resolved and no new resource appeared.
+    let settled = -1;
+    while (settled !== recorded.length) {
+      settled = recorded.length;
+      await Promise.all(recorded.map((r) => new Promise((resolve) => r.resource.urn.apply(resolve))));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  if (failures.length > 0) throw failures[0];
+
+  const stackUrn = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${stack}`;
+  const byResource = new Map<pulumi.Resource, { urn: string; rec: Recorded }>();
+  const qualifiedType = (rec: Recorded): string => {
+    const chain: string[] = [];
+    for (let p = rec.parent; p; p = byResource.get(p)?.rec.parent) chain.unshift(byResource.get(p)!.rec.type);
+    return [...chain, rec.type].join("$");
+  };
+  const seen = new Set<string>();
+  for (const rec of recorded) {
+    const urn = `urn:pulumi:${stack}::${PROJECT}::${qualifiedType(rec)}::${rec.name}`;
+    if (seen.has(urn)) throw new Error(`synthesis: duplicate URN ${urn}`);
+    seen.add(urn);
+    byResource.set(rec.resource, { urn, rec });
+  }
+
+  const resources: ExportResource[] = [
+    { urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", inputs: {}, outputs: sanitize(outputs, false) },
+  ];
+  for (const rec of recorded) {
+    const urn = byResource.get(rec.resource)!.urn;
+    const mock = inputs.get(`${rec.type}::${rec.name}`);
+    if (!mock) throw new Error(`synthesis: ${urn} was constructed but never registered`);
+    const secretOutputs = SECRET_OUTPUTS[rec.type] ?? [];
+    const entry: ExportResource = {
+      urn,
+      custom: mock.custom,
+      type: rec.type,
+      inputs: mock.custom ? sanitize(mock.inputs, false, secretOutputs) : {},
+      outputs: mock.custom ? sanitize(mock.state, false, secretOutputs) : {},
+      parent: rec.parent ? byResource.get(rec.parent)!.urn : stackUrn,
+    };
+    if (mock.custom) entry.id = mock.id;
+    if (rec.protect) entry.protect = true;
+    if (rec.retainOnDelete) entry.retainOnDelete = true;
+    const deps = rec.dependsOn.map((d) => byResource.get(d)?.urn).filter((u): u is string => !!u);
+    if (deps.length) entry.dependencies = deps;
+    if (rec.provider && byResource.has(rec.provider)) {
+      const p = byResource.get(rec.provider)!;
+      entry.provider = `${p.urn}::${inputs.get(`${p.rec.type}::${p.rec.name}`)!.id}`;
+    }
+    resources.push(entry);
+  }
+  return {
+    export: { version: 3, deployment: { manifest: { time: new Date(0).toISOString(), magic: "", version: "v3.0.0-synth" }, resources } },
+    outputs,
+  };
+}
+
+/** A secret in export form: the signature and opaque ciphertext, never the value. */
+function secretEnvelope(): Record<string, string> {
+  return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: "synth-redacted" };
+}
+
+/**
+ * Plain data for the export: secret values (runtime envelopes, or fields the provider marks secret)
+ * become ciphertext envelopes; assets and resource references become their serialised forms.
+ */
+export function sanitize(value: any, insideSecret: boolean, secretFields: readonly string[] = []): any {
+  if (value === null || value === undefined) return value;
+  if (Array.isArray(value)) return value.map((v) => sanitize(v, insideSecret));
+  if (typeof value !== "object") return insideSecret ? secretEnvelope() : value;
+  if (value[SECRET_SIG_KEY] === SECRET_SIG) return secretEnvelope();
+  if (pulumi.Resource.isInstance(value)) return { urn: "<resource>" };
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = secretFields.includes(k) && v !== undefined ? secretEnvelope() : sanitize(v, insideSecret);
+  }
+  return out;
+}
