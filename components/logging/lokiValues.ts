@@ -111,6 +111,11 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       image: { registry: versions.images.lokiCanary.registry, repository: versions.images.lokiCanary.repository, tag: versions.images.lokiCanary.tag },
       resources: sizing(profile, "lokiCanary"),
     },
+    // Loads rules from labelled ConfigMaps; pinned so the arm64 check knows the image.
+    sidecar: {
+      image: { repository: `${versions.images.k8sSidecar.registry}/${versions.images.k8sSidecar.repository}`, tag: versions.images.k8sSidecar.tag },
+      resources: sizing(profile, "grafanaSidecar"),
+    },
     // The chart's helm test needs the canary and a Prometheus to query; CI here is our own.
     test: { enabled: false },
     monitoring: {

@@ -1,0 +1,45 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { configOf, schemaFor, type Level } from "./lib/config";
+import { DEFAULT_CHARTS } from "./lib/charts";
+import type { Res } from "./lib/resources";
+import { computeBudget, stackFacts, type PoolInfo } from "./lib/budget";
+
+export interface BudgetConfig {
+  /** Share of a pool's allocatable CPU and memory the stack's requests may take. */
+  maxRequestShare: number;
+  /** Node pools; null reads them from the program's stack-info ConfigMap. */
+  nodePools: PoolInfo[] | null;
+}
+export const BUDGET_DEFAULTS: BudgetConfig = { maxRequestShare: 0.8, nodePools: null };
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** The stack's requests fit the node pools with headroom. */
+export function resourceBudget(level: Level = "mandatory"): StackValidationPolicy {
+  return {
+    name: "resource-budget",
+    description: "Summed CPU and memory requests per node pool stay within a share of the pool's capacity.",
+    enforcementLevel: level,
+    configSchema: schemaFor(BUDGET_DEFAULTS as unknown as Record<string, unknown>, {
+      maxRequestShare: "Largest share (0-1) of capacity the requests may use (default 0.8).",
+      nodePools: "Node pools with count, cpu (cores) and memoryBytes per node; null reads the stack-info ConfigMap.",
+    }),
+    validateStack: (args, report) => {
+      const cfg = configOf(args, BUDGET_DEFAULTS);
+      const resources: Res[] = args.resources.map((p) => ({ type: p.type, urn: p.urn, name: p.name, props: p.props }));
+      const pools = cfg.nodePools ?? stackFacts(resources).pools;
+      if (!pools || pools.length === 0) return;
+      const b = computeBudget(resources, pools, DEFAULT_CHARTS);
+      for (const row of [...b.rows, b.total]) {
+        for (const dim of ["cpu", "memory"] as const) {
+          const used = row.sums[dim];
+          const cap = row.capacity[dim];
+          if (cap > 0 && used > cfg.maxRequestShare * cap) {
+            report(`pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget; lower requests, disable components, or add nodes.`);
+          }
+        }
+      }
+      for (const w of b.unschedulable) report(`${w}: no node pool admits it (nodeSelector/affinity/taints); it would stay Pending.`);
+    },
+  };
+}

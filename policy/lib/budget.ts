@@ -1,0 +1,111 @@
+import type { ChartData } from "./charts";
+import { parseDoc, type Res } from "./resources";
+import { canLandOn, workloadsOf, type Workload } from "./workloads";
+
+/** A node pool as the program records it in its stack-info ConfigMap. */
+export interface PoolInfo {
+  name: string;
+  arch: string;
+  count: number;
+  cpu: number;
+  memoryBytes: number;
+  labels: Record<string, string>;
+  taints: { key: string; value?: string; effect: string }[];
+}
+
+export interface StackFacts {
+  cluster?: string;
+  phase?: string;
+  production?: boolean;
+  pools?: PoolInfo[];
+}
+
+const STACK_INFO_LABEL = "homelab.dev/stack-info";
+
+/** Facts from the program's stack-info ConfigMap (phase, production flag, node pools). */
+export function stackFacts(resources: Res[]): StackFacts {
+  const info = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.props.metadata?.labels?.[STACK_INFO_LABEL] === "true");
+  if (!info) return {};
+  const d = info.props.data ?? {};
+  const pools = typeof d.nodePools === "string" ? (parseDoc(`{"p": ${d.nodePools}}`)?.p as PoolInfo[] | undefined) : undefined;
+  return { cluster: d.cluster, phase: d.phase, production: d.production === undefined ? undefined : d.production === "true", pools };
+}
+
+interface Sums {
+  cpu: number;
+  memory: number;
+  cpuLimit: number;
+  memoryLimit: number;
+}
+const zero = (): Sums => ({ cpu: 0, memory: 0, cpuLimit: 0, memoryLimit: 0 });
+function add(s: Sums, w: Workload, times: number) {
+  s.cpu += w.requests.cpu * times;
+  s.memory += w.requests.memory * times;
+  s.cpuLimit += w.limits.cpu * times;
+  s.memoryLimit += w.limits.memory * times;
+}
+
+export interface BudgetRow {
+  pool: string;
+  nodes: number;
+  sums: Sums;
+  capacity: { cpu: number; memory: number };
+}
+
+export interface Budget {
+  rows: BudgetRow[];
+  /** Workloads that can run in several pools (counted once, against the pools' combined capacity). */
+  floating: Sums;
+  total: BudgetRow;
+  /** Workloads no pool admits. */
+  unschedulable: string[];
+}
+
+/**
+ * Requests and limits per node pool: DaemonSets once per node of every pool they can land on,
+ * other workloads in the single pool they can land on, or in `floating` when several admit them.
+ */
+export function computeBudget(resources: Res[], pools: PoolInfo[], charts?: Record<string, ChartData>): Budget {
+  const rows: BudgetRow[] = pools.map((p) => ({ pool: p.name, nodes: p.count, sums: zero(), capacity: { cpu: p.cpu * p.count, memory: p.memoryBytes * p.count } }));
+  const floating = zero();
+  const unschedulable: string[] = [];
+  for (const r of resources) {
+    for (const w of workloadsOf(r, charts)) {
+      const fits = pools.map((p, i) => ({ p, i })).filter(({ p }) => canLandOn(w, p.labels, p.taints));
+      if (fits.length === 0) {
+        unschedulable.push(w.name);
+        continue;
+      }
+      if (w.kind === "DaemonSet") for (const { p, i } of fits) add(rows[i].sums, w, p.count);
+      else if (fits.length === 1) add(rows[fits[0].i].sums, w, w.replicas);
+      else add(floating, w, w.replicas);
+    }
+  }
+  const total: BudgetRow = {
+    pool: "total",
+    nodes: pools.reduce((n, p) => n + p.count, 0),
+    sums: zero(),
+    capacity: { cpu: rows.reduce((n, r) => n + r.capacity.cpu, 0), memory: rows.reduce((n, r) => n + r.capacity.memory, 0) },
+  };
+  for (const s of [...rows.map((r) => r.sums), floating]) {
+    total.sums.cpu += s.cpu;
+    total.sums.memory += s.memory;
+    total.sums.cpuLimit += s.cpuLimit;
+    total.sums.memoryLimit += s.memoryLimit;
+  }
+  return { rows, floating, total, unschedulable };
+}
+
+const mib = (b: number) => `${Math.round(b / 2 ** 20)}Mi`;
+const cores = (c: number) => `${Math.round(c * 1000)}m`;
+
+/** The budget as a printable table. */
+export function formatBudget(b: Budget): string {
+  const header = ["pool", "nodes", "cpu req", "cpu lim", "mem req", "mem lim", "cpu cap", "mem cap", "mem req %"];
+  const line = (r: BudgetRow) => [r.pool, String(r.nodes), cores(r.sums.cpu), cores(r.sums.cpuLimit), mib(r.sums.memory), mib(r.sums.memoryLimit), cores(r.capacity.cpu), mib(r.capacity.memory), `${((100 * r.sums.memory) / r.capacity.memory).toFixed(1)}%`];
+  const rows = [header, ...b.rows.map(line)];
+  if (b.floating.memory > 0 || b.floating.cpu > 0) rows.push(["(any pool)", "", cores(b.floating.cpu), cores(b.floating.cpuLimit), mib(b.floating.memory), mib(b.floating.memoryLimit), "", "", ""]);
+  rows.push(line(b.total));
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");
+}

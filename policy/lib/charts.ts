@@ -1,0 +1,312 @@
+/**
+ * Pack data: what the charts this project uses deploy when their values say nothing. Image
+ * defaults let the arm64 policy judge images a chart ships without them appearing in values;
+ * workload paths let the budget policy count requests. Extend it through the pack config.
+ */
+export interface ChartImage {
+  /** Values path of the image (string or {registry, repository, tag}). */
+  path: string;
+  /** registry/repository the chart uses when the path is unset. */
+  default: string;
+}
+
+export interface ChartWorkload {
+  name: string;
+  kind: "Deployment" | "StatefulSet" | "DaemonSet" | "Job";
+  /** Values path and default deciding whether it renders. Default: always. */
+  enabled?: { path: string; default: boolean };
+  /** Values path and default of the replica count (not for DaemonSets). */
+  replicas?: { path: string; default: number };
+  /** Values paths of each container's resources block. */
+  resources: string[];
+  /** Memory request computed from a memcached `allocatedMemory` (MB, x1.2) when resources are unset. */
+  memcachedAllocatedMemory?: { path: string; default: number };
+  images: ChartImage[];
+  /** Values prefix holding nodeSelector / affinity / tolerations. */
+  scheduling?: string;
+}
+
+export interface ChartData {
+  /** Values path deciding the workload kind or mode, when a chart has one. */
+  workloads: ChartWorkload[];
+}
+
+const img = (path: string, def: string): ChartImage => ({ path, default: def });
+
+export const DEFAULT_CHARTS: Record<string, ChartData> = {
+  loki: {
+    workloads: [
+      {
+        name: "single-binary",
+        kind: "StatefulSet",
+        replicas: { path: "singleBinary.replicas", default: 0 },
+        resources: ["singleBinary.resources", "sidecar.resources"],
+        images: [img("loki.image", "docker.io/grafana/loki"), img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar")],
+        scheduling: "singleBinary",
+      },
+      ...(["write", "read", "backend"] as const).map(
+        (t): ChartWorkload => ({
+          name: t,
+          kind: t === "read" ? "Deployment" : "StatefulSet",
+          replicas: { path: `${t}.replicas`, default: 3 },
+          resources: [`${t}.resources`],
+          images: [img("loki.image", "docker.io/grafana/loki")],
+          scheduling: t,
+        }),
+      ),
+      {
+        name: "gateway",
+        kind: "Deployment",
+        enabled: { path: "gateway.enabled", default: true },
+        replicas: { path: "gateway.replicas", default: 1 },
+        resources: ["gateway.resources"],
+        images: [img("gateway.image", "docker.io/nginxinc/nginx-unprivileged")],
+        scheduling: "gateway",
+      },
+      {
+        name: "canary",
+        kind: "DaemonSet",
+        enabled: { path: "lokiCanary.enabled", default: true },
+        resources: ["lokiCanary.resources"],
+        images: [img("lokiCanary.image", "docker.io/grafana/loki-canary")],
+        scheduling: "lokiCanary",
+      },
+      ...(["chunksCache", "resultsCache"] as const).map(
+        (c): ChartWorkload => ({
+          name: c,
+          kind: "StatefulSet",
+          enabled: { path: `${c}.enabled`, default: true },
+          replicas: { path: `${c}.replicas`, default: 1 },
+          resources: [`${c}.resources`],
+          memcachedAllocatedMemory: { path: `${c}.allocatedMemory`, default: c === "chunksCache" ? 8192 : 1024 },
+          images: [img("memcached.image", "docker.io/library/memcached"), img("memcachedExporter.image", "docker.io/prom/memcached-exporter")],
+          scheduling: c,
+        }),
+      ),
+    ],
+  },
+  alloy: {
+    workloads: [
+      {
+        name: "alloy",
+        kind: "DaemonSet",
+        replicas: { path: "controller.replicas", default: 1 },
+        resources: ["alloy.resources", "configReloader.resources"],
+        images: [img("image", "docker.io/grafana/alloy"), img("configReloader.image", "quay.io/prometheus-operator/prometheus-config-reloader")],
+        scheduling: "controller",
+      },
+    ],
+  },
+  grafana: {
+    workloads: [
+      {
+        name: "grafana",
+        kind: "Deployment",
+        replicas: { path: "replicas", default: 1 },
+        resources: ["resources", "sidecar.resources"],
+        images: [img("image", "docker.io/grafana/grafana"), img("sidecar.image", "quay.io/kiwigrid/k8s-sidecar")],
+        scheduling: "",
+      },
+      {
+        name: "init-chown-data",
+        kind: "Job",
+        enabled: { path: "initChownData.enabled", default: true },
+        resources: [],
+        images: [img("initChownData.image", "docker.io/library/busybox")],
+        scheduling: "",
+      },
+    ],
+  },
+  vector: {
+    workloads: [
+      { name: "vector", kind: "DaemonSet", resources: ["resources"], images: [img("image", "docker.io/timberio/vector")], scheduling: "" },
+    ],
+  },
+  "kube-prometheus-stack": {
+    workloads: [
+      {
+        name: "prometheus",
+        kind: "StatefulSet",
+        replicas: { path: "prometheus.prometheusSpec.replicas", default: 1 },
+        resources: ["prometheus.prometheusSpec.resources"],
+        images: [
+          img("prometheus.prometheusSpec.image", "quay.io/prometheus/prometheus"),
+          img("prometheusOperator.prometheusConfigReloader.image", "quay.io/prometheus-operator/prometheus-config-reloader"),
+        ],
+        scheduling: "prometheus.prometheusSpec",
+      },
+      {
+        name: "alertmanager",
+        kind: "StatefulSet",
+        enabled: { path: "alertmanager.enabled", default: true },
+        replicas: { path: "alertmanager.alertmanagerSpec.replicas", default: 1 },
+        resources: ["alertmanager.alertmanagerSpec.resources"],
+        images: [img("alertmanager.alertmanagerSpec.image", "quay.io/prometheus/alertmanager")],
+        scheduling: "alertmanager.alertmanagerSpec",
+      },
+      {
+        name: "operator",
+        kind: "Deployment",
+        resources: ["prometheusOperator.resources"],
+        images: [img("prometheusOperator.image", "quay.io/prometheus-operator/prometheus-operator")],
+        scheduling: "prometheusOperator",
+      },
+      {
+        name: "admission-webhook-patch",
+        kind: "Job",
+        enabled: { path: "prometheusOperator.admissionWebhooks.enabled", default: true },
+        resources: [],
+        images: [img("prometheusOperator.admissionWebhooks.patch.image", "registry.k8s.io/ingress-nginx/kube-webhook-certgen")],
+        scheduling: "prometheusOperator.admissionWebhooks.patch",
+      },
+      {
+        name: "kube-state-metrics",
+        kind: "Deployment",
+        enabled: { path: "kubeStateMetrics.enabled", default: true },
+        resources: ["kube-state-metrics.resources"],
+        images: [img("kube-state-metrics.image", "registry.k8s.io/kube-state-metrics/kube-state-metrics")],
+        scheduling: "kube-state-metrics",
+      },
+      {
+        name: "node-exporter",
+        kind: "DaemonSet",
+        enabled: { path: "nodeExporter.enabled", default: true },
+        resources: ["prometheus-node-exporter.resources"],
+        images: [img("prometheus-node-exporter.image", "quay.io/prometheus/node-exporter")],
+        scheduling: "prometheus-node-exporter",
+      },
+      {
+        name: "grafana",
+        kind: "Deployment",
+        enabled: { path: "grafana.enabled", default: true },
+        resources: ["grafana.resources"],
+        images: [img("grafana.image", "docker.io/grafana/grafana")],
+        scheduling: "grafana",
+      },
+    ],
+  },
+  "prometheus-node-exporter": {
+    workloads: [{ name: "node-exporter", kind: "DaemonSet", resources: ["resources"], images: [img("image", "quay.io/prometheus/node-exporter")], scheduling: "" }],
+  },
+  "kube-state-metrics": {
+    workloads: [
+      {
+        name: "kube-state-metrics",
+        kind: "Deployment",
+        replicas: { path: "replicas", default: 1 },
+        resources: ["resources"],
+        images: [img("image", "registry.k8s.io/kube-state-metrics/kube-state-metrics")],
+        scheduling: "",
+      },
+    ],
+  },
+  alertmanager: {
+    workloads: [
+      {
+        name: "alertmanager",
+        kind: "StatefulSet",
+        replicas: { path: "replicaCount", default: 1 },
+        resources: ["resources"],
+        images: [img("image", "quay.io/prometheus/alertmanager")],
+        scheduling: "",
+      },
+    ],
+  },
+  "victoria-metrics-k8s-stack": {
+    workloads: [
+      {
+        name: "operator",
+        kind: "Deployment",
+        enabled: { path: "victoria-metrics-operator.enabled", default: true },
+        resources: ["victoria-metrics-operator.resources"],
+        images: [img("victoria-metrics-operator.image", "docker.io/victoriametrics/operator")],
+        scheduling: "victoria-metrics-operator",
+      },
+      {
+        name: "vmsingle",
+        kind: "Deployment",
+        enabled: { path: "vmsingle.enabled", default: true },
+        resources: ["vmsingle.spec.resources"],
+        images: [img("vmsingle.spec.image", "docker.io/victoriametrics/victoria-metrics")],
+        scheduling: "vmsingle.spec",
+      },
+      {
+        name: "vmagent",
+        kind: "Deployment",
+        enabled: { path: "vmagent.enabled", default: true },
+        replicas: { path: "vmagent.spec.replicaCount", default: 1 },
+        resources: ["vmagent.spec.resources"],
+        images: [img("vmagent.spec.image", "docker.io/victoriametrics/vmagent")],
+        scheduling: "vmagent.spec",
+      },
+      {
+        name: "vmalert",
+        kind: "Deployment",
+        enabled: { path: "vmalert.enabled", default: true },
+        resources: ["vmalert.spec.resources"],
+        images: [img("vmalert.spec.image", "docker.io/victoriametrics/vmalert")],
+        scheduling: "vmalert.spec",
+      },
+      {
+        name: "alertmanager",
+        kind: "StatefulSet",
+        enabled: { path: "alertmanager.enabled", default: true },
+        resources: ["alertmanager.spec.resources"],
+        images: [img("alertmanager.spec.image", "quay.io/prometheus/alertmanager")],
+        scheduling: "alertmanager.spec",
+      },
+      {
+        name: "grafana",
+        kind: "Deployment",
+        enabled: { path: "grafana.enabled", default: true },
+        resources: ["grafana.resources"],
+        images: [img("grafana.image", "docker.io/grafana/grafana")],
+        scheduling: "grafana",
+      },
+      {
+        name: "kube-state-metrics",
+        kind: "Deployment",
+        enabled: { path: "kube-state-metrics.enabled", default: true },
+        resources: ["kube-state-metrics.resources"],
+        images: [img("kube-state-metrics.image", "registry.k8s.io/kube-state-metrics/kube-state-metrics")],
+        scheduling: "kube-state-metrics",
+      },
+      {
+        name: "node-exporter",
+        kind: "DaemonSet",
+        enabled: { path: "prometheus-node-exporter.enabled", default: true },
+        resources: ["prometheus-node-exporter.resources"],
+        images: [img("prometheus-node-exporter.image", "quay.io/prometheus/node-exporter")],
+        scheduling: "prometheus-node-exporter",
+      },
+    ],
+  },
+  "prometheus-operator-crds": { workloads: [] },
+};
+
+/** Repositories known to publish linux/arm64 (checked against the projects' build files or manifests). */
+export const DEFAULT_ARM64_IMAGES: string[] = [
+  "docker.io/grafana/loki",
+  "docker.io/grafana/loki-canary",
+  "docker.io/grafana/alloy",
+  "docker.io/grafana/mimir",
+  "docker.io/grafana/grafana",
+  "quay.io/prometheus/prometheus",
+  "quay.io/prometheus/alertmanager",
+  "quay.io/prometheus/node-exporter",
+  "quay.io/prometheus-operator/prometheus-operator",
+  "quay.io/prometheus-operator/prometheus-config-reloader",
+  "registry.k8s.io/kube-state-metrics/kube-state-metrics",
+  "docker.io/timberio/vector",
+  "docker.io/victoriametrics/victoria-metrics",
+  "docker.io/victoriametrics/vmagent",
+  "docker.io/victoriametrics/vmalert",
+  "docker.io/victoriametrics/operator",
+  "quay.io/kiwigrid/k8s-sidecar",
+  "docker.io/kiwigrid/k8s-sidecar",
+  "docker.io/nginxinc/nginx-unprivileged",
+  "docker.io/library/busybox",
+  "docker.io/library/memcached",
+  "docker.io/prom/memcached-exporter",
+  "registry.k8s.io/ingress-nginx/kube-webhook-certgen",
+];

@@ -1,0 +1,82 @@
+import { parse as parseYaml } from "yaml";
+
+/** A resource as every policy sees it, whether from `pulumi preview` or from a stack export. */
+export interface Res {
+  type: string;
+  urn: string;
+  name: string;
+  props: Record<string, any>;
+}
+
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A Pulumi secret as it appears in an export (or in props the engine kept wrapped). */
+export function isSecretEnvelope(v: unknown): boolean {
+  return !!v && typeof v === "object" && (v as any)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** Value at a dotted path ("a.b.c"); "" is the object itself. */
+export function at(obj: any, path: string): any {
+  if (path === "") return obj;
+  let cur = obj;
+  for (const p of path.split(".")) {
+    if (cur === null || cur === undefined || typeof cur !== "object") return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+export const HELM_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
+
+/** Chart name and values of a Helm release/chart resource; undefined for anything else. */
+export function helmOf(res: Res): { chart: string; values: any; valuesSecret: boolean } | undefined {
+  if (!HELM_TYPES.has(res.type)) return undefined;
+  const rawChart = String(res.props.chart ?? "");
+  // "repo/loki", "oci://.../loki" and "loki" all name the chart loki.
+  const chart = rawChart.split("/").pop()!.replace(/-\d[\w.+-]*\.tgz$/, "");
+  const values = res.props.values ?? {};
+  return { chart, values: isSecretEnvelope(values) ? {} : values, valuesSecret: isSecretEnvelope(values) };
+}
+
+/** ConfigMap / Secret text entries, decoded (base64 `data` of Secrets included). */
+export function textDataOf(res: Res): { key: string; text: string; field: string }[] {
+  const out: { key: string; text: string; field: string }[] = [];
+  if (res.type === "kubernetes:core/v1:ConfigMap") {
+    for (const [k, v] of Object.entries(res.props.data ?? {})) if (typeof v === "string") out.push({ key: k, text: v, field: "data" });
+  } else if (res.type === "kubernetes:core/v1:Secret") {
+    const sd = res.props.stringData;
+    if (sd && !isSecretEnvelope(sd)) for (const [k, v] of Object.entries(sd)) if (typeof v === "string") out.push({ key: k, text: v, field: "stringData" });
+    const d = res.props.data;
+    if (d && !isSecretEnvelope(d)) {
+      for (const [k, v] of Object.entries(d)) if (typeof v === "string") out.push({ key: k, text: Buffer.from(v, "base64").toString("utf8"), field: "data" });
+    }
+  }
+  return out;
+}
+
+/** Parses YAML/JSON text into an object; undefined when it is not a mapping. */
+export function parseDoc(text: string): Record<string, any> | undefined {
+  try {
+    const doc = parseYaml(text);
+    return doc && typeof doc === "object" && !Array.isArray(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Short label for messages: `type name`. */
+export function label(res: Res): string {
+  return `${res.type} "${res.name}"`;
+}
+
+/** Deep merge where `over` wins; arrays replace (as Helm does). */
+export function deepMerge(base: any, over: any): any {
+  if (over === undefined) return base;
+  if (base && over && typeof base === "object" && typeof over === "object" && !Array.isArray(base) && !Array.isArray(over)) {
+    const out: Record<string, any> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+    return out;
+  }
+  return over;
+}

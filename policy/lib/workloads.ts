@@ -1,0 +1,191 @@
+import { at, helmOf, type Res } from "./resources";
+import { DEFAULT_CHARTS, type ChartData } from "./charts";
+
+/** One image a workload runs, with where it was found. */
+export interface ImageUse {
+  image: string;
+  path: string;
+}
+
+/** A pod template's scheduling-relevant parts and its resource totals per pod. */
+export interface Workload {
+  source: Res;
+  /** Name for messages (`<resource>/<component>` for charts). */
+  name: string;
+  kind: string;
+  replicas: number;
+  images: ImageUse[];
+  requests: { cpu: number; memory: number };
+  limits: { cpu: number; memory: number };
+  nodeSelector: Record<string, string>;
+  affinity: any;
+  tolerations: any[];
+  /** Path of the pod spec (or chart values prefix) for messages. */
+  path: string;
+}
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const DECIMAL: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/** A Kubernetes quantity as a number; 0 when absent or malformed. */
+export function quantity(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string") return 0;
+  const m = /^(\d+(?:\.\d+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/.exec(v.trim());
+  if (!m) return 0;
+  const unit = m[2] ?? "";
+  return Number(m[1]) * (BINARY[unit] ?? DECIMAL[unit] ?? 1);
+}
+
+/** `registry/repository` and tag of an image reference, with Docker Hub's implicit parts filled in. */
+export function parseImage(ref: string): { repository: string; tag: string } {
+  let rest = ref.trim().split("@")[0];
+  let tag = "latest";
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split("/");
+  const hasRegistry = parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost");
+  const registry = hasRegistry ? parts.shift()! : "docker.io";
+  if (registry === "docker.io" && parts.length === 1) parts.unshift("library");
+  return { repository: `${registry === "index.docker.io" ? "docker.io" : registry}/${parts.join("/")}`, tag };
+}
+
+/** An image value from chart values: a string, or {registry, repository, tag}. */
+export function imageFromValues(v: any, fallback: string): string | undefined {
+  if (typeof v === "string" && v.length > 0) return v;
+  if (v && typeof v === "object") {
+    const fb = parseImage(fallback);
+    const fbRegistry = fb.repository.split("/")[0];
+    const repository = v.repository ?? v.image;
+    if (!repository && !v.tag && !v.registry) return fallback;
+    const repo = repository ?? fb.repository.split("/").slice(1).join("/");
+    const registry = v.registry ?? (repo.split("/")[0].includes(".") ? "" : fbRegistry);
+    const full = registry ? `${registry}/${repo}` : repo;
+    return v.tag ? `${full}:${v.tag}` : full;
+  }
+  return undefined;
+}
+
+const POD_SPEC_PATHS: Record<string, { spec: string; replicas?: string }> = {
+  "kubernetes:apps/v1:Deployment": { spec: "spec.template.spec", replicas: "spec.replicas" },
+  "kubernetes:apps/v1:StatefulSet": { spec: "spec.template.spec", replicas: "spec.replicas" },
+  "kubernetes:apps/v1:ReplicaSet": { spec: "spec.template.spec", replicas: "spec.replicas" },
+  "kubernetes:apps/v1:DaemonSet": { spec: "spec.template.spec" },
+  "kubernetes:batch/v1:Job": { spec: "spec.template.spec", replicas: "spec.parallelism" },
+  "kubernetes:batch/v1:CronJob": { spec: "spec.jobTemplate.spec.template.spec" },
+  "kubernetes:core/v1:Pod": { spec: "spec" },
+};
+
+function sumResources(blocks: any[]): Pick<Workload, "requests" | "limits"> {
+  const out = { requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
+  for (const b of blocks) {
+    out.requests.cpu += quantity(b?.requests?.cpu);
+    out.requests.memory += quantity(b?.requests?.memory);
+    out.limits.cpu += quantity(b?.limits?.cpu);
+    out.limits.memory += quantity(b?.limits?.memory);
+  }
+  return out;
+}
+
+/** Workloads of a raw Kubernetes object (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod). */
+function rawWorkloads(res: Res): Workload[] {
+  const paths = POD_SPEC_PATHS[res.type];
+  if (!paths) return [];
+  const spec = at(res.props, paths.spec) ?? {};
+  const containers = [...(spec.containers ?? []).map((c: any, i: number) => ({ c, p: `${paths.spec}.containers[${i}]` }))];
+  const inits = (spec.initContainers ?? []).map((c: any, i: number) => ({ c, p: `${paths.spec}.initContainers[${i}]` }));
+  const images = [...containers, ...inits].filter(({ c }) => typeof c?.image === "string").map(({ c, p }) => ({ image: c.image, path: `${p}.image` }));
+  const kind = res.type.split(":").pop()!;
+  return [
+    {
+      source: res,
+      name: res.props.metadata?.name ?? res.name,
+      kind,
+      replicas: kind === "DaemonSet" ? 1 : Number(paths.replicas ? (at(res.props, paths.replicas) ?? 1) : 1),
+      images,
+      ...sumResources(containers.map(({ c }) => c.resources)),
+      nodeSelector: spec.nodeSelector ?? {},
+      affinity: spec.affinity,
+      tolerations: spec.tolerations ?? [],
+      path: paths.spec,
+    },
+  ];
+}
+
+/** Workloads a known chart renders from its values (pack data for defaults). */
+function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[] {
+  const helm = helmOf(res);
+  if (!helm) return [];
+  const data = charts[helm.chart];
+  if (!data) return [];
+  const v = helm.values;
+  const out: Workload[] = [];
+  for (const w of data.workloads) {
+    if (w.enabled && (at(v, w.enabled.path) ?? w.enabled.default) === false) continue;
+    let kind: string = w.kind;
+    if (helm.chart === "alloy") kind = { daemonset: "DaemonSet", deployment: "Deployment", statefulset: "StatefulSet" }[String(at(v, "controller.type") ?? "daemonset")] ?? "DaemonSet";
+    if (helm.chart === "vector") kind = (at(v, "role") ?? "Aggregator") === "Agent" ? "DaemonSet" : "StatefulSet";
+    const replicas = kind === "DaemonSet" ? 1 : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1);
+    if (replicas === 0) continue;
+    const blocks = w.resources.map((p) => at(v, p));
+    const totals = sumResources(blocks);
+    if (w.memcachedAllocatedMemory && !blocks[0]) {
+      totals.requests.memory += (at(v, w.memcachedAllocatedMemory.path) ?? w.memcachedAllocatedMemory.default) * 1.2 * 2 ** 20;
+    }
+    const sched = w.scheduling === undefined ? undefined : w.scheduling === "" ? v : at(v, w.scheduling);
+    out.push({
+      source: res,
+      name: `${res.name}/${w.name}`,
+      kind,
+      replicas,
+      images: w.images.map((i) => ({ image: imageFromValues(at(v, i.path), i.default) ?? i.default, path: `values.${i.path}` })),
+      ...totals,
+      nodeSelector: sched?.nodeSelector ?? {},
+      affinity: sched?.affinity,
+      tolerations: sched?.tolerations ?? [],
+      path: `values${w.scheduling ? `.${w.scheduling}` : ""}`,
+    });
+  }
+  return out;
+}
+
+/** Every workload a resource deploys: raw pod templates, or what a known chart renders. */
+export function workloadsOf(res: Res, charts: Record<string, ChartData> = DEFAULT_CHARTS): Workload[] {
+  return POD_SPEC_PATHS[res.type] ? rawWorkloads(res) : chartWorkloads(res, charts);
+}
+
+/** Whether the pod can be scheduled on nodes with these labels and taints. */
+export function canLandOn(w: Pick<Workload, "nodeSelector" | "affinity" | "tolerations">, labels: Record<string, string>, taints: { key: string; value?: string; effect: string }[] = []): boolean {
+  for (const [k, val] of Object.entries(w.nodeSelector ?? {})) if (labels[k] !== val) return false;
+  const terms: any[] = w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  if (terms.length > 0 && !terms.some((t) => (t.matchExpressions ?? []).every((e: any) => exprMatches(e, labels)))) return false;
+  for (const taint of taints) {
+    if (taint.effect === "PreferNoSchedule") continue;
+    const tolerated = (w.tolerations ?? []).some(
+      (t: any) =>
+        (t.operator === "Exists" && (t.key === undefined || t.key === taint.key)) ||
+        (t.key === taint.key && (t.value ?? "") === (taint.value ?? "") && (!t.effect || t.effect === taint.effect)),
+    );
+    if (!tolerated) return false;
+  }
+  return true;
+}
+
+function exprMatches(e: any, labels: Record<string, string>): boolean {
+  const v = labels[e.key];
+  switch (e.operator) {
+    case "In":
+      return v !== undefined && (e.values ?? []).includes(v);
+    case "NotIn":
+      return v === undefined || !(e.values ?? []).includes(v);
+    case "Exists":
+      return v !== undefined;
+    case "DoesNotExist":
+      return v === undefined;
+    default:
+      return true;
+  }
+}

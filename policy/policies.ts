@@ -1,0 +1,38 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+  lokiCompactorMisplaced,
+  lokiReplicationFactor,
+  lokiRetentionNeedsDeleteStore,
+  lokiRetentionPeriodWithoutRetention,
+  lokiSharedStoreRemoved,
+  lokiSingleBinaryAndScalable,
+} from "./loki";
+import { arm64Images } from "./images";
+import { mimirDistinctStorage, mimirRemoteWriteLabels } from "./mimir";
+import { grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
+import { noPlaintextCredentials } from "./credentials";
+import { productionDataProtected } from "./production";
+import { resourceBudget } from "./budget";
+
+/**
+ * Every policy of the pack with its default level. The pack entry point and the offline checker
+ * both take the list from here, so `pulumi preview --policy-pack` and `npm run policy:check` agree.
+ */
+export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  return [
+    lokiRetentionNeedsDeleteStore(),
+    lokiRetentionPeriodWithoutRetention(),
+    lokiCompactorMisplaced(),
+    lokiSharedStoreRemoved(),
+    lokiReplicationFactor(),
+    lokiSingleBinaryAndScalable(),
+    arm64Images(),
+    mimirDistinctStorage(),
+    mimirRemoteWriteLabels(),
+    grafanaSingleDefault(),
+    grafanaSingleDefaultStack(),
+    noPlaintextCredentials(),
+    productionDataProtected(),
+    resourceBudget(),
+  ];
+}

@@ -1,0 +1,50 @@
+import * as fs from "fs";
+import { evaluateResources, failed, formatViolations, type ExportedResource, type PackConfig } from "../policy/evaluate";
+
+const USAGE = "usage: npm run policy:check -- <export.json> [--config <policy-config.json>]";
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const files: string[] = [];
+  let config: PackConfig = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--config") {
+      const f = argv[++i];
+      if (!f) throw new Error(USAGE);
+      config = JSON.parse(fs.readFileSync(f, "utf8"));
+    } else files.push(argv[i]);
+  }
+  if (files.length === 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  let code = 0;
+  for (const file of files) {
+    let doc: any;
+    try {
+      doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+      console.error(`${file}: cannot read a stack export: ${(e as Error).message}`);
+      return 2;
+    }
+    const resources: ExportedResource[] | undefined = doc?.deployment?.resources;
+    if (!Array.isArray(resources)) {
+      console.error(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`);
+      return 2;
+    }
+    const violations = await evaluateResources(resources, config);
+    const mandatory = violations.filter((v) => v.level === "mandatory").length;
+    if (violations.length) console.log(formatViolations(violations));
+    console.log(`${file}: ${resources.length} resources; policy: ${failed(violations) ? "FAIL" : "pass"} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`);
+    if (failed(violations)) code = 1;
+  }
+  return code;
+}
+
+main().then(
+  (c) => process.exit(c),
+  (e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,95 @@
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../components/config";
+import { evaluateResources, failed, formatViolations, type PackConfig } from "../policy/evaluate";
+import { synthStack } from "./lib/run";
+import { SynthInputError } from "./lib/synth";
+import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
+import { projectRoot } from "./lib/paths";
+
+const USAGE = "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--policy-config <file.json>] [--quiet]";
+
+function parseArgs(argv: string[]): { stacks: string[] | "all"; out: string; policyConfig?: string; quiet: boolean } {
+  let stacks: string[] | "all" = [];
+  let out = "out";
+  let policyConfig: string | undefined;
+  let quiet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new SynthInputError(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === "--stack") (stacks === "all" ? [] : stacks).push(next());
+    else if (a === "--all") stacks = "all";
+    else if (a === "--out") out = next();
+    else if (a === "--policy-config") policyConfig = next();
+    else if (a === "--quiet") quiet = true;
+    else throw new SynthInputError(`unknown argument ${a}\n${USAGE}`);
+  }
+  if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
+  return { stacks, out, policyConfig, quiet };
+}
+
+/** Every `Pulumi.<stack>.yaml` of the project. */
+export function stackNames(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+async function main(): Promise<number> {
+  const root = projectRoot();
+  const args = parseArgs(process.argv.slice(2));
+  const stacks = args.stacks === "all" ? stackNames(root) : args.stacks;
+  const packConfig: PackConfig = args.policyConfig ? JSON.parse(fs.readFileSync(args.policyConfig, "utf8")) : {};
+  fs.mkdirSync(args.out, { recursive: true });
+  let code = 0;
+  for (const stack of stacks) {
+    let result;
+    try {
+      result = await synthStack(root, stack);
+    } catch (e) {
+      if (e instanceof ConfigError || e instanceof SynthInputError) {
+        console.error(`${stack}: ${e.message}`);
+        return 2;
+      }
+      console.error(`${stack}: program error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return 2;
+    }
+    const resources = result.export.deployment.resources;
+    const file = path.join(args.out, `${stack}.json`);
+    fs.writeFileSync(file, JSON.stringify(result.export, null, 2) + "\n");
+    const violations = await evaluateResources(resources, packConfig);
+    const mandatory = violations.filter((v) => v.level === "mandatory").length;
+    if (!args.quiet) {
+      console.log(`== ${stack}: resource tree`);
+      console.log(formatTree(resources));
+      const budget = budgetOf(resources);
+      if (budget) {
+        console.log(`\n== ${stack}: resource budget (requests and limits per node pool; DaemonSets per node)`);
+        console.log(formatBudget(budget));
+      }
+    }
+    if (violations.length > 0) console.log(`\n== ${stack}: policy violations\n${formatViolations(violations)}`);
+    const byType = countByType(resources)
+      .map(([t, n]) => `${t.split(":").pop()}×${n}`)
+      .join(", ");
+    console.log(
+      `\n${stack}: ${resources.filter((r) => r.custom).length} resources (${byType}) -> ${file}; policy: ${failed(violations) ? "FAIL" : "pass"} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`,
+    );
+    if (failed(violations)) code = 1;
+  }
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof SynthInputError ? e.message : e);
+    process.exit(2);
+  },
+);
