@@ -342,9 +342,8 @@ function formatIssue(issue: z.ZodIssue, input: unknown): string {
   switch (issue.code) {
     case "unrecognized_keys": {
       const shape = knownKeysAt(issue.path);
-      return `${at}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}${
-        shape.length ? `; expected one of: ${shape.join(", ")}` : ""
-      }`;
+      const expected = shape.length ? `; expected one of: ${shape.join(", ")}` : "";
+      return issue.keys.map((k) => `${keyPath([...issue.path, k])}: unknown key (a typo?)${expected}`).join("\n");
     }
     case "invalid_type":
       return found === undefined
@@ -408,7 +407,7 @@ function parseScalar(value: string): unknown {
 export function parseStackConfig(raw: Record<string, unknown>, stack: string): StackConfig {
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => formatIssue(i, raw)));
+    throw new ConfigError(parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n")));
   }
   const r = parsed.data;
   const lightweight = r.profile === "lightweight";

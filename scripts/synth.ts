@@ -7,13 +7,14 @@ import { SynthInputError } from "./lib/synth";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot } from "./lib/paths";
 
-const USAGE = "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--policy-config <file.json>] [--quiet]";
+const USAGE = "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--quiet]";
 
-function parseArgs(argv: string[]): { stacks: string[] | "all"; out: string; policyConfig?: string; quiet: boolean } {
+function parseArgs(argv: string[]): { stacks: string[] | "all"; out: string; dir?: string; policyConfig?: string; quiet: boolean } {
   let stacks: string[] | "all" = [];
   let out = "out";
   let policyConfig: string | undefined;
   let quiet = false;
+  let dir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -24,12 +25,13 @@ function parseArgs(argv: string[]): { stacks: string[] | "all"; out: string; pol
     if (a === "--stack") (stacks === "all" ? [] : stacks).push(next());
     else if (a === "--all") stacks = "all";
     else if (a === "--out") out = next();
+    else if (a === "--dir") dir = next();
     else if (a === "--policy-config") policyConfig = next();
     else if (a === "--quiet") quiet = true;
     else throw new SynthInputError(`unknown argument ${a}\n${USAGE}`);
   }
   if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
-  return { stacks, out, policyConfig, quiet };
+  return { stacks, out, dir, policyConfig, quiet };
 }
 
 /** Every `Pulumi.<stack>.yaml` of the project. */
@@ -42,8 +44,8 @@ export function stackNames(dir: string): string[] {
 }
 
 async function main(): Promise<number> {
-  const root = projectRoot();
   const args = parseArgs(process.argv.slice(2));
+  const root = args.dir ? path.resolve(args.dir) : projectRoot();
   const stacks = args.stacks === "all" ? stackNames(root) : args.stacks;
   const packConfig: PackConfig = args.policyConfig ? JSON.parse(fs.readFileSync(args.policyConfig, "utf8")) : {};
   fs.mkdirSync(args.out, { recursive: true });

@@ -1,0 +1,71 @@
+import * as fs from "fs";
+import * as path from "path";
+import { execFileSync, spawnSync } from "child_process";
+import { projectRoot } from "../scripts/lib/paths";
+import { synthStack } from "../scripts/lib/run";
+import type { ExportResource, SynthResult } from "../scripts/lib/synth";
+import { parseStackConfig, PROJECT, type StackConfig } from "../components/config";
+
+export const ROOT = projectRoot(__dirname);
+
+/** A valid minimal raw config; tests override what they exercise. */
+export function rawConfig(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    phase: "loki-fixed",
+    objectStore: { type: "minio", endpoint: "http://minio.storage.svc:9000" },
+    minioAdminUser: "u",
+    minioAdminPassword: "p",
+    pushoverToken: "t",
+    pushoverUserKey: "k",
+    heartbeatUrl: "h",
+    ...over,
+  };
+}
+
+export function config(over: Record<string, unknown> = {}, stack = "test"): StackConfig {
+  return parseStackConfig(rawConfig(over), stack);
+}
+
+/** Synthesizes a project stack with `project:key` overrides (values as the stack file would hold them). */
+export function synth(stack: string, over: Record<string, unknown> = {}): Promise<SynthResult> {
+  const overrides = Object.fromEntries(Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  return synthStack(ROOT, stack, overrides);
+}
+
+export function ofType(resources: ExportResource[], type: string): ExportResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+export function named(resources: ExportResource[], type: string, name: string): ExportResource {
+  const r = resources.find((x) => x.type === type && x.urn.endsWith(`::${name}`));
+  if (!r) throw new Error(`no ${type} named ${name}; have: ${resources.map((x) => `${x.type}::${x.urn.split("::").pop()}`).join(", ")}`);
+  return r;
+}
+
+/** The Helm release whose chart is `chart`. */
+export function release(resources: ExportResource[], chart: string, name?: string): ExportResource {
+  const r = resources.find((x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === chart && (name === undefined || x.urn.endsWith(`::${name}`)));
+  if (!r) throw new Error(`no release of chart ${chart}`);
+  return r;
+}
+
+/**
+ * Path of a real validator on this machine. Missing: under CI it is a failure; locally the test
+ * is skipped with a loud reason.
+ */
+export function requireTool(ctx: Mocha.Context, tool: string, pkg: string): string {
+  const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+  if (found) return found;
+  if (process.env.CI === "true") throw new Error(`${tool} is required under CI (install Debian package ${pkg})`);
+  console.warn(`\n  !!! SKIPPING: ${tool} not installed (apt-get install ${pkg}); CI installs it and runs this test.\n`);
+  ctx.skip();
+  return "";
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(require("os").tmpdir(), `${prefix}-`));
+}
+
+export function run(cmd: string, args: string[], cwd?: string): string {
+  return execFileSync(cmd, args, { encoding: "utf8", cwd, stdio: ["ignore", "pipe", "pipe"] });
+}
