@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
 import { atLeast, parseQuantity, type StackConfig } from "./config";
 import { ObjectStore } from "./objectstore/objectStore";
 import { planBuckets } from "./objectstore/bucketPlan";
@@ -46,6 +47,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   const ns = cfg.namespace;
   const top = rootOpts;
   const provider = new k8s.Provider("k8s", { enableServerSideApply: true }, top as pulumi.CustomResourceOptions);
+  const randomProvider = new random.Provider("random", {}, top as pulumi.CustomResourceOptions);
   const kpsPresent = !atLeast(cfg, "kps-removed");
   const mimirBackend = cfg.metricsBackend === "mimir";
   const backendUp = atLeast(cfg, "dual-write");
@@ -60,12 +62,13 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
       namespace: ns,
       needs: { minioAdmin: cfg.objectStore.type === "minio", pushover: cfg.alerting.pushover, heartbeat: cfg.alerting.heartbeat },
       provider,
+      randomProvider,
     },
     top,
   );
   const store = new ObjectStore(
     "objectstore",
-    { plan: planBuckets(cfg), store: cfg.objectStore, namespace: ns, minioAdmin: secrets.minioAdmin, credentialSink: secrets, provider },
+    { plan: planBuckets(cfg), store: cfg.objectStore, namespace: ns, minioAdmin: secrets.minioAdmin, credentialSink: secrets, provider, randomProvider },
     top,
   );
 

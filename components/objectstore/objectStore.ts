@@ -29,6 +29,8 @@ export interface ObjectStoreArgs {
   credentialSink?: CredentialSink;
   /** Kubernetes provider; every Kubernetes child uses it. */
   provider: k8s.Provider;
+  /** Provider of the generated consumer secret keys. */
+  randomProvider: random.Provider;
 }
 
 /**
@@ -74,7 +76,7 @@ export class ObjectStore extends pulumi.ComponentResource {
         const buckets = plan.buckets.map(
           (bucket) => new minio.S3Bucket(`${name}-${bucket}`, { bucket, acl: "private", forceDestroy: false }, { ...mOpts, ...dataOpts }),
         );
-        const secretKey = new random.RandomPassword(`${name}-${plan.consumer}-secret-key`, { length: 40, special: false }, { parent: this });
+        const secretKey = new random.RandomPassword(`${name}-${plan.consumer}-secret-key`, { length: 40, special: false }, { parent: this, provider: args.randomProvider });
         const secret = pulumi.secret(secretKey.result);
         const user = new minio.IamUser(`${name}-${plan.consumer}-user`, { name: plan.user, secret, forceDestroy: false }, mOpts);
         const policy = new minio.IamPolicy(

@@ -16,6 +16,8 @@ export interface SecretsArgs {
   needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
   /** Kubernetes provider; every Kubernetes child uses it. */
   provider: k8s.Provider;
+  /** Provider of generated passwords. */
+  randomProvider: random.Provider;
 }
 
 type Item = onepassword.GetItemResult;
@@ -112,7 +114,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     } else {
       const fromConfig = config.getSecret("grafanaAdminPassword");
       grafanaPassword =
-        fromConfig ?? pulumi.secret(new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this }).result);
+        fromConfig ?? pulumi.secret(new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, provider: args.randomProvider }).result);
     }
     const g = SECRET_REFS.grafanaAdmin;
     this.projected(`${name}-grafana-admin`, g.secretName, args.namespace, { [g.userKey]: grafanaUser, [g.passwordKey]: grafanaPassword }, k8sOpts);

@@ -78,6 +78,7 @@ export async function synthesize(
   stack: string,
   config: { config: Record<string, string>; secretKeys: string[] },
   program: (rootOpts: pulumi.ComponentResourceOptions) => Record<string, unknown>,
+  call: (token: string, inputs: Record<string, any>) => Record<string, any> = mockCall,
 ): Promise<SynthResult> {
   const inputs = new Map<string, { inputs: Record<string, any>; id: string; state: Record<string, any>; custom: boolean }>();
   const failures: unknown[] = [];
@@ -89,7 +90,7 @@ export async function synthesize(
         inputs.set(`${args.type}::${args.name}`, { inputs: args.inputs, id, state, custom: !!args.custom });
         return { id, state };
       },
-      call: (args) => mockCall(args.token, args.inputs),
+      call: (args) => call(args.token, args.inputs),
     },
     PROJECT,
     stack,
@@ -112,7 +113,15 @@ export async function synthesize(
     return undefined;
   };
 
-  const onRejection = (e: unknown) => failures.push(e);
+  // An exception inside an apply (a missing 1Password field, say) surfaces as an unhandled
+  // rejection while the resources behind it never register: fail instead of waiting for them.
+  let fail: (e: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  const onRejection = (e: unknown) => {
+    failures.push(e);
+    fail(e);
+  };
   process.on("unhandledRejection", onRejection);
   let outputs: Record<string, unknown>;
   try {
@@ -121,8 +130,8 @@ export async function synthesize(
     let settled = -1;
     while (settled !== recorded.length) {
       settled = recorded.length;
-      await Promise.all(recorded.map((r) => new Promise((resolve) => r.resource.urn.apply(resolve))));
-      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.race([Promise.all(recorded.map((r) => new Promise((resolve) => r.resource.urn.apply(resolve)))), failed]);
+      await Promise.race([new Promise((resolve) => setImmediate(resolve)), failed]);
     }
   } finally {
     process.off("unhandledRejection", onRejection);
