@@ -9,7 +9,7 @@ export interface ProductionConfig {
   /** Charts whose removal destroys data (CRDs take every custom resource with them; operators delete PVCs they own). */
   dataBearingCharts: string[];
 }
-export const PRODUCTION_DEFAULTS: ProductionConfig = { production: null, dataBearingCharts: ["prometheus-operator-crds", "victoria-metrics-k8s-stack"] };
+export const PRODUCTION_DEFAULTS: ProductionConfig = { production: null, dataBearingCharts: ["prometheus-operator-crds"] };
 
 const DATA_TYPES = new Set([
   "minio:index/s3Bucket:S3Bucket",
@@ -24,6 +24,9 @@ export function dataBearing(r: Res, charts: string[]): string | undefined {
   if (DATA_TYPES.has(r.type)) return "it stores data";
   const helm = helmOf(r);
   if (helm && charts.includes(helm.chart)) return `chart ${helm.chart} owns data (CRDs or volumes)`;
+  if (helm?.chart === "victoria-metrics-k8s-stack" && helm.values.vmsingle?.spec?.removePvcAfterDelete === true) {
+    return "vmsingle.spec.removePvcAfterDelete deletes the TSDB volume with the release";
+  }
   if (r.type === "kubernetes:apps/v1:StatefulSet" && (r.props.spec?.volumeClaimTemplates ?? []).length > 0 && r.props.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Delete") {
     return "its persistentVolumeClaimRetentionPolicy deletes the volumes with it";
   }

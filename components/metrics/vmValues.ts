@@ -52,6 +52,8 @@ export function vmValues(input: VmInputs): Record<string, any> {
       spec: {
         image: { repository: versions.images.victoriaMetrics.repository, tag: tag(versions.images.victoriaMetrics) },
         retentionPeriod: input.retention,
+        // Without an owner reference the PVC outlives the VMSingle CR: removing the release keeps the data.
+        removePvcAfterDelete: false,
         resources: sizing(p, "vmsingle"),
         extraArgs: { "dedup.minScrapeInterval": input.scrapeInterval },
         storage: {
