@@ -51,44 +51,38 @@ export async function evaluateResources(
   const unsupported = () => {
     throw new Error("isType/asType are not available in the offline checker; compare args.type instead");
   };
+  // Built once for all policies; getConfig reads the policy being evaluated.
+  let policyConfig: Record<string, unknown> = {};
+  const base = {
+    stackTags: new Map<string, string>(),
+    getConfig: <T extends object>() => policyConfig as T,
+    notApplicable: (): never => {
+      throw new NotApplicable();
+    },
+    isType: unsupported,
+    asType: unsupported,
+  };
+  const resourceArgs = custom.map((r) => ({ ...base, type: r.type, props: propsOf(r), urn: r.urn, name: nameOf(r.urn), opts: opts(r) }));
+  const stackResources = resourceArgs.map((a) => ({ ...a, dependencies: [], propertyDependencies: {} }));
   for (const policy of policies) {
     const given = config[policy.name] ?? (config as any).all;
     const level: EnforcementLevel = (typeof given === "string" ? given : given?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory";
     if (level === "disabled") continue;
-    const policyConfig = typeof given === "object" && given ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel")) : {};
-    const base = {
-      stackTags: new Map<string, string>(),
-      getConfig: <T extends object>() => policyConfig as T,
-      notApplicable: (): never => {
-        throw new NotApplicable();
-      },
-    };
+    policyConfig = typeof given === "object" && given ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel")) : {};
     try {
       if ("validateResource" in policy && policy.validateResource) {
         const validators = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-        for (const r of custom) {
-          const args: any = { ...base, type: r.type, props: propsOf(r), urn: r.urn, name: nameOf(r.urn), opts: opts(r), isType: unsupported, asType: unsupported };
+        for (const args of resourceArgs) {
           for (const v of validators) {
             try {
-              await v(args, (message: string, urn?: string) => violations.push({ policy: policy.name, level, urn: urn ?? r.urn, message }));
+              await v(args as any, (message: string, urn?: string) => violations.push({ policy: policy.name, level, urn: urn ?? args.urn, message }));
             } catch (e) {
               if (!(e instanceof NotApplicable)) throw e;
             }
           }
         }
       } else if ("validateStack" in policy) {
-        const list: any[] = custom.map((r) => ({
-          type: r.type,
-          props: propsOf(r),
-          urn: r.urn,
-          name: nameOf(r.urn),
-          opts: opts(r),
-          dependencies: [],
-          propertyDependencies: {},
-          isType: unsupported,
-          asType: unsupported,
-        }));
-        await policy.validateStack({ ...base, resources: list } as any, (message: string, urn?: string) =>
+        await policy.validateStack({ ...base, resources: stackResources } as any, (message: string, urn?: string) =>
           violations.push({ policy: policy.name, level, urn, message }),
         );
       }

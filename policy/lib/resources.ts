@@ -55,14 +55,25 @@ export function textDataOf(res: Res): { key: string; text: string; field: string
   return out;
 }
 
-/** Parses YAML/JSON text into an object; undefined when it is not a mapping. */
+const parsed = new Map<string, Record<string, any> | undefined>();
+const PARSE_CACHE_LIMIT = 4096;
+
+/**
+ * Parses YAML/JSON text into an object; undefined when it is not a mapping. Several policies read
+ * the same ConfigMap text, so results are shared (read-only) through a bounded cache.
+ */
 export function parseDoc(text: string): Record<string, any> | undefined {
+  if (parsed.has(text)) return parsed.get(text);
+  let doc: Record<string, any> | undefined;
   try {
-    const doc = parseYaml(text);
-    return doc && typeof doc === "object" && !Array.isArray(doc) ? doc : undefined;
+    const value = parseYaml(text);
+    doc = value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
   } catch {
-    return undefined;
+    doc = undefined;
   }
+  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+  parsed.set(text, doc);
+  return doc;
 }
 
 /** Short label for messages: `type name`. */
