@@ -1,15 +1,17 @@
-// Flat config: typescript-eslint's recommended rules plus Pulumi's own plugin, which
-// catches resource-lifecycle mistakes (e.g. awaiting outputs) that tsc cannot.
+// typescript-eslint's recommended rules plus Pulumi's plugin, whose rules need type information:
+// they catch an Output<T> interpolated into a plain template literal, which tsc accepts.
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["bin/**", "out/**", "node_modules/**"] },
+  { ignores: ["bin/**", "out/**", "node_modules/**", "eslint.config.mjs"] },
   ...tseslint.configs.recommended,
   {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { "@pulumi": pulumi },
     rules: {
-      ...(pulumi.configs?.recommended?.rules ?? {}),
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "prefer-const": "error",

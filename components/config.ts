@@ -23,7 +23,15 @@ const DURATION = /^(\d+)(ms|s|m|h|d|w|y)$/;
 const QUANTITY = /^(\d+(\.\d+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+const UNIT_SECONDS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800,
+  y: 31536000,
+};
 
 /** Seconds in a Prometheus-style duration ("7d", "720h"); undefined when it does not parse. */
 export function durationSeconds(value: string): number | undefined {
@@ -51,7 +59,9 @@ const quantity = (example: string) =>
   z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
     message: `expected a Kubernetes quantity like "${example}"`,
   });
-const dnsLabel = z.string().regex(DNS_LABEL, { message: "expected a DNS label (lowercase letters, digits, '-')" });
+const dnsLabel = z
+  .string()
+  .regex(DNS_LABEL, { message: "expected a DNS label (lowercase letters, digits, '-')" });
 const count = (min: number) => z.number().int().min(min);
 
 const taint = z
@@ -95,7 +105,10 @@ const minioStore = z
     /** Path-style addressing (MinIO needs it). Default true. */
     pathStyle: z.boolean().default(true),
     /** Prefix for bucket names. Default: the cluster name. */
-    bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    bucketPrefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .optional(),
   })
   .strict();
 
@@ -105,7 +118,10 @@ const cephStore = z
     /** StorageClass that provisions ObjectBucketClaims. Default "ceph-bucket". */
     storageClass: z.string().min(1).default("ceph-bucket"),
     /** Prefix for bucket names. Default: the cluster name. */
-    bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    bucketPrefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .optional(),
     /** S3 region reported to consumers. Default "us-east-1". */
     region: z.string().min(1).default("us-east-1"),
   })
@@ -116,7 +132,9 @@ const filesystemStore = z.object({ type: z.literal("filesystem") }).strict();
 const objectStore = z.discriminatedUnion("type", [minioStore, cephStore, filesystemStore], {
   errorMap: (issue, ctx) =>
     issue.code === "invalid_union_discriminator"
-      ? { message: `expected type to be one of minio | ceph-rgw | filesystem, got ${JSON.stringify(ctx.data?.type)}` }
+      ? {
+          message: `expected type to be one of minio | ceph-rgw | filesystem, got ${JSON.stringify(ctx.data?.type)}`,
+        }
       : { message: ctx.defaultError },
 });
 
@@ -169,7 +187,10 @@ const loki = z
     /** Multi-tenant mode. Default false (tenant "fake"). */
     authEnabled: z.boolean().default(false),
     /** Tenant used by agents when authEnabled. Default "homelab". */
-    tenant: z.string().regex(/^[a-zA-Z0-9_.-]+$/).default("homelab"),
+    tenant: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]+$/)
+      .default("homelab"),
     /** Canary DaemonSet. Default true (false in the lightweight profile). */
     canary: z.boolean().optional(),
     /** nginx gateway. Default true (false in the lightweight profile). */
@@ -184,9 +205,12 @@ const prometheus = z
     /** TSDB retention. Default "14d". */
     retention: duration("14d").default("14d"),
     /** Retention by size. Default "60GiB". */
-    retentionSize: z.string().regex(/^\d+(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, {
-      message: 'expected a size like "60GiB"',
-    }).default("60GiB"),
+    retentionSize: z
+      .string()
+      .regex(/^\d+(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, {
+        message: 'expected a size like "60GiB"',
+      })
+      .default("60GiB"),
     /** PVC size. Default "70Gi". */
     volumeSize: quantity("70Gi").default("70Gi"),
     /** Delete the Prometheus volume when KPS is removed. Default false: it is retained. */
@@ -205,7 +229,10 @@ const mimir = z
     /** Multi-tenancy; when on, writers send X-Scope-OrgID. Default false. */
     multitenancy: z.boolean().default(false),
     /** Tenant when multitenancy is on. Default "homelab". */
-    tenant: z.string().regex(/^[a-zA-Z0-9_.-]+$/).default("homelab"),
+    tenant: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]+$/)
+      .default("homelab"),
     /** PVC size. Default "20Gi". */
     volumeSize: quantity("20Gi").default("20Gi"),
   })
@@ -268,7 +295,10 @@ const rawSchema = z
     logAgent: z.enum(["alloy", "vector"]).optional(),
     objectStore: objectStore,
     secrets: secretsBackend.default({ backend: "config" }),
-    nodePools: z.array(nodePool).min(1).default(DEFAULT_POOLS as z.input<typeof nodePool>[]),
+    nodePools: z
+      .array(nodePool)
+      .min(1)
+      .default(DEFAULT_POOLS as z.input<typeof nodePool>[]),
     storageClasses: storageClasses.default({}),
     loki: loki.default({}),
     prometheus: prometheus.default({}),
@@ -313,7 +343,9 @@ export interface StackConfig {
 /** Raised with every problem found, each naming the key path, the expected form and what was found. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+    super(
+      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -333,7 +365,9 @@ function valueAt(root: unknown, path: (string | number)[]): unknown {
 }
 
 function keyPath(path: (string | number)[]): string {
-  return `${PROJECT}:` + path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+  return (
+    `${PROJECT}:` + path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("")
+  );
 }
 
 function formatIssue(issue: z.ZodIssue, input: unknown): string {
@@ -343,7 +377,9 @@ function formatIssue(issue: z.ZodIssue, input: unknown): string {
     case "unrecognized_keys": {
       const shape = knownKeysAt(issue.path);
       const expected = shape.length ? `; expected one of: ${shape.join(", ")}` : "";
-      return issue.keys.map((k) => `${keyPath([...issue.path, k])}: unknown key (a typo?)${expected}`).join("\n");
+      return issue.keys
+        .map((k) => `${keyPath([...issue.path, k])}: unknown key (a typo?)${expected}`)
+        .join("\n");
     }
     case "invalid_type":
       return found === undefined
@@ -433,7 +469,10 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string): S
     objectStore,
     secrets: r.secrets,
     nodePools: r.nodePools.map((p) => ({ ...p, labels: p.labels ?? { "kubernetes.io/arch": p.arch } })),
-    storageClasses: { default: r.storageClasses.default, metrics: r.storageClasses.metrics ?? r.storageClasses.default },
+    storageClasses: {
+      default: r.storageClasses.default,
+      metrics: r.storageClasses.metrics ?? r.storageClasses.default,
+    },
     loki: { ...r.loki, canary: r.loki.canary ?? !lightweight, gateway: r.loki.gateway ?? !lightweight },
     prometheus: r.prometheus,
     mimir: r.mimir,
@@ -454,20 +493,30 @@ function crossChecks(c: StackConfig): string[] {
   const l = c.loki;
   const retention = durationSeconds(l.retention)!;
   if (retention < 86400 || retention % 86400 !== 0) {
-    p.push(`${k("loki.retention")}: expected whole days of at least 24h (retention runs on the 24h index), got "${l.retention}"`);
+    p.push(
+      `${k("loki.retention")}: expected whole days of at least 24h (retention runs on the 24h index), got "${l.retention}"`,
+    );
   }
   if (l.mode === "SingleBinary" && l.replicationFactor > l.replicas) {
-    p.push(`${k("loki.replicationFactor")}: expected at most loki.replicas (${l.replicas}) in SingleBinary mode, got ${l.replicationFactor}`);
+    p.push(
+      `${k("loki.replicationFactor")}: expected at most loki.replicas (${l.replicas}) in SingleBinary mode, got ${l.replicationFactor}`,
+    );
   }
   if (l.mode === "SimpleScalable" && l.replicationFactor > l.write) {
-    p.push(`${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`);
+    p.push(
+      `${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`,
+    );
   }
   if (c.objectStore.type === "filesystem") {
     if (l.mode !== "SingleBinary") {
-      p.push(`${k("loki.mode")}: expected "SingleBinary" with the filesystem object store (scalable modes need object storage), got "${l.mode}"`);
+      p.push(
+        `${k("loki.mode")}: expected "SingleBinary" with the filesystem object store (scalable modes need object storage), got "${l.mode}"`,
+      );
     }
     if (l.replicas > 1) {
-      p.push(`${k("loki.replicas")}: expected 1 with the filesystem object store (a local volume cannot be shared), got ${l.replicas}`);
+      p.push(
+        `${k("loki.replicas")}: expected 1 with the filesystem object store (a local volume cannot be shared), got ${l.replicas}`,
+      );
     }
     if (c.mimir.replicas > 1) {
       p.push(`${k("mimir.replicas")}: expected 1 with the filesystem object store, got ${c.mimir.replicas}`);
@@ -480,16 +529,21 @@ function crossChecks(c: StackConfig): string[] {
     if (c.alerting.heartbeat) needed.push("heartbeatUrl");
     for (const key of needed) {
       if (!c.secretKeys.includes(key)) {
-        p.push(`${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``);
+        p.push(
+          `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``,
+        );
       }
     }
   }
   if (c.metricsBackend === "mimir" && c.logAgent === "vector" && c.phase === "kps-removed") {
-    p.push(`${k("logAgent")}: expected "alloy" with metricsBackend "mimir" at phase kps-removed (Alloy scrapes ServiceMonitors once Prometheus is gone), got "vector"`);
+    p.push(
+      `${k("logAgent")}: expected "alloy" with metricsBackend "mimir" at phase kps-removed (Alloy scrapes ServiceMonitors once Prometheus is gone), got "vector"`,
+    );
   }
   const poolNames = new Set<string>();
   c.nodePools.forEach((pool, i) => {
-    if (poolNames.has(pool.name)) p.push(`${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}"`);
+    if (poolNames.has(pool.name))
+      p.push(`${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}"`);
     poolNames.add(pool.name);
   });
   return p;

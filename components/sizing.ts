@@ -13,12 +13,28 @@ const r = (cpu: string, memory: string, limit: string): Resources => ({
 });
 
 export type Workload =
-  | "lokiSingleBinary" | "lokiWrite" | "lokiRead" | "lokiBackend" | "lokiGateway" | "lokiCanary"
-  | "alloyNode" | "alloyCluster" | "alloyReloader" | "vector"
-  | "grafana" | "grafanaSidecar"
-  | "prometheus" | "alertmanager" | "promOperator" | "kubeStateMetrics" | "nodeExporter"
+  | "lokiSingleBinary"
+  | "lokiWrite"
+  | "lokiRead"
+  | "lokiBackend"
+  | "lokiGateway"
+  | "lokiCanary"
+  | "alloyNode"
+  | "alloyCluster"
+  | "alloyReloader"
+  | "vector"
+  | "grafana"
+  | "grafanaSidecar"
+  | "prometheus"
+  | "alertmanager"
+  | "promOperator"
+  | "kubeStateMetrics"
+  | "nodeExporter"
   | "mimir"
-  | "vmsingle" | "vmagent" | "vmalert" | "vmOperator";
+  | "vmsingle"
+  | "vmagent"
+  | "vmalert"
+  | "vmOperator";
 
 // CPU limits are left off on purpose: CFS throttling hurts latency more than it protects a node.
 const standard: Record<Workload, Resources> = {

@@ -46,7 +46,11 @@ export interface StackOutputs {
 export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceOptions = {}): StackOutputs {
   const ns = cfg.namespace;
   const top = rootOpts;
-  const provider = new k8s.Provider("k8s", { enableServerSideApply: true }, top as pulumi.CustomResourceOptions);
+  const provider = new k8s.Provider(
+    "k8s",
+    { enableServerSideApply: true },
+    top as pulumi.CustomResourceOptions,
+  );
   const randomProvider = new random.Provider("random", {}, top as pulumi.CustomResourceOptions);
   const kpsPresent = !atLeast(cfg, "kps-removed");
   const mimirBackend = cfg.metricsBackend === "mimir";
@@ -60,7 +64,11 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     {
       backend: cfg.secrets,
       namespace: ns,
-      needs: { minioAdmin: cfg.objectStore.type === "minio", pushover: cfg.alerting.pushover, heartbeat: cfg.alerting.heartbeat },
+      needs: {
+        minioAdmin: cfg.objectStore.type === "minio",
+        pushover: cfg.alerting.pushover,
+        heartbeat: cfg.alerting.heartbeat,
+      },
       provider,
       randomProvider,
     },
@@ -68,14 +76,31 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   );
   const store = new ObjectStore(
     "objectstore",
-    { plan: planBuckets(cfg), store: cfg.objectStore, namespace: ns, minioAdmin: secrets.minioAdmin, credentialSink: secrets, provider, randomProvider },
+    {
+      plan: planBuckets(cfg),
+      store: cfg.objectStore,
+      namespace: ns,
+      minioAdmin: secrets.minioAdmin,
+      credentialSink: secrets,
+      provider,
+      randomProvider,
+    },
     top,
   );
 
-  const crds = new PrometheusCrds("prometheus-crds", { namespace: ns, protect: cfg.production, provider }, top);
+  const crds = new PrometheusCrds(
+    "prometheus-crds",
+    { namespace: ns, protect: cfg.production, provider },
+    top,
+  );
   new AlertRules(
     "rules",
-    { namespace: ns, ruleSets: { platform: platformRules(), loki: lokiRules({ canary: cfg.loki.canary }) }, dependsOn: [crds.release], provider },
+    {
+      namespace: ns,
+      ruleSets: { platform: platformRules(), loki: lokiRules({ canary: cfg.loki.canary }) },
+      dependsOn: [crds.release],
+      provider,
+    },
     top,
   );
 
@@ -132,7 +157,8 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
       );
       backendPushUrl = mimir.pushUrl;
     }
-    if (backendPrimary) new Alertmanager("alertmanager", { namespace: ns, profile: cfg.profile, alerting, provider }, top);
+    if (backendPrimary)
+      new Alertmanager("alertmanager", { namespace: ns, profile: cfg.profile, alerting, provider }, top);
   } else {
     backendQueryUrl = vmsingleUrl(ns);
     if (backendUp) {
@@ -209,14 +235,27 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   const clusterAlloy = {
     ...logs,
     events: cfg.logAgent === "alloy",
-    scrape: mimirBackend && !kpsPresent && backendPushUrl ? { remoteWriteUrl: backendPushUrl, tenant, replicaLabel: replicaLabelFor("mimir") } : undefined,
-    rules: mimirBackend && backendPrimary ? { mimirAddress: mimirBaseUrl(ns), tenant, selector: RULE_LABEL } : undefined,
+    scrape:
+      mimirBackend && !kpsPresent && backendPushUrl
+        ? { remoteWriteUrl: backendPushUrl, tenant, replicaLabel: replicaLabelFor("mimir") }
+        : undefined,
+    rules:
+      mimirBackend && backendPrimary
+        ? { mimirAddress: mimirBaseUrl(ns), tenant, selector: RULE_LABEL }
+        : undefined,
   };
-  const needsCluster = clusterAlloy.events || clusterAlloy.scrape !== undefined || clusterAlloy.rules !== undefined;
+  const needsCluster =
+    clusterAlloy.events || clusterAlloy.scrape !== undefined || clusterAlloy.rules !== undefined;
   if (cfg.logAgent === "alloy" || needsCluster) {
     new Alloy(
       "alloy",
-      { namespace: ns, profile: cfg.profile, node: cfg.logAgent === "alloy" ? logs : undefined, cluster: needsCluster ? clusterAlloy : undefined, provider },
+      {
+        namespace: ns,
+        profile: cfg.profile,
+        node: cfg.logAgent === "alloy" ? logs : undefined,
+        cluster: needsCluster ? clusterAlloy : undefined,
+        provider,
+      },
       top,
     );
   }
@@ -226,7 +265,12 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
       {
         namespace: ns,
         profile: cfg.profile,
-        settings: { cluster: cfg.cluster, lokiBaseUrl: lokiQueryUrl("loki", ns, cfg.loki), tenant: lokiTenant, bufferBytes: 256 * 2 ** 20 },
+        settings: {
+          cluster: cfg.cluster,
+          lokiBaseUrl: lokiQueryUrl("loki", ns, cfg.loki),
+          tenant: lokiTenant,
+          bufferBytes: 256 * 2 ** 20,
+        },
         provider,
       },
       top,

@@ -7,7 +7,12 @@ export const STACK_INFO_NAME = "homelab-observability-stack";
 export const STACK_INFO_LABEL = { key: "homelab.dev/stack-info", value: "true" } as const;
 
 /** What the policy pack needs to know about a stack that resources alone do not say. */
-export function stackInfoData(input: { cluster: string; phase: Phase; production: boolean; nodePools: NodePool[] }): Record<string, string> {
+export function stackInfoData(input: {
+  cluster: string;
+  phase: Phase;
+  production: boolean;
+  nodePools: NodePool[];
+}): Record<string, string> {
   return {
     cluster: input.cluster,
     phase: input.phase,
@@ -43,7 +48,14 @@ export class StackInfo extends pulumi.ComponentResource {
     super("homelab:core:StackInfo", name, {}, opts);
     new k8s.core.v1.ConfigMap(
       name,
-      { metadata: { name: STACK_INFO_NAME, namespace: args.namespace, labels: { [STACK_INFO_LABEL.key]: STACK_INFO_LABEL.value } }, data: args.data },
+      {
+        metadata: {
+          name: STACK_INFO_NAME,
+          namespace: args.namespace,
+          labels: { [STACK_INFO_LABEL.key]: STACK_INFO_LABEL.value },
+        },
+        data: args.data,
+      },
       { parent: this, provider: args.provider },
     );
     this.registerOutputs({});

@@ -64,7 +64,11 @@ export const versions = {
       repository: "kube-state-metrics/kube-state-metrics",
       tag: "v2.17.0",
     },
-    victoriaMetrics: { registry: "docker.io", repository: "victoriametrics/victoria-metrics", tag: "v1.144.0" },
+    victoriaMetrics: {
+      registry: "docker.io",
+      repository: "victoriametrics/victoria-metrics",
+      tag: "v1.144.0",
+    },
     vmagent: { registry: "docker.io", repository: "victoriametrics/vmagent", tag: "v1.144.0" },
     vmalert: { registry: "docker.io", repository: "victoriametrics/vmalert", tag: "v1.144.0" },
     vmOperator: { registry: "docker.io", repository: "victoriametrics/operator", tag: "v0.66.0" },

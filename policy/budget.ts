@@ -22,11 +22,17 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
     enforcementLevel: level,
     configSchema: schemaFor(BUDGET_DEFAULTS as unknown as Record<string, unknown>, {
       maxRequestShare: "Largest share (0-1) of capacity the requests may use (default 0.8).",
-      nodePools: "Node pools with count, cpu (cores) and memoryBytes per node; null reads the stack-info ConfigMap.",
+      nodePools:
+        "Node pools with count, cpu (cores) and memoryBytes per node; null reads the stack-info ConfigMap.",
     }),
     validateStack: (args, report) => {
       const cfg = configOf(args, BUDGET_DEFAULTS);
-      const resources: Res[] = args.resources.map((p) => ({ type: p.type, urn: p.urn, name: p.name, props: p.props }));
+      const resources: Res[] = args.resources.map((p) => ({
+        type: p.type,
+        urn: p.urn,
+        name: p.name,
+        props: p.props,
+      }));
       const pools = cfg.nodePools ?? stackFacts(resources).pools;
       if (!pools || pools.length === 0) return;
       const b = computeBudget(resources, pools, DEFAULT_CHARTS);
@@ -35,11 +41,14 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           const used = row.sums[dim];
           const cap = row.capacity[dim];
           if (cap > 0 && used > cfg.maxRequestShare * cap) {
-            report(`pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget; lower requests, disable components, or add nodes.`);
+            report(
+              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget; lower requests, disable components, or add nodes.`,
+            );
           }
         }
       }
-      for (const w of b.unschedulable) report(`${w}: no node pool admits it (nodeSelector/affinity/taints); it would stay Pending.`);
+      for (const w of b.unschedulable)
+        report(`${w}: no node pool admits it (nodeSelector/affinity/taints); it would stay Pending.`);
     },
   };
 }

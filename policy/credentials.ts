@@ -4,7 +4,8 @@ import { helmOf, isSecretEnvelope, label, parseDoc, textDataOf, type Res } from 
 import { workloadsOf } from "./lib/workloads";
 
 /** Keys that hold credentials when given a literal value. */
-const CREDENTIAL_KEY = /^(secretAccessKey|secret_access_key|accessKeyId|access_key_id|password|passwd|adminPassword|admin_password|token|auth_token|bearer_token|user_key|userKey|apiKey|api_key|secretKey|secret_key|client_secret|clientSecret)$/i;
+const CREDENTIAL_KEY =
+  /^(secretAccessKey|secret_access_key|accessKeyId|access_key_id|password|passwd|adminPassword|admin_password|token|auth_token|bearer_token|user_key|userKey|apiKey|api_key|secretKey|secret_key|client_secret|clientSecret)$/i;
 /** Env var names that hold credentials. */
 const CREDENTIAL_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|ACCESS_KEY|API_KEY|USER_KEY|CREDENTIAL)/i;
 /** Values that are references, not credentials: ${VAR}, $__env{..}/$__file{..}, and empty. */
@@ -24,7 +25,14 @@ export function plaintextIn(v: any, path: string): string[] {
   for (const [k, child] of Object.entries<any>(v)) {
     const p = Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`;
     if (!Array.isArray(v) && CREDENTIAL_KEY.test(k) && literal(child) && !refSiblings) out.push(p);
-    else if (child && typeof child === "object" && typeof child.name === "string" && "value" in child && CREDENTIAL_ENV.test(child.name) && literal(child.value)) {
+    else if (
+      child &&
+      typeof child === "object" &&
+      typeof child.name === "string" &&
+      "value" in child &&
+      CREDENTIAL_ENV.test(child.name) &&
+      literal(child.value)
+    ) {
       out.push(`${p} (env ${child.name})`);
     } else out.push(...plaintextIn(child, p));
   }
@@ -35,22 +43,30 @@ export function plaintextIn(v: any, path: string): string[] {
 export function noPlaintextCredentials(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
     name: "no-plaintext-credentials",
-    description: "Credentials never appear as literals in Helm values, ConfigMap data or container env; use Secret references, ${VAR} expansion or files.",
+    description:
+      "Credentials never appear as literals in Helm values, ConfigMap data or container env; use Secret references, ${VAR} expansion or files.",
     enforcementLevel: level,
     validateResource: (args, report) => {
       const r: Res = { type: args.type, urn: args.urn, name: args.name, props: args.props };
-      const fix = "Move the value into a Kubernetes Secret and reference it (extraEnvFrom/existingSecret/secretKeyRef, ${VAR} with -config.expand-env, or a *_file path).";
+      const fix =
+        "Move the value into a Kubernetes Secret and reference it (extraEnvFrom/existingSecret/secretKeyRef, ${VAR} with -config.expand-env, or a *_file path).";
       const helm = helmOf(r);
       if (helm?.valuesSecret) {
-        report(`${label(r)}: the release's values are a Pulumi secret, so a credential was put into Helm values (they end up in the release Secret and in every \`helm get values\`). ${fix}`);
+        report(
+          `${label(r)}: the release's values are a Pulumi secret, so a credential was put into Helm values (they end up in the release Secret and in every \`helm get values\`). ${fix}`,
+        );
       } else if (helm) {
-        for (const p of plaintextIn(helm.values, "values")) report(`${label(r)}: ${p} is a literal credential. ${fix}`);
+        for (const p of plaintextIn(helm.values, "values"))
+          report(`${label(r)}: ${p} is a literal credential. ${fix}`);
       }
       if (r.type === "kubernetes:core/v1:ConfigMap") {
         for (const { key, text } of textDataOf(r)) {
           const doc = parseDoc(text);
           const hits = doc ? plaintextIn(doc, `data["${key}"]`) : [];
-          for (const p of hits) report(`${label(r)}: ${p} is a literal credential in a ConfigMap (readable by anyone who can read the namespace). ${fix}`);
+          for (const p of hits)
+            report(
+              `${label(r)}: ${p} is a literal credential in a ConfigMap (readable by anyone who can read the namespace). ${fix}`,
+            );
         }
       }
       for (const w of workloadsOf(r)) {
@@ -59,7 +75,8 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
         const containers = [...(r.props.spec?.template?.spec?.containers ?? r.props.spec?.containers ?? [])];
         containers.forEach((c: any, i: number) => {
           for (const e of c.env ?? []) {
-            if (CREDENTIAL_ENV.test(e.name ?? "") && literal(e.value)) report(`${label(r)}: ${spec}.containers[${i}] env ${e.name} has a literal value. ${fix}`);
+            if (CREDENTIAL_ENV.test(e.name ?? "") && literal(e.value))
+              report(`${label(r)}: ${spec}.containers[${i}] env ${e.name} has a literal value. ${fix}`);
           }
         });
       }

@@ -21,7 +21,10 @@ export interface Violation {
 }
 
 /** Pack config as `pulumi preview --policy-pack-config` takes it: per policy a level or {enforcementLevel, ...}. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 class NotApplicable extends Error {}
 
@@ -37,8 +40,11 @@ export async function evaluateResources(
   policies: (ResourceValidationPolicy | StackValidationPolicy)[] = allPolicies(),
 ): Promise<Violation[]> {
   const violations: Violation[] = [];
-  const custom = resources.filter((r) => r.custom !== false && r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
-  const propsOf = (r: ExportedResource) => (r.inputs && Object.keys(r.inputs).length > 0 ? r.inputs : (r.outputs ?? {}));
+  const custom = resources.filter(
+    (r) => r.custom !== false && r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
+  );
+  const propsOf = (r: ExportedResource) =>
+    r.inputs && Object.keys(r.inputs).length > 0 ? r.inputs : (r.outputs ?? {});
   const opts = (r: ExportedResource) => ({
     protect: r.protect === true,
     retainOnDelete: r.retainOnDelete === true,
@@ -62,28 +68,44 @@ export async function evaluateResources(
     isType: unsupported,
     asType: unsupported,
   };
-  const resourceArgs = custom.map((r) => ({ ...base, type: r.type, props: propsOf(r), urn: r.urn, name: nameOf(r.urn), opts: opts(r) }));
+  const resourceArgs = custom.map((r) => ({
+    ...base,
+    type: r.type,
+    props: propsOf(r),
+    urn: r.urn,
+    name: nameOf(r.urn),
+    opts: opts(r),
+  }));
   const stackResources = resourceArgs.map((a) => ({ ...a, dependencies: [], propertyDependencies: {} }));
   for (const policy of policies) {
     const given = config[policy.name] ?? (config as any).all;
-    const level: EnforcementLevel = (typeof given === "string" ? given : given?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory";
+    const level: EnforcementLevel =
+      (typeof given === "string" ? given : given?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory";
     if (level === "disabled") continue;
-    policyConfig = typeof given === "object" && given ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel")) : {};
+    policyConfig =
+      typeof given === "object" && given
+        ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel"))
+        : {};
     try {
       if ("validateResource" in policy && policy.validateResource) {
-        const validators = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        const validators = Array.isArray(policy.validateResource)
+          ? policy.validateResource
+          : [policy.validateResource];
         for (const args of resourceArgs) {
           for (const v of validators) {
             try {
-              await v(args as any, (message: string, urn?: string) => violations.push({ policy: policy.name, level, urn: urn ?? args.urn, message }));
+              await v(args as any, (message: string, urn?: string) =>
+                violations.push({ policy: policy.name, level, urn: urn ?? args.urn, message }),
+              );
             } catch (e) {
               if (!(e instanceof NotApplicable)) throw e;
             }
           }
         }
       } else if ("validateStack" in policy) {
-        await policy.validateStack({ ...base, resources: stackResources } as any, (message: string, urn?: string) =>
-          violations.push({ policy: policy.name, level, urn, message }),
+        await policy.validateStack(
+          { ...base, resources: stackResources } as any,
+          (message: string, urn?: string) => violations.push({ policy: policy.name, level, urn, message }),
         );
       }
     } catch (e) {

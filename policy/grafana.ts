@@ -11,26 +11,47 @@ interface FoundDatasource {
 }
 
 function fromList(list: any, source: string): FoundDatasource[] {
-  return (Array.isArray(list) ? list : []).map((d: any) => ({ name: String(d?.name ?? "?"), orgId: Number(d?.orgId ?? 1), isDefault: d?.isDefault === true, source }));
+  return (Array.isArray(list) ? list : []).map((d: any) => ({
+    name: String(d?.name ?? "?"),
+    orgId: Number(d?.orgId ?? 1),
+    isDefault: d?.isDefault === true,
+    source,
+  }));
 }
 
 /** Datasources a resource provisions: grafana chart values, KPS's Grafana, or a sidecar ConfigMap. */
 export function datasourcesIn(r: Res): FoundDatasource[] {
   const helm = helmOf(r);
   if (helm?.chart === "grafana") {
-    return Object.entries<any>(helm.values.datasources ?? {}).flatMap(([file, doc]) => fromList(doc?.datasources, `values.datasources["${file}"]`));
+    return Object.entries<any>(helm.values.datasources ?? {}).flatMap(([file, doc]) =>
+      fromList(doc?.datasources, `values.datasources["${file}"]`),
+    );
   }
   if (helm && (helm.chart === "kube-prometheus-stack" || helm.chart === "victoria-metrics-k8s-stack")) {
     const g = helm.values.grafana ?? {};
     if (g.enabled === false) return [];
     const out = fromList(g.additionalDataSources, "values.grafana.additionalDataSources");
-    if (helm.chart === "kube-prometheus-stack" && (at(g, "sidecar.datasources.defaultDatasourceEnabled") ?? true) && (at(g, "sidecar.datasources.isDefaultDatasource") ?? true)) {
-      out.push({ name: "Prometheus (kube-prometheus-stack sidecar)", orgId: 1, isDefault: true, source: "values.grafana.sidecar.datasources" });
+    if (
+      helm.chart === "kube-prometheus-stack" &&
+      (at(g, "sidecar.datasources.defaultDatasourceEnabled") ?? true) &&
+      (at(g, "sidecar.datasources.isDefaultDatasource") ?? true)
+    ) {
+      out.push({
+        name: "Prometheus (kube-prometheus-stack sidecar)",
+        orgId: 1,
+        isDefault: true,
+        source: "values.grafana.sidecar.datasources",
+      });
     }
     return out;
   }
-  if ((r.type === "kubernetes:core/v1:ConfigMap" || r.type === "kubernetes:core/v1:Secret") && r.props.metadata?.labels?.grafana_datasource !== undefined) {
-    return textDataOf(r).flatMap(({ key, text, field }) => fromList(parseDoc(text)?.datasources, `${field}["${key}"]`));
+  if (
+    (r.type === "kubernetes:core/v1:ConfigMap" || r.type === "kubernetes:core/v1:Secret") &&
+    r.props.metadata?.labels?.grafana_datasource !== undefined
+  ) {
+    return textDataOf(r).flatMap(({ key, text, field }) =>
+      fromList(parseDoc(text)?.datasources, `${field}["${key}"]`),
+    );
   }
   return [];
 }
@@ -41,7 +62,8 @@ function defaultsByOrg<T extends FoundDatasource>(list: T[]): Map<number, T[]> {
   return m;
 }
 
-const CRASH = 'Grafana crashes provisioning with "Only one datasource per organization can be marked as default"';
+const CRASH =
+  'Grafana crashes provisioning with "Only one datasource per organization can be marked as default"';
 
 /** More than one default datasource in one provisioning source. */
 export function grafanaSingleDefault(level: Level = "mandatory"): ResourceValidationPolicy {
@@ -55,7 +77,10 @@ export function grafanaSingleDefault(level: Level = "mandatory"): ResourceValida
       for (const d of datasourcesIn(r)) bySource.set(d.source, [...(bySource.get(d.source) ?? []), d]);
       for (const [source, list] of bySource) {
         for (const [org, defaults] of defaultsByOrg(list)) {
-          if (defaults.length > 1) report(`${label(r)}: ${source} marks ${defaults.length} datasources of org ${org} as default (${defaults.map((d) => d.name).join(", ")}); ${CRASH}. Keep isDefault on one.`);
+          if (defaults.length > 1)
+            report(
+              `${label(r)}: ${source} marks ${defaults.length} datasources of org ${org} as default (${defaults.map((d) => d.name).join(", ")}); ${CRASH}. Keep isDefault on one.`,
+            );
         }
       }
     },
@@ -76,7 +101,9 @@ export function grafanaSingleDefaultStack(level: Level = "mandatory"): StackVali
       }
       for (const [org, defaults] of defaultsByOrg(all)) {
         if (defaults.length > 1) {
-          report(`${defaults.length} default datasources for org ${org} across the stack: ${defaults.map((d) => `${d.name} (${label(d.res)} ${d.source})`).join("; ")}; ${CRASH}. Keep exactly one default.`);
+          report(
+            `${defaults.length} default datasources for org ${org} across the stack: ${defaults.map((d) => `${d.name} (${label(d.res)} ${d.source})`).join("; ")}; ${CRASH}. Keep exactly one default.`,
+          );
         }
       }
     },

@@ -55,7 +55,15 @@ export function arm64Images(level: Level = "mandatory"): ResourceValidationPolic
         for (const use of w.images) {
           const problem = arm64Problem(use.image, cfg.arm64Images);
           if (problem) {
-            report(`${label(r)}: ${w.kind} ${w.name} can run on Pi nodes (nothing in ${w.path} keeps it off ${Object.entries(cfg.piNodeLabels).map(([k, v]) => `${k}=${v}`).join(",")}) but ${use.path} is "${use.image}": ${problem}. Otherwise pin it off Pi nodes with a nodeSelector or required node affinity.`);
+            report(
+              `${label(r)}: ${w.kind} ${w.name} can run on Pi nodes (nothing in ${w.path} keeps it off ${Object.entries(
+                cfg.piNodeLabels,
+              )
+                .map(([k, v]) => `${k}=${v}`)
+                .join(
+                  ",",
+                )}) but ${use.path} is "${use.image}": ${problem}. Otherwise pin it off Pi nodes with a nodeSelector or required node affinity.`,
+            );
           }
         }
       }
@@ -63,7 +71,10 @@ export function arm64Images(level: Level = "mandatory"): ResourceValidationPolic
       if (helm && !cfg.charts[helm.chart]) {
         for (const { path, image } of imagesInValues(helm.values, "values")) {
           const problem = arm64Problem(image, cfg.arm64Images);
-          if (problem) report(`${label(r)}: ${path} is "${image}": ${problem}. (Chart "${helm.chart}" is unknown to the pack, so its workloads count as able to land on Pi nodes.)`);
+          if (problem)
+            report(
+              `${label(r)}: ${path} is "${image}": ${problem}. (Chart "${helm.chart}" is unknown to the pack, so its workloads count as able to land on Pi nodes.)`,
+            );
         }
       }
     },
@@ -78,7 +89,10 @@ export function imagesInValues(v: any, path: string): { path: string; image: str
     const p = `${path}.${k}`;
     if (k === "image" && typeof child === "string" && child.length > 0) out.push({ path: p, image: child });
     else if (k === "image" && child && typeof child.repository === "string") {
-      out.push({ path: p, image: `${child.registry ? `${child.registry}/` : ""}${child.repository}${child.tag ? `:${child.tag}` : ""}` });
+      out.push({
+        path: p,
+        image: `${child.registry ? `${child.registry}/` : ""}${child.repository}${child.tag ? `:${child.tag}` : ""}`,
+      });
     } else out.push(...imagesInValues(child, p));
   }
   return out;

@@ -3,13 +3,19 @@ import type { Level } from "./lib/config";
 import { helmOf, label, type Res } from "./lib/resources";
 import { lokiConfigsIn, lokiTopology, validDeleteStores } from "./lib/loki";
 
-const res = (a: { type: string; urn: string; name: string; props: Record<string, any> }): Res => ({ type: a.type, urn: a.urn, name: a.name, props: a.props });
+const res = (a: { type: string; urn: string; name: string; props: Record<string, any> }): Res => ({
+  type: a.type,
+  urn: a.urn,
+  name: a.name,
+  props: a.props,
+});
 
 /** Loki 3 refuses to start when compactor retention is on without delete_request_store. */
 export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
     name: "loki-retention-needs-delete-store",
-    description: "Loki 3 crash-loops when compactor.retention_enabled is true and delete_request_store is missing or names no store.",
+    description:
+      "Loki 3 crash-loops when compactor.retention_enabled is true and delete_request_store is missing or names no store.",
     enforcementLevel: level,
     validateResource: (args, report) => {
       const r = res(args);
@@ -35,36 +41,55 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
 export function lokiRetentionPeriodWithoutRetention(level: Level = "advisory"): ResourceValidationPolicy {
   return {
     name: "loki-retention-period-without-retention",
-    description: "limits_config.retention_period is set but the compactor's retention is off, so nothing is ever deleted.",
+    description:
+      "limits_config.retention_period is set but the compactor's retention is off, so nothing is ever deleted.",
     enforcementLevel: level,
     validateResource: (args, report) => {
       const r = res(args);
       for (const found of lokiConfigsIn(r)) {
         const period = found.config.limits_config?.retention_period;
-        if (period && period !== "0s" && period !== "0" && found.config.compactor?.retention_enabled !== true) {
-          report(`${label(r)}: retention_period is "${period}" but ${found.where}.retention_enabled is not true; logs are kept forever. Enable retention (with delete_request_store) or drop retention_period.`);
+        if (
+          period &&
+          period !== "0s" &&
+          period !== "0" &&
+          found.config.compactor?.retention_enabled !== true
+        ) {
+          report(
+            `${label(r)}: retention_period is "${period}" but ${found.where}.retention_enabled is not true; logs are kept forever. Enable retention (with delete_request_store) or drop retention_period.`,
+          );
         }
       }
     },
   };
 }
 
-const COMPACTOR_SETTINGS = ["retention_enabled", "delete_request_store", "working_directory", "retention_delete_delay", "compaction_interval", "shared_store"];
+const COMPACTOR_SETTINGS = [
+  "retention_enabled",
+  "delete_request_store",
+  "working_directory",
+  "retention_delete_delay",
+  "compaction_interval",
+  "shared_store",
+];
 
 /** A `compactor:` block of Loki settings at the chart's top level is silently ignored. */
 export function lokiCompactorMisplaced(level: Level = "advisory"): ResourceValidationPolicy {
   return {
     name: "loki-compactor-misplaced",
-    description: "Loki compactor settings at the loki chart's top level are ignored; they belong under loki.compactor.",
+    description:
+      "Loki compactor settings at the loki chart's top level are ignored; they belong under loki.compactor.",
     enforcementLevel: level,
     validateResource: (args, report) => {
       const r = res(args);
       const helm = helmOf(r);
       if (!helm || helm.chart !== "loki") return;
       const top = helm.values.compactor;
-      const misplaced = top && typeof top === "object" ? Object.keys(top).filter((k) => COMPACTOR_SETTINGS.includes(k)) : [];
+      const misplaced =
+        top && typeof top === "object" ? Object.keys(top).filter((k) => COMPACTOR_SETTINGS.includes(k)) : [];
       if (misplaced.length > 0) {
-        report(`${label(r)}: values.compactor holds Loki settings (${misplaced.join(", ")}) that the chart ignores silently; move them to values.loki.compactor.`);
+        report(
+          `${label(r)}: values.compactor holds Loki settings (${misplaced.join(", ")}) that the chart ignores silently; move them to values.loki.compactor.`,
+        );
       }
     },
   };
@@ -80,7 +105,9 @@ export function lokiSharedStoreRemoved(level: Level = "advisory"): ResourceValid
       const r = res(args);
       for (const found of lokiConfigsIn(r)) {
         if (found.config.compactor?.shared_store !== undefined) {
-          report(`${label(r)}: ${found.where}.shared_store is set; Loki 3 no longer knows it and refuses the config. Remove it and set delete_request_store instead.`);
+          report(
+            `${label(r)}: ${found.where}.shared_store is set; Loki 3 no longer knows it and refuses the config. Remove it and set delete_request_store instead.`,
+          );
         }
       }
     },
@@ -99,9 +126,13 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
       if (!helm || helm.chart !== "loki") return;
       const t = lokiTopology(helm.values);
       const writers = t.mode.startsWith("SingleBinary") ? t.single : t.write;
-      const path = t.mode.startsWith("SingleBinary") ? "values.singleBinary.replicas" : "values.write.replicas";
+      const path = t.mode.startsWith("SingleBinary")
+        ? "values.singleBinary.replicas"
+        : "values.write.replicas";
       if (t.rf > writers) {
-        report(`${label(r)}: values.loki.commonConfig.replication_factor is ${t.rf} but ${path} is ${writers}; pushes fail with "too many unhealthy instances in the ring". Lower the replication factor to at most ${writers} or add replicas.`);
+        report(
+          `${label(r)}: values.loki.commonConfig.replication_factor is ${t.rf} but ${path} is ${writers}; pushes fail with "too many unhealthy instances in the ring". Lower the replication factor to at most ${writers} or add replicas.`,
+        );
       }
     },
   };
@@ -111,7 +142,8 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
 export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
     name: "loki-single-binary-and-scalable",
-    description: "singleBinary.replicas and read/write/backend replicas must not both be non-zero (chart defaults count).",
+    description:
+      "singleBinary.replicas and read/write/backend replicas must not both be non-zero (chart defaults count).",
     enforcementLevel: level,
     validateResource: (args, report) => {
       const r = res(args);
@@ -120,7 +152,9 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
       const t = lokiTopology(helm.values);
       const scalable = (["write", "read", "backend"] as const).filter((k) => t[k] > 0);
       if (t.single > 0 && scalable.length > 0) {
-        report(`${label(r)}: values.singleBinary.replicas is ${t.single} and ${scalable.map((k) => `values.${k}.replicas is ${t[k]}`).join(", ")} (unset means the chart default 3); the chart fails with "You have more than zero replicas configured for both the single binary and simple scalable targets". Set the unused mode's replicas to 0.`);
+        report(
+          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${scalable.map((k) => `values.${k}.replicas is ${t[k]}`).join(", ")} (unset means the chart default 3); the chart fails with "You have more than zero replicas configured for both the single binary and simple scalable targets". Set the unused mode's replicas to 0.`,
+        );
       }
     },
   };

@@ -6,22 +6,34 @@ import { at, helmOf, label, parseDoc, textDataOf, type Res } from "./lib/resourc
 function mimirConfigsIn(r: Res): { where: string; config: Record<string, any> }[] {
   const helm = helmOf(r);
   if (helm && helm.chart === "mimir-distributed") {
-    return [{ where: "values.mimir.structuredConfig", config: at(helm.values, "mimir.structuredConfig") ?? {} }];
+    return [
+      { where: "values.mimir.structuredConfig", config: at(helm.values, "mimir.structuredConfig") ?? {} },
+    ];
   }
   return textDataOf(r)
     .map(({ key, text, field }) => ({ where: `${field}["${key}"]`, doc: parseDoc(text) }))
-    .filter((x) => x.doc && ("blocks_storage" in x.doc || "ruler_storage" in x.doc) && ("common" in x.doc || "limits" in x.doc || "blocks_storage" in x.doc))
+    .filter(
+      (x) =>
+        x.doc &&
+        ("blocks_storage" in x.doc || "ruler_storage" in x.doc) &&
+        ("common" in x.doc || "limits" in x.doc || "blocks_storage" in x.doc),
+    )
     .map((x) => ({ where: x.where, config: x.doc! }));
 }
 
 /** Where a Mimir store keeps objects: backend, bucket (or dir) and prefix. */
-function location(config: Record<string, any>, store: string): { backend: string; bucket: string; prefix: string } {
+function location(
+  config: Record<string, any>,
+  store: string,
+): { backend: string; bucket: string; prefix: string } {
   const s = config[store] ?? {};
   const common = config.common?.storage ?? {};
   const backend = s.backend ?? common.backend ?? "filesystem";
   const bucket =
     backend === "filesystem"
-      ? (s.filesystem?.dir ?? common.filesystem?.dir ?? { blocks_storage: "blocks", ruler_storage: "ruler", alertmanager_storage: "alertmanager" }[store])
+      ? (s.filesystem?.dir ??
+        common.filesystem?.dir ??
+        { blocks_storage: "blocks", ruler_storage: "ruler", alertmanager_storage: "alertmanager" }[store])
       : (s[backend]?.bucket_name ?? common[backend]?.bucket_name ?? "");
   return { backend, bucket: String(bucket), prefix: String(s.storage_prefix ?? "") };
 }
@@ -35,13 +47,23 @@ export function mimirDistinctStorage(level: Level = "mandatory"): ResourceValida
     validateResource: (args, report) => {
       const r: Res = { type: args.type, urn: args.urn, name: args.name, props: args.props };
       for (const { where, config } of mimirConfigsIn(r)) {
-        const stores = ["blocks_storage", "ruler_storage", "alertmanager_storage"].map((s) => ({ s, loc: location(config, s) }));
+        const stores = ["blocks_storage", "ruler_storage", "alertmanager_storage"].map((s) => ({
+          s,
+          loc: location(config, s),
+        }));
         for (let i = 0; i < stores.length; i++) {
           for (let j = i + 1; j < stores.length; j++) {
             const a = stores[i];
             const b = stores[j];
-            if (a.loc.backend === b.loc.backend && a.loc.bucket === b.loc.bucket && a.loc.bucket !== "" && a.loc.prefix === b.loc.prefix) {
-              report(`${label(r)}: ${where}: ${a.s} and ${b.s} both use ${a.loc.backend} bucket "${a.loc.bucket}" with prefix "${a.loc.prefix}"; Mimir fails with "S3 bucket name and storage prefix cannot be the same as the one used in blocks storage config". Give each its own bucket or storage_prefix.`);
+            if (
+              a.loc.backend === b.loc.backend &&
+              a.loc.bucket === b.loc.bucket &&
+              a.loc.bucket !== "" &&
+              a.loc.prefix === b.loc.prefix
+            ) {
+              report(
+                `${label(r)}: ${where}: ${a.s} and ${b.s} both use ${a.loc.backend} bucket "${a.loc.bucket}" with prefix "${a.loc.prefix}"; Mimir fails with "S3 bucket name and storage prefix cannot be the same as the one used in blocks storage config". Give each its own bucket or storage_prefix.`,
+              );
             }
           }
         }
@@ -62,9 +84,12 @@ const isMimirPush = (url: unknown) => typeof url === "string" && /\/api\/v1\/pus
 export function mimirRemoteWriteLabels(level: Level = "advisory"): ResourceValidationPolicy {
   return {
     name: "mimir-remote-write-labels",
-    description: "Prometheus remote_write to a Mimir push endpoint should carry the cluster external label and the HA replica label.",
+    description:
+      "Prometheus remote_write to a Mimir push endpoint should carry the cluster external label and the HA replica label.",
     enforcementLevel: level,
-    configSchema: schemaFor(RW_DEFAULTS as unknown as Record<string, unknown>, { replicaLabel: "Replica label Mimir deduplicates on." }),
+    configSchema: schemaFor(RW_DEFAULTS as unknown as Record<string, unknown>, {
+      replicaLabel: "Replica label Mimir deduplicates on.",
+    }),
     validateResource: (args, report) => {
       const cfg = configOf(args, RW_DEFAULTS);
       const r: Res = { type: args.type, urn: args.urn, name: args.name, props: args.props };
@@ -81,10 +106,14 @@ export function mimirRemoteWriteLabels(level: Level = "advisory"): ResourceValid
       const targets = (spec.remoteWrite ?? []).filter((rw: any) => isMimirPush(rw?.url));
       if (targets.length === 0) return;
       if (!spec.externalLabels?.cluster) {
-        report(`${label(r)}: remote_write to ${targets[0].url} without ${where}.externalLabels.cluster; series from different clusters collide and Mimir's HA tracker cannot group them. Set externalLabels.cluster.`);
+        report(
+          `${label(r)}: remote_write to ${targets[0].url} without ${where}.externalLabels.cluster; series from different clusters collide and Mimir's HA tracker cannot group them. Set externalLabels.cluster.`,
+        );
       }
       if (spec.replicaExternalLabelName !== cfg.replicaLabel) {
-        report(`${label(r)}: remote_write to ${targets[0].url} with ${where}.replicaExternalLabelName ${spec.replicaExternalLabelName === undefined ? "unset (operator default prometheus_replica)" : `"${spec.replicaExternalLabelName}"`}; Mimir deduplicates HA pairs on "${cfg.replicaLabel}". Set replicaExternalLabelName: "${cfg.replicaLabel}".`);
+        report(
+          `${label(r)}: remote_write to ${targets[0].url} with ${where}.replicaExternalLabelName ${spec.replicaExternalLabelName === undefined ? "unset (operator default prometheus_replica)" : `"${spec.replicaExternalLabelName}"`}; Mimir deduplicates HA pairs on "${cfg.replicaLabel}". Set replicaExternalLabelName: "${cfg.replicaLabel}".`,
+        );
       }
     },
   };

@@ -9,7 +9,10 @@ export interface ProductionConfig {
   /** Charts whose removal destroys data (CRDs take every custom resource with them; operators delete PVCs they own). */
   dataBearingCharts: string[];
 }
-export const PRODUCTION_DEFAULTS: ProductionConfig = { production: null, dataBearingCharts: ["prometheus-operator-crds"] };
+export const PRODUCTION_DEFAULTS: ProductionConfig = {
+  production: null,
+  dataBearingCharts: ["prometheus-operator-crds"],
+};
 
 const DATA_TYPES = new Set([
   "minio:index/s3Bucket:S3Bucket",
@@ -24,10 +27,17 @@ export function dataBearing(r: Res, charts: string[]): string | undefined {
   if (DATA_TYPES.has(r.type)) return "it stores data";
   const helm = helmOf(r);
   if (helm && charts.includes(helm.chart)) return `chart ${helm.chart} owns data (CRDs or volumes)`;
-  if (helm?.chart === "victoria-metrics-k8s-stack" && helm.values.vmsingle?.spec?.removePvcAfterDelete === true) {
+  if (
+    helm?.chart === "victoria-metrics-k8s-stack" &&
+    helm.values.vmsingle?.spec?.removePvcAfterDelete === true
+  ) {
     return "vmsingle.spec.removePvcAfterDelete deletes the TSDB volume with the release";
   }
-  if (r.type === "kubernetes:apps/v1:StatefulSet" && (r.props.spec?.volumeClaimTemplates ?? []).length > 0 && r.props.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Delete") {
+  if (
+    r.type === "kubernetes:apps/v1:StatefulSet" &&
+    (r.props.spec?.volumeClaimTemplates ?? []).length > 0 &&
+    r.props.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Delete"
+  ) {
     return "its persistentVolumeClaimRetentionPolicy deletes the volumes with it";
   }
   return undefined;
@@ -37,7 +47,8 @@ export function dataBearing(r: Res, charts: string[]): string | undefined {
 export function productionDataProtected(level: Level = "mandatory"): StackValidationPolicy {
   return {
     name: "production-data-protected",
-    description: "In production stacks, every bucket, volume and data-owning release is protected or retained on delete.",
+    description:
+      "In production stacks, every bucket, volume and data-owning release is protected or retained on delete.",
     enforcementLevel: level,
     configSchema: schemaFor(PRODUCTION_DEFAULTS as unknown as Record<string, unknown>, {
       production: "Whether the stack is production (null: read the stack-info ConfigMap).",
@@ -45,7 +56,12 @@ export function productionDataProtected(level: Level = "mandatory"): StackValida
     }),
     validateStack: (args, report) => {
       const cfg = configOf(args, PRODUCTION_DEFAULTS);
-      const resources: Res[] = args.resources.map((p) => ({ type: p.type, urn: p.urn, name: p.name, props: p.props }));
+      const resources: Res[] = args.resources.map((p) => ({
+        type: p.type,
+        urn: p.urn,
+        name: p.name,
+        props: p.props,
+      }));
       const production = cfg.production ?? stackFacts(resources).production ?? false;
       if (!production) return;
       for (const pr of args.resources) {
@@ -53,7 +69,10 @@ export function productionDataProtected(level: Level = "mandatory"): StackValida
         const why = dataBearing(r, cfg.dataBearingCharts);
         const opts = pr.opts as { protect?: boolean; retainOnDelete?: boolean };
         if (why && !opts.protect && !opts.retainOnDelete) {
-          report(`${label(r)}: ${why}, but it is neither protected nor retained on delete in a production stack; a removed line or a replacement would delete it. Set protect: true (and retainOnDelete: true).`, r.urn);
+          report(
+            `${label(r)}: ${why}, but it is neither protected nor retained on delete in a production stack; a removed line or a replacement would delete it. Set protect: true (and retainOnDelete: true).`,
+            r.urn,
+          );
         }
       }
     },

@@ -24,21 +24,44 @@ function wall(args: string[]): number {
 }
 
 async function main() {
-  const sdk = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/minio", "@pulumi/random", "@pulumi/policy", "@1password/pulumi-onepassword"];
-  const load = median(Array.from({ length: RUNS }, () => wall(["-e", sdk.map((m) => `require(${JSON.stringify(m)})`).join(";")])));
+  const sdk = [
+    "@pulumi/pulumi",
+    "@pulumi/kubernetes",
+    "@pulumi/minio",
+    "@pulumi/random",
+    "@pulumi/policy",
+    "@1password/pulumi-onepassword",
+  ];
+  const load = median(
+    Array.from({ length: RUNS }, () =>
+      wall(["-e", sdk.map((m) => `require(${JSON.stringify(m)})`).join(";")]),
+    ),
+  );
   console.log(`SDK modules load (fresh process, median of ${RUNS}): ${load.toFixed(0)} ms`);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
-  const stacks = fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+  const stacks = fs
+    .readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
   for (const stack of stacks) {
-    const t = median(Array.from({ length: RUNS }, () => wall([path.join(root, "bin/scripts/synth.js"), "--stack", stack, "--out", out, "--quiet"])));
-    console.log(`synth ${stack.padEnd(10)} (fresh process, median of ${RUNS}): ${t.toFixed(0)} ms  = ${(t / load).toFixed(2)}x SDK load`);
+    const t = median(
+      Array.from({ length: RUNS }, () =>
+        wall([path.join(root, "bin/scripts/synth.js"), "--stack", stack, "--out", out, "--quiet"]),
+      ),
+    );
+    console.log(
+      `synth ${stack.padEnd(10)} (fresh process, median of ${RUNS}): ${t.toFixed(0)} ms  = ${(t / load).toFixed(2)}x SDK load`,
+    );
   }
 
   // Policy pack over 10,000 resources: the project's stacks repeated with distinct URNs.
   const base: ExportedResource[] = [];
-  for (const stack of stacks) base.push(...(await synthStack(root, stack)).export.deployment.resources.filter((r) => r.custom));
+  for (const stack of stacks)
+    base.push(...(await synthStack(root, stack)).export.deployment.resources.filter((r) => r.custom));
   const big: ExportedResource[] = [];
-  for (let i = 0; big.length < 10000; i++) for (const r of base) if (big.length < 10000) big.push({ ...r, urn: `${r.urn}-${i}` });
+  for (let i = 0; big.length < 10000; i++)
+    for (const r of base) if (big.length < 10000) big.push({ ...r, urn: `${r.urn}-${i}` });
   const times: number[] = [];
   let violations = 0;
   for (let i = 0; i < RUNS; i++) {
@@ -46,7 +69,9 @@ async function main() {
     violations = (await evaluateResources(big)).length;
     times.push(performance.now() - t);
   }
-  console.log(`policy pack over ${big.length} resources (in process, median of ${RUNS}): ${median(times).toFixed(0)} ms (${violations} violations)`);
+  console.log(
+    `policy pack over ${big.length} resources (in process, median of ${RUNS}): ${median(times).toFixed(0)} ms (${violations} violations)`,
+  );
 }
 
 main().catch((e) => {

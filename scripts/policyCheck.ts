@@ -1,5 +1,11 @@
 import * as fs from "fs";
-import { evaluateResources, failed, formatViolations, type ExportedResource, type PackConfig } from "../policy/evaluate";
+import {
+  evaluateResources,
+  failed,
+  formatViolations,
+  type ExportedResource,
+  type PackConfig,
+} from "../policy/evaluate";
 
 const USAGE = "usage: npm run policy:check -- <export.json> [--config <policy-config.json>]";
 
@@ -35,7 +41,9 @@ async function main(): Promise<number> {
     const violations = await evaluateResources(resources, config);
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     if (violations.length) console.log(formatViolations(violations));
-    console.log(`${file}: ${resources.length} resources; policy: ${failed(violations) ? "FAIL" : "pass"} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`);
+    console.log(
+      `${file}: ${resources.length} resources; policy: ${failed(violations) ? "FAIL" : "pass"} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`,
+    );
     if (failed(violations)) code = 1;
   }
   return code;

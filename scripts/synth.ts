@@ -7,9 +7,16 @@ import { SynthInputError } from "./lib/synth";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot } from "./lib/paths";
 
-const USAGE = "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--quiet]";
+const USAGE =
+  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--quiet]";
 
-function parseArgs(argv: string[]): { stacks: string[] | "all"; out: string; dir?: string; policyConfig?: string; quiet: boolean } {
+function parseArgs(argv: string[]): {
+  stacks: string[] | "all";
+  out: string;
+  dir?: string;
+  policyConfig?: string;
+  quiet: boolean;
+} {
   let stacks: string[] | "all" = [];
   let out = "out";
   let policyConfig: string | undefined;
@@ -47,7 +54,9 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const root = args.dir ? path.resolve(args.dir) : projectRoot();
   const stacks = args.stacks === "all" ? stackNames(root) : args.stacks;
-  const packConfig: PackConfig = args.policyConfig ? JSON.parse(fs.readFileSync(args.policyConfig, "utf8")) : {};
+  const packConfig: PackConfig = args.policyConfig
+    ? JSON.parse(fs.readFileSync(args.policyConfig, "utf8"))
+    : {};
   fs.mkdirSync(args.out, { recursive: true });
   let code = 0;
   for (const stack of stacks) {
@@ -72,11 +81,14 @@ async function main(): Promise<number> {
       console.log(formatTree(resources));
       const budget = budgetOf(resources);
       if (budget) {
-        console.log(`\n== ${stack}: resource budget (requests and limits per node pool; DaemonSets per node)`);
+        console.log(
+          `\n== ${stack}: resource budget (requests and limits per node pool; DaemonSets per node)`,
+        );
         console.log(formatBudget(budget));
       }
     }
-    if (violations.length > 0) console.log(`\n== ${stack}: policy violations\n${formatViolations(violations)}`);
+    if (violations.length > 0)
+      console.log(`\n== ${stack}: policy violations\n${formatViolations(violations)}`);
     const byType = countByType(resources)
       .map(([t, n]) => `${t.split(":").pop()}×${n}`)
       .join(", ");

@@ -26,7 +26,22 @@ describe("lightweight profile and resource budget", function () {
   it("counts DaemonSets once per node of the pool", async () => {
     const rs = (await synth("pi")).export.deployment.resources;
     const one = budgetOf(rs)!;
-    const fourNodes = budgetOf(rs.map((r) => (r.inputs?.metadata?.labels?.["homelab.dev/stack-info"] ? { ...r, inputs: { ...r.inputs, data: { ...r.inputs.data, nodePools: r.inputs.data.nodePools.replace('"count":3', '"count":4') } } } : r)))!;
+    const fourNodes = budgetOf(
+      rs.map((r) =>
+        r.inputs?.metadata?.labels?.["homelab.dev/stack-info"]
+          ? {
+              ...r,
+              inputs: {
+                ...r.inputs,
+                data: {
+                  ...r.inputs.data,
+                  nodePools: r.inputs.data.nodePools.replace('"count":3', '"count":4'),
+                },
+              },
+            }
+          : r,
+      ),
+    )!;
     const vector = release(rs, "vector").inputs.values.resources.requests.memory;
     const nodeExporter = release(rs, "prometheus-node-exporter").inputs.values.resources.requests.memory;
     const perNode = (parseInt(vector) + parseInt(nodeExporter)) * MiB;
@@ -35,19 +50,40 @@ describe("lightweight profile and resource budget", function () {
 
   it("every image of the Pi stack publishes arm64 and the pack passes", async () => {
     const v = await evaluateResources((await synth("pi")).export.deployment.resources);
-    assert.deepEqual(v.filter((x) => x.policy === "arm64-images"), []);
-    assert.deepEqual(v.filter((x) => x.level === "mandatory"), []);
+    assert.deepEqual(
+      v.filter((x) => x.policy === "arm64-images"),
+      [],
+    );
+    assert.deepEqual(
+      v.filter((x) => x.level === "mandatory"),
+      [],
+    );
   });
 
   it("the budget policy fails a stack whose requests exceed its capacity, and passes one that fits", async () => {
-    const small = (await synth("pi", { nodePools: [{ name: "pi5", arch: "arm64", count: 1, cpu: "1", memory: "1Gi" }] })).export.deployment.resources;
+    const small = (
+      await synth("pi", { nodePools: [{ name: "pi5", arch: "arm64", count: 1, cpu: "1", memory: "1Gi" }] })
+    ).export.deployment.resources;
     const fails = (await evaluateResources(small)).filter((x) => x.policy === "resource-budget");
-    assert.ok(fails.some((x) => /pool pi5: memory requests \d+Mi are \d+\.\d% of its capacity, above the 80\.0% budget/.test(x.message)), fails.map((x) => x.message).join("\n"));
+    assert.ok(
+      fails.some((x) =>
+        /pool pi5: memory requests \d+Mi are \d+\.\d% of its capacity, above the 80\.0% budget/.test(
+          x.message,
+        ),
+      ),
+      fails.map((x) => x.message).join("\n"),
+    );
     assert.equal(fails[0].level, "mandatory");
-    const fits = (await evaluateResources((await synth("pi")).export.deployment.resources)).filter((x) => x.policy === "resource-budget");
+    const fits = (await evaluateResources((await synth("pi")).export.deployment.resources)).filter(
+      (x) => x.policy === "resource-budget",
+    );
     assert.deepEqual(fits, []);
     // The share is configurable: the Pi stack asks for 4.7% of its memory, so a 4% budget fails.
-    const strict = (await evaluateResources((await synth("pi")).export.deployment.resources, { "resource-budget": { maxRequestShare: 0.04 } })).filter((x) => x.policy === "resource-budget");
+    const strict = (
+      await evaluateResources((await synth("pi")).export.deployment.resources, {
+        "resource-budget": { maxRequestShare: 0.04 },
+      })
+    ).filter((x) => x.policy === "resource-budget");
     assert.ok(strict.length > 0);
   });
 
@@ -74,9 +110,19 @@ describe("each rule has exactly one evaluator in every phase", function () {
         const rs = (await synth("staging", { phase, metricsBackend: backend })).export.deployment.resources;
         const evaluators: string[] = [];
         const kps = rs.find((r) => r.inputs?.chart === "kube-prometheus-stack");
-        if (kps?.inputs.values.prometheus.prometheusSpec.ruleSelector.matchLabels[RULE_LABEL.key] === RULE_LABEL.value) evaluators.push("prometheus");
+        if (
+          kps?.inputs.values.prometheus.prometheusSpec.ruleSelector.matchLabels[RULE_LABEL.key] ===
+          RULE_LABEL.value
+        )
+          evaluators.push("prometheus");
         const alloyCluster = rs.find((r) => r.inputs?.chart === "alloy" && r.urn.endsWith("::alloy-cluster"));
-        if (alloyCluster && /mimir\.rules\.kubernetes[\s\S]*homelab\.dev\/rules/.test(alloyCluster.inputs.values.alloy.configMap.content)) evaluators.push("mimir-ruler");
+        if (
+          alloyCluster &&
+          /mimir\.rules\.kubernetes[\s\S]*homelab\.dev\/rules/.test(
+            alloyCluster.inputs.values.alloy.configMap.content,
+          )
+        )
+          evaluators.push("mimir-ruler");
         const vm = rs.find((r) => r.inputs?.chart === "victoria-metrics-k8s-stack");
         if (vm?.inputs.values.vmalert.enabled) evaluators.push("vmalert");
         assert.equal(evaluators.length, 1, `evaluators: ${evaluators.join(", ")}`);

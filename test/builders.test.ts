@@ -1,6 +1,11 @@
 import { strict as assert } from "assert";
 import { PHASES, type Phase } from "../components/config";
-import { BUCKET_ACTIONS, consumerPolicy, OBJECT_ACTIONS, planBuckets } from "../components/objectstore/bucketPlan";
+import {
+  BUCKET_ACTIONS,
+  consumerPolicy,
+  OBJECT_ACTIONS,
+  planBuckets,
+} from "../components/objectstore/bucketPlan";
 import { lokiValues, lokiPushUrl } from "../components/logging/lokiValues";
 import { alloyClusterConfig, alloyNodeConfig, LOG_LABELS } from "../components/logging/alloyConfig";
 import { escapeForHelmTpl, vectorConfig } from "../components/logging/vectorConfig";
@@ -38,7 +43,9 @@ describe("bucket plan", () => {
     assert.equal(planBuckets(config()).retainOnDelete, true);
   });
   it("honours the bucket prefix", () => {
-    const plan = planBuckets(config({ objectStore: { type: "minio", endpoint: "http://m:9000", bucketPrefix: "lab" } }));
+    const plan = planBuckets(
+      config({ objectStore: { type: "minio", endpoint: "http://m:9000", bucketPrefix: "lab" } }),
+    );
     assert.equal(plan.consumers[0].buckets[0], "lab-loki-chunks");
     assert.equal(plan.consumers[0].user, "lab-loki");
   });
@@ -47,7 +54,10 @@ describe("bucket plan", () => {
     assert.equal(plan.type, "ceph-rgw");
     const mimir = plan.consumers.find((c) => c.consumer === "mimir")!;
     assert.deepEqual(mimir.buckets, ["test-mimir"]);
-    assert.deepEqual(["blocks", "ruler", "alertmanager"].map((p) => (mimir.locations as any)[p].prefix), ["blocks", "ruler", "alertmanager"]);
+    assert.deepEqual(
+      ["blocks", "ruler", "alertmanager"].map((p) => (mimir.locations as any)[p].prefix),
+      ["blocks", "ruler", "alertmanager"],
+    );
   });
   it("plans no buckets for the filesystem store", () => {
     const plan = planBuckets(config({ phase: "dual-write", objectStore: { type: "filesystem" } }));
@@ -61,7 +71,12 @@ describe("consumer IAM policy", () => {
     const doc = JSON.parse(JSON.stringify(consumerPolicy(["a-chunks", "a-ruler"])));
     assert.equal(doc.Version, "2012-10-17");
     const resources = doc.Statement.flatMap((s: any) => s.Resource).sort();
-    assert.deepEqual(resources, ["arn:aws:s3:::a-chunks", "arn:aws:s3:::a-chunks/*", "arn:aws:s3:::a-ruler", "arn:aws:s3:::a-ruler/*"]);
+    assert.deepEqual(resources, [
+      "arn:aws:s3:::a-chunks",
+      "arn:aws:s3:::a-chunks/*",
+      "arn:aws:s3:::a-ruler",
+      "arn:aws:s3:::a-ruler/*",
+    ]);
     const actions = doc.Statement.flatMap((s: any) => s.Action);
     assert.deepEqual(actions.sort(), [...BUCKET_ACTIONS, ...OBJECT_ACTIONS].sort());
     assert.ok(!actions.some((a: string) => a.includes("*") || a.startsWith("admin:")));
@@ -83,7 +98,13 @@ const s3: ConsumerStorage = {
 
 describe("Loki values", () => {
   const values = (over: Record<string, unknown> = {}, storage: ConsumerStorage = s3) =>
-    lokiValues({ loki: config({ loki: over }).loki, storage, profile: "standard", storageClass: "local-path", serviceMonitor: true });
+    lokiValues({
+      loki: config({ loki: over }).loki,
+      storage,
+      profile: "standard",
+      storageClass: "local-path",
+      serviceMonitor: true,
+    });
 
   it("SingleBinary: one replica, scalable targets explicitly 0, env reaching the single binary", () => {
     const v = values();
@@ -95,9 +116,13 @@ describe("Loki values", () => {
   });
   it("SimpleScalable: replicas from config, replication factor kept, single binary 0", () => {
     const v = values({ mode: "SimpleScalable", write: 3, read: 2, backend: 3, replicationFactor: 2 });
-    assert.deepEqual([v.singleBinary.replicas, v.write.replicas, v.read.replicas, v.backend.replicas], [0, 3, 2, 3]);
+    assert.deepEqual(
+      [v.singleBinary.replicas, v.write.replicas, v.read.replicas, v.backend.replicas],
+      [0, 3, 2, 3],
+    );
     assert.equal(v.loki.commonConfig.replication_factor, 2);
-    for (const t of ["write", "read", "backend"]) assert.deepEqual(v[t].extraEnvFrom, s3.kind === "s3" ? s3.envFrom : []);
+    for (const t of ["write", "read", "backend"])
+      assert.deepEqual(v[t].extraEnvFrom, s3.kind === "s3" ? s3.envFrom : []);
   });
   for (const retention of ["1d", "7d", "30d", "720h"]) {
     it(`retention ${retention} always comes with the delete store of the schema's object store`, () => {
@@ -129,20 +154,33 @@ describe("Loki values", () => {
     assert.equal(v.chunksCache.enabled, false);
     assert.equal(v.resultsCache.enabled, false);
     for (const k of ["singleBinary", "write", "read", "backend", "gateway", "lokiCanary", "sidecar"]) {
-      assert.ok(v[k].resources.requests.memory && v[k].resources.limits.memory, `${k} has requests and limits`);
+      assert.ok(
+        v[k].resources.requests.memory && v[k].resources.limits.memory,
+        `${k} has requests and limits`,
+      );
     }
   });
   it("single tenant by default; push goes through the gateway, or straight to the pod without it", () => {
     assert.equal(values().loki.auth_enabled, false);
-    assert.equal(lokiPushUrl("loki", "monitoring", config().loki), "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push");
-    assert.equal(lokiPushUrl("loki", "monitoring", config({ loki: { gateway: false } }).loki), "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push");
+    assert.equal(
+      lokiPushUrl("loki", "monitoring", config().loki),
+      "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push",
+    );
+    assert.equal(
+      lokiPushUrl("loki", "monitoring", config({ loki: { gateway: false } }).loki),
+      "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push",
+    );
   });
 });
 
 /** Minimal structural parse of Alloy syntax: declared components and references between them. */
 function alloyStructure(text: string) {
-  const declared = new Set([...text.matchAll(/^([a-z_]+(?:\.[a-z_]+)+) "([^"]+)" \{/gm)].map((m) => `${m[1]}.${m[2]}`));
-  const refs = [...text.matchAll(/\b((?:loki|discovery|local|prometheus)\.[a-z_.]+)\.(receiver|targets|output|rules)\b/g)].map((m) => m[1]);
+  const declared = new Set(
+    [...text.matchAll(/^([a-z_]+(?:\.[a-z_]+)+) "([^"]+)" \{/gm)].map((m) => `${m[1]}.${m[2]}`),
+  );
+  const refs = [
+    ...text.matchAll(/\b((?:loki|discovery|local|prometheus)\.[a-z_.]+)\.(receiver|targets|output|rules)\b/g),
+  ].map((m) => m[1]);
   let depth = 0;
   for (const ch of text) {
     depth += ch === "{" ? 1 : ch === "}" ? -1 : 0;
@@ -169,7 +207,10 @@ describe("Alloy config", () => {
     ]) {
       assert.match(node, new RegExp(`source_labels = \\["${src}"\\]\\n\\s+target_label = "${target}"`));
     }
-    assert.match(node, /source_labels = \["__meta_kubernetes_namespace", "__meta_kubernetes_pod_container_name"\]\n\s+separator = "\/"\n\s+target_label = "job"/);
+    assert.match(
+      node,
+      /source_labels = \["__meta_kubernetes_namespace", "__meta_kubernetes_pod_container_name"\]\n\s+separator = "\/"\n\s+target_label = "job"/,
+    );
     assert.match(node, /stage\.cri \{\}/);
     assert.match(node, /stream = ""/);
     assert.match(node, /external_labels = \{ cluster = "staging" \}/);
@@ -191,7 +232,7 @@ describe("Alloy config", () => {
     });
     const { declared, refs } = alloyStructure(text);
     for (const r of refs) assert.ok(declared.has(r), `${r} declared`);
-    assert.ok(declared.has('loki.source.kubernetes_events.cluster'.replace(/"/g, "")));
+    assert.ok(declared.has("loki.source.kubernetes_events.cluster".replace(/"/g, "")));
     assert.match(text, /prometheus\.operator\.servicemonitors "all"/);
     assert.match(text, /prometheus\.operator\.podmonitors "all"/);
     assert.match(text, /external_labels = \{ cluster = "staging", "__replica__" = sys\.env\("HOSTNAME"\) \}/);
@@ -208,7 +249,8 @@ function helmTpl(text: string): string {
     if (open < 0) return out + text.slice(i);
     out += text.slice(i, open);
     const m = /^\{\{\s*print "((?:[^"\\]|\\.)*)"\s*\}\}/.exec(text.slice(open));
-    if (!m) throw new Error(`template: function not defined in ${text.slice(open, text.indexOf("}}", open) + 2)}`);
+    if (!m)
+      throw new Error(`template: function not defined in ${text.slice(open, text.indexOf("}}", open) + 2)}`);
     out += JSON.parse(`"${m[1]}"`);
     i = open + m[0].length;
   }
@@ -222,7 +264,10 @@ describe("Vector config", () => {
     assert.throws(() => helmTpl(raw), /function not defined/, "unescaped, Helm would fail");
     assert.equal(helmTpl(escapeForHelmTpl(raw)), raw);
     assert.equal(helmTpl(cfg.sinks.loki_pods.labels.namespace), "{{ kubernetes.pod_namespace }}");
-    assert.equal(helmTpl(cfg.sinks.loki_pods.labels.job), "{{ kubernetes.pod_namespace }}/{{ kubernetes.container_name }}");
+    assert.equal(
+      helmTpl(cfg.sinks.loki_pods.labels.job),
+      "{{ kubernetes.pod_namespace }}/{{ kubernetes.container_name }}",
+    );
   });
   it("has the same label set as Alloy, a disk buffer, and both sources", () => {
     assert.deepEqual(Object.keys(cfg.sinks.loki_pods.labels).sort(), [...LOG_LABELS].sort());
@@ -236,7 +281,13 @@ describe("Vector config", () => {
 
 describe("Grafana datasources", () => {
   const inputs = (phase: Phase, backend: "mimir" | "victoriametrics" = "mimir") =>
-    grafanaDatasources({ phase, backend, prometheusUrl: "http://prom:9090", backendUrl: "http://mimir:8080/prometheus", lokiUrl: "http://loki" });
+    grafanaDatasources({
+      phase,
+      backend,
+      prometheusUrl: "http://prom:9090",
+      backendUrl: "http://mimir:8080/prometheus",
+      lokiUrl: "http://loki",
+    });
   for (const phase of PHASES) {
     for (const backend of ["mimir", "victoriametrics"] as const) {
       it(`has exactly one default at ${phase} (${backend}), with the stable uid`, () => {
@@ -251,9 +302,18 @@ describe("Grafana datasources", () => {
   }
   it("flips the default to the backend at backend-primary, and drops Prometheus after KPS", () => {
     assert.equal(inputs("dual-write").datasources.find((d) => d.isDefault)!.url, "http://prom:9090");
-    assert.equal(inputs("backend-primary").datasources.find((d) => d.isDefault)!.url, "http://mimir:8080/prometheus");
-    assert.deepEqual(inputs("dual-write").datasources.map((d) => d.uid), ["metrics", "prometheus", "mimir", "loki"]);
-    assert.deepEqual(inputs("loki-fixed").datasources.map((d) => d.uid), ["metrics", "prometheus", "loki"]);
+    assert.equal(
+      inputs("backend-primary").datasources.find((d) => d.isDefault)!.url,
+      "http://mimir:8080/prometheus",
+    );
+    assert.deepEqual(
+      inputs("dual-write").datasources.map((d) => d.uid),
+      ["metrics", "prometheus", "mimir", "loki"],
+    );
+    assert.deepEqual(
+      inputs("loki-fixed").datasources.map((d) => d.uid),
+      ["metrics", "prometheus", "loki"],
+    );
     assert.ok(!inputs("kps-removed").datasources.some((d) => d.uid === "prometheus"));
     assert.deepEqual(inputs("kps-removed").deleteDatasources, [{ name: "Prometheus", orgId: 1 }]);
   });
@@ -267,7 +327,17 @@ describe("metrics builders", () => {
     assert.equal(remoteWriteEntry({ backend: "mimir", url: "u" }).headers, undefined);
   });
   it("KPS: remote_write only from dual-write, rules and Alertmanager leave Prometheus at backend-primary", () => {
-    const base = { cluster: "c", profile: "standard" as const, backend: "mimir" as const, retention: "14d", retentionSize: "60GiB", volumeSize: "70Gi", storageClass: "sc", remoteWrite: { backend: "mimir" as const, url: "http://mimir/api/v1/push" }, alerting };
+    const base = {
+      cluster: "c",
+      profile: "standard" as const,
+      backend: "mimir" as const,
+      retention: "14d",
+      retentionSize: "60GiB",
+      volumeSize: "70Gi",
+      storageClass: "sc",
+      remoteWrite: { backend: "mimir" as const, url: "http://mimir/api/v1/push" },
+      alerting,
+    };
     const lf = kpsValues({ ...base, phase: "loki-fixed" });
     const dw = kpsValues({ ...base, phase: "dual-write" });
     const bp = kpsValues({ ...base, phase: "backend-primary" });
@@ -275,16 +345,30 @@ describe("metrics builders", () => {
     assert.equal(dw.prometheus.prometheusSpec.remoteWrite[0].url, "http://mimir/api/v1/push");
     assert.equal(dw.prometheus.prometheusSpec.externalLabels.cluster, "c");
     assert.equal(dw.prometheus.prometheusSpec.replicaExternalLabelName, "__replica__");
-    assert.deepEqual(dw.prometheus.prometheusSpec.ruleSelector, { matchLabels: { "homelab.dev/rules": "homelab-observability" } });
-    assert.deepEqual(bp.prometheus.prometheusSpec.ruleSelector, { matchLabels: { "homelab.dev/evaluated-by": "prometheus" } });
+    assert.deepEqual(dw.prometheus.prometheusSpec.ruleSelector, {
+      matchLabels: { "homelab.dev/rules": "homelab-observability" },
+    });
+    assert.deepEqual(bp.prometheus.prometheusSpec.ruleSelector, {
+      matchLabels: { "homelab.dev/evaluated-by": "prometheus" },
+    });
     assert.equal(dw.alertmanager.enabled, true);
     assert.equal(bp.alertmanager.enabled, false);
     assert.equal(lf.grafana.enabled, false);
     assert.equal(lf.crds.enabled, false);
     assert.equal(lf.prometheus.prometheusSpec.retention, "14d");
-    assert.equal(lf.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage, "70Gi");
-    assert.deepEqual(lf.prometheus.prometheusSpec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
-    assert.deepEqual(lf["kube-state-metrics"].metricLabelsAllowlist, ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"]);
+    assert.equal(
+      lf.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage,
+      "70Gi",
+    );
+    assert.deepEqual(lf.prometheus.prometheusSpec.persistentVolumeClaimRetentionPolicy, {
+      whenDeleted: "Retain",
+      whenScaled: "Retain",
+    });
+    assert.deepEqual(lf["kube-state-metrics"].metricLabelsAllowlist, [
+      "pods=[*]",
+      "deployments=[*]",
+      "persistentvolumeclaims=[*]",
+    ]);
   });
   it("Mimir: classic architecture, three distinct stores, raised limits, env credentials", () => {
     const c = mimirConfig({
@@ -294,10 +378,21 @@ describe("metrics builders", () => {
       ingestionRate: 100_000,
       multitenancy: false,
       alertmanagerUrl: "http://am:9093",
-      storage: { ...s3, consumer: "mimir", locations: { blocks: { bucket: "b" }, ruler: { bucket: "r" }, alertmanager: { bucket: "a" } } },
+      storage: {
+        ...s3,
+        consumer: "mimir",
+        locations: { blocks: { bucket: "b" }, ruler: { bucket: "r" }, alertmanager: { bucket: "a" } },
+      },
     });
     assert.equal(c.ingest_storage.enabled, false);
-    assert.deepEqual([c.blocks_storage.s3.bucket_name, c.ruler_storage.s3.bucket_name, c.alertmanager_storage.s3.bucket_name], ["b", "r", "a"]);
+    assert.deepEqual(
+      [
+        c.blocks_storage.s3.bucket_name,
+        c.ruler_storage.s3.bucket_name,
+        c.alertmanager_storage.s3.bucket_name,
+      ],
+      ["b", "r", "a"],
+    );
     assert.equal(c.common.storage.s3.endpoint, "minio:9000", "Mimir wants host:port without scheme");
     assert.equal(c.common.storage.s3.secret_access_key, "${AWS_SECRET_ACCESS_KEY}");
     assert.ok(c.limits.max_global_series_per_user > 150000);
@@ -306,9 +401,25 @@ describe("metrics builders", () => {
     assert.equal(c.ruler.alertmanager_url, "http://am:9093");
   });
   it("VictoriaMetrics: vmsingle from dual-write, vmalert+alertmanager at backend-primary, vmagent only after KPS", () => {
-    const vm = (phase: Phase) => vmValues({ phase, cluster: "pi", profile: "lightweight", retention: "14d", volumeSize: "20Gi", storageClass: "nvme", scrapeInterval: "30s", bufferBytes: 1 << 30, alerting });
+    const vm = (phase: Phase) =>
+      vmValues({
+        phase,
+        cluster: "pi",
+        profile: "lightweight",
+        retention: "14d",
+        volumeSize: "20Gi",
+        storageClass: "nvme",
+        scrapeInterval: "30s",
+        bufferBytes: 1 << 30,
+        alerting,
+      });
     assert.deepEqual(
-      (["dual-write", "backend-primary", "kps-removed"] as Phase[]).map((p) => [vm(p).vmsingle.enabled, vm(p).vmalert.enabled, vm(p).alertmanager.enabled, vm(p).vmagent.enabled]),
+      (["dual-write", "backend-primary", "kps-removed"] as Phase[]).map((p) => [
+        vm(p).vmsingle.enabled,
+        vm(p).vmalert.enabled,
+        vm(p).alertmanager.enabled,
+        vm(p).vmagent.enabled,
+      ]),
       [
         [true, false, false, false],
         [true, true, true, false],

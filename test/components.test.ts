@@ -27,12 +27,24 @@ describe("components under mocks", () => {
     for (const consumer of ["loki", "mimir"]) {
       const policy = named(rs, "minio:index/iamPolicy:IamPolicy", `objectstore-${consumer}-policy`);
       const doc = JSON.parse(policy.inputs.policy);
-      const buckets = ofType(rs, "minio:index/s3Bucket:S3Bucket").map((b) => b.inputs.bucket).filter((b: string) => b.includes(`-${consumer}-`));
+      const buckets = ofType(rs, "minio:index/s3Bucket:S3Bucket")
+        .map((b) => b.inputs.bucket)
+        .filter((b: string) => b.includes(`-${consumer}-`));
       assert.equal(buckets.length, 3);
-      assert.deepEqual(doc.Statement.flatMap((s: any) => s.Resource).sort(), buckets.flatMap((b: string) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]).sort());
+      assert.deepEqual(
+        doc.Statement.flatMap((s: any) => s.Resource).sort(),
+        buckets.flatMap((b: string) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]).sort(),
+      );
       assert.ok(policy.dependencies!.length === 3, "the policy waits for its buckets");
-      const attach = named(rs, "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment", `objectstore-${consumer}-policy-attachment`);
-      assert.deepEqual(attach.inputs, { userName: `staging-${consumer}`, policyName: `staging-${consumer}-rw` });
+      const attach = named(
+        rs,
+        "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment",
+        `objectstore-${consumer}-policy-attachment`,
+      );
+      assert.deepEqual(attach.inputs, {
+        userName: `staging-${consumer}`,
+        policyName: `staging-${consumer}-rw`,
+      });
       const secret = named(rs, "kubernetes:core/v1:Secret", `objectstore-${consumer}-credentials`);
       assert.equal(secret.inputs.metadata.name, `${consumer}-s3-credentials`);
       assert.equal(secret.inputs.metadata.namespace, "monitoring");
@@ -42,71 +54,162 @@ describe("components under mocks", () => {
   it("Loki and Mimir wait for their buckets, users and credential Secrets", async () => {
     const rs = (await synth("production")).export.deployment.resources;
     const loki = release(rs, "loki");
-    for (const dep of ["objectstore-production-loki-chunks", "objectstore-loki-policy-attachment", "objectstore-loki-credentials"]) {
-      assert.ok(loki.dependencies!.some((d) => d.endsWith(`::${dep}`)), `loki depends on ${dep}`);
+    for (const dep of [
+      "objectstore-production-loki-chunks",
+      "objectstore-loki-policy-attachment",
+      "objectstore-loki-credentials",
+    ]) {
+      assert.ok(
+        loki.dependencies!.some((d) => d.endsWith(`::${dep}`)),
+        `loki depends on ${dep}`,
+      );
     }
     const sts = named(rs, "kubernetes:apps/v1:StatefulSet", "mimir");
     assert.ok(sts.dependencies!.some((d) => d.endsWith("::objectstore-mimir-credentials")));
-    assert.deepEqual(sts.inputs.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "mimir-s3-credentials" } }]);
+    assert.deepEqual(sts.inputs.spec.template.spec.containers[0].envFrom, [
+      { secretRef: { name: "mimir-s3-credentials" } },
+    ]);
     assert.deepEqual(sts.inputs.spec.template.spec.containers[0].args.slice(0, 1), ["-target=all"]);
   });
 
   it("1Password: explicit provider, lookups in the configured vault, generated credentials written back", async () => {
     const calls: { token: string; inputs: Record<string, any> }[] = [];
     const cfg = readStackConfig(ROOT, "production");
-    const { export: exp } = await synthesize("production", cfg, (rootOpts) => {
-      const c = parseStackConfig(
-        Object.fromEntries(Object.entries(cfg.config).map(([k, v]) => [k.split(":")[1], (() => { try { return JSON.parse(v); } catch { return v; } })()])),
-        "production",
-      );
-      const provider = new k8s.Provider("k8s", {}, rootOpts as any);
-      const randomProvider = new random.Provider("random", {}, rootOpts as any);
-      const secrets = new Secrets("secrets", { backend: c.secrets, namespace: "monitoring", needs: { minioAdmin: true, pushover: true, heartbeat: true }, provider, randomProvider }, rootOpts);
-      new ObjectStore("store", { plan: planBuckets(c), store: c.objectStore, namespace: "monitoring", minioAdmin: secrets.minioAdmin, credentialSink: secrets, provider, randomProvider }, rootOpts);
-      return {};
-    }, (token, inputs) => {
-      calls.push({ token, inputs });
-      return mockCall(token, inputs);
-    });
+    const { export: exp } = await synthesize(
+      "production",
+      cfg,
+      (rootOpts) => {
+        const c = parseStackConfig(
+          Object.fromEntries(
+            Object.entries(cfg.config).map(([k, v]) => [
+              k.split(":")[1],
+              (() => {
+                try {
+                  return JSON.parse(v);
+                } catch {
+                  return v;
+                }
+              })(),
+            ]),
+          ),
+          "production",
+        );
+        const provider = new k8s.Provider("k8s", {}, rootOpts as any);
+        const randomProvider = new random.Provider("random", {}, rootOpts as any);
+        const secrets = new Secrets(
+          "secrets",
+          {
+            backend: c.secrets,
+            namespace: "monitoring",
+            needs: { minioAdmin: true, pushover: true, heartbeat: true },
+            provider,
+            randomProvider,
+          },
+          rootOpts,
+        );
+        new ObjectStore(
+          "store",
+          {
+            plan: planBuckets(c),
+            store: c.objectStore,
+            namespace: "monitoring",
+            minioAdmin: secrets.minioAdmin,
+            credentialSink: secrets,
+            provider,
+            randomProvider,
+          },
+          rootOpts,
+        );
+        return {};
+      },
+      (token, inputs) => {
+        calls.push({ token, inputs });
+        return mockCall(token, inputs);
+      },
+    );
     assert.deepEqual([...new Set(calls.map((c) => c.token))], ["onepassword:index/getItem:getItem"]);
-    assert.deepEqual(calls.map((c) => c.inputs.title).sort(), ["alertmanager-heartbeat", "grafana-admin", "minio-admin", "pushover"]);
+    assert.deepEqual(calls.map((c) => c.inputs.title).sort(), [
+      "alertmanager-heartbeat",
+      "grafana-admin",
+      "minio-admin",
+      "pushover",
+    ]);
     assert.ok(calls.every((c) => c.inputs.vault === "6qf2homelabvault0000000000"));
     const rs = exp.deployment.resources;
     const op = named(rs, "pulumi:providers:onepassword", "secrets-onepassword");
     assert.equal(op.inputs.url, "http://onepassword-connect.external-secrets.svc:8080");
     const items = ofType(rs, "onepassword:index/item:Item");
-    assert.deepEqual(items.map((i) => i.inputs.title).sort(), ["production-loki (MinIO)", "production-mimir (MinIO)"]);
-    assert.ok(items.every((i) => i.provider!.startsWith(op.urn) && i.inputs.vault === "6qf2homelabvault0000000000"));
+    assert.deepEqual(items.map((i) => i.inputs.title).sort(), [
+      "production-loki (MinIO)",
+      "production-mimir (MinIO)",
+    ]);
+    assert.ok(
+      items.every((i) => i.provider!.startsWith(op.urn) && i.inputs.vault === "6qf2homelabvault0000000000"),
+    );
   });
 
   it("fails with the item and field named when a 1Password field is missing", async () => {
     const cfg = readStackConfig(ROOT, "production");
     await assert.rejects(
-      synthesize("production", cfg, (rootOpts) => {
-        const provider = new k8s.Provider("k8s", {}, rootOpts as any);
-        const randomProvider = new random.Provider("random", {}, rootOpts as any);
-        new Secrets("secrets", { backend: { backend: "onepassword", vault: "v1", connectUrl: "http://op:8080", items: { minioAdmin: "m", pushover: "pushover", grafanaAdmin: "g", heartbeat: "h" } }, namespace: "monitoring", needs: { minioAdmin: false, pushover: true, heartbeat: false }, provider, randomProvider }, rootOpts);
-        return {};
-      }, (token, inputs) => {
-        const item = mockCall(token, inputs);
-        if (inputs.title === "pushover") item.sections = [{ id: "s", label: "s", fields: [{ id: "t", label: "token", purpose: "", type: "CONCEALED", value: "x" }] }];
-        return item;
-      }),
+      synthesize(
+        "production",
+        cfg,
+        (rootOpts) => {
+          const provider = new k8s.Provider("k8s", {}, rootOpts as any);
+          const randomProvider = new random.Provider("random", {}, rootOpts as any);
+          new Secrets(
+            "secrets",
+            {
+              backend: {
+                backend: "onepassword",
+                vault: "v1",
+                connectUrl: "http://op:8080",
+                items: { minioAdmin: "m", pushover: "pushover", grafanaAdmin: "g", heartbeat: "h" },
+              },
+              namespace: "monitoring",
+              needs: { minioAdmin: false, pushover: true, heartbeat: false },
+              provider,
+              randomProvider,
+            },
+            rootOpts,
+          );
+          return {};
+        },
+        (token, inputs) => {
+          const item = mockCall(token, inputs);
+          if (inputs.title === "pushover")
+            item.sections = [
+              {
+                id: "s",
+                label: "s",
+                fields: [{ id: "t", label: "token", purpose: "", type: "CONCEALED", value: "x" }],
+              },
+            ];
+          return item;
+        },
+      ),
       /secrets\.items\.pushover: 1Password item "pushover" in vault v1 has no field "user_key"/,
     );
   });
 
   it("Ceph RGW: one ObjectBucketClaim per consumer, consumers load Rook's Secret and ConfigMap", async () => {
-    const rs = (await synth("staging", { objectStore: { type: "ceph-rgw", storageClass: "ceph-bucket" } })).export.deployment.resources;
+    const rs = (await synth("staging", { objectStore: { type: "ceph-rgw", storageClass: "ceph-bucket" } }))
+      .export.deployment.resources;
     const obcs = ofType(rs, "kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim");
-    assert.deepEqual(obcs.map((o) => [o.inputs.metadata.name, o.inputs.spec.bucketName, o.inputs.spec.storageClassName]), [
-      ["loki-bucket", "staging-loki", "ceph-bucket"],
-      ["mimir-bucket", "staging-mimir", "ceph-bucket"],
-    ]);
+    assert.deepEqual(
+      obcs.map((o) => [o.inputs.metadata.name, o.inputs.spec.bucketName, o.inputs.spec.storageClassName]),
+      [
+        ["loki-bucket", "staging-loki", "ceph-bucket"],
+        ["mimir-bucket", "staging-mimir", "ceph-bucket"],
+      ],
+    );
     assert.ok(obcs.every((o) => o.retainOnDelete));
     assert.equal(ofType(rs, "minio:index/s3Bucket:S3Bucket").length, 0);
     const loki = release(rs, "loki").inputs.values;
-    assert.deepEqual(loki.singleBinary.extraEnvFrom, [{ secretRef: { name: "loki-bucket" } }, { configMapRef: { name: "loki-bucket" } }]);
+    assert.deepEqual(loki.singleBinary.extraEnvFrom, [
+      { secretRef: { name: "loki-bucket" } },
+      { configMapRef: { name: "loki-bucket" } },
+    ]);
     assert.equal(loki.loki.storage.s3.endpoint, "http://${BUCKET_HOST}:${BUCKET_PORT}");
     const mimirCfg = named(rs, "kubernetes:core/v1:ConfigMap", "mimir-config").inputs.data["mimir.yaml"];
     assert.match(mimirCfg, /storage_prefix: blocks/);
@@ -114,9 +217,15 @@ describe("components under mocks", () => {
 
   it("filesystem: no buckets, no MinIO, Loki and Mimir on local volumes", async () => {
     const rs = (await synth("staging", { objectStore: { type: "filesystem" } })).export.deployment.resources;
-    assert.equal(rs.filter((r) => r.type.startsWith("minio:") || r.type.startsWith("pulumi:providers:minio")).length, 0);
+    assert.equal(
+      rs.filter((r) => r.type.startsWith("minio:") || r.type.startsWith("pulumi:providers:minio")).length,
+      0,
+    );
     assert.equal(release(rs, "loki").inputs.values.loki.storage.type, "filesystem");
-    assert.match(named(rs, "kubernetes:core/v1:ConfigMap", "mimir-config").inputs.data["mimir.yaml"], /backend: filesystem/);
+    assert.match(
+      named(rs, "kubernetes:core/v1:ConfigMap", "mimir-config").inputs.data["mimir.yaml"],
+      /backend: filesystem/,
+    );
   });
 
   it("every component registers under its homelab:<area>:<Name> type with children named from it", async () => {
@@ -126,7 +235,8 @@ describe("components under mocks", () => {
       assert.match(c.type, /^homelab:[a-z]+:[A-Z][A-Za-z]+$/);
       const children = rs.filter((r) => r.parent === c.urn);
       assert.ok(children.length > 0, `${c.urn} has children`);
-      for (const child of children) assert.ok(nameOf(child)!.startsWith(nameOf(c)!), `${child.urn} is named from ${nameOf(c)}`);
+      for (const child of children)
+        assert.ok(nameOf(child)!.startsWith(nameOf(c)!), `${child.urn} is named from ${nameOf(c)}`);
     }
   });
 });

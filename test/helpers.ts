@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { projectRoot } from "../scripts/lib/paths";
@@ -28,7 +29,9 @@ export function config(over: Record<string, unknown> = {}, stack = "test"): Stac
 
 /** Synthesizes a project stack with `project:key` overrides (values as the stack file would hold them). */
 export function synth(stack: string, over: Record<string, unknown> = {}): Promise<SynthResult> {
-  const overrides = Object.fromEntries(Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  const overrides = Object.fromEntries(
+    Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
   return synthStack(ROOT, stack, overrides);
 }
 
@@ -38,13 +41,21 @@ export function ofType(resources: ExportResource[], type: string): ExportResourc
 
 export function named(resources: ExportResource[], type: string, name: string): ExportResource {
   const r = resources.find((x) => x.type === type && x.urn.endsWith(`::${name}`));
-  if (!r) throw new Error(`no ${type} named ${name}; have: ${resources.map((x) => `${x.type}::${x.urn.split("::").pop()}`).join(", ")}`);
+  if (!r)
+    throw new Error(
+      `no ${type} named ${name}; have: ${resources.map((x) => `${x.type}::${x.urn.split("::").pop()}`).join(", ")}`,
+    );
   return r;
 }
 
 /** The Helm release whose chart is `chart`. */
 export function release(resources: ExportResource[], chart: string, name?: string): ExportResource {
-  const r = resources.find((x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === chart && (name === undefined || x.urn.endsWith(`::${name}`)));
+  const r = resources.find(
+    (x) =>
+      x.type === "kubernetes:helm.sh/v3:Release" &&
+      x.inputs.chart === chart &&
+      (name === undefined || x.urn.endsWith(`::${name}`)),
+  );
   if (!r) throw new Error(`no release of chart ${chart}`);
   return r;
 }
@@ -56,14 +67,17 @@ export function release(resources: ExportResource[], chart: string, name?: strin
 export function requireTool(ctx: Mocha.Context, tool: string, pkg: string): string {
   const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
   if (found) return found;
-  if (process.env.CI === "true") throw new Error(`${tool} is required under CI (install Debian package ${pkg})`);
-  console.warn(`\n  !!! SKIPPING: ${tool} not installed (apt-get install ${pkg}); CI installs it and runs this test.\n`);
+  if (process.env.CI === "true")
+    throw new Error(`${tool} is required under CI (install Debian package ${pkg})`);
+  console.warn(
+    `\n  !!! SKIPPING: ${tool} not installed (apt-get install ${pkg}); CI installs it and runs this test.\n`,
+  );
   ctx.skip();
   return "";
 }
 
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(require("os").tmpdir(), `${prefix}-`));
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
 
 export function run(cmd: string, args: string[], cwd?: string): string {

@@ -18,7 +18,10 @@ describe("offline synthesis", () => {
       const byUrn = new Map(rs.map((r) => [r.urn, r]));
       const root = rs.filter((r) => r.type === "pulumi:pulumi:Stack");
       assert.equal(root.length, 1);
-      assert.equal(root[0].urn, `urn:pulumi:${stack}::homelab-observability::pulumi:pulumi:Stack::homelab-observability-${stack}`);
+      assert.equal(
+        root[0].urn,
+        `urn:pulumi:${stack}::homelab-observability::pulumi:pulumi:Stack::homelab-observability-${stack}`,
+      );
       for (const r of rs) {
         assert.ok(r.urn.startsWith(`urn:pulumi:${stack}::homelab-observability::`), r.urn);
         assert.equal(typeof r.type, "string");
@@ -37,7 +40,11 @@ describe("offline synthesis", () => {
       // Every custom child of a component uses the explicit provider of its kind.
       for (const r of rs.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:"))) {
         const pkg = r.type.split(":")[0];
-        assert.ok(r.provider?.includes(`::pulumi:providers:${pkg}::`) || r.provider?.includes(`$pulumi:providers:${pkg}::`), `${r.urn} uses an explicit ${pkg} provider, got ${r.provider}`);
+        assert.ok(
+          r.provider?.includes(`::pulumi:providers:${pkg}::`) ||
+            r.provider?.includes(`$pulumi:providers:${pkg}::`),
+          `${r.urn} uses an explicit ${pkg} provider, got ${r.provider}`,
+        );
       }
     });
   }
@@ -64,7 +71,14 @@ describe("offline synthesis", () => {
     assert.equal(out.lokiPushUrl, "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push");
     assert.equal(out.metricsRemoteWriteUrl, "http://mimir.monitoring.svc.cluster.local:8080/api/v1/push");
     assert.equal(out.metricsQueryUrl, "http://kps-prometheus.monitoring.svc.cluster.local:9090");
-    assert.deepEqual(out.bucketNames, ["production-loki-chunks", "production-loki-ruler", "production-loki-admin", "production-mimir-blocks", "production-mimir-ruler", "production-mimir-alertmanager"]);
+    assert.deepEqual(out.bucketNames, [
+      "production-loki-chunks",
+      "production-loki-ruler",
+      "production-loki-admin",
+      "production-mimir-blocks",
+      "production-mimir-ruler",
+      "production-mimir-alertmanager",
+    ]);
   });
 
   it("records seed figures in the stack files: staging SingleBinary 7d, production SimpleScalable RF2 30d", async () => {
@@ -75,7 +89,10 @@ describe("offline synthesis", () => {
     assert.equal(prod.deploymentMode, "SimpleScalable");
     assert.equal(prod.loki.commonConfig.replication_factor, 2);
     assert.equal(prod.loki.limits_config.retention_period, "30d");
-    assert.deepEqual([prod.write.replicas, prod.read.replicas, prod.backend.replicas, prod.singleBinary.replicas], [3, 3, 3, 0]);
+    assert.deepEqual(
+      [prod.write.replicas, prod.read.replicas, prod.backend.replicas, prod.singleBinary.replicas],
+      [3, 3, 3, 0],
+    );
   });
 
   describe("CLI", function () {
@@ -100,18 +117,32 @@ describe("offline synthesis", () => {
       );
       const r = runSynth(["--stack", "broken", "--dir", dir, "--out", path.join(dir, "out")]);
       assert.equal(r.status, 2, r.stdout + r.stderr);
-      for (const key of ["homelab-observability:phase", "homelab-observability:objectStore.endpoint", "homelab-observability:loki.retention", "homelab-observability:loki.retension: unknown key"]) {
+      for (const key of [
+        "homelab-observability:phase",
+        "homelab-observability:objectStore.endpoint",
+        "homelab-observability:loki.retention",
+        "homelab-observability:loki.retension: unknown key",
+      ]) {
         assert.ok(r.stderr.includes(key), `stderr names ${key}:\n${r.stderr}`);
       }
-      assert.ok(!fs.existsSync(path.join(dir, "out", "broken.json")), "nothing is written for an invalid stack");
+      assert.ok(
+        !fs.existsSync(path.join(dir, "out", "broken.json")),
+        "nothing is written for an invalid stack",
+      );
     });
 
     it("exits 1 when a mandatory policy fails", () => {
       const dir = tmpDir("violating");
-      for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+      for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
+        fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
       // A single 2 GiB Pi cannot hold staging's requests within the 80% budget.
       fs.appendFileSync(path.join(dir, "Pulumi.staging.yaml"), "");
-      const text = fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8").replace(/nodePools:\n(    .*\n)+/, 'nodePools:\n    - {name: tiny, arch: arm64, count: 1, cpu: "1", memory: 2Gi}\n');
+      const text = fs
+        .readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")
+        .replace(
+          /nodePools:\n(    .*\n)+/,
+          'nodePools:\n    - {name: tiny, arch: arm64, count: 1, cpu: "1", memory: 2Gi}\n',
+        );
       fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
       const r = runSynth(["--stack", "staging", "--dir", dir, "--out", path.join(dir, "out"), "--quiet"]);
       assert.equal(r.status, 1, r.stdout + r.stderr);
@@ -138,9 +169,13 @@ describe("secrets never leave as plaintext", () => {
   };
 
   it("config backend: zero sentinel hits in the export and in every Helm value", async () => {
-    const { export: exp } = await synth("staging", { ...SENTINELS, grafanaAdminPassword: SENTINELS.grafanaAdminPassword });
+    const { export: exp } = await synth("staging", {
+      ...SENTINELS,
+      grafanaAdminPassword: SENTINELS.grafanaAdminPassword,
+    });
     const text = JSON.stringify(exp);
-    for (const [key, value] of Object.entries(SENTINELS)) assert.ok(!text.includes(value), `${key} leaked into the export`);
+    for (const [key, value] of Object.entries(SENTINELS))
+      assert.ok(!text.includes(value), `${key} leaked into the export`);
     assert.ok(!text.includes("SENTINEL"), "no sentinel fragment anywhere");
     assert.ok(!text.includes("synth-random-"), "generated passwords stay secret");
     for (const r of exp.deployment.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) {

@@ -6,16 +6,31 @@ import { datasourcesIn } from "../policy/grafana";
 import { synth } from "./helpers";
 
 const short = (urn: string) => urn.split("::").slice(2).join("::").replace(/^.*\$/, "");
-const asRes = (r: ExportResource) => ({ type: r.type, urn: r.urn, name: r.urn.split("::").pop()!, props: r.inputs });
+const asRes = (r: ExportResource) => ({
+  type: r.type,
+  urn: r.urn,
+  name: r.urn.split("::").pop()!,
+  props: r.inputs,
+});
 
 /** Resources whose loss loses data: buckets, claims, data-owning releases, StatefulSets with volumes. */
 function holdsData(r: ExportResource): boolean {
   if (dataBearing(asRes(r), PRODUCTION_DEFAULTS.dataBearingCharts)) return true;
-  return r.type === "kubernetes:apps/v1:StatefulSet" && (r.inputs.spec?.volumeClaimTemplates ?? []).length > 0;
+  return (
+    r.type === "kubernetes:apps/v1:StatefulSet" && (r.inputs.spec?.volumeClaimTemplates ?? []).length > 0
+  );
 }
 /** What identifies stored data: changing any of it replaces the resource. */
 const identity = (r: ExportResource) =>
-  JSON.stringify([r.inputs.bucket, r.inputs.metadata?.name, r.inputs.metadata?.namespace, r.inputs.spec?.storageClassName, r.inputs.spec?.bucketName, r.inputs.chart, r.inputs.name]);
+  JSON.stringify([
+    r.inputs.bucket,
+    r.inputs.metadata?.name,
+    r.inputs.metadata?.namespace,
+    r.inputs.spec?.storageClassName,
+    r.inputs.spec?.bucketName,
+    r.inputs.chart,
+    r.inputs.name,
+  ]);
 
 interface Variant {
   title: string;
@@ -41,8 +56,15 @@ const mimirObjects = [
   "kubernetes:apps/v1:StatefulSet::mimir",
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor::mimir-servicemonitor",
 ];
-const exporters = ["homelab:metrics:Exporters::exporters", "kubernetes:helm.sh/v3:Release::exporters-node-exporter", "kubernetes:helm.sh/v3:Release::exporters-kube-state-metrics"];
-const kps = ["homelab:metrics:KubePrometheusStack::kube-prometheus-stack", "kubernetes:helm.sh/v3:Release::kube-prometheus-stack"];
+const exporters = [
+  "homelab:metrics:Exporters::exporters",
+  "kubernetes:helm.sh/v3:Release::exporters-node-exporter",
+  "kubernetes:helm.sh/v3:Release::exporters-kube-state-metrics",
+];
+const kps = [
+  "homelab:metrics:KubePrometheusStack::kube-prometheus-stack",
+  "kubernetes:helm.sh/v3:Release::kube-prometheus-stack",
+];
 
 const VARIANTS: Variant[] = [
   {
@@ -60,7 +82,13 @@ const VARIANTS: Variant[] = [
     stack: "staging",
     over: { metricsBackend: "victoriametrics" },
     forward: [
-      [["homelab:metrics:VictoriaMetrics::victoriametrics", "kubernetes:helm.sh/v3:Release::victoriametrics"], []],
+      [
+        [
+          "homelab:metrics:VictoriaMetrics::victoriametrics",
+          "kubernetes:helm.sh/v3:Release::victoriametrics",
+        ],
+        [],
+      ],
       [[], []],
       [exporters, kps],
     ],
@@ -84,31 +112,46 @@ describe("phase transitions lose no data", function () {
           it(`${from} -> ${to}`, () => {
             const a = snaps.get(from)!;
             const b = snaps.get(to)!;
-            const created = [...b.keys()].filter((k) => !a.has(k)).map(short).sort();
-            const deleted = [...a.keys()].filter((k) => !b.has(k)).map(short).sort();
+            const created = [...b.keys()]
+              .filter((k) => !a.has(k))
+              .map(short)
+              .sort();
+            const deleted = [...a.keys()]
+              .filter((k) => !b.has(k))
+              .map(short)
+              .sort();
             const [fwdCreated, fwdDeleted] = v.forward[i];
-            const [expCreated, expDeleted] = dir === "forward" ? [fwdCreated, fwdDeleted] : [fwdDeleted, fwdCreated];
+            const [expCreated, expDeleted] =
+              dir === "forward" ? [fwdCreated, fwdDeleted] : [fwdDeleted, fwdCreated];
             assert.deepEqual(created, [...expCreated].sort(), "created");
             assert.deepEqual(deleted, [...expDeleted].sort(), "deleted");
             // Data-bearing resources leaving the program are orphaned, never deleted.
             for (const urn of [...a.keys()].filter((k) => !b.has(k))) {
               const r = a.get(urn)!;
               if (!holdsData(r)) continue;
-              const keeps = r.retainOnDelete === true || r.inputs.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Retain";
+              const keeps =
+                r.retainOnDelete === true ||
+                r.inputs.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Retain";
               assert.ok(keeps, `${short(urn)} holds data and would be deleted`);
             }
             // ...and those on both sides keep their identity (no replacement).
-            for (const [urn, r] of a) if (b.has(urn) && holdsData(r)) assert.equal(identity(b.get(urn)!), identity(r), `${short(urn)} would be replaced`);
+            for (const [urn, r] of a)
+              if (b.has(urn) && holdsData(r))
+                assert.equal(identity(b.get(urn)!), identity(r), `${short(urn)} would be replaced`);
             // Grafana has exactly one default on both sides.
             for (const side of [a, b]) {
-              const defaults = [...side.values()].flatMap((r) => datasourcesIn(asRes(r))).filter((d) => d.isDefault);
+              const defaults = [...side.values()]
+                .flatMap((r) => datasourcesIn(asRes(r)))
+                .filter((d) => d.isDefault);
               assert.equal(defaults.length, 1);
             }
           });
         }
       }
       it("keeps the Prometheus volume (protected in production) through KPS removal", () => {
-        const pvc = [...snaps.get("kps-removed")!.values()].find((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim");
+        const pvc = [...snaps.get("kps-removed")!.values()].find(
+          (r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim",
+        );
         assert.ok(pvc, "the claim is still in the program");
         assert.equal(pvc!.retainOnDelete, true);
         assert.equal(pvc!.inputs.metadata.name, "prometheus-db-prometheus-kps-prometheus-0");
@@ -117,8 +160,12 @@ describe("phase transitions lose no data", function () {
   }
 
   it("deletes the Prometheus volume at kps-removed only when the stack asks for cleanup", async () => {
-    const before = (await synth("staging", { phase: "backend-primary", prometheus: { cleanupVolumeOnRemoval: true } })).export.deployment.resources;
-    const after = (await synth("staging", { phase: "kps-removed", prometheus: { cleanupVolumeOnRemoval: true } })).export.deployment.resources;
+    const before = (
+      await synth("staging", { phase: "backend-primary", prometheus: { cleanupVolumeOnRemoval: true } })
+    ).export.deployment.resources;
+    const after = (
+      await synth("staging", { phase: "kps-removed", prometheus: { cleanupVolumeOnRemoval: true } })
+    ).export.deployment.resources;
     const pvc = before.find((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim")!;
     assert.equal(pvc.retainOnDelete, undefined, "with cleanup requested the claim may be deleted");
     assert.ok(!after.some((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim"));
@@ -126,6 +173,7 @@ describe("phase transitions lose no data", function () {
 
   it("production keeps buckets, CRDs and the Prometheus volume protected", async () => {
     const rs = (await synth("production")).export.deployment.resources;
-    for (const r of rs.filter((x) => holdsData(x) && x.type !== "kubernetes:apps/v1:StatefulSet")) assert.equal(r.protect, true, `${short(r.urn)} is protected`);
+    for (const r of rs.filter((x) => holdsData(x) && x.type !== "kubernetes:apps/v1:StatefulSet"))
+      assert.equal(r.protect, true, `${short(r.urn)} is protected`);
   });
 });

@@ -30,14 +30,20 @@ describe("real validators", function () {
       const file = writeRules(tmpDir("rules"), "rules.yaml", ALL_RULES);
       const r = exec(promtool, ["check", "rules", file]);
       assert.equal(r.status, 0, r.stdout + r.stderr);
-      assert.match(r.stdout, new RegExp(`SUCCESS: ${ALL_RULES.reduce((n, g) => n + g.rules.length, 0)} rules found`));
+      assert.match(
+        r.stdout,
+        new RegExp(`SUCCESS: ${ALL_RULES.reduce((n, g) => n + g.rules.length, 0)} rules found`),
+      );
     });
 
     it("checks the PrometheusRules of every synthesized stack", async function () {
       const promtool = requireTool(this, "promtool", "prometheus");
       const dir = tmpDir("stackrules");
       for (const stack of ["staging", "production", "pi"]) {
-        const rules = ofType((await synth(stack)).export.deployment.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+        const rules = ofType(
+          (await synth(stack)).export.deployment.resources,
+          "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+        );
         assert.equal(rules.length, 2);
         for (const r of rules) {
           const file = writeRules(dir, `${stack}-${r.inputs.metadata.name}.yaml`, r.inputs.spec.groups);
@@ -49,7 +55,9 @@ describe("real validators", function () {
 
     it("rejects a broken rule (the check can fail)", function () {
       const promtool = requireTool(this, "promtool", "prometheus");
-      const file = writeRules(tmpDir("bad"), "bad.yaml", [{ name: "x", rules: [{ alert: "Broken", expr: "sum(rate(x[5m]" }] }]);
+      const file = writeRules(tmpDir("bad"), "bad.yaml", [
+        { name: "x", rules: [{ alert: "Broken", expr: "sum(rate(x[5m]" }] },
+      ]);
       assert.notEqual(exec(promtool, ["check", "rules", file]).status, 0);
     });
 
@@ -63,53 +71,109 @@ describe("real validators", function () {
         tests: [
           {
             interval: "1m",
-            input_series: [{ series: 'loki_distributor_lines_received_total{job="monitoring/loki"}', values: "100+0x40" }],
+            input_series: [
+              { series: 'loki_distributor_lines_received_total{job="monitoring/loki"}', values: "100+0x40" },
+            ],
             alert_rule_test: [
               { eval_time: "10m", alertname: "LokiNoLogsIngested", exp_alerts: [] },
               {
                 eval_time: "30m",
                 alertname: "LokiNoLogsIngested",
-                exp_alerts: [{ exp_labels: { severity: "critical" }, exp_annotations: lokiRules({ canary: true })[0].rules[0].annotations }],
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: "critical" },
+                    exp_annotations: lokiRules({ canary: true })[0].rules[0].annotations,
+                  },
+                ],
               },
             ],
           },
           {
             interval: "1m",
-            input_series: [{ series: 'loki_distributor_lines_received_total{job="monitoring/loki"}', values: "0+100x40" }],
+            input_series: [
+              { series: 'loki_distributor_lines_received_total{job="monitoring/loki"}', values: "0+100x40" },
+            ],
             alert_rule_test: [{ eval_time: "30m", alertname: "LokiNoLogsIngested", exp_alerts: [] }],
           },
           {
             interval: "1m",
             input_series: [
-              { series: 'loki_request_duration_seconds_count{job="monitoring/loki",route="loki_api_v1_push",status_code="204"}', values: "0+90x30" },
-              { series: 'loki_request_duration_seconds_count{job="monitoring/loki",route="loki_api_v1_push",status_code="500"}', values: "0+10x30" },
-              { series: 'loki_request_duration_seconds_count{job="monitoring/loki",route="loki_api_v1_query_range",status_code="200"}', values: "0+100x30" },
+              {
+                series:
+                  'loki_request_duration_seconds_count{job="monitoring/loki",route="loki_api_v1_push",status_code="204"}',
+                values: "0+90x30",
+              },
+              {
+                series:
+                  'loki_request_duration_seconds_count{job="monitoring/loki",route="loki_api_v1_push",status_code="500"}',
+                values: "0+10x30",
+              },
+              {
+                series:
+                  'loki_request_duration_seconds_count{job="monitoring/loki",route="loki_api_v1_query_range",status_code="200"}',
+                values: "0+100x30",
+              },
             ],
             alert_rule_test: [
               {
                 eval_time: "20m",
                 alertname: "LokiPushErrors",
-                exp_alerts: [{ exp_labels: { severity: "warning", job: "monitoring/loki" }, exp_annotations: { summary: "More than 5% of pushes to monitoring/loki fail.", description: "10% of push requests return 5xx." } }],
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: "warning", job: "monitoring/loki" },
+                    exp_annotations: {
+                      summary: "More than 5% of pushes to monitoring/loki fail.",
+                      description: "10% of push requests return 5xx.",
+                    },
+                  },
+                ],
               },
               { eval_time: "20m", alertname: "LokiQueryErrors", exp_alerts: [] },
             ],
           },
           {
             interval: "5m",
-            input_series: [{ series: "loki_compactor_apply_retention_last_successful_run_timestamp_seconds", values: "0x60" }],
+            input_series: [
+              {
+                series: "loki_compactor_apply_retention_last_successful_run_timestamp_seconds",
+                values: "0x60",
+              },
+            ],
             alert_rule_test: [
               { eval_time: "2h", alertname: "LokiRetentionNotRunning", exp_alerts: [] },
-              { eval_time: "4h", alertname: "LokiRetentionNotRunning", exp_alerts: [{ exp_labels: { severity: "warning" }, exp_annotations: lokiRules({ canary: true })[0].rules[3].annotations }] },
+              {
+                eval_time: "4h",
+                alertname: "LokiRetentionNotRunning",
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: "warning" },
+                    exp_annotations: lokiRules({ canary: true })[0].rules[3].annotations,
+                  },
+                ],
+              },
             ],
           },
           {
             interval: "1m",
-            input_series: [{ series: 'loki_canary_missing_entries_total{instance="node-1"}', values: "0 0 0 3 3 3 3 3 3 3 3 3 3" }],
+            input_series: [
+              {
+                series: 'loki_canary_missing_entries_total{instance="node-1"}',
+                values: "0 0 0 3 3 3 3 3 3 3 3 3 3",
+              },
+            ],
             alert_rule_test: [
               {
                 eval_time: "10m",
                 alertname: "LokiCanaryMissingEntries",
-                exp_alerts: [{ exp_labels: { severity: "warning", instance: "node-1" }, exp_annotations: { summary: "Loki canary node-1 cannot read back entries it wrote.", description: "3 entries went missing in 15 minutes: the write or read path loses logs." } }],
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: "warning", instance: "node-1" },
+                    exp_annotations: {
+                      summary: "Loki canary node-1 cannot read back entries it wrote.",
+                      description: "3 entries went missing in 15 minutes: the write or read path loses logs.",
+                    },
+                  },
+                ],
               },
             ],
           },
@@ -120,11 +184,28 @@ describe("real validators", function () {
               { series: 'up{job="node-exporter",namespace="monitoring",instance="b"}', values: "1x30" },
             ],
             alert_rule_test: [
-              { eval_time: "1m", alertname: "Watchdog", exp_alerts: [{ exp_labels: { severity: "none" }, exp_annotations: platformRules()[0].rules[0].annotations }] },
+              {
+                eval_time: "1m",
+                alertname: "Watchdog",
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: "none" },
+                    exp_annotations: platformRules()[0].rules[0].annotations,
+                  },
+                ],
+              },
               {
                 eval_time: "15m",
                 alertname: "TargetDown",
-                exp_alerts: [{ exp_labels: { severity: "warning", job: "node-exporter", namespace: "monitoring" }, exp_annotations: { summary: "50% of node-exporter targets in monitoring are down.", description: "Scrapes fail; metrics from these targets are missing." } }],
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: "warning", job: "node-exporter", namespace: "monitoring" },
+                    exp_annotations: {
+                      summary: "50% of node-exporter targets in monitoring are down.",
+                      description: "Scrapes fail; metrics from these targets are missing.",
+                    },
+                  },
+                ],
               },
             ],
           },
@@ -134,7 +215,15 @@ describe("real validators", function () {
               { series: 'node_memory_MemAvailable_bytes{instance="a"}', values: "25x5" },
               { series: 'node_memory_MemTotal_bytes{instance="a"}', values: "100x5" },
             ],
-            promql_expr_test: [{ expr: "instance:node_memory_utilisation:ratio", eval_time: "2m", exp_samples: [{ labels: 'instance:node_memory_utilisation:ratio{instance="a"}', value: 0.75 }] }],
+            promql_expr_test: [
+              {
+                expr: "instance:node_memory_utilisation:ratio",
+                eval_time: "2m",
+                exp_samples: [
+                  { labels: 'instance:node_memory_utilisation:ratio{instance="a"}', value: 0.75 },
+                ],
+              },
+            ],
           },
         ],
       };
@@ -146,25 +235,81 @@ describe("real validators", function () {
   });
 
   describe("amtool", () => {
-    const alerting: AlertmanagerInputs = { pushover: true, pushoverPriority: 1, heartbeat: true, heartbeatInterval: "1m" };
+    const alerting: AlertmanagerInputs = {
+      pushover: true,
+      pushoverPriority: 1,
+      heartbeat: true,
+      heartbeatInterval: "1m",
+    };
     /**
      * Debian's amtool is 0.25, older than the *_file fields (0.26+; the pinned image is 0.28). For
      * it, and only for it, each file field becomes its literal twin; everything else is checked
      * as generated, and the file paths are asserted separately.
      */
     function forAmtool025(config: any): any {
-      const twins: Record<string, string> = { token_file: "token", user_key_file: "user_key", url_file: "url" };
+      const twins: Record<string, string> = {
+        token_file: "token",
+        user_key_file: "user_key",
+        url_file: "url",
+      };
       const walk = (v: any): any =>
-        Array.isArray(v) ? v.map(walk) : v && typeof v === "object"
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => (k in twins ? [twins[k], twins[k] === "url" ? "https://heartbeat.invalid/ping" : "placeholder"] : [k, walk(x)])))
-          : v;
+        Array.isArray(v)
+          ? v.map(walk)
+          : v && typeof v === "object"
+            ? Object.fromEntries(
+                Object.entries(v).map(([k, x]) =>
+                  k in twins
+                    ? [twins[k], twins[k] === "url" ? "https://heartbeat.invalid/ping" : "placeholder"]
+                    : [k, walk(x)],
+                ),
+              )
+            : v;
       return walk(config);
     }
     const configs: [string, () => any, string][] = [
-      ["kube-prometheus-stack", () => kpsValues({ phase: "loki-fixed", cluster: "c", profile: "standard", backend: "mimir", retention: "14d", retentionSize: "60GiB", volumeSize: "70Gi", storageClass: "s", remoteWrite: { backend: "mimir", url: "u" }, alerting }).alertmanager.config, "/etc/alertmanager/secrets/"],
-      ["standalone Alertmanager", () => standaloneAlertmanagerValues("standard", alerting).config, "/etc/alertmanager/secrets/"],
-      ["VictoriaMetrics Alertmanager", () => vmValues({ phase: "kps-removed", cluster: "c", profile: "lightweight", retention: "14d", volumeSize: "1Gi", storageClass: "s", scrapeInterval: "30s", bufferBytes: 1, alerting }).alertmanager.config, "/etc/vm/secrets/"],
-      ["no Pushover, no heartbeat", () => alertmanagerConfig({ ...alerting, pushover: false, heartbeat: false }, "/x"), ""],
+      [
+        "kube-prometheus-stack",
+        () =>
+          kpsValues({
+            phase: "loki-fixed",
+            cluster: "c",
+            profile: "standard",
+            backend: "mimir",
+            retention: "14d",
+            retentionSize: "60GiB",
+            volumeSize: "70Gi",
+            storageClass: "s",
+            remoteWrite: { backend: "mimir", url: "u" },
+            alerting,
+          }).alertmanager.config,
+        "/etc/alertmanager/secrets/",
+      ],
+      [
+        "standalone Alertmanager",
+        () => standaloneAlertmanagerValues("standard", alerting).config,
+        "/etc/alertmanager/secrets/",
+      ],
+      [
+        "VictoriaMetrics Alertmanager",
+        () =>
+          vmValues({
+            phase: "kps-removed",
+            cluster: "c",
+            profile: "lightweight",
+            retention: "14d",
+            volumeSize: "1Gi",
+            storageClass: "s",
+            scrapeInterval: "30s",
+            bufferBytes: 1,
+            alerting,
+          }).alertmanager.config,
+        "/etc/vm/secrets/",
+      ],
+      [
+        "no Pushover, no heartbeat",
+        () => alertmanagerConfig({ ...alerting, pushover: false, heartbeat: false }, "/x"),
+        "",
+      ],
     ];
     for (const [title, make, base] of configs) {
       it(`accepts the ${title} config`, function () {
@@ -193,13 +338,18 @@ describe("real validators", function () {
     it("dry-runs the lightweight profile's rules", async function () {
       const vmalert = requireTool(this, "vmalert", "victoria-metrics");
       const dir = tmpDir("vmalert");
-      const rules = ofType((await synth("pi")).export.deployment.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+      const rules = ofType(
+        (await synth("pi")).export.deployment.resources,
+        "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+      );
       for (const r of rules) {
         const file = writeRules(dir, `${r.inputs.metadata.name}.yaml`, r.inputs.spec.groups);
         const out = exec(vmalert, ["-dryRun", `-rule=${file}`]);
         assert.equal(out.status, 0, out.stdout + out.stderr);
       }
-      const bad = writeRules(dir, "bad.yaml", [{ name: "x", rules: [{ alert: "Broken", expr: "sum(rate(x[5m]" }] }]);
+      const bad = writeRules(dir, "bad.yaml", [
+        { name: "x", rules: [{ alert: "Broken", expr: "sum(rate(x[5m]" }] },
+      ]);
       assert.notEqual(exec(vmalert, ["-dryRun", `-rule=${bad}`]).status, 0, "vmalert rejects a broken rule");
     });
   });
@@ -208,7 +358,20 @@ describe("real validators", function () {
     it("finds the generated Mimir config and rule files well-formed", function () {
       const yamllint = requireTool(this, "yamllint", "yamllint");
       const dir = tmpDir("yaml");
-      fs.writeFileSync(path.join(dir, "mimir.yaml"), stringify(mimirConfig({ namespace: "m", replicas: 1, maxGlobalSeriesPerUser: 1, ingestionRate: 1, multitenancy: false, alertmanagerUrl: "u", storage: { kind: "filesystem", consumer: "mimir" } })));
+      fs.writeFileSync(
+        path.join(dir, "mimir.yaml"),
+        stringify(
+          mimirConfig({
+            namespace: "m",
+            replicas: 1,
+            maxGlobalSeriesPerUser: 1,
+            ingestionRate: 1,
+            multitenancy: false,
+            alertmanagerUrl: "u",
+            storage: { kind: "filesystem", consumer: "mimir" },
+          }),
+        ),
+      );
       writeRules(dir, "rules.yaml", ALL_RULES);
       const r = exec(yamllint, ["-d", "{extends: relaxed, rules: {line-length: disable}}", dir]);
       assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -27,7 +27,11 @@ export class AlertRules extends pulumi.ComponentResource {
         {
           apiVersion: "monitoring.coreos.com/v1",
           kind: "PrometheusRule",
-          metadata: { name: `homelab-${set}`, namespace: args.namespace, labels: { [RULE_LABEL.key]: RULE_LABEL.value } },
+          metadata: {
+            name: `homelab-${set}`,
+            namespace: args.namespace,
+            labels: { [RULE_LABEL.key]: RULE_LABEL.value },
+          },
           spec: { groups },
         },
         { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] },

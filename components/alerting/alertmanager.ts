@@ -22,11 +22,18 @@ export class Alertmanager extends pulumi.ComponentResource {
   readonly url: string;
   constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:alerting:Alertmanager", name, {}, opts);
-    helmRelease(name, "alertmanager", versions.charts.alertmanager, args.namespace, standaloneAlertmanagerValues(args.profile, args.alerting), {
-      parent: this,
-      provider: args.provider,
-      dependsOn: args.dependsOn ?? [],
-    });
+    helmRelease(
+      name,
+      "alertmanager",
+      versions.charts.alertmanager,
+      args.namespace,
+      standaloneAlertmanagerValues(args.profile, args.alerting),
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: args.dependsOn ?? [],
+      },
+    );
     this.url = standaloneAlertmanagerUrl(args.namespace);
     this.registerOutputs({ url: this.url });
   }

@@ -54,7 +54,7 @@ export function alertmanagerConfig(input: AlertmanagerInputs, mountBase: string)
           user_key_file: path(p.secretName, p.userKeyKey),
           priority: String(input.pushoverPriority),
           send_resolved: true,
-          title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}',
+          title: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}",
           message: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}",
         },
       ],
@@ -71,7 +71,11 @@ export function alertmanagerConfig(input: AlertmanagerInputs, mountBase: string)
       routes,
     },
     inhibit_rules: [
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ["alertname", "namespace"] },
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity="warning"'],
+        equal: ["alertname", "namespace"],
+      },
     ],
     receivers,
   };

@@ -29,7 +29,8 @@ export function lokiRules(opts: { canary: boolean }): RuleGroup[] {
       labels: { severity: "critical" },
       annotations: {
         summary: "Loki has ingested no log lines for 25 minutes.",
-        description: "No agent is pushing, or every push fails. Check the Alloy/Vector pods and Loki's write path.",
+        description:
+          "No agent is pushing, or every push fails. Check the Alloy/Vector pods and Loki's write path.",
       },
     },
     {
@@ -59,7 +60,8 @@ export function lokiRules(opts: { canary: boolean }): RuleGroup[] {
       labels: { severity: "warning" },
       annotations: {
         summary: "Loki's compactor has not applied retention for over 3 hours.",
-        description: "Old logs are not being deleted; the bucket will grow. Check the compactor (backend or single binary) logs.",
+        description:
+          "Old logs are not being deleted; the bucket will grow. Check the compactor (backend or single binary) logs.",
       },
     },
   ];
@@ -104,7 +106,8 @@ export function platformRules(): RuleGroup[] {
           for: "10m",
           labels: { severity: "warning" },
           annotations: {
-            summary: "{{ $value | humanize }}% of {{ $labels.job }} targets in {{ $labels.namespace }} are down.",
+            summary:
+              "{{ $value | humanize }}% of {{ $labels.job }} targets in {{ $labels.namespace }} are down.",
             description: "Scrapes fail; metrics from these targets are missing.",
           },
         },

@@ -28,14 +28,19 @@ export interface DatasourceInputs {
 export const METRICS_UID = "metrics";
 
 const tenantHeader = (tenant?: string) =>
-  tenant ? { jsonData: { httpHeaderName1: "X-Scope-OrgID" }, secureJsonData: { httpHeaderValue1: tenant } } : {};
+  tenant
+    ? { jsonData: { httpHeaderName1: "X-Scope-OrgID" }, secureJsonData: { httpHeaderValue1: tenant } }
+    : {};
 
 /**
  * Datasources per phase. "Metrics" (uid `metrics`, the only default) points at Prometheus until
  * backend-primary, then at the backend, so dashboards keep working through the flip in one update.
  * The explicit Prometheus and backend datasources stay for comparison while both exist.
  */
-export function grafanaDatasources(input: DatasourceInputs): { datasources: Datasource[]; deleteDatasources: { name: string; orgId: number }[] } {
+export function grafanaDatasources(input: DatasourceInputs): {
+  datasources: Datasource[];
+  deleteDatasources: { name: string; orgId: number }[];
+} {
   const primaryIsBackend = atLeast(input, "backend-primary");
   const backendName = input.backend === "mimir" ? "Mimir" : "VictoriaMetrics";
   const backendUid = input.backend === "mimir" ? "mimir" : "victoriametrics";
@@ -55,10 +60,27 @@ export function grafanaDatasources(input: DatasourceInputs): { datasources: Data
     },
   ];
   if (hasPrometheus) {
-    ds.push({ name: "Prometheus", type: "prometheus", uid: "prometheus", url: input.prometheusUrl, access: "proxy", isDefault: false, editable: false });
+    ds.push({
+      name: "Prometheus",
+      type: "prometheus",
+      uid: "prometheus",
+      url: input.prometheusUrl,
+      access: "proxy",
+      isDefault: false,
+      editable: false,
+    });
   }
   if (hasBackend) {
-    ds.push({ name: backendName, type: "prometheus", uid: backendUid, url: input.backendUrl, access: "proxy", isDefault: false, editable: false, ...backendExtra });
+    ds.push({
+      name: backendName,
+      type: "prometheus",
+      uid: backendUid,
+      url: input.backendUrl,
+      access: "proxy",
+      isDefault: false,
+      editable: false,
+      ...backendExtra,
+    });
   }
   ds.push({
     name: "Loki",

@@ -21,7 +21,11 @@ export function grafanaValues(input: GrafanaInputs): Record<string, any> {
   const sidecarImage = versions.images.k8sSidecar;
   return {
     fullnameOverride: "grafana",
-    image: { registry: versions.images.grafana.registry, repository: versions.images.grafana.repository, tag: versions.images.grafana.tag },
+    image: {
+      registry: versions.images.grafana.registry,
+      repository: versions.images.grafana.repository,
+      tag: versions.images.grafana.tag,
+    },
     admin: { existingSecret: g.secretName, userKey: g.userKey, passwordKey: g.passwordKey },
     persistence: { enabled: true, size: input.volumeSize, storageClassName: input.storageClass },
     // The chown init container runs busybox as root; fsGroup does the same job.
@@ -36,7 +40,17 @@ export function grafanaValues(input: GrafanaInputs): Record<string, any> {
     dashboardProviders: {
       "dashboardproviders.yaml": {
         apiVersion: 1,
-        providers: [{ name: "homelab", orgId: 1, folder: "Homelab", type: "file", disableDeletion: false, editable: false, options: { path: "/var/lib/grafana/dashboards/homelab" } }],
+        providers: [
+          {
+            name: "homelab",
+            orgId: 1,
+            folder: "Homelab",
+            type: "file",
+            disableDeletion: false,
+            editable: false,
+            options: { path: "/var/lib/grafana/dashboards/homelab" },
+          },
+        ],
       },
     },
     dashboards: { homelab: { "logging-pipeline": { json: JSON.stringify(logsDashboard()) } } },

@@ -3,7 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
-import { alloyClusterConfig, alloyNodeConfig, type AlloyClusterInput, type AlloyLogsInput } from "./alloyConfig";
+import {
+  alloyClusterConfig,
+  alloyNodeConfig,
+  type AlloyClusterInput,
+  type AlloyLogsInput,
+} from "./alloyConfig";
 
 /** Arguments of {@link Alloy}. */
 export interface AlloyArgs {
@@ -17,9 +22,17 @@ export interface AlloyArgs {
   provider: k8s.Provider;
 }
 
-const image = { registry: versions.images.alloy.registry, repository: versions.images.alloy.repository, tag: versions.images.alloy.tag };
+const image = {
+  registry: versions.images.alloy.registry,
+  repository: versions.images.alloy.repository,
+  tag: versions.images.alloy.tag,
+};
 const reloader = {
-  image: { registry: versions.images.configReloader.registry, repository: versions.images.configReloader.repository, tag: versions.images.configReloader.tag },
+  image: {
+    registry: versions.images.configReloader.registry,
+    repository: versions.images.configReloader.repository,
+    tag: versions.images.configReloader.tag,
+  },
 };
 
 /** Values of the per-node DaemonSet: /var/log mounted read-only, positions on the host so restarts resume. */
@@ -30,13 +43,19 @@ export function alloyNodeValues(profile: AlloyArgs["profile"], config: string): 
     configReloader: { ...reloader, resources: sizing(profile, "alloyReloader") },
     controller: {
       type: "daemonset",
-      volumes: { extra: [{ name: "alloy-data", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } }] },
+      volumes: {
+        extra: [{ name: "alloy-data", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } }],
+      },
     },
     alloy: {
       configMap: { create: true, content: config },
       // Positions live under storagePath; /tmp (the default) loses them on every restart.
       storagePath: "/var/lib/alloy/data",
-      mounts: { varlog: true, dockercontainers: false, extra: [{ name: "alloy-data", mountPath: "/var/lib/alloy" }] },
+      mounts: {
+        varlog: true,
+        dockercontainers: false,
+        extra: [{ name: "alloy-data", mountPath: "/var/lib/alloy" }],
+      },
       resources: sizing(profile, "alloyNode"),
     },
   };
@@ -59,10 +78,24 @@ export class Alloy extends pulumi.ComponentResource {
     super("homelab:logging:Alloy", name, {}, opts);
     const o = { parent: this, provider: args.provider };
     if (args.node) {
-      helmRelease(name, "alloy", versions.charts.alloy, args.namespace, alloyNodeValues(args.profile, alloyNodeConfig(args.node)), o);
+      helmRelease(
+        name,
+        "alloy",
+        versions.charts.alloy,
+        args.namespace,
+        alloyNodeValues(args.profile, alloyNodeConfig(args.node)),
+        o,
+      );
     }
     if (args.cluster) {
-      helmRelease(`${name}-cluster`, "alloy-cluster", versions.charts.alloy, args.namespace, alloyClusterValues(args.profile, alloyClusterConfig(args.cluster)), o);
+      helmRelease(
+        `${name}-cluster`,
+        "alloy-cluster",
+        versions.charts.alloy,
+        args.namespace,
+        alloyClusterValues(args.profile, alloyClusterConfig(args.cluster)),
+        o,
+      );
     }
     this.registerOutputs({});
   }

@@ -28,18 +28,30 @@ export interface AlloyClusterInput extends AlloyLogsInput {
 const q = (s: string) => JSON.stringify(s);
 
 function block(head: string, lines: string[], indent = ""): string {
-  const inner = lines.map((l) => l.split("\n").map((x) => `${indent}  ${x}`).join("\n"));
+  const inner = lines.map((l) =>
+    l
+      .split("\n")
+      .map((x) => `${indent}  ${x}`)
+      .join("\n"),
+  );
   return `${indent}${head} {\n${inner.join("\n")}\n${indent}}`;
 }
 
 function lokiWrite(input: AlloyLogsInput): string {
   const endpoint = [`url = ${q(input.lokiPushUrl)}`];
   if (input.tenant) endpoint.push(`tenant_id = ${q(input.tenant)}`);
-  return block('loki.write "default"', [block("endpoint", endpoint), `external_labels = { cluster = ${q(input.cluster)} }`]);
+  return block('loki.write "default"', [
+    block("endpoint", endpoint),
+    `external_labels = { cluster = ${q(input.cluster)} }`,
+  ]);
 }
 
 function relabelRule(sources: string[], target: string, extra: string[] = []): string {
-  return block("rule", [`source_labels = [${sources.map(q).join(", ")}]`, ...extra, `target_label = ${q(target)}`]);
+  return block("rule", [
+    `source_labels = [${sources.map(q).join(", ")}]`,
+    ...extra,
+    `target_label = ${q(target)}`,
+  ]);
 }
 
 /** The DaemonSet's config: this node's pods from /var/log/pods (CRI format) and the journal. */
@@ -57,7 +69,9 @@ export function alloyNodeConfig(input: AlloyLogsInput): string {
       relabelRule(["__meta_kubernetes_pod_name"], "pod"),
       relabelRule(["__meta_kubernetes_pod_container_name"], "container"),
       relabelRule(["__meta_kubernetes_pod_label_app_kubernetes_io_name"], "app"),
-      relabelRule(["__meta_kubernetes_namespace", "__meta_kubernetes_pod_container_name"], "job", ['separator = "/"']),
+      relabelRule(["__meta_kubernetes_namespace", "__meta_kubernetes_pod_container_name"], "job", [
+        'separator = "/"',
+      ]),
       relabelRule(["__meta_kubernetes_pod_uid", "__meta_kubernetes_pod_container_name"], "__path__", [
         'separator = "/"',
         'replacement = "/var/log/pods/*$1/*.log"',
@@ -71,7 +85,7 @@ export function alloyNodeConfig(input: AlloyLogsInput): string {
     // stage.cri parses the containerd log format and turns its stream field into the stream label.
     block('loki.process "pod_logs"', [
       "stage.cri {}",
-      block("stage.labels", ["values = { stream = \"\" }"]),
+      block("stage.labels", ['values = { stream = "" }']),
       "forward_to = [loki.write.default.receiver]",
     ]),
     block('loki.relabel "journal"', [
@@ -108,10 +122,16 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
     const s = input.scrape;
     const endpoint = [`url = ${q(s.remoteWriteUrl)}`];
     if (s.tenant) endpoint.push(`headers = { "X-Scope-OrgID" = ${q(s.tenant)} }`);
-    endpoint.push(block("queue_config", ["capacity = 10000", "max_shards = 10", "max_samples_per_send = 2000"]));
+    endpoint.push(
+      block("queue_config", ["capacity = 10000", "max_shards = 10", "max_samples_per_send = 2000"]),
+    );
     parts.push(
-      block('prometheus.operator.servicemonitors "all"', ["forward_to = [prometheus.remote_write.backend.receiver]"]),
-      block('prometheus.operator.podmonitors "all"', ["forward_to = [prometheus.remote_write.backend.receiver]"]),
+      block('prometheus.operator.servicemonitors "all"', [
+        "forward_to = [prometheus.remote_write.backend.receiver]",
+      ]),
+      block('prometheus.operator.podmonitors "all"', [
+        "forward_to = [prometheus.remote_write.backend.receiver]",
+      ]),
       block('prometheus.remote_write "backend"', [
         block("endpoint", endpoint),
         `external_labels = { cluster = ${q(input.cluster)}, ${q(s.replicaLabel)} = sys.env("HOSTNAME") }`,
@@ -122,7 +142,14 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
     const r = input.rules;
     const args = [`address = ${q(r.mimirAddress)}`];
     if (r.tenant) args.push(`tenant_id = ${q(r.tenant)}`);
-    args.push(block("rule_selector", [block("match_labels", [`${q(r.selector.key)} = ${q(r.selector.value)}`].map((x) => x))]));
+    args.push(
+      block("rule_selector", [
+        block(
+          "match_labels",
+          [`${q(r.selector.key)} = ${q(r.selector.value)}`].map((x) => x),
+        ),
+      ]),
+    );
     parts.push(block('mimir.rules.kubernetes "homelab"', args));
   }
   return parts.join("\n\n") + "\n";

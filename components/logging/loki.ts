@@ -26,11 +26,18 @@ export class Loki extends pulumi.ComponentResource {
 
   constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:logging:Loki", name, {}, opts);
-    this.release = helmRelease(name, "loki", versions.charts.loki, args.namespace, lokiValues(args.settings), {
-      parent: this,
-      provider: args.provider,
-      dependsOn: args.dependsOn ?? [],
-    });
+    this.release = helmRelease(
+      name,
+      "loki",
+      versions.charts.loki,
+      args.namespace,
+      lokiValues(args.settings),
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: args.dependsOn ?? [],
+      },
+    );
     this.pushUrl = lokiPushUrl("loki", args.namespace, args.settings.loki);
     this.queryUrl = lokiQueryUrl("loki", args.namespace, args.settings.loki);
     this.registerOutputs({ pushUrl: this.pushUrl, queryUrl: this.queryUrl });

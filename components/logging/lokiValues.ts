@@ -103,17 +103,28 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     gateway: {
       enabled: loki.gateway,
       replicas: 1,
-      image: { registry: versions.images.lokiGateway.registry, repository: versions.images.lokiGateway.repository, tag: versions.images.lokiGateway.tag },
+      image: {
+        registry: versions.images.lokiGateway.registry,
+        repository: versions.images.lokiGateway.repository,
+        tag: versions.images.lokiGateway.tag,
+      },
       resources: sizing(profile, "lokiGateway"),
     },
     lokiCanary: {
       enabled: loki.canary,
-      image: { registry: versions.images.lokiCanary.registry, repository: versions.images.lokiCanary.repository, tag: versions.images.lokiCanary.tag },
+      image: {
+        registry: versions.images.lokiCanary.registry,
+        repository: versions.images.lokiCanary.repository,
+        tag: versions.images.lokiCanary.tag,
+      },
       resources: sizing(profile, "lokiCanary"),
     },
     // Loads rules from labelled ConfigMaps; pinned so the arm64 check knows the image.
     sidecar: {
-      image: { repository: `${versions.images.k8sSidecar.registry}/${versions.images.k8sSidecar.repository}`, tag: versions.images.k8sSidecar.tag },
+      image: {
+        repository: `${versions.images.k8sSidecar.registry}/${versions.images.k8sSidecar.repository}`,
+        tag: versions.images.k8sSidecar.tag,
+      },
       resources: sizing(profile, "grafanaSidecar"),
     },
     // The chart's helm test needs the canary and a Prometheus to query; CI here is our own.

@@ -34,10 +34,17 @@ export function vectorValues(profile: VectorArgs["profile"], settings: VectorInp
 export class Vector extends pulumi.ComponentResource {
   constructor(name: string, args: VectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:logging:Vector", name, {}, opts);
-    helmRelease(name, "vector", versions.charts.vector, args.namespace, vectorValues(args.profile, args.settings), {
-      parent: this,
-      provider: args.provider,
-    });
+    helmRelease(
+      name,
+      "vector",
+      versions.charts.vector,
+      args.namespace,
+      vectorValues(args.profile, args.settings),
+      {
+        parent: this,
+        provider: args.provider,
+      },
+    );
     this.registerOutputs({});
   }
 }

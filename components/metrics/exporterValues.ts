@@ -1,9 +1,17 @@
 import { sizing } from "../sizing";
 import { versions } from "../versions";
-import { alertmanagerConfig, alertmanagerSecrets, type AlertmanagerInputs } from "../alerting/alertmanagerConfig";
+import {
+  alertmanagerConfig,
+  alertmanagerSecrets,
+  type AlertmanagerInputs,
+} from "../alerting/alertmanagerConfig";
 
 type Profile = "standard" | "lightweight";
-const img = (i: { registry: string; repository: string; tag: string }) => ({ registry: i.registry, repository: i.repository, tag: i.tag });
+const img = (i: { registry: string; repository: string; tag: string }) => ({
+  registry: i.registry,
+  repository: i.repository,
+  tag: i.tag,
+});
 
 /** Standalone prometheus-node-exporter (after KPS removal). */
 export function nodeExporterValues(profile: Profile): Record<string, any> {
@@ -27,10 +35,16 @@ export function kubeStateMetricsValues(profile: Profile): Record<string, any> {
 }
 
 /** Standalone Alertmanager (prometheus-community chart) that Mimir's ruler notifies. */
-export function standaloneAlertmanagerValues(profile: Profile, alerting: AlertmanagerInputs): Record<string, any> {
+export function standaloneAlertmanagerValues(
+  profile: Profile,
+  alerting: AlertmanagerInputs,
+): Record<string, any> {
   return {
     fullnameOverride: "alertmanager",
-    image: { repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`, tag: versions.images.alertmanager.tag },
+    image: {
+      repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`,
+      tag: versions.images.alertmanager.tag,
+    },
     config: alertmanagerConfig(alerting, "/etc/alertmanager/secrets"),
     extraSecretMounts: alertmanagerSecrets(alerting).map((name) => ({
       name,

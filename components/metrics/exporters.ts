@@ -17,8 +17,22 @@ export class Exporters extends pulumi.ComponentResource {
   constructor(name: string, args: ExportersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:Exporters", name, {}, opts);
     const o = { parent: this, provider: args.provider };
-    helmRelease(`${name}-node-exporter`, "node-exporter", versions.charts.nodeExporter, args.namespace, nodeExporterValues(args.profile), o);
-    helmRelease(`${name}-kube-state-metrics`, "kube-state-metrics", versions.charts.kubeStateMetrics, args.namespace, kubeStateMetricsValues(args.profile), o);
+    helmRelease(
+      `${name}-node-exporter`,
+      "node-exporter",
+      versions.charts.nodeExporter,
+      args.namespace,
+      nodeExporterValues(args.profile),
+      o,
+    );
+    helmRelease(
+      `${name}-kube-state-metrics`,
+      "kube-state-metrics",
+      versions.charts.kubeStateMetrics,
+      args.namespace,
+      kubeStateMetricsValues(args.profile),
+      o,
+    );
     this.registerOutputs({});
   }
 }

@@ -1,7 +1,11 @@
 import { atLeast, type Phase } from "../config";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
-import { alertmanagerConfig, alertmanagerSecrets, type AlertmanagerInputs } from "../alerting/alertmanagerConfig";
+import {
+  alertmanagerConfig,
+  alertmanagerSecrets,
+  type AlertmanagerInputs,
+} from "../alerting/alertmanagerConfig";
 import { RULE_LABEL } from "../alerting/rules";
 import { remoteWriteEntry, replicaLabelFor, type RemoteWriteInputs } from "./remoteWrite";
 
@@ -24,7 +28,11 @@ export const KPS_FULLNAME = "kps";
 /** PVC the Prometheus StatefulSet uses; pre-created by the program so it can be retained/protected. */
 export const PROMETHEUS_PVC = `prometheus-db-prometheus-${KPS_FULLNAME}-prometheus-0`;
 
-const img = (i: { registry: string; repository: string; tag: string }) => ({ registry: i.registry, repository: i.repository, tag: i.tag });
+const img = (i: { registry: string; repository: string; tag: string }) => ({
+  registry: i.registry,
+  repository: i.repository,
+  tag: i.tag,
+});
 
 /** Label selector that matches no rule we create: how rules leave Prometheus at backend-primary. */
 const NO_RULES = { matchLabels: { "homelab.dev/evaluated-by": "prometheus" } };
@@ -51,7 +59,10 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
       metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
     },
     nodeExporter: { enabled: true },
-    "prometheus-node-exporter": { image: img(versions.images.nodeExporter), resources: sizing(p, "nodeExporter") },
+    "prometheus-node-exporter": {
+      image: img(versions.images.nodeExporter),
+      resources: sizing(p, "nodeExporter"),
+    },
     prometheusOperator: {
       resources: sizing(p, "promOperator"),
       prometheusConfigReloader: { image: img(versions.images.configReloader) },

@@ -20,11 +20,18 @@ export class KubePrometheusStack extends pulumi.ComponentResource {
   readonly prometheusUrl: string;
   constructor(name: string, args: KubePrometheusStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:KubePrometheusStack", name, {}, opts);
-    helmRelease(name, "kube-prometheus-stack", versions.charts.kubePrometheusStack, args.namespace, kpsValues(args.settings), {
-      parent: this,
-      provider: args.provider,
-      dependsOn: args.dependsOn ?? [],
-    });
+    helmRelease(
+      name,
+      "kube-prometheus-stack",
+      versions.charts.kubePrometheusStack,
+      args.namespace,
+      kpsValues(args.settings),
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: args.dependsOn ?? [],
+      },
+    );
     this.prometheusUrl = prometheusUrl(args.namespace);
     this.registerOutputs({ prometheusUrl: this.prometheusUrl });
   }

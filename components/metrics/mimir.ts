@@ -18,10 +18,17 @@ export interface MimirArgs {
   provider: k8s.Provider;
 }
 
-const labels = { "app.kubernetes.io/name": "mimir", "app.kubernetes.io/component": "all", "app.kubernetes.io/part-of": "homelab-observability" };
+const labels = {
+  "app.kubernetes.io/name": "mimir",
+  "app.kubernetes.io/component": "all",
+  "app.kubernetes.io/part-of": "homelab-observability",
+};
 
 /** The StatefulSet spec of monolithic Mimir: one binary, `-target=all`, config expanded from env. */
-export function mimirStatefulSetSpec(args: Pick<MimirArgs, "namespace" | "settings" | "profile" | "storageClass" | "volumeSize">, configMapName: string): k8s.types.input.apps.v1.StatefulSetSpec {
+export function mimirStatefulSetSpec(
+  args: Pick<MimirArgs, "namespace" | "settings" | "profile" | "storageClass" | "volumeSize">,
+  configMapName: string,
+): k8s.types.input.apps.v1.StatefulSetSpec {
   const envFrom = args.settings.storage.kind === "s3" ? args.settings.storage.envFrom : [];
   return {
     serviceName: `${MIMIR_NAME}-gossip`,
@@ -59,7 +66,11 @@ export function mimirStatefulSetSpec(args: Pick<MimirArgs, "namespace" | "settin
     volumeClaimTemplates: [
       {
         metadata: { name: "data" },
-        spec: { storageClassName: args.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: args.volumeSize } } },
+        spec: {
+          storageClassName: args.storageClass,
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: args.volumeSize } },
+        },
       },
     ],
   };
@@ -79,15 +90,39 @@ export class Mimir extends pulumi.ComponentResource {
     super("homelab:metrics:Mimir", name, {}, opts);
     const o = { parent: this, provider: args.provider };
     const meta = (n: string) => ({ name: n, namespace: args.namespace, labels });
-    const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(`${MIMIR_NAME}-config`), data: { "mimir.yaml": stringify(mimirConfig(args.settings)) } }, o);
+    const config = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: meta(`${MIMIR_NAME}-config`),
+        data: { "mimir.yaml": stringify(mimirConfig(args.settings)) },
+      },
+      o,
+    );
     const service = new k8s.core.v1.Service(
       name,
-      { metadata: meta(MIMIR_NAME), spec: { selector: labels, ports: [{ name: "http", port: MIMIR_HTTP_PORT, targetPort: "http" }, { name: "grpc", port: 9095, targetPort: "grpc" }] } },
+      {
+        metadata: meta(MIMIR_NAME),
+        spec: {
+          selector: labels,
+          ports: [
+            { name: "http", port: MIMIR_HTTP_PORT, targetPort: "http" },
+            { name: "grpc", port: 9095, targetPort: "grpc" },
+          ],
+        },
+      },
       o,
     );
     const gossip = new k8s.core.v1.Service(
       `${name}-gossip`,
-      { metadata: meta(`${MIMIR_NAME}-gossip`), spec: { clusterIP: "None", publishNotReadyAddresses: true, selector: labels, ports: [{ name: "memberlist", port: 7946, targetPort: "memberlist" }] } },
+      {
+        metadata: meta(`${MIMIR_NAME}-gossip`),
+        spec: {
+          clusterIP: "None",
+          publishNotReadyAddresses: true,
+          selector: labels,
+          ports: [{ name: "memberlist", port: 7946, targetPort: "memberlist" }],
+        },
+      },
       o,
     );
     new k8s.apps.v1.StatefulSet(
@@ -101,7 +136,10 @@ export class Mimir extends pulumi.ComponentResource {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
         metadata: meta(MIMIR_NAME),
-        spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http", path: "/metrics", interval: "30s" }] },
+        spec: {
+          selector: { matchLabels: labels },
+          endpoints: [{ port: "http", path: "/metrics", interval: "30s" }],
+        },
       },
       o,
     );

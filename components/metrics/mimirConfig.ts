@@ -63,7 +63,10 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
     ruler_storage: location("ruler", "ruler"),
     alertmanager_storage: location("alertmanager", "alertmanager"),
     compactor: { data_dir: "/data/compactor", sharding_ring: memberlist },
-    distributor: { ring: memberlist, ha_tracker: { enable_ha_tracker: true, kvstore: { store: "memberlist" } } },
+    distributor: {
+      ring: memberlist,
+      ha_tracker: { enable_ha_tracker: true, kvstore: { store: "memberlist" } },
+    },
     ingester: { ring: { ...memberlist, replication_factor: rf } },
     store_gateway: { sharding_ring: { ...memberlist, replication_factor: rf } },
     ruler: { rule_path: "/data/ruler", alertmanager_url: input.alertmanagerUrl, ring: memberlist },

@@ -20,12 +20,19 @@ export class PrometheusCrds extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
   constructor(name: string, args: PrometheusCrdsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:PrometheusCrds", name, {}, opts);
-    this.release = helmRelease(name, "prometheus-operator-crds", versions.charts.prometheusOperatorCrds, args.namespace, {}, {
-      parent: this,
-      provider: args.provider,
-      retainOnDelete: true,
-      protect: args.protect ?? false,
-    });
+    this.release = helmRelease(
+      name,
+      "prometheus-operator-crds",
+      versions.charts.prometheusOperatorCrds,
+      args.namespace,
+      {},
+      {
+        parent: this,
+        provider: args.provider,
+        retainOnDelete: true,
+        protect: args.protect ?? false,
+      },
+    );
     this.registerOutputs({});
   }
 }

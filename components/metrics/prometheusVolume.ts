@@ -25,10 +25,23 @@ export class PrometheusVolume extends pulumi.ComponentResource {
     new k8s.core.v1.PersistentVolumeClaim(
       name,
       {
-        metadata: { name: PROMETHEUS_PVC, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "homelab-observability" } },
-        spec: { storageClassName: args.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: args.size } } },
+        metadata: {
+          name: PROMETHEUS_PVC,
+          namespace: args.namespace,
+          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+        },
+        spec: {
+          storageClassName: args.storageClass,
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: args.size } },
+        },
       },
-      { parent: this, provider: args.provider, retainOnDelete: !(args.allowDeletion ?? false), protect: args.protect ?? false },
+      {
+        parent: this,
+        provider: args.provider,
+        retainOnDelete: !(args.allowDeletion ?? false),
+        protect: args.protect ?? false,
+      },
     );
     this.registerOutputs({});
   }

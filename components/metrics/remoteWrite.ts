@@ -17,7 +17,15 @@ export function remoteWriteEntry(input: RemoteWriteInputs): Record<string, any> 
     url: input.url,
     ...(input.tenant ? { headers: { "X-Scope-OrgID": input.tenant } } : {}),
     // A small cluster: modest shards, bounded memory, retries that ride out a backend restart.
-    queueConfig: { capacity: 10000, maxShards: 10, minShards: 1, maxSamplesPerSend: 2000, batchSendDeadline: "5s", minBackoff: "100ms", maxBackoff: "30s" },
+    queueConfig: {
+      capacity: 10000,
+      maxShards: 10,
+      minShards: 1,
+      maxSamplesPerSend: 2000,
+      batchSendDeadline: "5s",
+      minBackoff: "100ms",
+      maxBackoff: "30s",
+    },
     ...(input.backend === "victoriametrics"
       ? // vmsingle dedups identical series; a replica label would split them.
         { writeRelabelConfigs: [{ action: "labeldrop", regex: "prometheus_replica" }] }

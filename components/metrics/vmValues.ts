@@ -1,7 +1,11 @@
 import { atLeast, type Phase } from "../config";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
-import { alertmanagerConfig, alertmanagerSecrets, type AlertmanagerInputs } from "../alerting/alertmanagerConfig";
+import {
+  alertmanagerConfig,
+  alertmanagerSecrets,
+  type AlertmanagerInputs,
+} from "../alerting/alertmanagerConfig";
 
 export interface VmInputs {
   phase: Phase;
@@ -50,7 +54,10 @@ export function vmValues(input: VmInputs): Record<string, any> {
     vmsingle: {
       enabled: true,
       spec: {
-        image: { repository: versions.images.victoriaMetrics.repository, tag: tag(versions.images.victoriaMetrics) },
+        image: {
+          repository: versions.images.victoriaMetrics.repository,
+          tag: tag(versions.images.victoriaMetrics),
+        },
         retentionPeriod: input.retention,
         // Without an owner reference the PVC outlives the VMSingle CR: removing the release keeps the data.
         removePvcAfterDelete: false,
@@ -74,10 +81,17 @@ export function vmValues(input: VmInputs): Record<string, any> {
         statefulMode: true,
         statefulStorage: {
           volumeClaimTemplate: {
-            spec: { storageClassName: input.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } },
+            spec: {
+              storageClassName: input.storageClass,
+              accessModes: ["ReadWriteOnce"],
+              resources: { requests: { storage: "2Gi" } },
+            },
           },
         },
-        extraArgs: { "remoteWrite.maxDiskUsagePerURL": String(input.bufferBytes), "promscrape.streamParse": "true" },
+        extraArgs: {
+          "remoteWrite.maxDiskUsagePerURL": String(input.bufferBytes),
+          "promscrape.streamParse": "true",
+        },
       },
     },
     vmalert: {
@@ -94,7 +108,10 @@ export function vmValues(input: VmInputs): Record<string, any> {
       useManagedConfig: false,
       config: alertmanagerConfig(input.alerting, "/etc/vm/secrets"),
       spec: {
-        image: { repository: versions.images.alertmanager.repository, tag: tag(versions.images.alertmanager) },
+        image: {
+          repository: versions.images.alertmanager.repository,
+          tag: tag(versions.images.alertmanager),
+        },
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),
       },

@@ -62,14 +62,25 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
       );
       return { consumer, buckets: [bucket], locations, user };
     }
-    const locations = Object.fromEntries(PURPOSES[consumer].map((p) => [p, { bucket: `${prefix}-${consumer}-${p}` }]));
-    return { consumer, buckets: PURPOSES[consumer].map((p) => `${prefix}-${consumer}-${p}`), locations, user };
+    const locations = Object.fromEntries(
+      PURPOSES[consumer].map((p) => [p, { bucket: `${prefix}-${consumer}-${p}` }]),
+    );
+    return {
+      consumer,
+      buckets: PURPOSES[consumer].map((p) => `${prefix}-${consumer}-${p}`),
+      locations,
+      user,
+    };
   });
   return { type: store.type, consumers, ...base };
 }
 
 /** Actions on the bucket itself (resource `arn:aws:s3:::<bucket>`). */
-export const BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"] as const;
+export const BUCKET_ACTIONS = [
+  "s3:GetBucketLocation",
+  "s3:ListBucket",
+  "s3:ListBucketMultipartUploads",
+] as const;
 /** Actions on objects (resource `arn:aws:s3:::<bucket>/*`): what Loki and Mimir read, write and compact. */
 export const OBJECT_ACTIONS = [
   "s3:GetObject",

@@ -54,7 +54,8 @@ export class ObjectStore extends pulumi.ComponentResource {
     const dataOpts = { protect: args.plan.protect, retainOnDelete: args.plan.retainOnDelete };
 
     if (args.plan.type === "filesystem") {
-      for (const consumer of ["loki", "mimir"] as Consumer[]) this.storage[consumer] = { kind: "filesystem", consumer };
+      for (const consumer of ["loki", "mimir"] as Consumer[])
+        this.storage[consumer] = { kind: "filesystem", consumer };
     } else if (args.plan.type === "minio") {
       const store = args.store;
       if (store.type !== "minio") throw new Error("ObjectStore: a minio plan needs a minio store");
@@ -74,11 +75,24 @@ export class ObjectStore extends pulumi.ComponentResource {
       const mOpts = { parent: this, provider: minioProvider };
       for (const plan of args.plan.consumers) {
         const buckets = plan.buckets.map(
-          (bucket) => new minio.S3Bucket(`${name}-${bucket}`, { bucket, acl: "private", forceDestroy: false }, { ...mOpts, ...dataOpts }),
+          (bucket) =>
+            new minio.S3Bucket(
+              `${name}-${bucket}`,
+              { bucket, acl: "private", forceDestroy: false },
+              { ...mOpts, ...dataOpts },
+            ),
         );
-        const secretKey = new random.RandomPassword(`${name}-${plan.consumer}-secret-key`, { length: 40, special: false }, { parent: this, provider: args.randomProvider });
+        const secretKey = new random.RandomPassword(
+          `${name}-${plan.consumer}-secret-key`,
+          { length: 40, special: false },
+          { parent: this, provider: args.randomProvider },
+        );
         const secret = pulumi.secret(secretKey.result);
-        const user = new minio.IamUser(`${name}-${plan.consumer}-user`, { name: plan.user, secret, forceDestroy: false }, mOpts);
+        const user = new minio.IamUser(
+          `${name}-${plan.consumer}-user`,
+          { name: plan.user, secret, forceDestroy: false },
+          mOpts,
+        );
         const policy = new minio.IamPolicy(
           `${name}-${plan.consumer}-policy`,
           { name: `${plan.user}-rw`, policy: JSON.stringify(consumerPolicy(plan.buckets)) },
@@ -90,7 +104,11 @@ export class ObjectStore extends pulumi.ComponentResource {
           mOpts,
         );
         const credentials = this.credentialSecret(name, plan, args.namespace, user.name, secret, k8sOpts);
-        args.credentialSink?.record(`${plan.user} (MinIO)`, { username: user.name, password: secret }, { parent: this });
+        args.credentialSink?.record(
+          `${plan.user} (MinIO)`,
+          { username: user.name, password: secret },
+          { parent: this },
+        );
         this.ready[plan.consumer] = [...buckets, attachment, credentials];
         this.storage[plan.consumer] = {
           kind: "s3",
@@ -147,7 +165,11 @@ export class ObjectStore extends pulumi.ComponentResource {
     return new k8s.core.v1.Secret(
       `${name}-${plan.consumer}-credentials`,
       {
-        metadata: { name: credentialSecretName(plan.consumer), namespace, labels: { "app.kubernetes.io/part-of": "homelab-observability" } },
+        metadata: {
+          name: credentialSecretName(plan.consumer),
+          namespace,
+          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+        },
         type: "Opaque",
         stringData: { [S3_ENV.accessKey]: accessKey, [S3_ENV.secretKey]: secretKey },
       },

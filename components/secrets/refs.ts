@@ -4,4 +4,3 @@ export const SECRET_REFS = {
   heartbeat: { secretName: "alertmanager-heartbeat", urlKey: "url" },
   grafanaAdmin: { secretName: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
 } as const;
-

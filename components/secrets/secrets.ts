@@ -29,7 +29,9 @@ export function itemField(item: Item, field: string, where: string): string {
   const fromSection = item.sections?.flatMap((s) => s.fields ?? []).find((f) => f.label === field)?.value;
   const value = top || fromSection;
   if (!value) {
-    throw new Error(`${where}: 1Password item "${item.title}" in vault ${item.vault} has no field "${field}" (or it is empty); add the field to the item`);
+    throw new Error(
+      `${where}: 1Password item "${item.title}" in vault ${item.vault} has no field "${field}" (or it is empty); add the field to the item`,
+    );
   }
   return value;
 }
@@ -65,7 +67,9 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       itemTitles = backend.items;
       this.vault = backend.vault;
       const token = config.getSecret("onepasswordToken");
-      const envToken = backend.connectUrl ? process.env.OP_CONNECT_TOKEN : process.env.OP_SERVICE_ACCOUNT_TOKEN;
+      const envToken = backend.connectUrl
+        ? process.env.OP_CONNECT_TOKEN
+        : process.env.OP_SERVICE_ACCOUNT_TOKEN;
       const tokenValue = token ?? (envToken ? pulumi.secret(envToken) : undefined);
       if (!tokenValue) {
         throw new Error(
@@ -74,7 +78,9 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       }
       this.onepasswordProvider = new onepassword.Provider(
         `${name}-onepassword`,
-        backend.connectUrl ? { url: backend.connectUrl, token: tokenValue } : { serviceAccountToken: tokenValue },
+        backend.connectUrl
+          ? { url: backend.connectUrl, token: tokenValue }
+          : { serviceAccountToken: tokenValue },
         { parent: this },
       );
       const provider = this.onepasswordProvider;
@@ -82,27 +88,47 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       read = (key, field) => {
         const title = itemTitles[key];
         if (!items.has(title)) {
-          items.set(title, onepassword.getItemOutput({ vault: backend.vault, title }, { provider, parent: this }));
+          items.set(
+            title,
+            onepassword.getItemOutput({ vault: backend.vault, title }, { provider, parent: this }),
+          );
         }
-        return pulumi.secret(items.get(title)!.apply((item) => itemField(item, field, `${PROJECT}:secrets.items.${key}`)));
+        return pulumi.secret(
+          items.get(title)!.apply((item) => itemField(item, field, `${PROJECT}:secrets.items.${key}`)),
+        );
       };
     } else {
       read = (_item, _field, configKey) => config.requireSecret(configKey);
     }
 
     if (args.needs.minioAdmin) {
-      this.minioAdmin = { user: read("minioAdmin", "username", "minioAdminUser"), password: read("minioAdmin", "password", "minioAdminPassword") };
+      this.minioAdmin = {
+        user: read("minioAdmin", "username", "minioAdminUser"),
+        password: read("minioAdmin", "password", "minioAdminPassword"),
+      };
     }
     if (args.needs.pushover) {
       const r = SECRET_REFS.pushover;
-      this.projected(`${name}-pushover`, r.secretName, args.namespace, {
-        [r.tokenKey]: read("pushover", "token", "pushoverToken"),
-        [r.userKeyKey]: read("pushover", "user_key", "pushoverUserKey"),
-      }, k8sOpts);
+      this.projected(
+        `${name}-pushover`,
+        r.secretName,
+        args.namespace,
+        {
+          [r.tokenKey]: read("pushover", "token", "pushoverToken"),
+          [r.userKeyKey]: read("pushover", "user_key", "pushoverUserKey"),
+        },
+        k8sOpts,
+      );
     }
     if (args.needs.heartbeat) {
       const r = SECRET_REFS.heartbeat;
-      this.projected(`${name}-heartbeat`, r.secretName, args.namespace, { [r.urlKey]: read("heartbeat", "url", "heartbeatUrl") }, k8sOpts);
+      this.projected(
+        `${name}-heartbeat`,
+        r.secretName,
+        args.namespace,
+        { [r.urlKey]: read("heartbeat", "url", "heartbeatUrl") },
+        k8sOpts,
+      );
     }
 
     // Grafana's admin: 1Password item, or a config secret, or generated here and written back.
@@ -114,21 +140,48 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     } else {
       const fromConfig = config.getSecret("grafanaAdminPassword");
       grafanaPassword =
-        fromConfig ?? pulumi.secret(new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, provider: args.randomProvider }).result);
+        fromConfig ??
+        pulumi.secret(
+          new random.RandomPassword(
+            `${name}-grafana-admin`,
+            { length: 32, special: false },
+            { parent: this, provider: args.randomProvider },
+          ).result,
+        );
     }
     const g = SECRET_REFS.grafanaAdmin;
-    this.projected(`${name}-grafana-admin`, g.secretName, args.namespace, { [g.userKey]: grafanaUser, [g.passwordKey]: grafanaPassword }, k8sOpts);
+    this.projected(
+      `${name}-grafana-admin`,
+      g.secretName,
+      args.namespace,
+      { [g.userKey]: grafanaUser, [g.passwordKey]: grafanaPassword },
+      k8sOpts,
+    );
 
     this.registerOutputs({});
   }
 
   /** Writes a generated credential back to 1Password as a login item; a no-op with the config backend. */
-  record(title: string, login: { username: pulumi.Input<string>; password: pulumi.Output<string> }, opts: pulumi.CustomResourceOptions): void {
+  record(
+    title: string,
+    login: { username: pulumi.Input<string>; password: pulumi.Output<string> },
+    opts: pulumi.CustomResourceOptions,
+  ): void {
     if (!this.onepasswordProvider || !this.vault) return;
-    const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    const slug = title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
     new onepassword.Item(
       `${this.name}-${slug}`,
-      { vault: this.vault, title, category: "login", username: login.username, password: pulumi.secret(login.password), tags: ["homelab-observability", "generated"] },
+      {
+        vault: this.vault,
+        title,
+        category: "login",
+        username: login.username,
+        password: pulumi.secret(login.password),
+        tags: ["homelab-observability", "generated"],
+      },
       { ...opts, provider: this.onepasswordProvider },
     );
   }
@@ -143,7 +196,11 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     return new k8s.core.v1.Secret(
       resourceName,
       {
-        metadata: { name: secretName, namespace, labels: { "app.kubernetes.io/part-of": "homelab-observability" } },
+        metadata: {
+          name: secretName,
+          namespace,
+          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+        },
         type: "Opaque",
         stringData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)])),
       },

@@ -24,11 +24,22 @@ const STACK_INFO_LABEL = "homelab.dev/stack-info";
 
 /** Facts from the program's stack-info ConfigMap (phase, production flag, node pools). */
 export function stackFacts(resources: Res[]): StackFacts {
-  const info = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.props.metadata?.labels?.[STACK_INFO_LABEL] === "true");
+  const info = resources.find(
+    (r) =>
+      r.type === "kubernetes:core/v1:ConfigMap" && r.props.metadata?.labels?.[STACK_INFO_LABEL] === "true",
+  );
   if (!info) return {};
   const d = info.props.data ?? {};
-  const pools = typeof d.nodePools === "string" ? (parseDoc(`{"p": ${d.nodePools}}`)?.p as PoolInfo[] | undefined) : undefined;
-  return { cluster: d.cluster, phase: d.phase, production: d.production === undefined ? undefined : d.production === "true", pools };
+  const pools =
+    typeof d.nodePools === "string"
+      ? (parseDoc(`{"p": ${d.nodePools}}`)?.p as PoolInfo[] | undefined)
+      : undefined;
+  return {
+    cluster: d.cluster,
+    phase: d.phase,
+    production: d.production === undefined ? undefined : d.production === "true",
+    pools,
+  };
 }
 
 interface Sums {
@@ -65,8 +76,17 @@ export interface Budget {
  * Requests and limits per node pool: DaemonSets once per node of every pool they can land on,
  * other workloads in the single pool they can land on, or in `floating` when several admit them.
  */
-export function computeBudget(resources: Res[], pools: PoolInfo[], charts?: Record<string, ChartData>): Budget {
-  const rows: BudgetRow[] = pools.map((p) => ({ pool: p.name, nodes: p.count, sums: zero(), capacity: { cpu: p.cpu * p.count, memory: p.memoryBytes * p.count } }));
+export function computeBudget(
+  resources: Res[],
+  pools: PoolInfo[],
+  charts?: Record<string, ChartData>,
+): Budget {
+  const rows: BudgetRow[] = pools.map((p) => ({
+    pool: p.name,
+    nodes: p.count,
+    sums: zero(),
+    capacity: { cpu: p.cpu * p.count, memory: p.memoryBytes * p.count },
+  }));
   const floating = zero();
   const unschedulable: string[] = [];
   for (const r of resources) {
@@ -85,7 +105,10 @@ export function computeBudget(resources: Res[], pools: PoolInfo[], charts?: Reco
     pool: "total",
     nodes: pools.reduce((n, p) => n + p.count, 0),
     sums: zero(),
-    capacity: { cpu: rows.reduce((n, r) => n + r.capacity.cpu, 0), memory: rows.reduce((n, r) => n + r.capacity.memory, 0) },
+    capacity: {
+      cpu: rows.reduce((n, r) => n + r.capacity.cpu, 0),
+      memory: rows.reduce((n, r) => n + r.capacity.memory, 0),
+    },
   };
   for (const s of [...rows.map((r) => r.sums), floating]) {
     total.sums.cpu += s.cpu;
@@ -101,10 +124,41 @@ const cores = (c: number) => `${Math.round(c * 1000)}m`;
 
 /** The budget as a printable table. */
 export function formatBudget(b: Budget): string {
-  const header = ["pool", "nodes", "cpu req", "cpu lim", "mem req", "mem lim", "cpu cap", "mem cap", "mem req %"];
-  const line = (r: BudgetRow) => [r.pool, String(r.nodes), cores(r.sums.cpu), cores(r.sums.cpuLimit), mib(r.sums.memory), mib(r.sums.memoryLimit), cores(r.capacity.cpu), mib(r.capacity.memory), `${((100 * r.sums.memory) / r.capacity.memory).toFixed(1)}%`];
+  const header = [
+    "pool",
+    "nodes",
+    "cpu req",
+    "cpu lim",
+    "mem req",
+    "mem lim",
+    "cpu cap",
+    "mem cap",
+    "mem req %",
+  ];
+  const line = (r: BudgetRow) => [
+    r.pool,
+    String(r.nodes),
+    cores(r.sums.cpu),
+    cores(r.sums.cpuLimit),
+    mib(r.sums.memory),
+    mib(r.sums.memoryLimit),
+    cores(r.capacity.cpu),
+    mib(r.capacity.memory),
+    `${((100 * r.sums.memory) / r.capacity.memory).toFixed(1)}%`,
+  ];
   const rows = [header, ...b.rows.map(line)];
-  if (b.floating.memory > 0 || b.floating.cpu > 0) rows.push(["(any pool)", "", cores(b.floating.cpu), cores(b.floating.cpuLimit), mib(b.floating.memory), mib(b.floating.memoryLimit), "", "", ""]);
+  if (b.floating.memory > 0 || b.floating.cpu > 0)
+    rows.push([
+      "(any pool)",
+      "",
+      cores(b.floating.cpu),
+      cores(b.floating.cpuLimit),
+      mib(b.floating.memory),
+      mib(b.floating.memoryLimit),
+      "",
+      "",
+      "",
+    ]);
   rows.push(line(b.total));
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");

@@ -41,19 +41,20 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         kind: "StatefulSet",
         replicas: { path: "singleBinary.replicas", default: 0 },
         resources: ["singleBinary.resources", "sidecar.resources"],
-        images: [img("loki.image", "docker.io/grafana/loki"), img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar")],
+        images: [
+          img("loki.image", "docker.io/grafana/loki"),
+          img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar"),
+        ],
         scheduling: "singleBinary",
       },
-      ...(["write", "read", "backend"] as const).map(
-        (t): ChartWorkload => ({
-          name: t,
-          kind: t === "read" ? "Deployment" : "StatefulSet",
-          replicas: { path: `${t}.replicas`, default: 3 },
-          resources: [`${t}.resources`],
-          images: [img("loki.image", "docker.io/grafana/loki")],
-          scheduling: t,
-        }),
-      ),
+      ...(["write", "read", "backend"] as const).map((t): ChartWorkload => ({
+        name: t,
+        kind: t === "read" ? "Deployment" : "StatefulSet",
+        replicas: { path: `${t}.replicas`, default: 3 },
+        resources: [`${t}.resources`],
+        images: [img("loki.image", "docker.io/grafana/loki")],
+        scheduling: t,
+      })),
       {
         name: "gateway",
         kind: "Deployment",
@@ -71,18 +72,22 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         images: [img("lokiCanary.image", "docker.io/grafana/loki-canary")],
         scheduling: "lokiCanary",
       },
-      ...(["chunksCache", "resultsCache"] as const).map(
-        (c): ChartWorkload => ({
-          name: c,
-          kind: "StatefulSet",
-          enabled: { path: `${c}.enabled`, default: true },
-          replicas: { path: `${c}.replicas`, default: 1 },
-          resources: [`${c}.resources`],
-          memcachedAllocatedMemory: { path: `${c}.allocatedMemory`, default: c === "chunksCache" ? 8192 : 1024 },
-          images: [img("memcached.image", "docker.io/library/memcached"), img("memcachedExporter.image", "docker.io/prom/memcached-exporter")],
-          scheduling: c,
-        }),
-      ),
+      ...(["chunksCache", "resultsCache"] as const).map((c): ChartWorkload => ({
+        name: c,
+        kind: "StatefulSet",
+        enabled: { path: `${c}.enabled`, default: true },
+        replicas: { path: `${c}.replicas`, default: 1 },
+        resources: [`${c}.resources`],
+        memcachedAllocatedMemory: {
+          path: `${c}.allocatedMemory`,
+          default: c === "chunksCache" ? 8192 : 1024,
+        },
+        images: [
+          img("memcached.image", "docker.io/library/memcached"),
+          img("memcachedExporter.image", "docker.io/prom/memcached-exporter"),
+        ],
+        scheduling: c,
+      })),
     ],
   },
   alloy: {
@@ -92,7 +97,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         kind: "DaemonSet",
         replicas: { path: "controller.replicas", default: 1 },
         resources: ["alloy.resources", "configReloader.resources"],
-        images: [img("image", "docker.io/grafana/alloy"), img("configReloader.image", "quay.io/prometheus-operator/prometheus-config-reloader")],
+        images: [
+          img("image", "docker.io/grafana/alloy"),
+          img("configReloader.image", "quay.io/prometheus-operator/prometheus-config-reloader"),
+        ],
         scheduling: "controller",
       },
     ],
@@ -104,7 +112,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         kind: "Deployment",
         replicas: { path: "replicas", default: 1 },
         resources: ["resources", "sidecar.resources"],
-        images: [img("image", "docker.io/grafana/grafana"), img("sidecar.image", "quay.io/kiwigrid/k8s-sidecar")],
+        images: [
+          img("image", "docker.io/grafana/grafana"),
+          img("sidecar.image", "quay.io/kiwigrid/k8s-sidecar"),
+        ],
         scheduling: "",
       },
       {
@@ -119,7 +130,13 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
   },
   vector: {
     workloads: [
-      { name: "vector", kind: "DaemonSet", resources: ["resources"], images: [img("image", "docker.io/timberio/vector")], scheduling: "" },
+      {
+        name: "vector",
+        kind: "DaemonSet",
+        resources: ["resources"],
+        images: [img("image", "docker.io/timberio/vector")],
+        scheduling: "",
+      },
     ],
   },
   "kube-prometheus-stack": {
@@ -131,7 +148,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         resources: ["prometheus.prometheusSpec.resources"],
         images: [
           img("prometheus.prometheusSpec.image", "quay.io/prometheus/prometheus"),
-          img("prometheusOperator.prometheusConfigReloader.image", "quay.io/prometheus-operator/prometheus-config-reloader"),
+          img(
+            "prometheusOperator.prometheusConfigReloader.image",
+            "quay.io/prometheus-operator/prometheus-config-reloader",
+          ),
         ],
         scheduling: "prometheus.prometheusSpec",
       },
@@ -156,7 +176,12 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         kind: "Job",
         enabled: { path: "prometheusOperator.admissionWebhooks.enabled", default: true },
         resources: [],
-        images: [img("prometheusOperator.admissionWebhooks.patch.image", "registry.k8s.io/ingress-nginx/kube-webhook-certgen")],
+        images: [
+          img(
+            "prometheusOperator.admissionWebhooks.patch.image",
+            "registry.k8s.io/ingress-nginx/kube-webhook-certgen",
+          ),
+        ],
         scheduling: "prometheusOperator.admissionWebhooks.patch",
       },
       {
@@ -186,7 +211,15 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
     ],
   },
   "prometheus-node-exporter": {
-    workloads: [{ name: "node-exporter", kind: "DaemonSet", resources: ["resources"], images: [img("image", "quay.io/prometheus/node-exporter")], scheduling: "" }],
+    workloads: [
+      {
+        name: "node-exporter",
+        kind: "DaemonSet",
+        resources: ["resources"],
+        images: [img("image", "quay.io/prometheus/node-exporter")],
+        scheduling: "",
+      },
+    ],
   },
   "kube-state-metrics": {
     workloads: [

@@ -10,7 +10,11 @@ export interface LokiConfigFound {
 
 /** Loki's config keys that identify raw Loki YAML in a ConfigMap or Secret. */
 function looksLikeLoki(doc: Record<string, any>): boolean {
-  return "schema_config" in doc || ("compactor" in doc && ("limits_config" in doc || "storage_config" in doc || "ingester" in doc || "common" in doc));
+  return (
+    "schema_config" in doc ||
+    ("compactor" in doc &&
+      ("limits_config" in doc || "storage_config" in doc || "ingester" in doc || "common" in doc))
+  );
 }
 
 /** Every Loki config in a resource: grafana/loki chart values (values + structuredConfig) or raw YAML. */
@@ -26,7 +30,10 @@ export function lokiConfigsIn(res: Res): LokiConfigFound[] {
     };
     const structured = loki.structuredConfig ?? {};
     const config = deepMerge(fromValues, structured);
-    const where = at(structured, "compactor.retention_enabled") !== undefined ? "values.loki.structuredConfig.compactor" : "values.loki.compactor";
+    const where =
+      at(structured, "compactor.retention_enabled") !== undefined
+        ? "values.loki.structuredConfig.compactor"
+        : "values.loki.compactor";
     const found: LokiConfigFound[] = [{ where, config }];
     if (typeof loki.config === "string") {
       const doc = parseDoc(loki.config);
@@ -44,14 +51,27 @@ export const STORE_TYPES = ["s3", "aws", "gcs", "azure", "swift", "filesystem", 
 
 /** Valid delete_request_store values: a store type or a named store of storage_config.named_stores. */
 export function validDeleteStores(config: Record<string, any>): string[] {
-  const named = Object.values<any>(config.storage_config?.named_stores ?? {}).flatMap((stores) => Object.keys(stores ?? {}));
+  const named = Object.values<any>(config.storage_config?.named_stores ?? {}).flatMap((stores) =>
+    Object.keys(stores ?? {}),
+  );
   return [...STORE_TYPES, ...named];
 }
 
 /** Replicas that serve writes and the replication factor of a loki chart's values (chart defaults applied). */
-export function lokiTopology(values: any): { mode: string; rf: number; single: number; write: number; read: number; backend: number } {
+export function lokiTopology(values: any): {
+  mode: string;
+  rf: number;
+  single: number;
+  write: number;
+  read: number;
+  backend: number;
+} {
   const mode = String(values.deploymentMode ?? "SimpleScalable");
-  const rf = Number(at(values, "loki.commonConfig.replication_factor") ?? at(values, "loki.structuredConfig.common.replication_factor") ?? 3);
+  const rf = Number(
+    at(values, "loki.commonConfig.replication_factor") ??
+      at(values, "loki.structuredConfig.common.replication_factor") ??
+      3,
+  );
   return {
     mode,
     rf,

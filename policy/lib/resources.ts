@@ -34,7 +34,10 @@ export function helmOf(res: Res): { chart: string; values: any; valuesSecret: bo
   if (!HELM_TYPES.has(res.type)) return undefined;
   const rawChart = String(res.props.chart ?? "");
   // "repo/loki", "oci://.../loki" and "loki" all name the chart loki.
-  const chart = rawChart.split("/").pop()!.replace(/-\d[\w.+-]*\.tgz$/, "");
+  const chart = rawChart
+    .split("/")
+    .pop()!
+    .replace(/-\d[\w.+-]*\.tgz$/, "");
   const values = res.props.values ?? {};
   return { chart, values: isSecretEnvelope(values) ? {} : values, valuesSecret: isSecretEnvelope(values) };
 }
@@ -43,13 +46,18 @@ export function helmOf(res: Res): { chart: string; values: any; valuesSecret: bo
 export function textDataOf(res: Res): { key: string; text: string; field: string }[] {
   const out: { key: string; text: string; field: string }[] = [];
   if (res.type === "kubernetes:core/v1:ConfigMap") {
-    for (const [k, v] of Object.entries(res.props.data ?? {})) if (typeof v === "string") out.push({ key: k, text: v, field: "data" });
+    for (const [k, v] of Object.entries(res.props.data ?? {}))
+      if (typeof v === "string") out.push({ key: k, text: v, field: "data" });
   } else if (res.type === "kubernetes:core/v1:Secret") {
     const sd = res.props.stringData;
-    if (sd && !isSecretEnvelope(sd)) for (const [k, v] of Object.entries(sd)) if (typeof v === "string") out.push({ key: k, text: v, field: "stringData" });
+    if (sd && !isSecretEnvelope(sd))
+      for (const [k, v] of Object.entries(sd))
+        if (typeof v === "string") out.push({ key: k, text: v, field: "stringData" });
     const d = res.props.data;
     if (d && !isSecretEnvelope(d)) {
-      for (const [k, v] of Object.entries(d)) if (typeof v === "string") out.push({ key: k, text: Buffer.from(v, "base64").toString("utf8"), field: "data" });
+      for (const [k, v] of Object.entries(d))
+        if (typeof v === "string")
+          out.push({ key: k, text: Buffer.from(v, "base64").toString("utf8"), field: "data" });
     }
   }
   return out;
@@ -84,7 +92,14 @@ export function label(res: Res): string {
 /** Deep merge where `over` wins; arrays replace (as Helm does). */
 export function deepMerge(base: any, over: any): any {
   if (over === undefined) return base;
-  if (base && over && typeof base === "object" && typeof over === "object" && !Array.isArray(base) && !Array.isArray(over)) {
+  if (
+    base &&
+    over &&
+    typeof base === "object" &&
+    typeof over === "object" &&
+    !Array.isArray(base) &&
+    !Array.isArray(over)
+  ) {
     const out: Record<string, any> = { ...base };
     for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
     return out;

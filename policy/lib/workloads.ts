@@ -47,7 +47,8 @@ export function parseImage(ref: string): { repository: string; tag: string } {
     rest = rest.slice(0, colon);
   }
   const parts = rest.split("/");
-  const hasRegistry = parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost");
+  const hasRegistry =
+    parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost");
   const registry = hasRegistry ? parts.shift()! : "docker.io";
   if (registry === "docker.io" && parts.length === 1) parts.unshift("library");
   return { repository: `${registry === "index.docker.io" ? "docker.io" : registry}/${parts.join("/")}`, tag };
@@ -95,9 +96,16 @@ function rawWorkloads(res: Res): Workload[] {
   const paths = POD_SPEC_PATHS[res.type];
   if (!paths) return [];
   const spec = at(res.props, paths.spec) ?? {};
-  const containers = [...(spec.containers ?? []).map((c: any, i: number) => ({ c, p: `${paths.spec}.containers[${i}]` }))];
-  const inits = (spec.initContainers ?? []).map((c: any, i: number) => ({ c, p: `${paths.spec}.initContainers[${i}]` }));
-  const images = [...containers, ...inits].filter(({ c }) => typeof c?.image === "string").map(({ c, p }) => ({ image: c.image, path: `${p}.image` }));
+  const containers = [
+    ...(spec.containers ?? []).map((c: any, i: number) => ({ c, p: `${paths.spec}.containers[${i}]` })),
+  ];
+  const inits = (spec.initContainers ?? []).map((c: any, i: number) => ({
+    c,
+    p: `${paths.spec}.initContainers[${i}]`,
+  }));
+  const images = [...containers, ...inits]
+    .filter(({ c }) => typeof c?.image === "string")
+    .map(({ c, p }) => ({ image: c.image, path: `${p}.image` }));
   const kind = res.type.split(":").pop()!;
   return [
     {
@@ -126,14 +134,21 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
   for (const w of data.workloads) {
     if (w.enabled && (at(v, w.enabled.path) ?? w.enabled.default) === false) continue;
     let kind: string = w.kind;
-    if (helm.chart === "alloy") kind = { daemonset: "DaemonSet", deployment: "Deployment", statefulset: "StatefulSet" }[String(at(v, "controller.type") ?? "daemonset")] ?? "DaemonSet";
-    if (helm.chart === "vector") kind = (at(v, "role") ?? "Aggregator") === "Agent" ? "DaemonSet" : "StatefulSet";
-    const replicas = kind === "DaemonSet" ? 1 : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1);
+    if (helm.chart === "alloy")
+      kind =
+        { daemonset: "DaemonSet", deployment: "Deployment", statefulset: "StatefulSet" }[
+          String(at(v, "controller.type") ?? "daemonset")
+        ] ?? "DaemonSet";
+    if (helm.chart === "vector")
+      kind = (at(v, "role") ?? "Aggregator") === "Agent" ? "DaemonSet" : "StatefulSet";
+    const replicas =
+      kind === "DaemonSet" ? 1 : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1);
     if (replicas === 0) continue;
     const blocks = w.resources.map((p) => at(v, p));
     const totals = sumResources(blocks);
     if (w.memcachedAllocatedMemory && !blocks[0]) {
-      totals.requests.memory += (at(v, w.memcachedAllocatedMemory.path) ?? w.memcachedAllocatedMemory.default) * 1.2 * 2 ** 20;
+      totals.requests.memory +=
+        (at(v, w.memcachedAllocatedMemory.path) ?? w.memcachedAllocatedMemory.default) * 1.2 * 2 ** 20;
     }
     const sched = w.scheduling === undefined ? undefined : w.scheduling === "" ? v : at(v, w.scheduling);
     out.push({
@@ -141,7 +156,10 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       name: `${res.name}/${w.name}`,
       kind,
       replicas,
-      images: w.images.map((i) => ({ image: imageFromValues(at(v, i.path), i.default) ?? i.default, path: `values.${i.path}` })),
+      images: w.images.map((i) => ({
+        image: imageFromValues(at(v, i.path), i.default) ?? i.default,
+        path: `values.${i.path}`,
+      })),
       ...totals,
       nodeSelector: sched?.nodeSelector ?? {},
       affinity: sched?.affinity,
@@ -158,16 +176,27 @@ export function workloadsOf(res: Res, charts: Record<string, ChartData> = DEFAUL
 }
 
 /** Whether the pod can be scheduled on nodes with these labels and taints. */
-export function canLandOn(w: Pick<Workload, "nodeSelector" | "affinity" | "tolerations">, labels: Record<string, string>, taints: { key: string; value?: string; effect: string }[] = []): boolean {
+export function canLandOn(
+  w: Pick<Workload, "nodeSelector" | "affinity" | "tolerations">,
+  labels: Record<string, string>,
+  taints: { key: string; value?: string; effect: string }[] = [],
+): boolean {
   for (const [k, val] of Object.entries(w.nodeSelector ?? {})) if (labels[k] !== val) return false;
-  const terms: any[] = w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  if (terms.length > 0 && !terms.some((t) => (t.matchExpressions ?? []).every((e: any) => exprMatches(e, labels)))) return false;
+  const terms: any[] =
+    w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  if (
+    terms.length > 0 &&
+    !terms.some((t) => (t.matchExpressions ?? []).every((e: any) => exprMatches(e, labels)))
+  )
+    return false;
   for (const taint of taints) {
     if (taint.effect === "PreferNoSchedule") continue;
     const tolerated = (w.tolerations ?? []).some(
       (t: any) =>
         (t.operator === "Exists" && (t.key === undefined || t.key === taint.key)) ||
-        (t.key === taint.key && (t.value ?? "") === (taint.value ?? "") && (!t.effect || t.effect === taint.effect)),
+        (t.key === taint.key &&
+          (t.value ?? "") === (taint.value ?? "") &&
+          (!t.effect || t.effect === taint.effect)),
     );
     if (!tolerated) return false;
   }

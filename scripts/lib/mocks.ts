@@ -42,14 +42,23 @@ export function mockState(type: string, name: string, inputs: Record<string, any
       apiVersion: inputs.apiVersion ?? (group === "core" ? version : `${group}/${version}`),
       kind: inputs.kind ?? kind,
       ...inputs,
-      metadata: { ...(inputs.metadata ?? {}), uid: uid(name), resourceVersion: "1", creationTimestamp: "1970-01-01T00:00:00Z" },
+      metadata: {
+        ...(inputs.metadata ?? {}),
+        uid: uid(name),
+        resourceVersion: "1",
+        creationTimestamp: "1970-01-01T00:00:00Z",
+      },
     };
   }
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
       return { ...inputs, result: `synth-random-${name}`, bcryptHash: `$2a$10$synth${name}` };
     case "minio:index/s3Bucket:S3Bucket":
-      return { ...inputs, bucketDomainName: `${inputs.bucket}.minio.local`, arn: `arn:aws:s3:::${inputs.bucket}` };
+      return {
+        ...inputs,
+        bucketDomainName: `${inputs.bucket}.minio.local`,
+        arn: `arn:aws:s3:::${inputs.bucket}`,
+      };
     case "minio:index/iamUser:IamUser":
       return { ...inputs, status: "enabled" };
     case "minio:index/iamPolicy:IamPolicy":
@@ -89,7 +98,13 @@ function onepasswordItem(inputs: Record<string, any>): Record<string, any> {
       {
         id: "fields",
         label: "fields",
-        fields: ["token", "user_key", "url"].map((f) => ({ id: f, label: f, purpose: "", type: "CONCEALED", value: v(f) })),
+        fields: ["token", "user_key", "url"].map((f) => ({
+          id: f,
+          label: f,
+          purpose: "",
+          type: "CONCEALED",
+          value: v(f),
+        })),
       },
     ],
   };

@@ -9,7 +9,9 @@ export function formatTree(resources: ExportResource[]): string {
   const lines: string[] = [];
   const walk = (parent: string | undefined, depth: number) => {
     for (const r of children.get(parent) ?? []) {
-      const flags = [r.protect ? "protected" : "", r.retainOnDelete ? "retained" : ""].filter(Boolean).join(", ");
+      const flags = [r.protect ? "protected" : "", r.retainOnDelete ? "retained" : ""]
+        .filter(Boolean)
+        .join(", ");
       lines.push(`${"  ".repeat(depth)}${r.type} ${r.urn.split("::").pop()}${flags ? `  [${flags}]` : ""}`);
       walk(r.urn, depth + 1);
     }
@@ -21,13 +23,16 @@ export function formatTree(resources: ExportResource[]): string {
 /** Count of custom resources by type, most frequent first. */
 export function countByType(resources: ExportResource[]): [string, number][] {
   const counts = new Map<string, number>();
-  for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:"))) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:")))
+    counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
 /** Export resources as the policy helpers see them. */
 export function asRes(resources: ExportResource[]): Res[] {
-  return resources.filter((r) => r.custom).map((r) => ({ type: r.type, urn: r.urn, name: r.urn.split("::").pop()!, props: r.inputs }));
+  return resources
+    .filter((r) => r.custom)
+    .map((r) => ({ type: r.type, urn: r.urn, name: r.urn.split("::").pop()!, props: r.inputs }));
 }
 
 /** The stack's resource budget from its stack-info ConfigMap, when it has one. */

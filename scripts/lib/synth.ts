@@ -30,7 +30,10 @@ export interface StackExport {
 }
 
 /** The stack file's config as the Pulumi runtime holds it: `project:key` -> string, plus which keys are secret. */
-export function readStackConfig(projectDir: string, stack: string): { config: Record<string, string>; secretKeys: string[] } {
+export function readStackConfig(
+  projectDir: string,
+  stack: string,
+): { config: Record<string, string>; secretKeys: string[] } {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) throw new SynthInputError(`no stack file ${file}`);
   const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
@@ -38,7 +41,13 @@ export function readStackConfig(projectDir: string, stack: string): { config: Re
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries<any>(doc.config ?? {})) {
     const full = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value) {
+    if (
+      value &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      Object.keys(value).length === 1 &&
+      "secure" in value
+    ) {
       // Ciphertext cannot be decrypted offline: a recognisable placeholder stands in, kept secret.
       config[full] = `synth-secret-${full.split(":")[1]}`;
       secretKeys.push(full);
@@ -80,7 +89,10 @@ export async function synthesize(
   program: (rootOpts: pulumi.ComponentResourceOptions) => Record<string, unknown>,
   call: (token: string, inputs: Record<string, any>) => Record<string, any> = mockCall,
 ): Promise<SynthResult> {
-  const inputs = new Map<string, { inputs: Record<string, any>; id: string; state: Record<string, any>; custom: boolean }>();
+  const inputs = new Map<
+    string,
+    { inputs: Record<string, any>; id: string; state: Record<string, any>; custom: boolean }
+  >();
   const failures: unknown[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -130,7 +142,10 @@ export async function synthesize(
     let settled = -1;
     while (settled !== recorded.length) {
       settled = recorded.length;
-      await Promise.race([Promise.all(recorded.map((r) => new Promise((resolve) => r.resource.urn.apply(resolve)))), failed]);
+      await Promise.race([
+        Promise.all(recorded.map((r) => new Promise((resolve) => r.resource.urn.apply(resolve)))),
+        failed,
+      ]);
       await Promise.race([new Promise((resolve) => setImmediate(resolve)), failed]);
     }
   } finally {
@@ -154,7 +169,13 @@ export async function synthesize(
   }
 
   const resources: ExportResource[] = [
-    { urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", inputs: {}, outputs: sanitize(outputs, false) },
+    {
+      urn: stackUrn,
+      custom: false,
+      type: "pulumi:pulumi:Stack",
+      inputs: {},
+      outputs: sanitize(outputs, false),
+    },
   ];
   for (const rec of recorded) {
     const urn = byResource.get(rec.resource)!.urn;
@@ -181,7 +202,13 @@ export async function synthesize(
     resources.push(entry);
   }
   return {
-    export: { version: 3, deployment: { manifest: { time: new Date(0).toISOString(), magic: "", version: "v3.0.0-synth" }, resources } },
+    export: {
+      version: 3,
+      deployment: {
+        manifest: { time: new Date(0).toISOString(), magic: "", version: "v3.0.0-synth" },
+        resources,
+      },
+    },
     outputs,
   };
 }
