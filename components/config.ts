@@ -440,7 +440,11 @@ function parseScalar(value: string): unknown {
 }
 
 /** Validates a stack's raw config and fills every default; throws ConfigError listing all problems. */
-export function parseStackConfig(raw: Record<string, unknown>, stack: string): StackConfig {
+export function parseStackConfig(
+  raw: Record<string, unknown>,
+  stack: string,
+  env: Record<string, string | undefined> = process.env,
+): StackConfig {
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n")));
@@ -481,13 +485,13 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string): S
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
     secretKeys: SECRET_KEYS.filter((k) => (r as Record<string, unknown>)[k] !== undefined),
   };
-  const problems = crossChecks(cfg);
+  const problems = crossChecks(cfg, env);
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }
 
 /** Rules that span several keys; each message names the key to change. */
-function crossChecks(c: StackConfig): string[] {
+function crossChecks(c: StackConfig, env: Record<string, string | undefined>): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
   const l = c.loki;

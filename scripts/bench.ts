@@ -6,6 +6,7 @@ import { performance } from "perf_hooks";
 import { evaluateResources, type ExportedResource } from "../policy/evaluate";
 import { projectRoot } from "./lib/paths";
 import { synthStack } from "./lib/run";
+import { budgetOf } from "./lib/report";
 
 /**
  * Not a test: prints wall times. Synthesis of each stack against merely loading the six SDK
@@ -54,6 +55,15 @@ async function main() {
       `synth ${stack.padEnd(10)} (fresh process, median of ${RUNS}): ${t.toFixed(0)} ms  = ${(t / load).toFixed(2)}x SDK load`,
     );
   }
+
+  // Memory requests per stack, the lightweight profile beside the standard ones.
+  const figures: string[] = [];
+  for (const stack of stacks) {
+    const b = budgetOf((await synthStack(root, stack)).export.deployment.resources);
+    if (b)
+      figures.push(`${stack} ${Math.round(b.total.sums.memory / 2 ** 20)}Mi over ${b.total.nodes} nodes`);
+  }
+  console.log(`memory requests: ${figures.join(", ")}`);
 
   // Policy pack over 10,000 resources: the project's stacks repeated with distinct URNs.
   const base: ExportedResource[] = [];

@@ -237,6 +237,26 @@ describe("stack config", () => {
     });
   }
 
+  it("requires a 1Password token from config or the environment", () => {
+    const op = { secrets: { backend: "onepassword", vault: "v", connectUrl: "http://op:8080" } };
+    assert.throws(
+      () => parseStackConfig(rawConfig(op), "t", {}),
+      /homelab-observability:onepasswordToken: required with secrets.backend "onepassword".*export OP_CONNECT_TOKEN/,
+    );
+    assert.equal(
+      parseStackConfig(rawConfig(op), "t", { OP_CONNECT_TOKEN: "x" }).secrets.backend,
+      "onepassword",
+    );
+    assert.equal(
+      parseStackConfig(rawConfig({ ...op, onepasswordToken: "x" }), "t", {}).secrets.backend,
+      "onepassword",
+    );
+    assert.throws(
+      () => parseStackConfig(rawConfig({ secrets: { backend: "onepassword", vault: "v" } }), "t", {}),
+      /export OP_SERVICE_ACCOUNT_TOKEN/,
+    );
+  });
+
   it("reports every problem at once", () => {
     const found = problems({ phase: "nope", loki: { retention: "-1d", mode: "Huge" }, extra: 1 });
     assert.ok(found.length >= 4, found.join("\n"));
