@@ -539,10 +539,14 @@ function crossChecks(c: StackConfig, env: Record<string, string | undefined>): s
       }
     }
   }
-  if (c.metricsBackend === "mimir" && c.logAgent === "vector" && c.phase === "kps-removed") {
-    p.push(
-      `${k("logAgent")}: expected "alloy" with metricsBackend "mimir" at phase kps-removed (Alloy scrapes ServiceMonitors once Prometheus is gone), got "vector"`,
-    );
+  // The cluster-wide Alloy replica scrapes and syncs rules for Mimir whichever agent ships logs.
+  if (c.secrets.backend === "onepassword" && !c.secretKeys.includes("onepasswordToken")) {
+    const envVar = c.secrets.connectUrl ? "OP_CONNECT_TOKEN" : "OP_SERVICE_ACCOUNT_TOKEN";
+    if (!env[envVar]) {
+      p.push(
+        `${k("onepasswordToken")}: required with secrets.backend "onepassword" (a ${c.secrets.connectUrl ? "Connect token" : "service account token"}); set it with \`pulumi config set --secret onepasswordToken <token>\` or export ${envVar}`,
+      );
+    }
   }
   const poolNames = new Set<string>();
   c.nodePools.forEach((pool, i) => {
