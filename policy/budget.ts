@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
-import type { Res } from "./lib/resources";
+import { toRes } from "./lib/resources";
 import { computeBudget, stackFacts, type PoolInfo } from "./lib/budget";
 
 export interface BudgetConfig {
@@ -27,12 +27,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
     }),
     validateStack: (args, report) => {
       const cfg = configOf(args, BUDGET_DEFAULTS);
-      const resources: Res[] = args.resources.map((p) => ({
-        type: p.type,
-        urn: p.urn,
-        name: p.name,
-        props: p.props,
-      }));
+      const resources = args.resources.map(toRes);
       const pools = cfg.nodePools ?? stackFacts(resources).pools;
       if (!pools || pools.length === 0) return;
       const b = computeBudget(resources, pools, DEFAULT_CHARTS);

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
-import { helmOf, isSecretEnvelope, label, parseDoc, textDataOf, type Res } from "./lib/resources";
+import { helmOf, isSecretEnvelope, label, parseDoc, textDataOf, toRes } from "./lib/resources";
 import { workloadsOf } from "./lib/workloads";
 
 /** Keys that hold credentials when given a literal value. */
@@ -47,7 +47,7 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
       "Credentials never appear as literals in Helm values, ConfigMap data or container env; use Secret references, ${VAR} expansion or files.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r: Res = { type: args.type, urn: args.urn, name: args.name, props: args.props };
+      const r = toRes(args);
       const fix =
         "Move the value into a Kubernetes Secret and reference it (extraEnvFrom/existingSecret/secretKeyRef, ${VAR} with -config.expand-env, or a *_file path).";
       const helm = helmOf(r);

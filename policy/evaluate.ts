@@ -128,3 +128,9 @@ export function formatViolations(violations: Violation[]): string {
     .map((v) => `  [${v.level}] ${v.policy}: ${v.message}`)
     .join("\n");
 }
+
+/** `policy: pass (0 mandatory, 2 advisory)`: the verdict both CLIs print. */
+export function verdict(violations: Violation[]): string {
+  const mandatory = violations.filter((v) => v.level === "mandatory").length;
+  return `policy: ${failed(violations) ? "FAIL" : "pass"} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`;
+}

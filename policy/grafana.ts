@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
-import { at, helmOf, label, parseDoc, textDataOf, type Res } from "./lib/resources";
+import { at, helmOf, label, parseDoc, textDataOf, type Res, toRes } from "./lib/resources";
 
 interface FoundDatasource {
   name: string;
@@ -72,7 +72,7 @@ export function grafanaSingleDefault(level: Level = "mandatory"): ResourceValida
     description: "A Grafana provisioning source may mark at most one datasource per organization as default.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r: Res = { type: args.type, urn: args.urn, name: args.name, props: args.props };
+      const r = toRes(args);
       const bySource = new Map<string, FoundDatasource[]>();
       for (const d of datasourcesIn(r)) bySource.set(d.source, [...(bySource.get(d.source) ?? []), d]);
       for (const [source, list] of bySource) {
@@ -96,7 +96,7 @@ export function grafanaSingleDefaultStack(level: Level = "mandatory"): StackVali
     validateStack: (args, report) => {
       const all: (FoundDatasource & { res: Res })[] = [];
       for (const pr of args.resources) {
-        const r: Res = { type: pr.type, urn: pr.urn, name: pr.name, props: pr.props };
+        const r = toRes(pr);
         all.push(...datasourcesIn(r).map((d) => ({ ...d, res: r })));
       }
       for (const [org, defaults] of defaultsByOrg(all)) {

@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
-import { helmOf, label, type Res } from "./lib/resources";
+import { helmOf, label, toRes } from "./lib/resources";
 import { canLandOn, parseImage, workloadsOf } from "./lib/workloads";
 
 export interface Arm64Config {
@@ -48,7 +48,7 @@ export function arm64Images(level: Level = "mandatory"): ResourceValidationPolic
     }),
     validateResource: (args, report) => {
       const cfg = configOf(args, ARM64_DEFAULTS);
-      const r: Res = { type: args.type, urn: args.urn, name: args.name, props: args.props };
+      const r = toRes(args);
       const helm = helmOf(r);
       for (const w of workloadsOf(r, cfg.charts)) {
         if (!canLandOn(w, cfg.piNodeLabels, cfg.piNodeTaints)) continue;

@@ -1,14 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
-import { helmOf, label, type Res } from "./lib/resources";
+import { chartValues, label, toRes } from "./lib/resources";
 import { lokiConfigsIn, lokiTopology, validDeleteStores } from "./lib/loki";
-
-const res = (a: { type: string; urn: string; name: string; props: Record<string, any> }): Res => ({
-  type: a.type,
-  urn: a.urn,
-  name: a.name,
-  props: a.props,
-});
 
 /** Loki 3 refuses to start when compactor retention is on without delete_request_store. */
 export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): ResourceValidationPolicy {
@@ -18,7 +11,7 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
       "Loki 3 crash-loops when compactor.retention_enabled is true and delete_request_store is missing or names no store.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r = res(args);
+      const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
         const c = found.config.compactor ?? {};
         if (c.retention_enabled !== true) continue;
@@ -45,7 +38,7 @@ export function lokiRetentionPeriodWithoutRetention(level: Level = "advisory"): 
       "limits_config.retention_period is set but the compactor's retention is off, so nothing is ever deleted.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r = res(args);
+      const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
         const period = found.config.limits_config?.retention_period;
         if (
@@ -80,10 +73,10 @@ export function lokiCompactorMisplaced(level: Level = "advisory"): ResourceValid
       "Loki compactor settings at the loki chart's top level are ignored; they belong under loki.compactor.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r = res(args);
-      const helm = helmOf(r);
-      if (!helm || helm.chart !== "loki") return;
-      const top = helm.values.compactor;
+      const r = toRes(args);
+      const values = chartValues(r, "loki");
+      if (!values) return;
+      const top = values.compactor;
       const misplaced =
         top && typeof top === "object" ? Object.keys(top).filter((k) => COMPACTOR_SETTINGS.includes(k)) : [];
       if (misplaced.length > 0) {
@@ -102,7 +95,7 @@ export function lokiSharedStoreRemoved(level: Level = "advisory"): ResourceValid
     description: "compactor.shared_store was removed in Loki 3.0; use delete_request_store.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r = res(args);
+      const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
         if (found.config.compactor?.shared_store !== undefined) {
           report(
@@ -121,10 +114,10 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
     description: "Loki's replication factor must not exceed the replicas that serve writes.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r = res(args);
-      const helm = helmOf(r);
-      if (!helm || helm.chart !== "loki") return;
-      const t = lokiTopology(helm.values);
+      const r = toRes(args);
+      const values = chartValues(r, "loki");
+      if (!values) return;
+      const t = lokiTopology(values);
       const writers = t.mode.startsWith("SingleBinary") ? t.single : t.write;
       const path = t.mode.startsWith("SingleBinary")
         ? "values.singleBinary.replicas"
@@ -146,10 +139,10 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
       "singleBinary.replicas and read/write/backend replicas must not both be non-zero (chart defaults count).",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r = res(args);
-      const helm = helmOf(r);
-      if (!helm || helm.chart !== "loki") return;
-      const t = lokiTopology(helm.values);
+      const r = toRes(args);
+      const values = chartValues(r, "loki");
+      if (!values) return;
+      const t = lokiTopology(values);
       const scalable = (["write", "read", "backend"] as const).filter((k) => t[k] > 0);
       if (t.single > 0 && scalable.length > 0) {
         report(

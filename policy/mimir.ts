@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
-import { at, helmOf, label, parseDoc, textDataOf, type Res } from "./lib/resources";
+import { at, helmOf, label, parseDoc, textDataOf, type Res, toRes } from "./lib/resources";
 
 /** Mimir configs in a resource: mimir-distributed structuredConfig, or raw Mimir YAML. */
 function mimirConfigsIn(r: Res): { where: string; config: Record<string, any> }[] {
@@ -45,7 +45,7 @@ export function mimirDistinctStorage(level: Level = "mandatory"): ResourceValida
     description: "Mimir's blocks, ruler and alertmanager storage must not share a bucket and prefix.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-      const r: Res = { type: args.type, urn: args.urn, name: args.name, props: args.props };
+      const r = toRes(args);
       for (const { where, config } of mimirConfigsIn(r)) {
         const stores = ["blocks_storage", "ruler_storage", "alertmanager_storage"].map((s) => ({
           s,
@@ -92,7 +92,7 @@ export function mimirRemoteWriteLabels(level: Level = "advisory"): ResourceValid
     }),
     validateResource: (args, report) => {
       const cfg = configOf(args, RW_DEFAULTS);
-      const r: Res = { type: args.type, urn: args.urn, name: args.name, props: args.props };
+      const r = toRes(args);
       const helm = helmOf(r);
       let spec: any;
       let where = "";

@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
-import { helmOf, label, type Res } from "./lib/resources";
+import { helmOf, label, type Res, toRes } from "./lib/resources";
 import { stackFacts } from "./lib/budget";
 
 export interface ProductionConfig {
@@ -56,16 +56,11 @@ export function productionDataProtected(level: Level = "mandatory"): StackValida
     }),
     validateStack: (args, report) => {
       const cfg = configOf(args, PRODUCTION_DEFAULTS);
-      const resources: Res[] = args.resources.map((p) => ({
-        type: p.type,
-        urn: p.urn,
-        name: p.name,
-        props: p.props,
-      }));
+      const resources: Res[] = args.resources.map(toRes);
       const production = cfg.production ?? stackFacts(resources).production ?? false;
       if (!production) return;
       for (const pr of args.resources) {
-        const r: Res = { type: pr.type, urn: pr.urn, name: pr.name, props: pr.props };
+        const r = toRes(pr);
         const why = dataBearing(r, cfg.dataBearingCharts);
         const opts = pr.opts as { protect?: boolean; retainOnDelete?: boolean };
         if (why && !opts.protect && !opts.retainOnDelete) {

@@ -3,6 +3,7 @@ import {
   evaluateResources,
   failed,
   formatViolations,
+  verdict,
   type ExportedResource,
   type PackConfig,
 } from "../policy/evaluate";
@@ -39,11 +40,8 @@ async function main(): Promise<number> {
       return 2;
     }
     const violations = await evaluateResources(resources, config);
-    const mandatory = violations.filter((v) => v.level === "mandatory").length;
     if (violations.length) console.log(formatViolations(violations));
-    console.log(
-      `${file}: ${resources.length} resources; policy: ${failed(violations) ? "FAIL" : "pass"} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`,
-    );
+    console.log(`${file}: ${resources.length} resources; ${verdict(violations)}`);
     if (failed(violations)) code = 1;
   }
   return code;

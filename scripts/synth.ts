@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../components/config";
-import { evaluateResources, failed, formatViolations, type PackConfig } from "../policy/evaluate";
+import { evaluateResources, failed, formatViolations, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "./lib/run";
 import { SynthInputError } from "./lib/synth";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
@@ -75,7 +75,6 @@ async function main(): Promise<number> {
     const file = path.join(args.out, `${stack}.json`);
     fs.writeFileSync(file, JSON.stringify(result.export, null, 2) + "\n");
     const violations = await evaluateResources(resources, packConfig);
-    const mandatory = violations.filter((v) => v.level === "mandatory").length;
     if (!args.quiet) {
       console.log(`== ${stack}: resource tree`);
       console.log(formatTree(resources));
@@ -93,7 +92,7 @@ async function main(): Promise<number> {
       .map(([t, n]) => `${t.split(":").pop()}×${n}`)
       .join(", ");
     console.log(
-      `\n${stack}: ${resources.filter((r) => r.custom).length} resources (${byType}) -> ${file}; policy: ${failed(violations) ? "FAIL" : "pass"} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`,
+      `\n${stack}: ${resources.filter((r) => r.custom).length} resources (${byType}) -> ${file}; ${verdict(violations)}`,
     );
     if (failed(violations)) code = 1;
   }

@@ -33,6 +33,27 @@ export interface ChartData {
 
 const img = (path: string, def: string): ChartImage => ({ path, default: def });
 
+/** A workload configured under one values prefix: `<prefix>.enabled`, `.resources`, `.image`, scheduling. */
+function component(
+  name: string,
+  kind: ChartWorkload["kind"],
+  prefix: string,
+  image: string,
+  imagePath = `${prefix}.image`,
+): ChartWorkload {
+  return {
+    name,
+    kind,
+    enabled: { path: `${prefix}.enabled`, default: true },
+    resources: [`${prefix}.resources`],
+    images: [img(imagePath, image)],
+    scheduling: prefix,
+  };
+}
+const KSM_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics";
+const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter";
+const GRAFANA_IMAGE = "docker.io/grafana/grafana";
+
 export const DEFAULT_CHARTS: Record<string, ChartData> = {
   loki: {
     workloads: [
@@ -112,10 +133,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         kind: "Deployment",
         replicas: { path: "replicas", default: 1 },
         resources: ["resources", "sidecar.resources"],
-        images: [
-          img("image", "docker.io/grafana/grafana"),
-          img("sidecar.image", "quay.io/kiwigrid/k8s-sidecar"),
-        ],
+        images: [img("image", GRAFANA_IMAGE), img("sidecar.image", "quay.io/kiwigrid/k8s-sidecar")],
         scheduling: "",
       },
       {
@@ -185,29 +203,14 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         scheduling: "prometheusOperator.admissionWebhooks.patch",
       },
       {
-        name: "kube-state-metrics",
-        kind: "Deployment",
+        ...component("kube-state-metrics", "Deployment", "kube-state-metrics", KSM_IMAGE),
         enabled: { path: "kubeStateMetrics.enabled", default: true },
-        resources: ["kube-state-metrics.resources"],
-        images: [img("kube-state-metrics.image", "registry.k8s.io/kube-state-metrics/kube-state-metrics")],
-        scheduling: "kube-state-metrics",
       },
       {
-        name: "node-exporter",
-        kind: "DaemonSet",
+        ...component("node-exporter", "DaemonSet", "prometheus-node-exporter", NODE_EXPORTER_IMAGE),
         enabled: { path: "nodeExporter.enabled", default: true },
-        resources: ["prometheus-node-exporter.resources"],
-        images: [img("prometheus-node-exporter.image", "quay.io/prometheus/node-exporter")],
-        scheduling: "prometheus-node-exporter",
       },
-      {
-        name: "grafana",
-        kind: "Deployment",
-        enabled: { path: "grafana.enabled", default: true },
-        resources: ["grafana.resources"],
-        images: [img("grafana.image", "docker.io/grafana/grafana")],
-        scheduling: "grafana",
-      },
+      component("grafana", "Deployment", "grafana", GRAFANA_IMAGE),
     ],
   },
   "prometheus-node-exporter": {
@@ -216,7 +219,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         name: "node-exporter",
         kind: "DaemonSet",
         resources: ["resources"],
-        images: [img("image", "quay.io/prometheus/node-exporter")],
+        images: [img("image", NODE_EXPORTER_IMAGE)],
         scheduling: "",
       },
     ],
@@ -228,7 +231,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         kind: "Deployment",
         replicas: { path: "replicas", default: 1 },
         resources: ["resources"],
-        images: [img("image", "registry.k8s.io/kube-state-metrics/kube-state-metrics")],
+        images: [img("image", KSM_IMAGE)],
         scheduling: "",
       },
     ],
@@ -247,21 +250,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
   },
   "victoria-metrics-k8s-stack": {
     workloads: [
+      component("operator", "Deployment", "victoria-metrics-operator", "docker.io/victoriametrics/operator"),
       {
-        name: "operator",
-        kind: "Deployment",
-        enabled: { path: "victoria-metrics-operator.enabled", default: true },
-        resources: ["victoria-metrics-operator.resources"],
-        images: [img("victoria-metrics-operator.image", "docker.io/victoriametrics/operator")],
-        scheduling: "victoria-metrics-operator",
-      },
-      {
-        name: "vmsingle",
-        kind: "Deployment",
+        ...component("vmsingle", "Deployment", "vmsingle.spec", "docker.io/victoriametrics/victoria-metrics"),
         enabled: { path: "vmsingle.enabled", default: true },
-        resources: ["vmsingle.spec.resources"],
-        images: [img("vmsingle.spec.image", "docker.io/victoriametrics/victoria-metrics")],
-        scheduling: "vmsingle.spec",
       },
       {
         name: "vmagent",
@@ -273,45 +265,16 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         scheduling: "vmagent.spec",
       },
       {
-        name: "vmalert",
-        kind: "Deployment",
+        ...component("vmalert", "Deployment", "vmalert.spec", "docker.io/victoriametrics/vmalert"),
         enabled: { path: "vmalert.enabled", default: true },
-        resources: ["vmalert.spec.resources"],
-        images: [img("vmalert.spec.image", "docker.io/victoriametrics/vmalert")],
-        scheduling: "vmalert.spec",
       },
       {
-        name: "alertmanager",
-        kind: "StatefulSet",
+        ...component("alertmanager", "StatefulSet", "alertmanager.spec", "quay.io/prometheus/alertmanager"),
         enabled: { path: "alertmanager.enabled", default: true },
-        resources: ["alertmanager.spec.resources"],
-        images: [img("alertmanager.spec.image", "quay.io/prometheus/alertmanager")],
-        scheduling: "alertmanager.spec",
       },
-      {
-        name: "grafana",
-        kind: "Deployment",
-        enabled: { path: "grafana.enabled", default: true },
-        resources: ["grafana.resources"],
-        images: [img("grafana.image", "docker.io/grafana/grafana")],
-        scheduling: "grafana",
-      },
-      {
-        name: "kube-state-metrics",
-        kind: "Deployment",
-        enabled: { path: "kube-state-metrics.enabled", default: true },
-        resources: ["kube-state-metrics.resources"],
-        images: [img("kube-state-metrics.image", "registry.k8s.io/kube-state-metrics/kube-state-metrics")],
-        scheduling: "kube-state-metrics",
-      },
-      {
-        name: "node-exporter",
-        kind: "DaemonSet",
-        enabled: { path: "prometheus-node-exporter.enabled", default: true },
-        resources: ["prometheus-node-exporter.resources"],
-        images: [img("prometheus-node-exporter.image", "quay.io/prometheus/node-exporter")],
-        scheduling: "prometheus-node-exporter",
-      },
+      component("grafana", "Deployment", "grafana", GRAFANA_IMAGE),
+      component("kube-state-metrics", "Deployment", "kube-state-metrics", KSM_IMAGE),
+      component("node-exporter", "DaemonSet", "prometheus-node-exporter", NODE_EXPORTER_IMAGE),
     ],
   },
   "prometheus-operator-crds": { workloads: [] },

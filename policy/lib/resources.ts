@@ -8,6 +8,17 @@ export interface Res {
   props: Record<string, any>;
 }
 
+/** The resource a policy's args (resource or stack) describe. */
+export function toRes(a: { type: string; urn: string; name: string; props: Record<string, any> }): Res {
+  return { type: a.type, urn: a.urn, name: a.name, props: a.props };
+}
+
+/** Values of a release of `chart`, or undefined when the resource is anything else. */
+export function chartValues(res: Res, chart: string): any | undefined {
+  const helm = helmOf(res);
+  return helm && helm.chart === chart ? helm.values : undefined;
+}
+
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
