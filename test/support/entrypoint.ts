@@ -1,0 +1,65 @@
+/**
+ * Child process for the entry-point test: loads `index.ts` the way `pulumi up` does (Pulumi's
+ * ts-node registration, type-checking on) under mocks, and prints what it registered as JSON.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "../../scripts/lib/synth";
+import { mockCall, mockState } from "../../scripts/lib/mocks";
+import { projectRoot } from "../../scripts/lib/paths";
+
+async function main() {
+  const root = projectRoot(__dirname);
+  const stack = process.argv[2] ?? "staging";
+  process.chdir(root);
+  const types: string[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (a) => {
+        types.push(a.type);
+        return { id: `${a.name}-id`, state: mockState(a.type, a.name, a.inputs) };
+      },
+      call: (a) => mockCall(a.token, a.inputs),
+    },
+    "homelab-observability",
+    stack,
+    false,
+  );
+  const cfg = readStackConfig(root, stack);
+  pulumi.runtime.setAllConfig(cfg.config, cfg.secretKeys);
+  // The same calls @pulumi/pulumi's cmd/run makes for a `typescript: true` project.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsutils = require(path.join(root, "node_modules/@pulumi/pulumi/tsutils.js"));
+  const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(tsnodeRequire).register({
+    typeCheck: true,
+    skipProject: false,
+    compiler: typescriptRequire,
+    compilerOptions: {
+      target: "ES2020",
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      sourceMap: "true",
+      ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json"),
+    },
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exports = require(path.join(root, "index.ts"));
+  const outputs = Object.fromEntries(
+    await Promise.all(
+      Object.entries<any>(exports).map(async ([k, v]) => [
+        k,
+        await new Promise((r) => pulumi.output(v).apply(r)),
+      ]),
+    ),
+  );
+  // Let the last registrations land.
+  await new Promise((r) => setTimeout(r, 500));
+  process.stdout.write(JSON.stringify({ types, outputs }));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
