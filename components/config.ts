@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { parseQuantity } from "../policy/lib/quantity";
+
+export { parseQuantity };
 
 /** The Pulumi project name; config keys are `homelab-observability:<key>`. */
 export const PROJECT = "homelab-observability";
@@ -20,7 +23,6 @@ export const SECRET_KEYS = [
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 const DURATION = /^(\d+)(ms|s|m|h|d|w|y)$/;
-const QUANTITY = /^(\d+(\.\d+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const UNIT_SECONDS: Record<string, number> = {
@@ -37,18 +39,6 @@ const UNIT_SECONDS: Record<string, number> = {
 export function durationSeconds(value: string): number | undefined {
   const m = DURATION.exec(value);
   return m ? Number(m[1]) * UNIT_SECONDS[m[2]] : undefined;
-}
-
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-const DECIMAL: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-
-/** A Kubernetes quantity as a number (bytes for memory, cores for CPU); undefined when malformed. */
-export function parseQuantity(value: string | number): number | undefined {
-  if (typeof value === "number") return value;
-  const m = QUANTITY.exec(value);
-  if (!m) return undefined;
-  const unit = m[3] ?? "";
-  return Number(m[1]) * (BINARY[unit] ?? DECIMAL[unit] ?? 1);
 }
 
 const duration = (example: string) =>

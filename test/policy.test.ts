@@ -600,21 +600,26 @@ describe("every project stack passes the pack", () => {
 });
 
 describe("the pack as the Pulumi CLI loads it", () => {
-  it("starts a policy pack server from policy/index and prints its port", async function () {
-    this.timeout(30000);
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/policy/index.js")], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const port = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const m = /^(\d+)\s*$/m.exec(out);
-        if (m) resolve(m[1]);
+  const entries: [string, string][] = [
+    ["compiled", "bin/policy/index.js"],
+    ["from policy/ through Pulumi's ts-node registration", "bin/test/support/packEntrypoint.js"],
+  ];
+  for (const [title, entry] of entries)
+    it(`starts a policy pack server (${title}) and prints its port`, async function () {
+      this.timeout(60000);
+      const child = spawn(process.execPath, [path.join(ROOT, entry)], {
+        stdio: ["ignore", "pipe", "pipe"],
       });
-      child.on("exit", (code) => reject(new Error(`pack exited ${code}: ${out}`)));
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (d) => {
+          out += d;
+          const m = /^(\d+)\s*$/m.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`pack exited ${code}: ${out}`)));
+      });
+      child.kill();
+      assert.ok(Number(port) > 0);
     });
-    child.kill();
-    assert.ok(Number(port) > 0);
-  });
 });

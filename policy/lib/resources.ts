@@ -19,6 +19,7 @@ export function chartValues(res: Res, chart: string): any | undefined {
   return helm && helm.chart === chart ? helm.values : undefined;
 }
 
+/** Pulumi's marker for a secret value in serialized state and exports. */
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 

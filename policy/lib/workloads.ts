@@ -1,4 +1,5 @@
 import { at, helmOf, type Res } from "./resources";
+import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData } from "./charts";
 
 /** One image a workload runs, with where it was found. */
@@ -24,17 +25,9 @@ export interface Workload {
   path: string;
 }
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-const DECIMAL: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-
-/** A Kubernetes quantity as a number; 0 when absent or malformed. */
+/** A Kubernetes quantity as a number; 0 when absent or malformed (counts nothing). */
 export function quantity(v: unknown): number {
-  if (typeof v === "number") return v;
-  if (typeof v !== "string") return 0;
-  const m = /^(\d+(?:\.\d+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/.exec(v.trim());
-  if (!m) return 0;
-  const unit = m[2] ?? "";
-  return Number(m[1]) * (BINARY[unit] ?? DECIMAL[unit] ?? 1);
+  return parseQuantity(v) ?? 0;
 }
 
 /** `registry/repository` and tag of an image reference, with Docker Hub's implicit parts filled in. */

@@ -5,9 +5,9 @@ import { parse } from "yaml";
 import { PROJECT } from "../../components/config";
 import { mockCall, mockState, SECRET_OUTPUTS } from "./mocks";
 
-/** Pulumi's marker for a secret value in serialized state and exports. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../policy/lib/resources";
+
+export { SECRET_SIG, SECRET_SIG_KEY };
 
 /** One resource of a `pulumi stack export` (version 3) deployment. */
 export interface ExportResource {
