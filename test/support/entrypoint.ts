@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "../../scripts/lib/synth";
 import { mockCall, mockState } from "../../scripts/lib/mocks";
 import { projectRoot } from "../../scripts/lib/paths";
+import { registerLikePulumi } from "./pulumiTsNode";
 
 async function main() {
   const root = projectRoot(__dirname);
@@ -27,23 +28,7 @@ async function main() {
   );
   const cfg = readStackConfig(root, stack);
   pulumi.runtime.setAllConfig(cfg.config, cfg.secretKeys);
-  // The same calls @pulumi/pulumi's cmd/run makes for a `typescript: true` project.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tsutils = require(path.join(root, "node_modules/@pulumi/pulumi/tsutils.js"));
-  const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(tsnodeRequire).register({
-    typeCheck: true,
-    skipProject: false,
-    compiler: typescriptRequire,
-    compilerOptions: {
-      target: "ES2020",
-      module: "nodenext",
-      moduleResolution: "nodenext",
-      sourceMap: "true",
-      ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json"),
-    },
-  });
+  registerLikePulumi(root);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exports = require(path.join(root, "index.ts"));
   const outputs = Object.fromEntries(
