@@ -307,7 +307,8 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     grafanaUrl: grafana.url,
     lokiPushUrl: loki.pushUrl,
     metricsRemoteWriteUrl: backendPushUrl,
-    metricsQueryUrl: backendPrimary ? backendQueryUrl : kpsPresent ? promUrl : backendQueryUrl,
+    // KPS is present until backend-primary, so before it the default datasource is Prometheus.
+    metricsQueryUrl: backendPrimary ? backendQueryUrl : promUrl,
     bucketNames: store.bucketNames,
   };
 }

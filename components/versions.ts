@@ -78,6 +78,11 @@ export const versions = {
 export type ImageRef = { readonly registry: string; readonly repository: string; readonly tag: string };
 export type ChartRef = { readonly chart: string; readonly repo: string; readonly version: string };
 
+/** `{registry, repository, tag}`: the image form most charts' values take (a fresh copy to embed). */
+export function imageValues(image: ImageRef): { registry: string; repository: string; tag: string } {
+  return { registry: image.registry, repository: image.repository, tag: image.tag };
+}
+
 /** `registry/repository:tag`, the form a container spec takes. */
 export function imageString(image: ImageRef): string {
   return `${image.registry}/${image.repository}:${image.tag}`;

@@ -69,16 +69,12 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
             );
         }
       }
-      for (const w of workloadsOf(r)) {
-        if (helm) continue; // chart env lives in values, checked above
-        const spec = w.path;
-        const containers = [...(r.props.spec?.template?.spec?.containers ?? r.props.spec?.containers ?? [])];
-        containers.forEach((c: any, i: number) => {
-          for (const e of c.env ?? []) {
-            if (CREDENTIAL_ENV.test(e.name ?? "") && literal(e.value))
-              report(`${label(r)}: ${spec}.containers[${i}] env ${e.name} has a literal value. ${fix}`);
-          }
-        });
+      // Chart env lives in values, checked above; raw pod specs are checked container by container.
+      for (const c of helm ? [] : workloadsOf(r).flatMap((w) => w.containers)) {
+        for (const e of c.spec?.env ?? []) {
+          if (CREDENTIAL_ENV.test(e.name ?? "") && literal(e.value))
+            report(`${label(r)}: ${c.path} env ${e.name} has a literal value. ${fix}`);
+        }
       }
     },
   };

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import { spawnSync } from "child_process";
 import { performance } from "perf_hooks";
 import { evaluateResources, type ExportedResource } from "../policy/evaluate";
-import { projectRoot } from "./lib/paths";
+import { projectRoot, stackNames } from "./lib/paths";
 import { synthStack } from "./lib/run";
 import { budgetOf } from "./lib/report";
 
@@ -40,11 +40,7 @@ async function main() {
   );
   console.log(`SDK modules load (fresh process, median of ${RUNS}): ${load.toFixed(0)} ms`);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
-  const stacks = fs
-    .readdirSync(root)
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => !!s)
-    .sort();
+  const stacks = stackNames(root);
   for (const stack of stacks) {
     const t = median(
       Array.from({ length: RUNS }, () =>

@@ -5,7 +5,7 @@ import { evaluateResources, failed, formatViolations, verdict, type PackConfig }
 import { synthStack } from "./lib/run";
 import { SynthInputError } from "./lib/synth";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
-import { projectRoot } from "./lib/paths";
+import { projectRoot, stackNames } from "./lib/paths";
 
 const USAGE =
   "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--quiet]";
@@ -39,15 +39,6 @@ function parseArgs(argv: string[]): {
   }
   if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
   return { stacks, out, dir, policyConfig, quiet };
-}
-
-/** Every `Pulumi.<stack>.yaml` of the project. */
-export function stackNames(dir: string): string[] {
-  return fs
-    .readdirSync(dir)
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => !!s)
-    .sort();
 }
 
 async function main(): Promise<number> {

@@ -6,7 +6,7 @@ import { ObjectStore } from "../components/objectstore/objectStore";
 import { planBuckets } from "../components/objectstore/bucketPlan";
 import { Secrets } from "../components/secrets/secrets";
 import { named, ofType, release, ROOT, synth } from "./helpers";
-import { parseStackConfig } from "../components/config";
+import { parseStackConfig, rawFromPulumiConfig } from "../components/config";
 import { mockCall } from "../scripts/lib/mocks";
 
 const nameOf = (r: ExportResource) => r.urn.split("::").pop();
@@ -79,21 +79,7 @@ describe("components under mocks", () => {
       "production",
       cfg,
       (rootOpts) => {
-        const c = parseStackConfig(
-          Object.fromEntries(
-            Object.entries(cfg.config).map(([k, v]) => [
-              k.split(":")[1],
-              (() => {
-                try {
-                  return JSON.parse(v);
-                } catch {
-                  return v;
-                }
-              })(),
-            ]),
-          ),
-          "production",
-        );
+        const c = parseStackConfig(rawFromPulumiConfig(cfg.config), "production");
         const provider = new k8s.Provider("k8s", {}, rootOpts as any);
         const randomProvider = new random.Provider("random", {}, rootOpts as any);
         const secrets = new Secrets(

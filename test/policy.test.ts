@@ -510,6 +510,29 @@ describe("policy: no-plaintext-credentials", () => {
       P,
       /env MINIO_PASSWORD has a literal value/,
     ));
+  it("fails a literal credential in a CronJob's init container env", () =>
+    fails(
+      [
+        R("kubernetes:batch/v1:CronJob", {
+          spec: {
+            jobTemplate: {
+              spec: {
+                template: {
+                  spec: {
+                    containers: [{ name: "c", image: "i" }],
+                    initContainers: [
+                      { name: "init", image: "i", env: [{ name: "DB_PASSWORD", value: "x" }] },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        }),
+      ],
+      P,
+      /spec\.jobTemplate\.spec\.template\.spec\.initContainers\[0\] env DB_PASSWORD has a literal value/,
+    ));
   it("fails Helm values that are a Pulumi secret", () =>
     fails(
       [

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { SECRET_REFS } from "../secrets/refs";
 import { sizing } from "../sizing";
-import { versions } from "../versions";
+import { imageValues, versions } from "../versions";
 import { grafanaDatasources, type DatasourceInputs } from "./datasources";
 import { logsDashboard } from "./dashboards";
 
@@ -21,11 +21,7 @@ export function grafanaValues(input: GrafanaInputs): Record<string, any> {
   const sidecarImage = versions.images.k8sSidecar;
   return {
     fullnameOverride: "grafana",
-    image: {
-      registry: versions.images.grafana.registry,
-      repository: versions.images.grafana.repository,
-      tag: versions.images.grafana.tag,
-    },
+    image: imageValues(versions.images.grafana),
     admin: { existingSecret: g.secretName, userKey: g.userKey, passwordKey: g.passwordKey },
     persistence: { enabled: true, size: input.volumeSize, storageClassName: input.storageClass },
     // The chown init container runs busybox as root; fsGroup does the same job.

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { sizing } from "../sizing";
-import { versions } from "../versions";
+import { imageValues, versions } from "../versions";
 import {
   alloyClusterConfig,
   alloyNodeConfig,
@@ -22,17 +22,9 @@ export interface AlloyArgs {
   provider: k8s.Provider;
 }
 
-const image = {
-  registry: versions.images.alloy.registry,
-  repository: versions.images.alloy.repository,
-  tag: versions.images.alloy.tag,
-};
+const image = imageValues(versions.images.alloy);
 const reloader = {
-  image: {
-    registry: versions.images.configReloader.registry,
-    repository: versions.images.configReloader.repository,
-    tag: versions.images.configReloader.tag,
-  },
+  image: imageValues(versions.images.configReloader),
 };
 
 /** Values of the per-node DaemonSet: /var/log mounted read-only, positions on the host so restarts resume. */

@@ -143,12 +143,7 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
     const args = [`address = ${q(r.mimirAddress)}`];
     if (r.tenant) args.push(`tenant_id = ${q(r.tenant)}`);
     args.push(
-      block("rule_selector", [
-        block(
-          "match_labels",
-          [`${q(r.selector.key)} = ${q(r.selector.value)}`].map((x) => x),
-        ),
-      ]),
+      block("rule_selector", [block("match_labels", [`${q(r.selector.key)} = ${q(r.selector.value)}`])]),
     );
     parts.push(block('mimir.rules.kubernetes "homelab"', args));
   }

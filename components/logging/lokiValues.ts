@@ -1,7 +1,7 @@
 import type { LokiConfig } from "../config";
 import { sizing } from "../sizing";
 import { S3_ENV, type ConsumerStorage } from "../objectstore/storageRefs";
-import { versions } from "../versions";
+import { imageValues, versions } from "../versions";
 
 /** Inputs of {@link lokiValues}: validated Loki settings plus what the stack decided around them. */
 export interface LokiInputs {
@@ -29,7 +29,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   const { loki, storage, profile } = input;
   const single = loki.mode === "SingleBinary";
   const store = lokiObjectStore(storage);
-  const image = versions.images.loki;
   const envFrom = storage.kind === "s3" ? storage.envFrom : [];
   const persistence = { enabled: true, size: loki.volumeSize, storageClass: input.storageClass };
   const target = (replicas: number, workload: Parameters<typeof sizing>[1]) => ({
@@ -63,7 +62,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   return {
     deploymentMode: loki.mode,
     loki: {
-      image: { registry: image.registry, repository: image.repository, tag: image.tag },
+      image: imageValues(versions.images.loki),
       auth_enabled: loki.authEnabled,
       commonConfig: { replication_factor: loki.replicationFactor },
       schemaConfig: {
@@ -103,20 +102,12 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     gateway: {
       enabled: loki.gateway,
       replicas: 1,
-      image: {
-        registry: versions.images.lokiGateway.registry,
-        repository: versions.images.lokiGateway.repository,
-        tag: versions.images.lokiGateway.tag,
-      },
+      image: imageValues(versions.images.lokiGateway),
       resources: sizing(profile, "lokiGateway"),
     },
     lokiCanary: {
       enabled: loki.canary,
-      image: {
-        registry: versions.images.lokiCanary.registry,
-        repository: versions.images.lokiCanary.repository,
-        tag: versions.images.lokiCanary.tag,
-      },
+      image: imageValues(versions.images.lokiCanary),
       resources: sizing(profile, "lokiCanary"),
     },
     // Loads rules from labelled ConfigMaps; pinned so the arm64 check knows the image.

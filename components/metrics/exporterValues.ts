@@ -1,5 +1,5 @@
 import { sizing } from "../sizing";
-import { versions } from "../versions";
+import { imageValues, versions } from "../versions";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,
@@ -7,17 +7,12 @@ import {
 } from "../alerting/alertmanagerConfig";
 
 type Profile = "standard" | "lightweight";
-const img = (i: { registry: string; repository: string; tag: string }) => ({
-  registry: i.registry,
-  repository: i.repository,
-  tag: i.tag,
-});
 
 /** Standalone prometheus-node-exporter (after KPS removal). */
 export function nodeExporterValues(profile: Profile): Record<string, any> {
   return {
     fullnameOverride: "node-exporter",
-    image: img(versions.images.nodeExporter),
+    image: imageValues(versions.images.nodeExporter),
     resources: sizing(profile, "nodeExporter"),
     prometheus: { monitor: { enabled: true } },
   };
@@ -27,7 +22,7 @@ export function nodeExporterValues(profile: Profile): Record<string, any> {
 export function kubeStateMetricsValues(profile: Profile): Record<string, any> {
   return {
     fullnameOverride: "kube-state-metrics",
-    image: img(versions.images.kubeStateMetrics),
+    image: imageValues(versions.images.kubeStateMetrics),
     resources: sizing(profile, "kubeStateMetrics"),
     metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
     prometheus: { monitor: { enabled: true } },

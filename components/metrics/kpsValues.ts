@@ -1,6 +1,6 @@
 import { atLeast, type Phase } from "../config";
 import { sizing } from "../sizing";
-import { versions } from "../versions";
+import { imageValues, versions } from "../versions";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,
@@ -28,12 +28,6 @@ export const KPS_FULLNAME = "kps";
 /** PVC the Prometheus StatefulSet uses; pre-created by the program so it can be retained/protected. */
 export const PROMETHEUS_PVC = `prometheus-db-prometheus-${KPS_FULLNAME}-prometheus-0`;
 
-const img = (i: { registry: string; repository: string; tag: string }) => ({
-  registry: i.registry,
-  repository: i.repository,
-  tag: i.tag,
-});
-
 /** Label selector that matches no rule we create: how rules leave Prometheus at backend-primary. */
 const NO_RULES = { matchLabels: { "homelab.dev/evaluated-by": "prometheus" } };
 
@@ -54,25 +48,25 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     defaultRules: { create: false },
     kubeStateMetrics: { enabled: true },
     "kube-state-metrics": {
-      image: img(versions.images.kubeStateMetrics),
+      image: imageValues(versions.images.kubeStateMetrics),
       resources: sizing(p, "kubeStateMetrics"),
       metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
     },
     nodeExporter: { enabled: true },
     "prometheus-node-exporter": {
-      image: img(versions.images.nodeExporter),
+      image: imageValues(versions.images.nodeExporter),
       resources: sizing(p, "nodeExporter"),
     },
     prometheusOperator: {
       resources: sizing(p, "promOperator"),
-      prometheusConfigReloader: { image: img(versions.images.configReloader) },
+      prometheusConfigReloader: { image: imageValues(versions.images.configReloader) },
       // The admission webhook's cert job uses an image we do not otherwise ship; the CRDs validate.
       admissionWebhooks: { enabled: false },
       tls: { enabled: false },
     },
     prometheus: {
       prometheusSpec: {
-        image: img(versions.images.prometheus),
+        image: imageValues(versions.images.prometheus),
         replicas: 1,
         retention: input.retention,
         retentionSize: input.retentionSize,
@@ -102,7 +96,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
       enabled: !backendPrimary,
       config: alertmanagerConfig(input.alerting, "/etc/alertmanager/secrets"),
       alertmanagerSpec: {
-        image: img(versions.images.alertmanager),
+        image: imageValues(versions.images.alertmanager),
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),
       },

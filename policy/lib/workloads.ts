@@ -23,6 +23,8 @@ export interface Workload {
   tolerations: any[];
   /** Path of the pod spec (or chart values prefix) for messages. */
   path: string;
+  /** Containers and init containers of a raw pod spec, with their paths (none for charts: their env is in values). */
+  containers: { spec: any; path: string }[];
 }
 
 /** A Kubernetes quantity as a number; 0 when absent or malformed (counts nothing). */
@@ -112,6 +114,7 @@ function rawWorkloads(res: Res): Workload[] {
       affinity: spec.affinity,
       tolerations: spec.tolerations ?? [],
       path: paths.spec,
+      containers: [...containers, ...inits].map(({ c, p }) => ({ spec: c, path: p })),
     },
   ];
 }
@@ -158,6 +161,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       affinity: sched?.affinity,
       tolerations: sched?.tolerations ?? [],
       path: `values${w.scheduling ? `.${w.scheduling}` : ""}`,
+      containers: [],
     });
   }
   return out;

@@ -11,3 +11,12 @@ export function projectRoot(from: string = __dirname): string {
   }
   return dir;
 }
+
+/** Every `Pulumi.<stack>.yaml` of a project directory, sorted. */
+export function stackNames(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
