@@ -340,7 +340,10 @@ export class ConfigError extends Error {
   }
 }
 
+const REDACTED = Symbol("redacted secret");
+
 function describe(value: unknown): string {
+  if (value === REDACTED) return "a secret value (not shown)";
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
@@ -361,7 +364,9 @@ function keyPath(path: (string | number)[]): string {
 }
 
 function formatIssue(issue: z.ZodIssue, input: unknown): string {
-  const found = valueAt(input, issue.path);
+  // A secret's value is never printed, whatever is wrong with it.
+  const secret = (SECRET_KEYS as readonly unknown[]).includes(issue.path[0]);
+  const found = secret ? REDACTED : valueAt(input, issue.path);
   const at = keyPath(issue.path);
   switch (issue.code) {
     case "unrecognized_keys": {
@@ -416,9 +421,23 @@ export function rawFromPulumiConfig(all: Record<string, string>): Record<string,
   for (const [fullKey, value] of Object.entries(all)) {
     const [ns, key] = fullKey.split(":", 2);
     if (ns !== PROJECT || key === undefined) continue;
-    out[key] = parseScalar(value);
+    // Pulumi.yaml defaults these to "" (the CLI has no derived defaults): empty means "derive it".
+    if (value === "" && DERIVED_KEYS.includes(key)) continue;
+    // The CLI hands every scalar over as text (`cluster: 123` arrives as "123"): where the schema
+    // wants text, text it stays, so a secret or a name that looks like a number is still valid.
+    out[key] = wantsText(key) ? value : parseScalar(value);
   }
   return out;
+}
+
+/** Keys whose default depends on other keys; Pulumi.yaml declares them with `default: ""`. */
+export const DERIVED_KEYS = ["cluster", "metricsBackend", "logAgent"];
+
+function wantsText(key: string): boolean {
+  let schema: z.ZodTypeAny | undefined = (rawSchema.shape as Record<string, z.ZodTypeAny>)[key];
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional || schema instanceof z.ZodEffects)
+    schema = schema instanceof z.ZodEffects ? schema._def.schema : schema._def.innerType;
+  return schema instanceof z.ZodString || schema instanceof z.ZodEnum;
 }
 
 function parseScalar(value: string): unknown {
@@ -434,6 +453,8 @@ export function parseStackConfig(
   raw: Record<string, unknown>,
   stack: string,
   env: Record<string, string | undefined> = process.env,
+  /** The offline synthesis lists absent secrets itself (and stands in placeholders). */
+  opts: { allowAbsentSecrets?: boolean } = {},
 ): StackConfig {
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {
@@ -475,13 +496,53 @@ export function parseStackConfig(
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
     secretKeys: SECRET_KEYS.filter((k) => (r as Record<string, unknown>)[k] !== undefined),
   };
-  const problems = crossChecks(cfg, env);
+  const problems = crossChecks(cfg, env, opts.allowAbsentSecrets === true);
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }
 
+/**
+ * Secrets the stack needs that are neither set (`pulumi config set --secret`) nor in the
+ * environment, each with the problem line naming the command that sets it.
+ */
+export function absentSecrets(
+  c: StackConfig,
+  env: Record<string, string | undefined> = process.env,
+): { key: SecretKey; problem: string }[] {
+  const k = (path: string) => `${PROJECT}:${path}`;
+  const out: { key: SecretKey; problem: string }[] = [];
+  if (c.secrets.backend === "config") {
+    const needed: SecretKey[] = [];
+    if (c.objectStore.type === "minio") needed.push("minioAdminUser", "minioAdminPassword");
+    if (c.alerting.pushover) needed.push("pushoverToken", "pushoverUserKey");
+    if (c.alerting.heartbeat) needed.push("heartbeatUrl");
+    for (const key of needed) {
+      if (!c.secretKeys.includes(key)) {
+        out.push({
+          key,
+          problem: `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``,
+        });
+      }
+    }
+  }
+  if (c.secrets.backend === "onepassword" && !c.secretKeys.includes("onepasswordToken")) {
+    const envVar = c.secrets.connectUrl ? "OP_CONNECT_TOKEN" : "OP_SERVICE_ACCOUNT_TOKEN";
+    if (!env[envVar]) {
+      out.push({
+        key: "onepasswordToken",
+        problem: `${k("onepasswordToken")}: required with secrets.backend "onepassword" (a ${c.secrets.connectUrl ? "Connect token" : "service account token"}); set it with \`pulumi config set --secret onepasswordToken <token>\` or export ${envVar}`,
+      });
+    }
+  }
+  return out;
+}
+
 /** Rules that span several keys; each message names the key to change. */
-function crossChecks(c: StackConfig, env: Record<string, string | undefined>): string[] {
+function crossChecks(
+  c: StackConfig,
+  env: Record<string, string | undefined>,
+  allowAbsentSecrets: boolean,
+): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
   const l = c.loki;
@@ -516,28 +577,7 @@ function crossChecks(c: StackConfig, env: Record<string, string | undefined>): s
       p.push(`${k("mimir.replicas")}: expected 1 with the filesystem object store, got ${c.mimir.replicas}`);
     }
   }
-  if (c.secrets.backend === "config") {
-    const needed: SecretKey[] = [];
-    if (c.objectStore.type === "minio") needed.push("minioAdminUser", "minioAdminPassword");
-    if (c.alerting.pushover) needed.push("pushoverToken", "pushoverUserKey");
-    if (c.alerting.heartbeat) needed.push("heartbeatUrl");
-    for (const key of needed) {
-      if (!c.secretKeys.includes(key)) {
-        p.push(
-          `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``,
-        );
-      }
-    }
-  }
-  // The cluster-wide Alloy replica scrapes and syncs rules for Mimir whichever agent ships logs.
-  if (c.secrets.backend === "onepassword" && !c.secretKeys.includes("onepasswordToken")) {
-    const envVar = c.secrets.connectUrl ? "OP_CONNECT_TOKEN" : "OP_SERVICE_ACCOUNT_TOKEN";
-    if (!env[envVar]) {
-      p.push(
-        `${k("onepasswordToken")}: required with secrets.backend "onepassword" (a ${c.secrets.connectUrl ? "Connect token" : "service account token"}); set it with \`pulumi config set --secret onepasswordToken <token>\` or export ${envVar}`,
-      );
-    }
-  }
+  if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
   const poolNames = new Set<string>();
   c.nodePools.forEach((pool, i) => {
     if (poolNames.has(pool.name))

@@ -4,6 +4,7 @@ import { ConfigError } from "../components/config";
 import { evaluateResources, failed, formatViolations, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "./lib/run";
 import { SynthInputError } from "./lib/synth";
+import { CliConfigError } from "./lib/cliConfig";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot, stackNames } from "./lib/paths";
 
@@ -55,12 +56,17 @@ async function main(): Promise<number> {
     try {
       result = await synthStack(root, stack);
     } catch (e) {
-      if (e instanceof ConfigError || e instanceof SynthInputError) {
+      if (e instanceof ConfigError || e instanceof SynthInputError || e instanceof CliConfigError) {
         console.error(`${stack}: ${e.message}`);
         return 2;
       }
       console.error(`${stack}: program error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return 2;
+    }
+    if (result.placeholders.length > 0) {
+      console.error(
+        `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,
+      );
     }
     const resources = result.export.deployment.resources;
     const file = path.join(args.out, `${stack}.json`);

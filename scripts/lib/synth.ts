@@ -1,8 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-import { PROJECT } from "../../components/config";
+import { absentSecrets, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../components/config";
+import { cliStackConfig, secretPlaceholder } from "./cliConfig";
 import { mockCall, mockState, SECRET_OUTPUTS } from "./mocks";
 
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../policy/lib/resources";
@@ -29,33 +27,37 @@ export interface StackExport {
   deployment: { manifest: { time: string; magic: string; version: string }; resources: ExportResource[] };
 }
 
-/** The stack file's config as the Pulumi runtime holds it: `project:key` -> string, plus which keys are secret. */
+/** The stack's config as the Pulumi runtime holds it: `project:key` -> string, plus which keys are secret. */
+export interface StackConfigInput {
+  config: Record<string, string>;
+  secretKeys: string[];
+  /** Secrets the stack needs but does not set: offline, placeholders stand in for them. */
+  placeholders: string[];
+}
+
+/**
+ * Loads `Pulumi.<stack>.yaml` under the CLI's own rules (cliConfig.ts: project defaults, missing
+ * keys, types, `secret: true`, ciphertext form), applies `overrides` (`project:key` -> text), and
+ * stands in a recognisable placeholder ({@link secretPlaceholder}, kept secret) for every secret
+ * the stack needs but neither sets nor finds in the environment.
+ */
 export function readStackConfig(
   projectDir: string,
   stack: string,
-): { config: Record<string, string>; secretKeys: string[] } {
-  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new SynthInputError(`no stack file ${file}`);
-  const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries<any>(doc.config ?? {})) {
-    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (
-      value &&
-      typeof value === "object" &&
-      !Array.isArray(value) &&
-      Object.keys(value).length === 1 &&
-      "secure" in value
-    ) {
-      // Ciphertext cannot be decrypted offline: a recognisable placeholder stands in, kept secret.
-      config[full] = `synth-secret-${full.split(":")[1]}`;
-      secretKeys.push(full);
-    } else {
-      config[full] = typeof value === "string" ? value : JSON.stringify(value);
-    }
+  overrides: Record<string, string> = {},
+  env: Record<string, string | undefined> = process.env,
+): StackConfigInput {
+  const { config, secretKeys } = cliStackConfig(projectDir, stack);
+  Object.assign(config, overrides);
+  const parsed = parseStackConfig(rawFromPulumiConfig(config), stack, env, { allowAbsentSecrets: true });
+  const placeholders: string[] = [];
+  for (const { key } of absentSecrets(parsed, env)) {
+    const full = `${PROJECT}:${key}`;
+    config[full] = secretPlaceholder(full);
+    secretKeys.push(full);
+    placeholders.push(full);
   }
-  return { config, secretKeys };
+  return { config, secretKeys, placeholders };
 }
 
 /** Raised for a missing stack file or bad arguments (exit code 2, like a config error). */

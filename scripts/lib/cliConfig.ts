@@ -1,0 +1,368 @@
+/**
+ * Stack config exactly as the Pulumi CLI hands it to the program, for the offline synthesis. The
+ * CLI checks config before the program runs; these are its rules, restated from pulumi/pulumi
+ * (read November 2026, commit 1b59498):
+ *
+ * - pkg/workspace/config.go `mergeConfig`: project defaults/values fill keys the stack file lacks;
+ *   a project-namespaced key with neither `default` nor `value` and absent from the stack stops
+ *   every command with "Stack 'x' is missing configuration values 'a', 'b' and 'c'"
+ *   (`formatMissingKeys`, `missingStackConfigurationKeysError`); then `validateStackConfigValue`,
+ *   for typed keys only, in sorted key order: `secret: true` needs a `secure:` value
+ *   ("... must be encrypted as it's secret"), and the value must be of the declared type
+ *   ("... must be of type 'array<string>'"). preview.go prefixes "validating stack config: ".
+ * - sdk/go/common/workspace/project.go `Project.Validate`, `ValidateConfigValue`,
+ *   `InferFullTypeName`, `RewriteShorthandConfigValues`; project.json `configTypeDeclaration`.
+ * - sdk/go/common/workspace/loaders.go `stackConfigNamespacedWithProject`: stack keys without a
+ *   namespace belong to the project.
+ * - sdk/go/common/resource/config/object.go `unmarshalObject`, `isSecureValue`, `MarshalString`:
+ *   a stack file scalar reaches the program as text (`true` -> "true", `3` -> "3"), a map or list
+ *   as JSON, and `{secure: "<string>"}` as a secret.
+ * - sdk/go/common/resource/config/crypt.go `symmetricCrypter.DecryptValue` (passphrase and KMS
+ *   providers: `v1:<base64 12-byte nonce>:<base64 ciphertext>`), pkg/secrets/passphrase/manager.go
+ *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
+export interface ProjectConfigType {
+  type?: string;
+  items?: ItemsType;
+  description?: string;
+  default?: unknown;
+  value?: unknown;
+  secret?: boolean;
+}
+interface ItemsType {
+  type: string;
+  items?: ItemsType;
+}
+
+export interface Project {
+  name: string;
+  config: Record<string, ProjectConfigType>;
+}
+
+/** A config error the CLI itself would print before running the program (exit code 2). */
+export class CliConfigError extends Error {
+  constructor(readonly cliMessage: string) {
+    super(cliMessage);
+    this.name = "CliConfigError";
+  }
+}
+
+// project.json `simpleConfigType`; `object` is accepted from CLI 3.187 (pulumi/pulumi#20132), so
+// this project leaves objects untyped and older CLIs read it too.
+const SIMPLE_TYPES = ["string", "integer", "boolean", "array", "object"];
+const DECLARATION_KEYS = ["type", "items", "description", "secret", "default", "value"];
+
+const isPrimitive = (v: unknown) => typeof v === "string" || typeof v === "boolean" || Number.isInteger(v);
+
+/** project.go `ValidateConfigValue`: does `value` have the declared type? */
+export function validConfigValue(type: string, items: ItemsType | undefined, value: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      // Whole numbers, and text that parses as one (strconv.Atoi).
+      return (
+        (typeof value === "number" && Number.isInteger(value)) ||
+        (typeof value === "string" && /^[+-]?\d+$/.test(value))
+      );
+    case "boolean":
+      return typeof value === "boolean" || value === "true" || value === "false";
+    case "object":
+      return !!value && typeof value === "object" && !Array.isArray(value);
+    default:
+      return (
+        Array.isArray(value) &&
+        !!items &&
+        value.every((item) => validConfigValue(items.type, items.items, item))
+      );
+  }
+}
+
+/** project.go `InferFullTypeName`: "array<string>" and the like. */
+export function fullTypeName(type: string, items?: ItemsType): string {
+  return items ? `array<${fullTypeName(items.type, items.items)}>` : type;
+}
+
+const namespacedByProject = (project: string, key: string) =>
+  !key.includes(":") || key.startsWith(`${project}:`);
+
+/** Reads Pulumi.yaml and applies `RewriteShorthandConfigValues` and `Project.Validate`. */
+export function loadProject(projectDir: string): Project {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
+  if (!doc.name) throw new CliConfigError("project is missing a 'name' attribute");
+  const name = String(doc.name);
+  const config: Record<string, ProjectConfigType> = {};
+  if (doc.config !== undefined && doc.config !== null && typeof doc.config !== "object") {
+    throw new CliConfigError(`${file}: config as a directory path is deprecated (use stackConfigDir)`);
+  }
+  for (const [key, raw] of Object.entries<any>(doc.config ?? {})) {
+    let decl: ProjectConfigType;
+    if (isPrimitive(raw) || Array.isArray(raw)) {
+      decl = namespacedByProject(name, key) ? { default: raw } : { value: raw };
+    } else if (raw && typeof raw === "object") {
+      const extra = Object.keys(raw).filter((k) => !DECLARATION_KEYS.includes(k));
+      if (extra.length) {
+        throw new CliConfigError(
+          `${file}: config.${key}: additional properties ${extra.map((k) => `'${k}'`).join(", ")} not allowed (project.json configTypeDeclaration)`,
+        );
+      }
+      decl = raw;
+    } else {
+      throw new CliConfigError(`${file}: config.${key}: expected a value or a type declaration`);
+    }
+    if (decl.type !== undefined && !SIMPLE_TYPES.includes(decl.type)) {
+      throw new CliConfigError(
+        `${file}: config.${key}.type: expected one of ${SIMPLE_TYPES.join(", ")}, got ${JSON.stringify(decl.type)}`,
+      );
+    }
+    config[key] = decl;
+  }
+  // Project.Validate, in its own wording.
+  for (const [key, decl] of Object.entries(config)) {
+    if (decl.default !== undefined && decl.value !== undefined) {
+      throw new CliConfigError(`project config '${key}' cannot have both a 'default' and 'value' attribute`);
+    }
+    if (namespacedByProject(name, key)) {
+      if (decl.type === "array" && !decl.items) {
+        throw new CliConfigError(
+          `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`,
+        );
+      }
+      if (decl.type !== undefined && decl.default !== undefined) {
+        if (!validConfigValue(decl.type, decl.items, decl.default)) {
+          throw new CliConfigError(
+            `The default value specified for configuration key '${key}' is not of the expected type '${fullTypeName(decl.type, decl.items)}'`,
+          );
+        }
+      }
+    } else {
+      if (decl.type !== undefined) {
+        throw new CliConfigError(
+          `Configuration key '${key}' is not namespaced by the project and should not define a type`,
+        );
+      }
+      if (decl.default !== undefined) {
+        throw new CliConfigError(
+          `Configuration key '${key}' is not namespaced by the project and should not define a default value. Did you mean to use the 'value' attribute instead of 'default'?`,
+        );
+      }
+      if (decl.value === undefined) {
+        throw new CliConfigError(
+          `Configuration key '${key}' is namespaced and must provide an attribute 'value'`,
+        );
+      }
+    }
+  }
+  return { name, config };
+}
+
+/** One stack config value as the CLI holds it: text (JSON for maps and lists), secure or not. */
+interface StackValue {
+  text: string;
+  secure: boolean;
+  object: boolean;
+}
+
+/** How the stack file's secrets are encrypted, from its top-level keys. */
+export type SecretsProvider = "passphrase" | "kms" | "service";
+
+/** The stack file as `LoadProjectStackBytes` reads it. */
+export interface StackFile {
+  file: string;
+  provider: SecretsProvider;
+  values: Map<string, StackValue>;
+  /** Keys whose values are `secure:` (or maps holding one). */
+  secure: Set<string>;
+}
+
+const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const b64Bytes = (s: string) => (B64.test(s) && s.length % 4 === 0 ? Buffer.from(s, "base64").length : -1);
+
+/**
+ * Why the CLI cannot decrypt a `secure:` value with the stack's provider, or undefined when its
+ * form is right. Never includes the value.
+ */
+export function ciphertextProblem(ciphertext: string, provider: SecretsProvider): string | undefined {
+  if (provider === "service") {
+    return b64Bytes(ciphertext) > 0 && !ciphertext.startsWith("v1:")
+      ? undefined
+      : "is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey";
+  }
+  const parts = ciphertext.split(":");
+  // AES-256-GCM: a 12-byte nonce; the ciphertext carries at least the 16-byte tag.
+  if (parts.length !== 3 || parts[0] !== "v1" || b64Bytes(parts[1]) !== 12 || b64Bytes(parts[2]) < 16) {
+    return `is not ${provider} ciphertext of the form v1:<base64 12-byte nonce>:<base64 ciphertext> (crypt.go symmetricCrypter)`;
+  }
+  return undefined;
+}
+
+function toStackValue(key: string, v: unknown, file: string, provider: SecretsProvider): StackValue {
+  const problems: string[] = [];
+  let secure = false;
+  // object.go unmarshalObject: a one-key map {secure: <string>} is ciphertext; anything else is data.
+  const walk = (x: any, at: string): any => {
+    if (x && typeof x === "object" && !Array.isArray(x)) {
+      const keys = Object.keys(x);
+      if (keys.length === 1 && keys[0] === "secure" && typeof x.secure === "string") {
+        secure = true;
+        const problem = ciphertextProblem(x.secure, provider);
+        if (problem) problems.push(`${at}: the secure value ${problem}`);
+        // Offline nothing is decrypted: a placeholder text stands in (inside maps too).
+        return at === key ? { secure: x.secure } : secretPlaceholder(at);
+      }
+      return Object.fromEntries(keys.map((k) => [k, walk(x[k], `${at}.${k}`)]));
+    }
+    if (Array.isArray(x)) return x.map((e, i) => walk(e, `${at}[${i}]`));
+    return x;
+  };
+  const value = walk(v, key);
+  if (problems.length) {
+    throw new CliConfigError(
+      `${file}: ${problems.join("; ")}. The CLI cannot decrypt it: remove it and run \`pulumi config set --secret ${key.split(":").pop()} <value>\``,
+    );
+  }
+  if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value && secure) {
+    return { text: value.secure, secure: true, object: false };
+  }
+  if (typeof value === "string") return { text: value, secure: false, object: false };
+  if (typeof value === "boolean" || typeof value === "number") {
+    return { text: JSON.stringify(value), secure: false, object: false };
+  }
+  return { text: JSON.stringify(value ?? null), secure, object: true };
+}
+
+/** Reads `Pulumi.<stack>.yaml` as `LoadProjectStackBytes` does and checks every `secure:` value's form. */
+export function readStackFile(projectDir: string, project: Project, stack: string): StackFile {
+  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new CliConfigError(`no stack file ${file}`);
+  const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
+  const provider: SecretsProvider = doc.encryptionsalt
+    ? "passphrase"
+    : doc.secretsprovider && doc.encryptedkey
+      ? "kms"
+      : "service";
+  // manager.go symmetricCrypterFromPhraseAndState: v1:<base64 salt>:<"pulumi" encrypted as v1:...>.
+  const salt = String(doc.encryptionsalt ?? "");
+  const [version, saltB64] = salt.split(":", 2);
+  const check = salt.split(":").slice(2).join(":");
+  if (
+    doc.encryptionsalt &&
+    (version !== "v1" || b64Bytes(saltB64) <= 0 || ciphertextProblem(check, "passphrase"))
+  ) {
+    throw new CliConfigError(`${file}: encryptionsalt is not of the form v1:<salt>:<v1 ciphertext>`);
+  }
+  const values = new Map<string, StackValue>();
+  const secure = new Set<string>();
+  for (const [rawKey, v] of Object.entries<unknown>(doc.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
+    if (key.split(":").length > 2 && !/^[^:]+:config:[^:]+$/.test(key)) {
+      throw new CliConfigError(
+        `could not unmarshal map: could not parse ${rawKey} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
+      );
+    }
+    const value = toStackValue(key, v, file, provider);
+    values.set(key, value);
+    if (value.secure) secure.add(key);
+  }
+  return { file, provider, values, secure };
+}
+
+/** `formatMissingKeys`: 'a', 'b' and 'c' (sorted when more than one). */
+function formatMissingKeys(keys: string[]): string {
+  if (keys.length === 1) return `'${keys[0]}'`;
+  const sorted = [...keys].sort();
+  return sorted
+    .map((k, i) =>
+      i === sorted.length - 1 ? `and '${k}'` : i === sorted.length - 2 ? `'${k}' ` : `'${k}', `,
+    )
+    .join("");
+}
+
+/** Go's sort.Strings: byte order, not locale order. */
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * `mergeConfig` with validation on: applies the project's defaults to `stackFile`'s values (in
+ * place) and throws the CLI's own error for a missing, unencrypted or mistyped key.
+ */
+export function mergeConfig(stack: string, project: Project, stackFile: StackFile): void {
+  const keyOf = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
+  const keys = Object.keys(project.config).sort(byteOrder);
+  const missing: string[] = [];
+  for (const k of keys) {
+    const decl = project.config[k];
+    const key = keyOf(k);
+    if (stackFile.values.has(key)) continue;
+    const given = decl.default !== undefined ? decl.default : decl.value;
+    if (given === undefined) {
+      if (key.split(":")[0] === project.name) missing.push(k);
+      continue;
+    }
+    // createConfigValue: string/int/bool as text, anything else as JSON.
+    stackFile.values.set(
+      key,
+      isPrimitive(given)
+        ? { text: String(given), secure: false, object: false }
+        : { text: JSON.stringify(given), secure: false, object: true },
+    );
+  }
+  const fail = (message: string) => {
+    throw new CliConfigError(`validating stack config: ${message}`);
+  };
+  if (missing.length) {
+    fail(
+      `Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${formatMissingKeys(missing)}`,
+    );
+  }
+  for (const k of keys) {
+    const decl = project.config[k];
+    if (decl.type === undefined) continue;
+    const value = stackFile.values.get(keyOf(k));
+    if (!value) continue;
+    if (decl.secret && !value.secure)
+      fail(`Stack '${stack}' with configuration key '${k}' must be encrypted as it's secret`);
+    // The decrypted text. Offline a secure scalar stays unknown: it is text, so string passes and
+    // array/object fail as in the CLI; whether it parses as integer/boolean needs the plaintext.
+    const unknownScalar =
+      value.secure && !value.object && (decl.type === "integer" || decl.type === "boolean");
+    if (unknownScalar) continue;
+    const content = value.object ? JSON.parse(value.text) : value.text;
+    if (!validConfigValue(decl.type, decl.items, content)) {
+      fail(
+        `Stack '${stack}' with configuration key '${k}' must be of type '${fullTypeName(decl.type, decl.items)}'`,
+      );
+    }
+  }
+}
+
+/** What the program receives: `ns:key` -> text, and which keys are secret. */
+export interface RuntimeConfig {
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** A recognisable stand-in for a secret the synthesis cannot (or need not) decrypt. */
+export function secretPlaceholder(key: string): string {
+  return `synth-secret-${key.split(":").pop()}`;
+}
+
+/**
+ * The stack's config as the CLI passes it to the program, after the CLI's checks. Secrets cannot
+ * be decrypted offline: each `secure:` value becomes {@link secretPlaceholder}, still secret.
+ */
+export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig & { file: string } {
+  const project = loadProject(projectDir);
+  const stackFile = readStackFile(projectDir, project, stack);
+  mergeConfig(stack, project, stackFile);
+  const config: Record<string, string> = {};
+  for (const [key, v] of stackFile.values) {
+    config[key] = v.secure && !v.object ? secretPlaceholder(key) : v.text;
+  }
+  return { config, secretKeys: [...stackFile.secure], file: stackFile.file };
+}
