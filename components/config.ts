@@ -225,6 +225,11 @@ const mimir = z
       .default("homelab"),
     /** PVC size. Default "20Gi". */
     volumeSize: quantity("20Gi").default("20Gi"),
+    /**
+     * How long the compactor keeps blocks in the bucket (Mimir's own default, 0, keeps them
+     * forever and the bucket only grows). Default "90d": well beyond Prometheus's 14 days.
+     */
+    blocksRetention: duration("90d").default("90d"),
   })
   .strict();
 

@@ -19,7 +19,7 @@ import { replicaLabelFor } from "./metrics/remoteWrite";
 import { standaloneAlertmanagerUrl } from "./metrics/exporterValues";
 import { Alertmanager } from "./alerting/alertmanager";
 import { AlertRules } from "./alerting/alertRules";
-import { lokiRules, platformRules, RULE_LABEL } from "./alerting/rules";
+import { programRuleSets, RULE_LABEL } from "./alerting/rules";
 import type { AlertmanagerInputs } from "./alerting/alertmanagerConfig";
 import { Loki } from "./logging/loki";
 import { lokiQueryUrl } from "./logging/lokiValues";
@@ -97,7 +97,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     "rules",
     {
       namespace: ns,
-      ruleSets: { platform: platformRules(), loki: lokiRules({ canary: cfg.loki.canary }) },
+      ruleSets: programRuleSets({ namespace: ns, canary: cfg.loki.canary }),
       dependsOn: [crds.release],
       provider,
     },
@@ -145,6 +145,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
             namespace: ns,
             replicas: cfg.mimir.replicas,
             maxGlobalSeriesPerUser: cfg.mimir.maxGlobalSeriesPerUser,
+            blocksRetention: cfg.mimir.blocksRetention,
             ingestionRate: cfg.mimir.ingestionRate,
             multitenancy: cfg.mimir.multitenancy,
             storage: store.storage.mimir ?? { kind: "filesystem", consumer: "mimir" },

@@ -378,6 +378,7 @@ describe("metrics builders", () => {
       ingestionRate: 100_000,
       multitenancy: false,
       alertmanagerUrl: "http://am:9093",
+      blocksRetention: "90d",
       storage: {
         ...s3,
         consumer: "mimir",
@@ -396,9 +397,32 @@ describe("metrics builders", () => {
     assert.equal(c.common.storage.s3.endpoint, "minio:9000", "Mimir wants host:port without scheme");
     assert.equal(c.common.storage.s3.secret_access_key, "${AWS_SECRET_ACCESS_KEY}");
     assert.ok(c.limits.max_global_series_per_user > 150000);
-    assert.equal(c.limits.ha_replica_label, "__replica__");
-    assert.equal(c.limits.ha_cluster_label, "cluster");
     assert.equal(c.ruler.alertmanager_url, "http://am:9093");
+  });
+  it("Mimir: block retention from config, no HA tracker (memberlist cannot back it), replica label dropped", () => {
+    const c = mimirConfig({
+      namespace: "monitoring",
+      replicas: 1,
+      maxGlobalSeriesPerUser: 1,
+      ingestionRate: 1,
+      multitenancy: false,
+      alertmanagerUrl: "u",
+      blocksRetention: "30d",
+      storage: { kind: "filesystem", consumer: "mimir" },
+    });
+    assert.equal(c.limits.compactor_blocks_retention_period, "30d");
+    assert.equal(
+      config().mimir.blocksRetention,
+      "90d",
+      "default is finite (Mimir's own 0 keeps blocks forever)",
+    );
+    assert.equal(JSON.stringify(c).includes("ha_tracker"), false, "no HA tracker config at all");
+    assert.equal(c.limits.accept_ha_samples, undefined);
+    assert.deepEqual(c.limits.drop_labels, ["__replica__"]);
+    // The ruler wipes rule_path at start (pkg/ruler/manager.go): it must not be its rule storage.
+    assert.notEqual(c.ruler.rule_path, c.ruler_storage.filesystem.dir);
+    assert.ok(!c.ruler_storage.filesystem.dir.startsWith(c.ruler.rule_path + "/"));
+    assert.ok(!c.ruler.rule_path.startsWith(c.ruler_storage.filesystem.dir + "/"));
   });
   it("VictoriaMetrics: vmsingle from dual-write, vmalert+alertmanager at backend-primary, vmagent only after KPS", () => {
     const vm = (phase: Phase) =>

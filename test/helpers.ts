@@ -83,3 +83,29 @@ export function tmpDir(prefix: string): string {
 export function run(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { encoding: "utf8", cwd, stdio: ["ignore", "pipe", "pipe"] });
 }
+
+/**
+ * Debian's amtool is 0.25, older than the *_file fields (0.26+; the pinned image is 0.28). For
+ * it, and only for it, each file field becomes its literal twin; everything else is checked
+ * as generated, and the file paths are asserted separately.
+ */
+export function forAmtool025(config: any): any {
+  const twins: Record<string, string> = {
+    token_file: "token",
+    user_key_file: "user_key",
+    url_file: "url",
+  };
+  const walk = (v: any): any =>
+    Array.isArray(v)
+      ? v.map(walk)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v).map(([k, x]) =>
+              k in twins
+                ? [twins[k], twins[k] === "url" ? "https://heartbeat.invalid/ping" : "placeholder"]
+                : [k, walk(x)],
+            ),
+          )
+        : v;
+  return walk(config);
+}

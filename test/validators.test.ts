@@ -3,13 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { stringify } from "yaml";
-import { lokiRules, platformRules, type RuleGroup } from "../components/alerting/rules";
+import { lokiRules, programRuleSets, type RuleGroup } from "../components/alerting/rules";
 import { alertmanagerConfig, type AlertmanagerInputs } from "../components/alerting/alertmanagerConfig";
 import { kpsValues } from "../components/metrics/kpsValues";
 import { vmValues } from "../components/metrics/vmValues";
 import { standaloneAlertmanagerValues } from "../components/metrics/exporterValues";
 import { mimirConfig } from "../components/metrics/mimirConfig";
-import { ofType, requireTool, synth, tmpDir } from "./helpers";
+import { forAmtool025, ofType, requireTool, synth, tmpDir } from "./helpers";
 
 const exec = (cmd: string, args: string[], cwd?: string) => spawnSync(cmd, args, { encoding: "utf8", cwd });
 
@@ -19,7 +19,9 @@ function writeRules(dir: string, name: string, groups: RuleGroup[]): string {
   return file;
 }
 
-const ALL_RULES = [...lokiRules({ canary: true }), ...platformRules()];
+const ALL_RULES = Object.values(programRuleSets({ namespace: "monitoring", canary: true })).flat();
+const kpsRule = (name: string) =>
+  ALL_RULES.flatMap((g) => g.rules).find((r) => (r.alert ?? r.record) === name)!;
 
 describe("real validators", function () {
   this.timeout(60000);
@@ -28,7 +30,10 @@ describe("real validators", function () {
     it("checks every rule group the program generates", function () {
       const promtool = requireTool(this, "promtool", "prometheus");
       const file = writeRules(tmpDir("rules"), "rules.yaml", ALL_RULES);
-      const r = exec(promtool, ["check", "rules", file]);
+      // --lint=none: the chart's kube-apiserver-availability.rules record
+      // code_verb:apiserver_request_total:increase1h once per code class (2xx..5xx), which promtool's
+      // duplicate-rule lint flags although the `code` label keeps the series apart.
+      const r = exec(promtool, ["check", "rules", "--lint=none", file]);
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(
         r.stdout,
@@ -47,7 +52,7 @@ describe("real validators", function () {
         assert.equal(rules.length, 2);
         for (const r of rules) {
           const file = writeRules(dir, `${stack}-${r.inputs.metadata.name}.yaml`, r.inputs.spec.groups);
-          const out = exec(promtool, ["check", "rules", file]);
+          const out = exec(promtool, ["check", "rules", "--lint=none", file]);
           assert.equal(out.status, 0, `${stack} ${r.urn}: ${out.stdout}${out.stderr}`);
         }
       }
@@ -64,7 +69,14 @@ describe("real validators", function () {
     it("unit-tests the alerts with input series and expected alerts", function () {
       const promtool = requireTool(this, "promtool", "prometheus");
       const dir = tmpDir("ruletests");
-      writeRules(dir, "rules.yaml", ALL_RULES);
+      // Only the groups under test: promtool evaluates every loaded rule at every step (all 35
+      // kube-prometheus groups make this test take ~18 s instead of ~1 s).
+      const tested = ["general.rules", "node-exporter.rules", "loki-pipeline"];
+      writeRules(
+        dir,
+        "rules.yaml",
+        ALL_RULES.filter((g) => tested.includes(g.name)),
+      );
       const tests = {
         rule_files: ["rules.yaml"],
         evaluation_interval: "1m",
@@ -180,18 +192,21 @@ describe("real validators", function () {
           {
             interval: "1m",
             input_series: [
-              { series: 'up{job="node-exporter",namespace="monitoring",instance="a"}', values: "0x30" },
-              { series: 'up{job="node-exporter",namespace="monitoring",instance="b"}', values: "1x30" },
+              {
+                series: 'up{job="node-exporter",namespace="monitoring",service="node-exporter",instance="a"}',
+                values: "0x30",
+              },
+              {
+                series: 'up{job="node-exporter",namespace="monitoring",service="node-exporter",instance="b"}',
+                values: "1x30",
+              },
             ],
             alert_rule_test: [
               {
                 eval_time: "1m",
                 alertname: "Watchdog",
                 exp_alerts: [
-                  {
-                    exp_labels: { severity: "none" },
-                    exp_annotations: platformRules()[0].rules[0].annotations,
-                  },
+                  { exp_labels: { severity: "none" }, exp_annotations: kpsRule("Watchdog").annotations },
                 ],
               },
               {
@@ -199,10 +214,16 @@ describe("real validators", function () {
                 alertname: "TargetDown",
                 exp_alerts: [
                   {
-                    exp_labels: { severity: "warning", job: "node-exporter", namespace: "monitoring" },
+                    exp_labels: {
+                      severity: "warning",
+                      job: "node-exporter",
+                      namespace: "monitoring",
+                      service: "node-exporter",
+                    },
                     exp_annotations: {
-                      summary: "50% of node-exporter targets in monitoring are down.",
-                      description: "Scrapes fail; metrics from these targets are missing.",
+                      ...kpsRule("TargetDown").annotations,
+                      description:
+                        "50% of the node-exporter/node-exporter targets in monitoring namespace are down.",
                     },
                   },
                 ],
@@ -212,15 +233,18 @@ describe("real validators", function () {
           {
             interval: "1m",
             input_series: [
-              { series: 'node_memory_MemAvailable_bytes{instance="a"}', values: "25x5" },
-              { series: 'node_memory_MemTotal_bytes{instance="a"}', values: "100x5" },
+              { series: 'node_memory_MemAvailable_bytes{job="node-exporter",instance="a"}', values: "25x5" },
+              { series: 'node_memory_MemTotal_bytes{job="node-exporter",instance="a"}', values: "100x5" },
             ],
             promql_expr_test: [
               {
                 expr: "instance:node_memory_utilisation:ratio",
                 eval_time: "2m",
                 exp_samples: [
-                  { labels: 'instance:node_memory_utilisation:ratio{instance="a"}', value: 0.75 },
+                  {
+                    labels: 'instance:node_memory_utilisation:ratio{job="node-exporter",instance="a"}',
+                    value: 0.75,
+                  },
                 ],
               },
             ],
@@ -241,31 +265,6 @@ describe("real validators", function () {
       heartbeat: true,
       heartbeatInterval: "1m",
     };
-    /**
-     * Debian's amtool is 0.25, older than the *_file fields (0.26+; the pinned image is 0.28). For
-     * it, and only for it, each file field becomes its literal twin; everything else is checked
-     * as generated, and the file paths are asserted separately.
-     */
-    function forAmtool025(config: any): any {
-      const twins: Record<string, string> = {
-        token_file: "token",
-        user_key_file: "user_key",
-        url_file: "url",
-      };
-      const walk = (v: any): any =>
-        Array.isArray(v)
-          ? v.map(walk)
-          : v && typeof v === "object"
-            ? Object.fromEntries(
-                Object.entries(v).map(([k, x]) =>
-                  k in twins
-                    ? [twins[k], twins[k] === "url" ? "https://heartbeat.invalid/ping" : "placeholder"]
-                    : [k, walk(x)],
-                ),
-              )
-            : v;
-      return walk(config);
-    }
     const configs: [string, () => any, string][] = [
       [
         "kube-prometheus-stack",
@@ -368,6 +367,7 @@ describe("real validators", function () {
             ingestionRate: 1,
             multitenancy: false,
             alertmanagerUrl: "u",
+            blocksRetention: "90d",
             storage: { kind: "filesystem", consumer: "mimir" },
           }),
         ),

@@ -1,3 +1,5 @@
+import { kpsDefaultRules } from "./kpsRules";
+
 /** A Prometheus rule group, as promtool, the Prometheus Operator, Mimir's ruler and vmalert read it. */
 export interface Rule {
   alert?: string;
@@ -80,51 +82,16 @@ export function lokiRules(opts: { canary: boolean }): RuleGroup[] {
   return [{ name: "loki-pipeline", rules }];
 }
 
-/** Stack-wide rules: the always-firing Watchdog for the heartbeat, targets down, and recording rules. */
-export function platformRules(): RuleGroup[] {
-  return [
-    {
-      name: "homelab-watchdog",
-      rules: [
-        {
-          alert: "Watchdog",
-          expr: "vector(1)",
-          labels: { severity: "none" },
-          annotations: {
-            summary: "Always firing: proves the alerting pipeline end to end.",
-            description: "Routed to the heartbeat receiver; its absence there means alerting is broken.",
-          },
-        },
-      ],
-    },
-    {
-      name: "homelab-targets",
-      rules: [
-        {
-          alert: "TargetDown",
-          expr: "100 * (count by (job, namespace) (up == 0) / count by (job, namespace) (up)) > 10",
-          for: "10m",
-          labels: { severity: "warning" },
-          annotations: {
-            summary:
-              "{{ $value | humanize }}% of {{ $labels.job }} targets in {{ $labels.namespace }} are down.",
-            description: "Scrapes fail; metrics from these targets are missing.",
-          },
-        },
-      ],
-    },
-    {
-      name: "homelab-node-recording",
-      rules: [
-        {
-          record: "instance:node_cpu_utilisation:rate5m",
-          expr: '1 - avg without (cpu) (sum without (mode) (rate(node_cpu_seconds_total{mode=~"idle|iowait|steal"}[5m])))',
-        },
-        {
-          record: "instance:node_memory_utilisation:ratio",
-          expr: "1 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)",
-        },
-      ],
-    },
-  ];
+/**
+ * Every rule set the program ships, by PrometheusRule name suffix: kube-prometheus-stack's default
+ * alerts and recording rules (Watchdog for the heartbeat, TargetDown, node/kubelet/apiserver...)
+ * as data rendered from the pinned chart, and the program's own Loki pipeline alerts. The chart's
+ * own copy stays off (`defaultRules.create: false`), so each rule exists once and the phase's one
+ * evaluator selects all of them by {@link RULE_LABEL}.
+ */
+export function programRuleSets(opts: { namespace: string; canary: boolean }): Record<string, RuleGroup[]> {
+  return {
+    "kube-prometheus": kpsDefaultRules(opts.namespace),
+    loki: lokiRules({ canary: opts.canary }),
+  };
 }

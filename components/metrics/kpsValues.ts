@@ -43,7 +43,8 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     fullnameOverride: KPS_FULLNAME,
     crds: { enabled: false },
     grafana: { enabled: false },
-    // Our own rule set (PrometheusRules labelled homelab.dev/rules) replaces the chart defaults, so
+    // The chart's default rules ship as the program's own PrometheusRule (rendered from this chart,
+    // components/alerting/data), labelled homelab.dev/rules like the rest, so they outlive KPS and
     // exactly one evaluator can be chosen per phase.
     defaultRules: { create: false },
     kubeStateMetrics: { enabled: true },

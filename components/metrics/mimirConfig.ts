@@ -11,6 +11,8 @@ export interface MimirInputs {
   storage: ConsumerStorage;
   /** Alertmanager the ruler notifies. */
   alertmanagerUrl: string;
+  /** Compactor block retention (`compactor_blocks_retention_period`), e.g. "90d". */
+  blocksRetention: string;
 }
 
 export const MIMIR_HTTP_PORT = 8080;
@@ -24,8 +26,26 @@ export function mimirBaseUrl(namespace: string): string {
 const memberlist = { kvstore: { store: "memberlist" } };
 
 /**
- * Mimir's own config for a monolithic homelab: classic architecture (no Kafka ingest storage), ring
- * and HA tracker on memberlist, three distinct storage locations, credentials by `${VAR}` only.
+ * Where the ruler keeps the rule files it evaluates. Mimir wipes this directory at start, so it
+ * must never be the filesystem `ruler_storage` (that would delete every rule on restart).
+ */
+export const MIMIR_RULER_SCRATCH = "/data/ruler-scratch";
+
+/**
+ * Rule limits the shipped rules need: Mimir's defaults (pkg/util/validation/limits.go:
+ * ruler.max-rules-per-rule-group 20, ruler.max-rule-groups-per-tenant 70) reject
+ * kube-prometheus's node-exporter group (26 rules) and its prometheus group (23).
+ */
+export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as const;
+
+/**
+ * Mimir's own config for a monolithic homelab: classic architecture (no Kafka ingest storage),
+ * rings on memberlist, three distinct storage locations, credentials by `${VAR}` only.
+ *
+ * No HA tracker: it needs consul or etcd (memberlist is not supported), and every phase has one
+ * writer (one Prometheus, later one Alloy replica). Writers still send `cluster` and `__replica__`;
+ * the distributor drops `__replica__` (`drop_labels`), so series keep one identity when the writer
+ * changes from Prometheus to Alloy at kps-removed.
  */
 export function mimirConfig(input: MimirInputs): Record<string, any> {
   const rf = input.replicas >= 3 ? 3 : 1;
@@ -63,23 +83,19 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
     ruler_storage: location("ruler", "ruler"),
     alertmanager_storage: location("alertmanager", "alertmanager"),
     compactor: { data_dir: "/data/compactor", sharding_ring: memberlist },
-    distributor: {
-      ring: memberlist,
-      ha_tracker: { enable_ha_tracker: true, kvstore: { store: "memberlist" } },
-    },
+    distributor: { ring: memberlist },
     ingester: { ring: { ...memberlist, replication_factor: rf } },
     store_gateway: { sharding_ring: { ...memberlist, replication_factor: rf } },
-    ruler: { rule_path: "/data/ruler", alertmanager_url: input.alertmanagerUrl, ring: memberlist },
+    ruler: { rule_path: MIMIR_RULER_SCRATCH, alertmanager_url: input.alertmanagerUrl, ring: memberlist },
     memberlist: { join_members: [`${MIMIR_NAME}-gossip.${input.namespace}.svc.cluster.local:7946`] },
     limits: {
       max_global_series_per_user: input.maxGlobalSeriesPerUser,
       ingestion_rate: input.ingestionRate,
       ingestion_burst_size: input.ingestionRate * 2,
-      // HA dedup: Prometheus pairs (and Alloy) send cluster + __replica__; Mimir keeps one replica.
-      accept_ha_samples: true,
-      ha_cluster_label: "cluster",
-      ha_replica_label: replicaLabelFor("mimir"),
-      compactor_blocks_retention_period: "0",
+      drop_labels: [replicaLabelFor("mimir")],
+      compactor_blocks_retention_period: input.blocksRetention,
+      ruler_max_rules_per_rule_group: MIMIR_RULER_LIMITS.rulesPerGroup,
+      ruler_max_rule_groups_per_tenant: MIMIR_RULER_LIMITS.groupsPerTenant,
     },
   };
 }

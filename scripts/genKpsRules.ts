@@ -1,0 +1,77 @@
+/**
+ * Regenerates components/alerting/data/kps-default-rules.json: the kube-prometheus-stack default
+ * alerting and recording rules, rendered by the real Helm from the pinned chart archive with the
+ * program's own KPS values and `defaultRules.create: true`. The program ships them as its own
+ * PrometheusRule so they outlive KPS; nothing is downloaded at runtime.
+ *
+ *   HELM=/path/to/helm CHARTS=/work/shared/charts node bin/scripts/genKpsRules.js
+ *
+ * Run it after bumping `versions.charts.kubePrometheusStack`; a test fails while the data's chart
+ * version differs from the pinned one.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import { parseAllDocuments, stringify } from "yaml";
+import { kpsValues } from "../components/metrics/kpsValues";
+import { versions } from "../components/versions";
+import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../components/alerting/kpsRules";
+import type { RuleGroup } from "../components/alerting/rules";
+import { projectRoot } from "./lib/paths";
+
+function main(): void {
+  const root = projectRoot(__dirname);
+  const helm = process.env.HELM ?? "helm";
+  const chartRef = versions.charts.kubePrometheusStack;
+  const charts = process.env.CHARTS ?? path.join(root, "..", "shared", "charts");
+  const archive = path.join(charts, `${chartRef.chart}-${chartRef.version}.tgz`);
+  if (!fs.existsSync(archive)) throw new Error(`no chart archive ${archive} (set CHARTS to the chart cache)`);
+
+  const values = kpsValues({
+    phase: "loki-fixed",
+    cluster: "generate",
+    profile: "standard",
+    backend: "mimir",
+    retention: "10d",
+    retentionSize: "10GiB",
+    volumeSize: "20Gi",
+    storageClass: "standard",
+    remoteWrite: { backend: "mimir", url: "" },
+    alerting: { pushover: false, pushoverPriority: 0, heartbeat: false, heartbeatInterval: "1m" },
+  });
+  // The only change from what the program deploys: the chart's default rules switched on.
+  values.defaultRules = { create: true };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kps-rules-"));
+  const valuesFile = path.join(dir, "values.yaml");
+  fs.writeFileSync(valuesFile, stringify(values));
+  const out = execFileSync(
+    helm,
+    ["template", "kps", archive, "--namespace", KPS_RULES_NAMESPACE_PLACEHOLDER, "-f", valuesFile],
+    { encoding: "utf8", maxBuffer: 256 * 2 ** 20 },
+  );
+  const groups: RuleGroup[] = [];
+  for (const doc of parseAllDocuments(out)) {
+    const obj = doc.toJS();
+    if (obj?.kind !== "PrometheusRule") continue;
+    groups.push(...(obj.spec.groups as RuleGroup[]));
+  }
+  if (groups.length === 0)
+    throw new Error("helm rendered no PrometheusRule: did defaultRules.create take effect?");
+  const data: KpsRulesData = {
+    generatedBy: "scripts/genKpsRules.ts",
+    chart: chartRef.chart,
+    version: chartRef.version,
+    namespacePlaceholder: KPS_RULES_NAMESPACE_PLACEHOLDER,
+    groups,
+  };
+  const target = path.join(root, "components", "alerting", "data", "kps-default-rules.json");
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, JSON.stringify(data, null, 1) + "\n");
+  const rules = groups.reduce((n, g) => n + g.rules.length, 0);
+  console.log(
+    `wrote ${target}: ${groups.length} groups, ${rules} rules from ${chartRef.chart} ${chartRef.version}`,
+  );
+}
+
+main();
