@@ -270,7 +270,8 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
           cluster: cfg.cluster,
           lokiBaseUrl: lokiQueryUrl("loki", ns, cfg.loki),
           tenant: lokiTenant,
-          bufferBytes: 256 * 2 ** 20,
+          // Vector's disk buffer minimum is 268435488 bytes (just above 256 MiB).
+          bufferBytes: 512 * 2 ** 20,
         },
         provider,
       },

@@ -52,7 +52,10 @@ export const versions = {
       repository: "prometheus-operator/prometheus-config-reloader",
       tag: "v0.86.1",
     },
-    vector: { registry: "docker.io", repository: "timberio/vector", tag: "0.56.0-distroless-libc" },
+    // The -debian variant: the journald source runs `journalctl`, which the distroless images lack
+    // (vectordotdev/vector#19325); distribution/docker/debian/Dockerfile installs systemd, and
+    // scripts/build-docker.sh publishes debian for linux/arm64/v8 (both at v0.56.0).
+    vector: { registry: "docker.io", repository: "timberio/vector", tag: "0.56.0-debian" },
     grafana: { registry: "docker.io", repository: "grafana/grafana", tag: "12.3.1" },
     k8sSidecar: { registry: "quay.io", repository: "kiwigrid/k8s-sidecar", tag: "1.30.9" },
     mimir: { registry: "docker.io", repository: "grafana/mimir", tag: "3.0.0" },

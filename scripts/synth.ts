@@ -5,11 +5,12 @@ import { evaluateResources, failed, formatViolations, verdict, type PackConfig }
 import { synthStack } from "./lib/run";
 import { SynthInputError } from "./lib/synth";
 import { CliConfigError } from "./lib/cliConfig";
+import { ChartCacheError, DEFAULT_KUBE_VERSION, rawObjects, renderErrors, renderExport } from "./lib/render";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot, stackNames } from "./lib/paths";
 
 const USAGE =
-  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--quiet]";
+  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet]";
 
 function parseArgs(argv: string[]): {
   stacks: string[] | "all";
@@ -17,11 +18,13 @@ function parseArgs(argv: string[]): {
   dir?: string;
   policyConfig?: string;
   quiet: boolean;
+  render: boolean;
 } {
   let stacks: string[] | "all" = [];
   let out = "out";
   let policyConfig: string | undefined;
   let quiet = false;
+  let render = true;
   let dir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -36,10 +39,11 @@ function parseArgs(argv: string[]): {
     else if (a === "--dir") dir = next();
     else if (a === "--policy-config") policyConfig = next();
     else if (a === "--quiet") quiet = true;
+    else if (a === "--no-render") render = false;
     else throw new SynthInputError(`unknown argument ${a}\n${USAGE}`);
   }
   if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
-  return { stacks, out, dir, policyConfig, quiet };
+  return { stacks, out, dir, policyConfig, quiet, render };
 }
 
 async function main(): Promise<number> {
@@ -71,6 +75,34 @@ async function main(): Promise<number> {
     const resources = result.export.deployment.resources;
     const file = path.join(args.out, `${stack}.json`);
     fs.writeFileSync(file, JSON.stringify(result.export, null, 2) + "\n");
+    // What the cluster would receive: every release through the real Helm, beside the export.
+    let rendered = "";
+    if (args.render) {
+      let renders;
+      try {
+        renders = await renderExport(result.export);
+      } catch (e) {
+        if (!(e instanceof ChartCacheError)) throw e;
+        console.error(`${stack}: cannot render: ${e.message}`);
+        return 2;
+      }
+      const renderedFile = path.join(args.out, `${stack}.rendered.json`);
+      const raw = rawObjects(result.export, result.secretDataKeys);
+      fs.writeFileSync(
+        renderedFile,
+        JSON.stringify({ kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw }, null, 2) + "\n",
+      );
+      const errors = renderErrors(renders);
+      if (errors.length > 0) {
+        console.error(
+          `${stack}: ${errors.length} of ${renders.length} Helm releases did not render (helm template):\n` +
+            errors.map((e) => `  ${e}`).join("\n"),
+        );
+        code = 1;
+      }
+      const objects = renders.reduce((n, r) => n + r.objects.length, 0);
+      rendered = `; rendered ${renders.length - errors.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`;
+    }
     const violations = await evaluateResources(resources, packConfig);
     if (!args.quiet) {
       console.log(`== ${stack}: resource tree`);
@@ -89,7 +121,7 @@ async function main(): Promise<number> {
       .map(([t, n]) => `${t.split(":").pop()}×${n}`)
       .join(", ");
     console.log(
-      `\n${stack}: ${resources.filter((r) => r.custom).length} resources (${byType}) -> ${file}; ${verdict(violations)}`,
+      `\n${stack}: ${resources.filter((r) => r.custom).length} resources (${byType}) -> ${file}${rendered}; ${verdict(violations)}`,
     );
     if (failed(violations)) code = 1;
   }

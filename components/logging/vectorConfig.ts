@@ -12,18 +12,35 @@ export interface VectorInput {
 }
 
 /**
- * The chart runs customConfig through Helm's `tpl`, which would evaluate Vector's own `{{ field }}`
- * templates; printing them through a Helm string literal passes them on untouched.
+ * The chart runs customConfig through Helm's `tpl (toYaml ...)`, which would evaluate Vector's own
+ * `{{ field }}` templates; printing them through a Go raw string passes them on untouched. A raw
+ * (backquoted) string, because a double quote inside the field path (`pod_labels."app..."`) would
+ * end a "..." literal, and toYaml may fold a long scalar onto two lines, which only a raw string
+ * may span (vector chart 0.56.0 templates/configmap.yaml; rendering in test/render.test.ts proves it).
  */
 export function escapeForHelmTpl(template: string): string {
-  return template.replace(/\{\{(.*?)\}\}/g, (_m, inner: string) => `{{ print "{{${inner}}}" }}`);
+  return template.replace(/\{\{(.*?)\}\}/g, (_m, inner: string) => {
+    if (inner.includes("`")) throw new Error(`a Vector template cannot contain a backquote: {{${inner}}}`);
+    return `{{ print \`{{${inner}}}\` }}`;
+  });
 }
+
+/**
+ * Vector rejects a disk buffer below this size (bytes): `validation(range(min = 268435488))` in
+ * vector v0.56.0 lib/vector-buffers/src/config.rs; disk_v2/common.rs refuses a smaller
+ * max_buffer_size at startup ("must be greater than or equal to ... bytes").
+ */
+export const VECTOR_MIN_DISK_BUFFER_BYTES = 268435488;
 
 /** Vector's `{{ field }}` template for a label value. */
 const field = (path: string) => escapeForHelmTpl(`{{ ${path} }}`);
 
 /** The Vector config as a plain object (the chart's `customConfig`). */
 export function vectorConfig(input: VectorInput): Record<string, any> {
+  if (!(input.bufferBytes >= VECTOR_MIN_DISK_BUFFER_BYTES))
+    throw new Error(
+      `vector disk buffer: expected at least ${VECTOR_MIN_DISK_BUFFER_BYTES} bytes (Vector's minimum), got ${input.bufferBytes}`,
+    );
   const sink = (inputs: string[], labels: Record<string, string>) => ({
     type: "loki",
     inputs,

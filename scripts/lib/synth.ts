@@ -78,6 +78,11 @@ export interface SynthResult {
   export: StackExport;
   /** The stack's outputs, as the program returned them. */
   outputs: Record<string, unknown>;
+  /**
+   * Key names of each Kubernetes Secret's `data`/`stringData` by URN: the export hides them inside
+   * one secret envelope, but checks of what reads a Secret need them (scripts/lib/render.ts).
+   */
+  secretDataKeys: Record<string, string[]>;
 }
 
 /**
@@ -203,7 +208,15 @@ export async function synthesize(
     }
     resources.push(entry);
   }
+  const secretDataKeys: Record<string, string[]> = {};
+  for (const r of resources.filter((x) => x.type === "kubernetes:core/v1:Secret")) {
+    const rec = recorded.find((x) => byResource.get(x.resource)!.urn === r.urn)!;
+    const mock = inputs.get(`${rec.type}::${rec.name}`)!.inputs;
+    const keys = ["data", "stringData"].flatMap((f) => Object.keys(unwrapSecret(mock[f]) ?? {}));
+    secretDataKeys[r.urn] = [...new Set(keys)].sort();
+  }
   return {
+    secretDataKeys,
     export: {
       version: 3,
       deployment: {
@@ -213,6 +226,11 @@ export async function synthesize(
     },
     outputs,
   };
+}
+
+/** The plain value inside a runtime secret envelope (mocks see `{sig, value}`), or the value itself. */
+function unwrapSecret(v: any): any {
+  return v && typeof v === "object" && v[SECRET_SIG_KEY] === SECRET_SIG ? v.value : v;
 }
 
 /** A secret in export form: the signature and opaque ciphertext, never the value. */

