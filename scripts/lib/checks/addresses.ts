@@ -1,0 +1,133 @@
+/**
+ * Every in-cluster address (`<service>.<namespace>.svc[.cluster.local]`, with or without scheme and
+ * port, pod DNS names of headless Services included) in any generated config must resolve to a
+ * Service of the rendered stack, on a port that Service exposes, and that Service must select pods
+ * with a container port behind it. Addresses in namespaces the stack does not deploy to (the
+ * cluster's DNS, an external MinIO) are reported as external, not judged.
+ */
+import {
+  containersOf,
+  describe,
+  podTemplates,
+  selects,
+  type Finding,
+  type K8sObject,
+  type Placed,
+} from "./objects";
+
+export interface Address {
+  /** The text as found, e.g. `http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push`. */
+  text: string;
+  service: string;
+  namespace: string;
+  /** Explicit port, else the scheme's default (http 80, https 443), else undefined. */
+  port?: number;
+  found: Placed;
+}
+
+export interface AddressReport {
+  resolved: Address[];
+  external: Address[];
+  findings: Finding[];
+}
+
+// scheme? then labels (the last two before .svc are service and namespace), then optional port.
+const ADDRESS =
+  /(?:([a-z][a-z0-9+.-]*):\/\/)?((?:[a-z0-9_-]+\.)*?)([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?(?::(\d+))?/g;
+
+/** Strings of an object that carry configuration (CRDs' schemas are documentation, not config). */
+function configStrings(obj: K8sObject): string[] {
+  if (obj.kind === "CustomResourceDefinition") return [];
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === "string") out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) if (k !== "metadata") walk(x);
+  };
+  walk(obj);
+  return out;
+}
+
+/** Addresses mentioned in one object. */
+export function addressesIn(p: Placed): Omit<Address, "found">[] {
+  const out: Omit<Address, "found">[] = [];
+  for (const s of configStrings(p.obj)) {
+    for (const m of s.matchAll(ADDRESS)) {
+      const scheme = m[1];
+      const port = m[7] ? Number(m[7]) : scheme === "http" ? 80 : scheme === "https" ? 443 : undefined;
+      out.push({ text: m[0], service: m[3], namespace: m[5], ...(port !== undefined ? { port } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Services every cluster has, which no chart of the stack renders. */
+export const CLUSTER_SERVICES = ["kube-dns.kube-system"];
+
+/**
+ * Check every address of the stack against its Services and pods (`generated`: what operators
+ * create). `outside`: `service.namespace` of Services that exist outside the stack.
+ */
+export function checkAddresses(
+  objects: Placed[],
+  generated: Placed[] = [],
+  outside: string[] = CLUSTER_SERVICES,
+): AddressReport {
+  const all = [...objects, ...generated];
+  const namespaces = new Set(objects.map((p) => p.obj.metadata.namespace).filter(Boolean));
+  const services = all.filter((p) => p.obj.kind === "Service");
+  const pods = podTemplates(all);
+  const report: AddressReport = { resolved: [], external: [], findings: [] };
+  const seen = new Set<string>();
+  for (const p of objects) {
+    for (const a of addressesIn(p)) {
+      const key = `${describe(p)} ${a.text}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const addr: Address = { ...a, found: p };
+      if (!namespaces.has(a.namespace) || outside.includes(`${a.service}.${a.namespace}`)) {
+        report.external.push(addr);
+        continue;
+      }
+      const fail = (message: string) =>
+        report.findings.push({ check: "address", where: describe(p), message: `${a.text}: ${message}` });
+      const svc = services.find(
+        (s) => s.obj.metadata.name === a.service && s.obj.metadata.namespace === a.namespace,
+      );
+      if (!svc) {
+        fail(`no Service ${a.namespace}/${a.service} in the rendered stack`);
+        continue;
+      }
+      const ports: any[] = svc.obj.spec?.ports ?? [];
+      const sp = a.port === undefined ? undefined : ports.find((x) => x.port === a.port);
+      if (a.port !== undefined && !sp) {
+        fail(
+          `Service ${a.namespace}/${a.service} has no port ${a.port} (it exposes ${ports.map((x) => x.port).join(", ") || "none"})`,
+        );
+        continue;
+      }
+      const backing = pods.filter(
+        (t) => t.owner.obj.metadata.namespace === a.namespace && selects(svc.obj.spec?.selector, t.labels),
+      );
+      if (backing.length === 0) {
+        fail(`Service ${a.namespace}/${a.service} selects no pod of the rendered stack`);
+        continue;
+      }
+      const targets = sp ? [sp.targetPort ?? sp.port] : ports.map((x) => x.targetPort ?? x.port);
+      const served = backing.some((t) =>
+        containersOf(t.spec).some((c: any) =>
+          (c.ports ?? []).some((cp: any) => targets.some((tp) => cp.containerPort === tp || cp.name === tp)),
+        ),
+      );
+      if (!served) {
+        fail(
+          `Service ${a.namespace}/${a.service} sends port ${a.port ?? "(any)"} to ${targets.join(", ")}, which no selected pod (${backing.map((t) => describe(t.owner)).join(", ")}) exposes`,
+        );
+        continue;
+      }
+      report.resolved.push(addr);
+    }
+  }
+  return report;
+}

@@ -1,0 +1,201 @@
+/**
+ * Every built-in object validates against the Kubernetes OpenAPI schema (the npm package
+ * `kubernetes-models`, generated from Kubernetes' own OpenAPI document, validates offline), and
+ * every custom resource against the `openAPIV3Schema` of its CRD as the stack ships it (the CRD
+ * objects rendered from the charts' `crds/` folders). For custom resources an unknown field is an
+ * error too: the API server prunes it silently (structural schemas), so a misspelt value would
+ * just not happen.
+ */
+import Ajv, { type ValidateFunction } from "ajv";
+import {
+  builtinGroup,
+  crdFor,
+  crdsIn,
+  describe,
+  groupOf,
+  type Finding,
+  type K8sObject,
+  type Placed,
+} from "./objects";
+
+type Model = { new (data: unknown): { validate(): void } };
+const models = new Map<string, Model | null>();
+
+/** The kubernetes-models class of a built-in apiVersion/kind (null when there is none). */
+function modelFor(apiVersion: string, kind: string): Model | null {
+  const key = `${apiVersion}/${kind}`;
+  if (!models.has(key)) {
+    let m: Model | null = null;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      m = require(`kubernetes-models/${apiVersion}/${kind}`)[kind] ?? null;
+    } catch {
+      m = null;
+    }
+    models.set(key, m);
+  }
+  return models.get(key)!;
+}
+
+/**
+ * A CRD schema as JSON Schema: Kubernetes' extensions dropped or translated
+ * (`x-kubernetes-int-or-string`, `nullable`), and `additionalProperties: false` wherever the API
+ * server would prune (an object with properties and no `x-kubernetes-preserve-unknown-fields`).
+ */
+export function toJsonSchema(s: any): any {
+  if (Array.isArray(s)) return s.map(toJsonSchema);
+  if (!s || typeof s !== "object") return s;
+  const out: any = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k.startsWith("x-kubernetes-") || k === "nullable" || k === "format") continue;
+    if (k === "properties")
+      out.properties = Object.fromEntries(Object.entries(v as object).map(([p, x]) => [p, toJsonSchema(x)]));
+    else if (k === "items" || k === "additionalProperties" || k === "not")
+      out[k] = typeof v === "object" ? toJsonSchema(v) : v;
+    else if (k === "allOf" || k === "anyOf" || k === "oneOf") out[k] = (v as any[]).map(toJsonSchema);
+    else out[k] = v;
+  }
+  if (s["x-kubernetes-int-or-string"]) {
+    // The CRD's own anyOf (if any) only restates the two types.
+    delete out.anyOf;
+    out.type = ["integer", "string"];
+  }
+  if (s.nullable && out.type) out.type = [...[out.type].flat(), "null"];
+  if (out.properties && out.additionalProperties === undefined && !s["x-kubernetes-preserve-unknown-fields"])
+    out.additionalProperties = false;
+  return out;
+}
+
+/**
+ * CRD patterns are Go RE2, whose `(?i)` flag group JavaScript lacks: drop it and match the whole
+ * pattern case-insensitively (the CRDs here use it for whole-value enums like `^(?i)(abort|warn)?$`).
+ */
+function goRegExp(pattern: string, flags: string): RegExp {
+  return pattern.includes("(?i)")
+    ? new RegExp(pattern.split("(?i)").join(""), `${flags}i`)
+    : new RegExp(pattern, flags);
+}
+const goRegExpEngine = Object.assign(goRegExp, { code: "goRegExp" });
+
+const ajv = new Ajv({
+  strict: false,
+  allErrors: true,
+  validateFormats: false,
+  code: { regExp: goRegExpEngine },
+});
+/**
+ * The part of a schema that can judge `values` (every instance found at this place): properties
+ * absent from all of them become `true`. The full Prometheus CRD takes ajv two seconds to compile;
+ * the part one object touches takes milliseconds, and judges that object exactly the same.
+ */
+export function pruneFor(schema: any, values: unknown[]): any {
+  if (!schema || typeof schema !== "object") return schema;
+  const out: any = { ...schema };
+  if (schema.properties) {
+    const objs = values.filter(
+      (v): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v),
+    );
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([k, sub]) => {
+        const here = objs.map((o) => o[k]).filter((v) => v !== undefined);
+        return [k, here.length ? pruneFor(sub, here) : true];
+      }),
+    );
+    if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+      const extra = objs.flatMap((o) =>
+        Object.entries(o)
+          .filter(([k]) => !(k in schema.properties))
+          .map(([, v]) => v),
+      );
+      out.additionalProperties = extra.length ? pruneFor(schema.additionalProperties, extra) : true;
+    }
+  } else if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+    const extra = values.flatMap((v) =>
+      v && typeof v === "object" && !Array.isArray(v) ? Object.values(v) : [],
+    );
+    out.additionalProperties = pruneFor(schema.additionalProperties, extra);
+  }
+  if (schema.items && typeof schema.items === "object")
+    out.items = pruneFor(
+      schema.items,
+      values.flatMap((v) => (Array.isArray(v) ? v : [])),
+    );
+  for (const k of ["allOf", "anyOf", "oneOf"])
+    if (Array.isArray(schema[k])) out[k] = schema[k].map((x: any) => pruneFor(x, values));
+  return out;
+}
+
+const converted = new Map<string, any>();
+const compiled = new Map<string, ValidateFunction>();
+
+function crdValidator(crd: K8sObject, version: string, obj: K8sObject): ValidateFunction | undefined {
+  const key = `${crd.metadata.name} ${version} ${crd.spec?.versions?.length} ${JSON.stringify(crd.metadata.annotations ?? {})}`;
+  if (!converted.has(key)) {
+    const v = (crd.spec?.versions ?? []).find((x: any) => x.name === version);
+    if (!v?.schema?.openAPIV3Schema) return undefined;
+    const schema = toJsonSchema(v.schema.openAPIV3Schema);
+    // metadata is the API server's, checked by the server's own rules, not the CRD's.
+    if (schema.properties) schema.properties.metadata = { type: "object" };
+    converted.set(key, schema);
+  }
+  const pruned = JSON.stringify(pruneFor(converted.get(key), [obj]));
+  if (!compiled.has(pruned)) compiled.set(pruned, ajv.compile(JSON.parse(pruned)));
+  return compiled.get(pruned);
+}
+
+export interface SchemaReport {
+  builtin: number;
+  custom: number;
+  findings: Finding[];
+}
+
+export function checkSchemas(objects: Placed[]): SchemaReport {
+  const report: SchemaReport = { builtin: 0, custom: 0, findings: [] };
+  const crds = crdsIn(objects);
+  for (const p of objects) {
+    const { apiVersion, kind } = p.obj;
+    const fail = (message: string) => report.findings.push({ check: "schema", where: describe(p), message });
+    if (builtinGroup(groupOf(apiVersion))) {
+      const M = modelFor(apiVersion, kind);
+      if (!M) {
+        fail(`${apiVersion} ${kind} is not a kind Kubernetes serves`);
+        continue;
+      }
+      report.builtin++;
+      try {
+        new M(p.obj).validate();
+      } catch (e: any) {
+        const errs: any[] = e?.errors ?? [];
+        fail(
+          errs.length
+            ? errs.map((x) => `${x.instancePath || "/"} ${x.message}`).join("; ")
+            : String(e?.message ?? e),
+        );
+      }
+      continue;
+    }
+    const crd = crdFor(p.obj, crds);
+    const version = apiVersion.split("/")[1];
+    const served = (crd?.spec?.versions ?? []).find((v: any) => v.name === version);
+    if (!crd || !served?.served) {
+      fail(
+        crd
+          ? `the CRD ${crd.metadata.name} does not serve ${version}`
+          : `no CRD of the stack defines ${kind}.${groupOf(apiVersion)}`,
+      );
+      continue;
+    }
+    report.custom++;
+    const validate = crdValidator(crd, version, p.obj);
+    if (validate && !validate(p.obj))
+      fail(
+        (validate.errors ?? [])
+          .map(
+            (x) =>
+              `${x.instancePath || "/"} ${x.message}${x.keyword === "additionalProperties" ? ` (${(x.params as any).additionalProperty}: unknown, the API server drops it)` : ""}`,
+          )
+          .join("; "),
+      );
+  }
+  return report;
+}
