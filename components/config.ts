@@ -277,6 +277,24 @@ const storageClasses = z
   })
   .strict();
 
+/**
+ * What already exists outside this stack's state and must be adopted (the `import` resource
+ * option), never created: a bucket the stack retained when it stepped back a phase (MinIO's
+ * create fails with "bucket already exists!"), or one made by hand.
+ */
+const existing = z
+  .object({
+    /** Bucket names (MinIO buckets, or the bucketName of a Ceph ObjectBucketClaim). Default []. */
+    buckets: z
+      .array(
+        z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+          message: 'expected an S3 bucket name like "staging-mimir-blocks"',
+        }),
+      )
+      .default([]),
+  })
+  .strict();
+
 const DEFAULT_POOLS = [{ name: "default", arch: "amd64", count: 3, cpu: "4", memory: "16Gi", taints: [] }];
 
 const rawSchema = z
@@ -301,6 +319,7 @@ const rawSchema = z
     victoriametrics: victoriametrics.default({}),
     alerting: alerting.default({}),
     grafana: grafana.default({}),
+    existing: existing.default({}),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
@@ -331,6 +350,8 @@ export interface StackConfig {
   victoriametrics: Raw["victoriametrics"];
   alerting: Raw["alerting"];
   grafana: Raw["grafana"] & { url: string };
+  /** What exists outside the state and is imported rather than created. */
+  existing: Raw["existing"];
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
 }
@@ -498,6 +519,7 @@ export function parseStackConfig(
     mimir: r.mimir,
     victoriametrics: r.victoriametrics,
     alerting: r.alerting,
+    existing: r.existing,
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
     secretKeys: SECRET_KEYS.filter((k) => (r as Record<string, unknown>)[k] !== undefined),
   };

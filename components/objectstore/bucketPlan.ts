@@ -29,6 +29,11 @@ export interface BucketPlan {
   protect: boolean;
   /** Buckets are never deleted by Pulumi, in any stack: removing one from the program orphans it. */
   retainOnDelete: true;
+  /**
+   * Buckets that exist outside the state (config `existing.buckets`): imported, not created, so
+   * stepping back a phase (which orphans them) and forward again succeeds.
+   */
+  existing: string[];
 }
 
 const PURPOSES: Record<Consumer, Purpose[]> = {
@@ -50,7 +55,7 @@ export function consumersOf(cfg: StackConfig): Consumer[] {
  */
 export function planBuckets(cfg: StackConfig): BucketPlan {
   const store = cfg.objectStore;
-  const base = { protect: cfg.production, retainOnDelete: true as const };
+  const base = { protect: cfg.production, retainOnDelete: true as const, existing: cfg.existing.buckets };
   if (store.type === "filesystem") return { type: "filesystem", consumers: [], ...base };
   const prefix = store.bucketPrefix;
   const consumers = consumersOf(cfg).map((consumer): ConsumerPlan => {

@@ -79,7 +79,8 @@ export class ObjectStore extends pulumi.ComponentResource {
             new minio.S3Bucket(
               `${name}-${bucket}`,
               { bucket, acl: "private", forceDestroy: false },
-              { ...mOpts, ...dataOpts },
+              // The MinIO provider's import ID is the bucket name.
+              { ...mOpts, ...dataOpts, import: args.plan.existing.includes(bucket) ? bucket : undefined },
             ),
         );
         const secretKey = new random.RandomPassword(
@@ -136,7 +137,14 @@ export class ObjectStore extends pulumi.ComponentResource {
             metadata: { name: claimName, namespace: args.namespace },
             spec: { bucketName: plan.buckets[0], storageClassName: store.storageClass },
           },
-          { ...k8sOpts, ...dataOpts },
+          {
+            ...k8sOpts,
+            ...dataOpts,
+            // A retained claim is still in the cluster; creating it again fails with AlreadyExists.
+            import: args.plan.existing.includes(plan.buckets[0])
+              ? `${args.namespace}/${claimName}`
+              : undefined,
+          },
         );
         this.ready[plan.consumer] = [claim];
         this.storage[plan.consumer] = {

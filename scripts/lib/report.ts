@@ -9,7 +9,11 @@ export function formatTree(resources: ExportResource[]): string {
   const lines: string[] = [];
   const walk = (parent: string | undefined, depth: number) => {
     for (const r of children.get(parent) ?? []) {
-      const flags = [r.protect ? "protected" : "", r.retainOnDelete ? "retained" : ""]
+      const flags = [
+        r.protect ? "protected" : "",
+        r.retainOnDelete ? "retained" : "",
+        r.importId ? `import ${r.importId}` : "",
+      ]
         .filter(Boolean)
         .join(", ");
       lines.push(`${"  ".repeat(depth)}${r.type} ${r.urn.split("::").pop()}${flags ? `  [${flags}]` : ""}`);

@@ -18,6 +18,8 @@ export interface ExportResource {
   parent?: string;
   protect?: boolean;
   retainOnDelete?: boolean;
+  /** Synthesis only (a real export has none): the `import` resource option, i.e. adopted, not created. */
+  importId?: string;
   dependencies?: string[];
   provider?: string;
 }
@@ -70,6 +72,7 @@ interface Recorded {
   parent?: pulumi.Resource;
   protect?: boolean;
   retainOnDelete?: boolean;
+  importId?: string;
   dependsOn: pulumi.Resource[];
   provider?: pulumi.ProviderResource;
 }
@@ -126,6 +129,7 @@ export async function synthesize(
       parent: opts.parent,
       protect: opts.protect,
       retainOnDelete: opts.retainOnDelete,
+      importId: (opts as pulumi.CustomResourceOptions).import,
       dependsOn: ([] as pulumi.Resource[]).concat((opts.dependsOn as any) ?? []),
       provider: (opts as pulumi.CustomResourceOptions).provider,
     });
@@ -200,6 +204,7 @@ export async function synthesize(
     if (mock.custom) entry.id = mock.id;
     if (rec.protect) entry.protect = true;
     if (rec.retainOnDelete) entry.retainOnDelete = true;
+    if (rec.importId) entry.importId = rec.importId;
     const deps = rec.dependsOn.map((d) => byResource.get(d)?.urn).filter((u): u is string => !!u);
     if (deps.length) entry.dependencies = deps;
     if (rec.provider && byResource.has(rec.provider)) {
