@@ -44,7 +44,16 @@ async function main() {
   for (const stack of stacks) {
     const t = median(
       Array.from({ length: RUNS }, () =>
-        wall([path.join(root, "bin/scripts/synth.js"), "--stack", stack, "--out", out, "--quiet"]),
+        wall([
+          "-r",
+          path.join(root, "scripts/register.js"),
+          path.join(root, "scripts/synth.ts"),
+          "--stack",
+          stack,
+          "--out",
+          out,
+          "--quiet",
+        ]),
       ),
     );
     console.log(

@@ -4,7 +4,7 @@
  * program's own KPS values and `defaultRules.create: true`. The program ships them as its own
  * PrometheusRule so they outlive KPS; nothing is downloaded at runtime.
  *
- *   HELM=/path/to/helm CHARTS=/work/shared/charts node bin/scripts/genKpsRules.js
+ *   HELM=/path/to/helm CHARTS=/work/shared/charts node -r ./scripts/register.js scripts/genKpsRules.ts
  *
  * Run it after bumping `versions.charts.kubePrometheusStack`; a test fails while the data's chart
  * version differs from the pinned one.

@@ -9,7 +9,7 @@ import { readStackConfig } from "../scripts/lib/synth";
 import { synthStack } from "../scripts/lib/run";
 import { stackNames } from "../scripts/lib/paths";
 import { ConfigError, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../components/config";
-import { ROOT, tmpDir } from "./helpers";
+import { ROOT, tmpDir, tsNode } from "./helpers";
 
 const STACKS = stackNames(ROOT);
 const P = (k: string) => `${PROJECT}:${k}`;
@@ -213,20 +213,27 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
   });
 
   it("the synth CLI says which secrets are placeholders, and exits 2 with the CLI's message on a missing key", () => {
-    const synth = path.join(ROOT, "bin/scripts/synth.js");
-    const ok = spawnSync(process.execPath, [synth, "--stack", "pi", "--out", tmpDir("o"), "--quiet"], {
-      encoding: "utf8",
-      env: { ...process.env, OP_CONNECT_TOKEN: "" },
-    });
+    const ok = spawnSync(
+      process.execPath,
+      tsNode("scripts/synth.ts", "--stack", "pi", "--out", tmpDir("o"), "--quiet"),
+      {
+        encoding: "utf8",
+        env: { ...process.env, OP_CONNECT_TOKEN: "" },
+      },
+    );
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(
       ok.stderr,
       /pi: secrets not set, placeholders stand in offline .*homelab-observability:pushoverToken/,
     );
     const dir = project("pi", { stack: (s) => delete s.config[P("phase")] });
-    const bad = spawnSync(process.execPath, [synth, "--stack", "pi", "--dir", dir, "--out", tmpDir("o")], {
-      encoding: "utf8",
-    });
+    const bad = spawnSync(
+      process.execPath,
+      tsNode("scripts/synth.ts", "--stack", "pi", "--dir", dir, "--out", tmpDir("o")),
+      {
+        encoding: "utf8",
+      },
+    );
     assert.equal(bad.status, 2, bad.stdout + bad.stderr);
     assert.match(bad.stderr, /validating stack config: Stack 'pi' is missing configuration value 'phase'/);
   });

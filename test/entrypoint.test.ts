@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import { spawnSync } from "child_process";
-import { ROOT } from "./helpers";
+import { tsNode } from "./helpers";
 
 describe("index.ts as `pulumi up` loads it", function () {
   this.timeout(120000);
   it("compiles through Pulumi's ts-node registration and builds the staging stack", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "bin/test/support/entrypoint.js"), "staging"], {
+    const r = spawnSync(process.execPath, tsNode("test/support/entrypoint.ts", "staging"), {
       encoding: "utf8",
     });
     assert.equal(r.status, 0, r.stderr);

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import { spawn } from "child_process";
 import {
   evaluateResources,
@@ -8,7 +7,7 @@ import {
   type PackConfig,
   type Violation,
 } from "../policy/evaluate";
-import { ROOT, synth } from "./helpers";
+import { synth, tsNode } from "./helpers";
 
 let n = 0;
 const R = (
@@ -624,13 +623,13 @@ describe("every project stack passes the pack", () => {
 
 describe("the pack as the Pulumi CLI loads it", () => {
   const entries: [string, string][] = [
-    ["compiled", "bin/policy/index.js"],
-    ["from policy/ through Pulumi's ts-node registration", "bin/test/support/packEntrypoint.js"],
+    ["through the project's loader", "policy/index.ts"],
+    ["from policy/ through Pulumi's ts-node registration", "test/support/packEntrypoint.ts"],
   ];
   for (const [title, entry] of entries)
     it(`starts a policy pack server (${title}) and prints its port`, async function () {
       this.timeout(60000);
-      const child = spawn(process.execPath, [path.join(ROOT, entry)], {
+      const child = spawn(process.execPath, tsNode(entry), {
         stdio: ["ignore", "pipe", "pipe"],
       });
       const port = await new Promise<string>((resolve, reject) => {

@@ -4,10 +4,9 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { formatTree } from "../scripts/lib/report";
 import { readStackConfig, SECRET_SIG, SECRET_SIG_KEY, type ExportResource } from "../scripts/lib/synth";
-import { ROOT, named, release, synth, tmpDir } from "./helpers";
+import { ROOT, named, release, synth, tmpDir, tsNode } from "./helpers";
 
 const STACKS = ["staging", "production", "pi"];
-const SYNTH = path.join(ROOT, "bin/scripts/synth.js");
 
 describe("offline synthesis", () => {
   for (const stack of STACKS) {
@@ -97,7 +96,8 @@ describe("offline synthesis", () => {
 
   describe("CLI", function () {
     this.timeout(60000);
-    const runSynth = (args: string[]) => spawnSync(process.execPath, [SYNTH, ...args], { encoding: "utf8" });
+    const runSynth = (args: string[]) =>
+      spawnSync(process.execPath, tsNode("scripts/synth.ts", ...args), { encoding: "utf8" });
 
     it("exits 0 and writes <out>/<stack>.json", () => {
       const out = tmpDir("synth");
