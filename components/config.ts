@@ -88,6 +88,17 @@ const minioStore = z
     endpoint: z.string().regex(/^https?:\/\/[^/\s]+$/, {
       message: 'expected a URL with scheme and host, no path, like "http://minio.storage.svc:9000"',
     }),
+    /**
+     * MinIO endpoint as seen from where Pulumi runs (the MinIO provider creates buckets and users
+     * through it), e.g. "http://localhost:9000" with `kubectl -n storage port-forward svc/minio
+     * 9000:9000`. Default: `endpoint` (right only when Pulumi runs inside the cluster).
+     */
+    adminEndpoint: z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+$/, {
+        message: 'expected a URL with scheme and host, no path, like "http://localhost:9000"',
+      })
+      .optional(),
     /** S3 region. Default "us-east-1". */
     region: z.string().min(1).default("us-east-1"),
     /** Skip TLS verification / use plain HTTP. Default: true when the endpoint is http://. */

@@ -6,6 +6,8 @@ import { ObjectStore } from "./objectstore/objectStore";
 import { planBuckets } from "./objectstore/bucketPlan";
 import { Secrets } from "./secrets/secrets";
 import { StackInfo, stackInfoData } from "./stackInfo";
+import { StackNamespace } from "./namespace";
+import { Ordering } from "./ordering";
 import { PrometheusCrds } from "./metrics/prometheusCrds";
 import { PrometheusVolume } from "./metrics/prometheusVolume";
 import { KubePrometheusStack } from "./metrics/kubePrometheusStack";
@@ -45,7 +47,9 @@ export interface StackOutputs {
  */
 export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceOptions = {}): StackOutputs {
   const ns = cfg.namespace;
-  const top = rootOpts;
+  // Ordering as data: namespace, CRD release and Secrets become dependencies of what needs them.
+  const order = new Ordering();
+  const top = order.options(rootOpts);
   const provider = new k8s.Provider(
     "k8s",
     { enableServerSideApply: true },
@@ -56,6 +60,12 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   const mimirBackend = cfg.metricsBackend === "mimir";
   const backendUp = atLeast(cfg, "dual-write");
   const backendPrimary = atLeast(cfg, "backend-primary");
+
+  order.namespace = new StackNamespace(
+    "namespace",
+    { name: ns, protect: cfg.production, provider },
+    top,
+  ).namespace;
 
   new StackInfo("stack-info", { namespace: ns, data: stackInfoData(cfg), provider }, top);
 
@@ -93,6 +103,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     { namespace: ns, protect: cfg.production, provider },
     top,
   );
+  order.crdRelease = crds.release;
   new AlertRules(
     "rules",
     {

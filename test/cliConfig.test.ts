@@ -9,7 +9,7 @@ import { readStackConfig } from "../scripts/lib/synth";
 import { synthStack } from "../scripts/lib/run";
 import { stackNames } from "../scripts/lib/paths";
 import { ConfigError, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../components/config";
-import { ROOT, tmpDir, tsNode } from "./helpers";
+import { release, ROOT, synth, tmpDir, tsNode } from "./helpers";
 
 const STACKS = stackNames(ROOT);
 const P = (k: string) => `${PROJECT}:${k}`;
@@ -283,6 +283,32 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
     assert.throws(
       () => loadProject(badDefault),
       /The default value specified for configuration key 'production' is not of the expected type 'boolean'/,
+    );
+  });
+});
+
+describe("providers dial endpoints reachable from where Pulumi runs", function () {
+  this.timeout(60000);
+  it("the MinIO provider uses objectStore.adminEndpoint; pods keep the in-cluster endpoint", async () => {
+    const rs = (await synth("staging")).export.deployment.resources;
+    const provider = rs.find((r) => r.type === "pulumi:providers:minio")!;
+    assert.equal(provider.inputs.minioServer, "localhost:9000");
+    const loki = release(rs, "loki").inputs.values;
+    assert.match(JSON.stringify(loki.loki.storage), /minio\.storage\.svc\.cluster\.local:9000/);
+    assert.ok(!JSON.stringify(loki).includes("localhost"), "pods never see the admin endpoint");
+    // Without adminEndpoint, Pulumi is taken to run in the cluster.
+    const inCluster = (
+      await synth("staging", { objectStore: { type: "minio", endpoint: "https://minio.storage.svc:9000" } })
+    ).export.deployment.resources.find((r) => r.type === "pulumi:providers:minio")!;
+    assert.equal(inCluster.inputs.minioServer, "minio.storage.svc:9000");
+    assert.equal(inCluster.inputs.minioSsl, "true"); // provider inputs are serialized as text
+  });
+
+  it("production's 1Password Connect URL is the operator's port-forward", async () => {
+    const rs = (await synth("production")).export.deployment.resources;
+    assert.equal(
+      rs.find((r) => r.type === "pulumi:providers:onepassword")!.inputs.url,
+      "http://localhost:8080",
     );
   });
 });

@@ -16,7 +16,8 @@ describe("components under mocks", () => {
     const { export: exp } = await synth("staging");
     const rs = exp.deployment.resources;
     const provider = named(rs, "pulumi:providers:minio", "objectstore-minio");
-    assert.equal(provider.inputs.minioServer, "minio.storage.svc.cluster.local:9000");
+    // The provider dials the admin endpoint (a port-forward), not the in-cluster one.
+    assert.equal(provider.inputs.minioServer, "localhost:9000");
     assert.equal(String(provider.inputs.minioSsl), "false", "provider config is passed as strings");
     for (const r of rs.filter((x) => x.type.startsWith("minio:"))) {
       assert.ok(r.provider?.startsWith(provider.urn), `${r.urn} uses the explicit MinIO provider`);
@@ -123,7 +124,7 @@ describe("components under mocks", () => {
     assert.ok(calls.every((c) => c.inputs.vault === "6qf2homelabvault0000000000"));
     const rs = exp.deployment.resources;
     const op = named(rs, "pulumi:providers:onepassword", "secrets-onepassword");
-    assert.equal(op.inputs.url, "http://onepassword-connect.external-secrets.svc:8080");
+    assert.equal(op.inputs.url, "http://localhost:8080");
     const items = ofType(rs, "onepassword:index/item:Item");
     assert.deepEqual(items.map((i) => i.inputs.title).sort(), [
       "production-loki (MinIO)",

@@ -60,13 +60,15 @@ export class ObjectStore extends pulumi.ComponentResource {
       const store = args.store;
       if (store.type !== "minio") throw new Error("ObjectStore: a minio plan needs a minio store");
       if (!args.minioAdmin) throw new Error("ObjectStore: the minio store needs minioAdmin credentials");
+      // The provider dials from where Pulumi runs (a laptop, a CI runner), pods dial `endpoint`.
+      const admin = store.adminEndpoint ?? store.endpoint;
       const minioProvider = new minio.Provider(
         `${name}-minio`,
         {
-          minioServer: endpointHost(store.endpoint),
+          minioServer: endpointHost(admin),
           minioRegion: store.region,
-          minioSsl: store.endpoint.startsWith("https://"),
-          minioInsecure: store.endpoint.startsWith("https://") && store.insecure,
+          minioSsl: admin.startsWith("https://"),
+          minioInsecure: admin.startsWith("https://") && store.insecure,
           minioUser: args.minioAdmin.user,
           minioPassword: args.minioAdmin.password,
         },

@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+
+const SECRET_TYPE = "kubernetes:core/v1:Secret";
+const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
+const RELEASE_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
+/** API groups whose CRDs the program's CRD release installs. */
+const CRD_GROUPS = ["monitoring.coreos.com"];
+
+/** True when `type` creates custom resources that need the CRD release first. */
+export function needsCrds(type: string): boolean {
+  // Charts render ServiceMonitors, PodMonitors and PrometheusRules from their values; applied
+  // before the CRDs exist they fail with "no matches for kind".
+  if (RELEASE_TYPES.has(type)) return true;
+  const group = type.split(":")[1]?.split("/")[0];
+  return CRD_GROUPS.includes(group);
+}
+
+/** Whether plain data (never Outputs or promises) holds the string `name` anywhere. */
+export function mentions(value: unknown, name: string, depth = 0): boolean {
+  if (value === name) return true;
+  if (!value || typeof value !== "object" || depth > 12) return false;
+  if (pulumi.Output.isInstance(value) || value instanceof Promise || pulumi.Resource.isInstance(value))
+    return false;
+  return Object.values(value).some((v) => mentions(v, name, depth + 1));
+}
+
+/**
+ * Ordering as data: a resource transformation that makes every Kubernetes resource the program
+ * registers depend on the stack's namespace, every release or custom resource depend on the
+ * release that installs the CRDs, and every resource that names a Secret the program made depend
+ * on that Secret. Dependencies end up in each resource's `dependsOn` (and in the state's
+ * `dependencies`), so the engine orders them and tests can read them.
+ */
+export class Ordering {
+  namespace?: pulumi.Resource;
+  crdRelease?: pulumi.Resource;
+  private readonly secrets = new Map<string, pulumi.Resource>();
+
+  /** `opts` with the ordering transformation first (children inherit it). */
+  options(opts: pulumi.ComponentResourceOptions): pulumi.ComponentResourceOptions {
+    return { ...opts, transformations: [this.transformation, ...(opts.transformations ?? [])] };
+  }
+
+  private readonly transformation: pulumi.ResourceTransformation = ({ type, props, opts, resource }) => {
+    if (!type.startsWith("kubernetes:")) return undefined;
+    const deps: pulumi.Resource[] = [];
+    if (this.namespace && type !== NAMESPACE_TYPE) deps.push(this.namespace);
+    if (this.crdRelease && resource !== this.crdRelease && needsCrds(type)) deps.push(this.crdRelease);
+    const name = props.metadata?.name;
+    if (type === SECRET_TYPE && typeof name === "string") {
+      this.secrets.set(name, resource);
+    } else {
+      for (const [secretName, secret] of this.secrets) if (mentions(props, secretName)) deps.push(secret);
+    }
+    if (deps.length === 0) return undefined;
+    const given = opts.dependsOn;
+    if (given !== undefined && !Array.isArray(given) && !pulumi.Resource.isInstance(given)) {
+      throw new Error(`Ordering: ${type} has dependsOn as an Output; pass a list of resources`);
+    }
+    const existing = ([] as pulumi.Resource[]).concat((given as pulumi.Resource | pulumi.Resource[]) ?? []);
+    return {
+      props,
+      opts: { ...opts, dependsOn: [...existing, ...deps.filter((d) => !existing.includes(d))] },
+    };
+  };
+}

@@ -1,0 +1,73 @@
+import { strict as assert } from "assert";
+import { PHASES } from "../components/config";
+import { POD_SECURITY_LABELS } from "../components/namespace";
+import { mentions } from "../components/ordering";
+import type { ExportResource } from "../scripts/lib/synth";
+import { stackNames } from "../scripts/lib/paths";
+import { ROOT, synth } from "./helpers";
+
+const CRD_RELEASE = "prometheus-operator-crds";
+const nameOf = (urn: string) => urn.split("::").pop();
+const dependsOn = (r: ExportResource, on: ExportResource) => (r.dependencies ?? []).includes(on.urn);
+const isK8s = (r: ExportResource) => r.custom && r.type.startsWith("kubernetes:");
+
+describe("ordering as data: every stack x phase x backend", function () {
+  this.timeout(120000);
+  for (const stack of stackNames(ROOT)) {
+    for (const backend of ["mimir", "victoriametrics"]) {
+      for (const phase of PHASES) {
+        it(`${stack} ${backend} ${phase}: namespace first, CRDs before custom resources, Secrets before their consumers`, async () => {
+          const rs = (await synth(stack, { phase, metricsBackend: backend })).export.deployment.resources;
+          const k8s = rs.filter(isK8s);
+
+          // The program owns the namespace, with the Pod Security level its node agents need.
+          const nss = k8s.filter((r) => r.type === "kubernetes:core/v1:Namespace");
+          assert.equal(nss.length, 1, "one Namespace");
+          const ns = nss[0];
+          assert.equal(ns.inputs.metadata.name, "monitoring");
+          assert.deepEqual(
+            Object.fromEntries(
+              Object.keys(POD_SECURITY_LABELS).map((k) => [k, ns.inputs.metadata.labels[k]]),
+            ),
+            { ...POD_SECURITY_LABELS },
+          );
+          assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
+          for (const r of k8s.filter((x) => x !== ns)) {
+            assert.ok(dependsOn(r, ns), `${r.type} ${nameOf(r.urn)} depends on the namespace`);
+          }
+
+          // Every release and custom resource waits for the release that installs the CRDs.
+          const crd = k8s.find(
+            (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === CRD_RELEASE,
+          );
+          assert.ok(crd, "the CRD release exists in every phase");
+          const needCrds = k8s.filter(
+            (r) =>
+              r !== crd &&
+              (r.type === "kubernetes:helm.sh/v3:Release" ||
+                r.type.split(":")[1].startsWith("monitoring.coreos.com/")),
+          );
+          assert.ok(needCrds.length > 0);
+          for (const r of needCrds)
+            assert.ok(dependsOn(r, crd), `${r.type} ${nameOf(r.urn)} depends on the CRD release`);
+
+          // Every resource naming a Secret the program makes depends on that Secret.
+          const secrets = k8s.filter((r) => r.type === "kubernetes:core/v1:Secret");
+          let edges = 0;
+          for (const secret of secrets) {
+            const name = secret.inputs.metadata.name as string;
+            for (const r of k8s.filter((x) => x !== secret && mentions(x.inputs, name))) {
+              assert.ok(
+                dependsOn(r, secret),
+                `${r.type} ${nameOf(r.urn)} uses Secret ${name} and depends on it`,
+              );
+              edges++;
+            }
+          }
+          // Grafana's admin Secret always has its consumer.
+          assert.ok(edges >= 1, "at least one Secret consumer");
+        });
+      }
+    }
+  }
+});
