@@ -20,6 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
+import * as zlib from "zlib";
 import { load as loadYaml } from "js-yaml";
 import { isSecretEnvelope } from "../../policy/lib/resources";
 import { projectRoot } from "./paths";
@@ -76,7 +77,7 @@ export interface RenderOptions {
   kubeVersion?: string;
   /** API versions served in addition to those the stack installs. Default none. */
   apiVersions?: string[];
-  /** Parallel Helm processes. Default: the number of CPUs, at least 2. */
+  /** Releases of this export in flight at once (Helm processes are capped process-wide too). Default: all. */
   concurrency?: number;
   /** Folder for cached renders (keyed by chart digest, values and flags); false disables. Default `.cache/render`. */
   cacheDir?: string | false;
@@ -226,13 +227,40 @@ const CLUSTER_SCOPED = new Set([
   "ComponentStatus",
 ]);
 
-/** `group/version` of every version of a CRD object. */
+/**
+ * What a CRD adds to the cluster's API versions: `group/version` and `group/version/Kind` of every
+ * served version, the two forms Helm's discovery-based version set holds (helm pkg/action/action.go
+ * GetVersionSet) and that charts test (`.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/ServiceMonitor"`).
+ */
 export function crdApiVersions(crd: RenderedObject): string[] {
   const group = crd.spec?.group;
+  const kind = crd.spec?.names?.kind;
   if (crd.kind !== "CustomResourceDefinition" || typeof group !== "string") return [];
   return (crd.spec?.versions ?? [])
     .filter((v: any) => v?.served !== false && typeof v?.name === "string")
-    .map((v: any) => `${group}/${v.name}`);
+    .flatMap((v: any) => [
+      `${group}/${v.name}`,
+      ...(typeof kind === "string" ? [`${group}/${v.name}/${kind}`] : []),
+    ]);
+}
+
+const capabilityChecks = new Map<string, { literals: Set<string>; dynamic: boolean }>();
+/**
+ * The API versions a chart's templates test, as literals (`.Capabilities.APIVersions.Has "x"`), and
+ * whether any test is not a literal (then everything counts). Passing Helm only the versions a
+ * chart tests renders the same objects and lets renders be shared across stacks and rounds.
+ */
+function chartCapabilityChecks(archive: string): { literals: Set<string>; dynamic: boolean } {
+  const digest = fileDigest(archive);
+  const hit = capabilityChecks.get(digest);
+  if (hit) return hit;
+  const text = zlib.gunzipSync(fs.readFileSync(archive)).toString("latin1");
+  const literals = new Set([...text.matchAll(/APIVersions\.Has\s+"([^"]+)"/g)].map((m) => m[1]));
+  const uses = text.match(/APIVersions/g)?.length ?? 0;
+  const literalUses = text.match(/APIVersions\.Has\s+"/g)?.length ?? 0;
+  const checks = { literals, dynamic: uses !== literalUses };
+  capabilityChecks.set(digest, checks);
+  return checks;
 }
 
 /** Whether objects of this apiVersion/kind are namespaced, given the CRDs the stack installs. */
@@ -344,9 +372,35 @@ interface Cached {
   json?: string;
   error?: string;
 }
-const memory = new Map<string, Cached>();
+/** Renders by key, in flight or done: concurrent stacks with the same release share one Helm run. */
+const memory = new Map<string, Promise<Cached>>();
+
+/**
+ * Helm processes running at once, across every render of this process (each takes ~100 MB and a
+ * core): `HOMELAB_HELM_JOBS`, default the number of CPUs, at least 2.
+ */
+const HELM_JOBS = Number(process.env.HOMELAB_HELM_JOBS) || Math.max(2, os.cpus().length);
+let running = 0;
+const waiting: (() => void)[] = [];
+async function withHelmSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= HELM_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
 /** Bumped when the cached form or the parsing changes, so stale cache files are never read. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
+
+/** The API versions among `all` that the chart's templates can observe. */
+function relevantApiVersions(archive: string, all: string[]): string[] {
+  const checks = chartCapabilityChecks(archive);
+  return checks.dynamic ? all : all.filter((a) => checks.literals.has(a));
+}
 
 async function templateOnce(
   job: ReleaseJob,
@@ -367,7 +421,7 @@ async function templateOnce(
     "--values",
     "-",
     ...(job.includeCrds ? ["--include-crds"] : []),
-    ...apiVersions.flatMap((a) => ["--api-versions", a]),
+    ...relevantApiVersions(archive, apiVersions).flatMap((a) => ["--api-versions", a]),
   ];
   const valuesJson = JSON.stringify(job.values);
   const key = crypto
@@ -378,17 +432,29 @@ async function templateOnce(
     .digest("hex");
   const hit = memory.get(key);
   if (hit) return hit;
-  const file = o.cacheDir ? path.join(o.cacheDir, `${key}.json`) : undefined;
+  const pending = renderUncached(key, args, valuesJson, o.helm, o.cacheDir);
+  memory.set(key, pending);
+  const result = await pending;
+  if (result.transient) memory.delete(key);
+  return result;
+}
+
+async function renderUncached(
+  key: string,
+  args: string[],
+  valuesJson: string,
+  helm: string,
+  cacheDir: string | false,
+): Promise<Cached & { transient?: boolean }> {
+  const file = cacheDir ? path.join(cacheDir, `${key}.json`) : undefined;
   if (file && fs.existsSync(file)) {
     try {
-      const cached = JSON.parse(fs.readFileSync(file, "utf8")) as Cached;
-      memory.set(key, cached);
-      return cached;
+      return JSON.parse(fs.readFileSync(file, "utf8")) as Cached;
     } catch {
       // A torn write: render again.
     }
   }
-  const r = await exec(o.helm, args, valuesJson);
+  const r = await withHelmSlot(() => exec(helm, args, valuesJson));
   let result: Cached;
   if (r.code !== 0) result = { error: r.stderr.trim() || `helm exited with ${r.code}` };
   else {
@@ -398,8 +464,7 @@ async function templateOnce(
       result = { error: (e as Error).message };
     }
   }
-  if (r.code === -1) return result; // Helm could not start: never cache that.
-  memory.set(key, result);
+  if (r.code === -1) return { ...result, transient: true }; // Helm could not start: never cache that.
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
@@ -409,21 +474,29 @@ async function templateOnce(
   return result;
 }
 
+/** CRD group/versions each chart (by digest) rendered before: this process's, merged with the disk's. */
+const hintMemory: Record<string, string[]> = {};
+
 function readHints(dir: string | false): Record<string, string[]> {
-  if (!dir) return {};
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, "crd-hints.json"), "utf8"));
-  } catch {
-    return {};
+  let disk: Record<string, string[]> = {};
+  if (dir) {
+    try {
+      disk = JSON.parse(fs.readFileSync(path.join(dir, "crd-hints.json"), "utf8"));
+    } catch {
+      disk = {};
+    }
   }
+  return { ...disk, ...hintMemory };
 }
 
-function writeHints(dir: string | false, hints: Record<string, string[]>): void {
+function writeHints(dir: string | false, learned: Record<string, string[]>): void {
+  Object.assign(hintMemory, learned);
   if (!dir) return;
+  const all = { ...readHints(dir), ...learned };
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "crd-hints.json");
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(hints));
+  fs.writeFileSync(tmp, JSON.stringify(all));
   fs.renameSync(tmp, file);
 }
 
@@ -449,7 +522,7 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
     cacheDir: opts.cacheDir === undefined ? path.join(root, ".cache", "render") : opts.cacheDir,
   };
-  const concurrency = opts.concurrency ?? Math.max(2, os.cpus().length);
+  const concurrency = opts.concurrency ?? Number.MAX_SAFE_INTEGER;
   const releases = exp.deployment.resources.filter((r) => r.custom && r.type === RELEASE_TYPE);
   const jobs = releases.map(releaseJob);
   const archives = new Map<ReleaseJob, string>();
@@ -480,7 +553,7 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
       for (const a of mine) found.add(a);
       learned[digestOf(j)] = [...new Set([...(learned[digestOf(j)] ?? []), ...mine])];
     });
-    writeHints(o.cacheDir, { ...hints, ...learned });
+    writeHints(o.cacheDir, learned);
     const next = [...found].sort();
     if (next.join("\n") === apiVersions.join("\n")) break;
     apiVersions = next;

@@ -1,0 +1,100 @@
+/**
+ * Synthesized and rendered stacks, shared by every test file in the mocha process: each (stack,
+ * overrides) is synthesized and rendered with the real Helm once (module-level cache), and the
+ * renders themselves are cached on disk by chart digest and values (scripts/lib/render.ts).
+ */
+import { PHASES, type Phase } from "../../components/config";
+import { stackNames } from "../../scripts/lib/paths";
+import { renderExport, rawObjects, stackObjects, renderErrors } from "../../scripts/lib/render";
+import type { RawObject, ReleaseRender, StackObject } from "../../scripts/lib/render";
+import type { SynthResult } from "../../scripts/lib/synth";
+import { ROOT, synth } from "../helpers";
+
+export const BACKENDS = ["mimir", "victoriametrics"] as const;
+export type Backend = (typeof BACKENDS)[number];
+/** Stack files whose topology the phase x backend matrix runs on. */
+export const TOPOLOGIES = ["staging", "production"] as const;
+
+/** One configuration of the program to synthesize and render. */
+export interface Variant {
+  /** `pi`, or `staging kps-removed victoriametrics`, for test titles. */
+  title: string;
+  stack: string;
+  /** Config overrides (`key` -> value as the stack file would hold it). */
+  over: Record<string, unknown>;
+  phase?: Phase;
+  backend?: Backend;
+}
+
+export interface RenderedStack extends Variant {
+  synth: SynthResult;
+  renders: ReleaseRender[];
+  raw: RawObject[];
+  /** Every object: rendered releases' and raw resources', each with its origin. */
+  objects: StackObject[];
+}
+
+/** Every stack file as it is. */
+export function stackFileVariants(): Variant[] {
+  return stackNames(ROOT).map((stack) => ({ title: stack, stack, over: {} }));
+}
+
+/** A topology (stack file) at a phase with a metrics backend. */
+export function variant(stack: string, phase: Phase, backend: Backend): Variant {
+  return {
+    title: `${stack} ${phase} ${backend}`,
+    stack,
+    over: { phase, metricsBackend: backend },
+    phase,
+    backend,
+  };
+}
+
+/** Every phase x metrics backend of the staging and production topologies. */
+export function matrixVariants(): Variant[] {
+  return TOPOLOGIES.flatMap((stack) =>
+    PHASES.flatMap((phase) => BACKENDS.map((b) => variant(stack, phase, b))),
+  );
+}
+
+/** Stack files, then the matrix. */
+export function allVariants(): Variant[] {
+  return [...stackFileVariants(), ...matrixVariants()];
+}
+
+const cache = new Map<string, Promise<RenderedStack>>();
+// The mock runtime is process-global: synthesize one stack at a time.
+let synthQueue: Promise<unknown> = Promise.resolve();
+
+/** Synthesizes and renders a variant once per process. Rejects when synthesis fails. */
+export function rendered(v: Variant): Promise<RenderedStack> {
+  const key = JSON.stringify([v.stack, v.over]);
+  let hit = cache.get(key);
+  if (!hit) {
+    const synthesized = synthQueue.then(() => synth(v.stack, v.over));
+    synthQueue = synthesized.catch(() => undefined);
+    hit = synthesized.then(async (s) => {
+      const renders = await renderExport(s.export);
+      const raw = rawObjects(s.export, s.secretDataKeys);
+      return { ...v, synth: s, renders, raw, objects: stackObjects(renders, raw) };
+    });
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+/**
+ * Renders every variant and returns them. The first one alone, so the others start from the CRDs
+ * its charts install (render.ts's hints) and render in one round; then the rest together, so
+ * synthesis and Helm overlap.
+ */
+export async function renderAll(vs: Variant[]): Promise<RenderedStack[]> {
+  if (vs.length > 0) await rendered(vs[0]);
+  return Promise.all(vs.map(rendered));
+}
+
+/** Throws with every release's Helm message when any release of the stack did not render. */
+export function assertRendered(r: RenderedStack): void {
+  const errors = renderErrors(r.renders);
+  if (errors.length > 0) throw new Error(`${r.title}: helm template failed:\n${errors.join("\n")}`);
+}
