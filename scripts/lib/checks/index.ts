@@ -1,0 +1,80 @@
+/**
+ * All checks on one rendered stack, and the adapter from the render harness's objects. The
+ * synthesis and the tests both call {@link checkStack}; transitions use
+ * {@link checkTransitionHostPorts} over two sides.
+ */
+import type { StackObject } from "../render";
+import type { ExportResource } from "../synth";
+import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
+import { checkDuplicates } from "./duplicates";
+import { checkEnvVars } from "./envVars";
+import { checkHostPorts } from "./hostPorts";
+import { operatorObjects, type Finding, type K8sObject, type Placed } from "./objects";
+import { checkOrdering } from "./ordering";
+import { checkSchemas } from "./schema";
+
+export { checkTransitionHostPorts } from "./hostPorts";
+export type { Finding, Placed } from "./objects";
+
+/** The render harness's objects as the checks take them (hooks marked, sources named). */
+export function placedFrom(objects: StackObject[]): Placed[] {
+  return objects.map((s) => {
+    const obj = s.object as K8sObject;
+    const hook = !!obj.metadata?.annotations?.["helm.sh/hook"];
+    return {
+      obj,
+      urn: s.resourceUrn,
+      source: s.release ? `release ${s.release.name}` : `resource ${s.resourceUrn.split("::").pop()}`,
+      ...(hook ? { hook } : {}),
+    };
+  });
+}
+
+export interface StackCheckReport {
+  objects: number;
+  builtinValidated: number;
+  customValidated: number;
+  addressesResolved: number;
+  external: Address[];
+  variablesChecked: number;
+  findings: Finding[];
+}
+
+export interface StackCheckOptions {
+  /** `service.namespace` of Services outside the stack (the object store, say). Default: kube-dns. */
+  outside?: string[];
+}
+
+export function checkStack(
+  objects: Placed[],
+  resources: ExportResource[],
+  opts: StackCheckOptions = {},
+): StackCheckReport {
+  const schema = checkSchemas(objects);
+  const addresses = checkAddresses(objects, operatorObjects(objects), [
+    ...CLUSTER_SERVICES,
+    ...(opts.outside ?? []),
+  ]);
+  const env = checkEnvVars(objects);
+  return {
+    objects: objects.length,
+    builtinValidated: schema.builtin,
+    customValidated: schema.custom,
+    addressesResolved: addresses.resolved.length,
+    external: addresses.external,
+    variablesChecked: env.checked,
+    findings: [
+      ...schema.findings,
+      ...checkDuplicates(objects),
+      ...addresses.findings,
+      ...env.findings,
+      ...checkHostPorts(objects),
+      ...checkOrdering(objects, resources),
+    ],
+  };
+}
+
+/** One line per finding, for assertion messages and the synthesis's output. */
+export function formatFindings(findings: Finding[]): string {
+  return findings.map((f) => `  [${f.check}] ${f.where}: ${f.message}`).join("\n");
+}
