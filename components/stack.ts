@@ -160,7 +160,8 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
             ingestionRate: cfg.mimir.ingestionRate,
             multitenancy: cfg.mimir.multitenancy,
             storage: store.storage.mimir ?? { kind: "filesystem", consumer: "mimir" },
-            alertmanagerUrl: standaloneAlertmanagerUrl(ns),
+            // Its Alertmanager exists from backend-primary, when rules move to the ruler.
+            alertmanagerUrl: backendPrimary ? standaloneAlertmanagerUrl(ns) : "",
           },
           dependsOn: [...(store.ready.mimir ?? []), crds.release],
           provider,
@@ -170,7 +171,12 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
       backendPushUrl = mimir.pushUrl;
     }
     if (backendPrimary)
-      new Alertmanager("alertmanager", { namespace: ns, profile: cfg.profile, alerting, provider }, top);
+      new Alertmanager(
+        "alertmanager",
+        // It mounts the receiver Secrets.
+        { namespace: ns, profile: cfg.profile, alerting, dependsOn: [secrets], provider },
+        top,
+      );
   } else {
     backendQueryUrl = vmsingleUrl(ns);
     if (backendUp) {
@@ -190,7 +196,8 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
             bufferBytes: parseQuantity(cfg.victoriametrics.bufferSize)!,
             alerting,
           },
-          dependsOn: [crds.release],
+          // Its VMAlertmanager mounts the receiver Secrets.
+          dependsOn: [crds.release, secrets],
           provider,
         },
         top,
@@ -215,31 +222,42 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
         top,
       )
     : undefined;
-  if (kpsPresent) {
-    new KubePrometheusStack(
-      "kube-prometheus-stack",
-      {
-        namespace: ns,
-        settings: {
-          phase: cfg.phase,
-          cluster: cfg.cluster,
-          profile: cfg.profile,
-          backend: cfg.metricsBackend,
-          retention: cfg.prometheus.retention,
-          retentionSize: cfg.prometheus.retentionSize,
-          volumeSize: cfg.prometheus.volumeSize,
-          storageClass: cfg.storageClasses.metrics,
-          remoteWrite: { backend: cfg.metricsBackend, url: backendPushUrl ?? "", tenant },
-          alerting,
+  const kps = kpsPresent
+    ? new KubePrometheusStack(
+        "kube-prometheus-stack",
+        {
+          namespace: ns,
+          settings: {
+            phase: cfg.phase,
+            cluster: cfg.cluster,
+            profile: cfg.profile,
+            backend: cfg.metricsBackend,
+            retention: cfg.prometheus.retention,
+            retentionSize: cfg.prometheus.retentionSize,
+            volumeSize: cfg.prometheus.volumeSize,
+            storageClass: cfg.storageClasses.metrics,
+            remoteWrite: { backend: cfg.metricsBackend, url: backendPushUrl ?? "", tenant },
+            alerting,
+          },
+          // Its Alertmanager mounts the receiver Secrets.
+          dependsOn: [crds.release, secrets, ...(promVolume ? [promVolume] : [])],
+          provider,
         },
-        dependsOn: [crds.release, ...(promVolume ? [promVolume] : [])],
-        provider,
-      },
-      top,
-    );
-  } else {
-    new Exporters("exporters", { namespace: ns, profile: cfg.profile, provider }, top);
-  }
+        top,
+      )
+    : undefined;
+  // node-exporter in every phase; it waits for KPS, whose update may drop KPS's own DaemonSet on 9100.
+  new Exporters(
+    "exporters",
+    {
+      namespace: ns,
+      profile: cfg.profile,
+      kubeStateMetrics: !kpsPresent,
+      dependsOn: [crds.release, ...(kps ? [kps] : [])],
+      provider,
+    },
+    top,
+  );
 
   // Agents. Alloy's cluster replica does what must happen once per cluster.
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
@@ -310,6 +328,8 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
           lokiTenant,
         },
       },
+      // The admin Secret (env of Grafana and its sidecar) and the CRDs (its ServiceMonitor).
+      dependsOn: [secrets, crds.release],
       provider,
     },
     top,

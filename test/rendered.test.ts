@@ -98,6 +98,47 @@ describe("rendered stack", function () {
             });
       });
 
+  describe("node-exporter hand-over from the earlier plan (KPS's own node-exporter)", () => {
+    /**
+     * Stacks deployed before this plan run KPS with its node-exporter and no standalone release.
+     * That state, rebuilt from today's export: KPS's values switch its node-exporter back on and
+     * the standalone release is not there yet.
+     */
+    async function earlierPlan(phase: Phase, backend: string) {
+      const result = await synth("production", { phase, metricsBackend: backend });
+      const exp = JSON.parse(JSON.stringify(result.export));
+      const rs: ExportResource[] = exp.deployment.resources;
+      const kps = rs.find((r) => r.inputs?.chart === "kube-prometheus-stack")!;
+      kps.inputs.values.nodeExporter = { enabled: true };
+      exp.deployment.resources = rs.filter((r) => r.inputs?.chart !== "prometheus-node-exporter");
+      const { objects } = await renderStack(exp, { secretKeys: result.secretDataKeys });
+      return { objects: placedFrom(objects), resources: exp.deployment.resources as ExportResource[] };
+    }
+    for (const phase of ["loki-fixed", "dual-write", "backend-primary"] as Phase[])
+      it(`${phase}: the standalone node-exporter waits for the KPS update that drops KPS's own`, async () => {
+        const before = await earlierPlan(phase, "mimir");
+        const after = await rendered("production", { phase, metricsBackend: "mimir" });
+        assert.ok(
+          before.objects.some((p) => p.obj.kind === "DaemonSet" && /node-exporter/.test(p.obj.metadata.name)),
+          "the earlier plan runs KPS's node-exporter",
+        );
+        assert.deepEqual(checkTransitionHostPorts(before, after), []);
+        // Without the wait, both DaemonSets would claim 9100 during the update: the check sees it.
+        const racing = {
+          ...after,
+          resources: after.resources.map((r) =>
+            r.inputs?.chart === "prometheus-node-exporter" ? { ...r, dependencies: [] } : r,
+          ),
+        };
+        const f = checkTransitionHostPorts(before, racing);
+        assert.equal(f.length, 1, formatFindings(f));
+        assert.match(
+          f[0].message,
+          /host port TCP\/9100 is claimed by DaemonSet monitoring\/kube-prometheus-stack-prometheus-node-exporter/,
+        );
+      });
+  });
+
   after(() => {
     if (summary.length) console.log(`\n  rendered-stack counts:\n    ${summary.join("\n    ")}`);
   });

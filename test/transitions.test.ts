@@ -56,11 +56,9 @@ const mimirObjects = [
   "kubernetes:apps/v1:StatefulSet::mimir",
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor::mimir-servicemonitor",
 ];
-const exporters = [
-  "homelab:metrics:Exporters::exporters",
-  "kubernetes:helm.sh/v3:Release::exporters-node-exporter",
-  "kubernetes:helm.sh/v3:Release::exporters-kube-state-metrics",
-];
+// node-exporter is a standalone release in every phase (KPS's own is off: both bind host port 9100,
+// see rendered.test.ts); only kube-state-metrics is handed over when KPS goes.
+const exporters = ["kubernetes:helm.sh/v3:Release::exporters-kube-state-metrics"];
 const kps = [
   "homelab:metrics:KubePrometheusStack::kube-prometheus-stack",
   "kubernetes:helm.sh/v3:Release::kube-prometheus-stack",

@@ -32,6 +32,9 @@ export function alloyNodeValues(profile: AlloyArgs["profile"], config: string): 
   return {
     fullnameOverride: "alloy",
     image,
+    // The chart's only CRD is PodLogs, which no pipeline here uses; two Alloy releases would both
+    // install it (a duplicate object), so neither does.
+    crds: { create: false },
     configReloader: { ...reloader, resources: sizing(profile, "alloyReloader") },
     controller: {
       type: "daemonset",
@@ -58,6 +61,7 @@ export function alloyClusterValues(profile: AlloyArgs["profile"], config: string
   return {
     fullnameOverride: "alloy-cluster",
     image,
+    crds: { create: false },
     configReloader: { ...reloader, resources: sizing(profile, "alloyReloader") },
     controller: { type: "deployment", replicas: 1 },
     alloy: { configMap: { create: true, content: config }, resources: sizing(profile, "alloyCluster") },

@@ -8,13 +8,23 @@ import {
 
 type Profile = "standard" | "lightweight";
 
-/** Standalone prometheus-node-exporter (after KPS removal). */
+/**
+ * Standalone prometheus-node-exporter (every phase). The job label and filesystem filters are the
+ * ones kube-prometheus-stack 88 gives its subchart (its values.yaml, `prometheus-node-exporter:`),
+ * so rules and dashboards written for `job="node-exporter"` keep matching.
+ */
 export function nodeExporterValues(profile: Profile): Record<string, any> {
   return {
     fullnameOverride: "node-exporter",
     image: imageValues(versions.images.nodeExporter),
     resources: sizing(profile, "nodeExporter"),
-    prometheus: { monitor: { enabled: true } },
+    podLabels: { jobLabel: "node-exporter" },
+    service: { labels: { jobLabel: "node-exporter" } },
+    extraArgs: [
+      "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
+      "--collector.filesystem.fs-types-exclude=^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs|erofs)$",
+    ],
+    prometheus: { monitor: { enabled: true, jobLabel: "jobLabel" } },
   };
 }
 

@@ -8,15 +8,27 @@ import { kubeStateMetricsValues, nodeExporterValues } from "./exporterValues";
 export interface ExportersArgs {
   namespace: string;
   profile: "standard" | "lightweight";
+  /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
+  kubeStateMetrics?: boolean;
+  /**
+   * What the releases wait for: the Prometheus Operator CRDs (their ServiceMonitors) and, while it
+   * exists, kube-prometheus-stack, so a KPS update that drops its own node-exporter DaemonSet
+   * finishes before this one claims host port 9100. Default: none.
+   */
+  dependsOn?: pulumi.Resource[];
   /** Kubernetes provider; every child uses it. */
   provider: k8s.Provider;
 }
 
-/** node-exporter and kube-state-metrics as standalone releases once kube-prometheus-stack is gone. */
+/**
+ * node-exporter as a standalone release in every phase (KPS's own is switched off: both bind host
+ * port 9100, so handing over at KPS removal would clash while Pulumi still holds the old one), and
+ * kube-state-metrics once kube-prometheus-stack is gone.
+ */
 export class Exporters extends pulumi.ComponentResource {
   constructor(name: string, args: ExportersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:Exporters", name, {}, opts);
-    const o = { parent: this, provider: args.provider };
+    const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
     helmRelease(
       `${name}-node-exporter`,
       "node-exporter",
@@ -25,14 +37,16 @@ export class Exporters extends pulumi.ComponentResource {
       nodeExporterValues(args.profile),
       o,
     );
-    helmRelease(
-      `${name}-kube-state-metrics`,
-      "kube-state-metrics",
-      versions.charts.kubeStateMetrics,
-      args.namespace,
-      kubeStateMetricsValues(args.profile),
-      o,
-    );
+    if (args.kubeStateMetrics ?? true) {
+      helmRelease(
+        `${name}-kube-state-metrics`,
+        "kube-state-metrics",
+        versions.charts.kubeStateMetrics,
+        args.namespace,
+        kubeStateMetricsValues(args.profile),
+        o,
+      );
+    }
     this.registerOutputs({});
   }
 }

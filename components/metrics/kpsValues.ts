@@ -53,11 +53,9 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
       resources: sizing(p, "kubeStateMetrics"),
       metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
     },
-    nodeExporter: { enabled: true },
-    "prometheus-node-exporter": {
-      image: imageValues(versions.images.nodeExporter),
-      resources: sizing(p, "nodeExporter"),
-    },
+    // node-exporter runs as its own release in every phase (components/metrics/exporters.ts): KPS's
+    // and the standalone DaemonSet both bind host port 9100, so they can never coexist.
+    nodeExporter: { enabled: false },
     prometheusOperator: {
       resources: sizing(p, "promOperator"),
       prometheusConfigReloader: { image: imageValues(versions.images.configReloader) },

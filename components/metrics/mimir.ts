@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
@@ -38,7 +39,16 @@ export function mimirStatefulSetSpec(
     // Deleting or scaling Mimir down never deletes its WAL/TSDB claim.
     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     template: {
-      metadata: { labels },
+      // Mimir reads its config file once at start: a changed config (the ruler's Alertmanager at
+      // backend-primary, say) must roll the pods, so the pod template carries the config's digest.
+      metadata: {
+        labels,
+        annotations: {
+          "checksum/config": createHash("sha256")
+            .update(stringify(mimirConfig(args.settings)))
+            .digest("hex"),
+        },
+      },
       spec: {
         securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
         containers: [
@@ -141,7 +151,8 @@ export class Mimir extends pulumi.ComponentResource {
           endpoints: [{ port: "http", path: "/metrics", interval: "30s" }],
         },
       },
-      o,
+      // The ServiceMonitor CRD comes with the Prometheus CRDs release, among these.
+      { ...o, dependsOn: args.dependsOn ?? [] },
     );
     const base = mimirBaseUrl(args.namespace);
     this.pushUrl = `${base}/api/v1/push`;

@@ -9,7 +9,7 @@ export interface MimirInputs {
   ingestionRate: number;
   multitenancy: boolean;
   storage: ConsumerStorage;
-  /** Alertmanager the ruler notifies. */
+  /** Alertmanager the ruler notifies; "" for none (before backend-primary the ruler has no rules). */
   alertmanagerUrl: string;
   /** Compactor block retention (`compactor_blocks_retention_period`), e.g. "90d". */
   blocksRetention: string;
@@ -86,7 +86,11 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
     distributor: { ring: memberlist },
     ingester: { ring: { ...memberlist, replication_factor: rf } },
     store_gateway: { sharding_ring: { ...memberlist, replication_factor: rf } },
-    ruler: { rule_path: MIMIR_RULER_SCRATCH, alertmanager_url: input.alertmanagerUrl, ring: memberlist },
+    ruler: {
+      rule_path: MIMIR_RULER_SCRATCH,
+      ...(input.alertmanagerUrl ? { alertmanager_url: input.alertmanagerUrl } : {}),
+      ring: memberlist,
+    },
     memberlist: { join_members: [`${MIMIR_NAME}-gossip.${input.namespace}.svc.cluster.local:7946`] },
     limits: {
       max_global_series_per_user: input.maxGlobalSeriesPerUser,
