@@ -20,11 +20,32 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
     name: "resource-budget",
     description: "Summed CPU and memory requests per node pool stay within a share of the pool's capacity.",
     enforcementLevel: level,
-    configSchema: schemaFor(BUDGET_DEFAULTS as unknown as Record<string, unknown>, {
-      maxRequestShare: "Largest share (0-1) of capacity the requests may use (default 0.8).",
-      nodePools:
-        "Node pools with count, cpu (cores) and memoryBytes per node; null reads the stack-info ConfigMap.",
-    }),
+    configSchema: schemaFor(
+      BUDGET_DEFAULTS as unknown as Record<string, unknown>,
+      {
+        maxRequestShare: "Largest share (0-1) of capacity the requests may use (default 0.8).",
+        nodePools:
+          "Node pools with count, cpu (cores) and memoryBytes per node; null reads the stack-info ConfigMap.",
+      },
+      {
+        nodePools: {
+          type: ["array", "null"],
+          items: {
+            type: "object",
+            required: ["name", "count", "cpu", "memoryBytes"],
+            properties: {
+              name: { type: "string" },
+              arch: { type: "string" },
+              count: { type: "integer", minimum: 1 },
+              cpu: { type: "number", exclusiveMinimum: 0 },
+              memoryBytes: { type: "number", exclusiveMinimum: 0 },
+              labels: { type: "object", additionalProperties: { type: "string" } },
+              taints: { type: "array" },
+            },
+          },
+        },
+      },
+    ),
     validateStack: (args, report) => {
       const cfg = configOf(args, BUDGET_DEFAULTS);
       const resources = args.resources.map(toRes);

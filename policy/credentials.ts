@@ -51,11 +51,9 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
       const fix =
         "Move the value into a Kubernetes Secret and reference it (extraEnvFrom/existingSecret/secretKeyRef, ${VAR} with -config.expand-env, or a *_file path).";
       const helm = helmOf(r);
-      if (helm?.valuesSecret) {
-        report(
-          `${label(r)}: the release's values are a Pulumi secret, so a credential was put into Helm values (they end up in the release Secret and in every \`helm get values\`). ${fix}`,
-        );
-      } else if (helm) {
+      // The engine unwraps secrets before policies see them, so a credential put into Helm values
+      // as a Pulumi secret arrives here as its literal value and is caught below.
+      if (helm) {
         for (const p of plaintextIn(helm.values, "values"))
           report(`${label(r)}: ${p} is a literal credential. ${fix}`);
       }

@@ -1,5 +1,6 @@
 import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { allPolicies } from "./policies";
+import { isSecretEnvelope } from "./lib/resources";
 
 /** A resource of a `pulumi stack export` (version 3). */
 export interface ExportedResource {
@@ -31,8 +32,63 @@ class NotApplicable extends Error {}
 const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
 
 /**
- * Evaluates the pack over an export the way the engine does during preview: every custom resource
- * through each resource policy, then the whole stack through each stack policy.
+ * Components pulumi-kubernetes registers from its Construct without inputs: the engine hands
+ * policies only their rendered children (pulumi-kubernetes provider/pkg/provider/helm/v4 and
+ * yaml/v2 register the component with an empty property map).
+ */
+export const COMPONENTS_WITHOUT_INPUTS = new Set([
+  "kubernetes:helm.sh/v4:Chart",
+  "kubernetes:yaml/v2:ConfigGroup",
+  "kubernetes:yaml/v2:ConfigFile",
+  "kubernetes:kustomize/v2:Directory",
+]);
+
+/** What a policy sees for a secret whose plaintext the export does not hold (ciphertext only). */
+export const SECRET_STAND_IN = "[secret]";
+
+/**
+ * Secrets as the engine hands them to policies: unwrapped (@pulumi/policy 1.21 deserialize.js
+ * deserializeProperty with proxySecrets false). An export from `pulumi stack export
+ * --show-secrets` holds the plaintext (JSON text); one with ciphertext only gets a stand-in.
+ */
+export function unwrapSecrets(v: any): any {
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (!v || typeof v !== "object") return v;
+  if (isSecretEnvelope(v)) {
+    if (typeof v.plaintext === "string") {
+      try {
+        return unwrapSecrets(JSON.parse(v.plaintext));
+      } catch {
+        return v.plaintext;
+      }
+    }
+    return "value" in v ? unwrapSecrets(v.value) : SECRET_STAND_IN;
+  }
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+}
+
+/**
+ * The resource options the engine passes (pulumi pkg/resource/deploy/step_generator.go builds
+ * AnalyzerResourceOptions; @pulumi/policy 1.21 server.js getResourceOptions): `protect` yes,
+ * `retainOnDelete` never.
+ */
+function engineOptions(r: ExportedResource) {
+  return {
+    protect: r.protect === true,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    ...(r.parent ? { parent: r.parent } : {}),
+  };
+}
+
+/**
+ * Evaluates the pack over an export the way the engine does during preview: every registered
+ * resource (custom or component, as step_generator.go analyzes each goal) through each resource
+ * policy with its inputs, then the whole stack through each stack policy with each resource's
+ * outputs (AnalyzeResources uses `v.Outputs`). Secrets arrive unwrapped, options carry `protect`
+ * but not `retainOnDelete`, and v4 Chart / yaml v2 components carry no properties.
  */
 export async function evaluateResources(
   resources: ExportedResource[],
@@ -40,20 +96,13 @@ export async function evaluateResources(
   policies: (ResourceValidationPolicy | StackValidationPolicy)[] = allPolicies(),
 ): Promise<Violation[]> {
   const violations: Violation[] = [];
-  const custom = resources.filter(
-    (r) => r.custom !== false && r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
-  );
-  const propsOf = (r: ExportedResource) =>
-    r.inputs && Object.keys(r.inputs).length > 0 ? r.inputs : (r.outputs ?? {});
-  const opts = (r: ExportedResource) => ({
-    protect: r.protect === true,
-    retainOnDelete: r.retainOnDelete === true,
-    ignoreChanges: [],
-    aliases: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    additionalSecretOutputs: [],
-    parent: r.parent,
-  });
+  const analyzed = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  // During preview a resource about to be created has its inputs as outputs: a resource without
+  // recorded outputs is judged that way.
+  const propsOf = (r: ExportedResource, which: "inputs" | "outputs") =>
+    COMPONENTS_WITHOUT_INPUTS.has(r.type) && which === "inputs"
+      ? {}
+      : unwrapSecrets((which === "outputs" ? (r.outputs ?? r.inputs) : r.inputs) ?? {});
   const unsupported = () => {
     throw new Error("isType/asType are not available in the offline checker; compare args.type instead");
   };
@@ -68,15 +117,20 @@ export async function evaluateResources(
     isType: unsupported,
     asType: unsupported,
   };
-  const resourceArgs = custom.map((r) => ({
+  const argsOf = (r: ExportedResource, which: "inputs" | "outputs") => ({
     ...base,
     type: r.type,
-    props: propsOf(r),
+    props: propsOf(r, which),
     urn: r.urn,
     name: nameOf(r.urn),
-    opts: opts(r),
+    opts: engineOptions(r),
+  });
+  const resourceArgs = analyzed.map((r) => argsOf(r, "inputs"));
+  const stackResources = analyzed.map((r) => ({
+    ...argsOf(r, "outputs"),
+    dependencies: [],
+    propertyDependencies: {},
   }));
-  const stackResources = resourceArgs.map((a) => ({ ...a, dependencies: [], propertyDependencies: {} }));
   for (const policy of policies) {
     const given = config[policy.name] ?? (config as any).all;
     const level: EnforcementLevel =

@@ -47,13 +47,16 @@ export function dataBearing(r: Res, charts: string[]): string | undefined {
 export function productionDataProtected(level: Level = "mandatory"): StackValidationPolicy {
   return {
     name: "production-data-protected",
-    description:
-      "In production stacks, every bucket, volume and data-owning release is protected or retained on delete.",
+    description: "In production stacks, every bucket, volume and data-owning release is protected.",
     enforcementLevel: level,
-    configSchema: schemaFor(PRODUCTION_DEFAULTS as unknown as Record<string, unknown>, {
-      production: "Whether the stack is production (null: read the stack-info ConfigMap).",
-      dataBearingCharts: "Charts whose deletion destroys data.",
-    }),
+    configSchema: schemaFor(
+      PRODUCTION_DEFAULTS as unknown as Record<string, unknown>,
+      {
+        production: "Whether the stack is production (null: read the stack-info ConfigMap).",
+        dataBearingCharts: "Charts whose deletion destroys data.",
+      },
+      { production: { type: ["boolean", "null"] } },
+    ),
     validateStack: (args, report) => {
       const cfg = configOf(args, PRODUCTION_DEFAULTS);
       const resources: Res[] = args.resources.map(toRes);
@@ -62,10 +65,11 @@ export function productionDataProtected(level: Level = "mandatory"): StackValida
       for (const pr of args.resources) {
         const r = toRes(pr);
         const why = dataBearing(r, cfg.dataBearingCharts);
-        const opts = pr.opts as { protect?: boolean; retainOnDelete?: boolean };
-        if (why && !opts.protect && !opts.retainOnDelete) {
+        // The engine hands policies `protect` but not `retainOnDelete` (@pulumi/policy 1.21
+        // server.js getResourceOptions), so only `protect` can be judged, live and offline alike.
+        if (why && !pr.opts.protect) {
           report(
-            `${label(r)}: ${why}, but it is neither protected nor retained on delete in a production stack; a removed line or a replacement would delete it. Set protect: true (and retainOnDelete: true).`,
+            `${label(r)}: ${why}, but it is not protected in a production stack; a removed line or a replacement would delete it. Set protect: true (and retainOnDelete: true).`,
             r.urn,
           );
         }

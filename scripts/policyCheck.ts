@@ -7,6 +7,7 @@ import {
   type ExportedResource,
   type PackConfig,
 } from "../policy/evaluate";
+import { readPackConfig } from "./lib/packConfig";
 
 const USAGE = "usage: npm run policy:check -- <export.json> [--config <policy-config.json>]";
 
@@ -18,7 +19,7 @@ async function main(): Promise<number> {
     if (argv[i] === "--config") {
       const f = argv[++i];
       if (!f) throw new Error(USAGE);
-      config = JSON.parse(fs.readFileSync(f, "utf8"));
+      config = readPackConfig(f);
     } else files.push(argv[i]);
   }
   if (files.length === 0) {

@@ -5,6 +5,7 @@ import { evaluateResources, failed, formatViolations, verdict, type PackConfig }
 import { synthStack } from "./lib/run";
 import { SynthInputError } from "./lib/synth";
 import { CliConfigError } from "./lib/cliConfig";
+import { readPackConfig } from "./lib/packConfig";
 import { ChartCacheError, DEFAULT_KUBE_VERSION, rawObjects, renderErrors, renderExport } from "./lib/render";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot, stackNames } from "./lib/paths";
@@ -50,9 +51,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const root = args.dir ? path.resolve(args.dir) : projectRoot();
   const stacks = args.stacks === "all" ? stackNames(root) : args.stacks;
-  const packConfig: PackConfig = args.policyConfig
-    ? JSON.parse(fs.readFileSync(args.policyConfig, "utf8"))
-    : {};
+  const packConfig: PackConfig = args.policyConfig ? readPackConfig(args.policyConfig) : {};
   fs.mkdirSync(args.out, { recursive: true });
   let code = 0;
   for (const stack of stacks) {

@@ -79,6 +79,20 @@ const rawLoki = (compactor: string) =>
 describe("policy: loki-retention-needs-delete-store", () => {
   const P = "loki-retention-needs-delete-store";
   it("passes chart values with retention and a delete store", () => passes([helm("loki", goodLoki)], P));
+  it("v4 Chart: judges the rendered children, never the component (the engine passes it without inputs)", async () => {
+    const bad = clone(goodLoki);
+    delete (bad.loki.compactor as any).delete_request_store;
+    // pulumi-kubernetes' Construct registers the Chart with no inputs: nothing to judge there.
+    await passes([helm("loki", bad, "kubernetes:helm.sh/v4:Chart")], P);
+    // Its rendered ConfigMap is a resource of its own and is judged.
+    const chart = { ...helm("loki", bad, "kubernetes:helm.sh/v4:Chart"), custom: false };
+    const child = R(
+      "kubernetes:core/v1:ConfigMap",
+      { data: { "config.yaml": rawLoki("  retention_enabled: true\n") } },
+      { parent: chart.urn },
+    );
+    await fails([chart, child], P, /delete_request_store/);
+  });
   it("passes raw Loki YAML with a named store", () =>
     passes(
       [
@@ -129,15 +143,6 @@ describe("policy: loki-retention-needs-delete-store", () => {
         return helm("loki", v);
       },
       /values\.loki\.structuredConfig\.compactor\.retention_enabled is true/,
-    ],
-    [
-      "v4 Chart resource",
-      () => {
-        const v = clone(goodLoki);
-        delete (v.loki.compactor as any).delete_request_store;
-        return helm("loki", v, "kubernetes:helm.sh/v4:Chart");
-      },
-      /helm\.sh\/v4:Chart.*delete_request_store is empty/,
     ],
     [
       "raw YAML in a ConfigMap",
@@ -532,17 +537,17 @@ describe("policy: no-plaintext-credentials", () => {
       P,
       /spec\.jobTemplate\.spec\.template\.spec\.initContainers\[0\] env DB_PASSWORD has a literal value/,
     ));
-  it("fails Helm values that are a Pulumi secret", () =>
+  // The engine unwraps secrets before policies run (@pulumi/policy deserialize.js): a credential
+  // put into Helm values as a Pulumi secret is judged as the literal it is.
+  const SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+  it("fails a credential put into Helm values as a Pulumi secret (plaintext export)", () =>
     fails(
-      [
-        R("kubernetes:helm.sh/v3:Release", {
-          chart: "grafana",
-          values: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "x" },
-        }),
-      ],
+      [helm("grafana", { adminPassword: { ...SIG, plaintext: JSON.stringify("hunter2") } })],
       P,
-      /values are a Pulumi secret/,
+      /values\.adminPassword is a literal credential/,
     ));
+  it("fails a credential put into Helm values as a Pulumi secret (ciphertext export)", () =>
+    fails([helm("grafana", { adminPassword: { ...SIG, ciphertext: "x" } })], P, /values\.adminPassword/));
 });
 
 describe("policy: mimir-remote-write-labels (advisory)", () => {
@@ -579,14 +584,15 @@ describe("policy: production-data-protected", () => {
     });
   const bucket = (opts: Partial<ExportedResource>) =>
     R("minio:index/s3Bucket:S3Bucket", { bucket: "b" }, opts);
-  it("passes protected or retained data in production", () =>
-    passes([info(true), bucket({ protect: true }), bucket({ retainOnDelete: true })], P));
+  it("passes protected data in production", () => passes([info(true), bucket({ protect: true })], P));
+  it("fails data only retained on delete: the engine never passes retainOnDelete to policies", () =>
+    fails([info(true), bucket({ retainOnDelete: true })], P, /it is not protected in a production stack/));
   it("passes unprotected data outside production", () => passes([info(false), bucket({})], P));
   it("fails an unprotected bucket in production", () =>
     fails(
       [info(true), bucket({})],
       P,
-      /S3Bucket.*it stores data, but it is neither protected nor retained on delete in a production stack/,
+      /S3Bucket.*it stores data, but it is not protected in a production stack/,
     ));
   it("fails an unprotected PVC and the CRDs release when production is set in the pack config", async () => {
     const v = await check(
