@@ -4,8 +4,10 @@
  * program's own KPS values and `defaultRules.create: true`. The program ships them as its own
  * PrometheusRule so they outlive KPS; nothing is downloaded at runtime.
  *
- *   HELM=/path/to/helm CHARTS=/work/shared/charts node -r ./scripts/register.js scripts/genKpsRules.ts
+ *   node -r ./scripts/register.js scripts/genKpsRules.ts
  *
+ * Helm and the chart archive are found as scripts/lib/render.ts finds them (HOMELAB_HELM,
+ * .tools/helm; HOMELAB_CHART_CACHE, ../shared/charts).
  * Run it after bumping `versions.charts.kubePrometheusStack`; a test fails while the data's chart
  * version differs from the pinned one.
  */
@@ -19,14 +21,15 @@ import { versions } from "../components/versions";
 import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../components/alerting/kpsRules";
 import type { RuleGroup } from "../components/alerting/rules";
 import { projectRoot } from "./lib/paths";
+import { chartCacheDir, helmBinary } from "./lib/render";
 
-function main(): void {
-  const root = projectRoot(__dirname);
-  const helm = process.env.HELM ?? "helm";
+/** The rule data as rendered now from the pinned chart archive. */
+export function renderKpsRules(root: string = projectRoot(__dirname)): KpsRulesData {
+  const helm = helmBinary(root);
   const chartRef = versions.charts.kubePrometheusStack;
-  const charts = process.env.CHARTS ?? path.join(root, "..", "shared", "charts");
-  const archive = path.join(charts, `${chartRef.chart}-${chartRef.version}.tgz`);
-  if (!fs.existsSync(archive)) throw new Error(`no chart archive ${archive} (set CHARTS to the chart cache)`);
+  const archive = path.join(chartCacheDir(root), `${chartRef.chart}-${chartRef.version}.tgz`);
+  if (!fs.existsSync(archive))
+    throw new Error(`no chart archive ${archive} (set HOMELAB_CHART_CACHE to the chart cache)`);
 
   const values = kpsValues({
     phase: "loki-fixed",
@@ -58,20 +61,27 @@ function main(): void {
   }
   if (groups.length === 0)
     throw new Error("helm rendered no PrometheusRule: did defaultRules.create take effect?");
-  const data: KpsRulesData = {
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
     generatedBy: "scripts/genKpsRules.ts",
     chart: chartRef.chart,
     version: chartRef.version,
     namespacePlaceholder: KPS_RULES_NAMESPACE_PLACEHOLDER,
     groups,
   };
-  const target = path.join(root, "components", "alerting", "data", "kps-default-rules.json");
+}
+
+export const KPS_RULES_FILE = ["components", "alerting", "data", "kps-default-rules.json"];
+
+function main(): void {
+  const root = projectRoot(__dirname);
+  const data = renderKpsRules(root);
+  const groups = data.groups;
+  const target = path.join(root, ...KPS_RULES_FILE);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, JSON.stringify(data, null, 1) + "\n");
   const rules = groups.reduce((n, g) => n + g.rules.length, 0);
-  console.log(
-    `wrote ${target}: ${groups.length} groups, ${rules} rules from ${chartRef.chart} ${chartRef.version}`,
-  );
+  console.log(`wrote ${target}: ${groups.length} groups, ${rules} rules from ${data.chart} ${data.version}`);
 }
 
-main();
+if (require.main === module) main();

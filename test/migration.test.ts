@@ -9,6 +9,7 @@ import { versions } from "../components/versions";
 import { MIMIR_RULER_LIMITS } from "../components/metrics/mimirConfig";
 import { ruleCounts, ruleCoverage, type RuleCoverage } from "../scripts/lib/coverage";
 import type { ExportResource } from "../scripts/lib/synth";
+import { renderKpsRules } from "../scripts/genKpsRules";
 import { forAmtool025, requireTool, synth, tmpDir } from "./helpers";
 
 const BACKENDS = ["mimir", "victoriametrics"] as const;
@@ -40,6 +41,8 @@ describe("migration keeps the alerts (every phase x backend)", function () {
       versions.charts.kubePrometheusStack.version,
       "the chart pin moved: regenerate with scripts/genKpsRules.ts",
     );
+    // The shipped data is exactly what the real Helm renders from the pinned archive today.
+    assert.deepEqual(renderKpsRules(), KPS_RULES_DATA, "stale data: run node bin/scripts/genKpsRules.js");
     const all = KPS_RULES_DATA.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record));
     for (const must of [
       "Watchdog",
