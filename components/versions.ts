@@ -34,7 +34,7 @@ export const versions = {
     alertmanager: {
       chart: "alertmanager",
       repo: "https://prometheus-community.github.io/helm-charts",
-      version: "1.28.0",
+      version: "1.42.0",
     },
     victoriaMetricsStack: {
       chart: "victoria-metrics-k8s-stack",

@@ -7,7 +7,8 @@ import { PHASES, type Phase } from "../components/config";
 import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../components/alerting/kpsRules";
 import { versions } from "../components/versions";
 import { MIMIR_RULER_LIMITS } from "../components/metrics/mimirConfig";
-import { ruleCounts, ruleCoverage, type RuleCoverage } from "../scripts/lib/coverage";
+import { ruleCounts, ruleCoverage, scrapeJobs, type RuleCoverage } from "../scripts/lib/coverage";
+import { renderStack, type RenderedObject } from "../scripts/lib/render";
 import type { ExportResource } from "../scripts/lib/synth";
 import { renderKpsRules } from "../scripts/genKpsRules";
 import { forAmtool025, requireTool, synth, tmpDir } from "./helpers";
@@ -141,6 +142,94 @@ describe("migration keeps the alerts (every phase x backend)", function () {
     const dropped = rs.filter((r) => !r.urn.endsWith("::rules-kube-prometheus"));
     assert.ok(!names(ruleCoverage(dropped, NS)).includes("Watchdog"));
   });
+});
+
+/** Rendered objects (real Helm, pinned charts) of a staging stack, once per file. */
+const rendered = new Map<string, Promise<RenderedObject[]>>();
+function objectsAt(phase: Phase, backend: (typeof BACKENDS)[number]): Promise<RenderedObject[]> {
+  const key = `${phase}/${backend}`;
+  if (!rendered.has(key))
+    rendered.set(
+      key,
+      synth("staging", { phase, metricsBackend: backend })
+        .then((r) => renderStack(r.export))
+        .then((r) => r.objects.map((o) => o.object)),
+    );
+  return rendered.get(key)!;
+}
+
+/** The Alertmanagers a phase runs, by the job they are scraped as, with their volume claims. */
+function alertmanagersIn(objects: RenderedObject[]): { job: string; claims: number }[] {
+  const out: { job: string; claims: number }[] = [];
+  for (const o of objects) {
+    if (o.kind === "Alertmanager")
+      out.push({ job: `${o.metadata.name}`, claims: o.spec?.storage?.volumeClaimTemplate ? 1 : 0 });
+    if (o.kind === "VMAlertmanager")
+      out.push({
+        job: `vmalertmanager-${o.metadata.name}`,
+        claims: o.spec?.storage?.volumeClaimTemplate ? 1 : 0,
+      });
+    if (o.kind === "StatefulSet" && o.metadata.labels?.["app.kubernetes.io/name"] === "alertmanager")
+      out.push({ job: o.metadata.name, claims: (o.spec?.volumeClaimTemplates ?? []).length });
+  }
+  return out;
+}
+
+/** Components whose own scrape job goes with them when kube-prometheus-stack is removed. */
+const GONE_WITH_KPS = ["kps-prometheus", "kps-operator"];
+
+describe("migration keeps the scrapes and the Alertmanagers (rendered, every phase x backend)", function () {
+  this.timeout(300000);
+  const ruleJobs = [
+    ...new Set(
+      KPS_RULES_DATA.groups.flatMap((g) =>
+        g.rules.flatMap((r) => [...String(r.expr).matchAll(/job="([^"]+)"/g)].map((m) => m[1])),
+      ),
+    ),
+  ];
+  for (const backend of BACKENDS) {
+    it(`${backend}: no scrape job disappears, every rule's job is scraped, every Alertmanager scraped and on a volume`, async () => {
+      let previous: Set<string> | undefined;
+      for (const phase of PHASES) {
+        const objects = await objectsAt(phase, backend);
+        const jobs = scrapeJobs(await stackAt(phase, backend), objects);
+        const unresolved = jobs.filter((j) => j.job.startsWith("<unresolved"));
+        assert.deepEqual(unresolved, [], `${phase}: jobs without a Service`);
+        const names = new Set(jobs.map((j) => `${j.job}${j.path === "/metrics" ? "" : j.path}`));
+        const byWhom = [...new Set(jobs.map((j) => j.by))];
+        console.log(`      ${backend} ${phase} (${byWhom.join("+")}): ${[...names].sort().join(", ")}`);
+        const kpsGone = phase === "kps-removed";
+        if (previous) {
+          const lost = [...previous].filter(
+            (j) =>
+              !names.has(j) &&
+              !(kpsGone && GONE_WITH_KPS.includes(j)) &&
+              !(ALERTMANAGER_JOBS as readonly string[]).includes(j),
+          );
+          assert.deepEqual(lost, [], `${phase}: scrape jobs lost since the phase before`);
+        }
+        for (const j of ruleJobs)
+          if (!(kpsGone && GONE_WITH_KPS.includes(j)) && !j.startsWith("kps-alertmanager"))
+            assert.ok(names.has(j), `${phase}: the shipped rules select job="${j}", which nothing scrapes`);
+        const ams = alertmanagersIn(objects);
+        assert.ok(ams.length >= 1, `${phase}: no Alertmanager`);
+        for (const am of ams) {
+          assert.ok(names.has(am.job), `${phase}: Alertmanager ${am.job} is not scraped`);
+          assert.ok((ALERTMANAGER_JOBS as readonly string[]).includes(am.job), `${am.job} escapes the rules`);
+          assert.ok(am.claims >= 1, `${phase}: Alertmanager ${am.job} keeps silences on no volume`);
+        }
+        // One engine per job: two scrapers of one target would store every sample twice.
+        const twice = [...names].filter(
+          (n) =>
+            new Set(
+              jobs.filter((j) => `${j.job}${j.path === "/metrics" ? "" : j.path}` === n).map((j) => j.by),
+            ).size > 1,
+        );
+        assert.deepEqual(twice, [], `${phase}: scraped by two engines`);
+        previous = names;
+      }
+    });
+  }
 });
 
 /**

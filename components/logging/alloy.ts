@@ -53,6 +53,8 @@ export function alloyNodeValues(profile: AlloyArgs["profile"], config: string): 
       },
       resources: sizing(profile, "alloyNode"),
     },
+    // Every agent is scraped (by Prometheus, later by the cluster replica itself).
+    serviceMonitor: { enabled: true },
   };
 }
 
@@ -65,6 +67,7 @@ export function alloyClusterValues(profile: AlloyArgs["profile"], config: string
     configReloader: { ...reloader, resources: sizing(profile, "alloyReloader") },
     controller: { type: "deployment", replicas: 1 },
     alloy: { configMap: { create: true, content: config }, resources: sizing(profile, "alloyCluster") },
+    serviceMonitor: { enabled: true },
   };
 }
 

@@ -105,6 +105,146 @@ export function alloyNodeConfig(input: AlloyLogsInput): string {
   return parts.join("\n\n") + "\n";
 }
 
+const SA = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/**
+ * What kube-prometheus-stack's ServiceMonitors scraped that has no ServiceMonitor once KPS is gone
+ * (the prometheus-operator kept the kubelet's Service up to date; KPS rendered the control-plane
+ * Services): the kubelet's /metrics, /metrics/cadvisor and /metrics/probes, the API server,
+ * CoreDNS, the scheduler, the controller manager, etcd and kube-proxy. Same `job` (and the
+ * kubelet's `metrics_path`) as KPS gave them, so the shipped kube-prometheus rules keep matching.
+ * The ports are KPS 88's defaults (values.yaml kubeControllerManager/kubeScheduler/kubeEtcd/
+ * kubeProxy/coreDns service ports).
+ */
+export const KUBE_SCRAPES: {
+  job: string;
+  /** Kubernetes discovery role and, for pods and endpoints, where and which. */
+  role: "node" | "pod" | "endpoints";
+  namespace?: string;
+  selector?: { label?: string; field?: string };
+  port?: number;
+  scheme: "http" | "https";
+  path?: string;
+}[] = [
+  { job: "kubelet", role: "node", scheme: "https", path: "/metrics" },
+  { job: "kubelet", role: "node", scheme: "https", path: "/metrics/cadvisor" },
+  { job: "kubelet", role: "node", scheme: "https", path: "/metrics/probes" },
+  {
+    job: "apiserver",
+    role: "endpoints",
+    namespace: "default",
+    selector: { field: "metadata.name=kubernetes" },
+    scheme: "https",
+  },
+  {
+    job: "coredns",
+    role: "pod",
+    namespace: "kube-system",
+    selector: { label: "k8s-app=kube-dns" },
+    port: 9153,
+    scheme: "http",
+  },
+  {
+    job: "kube-scheduler",
+    role: "pod",
+    namespace: "kube-system",
+    selector: { label: "component=kube-scheduler" },
+    port: 10259,
+    scheme: "https",
+  },
+  {
+    job: "kube-controller-manager",
+    role: "pod",
+    namespace: "kube-system",
+    selector: { label: "component=kube-controller-manager" },
+    port: 10257,
+    scheme: "https",
+  },
+  {
+    job: "kube-etcd",
+    role: "pod",
+    namespace: "kube-system",
+    selector: { label: "component=etcd" },
+    port: 2381,
+    scheme: "http",
+  },
+  {
+    job: "kube-proxy",
+    role: "pod",
+    namespace: "kube-system",
+    selector: { label: "k8s-app=kube-proxy" },
+    port: 10249,
+    scheme: "http",
+  },
+];
+
+/** Alloy blocks scraping {@link KUBE_SCRAPES} into `forwardTo`. */
+function kubeScrapeBlocks(forwardTo: string): string[] {
+  return KUBE_SCRAPES.map((k) => {
+    const id = `${k.job}${k.path && k.path !== "/metrics" ? k.path.replace(/\//g, "_") : ""}`.replace(
+      /-/g,
+      "_",
+    );
+    const discovery = [`role = ${q(k.role)}`];
+    if (k.namespace) discovery.push(block("namespaces", [`names = [${q(k.namespace)}]`]));
+    if (k.selector)
+      discovery.push(
+        block("selectors", [
+          `role = ${q(k.role)}`,
+          ...(k.selector.label ? [`label = ${q(k.selector.label)}`] : []),
+          ...(k.selector.field ? [`field = ${q(k.selector.field)}`] : []),
+        ]),
+      );
+    const rules: string[] = [];
+    if (k.port !== undefined)
+      rules.push(
+        block("rule", [
+          'source_labels = ["__meta_kubernetes_pod_ip"]',
+          `replacement = "$1:${k.port}"`,
+          'target_label = "__address__"',
+        ]),
+      );
+    if (k.role === "endpoints")
+      rules.push(
+        block("rule", [
+          'source_labels = ["__meta_kubernetes_endpoint_port_name"]',
+          'regex = "https"',
+          'action = "keep"',
+        ]),
+      );
+    if (k.role === "node")
+      rules.push(
+        relabelRule(["__meta_kubernetes_node_name"], "node"),
+        block("rule", [`replacement = ${q(k.path!)}`, 'target_label = "metrics_path"']),
+      );
+    if (k.role === "pod")
+      rules.push(
+        relabelRule(["__meta_kubernetes_pod_name"], "pod"),
+        relabelRule(["__meta_kubernetes_namespace"], "namespace"),
+      );
+    const scrape = [
+      `targets = discovery.relabel.${id}.output`,
+      `job_name = ${q(k.job)}`,
+      `scheme = ${q(k.scheme)}`,
+      ...(k.path ? [`metrics_path = ${q(k.path)}`] : []),
+      ...(k.scheme === "https"
+        ? [
+            `bearer_token_file = ${q(`${SA}/token`)}`,
+            // Kubelets and the control plane serve self-signed certificates in most homelabs.
+            block("tls_config", [`ca_file = ${q(`${SA}/ca.crt`)}`, "insecure_skip_verify = true"]),
+          ]
+        : []),
+      ...(k.role === "node" ? ["honor_labels = true"] : []),
+      `forward_to = [${forwardTo}]`,
+    ];
+    return [
+      block(`discovery.kubernetes ${q(id)}`, discovery),
+      block(`discovery.relabel ${q(id)}`, [`targets = discovery.kubernetes.${id}.targets`, ...rules]),
+      block(`prometheus.scrape ${q(id)}`, scrape),
+    ].join("\n\n");
+  });
+}
+
 /** The single cluster-wide replica: events, and (later phases) scraping and rule sync. */
 export function alloyClusterConfig(input: AlloyClusterInput): string {
   const parts = [block("logging", ['level = "info"', 'format = "logfmt"'])];
@@ -132,6 +272,7 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
       block('prometheus.operator.podmonitors "all"', [
         "forward_to = [prometheus.remote_write.backend.receiver]",
       ]),
+      ...kubeScrapeBlocks("prometheus.remote_write.backend.receiver"),
       block('prometheus.remote_write "backend"', [
         block("endpoint", endpoint),
         `external_labels = { cluster = ${q(input.cluster)}, ${q(s.replicaLabel)} = sys.env("HOSTNAME") }`,

@@ -98,10 +98,23 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
         image: imageValues(versions.images.alertmanager),
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),
+        // Silences and the notification log live in /alertmanager: on a claim they survive restarts
+        // (an emptyDir, the chart's default, forgets every silence on each restart).
+        storage: { volumeClaimTemplate: { spec: alertmanagerClaim(input.storageClass) } },
       },
     },
   };
 }
+
+/** The claim every Alertmanager keeps its silences and notification log on. */
+export function alertmanagerClaim(storageClass: string): Record<string, any> {
+  return {
+    storageClassName: storageClass,
+    accessModes: ["ReadWriteOnce"],
+    resources: { requests: { storage: ALERTMANAGER_VOLUME } },
+  };
+}
+export const ALERTMANAGER_VOLUME = "1Gi";
 
 /** Prometheus's in-cluster query URL. */
 export function prometheusUrl(namespace: string): string {

@@ -2,7 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
-import { vmsingleUrl, vmValues, type VmInputs } from "./vmValues";
+import { atLeast, type Phase } from "../config";
+import { VM_FULLNAME, vmsingleUrl, vmValues, type VmInputs } from "./vmValues";
+
+/** VictoriaMetrics components Prometheus must scrape through a ServiceMonitor in `phase`. */
+export function prometheusScrapedVmComponents(phase: Phase): string[] {
+  if (atLeast({ phase }, "kps-removed")) return [];
+  return ["vmsingle", ...(atLeast({ phase }, "backend-primary") ? ["vmalert", "vmalertmanager"] : [])];
+}
 
 /** Arguments of {@link VictoriaMetrics}. */
 export interface VictoriaMetricsArgs {
@@ -23,12 +30,40 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
   readonly queryUrl: string;
   constructor(name: string, args: VictoriaMetricsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:VictoriaMetrics", name, {}, opts);
-    helmRelease(name, "vm", versions.charts.victoriaMetricsStack, args.namespace, vmValues(args.settings), {
-      parent: this,
-      provider: args.provider,
-      dependsOn: args.dependsOn ?? [],
-      protect: args.protect ?? false,
-    });
+    const release = helmRelease(
+      name,
+      "vm",
+      versions.charts.victoriaMetricsStack,
+      args.namespace,
+      vmValues(args.settings),
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: args.dependsOn ?? [],
+        protect: args.protect ?? false,
+      },
+    );
+    // While Prometheus still scrapes (until kps-removed) it reads ServiceMonitors only, not the
+    // VMServiceScrapes the operator makes for its components: one ServiceMonitor per running
+    // component keeps them (the Alertmanager above all) scraped. Once vmagent runs it scrapes them
+    // itself, and these go (its converter would otherwise scrape each twice).
+    for (const c of prometheusScrapedVmComponents(args.settings.phase)) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-${c}-servicemonitor`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "ServiceMonitor",
+          metadata: { name: `${c}-${VM_FULLNAME}`, namespace: args.namespace },
+          spec: {
+            selector: {
+              matchLabels: { "app.kubernetes.io/name": c, "app.kubernetes.io/instance": VM_FULLNAME },
+            },
+            endpoints: [{ port: "http", path: "/metrics" }],
+          },
+        },
+        { parent: this, provider: args.provider, dependsOn: [release] },
+      );
+    }
     this.queryUrl = vmsingleUrl(args.namespace);
     this.pushUrl = `${this.queryUrl}/api/v1/write`;
     this.registerOutputs({ pushUrl: this.pushUrl, queryUrl: this.queryUrl });

@@ -1,6 +1,7 @@
 import { atLeast, type Phase } from "../config";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
+import { alertmanagerClaim } from "./kpsValues";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,
@@ -43,6 +44,15 @@ export function vmValues(input: VmInputs): Record<string, any> {
     defaultDashboards: { enabled: false },
     defaultRules: { create: false },
     "kube-state-metrics": { enabled: false },
+    // Control-plane scrapes with the job names kube-prometheus-stack gave them, so its rules (shipped
+    // as ours) keep matching after KPS: the chart's CoreDNS job would be "core-dns" (jobLabel
+    // app.kubernetes.io/component); KPS's is "coredns". KPS scraped kube-proxy over plain HTTP.
+    coreDns: { service: { labels: { jobLabel: "coredns" } }, vmScrape: { spec: { jobLabel: "jobLabel" } } },
+    kubeProxy: {
+      enabled: true,
+      service: { labels: { jobLabel: "kube-proxy" } },
+      vmScrape: { spec: { jobLabel: "jobLabel", endpoints: [{ port: "http-metrics" }] } },
+    },
     "prometheus-node-exporter": { enabled: false },
     "victoria-metrics-operator": {
       enabled: true,
@@ -114,6 +124,8 @@ export function vmValues(input: VmInputs): Record<string, any> {
         },
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),
+        // Silences and the notification log survive restarts (the operator's default is an emptyDir).
+        storage: { volumeClaimTemplate: { spec: alertmanagerClaim(input.storageClass) } },
       },
     },
   };
