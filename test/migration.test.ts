@@ -8,12 +8,12 @@ import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../components/alerting/kpsRul
 import { versions } from "../components/versions";
 import { MIMIR_RULER_LIMITS } from "../components/metrics/mimirConfig";
 import { ruleCounts, ruleCoverage, scrapeJobs, type RuleCoverage } from "../scripts/lib/coverage";
-import { renderStack, type RenderedObject } from "../scripts/lib/render";
+import type { RenderedObject } from "../scripts/lib/render";
+import { assertRendered, BACKENDS, rendered, variant, type Backend } from "./support/rendered";
 import type { ExportResource } from "../scripts/lib/synth";
 import { renderKpsRules } from "../scripts/genKpsRules";
 import { forAmtool025, requireTool, synth, tmpDir } from "./helpers";
 
-const BACKENDS = ["mimir", "victoriametrics"] as const;
 const NS = "monitoring";
 const exec = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
 const names = (c: RuleCoverage) => c.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record!));
@@ -144,18 +144,11 @@ describe("migration keeps the alerts (every phase x backend)", function () {
   });
 });
 
-/** Rendered objects (real Helm, pinned charts) of a staging stack, once per file. */
-const rendered = new Map<string, Promise<RenderedObject[]>>();
-function objectsAt(phase: Phase, backend: (typeof BACKENDS)[number]): Promise<RenderedObject[]> {
-  const key = `${phase}/${backend}`;
-  if (!rendered.has(key))
-    rendered.set(
-      key,
-      synth("staging", { phase, metricsBackend: backend })
-        .then((r) => renderStack(r.export))
-        .then((r) => r.objects.map((o) => o.object)),
-    );
-  return rendered.get(key)!;
+/** Rendered objects (real Helm, pinned charts) of the staging topology, shared across test files. */
+async function objectsAt(phase: Phase, backend: Backend): Promise<RenderedObject[]> {
+  const r = await rendered(variant("staging", phase, backend));
+  assertRendered(r);
+  return r.objects.map((o) => o.object);
 }
 
 /** The Alertmanagers a phase runs, by the job they are scraped as, with their volume claims. */
