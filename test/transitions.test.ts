@@ -64,6 +64,10 @@ const kps = [
   "kubernetes:helm.sh/v3:Release::kube-prometheus-stack",
 ];
 
+/** ServiceMonitor through which Prometheus scrapes a VictoriaMetrics component until kps-removed. */
+const vmServiceMonitor = (c: string) =>
+  `kubernetes:monitoring.coreos.com/v1:ServiceMonitor::victoriametrics-${c}-servicemonitor`;
+
 const VARIANTS: Variant[] = [
   {
     title: "Mimir",
@@ -84,11 +88,13 @@ const VARIANTS: Variant[] = [
         [
           "homelab:metrics:VictoriaMetrics::victoriametrics",
           "kubernetes:helm.sh/v3:Release::victoriametrics",
+          vmServiceMonitor("vmsingle"),
         ],
         [],
       ],
-      [[], []],
-      [exporters, kps],
+      [[vmServiceMonitor("vmalert"), vmServiceMonitor("vmalertmanager")], []],
+      // vmagent scrapes the VM components itself once Prometheus is gone.
+      [exporters, [...kps, ...["vmsingle", "vmalert", "vmalertmanager"].map(vmServiceMonitor)]],
     ],
   },
 ];
