@@ -312,3 +312,21 @@ describe("providers dial endpoints reachable from where Pulumi runs", function (
     );
   });
 });
+
+describe("README's `pulumi config set --secret` lines", () => {
+  it("list, for every stack file, exactly the secrets that stack needs and does not set", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const listed = new Map<string, string[]>();
+    for (const m of readme.matchAll(/^pulumi config set --stack (\S+) --secret (\w+) /gm)) {
+      listed.set(m[1], [...(listed.get(m[1]) ?? []), m[2]]);
+    }
+    for (const stack of STACKS) {
+      const needed = readStackConfig(ROOT, stack, {}, {}).placeholders.map((k) => k.split(":")[1]);
+      assert.deepEqual(
+        [...new Set(listed.get(stack) ?? [])].sort(),
+        needed.sort(),
+        `README lines for ${stack}`,
+      );
+    }
+  });
+});
