@@ -276,6 +276,18 @@ describe("rendered-stack checks (unit)", () => {
       assert.deepEqual(r.findings, []);
       assert.equal(r.resolved[0].service, "vmalertmanager-vm");
     });
+    it("checks a Prometheus's Alertmanagers, named by Service and port name", () => {
+      const prom = (port: string) =>
+        at({
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "Prometheus",
+          metadata: { name: "p", namespace: NS },
+          spec: { alerting: { alertmanagers: [{ name: "loki", namespace: NS, port }] } },
+        });
+      const objs = good().slice(0, 2);
+      assert.deepEqual(checkAddresses([...objs, prom("http")]).findings, []);
+      assert.match(checkAddresses([...objs, prom("http-web")]).findings[0].message, /has no port http-web/);
+    });
     it("reports addresses outside the stack's namespaces as external, and kube-dns as the cluster's", () => {
       const objs = good();
       objs[2].obj.data.x =

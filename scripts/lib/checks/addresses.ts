@@ -20,8 +20,8 @@ export interface Address {
   text: string;
   service: string;
   namespace: string;
-  /** Explicit port, else the scheme's default (http 80, https 443), else undefined. */
-  port?: number;
+  /** Explicit port (a number, or a Service port's name), else the scheme's default, else undefined. */
+  port?: number | string;
   found: Placed;
 }
 
@@ -49,9 +49,22 @@ function configStrings(obj: K8sObject): string[] {
   return out;
 }
 
-/** Addresses mentioned in one object. */
+/** Addresses mentioned in one object: in any string, and as structured Service references. */
 export function addressesIn(p: Placed): Omit<Address, "found">[] {
   const out: Omit<Address, "found">[] = [];
+  // A Prometheus names its Alertmanagers as Service name/namespace/port (prometheus-operator
+  // Documentation/api.md, AlertmanagerEndpoints).
+  if (p.obj.apiVersion.startsWith("monitoring.coreos.com/") && p.obj.kind === "Prometheus") {
+    for (const am of p.obj.spec?.alerting?.alertmanagers ?? []) {
+      const namespace = am.namespace ?? p.obj.metadata.namespace;
+      out.push({
+        text: `alerting.alertmanagers ${namespace}/${am.name}:${am.port}`,
+        service: am.name,
+        namespace,
+        port: am.port,
+      });
+    }
+  }
   for (const s of configStrings(p.obj)) {
     for (const m of s.matchAll(ADDRESS)) {
       const scheme = m[1];
@@ -100,7 +113,7 @@ export function checkAddresses(
         continue;
       }
       const ports: any[] = svc.obj.spec?.ports ?? [];
-      const sp = a.port === undefined ? undefined : ports.find((x) => x.port === a.port);
+      const sp = a.port === undefined ? undefined : ports.find((x) => x.port === a.port || x.name === a.port);
       if (a.port !== undefined && !sp) {
         fail(
           `Service ${a.namespace}/${a.service} has no port ${a.port} (it exposes ${ports.map((x) => x.port).join(", ") || "none"})`,
