@@ -171,12 +171,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
       backendPushUrl = mimir.pushUrl;
     }
     if (backendPrimary)
-      new Alertmanager(
-        "alertmanager",
-        // It mounts the receiver Secrets.
-        { namespace: ns, profile: cfg.profile, alerting, dependsOn: [secrets], provider },
-        top,
-      );
+      new Alertmanager("alertmanager", { namespace: ns, profile: cfg.profile, alerting, provider }, top);
   } else {
     backendQueryUrl = vmsingleUrl(ns);
     if (backendUp) {
@@ -196,8 +191,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
             bufferBytes: parseQuantity(cfg.victoriametrics.bufferSize)!,
             alerting,
           },
-          // Its VMAlertmanager mounts the receiver Secrets.
-          dependsOn: [crds.release, secrets],
+          dependsOn: [crds.release],
           provider,
         },
         top,
@@ -239,8 +233,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
             remoteWrite: { backend: cfg.metricsBackend, url: backendPushUrl ?? "", tenant },
             alerting,
           },
-          // Its Alertmanager mounts the receiver Secrets.
-          dependsOn: [crds.release, secrets, ...(promVolume ? [promVolume] : [])],
+          dependsOn: [crds.release, ...(promVolume ? [promVolume] : [])],
           provider,
         },
         top,
@@ -253,7 +246,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
       namespace: ns,
       profile: cfg.profile,
       kubeStateMetrics: !kpsPresent,
-      dependsOn: [crds.release, ...(kps ? [kps] : [])],
+      dependsOn: kps ? [kps] : [],
       provider,
     },
     top,
@@ -328,8 +321,6 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
           lokiTenant,
         },
       },
-      // The admin Secret (env of Grafana and its sidecar) and the CRDs (its ServiceMonitor).
-      dependsOn: [secrets, crds.release],
       provider,
     },
     top,

@@ -11,9 +11,10 @@ export interface ExportersArgs {
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
   /**
-   * What the releases wait for: the Prometheus Operator CRDs (their ServiceMonitors) and, while it
-   * exists, kube-prometheus-stack, so a KPS update that drops its own node-exporter DaemonSet
-   * finishes before this one claims host port 9100. Default: none.
+   * What the releases wait for besides what components/ordering.ts adds (namespace, CRDs):
+   * kube-prometheus-stack while it exists, so a KPS update that drops its own node-exporter
+   * DaemonSet (stacks deployed before this plan) finishes before this one claims host port 9100.
+   * Default: none.
    */
   dependsOn?: pulumi.Resource[];
   /** Kubernetes provider; every child uses it. */

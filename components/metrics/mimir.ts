@@ -151,8 +151,7 @@ export class Mimir extends pulumi.ComponentResource {
           endpoints: [{ port: "http", path: "/metrics", interval: "30s" }],
         },
       },
-      // The ServiceMonitor CRD comes with the Prometheus CRDs release, among these.
-      { ...o, dependsOn: args.dependsOn ?? [] },
+      o,
     );
     const base = mimirBaseUrl(args.namespace);
     this.pushUrl = `${base}/api/v1/push`;
