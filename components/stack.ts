@@ -320,6 +320,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
           backendTenant: tenant,
           lokiTenant,
         },
+        dashboards: { backend: cfg.metricsBackend, logAgent: cfg.logAgent, backendUp },
       },
       provider,
     },

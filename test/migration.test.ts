@@ -225,6 +225,102 @@ describe("migration keeps the scrapes and the Alertmanagers (rendered, every pha
   }
 });
 
+/** Every datasource reference in a dashboard: `datasource` fields of panels, targets and variables. */
+function datasourceRefs(
+  node: any,
+  out: { uid?: string; raw: unknown }[] = [],
+): { uid?: string; raw: unknown }[] {
+  if (Array.isArray(node)) node.forEach((n) => datasourceRefs(n, out));
+  else if (node && typeof node === "object")
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "datasource") out.push({ uid: typeof v === "string" ? v : (v as any)?.uid, raw: v });
+      else datasourceRefs(v, out);
+    }
+  return out;
+}
+
+/** Dashboards as Grafana loads them: JSON in rendered ConfigMaps (the chart's and any sidecar-labelled one). */
+function dashboardsIn(objects: RenderedObject[]): { where: string; json: any }[] {
+  const out: { where: string; json: any }[] = [];
+  for (const o of objects)
+    if (o.kind === "ConfigMap")
+      for (const [key, text] of Object.entries<string>(o.data ?? {})) {
+        if (!key.endsWith(".json")) continue;
+        const json = JSON.parse(text);
+        if (Array.isArray(json.panels)) out.push({ where: `${o.metadata.name}/${key}`, json });
+      }
+  return out;
+}
+
+describe("migration keeps the dashboards (rendered, every phase x backend)", function () {
+  this.timeout(300000);
+  const recorded = new Set(
+    KPS_RULES_DATA.groups.flatMap((g) => g.rules.map((r) => r.record).filter(Boolean)),
+  );
+  for (const backend of BACKENDS) {
+    for (const phase of PHASES) {
+      it(`${backend} at ${phase}: its dashboards, every datasource uid provisioned, every query valid`, async function () {
+        const rs = await stackAt(phase, backend);
+        const objects = await objectsAt(phase, backend);
+        const grafana = rs.find(
+          (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "grafana",
+        )!;
+        const provisioned = new Set<string>(
+          grafana.inputs.values.datasources["datasources.yaml"].datasources.map((d: any) => d.uid),
+        );
+        for (const entries of Object.values<any>(grafana.inputs.values.dashboards ?? {}))
+          for (const [file, d] of Object.entries<any>(entries))
+            assert.ok(!d.gnetId && !d.url, `${file} would be downloaded by the pod at start`);
+        const dashboards = dashboardsIn(objects);
+        const titles = dashboards.map((d) => d.json.title).sort();
+        console.log(
+          `      ${backend} ${phase}: ${titles.join("; ")} (datasources ${[...provisioned].join(", ")})`,
+        );
+        const backendUp = phase !== "loki-fixed";
+        for (const t of ["Loki", "Nodes (node-exporter)", "Kubernetes / Compute resources", "Stack overview"])
+          assert.ok(titles.includes(t), `${t} missing`);
+        assert.ok(
+          titles.some((t) => t.startsWith("Log agent (Alloy)")),
+          "log agent dashboard missing",
+        );
+        assert.equal(
+          titles.includes(`Metrics backend (${backend === "mimir" ? "Mimir" : "VictoriaMetrics"})`),
+          backendUp,
+        );
+        const promql: string[] = [];
+        for (const d of dashboards) {
+          const vars = new Set(
+            (d.json.templating?.list ?? [])
+              .filter((v: any) => v.type === "datasource")
+              .map((v: any) => v.name),
+          );
+          for (const ref of datasourceRefs(d.json)) {
+            const variable = /^\$\{?(\w+)\}?$/.exec(ref.uid ?? "")?.[1];
+            assert.ok(
+              (ref.uid && provisioned.has(ref.uid)) || (variable && vars.has(variable)),
+              `${d.where}: datasource ${JSON.stringify(ref.raw)} is not provisioned in ${phase}`,
+            );
+          }
+          for (const p of d.json.panels)
+            for (const t of p.targets ?? [])
+              if ((t.datasource ?? p.datasource)?.type === "prometheus") promql.push(t.expr);
+        }
+        // Recording-rule names the panels read are recorded by the rules the stack ships.
+        for (const e of promql)
+          for (const m of e.match(/[a-z_]+:[a-z0-9_:]+/g) ?? [])
+            assert.ok(recorded.has(m), `a panel reads ${m}, which no shipped rule records`);
+        // promtool parses every PromQL panel query (as recording rules).
+        const promtool = requireTool(this, "promtool", "prometheus");
+        const file = path.join(tmpDir("dash"), "panels.yaml");
+        const rules = [...new Set(promql)].map((expr, i) => ({ record: `dashboard:panel_${i}:check`, expr }));
+        fs.writeFileSync(file, stringify({ groups: [{ name: "panels", rules }] }));
+        const r = exec(promtool, ["check", "rules", "--lint=none", file]);
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+      });
+    }
+  }
+});
+
 /**
  * Where a resource lives outside Pulumi's state, and the import ID its provider takes: MinIO
  * buckets by name (terraform-provider-minio), Kubernetes objects by `namespace/name`.

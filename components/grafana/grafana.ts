@@ -5,7 +5,7 @@ import { SECRET_REFS } from "../secrets/refs";
 import { sizing } from "../sizing";
 import { imageValues, versions } from "../versions";
 import { grafanaDatasources, type DatasourceInputs } from "./datasources";
-import { logsDashboard } from "./dashboards";
+import { dashboardsFor, type DashboardInputs } from "./dashboards";
 
 export interface GrafanaInputs {
   profile: "standard" | "lightweight";
@@ -13,6 +13,8 @@ export interface GrafanaInputs {
   volumeSize: string;
   storageClass: string;
   datasources: DatasourceInputs;
+  /** Which backend and log agent the shipped dashboards describe. */
+  dashboards: DashboardInputs;
 }
 
 /** Values of the standalone grafana chart: admin from a Secret, persistence, provisioned datasources. */
@@ -49,7 +51,16 @@ export function grafanaValues(input: GrafanaInputs): Record<string, any> {
         ],
       },
     },
-    dashboards: { homelab: { "logging-pipeline": { json: JSON.stringify(logsDashboard()) } } },
+    // JSON from the program itself (components/grafana/dashboards.ts): the chart writes it into a
+    // ConfigMap; no `gnetId`/`url` entry, which the chart would download at pod start.
+    dashboards: {
+      homelab: Object.fromEntries(
+        Object.entries(dashboardsFor(input.dashboards)).map(([file, d]) => [
+          file,
+          { json: JSON.stringify(d) },
+        ]),
+      ),
+    },
     // Dashboards labelled grafana_dashboard in any namespace (what KPS shipped) keep loading.
     sidecar: {
       image: { registry: sidecarImage.registry, repository: sidecarImage.repository, tag: sidecarImage.tag },
