@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseQuantity } from "../policy/lib/quantity";
+import { planBuckets } from "./objectstore/bucketPlan";
 
 export { parseQuantity };
 
@@ -49,9 +50,76 @@ const quantity = (example: string) =>
   z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
     message: `expected a Kubernetes quantity like "${example}"`,
   });
-const dnsLabel = z
-  .string()
-  .regex(DNS_LABEL, { message: "expected a DNS label (lowercase letters, digits, '-')" });
+/**
+ * A byte size: a Kubernetes quantity with a byte unit. A bare number is bytes to Kubernetes ("10" is
+ * ten bytes) and "m" is thousandths, so both are refused as sizes.
+ */
+const SIZE_UNIT = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/;
+const size = (example: string) =>
+  z.string().refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
+    message: `expected a Kubernetes quantity like "${example}" with a byte unit (Ki|Mi|Gi|Ti or k|M|G|T; a bare number means bytes)`,
+  });
+/**
+ * A DNS-1123 label, as Kubernetes validates namespace and label-like names
+ * (k8s.io/apimachinery/pkg/util/validation IsDNS1123Label: at most 63 characters).
+ */
+const dnsLabel = z.string().refine((v) => v.length <= 63 && DNS_LABEL.test(v), {
+  message:
+    "expected a DNS label (DNS-1123: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit)",
+});
+/** A DNS-1123 subdomain, as Kubernetes validates StorageClass names (IsDNS1123Subdomain: at most 253). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const storageClassName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
+  message:
+    "expected a StorageClass name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)",
+});
+
+/** A bucket name prefix; the full names are checked against S3's rules in crossChecks. */
+const bucketPrefix = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
+  message:
+    "expected a bucket name prefix (lowercase letters, digits and '-', starting with a letter or digit)",
+});
+
+/** The user-info-free form of a URL for messages: credentials in a URL are never printed. */
+export function redactUrl(v: string): string {
+  return v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, "$1<redacted>@");
+}
+
+/** Why a string is not an http(s) URL with a host and no credentials (and, with `bare`, no path). */
+export function httpUrlProblem(v: string, bare: boolean): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return "it has no scheme";
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return "it does not parse as a URL";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    return `its scheme is ${u.protocol.replace(":", "")}`;
+  if (u.hostname === "") return "it has no host";
+  if (u.username !== "" || u.password !== "" || /\/\/[^/]*@/.test(v)) return "it carries credentials";
+  if (bare && ((u.pathname !== "/" && u.pathname !== "") || u.search !== "" || u.hash !== ""))
+    return "it has a path";
+  return undefined;
+}
+const httpUrl = (example: string, bare: boolean) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = httpUrlProblem(v, bare);
+    if (problem)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `expected a URL with scheme http or https, a host${bare ? ", no path" : ""} and no credentials, like "${example}" (${problem})`,
+      });
+  });
+
+/**
+ * A tenant ID Loki and Mimir accept (grafana/dskit tenant/tenant.go ValidTenantID: letters, digits
+ * and !-_.*'(), at most 150 characters, not "." or "..").
+ */
+const tenant = z.string().refine((v) => /^[a-zA-Z0-9!\-_.*'()]{1,150}$/.test(v) && v !== "." && v !== "..", {
+  message:
+    'expected a tenant ID Loki and Mimir accept (1-150 of a-z A-Z 0-9 ! - _ . * \' ( ), not "." or "..")',
+});
 const count = (min: number) => z.number().int().min(min);
 
 const taint = z
@@ -73,7 +141,7 @@ const nodePool = z
     /** Allocatable CPU per node, e.g. "4". */
     cpu: quantity("4"),
     /** Allocatable memory per node, e.g. "8Gi". */
-    memory: quantity("8Gi"),
+    memory: size("8Gi"),
     /** Labels that identify the pool's nodes (default: kubernetes.io/arch=<arch>). */
     labels: z.record(z.string()).optional(),
     /** Taints on the pool's nodes; workloads need a toleration to land there. */
@@ -85,20 +153,13 @@ const minioStore = z
   .object({
     type: z.literal("minio"),
     /** S3 endpoint URL with scheme, e.g. "http://minio.storage.svc.cluster.local:9000". */
-    endpoint: z.string().regex(/^https?:\/\/[^/\s]+$/, {
-      message: 'expected a URL with scheme and host, no path, like "http://minio.storage.svc:9000"',
-    }),
+    endpoint: httpUrl("http://minio.storage.svc:9000", true),
     /**
      * MinIO endpoint as seen from where Pulumi runs (the MinIO provider creates buckets and users
      * through it), e.g. "http://localhost:9000" with `kubectl -n storage port-forward svc/minio
      * 9000:9000`. Default: `endpoint` (right only when Pulumi runs inside the cluster).
      */
-    adminEndpoint: z
-      .string()
-      .regex(/^https?:\/\/[^/\s]+$/, {
-        message: 'expected a URL with scheme and host, no path, like "http://localhost:9000"',
-      })
-      .optional(),
+    adminEndpoint: httpUrl("http://localhost:9000", true).optional(),
     /** S3 region. Default "us-east-1". */
     region: z.string().min(1).default("us-east-1"),
     /** Skip TLS verification / use plain HTTP. Default: true when the endpoint is http://. */
@@ -106,10 +167,7 @@ const minioStore = z
     /** Path-style addressing (MinIO needs it). Default true. */
     pathStyle: z.boolean().default(true),
     /** Prefix for bucket names. Default: the cluster name. */
-    bucketPrefix: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/)
-      .optional(),
+    bucketPrefix: bucketPrefix.optional(),
   })
   .strict();
 
@@ -117,12 +175,9 @@ const cephStore = z
   .object({
     type: z.literal("ceph-rgw"),
     /** StorageClass that provisions ObjectBucketClaims. Default "ceph-bucket". */
-    storageClass: z.string().min(1).default("ceph-bucket"),
+    storageClass: storageClassName.default("ceph-bucket"),
     /** Prefix for bucket names. Default: the cluster name. */
-    bucketPrefix: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/)
-      .optional(),
+    bucketPrefix: bucketPrefix.optional(),
     /** S3 region reported to consumers. Default "us-east-1". */
     region: z.string().min(1).default("us-east-1"),
   })
@@ -159,7 +214,7 @@ const secretsBackend = z.discriminatedUnion("backend", [
       /** Vault UUID the items live in. */
       vault: z.string().min(1),
       /** 1Password Connect URL; without it a service account token is used. */
-      connectUrl: z.string().url().optional(),
+      connectUrl: httpUrl("http://onepassword-connect.onepassword.svc:8080", false).optional(),
       /** Item titles. */
       items: onepasswordItems.default({}),
     })
@@ -188,16 +243,13 @@ const loki = z
     /** Multi-tenant mode. Default false (tenant "fake"). */
     authEnabled: z.boolean().default(false),
     /** Tenant used by agents when authEnabled. Default "homelab". */
-    tenant: z
-      .string()
-      .regex(/^[a-zA-Z0-9_.-]+$/)
-      .default("homelab"),
+    tenant: tenant.default("homelab"),
     /** Canary DaemonSet. Default true (false in the lightweight profile). */
     canary: z.boolean().optional(),
     /** nginx gateway. Default true (false in the lightweight profile). */
     gateway: z.boolean().optional(),
     /** PVC size of each stateful Loki pod. Default "10Gi". */
-    volumeSize: quantity("10Gi").default("10Gi"),
+    volumeSize: size("10Gi").default("10Gi"),
   })
   .strict();
 
@@ -213,7 +265,7 @@ const prometheus = z
       })
       .default("60GiB"),
     /** PVC size. Default "70Gi". */
-    volumeSize: quantity("70Gi").default("70Gi"),
+    volumeSize: size("70Gi").default("70Gi"),
     /** Delete the Prometheus volume when KPS is removed. Default false: it is retained. */
     cleanupVolumeOnRemoval: z.boolean().default(false),
   })
@@ -230,12 +282,9 @@ const mimir = z
     /** Multi-tenancy; when on, writers send X-Scope-OrgID. Default false. */
     multitenancy: z.boolean().default(false),
     /** Tenant when multitenancy is on. Default "homelab". */
-    tenant: z
-      .string()
-      .regex(/^[a-zA-Z0-9_.-]+$/)
-      .default("homelab"),
+    tenant: tenant.default("homelab"),
     /** PVC size. Default "20Gi". */
-    volumeSize: quantity("20Gi").default("20Gi"),
+    volumeSize: size("20Gi").default("20Gi"),
     /**
      * How long the compactor keeps blocks in the bucket (Mimir's own default, 0, keeps them
      * forever and the bucket only grows). Default "90d": well beyond Prometheus's 14 days.
@@ -249,11 +298,11 @@ const victoriametrics = z
     /** vmsingle retention. Default "14d". */
     retention: duration("14d").default("14d"),
     /** vmsingle PVC size. Default "20Gi". */
-    volumeSize: quantity("20Gi").default("20Gi"),
+    volumeSize: size("20Gi").default("20Gi"),
     /** vmagent scrape interval. Default "30s". */
     scrapeInterval: duration("30s").default("30s"),
     /** vmagent disk buffer size per remote write. Default "1Gi". */
-    bufferSize: quantity("1Gi").default("1Gi"),
+    bufferSize: size("1Gi").default("1Gi"),
   })
   .strict();
 
@@ -273,18 +322,18 @@ const alerting = z
 const grafana = z
   .object({
     /** Grafana's public URL, for links. Default "http://grafana.<namespace>.svc". */
-    url: z.string().url().optional(),
+    url: httpUrl("https://grafana.example.net", false).optional(),
     /** PVC size. Default "5Gi". */
-    volumeSize: quantity("5Gi").default("5Gi"),
+    volumeSize: size("5Gi").default("5Gi"),
   })
   .strict();
 
 const storageClasses = z
   .object({
     /** StorageClass for ordinary PVCs. Default "local-path". */
-    default: z.string().min(1).default("local-path"),
+    default: storageClassName.default("local-path"),
     /** StorageClass for metrics TSDBs (local NVMe). Default: the default class. */
-    metrics: z.string().min(1).optional(),
+    metrics: storageClassName.optional(),
   })
   .strict();
 
@@ -385,7 +434,7 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${JSON.stringify(typeof value === "string" ? redactUrl(value) : value)}`;
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
@@ -616,6 +665,43 @@ function crossChecks(
     }
   }
   if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
+  // VictoriaMetrics refuses -retentionPeriod below a day (app/vmstorage/main.go: "-retentionPeriod
+  // cannot be smaller than a day") and a lower-case "m" suffix (lib/flagutil/duration.go
+  // RetentionDuration.Set: months need "M", minutes are not allowed).
+  const vmRetention = c.victoriametrics.retention;
+  if (durationSeconds(vmRetention)! < 86400 || /\dm$/.test(vmRetention)) {
+    p.push(
+      `${k("victoriametrics.retention")}: expected a duration of at least 1d in h|d|w|y (vmstorage refuses a -retentionPeriod below 24h and the "m" suffix), got "${vmRetention}"`,
+    );
+  }
+  // Prometheus reads --storage.tsdb.retention.size with units.ParseBase2Bytes (KB and KiB are both
+  // 1024 bytes); a budget above the volume is never reached and the disk fills first.
+  const retentionBytes = base2Bytes(c.prometheus.retentionSize);
+  const volumeBytes = parseQuantity(c.prometheus.volumeSize) ?? 0;
+  if (retentionBytes !== undefined && retentionBytes > volumeBytes) {
+    p.push(
+      `${k("prometheus.retentionSize")}: expected at most the volume it lives on (prometheus.volumeSize "${c.prometheus.volumeSize}"), got "${c.prometheus.retentionSize}"`,
+    );
+  }
+  // Bucket names are the prefix plus a per-consumer suffix; S3 and MinIO refuse what breaks the
+  // bucket naming rules (AWS S3 "General purpose bucket naming rules"; minio-go
+  // pkg/s3utils CheckValidBucketNameStrict). Checked for every bucket any phase creates.
+  if (c.objectStore.type !== "filesystem") {
+    const prefixKey =
+      c.objectStore.bucketPrefix === c.cluster
+        ? "cluster (the default bucketPrefix)"
+        : "objectStore.bucketPrefix";
+    const lastPhase = { ...c, phase: PHASES[PHASES.length - 1] } as StackConfig;
+    for (const name of planBuckets(lastPhase).consumers.flatMap((x) => x.buckets)) {
+      const problem = s3BucketNameProblem(name);
+      if (problem) {
+        p.push(
+          `${k(prefixKey)}: expected a prefix that keeps every bucket name valid (3-63 lowercase letters, digits, '-' or '.'), got "${c.objectStore.bucketPrefix}", which makes bucket "${name}" ${problem}`,
+        );
+        break;
+      }
+    }
+  }
   const poolNames = new Set<string>();
   c.nodePools.forEach((pool, i) => {
     if (poolNames.has(pool.name))
@@ -623,6 +709,26 @@ function crossChecks(
     poolNames.add(pool.name);
   });
   return p;
+}
+
+/** Bytes of a Prometheus size ("60GiB", "512MB"), with Prometheus's base-2 reading of both unit styles. */
+export function base2Bytes(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|PB|EB|KiB|MiB|GiB|TiB|PiB|EiB)$/.exec(v);
+  if (!m) return undefined;
+  const power = { B: 0, K: 1, M: 2, G: 3, T: 4, P: 5, E: 6 }[m[2][0] as "B"] ?? 0;
+  return Number(m[1]) * 1024 ** power;
+}
+
+/** Why S3 would refuse a bucket name, or undefined (AWS S3 general purpose bucket naming rules). */
+export function s3BucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `${name.length} characters long (S3 allows 3-63)`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    return "use characters other than lowercase letters, digits, '-' and '.', or not start and end with a letter or digit";
+  if (name.includes("..")) return "contain two adjacent periods";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "look like an IP address";
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "start with a reserved prefix";
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "end with a reserved suffix";
+  return undefined;
 }
 
 /** Index of a phase, for "from dual-write on" style decisions. */

@@ -1,42 +1,123 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
-import { helmOf, isSecretEnvelope, label, parseDoc, textDataOf, toRes } from "./lib/resources";
+import { helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
 import { workloadsOf } from "./lib/workloads";
 
-/** Keys that hold credentials when given a literal value. */
+/**
+ * Keys that hold credentials when given a literal value. Besides the usual names, Alertmanager's
+ * secret-typed fields (prometheus/alertmanager config/notifiers.go and config.go: smtp_auth_password,
+ * smtp_auth_secret, auth_password, auth_secret, service_key, routing_key, api_key, api_secret,
+ * bot_token, user_key, token, slack_api_url, opsgenie_api_key, victorops_api_key, wechat_api_secret,
+ * telegram bot_token, http_config basic_auth.password, authorization.credentials,
+ * oauth2.client_secret). Their `*_file` twins are references and pass.
+ */
 const CREDENTIAL_KEY =
-  /^(secretAccessKey|secret_access_key|accessKeyId|access_key_id|password|passwd|adminPassword|admin_password|token|auth_token|bearer_token|user_key|userKey|apiKey|api_key|secretKey|secret_key|client_secret|clientSecret)$/i;
-/** Env var names that hold credentials. */
-const CREDENTIAL_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|ACCESS_KEY|API_KEY|USER_KEY|CREDENTIAL)/i;
-/** Values that are references, not credentials: ${VAR}, $__env{..}/$__file{..}, and empty. */
-const REFERENCE = /^(\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$__(env|file|vault)\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*)$/;
-/** Keys next to which `userKey`/`passwordKey` name a key inside a Secret, not a credential. */
+  /^(secretAccessKey|secret_access_key|accessKeyId|access_key_id|password|passwd|adminPassword|admin_password|rootPassword|root_password|token|auth_token|bearer_token|bot_token|user_key|userKey|apiKey|api_key|api_secret|secretKey|secret_key|client_secret|clientSecret|smtp_auth_password|smtp_auth_secret|auth_password|auth_secret|service_key|routing_key|credentials|slack_api_url|opsgenie_api_key|victorops_api_key|wechat_api_secret|telegram_bot_token)$/i;
+/** Keys whose value is a URL that carries its secret in the path (Slack, Discord, Teams webhooks). */
+const SECRET_URL_KEY = /^(slack_api_url|webhook_url)$/;
+/** Env var names that hold credentials (PASSWORD, SECRET, TOKEN, ... as a word of the name). */
+const CREDENTIAL_ENV =
+  /(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|ACCESS_KEY|SECRET_KEY|API_KEY|APIKEY|USER_KEY|CREDENTIALS?|PRIVATE_KEY)(_|$)/i;
+/** Env var names that name a reference, not a credential: files, paths, Secret names, URLs of token endpoints. */
+const ENV_REFERENCE_SUFFIX = /_(FILE|PATH|DIR|NAME|REF|URL|URI|ENDPOINT|TYPE|ENABLED|HEADER)$/i;
+/** An env-var-style key (FOO_BAR): env-style ConfigMaps and map-form `env` values use them. */
+const ENV_STYLE_KEY = /^[A-Z][A-Z0-9_]*$/;
+/** Values that are references, not credentials: ${VAR}, $__env{..}/$__file{..}, $VAR. */
+const REFERENCE =
+  /^(\$\{[A-Za-z_][A-Za-z0-9_]*(:?-[^}]*)?\}|\$__(env|file|vault)\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*)$/;
+/** Keys whose non-empty value names a Secret (or a Secret reference) the chart reads instead. */
 const SECRET_REFERENCE_SIBLINGS = ["existingSecret", "secretName", "secretRef", "secretKeyRef", "valueFrom"];
+/** Next to a live Secret reference, `userKey`/`passwordKey`/... name keys inside that Secret. */
+const KEY_NAME_KEY =
+  /^(user|password|passwd|token|secret|admin|adminUser|adminPassword|userKey|secretKey)?Key$/;
 
 function literal(v: unknown): v is string | number {
   return (typeof v === "string" && v.length > 0 && !REFERENCE.test(v)) || typeof v === "number";
 }
 
-/** Credential-looking keys with literal values in a tree, with their paths. */
+/** A credential-looking env var name (not a *_FILE or other reference name). */
+export function credentialEnvName(name: string): boolean {
+  return CREDENTIAL_ENV.test(name) && !ENV_REFERENCE_SUFFIX.test(name);
+}
+
+/** A URL with user info (`scheme://user:password@host`), unless the user info is only references. */
+export function urlWithUserInfo(v: unknown): boolean {
+  if (typeof v !== "string") return false;
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s@]+)@[^\s]/i.exec(v.trim());
+  if (!m) return false;
+  return !m[1].split(":").every((part) => part === "" || REFERENCE.test(part));
+}
+
+/** A reference sibling that is set: a non-empty Secret name, or a reference object. */
+function hasLiveReference(v: Record<string, any>): boolean {
+  return SECRET_REFERENCE_SIBLINGS.some((k) => {
+    const x = v[k];
+    return (typeof x === "string" && x.trim() !== "") || (!!x && typeof x === "object");
+  });
+}
+
+/** Why one key/value pair is a literal credential, or undefined. */
+function credentialAt(key: string, child: unknown, refs: boolean): string | undefined {
+  if (isPulumiSecret(child))
+    return "is a Pulumi secret written into plain configuration (its plaintext ends up here)";
+  if (!literal(child)) return undefined;
+  if (refs && KEY_NAME_KEY.test(key)) return undefined;
+  if (CREDENTIAL_KEY.test(key)) return "is a literal credential";
+  if (SECRET_URL_KEY.test(key) && typeof child === "string" && /^https?:\/\//.test(child))
+    return "is a webhook URL whose path is the credential";
+  if (ENV_STYLE_KEY.test(key) && credentialEnvName(key)) return `is a literal credential (env ${key})`;
+  if (urlWithUserInfo(child)) return "is a URL with user info (credentials in the URL)";
+  return undefined;
+}
+
+/** Credential-looking keys with literal values in a tree, with their paths and why. */
 export function plaintextIn(v: any, path: string): string[] {
-  if (!v || typeof v !== "object" || isSecretEnvelope(v)) return [];
+  if (!v || typeof v !== "object" || isPulumiSecret(v)) return [];
   const out: string[] = [];
-  const refSiblings = !Array.isArray(v) && SECRET_REFERENCE_SIBLINGS.some((k) => k in v);
+  const refSiblings = !Array.isArray(v) && hasLiveReference(v);
   for (const [k, child] of Object.entries<any>(v)) {
     const p = Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`;
-    if (!Array.isArray(v) && CREDENTIAL_KEY.test(k) && literal(child) && !refSiblings) out.push(p);
+    const why = Array.isArray(v)
+      ? isPulumiSecret(child)
+        ? "is a Pulumi secret written into plain configuration (its plaintext ends up here)"
+        : urlWithUserInfo(child)
+          ? "is a URL with user info (credentials in the URL)"
+          : undefined
+      : credentialAt(k, child, refSiblings);
+    if (why) out.push(`${p} ${why}`);
     else if (
       child &&
       typeof child === "object" &&
+      !Array.isArray(child) &&
       typeof child.name === "string" &&
       "value" in child &&
-      CREDENTIAL_ENV.test(child.name) &&
-      literal(child.value)
+      (isPulumiSecret(child.value) || (credentialEnvName(child.name) && literal(child.value)))
     ) {
-      out.push(`${p} (env ${child.name})`);
+      out.push(
+        `${p} (env ${child.name}) ${isPulumiSecret(child.value) ? "has a Pulumi secret as its value (it ends up in the pod spec in plain text)" : "is a literal credential"}`,
+      );
     } else out.push(...plaintextIn(child, p));
   }
   return out;
+}
+
+/** Env-file text (`KEY=value` lines), as ConfigMaps for envFrom or `.env` files hold it; undefined when it is not. */
+function envLines(text: string): Record<string, string> | undefined {
+  const lines = text.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+  if (lines.length === 0 || !lines.every((l) => /^\s*(export\s+)?[A-Za-z_][A-Za-z0-9_]*=/.test(l)))
+    return undefined;
+  return Object.fromEntries(
+    lines.map((l) => {
+      const [k, ...rest] = l.replace(/^\s*export\s+/, "").split("=");
+      return [
+        k.trim(),
+        rest
+          .join("=")
+          .trim()
+          .replace(/^(["'])(.*)\1$/, "$2"),
+      ];
+    }),
+  );
 }
 
 /** No literal credentials in Helm values, ConfigMaps or container env: use Secrets and references. */
@@ -52,26 +133,60 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
         "Move the value into a Kubernetes Secret and reference it (extraEnvFrom/existingSecret/secretKeyRef, ${VAR} with -config.expand-env, or a *_file path).";
       const helm = helmOf(r);
       // The engine unwraps secrets before policies see them, so a credential put into Helm values
-      // as a Pulumi secret arrives here as its literal value and is caught below.
-      if (helm) {
+      // as a Pulumi secret arrives here as its literal value and is caught by its key or shape.
+      // Offline, a secret whose export holds only ciphertext arrives as the evaluator's stand-in,
+      // which is itself the finding: a Pulumi secret written into values, data or env.
+      if (helm && isPulumiSecret(r.props.values)) {
+        report(
+          `${label(r)}: the release's values are a Pulumi secret, so a credential was put into Helm values (they end up in the release Secret and in every \`helm get values\`). ${fix}`,
+        );
+      } else if (helm) {
         for (const p of plaintextIn(helm.values, "values"))
-          report(`${label(r)}: ${p} is a literal credential. ${fix}`);
+          report(
+            `${label(r)}: ${p} in Helm values (stored in the release Secret, shown by \`helm get values\`). ${fix}`,
+          );
       }
       if (r.type === "kubernetes:core/v1:ConfigMap") {
-        for (const { key, text } of textDataOf(r)) {
-          const doc = parseDoc(text);
-          const hits = doc ? plaintextIn(doc, `data["${key}"]`) : [];
-          for (const p of hits)
+        const data = r.props.data;
+        if (isPulumiSecret(data) || isPulumiSecret(r.props.binaryData)) {
+          report(
+            `${label(r)}: its data is a Pulumi secret, so a secret is stored in a ConfigMap (readable by anyone who can read the namespace, never encrypted at rest). Use a Secret.`,
+          );
+        }
+        for (const [key, value] of Object.entries<any>(isPulumiSecret(data) ? {} : (data ?? {}))) {
+          // Env-style ConfigMaps (loaded with envFrom) hold one credential per key.
+          const why = credentialAt(key, value, false);
+          if (why) {
             report(
-              `${label(r)}: ${p} is a literal credential in a ConfigMap (readable by anyone who can read the namespace). ${fix}`,
+              `${label(r)}: data["${key}"] ${why} in a ConfigMap (readable by anyone who can read the namespace; envFrom hands it to containers as is). ${fix}`,
+            );
+            continue;
+          }
+          if (typeof value !== "string") continue;
+          const doc = parseDoc(value) ?? envLines(value);
+          for (const p of doc ? plaintextIn(doc, `data["${key}"]`) : [])
+            report(
+              `${label(r)}: ${p} in a ConfigMap (readable by anyone who can read the namespace). ${fix}`,
             );
         }
       }
       // Chart env lives in values, checked above; raw pod specs are checked container by container.
       for (const c of helm ? [] : workloadsOf(r).flatMap((w) => w.containers)) {
         for (const e of c.spec?.env ?? []) {
-          if (CREDENTIAL_ENV.test(e.name ?? "") && literal(e.value))
+          if (isPulumiSecret(e?.value))
+            report(
+              `${label(r)}: ${c.path} env ${e.name} has a Pulumi secret as its value; pod specs are not secret (anyone who can read the workload reads it). ${fix}`,
+            );
+          else if (credentialEnvName(e?.name ?? "") && literal(e.value))
             report(`${label(r)}: ${c.path} env ${e.name} has a literal value. ${fix}`);
+          else if (urlWithUserInfo(e?.value))
+            report(
+              `${label(r)}: ${c.path} env ${e.name} is a URL with user info (credentials in the URL). ${fix}`,
+            );
+        }
+        for (const a of [...(c.spec?.args ?? []), ...(c.spec?.command ?? [])]) {
+          if (urlWithUserInfo(String(a).replace(/^-[\w.-]+=/, "")))
+            report(`${label(r)}: ${c.path} passes a URL with user info on its command line. ${fix}`);
         }
       }
     },

@@ -1,6 +1,6 @@
 import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { allPolicies } from "./policies";
-import { isSecretEnvelope } from "./lib/resources";
+import { isSecretEnvelope, SECRET_STAND_IN } from "./lib/resources";
 
 /** A resource of a `pulumi stack export` (version 3). */
 export interface ExportedResource {
@@ -44,7 +44,7 @@ export const COMPONENTS_WITHOUT_INPUTS = new Set([
 ]);
 
 /** What a policy sees for a secret whose plaintext the export does not hold (ciphertext only). */
-export const SECRET_STAND_IN = "[secret]";
+export { SECRET_STAND_IN };
 
 /**
  * Secrets as the engine hands them to policies: unwrapped (@pulumi/policy 1.21 deserialize.js

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
+import { parse as parseYaml } from "yaml";
 import { at, helmOf, label, parseDoc, textDataOf, type Res, toRes } from "./lib/resources";
 
 interface FoundDatasource {
@@ -8,52 +9,156 @@ interface FoundDatasource {
   isDefault: boolean;
   /** Provisioning source (one file / values block): defaults are unique per source and per org. */
   source: string;
+  /**
+   * Where Grafana reads it: `own` (a provisioning file of the grafana chart's own values) or
+   * `sidecar` (a ConfigMap/Secret labelled grafana_datasource, which every Grafana whose datasource
+   * sidecar is on picks up; the metrics stack charts deliver theirs this way too).
+   */
+  via: "own" | "sidecar";
 }
 
-function fromList(list: any, source: string): FoundDatasource[] {
+/**
+ * `isDefault` as Grafana reads it. apiVersion >= 1 files use values.BoolValue
+ * (pkg/services/provisioning/values/values.go): the scalar is read as a string, env-expanded, then
+ * strconv.ParseBool, so "true", "True", "1", "t" and 1 all count. apiVersion 0 files use `is_default`.
+ */
+export function grafanaBool(v: unknown): boolean {
+  if (v === true) return true;
+  if (typeof v === "number") return v === 1;
+  if (typeof v !== "string") return false;
+  return ["1", "t", "T", "true", "TRUE", "True"].includes(v.trim());
+}
+
+function fromList(list: any, source: string, via: FoundDatasource["via"], apiVersion = 1): FoundDatasource[] {
   return (Array.isArray(list) ? list : []).map((d: any) => ({
     name: String(d?.name ?? "?"),
-    orgId: Number(d?.orgId ?? 1),
-    isDefault: d?.isDefault === true,
+    orgId: Number((apiVersion >= 1 ? d?.orgId : d?.org_id) ?? 1) || 1,
+    isDefault: apiVersion >= 1 ? grafanaBool(d?.isDefault) : d?.is_default === true,
     source,
+    via,
   }));
 }
 
-/** Datasources a resource provisions: grafana chart values, KPS's Grafana, or a sidecar ConfigMap. */
+/** Datasources of one provisioning document (`apiVersion` decides v0 or v1 field names, config_reader.go). */
+function fromDoc(doc: any, source: string, via: FoundDatasource["via"]): FoundDatasource[] {
+  if (!doc || typeof doc !== "object") return [];
+  return fromList(doc.datasources, source, via, Number(doc.apiVersion ?? 0));
+}
+
+/** A YAML list given as a string (additionalDataSourcesString); [] when it does not parse. */
+function listFromString(text: unknown): any[] {
+  if (typeof text !== "string" || text.trim() === "") return [];
+  try {
+    const v = parseYaml(text);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The datasource ConfigMap a metrics stack chart renders. kube-prometheus-stack 88
+ * (templates/grafana/configmaps-datasources.yaml) renders it when its Grafana and that Grafana's
+ * datasource sidecar are enabled, or when `grafana.forceDeployDatasources` is on even with its
+ * Grafana disabled; one file holds the default Prometheus datasource and `additionalDataSources`.
+ * victoria-metrics-k8s-stack (templates/grafana/datasource.yaml) does the same with
+ * `forceDeployDatasource` and `defaultDatasources`.
+ */
+function stackChartDatasources(chart: string, values: any): FoundDatasource[] {
+  const g = values.grafana ?? {};
+  const ownGrafana = g.enabled !== false;
+  if (chart === "kube-prometheus-stack") {
+    const rendered =
+      (ownGrafana && at(g, "sidecar.datasources.enabled") !== false) || g.forceDeployDatasources === true;
+    if (!rendered) return [];
+    const via = "sidecar";
+    const source = "values.grafana (kube-prometheus-stack datasource ConfigMap)";
+    const out: FoundDatasource[] = [];
+    if (at(g, "sidecar.datasources.defaultDatasourceEnabled") ?? true) {
+      out.push({
+        name: String(at(g, "sidecar.datasources.name") ?? "Prometheus"),
+        orgId: 1,
+        isDefault: grafanaBool(at(g, "sidecar.datasources.isDefaultDatasource") ?? true),
+        source,
+        via,
+      });
+    }
+    out.push(...fromList(g.additionalDataSources, source, via));
+    out.push(...fromList(listFromString(g.additionalDataSourcesString), source, via));
+    return out;
+  }
+  const rendered =
+    (ownGrafana && at(g, "sidecar.datasources.enabled") !== false) || g.forceDeployDatasource === true;
+  if (!rendered || at(values, "defaultDatasources.grafanaOperator.enabled") === true) return [];
+  const via = "sidecar";
+  const source = "values.defaultDatasources (victoria-metrics-k8s-stack datasource ConfigMap)";
+  const vmDefaults = [
+    { name: "VictoriaMetrics", isDefault: true },
+    { name: "VictoriaMetrics (DS)", isDefault: false },
+  ];
+  return [
+    ...fromList(at(values, "defaultDatasources.victoriametrics.datasources") ?? vmDefaults, source, via),
+    ...fromList(at(values, "defaultDatasources.extra"), source, via),
+  ];
+}
+
+/** Datasources a resource provisions: grafana chart values, a metrics stack's ConfigMap, or a sidecar ConfigMap. */
 export function datasourcesIn(r: Res): FoundDatasource[] {
   const helm = helmOf(r);
   if (helm?.chart === "grafana") {
     return Object.entries<any>(helm.values.datasources ?? {}).flatMap(([file, doc]) =>
-      fromList(doc?.datasources, `values.datasources["${file}"]`),
+      fromDoc(doc, `values.datasources["${file}"]`, "own"),
     );
   }
   if (helm && (helm.chart === "kube-prometheus-stack" || helm.chart === "victoria-metrics-k8s-stack")) {
-    const g = helm.values.grafana ?? {};
-    if (g.enabled === false) return [];
-    const out = fromList(g.additionalDataSources, "values.grafana.additionalDataSources");
-    if (
-      helm.chart === "kube-prometheus-stack" &&
-      (at(g, "sidecar.datasources.defaultDatasourceEnabled") ?? true) &&
-      (at(g, "sidecar.datasources.isDefaultDatasource") ?? true)
-    ) {
-      out.push({
-        name: "Prometheus (kube-prometheus-stack sidecar)",
-        orgId: 1,
-        isDefault: true,
-        source: "values.grafana.sidecar.datasources",
-      });
-    }
-    return out;
+    return stackChartDatasources(helm.chart, helm.values);
   }
   if (
     (r.type === "kubernetes:core/v1:ConfigMap" || r.type === "kubernetes:core/v1:Secret") &&
     r.props.metadata?.labels?.grafana_datasource !== undefined
   ) {
     return textDataOf(r).flatMap(({ key, text, field }) =>
-      fromList(parseDoc(text)?.datasources, `${field}["${key}"]`),
+      fromDoc(parseDoc(text), `${field}["${key}"]`, "sidecar"),
     );
   }
   return [];
+}
+
+/** A Grafana instance in the stack and whether its datasource sidecar is on. */
+interface GrafanaInstance {
+  res?: Res;
+  name: string;
+  readsSidecar: boolean;
+}
+
+/**
+ * The Grafanas of a stack: each grafana release (its sidecar reads labelled ConfigMaps only with
+ * `sidecar.datasources.enabled`, default false in the grafana chart's values.yaml) and each metrics
+ * stack chart with its own Grafana enabled (sidecar on by default there). Grafana validates default
+ * uniqueness over every file of its provisioning directory (config_reader.go,
+ * validateDefaultUniqueness). With no Grafana in sight, one reading the sidecar ConfigMaps is assumed.
+ */
+function grafanasOf(resources: Res[]): GrafanaInstance[] {
+  const out: GrafanaInstance[] = [];
+  for (const r of resources) {
+    const h = helmOf(r);
+    if (h?.chart === "grafana")
+      out.push({
+        res: r,
+        name: label(r),
+        readsSidecar: at(h.values, "sidecar.datasources.enabled") === true,
+      });
+    else if (
+      (h?.chart === "kube-prometheus-stack" || h?.chart === "victoria-metrics-k8s-stack") &&
+      at(h.values, "grafana.enabled") !== false
+    )
+      out.push({
+        res: r,
+        name: `${label(r)} (its Grafana)`,
+        readsSidecar: at(h.values, "grafana.sidecar.datasources.enabled") !== false,
+      });
+  }
+  return out.length > 0 ? out : [{ name: "a Grafana reading datasource ConfigMaps", readsSidecar: true }];
 }
 
 function defaultsByOrg<T extends FoundDatasource>(list: T[]): Map<number, T[]> {
@@ -94,16 +199,18 @@ export function grafanaSingleDefaultStack(level: Level = "mandatory"): StackVali
     description: "Across the whole stack, at most one datasource per Grafana organization is the default.",
     enforcementLevel: level,
     validateStack: (args, report) => {
-      const all: (FoundDatasource & { res: Res })[] = [];
-      for (const pr of args.resources) {
-        const r = toRes(pr);
-        all.push(...datasourcesIn(r).map((d) => ({ ...d, res: r })));
-      }
-      for (const [org, defaults] of defaultsByOrg(all)) {
-        if (defaults.length > 1) {
-          report(
-            `${defaults.length} default datasources for org ${org} across the stack: ${defaults.map((d) => `${d.name} (${label(d.res)} ${d.source})`).join("; ")}; ${CRASH}. Keep exactly one default.`,
-          );
+      const resources = args.resources.map(toRes);
+      const found = resources.flatMap((r) => datasourcesIn(r).map((d) => ({ ...d, res: r })));
+      for (const g of grafanasOf(resources)) {
+        const reads = found.filter(
+          (d) => (d.via === "own" && d.res === g.res) || (d.via === "sidecar" && g.readsSidecar),
+        );
+        for (const [org, defaults] of defaultsByOrg(reads)) {
+          if (defaults.length > 1) {
+            report(
+              `${defaults.length} default datasources for org ${org} reach ${g.name}: ${defaults.map((d) => `${d.name} (${label(d.res)} ${d.source}${d.via === "sidecar" ? ", via the datasource sidecar" : ""})`).join("; ")}; ${CRASH}. Keep exactly one default.`,
+            );
+          }
         }
       }
     },

@@ -1,13 +1,17 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
-import { helmOf, label, toRes } from "./lib/resources";
-import { canLandOn, parseImage, workloadsOf } from "./lib/workloads";
+import { helmOf, label, type Res, toRes } from "./lib/resources";
+import { stackFacts } from "./lib/budget";
+import { canLandOn, parseImage, withWellKnownLabels, workloadsOf } from "./lib/workloads";
 
 export interface Arm64Config {
-  /** Labels that identify Pi (arm64) nodes. */
+  /**
+   * Labels that identify Pi (arm64) nodes. With the program's stack-info ConfigMap these are added
+   * to each arm64 pool's recorded labels; without it they describe the Pi nodes.
+   */
   piNodeLabels: Record<string, string>;
-  /** Taints on Pi nodes; a workload without a toleration cannot land there. */
+  /** Taints on Pi nodes, added to the taints the stack-info ConfigMap records for arm64 pools. */
   piNodeTaints: { key: string; value?: string; effect: string }[];
   /** Repositories (`registry/repository`) known to publish linux/arm64. */
   arm64Images: string[];
@@ -34,47 +38,97 @@ export function arm64Problem(image: string, known: string[]): string | undefined
   return undefined;
 }
 
-/** Images that cannot run on arm64 in workloads that can be scheduled onto Pi nodes. */
-export function arm64Images(level: Level = "mandatory"): ResourceValidationPolicy {
+type Taint = { key: string; value?: string; effect: string };
+/** A kind of Pi node: its labels (kubelet's well-known ones included) and taints. */
+interface PiNode {
+  name: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+}
+
+/**
+ * The Pi nodes a workload could land on. The stack-info ConfigMap's pools are the truth: each arm64
+ * pool with its recorded labels and taints, plus what the pack config adds. A cluster whose pools
+ * include no arm64 pool has no Pi node. Without stack-info the pack config describes them.
+ */
+export function piNodesOf(
+  resources: Res[],
+  cfg: Pick<Arm64Config, "piNodeLabels" | "piNodeTaints">,
+): PiNode[] {
+  const pools = stackFacts(resources).pools;
+  if (pools && pools.length > 0) {
+    return pools
+      .filter((p) => p.arch === "arm64")
+      .map((p) => ({
+        name: `pool ${p.name}`,
+        labels: withWellKnownLabels({ ...(p.labels ?? {}), ...cfg.piNodeLabels }, "arm64"),
+        taints: [...(p.taints ?? []), ...cfg.piNodeTaints],
+      }));
+  }
+  return [
+    {
+      name: "Pi nodes",
+      labels: withWellKnownLabels({ "kubernetes.io/arch": "arm64", ...cfg.piNodeLabels }, "arm64"),
+      taints: cfg.piNodeTaints,
+    },
+  ];
+}
+
+const describeNode = (n: PiNode) =>
+  `${n.name} (${Object.entries(n.labels)
+    .filter(([k]) => !k.startsWith("beta.kubernetes.io/"))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(
+      ",",
+    )}${n.taints.length ? `; taints ${n.taints.map((t) => `${t.key}:${t.effect}`).join(",")}` : ""})`;
+
+/**
+ * Images that cannot run on arm64 in workloads that can be scheduled onto Pi nodes. A stack policy:
+ * where Pi nodes are, and which taints keep workloads off them, is recorded by the program's
+ * stack-info ConfigMap, which a resource policy cannot see.
+ */
+export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
   return {
     name: "arm64-images",
     description: "Every image of a workload that can land on Pi (arm64) nodes must publish linux/arm64.",
     enforcementLevel: level,
     configSchema: schemaFor(ARM64_DEFAULTS as unknown as Record<string, unknown>, {
-      piNodeLabels: "Labels identifying Pi nodes (default kubernetes.io/arch=arm64).",
-      piNodeTaints: "Taints on Pi nodes.",
+      piNodeLabels:
+        "Labels identifying Pi nodes (default kubernetes.io/arch=arm64); added to the arm64 pools the stack-info ConfigMap records.",
+      piNodeTaints: "Taints on Pi nodes, added to those the stack-info ConfigMap records.",
       arm64Images: "Repositories known to publish linux/arm64.",
       charts: "Per chart: default images and workload value paths.",
     }),
-    validateResource: (args, report) => {
+    validateStack: (args, report) => {
       const cfg = configOf(args, ARM64_DEFAULTS);
-      const r = toRes(args);
-      const helm = helmOf(r);
-      for (const w of workloadsOf(r, cfg.charts)) {
-        if (!canLandOn(w, cfg.piNodeLabels, cfg.piNodeTaints)) continue;
-        for (const use of w.images) {
-          const problem = arm64Problem(use.image, cfg.arm64Images);
-          if (problem) {
-            report(
-              `${label(r)}: ${w.kind} ${w.name} can run on Pi nodes (nothing in ${w.path} keeps it off ${Object.entries(
-                cfg.piNodeLabels,
-              )
-                .map(([k, v]) => `${k}=${v}`)
-                .join(
-                  ",",
-                )}) but ${use.path} is "${use.image}": ${problem}. Otherwise pin it off Pi nodes with a nodeSelector or required node affinity.`,
-            );
+      const resources = args.resources.map(toRes);
+      const piNodes = piNodesOf(resources, cfg);
+      if (piNodes.length === 0) return;
+      for (const r of resources) {
+        const helm = helmOf(r);
+        for (const w of workloadsOf(r, cfg.charts)) {
+          const node = piNodes.find((n) => canLandOn(w, n.labels, n.taints, "arm64"));
+          if (!node) continue;
+          for (const use of w.images) {
+            const problem = arm64Problem(use.image, cfg.arm64Images);
+            if (problem) {
+              report(
+                `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: nothing in ${w.path} keeps it off them, but ${use.path} is "${use.image}": ${problem}. Otherwise pin it off Pi nodes with a nodeSelector or required node affinity on kubernetes.io/arch=amd64.`,
+                r.urn,
+              );
+            }
           }
         }
-      }
-      // Images in values of charts the pack does not know: judge every image-looking value.
-      if (helm && !cfg.charts[helm.chart]) {
-        for (const { path, image } of imagesInValues(helm.values, "values")) {
-          const problem = arm64Problem(image, cfg.arm64Images);
-          if (problem)
-            report(
-              `${label(r)}: ${path} is "${image}": ${problem}. (Chart "${helm.chart}" is unknown to the pack, so its workloads count as able to land on Pi nodes.)`,
-            );
+        // Images in values of charts the pack does not know: judge every image-looking value.
+        if (helm && !cfg.charts[helm.chart]) {
+          for (const { path, image } of imagesInValues(helm.values, "values")) {
+            const problem = arm64Problem(image, cfg.arm64Images);
+            if (problem)
+              report(
+                `${label(r)}: ${path} is "${image}": ${problem}. (Chart "${helm.chart}" is unknown to the pack, so its workloads count as able to land on Pi nodes.)`,
+                r.urn,
+              );
+          }
         }
       }
     },

@@ -1,7 +1,14 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
 import { chartValues, label, toRes } from "./lib/resources";
-import { lokiConfigsIn, lokiTopology, validDeleteStores } from "./lib/loki";
+import {
+  configuredStoreTypes,
+  lokiConfigsIn,
+  lokiTopology,
+  STORE_TYPES,
+  UNRESOLVED_TEMPLATE,
+  validDeleteStores,
+} from "./lib/loki";
 
 /** Loki 3 refuses to start when compactor retention is on without delete_request_store. */
 export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): ResourceValidationPolicy {
@@ -14,15 +21,38 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
       const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
         const c = found.config.compactor ?? {};
-        if (c.retention_enabled !== true) continue;
+        const enabled = c.retention_enabled;
+        // Loki 3.6 reads its config with gopkg.in/yaml.v2 UnmarshalStrict (pkg/util/cfg/files.go);
+        // yaml.v2 decode.go sets a bool field only from a resolved bool, so a quoted "true" is a
+        // string and the config is refused ("cannot unmarshal !!str `true` into bool").
+        if (typeof enabled === "string" && !UNRESOLVED_TEMPLATE.test(enabled)) {
+          report(
+            `${label(r)}: ${found.where}.retention_enabled is the string ${JSON.stringify(enabled)}, not a boolean; Loki refuses the config at startup (cannot unmarshal !!str \`${enabled}\` into bool). Write it unquoted: retention_enabled: true${enabled.toLowerCase() === "true" ? ", with delete_request_store set" : ""}.`,
+          );
+          continue;
+        }
+        if (enabled !== true) continue;
         const store = c.delete_request_store;
         if (store === undefined || store === null || store === "") {
           report(
-            `${label(r)}: ${found.where}.retention_enabled is true but delete_request_store is empty; every Loki component fails at startup ("compactor.delete-request-store should be configured when retention is enabled"). Set ${found.where}.delete_request_store to the schema's object_store (e.g. "s3").`,
+            `${label(r)}: ${found.where}.retention_enabled is true but delete_request_store is empty; every Loki component fails at startup ("compactor.delete-request-store should be configured when retention is enabled", pkg/compactor/config.go). Set ${found.where}.delete_request_store to the schema's object_store (e.g. "s3").`,
           );
-        } else if (!validDeleteStores(found.config).includes(String(store))) {
+          continue;
+        }
+        // A value the chart computes with tpl from something unknown here is not judged.
+        if (typeof store === "string" && UNRESOLVED_TEMPLATE.test(store)) continue;
+        if (!validDeleteStores(found.config).includes(String(store))) {
           report(
             `${label(r)}: ${found.where}.delete_request_store is "${store}", which names no object store; use a store type (${validDeleteStores(found.config).join(", ")}) or a named store, normally the schema's object_store.`,
+          );
+          continue;
+        }
+        // A store type with no configuration of its own: the compactor builds the delete request
+        // store client from it at start (pkg/loki/modules.go initCompactor -> storage.NewObjectClient).
+        const configured = configuredStoreTypes(found.config);
+        if (configured && STORE_TYPES.includes(String(store)) && !configured.includes(String(store))) {
+          report(
+            `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}); the compactor fails at start creating the delete request store client. Use the store the schema writes to (${[...new Set((found.config.schema_config?.configs ?? []).map((x: any) => x?.object_store).filter(Boolean))].join(", ") || "e.g. s3"}).`,
           );
         }
       }
@@ -88,19 +118,26 @@ export function lokiCompactorMisplaced(level: Level = "advisory"): ResourceValid
   };
 }
 
-/** `shared_store` was removed in Loki 3.0; a leftover breaks startup. */
-export function lokiSharedStoreRemoved(level: Level = "advisory"): ResourceValidationPolicy {
+/**
+ * `shared_store` was removed in Loki 3.0; a leftover stops startup: Loki parses its config file
+ * strictly (pkg/util/cfg/dynamic.go: ConfigFileLoader(..., strict=true)), and the compactor's
+ * Config (pkg/compactor/config.go) has no such field. Mandatory.
+ */
+export function lokiSharedStoreRemoved(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
     name: "loki-shared-store-removed",
-    description: "compactor.shared_store was removed in Loki 3.0; use delete_request_store.",
+    description:
+      "compactor.shared_store was removed in Loki 3.0; Loki 3 refuses a config that still sets it. Use delete_request_store.",
     enforcementLevel: level,
     validateResource: (args, report) => {
       const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
-        if (found.config.compactor?.shared_store !== undefined) {
-          report(
-            `${label(r)}: ${found.where}.shared_store is set; Loki 3 no longer knows it and refuses the config. Remove it and set delete_request_store instead.`,
-          );
+        for (const key of ["shared_store", "shared_store_key_prefix"]) {
+          if (found.config.compactor?.[key] !== undefined) {
+            report(
+              `${label(r)}: ${found.where}.${key} is set; Loki 3 no longer knows it and refuses the config at startup ("field ${key} not found in type compactor.Config"). Remove it and set delete_request_store instead.`,
+            );
+          }
         }
       }
     },
@@ -118,25 +155,37 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
       const values = chartValues(r, "loki");
       if (!values) return;
       const t = lokiTopology(values);
-      const writers = t.mode.startsWith("SingleBinary") ? t.single : t.write;
-      const path = t.mode.startsWith("SingleBinary")
-        ? "values.singleBinary.replicas"
-        : "values.write.replicas";
-      if (t.rf > writers) {
+      if (t.rf > t.writers) {
         report(
-          `${label(r)}: values.loki.commonConfig.replication_factor is ${t.rf} but ${path} is ${writers}; pushes fail with "too many unhealthy instances in the ring". Lower the replication factor to at most ${writers} or add replicas.`,
+          `${label(r)}: ${t.rfPath} is ${t.rf} but ${t.writerPaths.join(" + ")} is ${t.writers} (the replicas that take writes in deploymentMode ${t.mode}); pushes fail with "too many unhealthy instances in the ring". Lower the replication factor to at most ${t.writers} or add replicas.`,
         );
       }
     },
   };
 }
 
-/** The chart refuses SingleBinary replicas together with scalable replicas. */
+const DISTRIBUTED_TARGETS = [
+  "ingester",
+  "distributor",
+  "querier",
+  "queryFrontend",
+  "queryScheduler",
+  "indexGateway",
+  "compactor",
+  "ruler",
+];
+
+/**
+ * The chart refuses replicas of two deployment modes at once, except in its transitional modes
+ * (loki 6.49 templates/validate.yaml): single binary + simple scalable needs
+ * `SingleBinary<->SimpleScalable`, simple scalable + distributed needs `SimpleScalable<->Distributed`,
+ * single binary + distributed is always refused.
+ */
 export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
     name: "loki-single-binary-and-scalable",
     description:
-      "singleBinary.replicas and read/write/backend replicas must not both be non-zero (chart defaults count).",
+      "Replicas of two Loki deployment modes (single binary, simple scalable, distributed) are non-zero outside the chart's transitional modes (chart defaults count).",
     enforcementLevel: level,
     validateResource: (args, report) => {
       const r = toRes(args);
@@ -144,9 +193,27 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
       if (!values) return;
       const t = lokiTopology(values);
       const scalable = (["write", "read", "backend"] as const).filter((k) => t[k] > 0);
-      if (t.single > 0 && scalable.length > 0) {
+      const distributed = DISTRIBUTED_TARGETS.filter((k) => Number(values[k]?.replicas ?? 0) > 0);
+      const list = (ks: readonly string[], defaults: boolean) =>
+        ks
+          .map(
+            (k) =>
+              `values.${k}.replicas is ${k in t ? t[k as keyof typeof t] : values[k]?.replicas}${defaults && values[k]?.replicas === undefined ? " (unset means the chart default 3)" : ""}`,
+          )
+          .join(", ");
+      if (t.single > 0 && scalable.length > 0 && t.mode !== "SingleBinary<->SimpleScalable") {
         report(
-          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${scalable.map((k) => `values.${k}.replicas is ${t[k]}`).join(", ")} (unset means the chart default 3); the chart fails with "You have more than zero replicas configured for both the single binary and simple scalable targets". Set the unused mode's replicas to 0.`,
+          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(scalable, true)}; the chart fails with "You have more than zero replicas configured for both the single binary and simple scalable targets". Set the unused mode's replicas to 0, or use deploymentMode "SingleBinary<->SimpleScalable" while migrating.`,
+        );
+      }
+      if (scalable.length > 0 && distributed.length > 0 && t.mode !== "SimpleScalable<->Distributed") {
+        report(
+          `${label(r)}: ${list(scalable, true)} and ${list(distributed, false)}; the chart fails with "You have more than zero replicas configured for scalable targets (backend, read, write) and distributed targets". Set the unused mode's replicas to 0, or use deploymentMode "SimpleScalable<->Distributed" while migrating.`,
+        );
+      }
+      if (t.single > 0 && distributed.length > 0) {
+        report(
+          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(distributed, false)}; the chart fails with "You have more than zero replicas configured for both the single binary and distributed targets" (no transitional mode exists between them).`,
         );
       }
     },

@@ -1,6 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
-import { helmOf, label, type Res, toRes } from "./lib/resources";
+import { at, helmOf, label, type Res, toRes } from "./lib/resources";
+import { lokiChartConfig } from "./lib/loki";
 import { stackFacts } from "./lib/budget";
 
 export interface ProductionConfig {
@@ -33,6 +34,8 @@ export function dataBearing(r: Res, charts: string[]): string | undefined {
   ) {
     return "vmsingle.spec.removePvcAfterDelete deletes the TSDB volume with the release";
   }
+  const loki = helm?.chart === "loki" ? lokiFilesystemData(helm.values) : undefined;
+  if (loki) return loki;
   if (
     r.type === "kubernetes:apps/v1:StatefulSet" &&
     (r.props.spec?.volumeClaimTemplates ?? []).length > 0 &&
@@ -41,6 +44,46 @@ export function dataBearing(r: Res, charts: string[]): string | undefined {
     return "its persistentVolumeClaimRetentionPolicy deletes the volumes with it";
   }
   return undefined;
+}
+
+/**
+ * Why a loki release's logs go with it: with a filesystem object store (`loki.storage.type`
+ * filesystem, or a filesystem common storage / schema object_store in structuredConfig) every chunk
+ * and index lives on the single binary's PVC, and the chart sets the StatefulSet's
+ * persistentVolumeClaimRetentionPolicy from `singleBinary.persistence.whenDeleted` (default Delete)
+ * whenever `enableStatefulSetAutoDeletePVC` (default true) and persistence are on (loki 6.49
+ * templates/single-binary/statefulset.yaml): uninstalling the release deletes the claim.
+ */
+export function lokiFilesystemData(values: any): string | undefined {
+  const config = lokiChartConfig(values);
+  const objectStores = (config.schema_config?.configs ?? []).map((c: any) => c?.object_store);
+  const filesystem =
+    String(at(values, "loki.storage.type") ?? "s3") === "filesystem" ||
+    (objectStores.length > 0 && objectStores.every((o: unknown) => o === "filesystem"));
+  if (!filesystem) return undefined;
+  const p = values.singleBinary?.persistence ?? {};
+  const claimDeleted =
+    (p.enabled ?? true) !== false &&
+    (p.enableStatefulSetAutoDeletePVC ?? true) !== false &&
+    String(p.whenDeleted ?? "Delete") === "Delete";
+  if (!claimDeleted) return undefined;
+  return "with the filesystem object store every log lives on the single binary's PVC, which the chart deletes with the release (singleBinary.persistence.whenDeleted Delete with enableStatefulSetAutoDeletePVC); retain the claim (whenDeleted: Retain) or protect the release";
+}
+
+/** Whether a resource or one of its ancestors is protected (children inherit `protect` from their parent). */
+function protectedByAncestry(
+  urn: string,
+  byUrn: Map<string, { opts: { protect?: boolean; parent?: string } }>,
+): boolean {
+  const seen = new Set<string>();
+  let cur = byUrn.get(urn);
+  while (cur && !seen.has(urn)) {
+    if (cur.opts.protect) return true;
+    seen.add(urn);
+    urn = cur.opts.parent ?? "";
+    cur = byUrn.get(urn);
+  }
+  return false;
 }
 
 /** In production stacks, buckets and volumes are protected or retained on delete. */
@@ -62,12 +105,14 @@ export function productionDataProtected(level: Level = "mandatory"): StackValida
       const resources: Res[] = args.resources.map(toRes);
       const production = cfg.production ?? stackFacts(resources).production ?? false;
       if (!production) return;
+      const byUrn = new Map(args.resources.map((pr) => [pr.urn, pr as any]));
       for (const pr of args.resources) {
         const r = toRes(pr);
         const why = dataBearing(r, cfg.dataBearingCharts);
         // The engine hands policies `protect` but not `retainOnDelete` (@pulumi/policy 1.21
         // server.js getResourceOptions), so only `protect` can be judged, live and offline alike.
-        if (why && !pr.opts.protect) {
+        // Rendered objects of a release (and v4 Chart children) are protected with their parent.
+        if (why && !protectedByAncestry(pr.urn, byUrn)) {
           report(
             `${label(r)}: ${why}, but it is not protected in a production stack; a removed line or a replacement would delete it. Set protect: true (and retainOnDelete: true).`,
             r.urn,

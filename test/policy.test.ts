@@ -394,47 +394,7 @@ describe("policy: mimir-distinct-storage", () => {
     ));
 });
 
-describe("policy: grafana single default datasource", () => {
-  const ds = (...defaults: boolean[]) => ({
-    datasources: {
-      "datasources.yaml": {
-        apiVersion: 1,
-        datasources: defaults.map((d, i) => ({ name: `ds${i}`, type: "prometheus", isDefault: d })),
-      },
-    },
-  });
-  it("passes one default", () =>
-    passes([helm("grafana", ds(true, false))], "grafana-single-default-datasource"));
-  it("fails two defaults in one provisioning file", () =>
-    fails(
-      [helm("grafana", ds(true, true))],
-      "grafana-single-default-datasource",
-      /marks 2 datasources of org 1 as default \(ds0, ds1\)/,
-    ));
-  it("stack-level: fails a default in Grafana plus KPS's sidecar default", async () => {
-    await passes(
-      [helm("grafana", ds(true)), helm("kube-prometheus-stack", { grafana: { enabled: false } })],
-      "grafana-single-default-datasource-stack",
-    );
-    await fails(
-      [helm("grafana", ds(true)), helm("kube-prometheus-stack", {})],
-      "grafana-single-default-datasource-stack",
-      /2 default datasources for org 1 across the stack/,
-    );
-  });
-  it("stack-level: counts sidecar ConfigMaps labelled grafana_datasource", () =>
-    fails(
-      [
-        helm("grafana", ds(true)),
-        R("kubernetes:core/v1:ConfigMap", {
-          metadata: { labels: { grafana_datasource: "1" } },
-          data: { "ds.yaml": "datasources:\n- name: extra\n  isDefault: true\n" },
-        }),
-      ],
-      "grafana-single-default-datasource-stack",
-      /extra/,
-    ));
-});
+// Grafana cases moved to test/policy.grafana.test.ts.
 
 describe("policy: no-plaintext-credentials", () => {
   const P = "no-plaintext-credentials";

@@ -91,7 +91,9 @@ export function computeBudget(
   const unschedulable: string[] = [];
   for (const r of resources) {
     for (const w of workloadsOf(r, charts)) {
-      const fits = pools.map((p, i) => ({ p, i })).filter(({ p }) => canLandOn(w, p.labels, p.taints));
+      const fits = pools
+        .map((p, i) => ({ p, i }))
+        .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
       if (fits.length === 0) {
         unschedulable.push(w.name);
         continue;

@@ -6,6 +6,8 @@ export interface LokiConfigFound {
   where: string;
   /** The effective Loki config (compactor, limits_config, common, schema_config, storage_config). */
   config: Record<string, any>;
+  /** Built from loki chart values (the chart's own defaults are part of it). */
+  chart?: boolean;
 }
 
 /** Loki's config keys that identify raw Loki YAML in a ConfigMap or Secret. */
@@ -17,24 +19,87 @@ function looksLikeLoki(doc: Record<string, any>): boolean {
   );
 }
 
+/**
+ * Chart defaults that templates in values commonly reference (loki 6.49 values.yaml); a template
+ * reading anything else stays unresolved and is not judged.
+ */
+const LOKI_VALUE_DEFAULTS: Record<string, unknown> = {
+  "loki.storage.type": "s3",
+  deploymentMode: "SimpleScalable",
+};
+
+/** Marks a value the chart's `tpl` would compute from something the pack cannot evaluate. */
+export const UNRESOLVED_TEMPLATE = /\{\{/;
+
+/**
+ * Renders the simple templates the loki chart evaluates with `tpl` (config.tpl passes
+ * `loki.compactor`, `limits_config`, `storage_config`, ... and the merged structuredConfig through
+ * `tpl`): `{{ .Values.a.b }}` becomes the value at a.b (or its chart default). Anything else is
+ * left as is, so callers can see it is unresolved.
+ */
+export function renderTemplates(v: any, values: any): any {
+  if (typeof v === "string" && v.includes("{{")) {
+    const whole = /^\s*\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}\s*$/.exec(v);
+    const lookup = (path: string) => at(values, path) ?? LOKI_VALUE_DEFAULTS[path];
+    if (whole) {
+      const found = lookup(whole[1]);
+      return found === undefined || typeof found === "object" ? v : found;
+    }
+    return v.replace(/\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}/g, (m, path: string) => {
+      const found = lookup(path);
+      return found === undefined || typeof found === "object" ? m : String(found);
+    });
+  }
+  if (Array.isArray(v)) return v.map((x) => renderTemplates(x, values));
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderTemplates(x, values)]));
+  }
+  return v;
+}
+
+/** The store type key the chart writes under `common.storage` (templates/_helpers.tpl, loki.commonStorageConfig). */
+function chartCommonStorageKey(values: any): string {
+  if (at(values, "minio.enabled") === true) return "s3";
+  const type = String(at(values, "loki.storage.type") ?? "s3");
+  return ["s3", "gcs", "azure", "swift", "alibabacloud", "cos", "bos"].includes(type) ? type : "filesystem";
+}
+
+/**
+ * The Loki config the loki chart renders from its values, as far as policies need it: the sections
+ * config.tpl takes from `loki.*`, then `loki.structuredConfig` merged over them (last, and it wins:
+ * `mergeOverwrite` in templates/_helpers.tpl loki.calculatedConfig; with Helm 3.17 a false or ""
+ * there overrides too), then simple `{{ .Values.x }}` templates rendered.
+ */
+export function lokiChartConfig(values: any): Record<string, any> {
+  const loki = values.loki ?? {};
+  const commonConfig = loki.commonConfig ?? { path_prefix: "/var/loki", replication_factor: 3 };
+  const fromValues: Record<string, any> = {
+    compactor: loki.compactor,
+    limits_config: loki.limits_config,
+    schema_config: loki.schemaConfig,
+    storage_config: loki.storage_config,
+    ingester: loki.ingester,
+    common:
+      commonConfig && Object.keys(commonConfig).length > 0
+        ? { ...commonConfig, storage: { [chartCommonStorageKey(values)]: {} } }
+        : undefined,
+  };
+  for (const k of Object.keys(fromValues)) if (fromValues[k] === undefined) delete fromValues[k];
+  return renderTemplates(deepMerge(fromValues, loki.structuredConfig ?? {}), values);
+}
+
 /** Every Loki config in a resource: grafana/loki chart values (values + structuredConfig) or raw YAML. */
 export function lokiConfigsIn(res: Res): LokiConfigFound[] {
   const helm = helmOf(res);
   if (helm && helm.chart === "loki") {
     const loki = helm.values.loki ?? {};
-    const fromValues = {
-      compactor: loki.compactor,
-      limits_config: loki.limits_config,
-      schema_config: loki.schemaConfig,
-      storage_config: loki.storage_config,
-    };
     const structured = loki.structuredConfig ?? {};
-    const config = deepMerge(fromValues, structured);
+    const config = lokiChartConfig(helm.values);
     const where =
       at(structured, "compactor.retention_enabled") !== undefined
         ? "values.loki.structuredConfig.compactor"
         : "values.loki.compactor";
-    const found: LokiConfigFound[] = [{ where, config }];
+    const found: LokiConfigFound[] = [{ where, config, chart: true }];
     if (typeof loki.config === "string") {
       const doc = parseDoc(loki.config);
       if (doc && looksLikeLoki(doc)) found.push({ where: "values.loki.config: compactor", config: doc });
@@ -57,27 +122,101 @@ export function validDeleteStores(config: Record<string, any>): string[] {
   return [...STORE_TYPES, ...named];
 }
 
-/** Replicas that serve writes and the replication factor of a loki chart's values (chart defaults applied). */
+/** Keys of `common.storage` and `storage_config` and the store type each configures (pkg/storage/factory.go). */
+const STORE_SECTIONS: Record<string, string[]> = {
+  s3: ["s3", "aws"],
+  aws: ["s3", "aws"],
+  gcs: ["gcs"],
+  azure: ["azure"],
+  swift: ["swift"],
+  filesystem: ["filesystem"],
+  bos: ["bos"],
+  cos: ["cos"],
+  alibabacloud: ["alibabacloud"],
+};
+
+/**
+ * Store types with a configuration: `common.storage.<type>` or `storage_config.<type>` sections.
+ * Undefined when the config names no storage at all (it may come from flags; nothing to judge).
+ */
+export function configuredStoreTypes(config: Record<string, any>): string[] | undefined {
+  const common = config.common?.storage;
+  const sc = config.storage_config;
+  if (!common && !sc) return undefined;
+  const out = new Set<string>();
+  for (const section of [common, sc]) {
+    if (!section || typeof section !== "object") continue;
+    for (const k of Object.keys(section)) for (const t of STORE_SECTIONS[k] ?? []) out.add(t);
+  }
+  return [...out];
+}
+
+/**
+ * Replicas that take writes and the replication factor of a loki chart's values (chart defaults
+ * applied). Which targets take writes follows the chart's deploymentMode (templates/_helpers.tpl,
+ * loki.deployment.isSingleBinary / isScalable / isDistributed): the single binary, the write
+ * target, the ingesters in Distributed mode; the transitional modes run both sides on one ring.
+ */
 export function lokiTopology(values: any): {
   mode: string;
   rf: number;
+  rfPath: string;
   single: number;
   write: number;
   read: number;
   backend: number;
+  ingester: number;
+  /** Replicas that take writes, and the values paths they come from. */
+  writers: number;
+  writerPaths: string[];
 } {
   const mode = String(values.deploymentMode ?? "SimpleScalable");
-  const rf = Number(
-    at(values, "loki.commonConfig.replication_factor") ??
-      at(values, "loki.structuredConfig.common.replication_factor") ??
-      3,
-  );
-  return {
-    mode,
-    rf,
+  // Precedence as Loki applies it: an explicit ingester ring factor, else common; structuredConfig wins over values.
+  const candidates: [string, unknown][] = [
+    [
+      "values.loki.structuredConfig.ingester.lifecycler.ring.replication_factor",
+      at(values, "loki.structuredConfig.ingester.lifecycler.ring.replication_factor"),
+    ],
+    [
+      "values.loki.ingester.lifecycler.ring.replication_factor",
+      at(values, "loki.ingester.lifecycler.ring.replication_factor"),
+    ],
+    [
+      "values.loki.structuredConfig.common.replication_factor",
+      at(values, "loki.structuredConfig.common.replication_factor"),
+    ],
+    ["values.loki.commonConfig.replication_factor", at(values, "loki.commonConfig.replication_factor")],
+  ];
+  const chosen = candidates.find(([, v]) => v !== undefined && v !== null);
+  const rf = Number(chosen?.[1] ?? 3);
+  const t = {
     single: Number(at(values, "singleBinary.replicas") ?? 0),
     write: Number(at(values, "write.replicas") ?? 3),
     read: Number(at(values, "read.replicas") ?? 3),
     backend: Number(at(values, "backend.replicas") ?? 3),
+    ingester: Number(at(values, "ingester.replicas") ?? 0),
+  };
+  const sides: Record<string, (keyof typeof t)[]> = {
+    SingleBinary: ["single"],
+    "SingleBinary<->SimpleScalable": ["single", "write"],
+    SimpleScalable: ["write"],
+    "SimpleScalable<->Distributed": ["write", "ingester"],
+    Distributed: ["ingester"],
+  };
+  const parts = sides[mode] ?? ["write"];
+  const pathOf = {
+    single: "singleBinary",
+    write: "write",
+    ingester: "ingester",
+    read: "read",
+    backend: "backend",
+  };
+  return {
+    mode,
+    rf,
+    rfPath: chosen?.[0] ?? "values.loki.commonConfig.replication_factor (chart default 3)",
+    ...t,
+    writers: parts.reduce((n, k) => n + t[k], 0),
+    writerPaths: parts.map((k) => `values.${pathOf[k]}.replicas`),
   };
 }

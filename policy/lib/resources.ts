@@ -23,9 +23,20 @@ export function chartValues(res: Res, chart: string): any | undefined {
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/**
+ * What the offline evaluator hands policies for a secret whose export holds only ciphertext (the
+ * engine would hand its plaintext). Policies may treat it as "a Pulumi secret was here".
+ */
+export const SECRET_STAND_IN = "[secret]";
+
 /** A Pulumi secret as it appears in an export (or in props the engine kept wrapped). */
 export function isSecretEnvelope(v: unknown): boolean {
   return !!v && typeof v === "object" && (v as any)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** A Pulumi secret, wrapped (export shape) or as the offline evaluator's stand-in. */
+export function isPulumiSecret(v: unknown): boolean {
+  return v === SECRET_STAND_IN || isSecretEnvelope(v);
 }
 
 /** Value at a dotted path ("a.b.c"); "" is the object itself. */

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import { at, helmOf, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData } from "./charts";
@@ -119,6 +120,46 @@ function rawWorkloads(res: Res): Workload[] {
   ];
 }
 
+/**
+ * Value keys through which charts add whole containers to a pod: lists of container specs, or a
+ * YAML string the chart passes through `tpl` (grafana's `extraContainers`). Loki 6.x has
+ * `<component>.extraContainers|initContainers`, grafana `extraContainers|extraInitContainers`, alloy
+ * `controller.extraContainers|initContainers`, kube-prometheus-stack `prometheusSpec.containers|
+ * initContainers` (see each chart's values.yaml). Their images run on the same node as the rest.
+ */
+export const EXTRA_CONTAINER_KEYS = [
+  "extraContainers",
+  "extraInitContainers",
+  "initContainers",
+  "sidecars",
+  "extraSidecars",
+  "sidecarContainers",
+  "containers",
+];
+
+/** Images of containers added under `prefix` (a values object) through the extra-container keys. */
+export function extraContainerImages(scope: any, path: string): ImageUse[] {
+  if (!scope || typeof scope !== "object") return [];
+  const out: ImageUse[] = [];
+  for (const key of EXTRA_CONTAINER_KEYS) {
+    let list = scope[key];
+    if (typeof list === "string" && list.trim() !== "") {
+      try {
+        list = parseYaml(list);
+      } catch {
+        // A template that is not YAML before rendering: read image lines.
+        list = [...list.matchAll(/image:\s*["']?([^\s"'{}]+)/g)].map((m) => ({ image: m[1] }));
+      }
+    }
+    if (!Array.isArray(list)) continue;
+    list.forEach((c: any, i: number) => {
+      const image = imageFromValues(c?.image, "");
+      if (image) out.push({ image, path: `${path}.${key}[${i}].image` });
+    });
+  }
+  return out;
+}
+
 /** Workloads a known chart renders from its values (pack data for defaults). */
 function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[] {
   const helm = helmOf(res);
@@ -152,10 +193,13 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       name: `${res.name}/${w.name}`,
       kind,
       replicas,
-      images: w.images.map((i) => ({
-        image: imageFromValues(at(v, i.path), i.default) ?? i.default,
-        path: `values.${i.path}`,
-      })),
+      images: [
+        ...w.images.map((i) => ({
+          image: imageFromValues(at(v, i.path), i.default) ?? i.default,
+          path: `values.${i.path}`,
+        })),
+        ...(sched ? extraContainerImages(sched, `values${w.scheduling ? `.${w.scheduling}` : ""}`) : []),
+      ],
       ...totals,
       nodeSelector: sched?.nodeSelector ?? {},
       affinity: sched?.affinity,
@@ -172,26 +216,58 @@ export function workloadsOf(res: Res, charts: Record<string, ChartData> = DEFAUL
   return POD_SPEC_PATHS[res.type] ? rawWorkloads(res) : chartWorkloads(res, charts);
 }
 
-/** Whether the pod can be scheduled on nodes with these labels and taints. */
+/**
+ * Labels the kubelet puts on every node it registers (kubernetes/kubernetes
+ * pkg/kubelet/kubelet_node_status.go, initialNode: kubernetes.io/hostname, kubernetes.io/os,
+ * kubernetes.io/arch and their deprecated beta.kubernetes.io twins; "Well-Known Labels, Annotations
+ * and Taints" in the Kubernetes docs). Pool records never list them, yet selectors on them match.
+ * The hostname is per node and unknown here, so any hostname term may match some node of a pool.
+ */
+const HOSTNAME_LABELS = new Set(["kubernetes.io/hostname"]);
+
+/** A node's labels with the kubelet's well-known labels filled in (os linux; arch when known). */
+export function withWellKnownLabels(labels: Record<string, string>, arch?: string): Record<string, string> {
+  const a = labels["kubernetes.io/arch"] ?? labels["beta.kubernetes.io/arch"] ?? arch;
+  const os = labels["kubernetes.io/os"] ?? labels["beta.kubernetes.io/os"] ?? "linux";
+  return {
+    "kubernetes.io/os": os,
+    "beta.kubernetes.io/os": os,
+    ...(a ? { "kubernetes.io/arch": a, "beta.kubernetes.io/arch": a } : {}),
+    ...labels,
+  };
+}
+
+/**
+ * Whether the pod can be scheduled on nodes with these labels and taints. The kubelet's well-known
+ * labels count as present (`arch` names the pool's architecture when its labels do not).
+ */
 export function canLandOn(
   w: Pick<Workload, "nodeSelector" | "affinity" | "tolerations">,
-  labels: Record<string, string>,
+  nodeLabels: Record<string, string>,
   taints: { key: string; value?: string; effect: string }[] = [],
+  arch?: string,
 ): boolean {
-  for (const [k, val] of Object.entries(w.nodeSelector ?? {})) if (labels[k] !== val) return false;
+  const labels = withWellKnownLabels(nodeLabels, arch);
+  for (const [k, val] of Object.entries(w.nodeSelector ?? {})) {
+    if (HOSTNAME_LABELS.has(k) && labels[k] === undefined) continue;
+    if (labels[k] !== String(val)) return false;
+  }
   const terms: any[] =
     w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   if (
     terms.length > 0 &&
-    !terms.some((t) => (t.matchExpressions ?? []).every((e: any) => exprMatches(e, labels)))
+    !terms.some((t) => (t?.matchExpressions ?? []).every((e: any) => exprMatches(e, labels)))
   )
     return false;
   for (const taint of taints) {
     if (taint.effect === "PreferNoSchedule") continue;
     const tolerated = (w.tolerations ?? []).some(
       (t: any) =>
-        (t.operator === "Exists" && (t.key === undefined || t.key === taint.key)) ||
+        (t.operator === "Exists" &&
+          (t.key === undefined || t.key === "" || t.key === taint.key) &&
+          (!t.effect || t.effect === taint.effect)) ||
         (t.key === taint.key &&
+          (t.operator ?? "Equal") === "Equal" &&
           (t.value ?? "") === (taint.value ?? "") &&
           (!t.effect || t.effect === taint.effect)),
     );
@@ -201,16 +277,22 @@ export function canLandOn(
 }
 
 function exprMatches(e: any, labels: Record<string, string>): boolean {
-  const v = labels[e.key];
-  switch (e.operator) {
+  // An unknown hostname may take any value: every operator but DoesNotExist can match some node.
+  if (HOSTNAME_LABELS.has(e?.key) && labels[e.key] === undefined) return e.operator !== "DoesNotExist";
+  const v = labels[e?.key];
+  switch (e?.operator) {
     case "In":
-      return v !== undefined && (e.values ?? []).includes(v);
+      return v !== undefined && (e.values ?? []).map(String).includes(v);
     case "NotIn":
-      return v === undefined || !(e.values ?? []).includes(v);
+      return v === undefined || !(e.values ?? []).map(String).includes(v);
     case "Exists":
       return v !== undefined;
     case "DoesNotExist":
       return v === undefined;
+    case "Gt":
+      return v !== undefined && Number(v) > Number(e.values?.[0]);
+    case "Lt":
+      return v !== undefined && Number(v) < Number(e.values?.[0]);
     default:
       return true;
   }

@@ -1,0 +1,248 @@
+import { strict as assert } from "assert";
+import { failed } from "../policy/evaluate";
+import { check, clone, fails, passes, release, res, secret, stackInfo } from "./policyCases";
+
+/** Loki values as the program writes them for a one-node SingleBinary with retention (loki chart 6.49). */
+const good = {
+  deploymentMode: "SingleBinary",
+  loki: {
+    auth_enabled: false,
+    commonConfig: { replication_factor: 1 },
+    schemaConfig: {
+      configs: [
+        {
+          from: "2024-04-01",
+          store: "tsdb",
+          object_store: "s3",
+          schema: "v13",
+          index: { prefix: "loki_index_", period: "24h" },
+        },
+      ],
+    },
+    storage: {
+      type: "s3",
+      bucketNames: { chunks: "lab-loki-chunks", ruler: "lab-loki-ruler", admin: "lab-loki-admin" },
+      s3: { endpoint: "minio.storage.svc:9000", accessKeyId: "${AWS_ACCESS_KEY_ID}", s3ForcePathStyle: true },
+    },
+    limits_config: { retention_period: "7d" },
+    compactor: {
+      retention_enabled: true,
+      delete_request_store: "s3",
+      working_directory: "/var/loki/compactor",
+    },
+  },
+  singleBinary: { replicas: 1, extraEnvFrom: [{ secretRef: { name: "loki-s3" } }] },
+  write: { replicas: 0 },
+  read: { replicas: 0 },
+  backend: { replicas: 0 },
+  chunksCache: { enabled: false },
+  resultsCache: { enabled: false },
+};
+const exportOf = (values: any) => [
+  stackInfo([{ name: "nodes", arch: "amd64" }]),
+  res("kubernetes:core/v1:Secret", { metadata: { name: "loki-s3" }, stringData: secret() }),
+  release("loki", values),
+];
+const DELETE_STORE = "loki-retention-needs-delete-store";
+const RF = "loki-replication-factor";
+const MODES = "loki-single-binary-and-scalable";
+const SHARED = "loki-shared-store-removed";
+
+describe("policy (loki): a realistic export passes every Loki policy", () => {
+  for (const p of [DELETE_STORE, RF, MODES, SHARED, "loki-compactor-misplaced"])
+    it(`${p} passes`, () => passes(exportOf(good), p));
+});
+
+describe("policy (loki): deployment modes as loki 6.49 templates/validate.yaml judges them", () => {
+  it("the transitional mode SingleBinary<->SimpleScalable runs both sides: legal", () => {
+    const v: any = clone(good);
+    v.deploymentMode = "SingleBinary<->SimpleScalable";
+    v.write = { replicas: 1 };
+    v.read = { replicas: 1 };
+    v.backend = { replicas: 1 };
+    return passes(exportOf(v), MODES);
+  });
+  it("the same replicas in plain SingleBinary mode fail", () => {
+    const v: any = clone(good);
+    v.write = { replicas: 1 };
+    return fails(
+      exportOf(v),
+      MODES,
+      /values\.write\.replicas is 1; the chart fails with "You have more than zero replicas configured for both the single binary and simple scalable targets"/,
+    );
+  });
+  it("simple scalable and distributed replicas together need SimpleScalable<->Distributed", async () => {
+    const v: any = clone(good);
+    Object.assign(v, {
+      deploymentMode: "SimpleScalable",
+      singleBinary: { replicas: 0 },
+      write: { replicas: 3 },
+    });
+    v.ingester = { replicas: 3 };
+    await fails(
+      exportOf(v),
+      MODES,
+      /values\.ingester\.replicas is 3; the chart fails with "You have more than zero replicas configured for scalable targets/,
+    );
+    v.deploymentMode = "SimpleScalable<->Distributed";
+    await passes(exportOf(v), MODES);
+  });
+  it("single binary and distributed replicas fail in every mode", () => {
+    const v: any = clone(good);
+    v.deploymentMode = "SingleBinary<->SimpleScalable";
+    v.distributor = { replicas: 1 };
+    return fails(exportOf(v), MODES, /no transitional mode exists/);
+  });
+});
+
+describe("policy (loki): replication factor against the replicas that take writes", () => {
+  const distributed = (ingesters: number) => ({
+    ...clone(good),
+    deploymentMode: "Distributed",
+    loki: { ...clone(good.loki), commonConfig: { replication_factor: 3 } },
+    singleBinary: { replicas: 0 },
+    ingester: { replicas: ingesters },
+    distributor: { replicas: 2 },
+    querier: { replicas: 2 },
+    queryFrontend: { replicas: 1 },
+    compactor: { replicas: 1 },
+    indexGateway: { replicas: 1 },
+  });
+  it("Distributed: three ingesters carry replication factor 3 (write replicas 0 do not matter)", () =>
+    passes(exportOf(distributed(3)), RF));
+  it("Distributed: two ingesters cannot carry replication factor 3", () =>
+    fails(
+      exportOf(distributed(2)),
+      RF,
+      /replication_factor is 3 but values\.ingester\.replicas is 2 \(the replicas that take writes in deploymentMode Distributed\)/,
+    ));
+  it("transitional SingleBinary<->SimpleScalable: single binary and write replicas share the ring", async () => {
+    const v: any = clone(good);
+    v.deploymentMode = "SingleBinary<->SimpleScalable";
+    v.loki.commonConfig.replication_factor = 2;
+    v.write = { replicas: 1 };
+    await passes(exportOf(v), RF);
+    v.write = { replicas: 0 };
+    await fails(exportOf(v), RF, /values\.singleBinary\.replicas \+ values\.write\.replicas is 1/);
+  });
+  it("structuredConfig is merged last and wins: its common.replication_factor counts", async () => {
+    const v: any = clone(good);
+    v.loki.commonConfig.replication_factor = 3;
+    v.loki.structuredConfig = { common: { replication_factor: 1 } };
+    await passes(exportOf(v), RF);
+    v.loki.commonConfig.replication_factor = 1;
+    v.loki.structuredConfig = { common: { replication_factor: 2 } };
+    await fails(exportOf(v), RF, /values\.loki\.structuredConfig\.common\.replication_factor is 2/);
+  });
+});
+
+describe("policy (loki): compactor retention as Loki 3.6 reads it", () => {
+  it("a delete store given through the chart's tpl renders to the storage type: passes", () => {
+    const v: any = clone(good);
+    v.loki.compactor.delete_request_store = "{{ .Values.loki.storage.type }}";
+    return passes(exportOf(v), DELETE_STORE);
+  });
+  it("a templated delete store the pack cannot evaluate is not judged", () => {
+    const v: any = clone(good);
+    v.loki.compactor.delete_request_store = '{{ include "loki.storeType" . }}';
+    return passes(exportOf(v), DELETE_STORE);
+  });
+  it("a template that renders to something that is no store fails", () => {
+    const v: any = clone(good);
+    v.loki.compactor.delete_request_store = "{{ .Values.loki.storage.bucketNames.chunks }}";
+    return fails(
+      exportOf(v),
+      DELETE_STORE,
+      /delete_request_store is "lab-loki-chunks", which names no object store/,
+    );
+  });
+  it("structuredConfig wins: retention turned off there needs no delete store", () => {
+    const v: any = clone(good);
+    delete v.loki.compactor.delete_request_store;
+    v.loki.structuredConfig = { compactor: { retention_enabled: false } };
+    return passes(exportOf(v), DELETE_STORE);
+  });
+  it("structuredConfig wins: an empty delete store there replaces the one in loki.compactor", () => {
+    const v: any = clone(good);
+    v.loki.structuredConfig = { compactor: { delete_request_store: "" } };
+    return fails(exportOf(v), DELETE_STORE, /retention_enabled is true but delete_request_store is empty/);
+  });
+  it('a quoted "true" is a string to Loki (yaml.v2 refuses it for a bool): fails', () => {
+    const v: any = clone(good);
+    v.loki.compactor.retention_enabled = "true";
+    return fails(
+      exportOf(v),
+      DELETE_STORE,
+      /retention_enabled is the string "true", not a boolean; Loki refuses the config at startup/,
+    );
+  });
+  it('a quoted "true" in raw Loki YAML fails too', () =>
+    fails(
+      [
+        res("kubernetes:core/v1:ConfigMap", {
+          metadata: { name: "loki" },
+          data: {
+            "config.yaml":
+              'schema_config:\n  configs: []\ncommon:\n  storage:\n    s3: {}\ncompactor:\n  retention_enabled: "true"\n  delete_request_store: s3\n',
+          },
+        }),
+      ],
+      DELETE_STORE,
+      /data\["config\.yaml"\]: compactor\.retention_enabled is the string "true"/,
+    ));
+  it("a delete store whose store type is not configured fails (pkg/storage/factory.go builds a client for it)", () => {
+    const v: any = clone(good);
+    v.loki.compactor.delete_request_store = "gcs";
+    return fails(
+      exportOf(v),
+      DELETE_STORE,
+      /delete_request_store is "gcs" but no gcs storage is configured \(configured: s3, aws\)/,
+    );
+  });
+  it("filesystem as delete store with only s3 configured, in raw rendered config, fails", () =>
+    fails(
+      [
+        res("kubernetes:core/v1:ConfigMap", {
+          metadata: { name: "loki" },
+          data: {
+            "config.yaml":
+              "schema_config:\n  configs: [{object_store: s3, store: tsdb}]\ncommon:\n  storage:\n    s3: {bucketnames: c}\ncompactor:\n  retention_enabled: true\n  delete_request_store: filesystem\n",
+          },
+        }),
+      ],
+      DELETE_STORE,
+      /"filesystem" but no filesystem storage is configured.*Use the store the schema writes to \(s3\)/,
+    ));
+  it("aws and s3 name the same store type", () => {
+    const v: any = clone(good);
+    v.loki.compactor.delete_request_store = "aws";
+    return passes(exportOf(v), DELETE_STORE);
+  });
+});
+
+describe("policy (loki): Loki 2 leftovers stop Loki 3", () => {
+  it("shared_store is a mandatory failure (strict config parsing, no such field)", async () => {
+    const v: any = clone(good);
+    v.loki.compactor.shared_store = "s3";
+    const found = await fails(
+      exportOf(v),
+      SHARED,
+      /shared_store is set; Loki 3 no longer knows it and refuses the config at startup/,
+    );
+    assert.equal(found[0].level, "mandatory");
+    assert.equal(failed(found), true);
+  });
+  it("shared_store in structuredConfig fails too", () => {
+    const v: any = clone(good);
+    v.loki.structuredConfig = { compactor: { shared_store: "filesystem" } };
+    return fails(exportOf(v), SHARED, /shared_store is set/);
+  });
+  it("shared_store_key_prefix fails too", () => {
+    const v: any = clone(good);
+    v.loki.compactor.shared_store_key_prefix = "index/";
+    return fails(exportOf(v), SHARED, /shared_store_key_prefix is set/);
+  });
+  it("passes once removed", async () => {
+    assert.equal((await check(exportOf(good), SHARED)).length, 0);
+  });
+});
