@@ -126,7 +126,11 @@ describe("policy (arm64): the stack-info pools are the truth, the pack config on
   it("passes: a cluster whose pools have no arm64 pool places nothing on a Pi", () =>
     passes([stackInfo([{ name: "nuc", arch: "amd64", count: 3 }]), ...rendered(x86Only)], P));
   it("fails: without stack-info, the pack config's Pi description is used", () =>
-    fails(rendered(x86Only), P, /can run on Pi nodes \(kubernetes\.io\/os=linux,kubernetes\.io\/arch=arm64\)/));
+    fails(
+      rendered(x86Only),
+      P,
+      /can run on Pi nodes \(kubernetes\.io\/os=linux,kubernetes\.io\/arch=arm64\)/,
+    ));
 });
 
 describe("policy (arm64): containers chart values add count", () => {
