@@ -18,40 +18,42 @@ import {
   type StackCheckReport,
 } from "../scripts/lib/checks";
 import { synth } from "./helpers";
+import {
+  assertRendered,
+  BACKENDS,
+  rendered as renderedStack,
+  stackFileVariants,
+  TOPOLOGIES,
+  variant,
+  type Variant,
+} from "./support/rendered";
 
-interface Rendered {
+interface Checked {
   objects: Placed[];
   resources: ExportResource[];
   report: StackCheckReport;
 }
 
-const cache = new Map<string, Promise<Rendered>>();
+const checked = new Map<string, Promise<Checked>>();
 
-/** Synthesized, rendered and checked once per process. */
-export function rendered(stack: string, over: Record<string, unknown> = {}): Promise<Rendered> {
-  const key = `${stack} ${JSON.stringify(over)}`;
-  if (!cache.has(key)) {
-    cache.set(
-      key,
-      (async () => {
-        const result = await synth(stack, over);
-        const { objects } = await renderStack(result.export, { secretKeys: result.secretDataKeys });
-        const placed = placedFrom(objects);
-        const resources = result.export.deployment.resources;
-        return { objects: placed, resources, report: checkStack(placed, resources) };
-      })(),
+/** A variant synthesized and rendered once per process (test/support/rendered.ts), checked once. */
+function rendered(v: Variant): Promise<Checked> {
+  if (!checked.has(v.title))
+    checked.set(
+      v.title,
+      renderedStack(v).then((r) => {
+        assertRendered(r);
+        const objects = placedFrom(r.objects);
+        const resources = r.synth.export.deployment.resources;
+        return { objects, resources, report: checkStack(objects, resources) };
+      }),
     );
-  }
-  return cache.get(key)!;
+  return checked.get(v.title)!;
 }
-
-const BACKENDS = ["mimir", "victoriametrics"] as const;
-const TOPOLOGIES = ["staging", "production"];
-const STACKS = ["staging", "production", "pi"];
 
 const summary: string[] = [];
 
-function expectClean(r: Rendered) {
+function expectClean(r: Checked) {
   assert.equal(r.report.findings.length, 0, `\n${formatFindings(r.report.findings)}`);
   // Addresses outside the stack: the cluster DNS and the object store the stack config names.
   for (const a of r.report.external)
@@ -61,9 +63,10 @@ function expectClean(r: Rendered) {
 describe("rendered stack", function () {
   this.timeout(300000);
 
-  for (const stack of STACKS) {
+  for (const v of stackFileVariants()) {
+    const stack = v.title;
     it(`${stack} stack file: valid, unique, resolvable, expanded, no host-port clash, ordered`, async () => {
-      const r = await rendered(stack);
+      const r = await rendered(v);
       const rep = r.report;
       summary.push(
         `${stack}: ${rep.objects} objects, ${rep.builtinValidated} built-in + ${rep.customValidated} custom validated, ${rep.addressesResolved} addresses resolved, ${rep.variablesChecked} \${VAR} checked`,
@@ -78,7 +81,7 @@ describe("rendered stack", function () {
       describe(`${topology} topology, ${backend}`, () => {
         for (const phase of PHASES)
           it(`${phase}: every check passes`, async () => {
-            const r = await rendered(topology, { phase, metricsBackend: backend });
+            const r = await rendered(variant(topology, phase, backend));
             const rep = r.report;
             summary.push(
               `${topology}/${backend}/${phase}: ${rep.objects} objects, ${rep.builtinValidated}+${rep.customValidated} validated, ${rep.addressesResolved} addresses, ${rep.variablesChecked} vars`,
@@ -91,8 +94,8 @@ describe("rendered stack", function () {
             [PHASES[i + 1], PHASES[i]],
           ] as [Phase, Phase][])
             it(`${from} -> ${to}: no host port claimed twice while old and new objects coexist`, async () => {
-              const a = await rendered(topology, { phase: from, metricsBackend: backend });
-              const b = await rendered(topology, { phase: to, metricsBackend: backend });
+              const a = await rendered(variant(topology, from, backend));
+              const b = await rendered(variant(topology, to, backend));
               const f = checkTransitionHostPorts(a, b);
               assert.equal(f.length, 0, `\n${formatFindings(f)}`);
             });
@@ -117,7 +120,7 @@ describe("rendered stack", function () {
     for (const phase of ["loki-fixed", "dual-write", "backend-primary"] as Phase[])
       it(`${phase}: the standalone node-exporter waits for the KPS update that drops KPS's own`, async () => {
         const before = await earlierPlan(phase, "mimir");
-        const after = await rendered("production", { phase, metricsBackend: "mimir" });
+        const after = await rendered(variant("production", phase, "mimir"));
         assert.ok(
           before.objects.some((p) => p.obj.kind === "DaemonSet" && /node-exporter/.test(p.obj.metadata.name)),
           "the earlier plan runs KPS's node-exporter",
