@@ -6,7 +6,15 @@ import { synthStack } from "./lib/run";
 import { SynthInputError } from "./lib/synth";
 import { CliConfigError } from "./lib/cliConfig";
 import { readPackConfig } from "./lib/packConfig";
-import { ChartCacheError, DEFAULT_KUBE_VERSION, rawObjects, renderErrors, renderExport } from "./lib/render";
+import {
+  ChartCacheError,
+  DEFAULT_KUBE_VERSION,
+  rawObjects,
+  renderErrors,
+  renderExport,
+  stackObjects,
+} from "./lib/render";
+import { checkStack, formatFindings, placedFrom } from "./lib/checks";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot, stackNames } from "./lib/paths";
 
@@ -101,6 +109,16 @@ async function main(): Promise<number> {
       }
       const objects = renders.reduce((n, r) => n + r.objects.length, 0);
       rendered = `; rendered ${renders.length - errors.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`;
+      // Checks on what the cluster would receive (scripts/lib/checks): schemas, duplicates,
+      // addresses, ${VAR}s, host ports, creation order.
+      const checks = checkStack(placedFrom(stackObjects(renders, raw)), resources);
+      rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s: ${checks.findings.length} problem(s)`;
+      if (checks.findings.length > 0) {
+        console.error(
+          `${stack}: the rendered stack would fail in a cluster:\n${formatFindings(checks.findings)}`,
+        );
+        code = 1;
+      }
     }
     const violations = await evaluateResources(resources, packConfig);
     if (!args.quiet) {
