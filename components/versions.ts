@@ -47,11 +47,21 @@ export const versions = {
     lokiCanary: { registry: "docker.io", repository: "grafana/loki-canary", tag: "3.6.3" },
     lokiGateway: { registry: "docker.io", repository: "nginxinc/nginx-unprivileged", tag: "1.29-alpine" },
     alloy: { registry: "docker.io", repository: "grafana/alloy", tag: "v1.12.0" },
+    // The operator passes its own flags to the reloader it injects: keep both at the operator's
+    // version (kube-prometheus-stack 88.0.0's appVersion).
     configReloader: {
       registry: "quay.io",
       repository: "prometheus-operator/prometheus-config-reloader",
-      tag: "v0.86.1",
+      tag: "v0.93.0",
     },
+    prometheusOperator: {
+      registry: "quay.io",
+      repository: "prometheus-operator/prometheus-operator",
+      tag: "v0.93.0",
+    },
+    // The VictoriaMetrics operator chart's pre-delete hook that removes VM resources before the
+    // operator goes (their finalizers would block). Multi-arch (kubernetes/kubernetes#116672).
+    kubectl: { registry: "registry.k8s.io", repository: "kubectl", tag: "v1.31.0" },
     // The -debian variant: the journald source runs `journalctl`, which the distroless images lack
     // (vectordotdev/vector#19325); distribution/docker/debian/Dockerfile installs systemd, and
     // scripts/build-docker.sh publishes debian for linux/arm64/v8 (both at v0.56.0).

@@ -35,41 +35,41 @@ export function grafanaValues(input: GrafanaInputs): Record<string, any> {
       analytics: { reporting_enabled: false, check_for_updates: false },
     },
     datasources: { "datasources.yaml": { apiVersion: 1, ...grafanaDatasources(input.datasources) } },
-    dashboardProviders: {
-      "dashboardproviders.yaml": {
-        apiVersion: 1,
-        providers: [
-          {
-            name: "homelab",
-            orgId: 1,
-            folder: "Homelab",
-            type: "file",
-            disableDeletion: false,
-            editable: false,
-            options: { path: "/var/lib/grafana/dashboards/homelab" },
-          },
-        ],
-      },
-    },
-    // JSON from the program itself (components/grafana/dashboards.ts): the chart writes it into a
-    // ConfigMap; no `gnetId`/`url` entry, which the chart would download at pod start.
-    dashboards: {
-      homelab: Object.fromEntries(
-        Object.entries(dashboardsFor(input.dashboards)).map(([file, d]) => [
-          file,
-          { json: JSON.stringify(d) },
-        ]),
-      ),
-    },
-    // Dashboards labelled grafana_dashboard in any namespace (what KPS shipped) keep loading.
+    // Dashboards come from ConfigMaps labelled grafana_dashboard in any namespace (what KPS shipped,
+    // and the program's own, see DASHBOARD_LABEL). Never through `dashboards`: any entry there makes
+    // the chart add a `download-dashboards` curl init container (grafana 12.3.1
+    // templates/_pod.tpl), an extra image with no requests that wants internet from the cluster.
     sidecar: {
       image: { registry: sidecarImage.registry, repository: sidecarImage.repository, tag: sidecarImage.tag },
       resources: sizing(input.profile, "grafanaSidecar"),
-      dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: "ALL" },
+      dashboards: {
+        enabled: true,
+        label: DASHBOARD_LABEL,
+        searchNamespace: "ALL",
+        // The program's dashboards go to the "Homelab" folder named by this annotation.
+        folderAnnotation: FOLDER_ANNOTATION,
+        provider: { foldersFromFilesStructure: true },
+      },
       datasources: { enabled: false },
     },
     serviceMonitor: { enabled: true },
   };
+}
+
+/** Label (any value) by which Grafana's dashboard sidecar loads a ConfigMap's JSON files. */
+export const DASHBOARD_LABEL = "grafana_dashboard";
+
+/** Annotation naming the Grafana folder the sidecar files a ConfigMap's dashboards under. */
+export const FOLDER_ANNOTATION = "grafana_folder";
+
+/** The program's own dashboards (components/grafana/dashboards.ts) as sidecar ConfigMap data: file -> JSON. */
+export function dashboardFiles(input: DashboardInputs): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(dashboardsFor(input)).map(([file, d]) => [
+      file.endsWith(".json") ? file : `${file}.json`,
+      JSON.stringify(d),
+    ]),
+  );
 }
 
 /** Arguments of {@link Grafana}. */
@@ -92,6 +92,19 @@ export class Grafana extends pulumi.ComponentResource {
       provider: args.provider,
       dependsOn: args.dependsOn ?? [],
     });
+    new k8s.core.v1.ConfigMap(
+      `${name}-dashboards`,
+      {
+        metadata: {
+          name: "homelab-dashboards",
+          namespace: args.namespace,
+          labels: { [DASHBOARD_LABEL]: "1", "app.kubernetes.io/part-of": "homelab-observability" },
+          annotations: { [FOLDER_ANNOTATION]: "Homelab" },
+        },
+        data: dashboardFiles(args.settings.dashboards),
+      },
+      { parent: this, provider: args.provider },
+    );
     this.url = args.settings.url;
     this.registerOutputs({ url: this.url });
   }

@@ -284,7 +284,9 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
     const args = [`address = ${q(r.mimirAddress)}`];
     if (r.tenant) args.push(`tenant_id = ${q(r.tenant)}`);
     args.push(
-      block("rule_selector", [block("match_labels", [`${q(r.selector.key)} = ${q(r.selector.value)}`])]),
+      // match_labels is an attribute holding an object, not a block (Alloy's parser rejects a
+      // string at the start of a block body).
+      block("rule_selector", [`match_labels = { ${q(r.selector.key)} = ${q(r.selector.value)} }`]),
     );
     parts.push(block('mimir.rules.kubernetes "homelab"', args));
   }

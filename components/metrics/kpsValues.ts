@@ -58,7 +58,13 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     nodeExporter: { enabled: false },
     prometheusOperator: {
       resources: sizing(p, "promOperator"),
-      prometheusConfigReloader: { image: imageValues(versions.images.configReloader) },
+      image: imageValues(versions.images.prometheusOperator),
+      // The reloader sidecar the operator injects into Prometheus and Alertmanager: without these
+      // the operator runs it with --config-reloader-*-request=0, i.e. no requests.
+      prometheusConfigReloader: {
+        image: imageValues(versions.images.configReloader),
+        resources: sizing(p, "alloyReloader"),
+      },
       // The admission webhook's cert job uses an image we do not otherwise ship; the CRDs validate.
       admissionWebhooks: { enabled: false },
       tls: { enabled: false },

@@ -58,6 +58,14 @@ export function vmValues(input: VmInputs): Record<string, any> {
       enabled: true,
       image: { repository: versions.images.vmOperator.repository, tag: tag(versions.images.vmOperator) },
       resources: sizing(p, "vmOperator"),
+      crds: {
+        cleanup: {
+          image: {
+            repository: `${versions.images.kubectl.registry}/${versions.images.kubectl.repository}`,
+            tag: versions.images.kubectl.tag,
+          },
+        },
+      },
       // Converts PrometheusRules/ServiceMonitors into VMRules/VMServiceScrapes: the same CRs serve both.
       operator: { disable_prometheus_converter: false },
     },
@@ -118,8 +126,10 @@ export function vmValues(input: VmInputs): Record<string, any> {
       useManagedConfig: false,
       config: alertmanagerConfig(input.alerting, "/etc/vm/secrets"),
       spec: {
+        // The operator takes repository as the whole reference: without the registry,
+        // "prometheus/alertmanager" would be pulled from Docker Hub.
         image: {
-          repository: versions.images.alertmanager.repository,
+          repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`,
           tag: tag(versions.images.alertmanager),
         },
         secrets: alertmanagerSecrets(input.alerting),

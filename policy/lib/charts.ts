@@ -305,4 +305,6 @@ export const DEFAULT_ARM64_IMAGES: string[] = [
   "docker.io/library/memcached",
   "docker.io/prom/memcached-exporter",
   "registry.k8s.io/ingress-nginx/kube-webhook-certgen",
+  // kubernetes/kubernetes#116672: linux/amd64, arm64, s390x, ppc64le.
+  "registry.k8s.io/kubectl",
 ];

@@ -1,0 +1,265 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { load as loadYaml } from "js-yaml";
+import { versions } from "../components/versions";
+import { VECTOR_MIN_DISK_BUFFER_BYTES } from "../components/logging/vectorConfig";
+import { DEFAULT_ARM64_IMAGES } from "../policy/lib/charts";
+import { parseImage } from "../policy/lib/workloads";
+import {
+  chartCacheDir,
+  helmBinary,
+  renderErrors,
+  renderExport,
+  renderStack,
+  type RenderedObject,
+  type StackObject,
+} from "../scripts/lib/render";
+import type { StackExport } from "../scripts/lib/synth";
+import { ROOT } from "./helpers";
+import {
+  allVariants,
+  assertRendered,
+  renderAll,
+  rendered,
+  stackFileVariants,
+  type RenderedStack,
+} from "./support/rendered";
+
+const VARIANTS = allVariants();
+
+/** Pod specs of workload objects, with where they are. */
+const POD_SPEC: Record<string, (o: RenderedObject) => any> = {
+  Deployment: (o) => o.spec?.template?.spec,
+  StatefulSet: (o) => o.spec?.template?.spec,
+  DaemonSet: (o) => o.spec?.template?.spec,
+  ReplicaSet: (o) => o.spec?.template?.spec,
+  Job: (o) => o.spec?.template?.spec,
+  CronJob: (o) => o.spec?.jobTemplate?.spec?.template?.spec,
+  Pod: (o) => o.spec,
+};
+
+interface ContainerUse {
+  where: string;
+  image: string;
+  resources: any;
+  init: boolean;
+}
+
+/** Every container that runs: workload pod templates, and the main container operators create from custom resources. */
+function containersOf(o: StackObject, all: StackObject[]): ContainerUse[] {
+  const obj = o.object;
+  const where = `${o.release ? `release ${o.release.name} (${o.release.source})` : o.resourceUrn}: ${obj.kind} ${obj.metadata.name}`;
+  const pod = POD_SPEC[obj.kind]?.(obj);
+  if (pod) {
+    return [
+      ...(pod.containers ?? []).map((c: any) => ({
+        where: `${where} container ${c.name}`,
+        image: c.image,
+        resources: c.resources,
+        init: false,
+      })),
+      ...(pod.initContainers ?? []).map((c: any) => ({
+        where: `${where} initContainer ${c.name}`,
+        image: c.image,
+        resources: c.resources,
+        init: true,
+      })),
+    ];
+  }
+  const group = obj.apiVersion.split("/")[0];
+  // prometheus-operator: spec.image (else the operator's default); VictoriaMetrics operator: spec.image.{repository,tag}.
+  if (group === "monitoring.coreos.com" && (obj.kind === "Prometheus" || obj.kind === "Alertmanager"))
+    return [
+      ...operatorReloader(o, all),
+      {
+        where: `${where} (operator-managed)`,
+        image: obj.spec?.image ?? "<operator default>",
+        resources: obj.spec?.resources,
+        init: false,
+      },
+    ];
+  if (
+    group === "operator.victoriametrics.com" &&
+    ["VMSingle", "VMAgent", "VMAlert", "VMAlertmanager", "VMAuth"].includes(obj.kind)
+  ) {
+    const i = obj.spec?.image ?? {};
+    const image = i.repository ? `${i.repository}${i.tag ? `:${i.tag}` : ""}` : "<operator default>";
+    return [{ where: `${where} (operator-managed)`, image, resources: obj.spec?.resources, init: false }];
+  }
+  return [];
+}
+
+/**
+ * The config-reloader sidecar prometheus-operator injects into Prometheus and Alertmanager pods:
+ * image and requests come from the operator's flags (`--config-reloader-cpu-request=0` means none).
+ */
+function operatorReloader(o: StackObject, all: StackObject[]): ContainerUse[] {
+  const operator = all.find(
+    (x) =>
+      x.resourceUrn === o.resourceUrn &&
+      x.object.kind === "Deployment" &&
+      (x.object.spec?.template?.spec?.containers ?? []).some((c: any) =>
+        (c.args ?? []).some((a: string) => a.startsWith("--prometheus-config-reloader=")),
+      ),
+  );
+  if (!operator) return [];
+  const args: string[] = operator.object.spec.template.spec.containers.flatMap((c: any) => c.args ?? []);
+  const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const request = (v: string | undefined) => (v && v !== "0" ? v : undefined);
+  return [
+    {
+      where: `${o.object.kind} ${o.object.metadata.name} config-reloader (injected by ${operator.object.metadata.name})`,
+      image: flag("prometheus-config-reloader") ?? "<operator default>",
+      resources: {
+        requests: {
+          cpu: request(flag("config-reloader-cpu-request")),
+          memory: request(flag("config-reloader-memory-request")),
+        },
+      },
+      init: false,
+    },
+  ];
+}
+
+/** `registry/repository:tag` with Docker Hub's implicit parts, for comparing references. */
+function normal(image: string): string {
+  const { repository, tag } = parseImage(image);
+  return `${repository}:${tag}`;
+}
+const PINNED = new Map(
+  Object.entries(versions.images).map(([k, v]) => [normal(`${v.registry}/${v.repository}:${v.tag}`), k]),
+);
+
+describe("rendering with the real Helm", function () {
+  this.timeout(300000);
+  let all: RenderedStack[] = [];
+  before(async () => {
+    all = await renderAll(VARIANTS);
+  });
+
+  it("finds Helm 3 and the pinned charts", () => {
+    const helm = helmBinary();
+    const v = spawnSync(helm, ["version", "--short"], { encoding: "utf8" });
+    assert.equal(v.status, 0, `${helm} runs: ${v.stderr}`);
+    assert.match(v.stdout, /^v3\./);
+    const cache = chartCacheDir();
+    for (const c of Object.values(versions.charts))
+      assert.ok(
+        fs.existsSync(path.join(cache, `${c.chart}-${c.version}.tgz`)),
+        `${c.chart}-${c.version}.tgz in ${cache}`,
+      );
+  });
+
+  for (const v of VARIANTS) {
+    describe(v.title, () => {
+      const get = () => all.find((r) => r.title === v.title)!;
+
+      it("renders every release", () => {
+        const r = get();
+        assertRendered(r);
+        const releases = r.synth.export.deployment.resources.filter(
+          (x) => x.type === "kubernetes:helm.sh/v3:Release",
+        );
+        assert.equal(r.renders.length, releases.length);
+        for (const rel of r.renders) assert.ok(rel.objects.length > 0, `${rel.releaseName} renders objects`);
+      });
+
+      it("runs only images pinned in components/versions.ts, each known to publish arm64", () => {
+        const problems: string[] = [];
+        for (const o of get().objects)
+          for (const c of containersOf(o, get().objects)) {
+            if (!PINNED.has(normal(c.image)))
+              problems.push(`${c.where} runs "${c.image}", not an image of versions.images`);
+            else if (!DEFAULT_ARM64_IMAGES.includes(parseImage(c.image).repository))
+              problems.push(`${c.where} runs "${c.image}", which the arm64-images policy does not know`);
+          }
+        assert.deepEqual(problems, []);
+      });
+
+      it("gives every container CPU and memory requests", () => {
+        const problems: string[] = [];
+        for (const o of get().objects)
+          for (const c of containersOf(o, get().objects))
+            if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory)
+              problems.push(`${c.where}: requests ${JSON.stringify(c.resources?.requests ?? null)}`);
+        assert.deepEqual(problems, []);
+      });
+
+      it("generates Alloy configs that Alloy's own parser accepts", function () {
+        const configs = get()
+          .objects.filter((o) => o.release?.chart === "alloy" && o.object.kind === "ConfigMap")
+          .flatMap((o) =>
+            Object.entries<string>(o.object.data ?? {})
+              .filter(([k]) => k.endsWith(".alloy"))
+              .map(([k, text]) => ({ name: `${o.release!.name}/${k}`, text })),
+          );
+        if (configs.length === 0) return;
+        const check = alloyParser(this);
+        for (const c of configs) {
+          const r = spawnSync(check.cmd, [...check.args, "-"], { input: c.text, encoding: "utf8" });
+          assert.equal(r.status, 0, `${c.name} does not parse: ${r.stdout}${r.stderr}`);
+        }
+      });
+    });
+  }
+
+  it("hands Vector its own templates through Helm's tpl and keeps its disk-buffer minimum", async () => {
+    const r = await rendered(stackFileVariants().find((s) => s.stack === "pi")!);
+    assertRendered(r);
+    const cm = r.objects.find((o) => o.release?.chart === "vector" && o.object.kind === "ConfigMap");
+    assert.ok(cm, "the vector chart renders its config");
+    const [file, text] = Object.entries<string>(cm!.object.data)[0];
+    const cfg: any = loadYaml(text);
+    assert.ok(!text.includes("print"), `${file} still holds Helm actions`);
+    const labels = cfg.sinks.loki_pods.labels;
+    assert.equal(labels.namespace, "{{ kubernetes.pod_namespace }}");
+    assert.equal(labels.app, '{{ kubernetes.pod_labels."app.kubernetes.io/name" }}');
+    assert.equal(labels.job, "{{ kubernetes.pod_namespace }}/{{ kubernetes.container_name }}");
+    assert.equal(cfg.sinks.loki_journal.labels.unit, "{{ _SYSTEMD_UNIT }}");
+    for (const [name, sink] of Object.entries<any>(cfg.sinks))
+      if (sink.buffer?.type === "disk")
+        assert.ok(
+          sink.buffer.max_size >= VECTOR_MIN_DISK_BUFFER_BYTES,
+          `${name}: disk buffer ${sink.buffer.max_size} < ${VECTOR_MIN_DISK_BUFFER_BYTES}`,
+        );
+    // journald runs `journalctl`, which only the non-distroless images ship.
+    if (Object.values<any>(cfg.sources).some((s) => s.type === "journald")) {
+      const ds = r.objects.find((o) => o.release?.chart === "vector" && o.object.kind === "DaemonSet")!;
+      const image = ds.object.spec.template.spec.containers[0].image;
+      assert.doesNotMatch(image, /distroless/, `${image} lacks journalctl`);
+    }
+  });
+
+  it("fails a release with the chart's own message when a template errors", async () => {
+    const r = await rendered(stackFileVariants().find((s) => s.stack === "pi")!);
+    const exp: StackExport = JSON.parse(JSON.stringify(r.synth.export));
+    const vector = exp.deployment.resources.find(
+      (x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === "vector",
+    )!;
+    // The old escape: a double quote inside `print "..."` ends the Go string.
+    vector.inputs.values.customConfig.sinks.loki_pods.labels.app =
+      '{{ print "{{ kubernetes.pod_labels."app" }}" }}';
+    const renders = await renderExport(exp);
+    const errors = renderErrors(renders);
+    assert.equal(errors.length, 1, errors.join("\n"));
+    assert.match(
+      errors[0],
+      /^vector \(vector 0\.56\.0\): Error: template: vector\/templates\/.*error calling tpl/s,
+    );
+    await assert.rejects(renderStack(exp), /helm template failed:\nvector \(vector 0\.56\.0\)/);
+  });
+});
+
+/** Alloy's parser: `alloy fmt` when Alloy is installed, else ../shared/tools/alloy-syntax-check. */
+function alloyParser(ctx: Mocha.Context): { cmd: string; args: string[] } {
+  if (spawnSync("sh", ["-c", "command -v alloy"]).status === 0) return { cmd: "alloy", args: ["fmt"] };
+  const check = path.resolve(ROOT, "..", "shared", "tools", "alloy-syntax-check");
+  if (fs.existsSync(check)) return { cmd: check, args: [] };
+  const why = `neither alloy nor ${check} is present`;
+  if (process.env.CI === "true") throw new Error(`${why}; CI needs Alloy's parser`);
+  console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
+  ctx.skip();
+  return { cmd: "", args: [] };
+}
