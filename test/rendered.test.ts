@@ -11,6 +11,7 @@ import { renderStack } from "../scripts/lib/render";
 import type { ExportResource } from "../scripts/lib/synth";
 import {
   checkStack,
+  checkTransitionDuplicates,
   checkTransitionHostPorts,
   formatFindings,
   placedFrom,
@@ -93,10 +94,10 @@ describe("rendered stack", function () {
             [PHASES[i], PHASES[i + 1]],
             [PHASES[i + 1], PHASES[i]],
           ] as [Phase, Phase][])
-            it(`${from} -> ${to}: no host port claimed twice while old and new objects coexist`, async () => {
+            it(`${from} -> ${to}: no host port or object claimed twice while old and new coexist`, async () => {
               const a = await rendered(variant(topology, from, backend));
               const b = await rendered(variant(topology, to, backend));
-              const f = checkTransitionHostPorts(a, b);
+              const f = [...checkTransitionHostPorts(a, b), ...checkTransitionDuplicates(a, b)];
               assert.equal(f.length, 0, `\n${formatFindings(f)}`);
             });
       });

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import type { ExportResource } from "../scripts/lib/synth";
 import { operatorObjects, type K8sObject, type Placed } from "../scripts/lib/checks/objects";
 import { checkSchemas } from "../scripts/lib/checks/schema";
-import { checkDuplicates } from "../scripts/lib/checks/duplicates";
+import { checkDuplicates, checkTransitionDuplicates } from "../scripts/lib/checks/duplicates";
 import { checkHostPorts, checkTransitionHostPorts } from "../scripts/lib/checks/hostPorts";
 import { checkAddresses } from "../scripts/lib/checks/addresses";
 import { checkEnvVars } from "../scripts/lib/checks/envVars";
@@ -172,6 +172,28 @@ describe("rendered-stack checks (unit)", () => {
       const c1 = at({ ...clone(crd), metadata: { name: crd.metadata.name, namespace: "one" } });
       const c2 = at({ ...clone(crd), metadata: { name: crd.metadata.name, namespace: "two" } }, "urn:b");
       assert.equal(checkDuplicates([c1, c2]).length, 1);
+    });
+  });
+
+  describe("duplicates across a transition", () => {
+    const cm = (urn: string) => at(configMap("x", {}), urn, urn === "urn:a" ? "release a" : "release b");
+    it("fails an object moving to another owner while the old one still holds it", () => {
+      // The old owner is deleted at the end of the update.
+      const gone = checkTransitionDuplicates(
+        { objects: [cm("urn:a")] },
+        { objects: [cm("urn:b")], resources: [res("urn:b")] },
+      );
+      assert.match(
+        gone[0].message,
+        /ConfigMap monitoring\/x moves from release a to release b while release a still owns it/,
+      );
+      // The old owner stays and drops it in its update: fine only when the new owner waits.
+      const racing = { objects: [cm("urn:b")], resources: [res("urn:a"), res("urn:b")] };
+      assert.equal(checkTransitionDuplicates({ objects: [cm("urn:a")] }, racing).length, 1);
+      const waiting = { objects: [cm("urn:b")], resources: [res("urn:a"), res("urn:b", ["urn:a"])] };
+      assert.deepEqual(checkTransitionDuplicates({ objects: [cm("urn:a")] }, waiting), []);
+      // Same owner: an update in place.
+      assert.deepEqual(checkTransitionDuplicates({ objects: [cm("urn:b")] }, racing), []);
     });
   });
 

@@ -3,7 +3,9 @@
  * resources: the second writer fails (Helm: "exists and cannot be imported into the current
  * release"), or with server-side apply silently takes fields from the first.
  */
+import type { ExportResource } from "../synth";
 import { crdsIn, describe, identity, type Finding, type Placed } from "./objects";
+import { dependsOnTransitively } from "./ordering";
 
 export function checkDuplicates(objects: Placed[]): Finding[] {
   const crds = crdsIn(objects);
@@ -19,6 +21,36 @@ export function checkDuplicates(objects: Placed[]): Finding[] {
       check: "duplicate",
       where: id,
       message: `${id} is rendered ${ps.length} times: ${ps.map(describe).join("; ")}`,
+    });
+  }
+  return findings;
+}
+
+/**
+ * Across a transition: an object the new program renders from one resource while the old program
+ * rendered it from another. The old owner holds it until Pulumi deletes that resource at the end
+ * of the update (Helm then refuses to install: the object "exists and cannot be imported into the
+ * current release"), or, when the old owner stays and only its update drops the object, until
+ * that update finished: fine only for a new owner that waits for it.
+ */
+export function checkTransitionDuplicates(
+  before: { objects: Placed[] },
+  after: { objects: Placed[]; resources: ExportResource[] },
+): Finding[] {
+  const crds = [...crdsIn(before.objects), ...crdsIn(after.objects)];
+  const afterUrns = new Set(after.resources.map((r) => r.urn));
+  const old = new Map<string, Placed>();
+  for (const p of before.objects) old.set(identity(p.obj, crds), p);
+  const findings: Finding[] = [];
+  for (const p of after.objects) {
+    const id = identity(p.obj, crds);
+    const prev = old.get(id);
+    if (!prev || prev.urn === p.urn) continue;
+    if (afterUrns.has(prev.urn) && dependsOnTransitively(after.resources, p.urn, prev.urn)) continue;
+    findings.push({
+      check: "duplicate",
+      where: id,
+      message: `during the update, ${id} moves from ${prev.source} to ${p.source} while ${prev.source} still owns it`,
     });
   }
   return findings;

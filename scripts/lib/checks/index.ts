@@ -14,6 +14,7 @@ import { checkOrdering } from "./ordering";
 import { checkSchemas } from "./schema";
 
 export { checkTransitionHostPorts } from "./hostPorts";
+export { checkTransitionDuplicates } from "./duplicates";
 export type { Finding, Placed } from "./objects";
 
 /** The render harness's objects as the checks take them (hooks marked, sources named). */
