@@ -205,17 +205,17 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
 /**
  * Objects the Prometheus and VictoriaMetrics operators create from custom resources: the Services
  * and pods an address can point at although no chart renders them. Only names, labels and ports,
- * the part the address check needs:
- * - prometheus-operator: pods of a Prometheus `N` carry `app.kubernetes.io/name: prometheus`,
- *   `operator.prometheus.io/name: N` and `prometheus: N` and listen on `web` 9090; Alertmanager
- *   likewise with `alertmanager: N` on 9093; the governing Services are `prometheus-operated` and
- *   `alertmanager-operated` (prometheus-operator pkg/prometheus/server/statefulset.go,
- *   pkg/alertmanager/statefulset.go).
+ * the part the address check needs. Modelled on what the pinned charts themselves expect of them
+ * (not on the operators' source, which is not read here):
+ * - prometheus-operator: kube-prometheus-stack 88.0.0 renders Services selecting a Prometheus
+ *   `N`'s pods by `app.kubernetes.io/name: prometheus` + `operator.prometheus.io/name: N` (port
+ *   9090) and an Alertmanager's by `app.kubernetes.io/name: alertmanager` + `alertmanager: N`
+ *   (9093); the operator's governing Services are `prometheus-operated`/`alertmanager-operated`.
  * - VictoriaMetrics operator: "For each VMSingle resource, the Operator adds Service ... prefixed
- *   with name": `vmsingle-N` on 8428, `vmagent-N` on 8429, `vmalert-N` on 8080, `vmalertmanager-N`
- *   (StatefulSet, headless Service) on 9093, pods labelled `app.kubernetes.io/name: <kind>` and
- *   `app.kubernetes.io/instance: N` (VictoriaMetrics/operator docs/resources/vmsingle.md,
- *   internal/controller/operator/factory/build/service.go).
+ *   with name" (VictoriaMetrics/operator docs/resources/vmsingle.md); victoria-metrics-k8s-stack
+ *   0.80.0 addresses them as `vmsingle-N:8428`, `vmalert-N:8080` and
+ *   `vmalertmanager-N-0.vmalertmanager-N:9093` (a StatefulSet behind a headless Service); vmagent
+ *   listens on 8429. Pods carry `app.kubernetes.io/name: <kind>` + `app.kubernetes.io/instance: N`.
  */
 export function operatorObjects(objects: Placed[]): Placed[] {
   const out: Placed[] = [];

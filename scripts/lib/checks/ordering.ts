@@ -21,7 +21,7 @@ import {
 /**
  * Whether `from` waits for `to`: its dependencies, transitively; a dependency on a component
  * waits for all of the component's descendants (the Node SDK expands a component in dependsOn to
- * its children: @pulumi/pulumi resource.ts, getAllTransitivelyReferencedResourceURNs).
+ * its children: @pulumi/pulumi runtime/dependsOn.js, getAllTransitivelyReferencedResourceURNs).
  */
 export function dependsOnTransitively(resources: ExportResource[], from: string, to: string): boolean {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
