@@ -665,6 +665,12 @@ function crossChecks(
     }
   }
   if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
+  // Mimir keeps its own data under the tenant "__mimir_cluster" (Mimir docs, configure/about-tenant-ids).
+  if (c.mimir.tenant === "__mimir_cluster") {
+    p.push(
+      `${k("mimir.tenant")}: expected a tenant ID other than Mimir's internal "__mimir_cluster", got "${c.mimir.tenant}"`,
+    );
+  }
   // VictoriaMetrics refuses -retentionPeriod below a day (app/vmstorage/main.go: "-retentionPeriod
   // cannot be smaller than a day") and a lower-case "m" suffix (lib/flagutil/duration.go
   // RetentionDuration.Set: months need "M", minutes are not allowed).

@@ -168,6 +168,11 @@ const table: [string, Record<string, unknown>, RegExp][] = [
     { mimir: { multitenancy: true, tenant: "a|b" } },
     /mimir.tenant: expected a tenant ID/,
   ],
+  [
+    "Mimir tenant __mimir_cluster (Mimir's internal tenant)",
+    { mimir: { multitenancy: true, tenant: "__mimir_cluster" } },
+    /homelab-observability:mimir.tenant: expected a tenant ID other than Mimir's internal "__mimir_cluster"/,
+  ],
   // VictoriaMetrics retention (app/vmstorage: at least a day; no lower-case "m").
   [
     "VictoriaMetrics retention below a day",
