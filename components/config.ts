@@ -355,6 +355,73 @@ const existing = z
   })
   .strict();
 
+/** Helm releases the program installs that a running cluster may already have (takeover). */
+export const ADOPTABLE_RELEASES = {
+  kubePrometheusStack: "kube-prometheus-stack",
+  loki: "loki",
+  grafana: "grafana",
+  alloy: "alloy",
+  prometheusOperatorCrds: "prometheus-operator-crds",
+  vector: "vector",
+} as const;
+export type AdoptableRelease = keyof typeof ADOPTABLE_RELEASES;
+
+/** Bucket purposes per consumer (the object store's plan uses the same lists). */
+export const BUCKET_PURPOSES = {
+  loki: ["chunks", "ruler", "admin"],
+  mimir: ["blocks", "ruler", "alertmanager"],
+} as const;
+
+// S3 bucket naming rules (3-63 chars, lowercase, digits, '.', '-'); MinIO enforces the same.
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  message: 'expected an S3 bucket name (3-63 lowercase letters, digits, ".", "-") like "loki"',
+});
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+  message: "expected a Kubernetes object name (lowercase letters, digits, '-', '.')",
+});
+const releaseId = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+  message: 'expected "<namespace>/<release name>" (the Helm release\'s import ID) like "monitoring/loki"',
+});
+const existingBuckets = (purposes: readonly string[]) =>
+  z.object(Object.fromEntries(purposes.map((p) => [p, bucketName.optional()]))).strict();
+
+const takeover = z
+  .object({
+    /** import: the first update adopts without changing anything; update: apply the program's values. Default import. */
+    step: z.enum(["import", "update"]).default("import"),
+    /** The stack's namespace already exists: import it instead of creating it. Default false. */
+    namespace: z.boolean().default(false),
+    /** Running Helm releases to import, as "<namespace>/<name>". Default none. */
+    releases: z
+      .object(
+        Object.fromEntries(Object.keys(ADOPTABLE_RELEASES).map((k) => [k, releaseId.optional()])) as Record<
+          AdoptableRelease,
+          z.ZodOptional<typeof releaseId>
+        >,
+      )
+      .strict()
+      .default({}),
+    /** fullname of the running kube-prometheus-stack (names its Prometheus). Default: as the chart derives it from the release name. */
+    kpsFullname: dnsLabel.optional(),
+    /** The running Prometheus's PVC, imported and kept by name so the TSDB keeps its history. Default none. */
+    prometheusVolume: k8sName.optional(),
+    /**
+     * Existing buckets per consumer and purpose, used instead of the planned ones. Used by name only
+     * (never in state) unless also listed in `existing.buckets`, which imports them. Default none.
+     */
+    buckets: z
+      .object({ loki: existingBuckets(BUCKET_PURPOSES.loki), mimir: existingBuckets(BUCKET_PURPOSES.mimir) })
+      .partial()
+      .strict()
+      .default({}),
+    /** Existing Secrets read (never replaced): S3 credentials per consumer, Grafana's admin login. Default none. */
+    secrets: z
+      .object({ loki: k8sName.optional(), mimir: k8sName.optional(), grafanaAdmin: k8sName.optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 const DEFAULT_POOLS = [{ name: "default", arch: "amd64", count: 3, cpu: "4", memory: "16Gi", taints: [] }];
 
 const rawSchema = z
@@ -380,6 +447,7 @@ const rawSchema = z
     alerting: alerting.default({}),
     grafana: grafana.default({}),
     existing: existing.default({}),
+    takeover: takeover.optional(),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
@@ -389,6 +457,8 @@ type Raw = z.output<typeof rawSchema>;
 export type NodePool = z.output<typeof nodePool> & { labels: Record<string, string> };
 export type ObjectStoreConfig = z.output<typeof objectStore>;
 export type LokiConfig = Raw["loki"] & { canary: boolean; gateway: boolean };
+/** What already runs and is taken over (see README "Taking over a running stack"). */
+export type TakeoverConfig = NonNullable<Raw["takeover"]> & { kpsFullname: string };
 
 /** The validated stack configuration every component is built from. */
 export interface StackConfig {
@@ -412,6 +482,8 @@ export interface StackConfig {
   grafana: Raw["grafana"] & { url: string };
   /** What exists outside the state and is imported rather than created. */
   existing: Raw["existing"];
+  /** Existing releases, buckets, volume and Secrets to adopt; undefined on a fresh stack. */
+  takeover?: TakeoverConfig;
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
 }
@@ -581,6 +653,11 @@ export function parseStackConfig(
     alerting: r.alerting,
     existing: r.existing,
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
+    // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
+    takeover:
+      r.takeover && Object.keys(raw.takeover ?? {}).length > 0
+        ? { ...r.takeover, kpsFullname: r.takeover.kpsFullname ?? kpsFullnameOf(r.takeover) }
+        : undefined,
     secretKeys: SECRET_KEYS.filter((k) => (r as Record<string, unknown>)[k] !== undefined),
   };
   const problems = crossChecks(cfg, env, opts.allowAbsentSecrets === true);
@@ -708,6 +785,7 @@ function crossChecks(
       }
     }
   }
+  p.push(...takeoverChecks(c));
   const poolNames = new Set<string>();
   c.nodePools.forEach((pool, i) => {
     if (poolNames.has(pool.name))
@@ -735,6 +813,80 @@ export function s3BucketNameProblem(name: string): string | undefined {
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "start with a reserved prefix";
   if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "end with a reserved suffix";
   return undefined;
+}
+
+/** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
+function kpsFullnameOf(t: NonNullable<Raw["takeover"]>): string {
+  const release = t.releases.kubePrometheusStack?.split("/")[1];
+  if (!release) return "kps";
+  const name = release.includes("kube-prometheus-stack") ? release : `${release}-kube-prometheus-stack`;
+  return name.slice(0, 26).replace(/-+$/, "");
+}
+
+/** The PVC the operator's Prometheus StatefulSet claims: <template>-prometheus-<fullname>-prometheus-0. */
+export function prometheusClaimSuffix(kpsFullname: string): string {
+  return `-prometheus-${kpsFullname}-prometheus-0`;
+}
+
+/** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
+function takeoverChecks(c: StackConfig): string[] {
+  const t = c.takeover;
+  if (!t) return [];
+  const p: string[] = [];
+  const k = (path: string) => `${PROJECT}:takeover.${path}`;
+  for (const [key, id] of Object.entries(t.releases) as [AdoptableRelease, string | undefined][]) {
+    if (!id) continue;
+    const [ns, name] = id.split("/");
+    // pulumi-kubernetes replaces a Release whose name or namespace changes (helm_release.go Diff,
+    // forceNewFields ".name", ".namespace"): adopting under another identity would uninstall it.
+    if (ns !== c.namespace)
+      p.push(
+        `${k(`releases.${key}`)}: expected a release in the stack's namespace "${c.namespace}" (another namespace would replace it), got "${id}"`,
+      );
+    if (name !== ADOPTABLE_RELEASES[key])
+      p.push(
+        `${k(`releases.${key}`)}: expected the release name the program uses, "${c.namespace}/${ADOPTABLE_RELEASES[key]}" (a rename would replace the release), got "${id}"`,
+      );
+  }
+  if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
+    p.push(
+      `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
+    );
+  }
+  if (t.releases.kubePrometheusStack && !t.prometheusVolume) {
+    p.push(
+      `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,
+    );
+  }
+  const mimirStores = c.metricsBackend === "mimir" && atLeast(c, "dual-write");
+  for (const key of ["buckets", "secrets"] as const) {
+    if (t[key].mimir !== undefined && !mimirStores)
+      p.push(
+        `${k(`${key}.mimir`)}: Mimir has no object storage in this stack (metricsBackend ${c.metricsBackend}, phase ${c.phase}); set it with the phase that adds Mimir (dual-write or later)`,
+      );
+  }
+  const hasBuckets = Object.values(t.buckets).some((b) => b !== undefined);
+  const hasS3Secrets = t.secrets.loki !== undefined || t.secrets.mimir !== undefined;
+  if ((hasBuckets || hasS3Secrets) && c.objectStore.type !== "minio") {
+    p.push(
+      `${k(hasBuckets ? "buckets" : "secrets")}: existing buckets and S3 credential Secrets need objectStore.type "minio", got "${c.objectStore.type}"`,
+    );
+  }
+  const mimir = t.buckets.mimir as Record<string, string | undefined> | undefined;
+  if (mimir) {
+    // Mimir refuses a ruler or alertmanager store equal to the blocks bucket (REFERENCE.md, Mimir).
+    const used = BUCKET_PURPOSES.mimir
+      .map((purpose) => [purpose, mimir[purpose]] as const)
+      .filter(([, b]) => b);
+    for (const [purpose, bucket] of used) {
+      const other = used.find(([o, b]) => o !== purpose && b === bucket);
+      if (other && BUCKET_PURPOSES.mimir.indexOf(purpose) > BUCKET_PURPOSES.mimir.indexOf(other[0]))
+        p.push(
+          `${k(`buckets.mimir.${purpose}`)}: expected a bucket distinct from buckets.mimir.${other[0]} (Mimir fails to start when they share one), got "${bucket}"`,
+        );
+    }
+  }
+  return p;
 }
 
 /** Index of a phase, for "from dual-write on" style decisions. */

@@ -46,7 +46,8 @@ export class Ordering {
     const deps: pulumi.Resource[] = [];
     if (this.namespace && type !== NAMESPACE_TYPE) deps.push(this.namespace);
     if (this.crdRelease && resource !== this.crdRelease && needsCrds(type)) deps.push(this.crdRelease);
-    const name = props.metadata?.name;
+    // A Secret read with `get` (takeover) has no inputs; its ID `<namespace>/<name>` names it.
+    const name = props.metadata?.name ?? (typeof opts.id === "string" ? opts.id.split("/").pop() : undefined);
     if (type === SECRET_TYPE && typeof name === "string") {
       this.secrets.set(name, resource);
     } else {

@@ -11,7 +11,8 @@ import { Ordering } from "./ordering";
 import { PrometheusCrds } from "./metrics/prometheusCrds";
 import { PrometheusVolume } from "./metrics/prometheusVolume";
 import { KubePrometheusStack } from "./metrics/kubePrometheusStack";
-import { prometheusUrl } from "./metrics/kpsValues";
+import { KPS_FULLNAME, prometheusClaim, prometheusUrl } from "./metrics/kpsValues";
+import { AdoptionError, adoptionTransformation, planAdoptions } from "./takeover";
 import { Mimir } from "./metrics/mimir";
 import { mimirBaseUrl } from "./metrics/mimirConfig";
 import { VictoriaMetrics } from "./metrics/victoriaMetrics";
@@ -47,9 +48,16 @@ export interface StackOutputs {
  */
 export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceOptions = {}): StackOutputs {
   const ns = cfg.namespace;
+  // Takeover: what already runs is imported, not created; the adoption must see every resource first.
+  const adopt = adoptionTransformation(planAdoptions(cfg));
+  const kpsFullname = cfg.takeover?.kpsFullname;
+  const promClaim = prometheusClaim(kpsFullname ?? KPS_FULLNAME, cfg.takeover?.prometheusVolume);
   // Ordering as data: namespace, CRD release and Secrets become dependencies of what needs them.
   const order = new Ordering();
-  const top = order.options(rootOpts);
+  const top = order.options({
+    ...rootOpts,
+    transformations: [adopt.transformation, ...(rootOpts.transformations ?? [])],
+  });
   const provider = new k8s.Provider(
     "k8s",
     { enableServerSideApply: true },
@@ -81,6 +89,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
       },
       provider,
       randomProvider,
+      existingGrafanaAdmin: cfg.takeover?.secrets.grafanaAdmin,
     },
     top,
   );
@@ -209,6 +218,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
           namespace: ns,
           storageClass: cfg.storageClasses.metrics,
           size: cfg.prometheus.volumeSize,
+          claimName: promClaim.claim,
           allowDeletion: cfg.prometheus.cleanupVolumeOnRemoval,
           protect: cfg.production && !cfg.prometheus.cleanupVolumeOnRemoval,
           provider,
@@ -232,6 +242,8 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
             storageClass: cfg.storageClasses.metrics,
             remoteWrite: { backend: cfg.metricsBackend, url: backendPushUrl ?? "", tenant },
             alerting,
+            fullname: kpsFullname,
+            claimTemplate: promClaim.template,
           },
           dependsOn: [crds.release, ...(promVolume ? [promVolume] : [])],
           provider,
@@ -240,17 +252,21 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
       )
     : undefined;
   // node-exporter in every phase; it waits for KPS, whose update may drop KPS's own DaemonSet on 9100.
-  new Exporters(
-    "exporters",
-    {
-      namespace: ns,
-      profile: cfg.profile,
-      kubeStateMetrics: !kpsPresent,
-      dependsOn: kps ? [kps] : [],
-      provider,
-    },
-    top,
-  );
+  // Not while a running KPS is only being imported: its values (and its node-exporter) stay until
+  // the update step, and a second DaemonSet on hostPort 9100 would never become ready.
+  const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
+  if (!(kpsPresent && kpsOnlyImported))
+    new Exporters(
+      "exporters",
+      {
+        namespace: ns,
+        profile: cfg.profile,
+        kubeStateMetrics: !kpsPresent,
+        dependsOn: kps ? [kps] : [],
+        provider,
+      },
+      top,
+    );
 
   // Agents. Alloy's cluster replica does what must happen once per cluster.
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
@@ -301,7 +317,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     );
   }
 
-  const promUrl = prometheusUrl(ns);
+  const promUrl = prometheusUrl(ns, kpsFullname);
   const grafana = new Grafana(
     "grafana",
     {
@@ -311,6 +327,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
         url: cfg.grafana.url,
         volumeSize: cfg.grafana.volumeSize,
         storageClass: cfg.storageClasses.default,
+        adminSecret: cfg.takeover?.secrets.grafanaAdmin,
         datasources: {
           phase: cfg.phase,
           backend: cfg.metricsBackend,
@@ -326,6 +343,9 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     },
     top,
   );
+
+  const unmatched = adopt.unmatched();
+  if (unmatched.length > 0) throw new AdoptionError(unmatched, cfg.phase);
 
   return {
     phase: cfg.phase,

@@ -3,7 +3,7 @@ import * as path from "path";
 import { ConfigError } from "../components/config";
 import { evaluateResources, failed, formatViolations, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "./lib/run";
-import { SynthInputError } from "./lib/synth";
+import { SynthInputError, withoutImportIds } from "./lib/synth";
 import { CliConfigError } from "./lib/cliConfig";
 import { readPackConfig } from "./lib/packConfig";
 import {
@@ -81,7 +81,14 @@ async function main(): Promise<number> {
     }
     const resources = result.export.deployment.resources;
     const file = path.join(args.out, `${stack}.json`);
-    fs.writeFileSync(file, JSON.stringify(result.export, null, 2) + "\n");
+    // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
+    fs.writeFileSync(file, JSON.stringify(withoutImportIds(result.export), null, 2) + "\n");
+    // A real export has no import field: imports and reads go to a side record.
+    if (result.imports.length > 0 || result.reads.length > 0)
+      fs.writeFileSync(
+        path.join(args.out, `${stack}.adopted.json`),
+        JSON.stringify({ imports: result.imports, reads: result.reads }, null, 2) + "\n",
+      );
     // What the cluster would receive: every release through the real Helm, beside the export.
     let rendered = "";
     if (args.render) {

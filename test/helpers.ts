@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
+import { parse } from "yaml";
 import { projectRoot } from "../scripts/lib/paths";
 import { synthStack } from "../scripts/lib/run";
 import type { ExportResource, SynthResult } from "../scripts/lib/synth";
@@ -116,4 +117,16 @@ export function forAmtool025(config: any): any {
           )
         : v;
   return walk(config);
+}
+
+/**
+ * Overrides that move a project stack to `phase`. A takeover stack imports once, in its file's
+ * phase (takeover.step: import); at any other phase it is past the import (step: update), as an
+ * operator's stack is after its first update.
+ */
+export function atPhase(stack: string, phase: string): Record<string, unknown> {
+  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"))?.config ?? {};
+  const takeover = file[`${PROJECT}:takeover`];
+  if (!takeover || file[`${PROJECT}:phase`] === phase) return { phase };
+  return { phase, takeover: { ...takeover, step: "update" } };
 }

@@ -4,7 +4,7 @@ import { POD_SECURITY_LABELS } from "../components/namespace";
 import { mentions } from "../components/ordering";
 import type { ExportResource } from "../scripts/lib/synth";
 import { stackNames } from "../scripts/lib/paths";
-import { ROOT, synth } from "./helpers";
+import { atPhase, ROOT, synth } from "./helpers";
 
 const CRD_RELEASE = "prometheus-operator-crds";
 const nameOf = (urn: string) => urn.split("::").pop();
@@ -17,7 +17,8 @@ describe("ordering as data: every stack x phase x backend", function () {
     for (const backend of ["mimir", "victoriametrics"]) {
       for (const phase of PHASES) {
         it(`${stack} ${backend} ${phase}: namespace first, CRDs before custom resources, Secrets before their consumers`, async () => {
-          const rs = (await synth(stack, { phase, metricsBackend: backend })).export.deployment.resources;
+          const rs = (await synth(stack, { ...atPhase(stack, phase), metricsBackend: backend })).export
+            .deployment.resources;
           const k8s = rs.filter(isK8s);
 
           // The program owns the namespace, with the Pod Security level its node agents need.
@@ -55,7 +56,10 @@ describe("ordering as data: every stack x phase x backend", function () {
           const secrets = k8s.filter((r) => r.type === "kubernetes:core/v1:Secret");
           let edges = 0;
           for (const secret of secrets) {
-            const name = secret.inputs.metadata.name as string;
+            // A Secret the program reads (takeover) is named by its ID, `<namespace>/<name>`.
+            const name = (
+              secret.external ? secret.id!.split("/").pop() : secret.inputs.metadata.name
+            ) as string;
             for (const r of k8s.filter((x) => x !== secret && mentions(x.inputs, name))) {
               assert.ok(
                 dependsOn(r, secret),

@@ -15,6 +15,8 @@ export interface GrafanaInputs {
   datasources: DatasourceInputs;
   /** Which backend and log agent the shipped dashboards describe. */
   dashboards: DashboardInputs;
+  /** Secret with the admin login (keys admin-user, admin-password). Default SECRET_REFS.grafanaAdmin's. */
+  adminSecret?: string;
 }
 
 /** Values of the standalone grafana chart: admin from a Secret, persistence, provisioned datasources. */
@@ -24,7 +26,11 @@ export function grafanaValues(input: GrafanaInputs): Record<string, any> {
   return {
     fullnameOverride: "grafana",
     image: imageValues(versions.images.grafana),
-    admin: { existingSecret: g.secretName, userKey: g.userKey, passwordKey: g.passwordKey },
+    admin: {
+      existingSecret: input.adminSecret ?? g.secretName,
+      userKey: g.userKey,
+      passwordKey: g.passwordKey,
+    },
     persistence: { enabled: true, size: input.volumeSize, storageClassName: input.storageClass },
     // The chown init container runs busybox as root; fsGroup does the same job.
     initChownData: { enabled: false },

@@ -21,6 +21,10 @@ export interface KpsInputs {
   /** Remote write target from dual-write on. */
   remoteWrite: RemoteWriteInputs;
   alerting: AlertmanagerInputs;
+  /** Release fullname (names the Prometheus, its StatefulSet and claim). Default KPS_FULLNAME; a takeover keeps the running one. */
+  fullname?: string;
+  /** Name of the claim template (the claim is `<template>-prometheus-<fullname>-prometheus-0`). Default "prometheus-db". */
+  claimTemplate?: string;
 }
 
 /** Helm release fullname; fixes the names of the Prometheus CR, its StatefulSet and PVC. */
@@ -40,7 +44,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
   const backendPrimary = atLeast(input, "backend-primary");
   const p = input.profile;
   return {
-    fullnameOverride: KPS_FULLNAME,
+    fullnameOverride: input.fullname ?? KPS_FULLNAME,
     crds: { enabled: false },
     grafana: { enabled: false },
     // The chart's default rules ship as the program's own PrometheusRule (rendered from this chart,
@@ -80,7 +84,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
         replicaExternalLabelName: replicaLabelFor(input.backend),
         storageSpec: {
           volumeClaimTemplate: {
-            metadata: { name: "prometheus-db" },
+            metadata: { name: input.claimTemplate ?? "prometheus-db" },
             spec: {
               storageClassName: input.storageClass,
               accessModes: ["ReadWriteOnce"],
@@ -123,6 +127,20 @@ export function alertmanagerClaim(storageClass: string): Record<string, any> {
 export const ALERTMANAGER_VOLUME = "1Gi";
 
 /** Prometheus's in-cluster query URL. */
-export function prometheusUrl(namespace: string): string {
-  return `http://${KPS_FULLNAME}-prometheus.${namespace}.svc.cluster.local:9090`;
+export function prometheusUrl(namespace: string, fullname: string = KPS_FULLNAME): string {
+  return `http://${fullname}-prometheus.${namespace}.svc.cluster.local:9090`;
+}
+
+/**
+ * The Prometheus claim and its template for a KPS fullname: the operator names the claim template
+ * `prometheus-<prom>-db` unless one is given, the StatefulSet `prometheus-<prom>`, and the claim
+ * `<template>-<statefulset>-0` (prometheus-operator pkg/prometheus/statefulset.go volumeName,
+ * prefixedName). `existing` is a running claim to keep (takeover).
+ */
+export function prometheusClaim(fullname: string, existing?: string): { claim: string; template: string } {
+  const statefulSet = `prometheus-${fullname}-prometheus`;
+  if (existing) return { claim: existing, template: existing.slice(0, -`-${statefulSet}-0`.length) };
+  return fullname === KPS_FULLNAME
+    ? { claim: PROMETHEUS_PVC, template: "prometheus-db" }
+    : { claim: `prometheus-db-${statefulSet}-0`, template: "prometheus-db" };
 }

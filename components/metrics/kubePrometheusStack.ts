@@ -32,7 +32,7 @@ export class KubePrometheusStack extends pulumi.ComponentResource {
         dependsOn: args.dependsOn ?? [],
       },
     );
-    this.prometheusUrl = prometheusUrl(args.namespace);
+    this.prometheusUrl = prometheusUrl(args.namespace, args.settings.fullname);
     this.registerOutputs({ prometheusUrl: this.prometheusUrl });
   }
 }

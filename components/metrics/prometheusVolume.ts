@@ -7,6 +7,8 @@ export interface PrometheusVolumeArgs {
   namespace: string;
   storageClass: string;
   size: string;
+  /** Claim name. Default PROMETHEUS_PVC; a takeover keeps the running claim's name. */
+  claimName?: string;
   /** Let Pulumi delete the claim when it leaves the program. Default false: retained. */
   allowDeletion?: boolean;
   /** Protect the claim (production stacks). Default false. */
@@ -26,7 +28,7 @@ export class PrometheusVolume extends pulumi.ComponentResource {
       name,
       {
         metadata: {
-          name: PROMETHEUS_PVC,
+          name: args.claimName ?? PROMETHEUS_PVC,
           namespace: args.namespace,
           labels: { "app.kubernetes.io/part-of": "homelab-observability" },
         },

@@ -14,8 +14,12 @@ export interface Location {
 
 export interface ConsumerPlan {
   consumer: Consumer;
-  /** The physical buckets this consumer owns, in creation order. */
+  /** The physical buckets this consumer owns, in creation order (imported ones included). */
   buckets: string[];
+  /** Existing buckets it uses by name only: never created, never in state (takeover). */
+  referenced: string[];
+  /** An existing Secret with its S3 credentials, read instead of a generated user (takeover). */
+  existingSecret?: string;
   /** Purpose -> bucket (+ prefix). */
   locations: Partial<Record<Purpose, Location>>;
   /** MinIO user name for this consumer (MinIO only). */
@@ -65,14 +69,21 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
       const locations = Object.fromEntries(
         PURPOSES[consumer].map((p) => [p, consumer === "mimir" ? { bucket, prefix: p } : { bucket }]),
       );
-      return { consumer, buckets: [bucket], locations, user };
+      return { consumer, buckets: [bucket], referenced: [], locations, user };
     }
-    const locations = Object.fromEntries(
-      PURPOSES[consumer].map((p) => [p, { bucket: `${prefix}-${consumer}-${p}` }]),
-    );
+    // Takeover: a purpose the config names uses that existing bucket; the others get planned ones.
+    const existing = cfg.takeover?.buckets[consumer] as Record<string, string | undefined> | undefined;
+    const bucketFor = (p: Purpose) => existing?.[p] ?? `${prefix}-${consumer}-${p}`;
+    const locations = Object.fromEntries(PURPOSES[consumer].map((p) => [p, { bucket: bucketFor(p) }]));
+    const all = [...new Set(PURPOSES[consumer].map(bucketFor))];
+    // Named here but not in `existing.buckets` (which imports): used by name, never in state.
+    const named = PURPOSES[consumer].map((p) => existing?.[p]).filter((b): b is string => !!b);
+    const referenced = all.filter((b) => named.includes(b) && !cfg.existing.buckets.includes(b));
     return {
       consumer,
-      buckets: PURPOSES[consumer].map((p) => `${prefix}-${consumer}-${p}`),
+      buckets: all.filter((b) => !referenced.includes(b)),
+      referenced,
+      existingSecret: cfg.takeover?.secrets[consumer],
       locations,
       user,
     };

@@ -49,7 +49,7 @@ export class ObjectStore extends pulumi.ComponentResource {
     super("homelab:objectstore:ObjectStore", name, {}, opts);
     this.storage = {};
     this.ready = {};
-    this.bucketNames = args.plan.consumers.flatMap((c) => c.buckets);
+    this.bucketNames = args.plan.consumers.flatMap((c) => [...c.referenced, ...c.buckets]);
     const k8sOpts = { parent: this, provider: args.provider };
     const dataOpts = { protect: args.plan.protect, retainOnDelete: args.plan.retainOnDelete };
 
@@ -81,38 +81,52 @@ export class ObjectStore extends pulumi.ComponentResource {
             new minio.S3Bucket(
               `${name}-${bucket}`,
               { bucket, acl: "private", forceDestroy: false },
-              // The MinIO provider's import ID is the bucket name.
-              { ...mOpts, ...dataOpts, import: args.plan.existing.includes(bucket) ? bucket : undefined },
+              // Listed in existing.buckets: imported by name (components/takeover.ts planAdoptions).
+              { ...mOpts, ...dataOpts },
             ),
         );
-        const secretKey = new random.RandomPassword(
-          `${name}-${plan.consumer}-secret-key`,
-          { length: 40, special: false },
-          { parent: this, provider: args.randomProvider },
-        );
-        const secret = pulumi.secret(secretKey.result);
-        const user = new minio.IamUser(
-          `${name}-${plan.consumer}-user`,
-          { name: plan.user, secret, forceDestroy: false },
-          mOpts,
-        );
-        const policy = new minio.IamPolicy(
-          `${name}-${plan.consumer}-policy`,
-          { name: `${plan.user}-rw`, policy: JSON.stringify(consumerPolicy(plan.buckets)) },
-          { ...mOpts, dependsOn: buckets },
-        );
-        const attachment = new minio.IamUserPolicyAttachment(
-          `${name}-${plan.consumer}-policy-attachment`,
-          { userName: user.name, policyName: policy.name },
-          mOpts,
-        );
-        const credentials = this.credentialSecret(name, plan, args.namespace, user.name, secret, k8sOpts);
-        args.credentialSink?.record(
-          `${plan.user} (MinIO)`,
-          { username: user.name, password: secret },
-          { parent: this },
-        );
-        this.ready[plan.consumer] = [...buckets, attachment, credentials];
+        if (plan.existingSecret) {
+          // Takeover: the operator's Secret (e.g. synced by an ExternalSecret) keeps serving; reading
+          // it makes a missing Secret fail the preview instead of the pods.
+          const existing = k8s.core.v1.Secret.get(
+            `${name}-${plan.consumer}-credentials`,
+            `${args.namespace}/${plan.existingSecret}`,
+            k8sOpts,
+          );
+          this.ready[plan.consumer] = [...buckets, existing];
+        } else {
+          const secretKey = new random.RandomPassword(
+            `${name}-${plan.consumer}-secret-key`,
+            { length: 40, special: false },
+            { parent: this, provider: args.randomProvider },
+          );
+          const secret = pulumi.secret(secretKey.result);
+          const user = new minio.IamUser(
+            `${name}-${plan.consumer}-user`,
+            { name: plan.user, secret, forceDestroy: false },
+            mOpts,
+          );
+          const policy = new minio.IamPolicy(
+            `${name}-${plan.consumer}-policy`,
+            {
+              name: `${plan.user}-rw`,
+              policy: JSON.stringify(consumerPolicy([...plan.buckets, ...plan.referenced])),
+            },
+            { ...mOpts, dependsOn: buckets },
+          );
+          const attachment = new minio.IamUserPolicyAttachment(
+            `${name}-${plan.consumer}-policy-attachment`,
+            { userName: user.name, policyName: policy.name },
+            mOpts,
+          );
+          const credentials = this.credentialSecret(name, plan, args.namespace, user.name, secret, k8sOpts);
+          args.credentialSink?.record(
+            `${plan.user} (MinIO)`,
+            { username: user.name, password: secret },
+            { parent: this },
+          );
+          this.ready[plan.consumer] = [...buckets, attachment, credentials];
+        }
         this.storage[plan.consumer] = {
           kind: "s3",
           consumer: plan.consumer,
@@ -121,7 +135,7 @@ export class ObjectStore extends pulumi.ComponentResource {
           insecure: store.insecure,
           pathStyle: store.pathStyle,
           locations: plan.locations,
-          envFrom: [{ secretRef: { name: credentialSecretName(plan.consumer) } }],
+          envFrom: [{ secretRef: { name: plan.existingSecret ?? credentialSecretName(plan.consumer) } }],
         };
       }
     } else {
@@ -139,14 +153,8 @@ export class ObjectStore extends pulumi.ComponentResource {
             metadata: { name: claimName, namespace: args.namespace },
             spec: { bucketName: plan.buckets[0], storageClassName: store.storageClass },
           },
-          {
-            ...k8sOpts,
-            ...dataOpts,
-            // A retained claim is still in the cluster; creating it again fails with AlreadyExists.
-            import: args.plan.existing.includes(plan.buckets[0])
-              ? `${args.namespace}/${claimName}`
-              : undefined,
-          },
+          // A retained claim is still in the cluster: existing.buckets imports it (planAdoptions).
+          { ...k8sOpts, ...dataOpts },
         );
         this.ready[plan.consumer] = [claim];
         this.storage[plan.consumer] = {

@@ -18,6 +18,8 @@ export interface SecretsArgs {
   provider: k8s.Provider;
   /** Provider of generated passwords. */
   randomProvider: random.Provider;
+  /** An existing Secret with Grafana's admin login (keys admin-user, admin-password), read instead of projected. Default none. */
+  existingGrafanaAdmin?: string;
 }
 
 type Item = onepassword.GetItemResult;
@@ -131,6 +133,16 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       );
     }
 
+    if (args.existingGrafanaAdmin) {
+      // Takeover: the operator's Secret stays the source; a missing one fails the preview.
+      k8s.core.v1.Secret.get(
+        `${name}-grafana-admin`,
+        `${args.namespace}/${args.existingGrafanaAdmin}`,
+        k8sOpts,
+      );
+      this.registerOutputs({});
+      return;
+    }
     // Grafana's admin: 1Password item, or a config secret, or generated here and written back.
     let grafanaUser: pulumi.Input<string> = "admin";
     let grafanaPassword: pulumi.Output<string>;

@@ -72,6 +72,21 @@ export function mockState(type: string, name: string, inputs: Record<string, any
   }
 }
 
+/**
+ * State a provider returns for an object that already exists: what `get` reads, or what an import
+ * reads back. Kubernetes IDs are `<namespace>/<name>`, a Helm release's too; a bucket's is its name.
+ */
+export function mockRead(type: string, id: string, inputs: Record<string, any>): Record<string, any> {
+  const [namespace, name] = id.includes("/") ? id.split("/", 2) : [undefined, id];
+  if (type === "kubernetes:helm.sh/v3:Release") return mockState(type, name, { ...inputs, name, namespace });
+  if (type.startsWith("kubernetes:")) {
+    const metadata = { ...(inputs.metadata ?? {}), name, ...(namespace ? { namespace } : {}) };
+    return mockState(type, name, { ...inputs, metadata });
+  }
+  if (type === "minio:index/s3Bucket:S3Bucket") return mockState(type, name, { ...inputs, bucket: id });
+  return mockState(type, name, inputs);
+}
+
 /** 1Password items the synthesis pretends exist (field values are recognisable, never real). */
 function onepasswordItem(inputs: Record<string, any>): Record<string, any> {
   const title = String(inputs.title);

@@ -2,7 +2,11 @@ import type { ExportResource } from "./synth";
 import type { Res } from "../../policy/lib/resources";
 import { computeBudget, formatBudget, stackFacts, type Budget } from "../../policy/lib/budget";
 
-/** The resource tree, indented by parent: `type name`. */
+/**
+ * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
+ * real export has no such field, so synthesis keeps it in memory and in a side record) shows as
+ * `import <id>`, a read (`get`, external in a real export) as `read <id>`.
+ */
 export function formatTree(resources: ExportResource[]): string {
   const children = new Map<string | undefined, ExportResource[]>();
   for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
@@ -13,6 +17,7 @@ export function formatTree(resources: ExportResource[]): string {
         r.protect ? "protected" : "",
         r.retainOnDelete ? "retained" : "",
         r.importId ? `import ${r.importId}` : "",
+        r.external ? `read ${r.id}` : "",
       ]
         .filter(Boolean)
         .join(", ");

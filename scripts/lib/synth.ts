@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { absentSecrets, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../components/config";
 import { cliStackConfig, secretPlaceholder } from "./cliConfig";
-import { mockCall, mockState, SECRET_OUTPUTS } from "./mocks";
+import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
 
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../policy/lib/resources";
 
@@ -22,6 +22,21 @@ export interface ExportResource {
   importId?: string;
   dependencies?: string[];
   provider?: string;
+  /** A resource read with `get` (the program never creates, updates or deletes it), as in a real export. */
+  external?: boolean;
+}
+
+/**
+ * What a real export cannot show: which resources the next update imports (the `import` option) or
+ * reads. The printed tree marks them; `npm run synth` writes this beside the export.
+ */
+export interface Adopted {
+  urn: string;
+  type: string;
+  /** The import ID (or, for a read, the ID read). */
+  id: string;
+  /** Inputs the import step leaves as they are. */
+  ignoreChanges?: string[];
 }
 
 export interface StackExport {
@@ -75,10 +90,16 @@ interface Recorded {
   importId?: string;
   dependsOn: pulumi.Resource[];
   provider?: pulumi.ProviderResource;
+  readId?: string;
+  ignoreChanges?: string[];
 }
 
 export interface SynthResult {
   export: StackExport;
+  /** Resources the update imports, with their IDs (side record; exports have no import field). */
+  imports: Adopted[];
+  /** Resources the program only reads (`get`). */
+  reads: Adopted[];
   /** The stack's outputs, as the program returned them. */
   outputs: Record<string, unknown>;
   /**
@@ -101,15 +122,30 @@ export async function synthesize(
 ): Promise<SynthResult> {
   const inputs = new Map<
     string,
-    { inputs: Record<string, any>; id: string; state: Record<string, any>; custom: boolean }
+    {
+      inputs: Record<string, any>;
+      id: string;
+      state: Record<string, any>;
+      custom: boolean;
+      engineId?: string;
+    }
   >();
   const failures: unknown[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const state = mockState(args.type, args.name, args.inputs);
-        const id = args.custom ? `${args.name}-id` : "";
-        inputs.set(`${args.type}::${args.name}`, { inputs: args.inputs, id, state, custom: !!args.custom });
+        // args.id is what the engine was handed: the import ID of a registration, or the ID of a read.
+        const state = args.id
+          ? mockRead(args.type, args.id, args.inputs)
+          : mockState(args.type, args.name, args.inputs);
+        const id = args.custom ? args.id || `${args.name}-id` : "";
+        inputs.set(`${args.type}::${args.name}`, {
+          inputs: args.inputs,
+          id,
+          state,
+          custom: !!args.custom,
+          engineId: args.id || undefined,
+        });
         return { id, state };
       },
       call: (args) => call(args.token, args.inputs),
@@ -132,6 +168,8 @@ export async function synthesize(
       importId: (opts as pulumi.CustomResourceOptions).import,
       dependsOn: ([] as pulumi.Resource[]).concat((opts.dependsOn as any) ?? []),
       provider: (opts as pulumi.CustomResourceOptions).provider,
+      readId: typeof opts.id === "string" ? opts.id : undefined,
+      ignoreChanges: opts.ignoreChanges,
     });
     return undefined;
   };
@@ -188,10 +226,20 @@ export async function synthesize(
       outputs: sanitize(outputs, false),
     },
   ];
+  const imports: Adopted[] = [];
+  const reads: Adopted[] = [];
   for (const rec of recorded) {
     const urn = byResource.get(rec.resource)!.urn;
     const mock = inputs.get(`${rec.type}::${rec.name}`);
     if (!mock) throw new Error(`synthesis: ${urn} was constructed but never registered`);
+    // What the engine received must be what the program asked for: an import ID reaches the
+    // registration (RegisterResourceRequest.importId), a read ID the read.
+    const asked = rec.importId ?? rec.readId;
+    if (asked !== mock.engineId)
+      throw new Error(`synthesis: ${urn} asked for ID ${asked} but the engine received ${mock.engineId}`);
+    if (rec.importId)
+      imports.push({ urn, type: rec.type, id: rec.importId, ignoreChanges: rec.ignoreChanges ?? [] });
+    if (rec.readId) reads.push({ urn, type: rec.type, id: rec.readId });
     const secretOutputs = SECRET_OUTPUTS[rec.type] ?? [];
     const entry: ExportResource = {
       urn,
@@ -205,6 +253,7 @@ export async function synthesize(
     if (rec.protect) entry.protect = true;
     if (rec.retainOnDelete) entry.retainOnDelete = true;
     if (rec.importId) entry.importId = rec.importId;
+    if (rec.readId) entry.external = true;
     const deps = rec.dependsOn.map((d) => byResource.get(d)?.urn).filter((u): u is string => !!u);
     if (deps.length) entry.dependencies = deps;
     if (rec.provider && byResource.has(rec.provider)) {
@@ -230,12 +279,20 @@ export async function synthesize(
       },
     },
     outputs,
+    imports,
+    reads,
   };
 }
 
 /** The plain value inside a runtime secret envelope (mocks see `{sig, value}`), or the value itself. */
 function unwrapSecret(v: any): any {
   return v && typeof v === "object" && v[SECRET_SIG_KEY] === SECRET_SIG ? v.value : v;
+}
+
+/** The export as `pulumi stack export` writes it: without the synthesis-only `importId`. */
+export function withoutImportIds(exp: StackExport): StackExport {
+  const resources = exp.deployment.resources.map(({ importId: _importId, ...r }) => r);
+  return { ...exp, deployment: { ...exp.deployment, resources } };
 }
 
 /** A secret in export form: the signature and opaque ciphertext, never the value. */
