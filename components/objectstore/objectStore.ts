@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "./bucketPlan";
 import { ConsumerStorage, endpointHost, S3_ENV } from "./storageRefs";
 import type { ObjectStoreConfig } from "../config";
+import { readExistingSecret } from "../takeover";
 
 /** Receives credentials the program generates, so a person can find them (1Password write-back). */
 export interface CredentialSink {
@@ -88,9 +89,12 @@ export class ObjectStore extends pulumi.ComponentResource {
         if (plan.existingSecret) {
           // Takeover: the operator's Secret (e.g. synced by an ExternalSecret) keeps serving; reading
           // it makes a missing Secret fail the preview instead of the pods.
-          const existing = k8s.core.v1.Secret.get(
+          const existing = readExistingSecret(
             `${name}-${plan.consumer}-credentials`,
-            `${args.namespace}/${plan.existingSecret}`,
+            args.namespace,
+            plan.existingSecret,
+            [S3_ENV.accessKey, S3_ENV.secretKey],
+            `takeover.secrets.${plan.consumer}`,
             k8sOpts,
           );
           this.ready[plan.consumer] = [...buckets, existing];

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { PROJECT, SecretKey, StackConfig } from "../config";
 import type { CredentialSink } from "../objectstore/objectStore";
 import { SECRET_REFS } from "./refs";
+import { readExistingSecret } from "../takeover";
 
 /** Arguments of {@link Secrets}. */
 export interface SecretsArgs {
@@ -135,9 +136,13 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
 
     if (args.existingGrafanaAdmin) {
       // Takeover: the operator's Secret stays the source; a missing one fails the preview.
-      k8s.core.v1.Secret.get(
+      const g = SECRET_REFS.grafanaAdmin;
+      readExistingSecret(
         `${name}-grafana-admin`,
-        `${args.namespace}/${args.existingGrafanaAdmin}`,
+        args.namespace,
+        args.existingGrafanaAdmin,
+        [g.userKey, g.passwordKey],
+        "takeover.secrets.grafanaAdmin",
         k8sOpts,
       );
       this.registerOutputs({});

@@ -631,6 +631,8 @@ export function rawObjects(exp: StackExport, secretKeys: Record<string, string[]
     obj.metadata = metadata;
     if (api.kind === "Secret") {
       const keys = secretKeys[r.urn];
+      // A Secret the program only reads (takeover) stands for the operator's, with the keys required of it.
+      if (r.external && obj.data === undefined && obj.stringData === undefined) obj.data = SECRET_PLACEHOLDER;
       for (const field of ["data", "stringData"] as const) {
         if (obj[field] === SECRET_PLACEHOLDER) {
           const placeholder =

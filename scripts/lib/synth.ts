@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { absentSecrets, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../components/config";
 import { cliStackConfig, secretPlaceholder } from "./cliConfig";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
+import { requiredSecretKeys } from "../../components/takeover";
 
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../policy/lib/resources";
 
@@ -266,7 +267,9 @@ export async function synthesize(
   for (const r of resources.filter((x) => x.type === "kubernetes:core/v1:Secret")) {
     const rec = recorded.find((x) => byResource.get(x.resource)!.urn === r.urn)!;
     const mock = inputs.get(`${rec.type}::${rec.name}`)!.inputs;
+    // A Secret the program only reads holds, in the model, the keys the program requires of it.
     const keys = ["data", "stringData"].flatMap((f) => Object.keys(unwrapSecret(mock[f]) ?? {}));
+    keys.push(...(requiredSecretKeys(rec.resource) ?? []));
     secretDataKeys[r.urn] = [...new Set(keys)].sort();
   }
   return {
