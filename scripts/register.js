@@ -169,8 +169,17 @@ function mapFrame(/** @type {any} */ site) {
   }
 }
 
-if (Error.prepareStackTrace === undefined && !process.execArgv.includes("--enable-source-maps")) {
+// Only in place of Node's own formatting (undefined, or Node 20.20's ErrorPrepareStackTrace), never
+// over a formatter someone installed, and not when Node maps sources itself.
+const previous = Error.prepareStackTrace;
+if (
+  (previous === undefined || previous.name === "ErrorPrepareStackTrace") &&
+  !process.execArgv.includes("--enable-source-maps")
+) {
   Error.prepareStackTrace = (error, sites) => {
+    // Most stacks (@pulumi/pulumi records one per promise) have no frame in a transpiled file:
+    // Node's own formatter is faster for those.
+    if (previous && !sites.some((site) => maps.has(site.getFileName()))) return previous(error, sites);
     let head;
     try {
       head = Error.prototype.toString.call(error);
@@ -185,8 +194,18 @@ if (Error.prepareStackTrace === undefined && !process.execArgv.includes("--enabl
 
 // ---- @pulumi/pulumi's closure-serialization modules on first use -------------------------------
 
-const CLOSURE_DIR = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}closure${path.sep}`;
-const DEFERRED = new Set(["../../typescript-shim", "@npmcli/arborist"]);
+const SDK_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+/** Per module of @pulumi/pulumi (path below the package), the requests it gets lazily. */
+const DEFERRED = new Map([
+  [`runtime${path.sep}closure${path.sep}parseFunction.js`, new Set(["../../typescript-shim"])],
+  [`runtime${path.sep}closure${path.sep}codePaths.js`, new Set(["@npmcli/arborist"])],
+  ["index.js", new Set(["./automation", "./provider"])],
+]);
+function deferred(/** @type {string} */ request, /** @type {any} */ parent) {
+  const file = parent?.filename;
+  const at = typeof file === "string" ? file.lastIndexOf(SDK_DIR) : -1;
+  return at >= 0 && DEFERRED.get(file.slice(at + SDK_DIR.length))?.has(request) === true;
+}
 // @ts-expect-error Module._load is internal but stable; ts-node and others hook it the same way.
 const load = Module._load;
 
@@ -196,7 +215,7 @@ Module._load = function (
   /** @type {any} */ parent,
   /** @type {boolean} */ isMain,
 ) {
-  if (!(DEFERRED.has(request) && parent?.filename?.includes(CLOSURE_DIR))) return load.apply(this, arguments);
+  if (!deferred(request, parent)) return load.apply(this, arguments);
   /** @type {any} */
   let real;
   const target = () => (real ??= load.call(this, request, parent, isMain));
