@@ -1,0 +1,8 @@
+/**
+ * The program-pack contract: what components/ writes and policy/ reads. Both import this package
+ * (`@homelab-observability/contract`); components/ never imports policy/ and policy/ never imports
+ * components/.
+ */
+export * from "./quantity";
+export * from "./secret";
+export * from "./stackInfo";

@@ -1,0 +1,89 @@
+import { parseQuantity } from "./quantity";
+
+/** Name of the ConfigMap the policy pack reads the stack's facts from. */
+export const STACK_INFO_NAME = "homelab-observability-stack";
+/** The label that marks it (the pack finds it by label, whatever namespace it is in). */
+export const STACK_INFO_LABEL = { key: "homelab.dev/stack-info", value: "true" } as const;
+
+/** A node pool as the stack-info ConfigMap records it: capacity in numbers, not quantities. */
+export interface PoolInfo {
+  name: string;
+  arch: string;
+  count: number;
+  /** Allocatable cores per node. */
+  cpu: number;
+  /** Allocatable memory per node, bytes. */
+  memoryBytes: number;
+  labels: Record<string, string>;
+  taints: { key: string; value?: string; effect: string }[];
+}
+
+/** What the pack needs to know about a stack that resources alone do not say. */
+export interface StackFacts {
+  cluster?: string;
+  phase?: string;
+  production?: boolean;
+  pools?: PoolInfo[];
+}
+
+/** A node pool as the program's config holds it (quantities as strings). */
+export interface PoolConfig {
+  name: string;
+  arch: string;
+  count: number;
+  cpu: string;
+  memory: string;
+  labels: Record<string, string>;
+  taints: { key: string; value?: string; effect: string }[];
+}
+
+/** The ConfigMap's `data`: every value a string, pools as JSON with numeric capacity. */
+export function encodeStackInfo(input: {
+  cluster: string;
+  phase: string;
+  production: boolean;
+  nodePools: PoolConfig[];
+}): Record<string, string> {
+  return {
+    cluster: input.cluster,
+    phase: input.phase,
+    production: String(input.production),
+    nodePools: JSON.stringify(
+      input.nodePools.map((p) => ({
+        name: p.name,
+        arch: p.arch,
+        count: p.count,
+        cpu: parseQuantity(p.cpu),
+        memoryBytes: parseQuantity(p.memory),
+        labels: p.labels,
+        taints: p.taints,
+      })),
+    ),
+  };
+}
+
+/** Facts from the ConfigMap's `data`; absent or malformed entries stay undefined. */
+export function decodeStackInfo(data: Record<string, unknown> | undefined): StackFacts {
+  const d = data ?? {};
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  let pools: PoolInfo[] | undefined;
+  if (typeof d.nodePools === "string") {
+    try {
+      const parsed: unknown = JSON.parse(d.nodePools);
+      pools = Array.isArray(parsed) ? (parsed as PoolInfo[]) : undefined;
+    } catch {
+      pools = undefined;
+    }
+  }
+  return {
+    cluster: text(d.cluster),
+    phase: text(d.phase),
+    production: d.production === undefined ? undefined : d.production === "true",
+    pools,
+  };
+}
+
+/** True for the labels of the stack-info ConfigMap. */
+export function isStackInfoLabels(labels: Record<string, unknown> | undefined): boolean {
+  return labels?.[STACK_INFO_LABEL.key] === STACK_INFO_LABEL.value;
+}

@@ -1,0 +1,84 @@
+import type { LokiConfig } from "../components/config";
+
+/**
+ * Release names: the program installs every chart under a fixed release name (or fullname
+ * override), so each Service name, and with it every in-cluster URL, follows from the name alone.
+ */
+export const RELEASES = {
+  loki: "loki",
+  /** kube-prometheus-stack's fullnameOverride. */
+  kps: "kps",
+  /** Mimir's monolithic Service (`-target=all`). */
+  mimir: "mimir",
+  /** victoria-metrics-k8s-stack's fullnameOverride. */
+  vm: "vm",
+  alertmanager: "alertmanager",
+  grafana: "grafana",
+} as const;
+
+/** Mimir's HTTP port (`-server.http-listen-port`; the chart's and the image's default). */
+export const MIMIR_HTTP_PORT = 8080;
+
+/**
+ * Every in-cluster URL the stack's parts dial, from release names and Loki's shape. Writers and
+ * readers are named apart: a push URL is where samples or lines are sent, a query URL is what
+ * Grafana reads. The composition root and the components read them here and build none.
+ */
+export interface Endpoints {
+  loki: {
+    /** Full push URL (Alloy's `loki.write` endpoint url). */
+    push: string;
+    /**
+     * Base of the write path without the API path: Vector's loki sink appends its `path` option,
+     * default `/loki/api/v1/push` (vector src/sinks/loki/config.rs).
+     */
+    pushBase: string;
+    /** Base URL Grafana queries (the read path). */
+    query: string;
+  };
+  prometheus: { query: string };
+  mimir: {
+    /** Base URL; Alloy's mimir.rules.kubernetes takes it as `address`. */
+    base: string;
+    /** Remote-write target (`/api/v1/push`). */
+    push: string;
+    /** PromQL API under `/prometheus` (Grafana datasource URL). */
+    query: string;
+  };
+  victoriametrics: {
+    /** vmsingle's Prometheus remote-write API. */
+    push: string;
+    /** vmsingle's PromQL API. */
+    query: string;
+  };
+  /** The standalone Alertmanager (Mimir's ruler sends here). */
+  alertmanager: string;
+}
+
+const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.cluster.local`;
+
+/**
+ * Loki's Service for one direction. The gateway (nginx, port 80) routes both; without it
+ * SingleBinary serves both on `<release>:3100`, and SimpleScalable splits them: pushes go to
+ * `<release>-write`, queries to `<release>-read` (loki chart 6.49.0 templates/write/service-write.yaml,
+ * templates/read/service-read.yaml).
+ */
+function lokiBase(namespace: string, loki: Pick<LokiConfig, "gateway" | "mode">, path: "write" | "read") {
+  if (loki.gateway) return `http://${svc(`${RELEASES.loki}-gateway`, namespace)}`;
+  if (loki.mode === "SingleBinary") return `http://${svc(RELEASES.loki, namespace)}:3100`;
+  return `http://${svc(`${RELEASES.loki}-${path}`, namespace)}:3100`;
+}
+
+/** The stack's endpoints in `namespace`. */
+export function endpoints(namespace: string, loki: Pick<LokiConfig, "gateway" | "mode">): Endpoints {
+  const pushBase = lokiBase(namespace, loki, "write");
+  const mimirBase = `http://${svc(RELEASES.mimir, namespace)}:${MIMIR_HTTP_PORT}`;
+  const vmsingle = `http://${svc(`vmsingle-${RELEASES.vm}`, namespace)}:8428`;
+  return {
+    loki: { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read") },
+    prometheus: { query: `http://${svc(`${RELEASES.kps}-prometheus`, namespace)}:9090` },
+    mimir: { base: mimirBase, push: `${mimirBase}/api/v1/push`, query: `${mimirBase}/prometheus` },
+    victoriametrics: { push: `${vmsingle}/api/v1/write`, query: vmsingle },
+    alertmanager: `http://${svc(RELEASES.alertmanager, namespace)}:9093`,
+  };
+}

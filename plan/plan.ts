@@ -1,0 +1,324 @@
+import type { StackConfig } from "../components/config";
+import { parseQuantity } from "../components/config";
+import { planBuckets, type BucketPlan, type Consumer } from "../components/objectstore/bucketPlan";
+import type { ConsumerStorage } from "../components/objectstore/storageRefs";
+import { stackInfoData } from "../components/stackInfo";
+import type { AlertmanagerInputs } from "../components/alerting/alertmanagerConfig";
+import { programRuleSets, RULE_LABEL, type RuleGroup } from "../components/alerting/rules";
+import type { LokiInputs } from "../components/logging/lokiValues";
+import type { AlloyClusterInput, AlloyLogsInput } from "../components/logging/alloyConfig";
+import type { VectorInput } from "../components/logging/vectorConfig";
+import type { MimirInputs } from "../components/metrics/mimirConfig";
+import type { VmInputs } from "../components/metrics/vmValues";
+import type { KpsInputs } from "../components/metrics/kpsValues";
+import { replicaLabelFor } from "../components/metrics/remoteWrite";
+import type { GrafanaInputs } from "../components/grafana/grafana";
+import { capabilities, type PhaseCapabilities } from "./phases";
+import { endpoints, type Endpoints } from "./endpoints";
+import { consumerStorage } from "./storage";
+
+/**
+ * What a component must exist after, besides what components/ordering.ts adds by itself (the
+ * namespace for every Kubernetes object, the CRD release for every release and custom resource, a
+ * Secret for everything that names it).
+ */
+export type WaitFor =
+  | { kind: "crds" }
+  | { kind: "storage"; consumer: Consumer }
+  | { kind: "prometheus-volume" }
+  | { kind: "kube-prometheus-stack" };
+
+/** One component's inputs (without providers and resources) and what it waits for. */
+export interface Planned<T> {
+  inputs: T;
+  waitsFor: WaitFor[];
+}
+
+/** Vector's disk buffer: its minimum is 268435488 bytes (just above 256 MiB); 512 MiB leaves room. */
+export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
+
+/**
+ * Every component of a stack with its inputs, from validated config alone: pure, no Pulumi. The
+ * composition root (components/stack.ts) creates exactly what this lists, in this order, and
+ * decides nothing itself. Absent entries are components the phase does not run.
+ */
+export interface StackPlan {
+  caps: PhaseCapabilities;
+  endpoints: Endpoints;
+  namespace: Planned<{ name: string; protect: boolean }>;
+  stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
+  secrets: Planned<{
+    backend: StackConfig["secrets"];
+    namespace: string;
+    needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
+  }>;
+  objectStore: Planned<{ plan: BucketPlan; store: StackConfig["objectStore"]; namespace: string }>;
+  crds: Planned<{ namespace: string; protect: boolean }>;
+  rules: Planned<{ namespace: string; ruleSets: Record<string, RuleGroup[]> }>;
+  loki: Planned<{ namespace: string; settings: LokiInputs }>;
+  mimir?: Planned<{
+    namespace: string;
+    profile: StackConfig["profile"];
+    storageClass: string;
+    volumeSize: string;
+    settings: MimirInputs;
+  }>;
+  victoriaMetrics?: Planned<{ namespace: string; protect: boolean; settings: VmInputs }>;
+  alertmanager?: Planned<{
+    namespace: string;
+    profile: StackConfig["profile"];
+    alerting: AlertmanagerInputs;
+  }>;
+  prometheusVolume?: Planned<{
+    namespace: string;
+    storageClass: string;
+    size: string;
+    allowDeletion: boolean;
+    protect: boolean;
+  }>;
+  kubePrometheusStack?: Planned<{ namespace: string; settings: KpsInputs }>;
+  exporters: Planned<{ namespace: string; profile: StackConfig["profile"]; kubeStateMetrics: boolean }>;
+  alloy?: Planned<{
+    namespace: string;
+    profile: StackConfig["profile"];
+    node?: AlloyLogsInput;
+    cluster?: AlloyClusterInput;
+  }>;
+  vector?: Planned<{ namespace: string; profile: StackConfig["profile"]; settings: VectorInput }>;
+  grafana: Planned<{ namespace: string; settings: GrafanaInputs }>;
+  /** What the stack exports. */
+  outputs: {
+    phase: string;
+    lokiPushUrl: string;
+    metricsRemoteWriteUrl?: string;
+    metricsQueryUrl: string;
+  };
+}
+
+const none = (): WaitFor[] => [];
+const crds: WaitFor = { kind: "crds" };
+
+/** The stack's plan: every component's inputs from the phase table, the endpoints and the config. */
+export function planStack(cfg: StackConfig): StackPlan {
+  const ns = cfg.namespace;
+  const caps = capabilities(cfg.phase, cfg.metricsBackend);
+  const ep = endpoints(ns, cfg.loki);
+  const mimirBackend = cfg.metricsBackend === "mimir";
+  const buckets = planBuckets(cfg);
+  const storage = (c: Consumer): ConsumerStorage => consumerStorage(buckets, cfg.objectStore, c);
+  const storageWait = (c: Consumer): WaitFor[] =>
+    buckets.consumers.some((p) => p.consumer === c) ? [{ kind: "storage", consumer: c }] : [];
+
+  const alerting: AlertmanagerInputs = {
+    pushover: cfg.alerting.pushover,
+    pushoverPriority: cfg.alerting.pushoverPriority,
+    heartbeat: cfg.alerting.heartbeat,
+    heartbeatInterval: cfg.alerting.heartbeatInterval,
+  };
+  const tenant = mimirBackend && cfg.mimir.multitenancy ? cfg.mimir.tenant : undefined;
+  const backendEp = mimirBackend ? ep.mimir : ep.victoriametrics;
+  const backendPushUrl = caps.backend ? backendEp.push : undefined;
+  const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
+
+  const plan: StackPlan = {
+    caps,
+    endpoints: ep,
+    namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
+    stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
+    secrets: {
+      inputs: {
+        backend: cfg.secrets,
+        namespace: ns,
+        needs: {
+          minioAdmin: cfg.objectStore.type === "minio",
+          pushover: cfg.alerting.pushover,
+          heartbeat: cfg.alerting.heartbeat,
+        },
+      },
+      waitsFor: none(),
+    },
+    objectStore: { inputs: { plan: buckets, store: cfg.objectStore, namespace: ns }, waitsFor: none() },
+    crds: { inputs: { namespace: ns, protect: cfg.production }, waitsFor: none() },
+    rules: {
+      inputs: { namespace: ns, ruleSets: programRuleSets({ namespace: ns, canary: cfg.loki.canary }) },
+      waitsFor: [crds],
+    },
+    loki: {
+      inputs: {
+        namespace: ns,
+        settings: {
+          loki: cfg.loki,
+          storage: storage("loki"),
+          profile: cfg.profile,
+          storageClass: cfg.storageClasses.default,
+          serviceMonitor: true,
+        },
+      },
+      waitsFor: [...storageWait("loki"), crds],
+    },
+    exporters: {
+      // node-exporter in every phase; kube-state-metrics once KPS (which brings its own) is gone.
+      inputs: { namespace: ns, profile: cfg.profile, kubeStateMetrics: !caps.kps },
+      // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
+      waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],
+    },
+    grafana: {
+      inputs: {
+        namespace: ns,
+        settings: {
+          profile: cfg.profile,
+          url: cfg.grafana.url,
+          volumeSize: cfg.grafana.volumeSize,
+          storageClass: cfg.storageClasses.default,
+          datasources: {
+            phase: cfg.phase,
+            backend: cfg.metricsBackend,
+            prometheusUrl: ep.prometheus.query,
+            backendUrl: backendEp.query,
+            lokiUrl: ep.loki.query,
+            backendTenant: tenant,
+            lokiTenant,
+          },
+          dashboards: { backend: cfg.metricsBackend, logAgent: cfg.logAgent, backendUp: caps.backend },
+        },
+      },
+      waitsFor: none(),
+    },
+    outputs: {
+      phase: cfg.phase,
+      lokiPushUrl: ep.loki.push,
+      metricsRemoteWriteUrl: backendPushUrl,
+      metricsQueryUrl: caps.defaultDatasource === "backend" ? backendEp.query : ep.prometheus.query,
+    },
+  };
+
+  if (caps.backend && mimirBackend) {
+    plan.mimir = {
+      inputs: {
+        namespace: ns,
+        profile: cfg.profile,
+        storageClass: cfg.storageClasses.metrics,
+        volumeSize: cfg.mimir.volumeSize,
+        settings: {
+          namespace: ns,
+          replicas: cfg.mimir.replicas,
+          maxGlobalSeriesPerUser: cfg.mimir.maxGlobalSeriesPerUser,
+          blocksRetention: cfg.mimir.blocksRetention,
+          ingestionRate: cfg.mimir.ingestionRate,
+          multitenancy: cfg.mimir.multitenancy,
+          storage: storage("mimir"),
+          // The ruler notifies an Alertmanager only once it holds the rules.
+          alertmanagerUrl: caps.ruleEvaluator === "mimir-ruler" ? ep.alertmanager : "",
+        },
+      },
+      waitsFor: [...storageWait("mimir"), crds],
+    };
+  }
+  if (caps.alertmanager === "standalone") {
+    plan.alertmanager = { inputs: { namespace: ns, profile: cfg.profile, alerting }, waitsFor: none() };
+  }
+  if (caps.backend && !mimirBackend) {
+    plan.victoriaMetrics = {
+      inputs: {
+        namespace: ns,
+        protect: cfg.production,
+        settings: {
+          phase: cfg.phase,
+          cluster: cfg.cluster,
+          profile: cfg.profile,
+          retention: cfg.victoriametrics.retention,
+          volumeSize: cfg.victoriametrics.volumeSize,
+          storageClass: cfg.storageClasses.metrics,
+          scrapeInterval: cfg.victoriametrics.scrapeInterval,
+          bufferBytes: bytes(cfg.victoriametrics.bufferSize),
+          alerting,
+        },
+      },
+      waitsFor: [crds],
+    };
+  }
+
+  // The Prometheus TSDB claim outlives KPS unless the stack asked for its cleanup.
+  if (caps.kps || !cfg.prometheus.cleanupVolumeOnRemoval) {
+    plan.prometheusVolume = {
+      inputs: {
+        namespace: ns,
+        storageClass: cfg.storageClasses.metrics,
+        size: cfg.prometheus.volumeSize,
+        allowDeletion: cfg.prometheus.cleanupVolumeOnRemoval,
+        protect: cfg.production && !cfg.prometheus.cleanupVolumeOnRemoval,
+      },
+      waitsFor: none(),
+    };
+  }
+  if (caps.kps) {
+    plan.kubePrometheusStack = {
+      inputs: {
+        namespace: ns,
+        settings: {
+          phase: cfg.phase,
+          cluster: cfg.cluster,
+          profile: cfg.profile,
+          backend: cfg.metricsBackend,
+          retention: cfg.prometheus.retention,
+          retentionSize: cfg.prometheus.retentionSize,
+          volumeSize: cfg.prometheus.volumeSize,
+          storageClass: cfg.storageClasses.metrics,
+          remoteWrite: { backend: cfg.metricsBackend, url: backendPushUrl ?? "", tenant },
+          alerting,
+        },
+      },
+      waitsFor: [crds, ...(plan.prometheusVolume ? [{ kind: "prometheus-volume" } as const] : [])],
+    };
+  }
+
+  // Agents. Alloy's cluster replica does what must happen once per cluster: events (with Alloy as
+  // the log agent), scraping when Alloy is the scraper, rule sync when Mimir's ruler evaluates.
+  const logs: AlloyLogsInput = { cluster: cfg.cluster, lokiPushUrl: ep.loki.push, tenant: lokiTenant };
+  const events = cfg.logAgent === "alloy";
+  const scrape =
+    caps.scraper === "alloy" && backendPushUrl
+      ? { remoteWriteUrl: backendPushUrl, tenant, replicaLabel: replicaLabelFor("mimir") }
+      : undefined;
+  const rules =
+    caps.ruleEvaluator === "mimir-ruler"
+      ? { mimirAddress: ep.mimir.base, tenant, selector: RULE_LABEL }
+      : undefined;
+  const needsCluster = events || scrape !== undefined || rules !== undefined;
+  if (cfg.logAgent === "alloy" || needsCluster) {
+    plan.alloy = {
+      inputs: {
+        namespace: ns,
+        profile: cfg.profile,
+        node: cfg.logAgent === "alloy" ? logs : undefined,
+        cluster: needsCluster ? { ...logs, events, scrape, rules } : undefined,
+      },
+      waitsFor: none(),
+    };
+  }
+  if (cfg.logAgent === "vector") {
+    plan.vector = {
+      inputs: {
+        namespace: ns,
+        profile: cfg.profile,
+        settings: {
+          cluster: cfg.cluster,
+          // The write path: Vector pushes (its loki sink appends /loki/api/v1/push).
+          lokiBaseUrl: ep.loki.pushBase,
+          tenant: lokiTenant,
+          bufferBytes: VECTOR_BUFFER_BYTES,
+        },
+      },
+      waitsFor: none(),
+    };
+  }
+  return plan;
+}
+
+/** Bytes of a size the schema has already validated (config.ts `size`). */
+function bytes(size: string): number {
+  const n = parseQuantity(size);
+  if (n === undefined)
+    throw new Error(`planStack: "${size}" is not a quantity; the config schema should have refused it`);
+  return n;
+}

@@ -1,0 +1,43 @@
+import type { StackConfig } from "../components/config";
+import type { BucketPlan, Consumer } from "../components/objectstore/bucketPlan";
+import { credentialSecretName, obcName } from "../components/objectstore/objectStore";
+import type { ConsumerStorage } from "../components/objectstore/storageRefs";
+
+/**
+ * How each consumer of the bucket plan reaches its storage: plain data for the values builders,
+ * typed per consumer, so a consumer the phase brings up always has its storage (no fallback).
+ * MinIO: the program's per-consumer credential Secret; Ceph RGW: the Secret and ConfigMap Rook
+ * creates for the claim (BUCKET_HOST/BUCKET_PORT, expanded by the consumer at start); filesystem:
+ * the consumer's own volume.
+ */
+export function consumerStorage(
+  plan: BucketPlan,
+  store: StackConfig["objectStore"],
+  consumer: Consumer,
+): ConsumerStorage {
+  const p = plan.consumers.find((c) => c.consumer === consumer);
+  if (store.type === "filesystem" || plan.type === "filesystem") return { kind: "filesystem", consumer };
+  if (!p) throw new Error(`consumerStorage: the bucket plan has no buckets for ${consumer}`);
+  if (store.type === "minio")
+    return {
+      kind: "s3",
+      consumer,
+      endpoint: store.endpoint,
+      region: store.region,
+      insecure: store.insecure,
+      pathStyle: store.pathStyle,
+      locations: p.locations,
+      envFrom: [{ secretRef: { name: credentialSecretName(consumer) } }],
+    };
+  const claim = obcName(consumer);
+  return {
+    kind: "s3",
+    consumer,
+    endpoint: "http://${BUCKET_HOST}:${BUCKET_PORT}",
+    region: store.region,
+    insecure: true,
+    pathStyle: true,
+    locations: p.locations,
+    envFrom: [{ secretRef: { name: claim } }, { configMapRef: { name: claim } }],
+  };
+}
