@@ -423,6 +423,14 @@ describe("rendered-stack checks (unit)", () => {
       const crdRel = res("urn:crds", [], { parent: "urn:comp" });
       assert.deepEqual(checkOrdering([crdAt, w], [comp, crdRel, res("urn:app", ["urn:comp"])]), []);
     });
+    it("fails a resource creating objects in the stack's namespace without waiting for it", () => {
+      const ns = at({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }, "urn:ns", "resource ns");
+      const cm = at(configMap("c", {}), "urn:app", "release app");
+      const f = checkOrdering([ns, cm], [res("urn:ns"), res("urn:app")]);
+      assert.equal(f.length, 1);
+      assert.match(f[0].message, /creates objects in namespace monitoring but does not wait for resource ns/);
+      assert.deepEqual(checkOrdering([ns, cm], [res("urn:ns"), res("urn:app", ["urn:ns"])]), []);
+    });
     it("fails a pod reading a Secret that nothing creates, or that it does not wait for", () => {
       const ss = at(
         {

@@ -8,6 +8,7 @@
 import type { ExportResource } from "../synth";
 import {
   builtinGroup,
+  clusterScoped,
   containersOf,
   crdFor,
   crdsIn,
@@ -109,6 +110,21 @@ export function checkOrdering(objects: Placed[], resources: ExportResource[]): F
         check: "ordering",
         where: describe(p),
         message: `creates ${p.obj.kind}.${group} but does not wait for ${provider.source}, which installs its CRD (add dependsOn)`,
+      });
+  }
+  // Objects in a namespace the stack itself creates wait for it ("namespaces not found" otherwise).
+  const namespaces = live.filter((p) => p.obj.kind === "Namespace");
+  const waited = new Set<string>();
+  for (const p of live) {
+    const ns = namespaces.find((n) => n.obj.metadata.name === p.obj.metadata.namespace);
+    if (!ns || ns.urn === p.urn || p.obj.kind === "Namespace" || waited.has(p.urn)) continue;
+    if (clusterScoped(p.obj, crds)) continue;
+    waited.add(p.urn);
+    if (!dependsOnTransitively(resources, p.urn, ns.urn))
+      findings.push({
+        check: "ordering",
+        where: describe(p),
+        message: `creates objects in namespace ${ns.obj.metadata.name} but does not wait for ${ns.source}, which creates it (add dependsOn)`,
       });
   }
   const secrets = live.filter((p) => p.obj.kind === "Secret");
