@@ -72,8 +72,13 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         name: t,
         kind: t === "read" ? "Deployment" : "StatefulSet",
         replicas: { path: `${t}.replicas`, default: 3 },
-        resources: [`${t}.resources`],
-        images: [img("loki.image", "docker.io/grafana/loki")],
+        // The backend StatefulSet runs the rules sidecar (loki-sc-rules) beside Loki, as the single
+        // binary does (loki chart 6.49.0 templates/backend/statefulset-backend.yaml).
+        resources: t === "backend" ? [`${t}.resources`, "sidecar.resources"] : [`${t}.resources`],
+        images: [
+          img("loki.image", "docker.io/grafana/loki"),
+          ...(t === "backend" ? [img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar")] : []),
+        ],
         scheduling: t,
       })),
       {
@@ -251,6 +256,15 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
   "victoria-metrics-k8s-stack": {
     workloads: [
       component("operator", "Deployment", "victoria-metrics-operator", "docker.io/victoriametrics/operator"),
+      {
+        // The operator chart's pre-delete hook (victoria-metrics-operator templates/cleanup.yaml).
+        name: "crds-cleanup",
+        kind: "Job",
+        enabled: { path: "victoria-metrics-operator.crds.cleanup.enabled", default: false },
+        resources: ["victoria-metrics-operator.crds.cleanup.resources"],
+        images: [img("victoria-metrics-operator.crds.cleanup.image", "registry.k8s.io/kubectl")],
+        scheduling: "victoria-metrics-operator",
+      },
       {
         ...component("vmsingle", "Deployment", "vmsingle.spec", "docker.io/victoriametrics/victoria-metrics"),
         enabled: { path: "vmsingle.enabled", default: true },
