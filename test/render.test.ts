@@ -178,6 +178,23 @@ describe("rendering with the real Helm", function () {
         assert.deepEqual(problems, []);
       });
 
+      it("renders a ServiceMonitor for every release whose values enable one", () => {
+        const r = get();
+        const problems: string[] = [];
+        for (const rel of r.renders) {
+          const res = r.synth.export.deployment.resources.find((x) => x.urn === rel.resourceUrn)!;
+          const asked = enabledServiceMonitors(res.inputs.values, "values");
+          const monitors = rel.objects.filter(
+            (o) => o.kind === "ServiceMonitor" || o.kind === "VMServiceScrape",
+          );
+          if (asked.length > 0 && monitors.length === 0)
+            problems.push(
+              `${rel.releaseName} (${rel.chart} ${rel.version}): ${asked.join(", ")} is true but no ServiceMonitor renders`,
+            );
+        }
+        assert.deepEqual(problems, []);
+      });
+
       it("gives every container CPU and memory requests", () => {
         const problems: string[] = [];
         for (const o of get().objects)
@@ -251,6 +268,16 @@ describe("rendering with the real Helm", function () {
     await assert.rejects(renderStack(exp), /helm template failed:\nvector \(vector 0\.56\.0\)/);
   });
 });
+
+/** Paths of `serviceMonitor.enabled: true` anywhere in a values tree. */
+function enabledServiceMonitors(v: any, at: string): string[] {
+  if (!v || typeof v !== "object") return [];
+  return Object.entries<any>(v).flatMap(([k, child]) =>
+    k === "serviceMonitor" && child?.enabled === true
+      ? [`${at}.serviceMonitor.enabled`]
+      : enabledServiceMonitors(child, `${at}.${k}`),
+  );
+}
 
 /** Alloy's parser: `alloy fmt` when Alloy is installed, else ../shared/tools/alloy-syntax-check. */
 function alloyParser(ctx: Mocha.Context): { cmd: string; args: string[] } {
