@@ -322,6 +322,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     "grafana",
     {
       namespace: ns,
+      protect: cfg.production,
       settings: {
         profile: cfg.profile,
         url: cfg.grafana.url,

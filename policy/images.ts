@@ -3,7 +3,14 @@ import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
 import { helmOf, label, type Res, toRes } from "./lib/resources";
 import { stackFacts } from "./lib/budget";
-import { canLandOn, parseImage, withWellKnownLabels, workloadsOf } from "./lib/workloads";
+import {
+  canLandOn,
+  injectedSidecars,
+  isRendered,
+  parseImage,
+  withWellKnownLabels,
+  workloadsOf,
+} from "./lib/workloads";
 
 export interface Arm64Config {
   /**
@@ -104,9 +111,10 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
       const resources = args.resources.map(toRes);
       const piNodes = piNodesOf(resources, cfg);
       if (piNodes.length === 0) return;
+      const sidecars = injectedSidecars(resources);
       for (const r of resources) {
         const helm = helmOf(r);
-        for (const w of workloadsOf(r, cfg.charts)) {
+        for (const w of workloadsOf(r, cfg.charts, sidecars)) {
           const node = piNodes.find((n) => canLandOn(w, n.labels, n.taints, "arm64"));
           if (!node) continue;
           for (const use of w.images) {
@@ -120,7 +128,8 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
           }
         }
         // Images in values of charts the pack does not know: judge every image-looking value.
-        if (helm && !cfg.charts[helm.chart]) {
+        // (Offline, a rendered release's objects are judged themselves instead.)
+        if (helm && !cfg.charts[helm.chart] && !isRendered(r)) {
           for (const { path, image } of imagesInValues(helm.values, "values")) {
             const problem = arm64Problem(image, cfg.arm64Images);
             if (problem)

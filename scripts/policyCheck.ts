@@ -8,6 +8,8 @@ import {
   type PackConfig,
 } from "../policy/evaluate";
 import { readPackConfig } from "./lib/packConfig";
+import { withRenderedObjects, type ReleaseRender } from "./lib/render";
+import type { ExportResource } from "./lib/synth";
 
 const USAGE = "usage: npm run policy:check -- <export.json> [--config <policy-config.json>]";
 
@@ -28,6 +30,8 @@ async function main(): Promise<number> {
   }
   let code = 0;
   for (const file of files) {
+    // `npm run synth` writes <stack>.rendered.json beside <stack>.json: it is read with its export.
+    if (file.endsWith(".rendered.json")) continue;
     let doc: any;
     try {
       doc = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -40,9 +44,18 @@ async function main(): Promise<number> {
       console.error(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`);
       return 2;
     }
-    const violations = await evaluateResources(resources, config);
+    // Rendered objects beside the export (from `npm run synth`) are judged as the raw resources they are.
+    const renderedFile = file.replace(/\.json$/, ".rendered.json");
+    let judged = resources;
+    let note = "";
+    if (renderedFile !== file && fs.existsSync(renderedFile)) {
+      const renders: ReleaseRender[] = JSON.parse(fs.readFileSync(renderedFile, "utf8")).releases ?? [];
+      judged = withRenderedObjects(resources as ExportResource[], renders);
+      note = ` + ${judged.length - resources.length} rendered objects (${renderedFile})`;
+    }
+    const violations = await evaluateResources(judged, config);
     if (violations.length) console.log(formatViolations(violations));
-    console.log(`${file}: ${resources.length} resources; ${verdict(violations)}`);
+    console.log(`${file}: ${resources.length} resources${note}; ${verdict(violations)}`);
     if (failed(violations)) code = 1;
   }
   return code;

@@ -13,6 +13,7 @@ import {
   renderErrors,
   renderExport,
   stackObjects,
+  withRenderedObjects,
 } from "./lib/render";
 import { checkStack, formatFindings, placedFrom } from "./lib/checks";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
@@ -91,6 +92,7 @@ async function main(): Promise<number> {
       );
     // What the cluster would receive: every release through the real Helm, beside the export.
     let rendered = "";
+    let judged = resources;
     if (args.render) {
       let renders;
       try {
@@ -114,6 +116,7 @@ async function main(): Promise<number> {
         );
         code = 1;
       }
+      judged = withRenderedObjects(resources, renders);
       const objects = renders.reduce((n, r) => n + r.objects.length, 0);
       rendered = `; rendered ${renders.length - errors.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`;
       // Checks on what the cluster would receive (scripts/lib/checks): schemas, duplicates,
@@ -127,11 +130,13 @@ async function main(): Promise<number> {
         code = 1;
       }
     }
-    const violations = await evaluateResources(resources, packConfig);
+    // The pack and the budget judge what the cluster would receive: rendered objects stand beside
+    // their releases (withRenderedObjects), so images and requests are the ones that really run.
+    const violations = await evaluateResources(judged, packConfig);
     if (!args.quiet) {
       console.log(`== ${stack}: resource tree`);
       console.log(formatTree(resources));
-      const budget = budgetOf(resources);
+      const budget = budgetOf(judged);
       if (budget) {
         console.log(
           `\n== ${stack}: resource budget (requests and limits per node pool; DaemonSets per node)`,

@@ -16,7 +16,13 @@ import {
   type RenderedObject,
   type StackObject,
 } from "../scripts/lib/render";
-import type { StackExport } from "../scripts/lib/synth";
+import type { ExportResource, StackExport } from "../scripts/lib/synth";
+import { withRenderedObjects } from "../scripts/lib/render";
+import { budgetOf } from "../scripts/lib/report";
+import { evaluateResources } from "../policy/evaluate";
+import { canLandOn } from "../policy/lib/workloads";
+import { parseQuantity } from "../policy/lib/quantity";
+import type { PoolInfo } from "../policy/lib/budget";
 import { ROOT } from "./helpers";
 import {
   allVariants,
@@ -221,6 +227,90 @@ describe("rendering with the real Helm", function () {
       });
     });
   }
+
+  for (const v of VARIANTS) {
+    it(`${v.title}: the budget the synthesis prints equals the requests measured on rendered objects`, () => {
+      const r = all.find((x) => x.title === v.title)!;
+      const resources = r.synth.export.deployment.resources;
+      const budget = budgetOf(withRenderedObjects(resources, r.renders));
+      assert.ok(budget, "the stack records its node pools");
+      // Measured here from the objects alone: containers (sidecars and operator-injected ones
+      // included, init containers not: they finish before the others start), times replicas, and
+      // DaemonSets once per node of every pool they can land on.
+      const info = r.objects.find((o) => o.object.metadata?.labels?.["homelab.dev/stack-info"] === "true")!;
+      const pools: PoolInfo[] = JSON.parse(info.object.data.nodePools);
+      let cpu = 0;
+      let memory = 0;
+      for (const o of r.objects) {
+        const running = containersOf(o, r.objects).filter((c) => !c.init);
+        if (running.length === 0) continue;
+        const spec = o.object.spec ?? {};
+        const pod = POD_SPEC[o.object.kind]?.(o.object) ?? spec;
+        const each = running.reduce(
+          (t, c) => ({
+            cpu: t.cpu + (parseQuantity(c.resources?.requests?.cpu) ?? 0),
+            memory: t.memory + (parseQuantity(c.resources?.requests?.memory) ?? 0),
+          }),
+          { cpu: 0, memory: 0 },
+        );
+        let copies: number;
+        if (o.object.kind === "DaemonSet")
+          copies = pools
+            .filter((p) =>
+              canLandOn(
+                { nodeSelector: pod.nodeSelector, affinity: pod.affinity, tolerations: pod.tolerations },
+                p.labels,
+                p.taints,
+              ),
+            )
+            .reduce((n, p) => n + p.count, 0);
+        else if (o.object.kind === "Job") copies = spec.parallelism ?? 1;
+        else if (o.object.kind === "CronJob") copies = 1;
+        else copies = spec.replicas ?? spec.replicaCount ?? 1;
+        cpu += each.cpu * copies;
+        memory += each.memory * copies;
+      }
+      assert.ok(
+        Math.abs(budget!.total.sums.cpu - cpu) < 1e-9,
+        `cpu: budget ${budget!.total.sums.cpu}, measured ${cpu}`,
+      );
+      assert.ok(
+        Math.abs(budget!.total.sums.memory - memory) < 1,
+        `memory: budget ${budget!.total.sums.memory}, measured ${memory}`,
+      );
+      assert.ok(memory > 0);
+    });
+  }
+
+  it("the pack judges rendered objects, not its chart knowledge, when they stand beside the release", async () => {
+    const r = await rendered(stackFileVariants().find((s) => s.stack === "pi")!);
+    const resources: ExportResource[] = JSON.parse(JSON.stringify(r.synth.export.deployment.resources));
+    const arm64 = (rs: ExportResource[]) =>
+      evaluateResources(rs, { all: "disabled", "arm64-images": "mandatory" }).then((vs) =>
+        vs.map((x) => x.message),
+      );
+    assert.deepEqual(await arm64(withRenderedObjects(resources, r.renders)), []);
+    // A rendered DaemonSet running an image nobody knows for arm64 is caught, attributed to its release.
+    const renders = JSON.parse(JSON.stringify(r.renders)) as typeof r.renders;
+    const ds = renders.find((x) => x.chart === "vector")!.objects.find((o) => o.kind === "DaemonSet")!;
+    ds.spec.template.spec.containers[0].image = "docker.io/example/x86-only:1.0";
+    const found = await arm64(withRenderedObjects(resources, renders));
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(found[0], /DaemonSet "vector\/monitoring\/vector".*docker\.io\/example\/x86-only/);
+    // The release's values alone (what live `pulumi preview` sees) are judged by chart knowledge,
+    // which rendering replaces: a values image the objects do not run is no finding offline.
+    const vector = resources.find(
+      (x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === "vector",
+    )!;
+    for (const side of [vector.inputs, vector.outputs])
+      side.values.image = { repository: "example/x86-only", tag: "1.0" };
+    assert.equal((await arm64(resources)).length, 1, "live path: chart knowledge sees the values image");
+    assert.deepEqual(
+      await arm64(withRenderedObjects(resources, r.renders)),
+      [],
+      "offline path: the objects decide",
+    );
+  });
 
   it("hands Vector its own templates through Helm's tpl and keeps its disk-buffer minimum", async () => {
     const r = await rendered(stackFileVariants().find((s) => s.stack === "pi")!);

@@ -82,6 +82,11 @@ export function dashboardFiles(input: DashboardInputs): Record<string, string> {
 export interface GrafanaArgs {
   namespace: string;
   settings: GrafanaInputs;
+  /**
+   * Protect the release (production): its chart-rendered PVC holds Grafana's database (users,
+   * API keys, dashboards made in the UI), deleted with the release. Default false.
+   */
+  protect?: boolean;
   /** The admin Secret; Grafana waits for it. */
   dependsOn?: pulumi.Resource[];
   /** Kubernetes provider; every child uses it. */
@@ -96,6 +101,7 @@ export class Grafana extends pulumi.ComponentResource {
     helmRelease(name, "grafana", versions.charts.grafana, args.namespace, grafanaValues(args.settings), {
       parent: this,
       provider: args.provider,
+      protect: args.protect === true,
       dependsOn: args.dependsOn ?? [],
     });
     new k8s.core.v1.ConfigMap(

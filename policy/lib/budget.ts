@@ -1,6 +1,6 @@
 import type { ChartData } from "./charts";
 import { parseDoc, type Res } from "./resources";
-import { canLandOn, workloadsOf, type Workload } from "./workloads";
+import { canLandOn, injectedSidecars, workloadsOf, type Workload } from "./workloads";
 
 /** A node pool as the program records it in its stack-info ConfigMap. */
 export interface PoolInfo {
@@ -89,8 +89,9 @@ export function computeBudget(
   }));
   const floating = zero();
   const unschedulable: string[] = [];
+  const sidecars = injectedSidecars(resources);
   for (const r of resources) {
-    for (const w of workloadsOf(r, charts)) {
+    for (const w of workloadsOf(r, charts, sidecars)) {
       const fits = pools
         .map((p, i) => ({ p, i }))
         .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));

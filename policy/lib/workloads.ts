@@ -160,10 +160,147 @@ export function extraContainerImages(scope: any, path: string): ImageUse[] {
   return out;
 }
 
+/**
+ * Set on a Helm release's props by the offline path when its rendered objects stand beside it as
+ * resources (scripts/lib/render.ts withRenderedObjects): its workloads are then judged from those
+ * objects, and the pack's chart knowledge (defaults per values path) stays out. Live `pulumi
+ * preview` never sets it: a Release is opaque there, so chart knowledge is all there is.
+ */
+export const RENDERED_KEY = "__homelabRenderedObjects";
+
+/** Whether a Helm release's objects are judged as rendered resources (offline path). */
+export function isRendered(res: Res): boolean {
+  return typeof res.props?.[RENDERED_KEY] === "number";
+}
+
+/**
+ * Custom resources from which operators create pods: prometheus-operator's Prometheus and
+ * Alertmanager (StatefulSets; `spec.image`, `spec.replicas`, `spec.resources`, scheduling in `spec`),
+ * VictoriaMetrics operator's VMSingle, VMAgent, VMAlert, VMAlertmanager (`spec.image.{repository,
+ * tag}`, `spec.replicaCount`). The main container only, plus what the stack's operators inject.
+ */
+const OPERATED: Record<string, { kind: string; replicas: string; image: "string" | "object" }> = {
+  "kubernetes:monitoring.coreos.com/v1:Prometheus": {
+    kind: "StatefulSet",
+    replicas: "spec.replicas",
+    image: "string",
+  },
+  "kubernetes:monitoring.coreos.com/v1:Alertmanager": {
+    kind: "StatefulSet",
+    replicas: "spec.replicas",
+    image: "string",
+  },
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMSingle": {
+    kind: "Deployment",
+    replicas: "spec.replicaCount",
+    image: "object",
+  },
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMAgent": {
+    kind: "Deployment",
+    replicas: "spec.replicaCount",
+    image: "object",
+  },
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMAlert": {
+    kind: "Deployment",
+    replicas: "spec.replicaCount",
+    image: "object",
+  },
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMAlertmanager": {
+    kind: "StatefulSet",
+    replicas: "spec.replicaCount",
+    image: "object",
+  },
+};
+
+/** A sidecar an operator injects into the pods it creates, from the operator's own flags. */
+export interface InjectedSidecar {
+  /** Resource types it is injected into. */
+  into: string[];
+  image: string;
+  requests: { cpu: number; memory: number };
+  limits: { cpu: number; memory: number };
+}
+
+/**
+ * Sidecars the stack's operators inject: prometheus-operator's config-reloader, configured by
+ * `--prometheus-config-reloader=<image>` and `--config-reloader-{cpu,memory}-{request,limit}`
+ * ("0" = none) on the operator's container (prometheus-operator cmd/operator/main.go flags).
+ */
+export function injectedSidecars(resources: Res[]): InjectedSidecar[] {
+  const out: InjectedSidecar[] = [];
+  for (const r of resources) {
+    for (const w of rawWorkloads(r)) {
+      for (const { spec } of w.containers) {
+        const args: string[] = Array.isArray(spec?.args) ? spec.args : [];
+        const flag = (n: string) => args.find((a) => a.startsWith(`--${n}=`))?.slice(n.length + 3);
+        const image = flag("prometheus-config-reloader");
+        if (!image) continue;
+        out.push({
+          into: [
+            "kubernetes:monitoring.coreos.com/v1:Prometheus",
+            "kubernetes:monitoring.coreos.com/v1:Alertmanager",
+          ],
+          image,
+          requests: {
+            cpu: quantity(flag("config-reloader-cpu-request")),
+            memory: quantity(flag("config-reloader-memory-request")),
+          },
+          limits: {
+            cpu: quantity(flag("config-reloader-cpu-limit")),
+            memory: quantity(flag("config-reloader-memory-limit")),
+          },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
+  const o = OPERATED[res.type];
+  if (!o) return [];
+  const spec = res.props.spec ?? {};
+  const i = spec.image;
+  const image =
+    o.image === "string"
+      ? typeof i === "string"
+        ? i
+        : undefined
+      : i?.repository
+        ? `${i.repository}${i.tag ? `:${i.tag}` : ""}`
+        : undefined;
+  const mine = sidecars.filter((s) => s.into.includes(res.type));
+  const totals = sumResources([spec.resources]);
+  for (const s of mine) {
+    totals.requests.cpu += s.requests.cpu;
+    totals.requests.memory += s.requests.memory;
+    totals.limits.cpu += s.limits.cpu;
+    totals.limits.memory += s.limits.memory;
+  }
+  return [
+    {
+      source: res,
+      name: res.props.metadata?.name ?? res.name,
+      kind: o.kind,
+      replicas: Number(at(res.props, o.replicas) ?? 1),
+      images: [
+        ...(image ? [{ image, path: o.image === "string" ? "spec.image" : "spec.image.repository" }] : []),
+        ...mine.map((s) => ({ image: s.image, path: "(config-reloader injected by the operator)" })),
+      ],
+      ...totals,
+      nodeSelector: spec.nodeSelector ?? {},
+      affinity: spec.affinity,
+      tolerations: spec.tolerations ?? [],
+      path: "spec",
+      containers: [],
+    },
+  ];
+}
+
 /** Workloads a known chart renders from its values (pack data for defaults). */
 function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[] {
   const helm = helmOf(res);
-  if (!helm) return [];
+  if (!helm || isRendered(res)) return [];
   const data = charts[helm.chart];
   if (!data) return [];
   const v = helm.values;
@@ -212,8 +349,14 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
 }
 
 /** Every workload a resource deploys: raw pod templates, or what a known chart renders. */
-export function workloadsOf(res: Res, charts: Record<string, ChartData> = DEFAULT_CHARTS): Workload[] {
-  return POD_SPEC_PATHS[res.type] ? rawWorkloads(res) : chartWorkloads(res, charts);
+export function workloadsOf(
+  res: Res,
+  charts: Record<string, ChartData> = DEFAULT_CHARTS,
+  sidecars: InjectedSidecar[] = [],
+): Workload[] {
+  if (POD_SPEC_PATHS[res.type]) return rawWorkloads(res);
+  if (OPERATED[res.type]) return operatedWorkloads(res, sidecars);
+  return chartWorkloads(res, charts);
 }
 
 /**

@@ -23,6 +23,7 @@ import { spawn } from "child_process";
 import * as zlib from "zlib";
 import { load as loadYaml } from "js-yaml";
 import { isSecretEnvelope } from "../../policy/lib/resources";
+import { RENDERED_KEY } from "../../policy/lib/workloads";
 import { projectRoot } from "./paths";
 import type { ExportResource, StackExport } from "./synth";
 
@@ -676,4 +677,49 @@ export async function renderStack(
   if (errors.length > 0) throw new Error(`helm template failed:\n${errors.join("\n")}`);
   const raw = rawObjects(exp, opts.secretKeys);
   return { renders, raw, objects: stackObjects(renders, raw) };
+}
+
+/** The `kubernetes:<group>/<version>:<Kind>` resource type of an object. */
+export function typeOfObject(o: Pick<RenderedObject, "apiVersion" | "kind">): string {
+  const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
+  return `kubernetes:${group}/${version}:${o.kind}`;
+}
+
+/**
+ * Export resources with every rendered object added as a raw resource attributed to its release
+ * (child URN `<release type>$<object type>::<release>/<namespace>/<name>`, parent the release),
+ * and each rendered release marked (policy/lib/workloads.ts RENDERED_KEY) so the pack judges the
+ * objects, not its chart knowledge. This is what the offline policy path and the budget see.
+ */
+export function withRenderedObjects(resources: ExportResource[], renders: ReleaseRender[]): ExportResource[] {
+  const byUrn = new Map(renders.filter((r) => r.error === undefined).map((r) => [r.resourceUrn, r]));
+  const out: ExportResource[] = [];
+  for (const res of resources) {
+    const render = byUrn.get(res.urn);
+    if (!render) {
+      out.push(res);
+      continue;
+    }
+    // Marked on inputs and outputs alike: resource policies read inputs, stack policies outputs.
+    const mark = { [RENDERED_KEY]: render.objects.length };
+    out.push({ ...res, inputs: { ...res.inputs, ...mark }, outputs: { ...res.outputs, ...mark } });
+    const [prefix, name] = [res.urn.slice(0, res.urn.lastIndexOf("::")), res.urn.split("::").pop()!];
+    render.objects.forEach((o) => {
+      const type = typeOfObject(o);
+      const objName = `${name}/${o.metadata.namespace ?? "-"}/${o.metadata.name}`;
+      out.push({
+        urn: `${prefix}$${type}::${objName}`,
+        custom: true,
+        type,
+        inputs: o,
+        outputs: o,
+        parent: res.urn,
+        provider: res.provider,
+        // Removing or replacing the release deletes its objects: they are as protected as it is.
+        ...(res.protect ? { protect: true } : {}),
+        ...(res.retainOnDelete ? { retainOnDelete: true } : {}),
+      });
+    });
+  }
+  return out;
 }
