@@ -80,7 +80,7 @@ export interface RenderOptions {
   apiVersions?: string[];
   /** Releases of this export in flight at once (Helm processes are capped process-wide too). Default: all. */
   concurrency?: number;
-  /** Folder for cached renders (keyed by chart digest, values and flags); false disables. Default `.cache/render`. */
+  /** Folder for cached renders (keyed by chart digest, values and flags); false disables. Default `HOMELAB_RENDER_CACHE`, else `.cache/render`. */
   cacheDir?: string | false;
   /** Whether a missing chart may be pulled from its repository. Default: not under CI. */
   pull?: boolean;
@@ -521,7 +521,10 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   const o = {
     helm,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
-    cacheDir: opts.cacheDir === undefined ? path.join(root, ".cache", "render") : opts.cacheDir,
+    cacheDir:
+      opts.cacheDir === undefined
+        ? (process.env.HOMELAB_RENDER_CACHE ?? path.join(root, ".cache", "render"))
+        : opts.cacheDir,
   };
   const concurrency = opts.concurrency ?? Number.MAX_SAFE_INTEGER;
   const releases = exp.deployment.resources.filter((r) => r.custom && r.type === RELEASE_TYPE);
