@@ -330,3 +330,29 @@ describe("README's `pulumi config set --secret` lines", () => {
     }
   });
 });
+
+describe("stack file values as object.go reads them", () => {
+  it("a map with a `secure` key among others is data, with its nested secure value secret", () => {
+    const dir = tmpDir("secure-map");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const nonce = crypto.randomBytes(12).toString("base64");
+    const body = crypto.randomBytes(20).toString("base64");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.s.yaml"),
+      stringify({
+        encryptionsalt: `v1:${crypto.randomBytes(8).toString("base64")}:v1:${nonce}:${body}`,
+        config: {
+          [P("phase")]: "kps-removed",
+          [P("objectStore")]: { type: "filesystem" },
+          [P("grafana")]: { secure: "text", nested: { secure: `v1:${nonce}:${body}` } },
+        },
+      }),
+    );
+    const { config, secretKeys } = cliStackConfig(dir, "s");
+    assert.deepEqual(JSON.parse(config[P("grafana")]), {
+      secure: "text",
+      nested: `synth-secret-grafana.nested`,
+    });
+    assert.ok(secretKeys.includes(P("grafana")));
+  });
+});

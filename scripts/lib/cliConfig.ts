@@ -202,6 +202,11 @@ export function ciphertextProblem(ciphertext: string, provider: SecretsProvider)
   return undefined;
 }
 
+/** The whole value is ciphertext (`key: {secure: ...}`), as opposed to a map that holds some. */
+class TopLevelSecret {
+  constructor(readonly ciphertext: string) {}
+}
+
 function toStackValue(key: string, v: unknown, file: string, provider: SecretsProvider): StackValue {
   const problems: string[] = [];
   let secure = false;
@@ -214,7 +219,7 @@ function toStackValue(key: string, v: unknown, file: string, provider: SecretsPr
         const problem = ciphertextProblem(x.secure, provider);
         if (problem) problems.push(`${at}: the secure value ${problem}`);
         // Offline nothing is decrypted: a placeholder text stands in (inside maps too).
-        return at === key ? { secure: x.secure } : secretPlaceholder(at);
+        return at === key ? new TopLevelSecret(x.secure) : secretPlaceholder(at);
       }
       return Object.fromEntries(keys.map((k) => [k, walk(x[k], `${at}.${k}`)]));
     }
@@ -227,9 +232,7 @@ function toStackValue(key: string, v: unknown, file: string, provider: SecretsPr
       `${file}: ${problems.join("; ")}. The CLI cannot decrypt it: remove it and run \`pulumi config set --secret ${key.split(":").pop()} <value>\``,
     );
   }
-  if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value && secure) {
-    return { text: value.secure, secure: true, object: false };
-  }
+  if (value instanceof TopLevelSecret) return { text: value.ciphertext, secure: true, object: false };
   if (typeof value === "string") return { text: value, secure: false, object: false };
   if (typeof value === "boolean" || typeof value === "number") {
     return { text: JSON.stringify(value), secure: false, object: false };
