@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { load as loadYaml } from "js-yaml";
@@ -8,6 +9,9 @@ import { VECTOR_MIN_DISK_BUFFER_BYTES } from "../components/logging/vectorConfig
 import { DEFAULT_ARM64_IMAGES } from "../policy/lib/charts";
 import { parseImage } from "../policy/lib/workloads";
 import {
+  chartArchive,
+  ChartCacheError,
+  SECRET_PLACEHOLDER,
   chartCacheDir,
   helmBinary,
   renderErrors,
@@ -16,7 +20,7 @@ import {
   type RenderedObject,
   type StackObject,
 } from "../scripts/lib/render";
-import type { ExportResource, StackExport } from "../scripts/lib/synth";
+import { SECRET_SIG, SECRET_SIG_KEY, type ExportResource, type StackExport } from "../scripts/lib/synth";
 import { withRenderedObjects } from "../scripts/lib/render";
 import { budgetOf } from "../scripts/lib/report";
 import { evaluateResources } from "../policy/evaluate";
@@ -337,6 +341,51 @@ describe("rendering with the real Helm", function () {
       const image = ds.object.spec.template.spec.containers[0].image;
       assert.doesNotMatch(image, /distroless/, `${image} lacks journalctl`);
     }
+  });
+
+  it("fails loudly under CI when a pinned chart is missing from the chart cache", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "charts-"));
+    await assert.rejects(
+      chartArchive("loki", versions.charts.loki.version, versions.charts.loki.repo, {
+        cache: empty,
+        helm: helmBinary(),
+        pull: false,
+      }),
+      (e: Error) =>
+        e instanceof ChartCacheError &&
+        e.message.includes(`loki-${versions.charts.loki.version}.tgz`) &&
+        e.message.includes(
+          `helm pull --repo ${versions.charts.loki.repo} loki --version ${versions.charts.loki.version}`,
+        ),
+    );
+    const saved = process.env.CI;
+    process.env.CI = "true";
+    try {
+      const r = await rendered(stackFileVariants()[0]);
+      await assert.rejects(
+        renderExport(r.synth.export, { chartCache: empty }),
+        /not in the chart cache .* and CI never pulls/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.CI;
+      else process.env.CI = saved;
+    }
+  });
+
+  it("hands Helm placeholders for Pulumi secrets, never their ciphertext", async () => {
+    const r = await rendered(stackFileVariants().find((s) => s.stack === "staging")!);
+    const exp: StackExport = JSON.parse(JSON.stringify(r.synth.export));
+    const grafana = exp.deployment.resources.find(
+      (x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === "grafana",
+    )!;
+    grafana.inputs.values["grafana.ini"].server.root_url = {
+      [SECRET_SIG_KEY]: SECRET_SIG,
+      ciphertext: "v1:do-not-leak",
+    };
+    const [out] = (await renderExport(exp)).filter((x) => x.chart === "grafana");
+    const text = JSON.stringify(out.objects);
+    assert.ok(!text.includes("do-not-leak"));
+    assert.ok(text.includes(SECRET_PLACEHOLDER), "the placeholder reaches grafana.ini");
   });
 
   it("fails a release with the chart's own message when a template errors", async () => {
