@@ -422,6 +422,26 @@ const takeover = z
   })
   .strict();
 
+/** Node (host) logs the log agent collects beside pod logs. */
+const nodeLogs = z
+  .object({
+    /** Read the systemd journal (/var/log/journal). Default true. */
+    journal: z.boolean().default(true),
+    /**
+     * Plain syslog files for hosts without a journal (e.g. ["/var/log/messages"]); under /var/log,
+     * which the agents mount. A file absent on a host is skipped there. Leave it empty where rsyslog
+     * also copies the journal into files, or those lines arrive twice. Default [].
+     */
+    syslogFiles: z
+      .array(
+        z.string().regex(/^\/var\/log\/[^*?]+$/, {
+          message: 'expected a file under /var/log like "/var/log/messages"',
+        }),
+      )
+      .default([]),
+  })
+  .strict();
+
 const DEFAULT_POOLS = [{ name: "default", arch: "amd64", count: 3, cpu: "4", memory: "16Gi", taints: [] }];
 
 const rawSchema = z
@@ -448,6 +468,7 @@ const rawSchema = z
     grafana: grafana.default({}),
     existing: existing.default({}),
     takeover: takeover.optional(),
+    nodeLogs: nodeLogs.default({}),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
@@ -484,6 +505,8 @@ export interface StackConfig {
   existing: Raw["existing"];
   /** Existing releases, buckets, volume and Secrets to adopt; undefined on a fresh stack. */
   takeover?: TakeoverConfig;
+  /** Host logs beside pod logs. */
+  nodeLogs: Raw["nodeLogs"];
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
 }
@@ -652,6 +675,7 @@ export function parseStackConfig(
     victoriametrics: r.victoriametrics,
     alerting: r.alerting,
     existing: r.existing,
+    nodeLogs: r.nodeLogs,
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
     // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
     takeover:

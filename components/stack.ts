@@ -270,7 +270,12 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
 
   // Agents. Alloy's cluster replica does what must happen once per cluster.
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
-  const logs = { cluster: cfg.cluster, lokiPushUrl: loki.pushUrl, tenant: lokiTenant };
+  const logs = {
+    cluster: cfg.cluster,
+    lokiPushUrl: loki.pushUrl,
+    tenant: lokiTenant,
+    nodeLogs: cfg.nodeLogs,
+  };
   const clusterAlloy = {
     ...logs,
     events: cfg.logAgent === "alloy",
@@ -310,6 +315,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
           tenant: lokiTenant,
           // Vector's disk buffer minimum is 268435488 bytes (just above 256 MiB).
           bufferBytes: 512 * 2 ** 20,
+          nodeLogs: cfg.nodeLogs,
         },
         provider,
       },

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { PHASES, type Phase } from "../components/config";
 import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../components/alerting/kpsRules";
 import { versions } from "../components/versions";
@@ -12,7 +12,7 @@ import type { RenderedObject } from "../scripts/lib/render";
 import { assertRendered, BACKENDS, rendered, variant, type Backend } from "./support/rendered";
 import type { ExportResource } from "../scripts/lib/synth";
 import { renderKpsRules } from "../scripts/genKpsRules";
-import { forAmtool025, requireTool, synth, tmpDir } from "./helpers";
+import { forAmtool025, requireTool, ROOT, synth, tmpDir } from "./helpers";
 
 const NS = "monitoring";
 const exec = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
@@ -322,6 +322,114 @@ describe("migration keeps the dashboards (rendered, every phase x backend)", fun
         assert.equal(r.status, 0, r.stdout + r.stderr);
       });
     }
+  }
+});
+
+describe("node logs on every host (rendered)", function () {
+  this.timeout(300000);
+  const syslog = ["/var/log/messages"];
+  const hostPathOf = (ds: RenderedObject, mountPath: string) => {
+    const pod = ds.spec.template.spec;
+    const mount = pod.containers[0].volumeMounts.find((m: any) =>
+      mountPath.startsWith(m.mountPath.replace(/\/$/, "")),
+    );
+    return pod.volumes.find((v: any) => v.name === mount?.name)?.hostPath?.path;
+  };
+
+  it("Alloy: journal and syslog files, container_runtime label, positions on the host, config parses", async function () {
+    const r = await rendered({
+      title: "staging syslog",
+      stack: "staging",
+      over: { nodeLogs: { syslogFiles: syslog } },
+    });
+    assertRendered(r);
+    const objects = r.objects.map((o) => o.object);
+    const release = r.synth.export.deployment.resources.find(
+      (x) => x.inputs?.chart === "alloy" && x.urn.endsWith("::alloy"),
+    )!;
+    const config: string = release.inputs.values.alloy.configMap.content;
+    assert.match(config, /loki\.source\.journal "node"/);
+    assert.match(config, /local\.file_match "syslog"[\s\S]*"\/var\/log\/messages", job = "node\/syslog"/);
+    assert.match(config, /target_label = "container_runtime"/);
+    const file = path.join(tmpDir("alloy-node"), "config.alloy");
+    fs.writeFileSync(file, config);
+    const check = exec(path.join(ROOT, "..", "shared", "tools", "alloy-syntax-check"), [file]);
+    if (check.error && process.env.CI !== "true")
+      console.warn("      !!! alloy-syntax-check missing: syntax unchecked");
+    else assert.equal(check.status, 0, check.stdout + check.stderr);
+    // Positions (file offsets, journal cursor) live under --storage.path, on a hostPath.
+    const ds = objects.find((o) => o.kind === "DaemonSet" && o.metadata.name === "alloy")!;
+    const storage = ds.spec.template.spec.containers[0].args.find((a: string) =>
+      a.startsWith("--storage.path="),
+    )!;
+    assert.ok(hostPathOf(ds, storage.split("=")[1]), `${storage} is not on a hostPath`);
+    // Default: the journal only, no file tailing that could double what rsyslog copies.
+    const plain = (await stackAt("kps-removed", "mimir")).find(
+      (x) => x.inputs?.chart === "alloy" && x.urn.endsWith("::alloy"),
+    )!;
+    assert.doesNotMatch(plain.inputs.values.alloy.configMap.content, /file_match "syslog"/);
+  });
+
+  it("Vector: journal (image with journalctl), syslog files, internal_metrics scraped, checkpoints and buffers on the host", async () => {
+    const r = await rendered({
+      title: "pi syslog",
+      stack: "pi",
+      over: { nodeLogs: { syslogFiles: syslog } },
+    });
+    assertRendered(r);
+    const objects = r.objects.map((o) => o.object);
+    const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "vector")!;
+    const cfg = parse(cm.data["vector.yaml"]);
+    assert.equal(cfg.sources.journal.type, "journald");
+    assert.deepEqual(cfg.sources.syslog, { type: "file", include: syslog, read_from: "end" });
+    assert.equal(cfg.sources.internal_metrics.type, "internal_metrics");
+    assert.equal(cfg.sinks.prom_exporter.type, "prometheus_exporter");
+    for (const sink of ["loki_pods", "loki_journal", "loki_syslog"])
+      assert.equal(cfg.sinks[sink].buffer.type, "disk");
+    const ds = objects.find((o) => o.kind === "DaemonSet" && o.metadata.name === "vector")!;
+    const container = ds.spec.template.spec.containers[0];
+    assert.ok(!container.image.includes("distroless"), `${container.image} has no journalctl`);
+    assert.ok(hostPathOf(ds, cfg.data_dir), `data_dir ${cfg.data_dir} is not on a hostPath`);
+    const pm = objects.find((o) => o.kind === "PodMonitor" && o.metadata.name === "vector")!;
+    const port = pm.spec.podMetricsEndpoints[0].port;
+    assert.ok(
+      container.ports.some((p: any) => p.name === port),
+      `the PodMonitor scrapes port ${port}, which the pod does not expose`,
+    );
+    const jobs = scrapeJobs(r.synth.export.deployment.resources, objects).map((j) => j.job);
+    assert.ok(jobs.includes("vector"), `Vector is not scraped: ${jobs.join(", ")}`);
+  });
+});
+
+describe("Loki's rules sidecar", function () {
+  this.timeout(300000);
+  for (const [title, over] of [
+    ["S3 object store", {}],
+    ["filesystem object store", { objectStore: { type: "filesystem" } }],
+  ] as const) {
+    it(`${title}: runs only where the ruler loads what it writes`, async () => {
+      const r = await rendered({ title: `staging loki ${title}`, stack: "staging", over });
+      assertRendered(r);
+      const objects = r.objects.map((o) => o.object);
+      const config = parse(
+        objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "loki")!.data["config.yaml"],
+      );
+      // A local ruler reads ruler.storage.local.directory, else common.storage.filesystem.rules_directory.
+      const rulerDir =
+        config.ruler?.storage?.type === "local"
+          ? (config.ruler.storage.local?.directory ?? config.common?.storage?.filesystem?.rules_directory)
+          : undefined;
+      for (const o of objects.filter((x) => x.kind === "StatefulSet" || x.kind === "Deployment")) {
+        const sidecar = o.spec.template.spec.containers.find((c: any) => c.name === "loki-sc-rules");
+        if (!sidecar) continue;
+        const folder = sidecar.env?.find((e: any) => e.name === "FOLDER")?.value;
+        assert.equal(
+          folder,
+          rulerDir,
+          `${o.metadata.name} runs the rules sidecar into ${folder}; the ruler reads ${rulerDir ?? "its bucket"}`,
+        );
+      }
+    });
   }
 });
 

@@ -10,6 +10,8 @@ export const LOG_LABELS = ["cluster", "namespace", "pod", "container", "app", "j
 
 export interface AlloyLogsInput {
   cluster: string;
+  /** Host logs: the journal and/or plain syslog files. Default: the journal only. */
+  nodeLogs?: { journal: boolean; syslogFiles: string[] };
   /** Loki push endpoint (`.../loki/api/v1/push`). */
   lokiPushUrl: string;
   /** Tenant header; omitted when Loki runs single-tenant. */
@@ -54,6 +56,44 @@ function relabelRule(sources: string[], target: string, extra: string[] = []): s
   ]);
 }
 
+/**
+ * Host logs: the journal (its cursor is kept under Alloy's storage path, which lives on the host,
+ * so a restart resumes), and plain syslog files for hosts without one, read from the end the first
+ * time (positions file afterwards) so an old file is not replayed into Loki.
+ */
+function nodeLogBlocks(n: { journal: boolean; syslogFiles: string[] }): string[] {
+  const out: string[] = [];
+  if (n.journal)
+    out.push(
+      block('loki.relabel "journal"', [
+        "forward_to = []",
+        relabelRule(["__journal__systemd_unit"], "unit"),
+        relabelRule(["__journal_priority_keyword"], "level"),
+      ]),
+      block('loki.source.journal "node"', [
+        'path = "/var/log/journal"',
+        'max_age = "12h"',
+        "relabel_rules = loki.relabel.journal.rules",
+        'labels = { job = "node/journal", node = sys.env("HOSTNAME") }',
+        "forward_to = [loki.write.default.receiver]",
+      ]),
+    );
+  if (n.syslogFiles.length > 0)
+    out.push(
+      block('local.file_match "syslog"', [
+        `path_targets = [${n.syslogFiles
+          .map((f) => `{ __path__ = ${q(f)}, job = "node/syslog", node = sys.env("HOSTNAME") }`)
+          .join(", ")}]`,
+      ]),
+      block('loki.source.file "syslog"', [
+        "targets = local.file_match.syslog.targets",
+        "tail_from_end = true",
+        "forward_to = [loki.write.default.receiver]",
+      ]),
+    );
+  return out;
+}
+
 /** The DaemonSet's config: this node's pods from /var/log/pods (CRI format) and the journal. */
 export function alloyNodeConfig(input: AlloyLogsInput): string {
   const parts = [
@@ -72,6 +112,11 @@ export function alloyNodeConfig(input: AlloyLogsInput): string {
       relabelRule(["__meta_kubernetes_namespace", "__meta_kubernetes_pod_container_name"], "job", [
         'separator = "/"',
       ]),
+      // Seed 004's container_runtime: the scheme of the container ID (containerd://, docker://, cri-o://).
+      relabelRule(["__meta_kubernetes_pod_container_id"], "container_runtime", [
+        'regex = "^(\\\\S+?)://.+$"',
+        'replacement = "$1"',
+      ]),
       relabelRule(["__meta_kubernetes_pod_uid", "__meta_kubernetes_pod_container_name"], "__path__", [
         'separator = "/"',
         'replacement = "/var/log/pods/*$1/*.log"',
@@ -88,18 +133,7 @@ export function alloyNodeConfig(input: AlloyLogsInput): string {
       block("stage.labels", ['values = { stream = "" }']),
       "forward_to = [loki.write.default.receiver]",
     ]),
-    block('loki.relabel "journal"', [
-      "forward_to = []",
-      relabelRule(["__journal__systemd_unit"], "unit"),
-      relabelRule(["__journal_priority_keyword"], "level"),
-    ]),
-    block('loki.source.journal "node"', [
-      'path = "/var/log/journal"',
-      'max_age = "12h"',
-      "relabel_rules = loki.relabel.journal.rules",
-      'labels = { job = "node/journal", node = sys.env("HOSTNAME") }',
-      "forward_to = [loki.write.default.receiver]",
-    ]),
+    ...nodeLogBlocks(input.nodeLogs ?? { journal: true, syslogFiles: [] }),
     lokiWrite(input),
   ];
   return parts.join("\n\n") + "\n";

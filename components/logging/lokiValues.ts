@@ -117,6 +117,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         tag: versions.images.k8sSidecar.tag,
       },
       resources: sizing(profile, "grafanaSidecar"),
+      // The rules sidecar copies loki_rule ConfigMaps into /rules, which only a ruler with local
+      // storage in that directory reads; ours reads its bucket (s3) or /var/loki/rules (filesystem),
+      // so the sidecar would be a pod container doing nothing. Alerts on Loki live in PrometheusRules.
+      rules: { enabled: false },
     },
     // The chart's helm test needs the canary and a Prometheus to query; CI here is our own.
     test: { enabled: false },

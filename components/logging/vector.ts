@@ -27,6 +27,8 @@ export function vectorValues(profile: VectorArgs["profile"], settings: VectorInp
     // buffer survive restarts.
     persistence: { hostPath: { enabled: true, path: "/var/lib/vector" } },
     service: { enabled: false },
+    // Vector's own metrics (seed 001's internal_metrics), scraped like every agent.
+    podMonitor: { enabled: true },
   };
 }
 

@@ -9,7 +9,12 @@ export interface VectorInput {
   tenant?: string;
   /** Disk buffer per sink, bytes. */
   bufferBytes: number;
+  /** Host logs: the journal and/or plain syslog files. Default: the journal only. */
+  nodeLogs?: { journal: boolean; syslogFiles: string[] };
 }
+
+/** Where Vector serves its own metrics (internal_metrics through prometheus_exporter; seed 001). */
+export const VECTOR_METRICS_PORT = 9090;
 
 /**
  * The chart runs customConfig through Helm's `tpl (toYaml ...)`, which would evaluate Vector's own
@@ -51,12 +56,19 @@ export function vectorConfig(input: VectorInput): Record<string, any> {
     out_of_order_action: "accept",
     buffer: { type: "disk", max_size: input.bufferBytes, when_full: "block" },
   });
+  const nodeLogs = input.nodeLogs ?? { journal: true, syslogFiles: [] };
   return {
     data_dir: "/vector-data-dir",
     api: { enabled: false },
     sources: {
       pod_logs: { type: "kubernetes_logs", self_node_name: "${VECTOR_SELF_NODE_NAME}" },
-      journal: { type: "journald", journal_directory: "/var/log/journal" },
+      ...(nodeLogs.journal ? { journal: { type: "journald", journal_directory: "/var/log/journal" } } : {}),
+      // Checkpoints live in data_dir (a hostPath), so a restart resumes; the first start reads
+      // from the end rather than replaying an old file.
+      ...(nodeLogs.syslogFiles.length > 0
+        ? { syslog: { type: "file", include: nodeLogs.syslogFiles, read_from: "end" } }
+        : {}),
+      internal_metrics: { type: "internal_metrics" },
     },
     sinks: {
       loki_pods: sink(["pod_logs"], {
@@ -68,12 +80,32 @@ export function vectorConfig(input: VectorInput): Record<string, any> {
         job: `${field("kubernetes.pod_namespace")}/${field("kubernetes.container_name")}`,
         stream: field("stream"),
       }),
-      loki_journal: sink(["journal"], {
-        cluster: input.cluster,
-        job: "node/journal",
-        node: field("host"),
-        unit: field("_SYSTEMD_UNIT"),
-      }),
+      ...(nodeLogs.journal
+        ? {
+            loki_journal: sink(["journal"], {
+              cluster: input.cluster,
+              job: "node/journal",
+              node: field("host"),
+              unit: field("_SYSTEMD_UNIT"),
+            }),
+          }
+        : {}),
+      ...(nodeLogs.syslogFiles.length > 0
+        ? {
+            loki_syslog: sink(["syslog"], {
+              cluster: input.cluster,
+              job: "node/syslog",
+              node: "${VECTOR_SELF_NODE_NAME}",
+            }),
+          }
+        : {}),
+      // The chart names the container port after the component ("prom-exporter"), which its
+      // PodMonitor scrapes (vector chart 0.56.0 templates/_helpers.tpl, values podMonitor.port).
+      prom_exporter: {
+        type: "prometheus_exporter",
+        inputs: ["internal_metrics"],
+        address: `0.0.0.0:${VECTOR_METRICS_PORT}`,
+      },
     },
   };
 }
