@@ -80,7 +80,8 @@ export function rendered(v: Variant): Promise<RenderedStack> {
     });
     cache.set(key, hit);
   }
-  return hit;
+  // The same (stack, overrides) may be asked for under another title: answer with the caller's.
+  return hit.then((r) => (r.title === v.title ? r : { ...r, ...v }));
 }
 
 /**
