@@ -52,6 +52,19 @@ export { SECRET_STAND_IN };
  * --show-secrets` holds the plaintext (JSON text); one with ciphertext only gets a stand-in.
  */
 export function unwrapSecrets(v: any): any {
+  // Most trees hold no secret: hand those over as they are (policies only read them) instead of
+  // copying every resource's inputs.
+  return holdsSecret(v) ? unwrapped(v) : v;
+}
+
+function holdsSecret(v: any): boolean {
+  if (!v || typeof v !== "object") return false;
+  if (isSecretEnvelope(v)) return true;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (holdsSecret(x)) return true;
+  return false;
+}
+
+function unwrapped(v: any): any {
   if (Array.isArray(v)) return v.map(unwrapSecrets);
   if (!v || typeof v !== "object") return v;
   if (isSecretEnvelope(v)) {

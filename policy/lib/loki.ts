@@ -88,8 +88,23 @@ export function lokiChartConfig(values: any): Record<string, any> {
   return renderTemplates(deepMerge(fromValues, loki.structuredConfig ?? {}), values);
 }
 
+/**
+ * Results per props object: the evaluator hands every policy the same props of a resource, and
+ * three Loki policies ask for its configs (read-only), so each resource is worked out once.
+ */
+const configsByProps = new WeakMap<object, LokiConfigFound[]>();
+
 /** Every Loki config in a resource: grafana/loki chart values (values + structuredConfig) or raw YAML. */
 export function lokiConfigsIn(res: Res): LokiConfigFound[] {
+  const props = res.props && typeof res.props === "object" ? res.props : undefined;
+  const known = props && configsByProps.get(props);
+  if (known) return known;
+  const found = findLokiConfigs(res);
+  if (props) configsByProps.set(props, found);
+  return found;
+}
+
+function findLokiConfigs(res: Res): LokiConfigFound[] {
   const helm = helmOf(res);
   if (helm && helm.chart === "loki") {
     const loki = helm.values.loki ?? {};
