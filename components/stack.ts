@@ -128,6 +128,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     "loki",
     {
       namespace: ns,
+      protect: cfg.production,
       settings: {
         loki: cfg.loki,
         storage: store.storage.loki!,

@@ -55,7 +55,7 @@ export interface StackPlan {
   objectStore: Planned<{ plan: BucketPlan; store: StackConfig["objectStore"]; namespace: string }>;
   crds: Planned<{ namespace: string; protect: boolean }>;
   rules: Planned<{ namespace: string; ruleSets: Record<string, RuleGroup[]> }>;
-  loki: Planned<{ namespace: string; settings: LokiInputs }>;
+  loki: Planned<{ namespace: string; protect: boolean; settings: LokiInputs }>;
   mimir?: Planned<{
     namespace: string;
     profile: StackConfig["profile"];
@@ -85,7 +85,7 @@ export interface StackPlan {
     cluster?: AlloyClusterInput;
   }>;
   vector?: Planned<{ namespace: string; profile: StackConfig["profile"]; settings: VectorInput }>;
-  grafana: Planned<{ namespace: string; settings: GrafanaInputs }>;
+  grafana: Planned<{ namespace: string; protect: boolean; settings: GrafanaInputs }>;
   /** What the stack exports. */
   outputs: {
     phase: string;
@@ -146,6 +146,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     loki: {
       inputs: {
         namespace: ns,
+        protect: cfg.production,
         settings: {
           loki: cfg.loki,
           storage: storage("loki"),
@@ -165,6 +166,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     grafana: {
       inputs: {
         namespace: ns,
+        protect: cfg.production,
         settings: {
           profile: cfg.profile,
           url: cfg.grafana.url,

@@ -10,6 +10,11 @@ export interface LokiArgs {
   namespace: string;
   /** Validated settings, storage references and sizing; see `lokiValues`. */
   settings: LokiInputs;
+  /**
+   * Protect the release (production), as the buckets are: a removed line or a replacement cannot
+   * uninstall the store every agent pushes to. Default false.
+   */
+  protect?: boolean;
   /** Buckets, users and credential Secrets Loki must wait for. Default: none (filesystem). */
   dependsOn?: pulumi.Resource[];
   /** Kubernetes provider; every child uses it. */
@@ -35,6 +40,7 @@ export class Loki extends pulumi.ComponentResource {
       {
         parent: this,
         provider: args.provider,
+        protect: args.protect === true,
         dependsOn: args.dependsOn ?? [],
       },
     );

@@ -30,7 +30,18 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   const single = loki.mode === "SingleBinary";
   const store = lokiObjectStore(storage);
   const envFrom = storage.kind === "s3" ? storage.envFrom : [];
-  const persistence = { enabled: true, size: loki.volumeSize, storageClass: input.storageClass };
+  // Claims outlive the StatefulSet in every stack: with the flag on, the chart sets
+  // persistentVolumeClaimRetentionPolicy Delete (singleBinary from whenDeleted/whenScaled, default
+  // Delete; read/write/backend hard-coded Delete; loki 6.49.0 templates/*/statefulset*.yaml), so
+  // removing the release, or scaling down, deletes the logs (filesystem store) and the WAL and
+  // compactor state (object store). Off, the chart renders no policy and Kubernetes retains them;
+  // a reinstall reattaches the claims by name.
+  const persistence = {
+    enabled: true,
+    size: loki.volumeSize,
+    storageClass: input.storageClass,
+    enableStatefulSetAutoDeletePVC: false,
+  };
   const target = (replicas: number, workload: Parameters<typeof sizing>[1]) => ({
     replicas,
     extraArgs: EXPAND_ENV,
