@@ -1,31 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { atLeast, parseQuantity, type StackConfig } from "./config";
+import type { StackConfig } from "./config";
+import { planStack, type WaitFor } from "../plan/plan";
 import { ObjectStore } from "./objectstore/objectStore";
-import { planBuckets } from "./objectstore/bucketPlan";
 import { Secrets } from "./secrets/secrets";
-import { StackInfo, stackInfoData } from "./stackInfo";
+import { StackInfo } from "./stackInfo";
 import { StackNamespace } from "./namespace";
 import { Ordering } from "./ordering";
+import { AdoptionError, adoptionTransformation } from "./takeover";
 import { PrometheusCrds } from "./metrics/prometheusCrds";
 import { PrometheusVolume } from "./metrics/prometheusVolume";
 import { KubePrometheusStack } from "./metrics/kubePrometheusStack";
-import { KPS_FULLNAME, prometheusClaim, prometheusUrl } from "./metrics/kpsValues";
-import { AdoptionError, adoptionTransformation, planAdoptions } from "./takeover";
 import { Mimir } from "./metrics/mimir";
-import { mimirBaseUrl } from "./metrics/mimirConfig";
 import { VictoriaMetrics } from "./metrics/victoriaMetrics";
-import { vmsingleUrl } from "./metrics/vmValues";
 import { Exporters } from "./metrics/exporters";
-import { replicaLabelFor } from "./metrics/remoteWrite";
-import { standaloneAlertmanagerUrl } from "./metrics/exporterValues";
 import { Alertmanager } from "./alerting/alertmanager";
 import { AlertRules } from "./alerting/alertRules";
-import { programRuleSets, RULE_LABEL } from "./alerting/rules";
-import type { AlertmanagerInputs } from "./alerting/alertmanagerConfig";
 import { Loki } from "./logging/loki";
-import { lokiQueryUrl } from "./logging/lokiValues";
 import { Alloy } from "./logging/alloy";
 import { Vector } from "./logging/vector";
 import { Grafana } from "./grafana/grafana";
@@ -43,15 +35,15 @@ export interface StackOutputs {
 }
 
 /**
- * The composition root: validated config in, component tree out. `index.ts`, the tests and the
- * offline synthesis all call this; `rootOpts` reaches every top-level component and provider.
+ * The composition root applies the plan: validated config in, `planStack` decides every component
+ * and its inputs (plan/plan.ts), this creates them with providers and turns what each waits for
+ * into resources. It decides nothing and builds no URL. `index.ts`, the tests and the offline
+ * synthesis all call this; `rootOpts` reaches every top-level component and provider.
  */
 export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceOptions = {}): StackOutputs {
-  const ns = cfg.namespace;
+  const plan = planStack(cfg);
   // Takeover: what already runs is imported, not created; the adoption must see every resource first.
-  const adopt = adoptionTransformation(planAdoptions(cfg));
-  const kpsFullname = cfg.takeover?.kpsFullname;
-  const promClaim = prometheusClaim(kpsFullname ?? KPS_FULLNAME, cfg.takeover?.prometheusVolume);
+  const adopt = adoptionTransformation(plan.adoptions);
   // Ordering as data: namespace, CRD release and Secrets become dependencies of what needs them.
   const order = new Ordering();
   const top = order.options({
@@ -64,41 +56,14 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     top as pulumi.CustomResourceOptions,
   );
   const randomProvider = new random.Provider("random", {}, top as pulumi.CustomResourceOptions);
-  const kpsPresent = !atLeast(cfg, "kps-removed");
-  const mimirBackend = cfg.metricsBackend === "mimir";
-  const backendUp = atLeast(cfg, "dual-write");
-  const backendPrimary = atLeast(cfg, "backend-primary");
 
-  order.namespace = new StackNamespace(
-    "namespace",
-    { name: ns, protect: cfg.production, provider },
-    top,
-  ).namespace;
-
-  new StackInfo("stack-info", { namespace: ns, data: stackInfoData(cfg), provider }, top);
-
-  const secrets = new Secrets(
-    "secrets",
-    {
-      backend: cfg.secrets,
-      namespace: ns,
-      needs: {
-        minioAdmin: cfg.objectStore.type === "minio",
-        pushover: cfg.alerting.pushover,
-        heartbeat: cfg.alerting.heartbeat,
-      },
-      provider,
-      randomProvider,
-      existingGrafanaAdmin: cfg.takeover?.secrets.grafanaAdmin,
-    },
-    top,
-  );
+  order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
+  new StackInfo("stack-info", { ...plan.stackInfo.inputs, provider }, top);
+  const secrets = new Secrets("secrets", { ...plan.secrets.inputs, provider, randomProvider }, top);
   const store = new ObjectStore(
     "objectstore",
     {
-      plan: planBuckets(cfg),
-      store: cfg.objectStore,
-      namespace: ns,
+      ...plan.objectStore.inputs,
       minioAdmin: secrets.minioAdmin,
       credentialSink: secrets,
       provider,
@@ -106,262 +71,68 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     },
     top,
   );
-
-  const crds = new PrometheusCrds(
-    "prometheus-crds",
-    { namespace: ns, protect: cfg.production, provider },
-    top,
-  );
+  const crds = new PrometheusCrds("prometheus-crds", { ...plan.crds.inputs, provider }, top);
   order.crdRelease = crds.release;
-  new AlertRules(
-    "rules",
-    {
-      namespace: ns,
-      ruleSets: programRuleSets({ namespace: ns, canary: cfg.loki.canary }),
-      dependsOn: [crds.release],
-      provider,
-    },
-    top,
-  );
 
-  const loki = new Loki(
-    "loki",
-    {
-      namespace: ns,
-      protect: cfg.production,
-      settings: {
-        loki: cfg.loki,
-        storage: store.storage.loki!,
-        profile: cfg.profile,
-        storageClass: cfg.storageClasses.default,
-        serviceMonitor: true,
-      },
-      dependsOn: [...(store.ready.loki ?? []), crds.release],
-      provider,
-    },
-    top,
-  );
+  // What a planned component waits for, as resources (in the plan's order).
+  const made: { promVolume?: pulumi.Resource; kps?: pulumi.Resource } = {};
+  const waits = (w: WaitFor[]): pulumi.Resource[] =>
+    w.flatMap((x): pulumi.Resource[] => {
+      switch (x.kind) {
+        case "crds":
+          return [crds.release];
+        case "storage":
+          return store.ready[x.consumer];
+        case "prometheus-volume":
+          return made.promVolume ? [made.promVolume] : [];
+        case "kube-prometheus-stack":
+          return made.kps ? [made.kps] : [];
+      }
+    });
 
-  const alerting: AlertmanagerInputs = {
-    pushover: cfg.alerting.pushover,
-    pushoverPriority: cfg.alerting.pushoverPriority,
-    heartbeat: cfg.alerting.heartbeat,
-    heartbeatInterval: cfg.alerting.heartbeatInterval,
-  };
-  const tenant = mimirBackend && cfg.mimir.multitenancy ? cfg.mimir.tenant : undefined;
-
-  let backendPushUrl: string | undefined;
-  let backendQueryUrl: string;
-  if (mimirBackend) {
-    backendQueryUrl = `${mimirBaseUrl(ns)}/prometheus`;
-    if (backendUp) {
-      const mimir = new Mimir(
-        "mimir",
-        {
-          namespace: ns,
-          profile: cfg.profile,
-          storageClass: cfg.storageClasses.metrics,
-          volumeSize: cfg.mimir.volumeSize,
-          settings: {
-            namespace: ns,
-            replicas: cfg.mimir.replicas,
-            maxGlobalSeriesPerUser: cfg.mimir.maxGlobalSeriesPerUser,
-            blocksRetention: cfg.mimir.blocksRetention,
-            ingestionRate: cfg.mimir.ingestionRate,
-            multitenancy: cfg.mimir.multitenancy,
-            storage: store.storage.mimir ?? { kind: "filesystem", consumer: "mimir" },
-            // Its Alertmanager exists from backend-primary, when rules move to the ruler.
-            alertmanagerUrl: backendPrimary ? standaloneAlertmanagerUrl(ns) : "",
-          },
-          dependsOn: [...(store.ready.mimir ?? []), crds.release],
-          provider,
-        },
-        top,
-      );
-      backendPushUrl = mimir.pushUrl;
-    }
-    if (backendPrimary)
-      new Alertmanager("alertmanager", { namespace: ns, profile: cfg.profile, alerting, provider }, top);
-  } else {
-    backendQueryUrl = vmsingleUrl(ns);
-    if (backendUp) {
-      const vm = new VictoriaMetrics(
-        "victoriametrics",
-        {
-          namespace: ns,
-          protect: cfg.production,
-          settings: {
-            phase: cfg.phase,
-            cluster: cfg.cluster,
-            profile: cfg.profile,
-            retention: cfg.victoriametrics.retention,
-            volumeSize: cfg.victoriametrics.volumeSize,
-            storageClass: cfg.storageClasses.metrics,
-            scrapeInterval: cfg.victoriametrics.scrapeInterval,
-            bufferBytes: parseQuantity(cfg.victoriametrics.bufferSize)!,
-            alerting,
-          },
-          dependsOn: [crds.release],
-          provider,
-        },
-        top,
-      );
-      backendPushUrl = vm.pushUrl;
-    }
-  }
-
-  // The Prometheus TSDB claim outlives KPS unless the stack asked for its cleanup.
-  const keepPromVolume = kpsPresent || !cfg.prometheus.cleanupVolumeOnRemoval;
-  const promVolume = keepPromVolume
-    ? new PrometheusVolume(
-        "prometheus-volume",
-        {
-          namespace: ns,
-          storageClass: cfg.storageClasses.metrics,
-          size: cfg.prometheus.volumeSize,
-          claimName: promClaim.claim,
-          allowDeletion: cfg.prometheus.cleanupVolumeOnRemoval,
-          protect: cfg.production && !cfg.prometheus.cleanupVolumeOnRemoval,
-          provider,
-        },
-        top,
-      )
-    : undefined;
-  const kps = kpsPresent
-    ? new KubePrometheusStack(
-        "kube-prometheus-stack",
-        {
-          namespace: ns,
-          settings: {
-            phase: cfg.phase,
-            cluster: cfg.cluster,
-            profile: cfg.profile,
-            backend: cfg.metricsBackend,
-            retention: cfg.prometheus.retention,
-            retentionSize: cfg.prometheus.retentionSize,
-            volumeSize: cfg.prometheus.volumeSize,
-            storageClass: cfg.storageClasses.metrics,
-            remoteWrite: { backend: cfg.metricsBackend, url: backendPushUrl ?? "", tenant },
-            alerting,
-            fullname: kpsFullname,
-            claimTemplate: promClaim.template,
-          },
-          dependsOn: [crds.release, ...(promVolume ? [promVolume] : [])],
-          provider,
-        },
-        top,
-      )
-    : undefined;
-  // node-exporter in every phase; it waits for KPS, whose update may drop KPS's own DaemonSet on 9100.
-  // Not while a running KPS is only being imported: its values (and its node-exporter) stay until
-  // the update step, and a second DaemonSet on hostPort 9100 would never become ready.
-  const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
-  if (!(kpsPresent && kpsOnlyImported))
+  new AlertRules("rules", { ...plan.rules.inputs, dependsOn: waits(plan.rules.waitsFor), provider }, top);
+  new Loki("loki", { ...plan.loki.inputs, dependsOn: waits(plan.loki.waitsFor), provider }, top);
+  if (plan.mimir)
+    new Mimir("mimir", { ...plan.mimir.inputs, dependsOn: waits(plan.mimir.waitsFor), provider }, top);
+  if (plan.alertmanager) new Alertmanager("alertmanager", { ...plan.alertmanager.inputs, provider }, top);
+  if (plan.victoriaMetrics)
+    new VictoriaMetrics(
+      "victoriametrics",
+      { ...plan.victoriaMetrics.inputs, dependsOn: waits(plan.victoriaMetrics.waitsFor), provider },
+      top,
+    );
+  if (plan.prometheusVolume)
+    made.promVolume = new PrometheusVolume(
+      "prometheus-volume",
+      { ...plan.prometheusVolume.inputs, provider },
+      top,
+    );
+  if (plan.kubePrometheusStack)
+    made.kps = new KubePrometheusStack(
+      "kube-prometheus-stack",
+      { ...plan.kubePrometheusStack.inputs, dependsOn: waits(plan.kubePrometheusStack.waitsFor), provider },
+      top,
+    );
+  if (plan.exporters)
     new Exporters(
       "exporters",
-      {
-        namespace: ns,
-        profile: cfg.profile,
-        kubeStateMetrics: !kpsPresent,
-        dependsOn: kps ? [kps] : [],
-        provider,
-      },
+      { ...plan.exporters.inputs, dependsOn: waits(plan.exporters.waitsFor), provider },
       top,
     );
-
-  // Agents. Alloy's cluster replica does what must happen once per cluster.
-  const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
-  const logs = {
-    cluster: cfg.cluster,
-    lokiPushUrl: loki.pushUrl,
-    tenant: lokiTenant,
-    nodeLogs: cfg.nodeLogs,
-  };
-  const clusterAlloy = {
-    ...logs,
-    events: cfg.logAgent === "alloy",
-    scrape:
-      mimirBackend && !kpsPresent && backendPushUrl
-        ? { remoteWriteUrl: backendPushUrl, tenant, replicaLabel: replicaLabelFor("mimir") }
-        : undefined,
-    rules:
-      mimirBackend && backendPrimary
-        ? { mimirAddress: mimirBaseUrl(ns), tenant, selector: RULE_LABEL }
-        : undefined,
-  };
-  const needsCluster =
-    clusterAlloy.events || clusterAlloy.scrape !== undefined || clusterAlloy.rules !== undefined;
-  if (cfg.logAgent === "alloy" || needsCluster) {
-    new Alloy(
-      "alloy",
-      {
-        namespace: ns,
-        profile: cfg.profile,
-        node: cfg.logAgent === "alloy" ? logs : undefined,
-        cluster: needsCluster ? clusterAlloy : undefined,
-        provider,
-      },
-      top,
-    );
-  }
-  if (cfg.logAgent === "vector") {
-    new Vector(
-      "vector",
-      {
-        namespace: ns,
-        profile: cfg.profile,
-        settings: {
-          cluster: cfg.cluster,
-          lokiBaseUrl: lokiQueryUrl("loki", ns, cfg.loki),
-          tenant: lokiTenant,
-          // Vector's disk buffer minimum is 268435488 bytes (just above 256 MiB).
-          bufferBytes: 512 * 2 ** 20,
-          nodeLogs: cfg.nodeLogs,
-        },
-        provider,
-      },
-      top,
-    );
-  }
-
-  const promUrl = prometheusUrl(ns, kpsFullname);
-  const grafana = new Grafana(
-    "grafana",
-    {
-      namespace: ns,
-      protect: cfg.production,
-      settings: {
-        profile: cfg.profile,
-        url: cfg.grafana.url,
-        volumeSize: cfg.grafana.volumeSize,
-        storageClass: cfg.storageClasses.default,
-        adminSecret: cfg.takeover?.secrets.grafanaAdmin,
-        datasources: {
-          phase: cfg.phase,
-          backend: cfg.metricsBackend,
-          prometheusUrl: promUrl,
-          backendUrl: backendQueryUrl,
-          lokiUrl: loki.queryUrl,
-          backendTenant: tenant,
-          lokiTenant,
-        },
-        dashboards: { backend: cfg.metricsBackend, logAgent: cfg.logAgent, backendUp },
-      },
-      provider,
-    },
-    top,
-  );
+  if (plan.alloy) new Alloy("alloy", { ...plan.alloy.inputs, provider }, top);
+  if (plan.vector) new Vector("vector", { ...plan.vector.inputs, provider }, top);
+  const grafana = new Grafana("grafana", { ...plan.grafana.inputs, provider }, top);
 
   const unmatched = adopt.unmatched();
   if (unmatched.length > 0) throw new AdoptionError(unmatched, cfg.phase);
 
+  const { phase, lokiPushUrl, metricsRemoteWriteUrl, metricsQueryUrl } = plan.outputs;
   return {
-    phase: cfg.phase,
+    phase,
     grafanaUrl: grafana.url,
-    lokiPushUrl: loki.pushUrl,
-    metricsRemoteWriteUrl: backendPushUrl,
-    // KPS is present until backend-primary, so before it the default datasource is Prometheus.
-    metricsQueryUrl: backendPrimary ? backendQueryUrl : promUrl,
+    lokiPushUrl,
+    metricsRemoteWriteUrl,
+    metricsQueryUrl,
     bucketNames: store.bucketNames,
   };
 }

@@ -69,14 +69,21 @@ function lokiBase(namespace: string, loki: Pick<LokiConfig, "gateway" | "mode">,
   return `http://${svc(`${RELEASES.loki}-${path}`, namespace)}:3100`;
 }
 
-/** The stack's endpoints in `namespace`. */
-export function endpoints(namespace: string, loki: Pick<LokiConfig, "gateway" | "mode">): Endpoints {
+/**
+ * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
+ * takeover keeps the running release's; default RELEASES.kps).
+ */
+export function endpoints(
+  namespace: string,
+  loki: Pick<LokiConfig, "gateway" | "mode">,
+  kpsFullname: string = RELEASES.kps,
+): Endpoints {
   const pushBase = lokiBase(namespace, loki, "write");
   const mimirBase = `http://${svc(RELEASES.mimir, namespace)}:${MIMIR_HTTP_PORT}`;
   const vmsingle = `http://${svc(`vmsingle-${RELEASES.vm}`, namespace)}:8428`;
   return {
     loki: { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read") },
-    prometheus: { query: `http://${svc(`${RELEASES.kps}-prometheus`, namespace)}:9090` },
+    prometheus: { query: `http://${svc(`${kpsFullname}-prometheus`, namespace)}:9090` },
     mimir: { base: mimirBase, push: `${mimirBase}/api/v1/push`, query: `${mimirBase}/prometheus` },
     victoriametrics: { push: `${vmsingle}/api/v1/write`, query: vmsingle },
     alertmanager: `http://${svc(RELEASES.alertmanager, namespace)}:9093`,

@@ -16,6 +16,8 @@ import type { GrafanaInputs } from "../components/grafana/grafana";
 import { capabilities, type PhaseCapabilities } from "./phases";
 import { endpoints, type Endpoints } from "./endpoints";
 import { consumerStorage } from "./storage";
+import { KPS_FULLNAME, prometheusClaim } from "../components/metrics/kpsValues";
+import { planAdoptions, type Adoption } from "../components/takeover";
 
 /**
  * What a component must exist after, besides what components/ordering.ts adds by itself (the
@@ -45,12 +47,15 @@ export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 export interface StackPlan {
   caps: PhaseCapabilities;
   endpoints: Endpoints;
+  /** What already runs and is imported rather than created (takeover, retained buckets). */
+  adoptions: Adoption[];
   namespace: Planned<{ name: string; protect: boolean }>;
   stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
   secrets: Planned<{
     backend: StackConfig["secrets"];
     namespace: string;
     needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
+    existingGrafanaAdmin?: string;
   }>;
   objectStore: Planned<{ plan: BucketPlan; store: StackConfig["objectStore"]; namespace: string }>;
   crds: Planned<{ namespace: string; protect: boolean }>;
@@ -73,11 +78,13 @@ export interface StackPlan {
     namespace: string;
     storageClass: string;
     size: string;
+    claimName: string;
     allowDeletion: boolean;
     protect: boolean;
   }>;
   kubePrometheusStack?: Planned<{ namespace: string; settings: KpsInputs }>;
-  exporters: Planned<{ namespace: string; profile: StackConfig["profile"]; kubeStateMetrics: boolean }>;
+  /** Absent only while a running KPS is being imported (its own node-exporter still runs). */
+  exporters?: Planned<{ namespace: string; profile: StackConfig["profile"]; kubeStateMetrics: boolean }>;
   alloy?: Planned<{
     namespace: string;
     profile: StackConfig["profile"];
@@ -102,7 +109,9 @@ const crds: WaitFor = { kind: "crds" };
 export function planStack(cfg: StackConfig): StackPlan {
   const ns = cfg.namespace;
   const caps = capabilities(cfg.phase, cfg.metricsBackend);
-  const ep = endpoints(ns, cfg.loki);
+  const kpsFullname = cfg.takeover?.kpsFullname;
+  const promClaim = prometheusClaim(kpsFullname ?? KPS_FULLNAME, cfg.takeover?.prometheusVolume);
+  const ep = endpoints(ns, cfg.loki, kpsFullname);
   const mimirBackend = cfg.metricsBackend === "mimir";
   const buckets = planBuckets(cfg);
   const storage = (c: Consumer): ConsumerStorage => consumerStorage(buckets, cfg.objectStore, c);
@@ -123,6 +132,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   const plan: StackPlan = {
     caps,
     endpoints: ep,
+    adoptions: planAdoptions(cfg),
     namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
     stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
     secrets: {
@@ -134,6 +144,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           pushover: cfg.alerting.pushover,
           heartbeat: cfg.alerting.heartbeat,
         },
+        existingGrafanaAdmin: cfg.takeover?.secrets.grafanaAdmin,
       },
       waitsFor: none(),
     },
@@ -157,21 +168,17 @@ export function planStack(cfg: StackConfig): StackPlan {
       },
       waitsFor: [...storageWait("loki"), crds],
     },
-    exporters: {
-      // node-exporter in every phase; kube-state-metrics once KPS (which brings its own) is gone.
-      inputs: { namespace: ns, profile: cfg.profile, kubeStateMetrics: !caps.kps },
-      // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
-      waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],
-    },
     grafana: {
       inputs: {
         namespace: ns,
+        // Production: its PVC holds Grafana's database.
         protect: cfg.production,
         settings: {
           profile: cfg.profile,
           url: cfg.grafana.url,
           volumeSize: cfg.grafana.volumeSize,
           storageClass: cfg.storageClasses.default,
+          adminSecret: cfg.takeover?.secrets.grafanaAdmin,
           datasources: {
             phase: cfg.phase,
             backend: cfg.metricsBackend,
@@ -247,6 +254,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         namespace: ns,
         storageClass: cfg.storageClasses.metrics,
         size: cfg.prometheus.volumeSize,
+        claimName: promClaim.claim,
         allowDeletion: cfg.prometheus.cleanupVolumeOnRemoval,
         protect: cfg.production && !cfg.prometheus.cleanupVolumeOnRemoval,
       },
@@ -268,15 +276,34 @@ export function planStack(cfg: StackConfig): StackPlan {
           storageClass: cfg.storageClasses.metrics,
           remoteWrite: { backend: cfg.metricsBackend, url: backendPushUrl ?? "", tenant },
           alerting,
+          fullname: kpsFullname,
+          claimTemplate: promClaim.template,
         },
       },
       waitsFor: [crds, ...(plan.prometheusVolume ? [{ kind: "prometheus-volume" } as const] : [])],
     };
   }
 
+  // node-exporter in every phase; kube-state-metrics once KPS (which brings its own) is gone. Not
+  // while a running KPS is only being imported: its values (and its node-exporter) stay until the
+  // update step, and a second DaemonSet on host port 9100 would never become ready.
+  const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
+  if (!(caps.kps && kpsOnlyImported)) {
+    plan.exporters = {
+      inputs: { namespace: ns, profile: cfg.profile, kubeStateMetrics: !caps.kps },
+      // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
+      waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],
+    };
+  }
+
   // Agents. Alloy's cluster replica does what must happen once per cluster: events (with Alloy as
   // the log agent), scraping when Alloy is the scraper, rule sync when Mimir's ruler evaluates.
-  const logs: AlloyLogsInput = { cluster: cfg.cluster, lokiPushUrl: ep.loki.push, tenant: lokiTenant };
+  const logs: AlloyLogsInput = {
+    cluster: cfg.cluster,
+    lokiPushUrl: ep.loki.push,
+    tenant: lokiTenant,
+    nodeLogs: cfg.nodeLogs,
+  };
   const events = cfg.logAgent === "alloy";
   const scrape =
     caps.scraper === "alloy" && backendPushUrl
@@ -309,6 +336,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           lokiBaseUrl: ep.loki.pushBase,
           tenant: lokiTenant,
           bufferBytes: VECTOR_BUFFER_BYTES,
+          nodeLogs: cfg.nodeLogs,
         },
       },
       waitsFor: none(),

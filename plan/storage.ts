@@ -6,7 +6,7 @@ import type { ConsumerStorage } from "../components/objectstore/storageRefs";
 /**
  * How each consumer of the bucket plan reaches its storage: plain data for the values builders,
  * typed per consumer, so a consumer the phase brings up always has its storage (no fallback).
- * MinIO: the program's per-consumer credential Secret; Ceph RGW: the Secret and ConfigMap Rook
+ * MinIO: the program's per-consumer credential Secret (or the running one a takeover names); Ceph RGW: the Secret and ConfigMap Rook
  * creates for the claim (BUCKET_HOST/BUCKET_PORT, expanded by the consumer at start); filesystem:
  * the consumer's own volume.
  */
@@ -27,7 +27,7 @@ export function consumerStorage(
       insecure: store.insecure,
       pathStyle: store.pathStyle,
       locations: p.locations,
-      envFrom: [{ secretRef: { name: credentialSecretName(consumer) } }],
+      envFrom: [{ secretRef: { name: p.existingSecret ?? credentialSecretName(consumer) } }],
     };
   const claim = obcName(consumer);
   return {

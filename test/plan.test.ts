@@ -105,7 +105,7 @@ describe("planStack (plan/plan.ts), pure: every phase x backend", () => {
       assert.equal(!!plan.mimir, plan.caps.backend && metricsBackend === "mimir", at);
       assert.equal(!!plan.victoriaMetrics, plan.caps.backend && metricsBackend === "victoriametrics", at);
       assert.equal(!!plan.alertmanager, plan.caps.alertmanager === "standalone", at);
-      assert.equal(plan.exporters.inputs.kubeStateMetrics, !plan.caps.kps, at);
+      assert.equal(plan.exporters?.inputs.kubeStateMetrics, !plan.caps.kps, at);
       assert.equal(!!plan.alloy?.inputs.cluster?.scrape, plan.caps.scraper === "alloy", at);
       assert.deepEqual(
         plan.objectStore.inputs.plan.consumers.map((c) => c.consumer),
@@ -138,10 +138,10 @@ describe("planStack (plan/plan.ts), pure: every phase x backend", () => {
     assert.deepEqual(p.mimir?.waitsFor, [{ kind: "storage", consumer: "mimir" }, { kind: "crds" }]);
     assert.deepEqual(p.rules.waitsFor, [{ kind: "crds" }]);
     assert.deepEqual(p.kubePrometheusStack?.waitsFor, [{ kind: "crds" }, { kind: "prometheus-volume" }]);
-    assert.deepEqual(p.exporters.waitsFor, [{ kind: "kube-prometheus-stack" }]);
+    assert.deepEqual(p.exporters?.waitsFor, [{ kind: "kube-prometheus-stack" }]);
     const gone = planStack(config({ phase: "kps-removed", prometheus: { cleanupVolumeOnRemoval: true } }));
     assert.equal(gone.prometheusVolume, undefined, "cleanup asked: the claim goes with KPS");
-    assert.deepEqual(gone.exporters.waitsFor, []);
+    assert.deepEqual(gone.exporters?.waitsFor, []);
     assert.ok(planStack(config({ phase: "kps-removed" })).prometheusVolume, "kept by default");
   });
 

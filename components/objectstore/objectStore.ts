@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as minio from "@pulumi/minio";
 import * as random from "@pulumi/random";
 import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "./bucketPlan";
-import { ConsumerStorage, endpointHost, S3_ENV } from "./storageRefs";
+import { endpointHost, S3_ENV } from "./storageRefs";
 import type { ObjectStoreConfig } from "../config";
 import { readExistingSecret } from "../takeover";
 
@@ -39,24 +39,24 @@ export interface ObjectStoreArgs {
  * (filesystem), and for each consumer a Secret its pods load by `envFrom`.
  */
 export class ObjectStore extends pulumi.ComponentResource {
-  /** Per consumer: how its pods reach storage (plain data for the values builders). */
-  readonly storage: Partial<Record<Consumer, ConsumerStorage>>;
-  /** Per consumer: resources its workload must wait for (buckets, users, Secrets). */
-  readonly ready: Partial<Record<Consumer, pulumi.Resource[]>>;
+  /**
+   * Per consumer: resources its workload must wait for (buckets, users, Secrets); empty for a
+   * consumer without buckets. How pods reach storage is plan data (plan/storage.ts).
+   */
+  readonly ready: Readonly<Record<Consumer, pulumi.Resource[]>>;
   /** Every bucket name, for stack outputs. */
   readonly bucketNames: string[];
 
   constructor(name: string, args: ObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:objectstore:ObjectStore", name, {}, opts);
-    this.storage = {};
-    this.ready = {};
+    const ready: Record<Consumer, pulumi.Resource[]> = { loki: [], mimir: [] };
+    this.ready = ready;
     this.bucketNames = args.plan.consumers.flatMap((c) => [...c.referenced, ...c.buckets]);
     const k8sOpts = { parent: this, provider: args.provider };
     const dataOpts = { protect: args.plan.protect, retainOnDelete: args.plan.retainOnDelete };
 
     if (args.plan.type === "filesystem") {
-      for (const consumer of ["loki", "mimir"] as Consumer[])
-        this.storage[consumer] = { kind: "filesystem", consumer };
+      // Nothing to create: each consumer keeps its data on its own volume.
     } else if (args.plan.type === "minio") {
       const store = args.store;
       if (store.type !== "minio") throw new Error("ObjectStore: a minio plan needs a minio store");
@@ -97,7 +97,7 @@ export class ObjectStore extends pulumi.ComponentResource {
             `takeover.secrets.${plan.consumer}`,
             k8sOpts,
           );
-          this.ready[plan.consumer] = [...buckets, existing];
+          ready[plan.consumer] = [...buckets, existing];
         } else {
           const secretKey = new random.RandomPassword(
             `${name}-${plan.consumer}-secret-key`,
@@ -129,18 +129,8 @@ export class ObjectStore extends pulumi.ComponentResource {
             { username: user.name, password: secret },
             { parent: this },
           );
-          this.ready[plan.consumer] = [...buckets, attachment, credentials];
+          ready[plan.consumer] = [...buckets, attachment, credentials];
         }
-        this.storage[plan.consumer] = {
-          kind: "s3",
-          consumer: plan.consumer,
-          endpoint: store.endpoint,
-          region: store.region,
-          insecure: store.insecure,
-          pathStyle: store.pathStyle,
-          locations: plan.locations,
-          envFrom: [{ secretRef: { name: plan.existingSecret ?? credentialSecretName(plan.consumer) } }],
-        };
       }
     } else {
       const store = args.store;
@@ -160,17 +150,7 @@ export class ObjectStore extends pulumi.ComponentResource {
           // A retained claim is still in the cluster: existing.buckets imports it (planAdoptions).
           { ...k8sOpts, ...dataOpts },
         );
-        this.ready[plan.consumer] = [claim];
-        this.storage[plan.consumer] = {
-          kind: "s3",
-          consumer: plan.consumer,
-          endpoint: "http://${BUCKET_HOST}:${BUCKET_PORT}",
-          region: store.region,
-          insecure: true,
-          pathStyle: true,
-          locations: plan.locations,
-          envFrom: [{ secretRef: { name: claimName } }, { configMapRef: { name: claimName } }],
-        };
+        ready[plan.consumer] = [claim];
       }
     }
     this.registerOutputs({ bucketNames: this.bucketNames });
