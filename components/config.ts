@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parseQuantity } from "../policy/lib/quantity";
-import { planBuckets } from "./objectstore/bucketPlan";
+import { parseQuantity } from "@homelab-observability/contract";
+import { consumersOf, planBuckets } from "./objectstore/bucketPlan";
 
 export { parseQuantity };
 
@@ -882,11 +882,12 @@ function takeoverChecks(c: StackConfig): string[] {
       `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,
     );
   }
-  const mimirStores = c.metricsBackend === "mimir" && atLeast(c, "dual-write");
+  const mimirStores = consumersOf(c).includes("mimir");
+  const mimirPhases = PHASES.filter((phase) => consumersOf({ ...c, phase }).includes("mimir"));
   for (const key of ["buckets", "secrets"] as const) {
     if (t[key].mimir !== undefined && !mimirStores)
       p.push(
-        `${k(`${key}.mimir`)}: Mimir has no object storage in this stack (metricsBackend ${c.metricsBackend}, phase ${c.phase}); set it with the phase that adds Mimir (dual-write or later)`,
+        `${k(`${key}.mimir`)}: Mimir has no object storage in this stack (metricsBackend ${c.metricsBackend}, phase ${c.phase}); set it with a phase that runs Mimir (${mimirPhases.join(", ") || "none with this backend"})`,
       );
   }
   const hasBuckets = Object.values(t.buckets).some((b) => b !== undefined);
@@ -911,14 +912,4 @@ function takeoverChecks(c: StackConfig): string[] {
     }
   }
   return p;
-}
-
-/** Index of a phase, for "from dual-write on" style decisions. */
-export function phaseIndex(phase: Phase): number {
-  return PHASES.indexOf(phase);
-}
-
-/** True when the stack's phase is `phase` or later. */
-export function atLeast(cfg: Pick<StackConfig, "phase">, phase: Phase): boolean {
-  return phaseIndex(cfg.phase) >= phaseIndex(phase);
 }

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { parseQuantity, type NodePool, type Phase } from "./config";
+import { encodeStackInfo, STACK_INFO_LABEL, STACK_INFO_NAME } from "@homelab-observability/contract";
+import type { NodePool, Phase } from "./config";
 
-/** Name of the ConfigMap the policy pack reads the stack's facts from. */
-export const STACK_INFO_NAME = "homelab-observability-stack";
-export const STACK_INFO_LABEL = { key: "homelab.dev/stack-info", value: "true" } as const;
+export { STACK_INFO_LABEL, STACK_INFO_NAME };
 
 /** What the policy pack needs to know about a stack that resources alone do not say. */
 export function stackInfoData(input: {
@@ -13,22 +12,7 @@ export function stackInfoData(input: {
   production: boolean;
   nodePools: NodePool[];
 }): Record<string, string> {
-  return {
-    cluster: input.cluster,
-    phase: input.phase,
-    production: String(input.production),
-    nodePools: JSON.stringify(
-      input.nodePools.map((p) => ({
-        name: p.name,
-        arch: p.arch,
-        count: p.count,
-        cpu: parseQuantity(p.cpu),
-        memoryBytes: parseQuantity(p.memory),
-        labels: p.labels,
-        taints: p.taints,
-      })),
-    ),
-  };
+  return encodeStackInfo(input);
 }
 
 /** Arguments of {@link StackInfo}. */

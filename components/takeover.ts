@@ -60,7 +60,7 @@ export function planAdoptions(cfg: StackConfig): Adoption[] {
       id,
       ignoreChanges: importing ? RELEASE_IMPORT_IGNORES : [],
       // Once imported (step update), the engine ignores `import` on a resource already in state, and
-      // a later phase may drop the release (KPS at kps-removed) exactly as a fresh stack would.
+      // a later phase may drop the release (KPS when the phase drops it) exactly as a fresh stack would.
       required: importing,
       key: `takeover.releases.${key}`,
     });

@@ -180,7 +180,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           storageClass: cfg.storageClasses.default,
           adminSecret: cfg.takeover?.secrets.grafanaAdmin,
           datasources: {
-            phase: cfg.phase,
+            caps,
             backend: cfg.metricsBackend,
             prometheusUrl: ep.prometheus.query,
             backendUrl: backendEp.query,
@@ -232,7 +232,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         namespace: ns,
         protect: cfg.production,
         settings: {
-          phase: cfg.phase,
+          caps,
           cluster: cfg.cluster,
           profile: cfg.profile,
           retention: cfg.victoriametrics.retention,
@@ -266,7 +266,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       inputs: {
         namespace: ns,
         settings: {
-          phase: cfg.phase,
+          caps,
           cluster: cfg.cluster,
           profile: cfg.profile,
           backend: cfg.metricsBackend,

@@ -22,6 +22,8 @@ import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../component
 import type { RuleGroup } from "../components/alerting/rules";
 import { projectRoot } from "./lib/paths";
 import { chartCacheDir, helmBinary } from "./lib/render";
+import { capabilities } from "../plan/phases";
+import { PHASES } from "../components/config";
 
 /** The rule data as rendered now from the pinned chart archive. */
 export function renderKpsRules(root: string = projectRoot(__dirname)): KpsRulesData {
@@ -32,7 +34,8 @@ export function renderKpsRules(root: string = projectRoot(__dirname)): KpsRulesD
     throw new Error(`no chart archive ${archive} (set HOMELAB_CHART_CACHE to the chart cache)`);
 
   const values = kpsValues({
-    phase: "loki-fixed",
+    // The first phase: Prometheus evaluates the rules (defaultRules stay off in every phase).
+    caps: capabilities(PHASES[0], "mimir"),
     cluster: "generate",
     profile: "standard",
     backend: "mimir",

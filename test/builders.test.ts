@@ -17,6 +17,7 @@ import { remoteWriteEntry } from "../components/metrics/remoteWrite";
 import { alertmanagerConfig } from "../components/alerting/alertmanagerConfig";
 import type { ConsumerStorage } from "../components/objectstore/storageRefs";
 import { config } from "./helpers";
+import { capabilities } from "../plan/phases";
 
 const alerting = { pushover: true, pushoverPriority: 0, heartbeat: true, heartbeatInterval: "1m" };
 
@@ -282,7 +283,7 @@ describe("Vector config", () => {
 describe("Grafana datasources", () => {
   const inputs = (phase: Phase, backend: "mimir" | "victoriametrics" = "mimir") =>
     grafanaDatasources({
-      phase,
+      caps: capabilities(phase, backend),
       backend,
       prometheusUrl: "http://prom:9090",
       backendUrl: "http://mimir:8080/prometheus",
@@ -338,9 +339,9 @@ describe("metrics builders", () => {
       remoteWrite: { backend: "mimir" as const, url: "http://mimir/api/v1/push" },
       alerting,
     };
-    const lf = kpsValues({ ...base, phase: "loki-fixed" });
-    const dw = kpsValues({ ...base, phase: "dual-write" });
-    const bp = kpsValues({ ...base, phase: "backend-primary" });
+    const lf = kpsValues({ ...base, caps: capabilities("loki-fixed", "mimir") });
+    const dw = kpsValues({ ...base, caps: capabilities("dual-write", "mimir") });
+    const bp = kpsValues({ ...base, caps: capabilities("backend-primary", "mimir") });
     assert.deepEqual(lf.prometheus.prometheusSpec.remoteWrite, []);
     assert.equal(dw.prometheus.prometheusSpec.remoteWrite[0].url, "http://mimir/api/v1/push");
     assert.equal(dw.prometheus.prometheusSpec.externalLabels.cluster, "c");
@@ -427,7 +428,7 @@ describe("metrics builders", () => {
   it("VictoriaMetrics: vmsingle from dual-write, vmalert+alertmanager at backend-primary, vmagent only after KPS", () => {
     const vm = (phase: Phase) =>
       vmValues({
-        phase,
+        caps: capabilities(phase, "victoriametrics"),
         cluster: "pi",
         profile: "lightweight",
         retention: "14d",

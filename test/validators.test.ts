@@ -10,6 +10,7 @@ import { vmValues } from "../components/metrics/vmValues";
 import { standaloneAlertmanagerValues } from "../components/metrics/exporterValues";
 import { mimirConfig } from "../components/metrics/mimirConfig";
 import { forAmtool025, ofType, requireTool, synth, tmpDir } from "./helpers";
+import { capabilities } from "../plan/phases";
 
 const exec = (cmd: string, args: string[], cwd?: string) => spawnSync(cmd, args, { encoding: "utf8", cwd });
 
@@ -270,7 +271,7 @@ describe("real validators", function () {
         "kube-prometheus-stack",
         () =>
           kpsValues({
-            phase: "loki-fixed",
+            caps: capabilities("loki-fixed", "mimir"),
             cluster: "c",
             profile: "standard",
             backend: "mimir",
@@ -292,7 +293,7 @@ describe("real validators", function () {
         "VictoriaMetrics Alertmanager",
         () =>
           vmValues({
-            phase: "kps-removed",
+            caps: capabilities("kps-removed", "victoriametrics"),
             cluster: "c",
             profile: "lightweight",
             retention: "14d",

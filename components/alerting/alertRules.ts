@@ -15,7 +15,7 @@ export interface AlertRulesArgs {
 
 /**
  * Our rules as PrometheusRule objects with one label. Which engine evaluates them is chosen by
- * selectors elsewhere (Prometheus before backend-primary; Mimir's ruler via Alloy, or vmalert via
+ * selectors elsewhere (Prometheus until the backend takes the rules; Mimir's ruler via Alloy, or vmalert via
  * the VictoriaMetrics operator, after), so each rule has exactly one evaluator in every phase.
  */
 export class AlertRules extends pulumi.ComponentResource {

@@ -17,7 +17,7 @@ export interface AlertmanagerArgs {
   provider: k8s.Provider;
 }
 
-/** Standalone Alertmanager that Mimir's ruler notifies from backend-primary on. */
+/** Standalone Alertmanager that Mimir's ruler notifies once it evaluates the rules (caps.alertmanager "standalone"). */
 export class Alertmanager extends pulumi.ComponentResource {
   readonly url: string;
   constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {

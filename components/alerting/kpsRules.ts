@@ -31,8 +31,8 @@ const KPS_AM_MATCHER = 'job="kps-alertmanager"';
 /**
  * kube-prometheus-stack's default rules (rendered from the pinned chart, see
  * scripts/genKpsRules.ts) for `namespace`. One change from the chart: its Alertmanager rules
- * select `job="kps-alertmanager"`, which stops matching when KPS's Alertmanager hands over at
- * backend-primary; they select every Alertmanager the program runs instead, so each one alerts
+ * select `job="kps-alertmanager"`, which stops matching when KPS's Alertmanager hands over to the
+ * backend's; they select every Alertmanager the program runs instead, so each one alerts
  * on its own failures in every phase.
  */
 export function kpsDefaultRules(namespace: string): RuleGroup[] {

@@ -10,7 +10,7 @@ import { METRICS_UID } from "./datasources";
 export interface DashboardInputs {
   backend: "mimir" | "victoriametrics";
   logAgent: "alloy" | "vector";
-  /** The metrics backend exists (from dual-write on). */
+  /** The metrics backend exists (caps.backend). */
   backendUp: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { atLeast, type Phase } from "../config";
+import type { PhaseCapabilities } from "../../plan/phases";
 
 export interface Datasource {
   name: string;
@@ -12,7 +12,8 @@ export interface Datasource {
 }
 
 export interface DatasourceInputs {
-  phase: Phase;
+  /** What the phase runs (plan/phases.ts): Prometheus, the backend, which one is the default. */
+  caps: Pick<PhaseCapabilities, "kps" | "backend" | "defaultDatasource">;
   backend: "mimir" | "victoriametrics";
   /** Prometheus query URL (kube-prometheus-stack), while it exists. */
   prometheusUrl: string;
@@ -34,18 +35,19 @@ const tenantHeader = (tenant?: string) =>
 
 /**
  * Datasources per phase. "Metrics" (uid `metrics`, the only default) points at Prometheus until
- * backend-primary, then at the backend, so dashboards keep working through the flip in one update.
+ * the table's flip (caps.defaultDatasource), then at the backend, so dashboards keep working
+ * through the flip in one update.
  * The explicit Prometheus and backend datasources stay for comparison while both exist.
  */
 export function grafanaDatasources(input: DatasourceInputs): {
   datasources: Datasource[];
   deleteDatasources: { name: string; orgId: number }[];
 } {
-  const primaryIsBackend = atLeast(input, "backend-primary");
+  const primaryIsBackend = input.caps.defaultDatasource === "backend";
   const backendName = input.backend === "mimir" ? "Mimir" : "VictoriaMetrics";
   const backendUid = input.backend === "mimir" ? "mimir" : "victoriametrics";
-  const hasPrometheus = !atLeast(input, "kps-removed");
-  const hasBackend = atLeast(input, "dual-write");
+  const hasPrometheus = input.caps.kps;
+  const hasBackend = input.caps.backend;
   const backendExtra = tenantHeader(input.backendTenant);
   const ds: any[] = [
     {

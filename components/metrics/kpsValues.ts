@@ -1,4 +1,4 @@
-import { atLeast, type Phase } from "../config";
+import type { PhaseCapabilities } from "../../plan/phases";
 import { sizing } from "../sizing";
 import { imageValues, versions } from "../versions";
 import {
@@ -10,7 +10,8 @@ import { RULE_LABEL } from "../alerting/rules";
 import { remoteWriteEntry, replicaLabelFor, type RemoteWriteInputs } from "./remoteWrite";
 
 export interface KpsInputs {
-  phase: Phase;
+  /** What the phase runs (plan/phases.ts): remote write, rule evaluator, Alertmanager. */
+  caps: Pick<PhaseCapabilities, "prometheusRemoteWrite" | "ruleEvaluator" | "alertmanager">;
   cluster: string;
   profile: "standard" | "lightweight";
   backend: "mimir" | "victoriametrics";
@@ -18,7 +19,7 @@ export interface KpsInputs {
   retentionSize: string;
   volumeSize: string;
   storageClass: string;
-  /** Remote write target from dual-write on. */
+  /** Remote write target, used while `caps.prometheusRemoteWrite`. */
   remoteWrite: RemoteWriteInputs;
   alerting: AlertmanagerInputs;
   /** Release fullname (names the Prometheus, its StatefulSet and claim). Default KPS_FULLNAME; a takeover keeps the running one. */
@@ -32,16 +33,16 @@ export const KPS_FULLNAME = "kps";
 /** PVC the Prometheus StatefulSet uses; pre-created by the program so it can be retained/protected. */
 export const PROMETHEUS_PVC = `prometheus-db-prometheus-${KPS_FULLNAME}-prometheus-0`;
 
-/** Label selector that matches no rule we create: how rules leave Prometheus at backend-primary. */
+/** Label selector that matches no rule we create: how rules leave Prometheus when the backend takes them. */
 const NO_RULES = { matchLabels: { "homelab.dev/evaluated-by": "prometheus" } };
 
 /**
- * kube-prometheus-stack values for phases loki-fixed..backend-primary. CRDs and Grafana live in
+ * kube-prometheus-stack values for the phases that run it (caps.kps). CRDs and Grafana live in
  * their own releases so that removing KPS keeps them.
  */
 export function kpsValues(input: KpsInputs): Record<string, any> {
-  const dualWrite = atLeast(input, "dual-write");
-  const backendPrimary = atLeast(input, "backend-primary");
+  const remoteWrite = input.caps.prometheusRemoteWrite;
+  const prometheusEvaluates = input.caps.ruleEvaluator === "prometheus";
   const p = input.profile;
   return {
     fullnameOverride: input.fullname ?? KPS_FULLNAME,
@@ -93,16 +94,18 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
           },
         },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-        remoteWrite: dualWrite ? [remoteWriteEntry(input.remoteWrite)] : [],
+        remoteWrite: remoteWrite ? [remoteWriteEntry(input.remoteWrite)] : [],
         ruleSelectorNilUsesHelmValues: false,
-        ruleSelector: backendPrimary ? NO_RULES : { matchLabels: { [RULE_LABEL.key]: RULE_LABEL.value } },
+        ruleSelector: prometheusEvaluates
+          ? { matchLabels: { [RULE_LABEL.key]: RULE_LABEL.value } }
+          : NO_RULES,
         serviceMonitorSelectorNilUsesHelmValues: false,
         podMonitorSelectorNilUsesHelmValues: false,
       },
     },
-    // From backend-primary the backend's ruler/vmalert alerts through its own Alertmanager.
+    // Once the backend's ruler/vmalert holds the rules, it alerts through its own Alertmanager.
     alertmanager: {
-      enabled: !backendPrimary,
+      enabled: input.caps.alertmanager === "kps",
       config: alertmanagerConfig(input.alerting, "/etc/alertmanager/secrets"),
       alertmanagerSpec: {
         image: imageValues(versions.images.alertmanager),

@@ -40,7 +40,7 @@ export function mimirStatefulSetSpec(
     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     template: {
       // Mimir reads its config file once at start: a changed config (the ruler's Alertmanager at
-      // backend-primary, say) must roll the pods, so the pod template carries the config's digest.
+      // when the ruler takes the rules, say) must roll the pods, so the pod template carries the config's digest.
       metadata: {
         labels,
         annotations: {

@@ -9,7 +9,7 @@ export interface MimirInputs {
   ingestionRate: number;
   multitenancy: boolean;
   storage: ConsumerStorage;
-  /** Alertmanager the ruler notifies; "" for none (before backend-primary the ruler has no rules). */
+  /** Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator, plan/phases.ts). */
   alertmanagerUrl: string;
   /** Compactor block retention (`compactor_blocks_retention_period`), e.g. "90d". */
   blocksRetention: string;
@@ -45,7 +45,7 @@ export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as
  * No HA tracker: it needs consul or etcd (memberlist is not supported), and every phase has one
  * writer (one Prometheus, later one Alloy replica). Writers still send `cluster` and `__replica__`;
  * the distributor drops `__replica__` (`drop_labels`), so series keep one identity when the writer
- * changes from Prometheus to Alloy at kps-removed.
+ * changes from Prometheus to Alloy when KPS goes.
  */
 export function mimirConfig(input: MimirInputs): Record<string, any> {
   const rf = input.replicas >= 3 ? 3 : 1;

@@ -1,4 +1,4 @@
-/** The Prometheus (kube-prometheus-stack) remote_write entry for the dual-write phases. */
+/** The Prometheus (kube-prometheus-stack) remote_write entry while KPS and the backend both run (caps.prometheusRemoteWrite). */
 export interface RemoteWriteInputs {
   backend: "mimir" | "victoriametrics";
   url: string;

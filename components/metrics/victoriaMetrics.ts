@@ -2,13 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
-import { atLeast, type Phase } from "../config";
+import type { PhaseCapabilities } from "../../plan/phases";
 import { VM_FULLNAME, vmsingleUrl, vmValues, type VmInputs } from "./vmValues";
 
-/** VictoriaMetrics components Prometheus must scrape through a ServiceMonitor in `phase`. */
-export function prometheusScrapedVmComponents(phase: Phase): string[] {
-  if (atLeast({ phase }, "kps-removed")) return [];
-  return ["vmsingle", ...(atLeast({ phase }, "backend-primary") ? ["vmalert", "vmalertmanager"] : [])];
+/** VictoriaMetrics components Prometheus must scrape through a ServiceMonitor while it runs. */
+export function prometheusScrapedVmComponents(
+  caps: Pick<PhaseCapabilities, "kps" | "ruleEvaluator">,
+): string[] {
+  if (!caps.kps) return [];
+  return ["vmsingle", ...(caps.ruleEvaluator === "vmalert" ? ["vmalert", "vmalertmanager"] : [])];
 }
 
 /** Arguments of {@link VictoriaMetrics}. */
@@ -16,7 +18,7 @@ export interface VictoriaMetricsArgs {
   namespace: string;
   /** Phase-dependent settings; see `vmValues`. */
   settings: VmInputs;
-  /** Alertmanager Secrets (from backend-primary). */
+  /** Alertmanager Secrets (while vmalert evaluates the rules). */
   dependsOn?: pulumi.Resource[];
   /** Protect the release (production stacks): vmsingle's volume belongs to it. Default false. */
   protect?: boolean;
@@ -43,11 +45,11 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
         protect: args.protect ?? false,
       },
     );
-    // While Prometheus still scrapes (until kps-removed) it reads ServiceMonitors only, not the
+    // While Prometheus still scrapes (while KPS runs) it reads ServiceMonitors only, not the
     // VMServiceScrapes the operator makes for its components: one ServiceMonitor per running
     // component keeps them (the Alertmanager above all) scraped. Once vmagent runs it scrapes them
     // itself, and these go (its converter would otherwise scrape each twice).
-    for (const c of prometheusScrapedVmComponents(args.settings.phase)) {
+    for (const c of prometheusScrapedVmComponents(args.settings.caps)) {
       new k8s.apiextensions.CustomResource(
         `${name}-${c}-servicemonitor`,
         {

@@ -1,4 +1,4 @@
-import { atLeast, type Phase } from "../config";
+import type { PhaseCapabilities } from "../../plan/phases";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
 import { alertmanagerClaim } from "./kpsValues";
@@ -9,7 +9,8 @@ import {
 } from "../alerting/alertmanagerConfig";
 
 export interface VmInputs {
-  phase: Phase;
+  /** What the phase runs (plan/phases.ts): rule evaluator and scraper. */
+  caps: Pick<PhaseCapabilities, "kps" | "ruleEvaluator" | "scraper">;
   cluster: string;
   profile: "standard" | "lightweight";
   retention: string;
@@ -30,14 +31,15 @@ export function vmsingleUrl(namespace: string): string {
 const tag = (i: { tag: string }) => i.tag;
 
 /**
- * victoria-metrics-k8s-stack values. vmsingle from dual-write (Prometheus remote-writes to it);
- * vmalert and Alertmanager from backend-primary (rules leave Prometheus in the same update);
- * vmagent only once Prometheus is gone, so samples are never scraped twice.
+ * victoria-metrics-k8s-stack values. vmsingle whenever the backend runs (Prometheus remote-writes
+ * to it); vmalert and Alertmanager when vmalert evaluates the rules (they leave Prometheus in the
+ * same update); vmagent only when it is the scraper (Prometheus gone), so samples are never
+ * scraped twice.
  */
 export function vmValues(input: VmInputs): Record<string, any> {
   const p = input.profile;
-  const primary = atLeast(input, "backend-primary");
-  const scraping = atLeast(input, "kps-removed");
+  const primary = input.caps.ruleEvaluator === "vmalert";
+  const scraping = input.caps.scraper === "vmagent";
   return {
     fullnameOverride: VM_FULLNAME,
     grafana: { enabled: false },

@@ -1,4 +1,5 @@
-import { atLeast, StackConfig } from "../config";
+import type { StackConfig } from "../config";
+import { capabilities } from "../../plan/phases";
 
 /** Who consumes object storage. VictoriaMetrics keeps its TSDB on local disk and needs none. */
 export type Consumer = "loki" | "mimir";
@@ -47,9 +48,7 @@ const PURPOSES: Record<Consumer, Purpose[]> = {
 
 /** Consumers that need object storage in this stack's phase and choices. */
 export function consumersOf(cfg: StackConfig): Consumer[] {
-  const out: Consumer[] = ["loki"];
-  if (cfg.metricsBackend === "mimir" && atLeast(cfg, "dual-write")) out.push("mimir");
-  return out;
+  return [...capabilities(cfg.phase, cfg.metricsBackend).objectStoreConsumers];
 }
 
 /**

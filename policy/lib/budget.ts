@@ -1,45 +1,24 @@
 import type { ChartData } from "./charts";
-import { parseDoc, type Res } from "./resources";
+import type { Res } from "./resources";
+import {
+  decodeStackInfo,
+  isStackInfoLabels,
+  type PoolInfo,
+  type StackFacts,
+} from "@homelab-observability/contract";
 import { canLandOn, injectedSidecars, workloadsOf, type Workload } from "./workloads";
 
-/** A node pool as the program records it in its stack-info ConfigMap. */
-export interface PoolInfo {
-  name: string;
-  arch: string;
-  count: number;
-  cpu: number;
-  memoryBytes: number;
-  labels: Record<string, string>;
-  taints: { key: string; value?: string; effect: string }[];
-}
+export type { PoolInfo, StackFacts };
 
-export interface StackFacts {
-  cluster?: string;
-  phase?: string;
-  production?: boolean;
-  pools?: PoolInfo[];
-}
-
-const STACK_INFO_LABEL = "homelab.dev/stack-info";
-
-/** Facts from the program's stack-info ConfigMap (phase, production flag, node pools). */
+/**
+ * Facts from the program's stack-info ConfigMap (phase, production flag, node pools), found by its
+ * label and decoded as the shared contract encodes it.
+ */
 export function stackFacts(resources: Res[]): StackFacts {
   const info = resources.find(
-    (r) =>
-      r.type === "kubernetes:core/v1:ConfigMap" && r.props.metadata?.labels?.[STACK_INFO_LABEL] === "true",
+    (r) => r.type === "kubernetes:core/v1:ConfigMap" && isStackInfoLabels(r.props.metadata?.labels),
   );
-  if (!info) return {};
-  const d = info.props.data ?? {};
-  const pools =
-    typeof d.nodePools === "string"
-      ? (parseDoc(`{"p": ${d.nodePools}}`)?.p as PoolInfo[] | undefined)
-      : undefined;
-  return {
-    cluster: d.cluster,
-    phase: d.phase,
-    production: d.production === undefined ? undefined : d.production === "true",
-    pools,
-  };
+  return info ? decodeStackInfo(info.props.data) : {};
 }
 
 interface Sums {

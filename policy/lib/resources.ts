@@ -1,4 +1,5 @@
 import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
+import { isSecretEnvelope, SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 
 /** A resource as every policy sees it, whether from `pulumi preview` or from a stack export. */
 export interface Res {
@@ -19,20 +20,14 @@ export function chartValues(res: Res, chart: string): any | undefined {
   return helm && helm.chart === chart ? helm.values : undefined;
 }
 
-/** Pulumi's marker for a secret value in serialized state and exports. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+// Pulumi's marker for a secret value in serialized state and exports: the shared contract's.
+export { SECRET_SIG, SECRET_SIG_KEY, isSecretEnvelope };
 
 /**
  * What the offline evaluator hands policies for a secret whose export holds only ciphertext (the
  * engine would hand its plaintext). Policies may treat it as "a Pulumi secret was here".
  */
 export const SECRET_STAND_IN = "[secret]";
-
-/** A Pulumi secret as it appears in an export (or in props the engine kept wrapped). */
-export function isSecretEnvelope(v: unknown): boolean {
-  return !!v && typeof v === "object" && (v as any)[SECRET_SIG_KEY] === SECRET_SIG;
-}
 
 /** A Pulumi secret, wrapped (export shape) or as the offline evaluator's stand-in. */
 export function isPulumiSecret(v: unknown): boolean {
@@ -99,7 +94,7 @@ function parseText(text: string): unknown {
       // `{a: b}` and friends: YAML below.
     }
   } else if (!/[:?]/.test(text)) {
-    // No mapping without a `key: value` or `? key`: a scalar such as "true" or "kps-removed".
+    // No mapping without a `key: value` or `? key`: a scalar such as "true" or "monitoring".
     return undefined;
   }
   return loadYaml(text, { schema: CORE_SCHEMA });

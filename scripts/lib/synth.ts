@@ -4,7 +4,7 @@ import { cliStackConfig, secretPlaceholder } from "./cliConfig";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
 import { requiredSecretKeys } from "../../components/takeover";
 
-import { SECRET_SIG, SECRET_SIG_KEY } from "../../policy/lib/resources";
+import { SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 
 export { SECRET_SIG, SECRET_SIG_KEY };
 

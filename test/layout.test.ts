@@ -1,0 +1,53 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { PHASES } from "../components/config";
+import { ROOT } from "./helpers";
+
+/** Every .ts file under `dir` (relative to the root), recursively. */
+function tsFiles(dir: string): string[] {
+  const abs = path.join(ROOT, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs.readdirSync(abs, { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" ? [] : tsFiles(rel);
+    return e.name.endsWith(".ts") ? [rel] : [];
+  });
+}
+
+const PROGRAM = ["index.ts", ...tsFiles("components"), ...tsFiles("plan")];
+const PACK = tsFiles("policy");
+const importsOf = (file: string) =>
+  [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/(?:from|import)\s+"([^"]+)"/g)].map((m) =>
+    path.join(path.dirname(file), m[1]),
+  );
+
+describe("layout: the flow's boundaries hold (issue 15)", () => {
+  it("no program file imports the pack, and no pack file imports the program", () => {
+    assert.ok(
+      PROGRAM.length > 30 && PACK.length > 10,
+      `${PROGRAM.length} program, ${PACK.length} pack files`,
+    );
+    for (const f of PROGRAM)
+      for (const i of importsOf(f)) assert.ok(!i.startsWith("policy/"), `${f} imports ${i}`);
+    for (const f of PACK)
+      for (const i of importsOf(f)) assert.ok(!/^(components|plan|index)(\/|$)/.test(i), `${f} imports ${i}`);
+  });
+
+  it("phase names appear only in the config schema and the phase table (plan/phases.ts)", () => {
+    const allowed = new Set(["components/config.ts", "plan/phases.ts"]);
+    const names = new RegExp(PHASES.map((p) => p.replace(/-/g, "\\-")).join("|"));
+    const found = [...PROGRAM, ...PACK].filter(
+      (f) => !allowed.has(f) && names.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
+    );
+    assert.deepEqual(found, []);
+    // In the schema module, only the PHASES list itself names them.
+    const schemaLines = fs
+      .readFileSync(path.join(ROOT, "components/config.ts"), "utf8")
+      .split("\n")
+      .filter((l) => names.test(l));
+    assert.deepEqual(schemaLines, [
+      `export const PHASES = ${JSON.stringify(PHASES).replace(/,/g, ", ")} as const;`,
+    ]);
+  });
+});
