@@ -44,6 +44,8 @@ export interface Endpoints {
     push: string;
     /** PromQL API under `/prometheus` (Grafana datasource URL). */
     query: string;
+    /** memberlist join address (the headless `<mimir>-gossip` Service, port 7946). */
+    gossip: string;
   };
   victoriametrics: {
     /** vmsingle's Prometheus remote-write API. */
@@ -69,6 +71,42 @@ function lokiBase(namespace: string, loki: Pick<LokiConfig, "gateway" | "mode">,
   return `http://${svc(`${RELEASES.loki}-${path}`, namespace)}:3100`;
 }
 
+/** Loki's write and read endpoints. */
+export function lokiEndpoints(
+  namespace: string,
+  loki: Pick<LokiConfig, "gateway" | "mode">,
+): Endpoints["loki"] {
+  const pushBase = lokiBase(namespace, loki, "write");
+  return { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read") };
+}
+
+/** Prometheus's query URL (the operator's Service `<fullname>-prometheus`). */
+export function prometheusQueryUrl(namespace: string, kpsFullname: string = RELEASES.kps): string {
+  return `http://${svc(`${kpsFullname}-prometheus`, namespace)}:9090`;
+}
+
+/** Mimir's monolithic Service. */
+export function mimirEndpoints(namespace: string): Endpoints["mimir"] {
+  const base = `http://${svc(RELEASES.mimir, namespace)}:${MIMIR_HTTP_PORT}`;
+  return {
+    base,
+    push: `${base}/api/v1/push`,
+    query: `${base}/prometheus`,
+    gossip: `${svc(`${RELEASES.mimir}-gossip`, namespace)}:7946`,
+  };
+}
+
+/** vmsingle's Service (the operator names it `vmsingle-<CR name>`; the CR is the release fullname). */
+export function victoriaMetricsEndpoints(namespace: string): Endpoints["victoriametrics"] {
+  const vmsingle = `http://${svc(`vmsingle-${RELEASES.vm}`, namespace)}:8428`;
+  return { push: `${vmsingle}/api/v1/write`, query: vmsingle };
+}
+
+/** The standalone Alertmanager's Service. */
+export function alertmanagerUrl(namespace: string): string {
+  return `http://${svc(RELEASES.alertmanager, namespace)}:9093`;
+}
+
 /**
  * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
  * takeover keeps the running release's; default RELEASES.kps).
@@ -78,14 +116,11 @@ export function endpoints(
   loki: Pick<LokiConfig, "gateway" | "mode">,
   kpsFullname: string = RELEASES.kps,
 ): Endpoints {
-  const pushBase = lokiBase(namespace, loki, "write");
-  const mimirBase = `http://${svc(RELEASES.mimir, namespace)}:${MIMIR_HTTP_PORT}`;
-  const vmsingle = `http://${svc(`vmsingle-${RELEASES.vm}`, namespace)}:8428`;
   return {
-    loki: { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read") },
-    prometheus: { query: `http://${svc(`${kpsFullname}-prometheus`, namespace)}:9090` },
-    mimir: { base: mimirBase, push: `${mimirBase}/api/v1/push`, query: `${mimirBase}/prometheus` },
-    victoriametrics: { push: `${vmsingle}/api/v1/write`, query: vmsingle },
-    alertmanager: `http://${svc(RELEASES.alertmanager, namespace)}:9093`,
+    loki: lokiEndpoints(namespace, loki),
+    prometheus: { query: prometheusQueryUrl(namespace, kpsFullname) },
+    mimir: mimirEndpoints(namespace),
+    victoriametrics: victoriaMetricsEndpoints(namespace),
+    alertmanager: alertmanagerUrl(namespace),
   };
 }

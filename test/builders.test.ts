@@ -6,7 +6,8 @@ import {
   OBJECT_ACTIONS,
   planBuckets,
 } from "../components/objectstore/bucketPlan";
-import { lokiValues, lokiPushUrl } from "../components/logging/lokiValues";
+import { lokiValues } from "../components/logging/lokiValues";
+import { lokiEndpoints } from "../plan/endpoints";
 import { alloyClusterConfig, alloyNodeConfig, LOG_LABELS } from "../components/logging/alloyConfig";
 import { escapeForHelmTpl, vectorConfig } from "../components/logging/vectorConfig";
 import { grafanaDatasources, METRICS_UID } from "../components/grafana/datasources";
@@ -164,11 +165,11 @@ describe("Loki values", () => {
   it("single tenant by default; push goes through the gateway, or straight to the pod without it", () => {
     assert.equal(values().loki.auth_enabled, false);
     assert.equal(
-      lokiPushUrl("loki", "monitoring", config().loki),
+      lokiEndpoints("monitoring", config().loki).push,
       "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push",
     );
     assert.equal(
-      lokiPushUrl("loki", "monitoring", config({ loki: { gateway: false } }).loki),
+      lokiEndpoints("monitoring", config({ loki: { gateway: false } }).loki).push,
       "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push",
     );
   });

@@ -50,4 +50,23 @@ describe("layout: the flow's boundaries hold (issue 15)", () => {
       `export const PHASES = ${JSON.stringify(PHASES).replace(/,/g, ", ")} as const;`,
     ]);
   });
+
+  it("in-cluster URLs are built only in plan/endpoints.ts (config.ts derives grafana.url's documented default)", () => {
+    const allowed = new Set(["plan/endpoints.ts", "components/config.ts"]);
+    const building = PROGRAM.filter(
+      (f) =>
+        !allowed.has(f) &&
+        /`https?:\/\/\$\{|svc\.cluster\.local[:/`]/.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
+    );
+    assert.deepEqual(building, []);
+  });
+
+  it("the composition root decides nothing: no conditions on config in components/stack.ts", () => {
+    const root = fs.readFileSync(path.join(ROOT, "components/stack.ts"), "utf8");
+    assert.ok(
+      !/\bcfg\.(?!phase\b)[a-zA-Z]+/.test(root.replace(/planStack\(cfg\)/, "")),
+      "stack.ts reads config beyond the plan",
+    );
+    assert.ok(!/["'`]http/.test(root), "stack.ts builds no URL");
+  });
 });

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
-import { lokiPushUrl, lokiQueryUrl, lokiValues, type LokiInputs } from "./lokiValues";
+import { lokiValues, type LokiInputs } from "./lokiValues";
+import { lokiEndpoints } from "../../plan/endpoints";
 
 /** Arguments of {@link Loki}. */
 export interface LokiArgs {
@@ -44,8 +45,9 @@ export class Loki extends pulumi.ComponentResource {
         dependsOn: args.dependsOn ?? [],
       },
     );
-    this.pushUrl = lokiPushUrl("loki", args.namespace, args.settings.loki);
-    this.queryUrl = lokiQueryUrl("loki", args.namespace, args.settings.loki);
+    const ep = lokiEndpoints(args.namespace, args.settings.loki);
+    this.pushUrl = ep.push;
+    this.queryUrl = ep.query;
     this.registerOutputs({ pushUrl: this.pushUrl, queryUrl: this.queryUrl });
   }
 }

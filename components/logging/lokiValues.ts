@@ -142,21 +142,3 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     minio: { enabled: false },
   };
 }
-
-/** Service Loki's agents push to: the gateway when it runs, else the write path directly. */
-export function lokiPushUrl(release: string, namespace: string, loki: LokiConfig): string {
-  const host = loki.gateway
-    ? `${release}-gateway.${namespace}.svc.cluster.local`
-    : loki.mode === "SingleBinary"
-      ? `${release}.${namespace}.svc.cluster.local:3100`
-      : `${release}-write.${namespace}.svc.cluster.local:3100`;
-  return `http://${host}/loki/api/v1/push`;
-}
-
-/** Base URL Grafana queries. */
-export function lokiQueryUrl(release: string, namespace: string, loki: LokiConfig): string {
-  if (loki.gateway) return `http://${release}-gateway.${namespace}.svc.cluster.local`;
-  return loki.mode === "SingleBinary"
-    ? `http://${release}.${namespace}.svc.cluster.local:3100`
-    : `http://${release}-read.${namespace}.svc.cluster.local:3100`;
-}

@@ -5,6 +5,7 @@ import {
   alertmanagerSecrets,
   type AlertmanagerInputs,
 } from "../alerting/alertmanagerConfig";
+import { alertmanagerUrl } from "../../plan/endpoints";
 
 type Profile = "standard" | "lightweight";
 
@@ -63,6 +64,5 @@ export function standaloneAlertmanagerValues(
   };
 }
 
-export function standaloneAlertmanagerUrl(namespace: string): string {
-  return `http://alertmanager.${namespace}.svc.cluster.local:9093`;
-}
+/** The standalone Alertmanager's URL (plan/endpoints.ts owns it). */
+export const standaloneAlertmanagerUrl = alertmanagerUrl;

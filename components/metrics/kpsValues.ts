@@ -1,4 +1,5 @@
 import type { PhaseCapabilities } from "../../plan/phases";
+import { prometheusQueryUrl, RELEASES } from "../../plan/endpoints";
 import { sizing } from "../sizing";
 import { imageValues, versions } from "../versions";
 import {
@@ -29,7 +30,7 @@ export interface KpsInputs {
 }
 
 /** Helm release fullname; fixes the names of the Prometheus CR, its StatefulSet and PVC. */
-export const KPS_FULLNAME = "kps";
+export const KPS_FULLNAME = RELEASES.kps;
 /** PVC the Prometheus StatefulSet uses; pre-created by the program so it can be retained/protected. */
 export const PROMETHEUS_PVC = `prometheus-db-prometheus-${KPS_FULLNAME}-prometheus-0`;
 
@@ -129,10 +130,8 @@ export function alertmanagerClaim(storageClass: string): Record<string, any> {
 }
 export const ALERTMANAGER_VOLUME = "1Gi";
 
-/** Prometheus's in-cluster query URL. */
-export function prometheusUrl(namespace: string, fullname: string = KPS_FULLNAME): string {
-  return `http://${fullname}-prometheus.${namespace}.svc.cluster.local:9090`;
-}
+/** Prometheus's in-cluster query URL (plan/endpoints.ts owns it). */
+export const prometheusUrl = prometheusQueryUrl;
 
 /**
  * The Prometheus claim and its template for a KPS fullname: the operator names the claim template

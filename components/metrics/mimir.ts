@@ -4,7 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { sizing } from "../sizing";
 import { imageString, versions } from "../versions";
-import { MIMIR_HTTP_PORT, MIMIR_NAME, mimirBaseUrl, mimirConfig, type MimirInputs } from "./mimirConfig";
+import { MIMIR_HTTP_PORT, MIMIR_NAME, mimirConfig, type MimirInputs } from "./mimirConfig";
+import { mimirEndpoints } from "../../plan/endpoints";
 
 /** Arguments of {@link Mimir}. */
 export interface MimirArgs {
@@ -153,10 +154,10 @@ export class Mimir extends pulumi.ComponentResource {
       },
       o,
     );
-    const base = mimirBaseUrl(args.namespace);
-    this.pushUrl = `${base}/api/v1/push`;
-    this.queryUrl = `${base}/prometheus`;
-    this.rulerUrl = base;
+    const ep = mimirEndpoints(args.namespace);
+    this.pushUrl = ep.push;
+    this.queryUrl = ep.query;
+    this.rulerUrl = ep.base;
     this.registerOutputs({ pushUrl: this.pushUrl, queryUrl: this.queryUrl });
   }
 }

@@ -1,6 +1,7 @@
 import type { ConsumerStorage } from "../objectstore/storageRefs";
 import { endpointHost, S3_ENV } from "../objectstore/storageRefs";
 import { replicaLabelFor } from "./remoteWrite";
+import { MIMIR_HTTP_PORT, mimirEndpoints, RELEASES } from "../../plan/endpoints";
 
 export interface MimirInputs {
   namespace: string;
@@ -15,13 +16,9 @@ export interface MimirInputs {
   blocksRetention: string;
 }
 
-export const MIMIR_HTTP_PORT = 8080;
-export const MIMIR_NAME = "mimir";
-
-/** In-cluster base URL of Mimir (monolithic, `-target=all`). */
-export function mimirBaseUrl(namespace: string): string {
-  return `http://${MIMIR_NAME}.${namespace}.svc.cluster.local:${MIMIR_HTTP_PORT}`;
-}
+export { MIMIR_HTTP_PORT };
+/** Mimir's Service and StatefulSet name (plan/endpoints.ts owns it). */
+export const MIMIR_NAME = RELEASES.mimir;
 
 const memberlist = { kvstore: { store: "memberlist" } };
 
@@ -91,7 +88,7 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
       ...(input.alertmanagerUrl ? { alertmanager_url: input.alertmanagerUrl } : {}),
       ring: memberlist,
     },
-    memberlist: { join_members: [`${MIMIR_NAME}-gossip.${input.namespace}.svc.cluster.local:7946`] },
+    memberlist: { join_members: [mimirEndpoints(input.namespace).gossip] },
     limits: {
       max_global_series_per_user: input.maxGlobalSeriesPerUser,
       ingestion_rate: input.ingestionRate,

@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
 import type { PhaseCapabilities } from "../../plan/phases";
-import { VM_FULLNAME, vmsingleUrl, vmValues, type VmInputs } from "./vmValues";
+import { VM_FULLNAME, vmValues, type VmInputs } from "./vmValues";
+import { victoriaMetricsEndpoints } from "../../plan/endpoints";
 
 /** VictoriaMetrics components Prometheus must scrape through a ServiceMonitor while it runs. */
 export function prometheusScrapedVmComponents(
@@ -66,8 +67,9 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
         { parent: this, provider: args.provider, dependsOn: [release] },
       );
     }
-    this.queryUrl = vmsingleUrl(args.namespace);
-    this.pushUrl = `${this.queryUrl}/api/v1/write`;
+    const ep = victoriaMetricsEndpoints(args.namespace);
+    this.queryUrl = ep.query;
+    this.pushUrl = ep.push;
     this.registerOutputs({ pushUrl: this.pushUrl, queryUrl: this.queryUrl });
   }
 }

@@ -1,4 +1,5 @@
 import type { PhaseCapabilities } from "../../plan/phases";
+import { RELEASES } from "../../plan/endpoints";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
 import { alertmanagerClaim } from "./kpsValues";
@@ -22,11 +23,8 @@ export interface VmInputs {
   alerting: AlertmanagerInputs;
 }
 
-export const VM_FULLNAME = "vm";
-
-export function vmsingleUrl(namespace: string): string {
-  return `http://vmsingle-${VM_FULLNAME}.${namespace}.svc.cluster.local:8428`;
-}
+/** The release fullname, which names vmsingle's CR and Service (plan/endpoints.ts owns it). */
+export const VM_FULLNAME = RELEASES.vm;
 
 const tag = (i: { tag: string }) => i.tag;
 
