@@ -181,6 +181,9 @@ describe("secrets never leave as plaintext", () => {
     for (const r of exp.deployment.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) {
       assert.ok(!JSON.stringify(r.inputs.values).includes("SENTINEL"), `${r.urn} values`);
       assert.ok(!(SECRET_SIG_KEY in (r.inputs.values ?? {})), `${r.urn} values are plain data, not a secret`);
+      // ...at every depth: a secret nested anywhere in the values would reach Helm as its envelope.
+      const nested = envelopePaths(r.inputs.values, "values");
+      assert.deepEqual(nested, [], `${r.urn}: secret envelopes inside the values at ${nested.join(", ")}`);
     }
     // ...and the secrets are there, as envelopes, where they belong.
     const pushover = named(exp.deployment.resources, "kubernetes:core/v1:Secret", "secrets-pushover");
@@ -193,3 +196,10 @@ describe("secrets never leave as plaintext", () => {
     assert.ok(!JSON.stringify(exp).includes("synth-1password-"));
   });
 });
+
+/** Paths of every Pulumi secret envelope inside `v`, at any depth. */
+function envelopePaths(v: unknown, at: string): string[] {
+  if (!v || typeof v !== "object") return [];
+  if ((v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) return [at];
+  return Object.entries(v).flatMap(([k, x]) => envelopePaths(x, `${at}.${k}`));
+}

@@ -377,5 +377,15 @@ describe("real validators", function () {
       const r = exec(yamllint, ["-d", "{extends: relaxed, rules: {line-length: disable}}", dir]);
       assert.equal(r.status, 0, r.stdout + r.stderr);
     });
+
+    it("fails on a malformed file with the same settings (the check can fail)", function () {
+      const yamllint = requireTool(this, "yamllint", "yamllint");
+      const dir = tmpDir("yaml-bad");
+      // A duplicated key: the relaxed profile keeps key-duplicates as an error.
+      fs.writeFileSync(path.join(dir, "bad.yaml"), "groups:\n  - name: a\n    name: b\n");
+      const r = exec(yamllint, ["-d", "{extends: relaxed, rules: {line-length: disable}}", dir]);
+      assert.notEqual(r.status, 0, "yamllint accepted a duplicated key");
+      assert.match(r.stdout + r.stderr, /duplication of key "name"/);
+    });
   });
 });
