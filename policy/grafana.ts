@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import type { Level } from "./lib/config";
 import { parse as parseYaml } from "yaml";
 import { at, helmOf, label, parseDoc, textDataOf, type Res, toRes } from "./lib/resources";
+import { isRendered } from "./lib/workloads";
 
 interface FoundDatasource {
   name: string;
@@ -111,6 +112,9 @@ export function datasourcesIn(r: Res): FoundDatasource[] {
     );
   }
   if (helm && (helm.chart === "kube-prometheus-stack" || helm.chart === "victoria-metrics-k8s-stack")) {
+    // Offline, the ConfigMap Helm rendered stands beside the release (withRenderedObjects) and is
+    // read below as the sidecar's; the chart knowledge would count the same datasources again.
+    if (isRendered(r)) return [];
     return stackChartDatasources(helm.chart, helm.values);
   }
   if (
