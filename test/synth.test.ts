@@ -149,6 +149,47 @@ describe("offline synthesis", () => {
       assert.match(r.stdout, /\[mandatory\] resource-budget: pool tiny: memory requests/);
     });
 
+    it("exits 1 and names the finding when a check on the rendered stack finds a problem", () => {
+      // A valid stack file whose MinIO address points into the stack's own namespace, where no
+      // Service of the rendered stack answers (scripts/lib/checks/addresses.ts).
+      const dir = tmpDir("unresolved");
+      for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
+        fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+      const file = path.join(dir, "Pulumi.staging.yaml");
+      const text = fs.readFileSync(file, "utf8");
+      const broken = text.replace(
+        "endpoint: http://minio.storage.svc.cluster.local:9000",
+        "endpoint: http://minio.monitoring.svc.cluster.local:9000",
+      );
+      assert.notEqual(broken, text, "staging's stack file names MinIO's in-cluster endpoint");
+      fs.writeFileSync(file, broken);
+      const out = path.join(dir, "out");
+      const r = runSynth(["--stack", "staging", "--dir", dir, "--out", out, "--quiet"]);
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /staging: the rendered stack would fail in a cluster:/);
+      assert.match(
+        r.stderr,
+        /\[address\] ConfigMap monitoring\/loki \(release loki\): http:\/\/minio\.monitoring\.svc\.cluster\.local:9000: no Service monitoring\/minio in the rendered stack/,
+      );
+      // The policy pack passes it: the exit code is the rendered check's.
+      assert.match(r.stdout, /policy: pass/);
+      const unrendered = runSynth([
+        "--stack",
+        "staging",
+        "--dir",
+        dir,
+        "--out",
+        out,
+        "--quiet",
+        "--no-render",
+      ]);
+      assert.equal(
+        unrendered.status,
+        0,
+        "without rendering nothing sees it: " + unrendered.stdout + unrendered.stderr,
+      );
+    });
+
     it("exits 2 on unknown arguments and missing stacks", () => {
       assert.equal(runSynth(["--stak", "staging"]).status, 2);
       const missing = runSynth(["--stack", "nope", "--out", tmpDir("x")]);
