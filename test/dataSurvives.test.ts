@@ -11,8 +11,8 @@ import { allVariants, assertRendered, renderAll, type RenderedStack } from "./su
  *   whenScaled`) and hard-coded Delete for read/write/backend (templates/{single-binary,read,write,
  *   backend}/statefulset*.yaml) whenever `<target>.persistence.enableStatefulSetAutoDeletePVC` is on
  *   (default true for singleBinary, read and backend). Decision: off in every stack, production or
- *   not: the claims hold every log (filesystem store, the pi stack) or the WAL and compactor state
- *   (object store), a retained claim costs only its disk and is reattached by name on reinstall.
+ *   not: the claims hold every log (filesystem object store) or the WAL and compactor
+ *   state (S3, every stack file today), a retained claim costs only its disk and is reattached by name on reinstall.
  * - A PersistentVolumeClaim that a chart renders itself (grafana's `persistence`) is Helm's to
  *   delete on uninstall: in production its release is protected, as the buckets are; a
  *   non-production stack stays destroyable (its Grafana database is provisioned from code).
