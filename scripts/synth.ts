@@ -15,7 +15,8 @@ import {
   stackObjects,
   withRenderedObjects,
 } from "./lib/render";
-import { checkStack, formatFindings, placedFrom } from "./lib/checks";
+import { formatFindings, placedFrom } from "./lib/checks";
+import { checkStackCached } from "./lib/checks/cache";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot, stackNames } from "./lib/paths";
 
@@ -120,8 +121,9 @@ async function main(): Promise<number> {
       const objects = renders.reduce((n, r) => n + r.objects.length, 0);
       rendered = `; rendered ${renders.length - errors.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`;
       // Checks on what the cluster would receive (scripts/lib/checks): schemas, duplicates,
-      // addresses, ${VAR}s, host ports, creation order.
-      const checks = checkStack(placedFrom(stackObjects(renders, raw)), resources);
+      // addresses, ${VAR}s, host ports, creation order. The verdict is cached by the objects' and
+      // the checks' content (scripts/lib/checks/cache.ts): an unchanged stack is not re-validated.
+      const checks = checkStackCached(placedFrom(stackObjects(renders, raw)), resources);
       rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s: ${checks.findings.length} problem(s)`;
       if (checks.findings.length > 0) {
         console.error(

@@ -6,7 +6,8 @@
  * error too: the API server prunes it silently (structural schemas), so a misspelt value would
  * just not happen.
  */
-import Ajv, { type ValidateFunction } from "ajv";
+import type Ajv from "ajv";
+import type { ValidateFunction } from "ajv";
 import {
   builtinGroup,
   crdFor,
@@ -77,12 +78,21 @@ function goRegExp(pattern: string, flags: string): RegExp {
 }
 const goRegExpEngine = Object.assign(goRegExp, { code: "goRegExp" });
 
-const ajv = new Ajv({
-  strict: false,
-  allErrors: true,
-  validateFormats: false,
-  code: { regExp: goRegExpEngine },
-});
+let ajvInstance: Ajv | undefined;
+/** ajv, loaded on first use: a synthesis answered from the check cache (./cache.ts) never needs it. */
+function ajv(): Ajv {
+  if (!ajvInstance) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: AjvClass } = require("ajv") as typeof import("ajv");
+    ajvInstance = new AjvClass({
+      strict: false,
+      allErrors: true,
+      validateFormats: false,
+      code: { regExp: goRegExpEngine },
+    });
+  }
+  return ajvInstance;
+}
 /**
  * The part of a schema that can judge `values` (every instance found at this place): properties
  * absent from all of them become `true`. The full Prometheus CRD takes ajv two seconds to compile;
@@ -139,7 +149,7 @@ function crdValidator(crd: K8sObject, version: string, obj: K8sObject): Validate
     converted.set(key, schema);
   }
   const pruned = JSON.stringify(pruneFor(converted.get(key), [obj]));
-  if (!compiled.has(pruned)) compiled.set(pruned, ajv.compile(JSON.parse(pruned)));
+  if (!compiled.has(pruned)) compiled.set(pruned, ajv().compile(JSON.parse(pruned)));
   return compiled.get(pruned);
 }
 
