@@ -798,7 +798,7 @@ function crossChecks(
       c.objectStore.bucketPrefix === c.cluster
         ? "cluster (the default bucketPrefix)"
         : "objectStore.bucketPrefix";
-    const lastPhase = { ...c, phase: PHASES[PHASES.length - 1] } as StackConfig;
+    const lastPhase = { ...c, phase: PHASES[PHASES.length - 1] };
     for (const name of planBuckets(lastPhase).consumers.flatMap((x) => x.buckets)) {
       const problem = s3BucketNameProblem(name);
       if (problem) {
@@ -897,7 +897,7 @@ function takeoverChecks(c: StackConfig): string[] {
       `${k(hasBuckets ? "buckets" : "secrets")}: existing buckets and S3 credential Secrets need objectStore.type "minio", got "${c.objectStore.type}"`,
     );
   }
-  const mimir = t.buckets.mimir as Record<string, string | undefined> | undefined;
+  const mimir = t.buckets.mimir;
   if (mimir) {
     // Mimir refuses a ruler or alertmanager store equal to the blocks bucket (REFERENCE.md, Mimir).
     const used = BUCKET_PURPOSES.mimir

@@ -50,12 +50,8 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     ...rootOpts,
     transformations: [adopt.transformation, ...(rootOpts.transformations ?? [])],
   });
-  const provider = new k8s.Provider(
-    "k8s",
-    { enableServerSideApply: true },
-    top as pulumi.CustomResourceOptions,
-  );
-  const randomProvider = new random.Provider("random", {}, top as pulumi.CustomResourceOptions);
+  const provider = new k8s.Provider("k8s", { enableServerSideApply: true }, top);
+  const randomProvider = new random.Provider("random", {}, top);
 
   order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
   new StackInfo("stack-info", { ...plan.stackInfo.inputs, provider }, top);

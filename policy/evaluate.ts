@@ -161,7 +161,7 @@ export async function evaluateResources(
         for (const args of resourceArgs) {
           for (const v of validators) {
             try {
-              const pending = v(args as any, (message: string, urn?: string) =>
+              const pending = v(args, (message: string, urn?: string) =>
                 violations.push({ policy: policy.name, level, urn: urn ?? args.urn, message }),
               );
               // Await only what is a promise: one await per resource and policy is a measurable
@@ -173,9 +173,8 @@ export async function evaluateResources(
           }
         }
       } else if ("validateStack" in policy) {
-        await policy.validateStack(
-          { ...base, resources: stackResources } as any,
-          (message: string, urn?: string) => violations.push({ policy: policy.name, level, urn, message }),
+        await policy.validateStack({ ...base, resources: stackResources }, (message: string, urn?: string) =>
+          violations.push({ policy: policy.name, level, urn, message }),
         );
       }
     } catch (e) {

@@ -81,8 +81,8 @@ describe("components under mocks", () => {
       cfg,
       (rootOpts) => {
         const c = parseStackConfig(rawFromPulumiConfig(cfg.config), "production");
-        const provider = new k8s.Provider("k8s", {}, rootOpts as any);
-        const randomProvider = new random.Provider("random", {}, rootOpts as any);
+        const provider = new k8s.Provider("k8s", {}, rootOpts);
+        const randomProvider = new random.Provider("random", {}, rootOpts);
         const secrets = new Secrets(
           "secrets",
           {
@@ -142,8 +142,8 @@ describe("components under mocks", () => {
         "production",
         cfg,
         (rootOpts) => {
-          const provider = new k8s.Provider("k8s", {}, rootOpts as any);
-          const randomProvider = new random.Provider("random", {}, rootOpts as any);
+          const provider = new k8s.Provider("k8s", {}, rootOpts);
+          const randomProvider = new random.Provider("random", {}, rootOpts);
           new Secrets(
             "secrets",
             {

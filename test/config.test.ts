@@ -9,7 +9,7 @@ function problems(over: Record<string, unknown>, drop: string[] = []): string[] 
   try {
     parseStackConfig(raw, "test");
   } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
     return e.problems;
   }
   assert.fail(`config was accepted: ${JSON.stringify(over)}`);

@@ -146,7 +146,7 @@ describe("the offline evaluator hands policies what the engine hands them (@pulu
 
   before(async () => {
     const { evaluateResources } = await import("../policy/evaluate");
-    await evaluateResources(resources as any, {}, capture as any);
+    await evaluateResources(resources, {}, capture);
   });
   const of = (kind: string, type: string) => seen.find((s) => s.kind === kind && s.type === type)!;
 

@@ -122,7 +122,7 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
   }
 
   async function same(resources: ExportedResource[]) {
-    const offline = (await evaluateResources(resources)).map((v) => ({ ...v, level: v.level as string }));
+    const offline = (await evaluateResources(resources)).map((v) => ({ ...v, level: v.level }));
     const online = await live(resources);
     assert.deepEqual(online.map(key).sort(), offline.map(key).sort());
     return online;

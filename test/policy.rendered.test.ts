@@ -48,7 +48,7 @@ describe("policy over objects real Helm renders: every stack file and two phase 
   ])
     it(`${v.title}: no mandatory violation when every release is judged by its rendered objects`, async () => {
       const r = await rendered(v);
-      const resources = asRenderedChildren(r.synth.export as StackExport, r.renders);
+      const resources = asRenderedChildren(r.synth.export, r.renders);
       const found = await evaluateResources(resources);
       assert.equal(failed(found), false, found.map((x) => `${x.policy}: ${x.message}`).join("\n"));
     });
@@ -60,7 +60,7 @@ describe("policy over objects real Helm renders (staging, loki-fixed, mimir)", f
   let renders: ReleaseRender[];
   before(async () => {
     const r = await rendered(variant("staging", "loki-fixed", "mimir"));
-    exp = r.synth.export as StackExport;
+    exp = r.synth.export;
     renders = r.renders;
   });
 
@@ -79,10 +79,10 @@ describe("policy over objects real Helm renders (staging, loki-fixed, mimir)", f
     assert.ok(loki, "staging has a loki release");
     delete loki.inputs.values.loki.compactor.delete_request_store;
     loki.inputs.values.loki.compactor.shared_store = "s3";
-    const lokiRenders = (await renderExport({
+    const lokiRenders = await renderExport({
       ...broken,
       deployment: { ...broken.deployment, resources: [loki] },
-    } as StackExport)) as ReleaseRender[];
+    });
     assert.equal(lokiRenders[0].error, undefined, lokiRenders[0].error);
     const resources = asRenderedChildren(broken, lokiRenders);
     const v = (await evaluateResources(resources)).filter((x) => MANDATORY_ON_LOKI.includes(x.policy));

@@ -275,12 +275,12 @@ describe("rendering with the real Helm", function () {
         memory += each.memory * copies;
       }
       assert.ok(
-        Math.abs(budget!.total.sums.cpu - cpu) < 1e-9,
-        `cpu: budget ${budget!.total.sums.cpu}, measured ${cpu}`,
+        Math.abs(budget.total.sums.cpu - cpu) < 1e-9,
+        `cpu: budget ${budget.total.sums.cpu}, measured ${cpu}`,
       );
       assert.ok(
-        Math.abs(budget!.total.sums.memory - memory) < 1,
-        `memory: budget ${budget!.total.sums.memory}, measured ${memory}`,
+        Math.abs(budget.total.sums.memory - memory) < 1,
+        `memory: budget ${budget.total.sums.memory}, measured ${memory}`,
       );
       assert.ok(memory > 0);
     });
@@ -321,7 +321,7 @@ describe("rendering with the real Helm", function () {
     assertRendered(r);
     const cm = r.objects.find((o) => o.release?.chart === "vector" && o.object.kind === "ConfigMap");
     assert.ok(cm, "the vector chart renders its config");
-    const [file, text] = Object.entries<string>(cm!.object.data)[0];
+    const [file, text] = Object.entries<string>(cm.object.data)[0];
     const cfg: any = loadYaml(text);
     assert.ok(!text.includes("print"), `${file} still holds Helm actions`);
     const labels = cfg.sinks.loki_pods.labels;

@@ -34,7 +34,7 @@ describe("offline synthesis", () => {
           assert.ok(cur, `parent of ${r.urn} exists`);
         }
         // The URN's type chain is the parent chain's types.
-        if (r.parent !== root[0].urn) assert.ok(r.urn.includes(`${byUrn.get(r.parent!)!.type}$`), r.urn);
+        if (r.parent !== root[0].urn) assert.ok(r.urn.includes(`${byUrn.get(r.parent)!.type}$`), r.urn);
       }
       // Every custom child of a component uses the explicit provider of its kind.
       for (const r of rs.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:"))) {

@@ -157,8 +157,8 @@ describe("phase transitions lose no data", function () {
           (r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim",
         );
         assert.ok(pvc, "the claim is still in the program");
-        assert.equal(pvc!.retainOnDelete, true);
-        assert.equal(pvc!.inputs.metadata.name, "prometheus-db-prometheus-kps-prometheus-0");
+        assert.equal(pvc.retainOnDelete, true);
+        assert.equal(pvc.inputs.metadata.name, "prometheus-db-prometheus-kps-prometheus-0");
       });
     });
   }

@@ -16,7 +16,7 @@ export interface KpsRulesData {
   groups: RuleGroup[];
 }
 
-export const KPS_RULES_DATA: KpsRulesData = shipped as KpsRulesData;
+export const KPS_RULES_DATA: KpsRulesData = shipped;
 
 /**
  * The `job` label of every Alertmanager the program runs, in any phase: KPS's (Service

@@ -71,7 +71,7 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
       return { consumer, buckets: [bucket], referenced: [], locations, user };
     }
     // Takeover: a purpose the config names uses that existing bucket; the others get planned ones.
-    const existing = cfg.takeover?.buckets[consumer] as Record<string, string | undefined> | undefined;
+    const existing = cfg.takeover?.buckets[consumer];
     const bucketFor = (p: Purpose) => existing?.[p] ?? `${prefix}-${consumer}-${p}`;
     const locations = Object.fromEntries(PURPOSES[consumer].map((p) => [p, { bucket: bucketFor(p) }]));
     const all = [...new Set(PURPOSES[consumer].map(bucketFor))];

@@ -4,14 +4,14 @@ import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 export function configOf<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
   let given: Partial<T> = {};
   try {
-    given = (args.getConfig<Partial<T>>() ?? {}) as Partial<T>;
+    given = args.getConfig<Partial<T>>() ?? {};
   } catch {
     given = {};
   }
   return {
     ...defaults,
     ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-  } as T;
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ export function toRes(a: { type: string; urn: string; name: string; props: Recor
 }
 
 /** Values of a release of `chart`, or undefined when the resource is anything else. */
-export function chartValues(res: Res, chart: string): any | undefined {
+export function chartValues(res: Res, chart: string): any {
   const helm = helmOf(res);
   return helm && helm.chart === chart ? helm.values : undefined;
 }

@@ -311,7 +311,7 @@ export function mergeConfig(stack: string, project: Project, stackFile: StackFil
     stackFile.values.set(
       key,
       isPrimitive(given)
-        ? { text: String(given), secure: false, object: false }
+        ? { text: `${given as string | number | boolean}`, secure: false, object: false }
         : { text: JSON.stringify(given), secure: false, object: true },
     );
   }

@@ -9,7 +9,7 @@ import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkDuplicates } from "./duplicates";
 import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
-import { operatorObjects, type Finding, type K8sObject, type Placed } from "./objects";
+import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkSchemas } from "./schema";
 
@@ -20,7 +20,7 @@ export type { Finding, Placed } from "./objects";
 /** The render harness's objects as the checks take them (hooks marked, sources named). */
 export function placedFrom(objects: StackObject[]): Placed[] {
   return objects.map((s) => {
-    const obj = s.object as K8sObject;
+    const obj = s.object;
     const hook = !!obj.metadata?.annotations?.["helm.sh/hook"];
     return {
       obj,
