@@ -2,27 +2,36 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ChartRef } from "./versions";
 
+/** What {@link helmRelease} installs. */
+export interface HelmReleaseOptions {
+  /** Helm release name; fixed, so Service names (plan/endpoints.ts) are predictable. */
+  release: string;
+  /** The pinned chart (components/versions.ts). */
+  chart: ChartRef;
+  /** Namespace of the release. */
+  namespace: string;
+  /** Chart values, from the component's pure builder. */
+  values: Record<string, any>;
+}
+
 /**
- * A Helm release with a fixed release name (so Service names are predictable) from a pinned chart.
- * Every component uses this, so chart source, version and namespace are set the same way everywhere.
+ * A Helm release with a fixed release name from a pinned chart. Every component uses this, so chart
+ * source, version and namespace are set the same way everywhere.
  */
 export function helmRelease(
   resourceName: string,
-  releaseName: string,
-  chart: ChartRef,
-  namespace: string,
-  values: Record<string, any>,
+  release: HelmReleaseOptions,
   opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v3.Release {
   return new k8s.helm.v3.Release(
     resourceName,
     {
-      name: releaseName,
-      chart: chart.chart,
-      version: chart.version,
-      repositoryOpts: { repo: chart.repo },
-      namespace,
-      values,
+      name: release.release,
+      chart: release.chart.chart,
+      version: release.chart.version,
+      repositoryOpts: { repo: release.chart.repo },
+      namespace: release.namespace,
+      values: release.values,
       // Roll back a failed upgrade instead of leaving a half-applied release.
       atomic: true,
       timeout: 600,

@@ -24,10 +24,12 @@ export class Alertmanager extends pulumi.ComponentResource {
     super("homelab:alerting:Alertmanager", name, {}, opts);
     helmRelease(
       name,
-      "alertmanager",
-      versions.charts.alertmanager,
-      args.namespace,
-      standaloneAlertmanagerValues(args.profile, args.alerting),
+      {
+        release: "alertmanager",
+        chart: versions.charts.alertmanager,
+        namespace: args.namespace,
+        values: standaloneAlertmanagerValues(args.profile, args.alerting),
+      },
       {
         parent: this,
         provider: args.provider,

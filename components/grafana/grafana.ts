@@ -98,12 +98,21 @@ export class Grafana extends pulumi.ComponentResource {
   readonly url: string;
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:grafana:Grafana", name, {}, opts);
-    helmRelease(name, "grafana", versions.charts.grafana, args.namespace, grafanaValues(args.settings), {
-      parent: this,
-      provider: args.provider,
-      protect: args.protect === true,
-      dependsOn: args.dependsOn ?? [],
-    });
+    helmRelease(
+      name,
+      {
+        release: "grafana",
+        chart: versions.charts.grafana,
+        namespace: args.namespace,
+        values: grafanaValues(args.settings),
+      },
+      {
+        parent: this,
+        provider: args.provider,
+        protect: args.protect === true,
+        dependsOn: args.dependsOn ?? [],
+      },
+    );
     new k8s.core.v1.ConfigMap(
       `${name}-dashboards`,
       {

@@ -79,20 +79,24 @@ export class Alloy extends pulumi.ComponentResource {
     if (args.node) {
       helmRelease(
         name,
-        "alloy",
-        versions.charts.alloy,
-        args.namespace,
-        alloyNodeValues(args.profile, alloyNodeConfig(args.node)),
+        {
+          release: "alloy",
+          chart: versions.charts.alloy,
+          namespace: args.namespace,
+          values: alloyNodeValues(args.profile, alloyNodeConfig(args.node)),
+        },
         o,
       );
     }
     if (args.cluster) {
       helmRelease(
         `${name}-cluster`,
-        "alloy-cluster",
-        versions.charts.alloy,
-        args.namespace,
-        alloyClusterValues(args.profile, alloyClusterConfig(args.cluster)),
+        {
+          release: "alloy-cluster",
+          chart: versions.charts.alloy,
+          namespace: args.namespace,
+          values: alloyClusterValues(args.profile, alloyClusterConfig(args.cluster)),
+        },
         o,
       );
     }

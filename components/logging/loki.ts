@@ -34,10 +34,12 @@ export class Loki extends pulumi.ComponentResource {
     super("homelab:logging:Loki", name, {}, opts);
     this.release = helmRelease(
       name,
-      "loki",
-      versions.charts.loki,
-      args.namespace,
-      lokiValues(args.settings),
+      {
+        release: "loki",
+        chart: versions.charts.loki,
+        namespace: args.namespace,
+        values: lokiValues(args.settings),
+      },
       {
         parent: this,
         provider: args.provider,

@@ -38,10 +38,12 @@ export class Vector extends pulumi.ComponentResource {
     super("homelab:logging:Vector", name, {}, opts);
     helmRelease(
       name,
-      "vector",
-      versions.charts.vector,
-      args.namespace,
-      vectorValues(args.profile, args.settings),
+      {
+        release: "vector",
+        chart: versions.charts.vector,
+        namespace: args.namespace,
+        values: vectorValues(args.profile, args.settings),
+      },
       {
         parent: this,
         provider: args.provider,

@@ -32,19 +32,23 @@ export class Exporters extends pulumi.ComponentResource {
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
     helmRelease(
       `${name}-node-exporter`,
-      "node-exporter",
-      versions.charts.nodeExporter,
-      args.namespace,
-      nodeExporterValues(args.profile),
+      {
+        release: "node-exporter",
+        chart: versions.charts.nodeExporter,
+        namespace: args.namespace,
+        values: nodeExporterValues(args.profile),
+      },
       o,
     );
     if (args.kubeStateMetrics ?? true) {
       helmRelease(
         `${name}-kube-state-metrics`,
-        "kube-state-metrics",
-        versions.charts.kubeStateMetrics,
-        args.namespace,
-        kubeStateMetricsValues(args.profile),
+        {
+          release: "kube-state-metrics",
+          chart: versions.charts.kubeStateMetrics,
+          namespace: args.namespace,
+          values: kubeStateMetricsValues(args.profile),
+        },
         o,
       );
     }

@@ -22,10 +22,12 @@ export class KubePrometheusStack extends pulumi.ComponentResource {
     super("homelab:metrics:KubePrometheusStack", name, {}, opts);
     helmRelease(
       name,
-      "kube-prometheus-stack",
-      versions.charts.kubePrometheusStack,
-      args.namespace,
-      kpsValues(args.settings),
+      {
+        release: "kube-prometheus-stack",
+        chart: versions.charts.kubePrometheusStack,
+        namespace: args.namespace,
+        values: kpsValues(args.settings),
+      },
       {
         parent: this,
         provider: args.provider,

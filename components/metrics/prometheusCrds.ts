@@ -22,10 +22,12 @@ export class PrometheusCrds extends pulumi.ComponentResource {
     super("homelab:metrics:PrometheusCrds", name, {}, opts);
     this.release = helmRelease(
       name,
-      "prometheus-operator-crds",
-      versions.charts.prometheusOperatorCrds,
-      args.namespace,
-      {},
+      {
+        release: "prometheus-operator-crds",
+        chart: versions.charts.prometheusOperatorCrds,
+        namespace: args.namespace,
+        values: {},
+      },
       {
         parent: this,
         provider: args.provider,

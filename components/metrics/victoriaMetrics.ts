@@ -35,10 +35,12 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
     super("homelab:metrics:VictoriaMetrics", name, {}, opts);
     const release = helmRelease(
       name,
-      "vm",
-      versions.charts.victoriaMetricsStack,
-      args.namespace,
-      vmValues(args.settings),
+      {
+        release: "vm",
+        chart: versions.charts.victoriaMetricsStack,
+        namespace: args.namespace,
+        values: vmValues(args.settings),
+      },
       {
         parent: this,
         provider: args.provider,
