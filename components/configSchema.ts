@@ -126,8 +126,11 @@ const count = (min: number) => z.number().int().min(min);
 
 const taint = z
   .object({
+    /** Taint key. */
     key: z.string().min(1),
+    /** Taint value. Default none. */
     value: z.string().optional(),
+    /** NoSchedule, PreferNoSchedule or NoExecute. */
     effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
   })
   .strict();
@@ -153,6 +156,7 @@ const nodePool = z
 
 const minioStore = z
   .object({
+    /** "minio": buckets and per-consumer users on MinIO. */
     type: z.literal("minio"),
     /** S3 endpoint URL with scheme, e.g. "http://minio.storage.svc.cluster.local:9000". */
     endpoint: httpUrl("http://minio.storage.svc:9000", true),
@@ -175,6 +179,7 @@ const minioStore = z
 
 const cephStore = z
   .object({
+    /** "ceph-rgw": ObjectBucketClaims on Ceph RGW (Rook). */
     type: z.literal("ceph-rgw"),
     /** StorageClass that provisions ObjectBucketClaims. Default "ceph-bucket". */
     storageClass: storageClassName.default("ceph-bucket"),
@@ -185,7 +190,12 @@ const cephStore = z
   })
   .strict();
 
-const filesystemStore = z.object({ type: z.literal("filesystem") }).strict();
+const filesystemStore = z
+  .object({
+    /** "filesystem": each consumer on its own volume (one-node clusters). */
+    type: z.literal("filesystem"),
+  })
+  .strict();
 
 const objectStore = z.discriminatedUnion("type", [minioStore, cephStore, filesystemStore], {
   errorMap: (issue, ctx) =>
@@ -212,6 +222,7 @@ const onepasswordItems = z
 const secretsBackend = z.discriminatedUnion("backend", [
   z
     .object({
+      /** "onepassword": human-owned secrets from a 1Password vault. */
       backend: z.literal("onepassword"),
       /** Vault UUID the items live in. */
       vault: z.string().min(1),
@@ -221,7 +232,12 @@ const secretsBackend = z.discriminatedUnion("backend", [
       items: onepasswordItems.default({}),
     })
     .strict(),
-  z.object({ backend: z.literal("config") }).strict(),
+  z
+    .object({
+      /** "config": secrets from Pulumi config (`pulumi config set --secret`). */
+      backend: z.literal("config"),
+    })
+    .strict(),
 ]);
 
 const loki = z
@@ -412,13 +428,25 @@ const takeover = z
      * (never in state) unless also listed in `existing.buckets`, which imports them. Default none.
      */
     buckets: z
-      .object({ loki: existingBuckets(BUCKET_PURPOSES.loki), mimir: existingBuckets(BUCKET_PURPOSES.mimir) })
+      .object({
+        /** Loki's existing buckets by purpose (chunks, ruler, admin). */
+        loki: existingBuckets(BUCKET_PURPOSES.loki),
+        /** Mimir's existing buckets by purpose (blocks, ruler, alertmanager). */
+        mimir: existingBuckets(BUCKET_PURPOSES.mimir),
+      })
       .partial()
       .strict()
       .default({}),
     /** Existing Secrets read (never replaced): S3 credentials per consumer, Grafana's admin login. Default none. */
     secrets: z
-      .object({ loki: k8sName.optional(), mimir: k8sName.optional(), grafanaAdmin: k8sName.optional() })
+      .object({
+        /** Secret with Loki's S3 credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). */
+        loki: k8sName.optional(),
+        /** Secret with Mimir's S3 credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). */
+        mimir: k8sName.optional(),
+        /** Secret with Grafana's admin login (admin-user, admin-password). */
+        grafanaAdmin: k8sName.optional(),
+      })
       .strict()
       .default({}),
   })
@@ -448,15 +476,23 @@ const DEFAULT_POOLS = [{ name: "default", arch: "amd64", count: 3, cpu: "4", mem
 
 export const rawSchema = z
   .object({
+    /** Cluster name: the `cluster` label on every log line and series, and the bucket prefix. Default: the stack name. */
     cluster: dnsLabel.optional(),
+    /** Namespace of the whole stack; the program creates it. Default "monitoring". */
     namespace: dnsLabel.default("monitoring"),
+    /** A production stack: buckets, volumes and stateful releases are protected. Default false. */
     production: z.boolean().default(false),
+    /** Migration phase (see "Migration phases"). Required. */
     phase: z.enum(PHASES),
+    /** standard, or lightweight for Raspberry Pis. Default "standard". */
     profile: z.enum(["standard", "lightweight"]).default("standard"),
+    /** mimir or victoriametrics. Default mimir (victoriametrics in the lightweight profile). */
     metricsBackend: z.enum(["mimir", "victoriametrics"]).optional(),
+    /** alloy or vector. Default alloy (vector in the lightweight profile). */
     logAgent: z.enum(["alloy", "vector"]).optional(),
     objectStore: objectStore,
     secrets: secretsBackend.default({ backend: "config" }),
+    /** Node pools (capacity for the budget, arch for the arm64 policy). Default one amd64 pool: 3 nodes, 4 CPU, 16Gi. */
     nodePools: z
       .array(nodePool)
       .min(1)

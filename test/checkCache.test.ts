@@ -65,9 +65,9 @@ describe("check cache (scripts/lib/checks/cache.ts)", () => {
     const report: Partial<typeof again> = { ...again };
     delete report.cached;
     assert.deepEqual(report, checkStack(objs, []));
-    assert.ok(report.external!.length > 0, "the ConfigMap's cluster-DNS address is reported");
+    assert.ok(report.external.length > 0, "the ConfigMap's cluster-DNS address is reported");
     // Addresses point at the caller's objects, as checkStack's do.
-    for (const a of report.external!) assert.ok(objs.includes(a.found));
+    for (const a of report.external) assert.ok(objs.includes(a.found));
   });
 
   it("checks a changed object afresh: a host-port clash is found after a clean verdict was cached", () => {

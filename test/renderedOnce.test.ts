@@ -8,7 +8,7 @@ import { parseQuantity } from "../policy/lib/quantity";
 import { canLandOn } from "../policy/lib/workloads";
 import { stackNames } from "../scripts/lib/paths";
 import { renderExport, withRenderedObjects, type RawObject, type ReleaseRender } from "../scripts/lib/render";
-import type { ExportResource, StackExport } from "../scripts/lib/synth";
+import type { StackExport } from "../scripts/lib/synth";
 import { ROOT, tmpDir, tsNode } from "./helpers";
 import { assertRendered, rendered, variant } from "./support/rendered";
 
@@ -103,7 +103,7 @@ describe("rendered objects beside their release are counted once", function () {
     const r = await rendered(variant("production", "dual-write", "mimir"));
     assertRendered(r);
     const exp = JSON.parse(JSON.stringify(r.synth.export)) as StackExport;
-    const resources = exp.deployment.resources as ExportResource[];
+    const resources = exp.deployment.resources;
     const rel = (chart: string) =>
       resources.find((x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === chart)!;
     const kps = rel("kube-prometheus-stack");
