@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
+import type { ExportedResource } from "../policy/evaluate";
 import { canLandOn } from "../policy/lib/workloads";
-import { check, fails, passes, release, stackInfo, v4Chart, workload } from "./policyCases";
+import { check, fails, passes, release, res, stackInfo, v4Chart, workload } from "./policyCases";
 
 const P = "arm64-images";
 const mixed = () =>
@@ -224,5 +225,139 @@ describe("scheduling model (policy/lib/workloads.ts canLandOn)", () => {
       true,
     );
     assert.equal((await check([mixed(), ...rendered("grafana/loki:3.6.3")], P)).length, 0);
+  });
+});
+
+// Moved from test/policy.test.ts.
+describe("policy: arm64-images", () => {
+  const P = "arm64-images";
+  const pod = (image: string, extra: any = {}) => ({ containers: [{ name: "c", image }], ...extra });
+  const deploy = (spec: any, type = "kubernetes:apps/v1:Deployment") =>
+    res(type, { metadata: { name: "w" }, spec: { replicas: 1, template: { spec } } });
+  it("passes known multi-arch images on unpinned workloads", () =>
+    passes(
+      [
+        deploy(pod("grafana/loki:3.6.3")),
+        deploy(pod("quay.io/prometheus/prometheus:v3.7.3"), "kubernetes:apps/v1:DaemonSet"),
+      ],
+      P,
+    ));
+  it("passes unknown images kept off Pi nodes by nodeSelector or required affinity", () =>
+    passes(
+      [
+        deploy(pod("example.com/x86only:1", { nodeSelector: { "kubernetes.io/arch": "amd64" } })),
+        deploy(
+          pod("example.com/x86only:1", {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [{ key: "kubernetes.io/arch", operator: "NotIn", values: ["arm64"] }],
+                    },
+                  ],
+                },
+              },
+            },
+          }),
+        ),
+      ],
+      P,
+    ));
+  it("passes unknown images when Pi nodes are tainted and the workload does not tolerate it", () =>
+    passes([deploy(pod("example.com/x86only:1"))], P, {
+      [P]: { piNodeTaints: [{ key: "pi", effect: "NoSchedule" }] },
+    }));
+  it("accepts images the operator adds to the pack config", () =>
+    passes([deploy(pod("example.com/mine:1"))], P, {
+      [P]: { arm64Images: ["docker.io/grafana/loki", "example.com/mine"] },
+    }));
+
+  const variants: [string, () => ExportedResource, RegExp][] = [
+    [
+      "unknown image, unpinned Deployment",
+      () => deploy(pod("example.com/tool:1")),
+      /example\.com\/tool is not known to publish linux\/arm64; check with `docker manifest inspect example\.com\/tool:1`.*add "example\.com\/tool"/,
+    ],
+    [
+      "nodeSelector targets Pi nodes",
+      () => deploy(pod("example.com/tool:1", { nodeSelector: { "kubernetes.io/arch": "arm64" } })),
+      /Deployment w can run on Pi nodes/,
+    ],
+    [
+      "required affinity admits arm64, tag names amd64",
+      () =>
+        deploy(
+          pod("grafana/loki:3.6.3-amd64", {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+          }),
+        ),
+      /tag "3\.6\.3-amd64" names another architecture/,
+    ],
+    [
+      "unpinned DaemonSet",
+      () => deploy(pod("docker.io/someone/agent:x86_64"), "kubernetes:apps/v1:DaemonSet"),
+      /DaemonSet w can run on Pi nodes.*names another architecture/,
+    ],
+    [
+      "init container",
+      () =>
+        deploy(
+          pod("grafana/loki:3.6.3", { initContainers: [{ name: "init", image: "example.com/init:1" }] }),
+        ),
+      /spec\.template\.spec\.initContainers\[0\]\.image is "example\.com\/init:1"/,
+    ],
+    [
+      "CronJob",
+      () =>
+        res("kubernetes:batch/v1:CronJob", {
+          spec: { jobTemplate: { spec: { template: { spec: pod("example.com/backup:1") } } } },
+        }),
+      /CronJob .* spec\.jobTemplate\.spec\.template\.spec\.containers\[0\]\.image/,
+    ],
+    [
+      "Helm values of a known chart override an image",
+      () =>
+        release("grafana", {
+          image: { registry: "docker.io", repository: "someone/grafana-fork", tag: "1" },
+        }),
+      /values\.image is "docker\.io\/someone\/grafana-fork:1"/,
+    ],
+    [
+      "Helm values of an unknown chart",
+      () => release("mystery", { sidecar: { image: "example.com/side:2" } }),
+      /values\.sidecar\.image is "example\.com\/side:2".*Chart "mystery" is unknown/,
+    ],
+  ];
+  for (const [title, make, pattern] of variants) it(`fails: ${title}`, () => fails([make()], P, pattern));
+
+  it("judges a known chart's default images from pack data", async () => {
+    // kube-prometheus-stack's admission webhook job uses kube-webhook-certgen by default; drop it from the known list.
+    const known = (await import("../policy/lib/charts")).DEFAULT_ARM64_IMAGES.filter(
+      (i) => !i.includes("kube-webhook-certgen"),
+    );
+    await fails(
+      [release("kube-prometheus-stack", {})],
+      P,
+      /values\.prometheusOperator\.admissionWebhooks\.patch\.image is "registry\.k8s\.io\/ingress-nginx\/kube-webhook-certgen"/,
+      { [P]: { arm64Images: known } },
+    );
+    await passes(
+      [release("kube-prometheus-stack", { prometheusOperator: { admissionWebhooks: { enabled: false } } })],
+      P,
+      { [P]: { arm64Images: known } },
+    );
   });
 });

@@ -236,3 +236,119 @@ describe("policy (credentials): every shape a credential hides in", () => {
   for (const [title, make, pattern] of cases)
     it(`fails: ${title}`, () => fails([...references(), ...make()], P, pattern));
 });
+
+// Moved from test/policy.test.ts.
+describe("policy: no-plaintext-credentials", () => {
+  const P = "no-plaintext-credentials";
+  it("passes references: ${VAR}, existingSecret with key names, file paths, secretKeyRef env", () =>
+    passes(
+      [
+        release("loki", {
+          loki: {
+            storage: {
+              s3: { accessKeyId: "${AWS_ACCESS_KEY_ID}", secretAccessKey: "${AWS_SECRET_ACCESS_KEY}" },
+            },
+          },
+        }),
+        release("grafana", {
+          admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
+        }),
+        release("alertmanager", {
+          config: {
+            receivers: [
+              { name: "p", pushover_configs: [{ token_file: "/etc/x/token", user_key_file: "/etc/x/user" }] },
+            ],
+          },
+        }),
+        res("kubernetes:apps/v1:Deployment", {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: "c",
+                    image: "grafana/loki",
+                    env: [{ name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }],
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+      P,
+    ));
+  it("fails a literal secretAccessKey in Helm values", () =>
+    fails(
+      [release("loki", { loki: { storage: { s3: { secretAccessKey: "hunter2" } } } })],
+      P,
+      /values\.loki\.storage\.s3\.secretAccessKey is a literal credential/,
+    ));
+  it("fails a literal Pushover user_key in Alertmanager values", () =>
+    fails(
+      [
+        release("alertmanager", {
+          config: { receivers: [{ pushover_configs: [{ user_key: "u123", token: "t456" }] }] },
+        }),
+      ],
+      P,
+      /pushover_configs\[0\]\.user_key is a literal credential/,
+    ));
+  it("fails a literal password in ConfigMap data", () =>
+    fails(
+      [res("kubernetes:core/v1:ConfigMap", { data: { "app.yaml": "db:\n  password: swordfish\n" } })],
+      P,
+      /data\["app\.yaml"\]\.db\.password is a literal credential in a ConfigMap/,
+    ));
+  it("fails a literal credential in container env", () =>
+    fails(
+      [
+        res("kubernetes:apps/v1:Deployment", {
+          spec: {
+            template: {
+              spec: {
+                containers: [{ name: "c", image: "i", env: [{ name: "MINIO_PASSWORD", value: "x" }] }],
+              },
+            },
+          },
+        }),
+      ],
+      P,
+      /env MINIO_PASSWORD has a literal value/,
+    ));
+  it("fails a literal credential in a CronJob's init container env", () =>
+    fails(
+      [
+        res("kubernetes:batch/v1:CronJob", {
+          spec: {
+            jobTemplate: {
+              spec: {
+                template: {
+                  spec: {
+                    containers: [{ name: "c", image: "i" }],
+                    initContainers: [
+                      { name: "init", image: "i", env: [{ name: "DB_PASSWORD", value: "x" }] },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        }),
+      ],
+      P,
+      /spec\.jobTemplate\.spec\.template\.spec\.initContainers\[0\] env DB_PASSWORD has a literal value/,
+    ));
+  // The engine unwraps secrets before policies run (@pulumi/policy deserialize.js): a credential
+  // put into Helm values as a Pulumi secret is judged as the literal it is.
+  const SIG = secret();
+  delete SIG.ciphertext;
+  it("fails a credential put into Helm values as a Pulumi secret (plaintext export)", () =>
+    fails(
+      [release("grafana", { adminPassword: { ...SIG, plaintext: JSON.stringify("hunter2") } })],
+      P,
+      /values\.adminPassword is a literal credential/,
+    ));
+  it("fails a credential put into Helm values as a Pulumi secret (ciphertext export)", () =>
+    fails([release("grafana", { adminPassword: secret("x") })], P, /values\.adminPassword/));
+});

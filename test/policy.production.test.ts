@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { check, fails, passes, release, stackInfo, v4Chart } from "./policyCases";
+import type { ExportedResource } from "../policy/evaluate";
+import { check, fails, passes, release, res, stackInfo, v4Chart } from "./policyCases";
 
 const P = "production-data-protected";
 
@@ -92,4 +93,48 @@ describe("policy (production data): rendered objects inherit protection from the
     assert.equal((await check([info(), rel, obj], P)).length, 0);
     await fails([info(), { ...rel, protect: false }, obj], P, /StatefulSet/);
   });
+});
+
+// Moved from test/policy.test.ts.
+describe("policy: production-data-protected", () => {
+  const P = "production-data-protected";
+  const info = (production: boolean) =>
+    res("kubernetes:core/v1:ConfigMap", {
+      metadata: { labels: { "homelab.dev/stack-info": "true" } },
+      data: { production: String(production) },
+    });
+  const bucket = (opts: Partial<ExportedResource>) =>
+    res("minio:index/s3Bucket:S3Bucket", { bucket: "b" }, opts);
+  it("passes protected data in production", () => passes([info(true), bucket({ protect: true })], P));
+  it("fails data only retained on delete: the engine never passes retainOnDelete to policies", () =>
+    fails([info(true), bucket({ retainOnDelete: true })], P, /it is not protected in a production stack/));
+  it("passes unprotected data outside production", () => passes([info(false), bucket({})], P));
+  it("fails an unprotected bucket in production", () =>
+    fails(
+      [info(true), bucket({})],
+      P,
+      /S3Bucket.*it stores data, but it is not protected in a production stack/,
+    ));
+  it("fails an unprotected PVC and the CRDs release when production is set in the pack config", async () => {
+    const v = await check(
+      [res("kubernetes:core/v1:PersistentVolumeClaim", {}), release("prometheus-operator-crds", {})],
+      P,
+      { [P]: { production: true } },
+    );
+    assert.equal(v.length, 2);
+  });
+  it("fails a StatefulSet that deletes its volumes", () =>
+    fails(
+      [
+        info(true),
+        res("kubernetes:apps/v1:StatefulSet", {
+          spec: {
+            volumeClaimTemplates: [{}],
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete" },
+          },
+        }),
+      ],
+      P,
+      /deletes the volumes with it/,
+    ));
 });
