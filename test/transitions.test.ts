@@ -20,7 +20,12 @@ function holdsData(r: ExportResource): boolean {
     r.type === "kubernetes:apps/v1:StatefulSet" && (r.inputs.spec?.volumeClaimTemplates ?? []).length > 0
   );
 }
-/** What identifies stored data: changing any of it replaces the resource. */
+/**
+ * What identifies stored data: changing any of it replaces the resource. A StatefulSet has no
+ * spec.storageClassName: the pulumi-kubernetes provider's force-new table for StatefulSets
+ * (`var statefulSet = properties{...}`) lists spec.selector, spec.serviceName,
+ * spec.podManagementPolicy and spec.volumeClaimTemplates, so those are what it compares.
+ */
 const identity = (r: ExportResource) =>
   JSON.stringify([
     r.inputs.bucket,
@@ -30,6 +35,14 @@ const identity = (r: ExportResource) =>
     r.inputs.spec?.bucketName,
     r.inputs.chart,
     r.inputs.name,
+    ...(r.type === "kubernetes:apps/v1:StatefulSet"
+      ? [
+          r.inputs.spec?.selector,
+          r.inputs.spec?.serviceName,
+          r.inputs.spec?.podManagementPolicy,
+          r.inputs.spec?.volumeClaimTemplates,
+        ]
+      : []),
   ]);
 
 interface Variant {
