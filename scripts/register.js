@@ -43,12 +43,6 @@ const salt = crypto
   .update(`${FORMAT}\0${fs.readFileSync(tsPackageJson, "utf8")}\0${tsconfigText}`)
   .digest("hex")
   .slice(0, 16);
-// V8 code cache for every CommonJS module loaded after this point (scripts/codeCache.js).
-require("./codeCache").install(
-  process.env.HOMELAB_V8_CACHE_DIR
-    ? path.resolve(process.env.HOMELAB_V8_CACHE_DIR)
-    : path.join(ROOT, "node_modules", ".cache", "homelab-observability", "v8"),
-);
 const cacheDir = process.env.HOMELAB_TS_CACHE_DIR
   ? path.resolve(process.env.HOMELAB_TS_CACHE_DIR)
   : path.join(ROOT, "node_modules", ".cache", "homelab-observability", "ts", salt);
