@@ -157,8 +157,8 @@ describe("Loki values", () => {
     assert.equal(v.resultsCache.enabled, false);
     for (const k of ["singleBinary", "write", "read", "backend", "gateway", "lokiCanary", "sidecar"]) {
       assert.ok(
-        v[k].resources.requests.memory && v[k].resources.limits.memory,
-        `${k} has requests and limits`,
+        v[k].resources.requests.cpu && v[k].resources.requests.memory && v[k].resources.limits.memory,
+        `${k} requests CPU and memory and has a memory limit`,
       );
     }
   });

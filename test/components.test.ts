@@ -8,6 +8,7 @@ import { Secrets } from "../components/secrets/secrets";
 import { named, ofType, release, ROOT, synth } from "./helpers";
 import { parseStackConfig, rawFromPulumiConfig } from "../components/config";
 import { mockCall } from "../scripts/lib/mocks";
+import { parse } from "yaml";
 
 const nameOf = (r: ExportResource) => r.urn.split("::").pop();
 
@@ -208,10 +209,24 @@ describe("components under mocks", () => {
       rs.filter((r) => r.type.startsWith("minio:") || r.type.startsWith("pulumi:providers:minio")).length,
       0,
     );
-    assert.equal(release(rs, "loki").inputs.values.loki.storage.type, "filesystem");
-    assert.match(
-      named(rs, "kubernetes:core/v1:ConfigMap", "mimir-config").inputs.data["mimir.yaml"],
-      /backend: filesystem/,
+    const loki = release(rs, "loki").inputs.values;
+    assert.equal(loki.loki.storage.type, "filesystem");
+    // "On local volumes": the chart stores a filesystem Loki under /var/loki, a claim only with persistence on.
+    assert.equal(loki.deploymentMode, "SingleBinary");
+    assert.equal(loki.singleBinary.persistence.enabled, true, "Loki's single binary keeps a volume claim");
+    const mimir = parse(named(rs, "kubernetes:core/v1:ConfigMap", "mimir-config").inputs.data["mimir.yaml"]);
+    assert.equal(mimir.common.storage.backend, "filesystem");
+    // Every store Mimir writes lies under /data, and /data is the StatefulSet's claim.
+    for (const key of ["blocks_storage", "ruler_storage", "alertmanager_storage"])
+      assert.match(mimir[key]?.filesystem?.dir ?? "", /^\/data\//, `mimir ${key} under /data`);
+    const sts = named(rs, "kubernetes:apps/v1:StatefulSet", "mimir").inputs.spec;
+    assert.deepEqual(
+      sts.template.spec.containers[0].volumeMounts.find((m: any) => m.mountPath === "/data")?.name,
+      "data",
+    );
+    assert.deepEqual(
+      sts.volumeClaimTemplates.map((c: any) => c.metadata.name),
+      ["data"],
     );
   });
 
