@@ -6,7 +6,8 @@ import { projectRoot } from "./lib/paths";
 /**
  * The README's table of config keys, generated from the schema's own JSDoc
  * (components/configSchema.ts), so the schema, its docs and the README cannot drift.
- * `node -r ./scripts/register.js scripts/configDocs.ts --write` updates README.md.
+ * Pulumi.yaml's config descriptions come from the same docs.
+ * `node -r ./scripts/register.js scripts/configDocs.ts --write` updates README.md and Pulumi.yaml.
  */
 const SCHEMA = "components/configSchema.ts";
 export const START =
@@ -110,10 +111,35 @@ export function withConfigKeys(readme: string, table: string): string {
   return `${readme.slice(0, i + START.length)}\n\n${table}\n\n${readme.slice(j)}`;
 }
 
+/**
+ * Pulumi.yaml with each `config:` key's `description` set to the schema's JSDoc for that key (only
+ * keys the schema documents at the top level; secrets and others keep theirs). Line-based, so the
+ * rest of the file stays as written; the description is a JSON string, which YAML reads as a
+ * double-quoted scalar.
+ */
+export function withPulumiDescriptions(pulumiYaml: string, docs: KeyDoc[]): string {
+  const top = new Map(docs.filter((d) => !/[.\s]/.test(d.key) && d.doc).map((d) => [d.key, d.doc]));
+  const lines = pulumiYaml.split("\n");
+  const start = lines.indexOf("config:");
+  if (start < 0) throw new Error("Pulumi.yaml: no top-level `config:` block");
+  let key: string | undefined;
+  for (let i = start + 1; i < lines.length && !/^\S/.test(lines[i]); i++) {
+    const k = /^ {2}([A-Za-z0-9_:-]+):\s*$/.exec(lines[i]);
+    if (k) key = k[1];
+    else if (key && top.has(key) && /^ {4}description:/.test(lines[i]))
+      lines[i] = `    description: ${JSON.stringify(top.get(key))}`;
+  }
+  return lines.join("\n");
+}
+
 if (require.main === module) {
   const root = projectRoot(__dirname);
   const readmePath = path.join(root, "README.md");
   const next = withConfigKeys(fs.readFileSync(readmePath, "utf8"), configKeysTable(configKeyDocs(root)));
-  if (process.argv.includes("--write")) fs.writeFileSync(readmePath, next);
-  else process.stdout.write(next);
+  const pulumiPath = path.join(root, "Pulumi.yaml");
+  const pulumi = withPulumiDescriptions(fs.readFileSync(pulumiPath, "utf8"), configKeyDocs(root));
+  if (process.argv.includes("--write")) {
+    fs.writeFileSync(readmePath, next);
+    fs.writeFileSync(pulumiPath, pulumi);
+  } else process.stdout.write(next);
 }

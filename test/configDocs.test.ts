@@ -1,7 +1,15 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { configKeyDocs, configKeysTable, END, START, withConfigKeys } from "../scripts/configDocs";
+import { parse } from "yaml";
+import {
+  configKeyDocs,
+  configKeysTable,
+  END,
+  START,
+  withConfigKeys,
+  withPulumiDescriptions,
+} from "../scripts/configDocs";
 import { rawSchema } from "../components/configSchema";
 import { ROOT } from "./helpers";
 
@@ -28,6 +36,25 @@ describe("README config keys are generated from the schema's docs (scripts/confi
     });
     const section = (t: string) => t.slice(t.indexOf(START), t.indexOf(END));
     assert.equal(section(readme), section(expected), "run scripts/configDocs.ts --write, then prettier");
+  });
+
+  it("Pulumi.yaml's config descriptions are the schema's docs, key by key", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    // Compared as YAML values: prettier picks the quote style (run scripts/configDocs.ts --write, then prettier).
+    const config = parse(text).config as Record<string, { description?: string }>;
+    const top = docs.filter((d) => !/[.\s]/.test(d.key));
+    assert.ok(top.length >= 8, `top-level documented keys: ${top.length}`);
+    for (const d of top)
+      if (config[d.key])
+        assert.equal(config[d.key].description, d.doc, `Pulumi.yaml config.${d.key}.description`);
+  });
+
+  it("the Pulumi.yaml check can fail: a changed doc changes the description", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    const edited = docs.map((d) => (d.key === "cluster" ? { ...d, doc: `${d.doc} (edited)` } : d));
+    const out = withPulumiDescriptions(text, edited);
+    assert.notEqual(out, text);
+    assert.match(parse(out).config.cluster.description, /\(edited\)$/);
   });
 
   it("the check can fail: a changed doc changes the table", () => {
