@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseQuantity } from "@homelab-observability/contract";
-import { consumersOf, planBuckets } from "./objectstore/bucketPlan";
+import { consumersOf, planBuckets } from "../builders/objectstore/bucketPlan";
 import {
   ADOPTABLE_RELEASES,
   BUCKET_PURPOSES,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ADOPTABLE_RELEASES, ConfigError, type AdoptableRelease, type StackConfig } from "./config";
-import { planBuckets } from "./objectstore/bucketPlan";
+import { planBuckets } from "../builders/objectstore/bucketPlan";
 import { obcName } from "./objectstore/objectStore";
 
 /**

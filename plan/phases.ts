@@ -1,5 +1,5 @@
 import type { Phase } from "../components/config";
-import type { Consumer } from "../components/objectstore/bucketPlan";
+import type { Consumer } from "../builders/objectstore/bucketPlan";
 
 /** The new metrics backend a stack migrates to. */
 export type Backend = "mimir" | "victoriametrics";

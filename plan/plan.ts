@@ -1,22 +1,22 @@
 import type { StackConfig } from "../components/config";
 import { parseQuantity } from "../components/config";
-import { planBuckets, type BucketPlan, type Consumer } from "../components/objectstore/bucketPlan";
+import { planBuckets, type BucketPlan, type Consumer } from "../builders/objectstore/bucketPlan";
 import type { ConsumerStorage } from "../components/objectstore/storageRefs";
 import { stackInfoData } from "../components/stackInfo";
-import type { AlertmanagerInputs } from "../components/alerting/alertmanagerConfig";
-import { programRuleSets, RULE_LABEL, type RuleGroup } from "../components/alerting/rules";
-import type { LokiInputs } from "../components/logging/lokiValues";
-import type { AlloyClusterInput, AlloyLogsInput } from "../components/logging/alloyConfig";
-import type { VectorInput } from "../components/logging/vectorConfig";
-import type { MimirInputs } from "../components/metrics/mimirConfig";
-import type { VmInputs } from "../components/metrics/vmValues";
-import type { KpsInputs } from "../components/metrics/kpsValues";
-import { replicaLabelFor } from "../components/metrics/remoteWrite";
+import type { AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
+import { programRuleSets, RULE_LABEL, type RuleGroup } from "../builders/alerting/rules";
+import type { LokiInputs } from "../builders/logging/lokiValues";
+import type { AlloyClusterInput, AlloyLogsInput } from "../builders/logging/alloyConfig";
+import type { VectorInput } from "../builders/logging/vectorConfig";
+import type { MimirInputs } from "../builders/metrics/mimirConfig";
+import type { VmInputs } from "../builders/metrics/vmValues";
+import type { KpsInputs } from "../builders/metrics/kpsValues";
+import { replicaLabelFor } from "../builders/metrics/remoteWrite";
 import type { GrafanaInputs } from "../components/grafana/grafana";
 import { capabilities, type PhaseCapabilities } from "./phases";
 import { endpoints, type Endpoints } from "./endpoints";
 import { consumerStorage } from "./storage";
-import { KPS_FULLNAME, prometheusClaim } from "../components/metrics/kpsValues";
+import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
 
 /**

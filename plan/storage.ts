@@ -1,5 +1,5 @@
 import type { StackConfig } from "../components/config";
-import type { BucketPlan, Consumer } from "../components/objectstore/bucketPlan";
+import type { BucketPlan, Consumer } from "../builders/objectstore/bucketPlan";
 import { credentialSecretName, obcName } from "../components/objectstore/objectStore";
 import type { ConsumerStorage } from "../components/objectstore/storageRefs";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { PHASES } from "../components/config";
-import { RULE_LABEL } from "../components/alerting/rules";
+import { RULE_LABEL } from "../builders/alerting/rules";
 import { evaluateResources } from "../policy/evaluate";
 import { budgetOf } from "../scripts/lib/report";
 import { release, synth } from "./helpers";

@@ -5,17 +5,17 @@ import {
   consumerPolicy,
   OBJECT_ACTIONS,
   planBuckets,
-} from "../components/objectstore/bucketPlan";
-import { lokiValues } from "../components/logging/lokiValues";
+} from "../builders/objectstore/bucketPlan";
+import { lokiValues } from "../builders/logging/lokiValues";
 import { lokiEndpoints } from "../plan/endpoints";
-import { alloyClusterConfig, alloyNodeConfig, LOG_LABELS } from "../components/logging/alloyConfig";
-import { escapeForHelmTpl, vectorConfig } from "../components/logging/vectorConfig";
-import { grafanaDatasources, METRICS_UID } from "../components/grafana/datasources";
-import { mimirConfig } from "../components/metrics/mimirConfig";
-import { kpsValues } from "../components/metrics/kpsValues";
-import { vmValues } from "../components/metrics/vmValues";
-import { remoteWriteEntry } from "../components/metrics/remoteWrite";
-import { alertmanagerConfig } from "../components/alerting/alertmanagerConfig";
+import { alloyClusterConfig, alloyNodeConfig, LOG_LABELS } from "../builders/logging/alloyConfig";
+import { escapeForHelmTpl, vectorConfig } from "../builders/logging/vectorConfig";
+import { grafanaDatasources, METRICS_UID } from "../builders/grafana/datasources";
+import { mimirConfig } from "../builders/metrics/mimirConfig";
+import { kpsValues } from "../builders/metrics/kpsValues";
+import { vmValues } from "../builders/metrics/vmValues";
+import { remoteWriteEntry } from "../builders/metrics/remoteWrite";
+import { alertmanagerConfig } from "../builders/alerting/alertmanagerConfig";
 import type { ConsumerStorage } from "../components/objectstore/storageRefs";
 import { config } from "./helpers";
 import { capabilities } from "../plan/phases";

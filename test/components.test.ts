@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { readStackConfig, synthesize, type ExportResource } from "../scripts/lib/synth";
 import { ObjectStore } from "../components/objectstore/objectStore";
-import { planBuckets } from "../components/objectstore/bucketPlan";
+import { planBuckets } from "../builders/objectstore/bucketPlan";
 import { Secrets } from "../components/secrets/secrets";
 import { named, ofType, release, ROOT, synth } from "./helpers";
 import { parseStackConfig, rawFromPulumiConfig } from "../components/config";

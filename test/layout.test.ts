@@ -15,7 +15,7 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-const PROGRAM = ["index.ts", ...tsFiles("components"), ...tsFiles("plan")];
+const PROGRAM = ["index.ts", ...tsFiles("components"), ...tsFiles("builders"), ...tsFiles("plan")];
 const PACK = tsFiles("policy");
 const importsOf = (file: string) =>
   [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/(?:from|import)\s+"([^"]+)"/g)].map((m) =>

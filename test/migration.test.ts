@@ -6,7 +6,7 @@ import { parse, stringify } from "yaml";
 import { PHASES, type Phase } from "../components/config";
 import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../components/alerting/kpsRules";
 import { versions } from "../components/versions";
-import { MIMIR_RULER_LIMITS } from "../components/metrics/mimirConfig";
+import { MIMIR_RULER_LIMITS } from "../builders/metrics/mimirConfig";
 import { ruleCounts, ruleCoverage, scrapeJobs, type RuleCoverage } from "../scripts/lib/coverage";
 import type { RenderedObject } from "../scripts/lib/render";
 import { assertRendered, BACKENDS, rendered, variant, type Backend } from "./support/rendered";

@@ -3,10 +3,10 @@ import { PHASES } from "../components/config";
 import { capabilities, everyCapability, PHASE_TABLE, type Backend } from "../plan/phases";
 import { endpoints } from "../plan/endpoints";
 import { planStack, type StackPlan } from "../plan/plan";
-import { kpsValues } from "../components/metrics/kpsValues";
-import { vmValues } from "../components/metrics/vmValues";
-import { alloyClusterConfig } from "../components/logging/alloyConfig";
-import { RULE_LABEL } from "../components/alerting/rules";
+import { kpsValues } from "../builders/metrics/kpsValues";
+import { vmValues } from "../builders/metrics/vmValues";
+import { alloyClusterConfig } from "../builders/logging/alloyConfig";
+import { RULE_LABEL } from "../builders/alerting/rules";
 import { config } from "./helpers";
 
 const BACKENDS: Backend[] = ["mimir", "victoriametrics"];

@@ -5,7 +5,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { load as loadYaml } from "js-yaml";
 import { versions } from "../components/versions";
-import { VECTOR_MIN_DISK_BUFFER_BYTES } from "../components/logging/vectorConfig";
+import { VECTOR_MIN_DISK_BUFFER_BYTES } from "../builders/logging/vectorConfig";
 import { DEFAULT_ARM64_IMAGES } from "../policy/lib/charts";
 import { parseImage } from "../policy/lib/workloads";
 import {

@@ -3,12 +3,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { stringify } from "yaml";
-import { lokiRules, programRuleSets, type RuleGroup } from "../components/alerting/rules";
-import { alertmanagerConfig, type AlertmanagerInputs } from "../components/alerting/alertmanagerConfig";
-import { kpsValues } from "../components/metrics/kpsValues";
-import { vmValues } from "../components/metrics/vmValues";
-import { standaloneAlertmanagerValues } from "../components/metrics/exporterValues";
-import { mimirConfig } from "../components/metrics/mimirConfig";
+import { lokiRules, programRuleSets, type RuleGroup } from "../builders/alerting/rules";
+import { alertmanagerConfig, type AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
+import { kpsValues } from "../builders/metrics/kpsValues";
+import { vmValues } from "../builders/metrics/vmValues";
+import { standaloneAlertmanagerValues } from "../builders/metrics/exporterValues";
+import { mimirConfig } from "../builders/metrics/mimirConfig";
 import { forAmtool025, ofType, requireTool, synth, tmpDir } from "./helpers";
 import { capabilities } from "../plan/phases";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { RULE_LABEL, type RuleGroup } from "./rules";
+import { RULE_LABEL, type RuleGroup } from "../../builders/alerting/rules";
 
 /** Arguments of {@link AlertRules}. */
 export interface AlertRulesArgs {

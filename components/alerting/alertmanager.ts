@@ -2,8 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
-import type { AlertmanagerInputs } from "./alertmanagerConfig";
-import { standaloneAlertmanagerUrl, standaloneAlertmanagerValues } from "../metrics/exporterValues";
+import type { AlertmanagerInputs } from "../../builders/alerting/alertmanagerConfig";
+import {
+  standaloneAlertmanagerUrl,
+  standaloneAlertmanagerValues,
+} from "../../builders/metrics/exporterValues";
 
 /** Arguments of {@link Alertmanager}. */
 export interface AlertmanagerArgs {

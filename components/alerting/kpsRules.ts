@@ -1,4 +1,4 @@
-import type { RuleGroup } from "./rules";
+import type { RuleGroup } from "../../builders/alerting/rules";
 import shipped from "./data/kps-default-rules.json";
 
 /**

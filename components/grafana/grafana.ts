@@ -4,8 +4,8 @@ import { helmRelease } from "../helm";
 import { SECRET_REFS } from "../secrets/refs";
 import { sizing } from "../sizing";
 import { imageValues, versions } from "../versions";
-import { grafanaDatasources, type DatasourceInputs } from "./datasources";
-import { dashboardsFor, type DashboardInputs } from "./dashboards";
+import { grafanaDatasources, type DatasourceInputs } from "../../builders/grafana/datasources";
+import { dashboardsFor, type DashboardInputs } from "../../builders/grafana/dashboards";
 
 export interface GrafanaInputs {
   profile: "standard" | "lightweight";
@@ -68,7 +68,7 @@ export const DASHBOARD_LABEL = "grafana_dashboard";
 /** Annotation naming the Grafana folder the sidecar files a ConfigMap's dashboards under. */
 export const FOLDER_ANNOTATION = "grafana_folder";
 
-/** The program's own dashboards (components/grafana/dashboards.ts) as sidecar ConfigMap data: file -> JSON. */
+/** The program's own dashboards (builders/grafana/dashboards.ts) as sidecar ConfigMap data: file -> JSON. */
 export function dashboardFiles(input: DashboardInputs): Record<string, string> {
   return Object.fromEntries(
     Object.entries(dashboardsFor(input)).map(([file, d]) => [

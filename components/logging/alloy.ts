@@ -8,7 +8,7 @@ import {
   alloyNodeConfig,
   type AlloyClusterInput,
   type AlloyLogsInput,
-} from "./alloyConfig";
+} from "../../builders/logging/alloyConfig";
 
 /** Arguments of {@link Alloy}. */
 export interface AlloyArgs {

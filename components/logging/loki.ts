@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
-import { lokiValues, type LokiInputs } from "./lokiValues";
+import { lokiValues, type LokiInputs } from "../../builders/logging/lokiValues";
 import { lokiEndpoints } from "../../plan/endpoints";
 
 /** Arguments of {@link Loki}. */

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
-import { vectorConfig, type VectorInput } from "./vectorConfig";
+import { vectorConfig, type VectorInput } from "../../builders/logging/vectorConfig";
 
 /** Arguments of {@link Vector}. */
 export interface VectorArgs {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
-import { kubeStateMetricsValues, nodeExporterValues } from "./exporterValues";
+import { kubeStateMetricsValues, nodeExporterValues } from "../../builders/metrics/exporterValues";
 
 /** Arguments of {@link Exporters}. */
 export interface ExportersArgs {

@@ -4,7 +4,12 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { sizing } from "../sizing";
 import { imageString, versions } from "../versions";
-import { MIMIR_HTTP_PORT, MIMIR_NAME, mimirConfig, type MimirInputs } from "./mimirConfig";
+import {
+  MIMIR_HTTP_PORT,
+  MIMIR_NAME,
+  mimirConfig,
+  type MimirInputs,
+} from "../../builders/metrics/mimirConfig";
 import { mimirEndpoints } from "../../plan/endpoints";
 
 /** Arguments of {@link Mimir}. */

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
 import type { PhaseCapabilities } from "../../plan/phases";
-import { VM_FULLNAME, vmValues, type VmInputs } from "./vmValues";
+import { VM_FULLNAME, vmValues, type VmInputs } from "../../builders/metrics/vmValues";
 import { victoriaMetricsEndpoints } from "../../plan/endpoints";
 
 /** VictoriaMetrics components Prometheus must scrape through a ServiceMonitor while it runs. */

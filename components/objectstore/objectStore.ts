@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as minio from "@pulumi/minio";
 import * as random from "@pulumi/random";
-import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "./bucketPlan";
+import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "../../builders/objectstore/bucketPlan";
 import { endpointHost, S3_ENV } from "./storageRefs";
 import type { ObjectStoreConfig } from "../config";
 import { readExistingSecret } from "../takeover";

@@ -1,4 +1,4 @@
-import type { Consumer, Location, Purpose } from "./bucketPlan";
+import type { Consumer, Location, Purpose } from "../../builders/objectstore/bucketPlan";
 
 /** Environment variables every S3 consumer reads its credentials from (with -config.expand-env). */
 export const S3_ENV = { accessKey: "AWS_ACCESS_KEY_ID", secretKey: "AWS_SECRET_ACCESS_KEY" } as const;

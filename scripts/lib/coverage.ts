@@ -4,8 +4,8 @@
  * them, so the migration tests and `npm run coverage` judge the same thing.
  */
 import { parse } from "yaml";
-import { RULE_LABEL, type RuleGroup } from "../../components/alerting/rules";
-import { standaloneAlertmanagerUrl } from "../../components/metrics/exporterValues";
+import { RULE_LABEL, type RuleGroup } from "../../builders/alerting/rules";
+import { standaloneAlertmanagerUrl } from "../../builders/metrics/exporterValues";
 import type { ExportResource } from "./synth";
 import type { RenderedObject } from "./render";
 

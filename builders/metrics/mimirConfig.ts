@@ -1,5 +1,5 @@
-import type { ConsumerStorage } from "../objectstore/storageRefs";
-import { endpointHost, S3_ENV } from "../objectstore/storageRefs";
+import type { ConsumerStorage } from "../../components/objectstore/storageRefs";
+import { endpointHost, S3_ENV } from "../../components/objectstore/storageRefs";
 import { replicaLabelFor } from "./remoteWrite";
 import { MIMIR_HTTP_PORT, mimirEndpoints, RELEASES } from "../../plan/endpoints";
 

@@ -1,4 +1,4 @@
-import { SECRET_REFS } from "../secrets/refs";
+import { SECRET_REFS } from "../../components/secrets/refs";
 
 export interface AlertmanagerInputs {
   pushover: boolean;

@@ -1,4 +1,4 @@
-import type { StackConfig } from "../config";
+import type { StackConfig } from "../../components/config";
 import { capabilities } from "../../plan/phases";
 
 /** Who consumes object storage. VictoriaMetrics keeps its TSDB on local disk and needs none. */

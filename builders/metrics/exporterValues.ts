@@ -1,5 +1,5 @@
-import { sizing } from "../sizing";
-import { imageValues, versions } from "../versions";
+import { sizing } from "../../components/sizing";
+import { imageValues, versions } from "../../components/versions";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,

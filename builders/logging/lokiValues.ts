@@ -1,7 +1,7 @@
-import type { LokiConfig } from "../config";
-import { sizing } from "../sizing";
-import { S3_ENV, type ConsumerStorage } from "../objectstore/storageRefs";
-import { imageValues, versions } from "../versions";
+import type { LokiConfig } from "../../components/config";
+import { sizing } from "../../components/sizing";
+import { S3_ENV, type ConsumerStorage } from "../../components/objectstore/storageRefs";
+import { imageValues, versions } from "../../components/versions";
 
 /** Inputs of {@link lokiValues}: validated Loki settings plus what the stack decided around them. */
 export interface LokiInputs {

@@ -1,4 +1,4 @@
-import { kpsDefaultRules } from "./kpsRules";
+import { kpsDefaultRules } from "../../components/alerting/kpsRules";
 
 /** A Prometheus rule group, as promtool, the Prometheus Operator, Mimir's ruler and vmalert read it. */
 export interface Rule {

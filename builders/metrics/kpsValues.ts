@@ -1,7 +1,7 @@
 import type { PhaseCapabilities } from "../../plan/phases";
 import { prometheusQueryUrl, RELEASES } from "../../plan/endpoints";
-import { sizing } from "../sizing";
-import { imageValues, versions } from "../versions";
+import { sizing } from "../../components/sizing";
+import { imageValues, versions } from "../../components/versions";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,

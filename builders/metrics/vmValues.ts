@@ -1,7 +1,7 @@
 import type { PhaseCapabilities } from "../../plan/phases";
 import { RELEASES } from "../../plan/endpoints";
-import { sizing } from "../sizing";
-import { versions } from "../versions";
+import { sizing } from "../../components/sizing";
+import { versions } from "../../components/versions";
 import { alertmanagerClaim } from "./kpsValues";
 import {
   alertmanagerConfig,
