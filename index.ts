@@ -1,5 +1,5 @@
 import { loadStackConfig } from "./components/load";
-import { buildStack } from "./components/stack";
+import { buildStack } from "./apply/stack";
 
 // Validate the whole config before any resource is registered, then build the tree.
 const outputs = buildStack(loadStackConfig());

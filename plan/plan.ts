@@ -41,7 +41,7 @@ export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 
 /**
  * Every component of a stack with its inputs, from validated config alone: pure, no Pulumi. The
- * composition root (components/stack.ts) creates exactly what this lists, in this order, and
+ * composition root (apply/stack.ts) creates exactly what this lists, in this order, and
  * decides nothing itself. Absent entries are components the phase does not run.
  */
 export interface StackPlan {

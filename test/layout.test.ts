@@ -15,7 +15,13 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-const PROGRAM = ["index.ts", ...tsFiles("components"), ...tsFiles("builders"), ...tsFiles("plan")];
+const PROGRAM = [
+  "index.ts",
+  ...tsFiles("components"),
+  ...tsFiles("builders"),
+  ...tsFiles("plan"),
+  ...tsFiles("apply"),
+];
 const PACK = tsFiles("policy");
 const importsOf = (file: string) =>
   [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/(?:from|import)\s+"([^"]+)"/g)].map((m) =>
@@ -31,7 +37,8 @@ describe("layout: the flow's boundaries hold (issue 15)", () => {
     for (const f of PROGRAM)
       for (const i of importsOf(f)) assert.ok(!i.startsWith("policy/"), `${f} imports ${i}`);
     for (const f of PACK)
-      for (const i of importsOf(f)) assert.ok(!/^(components|plan|index)(\/|$)/.test(i), `${f} imports ${i}`);
+      for (const i of importsOf(f))
+        assert.ok(!/^(components|builders|plan|apply|index)(\/|$)/.test(i), `${f} imports ${i}`);
   });
 
   it("phase names appear only in the config schema and the phase table (plan/phases.ts)", () => {
@@ -62,8 +69,8 @@ describe("layout: the flow's boundaries hold (issue 15)", () => {
     assert.deepEqual(building, []);
   });
 
-  it("the composition root decides nothing: no conditions on config in components/stack.ts", () => {
-    const root = fs.readFileSync(path.join(ROOT, "components/stack.ts"), "utf8");
+  it("the composition root decides nothing: no conditions on config in apply/stack.ts", () => {
+    const root = fs.readFileSync(path.join(ROOT, "apply/stack.ts"), "utf8");
     assert.ok(
       !/\bcfg\.(?!phase\b)[a-zA-Z]+/.test(root.replace(/planStack\(cfg\)/, "")),
       "stack.ts reads config beyond the plan",

@@ -1,5 +1,5 @@
 import { loadStackConfig } from "../../components/load";
-import { buildStack } from "../../components/stack";
+import { buildStack } from "../../apply/stack";
 import { readStackConfig, synthesize, type SynthResult } from "./synth";
 
 /**

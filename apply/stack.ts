@@ -1,26 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { StackConfig } from "./config";
+import type { StackConfig } from "../components/config";
 import { planStack, type WaitFor } from "../plan/plan";
-import { ObjectStore } from "./objectstore/objectStore";
-import { Secrets } from "./secrets/secrets";
-import { StackInfo } from "./stackInfo";
-import { StackNamespace } from "./namespace";
-import { Ordering } from "./ordering";
-import { AdoptionError, adoptionTransformation } from "./takeover";
-import { PrometheusCrds } from "./metrics/prometheusCrds";
-import { PrometheusVolume } from "./metrics/prometheusVolume";
-import { KubePrometheusStack } from "./metrics/kubePrometheusStack";
-import { Mimir } from "./metrics/mimir";
-import { VictoriaMetrics } from "./metrics/victoriaMetrics";
-import { Exporters } from "./metrics/exporters";
-import { Alertmanager } from "./alerting/alertmanager";
-import { AlertRules } from "./alerting/alertRules";
-import { Loki } from "./logging/loki";
-import { Alloy } from "./logging/alloy";
-import { Vector } from "./logging/vector";
-import { Grafana } from "./grafana/grafana";
+import { ObjectStore } from "../components/objectstore/objectStore";
+import { Secrets } from "../components/secrets/secrets";
+import { StackInfo } from "../components/stackInfo";
+import { StackNamespace } from "../components/namespace";
+import { Ordering } from "../components/ordering";
+import { AdoptionError, adoptionTransformation } from "../components/takeover";
+import { PrometheusCrds } from "../components/metrics/prometheusCrds";
+import { PrometheusVolume } from "../components/metrics/prometheusVolume";
+import { KubePrometheusStack } from "../components/metrics/kubePrometheusStack";
+import { Mimir } from "../components/metrics/mimir";
+import { VictoriaMetrics } from "../components/metrics/victoriaMetrics";
+import { Exporters } from "../components/metrics/exporters";
+import { Alertmanager } from "../components/alerting/alertmanager";
+import { AlertRules } from "../components/alerting/alertRules";
+import { Loki } from "../components/logging/loki";
+import { Alloy } from "../components/logging/alloy";
+import { Vector } from "../components/logging/vector";
+import { Grafana } from "../components/grafana/grafana";
 
 /** What the stack exports: where things are, never a credential. */
 export interface StackOutputs {
