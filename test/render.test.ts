@@ -17,7 +17,6 @@ import {
   renderErrors,
   renderExport,
   renderStack,
-  type RenderedObject,
   type StackObject,
 } from "../scripts/lib/render";
 import { SECRET_SIG, SECRET_SIG_KEY, type ExportResource, type StackExport } from "../scripts/lib/synth";
@@ -28,6 +27,7 @@ import { canLandOn } from "../policy/lib/workloads";
 import { parseQuantity } from "../policy/lib/quantity";
 import type { PoolInfo } from "../policy/lib/budget";
 import { ROOT } from "./helpers";
+import { podSpecOf } from "../scripts/lib/checks/objects";
 import {
   allVariants,
   assertRendered,
@@ -38,17 +38,6 @@ import {
 } from "./support/rendered";
 
 const VARIANTS = allVariants();
-
-/** Pod specs of workload objects, with where they are. */
-const POD_SPEC: Record<string, (o: RenderedObject) => any> = {
-  Deployment: (o) => o.spec?.template?.spec,
-  StatefulSet: (o) => o.spec?.template?.spec,
-  DaemonSet: (o) => o.spec?.template?.spec,
-  ReplicaSet: (o) => o.spec?.template?.spec,
-  Job: (o) => o.spec?.template?.spec,
-  CronJob: (o) => o.spec?.jobTemplate?.spec?.template?.spec,
-  Pod: (o) => o.spec,
-};
 
 interface ContainerUse {
   where: string;
@@ -61,7 +50,7 @@ interface ContainerUse {
 function containersOf(o: StackObject, all: StackObject[]): ContainerUse[] {
   const obj = o.object;
   const where = `${o.release ? `release ${o.release.name} (${o.release.source})` : o.resourceUrn}: ${obj.kind} ${obj.metadata.name}`;
-  const pod = POD_SPEC[obj.kind]?.(obj);
+  const pod = podSpecOf(obj);
   if (pod) {
     return [
       ...(pod.containers ?? []).map((c: any) => ({
@@ -249,7 +238,7 @@ describe("rendering with the real Helm", function () {
         const running = containersOf(o, r.objects).filter((c) => !c.init);
         if (running.length === 0) continue;
         const spec = o.object.spec ?? {};
-        const pod = POD_SPEC[o.object.kind]?.(o.object) ?? spec;
+        const pod = podSpecOf(o.object) ?? spec;
         const each = running.reduce(
           (t, c) => ({
             cpu: t.cpu + (parseQuantity(c.resources?.requests?.cpu) ?? 0),

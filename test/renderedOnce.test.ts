@@ -11,16 +11,8 @@ import { renderExport, withRenderedObjects, type RawObject, type ReleaseRender }
 import type { StackExport } from "../scripts/lib/synth";
 import { ROOT, tmpDir, tsNode } from "./helpers";
 import { assertRendered, rendered, variant } from "./support/rendered";
+import { podSpecOf } from "../scripts/lib/checks/objects";
 
-const POD_SPEC: Record<string, (o: any) => any> = {
-  Deployment: (o) => o.spec?.template?.spec,
-  StatefulSet: (o) => o.spec?.template?.spec,
-  DaemonSet: (o) => o.spec?.template?.spec,
-  ReplicaSet: (o) => o.spec?.template?.spec,
-  Job: (o) => o.spec?.template?.spec,
-  CronJob: (o) => o.spec?.jobTemplate?.spec?.template?.spec,
-  Pod: (o) => o.spec,
-};
 const OPERATED = new Set([
   "monitoring.coreos.com/Prometheus",
   "monitoring.coreos.com/Alertmanager",
@@ -43,7 +35,7 @@ function measured(file: string): { cpu: number; memory: number; containers: stri
   const info = objects.find((o) => o.metadata?.labels?.["homelab.dev/stack-info"] === "true")!;
   const pools: PoolInfo[] = JSON.parse(info.data.nodePools);
   const args = objects.flatMap((o) =>
-    (POD_SPEC[o.kind]?.(o)?.containers ?? []).flatMap((c: any) => c.args ?? []),
+    (podSpecOf(o)?.containers ?? []).flatMap((c: any) => c.args ?? []),
   ) as string[];
   const flag = (n: string) => args.find((a) => a.startsWith(`--${n}=`))?.slice(n.length + 3);
   const reloader = flag("prometheus-config-reloader")
@@ -54,7 +46,7 @@ function measured(file: string): { cpu: number; memory: number; containers: stri
   const containers: string[] = [];
   for (const o of objects) {
     const id = `${o.kind} ${o.metadata.namespace ?? "-"}/${o.metadata.name}`;
-    const pod = POD_SPEC[o.kind]?.(o);
+    const pod = podSpecOf(o);
     const requests: { name: string; cpu?: string; memory?: string }[] = [];
     if (pod) {
       for (const c of pod.containers ?? []) requests.push({ name: c.name, ...c.resources?.requests });

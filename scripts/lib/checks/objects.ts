@@ -158,21 +158,30 @@ export interface PodTemplate {
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
 
+/** The pod template of a built-in workload (CronJob and bare Pod included), if it is one. */
+function podTemplateOf(o: K8sObject): { metadata?: any; spec?: any } | undefined {
+  if (WORKLOAD_KINDS.has(o.kind)) return o.spec?.template;
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template;
+  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
+  return undefined;
+}
+
+/** The pod spec of a built-in workload, if the object is one. */
+export function podSpecOf(o: K8sObject): Record<string, any> | undefined {
+  return podTemplateOf(o)?.spec;
+}
+
 /** Pod templates of built-in workloads (CronJob and bare Pods included). */
 export function podTemplates(objects: Placed[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const p of objects) {
-    const o = p.obj;
-    let tpl: any;
-    if (WORKLOAD_KINDS.has(o.kind)) tpl = o.spec?.template;
-    else if (o.kind === "CronJob") tpl = o.spec?.jobTemplate?.spec?.template;
-    else if (o.kind === "Pod") tpl = { metadata: o.metadata, spec: o.spec };
+    const tpl = podTemplateOf(p.obj);
     if (!tpl?.spec) continue;
     out.push({
       owner: p,
       labels: tpl.metadata?.labels ?? {},
       spec: tpl.spec,
-      perNode: o.kind === "DaemonSet",
+      perNode: p.obj.kind === "DaemonSet",
     });
   }
   return out;
