@@ -1,7 +1,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
-import { helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
-import { workloadsOf } from "./lib/workloads";
+import { HELM_TYPES, helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
+import { forTypes } from "./lib/typed";
+import { RAW_WORKLOAD_TYPES, workloadsOf } from "./lib/workloads";
 
 /**
  * Keys that hold credentials when given a literal value. Besides the usual names, Alertmanager's
@@ -120,6 +121,16 @@ function envLines(text: string): Record<string, string> | undefined {
   );
 }
 
+/**
+ * What the policy reads: Helm values, ConfigMap data and the containers of raw pod templates
+ * (workloadsOf finds containers only in those; Secrets are where credentials belong).
+ */
+const CREDENTIAL_TYPES: ReadonlySet<string> = new Set([
+  ...HELM_TYPES,
+  "kubernetes:core/v1:ConfigMap",
+  ...RAW_WORKLOAD_TYPES,
+]);
+
 /** No literal credentials in Helm values, ConfigMaps or container env: use Secrets and references. */
 export function noPlaintextCredentials(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
@@ -127,7 +138,7 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
     description:
       "Credentials never appear as literals in Helm values, ConfigMap data or container env; use Secret references, ${VAR} expansion or files.",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(CREDENTIAL_TYPES, (args, report) => {
       const r = toRes(args);
       const fix =
         "Move the value into a Kubernetes Secret and reference it (extraEnvFrom/existingSecret/secretKeyRef, ${VAR} with -config.expand-env, or a *_file path).";
@@ -189,6 +200,6 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
             report(`${label(r)}: ${c.path} passes a URL with user info on its command line. ${fix}`);
         }
       }
-    },
+    }),
   };
 }

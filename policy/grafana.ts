@@ -1,7 +1,17 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
 import { parse as parseYaml } from "yaml";
-import { at, helmOf, label, parseDoc, textDataOf, type Res, toRes } from "./lib/resources";
+import {
+  at,
+  HELM_AND_TEXT_TYPES,
+  helmOf,
+  label,
+  parseDoc,
+  textDataOf,
+  type Res,
+  toRes,
+} from "./lib/resources";
+import { forTypes } from "./lib/typed";
 import { isRendered } from "./lib/workloads";
 
 interface FoundDatasource {
@@ -180,7 +190,7 @@ export function grafanaSingleDefault(level: Level = "mandatory"): ResourceValida
     name: "grafana-single-default-datasource",
     description: "A Grafana provisioning source may mark at most one datasource per organization as default.",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
       const bySource = new Map<string, FoundDatasource[]>();
       for (const d of datasourcesIn(r)) bySource.set(d.source, [...(bySource.get(d.source) ?? []), d]);
@@ -192,7 +202,7 @@ export function grafanaSingleDefault(level: Level = "mandatory"): ResourceValida
             );
         }
       }
-    },
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
-import { chartValues, label, toRes } from "./lib/resources";
+import { chartValues, HELM_AND_TEXT_TYPES, HELM_TYPES, label, toRes } from "./lib/resources";
+import { forTypes } from "./lib/typed";
 import {
   configuredStoreTypes,
   lokiConfigsIn,
@@ -17,7 +18,7 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
     description:
       "Loki 3 crash-loops when compactor.retention_enabled is true and delete_request_store is missing or names no store.",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
         const c = found.config.compactor ?? {};
@@ -56,7 +57,7 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
           );
         }
       }
-    },
+    }),
   };
 }
 
@@ -67,7 +68,7 @@ export function lokiRetentionPeriodWithoutRetention(level: Level = "advisory"): 
     description:
       "limits_config.retention_period is set but the compactor's retention is off, so nothing is ever deleted.",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
         const period = found.config.limits_config?.retention_period;
@@ -82,7 +83,7 @@ export function lokiRetentionPeriodWithoutRetention(level: Level = "advisory"): 
           );
         }
       }
-    },
+    }),
   };
 }
 
@@ -102,7 +103,7 @@ export function lokiCompactorMisplaced(level: Level = "advisory"): ResourceValid
     description:
       "Loki compactor settings at the loki chart's top level are ignored; they belong under loki.compactor.",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(HELM_TYPES, (args, report) => {
       const r = toRes(args);
       const values = chartValues(r, "loki");
       if (!values) return;
@@ -114,7 +115,7 @@ export function lokiCompactorMisplaced(level: Level = "advisory"): ResourceValid
           `${label(r)}: values.compactor holds Loki settings (${misplaced.join(", ")}) that the chart ignores silently; move them to values.loki.compactor.`,
         );
       }
-    },
+    }),
   };
 }
 
@@ -129,7 +130,7 @@ export function lokiSharedStoreRemoved(level: Level = "mandatory"): ResourceVali
     description:
       "compactor.shared_store was removed in Loki 3.0; Loki 3 refuses a config that still sets it. Use delete_request_store.",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
         for (const key of ["shared_store", "shared_store_key_prefix"]) {
@@ -140,7 +141,7 @@ export function lokiSharedStoreRemoved(level: Level = "mandatory"): ResourceVali
           }
         }
       }
-    },
+    }),
   };
 }
 
@@ -150,7 +151,7 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
     name: "loki-replication-factor",
     description: "Loki's replication factor must not exceed the replicas that serve writes.",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(HELM_TYPES, (args, report) => {
       const r = toRes(args);
       const values = chartValues(r, "loki");
       if (!values) return;
@@ -160,7 +161,7 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
           `${label(r)}: ${t.rfPath} is ${t.rf} but ${t.writerPaths.join(" + ")} is ${t.writers} (the replicas that take writes in deploymentMode ${t.mode}); pushes fail with "too many unhealthy instances in the ring". Lower the replication factor to at most ${t.writers} or add replicas.`,
         );
       }
-    },
+    }),
   };
 }
 
@@ -187,7 +188,7 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
     description:
       "Replicas of two Loki deployment modes (single binary, simple scalable, distributed) are non-zero outside the chart's transitional modes (chart defaults count).",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(HELM_TYPES, (args, report) => {
       const r = toRes(args);
       const values = chartValues(r, "loki");
       if (!values) return;
@@ -216,6 +217,6 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
           `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(distributed, false)}; the chart fails with "You have more than zero replicas configured for both the single binary and distributed targets" (no transitional mode exists between them).`,
         );
       }
-    },
+    }),
   };
 }

@@ -1,6 +1,17 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
-import { at, helmOf, label, parseDoc, textDataOf, type Res, toRes } from "./lib/resources";
+import {
+  at,
+  HELM_AND_TEXT_TYPES,
+  HELM_TYPES,
+  helmOf,
+  label,
+  parseDoc,
+  textDataOf,
+  type Res,
+  toRes,
+} from "./lib/resources";
+import { forTypes } from "./lib/typed";
 
 /** Mimir configs in a resource: mimir-distributed structuredConfig, or raw Mimir YAML. */
 function mimirConfigsIn(r: Res): { where: string; config: Record<string, any> }[] {
@@ -44,7 +55,7 @@ export function mimirDistinctStorage(level: Level = "mandatory"): ResourceValida
     name: "mimir-distinct-storage",
     description: "Mimir's blocks, ruler and alertmanager storage must not share a bucket and prefix.",
     enforcementLevel: level,
-    validateResource: (args, report) => {
+    validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
       for (const { where, config } of mimirConfigsIn(r)) {
         const stores = ["blocks_storage", "ruler_storage", "alertmanager_storage"].map((s) => ({
@@ -68,7 +79,7 @@ export function mimirDistinctStorage(level: Level = "mandatory"): ResourceValida
           }
         }
       }
-    },
+    }),
   };
 }
 
@@ -77,6 +88,12 @@ export interface RemoteWriteLabelsConfig {
   replicaLabel: string;
 }
 const RW_DEFAULTS: RemoteWriteLabelsConfig = { replicaLabel: "__replica__" };
+
+/** Where a Prometheus spec lives: kube-prometheus-stack values, or a Prometheus custom resource. */
+const PROMETHEUS_TYPES: ReadonlySet<string> = new Set([
+  ...HELM_TYPES,
+  "kubernetes:monitoring.coreos.com/v1:Prometheus",
+]);
 
 const isMimirPush = (url: unknown) => typeof url === "string" && /\/api\/v1\/push\b/.test(url);
 
@@ -90,7 +107,7 @@ export function mimirRemoteWriteLabels(level: Level = "advisory"): ResourceValid
     configSchema: schemaFor(RW_DEFAULTS as unknown as Record<string, unknown>, {
       replicaLabel: "Replica label Mimir deduplicates on.",
     }),
-    validateResource: (args, report) => {
+    validateResource: forTypes(PROMETHEUS_TYPES, (args, report) => {
       const cfg = configOf(args, RW_DEFAULTS);
       const r = toRes(args);
       const helm = helmOf(r);
@@ -115,6 +132,6 @@ export function mimirRemoteWriteLabels(level: Level = "advisory"): ResourceValid
           `${label(r)}: remote_write to ${targets[0].url} with ${where}.replicaExternalLabelName ${spec.replicaExternalLabelName === undefined ? "unset (operator default prometheus_replica)" : `"${spec.replicaExternalLabelName}"`}; Mimir deduplicates HA pairs on "${cfg.replicaLabel}". Set replicaExternalLabelName: "${cfg.replicaLabel}".`,
         );
       }
-    },
+    }),
   };
 }

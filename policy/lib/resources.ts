@@ -60,6 +60,15 @@ export function helmOf(res: Res): { chart: string; values: any; valuesSecret: bo
   return { chart, values: isSecretEnvelope(values) ? {} : values, valuesSecret: isSecretEnvelope(values) };
 }
 
+/** The types textDataOf reads; it finds nothing in any other. */
+export const TEXT_DATA_TYPES: ReadonlySet<string> = new Set([
+  "kubernetes:core/v1:ConfigMap",
+  "kubernetes:core/v1:Secret",
+]);
+
+/** Helm releases and ConfigMap / Secret texts: where chart values or config files live. */
+export const HELM_AND_TEXT_TYPES: ReadonlySet<string> = new Set([...HELM_TYPES, ...TEXT_DATA_TYPES]);
+
 /** ConfigMap / Secret text entries, decoded (base64 `data` of Secrets included). */
 export function textDataOf(res: Res): { key: string; text: string; field: string }[] {
   const out: { key: string; text: string; field: string }[] = [];

@@ -76,6 +76,9 @@ const POD_SPEC_PATHS: Record<string, { spec: string; replicas?: string }> = {
   "kubernetes:core/v1:Pod": { spec: "spec" },
 };
 
+/** Types of raw Kubernetes objects with a pod template (rawWorkloads finds none in any other). */
+export const RAW_WORKLOAD_TYPES: ReadonlySet<string> = new Set(Object.keys(POD_SPEC_PATHS));
+
 function sumResources(blocks: any[]): Pick<Workload, "requests" | "limits"> {
   const out = { requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
   for (const b of blocks) {
