@@ -174,7 +174,9 @@ export async function evaluateResources(
     }
     return found;
   };
-  let stackResources: (ReturnType<typeof argsOf> & { dependencies: never[]; propertyDependencies: {} })[];
+  let stackResources:
+    | (ReturnType<typeof argsOf> & { dependencies: never[]; propertyDependencies: Record<string, never> })[]
+    | undefined;
   for (const policy of policies) {
     const given = config[policy.name] ?? (config as any).all;
     const level: EnforcementLevel =
