@@ -154,32 +154,50 @@ function mapFrame(/** @type {any} */ site) {
   const file = site.getFileName();
   const entry = file && maps.get(file);
   if (!entry) return text;
-  try {
-    entry.sourceMap ??= new SourceMap(JSON.parse(entry.text ?? fs.readFileSync(entry.file, "utf8")));
-    const line = site.getLineNumber();
-    const column = site.getColumnNumber();
-    const hit = entry.sourceMap.findEntry(line - 1, column - 1);
-    if (!hit || hit.originalLine === undefined) return text;
-    return text.replace(
-      `${file}:${line}:${column}`,
-      `${file}:${hit.originalLine + 1}:${hit.originalColumn + 1}`,
-    );
-  } catch {
-    return text;
+  const line = site.getLineNumber();
+  const column = site.getColumnNumber();
+  const from = `${file}:${line}:${column}`;
+  // @pulumi/pulumi formats a stack for every promise it creates (debuggablePromise) and every
+  // resource (Resource.callsites), mostly through the same few call sites: each position is
+  // looked up in the source map once.
+  entry.positions ??= new Map();
+  let to = entry.positions.get(from);
+  if (to === undefined) {
+    try {
+      entry.sourceMap ??= new SourceMap(JSON.parse(entry.text ?? fs.readFileSync(entry.file, "utf8")));
+      const hit = entry.sourceMap.findEntry(line - 1, column - 1);
+      to =
+        !hit || hit.originalLine === undefined
+          ? ""
+          : `${file}:${hit.originalLine + 1}:${hit.originalColumn + 1}`;
+    } catch {
+      to = "";
+    }
+    entry.positions.set(from, to);
   }
+  return to === "" ? text : text.replace(from, to);
 }
 
 // Only in place of Node's own formatting (undefined, or Node 20.20's ErrorPrepareStackTrace), never
 // over a formatter someone installed, and not when Node maps sources itself.
 const previous = Error.prepareStackTrace;
+const DEBUG_PROMISE_LEAKS = !!process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+const PULUMI_DEBUGGABLE = path.join("node_modules", "@pulumi", "pulumi", "runtime", "debuggable.js");
 if (
   (previous === undefined || previous.name === "ErrorPrepareStackTrace") &&
   !process.execArgv.includes("--enable-source-maps")
 ) {
   Error.prepareStackTrace = (error, sites) => {
-    // Most stacks (@pulumi/pulumi records one per promise) have no frame in a transpiled file:
-    // Node's own formatter is faster for those.
-    if (previous && !sites.some((site) => maps.has(site.getFileName()))) return previous(error, sites);
+    // Node's own formatter is faster; it serves stacks with no frame in a transpiled file, and the
+    // stack @pulumi/pulumi records for every promise it creates: that text is only ever printed
+    // with PULUMI_DEBUG_PROMISE_LEAKS set (runtime/debuggable.js, debuggablePromise's
+    // _debugStackTrace read by promiseDebugString in leakedPromises), so it is mapped only then.
+    if (
+      previous &&
+      ((!DEBUG_PROMISE_LEAKS && sites[0]?.getFileName()?.endsWith(PULUMI_DEBUGGABLE)) ||
+        !sites.some((site) => maps.has(site.getFileName())))
+    )
+      return previous(error, sites);
     let head;
     try {
       head = Error.prototype.toString.call(error);

@@ -79,6 +79,62 @@ describe("the TypeScript loader (scripts/register.js)", function () {
     }
   });
 
+  it("maps the same call site every time it is formatted (the source map lookup is memoized per position)", () => {
+    const dir = tmpDir("loader");
+    const file = path.join(dir, "twice.ts");
+    fs.writeFileSync(
+      file,
+      [
+        `interface Unused {`,
+        `  a: number;`,
+        `}`,
+        `export function where(): string {`,
+        `  return new Error("x").stack!.split("\\n")[1];`,
+        `}`,
+        `console.log(JSON.stringify([where(), where(), where()]));`,
+        ``,
+      ].join("\n"),
+    );
+    const r = runTs(file, path.join(dir, "cache"));
+    assert.equal(r.status, 0, r.stderr);
+    const frames: string[] = JSON.parse(r.stdout);
+    for (const f of frames) assert.match(f, /twice\.ts:5:\d+/);
+  });
+
+  it("maps the stack @pulumi/pulumi records per promise only with PULUMI_DEBUG_PROMISE_LEAKS, the one setting that prints it", () => {
+    const dir = tmpDir("loader");
+    const file = path.join(dir, "leak.ts");
+    // Four type-only lines before the call: generated line 2 is source line 6.
+    fs.writeFileSync(
+      file,
+      [
+        `import { debuggablePromise } from ${JSON.stringify(path.join(ROOT, "node_modules/@pulumi/pulumi/runtime/debuggable"))};`,
+        `interface Unused {`,
+        `  a: number;`,
+        `  b: string;`,
+        `}`,
+        `const p: any = Promise.resolve(1); void debuggablePromise(p, "ctx");`,
+        `console.log(JSON.stringify(p._debugStackTrace));`,
+        ``,
+      ].join("\n"),
+    );
+    const cache = path.join(dir, "cache");
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, ["-r", REGISTER, file], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, HOMELAB_TS_CACHE_DIR: cache, PULUMI_DEBUG_PROMISE_LEAKS: "", ...env },
+      });
+    const quiet = run({});
+    assert.equal(quiet.status, 0, quiet.stderr);
+    const unmapped: string = JSON.parse(quiet.stdout);
+    assert.match(unmapped, /leak\.ts:\d+:\d+/);
+    assert.doesNotMatch(unmapped, /leak\.ts:6:\d+/);
+    const debug = run({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+    assert.equal(debug.status, 0, debug.stderr);
+    assert.match(JSON.parse(debug.stdout), /leak\.ts:6:\d+/);
+  });
+
   it("fails on a syntax error with the file, line and TypeScript's message", () => {
     const dir = tmpDir("loader");
     const file = path.join(dir, "broken.ts");
