@@ -187,18 +187,6 @@ export function placeholderSecrets(value: any): any {
   return value;
 }
 
-const digests = new Map<string, { key: string; digest: string }>();
-/** sha256 of a chart archive, memoized by path, size and mtime. */
-function fileDigest(file: string): string {
-  const st = fs.statSync(file);
-  const key = `${st.size}:${st.mtimeMs}`;
-  const hit = digests.get(file);
-  if (hit && hit.key === key) return hit.digest;
-  const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-  digests.set(file, { key, digest });
-  return digest;
-}
-
 /**
  * Kinds Kubernetes 1.31 serves cluster-scoped (everything else built in is namespaced). Objects
  * of these kinds keep no namespace; CRDs add their own `spec.scope`.
@@ -245,23 +233,84 @@ export function crdApiVersions(crd: RenderedObject): string[] {
     ]);
 }
 
-const capabilityChecks = new Map<string, { literals: Set<string>; dynamic: boolean }>();
-/**
- * The API versions a chart's templates test, as literals (`.Capabilities.APIVersions.Has "x"`), and
- * whether any test is not a literal (then everything counts). Passing Helm only the versions a
- * chart tests renders the same objects and lets renders be shared across stacks and rounds.
- */
-function chartCapabilityChecks(archive: string): { literals: Set<string>; dynamic: boolean } {
-  const digest = fileDigest(archive);
-  const hit = capabilityChecks.get(digest);
-  if (hit) return hit;
-  const text = zlib.gunzipSync(fs.readFileSync(archive)).toString("latin1");
-  const literals = new Set([...text.matchAll(/APIVersions\.Has\s+"([^"]+)"/g)].map((m) => m[1]));
+/** What rendering needs to know of one chart archive. */
+interface ChartFacts {
+  /** sha256 of the archive: renders are cached by it. */
+  digest: string;
+  /**
+   * The API versions the chart's templates test, as literals (`.Capabilities.APIVersions.Has "x"`),
+   * and whether any test is not a literal (then everything counts). Passing Helm only the versions
+   * a chart tests renders the same objects and lets renders be shared across stacks and rounds.
+   */
+  literals: string[];
+  dynamic: boolean;
+}
+/** Bumped when what {@link scanChart} learns changes, so facts from an older scan are never read. */
+const CHART_FACTS_FORMAT = 1;
+/** Facts by archive path, each with the stat they were read under (size, mtime, ctime, inode). */
+type ChartFactsFile = Record<string, { stat: string; facts: ChartFacts }>;
+const chartFactsByDir = new Map<string, { entries: ChartFactsFile; dirty: boolean }>();
+
+function statKey(file: string): string {
+  const st = fs.statSync(file);
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+}
+
+/** Reads the archive: its digest and, inside the gzipped tar, the capability tests of its templates. */
+function scanChart(archive: string): ChartFacts {
+  const bytes = fs.readFileSync(archive);
+  const text = zlib.gunzipSync(bytes).toString("latin1");
   const uses = text.match(/APIVersions/g)?.length ?? 0;
-  const literalUses = text.match(/APIVersions\.Has\s+"/g)?.length ?? 0;
-  const checks = { literals, dynamic: uses !== literalUses };
-  capabilityChecks.set(digest, checks);
-  return checks;
+  const literals = [...text.matchAll(/APIVersions\.Has\s+"([^"]+)"/g)].map((m) => m[1]);
+  return {
+    digest: crypto.createHash("sha256").update(bytes).digest("hex"),
+    literals: [...new Set(literals)].sort(),
+    dynamic: uses !== literals.length,
+  };
+}
+
+/**
+ * The facts of a chart archive, read once: kept in memory and in `<render cache>/charts.json` by
+ * path, and trusted while the archive's size, mtime, ctime and inode are unchanged (the test git
+ * and make use to skip re-reading a file). An unchanged stack thus renders again without reading
+ * or unzipping its charts; a replaced archive is read again.
+ */
+function chartFacts(archive: string, cacheDir: string | false): ChartFacts {
+  const dir = cacheDir || "";
+  let store = chartFactsByDir.get(dir);
+  if (!store) {
+    let entries: ChartFactsFile = {};
+    if (cacheDir) {
+      try {
+        const disk = JSON.parse(fs.readFileSync(path.join(cacheDir, "charts.json"), "utf8"));
+        if (disk?.format === CHART_FACTS_FORMAT && typeof disk.charts === "object") entries = disk.charts;
+      } catch {
+        entries = {};
+      }
+    }
+    store = { entries, dirty: false };
+    chartFactsByDir.set(dir, store);
+  }
+  const file = path.resolve(archive);
+  const stat = statKey(file);
+  const hit = store.entries[file];
+  if (hit?.stat === stat) return hit.facts;
+  const facts = scanChart(file);
+  store.entries[file] = { stat, facts };
+  store.dirty = true;
+  return facts;
+}
+
+/** Writes what {@link chartFacts} learned to the render cache. */
+function saveChartFacts(cacheDir: string | false): void {
+  const store = chartFactsByDir.get(cacheDir || "");
+  if (!cacheDir || !store?.dirty) return;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, "charts.json");
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ format: CHART_FACTS_FORMAT, charts: store.entries }));
+  fs.renameSync(tmp, file);
+  store.dirty = false;
 }
 
 /** Whether objects of this apiVersion/kind are namespaced, given the CRDs the stack installs. */
@@ -398,9 +447,8 @@ async function withHelmSlot<T>(fn: () => Promise<T>): Promise<T> {
 const CACHE_FORMAT = 2;
 
 /** The API versions among `all` that the chart's templates can observe. */
-function relevantApiVersions(archive: string, all: string[]): string[] {
-  const checks = chartCapabilityChecks(archive);
-  return checks.dynamic ? all : all.filter((a) => checks.literals.has(a));
+function relevantApiVersions(facts: ChartFacts, all: string[]): string[] {
+  return facts.dynamic ? all : all.filter((a) => facts.literals.includes(a));
 }
 
 async function templateOnce(
@@ -409,6 +457,7 @@ async function templateOnce(
   apiVersions: string[],
   o: { helm: string; kubeVersion: string; cacheDir: string | false },
 ): Promise<Cached> {
+  const facts = chartFacts(archive, o.cacheDir);
   const args = [
     "template",
     job.releaseName,
@@ -422,14 +471,12 @@ async function templateOnce(
     "--values",
     "-",
     ...(job.includeCrds ? ["--include-crds"] : []),
-    ...relevantApiVersions(archive, apiVersions).flatMap((a) => ["--api-versions", a]),
+    ...relevantApiVersions(facts, apiVersions).flatMap((a) => ["--api-versions", a]),
   ];
   const valuesJson = JSON.stringify(job.values);
   const key = crypto
     .createHash("sha256")
-    .update(
-      JSON.stringify([CACHE_FORMAT, fileDigest(archive), valuesJson, args.filter((a) => a !== archive)]),
-    )
+    .update(JSON.stringify([CACHE_FORMAT, facts.digest, valuesJson, args.filter((a) => a !== archive)]))
     .digest("hex");
   const hit = memory.get(key);
   if (hit) return hit;
@@ -538,22 +585,27 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   // First guess: the CRDs these charts installed last time (a hint only: the loop below verifies
   // it), so a changed stack usually renders in one round instead of two.
   const hints = readHints(o.cacheDir);
-  const digestOf = (j: ReleaseJob) => fileDigest(archives.get(j)!);
+  const digestOf = (j: ReleaseJob) => chartFacts(archives.get(j)!, o.cacheDir).digest;
   const guess = new Set(base);
   for (const j of jobs) if (!("error" in j)) for (const a of hints[digestOf(j)] ?? []) guess.add(a);
   let apiVersions = [...guess].sort();
   let results: Cached[] = [];
+  // This call's own copy of each render (the JSON text is shared between calls), parsed once.
+  let parsed: (ReturnType<typeof parseManifest> | undefined)[] = [];
   // Render until the API versions of the CRDs the stack installs stop growing (usually twice).
   for (let round = 0; round < 5; round++) {
     results = await pool(jobs, concurrency, (j) =>
       "error" in j ? Promise.resolve({ error: j.error }) : templateOnce(j, archives.get(j)!, apiVersions, o),
     );
+    parsed = results.map((r) =>
+      r.json ? (JSON.parse(r.json) as ReturnType<typeof parseManifest>) : undefined,
+    );
     const found = new Set(base);
     const learned: Record<string, string[]> = {};
-    results.forEach((r, i) => {
+    parsed.forEach((p, i) => {
       const j = jobs[i];
-      if (!r.json || "error" in j) return;
-      const mine = (JSON.parse(r.json) as ReturnType<typeof parseManifest>).objects.flatMap(crdApiVersions);
+      if (!p || "error" in j) return;
+      const mine = p.objects.flatMap(crdApiVersions);
       for (const a of mine) found.add(a);
       learned[digestOf(j)] = [...new Set([...(learned[digestOf(j)] ?? []), ...mine])];
     });
@@ -562,6 +614,7 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
     if (next.join("\n") === apiVersions.join("\n")) break;
     apiVersions = next;
   }
+  saveChartFacts(o.cacheDir);
 
   const renders: ReleaseRender[] = jobs.map((j, i) => {
     const b = "error" in j ? j.base : j;
@@ -577,9 +630,8 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
     const r = results[i];
     if (r.error !== undefined) out.error = r.error;
     else {
-      const parsed = JSON.parse(r.json ?? '{"objects":[],"sources":[]}') as ReturnType<typeof parseManifest>;
-      out.objects = parsed.objects;
-      out.sources = parsed.sources;
+      out.objects = parsed[i]?.objects ?? [];
+      out.sources = parsed[i]?.sources ?? [];
     }
     return out;
   });
