@@ -1,3 +1,5 @@
+// First, for its effect: Helm and the contract link in place (see scripts/lib/tools.ts).
+import "./lib/tools";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../components/config";
