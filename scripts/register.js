@@ -210,19 +210,36 @@ if (
   };
 }
 
-// ---- @pulumi/pulumi's closure-serialization modules on first use -------------------------------
+// ---- SDK modules a synthesis never uses, on first use ------------------------------------------
 
-const SDK_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
-/** Per module of @pulumi/pulumi (path below the package), the requests it gets lazily. */
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+const below = (/** @type {string} */ p) => p.split("/").join(path.sep);
+/**
+ * Per SDK module (path below node_modules), the requests it gets lazily. Each is a module the SDK
+ * requires when it loads but uses only inside functions a synthesis never calls:
+ * - closure serialization ("magic" lambdas): TypeScript's compiler, @npmcli/arborist,
+ *   normalize-package-data and semver (runtime/closure/*);
+ * - semver in runtime/rpc.js: only resource-reference versions are compared with it;
+ * - OpenTelemetry (runtime/settings.js): only a gRPC interceptor to a real engine uses it;
+ * - glob (@pulumi/kubernetes yaml/yaml.js): only `files` of a ConfigFile/ConfigGroup are globbed;
+ * - the automation API and the provider server (index.js).
+ */
 const DEFERRED = new Map([
-  [`runtime${path.sep}closure${path.sep}parseFunction.js`, new Set(["../../typescript-shim"])],
-  [`runtime${path.sep}closure${path.sep}codePaths.js`, new Set(["@npmcli/arborist"])],
-  ["index.js", new Set(["./automation", "./provider"])],
+  [below("@pulumi/pulumi/runtime/closure/parseFunction.js"), new Set(["../../typescript-shim"])],
+  [
+    below("@pulumi/pulumi/runtime/closure/codePaths.js"),
+    new Set(["@npmcli/arborist", "normalize-package-data"]),
+  ],
+  [below("@pulumi/pulumi/runtime/closure/rewriteSuper.js"), new Set(["semver"])],
+  [below("@pulumi/pulumi/runtime/rpc.js"), new Set(["semver"])],
+  [below("@pulumi/pulumi/runtime/settings.js"), new Set(["@opentelemetry/api"])],
+  [below("@pulumi/pulumi/index.js"), new Set(["./automation", "./provider"])],
+  [below("@pulumi/kubernetes/yaml/yaml.js"), new Set(["glob"])],
 ]);
 function deferred(/** @type {string} */ request, /** @type {any} */ parent) {
   const file = parent?.filename;
-  const at = typeof file === "string" ? file.lastIndexOf(SDK_DIR) : -1;
-  return at >= 0 && DEFERRED.get(file.slice(at + SDK_DIR.length))?.has(request) === true;
+  const at = typeof file === "string" ? file.lastIndexOf(NODE_MODULES) : -1;
+  return at >= 0 && DEFERRED.get(file.slice(at + NODE_MODULES.length))?.has(request) === true;
 }
 // @ts-expect-error Module._load is internal but stable; ts-node and others hook it the same way.
 const load = Module._load;
@@ -243,7 +260,13 @@ Module._load = function (
   return new Proxy(
     {},
     {
-      get: (_, key) => (key === "__esModule" && real === undefined ? true : Reflect.get(target(), key)),
+      // `default` as TypeScript's `__importDefault` reads it: the module itself, unless it is an
+      // ES module (the SDK imports normalize-package-data, a function, that way).
+      get: (_, key) => {
+        if (key === "__esModule" && real === undefined) return true;
+        const m = target();
+        return key === "default" && !m.__esModule ? m : Reflect.get(m, key);
+      },
       has: (_, key) => Reflect.has(target(), key),
       ownKeys: () => Reflect.ownKeys(target()),
       getOwnPropertyDescriptor: (_, key) => {
