@@ -7,7 +7,6 @@ import {
   type ExportedResource,
   type PackConfig,
 } from "../policy/evaluate";
-import { readPackConfig } from "./lib/packConfig";
 import { withRenderedObjects, type ReleaseRender } from "./lib/render";
 import type { ExportResource } from "./lib/synth";
 
@@ -21,7 +20,8 @@ async function main(): Promise<number> {
     if (argv[i] === "--config") {
       const f = argv[++i];
       if (!f) throw new Error(USAGE);
-      config = readPackConfig(f);
+      // ajv (63 modules) loads only when a pack config is given.
+      config = (await import("./lib/packConfig")).readPackConfig(f);
     } else files.push(argv[i]);
   }
   if (files.length === 0) {
