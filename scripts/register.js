@@ -222,6 +222,10 @@ const below = (/** @type {string} */ p) => p.split("/").join(path.sep);
  * - semver in runtime/rpc.js: only resource-reference versions are compared with it;
  * - OpenTelemetry (runtime/settings.js): only a gRPC interceptor to a real engine uses it;
  * - glob (@pulumi/kubernetes yaml/yaml.js): only `files` of a ConfigFile/ConfigGroup are globbed;
+ * - gRPC (@grpc/grpc-js and the generated clients, proto/*_grpc_pb.js): used only to connect to a
+ *   real engine (runtime/settings.js, the callback server in runtime/callbacks.js) and to read
+ *   `grpc.status` codes of a failed call (errors.js, runtime/{resource,invoke}.js); the mock
+ *   monitor of a synthesis is called in process;
  * - the automation API and the provider server (index.js).
  */
 const DEFERRED = new Map([
@@ -232,7 +236,14 @@ const DEFERRED = new Map([
   ],
   [below("@pulumi/pulumi/runtime/closure/rewriteSuper.js"), new Set(["semver"])],
   [below("@pulumi/pulumi/runtime/rpc.js"), new Set(["semver"])],
-  [below("@pulumi/pulumi/runtime/settings.js"), new Set(["@opentelemetry/api"])],
+  [
+    below("@pulumi/pulumi/runtime/settings.js"),
+    new Set(["@opentelemetry/api", "@grpc/grpc-js", "../proto/engine_grpc_pb", "../proto/resource_grpc_pb"]),
+  ],
+  [below("@pulumi/pulumi/runtime/callbacks.js"), new Set(["@grpc/grpc-js", "../proto/callback_grpc_pb"])],
+  [below("@pulumi/pulumi/runtime/resource.js"), new Set(["@grpc/grpc-js"])],
+  [below("@pulumi/pulumi/runtime/invoke.js"), new Set(["@grpc/grpc-js"])],
+  [below("@pulumi/pulumi/errors.js"), new Set(["@grpc/grpc-js"])],
   [below("@pulumi/pulumi/index.js"), new Set(["./automation", "./provider"])],
   [below("@pulumi/kubernetes/yaml/yaml.js"), new Set(["glob"])],
 ]);

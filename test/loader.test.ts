@@ -178,10 +178,11 @@ describe("the TypeScript loader (scripts/register.js)", function () {
     assert.match(r.stderr, /TS2322/);
   });
 
-  it("defers semver, normalize-package-data, OpenTelemetry and glob until the SDK uses them, then serves the real ones", () => {
+  it("defers gRPC, semver, normalize-package-data, OpenTelemetry and glob until the SDK uses them, then serves the real ones", () => {
     // Each is required at SDK load but used only inside functions a synthesis never calls (read in
-    // @pulumi/pulumi runtime/rpc.js, runtime/closure/{rewriteSuper,codePaths}.js, runtime/settings.js
-    // createTraceContextInterceptor, and @pulumi/kubernetes yaml/yaml.js): here each is used.
+    // @pulumi/pulumi errors.js isGrpcError, runtime/rpc.js, runtime/closure/{rewriteSuper,codePaths}.js,
+    // runtime/settings.js createTraceContextInterceptor, and @pulumi/kubernetes yaml/yaml.js): here
+    // each is used.
     const code = `
       const loaded = (re) => Object.keys(require.cache).some((k) => re.test(k));
       const pats = {
@@ -194,9 +195,20 @@ describe("the TypeScript loader (scripts/register.js)", function () {
       const fs = require("fs"), os = require("os"), path = require("path");
       const pulumi = require("@pulumi/pulumi");
       const k8s = require("@pulumi/kubernetes");
-      const grpc = require("@grpc/grpc-js");
       const before = snap();
       (async () => {
+        const made = [];
+        await pulumi.runtime.setMocks({ newResource: (a) => { made.push(a.type + " " + a.name); return { id: a.name, state: a.inputs }; },
+          call: () => ({}) }, "p", "s", false);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cg-"));
+        fs.writeFileSync(path.join(dir, "a.yaml"), "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: a\\n");
+        const cg = new k8s.yaml.ConfigGroup("cg", { files: [path.join(dir, "*.yaml")] });
+        await new Promise((r) => cg.resources.apply(r));
+        const grpcRe = /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/;
+        const grpcAfterMocks = loaded(grpcRe);
+        const grpcError = require("@pulumi/pulumi/errors").isGrpcError({ code: 14 });
+        const grpcAfterError = loaded(grpcRe);
+        const grpc = require("@grpc/grpc-js");
         class A { f() { return 1; } }
         class B extends A { f() { return super.f() + 1; } }
         const b = new B();
@@ -206,15 +218,8 @@ describe("the TypeScript loader (scripts/register.js)", function () {
         const md = new grpc.Metadata();
         interceptor({}, () => ({ start() {}, cancelWithStatus() {}, getPeer() { return ""; },
           sendMessageWithContext() {}, sendMessage() {}, startRead() {}, halfClose() {} })).start(md, {});
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cg-"));
-        fs.writeFileSync(path.join(dir, "a.yaml"), "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: a\\n");
-        const made = [];
-        await pulumi.runtime.setMocks({ newResource: (a) => { made.push(a.type + " " + a.name); return { id: a.name, state: a.inputs }; },
-          call: () => ({}) }, "p", "s", false);
-        const cg = new k8s.yaml.ConfigGroup("cg", { files: [path.join(dir, "*.yaml")] });
-        await new Promise((r) => cg.resources.apply(r));
         console.log(JSON.stringify({ before, after: snap(), super: fn.text.includes("super"), paths: paths.size > 0,
-          made: made.map((m) => m.replace(dir, "<dir>")) }));
+          made: made.map((m) => m.replace(dir, "<dir>")), grpc: [grpcAfterMocks, grpcError, grpcAfterError] }));
       })().catch((e) => { console.error(e); process.exit(1); });`;
     const r = spawnSync(process.execPath, ["-r", REGISTER, "-e", code], { cwd: ROOT, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
@@ -229,6 +234,8 @@ describe("the TypeScript loader (scripts/register.js)", function () {
     );
     // The pattern found the file: one ConfigFile for it (its objects would come from the provider).
     assert.deepEqual(out.made, ["kubernetes:yaml:ConfigGroup cg", "kubernetes:yaml:ConfigFile <dir>/a.yaml"]);
+    // gRPC: resources registered with the mock monitor without it; the first status code read loads it.
+    assert.deepEqual(out.grpc, [false, true, true]);
   });
 
   it("loads @pulumi/pulumi without its closure-serialization modules, and loads them on first use", () => {
