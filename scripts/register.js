@@ -183,28 +183,40 @@ function mapFrame(/** @type {any} */ site) {
 const previous = Error.prepareStackTrace;
 const DEBUG_PROMISE_LEAKS = !!process.env.PULUMI_DEBUG_PROMISE_LEAKS;
 const PULUMI_DEBUGGABLE = path.join("node_modules", "@pulumi", "pulumi", "runtime", "debuggable.js");
+const PULUMI_RESOURCE = path.join("node_modules", "@pulumi", "pulumi", "resource.js");
+/** The first line of a stack, as Node writes it. */
+function errorHead(/** @type {unknown} */ error) {
+  try {
+    return Error.prototype.toString.call(error);
+  } catch {
+    return "Error";
+  }
+}
 if (
   (previous === undefined || previous.name === "ErrorPrepareStackTrace") &&
   !process.execArgv.includes("--enable-source-maps")
 ) {
   Error.prepareStackTrace = (error, sites) => {
-    // Node's own formatter is faster; it serves stacks with no frame in a transpiled file, and the
-    // stack @pulumi/pulumi records for every promise it creates: that text is only ever printed
-    // with PULUMI_DEBUG_PROMISE_LEAKS set (runtime/debuggable.js, debuggablePromise's
-    // _debugStackTrace read by promiseDebugString in leakedPromises), so it is mapped only then.
+    const top = sites[0];
+    const topFile = top?.getFileName();
+    // @pulumi/pulumi records a stack for every promise it creates (runtime/debuggable.js,
+    // debuggablePromise's _debugStackTrace). The text is read only by promiseDebugString, which
+    // leakedPromises prints only with PULUMI_DEBUG_PROMISE_LEAKS set: without it, nothing is
+    // formatted (a few thousand stacks per synthesis).
+    if (!DEBUG_PROMISE_LEAKS && topFile?.endsWith(PULUMI_DEBUGGABLE))
+      return `${errorHead(error)}\n    at <not recorded: set PULUMI_DEBUG_PROMISE_LEAKS to record it>`;
+    // Node's own formatter, without source maps, serves stacks with no frame in a transpiled file
+    // and the stack Resource.callsites (resource.js) parses for each resource's source position:
+    // positions only the engine reads. Wherever this project runs a program under this loader
+    // (synth, tests) the engine is Pulumi's mock monitor, which drops them (runtime/mocks.js never
+    // reads sourcePosition or stackTrace); `pulumi up` runs index.ts through Pulumi's own ts-node.
     if (
       previous &&
-      ((!DEBUG_PROMISE_LEAKS && sites[0]?.getFileName()?.endsWith(PULUMI_DEBUGGABLE)) ||
+      ((topFile?.endsWith(PULUMI_RESOURCE) && top.getFunctionName() === "callsites") ||
         !sites.some((site) => maps.has(site.getFileName())))
     )
       return previous(error, sites);
-    let head;
-    try {
-      head = Error.prototype.toString.call(error);
-    } catch {
-      head = "Error";
-    }
-    let out = head;
+    let out = errorHead(error);
     for (const site of sites) out += `\n    at ${mapFrame(site)}`;
     return out;
   };

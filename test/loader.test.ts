@@ -101,7 +101,7 @@ describe("the TypeScript loader (scripts/register.js)", function () {
     for (const f of frames) assert.match(f, /twice\.ts:5:\d+/);
   });
 
-  it("maps the stack @pulumi/pulumi records per promise only with PULUMI_DEBUG_PROMISE_LEAKS, the one setting that prints it", () => {
+  it("records the stack @pulumi/pulumi keeps per promise only with PULUMI_DEBUG_PROMISE_LEAKS, the one setting that prints it, and maps it then", () => {
     const dir = tmpDir("loader");
     const file = path.join(dir, "leak.ts");
     // Four type-only lines before the call: generated line 2 is source line 6.
@@ -127,12 +127,36 @@ describe("the TypeScript loader (scripts/register.js)", function () {
       });
     const quiet = run({});
     assert.equal(quiet.status, 0, quiet.stderr);
-    const unmapped: string = JSON.parse(quiet.stdout);
-    assert.match(unmapped, /leak\.ts:\d+:\d+/);
-    assert.doesNotMatch(unmapped, /leak\.ts:6:\d+/);
+    const unrecorded: string = JSON.parse(quiet.stdout);
+    assert.doesNotMatch(unrecorded, /leak\.ts/);
+    assert.match(unrecorded, /PULUMI_DEBUG_PROMISE_LEAKS/, "the placeholder says how to record it");
     const debug = run({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
     assert.equal(debug.status, 0, debug.stderr);
     assert.match(JSON.parse(debug.stdout), /leak\.ts:6:\d+/);
+  });
+
+  it("leaves Resource.callsites' stack (a source position for the engine, dropped by the mock monitor) unmapped, and maps an error's", () => {
+    const dir = tmpDir("loader");
+    const file = path.join(dir, "sites.ts");
+    fs.writeFileSync(
+      file,
+      [
+        `import * as pulumi from ${JSON.stringify(path.join(ROOT, "node_modules/@pulumi/pulumi"))};`,
+        `interface Unused {`,
+        `  a: number;`,
+        `}`,
+        `const sites = (pulumi.Resource as any).callsites().filter((s: any) => /sites\\.ts$/.test(s.file ?? ""));`,
+        `const error = new Error("x").stack!.split("\\n").find((l) => l.includes("sites.ts"));`,
+        `console.log(JSON.stringify({ sites, error }));`,
+        ``,
+      ].join("\n"),
+    );
+    const r = runTs(file, path.join(dir, "cache"));
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.sites.length, 1, r.stdout);
+    assert.notEqual(out.sites[0].line, 5, "the generated line, not the source line");
+    assert.match(out.error, /sites\.ts:6:\d+/, "an error's stack is still mapped");
   });
 
   it("fails on a syntax error with the file, line and TypeScript's message", () => {
