@@ -33,7 +33,11 @@ const KEY_NAME_KEY =
   /^(user|password|passwd|token|secret|admin|adminUser|adminPassword|userKey|secretKey)?Key$/;
 
 function literal(v: unknown): v is string | number {
-  return (typeof v === "string" && v.length > 0 && !REFERENCE.test(v)) || typeof v === "number";
+  // Every REFERENCE form starts with "$": other strings need no regex.
+  return (
+    (typeof v === "string" && v.length > 0 && !(v.charCodeAt(0) === 36 && REFERENCE.test(v))) ||
+    typeof v === "number"
+  );
 }
 
 /** A credential-looking env var name (not a *_FILE or other reference name). */
@@ -43,7 +47,8 @@ export function credentialEnvName(name: string): boolean {
 
 /** A URL with user info (`scheme://user:password@host`), unless the user info is only references. */
 export function urlWithUserInfo(v: unknown): boolean {
-  if (typeof v !== "string") return false;
+  // No "@", no user info: most values need no regex.
+  if (typeof v !== "string" || !v.includes("@")) return false;
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s@]+)@[^\s]/i.exec(v.trim());
   if (!m) return false;
   return !m[1].split(":").every((part) => part === "" || REFERENCE.test(part));
@@ -51,10 +56,31 @@ export function urlWithUserInfo(v: unknown): boolean {
 
 /** A reference sibling that is set: a non-empty Secret name, or a reference object. */
 function hasLiveReference(v: Record<string, any>): boolean {
-  return SECRET_REFERENCE_SIBLINGS.some((k) => {
+  for (const k of SECRET_REFERENCE_SIBLINGS) {
     const x = v[k];
-    return (typeof x === "string" && x.trim() !== "") || (!!x && typeof x === "object");
-  });
+    if ((typeof x === "string" && x.trim() !== "") || (!!x && typeof x === "object")) return true;
+  }
+  return false;
+}
+
+const NAME_KEY = 1;
+const CREDENTIAL = 2;
+const SECRET_URL = 4;
+const ENV_CREDENTIAL = 8;
+/** What each key name is (the tests below depend on the key alone); a stack has few distinct keys. */
+const keyClasses = new Map<string, number>();
+function keyClass(key: string): number {
+  let c = keyClasses.get(key);
+  if (c === undefined) {
+    c =
+      (KEY_NAME_KEY.test(key) ? NAME_KEY : 0) |
+      (CREDENTIAL_KEY.test(key) ? CREDENTIAL : 0) |
+      (SECRET_URL_KEY.test(key) ? SECRET_URL : 0) |
+      (ENV_STYLE_KEY.test(key) && credentialEnvName(key) ? ENV_CREDENTIAL : 0);
+    if (keyClasses.size >= 16384) keyClasses.clear();
+    keyClasses.set(key, c);
+  }
+  return c;
 }
 
 /** Why one key/value pair is a literal credential, or undefined. */
@@ -62,30 +88,29 @@ function credentialAt(key: string, child: unknown, refs: boolean): string | unde
   if (isPulumiSecret(child))
     return "is a Pulumi secret written into plain configuration (its plaintext ends up here)";
   if (!literal(child)) return undefined;
-  if (refs && KEY_NAME_KEY.test(key)) return undefined;
-  if (CREDENTIAL_KEY.test(key)) return "is a literal credential";
-  if (SECRET_URL_KEY.test(key) && typeof child === "string" && /^https?:\/\//.test(child))
+  const c = keyClass(key);
+  if (refs && c & NAME_KEY) return undefined;
+  if (c & CREDENTIAL) return "is a literal credential";
+  if (c & SECRET_URL && typeof child === "string" && /^https?:\/\//.test(child))
     return "is a webhook URL whose path is the credential";
-  if (ENV_STYLE_KEY.test(key) && credentialEnvName(key)) return `is a literal credential (env ${key})`;
+  if (c & ENV_CREDENTIAL) return `is a literal credential (env ${key})`;
   if (urlWithUserInfo(child)) return "is a URL with user info (credentials in the URL)";
   return undefined;
 }
 
 /** Credential-looking keys with literal values in a tree, with their paths and why. */
 export function plaintextIn(v: any, path: string): string[] {
-  if (!v || typeof v !== "object" || isPulumiSecret(v)) return [];
   const out: string[] = [];
-  const refSiblings = !Array.isArray(v) && hasLiveReference(v);
-  for (const [k, child] of Object.entries<any>(v)) {
-    const p = Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`;
-    const why = Array.isArray(v)
-      ? isPulumiSecret(child)
-        ? "is a Pulumi secret written into plain configuration (its plaintext ends up here)"
-        : urlWithUserInfo(child)
-          ? "is a URL with user info (credentials in the URL)"
-          : undefined
-      : credentialAt(k, child, refSiblings);
-    if (why) out.push(`${p} ${why}`);
+  // The keys from `v` down to the node being read; a path string is only built for a finding (the
+  // pack reads every Helm value and ConfigMap document of a stack, and finds almost nothing).
+  const keys: (string | number)[] = [];
+  const pathTo = (last: string | number) => {
+    let p = path;
+    for (const k of [...keys, last]) p += typeof k === "number" ? `[${k}]` : `.${k}`;
+    return p;
+  };
+  const visit = (key: string | number, child: any, why: string | undefined) => {
+    if (why) out.push(`${pathTo(key)} ${why}`);
     else if (
       child &&
       typeof child === "object" &&
@@ -95,10 +120,35 @@ export function plaintextIn(v: any, path: string): string[] {
       (isPulumiSecret(child.value) || (credentialEnvName(child.name) && literal(child.value)))
     ) {
       out.push(
-        `${p} (env ${child.name}) ${isPulumiSecret(child.value) ? "has a Pulumi secret as its value (it ends up in the pod spec in plain text)" : "is a literal credential"}`,
+        `${pathTo(key)} (env ${child.name}) ${isPulumiSecret(child.value) ? "has a Pulumi secret as its value (it ends up in the pod spec in plain text)" : "is a literal credential"}`,
       );
-    } else out.push(...plaintextIn(child, p));
-  }
+    } else if (child && typeof child === "object") {
+      keys.push(key);
+      walk(child);
+      keys.pop();
+    }
+  };
+  const walk = (node: any) => {
+    if (isPulumiSecret(node)) return;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child = node[i];
+        visit(
+          i,
+          child,
+          isPulumiSecret(child)
+            ? "is a Pulumi secret written into plain configuration (its plaintext ends up here)"
+            : urlWithUserInfo(child)
+              ? "is a URL with user info (credentials in the URL)"
+              : undefined,
+        );
+      }
+      return;
+    }
+    const refSiblings = hasLiveReference(node);
+    for (const k of Object.keys(node)) visit(k, node[k], credentialAt(k, node[k], refSiblings));
+  };
+  if (v && typeof v === "object") walk(v);
   return out;
 }
 

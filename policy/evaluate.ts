@@ -64,13 +64,13 @@ export function unwrapSecrets(v: any): any {
 
 function holdsSecret(v: any): boolean {
   if (!v || typeof v !== "object") return false;
-  // Indexed and for-in loops: Object.values would copy every object of every tree once more.
+  // Indexed loops over keys: Object.values would copy every object of every tree once more.
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) if (holdsSecret(v[i])) return true;
     return false;
   }
   if (isSecretEnvelope(v)) return true;
-  for (const k in v) if (Object.hasOwn(v, k) && holdsSecret(v[k])) return true;
+  for (const k of Object.keys(v)) if (holdsSecret(v[k])) return true;
   return false;
 }
 
