@@ -147,22 +147,36 @@ export async function evaluateResources(
   const base = { stackTags, getConfig, notApplicable, isType: unsupported, asType: unsupported };
   // One object literal per resource (no spreads): over 10,000 resources the spread copies were a
   // measurable share of the pack's time.
-  const argsOf = (r: ExportedResource, which: "inputs" | "outputs") => ({
+  const argsOf = (r: ExportedResource) => ({
     stackTags,
     getConfig,
     notApplicable,
     isType: unsupported,
     asType: unsupported,
     type: r.type,
-    props: propsOf(r, which),
+    props: propsOf(r, "inputs"),
     urn: r.urn,
     name: nameOf(r.urn),
     opts: engineOptions(r),
   });
+  const stackArgsOf = (r: ExportedResource) => ({
+    stackTags,
+    getConfig,
+    notApplicable,
+    isType: unsupported,
+    asType: unsupported,
+    type: r.type,
+    props: propsOf(r, "outputs"),
+    urn: r.urn,
+    name: nameOf(r.urn),
+    opts: engineOptions(r),
+    dependencies: [] as never[],
+    propertyDependencies: {} as Record<string, never>,
+  });
   // A resource's args are built when the first validator that reads its type needs them: a
   // resource no validator reads (a PrometheusRule's rule groups, say) is never unwrapped or copied.
   const resourceArgs: ReturnType<typeof argsOf>[] = new Array(analyzed.length);
-  const argsAt = (i: number) => (resourceArgs[i] ??= argsOf(analyzed[i], "inputs"));
+  const argsAt = (i: number) => (resourceArgs[i] ??= argsOf(analyzed[i]));
   const everyIndex = analyzed.map((_, i) => i);
   // Indices (in export order, so violations keep their order) of the resources of some types.
   const indicesByTypes = new Map<ReadonlySet<string>, number[]>();
@@ -174,9 +188,7 @@ export async function evaluateResources(
     }
     return found;
   };
-  let stackResources:
-    | (ReturnType<typeof argsOf> & { dependencies: never[]; propertyDependencies: Record<string, never> })[]
-    | undefined;
+  let stackResources: ReturnType<typeof stackArgsOf>[] | undefined;
   for (const policy of policies) {
     const given = config[policy.name] ?? (config as any).all;
     const level: EnforcementLevel =
@@ -217,11 +229,7 @@ export async function evaluateResources(
           }
         }
       } else if ("validateStack" in policy) {
-        stackResources ??= analyzed.map((r) => ({
-          ...argsOf(r, "outputs"),
-          dependencies: [],
-          propertyDependencies: {},
-        }));
+        stackResources ??= analyzed.map((r) => stackArgsOf(r));
         await policy.validateStack({ ...base, resources: stackResources }, (message: string, urn?: string) =>
           violations.push({ policy: policy.name, level, urn, message }),
         );
