@@ -1,6 +1,6 @@
 import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { allPolicies } from "./policies";
-import { isSecretEnvelope, SECRET_STAND_IN } from "./lib/resources";
+import { isSecretEnvelope, SECRET_STAND_IN, withParseScope } from "./lib/resources";
 import { guardOf } from "./lib/typed";
 
 /** A resource of a `pulumi stack export` (version 3). */
@@ -121,10 +121,19 @@ function engineOptions(r: ExportedResource) {
  * outputs (AnalyzeResources uses `v.Outputs`). Secrets arrive unwrapped, options carry `protect`
  * but not `retainOnDelete`, and v4 Chart / yaml v2 components carry no properties.
  */
-export async function evaluateResources(
+export function evaluateResources(
   resources: ExportedResource[],
   config: PackConfig = {},
   policies: (ResourceValidationPolicy | StackValidationPolicy)[] = allPolicies(),
+): Promise<Violation[]> {
+  // Every ConfigMap text is parsed once for all policies, and the parses go with the evaluation.
+  return withParseScope(() => evaluate(resources, config, policies));
+}
+
+async function evaluate(
+  resources: ExportedResource[],
+  config: PackConfig,
+  policies: (ResourceValidationPolicy | StackValidationPolicy)[],
 ): Promise<Violation[]> {
   const violations: Violation[] = [];
   const analyzed = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");

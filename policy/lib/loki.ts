@@ -1,4 +1,4 @@
-import { at, deepMerge, helmOf, parseDoc, textDataOf, type Res } from "./resources";
+import { at, deepMerge, helmOf, parseDoc, perEvaluation, textDataOf, type Res } from "./resources";
 
 /** A Loki configuration found in a resource, with where it came from (for messages). */
 export interface LokiConfigFound {
@@ -89,20 +89,11 @@ export function lokiChartConfig(values: any): Record<string, any> {
 }
 
 /**
- * Results per props object: the evaluator hands every policy the same props of a resource, and
- * three Loki policies ask for its configs (read-only), so each resource is worked out once.
+ * Every Loki config in a resource: grafana/loki chart values (values + structuredConfig) or raw
+ * YAML. Three Loki policies ask for a resource's configs (read-only), so within one evaluation
+ * each resource is worked out once.
  */
-const configsByProps = new WeakMap<object, LokiConfigFound[]>();
-
-/** Every Loki config in a resource: grafana/loki chart values (values + structuredConfig) or raw YAML. */
-export function lokiConfigsIn(res: Res): LokiConfigFound[] {
-  const props = res.props && typeof res.props === "object" ? res.props : undefined;
-  const known = props && configsByProps.get(props);
-  if (known) return known;
-  const found = findLokiConfigs(res);
-  if (props) configsByProps.set(props, found);
-  return found;
-}
+export const lokiConfigsIn: (res: Res) => LokiConfigFound[] = perEvaluation(findLokiConfigs);
 
 function findLokiConfigs(res: Res): LokiConfigFound[] {
   const helm = helmOf(res);

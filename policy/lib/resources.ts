@@ -98,8 +98,56 @@ export function textDataOf(res: Res): { key: string; text: string; field: string
   return out;
 }
 
-const parsed = new Map<string, Record<string, any> | undefined>();
+type Doc = Record<string, any> | undefined;
+/** Results across calls (a live pack server's requests), bounded. */
+const parsed = new Map<string, Doc>();
 const PARSE_CACHE_LIMIT = 4096;
+/**
+ * Results within one offline evaluation (evaluateResources opens it): every text of the stack is
+ * parsed once however many policies read it, however many texts there are, and all of it is
+ * dropped when the evaluation ends. Keyed by the whole text, so a changed text is parsed anew.
+ */
+let scoped: Map<string, Doc> | undefined;
+let scopeDepth = 0;
+/** Counts outermost scopes, so per-evaluation memos (perEvaluation) know when theirs ended. */
+let scopeSerial = 0;
+
+/** Runs `work` with one parse per distinct text (scopes nest; the outermost drops the results). */
+export async function withParseScope<T>(work: () => Promise<T>): Promise<T> {
+  if (scopeDepth++ === 0) {
+    scoped = new Map();
+    scopeSerial++;
+  }
+  try {
+    return await work();
+  } finally {
+    if (--scopeDepth === 0) scoped = undefined;
+  }
+}
+
+/**
+ * A memo of `compute(res)` per resource props and type, kept only within one evaluation scope
+ * (policies of one evaluation share a resource's props and never change them; between
+ * evaluations a resource may have changed in place). Outside a scope it computes every time.
+ */
+export function perEvaluation<V>(compute: (res: Res) => V): (res: Res) => V {
+  let memo = new WeakMap<object, Map<string, V>>();
+  let serial = -1;
+  return (res) => {
+    const props = res.props;
+    if (!scoped || !props || typeof props !== "object") return compute(res);
+    if (serial !== scopeSerial) {
+      memo = new WeakMap();
+      serial = scopeSerial;
+    }
+    let byType = memo.get(props);
+    if (!byType) memo.set(props, (byType = new Map()));
+    if (byType.has(res.type)) return byType.get(res.type)!;
+    const value = compute(res);
+    byType.set(res.type, value);
+    return value;
+  };
+}
 
 /** YAML 1.2 core schema (as the `yaml` package's default): `2024-04-01` stays a string, no `<<` merges. */
 function parseText(text: string): unknown {
@@ -124,7 +172,8 @@ function parseText(text: string): unknown {
  * pack parses every ConfigMap and Secret text it is given.
  */
 export function parseDoc(text: string): Record<string, any> | undefined {
-  if (parsed.has(text)) return parsed.get(text);
+  const cache = scoped ?? parsed;
+  if (cache.has(text)) return cache.get(text);
   let doc: Record<string, any> | undefined;
   try {
     const value = parseText(text);
@@ -135,8 +184,8 @@ export function parseDoc(text: string): Record<string, any> | undefined {
   } catch {
     doc = undefined;
   }
-  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
-  parsed.set(text, doc);
+  if (cache === parsed && parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+  cache.set(text, doc);
   return doc;
 }
 
