@@ -83,13 +83,16 @@ function keyClass(key: string): number {
   return c;
 }
 
-/** Why one key/value pair is a literal credential, or undefined. */
-function credentialAt(key: string, child: unknown, refs: boolean): string | undefined {
+/**
+ * Why one key/value pair is a literal credential, or undefined. `parent` holds the pair; a live
+ * Secret reference there makes key-name keys pass (looked up only for such a key).
+ */
+function credentialAt(key: string, child: unknown, parent?: Record<string, any>): string | undefined {
   if (isPulumiSecret(child))
     return "is a Pulumi secret written into plain configuration (its plaintext ends up here)";
   if (!literal(child)) return undefined;
   const c = keyClass(key);
-  if (refs && c & NAME_KEY) return undefined;
+  if (c & NAME_KEY && parent && hasLiveReference(parent)) return undefined;
   if (c & CREDENTIAL) return "is a literal credential";
   if (c & SECRET_URL && typeof child === "string" && /^https?:\/\//.test(child))
     return "is a webhook URL whose path is the credential";
@@ -128,8 +131,8 @@ export function plaintextIn(v: any, path: string): string[] {
       keys.pop();
     }
   };
+  // A secret child is a finding above, never walked: only the root can be one.
   const walk = (node: any) => {
-    if (isPulumiSecret(node)) return;
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const child = node[i];
@@ -145,10 +148,9 @@ export function plaintextIn(v: any, path: string): string[] {
       }
       return;
     }
-    const refSiblings = hasLiveReference(node);
-    for (const k of Object.keys(node)) visit(k, node[k], credentialAt(k, node[k], refSiblings));
+    for (const k of Object.keys(node)) visit(k, node[k], credentialAt(k, node[k], node));
   };
-  if (v && typeof v === "object") walk(v);
+  if (v && typeof v === "object" && !isPulumiSecret(v)) walk(v);
   return out;
 }
 
@@ -216,7 +218,7 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
         }
         for (const [key, value] of Object.entries<any>(isPulumiSecret(data) ? {} : (data ?? {}))) {
           // Env-style ConfigMaps (loaded with envFrom) hold one credential per key.
-          const why = credentialAt(key, value, false);
+          const why = credentialAt(key, value);
           if (why) {
             report(
               `${label(r)}: data["${key}"] ${why} in a ConfigMap (readable by anyone who can read the namespace; envFrom hands it to containers as is). ${fix}`,

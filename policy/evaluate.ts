@@ -1,6 +1,6 @@
 import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { allPolicies } from "./policies";
-import { isSecretEnvelope, SECRET_STAND_IN, withParseScope } from "./lib/resources";
+import { closeScope, isSecretEnvelope, openScope, SECRET_STAND_IN } from "./lib/resources";
 import { guardOf } from "./lib/typed";
 
 /** A resource of a `pulumi stack export` (version 3). */
@@ -120,22 +120,17 @@ function engineOptions(r: ExportedResource) {
  * policy with its inputs, then the whole stack through each stack policy with each resource's
  * outputs (AnalyzeResources uses `v.Outputs`). Secrets arrive unwrapped, options carry `protect`
  * but not `retainOnDelete`, and v4 Chart / yaml v2 components carry no properties.
+ *
+ * Violations come policy by policy in pack order, each policy's in export order. The work runs
+ * resource by resource (as the engine's Analyze calls do), so what the policies parse from one
+ * resource's texts is shared by them and dropped before the next resource: over thousands of
+ * resources the parsed documents never pile up for the garbage collector.
  */
-export function evaluateResources(
+export async function evaluateResources(
   resources: ExportedResource[],
   config: PackConfig = {},
   policies: (ResourceValidationPolicy | StackValidationPolicy)[] = allPolicies(),
 ): Promise<Violation[]> {
-  // Every ConfigMap text is parsed once for all policies, and the parses go with the evaluation.
-  return withParseScope(() => evaluate(resources, config, policies));
-}
-
-async function evaluate(
-  resources: ExportedResource[],
-  config: PackConfig,
-  policies: (ResourceValidationPolicy | StackValidationPolicy)[],
-): Promise<Violation[]> {
-  const violations: Violation[] = [];
   const analyzed = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   // During preview a resource about to be created has its inputs as outputs: a resource without
   // recorded outputs is judged that way.
@@ -182,72 +177,87 @@ async function evaluate(
     dependencies: [] as never[],
     propertyDependencies: {} as Record<string, never>,
   });
-  // A resource's args are built when the first validator that reads its type needs them: a
-  // resource no validator reads (a PrometheusRule's rule groups, say) is never unwrapped or copied.
-  const resourceArgs: ReturnType<typeof argsOf>[] = new Array(analyzed.length);
-  const argsAt = (i: number) => (resourceArgs[i] ??= argsOf(analyzed[i]));
-  const everyIndex = analyzed.map((_, i) => i);
-  // Indices (in export order, so violations keep their order) of the resources of some types.
-  const indicesByTypes = new Map<ReadonlySet<string>, number[]>();
-  const indicesOf = (types: ReadonlySet<string>) => {
-    let found = indicesByTypes.get(types);
-    if (!found) {
-      found = everyIndex.filter((i) => types.has(analyzed[i].type));
-      indicesByTypes.set(types, found);
-    }
-    return found;
-  };
-  let stackResources: ReturnType<typeof stackArgsOf>[] | undefined;
-  for (const policy of policies) {
+
+  // Each enabled policy with its level, its config and where its violations go.
+  const found: Violation[][] = policies.map(() => []);
+  const enabled = policies.flatMap((policy, at) => {
     const given = config[policy.name] ?? (config as any).all;
     const level: EnforcementLevel =
       (typeof given === "string" ? given : given?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory";
-    if (level === "disabled") continue;
-    policyConfig =
+    if (level === "disabled") return [];
+    const own: Record<string, unknown> =
       typeof given === "object" && given
         ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel"))
         : {};
+    return [{ policy, level, config: own, out: found[at] }];
+  });
+
+  // Resource policies. A validator guarded by its types (policy/lib/typed.ts) returns at once for
+  // the others, so it is only called for its own; a resource no validator reads (a
+  // PrometheusRule's rule groups, say) is never unwrapped or copied.
+  let urnNow = "";
+  const resourcePolicies = enabled.flatMap(({ policy, level, config: own, out }) => {
+    if (!("validateResource" in policy && policy.validateResource)) return [];
+    const validators = Array.isArray(policy.validateResource)
+      ? policy.validateResource
+      : [policy.validateResource];
+    // One report function per policy (as server.js makeReportViolationFun), not per call.
+    const report = (message: string, urn?: string) => {
+      out.push({ policy: policy.name, level, urn: urn ?? urnNow, message });
+    };
+    return [{ validators, types: validators.map((v) => guardOf(v)?.types), config: own, report }];
+  });
+  for (const r of analyzed) {
+    let args: ReturnType<typeof argsOf> | undefined;
     try {
-      if ("validateResource" in policy && policy.validateResource) {
-        const validators = Array.isArray(policy.validateResource)
-          ? policy.validateResource
-          : [policy.validateResource];
-        // One report function per policy (as server.js makeReportViolationFun), not per call.
-        let urnNow = "";
-        const report = (message: string, urn?: string) => {
-          violations.push({ policy: policy.name, level, urn: urn ?? urnNow, message });
-        };
-        // A validator guarded by its types (policy/lib/typed.ts) returns at once for the others:
-        // it is only called for its own. Resources stay in export order, each through every
-        // validator of the policy in turn, so violations come in the engine's order.
-        const guards = validators.map(guardOf);
-        const indices = guards.length === 1 && guards[0] ? indicesOf(guards[0].types) : everyIndex;
-        for (const i of indices) {
-          for (let j = 0; j < validators.length; j++) {
-            if (guards[j] && !guards[j]!.types.has(analyzed[i].type)) continue;
-            const args = argsAt(i);
-            urnNow = args.urn;
-            try {
-              const pending = validators[j](args, report);
-              // Await only what is a promise: one await per resource and policy is a measurable
-              // share of the pack's time over thousands of resources.
-              if (pending) await pending;
-            } catch (e) {
-              if (!(e instanceof NotApplicable)) throw e;
-            }
+      for (const p of resourcePolicies) {
+        for (let j = 0; j < p.validators.length; j++) {
+          if (p.types[j] && !p.types[j]!.has(r.type)) continue;
+          if (!args) {
+            openScope();
+            args = argsOf(r);
+          }
+          urnNow = args.urn;
+          policyConfig = p.config;
+          try {
+            const pending = p.validators[j](args, p.report);
+            // Await only what is a promise: one await per resource and policy is a measurable
+            // share of the pack's time over thousands of resources.
+            if (pending) await pending;
+          } catch (e) {
+            if (!(e instanceof NotApplicable)) throw e;
           }
         }
-      } else if ("validateStack" in policy) {
-        stackResources ??= analyzed.map((r) => stackArgsOf(r));
-        await policy.validateStack({ ...base, resources: stackResources }, (message: string, urn?: string) =>
-          violations.push({ policy: policy.name, level, urn, message }),
-        );
       }
-    } catch (e) {
-      if (!(e instanceof NotApplicable)) throw e;
+    } finally {
+      if (args) closeScope();
     }
   }
-  return violations;
+
+  // Stack policies, over every resource's outputs.
+  const stackPolicies = enabled.filter(
+    ({ policy }) => !("validateResource" in policy && policy.validateResource) && "validateStack" in policy,
+  );
+  if (stackPolicies.length > 0) {
+    const stackResources = analyzed.map(stackArgsOf);
+    openScope();
+    try {
+      for (const { policy, level, config: own, out } of stackPolicies) {
+        policyConfig = own;
+        try {
+          await (policy as StackValidationPolicy).validateStack(
+            { ...base, resources: stackResources },
+            (message: string, urn?: string) => out.push({ policy: policy.name, level, urn, message }),
+          );
+        } catch (e) {
+          if (!(e instanceof NotApplicable)) throw e;
+        }
+      }
+    } finally {
+      closeScope();
+    }
+  }
+  return found.flat();
 }
 
 /** Mandatory violations fail a check (exit 1); advisory ones are printed. */

@@ -225,7 +225,30 @@ describe("policy (typed): the evaluator skips only what the guards skip", functi
       },
       { name: "any", description: "d", enforcementLevel: "advisory", validateResource: record("any") },
     ]);
-    assert.deepEqual(calls, ["typed c1", "typed c2", "any s1", "any c1", "any p1", "any c2"]);
+    // Resource by resource (as the engine's Analyze calls come), each through the policies in order.
+    assert.deepEqual(calls, ["any s1", "typed c1", "any c1", "any p1", "typed c2", "any c2"]);
+  });
+
+  it("violations come policy by policy in pack order, each policy's in export order", async () => {
+    const resources = ["a", "b"].map((n) => res("kubernetes:core/v1:ConfigMap", {}, { name: n }));
+    const reporting = (name: string) => ({
+      name,
+      description: "d",
+      enforcementLevel: "advisory" as const,
+      validateResource: (a: ResourceValidationArgs, report: (m: string) => void) =>
+        report(`${name} ${a.name}`),
+    });
+    const stack = {
+      name: "stack",
+      description: "d",
+      enforcementLevel: "advisory" as const,
+      validateStack: (_: unknown, report: (m: string) => void) => report("stack"),
+    };
+    const found = await evaluateResources(resources, {}, [reporting("one"), stack, reporting("two")]);
+    assert.deepEqual(
+      found.map((v) => v.message),
+      ["one a", "one b", "stack", "two a", "two b"],
+    );
   });
 
   it("live, the guard itself answers: the other types get no call of the policy's body", () => {

@@ -1,4 +1,4 @@
-import { at, deepMerge, helmOf, parseDoc, perEvaluation, textDataOf, type Res } from "./resources";
+import { at, deepMerge, helmOf, parseDoc, perScope, textDataOf, type Res } from "./resources";
 
 /** A Loki configuration found in a resource, with where it came from (for messages). */
 export interface LokiConfigFound {
@@ -90,10 +90,10 @@ export function lokiChartConfig(values: any): Record<string, any> {
 
 /**
  * Every Loki config in a resource: grafana/loki chart values (values + structuredConfig) or raw
- * YAML. Three Loki policies ask for a resource's configs (read-only), so within one evaluation
- * each resource is worked out once.
+ * YAML. Three Loki policies ask for a resource's configs (read-only), so within one scope (the
+ * evaluator's per resource) each resource is worked out once.
  */
-export const lokiConfigsIn: (res: Res) => LokiConfigFound[] = perEvaluation(findLokiConfigs);
+export const lokiConfigsIn: (res: Res) => LokiConfigFound[] = perScope(findLokiConfigs);
 
 function findLokiConfigs(res: Res): LokiConfigFound[] {
   const helm = helmOf(res);

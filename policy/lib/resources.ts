@@ -80,16 +80,20 @@ export const HELM_AND_TEXT_TYPES: ReadonlySet<string> = new Set([...HELM_TYPES, 
 /** ConfigMap / Secret text entries, decoded (base64 `data` of Secrets included). */
 export function textDataOf(res: Res): { key: string; text: string; field: string }[] {
   const out: { key: string; text: string; field: string }[] = [];
+  // Objects only: a secret the evaluator stood in for is the string "[secret]", whose characters
+  // are no texts (none of them parses into a mapping).
   if (res.type === "kubernetes:core/v1:ConfigMap") {
-    for (const [k, v] of Object.entries(res.props.data ?? {}))
-      if (typeof v === "string") out.push({ key: k, text: v, field: "data" });
+    const d = res.props.data;
+    if (d && typeof d === "object")
+      for (const [k, v] of Object.entries(d))
+        if (typeof v === "string") out.push({ key: k, text: v, field: "data" });
   } else if (res.type === "kubernetes:core/v1:Secret") {
     const sd = res.props.stringData;
-    if (sd && !isSecretEnvelope(sd))
+    if (sd && typeof sd === "object" && !isSecretEnvelope(sd))
       for (const [k, v] of Object.entries(sd))
         if (typeof v === "string") out.push({ key: k, text: v, field: "stringData" });
     const d = res.props.data;
-    if (d && !isSecretEnvelope(d)) {
+    if (d && typeof d === "object" && !isSecretEnvelope(d)) {
       for (const [k, v] of Object.entries(d))
         if (typeof v === "string")
           out.push({ key: k, text: Buffer.from(v, "base64").toString("utf8"), field: "data" });
@@ -103,43 +107,39 @@ type Doc = Record<string, any> | undefined;
 const parsed = new Map<string, Doc>();
 const PARSE_CACHE_LIMIT = 4096;
 /**
- * Results within one offline evaluation (evaluateResources opens it): every text of the stack is
- * parsed once however many policies read it, however many texts there are, and all of it is
- * dropped when the evaluation ends. Keyed by the whole text, so a changed text is parsed anew.
+ * Results within one scope: the offline evaluator opens one per resource (and one for the stack
+ * policies), so every text is parsed once however many policies read it, and the documents are
+ * dropped when the scope closes. Keyed by the whole text, so a changed text is parsed anew.
  */
 let scoped: Map<string, Doc> | undefined;
 let scopeDepth = 0;
-/** Counts outermost scopes, so per-evaluation memos (perEvaluation) know when theirs ended. */
-let scopeSerial = 0;
+/** Per-scope memos (perScope), emptied when the outermost scope closes. */
+const memos: Map<object, Map<string, unknown>>[] = [];
 
-/** Runs `work` with one parse per distinct text (scopes nest; the outermost drops the results). */
-export async function withParseScope<T>(work: () => Promise<T>): Promise<T> {
-  if (scopeDepth++ === 0) {
-    scoped = new Map();
-    scopeSerial++;
-  }
-  try {
-    return await work();
-  } finally {
-    if (--scopeDepth === 0) scoped = undefined;
+/** Opens a scope; scopes nest (concurrent evaluations), and the outermost close drops the results. */
+export function openScope(): void {
+  if (scopeDepth++ === 0) scoped = new Map();
+}
+
+export function closeScope(): void {
+  if (scopeDepth === 0) throw new Error("closeScope without openScope");
+  if (--scopeDepth === 0) {
+    scoped = undefined;
+    for (const m of memos) m.clear();
   }
 }
 
 /**
- * A memo of `compute(res)` per resource props and type, kept only within one evaluation scope
- * (policies of one evaluation share a resource's props and never change them; between
- * evaluations a resource may have changed in place). Outside a scope it computes every time.
+ * A memo of `compute(res)` per resource props and type, kept only while a scope is open
+ * (policies evaluating one resource share its props and never change them; between evaluations
+ * a resource may have changed in place). Outside a scope it computes every time.
  */
-export function perEvaluation<V>(compute: (res: Res) => V): (res: Res) => V {
-  let memo = new WeakMap<object, Map<string, V>>();
-  let serial = -1;
+export function perScope<V>(compute: (res: Res) => V): (res: Res) => V {
+  const memo = new Map<object, Map<string, V>>();
+  memos.push(memo);
   return (res) => {
     const props = res.props;
     if (!scoped || !props || typeof props !== "object") return compute(res);
-    if (serial !== scopeSerial) {
-      memo = new WeakMap();
-      serial = scopeSerial;
-    }
     let byType = memo.get(props);
     if (!byType) memo.set(props, (byType = new Map()));
     if (byType.has(res.type)) return byType.get(res.type)!;
