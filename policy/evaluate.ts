@@ -1,6 +1,13 @@
 import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { allPolicies } from "./policies";
-import { closeScope, isSecretEnvelope, openScope, SECRET_STAND_IN } from "./lib/resources";
+import {
+  closeScope,
+  isSecretEnvelope,
+  openScope,
+  SECRET_SIG,
+  SECRET_SIG_KEY,
+  SECRET_STAND_IN,
+} from "./lib/resources";
 import { guardOf } from "./lib/typed";
 
 /** A resource of a `pulumi stack export` (version 3). */
@@ -59,18 +66,26 @@ export { SECRET_STAND_IN };
 export function unwrapSecrets(v: any): any {
   // Most trees hold no secret: hand those over as they are (policies only read them) instead of
   // copying every resource's inputs.
-  return holdsSecret(v) ? unwrapped(v) : v;
+  return v !== null && typeof v === "object" && holdsSecret(v) ? unwrapped(v) : v;
 }
 
-function holdsSecret(v: any): boolean {
-  if (!v || typeof v !== "object") return false;
-  // Indexed loops over keys: Object.values would copy every object of every tree once more.
+function holdsSecret(v: object): boolean {
+  // Indexed loops over keys, a child visited only when it is an object, and the envelope found by
+  // its key among the keys being read: this walks every value the policies will read, so no
+  // Object.values copies and no lookup of a key the object lacks (slow on objects of many shapes).
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (holdsSecret(v[i])) return true;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== null && typeof x === "object" && holdsSecret(x)) return true;
+    }
     return false;
   }
-  if (isSecretEnvelope(v)) return true;
-  for (const k of Object.keys(v)) if (holdsSecret(v[k])) return true;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const x = (v as Record<string, unknown>)[keys[i]];
+    if (keys[i] === SECRET_SIG_KEY && x === SECRET_SIG) return true;
+    if (x !== null && typeof x === "object" && holdsSecret(x)) return true;
+  }
   return false;
 }
 
@@ -205,7 +220,16 @@ export async function evaluateResources(
     const report = (message: string, urn?: string) => {
       out.push({ policy: policy.name, level, urn: urn ?? urnNow, message });
     };
-    return [{ validators, types: validators.map((v) => guardOf(v)?.types), config: own, report }];
+    // A guarded validator's own check is the one made here: its body is called directly.
+    const guards = validators.map(guardOf);
+    return [
+      {
+        validators: validators.map((v, j) => guards[j]?.validate ?? v),
+        types: guards.map((g) => g?.types),
+        config: own,
+        report,
+      },
+    ];
   });
   for (const r of analyzed) {
     let args: ReturnType<typeof argsOf> | undefined;

@@ -80,3 +80,35 @@ describe("policy (caches): one parse per text, never a stale one", () => {
     ]);
   });
 });
+
+describe("policy (evaluator): props as the engine hands them, copied only where a secret is", () => {
+  const SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+  async function propsOf(inputs: Record<string, any>): Promise<any> {
+    const seen: any[] = [];
+    await evaluateResources([res(CM, inputs)], {}, [
+      {
+        name: "capture",
+        description: "d",
+        enforcementLevel: "advisory",
+        validateResource: (a: ResourceValidationArgs) => void seen.push(a.props),
+      },
+    ]);
+    return seen[0];
+  }
+
+  it("a secret at any depth, in objects and in arrays, arrives unwrapped", async () => {
+    const inputs = {
+      a: [1, "x", { b: [{ c: { ...SIG, plaintext: JSON.stringify({ token: "t" }) } }] }],
+      d: { e: { ...SIG, ciphertext: "z" } },
+    };
+    assert.deepEqual(await propsOf(inputs), {
+      a: [1, "x", { b: [{ c: { token: "t" } }] }],
+      d: { e: "[secret]" },
+    });
+  });
+
+  it("a tree without a secret is handed over as it is (the same object, no copy)", async () => {
+    const inputs = { a: [1, "x", { b: [{ c: "4dabf18193072939515e22adb298388d" }] }], n: null };
+    assert.equal(await propsOf(inputs), inputs);
+  });
+});
