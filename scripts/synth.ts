@@ -168,7 +168,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(e instanceof SynthInputError ? e.message : e);
+    // Bad input (arguments, a pack config) gets its message; anything else its stack.
+    console.error(e instanceof SynthInputError || e?.name === "PackConfigError" ? e.message : e);
     process.exit(2);
   },
 );

@@ -77,6 +77,29 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /production-data-protected: \/production must be boolean,null/);
   });
+
+  it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 naming the file, without a stack", () => {
+    const dir = tmpDir("packcfg");
+    const cases: [string, RegExp][] = [
+      ["{not json", /notjson\.json: expected a JSON policy pack configuration: /],
+      [
+        JSON.stringify({ all: "loud" }),
+        /loud\.json: policy pack configuration is invalid:\n {2}- .*"loud" is not a valid enforcement level/,
+      ],
+    ];
+    for (const [text, message] of cases) {
+      const file = path.join(dir, text.startsWith("{not") ? "notjson.json" : "loud.json");
+      fs.writeFileSync(file, text);
+      const r = spawnSync(
+        process.execPath,
+        tsNode("scripts/synth.ts", "--stack", "pi", "--out", dir, "--no-render", "--policy-config", file),
+        { encoding: "utf8", cwd: ROOT },
+      );
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace for bad input");
+    }
+  });
 });
 
 describe("the offline evaluator hands policies what the engine hands them (@pulumi/policy 1.21)", () => {

@@ -57,12 +57,25 @@ export function packConfigProblems(
   return problems;
 }
 
-/** Reads and checks a pack config file; throws with every problem. */
+/** A pack config file that cannot be read, is not JSON, or breaks the engine's rules. */
+export class PackConfigError extends Error {
+  override readonly name = "PackConfigError";
+}
+
+/** Reads and checks a pack config file; throws {@link PackConfigError} with every problem. */
 export function readPackConfig(file: string): PackConfig {
-  const config = JSON.parse(fs.readFileSync(file, "utf8"));
+  let config: unknown;
+  try {
+    config = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new PackConfigError(`${file}: expected a JSON policy pack configuration: ${(e as Error).message}`);
+  }
   const problems = packConfigProblems(config);
   if (problems.length)
-    throw new Error(`${file}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`);
-  delete config.environments;
-  return config;
+    throw new PackConfigError(
+      `${file}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
+    );
+  const valid = config as PackConfig & { environments?: unknown };
+  delete valid.environments;
+  return valid;
 }
