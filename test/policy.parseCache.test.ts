@@ -62,6 +62,33 @@ describe("policy (caches): one parse per text, never a stale one", () => {
     assert.deepEqual(parseDoc(broken), seen[0]);
   });
 
+  it("concurrent evaluations with asynchronous policies: each judged on its texts, no scope left open", async () => {
+    const docs: unknown[] = [];
+    const slow = {
+      name: "slow",
+      description: "d",
+      enforcementLevel: "advisory" as const,
+      validateResource: async (a: ResourceValidationArgs, report: (m: string) => void) => {
+        await new Promise((r) => setImmediate(r));
+        const doc = parseDoc(a.props.data["config.yaml"]);
+        docs.push(doc);
+        if (doc?.compactor?.delete_request_store === undefined) report(`${a.name} has none`);
+      },
+    };
+    const one = evaluateResources([res(CM, { data: { "config.yaml": broken } }, { name: "one" })], {}, [
+      slow,
+    ]);
+    const two = evaluateResources([res(CM, { data: { "config.yaml": fixed } }, { name: "two" })], {}, [slow]);
+    const [a, b] = await Promise.all([one, two]);
+    assert.deepEqual(
+      a.map((v) => v.message),
+      ["one has none"],
+    );
+    assert.deepEqual(b, []);
+    // Every scope closed: outside one, a text is parsed anew rather than served from a scope.
+    assert.ok(!docs.includes(parseDoc(broken)) && !docs.includes(parseDoc(fixed)));
+  });
+
   it("key classes are remembered by key only: any number of keys, the same findings", () => {
     const tree: Record<string, string> = {};
     for (let i = 0; i < 20000; i++) tree[`key${i}`] = "v";
