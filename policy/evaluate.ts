@@ -165,33 +165,25 @@ export async function evaluateResources(
   };
   const base = { stackTags, getConfig, notApplicable, isType: unsupported, asType: unsupported };
   // One object literal per resource (no spreads): over 10,000 resources the spread copies were a
-  // measurable share of the pack's time.
-  const argsOf = (r: ExportedResource) => ({
+  // measurable share of the pack's time. Resource policies get the inputs; stack policies the
+  // outputs, plus the (empty) dependency fields the engine sends them.
+  const argsOf = (r: ExportedResource, which: "inputs" | "outputs" = "inputs") => ({
     stackTags,
     getConfig,
     notApplicable,
     isType: unsupported,
     asType: unsupported,
     type: r.type,
-    props: propsOf(r, "inputs"),
+    props: propsOf(r, which),
     urn: r.urn,
     name: nameOf(r.urn),
     opts: engineOptions(r),
   });
-  const stackArgsOf = (r: ExportedResource) => ({
-    stackTags,
-    getConfig,
-    notApplicable,
-    isType: unsupported,
-    asType: unsupported,
-    type: r.type,
-    props: propsOf(r, "outputs"),
-    urn: r.urn,
-    name: nameOf(r.urn),
-    opts: engineOptions(r),
-    dependencies: [] as never[],
-    propertyDependencies: {} as Record<string, never>,
-  });
+  const stackArgsOf = (r: ExportedResource) =>
+    Object.assign(argsOf(r, "outputs"), {
+      dependencies: [] as never[],
+      propertyDependencies: {} as Record<string, never>,
+    });
 
   // Each enabled policy with its level, its config and where its violations go.
   const found: Violation[][] = policies.map(() => []);
@@ -263,7 +255,7 @@ export async function evaluateResources(
     ({ policy }) => !("validateResource" in policy && policy.validateResource) && "validateStack" in policy,
   );
   if (stackPolicies.length > 0) {
-    const stackResources = analyzed.map(stackArgsOf);
+    const stackResources = analyzed.map((r) => stackArgsOf(r));
     openScope();
     try {
       for (const { policy, level, config: own, out } of stackPolicies) {
