@@ -182,7 +182,7 @@ export async function evaluateResources(
   const stackArgsOf = (r: ExportedResource) =>
     Object.assign(argsOf(r, "outputs"), {
       dependencies: [] as never[],
-      propertyDependencies: {} as Record<string, never>,
+      propertyDependencies: {},
     });
 
   // Each enabled policy with its level, its config and where its violations go.
