@@ -48,10 +48,17 @@ const duration = (example: string) =>
   z.string().refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
     message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
   });
+/**
+ * A CPU quantity: text ("500m", "4") or a plain YAML number (`cpu: 4`, `cpu: 0.5`), which
+ * Kubernetes takes for a quantity as well; numbers become their text.
+ */
 const quantity = (example: string) =>
-  z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
-    message: `expected a Kubernetes quantity like "${example}"`,
-  });
+  z.preprocess(
+    (v) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v),
+    z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
+      message: `expected a Kubernetes quantity like "${example}"`,
+    }),
+  );
 /**
  * A byte size: a Kubernetes quantity with a byte unit. A bare number is bytes to Kubernetes ("10" is
  * ten bytes) and "m" is thousandths, so both are refused as sizes.

@@ -127,6 +127,16 @@ const table: [string, Record<string, unknown>, RegExp][] = [
     /homelab-observability:loki.volumeSize: expected a Kubernetes quantity like "10Gi" with a byte unit.*got string "10"/,
   ],
   [
+    "node CPU that is neither text nor a number",
+    { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: true, memory: "16Gi" }] },
+    /nodePools\[0\].cpu: expected string, got boolean true/,
+  ],
+  [
+    "node CPU of zero",
+    { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: 0, memory: "16Gi" }] },
+    /nodePools\[0\].cpu: expected a Kubernetes quantity like "4"/,
+  ],
+  [
     "node memory without unit",
     { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: "4", memory: "16" }] },
     /nodePools\[0\].memory: expected a Kubernetes quantity like "8Gi" with a byte unit/,
@@ -219,6 +229,15 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
       { loki: { authEnabled: true, tenant: "Team_a.b-c!*'()" } },
     ],
     ["VictoriaMetrics retention of exactly 24h", { victoriametrics: { retention: "24h" } }],
+    [
+      "node CPU as a plain YAML number (cpu: 8, cpu: 0.5), as Kubernetes takes it",
+      {
+        nodePools: [
+          { name: "a", arch: "amd64", count: 1, cpu: 8, memory: "16Gi" },
+          { name: "b", arch: "arm64", count: 1, cpu: 0.5, memory: "4Gi" },
+        ],
+      },
+    ],
     ["retention size equal to the volume", { prometheus: { retentionSize: "70GiB", volumeSize: "70Gi" } }],
     ["an https endpoint with a trailing slash", minio({ endpoint: "https://minio.lab:9000/" })],
     ["a Grafana URL with a sub path", { grafana: { url: "https://lab.example.net/grafana" } }],
@@ -228,6 +247,11 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
     ],
   ];
   for (const [title, over] of valid) it(`accepts ${title}`, () => assert.ok(config(over)));
+
+  it("keeps a node pool's numeric CPU as its quantity text", () => {
+    const c = config({ nodePools: [{ name: "a", arch: "amd64", count: 1, cpu: 0.5, memory: "4Gi" }] });
+    assert.equal(c.nodePools[0].cpu, "0.5");
+  });
 
   it("S3 bucket rules (AWS general purpose bucket naming rules)", () => {
     assert.equal(s3BucketNameProblem("lab-loki-chunks"), undefined);
