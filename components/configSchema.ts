@@ -150,7 +150,7 @@ const nodePool = z
     arch: z.enum(["amd64", "arm64"]),
     /** Number of nodes in the pool. */
     count: count(1),
-    /** Allocatable CPU per node, e.g. "4". */
+    /** Allocatable CPU per node, e.g. "4", "3500m" or a plain number (4). */
     cpu: quantity("4"),
     /** Allocatable memory per node, e.g. "8Gi". */
     memory: size("8Gi"),
