@@ -1,4 +1,9 @@
-import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  EnforcementLevel,
+  ResourceValidation,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { allPolicies } from "./policies";
 import {
   closeScope,
@@ -36,6 +41,14 @@ export type PackConfig = Record<
 >;
 
 class NotApplicable extends Error {}
+
+/** A resource policy's validators; undefined for a stack policy. */
+function validatorsOf(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+): ResourceValidation[] | undefined {
+  if (!("validateResource" in policy && policy.validateResource)) return undefined;
+  return Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+}
 
 /** The last `::` part of a URN (its name), as `urn.split("::").pop()` without the array. */
 const nameOf = (urn: string) => {
@@ -204,10 +217,8 @@ export async function evaluateResources(
   // PrometheusRule's rule groups, say) is never unwrapped or copied.
   let urnNow = "";
   const resourcePolicies = enabled.flatMap(({ policy, level, config: own, out }) => {
-    if (!("validateResource" in policy && policy.validateResource)) return [];
-    const validators = Array.isArray(policy.validateResource)
-      ? policy.validateResource
-      : [policy.validateResource];
+    const validators = validatorsOf(policy);
+    if (!validators) return [];
     // One report function per policy (as server.js makeReportViolationFun), not per call.
     const report = (message: string, urn?: string) => {
       out.push({ policy: policy.name, level, urn: urn ?? urnNow, message });
@@ -251,9 +262,7 @@ export async function evaluateResources(
   }
 
   // Stack policies, over every resource's outputs.
-  const stackPolicies = enabled.filter(
-    ({ policy }) => !("validateResource" in policy && policy.validateResource) && "validateStack" in policy,
-  );
+  const stackPolicies = enabled.filter(({ policy }) => !validatorsOf(policy) && "validateStack" in policy);
   if (stackPolicies.length > 0) {
     const stackResources = analyzed.map((r) => stackArgsOf(r));
     openScope();
