@@ -453,11 +453,10 @@ function relevantApiVersions(facts: ChartFacts, all: string[]): string[] {
 
 async function templateOnce(
   job: ReleaseJob,
-  archive: string,
+  { archive, facts }: { archive: string; facts: ChartFacts },
   apiVersions: string[],
   o: { helm: string; kubeVersion: string; cacheDir: string | false },
 ): Promise<Cached> {
-  const facts = chartFacts(archive, o.cacheDir);
   const args = [
     "template",
     job.releaseName,
@@ -576,16 +575,19 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   const concurrency = opts.concurrency ?? Number.MAX_SAFE_INTEGER;
   const releases = exp.deployment.resources.filter((r) => r.custom && r.type === RELEASE_TYPE);
   const jobs = releases.map(releaseJob);
-  const archives = new Map<ReleaseJob, string>();
+  // Each job's chart archive and its facts, looked up once per call.
+  const charts = new Map<ReleaseJob, { archive: string; facts: ChartFacts }>();
   for (const j of jobs)
-    if (!("error" in j))
-      archives.set(j, await chartArchive(j.chart, j.version, j.repo, { cache, helm, pull }));
+    if (!("error" in j)) {
+      const archive = await chartArchive(j.chart, j.version, j.repo, { cache, helm, pull });
+      charts.set(j, { archive, facts: chartFacts(archive, o.cacheDir) });
+    }
 
   const base = new Set([...(opts.apiVersions ?? []), ...rawCrdApiVersions(exp)]);
   // First guess: the CRDs these charts installed last time (a hint only: the loop below verifies
   // it), so a changed stack usually renders in one round instead of two.
   const hints = readHints(o.cacheDir);
-  const digestOf = (j: ReleaseJob) => chartFacts(archives.get(j)!, o.cacheDir).digest;
+  const digestOf = (j: ReleaseJob) => charts.get(j)!.facts.digest;
   const guess = new Set(base);
   for (const j of jobs) if (!("error" in j)) for (const a of hints[digestOf(j)] ?? []) guess.add(a);
   let apiVersions = [...guess].sort();
@@ -595,7 +597,7 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   // Render until the API versions of the CRDs the stack installs stop growing (usually twice).
   for (let round = 0; round < 5; round++) {
     results = await pool(jobs, concurrency, (j) =>
-      "error" in j ? Promise.resolve({ error: j.error }) : templateOnce(j, archives.get(j)!, apiVersions, o),
+      "error" in j ? Promise.resolve({ error: j.error }) : templateOnce(j, charts.get(j)!, apiVersions, o),
     );
     parsed = results.map((r) =>
       r.json ? (JSON.parse(r.json) as ReturnType<typeof parseManifest>) : undefined,
