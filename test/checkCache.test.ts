@@ -8,35 +8,14 @@ import * as os from "os";
 import * as path from "path";
 import { checkStack } from "../scripts/lib/checks";
 import { checkKey, checkStackCached, checkerVersion, sourceDigest } from "../scripts/lib/checks/cache";
-import type { K8sObject, Placed } from "../scripts/lib/checks/objects";
-
-const NS = "monitoring";
-
-function exporter(name: string, port: number): K8sObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "DaemonSet",
-    metadata: { name, namespace: NS },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          hostNetwork: true,
-          containers: [
-            { name: "main", image: "quay.io/prometheus/node-exporter:v1", ports: [{ containerPort: port }] },
-          ],
-        },
-      },
-    },
-  };
-}
+import type { Placed } from "../scripts/lib/checks/objects";
+import { daemonSet, NS } from "./support/objects";
 
 /** Two host-network DaemonSets on distinct ports, and a ConfigMap naming the cluster DNS. */
 function objects(): Placed[] {
   return [
-    { obj: exporter("a", 9100), urn: "urn:a", source: "release a" },
-    { obj: exporter("b", 9101), urn: "urn:b", source: "release b" },
+    { obj: daemonSet("a", 9100), urn: "urn:a", source: "release a" },
+    { obj: daemonSet("b", 9101), urn: "urn:b", source: "release b" },
     {
       obj: {
         apiVersion: "v1",

@@ -11,8 +11,8 @@ import { checkHostPorts, checkTransitionHostPorts } from "../scripts/lib/checks/
 import { checkAddresses } from "../scripts/lib/checks/addresses";
 import { checkEnvVars } from "../scripts/lib/checks/envVars";
 import { checkOrdering } from "../scripts/lib/checks/ordering";
+import { daemonSet, NS } from "./support/objects";
 
-const NS = "monitoring";
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 const at = (obj: K8sObject, urn = "urn:rel-a", source = "release a"): Placed => ({ obj, urn, source });
 const res = (
@@ -28,30 +28,6 @@ const res = (
   ...(dependencies.length ? { dependencies } : {}),
   ...extra,
 });
-
-function daemonSet(name: string, port: number, hostNetwork = true): K8sObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "DaemonSet",
-    metadata: { name, namespace: NS },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          hostNetwork,
-          containers: [
-            {
-              name: "main",
-              image: "quay.io/prometheus/node-exporter:v1",
-              ports: [{ name: "metrics", containerPort: port }],
-            },
-          ],
-        },
-      },
-    },
-  };
-}
 
 function service(
   name: string,

@@ -1,0 +1,29 @@
+import type { K8sObject } from "../../scripts/lib/checks/objects";
+
+/** The namespace the check tests place their objects in. */
+export const NS = "monitoring";
+
+/** A node-exporter-like DaemonSet serving `port` (on the host network unless told otherwise). */
+export function daemonSet(name: string, port: number, hostNetwork = true): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name, namespace: NS },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          hostNetwork,
+          containers: [
+            {
+              name: "main",
+              image: "quay.io/prometheus/node-exporter:v1",
+              ports: [{ name: "metrics", containerPort: port }],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
