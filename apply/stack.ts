@@ -50,7 +50,13 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     ...rootOpts,
     transformations: [adopt.transformation, ...(rootOpts.transformations ?? [])],
   });
-  const provider = new k8s.Provider("k8s", { enableServerSideApply: true }, top);
+  // ConfigMaps and Secrets update in place (pulumi-kubernetes diff.go replaces their data
+  // otherwise, deleting the named object before the new one exists): README "Checking the change".
+  const provider = new k8s.Provider(
+    "k8s",
+    { enableServerSideApply: true, enableConfigMapMutable: true, enableSecretMutable: true },
+    top,
+  );
   const randomProvider = new random.Provider("random", {}, top);
 
   order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
