@@ -429,11 +429,7 @@ const takeover = z
       .default({}),
     /** fullname of the running kube-prometheus-stack (names its Prometheus). Default: as the chart derives it from the release name. */
     kpsFullname: dnsLabel.optional(),
-    /**
-     * Folder with what runs (helm-list.yaml, <ns>.<release>.values.yaml, statefulsets.yaml, pvcs.yaml;
-     * README "Checking the change before it runs"), relative to the project: the update keeps the
-     * running claim templates, storage and name overrides. Default none (the update step unchecked).
-     */
+    /** Folder of what runs (README "Checking the change"): the update keeps its claims and selectors. Default none. */
     running: z.string().min(1).optional(),
     /** The running Prometheus's PVC, imported and kept by name so the TSDB keeps its history. Default none. */
     prometheusVolume: k8sName.optional(),

@@ -55,7 +55,9 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
     try {
       return loadYaml(text);
     } catch (e) {
-      throw new RunningStateError(`${path.join(dir, file)}: expected YAML (${cmd}), got: ${(e as Error).message}`);
+      throw new RunningStateError(
+        `${path.join(dir, file)}: expected YAML (${cmd}), got: ${(e as Error).message}`,
+      );
     }
   };
   const list = need("helm-list.yaml", COMMANDS["helm-list.yaml"]);
@@ -66,19 +68,28 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
   const releases = list.map((e: any, i: number): RunningRelease => {
     const where = `${path.join(dir, "helm-list.yaml")} entry ${i}`;
     if (typeof e?.name !== "string" || typeof e?.namespace !== "string" || typeof e?.chart !== "string")
-      throw new RunningStateError(`${where}: expected name, namespace and chart ("<chart>-<version>"), got keys ${Object.keys(e ?? {}).join(", ")}`);
+      throw new RunningStateError(
+        `${where}: expected name, namespace and chart ("<chart>-<version>"), got keys ${Object.keys(e ?? {}).join(", ")}`,
+      );
     const cv = splitChart(e.chart);
-    if (!cv) throw new RunningStateError(`${where}: chart: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`);
+    if (!cv)
+      throw new RunningStateError(
+        `${where}: chart: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`,
+      );
     const file = `${e.namespace}.${e.name}.values.yaml`;
     const values = need(file, `helm get values ${e.name} -n ${e.namespace} --all -o yaml > <dir>/${file}`);
     if (values !== null && values !== undefined && (typeof values !== "object" || Array.isArray(values)))
-      throw new RunningStateError(`${path.join(dir, file)}: expected a map of values, got ${Array.isArray(values) ? "a list" : typeof values}`);
+      throw new RunningStateError(
+        `${path.join(dir, file)}: expected a map of values, got ${Array.isArray(values) ? "a list" : typeof values}`,
+      );
     return { name: e.name, namespace: e.namespace, ...cv, values: (values ?? {}) as Record<string, any> };
   });
   const items = (file: string): Record<string, any>[] => {
     const doc = need(file, COMMANDS[file]) as any;
     if (!Array.isArray(doc?.items))
-      throw new RunningStateError(`${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${COMMANDS[file]}`);
+      throw new RunningStateError(
+        `${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${COMMANDS[file]}`,
+      );
     return doc.items;
   };
   return { dir, releases, statefulSets: items("statefulsets.yaml"), pvcs: items("pvcs.yaml") };
@@ -92,35 +103,62 @@ export function readRunningDir(dir: string): RunningState {
   });
 }
 
+/** One values path whose running value the program keeps. */
+export interface KeptPath {
+  path: string;
+  /** Kept only while the running release has this StatefulSet (by release name). */
+  statefulSet?: (release: string) => string;
+  /** Kept only while this running value is true (the object it shapes exists). */
+  whenRunning?: string;
+}
+
+const lokiTarget = (target: string, sset: (release: string) => string): KeptPath[] =>
+  [
+    "volumeClaimsEnabled",
+    "size",
+    "storageClass",
+    "accessModes",
+    "annotations",
+    "labels",
+    "selector",
+    "volumeAttributesClassName",
+  ].map((k) => ({ path: `${target}.persistence.${k}`, statefulSet: sset }));
+
 /**
- * Values paths whose running value the program keeps, by chart: what decides volumeClaimTemplates
- * (names, classes, sizes, labels) and selectors (name overrides), which Kubernetes refuses to
- * change in place. A trailing `*` keeps every leaf under the path; otherwise the whole value.
+ * Values whose running value the program keeps, by chart: what decides volumeClaimTemplates
+ * (names, classes, sizes, labels) of StatefulSets that exist, claims the chart creates, the
+ * storage of operator-made StatefulSets, and selectors (name overrides). Kubernetes refuses to
+ * change them in place (scripts/lib/change/apiRules.ts).
  */
-export const KEPT_VALUES: Record<string, string[]> = {
+export const KEPT_VALUES: Record<string, KeptPath[]> = {
   loki: [
-    "nameOverride",
-    "fullnameOverride",
-    ...["singleBinary", "write", "backend", "read"].flatMap((t) =>
-      ["enabled", "volumeClaimsEnabled", "size", "storageClass", "accessModes", "annotations", "labels", "selector", "volumeAttributesClassName"].map(
-        (k) => `${t}.persistence.${k}`,
-      ),
-    ),
+    { path: "nameOverride" },
+    { path: "fullnameOverride" },
+    ...lokiTarget("singleBinary", (r) => r),
+    ...lokiTarget("write", (r) => `${r}-write`),
+    ...lokiTarget("backend", (r) => `${r}-backend`),
+    ...lokiTarget("read", (r) => `${r}-read`),
   ],
   "kube-prometheus-stack": [
-    "nameOverride",
-    "fullnameOverride",
-    "prometheus.prometheusSpec.storageSpec",
-    "alertmanager.alertmanagerSpec.storage",
+    { path: "nameOverride" },
+    { path: "fullnameOverride" },
+    { path: "prometheus.prometheusSpec.storageSpec" },
+    { path: "alertmanager.alertmanagerSpec.storage" },
   ],
-  grafana: ["nameOverride", "fullnameOverride", "persistence"],
-  alloy: ["nameOverride", "fullnameOverride"],
-  vector: ["nameOverride", "fullnameOverride"],
-  "prometheus-node-exporter": ["nameOverride", "fullnameOverride"],
-  "kube-state-metrics": ["nameOverride", "fullnameOverride"],
+  grafana: [
+    { path: "nameOverride" },
+    { path: "fullnameOverride" },
+    ...["type", "storageClassName", "accessModes", "size", "volumeName", "selectorLabels"].map((k) => ({
+      path: `persistence.${k}`,
+      whenRunning: "persistence.enabled",
+    })),
+  ],
+  alloy: [{ path: "nameOverride" }, { path: "fullnameOverride" }],
+  vector: [{ path: "nameOverride" }, { path: "fullnameOverride" }],
 };
 
-const get = (o: any, p: string[]) => p.reduce((x, k) => (x == null || typeof x !== "object" ? undefined : x[k]), o);
+const get = (o: any, p: string[]) =>
+  p.reduce((x, k) => (x == null || typeof x !== "object" ? undefined : x[k]), o);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** One value the program takes from what runs. */
@@ -138,14 +176,22 @@ export interface KeptValue {
  * chart's default there, as the running release (whose `--all` values lack it) rendered it.
  */
 export function keepRunningValues(
-  chart: string,
   values: Record<string, any>,
-  running: Record<string, any>,
+  release: RunningRelease,
+  state: Pick<RunningState, "statefulSets">,
 ): { values: Record<string, any>; kept: KeptValue[] } {
+  const running = release.values;
   // Copied along each kept path only: the rest may hold Outputs, which are shared, not cloned.
   const out: Record<string, any> = { ...values };
   const kept: KeptValue[] = [];
-  for (const p of KEPT_VALUES[chart] ?? []) {
+  const hasSts = (name: string) =>
+    state.statefulSets.some(
+      (x) => x.metadata?.name === name && (x.metadata?.namespace ?? release.namespace) === release.namespace,
+    );
+  for (const rule of KEPT_VALUES[release.chart] ?? []) {
+    if (rule.statefulSet && !hasSts(rule.statefulSet(release.name))) continue;
+    if (rule.whenRunning && get(running, rule.whenRunning.split(".")) !== true) continue;
+    const p = rule.path;
     const parts = p.split(".");
     const [planned, run] = [get(values, parts), get(running, parts)];
     if (same(planned, run)) continue;

@@ -3,7 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { ADOPTABLE_RELEASES, ConfigError, type AdoptableRelease, type StackConfig } from "./config";
 import { planBuckets } from "../builders/objectstore/bucketPlan";
 import { obcName } from "./objectstore/objectStore";
-import { keepRunningValues, type RunningRelease } from "./running";
+import { keepRunningValues, type RunningRelease, type RunningState } from "./running";
+
+/** The running release `id` ("<namespace>/<name>") with the state it lives in, when known. */
+function keepOf(state: RunningState | undefined, id: string | undefined): Adoption["keep"] {
+  const release = id ? state?.releases.find((r) => `${r.namespace}/${r.name}` === id) : undefined;
+  return state && release ? { release, state } : undefined;
+}
 
 /**
  * One existing object the program takes over with Pulumi's `import` resource option instead of
@@ -28,7 +34,7 @@ export interface Adoption {
   /** Config key that asked for it, for error messages. */
   key: string;
   /** A Release's running state (takeover.running): the update keeps its claim and selector values. */
-  keep?: RunningRelease;
+  keep?: { release: RunningRelease; state: RunningState };
 }
 
 export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
@@ -86,9 +92,7 @@ export function planAdoptions(cfg: StackConfig): Adoption[] {
       id,
       ignoreChanges: importing ? RELEASE_IMPORT_IGNORES : [],
       // In the import step the engine keeps the running values anyway (ignoreChanges above).
-      keep: importing
-        ? undefined
-        : t.runningState?.releases.find((r) => `${r.namespace}/${r.name}` === id),
+      keep: keepOf(t.runningState, importing ? undefined : id),
       // Once imported (step update), the engine ignores `import` on a resource already in state, and
       // a later phase may drop the release (KPS when the phase drops it) exactly as a fresh stack would.
       required: importing,
@@ -224,11 +228,14 @@ export const PATCH_FORCE = { "pulumi.com/patchForce": "true" };
 export function adoptedProps(a: Adoption, type: string, props: Record<string, any>): Record<string, any> {
   if (type === RELEASE_TYPE) {
     if (!a.keep || !props.values || pulumi.Output.isInstance(props.values)) return props;
-    return { ...props, values: keepRunningValues(a.keep.chart, props.values, a.keep.values).values };
+    return { ...props, values: keepRunningValues(props.values, a.keep.release, a.keep.state).values };
   }
   if (!type.startsWith("kubernetes:")) return props;
   const metadata = props.metadata ?? {};
-  return { ...props, metadata: { ...metadata, annotations: { ...(metadata.annotations ?? {}), ...PATCH_FORCE } } };
+  return {
+    ...props,
+    metadata: { ...metadata, annotations: { ...(metadata.annotations ?? {}), ...PATCH_FORCE } },
+  };
 }
 
 /** Raised when the config adopts something the program does not declare in this phase. */

@@ -20,7 +20,9 @@ export function readExport(file: string): StackExport {
   try {
     exp = JSON.parse(text);
   } catch (e) {
-    throw new SynthInputError(`--against ${file}: expected a stack export (JSON), got: ${(e as Error).message}`);
+    throw new SynthInputError(
+      `--against ${file}: expected a stack export (JSON), got: ${(e as Error).message}`,
+    );
   }
   if (!Array.isArray(exp?.deployment?.resources))
     throw new SynthInputError(
@@ -32,7 +34,10 @@ export function readExport(file: string): StackExport {
 /** Renders an export into the state the change is computed on; throws on a release Helm cannot render. */
 export async function stateOf(
   exp: StackExport,
-  opts: RenderOptions & { secretKeys?: Record<string, string[]>; adopted?: Pick<SynthResult, "imports"> } = {},
+  opts: RenderOptions & {
+    secretKeys?: Record<string, string[]>;
+    adopted?: Pick<SynthResult, "imports">;
+  } = {},
 ): Promise<StackState> {
   const renders = await renderExport(exp, opts);
   const errors = renderErrors(renders);

@@ -59,7 +59,11 @@ const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x) =>
     x && typeof x === "object" && !Array.isArray(x)
-      ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]]))
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
       : x,
   );
 }
@@ -161,7 +165,8 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
       });
   }
   if (group === "" && kind === "PersistentVolumeClaim") {
-    const src = "only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate)";
+    const src =
+      "only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate)";
     for (const f of claimSpecChanges(before.spec, after.spec)) out.push({ field: `spec.${f}`, reason: src });
     out.push(
       ...sizeChange(
@@ -172,10 +177,16 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
       ),
     );
   }
-  if (group === "batch" && kind === "Job" && !isHook(after) && !same(before.spec?.template, after.spec?.template))
+  if (
+    group === "batch" &&
+    kind === "Job" &&
+    !isHook(after) &&
+    !same(before.spec?.template, after.spec?.template)
+  )
     out.push({
       field: "spec.template",
-      reason: "a Job's pod template is immutable (kubernetes pkg/apis/batch/validation ValidateJobUpdate); Helm patches a Job that is not a hook",
+      reason:
+        "a Job's pod template is immutable (kubernetes pkg/apis/batch/validation ValidateJobUpdate); Helm patches a Job that is not a hook",
     });
   if (group === "" && (kind === "Secret" || kind === "ConfigMap") && before.immutable === true) {
     for (const f of kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"])
@@ -190,7 +201,16 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
   const storagePath = OPERATOR_STORAGE[`${group}/${kind}`];
   if (storagePath) {
     const [a, b] = [at(before, storagePath), at(after, storagePath)];
-    const claimOf = (s: any) => s?.volumeClaimTemplate;
+    // prometheus-operator names an unnamed template `<prometheus|alertmanager>-<CR name>-db`
+    // (pkg/prometheus/statefulset.go, pkg/alertmanager/statefulset.go volumeName): spelling that
+    // default out changes nothing in the StatefulSet.
+    const defaultName =
+      group === "monitoring.coreos.com" ? `${kind.toLowerCase()}-${after.metadata.name}-db` : undefined;
+    const claimOf = (s: any) => {
+      const t = s?.volumeClaimTemplate;
+      if (!t || !defaultName) return t;
+      return { ...t, metadata: { ...(t.metadata ?? {}), name: t.metadata?.name ?? defaultName } };
+    };
     if (!same(claimOf(a), claimOf(b)) || (a?.emptyDir === undefined) !== (b?.emptyDir === undefined))
       out.push({
         field: `${storagePath}.volumeClaimTemplate`,
@@ -201,7 +221,14 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
     const [a, b] = [before.spec?.storage, after.spec?.storage];
     const src = "VMSingle's storage is the claim the operator creates: only its size may grow";
     for (const f of claimSpecChanges(a, b)) out.push({ field: `spec.storage.${f}`, reason: src });
-    out.push(...sizeChange("spec.storage.resources.requests.storage", a?.resources?.requests?.storage, b?.resources?.requests?.storage, src));
+    out.push(
+      ...sizeChange(
+        "spec.storage.resources.requests.storage",
+        a?.resources?.requests?.storage,
+        b?.resources?.requests?.storage,
+        src,
+      ),
+    );
   }
   return out;
 }
@@ -223,7 +250,9 @@ export function vctChanges(a: any[] = [], b: any[] = []): string[] {
     const sb = t.spec?.resources?.requests?.storage;
     if (!same(sa, sb)) out.push(`${n}: size ${sa ?? "unset"} -> ${sb ?? "unset"}`);
     for (const f of claimSpecChanges(o.spec, t.spec))
-      out.push(`${n}: ${f} ${JSON.stringify(o.spec?.[f]) ?? "unset"} -> ${JSON.stringify(t.spec?.[f]) ?? "unset"}`);
+      out.push(
+        `${n}: ${f} ${JSON.stringify(o.spec?.[f]) ?? "unset"} -> ${JSON.stringify(t.spec?.[f]) ?? "unset"}`,
+      );
     if (!same(o.metadata, t.metadata)) out.push(`${n}: metadata (labels/annotations) changes`);
   }
   return out;

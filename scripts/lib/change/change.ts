@@ -137,7 +137,13 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
     });
     if (Object.keys(diff).length === 0) continue;
     if (replaces.length === 0) {
-      entries.push({ action: "update", subject: short(a), owner: lastName(urn), why: Object.keys(diff), refused: [] });
+      entries.push({
+        action: "update",
+        subject: short(a),
+        owner: lastName(urn),
+        why: Object.keys(diff),
+        refused: [],
+      });
       continue;
     }
     const refused = engineRefusals(b, a, after);
@@ -158,7 +164,10 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
     if (aRes.has(urn) || !b.custom || b.external) continue;
     const refused: Refusal[] = [];
     if (b.protect)
-      refused.push({ field: "protect", reason: "a protected resource cannot be deleted (pulumi state unprotect first)" });
+      refused.push({
+        field: "protect",
+        reason: "a protected resource cannot be deleted (pulumi state unprotect first)",
+      });
     const api = apiOfType(b.type);
     if (api && holdsData(objectOfInputs(b, api) as RenderedObject) && !b.retainOnDelete)
       refused.push({ field: "retainOnDelete", reason: "deleting it deletes the data it holds" });
@@ -169,7 +178,8 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
       entries.push({ action: "create", subject: short(a), owner: lastName(urn), why: [], refused: [] });
 
   // Objects Helm patches, creates and deletes.
-  const index = (s: StackState) => new Map(s.objects.filter((o) => o.release).map((o) => [objectKey(o.object), o]));
+  const index = (s: StackState) =>
+    new Map(s.objects.filter((o) => o.release).map((o) => [objectKey(o.object), o]));
   const bObj = index(before);
   const aObj = index(after);
   const created: StackObject[] = [];
@@ -202,7 +212,10 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
     const o = b.object;
     const kept = o.metadata.annotations?.["helm.sh/resource-policy"] === "keep";
     if (o.kind === "PersistentVolumeClaim" && !kept)
-      refused.push({ field: "metadata.name", reason: "Helm deletes the claim with its data (no helm.sh/resource-policy: keep)" });
+      refused.push({
+        field: "metadata.name",
+        reason: "Helm deletes the claim with its data (no helm.sh/resource-policy: keep)",
+      });
     if (deletesClaims(o))
       refused.push({
         field: "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
@@ -235,7 +248,8 @@ function engineRefusals(b: ExportResource, a: ExportResource, after: StackState)
   if (after.imports?.[a.urn] ?? a.importId)
     out.push({
       field: "import",
-      reason: "previously-imported resources that still specify an ID may not be replaced (pulumi/pulumi step_generator.go)",
+      reason:
+        "previously-imported resources that still specify an ID may not be replaced (pulumi/pulumi step_generator.go)",
     });
   return out;
 }
@@ -253,7 +267,11 @@ export function formatChange(report: ChangeReport, opts: { all?: boolean } = {})
   const counts = (["create", "update", "replace", "delete"] as Action[])
     .map((a) => `${report.entries.filter((e) => e.action === a).length} ${a}`)
     .join(", ");
-  const shown = opts.all ? report.entries : report.entries.filter((e) => e.action !== "update" || e.refused.length > 0 || e.why.some((w) => !w.startsWith("metadata")));
+  const shown = opts.all
+    ? report.entries
+    : report.entries.filter(
+        (e) => e.action !== "update" || e.refused.length > 0 || e.why.some((w) => !w.startsWith("metadata")),
+      );
   const lines = shown.map((e) => {
     const head = `${sym[e.action].padEnd(2)} ${e.action.padEnd(7)} ${e.subject} (${e.owner})${e.why.length ? `: ${e.why.join(", ")}` : ""}`;
     return [head, ...e.refused.map((r) => `     REFUSED ${e.subject} ${r.field}: ${r.reason}`)].join("\n");

@@ -30,11 +30,17 @@ function formatPreviews(title: string, ps: Preview[]): string {
 }
 
 function formatKept(kept: { release: string; kept: KeptValue[] }[]): string {
-  const lines = kept.flatMap((k) =>
-    k.kept.length === 0
-      ? [`  ${k.release}: nothing (the program's values already match)`]
-      : k.kept.map((v) => `  ${k.release} ${v.path}: ${show(v.running)} (the program would set ${show(v.planned)})`),
-  );
+  const lines = kept.flatMap((k) => {
+    // Values the program leaves to the chart are pinned to what runs too; only overrides are news.
+    const changed = k.kept.filter((v) => v.planned !== undefined);
+    const pinned = k.kept.length - changed.length;
+    return [
+      `  release ${k.release}: ${changed.length ? `${changed.length} value(s) the program sets differently` : "the program's values already match"}${pinned ? `, ${pinned} chart default(s) pinned as they run` : ""}`,
+      ...changed.map(
+        (v) => `    ${v.path}: keeps ${show(v.running)} (the program would set ${show(v.planned)})`,
+      ),
+    ];
+  });
   return ["adopted from what runs (kept by the update):", ...lines].join("\n");
 }
 

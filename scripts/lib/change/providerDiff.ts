@@ -189,8 +189,7 @@ export function forceNewProperties(
   return props;
 }
 
-const isMap = (v: unknown): v is Record<string, any> =>
-  !!v && typeof v === "object" && !Array.isArray(v);
+const isMap = (v: unknown): v is Record<string, any> => !!v && typeof v === "object" && !Array.isArray(v);
 
 /** RFC 7386 JSON merge patch turning `a` into `b` (what the provider diffs; computed values are null). */
 export function mergePatch(a: any, b: any): any {
@@ -282,7 +281,8 @@ export function patchToDiff(
     diff[pathString(path)] = replace ? (`${kind}R` as DiffKind) : kind;
   };
   const map = (path: Path, m: any, old: any, newIn: any, oldIn: any, inArray: boolean): void => {
-    for (const [k, v] of Object.entries(m)) value([...path, k], v, get(old, k), get(newIn, k), get(oldIn, k), inArray);
+    for (const [k, v] of Object.entries(m))
+      value([...path, k], v, get(old, k), get(newIn, k), get(oldIn, k), inArray);
     if (inArray)
       for (const [k, v] of Object.entries(old ?? {}))
         if (!(k in m)) value([...path, k], null, v, get(newIn, k), get(oldIn, k), inArray);
@@ -290,7 +290,8 @@ export function patchToDiff(
   const array = (path: Path, a: any[], old: any[], newIn: any[], oldIn: any[]): void => {
     const at = (arr: any[], i: number) => (i < arr.length ? arr[i] : null);
     let i = 0;
-    for (; i < a.length && i < old.length; i++) value([...path, i], a[i], old[i], at(newIn, i), at(oldIn, i), true);
+    for (; i < a.length && i < old.length; i++)
+      value([...path, i], a[i], old[i], at(newIn, i), at(oldIn, i), true);
     for (; i < a.length; i++) value([...path, i], a[i], MISSING, at(newIn, i), at(oldIn, i), true);
     for (; i < old.length; i++) value([...path, i], null, old[i], at(newIn, i), at(oldIn, i), true);
   };
@@ -298,14 +299,51 @@ export function patchToDiff(
   return diff;
 }
 
+/** Segments of a property path: `a.b["c.d"][0]` -> a, b, c.d, 0 (`[*]` and `*` match anything). */
+export function pathSegments(p: string): string[] {
+  const out: string[] = [];
+  const re = /\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[(\d+|\*)\]|([^.[\]]+)/g;
+  for (let m = re.exec(p); m; m = re.exec(p))
+    out.push(m[1] !== undefined ? m[1].replace(/\\"/g, '"') : (m[2] ?? m[3]));
+  return out;
+}
+
 /** Whether an ignoreChanges path (`spec.volumeName`, `metadata.labels`) covers a diff path. */
 export function ignored(path: string, ignoreChanges: string[]): boolean {
-  const norm = (p: string) => p.replace(/\[(\d+|\*)\]/g, ".$1").replace(/^\./, "");
-  const d = norm(path).split(".");
+  const d = pathSegments(path);
   return ignoreChanges.some((ig) => {
-    const parts = norm(ig).split(".");
+    const parts = pathSegments(ig);
     return parts.length <= d.length && parts.every((p, i) => p === "*" || p === d[i]);
   });
+}
+
+/**
+ * The engine's ignoreChanges (pulumi/pulumi pkg/resource/deploy/step.go `processIgnoreChanges`,
+ * applied before the provider's Diff): each ignored path of the new inputs takes the old value,
+ * or is removed when the old inputs lack it.
+ */
+export function withIgnoredChanges(
+  old: Record<string, any>,
+  next: Record<string, any>,
+  ignoreChanges: string[],
+): Record<string, any> {
+  let out = next;
+  for (const ig of ignoreChanges) {
+    const parts = pathSegments(ig);
+    if (parts.includes("*")) continue;
+    const oldValue = parts.reduce<any>((x, k) => (x && typeof x === "object" ? x[k] : undefined), old);
+    const set = (node: any, i: number): any => {
+      const copy = Array.isArray(node) ? [...node] : { ...(node && typeof node === "object" ? node : {}) };
+      const k = parts[i];
+      if (i === parts.length - 1) {
+        if (oldValue === undefined) delete (copy as any)[k];
+        else (copy as any)[k] = oldValue;
+      } else (copy as any)[k] = set((copy as any)[k], i + 1);
+      return copy;
+    };
+    out = set(out, 0);
+  }
+  return out;
 }
 
 /**
@@ -317,12 +355,15 @@ export function providerDiff(
   next: Record<string, any>,
   opts: { flags?: ProviderFlags; ignoreChanges?: string[]; oldInputs?: Record<string, any> } = {},
 ): { diff: Record<string, DiffKind>; replaces: string[] } {
-  const patch = mergePatch(old, next);
+  const ignore = opts.ignoreChanges ?? [];
+  const goal = withIgnoredChanges(old, next, ignore);
+  const patch = mergePatch(old, goal);
   if (Object.keys(patch).length === 0) return { diff: {}, replaces: [] };
-  const all = patchToDiff(patch, old, next, opts.oldInputs ?? old, forceNewProperties(next, opts.flags));
-  const diff = Object.fromEntries(
-    Object.entries(all).filter(([p]) => !ignored(p, opts.ignoreChanges ?? [])),
-  ) as Record<string, DiffKind>;
+  const all = patchToDiff(patch, old, goal, opts.oldInputs ?? old, forceNewProperties(goal, opts.flags));
+  const diff = Object.fromEntries(Object.entries(all).filter(([p]) => !ignored(p, ignore))) as Record<
+    string,
+    DiffKind
+  >;
   // provider.go Diff: any *_REPLACE, or deleting the whole metadata, replaces.
   const replaces = Object.entries(diff)
     .filter(([p, k]) => k.endsWith("R") || (p === "metadata" && k === "D"))

@@ -30,7 +30,8 @@ export interface Preview {
 export function asImported(live: Record<string, any>): Record<string, any> {
   const { status: _s, ...rest } = live;
   const md = { ...(rest.metadata ?? {}) };
-  for (const k of ["uid", "resourceVersion", "creationTimestamp", "managedFields", "generation", "selfLink"]) delete md[k];
+  for (const k of ["uid", "resourceVersion", "creationTimestamp", "managedFields", "generation", "selfLink"])
+    delete md[k];
   return { ...rest, metadata: md };
 }
 
@@ -91,7 +92,12 @@ export function previews(result: SynthResult, running: RunningState, step: "impo
         op: "= import",
         fields: [],
         refused: r.type.startsWith("kubernetes:")
-          ? [{ field: "id", reason: `${imp.id} is not in the running state (${running.dir}): the import would fail` }]
+          ? [
+              {
+                field: "id",
+                reason: `${imp.id} is not in the running state (${running.dir}): the import would fail`,
+              },
+            ]
           : [],
       });
       continue;
@@ -144,7 +150,13 @@ export function runningExport(program: SynthResult, running: RunningState): Stac
       if (!rel) continue;
       resources.push({
         ...r,
-        inputs: { name: rel.name, namespace: rel.namespace, chart: rel.chart, version: rel.version, values: rel.values },
+        inputs: {
+          name: rel.name,
+          namespace: rel.namespace,
+          chart: rel.chart,
+          version: rel.version,
+          values: rel.values,
+        },
       });
       continue;
     }
@@ -155,7 +167,10 @@ export function runningExport(program: SynthResult, running: RunningState): Stac
 }
 
 /** Running StatefulSets whose claim templates or selector the new render would change. */
-export function liveStatefulSetRefusals(after: StackState, running: RunningState): { subject: string; refused: Refusal[] }[] {
+export function liveStatefulSetRefusals(
+  after: StackState,
+  running: RunningState,
+): { subject: string; refused: Refusal[] }[] {
   const norm = (vcts: any[] = []) =>
     vcts.map((t) => {
       const { status: _s, apiVersion: _a, kind: _k, ...rest } = t ?? {};
@@ -179,21 +194,28 @@ export function liveStatefulSetRefusals(after: StackState, running: RunningState
         reason: `differs from the running StatefulSet's (${running.dir}/statefulsets.yaml); updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden`,
       });
     if (canonical(live.spec?.selector) !== canonical(o.spec?.selector))
-      refused.push({ field: "spec.selector", reason: `differs from the running StatefulSet's selector (${running.dir}/statefulsets.yaml)` });
-    if (refused.length) out.push({ subject: `StatefulSet ${o.metadata.namespace}/${o.metadata.name}`, refused });
+      refused.push({
+        field: "spec.selector",
+        reason: `differs from the running StatefulSet's selector (${running.dir}/statefulsets.yaml)`,
+      });
+    if (refused.length)
+      out.push({ subject: `StatefulSet ${o.metadata.namespace}/${o.metadata.name}`, refused });
   }
   return out;
 }
 
 /** What the update keeps from what runs, per adopted release (the program's blind values against the running ones). */
-export function keptValues(blind: SynthResult, running: RunningState): { release: string; kept: KeptValue[] }[] {
+export function keptValues(
+  blind: SynthResult,
+  running: RunningState,
+): { release: string; kept: KeptValue[] }[] {
   const out: { release: string; kept: KeptValue[] }[] = [];
   for (const imp of blind.imports) {
     const r = blind.export.deployment.resources.find((x) => x.urn === imp.urn);
     if (r?.type !== RELEASE_TYPE) continue;
     const rel = running.releases.find((x) => `${x.namespace}/${x.name}` === imp.id);
     if (!rel) continue;
-    const { kept } = keepRunningValues(rel.chart, r.inputs?.values ?? {}, rel.values);
+    const { kept } = keepRunningValues(r.inputs?.values ?? {}, rel, running);
     out.push({ release: imp.id, kept });
   }
   return out;
@@ -208,8 +230,16 @@ export async function updateChange(update: SynthResult, running: RunningState): 
   const report = planChange(before, after);
   for (const l of liveStatefulSetRefusals(after, running)) {
     const entry = report.entries.find((e) => e.subject === l.subject);
-    if (entry) entry.refused.push(...l.refused);
-    else report.entries.push({ action: "update", subject: l.subject, owner: "running", why: ["spec"], refused: l.refused });
+    if (entry)
+      entry.refused.push(...l.refused.filter((r) => !entry.refused.some((x) => x.field === r.field)));
+    else
+      report.entries.push({
+        action: "update",
+        subject: l.subject,
+        owner: "running",
+        why: ["spec"],
+        refused: l.refused,
+      });
   }
   return { entries: report.entries, refused: report.entries.filter((e) => e.refused.length > 0) };
 }
