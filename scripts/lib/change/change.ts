@@ -76,6 +76,13 @@ export function providerFlags(exp: StackExport, res?: ExportResource): ProviderF
   };
 }
 
+/** The deletions and replacements the new state makes on purpose (its stack output `plannedChanges`). */
+export function plannedChanges(exp: StackExport): Record<string, string> {
+  const stack = exp.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const p = stack?.outputs?.plannedChanges;
+  return p && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, string>) : {};
+}
+
 /** Changed top-level-ish paths between two values (two levels deep), for the report. */
 function changedPaths(a: any, b: any, prefix = "", depth = 0): string[] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
@@ -97,6 +104,7 @@ const withoutStatus = (o: RenderedObject) => {
  */
 export function planChange(before: StackState, after: StackState): ChangeReport {
   const entries: ChangeEntry[] = [];
+  const planned = plannedChanges(after.export);
   const bRes = new Map(before.export.deployment.resources.map((r) => [r.urn, r]));
   const aRes = new Map(after.export.deployment.resources.map((r) => [r.urn, r]));
   const replacedReleases = new Set<string>();
@@ -111,17 +119,38 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
         .map((k) => `.${k} ${b.inputs?.[k]} -> ${a.inputs?.[k]}`);
       if (why.length === 0) continue;
       replacedReleases.add(urn);
+      const reason = planned[lastName(urn)];
+      // A planned move passes only if it loses nothing: neither side renders an object holding data.
+      const stateful = [before, after].flatMap((s) =>
+        s.objects.filter((o) => o.resourceUrn === urn && holdsData(o.object)).map((o) => objectKey(o.object)),
+      );
+      const field = why.map((w) => w.split(" ")[0].slice(1)).join(", ");
       entries.push({
         action: "replace",
         subject: short(a),
         owner: lastName(urn),
-        why: [...why, "pulumi-kubernetes helm_release.go Diff: forceNewFields .name, .namespace"],
+        why: [
+          ...why,
+          "pulumi-kubernetes helm_release.go Diff: forceNewFields .name, .namespace",
+          ...(reason ? [`planned: ${reason}`] : []),
+        ],
         refused: [
-          {
-            field: why.map((w) => w.split(" ")[0].slice(1)).join(", "),
-            reason:
-              "a Release whose name or namespace changes is replaced: Helm uninstalls it (every object it made, claims included) and installs it afresh",
-          },
+          ...(!reason
+            ? [
+                {
+                  field,
+                  reason:
+                    "a Release whose name or namespace changes is replaced: Helm uninstalls it (every object it made, claims included) and installs it afresh; list it in the stack's plannedChanges output if that is intended and it holds no data",
+                },
+              ]
+            : stateful.length > 0
+              ? [
+                  {
+                    field,
+                    reason: `planned, but the uninstall loses data: ${[...new Set(stateful)].join(", ")}`,
+                  },
+                ]
+              : []),
           ...engineRefusals(b, a, after),
         ],
       });
@@ -169,9 +198,19 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
         reason: "a protected resource cannot be deleted (pulumi state unprotect first)",
       });
     const api = apiOfType(b.type);
-    if (api && holdsData(objectOfInputs(b, api) as RenderedObject) && !b.retainOnDelete)
-      refused.push({ field: "retainOnDelete", reason: "deleting it deletes the data it holds" });
-    entries.push({ action: "delete", subject: short(b), owner: lastName(urn), why: [], refused });
+    const obj = api ? (objectOfInputs(b, api) as RenderedObject) : undefined;
+    const reason = planned[lastName(urn)];
+    // A StatefulSet's claims outlive it unless its retention policy deletes them.
+    const losesData = obj && (obj.kind === "StatefulSet" ? deletesClaims(obj) : holdsData(obj));
+    if (losesData && !b.retainOnDelete && !reason)
+      refused.push({ field: "retainOnDelete", reason: "deleting it deletes the data it holds (not retained, not a planned change)" });
+    entries.push({
+      action: "delete",
+      subject: short(b),
+      owner: lastName(urn),
+      why: reason ? [`planned: ${reason}`] : [],
+      refused,
+    });
   }
   for (const [urn, a] of aRes)
     if (!bRes.has(urn) && a.custom && !a.external)
