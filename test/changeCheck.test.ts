@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import { parse } from "yaml";
 import { PHASES } from "../components/config";
 import { readRunningDir } from "../components/running";
 import { LIVE_FIELD_IGNORES, PATCH_FORCE } from "../components/takeover";
@@ -262,7 +263,6 @@ describe("change check: data objects and release history", () => {
 
 /** The takeover block of Pulumi.takeover.yaml, as the synth helper takes it. */
 function takeoverBlock(): Record<string, unknown> {
-  const { parse } = require("yaml") as typeof import("yaml");
   const file = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8"));
   return file.config["homelab-observability:takeover"];
 }

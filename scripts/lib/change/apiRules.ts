@@ -70,7 +70,8 @@ export function canonical(v: unknown): string {
 
 /** A Kubernetes quantity in bytes (binary and decimal suffixes), NaN when it is not one. */
 export function quantityBytes(q: unknown): number {
-  const m = /^([0-9.]+)([KMGTPE]i?|[kmgtpe])?$/.exec(String(q ?? "").trim());
+  if (typeof q !== "string" && typeof q !== "number") return NaN;
+  const m = /^([0-9.]+)([KMGTPE]i?|[kmgtpe])?$/.exec(String(q).trim());
   if (!m) return NaN;
   const n = Number(m[1]);
   const unit = m[2] ?? "";
@@ -102,7 +103,7 @@ function claimSpecChanges(a: Record<string, any> = {}, b: Record<string, any> = 
 function sizeChange(field: string, a: unknown, b: unknown, source: string): Refusal[] {
   if (same(a, b)) return [];
   const [x, y] = [quantityBytes(a), quantityBytes(b)];
-  if (y < x) return [{ field, reason: `storage shrinks from ${a} to ${b}; ${source}` }];
+  if (y < x) return [{ field, reason: `storage shrinks from ${String(a)} to ${String(b)}; ${source}` }];
   return [];
 }
 

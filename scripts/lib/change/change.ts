@@ -93,9 +93,10 @@ function changedPaths(a: any, b: any, prefix = "", depth = 0): string[] {
 }
 
 /** Everything Helm stamps with the chart version: labels only, never a reason to refuse by itself. */
-const withoutStatus = (o: RenderedObject) => {
-  const { status: _s, ...rest } = o as any;
-  return rest as RenderedObject;
+const withoutStatus = (o: RenderedObject): RenderedObject => {
+  const rest: any = { ...o };
+  delete rest.status;
+  return rest;
 };
 
 /**
@@ -117,7 +118,21 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
       const why = (["name", "namespace"] as const)
         .filter((k) => (b.inputs?.[k] ?? lastName(urn)) !== (a.inputs?.[k] ?? lastName(urn)))
         .map((k) => `.${k} ${b.inputs?.[k]} -> ${a.inputs?.[k]}`);
-      if (why.length === 0) continue;
+      if (why.length === 0) {
+        // An upgrade: its objects' changes follow below; the Release itself shows what changed.
+        const changed = [...new Set([...Object.keys(a.inputs ?? {}), ...Object.keys(b.inputs ?? {})])].filter(
+          (k) => JSON.stringify(a.inputs?.[k]) !== JSON.stringify(b.inputs?.[k]),
+        );
+        if (changed.length > 0)
+          entries.push({
+            action: "update",
+            subject: short(a),
+            owner: lastName(urn),
+            why: changed,
+            refused: [],
+          });
+        continue;
+      }
       replacedReleases.add(urn);
       const reason = planned[lastName(urn)];
       // A planned move passes only if it loses nothing: neither side renders an object holding data.
@@ -203,7 +218,10 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
     // A StatefulSet's claims outlive it unless its retention policy deletes them.
     const losesData = obj && (obj.kind === "StatefulSet" ? deletesClaims(obj) : holdsData(obj));
     if (losesData && !b.retainOnDelete && !reason)
-      refused.push({ field: "retainOnDelete", reason: "deleting it deletes the data it holds (not retained, not a planned change)" });
+      refused.push({
+        field: "retainOnDelete",
+        reason: "deleting it deletes the data it holds (not retained, not a planned change)",
+      });
     entries.push({
       action: "delete",
       subject: short(b),

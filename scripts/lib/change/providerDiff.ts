@@ -333,12 +333,14 @@ export function withIgnoredChanges(
     if (parts.includes("*")) continue;
     const oldValue = parts.reduce<any>((x, k) => (x && typeof x === "object" ? x[k] : undefined), old);
     const set = (node: any, i: number): any => {
-      const copy = Array.isArray(node) ? [...node] : { ...(node && typeof node === "object" ? node : {}) };
+      const copy: any = Array.isArray(node)
+        ? [...node]
+        : { ...(node && typeof node === "object" ? node : {}) };
       const k = parts[i];
       if (i === parts.length - 1) {
-        if (oldValue === undefined) delete (copy as any)[k];
-        else (copy as any)[k] = oldValue;
-      } else (copy as any)[k] = set((copy as any)[k], i + 1);
+        if (oldValue === undefined) delete copy[k];
+        else copy[k] = oldValue;
+      } else copy[k] = set(copy[k], i + 1);
       return copy;
     };
     out = set(out, 0);

@@ -7,7 +7,7 @@
  * `= import` then `~ update`, and only a replacement is refused.
  */
 import type { ExportResource, StackExport, SynthResult } from "../synth";
-import { apiOfType, placeholderSecrets, type RenderedObject } from "../render";
+import { apiOfType, placeholderSecrets } from "../render";
 import { keepRunningValues, type KeptValue, type RunningState } from "../../../components/running";
 import { canonical, type Refusal } from "./apiRules";
 import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";
@@ -28,7 +28,8 @@ export interface Preview {
 
 /** A live object as the provider's import reads it: server-only metadata and status dropped. */
 export function asImported(live: Record<string, any>): Record<string, any> {
-  const { status: _s, ...rest } = live;
+  const rest = { ...live };
+  delete rest.status;
   const md = { ...(rest.metadata ?? {}) };
   for (const k of ["uid", "resourceVersion", "creationTimestamp", "managedFields", "generation", "selfLink"])
     delete md[k];
@@ -173,7 +174,8 @@ export function liveStatefulSetRefusals(
 ): { subject: string; refused: Refusal[] }[] {
   const norm = (vcts: any[] = []) =>
     vcts.map((t) => {
-      const { status: _s, apiVersion: _a, kind: _k, ...rest } = t ?? {};
+      const rest = { ...(t ?? {}) };
+      for (const k of ["status", "apiVersion", "kind"]) delete rest[k];
       const spec = { volumeMode: "Filesystem", ...(rest.spec ?? {}) };
       const md = { ...(rest.metadata ?? {}) };
       delete md.creationTimestamp;
@@ -181,7 +183,7 @@ export function liveStatefulSetRefusals(
     });
   const out: { subject: string; refused: Refusal[] }[] = [];
   for (const s of after.objects) {
-    const o = s.object as RenderedObject;
+    const o = s.object;
     if (o.kind !== "StatefulSet") continue;
     const live = running.statefulSets.find(
       (x) => x.metadata?.name === o.metadata.name && x.metadata?.namespace === o.metadata.namespace,
