@@ -15,7 +15,8 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
     try {
       cfg.takeover.runningState = readRunningDir(path.resolve(projectDir, dir));
     } catch (e) {
-      if (e instanceof RunningStateError) throw new ConfigError([`${PROJECT}:takeover.running: ${e.message}`]);
+      if (e instanceof RunningStateError)
+        throw new ConfigError([`${PROJECT}:takeover.running: ${e.message}`]);
       throw e;
     }
   }

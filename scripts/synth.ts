@@ -64,7 +64,8 @@ function parseArgs(argv: string[]): {
   if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
   if ((against || running) && (stacks === "all" || stacks.length !== 1))
     throw new SynthInputError(`--against and --running check one stack: give exactly one --stack\n${USAGE}`);
-  if ((against || running) && !render) throw new SynthInputError(`--against and --running render: drop --no-render\n${USAGE}`);
+  if ((against || running) && !render)
+    throw new SynthInputError(`--against and --running render: drop --no-render\n${USAGE}`);
   return { stacks, out, dir, policyConfig, quiet, render, against, running };
 }
 
@@ -174,7 +175,10 @@ async function main(): Promise<number> {
     // The change from what runs (or ran) to this synthesis: scripts/lib/change.
     if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
       const change = await import("./lib/change/cli");
-      const c = await change.checkChange(root, stack, result, { against: args.against, running: args.running });
+      const c = await change.checkChange(root, stack, result, {
+        against: args.against,
+        running: args.running,
+      });
       console.log(c.text);
       if (c.code !== 0) code = c.code;
     }
