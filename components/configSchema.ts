@@ -341,6 +341,11 @@ const alerting = z
     heartbeat: z.boolean().default(true),
     /** How often the heartbeat fires. Default "1m". */
     heartbeatInterval: duration("1m").default("1m"),
+    /**
+     * Error-level log lines per second in one namespace above which Loki's ruler alerts
+     * (NamespaceLogErrorRateHigh, for 15 minutes). Default 1.
+     */
+    logErrorsPerSecond: z.number().positive().default(1),
   })
   .strict();
 
