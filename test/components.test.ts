@@ -85,6 +85,33 @@ describe("components under mocks", () => {
     });
   });
 
+  it("objectStore.keepDeletedDays: versioning and a noncurrent-version expiry beside each bucket, the bucket untouched", async () => {
+    const store = {
+      type: "minio",
+      endpoint: "http://minio.storage.svc.cluster.local:9000",
+      adminEndpoint: "http://localhost:9000",
+    };
+    const off = (await synth("staging", { objectStore: store })).export.deployment.resources;
+    const on = (await synth("staging", { objectStore: { ...store, keepDeletedDays: 7 } })).export.deployment
+      .resources;
+    assert.deepEqual(ofType(off, "minio:index/s3BucketVersioning:S3BucketVersioning"), []);
+    assert.deepEqual(ofType(off, "minio:index/ilmPolicy:IlmPolicy"), []);
+    const buckets = ofType(on, "minio:index/s3Bucket:S3Bucket");
+    // The buckets' own inputs do not change: nothing on them can force a replacement.
+    assert.deepEqual(
+      buckets.map((b) => b.inputs),
+      ofType(off, "minio:index/s3Bucket:S3Bucket").map((b) => b.inputs),
+    );
+    const versioning = ofType(on, "minio:index/s3BucketVersioning:S3BucketVersioning");
+    assert.deepEqual(
+      versioning.map((v) => [v.inputs.bucket, v.inputs.versioningConfiguration.status]),
+      buckets.map((b) => [b.inputs.bucket, "Enabled"]),
+    );
+    const ilm = ofType(on, "minio:index/ilmPolicy:IlmPolicy");
+    assert.equal(ilm.length, buckets.length);
+    for (const p of ilm) assert.equal(p.inputs.rules[0].noncurrentVersionExpirationDays, 7);
+  });
+
   it("Loki and Mimir wait for their buckets, users and credential Secrets", async () => {
     const rs = (await synth("production")).export.deployment.resources;
     const loki = release(rs, "loki");

@@ -98,6 +98,8 @@ export class ObjectStore extends pulumi.ComponentResource {
               { ...mOpts, ...dataOpts },
             ),
         );
+        if (store.keepDeletedDays !== undefined)
+          this.keepDeleted(name, plan.buckets, buckets, store.keepDeletedDays, mOpts);
         if (plan.existingSecret) {
           // Takeover: the operator's Secret (e.g. synced by an ExternalSecret) keeps serving; reading
           // it makes a missing Secret fail the preview instead of the pods.
@@ -167,6 +169,35 @@ export class ObjectStore extends pulumi.ComponentResource {
       }
     }
     this.registerOutputs({ bucketNames: this.bucketNames });
+  }
+
+  /**
+   * Versioning and a noncurrent-version expiry on the buckets the program manages: separate
+   * resources, so turning them on never touches (or replaces) the bucket itself. Object locking is
+   * left off: MinIO sets it at bucket creation only, and it would block the compactors' deletes.
+   */
+  private keepDeleted(
+    name: string,
+    names: string[],
+    buckets: minio.S3Bucket[],
+    days: number,
+    mOpts: pulumi.CustomResourceOptions,
+  ): void {
+    names.forEach((bucket, i) => {
+      const versioning = new minio.S3BucketVersioning(
+        `${name}-${bucket}-versioning`,
+        { bucket: buckets[i].bucket, versioningConfiguration: { status: "Enabled" } },
+        mOpts,
+      );
+      new minio.IlmPolicy(
+        `${name}-${bucket}-keep-deleted`,
+        {
+          bucket: buckets[i].bucket,
+          rules: [{ id: "expire-noncurrent", status: "Enabled", noncurrentVersionExpirationDays: days }],
+        },
+        { ...mOpts, dependsOn: [versioning] },
+      );
+    });
   }
 
   /**
