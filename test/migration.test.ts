@@ -46,7 +46,7 @@ describe("migration keeps the alerts (every phase x backend)", function () {
     assert.deepEqual(
       renderKpsRules(),
       KPS_RULES_DATA,
-      "stale data: run node -r ./scripts/register.js scripts/genKpsRules.ts",
+      "stale data: run npx tsx scripts/genKpsRules.ts",
     );
     const all = KPS_RULES_DATA.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record));
     for (const must of [
