@@ -4,7 +4,16 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "contract/dist/**", "policy/contract/**", "out/**", "node_modules/**", "eslint.config.mjs"] },
+  {
+    ignores: [
+      "dist/**",
+      "contract/dist/**",
+      "policy/contract/**",
+      "out/**",
+      "node_modules/**",
+      "eslint.config.mjs",
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

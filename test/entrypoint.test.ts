@@ -7,9 +7,13 @@ import { pulumiNode } from "./support/pulumiTsNode";
 describe("index.ts as `pulumi up` loads it", function () {
   this.timeout(120000);
   it("compiles through Pulumi's ts-node registration and builds the staging stack", () => {
-    const r = spawnSync(process.execPath, pulumiNode(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, "staging"), {
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      pulumiNode(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, "staging"),
+      {
+        encoding: "utf8",
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     const { types, outputs } = JSON.parse(r.stdout);
     assert.ok(types.includes("kubernetes:helm.sh/v3:Release"));

@@ -14,7 +14,10 @@ const STARTUP = path.join(ROOT, "scripts/lib/sdkStartup.ts");
 /** Runs `code` in a fresh node (tsx for the .ts module) after installing the shortcut for `root`. */
 function withShortcut(code: string, root = ROOT) {
   const prelude = `const load0 = require("module")._load; const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(root)});`;
-  return spawnSync(process.execPath, ["--import", "tsx", "-e", prelude + code], { cwd: ROOT, encoding: "utf8" });
+  return spawnSync(process.execPath, ["--import", "tsx", "-e", prelude + code], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
 }
 
 describe("the SDK start-up shortcut (scripts/lib/sdkStartup.ts)", function () {
@@ -26,14 +29,20 @@ describe("the SDK start-up shortcut (scripts/lib/sdkStartup.ts)", function () {
       untested({ ...TESTED, "@pulumi/kubernetes": "4.35.0" }),
       `@pulumi/kubernetes 4.35.0 (tested: ${TESTED["@pulumi/kubernetes"]})`,
     );
-    assert.match(untested({ "@pulumi/pulumi": TESTED["@pulumi/pulumi"] }) ?? "", /@pulumi\/kubernetes missing/);
+    assert.match(
+      untested({ "@pulumi/pulumi": TESTED["@pulumi/pulumi"] }) ?? "",
+      /@pulumi\/kubernetes missing/,
+    );
   });
 
   it("turns itself off for an untested SDK version: Node's loader untouched, the SDK loads as usual", () => {
     const fake = tmpDir("sdk-versions");
     for (const [name, version] of Object.entries({ ...TESTED, "@pulumi/pulumi": "3.999.0" })) {
       fs.mkdirSync(path.join(fake, "node_modules", name), { recursive: true });
-      fs.writeFileSync(path.join(fake, "node_modules", name, "package.json"), JSON.stringify({ name, version }));
+      fs.writeFileSync(
+        path.join(fake, "node_modules", name, "package.json"),
+        JSON.stringify({ name, version }),
+      );
     }
     const code = `
       require("@pulumi/pulumi");

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import Module = require("module");
+import Module from "module";
 
 /**
  * A start-up shortcut for the offline commands (synth, policy:check, bench): SDK modules that
@@ -34,7 +34,10 @@ const below = (p: string) => p.split("/").join(path.sep);
  */
 export const DEFERRED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   [below("@pulumi/pulumi/runtime/closure/parseFunction.js"), new Set(["../../typescript-shim"])],
-  [below("@pulumi/pulumi/runtime/closure/codePaths.js"), new Set(["@npmcli/arborist", "normalize-package-data"])],
+  [
+    below("@pulumi/pulumi/runtime/closure/codePaths.js"),
+    new Set(["@npmcli/arborist", "normalize-package-data"]),
+  ],
   [below("@pulumi/pulumi/runtime/closure/rewriteSuper.js"), new Set(["semver"])],
   [below("@pulumi/pulumi/runtime/rpc.js"), new Set(["semver"])],
   [

@@ -50,19 +50,24 @@ function serve(args: string[], cwd: string): Promise<{ child: ChildProcess; clie
   return new Promise((resolve, reject) => {
     let out = "";
     const take = (d: Buffer) => {
-      out += d;
+      out += d.toString();
       const m = /^(\d+)\s*$/m.exec(out);
       if (m)
-        resolve({ child, client: new rpc.AnalyzerClient(`127.0.0.1:${m[1]}`, grpc.credentials.createInsecure()) });
+        resolve({
+          child,
+          client: new rpc.AnalyzerClient(`127.0.0.1:${m[1]}`, grpc.credentials.createInsecure()),
+        });
     };
-    child.stdout!.on("data", take);
-    child.stderr!.on("data", (d) => (out += d));
+    child.stdout.on("data", take);
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     child.on("exit", (code) => reject(new Error(`pack exited ${code}:\n${out}`)));
   });
 }
 
 const call = (client: any, req: any): Promise<any> =>
-  new Promise((resolve, reject) => client.analyze(req, (e: Error | null, res: any) => (e ? reject(e) : resolve(res))));
+  new Promise((resolve, reject) =>
+    client.analyze(req, (e: Error | null, res: any) => (e ? reject(e) : resolve(res))),
+  );
 
 const answers = (res: any) =>
   res
@@ -75,10 +80,13 @@ describe("the published pack installs on its own and serves like the local one",
   const servers: { child: ChildProcess; client: any }[] = [];
   let unpacked = "";
 
-  before(async () => {
+  before(() => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "published-pack-"));
     // npm pack runs the pack's prepack (the contract compiled into the pack's tree).
-    const tarball = npm(path.join(ROOT, "policy"), "pack", "--pack-destination", dir).trim().split("\n").pop()!;
+    const tarball = npm(path.join(ROOT, "policy"), "pack", "--pack-destination", dir)
+      .trim()
+      .split("\n")
+      .pop()!;
     const empty = path.join(dir, "unpacked");
     fs.mkdirSync(empty);
     const tar = spawnSync("tar", ["-xzf", path.join(dir, tarball), "-C", empty], { encoding: "utf8" });
@@ -102,7 +110,10 @@ describe("the published pack installs on its own and serves like the local one",
 
   it("run-policy-pack serves it, and every analyze answer equals the local pack's", async () => {
     servers.push(
-      await serve([path.join(unpacked, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], unpacked),
+      await serve(
+        [path.join(unpacked, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."],
+        unpacked,
+      ),
     );
     servers.push(await serve(pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy")), ROOT));
     const [published, local] = servers.map((s) => s.client);
@@ -115,7 +126,10 @@ describe("the published pack installs on its own and serves like the local one",
       urn: `${base}::kubernetes:helm.sh/v3:Release::leaky`,
       type: "kubernetes:helm.sh/v3:Release",
       custom: true,
-      inputs: { chart: "grafana", values: { adminPassword: { [SECRET_SIG_KEY]: SECRET_SIG, value: "hunter2" } } },
+      inputs: {
+        chart: "grafana",
+        values: { adminPassword: { [SECRET_SIG_KEY]: SECRET_SIG, value: "hunter2" } },
+      },
     } as any);
     let violations = 0;
     for (const r of resources) {
