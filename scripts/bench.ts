@@ -229,11 +229,10 @@ async function main(): Promise<number> {
   const renderCpus: number[] = [];
   let releases = 0;
   for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync(
-      process.execPath,
-      [__filename, "--child-render", exportFile],
-      { cwd: root, encoding: "utf8" },
-    );
+    const r = spawnSync(process.execPath, [__filename, "--child-render", exportFile], {
+      cwd: root,
+      encoding: "utf8",
+    });
     if (r.status !== 0) throw new Error(`render child exited ${r.status}: ${r.stderr}`);
     const [ms, cpu, n] = r.stdout.trim().split(" ").map(Number);
     renderTimes.push(ms);
@@ -242,15 +241,11 @@ async function main(): Promise<number> {
   }
   // With an empty render cache (every chart or value new): what the Helm processes themselves
   // cost the largest stack's synthesis. Informational: it waits for cores on a shared machine.
-  const coldRender = spawnSync(
-    process.execPath,
-    [__filename, "--child-render", exportFile],
-    {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, HOMELAB_RENDER_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-")) },
-    },
-  );
+  const coldRender = spawnSync(process.execPath, [__filename, "--child-render", exportFile], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, HOMELAB_RENDER_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-")) },
+  });
   if (coldRender.status !== 0)
     throw new Error(`render child exited ${coldRender.status}: ${coldRender.stderr}`);
   console.log(
