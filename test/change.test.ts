@@ -343,3 +343,26 @@ describe("change: the engine's steps and what loses data", () => {
     assert.equal(report.refused[0].refused[0].field, "spec.volumeClaimTemplates");
   });
 });
+
+describe("change: ignoreChanges as the engine applies it", () => {
+  it("carries an ignored live field over, and adds nothing when neither side has it", () => {
+    const ns = (extra: Record<string, any> = {}) => ({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "m" },
+      ...extra,
+    });
+    const ignore = ["spec.finalizers", "metadata.finalizers"];
+    assert.deepEqual(providerDiff(ns(), ns(), { ignoreChanges: ignore }), { diff: {}, replaces: [] });
+    assert.deepEqual(
+      providerDiff(ns({ spec: { finalizers: ["kubernetes"] } }), ns(), { ignoreChanges: ignore }),
+      {
+        diff: {},
+        replaces: [],
+      },
+    );
+    assert.deepEqual(Object.keys(providerDiff(ns({ spec: { finalizers: ["kubernetes"] } }), ns()).diff), [
+      "spec",
+    ]);
+  });
+});

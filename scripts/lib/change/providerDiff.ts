@@ -331,7 +331,11 @@ export function withIgnoredChanges(
   for (const ig of ignoreChanges) {
     const parts = pathSegments(ig);
     if (parts.includes("*")) continue;
-    const oldValue = parts.reduce<any>((x, k) => (x && typeof x === "object" ? x[k] : undefined), old);
+    const valueAt = (o: any) =>
+      parts.reduce<any>((x, k) => (x && typeof x === "object" ? x[k] : undefined), o);
+    const oldValue = valueAt(old);
+    // Nothing to carry over and nothing to remove: leave the inputs as they are (no empty parents).
+    if (oldValue === undefined && valueAt(out) === undefined) continue;
     const set = (node: any, i: number): any => {
       const copy: any = Array.isArray(node)
         ? [...node]
