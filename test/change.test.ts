@@ -366,3 +366,23 @@ describe("change: ignoreChanges as the engine applies it", () => {
     ]);
   });
 });
+
+describe("change: raw stateful resources renamed", () => {
+  const raw = (name: string, objName: string): ExportResource => ({
+    urn: `${URN}kubernetes:apps/v1:StatefulSet::${name}`,
+    custom: true,
+    type: "kubernetes:apps/v1:StatefulSet",
+    inputs: { metadata: { name: objName, namespace: "m" }, spec: sts().spec },
+    outputs: {},
+  });
+  it("refuses a StatefulSet with claims that moves to another resource name (no alias)", () => {
+    const report = planChange(state([raw("mimir", "mimir")]), state([raw("mimir-store", "mimir")]));
+    assert.deepEqual(
+      report.refused.map((e) => `${e.action} ${e.subject}: ${e.refused.map((r) => r.field).join(", ")}`),
+      ["delete StatefulSet::mimir: metadata.name"],
+    );
+  });
+  it("lets one go away when nothing takes its place (its claims are retained by Kubernetes)", () => {
+    assert.equal(planChange(state([raw("mimir", "mimir")]), state([])).refused.length, 0);
+  });
+});

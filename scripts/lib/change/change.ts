@@ -222,6 +222,20 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
         field: "retainOnDelete",
         reason: "deleting it deletes the data it holds (not retained, not a planned change)",
       });
+    // Renamed: a data holder of the same type appears under another URN (a new resource name
+    // without an alias, or a new object name): the old claims stay behind, the new object starts empty.
+    const twin =
+      obj && holdsData(obj) && !reason
+        ? [...aRes.values()].find((a) => {
+            if (bRes.has(a.urn) || a.type !== b.type || !a.custom || a.external) return false;
+            return holdsData(objectOfInputs(a, api!) as RenderedObject);
+          })
+        : undefined;
+    if (twin)
+      refused.push({
+        field: "metadata.name",
+        reason: `renamed to ${short(twin)}${lastName(twin.urn) !== lastName(urn) ? " (an alias keeps a resource's identity)" : ""}: its data stays behind and the new one starts empty`,
+      });
     entries.push({
       action: "delete",
       subject: short(b),
