@@ -152,7 +152,8 @@ export function vmValues(input: VmInputs): Record<string, any> {
       enabled: primary,
       spec: {
         image: { repository: versions.images.vmalert.repository, tag: tag(versions.images.vmalert) },
-        ...vmPodHardening(false),
+        // vmalert keeps nothing on disk: it runs as the strict-security user (nobody).
+        ...vmPodHardening(false, { uid: 65534, gid: 65534 }),
         evaluationInterval: "30s",
         resources: sizing(p, "vmalert"),
         selectAllByDefault: true,

@@ -4,6 +4,7 @@
  * capabilities, non-root), the priority classes the program creates, and the tolerations node
  * agents need to run on every pool the config declares. Pure data, no Pulumi.
  */
+import { versions } from "../../components/versions";
 
 /** The container runtime's default seccomp profile (Pod Security `restricted` requires it or Localhost). */
 export const RUNTIME_DEFAULT = { type: "RuntimeDefault" } as const;
@@ -115,3 +116,54 @@ export interface AgentScheduling {
 export function agentScheduling(pools: { taints: Taint[] }[]): AgentScheduling {
   return { priorityClassName: PRIORITY_CLASSES.nodeAgent.name, tolerations: tolerationsFor(pools) };
 }
+
+/** Where the Alloy DaemonSet keeps positions and the journal cursor on each node. */
+export const ALLOY_HOST_DATA = "/var/lib/alloy";
+/** Where the Vector DaemonSet keeps its data_dir (checkpoints, disk buffer) on each node. */
+export const VECTOR_HOST_DATA = "/var/lib/vector";
+
+/** A host path a node agent mounts, and whether it only reads it. */
+export interface HostPathNeed {
+  path: string;
+  readOnly: boolean;
+}
+
+/**
+ * Host paths each node agent needs, by its image: the log agents read /var/log (pod logs and the
+ * journal under it) and write their own data directory; node-exporter reads /proc, /sys and the
+ * root filesystem (its chart's `hostRootFsMount`). Nothing else of the host is mounted.
+ */
+export const NODE_AGENT_HOST_PATHS: readonly { image: string; paths: HostPathNeed[] }[] = [
+  {
+    image: versions.images.alloy.repository,
+    paths: [
+      { path: "/var/log", readOnly: true },
+      { path: ALLOY_HOST_DATA, readOnly: false },
+    ],
+  },
+  {
+    image: versions.images.vector.repository,
+    paths: [
+      { path: "/var/log", readOnly: true },
+      { path: VECTOR_HOST_DATA, readOnly: false },
+    ],
+  },
+  {
+    image: versions.images.nodeExporter.repository,
+    paths: [
+      { path: "/proc", readOnly: true },
+      { path: "/sys", readOnly: true },
+      { path: "/", readOnly: true },
+    ],
+  },
+];
+
+/**
+ * Images of the two operators, which keep cluster-wide Secret access: prometheus-operator reads the
+ * Secrets that Prometheus, Alertmanager and their monitors reference (credentials, TLS) and writes
+ * the generated configs as Secrets; the VictoriaMetrics operator does the same for its CRs.
+ */
+export const OPERATOR_IMAGES: readonly string[] = [
+  versions.images.prometheusOperator.repository,
+  versions.images.vmOperator.repository,
+];

@@ -13,6 +13,7 @@ import {
   type AlloyLogsInput,
 } from "../../builders/logging/alloyConfig";
 import {
+  ALLOY_HOST_DATA,
   containerHardening,
   logAgentCapabilities,
   nonRootPod,
@@ -70,7 +71,7 @@ export function alloyNodeValues(
       priorityClassName: scheduling.priorityClassName,
       tolerations: scheduling.tolerations,
       volumes: {
-        extra: [{ name: "alloy-data", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } }],
+        extra: [{ name: "alloy-data", hostPath: { path: ALLOY_HOST_DATA, type: "DirectoryOrCreate" } }],
       },
     },
     alloy: {
@@ -84,7 +85,7 @@ export function alloyNodeValues(
       mounts: {
         varlog: true,
         dockercontainers: false,
-        extra: [{ name: "alloy-data", mountPath: "/var/lib/alloy" }],
+        extra: [{ name: "alloy-data", mountPath: ALLOY_HOST_DATA }],
       },
       resources: sizing(profile, "alloyNode"),
     },

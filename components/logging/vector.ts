@@ -8,6 +8,7 @@ import {
   containerHardening,
   logAgentCapabilities,
   rootLogAgentPod,
+  VECTOR_HOST_DATA,
   type AgentScheduling,
 } from "../../builders/security/hardening";
 
@@ -53,7 +54,7 @@ export function vectorValues(
     // 0.55 move of the observability API to gRPC, per Vector's 0.55 upgrade guide).
     readinessProbe: { httpGet: { path: "/health", port: VECTOR_API_PORT } },
     // The data_dir (checkpoints, the disk buffer) is a hostPath, so both survive restarts.
-    persistence: { hostPath: { enabled: true, path: "/var/lib/vector" } },
+    persistence: { hostPath: { enabled: true, path: VECTOR_HOST_DATA } },
     service: { enabled: false },
     // Vector's own metrics (seed 001's internal_metrics), scraped like every agent.
     podMonitor: { enabled: true },
