@@ -162,11 +162,11 @@ describe("privilege checks (unit)", () => {
       varLib.spec.template.spec.volumes.push({ name: "var-lib", hostPath: { path: "/var/lib/" } });
       assert.match(
         formatFindings(checkHostPaths([at(varLib)])),
-        /\[host-path\] DaemonSet monitoring\/vector volume var-lib: .* mounts the host's \/var\/lib, which it does not need as a node agent \(it needs \/var\/log, \/var\/lib\/vector\)/,
+        /\[host-path\] DaemonSet monitoring\/vector volume var-lib: .* mounts the host's \/var\/lib: it does not need it as a node agent \(it needs \/var\/log, \/var\/lib\/vector\)/,
       );
       const writable = vector();
       writable.spec.template.spec.containers[0].volumeMounts[0].readOnly = false;
-      assert.match(formatFindings(checkHostPaths([at(writable)])), /mounts the host's \/var\/log writable/);
+      assert.match(formatFindings(checkHostPaths([at(writable)])), /mounts the host's \/var\/log: container main mounts it writable/);
       const proc = vector();
       proc.spec.template.spec.volumes.push({ name: "procfs", hostPath: { path: "/proc" } });
       assert.equal(checkHostPaths([at(proc)]).length, 1, "node-exporter's /proc is not Vector's");

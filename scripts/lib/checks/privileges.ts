@@ -14,6 +14,13 @@
  * (VictoriaMetrics/operator docs/security.md).
  */
 import { NODE_AGENT_HOST_PATHS, OPERATOR_IMAGES } from "../../../builders/security/hardening";
+import {
+  grantsNodesProxy,
+  grantsSecretRead,
+  hostPathProblems,
+  normPath,
+  seccompOf,
+} from "../../../policy/lib/privileges";
 import { containersOf, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
 
 /** One pod as the checks and the workload table see it. */
@@ -138,24 +145,6 @@ export function podViews(objects: Placed[]): PodView[] {
 
 // ---- RBAC ---------------------------------------------------------------------------------------
 
-const has = (list: unknown, ...values: string[]) =>
-  Array.isArray(list) && values.some((v) => list.includes(v));
-
-/** Whether a rule grants reading (`get`, `list` or `watch`) core Secrets. */
-export function grantsSecretRead(rule: any): boolean {
-  return (
-    has(rule?.apiGroups, "", "*") &&
-    has(rule?.resources, "secrets", "*") &&
-    has(rule?.verbs, "get", "list", "watch", "*") &&
-    !(Array.isArray(rule?.resourceNames) && rule.resourceNames.length > 0)
-  );
-}
-
-/** Whether a rule grants the kubelet's `nodes/proxy` (any verb: GET alone reaches exec). */
-export function grantsNodesProxy(rule: any): boolean {
-  return has(rule?.apiGroups, "", "*") && has(rule?.resources, "nodes/proxy", "nodes/*", "*");
-}
-
 interface Grant {
   role: Placed;
   binding: Placed;
@@ -230,17 +219,6 @@ export function checkRbac(objects: Placed[], operatorImages: readonly string[] =
 
 // ---- host access and seccomp --------------------------------------------------------------------
 
-const normPath = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
-
-/** The host paths a pod's images need as node agents (NODE_AGENT_HOST_PATHS), by path. */
-function hostPathNeeds(v: PodView, agents: typeof NODE_AGENT_HOST_PATHS): Map<string, { readOnly: boolean }> {
-  const images = containersOf(v.spec).map((c) => String(c.image ?? ""));
-  const out = new Map<string, { readOnly: boolean }>();
-  for (const a of agents)
-    if (images.some((i) => i.includes(a.image))) for (const p of a.paths) out.set(p.path, p);
-  return out;
-}
-
 /**
  * hostPath volumes beyond what node agents need: only DaemonSets may mount the host, only the paths
  * their agent needs (NODE_AGENT_HOST_PATHS, by image), and read-only where it only reads.
@@ -249,44 +227,16 @@ export function checkHostPaths(
   objects: Placed[],
   agents: typeof NODE_AGENT_HOST_PATHS = NODE_AGENT_HOST_PATHS,
 ): Finding[] {
-  const findings: Finding[] = [];
-  for (const v of podViews(objects)) {
-    const needs = hostPathNeeds(v, agents);
-    for (const vol of v.spec.volumes ?? []) {
-      if (!vol?.hostPath) continue;
-      const path = normPath(String(vol.hostPath.path ?? ""));
-      const need = needs.get(path);
-      const where = `${v.name} volume ${vol.name}`;
-      if (v.kind !== "DaemonSet" || !need) {
-        findings.push({
-          check: "host-path",
-          where,
-          message:
-            v.kind !== "DaemonSet"
-              ? `${v.name} (${v.owner.source}) mounts the host's ${path}; only node agents (DaemonSets) may mount host paths`
-              : `${v.name} (${v.owner.source}) mounts the host's ${path}, which it does not need as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})`,
-        });
-        continue;
-      }
-      if (!need.readOnly) continue;
-      const writable = containersOf(v.spec).filter((c) =>
-        (c.volumeMounts ?? []).some((m: any) => m.name === vol.name && m.readOnly !== true),
-      );
-      for (const c of writable)
-        findings.push({
-          check: "host-path",
-          where,
-          message: `${v.name} container ${c.name} mounts the host's ${path} writable; the agent only reads it (readOnly: true)`,
-        });
-    }
-  }
-  return findings;
+  return podViews(objects).flatMap((v) =>
+    hostPathProblems(v.kind, v.spec, [...agents]).map((p) => ({
+      check: "host-path",
+      where: `${v.name} volume ${p.volume}`,
+      message: `${v.name} (${v.owner.source}) mounts the host's ${p.path}: ${p.problem}`,
+    })),
+  );
 }
 
-/** The seccomp profile type a container runs with (its own, else the pod's), if any. */
-export function seccompOf(pod: Record<string, any>, container: Record<string, any>): string | undefined {
-  return container.securityContext?.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type;
-}
+export { seccompOf };
 
 /** Containers (init containers, hooks and operator-made pods included) without seccomp RuntimeDefault. */
 export function checkSeccomp(objects: Placed[]): Finding[] {
