@@ -61,6 +61,8 @@ export function noNodesProxy(level: Level = "mandatory"): ResourceValidationPoli
       "No Role or ClusterRole grants nodes/proxy (kubelet exec over a GET on every node); kubelet metrics need nodes/metrics.",
     enforcementLevel: level,
     validateResource: forTypes(ROLE_TYPES, (args, report) => {
+      // Rules of a Role or ClusterRole only (the body itself reads its types, as the guard does).
+      if (!ROLE_TYPES.has(args.type)) return;
       const rules: any[] = Array.isArray(args.props.rules) ? args.props.rules : [];
       rules.forEach((rule, i) => {
         if (grantsNodesProxy(rule))
