@@ -166,7 +166,10 @@ describe("privilege checks (unit)", () => {
       );
       const writable = vector();
       writable.spec.template.spec.containers[0].volumeMounts[0].readOnly = false;
-      assert.match(formatFindings(checkHostPaths([at(writable)])), /mounts the host's \/var\/log: container main mounts it writable/);
+      assert.match(
+        formatFindings(checkHostPaths([at(writable)])),
+        /mounts the host's \/var\/log: container main mounts it writable/,
+      );
       const proc = vector();
       proc.spec.template.spec.volumes.push({ name: "procfs", hostPath: { path: "/proc" } });
       assert.equal(checkHostPaths([at(proc)]).length, 1, "node-exporter's /proc is not Vector's");
