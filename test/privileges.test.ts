@@ -350,6 +350,55 @@ describe("least privilege as the real Helm renders the stack files", function ()
       );
   });
 
+  it("Vector is ready when its API answers; Grafana's sidecar reads ConfigMaps of its namespace only", async () => {
+    const pi = await rendered(stackFileVariants().find((v) => v.stack === "pi")!);
+    const obj = (kind: string, name: string) =>
+      pi.objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)!.object;
+    const vector = obj("DaemonSet", "vector").spec.template.spec.containers[0];
+    assert.deepEqual(vector.readinessProbe.httpGet, { path: "/health", port: 8686 });
+    assert.ok(vector.ports.some((p: any) => p.name === "api" && p.containerPort === 8686));
+    const sidecar = obj("Deployment", "grafana").spec.template.spec.containers.find(
+      (c: any) => c.name === "grafana-sc-dashboard",
+    );
+    const env = Object.fromEntries(sidecar.env.map((e: any) => [e.name, e.value]));
+    assert.equal(env.NAMESPACE, "monitoring");
+    assert.equal(env.RESOURCE, "configmap");
+    const binding = obj("RoleBinding", "grafana");
+    assert.deepEqual(binding.roleRef.name, "grafana-dashboard-reader");
+    assert.ok(
+      !pi.objects.some(
+        (o) => o.object.kind === "ClusterRole" && o.object.metadata.name.startsWith("grafana"),
+      ),
+    );
+    // The Role it binds is the program's, and reads ConfigMaps only.
+    const role = pi.synth.export.deployment.resources.find(
+      (r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    )!;
+    assert.deepEqual(role.inputs.rules, [
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
+    ]);
+  });
+
+  it("whatever names a priority class waits for it (admission refuses an unknown class)", async () => {
+    const r = await rendered(stackFileVariants().find((v) => v.stack === "production")!);
+    const resources = r.synth.export.deployment.resources;
+    const classes = new Map(
+      resources
+        .filter((x) => x.type === "kubernetes:scheduling.k8s.io/v1:PriorityClass")
+        .map((x) => [x.inputs.metadata.name as string, x.urn]),
+    );
+    let naming = 0;
+    for (const x of resources.filter((x) => x.custom && x.type.startsWith("kubernetes:"))) {
+      const text = JSON.stringify(x.inputs);
+      for (const [name, urn] of classes)
+        if (text.includes(`"${name}"`) && x.urn !== urn) {
+          naming++;
+          assert.ok((x.dependencies ?? []).includes(urn), `${x.urn} names ${name} without waiting for it`);
+        }
+    }
+    assert.ok(naming >= 5, `releases and the Mimir StatefulSet name the classes (${naming})`);
+  });
+
   it("production's Loki gateway runs 2 replicas under a PodDisruptionBudget", async () => {
     const r = await rendered(stackFileVariants().find((v) => v.stack === "production")!);
     const row = workloadTable(placedFrom(r.objects)).find((x) => x.workload === "Deployment loki-gateway");
