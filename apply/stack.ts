@@ -60,6 +60,9 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   for (const [i, c] of plan.priorityClasses.inputs.classes.entries())
     order.priorityClasses.set(c.name, priority.resources[i]);
   const secrets = new Secrets("secrets", { ...plan.secrets.inputs, provider, randomProvider }, top);
+  // The CRD release first: the object store's ScrapeConfig (MinIO's metrics) waits for it.
+  const crds = new PrometheusCrds("prometheus-crds", { ...plan.crds.inputs, provider }, top);
+  order.crdRelease = crds.release;
   const store = new ObjectStore(
     "objectstore",
     {
@@ -71,8 +74,6 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     },
     top,
   );
-  const crds = new PrometheusCrds("prometheus-crds", { ...plan.crds.inputs, provider }, top);
-  order.crdRelease = crds.release;
 
   // What a planned component waits for, as resources (in the plan's order).
   const made: { promVolume?: pulumi.Resource; kps?: pulumi.Resource } = {};
