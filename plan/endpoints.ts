@@ -55,6 +55,14 @@ export interface Endpoints {
   };
   /** The standalone Alertmanager (Mimir's ruler sends here). */
   alertmanager: string;
+  /**
+   * Every Alertmanager a phase can run, by the table's `alertmanager` field (plan/phases.ts):
+   * kube-prometheus-stack's, the standalone one, VictoriaMetrics'. `npm run verify` reaches the
+   * phase's one through it.
+   */
+  alertmanagers: { kps: string; standalone: string; vm: string };
+  /** Grafana's Service (the grafana chart's `service.port` 80), for `npm run verify`. */
+  grafana: string;
 }
 
 const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.cluster.local`;
@@ -108,6 +116,26 @@ export function alertmanagerUrl(namespace: string): string {
 }
 
 /**
+ * kube-prometheus-stack's Alertmanager (the chart's Service `<fullname>-alertmanager`, port 9093)
+ * and VictoriaMetrics' (the operator's Service `vmalertmanager-<CR name>`, port 9093).
+ */
+export function alertmanagerUrls(
+  namespace: string,
+  kpsFullname: string = RELEASES.kps,
+): Endpoints["alertmanagers"] {
+  return {
+    kps: `http://${svc(`${kpsFullname}-alertmanager`, namespace)}:9093`,
+    standalone: alertmanagerUrl(namespace),
+    vm: `http://${svc(`vmalertmanager-${RELEASES.vm}`, namespace)}:9093`,
+  };
+}
+
+/** Grafana's Service (release `grafana`, the chart's default port 80). */
+export function grafanaServiceUrl(namespace: string): string {
+  return `http://${svc(RELEASES.grafana, namespace)}:80`;
+}
+
+/**
  * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
  * takeover keeps the running release's; default RELEASES.kps).
  */
@@ -122,5 +150,7 @@ export function endpoints(
     mimir: mimirEndpoints(namespace),
     victoriametrics: victoriaMetricsEndpoints(namespace),
     alertmanager: alertmanagerUrl(namespace),
+    alertmanagers: alertmanagerUrls(namespace, kpsFullname),
+    grafana: grafanaServiceUrl(namespace),
   };
 }
