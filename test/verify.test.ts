@@ -545,7 +545,8 @@ exec sleep 30
         `loki=${loki}`,
       ],
       {
-        jobs: () => Promise.resolve(["prometheus", "alertmanager"]) // victoriametrics was just restarted,
+        // victoriametrics was just restarted: its target may still be down.
+        jobs: () => Promise.resolve(["prometheus", "alertmanager"]),
         env: { ...process.env, HOMELAB_KUBECTL: fakeKubectl },
         out: (t) => (out += t),
         err: () => {},
