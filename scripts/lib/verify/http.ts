@@ -11,13 +11,11 @@ export class ApiError extends Error {
   }
 }
 
-/** The URL without user info, for messages. */
+/** The URL without user info and query, for messages. */
 export function redact(url: string): string {
   try {
     const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    return u.toString();
+    return u.origin + u.pathname;
   } catch {
     return url.replace(/\/\/[^/@]*@/, "//");
   }
