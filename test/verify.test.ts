@@ -101,6 +101,7 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     proj = project({
       dw: {},
       bp: { phase: "backend-primary" },
+      lf: { phase: "loki-fixed" },
       bare: {
         phase: "dual-write",
         loki: { mode: "SingleBinary", retention: "7d", canary: false },
@@ -520,6 +521,14 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     await startVmalert();
     const ok = await verifyUntil("history", "pass", "bp", ["--gate", "kps-removed"]);
     assert.match(ok.check("history")!.detail, /vmalert evaluated the alerts since/);
+  });
+
+  it("history (--gate dual-write): nothing to hold when the next phase keeps the default datasource and Prometheus", async () => {
+    const r = await verify("lf", ["--gate", "dual-write"]);
+    assert.equal(r.check("history")!.status, "skip");
+    assert.match(r.check("history")!.detail, /dual-write keeps the default datasource and Prometheus/);
+    // loki-fixed: no remote write to judge.
+    assert.equal(r.check("remote-write")!.status, "skip");
   });
 
   it("backend-primary (VictoriaMetrics): vmalert's rules through vmsingle; Prometheus still evaluating is a second engine (fail); its Watchdog too", async () => {

@@ -12,6 +12,7 @@
  */
 import { parse } from "yaml";
 import type { Phase } from "../../../components/config";
+import type { PhaseCapabilities } from "../../../plan/phases";
 import { ApiError, basicAuth, instantQuery, requestJson, tenantHeaders, urlOf } from "./http";
 import type { CheckId, CheckResult, Component, Evaluator, Expectations } from "./types";
 
@@ -22,8 +23,9 @@ export interface VerifyContext {
   base(c: Component): Promise<string>;
   /** Grafana's admin login; rejects with an ApiError saying where it looked. */
   grafanaLogin(): Promise<{ user: string; password: string }>;
-  /** The phase `--gate` asks about. */
+  /** The phase `--gate` asks about, and its row of the phase table. */
   gate?: Phase;
+  next?: PhaseCapabilities;
   /** Now, in Unix seconds. */
   now(): number;
 }
@@ -461,10 +463,21 @@ export function metricNames(expr: string): string[] {
   return [...names];
 }
 
-/** `history` (with --gate): the backend holds what the next phase relies on. */
+/**
+ * `history` (with --gate): the backend holds what the next phase relies on, judged from what the
+ * phase table changes between the two phases (verify names no phase itself):
+ * - the default datasource leaves Prometheus: the backend must hold, as far back as Prometheus
+ *   keeps data, every dashboard series Prometheus has;
+ * - Prometheus (KPS) goes away: the backend's own evaluator must have evaluated the alerts over
+ *   that window (its Watchdog `ALERTS` series), and the heartbeat's Watchdog must come from it.
+ */
 export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
-  const { gate, exp } = ctx;
-  if (!gate) return skip("history", "asked only with --gate <next phase>");
+  const { gate, next, exp } = ctx;
+  if (!gate || !next) return skip("history", "asked only with --gate <next phase>");
+  const flips = exp.caps.defaultDatasource === "prometheus" && next.defaultDatasource === "backend";
+  const kpsLeaves = exp.caps.kps && !next.kps;
+  if (!flips && !kpsLeaves)
+    return skip("history", `${gate} keeps the default datasource and Prometheus: no history to hold`);
   const days = Math.round(exp.historyWindowSeconds / 86400);
   const since = ctx.now() - exp.historyWindowSeconds;
   // One hour into the window: data written at its very start may already be compacted away.
@@ -478,7 +491,9 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
         headers: backend.headers,
       })
     ).length > 0;
-  if (gate === "backend-primary") {
+  const problems: string[] = [];
+  const held: string[] = [];
+  if (flips) {
     const names = [
       ...new Set(
         exp.dashboardQueries
@@ -499,34 +514,29 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
     const missing: string[] = [];
     for (const n of wanted) if (!(await heldAt(n))) missing.push(n);
     if (missing.length > 0)
-      return fail(
-        "history",
-        `${backend.name} holds no data from ${date} (${days}d back) for ${missing.length} of the ${wanted.length} dashboard series Prometheus has: ${list(missing)}; keep dual-write running until it does`,
+      problems.push(
+        `${backend.name} holds no data from ${date} (${days}d back) for ${missing.length} of the ${wanted.length} dashboard series Prometheus has: ${list(missing)}; keep the current phase running until it does`,
       );
-    return pass(
-      "history",
-      `${backend.name} holds all ${wanted.length} dashboard series Prometheus has back to ${date} (${days}d)`,
-    );
+    else
+      held.push(
+        `${backend.name} holds all ${wanted.length} dashboard series Prometheus has back to ${date} (${days}d)`,
+      );
   }
-  if (gate === "kps-removed") {
-    const problems: string[] = [];
+  if (kpsLeaves) {
+    const evaluator = exp.caps.ruleEvaluator;
+    if (evaluator === "prometheus") problems.push("Prometheus still evaluates the rules, and it goes away");
     // Prometheus' ALERTS carry its external label `prometheus`; the ruler's and vmalert's do not.
-    if (!(await heldAt('ALERTS{alertname="Watchdog", alertstate="firing", prometheus=""}')))
-      problems.push(
-        `${backend.name} has no Watchdog evaluated by ${exp.caps.ruleEvaluator} at ${date} (${days}d back)`,
-      );
+    else if (!(await heldAt('ALERTS{alertname="Watchdog", alertstate="firing", prometheus=""}')))
+      problems.push(`${backend.name} has no Watchdog evaluated by ${evaluator} at ${date} (${days}d back)`);
     const senders = await watchdogSenders(await ctx.base("alertmanager"));
-    if (!senders.includes(exp.caps.ruleEvaluator))
+    if (!senders.includes(evaluator) || evaluator === "prometheus")
       problems.push(
-        `the heartbeat's Watchdog comes from ${senders.length ? [...new Set(senders)].join(", ") : "nobody"}, not ${exp.caps.ruleEvaluator}`,
+        `the heartbeat's Watchdog comes from ${senders.length ? [...new Set(senders)].join(", ") : "nobody"}, not ${evaluator === "prometheus" ? "the backend" : evaluator}`,
       );
-    if (problems.length > 0) return fail("history", problems.join("; "));
-    return pass(
-      "history",
-      `${exp.caps.ruleEvaluator} evaluated the alerts since ${date} (${days}d) and sends the heartbeat`,
-    );
+    else held.push(`${evaluator} evaluated the alerts since ${date} (${days}d) and sends the heartbeat`);
   }
-  return skip("history", `nothing must be held before ${gate}`);
+  if (problems.length > 0) return fail("history", problems.join("; "));
+  return pass("history", held.join("; "));
 }
 
 /** Every check in report order. */

@@ -12,6 +12,7 @@ import {
   rawFromPulumiConfig,
   type Phase,
 } from "../../../components/config";
+import { capabilities } from "../../../plan/phases";
 import { CliConfigError, cliStackConfig } from "../cliConfig";
 import { projectRoot } from "../paths";
 import { runChecks } from "./checks";
@@ -141,6 +142,7 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
       base: (c) => reach.base(c),
       grafanaLogin: () => reach.grafanaLogin(),
       gate: args.gate,
+      next: args.gate ? capabilities(args.gate, exp.backend) : undefined,
       now: deps.now ?? (() => Date.now() / 1000),
     });
     report = { stack: exp.stack, phase: exp.phase, checks };
