@@ -1,3 +1,6 @@
+// First, before any SDK module: the version-guarded SDK start-up shortcut (the synthesis of the
+// promised scrape jobs loads the SDK).
+import "./lib/startup";
 import { runVerify } from "./lib/verify/main";
 
 // Exit codes: 0 nothing failed, 1 a check failed, 2 bad arguments or config (scripts/lib/verify/main.ts).

@@ -16,15 +16,15 @@ import * as http from "http";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { stringify } from "yaml";
-import { programRuleSets } from "../builders/alerting/rules";
+import type { RuleGroup } from "../builders/alerting/rules";
 import { alertmanagerConfig } from "../builders/alerting/alertmanagerConfig";
-import { runVerify, parseVerifyArgs, VerifyArgsError } from "../scripts/lib/verify/main";
+import { loadExpectations, runVerify, parseVerifyArgs, VerifyArgsError } from "../scripts/lib/verify/main";
 import { judgeRemoteWrite, metricNames, senderOf, CANARY_LOSS_METRICS } from "../scripts/lib/verify/checks";
 import { serviceOf } from "../scripts/lib/verify/reach";
 import { promisedJobs } from "../scripts/lib/verify/jobs";
 import { expectationsFor } from "../scripts/lib/verify/expect";
 import type { Report } from "../scripts/lib/verify/types";
-import { config, requireTool, ROOT, tmpDir } from "./helpers";
+import { config, requireTool, ROOT, tmpDir, tsNode } from "./helpers";
 import { freePort, startServer, until, type Server } from "./support/servers";
 
 const JOBS = ["prometheus", "victoriametrics", "alertmanager", "loki-canary"];
@@ -81,6 +81,7 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
   let vmalertBin = "";
   let vmalertPort = 0;
   let vmalert: Server | undefined;
+  let programGroups: RuleGroup[] = [];
   let dir = "";
   let proj = "";
   let rulesFile = "";
@@ -137,8 +138,9 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     fs.writeFileSync(path.join(dir, "am.yml"), stringify(amConfig));
     rulesFile = path.join(dir, "rules", "program.yaml");
     fs.mkdirSync(path.dirname(rulesFile));
-    const groups = Object.values(programRuleSets({ namespace: "monitoring", canary: true })).flat();
-    fs.writeFileSync(rulesFile, stringify({ groups }));
+    // The rule groups the plan of the "dw" stack ships, as Prometheus would select them.
+    programGroups = (await loadExpectations(proj, "dw", () => Promise.resolve([]), process.env)).ruleGroups;
+    fs.writeFileSync(rulesFile, stringify({ groups: programGroups }));
     fs.writeFileSync(
       path.join(dir, "prometheus.yml"),
       stringify({
@@ -414,9 +416,7 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
   async function startVmalert() {
     if (vmalert) return;
     const file = path.join(dir, "vmalert.yaml");
-    const general = Object.values(programRuleSets({ namespace: "monitoring", canary: true }))
-      .flat()
-      .filter((g) => g.rules.some((r) => r.alert === "Watchdog"));
+    const general = programGroups.filter((g) => g.rules.some((r) => r.alert === "Watchdog"));
     fs.writeFileSync(file, stringify({ groups: general }));
     vmalert = await startServer(
       vmalertBin,
@@ -668,11 +668,10 @@ describe("verify: arguments, shapes and judgments without servers", () => {
   });
 
   it("the npm script: a stack file that does not exist exits 2 with one line", () => {
-    const r = spawnSync(
-      process.execPath,
-      ["-r", "./scripts/register.js", "scripts/verify.ts", "--stack", "nope"],
-      { cwd: ROOT, encoding: "utf8" },
-    );
+    const r = spawnSync(process.execPath, tsNode("scripts/verify.ts", "--stack", "nope"), {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /no stack file .*Pulumi\.nope\.yaml/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
