@@ -22,9 +22,10 @@ import { formatFindings, formatWorkloadTable, placedFrom, workloadTable } from "
 import { checkStackCached } from "./lib/checks/cache";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot, stackNames } from "./lib/paths";
+import { runningOverrides } from "./lib/change/runningConfig";
 
 const USAGE =
-  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet] [--workloads]";
+  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet] [--workloads] [--against <previous export.json>] [--running <dir>]";
 
 function parseArgs(argv: string[]): {
   stacks: string[] | "all";
@@ -34,6 +35,8 @@ function parseArgs(argv: string[]): {
   quiet: boolean;
   render: boolean;
   workloads: boolean;
+  against?: string;
+  running?: string;
 } {
   let stacks: string[] | "all" = [];
   let out = "out";
@@ -42,6 +45,8 @@ function parseArgs(argv: string[]): {
   let render = true;
   let workloads = false;
   let dir: string | undefined;
+  let against: string | undefined;
+  let running: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -57,11 +62,17 @@ function parseArgs(argv: string[]): {
     else if (a === "--quiet") quiet = true;
     else if (a === "--no-render") render = false;
     else if (a === "--workloads") workloads = true;
+    else if (a === "--against") against = next();
+    else if (a === "--running") running = next();
     else throw new SynthInputError(`unknown argument ${a}\n${USAGE}`);
   }
   if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
   if (workloads && !render) throw new SynthInputError(`--workloads needs the render\n${USAGE}`);
-  return { stacks, out, dir, policyConfig, quiet, render, workloads };
+  if ((against || running) && (stacks === "all" || stacks.length !== 1))
+    throw new SynthInputError(`--against and --running check one stack: give exactly one --stack\n${USAGE}`);
+  if ((against || running) && !render)
+    throw new SynthInputError(`--against and --running render: drop --no-render\n${USAGE}`);
+  return { stacks, out, dir, policyConfig, quiet, render, workloads, against, running };
 }
 
 async function main(): Promise<number> {
@@ -77,7 +88,7 @@ async function main(): Promise<number> {
   for (const stack of stacks) {
     let result;
     try {
-      result = await synthStack(root, stack);
+      result = await synthStack(root, stack, args.running ? runningOverrides(root, stack, args.running) : {});
     } catch (e) {
       if (e instanceof ConfigError || e instanceof SynthInputError || e instanceof CliConfigError) {
         console.error(`${stack}: ${e.message}`);
@@ -171,6 +182,16 @@ async function main(): Promise<number> {
       `\n${stack}: ${resources.filter((r) => r.custom).length} resources (${byType}) -> ${file}${rendered}; ${verdict(violations)}`,
     );
     if (failed(violations)) code = 1;
+    // The change from what runs (or ran) to this synthesis: scripts/lib/change.
+    if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
+      const change = await import("./lib/change/cli");
+      const c = await change.checkChange(root, stack, result, {
+        against: args.against,
+        running: args.running,
+      });
+      console.log(c.text);
+      if (c.code !== 0) code = c.code;
+    }
   }
   return code;
 }
