@@ -363,20 +363,21 @@ describe("least privilege as the real Helm renders the stack files", function ()
     const env = Object.fromEntries(sidecar.env.map((e: any) => [e.name, e.value]));
     assert.equal(env.NAMESPACE, "monitoring");
     assert.equal(env.RESOURCE, "configmap");
-    const binding = obj("RoleBinding", "grafana");
-    assert.deepEqual(binding.roleRef.name, "grafana-dashboard-reader");
-    assert.ok(
-      !pi.objects.some(
-        (o) => o.object.kind === "ClusterRole" && o.object.metadata.name.startsWith("grafana"),
-      ),
-    );
-    // The Role it binds is the program's, and reads ConfigMaps only.
-    const role = pi.synth.export.deployment.resources.find(
-      (r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:Role",
-    )!;
-    assert.deepEqual(role.inputs.rules, [
+    // No RBAC object of the chart's (its rules grant Secrets); the program's Role, read-only on
+    // ConfigMaps, bound to the chart's ServiceAccount under a name of its own.
+    assert.ok(!pi.objects.some((o) => o.release?.name === "grafana" && /Role/.test(o.object.kind)));
+    const raw = (type: string) =>
+      pi.synth.export.deployment.resources.find(
+        (r) => r.type === `kubernetes:rbac.authorization.k8s.io/v1:${type}`,
+      )!;
+    assert.deepEqual(raw("Role").inputs.rules, [
       { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
     ]);
+    assert.deepEqual(raw("RoleBinding").inputs.roleRef.name, raw("Role").inputs.metadata.name);
+    assert.deepEqual(raw("RoleBinding").inputs.subjects, [
+      { kind: "ServiceAccount", name: "grafana", namespace: "monitoring" },
+    ]);
+    assert.equal(obj("Deployment", "grafana").spec.template.spec.serviceAccountName, "grafana");
   });
 
   it("whatever names a priority class waits for it (admission refuses an unknown class)", async () => {

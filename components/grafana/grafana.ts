@@ -23,9 +23,14 @@ export interface GrafanaInputs {
 /**
  * The Role Grafana's dashboard sidecar works with: ConfigMaps of the stack's namespace, read only.
  * The chart's own rules always add Secrets (templates/role.yaml, clusterrole.yaml: "configmaps",
- * "secrets"), so the release binds this Role instead (`rbac.useExistingRole`).
+ * "secrets"), so the chart's RBAC is off and the program binds this Role. A binding of its own
+ * (another name than the chart's `grafana`): a RoleBinding's roleRef cannot change in place, so
+ * pointing the chart's binding at another role would make the API server refuse the upgrade.
  */
 export const GRAFANA_SIDECAR_ROLE = "grafana-dashboard-reader";
+
+/** The ServiceAccount the grafana chart creates: its fullname (`fullnameOverride` below). */
+export const GRAFANA_SERVICE_ACCOUNT = "grafana";
 
 /** The rules of {@link GRAFANA_SIDECAR_ROLE}. */
 export const GRAFANA_SIDECAR_RULES = [
@@ -37,7 +42,7 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
   const g = SECRET_REFS.grafanaAdmin;
   const sidecarImage = versions.images.k8sSidecar;
   return {
-    fullnameOverride: "grafana",
+    fullnameOverride: GRAFANA_SERVICE_ACCOUNT,
     image: imageValues(versions.images.grafana),
     admin: {
       existingSecret: input.adminSecret ?? g.secretName,
@@ -52,9 +57,8 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
     // temporary files beside its binary's paths: its root filesystem stays writable.
     containerSecurityContext: { ...containerHardening({ readOnlyRoot: false }), privileged: false },
     priorityClassName: PRIORITY_CLASSES.stateful.name,
-    // A namespaced RoleBinding to GRAFANA_SIDECAR_ROLE (ConfigMaps only): no ClusterRole, and no
-    // Role of the chart's (which would grant Secrets).
-    rbac: { create: true, namespaced: true, useExistingRole: GRAFANA_SIDECAR_ROLE },
+    // No chart RBAC (its rules grant Secrets); the component binds GRAFANA_SIDECAR_ROLE instead.
+    rbac: { create: false },
     resources: sizing(input.profile, "grafana"),
     "grafana.ini": {
       server: { root_url: input.url },
@@ -145,6 +149,20 @@ export class Grafana extends pulumi.ComponentResource {
           labels: { "app.kubernetes.io/part-of": "homelab-observability" },
         },
         rules: GRAFANA_SIDECAR_RULES,
+      },
+      { parent: this, provider: args.provider },
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-dashboard-reader`,
+      {
+        metadata: {
+          name: GRAFANA_SIDECAR_ROLE,
+          namespace: args.namespace,
+          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+        },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: GRAFANA_SIDECAR_ROLE },
+        // The chart's ServiceAccount (named after fullnameOverride).
+        subjects: [{ kind: "ServiceAccount", name: GRAFANA_SERVICE_ACCOUNT, namespace: args.namespace }],
       },
       { parent: this, provider: args.provider },
     );
