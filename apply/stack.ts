@@ -50,7 +50,15 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     ...rootOpts,
     transformations: [adopt.transformation, ...(rootOpts.transformations ?? [])],
   });
-  const provider = new k8s.Provider("k8s", { enableServerSideApply: true }, top);
+  // Pinned to the stack's cluster: without `context` the provider takes whatever context is
+  // selected (pulumi-kubernetes provider.go Configure: clientcmd's loading rules and overrides).
+  // `kubeconfig` left undefined keeps the provider's default ($KUBECONFIG, provider.js), so pinning
+  // an existing stack reaches the same cluster and DiffConfig plans no replacement.
+  const provider = new k8s.Provider(
+    "k8s",
+    { enableServerSideApply: true, context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
+    top,
+  );
   const randomProvider = new random.Provider("random", {}, top);
 
   order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
