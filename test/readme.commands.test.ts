@@ -27,7 +27,7 @@ const STATEFUL = (p: string[]) =>
   (p[0] === "stack" && p[1] !== "list");
 
 /** Problems of one README command (empty when it is fine). */
-export function commandProblems(c: ShellCommand, tools: Record<string, ToolSpec> = TOOLS): string[] {
+function commandProblems(c: ShellCommand, tools: Record<string, ToolSpec> = TOOLS): string[] {
   const [program, ...rest] = c.words;
   const tool = tools[program];
   if (tool) {
@@ -48,7 +48,9 @@ export function commandProblems(c: ShellCommand, tools: Record<string, ToolSpec>
   }
   if (program === "npm") return npmProblems(c, rest).map((x) => `${where(c)}\n    ${x}`);
   if (PLAIN_COMMANDS.includes(program) || /^(\.{0,2}\/|\.ci\/|scripts\/)/.test(program)) return [];
-  return [`${where(c)}\n    "${program}" is neither a tool in test/support/cliSpecs.ts nor a plain shell command`];
+  return [
+    `${where(c)}\n    "${program}" is neither a tool in test/support/cliSpecs.ts nor a plain shell command`,
+  ];
 }
 
 /**
@@ -79,13 +81,14 @@ function npmProblems(c: ShellCommand, args: string[]): string[] {
 }
 
 /** Every subcommand path of a table, with the flags it accepts (its own and inherited). */
-function tablePaths(spec: CommandSpec, prefix: string[] = [], inherited: string[] = []): [string[], string[]][] {
+function tablePaths(
+  spec: CommandSpec,
+  prefix: string[] = [],
+  inherited: string[] = [],
+): [string[], string[]][] {
   const here = [...inherited, ...(spec.persistent ?? [])];
   const own: [string[], string[]][] = [[prefix, [...here, ...(spec.flags ?? [])]]];
-  return [
-    ...own,
-    ...Object.entries(spec.sub ?? {}).flatMap(([n, c]) => tablePaths(c, [...prefix, n], here)),
-  ];
+  return [...own, ...Object.entries(spec.sub ?? {}).flatMap(([n, c]) => tablePaths(c, [...prefix, n], here))];
 }
 
 /** The binary of a tool that can run here, or undefined. */
@@ -113,7 +116,7 @@ function helpFlags(text: string): Set<string> {
 }
 
 /** Table flags (or README flags) of `p` that the tool's own `--help` does not list. */
-export function missingFromHelp(bin: string, p: string[], flags: string[]): string[] {
+function missingFromHelp(bin: string, p: string[], flags: string[]): string[] {
   const known = helpFlags(helpOf(bin, p));
   // Every command's help lists the global flags only under the root (`kubectl options`).
   if (path.basename(bin) === "kubectl") for (const f of helpFlags(helpOf(bin, [], ["options"]))) known.add(f);
@@ -141,19 +144,28 @@ describe("README commands exist in the tools they call", function () {
       readmeCommands(`## t\n\n\`\`\`sh\n${line}\n\`\`\`\n`).flatMap((c) => commandProblems(c));
     assert.deepEqual(bad("pulumi preview --stack s --policy-pack policy --diff"), []);
     assert.match(bad("pulumi preview --stack s --policy-pack policy --diff --yes")[0], /unknown flag --yes/);
-    assert.match(bad("pulumi state delete --stack s --purge 'urn'")[0], /pulumi state remove: unknown flag --purge/);
+    assert.match(
+      bad("pulumi state delete --stack s --purge 'urn'")[0],
+      /pulumi state remove: unknown flag --purge/,
+    );
     assert.match(bad("pulumi stak init --stack s")[0], /unknown subcommand "stak"/);
     assert.match(bad("pulumi config set --secret k v")[0], /pulumi config set without --stack/);
     assert.match(bad("pulumi up --stack s --diff")[0], /without --policy-pack policy/);
     assert.match(bad("pulumi up --stack s --policy-pack policy --diff --yes")[0], /--yes\/--skip-preview/);
     assert.match(bad("helm get values loki -n monitoring --al")[0], /unknown flag --al/);
     assert.match(bad("flux suspend helmrelease loki --namespac monitoring")[0], /unknown flag --namespac/);
-    assert.match(bad("kubectl -n storage port-forwad svc/minio 9000:9000 &")[0], /unknown subcommand "port-forwad"/);
+    assert.match(
+      bad("kubectl -n storage port-forwad svc/minio 9000:9000 &")[0],
+      /unknown subcommand "port-forwad"/,
+    );
     assert.match(bad("npm run synth -- --stack s --againts out/x.json")[0], /takes no such flag/);
     assert.match(bad("npm run synthesize -- --stack s")[0], /no such script/);
     assert.match(bad("pulmi up")[0], /neither a tool/);
     // A `$(...)` substitution and a `do` body are checked too.
-    assert.match(bad("for c in $(kubectl get crd -o nme | grep x); do kubectl label $c a=b --overwrit; done").join("\n"), /--overwrit/);
+    assert.match(
+      bad("for c in $(kubectl get crd -o nme | grep x); do kubectl label $c a=b --overwrit; done").join("\n"),
+      /--overwrit/,
+    );
   });
 
   for (const tool of ["helm", "kubectl", "amtool"]) {
@@ -166,14 +178,14 @@ describe("README commands exist in the tools they call", function () {
       }
       const problems: string[] = [];
       for (const [p, flags] of tablePaths(TOOLS[tool].root))
-        for (const f of missingFromHelp(bin!, p, flags)) problems.push(`table: ${tool} ${p.join(" ")} ${f}`);
+        for (const f of missingFromHelp(bin, p, flags)) problems.push(`table: ${tool} ${p.join(" ")} ${f}`);
       for (const c of COMMANDS.filter((x) => x.words[0] === tool)) {
         const r = resolve(tool, TOOLS[tool], c.words.slice(1));
-        for (const f of missingFromHelp(bin!, r.path, [...r.flags.keys()])) problems.push(`${where(c)}: ${f}`);
+        for (const f of missingFromHelp(bin, r.path, [...r.flags.keys()])) problems.push(`${where(c)}: ${f}`);
       }
       assert.deepEqual(problems, [], problems.join("\n"));
       // And a flag the tool does not have is caught.
-      assert.deepEqual(missingFromHelp(bin!, [], ["--no-such-flag-anywhere"]), ["--no-such-flag-anywhere"]);
+      assert.deepEqual(missingFromHelp(bin, [], ["--no-such-flag-anywhere"]), ["--no-such-flag-anywhere"]);
     });
   }
 });

@@ -183,7 +183,10 @@ const pulumi: ToolSpec = {
           },
           output: { flags: ["--json|-j", "--shell", "--show-secrets"] },
           // stack_history.go: alias hist
-          history: { aliases: ["hist"], flags: ["--full-dates", "--page-size=", "--page=", "--show-secrets"] },
+          history: {
+            aliases: ["hist"],
+            flags: ["--full-dates", "--page-size=", "--page=", "--show-secrets"],
+          },
         },
       },
       // config/config.go
@@ -320,7 +323,8 @@ const helm: ToolSpec = {
 // kubernetes/kubectl tag kubernetes-1.32.13 pkg/cmd (port-forward, label, annotate, get, config,
 // version); the persistent flags are k8s.io/cli-runtime genericclioptions ConfigFlags.AddFlags.
 const kubectl: ToolSpec = {
-  source: "kubernetes/kubectl kubernetes-1.32.13 pkg/cmd; k8s.io/cli-runtime genericclioptions/config_flags.go",
+  source:
+    "kubernetes/kubectl kubernetes-1.32.13 pkg/cmd; k8s.io/cli-runtime genericclioptions/config_flags.go",
   helpBinary: "kubectl",
   root: {
     persistent: [
