@@ -56,7 +56,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   // an existing stack reaches the same cluster and DiffConfig plans no replacement.
   const provider = new k8s.Provider(
     "k8s",
-    { enableServerSideApply: true, context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
+    { enableServerSideApply: true, context: plan.cluster.context, kubeconfig: plan.cluster.kubeconfig },
     top,
   );
   const randomProvider = new random.Provider("random", {}, top);

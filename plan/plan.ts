@@ -49,6 +49,8 @@ export interface StackPlan {
   endpoints: Endpoints;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];
+  /** The cluster the Kubernetes provider reaches: the stack's pinned context and its kubeconfig. */
+  cluster: { context?: string; kubeconfig?: string };
   namespace: Planned<{ name: string; protect: boolean }>;
   stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
   secrets: Planned<{
@@ -133,6 +135,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     caps,
     endpoints: ep,
     adoptions: planAdoptions(cfg),
+    cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
     namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
     stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
     secrets: {
