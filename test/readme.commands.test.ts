@@ -230,4 +230,31 @@ describe("README figures come from the synthesis", function () {
     const listed = [...m[1].matchAll(/`([a-z0-9-]+)`/g)].map((x) => x[1]).sort();
     assert.deepEqual(listed, created);
   });
+
+  it("the takeover lists every Kubernetes object and MinIO user and policy the import step creates, and only those", async () => {
+    const { export: exp } = await synth("takeover");
+    const created = exp.deployment.resources.filter((r) => r.custom && !r.importId && !r.external);
+    const names = (type: (t: string) => boolean, name: (r: (typeof created)[number]) => string) =>
+      created
+        .filter((r) => type(r.type))
+        .map(name)
+        .sort();
+    const backticked = (text: string) => [...text.matchAll(/`([a-z0-9-]+)`/g)].map((x) => x[1]).sort();
+    const k8s = quoted("Taking over a running stack", /creates the Kubernetes objects ([^;]+);/);
+    assert.deepEqual(
+      backticked(k8s[1]),
+      names(
+        (t) => t.startsWith("kubernetes:") && t !== "kubernetes:helm.sh/v3:Release",
+        (r) => r.inputs.metadata.name,
+      ),
+    );
+    const minio = quoted("Taking over a running stack", /and in MinIO ([^.]+)\./);
+    assert.deepEqual(
+      backticked(minio[1]),
+      names(
+        (t) => t === "minio:index/iamUser:IamUser" || t === "minio:index/iamPolicy:IamPolicy",
+        (r) => r.inputs.name,
+      ),
+    );
+  });
 });

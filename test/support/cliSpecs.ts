@@ -172,6 +172,8 @@ const pulumi: ToolSpec = {
           },
           select: { flags: ["--create|-c", "--secrets-provider="] },
           export: { flags: ["--file=", "--version=", "--show-secrets"] },
+          // stack_import.go
+          import: { flags: ["--force|-f", "--file="] },
           // stack_remove.go: Use "remove", aliases rm, delete
           remove: {
             aliases: ["rm", "delete"],
@@ -384,6 +386,58 @@ const kubectl: ToolSpec = {
           "--filename|-f=",
         ],
       },
+      // cp/cp.go (--container from cmdutil.AddContainerVarFlags), scale/scale.go, run/run.go,
+      // wait/wait.go, delete/delete.go + delete_flags.go
+      cp: { flags: ["--container|-c=", "--no-preserve", "--retries="] },
+      scale: {
+        flags: [
+          "--replicas=",
+          "--current-replicas=",
+          "--resource-version=",
+          "--all",
+          "--timeout=",
+          "--selector|-l=",
+          "--filename|-f=",
+          "--dry-run=",
+        ],
+      },
+      run: {
+        flags: [
+          "--image=",
+          "--restart=",
+          "--overrides=",
+          "--env=",
+          "--labels|-l=",
+          "--command",
+          "--rm",
+          "--port=",
+          "--stdin|-i",
+          "--tty|-t",
+          "--attach",
+          "--quiet|-q",
+          "--privileged",
+          "--pod-running-timeout=",
+          "--dry-run=",
+        ],
+      },
+      wait: { flags: ["--for=", "--timeout=", "--all", "--selector|-l=", "--filename|-f="] },
+      delete: {
+        flags: [
+          "--all",
+          "--all-namespaces|-A",
+          "--force",
+          "--now",
+          "--grace-period=",
+          "--timeout=",
+          "--ignore-not-found",
+          "--wait",
+          "--selector|-l=",
+          "--field-selector=",
+          "--filename|-f=",
+          "--output|-o=",
+          "--dry-run=",
+        ],
+      },
       config: {
         sub: {
           "get-contexts": { flags: ["--no-headers", "--output|-o="] },
@@ -486,7 +540,7 @@ const amtool: ToolSpec = {
 };
 
 // minio/mc at RELEASE.2025-08-13T08-35-41Z+2 (commit 77f82e18): cmd/flags.go global flags,
-// cmd/alias-set.go, cmd/ls-main.go.
+// cmd/alias-set.go, cmd/mirror-main.go, cmd/ls-main.go.
 const mc: ToolSpec = {
   source: "minio/mc cmd/ (commit 77f82e18, RELEASE.2025-08-13T08-35-41Z+2)",
   root: {
@@ -506,6 +560,33 @@ const mc: ToolSpec = {
     ],
     sub: {
       alias: { sub: { set: { aliases: ["s"], flags: ["--path=", "--api="] } } },
+      // cmd/mirror-main.go
+      mirror: {
+        flags: [
+          "--force",
+          "--overwrite",
+          "--fake",
+          "--dry-run",
+          "--watch|-w",
+          "--remove",
+          "--region=",
+          "--preserve|-a",
+          "--md5",
+          "--active-active",
+          "--disable-multipart",
+          "--exclude=",
+          "--exclude-bucket=",
+          "--exclude-storageclass=",
+          "--older-than=",
+          "--newer-than=",
+          "--storage-class=",
+          "--attr=",
+          "--retry",
+          "--summary",
+          "--skip-errors",
+          "--max-workers=",
+        ],
+      },
       ls: {
         flags: [
           "--rewind=",
@@ -544,7 +625,61 @@ const op: ToolSpec = {
   },
 };
 
-export const TOOLS: Record<string, ToolSpec> = { pulumi, helm, kubectl, flux, amtool, mc, op };
+// siderolabs/talos cmd/talosctl (commit ad8823176, v1.14.0-beta.1+84): cmd/talos/root.go
+// persistent flags, cmd/talos/patch.go (`patch <type>`; --mode from helpers.AddModeFlags).
+const talosctl: ToolSpec = {
+  source: "siderolabs/talos cmd/talosctl (commit ad8823176, v1.14.0-beta.1+84)",
+  root: {
+    persistent: [
+      "--talosconfig=",
+      "--nodes|-n=",
+      "--endpoints|-e=",
+      "--cluster|-c=",
+      "--context=",
+      "--help|-h",
+    ],
+    sub: {
+      patch: {
+        flags: ["--namespace=", "--patch-file=", "--patch|-p=", "--dry-run", "--timeout=", "--mode|-m="],
+      },
+    },
+  },
+};
+
+// VictoriaMetrics/VictoriaMetrics (commit b7ef6cc3ed, v1.150.0+25): app/vmbackup/main.go and
+// lib/backup/actions/util.go define these with Go's flag package (one dash, `-name=value`).
+const vmbackup: ToolSpec = {
+  source:
+    "VictoriaMetrics/VictoriaMetrics app/vmbackup/main.go, lib/backup/actions/util.go (commit b7ef6cc3ed)",
+  root: {
+    runnable: true,
+    persistent: [
+      "-storageDataPath=",
+      "-snapshotName=",
+      "-snapshot.createURL=",
+      "-dst=",
+      "-origin=",
+      "-customS3Endpoint=",
+      "-credsFilePath=",
+      "-configFilePath=",
+      "-configProfile=",
+      "-s3ForcePathStyle",
+      "-help",
+    ],
+  },
+};
+
+export const TOOLS: Record<string, ToolSpec> = {
+  pulumi,
+  helm,
+  kubectl,
+  flux,
+  amtool,
+  mc,
+  op,
+  talosctl,
+  vmbackup,
+};
 
 /**
  * Commands of the README that are not checked against a table: shell built-ins and plain Unix
@@ -569,4 +704,9 @@ export const PLAIN_COMMANDS = [
   "sudo",
   "ls",
   "wait",
+  "printf",
+  "tee",
+  "sysctl",
+  "date",
+  "curl",
 ];

@@ -20,7 +20,13 @@ export function readmeCommands(readme: string): ShellCommand[] {
   let section = "";
   let fence: { lang: string; indent: string } | undefined;
   let pending: { text: string; line: number } | undefined;
+  // A here-document's body is data, not commands: skipped up to its terminator.
+  let heredoc: string | undefined;
   lines.forEach((raw, i) => {
+    if (heredoc !== undefined) {
+      if (raw.trim() === heredoc) heredoc = undefined;
+      return;
+    }
     const fenceMatch = /^(\s*)```(\w*)/.exec(raw);
     if (fenceMatch) {
       fence = fence ? undefined : { lang: fenceMatch[2], indent: fenceMatch[1] };
@@ -39,7 +45,8 @@ export function readmeCommands(readme: string): ShellCommand[] {
       return;
     }
     pending = undefined;
-    for (const words of simpleCommands(stripComment(text)))
+    heredoc = /<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?/.exec(stripComment(text))?.[1];
+    for (const words of simpleCommands(stripComment(text).replace(/<<-?\s*['"]?[A-Za-z_]\w*['"]?/, "")))
       out.push({ section, line: start, text: text.trim(), words });
   });
   return out;
@@ -133,6 +140,11 @@ function cleanCommand(words: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
+    // A `<placeholder>` of the README is a word, not a redirection.
+    if (/^<[^<>\s]+>$/.test(w)) {
+      out.push(w);
+      continue;
+    }
     // Redirections: `> file`, `2>&1`, `<file`.
     if (/^\d*[<>]{1,2}(&\d+)?$/.test(w)) {
       if (!/&\d+$/.test(w)) i++;
