@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { parse } from "yaml";
-import { ROOT, tsNode } from "./helpers";
+import { ROOT } from "./helpers";
+import { pulumiNode } from "./support/pulumiTsNode";
 
 /** The kube context a stack file pins (`homelab-observability:kubeContext`). */
 function pinnedContext(stack: string): string {
@@ -33,10 +34,14 @@ function kubeconfig(contexts: string[], current: string): string {
 
 /** Runs index.ts for `stack` under mocks with KUBECONFIG set. */
 function runIndex(stack: string, kubeconfigFile: string) {
-  return spawnSync(process.execPath, tsNode("test/support/entrypoint.ts", stack), {
-    encoding: "utf8",
-    env: { ...process.env, KUBECONFIG: kubeconfigFile },
-  });
+  return spawnSync(
+    process.execPath,
+    pulumiNode(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, stack),
+    {
+      encoding: "utf8",
+      env: { ...process.env, KUBECONFIG: kubeconfigFile },
+    },
+  );
 }
 
 describe("index.ts as `pulumi up` loads it", function () {

@@ -69,7 +69,9 @@ function npmProblems(c: ShellCommand, args: string[]): string[] {
   if (!script || !(script in scripts)) return [`npm run ${script}: package.json has no such script`];
   const dash = args.indexOf("--");
   if (dash < 0) return [];
-  const file = /(\S+\.ts)\b/.exec(scripts[script])?.[1];
+  // The file the script runs: a source `.ts`, or its compiled `dist/<path>.js` (tsc -b).
+  const ran = /(\S+\.(?:ts|js))\b/.exec(scripts[script])?.[1];
+  const file = ran?.replace(/^dist\//, "").replace(/\.js$/, ".ts");
   if (!file || !fs.existsSync(path.join(ROOT, file))) return [];
   const source = fs.readFileSync(path.join(ROOT, file), "utf8");
   const known = new Set(source.match(/"--[a-z][a-z-]*"/g)?.map((f) => f.slice(1, -1)) ?? []);
