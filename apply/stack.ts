@@ -7,6 +7,7 @@ import { ObjectStore } from "../components/objectstore/objectStore";
 import { Secrets } from "../components/secrets/secrets";
 import { StackInfo } from "../components/stackInfo";
 import { StackNamespace } from "../components/namespace";
+import { PriorityClasses } from "../components/scheduling/priorityClasses";
 import { Ordering } from "../components/ordering";
 import { AdoptionError, adoptionTransformation } from "../components/takeover";
 import { PrometheusCrds } from "../components/metrics/prometheusCrds";
@@ -73,6 +74,9 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
 
   order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
   new StackInfo("stack-info", { ...plan.stackInfo.inputs, provider }, top);
+  const priority = new PriorityClasses("priority-classes", { ...plan.priorityClasses.inputs, provider }, top);
+  for (const [i, c] of plan.priorityClasses.inputs.classes.entries())
+    order.priorityClasses.set(c.name, priority.resources[i]);
   const secrets = new Secrets("secrets", { ...plan.secrets.inputs, provider, randomProvider }, top);
   // The CRD release first: the object store's ScrapeConfig (MinIO's metrics) waits for it.
   const crds = new PrometheusCrds("prometheus-crds", { ...plan.crds.inputs, provider }, top);

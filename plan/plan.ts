@@ -21,6 +21,12 @@ import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
+import {
+  agentScheduling,
+  PRIORITY_CLASSES,
+  type AgentScheduling,
+  type PriorityClassSpec,
+} from "../builders/security/hardening";
 
 /**
  * What a component must exist after, besides what components/ordering.ts adds by itself (the
@@ -56,6 +62,8 @@ export interface StackPlan {
   cluster: { context?: string; kubeconfig?: string };
   namespace: Planned<{ name: string; protect: boolean }>;
   stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
+  /** The priority classes node agents and stateful backends run at (cluster-scoped). */
+  priorityClasses: Planned<{ classes: PriorityClassSpec[] }>;
   secrets: Planned<{
     backend: StackConfig["secrets"];
     namespace: string;
@@ -96,14 +104,25 @@ export interface StackPlan {
   }>;
   kubePrometheusStack?: Planned<{ namespace: string; settings: KpsInputs }>;
   /** Absent only while a running KPS is being imported (its own node-exporter still runs). */
-  exporters?: Planned<{ namespace: string; profile: StackConfig["profile"]; kubeStateMetrics: boolean }>;
+  exporters?: Planned<{
+    namespace: string;
+    profile: StackConfig["profile"];
+    kubeStateMetrics: boolean;
+    scheduling: AgentScheduling;
+  }>;
   alloy?: Planned<{
     namespace: string;
     profile: StackConfig["profile"];
+    scheduling: AgentScheduling;
     node?: AlloyLogsInput;
     cluster?: AlloyClusterInput;
   }>;
-  vector?: Planned<{ namespace: string; profile: StackConfig["profile"]; settings: VectorInput }>;
+  vector?: Planned<{
+    namespace: string;
+    profile: StackConfig["profile"];
+    settings: VectorInput;
+    scheduling: AgentScheduling;
+  }>;
   grafana: Planned<{ namespace: string; protect: boolean; settings: GrafanaInputs }>;
   /** What the stack exports. */
   outputs: {
@@ -148,6 +167,8 @@ export function planStack(cfg: StackConfig): StackPlan {
   const backendEp = mimirBackend ? ep.mimir : ep.victoriametrics;
   const backendPushUrl = caps.backend ? backendEp.push : undefined;
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
+  // Node agents run on every pool the config declares, first.
+  const scheduling = agentScheduling(cfg.nodePools);
   // MinIO's capacity: scraped from the address pods use (objectStore.endpoint).
   const minioScrape =
     cfg.objectStore.type === "minio" ? minioMetricsEndpoint(cfg.objectStore.endpoint) : undefined;
@@ -159,6 +180,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
     namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
     stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
+    priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },
     secrets: {
       inputs: {
         backend: cfg.secrets,
@@ -195,6 +217,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         settings: {
           loki: cfg.loki,
           storage: storage("loki"),
+          production: cfg.production,
           profile: cfg.profile,
           storageClass: cfg.storageClasses.default,
           serviceMonitor: true,
@@ -333,7 +356,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
   if (!(caps.kps && kpsOnlyImported)) {
     plan.exporters = {
-      inputs: { namespace: ns, profile: cfg.profile, kubeStateMetrics: !caps.kps },
+      inputs: { namespace: ns, profile: cfg.profile, kubeStateMetrics: !caps.kps, scheduling },
       // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
       waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],
     };
@@ -367,6 +390,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       inputs: {
         namespace: ns,
         profile: cfg.profile,
+        scheduling,
         node: cfg.logAgent === "alloy" ? logs : undefined,
         cluster: needsCluster ? { ...logs, events, scrape, rules } : undefined,
       },
@@ -378,6 +402,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       inputs: {
         namespace: ns,
         profile: cfg.profile,
+        scheduling,
         settings: {
           cluster: cfg.cluster,
           // The write path: Vector pushes (its loki sink appends /loki/api/v1/push).

@@ -73,13 +73,34 @@ function npmProblems(c: ShellCommand, args: string[]): string[] {
   const ran = /(\S+\.(?:ts|js))\b/.exec(scripts[script])?.[1];
   const file = ran?.replace(/^dist\//, "").replace(/\.js$/, ".ts");
   if (!file || !fs.existsSync(path.join(ROOT, file))) return [];
-  const source = fs.readFileSync(path.join(ROOT, file), "utf8");
-  const known = new Set(source.match(/"--[a-z][a-z-]*"/g)?.map((f) => f.slice(1, -1)) ?? []);
+  const known = new Set(
+    sourcesOf(file).flatMap((f) =>
+      (fs.readFileSync(path.join(ROOT, f), "utf8").match(/"--[a-z][a-z-]*"/g) ?? []).map((x) =>
+        x.slice(1, -1),
+      ),
+    ),
+  );
   return args
     .slice(dash + 1)
     .map((a) => a.replace(/^\[|\]$/g, "").split("=")[0])
     .filter((a) => a.startsWith("--") && !known.has(a))
     .map((a) => `npm run ${script} -- ${a}: ${file} takes no such flag`);
+}
+
+/**
+ * A script's file and the project files it imports relatively, transitively (its argument parser
+ * may live in a library file, as `verify`'s does in scripts/lib/verify/main.ts).
+ */
+function sourcesOf(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+  for (const m of text.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)) {
+    const base = path.join(path.dirname(file), m[1]);
+    const found = [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(path.join(ROOT, f)));
+    if (found) sourcesOf(found, seen);
+  }
+  return [...seen];
 }
 
 /** Every subcommand path of a table, with the flags it accepts (its own and inherited). */

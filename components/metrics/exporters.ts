@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
 import { kubeStateMetricsValues, nodeExporterValues } from "../../builders/metrics/exporterValues";
+import type { AgentScheduling } from "../../builders/security/hardening";
 
 /** Arguments of {@link Exporters}. */
 export interface ExportersArgs {
@@ -10,6 +11,8 @@ export interface ExportersArgs {
   profile: "standard" | "lightweight";
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
+  /** node-exporter's priority class and tolerations (every pool the config declares). */
+  scheduling: AgentScheduling;
   /**
    * What the releases wait for besides what components/ordering.ts adds (namespace, CRDs):
    * kube-prometheus-stack while it exists, so a KPS update that drops its own node-exporter
@@ -36,7 +39,7 @@ export class Exporters extends pulumi.ComponentResource {
         release: "node-exporter",
         chart: versions.charts.nodeExporter,
         namespace: args.namespace,
-        values: nodeExporterValues(args.profile),
+        values: nodeExporterValues(args.profile, args.scheduling),
       },
       o,
     );

@@ -11,11 +11,13 @@ import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
+import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
 
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
 export type { Finding, Placed } from "./objects";
+export { formatWorkloadTable, workloadTable } from "./privileges";
 
 /** The render harness's objects as the checks take them (hooks marked, sources named). */
 export function placedFrom(objects: StackObject[]): Placed[] {
@@ -71,6 +73,7 @@ export function checkStack(
       ...env.findings,
       ...checkHostPorts(objects),
       ...checkOrdering(objects, resources),
+      ...checkPrivileges(objects),
     ],
   };
 }
