@@ -53,11 +53,21 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     ...rootOpts,
     transformations: [adopt.transformation, ...(rootOpts.transformations ?? [])],
   });
+  // Pinned to the stack's cluster: without `context` the provider takes whatever context is
+  // selected (pulumi-kubernetes provider.go Configure: clientcmd's loading rules and overrides).
+  // `kubeconfig` left undefined keeps the provider's default ($KUBECONFIG, provider.js), so pinning
+  // an existing stack reaches the same cluster and DiffConfig plans no replacement.
   // ConfigMaps and Secrets update in place (pulumi-kubernetes diff.go replaces their data
   // otherwise, deleting the named object before the new one exists): README "Checking the change".
   const provider = new k8s.Provider(
     "k8s",
-    { enableServerSideApply: true, enableConfigMapMutable: true, enableSecretMutable: true },
+    {
+      enableServerSideApply: true,
+      enableConfigMapMutable: true,
+      enableSecretMutable: true,
+      context: plan.cluster.context,
+      kubeconfig: plan.cluster.kubeconfig,
+    },
     top,
   );
   const randomProvider = new random.Provider("random", {}, top);

@@ -58,6 +58,8 @@ export interface StackPlan {
   endpoints: Endpoints;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];
+  /** The cluster the Kubernetes provider reaches: the stack's pinned context and its kubeconfig. */
+  cluster: { context?: string; kubeconfig?: string };
   namespace: Planned<{ name: string; protect: boolean }>;
   stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
   /** The priority classes node agents and stateful backends run at (cluster-scoped). */
@@ -175,6 +177,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     caps,
     endpoints: ep,
     adoptions: planAdoptions(cfg),
+    cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
     namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
     stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
     priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },
