@@ -21,6 +21,7 @@ import { Loki } from "../components/logging/loki";
 import { Alloy } from "../components/logging/alloy";
 import { Vector } from "../components/logging/vector";
 import { Grafana } from "../components/grafana/grafana";
+import { NetworkPolicies } from "../components/network/networkPolicies";
 
 /** What the stack exports: where things are, never a credential. */
 export interface StackOutputs {
@@ -53,7 +54,12 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   const provider = new k8s.Provider("k8s", { enableServerSideApply: true }, top);
   const randomProvider = new random.Provider("random", {}, top);
 
-  order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
+  order.namespaces.push(new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace);
+  if (plan.agentsNamespace)
+    order.namespaces.push(
+      new StackNamespace("agents-namespace", { ...plan.agentsNamespace.inputs, provider }, top).namespace,
+    );
+  new NetworkPolicies("network-policies", { ...plan.networkPolicies.inputs, provider }, top);
   new StackInfo("stack-info", { ...plan.stackInfo.inputs, provider }, top);
   const secrets = new Secrets("secrets", { ...plan.secrets.inputs, provider, randomProvider }, top);
   const store = new ObjectStore(

@@ -459,6 +459,26 @@ const takeover = z
   })
   .strict();
 
+/** Where the node agents (node-exporter, the Alloy DaemonSet, Vector) run. */
+const agents = z
+  .object({
+    /**
+     * Namespace of the node agents; it enforces Pod Security `privileged` (they mount host paths,
+     * node-exporter uses the host network), the stack's namespace enforces `baseline`. Default
+     * "<namespace>-agents".
+     */
+    namespace: dnsLabel.optional(),
+    /**
+     * moved: the agents run in agents.namespace. handover: one update for a stack whose agents ran
+     * in the stack's namespace: the old DaemonSets stop before the new ones start, the old releases
+     * stay (running nothing) until the next update with moved. stay: the agents keep running in the
+     * stack's namespace, which then enforces privileged (a takeover's import step that adopts them).
+     * Default "moved".
+     */
+    step: z.enum(["stay", "handover", "moved"]).default("moved"),
+  })
+  .strict();
+
 /** Node (host) logs the log agent collects beside pod logs. */
 const nodeLogs = z
   .object({
@@ -514,6 +534,7 @@ export const rawSchema = z
     existing: existing.default({}),
     takeover: takeover.optional(),
     nodeLogs: nodeLogs.default({}),
+    agents: agents.default({}),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
@@ -552,6 +573,8 @@ export interface StackConfig {
   takeover?: TakeoverConfig;
   /** Host logs beside pod logs. */
   nodeLogs: Raw["nodeLogs"];
+  /** Where the node agents run (namespace resolved). */
+  agents: { namespace: string; step: Raw["agents"]["step"] };
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
 }

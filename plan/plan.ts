@@ -18,6 +18,14 @@ import { endpoints, type Endpoints } from "./endpoints";
 import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
+import { planNetwork } from "./network";
+import type { Guarded } from "../builders/security/networkPolicies";
+import {
+  NETWORK_POLICIES_DEFERRED,
+  podSecurityLabels,
+  type AgentPlacement,
+  type PodSecurityLevel,
+} from "../builders/security/podSecurity";
 
 /**
  * What a component must exist after, besides what components/ordering.ts adds by itself (the
@@ -36,6 +44,19 @@ export interface Planned<T> {
   waitsFor: WaitFor[];
 }
 
+/** A namespace the program creates (or adopts) with its Pod Security labels. */
+export interface NamespaceInputs {
+  name: string;
+  protect: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /**
+   * Adopted from another owner (takeover): take over the fields the program sets even where the
+   * other owner's field manager holds them (server-side apply conflicts otherwise).
+   */
+  forcePatch: boolean;
+}
+
 /** Vector's disk buffer: its minimum is 268435488 bytes (just above 256 MiB); 512 MiB leaves room. */
 export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 
@@ -49,7 +70,11 @@ export interface StackPlan {
   endpoints: Endpoints;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];
-  namespace: Planned<{ name: string; protect: boolean }>;
+  namespace: Planned<NamespaceInputs>;
+  /** The node agents' namespace; absent while they stay in the stack's (agents.step stay). */
+  agentsNamespace?: Planned<NamespaceInputs>;
+  /** Default-deny namespaces and one policy per guarded group. */
+  networkPolicies: Planned<{ defaultDeny: string[]; policies: Guarded[] }>;
   stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
   secrets: Planned<{
     backend: StackConfig["secrets"];
@@ -84,14 +109,21 @@ export interface StackPlan {
   }>;
   kubePrometheusStack?: Planned<{ namespace: string; settings: KpsInputs }>;
   /** Absent only while a running KPS is being imported (its own node-exporter still runs). */
-  exporters?: Planned<{ namespace: string; profile: StackConfig["profile"]; kubeStateMetrics: boolean }>;
+  exporters?: Planned<{
+    namespace: string;
+    nodeExporter: AgentPlacement;
+    profile: StackConfig["profile"];
+    kubeStateMetrics: boolean;
+  }>;
   alloy?: Planned<{
     namespace: string;
+    /** Where the per-node DaemonSet runs (the cluster replica stays in `namespace`). */
+    nodePlacement: AgentPlacement;
     profile: StackConfig["profile"];
     node?: AlloyLogsInput;
     cluster?: AlloyClusterInput;
   }>;
-  vector?: Planned<{ namespace: string; profile: StackConfig["profile"]; settings: VectorInput }>;
+  vector?: Planned<{ placement: AgentPlacement; profile: StackConfig["profile"]; settings: VectorInput }>;
   grafana: Planned<{ namespace: string; protect: boolean; settings: GrafanaInputs }>;
   /** What the stack exports. */
   outputs: {
@@ -129,11 +161,51 @@ export function planStack(cfg: StackConfig): StackPlan {
   const backendPushUrl = caps.backend ? backendEp.push : undefined;
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
 
+  // Pod Security: the agents need privileged (host paths, host network); the rest passes baseline
+  // and is warned about at restricted. While the agents stay, the stack's namespace keeps privileged.
+  const step = cfg.agents.step;
+  const agentsNs = step === "stay" ? ns : cfg.agents.namespace;
+  const placement: AgentPlacement = {
+    namespace: agentsNs,
+    moved: step !== "stay",
+    ...(step === "handover" ? { parkedIn: ns } : {}),
+  };
+  const stackLevel: PodSecurityLevel = step === "stay" ? "privileged" : "baseline";
+  const adopted = cfg.takeover?.namespace === true;
+  const importing = adopted && cfg.takeover?.step === "import";
+  const nsInputs = (
+    name: string,
+    labels: Record<string, string>,
+    annotations: Record<string, string> = {},
+  ) => ({
+    name,
+    protect: cfg.production,
+    labels,
+    annotations,
+    forcePatch: false,
+  });
+
   const plan: StackPlan = {
     caps,
     endpoints: ep,
     adoptions: planAdoptions(cfg),
-    namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
+    namespace: {
+      inputs: {
+        ...nsInputs(
+          ns,
+          podSecurityLabels(stackLevel, "restricted"),
+          importing ? { [NETWORK_POLICIES_DEFERRED]: "deferred until takeover.step update" } : {},
+        ),
+        forcePatch: adopted,
+      },
+      waitsFor: none(),
+    },
+    ...(step === "stay"
+      ? {}
+      : {
+          agentsNamespace: { inputs: nsInputs(agentsNs, podSecurityLabels("privileged")), waitsFor: none() },
+        }),
+    networkPolicies: { inputs: { defaultDeny: [], policies: [] }, waitsFor: none() },
     stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
     secrets: {
       inputs: {
@@ -290,7 +362,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
   if (!(caps.kps && kpsOnlyImported)) {
     plan.exporters = {
-      inputs: { namespace: ns, profile: cfg.profile, kubeStateMetrics: !caps.kps },
+      inputs: { namespace: ns, nodeExporter: placement, profile: cfg.profile, kubeStateMetrics: !caps.kps },
       // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
       waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],
     };
@@ -318,6 +390,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     plan.alloy = {
       inputs: {
         namespace: ns,
+        nodePlacement: placement,
         profile: cfg.profile,
         node: cfg.logAgent === "alloy" ? logs : undefined,
         cluster: needsCluster ? { ...logs, events, scrape, rules } : undefined,
@@ -328,7 +401,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   if (cfg.logAgent === "vector") {
     plan.vector = {
       inputs: {
-        namespace: ns,
+        placement,
         profile: cfg.profile,
         settings: {
           cluster: cfg.cluster,
@@ -342,6 +415,25 @@ export function planStack(cfg: StackConfig): StackPlan {
       waitsFor: none(),
     };
   }
+  // NetworkPolicies: none in an adopted namespace while it is only imported (its running releases
+  // may have peers the program does not know); a default-deny only where the program owns the namespace.
+  plan.networkPolicies.inputs = {
+    defaultDeny: [...(adopted ? [] : [ns]), ...(agentsNs !== ns ? [agentsNs] : [])],
+    policies: planNetwork({
+      caps,
+      namespace: ns,
+      agentsNamespace: agentsNs,
+      logAgent: cfg.logAgent,
+      runs: {
+        mimir: !!plan.mimir,
+        victoriaMetrics: !!plan.victoriaMetrics,
+        alertmanager: !!plan.alertmanager,
+        alloyCluster: !!plan.alloy?.inputs.cluster,
+      },
+      events,
+      kpsFullname: kpsFullname ?? KPS_FULLNAME,
+    }).filter((g) => !(importing && g.namespace === ns)),
+  };
   return plan;
 }
 

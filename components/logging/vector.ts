@@ -4,10 +4,17 @@ import { helmRelease } from "../helm";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
 import { vectorConfig, type VectorInput } from "../../builders/logging/vectorConfig";
+import { parkedVectorValues } from "../../builders/security/parked";
+import type { AgentPlacement } from "../../builders/security/podSecurity";
 
 /** Arguments of {@link Vector}. */
 export interface VectorArgs {
-  namespace: string;
+  /**
+   * Where the DaemonSet runs; once moved its release has its own name (`<name>-agents`), and during
+   * the hand-over the old release stays parked and the new one waits for it (checkpoints and the
+   * disk buffer live on the host, /var/lib/vector).
+   */
+  placement: AgentPlacement;
   profile: "standard" | "lightweight";
   /** Pipeline settings; see `vectorConfig`. */
   settings: VectorInput;
@@ -36,18 +43,21 @@ export function vectorValues(profile: VectorArgs["profile"], settings: VectorInp
 export class Vector extends pulumi.ComponentResource {
   constructor(name: string, args: VectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:logging:Vector", name, {}, opts);
+    const o = { parent: this, provider: args.provider };
+    const at = args.placement;
+    const values = vectorValues(args.profile, args.settings);
+    const chart = versions.charts.vector;
+    const parked = at.parkedIn
+      ? helmRelease(
+          name,
+          { release: "vector", chart, namespace: at.parkedIn, values: parkedVectorValues(values) },
+          o,
+        )
+      : undefined;
     helmRelease(
-      name,
-      {
-        release: "vector",
-        chart: versions.charts.vector,
-        namespace: args.namespace,
-        values: vectorValues(args.profile, args.settings),
-      },
-      {
-        parent: this,
-        provider: args.provider,
-      },
+      at.moved ? `${name}-agents` : name,
+      { release: "vector", chart, namespace: at.namespace, values },
+      { ...o, dependsOn: parked ? [parked] : [] },
     );
     this.registerOutputs({});
   }

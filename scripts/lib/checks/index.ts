@@ -12,6 +12,8 @@ import { checkHostPorts } from "./hostPorts";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkSchemas } from "./schema";
+import { checkPodSecurity } from "./podSecurity";
+import { checkNetworkPolicies } from "./networkPolicies";
 
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
@@ -38,6 +40,12 @@ export interface StackCheckReport {
   addressesResolved: number;
   external: Address[];
   variablesChecked: number;
+  /** Pods judged against their namespace's Pod Security level. */
+  podsJudged: number;
+  /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
+  connectionsAllowed: number;
+  /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
+  networkPoliciesDeferred: string[];
   findings: Finding[];
 }
 
@@ -52,11 +60,11 @@ export function checkStack(
   opts: StackCheckOptions = {},
 ): StackCheckReport {
   const schema = checkSchemas(objects);
-  const addresses = checkAddresses(objects, operatorObjects(objects), [
-    ...CLUSTER_SERVICES,
-    ...(opts.outside ?? []),
-  ]);
+  const generated = operatorObjects(objects);
+  const addresses = checkAddresses(objects, generated, [...CLUSTER_SERVICES, ...(opts.outside ?? [])]);
   const env = checkEnvVars(objects);
+  const podSecurity = checkPodSecurity(objects);
+  const network = checkNetworkPolicies(objects, generated);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -64,6 +72,9 @@ export function checkStack(
     addressesResolved: addresses.resolved.length,
     external: addresses.external,
     variablesChecked: env.checked,
+    podsJudged: podSecurity.pods,
+    connectionsAllowed: network.allowed,
+    networkPoliciesDeferred: network.deferred,
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),
@@ -71,6 +82,8 @@ export function checkStack(
       ...env.findings,
       ...checkHostPorts(objects),
       ...checkOrdering(objects, resources),
+      ...podSecurity.findings,
+      ...network.findings,
     ],
   };
 }
