@@ -104,7 +104,8 @@ export function parseStackConfig(
     alerting: r.alerting,
     existing: r.existing,
     nodeLogs: r.nodeLogs,
-    agents: { namespace: r.agents.namespace ?? `${r.namespace}-agents`, step: r.agents.step },
+    // A namespace name is a DNS label (63 characters at most): a long stack namespace is shortened.
+    agents: { namespace: r.agents.namespace ?? `${r.namespace.slice(0, 56)}-agents`, step: r.agents.step },
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
     // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
     takeover:
@@ -239,9 +240,9 @@ function crossChecks(
     }
   }
   p.push(...takeoverChecks(c));
-  if (c.agents.namespace === c.namespace || c.agents.namespace.length > 63)
+  if (c.agents.namespace === c.namespace)
     p.push(
-      `${k("agents.namespace")}: expected a namespace of at most 63 characters other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline), got "${c.agents.namespace}"`,
+      `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
     );
   const poolNames = new Set<string>();
   c.nodePools.forEach((pool, i) => {

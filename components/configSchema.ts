@@ -462,18 +462,12 @@ const takeover = z
 /** Where the node agents (node-exporter, the Alloy DaemonSet, Vector) run. */
 const agents = z
   .object({
-    /**
-     * Namespace of the node agents; it enforces Pod Security `privileged` (they mount host paths,
-     * node-exporter uses the host network), the stack's namespace enforces `baseline`. Default
-     * "<namespace>-agents".
-     */
+    /** Namespace of the node agents, enforcing Pod Security privileged (the rest enforces baseline). Default "<namespace>-agents". */
     namespace: dnsLabel.optional(),
     /**
-     * moved: the agents run in agents.namespace. handover: one update for a stack whose agents ran
-     * in the stack's namespace: the old DaemonSets stop before the new ones start, the old releases
-     * stay (running nothing) until the next update with moved. stay: the agents keep running in the
-     * stack's namespace, which then enforces privileged (a takeover's import step that adopts them).
-     * Default "moved".
+     * moved: they run in agents.namespace. handover: one update that stops them in the stack's
+     * namespace and then starts them there (README). stay: they keep running in the stack's
+     * namespace, which then enforces privileged. Default "moved".
      */
     step: z.enum(["stay", "handover", "moved"]).default("moved"),
   })
