@@ -19,7 +19,7 @@ import {
   type StackCheckReport,
 } from "../scripts/lib/checks";
 import { synth } from "./helpers";
-import { PARKED_NODE_SELECTOR } from "../builders/security/podSecurity";
+import { isParked } from "../builders/security/podSecurity";
 import {
   assertRendered,
   BACKENDS,
@@ -193,11 +193,7 @@ describe("rendered stack", function () {
         );
         const ds = (urn: string) =>
           r.objects.find((p) => p.urn === urn && p.obj.kind === "DaemonSet")!.obj.spec.template.spec;
-        assert.deepEqual(
-          ds(old.urn).nodeSelector,
-          PARKED_NODE_SELECTOR,
-          `${chart}: the old DaemonSet runs on no node`,
-        );
+        assert.ok(isParked(ds(old.urn)), `${chart}: the old DaemonSet runs on no node`);
         const hostPaths = (spec: any) =>
           (spec.volumes ?? [])
             .filter((v: any) => v.hostPath)
