@@ -13,6 +13,7 @@ import { grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
 import { noPlaintextCredentials } from "./credentials";
 import { productionDataProtected } from "./production";
 import { resourceBudget } from "./budget";
+import { networkPoliciesPresent, podSecurityLevels } from "./security";
 
 /**
  * Every policy of the pack with its default level. The pack entry point and the offline checker
@@ -34,5 +35,7 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     noPlaintextCredentials(),
     productionDataProtected(),
     resourceBudget(),
+    podSecurityLevels(),
+    networkPoliciesPresent(),
   ];
 }

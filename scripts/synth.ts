@@ -130,7 +130,7 @@ async function main(): Promise<number> {
       // addresses, ${VAR}s, host ports, creation order. The verdict is cached by the objects' and
       // the checks' content (scripts/lib/checks/cache.ts): an unchanged stack is not re-validated.
       const checks = checkStackCached(placedFrom(stackObjects(renders, raw)), resources);
-      rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s: ${checks.findings.length} problem(s)`;
+      rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s, ${checks.podsJudged} pods at their Pod Security level, ${checks.connectionsAllowed} connections allowed by NetworkPolicies${checks.networkPoliciesDeferred.length ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})` : ""}: ${checks.findings.length} problem(s)`;
       if (checks.findings.length > 0) {
         console.error(
           `${stack}: the rendered stack would fail in a cluster:\n${formatFindings(checks.findings)}`,

@@ -34,25 +34,8 @@ export function podSecurityLabels(
   return labels;
 }
 
-/**
- * Node selector of a parked DaemonSet: no node carries this label, so the DaemonSet controller runs
- * no pod (a DaemonSet has no replica count to scale to zero). The agents' hand-over parks the old
- * DaemonSets so host port 9100 and Alloy's positions are free before the new ones start; the
- * rendered-object checks read the same constant to know a parked template claims nothing.
- */
-export const PARKED_NODE_SELECTOR = { "homelab-observability/parked": "true" } as const;
-
-/** Whether a pod spec is parked (runs on no node). */
-export function isParked(spec: { nodeSelector?: Record<string, string> } | undefined): boolean {
-  return Object.entries(PARKED_NODE_SELECTOR).every(([k, v]) => spec?.nodeSelector?.[k] === v);
-}
-
-/**
- * Annotation on a namespace whose NetworkPolicies are deliberately absent: an adopted namespace
- * during a takeover's import step, where the running releases may have peers the program does not
- * know. The rendered-object checks report such a namespace instead of failing it.
- */
-export const NETWORK_POLICIES_DEFERRED = "homelab-observability/network-policies";
+// The parked-DaemonSet and deferred-policies markers are shared with the pack and the checks.
+export { isParked, NETWORK_POLICIES_DEFERRED, PARKED_NODE_SELECTOR } from "@homelab-observability/contract";
 
 /**
  * Where a node agent's release runs. `moved`: it runs in the agents' namespace under its own

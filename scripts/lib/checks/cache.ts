@@ -40,7 +40,15 @@ let version: string | undefined;
  * the checks load (ajv for CRD schemas, kubernetes-models for built-in kinds).
  */
 export function checkerVersion(): string {
-  version ??= sourceDigest(__dirname, path.extname(__filename), ["ajv", "kubernetes-models"]);
+  const ext = path.extname(__filename);
+  // The Pod Security and NetworkPolicy checks read the parked-DaemonSet and deferred-policies
+  // markers (contract/podSecurity.ts, through builders/security): their text is part of the checker.
+  version ??= crypto
+    .createHash("sha256")
+    .update(sourceDigest(__dirname, ext, ["ajv", "kubernetes-models"]))
+    .update(sourceDigest(path.join(__dirname, "../../../builders/security"), ext, []))
+    .update(sourceDigest(path.join(__dirname, "../../../contract"), ext, []))
+    .digest("hex");
   return version;
 }
 
