@@ -54,7 +54,9 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   const provider = new k8s.Provider("k8s", { enableServerSideApply: true }, top);
   const randomProvider = new random.Provider("random", {}, top);
 
-  order.namespaces.push(new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace);
+  order.namespaces.push(
+    new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace,
+  );
   if (plan.agentsNamespace)
     order.namespaces.push(
       new StackNamespace("agents-namespace", { ...plan.agentsNamespace.inputs, provider }, top).namespace,
