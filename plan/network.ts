@@ -23,6 +23,8 @@ export interface NetworkInputs {
   events: boolean;
   /** kube-prometheus-stack's fullname (its Prometheus is `<fullname>-prometheus`). */
   kpsFullname: string;
+  /** Loki's ruler sends its alerts to the phase's Alertmanager. */
+  lokiRulerAlerts: boolean;
 }
 
 /** Release names the charts label their pods with (`app.kubernetes.io/instance`). */
@@ -95,6 +97,12 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
       .filter((r) => r.from === "anywhere" || r.from.length > 0),
   });
 
+  // Loki's ruler notifies the phase's Alertmanager; every Loki pod reads the config that names it.
+  const lokiAlerts = (ports: string[]): IngressRule[] =>
+    n.lokiRulerAlerts
+      ? [{ from: [at(instance(INSTANCE.loki))], ports, why: "Loki ruler -> Alertmanager" }]
+      : [];
+
   const out: Guarded[] = [];
   // Loki: the gateway and every target answer on their `http-metrics` port (push, query, metrics).
   const loki = at(instance(INSTANCE.loki));
@@ -125,6 +133,7 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
         guard("kps-alertmanager", am, [
           peers(am),
           { from: [prometheus], ports: ["web"], why: "Prometheus -> Alertmanager" },
+          ...lokiAlerts(["web"]),
           scraped(["web", "reloader-web"]),
         ]),
       );
@@ -155,7 +164,9 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
     out.push(
       guard("alertmanager", am, [
         peers(am),
-        { from: [mimir], ports: ["http"], why: "Mimir ruler -> Alertmanager" },
+        // Mimir's ruler notifies it once it evaluates the rules (mimirConfig's alertmanager URL).
+        ...(n.runs.mimir ? [{ from: [mimir], ports: ["http"], why: "Mimir ruler -> Alertmanager" }] : []),
+        ...lokiAlerts(["http"]),
         scraped(["http"]),
       ]),
     );
@@ -198,6 +209,7 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
         guard("vmalertmanager", vmalertmanager, [
           peers(vmalertmanager),
           { from: [vmalert], ports: ["http"], why: "vmalert -> Alertmanager" },
+          ...lokiAlerts(["http"]),
           scraped(["http"]),
         ]),
       );
