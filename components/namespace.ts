@@ -14,13 +14,6 @@ export interface StackNamespaceArgs {
   labels?: Record<string, string>;
   /** Annotations (the deferred-NetworkPolicies marker of a takeover's import step). Default none. */
   annotations?: Record<string, string>;
-  /**
-   * The namespace was adopted from another owner (Flux's kustomize-controller, say): apply the
-   * program's labels with `pulumi.com/patchForce`, which makes the provider's server-side apply take
-   * over exactly the fields it sets from their current field manager instead of failing on the
-   * conflict; labels the program does not set stay with their owner. Default false.
-   */
-  forcePatch?: boolean;
   /** Kubernetes provider of the namespace. */
   provider: k8s.Provider;
 }
@@ -34,10 +27,9 @@ export class StackNamespace extends pulumi.ComponentResource {
   readonly namespace: k8s.core.v1.Namespace;
   constructor(name: string, args: StackNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:core:Namespace", name, {}, opts);
-    const annotations = {
-      ...(args.annotations ?? {}),
-      ...(args.forcePatch ? { "pulumi.com/patchForce": "true" } : {}),
-    };
+    // An adopted namespace also gets `pulumi.com/patchForce` from the takeover's adoption
+    // (components/takeover.ts adoptedProps): its Pod Security labels may be Flux's fields.
+    const annotations = args.annotations ?? {};
     this.namespace = new k8s.core.v1.Namespace(
       name,
       {

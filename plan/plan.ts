@@ -53,11 +53,6 @@ export interface NamespaceInputs {
   protect: boolean;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  /**
-   * Adopted from another owner (takeover): take over the fields the program sets even where the
-   * other owner's field manager holds them (server-side apply conflicts otherwise).
-   */
-  forcePatch: boolean;
 }
 
 /** Vector's disk buffer: its minimum is 268435488 bytes (just above 256 MiB); 512 MiB leaves room. */
@@ -141,10 +136,18 @@ export interface StackPlan {
     lokiPushUrl: string;
     metricsRemoteWriteUrl?: string;
     metricsQueryUrl: string;
+    /**
+     * Deletions and replacements this update makes on purpose, by resource name, each with why:
+     * the change check (`npm run synth -- --against`) lets them pass where it would refuse an
+     * unplanned one (a planned Release move still must lose nothing).
+     */
+    plannedChanges: Record<string, string>;
   };
 }
 
 const none = (): WaitFor[] => [];
+/** Resource name of the Prometheus claim (apply/stack.ts names its component so). */
+export const PROMETHEUS_VOLUME_RESOURCE = "prometheus-volume";
 const crds: WaitFor = { kind: "crds" };
 
 /** The stack's plan: every component's inputs from the phase table, the endpoints and the config. */
@@ -195,7 +198,6 @@ export function planStack(cfg: StackConfig): StackPlan {
     protect: cfg.production,
     labels,
     annotations,
-    forcePatch: false,
   });
 
   const plan: StackPlan = {
@@ -209,7 +211,6 @@ export function planStack(cfg: StackConfig): StackPlan {
           podSecurityLabels(stackLevel, "restricted"),
           importing ? { [NETWORK_POLICIES_DEFERRED]: "deferred until takeover.step update" } : {},
         ),
-        forcePatch: adopted,
       },
       waitsFor: none(),
     },
@@ -298,6 +299,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       lokiPushUrl: ep.loki.push,
       metricsRemoteWriteUrl: backendPushUrl,
       metricsQueryUrl: caps.defaultDatasource === "backend" ? backendEp.query : ep.prometheus.query,
+      plannedChanges: {},
     },
   };
 
@@ -348,6 +350,9 @@ export function planStack(cfg: StackConfig): StackPlan {
   }
 
   // The Prometheus TSDB claim outlives KPS unless the stack asked for its cleanup.
+  if (!caps.kps && cfg.prometheus.cleanupVolumeOnRemoval)
+    plan.outputs.plannedChanges[PROMETHEUS_VOLUME_RESOURCE] =
+      "prometheus.cleanupVolumeOnRemoval: the Prometheus volume is deleted once kube-prometheus-stack is gone";
   if (caps.kps || !cfg.prometheus.cleanupVolumeOnRemoval) {
     plan.prometheusVolume = {
       inputs: {
