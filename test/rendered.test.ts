@@ -19,6 +19,7 @@ import {
   type StackCheckReport,
 } from "../scripts/lib/checks";
 import { synth } from "./helpers";
+import { changeAgainst } from "../scripts/lib/change/against";
 import { isParked } from "../builders/security/podSecurity";
 import {
   assertRendered,
@@ -165,6 +166,15 @@ describe("rendered stack", function () {
         const handover = await rendered(agentsAt(stack, "handover"));
         assert.equal(handover.report.findings.length, 0, `\n${formatFindings(handover.report.findings)}`);
       });
+    it("each step passes the change check (synth --against): no Release changes name or namespace", async () => {
+      const at = (step: string) => synth("staging", { agents: { step } });
+      const [stay, handover, moved] = [await at("stay"), await at("handover"), await at("moved")];
+      for (const [a, b] of [
+        [stay, handover],
+        [handover, moved],
+      ])
+        assert.deepEqual((await changeAgainst(a.export, b)).refused, []);
+    });
     it("skipping the hand-over (stay -> moved) is caught: both node-exporters would claim host port 9100", async () => {
       const f = await transition("staging", "stay", "moved");
       assert.ok(
