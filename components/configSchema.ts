@@ -508,12 +508,29 @@ const nodeLogs = z
   })
   .strict();
 
+/**
+ * A kubeconfig context name. Kubernetes puts no rule on them beyond being a map key (client-go
+ * clientcmd/api Config.Contexts), so anything printable without whitespace is taken
+ * ("admin@production", "arn:aws:eks:...:cluster/x").
+ */
+const kubeContext = z.string().regex(/^\S+$/, {
+  message: 'expected a kube context name from your kubeconfig (no whitespace) like "admin@production"',
+});
+
 const DEFAULT_POOLS = [{ name: "default", arch: "amd64", count: 3, cpu: "4", memory: "16Gi", taints: [] }];
 
 export const rawSchema = z
   .object({
     /** Cluster name: the `cluster` label on every log line and series, and the bucket prefix. Default: the stack name. */
     cluster: dnsLabel.optional(),
+    /**
+     * The kube context of the stack's cluster: the Kubernetes provider uses it, and a real run
+     * refuses to start when the kubeconfig lacks it or another context is selected. Required
+     * (Pulumi.yaml gives it no default).
+     */
+    kubeContext: kubeContext.optional(),
+    /** Path of the kubeconfig holding kubeContext ("~/" allowed). Default: $KUBECONFIG, else ~/.kube/config. */
+    kubeconfig: z.string().min(1).optional(),
     /** Namespace of the whole stack; the program creates it. Default "monitoring". */
     namespace: dnsLabel.default("monitoring"),
     /** A production stack: buckets, volumes and stateful releases are protected. Default false. */
@@ -564,6 +581,10 @@ export type TakeoverConfig = NonNullable<Raw["takeover"]> & {
 export interface StackConfig {
   stack: string;
   cluster: string;
+  /** The kube context the Kubernetes provider is pinned to; undefined only in tests of the pure layers. */
+  kubeContext?: string;
+  /** The kubeconfig file holding it; undefined: the provider's own default ($KUBECONFIG, ~/.kube/config). */
+  kubeconfig?: string;
   namespace: string;
   production: boolean;
   phase: Phase;

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
+const PRIORITY_CLASS_TYPE = "kubernetes:scheduling.k8s.io/v1:PriorityClass";
 const RELEASE_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 /** API groups whose CRDs the program's CRD release installs. */
 const CRD_GROUPS = ["monitoring.coreos.com"];
@@ -42,6 +43,8 @@ export class Ordering {
   /** The namespaces the stack creates (its own and the agents'); every other object waits for them. */
   readonly namespaces: pulumi.Resource[] = [];
   crdRelease?: pulumi.Resource;
+  /** PriorityClasses by name: whatever names one waits for it (admission refuses an unknown class). */
+  readonly priorityClasses = new Map<string, pulumi.Resource>();
   private readonly secrets = new Map<string, pulumi.Resource>();
 
   /** `opts` with the ordering transformation first (children inherit it). */
@@ -58,10 +61,11 @@ export class Ordering {
     const name = props.metadata?.name ?? (typeof opts.id === "string" ? opts.id.split("/").pop() : undefined);
     if (type === SECRET_TYPE && typeof name === "string") {
       this.secrets.set(name, resource);
-    } else {
-      // One walk of the props for all Secrets (a PrometheusRule's props run to 150 KB).
-      const strings = this.secrets.size > 0 ? stringsIn(props) : undefined;
-      for (const [secretName, secret] of this.secrets) if (strings?.has(secretName)) deps.push(secret);
+    } else if (type !== PRIORITY_CLASS_TYPE) {
+      // One walk of the props for all Secrets and classes (a PrometheusRule's props run to 150 KB).
+      const named = [...this.secrets, ...this.priorityClasses];
+      const strings = named.length > 0 ? stringsIn(props) : undefined;
+      for (const [n, r] of named) if (strings?.has(n)) deps.push(r);
     }
     if (deps.length === 0) return undefined;
     const given = opts.dependsOn;

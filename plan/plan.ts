@@ -29,6 +29,12 @@ import {
   type AgentPlacement,
   type PodSecurityLevel,
 } from "../builders/security/podSecurity";
+import {
+  agentScheduling,
+  PRIORITY_CLASSES,
+  type AgentScheduling,
+  type PriorityClassSpec,
+} from "../builders/security/hardening";
 
 /**
  * What a component must exist after, besides what components/ordering.ts adds by itself (the
@@ -68,12 +74,16 @@ export interface StackPlan {
   endpoints: Endpoints;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];
+  /** The cluster the Kubernetes provider reaches: the stack's pinned context and its kubeconfig. */
+  cluster: { context?: string; kubeconfig?: string };
   namespace: Planned<NamespaceInputs>;
   /** The node agents' namespace; absent while they stay in the stack's (agents.step stay). */
   agentsNamespace?: Planned<NamespaceInputs>;
   /** Default-deny namespaces and one policy per guarded group. */
   networkPolicies: Planned<{ defaultDeny: string[]; policies: Guarded[] }>;
   stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
+  /** The priority classes node agents and stateful backends run at (cluster-scoped). */
+  priorityClasses: Planned<{ classes: PriorityClassSpec[] }>;
   secrets: Planned<{
     backend: StackConfig["secrets"];
     namespace: string;
@@ -119,16 +129,23 @@ export interface StackPlan {
     nodeExporter: AgentPlacement;
     profile: StackConfig["profile"];
     kubeStateMetrics: boolean;
+    scheduling: AgentScheduling;
   }>;
   alloy?: Planned<{
     namespace: string;
     /** Where the per-node DaemonSet runs (the cluster replica stays in `namespace`). */
     nodePlacement: AgentPlacement;
     profile: StackConfig["profile"];
+    scheduling: AgentScheduling;
     node?: AlloyLogsInput;
     cluster?: AlloyClusterInput;
   }>;
-  vector?: Planned<{ placement: AgentPlacement; profile: StackConfig["profile"]; settings: VectorInput }>;
+  vector?: Planned<{
+    placement: AgentPlacement;
+    profile: StackConfig["profile"];
+    settings: VectorInput;
+    scheduling: AgentScheduling;
+  }>;
   grafana: Planned<{ namespace: string; protect: boolean; settings: GrafanaInputs }>;
   /** What the stack exports. */
   outputs: {
@@ -173,6 +190,8 @@ export function planStack(cfg: StackConfig): StackPlan {
   const backendEp = mimirBackend ? ep.mimir : ep.victoriametrics;
   const backendPushUrl = caps.backend ? backendEp.push : undefined;
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
+  // Node agents run on every pool the config declares, first.
+  const scheduling = agentScheduling(cfg.nodePools);
   // MinIO's capacity: scraped from the address pods use (objectStore.endpoint).
   const minioScrape =
     cfg.objectStore.type === "minio" ? minioMetricsEndpoint(cfg.objectStore.endpoint) : undefined;
@@ -204,6 +223,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     caps,
     endpoints: ep,
     adoptions: planAdoptions(cfg),
+    cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
     namespace: {
       inputs: {
         ...nsInputs(
@@ -221,6 +241,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         }),
     networkPolicies: { inputs: { defaultDeny: [], policies: [] }, waitsFor: none() },
     stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
+    priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },
     secrets: {
       inputs: {
         backend: cfg.secrets,
@@ -257,6 +278,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         settings: {
           loki: cfg.loki,
           storage: storage("loki"),
+          production: cfg.production,
           profile: cfg.profile,
           storageClass: cfg.storageClasses.default,
           serviceMonitor: true,
@@ -395,7 +417,13 @@ export function planStack(cfg: StackConfig): StackPlan {
   const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
   if (!(caps.kps && kpsOnlyImported)) {
     plan.exporters = {
-      inputs: { namespace: ns, nodeExporter: placement, profile: cfg.profile, kubeStateMetrics: !caps.kps },
+      inputs: {
+        namespace: ns,
+        nodeExporter: placement,
+        profile: cfg.profile,
+        kubeStateMetrics: !caps.kps,
+        scheduling,
+      },
       // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
       waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],
     };
@@ -430,6 +458,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         namespace: ns,
         nodePlacement: placement,
         profile: cfg.profile,
+        scheduling,
         node: cfg.logAgent === "alloy" ? logs : undefined,
         cluster: needsCluster ? { ...logs, events, scrape, rules } : undefined,
       },
@@ -441,6 +470,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       inputs: {
         placement,
         profile: cfg.profile,
+        scheduling,
         settings: {
           cluster: cfg.cluster,
           // The write path: Vector pushes (its loki sink appends /loki/api/v1/push).

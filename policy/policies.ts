@@ -13,6 +13,12 @@ import { grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
 import { noPlaintextCredentials } from "./credentials";
 import { productionDataProtected } from "./production";
 import { resourceBudget } from "./budget";
+import {
+  hostPathsForAgentsOnly,
+  noClusterSecretRead,
+  noNodesProxy,
+  seccompRuntimeDefault,
+} from "./privileges";
 import { networkPoliciesPresent, podSecurityLevels } from "./security";
 
 /**
@@ -35,6 +41,10 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     noPlaintextCredentials(),
     productionDataProtected(),
     resourceBudget(),
+    noNodesProxy(),
+    noClusterSecretRead(),
+    hostPathsForAgentsOnly(),
+    seccompRuntimeDefault(),
     podSecurityLevels(),
     networkPoliciesPresent(),
   ];

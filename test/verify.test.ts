@@ -36,6 +36,7 @@ function project(stacks: Record<string, Record<string, unknown>>): string {
   for (const [name, over] of Object.entries(stacks)) {
     const base: Record<string, unknown> = {
       phase: "dual-write",
+      kubeContext: `admin@${name}`,
       metricsBackend: "victoriametrics",
       objectStore: { type: "filesystem" },
       secrets: { backend: "config" },

@@ -5,6 +5,7 @@ import { versions } from "../versions";
 import { kubeStateMetricsValues, nodeExporterValues } from "../../builders/metrics/exporterValues";
 import { parkedNodeExporterValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
+import type { AgentScheduling } from "../../builders/security/hardening";
 
 /** Arguments of {@link Exporters}. */
 export interface ExportersArgs {
@@ -19,6 +20,8 @@ export interface ExportersArgs {
   profile: "standard" | "lightweight";
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
+  /** node-exporter's priority class and tolerations (every pool the config declares). */
+  scheduling: AgentScheduling;
   /**
    * What the releases wait for besides what components/ordering.ts adds (namespace, CRDs):
    * kube-prometheus-stack while it exists, so a KPS update that drops its own node-exporter
@@ -40,7 +43,7 @@ export class Exporters extends pulumi.ComponentResource {
     super("homelab:metrics:Exporters", name, {}, opts);
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
     const at = args.nodeExporter ?? { namespace: args.namespace, moved: false };
-    const values = nodeExporterValues(args.profile);
+    const values = nodeExporterValues(args.profile, args.scheduling);
     const parked = at.parkedIn
       ? helmRelease(
           `${name}-node-exporter`,

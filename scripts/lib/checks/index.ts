@@ -11,6 +11,7 @@ import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
+import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
@@ -18,6 +19,7 @@ import { checkNetworkPolicies } from "./networkPolicies";
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
 export type { Finding, Placed } from "./objects";
+export { formatWorkloadTable, workloadTable } from "./privileges";
 
 /** The render harness's objects as the checks take them (hooks marked, sources named). */
 export function placedFrom(objects: StackObject[]): Placed[] {
@@ -82,6 +84,7 @@ export function checkStack(
       ...env.findings,
       ...checkHostPorts(objects),
       ...checkOrdering(objects, resources),
+      ...checkPrivileges(objects),
       ...podSecurity.findings,
       ...network.findings,
     ],
