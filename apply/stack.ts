@@ -22,6 +22,7 @@ import { Loki } from "../components/logging/loki";
 import { Alloy } from "../components/logging/alloy";
 import { Vector } from "../components/logging/vector";
 import { Grafana } from "../components/grafana/grafana";
+import { NetworkPolicies } from "../components/network/networkPolicies";
 
 /** What the stack exports: where things are, never a credential. */
 export interface StackOutputs {
@@ -72,7 +73,14 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   );
   const randomProvider = new random.Provider("random", {}, top);
 
-  order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
+  order.namespaces.push(
+    new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace,
+  );
+  if (plan.agentsNamespace)
+    order.namespaces.push(
+      new StackNamespace("agents-namespace", { ...plan.agentsNamespace.inputs, provider }, top).namespace,
+    );
+  new NetworkPolicies("network-policies", { ...plan.networkPolicies.inputs, provider }, top);
   new StackInfo("stack-info", { ...plan.stackInfo.inputs, provider }, top);
   const priority = new PriorityClasses("priority-classes", { ...plan.priorityClasses.inputs, provider }, top);
   for (const [i, c] of plan.priorityClasses.inputs.classes.entries())

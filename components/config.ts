@@ -109,6 +109,8 @@ export function parseStackConfig(
     alerting: r.alerting,
     existing: r.existing,
     nodeLogs: r.nodeLogs,
+    // A namespace name is a DNS label (63 characters at most): a long stack namespace is shortened.
+    agents: { namespace: r.agents.namespace ?? `${r.namespace.slice(0, 56)}-agents`, step: r.agents.step },
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
     // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
     takeover:
@@ -271,6 +273,10 @@ function crossChecks(
     }
   }
   p.push(...takeoverChecks(c));
+  if (c.agents.namespace === c.namespace)
+    p.push(
+      `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
+    );
   const poolNames = new Set<string>();
   c.nodePools.forEach((pool, i) => {
     if (poolNames.has(pool.name))
@@ -333,6 +339,12 @@ function takeoverChecks(c: StackConfig): string[] {
         `${k(`releases.${key}`)}: expected the release name the program uses, "${c.namespace}/${ADOPTABLE_RELEASES[key]}" (a rename would replace the release), got "${id}"`,
       );
   }
+  // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
+  for (const key of ["alloy", "vector"] as const)
+    if (t.releases[key] && t.step === "import" && c.agents.step !== "stay")
+      p.push(
+        `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover after the update step), got "${c.agents.step}"`,
+      );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(
       `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,

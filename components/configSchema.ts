@@ -474,6 +474,20 @@ const takeover = z
   })
   .strict();
 
+/** Where the node agents (node-exporter, the Alloy DaemonSet, Vector) run. */
+const agents = z
+  .object({
+    /** Namespace of the node agents, enforcing Pod Security privileged (the rest enforces baseline). Default "<namespace>-agents". */
+    namespace: dnsLabel.optional(),
+    /**
+     * moved: they run in agents.namespace. handover: one update that stops them in the stack's
+     * namespace and then starts them there (README). stay: they keep running in the stack's
+     * namespace, which then enforces privileged. Default "moved".
+     */
+    step: z.enum(["stay", "handover", "moved"]).default("moved"),
+  })
+  .strict();
+
 /** Node (host) logs the log agent collects beside pod logs. */
 const nodeLogs = z
   .object({
@@ -546,6 +560,7 @@ export const rawSchema = z
     existing: existing.default({}),
     takeover: takeover.optional(),
     nodeLogs: nodeLogs.default({}),
+    agents: agents.default({}),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
@@ -592,6 +607,8 @@ export interface StackConfig {
   takeover?: TakeoverConfig;
   /** Host logs beside pod logs. */
   nodeLogs: Raw["nodeLogs"];
+  /** Where the node agents run (namespace resolved). */
+  agents: { namespace: string; step: Raw["agents"]["step"] };
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
 }

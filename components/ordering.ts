@@ -34,13 +34,14 @@ export function mentions(value: unknown, name: string): boolean {
 
 /**
  * Ordering as data: a resource transformation that makes every Kubernetes resource the program
- * registers depend on the stack's namespace, every release or custom resource depend on the
+ * registers depend on the stack's namespaces, every release or custom resource depend on the
  * release that installs the CRDs, and every resource that names a Secret the program made depend
  * on that Secret. Dependencies end up in each resource's `dependsOn` (and in the state's
  * `dependencies`), so the engine orders them and tests can read them.
  */
 export class Ordering {
-  namespace?: pulumi.Resource;
+  /** The namespaces the stack creates (its own and the agents'); every other object waits for them. */
+  readonly namespaces: pulumi.Resource[] = [];
   crdRelease?: pulumi.Resource;
   /** PriorityClasses by name: whatever names one waits for it (admission refuses an unknown class). */
   readonly priorityClasses = new Map<string, pulumi.Resource>();
@@ -54,7 +55,7 @@ export class Ordering {
   private readonly transformation: pulumi.ResourceTransformation = ({ type, props, opts, resource }) => {
     if (!type.startsWith("kubernetes:")) return undefined;
     const deps: pulumi.Resource[] = [];
-    if (this.namespace && type !== NAMESPACE_TYPE) deps.push(this.namespace);
+    if (type !== NAMESPACE_TYPE) deps.push(...this.namespaces);
     if (this.crdRelease && resource !== this.crdRelease && needsCrds(type)) deps.push(this.crdRelease);
     // A Secret read with `get` (takeover) has no inputs; its ID `<namespace>/<name>` names it.
     const name = props.metadata?.name ?? (typeof opts.id === "string" ? opts.id.split("/").pop() : undefined);

@@ -6,3 +6,4 @@
 export * from "./quantity";
 export * from "./secret";
 export * from "./stackInfo";
+export * from "./podSecurity";

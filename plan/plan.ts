@@ -21,6 +21,14 @@ import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
+import { planNetwork } from "./network";
+import type { Guarded } from "../builders/security/networkPolicies";
+import {
+  NETWORK_POLICIES_DEFERRED,
+  podSecurityLabels,
+  type AgentPlacement,
+  type PodSecurityLevel,
+} from "../builders/security/podSecurity";
 import {
   agentScheduling,
   PRIORITY_CLASSES,
@@ -45,6 +53,14 @@ export interface Planned<T> {
   waitsFor: WaitFor[];
 }
 
+/** A namespace the program creates (or adopts) with its Pod Security labels. */
+export interface NamespaceInputs {
+  name: string;
+  protect: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 /** Vector's disk buffer: its minimum is 268435488 bytes (just above 256 MiB); 512 MiB leaves room. */
 export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 
@@ -60,7 +76,11 @@ export interface StackPlan {
   adoptions: Adoption[];
   /** The cluster the Kubernetes provider reaches: the stack's pinned context and its kubeconfig. */
   cluster: { context?: string; kubeconfig?: string };
-  namespace: Planned<{ name: string; protect: boolean }>;
+  namespace: Planned<NamespaceInputs>;
+  /** The node agents' namespace; absent while they stay in the stack's (agents.step stay). */
+  agentsNamespace?: Planned<NamespaceInputs>;
+  /** Default-deny namespaces and one policy per guarded group. */
+  networkPolicies: Planned<{ defaultDeny: string[]; policies: Guarded[] }>;
   stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
   /** The priority classes node agents and stateful backends run at (cluster-scoped). */
   priorityClasses: Planned<{ classes: PriorityClassSpec[] }>;
@@ -106,19 +126,22 @@ export interface StackPlan {
   /** Absent only while a running KPS is being imported (its own node-exporter still runs). */
   exporters?: Planned<{
     namespace: string;
+    nodeExporter: AgentPlacement;
     profile: StackConfig["profile"];
     kubeStateMetrics: boolean;
     scheduling: AgentScheduling;
   }>;
   alloy?: Planned<{
     namespace: string;
+    /** Where the per-node DaemonSet runs (the cluster replica stays in `namespace`). */
+    nodePlacement: AgentPlacement;
     profile: StackConfig["profile"];
     scheduling: AgentScheduling;
     node?: AlloyLogsInput;
     cluster?: AlloyClusterInput;
   }>;
   vector?: Planned<{
-    namespace: string;
+    placement: AgentPlacement;
     profile: StackConfig["profile"];
     settings: VectorInput;
     scheduling: AgentScheduling;
@@ -173,12 +196,50 @@ export function planStack(cfg: StackConfig): StackPlan {
   const minioScrape =
     cfg.objectStore.type === "minio" ? minioMetricsEndpoint(cfg.objectStore.endpoint) : undefined;
 
+  // Pod Security: the agents need privileged (host paths, host network); the rest passes baseline
+  // and is warned about at restricted. While the agents stay, the stack's namespace keeps privileged.
+  const step = cfg.agents.step;
+  const agentsNs = step === "stay" ? ns : cfg.agents.namespace;
+  const placement: AgentPlacement = {
+    namespace: agentsNs,
+    moved: step !== "stay",
+    ...(step === "handover" ? { parkedIn: ns } : {}),
+  };
+  const stackLevel: PodSecurityLevel = step === "stay" ? "privileged" : "baseline";
+  const adopted = cfg.takeover?.namespace === true;
+  const importing = adopted && cfg.takeover?.step === "import";
+  const nsInputs = (
+    name: string,
+    labels: Record<string, string>,
+    annotations: Record<string, string> = {},
+  ) => ({
+    name,
+    protect: cfg.production,
+    labels,
+    annotations,
+  });
+
   const plan: StackPlan = {
     caps,
     endpoints: ep,
     adoptions: planAdoptions(cfg),
     cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
-    namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
+    namespace: {
+      inputs: {
+        ...nsInputs(
+          ns,
+          podSecurityLabels(stackLevel, "restricted"),
+          importing ? { [NETWORK_POLICIES_DEFERRED]: "deferred until takeover.step update" } : {},
+        ),
+      },
+      waitsFor: none(),
+    },
+    ...(step === "stay"
+      ? {}
+      : {
+          agentsNamespace: { inputs: nsInputs(agentsNs, podSecurityLabels("privileged")), waitsFor: none() },
+        }),
+    networkPolicies: { inputs: { defaultDeny: [], policies: [] }, waitsFor: none() },
     stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
     priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },
     secrets: {
@@ -356,7 +417,13 @@ export function planStack(cfg: StackConfig): StackPlan {
   const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
   if (!(caps.kps && kpsOnlyImported)) {
     plan.exporters = {
-      inputs: { namespace: ns, profile: cfg.profile, kubeStateMetrics: !caps.kps, scheduling },
+      inputs: {
+        namespace: ns,
+        nodeExporter: placement,
+        profile: cfg.profile,
+        kubeStateMetrics: !caps.kps,
+        scheduling,
+      },
       // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
       waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],
     };
@@ -389,6 +456,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     plan.alloy = {
       inputs: {
         namespace: ns,
+        nodePlacement: placement,
         profile: cfg.profile,
         scheduling,
         node: cfg.logAgent === "alloy" ? logs : undefined,
@@ -400,7 +468,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   if (cfg.logAgent === "vector") {
     plan.vector = {
       inputs: {
-        namespace: ns,
+        placement,
         profile: cfg.profile,
         scheduling,
         settings: {
@@ -415,6 +483,26 @@ export function planStack(cfg: StackConfig): StackPlan {
       waitsFor: none(),
     };
   }
+  // NetworkPolicies: none in an adopted namespace while it is only imported (its running releases
+  // may have peers the program does not know); a default-deny only where the program owns the namespace.
+  plan.networkPolicies.inputs = {
+    defaultDeny: [...(adopted ? [] : [ns]), ...(agentsNs !== ns ? [agentsNs] : [])],
+    policies: planNetwork({
+      caps,
+      namespace: ns,
+      agentsNamespace: agentsNs,
+      logAgent: cfg.logAgent,
+      runs: {
+        mimir: !!plan.mimir,
+        victoriaMetrics: !!plan.victoriaMetrics,
+        alertmanager: !!plan.alertmanager,
+        alloyCluster: !!plan.alloy?.inputs.cluster,
+      },
+      events,
+      kpsFullname: kpsFullname ?? KPS_FULLNAME,
+      lokiRulerAlerts: !!plan.loki.inputs.settings.ruler?.alertmanagerUrl,
+    }).filter((g) => !(importing && g.namespace === ns)),
+  };
   return plan;
 }
 

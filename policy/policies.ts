@@ -19,6 +19,7 @@ import {
   noNodesProxy,
   seccompRuntimeDefault,
 } from "./privileges";
+import { networkPoliciesPresent, podSecurityLevels } from "./security";
 
 /**
  * Every policy of the pack with its default level. The pack entry point and the offline checker
@@ -44,5 +45,7 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     noClusterSecretRead(),
     hostPathsForAgentsOnly(),
     seccompRuntimeDefault(),
+    podSecurityLevels(),
+    networkPoliciesPresent(),
   ];
 }

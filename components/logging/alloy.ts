@@ -12,6 +12,8 @@ import {
   type AlloyClusterInput,
   type AlloyLogsInput,
 } from "../../builders/logging/alloyConfig";
+import { parkedAlloyValues } from "../../builders/security/parked";
+import type { AgentPlacement } from "../../builders/security/podSecurity";
 import {
   ALLOY_HOST_DATA,
   containerHardening,
@@ -23,7 +25,15 @@ import {
 
 /** Arguments of {@link Alloy}. */
 export interface AlloyArgs {
+  /** Namespace of the cluster replica. */
   namespace: string;
+  /**
+   * Where the per-node DaemonSet runs; once moved its release has its own name (`<name>-agents`),
+   * and during the hand-over the old release stays parked and the new one waits for it. The
+   * positions live on the host (/var/lib/alloy), so the new DaemonSet resumes where the old one
+   * stopped. Default: `namespace`, not moved.
+   */
+  nodePlacement?: AgentPlacement;
   profile: "standard" | "lightweight";
   /** Per-node log collection; omit to run only the cluster replica (e.g. with Vector for logs). */
   node?: AlloyLogsInput;
@@ -137,15 +147,24 @@ export class Alloy extends pulumi.ComponentResource {
     super("homelab:logging:Alloy", name, {}, opts);
     const o = { parent: this, provider: args.provider };
     if (args.node) {
+      const at = args.nodePlacement ?? { namespace: args.namespace, moved: false };
+      const values = alloyNodeValues(args.profile, args.node, args.scheduling);
+      const parked = at.parkedIn
+        ? helmRelease(
+            name,
+            {
+              release: "alloy",
+              chart: versions.charts.alloy,
+              namespace: at.parkedIn,
+              values: parkedAlloyValues(values),
+            },
+            o,
+          )
+        : undefined;
       helmRelease(
-        name,
-        {
-          release: "alloy",
-          chart: versions.charts.alloy,
-          namespace: args.namespace,
-          values: alloyNodeValues(args.profile, args.node, args.scheduling),
-        },
-        o,
+        at.moved ? `${name}-agents` : name,
+        { release: "alloy", chart: versions.charts.alloy, namespace: at.namespace, values },
+        { ...o, dependsOn: parked ? [parked] : [] },
       );
     }
     if (args.cluster) {

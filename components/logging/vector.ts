@@ -3,6 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { sizing } from "../sizing";
 import { versions } from "../versions";
+import { parkedVectorValues } from "../../builders/security/parked";
+import type { AgentPlacement } from "../../builders/security/podSecurity";
 import { VECTOR_API_PORT, vectorConfig, type VectorInput } from "../../builders/logging/vectorConfig";
 import {
   containerHardening,
@@ -14,7 +16,12 @@ import {
 
 /** Arguments of {@link Vector}. */
 export interface VectorArgs {
-  namespace: string;
+  /**
+   * Where the DaemonSet runs; once moved its release has its own name (`<name>-agents`), and during
+   * the hand-over the old release stays parked and the new one waits for it (checkpoints and the
+   * disk buffer live on the host, /var/lib/vector).
+   */
+  placement: AgentPlacement;
   profile: "standard" | "lightweight";
   /** Pipeline settings; see `vectorConfig`. */
   settings: VectorInput;
@@ -65,18 +72,21 @@ export function vectorValues(
 export class Vector extends pulumi.ComponentResource {
   constructor(name: string, args: VectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:logging:Vector", name, {}, opts);
+    const o = { parent: this, provider: args.provider };
+    const at = args.placement;
+    const values = vectorValues(args.profile, args.settings, args.scheduling);
+    const chart = versions.charts.vector;
+    const parked = at.parkedIn
+      ? helmRelease(
+          name,
+          { release: "vector", chart, namespace: at.parkedIn, values: parkedVectorValues(values) },
+          o,
+        )
+      : undefined;
     helmRelease(
-      name,
-      {
-        release: "vector",
-        chart: versions.charts.vector,
-        namespace: args.namespace,
-        values: vectorValues(args.profile, args.settings, args.scheduling),
-      },
-      {
-        parent: this,
-        provider: args.provider,
-      },
+      at.moved ? `${name}-agents` : name,
+      { release: "vector", chart, namespace: at.namespace, values },
+      { ...o, dependsOn: parked ? [parked] : [] },
     );
     this.registerOutputs({});
   }

@@ -41,12 +41,14 @@ let version: string | undefined;
  */
 export function checkerVersion(): string {
   const ext = path.extname(__filename);
-  // The privilege checks read their allowlists (host paths, operator images) from the program.
-  const hardening = fs.readFileSync(path.join(__dirname, "../../../builders/security/hardening" + ext));
+  // The privilege checks read their allowlists (host paths, operator images) from the program; the
+  // Pod Security and NetworkPolicy checks read the parked-DaemonSet and deferred-policies markers
+  // (contract/podSecurity.ts, through builders/security): their text is part of the checker.
   version ??= crypto
     .createHash("sha256")
     .update(sourceDigest(__dirname, ext, ["ajv", "kubernetes-models"]))
-    .update(hardening)
+    .update(sourceDigest(path.join(__dirname, "../../../builders/security"), ext, []))
+    .update(sourceDigest(path.join(__dirname, "../../../contract"), ext, []))
     .digest("hex");
   return version;
 }

@@ -13,6 +13,8 @@ import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
+import { checkPodSecurity } from "./podSecurity";
+import { checkNetworkPolicies } from "./networkPolicies";
 
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
@@ -40,6 +42,12 @@ export interface StackCheckReport {
   addressesResolved: number;
   external: Address[];
   variablesChecked: number;
+  /** Pods judged against their namespace's Pod Security level. */
+  podsJudged: number;
+  /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
+  connectionsAllowed: number;
+  /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
+  networkPoliciesDeferred: string[];
   findings: Finding[];
 }
 
@@ -54,11 +62,11 @@ export function checkStack(
   opts: StackCheckOptions = {},
 ): StackCheckReport {
   const schema = checkSchemas(objects);
-  const addresses = checkAddresses(objects, operatorObjects(objects), [
-    ...CLUSTER_SERVICES,
-    ...(opts.outside ?? []),
-  ]);
+  const generated = operatorObjects(objects);
+  const addresses = checkAddresses(objects, generated, [...CLUSTER_SERVICES, ...(opts.outside ?? [])]);
   const env = checkEnvVars(objects);
+  const podSecurity = checkPodSecurity(objects);
+  const network = checkNetworkPolicies(objects, generated);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -66,6 +74,9 @@ export function checkStack(
     addressesResolved: addresses.resolved.length,
     external: addresses.external,
     variablesChecked: env.checked,
+    podsJudged: podSecurity.pods,
+    connectionsAllowed: network.allowed,
+    networkPoliciesDeferred: network.deferred,
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),
@@ -74,6 +85,8 @@ export function checkStack(
       ...checkHostPorts(objects),
       ...checkOrdering(objects, resources),
       ...checkPrivileges(objects),
+      ...podSecurity.findings,
+      ...network.findings,
     ],
   };
 }
