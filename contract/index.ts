@@ -5,4 +5,5 @@
  */
 export * from "./quantity";
 export * from "./secret";
+export * from "./sizing";
 export * from "./stackInfo";

@@ -18,6 +18,8 @@ import { endpoints, type Endpoints } from "./endpoints";
 import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
+import type { Resources } from "../components/sizing";
+import { planSizing, type Sizing } from "./sizing";
 
 /**
  * What a component must exist after, besides what components/ordering.ts adds by itself (the
@@ -47,6 +49,8 @@ export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 export interface StackPlan {
   caps: PhaseCapabilities;
   endpoints: Endpoints;
+  /** What each component is sized for (plan/sizing.ts), for the budget. */
+  sizing: Sizing;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];
   namespace: Planned<{ name: string; protect: boolean }>;
@@ -66,6 +70,7 @@ export interface StackPlan {
     profile: StackConfig["profile"];
     storageClass: string;
     volumeSize: string;
+    resources?: Resources;
     settings: MimirInputs;
   }>;
   victoriaMetrics?: Planned<{ namespace: string; protect: boolean; settings: VmInputs }>;
@@ -128,13 +133,18 @@ export function planStack(cfg: StackConfig): StackPlan {
   const backendEp = mimirBackend ? ep.mimir : ep.victoriametrics;
   const backendPushUrl = caps.backend ? backendEp.push : undefined;
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
+  const sized = planSizing(cfg);
 
   const plan: StackPlan = {
     caps,
     endpoints: ep,
+    sizing: sized,
     adoptions: planAdoptions(cfg),
     namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
-    stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
+    stackInfo: {
+      inputs: { namespace: ns, data: stackInfoData({ ...cfg, sized: sized.components }) },
+      waitsFor: none(),
+    },
     secrets: {
       inputs: {
         backend: cfg.secrets,
@@ -164,6 +174,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           profile: cfg.profile,
           storageClass: cfg.storageClasses.default,
           serviceMonitor: true,
+          sized: sized.resources,
         },
       },
       waitsFor: [...storageWait("loki"), crds],
@@ -208,6 +219,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         profile: cfg.profile,
         storageClass: cfg.storageClasses.metrics,
         volumeSize: cfg.mimir.volumeSize,
+        resources: sized.resources.mimir,
         settings: {
           namespace: ns,
           replicas: cfg.mimir.replicas,
@@ -241,6 +253,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           scrapeInterval: cfg.victoriametrics.scrapeInterval,
           bufferBytes: bytes(cfg.victoriametrics.bufferSize),
           alerting,
+          sized: sized.resources,
         },
       },
       waitsFor: [crds],
@@ -278,6 +291,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           alerting,
           fullname: kpsFullname,
           claimTemplate: promClaim.template,
+          sized: sized.resources,
         },
       },
       waitsFor: [crds, ...(plan.prometheusVolume ? [{ kind: "prometheus-volume" } as const] : [])],

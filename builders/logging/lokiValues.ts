@@ -1,5 +1,5 @@
 import type { LokiConfig } from "../../components/config";
-import { sizing } from "../../components/sizing";
+import { sizing, type Resources, type Workload } from "../../components/sizing";
 import { S3_ENV, type ConsumerStorage } from "../../components/objectstore/storageRefs";
 import { imageValues, versions } from "../../components/versions";
 
@@ -11,6 +11,8 @@ export interface LokiInputs {
   storageClass: string;
   /** Render ServiceMonitors (only when the Prometheus Operator CRDs exist). */
   serviceMonitor: boolean;
+  /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
+  sized?: Partial<Record<Workload, Resources>>;
 }
 
 /** The object store Loki's schema writes to; the compactor's delete store must name the same. */
@@ -46,7 +48,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     replicas,
     extraArgs: EXPAND_ENV,
     extraEnvFrom: envFrom,
-    resources: sizing(profile, workload),
+    resources: sizing(profile, workload, input.sized),
     persistence,
   });
 
