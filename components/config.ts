@@ -17,7 +17,7 @@ import {
 import { ConfigError, formatIssue } from "./configErrors";
 import { byteSize } from "./configSchema";
 import {
-  DEFAULT_SERIES_CAP,
+  defaultSeriesCap,
   DEFAULT_VOLUMES,
   fitProblems,
   formatBytes,
@@ -295,7 +295,8 @@ function sizedDefaults(r: Raw): SizedDefaults {
   // SimpleScalable needs object storage: with the filesystem store the mode stays and the
   // workload is refused (workloadChecks) instead of a confusing loki.mode message.
   const lokiMode = r.loki.mode ?? (filesystem ? "SingleBinary" : lokiModeFor(logs));
-  const seriesCap = r.mimir.maxGlobalSeriesPerUser ?? series ?? DEFAULT_SERIES_CAP;
+  const seriesCap =
+    r.mimir.maxGlobalSeriesPerUser ?? series ?? defaultSeriesCap(r.nodePools, r.mimir.replicas);
   const needs: SizedDefaults["needs"] = {};
   // With the filesystem store Loki's volume holds every chunk: retention x a day's logs (taken
   // uncompressed, the upper bound). With object storage it holds the WAL only.

@@ -311,7 +311,8 @@ const mimir = z
     replicas: count(1).default(1),
     /**
      * Active series limit per tenant (Mimir's 150000 default is too low); Mimir's memory is sized to
-     * hold it. Default workload.activeSeries when declared, else 1000000.
+     * hold it. Default workload.activeSeries when declared, else 1000000, or less where the largest
+     * node could not hold a Mimir sized for that (the most it can, in steps of 10000).
      */
     maxGlobalSeriesPerUser: count(1).optional(),
     /** Samples per second per tenant. Default 100000. */

@@ -94,8 +94,10 @@ export interface SizedComponent {
   /** Name of the rendered workload (StatefulSet metadata.name), e.g. "loki-write". */
   workload: string;
   replicas: number;
-  /** Memory limit (and request) per pod, bytes. */
+  /** Memory limit per pod, bytes. */
   memoryBytes: number;
+  /** Memory request per pod, bytes (the limit for data-bearing and workload-sized pods). */
+  requestBytes: number;
   /** Volume per pod, bytes (0 when it has none). */
   volumeBytes: number;
   /** What it is sized for, for people ("1000000 series (mimir.maxGlobalSeriesPerUser)"). */

@@ -79,6 +79,21 @@ export function mimirMemoryBytes(seriesCap: number, replicas: number): number {
   );
 }
 
+/**
+ * Mimir's default series cap on these pools: 1000000, or when one replica holding that would take
+ * more than BUDGET_MAX_REQUEST_SHARE of the largest node (a Raspberry Pi's 8 GiB), the largest cap
+ * (in steps of 10000) that does not. The cap is lowered to what the pools hold, never the memory
+ * raised past a node.
+ */
+export function defaultSeriesCap(pools: Pick<NodePool, "memory" | "taints">[], replicas: number): number {
+  const largest = Math.max(0, ...openPools(pools).map((p) => parseQuantity(p.memory) ?? 0));
+  // Memory is linear in the cap: fixed modules plus a per-series part.
+  const fixed = mimirMemoryBytes(0, replicas);
+  const perSeries = mimirMemoryBytes(1, replicas) - fixed;
+  const fits = Math.floor((BUDGET_MAX_REQUEST_SHARE * largest - fixed) / perSeries / 10_000) * 10_000;
+  return fits >= DEFAULT_SERIES_CAP || fits <= 0 ? DEFAULT_SERIES_CAP : fits;
+}
+
 /** Disk one Mimir replica needs: ingester, store-gateway (for the blocks retention), compactor. */
 export function mimirDiskBytes(seriesCap: number, replicas: number, blocksRetentionSeconds: number): number {
   const rf = mimirReplicationFactor(replicas);
@@ -163,6 +178,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       workload: RELEASES.mimir,
       replicas: cfg.mimir.replicas,
       memoryBytes: bytes(r.limits.memory),
+      requestBytes: bytes(r.requests.memory),
       volumeBytes: bytes(cfg.mimir.volumeSize),
       sizedFor: `${cap} series (${from})`,
     });
@@ -178,6 +194,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       workload: `vmsingle-${RELEASES.vm}`,
       replicas: 1,
       memoryBytes: bytes(r.limits.memory),
+      requestBytes: bytes(r.requests.memory),
       volumeBytes: bytes(cfg.victoriametrics.volumeSize),
       sizedFor: series === undefined ? "the profile" : `${series} series (workload.activeSeries)`,
     });
@@ -193,6 +210,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       workload: `prometheus-${cfg.takeover?.kpsFullname ?? RELEASES.kps}-prometheus`,
       replicas: 1,
       memoryBytes: bytes(r.limits.memory),
+      requestBytes: bytes(r.requests.memory),
       volumeBytes: bytes(cfg.prometheus.volumeSize),
       sizedFor: series === undefined ? "the profile" : `${series} series (workload.activeSeries)`,
     });
@@ -211,6 +229,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       workload: name,
       replicas,
       memoryBytes: bytes(r.limits.memory),
+      requestBytes: bytes(r.requests.memory),
       volumeBytes: bytes(l.volumeSize),
       sizedFor: lokiFor,
     });
@@ -247,7 +266,7 @@ export function formatBytes(b: number): string {
 }
 
 /** Pools a pod without tolerations can land on (no NoSchedule/NoExecute taint). */
-function openPools(pools: NodePool[]): NodePool[] {
+function openPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
   return pools.filter((p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
 }
 

@@ -118,9 +118,9 @@ export function computeBudget(
   const undersized: string[] = [];
   for (const c of sized ?? []) {
     const w = found.get(c.workload);
-    if (w && w.requests.memory < c.memoryBytes)
+    if (w && (w.requests.memory < c.requestBytes || w.limits.memory < c.memoryBytes))
       undersized.push(
-        `${c.workload}: sized for ${c.sizedFor}, which needs ${mib(c.memoryBytes)} of memory, but its pods request ${mib(w.requests.memory)}`,
+        `${c.workload}: sized for ${c.sizedFor} (request ${mib(c.requestBytes)}, limit ${mib(c.memoryBytes)} of memory), but its pods request ${mib(w.requests.memory)} and are limited to ${mib(w.limits.memory)}`,
       );
   }
   return { rows, floating, total, unschedulable, share, workload: opts.facts?.workload, sized, undersized };
