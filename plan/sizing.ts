@@ -306,7 +306,8 @@ export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => str
   }
   const capacity = pools.reduce((n, p) => n + nodeBytes(p) * p.count, 0);
   const need = judged.reduce((n, c) => n + c.memoryBytes * c.replicas, 0);
-  if (judged.length > 0 && need > BUDGET_MAX_REQUEST_SHARE * capacity) {
+  // Pods that fit no node already say why; the sum is judged once each of them fits.
+  if (problems.length === 0 && judged.length > 0 && need > BUDGET_MAX_REQUEST_SHARE * capacity) {
     const keys = [...new Set(judged.map(keyOf))].join(" and ");
     problems.push(
       `${k(keys.split(" and ")[0])}: the components sized for ${keys} request ${formatBytes(need)} of memory (${judged
