@@ -297,8 +297,10 @@ export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => str
     if (!largest || c.memoryBytes > nodeBytes(largest)) {
       const why =
         c.component === "mimir"
-          ? "; Mimir's read-write mode is not built here, lower the series cap or add bigger nodes"
-          : "";
+          ? "; Mimir's read-write mode is not built here: lower the series cap or add bigger nodes"
+          : c.component === "vmsingle"
+            ? "; the VictoriaMetrics cluster (VMCluster) is not built here: add bigger nodes"
+            : "";
       problems.push(
         `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above the largest node of nodePools (${largest ? `${largest.memory} in pool ${largest.name}` : "no pool without NoSchedule taints"})${why}`,
       );

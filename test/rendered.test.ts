@@ -82,7 +82,9 @@ describe("rendered stack", function () {
     it(`${v.title}: every check passes`, async () => {
       const r = await rendered(v);
       const rep = r.report;
-      summary.push(`${v.title}: ${rep.objects} objects, ${rep.builtinValidated}+${rep.customValidated} validated`);
+      summary.push(
+        `${v.title}: ${rep.objects} objects, ${rep.builtinValidated}+${rep.customValidated} validated`,
+      );
       expectClean(r);
     });
 

@@ -35,7 +35,8 @@ const GiB = 2 ** 30;
 const OTHER_MODULES = 2 * GB;
 
 const mem = (q: unknown) => parseQuantity(q) ?? NaN;
-const objectsOf = (r: RenderedStack, kind: string) => r.objects.map((o) => o.object).filter((o) => o.kind === kind);
+const objectsOf = (r: RenderedStack, kind: string) =>
+  r.objects.map((o) => o.object).filter((o) => o.kind === kind);
 const byName = (r: RenderedStack, kind: string, name: string) => {
   const o = objectsOf(r, kind).find((x) => x.metadata.name === name);
   assert.ok(o, `${r.title}: no ${kind} ${name}`);
@@ -57,7 +58,10 @@ describe("sizing from upstream's capacity rules", function () {
       // planning-capacity.md: 1M series at 30s scrapes = 33,333 samples/s -> distributor 1.33 GB;
       // compactor 4 GB per 20M series -> 0.2 GB; querier and store-gateway 1 GB each.
       const expected = (1e6 / 300_000) * 2.5 * GB + (1e6 / 30 / 25_000) * GB + 2 * GB + 0.2 * GB;
-      assert.ok(Math.abs(mimirMemoryBytes(1e6, 1) - expected) < 1, `${mimirMemoryBytes(1e6, 1)} vs ${expected}`);
+      assert.ok(
+        Math.abs(mimirMemoryBytes(1e6, 1) - expected) < 1,
+        `${mimirMemoryBytes(1e6, 1)} vs ${expected}`,
+      );
       // Three replicas hold three copies (RF 3): each still holds every series in memory.
       assert.ok(mimirMemoryBytes(1e6, 3) > (1e6 * 2.5 * GB) / 300_000);
     });
@@ -142,7 +146,11 @@ describe("sizing from upstream's capacity rules", function () {
 
     it("never enlarges a volume the stack set: refuses one the workload outgrows, naming both sizes", () => {
       assert.match(
-        problems({ phase: "dual-write", workload: { activeSeries: 2_000_000 }, prometheus: { volumeSize: "70Gi" } }),
+        problems({
+          phase: "dual-write",
+          workload: { activeSeries: 2_000_000 },
+          prometheus: { volumeSize: "70Gi" },
+        }),
         /prometheus\.volumeSize: expected at least 151Gi.*got "70Gi"/,
       );
     });
@@ -150,17 +158,22 @@ describe("sizing from upstream's capacity rules", function () {
     it("without a declared workload every default is what running stacks were created with", () => {
       const c = config({ phase: "dual-write" });
       assert.deepEqual(
-        [c.loki.mode, c.loki.volumeSize, c.prometheus.volumeSize, c.mimir.volumeSize, c.victoriametrics.volumeSize],
+        [
+          c.loki.mode,
+          c.loki.volumeSize,
+          c.prometheus.volumeSize,
+          c.mimir.volumeSize,
+          c.victoriametrics.volumeSize,
+        ],
         ["SingleBinary", "10Gi", "70Gi", "20Gi", "20Gi"],
       );
       assert.equal(c.mimir.maxGlobalSeriesPerUser, 1_000_000);
       // With one: Loki past SingleBinary, the cap at the series, volumes from retention x ingest.
       const w = config({ phase: "dual-write", nodePools: BIG_POOLS, workload: WORKLOAD_2M });
-      assert.deepEqual([w.loki.mode, w.mimir.maxGlobalSeriesPerUser, w.prometheus.volumeSize], [
-        "SimpleScalable",
-        2_000_000,
-        "151Gi",
-      ]);
+      assert.deepEqual(
+        [w.loki.mode, w.mimir.maxGlobalSeriesPerUser, w.prometheus.volumeSize],
+        ["SimpleScalable", 2_000_000, "151Gi"],
+      );
     });
 
     it("refuses what the node pools cannot hold: the key, the need and the capacity", () => {
@@ -171,7 +184,10 @@ describe("sizing from upstream's capacity rules", function () {
       );
       // Enough nodes, each too small for one pod, are still refused; together too little as well.
       const pools = [{ name: "many", arch: "amd64", count: 20, cpu: "4", memory: "8Gi" }];
-      assert.match(problems({ phase: "kps-removed", nodePools: pools, workload: WORKLOAD_2M }), /8Gi in pool many/);
+      assert.match(
+        problems({ phase: "kps-removed", nodePools: pools, workload: WORKLOAD_2M }),
+        /8Gi in pool many/,
+      );
       const few = [{ name: "few", arch: "amd64", count: 1, cpu: "8", memory: "24Gi" }];
       assert.match(
         problems({ phase: "kps-removed", nodePools: few, workload: WORKLOAD_2M }),
@@ -187,7 +203,10 @@ describe("sizing from upstream's capacity rules", function () {
         const r = await rendered(stackFileVariants().find((v) => v.stack === stack)!);
         const m = mimirOf(r);
         assert.equal(m.cap, 1_000_000);
-        assert.ok(m.limit >= m.cap * MIMIR_SIZING.ingesterBytesPerSeries + OTHER_MODULES, `${m.limit / GiB} GiB`);
+        assert.ok(
+          m.limit >= m.cap * MIMIR_SIZING.ingesterBytesPerSeries + OTHER_MODULES,
+          `${m.limit / GiB} GiB`,
+        );
         assert.equal(m.request, m.limit);
       });
     }
@@ -200,8 +219,14 @@ describe("sizing from upstream's capacity rules", function () {
         );
         assert.ok(sets.length > 0, v.title);
         for (const s of sets) {
-          const c = (s as any).spec.template.spec.containers.find((x: any) => x.name === "mimir" || x.name === "loki");
-          assert.equal(c.resources.requests.memory, c.resources.limits.memory, `${v.title} ${s.metadata.name}`);
+          const c = (s as any).spec.template.spec.containers.find(
+            (x: any) => x.name === "mimir" || x.name === "loki",
+          );
+          assert.equal(
+            c.resources.requests.memory,
+            c.resources.limits.memory,
+            `${v.title} ${s.metadata.name}`,
+          );
         }
         for (const kind of ["VMSingle", "Prometheus"])
           for (const o of objectsOf(r, kind)) {
@@ -231,7 +256,8 @@ describe("sizing from upstream's capacity rules", function () {
         const facts = stackFacts(res);
         const b = computeBudget(res, facts.pools!, undefined, { facts });
         assert.deepEqual(b.undersized, []);
-        for (const row of [...b.rows, b.total]) assert.ok(row.sums.memory <= 0.8 * row.capacity.memory, row.pool);
+        for (const row of [...b.rows, b.total])
+          assert.ok(row.sums.memory <= 0.8 * row.capacity.memory, row.pool);
         const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
         assert.deepEqual(
           found.map((f) => f.message),
@@ -252,7 +278,10 @@ describe("sizing from upstream's capacity rules", function () {
       });
       const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
       assert.equal(found.length, 1, found.map((f) => f.message).join("\n"));
-      assert.match(found[0].message, /^mimir: sized for 2000000 series \(workload\.activeSeries\).*request 3072Mi/);
+      assert.match(
+        found[0].message,
+        /^mimir: sized for 2000000 series \(workload\.activeSeries\).*request 3072Mi/,
+      );
     });
 
     it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", () => {
@@ -282,7 +311,13 @@ describe("sizing from upstream's capacity rules", function () {
   it("sized components land in the stack-info ConfigMap the pack reads", () => {
     const s = planSizing(config({ phase: "dual-write", nodePools: BIG_POOLS, workload: WORKLOAD_2M }));
     const names = s.components.map((c: SizedComponent) => c.workload);
-    assert.deepEqual(names, ["mimir", "prometheus-kps-prometheus", "loki-write", "loki-backend", "loki-read"]);
+    assert.deepEqual(names, [
+      "mimir",
+      "prometheus-kps-prometheus",
+      "loki-write",
+      "loki-backend",
+      "loki-read",
+    ]);
     assert.ok(s.resources.prometheus && mem(s.resources.prometheus.limits.memory) >= 2e6 * 8333);
   });
 });

@@ -67,7 +67,11 @@ export const WORKLOAD_2M = { activeSeries: 2_000_000, logsPerDay: "50GiB" };
  * staging's own `loki.mode: SingleBinary` is left out (the workload is past it).
  */
 export function workloadVariants(): Variant[] {
-  const over = { nodePools: BIG_POOLS, workload: WORKLOAD_2M, loki: { replicationFactor: 1, retention: "7d" } };
+  const over = {
+    nodePools: BIG_POOLS,
+    workload: WORKLOAD_2M,
+    loki: { replicationFactor: 1, retention: "7d" },
+  };
   return [
     ["kps-removed", "mimir"],
     ["dual-write", "mimir"],
