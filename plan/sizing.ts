@@ -191,7 +191,8 @@ export function planSizing(cfg: StackConfig): Sizing {
     if (series !== undefined) resources.vmsingle = r;
     components.push({
       component: "vmsingle",
-      workload: `vmsingle-${RELEASES.vm}`,
+      // The VMSingle CR is named after the release fullname; the pack names its pods by it.
+      workload: RELEASES.vm,
       replicas: 1,
       memoryBytes: bytes(r.limits.memory),
       requestBytes: bytes(r.requests.memory),
@@ -207,7 +208,8 @@ export function planSizing(cfg: StackConfig): Sizing {
     if (series !== undefined) resources.prometheus = r;
     components.push({
       component: "prometheus",
-      workload: `prometheus-${cfg.takeover?.kpsFullname ?? RELEASES.kps}-prometheus`,
+      // The Prometheus CR (`<fullname>-prometheus`), as the pack names its pods.
+      workload: `${cfg.takeover?.kpsFullname ?? RELEASES.kps}-prometheus`,
       replicas: 1,
       memoryBytes: bytes(r.limits.memory),
       requestBytes: bytes(r.requests.memory),

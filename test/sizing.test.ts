@@ -269,17 +269,32 @@ describe("sizing from upstream's capacity rules", function () {
     }
 
     it("the pack's budget reports a sized component whose pods request less than it is sized for", async () => {
-      const r = await rendered(workloadVariants()[0]);
+      // dual-write: Mimir (a raw StatefulSet) and Prometheus (the operator's CR) are both sized.
+      const r = await rendered(workloadVariants()[1]);
       const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders).map((x) => {
-        if (!x.type.endsWith("StatefulSet") || x.inputs.metadata?.name !== "mimir") return x;
-        const inputs = structuredClone(x.inputs);
-        inputs.spec.template.spec.containers[0].resources.requests.memory = "3Gi";
-        return { ...x, inputs, outputs: inputs };
+        const name = x.inputs.metadata?.name;
+        if (x.type.endsWith("StatefulSet") && name === "mimir") {
+          const inputs = structuredClone(x.inputs);
+          inputs.spec.template.spec.containers[0].resources.requests.memory = "3Gi";
+          return { ...x, inputs, outputs: inputs };
+        }
+        if (x.type.endsWith(":Prometheus") && name === "kps-prometheus") {
+          const inputs = structuredClone(x.inputs);
+          inputs.spec.resources.limits.memory = "4Gi";
+          return { ...x, inputs, outputs: inputs };
+        }
+        return x;
       });
       const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
-      assert.equal(found.length, 1, found.map((f) => f.message).join("\n"));
+      // Prometheus: 4 GiB plus the config-reloader sidecar the operator adds (64 MiB).
+      const messages = found.map((f) => f.message).sort();
+      assert.equal(messages.length, 2, messages.join("\n"));
       assert.match(
-        found[0].message,
+        messages[0],
+        /^kps-prometheus: sized for 2000000 series \(workload\.activeSeries\).*limited to 4160Mi/,
+      );
+      assert.match(
+        messages[1],
         /^mimir: sized for 2000000 series \(workload\.activeSeries\).*request 3072Mi/,
       );
     });
@@ -311,13 +326,7 @@ describe("sizing from upstream's capacity rules", function () {
   it("sized components land in the stack-info ConfigMap the pack reads", () => {
     const s = planSizing(config({ phase: "dual-write", nodePools: BIG_POOLS, workload: WORKLOAD_2M }));
     const names = s.components.map((c: SizedComponent) => c.workload);
-    assert.deepEqual(names, [
-      "mimir",
-      "prometheus-kps-prometheus",
-      "loki-write",
-      "loki-backend",
-      "loki-read",
-    ]);
+    assert.deepEqual(names, ["mimir", "kps-prometheus", "loki-write", "loki-backend", "loki-read"]);
     assert.ok(s.resources.prometheus && mem(s.resources.prometheus.limits.memory) >= 2e6 * 8333);
   });
 });
