@@ -56,6 +56,9 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
   new StackInfo("stack-info", { ...plan.stackInfo.inputs, provider }, top);
   const secrets = new Secrets("secrets", { ...plan.secrets.inputs, provider, randomProvider }, top);
+  // The CRD release first: the object store's ScrapeConfig (MinIO's metrics) waits for it.
+  const crds = new PrometheusCrds("prometheus-crds", { ...plan.crds.inputs, provider }, top);
+  order.crdRelease = crds.release;
   const store = new ObjectStore(
     "objectstore",
     {
@@ -67,8 +70,6 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     },
     top,
   );
-  const crds = new PrometheusCrds("prometheus-crds", { ...plan.crds.inputs, provider }, top);
-  order.crdRelease = crds.release;
 
   // What a planned component waits for, as resources (in the plan's order).
   const made: { promVolume?: pulumi.Resource; kps?: pulumi.Resource } = {};

@@ -181,6 +181,13 @@ const minioStore = z
     pathStyle: z.boolean().default(true),
     /** Prefix for bucket names. Default: the cluster name. */
     bucketPrefix: bucketPrefix.optional(),
+    /**
+     * Turn on versioning of the buckets the program manages and keep deleted or overwritten
+     * objects this many days (a MinIO lifecycle rule expires noncurrent versions), so a wrong
+     * `mc rm` or a bug can be undone. Needs an erasure-coded or single-drive MinIO (not the old
+     * FS mode). The rule replaces any lifecycle rules on those buckets. Default: off.
+     */
+    keepDeletedDays: z.number().int().min(1).optional(),
   })
   .strict();
 
@@ -360,6 +367,11 @@ const alerting = z
     heartbeat: z.boolean().default(true),
     /** How often the heartbeat fires. Default "1m". */
     heartbeatInterval: duration("1m").default("1m"),
+    /**
+     * Error-level log lines per second in one namespace above which Loki's ruler alerts
+     * (NamespaceLogErrorRateHigh, for 15 minutes). Default 1.
+     */
+    logErrorsPerSecond: z.number().positive().default(1),
   })
   .strict();
 

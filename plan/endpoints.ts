@@ -108,6 +108,45 @@ export function alertmanagerUrl(namespace: string): string {
 }
 
 /**
+ * The Alertmanager a phase's rule evaluators send to (plan/phases.ts `alertmanager`): KPS's
+ * (`<fullname>-alertmanager`, the chart's Service), the standalone one, or the VictoriaMetrics
+ * operator's `vmalertmanager-<CR name>` (victoria-metrics-k8s-stack 0.80.0 names the CR after the
+ * fullname; its vmalert notifier renders `vmalertmanager-vm-0.vmalertmanager-vm...:9093`).
+ * Loki's ruler reads it here, so log alerts follow the metric alerts from phase to phase.
+ */
+export function phaseAlertmanagerUrl(
+  namespace: string,
+  which: "kps" | "standalone" | "vm",
+  kpsFullname: string = RELEASES.kps,
+): string {
+  switch (which) {
+    case "kps":
+      return `http://${svc(`${kpsFullname}-alertmanager`, namespace)}:9093`;
+    case "standalone":
+      return alertmanagerUrl(namespace);
+    case "vm":
+      return `http://${svc(`vmalertmanager-${RELEASES.vm}`, namespace)}:9093`;
+  }
+}
+
+/**
+ * MinIO's cluster metrics, from the store's in-cluster endpoint: the path `mc admin prometheus
+ * generate` writes (minio/mc cmd/admin-prometheus-generate.go `defaultMetricsPath`), the endpoint's
+ * scheme and host:port as the scrape target. A NetworkPolicy that lets the scraper out reads the
+ * target here too.
+ */
+export function minioMetricsEndpoint(endpoint: string): {
+  scheme: "http" | "https";
+  target: string;
+  path: string;
+} {
+  const u = new URL(endpoint);
+  const scheme = u.protocol === "https:" ? "https" : "http";
+  const port = u.port || (scheme === "https" ? "443" : "80");
+  return { scheme, target: `${u.hostname}:${port}`, path: "/minio/v2/metrics/cluster" };
+}
+
+/**
  * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
  * takeover keeps the running release's; default RELEASES.kps).
  */

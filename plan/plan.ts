@@ -14,7 +14,10 @@ import type { KpsInputs } from "../builders/metrics/kpsValues";
 import { replicaLabelFor } from "../builders/metrics/remoteWrite";
 import type { GrafanaInputs } from "../components/grafana/grafana";
 import { capabilities, type PhaseCapabilities } from "./phases";
-import { endpoints, type Endpoints } from "./endpoints";
+import { endpoints, minioMetricsEndpoint, phaseAlertmanagerUrl, type Endpoints } from "./endpoints";
+import type { MinioScrape } from "../builders/objectstore/minioMetrics";
+import { logRules } from "../builders/alerting/logRules";
+import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
@@ -61,10 +64,17 @@ export interface StackPlan {
     needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
     existingGrafanaAdmin?: string;
   }>;
-  objectStore: Planned<{ plan: BucketPlan; store: StackConfig["objectStore"]; namespace: string }>;
+  objectStore: Planned<{
+    plan: BucketPlan;
+    store: StackConfig["objectStore"];
+    namespace: string;
+    /** MinIO's cluster metrics (minio store only). */
+    metrics?: MinioScrape;
+  }>;
   crds: Planned<{ namespace: string; protect: boolean }>;
   rules: Planned<{ namespace: string; ruleSets: Record<string, RuleGroup[]> }>;
-  loki: Planned<{ namespace: string; protect: boolean; settings: LokiInputs }>;
+  /** Loki, with the LogQL rules its ruler evaluates (sent to the phase's Alertmanager). */
+  loki: Planned<{ namespace: string; protect: boolean; settings: LokiInputs; logRules: RuleGroup[] }>;
   mimir?: Planned<{
     namespace: string;
     profile: StackConfig["profile"];
@@ -134,6 +144,9 @@ export function planStack(cfg: StackConfig): StackPlan {
   const backendPushUrl = caps.backend ? backendEp.push : undefined;
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
   const sized = planSizing(cfg);
+  // MinIO's capacity: scraped from the address pods use (objectStore.endpoint).
+  const minioScrape =
+    cfg.objectStore.type === "minio" ? minioMetricsEndpoint(cfg.objectStore.endpoint) : undefined;
 
   const plan: StackPlan = {
     caps,
@@ -158,10 +171,20 @@ export function planStack(cfg: StackConfig): StackPlan {
       },
       waitsFor: none(),
     },
-    objectStore: { inputs: { plan: buckets, store: cfg.objectStore, namespace: ns }, waitsFor: none() },
+    objectStore: {
+      inputs: { plan: buckets, store: cfg.objectStore, namespace: ns, metrics: minioScrape },
+      waitsFor: none(),
+    },
     crds: { inputs: { namespace: ns, protect: cfg.production }, waitsFor: none() },
     rules: {
-      inputs: { namespace: ns, ruleSets: programRuleSets({ namespace: ns, canary: cfg.loki.canary }) },
+      inputs: {
+        namespace: ns,
+        ruleSets: programRuleSets({
+          namespace: ns,
+          canary: cfg.loki.canary,
+          store: cfg.objectStore.type,
+        }),
+      },
       waitsFor: [crds],
     },
     loki: {
@@ -175,7 +198,12 @@ export function planStack(cfg: StackConfig): StackPlan {
           storageClass: cfg.storageClasses.default,
           serviceMonitor: true,
           sized: sized.resources,
+          ruler: {
+            alertmanagerUrl: phaseAlertmanagerUrl(ns, caps.alertmanager, kpsFullname),
+            tenant: lokiTenant ?? LOKI_SINGLE_TENANT,
+          },
         },
+        logRules: logRules({ errorsPerSecond: cfg.alerting.logErrorsPerSecond }),
       },
       waitsFor: [...storageWait("loki"), crds],
     },
@@ -321,7 +349,12 @@ export function planStack(cfg: StackConfig): StackPlan {
   const events = cfg.logAgent === "alloy";
   const scrape =
     caps.scraper === "alloy" && backendPushUrl
-      ? { remoteWriteUrl: backendPushUrl, tenant, replicaLabel: replicaLabelFor("mimir") }
+      ? {
+          remoteWriteUrl: backendPushUrl,
+          tenant,
+          replicaLabel: replicaLabelFor("mimir"),
+          minio: minioScrape && { ...minioScrape, secretNamespace: ns },
+        }
       : undefined;
   const rules =
     caps.ruleEvaluator === "mimir-ruler"

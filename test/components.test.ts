@@ -25,7 +25,7 @@ describe("components under mocks", () => {
       assert.ok(r.parent!.endsWith("::objectstore"), `${r.urn} is a child of the ObjectStore`);
     }
     const users = ofType(rs, "minio:index/iamUser:IamUser").map((u) => u.inputs.name);
-    assert.deepEqual(users, ["staging-loki", "staging-mimir"]);
+    assert.deepEqual(users, ["staging-loki", "staging-mimir", "staging-metrics"]);
     for (const consumer of ["loki", "mimir"]) {
       const policy = named(rs, "minio:index/iamPolicy:IamPolicy", `objectstore-${consumer}-policy`);
       const doc = JSON.parse(policy.inputs.policy);
@@ -51,6 +51,65 @@ describe("components under mocks", () => {
       assert.equal(secret.inputs.metadata.name, `${consumer}-s3-credentials`);
       assert.equal(secret.inputs.metadata.namespace, "monitoring");
     }
+  });
+
+  it("MinIO's metrics: a user allowed only admin:Prometheus, its token in a Secret, a ScrapeConfig reading it", async () => {
+    const rs = (await synth("staging")).export.deployment.resources;
+    const policy = named(rs, "minio:index/iamPolicy:IamPolicy", "objectstore-metrics-policy");
+    assert.deepEqual(JSON.parse(policy.inputs.policy).Statement, [
+      { Effect: "Allow", Action: ["admin:Prometheus"] },
+    ]);
+    const attach = named(
+      rs,
+      "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment",
+      "objectstore-metrics-policy-attachment",
+    );
+    assert.deepEqual(attach.inputs, {
+      userName: "staging-metrics",
+      policyName: "staging-metrics-prometheus",
+    });
+    const token = named(rs, "kubernetes:core/v1:Secret", "objectstore-metrics-token");
+    assert.equal(token.inputs.metadata.name, "minio-metrics-token");
+    assert.ok(JSON.stringify(token.inputs).includes("ciphertext"), "the token is kept as a secret");
+    const scrape = named(
+      rs,
+      "kubernetes:monitoring.coreos.com/v1alpha1:ScrapeConfig",
+      "objectstore-metrics-scrape",
+    );
+    assert.deepEqual(scrape.inputs.spec, {
+      jobName: "minio-cluster",
+      scheme: "HTTP",
+      metricsPath: "/minio/v2/metrics/cluster",
+      staticConfigs: [{ targets: ["minio.storage.svc.cluster.local:9000"] }],
+      authorization: { type: "Bearer", credentials: { name: "minio-metrics-token", key: "token" } },
+    });
+  });
+
+  it("objectStore.keepDeletedDays: versioning and a noncurrent-version expiry beside each bucket, the bucket untouched", async () => {
+    const store = {
+      type: "minio",
+      endpoint: "http://minio.storage.svc.cluster.local:9000",
+      adminEndpoint: "http://localhost:9000",
+    };
+    const off = (await synth("staging", { objectStore: store })).export.deployment.resources;
+    const on = (await synth("staging", { objectStore: { ...store, keepDeletedDays: 7 } })).export.deployment
+      .resources;
+    assert.deepEqual(ofType(off, "minio:index/s3BucketVersioning:S3BucketVersioning"), []);
+    assert.deepEqual(ofType(off, "minio:index/ilmPolicy:IlmPolicy"), []);
+    const buckets = ofType(on, "minio:index/s3Bucket:S3Bucket");
+    // The buckets' own inputs do not change: nothing on them can force a replacement.
+    assert.deepEqual(
+      buckets.map((b) => b.inputs),
+      ofType(off, "minio:index/s3Bucket:S3Bucket").map((b) => b.inputs),
+    );
+    const versioning = ofType(on, "minio:index/s3BucketVersioning:S3BucketVersioning");
+    assert.deepEqual(
+      versioning.map((v) => [v.inputs.bucket, v.inputs.versioningConfiguration.status]),
+      buckets.map((b) => [b.inputs.bucket, "Enabled"]),
+    );
+    const ilm = ofType(on, "minio:index/ilmPolicy:IlmPolicy");
+    assert.equal(ilm.length, buckets.length);
+    for (const p of ilm) assert.equal(p.inputs.rules[0].noncurrentVersionExpirationDays, 7);
   });
 
   it("Loki and Mimir wait for their buckets, users and credential Secrets", async () => {

@@ -190,7 +190,11 @@ describe("takeover: adoption paths (Pulumi.takeover.yaml)", function () {
     const loki = release(rs, "loki").inputs.values;
     assert.deepEqual(loki.loki.storage.bucketNames, { chunks: "loki", ruler: "loki", admin: "loki" });
     // Its credentials stay the operator's Secret: read, and no MinIO user is made for Loki.
-    assert.deepEqual(ofType(rs, "minio:index/iamUser:IamUser"), []);
+    // (The only user made is the metrics reader, which holds no bucket permission.)
+    assert.deepEqual(
+      ofType(rs, "minio:index/iamUser:IamUser").map((u) => u.inputs.name),
+      ["production-metrics"],
+    );
     assert.deepEqual(loki.write.extraEnvFrom, [{ secretRef: { name: "loki-s3-credentials" } }]);
     const secret = named(rs, "kubernetes:core/v1:Secret", "objectstore-loki-credentials");
     assert.equal(secret.external, true);

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { stringify } from "yaml";
-import { lokiRules, programRuleSets, type RuleGroup } from "../builders/alerting/rules";
+import { lokiRules, objectStoreRules, programRuleSets, type RuleGroup } from "../builders/alerting/rules";
 import { alertmanagerConfig, type AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
 import { kpsValues } from "../builders/metrics/kpsValues";
 import { vmValues } from "../builders/metrics/vmValues";
@@ -20,9 +20,150 @@ function writeRules(dir: string, name: string, groups: RuleGroup[]): string {
   return file;
 }
 
-const ALL_RULES = Object.values(programRuleSets({ namespace: "monitoring", canary: true })).flat();
+// Every rule the program can ship: a MinIO store with both consumers, plus what only the filesystem
+// store adds (in its own group: promtool refuses two groups of one name in a file).
+const MINIO_SETS = Object.values(
+  programRuleSets({ namespace: "monitoring", canary: true, store: "minio" }),
+).flat();
+const shippedAlerts = new Set(MINIO_SETS.flatMap((g) => g.rules.map((r) => r.alert)));
+const ALL_RULES = [
+  ...MINIO_SETS,
+  ...objectStoreRules({ store: "filesystem", namespace: "monitoring" }).map((g) => ({
+    ...g,
+    name: `${g.name}-filesystem`,
+    rules: g.rules.filter((r) => !shippedAlerts.has(r.alert)),
+  })),
+];
 const kpsRule = (name: string) =>
   ALL_RULES.flatMap((g) => g.rules).find((r) => (r.alert ?? r.record) === name)!;
+
+/** An alert's annotations with its labels and a rendered value filled in, as promtool expects them. */
+function expanded(alert: string, labels: Record<string, string>, value: string): Record<string, string> {
+  const rule = ALL_RULES.flatMap((g) => g.rules).find((r) => r.alert === alert)!;
+  return Object.fromEntries(
+    Object.entries(rule.annotations ?? {}).map(([k, v]) => [
+      k,
+      v
+        .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, l: string) => labels[l] ?? "")
+        .replace(/\{\{ \$value[^}]*\}\}/g, value),
+    ]),
+  );
+}
+
+/** promtool cases for the object-store, free-space and inotify alerts: each fires, and a neighbour does not. */
+function safetyNetTests(): unknown[] {
+  const fire = (alert: string, at: string, labels: Record<string, string>, value: string) => ({
+    eval_time: at,
+    alertname: alert,
+    exp_alerts: [{ exp_labels: labels, exp_annotations: expanded(alert, labels, value) }],
+  });
+  const loki = { job: "monitoring/loki", operation: "S3.PutObject" };
+  const mimir = { job: "monitoring/mimir", component: "ruler", operation: "get" };
+  const minio = { job: "minio-cluster", instance: "minio.storage.svc:9000" };
+  const claim = (pvc: string) => `namespace="monitoring",persistentvolumeclaim="${pvc}"`;
+  return [
+    {
+      interval: "1m",
+      input_series: [
+        {
+          series: `loki_s3_request_duration_seconds_count{job="monitoring/loki",operation="S3.PutObject",status_code="200"}`,
+          values: "0+90x45",
+        },
+        {
+          series: `loki_s3_request_duration_seconds_count{job="monitoring/loki",operation="S3.PutObject",status_code="500"}`,
+          values: "0+10x45",
+        },
+        {
+          series: `loki_s3_request_duration_seconds_count{job="monitoring/loki",operation="S3.GetObject",status_code="200"}`,
+          values: "0+90x45",
+        },
+        {
+          series: `loki_s3_request_duration_seconds_count{job="monitoring/loki",operation="S3.GetObject",status_code="cancel"}`,
+          values: "0+10x45",
+        },
+        {
+          series:
+            'thanos_objstore_bucket_operations_total{job="monitoring/mimir",component="ruler",operation="get"}',
+          values: "0+100x45",
+        },
+        {
+          series:
+            'thanos_objstore_bucket_operation_failures_total{job="monitoring/mimir",component="ruler",operation="get"}',
+          values: "0+20x45",
+        },
+        {
+          series:
+            'thanos_objstore_bucket_operations_total{job="monitoring/mimir",component="compactor",operation="upload"}',
+          values: "0+100x45",
+        },
+        {
+          series:
+            'thanos_objstore_bucket_operation_failures_total{job="monitoring/mimir",component="compactor",operation="upload"}',
+          values: "0+1x45",
+        },
+      ],
+      alert_rule_test: [
+        { eval_time: "10m", alertname: "LokiObjectStoreErrors", exp_alerts: [] },
+        // Cancelled GETs are the caller giving up, not the store failing.
+        fire("LokiObjectStoreErrors", "40m", { severity: "critical", ...loki }, "10%"),
+        fire("MimirObjectStoreErrors", "40m", { severity: "critical", ...mimir }, "20%"),
+      ],
+    },
+    {
+      interval: "1m",
+      input_series: [
+        {
+          series: `minio_cluster_capacity_usable_free_bytes{job="minio-cluster",instance="minio.storage.svc:9000"}`,
+          values: "10x60",
+        },
+        {
+          series: `minio_cluster_capacity_usable_total_bytes{job="minio-cluster",instance="minio.storage.svc:9000"}`,
+          values: "100x60",
+        },
+        { series: `kubelet_volume_stats_available_bytes{${claim("storage-loki-0")}}`, values: "5x60" },
+        { series: `kubelet_volume_stats_capacity_bytes{${claim("storage-loki-0")}}`, values: "100x60" },
+        { series: `kubelet_volume_stats_available_bytes{${claim("grafana")}}`, values: "5x60" },
+        { series: `kubelet_volume_stats_capacity_bytes{${claim("grafana")}}`, values: "100x60" },
+        {
+          series: 'node_sysctl_fs_inotify_max_user_watches{job="node-exporter",instance="a"}',
+          values: "8192x30",
+        },
+        {
+          series: 'node_sysctl_fs_inotify_max_user_watches{job="node-exporter",instance="b"}',
+          values: "524288x30",
+        },
+        {
+          series: 'node_sysctl_fs_inotify_max_user_instances{job="node-exporter",instance="a"}',
+          values: "512x30",
+        },
+      ],
+      alert_rule_test: [
+        fire("MinioFreeSpaceLow", "45m", { severity: "warning", ...minio }, "10%"),
+        { eval_time: "45m", alertname: "MinioFreeSpaceCritical", exp_alerts: [] },
+        { eval_time: "45m", alertname: "MinioCapacityMetricsMissing", exp_alerts: [] },
+        // Only the stores' claims: Grafana's full claim is KubePersistentVolumeFillingUp's business.
+        fire(
+          "StoreVolumeFreeSpaceLow",
+          "45m",
+          { severity: "warning", namespace: "monitoring", persistentvolumeclaim: "storage-loki-0" },
+          "5%",
+        ),
+        fire(
+          "NodeInotifyMaxUserWatchesLow",
+          "20m",
+          { severity: "warning", job: "node-exporter", instance: "a" },
+          "8192",
+        ),
+        { eval_time: "20m", alertname: "NodeInotifyMaxUserInstancesLow", exp_alerts: [] },
+      ],
+    },
+    {
+      interval: "1m",
+      input_series: [{ series: 'up{job="other"}', values: "1x40" }],
+      alert_rule_test: [fire("MinioCapacityMetricsMissing", "35m", { severity: "warning" }, "1")],
+    },
+  ];
+}
 
 describe("real validators", function () {
   this.timeout(60000);
@@ -50,7 +191,8 @@ describe("real validators", function () {
           (await synth(stack)).export.deployment.resources,
           "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
         );
-        assert.equal(rules.length, 2);
+        // kube-prometheus, loki, nodes (inotify), object-store
+        assert.equal(rules.length, 4);
         for (const r of rules) {
           const file = writeRules(dir, `${stack}-${r.inputs.metadata.name}.yaml`, r.inputs.spec.groups);
           const out = exec(promtool, ["check", "rules", "--lint=none", file]);
@@ -72,7 +214,14 @@ describe("real validators", function () {
       const dir = tmpDir("ruletests");
       // Only the groups under test: promtool evaluates every loaded rule at every step (all 35
       // kube-prometheus groups make this test take ~18 s instead of ~1 s).
-      const tested = ["general.rules", "node-exporter.rules", "loki-pipeline"];
+      const tested = [
+        "general.rules",
+        "node-exporter.rules",
+        "loki-pipeline",
+        "object-store",
+        "object-store-filesystem",
+        "node-inotify",
+      ];
       writeRules(
         dir,
         "rules.yaml",
@@ -250,6 +399,7 @@ describe("real validators", function () {
               },
             ],
           },
+          ...safetyNetTests(),
         ],
       };
       fs.writeFileSync(path.join(dir, "tests.yaml"), stringify(tests));

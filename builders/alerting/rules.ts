@@ -82,6 +82,183 @@ export function lokiRules(opts: { canary: boolean }): RuleGroup[] {
   return [{ name: "loki-pipeline", rules }];
 }
 
+/** The object store a stack writes to (config `objectStore.type`). */
+export type StoreKind = "minio" | "ceph-rgw" | "filesystem";
+
+/** Inputs of {@link objectStoreRules}. */
+export interface ObjectStoreRuleInputs {
+  store: StoreKind;
+  /** Namespace of the consumers' claims (filesystem store). */
+  namespace: string;
+}
+
+/** Usable free space under which the store warns, and under which it pages (fractions). */
+export const STORE_FREE_WARNING = 0.15;
+export const STORE_FREE_CRITICAL = 0.05;
+
+/**
+ * The claims a filesystem store keeps its data on: Loki's `storage` (SingleBinary) or `data`
+ * (SimpleScalable write/backend) claim templates (loki 6.49.0 templates/single-binary/statefulset.yaml,
+ * templates/backend/statefulset-backend.yaml) and Mimir's `data` claim (components/metrics/mimir.ts).
+ */
+export const STORE_CLAIMS = "(storage|data)-(loki|mimir)(-(write|backend))?-[0-9]+";
+
+/**
+ * Alerts on the object store, from each consumer's own client metrics and from the store:
+ *
+ * - Loki's S3 client: `loki_s3_request_duration_seconds{operation,status_code}`, a histogram whose
+ *   status_code is "200" on success and the error's code otherwise (grafana/loki
+ *   pkg/storage/chunk/client/aws/s3_storage_client.go `s3RequestDuration`, instrumented through
+ *   `instrument.CollectedRequest(..., instrument.ErrorCode, ...)`). Ceph RGW speaks S3 too.
+ * - Mimir's bucket client: `thanos_objstore_bucket_operations_total` and
+ *   `thanos_objstore_bucket_operation_failures_total` with `component` (blocks, ruler, alertmanager
+ *   storage) and `operation` (grafana/mimir pkg/storage/bucket/client.go `bucketWithMetrics`: the
+ *   thanos-io/objstore counters under a "thanos_" prefix). Failures exclude "object not found".
+ * - MinIO's cluster capacity: `minio_cluster_capacity_usable_free_bytes` and
+ *   `minio_cluster_capacity_usable_total_bytes` on /minio/v2/metrics/cluster (minio/minio
+ *   cmd/metrics-v2.go), scraped with the least-privilege token the program makes.
+ * - A filesystem store: the kubelet's `kubelet_volume_stats_available_bytes` /
+ *   `kubelet_volume_stats_capacity_bytes` of the consumers' claims.
+ *
+ * Ceph RGW's capacity is not covered: the stack does not scrape Ceph (Rook's mgr exports
+ * `ceph_cluster_total_bytes`; point your own scraper there).
+ */
+export function objectStoreRules(opts: ObjectStoreRuleInputs): RuleGroup[] {
+  const rules: Rule[] = [];
+  const s3 = opts.store !== "filesystem";
+  if (s3) {
+    rules.push({
+      alert: "LokiObjectStoreErrors",
+      expr:
+        'sum by (job, operation) (rate(loki_s3_request_duration_seconds_count{status_code!~"2..|cancel"}[15m]))' +
+        " / sum by (job, operation) (rate(loki_s3_request_duration_seconds_count[15m])) > 0.05",
+      for: "15m",
+      labels: { severity: "critical" },
+      annotations: {
+        summary: "{{ $labels.job }}: more than 5% of {{ $labels.operation }} calls to the object store fail.",
+        description:
+          "{{ $value | humanizePercentage }} of Loki's {{ $labels.operation }} requests fail. Chunks that cannot be flushed stay in the ingesters' WAL until it fills. Check the store's health, its free space and Loki's credentials (loki-s3-credentials).",
+      },
+    });
+  }
+  // In every phase, Mimir running or not: the same alerts in every phase (a rule without series
+  // never fires), so no alert disappears or appears with a phase change.
+  {
+    rules.push({
+      alert: "MimirObjectStoreErrors",
+      expr:
+        "sum by (job, component, operation) (rate(thanos_objstore_bucket_operation_failures_total[15m]))" +
+        " / sum by (job, component, operation) (rate(thanos_objstore_bucket_operations_total[15m])) > 0.05",
+      for: "15m",
+      labels: { severity: "critical" },
+      annotations: {
+        summary: "Mimir's {{ $labels.component }} fails {{ $labels.operation }} on the object store.",
+        description:
+          "{{ $value | humanizePercentage }} of {{ $labels.operation }} operations fail. Blocks that cannot be uploaded stay on the ingester's disk until it fills. Check the store's health, its free space and Mimir's credentials (mimir-s3-credentials).",
+      },
+    });
+  }
+  if (opts.store === "minio") {
+    const free = "minio_cluster_capacity_usable_free_bytes / minio_cluster_capacity_usable_total_bytes";
+    rules.push(
+      {
+        alert: "MinioFreeSpaceLow",
+        expr: `${free} < ${STORE_FREE_WARNING}`,
+        for: "30m",
+        labels: { severity: "warning" },
+        annotations: {
+          summary: `MinIO ({{ $labels.instance }}) has less than ${STORE_FREE_WARNING * 100}% usable space left.`,
+          description:
+            "{{ $value | humanizePercentage }} of the usable capacity is free. Shorten Loki's retention or Mimir's blocksRetention, or add drives, before writes start failing.",
+        },
+      },
+      {
+        alert: "MinioFreeSpaceCritical",
+        expr: `${free} < ${STORE_FREE_CRITICAL}`,
+        for: "5m",
+        labels: { severity: "critical" },
+        annotations: {
+          summary: `MinIO ({{ $labels.instance }}) has less than ${STORE_FREE_CRITICAL * 100}% usable space left.`,
+          description:
+            "{{ $value | humanizePercentage }} of the usable capacity is free: uploads of chunks and blocks fail soon. Free space now (retention, old buckets, noncurrent versions).",
+        },
+      },
+      {
+        alert: "MinioFillingUp",
+        expr: `${free} < 0.4 and predict_linear(minio_cluster_capacity_usable_free_bytes[6h], 4 * 24 * 3600) < 0`,
+        for: "1h",
+        labels: { severity: "warning" },
+        annotations: {
+          summary: "MinIO ({{ $labels.instance }}) will be full within four days at the current rate.",
+          description:
+            "Usable free space is {{ $value | humanizePercentage }} and falling. Check what grows (mc du) and the consumers' retention.",
+        },
+      },
+      {
+        alert: "MinioCapacityMetricsMissing",
+        expr: "absent(minio_cluster_capacity_usable_total_bytes)",
+        for: "30m",
+        labels: { severity: "warning" },
+        annotations: {
+          summary: "No capacity metrics from MinIO for 30 minutes: free-space alerts cannot fire.",
+          description:
+            "The minio-cluster scrape fails or is not configured. Check the ScrapeConfig minio-cluster, the Secret minio-metrics-token and that the metrics user still has the admin:Prometheus policy.",
+        },
+      },
+    );
+  }
+  if (opts.store === "filesystem") {
+    const sel = `namespace="${opts.namespace}",persistentvolumeclaim=~"${STORE_CLAIMS}"`;
+    rules.push({
+      alert: "StoreVolumeFreeSpaceLow",
+      expr: `kubelet_volume_stats_available_bytes{${sel}} / kubelet_volume_stats_capacity_bytes{${sel}} < ${STORE_FREE_WARNING}`,
+      for: "30m",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: `Claim {{ $labels.persistentvolumeclaim }} (filesystem object store) has less than ${STORE_FREE_WARNING * 100}% free.`,
+        description:
+          "{{ $value | humanizePercentage }} free. Logs or blocks on this claim stop being written when it is full: shorten retention or grow the claim.",
+      },
+    });
+  }
+  return rules.length > 0 ? [{ name: "object-store", rules }] : [];
+}
+
+/** The inotify limits the operators' own notes set on every node (seed 004). */
+export const INOTIFY_MIN = { maxUserWatches: 524288, maxUserInstances: 512 } as const;
+
+/**
+ * Nodes whose inotify limits are below what log agents and kubelets need ("too many open files").
+ * node-exporter's sysctl collector (off by default) exports each included sysctl as
+ * `node_sysctl_<name with dots as underscores>` (prometheus/node_exporter collector/sysctl_linux.go
+ * `newConstMetric`, `SanitizeMetricName`); builders/metrics/exporterValues.ts turns it on.
+ */
+export function nodeRules(): RuleGroup[] {
+  const limit = (alert: string, sysctl: string, min: number): Rule => ({
+    alert,
+    expr: `node_sysctl_${sysctl.replace(/\./g, "_")} < ${min}`,
+    for: "15m",
+    labels: { severity: "warning" },
+    annotations: {
+      summary: `{{ $labels.instance }}: ${sysctl} is {{ $value }}, below ${min}.`,
+      description: `Log agents and kubelets fail with "too many open files" when inotify runs out. Raise ${sysctl} to at least ${min} (README "Raising inotify limits").`,
+    },
+  });
+  return [
+    {
+      name: "node-inotify",
+      rules: [
+        limit("NodeInotifyMaxUserWatchesLow", "fs.inotify.max_user_watches", INOTIFY_MIN.maxUserWatches),
+        limit(
+          "NodeInotifyMaxUserInstancesLow",
+          "fs.inotify.max_user_instances",
+          INOTIFY_MIN.maxUserInstances,
+        ),
+      ],
+    },
+  ];
+}
+
 /**
  * Every rule set the program ships, by PrometheusRule name suffix: kube-prometheus-stack's default
  * alerts and recording rules (Watchdog for the heartbeat, TargetDown, node/kubelet/apiserver...)
@@ -89,9 +266,17 @@ export function lokiRules(opts: { canary: boolean }): RuleGroup[] {
  * own copy stays off (`defaultRules.create: false`), so each rule exists once and the phase's one
  * evaluator selects all of them by {@link RULE_LABEL}.
  */
-export function programRuleSets(opts: { namespace: string; canary: boolean }): Record<string, RuleGroup[]> {
-  return {
+export function programRuleSets(opts: {
+  namespace: string;
+  canary: boolean;
+  store: StoreKind;
+}): Record<string, RuleGroup[]> {
+  const sets: Record<string, RuleGroup[]> = {
     "kube-prometheus": kpsDefaultRules(opts.namespace),
     loki: lokiRules({ canary: opts.canary }),
+    nodes: nodeRules(),
   };
+  const store = objectStoreRules({ store: opts.store, namespace: opts.namespace });
+  if (store.length > 0) sets["object-store"] = store;
+  return sets;
 }

@@ -5,6 +5,8 @@
  * collected once per node.
  */
 
+import { MINIO_METRICS_JOB, MINIO_METRICS_SECRET, type MinioScrape } from "../objectstore/minioMetrics";
+
 /** Labels every pod log line carries (the seeds' label set). */
 export const LOG_LABELS = ["cluster", "namespace", "pod", "container", "app", "job", "stream"] as const;
 
@@ -22,7 +24,17 @@ export interface AlloyClusterInput extends AlloyLogsInput {
   /** Collect Kubernetes events into Loki. */
   events: boolean;
   /** Scrape ServiceMonitors/PodMonitors and remote_write them (once Prometheus is gone). */
-  scrape?: { remoteWriteUrl: string; tenant?: string; replicaLabel: string };
+  scrape?: {
+    remoteWriteUrl: string;
+    tenant?: string;
+    replicaLabel: string;
+    /**
+     * MinIO's cluster metrics. Prometheus and vmagent read the program's ScrapeConfig; Alloy's
+     * reader of ScrapeConfigs is experimental, so the same scrape is written out here with the
+     * token from the same Secret. Default: none.
+     */
+    minio?: MinioScrape & { secretNamespace: string };
+  };
   /** Sync PrometheusRules labelled for us into Mimir's ruler. */
   rules?: { mimirAddress: string; tenant?: string; selector: { key: string; value: string } };
 }
@@ -279,6 +291,27 @@ function kubeScrapeBlocks(forwardTo: string): string[] {
   });
 }
 
+/** Alloy blocks scraping MinIO's cluster metrics with the bearer token from its Secret. */
+function minioScrapeBlocks(m: MinioScrape & { secretNamespace: string }, forwardTo: string): string[] {
+  return [
+    block('remote.kubernetes.secret "minio_metrics"', [
+      `namespace = ${q(m.secretNamespace)}`,
+      `name = ${q(MINIO_METRICS_SECRET.name)}`,
+    ]),
+    block('prometheus.scrape "minio_cluster"', [
+      `targets = [{ __address__ = ${q(m.target)} }]`,
+      `job_name = ${q(MINIO_METRICS_JOB)}`,
+      `scheme = ${q(m.scheme)}`,
+      `metrics_path = ${q(m.path)}`,
+      block("authorization", [
+        'type = "Bearer"',
+        `credentials = remote.kubernetes.secret.minio_metrics.data[${q(MINIO_METRICS_SECRET.key)}]`,
+      ]),
+      `forward_to = [${forwardTo}]`,
+    ]),
+  ];
+}
+
 /** The single cluster-wide replica: events, and (later phases) scraping and rule sync. */
 export function alloyClusterConfig(input: AlloyClusterInput): string {
   const parts = [block("logging", ['level = "info"', 'format = "logfmt"'])];
@@ -307,6 +340,7 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
         "forward_to = [prometheus.remote_write.backend.receiver]",
       ]),
       ...kubeScrapeBlocks("prometheus.remote_write.backend.receiver"),
+      ...(s.minio ? minioScrapeBlocks(s.minio, "prometheus.remote_write.backend.receiver") : []),
       block('prometheus.remote_write "backend"', [
         block("endpoint", endpoint),
         `external_labels = { cluster = ${q(input.cluster)}, ${q(s.replicaLabel)} = sys.env("HOSTNAME") }`,

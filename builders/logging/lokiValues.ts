@@ -13,7 +13,22 @@ export interface LokiInputs {
   serviceMonitor: boolean;
   /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
+  /**
+   * Loki's ruler: the Alertmanager it sends to (the phase's, plan/endpoints.ts) and the tenant whose
+   * rule directory holds the program's LogQL rules (ConfigMap {@link LOKI_RULES_CONFIGMAP}).
+   * Default: the ruler keeps the chart's bucket storage and sends nowhere.
+   */
+  ruler?: { alertmanagerUrl: string; tenant: string };
 }
+
+/** The ConfigMap holding the program's LogQL rule file (components/logging/loki.ts creates it). */
+export const LOKI_RULES_CONFIGMAP = "loki-homelab-rules";
+/** The key (file name, and the rule namespace Loki shows) of the rule file in that ConfigMap. */
+export const LOKI_RULES_FILE = "homelab-logs.yaml";
+/** Where the ruler's local rule store reads `<dir>/<tenant>/<file>` (pkg/ruler/rulestore/local/local.go). */
+export const LOKI_RULES_DIR = "/etc/loki/rules";
+/** The tenant Loki uses when auth_enabled is false (the rule directory is per tenant). */
+export const LOKI_SINGLE_TENANT = "fake";
 
 /** The object store Loki's schema writes to; the compactor's delete store must name the same. */
 export function lokiObjectStore(storage: ConsumerStorage): "s3" | "filesystem" {
@@ -44,12 +59,23 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     storageClass: input.storageClass,
     enableStatefulSetAutoDeletePVC: false,
   };
-  const target = (replicas: number, workload: Parameters<typeof sizing>[1]) => ({
+  // The rule file is mounted where the ruler runs: the single binary, or the backend target
+  // (SimpleScalable; the read and write targets run no ruler).
+  const rules = input.ruler
+    ? {
+        extraVolumes: [{ name: "homelab-rules", configMap: { name: LOKI_RULES_CONFIGMAP } }],
+        extraVolumeMounts: [
+          { name: "homelab-rules", mountPath: `${LOKI_RULES_DIR}/${input.ruler.tenant}`, readOnly: true },
+        ],
+      }
+    : {};
+  const target = (replicas: number, workload: Parameters<typeof sizing>[1], ruler = false) => ({
     replicas,
     extraArgs: EXPAND_ENV,
     extraEnvFrom: envFrom,
     resources: sizing(profile, workload, input.sized),
     persistence,
+    ...(ruler ? rules : {}),
   });
 
   const storageValues =
@@ -94,7 +120,22 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         retention_period: loki.retention,
         allow_structured_metadata: true,
         volume_enabled: true,
+        // The level of every line as structured metadata `detected_level` (Loki 3's default, kept
+        // explicit: the log error-rate rule reads it).
+        discover_log_levels: true,
       },
+      ...(input.ruler
+        ? {
+            // The chart's ruler storage helper yields `type: local` when rulerConfig says so
+            // (loki 6.49.0 templates/_helpers.tpl loki.rulerStorageConfig), merged with this.
+            rulerConfig: {
+              storage: { type: "local", local: { directory: LOKI_RULES_DIR } },
+              rule_path: "/var/loki/rules-tmp",
+              alertmanager_url: input.ruler.alertmanagerUrl,
+              enable_api: true,
+            },
+          }
+        : {}),
       compactor: {
         working_directory: "/var/loki/compactor",
         compaction_interval: "10m",
@@ -105,10 +146,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       },
       pattern_ingester: { enabled: true },
     },
-    singleBinary: target(single ? loki.replicas : 0, "lokiSingleBinary"),
+    singleBinary: target(single ? loki.replicas : 0, "lokiSingleBinary", true),
     write: target(single ? 0 : loki.write, "lokiWrite"),
     read: target(single ? 0 : loki.read, "lokiRead"),
-    backend: target(single ? 0 : loki.backend, "lokiBackend"),
+    backend: target(single ? 0 : loki.backend, "lokiBackend", true),
     // The chart's caches ask for ~9.8 GiB (chunks) and ~1.2 GiB (results) even in SingleBinary.
     chunksCache: { enabled: false },
     resultsCache: { enabled: false },

@@ -7,6 +7,9 @@ import {
 } from "../alerting/alertmanagerConfig";
 import { alertmanagerUrl } from "../../plan/endpoints";
 
+/** The sysctls node-exporter exports for the inotify alerts. */
+export const INOTIFY_SYSCTLS = ["fs.inotify.max_user_watches", "fs.inotify.max_user_instances"] as const;
+
 type Profile = "standard" | "lightweight";
 
 /**
@@ -22,6 +25,11 @@ export function nodeExporterValues(profile: Profile): Record<string, any> {
     podLabels: { jobLabel: "node-exporter" },
     service: { labels: { jobLabel: "node-exporter" } },
     extraArgs: [
+      // The sysctl collector is off by default (node_exporter collector/sysctl_linux.go registers it
+      // defaultDisabled); each --collector.sysctl.include becomes node_sysctl_<name> (the inotify
+      // alerts in builders/alerting/rules.ts read these two).
+      "--collector.sysctl",
+      ...INOTIFY_SYSCTLS.map((s) => `--collector.sysctl.include=${s}`),
       "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
       "--collector.filesystem.fs-types-exclude=^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs|erofs)$",
     ],

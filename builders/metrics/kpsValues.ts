@@ -104,6 +104,10 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
           : NO_RULES,
         serviceMonitorSelectorNilUsesHelmValues: false,
         podMonitorSelectorNilUsesHelmValues: false,
+        // Every ScrapeConfig, like every ServiceMonitor: MinIO's cluster metrics are one (an
+        // address outside the cluster's Services; kube-prometheus-stack 88.0.0 templates/prometheus/
+        // prometheus.yaml renders `scrapeConfigSelector: {}` with this off).
+        scrapeConfigSelectorNilUsesHelmValues: false,
       },
     },
     // Once the backend's ruler/vmalert holds the rules, it alerts through its own Alertmanager.

@@ -30,6 +30,8 @@ export interface ConsumerPlan {
 export interface BucketPlan {
   type: "minio" | "ceph-rgw" | "filesystem";
   consumers: ConsumerPlan[];
+  /** MinIO user that may only read the cluster's metrics (`admin:Prometheus`). */
+  metricsUser: string;
   /** `protect` on every bucket: production stacks only, so previews cannot plan their deletion. */
   protect: boolean;
   /** Buckets are never deleted by Pulumi, in any stack: removing one from the program orphans it. */
@@ -58,7 +60,12 @@ export function consumersOf(cfg: StackConfig): Consumer[] {
  */
 export function planBuckets(cfg: StackConfig): BucketPlan {
   const store = cfg.objectStore;
-  const base = { protect: cfg.production, retainOnDelete: true as const, existing: cfg.existing.buckets };
+  const base = {
+    protect: cfg.production,
+    retainOnDelete: true as const,
+    existing: cfg.existing.buckets,
+    metricsUser: `${store.bucketPrefix}-metrics`,
+  };
   if (store.type === "filesystem") return { type: "filesystem", consumers: [], ...base };
   const prefix = store.bucketPrefix;
   const consumers = consumersOf(cfg).map((consumer): ConsumerPlan => {

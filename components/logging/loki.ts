@@ -2,7 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
-import { lokiValues, type LokiInputs } from "../../builders/logging/lokiValues";
+import { stringify } from "yaml";
+import {
+  LOKI_RULES_CONFIGMAP,
+  LOKI_RULES_FILE,
+  lokiValues,
+  type LokiInputs,
+} from "../../builders/logging/lokiValues";
+import type { RuleGroup } from "../../builders/alerting/rules";
 import { lokiEndpoints } from "../../plan/endpoints";
 
 /** Arguments of {@link Loki}. */
@@ -16,6 +23,11 @@ export interface LokiArgs {
    * uninstall the store every agent pushes to. Default false.
    */
   protect?: boolean;
+  /**
+   * LogQL alerting rules for Loki's ruler, written to the ConfigMap the ruler's rule directory
+   * mounts (needs `settings.ruler`). Default: none.
+   */
+  logRules?: RuleGroup[];
   /** Buckets, users and credential Secrets Loki must wait for. Default: none (filesystem). */
   dependsOn?: pulumi.Resource[];
   /** Kubernetes provider; every child uses it. */
@@ -32,6 +44,24 @@ export class Loki extends pulumi.ComponentResource {
 
   constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:logging:Loki", name, {}, opts);
+    if (args.logRules && !args.settings.ruler)
+      throw new Error("Loki: logRules need settings.ruler (the ruler's tenant and Alertmanager)");
+    const rules = args.logRules
+      ? [
+          new k8s.core.v1.ConfigMap(
+            `${name}-rules`,
+            {
+              metadata: {
+                name: LOKI_RULES_CONFIGMAP,
+                namespace: args.namespace,
+                labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+              },
+              data: { [LOKI_RULES_FILE]: stringify({ groups: args.logRules }) },
+            },
+            { parent: this, provider: args.provider },
+          ),
+        ]
+      : [];
     this.release = helmRelease(
       name,
       {
@@ -44,7 +74,8 @@ export class Loki extends pulumi.ComponentResource {
         parent: this,
         provider: args.provider,
         protect: args.protect === true,
-        dependsOn: args.dependsOn ?? [],
+        // The pods mount the rule ConfigMap: it exists before they start.
+        dependsOn: [...(args.dependsOn ?? []), ...rules],
       },
     );
     const ep = lokiEndpoints(args.namespace, args.settings.loki);

@@ -4,6 +4,13 @@ import * as minio from "@pulumi/minio";
 import * as random from "@pulumi/random";
 import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "../../builders/objectstore/bucketPlan";
 import { endpointHost, S3_ENV } from "./storageRefs";
+import {
+  MINIO_METRICS_SECRET,
+  minioMetricsPolicy,
+  minioPrometheusToken,
+  minioScrapeConfigSpec,
+  type MinioScrape,
+} from "../../builders/objectstore/minioMetrics";
 import type { ObjectStoreConfig } from "../config";
 import { readExistingSecret } from "../takeover";
 
@@ -26,6 +33,11 @@ export interface ObjectStoreArgs {
   namespace: string;
   /** MinIO admin login, from the secrets backend. Required with the minio store. */
   minioAdmin?: { user: pulumi.Output<string>; password: pulumi.Output<string> };
+  /**
+   * Scrape MinIO's cluster metrics (minio store): a user that may only read metrics
+   * (`admin:Prometheus`), its bearer token in a Secret, and a ScrapeConfig. Default: no scrape.
+   */
+  metrics?: MinioScrape;
   /** Where generated consumer credentials are written back. Default: nowhere (they stay in state only). */
   credentialSink?: CredentialSink;
   /** Kubernetes provider; every Kubernetes child uses it. */
@@ -86,6 +98,8 @@ export class ObjectStore extends pulumi.ComponentResource {
               { ...mOpts, ...dataOpts },
             ),
         );
+        if (store.keepDeletedDays !== undefined)
+          this.keepDeleted(name, plan.buckets, buckets, store.keepDeletedDays, mOpts);
         if (plan.existingSecret) {
           // Takeover: the operator's Secret (e.g. synced by an ExternalSecret) keeps serving; reading
           // it makes a missing Secret fail the preview instead of the pods.
@@ -132,6 +146,7 @@ export class ObjectStore extends pulumi.ComponentResource {
           ready[plan.consumer] = [...buckets, attachment, credentials];
         }
       }
+      if (args.metrics) this.minioMetrics(name, args, args.metrics, mOpts, k8sOpts);
     } else {
       const store = args.store;
       if (store.type !== "ceph-rgw") throw new Error("ObjectStore: a ceph-rgw plan needs a ceph-rgw store");
@@ -154,6 +169,102 @@ export class ObjectStore extends pulumi.ComponentResource {
       }
     }
     this.registerOutputs({ bucketNames: this.bucketNames });
+  }
+
+  /**
+   * Versioning and a noncurrent-version expiry on the buckets the program manages: separate
+   * resources, so turning them on never touches (or replaces) the bucket itself. Object locking is
+   * left off: MinIO sets it at bucket creation only, and it would block the compactors' deletes.
+   */
+  private keepDeleted(
+    name: string,
+    names: string[],
+    buckets: minio.S3Bucket[],
+    days: number,
+    mOpts: pulumi.CustomResourceOptions,
+  ): void {
+    names.forEach((bucket, i) => {
+      const versioning = new minio.S3BucketVersioning(
+        `${name}-${bucket}-versioning`,
+        { bucket: buckets[i].bucket, versioningConfiguration: { status: "Enabled" } },
+        mOpts,
+      );
+      new minio.IlmPolicy(
+        `${name}-${bucket}-keep-deleted`,
+        {
+          bucket: buckets[i].bucket,
+          rules: [{ id: "expire-noncurrent", status: "Enabled", noncurrentVersionExpirationDays: days }],
+        },
+        { ...mOpts, dependsOn: [versioning] },
+      );
+    });
+  }
+
+  /**
+   * MinIO's capacity metrics with least privilege: a user whose only policy is `admin:Prometheus`,
+   * the JWT `mc admin prometheus generate` would make for it (builders/objectstore/minioMetrics.ts),
+   * kept in a Secret the scrapers read, and the ScrapeConfig that reads it.
+   */
+  private minioMetrics(
+    name: string,
+    args: ObjectStoreArgs,
+    scrape: MinioScrape,
+    mOpts: pulumi.CustomResourceOptions,
+    k8sOpts: pulumi.CustomResourceOptions,
+  ): void {
+    const userName = args.plan.metricsUser;
+    const secretKey = new random.RandomPassword(
+      `${name}-metrics-secret-key`,
+      { length: 40, special: false },
+      { parent: this, provider: args.randomProvider },
+    );
+    const secret = pulumi.secret(secretKey.result);
+    const user = new minio.IamUser(
+      `${name}-metrics-user`,
+      { name: userName, secret, forceDestroy: false },
+      mOpts,
+    );
+    const policy = new minio.IamPolicy(
+      `${name}-metrics-policy`,
+      { name: `${userName}-prometheus`, policy: JSON.stringify(minioMetricsPolicy()) },
+      mOpts,
+    );
+    const attachment = new minio.IamUserPolicyAttachment(
+      `${name}-metrics-policy-attachment`,
+      { userName: user.name, policyName: policy.name },
+      mOpts,
+    );
+    const token = new k8s.core.v1.Secret(
+      `${name}-metrics-token`,
+      {
+        metadata: {
+          name: MINIO_METRICS_SECRET.name,
+          namespace: args.namespace,
+          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+        },
+        type: "Opaque",
+        stringData: {
+          [MINIO_METRICS_SECRET.key]: pulumi.secret(
+            pulumi.all([user.name, secret]).apply(([u, k]) => minioPrometheusToken(u, k)),
+          ),
+        },
+      },
+      { ...k8sOpts, dependsOn: [attachment] },
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-metrics-scrape`,
+      {
+        apiVersion: "monitoring.coreos.com/v1alpha1",
+        kind: "ScrapeConfig",
+        metadata: {
+          name: "minio-cluster",
+          namespace: args.namespace,
+          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+        },
+        spec: minioScrapeConfigSpec(scrape),
+      },
+      { ...k8sOpts, dependsOn: [token] },
+    );
   }
 
   private credentialSecret(
