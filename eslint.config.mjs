@@ -4,7 +4,16 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["bin/**", "out/**", "node_modules/**", "eslint.config.mjs"] },
+  {
+    ignores: [
+      "dist/**",
+      "contract/dist/**",
+      "policy/contract/**",
+      "out/**",
+      "node_modules/**",
+      "eslint.config.mjs",
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -23,17 +32,6 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-return": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "prefer-const": "error",
-    },
-  },
-  // The TypeScript loader is plain CommonJS (it cannot need compiling itself) and outside tsconfig.
-  {
-    files: ["scripts/**/*.js"],
-    ...tseslint.configs.disableTypeChecked,
-    rules: {
-      ...tseslint.configs.disableTypeChecked.rules,
-      "@pulumi/no-output-in-template-literal": "off",
-      "@pulumi/no-output-instance-in-template-literal": "off",
-      "@typescript-eslint/no-require-imports": "off",
     },
   },
 );

@@ -1,3 +1,5 @@
+// First, before any SDK module: the version-guarded SDK start-up shortcut.
+import "./lib/startup";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
@@ -202,14 +204,8 @@ async function main(): Promise<number> {
       (target !== root ? `, npm commands of ${target}` : ""),
   );
 
-  // As a user runs it after install: first the very first run (empty transpile cache, informational).
-  const coldDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cold-"));
+  // As a user runs it: `npm run synth` (the up-to-date check of the build included).
   const synthArgs = ["run", "synth", "--", "--stack", "production", "--out", out];
-  const cold = wall(NPM, synthArgs, { ...process.env, HOMELAB_TS_CACHE_DIR: coldDir });
-  console.log(
-    `     first \`npm run synth\` with an empty transpile cache: ${cold.toFixed(0)} ms (informational)`,
-  );
-
   const synth = sideBySide(() => wall(NPM, synthArgs));
   const exportFile = path.join(out, "production.json");
   const policy = sideBySide(() => wall(NPM, ["run", "policy:check", "--", exportFile]));
@@ -233,11 +229,10 @@ async function main(): Promise<number> {
   const renderCpus: number[] = [];
   let releases = 0;
   for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync(
-      process.execPath,
-      ["-r", path.join(root, "scripts/register.js"), __filename, "--child-render", exportFile],
-      { cwd: root, encoding: "utf8" },
-    );
+    const r = spawnSync(process.execPath, [__filename, "--child-render", exportFile], {
+      cwd: root,
+      encoding: "utf8",
+    });
     if (r.status !== 0) throw new Error(`render child exited ${r.status}: ${r.stderr}`);
     const [ms, cpu, n] = r.stdout.trim().split(" ").map(Number);
     renderTimes.push(ms);
@@ -246,15 +241,11 @@ async function main(): Promise<number> {
   }
   // With an empty render cache (every chart or value new): what the Helm processes themselves
   // cost the largest stack's synthesis. Informational: it waits for cores on a shared machine.
-  const coldRender = spawnSync(
-    process.execPath,
-    ["-r", path.join(root, "scripts/register.js"), __filename, "--child-render", exportFile],
-    {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, HOMELAB_RENDER_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-")) },
-    },
-  );
+  const coldRender = spawnSync(process.execPath, [__filename, "--child-render", exportFile], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, HOMELAB_RENDER_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-")) },
+  });
   if (coldRender.status !== 0)
     throw new Error(`render child exited ${coldRender.status}: ${coldRender.stderr}`);
   console.log(

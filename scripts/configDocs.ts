@@ -7,7 +7,7 @@ import { projectRoot } from "./lib/paths";
  * The README's table of config keys, generated from the schema's own JSDoc
  * (components/configSchema.ts), so the schema, its docs and the README cannot drift.
  * Pulumi.yaml's config descriptions come from the same docs.
- * `node -r ./scripts/register.js scripts/configDocs.ts --write` updates README.md and Pulumi.yaml.
+ * `npx tsx scripts/configDocs.ts --write` updates README.md and Pulumi.yaml.
  */
 const SCHEMA = "components/configSchema.ts";
 export const START =

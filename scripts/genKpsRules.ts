@@ -4,7 +4,7 @@
  * program's own KPS values and `defaultRules.create: true`. The program ships them as its own
  * PrometheusRule so they outlive KPS; nothing is downloaded at runtime.
  *
- *   node -r ./scripts/register.js scripts/genKpsRules.ts
+ *   npx tsx scripts/genKpsRules.ts
  *
  * Helm and the chart archive are found as scripts/lib/render.ts finds them (HOMELAB_HELM,
  * .tools/helm; HOMELAB_CHART_CACHE, ../shared/charts).

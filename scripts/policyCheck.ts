@@ -1,3 +1,5 @@
+// First, before any SDK module: the version-guarded SDK start-up shortcut.
+import "./lib/startup";
 import * as fs from "fs";
 import {
   evaluateResources,

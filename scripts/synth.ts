@@ -1,3 +1,5 @@
+// First, before any SDK module: the version-guarded SDK start-up shortcut.
+import "./lib/startup";
 // First, for its effect: Helm and the contract link in place (see scripts/lib/tools.ts).
 import "./lib/tools";
 import * as fs from "fs";

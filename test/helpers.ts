@@ -11,11 +11,11 @@ import { parseStackConfig, PROJECT, type StackConfig } from "../components/confi
 export const ROOT = projectRoot(__dirname);
 
 /**
- * Node arguments that run a project `.ts` file (path relative to the root) in a fresh process,
- * the way the package scripts do: through scripts/register.js.
+ * Node arguments that run a project `.ts` file (path relative to the root) from source in a fresh
+ * process, the way mocha runs the tests: through tsx (`node --import tsx`).
  */
 export function tsNode(file: string, ...args: string[]): string[] {
-  return ["-r", path.join(ROOT, "scripts/register.js"), path.join(ROOT, file), ...args];
+  return ["--import", "tsx", path.join(ROOT, file), ...args];
 }
 
 /** A valid minimal raw config; tests override what they exercise. */

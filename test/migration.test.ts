@@ -43,11 +43,7 @@ describe("migration keeps the alerts (every phase x backend)", function () {
       "the chart pin moved: regenerate with scripts/genKpsRules.ts",
     );
     // The shipped data is exactly what the real Helm renders from the pinned archive today.
-    assert.deepEqual(
-      renderKpsRules(),
-      KPS_RULES_DATA,
-      "stale data: run node -r ./scripts/register.js scripts/genKpsRules.ts",
-    );
+    assert.deepEqual(renderKpsRules(), KPS_RULES_DATA, "stale data: run npx tsx scripts/genKpsRules.ts");
     const all = KPS_RULES_DATA.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record));
     for (const must of [
       "Watchdog",

@@ -13,7 +13,9 @@ import { evaluateResources, SECRET_STAND_IN, type ExportedResource } from "../po
 import { SECRET_SIG, SECRET_SIG_KEY } from "../policy/lib/resources";
 import { allPolicies } from "../policy/policies";
 import { stackNames } from "../scripts/lib/paths";
-import { ROOT, synth, tsNode } from "./helpers";
+import * as path from "path";
+import { ROOT, synth } from "./helpers";
+import { pulumiNode } from "./support/pulumiTsNode";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pb = require("@pulumi/pulumi/proto/analyzer_pb.js");
@@ -51,7 +53,7 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
   let client: any;
 
   before(async () => {
-    child = spawn(process.execPath, tsNode("test/support/packEntrypoint.ts"), {
+    child = spawn(process.execPath, pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy")), {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const port = await new Promise<string>((resolve, reject) => {

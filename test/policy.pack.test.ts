@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import { evaluateResources, failed } from "../policy/evaluate";
-import { synth, tsNode } from "./helpers";
+import * as path from "path";
+import { ROOT, synth, tsNode } from "./helpers";
+import { pulumiNode } from "./support/pulumiTsNode";
 
 describe("every project stack passes the pack", () => {
   for (const stack of ["staging", "production", "pi"]) {
@@ -13,14 +15,17 @@ describe("every project stack passes the pack", () => {
 });
 
 describe("the pack as the Pulumi CLI loads it", () => {
-  const entries: [string, string][] = [
-    ["through the project's loader", "policy/index.ts"],
-    ["from policy/ through Pulumi's ts-node registration", "test/support/packEntrypoint.ts"],
+  const entries: [string, string[]][] = [
+    ["through tsx, as the tests run", tsNode("policy/index.ts")],
+    [
+      "from policy/ through Pulumi's ts-node registration",
+      pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy")),
+    ],
   ];
-  for (const [title, entry] of entries)
+  for (const [title, args] of entries)
     it(`starts a policy pack server (${title}) and prints its port`, async function () {
       this.timeout(60000);
-      const child = spawn(process.execPath, tsNode(entry), {
+      const child = spawn(process.execPath, args, {
         stdio: ["ignore", "pipe", "pipe"],
       });
       const port = await new Promise<string>((resolve, reject) => {

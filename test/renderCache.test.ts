@@ -73,8 +73,7 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
         if (r[0].error) throw new Error(r[0].error);
         console.log(JSON.stringify(r[0].objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "")));
       }).catch((e) => { console.error(e); process.exit(1); });`;
-    const register = path.join(ROOT, "scripts/register.js");
-    const r = spawnSync(process.execPath, ["-r", register, "-e", code], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: ROOT, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const templates = fs
       .readFileSync(log, "utf8")

@@ -1,13 +1,12 @@
 /**
- * Child process for the entry-point test: loads `index.ts` the way `pulumi up` does (Pulumi's
- * ts-node registration, type-checking on) under mocks, and prints what it registered as JSON.
+ * Child process for the entry-point test, itself started under Pulumi's ts-node registration alone
+ * (test/support/pulumiTsNode.ts): loads `index.ts` the way `pulumi up` does (type-checking on) under mocks, and prints what it registered as JSON.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "../../scripts/lib/synth";
 import { mockCall, mockState } from "../../scripts/lib/mocks";
 import { projectRoot } from "../../scripts/lib/paths";
-import { registerLikePulumi } from "./pulumiTsNode";
 
 async function main() {
   const root = projectRoot(__dirname);
@@ -28,7 +27,6 @@ async function main() {
   );
   const cfg = readStackConfig(root, stack);
   pulumi.runtime.setAllConfig(cfg.config, cfg.secretKeys);
-  registerLikePulumi(root);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exports = require(path.join(root, "index.ts"));
   const outputs = Object.fromEntries(

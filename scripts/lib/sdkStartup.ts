@@ -1,0 +1,119 @@
+import * as fs from "fs";
+import * as path from "path";
+import Module from "module";
+
+/**
+ * A start-up shortcut for the offline commands (synth, policy:check, bench): SDK modules that
+ * `@pulumi/pulumi` and `@pulumi/kubernetes` require when they load, but use only in code a
+ * synthesis under Pulumi's mocks never runs, are loaded on first use instead. Any use (a property
+ * read, `in`, a key listing) loads the real module, so behaviour never changes; only the ~270
+ * modules a synthesis does not need are not loaded.
+ *
+ * It keys on file paths inside the SDK packages, which a refactor of the SDK can move. So it acts
+ * only for the exact SDK versions it was tested against (TESTED); for any other version it does
+ * nothing and the commands take the slower, plain start. Import it first, before any SDK module;
+ * `pulumi up` never loads it. Removing it costs start-up time only.
+ */
+export const TESTED: Readonly<Record<string, string>> = {
+  "@pulumi/pulumi": "3.270.0",
+  "@pulumi/kubernetes": "4.34.2",
+};
+
+const below = (p: string) => p.split("/").join(path.sep);
+/**
+ * Per SDK module (path below node_modules), the requests it gets lazily, each required at load but
+ * used only inside functions a synthesis never calls:
+ * - closure serialization ("magic" lambdas): TypeScript's compiler, @npmcli/arborist,
+ *   normalize-package-data and semver (runtime/closure/*);
+ * - semver in runtime/rpc.js: only resource-reference versions are compared with it;
+ * - OpenTelemetry (runtime/settings.js): only a gRPC interceptor to a real engine uses it;
+ * - glob (@pulumi/kubernetes yaml/yaml.js): only `files` of a ConfigFile/ConfigGroup are globbed;
+ * - gRPC and the generated clients: used only to connect to a real engine and to read
+ *   `grpc.status` codes of a failed call; the mock monitor is called in process;
+ * - the automation API and the provider server (index.js).
+ */
+export const DEFERRED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  [below("@pulumi/pulumi/runtime/closure/parseFunction.js"), new Set(["../../typescript-shim"])],
+  [
+    below("@pulumi/pulumi/runtime/closure/codePaths.js"),
+    new Set(["@npmcli/arborist", "normalize-package-data"]),
+  ],
+  [below("@pulumi/pulumi/runtime/closure/rewriteSuper.js"), new Set(["semver"])],
+  [below("@pulumi/pulumi/runtime/rpc.js"), new Set(["semver"])],
+  [
+    below("@pulumi/pulumi/runtime/settings.js"),
+    new Set(["@opentelemetry/api", "@grpc/grpc-js", "../proto/engine_grpc_pb", "../proto/resource_grpc_pb"]),
+  ],
+  [below("@pulumi/pulumi/runtime/callbacks.js"), new Set(["@grpc/grpc-js", "../proto/callback_grpc_pb"])],
+  [below("@pulumi/pulumi/runtime/resource.js"), new Set(["@grpc/grpc-js"])],
+  [below("@pulumi/pulumi/runtime/invoke.js"), new Set(["@grpc/grpc-js"])],
+  [below("@pulumi/pulumi/errors.js"), new Set(["@grpc/grpc-js"])],
+  [below("@pulumi/pulumi/index.js"), new Set(["./automation", "./provider"])],
+  [below("@pulumi/kubernetes/yaml/yaml.js"), new Set(["glob"])],
+]);
+
+/** The installed version of each SDK package the shortcut keys on, as seen from `root`. */
+export function sdkVersions(root: string): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const name of Object.keys(TESTED)) {
+    try {
+      const file = require.resolve(`${name}/package.json`, { paths: [root] });
+      out[name] = (JSON.parse(fs.readFileSync(file, "utf8")) as { version?: string }).version;
+    } catch {
+      out[name] = undefined;
+    }
+  }
+  return out;
+}
+
+/** Why the shortcut stays off for these versions, or undefined when every one was tested. */
+export function untested(versions: Record<string, string | undefined>): string | undefined {
+  const off = Object.entries(TESTED).filter(([name, v]) => versions[name] !== v);
+  return off.length
+    ? off.map(([name, v]) => `${name} ${versions[name] ?? "missing"} (tested: ${v})`).join(", ")
+    : undefined;
+}
+
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+let installed = false;
+
+/**
+ * Installs the shortcut when the SDK versions installed under `root` are the tested ones; returns
+ * whether it acts. HOMELAB_SDK_SHORTCUT=0 turns it off (to measure or rule it out).
+ */
+export function installSdkShortcut(root: string): boolean {
+  if (installed) return true;
+  if (process.env.HOMELAB_SDK_SHORTCUT === "0" || untested(sdkVersions(root))) return false;
+  const internal = Module as unknown as { _load: (request: string, parent: any, isMain: boolean) => any };
+  const load = internal._load;
+  internal._load = function (this: unknown, request: string, parent: any, isMain: boolean) {
+    const file: unknown = parent?.filename;
+    const at = typeof file === "string" ? file.lastIndexOf(NODE_MODULES) : -1;
+    if (at < 0 || DEFERRED.get((file as string).slice(at + NODE_MODULES.length))?.has(request) !== true)
+      // eslint-disable-next-line prefer-rest-params
+      return load.apply(this, arguments as unknown as [string, any, boolean]);
+    let real: any;
+    const target = () => (real ??= load.call(this, request, parent, isMain));
+    // Until first use `__esModule` reads true, so that TypeScript's `__importStar` keeps this
+    // object instead of copying (and so loading) the module's properties at import time.
+    return new Proxy(
+      {},
+      {
+        // `default` as `__importDefault` reads it: the module itself unless it is an ES module.
+        get: (_, key) => {
+          if (key === "__esModule" && real === undefined) return true;
+          const m = target();
+          return key === "default" && !m.__esModule ? m : Reflect.get(m, key);
+        },
+        has: (_, key) => Reflect.has(target(), key),
+        ownKeys: () => Reflect.ownKeys(target()),
+        getOwnPropertyDescriptor: (_, key) => {
+          const d = Reflect.getOwnPropertyDescriptor(target(), key);
+          return d && { ...d, configurable: true };
+        },
+      },
+    );
+  };
+  installed = true;
+  return true;
+}
