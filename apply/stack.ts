@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../components/config";
-import { planStack, type WaitFor } from "../plan/plan";
+import { PROMETHEUS_VOLUME_RESOURCE, planStack, type WaitFor } from "../plan/plan";
 import { ObjectStore } from "../components/objectstore/objectStore";
 import { Secrets } from "../components/secrets/secrets";
 import { StackInfo } from "../components/stackInfo";
@@ -32,6 +32,8 @@ export interface StackOutputs {
   /** The default Grafana metrics datasource's URL in this phase. */
   metricsQueryUrl: string;
   bucketNames: string[];
+  /** Deletions and replacements made on purpose, by resource name, with why (read by the change check). */
+  plannedChanges: Record<string, string>;
 }
 
 /**
@@ -50,7 +52,13 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     ...rootOpts,
     transformations: [adopt.transformation, ...(rootOpts.transformations ?? [])],
   });
-  const provider = new k8s.Provider("k8s", { enableServerSideApply: true }, top);
+  // ConfigMaps and Secrets update in place (pulumi-kubernetes diff.go replaces their data
+  // otherwise, deleting the named object before the new one exists): README "Checking the change".
+  const provider = new k8s.Provider(
+    "k8s",
+    { enableServerSideApply: true, enableConfigMapMutable: true, enableSecretMutable: true },
+    top,
+  );
   const randomProvider = new random.Provider("random", {}, top);
 
   order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
@@ -100,7 +108,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     );
   if (plan.prometheusVolume)
     made.promVolume = new PrometheusVolume(
-      "prometheus-volume",
+      PROMETHEUS_VOLUME_RESOURCE,
       { ...plan.prometheusVolume.inputs, provider },
       top,
     );
@@ -123,7 +131,7 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   const unmatched = adopt.unmatched();
   if (unmatched.length > 0) throw new AdoptionError(unmatched, cfg.phase);
 
-  const { phase, lokiPushUrl, metricsRemoteWriteUrl, metricsQueryUrl } = plan.outputs;
+  const { phase, lokiPushUrl, metricsRemoteWriteUrl, metricsQueryUrl, plannedChanges } = plan.outputs;
   return {
     phase,
     grafanaUrl: grafana.url,
@@ -131,5 +139,6 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     metricsRemoteWriteUrl,
     metricsQueryUrl,
     bucketNames: store.bucketNames,
+    plannedChanges,
   };
 }

@@ -1,3 +1,4 @@
+import type { RunningState } from "./running";
 import { z } from "zod";
 import { parseQuantity } from "@homelab-observability/contract";
 
@@ -459,6 +460,8 @@ const takeover = z
       .default({}),
     /** fullname of the running kube-prometheus-stack (names its Prometheus). Default: as the chart derives it from the release name. */
     kpsFullname: dnsLabel.optional(),
+    /** Folder of what runs (README "Checking the change"): the update keeps its claims and selectors. Default none. */
+    running: z.string().min(1).optional(),
     /** The running Prometheus's PVC, imported and kept by name so the TSDB keeps its history. Default none. */
     prometheusVolume: k8sName.optional(),
     /**
@@ -588,7 +591,11 @@ export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize"> & {
   gateway: boolean;
 };
 /** What already runs and is taken over (see README "Taking over a running stack"). */
-export type TakeoverConfig = NonNullable<Raw["takeover"]> & { kpsFullname: string };
+export type TakeoverConfig = NonNullable<Raw["takeover"]> & {
+  kpsFullname: string;
+  /** What `running` holds, read by the loader (components/load.ts); undefined without it. */
+  runningState?: RunningState;
+};
 
 /** The validated stack configuration every component is built from. */
 export interface StackConfig {

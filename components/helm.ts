@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ChartRef } from "./versions";
 
+/** Revisions Helm keeps per release (Flux's helm-controller default, which a takeover continues). */
+export const MAX_HISTORY = 5;
+
 /** What {@link helmRelease} installs. */
 export interface HelmReleaseOptions {
   /** Helm release name; fixed, so Service names (plan/endpoints.ts) are predictable. */
@@ -35,6 +38,9 @@ export function helmRelease(
       // Roll back a failed upgrade instead of leaving a half-applied release.
       atomic: true,
       timeout: 600,
+      // Helm keeps every revision's manifest as a Secret unless capped (helm_release.go sets the
+      // upgrade's MaxHistory from this, 0 = unlimited); Flux's helm-controller kept 5.
+      maxHistory: MAX_HISTORY,
     },
     opts,
   );

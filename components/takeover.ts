@@ -3,6 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { ADOPTABLE_RELEASES, ConfigError, type AdoptableRelease, type StackConfig } from "./config";
 import { planBuckets } from "../builders/objectstore/bucketPlan";
 import { obcName } from "./objectstore/objectStore";
+import { keepRunningValues, type RunningRelease, type RunningState } from "./running";
+
+/** The running release `id` ("<namespace>/<name>") with the state it lives in, when known. */
+function keepOf(state: RunningState | undefined, id: string | undefined): Adoption["keep"] {
+  const release = id ? state?.releases.find((r) => `${r.namespace}/${r.name}` === id) : undefined;
+  return state && release ? { release, state } : undefined;
+}
 
 /**
  * One existing object the program takes over with Pulumi's `import` resource option instead of
@@ -26,6 +33,8 @@ export interface Adoption {
   required: boolean;
   /** Config key that asked for it, for error messages. */
   key: string;
+  /** A Release's running state (takeover.running): the update keeps its claim and selector values. */
+  keep?: { release: RunningRelease; state: RunningState };
 }
 
 export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
@@ -42,9 +51,32 @@ export const CLAIM_TYPE = "kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim
  * provider's import reads back only name, namespace, chart, version, values and a default timeout
  * (pulumi-kubernetes provider/pkg/provider/helm_release.go, Read/importRelease/setReleaseAttributes).
  */
-export const RELEASE_IMPORT_IGNORES = ["chart", "version", "repositoryOpts", "values", "atomic", "timeout"];
+export const RELEASE_IMPORT_IGNORES = [
+  "chart",
+  "version",
+  "repositoryOpts",
+  "values",
+  "atomic",
+  "timeout",
+  // Not read back by the import either: left alone, it would make the import step upgrade the release.
+  "maxHistory",
+];
 /** Kubernetes objects: our labels and annotations are added by the update step, not the import. */
 export const OBJECT_IMPORT_IGNORES = ["metadata.labels", "metadata.annotations"];
+
+/**
+ * Fields the live object gains that the program never sets, ignored in every step (import and
+ * update): on import the provider's Read fills the inputs with the whole live object
+ * (pulumi-kubernetes provider/pkg/provider/provider.go Read), and since Pulumi CLI 3.174 the
+ * engine diffs those inputs against the program's in the same deployment (pulumi/pulumi#19339).
+ * A claim's `spec.volumeName` is force-new (diff.go: PersistentVolumeClaim), so without this the
+ * bound claim would be replaced (refused: it is protected and imported); `volumeMode` and the
+ * finalizers would show as updates that remove server-set fields.
+ */
+export const LIVE_FIELD_IGNORES: Record<string, string[]> = {
+  [PVC_TYPE]: ["spec.volumeName", "spec.volumeMode", "metadata.finalizers"],
+  [NAMESPACE_TYPE]: ["spec.finalizers", "metadata.finalizers"],
+};
 
 /** Every adoption a stack asks for; empty on a fresh stack. */
 export function planAdoptions(cfg: StackConfig): Adoption[] {
@@ -59,6 +91,8 @@ export function planAdoptions(cfg: StackConfig): Adoption[] {
       identity: `${cfg.namespace}/${ADOPTABLE_RELEASES[key]}`,
       id,
       ignoreChanges: importing ? RELEASE_IMPORT_IGNORES : [],
+      // In the import step the engine keeps the running values anyway (ignoreChanges above).
+      keep: keepOf(t.runningState, importing ? undefined : id),
       // Once imported (step update), the engine ignores `import` on a resource already in state, and
       // a later phase may drop the release (KPS when the phase drops it) exactly as a fresh stack would.
       required: importing,
@@ -71,7 +105,7 @@ export function planAdoptions(cfg: StackConfig): Adoption[] {
       type: PVC_TYPE,
       identity: id,
       id,
-      ignoreChanges: importing ? OBJECT_IMPORT_IGNORES : [],
+      ignoreChanges: [...(importing ? OBJECT_IMPORT_IGNORES : []), ...LIVE_FIELD_IGNORES[PVC_TYPE]],
       required: true,
       key: "takeover.prometheusVolume",
     });
@@ -82,7 +116,7 @@ export function planAdoptions(cfg: StackConfig): Adoption[] {
       type: NAMESPACE_TYPE,
       identity: cfg.namespace,
       id: cfg.namespace,
-      ignoreChanges: importing ? OBJECT_IMPORT_IGNORES : [],
+      ignoreChanges: [...(importing ? OBJECT_IMPORT_IGNORES : []), ...LIVE_FIELD_IGNORES[NAMESPACE_TYPE]],
       required: importing,
       key: "takeover.namespace",
     });
@@ -167,9 +201,41 @@ export function adoptionTransformation(adoptions: Adoption[]): {
       import: a.id,
       ignoreChanges: [...new Set([...ignore, ...a.ignoreChanges])],
     };
-    return { props, opts: adopted };
+    return { props: adoptedProps(a, type, props), opts: adopted };
   };
   return { transformation, unmatched: () => adoptions.filter((a) => a.required && !matched.has(a)) };
+}
+
+/**
+ * The annotation that makes pulumi-kubernetes force server-side apply conflicts on this object
+ * (provider/pkg/metadata/annotations.go `AnnotationPatchForce`; await.go `patchForce` checks it
+ * on the inputs before the provider-wide `enablePatchForce`).
+ */
+export const PATCH_FORCE = { "pulumi.com/patchForce": "true" };
+
+/**
+ * What the program declares for an adopted object:
+ * - a Kubernetes object (namespace, claim) carries the patch-force annotation: Flux's
+ *   kustomize-controller owns its labels through server-side apply, and the update that sets the
+ *   program's labels would otherwise fail with a field-manager conflict. Only adopted objects
+ *   force, so a conflict on anything the program created stays an error. In the import step
+ *   annotations are ignored, so the import writes nothing;
+ * - a Release in the update step keeps the running values that decide claim templates and
+ *   selectors (components/running.ts KEPT_VALUES) when the running state is known. Helm upgrades
+ *   with client-side three-way merge patches (helm_release.go uses action.NewUpgrade), so
+ *   releases meet no field-manager conflicts.
+ */
+export function adoptedProps(a: Adoption, type: string, props: Record<string, any>): Record<string, any> {
+  if (type === RELEASE_TYPE) {
+    if (!a.keep || !props.values || pulumi.Output.isInstance(props.values)) return props;
+    return { ...props, values: keepRunningValues(props.values, a.keep.release, a.keep.state).values };
+  }
+  if (!type.startsWith("kubernetes:")) return props;
+  const metadata = props.metadata ?? {};
+  return {
+    ...props,
+    metadata: { ...metadata, annotations: { ...(metadata.annotations ?? {}), ...PATCH_FORCE } },
+  };
 }
 
 /** Raised when the config adopts something the program does not declare in this phase. */

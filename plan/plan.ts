@@ -114,10 +114,18 @@ export interface StackPlan {
     lokiPushUrl: string;
     metricsRemoteWriteUrl?: string;
     metricsQueryUrl: string;
+    /**
+     * Deletions and replacements this update makes on purpose, by resource name, each with why:
+     * the change check (`npm run synth -- --against`) lets them pass where it would refuse an
+     * unplanned one (a planned Release move still must lose nothing).
+     */
+    plannedChanges: Record<string, string>;
   };
 }
 
 const none = (): WaitFor[] => [];
+/** Resource name of the Prometheus claim (apply/stack.ts names its component so). */
+export const PROMETHEUS_VOLUME_RESOURCE = "prometheus-volume";
 const crds: WaitFor = { kind: "crds" };
 
 /** The stack's plan: every component's inputs from the phase table, the endpoints and the config. */
@@ -237,6 +245,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       lokiPushUrl: ep.loki.push,
       metricsRemoteWriteUrl: backendPushUrl,
       metricsQueryUrl: caps.defaultDatasource === "backend" ? backendEp.query : ep.prometheus.query,
+      plannedChanges: {},
     },
   };
 
@@ -289,6 +298,9 @@ export function planStack(cfg: StackConfig): StackPlan {
   }
 
   // The Prometheus TSDB claim outlives KPS unless the stack asked for its cleanup.
+  if (!caps.kps && cfg.prometheus.cleanupVolumeOnRemoval)
+    plan.outputs.plannedChanges[PROMETHEUS_VOLUME_RESOURCE] =
+      "prometheus.cleanupVolumeOnRemoval: the Prometheus volume is deleted once kube-prometheus-stack is gone";
   if (caps.kps || !cfg.prometheus.cleanupVolumeOnRemoval) {
     plan.prometheusVolume = {
       inputs: {

@@ -22,9 +22,10 @@ import { formatFindings, placedFrom } from "./lib/checks";
 import { checkStackCached } from "./lib/checks/cache";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot, stackNames } from "./lib/paths";
+import { runningOverrides } from "./lib/change/runningConfig";
 
 const USAGE =
-  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet]";
+  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet] [--against <previous export.json>] [--running <dir>]";
 
 function parseArgs(argv: string[]): {
   stacks: string[] | "all";
@@ -33,6 +34,8 @@ function parseArgs(argv: string[]): {
   policyConfig?: string;
   quiet: boolean;
   render: boolean;
+  against?: string;
+  running?: string;
 } {
   let stacks: string[] | "all" = [];
   let out = "out";
@@ -40,6 +43,8 @@ function parseArgs(argv: string[]): {
   let quiet = false;
   let render = true;
   let dir: string | undefined;
+  let against: string | undefined;
+  let running: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -54,10 +59,16 @@ function parseArgs(argv: string[]): {
     else if (a === "--policy-config") policyConfig = next();
     else if (a === "--quiet") quiet = true;
     else if (a === "--no-render") render = false;
+    else if (a === "--against") against = next();
+    else if (a === "--running") running = next();
     else throw new SynthInputError(`unknown argument ${a}\n${USAGE}`);
   }
   if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
-  return { stacks, out, dir, policyConfig, quiet, render };
+  if ((against || running) && (stacks === "all" || stacks.length !== 1))
+    throw new SynthInputError(`--against and --running check one stack: give exactly one --stack\n${USAGE}`);
+  if ((against || running) && !render)
+    throw new SynthInputError(`--against and --running render: drop --no-render\n${USAGE}`);
+  return { stacks, out, dir, policyConfig, quiet, render, against, running };
 }
 
 async function main(): Promise<number> {
@@ -73,7 +84,7 @@ async function main(): Promise<number> {
   for (const stack of stacks) {
     let result;
     try {
-      result = await synthStack(root, stack);
+      result = await synthStack(root, stack, args.running ? runningOverrides(root, stack, args.running) : {});
     } catch (e) {
       if (e instanceof ConfigError || e instanceof SynthInputError || e instanceof CliConfigError) {
         console.error(`${stack}: ${e.message}`);
@@ -163,6 +174,16 @@ async function main(): Promise<number> {
       `\n${stack}: ${resources.filter((r) => r.custom).length} resources (${byType}) -> ${file}${rendered}; ${verdict(violations)}`,
     );
     if (failed(violations)) code = 1;
+    // The change from what runs (or ran) to this synthesis: scripts/lib/change.
+    if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
+      const change = await import("./lib/change/cli");
+      const c = await change.checkChange(root, stack, result, {
+        against: args.against,
+        running: args.running,
+      });
+      console.log(c.text);
+      if (c.code !== 0) code = c.code;
+    }
   }
   return code;
 }

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig, PHASES, PROJECT, type Phase } from "../components/config";
-import { missingSecretKeys, RELEASE_IMPORT_IGNORES } from "../components/takeover";
+import { LIVE_FIELD_IGNORES, missingSecretKeys, RELEASE_IMPORT_IGNORES } from "../components/takeover";
 import { renderExport, type ReleaseRender } from "../scripts/lib/render";
 import type { ExportResource, SynthResult } from "../scripts/lib/synth";
 import { named, ofType, rawConfig, release, ROOT, synth } from "./helpers";
@@ -177,9 +177,10 @@ describe("takeover: adoption paths (Pulumi.takeover.yaml)", function () {
     assert.deepEqual(RELEASE_IMPORT_IGNORES.includes("values"), true);
   });
 
-  it("applies the program's values in the update step (no ignoreChanges left)", async () => {
+  it("applies the program's values in the update step (only fields the live object gains stay ignored)", async () => {
     const r = await takeoverAt({ takeover: { ...TAKEOVER, step: "update" } });
-    for (const imp of r.imports) assert.deepEqual(imp.ignoreChanges, [], short(imp.urn));
+    for (const imp of r.imports)
+      assert.deepEqual(imp.ignoreChanges, LIVE_FIELD_IGNORES[imp.type] ?? [], short(imp.urn));
     const loki = release(r.export.deployment.resources, "loki");
     assert.equal(loki.inputs.values.loki.compactor.delete_request_store, "s3");
   });

@@ -12,6 +12,8 @@ export async function synthStack(
   overrides: Record<string, string> = {},
 ): Promise<SynthResult & { placeholders: string[] }> {
   const cfg = readStackConfig(projectDir, stack, overrides);
-  const result = await synthesize(stack, cfg, (rootOpts) => ({ ...buildStack(loadStackConfig(), rootOpts) }));
+  const result = await synthesize(stack, cfg, (rootOpts) => ({
+    ...buildStack(loadStackConfig(projectDir), rootOpts),
+  }));
   return { ...result, placeholders: cfg.placeholders };
 }
