@@ -1,8 +1,13 @@
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./components/load";
+import { assertStackContext } from "./components/kubeContext";
 import { buildStack } from "./apply/stack";
 
-// Validate the whole config before any resource is registered, then build the tree.
-const outputs = buildStack(loadStackConfig());
+// Validate the whole config before any resource is registered, refuse a kube context that is not
+// the stack's (nothing is touched on the wrong cluster), then build the tree.
+const config = loadStackConfig();
+assertStackContext(config, pulumi.runtime.allConfig());
+const outputs = buildStack(config);
 
 export const phase = outputs.phase;
 export const grafanaUrl = outputs.grafanaUrl;

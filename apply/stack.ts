@@ -7,6 +7,7 @@ import { ObjectStore } from "../components/objectstore/objectStore";
 import { Secrets } from "../components/secrets/secrets";
 import { StackInfo } from "../components/stackInfo";
 import { StackNamespace } from "../components/namespace";
+import { PriorityClasses } from "../components/scheduling/priorityClasses";
 import { Ordering } from "../components/ordering";
 import { AdoptionError, adoptionTransformation } from "../components/takeover";
 import { PrometheusCrds } from "../components/metrics/prometheusCrds";
@@ -21,6 +22,7 @@ import { Loki } from "../components/logging/loki";
 import { Alloy } from "../components/logging/alloy";
 import { Vector } from "../components/logging/vector";
 import { Grafana } from "../components/grafana/grafana";
+import { NetworkPolicies } from "../components/network/networkPolicies";
 
 /** What the stack exports: where things are, never a credential. */
 export interface StackOutputs {
@@ -52,17 +54,37 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
     ...rootOpts,
     transformations: [adopt.transformation, ...(rootOpts.transformations ?? [])],
   });
+  // Pinned to the stack's cluster: without `context` the provider takes whatever context is
+  // selected (pulumi-kubernetes provider.go Configure: clientcmd's loading rules and overrides).
+  // `kubeconfig` left undefined keeps the provider's default ($KUBECONFIG, provider.js), so pinning
+  // an existing stack reaches the same cluster and DiffConfig plans no replacement.
   // ConfigMaps and Secrets update in place (pulumi-kubernetes diff.go replaces their data
   // otherwise, deleting the named object before the new one exists): README "Checking the change".
   const provider = new k8s.Provider(
     "k8s",
-    { enableServerSideApply: true, enableConfigMapMutable: true, enableSecretMutable: true },
+    {
+      enableServerSideApply: true,
+      enableConfigMapMutable: true,
+      enableSecretMutable: true,
+      context: plan.cluster.context,
+      kubeconfig: plan.cluster.kubeconfig,
+    },
     top,
   );
   const randomProvider = new random.Provider("random", {}, top);
 
-  order.namespace = new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace;
+  order.namespaces.push(
+    new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace,
+  );
+  if (plan.agentsNamespace)
+    order.namespaces.push(
+      new StackNamespace("agents-namespace", { ...plan.agentsNamespace.inputs, provider }, top).namespace,
+    );
+  new NetworkPolicies("network-policies", { ...plan.networkPolicies.inputs, provider }, top);
   new StackInfo("stack-info", { ...plan.stackInfo.inputs, provider }, top);
+  const priority = new PriorityClasses("priority-classes", { ...plan.priorityClasses.inputs, provider }, top);
+  for (const [i, c] of plan.priorityClasses.inputs.classes.entries())
+    order.priorityClasses.set(c.name, priority.resources[i]);
   const secrets = new Secrets("secrets", { ...plan.secrets.inputs, provider, randomProvider }, top);
   // The CRD release first: the object store's ScrapeConfig (MinIO's metrics) waits for it.
   const crds = new PrometheusCrds("prometheus-crds", { ...plan.crds.inputs, provider }, top);

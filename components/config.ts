@@ -54,8 +54,11 @@ export function rawFromPulumiConfig(all: Record<string, string>): Record<string,
   return out;
 }
 
-/** Keys whose default depends on other keys; Pulumi.yaml declares them with `default: ""`. */
-export const DERIVED_KEYS = ["cluster", "metricsBackend", "logAgent"];
+/**
+ * Keys whose default depends on other keys or on the environment (kubeconfig: $KUBECONFIG);
+ * Pulumi.yaml declares them with `default: ""`.
+ */
+export const DERIVED_KEYS = ["cluster", "metricsBackend", "logAgent", "kubeconfig"];
 
 function wantsText(key: string): boolean {
   let schema: z.ZodTypeAny | undefined = (rawSchema.shape as Record<string, z.ZodTypeAny>)[key];
@@ -100,6 +103,8 @@ export function parseStackConfig(
   const cfg: StackConfig = {
     stack,
     cluster,
+    kubeContext: r.kubeContext,
+    kubeconfig: r.kubeconfig,
     namespace: r.namespace,
     production: r.production,
     phase: r.phase,
@@ -127,6 +132,8 @@ export function parseStackConfig(
     alerting: r.alerting,
     existing: r.existing,
     nodeLogs: r.nodeLogs,
+    // A namespace name is a DNS label (63 characters at most): a long stack namespace is shortened.
+    agents: { namespace: r.agents.namespace ?? `${r.namespace.slice(0, 56)}-agents`, step: r.agents.step },
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
     // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
     takeover:
@@ -179,6 +186,33 @@ export function absentSecrets(
   return out;
 }
 
+/**
+ * 1Password variables of the other mode, which the provider reads anyway: `@1password/pulumi-onepassword`
+ * 1.1.3 fills every argument the program leaves unset from OP_ACCOUNT, OP_SERVICE_ACCOUNT_TOKEN,
+ * OP_CONNECT_TOKEN and OP_CONNECT_HOST (provider.js constructor), and terraform-provider-onepassword
+ * v2.1.2 reads the same variables itself (internal/provider/provider.go Configure). Connect
+ * credentials beside a service-account token or an account fail with "Config conflict", and so do a
+ * service-account token and an account together. Named here first, values never printed.
+ */
+export const ONEPASSWORD_CONFLICTS = {
+  connect: ["OP_SERVICE_ACCOUNT_TOKEN", "OP_ACCOUNT"],
+  serviceAccount: ["OP_CONNECT_HOST", "OP_CONNECT_TOKEN", "OP_ACCOUNT"],
+} as const;
+
+function onePasswordEnvConflicts(c: StackConfig, env: Record<string, string | undefined>): string[] {
+  if (c.secrets.backend !== "onepassword") return [];
+  const connect = c.secrets.connectUrl !== undefined;
+  const mode = connect
+    ? "1Password Connect (secrets.connectUrl is set)"
+    : "a 1Password service account (secrets.connectUrl is not set)";
+  return ONEPASSWORD_CONFLICTS[connect ? "connect" : "serviceAccount"]
+    .filter((v) => (env[v] ?? "") !== "")
+    .map(
+      (v) =>
+        `${PROJECT}:secrets: expected no ${v} in the environment while the stack uses ${mode}, got it set; the 1Password provider reads it too and stops with "Config conflict". Run \`unset ${v}\` in this shell`,
+    );
+}
+
 /** Rules that span several keys; each message names the key to change. */
 function crossChecks(
   c: StackConfig,
@@ -220,6 +254,7 @@ function crossChecks(
     }
   }
   if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
+  p.push(...onePasswordEnvConflicts(c, env));
   // Mimir keeps its own data under the tenant "__mimir_cluster" (Mimir docs, configure/about-tenant-ids).
   if (c.mimir.tenant === "__mimir_cluster") {
     p.push(
@@ -264,6 +299,10 @@ function crossChecks(
     }
   }
   p.push(...takeoverChecks(c));
+  if (c.agents.namespace === c.namespace)
+    p.push(
+      `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
+    );
   const poolNames = new Set<string>();
   c.nodePools.forEach((pool, i) => {
     if (poolNames.has(pool.name))
@@ -435,6 +474,12 @@ function takeoverChecks(c: StackConfig): string[] {
         `${k(`releases.${key}`)}: expected the release name the program uses, "${c.namespace}/${ADOPTABLE_RELEASES[key]}" (a rename would replace the release), got "${id}"`,
       );
   }
+  // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
+  for (const key of ["alloy", "vector"] as const)
+    if (t.releases[key] && t.step === "import" && c.agents.step !== "stay")
+      p.push(
+        `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover after the update step), got "${c.agents.step}"`,
+      );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(
       `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,

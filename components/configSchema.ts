@@ -493,6 +493,20 @@ const takeover = z
   })
   .strict();
 
+/** Where the node agents (node-exporter, the Alloy DaemonSet, Vector) run. */
+const agents = z
+  .object({
+    /** Namespace of the node agents, enforcing Pod Security privileged (the rest enforces baseline). Default "<namespace>-agents". */
+    namespace: dnsLabel.optional(),
+    /**
+     * moved: they run in agents.namespace. handover: one update that stops them in the stack's
+     * namespace and then starts them there (README). stay: they keep running in the stack's
+     * namespace, which then enforces privileged. Default "moved".
+     */
+    step: z.enum(["stay", "handover", "moved"]).default("moved"),
+  })
+  .strict();
+
 /** Node (host) logs the log agent collects beside pod logs. */
 const nodeLogs = z
   .object({
@@ -539,12 +553,29 @@ const workload = z
   })
   .strict();
 
+/**
+ * A kubeconfig context name. Kubernetes puts no rule on them beyond being a map key (client-go
+ * clientcmd/api Config.Contexts), so anything printable without whitespace is taken
+ * ("admin@production", "arn:aws:eks:...:cluster/x").
+ */
+const kubeContext = z.string().regex(/^\S+$/, {
+  message: 'expected a kube context name from your kubeconfig (no whitespace) like "admin@production"',
+});
+
 const DEFAULT_POOLS = [{ name: "default", arch: "amd64", count: 3, cpu: "4", memory: "16Gi", taints: [] }];
 
 export const rawSchema = z
   .object({
     /** Cluster name: the `cluster` label on every log line and series, and the bucket prefix. Default: the stack name. */
     cluster: dnsLabel.optional(),
+    /**
+     * The kube context of the stack's cluster: the Kubernetes provider uses it, and a real run
+     * refuses to start when the kubeconfig lacks it or another context is selected. Required
+     * (Pulumi.yaml gives it no default).
+     */
+    kubeContext: kubeContext.optional(),
+    /** Path of the kubeconfig holding kubeContext ("~/" allowed). Default: $KUBECONFIG, else ~/.kube/config. */
+    kubeconfig: z.string().min(1).optional(),
     /** Namespace of the whole stack; the program creates it. Default "monitoring". */
     namespace: dnsLabel.default("monitoring"),
     /** A production stack: buckets, volumes and stateful releases are protected. Default false. */
@@ -576,6 +607,7 @@ export const rawSchema = z
     existing: existing.default({}),
     takeover: takeover.optional(),
     nodeLogs: nodeLogs.default({}),
+    agents: agents.default({}),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
@@ -601,6 +633,10 @@ export type TakeoverConfig = NonNullable<Raw["takeover"]> & {
 export interface StackConfig {
   stack: string;
   cluster: string;
+  /** The kube context the Kubernetes provider is pinned to; undefined only in tests of the pure layers. */
+  kubeContext?: string;
+  /** The kubeconfig file holding it; undefined: the provider's own default ($KUBECONFIG, ~/.kube/config). */
+  kubeconfig?: string;
   namespace: string;
   production: boolean;
   phase: Phase;
@@ -628,6 +664,8 @@ export interface StackConfig {
   takeover?: TakeoverConfig;
   /** Host logs beside pod logs. */
   nodeLogs: Raw["nodeLogs"];
+  /** Where the node agents run (namespace resolved). */
+  agents: { namespace: string; step: Raw["agents"]["step"] };
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
 }

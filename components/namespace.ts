@@ -1,41 +1,42 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 
-/**
- * Pod Security admission labels of the stack's namespace. Alloy and Vector mount hostPath
- * (/var/log), node-exporter uses hostNetwork, hostPID and hostPath: only the `privileged` level
- * admits them (https://kubernetes.io/docs/concepts/security/pod-security-standards/).
- */
-export const POD_SECURITY_LABELS = {
-  "pod-security.kubernetes.io/enforce": "privileged",
-  "pod-security.kubernetes.io/enforce-version": "latest",
-} as const;
-
 /** Arguments of {@link StackNamespace}. */
 export interface StackNamespaceArgs {
-  /** Name of the namespace every namespaced resource of the stack lives in. */
+  /** Name of the namespace. */
   name: string;
   /** Protect it from deletion (production stacks). Default false. */
   protect?: boolean;
+  /**
+   * Pod Security labels (builders/security/podSecurity.ts): the stack's namespace enforces
+   * baseline, the agents' privileged. Default none.
+   */
+  labels?: Record<string, string>;
+  /** Annotations (the deferred-NetworkPolicies marker of a takeover's import step). Default none. */
+  annotations?: Record<string, string>;
   /** Kubernetes provider of the namespace. */
   provider: k8s.Provider;
 }
 
 /**
- * The stack's namespace, owned by the program (the one place it is created, so adopting an
- * existing namespace is one `import` option here). Retained on delete: deleting a namespace
+ * A namespace of the stack, owned by the program (the one place namespaces are created, so
+ * adopting an existing one is one `import` option here). Retained on delete: deleting a namespace
  * deletes every PersistentVolumeClaim in it.
  */
 export class StackNamespace extends pulumi.ComponentResource {
   readonly namespace: k8s.core.v1.Namespace;
   constructor(name: string, args: StackNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:core:Namespace", name, {}, opts);
+    // An adopted namespace also gets `pulumi.com/patchForce` from the takeover's adoption
+    // (components/takeover.ts adoptedProps): its Pod Security labels may be Flux's fields.
+    const annotations = args.annotations ?? {};
     this.namespace = new k8s.core.v1.Namespace(
       name,
       {
         metadata: {
           name: args.name,
-          labels: { ...POD_SECURITY_LABELS, "app.kubernetes.io/part-of": "homelab-observability" },
+          labels: { ...(args.labels ?? {}), "app.kubernetes.io/part-of": "homelab-observability" },
+          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         },
       },
       { parent: this, provider: args.provider, retainOnDelete: true, protect: args.protect ?? false },

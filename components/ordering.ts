@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
+const PRIORITY_CLASS_TYPE = "kubernetes:scheduling.k8s.io/v1:PriorityClass";
 const RELEASE_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 /** API groups whose CRDs the program's CRD release installs. */
 const CRD_GROUPS = ["monitoring.coreos.com"];
@@ -33,14 +34,17 @@ export function mentions(value: unknown, name: string): boolean {
 
 /**
  * Ordering as data: a resource transformation that makes every Kubernetes resource the program
- * registers depend on the stack's namespace, every release or custom resource depend on the
+ * registers depend on the stack's namespaces, every release or custom resource depend on the
  * release that installs the CRDs, and every resource that names a Secret the program made depend
  * on that Secret. Dependencies end up in each resource's `dependsOn` (and in the state's
  * `dependencies`), so the engine orders them and tests can read them.
  */
 export class Ordering {
-  namespace?: pulumi.Resource;
+  /** The namespaces the stack creates (its own and the agents'); every other object waits for them. */
+  readonly namespaces: pulumi.Resource[] = [];
   crdRelease?: pulumi.Resource;
+  /** PriorityClasses by name: whatever names one waits for it (admission refuses an unknown class). */
+  readonly priorityClasses = new Map<string, pulumi.Resource>();
   private readonly secrets = new Map<string, pulumi.Resource>();
 
   /** `opts` with the ordering transformation first (children inherit it). */
@@ -51,16 +55,17 @@ export class Ordering {
   private readonly transformation: pulumi.ResourceTransformation = ({ type, props, opts, resource }) => {
     if (!type.startsWith("kubernetes:")) return undefined;
     const deps: pulumi.Resource[] = [];
-    if (this.namespace && type !== NAMESPACE_TYPE) deps.push(this.namespace);
+    if (type !== NAMESPACE_TYPE) deps.push(...this.namespaces);
     if (this.crdRelease && resource !== this.crdRelease && needsCrds(type)) deps.push(this.crdRelease);
     // A Secret read with `get` (takeover) has no inputs; its ID `<namespace>/<name>` names it.
     const name = props.metadata?.name ?? (typeof opts.id === "string" ? opts.id.split("/").pop() : undefined);
     if (type === SECRET_TYPE && typeof name === "string") {
       this.secrets.set(name, resource);
-    } else {
-      // One walk of the props for all Secrets (a PrometheusRule's props run to 150 KB).
-      const strings = this.secrets.size > 0 ? stringsIn(props) : undefined;
-      for (const [secretName, secret] of this.secrets) if (strings?.has(secretName)) deps.push(secret);
+    } else if (type !== PRIORITY_CLASS_TYPE) {
+      // One walk of the props for all Secrets and classes (a PrometheusRule's props run to 150 KB).
+      const named = [...this.secrets, ...this.priorityClasses];
+      const strings = named.length > 0 ? stringsIn(props) : undefined;
+      for (const [n, r] of named) if (strings?.has(n)) deps.push(r);
     }
     if (deps.length === 0) return undefined;
     const given = opts.dependsOn;

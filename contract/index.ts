@@ -7,3 +7,4 @@ export * from "./quantity";
 export * from "./secret";
 export * from "./sizing";
 export * from "./stackInfo";
+export * from "./podSecurity";

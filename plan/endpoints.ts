@@ -55,6 +55,14 @@ export interface Endpoints {
   };
   /** The standalone Alertmanager (Mimir's ruler sends here). */
   alertmanager: string;
+  /**
+   * Every Alertmanager a phase can run, by the table's `alertmanager` field (plan/phases.ts):
+   * kube-prometheus-stack's, the standalone one, VictoriaMetrics'. `npm run verify` reaches the
+   * phase's one through it.
+   */
+  alertmanagers: { kps: string; standalone: string; vm: string };
+  /** Grafana's Service (the grafana chart's `service.port` 80), for `npm run verify`. */
+  grafana: string;
 }
 
 const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.cluster.local`;
@@ -146,6 +154,11 @@ export function minioMetricsEndpoint(endpoint: string): {
   return { scheme, target: `${u.hostname}:${port}`, path: "/minio/v2/metrics/cluster" };
 }
 
+/** Grafana's Service (release `grafana`, the chart's default `service.port` 80). */
+export function grafanaServiceUrl(namespace: string): string {
+  return `http://${svc(RELEASES.grafana, namespace)}:80`;
+}
+
 /**
  * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
  * takeover keeps the running release's; default RELEASES.kps).
@@ -161,5 +174,11 @@ export function endpoints(
     mimir: mimirEndpoints(namespace),
     victoriametrics: victoriaMetricsEndpoints(namespace),
     alertmanager: alertmanagerUrl(namespace),
+    alertmanagers: {
+      kps: phaseAlertmanagerUrl(namespace, "kps", kpsFullname),
+      standalone: phaseAlertmanagerUrl(namespace, "standalone", kpsFullname),
+      vm: phaseAlertmanagerUrl(namespace, "vm", kpsFullname),
+    },
+    grafana: grafanaServiceUrl(namespace),
   };
 }

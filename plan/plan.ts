@@ -23,6 +23,20 @@ import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
 import type { Resources } from "../components/sizing";
 import { planSizing, type Sizing } from "./sizing";
+import { planNetwork } from "./network";
+import type { Guarded } from "../builders/security/networkPolicies";
+import {
+  NETWORK_POLICIES_DEFERRED,
+  podSecurityLabels,
+  type AgentPlacement,
+  type PodSecurityLevel,
+} from "../builders/security/podSecurity";
+import {
+  agentScheduling,
+  PRIORITY_CLASSES,
+  type AgentScheduling,
+  type PriorityClassSpec,
+} from "../builders/security/hardening";
 
 /**
  * What a component must exist after, besides what components/ordering.ts adds by itself (the
@@ -41,6 +55,14 @@ export interface Planned<T> {
   waitsFor: WaitFor[];
 }
 
+/** A namespace the program creates (or adopts) with its Pod Security labels. */
+export interface NamespaceInputs {
+  name: string;
+  protect: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 /** Vector's disk buffer: its minimum is 268435488 bytes (just above 256 MiB); 512 MiB leaves room. */
 export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 
@@ -56,8 +78,16 @@ export interface StackPlan {
   sizing: Sizing;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];
-  namespace: Planned<{ name: string; protect: boolean }>;
+  /** The cluster the Kubernetes provider reaches: the stack's pinned context and its kubeconfig. */
+  cluster: { context?: string; kubeconfig?: string };
+  namespace: Planned<NamespaceInputs>;
+  /** The node agents' namespace; absent while they stay in the stack's (agents.step stay). */
+  agentsNamespace?: Planned<NamespaceInputs>;
+  /** Default-deny namespaces and one policy per guarded group. */
+  networkPolicies: Planned<{ defaultDeny: string[]; policies: Guarded[] }>;
   stackInfo: Planned<{ namespace: string; data: Record<string, string> }>;
+  /** The priority classes node agents and stateful backends run at (cluster-scoped). */
+  priorityClasses: Planned<{ classes: PriorityClassSpec[] }>;
   secrets: Planned<{
     backend: StackConfig["secrets"];
     namespace: string;
@@ -99,14 +129,28 @@ export interface StackPlan {
   }>;
   kubePrometheusStack?: Planned<{ namespace: string; settings: KpsInputs }>;
   /** Absent only while a running KPS is being imported (its own node-exporter still runs). */
-  exporters?: Planned<{ namespace: string; profile: StackConfig["profile"]; kubeStateMetrics: boolean }>;
+  exporters?: Planned<{
+    namespace: string;
+    nodeExporter: AgentPlacement;
+    profile: StackConfig["profile"];
+    kubeStateMetrics: boolean;
+    scheduling: AgentScheduling;
+  }>;
   alloy?: Planned<{
     namespace: string;
+    /** Where the per-node DaemonSet runs (the cluster replica stays in `namespace`). */
+    nodePlacement: AgentPlacement;
     profile: StackConfig["profile"];
+    scheduling: AgentScheduling;
     node?: AlloyLogsInput;
     cluster?: AlloyClusterInput;
   }>;
-  vector?: Planned<{ namespace: string; profile: StackConfig["profile"]; settings: VectorInput }>;
+  vector?: Planned<{
+    placement: AgentPlacement;
+    profile: StackConfig["profile"];
+    settings: VectorInput;
+    scheduling: AgentScheduling;
+  }>;
   grafana: Planned<{ namespace: string; protect: boolean; settings: GrafanaInputs }>;
   /** What the stack exports. */
   outputs: {
@@ -152,20 +196,62 @@ export function planStack(cfg: StackConfig): StackPlan {
   const backendPushUrl = caps.backend ? backendEp.push : undefined;
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
   const sized = planSizing(cfg);
+  // Node agents run on every pool the config declares, first.
+  const scheduling = agentScheduling(cfg.nodePools);
   // MinIO's capacity: scraped from the address pods use (objectStore.endpoint).
   const minioScrape =
     cfg.objectStore.type === "minio" ? minioMetricsEndpoint(cfg.objectStore.endpoint) : undefined;
+
+  // Pod Security: the agents need privileged (host paths, host network); the rest passes baseline
+  // and is warned about at restricted. While the agents stay, the stack's namespace keeps privileged.
+  const step = cfg.agents.step;
+  const agentsNs = step === "stay" ? ns : cfg.agents.namespace;
+  const placement: AgentPlacement = {
+    namespace: agentsNs,
+    moved: step !== "stay",
+    ...(step === "handover" ? { parkedIn: ns } : {}),
+  };
+  const stackLevel: PodSecurityLevel = step === "stay" ? "privileged" : "baseline";
+  const adopted = cfg.takeover?.namespace === true;
+  const importing = adopted && cfg.takeover?.step === "import";
+  const nsInputs = (
+    name: string,
+    labels: Record<string, string>,
+    annotations: Record<string, string> = {},
+  ) => ({
+    name,
+    protect: cfg.production,
+    labels,
+    annotations,
+  });
 
   const plan: StackPlan = {
     caps,
     endpoints: ep,
     sizing: sized,
     adoptions: planAdoptions(cfg),
-    namespace: { inputs: { name: ns, protect: cfg.production }, waitsFor: none() },
+    cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
+    namespace: {
+      inputs: {
+        ...nsInputs(
+          ns,
+          podSecurityLabels(stackLevel, "restricted"),
+          importing ? { [NETWORK_POLICIES_DEFERRED]: "deferred until takeover.step update" } : {},
+        ),
+      },
+      waitsFor: none(),
+    },
+    ...(step === "stay"
+      ? {}
+      : {
+          agentsNamespace: { inputs: nsInputs(agentsNs, podSecurityLabels("privileged")), waitsFor: none() },
+        }),
+    networkPolicies: { inputs: { defaultDeny: [], policies: [] }, waitsFor: none() },
     stackInfo: {
       inputs: { namespace: ns, data: stackInfoData({ ...cfg, sized: sized.components }) },
       waitsFor: none(),
     },
+    priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },
     secrets: {
       inputs: {
         backend: cfg.secrets,
@@ -202,6 +288,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         settings: {
           loki: cfg.loki,
           storage: storage("loki"),
+          production: cfg.production,
           profile: cfg.profile,
           storageClass: cfg.storageClasses.default,
           serviceMonitor: true,
@@ -344,7 +431,13 @@ export function planStack(cfg: StackConfig): StackPlan {
   const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
   if (!(caps.kps && kpsOnlyImported)) {
     plan.exporters = {
-      inputs: { namespace: ns, profile: cfg.profile, kubeStateMetrics: !caps.kps },
+      inputs: {
+        namespace: ns,
+        nodeExporter: placement,
+        profile: cfg.profile,
+        kubeStateMetrics: !caps.kps,
+        scheduling,
+      },
       // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
       waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],
     };
@@ -377,7 +470,9 @@ export function planStack(cfg: StackConfig): StackPlan {
     plan.alloy = {
       inputs: {
         namespace: ns,
+        nodePlacement: placement,
         profile: cfg.profile,
+        scheduling,
         node: cfg.logAgent === "alloy" ? logs : undefined,
         cluster: needsCluster ? { ...logs, events, scrape, rules } : undefined,
       },
@@ -387,8 +482,9 @@ export function planStack(cfg: StackConfig): StackPlan {
   if (cfg.logAgent === "vector") {
     plan.vector = {
       inputs: {
-        namespace: ns,
+        placement,
         profile: cfg.profile,
+        scheduling,
         settings: {
           cluster: cfg.cluster,
           // The write path: Vector pushes (its loki sink appends /loki/api/v1/push).
@@ -401,6 +497,26 @@ export function planStack(cfg: StackConfig): StackPlan {
       waitsFor: none(),
     };
   }
+  // NetworkPolicies: none in an adopted namespace while it is only imported (its running releases
+  // may have peers the program does not know); a default-deny only where the program owns the namespace.
+  plan.networkPolicies.inputs = {
+    defaultDeny: [...(adopted ? [] : [ns]), ...(agentsNs !== ns ? [agentsNs] : [])],
+    policies: planNetwork({
+      caps,
+      namespace: ns,
+      agentsNamespace: agentsNs,
+      logAgent: cfg.logAgent,
+      runs: {
+        mimir: !!plan.mimir,
+        victoriaMetrics: !!plan.victoriaMetrics,
+        alertmanager: !!plan.alertmanager,
+        alloyCluster: !!plan.alloy?.inputs.cluster,
+      },
+      events,
+      kpsFullname: kpsFullname ?? KPS_FULLNAME,
+      lokiRulerAlerts: !!plan.loki.inputs.settings.ruler?.alertmanagerUrl,
+    }).filter((g) => !(importing && g.namespace === ns)),
+  };
   return plan;
 }
 

@@ -13,6 +13,13 @@ import { grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
 import { noPlaintextCredentials } from "./credentials";
 import { productionDataProtected } from "./production";
 import { resourceBudget } from "./budget";
+import {
+  hostPathsForAgentsOnly,
+  noClusterSecretRead,
+  noNodesProxy,
+  seccompRuntimeDefault,
+} from "./privileges";
+import { networkPoliciesPresent, podSecurityLevels } from "./security";
 
 /**
  * Every policy of the pack with its default level. The pack entry point and the offline checker
@@ -34,5 +41,11 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     noPlaintextCredentials(),
     productionDataProtected(),
     resourceBudget(),
+    noNodesProxy(),
+    noClusterSecretRead(),
+    hostPathsForAgentsOnly(),
+    seccompRuntimeDefault(),
+    podSecurityLevels(),
+    networkPoliciesPresent(),
   ];
 }

@@ -18,14 +18,14 @@ import {
   stackObjects,
   withRenderedObjects,
 } from "./lib/render";
-import { formatFindings, placedFrom } from "./lib/checks";
+import { formatFindings, formatWorkloadTable, placedFrom, workloadTable } from "./lib/checks";
 import { checkStackCached } from "./lib/checks/cache";
 import { budgetOf, countByType, formatBudget, formatTree } from "./lib/report";
 import { projectRoot, stackNames } from "./lib/paths";
 import { runningOverrides } from "./lib/change/runningConfig";
 
 const USAGE =
-  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet] [--against <previous export.json>] [--running <dir>]";
+  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet] [--workloads] [--against <previous export.json>] [--running <dir>]";
 
 function parseArgs(argv: string[]): {
   stacks: string[] | "all";
@@ -34,6 +34,7 @@ function parseArgs(argv: string[]): {
   policyConfig?: string;
   quiet: boolean;
   render: boolean;
+  workloads: boolean;
   against?: string;
   running?: string;
 } {
@@ -42,6 +43,7 @@ function parseArgs(argv: string[]): {
   let policyConfig: string | undefined;
   let quiet = false;
   let render = true;
+  let workloads = false;
   let dir: string | undefined;
   let against: string | undefined;
   let running: string | undefined;
@@ -59,16 +61,18 @@ function parseArgs(argv: string[]): {
     else if (a === "--policy-config") policyConfig = next();
     else if (a === "--quiet") quiet = true;
     else if (a === "--no-render") render = false;
+    else if (a === "--workloads") workloads = true;
     else if (a === "--against") against = next();
     else if (a === "--running") running = next();
     else throw new SynthInputError(`unknown argument ${a}\n${USAGE}`);
   }
   if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
+  if (workloads && !render) throw new SynthInputError(`--workloads needs the render\n${USAGE}`);
   if ((against || running) && (stacks === "all" || stacks.length !== 1))
     throw new SynthInputError(`--against and --running check one stack: give exactly one --stack\n${USAGE}`);
   if ((against || running) && !render)
     throw new SynthInputError(`--against and --running render: drop --no-render\n${USAGE}`);
-  return { stacks, out, dir, policyConfig, quiet, render, against, running };
+  return { stacks, out, dir, policyConfig, quiet, render, workloads, against, running };
 }
 
 async function main(): Promise<number> {
@@ -142,8 +146,12 @@ async function main(): Promise<number> {
       // Checks on what the cluster would receive (scripts/lib/checks): schemas, duplicates,
       // addresses, ${VAR}s, host ports, creation order. The verdict is cached by the objects' and
       // the checks' content (scripts/lib/checks/cache.ts): an unchanged stack is not re-validated.
-      const checks = checkStackCached(placedFrom(stackObjects(renders, raw)), resources);
-      rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s: ${checks.findings.length} problem(s)`;
+      const placed = placedFrom(stackObjects(renders, raw));
+      const checks = checkStackCached(placed, resources);
+      // What each pod may do (privileges, host access, hardening), operator-made pods included.
+      if (args.workloads)
+        console.log(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
+      rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s, ${checks.podsJudged} pods at their Pod Security level, ${checks.connectionsAllowed} connections allowed by NetworkPolicies${checks.networkPoliciesDeferred.length ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})` : ""}: ${checks.findings.length} problem(s)`;
       if (checks.findings.length > 0) {
         console.error(
           `${stack}: the rendered stack would fail in a cluster:\n${formatFindings(checks.findings)}`,

@@ -56,7 +56,7 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
       .filter(([, d]) => d.default === undefined && d.value === undefined)
       .map(([k]) => k);
     // Only what is truly required lacks a default, and every stack file sets it.
-    assert.deepEqual(required.sort(), ["objectStore", "phase"]);
+    assert.deepEqual(required.sort(), ["kubeContext", "objectStore", "phase"]);
     for (const stack of STACKS) {
       const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
       for (const k of required) assert.ok(P(k) in doc.config, `${stack} sets ${k}`);
@@ -343,6 +343,7 @@ describe("stack file values as object.go reads them", () => {
         encryptionsalt: `v1:${crypto.randomBytes(8).toString("base64")}:v1:${nonce}:${body}`,
         config: {
           [P("phase")]: "kps-removed",
+          [P("kubeContext")]: "admin@s",
           [P("objectStore")]: { type: "filesystem" },
           [P("grafana")]: { secure: "text", nested: { secure: `v1:${nonce}:${body}` } },
         },

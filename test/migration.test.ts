@@ -341,7 +341,7 @@ describe("node logs on every host (rendered)", function () {
     assertRendered(r);
     const objects = r.objects.map((o) => o.object);
     const release = r.synth.export.deployment.resources.find(
-      (x) => x.inputs?.chart === "alloy" && x.urn.endsWith("::alloy"),
+      (x) => x.inputs?.chart === "alloy" && x.urn.endsWith("::alloy-agents"),
     )!;
     const config: string = release.inputs.values.alloy.configMap.content;
     assert.match(config, /loki\.source\.journal "node"/);
@@ -361,7 +361,7 @@ describe("node logs on every host (rendered)", function () {
     assert.ok(hostPathOf(ds, storage.split("=")[1]), `${storage} is not on a hostPath`);
     // Default: the journal only, no file tailing that could double what rsyslog copies.
     const plain = (await stackAt("kps-removed", "mimir")).find(
-      (x) => x.inputs?.chart === "alloy" && x.urn.endsWith("::alloy"),
+      (x) => x.inputs?.chart === "alloy" && x.urn.endsWith("::alloy-agents"),
     )!;
     assert.doesNotMatch(plain.inputs.values.alloy.configMap.content, /file_match "syslog"/);
   });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { PHASES } from "../components/config";
-import { POD_SECURITY_LABELS } from "../components/namespace";
+import { podSecurityLabels } from "../builders/security/podSecurity";
 import { mentions } from "../components/ordering";
 import type { ExportResource } from "../scripts/lib/synth";
 import { stackNames } from "../scripts/lib/paths";
@@ -21,21 +21,24 @@ describe("ordering as data: every stack x phase x backend", function () {
             .deployment.resources;
           const k8s = rs.filter(isK8s);
 
-          // The program owns the namespace, with the Pod Security level its node agents need.
+          // The program owns both namespaces: the stack's enforces baseline (warning at restricted),
+          // the node agents' enforces privileged, each with its policy version pinned.
           const nss = k8s.filter((r) => r.type === "kubernetes:core/v1:Namespace");
-          assert.equal(nss.length, 1, "one Namespace");
-          const ns = nss[0];
-          assert.equal(ns.inputs.metadata.name, "monitoring");
           assert.deepEqual(
-            Object.fromEntries(
-              Object.keys(POD_SECURITY_LABELS).map((k) => [k, ns.inputs.metadata.labels[k]]),
-            ),
-            { ...POD_SECURITY_LABELS },
+            nss.map((n) => n.inputs.metadata.name),
+            ["monitoring", "monitoring-agents"],
           );
-          assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
-          for (const r of k8s.filter((x) => x !== ns)) {
-            assert.ok(dependsOn(r, ns), `${r.type} ${nameOf(r.urn)} depends on the namespace`);
-          }
+          const levels = (n: ExportResource) =>
+            Object.fromEntries(
+              Object.entries(n.inputs.metadata.labels as Record<string, string>).filter(([k]) =>
+                k.startsWith("pod-security.kubernetes.io/"),
+              ),
+            );
+          assert.deepEqual(levels(nss[0]), podSecurityLabels("baseline", "restricted"));
+          assert.deepEqual(levels(nss[1]), podSecurityLabels("privileged"));
+          for (const r of k8s.filter((x) => !nss.includes(x)))
+            for (const ns of nss)
+              assert.ok(dependsOn(r, ns), `${r.type} ${nameOf(r.urn)} depends on ${ns.inputs.metadata.name}`);
 
           // Every release and custom resource waits for the release that installs the CRDs.
           const crd = k8s.find(

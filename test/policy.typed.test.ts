@@ -50,6 +50,7 @@ const podSpec = {
       args: ["-remote=http://user:pw@mimir/api/v1/push"],
     },
   ],
+  volumes: [{ name: "host-etc", hostPath: { path: "/etc" } }],
 };
 const lokiText =
   "schema_config:\n  configs: []\ncompactor:\n  retention_enabled: true\n  shared_store: s3\nlimits_config:\n  retention_period: 7d\n";
@@ -108,6 +109,10 @@ function findings(): ExportedResource[] {
     res("kubernetes:batch/v1:Job", { spec: { template: { spec: podSpec } } }),
     res("kubernetes:batch/v1:CronJob", { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } }),
     res("kubernetes:core/v1:Pod", { spec: podSpec }),
+    res("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", {
+      metadata: { name: "kubelet" },
+      rules: [{ apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }],
+    }),
   ];
 }
 

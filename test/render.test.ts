@@ -289,7 +289,10 @@ describe("rendering with the real Helm", function () {
     ds.spec.template.spec.containers[0].image = "docker.io/example/x86-only:1.0";
     const found = await arm64(withRenderedObjects(resources, renders));
     assert.equal(found.length, 1, found.join("\n"));
-    assert.match(found[0], /DaemonSet "vector\/monitoring\/vector".*docker\.io\/example\/x86-only/);
+    assert.match(
+      found[0],
+      /DaemonSet "vector-agents\/monitoring-agents\/vector".*docker\.io\/example\/x86-only/,
+    );
     // The release's values alone (what live `pulumi preview` sees) are judged by chart knowledge,
     // which rendering replaces: a values image the objects do not run is no finding offline.
     const vector = resources.find(

@@ -19,6 +19,8 @@ import {
   type StackCheckReport,
 } from "../scripts/lib/checks";
 import { synth } from "./helpers";
+import { changeAgainst } from "../scripts/lib/change/against";
+import { isParked } from "../builders/security/podSecurity";
 import {
   assertRendered,
   BACKENDS,
@@ -71,7 +73,7 @@ describe("rendered stack", function () {
       const r = await rendered(v);
       const rep = r.report;
       summary.push(
-        `${stack}: ${rep.objects} objects, ${rep.builtinValidated} built-in + ${rep.customValidated} custom validated, ${rep.addressesResolved} addresses resolved, ${rep.variablesChecked} \${VAR} checked`,
+        `${stack}: ${rep.objects} objects, ${rep.builtinValidated} built-in + ${rep.customValidated} custom validated, ${rep.addressesResolved} addresses resolved, ${rep.variablesChecked} \${VAR} checked, ${rep.podsJudged} pods at their Pod Security level, ${rep.connectionsAllowed} connections allowed by NetworkPolicies`,
       );
       expectClean(r);
       assert.ok(rep.addressesResolved > 0 && rep.builtinValidated > 0 && rep.customValidated > 0);
@@ -96,7 +98,7 @@ describe("rendered stack", function () {
             const r = await rendered(variant(topology, phase, backend));
             const rep = r.report;
             summary.push(
-              `${topology}/${backend}/${phase}: ${rep.objects} objects, ${rep.builtinValidated}+${rep.customValidated} validated, ${rep.addressesResolved} addresses, ${rep.variablesChecked} vars`,
+              `${topology}/${backend}/${phase}: ${rep.objects} objects, ${rep.builtinValidated}+${rep.customValidated} validated, ${rep.addressesResolved} addresses, ${rep.variablesChecked} vars, ${rep.podsJudged} pods, ${rep.connectionsAllowed} connections allowed`,
             );
             expectClean(r);
           });
@@ -152,6 +154,78 @@ describe("rendered stack", function () {
           /host port TCP\/9100 is claimed by DaemonSet monitoring\/kube-prometheus-stack-prometheus-node-exporter/,
         );
       });
+  });
+
+  describe("node agents move to their own namespace without a clash or a lost position", () => {
+    const agentsAt = (stack: string, step: string): Variant => ({
+      title: `${stack} agents ${step}`,
+      stack,
+      over: { agents: { step } },
+    });
+    const transition = async (stack: string, from: string, to: string) => {
+      const a = await rendered(agentsAt(stack, from));
+      const b = await rendered(agentsAt(stack, to));
+      return [...checkTransitionHostPorts(a, b), ...checkTransitionDuplicates(a, b)];
+    };
+    for (const stack of ["staging", "pi"])
+      it(`${stack}: stay -> handover -> moved claims no host port or object twice, and the hand-over passes every check`, async () => {
+        const f = [
+          ...(await transition(stack, "stay", "handover")),
+          ...(await transition(stack, "handover", "moved")),
+        ];
+        assert.equal(f.length, 0, `\n${formatFindings(f)}`);
+        const handover = await rendered(agentsAt(stack, "handover"));
+        assert.equal(handover.report.findings.length, 0, `\n${formatFindings(handover.report.findings)}`);
+      });
+    it("each step passes the change check (synth --against): no Release changes name or namespace", async () => {
+      const at = (step: string) => synth("staging", { agents: { step } });
+      const [stay, handover, moved] = [await at("stay"), await at("handover"), await at("moved")];
+      for (const [a, b] of [
+        [stay, handover],
+        [handover, moved],
+      ])
+        assert.deepEqual((await changeAgainst(a.export, b)).refused, []);
+    });
+    it("skipping the hand-over (stay -> moved) is caught: both node-exporters would claim host port 9100", async () => {
+      const f = await transition("staging", "stay", "moved");
+      assert.ok(
+        f.some((x) =>
+          /host port TCP\/9100 is claimed by DaemonSet monitoring\/node-exporter .* and by DaemonSet monitoring-agents\/node-exporter/.test(
+            x.message,
+          ),
+        ),
+        formatFindings(f),
+      );
+    });
+    it("the new agents wait for the parked old ones, run nothing twice and keep positions, checkpoints and buffers on the same host paths", async () => {
+      for (const [stack, chart] of [
+        ["staging", "alloy"],
+        ["staging", "prometheus-node-exporter"],
+        ["pi", "vector"],
+      ]) {
+        const r = await rendered(agentsAt(stack, "handover"));
+        const releases = r.resources.filter((x) => x.inputs?.chart === chart);
+        const old = releases.find((x) => x.inputs.namespace === "monitoring")!;
+        const now = releases.find((x) => x.inputs.namespace === "monitoring-agents")!;
+        assert.ok(old && now, `${chart}: the old and the new release`);
+        assert.ok(
+          (now.dependencies ?? []).includes(old.urn),
+          `${chart}: the new release waits for the parked one`,
+        );
+        const ds = (urn: string) =>
+          r.objects.find((p) => p.urn === urn && p.obj.kind === "DaemonSet")!.obj.spec.template.spec;
+        assert.ok(isParked(ds(old.urn)), `${chart}: the old DaemonSet runs on no node`);
+        const hostPaths = (spec: any) =>
+          (spec.volumes ?? [])
+            .filter((v: any) => v.hostPath)
+            .map((v: any) => v.hostPath.path)
+            .sort();
+        // Positions (Alloy's --storage.path), journal cursors, Vector's data_dir: the same host paths.
+        assert.deepEqual(hostPaths(ds(now.urn)), hostPaths(ds(old.urn)), `${chart}: same host paths`);
+        const args = (spec: any) => spec.containers[0].args;
+        assert.deepEqual(args(ds(now.urn)), args(ds(old.urn)), `${chart}: same arguments (storage path)`);
+      }
+    });
   });
 
   after(() => {

@@ -20,6 +20,7 @@ import {
   MINIO_TOKEN_EXPIRY,
 } from "../builders/objectstore/minioMetrics";
 import { atPhase, config, ROOT } from "./helpers";
+import { agentScheduling } from "../builders/security/hardening";
 
 const BACKENDS: Backend[] = ["mimir", "victoriametrics"];
 
@@ -171,7 +172,7 @@ describe("operator safety nets: object store, log error rates, inotify", () => {
 
   describe("inotify", () => {
     it("node-exporter runs the sysctl collector with both inotify limits", () => {
-      const args: string[] = nodeExporterValues("standard").extraArgs;
+      const args: string[] = nodeExporterValues("standard", agentScheduling([])).extraArgs;
       assert.ok(args.includes("--collector.sysctl"));
       assert.ok(args.includes("--collector.sysctl.include=fs.inotify.max_user_watches"));
       assert.ok(args.includes("--collector.sysctl.include=fs.inotify.max_user_instances"));

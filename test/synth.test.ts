@@ -113,7 +113,7 @@ describe("offline synthesis", () => {
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       fs.writeFileSync(
         path.join(dir, "Pulumi.broken.yaml"),
-        "config:\n  homelab-observability:phase: sideways\n  homelab-observability:objectStore:\n    type: minio\n  homelab-observability:loki:\n    retention: -3d\n    retension: 7d\n",
+        "config:\n  homelab-observability:kubeContext: admin@broken\n  homelab-observability:phase: sideways\n  homelab-observability:objectStore:\n    type: minio\n  homelab-observability:loki:\n    retention: -3d\n    retension: 7d\n",
       );
       const r = runSynth(["--stack", "broken", "--dir", dir, "--out", path.join(dir, "out")]);
       assert.equal(r.status, 2, r.stdout + r.stderr);

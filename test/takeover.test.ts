@@ -416,16 +416,28 @@ describe("takeover: the first update on seed 000's cluster", function () {
     assert.match(text, /Namespace monitoring\): create of something that exists \(already exists\)/);
   });
 
-  it("then the update step changes values and adds node-exporter, still deleting nothing", async () => {
+  it("then the update step changes values and adds node-exporter and the namespace's NetworkPolicies, still deleting nothing", async () => {
     const next = await takeoverAt({ takeover: { ...TAKEOVER, step: "update" } });
     const before = new Set(first.export.deployment.resources.map(key));
     const after = new Set(next.export.deployment.resources.map(key));
     const created = [...after].filter((k) => !before.has(k));
     const deleted = [...before].filter((k) => !after.has(k));
     assert.deepEqual(deleted, []);
+    // The adopted namespace gets its policies only now (its running releases may have had peers
+    // the program does not know), and no default-deny: pods of others may live there.
+    const policy = (g: string) =>
+      `kubernetes:networking.k8s.io/v1:NetworkPolicy::network-policies-monitoring-${g}`;
     assert.deepEqual(created.sort(), [
       "homelab:metrics:Exporters::exporters",
-      `${RELEASE}::exporters-node-exporter`,
+      `${RELEASE}::exporters-node-exporter-agents`,
+      ...[
+        "alloy-cluster",
+        "grafana",
+        "kps-alertmanager",
+        "kps-prometheus",
+        "kube-prometheus-stack",
+        "loki",
+      ].map(policy),
     ]);
   });
 });

@@ -81,15 +81,31 @@ const kps = [
 const vmServiceMonitor = (c: string) =>
   `kubernetes:monitoring.coreos.com/v1:ServiceMonitor::victoriametrics-${c}-servicemonitor`;
 
+/** The NetworkPolicy guarding one group of pods (plan/network.ts), which comes and goes with it. */
+const np = (group: string) =>
+  `kubernetes:networking.k8s.io/v1:NetworkPolicy::network-policies-monitoring-${group}`;
+/** KPS's pods' policies, gone with KPS. */
+const kpsPolicies = [np("kps-prometheus"), np("kube-prometheus-stack")];
+
 const VARIANTS: Variant[] = [
   {
     title: "Mimir",
     stack: "staging",
     over: {},
     forward: [
-      [mimirObjects, []],
-      [["homelab:alerting:Alertmanager::alertmanager", "kubernetes:helm.sh/v3:Release::alertmanager"], []],
-      [exporters, kps],
+      [[...mimirObjects, np("mimir")], []],
+      [
+        [
+          "homelab:alerting:Alertmanager::alertmanager",
+          "kubernetes:helm.sh/v3:Release::alertmanager",
+          np("alertmanager"),
+        ],
+        [np("kps-alertmanager")],
+      ],
+      [
+        [...exporters, np("kube-state-metrics")],
+        [...kps, ...kpsPolicies],
+      ],
     ],
   },
   {
@@ -102,12 +118,25 @@ const VARIANTS: Variant[] = [
           "homelab:metrics:VictoriaMetrics::victoriametrics",
           "kubernetes:helm.sh/v3:Release::victoriametrics",
           vmServiceMonitor("vmsingle"),
+          np("vmsingle"),
+          np("victoria-metrics-operator"),
         ],
         [],
       ],
-      [[vmServiceMonitor("vmalert"), vmServiceMonitor("vmalertmanager")], []],
+      [
+        [
+          vmServiceMonitor("vmalert"),
+          vmServiceMonitor("vmalertmanager"),
+          np("vmalert"),
+          np("vmalertmanager"),
+        ],
+        [np("kps-alertmanager")],
+      ],
       // vmagent scrapes the VM components itself once Prometheus is gone.
-      [exporters, [...kps, ...["vmsingle", "vmalert", "vmalertmanager"].map(vmServiceMonitor)]],
+      [
+        [...exporters, np("kube-state-metrics"), np("vmagent")],
+        [...kps, ...kpsPolicies, ...["vmsingle", "vmalert", "vmalertmanager"].map(vmServiceMonitor)],
+      ],
     ],
   },
 ];

@@ -360,3 +360,77 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
   }
   return parts.join("\n\n") + "\n";
 }
+
+/** An RBAC rule as the Alloy chart's `rbac.rules` / `rbac.clusterRules` take it. */
+export interface RbacRule {
+  apiGroups?: string[];
+  resources?: string[];
+  nonResourceURLs?: string[];
+  verbs: string[];
+}
+
+const READ = ["get", "list", "watch"];
+
+/**
+ * The node DaemonSet's role: `discovery.kubernetes` (role pod) lists this node's pods; the files and
+ * the journal are read from the host. No Secrets, no nodes, no `nodes/proxy` (the chart's default
+ * rules grant all three to every Alloy).
+ */
+export function alloyNodeRules(_input: AlloyLogsInput): RbacRule[] {
+  return [{ apiGroups: [""], resources: ["pods"], verbs: READ }];
+}
+
+/**
+ * The cluster replica's role, from what its config runs: events; ServiceMonitor/PodMonitor discovery
+ * and the kube scrapes (pods, endpoints, nodes, and the kubelet's metrics, which the kubelet
+ * authorizes as `nodes/metrics` for /metrics, /metrics/cadvisor and /metrics/probes; never
+ * `nodes/proxy`, kubelet exec over a GET); PrometheusRules for the ruler sync. No Secrets: no
+ * ServiceMonitor of the stack references one, and Alloy reads a referenced Secret only then.
+ */
+export function alloyClusterRules(input: AlloyClusterInput): RbacRule[] {
+  const rules: RbacRule[] = [];
+  const clusterRules: RbacRule[] = [];
+  if (input.events) rules.push({ apiGroups: [""], resources: ["events", "namespaces"], verbs: READ });
+  if (input.scrape) {
+    rules.push(
+      {
+        apiGroups: ["", "discovery.k8s.io"],
+        resources: ["endpoints", "endpointslices", "pods", "services", "namespaces"],
+        verbs: READ,
+      },
+      { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors"], verbs: READ },
+    );
+    clusterRules.push(
+      { apiGroups: [""], resources: ["nodes"], verbs: READ },
+      { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+      // The API server's and the control plane's own /metrics (KUBE_SCRAPES over https).
+      { nonResourceURLs: ["/metrics"], verbs: ["get"] },
+    );
+  }
+  if (input.rules)
+    rules.push(
+      { apiGroups: ["monitoring.coreos.com"], resources: ["prometheusrules"], verbs: READ },
+      { apiGroups: [""], resources: ["namespaces"], verbs: READ },
+    );
+  return [...rules, ...clusterRules];
+}
+
+/**
+ * Rules as the Alloy chart's `rbac.rules` and `rbac.clusterRules` take them. Without
+ * `rbac.namespaces` the chart writes both lists into one ClusterRole, one after the other
+ * (alloy 1.5.0 templates/rbac.yaml), and an empty list there renders `[]` in the middle of the
+ * rules, which is invalid YAML: so both lists get at least one rule (the last rule, or the verbs
+ * of a single rule, split between them). What the ClusterRole grants is exactly `all`.
+ */
+export function alloyChartRbac(all: RbacRule[]): { rules: RbacRule[]; clusterRules: RbacRule[] } {
+  if (all.length >= 2) return { rules: all.slice(0, -1), clusterRules: all.slice(-1) };
+  const [only] = all;
+  if (!only || only.verbs.length < 2)
+    throw new Error(
+      `alloyChartRbac: expected at least two rules or verbs to split, got ${JSON.stringify(all)}`,
+    );
+  return {
+    rules: [{ ...only, verbs: only.verbs.slice(0, 1) }],
+    clusterRules: [{ ...only, verbs: only.verbs.slice(1) }],
+  };
+}

@@ -2,11 +2,14 @@ import type { LokiConfig } from "../../components/config";
 import { sizing, type Resources, type Workload } from "../../components/sizing";
 import { S3_ENV, type ConsumerStorage } from "../../components/objectstore/storageRefs";
 import { imageValues, versions } from "../../components/versions";
+import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 
 /** Inputs of {@link lokiValues}: validated Loki settings plus what the stack decided around them. */
 export interface LokiInputs {
   loki: LokiConfig;
   storage: ConsumerStorage;
+  /** Production: the gateway runs 2 replicas (the chart then adds a PodDisruptionBudget). Default false. */
+  production?: boolean;
   profile: "standard" | "lightweight";
   storageClass: string;
   /** Render ServiceMonitors (only when the Prometheus Operator CRDs exist). */
@@ -69,8 +72,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         ],
       }
     : {};
+  // Targets with a claim (all but read) are stateful: they preempt ordinary pods.
   const target = (replicas: number, workload: Parameters<typeof sizing>[1], ruler = false) => ({
     replicas,
+    ...(workload !== "lokiRead" ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
     extraArgs: EXPAND_ENV,
     extraEnvFrom: envFrom,
     resources: sizing(profile, workload, input.sized),
@@ -102,6 +107,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     deploymentMode: loki.mode,
     loki: {
       image: imageValues(versions.images.loki),
+      // The chart's user (10001) and container context plus seccomp RuntimeDefault, for every
+      // Loki pod (loki.podSecurityContext / loki.containerSecurityContext, loki 6.49.0).
+      podSecurityContext: { ...nonRootPod(10001), fsGroupChangePolicy: "OnRootMismatch" },
+      containerSecurityContext: containerHardening({ readOnlyRoot: true }),
       auth_enabled: loki.authEnabled,
       commonConfig: { replication_factor: loki.replicationFactor },
       schemaConfig: {
@@ -153,9 +162,15 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     // The chart's caches ask for ~9.8 GiB (chunks) and ~1.2 GiB (results) even in SingleBinary.
     chunksCache: { enabled: false },
     resultsCache: { enabled: false },
+    // Neither Loki nor the canary calls the Kubernetes API (the rules sidecar is off below): no token.
+    serviceAccount: { automountServiceAccountToken: false },
     gateway: {
       enabled: loki.gateway,
-      replicas: 1,
+      // Two in production, so a drain or a node loss never stops every push; from 2 replicas the
+      // chart renders a PodDisruptionBudget (maxUnavailable 1, templates/gateway/poddisruptionbudget-gateway.yaml).
+      replicas: input.production ? 2 : 1,
+      podSecurityContext: nonRootPod(101),
+      containerSecurityContext: containerHardening({ readOnlyRoot: true }),
       image: imageValues(versions.images.lokiGateway),
       resources: sizing(profile, "lokiGateway"),
     },

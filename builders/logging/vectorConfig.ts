@@ -16,6 +16,9 @@ export interface VectorInput {
 /** Where Vector serves its own metrics (internal_metrics through prometheus_exporter; seed 001). */
 export const VECTOR_METRICS_PORT = 9090;
 
+/** Vector's API (GET /health for the readiness probe; the chart names the container port `api`). */
+export const VECTOR_API_PORT = 8686;
+
 /**
  * The chart runs customConfig through Helm's `tpl (toYaml ...)`, which would evaluate Vector's own
  * `{{ field }}` templates; printing them through a Go raw string passes them on untouched. A raw
@@ -59,7 +62,8 @@ export function vectorConfig(input: VectorInput): Record<string, any> {
   const nodeLogs = input.nodeLogs ?? { journal: true, syslogFiles: [] };
   return {
     data_dir: "/vector-data-dir",
-    api: { enabled: false },
+    // On all addresses: the kubelet probes the pod's IP.
+    api: { enabled: true, address: `0.0.0.0:${VECTOR_API_PORT}` },
     sources: {
       pod_logs: { type: "kubernetes_logs", self_node_name: "${VECTOR_SELF_NODE_NAME}" },
       ...(nodeLogs.journal ? { journal: { type: "journald", journal_directory: "/var/log/journal" } } : {}),

@@ -6,6 +6,13 @@ import {
   type AlertmanagerInputs,
 } from "../alerting/alertmanagerConfig";
 import { alertmanagerUrl } from "../../plan/endpoints";
+import {
+  containerHardening,
+  nonRootPod,
+  PRIORITY_CLASSES,
+  RUNTIME_DEFAULT,
+  type AgentScheduling,
+} from "../security/hardening";
 
 /** The sysctls node-exporter exports for the inotify alerts. */
 export const INOTIFY_SYSCTLS = ["fs.inotify.max_user_watches", "fs.inotify.max_user_instances"] as const;
@@ -17,11 +24,17 @@ type Profile = "standard" | "lightweight";
  * ones kube-prometheus-stack 88 gives its subchart (its values.yaml, `prometheus-node-exporter:`),
  * so rules and dashboards written for `job="node-exporter"` keep matching.
  */
-export function nodeExporterValues(profile: Profile): Record<string, any> {
+export function nodeExporterValues(profile: Profile, scheduling: AgentScheduling): Record<string, any> {
   return {
     fullnameOverride: "node-exporter",
     image: imageValues(versions.images.nodeExporter),
     resources: sizing(profile, "nodeExporter"),
+    // The chart's own user (65534) plus seccomp; the container reads /proc, /sys and / read-only.
+    securityContext: nonRootPod(65534),
+    containerSecurityContext: containerHardening({ readOnlyRoot: true }),
+    priorityClassName: scheduling.priorityClassName,
+    // The chart's default (every NoSchedule taint: control-plane nodes too) and the pools' taints.
+    tolerations: [{ effect: "NoSchedule", operator: "Exists" }, ...scheduling.tolerations],
     podLabels: { jobLabel: "node-exporter" },
     service: { labels: { jobLabel: "node-exporter" } },
     extraArgs: [
@@ -37,12 +50,51 @@ export function nodeExporterValues(profile: Profile): Record<string, any> {
   };
 }
 
+/**
+ * The collectors of the kube-state-metrics chart's default list (values.yaml `collectors`) without
+ * `secrets`: that collector needs list/watch on every Secret of the cluster (its ClusterRole is
+ * generated from this list) for kube_secret_* series no rule or dashboard of the stack reads.
+ * The standalone chart 6.4.1 lists `endpoints`, KPS 88.0.0's subchart `endpointslices`.
+ */
+export function ksmCollectors(endpoints: "endpoints" | "endpointslices"): string[] {
+  return [
+    "certificatesigningrequests",
+    "configmaps",
+    "cronjobs",
+    "daemonsets",
+    "deployments",
+    endpoints,
+    "horizontalpodautoscalers",
+    "ingresses",
+    "jobs",
+    "leases",
+    "limitranges",
+    "mutatingwebhookconfigurations",
+    "namespaces",
+    "networkpolicies",
+    "nodes",
+    "persistentvolumeclaims",
+    "persistentvolumes",
+    "poddisruptionbudgets",
+    "pods",
+    "replicasets",
+    "replicationcontrollers",
+    "resourcequotas",
+    "services",
+    "statefulsets",
+    "storageclasses",
+    "validatingwebhookconfigurations",
+    "volumeattachments",
+  ];
+}
+
 /** Standalone kube-state-metrics (after KPS removal), with the seeds' label allowlist. */
 export function kubeStateMetricsValues(profile: Profile): Record<string, any> {
   return {
     fullnameOverride: "kube-state-metrics",
     image: imageValues(versions.images.kubeStateMetrics),
     resources: sizing(profile, "kubeStateMetrics"),
+    collectors: ksmCollectors("endpoints"),
     metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
     prometheus: { monitor: { enabled: true } },
   };
@@ -67,6 +119,17 @@ export function standaloneAlertmanagerValues(
       readOnly: true,
     })),
     resources: sizing(profile, "alertmanager"),
+    // The chart's user (65534) with seccomp; Alertmanager writes only its volume. It never calls
+    // the Kubernetes API, so no token is mounted.
+    podSecurityContext: { fsGroup: 65534, seccompProfile: { ...RUNTIME_DEFAULT } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      ...containerHardening({ readOnlyRoot: true }),
+    },
+    automountServiceAccountToken: false,
+    priorityClassName: PRIORITY_CLASSES.stateful.name,
     persistence: { enabled: true, size: "1Gi" },
     serviceMonitor: { enabled: true },
   };

@@ -9,6 +9,8 @@ import {
 } from "../alerting/alertmanagerConfig";
 import { RULE_LABEL } from "../alerting/rules";
 import { remoteWriteEntry, replicaLabelFor, type RemoteWriteInputs } from "./remoteWrite";
+import { ksmCollectors } from "./exporterValues";
+import { PRIORITY_CLASSES } from "../security/hardening";
 
 export interface KpsInputs {
   /** What the phase runs (plan/phases.ts): remote write, rule evaluator, Alertmanager. */
@@ -59,6 +61,8 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     "kube-state-metrics": {
       image: imageValues(versions.images.kubeStateMetrics),
       resources: sizing(p, "kubeStateMetrics"),
+      // Without `secrets`: no cluster-wide Secret read (see ksmCollectors).
+      collectors: ksmCollectors("endpointslices"),
       metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
     },
     // node-exporter runs as its own release in every phase (components/metrics/exporters.ts): KPS's
@@ -81,6 +85,8 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
       prometheusSpec: {
         image: imageValues(versions.images.prometheus),
         replicas: 1,
+        // A change here reaches the operator's StatefulSet through its pod template only.
+        priorityClassName: PRIORITY_CLASSES.stateful.name,
         retention: input.retention,
         retentionSize: input.retentionSize,
         resources: sizing(p, "prometheus", input.sized),
@@ -118,6 +124,9 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
         image: imageValues(versions.images.alertmanager),
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),
+        priorityClassName: PRIORITY_CLASSES.stateful.name,
+        // Neither Alertmanager nor the operator's reloader beside it calls the Kubernetes API.
+        automountServiceAccountToken: false,
         // Silences and the notification log live in /alertmanager: on a claim they survive restarts
         // (an emptyDir, the chart's default, forgets every silence on each restart).
         storage: { volumeClaimTemplate: { spec: alertmanagerClaim(input.storageClass) } },

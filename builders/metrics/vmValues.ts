@@ -3,6 +3,7 @@ import { RELEASES } from "../../plan/endpoints";
 import { sizing, type Resources, type Workload } from "../../components/sizing";
 import { versions } from "../../components/versions";
 import { alertmanagerClaim } from "./kpsValues";
+import { containerHardening, PRIORITY_CLASSES, RUNTIME_DEFAULT } from "../security/hardening";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,
@@ -29,6 +30,29 @@ export interface VmInputs {
 export const VM_FULLNAME = RELEASES.vm;
 
 const tag = (i: { tag: string }) => i.tag;
+
+/**
+ * What every VictoriaMetrics custom resource gets: seccomp RuntimeDefault on the pod; no privilege
+ * escalation, every capability dropped and a read-only root filesystem on each container the
+ * operator makes, its reloaders included (`securityContext` holds the pod's and the containers'
+ * fields inline, and `useStrictSecurity` applies the container part to every container); a token
+ * mounted only into containers that call the API (VictoriaMetrics/operator docs/security.md,
+ * `disableAutomountServiceAccountToken` from operator v0.54.0; read, not run here). The user stays
+ * what it was (`user`: the chart's, or the image's when none), so data already written on a
+ * volume where fsGroup does not apply (local-path hostPath volumes) stays writable.
+ */
+function vmPodHardening(stateful: boolean, user?: { uid: number; gid: number }): Record<string, any> {
+  return {
+    useStrictSecurity: true,
+    securityContext: {
+      ...(user ? { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid } : {}),
+      seccompProfile: { ...RUNTIME_DEFAULT },
+      ...containerHardening({ readOnlyRoot: true }),
+    },
+    disableAutomountServiceAccountToken: true,
+    ...(stateful ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
+  };
+}
 
 /**
  * victoria-metrics-k8s-stack values. vmsingle whenever the backend runs (Prometheus remote-writes
@@ -60,6 +84,16 @@ export function vmValues(input: VmInputs): Record<string, any> {
       enabled: true,
       image: { repository: versions.images.vmOperator.repository, tag: tag(versions.images.vmOperator) },
       resources: sizing(p, "vmOperator"),
+      // The chart's pod context (uid 1000) plus seccomp. The container context also reaches the
+      // chart's CRD cleanup hook Job (templates/cleanup.yaml), which has no pod context of its own.
+      podSecurityContext: {
+        enabled: true,
+        fsGroup: 2000,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { ...RUNTIME_DEFAULT },
+      },
+      securityContext: { enabled: true, ...containerHardening({ readOnlyRoot: true }) },
       crds: {
         cleanup: {
           image: {
@@ -78,6 +112,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
           repository: versions.images.victoriaMetrics.repository,
           tag: tag(versions.images.victoriaMetrics),
         },
+        ...vmPodHardening(true),
         retentionPeriod: input.retention,
         // Without an owner reference the PVC outlives the VMSingle CR: removing the release keeps the data.
         removePvcAfterDelete: false,
@@ -94,6 +129,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
       enabled: scraping,
       spec: {
         image: { repository: versions.images.vmagent.repository, tag: tag(versions.images.vmagent) },
+        ...vmPodHardening(true),
         scrapeInterval: input.scrapeInterval,
         externalLabels: { cluster: input.cluster },
         resources: sizing(p, "vmagent"),
@@ -118,6 +154,8 @@ export function vmValues(input: VmInputs): Record<string, any> {
       enabled: primary,
       spec: {
         image: { repository: versions.images.vmalert.repository, tag: tag(versions.images.vmalert) },
+        // vmalert keeps nothing on disk: it runs as the strict-security user (nobody).
+        ...vmPodHardening(false, { uid: 65534, gid: 65534 }),
         evaluationInterval: "30s",
         resources: sizing(p, "vmalert"),
         selectAllByDefault: true,
@@ -134,6 +172,8 @@ export function vmValues(input: VmInputs): Record<string, any> {
           repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`,
           tag: tag(versions.images.alertmanager),
         },
+        // The chart's user for vmalertmanager (victoria-metrics-k8s-stack 0.80.0 values.yaml).
+        ...vmPodHardening(true, { uid: 1000, gid: 1000 }),
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),
         // Silences and the notification log survive restarts (the operator's default is an emptyDir).

@@ -6,6 +6,7 @@ import { sizing } from "../sizing";
 import { imageValues, versions } from "../versions";
 import { grafanaDatasources, type DatasourceInputs } from "../../builders/grafana/datasources";
 import { dashboardsFor, type DashboardInputs } from "../../builders/grafana/dashboards";
+import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../../builders/security/hardening";
 
 export interface GrafanaInputs {
   profile: "standard" | "lightweight";
@@ -19,12 +20,29 @@ export interface GrafanaInputs {
   adminSecret?: string;
 }
 
+/**
+ * The Role Grafana's dashboard sidecar works with: ConfigMaps of the stack's namespace, read only.
+ * The chart's own rules always add Secrets (templates/role.yaml, clusterrole.yaml: "configmaps",
+ * "secrets"), so the chart's RBAC is off and the program binds this Role. A binding of its own
+ * (another name than the chart's `grafana`): a RoleBinding's roleRef cannot change in place, so
+ * pointing the chart's binding at another role would make the API server refuse the upgrade.
+ */
+export const GRAFANA_SIDECAR_ROLE = "grafana-dashboard-reader";
+
+/** The ServiceAccount the grafana chart creates: its fullname (`fullnameOverride` below). */
+export const GRAFANA_SERVICE_ACCOUNT = "grafana";
+
+/** The rules of {@link GRAFANA_SIDECAR_ROLE}. */
+export const GRAFANA_SIDECAR_RULES = [
+  { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
+];
+
 /** Values of the standalone grafana chart: admin from a Secret, persistence, provisioned datasources. */
-export function grafanaValues(input: GrafanaInputs): Record<string, any> {
+export function grafanaValues(input: GrafanaInputs, namespace: string): Record<string, any> {
   const g = SECRET_REFS.grafanaAdmin;
   const sidecarImage = versions.images.k8sSidecar;
   return {
-    fullnameOverride: "grafana",
+    fullnameOverride: GRAFANA_SERVICE_ACCOUNT,
     image: imageValues(versions.images.grafana),
     admin: {
       existingSecret: input.adminSecret ?? g.secretName,
@@ -34,24 +52,33 @@ export function grafanaValues(input: GrafanaInputs): Record<string, any> {
     persistence: { enabled: true, size: input.volumeSize, storageClassName: input.storageClass },
     // The chown init container runs busybox as root; fsGroup does the same job.
     initChownData: { enabled: false },
-    securityContext: { runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
+    securityContext: nonRootPod(472),
+    // Grafana writes its database, plugins and logs under /var/lib/grafana (the claim) but also
+    // temporary files beside its binary's paths: its root filesystem stays writable.
+    containerSecurityContext: { ...containerHardening({ readOnlyRoot: false }), privileged: false },
+    priorityClassName: PRIORITY_CLASSES.stateful.name,
+    // No chart RBAC (its rules grant Secrets); the component binds GRAFANA_SIDECAR_ROLE instead.
+    rbac: { create: false },
     resources: sizing(input.profile, "grafana"),
     "grafana.ini": {
       server: { root_url: input.url },
       analytics: { reporting_enabled: false, check_for_updates: false },
     },
     datasources: { "datasources.yaml": { apiVersion: 1, ...grafanaDatasources(input.datasources) } },
-    // Dashboards come from ConfigMaps labelled grafana_dashboard in any namespace (what KPS shipped,
-    // and the program's own, see DASHBOARD_LABEL). Never through `dashboards`: any entry there makes
+    // Dashboards come from ConfigMaps labelled grafana_dashboard in the stack's namespace (the
+    // program's own, see DASHBOARD_LABEL). Never through `dashboards`: any entry there makes
     // the chart add a `download-dashboards` curl init container (grafana 12.3.1
     // templates/_pod.tpl), an extra image with no requests that wants internet from the cluster.
     sidecar: {
       image: { registry: sidecarImage.registry, repository: sidecarImage.repository, tag: sidecarImage.tag },
       resources: sizing(input.profile, "grafanaSidecar"),
+      securityContext: containerHardening({ readOnlyRoot: true }),
       dashboards: {
         enabled: true,
         label: DASHBOARD_LABEL,
-        searchNamespace: "ALL",
+        // ConfigMaps only, of the stack's own namespace only: its Role grants nothing else.
+        searchNamespace: namespace,
+        resource: "configmap",
         // The program's dashboards go to the "Homelab" folder named by this annotation.
         folderAnnotation: FOLDER_ANNOTATION,
         provider: { foldersFromFilesStructure: true },
@@ -104,7 +131,7 @@ export class Grafana extends pulumi.ComponentResource {
         release: "grafana",
         chart: versions.charts.grafana,
         namespace: args.namespace,
-        values: grafanaValues(args.settings),
+        values: grafanaValues(args.settings, args.namespace),
       },
       {
         parent: this,
@@ -112,6 +139,32 @@ export class Grafana extends pulumi.ComponentResource {
         protect: args.protect === true,
         dependsOn: args.dependsOn ?? [],
       },
+    );
+    new k8s.rbac.v1.Role(
+      `${name}-dashboard-reader`,
+      {
+        metadata: {
+          name: GRAFANA_SIDECAR_ROLE,
+          namespace: args.namespace,
+          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+        },
+        rules: GRAFANA_SIDECAR_RULES,
+      },
+      { parent: this, provider: args.provider },
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-dashboard-reader`,
+      {
+        metadata: {
+          name: GRAFANA_SIDECAR_ROLE,
+          namespace: args.namespace,
+          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+        },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: GRAFANA_SIDECAR_ROLE },
+        // The chart's ServiceAccount (named after fullnameOverride).
+        subjects: [{ kind: "ServiceAccount", name: GRAFANA_SERVICE_ACCOUNT, namespace: args.namespace }],
+      },
+      { parent: this, provider: args.provider },
     );
     new k8s.core.v1.ConfigMap(
       `${name}-dashboards`,

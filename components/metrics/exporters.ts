@@ -3,13 +3,25 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../versions";
 import { kubeStateMetricsValues, nodeExporterValues } from "../../builders/metrics/exporterValues";
+import { parkedNodeExporterValues } from "../../builders/security/parked";
+import type { AgentPlacement } from "../../builders/security/podSecurity";
+import type { AgentScheduling } from "../../builders/security/hardening";
 
 /** Arguments of {@link Exporters}. */
 export interface ExportersArgs {
+  /** Namespace of kube-state-metrics. */
   namespace: string;
+  /**
+   * Where node-exporter runs; once moved to the agents' namespace its release has its own name
+   * (`<name>-node-exporter-agents`), and during the hand-over the old release stays parked and the
+   * new one waits for it. Default: `namespace`, not moved.
+   */
+  nodeExporter?: AgentPlacement;
   profile: "standard" | "lightweight";
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
+  /** node-exporter's priority class and tolerations (every pool the config declares). */
+  scheduling: AgentScheduling;
   /**
    * What the releases wait for besides what components/ordering.ts adds (namespace, CRDs):
    * kube-prometheus-stack while it exists, so a KPS update that drops its own node-exporter
@@ -30,15 +42,25 @@ export class Exporters extends pulumi.ComponentResource {
   constructor(name: string, args: ExportersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:Exporters", name, {}, opts);
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
+    const at = args.nodeExporter ?? { namespace: args.namespace, moved: false };
+    const values = nodeExporterValues(args.profile, args.scheduling);
+    const parked = at.parkedIn
+      ? helmRelease(
+          `${name}-node-exporter`,
+          {
+            release: "node-exporter",
+            chart: versions.charts.nodeExporter,
+            namespace: at.parkedIn,
+            values: parkedNodeExporterValues(values),
+          },
+          o,
+        )
+      : undefined;
     helmRelease(
-      `${name}-node-exporter`,
-      {
-        release: "node-exporter",
-        chart: versions.charts.nodeExporter,
-        namespace: args.namespace,
-        values: nodeExporterValues(args.profile),
-      },
-      o,
+      at.moved ? `${name}-node-exporter-agents` : `${name}-node-exporter`,
+      { release: "node-exporter", chart: versions.charts.nodeExporter, namespace: at.namespace, values },
+      // Host port 9100 is free only once the parked release's update removed its pods.
+      { ...o, dependsOn: [...o.dependsOn, ...(parked ? [parked] : [])] },
     );
     if (args.kubeStateMetrics ?? true) {
       helmRelease(

@@ -11,6 +11,7 @@ import {
   type MimirInputs,
 } from "../../builders/metrics/mimirConfig";
 import { mimirEndpoints } from "../../plan/endpoints";
+import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../../builders/security/hardening";
 
 /** Arguments of {@link Mimir}. */
 export interface MimirArgs {
@@ -58,7 +59,11 @@ export function mimirStatefulSetSpec(
         },
       },
       spec: {
-        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+        // Pod template fields only: a running StatefulSet takes them in place (a rolling update).
+        securityContext: nonRootPod(10001),
+        // Mimir never calls the Kubernetes API (memberlist finds peers through the gossip Service).
+        automountServiceAccountToken: false,
+        priorityClassName: PRIORITY_CLASSES.stateful.name,
         containers: [
           {
             name: "mimir",
@@ -71,6 +76,9 @@ export function mimirStatefulSetSpec(
               { name: "memberlist", containerPort: 7946 },
             ],
             readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15 },
+            // The root filesystem stays writable: Mimir's activity tracker and alertmanager default
+            // to files under its working directory.
+            securityContext: containerHardening({ readOnlyRoot: false }),
             resources: args.resources ?? sizing(args.profile, "mimir"),
             volumeMounts: [
               { name: "config", mountPath: "/etc/mimir" },

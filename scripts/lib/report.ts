@@ -5,7 +5,8 @@ import { computeBudget, formatBudget, stackFacts, type Budget } from "../../poli
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
  * real export has no such field, so synthesis keeps it in memory and in a side record) shows as
- * `import <id>`, a read (`get`, external in a real export) as `read <id>`.
+ * `import <id>`, a read (`get`, external in a real export) as `read <id>`, the Kubernetes provider
+ * with the kube context it is pinned to.
  */
 export function formatTree(resources: ExportResource[]): string {
   const children = new Map<string | undefined, ExportResource[]>();
@@ -18,6 +19,10 @@ export function formatTree(resources: ExportResource[]): string {
         r.retainOnDelete ? "retained" : "",
         r.importId ? `import ${r.importId}` : "",
         r.external ? `read ${r.id}` : "",
+        // The cluster a real run reaches: the Kubernetes provider's pinned context.
+        r.type === "pulumi:providers:kubernetes"
+          ? `context ${r.inputs.context ?? "(whatever is selected)"}`
+          : "",
       ]
         .filter(Boolean)
         .join(", ");

@@ -27,8 +27,16 @@ async function main() {
   );
   const cfg = readStackConfig(root, stack);
   pulumi.runtime.setAllConfig(cfg.config, cfg.secretKeys);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exports = require(path.join(root, "index.ts"));
+  let exports: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exports = require(path.join(root, "index.ts"));
+  } catch (e) {
+    // A refusal: report it with what had been registered by then (the caller expects nothing).
+    await new Promise((r) => setTimeout(r, 200));
+    process.stdout.write(JSON.stringify({ types, error: e instanceof Error ? e.message : String(e) }));
+    process.exit(3);
+  }
   const outputs = Object.fromEntries(
     await Promise.all(
       Object.entries<any>(exports).map(async ([k, v]) => [

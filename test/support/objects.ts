@@ -3,7 +3,10 @@ import type { K8sObject } from "../../scripts/lib/checks/objects";
 /** The namespace the check tests place their objects in. */
 export const NS = "monitoring";
 
-/** A node-exporter-like DaemonSet serving `port` (on the host network unless told otherwise). */
+/**
+ * A node-exporter-like DaemonSet serving `port` (on the host network unless told otherwise), with
+ * the seccomp profile every pod of the stack has (the privilege checks pass it).
+ */
 export function daemonSet(name: string, port: number, hostNetwork = true): K8sObject {
   return {
     apiVersion: "apps/v1",
@@ -15,6 +18,7 @@ export function daemonSet(name: string, port: number, hostNetwork = true): K8sOb
         metadata: { labels: { app: name } },
         spec: {
           hostNetwork,
+          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
           containers: [
             {
               name: "main",

@@ -5,7 +5,7 @@
  *
  * The key is the SHA-256 of: the objects and resources as JSON (the checks read nothing else), the
  * options, and the checker's version: the text of every file of this folder (the checks
- * themselves) and the package.json of each validator they load (ajv, kubernetes-models). Any
+ * themselves), builders/security/hardening.ts (the privilege checks' allowlists) and the package.json of each validator they load (ajv, kubernetes-models). Any
  * change to an object, a check or a validator package gives a new key, so a stale verdict is
  * never read; nothing is skipped: a miss runs every check, as without the cache.
  */
@@ -40,7 +40,16 @@ let version: string | undefined;
  * the checks load (ajv for CRD schemas, kubernetes-models for built-in kinds).
  */
 export function checkerVersion(): string {
-  version ??= sourceDigest(__dirname, path.extname(__filename), ["ajv", "kubernetes-models"]);
+  const ext = path.extname(__filename);
+  // The privilege checks read their allowlists (host paths, operator images) from the program; the
+  // Pod Security and NetworkPolicy checks read the parked-DaemonSet and deferred-policies markers
+  // (contract/podSecurity.ts, through builders/security): their text is part of the checker.
+  version ??= crypto
+    .createHash("sha256")
+    .update(sourceDigest(__dirname, ext, ["ajv", "kubernetes-models"]))
+    .update(sourceDigest(path.join(__dirname, "../../../builders/security"), ext, []))
+    .update(sourceDigest(path.join(__dirname, "../../../contract"), ext, []))
+    .digest("hex");
   return version;
 }
 

@@ -11,6 +11,7 @@
  * (dependsOn in the export, transitively).
  */
 import type { ExportResource } from "../synth";
+import { isParked } from "../../../builders/security/podSecurity";
 import { crdsIn, describe, identity, podTemplates, type Finding, type Placed } from "./objects";
 import { dependsOnTransitively } from "./ordering";
 
@@ -24,6 +25,8 @@ export interface HostPortClaim {
 export function hostPortClaims(objects: Placed[]): HostPortClaim[] {
   const out: HostPortClaim[] = [];
   for (const t of podTemplates(objects.filter((p) => !p.hook))) {
+    // A parked DaemonSet runs on no node (the agents' hand-over).
+    if (isParked(t.spec)) continue;
     const hostNetwork = t.spec.hostNetwork === true;
     for (const c of t.spec.containers ?? []) {
       for (const cp of c.ports ?? []) {
@@ -79,10 +82,10 @@ export function checkTransitionHostPorts(
 ): Finding[] {
   const crds = [...crdsIn(before.objects), ...crdsIn(after.objects)];
   const id = (p: Placed) => identity(p.obj, crds);
-  const afterIds = new Set(after.objects.map(id));
   const afterUrns = new Set(after.resources.map((r) => r.urn));
-  const lingering = before.objects.filter((p) => !afterIds.has(id(p)));
-  const oldClaims = hostPortClaims(lingering);
+  // Every old claim lives until its resource's update (or deletion) is done: an object the new
+  // program keeps but changes (a parked DaemonSet) still holds its port while that update runs.
+  const oldClaims = hostPortClaims(before.objects);
   const newClaims = hostPortClaims(after.objects);
   const isOld = new Set(oldClaims);
   const findings = clashes(

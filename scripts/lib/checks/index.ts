@@ -11,11 +11,15 @@ import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
+import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
+import { checkPodSecurity } from "./podSecurity";
+import { checkNetworkPolicies } from "./networkPolicies";
 
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
 export type { Finding, Placed } from "./objects";
+export { formatWorkloadTable, workloadTable } from "./privileges";
 
 /** The render harness's objects as the checks take them (hooks marked, sources named). */
 export function placedFrom(objects: StackObject[]): Placed[] {
@@ -38,6 +42,12 @@ export interface StackCheckReport {
   addressesResolved: number;
   external: Address[];
   variablesChecked: number;
+  /** Pods judged against their namespace's Pod Security level. */
+  podsJudged: number;
+  /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
+  connectionsAllowed: number;
+  /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
+  networkPoliciesDeferred: string[];
   findings: Finding[];
 }
 
@@ -52,11 +62,11 @@ export function checkStack(
   opts: StackCheckOptions = {},
 ): StackCheckReport {
   const schema = checkSchemas(objects);
-  const addresses = checkAddresses(objects, operatorObjects(objects), [
-    ...CLUSTER_SERVICES,
-    ...(opts.outside ?? []),
-  ]);
+  const generated = operatorObjects(objects);
+  const addresses = checkAddresses(objects, generated, [...CLUSTER_SERVICES, ...(opts.outside ?? [])]);
   const env = checkEnvVars(objects);
+  const podSecurity = checkPodSecurity(objects);
+  const network = checkNetworkPolicies(objects, generated);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -64,6 +74,9 @@ export function checkStack(
     addressesResolved: addresses.resolved.length,
     external: addresses.external,
     variablesChecked: env.checked,
+    podsJudged: podSecurity.pods,
+    connectionsAllowed: network.allowed,
+    networkPoliciesDeferred: network.deferred,
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),
@@ -71,6 +84,9 @@ export function checkStack(
       ...env.findings,
       ...checkHostPorts(objects),
       ...checkOrdering(objects, resources),
+      ...checkPrivileges(objects),
+      ...podSecurity.findings,
+      ...network.findings,
     ],
   };
 }

@@ -242,7 +242,8 @@ export function operatorObjects(objects: Placed[]): Placed[] {
       obj: {
         apiVersion: "v1",
         kind: "Service",
-        metadata: { name, namespace: p.obj.metadata.namespace },
+        // Operators label their Services like the pods they select (monitors select by these).
+        metadata: { name, namespace: p.obj.metadata.namespace, labels: selector },
         spec: {
           selector,
           ...(headless ? { clusterIP: "None" } : {}),
@@ -301,6 +302,18 @@ export function operatorObjects(objects: Placed[]): Placed[] {
       const labels = { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": n };
       pod(p, t[1], `${app}-${n}`, labels, t[0], "http");
       svc(p, `${app}-${n}`, labels, t[0], "http", kind === "VMAlertmanager");
+      // The operator scrapes each component it runs through a VMServiceScrape of its own
+      // (VictoriaMetrics/operator docs: self-scrape objects unless disabled), read by vmagent.
+      out.push({
+        urn: p.urn,
+        source: `${p.source}, by its operator`,
+        obj: {
+          apiVersion: "operator.victoriametrics.com/v1beta1",
+          kind: "VMServiceScrape",
+          metadata: { name: `${app}-${n}`, namespace: p.obj.metadata.namespace },
+          spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] },
+        },
+      });
     }
   }
   return out;

@@ -1,0 +1,30 @@
+/**
+ * Pod Security and NetworkPolicy markers the program writes and the pack (and the offline checks)
+ * read.
+ */
+
+/**
+ * Node selector of a parked DaemonSet: no node carries this label, so the DaemonSet controller runs
+ * no pod (a DaemonSet has no replica count to scale to zero). The agents' hand-over to their own
+ * namespace parks the old DaemonSets so host port 9100 and Alloy's positions are free before the
+ * new ones start.
+ */
+export const PARKED_NODE_SELECTOR: Readonly<Record<string, string>> = {
+  "homelab-observability/parked": "true",
+};
+
+/** Whether a pod spec (or chart values' nodeSelector holder) is parked: it runs on no node. */
+export function isParked(spec: { nodeSelector?: Record<string, string> } | undefined): boolean {
+  return Object.entries(PARKED_NODE_SELECTOR).every(([k, v]) => spec?.nodeSelector?.[k] === v);
+}
+
+/**
+ * Annotation on a namespace whose NetworkPolicies are deliberately absent: an adopted namespace
+ * during a takeover's import step, where the running releases may have peers the program does not
+ * know.
+ */
+export const NETWORK_POLICIES_DEFERRED = "homelab-observability/network-policies";
+
+/** The Pod Security admission label of `mode` (enforce, warn, audit). */
+export const podSecurityLabel = (mode: "enforce" | "warn" | "audit", version = false): string =>
+  `pod-security.kubernetes.io/${mode}${version ? "-version" : ""}`;

@@ -1,0 +1,224 @@
+import type { PhaseCapabilities } from "./phases";
+import { RELEASES } from "./endpoints";
+import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
+
+/**
+ * Who talks to whom, as pod groups: the edges plan/endpoints.ts's URLs stand for (agents -> Loki,
+ * writers -> the metrics backend, the rule evaluator -> its Alertmanager, Grafana -> datasources),
+ * scrapers -> every metrics port, and peers among their own replicas (memberlist, gossip, gRPC).
+ * Pods are selected by the labels the charts (and the operators, for the pods they create) put on
+ * them; the rendered-object checks prove each policy selects the pods behind every Service and
+ * allows every address the rendered configs dial (scripts/lib/checks/networkPolicies.ts).
+ */
+export interface NetworkInputs {
+  caps: PhaseCapabilities;
+  /** The stack's namespace. */
+  namespace: string;
+  /** Where the node agents run. */
+  agentsNamespace: string;
+  logAgent: "alloy" | "vector";
+  /** Which parts run in this phase. */
+  runs: { mimir: boolean; victoriaMetrics: boolean; alertmanager: boolean; alloyCluster: boolean };
+  /** The cluster replica of Alloy pushes Kubernetes events to Loki. */
+  events: boolean;
+  /** kube-prometheus-stack's fullname (its Prometheus is `<fullname>-prometheus`). */
+  kpsFullname: string;
+  /** Loki's ruler sends its alerts to the phase's Alertmanager. */
+  lokiRulerAlerts: boolean;
+}
+
+/** Release names the charts label their pods with (`app.kubernetes.io/instance`). */
+const INSTANCE = {
+  loki: RELEASES.loki,
+  grafana: RELEASES.grafana,
+  alertmanager: RELEASES.alertmanager,
+  vm: RELEASES.vm,
+  kps: "kube-prometheus-stack",
+  alloy: "alloy",
+  alloyCluster: "alloy-cluster",
+  vector: "vector",
+  kubeStateMetrics: "kube-state-metrics",
+} as const;
+
+const instance = (v: string) => ({ "app.kubernetes.io/instance": v });
+
+/** The groups to guard and the rules into each, for one phase. */
+export function planNetwork(n: NetworkInputs): Guarded[] {
+  const ns = n.namespace;
+  const at = (pods: Record<string, string>, namespace = ns): PodGroup => ({ namespace, pods });
+  const prometheus = at({ "operator.prometheus.io/name": `${n.kpsFullname}-prometheus` });
+  const alloyCluster = at(instance(INSTANCE.alloyCluster));
+  const vmagent = at({ "app.kubernetes.io/name": "vmagent", ...instance(INSTANCE.vm) });
+  const vmalert = at({ "app.kubernetes.io/name": "vmalert", ...instance(INSTANCE.vm) });
+  const vmsingle = at({ "app.kubernetes.io/name": "vmsingle", ...instance(INSTANCE.vm) });
+  const grafana = at(instance(INSTANCE.grafana));
+  // The same labels as components/metrics/mimir.ts gives its pods.
+  const mimir = at({
+    "app.kubernetes.io/name": "mimir",
+    "app.kubernetes.io/component": "all",
+    "app.kubernetes.io/part-of": "homelab-observability",
+  });
+
+  // Whoever scrapes ServiceMonitors/PodMonitors in this phase (Prometheus scrapes while KPS runs).
+  const scrapers: PodGroup[] = [
+    ...(n.caps.kps ? [prometheus] : []),
+    ...(n.caps.scraper === "alloy" ? [alloyCluster] : []),
+    ...(n.caps.scraper === "vmagent" ? [vmagent] : []),
+  ];
+  const scraped = (ports: (number | string)[]): IngressRule => ({
+    from: scrapers,
+    ports,
+    why: "scrapers -> metrics",
+  });
+  const peers = (g: PodGroup): IngressRule => ({
+    from: [g],
+    ports: "all",
+    why: "peers (memberlist, gossip, gRPC)",
+  });
+  const logWriters: PodGroup[] = [
+    n.logAgent === "alloy"
+      ? at(instance(INSTANCE.alloy), n.agentsNamespace)
+      : at(instance(INSTANCE.vector), n.agentsNamespace),
+    ...(n.runs.alloyCluster && n.events ? [alloyCluster] : []),
+  ];
+  const same = (a: PodGroup, b: PodGroup) =>
+    a.namespace === b.namespace && JSON.stringify(a.pods) === JSON.stringify(b.pods);
+  // A scraper reaching its own metrics port is a pod talking to itself, which no policy can block:
+  // it needs no rule (and a rule for it would allow nothing the stack uses).
+  const guard = (name: string, g: PodGroup, ingress: IngressRule[]): Guarded => ({
+    name,
+    ...g,
+    ingress: ingress
+      .map((r) =>
+        r.why === "scrapers -> metrics" && r.from !== "anywhere"
+          ? { ...r, from: r.from.filter((f) => !same(f, g)) }
+          : r,
+      )
+      .filter((r) => r.from === "anywhere" || r.from.length > 0),
+  });
+
+  // Loki's ruler notifies the phase's Alertmanager; every Loki pod reads the config that names it.
+  const lokiAlerts = (ports: string[]): IngressRule[] =>
+    n.lokiRulerAlerts
+      ? [{ from: [at(instance(INSTANCE.loki))], ports, why: "Loki ruler -> Alertmanager" }]
+      : [];
+
+  const out: Guarded[] = [];
+  // Loki: the gateway and every target answer on their `http-metrics` port (push, query, metrics).
+  const loki = at(instance(INSTANCE.loki));
+  out.push(
+    guard("loki", loki, [
+      peers(loki),
+      { from: logWriters, ports: ["http-metrics"], why: "log agents -> Loki push" },
+      { from: [grafana], ports: ["http-metrics"], why: "Grafana -> Loki query" },
+      scraped(["http-metrics"]),
+    ]),
+  );
+  // Grafana's UI is for people, through whatever Ingress or port-forward the cluster uses.
+  out.push(guard("grafana", grafana, [{ from: "anywhere", ports: ["grafana"], why: "users -> Grafana UI" }]));
+
+  if (n.caps.kps) {
+    out.push(
+      guard("kps-prometheus", prometheus, [
+        { from: [grafana], ports: ["web"], why: "Grafana -> Prometheus query" },
+        scraped(["web", "reloader-web"]),
+      ]),
+      // The operator and KPS's kube-state-metrics; the admission webhook is off (kpsValues.ts).
+      guard("kube-prometheus-stack", at(instance(INSTANCE.kps)), [scraped(["http"])]),
+    );
+    // KPS's Alertmanager runs while it receives the rules' alerts.
+    if (n.caps.alertmanager === "kps") {
+      const am = at({ alertmanager: `${n.kpsFullname}-alertmanager` });
+      out.push(
+        guard("kps-alertmanager", am, [
+          peers(am),
+          { from: [prometheus], ports: ["web"], why: "Prometheus -> Alertmanager" },
+          ...lokiAlerts(["web"]),
+          scraped(["web", "reloader-web"]),
+        ]),
+      );
+    }
+  } else {
+    out.push(guard("kube-state-metrics", at(instance(INSTANCE.kubeStateMetrics)), [scraped(["http"])]));
+  }
+
+  if (n.runs.mimir) {
+    const writers = [
+      ...(n.caps.prometheusRemoteWrite ? [prometheus] : []),
+      // Alloy remote-writes what it scrapes and syncs PrometheusRules to the ruler's API.
+      ...(n.runs.alloyCluster && (n.caps.scraper === "alloy" || n.caps.ruleEvaluator === "mimir-ruler")
+        ? [alloyCluster]
+        : []),
+    ];
+    out.push(
+      guard("mimir", mimir, [
+        peers(mimir),
+        { from: writers, ports: ["http"], why: "writers -> Mimir push, Alloy -> ruler API" },
+        { from: [grafana], ports: ["http"], why: "Grafana -> Mimir query" },
+        scraped(["http"]),
+      ]),
+    );
+  }
+  if (n.runs.alertmanager) {
+    const am = at(instance(INSTANCE.alertmanager));
+    out.push(
+      guard("alertmanager", am, [
+        peers(am),
+        // Mimir's ruler notifies it once it evaluates the rules (mimirConfig's alertmanager URL).
+        ...(n.runs.mimir ? [{ from: [mimir], ports: ["http"], why: "Mimir ruler -> Alertmanager" }] : []),
+        ...lokiAlerts(["http"]),
+        scraped(["http"]),
+      ]),
+    );
+  }
+  if (n.runs.victoriaMetrics) {
+    const vmalertmanager = at({ "app.kubernetes.io/name": "vmalertmanager", ...instance(INSTANCE.vm) });
+    const operator = at({ "app.kubernetes.io/name": "victoria-metrics-operator", ...instance(INSTANCE.vm) });
+    out.push(
+      guard("vmsingle", vmsingle, [
+        {
+          from: [
+            ...(n.caps.prometheusRemoteWrite ? [prometheus] : []),
+            ...(n.caps.scraper === "vmagent" ? [vmagent] : []),
+            vmalert,
+          ],
+          ports: ["http"],
+          why: "writers -> vmsingle, vmalert -> vmsingle query",
+        },
+        { from: [grafana], ports: ["http"], why: "Grafana -> vmsingle query" },
+        scraped(["http"]),
+      ]),
+      ...(n.caps.scraper === "vmagent" ? [guard("vmagent", vmagent, [scraped(["http"])])] : []),
+      // The API server calls the operator's validating webhook from outside any pod network.
+      guard("victoria-metrics-operator", operator, [
+        { from: "anywhere", ports: ["webhook"], why: "API server -> admission webhook" },
+        // Only vmagent reads the operator's own VMServiceScrape; Prometheus does not scrape it.
+        ...(n.caps.scraper === "vmagent"
+          ? [{ from: [vmagent], ports: ["http"], why: "scrapers -> metrics" }]
+          : []),
+      ]),
+    );
+    // vmalert and its Alertmanager run once vmalert evaluates the rules.
+    if (n.caps.ruleEvaluator === "vmalert")
+      out.push(
+        // vmsingle proxies /vmalert/ requests to vmalert (the VMSingle's vmalert URL).
+        guard("vmalert", vmalert, [
+          { from: [vmsingle], ports: ["http"], why: "vmsingle -> vmalert proxy" },
+          scraped(["http"]),
+        ]),
+        guard("vmalertmanager", vmalertmanager, [
+          peers(vmalertmanager),
+          { from: [vmalert], ports: ["http"], why: "vmalert -> Alertmanager" },
+          ...lokiAlerts(["http"]),
+          scraped(["http"]),
+        ]),
+      );
+  }
+  if (n.runs.alloyCluster) out.push(guard("alloy-cluster", alloyCluster, [scraped(["http-metrics"])]));
+  if (n.logAgent === "alloy")
+    out.push(guard("alloy", at(instance(INSTANCE.alloy), n.agentsNamespace), [scraped(["http-metrics"])]));
+  else
+    out.push(guard("vector", at(instance(INSTANCE.vector), n.agentsNamespace), [scraped(["prom-exporter"])]));
+  // node-exporter runs in the host's network, where no NetworkPolicy applies.
+  return out;
+}

@@ -1,0 +1,199 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { configOf, schemaFor, type Level } from "./lib/config";
+import { label, toRes, type Res } from "./lib/resources";
+import { forTypes } from "./lib/typed";
+import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
+import {
+  DEFAULT_AGENT_HOST_PATHS,
+  DEFAULT_OPERATOR_IMAGES,
+  grantsNodesProxy,
+  grantsSecretRead,
+  hostPathProblems,
+  seccompOf,
+  type AgentHostPaths,
+} from "./lib/privileges";
+
+/*
+ * Least privilege over what a preview can see: the program's own RBAC objects and workloads live,
+ * and offline every object the charts render (they stand beside their release as resources). A
+ * Helm release's own objects are opaque to a live preview; the offline synthesis judges them.
+ */
+
+const ROLE_TYPES = new Set([
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+  "kubernetes:rbac.authorization.k8s.io/v1:Role",
+]);
+
+/** Where a raw workload keeps its pod spec. */
+const POD_SPEC: Record<string, string> = {
+  "kubernetes:apps/v1:Deployment": "spec.template.spec",
+  "kubernetes:apps/v1:StatefulSet": "spec.template.spec",
+  "kubernetes:apps/v1:ReplicaSet": "spec.template.spec",
+  "kubernetes:apps/v1:DaemonSet": "spec.template.spec",
+  "kubernetes:batch/v1:Job": "spec.template.spec",
+  "kubernetes:batch/v1:CronJob": "spec.jobTemplate.spec.template.spec",
+  "kubernetes:core/v1:Pod": "spec",
+};
+
+/** Custom resources operators make pods from: their pod securityContext is `spec.securityContext`. */
+const OPERATED_TYPES = new Set([
+  "kubernetes:monitoring.coreos.com/v1:Prometheus",
+  "kubernetes:monitoring.coreos.com/v1:Alertmanager",
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMSingle",
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMAgent",
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMAlert",
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMAlertmanager",
+]);
+
+function podSpecOf(r: Res): any {
+  const path = POD_SPEC[r.type];
+  if (!path) return undefined;
+  let cur: any = r.props;
+  for (const k of path.split(".")) cur = cur?.[k];
+  return cur;
+}
+
+/** Nobody holds the kubelet's `nodes/proxy`. */
+export function noNodesProxy(level: Level = "mandatory"): ResourceValidationPolicy {
+  return {
+    name: "no-nodes-proxy",
+    description:
+      "No Role or ClusterRole grants nodes/proxy (kubelet exec over a GET on every node); kubelet metrics need nodes/metrics.",
+    enforcementLevel: level,
+    validateResource: forTypes(ROLE_TYPES, (args, report) => {
+      // Rules of a Role or ClusterRole only (the body itself reads its types, as the guard does).
+      if (!ROLE_TYPES.has(args.type)) return;
+      const rules: any[] = Array.isArray(args.props.rules) ? args.props.rules : [];
+      rules.forEach((rule, i) => {
+        if (grantsNodesProxy(rule))
+          report(
+            `${label(toRes(args))}: rules[${i}] grants nodes/proxy (the kubelet's API, exec included); grant nodes/metrics for kubelet metrics instead.`,
+          );
+      });
+    }),
+  };
+}
+
+export interface SecretReadConfig {
+  /** Image repositories (substrings) of the operators allowed to read Secrets cluster-wide. */
+  operatorImages: string[];
+}
+export const SECRET_READ_DEFAULTS: SecretReadConfig = { operatorImages: DEFAULT_OPERATOR_IMAGES };
+
+/** Only the operators can read every Secret of the cluster. */
+export function noClusterSecretRead(level: Level = "mandatory"): StackValidationPolicy {
+  return {
+    name: "no-cluster-secret-read",
+    description:
+      "No workload but the operators is bound cluster-wide (ClusterRoleBinding) to a role that reads Secrets.",
+    enforcementLevel: level,
+    configSchema: schemaFor(SECRET_READ_DEFAULTS as unknown as Record<string, unknown>, {
+      operatorImages: "Image repositories (substrings) of operators that may read Secrets cluster-wide.",
+    }),
+    validateStack: (args, report) => {
+      const cfg = configOf(args, SECRET_READ_DEFAULTS);
+      const resources = args.resources.map(toRes);
+      const kind = (r: Res) => r.type.split(":").pop();
+      const roles = resources.filter((r) => kind(r) === "ClusterRole" && ROLE_TYPES.has(r.type));
+      const bindings = resources.filter(
+        (r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+      );
+      const workloads = resources.filter((r) => RAW_WORKLOAD_TYPES.has(r.type));
+      for (const b of bindings) {
+        const ref = b.props.roleRef ?? {};
+        const role = roles.find((r) => ref.kind === "ClusterRole" && r.props.metadata?.name === ref.name);
+        const ruleIdx = (role?.props.rules ?? []).findIndex(grantsSecretRead);
+        if (!role || ruleIdx < 0) continue;
+        const accounts = (b.props.subjects ?? [])
+          .filter((s: any) => s?.kind === "ServiceAccount")
+          .map((s: any) => `${s.namespace}/${s.name}`);
+        for (const w of workloads) {
+          const pod = podSpecOf(w) ?? {};
+          const sa = `${w.props.metadata?.namespace}/${pod.serviceAccountName ?? "default"}`;
+          if (!accounts.includes(sa)) continue;
+          const images = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c: any) =>
+            String(c?.image ?? ""),
+          );
+          if (images.some((i) => cfg.operatorImages.some((o) => i.includes(o)))) continue;
+          report(
+            `${label(w)} can read every Secret of the cluster: ClusterRoleBinding ${b.props.metadata?.name} binds its ServiceAccount ${sa} to ClusterRole ${ref.name}, whose rules[${ruleIdx}] reads secrets; give it a role without Secrets (only the operators need them).`,
+          );
+        }
+      }
+    },
+  };
+}
+
+export interface HostPathConfig {
+  /** Node agents by image repository (substring) and the host paths each needs. */
+  agents: AgentHostPaths[];
+}
+export const HOST_PATH_DEFAULTS: HostPathConfig = { agents: DEFAULT_AGENT_HOST_PATHS };
+
+/** Host paths only for node agents, only what each needs. */
+export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceValidationPolicy {
+  return {
+    name: "host-paths-for-agents-only",
+    description:
+      "Only node agents (DaemonSets) mount host paths, only the ones their agent needs, read-only where it only reads.",
+    enforcementLevel: level,
+    configSchema: schemaFor(
+      HOST_PATH_DEFAULTS as unknown as Record<string, unknown>,
+      { agents: "Node agents: image (substring) and the host paths it needs ({path, readOnly})." },
+      {
+        agents: {
+          items: {
+            type: "object",
+            required: ["image", "paths"],
+            properties: {
+              image: { type: "string" },
+              paths: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["path", "readOnly"],
+                  properties: { path: { type: "string" }, readOnly: { type: "boolean" } },
+                },
+              },
+            },
+          },
+        },
+      },
+    ),
+    validateResource: forTypes(RAW_WORKLOAD_TYPES, (args, report) => {
+      const cfg = configOf(args, HOST_PATH_DEFAULTS);
+      const r = toRes(args);
+      for (const p of hostPathProblems(r.type.split(":").pop()!, podSpecOf(r), cfg.agents))
+        report(`${label(r)}: volume ${p.volume} mounts the host's ${p.path}: ${p.problem}.`);
+    }),
+  };
+}
+
+/** Every container runs with seccomp RuntimeDefault. */
+export function seccompRuntimeDefault(level: Level = "mandatory"): ResourceValidationPolicy {
+  return {
+    name: "seccomp-runtime-default",
+    description:
+      "Every container (init containers and operator-made pods included) runs with the seccomp profile RuntimeDefault.",
+    enforcementLevel: level,
+    validateResource: forTypes(new Set([...RAW_WORKLOAD_TYPES, ...OPERATED_TYPES]), (args, report) => {
+      const r = toRes(args);
+      if (OPERATED_TYPES.has(r.type)) {
+        const type = r.props.spec?.securityContext?.seccompProfile?.type;
+        if (type !== "RuntimeDefault")
+          report(
+            `${label(r)}: spec.securityContext.seccompProfile.type is ${type ?? "unset"}; the pods its operator makes (and the reloaders it injects) need RuntimeDefault.`,
+          );
+        return;
+      }
+      const pod = podSpecOf(r) ?? {};
+      for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+        const type = seccompOf(pod, c);
+        if (type !== "RuntimeDefault")
+          report(
+            `${label(r)}: container ${c?.name} runs with seccomp ${type ?? "unset"}; set securityContext.seccompProfile.type RuntimeDefault on the pod.`,
+          );
+      }
+    }),
+  };
+}

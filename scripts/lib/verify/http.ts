@@ -1,0 +1,117 @@
+/**
+ * The HTTP side of verify: JSON over GET/POST with a deadline, errors as one readable line that
+ * never holds a credential (user info in a URL is cut, auth travels only in headers).
+ */
+
+/** A component did not answer, or answered with an error; `message` is fit to print. */
+export class ApiError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** The URL without user info and query, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.origin + u.pathname;
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, "//");
+  }
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** JSON body (POST); without it the request is a GET. */
+  body?: unknown;
+  /** Deadline of the request (default 10 s). */
+  timeoutMs?: number;
+  /** Return the parsed body of an error status too (Grafana's /api/ds/query answers 400 with results). */
+  anyStatus?: boolean;
+}
+
+/** `base` + `path` (+ query parameters), keeping a base path such as Mimir's `/prometheus`. */
+export function urlOf(base: string, path: string, params: Record<string, string | string[]> = {}): string {
+  const u = new URL(base.replace(/\/+$/, "") + path);
+  for (const [k, v] of Object.entries(params)) for (const one of [v].flat()) u.searchParams.append(k, one);
+  return u.toString();
+}
+
+/** Headers of a Basic login (Grafana's admin). */
+export function basicAuth(user: string, password: string): Record<string, string> {
+  return { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
+}
+
+/** Fetches `url` and parses its JSON; any failure is an ApiError naming the URL (redacted). */
+export async function requestJson(url: string, opts: RequestOptions = {}): Promise<any> {
+  const shown = redact(url);
+  let res: Response;
+  try {
+    const u = new URL(url);
+    const headers: Record<string, string> = { Accept: "application/json", ...(opts.headers ?? {}) };
+    // Credentials in the URL itself go to a header; fetch refuses URLs that carry them.
+    if (u.username || u.password) {
+      Object.assign(headers, basicAuth(decodeURIComponent(u.username), decodeURIComponent(u.password)));
+      u.username = "";
+      u.password = "";
+    }
+    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+    res = await fetch(u, {
+      method: opts.body !== undefined ? "POST" : "GET",
+      headers,
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const why =
+      (e as Error).name === "TimeoutError"
+        ? `no answer within ${(opts.timeoutMs ?? 10_000) / 1000} s`
+        : (cause?.code ?? cause?.message ?? (e as Error).message);
+    throw new ApiError(`${shown}: unreachable (${why})`);
+  }
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok && !(opts.anyStatus && json !== undefined)) {
+    const said = json?.error ?? json?.message ?? text.slice(0, 200).trim();
+    throw new ApiError(`${shown}: HTTP ${res.status}${said ? ` (${said})` : ""}`);
+  }
+  if (json === undefined) throw new ApiError(`${shown}: the answer is not JSON`);
+  return json;
+}
+
+/** One sample of an instant vector (Prometheus HTTP API, resultType "vector"). */
+export interface Sample {
+  metric: Record<string, string>;
+  value: number;
+}
+
+/**
+ * A PromQL instant query against a Prometheus-compatible API (Prometheus, Mimir under
+ * `/prometheus`, VictoriaMetrics): `GET <base>/api/v1/query?query=...[&time=...]`.
+ */
+export async function instantQuery(
+  base: string,
+  expr: string,
+  opts: { time?: number; headers?: Record<string, string> } = {},
+): Promise<Sample[]> {
+  const params: Record<string, string> = { query: expr };
+  if (opts.time !== undefined) params.time = String(opts.time);
+  const body = await requestJson(urlOf(base, "/api/v1/query", params), { headers: opts.headers });
+  if (body?.status !== "success") throw new ApiError(`query ${expr}: ${body?.error ?? "failed"}`);
+  const data = body.data;
+  if (data?.resultType === "scalar") return [{ metric: {}, value: Number(data.result[1]) }];
+  if (data?.resultType !== "vector" || !Array.isArray(data.result))
+    throw new ApiError(`query ${expr}: expected a vector, got ${data?.resultType}`);
+  return data.result.map((r: any) => ({ metric: r.metric ?? {}, value: Number(r.value?.[1]) }));
+}
+
+/** X-Scope-OrgID for a tenant (Mimir multitenancy, Loki auth_enabled). */
+export const tenantHeaders = (tenant?: string): Record<string, string> =>
+  tenant ? { "X-Scope-OrgID": tenant } : {};

@@ -1,0 +1,74 @@
+/**
+ * Real servers for tests, on loopback: each started on a free port with its own temp dir, waited
+ * for (bounded), and stopped by `stop()` (SIGTERM, then SIGKILL after 2 s).
+ */
+import * as net from "net";
+import { spawn, type ChildProcess } from "child_process";
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  /** What it printed (for a failing test's message). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** Polls `probe` every 100 ms until it resolves true or `ms` pass. */
+export async function until(probe: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts `bin args` and waits until `readyPath` answers 200 on `port`. */
+export async function startServer(
+  bin: string,
+  args: string[],
+  port: number,
+  readyPath: string,
+): Promise<Server> {
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out = (out + d).slice(-4000)));
+  child.stderr.on("data", (d) => (out = (out + d).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const kill = setTimeout(() => child.kill("SIGKILL"), 2000);
+      child.once("exit", () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill("SIGTERM");
+    });
+  try {
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${bin} exited: ${out}`);
+        return (await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) })).ok;
+      },
+      10_000,
+      `${bin} on ${url}`,
+    );
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\n${out}`);
+  }
+  return { url, child, log: () => out, stop };
+}
