@@ -15,6 +15,21 @@ import {
   type StackConfig,
 } from "./configSchema";
 import { ConfigError, formatIssue } from "./configErrors";
+import { byteSize } from "./configSchema";
+import {
+  defaultSeriesCap,
+  DEFAULT_VOLUMES,
+  fitProblems,
+  formatBytes,
+  lokiModeFor,
+  mimirDiskBytes,
+  planSizing,
+  prometheusDiskBytes,
+  seconds,
+  vmDiskBytes,
+  volumeQuantity,
+} from "../plan/sizing";
+import { LOKI_SIZING } from "@homelab-observability/contract";
 
 export { parseQuantity };
 export * from "./configSchema";
@@ -84,6 +99,7 @@ export function parseStackConfig(
           bucketPrefix: os.bucketPrefix ?? cluster,
           insecure: os.type === "minio" ? (os.insecure ?? os.endpoint.startsWith("http://")) : false,
         };
+  const sized = sizedDefaults(r);
   const cfg: StackConfig = {
     stack,
     cluster,
@@ -102,10 +118,17 @@ export function parseStackConfig(
       default: r.storageClasses.default,
       metrics: r.storageClasses.metrics ?? r.storageClasses.default,
     },
-    loki: { ...r.loki, canary: r.loki.canary ?? !lightweight, gateway: r.loki.gateway ?? !lightweight },
-    prometheus: r.prometheus,
-    mimir: r.mimir,
-    victoriametrics: r.victoriametrics,
+    workload: { activeSeries: r.workload.activeSeries, logsPerDayBytes: sized.logsPerDayBytes },
+    loki: {
+      ...r.loki,
+      mode: sized.lokiMode,
+      volumeSize: sized.volumes.loki,
+      canary: r.loki.canary ?? !lightweight,
+      gateway: r.loki.gateway ?? !lightweight,
+    },
+    prometheus: { ...r.prometheus, volumeSize: sized.volumes.prometheus },
+    mimir: { ...r.mimir, maxGlobalSeriesPerUser: sized.seriesCap, volumeSize: sized.volumes.mimir },
+    victoriametrics: { ...r.victoriametrics, volumeSize: sized.volumes.victoriametrics },
     alerting: r.alerting,
     existing: r.existing,
     nodeLogs: r.nodeLogs,
@@ -119,7 +142,10 @@ export function parseStackConfig(
         : undefined,
     secretKeys: SECRET_KEYS.filter((k) => (r as Record<string, unknown>)[k] !== undefined),
   };
-  const problems = crossChecks(cfg, env, opts.allowAbsentSecrets === true);
+  const problems = [
+    ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
+    ...workloadChecks(cfg, r, sized),
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }
@@ -283,6 +309,115 @@ function crossChecks(
       p.push(`${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}"`);
     poolNames.add(pool.name);
   });
+  return p;
+}
+
+interface SizedDefaults {
+  logsPerDayBytes?: number;
+  lokiMode: "SingleBinary" | "SimpleScalable";
+  seriesCap: number;
+  /** Volume sizes: the stack's own, else the default, else (declared workload) the need when larger. */
+  volumes: Record<keyof typeof DEFAULT_VOLUMES, string>;
+  /** What the declared workload needs per volume, bytes (absent: nothing declared for it). */
+  needs: Partial<Record<keyof typeof DEFAULT_VOLUMES, number>>;
+}
+
+/**
+ * Defaults that follow the declared workload (plan/sizing.ts has the rules). Without a declared
+ * workload every default is what it always was, so a running stack's StatefulSets keep their
+ * volumeClaimTemplates (the API server refuses a changed one).
+ */
+function sizedDefaults(r: Raw): SizedDefaults {
+  const logs = r.workload.logsPerDay === undefined ? undefined : byteSize(r.workload.logsPerDay);
+  const series = r.workload.activeSeries;
+  const filesystem = r.objectStore.type === "filesystem";
+  // SimpleScalable needs object storage: with the filesystem store the mode stays and the
+  // workload is refused (workloadChecks) instead of a confusing loki.mode message.
+  const lokiMode = r.loki.mode ?? (filesystem ? "SingleBinary" : lokiModeFor(logs));
+  const seriesCap =
+    r.mimir.maxGlobalSeriesPerUser ?? series ?? defaultSeriesCap(r.nodePools, r.mimir.replicas);
+  const needs: SizedDefaults["needs"] = {};
+  // With the filesystem store Loki's volume holds every chunk: retention x a day's logs (taken
+  // uncompressed, the upper bound). With object storage it holds the WAL only.
+  if (logs !== undefined && filesystem) needs.loki = (seconds(r.loki.retention) / 86400) * logs;
+  if (series !== undefined) {
+    needs.prometheus = prometheusDiskBytes(series, seconds(r.prometheus.retention));
+    needs.mimir = mimirDiskBytes(seriesCap, r.mimir.replicas, seconds(r.mimir.blocksRetention));
+    needs.victoriametrics = vmDiskBytes(
+      series,
+      seconds(r.victoriametrics.scrapeInterval),
+      seconds(r.victoriametrics.retention),
+    );
+  }
+  const volume = (key: keyof typeof DEFAULT_VOLUMES, own: string | undefined): string => {
+    if (own !== undefined) return own;
+    const need = needs[key];
+    const fallback = DEFAULT_VOLUMES[key];
+    return need !== undefined && need > (parseQuantity(fallback) ?? 0) ? volumeQuantity(need) : fallback;
+  };
+  return {
+    logsPerDayBytes: logs,
+    lokiMode,
+    seriesCap,
+    needs,
+    volumes: {
+      loki: volume("loki", r.loki.volumeSize),
+      prometheus: volume("prometheus", r.prometheus.volumeSize),
+      mimir: volume("mimir", r.mimir.volumeSize),
+      victoriametrics: volume("victoriametrics", r.victoriametrics.volumeSize),
+    },
+  };
+}
+
+/** The declared workload against what the stack sets and what its node pools hold. */
+function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] {
+  const p: string[] = [];
+  const k = (path: string) => `${PROJECT}:${path}`;
+  const series = c.workload.activeSeries;
+  const logs = c.workload.logsPerDayBytes;
+  if (
+    series !== undefined &&
+    r.mimir.maxGlobalSeriesPerUser !== undefined &&
+    r.mimir.maxGlobalSeriesPerUser < series
+  )
+    p.push(
+      `${k("mimir.maxGlobalSeriesPerUser")}: expected at least workload.activeSeries (${series}), or Mimir refuses series the stack declares; got ${r.mimir.maxGlobalSeriesPerUser}`,
+    );
+  if (logs !== undefined && logs > LOKI_SIZING.monolithicMaxBytesPerDay) {
+    const past = `${formatBytes(logs)} a day is above what one Loki holds (SingleBinary: about 20 GB a day, Loki deployment-modes.md)`;
+    if (c.objectStore.type === "filesystem")
+      p.push(
+        `${k("workload.logsPerDay")}: ${past}; past it Loki runs SimpleScalable, which needs object storage, and objectStore.type is "filesystem"`,
+      );
+    else if (r.loki.mode === "SingleBinary")
+      p.push(
+        `${k("loki.mode")}: expected "SimpleScalable" (or no loki.mode) for workload.logsPerDay: ${past}`,
+      );
+  }
+  // A volume the stack sets explicitly and the workload outgrows: never enlarged behind its back
+  // (a StatefulSet's volumeClaimTemplates cannot change in place).
+  const own: Record<keyof typeof DEFAULT_VOLUMES, string | undefined> = {
+    loki: r.loki.volumeSize,
+    prometheus: r.prometheus.volumeSize,
+    mimir: r.mimir.volumeSize,
+    victoriametrics: r.victoriametrics.volumeSize,
+  };
+  const runs = {
+    loki: true,
+    prometheus: true,
+    mimir: c.metricsBackend === "mimir",
+    victoriametrics: c.metricsBackend === "victoriametrics",
+  };
+  for (const key of Object.keys(own) as (keyof typeof DEFAULT_VOLUMES)[]) {
+    const need = sized.needs[key];
+    const set = own[key];
+    if (!runs[key] || need === undefined || set === undefined) continue;
+    if ((parseQuantity(set) ?? 0) < need)
+      p.push(
+        `${k(`${key}.volumeSize`)}: expected at least ${volumeQuantity(need)}, what ${key === "loki" ? "workload.logsPerDay x loki.retention" : `workload.activeSeries (${series})`} needs; got "${set}" (a running StatefulSet's claim size cannot change in place: resize the volume first, then set the new size)`,
+      );
+  }
+  if (p.length === 0) p.push(...fitProblems(c, planSizing(c), k));
   return p;
 }
 

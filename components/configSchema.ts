@@ -257,8 +257,11 @@ const secretsBackend = z.discriminatedUnion("backend", [
 
 const loki = z
   .object({
-    /** SingleBinary (small clusters) or SimpleScalable. Default SingleBinary. */
-    mode: z.enum(["SingleBinary", "SimpleScalable"]).default("SingleBinary"),
+    /**
+     * SingleBinary (small clusters) or SimpleScalable. Default SingleBinary, or SimpleScalable when
+     * workload.logsPerDay is above what one Loki holds (about 20 GB a day).
+     */
+    mode: z.enum(["SingleBinary", "SimpleScalable"]).optional(),
     /** Single-binary replicas. Default 1. */
     replicas: count(1).default(1),
     /** SimpleScalable write replicas. Default 3. */
@@ -281,8 +284,11 @@ const loki = z
     canary: z.boolean().optional(),
     /** nginx gateway. Default true (false in the lightweight profile). */
     gateway: z.boolean().optional(),
-    /** PVC size of each stateful Loki pod. Default "10Gi". */
-    volumeSize: size("10Gi").default("10Gi"),
+    /**
+     * PVC size of each stateful Loki pod. Default "10Gi", or with the filesystem store and a declared
+     * workload.logsPerDay, what retention x logsPerDay needs when that is more.
+     */
+    volumeSize: size("10Gi").optional(),
   })
   .strict();
 
@@ -297,8 +303,11 @@ const prometheus = z
         message: 'expected a size like "60GiB"',
       })
       .default("60GiB"),
-    /** PVC size. Default "70Gi". */
-    volumeSize: size("70Gi").default("70Gi"),
+    /**
+     * PVC size. Default "70Gi", or what retention x workload.activeSeries needs (2 bytes a sample,
+     * 30s scrapes) when that is more.
+     */
+    volumeSize: size("70Gi").optional(),
     /** Delete the Prometheus volume when KPS is removed. Default false: it is retained. */
     cleanupVolumeOnRemoval: z.boolean().default(false),
   })
@@ -308,16 +317,23 @@ const mimir = z
   .object({
     /** Monolithic replicas. Default 1. */
     replicas: count(1).default(1),
-    /** Active series limit per tenant (Mimir's 150000 default is too low). Default 1000000. */
-    maxGlobalSeriesPerUser: count(1).default(1_000_000),
+    /**
+     * Active series limit per tenant (Mimir's 150000 default is too low); Mimir's memory is sized to
+     * hold it. Default workload.activeSeries when declared, else 1000000, or less where the largest
+     * node could not hold a Mimir sized for that (the most it can, in steps of 10000).
+     */
+    maxGlobalSeriesPerUser: count(1).optional(),
     /** Samples per second per tenant. Default 100000. */
     ingestionRate: count(1).default(100_000),
     /** Multi-tenancy; when on, writers send X-Scope-OrgID. Default false. */
     multitenancy: z.boolean().default(false),
     /** Tenant when multitenancy is on. Default "homelab". */
     tenant: tenant.default("homelab"),
-    /** PVC size. Default "20Gi". */
-    volumeSize: size("20Gi").default("20Gi"),
+    /**
+     * PVC size. Default "20Gi", or what the ingester, store-gateway and compactor need for a declared
+     * workload.activeSeries when that is more.
+     */
+    volumeSize: size("20Gi").optional(),
     /**
      * How long the compactor keeps blocks in the bucket (Mimir's own default, 0, keeps them
      * forever and the bucket only grows). Default "90d": well beyond Prometheus's 14 days.
@@ -330,8 +346,11 @@ const victoriametrics = z
   .object({
     /** vmsingle retention. Default "14d". */
     retention: duration("14d").default("14d"),
-    /** vmsingle PVC size. Default "20Gi". */
-    volumeSize: size("20Gi").default("20Gi"),
+    /**
+     * vmsingle PVC size. Default "20Gi", or what retention x workload.activeSeries needs (about 1
+     * byte a sample, 20% free space, 20% index) when that is more.
+     */
+    volumeSize: size("20Gi").optional(),
     /** vmagent scrape interval. Default "30s". */
     scrapeInterval: duration("30s").default("30s"),
     /** vmagent disk buffer size per remote write. Default "1Gi". */
@@ -508,6 +527,32 @@ const nodeLogs = z
   })
   .strict();
 
+/** A byte size in Prometheus's notation: 20GB is 20e9 bytes, 20GiB is 20 x 2^30. */
+const BYTE_SIZE = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/;
+/** Bytes of a size like "20GiB" or "50GB"; undefined when it does not parse. */
+export function byteSize(v: string): number | undefined {
+  const m = BYTE_SIZE.exec(v.trim());
+  if (!m) return undefined;
+  const unit = m[2];
+  const power = { B: 0, K: 1, M: 2, G: 3, T: 4 }[unit[0] as "B"];
+  return Number(m[1]) * (unit.endsWith("iB") ? 1024 : 1000) ** power;
+}
+
+/** What the stack is sized for; absent keys leave each component at its profile's size and caps. */
+const workload = z
+  .object({
+    /** Active series the metrics backend (and Prometheus) must hold, e.g. 2000000. Default none. */
+    activeSeries: count(1).optional(),
+    /** Logs Loki ingests a day, e.g. "20GiB" or "50GB". Default none. */
+    logsPerDay: z
+      .string()
+      .refine((v) => (byteSize(v) ?? 0) > 0, {
+        message: 'expected a size a day like "20GiB" (a number and B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)',
+      })
+      .optional(),
+  })
+  .strict();
+
 /**
  * A kubeconfig context name. Kubernetes puts no rule on them beyond being a map key (client-go
  * clientcmd/api Config.Contexts), so anything printable without whitespace is taken
@@ -551,6 +596,8 @@ export const rawSchema = z
       .min(1)
       .default(DEFAULT_POOLS as z.input<typeof nodePool>[]),
     storageClasses: storageClasses.default({}),
+    /** The declared workload; components are sized from it and refused when the node pools cannot hold it. Default none. */
+    workload: workload.default({}),
     loki: loki.default({}),
     prometheus: prometheus.default({}),
     mimir: mimir.default({}),
@@ -569,7 +616,12 @@ export const rawSchema = z
 export type Raw = z.output<typeof rawSchema>;
 export type NodePool = z.output<typeof nodePool> & { labels: Record<string, string> };
 export type ObjectStoreConfig = z.output<typeof objectStore>;
-export type LokiConfig = Raw["loki"] & { canary: boolean; gateway: boolean };
+export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize"> & {
+  mode: "SingleBinary" | "SimpleScalable";
+  volumeSize: string;
+  canary: boolean;
+  gateway: boolean;
+};
 /** What already runs and is taken over (see README "Taking over a running stack"). */
 export type TakeoverConfig = NonNullable<Raw["takeover"]> & {
   kpsFullname: string;
@@ -595,10 +647,15 @@ export interface StackConfig {
   secrets: Raw["secrets"];
   nodePools: NodePool[];
   storageClasses: { default: string; metrics: string };
+  /** The declared workload (`workload.*`), logsPerDay in bytes. */
+  workload: { activeSeries?: number; logsPerDayBytes?: number };
   loki: LokiConfig;
-  prometheus: Raw["prometheus"];
-  mimir: Raw["mimir"];
-  victoriametrics: Raw["victoriametrics"];
+  prometheus: Omit<Raw["prometheus"], "volumeSize"> & { volumeSize: string };
+  mimir: Omit<Raw["mimir"], "volumeSize" | "maxGlobalSeriesPerUser"> & {
+    volumeSize: string;
+    maxGlobalSeriesPerUser: number;
+  };
+  victoriametrics: Omit<Raw["victoriametrics"], "volumeSize"> & { volumeSize: string };
   alerting: Raw["alerting"];
   grafana: Raw["grafana"] & { url: string };
   /** What exists outside the state and is imported rather than created. */

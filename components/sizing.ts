@@ -11,6 +11,13 @@ const r = (cpu: string, memory: string, limit: string): Resources => ({
   requests: { cpu, memory },
   limits: { memory: limit },
 });
+/**
+ * A data-bearing workload (its TSDB, WAL or chunks live in the pod until flushed): its memory
+ * request is its limit. The scheduler then reserves what the pod may use, and under node memory
+ * pressure the kubelet evicts pods using more than they requested first, which such a pod never
+ * is (kubelet eviction ranking, "usage above requests" first).
+ */
+const stateful = (cpu: string, memory: string): Resources => r(cpu, memory, memory);
 
 export type Workload =
   | "lokiSingleBinary"
@@ -36,12 +43,22 @@ export type Workload =
   | "vmalert"
   | "vmOperator";
 
+/** The data-bearing workloads: memory request = memory limit in every profile (tested). */
+export const STATEFUL_WORKLOADS: readonly Workload[] = [
+  "lokiSingleBinary",
+  "lokiWrite",
+  "lokiBackend",
+  "prometheus",
+  "mimir",
+  "vmsingle",
+];
+
 // CPU limits are left off on purpose: CFS throttling hurts latency more than it protects a node.
 const standard: Record<Workload, Resources> = {
-  lokiSingleBinary: r("200m", "512Mi", "2Gi"),
-  lokiWrite: r("100m", "384Mi", "1Gi"),
+  lokiSingleBinary: stateful("200m", "2Gi"),
+  lokiWrite: stateful("100m", "1Gi"),
   lokiRead: r("100m", "256Mi", "1Gi"),
-  lokiBackend: r("100m", "256Mi", "1Gi"),
+  lokiBackend: stateful("100m", "1Gi"),
   lokiGateway: r("10m", "32Mi", "128Mi"),
   lokiCanary: r("5m", "16Mi", "64Mi"),
   alloyNode: r("50m", "128Mi", "512Mi"),
@@ -50,13 +67,14 @@ const standard: Record<Workload, Resources> = {
   vector: r("50m", "64Mi", "256Mi"),
   grafana: r("50m", "192Mi", "512Mi"),
   grafanaSidecar: r("5m", "48Mi", "128Mi"),
-  prometheus: r("200m", "1536Mi", "4Gi"),
+  prometheus: stateful("200m", "4Gi"),
   alertmanager: r("10m", "48Mi", "128Mi"),
   promOperator: r("20m", "64Mi", "256Mi"),
   kubeStateMetrics: r("10m", "64Mi", "256Mi"),
   nodeExporter: r("10m", "32Mi", "64Mi"),
-  mimir: r("250m", "1Gi", "3Gi"),
-  vmsingle: r("100m", "512Mi", "2Gi"),
+  // Sized from its series cap whenever it runs (plan/sizing.ts); this is the floor.
+  mimir: stateful("250m", "3Gi"),
+  vmsingle: stateful("100m", "2Gi"),
   vmagent: r("50m", "128Mi", "512Mi"),
   vmalert: r("20m", "64Mi", "256Mi"),
   vmOperator: r("20m", "64Mi", "256Mi"),
@@ -64,7 +82,7 @@ const standard: Record<Workload, Resources> = {
 
 const lightweight: Record<Workload, Resources> = {
   ...standard,
-  lokiSingleBinary: r("100m", "256Mi", "1Gi"),
+  lokiSingleBinary: stateful("100m", "1Gi"),
   lokiGateway: r("5m", "16Mi", "64Mi"),
   lokiCanary: r("5m", "12Mi", "32Mi"),
   vector: r("25m", "48Mi", "192Mi"),
@@ -73,14 +91,21 @@ const lightweight: Record<Workload, Resources> = {
   alertmanager: r("5m", "24Mi", "64Mi"),
   kubeStateMetrics: r("5m", "40Mi", "128Mi"),
   nodeExporter: r("5m", "20Mi", "48Mi"),
-  vmsingle: r("100m", "256Mi", "1Gi"),
+  vmsingle: stateful("100m", "1Gi"),
   vmagent: r("50m", "96Mi", "384Mi"),
   vmalert: r("10m", "40Mi", "128Mi"),
   vmOperator: r("10m", "48Mi", "192Mi"),
 };
 
-/** Requests and limits of a workload in a profile (a fresh copy: builders may embed it). */
-export function sizing(profile: "standard" | "lightweight", workload: Workload): Resources {
-  const s = (profile === "lightweight" ? lightweight : standard)[workload];
+/**
+ * Requests and limits of a workload in a profile (a fresh copy: builders may embed it); `sized`
+ * (plan/sizing.ts: from the declared workload or a cap) replaces the profile's where it has one.
+ */
+export function sizing(
+  profile: "standard" | "lightweight",
+  workload: Workload,
+  sized?: Partial<Record<Workload, Resources>>,
+): Resources {
+  const s = sized?.[workload] ?? (profile === "lightweight" ? lightweight : standard)[workload];
   return { requests: { ...s.requests }, limits: { ...s.limits } };
 }

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { encodeStackInfo, STACK_INFO_LABEL, STACK_INFO_NAME } from "@homelab-observability/contract";
+import {
+  encodeStackInfo,
+  STACK_INFO_LABEL,
+  STACK_INFO_NAME,
+  type SizedComponent,
+} from "@homelab-observability/contract";
 import type { NodePool, Phase } from "./config";
 
 export { STACK_INFO_LABEL, STACK_INFO_NAME };
@@ -11,6 +16,9 @@ export function stackInfoData(input: {
   phase: Phase;
   production: boolean;
   nodePools: NodePool[];
+  workload?: { activeSeries?: number; logsPerDayBytes?: number };
+  /** Components sized from the workload or their caps (plan/sizing.ts). */
+  sized?: SizedComponent[];
 }): Record<string, string> {
   return encodeStackInfo(input);
 }

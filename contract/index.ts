@@ -5,5 +5,6 @@
  */
 export * from "./quantity";
 export * from "./secret";
+export * from "./sizing";
 export * from "./stackInfo";
 export * from "./podSecurity";

@@ -1,4 +1,5 @@
 import { parseQuantity } from "./quantity";
+import type { DeclaredWorkload, SizedComponent } from "./sizing";
 
 /** Name of the ConfigMap the policy pack reads the stack's facts from. */
 export const STACK_INFO_NAME = "homelab-observability-stack";
@@ -24,6 +25,10 @@ export interface StackFacts {
   phase?: string;
   production?: boolean;
   pools?: PoolInfo[];
+  /** The workload the stack declares (`workload.*`); empty when it declares none. */
+  workload?: DeclaredWorkload;
+  /** Components sized from the workload or their own caps, with the memory they were given. */
+  sized?: SizedComponent[];
 }
 
 /** A node pool as the program's config holds it (quantities as strings). */
@@ -43,6 +48,8 @@ export function encodeStackInfo(input: {
   phase: string;
   production: boolean;
   nodePools: PoolConfig[];
+  workload?: DeclaredWorkload;
+  sized?: SizedComponent[];
 }): Record<string, string> {
   return {
     cluster: input.cluster,
@@ -59,6 +66,8 @@ export function encodeStackInfo(input: {
         taints: p.taints,
       })),
     ),
+    workload: JSON.stringify(input.workload ?? {}),
+    sized: JSON.stringify(input.sized ?? []),
   };
 }
 
@@ -66,20 +75,30 @@ export function encodeStackInfo(input: {
 export function decodeStackInfo(data: Record<string, unknown> | undefined): StackFacts {
   const d = data ?? {};
   const text = (v: unknown) => (typeof v === "string" ? v : undefined);
-  let pools: PoolInfo[] | undefined;
-  if (typeof d.nodePools === "string") {
+  const json = (v: unknown): unknown => {
+    if (typeof v !== "string") return undefined;
     try {
-      const parsed: unknown = JSON.parse(d.nodePools);
-      pools = Array.isArray(parsed) ? (parsed as PoolInfo[]) : undefined;
+      return JSON.parse(v);
     } catch {
-      pools = undefined;
+      return undefined;
     }
-  }
+  };
+  const parsedPools = json(d.nodePools);
+  const pools = Array.isArray(parsedPools) ? (parsedPools as PoolInfo[]) : undefined;
+  const parsedWorkload = json(d.workload);
+  const workload =
+    parsedWorkload && typeof parsedWorkload === "object" && !Array.isArray(parsedWorkload)
+      ? (parsedWorkload as DeclaredWorkload)
+      : undefined;
+  const parsedSized = json(d.sized);
+  const sized = Array.isArray(parsedSized) ? (parsedSized as SizedComponent[]) : undefined;
   return {
     cluster: text(d.cluster),
     phase: text(d.phase),
     production: d.production === undefined ? undefined : d.production === "true",
     pools,
+    workload,
+    sized,
   };
 }
 

@@ -21,6 +21,8 @@ import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
+import type { Resources } from "../components/sizing";
+import { planSizing, type Sizing } from "./sizing";
 import { planNetwork } from "./network";
 import type { Guarded } from "../builders/security/networkPolicies";
 import {
@@ -72,6 +74,8 @@ export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 export interface StackPlan {
   caps: PhaseCapabilities;
   endpoints: Endpoints;
+  /** What each component is sized for (plan/sizing.ts), for the budget. */
+  sizing: Sizing;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];
   /** The cluster the Kubernetes provider reaches: the stack's pinned context and its kubeconfig. */
@@ -106,6 +110,7 @@ export interface StackPlan {
     profile: StackConfig["profile"];
     storageClass: string;
     volumeSize: string;
+    resources?: Resources;
     settings: MimirInputs;
   }>;
   victoriaMetrics?: Planned<{ namespace: string; protect: boolean; settings: VmInputs }>;
@@ -190,6 +195,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   const backendEp = mimirBackend ? ep.mimir : ep.victoriametrics;
   const backendPushUrl = caps.backend ? backendEp.push : undefined;
   const lokiTenant = cfg.loki.authEnabled ? cfg.loki.tenant : undefined;
+  const sized = planSizing(cfg);
   // Node agents run on every pool the config declares, first.
   const scheduling = agentScheduling(cfg.nodePools);
   // MinIO's capacity: scraped from the address pods use (objectStore.endpoint).
@@ -222,6 +228,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   const plan: StackPlan = {
     caps,
     endpoints: ep,
+    sizing: sized,
     adoptions: planAdoptions(cfg),
     cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
     namespace: {
@@ -240,7 +247,10 @@ export function planStack(cfg: StackConfig): StackPlan {
           agentsNamespace: { inputs: nsInputs(agentsNs, podSecurityLabels("privileged")), waitsFor: none() },
         }),
     networkPolicies: { inputs: { defaultDeny: [], policies: [] }, waitsFor: none() },
-    stackInfo: { inputs: { namespace: ns, data: stackInfoData(cfg) }, waitsFor: none() },
+    stackInfo: {
+      inputs: { namespace: ns, data: stackInfoData({ ...cfg, sized: sized.components }) },
+      waitsFor: none(),
+    },
     priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },
     secrets: {
       inputs: {
@@ -282,6 +292,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           profile: cfg.profile,
           storageClass: cfg.storageClasses.default,
           serviceMonitor: true,
+          sized: sized.resources,
           ruler: {
             alertmanagerUrl: phaseAlertmanagerUrl(ns, caps.alertmanager, kpsFullname),
             tenant: lokiTenant ?? LOKI_SINGLE_TENANT,
@@ -332,6 +343,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         profile: cfg.profile,
         storageClass: cfg.storageClasses.metrics,
         volumeSize: cfg.mimir.volumeSize,
+        resources: sized.resources.mimir,
         settings: {
           namespace: ns,
           replicas: cfg.mimir.replicas,
@@ -365,6 +377,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           scrapeInterval: cfg.victoriametrics.scrapeInterval,
           bufferBytes: bytes(cfg.victoriametrics.bufferSize),
           alerting,
+          sized: sized.resources,
         },
       },
       waitsFor: [crds],
@@ -405,6 +418,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           alerting,
           fullname: kpsFullname,
           claimTemplate: promClaim.template,
+          sized: sized.resources,
         },
       },
       waitsFor: [crds, ...(plan.prometheusVolume ? [{ kind: "prometheus-volume" } as const] : [])],

@@ -3,6 +3,7 @@ import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
 import { toRes } from "./lib/resources";
 import { computeBudget, stackFacts, type PoolInfo } from "./lib/budget";
+import { BUDGET_MAX_REQUEST_SHARE } from "@homelab-observability/contract";
 
 export interface BudgetConfig {
   /** Share of a pool's allocatable CPU and memory the stack's requests may take. */
@@ -10,7 +11,7 @@ export interface BudgetConfig {
   /** Node pools; null reads them from the program's stack-info ConfigMap. */
   nodePools: PoolInfo[] | null;
 }
-export const BUDGET_DEFAULTS: BudgetConfig = { maxRequestShare: 0.8, nodePools: null };
+export const BUDGET_DEFAULTS: BudgetConfig = { maxRequestShare: BUDGET_MAX_REQUEST_SHARE, nodePools: null };
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -49,9 +50,10 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
     validateStack: (args, report) => {
       const cfg = configOf(args, BUDGET_DEFAULTS);
       const resources = args.resources.map(toRes);
-      const pools = cfg.nodePools ?? stackFacts(resources).pools;
+      const facts = stackFacts(resources);
+      const pools = cfg.nodePools ?? facts.pools;
       if (!pools || pools.length === 0) return;
-      const b = computeBudget(resources, pools, DEFAULT_CHARTS);
+      const b = computeBudget(resources, pools, DEFAULT_CHARTS, { share: cfg.maxRequestShare, facts });
       for (const row of [...b.rows, b.total]) {
         for (const dim of ["cpu", "memory"] as const) {
           const used = row.sums[dim];
@@ -63,6 +65,8 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           }
         }
       }
+      for (const u of b.undersized)
+        report(`${u}; the program sizes it from upstream's capacity rules (contract/sizing.ts).`);
       for (const w of b.unschedulable)
         report(`${w}: no node pool admits it (nodeSelector/affinity/taints); it would stay Pending.`);
     },

@@ -10,14 +10,15 @@ const MiB = 2 ** 20;
 describe("lightweight profile and resource budget", function () {
   this.timeout(60000);
 
-  it("the Pi stack fits 1.5 GiB of memory requests across its three nodes", async () => {
+  it("the Pi stack fits 3 GiB of memory requests across its three nodes", async () => {
     const b = budgetOf((await synth("pi")).export.deployment.resources)!;
     assert.equal(b.rows.length, 1);
     assert.equal(b.rows[0].pool, "pi5");
     assert.equal(b.rows[0].nodes, 3);
-    assert.ok(b.total.sums.memory <= 1.5 * 1024 * MiB, `${b.total.sums.memory / MiB}Mi`);
-    // The figures reported in the issue note; a sizing change must update them knowingly.
-    assert.equal(Math.round(b.total.sums.memory / MiB), 1156);
+    assert.ok(b.total.sums.memory <= 3 * 1024 * MiB, `${b.total.sums.memory / MiB}Mi`);
+    // The figures reported in the issue note; a sizing change must update them knowingly. Loki and
+    // vmsingle request the memory they are limited to (data-bearing: 1 GiB each, was 256 MiB).
+    assert.equal(Math.round(b.total.sums.memory / MiB), 2692);
     assert.equal(Math.round(b.total.sums.cpu * 1000), 405);
     assert.equal(Math.round(b.total.sums.memoryLimit / MiB), 4240);
     assert.deepEqual(b.unschedulable, []);

@@ -52,8 +52,12 @@ describe("contract/: what the program writes and the pack reads", () => {
       phase: undefined,
       production: undefined,
       pools: undefined,
+      workload: undefined,
+      sized: undefined,
     });
     assert.equal(decodeStackInfo({ nodePools: "[{" }).pools, undefined);
+    assert.equal(decodeStackInfo({ workload: "[1]" }).workload, undefined);
+    assert.equal(decodeStackInfo({ sized: "{}" }).sized, undefined);
     assert.equal(decodeStackInfo({ nodePools: '{"a":1}' }).pools, undefined);
     assert.equal(decodeStackInfo({ production: "false" }).production, false);
   });

@@ -28,6 +28,7 @@ import {
   stackFileVariants,
   TOPOLOGIES,
   variant,
+  workloadVariants,
   type Variant,
 } from "./support/rendered";
 
@@ -78,6 +79,16 @@ describe("rendered stack", function () {
       assert.ok(rep.addressesResolved > 0 && rep.builtinValidated > 0 && rep.customValidated > 0);
     });
   }
+
+  for (const v of workloadVariants())
+    it(`${v.title}: every check passes`, async () => {
+      const r = await rendered(v);
+      const rep = r.report;
+      summary.push(
+        `${v.title}: ${rep.objects} objects, ${rep.builtinValidated}+${rep.customValidated} validated`,
+      );
+      expectClean(r);
+    });
 
   for (const topology of TOPOLOGIES)
     for (const backend of BACKENDS)

@@ -1,5 +1,5 @@
 import type { LokiConfig } from "../../components/config";
-import { sizing } from "../../components/sizing";
+import { sizing, type Resources, type Workload } from "../../components/sizing";
 import { S3_ENV, type ConsumerStorage } from "../../components/objectstore/storageRefs";
 import { imageValues, versions } from "../../components/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
@@ -14,6 +14,8 @@ export interface LokiInputs {
   storageClass: string;
   /** Render ServiceMonitors (only when the Prometheus Operator CRDs exist). */
   serviceMonitor: boolean;
+  /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
+  sized?: Partial<Record<Workload, Resources>>;
   /**
    * Loki's ruler: the Alertmanager it sends to (the phase's, plan/endpoints.ts) and the tenant whose
    * rule directory holds the program's LogQL rules (ConfigMap {@link LOKI_RULES_CONFIGMAP}).
@@ -76,7 +78,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     ...(workload !== "lokiRead" ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
     extraArgs: EXPAND_ENV,
     extraEnvFrom: envFrom,
-    resources: sizing(profile, workload),
+    resources: sizing(profile, workload, input.sized),
     persistence,
     ...(ruler ? rules : {}),
   });

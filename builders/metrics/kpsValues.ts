@@ -1,6 +1,6 @@
 import type { PhaseCapabilities } from "../../plan/phases";
 import { prometheusQueryUrl, RELEASES } from "../../plan/endpoints";
-import { sizing } from "../../components/sizing";
+import { sizing, type Resources, type Workload } from "../../components/sizing";
 import { imageValues, versions } from "../../components/versions";
 import {
   alertmanagerConfig,
@@ -29,6 +29,8 @@ export interface KpsInputs {
   fullname?: string;
   /** Name of the claim template (the claim is `<template>-prometheus-<fullname>-prometheus-0`). Default "prometheus-db". */
   claimTemplate?: string;
+  /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
+  sized?: Partial<Record<Workload, Resources>>;
 }
 
 /** Helm release fullname; fixes the names of the Prometheus CR, its StatefulSet and PVC. */
@@ -87,7 +89,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
         priorityClassName: PRIORITY_CLASSES.stateful.name,
         retention: input.retention,
         retentionSize: input.retentionSize,
-        resources: sizing(p, "prometheus"),
+        resources: sizing(p, "prometheus", input.sized),
         externalLabels: { cluster: input.cluster },
         replicaExternalLabelName: replicaLabelFor(input.backend),
         storageSpec: {

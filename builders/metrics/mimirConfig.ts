@@ -35,6 +35,11 @@ export const MIMIR_RULER_SCRATCH = "/data/ruler-scratch";
  */
 export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as const;
 
+/** Ingester and store-gateway replication: 3 once there are 3 replicas to hold the copies, else 1. */
+export function mimirReplicationFactor(replicas: number): number {
+  return replicas >= 3 ? 3 : 1;
+}
+
 /**
  * Mimir's own config for a monolithic homelab: classic architecture (no Kafka ingest storage),
  * rings on memberlist, three distinct storage locations, credentials by `${VAR}` only.
@@ -45,7 +50,7 @@ export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as
  * changes from Prometheus to Alloy when KPS goes.
  */
 export function mimirConfig(input: MimirInputs): Record<string, any> {
-  const rf = input.replicas >= 3 ? 3 : 1;
+  const rf = mimirReplicationFactor(input.replicas);
   const storage = input.storage;
   const location = (purpose: "blocks" | "ruler" | "alertmanager", dir: string) => {
     if (storage.kind === "filesystem") return { backend: "filesystem", filesystem: { dir: `/data/${dir}` } };

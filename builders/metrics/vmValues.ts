@@ -1,6 +1,6 @@
 import type { PhaseCapabilities } from "../../plan/phases";
 import { RELEASES } from "../../plan/endpoints";
-import { sizing } from "../../components/sizing";
+import { sizing, type Resources, type Workload } from "../../components/sizing";
 import { versions } from "../../components/versions";
 import { alertmanagerClaim } from "./kpsValues";
 import { containerHardening, PRIORITY_CLASSES, RUNTIME_DEFAULT } from "../security/hardening";
@@ -22,6 +22,8 @@ export interface VmInputs {
   /** vmagent disk buffer per remote write, bytes. */
   bufferBytes: number;
   alerting: AlertmanagerInputs;
+  /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
+  sized?: Partial<Record<Workload, Resources>>;
 }
 
 /** The release fullname, which names vmsingle's CR and Service (plan/endpoints.ts owns it). */
@@ -114,7 +116,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
         retentionPeriod: input.retention,
         // Without an owner reference the PVC outlives the VMSingle CR: removing the release keeps the data.
         removePvcAfterDelete: false,
-        resources: sizing(p, "vmsingle"),
+        resources: sizing(p, "vmsingle", input.sized),
         extraArgs: { "dedup.minScrapeInterval": input.scrapeInterval },
         storage: {
           storageClassName: input.storageClass,

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { sizing } from "../sizing";
+import { sizing, type Resources } from "../sizing";
 import { imageString, versions } from "../versions";
 import {
   MIMIR_HTTP_PORT,
@@ -20,6 +20,8 @@ export interface MimirArgs {
   profile: "standard" | "lightweight";
   storageClass: string;
   volumeSize: string;
+  /** Requests and limits sized to hold the series cap (plan/sizing.ts). Default: the profile's floor. */
+  resources?: Resources;
   /** Buckets, user and credential Secret Mimir waits for. */
   dependsOn?: pulumi.Resource[];
   /** Kubernetes provider; every child uses it. */
@@ -34,7 +36,7 @@ const labels = {
 
 /** The StatefulSet spec of monolithic Mimir: one binary, `-target=all`, config expanded from env. */
 export function mimirStatefulSetSpec(
-  args: Pick<MimirArgs, "namespace" | "settings" | "profile" | "storageClass" | "volumeSize">,
+  args: Pick<MimirArgs, "namespace" | "settings" | "profile" | "storageClass" | "volumeSize" | "resources">,
   configMapName: string,
 ): k8s.types.input.apps.v1.StatefulSetSpec {
   const envFrom = args.settings.storage.kind === "s3" ? args.settings.storage.envFrom : [];
@@ -77,7 +79,7 @@ export function mimirStatefulSetSpec(
             // The root filesystem stays writable: Mimir's activity tracker and alertmanager default
             // to files under its working directory.
             securityContext: containerHardening({ readOnlyRoot: false }),
-            resources: sizing(args.profile, "mimir"),
+            resources: args.resources ?? sizing(args.profile, "mimir"),
             volumeMounts: [
               { name: "config", mountPath: "/etc/mimir" },
               { name: "data", mountPath: "/data" },

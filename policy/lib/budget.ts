@@ -1,9 +1,12 @@
 import type { ChartData } from "./charts";
 import type { Res } from "./resources";
 import {
+  BUDGET_MAX_REQUEST_SHARE,
   decodeStackInfo,
   isStackInfoLabels,
+  type DeclaredWorkload,
   type PoolInfo,
+  type SizedComponent,
   type StackFacts,
 } from "@homelab-observability/contract";
 import { canLandOn, injectedSidecars, workloadsOf, type Workload } from "./workloads";
@@ -49,6 +52,13 @@ export interface Budget {
   total: BudgetRow;
   /** Workloads no pool admits. */
   unschedulable: string[];
+  /** Share of capacity the requests may take; headroom is measured against it. */
+  share: number;
+  /** The declared workload and what each component is sized for (stack-info), when known. */
+  workload?: DeclaredWorkload;
+  sized?: SizedComponent[];
+  /** Sized components whose rendered pods request less memory than they are sized for. */
+  undersized: string[];
 }
 
 /**
@@ -59,7 +69,11 @@ export function computeBudget(
   resources: Res[],
   pools: PoolInfo[],
   charts?: Record<string, ChartData>,
+  opts: { share?: number; facts?: StackFacts } = {},
 ): Budget {
+  const share = opts.share ?? BUDGET_MAX_REQUEST_SHARE;
+  const sized = opts.facts?.sized;
+  const found = new Map<string, Workload>();
   const rows: BudgetRow[] = pools.map((p) => ({
     pool: p.name,
     nodes: p.count,
@@ -71,6 +85,7 @@ export function computeBudget(
   const sidecars = injectedSidecars(resources);
   for (const r of resources) {
     for (const w of workloadsOf(r, charts, sidecars)) {
+      found.set(w.name, w);
       const fits = pools
         .map((p, i) => ({ p, i }))
         .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
@@ -98,7 +113,22 @@ export function computeBudget(
     total.sums.cpuLimit += s.cpuLimit;
     total.sums.memoryLimit += s.memoryLimit;
   }
-  return { rows, floating, total, unschedulable };
+  // The same numbers the program sized with: a sized component's pods must request what it is
+  // sized for, or the scheduler's picture is smaller than what the component will use.
+  const undersized: string[] = [];
+  for (const c of sized ?? []) {
+    const w = found.get(c.workload);
+    if (w && (w.requests.memory < c.requestBytes || w.limits.memory < c.memoryBytes))
+      undersized.push(
+        `${c.workload}: sized for ${c.sizedFor} (request ${mib(c.requestBytes)}, limit ${mib(c.memoryBytes)} of memory), but its pods request ${mib(w.requests.memory)} and are limited to ${mib(w.limits.memory)}`,
+      );
+  }
+  return { rows, floating, total, unschedulable, share, workload: opts.facts?.workload, sized, undersized };
+}
+
+/** Memory a pool (or the total) can still take within the share: share x capacity - requests. */
+export function headroom(b: Budget, row: BudgetRow): number {
+  return b.share * row.capacity.memory - row.sums.memory;
 }
 
 const mib = (b: number) => `${Math.round(b / 2 ** 20)}Mi`;
@@ -116,6 +146,7 @@ export function formatBudget(b: Budget): string {
     "cpu cap",
     "mem cap",
     "mem req %",
+    "mem headroom",
   ];
   const line = (r: BudgetRow) => [
     r.pool,
@@ -127,6 +158,7 @@ export function formatBudget(b: Budget): string {
     cores(r.capacity.cpu),
     mib(r.capacity.memory),
     `${((100 * r.sums.memory) / r.capacity.memory).toFixed(1)}%`,
+    mib(headroom(b, r)),
   ];
   const rows = [header, ...b.rows.map(line)];
   if (b.floating.memory > 0 || b.floating.cpu > 0)
@@ -140,8 +172,36 @@ export function formatBudget(b: Budget): string {
       "",
       "",
       "",
+      "",
     ]);
   rows.push(line(b.total));
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");
+  const table = rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");
+  const w = b.workload ?? {};
+  const declared = [
+    w.activeSeries !== undefined ? `${w.activeSeries} active series` : "",
+    w.logsPerDayBytes !== undefined ? `${gib(w.logsPerDayBytes)} of logs a day` : "",
+  ].filter(Boolean);
+  const lines = [
+    table,
+    `mem headroom: ${Math.round(b.share * 100)}% of capacity minus requests`,
+    `declared workload: ${declared.length > 0 ? declared.join(", ") : "none (workload.*): components keep their caps and the profile's sizes"}`,
+  ];
+  if (b.sized && b.sized.length > 0) {
+    const sizedRows = [
+      ["component", "pods", "memory each", "volume each", "sized for"],
+      ...b.sized.map((c) => [
+        c.component,
+        String(c.replicas),
+        mib(c.memoryBytes),
+        c.volumeBytes > 0 ? gib(c.volumeBytes) : "-",
+        c.sizedFor,
+      ]),
+    ];
+    const sw = sizedRows[0].map((_, i) => Math.max(...sizedRows.map((r) => r[i].length)));
+    lines.push(...sizedRows.map((r) => `  ${r.map((c, i) => c.padEnd(sw[i])).join("  ")}`.trimEnd()));
+  }
+  return lines.join("\n");
 }
+
+const gib = (b: number) => `${+(b / 2 ** 30).toFixed(1)}GiB`;

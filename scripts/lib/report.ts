@@ -52,8 +52,8 @@ export function asRes(resources: ExportResource[]): Res[] {
 /** The stack's resource budget from its stack-info ConfigMap, when it has one. */
 export function budgetOf(resources: ExportResource[]): Budget | undefined {
   const res = asRes(resources);
-  const pools = stackFacts(res).pools;
-  return pools ? computeBudget(res, pools) : undefined;
+  const facts = stackFacts(res);
+  return facts.pools ? computeBudget(res, facts.pools, undefined, { facts }) : undefined;
 }
 
 export { formatBudget };

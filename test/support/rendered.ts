@@ -57,9 +57,37 @@ export function matrixVariants(): Variant[] {
   );
 }
 
-/** Stack files, then the matrix. */
+/** Node pools that hold 2M series in one Mimir (3 x 32 GiB) and the workload they are tested with. */
+export const BIG_POOLS = [{ name: "big", arch: "amd64", count: 3, cpu: "8", memory: "32Gi" }];
+export const WORKLOAD_2M = { activeSeries: 2_000_000, logsPerDay: "50GiB" };
+
+/**
+ * The staging topology declaring 2M series and 50 GiB of logs a day on pools that hold it: Loki
+ * past SingleBinary, Mimir (beside Prometheus at dual-write) or vmsingle sized for the series.
+ * staging's own `loki.mode: SingleBinary` is left out (the workload is past it).
+ */
+export function workloadVariants(): Variant[] {
+  const over = {
+    nodePools: BIG_POOLS,
+    workload: WORKLOAD_2M,
+    loki: { replicationFactor: 1, retention: "7d" },
+  };
+  return [
+    ["kps-removed", "mimir"],
+    ["dual-write", "mimir"],
+    ["kps-removed", "victoriametrics"],
+  ].map(([phase, backend]) => ({
+    title: `staging ${phase} ${backend} with workload 2M series, 50GiB a day`,
+    stack: "staging",
+    over: { ...over, phase, metricsBackend: backend },
+    phase: phase as Phase,
+    backend: backend as Backend,
+  }));
+}
+
+/** Stack files, then the matrix, then the declared-workload variants. */
 export function allVariants(): Variant[] {
-  return [...stackFileVariants(), ...matrixVariants()];
+  return [...stackFileVariants(), ...matrixVariants(), ...workloadVariants()];
 }
 
 const cache = new Map<string, Promise<RenderedStack>>();

@@ -1,0 +1,105 @@
+/*
+ * Upstream's own sizing guidance as numbers, each with its source. The program sizes its
+ * components with them (plan/sizing.ts) and the policy pack's budget policy checks the rendered
+ * stack against the same numbers, so both live here.
+ *
+ * Read, not run (no cluster here): grafana/mimir docs/sources/mimir/manage/run-production-environment/
+ * planning-capacity.md (main, commit 03a992a5); grafana/loki docs/sources/get-started/deployment-modes.md
+ * and docs/sources/setup/size/_index.md (main, commit 02ab9ac8); VictoriaMetrics docs/guides/
+ * understand-your-setup-size.md (commit 0bb0338b) and the Cluster-VictoriaMetrics.md capacity
+ * figure quoted in VictoriaMetrics issues #1069 and #6075; prometheus docs/storage.md
+ * ("Operational aspects").
+ */
+
+const GB = 1e9;
+const GIB = 2 ** 30;
+
+/** Grafana Mimir, planning-capacity.md (one tenant, default config; "minimum requirements"). */
+export const MIMIR_SIZING = {
+  /** Ingester: "Memory: 2.5GB for every 300,000 series in memory". */
+  ingesterBytesPerSeries: (2.5 * GB) / 300_000,
+  /** Ingester: "Disk space: 5GB for every 300,000 series in memory". */
+  ingesterDiskPerSeries: (5 * GB) / 300_000,
+  /** Distributor: "Memory: 1GB every 25,000 samples per second". */
+  distributorBytesPerSamplePerSecond: GB / 25_000,
+  /** Querier: "Memory: 1GB for every 10 queries per second"; a homelab stays under 10 qps. */
+  querierBytes: GB,
+  /** Store-gateway: "Memory: 1GB every 10 queries per second". */
+  storeGatewayBytes: GB,
+  /** Store-gateway: "Disk: 13GB every 1 million active series" (1 year retention, 15s scrape, RF 3). */
+  storeGatewayDiskPerSeriesYearRf3: (13 * GB) / 1_000_000,
+  /** Compactor: one instance "every 20 million active series", each "Memory: 4GB", "Disk: 300GB". */
+  compactorSeriesPerInstance: 20_000_000,
+  compactorBytes: 4 * GB,
+  compactorDisk: 300 * GB,
+} as const;
+
+/**
+ * Grafana Loki. deployment-modes.md: monolithic mode is for "small read/write volumes of up to
+ * approximately 20GB per day". setup/size/_index.md, tier "Less than 100TB/month (3TB/day)" (the
+ * smallest it documents, for microservices mode): total memory requests per component.
+ */
+export const LOKI_SIZING = {
+  monolithicMaxBytesPerDay: 20 * GB,
+  tierBytesPerDay: 3e12,
+  /** write target = distributor + ingester: 2 + 24 Gi. */
+  tierWriteBytes: 26 * GIB,
+  /** read target = querier + query-frontend + query-scheduler: 10 + 4 + 1 Gi. */
+  tierReadBytes: 15 * GIB,
+  /** backend target = index gateway + compactor: 8 + 10 Gi. */
+  tierBackendBytes: 18 * GIB,
+} as const;
+
+/**
+ * VictoriaMetrics. understand-your-setup-size.md: a data point "requires less or around 1 byte of
+ * disk space", keep "at least 20% of free space", and the index "usually ... about 20%" of the data.
+ * Memory: the cluster capacity-planning figure "RAM 2 * active_time_series * 1KB" (quoted from the
+ * docs in issues #1069 and #6075; the current docs ask for a test run and 50% free RAM instead).
+ */
+export const VM_SIZING = {
+  diskBytesPerSample: 1,
+  /** 20% free space for merges plus 20% index. */
+  diskOverhead: 1.2 * 1.2,
+  memoryBytesPerSeries: 2 * 1024,
+} as const;
+
+/**
+ * Prometheus, docs/storage.md: "On average, Prometheus uses only around 1-2 bytes per sample"
+ * (the upper end is taken). storage.md gives no memory per series; Prometheus's head block is the
+ * TSDB Mimir's ingester runs, so Mimir's ingester figure is used for it.
+ */
+export const PROMETHEUS_SIZING = {
+  diskBytesPerSample: 2,
+  memoryBytesPerSeries: MIMIR_SIZING.ingesterBytesPerSeries,
+} as const;
+
+/** Samples per second of `series` scraped every `intervalSeconds` (Mimir's formula). */
+export function samplesPerSecond(series: number, intervalSeconds: number): number {
+  return series / intervalSeconds;
+}
+
+/** Largest share of a pool's allocatable CPU and memory the stack's requests may take. */
+export const BUDGET_MAX_REQUEST_SHARE = 0.8;
+
+/** The workload a stack declares (`workload.*`), as numbers. */
+export interface DeclaredWorkload {
+  activeSeries?: number;
+  logsPerDayBytes?: number;
+}
+
+/** One component sized from the workload or its own cap: what it is sized for and its memory. */
+export interface SizedComponent {
+  /** Component and target, e.g. "mimir", "loki write". */
+  component: string;
+  /** Name of the rendered workload (StatefulSet metadata.name), e.g. "loki-write". */
+  workload: string;
+  replicas: number;
+  /** Memory limit per pod, bytes. */
+  memoryBytes: number;
+  /** Memory request per pod, bytes (the limit for data-bearing and workload-sized pods). */
+  requestBytes: number;
+  /** Volume per pod, bytes (0 when it has none). */
+  volumeBytes: number;
+  /** What it is sized for, for people ("1000000 series (mimir.maxGlobalSeriesPerUser)"). */
+  sizedFor: string;
+}
