@@ -349,7 +349,7 @@ function handOverRefusals(before: StackState, after: StackState, entries: Change
         `its owner changes from ${m.from.source} to ${m.to.source} while ${m.from.source} still ` +
         `${kept ? "renders it or is not waited for" : "owns it (Pulumi creates the new Release before it deletes the old one)"}: ` +
         `Helm refuses to install an object another release owns ("exists and cannot be imported into the current release: invalid ownership metadata"; ` +
-        `helm v3.17.3 pkg/action/validate.go existingResourceConflict, checkOwnership); ` +
+        `helm pkg/action/validate.go existingResourceConflict, checkOwnership); ` +
         `keep ${m.from.source} for one update without it and make ${m.to.source} wait for it (the agents' hand-over: agents.step handover)`,
     });
   }
