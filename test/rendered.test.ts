@@ -210,9 +210,16 @@ describe("rendered stack", function () {
           ),
         );
         // The new DaemonSet starts while the old one, deleted only at the end, holds the port.
-        const port = stack === "pi" ? "" : "DaemonSet monitoring-agents/node-exporter hostPort TCP/9100: DaemonSet monitoring/node-exporter";
+        const port =
+          stack === "pi"
+            ? ""
+            : "DaemonSet monitoring-agents/node-exporter hostPort TCP/9100: DaemonSet monitoring/node-exporter";
         if (port) assert.ok(text.includes(`REFUSED ${port}`), text);
-        else assert.match(text, /REFUSED DaemonSet monitoring-agents\/\S+ hostPort TCP\/\d+: DaemonSet monitoring\/\S+ \(release monitoring\/\S+\) still claims it/);
+        else
+          assert.match(
+            text,
+            /REFUSED DaemonSet monitoring-agents\/\S+ hostPort TCP\/\d+: DaemonSet monitoring\/\S+ \(release monitoring\/\S+\) still claims it/,
+          );
       });
     it("skipping the hand-over (stay -> moved) is caught: both node-exporters would claim host port 9100", async () => {
       const f = await transition("staging", "stay", "moved");

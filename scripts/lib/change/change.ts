@@ -320,15 +320,24 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
  * the new object (one is added when the object itself does not change).
  */
 function handOverRefusals(before: StackState, after: StackState, entries: ChangeEntry[]): void {
+  // Helm installs a chart's `crds/` folder without its ownership metadata and skips CRDs that
+  // exist (helm pkg/action/install.go installCRDs): no release owns them, nothing changes hands
+  // (a takeover relabels them for the CRD release by hand, "Taking over a running stack" step 4).
+  // Only CRDs live there; a file of that folder starting with its own `---` loses the `# Source:`
+  // line in the manifest (kube-prometheus-stack's), so a CRD not from `templates/` counts.
+  const fromCrdsFolder = (o: StackObject) =>
+    !!o.release &&
+    o.object.kind === "CustomResourceDefinition" &&
+    !/(^|\/)templates\//.test(o.release.source);
   const side = (s: StackState) => ({
-    objects: s.objects.map(
-      (o): Placed => ({
+    objects: s.objects
+      .filter((o) => !fromCrdsFolder(o))
+      .map((o): Placed => ({
         obj: o.object,
         urn: o.resourceUrn,
         source: ownerOf(o),
         ...(o.object.metadata.annotations?.["helm.sh/hook"] ? { hook: true } : {}),
-      }),
-    ),
+      })),
     resources: s.export.deployment.resources,
   });
   const [b, a] = [side(before), side(after)];
