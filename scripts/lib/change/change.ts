@@ -342,7 +342,7 @@ function handOverRefusals(before: StackState, after: StackState, entries: Change
   });
   const [b, a] = [side(before), side(after)];
   const refuse = (to: Placed, refusal: Refusal) => {
-    const subject = subjectOf(to.obj as RenderedObject);
+    const subject = subjectOf(to.obj);
     let entry = entries.find((e) => e.subject === subject && e.owner === to.source && e.action !== "delete");
     if (!entry) {
       entry = { action: "update", subject, owner: to.source, why: [], refused: [] };
@@ -367,7 +367,7 @@ function handOverRefusals(before: StackState, after: StackState, entries: Change
     refuse(c.now.owner, {
       field: `hostPort ${c.now.protocol}/${c.now.port}`,
       reason:
-        `${subjectOf(c.old.owner.obj as RenderedObject)} (${c.old.owner.source}) still claims it on the same nodes when this one starts ` +
+        `${subjectOf(c.old.owner.obj)} (${c.old.owner.source}) still claims it on the same nodes when this one starts ` +
         `(${kept ? "kept, not parked, and not waited for" : "deleted only at the end of the update"}): the new pods stay Pending and the Release's await times out; ` +
         `park or remove the old one in an update the new Release waits for (agents.step handover)`,
     });
