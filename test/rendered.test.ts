@@ -29,6 +29,7 @@ import {
   TOPOLOGIES,
   variant,
   workloadVariants,
+  VM_CLUSTER_VARIANT,
   type Variant,
 } from "./support/rendered";
 
@@ -80,7 +81,7 @@ describe("rendered stack", function () {
     });
   }
 
-  for (const v of workloadVariants())
+  for (const v of [...workloadVariants(), VM_CLUSTER_VARIANT])
     it(`${v.title}: every check passes`, async () => {
       const r = await rendered(v);
       const rep = r.report;

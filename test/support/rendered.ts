@@ -100,12 +100,12 @@ export function workloadVariants(): Variant[] {
     over: { ...over, phase, metricsBackend: backend },
     phase: phase as Phase,
     backend: backend as Backend,
-  })).concat([VM_CLUSTER_VARIANT]);
+  }));
 }
 
 /** Stack files, then the matrix, then the declared-workload variants. */
 export function allVariants(): Variant[] {
-  return [...stackFileVariants(), ...matrixVariants(), ...workloadVariants()];
+  return [...stackFileVariants(), ...matrixVariants(), ...workloadVariants(), VM_CLUSTER_VARIANT];
 }
 
 const cache = new Map<string, Promise<RenderedStack>>();
