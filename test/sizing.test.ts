@@ -325,6 +325,19 @@ describe("sizing from upstream's capacity rules", function () {
       const b = computeBudget(res, facts.pools!, undefined, { facts });
       for (const row of [...b.rows, b.total])
         assert.ok(row.sums.memory <= 0.8 * row.capacity.memory, row.pool);
+      assert.deepEqual(b.undersized, []);
+      // The budget counts the operator's pods from the VMCluster: vmstorage, vminsert, vmselect.
+      const cluster = ["vmstorage", "vminsert", "vmselect"].reduce(
+        (n, c) => n + 2 * mem(spec[c].resources.requests.memory),
+        0,
+      );
+      assert.ok(b.total.sums.memory >= cluster, `${b.total.sums.memory} < ${cluster}`);
+      const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
+      assert.deepEqual(
+        found.map((f) => f.message),
+        [],
+      );
+      assert.match(formatBudget(b), /vmstorage/);
     });
 
     it("VictoriaMetrics on pools even a VMCluster cannot fit: `npm run synth` exits 2 naming workload.activeSeries", () => {
