@@ -186,7 +186,11 @@ async function rulesApi(
 ): Promise<{ base: string; headers: Record<string, string>; name: string }> {
   if (e === "prometheus") return metricsApi(ctx, "prometheus");
   if (e === "mimir-ruler") return { ...(await metricsApi(ctx, "backend")), name: "Mimir's ruler" };
-  return { base: await ctx.base("victoriametrics"), headers: {}, name: "vmalert (through vmsingle)" };
+  return {
+    base: await ctx.base("victoriametrics"),
+    headers: {},
+    name: "vmalert (through vmsingle, or vmselect in a VMCluster)",
+  };
 }
 
 /** `rules`: the phase's one evaluator has every group loaded without errors; no other engine has them. */
