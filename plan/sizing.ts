@@ -356,7 +356,8 @@ function openPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
 function keyOf(c: SizedComponent): string {
   if (c.component === "mimir")
     return c.sizedFor.includes("workload.") ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
-  if (["vmsingle", "vmstorage", "vminsert", "vmselect", "prometheus"].includes(c.component)) return "workload.activeSeries";
+  if (["vmsingle", "vmstorage", "vminsert", "vmselect", "prometheus"].includes(c.component))
+    return "workload.activeSeries";
   return "workload.logsPerDay";
 }
 

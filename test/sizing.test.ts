@@ -316,7 +316,10 @@ describe("sizing from upstream's capacity rules", function () {
       assert.equal(spec.vmselect.replicaCount, 2);
       // Everything dials vminsert and vmselect: Grafana, vmagent, vmalert.
       const out = r.synth.export.deployment.resources.find((x) => x.type === "pulumi:pulumi:Stack")!.outputs;
-      assert.match(String(out.metricsRemoteWriteUrl), /vminsert-vm\..*:8480\/insert\/0\/prometheus\/api\/v1\/write$/);
+      assert.match(
+        String(out.metricsRemoteWriteUrl),
+        /vminsert-vm\..*:8480\/insert\/0\/prometheus\/api\/v1\/write$/,
+      );
       assert.match(String(out.metricsQueryUrl), /vmselect-vm\..*:8481\/select\/0\/prometheus$/);
       assert.match(String(out.plannedChanges["victoriametrics-vmcluster"]), /vmctl/);
       const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders);

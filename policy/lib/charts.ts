@@ -270,17 +270,15 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         enabled: { path: "vmsingle.enabled", default: true },
       },
       // The cluster version (a VMCluster CR), only for a declared workload one vmsingle cannot hold.
-      ...(["vmstorage", "vminsert", "vmselect"] as const).map(
-        (c): ChartWorkload => ({
-          name: c,
-          kind: c === "vminsert" ? "Deployment" : "StatefulSet",
-          enabled: { path: "vmcluster.enabled", default: false },
-          replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
-          resources: [`vmcluster.spec.${c}.resources`],
-          images: [img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`)],
-          scheduling: `vmcluster.spec.${c}`,
-        }),
-      ),
+      ...(["vmstorage", "vminsert", "vmselect"] as const).map((c): ChartWorkload => ({
+        name: c,
+        kind: c === "vminsert" ? "Deployment" : "StatefulSet",
+        enabled: { path: "vmcluster.enabled", default: false },
+        replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
+        resources: [`vmcluster.spec.${c}.resources`],
+        images: [img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`)],
+        scheduling: `vmcluster.spec.${c}`,
+      })),
       {
         name: "vmagent",
         kind: "Deployment",

@@ -303,7 +303,15 @@ export function operatorObjects(objects: Placed[]): Placed[] {
         // vmalert to `vminsert-N:8480` and `vmselect-N:8481`; ports as the operator's VMCluster API
         // docs give them, read, not run).
         const parts: [string, string, [string, number][]][] = [
-          ["vmstorage", "StatefulSet", [["http", 8482], ["vminsert", 8400], ["vmselect", 8401]]],
+          [
+            "vmstorage",
+            "StatefulSet",
+            [
+              ["http", 8482],
+              ["vminsert", 8400],
+              ["vmselect", 8401],
+            ],
+          ],
           ["vminsert", "Deployment", [["http", 8480]]],
           ["vmselect", "StatefulSet", [["http", 8481]]],
         ];
