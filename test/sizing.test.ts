@@ -19,6 +19,8 @@ import { computeBudget, formatBudget, stackFacts } from "../policy/lib/budget";
 import { asRes } from "../scripts/lib/report";
 import { withRenderedObjects } from "../scripts/lib/render";
 import { evaluateResources } from "../policy/evaluate";
+import { placedFrom } from "../scripts/lib/checks";
+import { podViews } from "../scripts/lib/checks/privileges";
 import { config, ROOT, tsNode } from "./helpers";
 import {
   BIG_POOLS,
@@ -341,6 +343,17 @@ describe("sizing from upstream's capacity rules", function () {
         [],
       );
       assert.match(formatBudget(b), /vmstorage/);
+      // The privilege checks see the operator's three pods, hardened like every VictoriaMetrics CR.
+      const pods = podViews(placedFrom(r.objects)).filter((v) => v.name.startsWith("VMCluster "));
+      assert.deepEqual(pods.map((v) => v.labels["app.kubernetes.io/name"]).sort(), [
+        "vminsert",
+        "vmselect",
+        "vmstorage",
+      ]);
+      for (const v of pods) {
+        assert.equal(v.spec.securityContext?.seccompProfile?.type, "RuntimeDefault", v.name);
+        assert.equal(v.spec.containers[0].securityContext?.allowPrivilegeEscalation, false, v.name);
+      }
     });
 
     it("VictoriaMetrics on pools even a VMCluster cannot fit: `npm run synth` exits 2 naming workload.activeSeries", () => {
