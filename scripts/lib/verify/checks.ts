@@ -186,10 +186,12 @@ async function rulesApi(
 ): Promise<{ base: string; headers: Record<string, string>; name: string }> {
   if (e === "prometheus") return metricsApi(ctx, "prometheus");
   if (e === "mimir-ruler") return { ...(await metricsApi(ctx, "backend")), name: "Mimir's ruler" };
+  // vmsingle, or a VMCluster's vmselect (under `/select/<tenant>/prometheus`), proxies to vmalert.
+  const base = await ctx.base("victoriametrics");
   return {
-    base: await ctx.base("victoriametrics"),
+    base,
     headers: {},
-    name: "vmalert (through vmsingle, or vmselect in a VMCluster)",
+    name: `vmalert (through ${/\/select\//.test(base) ? "vmselect" : "vmsingle"})`,
   };
 }
 
