@@ -1,3 +1,4 @@
+import { PARKED_NODE_SELECTOR } from "@homelab-observability/contract";
 import { fails, passes, stackInfo, v4Chart, workload } from "./policyCases";
 
 const P = "resource-budget";
@@ -36,6 +37,25 @@ describe("policy (budget): well-known node labels are on every node", () => {
       [pools(), ...pod({ nodeSelector: { disktype: "ssd" } })],
       P,
       /app: no node pool admits it .*it would stay Pending/,
+    ));
+  it("passes: a parked DaemonSet (the agents' hand-over) runs on no node on purpose", () =>
+    passes(
+      [
+        pools(),
+        ...v4Chart("agent", [
+          workload("DaemonSet", "agent", {
+            containers: [{ name: "c", image: "grafana/alloy", resources: { requests: { cpu: "100m" } } }],
+            nodeSelector: { ...PARKED_NODE_SELECTOR },
+          }),
+        ]),
+      ],
+      P,
+    ));
+  it("fails: the same selector on a Deployment is no parking: it would stay Pending", () =>
+    fails(
+      [pools(), ...pod({ nodeSelector: { ...PARKED_NODE_SELECTOR } })],
+      P,
+      /app: no node pool admits it/,
     ));
   it("fails: kubernetes.io/os: windows matches no Linux pool", () =>
     fails([pools(), ...pod({ nodeSelector: { "kubernetes.io/os": "windows" } })], P, /would stay Pending/));

@@ -309,7 +309,9 @@ describe("rendering with the real Helm", function () {
     assert.deepEqual(await arm64(withRenderedObjects(resources, r.renders)), []);
     // A rendered DaemonSet running an image nobody knows for arm64 is caught, attributed to its release.
     const renders = JSON.parse(JSON.stringify(r.renders)) as typeof r.renders;
-    const ds = renders.find((x) => x.chart === "vector")!.objects.find((o) => o.kind === "DaemonSet")!;
+    const ds = renders
+      .find((x) => x.chart === "vector" && x.namespace === "monitoring-agents")!
+      .objects.find((o) => o.kind === "DaemonSet")!;
     ds.spec.template.spec.containers[0].image = "docker.io/example/x86-only:1.0";
     const found = await arm64(withRenderedObjects(resources, renders));
     assert.equal(found.length, 1, found.join("\n"));
@@ -320,7 +322,10 @@ describe("rendering with the real Helm", function () {
     // The release's values alone (what live `pulumi preview` sees) are judged by chart knowledge,
     // which rendering replaces: a values image the objects do not run is no finding offline.
     const vector = resources.find(
-      (x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === "vector",
+      (x) =>
+        x.type === "kubernetes:helm.sh/v3:Release" &&
+        x.inputs.chart === "vector" &&
+        x.inputs.namespace === "monitoring-agents",
     )!;
     for (const side of [vector.inputs, vector.outputs])
       side.values.image = { repository: "example/x86-only", tag: "1.0" };
@@ -408,7 +413,10 @@ describe("rendering with the real Helm", function () {
     const r = await rendered(stackFileVariants().find((s) => s.stack === "pi")!);
     const exp: StackExport = JSON.parse(JSON.stringify(r.synth.export));
     const vector = exp.deployment.resources.find(
-      (x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === "vector",
+      (x) =>
+        x.type === "kubernetes:helm.sh/v3:Release" &&
+        x.inputs.chart === "vector" &&
+        x.inputs.namespace === "monitoring-agents",
     )!;
     // The old escape: a double quote inside `print "..."` ends the Go string.
     vector.inputs.values.customConfig.sinks.loki_pods.labels.app =

@@ -6,6 +6,10 @@
  * in renderedChecks.test.ts).
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkChange } from "../scripts/lib/change/cli";
 import { PHASES, type Phase } from "../components/config";
 import { renderStack } from "../scripts/lib/render";
 import type { ExportResource } from "../scripts/lib/synth";
@@ -18,7 +22,7 @@ import {
   type Placed,
   type StackCheckReport,
 } from "../scripts/lib/checks";
-import { synth } from "./helpers";
+import { ROOT, synth } from "./helpers";
 import { changeAgainst } from "../scripts/lib/change/against";
 import { isParked } from "../builders/security/podSecurity";
 import {
@@ -187,6 +191,37 @@ describe("rendered stack", function () {
       ])
         assert.deepEqual((await changeAgainst(a.export, b)).refused, []);
     });
+    for (const stack of ["staging", "pi"])
+      it(`${stack}: skipping the hand-over (stay -> moved) fails the change check (synth --against exits 1) naming the owner move and the host port`, async () => {
+        const stay = await synth(stack, { agents: { step: "stay" } });
+        const moved = await synth(stack, { agents: { step: "moved" } });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agents-move-"));
+        const previous = path.join(dir, `${stack}.json`);
+        fs.writeFileSync(previous, JSON.stringify(stay.export));
+        const { code, text } = await checkChange(ROOT, stack, moved, { against: previous });
+        fs.rmSync(dir, { recursive: true, force: true });
+        assert.equal(code, 1, text);
+        // A cluster-scoped object of an agent changes release: Helm's ownership check refuses it.
+        const clusterObject = stack === "pi" ? "ClusterRoleBinding vector" : "ClusterRole alloy";
+        const release = stack === "pi" ? "vector" : "alloy";
+        assert.match(
+          text,
+          new RegExp(
+            `REFUSED ${clusterObject} meta\\.helm\\.sh/release-name: its owner changes from release monitoring/${release} to release monitoring-agents/${release} .*existingResourceConflict`,
+          ),
+        );
+        // The new DaemonSet starts while the old one, deleted only at the end, holds the port.
+        const port =
+          stack === "pi"
+            ? ""
+            : "DaemonSet monitoring-agents/node-exporter hostPort TCP/9100: DaemonSet monitoring/node-exporter";
+        if (port) assert.ok(text.includes(`REFUSED ${port}`), text);
+        else
+          assert.match(
+            text,
+            /REFUSED DaemonSet monitoring-agents\/\S+ hostPort TCP\/\d+: DaemonSet monitoring\/\S+ \(release monitoring\/\S+\) still claims it/,
+          );
+      });
     it("skipping the hand-over (stay -> moved) is caught: both node-exporters would claim host port 9100", async () => {
       const f = await transition("staging", "stay", "moved");
       assert.ok(

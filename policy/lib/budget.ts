@@ -3,6 +3,7 @@ import type { Res } from "./resources";
 import {
   BUDGET_MAX_REQUEST_SHARE,
   decodeStackInfo,
+  isParked,
   isStackInfoLabels,
   type DeclaredWorkload,
   type PoolInfo,
@@ -86,6 +87,8 @@ export function computeBudget(
   for (const r of resources) {
     for (const w of workloadsOf(r, charts, sidecars)) {
       found.set(w.name, w);
+      // A parked DaemonSet (the agents' hand-over) is meant to run on no node: no pod, no request.
+      if (w.kind === "DaemonSet" && isParked(w)) continue;
       const fits = pools
         .map((p, i) => ({ p, i }))
         .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));

@@ -16,6 +16,9 @@ import type { ExportResource, StackExport } from "../synth";
 import { apiOfType, placeholderSecrets, type RenderedObject, type StackObject } from "../render";
 import { deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
 import { groupVersion, providerDiff, type ProviderFlags } from "./providerDiff";
+import { ownerMoves } from "../checks/duplicates";
+import { transitionHostPortClashes } from "../checks/hostPorts";
+import type { Placed } from "../checks/objects";
 
 export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 const PROVIDER_TYPE = "pulumi:providers:kubernetes";
@@ -305,7 +308,70 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
       });
     entries.push({ action: "delete", subject: subjectOf(o), owner: ownerOf(b), why: [], refused });
   }
+  handOverRefusals(before, after, entries);
   return { entries, refused: entries.filter((e) => e.refused.length > 0) };
+}
+
+/**
+ * What changes hands between Pulumi resources, checked with the rendered-object checks' own
+ * transition logic (scripts/lib/checks/duplicates.ts ownerMoves, hostPorts.ts
+ * transitionHostPortClashes), with Pulumi's order: creates and updates first, in dependency
+ * order, deletes of resources the new program dropped at the end. The refusal goes on the entry of
+ * the new object (one is added when the object itself does not change).
+ */
+function handOverRefusals(before: StackState, after: StackState, entries: ChangeEntry[]): void {
+  // Helm installs a chart's `crds/` folder without its ownership metadata and skips CRDs that
+  // exist (helm pkg/action/install.go installCRDs): no release owns them, nothing changes hands
+  // (a takeover relabels them for the CRD release by hand, "Taking over a running stack" step 4).
+  // Only CRDs live there; a file of that folder starting with its own `---` loses the `# Source:`
+  // line in the manifest (kube-prometheus-stack's), so a CRD not from `templates/` counts.
+  const fromCrdsFolder = (o: StackObject) =>
+    !!o.release &&
+    o.object.kind === "CustomResourceDefinition" &&
+    !/(^|\/)templates\//.test(o.release.source);
+  const side = (s: StackState) => ({
+    objects: s.objects
+      .filter((o) => !fromCrdsFolder(o))
+      .map((o): Placed => ({
+        obj: o.object,
+        urn: o.resourceUrn,
+        source: ownerOf(o),
+        ...(o.object.metadata.annotations?.["helm.sh/hook"] ? { hook: true } : {}),
+      })),
+    resources: s.export.deployment.resources,
+  });
+  const [b, a] = [side(before), side(after)];
+  const refuse = (to: Placed, refusal: Refusal) => {
+    const subject = subjectOf(to.obj);
+    let entry = entries.find((e) => e.subject === subject && e.owner === to.source && e.action !== "delete");
+    if (!entry) {
+      entry = { action: "update", subject, owner: to.source, why: [], refused: [] };
+      entries.push(entry);
+    }
+    entry.refused.push(refusal);
+  };
+  for (const m of ownerMoves(b, a)) {
+    const kept = a.resources.some((r) => r.urn === m.from.urn);
+    refuse(m.to, {
+      field: "meta.helm.sh/release-name",
+      reason:
+        `its owner changes from ${m.from.source} to ${m.to.source} while ${m.from.source} still ` +
+        `${kept ? "renders it or is not waited for" : "owns it (Pulumi creates the new Release before it deletes the old one)"}: ` +
+        `Helm refuses to install an object another release owns ("exists and cannot be imported into the current release: invalid ownership metadata"; ` +
+        `helm pkg/action/validate.go existingResourceConflict, checkOwnership); ` +
+        `keep ${m.from.source} for one update without it and make ${m.to.source} wait for it (the agents' hand-over: agents.step handover)`,
+    });
+  }
+  for (const c of transitionHostPortClashes(b, a)) {
+    const kept = a.resources.some((r) => r.urn === c.old.owner.urn);
+    refuse(c.now.owner, {
+      field: `hostPort ${c.now.protocol}/${c.now.port}`,
+      reason:
+        `${subjectOf(c.old.owner.obj)} (${c.old.owner.source}) still claims it on the same nodes when this one starts ` +
+        `(${kept ? "kept, not parked, and not waited for" : "deleted only at the end of the update"}): the new pods stay Pending and the Release's await times out; ` +
+        `park or remove the old one in an update the new Release waits for (agents.step handover)`,
+    });
+  }
 }
 
 /** The engine's refusals of replacing `b` by `a`: protected on both sides, or still importing. */

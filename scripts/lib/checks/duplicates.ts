@@ -37,21 +37,42 @@ export function checkTransitionDuplicates(
   before: { objects: Placed[] },
   after: { objects: Placed[]; resources: ExportResource[] },
 ): Finding[] {
+  return ownerMoves(before, after).map(({ id, from, to }) => ({
+    check: "duplicate",
+    where: id,
+    message: `during the update, ${id} moves from ${from.source} to ${to.source} while ${from.source} still owns it`,
+  }));
+}
+
+/** An object that changes owner across a transition and collides: the old and the new placement. */
+export interface OwnerMove {
+  id: string;
+  from: Placed;
+  to: Placed;
+}
+
+/**
+ * The collisions {@link checkTransitionDuplicates} reports, as data (the change check names both
+ * owners). A move is safe only when the old owner stays, no longer renders the object, and the new
+ * owner waits for it (its update drops the object first).
+ */
+export function ownerMoves(
+  before: { objects: Placed[] },
+  after: { objects: Placed[]; resources: ExportResource[] },
+): OwnerMove[] {
   const crds = [...crdsIn(before.objects), ...crdsIn(after.objects)];
   const afterUrns = new Set(after.resources.map((r) => r.urn));
   const old = new Map<string, Placed>();
   for (const p of before.objects) old.set(identity(p.obj, crds), p);
-  const findings: Finding[] = [];
+  const stillOwned = new Set(after.objects.map((p) => `${p.urn} ${identity(p.obj, crds)}`));
+  const moves: OwnerMove[] = [];
   for (const p of after.objects) {
     const id = identity(p.obj, crds);
     const prev = old.get(id);
     if (!prev || prev.urn === p.urn) continue;
-    if (afterUrns.has(prev.urn) && dependsOnTransitively(after.resources, p.urn, prev.urn)) continue;
-    findings.push({
-      check: "duplicate",
-      where: id,
-      message: `during the update, ${id} moves from ${prev.source} to ${p.source} while ${prev.source} still owns it`,
-    });
+    const dropped = afterUrns.has(prev.urn) && !stillOwned.has(`${prev.urn} ${id}`);
+    if (dropped && dependsOnTransitively(after.resources, p.urn, prev.urn)) continue;
+    moves.push({ id, from: prev, to: p });
   }
-  return findings;
+  return moves;
 }

@@ -80,6 +80,21 @@ export function checkTransitionHostPorts(
   before: { objects: Placed[]; resources: ExportResource[] },
   after: { objects: Placed[]; resources: ExportResource[] },
 ): Finding[] {
+  return transitionHostPortClashes(before, after).map(({ old, now }) => ({
+    check: "host-port",
+    where: `${old.protocol} ${old.port}`,
+    message: `during the update, host port ${old.protocol}/${old.port} is claimed by ${describe(old.owner)} and by ${describe(now.owner)}`,
+  }));
+}
+
+/**
+ * The clashes {@link checkTransitionHostPorts} reports, as data: the old claim that still holds
+ * the port and the new one that cannot bind it (the change check names both).
+ */
+export function transitionHostPortClashes(
+  before: { objects: Placed[]; resources: ExportResource[] },
+  after: { objects: Placed[]; resources: ExportResource[] },
+): { old: HostPortClaim; now: HostPortClaim }[] {
   const crds = [...crdsIn(before.objects), ...crdsIn(after.objects)];
   const id = (p: Placed) => identity(p.obj, crds);
   const afterUrns = new Set(after.resources.map((r) => r.urn));
@@ -87,22 +102,18 @@ export function checkTransitionHostPorts(
   // program keeps but changes (a parked DaemonSet) still holds its port while that update runs.
   const oldClaims = hostPortClaims(before.objects);
   const newClaims = hostPortClaims(after.objects);
-  const isOld = new Set(oldClaims);
-  const findings = clashes(
-    [...oldClaims, ...newClaims],
-    id,
-    (a, b) => {
-      // Two old objects coexisted before already; two new ones are the within-phase check's job.
-      if (isOld.has(a) === isOld.has(b)) return true;
-      const [old, now] = isOld.has(a) ? [a, b] : [b, a];
+  const out: { old: HostPortClaim; now: HostPortClaim }[] = [];
+  for (const old of oldClaims)
+    for (const now of newClaims) {
+      if (old.port !== now.port || old.protocol !== now.protocol || id(old.owner) === id(now.owner)) continue;
       // The old object's resource is deleted at the end of the update: it coexists with everything.
-      if (!afterUrns.has(old.owner.urn)) return false;
-      // Same release: Helm deletes what the new manifest drops before it waits.
-      if (old.owner.urn === now.owner.urn) return true;
-      // The new claimer waits for the update that drops the old object.
-      return dependsOnTransitively(after.resources, now.owner.urn, old.owner.urn);
-    },
-    "during the update, ",
-  );
-  return findings;
+      if (afterUrns.has(old.owner.urn)) {
+        // Same release: Helm deletes what the new manifest drops before it waits.
+        if (old.owner.urn === now.owner.urn) continue;
+        // The new claimer waits for the update that drops (or parks) the old object.
+        if (dependsOnTransitively(after.resources, now.owner.urn, old.owner.urn)) continue;
+      }
+      out.push({ old, now });
+    }
+  return out;
 }
