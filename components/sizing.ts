@@ -39,6 +39,9 @@ export type Workload =
   | "nodeExporter"
   | "mimir"
   | "vmsingle"
+  | "vmstorage"
+  | "vminsert"
+  | "vmselect"
   | "vmagent"
   | "vmalert"
   | "vmOperator";
@@ -51,6 +54,7 @@ export const STATEFUL_WORKLOADS: readonly Workload[] = [
   "prometheus",
   "mimir",
   "vmsingle",
+  "vmstorage",
 ];
 
 // CPU limits are left off on purpose: CFS throttling hurts latency more than it protects a node.
@@ -75,6 +79,11 @@ const standard: Record<Workload, Resources> = {
   // Sized from its series cap whenever it runs (plan/sizing.ts); this is the floor.
   mimir: stateful("250m", "3Gi"),
   vmsingle: stateful("100m", "2Gi"),
+  // The cluster version (only for a declared workload one vmsingle cannot hold): vmstorage is sized
+  // from the series (plan/sizing.ts); this is its floor.
+  vmstorage: stateful("100m", "2Gi"),
+  vminsert: r("50m", "128Mi", "512Mi"),
+  vmselect: r("50m", "256Mi", "1Gi"),
   vmagent: r("50m", "128Mi", "512Mi"),
   vmalert: r("20m", "64Mi", "256Mi"),
   vmOperator: r("20m", "64Mi", "256Mi"),
@@ -92,6 +101,9 @@ const lightweight: Record<Workload, Resources> = {
   kubeStateMetrics: r("5m", "40Mi", "128Mi"),
   nodeExporter: r("5m", "20Mi", "48Mi"),
   vmsingle: stateful("100m", "1Gi"),
+  vmstorage: stateful("100m", "1Gi"),
+  vminsert: r("25m", "96Mi", "384Mi"),
+  vmselect: r("25m", "192Mi", "768Mi"),
   vmagent: r("50m", "96Mi", "384Mi"),
   vmalert: r("10m", "40Mi", "128Mi"),
   vmOperator: r("10m", "48Mi", "192Mi"),

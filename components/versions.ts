@@ -85,6 +85,10 @@ export const versions = {
     vmagent: { registry: "docker.io", repository: "victoriametrics/vmagent", tag: "v1.144.0" },
     vmalert: { registry: "docker.io", repository: "victoriametrics/vmalert", tag: "v1.144.0" },
     vmOperator: { registry: "docker.io", repository: "victoriametrics/operator", tag: "v0.66.0" },
+    // The cluster version (VMCluster), the same release as vmsingle's image.
+    vmstorage: { registry: "docker.io", repository: "victoriametrics/vmstorage", tag: "v1.144.0-cluster" },
+    vminsert: { registry: "docker.io", repository: "victoriametrics/vminsert", tag: "v1.144.0-cluster" },
+    vmselect: { registry: "docker.io", repository: "victoriametrics/vmselect", tag: "v1.144.0-cluster" },
   },
 } as const;
 

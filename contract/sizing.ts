@@ -64,6 +64,20 @@ export const VM_SIZING = {
 } as const;
 
 /**
+ * The VictoriaMetrics cluster version (vmstorage, vminsert, vmselect), docs/Cluster-VictoriaMetrics.md
+ * "Capacity planning" and "Replication and data safety" (read, not run): cluster capacity for active
+ * series grows "by adding new vmstorage nodes"; replication "increases the amounts of needed
+ * resources ... by up to N times" and "the most cost-efficient ... solution for data durability is
+ * to rely on replicated durable persistent disks", so the replication factor is 1 (vmsingle, which
+ * the cluster replaces, kept one copy too); the docs recommend at least two nodes of each service.
+ * Memory per series on a vmstorage node: VM_SIZING.memoryBytesPerSeries.
+ */
+export const VM_CLUSTER_SIZING = {
+  replicationFactor: 1,
+  minReplicas: 2,
+} as const;
+
+/**
  * Prometheus, docs/storage.md: "On average, Prometheus uses only around 1-2 bytes per sample"
  * (the upper end is taken). storage.md gives no memory per series; Prometheus's head block is the
  * TSDB Mimir's ingester runs, so Mimir's ingester figure is used for it.

@@ -48,9 +48,9 @@ export interface Endpoints {
     gossip: string;
   };
   victoriametrics: {
-    /** vmsingle's Prometheus remote-write API. */
+    /** vmsingle's (or the cluster's vminsert's) Prometheus remote-write API. */
     push: string;
-    /** vmsingle's PromQL API. */
+    /** vmsingle's (or the cluster's vmselect's) PromQL API. */
     query: string;
   };
   /** The standalone Alertmanager (Mimir's ruler sends here). */
@@ -104,8 +104,20 @@ export function mimirEndpoints(namespace: string): Endpoints["mimir"] {
   };
 }
 
-/** vmsingle's Service (the operator names it `vmsingle-<CR name>`; the CR is the release fullname). */
-export function victoriaMetricsEndpoints(namespace: string): Endpoints["victoriametrics"] {
+/**
+ * vmsingle's Service (the operator names it `vmsingle-<CR name>`; the CR is the release fullname),
+ * or with `cluster` the VMCluster's: writes to vminsert (`vminsert-<CR name>:8480`), queries to
+ * vmselect (`vmselect-<CR name>:8481`), both under tenant 0's paths (VictoriaMetrics
+ * docs/Cluster-VictoriaMetrics.md "URL format": `/insert/<accountID>/prometheus/api/v1/write`,
+ * `/select/<accountID>/prometheus`; victoria-metrics-k8s-stack 0.80.0 wires its own vmagent and
+ * vmalert to the same addresses, checked with its render).
+ */
+export function victoriaMetricsEndpoints(namespace: string, cluster = false): Endpoints["victoriametrics"] {
+  if (cluster) {
+    const insert = `http://${svc(`vminsert-${RELEASES.vm}`, namespace)}:8480`;
+    const select = `http://${svc(`vmselect-${RELEASES.vm}`, namespace)}:8481`;
+    return { push: `${insert}/insert/0/prometheus/api/v1/write`, query: `${select}/select/0/prometheus` };
+  }
   const vmsingle = `http://${svc(`vmsingle-${RELEASES.vm}`, namespace)}:8428`;
   return { push: `${vmsingle}/api/v1/write`, query: vmsingle };
 }
@@ -161,18 +173,20 @@ export function grafanaServiceUrl(namespace: string): string {
 
 /**
  * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
- * takeover keeps the running release's; default RELEASES.kps).
+ * takeover keeps the running release's; default RELEASES.kps). `vmCluster`: VictoriaMetrics runs
+ * as a VMCluster (plan/sizing.ts `vmClusterShape`); default false (vmsingle).
  */
 export function endpoints(
   namespace: string,
   loki: Pick<LokiConfig, "gateway" | "mode">,
   kpsFullname: string = RELEASES.kps,
+  vmCluster = false,
 ): Endpoints {
   return {
     loki: lokiEndpoints(namespace, loki),
     prometheus: { query: prometheusQueryUrl(namespace, kpsFullname) },
     mimir: mimirEndpoints(namespace),
-    victoriametrics: victoriaMetricsEndpoints(namespace),
+    victoriametrics: victoriaMetricsEndpoints(namespace, vmCluster),
     alertmanager: alertmanagerUrl(namespace),
     alertmanagers: {
       kps: phaseAlertmanagerUrl(namespace, "kps", kpsFullname),

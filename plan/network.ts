@@ -18,7 +18,14 @@ export interface NetworkInputs {
   agentsNamespace: string;
   logAgent: "alloy" | "vector";
   /** Which parts run in this phase. */
-  runs: { mimir: boolean; victoriaMetrics: boolean; alertmanager: boolean; alloyCluster: boolean };
+  runs: {
+    mimir: boolean;
+    victoriaMetrics: boolean;
+    /** VictoriaMetrics runs as a VMCluster (vmstorage, vminsert, vmselect) instead of vmsingle. */
+    vmCluster?: boolean;
+    alertmanager: boolean;
+    alloyCluster: boolean;
+  };
   /** The cluster replica of Alloy pushes Kubernetes events to Loki. */
   events: boolean;
   /** kube-prometheus-stack's fullname (its Prometheus is `<fullname>-prometheus`). */
@@ -174,20 +181,40 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   if (n.runs.victoriaMetrics) {
     const vmalertmanager = at({ "app.kubernetes.io/name": "vmalertmanager", ...instance(INSTANCE.vm) });
     const operator = at({ "app.kubernetes.io/name": "victoria-metrics-operator", ...instance(INSTANCE.vm) });
+    const writers = [
+      ...(n.caps.prometheusRemoteWrite ? [prometheus] : []),
+      ...(n.caps.scraper === "vmagent" ? [vmagent] : []),
+      vmalert,
+    ];
+    // The operator labels each cluster component's pods `app.kubernetes.io/name: <component>`.
+    const vmstorage = at({ "app.kubernetes.io/name": "vmstorage", ...instance(INSTANCE.vm) });
+    const vminsert = at({ "app.kubernetes.io/name": "vminsert", ...instance(INSTANCE.vm) });
+    const vmselect = at({ "app.kubernetes.io/name": "vmselect", ...instance(INSTANCE.vm) });
+    const backend = n.runs.vmCluster
+      ? [
+          guard("vminsert", vminsert, [
+            { from: writers, ports: ["http"], why: "writers -> vminsert" },
+            scraped(["http"]),
+          ]),
+          guard("vmselect", vmselect, [
+            { from: [vmalert, grafana], ports: ["http"], why: "vmalert, Grafana -> vmselect query" },
+            scraped(["http"]),
+          ]),
+          guard("vmstorage", vmstorage, [
+            { from: [vminsert], ports: ["vminsert"], why: "vminsert -> vmstorage" },
+            { from: [vmselect], ports: ["vmselect"], why: "vmselect -> vmstorage" },
+            scraped(["http"]),
+          ]),
+        ]
+      : [
+          guard("vmsingle", vmsingle, [
+            { from: writers, ports: ["http"], why: "writers -> vmsingle, vmalert -> vmsingle query" },
+            { from: [grafana], ports: ["http"], why: "Grafana -> vmsingle query" },
+            scraped(["http"]),
+          ]),
+        ];
     out.push(
-      guard("vmsingle", vmsingle, [
-        {
-          from: [
-            ...(n.caps.prometheusRemoteWrite ? [prometheus] : []),
-            ...(n.caps.scraper === "vmagent" ? [vmagent] : []),
-            vmalert,
-          ],
-          ports: ["http"],
-          why: "writers -> vmsingle, vmalert -> vmsingle query",
-        },
-        { from: [grafana], ports: ["http"], why: "Grafana -> vmsingle query" },
-        scraped(["http"]),
-      ]),
+      ...backend,
       ...(n.caps.scraper === "vmagent" ? [guard("vmagent", vmagent, [scraped(["http"])])] : []),
       // The API server calls the operator's validating webhook from outside any pod network.
       guard("victoria-metrics-operator", operator, [
@@ -203,7 +230,9 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
       out.push(
         // vmsingle proxies /vmalert/ requests to vmalert (the VMSingle's vmalert URL).
         guard("vmalert", vmalert, [
-          { from: [vmsingle], ports: ["http"], why: "vmsingle -> vmalert proxy" },
+          n.runs.vmCluster
+            ? { from: [vmselect], ports: ["http"], why: "vmselect -> vmalert proxy" }
+            : { from: [vmsingle], ports: ["http"], why: "vmsingle -> vmalert proxy" },
           scraped(["http"]),
         ]),
         guard("vmalertmanager", vmalertmanager, [

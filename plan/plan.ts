@@ -22,7 +22,7 @@ import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "../components/takeover";
 import type { Resources } from "../components/sizing";
-import { planSizing, type Sizing } from "./sizing";
+import { planSizing, vmClusterShape, type Sizing } from "./sizing";
 import { planNetwork } from "./network";
 import type { Guarded } from "../builders/security/networkPolicies";
 import {
@@ -178,7 +178,9 @@ export function planStack(cfg: StackConfig): StackPlan {
   const caps = capabilities(cfg.phase, cfg.metricsBackend);
   const kpsFullname = cfg.takeover?.kpsFullname;
   const promClaim = prometheusClaim(kpsFullname ?? KPS_FULLNAME, cfg.takeover?.prometheusVolume);
-  const ep = endpoints(ns, cfg.loki, kpsFullname);
+  // The VictoriaMetrics cluster version only for a declared workload one vmsingle cannot hold.
+  const vmCluster = caps.backend ? vmClusterShape(cfg) : undefined;
+  const ep = endpoints(ns, cfg.loki, kpsFullname, !!vmCluster);
   const mimirBackend = cfg.metricsBackend === "mimir";
   const buckets = planBuckets(cfg);
   const storage = (c: Consumer): ConsumerStorage => consumerStorage(buckets, cfg.objectStore, c);
@@ -378,10 +380,15 @@ export function planStack(cfg: StackConfig): StackPlan {
           bufferBytes: bytes(cfg.victoriametrics.bufferSize),
           alerting,
           sized: sized.resources,
+          ...(vmCluster ? { vmCluster, endpoints: ep.victoriametrics } : {}),
         },
       },
       waitsFor: [crds],
     };
+    if (vmCluster)
+      // Reported, never silent: a running vmsingle's data stays on its claim but is not read.
+      plan.outputs.plannedChanges["victoriametrics-vmcluster"] =
+        `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one vmsingle on the largest node; VictoriaMetrics runs as a VMCluster (${vmCluster.storageReplicas} vmstorage x ${vmCluster.storageMemory}); a running vmsingle's data stays on its volume and is carried over with vmctl (README)`;
   }
 
   // The Prometheus TSDB claim outlives KPS unless the stack asked for its cleanup.
@@ -509,6 +516,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       runs: {
         mimir: !!plan.mimir,
         victoriaMetrics: !!plan.victoriaMetrics,
+        vmCluster: !!plan.victoriaMetrics && !!vmCluster,
         alertmanager: !!plan.alertmanager,
         alloyCluster: !!plan.alloy?.inputs.cluster,
       },

@@ -3,6 +3,7 @@ import {
   MIMIR_SIZING,
   PROMETHEUS_SIZING,
   VM_SIZING,
+  VM_CLUSTER_SIZING,
   BUDGET_MAX_REQUEST_SHARE,
   parseQuantity,
   samplesPerSecond,
@@ -29,6 +30,12 @@ import { capabilities } from "./phases";
  * - Loki stays monolithic (SingleBinary) up to 20 GB a day and runs SimpleScalable above; each
  *   target gets its share of the smallest documented tier (3 TB a day), never less than the
  *   profile's size.
+ * - When one vmsingle holding workload.activeSeries would be bigger than the largest node (the
+ *   rule that refuses it), the VictoriaMetrics backend is the cluster version instead (VMCluster):
+ *   vmstorage nodes enough that each holds its share (series x replication factor / nodes, at the
+ *   same 2 KB per series) within BUDGET_MAX_REQUEST_SHARE of the largest node, at least two;
+ *   vminsert and vmselect two each at the profile's size; each vmstorage volume its share of
+ *   vmsingle's.
  * - Data-bearing pods request the memory they are limited to (components/sizing.ts).
  * - What one pod needs must fit one node, and what the sized pods request together must fit
  *   BUDGET_MAX_REQUEST_SHARE of the pools; otherwise the config is refused naming the key.
@@ -130,6 +137,52 @@ export function vmDiskBytes(series: number, intervalSeconds: number, retentionSe
   );
 }
 
+/** The VictoriaMetrics cluster a declared workload needs (undefined: one vmsingle holds it). */
+export interface VmClusterShape {
+  /** vmstorage pods. */
+  storageReplicas: number;
+  /** Memory of each vmstorage pod (request = limit). */
+  storageMemory: string;
+  /** Volume of each vmstorage pod. */
+  storageVolume: string;
+  replicationFactor: number;
+  /** vminsert and vmselect pods each. */
+  frontReplicas: number;
+}
+
+/** Memory of the largest node a pod without tolerations can land on, bytes. */
+function largestOpenNode(pools: Pick<NodePool, "memory" | "taints">[]): number {
+  return Math.max(0, ...openPools(pools).map((p) => parseQuantity(p.memory) ?? 0));
+}
+
+/**
+ * The cluster version when one vmsingle holding workload.activeSeries would not fit the largest
+ * node (its memory above the node's: the same rule fitProblems refuses vmsingle with); undefined
+ * otherwise, so a stack that declares no such workload keeps its vmsingle and its data.
+ */
+export function vmClusterShape(cfg: StackConfig): VmClusterShape | undefined {
+  const series = cfg.workload.activeSeries;
+  if (series === undefined || cfg.metricsBackend !== "victoriametrics") return undefined;
+  const largest = largestOpenNode(cfg.nodePools);
+  const single = parseQuantity(memoryOf(cfg.profile, "vmsingle", vmMemoryBytes(series)).limits.memory) ?? 0;
+  if (single <= largest) return undefined;
+  const rf = VM_CLUSTER_SIZING.replicationFactor;
+  const need = vmMemoryBytes(series) * rf;
+  const perNode = BUDGET_MAX_REQUEST_SHARE * largest;
+  const storageReplicas = Math.max(
+    VM_CLUSTER_SIZING.minReplicas,
+    perNode > 0 ? Math.ceil(need / perNode) : VM_CLUSTER_SIZING.minReplicas,
+  );
+  const volume = parseQuantity(cfg.victoriametrics.volumeSize) ?? 0;
+  return {
+    storageReplicas,
+    storageMemory: memoryOf(cfg.profile, "vmstorage", need / storageReplicas).limits.memory,
+    storageVolume: volumeQuantity((volume * rf) / storageReplicas),
+    replicationFactor: rf,
+    frontReplicas: VM_CLUSTER_SIZING.minReplicas,
+  };
+}
+
 /** Loki's mode for a day's logs: monolithic up to about 20 GB a day (deployment-modes.md). */
 export function lokiModeFor(logsPerDayBytes: number | undefined): "SingleBinary" | "SimpleScalable" {
   return logsPerDayBytes !== undefined && logsPerDayBytes > LOKI_SIZING.monolithicMaxBytesPerDay
@@ -183,7 +236,34 @@ export function planSizing(cfg: StackConfig): Sizing {
       sizedFor: `${cap} series (${from})`,
     });
   }
-  if (caps.backend && cfg.metricsBackend === "victoriametrics") {
+  const vmCluster = vmClusterShape(cfg);
+  if (caps.backend && cfg.metricsBackend === "victoriametrics" && vmCluster) {
+    const r = memoryOf(cfg.profile, "vmstorage", parseQuantity(vmCluster.storageMemory) ?? 0);
+    resources.vmstorage = r;
+    components.push({
+      component: "vmstorage",
+      // The operator names the cluster's pods `<component>-<CR name>`; the CR is the release fullname.
+      workload: `vmstorage-${RELEASES.vm}`,
+      replicas: vmCluster.storageReplicas,
+      memoryBytes: bytes(r.limits.memory),
+      requestBytes: bytes(r.requests.memory),
+      volumeBytes: bytes(vmCluster.storageVolume),
+      sizedFor: `${series} series (workload.activeSeries)`,
+    });
+    for (const w of ["vminsert", "vmselect"] as const) {
+      const f = sizing(cfg.profile, w);
+      components.push({
+        component: w,
+        workload: `${w}-${RELEASES.vm}`,
+        replicas: vmCluster.frontReplicas,
+        memoryBytes: bytes(f.limits.memory),
+        requestBytes: bytes(f.requests.memory),
+        volumeBytes: 0,
+        // Judged with the cluster (fitProblems): "the profile" alone would leave them out.
+        sizedFor: `${series} series beside vmstorage, at the profile's size (workload.activeSeries)`,
+      });
+    }
+  } else if (caps.backend && cfg.metricsBackend === "victoriametrics") {
     const r =
       series === undefined
         ? sizing(cfg.profile, "vmsingle")
@@ -276,7 +356,8 @@ function openPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
 function keyOf(c: SizedComponent): string {
   if (c.component === "mimir")
     return c.sizedFor.includes("workload.") ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
-  if (c.component === "vmsingle" || c.component === "prometheus") return "workload.activeSeries";
+  if (["vmsingle", "vmstorage", "vminsert", "vmselect", "prometheus"].includes(c.component))
+    return "workload.activeSeries";
   return "workload.logsPerDay";
 }
 
@@ -300,9 +381,7 @@ export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => str
       const why =
         c.component === "mimir"
           ? "; Mimir's read-write mode is not built here: lower the series cap or add bigger nodes"
-          : c.component === "vmsingle"
-            ? "; the VictoriaMetrics cluster (VMCluster) is not built here: add bigger nodes"
-            : "";
+          : "";
       problems.push(
         `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above the largest node of nodePools (${largest ? `${largest.memory} in pool ${largest.name}` : "no pool without NoSchedule taints"})${why}`,
       );

@@ -172,6 +172,12 @@ async function main(): Promise<number> {
         );
         console.log(formatBudget(budget));
       }
+      // What this synthesis deletes or replaces on purpose (the stack output `plannedChanges`,
+      // e.g. vmsingle giving way to a VMCluster): said here, never done silently.
+      const stackRes = result.export.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+      const planned = Object.entries((stackRes?.outputs?.plannedChanges ?? {}) as Record<string, string>);
+      if (planned.length > 0)
+        console.log(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
     }
     if (violations.length > 0)
       console.log(`\n== ${stack}: policy violations\n${formatViolations(violations)}`);

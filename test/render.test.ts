@@ -87,8 +87,22 @@ function containersOf(o: StackObject, all: StackObject[]): ContainerUse[] {
     const image = i.repository ? `${i.repository}${i.tag ? `:${i.tag}` : ""}` : "<operator default>";
     return [{ where: `${where} (operator-managed)`, image, resources: obj.spec?.resources, init: false }];
   }
+  // A VMCluster: one main container per component, from `spec.<component>`.
+  if (group === "operator.victoriametrics.com" && obj.kind === "VMCluster")
+    return VM_CLUSTER_PARTS.filter((c) => obj.spec?.[c]).map((c) => {
+      const i = obj.spec[c].image ?? {};
+      const image = i.repository ? `${i.repository}${i.tag ? `:${i.tag}` : ""}` : "<operator default>";
+      return {
+        where: `${where} ${c} (operator-managed)`,
+        image,
+        resources: obj.spec[c].resources,
+        init: false,
+      };
+    });
   return [];
 }
+
+const VM_CLUSTER_PARTS = ["vmstorage", "vminsert", "vmselect"] as const;
 
 /**
  * The config-reloader sidecar prometheus-operator injects into Prometheus and Alertmanager pods:
@@ -235,6 +249,16 @@ describe("rendering with the real Helm", function () {
       let cpu = 0;
       let memory = 0;
       for (const o of r.objects) {
+        if (o.object.kind === "VMCluster") {
+          // Each component has its own replica count.
+          for (const c of VM_CLUSTER_PARTS) {
+            const part = o.object.spec?.[c];
+            if (!part) continue;
+            cpu += (parseQuantity(part.resources?.requests?.cpu) ?? 0) * (part.replicaCount ?? 1);
+            memory += (parseQuantity(part.resources?.requests?.memory) ?? 0) * (part.replicaCount ?? 1);
+          }
+          continue;
+        }
         const running = containersOf(o, r.objects).filter((c) => !c.init);
         if (running.length === 0) continue;
         const spec = o.object.spec ?? {};

@@ -33,6 +33,7 @@ import {
   TOPOLOGIES,
   variant,
   workloadVariants,
+  VM_CLUSTER_VARIANT,
   type Variant,
 } from "./support/rendered";
 
@@ -84,7 +85,7 @@ describe("rendered stack", function () {
     });
   }
 
-  for (const v of workloadVariants())
+  for (const v of [...workloadVariants(), VM_CLUSTER_VARIANT])
     it(`${v.title}: every check passes`, async () => {
       const r = await rendered(v);
       const rep = r.report;

@@ -19,6 +19,8 @@ import { computeBudget, formatBudget, stackFacts } from "../policy/lib/budget";
 import { asRes } from "../scripts/lib/report";
 import { withRenderedObjects } from "../scripts/lib/render";
 import { evaluateResources } from "../policy/evaluate";
+import { placedFrom } from "../scripts/lib/checks";
+import { podViews } from "../scripts/lib/checks/privileges";
 import { config, ROOT, tsNode } from "./helpers";
 import {
   BIG_POOLS,
@@ -26,6 +28,8 @@ import {
   stackFileVariants,
   WORKLOAD_2M,
   workloadVariants,
+  VM_CLUSTER_VARIANT,
+  SMALL_POOLS,
   type RenderedStack,
 } from "./support/rendered";
 
@@ -297,6 +301,77 @@ describe("sizing from upstream's capacity rules", function () {
         messages[1],
         /^mimir: sized for 2000000 series \(workload\.activeSeries\).*request 3072Mi/,
       );
+    });
+
+    it("VictoriaMetrics on 3 GiB nodes: a VMCluster, vmstorage holding 2M x 2 KB over 2 pods, 0 vmsingle, the budget fits", async () => {
+      const r = await rendered(VM_CLUSTER_VARIANT);
+      assert.equal(objectsOf(r, "VMSingle").length, 0);
+      const spec = (objectsOf(r, "VMCluster")[0] as any).spec;
+      // 2M series x 2 KB = 4.1 GB, above 80% of a 3 GiB node: the fewest pods (at least 2) under it.
+      assert.equal(spec.replicationFactor, 1);
+      assert.equal(spec.vmstorage.replicaCount, 2);
+      const sres = spec.vmstorage.resources;
+      assert.ok(mem(sres.limits.memory) * 2 >= 2e6 * 2048, sres.limits.memory);
+      assert.ok(mem(sres.limits.memory) <= 0.8 * 3 * GiB, sres.limits.memory);
+      assert.equal(sres.requests.memory, sres.limits.memory);
+      assert.equal(spec.vminsert.replicaCount, 2);
+      assert.equal(spec.vmselect.replicaCount, 2);
+      // Everything dials vminsert and vmselect: Grafana, vmagent, vmalert.
+      const out = r.synth.export.deployment.resources.find((x) => x.type === "pulumi:pulumi:Stack")!.outputs;
+      assert.match(
+        String(out.metricsRemoteWriteUrl),
+        /vminsert-vm\..*:8480\/insert\/0\/prometheus\/api\/v1\/write$/,
+      );
+      assert.match(String(out.metricsQueryUrl), /vmselect-vm\..*:8481\/select\/0\/prometheus$/);
+      assert.match(String(out.plannedChanges["victoriametrics-vmcluster"]), /vmctl/);
+      const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders);
+      const res = asRes(resources);
+      const facts = stackFacts(res);
+      const b = computeBudget(res, facts.pools!, undefined, { facts });
+      for (const row of [...b.rows, b.total])
+        assert.ok(row.sums.memory <= 0.8 * row.capacity.memory, row.pool);
+      assert.deepEqual(b.undersized, []);
+      // The budget counts the operator's pods from the VMCluster: vmstorage, vminsert, vmselect.
+      const cluster = ["vmstorage", "vminsert", "vmselect"].reduce(
+        (n, c) => n + 2 * mem(spec[c].resources.requests.memory),
+        0,
+      );
+      assert.ok(b.total.sums.memory >= cluster, `${b.total.sums.memory} < ${cluster}`);
+      const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
+      assert.deepEqual(
+        found.map((f) => f.message),
+        [],
+      );
+      assert.match(formatBudget(b), /vmstorage/);
+      // The privilege checks see the operator's three pods, hardened like every VictoriaMetrics CR.
+      const pods = podViews(placedFrom(r.objects)).filter((v) => v.name.startsWith("VMCluster "));
+      assert.deepEqual(pods.map((v) => v.labels["app.kubernetes.io/name"]).sort(), [
+        "vminsert",
+        "vmselect",
+        "vmstorage",
+      ]);
+      for (const v of pods) {
+        assert.equal(v.spec.securityContext?.seccompProfile?.type, "RuntimeDefault", v.name);
+        assert.equal(v.spec.containers[0].securityContext?.allowPrivilegeEscalation, false, v.name);
+      }
+    });
+
+    it("VictoriaMetrics on pools even a VMCluster cannot fit: `npm run synth` exits 2 naming workload.activeSeries", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+      for (const [k, v] of Object.entries(VM_CLUSTER_VARIANT.over))
+        stack.config[`homelab-observability:${k}`] = v;
+      // Two 3 GiB nodes: the cluster's pods need more than 80% of 6 GiB.
+      stack.config["homelab-observability:nodePools"] = [{ ...SMALL_POOLS[0], count: 2 }];
+      fs.writeFileSync(path.join(dir, "Pulumi.tiny.yaml"), JSON.stringify(stack));
+      const tiny = spawnSync(
+        process.execPath,
+        tsNode("scripts/synth.ts", "--dir", dir, "--stack", "tiny", "--no-render", "--out", dir),
+        { encoding: "utf8", cwd: ROOT },
+      );
+      assert.equal(tiny.status, 2, tiny.stdout + tiny.stderr);
+      assert.match(tiny.stderr, /workload\.activeSeries: .*vmstorage 2x2GiB/);
     });
 
     it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", () => {

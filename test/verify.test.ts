@@ -766,4 +766,19 @@ describe("verify: arguments, shapes and judgments without servers", () => {
     });
     assert.equal(serviceOf(at("dual-write").prometheus).service, "kps-prometheus");
   });
+
+  it("reaches VictoriaMetrics' vmselect, under tenant 0's path, when the workload needs a VMCluster", () => {
+    const cfg = config({
+      phase: "kps-removed",
+      metricsBackend: "victoriametrics",
+      nodePools: [{ name: "small", arch: "amd64", count: 6, cpu: "4", memory: "3Gi" }],
+      workload: { activeSeries: 2_000_000 },
+    });
+    assert.deepEqual(serviceOf(expectationsFor(cfg, []).serviceUrls.victoriametrics), {
+      service: "vmselect-vm",
+      namespace: "monitoring",
+      port: 8481,
+      path: "/select/0/prometheus",
+    });
+  });
 });

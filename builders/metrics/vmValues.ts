@@ -1,5 +1,6 @@
 import type { PhaseCapabilities } from "../../plan/phases";
-import { RELEASES } from "../../plan/endpoints";
+import { RELEASES, type Endpoints } from "../../plan/endpoints";
+import type { VmClusterShape } from "../../plan/sizing";
 import { sizing, type Resources, type Workload } from "../../components/sizing";
 import { versions } from "../../components/versions";
 import { alertmanagerClaim } from "./kpsValues";
@@ -24,6 +25,10 @@ export interface VmInputs {
   alerting: AlertmanagerInputs;
   /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
+  /** The cluster version instead of vmsingle (plan/sizing.ts `vmClusterShape`). Default none: vmsingle. */
+  vmCluster?: VmClusterShape;
+  /** Where the backend is written and read (plan/endpoints.ts); set with `vmCluster`. Default the chart's wiring. */
+  endpoints?: Endpoints["victoriametrics"];
 }
 
 /** The release fullname, which names vmsingle's CR and Service (plan/endpoints.ts owns it). */
@@ -106,7 +111,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
       operator: { disable_prometheus_converter: false },
     },
     vmsingle: {
-      enabled: true,
+      enabled: !input.vmCluster,
       spec: {
         image: {
           repository: versions.images.victoriaMetrics.repository,
@@ -125,6 +130,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
         },
       },
     },
+    ...(input.vmCluster ? { vmcluster: vmClusterValues(input, input.vmCluster) } : {}),
     vmagent: {
       enabled: scraping,
       spec: {
@@ -159,6 +165,15 @@ export function vmValues(input: VmInputs): Record<string, any> {
         evaluationInterval: "30s",
         resources: sizing(p, "vmalert"),
         selectAllByDefault: true,
+        // The cluster's addresses from plan/endpoints.ts (the chart derives the same ones; vmsingle's
+        // stay the chart's, as running stacks have them).
+        ...(input.vmCluster && input.endpoints
+          ? {
+              datasource: { url: input.endpoints.query },
+              remoteRead: { url: input.endpoints.query },
+              remoteWrite: { url: input.endpoints.push },
+            }
+          : {}),
       },
     },
     alertmanager: {
@@ -178,6 +193,62 @@ export function vmValues(input: VmInputs): Record<string, any> {
         resources: sizing(p, "alertmanager"),
         // Silences and the notification log survive restarts (the operator's default is an emptyDir).
         storage: { volumeClaimTemplate: { spec: alertmanagerClaim(input.storageClass) } },
+      },
+    },
+  };
+}
+
+/**
+ * The chart's `vmcluster` values (a VMCluster CR, victoria-metrics-k8s-stack 0.80.0 values.yaml):
+ * vmstorage sized from the series, vminsert and vmselect at the profile's size, the hardening every
+ * VictoriaMetrics CR gets. Deduplication as vmsingle had it, on vmselect and vmstorage both
+ * (Cluster-VictoriaMetrics.md "Deduplication": the same flag on both).
+ */
+function vmClusterValues(input: VmInputs, shape: VmClusterShape): Record<string, any> {
+  const p = input.profile;
+  const dedup = { "dedup.minScrapeInterval": input.scrapeInterval };
+  return {
+    enabled: true,
+    spec: {
+      retentionPeriod: input.retention,
+      replicationFactor: shape.replicationFactor,
+      vmstorage: {
+        image: { repository: versions.images.vmstorage.repository, tag: tag(versions.images.vmstorage) },
+        replicaCount: shape.storageReplicas,
+        ...vmPodHardening(true),
+        resources: sizing(p, "vmstorage", input.sized),
+        extraArgs: dedup,
+        storage: {
+          volumeClaimTemplate: {
+            spec: {
+              storageClassName: input.storageClass,
+              accessModes: ["ReadWriteOnce"],
+              resources: { requests: { storage: shape.storageVolume } },
+            },
+          },
+        },
+      },
+      vminsert: {
+        image: { repository: versions.images.vminsert.repository, tag: tag(versions.images.vminsert) },
+        replicaCount: shape.frontReplicas,
+        ...vmPodHardening(false),
+        resources: sizing(p, "vminsert"),
+      },
+      vmselect: {
+        image: { repository: versions.images.vmselect.repository, tag: tag(versions.images.vmselect) },
+        replicaCount: shape.frontReplicas,
+        ...vmPodHardening(false),
+        resources: sizing(p, "vmselect"),
+        extraArgs: dedup,
+        storage: {
+          volumeClaimTemplate: {
+            spec: {
+              storageClassName: input.storageClass,
+              accessModes: ["ReadWriteOnce"],
+              resources: { requests: { storage: "2Gi" } },
+            },
+          },
+        },
       },
     },
   };

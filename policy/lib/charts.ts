@@ -269,6 +269,16 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         ...component("vmsingle", "Deployment", "vmsingle.spec", "docker.io/victoriametrics/victoria-metrics"),
         enabled: { path: "vmsingle.enabled", default: true },
       },
+      // The cluster version (a VMCluster CR), only for a declared workload one vmsingle cannot hold.
+      ...(["vmstorage", "vminsert", "vmselect"] as const).map((c): ChartWorkload => ({
+        name: c,
+        kind: c === "vminsert" ? "Deployment" : "StatefulSet",
+        enabled: { path: "vmcluster.enabled", default: false },
+        replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
+        resources: [`vmcluster.spec.${c}.resources`],
+        images: [img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`)],
+        scheduling: `vmcluster.spec.${c}`,
+      })),
       {
         name: "vmagent",
         kind: "Deployment",
@@ -312,6 +322,11 @@ export const DEFAULT_ARM64_IMAGES: string[] = [
   "docker.io/victoriametrics/vmagent",
   "docker.io/victoriametrics/vmalert",
   "docker.io/victoriametrics/operator",
+  // The cluster version's apps are published by the same `publish-via-docker` target as the others
+  // (VictoriaMetrics deployment/docker/Makefile, --platform=...linux/arm64...; read at 00bbe16, not run).
+  "docker.io/victoriametrics/vmstorage",
+  "docker.io/victoriametrics/vminsert",
+  "docker.io/victoriametrics/vmselect",
   "quay.io/kiwigrid/k8s-sidecar",
   "docker.io/kiwigrid/k8s-sidecar",
   "docker.io/nginxinc/nginx-unprivileged",

@@ -259,7 +259,45 @@ export function injectedSidecars(resources: Res[]): InjectedSidecar[] {
   return out;
 }
 
+/**
+ * A VMCluster's three components, each a workload of its own under `spec.<component>`
+ * (`replicaCount`, `resources`, `image.{repository,tag}`, scheduling), named as the operator names
+ * them, `<component>-<CR name>` (victoria-metrics-k8s-stack 0.80.0 addresses `vminsert-<name>`).
+ */
+const VMCLUSTER_TYPE = "kubernetes:operator.victoriametrics.com/v1beta1:VMCluster";
+const VMCLUSTER_PARTS = [
+  ["vmstorage", "StatefulSet"],
+  ["vminsert", "Deployment"],
+  ["vmselect", "StatefulSet"],
+] as const;
+
+function vmClusterWorkloads(res: Res): Workload[] {
+  const name = res.props.metadata?.name ?? res.name;
+  return VMCLUSTER_PARTS.flatMap(([part, kind]) => {
+    const spec = res.props.spec?.[part];
+    if (!spec) return [];
+    const i = spec.image;
+    const image = i?.repository ? `${i.repository}${i.tag ? `:${i.tag}` : ""}` : undefined;
+    return [
+      {
+        source: res,
+        name: `${part}-${name}`,
+        kind,
+        replicas: Number(spec.replicaCount ?? 1),
+        images: image ? [{ image, path: `spec.${part}.image.repository` }] : [],
+        ...sumResources([spec.resources]),
+        nodeSelector: spec.nodeSelector ?? {},
+        affinity: spec.affinity,
+        tolerations: spec.tolerations ?? [],
+        path: `spec.${part}`,
+        containers: [],
+      },
+    ];
+  });
+}
+
 function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
+  if (res.type === VMCLUSTER_TYPE) return vmClusterWorkloads(res);
   const o = OPERATED[res.type];
   if (!o) return [];
   const spec = res.props.spec ?? {};
@@ -358,7 +396,7 @@ export function workloadsOf(
   sidecars: InjectedSidecar[] = [],
 ): Workload[] {
   if (POD_SPEC_PATHS[res.type]) return rawWorkloads(res);
-  if (OPERATED[res.type]) return operatedWorkloads(res, sidecars);
+  if (OPERATED[res.type] || res.type === VMCLUSTER_TYPE) return operatedWorkloads(res, sidecars);
   return chartWorkloads(res, charts);
 }
 

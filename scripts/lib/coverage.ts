@@ -179,6 +179,10 @@ export function scrapeJobs(rs: ExportResource[], objects: RenderedObject[]): Scr
     }
     if (VM_SELF_SCRAPED[o.kind])
       add(`${VM_SELF_SCRAPED[o.kind]}-${o.metadata.name}`, undefined, ["vmagent"], from);
+    // A VMCluster's operator scrapes each of its components the same way.
+    if (o.kind === "VMCluster")
+      for (const c of ["vmstorage", "vminsert", "vmselect"])
+        if (o.spec?.[c]) add(`${c}-${o.metadata.name}`, undefined, ["vmagent"], from);
   }
   for (const m of alloyConfig.matchAll(/prometheus\.scrape "([^"]+)" \{([\s\S]*?)\n\}/g)) {
     const job = /job_name = "([^"]+)"/.exec(m[2])?.[1] ?? m[1];

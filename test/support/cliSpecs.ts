@@ -669,6 +669,33 @@ const vmbackup: ToolSpec = {
   },
 };
 
+// VictoriaMetrics vmctl (urfave/cli): the `vm-native` command's flags as the Debian vmctl here
+// (1.79.5) lists them in `vmctl vm-native --help` (the source was not read).
+const vmctl: ToolSpec = {
+  source: "vmctl 1.79.5 (Debian) `vm-native --help`",
+  helpBinary: "vmctl",
+  root: {
+    sub: {
+      "vm-native": {
+        flags: [
+          "--vm-native-filter-match=",
+          "--vm-native-filter-time-start=",
+          "--vm-native-filter-time-end=",
+          "--vm-native-src-addr=",
+          "--vm-native-src-user=",
+          "--vm-native-src-password=",
+          "--vm-native-dst-addr=",
+          "--vm-native-dst-user=",
+          "--vm-native-dst-password=",
+          "--vm-extra-label=",
+          "--vm-rate-limit=",
+          "--help|-h",
+        ],
+      },
+    },
+  },
+};
+
 export const TOOLS: Record<string, ToolSpec> = {
   pulumi,
   helm,
@@ -679,6 +706,7 @@ export const TOOLS: Record<string, ToolSpec> = {
   op,
   talosctl,
   vmbackup,
+  vmctl,
 };
 
 /**

@@ -66,6 +66,24 @@ export const WORKLOAD_2M = { activeSeries: 2_000_000, logsPerDay: "50GiB" };
  * past SingleBinary, Mimir (beside Prometheus at dual-write) or vmsingle sized for the series.
  * staging's own `loki.mode: SingleBinary` is left out (the workload is past it).
  */
+/**
+ * Pools whose largest node (3 GiB) cannot hold one vmsingle sized for 2M series (3904Mi), and the
+ * stack that declares that workload on them: VictoriaMetrics runs as a VMCluster.
+ */
+export const SMALL_POOLS = [{ name: "small", arch: "amd64", count: 6, cpu: "4", memory: "3Gi" }];
+export const VM_CLUSTER_VARIANT: Variant = {
+  title: "staging kps-removed victoriametrics with workload 2M series on 3 GiB nodes (VMCluster)",
+  stack: "staging",
+  over: {
+    nodePools: SMALL_POOLS,
+    workload: { activeSeries: 2_000_000 },
+    phase: "kps-removed",
+    metricsBackend: "victoriametrics",
+  },
+  phase: "kps-removed",
+  backend: "victoriametrics",
+};
+
 export function workloadVariants(): Variant[] {
   const over = {
     nodePools: BIG_POOLS,
@@ -87,7 +105,7 @@ export function workloadVariants(): Variant[] {
 
 /** Stack files, then the matrix, then the declared-workload variants. */
 export function allVariants(): Variant[] {
-  return [...stackFileVariants(), ...matrixVariants(), ...workloadVariants()];
+  return [...stackFileVariants(), ...matrixVariants(), ...workloadVariants(), VM_CLUSTER_VARIANT];
 }
 
 const cache = new Map<string, Promise<RenderedStack>>();

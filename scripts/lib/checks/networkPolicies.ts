@@ -130,6 +130,11 @@ function readersOf(p: Placed, pods: PodTemplate[]): PodTemplate[] {
       return refs.includes(`"${name}"`);
     });
   }
+  // A VMCluster's own addresses (the chart's `vmalert.proxyURL`) are vmselect's flags.
+  if (kind === "VMCluster" && p.obj.apiVersion.startsWith("operator.victoriametrics.com/"))
+    return pods.filter(
+      (t) => t.owner.obj.metadata.name === `vmselect-${name}` && t.owner.obj.metadata.namespace === namespace,
+    );
   // Operators name a CR's workload `<kind>-<name>` (objects.ts operatorObjects).
   return pods.filter(
     (t) =>
@@ -288,6 +293,24 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
           for (const tpl of backing)
             for (const port of portsBehind(tpl, sp.targetPort ?? sp.port)) judge(client, tpl, port, a.text);
     }
+  }
+
+  // A VMCluster's inner edges, which no rendered string names: the operator gives vminsert and
+  // vmselect a `-storageNode` flag per vmstorage pod, on vmstorage's vminsert (8400) and vmselect
+  // (8401) ports (objects.ts operatorObjects models the pods).
+  for (const cr of objects.filter(
+    (p) => p.obj.kind === "VMCluster" && p.obj.apiVersion.startsWith("operator.victoriametrics.com/"),
+  )) {
+    const of = (app: string) =>
+      pods.filter(
+        (t) =>
+          t.owner.obj.metadata.name === `${app}-${cr.obj.metadata.name}` &&
+          t.owner.obj.metadata.namespace === cr.obj.metadata.namespace,
+      );
+    for (const storage of of("vmstorage"))
+      for (const client of ["vminsert", "vmselect"])
+        for (const c of of(client))
+          for (const port of portsBehind(storage, client)) judge(c, storage, port, `${client} -storageNode`);
   }
 
   // Every scrape target, from every scraper of the stack.

@@ -296,6 +296,71 @@ export function operatorObjects(objects: Placed[]): Placed[] {
         VMAlert: [8080, "Deployment"],
         VMAlertmanager: [9093, "StatefulSet"],
       };
+      if (kind === "VMCluster") {
+        // One CR, three components: `vmstorage-N` (a StatefulSet: http 8482, vminsert 8400,
+        // vmselect 8401), `vminsert-N` (http 8480) and `vmselect-N` (a StatefulSet, http 8481),
+        // each behind a Service of its name (victoria-metrics-k8s-stack 0.80.0 wires vmagent and
+        // vmalert to `vminsert-N:8480` and `vmselect-N:8481`; ports as the operator's VMCluster API
+        // docs give them, read, not run).
+        const parts: [string, string, [string, number][]][] = [
+          [
+            "vmstorage",
+            "StatefulSet",
+            [
+              ["http", 8482],
+              ["vminsert", 8400],
+              ["vmselect", 8401],
+            ],
+          ],
+          ["vminsert", "Deployment", [["http", 8480]]],
+          ["vmselect", "StatefulSet", [["http", 8481]]],
+        ];
+        for (const [app, workload, ports] of parts) {
+          const labels = { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": n };
+          const name = `${app}-${n}`;
+          const where = { urn: p.urn, source: `${p.source}, by its operator` };
+          out.push({
+            ...where,
+            obj: {
+              apiVersion: "apps/v1",
+              kind: workload,
+              metadata: { name, namespace: metadata.namespace },
+              spec: {
+                template: {
+                  metadata: { labels },
+                  spec: {
+                    containers: [
+                      { name: "main", ports: ports.map(([pn, port]) => ({ name: pn, containerPort: port })) },
+                    ],
+                  },
+                },
+              },
+            },
+          });
+          out.push({
+            ...where,
+            obj: {
+              apiVersion: "v1",
+              kind: "Service",
+              metadata: { name, namespace: metadata.namespace, labels },
+              spec: {
+                selector: labels,
+                ports: ports.map(([pn, port]) => ({ name: pn, port, targetPort: pn })),
+              },
+            },
+          });
+          out.push({
+            ...where,
+            obj: {
+              apiVersion: "operator.victoriametrics.com/v1beta1",
+              kind: "VMServiceScrape",
+              metadata: { name, namespace: metadata.namespace },
+              spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] },
+            },
+          });
+        }
+        continue;
+      }
       const t = table[kind];
       if (!t) continue;
       const app = kind.toLowerCase();

@@ -74,7 +74,19 @@ const OPERATOR_PODS: Record<string, { group: string; containers: string[]; init?
     group: "operator.victoriametrics.com",
     containers: ["alertmanager", "config-reloader"],
   },
+  // A VMCluster's components (podViews splits the CR: each from `spec.<component>`).
+  VMStorage: { group: "operator.victoriametrics.com", containers: ["vmstorage"] },
+  VMInsert: { group: "operator.victoriametrics.com", containers: ["vminsert"] },
+  VMSelect: { group: "operator.victoriametrics.com", containers: ["vmselect"] },
 };
+
+/** A VMCluster as one CR per component, each with its part of the spec, for operatorPod. */
+function vmClusterParts(p: Placed): Placed[] {
+  if (p.obj.kind !== "VMCluster" || !p.obj.apiVersion.startsWith("operator.victoriametrics.com/")) return [];
+  return (["VMStorage", "VMInsert", "VMSelect"] as const)
+    .filter((k) => p.obj.spec?.[k.toLowerCase()])
+    .map((k) => ({ ...p, obj: { ...p.obj, kind: k, spec: p.obj.spec[k.toLowerCase()] } }));
+}
 
 function operatorPod(p: Placed): PodView | undefined {
   const { kind, apiVersion, metadata } = p.obj;
@@ -137,8 +149,18 @@ export function podViews(objects: Placed[]): PodView[] {
     hook: !!t.owner.hook,
   }));
   for (const p of objects) {
-    const v = operatorPod(p);
-    if (v) out.push(v);
+    for (const part of [p, ...vmClusterParts(p)]) {
+      const v = operatorPod(part);
+      if (v)
+        out.push(
+          part === p
+            ? v
+            : {
+                ...v,
+                name: `VMCluster ${v.namespace}/${p.obj.metadata.name} ${part.obj.kind.toLowerCase()}`,
+              },
+        );
+    }
   }
   return out;
 }

@@ -186,7 +186,13 @@ async function rulesApi(
 ): Promise<{ base: string; headers: Record<string, string>; name: string }> {
   if (e === "prometheus") return metricsApi(ctx, "prometheus");
   if (e === "mimir-ruler") return { ...(await metricsApi(ctx, "backend")), name: "Mimir's ruler" };
-  return { base: await ctx.base("victoriametrics"), headers: {}, name: "vmalert (through vmsingle)" };
+  // vmsingle, or a VMCluster's vmselect (under `/select/<tenant>/prometheus`), proxies to vmalert.
+  const base = await ctx.base("victoriametrics");
+  return {
+    base,
+    headers: {},
+    name: `vmalert (through ${/\/select\//.test(base) ? "vmselect" : "vmsingle"})`,
+  };
 }
 
 /** `rules`: the phase's one evaluator has every group loaded without errors; no other engine has them. */
