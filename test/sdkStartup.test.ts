@@ -12,11 +12,12 @@ import { TESTED, untested } from "../scripts/lib/sdkStartup";
 const STARTUP = path.join(ROOT, "scripts/lib/sdkStartup.ts");
 
 /** Runs `code` in a fresh node (tsx for the .ts module) after installing the shortcut for `root`. */
-function withShortcut(code: string, root = ROOT) {
+function withShortcut(code: string, root = ROOT, env: NodeJS.ProcessEnv = process.env) {
   const prelude = `const load0 = require("module")._load; const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(root)});`;
   return spawnSync(process.execPath, ["--import", "tsx", "-e", prelude + code], {
     cwd: ROOT,
     encoding: "utf8",
+    env,
   });
 }
 
@@ -55,6 +56,27 @@ describe("the SDK start-up shortcut (scripts/lib/sdkStartup.ts)", function () {
     const on = withShortcut(code);
     assert.equal(on.status, 0, on.stderr);
     assert.deepEqual(JSON.parse(on.stdout), { installed: true, same: false, grpc: false });
+  });
+
+  it("formats no per-promise stack nobody reads: frames only with PULUMI_DEBUG_PROMISE_LEAKS, as the SDK prints them only then", () => {
+    // The SDK's runtime modules call debuggablePromise through the module object, as here.
+    const code = `
+      require("@pulumi/pulumi");
+      const d = require("@pulumi/pulumi/runtime/debuggable");
+      const p = Promise.resolve(1);
+      d.debuggablePromise(p, "probe"); // marks the promise it is given
+      console.log(JSON.stringify({ installed, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit }));`;
+    const quiet = { ...process.env };
+    delete quiet.PULUMI_DEBUG_PROMISE_LEAKS;
+    const off = withShortcut(code, ROOT, quiet);
+    assert.equal(off.status, 0, off.stderr);
+    assert.deepEqual(JSON.parse(off.stdout), { installed: true, frames: false, limit: 10 });
+    const debug = withShortcut(code, ROOT, { ...quiet, PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+    assert.equal(debug.status, 0, debug.stderr);
+    assert.deepEqual(JSON.parse(debug.stdout), { installed: true, frames: true, limit: 10 });
+    const plain = withShortcut(code, ROOT, { ...quiet, HOMELAB_SDK_SHORTCUT: "0" });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.deepEqual(JSON.parse(plain.stdout), { installed: false, frames: true, limit: 10 });
   });
 
   it("defers gRPC, semver, normalize-package-data, OpenTelemetry and glob until the SDK uses them, then serves the real ones", () => {
