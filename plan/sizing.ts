@@ -219,6 +219,24 @@ export function planSizing(cfg: StackConfig): Sizing {
   const series = cfg.workload.activeSeries;
   const logs = cfg.workload.logsPerDayBytes;
   const bytes = (q: string) => parseQuantity(q) ?? 0;
+  /** Records a sized component; its memory and request are those of the resources it runs with. */
+  const add = (
+    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor">,
+    r: Resources,
+  ) =>
+    components.push({
+      component: c.component,
+      workload: c.workload,
+      replicas: c.replicas,
+      memoryBytes: bytes(r.limits.memory),
+      requestBytes: bytes(r.requests.memory),
+      volumeBytes: c.volumeBytes,
+      sizedFor: c.sizedFor,
+    });
+  /** The profile's resources for `w`, or memory for `need` bytes (kept as an override) when a workload is declared. */
+  const sizedBy = (w: Workload, need: number | undefined): Resources =>
+    need === undefined ? sizing(cfg.profile, w) : (resources[w] = memoryOf(cfg.profile, w, need));
+  const seriesFor = series === undefined ? "the profile" : `${series} series (workload.activeSeries)`;
 
   if (caps.backend && cfg.metricsBackend === "mimir") {
     const cap = cfg.mimir.maxGlobalSeriesPerUser;
@@ -226,95 +244,80 @@ export function planSizing(cfg: StackConfig): Sizing {
       series !== undefined && cap === series ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
     const r = memoryOf(cfg.profile, "mimir", mimirMemoryBytes(cap, cfg.mimir.replicas));
     resources.mimir = r;
-    components.push({
-      component: "mimir",
-      workload: RELEASES.mimir,
-      replicas: cfg.mimir.replicas,
-      memoryBytes: bytes(r.limits.memory),
-      requestBytes: bytes(r.requests.memory),
-      volumeBytes: bytes(cfg.mimir.volumeSize),
-      sizedFor: `${cap} series (${from})`,
-    });
+    add(
+      {
+        component: "mimir",
+        workload: RELEASES.mimir,
+        replicas: cfg.mimir.replicas,
+        volumeBytes: bytes(cfg.mimir.volumeSize),
+        sizedFor: `${cap} series (${from})`,
+      },
+      r,
+    );
   }
   const vmCluster = vmClusterShape(cfg);
   if (caps.backend && cfg.metricsBackend === "victoriametrics" && vmCluster) {
     const r = memoryOf(cfg.profile, "vmstorage", parseQuantity(vmCluster.storageMemory) ?? 0);
     resources.vmstorage = r;
-    components.push({
-      component: "vmstorage",
-      // The operator names the cluster's pods `<component>-<CR name>`; the CR is the release fullname.
-      workload: `vmstorage-${RELEASES.vm}`,
-      replicas: vmCluster.storageReplicas,
-      memoryBytes: bytes(r.limits.memory),
-      requestBytes: bytes(r.requests.memory),
-      volumeBytes: bytes(vmCluster.storageVolume),
-      sizedFor: `${series} series (workload.activeSeries)`,
-    });
+    add(
+      {
+        component: "vmstorage",
+        // The operator names the cluster's pods `<component>-<CR name>`; the CR is the release fullname.
+        workload: `vmstorage-${RELEASES.vm}`,
+        replicas: vmCluster.storageReplicas,
+        volumeBytes: bytes(vmCluster.storageVolume),
+        sizedFor: seriesFor,
+      },
+      r,
+    );
     for (const w of ["vminsert", "vmselect"] as const) {
-      const f = sizing(cfg.profile, w);
-      components.push({
-        component: w,
-        workload: `${w}-${RELEASES.vm}`,
-        replicas: vmCluster.frontReplicas,
-        memoryBytes: bytes(f.limits.memory),
-        requestBytes: bytes(f.requests.memory),
-        volumeBytes: 0,
-        // Judged with the cluster (fitProblems): "the profile" alone would leave them out.
-        sizedFor: `${series} series beside vmstorage, at the profile's size (workload.activeSeries)`,
-      });
+      add(
+        {
+          component: w,
+          workload: `${w}-${RELEASES.vm}`,
+          replicas: vmCluster.frontReplicas,
+          volumeBytes: 0,
+          // Judged with the cluster (fitProblems): "the profile" alone would leave them out.
+          sizedFor: `${series} series beside vmstorage, at the profile's size (workload.activeSeries)`,
+        },
+        sizing(cfg.profile, w),
+      );
     }
   } else if (caps.backend && cfg.metricsBackend === "victoriametrics") {
-    const r =
-      series === undefined
-        ? sizing(cfg.profile, "vmsingle")
-        : memoryOf(cfg.profile, "vmsingle", vmMemoryBytes(series));
-    if (series !== undefined) resources.vmsingle = r;
-    components.push({
-      component: "vmsingle",
-      // The VMSingle CR is named after the release fullname; the pack names its pods by it.
-      workload: RELEASES.vm,
-      replicas: 1,
-      memoryBytes: bytes(r.limits.memory),
-      requestBytes: bytes(r.requests.memory),
-      volumeBytes: bytes(cfg.victoriametrics.volumeSize),
-      sizedFor: series === undefined ? "the profile" : `${series} series (workload.activeSeries)`,
-    });
+    add(
+      {
+        component: "vmsingle",
+        // The VMSingle CR is named after the release fullname; the pack names its pods by it.
+        workload: RELEASES.vm,
+        replicas: 1,
+        volumeBytes: bytes(cfg.victoriametrics.volumeSize),
+        sizedFor: seriesFor,
+      },
+      sizedBy("vmsingle", series === undefined ? undefined : vmMemoryBytes(series)),
+    );
   }
   if (caps.kps) {
-    const r =
-      series === undefined
-        ? sizing(cfg.profile, "prometheus")
-        : memoryOf(cfg.profile, "prometheus", prometheusMemoryBytes(series));
-    if (series !== undefined) resources.prometheus = r;
-    components.push({
-      component: "prometheus",
-      // The Prometheus CR (`<fullname>-prometheus`), as the pack names its pods.
-      workload: `${cfg.takeover?.kpsFullname ?? RELEASES.kps}-prometheus`,
-      replicas: 1,
-      memoryBytes: bytes(r.limits.memory),
-      requestBytes: bytes(r.requests.memory),
-      volumeBytes: bytes(cfg.prometheus.volumeSize),
-      sizedFor: series === undefined ? "the profile" : `${series} series (workload.activeSeries)`,
-    });
+    add(
+      {
+        component: "prometheus",
+        // The Prometheus CR (`<fullname>-prometheus`), as the pack names its pods.
+        workload: `${cfg.takeover?.kpsFullname ?? RELEASES.kps}-prometheus`,
+        replicas: 1,
+        volumeBytes: bytes(cfg.prometheus.volumeSize),
+        sizedFor: seriesFor,
+      },
+      sizedBy("prometheus", series === undefined ? undefined : prometheusMemoryBytes(series)),
+    );
   }
 
   const l = cfg.loki;
   const lokiFor = logs === undefined ? "the profile" : `${formatBytes(logs)} a day (workload.logsPerDay)`;
   const lokiTarget = (component: string, w: Workload, name: string, replicas: number, tierBytes: number) => {
-    const r =
-      logs === undefined
-        ? sizing(cfg.profile, w)
-        : memoryOf(cfg.profile, w, lokiTargetBytes(tierBytes, logs, replicas));
-    if (logs !== undefined) resources[w] = r;
-    components.push({
-      component,
-      workload: name,
-      replicas,
-      memoryBytes: bytes(r.limits.memory),
-      requestBytes: bytes(r.requests.memory),
-      volumeBytes: bytes(l.volumeSize),
-      sizedFor: lokiFor,
-    });
+    const need = logs === undefined ? undefined : lokiTargetBytes(tierBytes, logs, replicas);
+    add(
+      { component, workload: name, replicas, volumeBytes: bytes(l.volumeSize), sizedFor: lokiFor },
+      sizedBy(w, need),
+    );
   };
   if (l.mode === "SingleBinary") {
     // One Loki holds everything up to the monolithic limit; its share is the whole tier's.
