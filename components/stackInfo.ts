@@ -6,7 +6,7 @@ import {
   STACK_INFO_NAME,
   type SizedComponent,
 } from "@homelab-observability/contract";
-import type { NodePool, Phase } from "./config";
+import type { NodePool, Phase } from "../config/resolve";
 
 export { STACK_INFO_LABEL, STACK_INFO_NAME };
 
@@ -17,7 +17,7 @@ export function stackInfoData(input: {
   production: boolean;
   nodePools: NodePool[];
   workload?: { activeSeries?: number; logsPerDayBytes?: number };
-  /** Components sized from the workload or their caps (plan/sizing.ts). */
+  /** Components sized from the workload or their caps (config/sizing.ts). */
   sized?: SizedComponent[];
 }): Record<string, string> {
   return encodeStackInfo(input);

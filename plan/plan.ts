@@ -1,7 +1,7 @@
-import type { StackConfig } from "../components/config";
-import { parseQuantity } from "../components/config";
-import { planBuckets, type BucketPlan, type Consumer } from "../builders/objectstore/bucketPlan";
-import type { ConsumerStorage } from "../components/objectstore/storageRefs";
+import type { StackConfig } from "../config/resolve";
+import { parseQuantity } from "../config/resolve";
+import { planBuckets, type BucketPlan, type Consumer } from "../config/buckets";
+import type { ConsumerStorage } from "../model/storage";
 import { stackInfoData } from "../components/stackInfo";
 import type { AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
 import { programRuleSets, RULE_LABEL, type RuleGroup } from "../builders/alerting/rules";
@@ -13,16 +13,16 @@ import type { VmInputs } from "../builders/metrics/vmValues";
 import type { KpsInputs } from "../builders/metrics/kpsValues";
 import { replicaLabelFor } from "../builders/metrics/remoteWrite";
 import type { GrafanaInputs } from "../components/grafana/grafana";
-import { capabilities, type PhaseCapabilities } from "./phases";
-import { endpoints, minioMetricsEndpoint, phaseAlertmanagerUrl, type Endpoints } from "./endpoints";
+import { capabilities, type PhaseCapabilities } from "../model/phases";
+import { endpoints, minioMetricsEndpoint, phaseAlertmanagerUrl, type Endpoints } from "../model/endpoints";
 import type { MinioScrape } from "../builders/objectstore/minioMetrics";
 import { logRules } from "../builders/alerting/logRules";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
-import { planAdoptions, type Adoption } from "../components/takeover";
-import type { Resources } from "../components/sizing";
-import { planSizing, vmClusterShape, type Sizing } from "./sizing";
+import { planAdoptions, type Adoption } from "./takeover";
+import type { Resources } from "../model/sizing";
+import { planSizing, vmClusterShape, type Sizing } from "../config/sizing";
 import { planNetwork } from "./network";
 import type { Guarded } from "../builders/security/networkPolicies";
 import {
@@ -39,7 +39,7 @@ import {
 } from "../builders/security/hardening";
 
 /**
- * What a component must exist after, besides what components/ordering.ts adds by itself (the
+ * What a component must exist after, besides what apply/ordering.ts adds by itself (the
  * namespace for every Kubernetes object, the CRD release for every release and custom resource, a
  * Secret for everything that names it).
  */
@@ -74,7 +74,7 @@ export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 export interface StackPlan {
   caps: PhaseCapabilities;
   endpoints: Endpoints;
-  /** What each component is sized for (plan/sizing.ts), for the budget. */
+  /** What each component is sized for (config/sizing.ts), for the budget. */
   sizing: Sizing;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];

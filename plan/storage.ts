@@ -1,7 +1,7 @@
-import type { StackConfig } from "../components/config";
-import type { BucketPlan, Consumer } from "../builders/objectstore/bucketPlan";
+import type { StackConfig } from "../config/resolve";
+import type { BucketPlan, Consumer } from "../config/buckets";
 import { credentialSecretName, obcName } from "../components/objectstore/objectStore";
-import type { ConsumerStorage } from "../components/objectstore/storageRefs";
+import type { ConsumerStorage } from "../model/storage";
 
 /**
  * How each consumer of the bucket plan reaches its storage: plain data for the values builders,

@@ -1,7 +1,7 @@
-import type { ConsumerStorage } from "../../components/objectstore/storageRefs";
-import { endpointHost, S3_ENV } from "../../components/objectstore/storageRefs";
+import type { ConsumerStorage } from "../../model/storage";
+import { endpointHost, S3_ENV } from "../../model/storage";
 import { replicaLabelFor } from "./remoteWrite";
-import { MIMIR_HTTP_PORT, mimirEndpoints, RELEASES } from "../../plan/endpoints";
+import { MIMIR_HTTP_PORT, mimirEndpoints, RELEASES } from "../../model/endpoints";
 
 export interface MimirInputs {
   namespace: string;
@@ -10,14 +10,14 @@ export interface MimirInputs {
   ingestionRate: number;
   multitenancy: boolean;
   storage: ConsumerStorage;
-  /** Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator, plan/phases.ts). */
+  /** Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator, model/phases.ts). */
   alertmanagerUrl: string;
   /** Compactor block retention (`compactor_blocks_retention_period`), e.g. "90d". */
   blocksRetention: string;
 }
 
 export { MIMIR_HTTP_PORT };
-/** Mimir's Service and StatefulSet name (plan/endpoints.ts owns it). */
+/** Mimir's Service and StatefulSet name (model/endpoints.ts owns it). */
 export const MIMIR_NAME = RELEASES.mimir;
 
 const memberlist = { kvstore: { store: "memberlist" } };

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { SECRET_REFS } from "../secrets/refs";
-import { sizing } from "../sizing";
-import { imageValues, versions } from "../versions";
+import { SECRET_REFS } from "../../model/secrets";
+import { sizing } from "../../model/sizing";
+import { imageValues, versions } from "../../model/versions";
 import { grafanaDatasources, type DatasourceInputs } from "../../builders/grafana/datasources";
 import { dashboardsFor, type DashboardInputs } from "../../builders/grafana/dashboards";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../../builders/security/hardening";

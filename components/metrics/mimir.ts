@@ -2,15 +2,15 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { sizing, type Resources } from "../sizing";
-import { imageString, versions } from "../versions";
+import { sizing, type Resources } from "../../model/sizing";
+import { imageString, versions } from "../../model/versions";
 import {
   MIMIR_HTTP_PORT,
   MIMIR_NAME,
   mimirConfig,
   type MimirInputs,
 } from "../../builders/metrics/mimirConfig";
-import { mimirEndpoints } from "../../plan/endpoints";
+import { mimirEndpoints } from "../../model/endpoints";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../../builders/security/hardening";
 
 /** Arguments of {@link Mimir}. */
@@ -20,7 +20,7 @@ export interface MimirArgs {
   profile: "standard" | "lightweight";
   storageClass: string;
   volumeSize: string;
-  /** Requests and limits sized to hold the series cap (plan/sizing.ts). Default: the profile's floor. */
+  /** Requests and limits sized to hold the series cap (config/sizing.ts). Default: the profile's floor. */
   resources?: Resources;
   /** Buckets, user and credential Secret Mimir waits for. */
   dependsOn?: pulumi.Resource[];

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as minio from "@pulumi/minio";
 import * as random from "@pulumi/random";
-import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "../../builders/objectstore/bucketPlan";
-import { endpointHost, S3_ENV } from "./storageRefs";
+import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "../../config/buckets";
+import { endpointHost, S3_ENV } from "../../model/storage";
 import {
   MINIO_METRICS_SECRET,
   minioMetricsPolicy,
@@ -11,8 +11,8 @@ import {
   minioScrapeConfigSpec,
   type MinioScrape,
 } from "../../builders/objectstore/minioMetrics";
-import type { ObjectStoreConfig } from "../config";
-import { readExistingSecret } from "../takeover";
+import type { ObjectStoreConfig } from "../../config/resolve";
+import { readExistingSecret } from "../../plan/takeover";
 
 /** Receives credentials the program generates, so a person can find them (1Password write-back). */
 export interface CredentialSink {
@@ -94,7 +94,7 @@ export class ObjectStore extends pulumi.ComponentResource {
             new minio.S3Bucket(
               `${name}-${bucket}`,
               { bucket, acl: "private", forceDestroy: false },
-              // Listed in existing.buckets: imported by name (components/takeover.ts planAdoptions).
+              // Listed in existing.buckets: imported by name (plan/takeover.ts planAdoptions).
               { ...mOpts, ...dataOpts },
             ),
         );

@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as onepassword from "@1password/pulumi-onepassword";
 import * as random from "@pulumi/random";
-import { PROJECT, SecretKey, StackConfig } from "../config";
+import { PROJECT, SecretKey, StackConfig } from "../../config/resolve";
 import type { CredentialSink } from "../objectstore/objectStore";
-import { SECRET_REFS } from "./refs";
-import { readExistingSecret } from "../takeover";
+import { SECRET_REFS } from "../../model/secrets";
+import { readExistingSecret } from "../../plan/takeover";
 
 /** Arguments of {@link Secrets}. */
 export interface SecretsArgs {
