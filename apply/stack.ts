@@ -9,7 +9,7 @@ import { StackInfo } from "../components/stackInfo";
 import { StackNamespace } from "../components/namespace";
 import { PriorityClasses } from "../components/scheduling/priorityClasses";
 import { Ordering } from "./ordering";
-import { AdoptionError, adoptionTransformation } from "../plan/takeover";
+import { AdoptionError, adoptionTransformation } from "./takeover";
 import { PrometheusCrds } from "../components/metrics/prometheusCrds";
 import { PrometheusVolume } from "../components/metrics/prometheusVolume";
 import { KubePrometheusStack } from "../components/metrics/kubePrometheusStack";

@@ -7,24 +7,12 @@ import { parseQuantity } from "@homelab-observability/contract";
  * key). Errors live in configErrors.ts, resolution (derived defaults, cross-key rules) in config.ts.
  */
 
-/** The Pulumi project name; config keys are `homelab-observability:<key>`. */
-export const PROJECT = "homelab-observability";
+import { PHASES, type Phase } from "../model/phases";
+import { PROJECT } from "../model/names";
+import { SECRET_KEYS, type SecretKey } from "../model/secrets";
+import { LOKI_MODES, type LokiMode } from "../model/sizing";
 
-/** Migration phases in order. Moving one step forward or back must lose no stored data. */
-export const PHASES = ["loki-fixed", "dual-write", "backend-primary", "kps-removed"] as const;
-export type Phase = (typeof PHASES)[number];
-
-/** Config keys that must be Pulumi secrets (`pulumi config set --secret`) with the `config` backend. */
-export const SECRET_KEYS = [
-  "minioAdminUser",
-  "minioAdminPassword",
-  "pushoverToken",
-  "pushoverUserKey",
-  "heartbeatUrl",
-  "grafanaAdminPassword",
-  "onepasswordToken",
-] as const;
-export type SecretKey = (typeof SECRET_KEYS)[number];
+export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
 const DURATION = /^(\d+)(ms|s|m|h|d|w|y)$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -261,7 +249,7 @@ const loki = z
      * SingleBinary (small clusters) or SimpleScalable. Default SingleBinary, or SimpleScalable when
      * workload.logsPerDay is above what one Loki holds (about 20 GB a day).
      */
-    mode: z.enum(["SingleBinary", "SimpleScalable"]).optional(),
+    mode: z.enum(LOKI_MODES).optional(),
     /** Single-binary replicas. Default 1. */
     replicas: count(1).default(1),
     /** SimpleScalable write replicas. Default 3. */
@@ -617,7 +605,7 @@ export type Raw = z.output<typeof rawSchema>;
 export type NodePool = z.output<typeof nodePool> & { labels: Record<string, string> };
 export type ObjectStoreConfig = z.output<typeof objectStore>;
 export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize"> & {
-  mode: "SingleBinary" | "SimpleScalable";
+  mode: LokiMode;
   volumeSize: string;
   canary: boolean;
   gateway: boolean;

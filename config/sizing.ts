@@ -11,8 +11,7 @@ import {
 } from "@homelab-observability/contract";
 import type { NodePool, StackConfig } from "./schema";
 import { durationSeconds } from "./schema";
-import { sizing, type Resources, type Workload } from "../model/sizing";
-import { mimirReplicationFactor } from "../builders/metrics/mimirConfig";
+import { mimirReplicationFactor, sizing, type Resources, type Workload } from "../model/sizing";
 import { RELEASES } from "../model/endpoints";
 import { capabilities } from "../model/phases";
 

@@ -1,4 +1,10 @@
-import type { LokiConfig } from "../config/resolve";
+import type { LokiMode } from "./sizing";
+
+/** What the Loki URLs depend on: its gateway and its deployment mode. */
+export interface LokiShape {
+  gateway: boolean;
+  mode: LokiMode;
+}
 
 /**
  * Release names: the program installs every chart under a fixed release name (or fullname
@@ -73,7 +79,7 @@ const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.clust
  * `<release>-write`, queries to `<release>-read` (loki chart 6.49.0 templates/write/service-write.yaml,
  * templates/read/service-read.yaml).
  */
-function lokiBase(namespace: string, loki: Pick<LokiConfig, "gateway" | "mode">, path: "write" | "read") {
+function lokiBase(namespace: string, loki: LokiShape, path: "write" | "read") {
   if (loki.gateway) return `http://${svc(`${RELEASES.loki}-gateway`, namespace)}`;
   if (loki.mode === "SingleBinary") return `http://${svc(RELEASES.loki, namespace)}:3100`;
   return `http://${svc(`${RELEASES.loki}-${path}`, namespace)}:3100`;
@@ -82,7 +88,7 @@ function lokiBase(namespace: string, loki: Pick<LokiConfig, "gateway" | "mode">,
 /** Loki's write and read endpoints. */
 export function lokiEndpoints(
   namespace: string,
-  loki: Pick<LokiConfig, "gateway" | "mode">,
+  loki: LokiShape,
 ): Endpoints["loki"] {
   const pushBase = lokiBase(namespace, loki, "write");
   return { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read") };
@@ -178,7 +184,7 @@ export function grafanaServiceUrl(namespace: string): string {
  */
 export function endpoints(
   namespace: string,
-  loki: Pick<LokiConfig, "gateway" | "mode">,
+  loki: LokiShape,
   kpsFullname: string = RELEASES.kps,
   vmCluster = false,
 ): Endpoints {

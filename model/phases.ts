@@ -1,8 +1,13 @@
-import type { Phase } from "../config/resolve";
-import type { Consumer } from "../config/buckets";
+import type { Consumer } from "./storage";
 
+/** Migration phases in order. Moving one step forward or back must lose no stored data. */
+export const PHASES = ["loki-fixed", "dual-write", "backend-primary", "kps-removed"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** The new metrics backends a stack can migrate to. */
+export const BACKENDS = ["mimir", "victoriametrics"] as const;
 /** The new metrics backend a stack migrates to. */
-export type Backend = "mimir" | "victoriametrics";
+export type Backend = (typeof BACKENDS)[number];
 
 /**
  * What a phase means for one backend: the only place that reads phase names (besides the config

@@ -121,3 +121,13 @@ export function sizing(
   const s = sized?.[workload] ?? (profile === "lightweight" ? lightweight : standard)[workload];
   return { requests: { ...s.requests }, limits: { ...s.limits } };
 }
+
+/** Ingester and store-gateway replication: 3 once there are 3 replicas to hold the copies, else 1. */
+export function mimirReplicationFactor(replicas: number): number {
+  return replicas >= 3 ? 3 : 1;
+}
+
+/** Loki's deployment modes the program runs (the loki chart's `deploymentMode`). */
+export const LOKI_MODES = ["SingleBinary", "SimpleScalable"] as const;
+/** Loki's deployment mode. */
+export type LokiMode = (typeof LOKI_MODES)[number];

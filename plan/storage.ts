@@ -1,7 +1,11 @@
 import type { StackConfig } from "../config/resolve";
-import type { BucketPlan, Consumer } from "../config/buckets";
-import { credentialSecretName, obcName } from "../components/objectstore/objectStore";
-import type { ConsumerStorage } from "../model/storage";
+import {
+  credentialSecretName,
+  obcName,
+  type BucketPlan,
+  type Consumer,
+  type ConsumerStorage,
+} from "../model/storage";
 
 /**
  * How each consumer of the bucket plan reaches its storage: plain data for the values builders,

@@ -1,9 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
-import { ADOPTABLE_RELEASES, ConfigError, type AdoptableRelease, type StackConfig } from "../config/resolve";
+import { ADOPTABLE_RELEASES, type AdoptableRelease, type StackConfig } from "../config/resolve";
 import { planBuckets } from "../config/buckets";
-import { obcName } from "../components/objectstore/objectStore";
-import { keepRunningValues, type RunningRelease, type RunningState } from "../model/running";
+import { obcName } from "../model/storage";
+import { type RunningRelease, type RunningState } from "../model/running";
 
 /** The running release `id` ("<namespace>/<name>") with the state it lives in, when known. */
 function keepOf(state: RunningState | undefined, id: string | undefined): Adoption["keep"] {
@@ -177,114 +175,4 @@ export function identityOf(type: string, props: Record<string, any>): string | u
     return name ? (ns ? `${ns}/${name}` : name) : undefined;
   }
   return undefined;
-}
-
-/**
- * A transformation that puts `import` (and, in the import step, `ignoreChanges`) on every resource
- * an adoption names. Put it before any other root transformation so recorders see the result.
- * `unmatched()` lists required adoptions no resource claimed, once the program is constructed.
- */
-export function adoptionTransformation(adoptions: Adoption[]): {
-  transformation: pulumi.ResourceTransformation;
-  unmatched: () => Adoption[];
-} {
-  const matched = new Set<Adoption>();
-  const transformation: pulumi.ResourceTransformation = ({ type, props, opts }) => {
-    const identity = identityOf(type, props);
-    const a = identity && adoptions.find((x) => x.type === type && x.identity === identity);
-    if (!a) return undefined;
-    if (matched.has(a)) throw new Error(`${a.key}: two resources claim ${type} "${identity}"`);
-    matched.add(a);
-    const ignore = ([] as string[]).concat((opts as pulumi.CustomResourceOptions).ignoreChanges ?? []);
-    const adopted: pulumi.CustomResourceOptions = {
-      ...opts,
-      import: a.id,
-      ignoreChanges: [...new Set([...ignore, ...a.ignoreChanges])],
-    };
-    return { props: adoptedProps(a, type, props), opts: adopted };
-  };
-  return { transformation, unmatched: () => adoptions.filter((a) => a.required && !matched.has(a)) };
-}
-
-/**
- * The annotation that makes pulumi-kubernetes force server-side apply conflicts on this object
- * (provider/pkg/metadata/annotations.go `AnnotationPatchForce`; await.go `patchForce` checks it
- * on the inputs before the provider-wide `enablePatchForce`).
- */
-export const PATCH_FORCE = { "pulumi.com/patchForce": "true" };
-
-/**
- * What the program declares for an adopted object:
- * - a Kubernetes object (namespace, claim) carries the patch-force annotation: Flux's
- *   kustomize-controller owns its labels through server-side apply, and the update that sets the
- *   program's labels would otherwise fail with a field-manager conflict. Only adopted objects
- *   force, so a conflict on anything the program created stays an error. In the import step
- *   annotations are ignored, so the import writes nothing;
- * - a Release in the update step keeps the running values that decide claim templates and
- *   selectors (model/running.ts KEPT_VALUES) when the running state is known. Helm upgrades
- *   with client-side three-way merge patches (helm_release.go uses action.NewUpgrade), so
- *   releases meet no field-manager conflicts.
- */
-export function adoptedProps(a: Adoption, type: string, props: Record<string, any>): Record<string, any> {
-  if (type === RELEASE_TYPE) {
-    if (!a.keep || !props.values || pulumi.Output.isInstance(props.values)) return props;
-    return { ...props, values: keepRunningValues(props.values, a.keep.release, a.keep.state).values };
-  }
-  if (!type.startsWith("kubernetes:")) return props;
-  const metadata = props.metadata ?? {};
-  return {
-    ...props,
-    metadata: { ...metadata, annotations: { ...(metadata.annotations ?? {}), ...PATCH_FORCE } },
-  };
-}
-
-/** Raised when the config adopts something the program does not declare in this phase. */
-export class AdoptionError extends ConfigError {
-  constructor(unmatched: Adoption[], phase: string) {
-    super(
-      unmatched.map(
-        (a) =>
-          `homelab-observability:${a.key}: the program declares no ${a.type} "${a.identity}" in phase ${phase}, so "${a.id}" cannot be imported; remove the entry or change the phase`,
-      ),
-    );
-    this.name = "AdoptionError";
-  }
-}
-
-/** Keys each Secret the program reads must hold; the synthesis models the read Secret with them. */
-const expectedKeys = new WeakMap<pulumi.Resource, string[]>();
-
-/** Keys the program requires of a Secret it reads (undefined for any other resource). */
-export function requiredSecretKeys(resource: pulumi.Resource): string[] | undefined {
-  return expectedKeys.get(resource);
-}
-
-/** Which of `required` a Secret's data lacks (names only: values are never looked at). */
-export function missingSecretKeys(data: Record<string, unknown> | undefined, required: string[]): string[] {
-  return required.filter((k) => data?.[k] === undefined);
-}
-
-/**
- * Reads an existing Secret the operator keeps (takeover.secrets): never created, updated or
- * deleted by Pulumi. The read runs in preview too, so a missing Secret, or one without the keys its
- * consumer loads, stops the preview with the key path instead of crash-looping pods after the update.
- */
-export function readExistingSecret(
-  resourceName: string,
-  namespace: string,
-  secretName: string,
-  required: string[],
-  configKey: string,
-  opts: pulumi.CustomResourceOptions,
-): k8s.core.v1.Secret {
-  const secret = k8s.core.v1.Secret.get(resourceName, `${namespace}/${secretName}`, opts);
-  expectedKeys.set(secret, required);
-  secret.data.apply((data) => {
-    const missing = missingSecretKeys(data, required);
-    if (data !== undefined && missing.length > 0)
-      throw new Error(
-        `homelab-observability:${configKey}: Secret ${namespace}/${secretName} has no key ${missing.join(", ")}; expected keys ${required.join(", ")} (rename them in the Secret's source, e.g. its ExternalSecret's target)`,
-      );
-  });
-  return secret;
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { absentSecrets, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../config/resolve";
 import { cliStackConfig, secretPlaceholder } from "../config/stackFile";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
-import { requiredSecretKeys } from "../plan/takeover";
+import { requiredSecretKeys } from "../components/existingSecret";
 
 import { SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 

@@ -18,7 +18,7 @@ import { execFileSync } from "child_process";
 import { parseAllDocuments, stringify } from "yaml";
 import { kpsValues } from "../builders/metrics/kpsValues";
 import { versions } from "../model/versions";
-import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../components/alerting/kpsRules";
+import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../builders/alerting/kpsRules";
 import type { RuleGroup } from "../builders/alerting/rules";
 import { projectRoot } from "../preview/paths";
 import { chartCacheDir, helmBinary } from "../preview/render";

@@ -1,3 +1,4 @@
+import { mimirReplicationFactor } from "../../model/sizing";
 import type { ConsumerStorage } from "../../model/storage";
 import { endpointHost, S3_ENV } from "../../model/storage";
 import { replicaLabelFor } from "./remoteWrite";
@@ -34,11 +35,6 @@ export const MIMIR_RULER_SCRATCH = "/data/ruler-scratch";
  * kube-prometheus's node-exporter group (26 rules) and its prometheus group (23).
  */
 export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as const;
-
-/** Ingester and store-gateway replication: 3 once there are 3 replicas to hold the copies, else 1. */
-export function mimirReplicationFactor(replicas: number): number {
-  return replicas >= 3 ? 3 : 1;
-}
 
 /**
  * Mimir's own config for a monolithic homelab: classic architecture (no Kafka ingest storage),

@@ -1,11 +1,7 @@
 import { strict as assert } from "assert";
 import { PHASES, type Phase } from "../../config/resolve";
-import {
-  BUCKET_ACTIONS,
-  consumerPolicy,
-  OBJECT_ACTIONS,
-  planBuckets,
-} from "../../config/buckets";
+import { planBuckets } from "../../config/buckets";
+import { BUCKET_ACTIONS, consumerPolicy, OBJECT_ACTIONS } from "../../builders/objectstore/bucketPolicy";
 import { lokiValues } from "../../builders/logging/lokiValues";
 import { lokiEndpoints } from "../../model/endpoints";
 import { alloyClusterConfig, alloyNodeConfig, LOG_LABELS } from "../../builders/logging/alloyConfig";

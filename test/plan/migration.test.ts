@@ -4,7 +4,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { parse, stringify } from "yaml";
 import { PHASES, type Phase } from "../../config/resolve";
-import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../../components/alerting/kpsRules";
+import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../../builders/alerting/kpsRules";
 import { versions } from "../../model/versions";
 import { MIMIR_RULER_LIMITS } from "../../builders/metrics/mimirConfig";
 import { ruleCounts, ruleCoverage, scrapeJobs, type RuleCoverage } from "../../preview/coverage";

@@ -1,8 +1,17 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PHASES } from "../../config/resolve";
+import { PHASES } from "../../model/phases";
 import { ROOT } from "../support/helpers";
+import {
+  cyclesOf,
+  layoutViolations,
+  MAY_IMPORT,
+  readSources,
+  ROOMS,
+  roomOf,
+  type Room,
+} from "../support/layout";
 
 /** Every .ts file under `dir` (relative to the root), recursively. */
 function tsFiles(dir: string): string[] {
@@ -17,45 +26,95 @@ function tsFiles(dir: string): string[] {
 
 const PROGRAM = [
   "index.ts",
+  ...tsFiles("config"),
+  ...tsFiles("model"),
   ...tsFiles("components"),
   ...tsFiles("builders"),
   ...tsFiles("plan"),
   ...tsFiles("apply"),
 ];
 const PACK = tsFiles("policy");
-const importsOf = (file: string) =>
-  [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/(?:from|import)\s+"([^"]+)"/g)].map((m) =>
-    path.join(path.dirname(file), m[1]),
-  );
-
-describe("layout: the flow's boundaries hold (issue 15)", () => {
-  it("no program file imports the pack, and no pack file imports the program", () => {
-    assert.ok(
-      PROGRAM.length > 30 && PACK.length > 10,
-      `${PROGRAM.length} program, ${PACK.length} pack files`,
+/** The README's Layout table: room -> the rooms it may import. */
+function readmeMatrix(): Map<string, string[]> {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Layout"));
+  const rows = new Map<string, string[]>();
+  for (const m of section.matchAll(/^\| `([a-z.]+?)\/?` *\|[^|]*\| ([^|]*?) *\|$/gm)) {
+    const room = m[1] === "index.ts" ? "index" : m[1];
+    const may =
+      m[2].trim() === "nothing"
+        ? []
+        : m[2].split(",").map((r) => r.trim().replace(/`|\/$/g, "").replace(/\/$/, ""));
+    rows.set(
+      room,
+      may.map((r) => (r === "index.ts" ? "index" : r)),
     );
-    for (const f of PROGRAM)
-      for (const i of importsOf(f)) assert.ok(!i.startsWith("policy/"), `${f} imports ${i}`);
-    for (const f of PACK)
-      for (const i of importsOf(f))
-        assert.ok(!/^(components|builders|plan|apply|index)(\/|$)/.test(i), `${f} imports ${i}`);
+  }
+  return rows;
+}
+
+describe("layout: imports flow one way", () => {
+  const sources = readSources(ROOT);
+
+  it("every import follows the matrix (README Layout): foundation <- builders <- plan <- apply, components never import plan or config, the pack only the contract", () => {
+    assert.ok(sources.size > 100, `${sources.size} source files read`);
+    const { wrongWay } = layoutViolations(sources);
+    assert.deepEqual(
+      wrongWay.map((v) => `${v.from} -> ${v.to} (${v.why})`),
+      [],
+    );
   });
 
-  it("phase names appear only in the config schema and the phase table (model/phases.ts)", () => {
-    const allowed = new Set(["config/schema.ts", "model/phases.ts"]);
+  it("no import cycle among files (tests aside), nor among rooms", () => {
+    const { cycles } = layoutViolations(sources);
+    assert.deepEqual(cycles, []);
+    const rooms = new Map<string, string[]>(ROOMS.map((r) => [r, [...MAY_IMPORT[r]]]));
+    assert.deepEqual(cyclesOf(rooms), [], "the matrix itself allows a cycle");
+  });
+
+  it("a planted wrong-way import and a planted cycle are caught", () => {
+    const planted = new Map(sources);
+    const component = "components/grafana/grafana.ts";
+    planted.set(component, `import { planStack } from "../../plan/plan";\n${planted.get(component)}`);
+    const names = "model/names.ts";
+    planted.set(names, `import type { Phase } from "./phases";\n${planted.get(names)}`);
+    planted.set("model/phases.ts", `import { PROJECT } from "./names";\n${planted.get("model/phases.ts")}`);
+    const { wrongWay, cycles } = layoutViolations(planted);
+    assert.deepEqual(
+      wrongWay.map((v) => `${v.from} -> ${v.to}`),
+      ["components/grafana/grafana.ts -> plan/plan.ts"],
+    );
+    assert.ok(
+      cycles.some((c) => c.includes("model/names.ts") && c.includes("model/phases.ts")),
+      JSON.stringify(cycles),
+    );
+  });
+
+  it("the README's Layout table states the matrix the test enforces", () => {
+    const table = readmeMatrix();
+    assert.deepEqual([...table.keys()].sort(), [...ROOMS].sort());
+    for (const r of ROOMS) assert.deepEqual([...table.get(r)!].sort(), [...MAY_IMPORT[r as Room]].sort(), r);
+  });
+
+  it("every source file lies in a room, and scripts/ is glue of at most 1,500 lines", () => {
+    assert.deepEqual(
+      [...sources.keys()].filter((f) => !roomOf(f)),
+      [],
+    );
+    const scripts = [...sources].filter(([f]) => f.startsWith("scripts/"));
+    const lines = scripts.reduce((n, [, text]) => n + text.split("\n").length, 0);
+    assert.ok(lines <= 1500, `scripts/ holds ${lines} lines of TypeScript`);
+  });
+});
+
+describe("layout: the flow's boundaries hold", () => {
+  it("phase names appear only in the phase table (model/phases.ts)", () => {
+    const allowed = new Set(["model/phases.ts"]);
     const names = new RegExp(PHASES.map((p) => p.replace(/-/g, "\\-")).join("|"));
     const found = [...PROGRAM, ...PACK].filter(
       (f) => !allowed.has(f) && names.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
     );
     assert.deepEqual(found, []);
-    // In the schema module, only the PHASES list itself names them.
-    const schemaLines = fs
-      .readFileSync(path.join(ROOT, "config/schema.ts"), "utf8")
-      .split("\n")
-      .filter((l) => names.test(l));
-    assert.deepEqual(schemaLines, [
-      `export const PHASES = ${JSON.stringify(PHASES).replace(/,/g, ", ")} as const;`,
-    ]);
   });
 
   it("in-cluster URLs are built only in model/endpoints.ts (besides the config's documented defaults and examples)", () => {

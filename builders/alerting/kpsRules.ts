@@ -1,5 +1,5 @@
-import type { RuleGroup } from "../../builders/alerting/rules";
-import shipped from "../../builders/alerting/data/kps-default-rules.json";
+import type { RuleGroup } from "./ruleGroup";
+import shipped from "./data/kps-default-rules.json";
 
 /**
  * The namespace the generator renders the chart into; the chart writes it into the
