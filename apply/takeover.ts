@@ -74,4 +74,3 @@ export class AdoptionError extends ConfigError {
     this.name = "AdoptionError";
   }
 }
-

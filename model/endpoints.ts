@@ -86,10 +86,7 @@ function lokiBase(namespace: string, loki: LokiShape, path: "write" | "read") {
 }
 
 /** Loki's write and read endpoints. */
-export function lokiEndpoints(
-  namespace: string,
-  loki: LokiShape,
-): Endpoints["loki"] {
+export function lokiEndpoints(namespace: string, loki: LokiShape): Endpoints["loki"] {
   const pushBase = lokiBase(namespace, loki, "write");
   return { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read") };
 }

@@ -5,13 +5,7 @@
  * Exit 0: nothing failed; 1: a check failed; 2: bad arguments or config.
  */
 import * as path from "path";
-import {
-  ConfigError,
-  PHASES,
-  parseStackConfig,
-  rawFromPulumiConfig,
-  type Phase,
-} from "../../config/resolve";
+import { ConfigError, PHASES, parseStackConfig, rawFromPulumiConfig, type Phase } from "../../config/resolve";
 import { capabilities } from "../../model/phases";
 import { CliConfigError, cliStackConfig } from "../../config/stackFile";
 import { projectRoot } from "../paths";

@@ -3,14 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PHASES } from "../../model/phases";
 import { ROOT } from "../support/helpers";
-import {
-  cyclesOf,
-  layoutViolations,
-  MAY_IMPORT,
-  readSources,
-  ROOMS,
-  roomOf,
-} from "../support/layout";
+import { cyclesOf, layoutViolations, MAY_IMPORT, readSources, ROOMS, roomOf } from "../support/layout";
 
 /** Every .ts file under `dir` (relative to the root), recursively. */
 function tsFiles(dir: string): string[] {
