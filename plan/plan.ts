@@ -155,9 +155,13 @@ export interface StackPlan {
   /** What the stack exports. */
   outputs: {
     phase: string;
+    /** Where people open Grafana (the config's `grafana.url`). */
+    grafanaUrl: string;
     lokiPushUrl: string;
     metricsRemoteWriteUrl?: string;
     metricsQueryUrl: string;
+    /** Every bucket the consumers read or write (referenced ones first), for the stack's outputs. */
+    bucketNames: string[];
     /**
      * Deletions and replacements this update makes on purpose, by resource name, each with why:
      * the change check (`npm run synth -- --against`) lets them pass where it would refuse an
@@ -331,9 +335,11 @@ export function planStack(cfg: StackConfig): StackPlan {
     },
     outputs: {
       phase: cfg.phase,
+      grafanaUrl: cfg.grafana.url,
       lokiPushUrl: ep.loki.push,
       metricsRemoteWriteUrl: backendPushUrl,
       metricsQueryUrl: caps.defaultDatasource === "backend" ? backendEp.query : ep.prometheus.query,
+      bucketNames: buckets.consumers.flatMap((c) => [...c.referenced, ...c.buckets]),
       plannedChanges: {},
     },
   };

@@ -1,5 +1,5 @@
 import type { PhaseCapabilities } from "../../model/phases";
-import { prometheusQueryUrl, RELEASES } from "../../model/endpoints";
+import { RELEASES } from "../../model/endpoints";
 import { sizing, type Resources, type Workload } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
@@ -144,9 +144,6 @@ export function alertmanagerClaim(storageClass: string): Record<string, any> {
   };
 }
 export const ALERTMANAGER_VOLUME = "1Gi";
-
-/** Prometheus's in-cluster query URL (model/endpoints.ts owns it). */
-export const prometheusUrl = prometheusQueryUrl;
 
 /**
  * The Prometheus claim and its template for a KPS fullname: the operator names the claim template

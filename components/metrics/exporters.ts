@@ -9,7 +9,7 @@ import type { AgentScheduling } from "../../builders/security/hardening";
 
 /** Arguments of {@link Exporters}. */
 export interface ExportersArgs {
-  /** Namespace of kube-state-metrics. */
+  /** Namespace of kube-state-metrics. Required. */
   namespace: string;
   /**
    * Where node-exporter runs; once moved to the agents' namespace its release has its own name
@@ -17,10 +17,11 @@ export interface ExportersArgs {
    * new one waits for it. Default: `namespace`, not moved.
    */
   nodeExporter?: AgentPlacement;
+  /** Sizing profile (model/sizing.ts). Required. */
   profile: "standard" | "lightweight";
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
-  /** node-exporter's priority class and tolerations (every pool the config declares). */
+  /** node-exporter's priority class and tolerations (every pool the config declares). Required. */
   scheduling: AgentScheduling;
   /**
    * What the releases wait for besides what apply/ordering.ts adds (namespace, CRDs):
@@ -29,7 +30,7 @@ export interface ExportersArgs {
    * Default: none.
    */
   dependsOn?: pulumi.Resource[];
-  /** Kubernetes provider; every child uses it. */
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 

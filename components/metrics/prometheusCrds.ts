@@ -5,10 +5,13 @@ import { versions } from "../../model/versions";
 
 /** Arguments of {@link PrometheusCrds}. */
 export interface PrometheusCrdsArgs {
+  /** Namespace of the release. Required. */
   namespace: string;
   /** Protect the release from deletion (production stacks). Default false. */
   protect?: boolean;
-  /** Kubernetes provider; every child uses it. */
+  /** What the release waits for. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
@@ -31,6 +34,7 @@ export class PrometheusCrds extends pulumi.ComponentResource {
       {
         parent: this,
         provider: args.provider,
+        dependsOn: args.dependsOn ?? [],
         retainOnDelete: true,
         protect: args.protect ?? false,
       },
