@@ -2,7 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../config/resolve";
-import { PROMETHEUS_VOLUME_RESOURCE, planStack, type Planned, type WaitFor } from "../plan/plan";
+import {
+  PROMETHEUS_VOLUME_RESOURCE,
+  planStack,
+  type Planned,
+  type StackPlan,
+  type WaitFor,
+} from "../plan/plan";
 import { ObjectStore } from "../components/objectstore/objectStore";
 import { Secrets } from "../components/secrets/secrets";
 import { StackInfo } from "../components/stackInfo";
@@ -42,10 +48,14 @@ export interface StackOutputs {
  * The composition root applies the plan: validated config in, `planStack` decides every component
  * and its inputs (plan/plan.ts), this creates them with providers and turns what each waits for
  * into resources. It decides nothing and builds no URL. `index.ts`, the tests and the offline
- * synthesis all call this; `rootOpts` reaches every top-level component and provider.
+ * synthesis all call this; `rootOpts` reaches every top-level component and provider. `plan` is
+ * always `planStack(cfg)` but for tests of this wiring.
  */
-export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceOptions = {}): StackOutputs {
-  const plan = planStack(cfg);
+export function buildStack(
+  cfg: StackConfig,
+  rootOpts: pulumi.ComponentResourceOptions = {},
+  plan: StackPlan = planStack(cfg),
+): StackOutputs {
   // Takeover: what already runs is imported, not created; the adoption must see every resource first.
   const adopt = adoptionTransformation(plan.adoptions);
   // Ordering as data: namespace, CRD release and Secrets become dependencies of what needs them.
