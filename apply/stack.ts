@@ -86,11 +86,12 @@ export function buildStack(
   // What a planned component waits for, as resources. Every entry carries its waits (an empty
   // list when none) and every component gets them as `dependsOn`, the same way; a wait on
   // something the plan creates later (or not at all) is a plan error, never silently dropped.
-  const made: Partial<Record<Exclude<WaitFor["kind"], "storage">, pulumi.Resource>> = {};
-  let store: ObjectStore | undefined;
+  const made: Partial<Record<Exclude<WaitFor["kind"], "storage">, pulumi.Resource>> & {
+    storage?: ObjectStore;
+  } = {};
   const waits = (who: string, w: WaitFor[]): pulumi.Resource[] =>
     w.flatMap((x): pulumi.Resource[] => {
-      const target = x.kind === "storage" ? store?.ready[x.consumer] : made[x.kind] && [made[x.kind]!];
+      const target = x.kind === "storage" ? made.storage?.ready[x.consumer] : made[x.kind] && [made[x.kind]!];
       if (!target)
         throw new Error(`buildStack: ${who} waits for ${x.kind}, which the plan creates later or not at all`);
       return target;
@@ -119,7 +120,7 @@ export function buildStack(
   // The CRD release first: the object store's ScrapeConfig (MinIO's metrics) waits for it.
   const crds = new PrometheusCrds("prometheus-crds", opts("crds", plan.crds), top);
   order.crdRelease = made.crds = crds.release;
-  store = new ObjectStore(
+  made.storage = new ObjectStore(
     "objectstore",
     {
       ...opts("objectStore", plan.objectStore),

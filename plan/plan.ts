@@ -49,7 +49,11 @@ export type WaitFor =
   | { kind: "prometheus-volume" }
   | { kind: "kube-prometheus-stack" };
 
-/** One component's inputs (without providers and resources) and what it waits for. */
+/**
+ * One component's inputs (without providers and resources) and what it waits for: every entry
+ * has the same shape, an empty `waitsFor` when it waits for nothing, and apply/stack.ts passes
+ * the waits to every component as `dependsOn` the same way.
+ */
 export interface Planned<T> {
   inputs: T;
   waitsFor: WaitFor[];

@@ -41,6 +41,13 @@ export interface CredentialSink {
   ): void;
 }
 
+/** The options every child gets: its parent, its provider and what it waits for. */
+interface ChildOptions {
+  parent: pulumi.Resource;
+  provider: pulumi.ProviderResource;
+  dependsOn: pulumi.Resource[];
+}
+
 /** Arguments of {@link ObjectStore}. */
 export interface ObjectStoreArgs {
   /** Which buckets exist; from `planBuckets`. Required. */
@@ -182,7 +189,7 @@ export class ObjectStore extends pulumi.ComponentResource {
     names: string[],
     buckets: minio.S3Bucket[],
     days: number,
-    mOpts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] },
+    mOpts: ChildOptions,
   ): void {
     names.forEach((bucket, i) => {
       const versioning = new minio.S3BucketVersioning(
@@ -196,7 +203,7 @@ export class ObjectStore extends pulumi.ComponentResource {
           bucket: buckets[i].bucket,
           rules: keepDeletedRules(days),
         },
-        { ...mOpts, dependsOn: [...(mOpts.dependsOn ?? []), versioning] },
+        { ...mOpts, dependsOn: [...mOpts.dependsOn, versioning] },
       );
     });
   }
@@ -210,8 +217,8 @@ export class ObjectStore extends pulumi.ComponentResource {
     name: string,
     args: ObjectStoreArgs,
     scrape: MinioScrape,
-    mOpts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] },
-    k8sOpts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] },
+    mOpts: ChildOptions,
+    k8sOpts: ChildOptions,
   ): void {
     const userName = args.plan.metricsUser;
     const secretKey = new random.RandomPassword(
