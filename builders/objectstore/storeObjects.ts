@@ -1,6 +1,12 @@
 import { PART_OF_LABEL } from "../metadata";
 import { credentialSecretName, endpointHost, obcName, S3_ENV, type Consumer } from "../../model/storage";
-import { MINIO_METRICS_SECRET, minioScrapeConfigSpec, type MinioScrape } from "./minioMetrics";
+import {
+  MINIO_METRICS_SECRET,
+  minioMetricsPolicy,
+  minioScrapeConfigSpec,
+  type MinioScrape,
+} from "./minioMetrics";
+import { consumerPolicy } from "./bucketPolicy";
 
 /**
  * The objects the ObjectStore component creates, as plain data. Values that are secrets in the
@@ -31,9 +37,40 @@ export function minioProviderArgs<T>(store: MinioStore, user: T, password: T) {
   };
 }
 
+/** A generated secret key: 40 letters and digits (no symbol a URL or an env file would mangle). */
+export const GENERATED_KEY = { length: 40, special: false } as const;
+
+/** A bucket: private, and never force-destroyed (a bucket with objects in it is not deleted). */
+export function bucketArgs(bucket: string) {
+  return { bucket, acl: "private", forceDestroy: false };
+}
+
+/** A MinIO user with its generated secret key; never force-destroyed. */
+export function minioUserArgs<T>(name: string, secret: T) {
+  return { name, secret, forceDestroy: false };
+}
+
+/** A consumer's read-write policy on its own buckets and the ones it references, and nothing else. */
+export function consumerPolicyArgs(user: string, buckets: string[]) {
+  return { name: `${user}-rw`, policy: JSON.stringify(consumerPolicy(buckets)) };
+}
+
+/** The metrics user's only policy: `admin:Prometheus` (builders/objectstore/minioMetrics.ts). */
+export function metricsPolicyArgs(user: string) {
+  return { name: `${user}-prometheus`, policy: JSON.stringify(minioMetricsPolicy()) };
+}
+
+/** Versioning on a bucket, a separate resource so turning it on never touches the bucket. */
+export function versioningArgs<T>(bucket: T) {
+  return { bucket, versioningConfiguration: { status: "Enabled" } };
+}
+
 /** A noncurrent-version expiry after `days` (MinIO ILM): deleted objects stay readable that long. */
-export function keepDeletedRules(days: number) {
-  return [{ id: "expire-noncurrent", status: "Enabled", noncurrentVersionExpirationDays: days }];
+export function keepDeletedArgs<T>(bucket: T, days: number) {
+  return {
+    bucket,
+    rules: [{ id: "expire-noncurrent", status: "Enabled", noncurrentVersionExpirationDays: days }],
+  };
 }
 
 /** A consumer's credential Secret, which its pods load by `envFrom` (S3_ENV keys). */

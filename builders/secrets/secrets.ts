@@ -1,3 +1,4 @@
+import { PROJECT } from "../../model/names";
 import { PART_OF_LABEL } from "../metadata";
 
 /** The part of a 1Password item (`onepassword.getItem`'s result) a field is read from. */
@@ -48,5 +49,20 @@ export function projectedSecret<T>(secretName: string, namespace: string, string
     metadata: { name: secretName, namespace, labels: { ...PART_OF_LABEL } },
     type: "Opaque",
     stringData,
+  };
+}
+
+/** Grafana's generated admin password: 32 letters and digits. */
+export const GENERATED_ADMIN_PASSWORD = { length: 32, special: false } as const;
+
+/** A generated credential written back to 1Password as a login item, tagged as generated. */
+export function generatedItemArgs<U, P>(vault: string, title: string, username: U, password: P) {
+  return {
+    vault,
+    title,
+    category: "login",
+    username,
+    password,
+    tags: [PROJECT, "generated"],
   };
 }

@@ -2,16 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as minio from "@pulumi/minio";
 import * as random from "@pulumi/random";
-import { consumerPolicy } from "../../builders/objectstore/bucketPolicy";
 import { S3_ENV, type BucketPlan, type Consumer, type ConsumerPlan } from "../../model/storage";
+import { minioPrometheusToken, type MinioScrape } from "../../builders/objectstore/minioMetrics";
 import {
-  minioMetricsPolicy,
-  minioPrometheusToken,
-  type MinioScrape,
-} from "../../builders/objectstore/minioMetrics";
-import {
+  bucketArgs,
+  consumerPolicyArgs,
   credentialSecret,
-  keepDeletedRules,
+  GENERATED_KEY,
+  metricsPolicyArgs,
+  minioUserArgs,
+  versioningArgs,
+  keepDeletedArgs,
   minioMetricsTokenSecret,
   minioProviderArgs,
   minioScrapeConfig,
@@ -109,7 +110,7 @@ export class ObjectStore extends pulumi.ComponentResource {
           (bucket) =>
             new minio.S3Bucket(
               `${name}-${bucket}`,
-              { bucket, acl: "private", forceDestroy: false },
+              bucketArgs(bucket),
               // Listed in existing.buckets: imported by name (plan/takeover.ts planAdoptions).
               { ...mOpts, ...dataOpts },
             ),
@@ -129,23 +130,20 @@ export class ObjectStore extends pulumi.ComponentResource {
           );
           ready[plan.consumer] = [...buckets, existing];
         } else {
-          const secretKey = new random.RandomPassword(
-            `${name}-${plan.consumer}-secret-key`,
-            { length: 40, special: false },
-            { parent: this, provider: args.randomProvider, dependsOn: waits },
-          );
+          const secretKey = new random.RandomPassword(`${name}-${plan.consumer}-secret-key`, GENERATED_KEY, {
+            parent: this,
+            provider: args.randomProvider,
+            dependsOn: waits,
+          });
           const secret = pulumi.secret(secretKey.result);
           const user = new minio.IamUser(
             `${name}-${plan.consumer}-user`,
-            { name: plan.user, secret, forceDestroy: false },
+            minioUserArgs(plan.user, secret),
             mOpts,
           );
           const policy = new minio.IamPolicy(
             `${name}-${plan.consumer}-policy`,
-            {
-              name: `${plan.user}-rw`,
-              policy: JSON.stringify(consumerPolicy([...plan.buckets, ...plan.referenced])),
-            },
+            consumerPolicyArgs(plan.user, [...plan.buckets, ...plan.referenced]),
             { ...mOpts, dependsOn: [...waits, ...buckets] },
           );
           const attachment = new minio.IamUserPolicyAttachment(
@@ -194,17 +192,13 @@ export class ObjectStore extends pulumi.ComponentResource {
     names.forEach((bucket, i) => {
       const versioning = new minio.S3BucketVersioning(
         `${name}-${bucket}-versioning`,
-        { bucket: buckets[i].bucket, versioningConfiguration: { status: "Enabled" } },
+        versioningArgs(buckets[i].bucket),
         mOpts,
       );
-      new minio.IlmPolicy(
-        `${name}-${bucket}-keep-deleted`,
-        {
-          bucket: buckets[i].bucket,
-          rules: keepDeletedRules(days),
-        },
-        { ...mOpts, dependsOn: [...mOpts.dependsOn, versioning] },
-      );
+      new minio.IlmPolicy(`${name}-${bucket}-keep-deleted`, keepDeletedArgs(buckets[i].bucket, days), {
+        ...mOpts,
+        dependsOn: [...mOpts.dependsOn, versioning],
+      });
     });
   }
 
@@ -221,22 +215,14 @@ export class ObjectStore extends pulumi.ComponentResource {
     k8sOpts: ChildOptions,
   ): void {
     const userName = args.plan.metricsUser;
-    const secretKey = new random.RandomPassword(
-      `${name}-metrics-secret-key`,
-      { length: 40, special: false },
-      { parent: this, provider: args.randomProvider, dependsOn: k8sOpts.dependsOn },
-    );
+    const secretKey = new random.RandomPassword(`${name}-metrics-secret-key`, GENERATED_KEY, {
+      parent: this,
+      provider: args.randomProvider,
+      dependsOn: k8sOpts.dependsOn,
+    });
     const secret = pulumi.secret(secretKey.result);
-    const user = new minio.IamUser(
-      `${name}-metrics-user`,
-      { name: userName, secret, forceDestroy: false },
-      mOpts,
-    );
-    const policy = new minio.IamPolicy(
-      `${name}-metrics-policy`,
-      { name: `${userName}-prometheus`, policy: JSON.stringify(minioMetricsPolicy()) },
-      mOpts,
-    );
+    const user = new minio.IamUser(`${name}-metrics-user`, minioUserArgs(userName, secret), mOpts);
+    const policy = new minio.IamPolicy(`${name}-metrics-policy`, metricsPolicyArgs(userName), mOpts);
     const attachment = new minio.IamUserPolicyAttachment(
       `${name}-metrics-policy-attachment`,
       { userName: user.name, policyName: policy.name },

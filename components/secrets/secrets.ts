@@ -8,6 +8,8 @@ import type { CredentialSink } from "../objectstore/objectStore";
 import { SECRET_REFS } from "../../model/secrets";
 import { readExistingSecret } from "../existingSecret";
 import {
+  GENERATED_ADMIN_PASSWORD,
+  generatedItemArgs,
   itemField,
   itemSlug,
   onepasswordProviderArgs,
@@ -159,11 +161,10 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       grafanaPassword =
         fromConfig ??
         pulumi.secret(
-          new random.RandomPassword(
-            `${name}-grafana-admin`,
-            { length: 32, special: false },
-            { parent: this, provider: args.randomProvider },
-          ).result,
+          new random.RandomPassword(`${name}-grafana-admin`, GENERATED_ADMIN_PASSWORD, {
+            parent: this,
+            provider: args.randomProvider,
+          }).result,
         );
     }
     const g = SECRET_REFS.grafanaAdmin;
@@ -187,14 +188,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     if (!this.onepasswordProvider || !this.vault) return;
     new onepassword.Item(
       `${this.name}-${itemSlug(title)}`,
-      {
-        vault: this.vault,
-        title,
-        category: "login",
-        username: login.username,
-        password: pulumi.secret(login.password),
-        tags: ["homelab-observability", "generated"],
-      },
+      generatedItemArgs(this.vault, title, login.username, pulumi.secret(login.password)),
       { ...opts, provider: this.onepasswordProvider },
     );
   }
