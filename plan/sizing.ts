@@ -345,9 +345,9 @@ export function planSizing(cfg: StackConfig): Sizing {
   if (caps.backend && cfg.metricsBackend === "mimir" && mimirRw) {
     const cap = cfg.mimir.maxGlobalSeriesPerUser;
     const targets = [
-      ["write", "mimirWrite", mimirRw.write, `${cap} series (workload.activeSeries), read-write mode`],
-      ["read", "mimirRead", mimirRw.read, `${cap} series at 10 queries/s (workload.activeSeries), read-write mode`],
-      ["backend", "mimirBackend", mimirRw.backend, `${cap} series (workload.activeSeries), read-write mode`],
+      ["write", "mimirWrite", mimirRw.write, `${cap} series in read-write mode (workload.activeSeries)`],
+      ["read", "mimirRead", mimirRw.read, `${cap} series in read-write mode at 10 queries/s (workload.activeSeries)`],
+      ["backend", "mimirBackend", mimirRw.backend, `${cap} series in read-write mode (workload.activeSeries)`],
     ] as const;
     for (const [target, w, t, sizedFor] of targets) {
       const r = memoryOf(cfg.profile, w, bytes(t.memory));
