@@ -466,6 +466,31 @@ describe("sizing from upstream's capacity rules", function () {
       );
     });
 
+    it("switching a running monolithic Mimir to read-write mode: the change check passes it as planned, 0 refused", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+      for (const [k, v] of Object.entries(MIMIR_READ_WRITE_VARIANT.over))
+        stack.config[`homelab-observability:${k}`] = v;
+      // Before: the same stack with Loki already past SingleBinary and no declared series (monolithic Mimir).
+      stack.config["homelab-observability:workload"] = { logsPerDay: WORKLOAD_2M.logsPerDay };
+      fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
+      const synthOf = (...args: string[]) =>
+        spawnSync(process.execPath, tsNode("scripts/synth.ts", "--dir", dir, "--stack", "s", ...args), {
+          encoding: "utf8",
+          cwd: ROOT,
+        });
+      const before = synthOf("--no-render", "--quiet", "--out", path.join(dir, "before"));
+      assert.equal(before.status, 0, before.stderr);
+      stack.config["homelab-observability:workload"] = WORKLOAD_2M;
+      fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
+      const after = synthOf("--quiet", "--out", path.join(dir, "after"), "--against", path.join(dir, "before", "s.json"));
+      assert.equal(after.status, 0, after.stdout + after.stderr);
+      assert.match(after.stdout, /delete\s+StatefulSet::mimir \(mimir\): planned: .*read-write mode/);
+      assert.match(after.stdout, /create\s+StatefulSet::mimir-write/);
+      assert.match(after.stdout, /0 replace, 2 delete; 0 refused/);
+    });
+
     it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
