@@ -377,7 +377,9 @@ export function planStack(cfg: StackConfig): StackPlan {
           storage: storage("mimir"),
           // The ruler notifies an Alertmanager only once it holds the rules.
           alertmanagerUrl: caps.ruleEvaluator === "mimir-ruler" ? ep.alertmanager : "",
-          ...(mimirRw ? { readWrite: { write: mimirRw.write.replicas, backend: mimirRw.backend.replicas } } : {}),
+          ...(mimirRw
+            ? { readWrite: { write: mimirRw.write.replicas, backend: mimirRw.backend.replicas } }
+            : {}),
         },
         ...(mimirRw
           ? {

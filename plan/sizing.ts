@@ -120,7 +120,11 @@ export function mimirDiskBytes(seriesCap: number, replicas: number, blocksRetent
 }
 
 /** Disk of the store-gateway (for the blocks retention) and compactor share of one of `replicas` pods. */
-export function mimirStoreDiskBytes(seriesCap: number, replicas: number, blocksRetentionSeconds: number): number {
+export function mimirStoreDiskBytes(
+  seriesCap: number,
+  replicas: number,
+  blocksRetentionSeconds: number,
+): number {
   const rf = mimirReplicationFactor(replicas);
   const year = 365 * DAY;
   // The store-gateway figure is for a year at RF 3: scaled to the retention and this RF.
@@ -255,7 +259,8 @@ export function mimirReadWriteShape(cfg: StackConfig): MimirReadWriteShape | und
   const cap = cfg.mimir.maxGlobalSeriesPerUser;
   const largest = largestOpenNode(cfg.nodePools);
   const single =
-    parseQuantity(memoryOf(cfg.profile, "mimir", mimirMemoryBytes(cap, cfg.mimir.replicas)).limits.memory) ?? 0;
+    parseQuantity(memoryOf(cfg.profile, "mimir", mimirMemoryBytes(cap, cfg.mimir.replicas)).limits.memory) ??
+    0;
   if (single <= largest) return undefined;
   const rf = MIMIR_READ_WRITE.replicationFactor;
   const perNode = BUDGET_MAX_REQUEST_SHARE * largest;
@@ -346,8 +351,18 @@ export function planSizing(cfg: StackConfig): Sizing {
     const cap = cfg.mimir.maxGlobalSeriesPerUser;
     const targets = [
       ["write", "mimirWrite", mimirRw.write, `${cap} series in read-write mode (workload.activeSeries)`],
-      ["read", "mimirRead", mimirRw.read, `${cap} series in read-write mode at 10 queries/s (workload.activeSeries)`],
-      ["backend", "mimirBackend", mimirRw.backend, `${cap} series in read-write mode (workload.activeSeries)`],
+      [
+        "read",
+        "mimirRead",
+        mimirRw.read,
+        `${cap} series in read-write mode at 10 queries/s (workload.activeSeries)`,
+      ],
+      [
+        "backend",
+        "mimirBackend",
+        mimirRw.backend,
+        `${cap} series in read-write mode (workload.activeSeries)`,
+      ],
     ] as const;
     for (const [target, w, t, sizedFor] of targets) {
       const r = memoryOf(cfg.profile, w, bytes(t.memory));

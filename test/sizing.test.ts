@@ -428,7 +428,8 @@ describe("sizing from upstream's capacity rules", function () {
       const cap = cfg.limits.max_global_series_per_user as number;
       assert.ok(
         mem(wres.limits.memory) * w >=
-          cap * 3 * MIMIR_SIZING.ingesterBytesPerSeries + (cap / 30) * MIMIR_SIZING.distributorBytesPerSamplePerSecond,
+          cap * 3 * MIMIR_SIZING.ingesterBytesPerSeries +
+            (cap / 30) * MIMIR_SIZING.distributorBytesPerSamplePerSecond,
         wres.limits.memory,
       );
       assert.ok(mem(wres.limits.memory) <= 0.8 * 16 * GiB, wres.limits.memory);
@@ -484,7 +485,13 @@ describe("sizing from upstream's capacity rules", function () {
       assert.equal(before.status, 0, before.stderr);
       stack.config["homelab-observability:workload"] = WORKLOAD_2M;
       fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
-      const after = synthOf("--quiet", "--out", path.join(dir, "after"), "--against", path.join(dir, "before", "s.json"));
+      const after = synthOf(
+        "--quiet",
+        "--out",
+        path.join(dir, "after"),
+        "--against",
+        path.join(dir, "before", "s.json"),
+      );
       assert.equal(after.status, 0, after.stdout + after.stderr);
       assert.match(after.stdout, /delete\s+StatefulSet::mimir \(mimir\): planned: .*read-write mode/);
       assert.match(after.stdout, /create\s+StatefulSet::mimir-write/);

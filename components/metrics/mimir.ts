@@ -48,7 +48,11 @@ export class Mimir extends pulumi.ComponentResource {
     super("homelab:metrics:Mimir", name, {}, opts);
     const o = { parent: this, provider: args.provider };
     const rw = !!args.readWrite;
-    const meta = (n: string, labels: Record<string, string>) => ({ name: n, namespace: args.namespace, labels });
+    const meta = (n: string, labels: Record<string, string>) => ({
+      name: n,
+      namespace: args.namespace,
+      labels,
+    });
     const config = new k8s.core.v1.ConfigMap(
       `${name}-config`,
       {
@@ -58,14 +62,23 @@ export class Mimir extends pulumi.ComponentResource {
       o,
     );
     const services = mimirServices(args).map(
-      (s) => new k8s.core.v1.Service(`${name}${s.suffix}`, { metadata: meta(s.name, s.labels), spec: s.spec }, o),
+      (s) =>
+        new k8s.core.v1.Service(`${name}${s.suffix}`, { metadata: meta(s.name, s.labels), spec: s.spec }, o),
     );
     const workloads = mimirWorkloads(args);
     const waits = { ...o, dependsOn: [config, ...services, ...(args.dependsOn ?? [])] };
     for (const s of workloads.statefulSets)
-      new k8s.apps.v1.StatefulSet(`${name}${s.suffix}`, { metadata: meta(s.name, s.labels), spec: s.spec }, waits);
+      new k8s.apps.v1.StatefulSet(
+        `${name}${s.suffix}`,
+        { metadata: meta(s.name, s.labels), spec: s.spec },
+        waits,
+      );
     for (const d of workloads.deployments)
-      new k8s.apps.v1.Deployment(`${name}${d.suffix}`, { metadata: meta(d.name, d.labels), spec: d.spec }, waits);
+      new k8s.apps.v1.Deployment(
+        `${name}${d.suffix}`,
+        { metadata: meta(d.name, d.labels), spec: d.spec },
+        waits,
+      );
     new k8s.apiextensions.CustomResource(
       `${name}-servicemonitor`,
       {
