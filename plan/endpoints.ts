@@ -47,6 +47,8 @@ export interface Endpoints {
     push: string;
     /** PromQL API under `/prometheus` (Grafana datasource URL). */
     query: string;
+    /** Base URL of the query path (the read target's Service in read-write mode), without `/prometheus`. */
+    queryBase: string;
     /** memberlist join address (the headless `<mimir>-gossip` Service, port 7946). */
     gossip: string;
   };
@@ -113,6 +115,7 @@ export function mimirEndpoints(namespace: string, readWrite = false): Endpoints[
     base: at("backend"),
     push: `${at("write")}/api/v1/push`,
     query: `${at("read")}/prometheus`,
+    queryBase: at("read"),
     gossip: `${svc(`${RELEASES.mimir}-gossip`, namespace)}:7946`,
   };
 }
