@@ -465,6 +465,21 @@ describe("sizing from upstream's capacity rules", function () {
         found.map((f) => f.message),
         [],
       );
+      // The pack finds each target's pods: one requesting less than it is sized for is reported.
+      const shrunk = resources.map((x) => {
+        const name = x.inputs.metadata?.name;
+        if (!/:(StatefulSet|Deployment)$/.test(x.type) || !/^mimir-(write|read|backend)$/.test(name))
+          return x;
+        const inputs = structuredClone(x.inputs);
+        inputs.spec.template.spec.containers[0].resources.requests.memory = "512Mi";
+        return { ...x, inputs, outputs: inputs };
+      });
+      const low = await evaluateResources(shrunk, { all: "disabled", "resource-budget": "mandatory" });
+      assert.deepEqual(low.map((f) => f.message.split(":")[0]).sort(), [
+        "mimir-backend",
+        "mimir-read",
+        "mimir-write",
+      ]);
     });
 
     it("switching a running monolithic Mimir to read-write mode: the change check passes it as planned, 0 refused", () => {
