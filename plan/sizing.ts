@@ -349,20 +349,12 @@ export function planSizing(cfg: StackConfig): Sizing {
   const mimirRw = mimirReadWriteShape(cfg);
   if (caps.backend && cfg.metricsBackend === "mimir" && mimirRw) {
     const cap = cfg.mimir.maxGlobalSeriesPerUser;
+    // The cap is the declared series unless mimir.maxGlobalSeriesPerUser sets it higher.
+    const from = cap === series ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
     const targets = [
-      ["write", "mimirWrite", mimirRw.write, `${cap} series in read-write mode (workload.activeSeries)`],
-      [
-        "read",
-        "mimirRead",
-        mimirRw.read,
-        `${cap} series in read-write mode at 10 queries/s (workload.activeSeries)`,
-      ],
-      [
-        "backend",
-        "mimirBackend",
-        mimirRw.backend,
-        `${cap} series in read-write mode (workload.activeSeries)`,
-      ],
+      ["write", "mimirWrite", mimirRw.write, `${cap} series in read-write mode (${from})`],
+      ["read", "mimirRead", mimirRw.read, `${cap} series in read-write mode at 10 queries/s (${from})`],
+      ["backend", "mimirBackend", mimirRw.backend, `${cap} series in read-write mode (${from})`],
     ] as const;
     for (const [target, w, t, sizedFor] of targets) {
       const r = memoryOf(cfg.profile, w, bytes(t.memory));
