@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./components/load";
-import { assertStackContext } from "./components/kubeContext";
+import { loadStackConfig } from "./config/load";
+import { assertStackContext } from "./config/kubeContext";
 import { buildStack } from "./apply/stack";
 
 // Validate the whole config before any resource is registered, refuse a kube context that is not

@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { StackConfig } from "../components/config";
+import type { StackConfig } from "../config/resolve";
 import { PROMETHEUS_VOLUME_RESOURCE, planStack, type WaitFor } from "../plan/plan";
 import { ObjectStore } from "../components/objectstore/objectStore";
 import { Secrets } from "../components/secrets/secrets";
 import { StackInfo } from "../components/stackInfo";
 import { StackNamespace } from "../components/namespace";
 import { PriorityClasses } from "../components/scheduling/priorityClasses";
-import { Ordering } from "../components/ordering";
-import { AdoptionError, adoptionTransformation } from "../components/takeover";
+import { Ordering } from "./ordering";
+import { AdoptionError, adoptionTransformation } from "./takeover";
 import { PrometheusCrds } from "../components/metrics/prometheusCrds";
 import { PrometheusVolume } from "../components/metrics/prometheusVolume";
 import { KubePrometheusStack } from "../components/metrics/kubePrometheusStack";

@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartRef } from "./versions";
+import type { ChartRef } from "../model/versions";
 
 /** Revisions Helm keeps per release (Flux's helm-controller default, which a takeover continues). */
 export const MAX_HISTORY = 5;
 
 /** What {@link helmRelease} installs. */
 export interface HelmReleaseOptions {
-  /** Helm release name; fixed, so Service names (plan/endpoints.ts) are predictable. */
+  /** Helm release name; fixed, so Service names (model/endpoints.ts) are predictable. */
   release: string;
-  /** The pinned chart (components/versions.ts). */
+  /** The pinned chart (model/versions.ts). */
   chart: ChartRef;
   /** Namespace of the release. */
   namespace: string;

@@ -28,7 +28,7 @@ export class StackNamespace extends pulumi.ComponentResource {
   constructor(name: string, args: StackNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:core:Namespace", name, {}, opts);
     // An adopted namespace also gets `pulumi.com/patchForce` from the takeover's adoption
-    // (components/takeover.ts adoptedProps): its Pod Security labels may be Flux's fields.
+    // (apply/takeover.ts adoptedProps): its Pod Security labels may be Flux's fields.
     const annotations = args.annotations ?? {};
     this.namespace = new k8s.core.v1.Namespace(
       name,

@@ -1,27 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import {
-  encodeStackInfo,
-  STACK_INFO_LABEL,
-  STACK_INFO_NAME,
-  type SizedComponent,
-} from "@homelab-observability/contract";
-import type { NodePool, Phase } from "./config";
+import { STACK_INFO_LABEL, STACK_INFO_NAME } from "@homelab-observability/contract";
 
 export { STACK_INFO_LABEL, STACK_INFO_NAME };
-
-/** What the policy pack needs to know about a stack that resources alone do not say. */
-export function stackInfoData(input: {
-  cluster: string;
-  phase: Phase;
-  production: boolean;
-  nodePools: NodePool[];
-  workload?: { activeSeries?: number; logsPerDayBytes?: number };
-  /** Components sized from the workload or their caps (plan/sizing.ts). */
-  sized?: SizedComponent[];
-}): Record<string, string> {
-  return encodeStackInfo(input);
-}
 
 /** Arguments of {@link StackInfo}. */
 export interface StackInfoArgs {

@@ -1,6 +1,6 @@
 /*
  * Upstream's own sizing guidance as numbers, each with its source. The program sizes its
- * components with them (plan/sizing.ts) and the policy pack's budget policy checks the rendered
+ * components with them (config/sizing.ts) and the policy pack's budget policy checks the rendered
  * stack against the same numbers, so both live here.
  *
  * Read, not run (no cluster here): grafana/mimir docs/sources/mimir/manage/run-production-environment/

@@ -1,15 +1,15 @@
-import type { PhaseCapabilities } from "./phases";
-import { RELEASES } from "./endpoints";
+import type { PhaseCapabilities } from "../model/phases";
+import { RELEASES } from "../model/endpoints";
 import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
 import { mimirPodLabels } from "../builders/metrics/mimirValues";
 
 /**
- * Who talks to whom, as pod groups: the edges plan/endpoints.ts's URLs stand for (agents -> Loki,
+ * Who talks to whom, as pod groups: the edges model/endpoints.ts's URLs stand for (agents -> Loki,
  * writers -> the metrics backend, the rule evaluator -> its Alertmanager, Grafana -> datasources),
  * scrapers -> every metrics port, and peers among their own replicas (memberlist, gossip, gRPC).
  * Pods are selected by the labels the charts (and the operators, for the pods they create) put on
  * them; the rendered-object checks prove each policy selects the pods behind every Service and
- * allows every address the rendered configs dial (scripts/lib/checks/networkPolicies.ts).
+ * allows every address the rendered configs dial (preview/checks/networkPolicies.ts).
  */
 export interface NetworkInputs {
   caps: PhaseCapabilities;

@@ -1,8 +1,8 @@
-import type { StackConfig } from "../components/config";
-import { parseQuantity } from "../components/config";
-import { planBuckets, type BucketPlan, type Consumer } from "../builders/objectstore/bucketPlan";
-import type { ConsumerStorage } from "../components/objectstore/storageRefs";
-import { stackInfoData } from "../components/stackInfo";
+import type { StackConfig } from "../config/resolve";
+import { parseQuantity } from "../config/resolve";
+import { planBuckets } from "../config/buckets";
+import type { BucketPlan, Consumer, ConsumerStorage } from "../model/storage";
+import { stackInfoData } from "../builders/stackInfo";
 import type { AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
 import { programRuleSets, RULE_LABEL, type RuleGroup } from "../builders/alerting/rules";
 import type { LokiInputs } from "../builders/logging/lokiValues";
@@ -12,23 +12,29 @@ import type { MimirInputs } from "../builders/metrics/mimirConfig";
 import type { VmInputs } from "../builders/metrics/vmValues";
 import type { KpsInputs } from "../builders/metrics/kpsValues";
 import { replicaLabelFor } from "../builders/metrics/remoteWrite";
-import type { GrafanaInputs } from "../components/grafana/grafana";
-import { capabilities, type PhaseCapabilities } from "./phases";
-import { endpoints, minioMetricsEndpoint, phaseAlertmanagerUrl, RELEASES, type Endpoints } from "./endpoints";
+import type { GrafanaInputs } from "../builders/grafana/grafanaValues";
+import { capabilities, type PhaseCapabilities } from "../model/phases";
+import {
+  endpoints,
+  minioMetricsEndpoint,
+  phaseAlertmanagerUrl,
+  RELEASES,
+  type Endpoints,
+} from "../model/endpoints";
 import type { MinioScrape } from "../builders/objectstore/minioMetrics";
 import { logRules } from "../builders/alerting/logRules";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { consumerStorage } from "./storage";
 import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
-import { planAdoptions, type Adoption } from "../components/takeover";
-import type { Resources } from "../components/sizing";
+import { planAdoptions, type Adoption } from "./takeover";
+import type { Resources } from "../model/sizing";
 import {
   mimirReadWriteShape,
   planSizing,
   vmClusterShape,
   type MimirTargetShape,
   type Sizing,
-} from "./sizing";
+} from "../config/sizing";
 import type { MimirTargetSpec } from "../builders/metrics/mimirValues";
 import { planNetwork } from "./network";
 import type { Guarded } from "../builders/security/networkPolicies";
@@ -46,7 +52,7 @@ import {
 } from "../builders/security/hardening";
 
 /**
- * What a component must exist after, besides what components/ordering.ts adds by itself (the
+ * What a component must exist after, besides what apply/ordering.ts adds by itself (the
  * namespace for every Kubernetes object, the CRD release for every release and custom resource, a
  * Secret for everything that names it).
  */
@@ -81,7 +87,7 @@ export const VECTOR_BUFFER_BYTES = 512 * 2 ** 20;
 export interface StackPlan {
   caps: PhaseCapabilities;
   endpoints: Endpoints;
-  /** What each component is sized for (plan/sizing.ts), for the budget. */
+  /** What each component is sized for (config/sizing.ts), for the budget. */
   sizing: Sizing;
   /** What already runs and is imported rather than created (takeover, retained buckets). */
   adoptions: Adoption[];
@@ -119,7 +125,7 @@ export interface StackPlan {
     volumeSize: string;
     resources?: Resources;
     settings: MimirInputs;
-    /** Read-write mode's targets (plan/sizing.ts `mimirReadWriteShape`); absent: monolithic. */
+    /** Read-write mode's targets (config/sizing.ts `mimirReadWriteShape`); absent: monolithic. */
     readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };
   }>;
   victoriaMetrics?: Planned<{ namespace: string; protect: boolean; settings: VmInputs }>;
@@ -356,7 +362,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       resources:
         r ??
         (() => {
-          throw new Error("planStack: Mimir's read-write targets were not sized (plan/sizing.ts)");
+          throw new Error("planStack: Mimir's read-write targets were not sized (config/sizing.ts)");
         })(),
       ...(t.volume === undefined ? {} : { volumeSize: t.volume }),
     });

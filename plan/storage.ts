@@ -1,7 +1,11 @@
-import type { StackConfig } from "../components/config";
-import type { BucketPlan, Consumer } from "../builders/objectstore/bucketPlan";
-import { credentialSecretName, obcName } from "../components/objectstore/objectStore";
-import type { ConsumerStorage } from "../components/objectstore/storageRefs";
+import type { StackConfig } from "../config/resolve";
+import {
+  credentialSecretName,
+  obcName,
+  type BucketPlan,
+  type Consumer,
+  type ConsumerStorage,
+} from "../model/storage";
 
 /**
  * How each consumer of the bucket plan reaches its storage: plain data for the values builders,

@@ -1,5 +1,5 @@
 // First, before any SDK module: the version-guarded SDK start-up shortcut.
-import "./lib/startup";
+import "../preview/startup";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
@@ -7,11 +7,11 @@ import { spawnSync } from "child_process";
 import { performance } from "perf_hooks";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { evaluateResources, type ExportedResource } from "../policy/evaluate";
-import { projectRoot, stackNames } from "./lib/paths";
-import { synthStack } from "./lib/run";
-import { budgetOf } from "./lib/report";
-import { renderExport, withRenderedObjects } from "./lib/render";
-import type { StackExport } from "./lib/synth";
+import { projectRoot, stackNames } from "../preview/paths";
+import { synthStack } from "../preview/run";
+import { budgetOf } from "../preview/report";
+import { renderExport, withRenderedObjects } from "../preview/render";
+import type { StackExport } from "../preview/synthesize";
 
 /**
  * A benchmark, not a test: every target of the fast-feedback issue measured side by side in one

@@ -1,12 +1,12 @@
 /**
- * Regenerates components/alerting/data/kps-default-rules.json: the kube-prometheus-stack default
+ * Regenerates builders/alerting/data/kps-default-rules.json: the kube-prometheus-stack default
  * alerting and recording rules, rendered by the real Helm from the pinned chart archive with the
  * program's own KPS values and `defaultRules.create: true`. The program ships them as its own
  * PrometheusRule so they outlive KPS; nothing is downloaded at runtime.
  *
  *   npx tsx scripts/genKpsRules.ts
  *
- * Helm and the chart archive are found as scripts/lib/render.ts finds them (HOMELAB_HELM,
+ * Helm and the chart archive are found as preview/render.ts finds them (HOMELAB_HELM,
  * .tools/helm; HOMELAB_CHART_CACHE, ../shared/charts).
  * Run it after bumping `versions.charts.kubePrometheusStack`; a test fails while the data's chart
  * version differs from the pinned one.
@@ -17,13 +17,13 @@ import * as path from "path";
 import { execFileSync } from "child_process";
 import { parseAllDocuments, stringify } from "yaml";
 import { kpsValues } from "../builders/metrics/kpsValues";
-import { versions } from "../components/versions";
-import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../components/alerting/kpsRules";
+import { versions } from "../model/versions";
+import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../builders/alerting/kpsRules";
 import type { RuleGroup } from "../builders/alerting/rules";
-import { projectRoot } from "./lib/paths";
-import { chartCacheDir, helmBinary } from "./lib/render";
-import { capabilities } from "../plan/phases";
-import { PHASES } from "../components/config";
+import { projectRoot } from "../preview/paths";
+import { chartCacheDir, helmBinary } from "../preview/render";
+import { capabilities } from "../model/phases";
+import { PHASES } from "../config/resolve";
 
 /** The rule data as rendered now from the pinned chart archive. */
 export function renderKpsRules(root: string = projectRoot(__dirname)): KpsRulesData {
@@ -74,7 +74,7 @@ export function renderKpsRules(root: string = projectRoot(__dirname)): KpsRulesD
   };
 }
 
-export const KPS_RULES_FILE = ["components", "alerting", "data", "kps-default-rules.json"];
+export const KPS_RULES_FILE = ["builders", "alerting", "data", "kps-default-rules.json"];
 
 function main(): void {
   const root = projectRoot(__dirname);

@@ -1,5 +1,5 @@
 // First, before any SDK module: the version-guarded SDK start-up shortcut.
-import "./lib/startup";
+import "../preview/startup";
 import * as fs from "fs";
 import {
   evaluateResources,
@@ -9,8 +9,8 @@ import {
   type ExportedResource,
   type PackConfig,
 } from "../policy/evaluate";
-import { withRenderedObjects, type ReleaseRender } from "./lib/render";
-import type { ExportResource } from "./lib/synth";
+import { withRenderedObjects, type ReleaseRender } from "../preview/render";
+import type { ExportResource } from "../preview/synthesize";
 
 const USAGE = "usage: npm run policy:check -- <export.json> [--config <policy-config.json>]";
 
@@ -23,7 +23,7 @@ async function main(): Promise<number> {
       const f = argv[++i];
       if (!f) throw new Error(USAGE);
       // ajv (63 modules) loads only when a pack config is given.
-      config = (await import("./lib/packConfig")).readPackConfig(f);
+      config = (await import("../preview/pack")).readPackConfig(f);
     } else files.push(argv[i]);
   }
   if (files.length === 0) {

@@ -1,9 +1,9 @@
 // First, before any SDK module: the version-guarded SDK start-up shortcut (the synthesis of the
 // promised scrape jobs loads the SDK).
-import "./lib/startup";
-import { runVerify } from "./lib/verify/main";
+import "../preview/startup";
+import { runVerify } from "../preview/verify/main";
 
-// Exit codes: 0 nothing failed, 1 a check failed, 2 bad arguments or config (scripts/lib/verify/main.ts).
+// Exit codes: 0 nothing failed, 1 a check failed, 2 bad arguments or config (preview/verify/main.ts).
 runVerify(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {

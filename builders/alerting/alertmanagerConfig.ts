@@ -1,4 +1,4 @@
-import { SECRET_REFS } from "../../components/secrets/refs";
+import { SECRET_REFS } from "../../model/secrets";
 
 export interface AlertmanagerInputs {
   pushover: boolean;

@@ -1,19 +1,7 @@
-import { kpsDefaultRules } from "../../components/alerting/kpsRules";
+import { kpsDefaultRules } from "./kpsRules";
+import type { Rule, RuleGroup } from "./ruleGroup";
 
-/** A Prometheus rule group, as promtool, the Prometheus Operator, Mimir's ruler and vmalert read it. */
-export interface Rule {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-export interface RuleGroup {
-  name: string;
-  interval?: string;
-  rules: Rule[];
-}
+export type { Rule, RuleGroup };
 
 /** Label on every PrometheusRule we create; the evaluator of the phase selects on it. */
 export const RULE_LABEL = { key: "homelab.dev/rules", value: "homelab-observability" } as const;

@@ -1,4 +1,4 @@
-import type { PhaseCapabilities } from "../../plan/phases";
+import type { PhaseCapabilities } from "../../model/phases";
 
 export interface Datasource {
   name: string;
@@ -12,7 +12,7 @@ export interface Datasource {
 }
 
 export interface DatasourceInputs {
-  /** What the phase runs (plan/phases.ts): Prometheus, the backend, which one is the default. */
+  /** What the phase runs (model/phases.ts): Prometheus, the backend, which one is the default. */
   caps: Pick<PhaseCapabilities, "kps" | "backend" | "defaultDatasource">;
   backend: "mimir" | "victoriametrics";
   /** Prometheus query URL (kube-prometheus-stack), while it exists. */

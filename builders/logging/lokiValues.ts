@@ -1,7 +1,7 @@
-import type { LokiConfig } from "../../components/config";
-import { sizing, type Resources, type Workload } from "../../components/sizing";
-import { S3_ENV, type ConsumerStorage } from "../../components/objectstore/storageRefs";
-import { imageValues, versions } from "../../components/versions";
+import type { LokiConfig } from "../../config/resolve";
+import { sizing, type Resources, type Workload } from "../../model/sizing";
+import { S3_ENV, type ConsumerStorage } from "../../model/storage";
+import { imageValues, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 
 /** Inputs of {@link lokiValues}: validated Loki settings plus what the stack decided around them. */
@@ -14,10 +14,10 @@ export interface LokiInputs {
   storageClass: string;
   /** Render ServiceMonitors (only when the Prometheus Operator CRDs exist). */
   serviceMonitor: boolean;
-  /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
+  /** Sizes from the declared workload (config/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
   /**
-   * Loki's ruler: the Alertmanager it sends to (the phase's, plan/endpoints.ts) and the tenant whose
+   * Loki's ruler: the Alertmanager it sends to (the phase's, model/endpoints.ts) and the tenant whose
    * rule directory holds the program's LogQL rules (ConfigMap {@link LOKI_RULES_CONFIGMAP}).
    * Default: the ruler keeps the chart's bucket storage and sends nowhere.
    */

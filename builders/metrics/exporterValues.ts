@@ -1,11 +1,11 @@
-import { sizing } from "../../components/sizing";
-import { imageValues, versions } from "../../components/versions";
+import { sizing } from "../../model/sizing";
+import { imageValues, versions } from "../../model/versions";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,
   type AlertmanagerInputs,
 } from "../alerting/alertmanagerConfig";
-import { alertmanagerUrl } from "../../plan/endpoints";
+import { alertmanagerUrl } from "../../model/endpoints";
 import {
   containerHardening,
   nonRootPod,
@@ -135,5 +135,5 @@ export function standaloneAlertmanagerValues(
   };
 }
 
-/** The standalone Alertmanager's URL (plan/endpoints.ts owns it). */
+/** The standalone Alertmanager's URL (model/endpoints.ts owns it). */
 export const standaloneAlertmanagerUrl = alertmanagerUrl;

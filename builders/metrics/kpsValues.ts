@@ -1,7 +1,7 @@
-import type { PhaseCapabilities } from "../../plan/phases";
-import { prometheusQueryUrl, RELEASES } from "../../plan/endpoints";
-import { sizing, type Resources, type Workload } from "../../components/sizing";
-import { imageValues, versions } from "../../components/versions";
+import type { PhaseCapabilities } from "../../model/phases";
+import { prometheusQueryUrl, RELEASES } from "../../model/endpoints";
+import { sizing, type Resources, type Workload } from "../../model/sizing";
+import { imageValues, versions } from "../../model/versions";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,
@@ -13,7 +13,7 @@ import { ksmCollectors } from "./exporterValues";
 import { PRIORITY_CLASSES } from "../security/hardening";
 
 export interface KpsInputs {
-  /** What the phase runs (plan/phases.ts): remote write, rule evaluator, Alertmanager. */
+  /** What the phase runs (model/phases.ts): remote write, rule evaluator, Alertmanager. */
   caps: Pick<PhaseCapabilities, "prometheusRemoteWrite" | "ruleEvaluator" | "alertmanager">;
   cluster: string;
   profile: "standard" | "lightweight";
@@ -29,7 +29,7 @@ export interface KpsInputs {
   fullname?: string;
   /** Name of the claim template (the claim is `<template>-prometheus-<fullname>-prometheus-0`). Default "prometheus-db". */
   claimTemplate?: string;
-  /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
+  /** Sizes from the declared workload (config/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
 }
 
@@ -145,7 +145,7 @@ export function alertmanagerClaim(storageClass: string): Record<string, any> {
 }
 export const ALERTMANAGER_VOLUME = "1Gi";
 
-/** Prometheus's in-cluster query URL (plan/endpoints.ts owns it). */
+/** Prometheus's in-cluster query URL (model/endpoints.ts owns it). */
 export const prometheusUrl = prometheusQueryUrl;
 
 /**

@@ -1,7 +1,8 @@
-import type { ConsumerStorage } from "../../components/objectstore/storageRefs";
-import { endpointHost, S3_ENV } from "../../components/objectstore/storageRefs";
+import { mimirReplicationFactor } from "../../model/sizing";
+import type { ConsumerStorage } from "../../model/storage";
+import { endpointHost, S3_ENV } from "../../model/storage";
 import { replicaLabelFor } from "./remoteWrite";
-import { MIMIR_HTTP_PORT, mimirEndpoints, RELEASES } from "../../plan/endpoints";
+import { MIMIR_HTTP_PORT, mimirEndpoints, RELEASES } from "../../model/endpoints";
 
 export interface MimirInputs {
   namespace: string;
@@ -10,19 +11,19 @@ export interface MimirInputs {
   ingestionRate: number;
   multitenancy: boolean;
   storage: ConsumerStorage;
-  /** Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator, plan/phases.ts). */
+  /** Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator, model/phases.ts). */
   alertmanagerUrl: string;
   /** Compactor block retention (`compactor_blocks_retention_period`), e.g. "90d". */
   blocksRetention: string;
   /**
-   * Read-write mode (plan/sizing.ts `mimirReadWriteShape`): write and backend pods, which the
+   * Read-write mode (config/sizing.ts `mimirReadWriteShape`): write and backend pods, which the
    * ingester and store-gateway rings replicate over. Default: absent, monolithic (`replicas` pods).
    */
   readWrite?: { write: number; backend: number };
 }
 
 export { MIMIR_HTTP_PORT };
-/** Mimir's Service and StatefulSet name (plan/endpoints.ts owns it). */
+/** Mimir's Service and StatefulSet name (model/endpoints.ts owns it). */
 export const MIMIR_NAME = RELEASES.mimir;
 
 const memberlist = { kvstore: { store: "memberlist" } };
@@ -39,11 +40,6 @@ export const MIMIR_RULER_SCRATCH = "/data/ruler-scratch";
  * kube-prometheus's node-exporter group (26 rules) and its prometheus group (23).
  */
 export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as const;
-
-/** Ingester and store-gateway replication: 3 once there are 3 replicas to hold the copies, else 1. */
-export function mimirReplicationFactor(replicas: number): number {
-  return replicas >= 3 ? 3 : 1;
-}
 
 /**
  * What read-write mode adds (monolithic stacks keep their config, and their pods, unchanged):

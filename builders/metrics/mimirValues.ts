@@ -1,8 +1,8 @@
 import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { sizing, type Resources } from "../../components/sizing";
-import { imageString, versions } from "../../components/versions";
+import { sizing, type Resources } from "../../model/sizing";
+import { imageString, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 import { MIMIR_HTTP_PORT, MIMIR_NAME, mimirConfig, type MimirInputs } from "./mimirConfig";
 
@@ -250,7 +250,7 @@ const httpAndGrpc = [
 
 /**
  * Mimir's Services: `mimir` (monolithic) or one per target (read-write: `mimir-write` takes the
- * pushes, `mimir-read` the queries, `mimir-backend` the ruler's API; plan/endpoints.ts), and the
+ * pushes, `mimir-read` the queries, `mimir-backend` the ruler's API; model/endpoints.ts), and the
  * headless `mimir-gossip` every pod joins the memberlist through (not-ready pods included, so a
  * starting ingester finds its ring).
  */

@@ -1,8 +1,8 @@
-import type { PhaseCapabilities } from "../../plan/phases";
-import { RELEASES, type Endpoints } from "../../plan/endpoints";
-import type { VmClusterShape } from "../../plan/sizing";
-import { sizing, type Resources, type Workload } from "../../components/sizing";
-import { versions } from "../../components/versions";
+import type { PhaseCapabilities } from "../../model/phases";
+import { RELEASES, type Endpoints } from "../../model/endpoints";
+import type { VmClusterShape } from "../../config/sizing";
+import { sizing, type Resources, type Workload } from "../../model/sizing";
+import { versions } from "../../model/versions";
 import { alertmanagerClaim } from "./kpsValues";
 import { containerHardening, PRIORITY_CLASSES, RUNTIME_DEFAULT } from "../security/hardening";
 import {
@@ -12,7 +12,7 @@ import {
 } from "../alerting/alertmanagerConfig";
 
 export interface VmInputs {
-  /** What the phase runs (plan/phases.ts): rule evaluator and scraper. */
+  /** What the phase runs (model/phases.ts): rule evaluator and scraper. */
   caps: Pick<PhaseCapabilities, "kps" | "ruleEvaluator" | "scraper">;
   cluster: string;
   profile: "standard" | "lightweight";
@@ -23,15 +23,15 @@ export interface VmInputs {
   /** vmagent disk buffer per remote write, bytes. */
   bufferBytes: number;
   alerting: AlertmanagerInputs;
-  /** Sizes from the declared workload (plan/sizing.ts) that replace the profile's. Default none. */
+  /** Sizes from the declared workload (config/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
-  /** The cluster version instead of vmsingle (plan/sizing.ts `vmClusterShape`). Default none: vmsingle. */
+  /** The cluster version instead of vmsingle (config/sizing.ts `vmClusterShape`). Default none: vmsingle. */
   vmCluster?: VmClusterShape;
-  /** Where the backend is written and read (plan/endpoints.ts); set with `vmCluster`. Default the chart's wiring. */
+  /** Where the backend is written and read (model/endpoints.ts); set with `vmCluster`. Default the chart's wiring. */
   endpoints?: Endpoints["victoriametrics"];
 }
 
-/** The release fullname, which names vmsingle's CR and Service (plan/endpoints.ts owns it). */
+/** The release fullname, which names vmsingle's CR and Service (model/endpoints.ts owns it). */
 export const VM_FULLNAME = RELEASES.vm;
 
 const tag = (i: { tag: string }) => i.tag;
@@ -165,7 +165,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
         evaluationInterval: "30s",
         resources: sizing(p, "vmalert"),
         selectAllByDefault: true,
-        // The cluster's addresses from plan/endpoints.ts (the chart derives the same ones; vmsingle's
+        // The cluster's addresses from model/endpoints.ts (the chart derives the same ones; vmsingle's
         // stay the chart's, as running stacks have them).
         ...(input.vmCluster && input.endpoints
           ? {

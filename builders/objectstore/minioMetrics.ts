@@ -42,7 +42,7 @@ export const MINIO_METRICS_SECRET = { name: "minio-metrics-token", key: "token" 
 /** Job name of MinIO's cluster-metrics scrape, the same for every scraper. */
 export const MINIO_METRICS_JOB = "minio-cluster";
 
-/** Where and how MinIO's cluster metrics are scraped (from plan/endpoints.ts `minioMetricsEndpoint`). */
+/** Where and how MinIO's cluster metrics are scraped (from model/endpoints.ts `minioMetricsEndpoint`). */
 export interface MinioScrape {
   scheme: "http" | "https";
   /** host:port */

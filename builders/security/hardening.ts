@@ -4,7 +4,7 @@
  * capabilities, non-root), the priority classes the program creates, and the tolerations node
  * agents need to run on every pool the config declares. Pure data, no Pulumi.
  */
-import { versions } from "../../components/versions";
+import { versions } from "../../model/versions";
 
 /** The container runtime's default seccomp profile (Pod Security `restricted` requires it or Localhost). */
 export const RUNTIME_DEFAULT = { type: "RuntimeDefault" } as const;

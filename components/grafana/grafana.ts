@@ -1,109 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { SECRET_REFS } from "../secrets/refs";
-import { sizing } from "../sizing";
-import { imageValues, versions } from "../versions";
-import { grafanaDatasources, type DatasourceInputs } from "../../builders/grafana/datasources";
-import { dashboardsFor, type DashboardInputs } from "../../builders/grafana/dashboards";
-import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../../builders/security/hardening";
-
-export interface GrafanaInputs {
-  profile: "standard" | "lightweight";
-  url: string;
-  volumeSize: string;
-  storageClass: string;
-  datasources: DatasourceInputs;
-  /** Which backend and log agent the shipped dashboards describe. */
-  dashboards: DashboardInputs;
-  /** Secret with the admin login (keys admin-user, admin-password). Default SECRET_REFS.grafanaAdmin's. */
-  adminSecret?: string;
-}
-
-/**
- * The Role Grafana's dashboard sidecar works with: ConfigMaps of the stack's namespace, read only.
- * The chart's own rules always add Secrets (templates/role.yaml, clusterrole.yaml: "configmaps",
- * "secrets"), so the chart's RBAC is off and the program binds this Role. A binding of its own
- * (another name than the chart's `grafana`): a RoleBinding's roleRef cannot change in place, so
- * pointing the chart's binding at another role would make the API server refuse the upgrade.
- */
-export const GRAFANA_SIDECAR_ROLE = "grafana-dashboard-reader";
-
-/** The ServiceAccount the grafana chart creates: its fullname (`fullnameOverride` below). */
-export const GRAFANA_SERVICE_ACCOUNT = "grafana";
-
-/** The rules of {@link GRAFANA_SIDECAR_ROLE}. */
-export const GRAFANA_SIDECAR_RULES = [
-  { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
-];
-
-/** Values of the standalone grafana chart: admin from a Secret, persistence, provisioned datasources. */
-export function grafanaValues(input: GrafanaInputs, namespace: string): Record<string, any> {
-  const g = SECRET_REFS.grafanaAdmin;
-  const sidecarImage = versions.images.k8sSidecar;
-  return {
-    fullnameOverride: GRAFANA_SERVICE_ACCOUNT,
-    image: imageValues(versions.images.grafana),
-    admin: {
-      existingSecret: input.adminSecret ?? g.secretName,
-      userKey: g.userKey,
-      passwordKey: g.passwordKey,
-    },
-    persistence: { enabled: true, size: input.volumeSize, storageClassName: input.storageClass },
-    // The chown init container runs busybox as root; fsGroup does the same job.
-    initChownData: { enabled: false },
-    securityContext: nonRootPod(472),
-    // Grafana writes its database, plugins and logs under /var/lib/grafana (the claim) but also
-    // temporary files beside its binary's paths: its root filesystem stays writable.
-    containerSecurityContext: { ...containerHardening({ readOnlyRoot: false }), privileged: false },
-    priorityClassName: PRIORITY_CLASSES.stateful.name,
-    // No chart RBAC (its rules grant Secrets); the component binds GRAFANA_SIDECAR_ROLE instead.
-    rbac: { create: false },
-    resources: sizing(input.profile, "grafana"),
-    "grafana.ini": {
-      server: { root_url: input.url },
-      analytics: { reporting_enabled: false, check_for_updates: false },
-    },
-    datasources: { "datasources.yaml": { apiVersion: 1, ...grafanaDatasources(input.datasources) } },
-    // Dashboards come from ConfigMaps labelled grafana_dashboard in the stack's namespace (the
-    // program's own, see DASHBOARD_LABEL). Never through `dashboards`: any entry there makes
-    // the chart add a `download-dashboards` curl init container (grafana 12.3.1
-    // templates/_pod.tpl), an extra image with no requests that wants internet from the cluster.
-    sidecar: {
-      image: { registry: sidecarImage.registry, repository: sidecarImage.repository, tag: sidecarImage.tag },
-      resources: sizing(input.profile, "grafanaSidecar"),
-      securityContext: containerHardening({ readOnlyRoot: true }),
-      dashboards: {
-        enabled: true,
-        label: DASHBOARD_LABEL,
-        // ConfigMaps only, of the stack's own namespace only: its Role grants nothing else.
-        searchNamespace: namespace,
-        resource: "configmap",
-        // The program's dashboards go to the "Homelab" folder named by this annotation.
-        folderAnnotation: FOLDER_ANNOTATION,
-        provider: { foldersFromFilesStructure: true },
-      },
-      datasources: { enabled: false },
-    },
-    serviceMonitor: { enabled: true },
-  };
-}
-
-/** Label (any value) by which Grafana's dashboard sidecar loads a ConfigMap's JSON files. */
-export const DASHBOARD_LABEL = "grafana_dashboard";
-
-/** Annotation naming the Grafana folder the sidecar files a ConfigMap's dashboards under. */
-export const FOLDER_ANNOTATION = "grafana_folder";
-
-/** The program's own dashboards (builders/grafana/dashboards.ts) as sidecar ConfigMap data: file -> JSON. */
-export function dashboardFiles(input: DashboardInputs): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(dashboardsFor(input)).map(([file, d]) => [
-      file.endsWith(".json") ? file : `${file}.json`,
-      JSON.stringify(d),
-    ]),
-  );
-}
+import { versions } from "../../model/versions";
+import {
+  dashboardFiles,
+  DASHBOARD_LABEL,
+  FOLDER_ANNOTATION,
+  GRAFANA_SERVICE_ACCOUNT,
+  GRAFANA_SIDECAR_ROLE,
+  GRAFANA_SIDECAR_RULES,
+  grafanaValues,
+  type GrafanaInputs,
+} from "../../builders/grafana/grafanaValues";
 
 /** Arguments of {@link Grafana}. */
 export interface GrafanaArgs {

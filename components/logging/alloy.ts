@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { sizing } from "../sizing";
-import { imageValues, versions } from "../versions";
+import { sizing } from "../../model/sizing";
+import { imageValues, versions } from "../../model/versions";
 import {
   alloyChartRbac,
   alloyClusterConfig,

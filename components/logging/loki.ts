@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { versions } from "../versions";
+import { versions } from "../../model/versions";
 import { stringify } from "yaml";
 import {
   LOKI_RULES_CONFIGMAP,
@@ -10,7 +10,7 @@ import {
   type LokiInputs,
 } from "../../builders/logging/lokiValues";
 import type { RuleGroup } from "../../builders/alerting/rules";
-import { lokiEndpoints } from "../../plan/endpoints";
+import { lokiEndpoints } from "../../model/endpoints";
 
 /** Arguments of {@link Loki}. */
 export interface LokiArgs {

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { sizing } from "../sizing";
-import { versions } from "../versions";
+import { sizing } from "../../model/sizing";
+import { versions } from "../../model/versions";
 import { parkedVectorValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
 import { VECTOR_API_PORT, vectorConfig, type VectorInput } from "../../builders/logging/vectorConfig";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { versions } from "../versions";
+import { versions } from "../../model/versions";
 import { kubeStateMetricsValues, nodeExporterValues } from "../../builders/metrics/exporterValues";
 import { parkedNodeExporterValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
@@ -23,7 +23,7 @@ export interface ExportersArgs {
   /** node-exporter's priority class and tolerations (every pool the config declares). */
   scheduling: AgentScheduling;
   /**
-   * What the releases wait for besides what components/ordering.ts adds (namespace, CRDs):
+   * What the releases wait for besides what apply/ordering.ts adds (namespace, CRDs):
    * kube-prometheus-stack while it exists, so a KPS update that drops its own node-exporter
    * DaemonSet (stacks deployed before this plan) finishes before this one claims host port 9100.
    * Default: none.

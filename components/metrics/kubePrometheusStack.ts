@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { versions } from "../versions";
+import { versions } from "../../model/versions";
 import { kpsValues, prometheusUrl, type KpsInputs } from "../../builders/metrics/kpsValues";
 
 /** Arguments of {@link KubePrometheusStack}. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Resources } from "../sizing";
+import type { Resources } from "../../model/sizing";
 import { MIMIR_NAME, type MimirInputs } from "../../builders/metrics/mimirConfig";
 import {
   MIMIR_CONFIG_MAP,
@@ -11,7 +11,7 @@ import {
   mimirWorkloads,
   type MimirTargetSpec,
 } from "../../builders/metrics/mimirValues";
-import { mimirEndpoints } from "../../plan/endpoints";
+import { mimirEndpoints } from "../../model/endpoints";
 
 /** Arguments of {@link Mimir}. */
 export interface MimirArgs {
@@ -20,10 +20,10 @@ export interface MimirArgs {
   profile: "standard" | "lightweight";
   storageClass: string;
   volumeSize: string;
-  /** Requests and limits sized to hold the series cap (plan/sizing.ts). Default: the profile's floor. */
+  /** Requests and limits sized to hold the series cap (config/sizing.ts). Default: the profile's floor. */
   resources?: Resources;
   /**
-   * Read-write mode (plan/sizing.ts `mimirReadWriteShape`): each target's pods, resources and
+   * Read-write mode (config/sizing.ts `mimirReadWriteShape`): each target's pods, resources and
    * volume. Default: absent, monolithic (`-target=all`).
    */
   readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };

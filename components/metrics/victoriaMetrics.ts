@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { versions } from "../versions";
-import type { PhaseCapabilities } from "../../plan/phases";
+import { versions } from "../../model/versions";
+import type { PhaseCapabilities } from "../../model/phases";
 import { VM_FULLNAME, vmValues, type VmInputs } from "../../builders/metrics/vmValues";
-import { victoriaMetricsEndpoints } from "../../plan/endpoints";
+import { victoriaMetricsEndpoints } from "../../model/endpoints";
 
 /** VictoriaMetrics components Prometheus must scrape through a ServiceMonitor while it runs. */
 export function prometheusScrapedVmComponents(

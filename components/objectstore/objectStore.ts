@@ -2,8 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as minio from "@pulumi/minio";
 import * as random from "@pulumi/random";
-import { BucketPlan, Consumer, ConsumerPlan, consumerPolicy } from "../../builders/objectstore/bucketPlan";
-import { endpointHost, S3_ENV } from "./storageRefs";
+import { consumerPolicy } from "../../builders/objectstore/bucketPolicy";
+import {
+  credentialSecretName,
+  endpointHost,
+  obcName,
+  S3_ENV,
+  type BucketPlan,
+  type Consumer,
+  type ConsumerPlan,
+} from "../../model/storage";
 import {
   MINIO_METRICS_SECRET,
   minioMetricsPolicy,
@@ -11,8 +19,20 @@ import {
   minioScrapeConfigSpec,
   type MinioScrape,
 } from "../../builders/objectstore/minioMetrics";
-import type { ObjectStoreConfig } from "../config";
-import { readExistingSecret } from "../takeover";
+import { readExistingSecret } from "../existingSecret";
+
+/** The settings of the stack config's `objectStore` this component reads, per store type. */
+export type ObjectStoreSettings =
+  | {
+      type: "minio";
+      endpoint: string;
+      adminEndpoint?: string;
+      region: string;
+      insecure: boolean;
+      keepDeletedDays?: number;
+    }
+  | { type: "ceph-rgw"; storageClass: string; insecure: boolean }
+  | { type: "filesystem"; insecure: boolean };
 
 /** Receives credentials the program generates, so a person can find them (1Password write-back). */
 export interface CredentialSink {
@@ -27,8 +47,8 @@ export interface CredentialSink {
 export interface ObjectStoreArgs {
   /** Which buckets exist; from `planBuckets`. */
   plan: BucketPlan;
-  /** Store settings from the stack config (endpoint, region, TLS, path style). */
-  store: ObjectStoreConfig & { insecure: boolean };
+  /** Store settings from the stack config's `objectStore` (endpoint, region, TLS); no default. */
+  store: ObjectStoreSettings;
   /** Namespace of the consumers' credential Secrets. */
   namespace: string;
   /** MinIO admin login, from the secrets backend. Required with the minio store. */
@@ -94,7 +114,7 @@ export class ObjectStore extends pulumi.ComponentResource {
             new minio.S3Bucket(
               `${name}-${bucket}`,
               { bucket, acl: "private", forceDestroy: false },
-              // Listed in existing.buckets: imported by name (components/takeover.ts planAdoptions).
+              // Listed in existing.buckets: imported by name (plan/takeover.ts planAdoptions).
               { ...mOpts, ...dataOpts },
             ),
         );
@@ -289,14 +309,4 @@ export class ObjectStore extends pulumi.ComponentResource {
       opts,
     );
   }
-}
-
-/** Stable name of the Secret holding a consumer's S3 credentials. */
-export function credentialSecretName(consumer: Consumer): string {
-  return `${consumer}-s3-credentials`;
-}
-
-/** Stable name of a consumer's ObjectBucketClaim (and of Rook's Secret and ConfigMap for it). */
-export function obcName(consumer: Consumer): string {
-  return `${consumer}-bucket`;
 }

@@ -12,7 +12,7 @@ export interface PriorityClassesArgs {
 
 /**
  * The stack's PriorityClasses (cluster-scoped). A pod naming a class that does not exist is refused
- * at admission, so everything that names one waits for these (components/ordering.ts). None is the
+ * at admission, so everything that names one waits for these (apply/ordering.ts). None is the
  * global default, and preemption stays the Kubernetes default: a higher class may evict ordinary
  * pods to get scheduled.
  */

@@ -2,15 +2,23 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as onepassword from "@1password/pulumi-onepassword";
 import * as random from "@pulumi/random";
-import { PROJECT, SecretKey, StackConfig } from "../config";
+import { PROJECT } from "../../model/names";
+import type { SecretKey } from "../../model/secrets";
 import type { CredentialSink } from "../objectstore/objectStore";
-import { SECRET_REFS } from "./refs";
-import { readExistingSecret } from "../takeover";
+import { SECRET_REFS } from "../../model/secrets";
+import { readExistingSecret } from "../existingSecret";
 
 /** Arguments of {@link Secrets}. */
 export interface SecretsArgs {
-  /** Secrets backend from the stack config (onepassword with vault and items, or config). */
-  backend: StackConfig["secrets"];
+  /** Secrets backend from the stack config's `secrets` (onepassword with vault and items, or config); no default. */
+  backend:
+    | { backend: "config" }
+    | {
+        backend: "onepassword";
+        vault: string;
+        connectUrl?: string;
+        items: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string>;
+      };
   /** Namespace of the projected Kubernetes Secrets. */
   namespace: string;
   /** Which human-owned secrets the stack needs; nothing else is read. */

@@ -165,7 +165,7 @@ export function extraContainerImages(scope: any, path: string): ImageUse[] {
 
 /**
  * Set on a Helm release's props by the offline path when its rendered objects stand beside it as
- * resources (scripts/lib/render.ts withRenderedObjects): its workloads are then judged from those
+ * resources (preview/render.ts withRenderedObjects): its workloads are then judged from those
  * objects, and the pack's chart knowledge (defaults per values path) stays out. Live `pulumi
  * preview` never sets it: a Release is opaque there, so chart knowledge is all there is.
  */

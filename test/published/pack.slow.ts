@@ -17,7 +17,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import { SECRET_STAND_IN } from "../../policy/evaluate";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../policy/lib/resources";
-import { ROOT, synth } from "../helpers";
+import { ROOT, synth } from "../support/helpers";
 import { pulumiNode } from "../support/pulumiTsNode";
 
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -4,9 +4,9 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "../../scripts/lib/synth";
-import { mockCall, mockState } from "../../scripts/lib/mocks";
-import { projectRoot } from "../../scripts/lib/paths";
+import { readStackConfig } from "../../preview/synthesize";
+import { mockCall, mockState } from "../../preview/mocks";
+import { projectRoot } from "../../preview/paths";
 
 async function main() {
   const root = projectRoot(__dirname);

@@ -1,14 +1,14 @@
 /**
  * Synthesized and rendered stacks, shared by every test file in the mocha process: each (stack,
  * overrides) is synthesized and rendered with the real Helm once (module-level cache), and the
- * renders themselves are cached on disk by chart digest and values (scripts/lib/render.ts).
+ * renders themselves are cached on disk by chart digest and values (preview/render.ts).
  */
-import { PHASES, type Phase } from "../../components/config";
-import { stackNames } from "../../scripts/lib/paths";
-import { renderExport, rawObjects, stackObjects, renderErrors } from "../../scripts/lib/render";
-import type { RawObject, ReleaseRender, StackObject } from "../../scripts/lib/render";
-import type { SynthResult } from "../../scripts/lib/synth";
-import { ROOT, synth } from "../helpers";
+import { PHASES, type Phase } from "../../config/resolve";
+import { stackNames } from "../../preview/paths";
+import { renderExport, rawObjects, stackObjects, renderErrors } from "../../preview/render";
+import type { RawObject, ReleaseRender, StackObject } from "../../preview/render";
+import type { SynthResult } from "../../preview/synthesize";
+import { ROOT, synth } from "./helpers";
 
 export const BACKENDS = ["mimir", "victoriametrics"] as const;
 export type Backend = (typeof BACKENDS)[number];

@@ -14,8 +14,8 @@ import * as path from "path";
 import { execFileSync } from "child_process";
 import { dump } from "js-yaml";
 import { load as loadYaml } from "js-yaml";
-import { chartCacheDir, helmBinary, renderExport, type RenderedObject } from "../../scripts/lib/render";
-import type { ExportResource, StackExport } from "../../scripts/lib/synth";
+import { chartCacheDir, helmBinary, renderExport, type RenderedObject } from "../../preview/render";
+import type { ExportResource, StackExport } from "../../preview/synthesize";
 
 const NS = "monitoring";
 /** The cluster's default StorageClass (seed 000: openebs-hostpath), filled into claims without a class. */

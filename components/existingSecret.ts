@@ -1,0 +1,40 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+
+/** Keys each Secret the program reads must hold; the synthesis models the read Secret with them. */
+const expectedKeys = new WeakMap<pulumi.Resource, string[]>();
+
+/** Keys the program requires of a Secret it reads (undefined for any other resource). */
+export function requiredSecretKeys(resource: pulumi.Resource): string[] | undefined {
+  return expectedKeys.get(resource);
+}
+
+/** Which of `required` a Secret's data lacks (names only: values are never looked at). */
+export function missingSecretKeys(data: Record<string, unknown> | undefined, required: string[]): string[] {
+  return required.filter((k) => data?.[k] === undefined);
+}
+
+/**
+ * Reads an existing Secret the operator keeps (takeover.secrets): never created, updated or
+ * deleted by Pulumi. The read runs in preview too, so a missing Secret, or one without the keys its
+ * consumer loads, stops the preview with the key path instead of crash-looping pods after the update.
+ */
+export function readExistingSecret(
+  resourceName: string,
+  namespace: string,
+  secretName: string,
+  required: string[],
+  configKey: string,
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret {
+  const secret = k8s.core.v1.Secret.get(resourceName, `${namespace}/${secretName}`, opts);
+  expectedKeys.set(secret, required);
+  secret.data.apply((data) => {
+    const missing = missingSecretKeys(data, required);
+    if (data !== undefined && missing.length > 0)
+      throw new Error(
+        `homelab-observability:${configKey}: Secret ${namespace}/${secretName} has no key ${missing.join(", ")}; expected keys ${required.join(", ")} (rename them in the Secret's source, e.g. its ExternalSecret's target)`,
+      );
+  });
+  return secret;
+}

@@ -1,0 +1,52 @@
+import type { StackConfig } from "./schema";
+import { capabilities } from "../model/phases";
+import { PURPOSES, type BucketPlan, type Consumer, type ConsumerPlan, type Purpose } from "../model/storage";
+
+/** Consumers that need object storage in this stack's phase and choices. */
+export function consumersOf(cfg: StackConfig): Consumer[] {
+  return [...capabilities(cfg.phase, cfg.metricsBackend).objectStoreConsumers];
+}
+
+/**
+ * The buckets a stack needs. On MinIO each purpose gets its own bucket (Mimir refuses a ruler or
+ * alertmanager store equal to the blocks bucket and prefix); on Ceph RGW an ObjectBucketClaim is one
+ * bucket with its own credentials, so each consumer gets one bucket and distinct prefixes.
+ */
+export function planBuckets(cfg: StackConfig): BucketPlan {
+  const store = cfg.objectStore;
+  const base = {
+    protect: cfg.production,
+    retainOnDelete: true as const,
+    existing: cfg.existing.buckets,
+    metricsUser: `${store.bucketPrefix}-metrics`,
+  };
+  if (store.type === "filesystem") return { type: "filesystem", consumers: [], ...base };
+  const prefix = store.bucketPrefix;
+  const consumers = consumersOf(cfg).map((consumer): ConsumerPlan => {
+    const user = `${prefix}-${consumer}`;
+    if (store.type === "ceph-rgw") {
+      const bucket = `${prefix}-${consumer}`;
+      const locations = Object.fromEntries(
+        PURPOSES[consumer].map((p) => [p, consumer === "mimir" ? { bucket, prefix: p } : { bucket }]),
+      );
+      return { consumer, buckets: [bucket], referenced: [], locations, user };
+    }
+    // Takeover: a purpose the config names uses that existing bucket; the others get planned ones.
+    const existing = cfg.takeover?.buckets[consumer];
+    const bucketFor = (p: Purpose) => existing?.[p] ?? `${prefix}-${consumer}-${p}`;
+    const locations = Object.fromEntries(PURPOSES[consumer].map((p) => [p, { bucket: bucketFor(p) }]));
+    const all = [...new Set(PURPOSES[consumer].map(bucketFor))];
+    // Named here but not in `existing.buckets` (which imports): used by name, never in state.
+    const named = PURPOSES[consumer].map((p) => existing?.[p]).filter((b): b is string => !!b);
+    const referenced = all.filter((b) => named.includes(b) && !cfg.existing.buckets.includes(b));
+    return {
+      consumer,
+      buckets: all.filter((b) => !referenced.includes(b)),
+      referenced,
+      existingSecret: cfg.takeover?.secrets[consumer],
+      locations,
+      user,
+    };
+  });
+  return { type: store.type, consumers, ...base };
+}

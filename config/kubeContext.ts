@@ -1,0 +1,134 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { ConfigError } from "./errors";
+import { PROJECT, type StackConfig } from "./schema";
+
+/*
+ * The cluster a real run may touch. The stack pins its kube context (`kubeContext`); the Kubernetes
+ * provider gets it (apply/stack.ts), and before anything is registered the program refuses to run
+ * when the kubeconfig does not have that context or another context is selected. The selection
+ * matters beyond the provider: the runbook's port-forwards (MinIO, 1Password Connect) and its
+ * kubectl, helm and flux commands follow the selected context, and the program cannot see where a
+ * port-forward leads.
+ */
+
+/** The contexts of one kubeconfig file and the one it selects. */
+export interface Kubeconfig {
+  path: string;
+  /** Context names (client-go clientcmd/api Config.Contexts). */
+  contexts: string[];
+  /** `current-context`, when set. */
+  current?: string;
+}
+
+/** Reads a kubeconfig's context names and `current-context`; undefined when the file is absent. */
+export function readKubeconfig(
+  file: string,
+  read: (f: string) => string = (f) => fs.readFileSync(f, "utf8"),
+): Kubeconfig | undefined {
+  let text: string;
+  try {
+    text = read(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+  let doc: any;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ConfigError([
+      `${PROJECT}:kubeContext: cannot read the kubeconfig ${file}: ${(e as Error).message.split("\n")[0]}`,
+    ]);
+  }
+  const contexts = Array.isArray(doc?.contexts)
+    ? doc.contexts.map((c: any) => c?.name).filter((n: unknown): n is string => typeof n === "string")
+    : [];
+  const current =
+    typeof doc?.["current-context"] === "string" && doc["current-context"] !== ""
+      ? doc["current-context"]
+      : undefined;
+  return { path: file, contexts, current };
+}
+
+/** `~` and `~/...` as the provider expands them (pulumi-kubernetes provider/pkg/provider/util.go parseKubeconfigString). */
+export function expandHome(p: string, home: string = os.homedir()): string {
+  if (p === "~") return home;
+  return p.startsWith("~/") ? path.join(home, p.slice(2)) : p;
+}
+
+/**
+ * The kubeconfig files kubectl reads: each entry of $KUBECONFIG (path-list separator), else
+ * ~/.kube/config (client-go clientcmd NewDefaultClientConfigLoadingRules).
+ */
+export function ambientKubeconfigPaths(
+  env: Record<string, string | undefined>,
+  home: string = os.homedir(),
+): string[] {
+  const list = (env.KUBECONFIG ?? "").split(path.delimiter).filter((p) => p !== "");
+  return list.length > 0 ? list : [path.join(home, ".kube", "config")];
+}
+
+/**
+ * Why this run must not touch the cluster, one line per problem (empty when it may):
+ * - no `kubeContext` (only a stack file the CLI would already refuse gets here);
+ * - the kubeconfig the provider reads (`kubeconfig`, else the ambient files) lacks the context;
+ * - another context is selected in the ambient kubeconfig (kubectl's `current-context`; the first
+ *   file that sets it wins, as client-go merges them);
+ * - the provider's own `kubernetes:context` config names another context.
+ */
+export function kubeContextProblems(
+  cfg: Pick<StackConfig, "stack" | "kubeContext" | "kubeconfig">,
+  providerFiles: Kubeconfig[],
+  ambientFiles: Kubeconfig[],
+  providerConfig: Record<string, string>,
+): string[] {
+  const k = `${PROJECT}:kubeContext`;
+  const pinned = cfg.kubeContext;
+  const selected = ambientFiles.find((f) => f.current)?.current;
+  const where = (files: Kubeconfig[]) => files.map((f) => f.path).join(", ") || "no kubeconfig file";
+  if (!pinned) {
+    return [
+      `${k}: expected the kube context of stack "${cfg.stack}"'s cluster (\`pulumi config set --stack ${cfg.stack} kubeContext <context>\`), got nothing; the selected context is ${selected ? `"${selected}"` : "none"}`,
+    ];
+  }
+  const p: string[] = [];
+  const known = providerFiles.flatMap((f) => f.contexts);
+  if (!known.includes(pinned)) {
+    p.push(
+      `${k}: stack "${cfg.stack}" is pinned to context "${pinned}", which the kubeconfig (${where(providerFiles)}) does not have; it has ${known.length > 0 ? known.map((c) => `"${c}"`).join(", ") : "no contexts"} and selects ${selected ? `"${selected}"` : "none"}. Add the cluster's context (kubectl config set-context) or correct kubeContext`,
+    );
+  }
+  if (selected && selected !== pinned) {
+    p.push(
+      `${k}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${pinned}\`, restart your port-forwards, then run Pulumi again`,
+    );
+  }
+  const providerContext = providerConfig["kubernetes:context"];
+  if (providerContext !== undefined && providerContext !== "" && providerContext !== pinned) {
+    p.push(
+      `kubernetes:context: expected nothing or the stack's pinned context "${pinned}" (${k}), got "${providerContext}"; remove it (\`pulumi config rm --stack ${cfg.stack} kubernetes:context\`)`,
+    );
+  }
+  return p;
+}
+
+/**
+ * Refuses (ConfigError) a run whose kube context is not the stack's, before any resource is
+ * registered. `index.ts` calls it; the offline synthesis never does (it touches no cluster).
+ */
+export function assertStackContext(
+  cfg: Pick<StackConfig, "stack" | "kubeContext" | "kubeconfig">,
+  allConfig: Record<string, string>,
+  env: Record<string, string | undefined> = process.env,
+  read?: (f: string) => string,
+): void {
+  const load = (files: string[]) =>
+    files.map((f) => readKubeconfig(f, read)).filter((f): f is Kubeconfig => !!f);
+  const ambient = load(ambientKubeconfigPaths(env));
+  const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)]) : ambient;
+  const problems = kubeContextProblems(cfg, providerFiles, ambient, allConfig);
+  if (problems.length > 0) throw new ConfigError(problems);
+}

@@ -1,0 +1,523 @@
+import { z } from "zod";
+import { parseQuantity } from "@homelab-observability/contract";
+import { consumersOf, planBuckets } from "./buckets";
+import {
+  ADOPTABLE_RELEASES,
+  BUCKET_PURPOSES,
+  durationSeconds,
+  PHASES,
+  PROJECT,
+  rawSchema,
+  SECRET_KEYS,
+  type AdoptableRelease,
+  type Raw,
+  type SecretKey,
+  type StackConfig,
+} from "./schema";
+import { ConfigError, formatIssue } from "./errors";
+import { byteSize } from "./schema";
+import {
+  defaultSeriesCap,
+  DEFAULT_VOLUMES,
+  fitProblems,
+  formatBytes,
+  lokiModeFor,
+  mimirDiskBytes,
+  planSizing,
+  prometheusDiskBytes,
+  seconds,
+  vmDiskBytes,
+  volumeQuantity,
+} from "./sizing";
+import { LOKI_SIZING } from "@homelab-observability/contract";
+
+export { parseQuantity };
+export * from "./schema";
+export * from "./errors";
+
+/**
+ * Turns Pulumi's flat config map (`project:key` to string; structured values arrive as JSON) into
+ * the input object of the schema. Keys of other namespaces (kubernetes:, onepassword:) are left to
+ * their providers.
+ */
+export function rawFromPulumiConfig(all: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(all)) {
+    const [ns, key] = fullKey.split(":", 2);
+    if (ns !== PROJECT || key === undefined) continue;
+    // Pulumi.yaml defaults these to "" (the CLI has no derived defaults): empty means "derive it".
+    if (value === "" && DERIVED_KEYS.includes(key)) continue;
+    // The CLI hands every scalar over as text (`cluster: 123` arrives as "123"): where the schema
+    // wants text, text it stays, so a secret or a name that looks like a number is still valid.
+    out[key] = wantsText(key) ? value : parseScalar(value);
+  }
+  return out;
+}
+
+/**
+ * Keys whose default depends on other keys or on the environment (kubeconfig: $KUBECONFIG);
+ * Pulumi.yaml declares them with `default: ""`.
+ */
+export const DERIVED_KEYS = ["cluster", "metricsBackend", "logAgent", "kubeconfig"];
+
+function wantsText(key: string): boolean {
+  let schema: z.ZodTypeAny | undefined = (rawSchema.shape as Record<string, z.ZodTypeAny>)[key];
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional || schema instanceof z.ZodEffects)
+    schema = schema instanceof z.ZodEffects ? schema._def.schema : schema._def.innerType;
+  return schema instanceof z.ZodString || schema instanceof z.ZodEnum;
+}
+
+function parseScalar(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Validates a stack's raw config and fills every default; throws ConfigError listing all problems. */
+export function parseStackConfig(
+  raw: Record<string, unknown>,
+  stack: string,
+  env: Record<string, string | undefined> = process.env,
+  /** The offline synthesis lists absent secrets itself (and stands in placeholders). */
+  opts: { allowAbsentSecrets?: boolean } = {},
+): StackConfig {
+  const parsed = rawSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n")));
+  }
+  const r = parsed.data;
+  const lightweight = r.profile === "lightweight";
+  const cluster = r.cluster ?? stack;
+  const os = r.objectStore;
+  const objectStore =
+    os.type === "filesystem"
+      ? { ...os, bucketPrefix: cluster, insecure: false }
+      : {
+          ...os,
+          bucketPrefix: os.bucketPrefix ?? cluster,
+          insecure: os.type === "minio" ? (os.insecure ?? os.endpoint.startsWith("http://")) : false,
+        };
+  const sized = sizedDefaults(r);
+  const cfg: StackConfig = {
+    stack,
+    cluster,
+    kubeContext: r.kubeContext,
+    kubeconfig: r.kubeconfig,
+    namespace: r.namespace,
+    production: r.production,
+    phase: r.phase,
+    profile: r.profile,
+    metricsBackend: r.metricsBackend ?? (lightweight ? "victoriametrics" : "mimir"),
+    logAgent: r.logAgent ?? (lightweight ? "vector" : "alloy"),
+    objectStore,
+    secrets: r.secrets,
+    nodePools: r.nodePools.map((p) => ({ ...p, labels: p.labels ?? { "kubernetes.io/arch": p.arch } })),
+    storageClasses: {
+      default: r.storageClasses.default,
+      metrics: r.storageClasses.metrics ?? r.storageClasses.default,
+    },
+    workload: { activeSeries: r.workload.activeSeries, logsPerDayBytes: sized.logsPerDayBytes },
+    loki: {
+      ...r.loki,
+      mode: sized.lokiMode,
+      volumeSize: sized.volumes.loki,
+      canary: r.loki.canary ?? !lightweight,
+      gateway: r.loki.gateway ?? !lightweight,
+    },
+    prometheus: { ...r.prometheus, volumeSize: sized.volumes.prometheus },
+    mimir: { ...r.mimir, maxGlobalSeriesPerUser: sized.seriesCap, volumeSize: sized.volumes.mimir },
+    victoriametrics: { ...r.victoriametrics, volumeSize: sized.volumes.victoriametrics },
+    alerting: r.alerting,
+    existing: r.existing,
+    nodeLogs: r.nodeLogs,
+    // A namespace name is a DNS label (63 characters at most): a long stack namespace is shortened.
+    agents: { namespace: r.agents.namespace ?? `${r.namespace.slice(0, 56)}-agents`, step: r.agents.step },
+    grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
+    // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
+    takeover:
+      r.takeover && Object.keys(raw.takeover ?? {}).length > 0
+        ? { ...r.takeover, kpsFullname: r.takeover.kpsFullname ?? kpsFullnameOf(r.takeover) }
+        : undefined,
+    secretKeys: SECRET_KEYS.filter((k) => (r as Record<string, unknown>)[k] !== undefined),
+  };
+  const problems = [
+    ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
+    ...workloadChecks(cfg, r, sized),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return cfg;
+}
+
+/**
+ * Secrets the stack needs that are neither set (`pulumi config set --secret`) nor in the
+ * environment, each with the problem line naming the command that sets it.
+ */
+export function absentSecrets(
+  c: StackConfig,
+  env: Record<string, string | undefined> = process.env,
+): { key: SecretKey; problem: string }[] {
+  const k = (path: string) => `${PROJECT}:${path}`;
+  const out: { key: SecretKey; problem: string }[] = [];
+  if (c.secrets.backend === "config") {
+    const needed: SecretKey[] = [];
+    if (c.objectStore.type === "minio") needed.push("minioAdminUser", "minioAdminPassword");
+    if (c.alerting.pushover) needed.push("pushoverToken", "pushoverUserKey");
+    if (c.alerting.heartbeat) needed.push("heartbeatUrl");
+    for (const key of needed) {
+      if (!c.secretKeys.includes(key)) {
+        out.push({
+          key,
+          problem: `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``,
+        });
+      }
+    }
+  }
+  if (c.secrets.backend === "onepassword" && !c.secretKeys.includes("onepasswordToken")) {
+    const envVar = c.secrets.connectUrl ? "OP_CONNECT_TOKEN" : "OP_SERVICE_ACCOUNT_TOKEN";
+    if (!env[envVar]) {
+      out.push({
+        key: "onepasswordToken",
+        problem: `${k("onepasswordToken")}: required with secrets.backend "onepassword" (a ${c.secrets.connectUrl ? "Connect token" : "service account token"}); set it with \`pulumi config set --secret onepasswordToken <token>\` or export ${envVar}`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * 1Password variables of the other mode, which the provider reads anyway: `@1password/pulumi-onepassword`
+ * 1.1.3 fills every argument the program leaves unset from OP_ACCOUNT, OP_SERVICE_ACCOUNT_TOKEN,
+ * OP_CONNECT_TOKEN and OP_CONNECT_HOST (provider.js constructor), and terraform-provider-onepassword
+ * v2.1.2 reads the same variables itself (internal/provider/provider.go Configure). Connect
+ * credentials beside a service-account token or an account fail with "Config conflict", and so do a
+ * service-account token and an account together. Named here first, values never printed.
+ */
+export const ONEPASSWORD_CONFLICTS = {
+  connect: ["OP_SERVICE_ACCOUNT_TOKEN", "OP_ACCOUNT"],
+  serviceAccount: ["OP_CONNECT_HOST", "OP_CONNECT_TOKEN", "OP_ACCOUNT"],
+} as const;
+
+function onePasswordEnvConflicts(c: StackConfig, env: Record<string, string | undefined>): string[] {
+  if (c.secrets.backend !== "onepassword") return [];
+  const connect = c.secrets.connectUrl !== undefined;
+  const mode = connect
+    ? "1Password Connect (secrets.connectUrl is set)"
+    : "a 1Password service account (secrets.connectUrl is not set)";
+  return ONEPASSWORD_CONFLICTS[connect ? "connect" : "serviceAccount"]
+    .filter((v) => (env[v] ?? "") !== "")
+    .map(
+      (v) =>
+        `${PROJECT}:secrets: expected no ${v} in the environment while the stack uses ${mode}, got it set; the 1Password provider reads it too and stops with "Config conflict". Run \`unset ${v}\` in this shell`,
+    );
+}
+
+/** Rules that span several keys; each message names the key to change. */
+function crossChecks(
+  c: StackConfig,
+  env: Record<string, string | undefined>,
+  allowAbsentSecrets: boolean,
+): string[] {
+  const p: string[] = [];
+  const k = (path: string) => `${PROJECT}:${path}`;
+  const l = c.loki;
+  const retention = durationSeconds(l.retention)!;
+  if (retention < 86400 || retention % 86400 !== 0) {
+    p.push(
+      `${k("loki.retention")}: expected whole days of at least 24h (retention runs on the 24h index), got "${l.retention}"`,
+    );
+  }
+  if (l.mode === "SingleBinary" && l.replicationFactor > l.replicas) {
+    p.push(
+      `${k("loki.replicationFactor")}: expected at most loki.replicas (${l.replicas}) in SingleBinary mode, got ${l.replicationFactor}`,
+    );
+  }
+  if (l.mode === "SimpleScalable" && l.replicationFactor > l.write) {
+    p.push(
+      `${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`,
+    );
+  }
+  if (c.objectStore.type === "filesystem") {
+    if (l.mode !== "SingleBinary") {
+      p.push(
+        `${k("loki.mode")}: expected "SingleBinary" with the filesystem object store (scalable modes need object storage), got "${l.mode}"`,
+      );
+    }
+    if (l.replicas > 1) {
+      p.push(
+        `${k("loki.replicas")}: expected 1 with the filesystem object store (a local volume cannot be shared), got ${l.replicas}`,
+      );
+    }
+    if (c.mimir.replicas > 1) {
+      p.push(`${k("mimir.replicas")}: expected 1 with the filesystem object store, got ${c.mimir.replicas}`);
+    }
+  }
+  if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
+  p.push(...onePasswordEnvConflicts(c, env));
+  // Mimir keeps its own data under the tenant "__mimir_cluster" (Mimir docs, configure/about-tenant-ids).
+  if (c.mimir.tenant === "__mimir_cluster") {
+    p.push(
+      `${k("mimir.tenant")}: expected a tenant ID other than Mimir's internal "__mimir_cluster", got "${c.mimir.tenant}"`,
+    );
+  }
+  // VictoriaMetrics refuses -retentionPeriod below a day (app/vmstorage/main.go: "-retentionPeriod
+  // cannot be smaller than a day") and a lower-case "m" suffix (lib/flagutil/duration.go
+  // RetentionDuration.Set: months need "M", minutes are not allowed).
+  const vmRetention = c.victoriametrics.retention;
+  if (durationSeconds(vmRetention)! < 86400 || /\dm$/.test(vmRetention)) {
+    p.push(
+      `${k("victoriametrics.retention")}: expected a duration of at least 1d in h|d|w|y (vmstorage refuses a -retentionPeriod below 24h and the "m" suffix), got "${vmRetention}"`,
+    );
+  }
+  // Prometheus reads --storage.tsdb.retention.size with units.ParseBase2Bytes (KB and KiB are both
+  // 1024 bytes); a budget above the volume is never reached and the disk fills first.
+  const retentionBytes = base2Bytes(c.prometheus.retentionSize);
+  const volumeBytes = parseQuantity(c.prometheus.volumeSize) ?? 0;
+  if (retentionBytes !== undefined && retentionBytes > volumeBytes) {
+    p.push(
+      `${k("prometheus.retentionSize")}: expected at most the volume it lives on (prometheus.volumeSize "${c.prometheus.volumeSize}"), got "${c.prometheus.retentionSize}"`,
+    );
+  }
+  // Bucket names are the prefix plus a per-consumer suffix; S3 and MinIO refuse what breaks the
+  // bucket naming rules (AWS S3 "General purpose bucket naming rules"; minio-go
+  // pkg/s3utils CheckValidBucketNameStrict). Checked for every bucket any phase creates.
+  if (c.objectStore.type !== "filesystem") {
+    const prefixKey =
+      c.objectStore.bucketPrefix === c.cluster
+        ? "cluster (the default bucketPrefix)"
+        : "objectStore.bucketPrefix";
+    const lastPhase = { ...c, phase: PHASES[PHASES.length - 1] };
+    for (const name of planBuckets(lastPhase).consumers.flatMap((x) => x.buckets)) {
+      const problem = s3BucketNameProblem(name);
+      if (problem) {
+        p.push(
+          `${k(prefixKey)}: expected a prefix that keeps every bucket name valid (3-63 lowercase letters, digits, '-' or '.'), got "${c.objectStore.bucketPrefix}", which makes bucket "${name}" ${problem}`,
+        );
+        break;
+      }
+    }
+  }
+  p.push(...takeoverChecks(c));
+  if (c.agents.namespace === c.namespace)
+    p.push(
+      `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
+    );
+  const poolNames = new Set<string>();
+  c.nodePools.forEach((pool, i) => {
+    if (poolNames.has(pool.name))
+      p.push(`${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}"`);
+    poolNames.add(pool.name);
+  });
+  return p;
+}
+
+interface SizedDefaults {
+  logsPerDayBytes?: number;
+  lokiMode: "SingleBinary" | "SimpleScalable";
+  seriesCap: number;
+  /** Volume sizes: the stack's own, else the default, else (declared workload) the need when larger. */
+  volumes: Record<keyof typeof DEFAULT_VOLUMES, string>;
+  /** What the declared workload needs per volume, bytes (absent: nothing declared for it). */
+  needs: Partial<Record<keyof typeof DEFAULT_VOLUMES, number>>;
+}
+
+/**
+ * Defaults that follow the declared workload (config/sizing.ts has the rules). Without a declared
+ * workload every default is what it always was, so a running stack's StatefulSets keep their
+ * volumeClaimTemplates (the API server refuses a changed one).
+ */
+function sizedDefaults(r: Raw): SizedDefaults {
+  const logs = r.workload.logsPerDay === undefined ? undefined : byteSize(r.workload.logsPerDay);
+  const series = r.workload.activeSeries;
+  const filesystem = r.objectStore.type === "filesystem";
+  // SimpleScalable needs object storage: with the filesystem store the mode stays and the
+  // workload is refused (workloadChecks) instead of a confusing loki.mode message.
+  const lokiMode = r.loki.mode ?? (filesystem ? "SingleBinary" : lokiModeFor(logs));
+  const seriesCap =
+    r.mimir.maxGlobalSeriesPerUser ?? series ?? defaultSeriesCap(r.nodePools, r.mimir.replicas);
+  const needs: SizedDefaults["needs"] = {};
+  // With the filesystem store Loki's volume holds every chunk: retention x a day's logs (taken
+  // uncompressed, the upper bound). With object storage it holds the WAL only.
+  if (logs !== undefined && filesystem) needs.loki = (seconds(r.loki.retention) / 86400) * logs;
+  if (series !== undefined) {
+    needs.prometheus = prometheusDiskBytes(series, seconds(r.prometheus.retention));
+    needs.mimir = mimirDiskBytes(seriesCap, r.mimir.replicas, seconds(r.mimir.blocksRetention));
+    needs.victoriametrics = vmDiskBytes(
+      series,
+      seconds(r.victoriametrics.scrapeInterval),
+      seconds(r.victoriametrics.retention),
+    );
+  }
+  const volume = (key: keyof typeof DEFAULT_VOLUMES, own: string | undefined): string => {
+    if (own !== undefined) return own;
+    const need = needs[key];
+    const fallback = DEFAULT_VOLUMES[key];
+    return need !== undefined && need > (parseQuantity(fallback) ?? 0) ? volumeQuantity(need) : fallback;
+  };
+  return {
+    logsPerDayBytes: logs,
+    lokiMode,
+    seriesCap,
+    needs,
+    volumes: {
+      loki: volume("loki", r.loki.volumeSize),
+      prometheus: volume("prometheus", r.prometheus.volumeSize),
+      mimir: volume("mimir", r.mimir.volumeSize),
+      victoriametrics: volume("victoriametrics", r.victoriametrics.volumeSize),
+    },
+  };
+}
+
+/** The declared workload against what the stack sets and what its node pools hold. */
+function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] {
+  const p: string[] = [];
+  const k = (path: string) => `${PROJECT}:${path}`;
+  const series = c.workload.activeSeries;
+  const logs = c.workload.logsPerDayBytes;
+  if (
+    series !== undefined &&
+    r.mimir.maxGlobalSeriesPerUser !== undefined &&
+    r.mimir.maxGlobalSeriesPerUser < series
+  )
+    p.push(
+      `${k("mimir.maxGlobalSeriesPerUser")}: expected at least workload.activeSeries (${series}), or Mimir refuses series the stack declares; got ${r.mimir.maxGlobalSeriesPerUser}`,
+    );
+  if (logs !== undefined && logs > LOKI_SIZING.monolithicMaxBytesPerDay) {
+    const past = `${formatBytes(logs)} a day is above what one Loki holds (SingleBinary: about 20 GB a day, Loki deployment-modes.md)`;
+    if (c.objectStore.type === "filesystem")
+      p.push(
+        `${k("workload.logsPerDay")}: ${past}; past it Loki runs SimpleScalable, which needs object storage, and objectStore.type is "filesystem"`,
+      );
+    else if (r.loki.mode === "SingleBinary")
+      p.push(
+        `${k("loki.mode")}: expected "SimpleScalable" (or no loki.mode) for workload.logsPerDay: ${past}`,
+      );
+  }
+  // A volume the stack sets explicitly and the workload outgrows: never enlarged behind its back
+  // (a StatefulSet's volumeClaimTemplates cannot change in place).
+  const own: Record<keyof typeof DEFAULT_VOLUMES, string | undefined> = {
+    loki: r.loki.volumeSize,
+    prometheus: r.prometheus.volumeSize,
+    mimir: r.mimir.volumeSize,
+    victoriametrics: r.victoriametrics.volumeSize,
+  };
+  const runs = {
+    loki: true,
+    prometheus: true,
+    mimir: c.metricsBackend === "mimir",
+    victoriametrics: c.metricsBackend === "victoriametrics",
+  };
+  for (const key of Object.keys(own) as (keyof typeof DEFAULT_VOLUMES)[]) {
+    const need = sized.needs[key];
+    const set = own[key];
+    if (!runs[key] || need === undefined || set === undefined) continue;
+    if ((parseQuantity(set) ?? 0) < need)
+      p.push(
+        `${k(`${key}.volumeSize`)}: expected at least ${volumeQuantity(need)}, what ${key === "loki" ? "workload.logsPerDay x loki.retention" : `workload.activeSeries (${series})`} needs; got "${set}" (a running StatefulSet's claim size cannot change in place: resize the volume first, then set the new size)`,
+      );
+  }
+  if (p.length === 0) p.push(...fitProblems(c, planSizing(c), k));
+  return p;
+}
+
+/** Bytes of a Prometheus size ("60GiB", "512MB"), with Prometheus's base-2 reading of both unit styles. */
+export function base2Bytes(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|PB|EB|KiB|MiB|GiB|TiB|PiB|EiB)$/.exec(v);
+  if (!m) return undefined;
+  const power = { B: 0, K: 1, M: 2, G: 3, T: 4, P: 5, E: 6 }[m[2][0] as "B"] ?? 0;
+  return Number(m[1]) * 1024 ** power;
+}
+
+/** Why S3 would refuse a bucket name, or undefined (AWS S3 general purpose bucket naming rules). */
+export function s3BucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `${name.length} characters long (S3 allows 3-63)`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    return "use characters other than lowercase letters, digits, '-' and '.', or not start and end with a letter or digit";
+  if (name.includes("..")) return "contain two adjacent periods";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "look like an IP address";
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "start with a reserved prefix";
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "end with a reserved suffix";
+  return undefined;
+}
+
+/** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
+function kpsFullnameOf(t: NonNullable<Raw["takeover"]>): string {
+  const release = t.releases.kubePrometheusStack?.split("/")[1];
+  if (!release) return "kps";
+  const name = release.includes("kube-prometheus-stack") ? release : `${release}-kube-prometheus-stack`;
+  return name.slice(0, 26).replace(/-+$/, "");
+}
+
+/** The PVC the operator's Prometheus StatefulSet claims: <template>-prometheus-<fullname>-prometheus-0. */
+export function prometheusClaimSuffix(kpsFullname: string): string {
+  return `-prometheus-${kpsFullname}-prometheus-0`;
+}
+
+/** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
+function takeoverChecks(c: StackConfig): string[] {
+  const t = c.takeover;
+  if (!t) return [];
+  const p: string[] = [];
+  const k = (path: string) => `${PROJECT}:takeover.${path}`;
+  for (const [key, id] of Object.entries(t.releases) as [AdoptableRelease, string | undefined][]) {
+    if (!id) continue;
+    const [ns, name] = id.split("/");
+    // pulumi-kubernetes replaces a Release whose name or namespace changes (helm_release.go Diff,
+    // forceNewFields ".name", ".namespace"): adopting under another identity would uninstall it.
+    if (ns !== c.namespace)
+      p.push(
+        `${k(`releases.${key}`)}: expected a release in the stack's namespace "${c.namespace}" (another namespace would replace it), got "${id}"`,
+      );
+    if (name !== ADOPTABLE_RELEASES[key])
+      p.push(
+        `${k(`releases.${key}`)}: expected the release name the program uses, "${c.namespace}/${ADOPTABLE_RELEASES[key]}" (a rename would replace the release), got "${id}"`,
+      );
+  }
+  // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
+  for (const key of ["alloy", "vector"] as const)
+    if (t.releases[key] && t.step === "import" && c.agents.step !== "stay")
+      p.push(
+        `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover after the update step), got "${c.agents.step}"`,
+      );
+  if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
+    p.push(
+      `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
+    );
+  }
+  if (t.releases.kubePrometheusStack && !t.prometheusVolume) {
+    p.push(
+      `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,
+    );
+  }
+  const mimirStores = consumersOf(c).includes("mimir");
+  const mimirPhases = PHASES.filter((phase) => consumersOf({ ...c, phase }).includes("mimir"));
+  for (const key of ["buckets", "secrets"] as const) {
+    if (t[key].mimir !== undefined && !mimirStores)
+      p.push(
+        `${k(`${key}.mimir`)}: Mimir has no object storage in this stack (metricsBackend ${c.metricsBackend}, phase ${c.phase}); set it with a phase that runs Mimir (${mimirPhases.join(", ") || "none with this backend"})`,
+      );
+  }
+  const hasBuckets = Object.values(t.buckets).some((b) => b !== undefined);
+  const hasS3Secrets = t.secrets.loki !== undefined || t.secrets.mimir !== undefined;
+  if ((hasBuckets || hasS3Secrets) && c.objectStore.type !== "minio") {
+    p.push(
+      `${k(hasBuckets ? "buckets" : "secrets")}: existing buckets and S3 credential Secrets need objectStore.type "minio", got "${c.objectStore.type}"`,
+    );
+  }
+  const mimir = t.buckets.mimir;
+  if (mimir) {
+    // Mimir refuses a ruler or alertmanager store equal to the blocks bucket (REFERENCE.md, Mimir).
+    const used = BUCKET_PURPOSES.mimir
+      .map((purpose) => [purpose, mimir[purpose]] as const)
+      .filter(([, b]) => b);
+    for (const [purpose, bucket] of used) {
+      const other = used.find(([o, b]) => o !== purpose && b === bucket);
+      if (other && BUCKET_PURPOSES.mimir.indexOf(purpose) > BUCKET_PURPOSES.mimir.indexOf(other[0]))
+        p.push(
+          `${k(`buckets.mimir.${purpose}`)}: expected a bucket distinct from buckets.mimir.${other[0]} (Mimir fails to start when they share one), got "${bucket}"`,
+        );
+    }
+  }
+  return p;
+}

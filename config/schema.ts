@@ -1,0 +1,659 @@
+import type { RunningState } from "../model/running";
+import { z } from "zod";
+import { parseQuantity } from "@homelab-observability/contract";
+
+/*
+ * The stack config's schema: every key, its type, its default and its documentation (one JSDoc per
+ * key). Errors live in configErrors.ts, resolution (derived defaults, cross-key rules) in config.ts.
+ */
+
+import { PHASES, type Phase } from "../model/phases";
+import { PROJECT } from "../model/names";
+import { SECRET_KEYS, type SecretKey } from "../model/secrets";
+import { LOKI_MODES, type LokiMode } from "../model/sizing";
+
+export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
+
+const DURATION = /^(\d+)(ms|s|m|h|d|w|y)$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const UNIT_SECONDS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800,
+  y: 31536000,
+};
+
+/** Seconds in a Prometheus-style duration ("7d", "720h"); undefined when it does not parse. */
+export function durationSeconds(value: string): number | undefined {
+  const m = DURATION.exec(value);
+  return m ? Number(m[1]) * UNIT_SECONDS[m[2]] : undefined;
+}
+
+const duration = (example: string) =>
+  z.string().refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
+    message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
+  });
+/**
+ * A CPU quantity: text ("500m", "4") or a plain YAML number (`cpu: 4`, `cpu: 0.5`), which
+ * Kubernetes takes for a quantity as well; numbers become their text.
+ */
+const quantity = (example: string) =>
+  z.preprocess(
+    (v) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v),
+    z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
+      message: `expected a Kubernetes quantity like "${example}"`,
+    }),
+  );
+/**
+ * A byte size: a Kubernetes quantity with a byte unit. A bare number is bytes to Kubernetes ("10" is
+ * ten bytes) and "m" is thousandths, so both are refused as sizes.
+ */
+const SIZE_UNIT = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/;
+const size = (example: string) =>
+  z.string().refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
+    message: `expected a Kubernetes quantity like "${example}" with a byte unit (Ki|Mi|Gi|Ti or k|M|G|T; a bare number means bytes)`,
+  });
+/**
+ * A DNS-1123 label, as Kubernetes validates namespace and label-like names
+ * (k8s.io/apimachinery/pkg/util/validation IsDNS1123Label: at most 63 characters).
+ */
+const dnsLabel = z.string().refine((v) => v.length <= 63 && DNS_LABEL.test(v), {
+  message:
+    "expected a DNS label (DNS-1123: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit)",
+});
+/** A DNS-1123 subdomain, as Kubernetes validates StorageClass names (IsDNS1123Subdomain: at most 253). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const storageClassName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
+  message:
+    "expected a StorageClass name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)",
+});
+
+/** A bucket name prefix; the full names are checked against S3's rules in crossChecks. */
+const bucketPrefix = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
+  message:
+    "expected a bucket name prefix (lowercase letters, digits and '-', starting with a letter or digit)",
+});
+
+/** The user-info-free form of a URL for messages: credentials in a URL are never printed. */
+export function redactUrl(v: string): string {
+  return v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, "$1<redacted>@");
+}
+
+/** Why a string is not an http(s) URL with a host and no credentials (and, with `bare`, no path). */
+export function httpUrlProblem(v: string, bare: boolean): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return "it has no scheme";
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return "it does not parse as a URL";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    return `its scheme is ${u.protocol.replace(":", "")}`;
+  if (u.hostname === "") return "it has no host";
+  if (u.username !== "" || u.password !== "" || /\/\/[^/]*@/.test(v)) return "it carries credentials";
+  if (bare && ((u.pathname !== "/" && u.pathname !== "") || u.search !== "" || u.hash !== ""))
+    return "it has a path";
+  return undefined;
+}
+const httpUrl = (example: string, bare: boolean) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = httpUrlProblem(v, bare);
+    if (problem)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `expected a URL with scheme http or https, a host${bare ? ", no path" : ""} and no credentials, like "${example}" (${problem})`,
+      });
+  });
+
+/**
+ * A tenant ID Loki and Mimir accept (grafana/dskit tenant/tenant.go ValidTenantID: letters, digits
+ * and !-_.*'(), at most 150 characters, not "." or "..").
+ */
+const tenant = z.string().refine((v) => /^[a-zA-Z0-9!\-_.*'()]{1,150}$/.test(v) && v !== "." && v !== "..", {
+  message:
+    'expected a tenant ID Loki and Mimir accept (1-150 of a-z A-Z 0-9 ! - _ . * \' ( ), not "." or "..")',
+});
+const count = (min: number) => z.number().int().min(min);
+
+const taint = z
+  .object({
+    /** Taint key. */
+    key: z.string().min(1),
+    /** Taint value. Default none. */
+    value: z.string().optional(),
+    /** NoSchedule, PreferNoSchedule or NoExecute. */
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+  })
+  .strict();
+
+const nodePool = z
+  .object({
+    /** Pool name, used in the budget table. */
+    name: dnsLabel,
+    /** CPU architecture of the pool's nodes. */
+    arch: z.enum(["amd64", "arm64"]),
+    /** Number of nodes in the pool. */
+    count: count(1),
+    /** Allocatable CPU per node, e.g. "4", "3500m" or a plain number (4). */
+    cpu: quantity("4"),
+    /** Allocatable memory per node, e.g. "8Gi". */
+    memory: size("8Gi"),
+    /** Labels that identify the pool's nodes (default: kubernetes.io/arch=<arch>). */
+    labels: z.record(z.string()).optional(),
+    /** Taints on the pool's nodes; workloads need a toleration to land there. */
+    taints: z.array(taint).default([]),
+  })
+  .strict();
+
+const minioStore = z
+  .object({
+    /** "minio": buckets and per-consumer users on MinIO. */
+    type: z.literal("minio"),
+    /** S3 endpoint URL with scheme, e.g. "http://minio.storage.svc.cluster.local:9000". */
+    endpoint: httpUrl("http://minio.storage.svc:9000", true),
+    /**
+     * MinIO endpoint as seen from where Pulumi runs (the MinIO provider creates buckets and users
+     * through it), e.g. "http://localhost:9000" with `kubectl -n storage port-forward svc/minio
+     * 9000:9000`. Default: `endpoint` (right only when Pulumi runs inside the cluster).
+     */
+    adminEndpoint: httpUrl("http://localhost:9000", true).optional(),
+    /** S3 region. Default "us-east-1". */
+    region: z.string().min(1).default("us-east-1"),
+    /** Skip TLS verification / use plain HTTP. Default: true when the endpoint is http://. */
+    insecure: z.boolean().optional(),
+    /** Path-style addressing (MinIO needs it). Default true. */
+    pathStyle: z.boolean().default(true),
+    /** Prefix for bucket names. Default: the cluster name. */
+    bucketPrefix: bucketPrefix.optional(),
+    /**
+     * Turn on versioning of the buckets the program manages and keep deleted or overwritten
+     * objects this many days (a MinIO lifecycle rule expires noncurrent versions), so a wrong
+     * `mc rm` or a bug can be undone. Needs an erasure-coded or single-drive MinIO (not the old
+     * FS mode). The rule replaces any lifecycle rules on those buckets. Default: off.
+     */
+    keepDeletedDays: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+const cephStore = z
+  .object({
+    /** "ceph-rgw": ObjectBucketClaims on Ceph RGW (Rook). */
+    type: z.literal("ceph-rgw"),
+    /** StorageClass that provisions ObjectBucketClaims. Default "ceph-bucket". */
+    storageClass: storageClassName.default("ceph-bucket"),
+    /** Prefix for bucket names. Default: the cluster name. */
+    bucketPrefix: bucketPrefix.optional(),
+    /** S3 region reported to consumers. Default "us-east-1". */
+    region: z.string().min(1).default("us-east-1"),
+  })
+  .strict();
+
+const filesystemStore = z
+  .object({
+    /** "filesystem": each consumer on its own volume (one-node clusters). */
+    type: z.literal("filesystem"),
+  })
+  .strict();
+
+const objectStore = z.discriminatedUnion("type", [minioStore, cephStore, filesystemStore], {
+  errorMap: (issue, ctx) =>
+    issue.code === "invalid_union_discriminator"
+      ? {
+          message: `expected type to be one of minio | ceph-rgw | filesystem, got ${JSON.stringify(ctx.data?.type)}`,
+        }
+      : { message: ctx.defaultError },
+});
+
+const onepasswordItems = z
+  .object({
+    /** Item holding the MinIO admin login (fields username, password). */
+    minioAdmin: z.string().min(1).default("minio-admin"),
+    /** Item holding the Pushover application token (field "token") and user key (field "user_key"). */
+    pushover: z.string().min(1).default("pushover"),
+    /** Item holding the Grafana admin login (fields username, password). */
+    grafanaAdmin: z.string().min(1).default("grafana-admin"),
+    /** Item holding the heartbeat webhook URL (field "url"). */
+    heartbeat: z.string().min(1).default("alertmanager-heartbeat"),
+  })
+  .strict();
+
+const secretsBackend = z.discriminatedUnion("backend", [
+  z
+    .object({
+      /** "onepassword": human-owned secrets from a 1Password vault. */
+      backend: z.literal("onepassword"),
+      /** Vault UUID the items live in. */
+      vault: z.string().min(1),
+      /** 1Password Connect URL; without it a service account token is used. */
+      connectUrl: httpUrl("http://onepassword-connect.onepassword.svc:8080", false).optional(),
+      /** Item titles. */
+      items: onepasswordItems.default({}),
+    })
+    .strict(),
+  z
+    .object({
+      /** "config": secrets from Pulumi config (`pulumi config set --secret`). */
+      backend: z.literal("config"),
+    })
+    .strict(),
+]);
+
+const loki = z
+  .object({
+    /**
+     * SingleBinary (small clusters) or SimpleScalable. Default SingleBinary, or SimpleScalable when
+     * workload.logsPerDay is above what one Loki holds (about 20 GB a day).
+     */
+    mode: z.enum(LOKI_MODES).optional(),
+    /** Single-binary replicas. Default 1. */
+    replicas: count(1).default(1),
+    /** SimpleScalable write replicas. Default 3. */
+    write: count(1).default(3),
+    /** SimpleScalable read replicas. Default 3. */
+    read: count(1).default(3),
+    /** SimpleScalable backend replicas. Default 3. */
+    backend: count(1).default(3),
+    /** Replication factor; never above the replicas that serve writes. Default 1. */
+    replicationFactor: count(1).default(1),
+    /** How long logs are kept; whole days (retention needs the 24h index). Default "7d". */
+    retention: duration("7d").default("7d"),
+    /** Delay before the compactor deletes marked chunks. Default "2h". */
+    deleteDelay: duration("2h").default("2h"),
+    /** Multi-tenant mode. Default false (tenant "fake"). */
+    authEnabled: z.boolean().default(false),
+    /** Tenant used by agents when authEnabled. Default "homelab". */
+    tenant: tenant.default("homelab"),
+    /** Canary DaemonSet. Default true (false in the lightweight profile). */
+    canary: z.boolean().optional(),
+    /** nginx gateway. Default true (false in the lightweight profile). */
+    gateway: z.boolean().optional(),
+    /**
+     * PVC size of each stateful Loki pod. Default "10Gi", or with the filesystem store and a declared
+     * workload.logsPerDay, what retention x logsPerDay needs when that is more.
+     */
+    volumeSize: size("10Gi").optional(),
+  })
+  .strict();
+
+const prometheus = z
+  .object({
+    /** TSDB retention. Default "14d". */
+    retention: duration("14d").default("14d"),
+    /** Retention by size. Default "60GiB". */
+    retentionSize: z
+      .string()
+      .regex(/^\d+(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, {
+        message: 'expected a size like "60GiB"',
+      })
+      .default("60GiB"),
+    /**
+     * PVC size. Default "70Gi", or what retention x workload.activeSeries needs (2 bytes a sample,
+     * 30s scrapes) when that is more.
+     */
+    volumeSize: size("70Gi").optional(),
+    /** Delete the Prometheus volume when KPS is removed. Default false: it is retained. */
+    cleanupVolumeOnRemoval: z.boolean().default(false),
+  })
+  .strict();
+
+const mimir = z
+  .object({
+    /** Monolithic replicas. Default 1. */
+    replicas: count(1).default(1),
+    /**
+     * Active series limit per tenant (Mimir's 150000 default is too low); Mimir's memory is sized to
+     * hold it. Default workload.activeSeries when declared, else 1000000, or less where the largest
+     * node could not hold a Mimir sized for that (the most it can, in steps of 10000).
+     */
+    maxGlobalSeriesPerUser: count(1).optional(),
+    /** Samples per second per tenant. Default 100000. */
+    ingestionRate: count(1).default(100_000),
+    /** Multi-tenancy; when on, writers send X-Scope-OrgID. Default false. */
+    multitenancy: z.boolean().default(false),
+    /** Tenant when multitenancy is on. Default "homelab". */
+    tenant: tenant.default("homelab"),
+    /**
+     * PVC size. Default "20Gi", or what the ingester, store-gateway and compactor need for a declared
+     * workload.activeSeries when that is more.
+     */
+    volumeSize: size("20Gi").optional(),
+    /**
+     * How long the compactor keeps blocks in the bucket (Mimir's own default, 0, keeps them
+     * forever and the bucket only grows). Default "90d": well beyond Prometheus's 14 days.
+     */
+    blocksRetention: duration("90d").default("90d"),
+  })
+  .strict();
+
+const victoriametrics = z
+  .object({
+    /** vmsingle retention. Default "14d". */
+    retention: duration("14d").default("14d"),
+    /**
+     * vmsingle PVC size. Default "20Gi", or what retention x workload.activeSeries needs (about 1
+     * byte a sample, 20% free space, 20% index) when that is more.
+     */
+    volumeSize: size("20Gi").optional(),
+    /** vmagent scrape interval. Default "30s". */
+    scrapeInterval: duration("30s").default("30s"),
+    /** vmagent disk buffer size per remote write. Default "1Gi". */
+    bufferSize: size("1Gi").default("1Gi"),
+  })
+  .strict();
+
+const alerting = z
+  .object({
+    /** Send alerts to Pushover. Default true. */
+    pushover: z.boolean().default(true),
+    /** Pushover priority. Default 0. */
+    pushoverPriority: z.number().int().min(-2).max(2).default(0),
+    /** Send the Watchdog alert to the heartbeat URL. Default true. */
+    heartbeat: z.boolean().default(true),
+    /** How often the heartbeat fires. Default "1m". */
+    heartbeatInterval: duration("1m").default("1m"),
+    /**
+     * Error-level log lines per second in one namespace above which Loki's ruler alerts
+     * (NamespaceLogErrorRateHigh, for 15 minutes). Default 1.
+     */
+    logErrorsPerSecond: z.number().positive().default(1),
+  })
+  .strict();
+
+const grafana = z
+  .object({
+    /** Grafana's public URL, for links. Default "http://grafana.<namespace>.svc". */
+    url: httpUrl("https://grafana.example.net", false).optional(),
+    /** PVC size. Default "5Gi". */
+    volumeSize: size("5Gi").default("5Gi"),
+  })
+  .strict();
+
+const storageClasses = z
+  .object({
+    /** StorageClass for ordinary PVCs. Default "local-path". */
+    default: storageClassName.default("local-path"),
+    /** StorageClass for metrics TSDBs (local NVMe). Default: the default class. */
+    metrics: storageClassName.optional(),
+  })
+  .strict();
+
+/**
+ * What already exists outside this stack's state and must be adopted (the `import` resource
+ * option), never created: a bucket the stack retained when it stepped back a phase (MinIO's
+ * create fails with "bucket already exists!"), or one made by hand.
+ */
+const existing = z
+  .object({
+    /** Bucket names (MinIO buckets, or the bucketName of a Ceph ObjectBucketClaim). Default []. */
+    buckets: z
+      .array(
+        z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+          message: 'expected an S3 bucket name like "staging-mimir-blocks"',
+        }),
+      )
+      .default([]),
+  })
+  .strict();
+
+/** Helm releases the program installs that a running cluster may already have (takeover). */
+export const ADOPTABLE_RELEASES = {
+  kubePrometheusStack: "kube-prometheus-stack",
+  loki: "loki",
+  grafana: "grafana",
+  alloy: "alloy",
+  prometheusOperatorCrds: "prometheus-operator-crds",
+  vector: "vector",
+} as const;
+export type AdoptableRelease = keyof typeof ADOPTABLE_RELEASES;
+
+/** Bucket purposes per consumer (the object store's plan uses the same lists). */
+export const BUCKET_PURPOSES = {
+  loki: ["chunks", "ruler", "admin"],
+  mimir: ["blocks", "ruler", "alertmanager"],
+} as const;
+
+// S3 bucket naming rules (3-63 chars, lowercase, digits, '.', '-'); MinIO enforces the same.
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  message: 'expected an S3 bucket name (3-63 lowercase letters, digits, ".", "-") like "loki"',
+});
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+  message: "expected a Kubernetes object name (lowercase letters, digits, '-', '.')",
+});
+const releaseId = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+  message: 'expected "<namespace>/<release name>" (the Helm release\'s import ID) like "monitoring/loki"',
+});
+const existingBuckets = (purposes: readonly string[]) =>
+  z.object(Object.fromEntries(purposes.map((p) => [p, bucketName.optional()]))).strict();
+
+const takeover = z
+  .object({
+    /** import: the first update adopts without changing anything; update: apply the program's values. Default import. */
+    step: z.enum(["import", "update"]).default("import"),
+    /** The stack's namespace already exists: import it instead of creating it. Default false. */
+    namespace: z.boolean().default(false),
+    /** Running Helm releases to import, as "<namespace>/<name>". Default none. */
+    releases: z
+      .object(
+        Object.fromEntries(Object.keys(ADOPTABLE_RELEASES).map((k) => [k, releaseId.optional()])) as Record<
+          AdoptableRelease,
+          z.ZodOptional<typeof releaseId>
+        >,
+      )
+      .strict()
+      .default({}),
+    /** fullname of the running kube-prometheus-stack (names its Prometheus). Default: as the chart derives it from the release name. */
+    kpsFullname: dnsLabel.optional(),
+    /** Folder of what runs (README "Checking the change"): the update keeps its claims and selectors. Default none. */
+    running: z.string().min(1).optional(),
+    /** The running Prometheus's PVC, imported and kept by name so the TSDB keeps its history. Default none. */
+    prometheusVolume: k8sName.optional(),
+    /**
+     * Existing buckets per consumer and purpose, used instead of the planned ones. Used by name only
+     * (never in state) unless also listed in `existing.buckets`, which imports them. Default none.
+     */
+    buckets: z
+      .object({
+        /** Loki's existing buckets by purpose (chunks, ruler, admin). */
+        loki: existingBuckets(BUCKET_PURPOSES.loki),
+        /** Mimir's existing buckets by purpose (blocks, ruler, alertmanager). */
+        mimir: existingBuckets(BUCKET_PURPOSES.mimir),
+      })
+      .partial()
+      .strict()
+      .default({}),
+    /** Existing Secrets read (never replaced): S3 credentials per consumer, Grafana's admin login. Default none. */
+    secrets: z
+      .object({
+        /** Secret with Loki's S3 credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). */
+        loki: k8sName.optional(),
+        /** Secret with Mimir's S3 credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). */
+        mimir: k8sName.optional(),
+        /** Secret with Grafana's admin login (admin-user, admin-password). */
+        grafanaAdmin: k8sName.optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/** Where the node agents (node-exporter, the Alloy DaemonSet, Vector) run. */
+const agents = z
+  .object({
+    /** Namespace of the node agents, enforcing Pod Security privileged (the rest enforces baseline). Default "<namespace>-agents". */
+    namespace: dnsLabel.optional(),
+    /**
+     * moved: they run in agents.namespace. handover: one update that stops them in the stack's
+     * namespace and then starts them there (README). stay: they keep running in the stack's
+     * namespace, which then enforces privileged. Default "moved".
+     */
+    step: z.enum(["stay", "handover", "moved"]).default("moved"),
+  })
+  .strict();
+
+/** Node (host) logs the log agent collects beside pod logs. */
+const nodeLogs = z
+  .object({
+    /** Read the systemd journal (/var/log/journal). Default true. */
+    journal: z.boolean().default(true),
+    /**
+     * Plain syslog files for hosts without a journal (e.g. ["/var/log/messages"]); under /var/log,
+     * which the agents mount. A file absent on a host is skipped there. Leave it empty where rsyslog
+     * also copies the journal into files, or those lines arrive twice. Default [].
+     */
+    syslogFiles: z
+      .array(
+        z.string().regex(/^\/var\/log\/[^*?]+$/, {
+          message: 'expected a file under /var/log like "/var/log/messages"',
+        }),
+      )
+      .default([]),
+  })
+  .strict();
+
+/** A byte size in Prometheus's notation: 20GB is 20e9 bytes, 20GiB is 20 x 2^30. */
+const BYTE_SIZE = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/;
+/** Bytes of a size like "20GiB" or "50GB"; undefined when it does not parse. */
+export function byteSize(v: string): number | undefined {
+  const m = BYTE_SIZE.exec(v.trim());
+  if (!m) return undefined;
+  const unit = m[2];
+  const power = { B: 0, K: 1, M: 2, G: 3, T: 4 }[unit[0] as "B"];
+  return Number(m[1]) * (unit.endsWith("iB") ? 1024 : 1000) ** power;
+}
+
+/** What the stack is sized for; absent keys leave each component at its profile's size and caps. */
+const workload = z
+  .object({
+    /** Active series the metrics backend (and Prometheus) must hold, e.g. 2000000. Default none. */
+    activeSeries: count(1).optional(),
+    /** Logs Loki ingests a day, e.g. "20GiB" or "50GB". Default none. */
+    logsPerDay: z
+      .string()
+      .refine((v) => (byteSize(v) ?? 0) > 0, {
+        message: 'expected a size a day like "20GiB" (a number and B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)',
+      })
+      .optional(),
+  })
+  .strict();
+
+/**
+ * A kubeconfig context name. Kubernetes puts no rule on them beyond being a map key (client-go
+ * clientcmd/api Config.Contexts), so anything printable without whitespace is taken
+ * ("admin@production", "arn:aws:eks:...:cluster/x").
+ */
+const kubeContext = z.string().regex(/^\S+$/, {
+  message: 'expected a kube context name from your kubeconfig (no whitespace) like "admin@production"',
+});
+
+const DEFAULT_POOLS = [{ name: "default", arch: "amd64", count: 3, cpu: "4", memory: "16Gi", taints: [] }];
+
+export const rawSchema = z
+  .object({
+    /** Cluster name: the `cluster` label on every log line and series, and the bucket prefix. Default: the stack name. */
+    cluster: dnsLabel.optional(),
+    /**
+     * The kube context of the stack's cluster: the Kubernetes provider uses it, and a real run
+     * refuses to start when the kubeconfig lacks it or another context is selected. Required
+     * (Pulumi.yaml gives it no default).
+     */
+    kubeContext: kubeContext.optional(),
+    /** Path of the kubeconfig holding kubeContext ("~/" allowed). Default: $KUBECONFIG, else ~/.kube/config. */
+    kubeconfig: z.string().min(1).optional(),
+    /** Namespace of the whole stack; the program creates it. Default "monitoring". */
+    namespace: dnsLabel.default("monitoring"),
+    /** A production stack: buckets, volumes and stateful releases are protected. Default false. */
+    production: z.boolean().default(false),
+    /** Migration phase (see "Migration phases"). Required. */
+    phase: z.enum(PHASES),
+    /** standard, or lightweight for Raspberry Pis. Default "standard". */
+    profile: z.enum(["standard", "lightweight"]).default("standard"),
+    /** mimir or victoriametrics. Default mimir (victoriametrics in the lightweight profile). */
+    metricsBackend: z.enum(["mimir", "victoriametrics"]).optional(),
+    /** alloy or vector. Default alloy (vector in the lightweight profile). */
+    logAgent: z.enum(["alloy", "vector"]).optional(),
+    objectStore: objectStore,
+    secrets: secretsBackend.default({ backend: "config" }),
+    /** Node pools (capacity for the budget, arch for the arm64 policy). Default one amd64 pool: 3 nodes, 4 CPU, 16Gi. */
+    nodePools: z
+      .array(nodePool)
+      .min(1)
+      .default(DEFAULT_POOLS as z.input<typeof nodePool>[]),
+    storageClasses: storageClasses.default({}),
+    /** The declared workload; components are sized from it and refused when the node pools cannot hold it. Default none. */
+    workload: workload.default({}),
+    loki: loki.default({}),
+    prometheus: prometheus.default({}),
+    mimir: mimir.default({}),
+    victoriametrics: victoriametrics.default({}),
+    alerting: alerting.default({}),
+    grafana: grafana.default({}),
+    existing: existing.default({}),
+    takeover: takeover.optional(),
+    nodeLogs: nodeLogs.default({}),
+    agents: agents.default({}),
+    // Secret keys: present as Pulumi secrets; their values never enter the typed config.
+    ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
+  })
+  .strict();
+
+export type Raw = z.output<typeof rawSchema>;
+export type NodePool = z.output<typeof nodePool> & { labels: Record<string, string> };
+export type ObjectStoreConfig = z.output<typeof objectStore>;
+export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize"> & {
+  mode: LokiMode;
+  volumeSize: string;
+  canary: boolean;
+  gateway: boolean;
+};
+/** What already runs and is taken over (see README "Taking over a running stack"). */
+export type TakeoverConfig = NonNullable<Raw["takeover"]> & {
+  kpsFullname: string;
+  /** What `running` holds, read by the loader (config/load.ts); undefined without it. */
+  runningState?: RunningState;
+};
+
+/** The validated stack configuration every component is built from. */
+export interface StackConfig {
+  stack: string;
+  cluster: string;
+  /** The kube context the Kubernetes provider is pinned to; undefined only in tests of the pure layers. */
+  kubeContext?: string;
+  /** The kubeconfig file holding it; undefined: the provider's own default ($KUBECONFIG, ~/.kube/config). */
+  kubeconfig?: string;
+  namespace: string;
+  production: boolean;
+  phase: Phase;
+  profile: "standard" | "lightweight";
+  metricsBackend: "mimir" | "victoriametrics";
+  logAgent: "alloy" | "vector";
+  objectStore: ObjectStoreConfig & { bucketPrefix: string; insecure: boolean };
+  secrets: Raw["secrets"];
+  nodePools: NodePool[];
+  storageClasses: { default: string; metrics: string };
+  /** The declared workload (`workload.*`), logsPerDay in bytes. */
+  workload: { activeSeries?: number; logsPerDayBytes?: number };
+  loki: LokiConfig;
+  prometheus: Omit<Raw["prometheus"], "volumeSize"> & { volumeSize: string };
+  mimir: Omit<Raw["mimir"], "volumeSize" | "maxGlobalSeriesPerUser"> & {
+    volumeSize: string;
+    maxGlobalSeriesPerUser: number;
+  };
+  victoriametrics: Omit<Raw["victoriametrics"], "volumeSize"> & { volumeSize: string };
+  alerting: Raw["alerting"];
+  grafana: Raw["grafana"] & { url: string };
+  /** What exists outside the state and is imported rather than created. */
+  existing: Raw["existing"];
+  /** Existing releases, buckets, volume and Secrets to adopt; undefined on a fresh stack. */
+  takeover?: TakeoverConfig;
+  /** Host logs beside pod logs. */
+  nodeLogs: Raw["nodeLogs"];
+  /** Where the node agents run (namespace resolved). */
+  agents: { namespace: string; step: Raw["agents"]["step"] };
+  /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
+  secretKeys: SecretKey[];
+}

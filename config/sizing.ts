@@ -1,0 +1,559 @@
+import {
+  LOKI_SIZING,
+  MIMIR_SIZING,
+  PROMETHEUS_SIZING,
+  VM_SIZING,
+  VM_CLUSTER_SIZING,
+  MIMIR_READ_WRITE,
+  BUDGET_MAX_REQUEST_SHARE,
+  parseQuantity,
+  samplesPerSecond,
+  type SizedComponent,
+} from "@homelab-observability/contract";
+import type { NodePool, StackConfig } from "./schema";
+import { durationSeconds } from "./schema";
+import { mimirReplicationFactor, sizing, type Resources, type Workload } from "../model/sizing";
+import { RELEASES } from "../model/endpoints";
+import { capabilities } from "../model/phases";
+
+/*
+ * Sizing from the declared workload (`workload.*`) and the caps the stack sets, by upstream's own
+ * rules (contract/sizing.ts cites each number). Pure: config in, sizes and problems out.
+ *
+ * The rules:
+ * - Mimir's memory holds its series cap: ingester 2.5 GB per 300k in-memory series, distributor
+ *   1 GB per 25k samples/s, querier and store-gateway 1 GB each, compactor 4 GB per 20M series.
+ * - Prometheus holds workload.activeSeries at Mimir's ingester rate (the same TSDB head); its
+ *   volume is retention x samples/s x 2 bytes.
+ * - vmsingle holds workload.activeSeries at 2 x 1 KB per series; its volume is retention x
+ *   samples/s x 1 byte x 1.2 (free space) x 1.2 (index).
+ * - Loki stays monolithic (SingleBinary) up to 20 GB a day and runs SimpleScalable above; each
+ *   target gets its share of the smallest documented tier (3 TB a day), never less than the
+ *   profile's size.
+ * - When one vmsingle holding workload.activeSeries would be bigger than the largest node (the
+ *   rule that refuses it), the VictoriaMetrics backend is the cluster version instead (VMCluster):
+ *   vmstorage nodes enough that each holds its share (series x replication factor / nodes, at the
+ *   same 2 KB per series) within BUDGET_MAX_REQUEST_SHARE of the largest node, at least two;
+ *   vminsert and vmselect two each at the profile's size; each vmstorage volume its share of
+ *   vmsingle's.
+ * - When one Mimir holding its series cap would be bigger than the largest node (the rule that
+ *   refuses it) and the stack declares workload.activeSeries, Mimir runs in its read-write mode
+ *   instead (mimirReadWriteShape): write pods (distributor + ingester) enough that each holds its
+ *   share of cap x replication factor 3 in-memory series and of the samples/s within
+ *   BUDGET_MAX_REQUEST_SHARE of the largest node, at least 3 (the replication factor); 2 read pods
+ *   (query-frontend + querier) and 3 backend pods (store-gateway, compactor, ruler, query-scheduler,
+ *   alertmanager), each with the modules' memory at a homelab's 10 queries/s; the write volume
+ *   holds its ingesters' share, the backend volume its store-gateway and compactor share.
+ * - Data-bearing pods request the memory they are limited to (model/sizing.ts).
+ * - What one pod needs must fit one node, and what the sized pods request together must fit
+ *   BUDGET_MAX_REQUEST_SHARE of the pools; otherwise the config is refused naming the key.
+ */
+
+const GIB = 2 ** 30;
+const MIB = 2 ** 20;
+const DAY = 86400;
+
+/**
+ * Scrape interval the sample rate is computed with: the Prometheus Operator's default
+ * (`scrapeInterval`, "Default: 30s", prometheus-operator Documentation/api-reference/api.md), which
+ * kube-prometheus-stack keeps; Alloy's own default (60s) is slower, so this errs on the larger side.
+ */
+export const SCRAPE_INTERVAL_SECONDS = 30;
+
+/** Mimir's default series cap when the stack declares no workload. */
+export const DEFAULT_SERIES_CAP = 1_000_000;
+
+/** Volume defaults when nothing asks for more (the sizes running stacks were created with). */
+export const DEFAULT_VOLUMES = {
+  loki: "10Gi",
+  prometheus: "70Gi",
+  mimir: "20Gi",
+  victoriametrics: "20Gi",
+} as const;
+
+/** A memory quantity rounded up to 64 MiB, so sizes read well and never round below the need. */
+export function memoryQuantity(bytes: number): string {
+  return `${Math.ceil(bytes / (64 * MIB)) * 64}Mi`;
+}
+/** A volume size rounded up to whole GiB. */
+export function volumeQuantity(bytes: number): string {
+  return `${Math.ceil(bytes / GIB)}Gi`;
+}
+
+/** Memory one monolithic Mimir replica needs to hold `seriesCap` (planning-capacity.md, summed). */
+export function mimirMemoryBytes(seriesCap: number, replicas: number): number {
+  const rf = mimirReplicationFactor(replicas);
+  const inMemory = (seriesCap * rf) / replicas;
+  const samples = samplesPerSecond(seriesCap, SCRAPE_INTERVAL_SECONDS) / replicas;
+  return (
+    inMemory * MIMIR_SIZING.ingesterBytesPerSeries +
+    samples * MIMIR_SIZING.distributorBytesPerSamplePerSecond +
+    MIMIR_SIZING.querierBytes +
+    MIMIR_SIZING.storeGatewayBytes +
+    (MIMIR_SIZING.compactorBytes * seriesCap) / MIMIR_SIZING.compactorSeriesPerInstance / replicas
+  );
+}
+
+/**
+ * Mimir's default series cap on these pools: 1000000, or when one replica holding that would take
+ * more than BUDGET_MAX_REQUEST_SHARE of the largest node (a Raspberry Pi's 8 GiB), the largest cap
+ * (in steps of 10000) that does not. The cap is lowered to what the pools hold, never the memory
+ * raised past a node.
+ */
+export function defaultSeriesCap(pools: Pick<NodePool, "memory" | "taints">[], replicas: number): number {
+  const largest = Math.max(0, ...openPools(pools).map((p) => parseQuantity(p.memory) ?? 0));
+  // Memory is linear in the cap: fixed modules plus a per-series part.
+  const fixed = mimirMemoryBytes(0, replicas);
+  const perSeries = mimirMemoryBytes(1, replicas) - fixed;
+  const fits = Math.floor((BUDGET_MAX_REQUEST_SHARE * largest - fixed) / perSeries / 10_000) * 10_000;
+  return fits >= DEFAULT_SERIES_CAP || fits <= 0 ? DEFAULT_SERIES_CAP : fits;
+}
+
+/** Disk one Mimir replica needs: ingester, store-gateway (for the blocks retention), compactor. */
+export function mimirDiskBytes(seriesCap: number, replicas: number, blocksRetentionSeconds: number): number {
+  const rf = mimirReplicationFactor(replicas);
+  return (
+    (seriesCap * rf * MIMIR_SIZING.ingesterDiskPerSeries) / replicas +
+    mimirStoreDiskBytes(seriesCap, replicas, blocksRetentionSeconds)
+  );
+}
+
+/** Disk of the store-gateway (for the blocks retention) and compactor share of one of `replicas` pods. */
+export function mimirStoreDiskBytes(
+  seriesCap: number,
+  replicas: number,
+  blocksRetentionSeconds: number,
+): number {
+  const rf = mimirReplicationFactor(replicas);
+  const year = 365 * DAY;
+  // The store-gateway figure is for a year at RF 3: scaled to the retention and this RF.
+  const storeGateway =
+    (MIMIR_SIZING.storeGatewayDiskPerSeriesYearRf3 * seriesCap * (blocksRetentionSeconds / year) * rf) / 3;
+  return (
+    storeGateway / replicas +
+    (MIMIR_SIZING.compactorDisk * seriesCap) / MIMIR_SIZING.compactorSeriesPerInstance / replicas
+  );
+}
+
+export function prometheusMemoryBytes(series: number): number {
+  return series * PROMETHEUS_SIZING.memoryBytesPerSeries;
+}
+export function prometheusDiskBytes(series: number, retentionSeconds: number): number {
+  return (
+    samplesPerSecond(series, SCRAPE_INTERVAL_SECONDS) *
+    retentionSeconds *
+    PROMETHEUS_SIZING.diskBytesPerSample
+  );
+}
+export function vmMemoryBytes(series: number): number {
+  return series * VM_SIZING.memoryBytesPerSeries;
+}
+export function vmDiskBytes(series: number, intervalSeconds: number, retentionSeconds: number): number {
+  return (
+    samplesPerSecond(series, intervalSeconds) *
+    retentionSeconds *
+    VM_SIZING.diskBytesPerSample *
+    VM_SIZING.diskOverhead
+  );
+}
+
+/** The VictoriaMetrics cluster a declared workload needs (undefined: one vmsingle holds it). */
+export interface VmClusterShape {
+  /** vmstorage pods. */
+  storageReplicas: number;
+  /** Memory of each vmstorage pod (request = limit). */
+  storageMemory: string;
+  /** Volume of each vmstorage pod. */
+  storageVolume: string;
+  replicationFactor: number;
+  /** vminsert and vmselect pods each. */
+  frontReplicas: number;
+}
+
+/** Memory of the largest node a pod without tolerations can land on, bytes. */
+function largestOpenNode(pools: Pick<NodePool, "memory" | "taints">[]): number {
+  return Math.max(0, ...openPools(pools).map((p) => parseQuantity(p.memory) ?? 0));
+}
+
+/**
+ * The cluster version when one vmsingle holding workload.activeSeries would not fit the largest
+ * node (its memory above the node's: the same rule fitProblems refuses vmsingle with); undefined
+ * otherwise, so a stack that declares no such workload keeps its vmsingle and its data.
+ */
+export function vmClusterShape(cfg: StackConfig): VmClusterShape | undefined {
+  const series = cfg.workload.activeSeries;
+  if (series === undefined || cfg.metricsBackend !== "victoriametrics") return undefined;
+  const largest = largestOpenNode(cfg.nodePools);
+  const single = parseQuantity(memoryOf(cfg.profile, "vmsingle", vmMemoryBytes(series)).limits.memory) ?? 0;
+  if (single <= largest) return undefined;
+  const rf = VM_CLUSTER_SIZING.replicationFactor;
+  const need = vmMemoryBytes(series) * rf;
+  const perNode = BUDGET_MAX_REQUEST_SHARE * largest;
+  const storageReplicas = Math.max(
+    VM_CLUSTER_SIZING.minReplicas,
+    perNode > 0 ? Math.ceil(need / perNode) : VM_CLUSTER_SIZING.minReplicas,
+  );
+  const volume = parseQuantity(cfg.victoriametrics.volumeSize) ?? 0;
+  return {
+    storageReplicas,
+    storageMemory: memoryOf(cfg.profile, "vmstorage", need / storageReplicas).limits.memory,
+    storageVolume: volumeQuantity((volume * rf) / storageReplicas),
+    replicationFactor: rf,
+    frontReplicas: VM_CLUSTER_SIZING.minReplicas,
+  };
+}
+
+/** One target of Mimir's read-write mode: pods, memory each (request = limit), volume each. */
+export interface MimirTargetShape {
+  replicas: number;
+  memory: string;
+  /** Volume of each pod; absent for read (a Deployment without one). */
+  volume?: string;
+}
+
+/** Mimir in read-write mode (undefined: one monolithic Mimir holds the series cap). */
+export interface MimirReadWriteShape {
+  /** Ingester and store-gateway replication factor. */
+  replicationFactor: number;
+  write: MimirTargetShape;
+  read: MimirTargetShape;
+  backend: MimirTargetShape;
+}
+
+/** Memory of one write pod: its ingester's share of cap x RF in-memory series, its distributor's of the samples/s. */
+export function mimirWriteBytes(seriesCap: number, replicas: number, rf: number): number {
+  return (
+    ((seriesCap * rf) / replicas) * MIMIR_SIZING.ingesterBytesPerSeries +
+    (samplesPerSecond(seriesCap, SCRAPE_INTERVAL_SECONDS) / replicas) *
+      MIMIR_SIZING.distributorBytesPerSamplePerSecond
+  );
+}
+/** Memory of one read pod: a querier and a query-frontend at a homelab's query rate (each pod may take all of it). */
+export function mimirReadBytes(): number {
+  return MIMIR_SIZING.querierBytes + MIMIR_SIZING.queryFrontendBytes;
+}
+/**
+ * Memory of one backend pod: store-gateway, ruler (internal mode: the querier's figure) and
+ * query-scheduler at a homelab's query rate, plus its compactor's share (4 GB per 20M series,
+ * scaled as for the monolithic pod). Mimir's Alertmanager holds no tenant's alerts here (the stack
+ * runs its own Alertmanager), so its "1GB for every 5,000 firing alerts" adds nothing.
+ */
+export function mimirBackendBytes(seriesCap: number, replicas: number): number {
+  return (
+    MIMIR_SIZING.storeGatewayBytes +
+    MIMIR_SIZING.rulerBytes +
+    MIMIR_SIZING.querySchedulerBytes +
+    (MIMIR_SIZING.compactorBytes * seriesCap) / MIMIR_SIZING.compactorSeriesPerInstance / replicas
+  );
+}
+
+/**
+ * Mimir's read-write mode when the stack declares workload.activeSeries and one monolithic Mimir
+ * holding its series cap would not fit the largest node (its memory above the node's: the rule
+ * fitProblems refuses it with); undefined otherwise, so a stack that declares no such workload
+ * keeps its monolithic Mimir and its data.
+ */
+export function mimirReadWriteShape(cfg: StackConfig): MimirReadWriteShape | undefined {
+  if (cfg.workload.activeSeries === undefined || cfg.metricsBackend !== "mimir") return undefined;
+  const cap = cfg.mimir.maxGlobalSeriesPerUser;
+  const largest = largestOpenNode(cfg.nodePools);
+  const single =
+    parseQuantity(memoryOf(cfg.profile, "mimir", mimirMemoryBytes(cap, cfg.mimir.replicas)).limits.memory) ??
+    0;
+  if (single <= largest) return undefined;
+  const rf = MIMIR_READ_WRITE.replicationFactor;
+  const perNode = BUDGET_MAX_REQUEST_SHARE * largest;
+  const total = mimirWriteBytes(cap, 1, rf);
+  const writes = Math.max(
+    MIMIR_READ_WRITE.minWriteReplicas,
+    perNode > 0 ? Math.ceil(total / perNode) : MIMIR_READ_WRITE.minWriteReplicas,
+  );
+  const backends = MIMIR_READ_WRITE.backendReplicas;
+  const retention = seconds(cfg.mimir.blocksRetention);
+  return {
+    replicationFactor: rf,
+    write: {
+      replicas: writes,
+      memory: memoryOf(cfg.profile, "mimirWrite", mimirWriteBytes(cap, writes, rf)).limits.memory,
+      // Ingester: "Disk space: 5GB for every 300,000 series in memory", its share of cap x RF.
+      volume: volumeQuantity(((cap * rf) / writes) * MIMIR_SIZING.ingesterDiskPerSeries),
+    },
+    read: {
+      replicas: MIMIR_READ_WRITE.readReplicas,
+      memory: memoryOf(cfg.profile, "mimirRead", mimirReadBytes()).limits.memory,
+    },
+    backend: {
+      replicas: backends,
+      memory: memoryOf(cfg.profile, "mimirBackend", mimirBackendBytes(cap, backends)).limits.memory,
+      volume: volumeQuantity(mimirStoreDiskBytes(cap, backends, retention)),
+    },
+  };
+}
+
+/** Loki's mode for a day's logs: monolithic up to about 20 GB a day (deployment-modes.md). */
+export function lokiModeFor(logsPerDayBytes: number | undefined): "SingleBinary" | "SimpleScalable" {
+  return logsPerDayBytes !== undefined && logsPerDayBytes > LOKI_SIZING.monolithicMaxBytesPerDay
+    ? "SimpleScalable"
+    : "SingleBinary";
+}
+
+/** Memory per pod of a SimpleScalable target: its share of the documented tier, spread over its replicas. */
+export function lokiTargetBytes(tierBytes: number, logsPerDayBytes: number, replicas: number): number {
+  return (tierBytes * (logsPerDayBytes / LOKI_SIZING.tierBytesPerDay)) / replicas;
+}
+
+/** The resolved sizing of a stack: resource overrides per workload and what each is sized for. */
+export interface Sizing {
+  /** Requests and limits that replace the profile's for these workloads. */
+  resources: Partial<Record<Workload, Resources>>;
+  /** Every sized component, for the budget, the stack-info ConfigMap and the pack. */
+  components: SizedComponent[];
+}
+
+/** Memory request = limit (data-bearing), CPU from the profile. */
+function memoryOf(profile: StackConfig["profile"], w: Workload, bytes: number): Resources {
+  const base = sizing(profile, w);
+  const profileLimit = parseQuantity(base.limits.memory) ?? 0;
+  const memory = bytes > profileLimit ? memoryQuantity(bytes) : base.limits.memory;
+  return { requests: { cpu: base.requests.cpu, memory }, limits: { ...base.limits, memory } };
+}
+
+/** Sizes the components the stack's phase runs from its workload and caps. */
+export function planSizing(cfg: StackConfig): Sizing {
+  const caps = capabilities(cfg.phase, cfg.metricsBackend);
+  const resources: Partial<Record<Workload, Resources>> = {};
+  const components: SizedComponent[] = [];
+  const series = cfg.workload.activeSeries;
+  const logs = cfg.workload.logsPerDayBytes;
+  const bytes = (q: string) => parseQuantity(q) ?? 0;
+  /** Records a sized component; its memory and request are those of the resources it runs with. */
+  const add = (
+    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor">,
+    r: Resources,
+  ) =>
+    components.push({
+      component: c.component,
+      workload: c.workload,
+      replicas: c.replicas,
+      memoryBytes: bytes(r.limits.memory),
+      requestBytes: bytes(r.requests.memory),
+      volumeBytes: c.volumeBytes,
+      sizedFor: c.sizedFor,
+    });
+  /** The profile's resources for `w`, or memory for `need` bytes (kept as an override) when a workload is declared. */
+  const sizedBy = (w: Workload, need: number | undefined): Resources =>
+    need === undefined ? sizing(cfg.profile, w) : (resources[w] = memoryOf(cfg.profile, w, need));
+  const seriesFor = series === undefined ? "the profile" : `${series} series (workload.activeSeries)`;
+
+  const mimirRw = mimirReadWriteShape(cfg);
+  if (caps.backend && cfg.metricsBackend === "mimir" && mimirRw) {
+    const cap = cfg.mimir.maxGlobalSeriesPerUser;
+    // The cap is the declared series unless mimir.maxGlobalSeriesPerUser sets it higher.
+    const from = cap === series ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
+    const targets = [
+      ["write", "mimirWrite", mimirRw.write, `${cap} series in read-write mode (${from})`],
+      ["read", "mimirRead", mimirRw.read, `${cap} series in read-write mode at 10 queries/s (${from})`],
+      ["backend", "mimirBackend", mimirRw.backend, `${cap} series in read-write mode (${from})`],
+    ] as const;
+    for (const [target, w, t, sizedFor] of targets) {
+      const r = memoryOf(cfg.profile, w, bytes(t.memory));
+      resources[w] = r;
+      add(
+        {
+          component: `mimir ${target}`,
+          workload: `${RELEASES.mimir}-${target}`,
+          replicas: t.replicas,
+          volumeBytes: t.volume === undefined ? 0 : bytes(t.volume),
+          sizedFor,
+        },
+        r,
+      );
+    }
+  } else if (caps.backend && cfg.metricsBackend === "mimir") {
+    const cap = cfg.mimir.maxGlobalSeriesPerUser;
+    const from =
+      series !== undefined && cap === series ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
+    const r = memoryOf(cfg.profile, "mimir", mimirMemoryBytes(cap, cfg.mimir.replicas));
+    resources.mimir = r;
+    add(
+      {
+        component: "mimir",
+        workload: RELEASES.mimir,
+        replicas: cfg.mimir.replicas,
+        volumeBytes: bytes(cfg.mimir.volumeSize),
+        sizedFor: `${cap} series (${from})`,
+      },
+      r,
+    );
+  }
+  const vmCluster = vmClusterShape(cfg);
+  if (caps.backend && cfg.metricsBackend === "victoriametrics" && vmCluster) {
+    const r = memoryOf(cfg.profile, "vmstorage", parseQuantity(vmCluster.storageMemory) ?? 0);
+    resources.vmstorage = r;
+    add(
+      {
+        component: "vmstorage",
+        // The operator names the cluster's pods `<component>-<CR name>`; the CR is the release fullname.
+        workload: `vmstorage-${RELEASES.vm}`,
+        replicas: vmCluster.storageReplicas,
+        volumeBytes: bytes(vmCluster.storageVolume),
+        sizedFor: seriesFor,
+      },
+      r,
+    );
+    for (const w of ["vminsert", "vmselect"] as const) {
+      add(
+        {
+          component: w,
+          workload: `${w}-${RELEASES.vm}`,
+          replicas: vmCluster.frontReplicas,
+          volumeBytes: 0,
+          // Judged with the cluster (fitProblems): "the profile" alone would leave them out.
+          sizedFor: `${series} series beside vmstorage, at the profile's size (workload.activeSeries)`,
+        },
+        sizing(cfg.profile, w),
+      );
+    }
+  } else if (caps.backend && cfg.metricsBackend === "victoriametrics") {
+    add(
+      {
+        component: "vmsingle",
+        // The VMSingle CR is named after the release fullname; the pack names its pods by it.
+        workload: RELEASES.vm,
+        replicas: 1,
+        volumeBytes: bytes(cfg.victoriametrics.volumeSize),
+        sizedFor: seriesFor,
+      },
+      sizedBy("vmsingle", series === undefined ? undefined : vmMemoryBytes(series)),
+    );
+  }
+  if (caps.kps) {
+    add(
+      {
+        component: "prometheus",
+        // The Prometheus CR (`<fullname>-prometheus`), as the pack names its pods.
+        workload: `${cfg.takeover?.kpsFullname ?? RELEASES.kps}-prometheus`,
+        replicas: 1,
+        volumeBytes: bytes(cfg.prometheus.volumeSize),
+        sizedFor: seriesFor,
+      },
+      sizedBy("prometheus", series === undefined ? undefined : prometheusMemoryBytes(series)),
+    );
+  }
+
+  const l = cfg.loki;
+  const lokiFor = logs === undefined ? "the profile" : `${formatBytes(logs)} a day (workload.logsPerDay)`;
+  const lokiTarget = (component: string, w: Workload, name: string, replicas: number, tierBytes: number) => {
+    const need = logs === undefined ? undefined : lokiTargetBytes(tierBytes, logs, replicas);
+    add(
+      { component, workload: name, replicas, volumeBytes: bytes(l.volumeSize), sizedFor: lokiFor },
+      sizedBy(w, need),
+    );
+  };
+  if (l.mode === "SingleBinary") {
+    // One Loki holds everything up to the monolithic limit; its share is the whole tier's.
+    lokiTarget(
+      "loki single binary",
+      "lokiSingleBinary",
+      RELEASES.loki,
+      l.replicas,
+      LOKI_SIZING.tierWriteBytes + LOKI_SIZING.tierReadBytes + LOKI_SIZING.tierBackendBytes,
+    );
+  } else {
+    lokiTarget("loki write", "lokiWrite", `${RELEASES.loki}-write`, l.write, LOKI_SIZING.tierWriteBytes);
+    lokiTarget(
+      "loki backend",
+      "lokiBackend",
+      `${RELEASES.loki}-backend`,
+      l.backend,
+      LOKI_SIZING.tierBackendBytes,
+    );
+    // read is a Deployment in the chart (no volume), sized all the same.
+    lokiTarget("loki read", "lokiRead", `${RELEASES.loki}-read`, l.read, LOKI_SIZING.tierReadBytes);
+    components[components.length - 1].volumeBytes = 0;
+  }
+  return { resources, components };
+}
+
+/** "50GiB"-style text of a byte count, for messages. */
+export function formatBytes(b: number): string {
+  if (b >= GIB) return `${+(b / GIB).toFixed(1)}GiB`;
+  return `${Math.ceil(b / MIB)}MiB`;
+}
+
+/** Pools a pod without tolerations can land on (no NoSchedule/NoExecute taint). */
+function openPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
+  return pools.filter((p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
+}
+
+/** The config key that decided a component's size, for refusals. */
+function keyOf(c: SizedComponent): string {
+  if (c.component === "mimir" || c.component.startsWith("mimir "))
+    return c.sizedFor.includes("workload.") ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
+  if (["vmsingle", "vmstorage", "vminsert", "vmselect", "prometheus"].includes(c.component))
+    return "workload.activeSeries";
+  return "workload.logsPerDay";
+}
+
+/**
+ * Why the node pools cannot hold the sized components: a pod bigger than every node, or sized pods
+ * requesting more than BUDGET_MAX_REQUEST_SHARE of the pools. Each line names the key, the need
+ * and the capacity.
+ */
+export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => string): string[] {
+  const problems: string[] = [];
+  const pools = openPools(cfg.nodePools);
+  const nodeBytes = (p: NodePool) => parseQuantity(p.memory) ?? 0;
+  const largest = pools.reduce<NodePool | undefined>(
+    (a, p) => (!a || nodeBytes(p) > nodeBytes(a) ? p : a),
+    undefined,
+  );
+  // Only what the workload or a cap sized is judged here; the profile's sizes are the budget's.
+  const judged = s.components.filter((c) => !c.sizedFor.startsWith("the profile"));
+  for (const c of judged) {
+    if (!largest || c.memoryBytes > nodeBytes(largest)) {
+      // With workload.activeSeries declared a monolithic Mimir this big runs in read-write mode instead.
+      const why =
+        c.component === "mimir"
+          ? "; declare workload.activeSeries to run Mimir in its read-write mode, lower the series cap or add bigger nodes"
+          : "";
+      problems.push(
+        `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above the largest node of nodePools (${largest ? `${largest.memory} in pool ${largest.name}` : "no pool without NoSchedule taints"})${why}`,
+      );
+    }
+  }
+  // Pods of one component that each fit a node must also find a node each: as many as the pools
+  // hold side by side (a node takes floor(its memory / the pod's) of them).
+  if (problems.length === 0)
+    for (const c of judged) {
+      const slots = pools.reduce((n, p) => n + p.count * Math.floor(nodeBytes(p) / c.memoryBytes), 0);
+      if (c.replicas > 1 && slots < c.replicas)
+        problems.push(
+          `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods of ${formatBytes(c.memoryBytes)} of memory, and the node pools hold ${slots} such pods side by side`,
+        );
+    }
+  // Read-write mode shares blocks through the object store; the filesystem store is one pod's volume.
+  if (cfg.objectStore.type === "filesystem" && s.components.some((c) => c.component.startsWith("mimir ")))
+    problems.push(
+      `${k("workload.activeSeries")}: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; past it Mimir runs in read-write mode, whose pods share blocks through object storage, and objectStore.type is "filesystem"`,
+    );
+  const capacity = pools.reduce((n, p) => n + nodeBytes(p) * p.count, 0);
+  const need = judged.reduce((n, c) => n + c.memoryBytes * c.replicas, 0);
+  // Pods that fit no node already say why; the sum is judged once each of them fits.
+  if (problems.length === 0 && judged.length > 0 && need > BUDGET_MAX_REQUEST_SHARE * capacity) {
+    const keys = [...new Set(judged.map(keyOf))].join(" and ");
+    problems.push(
+      `${k(keys.split(" and ")[0])}: the components sized for ${keys} request ${formatBytes(need)} of memory (${judged
+        .map((c) => `${c.component} ${c.replicas}x${formatBytes(c.memoryBytes)}`)
+        .join(
+          ", ",
+        )}), above ${Math.round(BUDGET_MAX_REQUEST_SHARE * 100)}% of the node pools' ${formatBytes(capacity)}`,
+    );
+  }
+  return problems;
+}
+
+/** Retention in seconds of a validated duration (0 when it does not parse; the schema refused it). */
+export function seconds(d: string): number {
+  return durationSeconds(d) ?? 0;
+}

@@ -1,0 +1,219 @@
+import type { LokiMode } from "./sizing";
+
+/** What the Loki URLs depend on: its gateway and its deployment mode. */
+export interface LokiShape {
+  gateway: boolean;
+  mode: LokiMode;
+}
+
+/**
+ * Release names: the program installs every chart under a fixed release name (or fullname
+ * override), so each Service name, and with it every in-cluster URL, follows from the name alone.
+ */
+export const RELEASES = {
+  loki: "loki",
+  /** kube-prometheus-stack's fullnameOverride. */
+  kps: "kps",
+  /**
+   * Mimir's monolithic Service (`-target=all`); in read-write mode the prefix of its targets'
+   * Services (`mimir-write`, `mimir-read`, `mimir-backend`).
+   */
+  mimir: "mimir",
+  /** victoria-metrics-k8s-stack's fullnameOverride. */
+  vm: "vm",
+  alertmanager: "alertmanager",
+  grafana: "grafana",
+} as const;
+
+/** Mimir's HTTP port (`-server.http-listen-port`; the chart's and the image's default). */
+export const MIMIR_HTTP_PORT = 8080;
+
+/**
+ * Every in-cluster URL the stack's parts dial, from release names and Loki's shape. Writers and
+ * readers are named apart: a push URL is where samples or lines are sent, a query URL is what
+ * Grafana reads. The composition root and the components read them here and build none.
+ */
+export interface Endpoints {
+  loki: {
+    /** Full push URL (Alloy's `loki.write` endpoint url). */
+    push: string;
+    /**
+     * Base of the write path without the API path: Vector's loki sink appends its `path` option,
+     * default `/loki/api/v1/push` (vector src/sinks/loki/config.rs).
+     */
+    pushBase: string;
+    /** Base URL Grafana queries (the read path). */
+    query: string;
+  };
+  prometheus: { query: string };
+  mimir: {
+    /** Base URL of the ruler's API (the backend target in read-write mode); Alloy's mimir.rules.kubernetes takes it as `address`. */
+    base: string;
+    /** Remote-write target (`/api/v1/push`). */
+    push: string;
+    /** PromQL API under `/prometheus` (Grafana datasource URL). */
+    query: string;
+    /** Base URL of the query path (the read target's Service in read-write mode), without `/prometheus`. */
+    queryBase: string;
+    /** memberlist join address (the headless `<mimir>-gossip` Service, port 7946). */
+    gossip: string;
+  };
+  victoriametrics: {
+    /** vmsingle's (or the cluster's vminsert's) Prometheus remote-write API. */
+    push: string;
+    /** vmsingle's (or the cluster's vmselect's) PromQL API. */
+    query: string;
+  };
+  /** The standalone Alertmanager (Mimir's ruler sends here). */
+  alertmanager: string;
+  /**
+   * Every Alertmanager a phase can run, by the table's `alertmanager` field (model/phases.ts):
+   * kube-prometheus-stack's, the standalone one, VictoriaMetrics'. `npm run verify` reaches the
+   * phase's one through it.
+   */
+  alertmanagers: { kps: string; standalone: string; vm: string };
+  /** Grafana's Service (the grafana chart's `service.port` 80), for `npm run verify`. */
+  grafana: string;
+}
+
+const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.cluster.local`;
+
+/**
+ * Loki's Service for one direction. The gateway (nginx, port 80) routes both; without it
+ * SingleBinary serves both on `<release>:3100`, and SimpleScalable splits them: pushes go to
+ * `<release>-write`, queries to `<release>-read` (loki chart 6.49.0 templates/write/service-write.yaml,
+ * templates/read/service-read.yaml).
+ */
+function lokiBase(namespace: string, loki: LokiShape, path: "write" | "read") {
+  if (loki.gateway) return `http://${svc(`${RELEASES.loki}-gateway`, namespace)}`;
+  if (loki.mode === "SingleBinary") return `http://${svc(RELEASES.loki, namespace)}:3100`;
+  return `http://${svc(`${RELEASES.loki}-${path}`, namespace)}:3100`;
+}
+
+/** Loki's write and read endpoints. */
+export function lokiEndpoints(namespace: string, loki: LokiShape): Endpoints["loki"] {
+  const pushBase = lokiBase(namespace, loki, "write");
+  return { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read") };
+}
+
+/** Prometheus's query URL (the operator's Service `<fullname>-prometheus`). */
+export function prometheusQueryUrl(namespace: string, kpsFullname: string = RELEASES.kps): string {
+  return `http://${svc(`${kpsFullname}-prometheus`, namespace)}:9090`;
+}
+
+/**
+ * Mimir's monolithic Service, or with `readWrite` its read-write mode's: pushes go to the write
+ * target's Service (the distributor's `/api/v1/push`), queries to the read target's (the
+ * query-frontend's `/prometheus` API), the ruler's API that Alloy syncs rules to to the backend
+ * target's (the ruler runs there: grafana/mimir pkg/mimir/modules.go, commit 0013c446, `Backend:
+ * {QueryScheduler, Ruler, StoreGateway, Compactor, AlertManager, OverridesExporter}`; the upstream
+ * jsonnet likewise names `mimir-write` the write path's ingress and points the ruler at
+ * `mimir-backend`, operations/mimir/read-write-deployment/write.libsonnet and backend.libsonnet).
+ * Every target joins the one memberlist through the same headless gossip Service.
+ */
+export function mimirEndpoints(namespace: string, readWrite = false): Endpoints["mimir"] {
+  const at = (target?: "write" | "read" | "backend") =>
+    `http://${svc(target && readWrite ? `${RELEASES.mimir}-${target}` : RELEASES.mimir, namespace)}:${MIMIR_HTTP_PORT}`;
+  return {
+    base: at("backend"),
+    push: `${at("write")}/api/v1/push`,
+    query: `${at("read")}/prometheus`,
+    queryBase: at("read"),
+    gossip: `${svc(`${RELEASES.mimir}-gossip`, namespace)}:7946`,
+  };
+}
+
+/**
+ * vmsingle's Service (the operator names it `vmsingle-<CR name>`; the CR is the release fullname),
+ * or with `cluster` the VMCluster's: writes to vminsert (`vminsert-<CR name>:8480`), queries to
+ * vmselect (`vmselect-<CR name>:8481`), both under tenant 0's paths (VictoriaMetrics
+ * docs/Cluster-VictoriaMetrics.md "URL format": `/insert/<accountID>/prometheus/api/v1/write`,
+ * `/select/<accountID>/prometheus`; victoria-metrics-k8s-stack 0.80.0 wires its own vmagent and
+ * vmalert to the same addresses, checked with its render).
+ */
+export function victoriaMetricsEndpoints(namespace: string, cluster = false): Endpoints["victoriametrics"] {
+  if (cluster) {
+    const insert = `http://${svc(`vminsert-${RELEASES.vm}`, namespace)}:8480`;
+    const select = `http://${svc(`vmselect-${RELEASES.vm}`, namespace)}:8481`;
+    return { push: `${insert}/insert/0/prometheus/api/v1/write`, query: `${select}/select/0/prometheus` };
+  }
+  const vmsingle = `http://${svc(`vmsingle-${RELEASES.vm}`, namespace)}:8428`;
+  return { push: `${vmsingle}/api/v1/write`, query: vmsingle };
+}
+
+/** The standalone Alertmanager's Service. */
+export function alertmanagerUrl(namespace: string): string {
+  return `http://${svc(RELEASES.alertmanager, namespace)}:9093`;
+}
+
+/**
+ * The Alertmanager a phase's rule evaluators send to (model/phases.ts `alertmanager`): KPS's
+ * (`<fullname>-alertmanager`, the chart's Service), the standalone one, or the VictoriaMetrics
+ * operator's `vmalertmanager-<CR name>` (victoria-metrics-k8s-stack 0.80.0 names the CR after the
+ * fullname; its vmalert notifier renders `vmalertmanager-vm-0.vmalertmanager-vm...:9093`).
+ * Loki's ruler reads it here, so log alerts follow the metric alerts from phase to phase.
+ */
+export function phaseAlertmanagerUrl(
+  namespace: string,
+  which: "kps" | "standalone" | "vm",
+  kpsFullname: string = RELEASES.kps,
+): string {
+  switch (which) {
+    case "kps":
+      return `http://${svc(`${kpsFullname}-alertmanager`, namespace)}:9093`;
+    case "standalone":
+      return alertmanagerUrl(namespace);
+    case "vm":
+      return `http://${svc(`vmalertmanager-${RELEASES.vm}`, namespace)}:9093`;
+  }
+}
+
+/**
+ * MinIO's cluster metrics, from the store's in-cluster endpoint: the path `mc admin prometheus
+ * generate` writes (minio/mc cmd/admin-prometheus-generate.go `defaultMetricsPath`), the endpoint's
+ * scheme and host:port as the scrape target. A NetworkPolicy that lets the scraper out reads the
+ * target here too.
+ */
+export function minioMetricsEndpoint(endpoint: string): {
+  scheme: "http" | "https";
+  target: string;
+  path: string;
+} {
+  const u = new URL(endpoint);
+  const scheme = u.protocol === "https:" ? "https" : "http";
+  const port = u.port || (scheme === "https" ? "443" : "80");
+  return { scheme, target: `${u.hostname}:${port}`, path: "/minio/v2/metrics/cluster" };
+}
+
+/** Grafana's Service (release `grafana`, the chart's default `service.port` 80). */
+export function grafanaServiceUrl(namespace: string): string {
+  return `http://${svc(RELEASES.grafana, namespace)}:80`;
+}
+
+/**
+ * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
+ * takeover keeps the running release's; default RELEASES.kps). `vmCluster`: VictoriaMetrics runs
+ * as a VMCluster (config/sizing.ts `vmClusterShape`); default false (vmsingle). `mimirReadWrite`:
+ * Mimir runs in read-write mode (config/sizing.ts `mimirReadWriteShape`); default false (monolithic).
+ */
+export function endpoints(
+  namespace: string,
+  loki: LokiShape,
+  kpsFullname: string = RELEASES.kps,
+  vmCluster = false,
+  mimirReadWrite = false,
+): Endpoints {
+  return {
+    loki: lokiEndpoints(namespace, loki),
+    prometheus: { query: prometheusQueryUrl(namespace, kpsFullname) },
+    mimir: mimirEndpoints(namespace, mimirReadWrite),
+    victoriametrics: victoriaMetricsEndpoints(namespace, vmCluster),
+    alertmanager: alertmanagerUrl(namespace),
+    alertmanagers: {
+      kps: phaseAlertmanagerUrl(namespace, "kps", kpsFullname),
+      standalone: phaseAlertmanagerUrl(namespace, "standalone", kpsFullname),
+      vm: phaseAlertmanagerUrl(namespace, "vm", kpsFullname),
+    },
+    grafana: grafanaServiceUrl(namespace),
+  };
+}

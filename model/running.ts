@@ -1,0 +1,209 @@
+import * as fs from "fs";
+import * as path from "path";
+import { load as loadYaml } from "js-yaml";
+
+/**
+ * What runs in the cluster before a takeover, as the operator's own tools report it (README
+ * "Checking the change before it runs"), collected into one folder:
+ * - `helm-list.yaml`: `helm list -n <ns> -o yaml` (name, namespace, chart `<chart>-<version>`);
+ * - `<ns>.<release>.values.yaml`: `helm get values <release> -n <ns> --all -o yaml`;
+ * - `statefulsets.yaml`: `kubectl get statefulsets -n <ns> -o yaml`;
+ * - `pvcs.yaml`: `kubectl get pvc -n <ns> -o yaml`.
+ * The program reads it (takeover.running) to keep what cannot change in place; the change check
+ * (`npm run synth -- --running <dir>`) renders the running releases from it.
+ */
+export interface RunningRelease {
+  name: string;
+  namespace: string;
+  chart: string;
+  version: string;
+  /** `helm get values --all`: the chart's defaults merged with what the operator set. */
+  values: Record<string, any>;
+}
+
+export interface RunningState {
+  /** The folder it was read from (for messages). */
+  dir: string;
+  releases: RunningRelease[];
+  /** Live StatefulSets (kubectl's objects). */
+  statefulSets: Record<string, any>[];
+  /** Live PersistentVolumeClaims (kubectl's objects). */
+  pvcs: Record<string, any>[];
+}
+
+/** Raised when the folder lacks a file or a file has the wrong shape; names the file and the command. */
+export class RunningStateError extends Error {}
+
+const COMMANDS: Record<string, string> = {
+  "helm-list.yaml": "helm list -n <namespace> -o yaml > <dir>/helm-list.yaml",
+  "statefulsets.yaml": "kubectl get statefulsets -n <namespace> -o yaml > <dir>/statefulsets.yaml",
+  "pvcs.yaml": "kubectl get pvc -n <namespace> -o yaml > <dir>/pvcs.yaml",
+};
+
+/** `loki-6.49.0` -> chart `loki`, version `6.49.0` (the version starts at the last `-<digit>`). */
+export function splitChart(chartField: string): { chart: string; version: string } | undefined {
+  const m = /^(.+?)-(v?\d+\.\d+\.\d+[^\s]*)$/.exec(chartField);
+  return m ? { chart: m[1], version: m[2] } : undefined;
+}
+
+/** Parses the four reports (texts by file name) into the running state. */
+export function parseRunning(dir: string, read: (file: string) => string | undefined): RunningState {
+  const need = (file: string, cmd: string): unknown => {
+    const text = read(file);
+    if (text === undefined)
+      throw new RunningStateError(`${path.join(dir, file)}: missing; collect it with: ${cmd}`);
+    try {
+      return loadYaml(text);
+    } catch (e) {
+      throw new RunningStateError(
+        `${path.join(dir, file)}: expected YAML (${cmd}), got: ${(e as Error).message}`,
+      );
+    }
+  };
+  const list = need("helm-list.yaml", COMMANDS["helm-list.yaml"]);
+  if (!Array.isArray(list))
+    throw new RunningStateError(
+      `${path.join(dir, "helm-list.yaml")}: expected the list \`helm list -o yaml\` prints (entries with name, namespace, chart), got ${typeof list}`,
+    );
+  const releases = list.map((e: any, i: number): RunningRelease => {
+    const where = `${path.join(dir, "helm-list.yaml")} entry ${i}`;
+    if (typeof e?.name !== "string" || typeof e?.namespace !== "string" || typeof e?.chart !== "string")
+      throw new RunningStateError(
+        `${where}: expected name, namespace and chart ("<chart>-<version>"), got keys ${Object.keys(e ?? {}).join(", ")}`,
+      );
+    const cv = splitChart(e.chart);
+    if (!cv)
+      throw new RunningStateError(
+        `${where}: chart: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`,
+      );
+    const file = `${e.namespace}.${e.name}.values.yaml`;
+    const values = need(file, `helm get values ${e.name} -n ${e.namespace} --all -o yaml > <dir>/${file}`);
+    if (values !== null && values !== undefined && (typeof values !== "object" || Array.isArray(values)))
+      throw new RunningStateError(
+        `${path.join(dir, file)}: expected a map of values, got ${Array.isArray(values) ? "a list" : typeof values}`,
+      );
+    return { name: e.name, namespace: e.namespace, ...cv, values: (values ?? {}) as Record<string, any> };
+  });
+  const items = (file: string): Record<string, any>[] => {
+    const doc = need(file, COMMANDS[file]) as any;
+    if (!Array.isArray(doc?.items))
+      throw new RunningStateError(
+        `${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${COMMANDS[file]}`,
+      );
+    return doc.items;
+  };
+  return { dir, releases, statefulSets: items("statefulsets.yaml"), pvcs: items("pvcs.yaml") };
+}
+
+/** Reads the running state from a folder. */
+export function readRunningDir(dir: string): RunningState {
+  return parseRunning(dir, (file) => {
+    const p = path.join(dir, file);
+    return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
+  });
+}
+
+/** One values path whose running value the program keeps. */
+export interface KeptPath {
+  path: string;
+  /** Kept only while the running release has this StatefulSet (by release name). */
+  statefulSet?: (release: string) => string;
+  /** Kept only while this running value is true (the object it shapes exists). */
+  whenRunning?: string;
+}
+
+const lokiTarget = (target: string, sset: (release: string) => string): KeptPath[] =>
+  [
+    "volumeClaimsEnabled",
+    "size",
+    "storageClass",
+    "accessModes",
+    "annotations",
+    "labels",
+    "selector",
+    "volumeAttributesClassName",
+  ].map((k) => ({ path: `${target}.persistence.${k}`, statefulSet: sset }));
+
+/**
+ * Values whose running value the program keeps, by chart: what decides volumeClaimTemplates
+ * (names, classes, sizes, labels) of StatefulSets that exist, claims the chart creates, the
+ * storage of operator-made StatefulSets, and selectors (name overrides). Kubernetes refuses to
+ * change them in place (preview/change/apiRules.ts).
+ */
+export const KEPT_VALUES: Record<string, KeptPath[]> = {
+  loki: [
+    { path: "nameOverride" },
+    { path: "fullnameOverride" },
+    ...lokiTarget("singleBinary", (r) => r),
+    ...lokiTarget("write", (r) => `${r}-write`),
+    ...lokiTarget("backend", (r) => `${r}-backend`),
+    ...lokiTarget("read", (r) => `${r}-read`),
+  ],
+  "kube-prometheus-stack": [
+    { path: "nameOverride" },
+    { path: "fullnameOverride" },
+    { path: "prometheus.prometheusSpec.storageSpec" },
+    { path: "alertmanager.alertmanagerSpec.storage" },
+  ],
+  grafana: [
+    { path: "nameOverride" },
+    { path: "fullnameOverride" },
+    ...["type", "storageClassName", "accessModes", "size", "volumeName", "selectorLabels"].map((k) => ({
+      path: `persistence.${k}`,
+      whenRunning: "persistence.enabled",
+    })),
+  ],
+  alloy: [{ path: "nameOverride" }, { path: "fullnameOverride" }],
+  vector: [{ path: "nameOverride" }, { path: "fullnameOverride" }],
+};
+
+const get = (o: any, p: string[]) =>
+  p.reduce((x, k) => (x == null || typeof x !== "object" ? undefined : x[k]), o);
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** One value the program takes from what runs. */
+export interface KeptValue {
+  path: string;
+  /** The program's own value (undefined: unset). */
+  planned: unknown;
+  /** The running value it keeps (null: unset, so the chart renders nothing there). */
+  running: unknown;
+}
+
+/**
+ * The program's values with every kept path set to the running release's value, and the list of
+ * what changed. A path the running values do not hold is set to null: Helm then drops the
+ * chart's default there, as the running release (whose `--all` values lack it) rendered it.
+ */
+export function keepRunningValues(
+  values: Record<string, any>,
+  release: RunningRelease,
+  state: Pick<RunningState, "statefulSets">,
+): { values: Record<string, any>; kept: KeptValue[] } {
+  const running = release.values;
+  // Copied along each kept path only: the rest may hold Outputs, which are shared, not cloned.
+  const out: Record<string, any> = { ...values };
+  const kept: KeptValue[] = [];
+  const hasSts = (name: string) =>
+    state.statefulSets.some(
+      (x) => x.metadata?.name === name && (x.metadata?.namespace ?? release.namespace) === release.namespace,
+    );
+  for (const rule of KEPT_VALUES[release.chart] ?? []) {
+    if (rule.statefulSet && !hasSts(rule.statefulSet(release.name))) continue;
+    if (rule.whenRunning && get(running, rule.whenRunning.split(".")) !== true) continue;
+    const p = rule.path;
+    const parts = p.split(".");
+    const [planned, run] = [get(values, parts), get(running, parts)];
+    if (same(planned, run)) continue;
+    // A value the running chart never set and the program does not set either stays unset.
+    if (run === undefined && planned === undefined) continue;
+    let node = out;
+    for (const k of parts.slice(0, -1)) {
+      node[k] = node[k] && typeof node[k] === "object" && !Array.isArray(node[k]) ? { ...node[k] } : {};
+      node = node[k];
+    }
+    node[parts[parts.length - 1]] = run === undefined ? null : structuredClone(run);
+    kept.push({ path: p, planned, running: run ?? null });
+  }
+  return { values: out, kept };
+}

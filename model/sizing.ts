@@ -1,0 +1,144 @@
+/**
+ * Requests and limits for every pod the program deploys, per profile. One table so the resource
+ * budget can be read and tuned in one place; the lightweight column is sized for 8 GiB Pi 5 nodes.
+ */
+export interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { memory: string; cpu?: string };
+}
+
+const r = (cpu: string, memory: string, limit: string): Resources => ({
+  requests: { cpu, memory },
+  limits: { memory: limit },
+});
+/**
+ * A data-bearing workload (its TSDB, WAL or chunks live in the pod until flushed): its memory
+ * request is its limit. The scheduler then reserves what the pod may use, and under node memory
+ * pressure the kubelet evicts pods using more than they requested first, which such a pod never
+ * is (kubelet eviction ranking, "usage above requests" first).
+ */
+const stateful = (cpu: string, memory: string): Resources => r(cpu, memory, memory);
+
+export type Workload =
+  | "lokiSingleBinary"
+  | "lokiWrite"
+  | "lokiRead"
+  | "lokiBackend"
+  | "lokiGateway"
+  | "lokiCanary"
+  | "alloyNode"
+  | "alloyCluster"
+  | "alloyReloader"
+  | "vector"
+  | "grafana"
+  | "grafanaSidecar"
+  | "prometheus"
+  | "alertmanager"
+  | "promOperator"
+  | "kubeStateMetrics"
+  | "nodeExporter"
+  | "mimir"
+  | "mimirWrite"
+  | "mimirRead"
+  | "mimirBackend"
+  | "vmsingle"
+  | "vmstorage"
+  | "vminsert"
+  | "vmselect"
+  | "vmagent"
+  | "vmalert"
+  | "vmOperator";
+
+/** The data-bearing workloads: memory request = memory limit in every profile (tested). */
+export const STATEFUL_WORKLOADS: readonly Workload[] = [
+  "lokiSingleBinary",
+  "lokiWrite",
+  "lokiBackend",
+  "prometheus",
+  "mimir",
+  "mimirWrite",
+  "mimirBackend",
+  "vmsingle",
+  "vmstorage",
+];
+
+// CPU limits are left off on purpose: CFS throttling hurts latency more than it protects a node.
+const standard: Record<Workload, Resources> = {
+  lokiSingleBinary: stateful("200m", "2Gi"),
+  lokiWrite: stateful("100m", "1Gi"),
+  lokiRead: r("100m", "256Mi", "1Gi"),
+  lokiBackend: stateful("100m", "1Gi"),
+  lokiGateway: r("10m", "32Mi", "128Mi"),
+  lokiCanary: r("5m", "16Mi", "64Mi"),
+  alloyNode: r("50m", "128Mi", "512Mi"),
+  alloyCluster: r("50m", "192Mi", "1Gi"),
+  alloyReloader: r("5m", "16Mi", "64Mi"),
+  vector: r("50m", "64Mi", "256Mi"),
+  grafana: r("50m", "192Mi", "512Mi"),
+  grafanaSidecar: r("5m", "48Mi", "128Mi"),
+  prometheus: stateful("200m", "4Gi"),
+  alertmanager: r("10m", "48Mi", "128Mi"),
+  promOperator: r("20m", "64Mi", "256Mi"),
+  kubeStateMetrics: r("10m", "64Mi", "256Mi"),
+  nodeExporter: r("10m", "32Mi", "64Mi"),
+  // Sized from its series cap whenever it runs (config/sizing.ts); this is the floor.
+  mimir: stateful("250m", "3Gi"),
+  // Mimir's read-write mode (only for a declared workload one Mimir cannot hold), each target sized
+  // from the series (config/sizing.ts); these are the floors. write holds the ingesters' WAL and
+  // TSDB head, backend the store-gateway's index headers and the compactor's work: data-bearing.
+  mimirWrite: stateful("250m", "3Gi"),
+  mimirRead: r("100m", "1Gi", "1Gi"),
+  mimirBackend: stateful("100m", "2Gi"),
+  vmsingle: stateful("100m", "2Gi"),
+  // The cluster version (only for a declared workload one vmsingle cannot hold): vmstorage is sized
+  // from the series (config/sizing.ts); this is its floor.
+  vmstorage: stateful("100m", "2Gi"),
+  vminsert: r("50m", "128Mi", "512Mi"),
+  vmselect: r("50m", "256Mi", "1Gi"),
+  vmagent: r("50m", "128Mi", "512Mi"),
+  vmalert: r("20m", "64Mi", "256Mi"),
+  vmOperator: r("20m", "64Mi", "256Mi"),
+};
+
+const lightweight: Record<Workload, Resources> = {
+  ...standard,
+  lokiSingleBinary: stateful("100m", "1Gi"),
+  lokiGateway: r("5m", "16Mi", "64Mi"),
+  lokiCanary: r("5m", "12Mi", "32Mi"),
+  vector: r("25m", "48Mi", "192Mi"),
+  grafana: r("25m", "128Mi", "384Mi"),
+  grafanaSidecar: r("5m", "32Mi", "96Mi"),
+  alertmanager: r("5m", "24Mi", "64Mi"),
+  kubeStateMetrics: r("5m", "40Mi", "128Mi"),
+  nodeExporter: r("5m", "20Mi", "48Mi"),
+  vmsingle: stateful("100m", "1Gi"),
+  vmstorage: stateful("100m", "1Gi"),
+  vminsert: r("25m", "96Mi", "384Mi"),
+  vmselect: r("25m", "192Mi", "768Mi"),
+  vmagent: r("50m", "96Mi", "384Mi"),
+  vmalert: r("10m", "40Mi", "128Mi"),
+  vmOperator: r("10m", "48Mi", "192Mi"),
+};
+
+/**
+ * Requests and limits of a workload in a profile (a fresh copy: builders may embed it); `sized`
+ * (config/sizing.ts: from the declared workload or a cap) replaces the profile's where it has one.
+ */
+export function sizing(
+  profile: "standard" | "lightweight",
+  workload: Workload,
+  sized?: Partial<Record<Workload, Resources>>,
+): Resources {
+  const s = sized?.[workload] ?? (profile === "lightweight" ? lightweight : standard)[workload];
+  return { requests: { ...s.requests }, limits: { ...s.limits } };
+}
+
+/** Ingester and store-gateway replication: 3 once there are 3 replicas to hold the copies, else 1. */
+export function mimirReplicationFactor(replicas: number): number {
+  return replicas >= 3 ? 3 : 1;
+}
+
+/** Loki's deployment modes the program runs (the loki chart's `deploymentMode`). */
+export const LOKI_MODES = ["SingleBinary", "SimpleScalable"] as const;
+/** Loki's deployment mode. */
+export type LokiMode = (typeof LOKI_MODES)[number];

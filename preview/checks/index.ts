@@ -1,0 +1,97 @@
+/**
+ * All checks on one rendered stack, and the adapter from the render harness's objects. The
+ * synthesis and the tests both call {@link checkStack}; transitions use
+ * {@link checkTransitionHostPorts} over two sides.
+ */
+import type { StackObject } from "../render";
+import type { ExportResource } from "../synthesize";
+import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
+import { checkDuplicates } from "./duplicates";
+import { checkEnvVars } from "./envVars";
+import { checkHostPorts } from "./hostPorts";
+import { operatorObjects, type Finding, type Placed } from "./objects";
+import { checkOrdering } from "./ordering";
+import { checkPrivileges } from "./privileges";
+import { checkSchemas } from "./schema";
+import { checkPodSecurity } from "./podSecurity";
+import { checkNetworkPolicies } from "./networkPolicies";
+
+export { checkTransitionHostPorts } from "./hostPorts";
+export { checkTransitionDuplicates } from "./duplicates";
+export type { Finding, Placed } from "./objects";
+export { formatWorkloadTable, workloadTable } from "./privileges";
+
+/** The render harness's objects as the checks take them (hooks marked, sources named). */
+export function placedFrom(objects: StackObject[]): Placed[] {
+  return objects.map((s) => {
+    const obj = s.object;
+    const hook = !!obj.metadata?.annotations?.["helm.sh/hook"];
+    return {
+      obj,
+      urn: s.resourceUrn,
+      source: s.release ? `release ${s.release.name}` : `resource ${s.resourceUrn.split("::").pop()}`,
+      ...(hook ? { hook } : {}),
+    };
+  });
+}
+
+export interface StackCheckReport {
+  objects: number;
+  builtinValidated: number;
+  customValidated: number;
+  addressesResolved: number;
+  external: Address[];
+  variablesChecked: number;
+  /** Pods judged against their namespace's Pod Security level. */
+  podsJudged: number;
+  /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
+  connectionsAllowed: number;
+  /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
+  networkPoliciesDeferred: string[];
+  findings: Finding[];
+}
+
+export interface StackCheckOptions {
+  /** `service.namespace` of Services outside the stack (the object store, say). Default: kube-dns. */
+  outside?: string[];
+}
+
+export function checkStack(
+  objects: Placed[],
+  resources: ExportResource[],
+  opts: StackCheckOptions = {},
+): StackCheckReport {
+  const schema = checkSchemas(objects);
+  const generated = operatorObjects(objects);
+  const addresses = checkAddresses(objects, generated, [...CLUSTER_SERVICES, ...(opts.outside ?? [])]);
+  const env = checkEnvVars(objects);
+  const podSecurity = checkPodSecurity(objects);
+  const network = checkNetworkPolicies(objects, generated);
+  return {
+    objects: objects.length,
+    builtinValidated: schema.builtin,
+    customValidated: schema.custom,
+    addressesResolved: addresses.resolved.length,
+    external: addresses.external,
+    variablesChecked: env.checked,
+    podsJudged: podSecurity.pods,
+    connectionsAllowed: network.allowed,
+    networkPoliciesDeferred: network.deferred,
+    findings: [
+      ...schema.findings,
+      ...checkDuplicates(objects),
+      ...addresses.findings,
+      ...env.findings,
+      ...checkHostPorts(objects),
+      ...checkOrdering(objects, resources),
+      ...checkPrivileges(objects),
+      ...podSecurity.findings,
+      ...network.findings,
+    ],
+  };
+}
+
+/** One line per finding, for assertion messages and the synthesis's output. */
+export function formatFindings(findings: Finding[]): string {
+  return findings.map((f) => `  [${f.check}] ${f.where}: ${f.message}`).join("\n");
+}

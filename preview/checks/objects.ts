@@ -1,0 +1,385 @@
+/**
+ * The rendered stack as the checks see it: every Kubernetes object the cluster would receive, each
+ * attributed to the Pulumi resource that creates it (a Helm release or a raw resource), plus the
+ * export's dependency edges. Pure data in, pure data out: synth and the tests share these functions.
+ */
+import type { ExportResource } from "../synthesize";
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: any;
+  };
+  [k: string]: any;
+}
+
+/** One object and where it comes from. */
+export interface Placed {
+  obj: K8sObject;
+  /** URN of the Pulumi resource that creates it (the Release, or the raw resource itself). */
+  urn: string;
+  /** Human label for messages: `release loki` or `resource mimir-config`. */
+  source: string;
+  /** Helm hooks run around the release (install/upgrade jobs); they are not long-running objects. */
+  hook?: boolean;
+}
+
+/** A problem one check found; `where` names the object and its source. */
+export interface Finding {
+  check: string;
+  where: string;
+  message: string;
+}
+
+/** Minimal shape of a rendered release (engineer A's `ReleaseRender` satisfies it). */
+export interface ReleaseObjects {
+  resourceUrn: string;
+  releaseName: string;
+  namespace: string;
+  objects: K8sObject[];
+  error?: string;
+}
+
+/**
+ * Kinds with no namespace. Helm stamps `metadata.namespace` on some of them anyway (the VM
+ * operator's cleanup-hook ClusterRole); the API server ignores it, and so does identity here.
+ */
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "StorageClass",
+  "PriorityClass",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "APIService",
+  "CSIDriver",
+  "RuntimeClass",
+  "IngressClass",
+]);
+
+export function clusterScoped(obj: K8sObject, crds: K8sObject[] = []): boolean {
+  if (CLUSTER_SCOPED.has(obj.kind)) return true;
+  const crd = crdFor(obj, crds);
+  return crd?.spec?.scope === "Cluster";
+}
+
+/** `Kind namespace/name` (cluster-scoped: `Kind name`): what the API server keys an object by. */
+export function identity(obj: K8sObject, crds: K8sObject[] = []): string {
+  const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+  const kind = group ? `${obj.kind}.${group}` : obj.kind;
+  return clusterScoped(obj, crds)
+    ? `${kind} ${obj.metadata.name}`
+    : `${kind} ${obj.metadata.namespace ?? "?"}/${obj.metadata.name}`;
+}
+
+export function describe(p: Placed): string {
+  const ns = p.obj.metadata.namespace ? `${p.obj.metadata.namespace}/` : "";
+  return `${p.obj.kind} ${ns}${p.obj.metadata.name} (${p.source})`;
+}
+
+const shortName = (urn: string) => urn.split("::").pop()!;
+
+/**
+ * Raw Kubernetes resources of an export as objects: `kubernetes:<group>/<version>:<Kind>` custom
+ * resources other than Helm releases, providers, and the v4 Chart/ConfigGroup components.
+ */
+export function rawObjectsOf(resources: ExportResource[]): Placed[] {
+  const out: Placed[] = [];
+  for (const r of resources) {
+    if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:helm.sh/")) continue;
+    const inputs = r.inputs ?? {};
+    if (typeof inputs.kind !== "string" || typeof inputs.apiVersion !== "string") continue;
+    out.push({ obj: inputs as K8sObject, urn: r.urn, source: `resource ${shortName(r.urn)}` });
+  }
+  return out;
+}
+
+/** Every object of a rendered stack: releases' objects (namespace defaulted) and raw resources. */
+export function stackObjects(releases: ReleaseObjects[], resources: ExportResource[]): Placed[] {
+  const out: Placed[] = [];
+  for (const rel of releases) {
+    for (const o of rel.objects) {
+      if (!o || typeof o !== "object" || !o.kind) continue;
+      const obj: K8sObject = {
+        ...o,
+        metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? rel.namespace },
+      };
+      const hook = !!o.metadata?.annotations?.["helm.sh/hook"];
+      out.push({
+        obj,
+        urn: rel.resourceUrn,
+        source: `release ${rel.releaseName}`,
+        ...(hook ? { hook } : {}),
+      });
+    }
+  }
+  return [...out, ...rawObjectsOf(resources)];
+}
+
+/** CRD objects among the placed objects. */
+export function crdsIn(objects: Placed[]): K8sObject[] {
+  return objects.filter((p) => p.obj.kind === "CustomResourceDefinition").map((p) => p.obj);
+}
+
+/** The group of an apiVersion (`""` for the core group). */
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+}
+
+/** Groups served by Kubernetes itself (kubernetes-models covers them). */
+export function builtinGroup(group: string): boolean {
+  return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
+}
+
+/** The CRD that defines an object's kind, if the stack ships it. */
+export function crdFor(obj: K8sObject, crds: K8sObject[]): K8sObject | undefined {
+  const group = groupOf(obj.apiVersion);
+  return crds.find((c) => c.spec?.group === group && c.spec?.names?.kind === obj.kind);
+}
+
+// ---- workloads and pods -------------------------------------------------------------------------
+
+export interface PodTemplate {
+  owner: Placed;
+  labels: Record<string, string>;
+  spec: Record<string, any>;
+  /** Whether it runs on every eligible node (DaemonSet). */
+  perNode: boolean;
+}
+
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
+
+/** The pod template of a built-in workload (CronJob and bare Pod included), if it is one. */
+function podTemplateOf(o: K8sObject): { metadata?: any; spec?: any } | undefined {
+  if (WORKLOAD_KINDS.has(o.kind)) return o.spec?.template;
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template;
+  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
+  return undefined;
+}
+
+/** The pod spec of a built-in workload, if the object is one. */
+export function podSpecOf(o: K8sObject): Record<string, any> | undefined {
+  return podTemplateOf(o)?.spec;
+}
+
+/** Pod templates of built-in workloads (CronJob and bare Pods included). */
+export function podTemplates(objects: Placed[]): PodTemplate[] {
+  const out: PodTemplate[] = [];
+  for (const p of objects) {
+    const tpl = podTemplateOf(p.obj);
+    if (!tpl?.spec) continue;
+    out.push({
+      owner: p,
+      labels: tpl.metadata?.labels ?? {},
+      spec: tpl.spec,
+      perNode: p.obj.kind === "DaemonSet",
+    });
+  }
+  return out;
+}
+
+export function containersOf(spec: Record<string, any>): any[] {
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+}
+
+/** Whether a label selector (`{k: v}` or `{matchLabels, matchExpressions}`) selects these labels. */
+export function selects(selector: any, labels: Record<string, string>): boolean {
+  if (!selector || typeof selector !== "object") return false;
+  const matchLabels: Record<string, string> =
+    "matchLabels" in selector || "matchExpressions" in selector ? (selector.matchLabels ?? {}) : selector;
+  if (Object.keys(matchLabels).length === 0 && !(selector.matchExpressions ?? []).length) return false;
+  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = e.key in labels;
+    const val = labels[e.key];
+    if (e.operator === "In" && !(has && e.values.includes(val))) return false;
+    if (e.operator === "NotIn" && has && e.values.includes(val)) return false;
+    if (e.operator === "Exists" && !has) return false;
+    if (e.operator === "DoesNotExist" && has) return false;
+  }
+  return true;
+}
+
+// ---- what operators create at run time ----------------------------------------------------------
+
+/**
+ * Objects the Prometheus and VictoriaMetrics operators create from custom resources: the Services
+ * and pods an address can point at although no chart renders them. Only names, labels and ports,
+ * the part the address check needs. Modelled on what the pinned charts themselves expect of them
+ * (not on the operators' source, which is not read here):
+ * - prometheus-operator: kube-prometheus-stack 88.0.0 renders Services selecting a Prometheus
+ *   `N`'s pods by `app.kubernetes.io/name: prometheus` + `operator.prometheus.io/name: N` (port
+ *   9090) and an Alertmanager's by `app.kubernetes.io/name: alertmanager` + `alertmanager: N`
+ *   (9093); the operator's governing Services are `prometheus-operated`/`alertmanager-operated`.
+ * - VictoriaMetrics operator: "For each VMSingle resource, the Operator adds Service ... prefixed
+ *   with name" (VictoriaMetrics/operator docs/resources/vmsingle.md); victoria-metrics-k8s-stack
+ *   0.80.0 addresses them as `vmsingle-N:8428`, `vmalert-N:8080` and
+ *   `vmalertmanager-N-0.vmalertmanager-N:9093` (a StatefulSet behind a headless Service); vmagent
+ *   listens on 8429. Pods carry `app.kubernetes.io/name: <kind>` + `app.kubernetes.io/instance: N`.
+ */
+export function operatorObjects(objects: Placed[]): Placed[] {
+  const out: Placed[] = [];
+  const svc = (
+    p: Placed,
+    name: string,
+    selector: Record<string, string>,
+    port: number,
+    portName: string,
+    headless = false,
+  ) =>
+    out.push({
+      urn: p.urn,
+      source: `${p.source}, by its operator`,
+      obj: {
+        apiVersion: "v1",
+        kind: "Service",
+        // Operators label their Services like the pods they select (monitors select by these).
+        metadata: { name, namespace: p.obj.metadata.namespace, labels: selector },
+        spec: {
+          selector,
+          ...(headless ? { clusterIP: "None" } : {}),
+          ports: [{ name: portName, port, targetPort: portName }],
+        },
+      },
+    });
+  const pod = (
+    p: Placed,
+    kind: string,
+    name: string,
+    labels: Record<string, string>,
+    port: number,
+    portName: string,
+  ) =>
+    out.push({
+      urn: p.urn,
+      source: `${p.source}, by its operator`,
+      obj: {
+        apiVersion: "apps/v1",
+        kind,
+        metadata: { name, namespace: p.obj.metadata.namespace },
+        spec: {
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: "main", ports: [{ name: portName, containerPort: port }] }] },
+          },
+        },
+      },
+    });
+  for (const p of objects) {
+    const { kind, apiVersion, metadata } = p.obj;
+    const n = metadata.name;
+    if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager")) {
+      const app = kind.toLowerCase();
+      const port = kind === "Prometheus" ? 9090 : 9093;
+      const labels = {
+        "app.kubernetes.io/name": app,
+        "app.kubernetes.io/instance": n,
+        "operator.prometheus.io/name": n,
+        [app]: n,
+      };
+      pod(p, "StatefulSet", `${app}-${n}`, labels, port, "web");
+      svc(p, `${app}-operated`, { "app.kubernetes.io/name": app }, port, "web", true);
+    }
+    if (apiVersion.startsWith("operator.victoriametrics.com/")) {
+      const table: Record<string, [number, string]> = {
+        VMSingle: [8428, "Deployment"],
+        VMAgent: [8429, "Deployment"],
+        VMAlert: [8080, "Deployment"],
+        VMAlertmanager: [9093, "StatefulSet"],
+      };
+      if (kind === "VMCluster") {
+        // One CR, three components: `vmstorage-N` (a StatefulSet: http 8482, vminsert 8400,
+        // vmselect 8401), `vminsert-N` (http 8480) and `vmselect-N` (a StatefulSet, http 8481),
+        // each behind a Service of its name (victoria-metrics-k8s-stack 0.80.0 wires vmagent and
+        // vmalert to `vminsert-N:8480` and `vmselect-N:8481`; ports as the operator's VMCluster API
+        // docs give them, read, not run).
+        const parts: [string, string, [string, number][]][] = [
+          [
+            "vmstorage",
+            "StatefulSet",
+            [
+              ["http", 8482],
+              ["vminsert", 8400],
+              ["vmselect", 8401],
+            ],
+          ],
+          ["vminsert", "Deployment", [["http", 8480]]],
+          ["vmselect", "StatefulSet", [["http", 8481]]],
+        ];
+        for (const [app, workload, ports] of parts) {
+          const labels = { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": n };
+          const name = `${app}-${n}`;
+          const where = { urn: p.urn, source: `${p.source}, by its operator` };
+          out.push({
+            ...where,
+            obj: {
+              apiVersion: "apps/v1",
+              kind: workload,
+              metadata: { name, namespace: metadata.namespace },
+              spec: {
+                template: {
+                  metadata: { labels },
+                  spec: {
+                    containers: [
+                      { name: "main", ports: ports.map(([pn, port]) => ({ name: pn, containerPort: port })) },
+                    ],
+                  },
+                },
+              },
+            },
+          });
+          out.push({
+            ...where,
+            obj: {
+              apiVersion: "v1",
+              kind: "Service",
+              metadata: { name, namespace: metadata.namespace, labels },
+              spec: {
+                selector: labels,
+                ports: ports.map(([pn, port]) => ({ name: pn, port, targetPort: pn })),
+              },
+            },
+          });
+          out.push({
+            ...where,
+            obj: {
+              apiVersion: "operator.victoriametrics.com/v1beta1",
+              kind: "VMServiceScrape",
+              metadata: { name, namespace: metadata.namespace },
+              spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] },
+            },
+          });
+        }
+        continue;
+      }
+      const t = table[kind];
+      if (!t) continue;
+      const app = kind.toLowerCase();
+      const labels = { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": n };
+      pod(p, t[1], `${app}-${n}`, labels, t[0], "http");
+      svc(p, `${app}-${n}`, labels, t[0], "http", kind === "VMAlertmanager");
+      // The operator scrapes each component it runs through a VMServiceScrape of its own
+      // (VictoriaMetrics/operator docs: self-scrape objects unless disabled), read by vmagent.
+      out.push({
+        urn: p.urn,
+        source: `${p.source}, by its operator`,
+        obj: {
+          apiVersion: "operator.victoriametrics.com/v1beta1",
+          kind: "VMServiceScrape",
+          metadata: { name: `${app}-${n}`, namespace: p.obj.metadata.namespace },
+          spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] },
+        },
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * Pack configuration checked the way the engine checks `--policy-pack-config` before any policy
+ * runs (pulumi pkg/resource/analyzer/config.go): `parsePolicyPackConfig` (each top-level key a
+ * policy name, or "all", or "environments"; a value is an enforcement level or an object with an
+ * optional `enforcementLevel`), then `validatePolicyPackConfig`/`validatePolicyConfig`: the rest of
+ * each object against `{type: object, properties, required}` of the policy's configSchema
+ * (`convertSchema`), with a JSON Schema validator. Here that validator is ajv. Like the engine,
+ * keys naming no policy are ignored (ReconcilePolicyPackConfig applies only known names and "all").
+ */
+import * as fs from "fs";
+import Ajv from "ajv";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { allPolicies } from "../policy/policies";
+import type { PackConfig } from "../policy/evaluate";
+
+const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
+
+/** Every problem the engine would report for `config`, each naming the policy. */
+export function packConfigProblems(
+  config: unknown,
+  policies: (ResourceValidationPolicy | StackValidationPolicy)[] = allPolicies(),
+): string[] {
+  if (!config || typeof config !== "object" || Array.isArray(config))
+    return ["the pack config must be a JSON object"];
+  const problems: string[] = [];
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const properties: Record<string, Record<string, unknown>> = {};
+  for (const [k, v] of Object.entries<any>(config)) {
+    if (k === "environments") continue;
+    if (typeof v === "string") {
+      if (!LEVELS.includes(v))
+        problems.push(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
+    } else if (v && typeof v === "object" && !Array.isArray(v)) {
+      const { enforcementLevel, ...rest } = v;
+      if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel)) {
+        problems.push(
+          `parsing enforcement level for "${k}": "${enforcementLevel}" is not a valid enforcement level`,
+        );
+      }
+      properties[k] = rest;
+    } else {
+      problems.push(`parsing "${k}": ${JSON.stringify(v)} is not a valid value; must be a string or object`);
+    }
+  }
+  for (const policy of policies) {
+    if (!policy.configSchema) continue;
+    const schema: Record<string, unknown> = { type: "object" };
+    if (Object.keys(policy.configSchema.properties ?? {}).length)
+      schema.properties = policy.configSchema.properties;
+    if (policy.configSchema.required?.length) schema.required = policy.configSchema.required;
+    const validate = ajv.compile(schema);
+    if (!validate(properties[policy.name] ?? {})) {
+      for (const e of validate.errors ?? [])
+        problems.push(`${policy.name}: ${e.instancePath || "(root)"} ${e.message}`);
+    }
+  }
+  return problems;
+}
+
+/** A pack config file that cannot be read, is not JSON, or breaks the engine's rules. */
+export class PackConfigError extends Error {
+  override readonly name = "PackConfigError";
+}
+
+/** Reads and checks a pack config file; throws {@link PackConfigError} with every problem. */
+export function readPackConfig(file: string): PackConfig {
+  let config: unknown;
+  try {
+    config = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new PackConfigError(`${file}: expected a JSON policy pack configuration: ${(e as Error).message}`);
+  }
+  const problems = packConfigProblems(config);
+  if (problems.length)
+    throw new PackConfigError(
+      `${file}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
+    );
+  const valid = config as PackConfig & { environments?: unknown };
+  delete valid.environments;
+  return valid;
+}

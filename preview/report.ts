@@ -1,0 +1,59 @@
+import type { ExportResource } from "./synthesize";
+import type { Res } from "../policy/lib/resources";
+import { computeBudget, formatBudget, stackFacts, type Budget } from "../policy/lib/budget";
+
+/**
+ * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
+ * real export has no such field, so synthesis keeps it in memory and in a side record) shows as
+ * `import <id>`, a read (`get`, external in a real export) as `read <id>`, the Kubernetes provider
+ * with the kube context it is pinned to.
+ */
+export function formatTree(resources: ExportResource[]): string {
+  const children = new Map<string | undefined, ExportResource[]>();
+  for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, depth: number) => {
+    for (const r of children.get(parent) ?? []) {
+      const flags = [
+        r.protect ? "protected" : "",
+        r.retainOnDelete ? "retained" : "",
+        r.importId ? `import ${r.importId}` : "",
+        r.external ? `read ${r.id}` : "",
+        // The cluster a real run reaches: the Kubernetes provider's pinned context.
+        r.type === "pulumi:providers:kubernetes"
+          ? `context ${r.inputs.context ?? "(whatever is selected)"}`
+          : "",
+      ]
+        .filter(Boolean)
+        .join(", ");
+      lines.push(`${"  ".repeat(depth)}${r.type} ${r.urn.split("::").pop()}${flags ? `  [${flags}]` : ""}`);
+      walk(r.urn, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines.join("\n");
+}
+
+/** Count of custom resources by type, most frequent first. */
+export function countByType(resources: ExportResource[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:")))
+    counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** Export resources as the policy helpers see them. */
+export function asRes(resources: ExportResource[]): Res[] {
+  return resources
+    .filter((r) => r.custom)
+    .map((r) => ({ type: r.type, urn: r.urn, name: r.urn.split("::").pop()!, props: r.inputs }));
+}
+
+/** The stack's resource budget from its stack-info ConfigMap, when it has one. */
+export function budgetOf(resources: ExportResource[]): Budget | undefined {
+  const res = asRes(resources);
+  const facts = stackFacts(res);
+  return facts.pools ? computeBudget(res, facts.pools, undefined, { facts }) : undefined;
+}
+
+export { formatBudget };

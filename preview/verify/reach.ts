@@ -1,0 +1,139 @@
+/**
+ * How verify reaches each component: the URL given with `--url <component>=<url>`, else a
+ * `kubectl port-forward` to the Service the plan names (model/endpoints.ts), with the ambient kube
+ * context. Each forward is started on first use, bounded in time, and stopped by `close()`.
+ */
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { ApiError } from "./http";
+import type { Component, Expectations } from "./types";
+
+/** How long a port-forward may take to say where it listens. */
+export const FORWARD_TIMEOUT_MS = 15_000;
+
+/** The kubectl binary (`HOMELAB_KUBECTL` overrides, e.g. a wrapper with another kubeconfig). */
+const kubectl = (env: NodeJS.ProcessEnv) => env.HOMELAB_KUBECTL || "kubectl";
+
+/** Service, namespace, port and base path of an in-cluster URL `http://<svc>.<ns>.svc...:<port>/<path>`. */
+export function serviceOf(url: string): { service: string; namespace: string; port: number; path: string } {
+  const u = new URL(url);
+  const [service, namespace, svc] = u.hostname.split(".");
+  if (!service || !namespace || svc !== "svc")
+    throw new Error(`${url} is not an in-cluster Service URL (<service>.<namespace>.svc)`);
+  return {
+    service,
+    namespace,
+    port: Number(u.port || (u.protocol === "https:" ? 443 : 80)),
+    path: u.pathname.replace(/\/+$/, ""),
+  };
+}
+
+export class Reach {
+  private readonly children: ChildProcess[] = [];
+  private readonly bases = new Map<Component, Promise<string>>();
+
+  constructor(
+    private readonly exp: Expectations,
+    private readonly given: Partial<Record<Component, string>>,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** Base URL of `c`: the given one, or a forward to its Service (once). */
+  base(c: Component): Promise<string> {
+    let hit = this.bases.get(c);
+    if (!hit) {
+      const url = this.given[c];
+      hit = url ? Promise.resolve(url) : this.forward(c);
+      this.bases.set(c, hit);
+    }
+    return hit;
+  }
+
+  private forward(c: Component): Promise<string> {
+    const target = serviceOf(this.exp.serviceUrls[c]);
+    const args = [
+      "-n",
+      target.namespace,
+      "port-forward",
+      "--address",
+      "127.0.0.1",
+      `svc/${target.service}`,
+      `:${target.port}`,
+    ];
+    const what = `kubectl -n ${target.namespace} port-forward svc/${target.service} :${target.port}`;
+    return new Promise((resolve, reject) => {
+      let child: ChildProcess;
+      try {
+        child = spawn(kubectl(this.env), args, { stdio: ["ignore", "pipe", "pipe"], env: this.env });
+      } catch (e) {
+        reject(new ApiError(`${c}: cannot start ${what} (${(e as Error).message}); pass --url ${c}=<url>`));
+        return;
+      }
+      this.children.push(child);
+      let out = "";
+      let err = "";
+      const done = (e?: string, base?: string) => {
+        clearTimeout(timer);
+        if (e) {
+          child.kill();
+          reject(new ApiError(`${c}: ${what}: ${e}; pass --url ${c}=<url> to reach it another way`));
+        } else resolve(base!);
+      };
+      const timer = setTimeout(
+        () => done(`no forward within ${FORWARD_TIMEOUT_MS / 1000} s`),
+        FORWARD_TIMEOUT_MS,
+      );
+      child.stdout!.on("data", (d) => {
+        out += d;
+        // kubectl prints "Forwarding from 127.0.0.1:<local> -> <remote>" once it listens.
+        const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) done(undefined, `http://127.0.0.1:${m[1]}${target.path}`);
+      });
+      child.stderr!.on("data", (d) => (err += d));
+      child.on("error", (e) =>
+        done(`${(e as NodeJS.ErrnoException).code === "ENOENT" ? "kubectl not found" : e.message}`),
+      );
+      child.on("exit", (code) =>
+        done(`exited ${code}${err.trim() ? `: ${err.trim().split("\n").pop()}` : ""}`),
+      );
+    });
+  }
+
+  /**
+   * Grafana's admin login: `GRAFANA_ADMIN_USER` and `GRAFANA_ADMIN_PASSWORD` from the environment,
+   * else the plan's Secret through `kubectl get secret`. Never printed.
+   */
+  grafanaLogin(): Promise<{ user: string; password: string }> {
+    const { GRAFANA_ADMIN_USER: user, GRAFANA_ADMIN_PASSWORD: password } = this.env;
+    if (user && password) return Promise.resolve({ user, password });
+    const s = this.exp.grafanaAdminSecret;
+    const r = spawnSync(
+      kubectl(this.env),
+      ["-n", this.exp.namespace, "get", "secret", s.name, "-o", "json"],
+      {
+        encoding: "utf8",
+        timeout: FORWARD_TIMEOUT_MS,
+        env: this.env,
+      },
+    );
+    const data = (() => {
+      try {
+        return JSON.parse(r.stdout)?.data ?? {};
+      } catch {
+        return {};
+      }
+    })();
+    const decode = (k: string) => (data[k] ? Buffer.from(String(data[k]), "base64").toString("utf8") : "");
+    const login = { user: decode(s.userKey), password: decode(s.passwordKey) };
+    if (r.status === 0 && login.user && login.password) return Promise.resolve(login);
+    return Promise.reject(
+      new ApiError(
+        `no Grafana admin login: set GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, or let kubectl read Secret ${this.exp.namespace}/${s.name} (keys ${s.userKey}, ${s.passwordKey})`,
+      ),
+    );
+  }
+
+  /** Stops every forward this run started. */
+  close(): void {
+    for (const c of this.children) if (c.exitCode === null && c.signalCode === null) c.kill();
+  }
+}

@@ -1,0 +1,270 @@
+import { strict as assert } from "assert";
+import { ConfigError, parseStackConfig, rawFromPulumiConfig } from "../../config/resolve";
+import { config, rawConfig } from "../support/helpers";
+
+/** Parses and returns the problems; fails the test when the config is accepted. */
+function problems(over: Record<string, unknown>, drop: string[] = []): string[] {
+  const raw = rawConfig(over);
+  for (const k of drop) delete raw[k];
+  try {
+    parseStackConfig(raw, "test");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+    return e.problems;
+  }
+  assert.fail(`config was accepted: ${JSON.stringify(over)}`);
+}
+
+describe("stack config", () => {
+  it("fills documented defaults", () => {
+    const c = config();
+    assert.equal(c.cluster, "test");
+    assert.equal(c.namespace, "monitoring");
+    assert.equal(c.profile, "standard");
+    assert.equal(c.metricsBackend, "mimir");
+    assert.equal(c.logAgent, "alloy");
+    assert.equal(c.loki.mode, "SingleBinary");
+    assert.equal(c.loki.retention, "7d");
+    assert.equal(c.loki.canary, true);
+    assert.equal(c.objectStore.type === "minio" && c.objectStore.insecure, true);
+    assert.equal(c.objectStore.bucketPrefix, "test");
+    assert.equal(c.prometheus.volumeSize, "70Gi");
+    assert.equal(c.mimir.maxGlobalSeriesPerUser, 1_000_000);
+    assert.deepEqual(c.nodePools[0].labels, { "kubernetes.io/arch": "amd64" });
+    assert.deepEqual(c.secretKeys.sort(), [
+      "heartbeatUrl",
+      "minioAdminPassword",
+      "minioAdminUser",
+      "pushoverToken",
+      "pushoverUserKey",
+    ]);
+  });
+
+  it("defaults the lightweight profile to VictoriaMetrics, Vector, no canary or gateway", () => {
+    const c = config({ profile: "lightweight" });
+    assert.equal(c.metricsBackend, "victoriametrics");
+    assert.equal(c.logAgent, "vector");
+    assert.equal(c.loki.canary, false);
+    assert.equal(c.loki.gateway, false);
+  });
+
+  it("reads Pulumi's flat config map, parsing structured values and ignoring other namespaces", () => {
+    const raw = rawFromPulumiConfig({
+      "homelab-observability:phase": "dual-write",
+      "homelab-observability:loki": '{"retention":"30d"}',
+      "homelab-observability:production": "true",
+      "kubernetes:context": "lab",
+    });
+    assert.deepEqual(raw, { phase: "dual-write", loki: { retention: "30d" }, production: true });
+  });
+
+  const cases: [string, Record<string, unknown>, RegExp, string[]?][] = [
+    ["missing phase", {}, /homelab-observability:phase: required/, ["phase"]],
+    [
+      "unknown phase",
+      { phase: "kps-gone" },
+      /homelab-observability:phase: expected one of loki-fixed \| dual-write \| backend-primary \| kps-removed, got string "kps-gone"/,
+    ],
+    [
+      "unknown top-level key",
+      { retension: "7d" },
+      /homelab-observability:retension: unknown key \(a typo\?\); expected one of: .*phase/,
+    ],
+    [
+      "unknown nested key",
+      { loki: { retension: "7d" } },
+      /homelab-observability:loki.retension: unknown key \(a typo\?\); expected one of: mode, replicas/,
+    ],
+    [
+      "wrong type for a boolean",
+      { production: "yes" },
+      /homelab-observability:production: expected boolean, got string "yes"/,
+    ],
+    [
+      "wrong type for a number",
+      { loki: { replicas: "two" } },
+      /homelab-observability:loki.replicas: expected number, got string "two"/,
+    ],
+    [
+      "minio without endpoint",
+      { objectStore: { type: "minio" } },
+      /homelab-observability:objectStore.endpoint: required, expected string/,
+    ],
+    [
+      "endpoint without scheme",
+      { objectStore: { type: "minio", endpoint: "minio:9000" } },
+      /objectStore.endpoint: expected a URL with scheme/,
+    ],
+    [
+      "unknown object store",
+      { objectStore: { type: "nfs" } },
+      /homelab-observability:objectStore.type: expected one of minio \| ceph-rgw \| filesystem, got string "nfs"/,
+    ],
+    ["object store missing", {}, /homelab-observability:objectStore: required/, ["objectStore"]],
+    [
+      "negative retention",
+      { loki: { retention: "-3d" } },
+      /homelab-observability:loki.retention: expected a duration like "7d".*got string "-3d"/,
+    ],
+    [
+      "unparseable retention",
+      { loki: { retention: "a week" } },
+      /homelab-observability:loki.retention: expected a duration/,
+    ],
+    [
+      "retention shorter than a day",
+      { loki: { retention: "12h" } },
+      /homelab-observability:loki.retention: expected whole days of at least 24h/,
+    ],
+    [
+      "retention not whole days",
+      { loki: { retention: "36h" } },
+      /homelab-observability:loki.retention: expected whole days/,
+    ],
+    [
+      "unknown Loki mode",
+      { loki: { mode: "Distributed" } },
+      /homelab-observability:loki.mode: expected one of SingleBinary \| SimpleScalable, got string "Distributed"/,
+    ],
+    [
+      "zero replicas",
+      { loki: { replicas: 0 } },
+      /homelab-observability:loki.replicas: expected a value >= 1, got number 0/,
+    ],
+    [
+      "fractional replicas",
+      { loki: { write: 2.5 } },
+      /homelab-observability:loki.write: expected integer, got number 2.5|homelab-observability:loki.write/,
+    ],
+    [
+      "replication factor above write replicas",
+      { loki: { mode: "SimpleScalable", write: 2, replicationFactor: 3 } },
+      /homelab-observability:loki.replicationFactor: expected at most loki.write \(2\) replicas, got 3/,
+    ],
+    [
+      "replication factor above single-binary replicas",
+      { loki: { replicationFactor: 2 } },
+      /homelab-observability:loki.replicationFactor: expected at most loki.replicas \(1\)/,
+    ],
+    [
+      "filesystem with two Loki replicas",
+      { objectStore: { type: "filesystem" }, loki: { replicas: 2, replicationFactor: 1 } },
+      /homelab-observability:loki.replicas: expected 1 with the filesystem object store.*got 2/,
+    ],
+    [
+      "filesystem with SimpleScalable",
+      { objectStore: { type: "filesystem" }, loki: { mode: "SimpleScalable" } },
+      /homelab-observability:loki.mode: expected "SingleBinary" with the filesystem object store/,
+    ],
+    [
+      "bad quantity",
+      { prometheus: { volumeSize: "70 gigs" } },
+      /homelab-observability:prometheus.volumeSize: expected a Kubernetes quantity like "70Gi"/,
+    ],
+    [
+      "bad retention size",
+      { prometheus: { retentionSize: "60G" } },
+      /homelab-observability:prometheus.retentionSize: expected a size like "60GiB"/,
+    ],
+    [
+      "bad node pool arch",
+      { nodePools: [{ name: "pi", arch: "arm", count: 3, cpu: "4", memory: "8Gi" }] },
+      /homelab-observability:nodePools\[0\].arch: expected one of amd64 \| arm64, got string "arm"/,
+    ],
+    ["empty node pools", { nodePools: [] }, /homelab-observability:nodePools: expected at least 1 entries/],
+    [
+      "duplicate pool names",
+      {
+        nodePools: [
+          { name: "a", arch: "amd64", count: 1, cpu: "2", memory: "4Gi" },
+          { name: "a", arch: "arm64", count: 1, cpu: "2", memory: "4Gi" },
+        ],
+      },
+      /homelab-observability:nodePools\[1\].name: expected a unique pool name/,
+    ],
+    [
+      "bad taint effect",
+      {
+        nodePools: [
+          {
+            name: "pi",
+            arch: "arm64",
+            count: 1,
+            cpu: "4",
+            memory: "8Gi",
+            taints: [{ key: "pi", effect: "Never" }],
+          },
+        ],
+      },
+      /homelab-observability:nodePools\[0\].taints\[0\].effect: expected one of NoSchedule/,
+    ],
+    ["uppercase cluster name", { cluster: "Lab" }, /homelab-observability:cluster: expected a DNS label/],
+    [
+      "unknown metrics backend",
+      { metricsBackend: "thanos" },
+      /homelab-observability:metricsBackend: expected one of mimir \| victoriametrics, got string "thanos"/,
+    ],
+    [
+      "onepassword without vault",
+      { secrets: { backend: "onepassword" } },
+      /homelab-observability:secrets.vault: required/,
+    ],
+    [
+      "config backend without pushover token",
+      {},
+      /homelab-observability:pushoverToken: required with secrets.backend "config"; set it with `pulumi config set --secret pushoverToken/,
+      ["pushoverToken"],
+    ],
+    [
+      "minio without admin password",
+      {},
+      /homelab-observability:minioAdminPassword: required with secrets.backend "config"/,
+      ["minioAdminPassword"],
+    ],
+    [
+      "pushover priority out of range",
+      { alerting: { pushoverPriority: 3 } },
+      /homelab-observability:alerting.pushoverPriority: expected a value <= 2, got number 3/,
+    ],
+  ];
+  for (const [title, over, pattern, drop] of cases) {
+    it(`rejects ${title}, naming the key`, () => {
+      const found = problems(over, drop);
+      assert.ok(
+        found.some((p) => pattern.test(p)),
+        `no problem matched ${pattern}:\n${found.join("\n")}`,
+      );
+    });
+  }
+
+  it("requires a 1Password token from config or the environment", () => {
+    const op = { secrets: { backend: "onepassword", vault: "v", connectUrl: "http://op:8080" } };
+    assert.throws(
+      () => parseStackConfig(rawConfig(op), "t", {}),
+      /homelab-observability:onepasswordToken: required with secrets.backend "onepassword".*export OP_CONNECT_TOKEN/,
+    );
+    assert.equal(
+      parseStackConfig(rawConfig(op), "t", { OP_CONNECT_TOKEN: "x" }).secrets.backend,
+      "onepassword",
+    );
+    assert.equal(
+      parseStackConfig(rawConfig({ ...op, onepasswordToken: "x" }), "t", {}).secrets.backend,
+      "onepassword",
+    );
+    assert.throws(
+      () => parseStackConfig(rawConfig({ secrets: { backend: "onepassword", vault: "v" } }), "t", {}),
+      /export OP_SERVICE_ACCOUNT_TOKEN/,
+    );
+  });
+
+  it("reports every problem at once", () => {
+    const found = problems({ phase: "nope", loki: { retention: "-1d", mode: "Huge" }, extra: 1 });
+    assert.ok(found.length >= 4, found.join("\n"));
+    for (const key of ["phase", "loki.retention", "loki.mode", "homelab-observability:extra: unknown key"]) {
+      assert.ok(
+        found.some((p) => p.includes(key)),
+        `missing ${key}:\n${found.join("\n")}`,
+      );
+    }
+  });
+});

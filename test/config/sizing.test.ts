@@ -1,0 +1,560 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { parse } from "yaml";
+import {
+  MIMIR_READ_WRITE,
+  MIMIR_SIZING,
+  parseQuantity,
+  type SizedComponent,
+} from "@homelab-observability/contract";
+import { ConfigError } from "../../config/resolve";
+import { sizing, STATEFUL_WORKLOADS } from "../../model/sizing";
+import {
+  defaultSeriesCap,
+  lokiModeFor,
+  mimirMemoryBytes,
+  planSizing,
+  prometheusDiskBytes,
+  vmDiskBytes,
+} from "../../config/sizing";
+import { computeBudget, formatBudget, stackFacts } from "../../policy/lib/budget";
+import { asRes } from "../../preview/report";
+import { withRenderedObjects } from "../../preview/render";
+import { evaluateResources } from "../../policy/evaluate";
+import { placedFrom } from "../../preview/checks";
+import { podViews } from "../../preview/checks/privileges";
+import { config, ROOT, tsNode } from "../support/helpers";
+import {
+  BIG_POOLS,
+  rendered,
+  stackFileVariants,
+  WORKLOAD_2M,
+  workloadVariants,
+  VM_CLUSTER_VARIANT,
+  SMALL_POOLS,
+  MIMIR_READ_WRITE_VARIANT,
+  MIMIR_RW_POOLS,
+  type RenderedStack,
+} from "../support/rendered";
+import { checkStack, formatFindings } from "../../preview/checks";
+
+const GB = 1e9;
+const GiB = 2 ** 30;
+/** Memory of the other Mimir modules at a homelab's query rate: querier + store-gateway (planning-capacity.md). */
+const OTHER_MODULES = 2 * GB;
+
+const mem = (q: unknown) => parseQuantity(q) ?? NaN;
+const objectsOf = (r: RenderedStack, kind: string) =>
+  r.objects.map((o) => o.object).filter((o) => o.kind === kind);
+const byName = (r: RenderedStack, kind: string, name: string) => {
+  const o = objectsOf(r, kind).find((x) => x.metadata.name === name);
+  assert.ok(o, `${r.title}: no ${kind} ${name}`);
+  return o as any;
+};
+/** Series cap and the memory request/limit of the Mimir StatefulSet a stack renders. */
+function mimirOf(r: RenderedStack) {
+  const cm = byName(r, "ConfigMap", "mimir-config");
+  const cap = parse(cm.data["mimir.yaml"]).limits.max_global_series_per_user as number;
+  const res = byName(r, "StatefulSet", "mimir").spec.template.spec.containers[0].resources;
+  return { cap, request: mem(res.requests.memory), limit: mem(res.limits.memory) };
+}
+
+describe("sizing from upstream's capacity rules", function () {
+  this.timeout(600000);
+
+  describe("the rules (pure)", () => {
+    it("Mimir: 2.5 GB per 300k in-memory series plus distributor, querier, store-gateway, compactor", () => {
+      // planning-capacity.md: 1M series at 30s scrapes = 33,333 samples/s -> distributor 1.33 GB;
+      // compactor 4 GB per 20M series -> 0.2 GB; querier and store-gateway 1 GB each.
+      const expected = (1e6 / 300_000) * 2.5 * GB + (1e6 / 30 / 25_000) * GB + 2 * GB + 0.2 * GB;
+      assert.ok(
+        Math.abs(mimirMemoryBytes(1e6, 1) - expected) < 1,
+        `${mimirMemoryBytes(1e6, 1)} vs ${expected}`,
+      );
+      // Three replicas hold three copies (RF 3): each still holds every series in memory.
+      assert.ok(mimirMemoryBytes(1e6, 3) > (1e6 * 2.5 * GB) / 300_000);
+    });
+
+    it("Loki stays monolithic up to 20 GB a day (deployment-modes.md) and runs SimpleScalable above", () => {
+      assert.equal(lokiModeFor(undefined), "SingleBinary");
+      assert.equal(lokiModeFor(20e9), "SingleBinary");
+      assert.equal(lokiModeFor(20e9 + 1), "SimpleScalable");
+    });
+
+    it("volumes: retention x samples/s x bytes per sample (Prometheus 2 B, VictoriaMetrics 1 B + 20% free + 20% index)", () => {
+      // 2M series / 30s x 14 days x 2 bytes.
+      assert.equal(prometheusDiskBytes(2e6, 14 * 86400), (2e6 / 30) * 14 * 86400 * 2);
+      assert.equal(vmDiskBytes(1e6, 30, 86400), (1e6 / 30) * 86400 * 1.44);
+    });
+
+    it("every data-bearing workload requests the memory it is limited to, in both profiles", () => {
+      for (const profile of ["standard", "lightweight"] as const)
+        for (const w of STATEFUL_WORKLOADS) {
+          const r = sizing(profile, w);
+          assert.equal(r.requests.memory, r.limits.memory, `${profile} ${w}`);
+        }
+      // The rule is not a tautology of the table: a stateless one keeps a smaller request.
+      const read = sizing("standard", "lokiRead");
+      assert.notEqual(read.requests.memory, read.limits.memory);
+    });
+
+    it("Mimir's default cap: 1000000 where a node holds it, lowered to what an 8 GiB Pi holds", () => {
+      assert.equal(defaultSeriesCap([{ memory: "16Gi", taints: [] }], 1), 1_000_000);
+      const pi = defaultSeriesCap([{ memory: "8Gi", taints: [] }], 1);
+      assert.ok(pi < 1_000_000 && pi % 10_000 === 0, String(pi));
+      assert.ok(mimirMemoryBytes(pi, 1) <= 0.8 * 8 * GiB);
+      assert.ok(mimirMemoryBytes(pi + 10_000, 1) > 0.8 * 8 * GiB);
+      // A tainted pool holds nothing a pod without tolerations needs.
+      assert.equal(
+        defaultSeriesCap(
+          [
+            { memory: "8Gi", taints: [] },
+            { memory: "64Gi", taints: [{ key: "gpu", effect: "NoSchedule" }] },
+          ],
+          1,
+        ),
+        pi,
+      );
+    });
+  });
+
+  describe("config: workload.* validated like every key", () => {
+    const problems = (over: Record<string, unknown>): string => {
+      try {
+        config(over);
+      } catch (e) {
+        assert.ok(e instanceof ConfigError, String(e));
+        return e.message;
+      }
+      return "";
+    };
+
+    it("refuses a malformed workload naming the key, the expected form and what was found", () => {
+      const m = problems({ workload: { logsPerDay: "50 gigs", activeSeries: 1.5 } });
+      assert.match(m, /workload\.logsPerDay: expected a size a day like "20GiB"/);
+      assert.match(m, /50 gigs/);
+      assert.match(m, /workload\.activeSeries/);
+      assert.match(problems({ workload: { rows: 3 } }), /workload/);
+    });
+
+    it("refuses a series cap below the declared series, SingleBinary past 20 GB a day, SimpleScalable on the filesystem store", () => {
+      assert.match(
+        problems({ workload: { activeSeries: 2_000_000 }, mimir: { maxGlobalSeriesPerUser: 1_000_000 } }),
+        /mimir\.maxGlobalSeriesPerUser: expected at least workload\.activeSeries \(2000000\).*got 1000000/,
+      );
+      assert.match(
+        problems({ workload: { logsPerDay: "50GiB" }, loki: { mode: "SingleBinary" } }),
+        /loki\.mode: expected "SimpleScalable".*50GiB a day/,
+      );
+      assert.match(
+        problems({ workload: { logsPerDay: "50GiB" }, objectStore: { type: "filesystem" } }),
+        /workload\.logsPerDay: 50GiB a day .*objectStore\.type is "filesystem"/,
+      );
+      assert.equal(problems({ workload: { logsPerDay: "20GB" }, loki: { mode: "SingleBinary" } }), "");
+    });
+
+    it("never enlarges a volume the stack set: refuses one the workload outgrows, naming both sizes", () => {
+      assert.match(
+        problems({
+          phase: "dual-write",
+          workload: { activeSeries: 2_000_000 },
+          prometheus: { volumeSize: "70Gi" },
+        }),
+        /prometheus\.volumeSize: expected at least 151Gi.*got "70Gi"/,
+      );
+    });
+
+    it("without a declared workload every default is what running stacks were created with", () => {
+      const c = config({ phase: "dual-write" });
+      assert.deepEqual(
+        [
+          c.loki.mode,
+          c.loki.volumeSize,
+          c.prometheus.volumeSize,
+          c.mimir.volumeSize,
+          c.victoriametrics.volumeSize,
+        ],
+        ["SingleBinary", "10Gi", "70Gi", "20Gi", "20Gi"],
+      );
+      assert.equal(c.mimir.maxGlobalSeriesPerUser, 1_000_000);
+      // With one: Loki past SingleBinary, the cap at the series, volumes from retention x ingest.
+      const w = config({ phase: "dual-write", nodePools: BIG_POOLS, workload: WORKLOAD_2M });
+      assert.deepEqual(
+        [w.loki.mode, w.mimir.maxGlobalSeriesPerUser, w.prometheus.volumeSize],
+        ["SimpleScalable", 2_000_000, "151Gi"],
+      );
+    });
+
+    it("refuses what the node pools cannot hold: the key, the need and the capacity", () => {
+      // One Mimir for 2M series (20.3 GiB) fits no 16 GiB node: read-write mode, whose 4 write pods
+      // (2M x RF 3 in-memory series, 12.3 GiB each) the default pool's 3 nodes cannot place.
+      const m = problems({ phase: "kps-removed", workload: WORKLOAD_2M });
+      assert.match(
+        m,
+        /workload\.activeSeries: 2000000 series in read-write mode need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
+      );
+      // Twenty 8 GiB nodes hold it in read-write mode (8 write pods of 6.2 GiB).
+      const many = [{ name: "many", arch: "amd64", count: 20, cpu: "4", memory: "8Gi" }];
+      assert.equal(problems({ phase: "kps-removed", nodePools: many, workload: WORKLOAD_2M }), "");
+      // Enough nodes, each too small for one pod (read-write's write floor, 3 GiB), are still refused.
+      const tiny = [{ name: "tiny", arch: "amd64", count: 60, cpu: "4", memory: "2Gi" }];
+      assert.match(
+        problems({ phase: "kps-removed", nodePools: tiny, workload: WORKLOAD_2M }),
+        /workload\.activeSeries: 2000000 series in read-write mode need 3GiB of memory in one mimir write pod, above the largest node of nodePools \(2Gi in pool tiny\)/,
+      );
+      // Without a declared workload a cap no node holds is refused, pointing at read-write mode.
+      assert.match(
+        problems({ phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } }),
+        /mimir\.maxGlobalSeriesPerUser: 2000000 series need 20\.3GiB of memory in one mimir pod, .*declare workload\.activeSeries to run Mimir in its read-write mode/,
+      );
+      // Read-write mode shares blocks through object storage.
+      assert.match(
+        problems({
+          phase: "kps-removed",
+          nodePools: many,
+          workload: { activeSeries: 2_000_000 },
+          objectStore: { type: "filesystem" },
+          mimir: { replicas: 1 },
+        }),
+        /workload\.activeSeries: 2000000 series need more memory than one Mimir on the largest node; past it Mimir runs in read-write mode, .*objectStore\.type is "filesystem"/,
+      );
+      const few = [{ name: "few", arch: "amd64", count: 1, cpu: "8", memory: "24Gi" }];
+      assert.match(
+        problems({ phase: "kps-removed", nodePools: few, workload: WORKLOAD_2M }),
+        /workload\.activeSeries: the components sized for workload\.activeSeries and workload\.logsPerDay request 29\.3GiB of memory \(mimir 1x20\.3GiB, loki write 3x1GiB.*above 80% of the node pools' 24GiB/,
+      );
+    });
+  });
+
+  describe("staging and production: Mimir's memory holds its series cap", () => {
+    for (const stack of ["staging", "production"]) {
+      it(`${stack}: limit >= cap x 2.5 GB / 300k + the other modules, request = limit`, async () => {
+        // staging runs Mimir at its phase; production (dual-write) too.
+        const r = await rendered(stackFileVariants().find((v) => v.stack === stack)!);
+        const m = mimirOf(r);
+        assert.equal(m.cap, 1_000_000);
+        assert.ok(
+          m.limit >= m.cap * MIMIR_SIZING.ingesterBytesPerSeries + OTHER_MODULES,
+          `${m.limit / GiB} GiB`,
+        );
+        assert.equal(m.request, m.limit);
+      });
+    }
+
+    it("every stack file's data-bearing pods request what they are limited to (rendered)", async () => {
+      for (const v of stackFileVariants()) {
+        const r = await rendered(v);
+        const sets = objectsOf(r, "StatefulSet").filter((o) =>
+          ["mimir", "loki", "loki-write", "loki-backend"].includes(o.metadata.name),
+        );
+        assert.ok(sets.length > 0, v.title);
+        for (const s of sets) {
+          const c = (s as any).spec.template.spec.containers.find(
+            (x: any) => x.name === "mimir" || x.name === "loki",
+          );
+          assert.equal(
+            c.resources.requests.memory,
+            c.resources.limits.memory,
+            `${v.title} ${s.metadata.name}`,
+          );
+        }
+        for (const kind of ["VMSingle", "Prometheus"])
+          for (const o of objectsOf(r, kind)) {
+            const res = (o as any).spec.resources;
+            assert.equal(res.requests.memory, res.limits.memory, `${v.title} ${kind}`);
+          }
+      }
+    });
+  });
+
+  describe("a stack declaring 2M series and 50 GiB of logs a day", () => {
+    for (const v of workloadVariants()) {
+      it(`${v.title}: the backend holds 2M series, Loki runs past SingleBinary, the budget fits`, async () => {
+        const r = await rendered(v);
+        if (v.backend === "mimir") {
+          const m = mimirOf(r);
+          assert.ok(m.cap >= 2_000_000);
+          assert.ok(m.limit >= 2e6 * MIMIR_SIZING.ingesterBytesPerSeries + OTHER_MODULES);
+        } else {
+          const res = (objectsOf(r, "VMSingle")[0] as any).spec.resources;
+          assert.ok(mem(res.limits.memory) >= 2e6 * 2048, res.limits.memory);
+        }
+        assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "loki").length, 0);
+        assert.equal(byName(r, "StatefulSet", "loki-write").spec.replicas, 3);
+        const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders);
+        const res = asRes(resources);
+        const facts = stackFacts(res);
+        const b = computeBudget(res, facts.pools!, undefined, { facts });
+        assert.deepEqual(b.undersized, []);
+        for (const row of [...b.rows, b.total])
+          assert.ok(row.sums.memory <= 0.8 * row.capacity.memory, row.pool);
+        const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
+        assert.deepEqual(
+          found.map((f) => f.message),
+          [],
+        );
+        assert.match(formatBudget(b), /declared workload: 2000000 active series, 50GiB of logs a day/);
+        assert.match(formatBudget(b), /mem headroom/);
+      });
+    }
+
+    it("the pack's budget reports a sized component whose pods request less than it is sized for", async () => {
+      // dual-write: Mimir (a raw StatefulSet) and Prometheus (the operator's CR) are both sized.
+      const r = await rendered(workloadVariants()[1]);
+      const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders).map((x) => {
+        const name = x.inputs.metadata?.name;
+        if (x.type.endsWith("StatefulSet") && name === "mimir") {
+          const inputs = structuredClone(x.inputs);
+          inputs.spec.template.spec.containers[0].resources.requests.memory = "3Gi";
+          return { ...x, inputs, outputs: inputs };
+        }
+        if (x.type.endsWith(":Prometheus") && name === "kps-prometheus") {
+          const inputs = structuredClone(x.inputs);
+          inputs.spec.resources.limits.memory = "4Gi";
+          return { ...x, inputs, outputs: inputs };
+        }
+        return x;
+      });
+      const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
+      // Prometheus: 4 GiB plus the config-reloader sidecar the operator adds (64 MiB).
+      const messages = found.map((f) => f.message).sort();
+      assert.equal(messages.length, 2, messages.join("\n"));
+      assert.match(
+        messages[0],
+        /^kps-prometheus: sized for 2000000 series \(workload\.activeSeries\).*limited to 4160Mi/,
+      );
+      assert.match(
+        messages[1],
+        /^mimir: sized for 2000000 series \(workload\.activeSeries\).*request 3072Mi/,
+      );
+    });
+
+    it("VictoriaMetrics on 3 GiB nodes: a VMCluster, vmstorage holding 2M x 2 KB over 2 pods, 0 vmsingle, the budget fits", async () => {
+      const r = await rendered(VM_CLUSTER_VARIANT);
+      assert.equal(objectsOf(r, "VMSingle").length, 0);
+      const spec = (objectsOf(r, "VMCluster")[0] as any).spec;
+      // 2M series x 2 KB = 4.1 GB, above 80% of a 3 GiB node: the fewest pods (at least 2) under it.
+      assert.equal(spec.replicationFactor, 1);
+      assert.equal(spec.vmstorage.replicaCount, 2);
+      const sres = spec.vmstorage.resources;
+      assert.ok(mem(sres.limits.memory) * 2 >= 2e6 * 2048, sres.limits.memory);
+      assert.ok(mem(sres.limits.memory) <= 0.8 * 3 * GiB, sres.limits.memory);
+      assert.equal(sres.requests.memory, sres.limits.memory);
+      assert.equal(spec.vminsert.replicaCount, 2);
+      assert.equal(spec.vmselect.replicaCount, 2);
+      // Everything dials vminsert and vmselect: Grafana, vmagent, vmalert.
+      const out = r.synth.export.deployment.resources.find((x) => x.type === "pulumi:pulumi:Stack")!.outputs;
+      assert.match(
+        String(out.metricsRemoteWriteUrl),
+        /vminsert-vm\..*:8480\/insert\/0\/prometheus\/api\/v1\/write$/,
+      );
+      assert.match(String(out.metricsQueryUrl), /vmselect-vm\..*:8481\/select\/0\/prometheus$/);
+      assert.match(String(out.plannedChanges["victoriametrics-vmcluster"]), /vmctl/);
+      const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders);
+      const res = asRes(resources);
+      const facts = stackFacts(res);
+      const b = computeBudget(res, facts.pools!, undefined, { facts });
+      for (const row of [...b.rows, b.total])
+        assert.ok(row.sums.memory <= 0.8 * row.capacity.memory, row.pool);
+      assert.deepEqual(b.undersized, []);
+      // The budget counts the operator's pods from the VMCluster: vmstorage, vminsert, vmselect.
+      const cluster = ["vmstorage", "vminsert", "vmselect"].reduce(
+        (n, c) => n + 2 * mem(spec[c].resources.requests.memory),
+        0,
+      );
+      assert.ok(b.total.sums.memory >= cluster, `${b.total.sums.memory} < ${cluster}`);
+      const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
+      assert.deepEqual(
+        found.map((f) => f.message),
+        [],
+      );
+      assert.match(formatBudget(b), /vmstorage/);
+      // The privilege checks see the operator's three pods, hardened like every VictoriaMetrics CR.
+      const pods = podViews(placedFrom(r.objects)).filter((v) => v.name.startsWith("VMCluster "));
+      assert.deepEqual(pods.map((v) => v.labels["app.kubernetes.io/name"]).sort(), [
+        "vminsert",
+        "vmselect",
+        "vmstorage",
+      ]);
+      for (const v of pods) {
+        assert.equal(v.spec.securityContext?.seccompProfile?.type, "RuntimeDefault", v.name);
+        assert.equal(v.spec.containers[0].securityContext?.allowPrivilegeEscalation, false, v.name);
+      }
+    });
+
+    it("VictoriaMetrics on pools even a VMCluster cannot fit: `npm run synth` exits 2 naming workload.activeSeries", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+      for (const [k, v] of Object.entries(VM_CLUSTER_VARIANT.over))
+        stack.config[`homelab-observability:${k}`] = v;
+      // Two 3 GiB nodes: the cluster's pods need more than 80% of 6 GiB.
+      stack.config["homelab-observability:nodePools"] = [{ ...SMALL_POOLS[0], count: 2 }];
+      fs.writeFileSync(path.join(dir, "Pulumi.tiny.yaml"), JSON.stringify(stack));
+      const tiny = spawnSync(
+        process.execPath,
+        tsNode("preview/cli.ts", "--dir", dir, "--stack", "tiny", "--no-render", "--out", dir),
+        { encoding: "utf8", cwd: ROOT },
+      );
+      assert.equal(tiny.status, 2, tiny.stdout + tiny.stderr);
+      assert.match(tiny.stderr, /workload\.activeSeries: .*vmstorage 2x2GiB/);
+    });
+
+    it("Mimir on 16 GiB nodes: read-write mode, write pods holding 2M x RF 3 in-memory series, endpoints follow, 0 findings, the budget fits", async () => {
+      const r = await rendered(MIMIR_READ_WRITE_VARIANT);
+      // No monolithic Mimir: its three targets, from the same image and config file.
+      assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "mimir").length, 0);
+      const write = byName(r, "StatefulSet", "mimir-write");
+      const backend = byName(r, "StatefulSet", "mimir-backend");
+      const read = byName(r, "Deployment", "mimir-read");
+      const container = (o: any) => o.spec.template.spec.containers[0];
+      assert.deepEqual(
+        [write, read, backend].map((o) => container(o).args[0]),
+        ["-target=write", "-target=read", "-target=backend"],
+      );
+      const cfg = parse(byName(r, "ConfigMap", "mimir-config").data["mimir.yaml"]);
+      assert.ok(cfg.limits.max_global_series_per_user >= 2_000_000);
+      assert.equal(cfg.ingester.ring.replication_factor, 3);
+      assert.equal(cfg.store_gateway.sharding_ring.replication_factor, 3);
+      assert.equal(cfg.query_scheduler.service_discovery_mode, "ring");
+      // The write pods hold cap x RF in-memory series and the distributors' samples/s between them,
+      // at least RF of them, each within 80% of a 16 GiB node; data-bearing: request = limit.
+      const w = write.spec.replicas as number;
+      assert.ok(w >= MIMIR_READ_WRITE.replicationFactor, `${w} write pods`);
+      const wres = container(write).resources;
+      const cap = cfg.limits.max_global_series_per_user as number;
+      assert.ok(
+        mem(wres.limits.memory) * w >=
+          cap * 3 * MIMIR_SIZING.ingesterBytesPerSeries +
+            (cap / 30) * MIMIR_SIZING.distributorBytesPerSamplePerSecond,
+        wres.limits.memory,
+      );
+      assert.ok(mem(wres.limits.memory) <= 0.8 * 16 * GiB, wres.limits.memory);
+      assert.equal(wres.requests.memory, wres.limits.memory);
+      assert.equal(backend.spec.replicas, 3);
+      assert.equal(read.spec.replicas, 2);
+      // Every target joins the one memberlist: the gossip Service selects each one's pods.
+      const gossip = byName(r, "Service", "mimir-gossip").spec.selector as Record<string, string>;
+      for (const o of [write, read, backend])
+        for (const [k, v] of Object.entries(gossip)) assert.equal(o.spec.template.metadata.labels[k], v);
+      assert.deepEqual(cfg.memberlist.join_members, ["mimir-gossip.monitoring.svc.cluster.local:7946"]);
+      // Pushes go to write, Grafana's queries to read, Alloy's rule sync to the backend's ruler.
+      const out = r.synth.export.deployment.resources.find((x) => x.type === "pulumi:pulumi:Stack")!.outputs;
+      assert.match(String(out.metricsRemoteWriteUrl), /^http:\/\/mimir-write\..*:8080\/api\/v1\/push$/);
+      assert.match(String(out.metricsQueryUrl), /^http:\/\/mimir-read\..*:8080\/prometheus$/);
+      assert.match(JSON.stringify(r.synth.export), /address = \\"http:\/\/mimir-backend\.[^"\\]*:8080\\"/);
+      assert.match(String(out.plannedChanges.mimir), /read-write mode .*flush/);
+      // Loki past SingleBinary.
+      assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "loki").length, 0);
+      // The rendered-object checks: schemas, addresses, NetworkPolicies, privileges.
+      const report = checkStack(placedFrom(r.objects), r.synth.export.deployment.resources);
+      assert.equal(report.findings.length, 0, formatFindings(report.findings));
+      const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders);
+      const res = asRes(resources);
+      const facts = stackFacts(res);
+      const b = computeBudget(res, facts.pools!, undefined, { facts });
+      assert.deepEqual(b.undersized, []);
+      for (const row of [...b.rows, b.total])
+        assert.ok(row.sums.memory <= 0.8 * row.capacity.memory, row.pool);
+      assert.match(formatBudget(b), /mimir write/);
+      const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
+      assert.deepEqual(
+        found.map((f) => f.message),
+        [],
+      );
+      // The pack finds each target's pods: one requesting less than it is sized for is reported.
+      const shrunk = resources.map((x) => {
+        const name = x.inputs.metadata?.name;
+        if (!/:(StatefulSet|Deployment)$/.test(x.type) || !/^mimir-(write|read|backend)$/.test(name))
+          return x;
+        const inputs = structuredClone(x.inputs);
+        inputs.spec.template.spec.containers[0].resources.requests.memory = "512Mi";
+        return { ...x, inputs, outputs: inputs };
+      });
+      const low = await evaluateResources(shrunk, { all: "disabled", "resource-budget": "mandatory" });
+      assert.deepEqual(low.map((f) => f.message.split(":")[0]).sort(), [
+        "mimir-backend",
+        "mimir-read",
+        "mimir-write",
+      ]);
+    });
+
+    it("switching a running monolithic Mimir to read-write mode: the change check passes it as planned, 0 refused", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+      for (const [k, v] of Object.entries(MIMIR_READ_WRITE_VARIANT.over))
+        stack.config[`homelab-observability:${k}`] = v;
+      // Before: the same stack with Loki already past SingleBinary and no declared series (monolithic Mimir).
+      stack.config["homelab-observability:workload"] = { logsPerDay: WORKLOAD_2M.logsPerDay };
+      fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
+      const synthOf = (...args: string[]) =>
+        spawnSync(process.execPath, tsNode("preview/cli.ts", "--dir", dir, "--stack", "s", ...args), {
+          encoding: "utf8",
+          cwd: ROOT,
+        });
+      const before = synthOf("--no-render", "--quiet", "--out", path.join(dir, "before"));
+      assert.equal(before.status, 0, before.stderr);
+      stack.config["homelab-observability:workload"] = WORKLOAD_2M;
+      fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
+      const after = synthOf(
+        "--quiet",
+        "--out",
+        path.join(dir, "after"),
+        "--against",
+        path.join(dir, "before", "s.json"),
+      );
+      assert.equal(after.status, 0, after.stdout + after.stderr);
+      assert.match(after.stdout, /delete\s+StatefulSet::mimir \(mimir\): planned: .*read-write mode/);
+      assert.match(after.stdout, /create\s+StatefulSet::mimir-write/);
+      assert.match(after.stdout, /0 replace, 2 delete; 0 refused/);
+    });
+
+    it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+      delete stack.config["homelab-observability:loki"].mode;
+      stack.config["homelab-observability:workload"] = { activeSeries: 2000000, logsPerDay: "50GiB" };
+      const write = (name: string, pools: unknown) => {
+        stack.config["homelab-observability:nodePools"] = pools;
+        fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), JSON.stringify(stack));
+      };
+      write("small", stack.config["homelab-observability:nodePools"]);
+      const small = spawnSync(
+        process.execPath,
+        tsNode("preview/cli.ts", "--dir", dir, "--stack", "small", "--no-render", "--out", dir),
+        { encoding: "utf8", cwd: ROOT },
+      );
+      // Staging's three 16 GiB nodes: one Mimir (20.3 GiB) fits none, and read-write mode's four
+      // write pods (2M x 3 in-memory series) find three nodes.
+      assert.equal(small.status, 2, small.stdout + small.stderr);
+      assert.match(
+        small.stderr,
+        /workload\.activeSeries: 2000000 series in read-write mode need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
+      );
+      // Six of them hold it (MIMIR_READ_WRITE_VARIANT renders it); five do not, in sum.
+      write("five", [{ ...MIMIR_RW_POOLS[0], count: 5 }]);
+      const five = spawnSync(
+        process.execPath,
+        tsNode("preview/cli.ts", "--dir", dir, "--stack", "five", "--no-render", "--out", dir),
+        { encoding: "utf8", cwd: ROOT },
+      );
+      assert.equal(five.status, 2, five.stdout + five.stderr);
+      assert.match(
+        five.stderr,
+        /workload\.activeSeries: the components sized for .*\(mimir write 4x12\.3GiB, mimir read 2x1GiB, mimir backend 3x2GiB, .*above 80% of the node pools' 80GiB/,
+      );
+    });
+  });
+
+  it("sized components land in the stack-info ConfigMap the pack reads", () => {
+    const s = planSizing(config({ phase: "dual-write", nodePools: BIG_POOLS, workload: WORKLOAD_2M }));
+    const names = s.components.map((c: SizedComponent) => c.workload);
+    assert.deepEqual(names, ["mimir", "kps-prometheus", "loki-write", "loki-backend", "loki-read"]);
+    assert.ok(s.resources.prometheus && mem(s.resources.prometheus.limits.memory) >= 2e6 * 8333);
+  });
+});

@@ -1,0 +1,363 @@
+import { strict as assert } from "assert";
+import type { ExportedResource } from "../../policy/evaluate";
+import { canLandOn } from "../../policy/lib/workloads";
+import { check, fails, passes, release, res, stackInfo, v4Chart, workload } from "../support/policyCases";
+
+const P = "arm64-images";
+const mixed = () =>
+  stackInfo([
+    { name: "nuc", arch: "amd64", count: 2 },
+    {
+      name: "pi",
+      arch: "arm64",
+      count: 3,
+      labels: { "kubernetes.io/arch": "arm64", "node-role/pi": "true" },
+    },
+  ]);
+const x86Only = "example.com/x86-only-exporter:1.0";
+const amd64Pin = { nodeSelector: { "kubernetes.io/arch": "amd64" } };
+
+/** A v4 Chart rendered into a Deployment running `image`, scheduled by `sched`. */
+const rendered = (image: string, sched: Record<string, any> = {}) =>
+  v4Chart("exporter", [workload("Deployment", "exporter", { containers: [{ name: "c", image }], ...sched })]);
+
+describe("policy (arm64): realistic mixed cluster", () => {
+  it("passes: multi-arch chart images anywhere, an amd64-only image pinned to amd64", () =>
+    passes(
+      [
+        mixed(),
+        release("loki", {
+          deploymentMode: "SingleBinary",
+          singleBinary: { replicas: 1 },
+          write: { replicas: 0 },
+        }),
+        ...rendered(x86Only, amd64Pin),
+      ],
+      P,
+    ));
+  it("fails: the amd64-only image unpinned (v4 Chart children judged, the component has no inputs)", () =>
+    fails(
+      [mixed(), ...rendered(x86Only)],
+      P,
+      /Deployment exporter can run on pool pi .*example\.com\/x86-only-exporter is not known to publish linux\/arm64/,
+    ));
+});
+
+describe("policy (arm64): selectors on labels every node carries keep nothing off Pi nodes", () => {
+  for (const [title, sched] of [
+    ["nodeSelector kubernetes.io/os: linux", { nodeSelector: { "kubernetes.io/os": "linux" } }],
+    ["nodeSelector beta.kubernetes.io/os: linux", { nodeSelector: { "beta.kubernetes.io/os": "linux" } }],
+    [
+      "required affinity kubernetes.io/os In [linux]",
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }] },
+              ],
+            },
+          },
+        },
+      },
+    ],
+    [
+      "required affinity kubernetes.io/hostname Exists",
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "Exists" }] },
+              ],
+            },
+          },
+        },
+      },
+    ],
+  ] as const)
+    it(`fails: ${title}`, () => fails([mixed(), ...rendered(x86Only, sched)], P, /can run on pool pi/));
+  it("passes: beta.kubernetes.io/arch: amd64 (the kubelet's deprecated twin) keeps it off", () =>
+    passes([mixed(), ...rendered(x86Only, { nodeSelector: { "beta.kubernetes.io/arch": "amd64" } })], P));
+});
+
+describe("policy (arm64): the stack-info pools are the truth, the pack config only adds", () => {
+  it("passes: the Pi pool's recorded taint keeps an untolerating workload off", () =>
+    passes(
+      [
+        stackInfo([
+          { name: "nuc", arch: "amd64" },
+          { name: "pi", arch: "arm64", taints: [{ key: "pi", value: "true", effect: "NoSchedule" }] },
+        ]),
+        ...rendered(x86Only),
+      ],
+      P,
+    ));
+  it("fails: a toleration of the Pi pool's taint lets it land", () =>
+    fails(
+      [
+        stackInfo([
+          { name: "nuc", arch: "amd64" },
+          { name: "pi", arch: "arm64", taints: [{ key: "pi", value: "true", effect: "NoSchedule" }] },
+        ]),
+        ...rendered(x86Only, { tolerations: [{ key: "pi", operator: "Exists" }] }),
+      ],
+      P,
+      /can run on pool pi .*taints pi:NoSchedule/,
+    ));
+  it("fails: a selector on a label only the Pi pool records", () =>
+    fails(
+      [mixed(), ...rendered(x86Only, { nodeSelector: { "node-role/pi": "true" } })],
+      P,
+      /can run on pool pi/,
+    ));
+  it("fails: pack config cannot remove the pool's labels (a selector on them still lands on Pi)", () =>
+    fails(
+      [mixed(), ...rendered(x86Only, { nodeSelector: { "node-role/pi": "true" } })],
+      P,
+      /can run on pool pi/,
+      {
+        [P]: { piNodeLabels: { "example.com/board": "rpi5" } },
+      },
+    ));
+  it("passes: a taint the pack config adds keeps an untolerating workload off", () =>
+    passes([mixed(), ...rendered(x86Only)], P, {
+      [P]: { piNodeTaints: [{ key: "arm", effect: "NoSchedule" }] },
+    }));
+  it("passes: a cluster whose pools have no arm64 pool places nothing on a Pi", () =>
+    passes([stackInfo([{ name: "nuc", arch: "amd64", count: 3 }]), ...rendered(x86Only)], P));
+  it("fails: without stack-info, the pack config's Pi description is used", () =>
+    fails(
+      rendered(x86Only),
+      P,
+      /can run on Pi nodes \(kubernetes\.io\/os=linux,kubernetes\.io\/arch=arm64\)/,
+    ));
+});
+
+describe("policy (arm64): containers chart values add count", () => {
+  const loki = (singleBinary: Record<string, any>) =>
+    release("loki", {
+      deploymentMode: "SingleBinary",
+      singleBinary: { replicas: 1, ...singleBinary },
+      write: { replicas: 0 },
+      read: { replicas: 0 },
+      backend: { replicas: 0 },
+    });
+  it("passes: extra containers with multi-arch images", () =>
+    passes(
+      [mixed(), loki({ extraContainers: [{ name: "s", image: "docker.io/grafana/alloy:v1.11.0" }] })],
+      P,
+    ));
+  it("fails: loki singleBinary.extraContainers", () =>
+    fails(
+      [mixed(), loki({ extraContainers: [{ name: "s", image: x86Only }] })],
+      P,
+      /values\.singleBinary\.extraContainers\[0\]\.image is "example\.com\/x86-only-exporter:1\.0"/,
+    ));
+  it("fails: loki singleBinary.initContainers", () =>
+    fails(
+      [mixed(), loki({ initContainers: [{ name: "i", image: "example.com/init:1" }] })],
+      P,
+      /values\.singleBinary\.initContainers\[0\]\.image/,
+    ));
+  it("fails: grafana extraInitContainers", () =>
+    fails(
+      [mixed(), release("grafana", { extraInitContainers: [{ name: "i", image: "example.com/init:1" }] })],
+      P,
+      /values\.extraInitContainers\[0\]\.image/,
+    ));
+  it("fails: grafana extraContainers given as a YAML string (the chart runs it through tpl)", () =>
+    fails(
+      [
+        mixed(),
+        release("grafana", { extraContainers: "- name: proxy\n  image: example.com/oauth-proxy:7\n" }),
+      ],
+      P,
+      /values\.extraContainers\[0\]\.image is "example\.com\/oauth-proxy:7"/,
+    ));
+  it("fails: alloy controller.extraContainers", () =>
+    fails(
+      [mixed(), release("alloy", { controller: { extraContainers: [{ name: "s", image: x86Only }] } })],
+      P,
+      /values\.controller\.extraContainers\[0\]\.image/,
+    ));
+  it("fails: kube-prometheus-stack prometheusSpec.initContainers", () =>
+    fails(
+      [
+        mixed(),
+        release("kube-prometheus-stack", {
+          prometheus: { prometheusSpec: { initContainers: [{ name: "i", image: x86Only }] } },
+        }),
+      ],
+      P,
+      /values\.prometheus\.prometheusSpec\.initContainers\[0\]\.image/,
+    ));
+  it("passes: the same extra container pinned off Pi with the component's nodeSelector", () =>
+    passes([mixed(), loki({ extraContainers: [{ name: "s", image: x86Only }], ...amd64Pin })], P));
+});
+
+describe("scheduling model (policy/lib/workloads.ts canLandOn)", () => {
+  const pi = { "kubernetes.io/arch": "arm64" };
+  it("kubernetes.io/os=linux matches every node", () =>
+    assert.equal(
+      canLandOn({ nodeSelector: { "kubernetes.io/os": "linux" }, tolerations: [] } as any, pi),
+      true,
+    ));
+  it("kubernetes.io/os=windows matches no Linux node", () =>
+    assert.equal(
+      canLandOn({ nodeSelector: { "kubernetes.io/os": "windows" }, tolerations: [] } as any, pi),
+      false,
+    ));
+  it("a toleration with another effect does not tolerate the taint", () =>
+    assert.equal(
+      canLandOn(
+        { nodeSelector: {}, tolerations: [{ key: "pi", operator: "Exists", effect: "NoExecute" }] } as any,
+        pi,
+        [{ key: "pi", effect: "NoSchedule" }],
+      ),
+      false,
+    ));
+  it("an empty-key Exists toleration tolerates every taint", async () => {
+    assert.equal(
+      canLandOn({ nodeSelector: {}, tolerations: [{ operator: "Exists" }] } as any, pi, [
+        { key: "pi", effect: "NoSchedule" },
+      ]),
+      true,
+    );
+    assert.equal((await check([mixed(), ...rendered("grafana/loki:3.6.3")], P)).length, 0);
+  });
+});
+
+// Moved from test/policy.test.ts.
+describe("policy: arm64-images", () => {
+  const P = "arm64-images";
+  const pod = (image: string, extra: any = {}) => ({ containers: [{ name: "c", image }], ...extra });
+  const deploy = (spec: any, type = "kubernetes:apps/v1:Deployment") =>
+    res(type, { metadata: { name: "w" }, spec: { replicas: 1, template: { spec } } });
+  it("passes known multi-arch images on unpinned workloads", () =>
+    passes(
+      [
+        deploy(pod("grafana/loki:3.6.3")),
+        deploy(pod("quay.io/prometheus/prometheus:v3.7.3"), "kubernetes:apps/v1:DaemonSet"),
+      ],
+      P,
+    ));
+  it("passes unknown images kept off Pi nodes by nodeSelector or required affinity", () =>
+    passes(
+      [
+        deploy(pod("example.com/x86only:1", { nodeSelector: { "kubernetes.io/arch": "amd64" } })),
+        deploy(
+          pod("example.com/x86only:1", {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [{ key: "kubernetes.io/arch", operator: "NotIn", values: ["arm64"] }],
+                    },
+                  ],
+                },
+              },
+            },
+          }),
+        ),
+      ],
+      P,
+    ));
+  it("passes unknown images when Pi nodes are tainted and the workload does not tolerate it", () =>
+    passes([deploy(pod("example.com/x86only:1"))], P, {
+      [P]: { piNodeTaints: [{ key: "pi", effect: "NoSchedule" }] },
+    }));
+  it("accepts images the operator adds to the pack config", () =>
+    passes([deploy(pod("example.com/mine:1"))], P, {
+      [P]: { arm64Images: ["docker.io/grafana/loki", "example.com/mine"] },
+    }));
+
+  const variants: [string, () => ExportedResource, RegExp][] = [
+    [
+      "unknown image, unpinned Deployment",
+      () => deploy(pod("example.com/tool:1")),
+      /example\.com\/tool is not known to publish linux\/arm64; check with `docker manifest inspect example\.com\/tool:1`.*add "example\.com\/tool"/,
+    ],
+    [
+      "nodeSelector targets Pi nodes",
+      () => deploy(pod("example.com/tool:1", { nodeSelector: { "kubernetes.io/arch": "arm64" } })),
+      /Deployment w can run on Pi nodes/,
+    ],
+    [
+      "required affinity admits arm64, tag names amd64",
+      () =>
+        deploy(
+          pod("grafana/loki:3.6.3-amd64", {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+          }),
+        ),
+      /tag "3\.6\.3-amd64" names another architecture/,
+    ],
+    [
+      "unpinned DaemonSet",
+      () => deploy(pod("docker.io/someone/agent:x86_64"), "kubernetes:apps/v1:DaemonSet"),
+      /DaemonSet w can run on Pi nodes.*names another architecture/,
+    ],
+    [
+      "init container",
+      () =>
+        deploy(
+          pod("grafana/loki:3.6.3", { initContainers: [{ name: "init", image: "example.com/init:1" }] }),
+        ),
+      /spec\.template\.spec\.initContainers\[0\]\.image is "example\.com\/init:1"/,
+    ],
+    [
+      "CronJob",
+      () =>
+        res("kubernetes:batch/v1:CronJob", {
+          spec: { jobTemplate: { spec: { template: { spec: pod("example.com/backup:1") } } } },
+        }),
+      /CronJob .* spec\.jobTemplate\.spec\.template\.spec\.containers\[0\]\.image/,
+    ],
+    [
+      "Helm values of a known chart override an image",
+      () =>
+        release("grafana", {
+          image: { registry: "docker.io", repository: "someone/grafana-fork", tag: "1" },
+        }),
+      /values\.image is "docker\.io\/someone\/grafana-fork:1"/,
+    ],
+    [
+      "Helm values of an unknown chart",
+      () => release("mystery", { sidecar: { image: "example.com/side:2" } }),
+      /values\.sidecar\.image is "example\.com\/side:2".*Chart "mystery" is unknown/,
+    ],
+  ];
+  for (const [title, make, pattern] of variants) it(`fails: ${title}`, () => fails([make()], P, pattern));
+
+  it("judges a known chart's default images from pack data", async () => {
+    // kube-prometheus-stack's admission webhook job uses kube-webhook-certgen by default; drop it from the known list.
+    const known = (await import("../../policy/lib/charts")).DEFAULT_ARM64_IMAGES.filter(
+      (i) => !i.includes("kube-webhook-certgen"),
+    );
+    await fails(
+      [release("kube-prometheus-stack", {})],
+      P,
+      /values\.prometheusOperator\.admissionWebhooks\.patch\.image is "registry\.k8s\.io\/ingress-nginx\/kube-webhook-certgen"/,
+      { [P]: { arm64Images: known } },
+    );
+    await passes(
+      [release("kube-prometheus-stack", { prometheusOperator: { admissionWebhooks: { enabled: false } } })],
+      P,
+      { [P]: { arm64Images: known } },
+    );
+  });
+});

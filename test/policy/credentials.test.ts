@@ -1,0 +1,354 @@
+import { fails, passes, release, res, secret, v4Chart, workload } from "../support/policyCases";
+
+const P = "no-plaintext-credentials";
+
+/** Every reference form the project uses: they must pass. */
+const references = () => [
+  res("kubernetes:core/v1:Secret", {
+    metadata: { name: "loki-s3" },
+    stringData: secret(),
+  }),
+  release("loki", {
+    loki: {
+      storage: { s3: { accessKeyId: "${AWS_ACCESS_KEY_ID}", secretAccessKey: "${AWS_SECRET_ACCESS_KEY}" } },
+    },
+    singleBinary: {
+      extraArgs: ["-config.expand-env=true"],
+      extraEnvFrom: [{ secretRef: { name: "loki-s3" } }],
+    },
+  }),
+  release("grafana", {
+    admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
+    env: { GF_SERVER_ROOT_URL: "https://grafana.lab", GF_AUTH_GENERIC_OAUTH_TOKEN_URL: "https://sso/token" },
+    envValueFrom: { GF_DB_PASSWORD: { secretKeyRef: { name: "db", key: "password" } } },
+  }),
+  release("alertmanager", {
+    config: {
+      global: { smtp_auth_password_file: "/etc/alertmanager/secrets/smtp/password" },
+      receivers: [
+        { name: "null" },
+        { name: "p", pushover_configs: [{ token_file: "/etc/x/token", user_key_file: "/etc/x/user" }] },
+        { name: "hb", webhook_configs: [{ url_file: "/etc/alertmanager/secrets/heartbeat/url" }] },
+      ],
+    },
+  }),
+  res("kubernetes:core/v1:ConfigMap", {
+    metadata: { name: "agent-env" },
+    data: { LOKI_URL: "http://loki-gateway/loki/api/v1/push", CLUSTER: "lab", TOKEN_FILE: "/var/run/token" },
+  }),
+  ...v4Chart("exporter", [
+    workload("Deployment", "exporter", {
+      containers: [
+        {
+          name: "c",
+          image: "grafana/alloy",
+          env: [
+            { name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } },
+            { name: "REMOTE_URL", value: "http://${USER}:${PASS}@mimir/api/v1/push" },
+          ],
+          envFrom: [{ secretRef: { name: "s" } }],
+        },
+      ],
+    }),
+  ]),
+];
+
+describe("policy (credentials): references pass", () => {
+  it("a realistic export with ${VAR}, secretKeyRef, existingSecret and *_file", () =>
+    passes(references(), P));
+});
+
+describe("policy (credentials): every shape a credential hides in", () => {
+  const cases: [string, () => ReturnType<typeof res>[], RegExp][] = [
+    [
+      "env-style ConfigMap loaded with envFrom",
+      () => [
+        res("kubernetes:core/v1:ConfigMap", {
+          metadata: { name: "minio-env" },
+          data: { MINIO_ROOT_USER: "admin", MINIO_ROOT_PASSWORD: "hunter22" },
+        }),
+      ],
+      /data\["MINIO_ROOT_PASSWORD"\] is a literal credential \(env MINIO_ROOT_PASSWORD\) in a ConfigMap/,
+    ],
+    [
+      "a .env file in a ConfigMap",
+      () => [
+        res("kubernetes:core/v1:ConfigMap", { data: { "app.env": "FOO=bar\nDB_PASSWORD=swordfish\n" } }),
+      ],
+      /data\["app\.env"\]\.DB_PASSWORD is a literal credential/,
+    ],
+    [
+      "a URL with user info in Helm values",
+      () => [
+        release("alloy", {
+          alloy: { extraEnv: [{ name: "REMOTE", value: "https://u:p4ss@mimir.lab/api/v1/push" }] },
+        }),
+      ],
+      /values\.alloy\.extraEnv\[0\]\.value is a URL with user info/,
+    ],
+    [
+      "a URL with user info in a list",
+      () => [release("vector", { args: ["--sink", "http://admin:pw@loki:3100"] })],
+      /values\.args\[1\] is a URL with user info/,
+    ],
+    [
+      "a URL with user info in container env",
+      () =>
+        v4Chart("x", [
+          workload("Deployment", "x", {
+            containers: [
+              {
+                name: "c",
+                image: "i",
+                env: [{ name: "S3_ENDPOINT", value: "http://key:secret@minio:9000" }],
+              },
+            ],
+          }),
+        ]),
+      /env S3_ENDPOINT is a URL with user info/,
+    ],
+    [
+      "a Pulumi secret nested deep in Helm values",
+      () => [
+        release("loki", { loki: { storage: { s3: { endpoint: "minio:9000", creds: { key: secret() } } } } }),
+      ],
+      /values\.loki\.storage\.s3\.creds\.key is a Pulumi secret written into plain configuration/,
+    ],
+    [
+      "a Pulumi secret as an extraEnv value in Helm values",
+      () => [release("alloy", { alloy: { extraEnv: [{ name: "LOKI_TENANT", value: secret() }] } })],
+      /values\.alloy\.extraEnv\[0\] \(env LOKI_TENANT\) has a Pulumi secret as its value/,
+    ],
+    [
+      "map-form env in Helm values",
+      () => [release("grafana", { env: { GF_SECURITY_ADMIN_PASSWORD: "admin123" } })],
+      /values\.env\.GF_SECURITY_ADMIN_PASSWORD is a literal credential \(env GF_SECURITY_ADMIN_PASSWORD\)/,
+    ],
+    [
+      "an empty existingSecret beside a literal password",
+      () => [release("minio", { auth: { existingSecret: "", rootPassword: "hunter22" } })],
+      /values\.auth\.rootPassword is a literal credential/,
+    ],
+    [
+      "an empty existingSecret beside a literal adminPassword (grafana)",
+      () => [release("grafana", { admin: { existingSecret: "" }, adminPassword: "admin" })],
+      /values\.adminPassword is a literal credential/,
+    ],
+    [
+      "SMTP password in Alertmanager's global config",
+      () => [
+        release("kube-prometheus-stack", {
+          alertmanager: { config: { global: { smtp_smarthost: "smtp:587", smtp_auth_password: "mailpw" } } },
+        }),
+      ],
+      /values\.alertmanager\.config\.global\.smtp_auth_password is a literal credential/,
+    ],
+    [
+      "email_configs auth_password",
+      () => [
+        release("alertmanager", {
+          config: { receivers: [{ name: "m", email_configs: [{ to: "a@b", auth_password: "pw" }] }] },
+        }),
+      ],
+      /email_configs\[0\]\.auth_password is a literal credential/,
+    ],
+    [
+      "PagerDuty routing_key",
+      () => [
+        release("alertmanager", {
+          config: { receivers: [{ name: "pd", pagerduty_configs: [{ routing_key: "abc123" }] }] },
+        }),
+      ],
+      /pagerduty_configs\[0\]\.routing_key is a literal credential/,
+    ],
+    [
+      "Telegram bot_token",
+      () => [
+        release("alertmanager", {
+          config: { receivers: [{ name: "t", telegram_configs: [{ bot_token: "1:AA", chat_id: 1 }] }] },
+        }),
+      ],
+      /telegram_configs\[0\]\.bot_token is a literal credential/,
+    ],
+    [
+      "Slack webhook api_url",
+      () => [
+        release("alertmanager", {
+          config: { global: { slack_api_url: "https://hooks.slack.com/services/T/B/x" } },
+        }),
+      ],
+      /global\.slack_api_url is a literal credential/,
+    ],
+    [
+      "Discord webhook_url",
+      () => [
+        release("alertmanager", {
+          config: {
+            receivers: [
+              { name: "d", discord_configs: [{ webhook_url: "https://discord.com/api/webhooks/1/x" }] },
+            ],
+          },
+        }),
+      ],
+      /discord_configs\[0\]\.webhook_url is a webhook URL whose path is the credential/,
+    ],
+    [
+      "http_config basic_auth password in Alertmanager",
+      () => [
+        release("alertmanager", {
+          config: {
+            receivers: [
+              {
+                name: "w",
+                webhook_configs: [
+                  { url: "http://x", http_config: { basic_auth: { username: "u", password: "p" } } },
+                ],
+              },
+            ],
+          },
+        }),
+      ],
+      /http_config\.basic_auth\.password is a literal credential/,
+    ],
+    [
+      "ConfigMap data that is a Pulumi secret",
+      () => [res("kubernetes:core/v1:ConfigMap", { metadata: { name: "c" }, data: secret() })],
+      /its data is a Pulumi secret, so a secret is stored in a ConfigMap/,
+    ],
+    [
+      "a ConfigMap data entry that is a Pulumi secret",
+      () => [
+        res("kubernetes:core/v1:ConfigMap", { metadata: { name: "c" }, data: { "config.alloy": secret() } }),
+      ],
+      /data\["config\.alloy"\] is a Pulumi secret written into plain configuration/,
+    ],
+    [
+      "container env whose value is a Pulumi secret (rendered object)",
+      () =>
+        v4Chart("x", [
+          workload("StatefulSet", "x", {
+            containers: [{ name: "c", image: "i", env: [{ name: "TENANT", value: secret() }] }],
+          }),
+        ]),
+      /spec\.template\.spec\.containers\[0\] env TENANT has a Pulumi secret as its value/,
+    ],
+  ];
+  for (const [title, make, pattern] of cases)
+    it(`fails: ${title}`, () => fails([...references(), ...make()], P, pattern));
+});
+
+// Moved from test/policy.test.ts.
+describe("policy: no-plaintext-credentials", () => {
+  const P = "no-plaintext-credentials";
+  it("passes references: ${VAR}, existingSecret with key names, file paths, secretKeyRef env", () =>
+    passes(
+      [
+        release("loki", {
+          loki: {
+            storage: {
+              s3: { accessKeyId: "${AWS_ACCESS_KEY_ID}", secretAccessKey: "${AWS_SECRET_ACCESS_KEY}" },
+            },
+          },
+        }),
+        release("grafana", {
+          admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
+        }),
+        release("alertmanager", {
+          config: {
+            receivers: [
+              { name: "p", pushover_configs: [{ token_file: "/etc/x/token", user_key_file: "/etc/x/user" }] },
+            ],
+          },
+        }),
+        res("kubernetes:apps/v1:Deployment", {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: "c",
+                    image: "grafana/loki",
+                    env: [{ name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }],
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+      P,
+    ));
+  it("fails a literal secretAccessKey in Helm values", () =>
+    fails(
+      [release("loki", { loki: { storage: { s3: { secretAccessKey: "hunter2" } } } })],
+      P,
+      /values\.loki\.storage\.s3\.secretAccessKey is a literal credential/,
+    ));
+  it("fails a literal Pushover user_key in Alertmanager values", () =>
+    fails(
+      [
+        release("alertmanager", {
+          config: { receivers: [{ pushover_configs: [{ user_key: "u123", token: "t456" }] }] },
+        }),
+      ],
+      P,
+      /pushover_configs\[0\]\.user_key is a literal credential/,
+    ));
+  it("fails a literal password in ConfigMap data", () =>
+    fails(
+      [res("kubernetes:core/v1:ConfigMap", { data: { "app.yaml": "db:\n  password: swordfish\n" } })],
+      P,
+      /data\["app\.yaml"\]\.db\.password is a literal credential in a ConfigMap/,
+    ));
+  it("fails a literal credential in container env", () =>
+    fails(
+      [
+        res("kubernetes:apps/v1:Deployment", {
+          spec: {
+            template: {
+              spec: {
+                containers: [{ name: "c", image: "i", env: [{ name: "MINIO_PASSWORD", value: "x" }] }],
+              },
+            },
+          },
+        }),
+      ],
+      P,
+      /env MINIO_PASSWORD has a literal value/,
+    ));
+  it("fails a literal credential in a CronJob's init container env", () =>
+    fails(
+      [
+        res("kubernetes:batch/v1:CronJob", {
+          spec: {
+            jobTemplate: {
+              spec: {
+                template: {
+                  spec: {
+                    containers: [{ name: "c", image: "i" }],
+                    initContainers: [
+                      { name: "init", image: "i", env: [{ name: "DB_PASSWORD", value: "x" }] },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        }),
+      ],
+      P,
+      /spec\.jobTemplate\.spec\.template\.spec\.initContainers\[0\] env DB_PASSWORD has a literal value/,
+    ));
+  // The engine unwraps secrets before policies run (@pulumi/policy deserialize.js): a credential
+  // put into Helm values as a Pulumi secret is judged as the literal it is.
+  const SIG = secret();
+  delete SIG.ciphertext;
+  it("fails a credential put into Helm values as a Pulumi secret (plaintext export)", () =>
+    fails(
+      [release("grafana", { adminPassword: { ...SIG, plaintext: JSON.stringify("hunter2") } })],
+      P,
+      /values\.adminPassword is a literal credential/,
+    ));
+  it("fails a credential put into Helm values as a Pulumi secret (ciphertext export)", () =>
+    fails([release("grafana", { adminPassword: secret("x") })], P, /values\.adminPassword/));
+});

@@ -1,0 +1,115 @@
+import { strict as assert } from "assert";
+import { fails, passes, res, workload } from "../support/policyCases";
+import { DEFAULT_AGENT_HOST_PATHS, DEFAULT_OPERATOR_IMAGES } from "../../policy/lib/privileges";
+import { NODE_AGENT_HOST_PATHS, OPERATOR_IMAGES } from "../../builders/security/hardening";
+
+const RD = { seccompProfile: { type: "RuntimeDefault" } };
+const RBAC = "kubernetes:rbac.authorization.k8s.io/v1";
+const w = (kind: "Deployment" | "StatefulSet" | "DaemonSet", name: string, pod: Record<string, any>) => {
+  const x = workload(kind, name, pod);
+  return res(x.type, x.inputs, { name });
+};
+const role = (name: string, rules: any[]) =>
+  res(
+    `${RBAC}:ClusterRole`,
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name }, rules },
+    { name: `role-${name}` },
+  );
+const bind = (name: string, sa: string) =>
+  res(
+    `${RBAC}:ClusterRoleBinding`,
+    {
+      metadata: { name },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+      subjects: [{ kind: "ServiceAccount", name: sa, namespace: "monitoring" }],
+    },
+    { name: `binding-${name}` },
+  );
+const pod = (image: string, sa = "x") => ({
+  serviceAccountName: sa,
+  securityContext: RD,
+  containers: [{ name: "main", image }],
+});
+
+describe("policy: least privilege over what a preview sees", () => {
+  it("knows the node agents and operators the program knows", () => {
+    assert.deepEqual(DEFAULT_AGENT_HOST_PATHS, NODE_AGENT_HOST_PATHS);
+    assert.deepEqual(DEFAULT_OPERATOR_IMAGES, OPERATOR_IMAGES);
+  });
+
+  const reader = (rules: any[], image = "docker.io/grafana/grafana:12") => [
+    role("reader", rules),
+    bind("reader", "grafana"),
+    w("Deployment", "grafana", pod(image, "grafana")),
+  ];
+  const SECRETS = { apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list", "watch"] };
+  const CONFIGMAPS = { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] };
+
+  it("no-cluster-secret-read passes ConfigMaps only and the operators; fails a workload bound to Secrets", async () => {
+    await passes(reader([CONFIGMAPS]), "no-cluster-secret-read");
+    await passes(
+      reader([SECRETS], "quay.io/prometheus-operator/prometheus-operator:v0.93.0"),
+      "no-cluster-secret-read",
+    );
+    await fails(
+      reader([SECRETS]),
+      "no-cluster-secret-read",
+      /"grafana" can read every Secret of the cluster: ClusterRoleBinding reader binds its ServiceAccount monitoring\/grafana to ClusterRole reader, whose rules\[0\] reads secrets/,
+    );
+  });
+
+  it("no-nodes-proxy passes nodes/metrics; fails nodes/proxy", async () => {
+    await passes(
+      [role("scrape", [{ apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] }])],
+      "no-nodes-proxy",
+    );
+    await fails(
+      [role("scrape", [{ apiGroups: [""], resources: ["nodes", "nodes/proxy"], verbs: ["get"] }])],
+      "no-nodes-proxy",
+      /rules\[0\] grants nodes\/proxy/,
+    );
+  });
+
+  it("host-paths-for-agents-only passes Vector on /var/log read-only; fails the host's /var/lib and a Deployment", async () => {
+    const vector = (extra: any[] = []) => {
+      const p: any = pod("docker.io/timberio/vector:0.56.0-debian");
+      p.volumes = [{ name: "var-log", hostPath: { path: "/var/log/" } }, ...extra];
+      p.containers[0].volumeMounts = [{ name: "var-log", mountPath: "/var/log", readOnly: true }];
+      return p;
+    };
+    await passes([w("DaemonSet", "vector", vector())], "host-paths-for-agents-only");
+    await fails(
+      [w("DaemonSet", "vector", vector([{ name: "var-lib", hostPath: { path: "/var/lib/" } }]))],
+      "host-paths-for-agents-only",
+      /volume var-lib mounts the host's \/var\/lib: it does not need it as a node agent/,
+    );
+    await fails(
+      [w("Deployment", "vector", vector())],
+      "host-paths-for-agents-only",
+      /only node agents \(DaemonSets\) may mount host paths/,
+    );
+  });
+
+  it("seccomp-runtime-default passes pod-level RuntimeDefault; fails a container without it and a bare custom resource", async () => {
+    await passes([w("StatefulSet", "mimir", pod("grafana/mimir:3"))], "seccomp-runtime-default");
+    const bare: any = pod("grafana/mimir:3");
+    delete bare.securityContext;
+    await fails(
+      [w("StatefulSet", "mimir", bare)],
+      "seccomp-runtime-default",
+      /container main runs with seccomp unset/,
+    );
+    const vmsingle = (securityContext: any) =>
+      res(
+        "kubernetes:operator.victoriametrics.com/v1beta1:VMSingle",
+        { metadata: { name: "vm" }, spec: { securityContext } },
+        { name: "vm" },
+      );
+    await passes([vmsingle(RD)], "seccomp-runtime-default");
+    await fails(
+      [vmsingle({})],
+      "seccomp-runtime-default",
+      /spec\.securityContext\.seccompProfile\.type is unset/,
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import {
+  podSecurityLabels,
+  PARKED_NODE_SELECTOR,
+  NETWORK_POLICIES_DEFERRED,
+} from "../../builders/security/podSecurity";
+import { fails, passes, release, res } from "../support/policyCases";
+
+const namespace = (name: string, labels: Record<string, string>, annotations: Record<string, string> = {}) =>
+  res("kubernetes:core/v1:Namespace", { metadata: { name, labels, annotations } }, { name: `ns-${name}` });
+const policy = (namespace: string) =>
+  res(
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    { metadata: { name: "p", namespace } },
+    { name: `np-${namespace}` },
+  );
+const inNs = (ns: string, chart: string, values: any, name = chart) => {
+  const r = release(chart, values, { name });
+  r.inputs!.namespace = ns;
+  return r;
+};
+
+/** The program's layout: the stack at baseline, node agents apart at privileged, policies in both. */
+const good = () => [
+  namespace("monitoring", podSecurityLabels("baseline", "restricted")),
+  namespace("monitoring-agents", podSecurityLabels("privileged")),
+  inNs("monitoring", "loki", {}),
+  inNs("monitoring", "alloy", { controller: { type: "deployment" } }, "alloy-cluster"),
+  inNs("monitoring-agents", "alloy", { controller: { type: "daemonset" } }),
+  inNs("monitoring-agents", "prometheus-node-exporter", {}),
+  policy("monitoring"),
+  policy("monitoring-agents"),
+];
+
+describe("policy (Pod Security levels)", () => {
+  const P = "pod-security-levels";
+  it("passes: node agents alone at privileged, the rest at baseline, versions pinned", () =>
+    passes(good(), P));
+  it("passes: a parked agent (its DaemonSet on no node) in the baseline namespace", () =>
+    passes(
+      [
+        ...good(),
+        inNs("monitoring", "prometheus-node-exporter", { nodeSelector: PARKED_NODE_SELECTOR }, "old"),
+      ],
+      P,
+    ));
+  it("fails: a release needing no host access in a namespace enforcing privileged", () =>
+    fails(
+      [...good(), inNs("monitoring-agents", "grafana", {})],
+      P,
+      /Namespace "ns-monitoring-agents": enforces privileged, but kubernetes:helm.sh\/v3:Release "grafana" needs no host access/,
+    ));
+  it("fails: a node agent in a namespace enforcing baseline (its pods would be refused)", () =>
+    fails(
+      [...good(), inNs("monitoring", "vector", { role: "Agent" })],
+      P,
+      /Namespace "ns-monitoring": enforces baseline, which refuses the pods of kubernetes:helm.sh\/v3:Release "vector"/,
+    ));
+  it("fails: an enforce level without a pinned version", () => {
+    const rs = good();
+    rs[0].inputs!.metadata.labels["pod-security.kubernetes.io/enforce-version"] = "latest";
+    return fails(
+      rs,
+      P,
+      /enforces baseline at version latest; pin pod-security.kubernetes.io\/enforce-version/,
+    );
+  });
+});
+
+describe("policy (NetworkPolicies present)", () => {
+  const P = "network-policies-present";
+  it("passes: every namespace with workloads has policies", () => passes(good(), P));
+  it("passes: an adopted namespace whose policies are deferred (takeover import)", () =>
+    passes(
+      [
+        namespace("monitoring", {}, { [NETWORK_POLICIES_DEFERRED]: "deferred" }),
+        inNs("monitoring", "loki", {}),
+      ],
+      P,
+    ));
+  it("fails: a namespace with workloads and no policy", () =>
+    fails(
+      good().filter((r) => r.urn !== policy("monitoring-agents").urn),
+      P,
+      /Namespace "ns-monitoring-agents": .*Release "alloy", .*Release "prometheus-node-exporter" run here without any NetworkPolicy/,
+    ));
+});

@@ -1,0 +1,131 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { PHASES } from "../../model/phases";
+import { ROOT } from "../support/helpers";
+import { cyclesOf, layoutViolations, MAY_IMPORT, readSources, ROOMS, roomOf } from "../support/layout";
+
+/** Every .ts file under `dir` (relative to the root), recursively. */
+function tsFiles(dir: string): string[] {
+  const abs = path.join(ROOT, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs.readdirSync(abs, { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" ? [] : tsFiles(rel);
+    return e.name.endsWith(".ts") ? [rel] : [];
+  });
+}
+
+const PROGRAM = [
+  "index.ts",
+  ...tsFiles("config"),
+  ...tsFiles("model"),
+  ...tsFiles("components"),
+  ...tsFiles("builders"),
+  ...tsFiles("plan"),
+  ...tsFiles("apply"),
+];
+const PACK = tsFiles("policy");
+/** The README's Layout table: room -> the rooms it may import. */
+function readmeMatrix(): Map<string, string[]> {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Layout"));
+  const rows = new Map<string, string[]>();
+  for (const m of section.matchAll(/^\| `([a-z.]+?)\/?` *\|[^|]*\| ([^|]*?) *\|$/gm)) {
+    const room = m[1] === "index.ts" ? "index" : m[1];
+    const may =
+      m[2].trim() === "nothing"
+        ? []
+        : m[2].split(",").map((r) => r.trim().replace(/`|\/$/g, "").replace(/\/$/, ""));
+    rows.set(
+      room,
+      may.map((r) => (r === "index.ts" ? "index" : r)),
+    );
+  }
+  return rows;
+}
+
+describe("layout: imports flow one way", () => {
+  const sources = readSources(ROOT);
+
+  it("every import follows the matrix (README Layout): foundation <- builders <- plan <- apply, components never import plan or config, the pack only the contract", () => {
+    assert.ok(sources.size > 100, `${sources.size} source files read`);
+    const { wrongWay } = layoutViolations(sources);
+    assert.deepEqual(
+      wrongWay.map((v) => `${v.from} -> ${v.to} (${v.why})`),
+      [],
+    );
+  });
+
+  it("no import cycle among files (tests aside), nor among rooms", () => {
+    const { cycles } = layoutViolations(sources);
+    assert.deepEqual(cycles, []);
+    const rooms = new Map<string, string[]>(ROOMS.map((r) => [r, [...MAY_IMPORT[r]]]));
+    assert.deepEqual(cyclesOf(rooms), [], "the matrix itself allows a cycle");
+  });
+
+  it("a planted wrong-way import and a planted cycle are caught", () => {
+    const planted = new Map(sources);
+    const component = "components/grafana/grafana.ts";
+    planted.set(component, `import { planStack } from "../../plan/plan";\n${planted.get(component)}`);
+    const names = "model/names.ts";
+    planted.set(names, `import type { Phase } from "./phases";\n${planted.get(names)}`);
+    planted.set("model/phases.ts", `import { PROJECT } from "./names";\n${planted.get("model/phases.ts")}`);
+    const { wrongWay, cycles } = layoutViolations(planted);
+    assert.deepEqual(
+      wrongWay.map((v) => `${v.from} -> ${v.to}`),
+      ["components/grafana/grafana.ts -> plan/plan.ts"],
+    );
+    assert.ok(
+      cycles.some((c) => c.includes("model/names.ts") && c.includes("model/phases.ts")),
+      JSON.stringify(cycles),
+    );
+  });
+
+  it("the README's Layout table states the matrix the test enforces", () => {
+    const table = readmeMatrix();
+    assert.deepEqual([...table.keys()].sort(), [...ROOMS].sort());
+    for (const r of ROOMS) assert.deepEqual([...table.get(r)!].sort(), [...MAY_IMPORT[r]].sort(), r);
+  });
+
+  it("every source file lies in a room, and scripts/ is glue of at most 1,500 lines", () => {
+    assert.deepEqual(
+      [...sources.keys()].filter((f) => !roomOf(f)),
+      [],
+    );
+    const scripts = [...sources].filter(([f]) => f.startsWith("scripts/"));
+    const lines = scripts.reduce((n, [, text]) => n + text.split("\n").length, 0);
+    assert.ok(lines <= 1500, `scripts/ holds ${lines} lines of TypeScript`);
+  });
+});
+
+describe("layout: the flow's boundaries hold", () => {
+  it("phase names appear only in the phase table (model/phases.ts)", () => {
+    const allowed = new Set(["model/phases.ts"]);
+    const names = new RegExp(PHASES.map((p) => p.replace(/-/g, "\\-")).join("|"));
+    const found = [...PROGRAM, ...PACK].filter(
+      (f) => !allowed.has(f) && names.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
+    );
+    assert.deepEqual(found, []);
+  });
+
+  it("in-cluster URLs are built only in model/endpoints.ts (besides the config's documented defaults and examples)", () => {
+    // The config files: grafana.url's derived default, and examples in the schema's docs.
+    const allowed = new Set(["model/endpoints.ts", "config/resolve.ts", "config/schema.ts"]);
+    const building = PROGRAM.filter(
+      (f) =>
+        !allowed.has(f) &&
+        /`https?:\/\/\$\{|svc\.cluster\.local[:/`]/.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
+    );
+    assert.deepEqual(building, []);
+  });
+
+  it("the composition root decides nothing: no conditions on config in apply/stack.ts", () => {
+    const root = fs.readFileSync(path.join(ROOT, "apply/stack.ts"), "utf8");
+    assert.ok(
+      !/\bcfg\.(?!phase\b)[a-zA-Z]+/.test(root.replace(/planStack\(cfg\)/, "")),
+      "stack.ts reads config beyond the plan",
+    );
+    assert.ok(!/["'`]http/.test(root), "stack.ts builds no URL");
+  });
+});

@@ -1,0 +1,132 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFileSync, spawnSync } from "child_process";
+import { parse } from "yaml";
+import { projectRoot } from "../../preview/paths";
+import { synthStack } from "../../preview/run";
+import type { ExportResource, SynthResult } from "../../preview/synthesize";
+import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
+
+export const ROOT = projectRoot(__dirname);
+
+/**
+ * Node arguments that run a project `.ts` file (path relative to the root) from source in a fresh
+ * process, the way mocha runs the tests: through tsx (`node --import tsx`).
+ */
+export function tsNode(file: string, ...args: string[]): string[] {
+  return ["--import", "tsx", path.join(ROOT, file), ...args];
+}
+
+/** A valid minimal raw config; tests override what they exercise. */
+export function rawConfig(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    phase: "loki-fixed",
+    objectStore: { type: "minio", endpoint: "http://minio.storage.svc:9000" },
+    minioAdminUser: "u",
+    minioAdminPassword: "p",
+    pushoverToken: "t",
+    pushoverUserKey: "k",
+    heartbeatUrl: "h",
+    ...over,
+  };
+}
+
+export function config(over: Record<string, unknown> = {}, stack = "test"): StackConfig {
+  return parseStackConfig(rawConfig(over), stack);
+}
+
+/** Synthesizes a project stack with `project:key` overrides (values as the stack file would hold them). */
+export function synth(stack: string, over: Record<string, unknown> = {}): Promise<SynthResult> {
+  const overrides = Object.fromEntries(
+    Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+  return synthStack(ROOT, stack, overrides);
+}
+
+export function ofType(resources: ExportResource[], type: string): ExportResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+export function named(resources: ExportResource[], type: string, name: string): ExportResource {
+  const r = resources.find((x) => x.type === type && x.urn.endsWith(`::${name}`));
+  if (!r)
+    throw new Error(
+      `no ${type} named ${name}; have: ${resources.map((x) => `${x.type}::${x.urn.split("::").pop()}`).join(", ")}`,
+    );
+  return r;
+}
+
+/** The Helm release whose chart is `chart`. */
+export function release(resources: ExportResource[], chart: string, name?: string): ExportResource {
+  const r = resources.find(
+    (x) =>
+      x.type === "kubernetes:helm.sh/v3:Release" &&
+      x.inputs.chart === chart &&
+      (name === undefined || x.urn.endsWith(`::${name}`)),
+  );
+  if (!r) throw new Error(`no release of chart ${chart}`);
+  return r;
+}
+
+/**
+ * Path of a real validator on this machine. Missing: under CI it is a failure; locally the test
+ * is skipped with a loud reason.
+ */
+export function requireTool(ctx: Mocha.Context, tool: string, pkg: string): string {
+  const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+  if (found) return found;
+  if (process.env.CI === "true")
+    throw new Error(`${tool} is required under CI (install Debian package ${pkg})`);
+  console.warn(
+    `\n  !!! SKIPPING: ${tool} not installed (apt-get install ${pkg}); CI installs it and runs this test.\n`,
+  );
+  ctx.skip();
+  return "";
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+export function run(cmd: string, args: string[], cwd?: string): string {
+  return execFileSync(cmd, args, { encoding: "utf8", cwd, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/**
+ * Debian's amtool is 0.25, older than the *_file fields (0.26+; the pinned image is 0.28). For
+ * it, and only for it, each file field becomes its literal twin; everything else is checked
+ * as generated, and the file paths are asserted separately.
+ */
+export function forAmtool025(config: any): any {
+  const twins: Record<string, string> = {
+    token_file: "token",
+    user_key_file: "user_key",
+    url_file: "url",
+  };
+  const walk = (v: any): any =>
+    Array.isArray(v)
+      ? v.map(walk)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v).map(([k, x]) =>
+              k in twins
+                ? [twins[k], twins[k] === "url" ? "https://heartbeat.invalid/ping" : "placeholder"]
+                : [k, walk(x)],
+            ),
+          )
+        : v;
+  return walk(config);
+}
+
+/**
+ * Overrides that move a project stack to `phase`. A takeover stack imports once, in its file's
+ * phase (takeover.step: import); at any other phase it is past the import (step: update), as an
+ * operator's stack is after its first update.
+ */
+export function atPhase(stack: string, phase: string): Record<string, unknown> {
+  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"))?.config ?? {};
+  const takeover = file[`${PROJECT}:takeover`];
+  if (!takeover || file[`${PROJECT}:phase`] === phase) return { phase };
+  return { phase, takeover: { ...takeover, step: "update" } };
+}
