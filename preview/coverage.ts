@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { RULE_LABEL, type RuleGroup } from "../builders/alerting/rules";
 import { standaloneAlertmanagerUrl } from "../builders/metrics/exporterValues";
 import type { ExportResource } from "./synthesize";
-import type { RenderedObject } from "./render";
+import type { RenderedObject } from "./render/types";
 
 export type Evaluator = "prometheus" | "mimir-ruler" | "vmalert";
 

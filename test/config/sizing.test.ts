@@ -17,7 +17,7 @@ import {
 } from "../../config/sizing";
 import { computeBudget, formatBudget, stackFacts } from "../../policy/lib/budget";
 import { asRes } from "../../preview/report";
-import { withRenderedObjects } from "../../preview/render";
+import { withRenderedObjects } from "../../preview/render/objects";
 import { evaluateResources } from "../../policy/evaluate";
 import { placedFrom } from "../../preview/checks";
 import { podViews } from "../../preview/checks/privileges";

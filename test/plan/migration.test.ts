@@ -8,7 +8,7 @@ import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../../builders/alerting/kpsRu
 import { versions } from "../../model/versions";
 import { MIMIR_RULER_LIMITS } from "../../builders/metrics/mimirConfig";
 import { ruleCounts, ruleCoverage, scrapeJobs, type RuleCoverage } from "../../preview/coverage";
-import type { RenderedObject } from "../../preview/render";
+import type { RenderedObject } from "../../preview/render/types";
 import { assertRendered, BACKENDS, rendered, variant, type Backend } from "../support/rendered";
 import type { ExportResource } from "../../preview/synthesize";
 import { renderKpsRules } from "../../scripts/genKpsRules";
