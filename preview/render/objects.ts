@@ -5,7 +5,7 @@
  */
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import type { ExportResource, StackExport } from "../synthesize";
-import { apiOfType, CLUSTER_SCOPED, typeOfObject } from "./kinds";
+import { apiOfType, isClusterScoped, typeOfObject } from "./kinds";
 import { placeholderSecrets, SECRET_PLACEHOLDER } from "./secrets";
 import type { RawObject, ReleaseRender, RenderedObject, StackObject } from "./types";
 
@@ -30,7 +30,7 @@ export function rawObjects(exp: StackExport, secretKeys: Record<string, string[]
     const metadata = { ...(obj.metadata ?? {}) };
     // Auto-named resources get their name from the provider: the outputs hold it.
     metadata.name ??= r.outputs?.metadata?.name ?? r.urn.split("::").pop()!;
-    if (!metadata.namespace && !CLUSTER_SCOPED.has(api.kind))
+    if (!metadata.namespace && !isClusterScoped(api.apiVersion, api.kind))
       metadata.namespace = r.outputs?.metadata?.namespace ?? "default";
     obj.metadata = metadata;
     if (api.kind === "Secret") {
