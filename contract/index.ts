@@ -9,3 +9,4 @@ export * from "./sizing";
 export * from "./stackInfo";
 export * from "./podSecurity";
 export * from "./rendered";
+export * from "./privileges";
