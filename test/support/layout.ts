@@ -112,11 +112,11 @@ export function layoutViolations(files: Map<string, string>): { wrongWay: Violat
           to: t,
           why: `${from} may import only ${MAY_IMPORT[from].join(", ") || "nothing"}`,
         });
-      else if (PUBLIC_ENTRIES[room] && !PUBLIC_ENTRIES[room]!.includes(t))
+      else if (PUBLIC_ENTRIES[room] && !PUBLIC_ENTRIES[room].includes(t))
         wrongWay.push({
           from: file,
           to: t,
-          why: `${room} is imported only through ${PUBLIC_ENTRIES[room]!.join(", ")}`,
+          why: `${room} is imported only through ${PUBLIC_ENTRIES[room].join(", ")}`,
         });
     }
   }
