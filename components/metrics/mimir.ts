@@ -11,14 +11,18 @@ import {
   mimirWorkloads,
   type MimirTargetSpec,
 } from "../../builders/metrics/mimirValues";
-import { mimirEndpoints } from "../../model/endpoints";
 
 /** Arguments of {@link Mimir}. */
 export interface MimirArgs {
+  /** Namespace of every object. Required. */
   namespace: string;
+  /** Mimir's own config: storage, limits, ring, ruler (the plan's `mimir.settings`). Required. */
   settings: MimirInputs;
+  /** Sizing profile for the floor resources. Required. */
   profile: "standard" | "lightweight";
+  /** StorageClass of the claim templates. Required. */
   storageClass: string;
+  /** Size of the monolithic claim template (read-write mode sizes each target's own). Required. */
   volumeSize: string;
   /** Requests and limits sized to hold the series cap (config/sizing.ts). Default: the profile's floor. */
   resources?: Resources;
@@ -27,9 +31,9 @@ export interface MimirArgs {
    * volume. Default: absent, monolithic (`-target=all`).
    */
   readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };
-  /** Buckets, user and credential Secret Mimir waits for. */
+  /** Buckets, user and credential Secret Mimir waits for. Default: none. */
   dependsOn?: pulumi.Resource[];
-  /** Kubernetes provider; every child uses it. */
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
@@ -40,10 +44,6 @@ export interface MimirArgs {
  * node holds, the same image in read-write mode (builders/metrics/mimirValues.ts).
  */
 export class Mimir extends pulumi.ComponentResource {
-  readonly pushUrl: string;
-  readonly queryUrl: string;
-  readonly rulerUrl: string;
-
   constructor(name: string, args: MimirArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:Mimir", name, {}, opts);
     const o = { parent: this, provider: args.provider };
@@ -92,10 +92,7 @@ export class Mimir extends pulumi.ComponentResource {
       },
       o,
     );
-    const ep = mimirEndpoints(args.namespace, rw);
-    this.pushUrl = ep.push;
-    this.queryUrl = ep.query;
-    this.rulerUrl = ep.base;
-    this.registerOutputs({ pushUrl: this.pushUrl, queryUrl: this.queryUrl });
+    // Its URLs are plan data (model/endpoints.ts): nothing reads them from the component.
+    this.registerOutputs({});
   }
 }
