@@ -7,10 +7,10 @@ import { parseQuantity } from "@homelab-observability/contract";
  * key). Errors live in configErrors.ts, resolution (derived defaults, cross-key rules) in config.ts.
  */
 
-import { PHASES, type Phase } from "../model/phases";
+import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";
 import { PROJECT } from "../model/names";
 import { SECRET_KEYS, type SecretKey } from "../model/secrets";
-import { LOKI_MODES, type LokiMode } from "../model/sizing";
+import { LOKI_MODES, PROFILES, type LokiMode, type Profile } from "../model/sizing";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
@@ -571,11 +571,11 @@ export const rawSchema = z
     /** Migration phase (see "Migration phases"). Required. */
     phase: z.enum(PHASES),
     /** standard, or lightweight for Raspberry Pis. Default "standard". */
-    profile: z.enum(["standard", "lightweight"]).default("standard"),
+    profile: z.enum(PROFILES).default("standard"),
     /** mimir or victoriametrics. Default mimir (victoriametrics in the lightweight profile). */
-    metricsBackend: z.enum(["mimir", "victoriametrics"]).optional(),
+    metricsBackend: z.enum(BACKENDS).optional(),
     /** alloy or vector. Default alloy (vector in the lightweight profile). */
-    logAgent: z.enum(["alloy", "vector"]).optional(),
+    logAgent: z.enum(LOG_AGENTS).optional(),
     objectStore: objectStore,
     secrets: secretsBackend.default({ backend: "config" }),
     /** Node pools (capacity for the budget, arch for the arm64 policy). Default one amd64 pool: 3 nodes, 4 CPU, 16Gi. */
@@ -628,9 +628,9 @@ export interface StackConfig {
   namespace: string;
   production: boolean;
   phase: Phase;
-  profile: "standard" | "lightweight";
-  metricsBackend: "mimir" | "victoriametrics";
-  logAgent: "alloy" | "vector";
+  profile: Profile;
+  metricsBackend: Backend;
+  logAgent: LogAgent;
   objectStore: ObjectStoreConfig & { bucketPrefix: string; insecure: boolean };
   secrets: Raw["secrets"];
   nodePools: NodePool[];

@@ -1,4 +1,4 @@
-import type { PhaseCapabilities } from "../model/phases";
+import type { PhaseCapabilities, LogAgent } from "../model/phases";
 import { RELEASES } from "../model/endpoints";
 import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
 
@@ -16,7 +16,7 @@ export interface NetworkInputs {
   namespace: string;
   /** Where the node agents run. */
   agentsNamespace: string;
-  logAgent: "alloy" | "vector";
+  logAgent: LogAgent;
   /** Which parts run in this phase. */
   runs: {
     mimir: boolean;

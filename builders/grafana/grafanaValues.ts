@@ -1,5 +1,5 @@
 import { SECRET_REFS } from "../../model/secrets";
-import { sizing } from "../../model/sizing";
+import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import { grafanaDatasources, type DatasourceInputs } from "./datasources";
 import { dashboardsFor, type DashboardInputs } from "./dashboards";
@@ -7,7 +7,7 @@ import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/ha
 
 /** What the Grafana release is built from (the plan's `grafana.settings`). */
 export interface GrafanaInputs {
-  profile: "standard" | "lightweight";
+  profile: Profile;
   url: string;
   volumeSize: string;
   storageClass: string;

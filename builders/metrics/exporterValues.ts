@@ -1,4 +1,4 @@
-import { sizing } from "../../model/sizing";
+import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
   alertmanagerConfig,
@@ -16,8 +16,6 @@ import {
 
 /** The sysctls node-exporter exports for the inotify alerts. */
 export const INOTIFY_SYSCTLS = ["fs.inotify.max_user_watches", "fs.inotify.max_user_instances"] as const;
-
-type Profile = "standard" | "lightweight";
 
 /**
  * Standalone prometheus-node-exporter (every phase). The job label and filesystem filters are the

@@ -1,6 +1,6 @@
-import type { PhaseCapabilities } from "../../model/phases";
+import type { PhaseCapabilities, Backend } from "../../model/phases";
 import { prometheusQueryUrl, RELEASES } from "../../model/endpoints";
-import { sizing, type Resources, type Workload } from "../../model/sizing";
+import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
   alertmanagerConfig,
@@ -16,8 +16,8 @@ export interface KpsInputs {
   /** What the phase runs (model/phases.ts): remote write, rule evaluator, Alertmanager. */
   caps: Pick<PhaseCapabilities, "prometheusRemoteWrite" | "ruleEvaluator" | "alertmanager">;
   cluster: string;
-  profile: "standard" | "lightweight";
-  backend: "mimir" | "victoriametrics";
+  profile: Profile;
+  backend: Backend;
   retention: string;
   retentionSize: string;
   volumeSize: string;

@@ -1,3 +1,4 @@
+import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
@@ -11,7 +12,7 @@ import {
 /** Arguments of {@link Alertmanager}. */
 export interface AlertmanagerArgs {
   namespace: string;
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /** Receivers (Pushover, heartbeat). */
   alerting: AlertmanagerInputs;
   /** The receiver Secrets it mounts. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { sizing } from "../../model/sizing";
+import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
   alloyChartRbac,
@@ -34,7 +34,7 @@ export interface AlloyArgs {
    * stopped. Default: `namespace`, not moved.
    */
   nodePlacement?: AgentPlacement;
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /** Per-node log collection; omit to run only the cluster replica (e.g. with Vector for logs). */
   node?: AlloyLogsInput;
   /** The single cluster-wide replica (events, scraping, rule sync); omit when nothing needs it. */

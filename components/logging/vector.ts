@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
-import { sizing } from "../../model/sizing";
+import { sizing, type Profile } from "../../model/sizing";
 import { versions } from "../../model/versions";
 import { parkedVectorValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
@@ -22,7 +22,7 @@ export interface VectorArgs {
    * disk buffer live on the host, /var/lib/vector).
    */
   placement: AgentPlacement;
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /** Pipeline settings; see `vectorConfig`. */
   settings: VectorInput;
   /** Priority class and tolerations (every pool the config declares). */

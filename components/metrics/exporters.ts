@@ -1,3 +1,4 @@
+import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
@@ -17,7 +18,7 @@ export interface ExportersArgs {
    * new one waits for it. Default: `namespace`, not moved.
    */
   nodeExporter?: AgentPlacement;
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
   /** node-exporter's priority class and tolerations (every pool the config declares). */

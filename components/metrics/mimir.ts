@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { sizing, type Resources } from "../../model/sizing";
+import { sizing, type Resources, type Profile } from "../../model/sizing";
 import { imageString, versions } from "../../model/versions";
 import {
   MIMIR_HTTP_PORT,
@@ -17,7 +17,7 @@ import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../../builders
 export interface MimirArgs {
   namespace: string;
   settings: MimirInputs;
-  profile: "standard" | "lightweight";
+  profile: Profile;
   storageClass: string;
   volumeSize: string;
   /** Requests and limits sized to hold the series cap (config/sizing.ts). Default: the profile's floor. */

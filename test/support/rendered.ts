@@ -10,8 +10,9 @@ import type { RawObject, ReleaseRender, StackObject } from "../../preview/render
 import type { SynthResult } from "../../preview/synthesize";
 import { ROOT, synth } from "./helpers";
 
-export const BACKENDS = ["mimir", "victoriametrics"] as const;
-export type Backend = (typeof BACKENDS)[number];
+import { BACKENDS, type Backend } from "../../model/phases";
+
+export { BACKENDS, type Backend };
 /** Stack files whose topology the phase x backend matrix runs on. */
 export const TOPOLOGIES = ["staging", "production"] as const;
 
