@@ -3,7 +3,6 @@ import { parseQuantity } from "@homelab-observability/contract";
 import { consumersOf, planBuckets } from "./buckets";
 import {
   ADOPTABLE_RELEASES,
-  BUCKET_PURPOSES,
   durationSeconds,
   PHASES,
   PROJECT,
@@ -15,6 +14,8 @@ import {
   type StackConfig,
 } from "./schema";
 import { ConfigError, formatIssue } from "./errors";
+import { RELEASES } from "../model/names";
+import { prometheusClaimSuffix, PURPOSES } from "../model/storage";
 import { byteSize } from "./schema";
 import {
   defaultSeriesCap,
@@ -444,14 +445,9 @@ export function s3BucketNameProblem(name: string): string | undefined {
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
 function kpsFullnameOf(t: NonNullable<Raw["takeover"]>): string {
   const release = t.releases.kubePrometheusStack?.split("/")[1];
-  if (!release) return "kps";
+  if (!release) return RELEASES.kps;
   const name = release.includes("kube-prometheus-stack") ? release : `${release}-kube-prometheus-stack`;
   return name.slice(0, 26).replace(/-+$/, "");
-}
-
-/** The PVC the operator's Prometheus StatefulSet claims: <template>-prometheus-<fullname>-prometheus-0. */
-export function prometheusClaimSuffix(kpsFullname: string): string {
-  return `-prometheus-${kpsFullname}-prometheus-0`;
 }
 
 /** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
@@ -508,12 +504,10 @@ function takeoverChecks(c: StackConfig): string[] {
   const mimir = t.buckets.mimir;
   if (mimir) {
     // Mimir refuses a ruler or alertmanager store equal to the blocks bucket (REFERENCE.md, Mimir).
-    const used = BUCKET_PURPOSES.mimir
-      .map((purpose) => [purpose, mimir[purpose]] as const)
-      .filter(([, b]) => b);
+    const used = PURPOSES.mimir.map((purpose) => [purpose, mimir[purpose]] as const).filter(([, b]) => b);
     for (const [purpose, bucket] of used) {
       const other = used.find(([o, b]) => o !== purpose && b === bucket);
-      if (other && BUCKET_PURPOSES.mimir.indexOf(purpose) > BUCKET_PURPOSES.mimir.indexOf(other[0]))
+      if (other && PURPOSES.mimir.indexOf(purpose) > PURPOSES.mimir.indexOf(other[0]))
         p.push(
           `${k(`buckets.mimir.${purpose}`)}: expected a bucket distinct from buckets.mimir.${other[0]} (Mimir fails to start when they share one), got "${bucket}"`,
         );

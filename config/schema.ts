@@ -8,8 +8,9 @@ import { parseQuantity } from "@homelab-observability/contract";
  */
 
 import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";
-import { PROJECT } from "../model/names";
+import { PROJECT, RELEASES } from "../model/names";
 import { SECRET_KEYS, type SecretKey } from "../model/secrets";
+import { PURPOSES } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode, type Profile } from "../model/sizing";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
@@ -401,21 +402,20 @@ const existing = z
   .strict();
 
 /** Helm releases the program installs that a running cluster may already have (takeover). */
-export const ADOPTABLE_RELEASES = {
-  kubePrometheusStack: "kube-prometheus-stack",
-  loki: "loki",
-  grafana: "grafana",
-  alloy: "alloy",
-  prometheusOperatorCrds: "prometheus-operator-crds",
-  vector: "vector",
-} as const;
-export type AdoptableRelease = keyof typeof ADOPTABLE_RELEASES;
-
-/** Bucket purposes per consumer (the object store's plan uses the same lists). */
-export const BUCKET_PURPOSES = {
-  loki: ["chunks", "ruler", "admin"],
-  mimir: ["blocks", "ruler", "alertmanager"],
-} as const;
+const ADOPTABLE = [
+  "kubePrometheusStack",
+  "loki",
+  "grafana",
+  "alloy",
+  "prometheusOperatorCrds",
+  "vector",
+] as const;
+export type AdoptableRelease = (typeof ADOPTABLE)[number];
+/** Their names, from the release-name table (model/names.ts): an adopted release keeps the name the program uses. */
+export const ADOPTABLE_RELEASES = Object.fromEntries(ADOPTABLE.map((k) => [k, RELEASES[k]])) as Pick<
+  typeof RELEASES,
+  AdoptableRelease
+>;
 
 // S3 bucket naming rules (3-63 chars, lowercase, digits, '.', '-'); MinIO enforces the same.
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
@@ -459,9 +459,9 @@ const takeover = z
     buckets: z
       .object({
         /** Loki's existing buckets by purpose (chunks, ruler, admin). */
-        loki: existingBuckets(BUCKET_PURPOSES.loki),
+        loki: existingBuckets(PURPOSES.loki),
         /** Mimir's existing buckets by purpose (blocks, ruler, alertmanager). */
-        mimir: existingBuckets(BUCKET_PURPOSES.mimir),
+        mimir: existingBuckets(PURPOSES.mimir),
       })
       .partial()
       .strict()

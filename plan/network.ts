@@ -40,11 +40,11 @@ const INSTANCE = {
   grafana: RELEASES.grafana,
   alertmanager: RELEASES.alertmanager,
   vm: RELEASES.vm,
-  kps: "kube-prometheus-stack",
-  alloy: "alloy",
-  alloyCluster: "alloy-cluster",
-  vector: "vector",
-  kubeStateMetrics: "kube-state-metrics",
+  kps: RELEASES.kubePrometheusStack,
+  alloy: RELEASES.alloy,
+  alloyCluster: RELEASES.alloyCluster,
+  vector: RELEASES.vector,
+  kubeStateMetrics: RELEASES.kubeStateMetrics,
 } as const;
 
 const instance = (v: string) => ({ "app.kubernetes.io/instance": v });

@@ -1,3 +1,4 @@
+import { RELEASES } from "../../model/names";
 import { SECRET_REFS } from "../../model/secrets";
 import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
@@ -27,9 +28,6 @@ export interface GrafanaInputs {
  */
 export const GRAFANA_SIDECAR_ROLE = "grafana-dashboard-reader";
 
-/** The ServiceAccount the grafana chart creates: its fullname (`fullnameOverride` below). */
-export const GRAFANA_SERVICE_ACCOUNT = "grafana";
-
 /** The rules of {@link GRAFANA_SIDECAR_ROLE}. */
 export const GRAFANA_SIDECAR_RULES = [
   { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
@@ -40,7 +38,8 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
   const g = SECRET_REFS.grafanaAdmin;
   const sidecarImage = versions.images.k8sSidecar;
   return {
-    fullnameOverride: GRAFANA_SERVICE_ACCOUNT,
+    // The chart names its ServiceAccount after the fullname; components/grafana/grafana.ts binds it.
+    fullnameOverride: RELEASES.grafana,
     image: imageValues(versions.images.grafana),
     admin: {
       existingSecret: input.adminSecret ?? g.secretName,

@@ -13,6 +13,7 @@ import {
   RUNTIME_DEFAULT,
   type AgentScheduling,
 } from "../security/hardening";
+import { RELEASES } from "../../model/names";
 
 /** The sysctls node-exporter exports for the inotify alerts. */
 export const INOTIFY_SYSCTLS = ["fs.inotify.max_user_watches", "fs.inotify.max_user_instances"] as const;
@@ -24,7 +25,7 @@ export const INOTIFY_SYSCTLS = ["fs.inotify.max_user_watches", "fs.inotify.max_u
  */
 export function nodeExporterValues(profile: Profile, scheduling: AgentScheduling): Record<string, any> {
   return {
-    fullnameOverride: "node-exporter",
+    fullnameOverride: RELEASES.nodeExporter,
     image: imageValues(versions.images.nodeExporter),
     resources: sizing(profile, "nodeExporter"),
     // The chart's own user (65534) plus seccomp; the container reads /proc, /sys and / read-only.
@@ -89,7 +90,7 @@ export function ksmCollectors(endpoints: "endpoints" | "endpointslices"): string
 /** Standalone kube-state-metrics (after KPS removal), with the seeds' label allowlist. */
 export function kubeStateMetricsValues(profile: Profile): Record<string, any> {
   return {
-    fullnameOverride: "kube-state-metrics",
+    fullnameOverride: RELEASES.kubeStateMetrics,
     image: imageValues(versions.images.kubeStateMetrics),
     resources: sizing(profile, "kubeStateMetrics"),
     collectors: ksmCollectors("endpoints"),
@@ -104,7 +105,7 @@ export function standaloneAlertmanagerValues(
   alerting: AlertmanagerInputs,
 ): Record<string, any> {
   return {
-    fullnameOverride: "alertmanager",
+    fullnameOverride: RELEASES.alertmanager,
     image: {
       repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`,
       tag: versions.images.alertmanager.tag,

@@ -8,6 +8,7 @@ import {
   standaloneAlertmanagerUrl,
   standaloneAlertmanagerValues,
 } from "../../builders/metrics/exporterValues";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Alertmanager}. */
 export interface AlertmanagerArgs {
@@ -29,7 +30,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     helmRelease(
       name,
       {
-        release: "alertmanager",
+        release: RELEASES.alertmanager,
         chart: versions.charts.alertmanager,
         namespace: args.namespace,
         values: standaloneAlertmanagerValues(args.profile, args.alerting),

@@ -6,12 +6,12 @@ import {
   dashboardFiles,
   DASHBOARD_LABEL,
   FOLDER_ANNOTATION,
-  GRAFANA_SERVICE_ACCOUNT,
   GRAFANA_SIDECAR_ROLE,
   GRAFANA_SIDECAR_RULES,
   grafanaValues,
   type GrafanaInputs,
 } from "../../builders/grafana/grafanaValues";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Grafana}. */
 export interface GrafanaArgs {
@@ -36,7 +36,7 @@ export class Grafana extends pulumi.ComponentResource {
     helmRelease(
       name,
       {
-        release: "grafana",
+        release: RELEASES.grafana,
         chart: versions.charts.grafana,
         namespace: args.namespace,
         values: grafanaValues(args.settings, args.namespace),
@@ -70,7 +70,7 @@ export class Grafana extends pulumi.ComponentResource {
         },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: GRAFANA_SIDECAR_ROLE },
         // The chart's ServiceAccount (named after fullnameOverride).
-        subjects: [{ kind: "ServiceAccount", name: GRAFANA_SERVICE_ACCOUNT, namespace: args.namespace }],
+        subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace: args.namespace }],
       },
       { parent: this, provider: args.provider },
     );

@@ -22,6 +22,7 @@ import {
   rootLogAgentPod,
   type AgentScheduling,
 } from "../../builders/security/hardening";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Alloy}. */
 export interface AlloyArgs {
@@ -68,7 +69,7 @@ export function alloyNodeValues(
   scheduling: AgentScheduling,
 ): Record<string, any> {
   return {
-    fullnameOverride: "alloy",
+    fullnameOverride: RELEASES.alloy,
     image,
     // The chart's only CRD is PodLogs, which no pipeline here uses; two Alloy releases would both
     // install it (a duplicate object), so neither does.
@@ -119,7 +120,7 @@ export function alloyClusterValues(
 ): Record<string, any> {
   const rbac = alloyChartRbac(alloyClusterRules(input));
   return {
-    fullnameOverride: "alloy-cluster",
+    fullnameOverride: RELEASES.alloyCluster,
     image,
     crds: { create: false },
     global: { podSecurityContext: nonRootPod(ALLOY_UID) },
@@ -153,7 +154,7 @@ export class Alloy extends pulumi.ComponentResource {
         ? helmRelease(
             name,
             {
-              release: "alloy",
+              release: RELEASES.alloy,
               chart: versions.charts.alloy,
               namespace: at.parkedIn,
               values: parkedAlloyValues(values),
@@ -163,7 +164,7 @@ export class Alloy extends pulumi.ComponentResource {
         : undefined;
       helmRelease(
         at.moved ? `${name}-agents` : name,
-        { release: "alloy", chart: versions.charts.alloy, namespace: at.namespace, values },
+        { release: RELEASES.alloy, chart: versions.charts.alloy, namespace: at.namespace, values },
         { ...o, dependsOn: parked ? [parked] : [] },
       );
     }
@@ -171,7 +172,7 @@ export class Alloy extends pulumi.ComponentResource {
       helmRelease(
         `${name}-cluster`,
         {
-          release: "alloy-cluster",
+          release: RELEASES.alloyCluster,
           chart: versions.charts.alloy,
           namespace: args.namespace,
           values: alloyClusterValues(args.profile, args.cluster),

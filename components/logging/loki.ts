@@ -11,6 +11,7 @@ import {
 } from "../../builders/logging/lokiValues";
 import type { RuleGroup } from "../../builders/alerting/rules";
 import { lokiEndpoints } from "../../model/endpoints";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Loki}. */
 export interface LokiArgs {
@@ -65,7 +66,7 @@ export class Loki extends pulumi.ComponentResource {
     this.release = helmRelease(
       name,
       {
-        release: "loki",
+        release: RELEASES.loki,
         chart: versions.charts.loki,
         namespace: args.namespace,
         values: lokiValues(args.settings),

@@ -13,6 +13,7 @@ import {
   VECTOR_HOST_DATA,
   type AgentScheduling,
 } from "../../builders/security/hardening";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Vector}. */
 export interface VectorArgs {
@@ -44,7 +45,7 @@ export function vectorValues(
 ): Record<string, any> {
   return {
     role: "Agent",
-    fullnameOverride: "vector",
+    fullnameOverride: RELEASES.vector,
     image: { repository: versions.images.vector.repository, tag: versions.images.vector.tag },
     customConfig: vectorConfig(settings),
     resources: sizing(profile, "vector"),
@@ -79,13 +80,13 @@ export class Vector extends pulumi.ComponentResource {
     const parked = at.parkedIn
       ? helmRelease(
           name,
-          { release: "vector", chart, namespace: at.parkedIn, values: parkedVectorValues(values) },
+          { release: RELEASES.vector, chart, namespace: at.parkedIn, values: parkedVectorValues(values) },
           o,
         )
       : undefined;
     helmRelease(
       at.moved ? `${name}-agents` : name,
-      { release: "vector", chart, namespace: at.namespace, values },
+      { release: RELEASES.vector, chart, namespace: at.namespace, values },
       { ...o, dependsOn: parked ? [parked] : [] },
     );
     this.registerOutputs({});

@@ -5,6 +5,7 @@ import { versions } from "../../model/versions";
 import type { PhaseCapabilities } from "../../model/phases";
 import { VM_FULLNAME, vmValues, type VmInputs } from "../../builders/metrics/vmValues";
 import { victoriaMetricsEndpoints } from "../../model/endpoints";
+import { RELEASES } from "../../model/names";
 
 /** VictoriaMetrics components Prometheus must scrape through a ServiceMonitor while it runs. */
 export function prometheusScrapedVmComponents(
@@ -36,7 +37,7 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
     const release = helmRelease(
       name,
       {
-        release: "vm",
+        release: RELEASES.vm,
         chart: versions.charts.victoriaMetricsStack,
         namespace: args.namespace,
         values: vmValues(args.settings),
