@@ -22,7 +22,7 @@ import * as path from "path";
 import { spawn } from "child_process";
 import * as zlib from "zlib";
 import { load as loadYaml } from "js-yaml";
-import { isSecretEnvelope } from "../policy/lib/resources";
+import { isSecretEnvelope, mapSecrets } from "@homelab-observability/contract";
 import { RENDERED_KEY } from "../policy/lib/workloads";
 import { projectRoot } from "./paths";
 import type { ExportResource, StackExport } from "./synthesize";
@@ -177,14 +177,7 @@ function helmHome(kind: string): string {
 
 /** Replaces Pulumi secret envelopes by placeholder strings: Helm never sees a secret. */
 export function placeholderSecrets(value: any): any {
-  if (isSecretEnvelope(value)) return SECRET_PLACEHOLDER;
-  if (Array.isArray(value)) return value.map(placeholderSecrets);
-  if (value && typeof value === "object") {
-    const out: Record<string, any> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = placeholderSecrets(v);
-    return out;
-  }
-  return value;
+  return mapSecrets(value, () => SECRET_PLACEHOLDER);
 }
 
 /**
