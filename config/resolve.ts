@@ -15,7 +15,8 @@ import {
 } from "./schema";
 import { ConfigError, formatIssue } from "./errors";
 import { RELEASES } from "../model/names";
-import { prometheusClaimSuffix, PURPOSES } from "../model/storage";
+import { LOG_AGENTS } from "../model/phases";
+import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES } from "../model/storage";
 import { byteSize } from "./schema";
 import {
   defaultSeriesCap,
@@ -471,19 +472,19 @@ function takeoverChecks(c: StackConfig): string[] {
       );
   }
   // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
-  for (const key of ["alloy", "vector"] as const)
+  for (const key of LOG_AGENTS)
     if (t.releases[key] && t.step === "import" && c.agents.step !== "stay")
       p.push(
         `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover after the update step), got "${c.agents.step}"`,
       );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(
-      `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
+      `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
     );
   }
   if (t.releases.kubePrometheusStack && !t.prometheusVolume) {
     p.push(
-      `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,
+      `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,
     );
   }
   const mimirStores = consumersOf(c).includes("mimir");

@@ -96,6 +96,15 @@ export function prometheusClaimSuffix(kpsFullname: string): string {
 }
 
 /**
+ * The claim template the operator gives a Prometheus without one (`prometheus-<prom>-db`): what a
+ * running kube-prometheus-stack installed with the chart's defaults has, and so the example the
+ * takeover's errors give.
+ */
+export function operatorClaimTemplate(kpsFullname: string): string {
+  return `prometheus-${kpsFullname}-prometheus-db`;
+}
+
+/**
  * The Prometheus claim and its template for a KPS fullname (without a template the operator would
  * name it `prometheus-<prom>-db`, so the program gives one); `existing` is a running claim to keep
  * (takeover), whose template is what precedes the suffix.
