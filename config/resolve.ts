@@ -136,7 +136,7 @@ export function parseStackConfig(
     nodeLogs: r.nodeLogs,
     // A namespace name is a DNS label (63 characters at most): a long stack namespace is shortened.
     agents: { namespace: r.agents.namespace ?? `${r.namespace.slice(0, 56)}-agents`, step: r.agents.step },
-    grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
+    grafana: { ...r.grafana, url: r.grafana.url ?? `http://${RELEASES.grafana}.${r.namespace}.svc` },
     // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
     takeover:
       r.takeover && Object.keys(raw.takeover ?? {}).length > 0

@@ -11,7 +11,7 @@ import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase }
 import { PROJECT, RELEASES } from "../model/names";
 import { SECRET_KEYS, type SecretKey } from "../model/secrets";
 import { PURPOSES } from "../model/storage";
-import { LOKI_MODES, PROFILES, type LokiMode, type Profile } from "../model/sizing";
+import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
@@ -617,24 +617,28 @@ export type TakeoverConfig = NonNullable<Raw["takeover"]> & {
   runningState?: RunningState;
 };
 
-/** The validated stack configuration every component is built from. */
-export interface StackConfig {
+/** A type without its index signatures (the secret keys' spread gives the schema's output one). */
+type KnownKeys<T> = {
+  [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K];
+};
+
+/**
+ * What resolution (config/resolve.ts) adds to the schema's output or puts in place of a key:
+ * derived defaults, sizes from the declared workload, the stack's identity. Every other key is
+ * the schema's output as zod infers it.
+ */
+interface Resolved {
   stack: string;
+  /** Default: the stack name. */
   cluster: string;
-  /** The kube context the Kubernetes provider is pinned to; undefined only in tests of the pure layers. */
-  kubeContext?: string;
-  /** The kubeconfig file holding it; undefined: the provider's own default ($KUBECONFIG, ~/.kube/config). */
-  kubeconfig?: string;
-  namespace: string;
-  production: boolean;
-  phase: Phase;
-  profile: Profile;
+  /** Default: by profile (victoriametrics in the lightweight one). */
   metricsBackend: Backend;
+  /** Default: by profile (vector in the lightweight one). */
   logAgent: LogAgent;
   objectStore: ObjectStoreConfig & { bucketPrefix: string; insecure: boolean };
-  secrets: Raw["secrets"];
   nodePools: NodePool[];
-  storageClasses: { default: string; metrics: string };
+  /** `metrics` defaults to `default`. */
+  storageClasses: Required<Raw["storageClasses"]>;
   /** The declared workload (`workload.*`), logsPerDay in bytes. */
   workload: { activeSeries?: number; logsPerDayBytes?: number };
   loki: LokiConfig;
@@ -644,16 +648,19 @@ export interface StackConfig {
     maxGlobalSeriesPerUser: number;
   };
   victoriametrics: Omit<Raw["victoriametrics"], "volumeSize"> & { volumeSize: string };
-  alerting: Raw["alerting"];
   grafana: Raw["grafana"] & { url: string };
-  /** What exists outside the state and is imported rather than created. */
-  existing: Raw["existing"];
   /** Existing releases, buckets, volume and Secrets to adopt; undefined on a fresh stack. */
   takeover?: TakeoverConfig;
-  /** Host logs beside pod logs. */
-  nodeLogs: Raw["nodeLogs"];
   /** Where the node agents run (namespace resolved). */
   agents: { namespace: string; step: Raw["agents"]["step"] };
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
 }
+
+/**
+ * The validated stack configuration every component is built from: the schema's output (zod's
+ * inferred type: `kubeContext`, `namespace`, `phase`, `profile`, `secrets`, `alerting`,
+ * `existing`, `nodeLogs`, ...) with the resolved keys in place. A key added to the schema appears
+ * here without another line.
+ */
+export type StackConfig = Omit<KnownKeys<Raw>, keyof Resolved> & Resolved;
