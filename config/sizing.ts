@@ -4,6 +4,7 @@ import {
   PROMETHEUS_SIZING,
   VM_SIZING,
   VM_CLUSTER_SIZING,
+  MIMIR_READ_WRITE,
   BUDGET_MAX_REQUEST_SHARE,
   parseQuantity,
   samplesPerSecond,
@@ -35,6 +36,14 @@ import { capabilities } from "../model/phases";
  *   same 2 KB per series) within BUDGET_MAX_REQUEST_SHARE of the largest node, at least two;
  *   vminsert and vmselect two each at the profile's size; each vmstorage volume its share of
  *   vmsingle's.
+ * - When one Mimir holding its series cap would be bigger than the largest node (the rule that
+ *   refuses it) and the stack declares workload.activeSeries, Mimir runs in its read-write mode
+ *   instead (mimirReadWriteShape): write pods (distributor + ingester) enough that each holds its
+ *   share of cap x replication factor 3 in-memory series and of the samples/s within
+ *   BUDGET_MAX_REQUEST_SHARE of the largest node, at least 3 (the replication factor); 2 read pods
+ *   (query-frontend + querier) and 3 backend pods (store-gateway, compactor, ruler, query-scheduler,
+ *   alertmanager), each with the modules' memory at a homelab's 10 queries/s; the write volume
+ *   holds its ingesters' share, the backend volume its store-gateway and compactor share.
  * - Data-bearing pods request the memory they are limited to (model/sizing.ts).
  * - What one pod needs must fit one node, and what the sized pods request together must fit
  *   BUDGET_MAX_REQUEST_SHARE of the pools; otherwise the config is refused naming the key.
@@ -103,12 +112,24 @@ export function defaultSeriesCap(pools: Pick<NodePool, "memory" | "taints">[], r
 /** Disk one Mimir replica needs: ingester, store-gateway (for the blocks retention), compactor. */
 export function mimirDiskBytes(seriesCap: number, replicas: number, blocksRetentionSeconds: number): number {
   const rf = mimirReplicationFactor(replicas);
+  return (
+    (seriesCap * rf * MIMIR_SIZING.ingesterDiskPerSeries) / replicas +
+    mimirStoreDiskBytes(seriesCap, replicas, blocksRetentionSeconds)
+  );
+}
+
+/** Disk of the store-gateway (for the blocks retention) and compactor share of one of `replicas` pods. */
+export function mimirStoreDiskBytes(
+  seriesCap: number,
+  replicas: number,
+  blocksRetentionSeconds: number,
+): number {
+  const rf = mimirReplicationFactor(replicas);
   const year = 365 * DAY;
   // The store-gateway figure is for a year at RF 3: scaled to the retention and this RF.
   const storeGateway =
     (MIMIR_SIZING.storeGatewayDiskPerSeriesYearRf3 * seriesCap * (blocksRetentionSeconds / year) * rf) / 3;
   return (
-    (seriesCap * rf * MIMIR_SIZING.ingesterDiskPerSeries) / replicas +
     storeGateway / replicas +
     (MIMIR_SIZING.compactorDisk * seriesCap) / MIMIR_SIZING.compactorSeriesPerInstance / replicas
   );
@@ -182,6 +203,93 @@ export function vmClusterShape(cfg: StackConfig): VmClusterShape | undefined {
   };
 }
 
+/** One target of Mimir's read-write mode: pods, memory each (request = limit), volume each. */
+export interface MimirTargetShape {
+  replicas: number;
+  memory: string;
+  /** Volume of each pod; absent for read (a Deployment without one). */
+  volume?: string;
+}
+
+/** Mimir in read-write mode (undefined: one monolithic Mimir holds the series cap). */
+export interface MimirReadWriteShape {
+  /** Ingester and store-gateway replication factor. */
+  replicationFactor: number;
+  write: MimirTargetShape;
+  read: MimirTargetShape;
+  backend: MimirTargetShape;
+}
+
+/** Memory of one write pod: its ingester's share of cap x RF in-memory series, its distributor's of the samples/s. */
+export function mimirWriteBytes(seriesCap: number, replicas: number, rf: number): number {
+  return (
+    ((seriesCap * rf) / replicas) * MIMIR_SIZING.ingesterBytesPerSeries +
+    (samplesPerSecond(seriesCap, SCRAPE_INTERVAL_SECONDS) / replicas) *
+      MIMIR_SIZING.distributorBytesPerSamplePerSecond
+  );
+}
+/** Memory of one read pod: a querier and a query-frontend at a homelab's query rate (each pod may take all of it). */
+export function mimirReadBytes(): number {
+  return MIMIR_SIZING.querierBytes + MIMIR_SIZING.queryFrontendBytes;
+}
+/**
+ * Memory of one backend pod: store-gateway, ruler (internal mode: the querier's figure) and
+ * query-scheduler at a homelab's query rate, plus its compactor's share (4 GB per 20M series,
+ * scaled as for the monolithic pod). Mimir's Alertmanager holds no tenant's alerts here (the stack
+ * runs its own Alertmanager), so its "1GB for every 5,000 firing alerts" adds nothing.
+ */
+export function mimirBackendBytes(seriesCap: number, replicas: number): number {
+  return (
+    MIMIR_SIZING.storeGatewayBytes +
+    MIMIR_SIZING.rulerBytes +
+    MIMIR_SIZING.querySchedulerBytes +
+    (MIMIR_SIZING.compactorBytes * seriesCap) / MIMIR_SIZING.compactorSeriesPerInstance / replicas
+  );
+}
+
+/**
+ * Mimir's read-write mode when the stack declares workload.activeSeries and one monolithic Mimir
+ * holding its series cap would not fit the largest node (its memory above the node's: the rule
+ * fitProblems refuses it with); undefined otherwise, so a stack that declares no such workload
+ * keeps its monolithic Mimir and its data.
+ */
+export function mimirReadWriteShape(cfg: StackConfig): MimirReadWriteShape | undefined {
+  if (cfg.workload.activeSeries === undefined || cfg.metricsBackend !== "mimir") return undefined;
+  const cap = cfg.mimir.maxGlobalSeriesPerUser;
+  const largest = largestOpenNode(cfg.nodePools);
+  const single =
+    parseQuantity(memoryOf(cfg.profile, "mimir", mimirMemoryBytes(cap, cfg.mimir.replicas)).limits.memory) ??
+    0;
+  if (single <= largest) return undefined;
+  const rf = MIMIR_READ_WRITE.replicationFactor;
+  const perNode = BUDGET_MAX_REQUEST_SHARE * largest;
+  const total = mimirWriteBytes(cap, 1, rf);
+  const writes = Math.max(
+    MIMIR_READ_WRITE.minWriteReplicas,
+    perNode > 0 ? Math.ceil(total / perNode) : MIMIR_READ_WRITE.minWriteReplicas,
+  );
+  const backends = MIMIR_READ_WRITE.backendReplicas;
+  const retention = seconds(cfg.mimir.blocksRetention);
+  return {
+    replicationFactor: rf,
+    write: {
+      replicas: writes,
+      memory: memoryOf(cfg.profile, "mimirWrite", mimirWriteBytes(cap, writes, rf)).limits.memory,
+      // Ingester: "Disk space: 5GB for every 300,000 series in memory", its share of cap x RF.
+      volume: volumeQuantity(((cap * rf) / writes) * MIMIR_SIZING.ingesterDiskPerSeries),
+    },
+    read: {
+      replicas: MIMIR_READ_WRITE.readReplicas,
+      memory: memoryOf(cfg.profile, "mimirRead", mimirReadBytes()).limits.memory,
+    },
+    backend: {
+      replicas: backends,
+      memory: memoryOf(cfg.profile, "mimirBackend", mimirBackendBytes(cap, backends)).limits.memory,
+      volume: volumeQuantity(mimirStoreDiskBytes(cap, backends, retention)),
+    },
+  };
+}
+
 /** Loki's mode for a day's logs: monolithic up to about 20 GB a day (deployment-modes.md). */
 export function lokiModeFor(logsPerDayBytes: number | undefined): "SingleBinary" | "SimpleScalable" {
   return logsPerDayBytes !== undefined && logsPerDayBytes > LOKI_SIZING.monolithicMaxBytesPerDay
@@ -237,7 +345,31 @@ export function planSizing(cfg: StackConfig): Sizing {
     need === undefined ? sizing(cfg.profile, w) : (resources[w] = memoryOf(cfg.profile, w, need));
   const seriesFor = series === undefined ? "the profile" : `${series} series (workload.activeSeries)`;
 
-  if (caps.backend && cfg.metricsBackend === "mimir") {
+  const mimirRw = mimirReadWriteShape(cfg);
+  if (caps.backend && cfg.metricsBackend === "mimir" && mimirRw) {
+    const cap = cfg.mimir.maxGlobalSeriesPerUser;
+    // The cap is the declared series unless mimir.maxGlobalSeriesPerUser sets it higher.
+    const from = cap === series ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
+    const targets = [
+      ["write", "mimirWrite", mimirRw.write, `${cap} series in read-write mode (${from})`],
+      ["read", "mimirRead", mimirRw.read, `${cap} series in read-write mode at 10 queries/s (${from})`],
+      ["backend", "mimirBackend", mimirRw.backend, `${cap} series in read-write mode (${from})`],
+    ] as const;
+    for (const [target, w, t, sizedFor] of targets) {
+      const r = memoryOf(cfg.profile, w, bytes(t.memory));
+      resources[w] = r;
+      add(
+        {
+          component: `mimir ${target}`,
+          workload: `${RELEASES.mimir}-${target}`,
+          replicas: t.replicas,
+          volumeBytes: t.volume === undefined ? 0 : bytes(t.volume),
+          sizedFor,
+        },
+        r,
+      );
+    }
+  } else if (caps.backend && cfg.metricsBackend === "mimir") {
     const cap = cfg.mimir.maxGlobalSeriesPerUser;
     const from =
       series !== undefined && cap === series ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
@@ -356,7 +488,7 @@ function openPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
 
 /** The config key that decided a component's size, for refusals. */
 function keyOf(c: SizedComponent): string {
-  if (c.component === "mimir")
+  if (c.component === "mimir" || c.component.startsWith("mimir "))
     return c.sizedFor.includes("workload.") ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
   if (["vmsingle", "vmstorage", "vminsert", "vmselect", "prometheus"].includes(c.component))
     return "workload.activeSeries";
@@ -380,15 +512,31 @@ export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => str
   const judged = s.components.filter((c) => !c.sizedFor.startsWith("the profile"));
   for (const c of judged) {
     if (!largest || c.memoryBytes > nodeBytes(largest)) {
+      // With workload.activeSeries declared a monolithic Mimir this big runs in read-write mode instead.
       const why =
         c.component === "mimir"
-          ? "; Mimir's read-write mode is not built here: lower the series cap or add bigger nodes"
+          ? "; declare workload.activeSeries to run Mimir in its read-write mode, lower the series cap or add bigger nodes"
           : "";
       problems.push(
         `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above the largest node of nodePools (${largest ? `${largest.memory} in pool ${largest.name}` : "no pool without NoSchedule taints"})${why}`,
       );
     }
   }
+  // Pods of one component that each fit a node must also find a node each: as many as the pools
+  // hold side by side (a node takes floor(its memory / the pod's) of them).
+  if (problems.length === 0)
+    for (const c of judged) {
+      const slots = pools.reduce((n, p) => n + p.count * Math.floor(nodeBytes(p) / c.memoryBytes), 0);
+      if (c.replicas > 1 && slots < c.replicas)
+        problems.push(
+          `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods of ${formatBytes(c.memoryBytes)} of memory, and the node pools hold ${slots} such pods side by side`,
+        );
+    }
+  // Read-write mode shares blocks through the object store; the filesystem store is one pod's volume.
+  if (cfg.objectStore.type === "filesystem" && s.components.some((c) => c.component.startsWith("mimir ")))
+    problems.push(
+      `${k("workload.activeSeries")}: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; past it Mimir runs in read-write mode, whose pods share blocks through object storage, and objectStore.type is "filesystem"`,
+    );
   const capacity = pools.reduce((n, p) => n + nodeBytes(p) * p.count, 0);
   const need = judged.reduce((n, c) => n + c.memoryBytes * c.replicas, 0);
   // Pods that fit no node already say why; the sum is judged once each of them fits.

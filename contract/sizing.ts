@@ -32,6 +32,36 @@ export const MIMIR_SIZING = {
   compactorSeriesPerInstance: 20_000_000,
   compactorBytes: 4 * GB,
   compactorDisk: 300 * GB,
+  /**
+   * Query-frontend: "Memory: 1GB for every 250 queries per second", at the homelab's 10 qps (the
+   * rate the querier figure above is taken at). Only the read-write mode counts it apart.
+   */
+  queryFrontendBytes: (GB * 10) / 250,
+  /** Query-scheduler: "Memory: 100MB for every 500 queries per second", at 10 qps. */
+  querySchedulerBytes: (100e6 * 10) / 500,
+  /**
+   * Ruler: in internal mode (the default) "rules evaluation is computationally equal to queries
+   * execution, so the querier resources recommendations apply": the querier's 1 GB.
+   */
+  rulerBytes: GB,
+} as const;
+
+/**
+ * Mimir's read-write deployment mode (the same image; `-target=write` runs distributor + ingester,
+ * `-target=read` query-frontend + querier, `-target=backend` store-gateway, compactor, ruler,
+ * alertmanager, query-scheduler, overrides-exporter: grafana/mimir pkg/mimir/modules.go
+ * `setupModuleManager`, commit 0013c446). Replica counts from the upstream jsonnet's defaults
+ * (operations/mimir/read-write-deployment/config.libsonnet, commit 23a8b45b: mimir_write_replicas 3,
+ * mimir_read_replicas 2, mimir_backend_replicas 3). The ingester ring keeps `replication_factor`
+ * copies of each series on distinct ingesters (planning-capacity.md: "-ingester.ring.replication-factor
+ * (defaults to 3)"; "total number of in-memory series = <active series> * <replication factor>"),
+ * so replication factor 3 needs at least 3 write pods; the store-gateway ring likewise on backends.
+ */
+export const MIMIR_READ_WRITE = {
+  replicationFactor: 3,
+  minWriteReplicas: 3,
+  readReplicas: 2,
+  backendReplicas: 3,
 } as const;
 
 /**

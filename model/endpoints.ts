@@ -32,12 +32,14 @@ export interface Endpoints {
   };
   prometheus: { query: string };
   mimir: {
-    /** Base URL; Alloy's mimir.rules.kubernetes takes it as `address`. */
+    /** Base URL of the ruler's API (the backend target in read-write mode); Alloy's mimir.rules.kubernetes takes it as `address`. */
     base: string;
     /** Remote-write target (`/api/v1/push`). */
     push: string;
     /** PromQL API under `/prometheus` (Grafana datasource URL). */
     query: string;
+    /** Base URL of the query path (the read target's Service in read-write mode), without `/prometheus`. */
+    queryBase: string;
     /** memberlist join address (the headless `<mimir>-gossip` Service, port 7946). */
     gossip: string;
   };
@@ -84,13 +86,24 @@ export function prometheusQueryUrl(namespace: string, kpsFullname: string = RELE
   return `http://${svc(`${kpsFullname}-prometheus`, namespace)}:9090`;
 }
 
-/** Mimir's monolithic Service. */
-export function mimirEndpoints(namespace: string): Endpoints["mimir"] {
-  const base = `http://${svc(RELEASES.mimir, namespace)}:${MIMIR_HTTP_PORT}`;
+/**
+ * Mimir's monolithic Service, or with `readWrite` its read-write mode's: pushes go to the write
+ * target's Service (the distributor's `/api/v1/push`), queries to the read target's (the
+ * query-frontend's `/prometheus` API), the ruler's API that Alloy syncs rules to to the backend
+ * target's (the ruler runs there: grafana/mimir pkg/mimir/modules.go, commit 0013c446, `Backend:
+ * {QueryScheduler, Ruler, StoreGateway, Compactor, AlertManager, OverridesExporter}`; the upstream
+ * jsonnet likewise names `mimir-write` the write path's ingress and points the ruler at
+ * `mimir-backend`, operations/mimir/read-write-deployment/write.libsonnet and backend.libsonnet).
+ * Every target joins the one memberlist through the same headless gossip Service.
+ */
+export function mimirEndpoints(namespace: string, readWrite = false): Endpoints["mimir"] {
+  const at = (target?: "write" | "read" | "backend") =>
+    `http://${svc(target && readWrite ? `${RELEASES.mimir}-${target}` : RELEASES.mimir, namespace)}:${MIMIR_HTTP_PORT}`;
   return {
-    base,
-    push: `${base}/api/v1/push`,
-    query: `${base}/prometheus`,
+    base: at("backend"),
+    push: `${at("write")}/api/v1/push`,
+    query: `${at("read")}/prometheus`,
+    queryBase: at("read"),
     gossip: `${svc(`${RELEASES.mimir}-gossip`, namespace)}:7946`,
   };
 }
@@ -165,18 +178,20 @@ export function grafanaServiceUrl(namespace: string): string {
 /**
  * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
  * takeover keeps the running release's; default RELEASES.kps). `vmCluster`: VictoriaMetrics runs
- * as a VMCluster (config/sizing.ts `vmClusterShape`); default false (vmsingle).
+ * as a VMCluster (config/sizing.ts `vmClusterShape`); default false (vmsingle). `mimirReadWrite`:
+ * Mimir runs in read-write mode (config/sizing.ts `mimirReadWriteShape`); default false (monolithic).
  */
 export function endpoints(
   namespace: string,
   loki: LokiShape,
   kpsFullname: string = RELEASES.kps,
   vmCluster = false,
+  mimirReadWrite = false,
 ): Endpoints {
   return {
     loki: lokiEndpoints(namespace, loki),
     prometheus: { query: prometheusQueryUrl(namespace, kpsFullname) },
-    mimir: mimirEndpoints(namespace),
+    mimir: mimirEndpoints(namespace, mimirReadWrite),
     victoriametrics: victoriaMetricsEndpoints(namespace, vmCluster),
     alertmanager: alertmanagerUrl(namespace),
     alertmanagers: {

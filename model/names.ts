@@ -15,7 +15,10 @@ export const RELEASES = {
   kps: "kps",
   /** The prometheus-operator-crds chart's release (the CRDs outlive kube-prometheus-stack). */
   prometheusOperatorCrds: "prometheus-operator-crds",
-  /** Mimir's monolithic StatefulSet and Service (`-target=all`, the program's own objects, no chart). */
+  /**
+   * Mimir's monolithic StatefulSet and Service (`-target=all`, the program's own objects, no chart);
+   * in read-write mode the prefix of its targets' Services (`mimir-write`, `mimir-read`, `mimir-backend`).
+   */
   mimir: "mimir",
   /** victoria-metrics-k8s-stack's release name and fullnameOverride (the operator names CRs `vm*-vm`). */
   vm: "vm",

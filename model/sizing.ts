@@ -43,6 +43,9 @@ export type Workload =
   | "kubeStateMetrics"
   | "nodeExporter"
   | "mimir"
+  | "mimirWrite"
+  | "mimirRead"
+  | "mimirBackend"
   | "vmsingle"
   | "vmstorage"
   | "vminsert"
@@ -58,6 +61,8 @@ export const STATEFUL_WORKLOADS: readonly Workload[] = [
   "lokiBackend",
   "prometheus",
   "mimir",
+  "mimirWrite",
+  "mimirBackend",
   "vmsingle",
   "vmstorage",
 ];
@@ -83,6 +88,12 @@ const standard: Record<Workload, Resources> = {
   nodeExporter: r("10m", "32Mi", "64Mi"),
   // Sized from its series cap whenever it runs (config/sizing.ts); this is the floor.
   mimir: stateful("250m", "3Gi"),
+  // Mimir's read-write mode (only for a declared workload one Mimir cannot hold), each target sized
+  // from the series (config/sizing.ts); these are the floors. write holds the ingesters' WAL and
+  // TSDB head, backend the store-gateway's index headers and the compactor's work: data-bearing.
+  mimirWrite: stateful("250m", "3Gi"),
+  mimirRead: r("100m", "1Gi", "1Gi"),
+  mimirBackend: stateful("100m", "2Gi"),
   vmsingle: stateful("100m", "2Gi"),
   // The cluster version (only for a declared workload one vmsingle cannot hold): vmstorage is sized
   // from the series (config/sizing.ts); this is its floor.

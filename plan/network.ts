@@ -1,6 +1,7 @@
 import type { PhaseCapabilities, LogAgent } from "../model/phases";
 import { RELEASES } from "../model/endpoints";
 import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
+import { mimirPodLabels } from "../builders/metrics/mimirValues";
 
 /**
  * Who talks to whom, as pod groups: the edges model/endpoints.ts's URLs stand for (agents -> Loki,
@@ -20,6 +21,8 @@ export interface NetworkInputs {
   /** Which parts run in this phase. */
   runs: {
     mimir: boolean;
+    /** Mimir runs in read-write mode (write, read, backend targets) instead of monolithic. */
+    mimirReadWrite?: boolean;
     victoriaMetrics: boolean;
     /** VictoriaMetrics runs as a VMCluster (vmstorage, vminsert, vmselect) instead of vmsingle. */
     vmCluster?: boolean;
@@ -59,12 +62,10 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   const vmalert = at({ "app.kubernetes.io/name": "vmalert", ...instance(INSTANCE.vm) });
   const vmsingle = at({ "app.kubernetes.io/name": "vmsingle", ...instance(INSTANCE.vm) });
   const grafana = at(instance(INSTANCE.grafana));
-  // The same labels as components/metrics/mimir.ts gives its pods.
-  const mimir = at({
-    "app.kubernetes.io/name": "mimir",
-    "app.kubernetes.io/component": "all",
-    "app.kubernetes.io/part-of": "homelab-observability",
-  });
+  // The labels builders/metrics/mimirValues.ts gives Mimir's pods: the monolithic ones, or every
+  // read-write target's (writers reach write, Grafana read, Alloy's rule sync and the targets'
+  // own gRPC and memberlist one another: one group, whose peers rule covers the targets' traffic).
+  const mimir = at(mimirPodLabels(!!n.runs.mimirReadWrite));
 
   // Whoever scrapes ServiceMonitors/PodMonitors in this phase (Prometheus scrapes while KPS runs).
   const scrapers: PodGroup[] = [

@@ -2,7 +2,6 @@ import type { StackConfig } from "../config/resolve";
 import { parseQuantity } from "../config/resolve";
 import { planBuckets } from "../config/buckets";
 import { prometheusClaim, type BucketPlan, type Consumer, type ConsumerStorage } from "../model/storage";
-import { RELEASES } from "../model/names";
 import { stackInfoData } from "../builders/stackInfo";
 import type { AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
 import { programRuleSets, RULE_LABEL, type RuleGroup } from "../builders/alerting/rules";
@@ -15,14 +14,27 @@ import type { KpsInputs } from "../builders/metrics/kpsValues";
 import { replicaLabelFor } from "../builders/metrics/remoteWrite";
 import type { GrafanaInputs } from "../builders/grafana/grafanaValues";
 import { capabilities, type PhaseCapabilities } from "../model/phases";
-import { endpoints, minioMetricsEndpoint, phaseAlertmanagerUrl, type Endpoints } from "../model/endpoints";
+import {
+  endpoints,
+  minioMetricsEndpoint,
+  phaseAlertmanagerUrl,
+  RELEASES,
+  type Endpoints,
+} from "../model/endpoints";
 import type { MinioScrape } from "../builders/objectstore/minioMetrics";
 import { logRules } from "../builders/alerting/logRules";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { consumerStorage } from "./storage";
 import { planAdoptions, type Adoption } from "./takeover";
 import type { Resources } from "../model/sizing";
-import { planSizing, vmClusterShape, type Sizing } from "../config/sizing";
+import {
+  mimirReadWriteShape,
+  planSizing,
+  vmClusterShape,
+  type MimirTargetShape,
+  type Sizing,
+} from "../config/sizing";
+import type { MimirTargetSpec } from "../builders/metrics/mimirValues";
 import { planNetwork } from "./network";
 import type { Guarded } from "../builders/security/networkPolicies";
 import {
@@ -112,6 +124,8 @@ export interface StackPlan {
     volumeSize: string;
     resources?: Resources;
     settings: MimirInputs;
+    /** Read-write mode's targets (config/sizing.ts `mimirReadWriteShape`); absent: monolithic. */
+    readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };
   }>;
   victoriaMetrics?: Planned<{ namespace: string; protect: boolean; settings: VmInputs }>;
   alertmanager?: Planned<{
@@ -180,7 +194,9 @@ export function planStack(cfg: StackConfig): StackPlan {
   const promClaim = prometheusClaim(kpsFullname ?? RELEASES.kps, cfg.takeover?.prometheusVolume);
   // The VictoriaMetrics cluster version only for a declared workload one vmsingle cannot hold.
   const vmCluster = caps.backend ? vmClusterShape(cfg) : undefined;
-  const ep = endpoints(ns, cfg.loki, kpsFullname, !!vmCluster);
+  // Mimir's read-write mode only for a declared workload one monolithic Mimir cannot hold.
+  const mimirRw = caps.backend ? mimirReadWriteShape(cfg) : undefined;
+  const ep = endpoints(ns, cfg.loki, kpsFullname, !!vmCluster, !!mimirRw);
   const mimirBackend = cfg.metricsBackend === "mimir";
   const buckets = planBuckets(cfg);
   const storage = (c: Consumer): ConsumerStorage => consumerStorage(buckets, cfg.objectStore, c);
@@ -339,6 +355,16 @@ export function planStack(cfg: StackConfig): StackPlan {
   };
 
   if (caps.backend && mimirBackend) {
+    const target = (t: MimirTargetShape, r: Resources | undefined): MimirTargetSpec => ({
+      replicas: t.replicas,
+      // planSizing sizes every target of the shape it returns; absent would be a bug here.
+      resources:
+        r ??
+        (() => {
+          throw new Error("planStack: Mimir's read-write targets were not sized (config/sizing.ts)");
+        })(),
+      ...(t.volume === undefined ? {} : { volumeSize: t.volume }),
+    });
     plan.mimir = {
       inputs: {
         namespace: ns,
@@ -356,10 +382,27 @@ export function planStack(cfg: StackConfig): StackPlan {
           storage: storage("mimir"),
           // The ruler notifies an Alertmanager only once it holds the rules.
           alertmanagerUrl: caps.ruleEvaluator === "mimir-ruler" ? ep.alertmanager : "",
+          ...(mimirRw
+            ? { readWrite: { write: mimirRw.write.replicas, backend: mimirRw.backend.replicas } }
+            : {}),
         },
+        ...(mimirRw
+          ? {
+              readWrite: {
+                write: target(mimirRw.write, sized.resources.mimirWrite),
+                read: target(mimirRw.read, sized.resources.mimirRead),
+                backend: target(mimirRw.backend, sized.resources.mimirBackend),
+              },
+            }
+          : {}),
       },
       waitsFor: [...storageWait("mimir"), crds],
     };
+    if (mimirRw)
+      // Reported, never silent: the monolithic StatefulSet goes; its claim stays (Retain), and the
+      // blocks it uploaded are in the bucket the backend's store-gateways read.
+      plan.outputs.plannedChanges[RELEASES.mimir] =
+        `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; Mimir runs in read-write mode (${mimirRw.write.replicas} write x ${mimirRw.write.memory}, ${mimirRw.read.replicas} read x ${mimirRw.read.memory}, ${mimirRw.backend.replicas} backend x ${mimirRw.backend.memory}); the monolithic StatefulSet is deleted, its volume retained: flush its ingester to the bucket first (README)`;
   }
   if (caps.alertmanager === "standalone") {
     plan.alertmanager = { inputs: { namespace: ns, profile: cfg.profile, alerting }, waitsFor: none() };
@@ -515,6 +558,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       logAgent: cfg.logAgent,
       runs: {
         mimir: !!plan.mimir,
+        mimirReadWrite: !!plan.mimir && !!mimirRw,
         victoriaMetrics: !!plan.victoriaMetrics,
         vmCluster: !!plan.victoriaMetrics && !!vmCluster,
         alertmanager: !!plan.alertmanager,

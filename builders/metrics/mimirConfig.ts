@@ -15,6 +15,11 @@ export interface MimirInputs {
   alertmanagerUrl: string;
   /** Compactor block retention (`compactor_blocks_retention_period`), e.g. "90d". */
   blocksRetention: string;
+  /**
+   * Read-write mode (config/sizing.ts `mimirReadWriteShape`): write and backend pods, which the
+   * ingester and store-gateway rings replicate over. Default: absent, monolithic (`replicas` pods).
+   */
+  readWrite?: { write: number; backend: number };
 }
 
 export { MIMIR_HTTP_PORT };
@@ -37,6 +42,23 @@ export const MIMIR_RULER_SCRATCH = "/data/ruler-scratch";
 export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as const;
 
 /**
+ * What read-write mode adds (monolithic stacks keep their config, and their pods, unchanged):
+ * - the query-frontend and queriers (read) find the query-schedulers (backend) through the
+ *   schedulers' ring, as the upstream jsonnet does in this mode ("Query-scheduler ring-based service
+ *   discovery is always enabled in the Mimir read-write deployment mode",
+ *   operations/mimir/read-write-deployment/config.libsonnet, commit 23a8b45b; the querier worker
+ *   then needs no scheduler address, pkg/querier/worker `IsSchedulerConfigured`); with `-target=all`
+ *   they reach the scheduler in the same process instead (pkg/mimir/modules.go `initQuerier`);
+ * - the Alertmanager, which only the backend target runs (modules.go: `all` leaves it out), keeps
+ *   its state on the volume and its ring on memberlist (the jsonnet sets
+ *   `alertmanager.storage.path: /data/alertmanager` for mimir-backend, backend.libsonnet).
+ */
+const readWriteConfig = {
+  query_scheduler: { service_discovery_mode: "ring", ring: memberlist },
+  alertmanager: { data_dir: "/data/alertmanager", sharding_ring: memberlist },
+};
+
+/**
  * Mimir's own config for a monolithic homelab: classic architecture (no Kafka ingest storage),
  * rings on memberlist, three distinct storage locations, credentials by `${VAR}` only.
  *
@@ -46,7 +68,9 @@ export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as
  * changes from Prometheus to Alloy when KPS goes.
  */
 export function mimirConfig(input: MimirInputs): Record<string, any> {
-  const rf = mimirReplicationFactor(input.replicas);
+  const rw = input.readWrite;
+  const rf = mimirReplicationFactor(rw ? rw.write : input.replicas);
+  const storeRf = mimirReplicationFactor(rw ? rw.backend : input.replicas);
   const storage = input.storage;
   const location = (purpose: "blocks" | "ruler" | "alertmanager", dir: string) => {
     if (storage.kind === "filesystem") return { backend: "filesystem", filesystem: { dir: `/data/${dir}` } };
@@ -83,13 +107,14 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
     compactor: { data_dir: "/data/compactor", sharding_ring: memberlist },
     distributor: { ring: memberlist },
     ingester: { ring: { ...memberlist, replication_factor: rf } },
-    store_gateway: { sharding_ring: { ...memberlist, replication_factor: rf } },
+    store_gateway: { sharding_ring: { ...memberlist, replication_factor: storeRf } },
     ruler: {
       rule_path: MIMIR_RULER_SCRATCH,
       ...(input.alertmanagerUrl ? { alertmanager_url: input.alertmanagerUrl } : {}),
       ring: memberlist,
     },
     memberlist: { join_members: [mimirEndpoints(input.namespace).gossip] },
+    ...(rw ? readWriteConfig : {}),
     limits: {
       max_global_series_per_user: input.maxGlobalSeriesPerUser,
       ingestion_rate: input.ingestionRate,

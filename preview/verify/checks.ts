@@ -185,7 +185,13 @@ async function rulesApi(
   e: Evaluator,
 ): Promise<{ base: string; headers: Record<string, string>; name: string }> {
   if (e === "prometheus") return metricsApi(ctx, "prometheus");
-  if (e === "mimir-ruler") return { ...(await metricsApi(ctx, "backend")), name: "Mimir's ruler" };
+  // The ruler's API (the backend target in read-write mode; the one Mimir Service otherwise).
+  if (e === "mimir-ruler")
+    return {
+      base: urlOf(await ctx.base("mimir-ruler"), "/prometheus"),
+      headers: tenantHeaders(ctx.exp.backendTenant),
+      name: "Mimir's ruler",
+    };
   // vmsingle, or a VMCluster's vmselect (under `/select/<tenant>/prometheus`), proxies to vmalert.
   const base = await ctx.base("victoriametrics");
   return {

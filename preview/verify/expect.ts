@@ -52,7 +52,9 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
     cluster: cfg.cluster,
     serviceUrls: {
       prometheus: ep.prometheus.query,
-      mimir: ep.mimir.base,
+      // The query path and the ruler's API: one Service, or in read-write mode the read and backend targets'.
+      mimir: ep.mimir.queryBase,
+      "mimir-ruler": ep.mimir.base,
       victoriametrics: ep.victoriametrics.query,
       alertmanager: ep.alertmanagers[caps.alertmanager],
       loki: ep.loki.query,

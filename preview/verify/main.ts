@@ -17,7 +17,7 @@ import { COMPONENTS, type Component, type Expectations, type Report } from "./ty
 
 export const USAGE =
   "usage: npm run verify -- --stack <name> [--url <component>=<url> ...] [--json] [--gate <next-phase>]\n" +
-  `  components: ${COMPONENTS.join(", ")} (Mimir's base URL: its query API is under /prometheus)\n` +
+  `  components: ${COMPONENTS.join(", ")} (Mimir's and its ruler's base URLs: their APIs are under /prometheus)\n` +
   `  phases: ${PHASES.join(", ")}`;
 
 /** Bad arguments (exit 2). */

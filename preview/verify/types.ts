@@ -35,6 +35,7 @@ export interface Report {
 export const COMPONENTS = [
   "prometheus",
   "mimir",
+  "mimir-ruler",
   "victoriametrics",
   "alertmanager",
   "loki",

@@ -3,11 +3,12 @@ import { PHASES, type Phase } from "../../config/resolve";
 import { planBuckets } from "../../config/buckets";
 import { BUCKET_ACTIONS, consumerPolicy, OBJECT_ACTIONS } from "../../builders/objectstore/bucketPolicy";
 import { lokiValues } from "../../builders/logging/lokiValues";
-import { lokiEndpoints } from "../../model/endpoints";
+import { lokiEndpoints, mimirEndpoints } from "../../model/endpoints";
 import { alloyClusterConfig, alloyNodeConfig, LOG_LABELS } from "../../builders/logging/alloyConfig";
 import { escapeForHelmTpl, vectorConfig } from "../../builders/logging/vectorConfig";
 import { grafanaDatasources, METRICS_UID } from "../../builders/grafana/datasources";
 import { mimirConfig } from "../../builders/metrics/mimirConfig";
+import { mimirServices, mimirWorkloads, type MimirObjectsInput } from "../../builders/metrics/mimirValues";
 import { kpsValues } from "../../builders/metrics/kpsValues";
 import { vmValues } from "../../builders/metrics/vmValues";
 import { remoteWriteEntry } from "../../builders/metrics/remoteWrite";
@@ -421,6 +422,92 @@ describe("metrics builders", () => {
     assert.notEqual(c.ruler.rule_path, c.ruler_storage.filesystem.dir);
     assert.ok(!c.ruler_storage.filesystem.dir.startsWith(c.ruler.rule_path + "/"));
     assert.ok(!c.ruler.rule_path.startsWith(c.ruler_storage.filesystem.dir + "/"));
+  });
+  it("Mimir read-write mode: three targets of one image, the schedulers' ring, RF 3 on write and backend; monolithic untouched", () => {
+    const settings = {
+      namespace: "monitoring",
+      replicas: 1,
+      maxGlobalSeriesPerUser: 2_000_000,
+      ingestionRate: 100_000,
+      multitenancy: false,
+      alertmanagerUrl: "http://am:9093",
+      blocksRetention: "90d",
+      storage: {
+        ...s3,
+        consumer: "mimir" as const,
+        locations: { blocks: { bucket: "b" }, ruler: { bucket: "r" }, alertmanager: { bucket: "a" } },
+      },
+    };
+    const mono = mimirConfig(settings);
+    assert.equal(mono.query_scheduler, undefined, "monolithic: the scheduler is in-process");
+    assert.equal(mono.ingester.ring.replication_factor, 1);
+    const rw = mimirConfig({ ...settings, readWrite: { write: 4, backend: 3 } });
+    assert.deepEqual(rw.query_scheduler, {
+      service_discovery_mode: "ring",
+      ring: { kvstore: { store: "memberlist" } },
+    });
+    assert.equal(rw.ingester.ring.replication_factor, 3);
+    assert.equal(rw.store_gateway.sharding_ring.replication_factor, 3);
+    assert.equal(rw.alertmanager.data_dir, "/data/alertmanager");
+    const res = { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } };
+    const input: MimirObjectsInput = {
+      namespace: "monitoring",
+      settings: { ...settings, readWrite: { write: 4, backend: 3 } },
+      profile: "standard",
+      storageClass: "fast",
+      volumeSize: "20Gi",
+      readWrite: {
+        write: { replicas: 4, resources: res, volumeSize: "24Gi" },
+        read: { replicas: 2, resources: res },
+        backend: { replicas: 3, resources: res, volumeSize: "12Gi" },
+      },
+    };
+    const w = mimirWorkloads(input);
+    assert.deepEqual(
+      w.statefulSets.map((x) => [
+        x.name,
+        x.spec.replicas,
+        (x.spec.template as any).spec.containers[0].args[0],
+      ]),
+      [
+        ["mimir-write", 4, "-target=write"],
+        ["mimir-backend", 3, "-target=backend"],
+      ],
+    );
+    assert.deepEqual(
+      w.statefulSets.map((x) => (x.spec.volumeClaimTemplates as any)[0].spec.resources.requests.storage),
+      ["24Gi", "12Gi"],
+    );
+    assert.deepEqual(
+      w.deployments.map((x) => [
+        x.name,
+        x.spec.replicas,
+        (x.spec.template as any).spec.containers[0].args[0],
+      ]),
+      [["mimir-read", 2, "-target=read"]],
+    );
+    // Every Service an endpoint names exists, and the gossip one selects every target's pods.
+    const services = mimirServices(input);
+    const ep = mimirEndpoints("monitoring", true);
+    for (const url of [ep.push, ep.query, ep.base, `http://${ep.gossip}`]) {
+      const host = new URL(url).hostname.split(".")[0];
+      assert.ok(
+        services.some((x) => x.name === host),
+        `${url}: no Service ${host}`,
+      );
+    }
+    const gossip = services.find((x) => x.name === "mimir-gossip")!.spec.selector as Record<string, string>;
+    for (const x of [...w.statefulSets, ...w.deployments])
+      for (const [k, v] of Object.entries(gossip))
+        assert.equal((x.spec.template as any).metadata.labels[k], v, x.name);
+    // Monolithic: one StatefulSet `mimir` at -target=all behind the Service `mimir`.
+    const m = mimirWorkloads({ ...input, settings, readWrite: undefined });
+    assert.deepEqual([m.statefulSets.map((x) => x.name), m.deployments.length], [["mimir"], 0]);
+    assert.deepEqual(
+      mimirServices({ ...input, readWrite: undefined }).map((x) => x.name),
+      ["mimir", "mimir-gossip"],
+    );
+    assert.equal(new URL(mimirEndpoints("monitoring").push).hostname.split(".")[0], "mimir");
   });
   it("VictoriaMetrics: vmsingle from dual-write, vmalert+alertmanager at backend-primary, vmagent only after KPS", () => {
     const vm = (phase: Phase) =>

@@ -4,7 +4,12 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { parse } from "yaml";
-import { MIMIR_SIZING, parseQuantity, type SizedComponent } from "@homelab-observability/contract";
+import {
+  MIMIR_READ_WRITE,
+  MIMIR_SIZING,
+  parseQuantity,
+  type SizedComponent,
+} from "@homelab-observability/contract";
 import { ConfigError } from "../../config/resolve";
 import { PROFILES, sizing, STATEFUL_WORKLOADS } from "../../model/sizing";
 import {
@@ -30,8 +35,11 @@ import {
   workloadVariants,
   VM_CLUSTER_VARIANT,
   SMALL_POOLS,
+  MIMIR_READ_WRITE_VARIANT,
+  MIMIR_RW_POOLS,
   type RenderedStack,
 } from "../support/rendered";
+import { checkStack, formatFindings } from "../../preview/checks";
 
 const GB = 1e9;
 const GiB = 2 ** 30;
@@ -181,16 +189,37 @@ describe("sizing from upstream's capacity rules", function () {
     });
 
     it("refuses what the node pools cannot hold: the key, the need and the capacity", () => {
+      // One Mimir for 2M series (20.3 GiB) fits no 16 GiB node: read-write mode, whose 4 write pods
+      // (2M x RF 3 in-memory series, 12.3 GiB each) the default pool's 3 nodes cannot place.
       const m = problems({ phase: "kps-removed", workload: WORKLOAD_2M });
       assert.match(
         m,
-        /workload\.activeSeries: 2000000 series need 20\.3GiB of memory in one mimir pod, above the largest node of nodePools \(16Gi in pool default\)/,
+        /workload\.activeSeries: 2000000 series in read-write mode need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
       );
-      // Enough nodes, each too small for one pod, are still refused; together too little as well.
-      const pools = [{ name: "many", arch: "amd64", count: 20, cpu: "4", memory: "8Gi" }];
+      // Twenty 8 GiB nodes hold it in read-write mode (8 write pods of 6.2 GiB).
+      const many = [{ name: "many", arch: "amd64", count: 20, cpu: "4", memory: "8Gi" }];
+      assert.equal(problems({ phase: "kps-removed", nodePools: many, workload: WORKLOAD_2M }), "");
+      // Enough nodes, each too small for one pod (read-write's write floor, 3 GiB), are still refused.
+      const tiny = [{ name: "tiny", arch: "amd64", count: 60, cpu: "4", memory: "2Gi" }];
       assert.match(
-        problems({ phase: "kps-removed", nodePools: pools, workload: WORKLOAD_2M }),
-        /8Gi in pool many/,
+        problems({ phase: "kps-removed", nodePools: tiny, workload: WORKLOAD_2M }),
+        /workload\.activeSeries: 2000000 series in read-write mode need 3GiB of memory in one mimir write pod, above the largest node of nodePools \(2Gi in pool tiny\)/,
+      );
+      // Without a declared workload a cap no node holds is refused, pointing at read-write mode.
+      assert.match(
+        problems({ phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } }),
+        /mimir\.maxGlobalSeriesPerUser: 2000000 series need 20\.3GiB of memory in one mimir pod, .*declare workload\.activeSeries to run Mimir in its read-write mode/,
+      );
+      // Read-write mode shares blocks through object storage.
+      assert.match(
+        problems({
+          phase: "kps-removed",
+          nodePools: many,
+          workload: { activeSeries: 2_000_000 },
+          objectStore: { type: "filesystem" },
+          mimir: { replicas: 1 },
+        }),
+        /workload\.activeSeries: 2000000 series need more memory than one Mimir on the largest node; past it Mimir runs in read-write mode, .*objectStore\.type is "filesystem"/,
       );
       const few = [{ name: "few", arch: "amd64", count: 1, cpu: "8", memory: "24Gi" }];
       assert.match(
@@ -374,6 +403,116 @@ describe("sizing from upstream's capacity rules", function () {
       assert.match(tiny.stderr, /workload\.activeSeries: .*vmstorage 2x2GiB/);
     });
 
+    it("Mimir on 16 GiB nodes: read-write mode, write pods holding 2M x RF 3 in-memory series, endpoints follow, 0 findings, the budget fits", async () => {
+      const r = await rendered(MIMIR_READ_WRITE_VARIANT);
+      // No monolithic Mimir: its three targets, from the same image and config file.
+      assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "mimir").length, 0);
+      const write = byName(r, "StatefulSet", "mimir-write");
+      const backend = byName(r, "StatefulSet", "mimir-backend");
+      const read = byName(r, "Deployment", "mimir-read");
+      const container = (o: any) => o.spec.template.spec.containers[0];
+      assert.deepEqual(
+        [write, read, backend].map((o) => container(o).args[0]),
+        ["-target=write", "-target=read", "-target=backend"],
+      );
+      const cfg = parse(byName(r, "ConfigMap", "mimir-config").data["mimir.yaml"]);
+      assert.ok(cfg.limits.max_global_series_per_user >= 2_000_000);
+      assert.equal(cfg.ingester.ring.replication_factor, 3);
+      assert.equal(cfg.store_gateway.sharding_ring.replication_factor, 3);
+      assert.equal(cfg.query_scheduler.service_discovery_mode, "ring");
+      // The write pods hold cap x RF in-memory series and the distributors' samples/s between them,
+      // at least RF of them, each within 80% of a 16 GiB node; data-bearing: request = limit.
+      const w = write.spec.replicas as number;
+      assert.ok(w >= MIMIR_READ_WRITE.replicationFactor, `${w} write pods`);
+      const wres = container(write).resources;
+      const cap = cfg.limits.max_global_series_per_user as number;
+      assert.ok(
+        mem(wres.limits.memory) * w >=
+          cap * 3 * MIMIR_SIZING.ingesterBytesPerSeries +
+            (cap / 30) * MIMIR_SIZING.distributorBytesPerSamplePerSecond,
+        wres.limits.memory,
+      );
+      assert.ok(mem(wres.limits.memory) <= 0.8 * 16 * GiB, wres.limits.memory);
+      assert.equal(wres.requests.memory, wres.limits.memory);
+      assert.equal(backend.spec.replicas, 3);
+      assert.equal(read.spec.replicas, 2);
+      // Every target joins the one memberlist: the gossip Service selects each one's pods.
+      const gossip = byName(r, "Service", "mimir-gossip").spec.selector as Record<string, string>;
+      for (const o of [write, read, backend])
+        for (const [k, v] of Object.entries(gossip)) assert.equal(o.spec.template.metadata.labels[k], v);
+      assert.deepEqual(cfg.memberlist.join_members, ["mimir-gossip.monitoring.svc.cluster.local:7946"]);
+      // Pushes go to write, Grafana's queries to read, Alloy's rule sync to the backend's ruler.
+      const out = r.synth.export.deployment.resources.find((x) => x.type === "pulumi:pulumi:Stack")!.outputs;
+      assert.match(String(out.metricsRemoteWriteUrl), /^http:\/\/mimir-write\..*:8080\/api\/v1\/push$/);
+      assert.match(String(out.metricsQueryUrl), /^http:\/\/mimir-read\..*:8080\/prometheus$/);
+      assert.match(JSON.stringify(r.synth.export), /address = \\"http:\/\/mimir-backend\.[^"\\]*:8080\\"/);
+      assert.match(String(out.plannedChanges.mimir), /read-write mode .*flush/);
+      // Loki past SingleBinary.
+      assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "loki").length, 0);
+      // The rendered-object checks: schemas, addresses, NetworkPolicies, privileges.
+      const report = checkStack(placedFrom(r.objects), r.synth.export.deployment.resources);
+      assert.equal(report.findings.length, 0, formatFindings(report.findings));
+      const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders);
+      const res = asRes(resources);
+      const facts = stackFacts(res);
+      const b = computeBudget(res, facts.pools!, undefined, { facts });
+      assert.deepEqual(b.undersized, []);
+      for (const row of [...b.rows, b.total])
+        assert.ok(row.sums.memory <= 0.8 * row.capacity.memory, row.pool);
+      assert.match(formatBudget(b), /mimir write/);
+      const found = await evaluateResources(resources, { all: "disabled", "resource-budget": "mandatory" });
+      assert.deepEqual(
+        found.map((f) => f.message),
+        [],
+      );
+      // The pack finds each target's pods: one requesting less than it is sized for is reported.
+      const shrunk = resources.map((x) => {
+        const name = x.inputs.metadata?.name;
+        if (!/:(StatefulSet|Deployment)$/.test(x.type) || !/^mimir-(write|read|backend)$/.test(name))
+          return x;
+        const inputs = structuredClone(x.inputs);
+        inputs.spec.template.spec.containers[0].resources.requests.memory = "512Mi";
+        return { ...x, inputs, outputs: inputs };
+      });
+      const low = await evaluateResources(shrunk, { all: "disabled", "resource-budget": "mandatory" });
+      assert.deepEqual(low.map((f) => f.message.split(":")[0]).sort(), [
+        "mimir-backend",
+        "mimir-read",
+        "mimir-write",
+      ]);
+    });
+
+    it("switching a running monolithic Mimir to read-write mode: the change check passes it as planned, 0 refused", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+      for (const [k, v] of Object.entries(MIMIR_READ_WRITE_VARIANT.over))
+        stack.config[`homelab-observability:${k}`] = v;
+      // Before: the same stack with Loki already past SingleBinary and no declared series (monolithic Mimir).
+      stack.config["homelab-observability:workload"] = { logsPerDay: WORKLOAD_2M.logsPerDay };
+      fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
+      const synthOf = (...args: string[]) =>
+        spawnSync(process.execPath, tsNode("preview/cli.ts", "--dir", dir, "--stack", "s", ...args), {
+          encoding: "utf8",
+          cwd: ROOT,
+        });
+      const before = synthOf("--no-render", "--quiet", "--out", path.join(dir, "before"));
+      assert.equal(before.status, 0, before.stderr);
+      stack.config["homelab-observability:workload"] = WORKLOAD_2M;
+      fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
+      const after = synthOf(
+        "--quiet",
+        "--out",
+        path.join(dir, "after"),
+        "--against",
+        path.join(dir, "before", "s.json"),
+      );
+      assert.equal(after.status, 0, after.stdout + after.stderr);
+      assert.match(after.stdout, /delete\s+StatefulSet::mimir \(mimir\): planned: .*read-write mode/);
+      assert.match(after.stdout, /create\s+StatefulSet::mimir-write/);
+      assert.match(after.stdout, /0 replace, 2 delete; 0 refused/);
+    });
+
     it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -390,10 +529,24 @@ describe("sizing from upstream's capacity rules", function () {
         tsNode("preview/cli.ts", "--dir", dir, "--stack", "small", "--no-render", "--out", dir),
         { encoding: "utf8", cwd: ROOT },
       );
+      // Staging's three 16 GiB nodes: one Mimir (20.3 GiB) fits none, and read-write mode's four
+      // write pods (2M x 3 in-memory series) find three nodes.
       assert.equal(small.status, 2, small.stdout + small.stderr);
       assert.match(
         small.stderr,
-        /workload\.activeSeries: 2000000 series need 20\.3GiB of memory in one mimir pod, above the largest node of nodePools \(16Gi in pool workers\)/,
+        /workload\.activeSeries: 2000000 series in read-write mode need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
+      );
+      // Six of them hold it (MIMIR_READ_WRITE_VARIANT renders it); five do not, in sum.
+      write("five", [{ ...MIMIR_RW_POOLS[0], count: 5 }]);
+      const five = spawnSync(
+        process.execPath,
+        tsNode("preview/cli.ts", "--dir", dir, "--stack", "five", "--no-render", "--out", dir),
+        { encoding: "utf8", cwd: ROOT },
+      );
+      assert.equal(five.status, 2, five.stdout + five.stderr);
+      assert.match(
+        five.stderr,
+        /workload\.activeSeries: the components sized for .*\(mimir write 4x12\.3GiB, mimir read 2x1GiB, mimir backend 3x2GiB, .*above 80% of the node pools' 80GiB/,
       );
     });
   });

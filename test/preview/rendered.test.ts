@@ -34,6 +34,7 @@ import {
   variant,
   workloadVariants,
   VM_CLUSTER_VARIANT,
+  MIMIR_READ_WRITE_VARIANT,
   type Variant,
 } from "../support/rendered";
 
@@ -85,7 +86,7 @@ describe("rendered stack", function () {
     });
   }
 
-  for (const v of [...workloadVariants(), VM_CLUSTER_VARIANT])
+  for (const v of [...workloadVariants(), VM_CLUSTER_VARIANT, MIMIR_READ_WRITE_VARIANT])
     it(`${v.title}: every check passes`, async () => {
       const r = await rendered(v);
       const rep = r.report;

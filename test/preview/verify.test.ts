@@ -767,6 +767,20 @@ describe("verify: arguments, shapes and judgments without servers", () => {
     assert.equal(serviceOf(at("dual-write").prometheus).service, "kps-prometheus");
   });
 
+  it("reaches Mimir's query API on the read target and its ruler on the backend target in read-write mode", () => {
+    const svc = (cfg: ReturnType<typeof config>) => {
+      const u = expectationsFor(cfg, []).serviceUrls;
+      return [serviceOf(u.mimir).service, serviceOf(u["mimir-ruler"]).service];
+    };
+    assert.deepEqual(svc(config({ phase: "kps-removed" })), ["mimir", "mimir"]);
+    const rw = config({
+      phase: "kps-removed",
+      nodePools: [{ name: "workers", arch: "amd64", count: 6, cpu: "8", memory: "16Gi" }],
+      workload: { activeSeries: 2_000_000 },
+    });
+    assert.deepEqual(svc(rw), ["mimir-read", "mimir-backend"]);
+  });
+
   it("reaches VictoriaMetrics' vmselect, under tenant 0's path, when the workload needs a VMCluster", () => {
     const cfg = config({
       phase: "kps-removed",

@@ -85,6 +85,27 @@ export const VM_CLUSTER_VARIANT: Variant = {
   backend: "victoriametrics",
 };
 
+/**
+ * Pools whose largest node (16 GiB, staging's) cannot hold one Mimir sized for 2M series (20.3 GiB),
+ * six of them, and the stack that declares 2M series and 50 GiB of logs a day on them: Mimir runs
+ * in read-write mode, Loki SimpleScalable. (Staging's own three such nodes cannot hold the write
+ * pods' 2M x 3 in-memory series: refused, tested in sizing.test.ts.)
+ */
+export const MIMIR_RW_POOLS = [{ name: "workers", arch: "amd64", count: 6, cpu: "8", memory: "16Gi" }];
+export const MIMIR_READ_WRITE_VARIANT: Variant = {
+  title: "staging kps-removed mimir with workload 2M series, 50GiB a day on 16 GiB nodes (Mimir read-write)",
+  stack: "staging",
+  over: {
+    nodePools: MIMIR_RW_POOLS,
+    workload: WORKLOAD_2M,
+    loki: { replicationFactor: 1, retention: "7d" },
+    phase: "kps-removed",
+    metricsBackend: "mimir",
+  },
+  phase: "kps-removed",
+  backend: "mimir",
+};
+
 export function workloadVariants(): Variant[] {
   const over = {
     nodePools: BIG_POOLS,
@@ -106,7 +127,13 @@ export function workloadVariants(): Variant[] {
 
 /** Stack files, then the matrix, then the declared-workload variants. */
 export function allVariants(): Variant[] {
-  return [...stackFileVariants(), ...matrixVariants(), ...workloadVariants(), VM_CLUSTER_VARIANT];
+  return [
+    ...stackFileVariants(),
+    ...matrixVariants(),
+    ...workloadVariants(),
+    VM_CLUSTER_VARIANT,
+    MIMIR_READ_WRITE_VARIANT,
+  ];
 }
 
 const cache = new Map<string, Promise<RenderedStack>>();

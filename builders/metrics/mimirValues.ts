@@ -1,0 +1,291 @@
+import { createHash } from "crypto";
+import type * as k8s from "@pulumi/kubernetes";
+import { stringify } from "yaml";
+import { sizing, type Profile, type Resources } from "../../model/sizing";
+import { imageString, versions } from "../../model/versions";
+import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
+import { MIMIR_HTTP_PORT, MIMIR_NAME, mimirConfig, type MimirInputs } from "./mimirConfig";
+
+/*
+ * The Kubernetes objects of Mimir, as plain specs (components/metrics/mimir.ts creates them).
+ *
+ * Monolithic: one StatefulSet `mimir` running `-target=all` behind the Service `mimir`.
+ * Read-write mode (the same image and config file, one `-target` per group of modules, grafana/mimir
+ * pkg/mimir/modules.go `setupModuleManager`, commit 0013c446):
+ * - `mimir-write` StatefulSet, `-target=write`: distributor + ingester; holds the WAL and TSDB head.
+ * - `mimir-read` Deployment, `-target=read`: query-frontend + querier; stateless (the upstream
+ *   jsonnet runs it as a Deployment, operations/mimir/read-write-deployment/read.libsonnet).
+ * - `mimir-backend` StatefulSet, `-target=backend`: store-gateway, compactor, ruler, alertmanager,
+ *   query-scheduler, overrides-exporter; holds index headers and compactor work.
+ * Each has its Service (http and grpc); every Mimir pod joins the one memberlist through the headless
+ * `mimir-gossip` Service, which also governs the StatefulSets' pod names.
+ *
+ * Unlike the upstream jsonnet, the write and backend targets are not split into three zones: that
+ * layout serves rollouts of many replicas through its rollout-operator, which this stack does not
+ * run; replication factor 3 over at least 3 pods, spread over nodes where the pools allow, keeps a
+ * copy of each series through the loss of one pod.
+ */
+
+export type MimirTarget = "all" | "write" | "read" | "backend";
+
+/** The labels of the pods (and objects) of one target. */
+export function mimirLabels(target: MimirTarget): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": "mimir",
+    "app.kubernetes.io/component": target,
+    "app.kubernetes.io/part-of": "homelab-observability",
+  };
+}
+
+/** Labels every Mimir pod carries whatever its target: the memberlist's members. */
+export const MIMIR_MEMBERS: Record<string, string> = {
+  "app.kubernetes.io/name": "mimir",
+  "app.kubernetes.io/part-of": "homelab-observability",
+};
+
+/** The pods Mimir's NetworkPolicy guards and its peers: the monolithic pods, or every target's. */
+export function mimirPodLabels(readWrite: boolean): Record<string, string> {
+  return readWrite ? MIMIR_MEMBERS : mimirLabels("all");
+}
+
+/** One target of read-write mode as deployed: its pods, their resources and (write, backend) volume. */
+export interface MimirTargetSpec {
+  replicas: number;
+  resources: Resources;
+  /** Volume of each pod; absent for read. */
+  volumeSize?: string;
+}
+
+/** What the objects are built from. */
+export interface MimirObjectsInput {
+  namespace: string;
+  settings: MimirInputs;
+  profile: Profile;
+  storageClass: string;
+  /** The monolithic pod's volume. */
+  volumeSize: string;
+  /** The monolithic pod's resources; default the profile's floor. */
+  resources?: Resources;
+  /** Read-write mode's targets; absent: monolithic. */
+  readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };
+}
+
+/** One object the component creates: its resource-name suffix, object name, labels and spec. */
+export interface MimirObject<S> {
+  /** Appended to the component's name for the Pulumi resource name ("" or "-write"). */
+  suffix: string;
+  name: string;
+  labels: Record<string, string>;
+  spec: S;
+}
+
+/** Mimir's config file, as the ConfigMap holds it. */
+export function mimirConfigYaml(settings: MimirInputs): string {
+  return stringify(mimirConfig(settings));
+}
+
+const GOSSIP = `${MIMIR_NAME}-gossip`;
+export const MIMIR_CONFIG_MAP = `${MIMIR_NAME}-config`;
+
+/** Upstream's grace periods (write.libsonnet 1200 s, backend.libsonnet 900 s): ingesters and compactors finish their work. */
+const GRACE: Partial<Record<MimirTarget, number>> = { write: 1200, backend: 900 };
+
+function podTemplate(input: MimirObjectsInput, target: MimirTarget, resources: Resources, volume: boolean) {
+  const labels = mimirLabels(target);
+  const envFrom = input.settings.storage.kind === "s3" ? input.settings.storage.envFrom : [];
+  const spread =
+    target === "write" || target === "backend"
+      ? {
+          // Replicas of a target on distinct nodes where the pools allow: the ring's copies of a
+          // series (or of a block's index) then survive the loss of one node.
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    labelSelector: { matchLabels: labels },
+                    topologyKey: "kubernetes.io/hostname",
+                  },
+                },
+              ],
+            },
+          },
+        }
+      : {};
+  const grace = GRACE[target];
+  return {
+    // Mimir reads its config file once at start: a changed config (the ruler's Alertmanager at
+    // when the ruler takes the rules, say) must roll the pods, so the pod template carries the config's digest.
+    metadata: {
+      labels,
+      annotations: {
+        "checksum/config": createHash("sha256").update(mimirConfigYaml(input.settings)).digest("hex"),
+      },
+    },
+    spec: {
+      // Pod template fields only: a running StatefulSet takes them in place (a rolling update).
+      securityContext: nonRootPod(10001),
+      // Mimir never calls the Kubernetes API (memberlist finds peers through the gossip Service).
+      automountServiceAccountToken: false,
+      ...(target === "read" ? {} : { priorityClassName: PRIORITY_CLASSES.stateful.name }),
+      ...spread,
+      ...(grace === undefined ? {} : { terminationGracePeriodSeconds: grace }),
+      containers: [
+        {
+          name: "mimir",
+          image: imageString(versions.images.mimir),
+          args: [`-target=${target}`, "-config.file=/etc/mimir/mimir.yaml", "-config.expand-env=true"],
+          envFrom,
+          ports: [
+            { name: "http", containerPort: MIMIR_HTTP_PORT },
+            { name: "grpc", containerPort: 9095 },
+            { name: "memberlist", containerPort: 7946 },
+          ],
+          readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15 },
+          // The root filesystem stays writable: Mimir's activity tracker and alertmanager default
+          // to files under its working directory.
+          securityContext: containerHardening({ readOnlyRoot: false }),
+          resources,
+          volumeMounts: [
+            { name: "config", mountPath: "/etc/mimir" },
+            // read keeps nothing: its scratch files go to an emptyDir.
+            { name: "data", mountPath: "/data" },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "config", configMap: { name: MIMIR_CONFIG_MAP } },
+        ...(volume ? [] : [{ name: "data", emptyDir: {} }]),
+      ],
+    },
+  };
+}
+
+function statefulSetSpec(
+  input: MimirObjectsInput,
+  target: MimirTarget,
+  replicas: number,
+  resources: Resources,
+  volumeSize: string,
+): k8s.types.input.apps.v1.StatefulSetSpec {
+  return {
+    serviceName: GOSSIP,
+    replicas,
+    podManagementPolicy: "Parallel",
+    selector: { matchLabels: mimirLabels(target) },
+    // Deleting or scaling Mimir down never deletes its WAL/TSDB claim.
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+    template: podTemplate(input, target, resources, true),
+    volumeClaimTemplates: [
+      {
+        metadata: { name: "data" },
+        spec: {
+          storageClassName: input.storageClass,
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: volumeSize } },
+        },
+      },
+    ],
+  };
+}
+
+/** The StatefulSet spec of monolithic Mimir: one binary, `-target=all`, config expanded from env. */
+export function mimirStatefulSetSpec(input: MimirObjectsInput): k8s.types.input.apps.v1.StatefulSetSpec {
+  return statefulSetSpec(
+    input,
+    "all",
+    input.settings.replicas,
+    input.resources ?? sizing(input.profile, "mimir"),
+    input.volumeSize,
+  );
+}
+
+/** Mimir's StatefulSets (and read-write mode's read Deployment). */
+export function mimirWorkloads(input: MimirObjectsInput): {
+  statefulSets: MimirObject<k8s.types.input.apps.v1.StatefulSetSpec>[];
+  deployments: MimirObject<k8s.types.input.apps.v1.DeploymentSpec>[];
+} {
+  const rw = input.readWrite;
+  if (!rw)
+    return {
+      statefulSets: [
+        { suffix: "", name: MIMIR_NAME, labels: mimirLabels("all"), spec: mimirStatefulSetSpec(input) },
+      ],
+      deployments: [],
+    };
+  const sts = (target: "write" | "backend") => ({
+    suffix: `-${target}`,
+    name: `${MIMIR_NAME}-${target}`,
+    labels: mimirLabels(target),
+    spec: statefulSetSpec(
+      input,
+      target,
+      rw[target].replicas,
+      rw[target].resources,
+      rw[target].volumeSize ?? input.volumeSize,
+    ),
+  });
+  return {
+    statefulSets: [sts("write"), sts("backend")],
+    deployments: [
+      {
+        suffix: "-read",
+        name: `${MIMIR_NAME}-read`,
+        labels: mimirLabels("read"),
+        spec: {
+          replicas: rw.read.replicas,
+          selector: { matchLabels: mimirLabels("read") },
+          template: podTemplate(input, "read", rw.read.resources, false),
+        },
+      },
+    ],
+  };
+}
+
+const httpAndGrpc = [
+  { name: "http", port: MIMIR_HTTP_PORT, targetPort: "http" },
+  { name: "grpc", port: 9095, targetPort: "grpc" },
+];
+
+/**
+ * Mimir's Services: `mimir` (monolithic) or one per target (read-write: `mimir-write` takes the
+ * pushes, `mimir-read` the queries, `mimir-backend` the ruler's API; model/endpoints.ts), and the
+ * headless `mimir-gossip` every pod joins the memberlist through (not-ready pods included, so a
+ * starting ingester finds its ring).
+ */
+export function mimirServices(input: MimirObjectsInput): MimirObject<k8s.types.input.core.v1.ServiceSpec>[] {
+  const rw = !!input.readWrite;
+  const members = mimirPodLabels(rw);
+  const targets: MimirTarget[] = rw ? ["write", "read", "backend"] : ["all"];
+  return [
+    ...targets.map((t) => ({
+      suffix: t === "all" ? "" : `-${t}`,
+      name: t === "all" ? MIMIR_NAME : `${MIMIR_NAME}-${t}`,
+      labels: mimirLabels(t),
+      spec: { selector: mimirLabels(t), ports: httpAndGrpc },
+    })),
+    {
+      suffix: "-gossip",
+      name: GOSSIP,
+      labels: members,
+      spec: {
+        clusterIP: "None",
+        publishNotReadyAddresses: true,
+        selector: members,
+        ports: [{ name: "memberlist", port: 7946, targetPort: "memberlist" }],
+      },
+    },
+  ];
+}
+
+/** The ServiceMonitor's selector: the monolithic Service, or every target's (not the gossip one). */
+export function mimirServiceMonitorSelector(readWrite: boolean): Record<string, unknown> {
+  if (!readWrite) return { matchLabels: mimirLabels("all") };
+  return {
+    matchLabels: MIMIR_MEMBERS,
+    matchExpressions: [
+      { key: "app.kubernetes.io/component", operator: "In", values: ["write", "read", "backend"] },
+    ],
+  };
+}
