@@ -8,3 +8,5 @@ export * from "./secret";
 export * from "./sizing";
 export * from "./stackInfo";
 export * from "./podSecurity";
+export * from "./rendered";
+export * from "./privileges";

@@ -7,6 +7,10 @@ import type {
 import { allPolicies } from "./policies";
 import { closeScope, holdsSecret, mapSecrets, openScope, SECRET_STAND_IN } from "./lib/resources";
 import { guardOf } from "./lib/typed";
+import { computeBudget, formatBudget, stackFacts, type Budget } from "./lib/budget";
+import type { Res } from "./lib/resources";
+
+export { formatBudget, type Budget };
 
 /** A resource of a `pulumi stack export` (version 3). */
 export interface ExportedResource {
@@ -272,4 +276,22 @@ export function formatViolations(violations: Violation[]): string {
 export function verdict(violations: Violation[]): string {
   const mandatory = violations.filter((v) => v.level === "mandatory").length;
   return `policy: ${failed(violations) ? "FAIL" : "pass"} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`;
+}
+
+/**
+ * The stack's resource budget as the pack's budget policy computes it, from the stack's stack-info
+ * ConfigMap (undefined without one): what the offline preview reports beside the violations. The
+ * export's inputs are read as they are, secrets still wrapped.
+ */
+export function stackBudget(resources: ExportedResource[]): Budget | undefined {
+  const res: Res[] = resources
+    .filter((r) => r.custom)
+    .map((r) => ({
+      type: r.type,
+      urn: r.urn,
+      name: r.urn.split("::").pop()!,
+      props: r.inputs as Res["props"],
+    }));
+  const facts = stackFacts(res);
+  return facts.pools ? computeBudget(res, facts.pools, undefined, { facts }) : undefined;
 }

@@ -9,15 +9,10 @@ import { evaluateResources, failed, formatViolations, verdict, type PackConfig }
 import { synthStack } from "./run";
 import { SynthInputError, withoutImportIds } from "./synthesize";
 import { CliConfigError } from "../config/stackFile";
-import {
-  ChartCacheError,
-  DEFAULT_KUBE_VERSION,
-  rawObjects,
-  renderErrors,
-  renderExport,
-  stackObjects,
-  withRenderedObjects,
-} from "./render";
+import { ChartCacheError } from "./render/helm";
+import { rawObjects, stackObjects, withRenderedObjects } from "./render/objects";
+import { renderErrors, renderExport } from "./render/render";
+import { DEFAULT_KUBE_VERSION } from "./render/types";
 import { formatFindings, formatWorkloadTable, placedFrom, workloadTable } from "./checks";
 import { checkStackCached } from "./checks/cache";
 import { budgetOf, countByType, formatBudget, formatTree } from "./report";

@@ -1,81 +1,19 @@
 /**
- * What a synthesized stack keeps watching: which engine evaluates the program's rules and which
- * Alertmanager it notifies. Read from the resources exactly as `pulumi stack export` would hold
- * them, so the migration tests and `npm run coverage` judge the same thing.
+ * What a synthesized stack promises to scrape: every scrape job of the rendered stack, read from
+ * the resources exactly as `pulumi stack export` would hold them, so the migration tests and
+ * `npm run verify` judge the same thing.
  */
-import { parse } from "yaml";
-import { RULE_LABEL, type RuleGroup } from "../builders/alerting/rules";
-import { standaloneAlertmanagerUrl } from "../builders/metrics/exporterValues";
 import type { ExportResource } from "./synthesize";
-import type { RenderedObject } from "./render";
+import type { RenderedObject } from "./render/types";
 
-export type Evaluator = "prometheus" | "mimir-ruler" | "vmalert";
-
-export interface RuleCoverage {
-  /** Every engine that evaluates the program's PrometheusRules; exactly one is correct. */
-  evaluators: Evaluator[];
-  /** The rule groups of every PrometheusRule carrying the program's label. */
-  groups: RuleGroup[];
-  /** The config of the Alertmanager the (first) evaluator notifies, if one exists in this phase. */
-  alertmanager?: { name: string; config: Record<string, any> };
-}
-
-const chartRelease = (rs: ExportResource[], chart: string, suffix?: string) =>
+/** The Helm release of a chart (the one whose resource name ends in `suffix`, when given). */
+export const chartRelease = (rs: ExportResource[], chart: string, suffix?: string) =>
   rs.find(
     (r) =>
       r.type === "kubernetes:helm.sh/v3:Release" &&
       r.inputs.chart === chart &&
       (suffix === undefined || r.urn.endsWith(`::${suffix}`)),
   );
-
-const selects = (selector: any) => selector?.matchLabels?.[RULE_LABEL.key] === RULE_LABEL.value;
-
-export function ruleCoverage(rs: ExportResource[], namespace: string): RuleCoverage {
-  const evaluators: Evaluator[] = [];
-  let alertmanager: RuleCoverage["alertmanager"];
-  const kps = chartRelease(rs, "kube-prometheus-stack");
-  if (kps && selects(kps.inputs.values.prometheus?.prometheusSpec?.ruleSelector)) {
-    evaluators.push("prometheus");
-    // The operator points Prometheus at the chart's Alertmanager when the chart deploys one.
-    const am = kps.inputs.values.alertmanager;
-    if (am?.enabled !== false) alertmanager = { name: "kps-alertmanager", config: am.config };
-  }
-  const alloyCluster = chartRelease(rs, "alloy", "alloy-cluster");
-  const content: string = alloyCluster?.inputs.values.alloy?.configMap?.content ?? "";
-  const ruleSync = /mimir\.rules\.kubernetes[^{]*\{([\s\S]*?)\n\}/.exec(content)?.[1] ?? "";
-  if (ruleSync.includes(`"${RULE_LABEL.key}" = "${RULE_LABEL.value}"`)) {
-    evaluators.push("mimir-ruler");
-    const mimirCm = rs.find(
-      (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.data?.["mimir.yaml"] !== undefined,
-    );
-    const target = mimirCm ? parse(mimirCm.inputs.data["mimir.yaml"]).ruler?.alertmanager_url : undefined;
-    const standalone = chartRelease(rs, "alertmanager");
-    if (!alertmanager && standalone && target === standaloneAlertmanagerUrl(namespace))
-      alertmanager = { name: "alertmanager", config: standalone.inputs.values.config };
-  }
-  const vm = chartRelease(rs, "victoria-metrics-k8s-stack");
-  if (vm?.inputs.values.vmalert?.enabled) {
-    evaluators.push("vmalert");
-    // The chart wires vmalert's notifiers to its own VMAlertmanager when that is enabled
-    // (victoria-metrics-k8s-stack 0.80.0 templates/_helpers.tpl, vm.alert.remotes).
-    const am = vm.inputs.values.alertmanager;
-    if (!alertmanager && am?.enabled) alertmanager = { name: "vmalertmanager-vm", config: am.config };
-  }
-  const groups = rs
-    .filter(
-      (r) =>
-        r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule" &&
-        r.inputs.metadata?.labels?.[RULE_LABEL.key] === RULE_LABEL.value,
-    )
-    .flatMap((r) => r.inputs.spec.groups as RuleGroup[]);
-  return { evaluators, groups, alertmanager };
-}
-
-/** Alert names and recording-rule names, in order. */
-export function ruleCounts(groups: RuleGroup[]): { alerts: number; records: number } {
-  const rules = groups.flatMap((g) => g.rules);
-  return { alerts: rules.filter((r) => r.alert).length, records: rules.filter((r) => r.record).length };
-}
 
 /** One scrape job as the backend stores it: the `job` label and the scraped path. */
 export interface ScrapeJob {

@@ -1,6 +1,5 @@
 import type { ExportResource } from "./synthesize";
-import type { Res } from "../policy/lib/resources";
-import { computeBudget, formatBudget, stackFacts, type Budget } from "../policy/lib/budget";
+import { formatBudget, stackBudget, type Budget } from "../policy/evaluate";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -42,18 +41,9 @@ export function countByType(resources: ExportResource[]): [string, number][] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-/** Export resources as the policy helpers see them. */
-export function asRes(resources: ExportResource[]): Res[] {
-  return resources
-    .filter((r) => r.custom)
-    .map((r) => ({ type: r.type, urn: r.urn, name: r.urn.split("::").pop()!, props: r.inputs }));
-}
-
-/** The stack's resource budget from its stack-info ConfigMap, when it has one. */
+/** The stack's resource budget from its stack-info ConfigMap, when it has one (the pack computes it). */
 export function budgetOf(resources: ExportResource[]): Budget | undefined {
-  const res = asRes(resources);
-  const facts = stackFacts(res);
-  return facts.pools ? computeBudget(res, facts.pools, undefined, { facts }) : undefined;
+  return stackBudget(resources);
 }
 
 export { formatBudget };

@@ -105,7 +105,7 @@ export interface SynthResult {
   outputs: Record<string, unknown>;
   /**
    * Key names of each Kubernetes Secret's `data`/`stringData` by URN: the export hides them inside
-   * one secret envelope, but checks of what reads a Secret need them (preview/render.ts).
+   * one secret envelope, but checks of what reads a Secret need them (preview/render/objects.ts).
    */
   secretDataKeys: Record<string, string[]>;
 }

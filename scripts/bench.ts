@@ -10,7 +10,8 @@ import { evaluateResources, type ExportedResource } from "../policy/evaluate";
 import { projectRoot, stackNames } from "../preview/paths";
 import { synthStack } from "../preview/run";
 import { budgetOf } from "../preview/report";
-import { renderExport, withRenderedObjects } from "../preview/render";
+import { withRenderedObjects } from "../preview/render/objects";
+import { renderExport } from "../preview/render/render";
 import type { StackExport } from "../preview/synthesize";
 
 /**

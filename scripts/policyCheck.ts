@@ -9,7 +9,8 @@ import {
   type ExportedResource,
   type PackConfig,
 } from "../policy/evaluate";
-import { withRenderedObjects, type ReleaseRender } from "../preview/render";
+import { withRenderedObjects } from "../preview/render/objects";
+import type { ReleaseRender } from "../preview/render/types";
 import type { ExportResource } from "../preview/synthesize";
 
 const USAGE = "usage: npm run policy:check -- <export.json> [--config <policy-config.json>]";

@@ -1,43 +1,18 @@
 /**
- * What RBAC rules and pod specs grant, as the pack and the offline rendered-object checks
- * (preview/checks/privileges.ts) both judge it. Pure functions over plain objects.
+ * The pack's judgement of RBAC rules and pod specs comes from the contract (the offline
+ * rendered-object checks use the same functions); its default knowledge of node agents and
+ * operators lives here.
  */
+import type { AgentHostPaths } from "@homelab-observability/contract";
 
-const has = (list: unknown, ...values: string[]) =>
-  Array.isArray(list) && values.some((v) => list.includes(v));
-
-/** Whether an RBAC rule grants reading (`get`, `list` or `watch`) every core Secret it covers. */
-export function grantsSecretRead(rule: any): boolean {
-  return (
-    has(rule?.apiGroups, "", "*") &&
-    has(rule?.resources, "secrets", "*") &&
-    has(rule?.verbs, "get", "list", "watch", "*") &&
-    !(Array.isArray(rule?.resourceNames) && rule.resourceNames.length > 0)
-  );
-}
-
-/**
- * Whether an RBAC rule grants the kubelet's `nodes/proxy` (any verb: the kubelet authorizes exec,
- * attach and port-forward under it, and a GET reaches them over WebSocket). Kubelet metrics need
- * only `nodes/metrics` (the kubelet maps /metrics and everything under it to that subresource).
- */
-export function grantsNodesProxy(rule: any): boolean {
-  return has(rule?.apiGroups, "", "*") && has(rule?.resources, "nodes/proxy", "nodes/*", "*");
-}
-
-/** The seccomp profile type a container runs with: its own, else the pod's; undefined when unset. */
-export function seccompOf(pod: any, container: any): string | undefined {
-  return container?.securityContext?.seccompProfile?.type ?? pod?.securityContext?.seccompProfile?.type;
-}
-
-/** A path without trailing slashes ("/" stays "/"). */
-export const normPath = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, "") : p);
-
-/** Host paths a node agent (known by its image repository) needs, and whether it only reads them. */
-export interface AgentHostPaths {
-  image: string;
-  paths: { path: string; readOnly: boolean }[];
-}
+export {
+  grantsNodesProxy,
+  grantsSecretRead,
+  hostPathProblems,
+  normPath,
+  seccompOf,
+  type AgentHostPaths,
+} from "@homelab-observability/contract";
 
 /**
  * The pack's default knowledge of node agents and operators, the same as the program's
@@ -74,43 +49,3 @@ export const DEFAULT_OPERATOR_IMAGES: string[] = [
   "prometheus-operator/prometheus-operator",
   "victoriametrics/operator",
 ];
-
-/** hostPath problems of one pod: not a DaemonSet, a path its agent does not need, a writable read-only path. */
-export function hostPathProblems(
-  kind: string,
-  pod: any,
-  agents: AgentHostPaths[],
-): { volume: string; path: string; problem: string }[] {
-  const containers = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
-  const images = containers.map((c: any) => String(c?.image ?? ""));
-  const needs = new Map<string, { readOnly: boolean }>();
-  for (const a of agents)
-    if (images.some((i) => i.includes(a.image))) for (const p of a.paths) needs.set(p.path, p);
-  const out: { volume: string; path: string; problem: string }[] = [];
-  for (const vol of pod?.volumes ?? []) {
-    if (!vol?.hostPath) continue;
-    const path = normPath(String(vol.hostPath.path ?? ""));
-    const need = needs.get(path);
-    if (kind !== "DaemonSet") {
-      out.push({ volume: vol.name, path, problem: "only node agents (DaemonSets) may mount host paths" });
-      continue;
-    }
-    if (!need) {
-      out.push({
-        volume: vol.name,
-        path,
-        problem: `it does not need it as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})`,
-      });
-      continue;
-    }
-    if (!need.readOnly) continue;
-    for (const c of containers)
-      if ((c?.volumeMounts ?? []).some((m: any) => m?.name === vol.name && m.readOnly !== true))
-        out.push({
-          volume: vol.name,
-          path,
-          problem: `container ${c.name} mounts it writable; the agent only reads it (readOnly: true)`,
-        });
-  }
-  return out;
-}

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from "yaml";
+import { isRenderedRelease } from "@homelab-observability/contract";
 import { at, helmOf, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData } from "./charts";
@@ -163,17 +164,9 @@ export function extraContainerImages(scope: any, path: string): ImageUse[] {
   return out;
 }
 
-/**
- * Set on a Helm release's props by the offline path when its rendered objects stand beside it as
- * resources (preview/render.ts withRenderedObjects): its workloads are then judged from those
- * objects, and the pack's chart knowledge (defaults per values path) stays out. Live `pulumi
- * preview` never sets it: a Release is opaque there, so chart knowledge is all there is.
- */
-export const RENDERED_KEY = "__homelabRenderedObjects";
-
-/** Whether a Helm release's objects are judged as rendered resources (offline path). */
+/** Whether a Helm release's objects are judged as rendered resources (offline path; see the contract's RENDERED_KEY). */
 export function isRendered(res: Res): boolean {
-  return typeof res.props?.[RENDERED_KEY] === "number";
+  return isRenderedRelease(res.props);
 }
 
 /**

@@ -5,7 +5,9 @@
  */
 import * as fs from "fs";
 import { SynthInputError, type StackExport, type SynthResult } from "../synthesize";
-import { rawObjects, renderErrors, renderExport, stackObjects, type RenderOptions } from "../render";
+import { rawObjects, stackObjects } from "../render/objects";
+import { renderErrors, renderExport } from "../render/render";
+import type { RenderOptions } from "../render/types";
 import { planChange, type ChangeReport, type StackState } from "./change";
 
 /** Reads a stack export (`pulumi stack export` or `npm run synth`'s `<stack>.json`). */

@@ -26,7 +26,7 @@
  *   deletes and recreates the StatefulSet: every pod restarts and a changed claim starts empty);
  *   VMSingle `spec.storage` is the claim the operator creates: only a size increase applies.
  */
-import type { RenderedObject } from "../render";
+import type { RenderedObject } from "../render/types";
 import { groupVersion } from "./providerDiff";
 
 /** One refused change: the object's field and why. */

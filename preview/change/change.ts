@@ -1,7 +1,7 @@
 /**
  * The change from one state of a stack to the next, object by object, and what of it the API
  * server, Helm or the Pulumi engine refuses, or what loses data. Pure: both sides come rendered
- * (preview/render.ts), so the same Helm and charts made both.
+ * (preview/render/), so the same Helm and charts made both.
  *
  * The engine's rules, read in pulumi/pulumi v3.259.0 `pkg/resource/deploy/step_generator.go`:
  * a replacement of a resource protected before and after fails ("unable to replace resource ...
@@ -11,9 +11,11 @@
  * the same deployment, so a leftover difference after import is an update and only a replacement
  * is refused. Deleting a protected resource fails as well (step_generator.go, deletes).
  */
-import { isSecretEnvelope } from "../../policy/lib/resources";
+import { isSecretEnvelope } from "@homelab-observability/contract";
 import type { ExportResource, StackExport } from "../synthesize";
-import { apiOfType, placeholderSecrets, type RenderedObject, type StackObject } from "../render";
+import { apiOfType } from "../render/kinds";
+import { placeholderSecrets } from "../render/secrets";
+import type { RenderedObject, StackObject } from "../render/types";
 import { deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
 import { groupVersion, providerDiff, type ProviderFlags } from "./providerDiff";
 import { ownerMoves } from "../checks/duplicates";

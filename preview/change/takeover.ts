@@ -7,7 +7,8 @@
  * `= import` then `~ update`, and only a replacement is refused.
  */
 import type { ExportResource, StackExport, SynthResult } from "../synthesize";
-import { apiOfType, placeholderSecrets } from "../render";
+import { apiOfType } from "../render/kinds";
+import { placeholderSecrets } from "../render/secrets";
 import { keepRunningValues, type KeptValue, type RunningState } from "../../model/running";
 import { canonical, type Refusal } from "./apiRules";
 import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";

@@ -3,7 +3,7 @@
  * synthesis and the tests both call {@link checkStack}; transitions use
  * {@link checkTransitionHostPorts} over two sides.
  */
-import type { StackObject } from "../render";
+import type { StackObject } from "../render/types";
 import type { ExportResource } from "../synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkDuplicates } from "./duplicates";

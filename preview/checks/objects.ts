@@ -3,7 +3,10 @@
  * attributed to the Pulumi resource that creates it (a Helm release or a raw resource), plus the
  * export's dependency edges. Pure data in, pure data out: synth and the tests share these functions.
  */
+import { groupOf, isClusterScoped } from "../render/kinds";
 import type { ExportResource } from "../synthesize";
+
+export { groupOf };
 
 export interface K8sObject {
   apiVersion: string;
@@ -46,30 +49,13 @@ export interface ReleaseObjects {
 }
 
 /**
- * Kinds with no namespace. Helm stamps `metadata.namespace` on some of them anyway (the VM
- * operator's cleanup-hook ClusterRole); the API server ignores it, and so does identity here.
+ * Whether the object has no namespace: the one table of cluster-scoped kinds rendering uses
+ * (preview/render/kinds.ts), and the CRDs' `spec.scope`. Helm stamps `metadata.namespace` on some
+ * cluster-scoped objects anyway (the VM operator's cleanup-hook ClusterRole); the API server
+ * ignores it, and so does identity here.
  */
-const CLUSTER_SCOPED = new Set([
-  "Namespace",
-  "Node",
-  "PersistentVolume",
-  "StorageClass",
-  "PriorityClass",
-  "CustomResourceDefinition",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "ValidatingWebhookConfiguration",
-  "MutatingWebhookConfiguration",
-  "APIService",
-  "CSIDriver",
-  "RuntimeClass",
-  "IngressClass",
-]);
-
 export function clusterScoped(obj: K8sObject, crds: K8sObject[] = []): boolean {
-  if (CLUSTER_SCOPED.has(obj.kind)) return true;
-  const crd = crdFor(obj, crds);
-  return crd?.spec?.scope === "Cluster";
+  return isClusterScoped(obj.apiVersion, obj.kind, crds);
 }
 
 /** `Kind namespace/name` (cluster-scoped: `Kind name`): what the API server keys an object by. */
@@ -128,11 +114,6 @@ export function stackObjects(releases: ReleaseObjects[], resources: ExportResour
 /** CRD objects among the placed objects. */
 export function crdsIn(objects: Placed[]): K8sObject[] {
   return objects.filter((p) => p.obj.kind === "CustomResourceDefinition").map((p) => p.obj);
-}
-
-/** The group of an apiVersion (`""` for the core group). */
-export function groupOf(apiVersion: string): string {
-  return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
 }
 
 /** Groups served by Kubernetes itself (kubernetes-models covers them). */

@@ -20,7 +20,7 @@ import {
   hostPathProblems,
   normPath,
   seccompOf,
-} from "../../policy/lib/privileges";
+} from "@homelab-observability/contract";
 import { containersOf, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
 
 /** One pod as the checks and the workload table see it. */

@@ -1,13 +1,14 @@
 /**
  * The scrape jobs a stack promises: its offline synthesis (the program under Pulumi's mocks) with
- * every release rendered by the real Helm and the pinned charts (preview/render.ts, cached),
+ * every release rendered by the real Helm and the pinned charts (preview/render/, cached),
  * then `scrapeJobs` (preview/coverage.ts), the same reading the migration tests check phase by
  * phase. Loaded lazily: it brings in the Pulumi SDK and Helm.
  */
 export async function promisedJobs(root: string, stack: string): Promise<string[]> {
   await import("../tools");
   const { synthStack } = await import("../run");
-  const { renderExport, renderErrors, rawObjects, stackObjects } = await import("../render");
+  const { renderExport, renderErrors } = await import("../render/render");
+  const { rawObjects, stackObjects } = await import("../render/objects");
   const { scrapeJobs } = await import("../coverage");
   const result = await synthStack(root, stack);
   const renders = await renderExport(result.export);

@@ -21,12 +21,11 @@ import {
   vmDiskBytes,
 } from "../../config/sizing";
 import { computeBudget, formatBudget, stackFacts } from "../../policy/lib/budget";
-import { asRes } from "../../preview/report";
-import { withRenderedObjects } from "../../preview/render";
+import { withRenderedObjects } from "../../preview/render/objects";
 import { evaluateResources } from "../../policy/evaluate";
 import { placedFrom } from "../../preview/checks";
 import { podViews } from "../../preview/checks/privileges";
-import { config, ROOT, tsNode } from "../support/helpers";
+import { asRes, config, ROOT, tsNode } from "../support/helpers";
 import {
   BIG_POOLS,
   rendered,

@@ -5,7 +5,8 @@ import { parse } from "yaml";
 import { ConfigError, parseStackConfig, PHASES, PROJECT, type Phase } from "../../config/resolve";
 import { LIVE_FIELD_IGNORES, RELEASE_IMPORT_IGNORES } from "../../plan/takeover";
 import { missingSecretKeys } from "../../components/existingSecret";
-import { renderExport, type ReleaseRender } from "../../preview/render";
+import { renderExport } from "../../preview/render/render";
+import type { ReleaseRender } from "../../preview/render/types";
 import type { ExportResource, SynthResult } from "../../preview/synthesize";
 import { named, ofType, rawConfig, release, ROOT, synth } from "../support/helpers";
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { forceNewProperties, mergePatch, patchToDiff, providerDiff } from "../../preview/change/providerDiff";
 import { holdsData, quantityBytes, refusedUpdate, STATEFULSET_MUTABLE } from "../../preview/change/apiRules";
 import { planChange, type StackState } from "../../preview/change/change";
-import type { RenderedObject, StackObject } from "../../preview/render";
+import type { RenderedObject, StackObject } from "../../preview/render/types";
 import type { ExportResource } from "../../preview/synthesize";
 import { PROVIDER_DIFF_CASES } from "../support/providerDiffCases";
 

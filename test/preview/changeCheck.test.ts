@@ -8,7 +8,7 @@ import { readRunningDir } from "../../model/running";
 import { LIVE_FIELD_IGNORES } from "../../plan/takeover";
 import { PATCH_FORCE } from "../../apply/takeover";
 import { MAX_HISTORY } from "../../components/helm";
-import { chartCacheDir } from "../../preview/render";
+import { chartCacheDir } from "../../preview/render/helm";
 import { stateOf } from "../../preview/change/against";
 import { planChange, providerFlags, type StackState } from "../../preview/change/change";
 import { checkChange } from "../../preview/change/cli";

@@ -8,19 +8,12 @@ import { versions } from "../../model/versions";
 import { VECTOR_MIN_DISK_BUFFER_BYTES } from "../../builders/logging/vectorConfig";
 import { DEFAULT_ARM64_IMAGES } from "../../policy/lib/charts";
 import { parseImage } from "../../policy/lib/workloads";
-import {
-  chartArchive,
-  ChartCacheError,
-  SECRET_PLACEHOLDER,
-  chartCacheDir,
-  helmBinary,
-  renderErrors,
-  renderExport,
-  renderStack,
-  type StackObject,
-} from "../../preview/render";
+import { chartArchive, ChartCacheError, chartCacheDir, helmBinary } from "../../preview/render/helm";
+import { renderErrors, renderExport } from "../../preview/render/render";
+import { SECRET_PLACEHOLDER } from "../../preview/render/secrets";
+import type { StackObject } from "../../preview/render/types";
 import { SECRET_SIG, SECRET_SIG_KEY, type ExportResource, type StackExport } from "../../preview/synthesize";
-import { withRenderedObjects } from "../../preview/render";
+import { withRenderedObjects } from "../../preview/render/objects";
 import { budgetOf } from "../../preview/report";
 import { evaluateResources } from "../../policy/evaluate";
 import { canLandOn } from "../../policy/lib/workloads";
@@ -29,6 +22,7 @@ import type { PoolInfo } from "../../policy/lib/budget";
 import { ROOT } from "../support/helpers";
 import { podSpecOf } from "../../preview/checks/objects";
 import {
+  renderStack,
   allVariants,
   assertRendered,
   renderAll,

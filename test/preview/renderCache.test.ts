@@ -2,12 +2,12 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { chartCacheDir, helmBinary } from "../../preview/render";
+import { chartCacheDir, helmBinary } from "../../preview/render/helm";
 import type { StackExport } from "../../preview/synthesize";
 import { ROOT, tmpDir } from "../support/helpers";
 
 /**
- * The render cache (preview/render.ts): renders are kept on disk by chart digest, values and
+ * The render cache (preview/render/template.ts): renders are kept on disk by chart digest, values and
  * Helm flags, and each chart archive's digest and capability tests in `charts.json` by the
  * archive's stat. Every render here runs in a fresh process, as `npm run synth` does, so only the
  * disk can serve it; a wrapper around the real Helm counts `helm template` runs.
@@ -66,7 +66,7 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     fs.writeFileSync(file, JSON.stringify(exportWith(values)));
     fs.writeFileSync(log, "");
     const code = `
-      const { renderExport } = require(${JSON.stringify(path.join(ROOT, "preview/render.ts"))});
+      const { renderExport } = require(${JSON.stringify(path.join(ROOT, "preview/render/render.ts"))});
       const exp = JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"));
       renderExport(exp, { helm: ${JSON.stringify(helm)}, chartCache: ${JSON.stringify(charts)},
         cacheDir: ${JSON.stringify(cache)}, pull: false }).then((r) => {

@@ -11,7 +11,6 @@ import * as os from "os";
 import * as path from "path";
 import { checkChange } from "../../preview/change/cli";
 import { PHASES, type Phase } from "../../config/resolve";
-import { renderStack } from "../../preview/render";
 import type { ExportResource } from "../../preview/synthesize";
 import {
   checkStack,
@@ -26,6 +25,7 @@ import { ROOT, synth } from "../support/helpers";
 import { changeAgainst } from "../../preview/change/against";
 import { isParked } from "../../builders/security/podSecurity";
 import {
+  renderStack,
   assertRendered,
   BACKENDS,
   rendered as renderedStack,

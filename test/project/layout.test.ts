@@ -3,7 +3,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { PHASES } from "../../model/phases";
 import { ROOT } from "../support/helpers";
-import { cyclesOf, layoutViolations, MAY_IMPORT, readSources, ROOMS, roomOf } from "../support/layout";
+import {
+  cyclesOf,
+  layoutViolations,
+  MAY_IMPORT,
+  PUBLIC_ENTRIES,
+  readSources,
+  ROOMS,
+  roomOf,
+} from "../support/layout";
 
 /** Every .ts file under `dir` (relative to the root), recursively. */
 function tsFiles(dir: string): string[] {
@@ -26,6 +34,22 @@ const PROGRAM = [
   ...tsFiles("apply"),
 ];
 const PACK = tsFiles("policy");
+/** The README's Layout table: each room's public entries, stated as "imported only through `a.ts`, `b.ts`". */
+function readmeEntries(): Map<string, string[]> {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Layout"));
+  const out = new Map<string, string[]>();
+  for (const m of section.matchAll(/^\| `([a-z]+)\/` *\|([^|]*)\|/gm)) {
+    const through = /imported only through ((?:`[^`]+`(?:, | and )?)+)/.exec(m[2]);
+    if (through)
+      out.set(
+        m[1],
+        [...through[1].matchAll(/`([^`]+)`/g)].map((f) => `${m[1]}/${f[1]}`),
+      );
+  }
+  return out;
+}
+
 /** The README's Layout table: room -> the rooms it may import. */
 function readmeMatrix(): Map<string, string[]> {
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -71,10 +95,16 @@ describe("layout: imports flow one way", () => {
     const names = "model/names.ts";
     planted.set(names, `import type { Phase } from "./phases";\n${planted.get(names)}`);
     planted.set("model/phases.ts", `import { PROJECT } from "./names";\n${planted.get("model/phases.ts")}`);
+    // The preview may use the pack's evaluator, never its internals.
+    const render = "preview/render/render.ts";
+    planted.set(render, `import { isRendered } from "../../policy/lib/workloads";\n${planted.get(render)}`);
     const { wrongWay, cycles } = layoutViolations(planted);
     assert.deepEqual(
       wrongWay.map((v) => `${v.from} -> ${v.to}`),
-      ["components/grafana/grafana.ts -> plan/plan.ts"],
+      [
+        "components/grafana/grafana.ts -> plan/plan.ts",
+        "preview/render/render.ts -> policy/lib/workloads.ts",
+      ],
     );
     assert.ok(
       cycles.some((c) => c.includes("model/names.ts") && c.includes("model/phases.ts")),
@@ -86,6 +116,10 @@ describe("layout: imports flow one way", () => {
     const table = readmeMatrix();
     assert.deepEqual([...table.keys()].sort(), [...ROOMS].sort());
     for (const r of ROOMS) assert.deepEqual([...table.get(r)!].sort(), [...MAY_IMPORT[r]].sort(), r);
+    assert.deepEqual(
+      Object.fromEntries([...readmeEntries()].map(([r, fs]) => [r, fs.sort()])),
+      Object.fromEntries(Object.entries(PUBLIC_ENTRIES).map(([r, fs]) => [r, [...fs].sort()])),
+    );
   });
 
   it("every source file lies in a room, and scripts/ is glue of at most 1,500 lines", () => {

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { ROOT, synth } from "../support/helpers";
-import { helmBinary } from "../../preview/render";
+import { helmBinary } from "../../preview/render/helm";
 import { PLAIN_COMMANDS, TOOLS, type CommandSpec, type ToolSpec } from "../support/cliSpecs";
 import { readmeCommands, resolve, type ShellCommand } from "../support/readmeCommands";
 

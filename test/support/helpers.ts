@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { projectRoot } from "../../preview/paths";
 import { synthStack } from "../../preview/run";
 import type { ExportResource, SynthResult } from "../../preview/synthesize";
+import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
 
 export const ROOT = projectRoot(__dirname);
@@ -129,4 +130,11 @@ export function atPhase(stack: string, phase: string): Record<string, unknown> {
   const takeover = file[`${PROJECT}:takeover`];
   if (!takeover || file[`${PROJECT}:phase`] === phase) return { phase };
   return { phase, takeover: { ...takeover, step: "update" } };
+}
+
+/** Export resources as the pack's helpers see them (custom resources, props = inputs). */
+export function asRes(resources: ExportResource[]): Res[] {
+  return resources
+    .filter((r) => r.custom)
+    .map((r) => ({ type: r.type, urn: r.urn, name: r.urn.split("::").pop()!, props: r.inputs }));
 }

@@ -37,6 +37,15 @@ export const MAY_IMPORT: Record<Room, readonly Room[]> = {
   scripts: [...FOUNDATION, "config", "builders", "components", "plan", "apply", "policy", "preview"],
 };
 
+/**
+ * Rooms that others may import only through some of their files: the pack's public entries (the
+ * offline evaluator, the policy list, the pack itself). Its `lib/` is the pack's own business: what
+ * another room needs of it belongs in the contract.
+ */
+export const PUBLIC_ENTRIES: Partial<Record<Room, readonly string[]>> = {
+  policy: ["policy/evaluate.ts", "policy/policies.ts", "policy/index.ts"],
+};
+
 /** The room of a repository-relative path, or undefined for files outside every room (tests). */
 export function roomOf(file: string): Room | undefined {
   if (file === "index.ts") return "index";
@@ -102,6 +111,12 @@ export function layoutViolations(files: Map<string, string>): { wrongWay: Violat
           from: file,
           to: t,
           why: `${from} may import only ${MAY_IMPORT[from].join(", ") || "nothing"}`,
+        });
+      else if (PUBLIC_ENTRIES[room] && !PUBLIC_ENTRIES[room].includes(t))
+        wrongWay.push({
+          from: file,
+          to: t,
+          why: `${room} is imported only through ${PUBLIC_ENTRIES[room].join(", ")}`,
         });
     }
   }

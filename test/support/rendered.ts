@@ -1,18 +1,32 @@
 /**
  * Synthesized and rendered stacks, shared by every test file in the mocha process: each (stack,
  * overrides) is synthesized and rendered with the real Helm once (module-level cache), and the
- * renders themselves are cached on disk by chart digest and values (preview/render.ts).
+ * renders themselves are cached on disk by chart digest and values (preview/render/template.ts).
  */
 import { PHASES, type Phase } from "../../config/resolve";
 import { stackNames } from "../../preview/paths";
-import { renderExport, rawObjects, stackObjects, renderErrors } from "../../preview/render";
-import type { RawObject, ReleaseRender, StackObject } from "../../preview/render";
+import { rawObjects, stackObjects } from "../../preview/render/objects";
+import { renderExport, renderErrors } from "../../preview/render/render";
+import type { RawObject, ReleaseRender, RenderOptions, StackObject } from "../../preview/render/types";
+import type { StackExport } from "../../preview/synthesize";
 import type { SynthResult } from "../../preview/synthesize";
 import { ROOT, synth } from "./helpers";
-
 import { BACKENDS, type Backend } from "../../model/phases";
 
+/** Renders an export and collects every object, throwing when a release does not render. */
+export async function renderStack(
+  exp: StackExport,
+  opts: RenderOptions & { secretKeys?: Record<string, string[]> } = {},
+): Promise<{ renders: ReleaseRender[]; raw: RawObject[]; objects: StackObject[] }> {
+  const renders = await renderExport(exp, opts);
+  const errors = renderErrors(renders);
+  if (errors.length > 0) throw new Error(`helm template failed:\n${errors.join("\n")}`);
+  const raw = rawObjects(exp, opts.secretKeys);
+  return { renders, raw, objects: stackObjects(renders, raw) };
+}
+
 export { BACKENDS, type Backend };
+
 /** Stack files whose topology the phase x backend matrix runs on. */
 export const TOPOLOGIES = ["staging", "production"] as const;
 
@@ -160,7 +174,7 @@ export function rendered(v: Variant): Promise<RenderedStack> {
 
 /**
  * Renders every variant and returns them. The first one alone, so the others start from the CRDs
- * its charts install (render.ts's hints) and render in one round; then the rest together, so
+ * its charts install (preview/render/apiVersions.ts's hints) and render in one round; then the rest together, so
  * synthesis and Helm overlap.
  */
 export async function renderAll(vs: Variant[]): Promise<RenderedStack[]> {

@@ -14,7 +14,9 @@ import * as path from "path";
 import { execFileSync } from "child_process";
 import { dump } from "js-yaml";
 import { load as loadYaml } from "js-yaml";
-import { chartCacheDir, helmBinary, renderExport, type RenderedObject } from "../../preview/render";
+import { chartCacheDir, helmBinary } from "../../preview/render/helm";
+import { renderExport } from "../../preview/render/render";
+import type { RenderedObject } from "../../preview/render/types";
 import type { ExportResource, StackExport } from "../../preview/synthesize";
 
 const NS = "monitoring";

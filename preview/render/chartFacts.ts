@@ -1,0 +1,93 @@
+/**
+ * The first of rendering's three caches: what rendering needs to know of each chart archive (its
+ * digest and the API versions its templates test), read once and kept in `<render cache>/charts.json`.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as zlib from "zlib";
+
+/** What rendering needs to know of one chart archive. */
+export interface ChartFacts {
+  /** sha256 of the archive: renders are cached by it. */
+  digest: string;
+  /**
+   * The API versions the chart's templates test, as literals (`.Capabilities.APIVersions.Has "x"`),
+   * and whether any test is not a literal (then everything counts). Passing Helm only the versions
+   * a chart tests renders the same objects and lets renders be shared across stacks and rounds.
+   */
+  literals: string[];
+  dynamic: boolean;
+}
+/** Bumped when what {@link scanChart} learns changes, so facts from an older scan are never read. */
+const CHART_FACTS_FORMAT = 1;
+/** Facts by archive path, each with the stat they were read under (size, mtime, ctime, inode). */
+type ChartFactsFile = Record<string, { stat: string; facts: ChartFacts }>;
+const chartFactsByDir = new Map<string, { entries: ChartFactsFile; dirty: boolean }>();
+
+function statKey(file: string): string {
+  const st = fs.statSync(file);
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+}
+
+/** Reads the archive: its digest and, inside the gzipped tar, the capability tests of its templates. */
+function scanChart(archive: string): ChartFacts {
+  const bytes = fs.readFileSync(archive);
+  const text = zlib.gunzipSync(bytes).toString("latin1");
+  const uses = text.match(/APIVersions/g)?.length ?? 0;
+  const literals = [...text.matchAll(/APIVersions\.Has\s+"([^"]+)"/g)].map((m) => m[1]);
+  return {
+    digest: crypto.createHash("sha256").update(bytes).digest("hex"),
+    literals: [...new Set(literals)].sort(),
+    dynamic: uses !== literals.length,
+  };
+}
+
+/**
+ * The facts of a chart archive, read once: kept in memory and in `<render cache>/charts.json` by
+ * path, and trusted while the archive's size, mtime, ctime and inode are unchanged (the test git
+ * and make use to skip re-reading a file). An unchanged stack thus renders again without reading
+ * or unzipping its charts; a replaced archive is read again.
+ */
+export function chartFacts(archive: string, cacheDir: string | false): ChartFacts {
+  const dir = cacheDir || "";
+  let store = chartFactsByDir.get(dir);
+  if (!store) {
+    let entries: ChartFactsFile = {};
+    if (cacheDir) {
+      try {
+        const disk = JSON.parse(fs.readFileSync(path.join(cacheDir, "charts.json"), "utf8"));
+        if (disk?.format === CHART_FACTS_FORMAT && typeof disk.charts === "object") entries = disk.charts;
+      } catch {
+        entries = {};
+      }
+    }
+    store = { entries, dirty: false };
+    chartFactsByDir.set(dir, store);
+  }
+  const file = path.resolve(archive);
+  const stat = statKey(file);
+  const hit = store.entries[file];
+  if (hit?.stat === stat) return hit.facts;
+  const facts = scanChart(file);
+  store.entries[file] = { stat, facts };
+  store.dirty = true;
+  return facts;
+}
+
+/** Writes what {@link chartFacts} learned to the render cache. */
+export function saveChartFacts(cacheDir: string | false): void {
+  const store = chartFactsByDir.get(cacheDir || "");
+  if (!cacheDir || !store?.dirty) return;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, "charts.json");
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ format: CHART_FACTS_FORMAT, charts: store.entries }));
+  fs.renameSync(tmp, file);
+  store.dirty = false;
+}
+
+/** The API versions among `all` that the chart's templates can observe. */
+export function relevantApiVersions(facts: ChartFacts, all: string[]): string[] {
+  return facts.dynamic ? all : all.filter((a) => facts.literals.includes(a));
+}

@@ -1,0 +1,93 @@
+/**
+ * One `helm template` run, cached: the third of rendering's caches. A render is keyed by the chart
+ * digest, the values and the flags; it is kept in memory (in flight or done, so concurrent stacks
+ * with the same release share one Helm run) and as `<render cache>/<key>.json`.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { relevantApiVersions, type ChartFacts } from "./chartFacts";
+import { runHelm, withHelmSlot } from "./helm";
+import { parseManifest } from "./manifest";
+import type { ReleaseJob } from "./release";
+
+/** A render as cached: the parsed objects as JSON text (fresh copies per use), or Helm's error. */
+export interface Cached {
+  json?: string;
+  error?: string;
+}
+/** Renders by key, in flight or done: concurrent stacks with the same release share one Helm run. */
+const memory = new Map<string, Promise<Cached>>();
+
+/** Bumped when the cached form or the parsing changes, so stale cache files are never read. */
+const CACHE_FORMAT = 2;
+/** Renders one release with the API versions the cluster serves, from the caches when it can. */
+export async function templateOnce(
+  job: ReleaseJob,
+  { archive, facts }: { archive: string; facts: ChartFacts },
+  apiVersions: string[],
+  o: { helm: string; kubeVersion: string; cacheDir: string | false },
+): Promise<Cached> {
+  const args = [
+    "template",
+    job.releaseName,
+    archive,
+    "--namespace",
+    job.namespace,
+    "--kube-version",
+    o.kubeVersion,
+    // Test hooks run only on `helm test`; Pulumi's Release never installs them.
+    "--skip-tests",
+    "--values",
+    "-",
+    ...(job.includeCrds ? ["--include-crds"] : []),
+    ...relevantApiVersions(facts, apiVersions).flatMap((a) => ["--api-versions", a]),
+  ];
+  const valuesJson = JSON.stringify(job.values);
+  const key = crypto
+    .createHash("sha256")
+    .update(JSON.stringify([CACHE_FORMAT, facts.digest, valuesJson, args.filter((a) => a !== archive)]))
+    .digest("hex");
+  const hit = memory.get(key);
+  if (hit) return hit;
+  const pending = renderUncached(key, args, valuesJson, o.helm, o.cacheDir);
+  memory.set(key, pending);
+  const result = await pending;
+  if (result.transient) memory.delete(key);
+  return result;
+}
+
+async function renderUncached(
+  key: string,
+  args: string[],
+  valuesJson: string,
+  helm: string,
+  cacheDir: string | false,
+): Promise<Cached & { transient?: boolean }> {
+  const file = cacheDir ? path.join(cacheDir, `${key}.json`) : undefined;
+  if (file && fs.existsSync(file)) {
+    try {
+      return JSON.parse(fs.readFileSync(file, "utf8")) as Cached;
+    } catch {
+      // A torn write: render again.
+    }
+  }
+  const r = await withHelmSlot(() => runHelm(helm, args, valuesJson));
+  let result: Cached;
+  if (r.code !== 0) result = { error: r.stderr.trim() || `helm exited with ${r.code}` };
+  else {
+    try {
+      result = { json: JSON.stringify(parseManifest(r.stdout)) };
+    } catch (e) {
+      result = { error: (e as Error).message };
+    }
+  }
+  if (r.code === -1) return { ...result, transient: true }; // Helm could not start: never cache that.
+  if (file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(result));
+    fs.renameSync(tmp, file);
+  }
+  return result;
+}

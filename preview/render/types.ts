@@ -1,0 +1,64 @@
+/**
+ * The shapes rendering hands the rest of the preview: objects as the API server would receive
+ * them, what one release renders to, raw resources as objects, and the render options.
+ */
+/** One Kubernetes object as the API server would receive it. */
+export interface RenderedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: any };
+  [k: string]: any;
+}
+
+/** The objects one Helm release renders to, or why it could not render. */
+export interface ReleaseRender {
+  /** URN of the `kubernetes:helm.sh/v3:Release` resource. */
+  resourceUrn: string;
+  releaseName: string;
+  namespace: string;
+  chart: string;
+  version: string;
+  /**
+   * Rendered objects, CRDs first (as Helm installs them). Namespaced objects without a namespace
+   * get the release namespace, as Helm's install does.
+   */
+  objects: RenderedObject[];
+  /** Per object (same index), the chart template it came from (`# Source:` line; `crds/...` for CRDs). */
+  sources: string[];
+  /** Helm's own message when `helm template` failed (objects is then empty). */
+  error?: string;
+}
+
+/** A raw (non-Helm) Kubernetes resource of the export as an object. */
+export interface RawObject {
+  resourceUrn: string;
+  object: RenderedObject;
+}
+
+/** Every object of a stack, whichever resource deploys it. */
+export interface StackObject {
+  object: RenderedObject;
+  /** URN of the Pulumi resource that deploys it (a Release for rendered objects). */
+  resourceUrn: string;
+  /** Set for objects rendered from a Helm release. */
+  release?: { name: string; namespace: string; chart: string; version: string; source: string };
+}
+
+export interface RenderOptions {
+  /** Helm 3 binary. Default: see {@link helmBinary}. */
+  helm?: string;
+  /** Folder of `<chart>-<version>.tgz`. Default: see {@link chartCacheDir}. */
+  chartCache?: string;
+  /** `--kube-version`. Default "1.31.0" (what the homelab clusters run). */
+  kubeVersion?: string;
+  /** API versions served in addition to those the stack installs. Default none. */
+  apiVersions?: string[];
+  /** Releases of this export in flight at once (Helm processes are capped process-wide too). Default: all. */
+  concurrency?: number;
+  /** Folder for cached renders (keyed by chart digest, values and flags); false disables. Default `HOMELAB_RENDER_CACHE`, else `.cache/render`. */
+  cacheDir?: string | false;
+  /** Whether a missing chart may be pulled from its repository. Default: not under CI. */
+  pull?: boolean;
+}
+
+export const DEFAULT_KUBE_VERSION = "1.31.0";
