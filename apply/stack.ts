@@ -2,7 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../config/resolve";
-import { PROMETHEUS_VOLUME_RESOURCE, planStack, type WaitFor } from "../plan/plan";
+import {
+  PROMETHEUS_VOLUME_RESOURCE,
+  planStack,
+  type Planned,
+  type StackPlan,
+  type WaitFor,
+} from "../plan/plan";
 import { ObjectStore } from "../components/objectstore/objectStore";
 import { Secrets } from "../components/secrets/secrets";
 import { StackInfo } from "../components/stackInfo";
@@ -42,10 +48,14 @@ export interface StackOutputs {
  * The composition root applies the plan: validated config in, `planStack` decides every component
  * and its inputs (plan/plan.ts), this creates them with providers and turns what each waits for
  * into resources. It decides nothing and builds no URL. `index.ts`, the tests and the offline
- * synthesis all call this; `rootOpts` reaches every top-level component and provider.
+ * synthesis all call this; `rootOpts` reaches every top-level component and provider. `plan` is
+ * always `planStack(cfg)` but for tests of this wiring.
  */
-export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceOptions = {}): StackOutputs {
-  const plan = planStack(cfg);
+export function buildStack(
+  cfg: StackConfig,
+  rootOpts: pulumi.ComponentResourceOptions = {},
+  plan: StackPlan = planStack(cfg),
+): StackOutputs {
   // Takeover: what already runs is imported, not created; the adoption must see every resource first.
   const adopt = adoptionTransformation(plan.adoptions);
   // Ordering as data: namespace, CRD release and Secrets become dependencies of what needs them.
@@ -73,94 +83,96 @@ export function buildStack(cfg: StackConfig, rootOpts: pulumi.ComponentResourceO
   );
   const randomProvider = new random.Provider("random", {}, top);
 
-  order.namespaces.push(
-    new StackNamespace("namespace", { ...plan.namespace.inputs, provider }, top).namespace,
-  );
+  // What a planned component waits for, as resources. Every entry carries its waits (an empty
+  // list when none) and every component gets them as `dependsOn`, the same way; a wait on
+  // something the plan creates later (or not at all) is a plan error, never silently dropped.
+  const made: Partial<Record<Exclude<WaitFor["kind"], "storage">, pulumi.Resource>> & {
+    storage?: ObjectStore;
+  } = {};
+  const waits = (who: string, w: WaitFor[]): pulumi.Resource[] =>
+    w.flatMap((x): pulumi.Resource[] => {
+      const target = x.kind === "storage" ? made.storage?.ready[x.consumer] : made[x.kind] && [made[x.kind]!];
+      if (!target)
+        throw new Error(`buildStack: ${who} waits for ${x.kind}, which the plan creates later or not at all`);
+      return target;
+    });
+  const opts = <T>(who: string, entry: Planned<T>) => ({
+    ...entry.inputs,
+    dependsOn: waits(who, entry.waitsFor),
+    provider,
+  });
+
+  order.namespaces.push(new StackNamespace("namespace", opts("namespace", plan.namespace), top).namespace);
   if (plan.agentsNamespace)
     order.namespaces.push(
-      new StackNamespace("agents-namespace", { ...plan.agentsNamespace.inputs, provider }, top).namespace,
+      new StackNamespace("agents-namespace", opts("agentsNamespace", plan.agentsNamespace), top).namespace,
     );
-  new NetworkPolicies("network-policies", { ...plan.networkPolicies.inputs, provider }, top);
-  new StackInfo("stack-info", { ...plan.stackInfo.inputs, provider }, top);
-  const priority = new PriorityClasses("priority-classes", { ...plan.priorityClasses.inputs, provider }, top);
+  new NetworkPolicies("network-policies", opts("networkPolicies", plan.networkPolicies), top);
+  new StackInfo("stack-info", opts("stackInfo", plan.stackInfo), top);
+  const priority = new PriorityClasses(
+    "priority-classes",
+    opts("priorityClasses", plan.priorityClasses),
+    top,
+  );
   for (const [i, c] of plan.priorityClasses.inputs.classes.entries())
     order.priorityClasses.set(c.name, priority.resources[i]);
-  const secrets = new Secrets("secrets", { ...plan.secrets.inputs, provider, randomProvider }, top);
+  const secrets = new Secrets("secrets", { ...opts("secrets", plan.secrets), randomProvider }, top);
   // The CRD release first: the object store's ScrapeConfig (MinIO's metrics) waits for it.
-  const crds = new PrometheusCrds("prometheus-crds", { ...plan.crds.inputs, provider }, top);
-  order.crdRelease = crds.release;
-  const store = new ObjectStore(
+  const crds = new PrometheusCrds("prometheus-crds", opts("crds", plan.crds), top);
+  order.crdRelease = made.crds = crds.release;
+  made.storage = new ObjectStore(
     "objectstore",
     {
-      ...plan.objectStore.inputs,
+      ...opts("objectStore", plan.objectStore),
       minioAdmin: secrets.minioAdmin,
       credentialSink: secrets,
-      provider,
       randomProvider,
     },
     top,
   );
 
-  // What a planned component waits for, as resources (in the plan's order).
-  const made: { promVolume?: pulumi.Resource; kps?: pulumi.Resource } = {};
-  const waits = (w: WaitFor[]): pulumi.Resource[] =>
-    w.flatMap((x): pulumi.Resource[] => {
-      switch (x.kind) {
-        case "crds":
-          return [crds.release];
-        case "storage":
-          return store.ready[x.consumer];
-        case "prometheus-volume":
-          return made.promVolume ? [made.promVolume] : [];
-        case "kube-prometheus-stack":
-          return made.kps ? [made.kps] : [];
-      }
-    });
-
-  new AlertRules("rules", { ...plan.rules.inputs, dependsOn: waits(plan.rules.waitsFor), provider }, top);
-  new Loki("loki", { ...plan.loki.inputs, dependsOn: waits(plan.loki.waitsFor), provider }, top);
-  if (plan.mimir)
-    new Mimir("mimir", { ...plan.mimir.inputs, dependsOn: waits(plan.mimir.waitsFor), provider }, top);
-  if (plan.alertmanager) new Alertmanager("alertmanager", { ...plan.alertmanager.inputs, provider }, top);
+  new AlertRules("rules", opts("rules", plan.rules), top);
+  new Loki("loki", opts("loki", plan.loki), top);
+  if (plan.mimir) new Mimir("mimir", opts("mimir", plan.mimir), top);
+  if (plan.alertmanager) new Alertmanager("alertmanager", opts("alertmanager", plan.alertmanager), top);
   if (plan.victoriaMetrics)
-    new VictoriaMetrics(
-      "victoriametrics",
-      { ...plan.victoriaMetrics.inputs, dependsOn: waits(plan.victoriaMetrics.waitsFor), provider },
-      top,
-    );
+    new VictoriaMetrics("victoriametrics", opts("victoriaMetrics", plan.victoriaMetrics), top);
   if (plan.prometheusVolume)
-    made.promVolume = new PrometheusVolume(
+    made["prometheus-volume"] = new PrometheusVolume(
       PROMETHEUS_VOLUME_RESOURCE,
-      { ...plan.prometheusVolume.inputs, provider },
+      opts("prometheusVolume", plan.prometheusVolume),
       top,
     );
   if (plan.kubePrometheusStack)
-    made.kps = new KubePrometheusStack(
+    made["kube-prometheus-stack"] = new KubePrometheusStack(
       "kube-prometheus-stack",
-      { ...plan.kubePrometheusStack.inputs, dependsOn: waits(plan.kubePrometheusStack.waitsFor), provider },
+      opts("kubePrometheusStack", plan.kubePrometheusStack),
       top,
     );
-  if (plan.exporters)
-    new Exporters(
-      "exporters",
-      { ...plan.exporters.inputs, dependsOn: waits(plan.exporters.waitsFor), provider },
-      top,
-    );
-  if (plan.alloy) new Alloy("alloy", { ...plan.alloy.inputs, provider }, top);
-  if (plan.vector) new Vector("vector", { ...plan.vector.inputs, provider }, top);
-  const grafana = new Grafana("grafana", { ...plan.grafana.inputs, provider }, top);
+  if (plan.exporters) new Exporters("exporters", opts("exporters", plan.exporters), top);
+  if (plan.alloy) new Alloy("alloy", opts("alloy", plan.alloy), top);
+  if (plan.vector) new Vector("vector", opts("vector", plan.vector), top);
+  new Grafana("grafana", opts("grafana", plan.grafana), top);
 
   const unmatched = adopt.unmatched();
   if (unmatched.length > 0) throw new AdoptionError(unmatched, cfg.phase);
 
-  const { phase, lokiPushUrl, metricsRemoteWriteUrl, metricsQueryUrl, plannedChanges } = plan.outputs;
-  return {
+  const {
     phase,
-    grafanaUrl: grafana.url,
+    grafanaUrl,
     lokiPushUrl,
     metricsRemoteWriteUrl,
     metricsQueryUrl,
-    bucketNames: store.bucketNames,
+    bucketNames,
+    plannedChanges,
+  } = plan.outputs;
+  return {
+    phase,
+    grafanaUrl,
+    lokiPushUrl,
+    metricsRemoteWriteUrl,
+    metricsQueryUrl,
+    bucketNames,
     plannedChanges,
   };
 }

@@ -1,4 +1,9 @@
-import { encodeStackInfo, type SizedComponent } from "@homelab-observability/contract";
+import {
+  encodeStackInfo,
+  STACK_INFO_LABEL,
+  STACK_INFO_NAME,
+  type SizedComponent,
+} from "@homelab-observability/contract";
 import type { NodePool } from "../config/resolve";
 import type { Phase } from "../model/phases";
 
@@ -13,4 +18,16 @@ export function stackInfoData(input: {
   sized?: SizedComponent[];
 }): Record<string, string> {
   return encodeStackInfo(input);
+}
+
+/** The stack-info ConfigMap the policy pack finds by its name and label (contract/). */
+export function stackInfoConfigMap(namespace: string, data: Record<string, string>) {
+  return {
+    metadata: {
+      name: STACK_INFO_NAME,
+      namespace,
+      labels: { [STACK_INFO_LABEL.key]: STACK_INFO_LABEL.value },
+    },
+    data,
+  };
 }

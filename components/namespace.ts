@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { namespaceObject } from "../builders/core/namespace";
 
 /** Arguments of {@link StackNamespace}. */
 export interface StackNamespaceArgs {
-  /** Name of the namespace. */
+  /** Name of the namespace. Required. */
   name: string;
   /** Protect it from deletion (production stacks). Default false. */
   protect?: boolean;
@@ -14,7 +15,9 @@ export interface StackNamespaceArgs {
   labels?: Record<string, string>;
   /** Annotations (the deferred-NetworkPolicies marker of a takeover's import step). Default none. */
   annotations?: Record<string, string>;
-  /** Kubernetes provider of the namespace. */
+  /** What the namespace waits for. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider of the namespace. Required. */
   provider: k8s.Provider;
 }
 
@@ -29,17 +32,16 @@ export class StackNamespace extends pulumi.ComponentResource {
     super("homelab:core:Namespace", name, {}, opts);
     // An adopted namespace also gets `pulumi.com/patchForce` from the takeover's adoption
     // (apply/takeover.ts adoptedProps): its Pod Security labels may be Flux's fields.
-    const annotations = args.annotations ?? {};
     this.namespace = new k8s.core.v1.Namespace(
       name,
+      namespaceObject({ name: args.name, labels: args.labels ?? {}, annotations: args.annotations ?? {} }),
       {
-        metadata: {
-          name: args.name,
-          labels: { ...(args.labels ?? {}), "app.kubernetes.io/part-of": "homelab-observability" },
-          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-        },
+        parent: this,
+        provider: args.provider,
+        dependsOn: args.dependsOn ?? [],
+        retainOnDelete: true,
+        protect: args.protect ?? false,
       },
-      { parent: this, provider: args.provider, retainOnDelete: true, protect: args.protect ?? false },
     );
     this.registerOutputs({});
   }

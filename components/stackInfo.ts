@@ -1,14 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { STACK_INFO_LABEL, STACK_INFO_NAME } from "@homelab-observability/contract";
-
-export { STACK_INFO_LABEL, STACK_INFO_NAME };
+import { stackInfoConfigMap } from "../builders/stackInfo";
 
 /** Arguments of {@link StackInfo}. */
 export interface StackInfoArgs {
+  /** Namespace of the ConfigMap (the stack's). Required. */
   namespace: string;
+  /** The ConfigMap's data, from `stackInfoData` (the contract's encoding). Required. */
   data: Record<string, string>;
-  /** Kubernetes provider; every child uses it. */
+  /** What the ConfigMap waits for besides what apply/ordering.ts adds. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
@@ -19,18 +21,11 @@ export interface StackInfoArgs {
 export class StackInfo extends pulumi.ComponentResource {
   constructor(name: string, args: StackInfoArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:core:StackInfo", name, {}, opts);
-    new k8s.core.v1.ConfigMap(
-      name,
-      {
-        metadata: {
-          name: STACK_INFO_NAME,
-          namespace: args.namespace,
-          labels: { [STACK_INFO_LABEL.key]: STACK_INFO_LABEL.value },
-        },
-        data: args.data,
-      },
-      { parent: this, provider: args.provider },
-    );
+    new k8s.core.v1.ConfigMap(name, stackInfoConfigMap(args.namespace, args.data), {
+      parent: this,
+      provider: args.provider,
+      dependsOn: args.dependsOn ?? [],
+    });
     this.registerOutputs({});
   }
 }

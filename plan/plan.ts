@@ -61,7 +61,11 @@ export type WaitFor =
   | { kind: "prometheus-volume" }
   | { kind: "kube-prometheus-stack" };
 
-/** One component's inputs (without providers and resources) and what it waits for. */
+/**
+ * One component's inputs (without providers and resources) and what it waits for: every entry
+ * has the same shape, an empty `waitsFor` when it waits for nothing, and apply/stack.ts passes
+ * the waits to every component as `dependsOn` the same way.
+ */
 export interface Planned<T> {
   inputs: T;
   waitsFor: WaitFor[];
@@ -169,9 +173,13 @@ export interface StackPlan {
   /** What the stack exports. */
   outputs: {
     phase: string;
+    /** Where people open Grafana (the config's `grafana.url`). */
+    grafanaUrl: string;
     lokiPushUrl: string;
     metricsRemoteWriteUrl?: string;
     metricsQueryUrl: string;
+    /** Every bucket the consumers read or write (referenced ones first), for the stack's outputs. */
+    bucketNames: string[];
     /**
      * Deletions and replacements this update makes on purpose, by resource name, each with why:
      * the change check (`npm run synth -- --against`) lets them pass where it would refuse an
@@ -347,9 +355,11 @@ export function planStack(cfg: StackConfig): StackPlan {
     },
     outputs: {
       phase: cfg.phase,
+      grafanaUrl: cfg.grafana.url,
       lokiPushUrl: ep.loki.push,
       metricsRemoteWriteUrl: backendPushUrl,
       metricsQueryUrl: caps.defaultDatasource === "backend" ? backendEp.query : ep.prometheus.query,
+      bucketNames: buckets.consumers.flatMap((c) => [...c.referenced, ...c.buckets]),
       plannedChanges: {},
     },
   };

@@ -268,3 +268,21 @@ export function programRuleSets(opts: {
   if (store.length > 0) sets["object-store"] = store;
   return sets;
 }
+
+/**
+ * One rule set as a PrometheusRule with the program's one rule label: which engine evaluates it is
+ * chosen by selectors elsewhere (Prometheus until the backend takes the rules; Mimir's ruler via
+ * Alloy, or vmalert via the VictoriaMetrics operator, after), so each rule has one evaluator.
+ */
+export function prometheusRule(set: string, namespace: string, groups: RuleGroup[]) {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: {
+      name: `homelab-${set}`,
+      namespace,
+      labels: { [RULE_LABEL.key]: RULE_LABEL.value },
+    },
+    spec: { groups },
+  };
+}

@@ -5,6 +5,7 @@ import { imageValues, versions } from "../../model/versions";
 import { grafanaDatasources, type DatasourceInputs } from "./datasources";
 import { dashboardsFor, type DashboardInputs } from "./dashboards";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
+import { PART_OF_LABEL } from "../metadata";
 
 /** What the Grafana release is built from (the plan's `grafana.settings`). */
 export interface GrafanaInputs {
@@ -100,4 +101,34 @@ export function dashboardFiles(input: DashboardInputs): Record<string, string> {
       JSON.stringify(d),
     ]),
   );
+}
+
+/** The Role that lets the dashboard sidecar list and watch ConfigMaps in Grafana's namespace only. */
+export function grafanaSidecarRole(namespace: string) {
+  return {
+    metadata: { name: GRAFANA_SIDECAR_ROLE, namespace, labels: { ...PART_OF_LABEL } },
+    rules: GRAFANA_SIDECAR_RULES,
+  };
+}
+
+/** Binds {@link grafanaSidecarRole} to the chart's ServiceAccount (named after fullnameOverride). */
+export function grafanaSidecarRoleBinding(namespace: string) {
+  return {
+    metadata: { name: GRAFANA_SIDECAR_ROLE, namespace, labels: { ...PART_OF_LABEL } },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: GRAFANA_SIDECAR_ROLE },
+    subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace }],
+  };
+}
+
+/** The ConfigMap of the program's dashboards, which the sidecar files into the "Homelab" folder. */
+export function grafanaDashboardsConfigMap(namespace: string, input: DashboardInputs) {
+  return {
+    metadata: {
+      name: "homelab-dashboards",
+      namespace,
+      labels: { [DASHBOARD_LABEL]: "1", ...PART_OF_LABEL },
+      annotations: { [FOLDER_ANNOTATION]: "Homelab" },
+    },
+    data: dashboardFiles(input),
+  };
 }

@@ -3,6 +3,9 @@ import { sizing, type Resources, type Workload, type Profile } from "../../model
 import { S3_ENV, type ConsumerStorage } from "../../model/storage";
 import { imageValues, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
+import { PART_OF_LABEL } from "../metadata";
+import type { RuleGroup } from "../alerting/ruleGroup";
+import { stringify } from "yaml";
 
 /** Inputs of {@link lokiValues}: validated Loki settings plus what the stack decided around them. */
 export interface LokiInputs {
@@ -198,5 +201,13 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       selfMonitoring: { enabled: false, grafanaAgent: { installOperator: false } },
     },
     minio: { enabled: false },
+  };
+}
+
+/** The ConfigMap the ruler's rule directory mounts: LogQL alerting rules for Loki's ruler. */
+export function lokiRulesConfigMap(namespace: string, groups: RuleGroup[]) {
+  return {
+    metadata: { name: LOKI_RULES_CONFIGMAP, namespace, labels: { ...PART_OF_LABEL } },
+    data: { [LOKI_RULES_FILE]: stringify({ groups }) },
   };
 }

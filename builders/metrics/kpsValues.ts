@@ -1,5 +1,5 @@
 import type { PhaseCapabilities, Backend } from "../../model/phases";
-import { prometheusQueryUrl, RELEASES } from "../../model/endpoints";
+import { RELEASES } from "../../model/endpoints";
 import { PROMETHEUS_CLAIM_TEMPLATE } from "../../model/storage";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
@@ -140,6 +140,3 @@ export function alertmanagerClaim(storageClass: string): Record<string, any> {
   };
 }
 export const ALERTMANAGER_VOLUME = "1Gi";
-
-/** Prometheus's in-cluster query URL (model/endpoints.ts owns it). */
-export const prometheusUrl = prometheusQueryUrl;

@@ -253,3 +253,30 @@ function vmClusterValues(input: VmInputs, shape: VmClusterShape): Record<string,
     },
   };
 }
+
+/** VictoriaMetrics components Prometheus must scrape through a ServiceMonitor while it runs. */
+export function prometheusScrapedVmComponents(
+  caps: Pick<PhaseCapabilities, "kps" | "ruleEvaluator">,
+): string[] {
+  if (!caps.kps) return [];
+  return ["vmsingle", ...(caps.ruleEvaluator === "vmalert" ? ["vmalert", "vmalertmanager"] : [])];
+}
+
+/**
+ * The ServiceMonitor that keeps one VictoriaMetrics component scraped while Prometheus scrapes:
+ * Prometheus reads ServiceMonitors only, not the VMServiceScrapes the operator makes. Once vmagent
+ * runs it scrapes the components itself, and these go (its converter would scrape each twice).
+ */
+export function vmServiceMonitor(component: string, namespace: string) {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "ServiceMonitor",
+    metadata: { name: `${component}-${VM_FULLNAME}`, namespace },
+    spec: {
+      selector: {
+        matchLabels: { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": VM_FULLNAME },
+      },
+      endpoints: [{ port: "http", path: "/metrics" }],
+    },
+  };
+}

@@ -5,6 +5,7 @@
  * agents need to run on every pool the config declares. Pure data, no Pulumi.
  */
 import { versions } from "../../model/versions";
+import { PART_OF_LABEL } from "../metadata";
 
 /** The container runtime's default seccomp profile (Pod Security `restricted` requires it or Localhost). */
 export const RUNTIME_DEFAULT = { type: "RuntimeDefault" } as const;
@@ -75,6 +76,19 @@ export const PRIORITY_CLASSES = {
       "Stateful backends of the observability stack (Loki, Mimir, Prometheus, Alertmanager, Grafana, VictoriaMetrics).",
   },
 } as const satisfies Record<string, PriorityClassSpec>;
+
+/**
+ * A PriorityClass object. None is the global default, and preemption stays the Kubernetes
+ * default: a higher class may evict ordinary pods to get scheduled.
+ */
+export function priorityClassObject(c: PriorityClassSpec) {
+  return {
+    metadata: { name: c.name, labels: { ...PART_OF_LABEL } },
+    value: c.value,
+    globalDefault: false,
+    description: c.description,
+  };
+}
 
 /** The names of {@link PRIORITY_CLASSES}, for whoever must wait for them. */
 export const PRIORITY_CLASS_NAMES: readonly string[] = Object.values(PRIORITY_CLASSES).map((c) => c.name);

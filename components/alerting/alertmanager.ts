@@ -4,27 +4,28 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import type { AlertmanagerInputs } from "../../builders/alerting/alertmanagerConfig";
-import {
-  standaloneAlertmanagerUrl,
-  standaloneAlertmanagerValues,
-} from "../../builders/metrics/exporterValues";
+import { standaloneAlertmanagerValues } from "../../builders/metrics/exporterValues";
 import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Alertmanager}. */
 export interface AlertmanagerArgs {
+  /** Namespace of the release. Required. */
   namespace: string;
+  /** Sizing profile (model/sizing.ts). Required. */
   profile: Profile;
-  /** Receivers (Pushover, heartbeat). */
+  /** Receivers (Pushover, heartbeat). Required. */
   alerting: AlertmanagerInputs;
-  /** The receiver Secrets it mounts. */
+  /**
+   * What the release waits for besides what apply/ordering.ts adds (which already orders the
+   * receiver Secrets it mounts). Default: none.
+   */
   dependsOn?: pulumi.Resource[];
-  /** Kubernetes provider; every child uses it. */
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
 /** Standalone Alertmanager that Mimir's ruler notifies once it evaluates the rules (caps.alertmanager "standalone"). */
 export class Alertmanager extends pulumi.ComponentResource {
-  readonly url: string;
   constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:alerting:Alertmanager", name, {}, opts);
     helmRelease(
@@ -41,7 +42,6 @@ export class Alertmanager extends pulumi.ComponentResource {
         dependsOn: args.dependsOn ?? [],
       },
     );
-    this.url = standaloneAlertmanagerUrl(args.namespace);
-    this.registerOutputs({ url: this.url });
+    this.registerOutputs({});
   }
 }

@@ -3,11 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import {
-  dashboardFiles,
-  DASHBOARD_LABEL,
-  FOLDER_ANNOTATION,
-  GRAFANA_SIDECAR_ROLE,
-  GRAFANA_SIDECAR_RULES,
+  grafanaDashboardsConfigMap,
+  grafanaSidecarRole,
+  grafanaSidecarRoleBinding,
   grafanaValues,
   type GrafanaInputs,
 } from "../../builders/grafana/grafanaValues";
@@ -15,22 +13,26 @@ import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Grafana}. */
 export interface GrafanaArgs {
+  /** Namespace of the release and its dashboards. Required. */
   namespace: string;
+  /** Settings, datasources and dashboards; see `grafanaValues`. Required. */
   settings: GrafanaInputs;
   /**
    * Protect the release (production): its chart-rendered PVC holds Grafana's database (users,
    * API keys, dashboards made in the UI), deleted with the release. Default false.
    */
   protect?: boolean;
-  /** The admin Secret; Grafana waits for it. */
+  /**
+   * What every child waits for besides what apply/ordering.ts adds (which already orders the
+   * admin Secret). Default: none.
+   */
   dependsOn?: pulumi.Resource[];
-  /** Kubernetes provider; every child uses it. */
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
 /** Standalone Grafana: its own release from the first phase, so removing KPS never takes it along. */
 export class Grafana extends pulumi.ComponentResource {
-  readonly url: string;
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:grafana:Grafana", name, {}, opts);
     helmRelease(
@@ -48,46 +50,14 @@ export class Grafana extends pulumi.ComponentResource {
         dependsOn: args.dependsOn ?? [],
       },
     );
-    new k8s.rbac.v1.Role(
-      `${name}-dashboard-reader`,
-      {
-        metadata: {
-          name: GRAFANA_SIDECAR_ROLE,
-          namespace: args.namespace,
-          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
-        },
-        rules: GRAFANA_SIDECAR_RULES,
-      },
-      { parent: this, provider: args.provider },
-    );
-    new k8s.rbac.v1.RoleBinding(
-      `${name}-dashboard-reader`,
-      {
-        metadata: {
-          name: GRAFANA_SIDECAR_ROLE,
-          namespace: args.namespace,
-          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
-        },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: GRAFANA_SIDECAR_ROLE },
-        // The chart's ServiceAccount (named after fullnameOverride).
-        subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace: args.namespace }],
-      },
-      { parent: this, provider: args.provider },
-    );
+    const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
+    new k8s.rbac.v1.Role(`${name}-dashboard-reader`, grafanaSidecarRole(args.namespace), o);
+    new k8s.rbac.v1.RoleBinding(`${name}-dashboard-reader`, grafanaSidecarRoleBinding(args.namespace), o);
     new k8s.core.v1.ConfigMap(
       `${name}-dashboards`,
-      {
-        metadata: {
-          name: "homelab-dashboards",
-          namespace: args.namespace,
-          labels: { [DASHBOARD_LABEL]: "1", "app.kubernetes.io/part-of": "homelab-observability" },
-          annotations: { [FOLDER_ANNOTATION]: "Homelab" },
-        },
-        data: dashboardFiles(args.settings.dashboards),
-      },
-      { parent: this, provider: args.provider },
+      grafanaDashboardsConfigMap(args.namespace, args.settings.dashboards),
+      o,
     );
-    this.url = args.settings.url;
-    this.registerOutputs({ url: this.url });
+    this.registerOutputs({});
   }
 }

@@ -11,7 +11,7 @@ import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Exporters}. */
 export interface ExportersArgs {
-  /** Namespace of kube-state-metrics. */
+  /** Namespace of kube-state-metrics. Required. */
   namespace: string;
   /**
    * Where node-exporter runs; once moved to the agents' namespace its release has its own name
@@ -19,10 +19,11 @@ export interface ExportersArgs {
    * new one waits for it. Default: `namespace`, not moved.
    */
   nodeExporter?: AgentPlacement;
+  /** Sizing profile (model/sizing.ts). Required. */
   profile: Profile;
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
-  /** node-exporter's priority class and tolerations (every pool the config declares). */
+  /** node-exporter's priority class and tolerations (every pool the config declares). Required. */
   scheduling: AgentScheduling;
   /**
    * What the releases wait for besides what apply/ordering.ts adds (namespace, CRDs):
@@ -31,7 +32,7 @@ export interface ExportersArgs {
    * Default: none.
    */
   dependsOn?: pulumi.Resource[];
-  /** Kubernetes provider; every child uses it. */
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 

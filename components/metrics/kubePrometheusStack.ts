@@ -2,23 +2,26 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
-import { kpsValues, prometheusUrl, type KpsInputs } from "../../builders/metrics/kpsValues";
+import { kpsValues, type KpsInputs } from "../../builders/metrics/kpsValues";
 import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link KubePrometheusStack}. */
 export interface KubePrometheusStackArgs {
+  /** Namespace of the release. Required. */
   namespace: string;
-  /** Phase-dependent settings; see `kpsValues`. */
+  /** Phase-dependent settings; see `kpsValues`. Required. */
   settings: KpsInputs;
-  /** CRDs, the Prometheus volume and the Alertmanager Secrets it needs first. */
+  /**
+   * What the release waits for besides what apply/ordering.ts adds (the Prometheus volume).
+   * Default: none.
+   */
   dependsOn?: pulumi.Resource[];
-  /** Kubernetes provider; every child uses it. */
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
 /** kube-prometheus-stack without its CRDs and Grafana (those are separate releases). */
 export class KubePrometheusStack extends pulumi.ComponentResource {
-  readonly prometheusUrl: string;
   constructor(name: string, args: KubePrometheusStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:KubePrometheusStack", name, {}, opts);
     helmRelease(
@@ -35,7 +38,6 @@ export class KubePrometheusStack extends pulumi.ComponentResource {
         dependsOn: args.dependsOn ?? [],
       },
     );
-    this.prometheusUrl = prometheusUrl(args.namespace, args.settings.fullname);
-    this.registerOutputs({ prometheusUrl: this.prometheusUrl });
+    this.registerOutputs({});
   }
 }

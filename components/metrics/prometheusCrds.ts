@@ -6,10 +6,13 @@ import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link PrometheusCrds}. */
 export interface PrometheusCrdsArgs {
+  /** Namespace of the release. Required. */
   namespace: string;
   /** Protect the release from deletion (production stacks). Default false. */
   protect?: boolean;
-  /** Kubernetes provider; every child uses it. */
+  /** What the release waits for. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
@@ -32,6 +35,7 @@ export class PrometheusCrds extends pulumi.ComponentResource {
       {
         parent: this,
         provider: args.provider,
+        dependsOn: args.dependsOn ?? [],
         retainOnDelete: true,
         protect: args.protect ?? false,
       },

@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { PROMETHEUS_PVC } from "../../model/storage";
+import { prometheusVolumeClaim } from "../../builders/metrics/prometheusVolume";
 
 /** Arguments of {@link PrometheusVolume}. */
 export interface PrometheusVolumeArgs {
+  /** Namespace of the claim (Prometheus's). Required. */
   namespace: string;
+  /** Storage class of the claim. Required. */
   storageClass: string;
+  /** Requested size (a Kubernetes quantity). Required. */
   size: string;
   /** Claim name. Default PROMETHEUS_PVC; a takeover keeps the running claim's name. */
   claimName?: string;
@@ -13,7 +17,9 @@ export interface PrometheusVolumeArgs {
   allowDeletion?: boolean;
   /** Protect the claim (production stacks). Default false. */
   protect?: boolean;
-  /** Kubernetes provider; every child uses it. */
+  /** What the claim waits for besides what apply/ordering.ts adds. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
@@ -26,21 +32,16 @@ export class PrometheusVolume extends pulumi.ComponentResource {
     super("homelab:metrics:PrometheusVolume", name, {}, opts);
     new k8s.core.v1.PersistentVolumeClaim(
       name,
-      {
-        metadata: {
-          name: args.claimName ?? PROMETHEUS_PVC,
-          namespace: args.namespace,
-          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
-        },
-        spec: {
-          storageClassName: args.storageClass,
-          accessModes: ["ReadWriteOnce"],
-          resources: { requests: { storage: args.size } },
-        },
-      },
+      prometheusVolumeClaim({
+        claimName: args.claimName ?? PROMETHEUS_PVC,
+        namespace: args.namespace,
+        storageClass: args.storageClass,
+        size: args.size,
+      }),
       {
         parent: this,
         provider: args.provider,
+        dependsOn: args.dependsOn ?? [],
         retainOnDelete: !(args.allowDeletion ?? false),
         protect: args.protect ?? false,
       },

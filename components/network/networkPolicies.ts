@@ -8,7 +8,9 @@ export interface NetworkPoliciesArgs {
   defaultDeny?: string[];
   /** One policy per guarded group of pods (plan/network.ts). Default none. */
   policies?: Guarded[];
-  /** Kubernetes provider; every child uses it. */
+  /** What every policy waits for besides what apply/ordering.ts adds. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
@@ -19,7 +21,7 @@ export interface NetworkPoliciesArgs {
 export class NetworkPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:network:NetworkPolicies", name, {}, opts);
-    const o = { parent: this, provider: args.provider };
+    const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
     for (const ns of args.defaultDeny ?? [])
       new k8s.networking.v1.NetworkPolicy(`${name}-${ns}-default-deny`, defaultDenyIngress(ns), o);
     for (const g of args.policies ?? [])

@@ -2,23 +2,22 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as minio from "@pulumi/minio";
 import * as random from "@pulumi/random";
-import { consumerPolicy } from "../../builders/objectstore/bucketPolicy";
+import { S3_ENV, type BucketPlan, type Consumer, type ConsumerPlan } from "../../model/storage";
+import { minioPrometheusToken, type MinioScrape } from "../../builders/objectstore/minioMetrics";
 import {
-  credentialSecretName,
-  endpointHost,
-  obcName,
-  S3_ENV,
-  type BucketPlan,
-  type Consumer,
-  type ConsumerPlan,
-} from "../../model/storage";
-import {
-  MINIO_METRICS_SECRET,
-  minioMetricsPolicy,
-  minioPrometheusToken,
-  minioScrapeConfigSpec,
-  type MinioScrape,
-} from "../../builders/objectstore/minioMetrics";
+  bucketArgs,
+  consumerPolicyArgs,
+  credentialSecret,
+  GENERATED_KEY,
+  metricsPolicyArgs,
+  minioUserArgs,
+  versioningArgs,
+  keepDeletedArgs,
+  minioMetricsTokenSecret,
+  minioProviderArgs,
+  minioScrapeConfig,
+  objectBucketClaim,
+} from "../../builders/objectstore/storeObjects";
 import { readExistingSecret } from "../existingSecret";
 
 /** The settings of the stack config's `objectStore` this component reads, per store type. */
@@ -43,15 +42,22 @@ export interface CredentialSink {
   ): void;
 }
 
+/** The options every child gets: its parent, its provider and what it waits for. */
+interface ChildOptions {
+  parent: pulumi.Resource;
+  provider: pulumi.ProviderResource;
+  dependsOn: pulumi.Resource[];
+}
+
 /** Arguments of {@link ObjectStore}. */
 export interface ObjectStoreArgs {
-  /** Which buckets exist; from `planBuckets`. */
+  /** Which buckets exist; from `planBuckets`. Required. */
   plan: BucketPlan;
-  /** Store settings from the stack config's `objectStore` (endpoint, region, TLS); no default. */
+  /** Store settings from the stack config's `objectStore` (endpoint, region, TLS). Required. */
   store: ObjectStoreSettings;
-  /** Namespace of the consumers' credential Secrets. */
+  /** Namespace of the consumers' credential Secrets. Required. */
   namespace: string;
-  /** MinIO admin login, from the secrets backend. Required with the minio store. */
+  /** MinIO admin login, from the secrets backend. Required with the minio store; default: none. */
   minioAdmin?: { user: pulumi.Output<string>; password: pulumi.Output<string> };
   /**
    * Scrape MinIO's cluster metrics (minio store): a user that may only read metrics
@@ -60,9 +66,11 @@ export interface ObjectStoreArgs {
   metrics?: MinioScrape;
   /** Where generated consumer credentials are written back. Default: nowhere (they stay in state only). */
   credentialSink?: CredentialSink;
-  /** Kubernetes provider; every Kubernetes child uses it. */
+  /** What every child waits for besides what apply/ordering.ts adds. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every Kubernetes child uses it. Required. */
   provider: k8s.Provider;
-  /** Provider of the generated consumer secret keys. */
+  /** Provider of the generated consumer secret keys. Required. */
   randomProvider: random.Provider;
 }
 
@@ -76,15 +84,13 @@ export class ObjectStore extends pulumi.ComponentResource {
    * consumer without buckets. How pods reach storage is plan data (plan/storage.ts).
    */
   readonly ready: Readonly<Record<Consumer, pulumi.Resource[]>>;
-  /** Every bucket name, for stack outputs. */
-  readonly bucketNames: string[];
 
   constructor(name: string, args: ObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:objectstore:ObjectStore", name, {}, opts);
     const ready: Record<Consumer, pulumi.Resource[]> = { loki: [], mimir: [] };
     this.ready = ready;
-    this.bucketNames = args.plan.consumers.flatMap((c) => [...c.referenced, ...c.buckets]);
-    const k8sOpts = { parent: this, provider: args.provider };
+    const waits = args.dependsOn ?? [];
+    const k8sOpts = { parent: this, provider: args.provider, dependsOn: waits };
     const dataOpts = { protect: args.plan.protect, retainOnDelete: args.plan.retainOnDelete };
 
     if (args.plan.type === "filesystem") {
@@ -93,27 +99,18 @@ export class ObjectStore extends pulumi.ComponentResource {
       const store = args.store;
       if (store.type !== "minio") throw new Error("ObjectStore: a minio plan needs a minio store");
       if (!args.minioAdmin) throw new Error("ObjectStore: the minio store needs minioAdmin credentials");
-      // The provider dials from where Pulumi runs (a laptop, a CI runner), pods dial `endpoint`.
-      const admin = store.adminEndpoint ?? store.endpoint;
       const minioProvider = new minio.Provider(
         `${name}-minio`,
-        {
-          minioServer: endpointHost(admin),
-          minioRegion: store.region,
-          minioSsl: admin.startsWith("https://"),
-          minioInsecure: admin.startsWith("https://") && store.insecure,
-          minioUser: args.minioAdmin.user,
-          minioPassword: args.minioAdmin.password,
-        },
-        { parent: this },
+        minioProviderArgs(store, args.minioAdmin.user, args.minioAdmin.password),
+        { parent: this, dependsOn: waits },
       );
-      const mOpts = { parent: this, provider: minioProvider };
+      const mOpts = { parent: this, provider: minioProvider, dependsOn: waits };
       for (const plan of args.plan.consumers) {
         const buckets = plan.buckets.map(
           (bucket) =>
             new minio.S3Bucket(
               `${name}-${bucket}`,
-              { bucket, acl: "private", forceDestroy: false },
+              bucketArgs(bucket),
               // Listed in existing.buckets: imported by name (plan/takeover.ts planAdoptions).
               { ...mOpts, ...dataOpts },
             ),
@@ -133,24 +130,21 @@ export class ObjectStore extends pulumi.ComponentResource {
           );
           ready[plan.consumer] = [...buckets, existing];
         } else {
-          const secretKey = new random.RandomPassword(
-            `${name}-${plan.consumer}-secret-key`,
-            { length: 40, special: false },
-            { parent: this, provider: args.randomProvider },
-          );
+          const secretKey = new random.RandomPassword(`${name}-${plan.consumer}-secret-key`, GENERATED_KEY, {
+            parent: this,
+            provider: args.randomProvider,
+            dependsOn: waits,
+          });
           const secret = pulumi.secret(secretKey.result);
           const user = new minio.IamUser(
             `${name}-${plan.consumer}-user`,
-            { name: plan.user, secret, forceDestroy: false },
+            minioUserArgs(plan.user, secret),
             mOpts,
           );
           const policy = new minio.IamPolicy(
             `${name}-${plan.consumer}-policy`,
-            {
-              name: `${plan.user}-rw`,
-              policy: JSON.stringify(consumerPolicy([...plan.buckets, ...plan.referenced])),
-            },
-            { ...mOpts, dependsOn: buckets },
+            consumerPolicyArgs(plan.user, [...plan.buckets, ...plan.referenced]),
+            { ...mOpts, dependsOn: [...waits, ...buckets] },
           );
           const attachment = new minio.IamUserPolicyAttachment(
             `${name}-${plan.consumer}-policy-attachment`,
@@ -161,7 +155,7 @@ export class ObjectStore extends pulumi.ComponentResource {
           args.credentialSink?.record(
             `${plan.user} (MinIO)`,
             { username: user.name, password: secret },
-            { parent: this },
+            { parent: this, dependsOn: waits },
           );
           ready[plan.consumer] = [...buckets, attachment, credentials];
         }
@@ -171,24 +165,16 @@ export class ObjectStore extends pulumi.ComponentResource {
       const store = args.store;
       if (store.type !== "ceph-rgw") throw new Error("ObjectStore: a ceph-rgw plan needs a ceph-rgw store");
       for (const plan of args.plan.consumers) {
-        // Rook creates a Secret (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and a ConfigMap (BUCKET_HOST,
-        // BUCKET_PORT) named after the claim; the consumer loads both by envFrom.
-        const claimName = obcName(plan.consumer);
         const claim = new k8s.apiextensions.CustomResource(
           `${name}-${plan.consumer}-obc`,
-          {
-            apiVersion: "objectbucket.io/v1alpha1",
-            kind: "ObjectBucketClaim",
-            metadata: { name: claimName, namespace: args.namespace },
-            spec: { bucketName: plan.buckets[0], storageClassName: store.storageClass },
-          },
+          objectBucketClaim(plan.consumer, args.namespace, plan.buckets[0], store.storageClass),
           // A retained claim is still in the cluster: existing.buckets imports it (planAdoptions).
           { ...k8sOpts, ...dataOpts },
         );
         ready[plan.consumer] = [claim];
       }
     }
-    this.registerOutputs({ bucketNames: this.bucketNames });
+    this.registerOutputs({});
   }
 
   /**
@@ -201,22 +187,18 @@ export class ObjectStore extends pulumi.ComponentResource {
     names: string[],
     buckets: minio.S3Bucket[],
     days: number,
-    mOpts: pulumi.CustomResourceOptions,
+    mOpts: ChildOptions,
   ): void {
     names.forEach((bucket, i) => {
       const versioning = new minio.S3BucketVersioning(
         `${name}-${bucket}-versioning`,
-        { bucket: buckets[i].bucket, versioningConfiguration: { status: "Enabled" } },
+        versioningArgs(buckets[i].bucket),
         mOpts,
       );
-      new minio.IlmPolicy(
-        `${name}-${bucket}-keep-deleted`,
-        {
-          bucket: buckets[i].bucket,
-          rules: [{ id: "expire-noncurrent", status: "Enabled", noncurrentVersionExpirationDays: days }],
-        },
-        { ...mOpts, dependsOn: [versioning] },
-      );
+      new minio.IlmPolicy(`${name}-${bucket}-keep-deleted`, keepDeletedArgs(buckets[i].bucket, days), {
+        ...mOpts,
+        dependsOn: [...mOpts.dependsOn, versioning],
+      });
     });
   }
 
@@ -229,26 +211,18 @@ export class ObjectStore extends pulumi.ComponentResource {
     name: string,
     args: ObjectStoreArgs,
     scrape: MinioScrape,
-    mOpts: pulumi.CustomResourceOptions,
-    k8sOpts: pulumi.CustomResourceOptions,
+    mOpts: ChildOptions,
+    k8sOpts: ChildOptions,
   ): void {
     const userName = args.plan.metricsUser;
-    const secretKey = new random.RandomPassword(
-      `${name}-metrics-secret-key`,
-      { length: 40, special: false },
-      { parent: this, provider: args.randomProvider },
-    );
+    const secretKey = new random.RandomPassword(`${name}-metrics-secret-key`, GENERATED_KEY, {
+      parent: this,
+      provider: args.randomProvider,
+      dependsOn: k8sOpts.dependsOn,
+    });
     const secret = pulumi.secret(secretKey.result);
-    const user = new minio.IamUser(
-      `${name}-metrics-user`,
-      { name: userName, secret, forceDestroy: false },
-      mOpts,
-    );
-    const policy = new minio.IamPolicy(
-      `${name}-metrics-policy`,
-      { name: `${userName}-prometheus`, policy: JSON.stringify(minioMetricsPolicy()) },
-      mOpts,
-    );
+    const user = new minio.IamUser(`${name}-metrics-user`, minioUserArgs(userName, secret), mOpts);
+    const policy = new minio.IamPolicy(`${name}-metrics-policy`, metricsPolicyArgs(userName), mOpts);
     const attachment = new minio.IamUserPolicyAttachment(
       `${name}-metrics-policy-attachment`,
       { userName: user.name, policyName: policy.name },
@@ -256,34 +230,16 @@ export class ObjectStore extends pulumi.ComponentResource {
     );
     const token = new k8s.core.v1.Secret(
       `${name}-metrics-token`,
-      {
-        metadata: {
-          name: MINIO_METRICS_SECRET.name,
-          namespace: args.namespace,
-          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
-        },
-        type: "Opaque",
-        stringData: {
-          [MINIO_METRICS_SECRET.key]: pulumi.secret(
-            pulumi.all([user.name, secret]).apply(([u, k]) => minioPrometheusToken(u, k)),
-          ),
-        },
-      },
-      { ...k8sOpts, dependsOn: [attachment] },
+      minioMetricsTokenSecret(
+        args.namespace,
+        pulumi.secret(pulumi.all([user.name, secret]).apply(([u, k]) => minioPrometheusToken(u, k))),
+      ),
+      { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, attachment] },
     );
     new k8s.apiextensions.CustomResource(
       `${name}-metrics-scrape`,
-      {
-        apiVersion: "monitoring.coreos.com/v1alpha1",
-        kind: "ScrapeConfig",
-        metadata: {
-          name: "minio-cluster",
-          namespace: args.namespace,
-          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
-        },
-        spec: minioScrapeConfigSpec(scrape),
-      },
-      { ...k8sOpts, dependsOn: [token] },
+      minioScrapeConfig(args.namespace, scrape),
+      { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, token] },
     );
   }
 
@@ -297,15 +253,7 @@ export class ObjectStore extends pulumi.ComponentResource {
   ): k8s.core.v1.Secret {
     return new k8s.core.v1.Secret(
       `${name}-${plan.consumer}-credentials`,
-      {
-        metadata: {
-          name: credentialSecretName(plan.consumer),
-          namespace,
-          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
-        },
-        type: "Opaque",
-        stringData: { [S3_ENV.accessKey]: accessKey, [S3_ENV.secretKey]: secretKey },
-      },
+      credentialSecret(plan.consumer, namespace, accessKey, secretKey),
       opts,
     );
   }

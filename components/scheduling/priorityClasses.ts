@@ -1,20 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { PriorityClassSpec } from "../../builders/security/hardening";
+import { priorityClassObject, type PriorityClassSpec } from "../../builders/security/hardening";
 
 /** Arguments of {@link PriorityClasses}. */
 export interface PriorityClassesArgs {
-  /** The classes to create (builders/security/hardening.ts PRIORITY_CLASSES). */
+  /** The classes to create (builders/security/hardening.ts PRIORITY_CLASSES). Required. */
   classes: PriorityClassSpec[];
-  /** Kubernetes provider; every child uses it. */
+  /** What every class waits for. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every child uses it. Required. */
   provider: k8s.Provider;
 }
 
 /**
  * The stack's PriorityClasses (cluster-scoped). A pod naming a class that does not exist is refused
- * at admission, so everything that names one waits for these (apply/ordering.ts). None is the
- * global default, and preemption stays the Kubernetes default: a higher class may evict ordinary
- * pods to get scheduled.
+ * at admission, so everything that names one waits for these (apply/ordering.ts).
  */
 export class PriorityClasses extends pulumi.ComponentResource {
   readonly resources: k8s.scheduling.v1.PriorityClass[];
@@ -22,16 +22,11 @@ export class PriorityClasses extends pulumi.ComponentResource {
     super("homelab:scheduling:PriorityClasses", name, {}, opts);
     this.resources = args.classes.map(
       (c) =>
-        new k8s.scheduling.v1.PriorityClass(
-          `${name}-${c.name}`,
-          {
-            metadata: { name: c.name, labels: { "app.kubernetes.io/part-of": "homelab-observability" } },
-            value: c.value,
-            globalDefault: false,
-            description: c.description,
-          },
-          { parent: this, provider: args.provider },
-        ),
+        new k8s.scheduling.v1.PriorityClass(`${name}-${c.name}`, priorityClassObject(c), {
+          parent: this,
+          provider: args.provider,
+          dependsOn: args.dependsOn ?? [],
+        }),
     );
     this.registerOutputs({});
   }

@@ -7,10 +7,19 @@ import type { SecretKey } from "../../model/secrets";
 import type { CredentialSink } from "../objectstore/objectStore";
 import { SECRET_REFS } from "../../model/secrets";
 import { readExistingSecret } from "../existingSecret";
+import {
+  GENERATED_ADMIN_PASSWORD,
+  generatedItemArgs,
+  itemField,
+  itemSlug,
+  onepasswordProviderArgs,
+  onepasswordTokenEnv,
+  projectedSecret,
+} from "../../builders/secrets/secrets";
 
 /** Arguments of {@link Secrets}. */
 export interface SecretsArgs {
-  /** Secrets backend from the stack config's `secrets` (onepassword with vault and items, or config); no default. */
+  /** Secrets backend from the stack config's `secrets` (onepassword with vault and items, or config). Required. */
   backend:
     | { backend: "config" }
     | {
@@ -19,33 +28,21 @@ export interface SecretsArgs {
         connectUrl?: string;
         items: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string>;
       };
-  /** Namespace of the projected Kubernetes Secrets. */
+  /** Namespace of the projected Kubernetes Secrets. Required. */
   namespace: string;
-  /** Which human-owned secrets the stack needs; nothing else is read. */
+  /** Which human-owned secrets the stack needs; nothing else is read. Required. */
   needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
-  /** Kubernetes provider; every Kubernetes child uses it. */
+  /** What every Kubernetes child waits for besides what apply/ordering.ts adds. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Kubernetes provider; every Kubernetes child uses it. Required. */
   provider: k8s.Provider;
-  /** Provider of generated passwords. */
+  /** Provider of generated passwords. Required. */
   randomProvider: random.Provider;
   /** An existing Secret with Grafana's admin login (keys admin-user, admin-password), read instead of projected. Default none. */
   existingGrafanaAdmin?: string;
 }
 
 type Item = onepassword.GetItemResult;
-const TOP_LEVEL_FIELDS = ["username", "password", "url", "credential", "hostname"] as const;
-
-/** A named field of a 1Password item: a top-level login field or a section field by label. */
-export function itemField(item: Item, field: string, where: string): string {
-  const top = (TOP_LEVEL_FIELDS as readonly string[]).includes(field) ? (item as any)[field] : undefined;
-  const fromSection = item.sections?.flatMap((s) => s.fields ?? []).find((f) => f.label === field)?.value;
-  const value = top || fromSection;
-  if (!value) {
-    throw new Error(
-      `${where}: 1Password item "${item.title}" in vault ${item.vault} has no field "${field}" (or it is empty); add the field to the item`,
-    );
-  }
-  return value;
-}
 
 /**
  * Human-owned secrets from 1Password (or Pulumi config secrets), generated credentials written back
@@ -63,7 +60,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
   constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:secrets:Secrets", name, {}, opts);
     this.name = name;
-    const k8sOpts = { parent: this, provider: args.provider };
+    const k8sOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
     const config = new pulumi.Config(PROJECT);
     let read: (item: keyof typeof itemTitles, field: string, configKey: SecretKey) => pulumi.Output<string>;
     let itemTitles: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> = {
@@ -78,20 +75,17 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       itemTitles = backend.items;
       this.vault = backend.vault;
       const token = config.getSecret("onepasswordToken");
-      const envToken = backend.connectUrl
-        ? process.env.OP_CONNECT_TOKEN
-        : process.env.OP_SERVICE_ACCOUNT_TOKEN;
+      const tokenEnv = onepasswordTokenEnv(backend.connectUrl);
+      const envToken = process.env[tokenEnv];
       const tokenValue = token ?? (envToken ? pulumi.secret(envToken) : undefined);
       if (!tokenValue) {
         throw new Error(
-          `${PROJECT}:onepasswordToken: required with secrets.backend "onepassword" (or set ${backend.connectUrl ? "OP_CONNECT_TOKEN" : "OP_SERVICE_ACCOUNT_TOKEN"})`,
+          `${PROJECT}:onepasswordToken: required with secrets.backend "onepassword" (or set ${tokenEnv})`,
         );
       }
       this.onepasswordProvider = new onepassword.Provider(
         `${name}-onepassword`,
-        backend.connectUrl
-          ? { url: backend.connectUrl, token: tokenValue }
-          : { serviceAccountToken: tokenValue },
+        onepasswordProviderArgs(backend.connectUrl, tokenValue),
         { parent: this },
       );
       const provider = this.onepasswordProvider;
@@ -167,11 +161,10 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       grafanaPassword =
         fromConfig ??
         pulumi.secret(
-          new random.RandomPassword(
-            `${name}-grafana-admin`,
-            { length: 32, special: false },
-            { parent: this, provider: args.randomProvider },
-          ).result,
+          new random.RandomPassword(`${name}-grafana-admin`, GENERATED_ADMIN_PASSWORD, {
+            parent: this,
+            provider: args.randomProvider,
+          }).result,
         );
     }
     const g = SECRET_REFS.grafanaAdmin;
@@ -193,20 +186,9 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     opts: pulumi.CustomResourceOptions,
   ): void {
     if (!this.onepasswordProvider || !this.vault) return;
-    const slug = title
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "");
     new onepassword.Item(
-      `${this.name}-${slug}`,
-      {
-        vault: this.vault,
-        title,
-        category: "login",
-        username: login.username,
-        password: pulumi.secret(login.password),
-        tags: ["homelab-observability", "generated"],
-      },
+      `${this.name}-${itemSlug(title)}`,
+      generatedItemArgs(this.vault, title, login.username, pulumi.secret(login.password)),
       { ...opts, provider: this.onepasswordProvider },
     );
   }
@@ -218,18 +200,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     data: Record<string, pulumi.Input<string>>,
     opts: pulumi.CustomResourceOptions,
   ): k8s.core.v1.Secret {
-    return new k8s.core.v1.Secret(
-      resourceName,
-      {
-        metadata: {
-          name: secretName,
-          namespace,
-          labels: { "app.kubernetes.io/part-of": "homelab-observability" },
-        },
-        type: "Opaque",
-        stringData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)])),
-      },
-      opts,
-    );
+    const wrapped = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)]));
+    return new k8s.core.v1.Secret(resourceName, projectedSecret(secretName, namespace, wrapped), opts);
   }
 }

@@ -1,0 +1,48 @@
+import { sizing, type Profile } from "../../model/sizing";
+import { versions } from "../../model/versions";
+import { VECTOR_API_PORT, vectorConfig, type VectorInput } from "./vectorConfig";
+import {
+  containerHardening,
+  logAgentCapabilities,
+  rootLogAgentPod,
+  VECTOR_HOST_DATA,
+  type AgentScheduling,
+} from "../security/hardening";
+import { RELEASES } from "../../model/names";
+
+/**
+ * Values of the vector chart in the Agent role (a DaemonSet). Vector reads /var/log (pod logs and
+ * the journal under it) and writes only its data_dir: the chart's default mounts of the host's
+ * /var/lib (every pod's projected tokens, k3s' server token and datastore), /proc and /sys are
+ * replaced by /var/log alone. Root without capabilities (the files are root's, mode 0640).
+ */
+export function vectorValues(
+  profile: Profile,
+  settings: VectorInput,
+  scheduling: AgentScheduling,
+): Record<string, any> {
+  return {
+    role: "Agent",
+    fullnameOverride: RELEASES.vector,
+    image: { repository: versions.images.vector.repository, tag: versions.images.vector.tag },
+    customConfig: vectorConfig(settings),
+    resources: sizing(profile, "vector"),
+    podSecurityContext: rootLogAgentPod(),
+    securityContext: containerHardening({
+      readOnlyRoot: true,
+      add: logAgentCapabilities(settings.nodeLogs),
+    }),
+    podPriorityClassName: scheduling.priorityClassName,
+    tolerations: scheduling.tolerations,
+    defaultVolumes: [{ name: "var-log", hostPath: { path: "/var/log/" } }],
+    defaultVolumeMounts: [{ name: "var-log", mountPath: "/var/log/", readOnly: true }],
+    // The API's GET /health (vector chart 0.56.0 values.yaml readinessProbe; unchanged by the
+    // 0.55 move of the observability API to gRPC, per Vector's 0.55 upgrade guide).
+    readinessProbe: { httpGet: { path: "/health", port: VECTOR_API_PORT } },
+    // The data_dir (checkpoints, the disk buffer) is a hostPath, so both survive restarts.
+    persistence: { hostPath: { enabled: true, path: VECTOR_HOST_DATA } },
+    service: { enabled: false },
+    // Vector's own metrics (seed 001's internal_metrics), scraped like every agent.
+    podMonitor: { enabled: true },
+  };
+}
