@@ -3,7 +3,6 @@ import { parseQuantity } from "@homelab-observability/contract";
 import { consumersOf, planBuckets } from "./buckets";
 import {
   ADOPTABLE_RELEASES,
-  BUCKET_PURPOSES,
   durationSeconds,
   PHASES,
   PROJECT,
@@ -15,6 +14,9 @@ import {
   type StackConfig,
 } from "./schema";
 import { ConfigError, formatIssue } from "./errors";
+import { RELEASES } from "../model/names";
+import { LOG_AGENTS } from "../model/phases";
+import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES } from "../model/storage";
 import { byteSize } from "./schema";
 import {
   defaultSeriesCap,
@@ -134,7 +136,7 @@ export function parseStackConfig(
     nodeLogs: r.nodeLogs,
     // A namespace name is a DNS label (63 characters at most): a long stack namespace is shortened.
     agents: { namespace: r.agents.namespace ?? `${r.namespace.slice(0, 56)}-agents`, step: r.agents.step },
-    grafana: { ...r.grafana, url: r.grafana.url ?? `http://grafana.${r.namespace}.svc` },
+    grafana: { ...r.grafana, url: r.grafana.url ?? `http://${RELEASES.grafana}.${r.namespace}.svc` },
     // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
     takeover:
       r.takeover && Object.keys(raw.takeover ?? {}).length > 0
@@ -444,14 +446,9 @@ export function s3BucketNameProblem(name: string): string | undefined {
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
 function kpsFullnameOf(t: NonNullable<Raw["takeover"]>): string {
   const release = t.releases.kubePrometheusStack?.split("/")[1];
-  if (!release) return "kps";
+  if (!release) return RELEASES.kps;
   const name = release.includes("kube-prometheus-stack") ? release : `${release}-kube-prometheus-stack`;
   return name.slice(0, 26).replace(/-+$/, "");
-}
-
-/** The PVC the operator's Prometheus StatefulSet claims: <template>-prometheus-<fullname>-prometheus-0. */
-export function prometheusClaimSuffix(kpsFullname: string): string {
-  return `-prometheus-${kpsFullname}-prometheus-0`;
 }
 
 /** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
@@ -475,19 +472,19 @@ function takeoverChecks(c: StackConfig): string[] {
       );
   }
   // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
-  for (const key of ["alloy", "vector"] as const)
+  for (const key of LOG_AGENTS)
     if (t.releases[key] && t.step === "import" && c.agents.step !== "stay")
       p.push(
         `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover after the update step), got "${c.agents.step}"`,
       );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(
-      `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
+      `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
     );
   }
   if (t.releases.kubePrometheusStack && !t.prometheusVolume) {
     p.push(
-      `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "prometheus-${t.kpsFullname}-prometheus-db${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,
+      `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,
     );
   }
   const mimirStores = consumersOf(c).includes("mimir");
@@ -508,12 +505,10 @@ function takeoverChecks(c: StackConfig): string[] {
   const mimir = t.buckets.mimir;
   if (mimir) {
     // Mimir refuses a ruler or alertmanager store equal to the blocks bucket (REFERENCE.md, Mimir).
-    const used = BUCKET_PURPOSES.mimir
-      .map((purpose) => [purpose, mimir[purpose]] as const)
-      .filter(([, b]) => b);
+    const used = PURPOSES.mimir.map((purpose) => [purpose, mimir[purpose]] as const).filter(([, b]) => b);
     for (const [purpose, bucket] of used) {
       const other = used.find(([o, b]) => o !== purpose && b === bucket);
-      if (other && BUCKET_PURPOSES.mimir.indexOf(purpose) > BUCKET_PURPOSES.mimir.indexOf(other[0]))
+      if (other && PURPOSES.mimir.indexOf(purpose) > PURPOSES.mimir.indexOf(other[0]))
         p.push(
           `${k(`buckets.mimir.${purpose}`)}: expected a bucket distinct from buckets.mimir.${other[0]} (Mimir fails to start when they share one), got "${bucket}"`,
         );

@@ -7,10 +7,11 @@ import { parseQuantity } from "@homelab-observability/contract";
  * key). Errors live in configErrors.ts, resolution (derived defaults, cross-key rules) in config.ts.
  */
 
-import { PHASES, type Phase } from "../model/phases";
-import { PROJECT } from "../model/names";
+import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";
+import { PROJECT, RELEASES } from "../model/names";
 import { SECRET_KEYS, type SecretKey } from "../model/secrets";
-import { LOKI_MODES, type LokiMode } from "../model/sizing";
+import { PURPOSES } from "../model/storage";
+import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
@@ -162,11 +163,11 @@ const minioStore = z
      * 9000:9000`. Default: `endpoint` (right only when Pulumi runs inside the cluster).
      */
     adminEndpoint: httpUrl("http://localhost:9000", true).optional(),
-    /** S3 region. Default "us-east-1". */
+    /** S3 region. */
     region: z.string().min(1).default("us-east-1"),
     /** Skip TLS verification / use plain HTTP. Default: true when the endpoint is http://. */
     insecure: z.boolean().optional(),
-    /** Path-style addressing (MinIO needs it). Default true. */
+    /** Path-style addressing (MinIO needs it). */
     pathStyle: z.boolean().default(true),
     /** Prefix for bucket names. Default: the cluster name. */
     bucketPrefix: bucketPrefix.optional(),
@@ -184,11 +185,11 @@ const cephStore = z
   .object({
     /** "ceph-rgw": ObjectBucketClaims on Ceph RGW (Rook). */
     type: z.literal("ceph-rgw"),
-    /** StorageClass that provisions ObjectBucketClaims. Default "ceph-bucket". */
+    /** StorageClass that provisions ObjectBucketClaims. */
     storageClass: storageClassName.default("ceph-bucket"),
     /** Prefix for bucket names. Default: the cluster name. */
     bucketPrefix: bucketPrefix.optional(),
-    /** S3 region reported to consumers. Default "us-east-1". */
+    /** S3 region reported to consumers. */
     region: z.string().min(1).default("us-east-1"),
   })
   .strict();
@@ -250,23 +251,23 @@ const loki = z
      * workload.logsPerDay is above what one Loki holds (about 20 GB a day).
      */
     mode: z.enum(LOKI_MODES).optional(),
-    /** Single-binary replicas. Default 1. */
+    /** Single-binary replicas. */
     replicas: count(1).default(1),
-    /** SimpleScalable write replicas. Default 3. */
+    /** SimpleScalable write replicas. */
     write: count(1).default(3),
-    /** SimpleScalable read replicas. Default 3. */
+    /** SimpleScalable read replicas. */
     read: count(1).default(3),
-    /** SimpleScalable backend replicas. Default 3. */
+    /** SimpleScalable backend replicas. */
     backend: count(1).default(3),
-    /** Replication factor; never above the replicas that serve writes. Default 1. */
+    /** Replication factor; never above the replicas that serve writes. */
     replicationFactor: count(1).default(1),
-    /** How long logs are kept; whole days (retention needs the 24h index). Default "7d". */
+    /** How long logs are kept; whole days (retention needs the 24h index). */
     retention: duration("7d").default("7d"),
-    /** Delay before the compactor deletes marked chunks. Default "2h". */
+    /** Delay before the compactor deletes marked chunks. */
     deleteDelay: duration("2h").default("2h"),
     /** Multi-tenant mode. Default false (tenant "fake"). */
     authEnabled: z.boolean().default(false),
-    /** Tenant used by agents when authEnabled. Default "homelab". */
+    /** Tenant used by agents when authEnabled. */
     tenant: tenant.default("homelab"),
     /** Canary DaemonSet. Default true (false in the lightweight profile). */
     canary: z.boolean().optional(),
@@ -282,9 +283,9 @@ const loki = z
 
 const prometheus = z
   .object({
-    /** TSDB retention. Default "14d". */
+    /** TSDB retention. */
     retention: duration("14d").default("14d"),
-    /** Retention by size. Default "60GiB". */
+    /** Retention by size. */
     retentionSize: z
       .string()
       .regex(/^\d+(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, {
@@ -303,7 +304,7 @@ const prometheus = z
 
 const mimir = z
   .object({
-    /** Monolithic replicas. Default 1. */
+    /** Monolithic replicas. */
     replicas: count(1).default(1),
     /**
      * Active series limit per tenant (Mimir's 150000 default is too low); Mimir's memory is sized to
@@ -311,11 +312,11 @@ const mimir = z
      * node could not hold a Mimir sized for that (the most it can, in steps of 10000).
      */
     maxGlobalSeriesPerUser: count(1).optional(),
-    /** Samples per second per tenant. Default 100000. */
+    /** Samples per second per tenant. */
     ingestionRate: count(1).default(100_000),
-    /** Multi-tenancy; when on, writers send X-Scope-OrgID. Default false. */
+    /** Multi-tenancy; when on, writers send X-Scope-OrgID. */
     multitenancy: z.boolean().default(false),
-    /** Tenant when multitenancy is on. Default "homelab". */
+    /** Tenant when multitenancy is on. */
     tenant: tenant.default("homelab"),
     /**
      * PVC size. Default "20Gi", or what the ingester, store-gateway and compactor need for a declared
@@ -332,33 +333,33 @@ const mimir = z
 
 const victoriametrics = z
   .object({
-    /** vmsingle retention. Default "14d". */
+    /** vmsingle retention. */
     retention: duration("14d").default("14d"),
     /**
      * vmsingle PVC size. Default "20Gi", or what retention x workload.activeSeries needs (about 1
      * byte a sample, 20% free space, 20% index) when that is more.
      */
     volumeSize: size("20Gi").optional(),
-    /** vmagent scrape interval. Default "30s". */
+    /** vmagent scrape interval. */
     scrapeInterval: duration("30s").default("30s"),
-    /** vmagent disk buffer size per remote write. Default "1Gi". */
+    /** vmagent disk buffer size per remote write. */
     bufferSize: size("1Gi").default("1Gi"),
   })
   .strict();
 
 const alerting = z
   .object({
-    /** Send alerts to Pushover. Default true. */
+    /** Send alerts to Pushover. */
     pushover: z.boolean().default(true),
-    /** Pushover priority. Default 0. */
+    /** Pushover priority. */
     pushoverPriority: z.number().int().min(-2).max(2).default(0),
-    /** Send the Watchdog alert to the heartbeat URL. Default true. */
+    /** Send the Watchdog alert to the heartbeat URL. */
     heartbeat: z.boolean().default(true),
-    /** How often the heartbeat fires. Default "1m". */
+    /** How often the heartbeat fires. */
     heartbeatInterval: duration("1m").default("1m"),
     /**
      * Error-level log lines per second in one namespace above which Loki's ruler alerts
-     * (NamespaceLogErrorRateHigh, for 15 minutes). Default 1.
+     * (NamespaceLogErrorRateHigh, for 15 minutes).
      */
     logErrorsPerSecond: z.number().positive().default(1),
   })
@@ -368,14 +369,14 @@ const grafana = z
   .object({
     /** Grafana's public URL, for links. Default "http://grafana.<namespace>.svc". */
     url: httpUrl("https://grafana.example.net", false).optional(),
-    /** PVC size. Default "5Gi". */
+    /** PVC size. */
     volumeSize: size("5Gi").default("5Gi"),
   })
   .strict();
 
 const storageClasses = z
   .object({
-    /** StorageClass for ordinary PVCs. Default "local-path". */
+    /** StorageClass for ordinary PVCs. */
     default: storageClassName.default("local-path"),
     /** StorageClass for metrics TSDBs (local NVMe). Default: the default class. */
     metrics: storageClassName.optional(),
@@ -401,21 +402,20 @@ const existing = z
   .strict();
 
 /** Helm releases the program installs that a running cluster may already have (takeover). */
-export const ADOPTABLE_RELEASES = {
-  kubePrometheusStack: "kube-prometheus-stack",
-  loki: "loki",
-  grafana: "grafana",
-  alloy: "alloy",
-  prometheusOperatorCrds: "prometheus-operator-crds",
-  vector: "vector",
-} as const;
-export type AdoptableRelease = keyof typeof ADOPTABLE_RELEASES;
-
-/** Bucket purposes per consumer (the object store's plan uses the same lists). */
-export const BUCKET_PURPOSES = {
-  loki: ["chunks", "ruler", "admin"],
-  mimir: ["blocks", "ruler", "alertmanager"],
-} as const;
+const ADOPTABLE = [
+  "kubePrometheusStack",
+  "loki",
+  "grafana",
+  "alloy",
+  "prometheusOperatorCrds",
+  "vector",
+] as const;
+export type AdoptableRelease = (typeof ADOPTABLE)[number];
+/** Their names, from the release-name table (model/names.ts): an adopted release keeps the name the program uses. */
+export const ADOPTABLE_RELEASES = Object.fromEntries(ADOPTABLE.map((k) => [k, RELEASES[k]])) as Pick<
+  typeof RELEASES,
+  AdoptableRelease
+>;
 
 // S3 bucket naming rules (3-63 chars, lowercase, digits, '.', '-'); MinIO enforces the same.
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
@@ -434,7 +434,7 @@ const takeover = z
   .object({
     /** import: the first update adopts without changing anything; update: apply the program's values. Default import. */
     step: z.enum(["import", "update"]).default("import"),
-    /** The stack's namespace already exists: import it instead of creating it. Default false. */
+    /** The stack's namespace already exists: import it instead of creating it. */
     namespace: z.boolean().default(false),
     /** Running Helm releases to import, as "<namespace>/<name>". Default none. */
     releases: z
@@ -459,9 +459,9 @@ const takeover = z
     buckets: z
       .object({
         /** Loki's existing buckets by purpose (chunks, ruler, admin). */
-        loki: existingBuckets(BUCKET_PURPOSES.loki),
+        loki: existingBuckets(PURPOSES.loki),
         /** Mimir's existing buckets by purpose (blocks, ruler, alertmanager). */
-        mimir: existingBuckets(BUCKET_PURPOSES.mimir),
+        mimir: existingBuckets(PURPOSES.mimir),
       })
       .partial()
       .strict()
@@ -489,7 +489,7 @@ const agents = z
     /**
      * moved: they run in agents.namespace. handover: one update that stops them in the stack's
      * namespace and then starts them there (README). stay: they keep running in the stack's
-     * namespace, which then enforces privileged. Default "moved".
+     * namespace, which then enforces privileged.
      */
     step: z.enum(["stay", "handover", "moved"]).default("moved"),
   })
@@ -498,7 +498,7 @@ const agents = z
 /** Node (host) logs the log agent collects beside pod logs. */
 const nodeLogs = z
   .object({
-    /** Read the systemd journal (/var/log/journal). Default true. */
+    /** Read the systemd journal (/var/log/journal). */
     journal: z.boolean().default(true),
     /**
      * Plain syslog files for hosts without a journal (e.g. ["/var/log/messages"]); under /var/log,
@@ -564,18 +564,18 @@ export const rawSchema = z
     kubeContext: kubeContext.optional(),
     /** Path of the kubeconfig holding kubeContext ("~/" allowed). Default: $KUBECONFIG, else ~/.kube/config. */
     kubeconfig: z.string().min(1).optional(),
-    /** Namespace of the whole stack; the program creates it. Default "monitoring". */
+    /** Namespace of the whole stack; the program creates it. */
     namespace: dnsLabel.default("monitoring"),
-    /** A production stack: buckets, volumes and stateful releases are protected. Default false. */
+    /** A production stack: buckets, volumes and stateful releases are protected. */
     production: z.boolean().default(false),
     /** Migration phase (see "Migration phases"). Required. */
     phase: z.enum(PHASES),
-    /** standard, or lightweight for Raspberry Pis. Default "standard". */
-    profile: z.enum(["standard", "lightweight"]).default("standard"),
+    /** standard, or lightweight for Raspberry Pis. */
+    profile: z.enum(PROFILES).default("standard"),
     /** mimir or victoriametrics. Default mimir (victoriametrics in the lightweight profile). */
-    metricsBackend: z.enum(["mimir", "victoriametrics"]).optional(),
+    metricsBackend: z.enum(BACKENDS).optional(),
     /** alloy or vector. Default alloy (vector in the lightweight profile). */
-    logAgent: z.enum(["alloy", "vector"]).optional(),
+    logAgent: z.enum(LOG_AGENTS).optional(),
     objectStore: objectStore,
     secrets: secretsBackend.default({ backend: "config" }),
     /** Node pools (capacity for the budget, arch for the arm64 policy). Default one amd64 pool: 3 nodes, 4 CPU, 16Gi. */
@@ -617,24 +617,28 @@ export type TakeoverConfig = NonNullable<Raw["takeover"]> & {
   runningState?: RunningState;
 };
 
-/** The validated stack configuration every component is built from. */
-export interface StackConfig {
+/** A type without its index signatures (the secret keys' spread gives the schema's output one). */
+type KnownKeys<T> = {
+  [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K];
+};
+
+/**
+ * What resolution (config/resolve.ts) adds to the schema's output or puts in place of a key:
+ * derived defaults, sizes from the declared workload, the stack's identity. Every other key is
+ * the schema's output as zod infers it.
+ */
+interface Resolved {
   stack: string;
+  /** Default: the stack name. */
   cluster: string;
-  /** The kube context the Kubernetes provider is pinned to; undefined only in tests of the pure layers. */
-  kubeContext?: string;
-  /** The kubeconfig file holding it; undefined: the provider's own default ($KUBECONFIG, ~/.kube/config). */
-  kubeconfig?: string;
-  namespace: string;
-  production: boolean;
-  phase: Phase;
-  profile: "standard" | "lightweight";
-  metricsBackend: "mimir" | "victoriametrics";
-  logAgent: "alloy" | "vector";
+  /** Default: by profile (victoriametrics in the lightweight one). */
+  metricsBackend: Backend;
+  /** Default: by profile (vector in the lightweight one). */
+  logAgent: LogAgent;
   objectStore: ObjectStoreConfig & { bucketPrefix: string; insecure: boolean };
-  secrets: Raw["secrets"];
   nodePools: NodePool[];
-  storageClasses: { default: string; metrics: string };
+  /** `metrics` defaults to `default`. */
+  storageClasses: Required<Raw["storageClasses"]>;
   /** The declared workload (`workload.*`), logsPerDay in bytes. */
   workload: { activeSeries?: number; logsPerDayBytes?: number };
   loki: LokiConfig;
@@ -644,16 +648,19 @@ export interface StackConfig {
     maxGlobalSeriesPerUser: number;
   };
   victoriametrics: Omit<Raw["victoriametrics"], "volumeSize"> & { volumeSize: string };
-  alerting: Raw["alerting"];
   grafana: Raw["grafana"] & { url: string };
-  /** What exists outside the state and is imported rather than created. */
-  existing: Raw["existing"];
   /** Existing releases, buckets, volume and Secrets to adopt; undefined on a fresh stack. */
   takeover?: TakeoverConfig;
-  /** Host logs beside pod logs. */
-  nodeLogs: Raw["nodeLogs"];
   /** Where the node agents run (namespace resolved). */
   agents: { namespace: string; step: Raw["agents"]["step"] };
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
 }
+
+/**
+ * The validated stack configuration every component is built from: the schema's output (zod's
+ * inferred type: `kubeContext`, `namespace`, `phase`, `profile`, `secrets`, `alerting`,
+ * `existing`, `nodeLogs`, ...) with the resolved keys in place. A key added to the schema appears
+ * here without another line.
+ */
+export type StackConfig = Omit<KnownKeys<Raw>, keyof Resolved> & Resolved;

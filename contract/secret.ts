@@ -10,3 +10,53 @@ export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export function isSecretEnvelope(v: unknown): boolean {
   return !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 }
+
+/** Where a value sits inside another: object keys and array indexes, outermost first. */
+export type ValuePath = (string | number)[];
+
+/**
+ * Whether `v` holds a secret envelope at any depth. Indexed loops, a child visited only when it is
+ * an object, and the envelope found by its key among the keys being read: the pack asks this of
+ * every resource's inputs, so no Object.values copies and no lookup of a key the object lacks
+ * (slow on objects of many shapes).
+ */
+export function holdsSecret(v: unknown): boolean {
+  if (v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (holdsSecret(v[i])) return true;
+    return false;
+  }
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const x = (v as Record<string, unknown>)[keys[i]];
+    if (keys[i] === SECRET_SIG_KEY && x === SECRET_SIG) return true;
+    if (x !== null && typeof x === "object" && holdsSecret(x)) return true;
+  }
+  return false;
+}
+
+/**
+ * The walker over secret envelopes: `v` rebuilt with every envelope, at any depth, replaced by what
+ * `onSecret` returns for it, and every other leaf by what `leaf` returns (default: itself). Arrays
+ * stay arrays, objects are copied key by key. `path` is where the envelope sits; the walker reuses
+ * it, so copy it to keep it.
+ */
+export function mapSecrets(
+  v: unknown,
+  onSecret: (envelope: Record<string, any>, path: ValuePath) => unknown,
+  leaf: (v: unknown) => unknown = (x) => x,
+  path: ValuePath = [],
+): any {
+  if (v === null || typeof v !== "object") return leaf(v);
+  if (isSecretEnvelope(v)) return onSecret(v as Record<string, any>, path);
+  const step = (k: string | number, x: unknown) => {
+    path.push(k);
+    const out = mapSecrets(x, onSecret, leaf, path);
+    path.pop();
+    return out;
+  };
+  if (Array.isArray(v)) return v.map((x, i) => step(i, x));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = step(k, (v as Record<string, unknown>)[k]);
+  return out;
+}

@@ -1,3 +1,4 @@
+import { RELEASES } from "./names";
 import type { LokiMode } from "./sizing";
 
 /** What the Loki URLs depend on: its gateway and its deployment mode. */
@@ -6,24 +7,8 @@ export interface LokiShape {
   mode: LokiMode;
 }
 
-/**
- * Release names: the program installs every chart under a fixed release name (or fullname
- * override), so each Service name, and with it every in-cluster URL, follows from the name alone.
- */
-export const RELEASES = {
-  loki: "loki",
-  /** kube-prometheus-stack's fullnameOverride. */
-  kps: "kps",
-  /**
-   * Mimir's monolithic Service (`-target=all`); in read-write mode the prefix of its targets'
-   * Services (`mimir-write`, `mimir-read`, `mimir-backend`).
-   */
-  mimir: "mimir",
-  /** victoria-metrics-k8s-stack's fullnameOverride. */
-  vm: "vm",
-  alertmanager: "alertmanager",
-  grafana: "grafana",
-} as const;
+// Release names (model/names.ts): every Service name, and with it every URL here, follows from them.
+export { RELEASES };
 
 /** Mimir's HTTP port (`-server.http-listen-port`; the chart's and the image's default). */
 export const MIMIR_HTTP_PORT = 8080;

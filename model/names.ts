@@ -1,2 +1,39 @@
 /** The Pulumi project name; config keys are `homelab-observability:<key>`. */
 export const PROJECT = "homelab-observability";
+
+/**
+ * The release-name table: the one place a Helm release name (or the fullname override the chart
+ * names its objects after) is written. The program installs every chart under a fixed name, so
+ * each Service name, pod label (`app.kubernetes.io/instance`), takeover import ID and in-cluster
+ * URL (model/endpoints.ts) follows from the name alone; a rename would replace the release.
+ */
+export const RELEASES = {
+  loki: "loki",
+  /** kube-prometheus-stack's release name (what a takeover imports). */
+  kubePrometheusStack: "kube-prometheus-stack",
+  /** kube-prometheus-stack's fullnameOverride: its Prometheus, Alertmanager and operator are `kps-*`. */
+  kps: "kps",
+  /** The prometheus-operator-crds chart's release (the CRDs outlive kube-prometheus-stack). */
+  prometheusOperatorCrds: "prometheus-operator-crds",
+  /**
+   * Mimir's monolithic StatefulSet and Service (`-target=all`, the program's own objects, no chart);
+   * in read-write mode the prefix of its targets' Services (`mimir-write`, `mimir-read`, `mimir-backend`).
+   */
+  mimir: "mimir",
+  /** victoria-metrics-k8s-stack's release name and fullnameOverride (the operator names CRs `vm*-vm`). */
+  vm: "vm",
+  /** The standalone Alertmanager's release and fullname. */
+  alertmanager: "alertmanager",
+  /** Grafana's release and fullname (also its ServiceAccount's name). */
+  grafana: "grafana",
+  /** Alloy's node agent (DaemonSet) release and fullname. */
+  alloy: "alloy",
+  /** Alloy's cluster replica (events, ServiceMonitors) release and fullname. */
+  alloyCluster: "alloy-cluster",
+  /** Vector's node agent release and fullname. */
+  vector: "vector",
+  /** prometheus-node-exporter's release and fullname (the job label rules match). */
+  nodeExporter: "node-exporter",
+  /** kube-state-metrics' release and fullname. */
+  kubeStateMetrics: "kube-state-metrics",
+} as const;

@@ -9,6 +9,11 @@ export const BACKENDS = ["mimir", "victoriametrics"] as const;
 /** The new metrics backend a stack migrates to. */
 export type Backend = (typeof BACKENDS)[number];
 
+/** The log agents a stack can run on every node. */
+export const LOG_AGENTS = ["alloy", "vector"] as const;
+/** The log agent a stack runs. */
+export type LogAgent = (typeof LOG_AGENTS)[number];
+
 /**
  * What a phase means for one backend: the only place that reads phase names (besides the config
  * schema that lists them). Every decision the program makes about a phase reads one of these

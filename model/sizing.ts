@@ -2,6 +2,11 @@
  * Requests and limits for every pod the program deploys, per profile. One table so the resource
  * budget can be read and tuned in one place; the lightweight column is sized for 8 GiB Pi 5 nodes.
  */
+/** The sizing profiles: standard, or lightweight for Raspberry Pis (the second column of every table here). */
+export const PROFILES = ["standard", "lightweight"] as const;
+/** A sizing profile (config `profile`). */
+export type Profile = (typeof PROFILES)[number];
+
 export interface Resources {
   requests: { cpu: string; memory: string };
   limits: { memory: string; cpu?: string };
@@ -125,7 +130,7 @@ const lightweight: Record<Workload, Resources> = {
  * (config/sizing.ts: from the declared workload or a cap) replaces the profile's where it has one.
  */
 export function sizing(
-  profile: "standard" | "lightweight",
+  profile: Profile,
   workload: Workload,
   sized?: Partial<Record<Workload, Resources>>,
 ): Resources {

@@ -1,3 +1,5 @@
+import { RELEASES } from "./names";
+
 /** Who consumes object storage. VictoriaMetrics keeps its TSDB on local disk and needs none. */
 export type Consumer = "loki" | "mimir";
 /** What a consumer keeps in a bucket. */
@@ -79,3 +81,39 @@ export function credentialSecretName(consumer: Consumer): string {
 export function obcName(consumer: Consumer): string {
   return `${consumer}-bucket`;
 }
+
+/** The claim template the program gives kube-prometheus-stack's Prometheus (`volumeClaimTemplate` name). */
+export const PROMETHEUS_CLAIM_TEMPLATE = "prometheus-db";
+
+/**
+ * What every claim of the operator's Prometheus StatefulSet ends in for a KPS fullname: the
+ * StatefulSet is `prometheus-<fullname>-prometheus` and its first pod's claim
+ * `<template>-<statefulset>-0` (prometheus-operator pkg/prometheus/statefulset.go volumeName,
+ * prefixedName). The config's takeover check and the plan's claim both read it here.
+ */
+export function prometheusClaimSuffix(kpsFullname: string): string {
+  return `-prometheus-${kpsFullname}-prometheus-0`;
+}
+
+/**
+ * The claim template the operator gives a Prometheus without one (`prometheus-<prom>-db`): what a
+ * running kube-prometheus-stack installed with the chart's defaults has, and so the example the
+ * takeover's errors give.
+ */
+export function operatorClaimTemplate(kpsFullname: string): string {
+  return `prometheus-${kpsFullname}-prometheus-db`;
+}
+
+/**
+ * The Prometheus claim and its template for a KPS fullname (without a template the operator would
+ * name it `prometheus-<prom>-db`, so the program gives one); `existing` is a running claim to keep
+ * (takeover), whose template is what precedes the suffix.
+ */
+export function prometheusClaim(fullname: string, existing?: string): { claim: string; template: string } {
+  const suffix = prometheusClaimSuffix(fullname);
+  if (existing) return { claim: existing, template: existing.slice(0, -suffix.length) };
+  return { claim: `${PROMETHEUS_CLAIM_TEMPLATE}${suffix}`, template: PROMETHEUS_CLAIM_TEMPLATE };
+}
+
+/** The claim the program's own Prometheus uses; pre-created so it can be retained and protected. */
+export const PROMETHEUS_PVC = prometheusClaim(RELEASES.kps).claim;

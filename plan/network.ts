@@ -1,4 +1,4 @@
-import type { PhaseCapabilities } from "../model/phases";
+import type { PhaseCapabilities, LogAgent } from "../model/phases";
 import { RELEASES } from "../model/endpoints";
 import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
 import { mimirPodLabels } from "../builders/metrics/mimirValues";
@@ -17,7 +17,7 @@ export interface NetworkInputs {
   namespace: string;
   /** Where the node agents run. */
   agentsNamespace: string;
-  logAgent: "alloy" | "vector";
+  logAgent: LogAgent;
   /** Which parts run in this phase. */
   runs: {
     mimir: boolean;
@@ -43,11 +43,11 @@ const INSTANCE = {
   grafana: RELEASES.grafana,
   alertmanager: RELEASES.alertmanager,
   vm: RELEASES.vm,
-  kps: "kube-prometheus-stack",
-  alloy: "alloy",
-  alloyCluster: "alloy-cluster",
-  vector: "vector",
-  kubeStateMetrics: "kube-state-metrics",
+  kps: RELEASES.kubePrometheusStack,
+  alloy: RELEASES.alloy,
+  alloyCluster: RELEASES.alloyCluster,
+  vector: RELEASES.vector,
+  kubeStateMetrics: RELEASES.kubeStateMetrics,
 } as const;
 
 const instance = (v: string) => ({ "app.kubernetes.io/instance": v });

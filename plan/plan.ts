@@ -1,7 +1,7 @@
 import type { StackConfig } from "../config/resolve";
 import { parseQuantity } from "../config/resolve";
 import { planBuckets } from "../config/buckets";
-import type { BucketPlan, Consumer, ConsumerStorage } from "../model/storage";
+import { prometheusClaim, type BucketPlan, type Consumer, type ConsumerStorage } from "../model/storage";
 import { stackInfoData } from "../builders/stackInfo";
 import type { AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
 import { programRuleSets, RULE_LABEL, type RuleGroup } from "../builders/alerting/rules";
@@ -25,7 +25,6 @@ import type { MinioScrape } from "../builders/objectstore/minioMetrics";
 import { logRules } from "../builders/alerting/logRules";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { consumerStorage } from "./storage";
-import { KPS_FULLNAME, prometheusClaim } from "../builders/metrics/kpsValues";
 import { planAdoptions, type Adoption } from "./takeover";
 import type { Resources } from "../model/sizing";
 import {
@@ -200,7 +199,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   const ns = cfg.namespace;
   const caps = capabilities(cfg.phase, cfg.metricsBackend);
   const kpsFullname = cfg.takeover?.kpsFullname;
-  const promClaim = prometheusClaim(kpsFullname ?? KPS_FULLNAME, cfg.takeover?.prometheusVolume);
+  const promClaim = prometheusClaim(kpsFullname ?? RELEASES.kps, cfg.takeover?.prometheusVolume);
   // The VictoriaMetrics cluster version only for a declared workload one vmsingle cannot hold.
   const vmCluster = caps.backend ? vmClusterShape(cfg) : undefined;
   // Mimir's read-write mode only for a declared workload one monolithic Mimir cannot hold.
@@ -576,7 +575,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         alloyCluster: !!plan.alloy?.inputs.cluster,
       },
       events,
-      kpsFullname: kpsFullname ?? KPS_FULLNAME,
+      kpsFullname: kpsFullname ?? RELEASES.kps,
       lokiRulerAlerts: !!plan.loki.inputs.settings.ruler?.alertmanagerUrl,
     }).filter((g) => !(importing && g.namespace === ns)),
   };

@@ -5,14 +5,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { allPolicies } from "./policies";
-import {
-  closeScope,
-  isSecretEnvelope,
-  openScope,
-  SECRET_SIG,
-  SECRET_SIG_KEY,
-  SECRET_STAND_IN,
-} from "./lib/resources";
+import { closeScope, holdsSecret, mapSecrets, openScope, SECRET_STAND_IN } from "./lib/resources";
 import { guardOf } from "./lib/typed";
 import { computeBudget, formatBudget, stackFacts, type Budget } from "./lib/budget";
 import type { Res } from "./lib/resources";
@@ -83,43 +76,19 @@ export { SECRET_STAND_IN };
 export function unwrapSecrets(v: any): any {
   // Most trees hold no secret: hand those over as they are (policies only read them) instead of
   // copying every resource's inputs.
-  return v !== null && typeof v === "object" && holdsSecret(v) ? unwrapped(v) : v;
+  return holdsSecret(v) ? mapSecrets(v, unwrapped) : v;
 }
 
-function holdsSecret(v: object): boolean {
-  // Indexed loops over keys, a child visited only when it is an object, and the envelope found by
-  // its key among the keys being read: this walks every value the policies will read, so no
-  // Object.values copies and no lookup of a key the object lacks (slow on objects of many shapes).
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i];
-      if (x !== null && typeof x === "object" && holdsSecret(x)) return true;
+/** A secret as the engine hands it over: its plaintext (JSON text when it parses), or the stand-in. */
+function unwrapped(envelope: Record<string, any>): any {
+  if (typeof envelope.plaintext === "string") {
+    try {
+      return unwrapSecrets(JSON.parse(envelope.plaintext));
+    } catch {
+      return envelope.plaintext;
     }
-    return false;
   }
-  const keys = Object.keys(v);
-  for (let i = 0; i < keys.length; i++) {
-    const x = (v as Record<string, unknown>)[keys[i]];
-    if (keys[i] === SECRET_SIG_KEY && x === SECRET_SIG) return true;
-    if (x !== null && typeof x === "object" && holdsSecret(x)) return true;
-  }
-  return false;
-}
-
-function unwrapped(v: any): any {
-  if (Array.isArray(v)) return v.map(unwrapSecrets);
-  if (!v || typeof v !== "object") return v;
-  if (isSecretEnvelope(v)) {
-    if (typeof v.plaintext === "string") {
-      try {
-        return unwrapSecrets(JSON.parse(v.plaintext));
-      } catch {
-        return v.plaintext;
-      }
-    }
-    return "value" in v ? unwrapSecrets(v.value) : SECRET_STAND_IN;
-  }
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+  return "value" in envelope ? unwrapSecrets(envelope.value) : SECRET_STAND_IN;
 }
 
 /**

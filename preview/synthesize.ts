@@ -4,7 +4,7 @@ import { cliStackConfig, secretPlaceholder } from "../config/stackFile";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
 import { requiredSecretKeys } from "../components/existingSecret";
 
-import { SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
+import { isSecretEnvelope, SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 
 export { SECRET_SIG, SECRET_SIG_KEY };
 
@@ -289,7 +289,7 @@ export async function synthesize(
 
 /** The plain value inside a runtime secret envelope (mocks see `{sig, value}`), or the value itself. */
 function unwrapSecret(v: any): any {
-  return v && typeof v === "object" && v[SECRET_SIG_KEY] === SECRET_SIG ? v.value : v;
+  return isSecretEnvelope(v) ? v.value : v;
 }
 
 /** The export as `pulumi stack export` writes it: without the synthesis-only `importId`. */
@@ -311,7 +311,7 @@ export function sanitize(value: any, insideSecret: boolean, secretFields: readon
   if (value === null || value === undefined) return value;
   if (Array.isArray(value)) return value.map((v) => sanitize(v, insideSecret));
   if (typeof value !== "object") return insideSecret ? secretEnvelope() : value;
-  if (value[SECRET_SIG_KEY] === SECRET_SIG) return secretEnvelope();
+  if (isSecretEnvelope(value)) return secretEnvelope();
   if (pulumi.Resource.isInstance(value)) return { urn: "<resource>" };
   const out: Record<string, any> = {};
   for (const [k, v] of Object.entries(value)) {

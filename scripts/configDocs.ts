@@ -15,8 +15,40 @@ export const END = "<!-- config-keys:end -->";
 
 export interface KeyDoc {
   key: string;
+  /** The JSDoc, with the schema's default appended when the JSDoc states none. */
   doc: string;
+  /** The schema's own default when it is a literal (`.default("7d")`), as the table writes it. */
+  schemaDefault?: string;
+  /** The JSDoc as written. */
+  written: string;
 }
+
+/**
+ * The literal a schema expression defaults to (`x.default("7d")`, `.default(3)`, `.default(false)`),
+ * written as the table shows it; undefined for none or a computed one ({}, [], a constant).
+ */
+export function literalDefault(e: ts.Expression): string | undefined {
+  for (let n: ts.Node = e; ts.isCallExpression(n) || ts.isPropertyAccessExpression(n); n = n.expression) {
+    if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression)) continue;
+    if (n.expression.name.text !== "default" || n.arguments.length !== 1) continue;
+    const a = n.arguments[0];
+    if (ts.isStringLiteral(a)) return JSON.stringify(a.text);
+    if (ts.isNumericLiteral(a)) return String(Number(a.text.replace(/_/g, "")));
+    if (a.kind === ts.SyntaxKind.TrueKeyword) return "true";
+    if (a.kind === ts.SyntaxKind.FalseKeyword) return "false";
+    if (
+      ts.isPrefixUnaryExpression(a) &&
+      a.operator === ts.SyntaxKind.MinusToken &&
+      ts.isNumericLiteral(a.operand)
+    )
+      return String(-Number(a.operand.text));
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Whether a JSDoc states a default itself ("Default ...", "Default: ..."). */
+export const statesDefault = (doc: string) => /\bDefault\b/.test(doc);
 
 function jsDoc(node: ts.Node, source: ts.SourceFile): string {
   const ranges = ts.getLeadingCommentRanges(source.text, node.getFullStart()) ?? [];
@@ -31,9 +63,12 @@ function jsDoc(node: ts.Node, source: ts.SourceFile): string {
 }
 
 /** Every key of the schema with its JSDoc, nested objects flattened to dotted paths. */
-export function configKeyDocs(root: string = projectRoot(__dirname)): KeyDoc[] {
+export function configKeyDocs(
+  root: string = projectRoot(__dirname),
+  text: string = fs.readFileSync(path.join(root, SCHEMA), "utf8"),
+): KeyDoc[] {
   const file = path.join(root, SCHEMA);
-  const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const consts = new Map<string, ts.Expression>();
   source.forEachChild((n) => {
     if (ts.isVariableStatement(n))
@@ -81,8 +116,20 @@ export function configKeyDocs(root: string = projectRoot(__dirname)): KeyDoc[] {
       if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
       const key = `${prefix}${p.name.text}`;
       const nested = objectsOf(p.initializer, new Set());
-      const doc = jsDoc(p, source);
-      if (nested.length === 0 || doc) out.push({ key: variant ? `${key} (${variant})` : key, doc });
+      const written = jsDoc(p, source);
+      const schemaDefault = literalDefault(p.initializer);
+      // The default is the schema's: the JSDoc says what it means, the table adds what it is.
+      const doc =
+        written && schemaDefault !== undefined && !statesDefault(written)
+          ? `${written} Default ${schemaDefault}.`
+          : written;
+      if (nested.length === 0 || doc)
+        out.push({
+          key: variant ? `${key} (${variant})` : key,
+          doc,
+          written,
+          ...(schemaDefault && { schemaDefault }),
+        });
       for (const n of nested) walk(n.obj, `${key}.`, n.label.replace(/(Store|Backend)$/, "") || variant);
     }
   };

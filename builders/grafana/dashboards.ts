@@ -1,3 +1,4 @@
+import type { Backend, LogAgent } from "../../model/phases";
 /**
  * The dashboards Grafana provisions from the program itself (never downloaded by the pod): small
  * but real, written for the metric and label names this stack produces (the kube-prometheus
@@ -8,8 +9,8 @@
 import { METRICS_UID } from "./datasources";
 
 export interface DashboardInputs {
-  backend: "mimir" | "victoriametrics";
-  logAgent: "alloy" | "vector";
+  backend: Backend;
+  logAgent: LogAgent;
   /** The metrics backend exists (caps.backend). */
   backendUp: boolean;
 }

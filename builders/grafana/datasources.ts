@@ -1,4 +1,4 @@
-import type { PhaseCapabilities } from "../../model/phases";
+import type { PhaseCapabilities, Backend } from "../../model/phases";
 
 export interface Datasource {
   name: string;
@@ -14,7 +14,7 @@ export interface Datasource {
 export interface DatasourceInputs {
   /** What the phase runs (model/phases.ts): Prometheus, the backend, which one is the default. */
   caps: Pick<PhaseCapabilities, "kps" | "backend" | "defaultDatasource">;
-  backend: "mimir" | "victoriametrics";
+  backend: Backend;
   /** Prometheus query URL (kube-prometheus-stack), while it exists. */
   prometheusUrl: string;
   /** Backend query URL (Mimir's /prometheus, or vmsingle). */

@@ -1,5 +1,6 @@
+import { RELEASES } from "../../model/names";
 import { SECRET_REFS } from "../../model/secrets";
-import { sizing } from "../../model/sizing";
+import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import { grafanaDatasources, type DatasourceInputs } from "./datasources";
 import { dashboardsFor, type DashboardInputs } from "./dashboards";
@@ -8,7 +9,7 @@ import { PART_OF_LABEL } from "../metadata";
 
 /** What the Grafana release is built from (the plan's `grafana.settings`). */
 export interface GrafanaInputs {
-  profile: "standard" | "lightweight";
+  profile: Profile;
   url: string;
   volumeSize: string;
   storageClass: string;
@@ -28,9 +29,6 @@ export interface GrafanaInputs {
  */
 export const GRAFANA_SIDECAR_ROLE = "grafana-dashboard-reader";
 
-/** The ServiceAccount the grafana chart creates: its fullname (`fullnameOverride` below). */
-export const GRAFANA_SERVICE_ACCOUNT = "grafana";
-
 /** The rules of {@link GRAFANA_SIDECAR_ROLE}. */
 export const GRAFANA_SIDECAR_RULES = [
   { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
@@ -41,7 +39,8 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
   const g = SECRET_REFS.grafanaAdmin;
   const sidecarImage = versions.images.k8sSidecar;
   return {
-    fullnameOverride: GRAFANA_SERVICE_ACCOUNT,
+    // The chart names its ServiceAccount after the fullname; components/grafana/grafana.ts binds it.
+    fullnameOverride: RELEASES.grafana,
     image: imageValues(versions.images.grafana),
     admin: {
       existingSecret: input.adminSecret ?? g.secretName,
@@ -117,7 +116,7 @@ export function grafanaSidecarRoleBinding(namespace: string) {
   return {
     metadata: { name: GRAFANA_SIDECAR_ROLE, namespace, labels: { ...PART_OF_LABEL } },
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: GRAFANA_SIDECAR_ROLE },
-    subjects: [{ kind: "ServiceAccount", name: GRAFANA_SERVICE_ACCOUNT, namespace }],
+    subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace }],
   };
 }
 

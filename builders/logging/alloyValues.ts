@@ -1,4 +1,4 @@
-import { sizing } from "../../model/sizing";
+import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
   alloyChartRbac,
@@ -17,8 +17,7 @@ import {
   rootLogAgentPod,
   type AgentScheduling,
 } from "../security/hardening";
-
-type Profile = "standard" | "lightweight";
+import { RELEASES } from "../../model/names";
 
 const image = imageValues(versions.images.alloy);
 const reloader = {
@@ -43,7 +42,7 @@ export function alloyNodeValues(
   scheduling: AgentScheduling,
 ): Record<string, any> {
   return {
-    fullnameOverride: "alloy",
+    fullnameOverride: RELEASES.alloy,
     image,
     // The chart's only CRD is PodLogs, which no pipeline here uses; two Alloy releases would both
     // install it (a duplicate object), so neither does.
@@ -91,7 +90,7 @@ export const ALLOY_UID = 473;
 export function alloyClusterValues(profile: Profile, input: AlloyClusterInput): Record<string, any> {
   const rbac = alloyChartRbac(alloyClusterRules(input));
   return {
-    fullnameOverride: "alloy-cluster",
+    fullnameOverride: RELEASES.alloyCluster,
     image,
     crds: { create: false },
     global: { podSecurityContext: nonRootPod(ALLOY_UID) },

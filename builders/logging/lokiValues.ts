@@ -1,5 +1,5 @@
 import type { LokiConfig } from "../../config/resolve";
-import { sizing, type Resources, type Workload } from "../../model/sizing";
+import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { S3_ENV, type ConsumerStorage } from "../../model/storage";
 import { imageValues, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
@@ -13,7 +13,7 @@ export interface LokiInputs {
   storage: ConsumerStorage;
   /** Production: the gateway runs 2 replicas (the chart then adds a PodDisruptionBudget). Default false. */
   production?: boolean;
-  profile: "standard" | "lightweight";
+  profile: Profile;
   storageClass: string;
   /** Render ServiceMonitors (only when the Prometheus Operator CRDs exist). */
   serviceMonitor: boolean;

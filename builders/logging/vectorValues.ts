@@ -1,4 +1,4 @@
-import { sizing } from "../../model/sizing";
+import { sizing, type Profile } from "../../model/sizing";
 import { versions } from "../../model/versions";
 import { VECTOR_API_PORT, vectorConfig, type VectorInput } from "./vectorConfig";
 import {
@@ -8,6 +8,7 @@ import {
   VECTOR_HOST_DATA,
   type AgentScheduling,
 } from "../security/hardening";
+import { RELEASES } from "../../model/names";
 
 /**
  * Values of the vector chart in the Agent role (a DaemonSet). Vector reads /var/log (pod logs and
@@ -16,13 +17,13 @@ import {
  * replaced by /var/log alone. Root without capabilities (the files are root's, mode 0640).
  */
 export function vectorValues(
-  profile: "standard" | "lightweight",
+  profile: Profile,
   settings: VectorInput,
   scheduling: AgentScheduling,
 ): Record<string, any> {
   return {
     role: "Agent",
-    fullnameOverride: "vector",
+    fullnameOverride: RELEASES.vector,
     image: { repository: versions.images.vector.repository, tag: versions.images.vector.tag },
     customConfig: vectorConfig(settings),
     resources: sizing(profile, "vector"),

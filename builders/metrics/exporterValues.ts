@@ -1,4 +1,4 @@
-import { sizing } from "../../model/sizing";
+import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
   alertmanagerConfig,
@@ -13,11 +13,10 @@ import {
   RUNTIME_DEFAULT,
   type AgentScheduling,
 } from "../security/hardening";
+import { RELEASES } from "../../model/names";
 
 /** The sysctls node-exporter exports for the inotify alerts. */
 export const INOTIFY_SYSCTLS = ["fs.inotify.max_user_watches", "fs.inotify.max_user_instances"] as const;
-
-type Profile = "standard" | "lightweight";
 
 /**
  * Standalone prometheus-node-exporter (every phase). The job label and filesystem filters are the
@@ -26,7 +25,7 @@ type Profile = "standard" | "lightweight";
  */
 export function nodeExporterValues(profile: Profile, scheduling: AgentScheduling): Record<string, any> {
   return {
-    fullnameOverride: "node-exporter",
+    fullnameOverride: RELEASES.nodeExporter,
     image: imageValues(versions.images.nodeExporter),
     resources: sizing(profile, "nodeExporter"),
     // The chart's own user (65534) plus seccomp; the container reads /proc, /sys and / read-only.
@@ -91,7 +90,7 @@ export function ksmCollectors(endpoints: "endpoints" | "endpointslices"): string
 /** Standalone kube-state-metrics (after KPS removal), with the seeds' label allowlist. */
 export function kubeStateMetricsValues(profile: Profile): Record<string, any> {
   return {
-    fullnameOverride: "kube-state-metrics",
+    fullnameOverride: RELEASES.kubeStateMetrics,
     image: imageValues(versions.images.kubeStateMetrics),
     resources: sizing(profile, "kubeStateMetrics"),
     collectors: ksmCollectors("endpoints"),
@@ -106,7 +105,7 @@ export function standaloneAlertmanagerValues(
   alerting: AlertmanagerInputs,
 ): Record<string, any> {
   return {
-    fullnameOverride: "alertmanager",
+    fullnameOverride: RELEASES.alertmanager,
     image: {
       repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`,
       tag: versions.images.alertmanager.tag,

@@ -1,6 +1,7 @@
-import type { PhaseCapabilities } from "../../model/phases";
+import type { PhaseCapabilities, Backend } from "../../model/phases";
 import { RELEASES } from "../../model/endpoints";
-import { sizing, type Resources, type Workload } from "../../model/sizing";
+import { PROMETHEUS_CLAIM_TEMPLATE } from "../../model/storage";
+import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
   alertmanagerConfig,
@@ -16,8 +17,8 @@ export interface KpsInputs {
   /** What the phase runs (model/phases.ts): remote write, rule evaluator, Alertmanager. */
   caps: Pick<PhaseCapabilities, "prometheusRemoteWrite" | "ruleEvaluator" | "alertmanager">;
   cluster: string;
-  profile: "standard" | "lightweight";
-  backend: "mimir" | "victoriametrics";
+  profile: Profile;
+  backend: Backend;
   retention: string;
   retentionSize: string;
   volumeSize: string;
@@ -25,18 +26,13 @@ export interface KpsInputs {
   /** Remote write target, used while `caps.prometheusRemoteWrite`. */
   remoteWrite: RemoteWriteInputs;
   alerting: AlertmanagerInputs;
-  /** Release fullname (names the Prometheus, its StatefulSet and claim). Default KPS_FULLNAME; a takeover keeps the running one. */
+  /** Release fullname (names the Prometheus, its StatefulSet and claim). Default RELEASES.kps; a takeover keeps the running one. */
   fullname?: string;
-  /** Name of the claim template (the claim is `<template>-prometheus-<fullname>-prometheus-0`). Default "prometheus-db". */
+  /** Name of the claim template (the claim is `<template>-prometheus-<fullname>-prometheus-0`). Default PROMETHEUS_CLAIM_TEMPLATE. */
   claimTemplate?: string;
   /** Sizes from the declared workload (config/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
 }
-
-/** Helm release fullname; fixes the names of the Prometheus CR, its StatefulSet and PVC. */
-export const KPS_FULLNAME = RELEASES.kps;
-/** PVC the Prometheus StatefulSet uses; pre-created by the program so it can be retained/protected. */
-export const PROMETHEUS_PVC = `prometheus-db-prometheus-${KPS_FULLNAME}-prometheus-0`;
 
 /** Label selector that matches no rule we create: how rules leave Prometheus when the backend takes them. */
 const NO_RULES = { matchLabels: { "homelab.dev/evaluated-by": "prometheus" } };
@@ -50,7 +46,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
   const prometheusEvaluates = input.caps.ruleEvaluator === "prometheus";
   const p = input.profile;
   return {
-    fullnameOverride: input.fullname ?? KPS_FULLNAME,
+    fullnameOverride: input.fullname ?? RELEASES.kps,
     crds: { enabled: false },
     grafana: { enabled: false },
     // The chart's default rules ship as the program's own PrometheusRule (rendered from this chart,
@@ -94,7 +90,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
         replicaExternalLabelName: replicaLabelFor(input.backend),
         storageSpec: {
           volumeClaimTemplate: {
-            metadata: { name: input.claimTemplate ?? "prometheus-db" },
+            metadata: { name: input.claimTemplate ?? PROMETHEUS_CLAIM_TEMPLATE },
             spec: {
               storageClassName: input.storageClass,
               accessModes: ["ReadWriteOnce"],
@@ -144,17 +140,3 @@ export function alertmanagerClaim(storageClass: string): Record<string, any> {
   };
 }
 export const ALERTMANAGER_VOLUME = "1Gi";
-
-/**
- * The Prometheus claim and its template for a KPS fullname: the operator names the claim template
- * `prometheus-<prom>-db` unless one is given, the StatefulSet `prometheus-<prom>`, and the claim
- * `<template>-<statefulset>-0` (prometheus-operator pkg/prometheus/statefulset.go volumeName,
- * prefixedName). `existing` is a running claim to keep (takeover).
- */
-export function prometheusClaim(fullname: string, existing?: string): { claim: string; template: string } {
-  const statefulSet = `prometheus-${fullname}-prometheus`;
-  if (existing) return { claim: existing, template: existing.slice(0, -`-${statefulSet}-0`.length) };
-  return fullname === KPS_FULLNAME
-    ? { claim: PROMETHEUS_PVC, template: "prometheus-db" }
-    : { claim: `prometheus-db-${statefulSet}-0`, template: "prometheus-db" };
-}

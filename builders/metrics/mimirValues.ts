@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { sizing, type Resources } from "../../model/sizing";
+import { sizing, type Profile, type Resources } from "../../model/sizing";
 import { imageString, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 import { MIMIR_HTTP_PORT, MIMIR_NAME, mimirConfig, type MimirInputs } from "./mimirConfig";
@@ -60,7 +60,7 @@ export interface MimirTargetSpec {
 export interface MimirObjectsInput {
   namespace: string;
   settings: MimirInputs;
-  profile: "standard" | "lightweight";
+  profile: Profile;
   storageClass: string;
   /** The monolithic pod's volume. */
   volumeSize: string;

@@ -2,7 +2,7 @@ import { PART_OF_LABEL } from "../metadata";
 
 /** Prometheus's TSDB claim as the program creates it. */
 export interface PrometheusVolumeSpec {
-  /** The claim name the operator's StatefulSet adopts (`prometheusClaim` in kpsValues.ts). */
+  /** The claim name the operator's StatefulSet adopts (`prometheusClaim` in model/storage.ts). */
   claimName: string;
   namespace: string;
   storageClass: string;

@@ -1,13 +1,14 @@
+import type { Backend } from "../../model/phases";
 /** The Prometheus (kube-prometheus-stack) remote_write entry while KPS and the backend both run (caps.prometheusRemoteWrite). */
 export interface RemoteWriteInputs {
-  backend: "mimir" | "victoriametrics";
+  backend: Backend;
   url: string;
   /** X-Scope-OrgID when Mimir multitenancy is on. */
   tenant?: string;
 }
 
 /** Replica label each backend deduplicates HA pairs on (Mimir's HA tracker expects `__replica__`). */
-export function replicaLabelFor(backend: "mimir" | "victoriametrics"): string {
+export function replicaLabelFor(backend: Backend): string {
   return backend === "mimir" ? "__replica__" : "prometheus_replica";
 }
 

@@ -1,7 +1,7 @@
 import type { PhaseCapabilities } from "../../model/phases";
 import { RELEASES, type Endpoints } from "../../model/endpoints";
 import type { VmClusterShape } from "../../config/sizing";
-import { sizing, type Resources, type Workload } from "../../model/sizing";
+import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { versions } from "../../model/versions";
 import { alertmanagerClaim } from "./kpsValues";
 import { containerHardening, PRIORITY_CLASSES, RUNTIME_DEFAULT } from "../security/hardening";
@@ -15,7 +15,7 @@ export interface VmInputs {
   /** What the phase runs (model/phases.ts): rule evaluator and scraper. */
   caps: Pick<PhaseCapabilities, "kps" | "ruleEvaluator" | "scraper">;
   cluster: string;
-  profile: "standard" | "lightweight";
+  profile: Profile;
   retention: string;
   volumeSize: string;
   storageClass: string;

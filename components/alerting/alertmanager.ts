@@ -1,16 +1,18 @@
+import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import type { AlertmanagerInputs } from "../../builders/alerting/alertmanagerConfig";
 import { standaloneAlertmanagerValues } from "../../builders/metrics/exporterValues";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Alertmanager}. */
 export interface AlertmanagerArgs {
   /** Namespace of the release. Required. */
   namespace: string;
   /** Sizing profile (model/sizing.ts). Required. */
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /** Receivers (Pushover, heartbeat). Required. */
   alerting: AlertmanagerInputs;
   /**
@@ -29,7 +31,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     helmRelease(
       name,
       {
-        release: "alertmanager",
+        release: RELEASES.alertmanager,
         chart: versions.charts.alertmanager,
         namespace: args.namespace,
         values: standaloneAlertmanagerValues(args.profile, args.alerting),

@@ -9,6 +9,7 @@ import {
   grafanaValues,
   type GrafanaInputs,
 } from "../../builders/grafana/grafanaValues";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Grafana}. */
 export interface GrafanaArgs {
@@ -37,7 +38,7 @@ export class Grafana extends pulumi.ComponentResource {
     helmRelease(
       name,
       {
-        release: "grafana",
+        release: RELEASES.grafana,
         chart: versions.charts.grafana,
         namespace: args.namespace,
         values: grafanaValues(args.settings, args.namespace),

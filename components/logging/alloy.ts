@@ -1,3 +1,4 @@
+import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
@@ -7,6 +8,7 @@ import { alloyClusterValues, alloyNodeValues } from "../../builders/logging/allo
 import { parkedAlloyValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
 import type { AgentScheduling } from "../../builders/security/hardening";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Alloy}. */
 export interface AlloyArgs {
@@ -20,7 +22,7 @@ export interface AlloyArgs {
    */
   nodePlacement?: AgentPlacement;
   /** Sizing profile of both releases (model/sizing.ts). Required. */
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /**
    * Per-node log collection. Default: none, only the cluster replica runs (e.g. with Vector for
    * logs).
@@ -48,7 +50,7 @@ export class Alloy extends pulumi.ComponentResource {
         ? helmRelease(
             name,
             {
-              release: "alloy",
+              release: RELEASES.alloy,
               chart: versions.charts.alloy,
               namespace: at.parkedIn,
               values: parkedAlloyValues(values),
@@ -58,7 +60,7 @@ export class Alloy extends pulumi.ComponentResource {
         : undefined;
       helmRelease(
         at.moved ? `${name}-agents` : name,
-        { release: "alloy", chart: versions.charts.alloy, namespace: at.namespace, values },
+        { release: RELEASES.alloy, chart: versions.charts.alloy, namespace: at.namespace, values },
         { ...o, dependsOn: [...o.dependsOn, ...(parked ? [parked] : [])] },
       );
     }
@@ -66,7 +68,7 @@ export class Alloy extends pulumi.ComponentResource {
       helmRelease(
         `${name}-cluster`,
         {
-          release: "alloy-cluster",
+          release: RELEASES.alloyCluster,
           chart: versions.charts.alloy,
           namespace: args.namespace,
           values: alloyClusterValues(args.profile, args.cluster),

@@ -4,6 +4,7 @@ import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import { lokiRulesConfigMap, lokiValues, type LokiInputs } from "../../builders/logging/lokiValues";
 import type { RuleGroup } from "../../builders/alerting/rules";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Loki}. */
 export interface LokiArgs {
@@ -45,7 +46,7 @@ export class Loki extends pulumi.ComponentResource {
     helmRelease(
       name,
       {
-        release: "loki",
+        release: RELEASES.loki,
         chart: versions.charts.loki,
         namespace: args.namespace,
         values: lokiValues(args.settings),

@@ -1,3 +1,4 @@
+import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
@@ -7,6 +8,7 @@ import type { AgentPlacement } from "../../builders/security/podSecurity";
 import type { VectorInput } from "../../builders/logging/vectorConfig";
 import { vectorValues } from "../../builders/logging/vectorValues";
 import type { AgentScheduling } from "../../builders/security/hardening";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Vector}. */
 export interface VectorArgs {
@@ -17,7 +19,7 @@ export interface VectorArgs {
    */
   placement: AgentPlacement;
   /** Sizing profile (model/sizing.ts). Required. */
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /** Pipeline settings; see `vectorConfig`. Required. */
   settings: VectorInput;
   /** Priority class and tolerations (every pool the config declares). Required. */
@@ -39,13 +41,13 @@ export class Vector extends pulumi.ComponentResource {
     const parked = at.parkedIn
       ? helmRelease(
           name,
-          { release: "vector", chart, namespace: at.parkedIn, values: parkedVectorValues(values) },
+          { release: RELEASES.vector, chart, namespace: at.parkedIn, values: parkedVectorValues(values) },
           o,
         )
       : undefined;
     helmRelease(
       at.moved ? `${name}-agents` : name,
-      { release: "vector", chart, namespace: at.namespace, values },
+      { release: RELEASES.vector, chart, namespace: at.namespace, values },
       { ...o, dependsOn: [...o.dependsOn, ...(parked ? [parked] : [])] },
     );
     this.registerOutputs({});

@@ -1,3 +1,4 @@
+import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
@@ -6,6 +7,7 @@ import { kubeStateMetricsValues, nodeExporterValues } from "../../builders/metri
 import { parkedNodeExporterValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
 import type { AgentScheduling } from "../../builders/security/hardening";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Exporters}. */
 export interface ExportersArgs {
@@ -18,7 +20,7 @@ export interface ExportersArgs {
    */
   nodeExporter?: AgentPlacement;
   /** Sizing profile (model/sizing.ts). Required. */
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
   /** node-exporter's priority class and tolerations (every pool the config declares). Required. */
@@ -49,7 +51,7 @@ export class Exporters extends pulumi.ComponentResource {
       ? helmRelease(
           `${name}-node-exporter`,
           {
-            release: "node-exporter",
+            release: RELEASES.nodeExporter,
             chart: versions.charts.nodeExporter,
             namespace: at.parkedIn,
             values: parkedNodeExporterValues(values),
@@ -59,7 +61,12 @@ export class Exporters extends pulumi.ComponentResource {
       : undefined;
     helmRelease(
       at.moved ? `${name}-node-exporter-agents` : `${name}-node-exporter`,
-      { release: "node-exporter", chart: versions.charts.nodeExporter, namespace: at.namespace, values },
+      {
+        release: RELEASES.nodeExporter,
+        chart: versions.charts.nodeExporter,
+        namespace: at.namespace,
+        values,
+      },
       // Host port 9100 is free only once the parked release's update removed its pods.
       { ...o, dependsOn: [...o.dependsOn, ...(parked ? [parked] : [])] },
     );
@@ -67,7 +74,7 @@ export class Exporters extends pulumi.ComponentResource {
       helmRelease(
         `${name}-kube-state-metrics`,
         {
-          release: "kube-state-metrics",
+          release: RELEASES.kubeStateMetrics,
           chart: versions.charts.kubeStateMetrics,
           namespace: args.namespace,
           values: kubeStateMetricsValues(args.profile),

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import { kpsValues, type KpsInputs } from "../../builders/metrics/kpsValues";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link KubePrometheusStack}. */
 export interface KubePrometheusStackArgs {
@@ -26,7 +27,7 @@ export class KubePrometheusStack extends pulumi.ComponentResource {
     helmRelease(
       name,
       {
-        release: "kube-prometheus-stack",
+        release: RELEASES.kubePrometheusStack,
         chart: versions.charts.kubePrometheusStack,
         namespace: args.namespace,
         values: kpsValues(args.settings),

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Resources } from "../../model/sizing";
+import type { Profile, Resources } from "../../model/sizing";
 import { MIMIR_NAME, type MimirInputs } from "../../builders/metrics/mimirConfig";
 import {
   MIMIR_CONFIG_MAP,
@@ -19,7 +19,7 @@ export interface MimirArgs {
   /** Mimir's own config: storage, limits, ring, ruler (the plan's `mimir.settings`). Required. */
   settings: MimirInputs;
   /** Sizing profile for the floor resources. Required. */
-  profile: "standard" | "lightweight";
+  profile: Profile;
   /** StorageClass of the claim templates. Required. */
   storageClass: string;
   /** Size of the monolithic claim template (read-write mode sizes each target's own). Required. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link PrometheusCrds}. */
 export interface PrometheusCrdsArgs {
@@ -26,7 +27,7 @@ export class PrometheusCrds extends pulumi.ComponentResource {
     this.release = helmRelease(
       name,
       {
-        release: "prometheus-operator-crds",
+        release: RELEASES.prometheusOperatorCrds,
         chart: versions.charts.prometheusOperatorCrds,
         namespace: args.namespace,
         values: {},

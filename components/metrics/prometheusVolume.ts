@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PROMETHEUS_PVC } from "../../builders/metrics/kpsValues";
+import { PROMETHEUS_PVC } from "../../model/storage";
 import { prometheusVolumeClaim } from "../../builders/metrics/prometheusVolume";
 
 /** Arguments of {@link PrometheusVolume}. */

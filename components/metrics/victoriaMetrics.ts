@@ -8,6 +8,7 @@ import {
   vmValues,
   type VmInputs,
 } from "../../builders/metrics/vmValues";
+import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link VictoriaMetrics}. */
 export interface VictoriaMetricsArgs {
@@ -30,7 +31,7 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
     const release = helmRelease(
       name,
       {
-        release: "vm",
+        release: RELEASES.vm,
         chart: versions.charts.victoriaMetricsStack,
         namespace: args.namespace,
         values: vmValues(args.settings),

@@ -32,6 +32,9 @@ export { SECRET_SIG, SECRET_SIG_KEY };
  * name, and the pack asks this of nearly every object it reads.
  */
 export const isSecretEnvelope: (v: unknown) => boolean = contract.isSecretEnvelope;
+/** The contract's walkers over secret envelopes, read once likewise. */
+export const holdsSecret: typeof contract.holdsSecret = contract.holdsSecret;
+export const mapSecrets: typeof contract.mapSecrets = contract.mapSecrets;
 
 /**
  * What the offline evaluator hands policies for a secret whose export holds only ciphertext (the

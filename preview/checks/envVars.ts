@@ -1,3 +1,4 @@
+import { isSecretEnvelope } from "@homelab-observability/contract";
 /**
  * Every `${VAR}` in a config file a container reads must be expanded by that program and provided
  * to the container. Loki and Mimir expand only with `-config.expand-env=true` (their documented
@@ -28,7 +29,7 @@ function visibleKeys(obj: K8sObject): string[] | undefined {
     if (v === undefined) continue;
     if (typeof v !== "object" || v === null) return undefined;
     // A Pulumi secret envelope hides the keys.
-    if ("4dabf18193072939515e22adb298388d" in v) return undefined;
+    if (isSecretEnvelope(v)) return undefined;
     keys.push(...Object.keys(v));
   }
   return keys;

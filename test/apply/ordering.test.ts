@@ -5,6 +5,7 @@ import { mentions } from "../../apply/ordering";
 import type { ExportResource } from "../../preview/synthesize";
 import { stackNames } from "../../preview/paths";
 import { atPhase, ROOT, synth } from "../support/helpers";
+import { BACKENDS } from "../../model/phases";
 
 const CRD_RELEASE = "prometheus-operator-crds";
 const nameOf = (urn: string) => urn.split("::").pop();
@@ -14,7 +15,7 @@ const isK8s = (r: ExportResource) => r.custom && r.type.startsWith("kubernetes:"
 describe("ordering as data: every stack x phase x backend", function () {
   this.timeout(120000);
   for (const stack of stackNames(ROOT)) {
-    for (const backend of ["mimir", "victoriametrics"]) {
+    for (const backend of BACKENDS) {
       for (const phase of PHASES) {
         it(`${stack} ${backend} ${phase}: namespace first, CRDs before custom resources, Secrets before their consumers`, async () => {
           const rs = (await synth(stack, { ...atPhase(stack, phase), metricsBackend: backend })).export

@@ -15,13 +15,13 @@ import { remoteWriteEntry } from "../../builders/metrics/remoteWrite";
 import { alertmanagerConfig } from "../../builders/alerting/alertmanagerConfig";
 import type { ConsumerStorage } from "../../model/storage";
 import { config } from "../support/helpers";
-import { capabilities } from "../../model/phases";
+import { BACKENDS, capabilities, type Backend } from "../../model/phases";
 
 const alerting = { pushover: true, pushoverPriority: 0, heartbeat: true, heartbeatInterval: "1m" };
 
 describe("bucket plan", () => {
   for (const phase of PHASES) {
-    for (const backend of ["mimir", "victoriametrics"] as const) {
+    for (const backend of BACKENDS) {
       it(`plans the right buckets at ${phase} with ${backend}`, () => {
         const plan = planBuckets(config({ phase, metricsBackend: backend }));
         const names = plan.consumers.flatMap((c) => c.buckets);
@@ -279,7 +279,7 @@ describe("Vector config", () => {
 });
 
 describe("Grafana datasources", () => {
-  const inputs = (phase: Phase, backend: "mimir" | "victoriametrics" = "mimir") =>
+  const inputs = (phase: Phase, backend: Backend = "mimir") =>
     grafanaDatasources({
       caps: capabilities(phase, backend),
       backend,
@@ -288,7 +288,7 @@ describe("Grafana datasources", () => {
       lokiUrl: "http://loki",
     });
   for (const phase of PHASES) {
-    for (const backend of ["mimir", "victoriametrics"] as const) {
+    for (const backend of BACKENDS) {
       it(`has exactly one default at ${phase} (${backend}), with the stable uid`, () => {
         const ds = inputs(phase, backend).datasources;
         const defaults = ds.filter((d) => d.isDefault);

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { createHmac } from "crypto";
 import { parser } from "@grafana/lezer-logql";
 import { PHASES, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../config/resolve";
-import { capabilities, type Backend } from "../../model/phases";
+import { BACKENDS, capabilities, type Backend } from "../../model/phases";
 import { planStack, type StackPlan } from "../../plan/plan";
 import { phaseAlertmanagerUrl, minioMetricsEndpoint } from "../../model/endpoints";
 import { readStackConfig } from "../../preview/synthesize";
@@ -21,8 +21,6 @@ import {
 } from "../../builders/objectstore/minioMetrics";
 import { atPhase, config, ROOT } from "../support/helpers";
 import { agentScheduling } from "../../builders/security/hardening";
-
-const BACKENDS: Backend[] = ["mimir", "victoriametrics"];
 
 /** The alerts every stack must ship in every phase, by what it watches. */
 const ALWAYS = ["LokiNoLogsIngested", "NodeInotifyMaxUserWatchesLow", "NodeInotifyMaxUserInstancesLow"];

@@ -1,5 +1,11 @@
 import { strict as assert } from "assert";
-import { ConfigError, parseStackConfig, rawFromPulumiConfig } from "../../config/resolve";
+import {
+  ConfigError,
+  parseStackConfig,
+  rawFromPulumiConfig,
+  rawSchema,
+  SECRET_KEYS,
+} from "../../config/resolve";
 import { config, rawConfig } from "../support/helpers";
 
 /** Parses and returns the problems; fails the test when the config is accepted. */
@@ -16,6 +22,15 @@ function problems(over: Record<string, unknown>, drop: string[] = []): string[] 
 }
 
 describe("stack config", () => {
+  it("the resolved config carries every key of the schema (StackConfig is the schema's output plus what resolution adds)", () => {
+    const c = config({ takeover: { namespace: true } });
+    const keys = Object.keys(rawSchema.shape).filter((k) => !(SECRET_KEYS as readonly string[]).includes(k));
+    assert.deepEqual(
+      keys.filter((k) => !(k in c)),
+      [],
+    );
+  });
+
   it("fills documented defaults", () => {
     const c = config();
     assert.equal(c.cluster, "test");

@@ -57,6 +57,36 @@ describe("README config keys are generated from the schema's docs (scripts/confi
     assert.match(parse(out).config.cluster.description, /\(edited\)$/);
   });
 
+  it("literal defaults come from the schema: no JSDoc restates one the table adds, none disagrees", () => {
+    const withDefault = docs.filter((d) => d.schemaDefault !== undefined);
+    assert.ok(withDefault.length >= 30, `keys with a literal default: ${withDefault.length}`);
+    for (const d of withDefault) {
+      const value = d.schemaDefault!;
+      // An enum's default may be written bare (`Default import.`).
+      const forms = [value, value.replace(/^"(.*)"$/, "$1")];
+      assert.ok(
+        forms.some((f) => d.doc.includes(`Default ${f}`)),
+        `${d.key}: the table states the schema's default ${value}, got "${d.doc}"`,
+      );
+      assert.ok(
+        !d.written.endsWith(`Default ${value}.`),
+        `${d.key}: the JSDoc restates the schema's default (${value}); drop it, the table adds it`,
+      );
+    }
+  });
+
+  it("a default changed in the schema changes the table", () => {
+    const text = fs.readFileSync(path.join(ROOT, "config/schema.ts"), "utf8");
+    const edited = text.replace(
+      'namespace: dnsLabel.default("monitoring")',
+      'namespace: dnsLabel.default("obs")',
+    );
+    assert.notEqual(edited, text);
+    const ns = (ds: typeof docs) => ds.find((d) => d.key === "namespace")!.doc;
+    assert.match(ns(docs), / Default "monitoring"\.$/);
+    assert.match(ns(configKeyDocs(ROOT, edited)), / Default "obs"\.$/);
+  });
+
   it("the check can fail: a changed doc changes the table", () => {
     const changed = configKeysTable(docs.map((d, i) => (i === 0 ? { ...d, doc: `${d.doc} (edited)` } : d)));
     assert.notEqual(changed, configKeysTable(docs));

@@ -11,7 +11,7 @@ import {
   type SizedComponent,
 } from "@homelab-observability/contract";
 import { ConfigError } from "../../config/resolve";
-import { sizing, STATEFUL_WORKLOADS } from "../../model/sizing";
+import { PROFILES, sizing, STATEFUL_WORKLOADS } from "../../model/sizing";
 import {
   defaultSeriesCap,
   lokiModeFor,
@@ -90,7 +90,7 @@ describe("sizing from upstream's capacity rules", function () {
     });
 
     it("every data-bearing workload requests the memory it is limited to, in both profiles", () => {
-      for (const profile of ["standard", "lightweight"] as const)
+      for (const profile of PROFILES)
         for (const w of STATEFUL_WORKLOADS) {
           const r = sizing(profile, w);
           assert.equal(r.requests.memory, r.limits.memory, `${profile} ${w}`);

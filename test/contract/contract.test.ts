@@ -4,7 +4,9 @@ import * as path from "path";
 import {
   decodeStackInfo,
   encodeStackInfo,
+  holdsSecret,
   isSecretEnvelope,
+  mapSecrets,
   parseQuantity,
   SECRET_SIG,
   SECRET_SIG_KEY,
@@ -79,6 +81,31 @@ describe("contract/: what the program writes and the pack reads", () => {
     assert.ok(isSecretEnvelope({ [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: "x" }));
     assert.ok(!isSecretEnvelope({ [SECRET_SIG_KEY]: "other" }));
     assert.ok(!isSecretEnvelope("[secret]"));
+  });
+
+  it("the walker over secret envelopes finds them at any depth, with their paths, and copies the rest", () => {
+    const env = (v: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value: v });
+    const tree = { a: 1, b: [null, { c: env("x") }], d: { e: undefined, f: env({ nested: env(2) }) } };
+    const seen: string[] = [];
+    const out = mapSecrets(
+      tree,
+      (e, p) => (seen.push(p.join(".")), `<${JSON.stringify(e.value)}>`),
+      (x) => (x === undefined ? null : x),
+    );
+    // The outer envelope is replaced whole: the walker does not open it (its handler may).
+    assert.deepEqual(seen, ["b.1.c", "d.f"]);
+    assert.deepEqual(out, {
+      a: 1,
+      b: [null, { c: '<"x">' }],
+      d: { e: null, f: `<${JSON.stringify({ nested: env(2) })}>` },
+    });
+    assert.notEqual(out.b, tree.b);
+    assert.ok(holdsSecret(tree) && holdsSecret([0, [env(1)]]) && holdsSecret(env(1)));
+    assert.ok(
+      !holdsSecret({ a: [1, { b: "x" }], [SECRET_SIG_KEY]: "other" }) &&
+        !holdsSecret(null) &&
+        !holdsSecret("s"),
+    );
   });
 
   it("the label is a valid Kubernetes label (a prefix/name key, a value of at most 63 characters)", () => {

@@ -4,6 +4,7 @@ import { RULE_LABEL } from "../../builders/alerting/rules";
 import { evaluateResources } from "../../policy/evaluate";
 import { budgetOf } from "../../preview/report";
 import { release, synth } from "../support/helpers";
+import { BACKENDS } from "../../model/phases";
 
 const MiB = 2 ** 20;
 
@@ -105,7 +106,7 @@ describe("lightweight profile and resource budget", function () {
 
 describe("each rule has exactly one evaluator in every phase", function () {
   this.timeout(60000);
-  for (const backend of ["mimir", "victoriametrics"] as const) {
+  for (const backend of BACKENDS) {
     for (const phase of PHASES) {
       it(`${backend} at ${phase}`, async () => {
         const rs = (await synth("staging", { phase, metricsBackend: backend })).export.deployment.resources;

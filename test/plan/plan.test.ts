@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { PHASES } from "../../config/resolve";
-import { capabilities, everyCapability, PHASE_TABLE, type Backend } from "../../model/phases";
+import { BACKENDS, capabilities, everyCapability, PHASE_TABLE } from "../../model/phases";
 import { endpoints } from "../../model/endpoints";
 import { planStack, type StackPlan } from "../../plan/plan";
 import { kpsValues } from "../../builders/metrics/kpsValues";
@@ -9,7 +9,6 @@ import { alloyClusterConfig } from "../../builders/logging/alloyConfig";
 import { RULE_LABEL } from "../../builders/alerting/rules";
 import { config } from "../support/helpers";
 
-const BACKENDS: Backend[] = ["mimir", "victoriametrics"];
 const every = (over: Record<string, unknown> = {}) =>
   PHASES.flatMap((phase) =>
     BACKENDS.map((metricsBackend) => ({

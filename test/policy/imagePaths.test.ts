@@ -7,6 +7,7 @@ import { helmOf } from "../../policy/lib/resources";
 import { workloadsOf } from "../../policy/lib/workloads";
 import { synth } from "../support/helpers";
 import { rendered, stackFileVariants } from "../support/rendered";
+import { BACKENDS } from "../../model/phases";
 
 /** `registry/repository` of a container image reference, as the pack writes repositories. */
 function repository(image: string): string {
@@ -45,7 +46,7 @@ describe("images: what the program writes, the pack reads", function () {
     let checked = 0;
     for (const stack of ["staging", "production"]) {
       for (const phase of PHASES) {
-        for (const metricsBackend of ["mimir", "victoriametrics"]) {
+        for (const metricsBackend of BACKENDS) {
           const s = await synth(stack, { phase, metricsBackend });
           for (const r of s.export.deployment.resources) {
             const helm = helmOf({ type: r.type, urn: r.urn, name: "", props: r.inputs ?? {} });

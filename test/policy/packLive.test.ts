@@ -10,7 +10,7 @@ import { strict as assert } from "assert";
 import { spawn, type ChildProcess } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import { evaluateResources, SECRET_STAND_IN, type ExportedResource } from "../../policy/evaluate";
-import { SECRET_SIG, SECRET_SIG_KEY } from "../../policy/lib/resources";
+import { mapSecrets, SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 import { allPolicies } from "../../policy/policies";
 import { stackNames } from "../../preview/paths";
 import * as path from "path";
@@ -27,14 +27,14 @@ const LEVELS = ["advisory", "mandatory", "disabled", "remediate"];
 
 /** The engine's wire form of a property map: secrets as {sig, value}, never ciphertext. */
 function wire(v: any): any {
-  if (Array.isArray(v)) return v.map(wire);
-  if (v === undefined) return null;
-  if (!v || typeof v !== "object") return v;
-  if (v[SECRET_SIG_KEY] === SECRET_SIG) {
-    const value = typeof v.plaintext === "string" ? JSON.parse(v.plaintext) : SECRET_STAND_IN;
-    return { [SECRET_SIG_KEY]: SECRET_SIG, value: wire(value) };
-  }
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, wire(x)]));
+  return mapSecrets(
+    v,
+    (e) => ({
+      [SECRET_SIG_KEY]: SECRET_SIG,
+      value: wire(typeof e.plaintext === "string" ? JSON.parse(e.plaintext) : SECRET_STAND_IN),
+    }),
+    (x) => (x === undefined ? null : x),
+  );
 }
 
 function options(r: ExportedResource) {

@@ -16,6 +16,7 @@ import { previews } from "../../preview/change/takeover";
 import type { StackExport } from "../../preview/synthesize";
 import { ROOT, synth, tmpDir, tsNode } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
+import { BACKENDS } from "../../model/phases";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -129,7 +130,7 @@ describe("change check: every adjacent phase transition, both directions, both b
     "production victoriametrics dual-write -> loki-fixed": ["Release::victoriametrics protect"],
   };
   for (const stack of ["staging", "production", "pi"])
-    for (const backend of ["mimir", "victoriametrics"]) {
+    for (const backend of BACKENDS) {
       it(`${stack} with ${backend}: nothing refused but the documented unprotect step`, async () => {
         const states: StackState[] = [];
         for (const phase of PHASES) {

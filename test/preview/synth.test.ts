@@ -4,6 +4,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { formatTree } from "../../preview/report";
 import { readStackConfig, SECRET_SIG, SECRET_SIG_KEY, type ExportResource } from "../../preview/synthesize";
+import { mapSecrets } from "@homelab-observability/contract";
 import { ROOT, named, release, synth, tmpDir, tsNode } from "../support/helpers";
 
 const STACKS = ["staging", "production", "pi"];
@@ -241,7 +242,7 @@ describe("secrets never leave as plaintext", () => {
 
 /** Paths of every Pulumi secret envelope inside `v`, at any depth. */
 function envelopePaths(v: unknown, at: string): string[] {
-  if (!v || typeof v !== "object") return [];
-  if ((v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) return [at];
-  return Object.entries(v).flatMap(([k, x]) => envelopePaths(x, `${at}.${k}`));
+  const found: string[] = [];
+  mapSecrets(v, (_, path) => found.push([at, ...path].join(".")));
+  return found;
 }

@@ -16,7 +16,7 @@ import * as path from "path";
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import { SECRET_STAND_IN } from "../../policy/evaluate";
-import { SECRET_SIG, SECRET_SIG_KEY } from "../../policy/lib/resources";
+import { mapSecrets, SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 import { ROOT, synth } from "../support/helpers";
 import { pulumiNode } from "../support/pulumiTsNode";
 
@@ -28,12 +28,11 @@ const { Struct } = require("google-protobuf/google/protobuf/struct_pb.js");
 
 /** The engine's wire form of a property map: secrets as {sig, value}, never ciphertext. */
 function wire(v: any): any {
-  if (Array.isArray(v)) return v.map(wire);
-  if (v === undefined) return null;
-  if (!v || typeof v !== "object") return v;
-  if (v[SECRET_SIG_KEY] === SECRET_SIG)
-    return { [SECRET_SIG_KEY]: SECRET_SIG, value: "value" in v ? wire(v.value) : SECRET_STAND_IN };
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, wire(x)]));
+  return mapSecrets(
+    v,
+    (e) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value: "value" in e ? wire(e.value) : SECRET_STAND_IN }),
+    (x) => (x === undefined ? null : x),
+  );
 }
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";

@@ -11,6 +11,7 @@ import type { RawObject, ReleaseRender, RenderOptions, StackObject } from "../..
 import type { StackExport } from "../../preview/synthesize";
 import type { SynthResult } from "../../preview/synthesize";
 import { ROOT, synth } from "./helpers";
+import { BACKENDS, type Backend } from "../../model/phases";
 
 /** Renders an export and collects every object, throwing when a release does not render. */
 export async function renderStack(
@@ -24,8 +25,8 @@ export async function renderStack(
   return { renders, raw, objects: stackObjects(renders, raw) };
 }
 
-export const BACKENDS = ["mimir", "victoriametrics"] as const;
-export type Backend = (typeof BACKENDS)[number];
+export { BACKENDS, type Backend };
+
 /** Stack files whose topology the phase x backend matrix runs on. */
 export const TOPOLOGIES = ["staging", "production"] as const;
 
