@@ -1,4 +1,5 @@
 import type { RuleGroup } from "./ruleGroup";
+import { RELEASES } from "../../model/names";
 import shipped from "./data/kps-default-rules.json";
 
 /**
@@ -24,9 +25,13 @@ export const KPS_RULES_DATA: KpsRulesData = shipped;
  * VictoriaMetrics operator's (Service `vmalertmanager-vm` for the VMAlertmanager `vm`). A
  * ServiceMonitor's job label is the Service name unless `jobLabel` says otherwise.
  */
-export const ALERTMANAGER_JOBS = ["kps-alertmanager", "alertmanager", "vmalertmanager-vm"] as const;
+export const ALERTMANAGER_JOBS = [
+  `${RELEASES.kps}-alertmanager`,
+  RELEASES.alertmanager,
+  `vmalertmanager-${RELEASES.vm}`,
+] as const;
 
-const KPS_AM_MATCHER = 'job="kps-alertmanager"';
+const KPS_AM_MATCHER = `job="${ALERTMANAGER_JOBS[0]}"`;
 
 /**
  * kube-prometheus-stack's default rules (rendered from the pinned chart, see

@@ -2,7 +2,7 @@ import { mimirReplicationFactor } from "../../model/sizing";
 import type { ConsumerStorage } from "../../model/storage";
 import { endpointHost, S3_ENV } from "../../model/storage";
 import { replicaLabelFor } from "./remoteWrite";
-import { MIMIR_HTTP_PORT, mimirEndpoints, RELEASES } from "../../model/endpoints";
+import { MIMIR_HTTP_PORT, mimirEndpoints } from "../../model/endpoints";
 
 export interface MimirInputs {
   namespace: string;
@@ -24,8 +24,6 @@ export interface MimirInputs {
 
 export { MIMIR_HTTP_PORT };
 /** Mimir's Service and StatefulSet name (model/endpoints.ts owns it). */
-export const MIMIR_NAME = RELEASES.mimir;
-
 const memberlist = { kvstore: { store: "memberlist" } };
 
 /**

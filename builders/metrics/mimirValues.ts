@@ -4,7 +4,8 @@ import { stringify } from "yaml";
 import { sizing, type Profile, type Resources } from "../../model/sizing";
 import { imageString, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
-import { MIMIR_HTTP_PORT, MIMIR_NAME, mimirConfig, type MimirInputs } from "./mimirConfig";
+import { MIMIR_HTTP_PORT, mimirConfig, type MimirInputs } from "./mimirConfig";
+import { RELEASES } from "../../model/names";
 
 /*
  * The Kubernetes objects of Mimir, as plain specs (components/metrics/mimir.ts creates them).
@@ -84,8 +85,8 @@ export function mimirConfigYaml(settings: MimirInputs): string {
   return stringify(mimirConfig(settings));
 }
 
-const GOSSIP = `${MIMIR_NAME}-gossip`;
-export const MIMIR_CONFIG_MAP = `${MIMIR_NAME}-config`;
+const GOSSIP = `${RELEASES.mimir}-gossip`;
+export const MIMIR_CONFIG_MAP = `${RELEASES.mimir}-config`;
 
 /** Upstream's grace periods (write.libsonnet 1200 s, backend.libsonnet 900 s): ingesters and compactors finish their work. */
 const GRACE: Partial<Record<MimirTarget, number>> = { write: 1200, backend: 900 };
@@ -210,13 +211,13 @@ export function mimirWorkloads(input: MimirObjectsInput): {
   if (!rw)
     return {
       statefulSets: [
-        { suffix: "", name: MIMIR_NAME, labels: mimirLabels("all"), spec: mimirStatefulSetSpec(input) },
+        { suffix: "", name: RELEASES.mimir, labels: mimirLabels("all"), spec: mimirStatefulSetSpec(input) },
       ],
       deployments: [],
     };
   const sts = (target: "write" | "backend") => ({
     suffix: `-${target}`,
-    name: `${MIMIR_NAME}-${target}`,
+    name: `${RELEASES.mimir}-${target}`,
     labels: mimirLabels(target),
     spec: statefulSetSpec(
       input,
@@ -231,7 +232,7 @@ export function mimirWorkloads(input: MimirObjectsInput): {
     deployments: [
       {
         suffix: "-read",
-        name: `${MIMIR_NAME}-read`,
+        name: `${RELEASES.mimir}-read`,
         labels: mimirLabels("read"),
         spec: {
           replicas: rw.read.replicas,
@@ -261,7 +262,7 @@ export function mimirServices(input: MimirObjectsInput): MimirObject<k8s.types.i
   return [
     ...targets.map((t) => ({
       suffix: t === "all" ? "" : `-${t}`,
-      name: t === "all" ? MIMIR_NAME : `${MIMIR_NAME}-${t}`,
+      name: t === "all" ? RELEASES.mimir : `${RELEASES.mimir}-${t}`,
       labels: mimirLabels(t),
       spec: { selector: mimirLabels(t), ports: httpAndGrpc },
     })),

@@ -32,8 +32,6 @@ export interface VmInputs {
 }
 
 /** The release fullname, which names vmsingle's CR and Service (model/endpoints.ts owns it). */
-export const VM_FULLNAME = RELEASES.vm;
-
 const tag = (i: { tag: string }) => i.tag;
 
 /**
@@ -70,7 +68,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
   const primary = input.caps.ruleEvaluator === "vmalert";
   const scraping = input.caps.scraper === "vmagent";
   return {
-    fullnameOverride: VM_FULLNAME,
+    fullnameOverride: RELEASES.vm,
     grafana: { enabled: false },
     defaultDashboards: { enabled: false },
     defaultRules: { create: false },
@@ -271,10 +269,10 @@ export function vmServiceMonitor(component: string, namespace: string) {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
-    metadata: { name: `${component}-${VM_FULLNAME}`, namespace },
+    metadata: { name: `${component}-${RELEASES.vm}`, namespace },
     spec: {
       selector: {
-        matchLabels: { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": VM_FULLNAME },
+        matchLabels: { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": RELEASES.vm },
       },
       endpoints: [{ port: "http", path: "/metrics" }],
     },

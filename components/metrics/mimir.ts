@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Profile, Resources } from "../../model/sizing";
-import { MIMIR_NAME, type MimirInputs } from "../../builders/metrics/mimirConfig";
+import type { MimirInputs } from "../../builders/metrics/mimirConfig";
+import { RELEASES } from "../../model/names";
 import {
   MIMIR_CONFIG_MAP,
   mimirConfigYaml,
@@ -84,7 +85,7 @@ export class Mimir extends pulumi.ComponentResource {
       {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
-        metadata: meta(MIMIR_NAME, mimirPodLabels(rw)),
+        metadata: meta(RELEASES.mimir, mimirPodLabels(rw)),
         spec: {
           selector: mimirServiceMonitorSelector(rw),
           endpoints: [{ port: "http", path: "/metrics", interval: "30s" }],
