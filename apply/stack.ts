@@ -157,22 +157,6 @@ export function buildStack(
   const unmatched = adopt.unmatched();
   if (unmatched.length > 0) throw new AdoptionError(unmatched, cfg.phase);
 
-  const {
-    phase,
-    grafanaUrl,
-    lokiPushUrl,
-    metricsRemoteWriteUrl,
-    metricsQueryUrl,
-    bucketNames,
-    plannedChanges,
-  } = plan.outputs;
-  return {
-    phase,
-    grafanaUrl,
-    lokiPushUrl,
-    metricsRemoteWriteUrl,
-    metricsQueryUrl,
-    bucketNames,
-    plannedChanges,
-  };
+  // The stack's outputs are the plan's, as it computed them.
+  return { ...plan.outputs };
 }
