@@ -4,7 +4,7 @@ import { parseQuantity } from "@homelab-observability/contract";
 
 /*
  * The stack config's schema: every key, its type, its default and its documentation (one JSDoc per
- * key). Errors live in configErrors.ts, resolution (derived defaults, cross-key rules) in config.ts.
+ * key). Errors live in errors.ts, resolution (derived defaults, cross-key rules) in resolve.ts.
  */
 
 import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";

@@ -54,7 +54,7 @@ export interface StackConfigInput {
 }
 
 /**
- * Loads `Pulumi.<stack>.yaml` under the CLI's own rules (cliConfig.ts: project defaults, missing
+ * Loads `Pulumi.<stack>.yaml` under the CLI's own rules (config/stackFile.ts: project defaults, missing
  * keys, types, `secret: true`, ciphertext form), applies `overrides` (`project:key` -> text), and
  * stands in a recognisable placeholder ({@link secretPlaceholder}, kept secret) for every secret
  * the stack needs but neither sets nor finds in the environment.
