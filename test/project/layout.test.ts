@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { execFileSync } from "child_process";
 import { PHASES } from "../../model/phases";
 import { ROOT } from "../support/helpers";
 import {
@@ -130,6 +131,27 @@ describe("layout: imports flow one way", () => {
     const scripts = [...sources].filter(([f]) => f.startsWith("scripts/"));
     const lines = scripts.reduce((n, [, text]) => n + text.split("\n").length, 0);
     assert.ok(lines <= 1500, `scripts/ holds ${lines} lines of TypeScript`);
+  });
+});
+
+describe("layout: the pure rooms load no Pulumi at runtime", () => {
+  it("requiring every module of model/, config/ (but the Pulumi-config adapter), builders/ and plan/ loads no @pulumi or provider package", () => {
+    // The compiled modules, in a fresh process, so the module cache shows the real runtime graph
+    // (type-only imports vanish in the output, as they do at run time).
+    const pure = [...readSources(ROOT).keys()].filter(
+      (f) => /^(model|config|builders|plan)\//.test(f) && f !== "config/load.ts",
+    );
+    const compiled = pure.map((f) => path.join(ROOT, "dist", f.replace(/\.ts$/, ".js")));
+    const missing = compiled.filter((f) => !fs.existsSync(f));
+    assert.deepEqual(missing, [], "build first: npx tsc -b contract .");
+    const script = `for (const f of ${JSON.stringify(compiled)}) require(f);
+      const loaded = Object.keys(require.cache).map((k) => k.replace(/\\\\/g, "/"))
+        .filter((k) => /\\/node_modules\\/(@pulumi|@1password)\\//.test(k))
+        .map((k) => k.replace(/.*\\/node_modules\\//, "").split("/").slice(0, 2).join("/"));
+      process.stdout.write(JSON.stringify([...new Set(loaded)]));`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.ok(pure.length > 40, `${pure.length} modules`);
+    assert.deepEqual(JSON.parse(out), []);
   });
 });
 
