@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseQuantity } from "@homelab-observability/contract";
+import { base2Bytes, parseQuantity } from "@homelab-observability/contract";
 import { consumersOf, planBuckets } from "./buckets";
 import {
   ADOPTABLE_RELEASES,
@@ -27,13 +27,14 @@ import {
   mimirDiskBytes,
   planSizing,
   prometheusDiskBytes,
+  prometheusRetentionSize,
   seconds,
   vmDiskBytes,
   volumeQuantity,
 } from "./sizing";
 import { LOKI_SIZING } from "@homelab-observability/contract";
 
-export { parseQuantity };
+export { base2Bytes, parseQuantity };
 export * from "./schema";
 export * from "./errors";
 
@@ -128,7 +129,11 @@ export function parseStackConfig(
       canary: r.loki.canary ?? !lightweight,
       gateway: r.loki.gateway ?? !lightweight,
     },
-    prometheus: { ...r.prometheus, volumeSize: sized.volumes.prometheus },
+    prometheus: {
+      ...r.prometheus,
+      volumeSize: sized.volumes.prometheus,
+      retentionSize: sized.prometheusRetentionSize,
+    },
     mimir: { ...r.mimir, maxGlobalSeriesPerUser: sized.seriesCap, volumeSize: sized.volumes.mimir },
     victoriametrics: { ...r.victoriametrics, volumeSize: sized.volumes.victoriametrics },
     alerting: r.alerting,
@@ -322,6 +327,8 @@ interface SizedDefaults {
   volumes: Record<keyof typeof DEFAULT_VOLUMES, string>;
   /** What the declared workload needs per volume, bytes (absent: nothing declared for it). */
   needs: Partial<Record<keyof typeof DEFAULT_VOLUMES, number>>;
+  /** The stack's own prometheus.retentionSize, else 85% of the Prometheus volume (its own or derived). */
+  prometheusRetentionSize: string;
 }
 
 /**
@@ -357,6 +364,7 @@ function sizedDefaults(r: Raw): SizedDefaults {
     const fallback = DEFAULT_VOLUMES[key];
     return need !== undefined && need > (parseQuantity(fallback) ?? 0) ? volumeQuantity(need) : fallback;
   };
+  const prometheusVolume = volume("prometheus", r.prometheus.volumeSize);
   return {
     logsPerDayBytes: logs,
     lokiMode,
@@ -364,10 +372,14 @@ function sizedDefaults(r: Raw): SizedDefaults {
     needs,
     volumes: {
       loki: volume("loki", r.loki.volumeSize),
-      prometheus: volume("prometheus", r.prometheus.volumeSize),
+      prometheus: prometheusVolume,
       mimir: volume("mimir", r.mimir.volumeSize),
       victoriametrics: volume("victoriametrics", r.victoriametrics.volumeSize),
     },
+    // A set value is kept even above 85% (the budget says so; refusing would block a running
+    // stack); only one above the volume is refused (configProblems).
+    prometheusRetentionSize:
+      r.prometheus.retentionSize ?? prometheusRetentionSize(parseQuantity(prometheusVolume) ?? 0),
   };
 }
 
@@ -421,14 +433,6 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
   }
   if (p.length === 0) p.push(...fitProblems(c, planSizing(c), k));
   return p;
-}
-
-/** Bytes of a Prometheus size ("60GiB", "512MB"), with Prometheus's base-2 reading of both unit styles. */
-export function base2Bytes(v: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|PB|EB|KiB|MiB|GiB|TiB|PiB|EiB)$/.exec(v);
-  if (!m) return undefined;
-  const power = { B: 0, K: 1, M: 2, G: 3, T: 4, P: 5, E: 6 }[m[2][0] as "B"] ?? 0;
-  return Number(m[1]) * 1024 ** power;
 }
 
 /** Why S3 would refuse a bucket name, or undefined (AWS S3 general purpose bucket naming rules). */

@@ -285,13 +285,16 @@ const prometheus = z
   .object({
     /** TSDB retention. */
     retention: duration("14d").default("14d"),
-    /** Retention by size. */
+    /**
+     * Retention by size, at most volumeSize. Default 85% of volumeSize rounded down to whole GiB
+     * (whole MiB under 10Gi): "59GiB" on 70Gi (Prometheus docs/storage.md: at most 80-85% of the disk).
+     */
     retentionSize: z
       .string()
       .regex(/^\d+(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, {
-        message: 'expected a size like "60GiB"',
+        message: 'expected a size like "59GiB"',
       })
-      .default("60GiB"),
+      .optional(),
     /**
      * PVC size. Default "70Gi", or what retention x workload.activeSeries needs (2 bytes a sample,
      * 30s scrapes) when that is more.
@@ -642,7 +645,10 @@ interface Resolved {
   /** The declared workload (`workload.*`), logsPerDay in bytes. */
   workload: { activeSeries?: number; logsPerDayBytes?: number };
   loki: LokiConfig;
-  prometheus: Omit<Raw["prometheus"], "volumeSize"> & { volumeSize: string };
+  prometheus: Omit<Raw["prometheus"], "volumeSize" | "retentionSize"> & {
+    volumeSize: string;
+    retentionSize: string;
+  };
   mimir: Omit<Raw["mimir"], "volumeSize" | "maxGlobalSeriesPerUser"> & {
     volumeSize: string;
     maxGlobalSeriesPerUser: number;

@@ -24,7 +24,8 @@ import { capabilities } from "../model/phases";
  * - Mimir's memory holds its series cap: ingester 2.5 GB per 300k in-memory series, distributor
  *   1 GB per 25k samples/s, querier and store-gateway 1 GB each, compactor 4 GB per 20M series.
  * - Prometheus holds workload.activeSeries at Mimir's ingester rate (the same TSDB head); its
- *   volume is retention x samples/s x 2 bytes.
+ *   volume is retention x samples/s x 2 bytes; its size retention, unless set, 85% of its volume
+ *   (prometheusRetentionSize).
  * - vmsingle holds workload.activeSeries at 2 x 1 KB per series; its volume is retention x
  *   samples/s x 1 byte x 1.2 (free space) x 1.2 (index).
  * - Loki stays monolithic (SingleBinary) up to 20 GB a day and runs SimpleScalable above; each
@@ -144,6 +145,18 @@ export function prometheusDiskBytes(series: number, retentionSeconds: number): n
     retentionSeconds *
     PROMETHEUS_SIZING.diskBytesPerSample
   );
+}
+/**
+ * Prometheus' size retention on a volume of `volumeBytes`: PROMETHEUS_SIZING.retentionSizeShare
+ * (85%) of it, rounded down so it never exceeds that share: to whole GiB from a 10 GiB volume up
+ * (at least 80% of it then, still in upstream's 80-85%), to whole MiB below (where a whole GiB
+ * would lose too much: 3GiB of 4Gi is 75%), never under 1MiB (0 would disable it). Written the way
+ * Prometheus (units.ParseBase2Bytes) and the operator's ByteSize take it: "59GiB", "425MiB".
+ */
+export function prometheusRetentionSize(volumeBytes: number): string {
+  const budget = PROMETHEUS_SIZING.retentionSizeShare * volumeBytes;
+  if (volumeBytes >= 10 * GIB) return `${Math.floor(budget / GIB)}GiB`;
+  return `${Math.max(1, Math.floor(budget / MIB))}MiB`;
 }
 export function vmMemoryBytes(series: number): number {
   return series * VM_SIZING.memoryBytesPerSeries;

@@ -115,6 +115,15 @@ export const VM_CLUSTER_SIZING = {
 export const PROMETHEUS_SIZING = {
   diskBytesPerSample: 2,
   memoryBytesPerSeries: MIMIR_SIZING.ingesterBytesPerSeries,
+  /**
+   * Largest share of its volume Prometheus' size retention (`--storage.tsdb.retention.size`,
+   * `prometheus.retentionSize`) may take: docs/storage.md "Right-Sizing Retention Size" (prometheus/
+   * prometheus 00ca8aef): "we recommend setting the retention size to, at most, 80-85% of your
+   * allocated Prometheus disk space". The top of that range is taken because the same file says the
+   * size counts the WAL and m-mapped head chunks but deletes only persistent blocks, so what is left
+   * above it is the room the WAL and head peaks need before blocks are removed.
+   */
+  retentionSizeShare: 0.85,
 } as const;
 
 /** Samples per second of `series` scraped every `intervalSeconds` (Mimir's formula). */

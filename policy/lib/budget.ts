@@ -1,8 +1,11 @@
 import type { ChartData } from "./charts";
 import type { Res } from "./resources";
 import {
+  base2Bytes,
   BUDGET_MAX_REQUEST_SHARE,
   decodeStackInfo,
+  parseQuantity,
+  PROMETHEUS_SIZING,
   isParked,
   isStackInfoLabels,
   type DeclaredWorkload,
@@ -60,6 +63,35 @@ export interface Budget {
   sized?: SizedComponent[];
   /** Sized components whose rendered pods request less memory than they are sized for. */
   undersized: string[];
+  /** Each rendered Prometheus CR's size retention against its volume. */
+  retention: PrometheusRetention[];
+}
+
+/** A Prometheus CR's `spec.retentionSize` and the volume its claim template asks for. */
+export interface PrometheusRetention {
+  /** The CR's name, which its StatefulSet and the sized component carry (`prometheus-<name>`). */
+  workload: string;
+  retentionSize: string;
+  volume: string;
+  /** retentionSize / volume. */
+  share: number;
+}
+
+const PROMETHEUS_CR = "kubernetes:monitoring.coreos.com/v1:Prometheus";
+
+/** Size retention and volume of the rendered Prometheus CRs that set both. */
+function prometheusRetention(resources: Res[]): PrometheusRetention[] {
+  const out: PrometheusRetention[] = [];
+  for (const r of resources) {
+    if (r.type !== PROMETHEUS_CR) continue;
+    const retentionSize = r.props.spec?.retentionSize;
+    const volume = r.props.spec?.storage?.volumeClaimTemplate?.spec?.resources?.requests?.storage;
+    const size = typeof retentionSize === "string" ? base2Bytes(retentionSize) : undefined;
+    const disk = parseQuantity(volume);
+    if (size === undefined || !disk) continue;
+    out.push({ workload: r.props.metadata?.name ?? r.name, retentionSize, volume, share: size / disk });
+  }
+  return out;
 }
 
 /**
@@ -126,7 +158,17 @@ export function computeBudget(
         `${c.workload}: sized for ${c.sizedFor} (request ${mib(c.requestBytes)}, limit ${mib(c.memoryBytes)} of memory), but its pods request ${mib(w.requests.memory)} and are limited to ${mib(w.limits.memory)}`,
       );
   }
-  return { rows, floating, total, unschedulable, share, workload: opts.facts?.workload, sized, undersized };
+  return {
+    rows,
+    floating,
+    total,
+    unschedulable,
+    share,
+    workload: opts.facts?.workload,
+    sized,
+    undersized,
+    retention: prometheusRetention(resources),
+  };
 }
 
 /** Memory a pool (or the total) can still take within the share: share x capacity - requests. */
@@ -193,17 +235,28 @@ export function formatBudget(b: Budget): string {
   if (b.sized && b.sized.length > 0) {
     const sizedRows = [
       ["component", "pods", "memory each", "volume each", "sized for"],
-      ...b.sized.map((c) => [
-        c.component,
-        String(c.replicas),
-        mib(c.memoryBytes),
-        c.volumeBytes > 0 ? gib(c.volumeBytes) : "-",
-        c.sizedFor,
-      ]),
+      ...b.sized.map((c) => {
+        // Prometheus' row says how much of its volume the size retention may fill.
+        const kept = b.retention.find((p) => p.workload === c.workload);
+        const volume = c.volumeBytes > 0 ? gib(c.volumeBytes) : "-";
+        return [
+          c.component,
+          String(c.replicas),
+          mib(c.memoryBytes),
+          kept ? `${volume} (retention ${kept.retentionSize})` : volume,
+          c.sizedFor,
+        ];
+      }),
     ];
     const sw = sizedRows[0].map((_, i) => Math.max(...sizedRows.map((r) => r[i].length)));
     lines.push(...sizedRows.map((r) => `  ${r.map((c, i) => c.padEnd(sw[i])).join("  ")}`.trimEnd()));
   }
+  // Kept, not refused (a running stack must not be blocked), but never silent.
+  for (const p of b.retention)
+    if (p.share > PROMETHEUS_SIZING.retentionSizeShare + 1e-9)
+      lines.push(
+        `prometheus.retentionSize "${p.retentionSize}" is ${(100 * p.share).toFixed(1)}% of its ${p.volume} volume (prometheus.volumeSize), above the ${Math.round(100 * PROMETHEUS_SIZING.retentionSizeShare)}% Prometheus docs/storage.md recommends (the size counts the WAL and head chunks but only blocks are deleted, so the disk can fill first): kept as set; leave it unset for ${Math.round(100 * PROMETHEUS_SIZING.retentionSizeShare)}% of the volume`,
+      );
   return lines.join("\n");
 }
 

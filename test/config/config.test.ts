@@ -179,7 +179,7 @@ describe("stack config", () => {
     [
       "bad retention size",
       { prometheus: { retentionSize: "60G" } },
-      /homelab-observability:prometheus.retentionSize: expected a size like "60GiB"/,
+      /homelab-observability:prometheus.retentionSize: expected a size like "59GiB"/,
     ],
     [
       "bad node pool arch",

@@ -5,6 +5,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { parse } from "yaml";
 import {
+  base2Bytes,
   MIMIR_READ_WRITE,
   MIMIR_SIZING,
   parseQuantity,
@@ -18,6 +19,7 @@ import {
   mimirMemoryBytes,
   planSizing,
   prometheusDiskBytes,
+  prometheusRetentionSize,
   vmDiskBytes,
 } from "../../config/sizing";
 import { computeBudget, formatBudget, stackFacts } from "../../policy/lib/budget";
@@ -547,6 +549,84 @@ describe("sizing from upstream's capacity rules", function () {
         five.stderr,
         /workload\.activeSeries: the components sized for .*\(mimir write 4x12\.3GiB, mimir read 2x1GiB, mimir backend 3x2GiB, .*above 80% of the node pools' 80GiB/,
       );
+    });
+  });
+
+  describe("Prometheus' size retention: at most 85% of its volume (Prometheus docs/storage.md)", () => {
+    /** The rendered Prometheus CR of a stack and the budget the synthesis prints for it. */
+    const budgetOf = (r: RenderedStack, cr: (spec: any) => void = () => {}) => {
+      const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders).map((x) => {
+        if (!x.type.endsWith(":Prometheus")) return x;
+        const inputs = structuredClone(x.inputs);
+        cr(inputs.spec);
+        return { ...x, inputs, outputs: inputs };
+      });
+      const res = asRes(resources);
+      const facts = stackFacts(res);
+      return formatBudget(computeBudget(res, facts.pools!, undefined, { facts }));
+    };
+    const crOf = (r: RenderedStack) => objectsOf(r, "Prometheus")[0] as any;
+
+    it("the rule: 85% rounded down to whole GiB from 10Gi up, to whole MiB below", () => {
+      assert.deepEqual(
+        ["70Gi", "151Gi", "200Gi", "10Gi", "4Gi", "500Mi", "1Mi"].map((v) => prometheusRetentionSize(mem(v))),
+        ["59GiB", "128GiB", "170GiB", "8GiB", "3481MiB", "425MiB", "1MiB"],
+      );
+    });
+
+    it("unset: 59GiB on the default 70Gi volume, 85% of a workload-sized or set volume; set: kept", () => {
+      assert.equal(config({ phase: "dual-write" }).prometheus.retentionSize, "59GiB");
+      const w = config({ phase: "dual-write", nodePools: BIG_POOLS, workload: { activeSeries: 2_000_000 } });
+      assert.equal(w.prometheus.volumeSize, "151Gi");
+      assert.equal(w.prometheus.retentionSize, "128GiB");
+      const share = base2Bytes(w.prometheus.retentionSize)! / mem(w.prometheus.volumeSize);
+      assert.ok(share <= 0.85 && share > 0.84, String(share));
+      assert.equal(
+        config({ phase: "dual-write", prometheus: { volumeSize: "200Gi" } }).prometheus.retentionSize,
+        "170GiB",
+      );
+      // A set value stays, even above 85% of the volume (the budget says so; it is not refused).
+      assert.equal(
+        config({ phase: "dual-write", prometheus: { retentionSize: "60GiB" } }).prometheus.retentionSize,
+        "60GiB",
+      );
+      assert.equal(
+        config({ phase: "dual-write", prometheus: { retentionSize: "40GiB", volumeSize: "200Gi" } })
+          .prometheus.retentionSize,
+        "40GiB",
+      );
+    });
+
+    it("production (rendered): the Prometheus CR keeps 59GiB of its 70Gi volume and the budget row says so", async () => {
+      const r = await rendered(stackFileVariants().find((v) => v.stack === "production")!);
+      const spec = crOf(r).spec;
+      assert.equal(spec.retentionSize, "59GiB");
+      assert.equal(spec.storage.volumeClaimTemplate.spec.resources.requests.storage, "70Gi");
+      const text = budgetOf(r);
+      assert.match(text, /prometheus +1 +\d+Mi +70GiB \(retention 59GiB\) +the profile/);
+      assert.doesNotMatch(text, /prometheus\.retentionSize/);
+    });
+
+    it("a set value above 85% but within the volume: the budget names the key, the value, the volume and the rule", async () => {
+      const r = await rendered(stackFileVariants().find((v) => v.stack === "production")!);
+      const text = budgetOf(r, (spec) => (spec.retentionSize = "60GiB"));
+      assert.match(
+        text,
+        /^prometheus\.retentionSize "60GiB" is 85\.7% of its 70Gi volume \(prometheus\.volumeSize\), above the 85% Prometheus docs\/storage\.md recommends.*kept as set/m,
+      );
+      assert.doesNotMatch(
+        budgetOf(r, (spec) => (spec.retentionSize = "59.5GiB")),
+        /prometheus\.retentionSize/,
+      );
+    });
+
+    it("2M series at dual-write (rendered): the CR's retentionSize is 85% of the workload-sized volume", async () => {
+      const r = await rendered(workloadVariants()[1]);
+      const spec = crOf(r).spec;
+      const volume = spec.storage.volumeClaimTemplate.spec.resources.requests.storage;
+      assert.equal(volume, "151Gi");
+      assert.equal(spec.retentionSize, "128GiB");
+      assert.match(budgetOf(r), /151GiB \(retention 128GiB\) +2000000 series/);
     });
   });
 
