@@ -17,6 +17,7 @@ import { ConfigError, formatIssue } from "./errors";
 import { RELEASES } from "../model/names";
 import { LOG_AGENTS } from "../model/phases";
 import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES } from "../model/storage";
+import { prometheusName } from "../model/services";
 import { byteSize } from "./schema";
 import {
   defaultSeriesCap,
@@ -483,7 +484,7 @@ function takeoverChecks(c: StackConfig): string[] {
       );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(
-      `${k("prometheusVolume")}: expected the claim of Prometheus "${t.kpsFullname}-prometheus" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
+      `${k("prometheusVolume")}: expected the claim of Prometheus "${prometheusName(t.kpsFullname)}" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
     );
   }
   if (t.releases.kubePrometheusStack && !t.prometheusVolume) {

@@ -14,6 +14,7 @@ import type { NodePool, StackConfig } from "./schema";
 import { durationSeconds } from "./schema";
 import { mimirReplicationFactor, sizing, type Resources, type Workload } from "../model/sizing";
 import { RELEASES } from "../model/endpoints";
+import { lokiName, mimirName, prometheusName, vmName } from "../model/services";
 import { capabilities } from "../model/phases";
 
 /*
@@ -374,7 +375,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       add(
         {
           component: `mimir ${target}`,
-          workload: `${RELEASES.mimir}-${target}`,
+          workload: mimirName(target),
           replicas: t.replicas,
           volumeBytes: t.volume === undefined ? 0 : bytes(t.volume),
           sizedFor,
@@ -391,7 +392,7 @@ export function planSizing(cfg: StackConfig): Sizing {
     add(
       {
         component: "mimir",
-        workload: RELEASES.mimir,
+        workload: mimirName("all"),
         replicas: cfg.mimir.replicas,
         volumeBytes: bytes(cfg.mimir.volumeSize),
         sizedFor: `${cap} series (${from})`,
@@ -407,7 +408,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       {
         component: "vmstorage",
         // The operator names the cluster's pods `<component>-<CR name>`; the CR is the release fullname.
-        workload: `vmstorage-${RELEASES.vm}`,
+        workload: vmName("vmstorage"),
         replicas: vmCluster.storageReplicas,
         volumeBytes: bytes(vmCluster.storageVolume),
         sizedFor: seriesFor,
@@ -418,7 +419,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       add(
         {
           component: w,
-          workload: `${w}-${RELEASES.vm}`,
+          workload: vmName(w),
           replicas: vmCluster.frontReplicas,
           volumeBytes: 0,
           // Judged with the cluster (fitProblems): "the profile" alone would leave them out.
@@ -445,7 +446,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       {
         component: "prometheus",
         // The Prometheus CR (`<fullname>-prometheus`), as the pack names its pods.
-        workload: `${cfg.takeover?.kpsFullname ?? RELEASES.kps}-prometheus`,
+        workload: prometheusName(cfg.takeover?.kpsFullname),
         replicas: 1,
         volumeBytes: bytes(cfg.prometheus.volumeSize),
         sizedFor: seriesFor,
@@ -473,16 +474,10 @@ export function planSizing(cfg: StackConfig): Sizing {
       LOKI_SIZING.tierWriteBytes + LOKI_SIZING.tierReadBytes + LOKI_SIZING.tierBackendBytes,
     );
   } else {
-    lokiTarget("loki write", "lokiWrite", `${RELEASES.loki}-write`, l.write, LOKI_SIZING.tierWriteBytes);
-    lokiTarget(
-      "loki backend",
-      "lokiBackend",
-      `${RELEASES.loki}-backend`,
-      l.backend,
-      LOKI_SIZING.tierBackendBytes,
-    );
+    lokiTarget("loki write", "lokiWrite", lokiName("write"), l.write, LOKI_SIZING.tierWriteBytes);
+    lokiTarget("loki backend", "lokiBackend", lokiName("backend"), l.backend, LOKI_SIZING.tierBackendBytes);
     // read is a Deployment in the chart (no volume), sized all the same.
-    lokiTarget("loki read", "lokiRead", `${RELEASES.loki}-read`, l.read, LOKI_SIZING.tierReadBytes);
+    lokiTarget("loki read", "lokiRead", lokiName("read"), l.read, LOKI_SIZING.tierReadBytes);
     components[components.length - 1].volumeBytes = 0;
   }
   return { resources, components };

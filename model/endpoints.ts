@@ -1,4 +1,13 @@
 import { RELEASES } from "./names";
+import {
+  alertmanagerServices,
+  lokiName,
+  MIMIR_GOSSIP,
+  mimirName,
+  PORTS,
+  prometheusName,
+  vmName,
+} from "./services";
 import type { LokiMode } from "./sizing";
 
 /** What the Loki URLs depend on: its gateway and its deployment mode. */
@@ -9,9 +18,6 @@ export interface LokiShape {
 
 // Release names (model/names.ts): every Service name, and with it every URL here, follows from them.
 export { RELEASES };
-
-/** Mimir's HTTP port (`-server.http-listen-port`; the chart's and the image's default). */
-export const MIMIR_HTTP_PORT = 8080;
 
 /**
  * Every in-cluster URL the stack's parts dial, from release names and Loki's shape. Writers and
@@ -70,9 +76,9 @@ const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.clust
  * templates/read/service-read.yaml).
  */
 function lokiBase(namespace: string, loki: LokiShape, path: "write" | "read") {
-  if (loki.gateway) return `http://${svc(`${RELEASES.loki}-gateway`, namespace)}`;
-  if (loki.mode === "SingleBinary") return `http://${svc(RELEASES.loki, namespace)}:3100`;
-  return `http://${svc(`${RELEASES.loki}-${path}`, namespace)}:3100`;
+  if (loki.gateway) return `http://${svc(lokiName("gateway"), namespace)}`;
+  if (loki.mode === "SingleBinary") return `http://${svc(RELEASES.loki, namespace)}:${PORTS.loki}`;
+  return `http://${svc(lokiName(path), namespace)}:${PORTS.loki}`;
 }
 
 /** Loki's write and read endpoints. */
@@ -83,7 +89,7 @@ export function lokiEndpoints(namespace: string, loki: LokiShape): Endpoints["lo
 
 /** Prometheus's query URL (the operator's Service `<fullname>-prometheus`). */
 export function prometheusQueryUrl(namespace: string, kpsFullname: string = RELEASES.kps): string {
-  return `http://${svc(`${kpsFullname}-prometheus`, namespace)}:9090`;
+  return `http://${svc(prometheusName(kpsFullname), namespace)}:${PORTS.prometheus}`;
 }
 
 /**
@@ -98,13 +104,13 @@ export function prometheusQueryUrl(namespace: string, kpsFullname: string = RELE
  */
 export function mimirEndpoints(namespace: string, readWrite = false): Endpoints["mimir"] {
   const at = (target?: "write" | "read" | "backend") =>
-    `http://${svc(target && readWrite ? `${RELEASES.mimir}-${target}` : RELEASES.mimir, namespace)}:${MIMIR_HTTP_PORT}`;
+    `http://${svc(mimirName(target && readWrite ? target : "all"), namespace)}:${PORTS.mimir.http}`;
   return {
     base: at("backend"),
     push: `${at("write")}/api/v1/push`,
     query: `${at("read")}/prometheus`,
     queryBase: at("read"),
-    gossip: `${svc(`${RELEASES.mimir}-gossip`, namespace)}:7946`,
+    gossip: `${svc(MIMIR_GOSSIP, namespace)}:${PORTS.mimir.memberlist}`,
   };
 }
 
@@ -118,17 +124,17 @@ export function mimirEndpoints(namespace: string, readWrite = false): Endpoints[
  */
 export function victoriaMetricsEndpoints(namespace: string, cluster = false): Endpoints["victoriametrics"] {
   if (cluster) {
-    const insert = `http://${svc(`vminsert-${RELEASES.vm}`, namespace)}:8480`;
-    const select = `http://${svc(`vmselect-${RELEASES.vm}`, namespace)}:8481`;
+    const insert = `http://${svc(vmName("vminsert"), namespace)}:${PORTS.vm.vminsert}`;
+    const select = `http://${svc(vmName("vmselect"), namespace)}:${PORTS.vm.vmselect}`;
     return { push: `${insert}/insert/0/prometheus/api/v1/write`, query: `${select}/select/0/prometheus` };
   }
-  const vmsingle = `http://${svc(`vmsingle-${RELEASES.vm}`, namespace)}:8428`;
+  const vmsingle = `http://${svc(vmName("vmsingle"), namespace)}:${PORTS.vm.vmsingle}`;
   return { push: `${vmsingle}/api/v1/write`, query: vmsingle };
 }
 
 /** The standalone Alertmanager's Service. */
 export function alertmanagerUrl(namespace: string): string {
-  return `http://${svc(RELEASES.alertmanager, namespace)}:9093`;
+  return `http://${svc(alertmanagerServices().standalone, namespace)}:${PORTS.alertmanager}`;
 }
 
 /**
@@ -143,14 +149,8 @@ export function phaseAlertmanagerUrl(
   which: "kps" | "standalone" | "vm",
   kpsFullname: string = RELEASES.kps,
 ): string {
-  switch (which) {
-    case "kps":
-      return `http://${svc(`${kpsFullname}-alertmanager`, namespace)}:9093`;
-    case "standalone":
-      return alertmanagerUrl(namespace);
-    case "vm":
-      return `http://${svc(`vmalertmanager-${RELEASES.vm}`, namespace)}:9093`;
-  }
+  if (which === "standalone") return alertmanagerUrl(namespace);
+  return `http://${svc(alertmanagerServices(kpsFullname)[which], namespace)}:${PORTS.alertmanager}`;
 }
 
 /**
@@ -172,7 +172,7 @@ export function minioMetricsEndpoint(endpoint: string): {
 
 /** Grafana's Service (release `grafana`, the chart's default `service.port` 80). */
 export function grafanaServiceUrl(namespace: string): string {
-  return `http://${svc(RELEASES.grafana, namespace)}:80`;
+  return `http://${svc(RELEASES.grafana, namespace)}:${PORTS.grafana}`;
 }
 
 /**

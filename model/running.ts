@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { load as loadYaml } from "js-yaml";
+import { lokiName } from "./services";
 
 /**
  * What runs in the cluster before a takeover, as the operator's own tools report it (README
@@ -135,9 +136,9 @@ export const KEPT_VALUES: Record<string, KeptPath[]> = {
     { path: "nameOverride" },
     { path: "fullnameOverride" },
     ...lokiTarget("singleBinary", (r) => r),
-    ...lokiTarget("write", (r) => `${r}-write`),
-    ...lokiTarget("backend", (r) => `${r}-backend`),
-    ...lokiTarget("read", (r) => `${r}-read`),
+    ...lokiTarget("write", (r) => lokiName("write", r)),
+    ...lokiTarget("backend", (r) => lokiName("backend", r)),
+    ...lokiTarget("read", (r) => lokiName("read", r)),
   ],
   "kube-prometheus-stack": [
     { path: "nameOverride" },

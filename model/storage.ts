@@ -1,4 +1,5 @@
 import { RELEASES } from "./names";
+import { prometheusName } from "./services";
 
 /** Who consumes object storage. VictoriaMetrics keeps its TSDB on local disk and needs none. */
 export type Consumer = "loki" | "mimir";
@@ -92,7 +93,7 @@ export const PROMETHEUS_CLAIM_TEMPLATE = "prometheus-db";
  * prefixedName). The config's takeover check and the plan's claim both read it here.
  */
 export function prometheusClaimSuffix(kpsFullname: string): string {
-  return `-prometheus-${kpsFullname}-prometheus-0`;
+  return `-prometheus-${prometheusName(kpsFullname)}-0`;
 }
 
 /**
@@ -101,7 +102,7 @@ export function prometheusClaimSuffix(kpsFullname: string): string {
  * takeover's errors give.
  */
 export function operatorClaimTemplate(kpsFullname: string): string {
-  return `prometheus-${kpsFullname}-prometheus-db`;
+  return `prometheus-${prometheusName(kpsFullname)}-db`;
 }
 
 /**

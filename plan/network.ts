@@ -1,5 +1,6 @@
 import type { PhaseCapabilities, LogAgent } from "../model/phases";
 import { RELEASES } from "../model/endpoints";
+import { kpsAlertmanagerName, prometheusName } from "../model/services";
 import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
 import { mimirPodLabels } from "../builders/metrics/mimirValues";
 
@@ -56,7 +57,7 @@ const instance = (v: string) => ({ "app.kubernetes.io/instance": v });
 export function planNetwork(n: NetworkInputs): Guarded[] {
   const ns = n.namespace;
   const at = (pods: Record<string, string>, namespace = ns): PodGroup => ({ namespace, pods });
-  const prometheus = at({ "operator.prometheus.io/name": `${n.kpsFullname}-prometheus` });
+  const prometheus = at({ "operator.prometheus.io/name": prometheusName(n.kpsFullname) });
   const alloyCluster = at(instance(INSTANCE.alloyCluster));
   const vmagent = at({ "app.kubernetes.io/name": "vmagent", ...instance(INSTANCE.vm) });
   const vmalert = at({ "app.kubernetes.io/name": "vmalert", ...instance(INSTANCE.vm) });
@@ -136,7 +137,7 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
     );
     // KPS's Alertmanager runs while it receives the rules' alerts.
     if (n.caps.alertmanager === "kps") {
-      const am = at({ alertmanager: `${n.kpsFullname}-alertmanager` });
+      const am = at({ alertmanager: kpsAlertmanagerName(n.kpsFullname) });
       out.push(
         guard("kps-alertmanager", am, [
           peers(am),

@@ -1,5 +1,5 @@
 import type { RuleGroup } from "./ruleGroup";
-import { RELEASES } from "../../model/names";
+import { alertmanagerServices } from "../../model/services";
 import shipped from "./data/kps-default-rules.json";
 
 /**
@@ -25,13 +25,9 @@ export const KPS_RULES_DATA: KpsRulesData = shipped;
  * VictoriaMetrics operator's (Service `vmalertmanager-vm` for the VMAlertmanager `vm`). A
  * ServiceMonitor's job label is the Service name unless `jobLabel` says otherwise.
  */
-export const ALERTMANAGER_JOBS = [
-  `${RELEASES.kps}-alertmanager`,
-  RELEASES.alertmanager,
-  `vmalertmanager-${RELEASES.vm}`,
-] as const;
+export const ALERTMANAGER_JOBS: readonly string[] = Object.values(alertmanagerServices());
 
-const KPS_AM_MATCHER = `job="${ALERTMANAGER_JOBS[0]}"`;
+const KPS_AM_MATCHER = `job="${alertmanagerServices().kps}"`;
 
 /**
  * kube-prometheus-stack's default rules (rendered from the pinned chart, see

@@ -1,3 +1,5 @@
+import { PORTS } from "../../model/services";
+
 /**
  * Vector agent configuration (lightweight profile): pod logs and the journal into Loki with the
  * same label set as Alloy, buffered on disk so a Loki restart loses nothing.
@@ -12,12 +14,6 @@ export interface VectorInput {
   /** Host logs: the journal and/or plain syslog files. Default: the journal only. */
   nodeLogs?: { journal: boolean; syslogFiles: string[] };
 }
-
-/** Where Vector serves its own metrics (internal_metrics through prometheus_exporter; seed 001). */
-export const VECTOR_METRICS_PORT = 9090;
-
-/** Vector's API (GET /health for the readiness probe; the chart names the container port `api`). */
-export const VECTOR_API_PORT = 8686;
 
 /**
  * The chart runs customConfig through Helm's `tpl (toYaml ...)`, which would evaluate Vector's own
@@ -63,7 +59,7 @@ export function vectorConfig(input: VectorInput): Record<string, any> {
   return {
     data_dir: "/vector-data-dir",
     // On all addresses: the kubelet probes the pod's IP.
-    api: { enabled: true, address: `0.0.0.0:${VECTOR_API_PORT}` },
+    api: { enabled: true, address: `0.0.0.0:${PORTS.vector.api}` },
     sources: {
       pod_logs: { type: "kubernetes_logs", self_node_name: "${VECTOR_SELF_NODE_NAME}" },
       ...(nodeLogs.journal ? { journal: { type: "journald", journal_directory: "/var/log/journal" } } : {}),
@@ -108,7 +104,7 @@ export function vectorConfig(input: VectorInput): Record<string, any> {
       prom_exporter: {
         type: "prometheus_exporter",
         inputs: ["internal_metrics"],
-        address: `0.0.0.0:${VECTOR_METRICS_PORT}`,
+        address: `0.0.0.0:${PORTS.vector.metrics}`,
       },
     },
   };

@@ -1,6 +1,7 @@
 import { sizing, type Profile } from "../../model/sizing";
 import { versions } from "../../model/versions";
-import { VECTOR_API_PORT, vectorConfig, type VectorInput } from "./vectorConfig";
+import { vectorConfig, type VectorInput } from "./vectorConfig";
+import { PORTS } from "../../model/services";
 import {
   containerHardening,
   logAgentCapabilities,
@@ -38,7 +39,7 @@ export function vectorValues(
     defaultVolumeMounts: [{ name: "var-log", mountPath: "/var/log/", readOnly: true }],
     // The API's GET /health (vector chart 0.56.0 values.yaml readinessProbe; unchanged by the
     // 0.55 move of the observability API to gRPC, per Vector's 0.55 upgrade guide).
-    readinessProbe: { httpGet: { path: "/health", port: VECTOR_API_PORT } },
+    readinessProbe: { httpGet: { path: "/health", port: PORTS.vector.api } },
     // The data_dir (checkpoints, the disk buffer) is a hostPath, so both survive restarts.
     persistence: { hostPath: { enabled: true, path: VECTOR_HOST_DATA } },
     service: { enabled: false },

@@ -2,7 +2,8 @@ import { mimirReplicationFactor } from "../../model/sizing";
 import type { ConsumerStorage } from "../../model/storage";
 import { endpointHost, S3_ENV } from "../../model/storage";
 import { replicaLabelFor } from "./remoteWrite";
-import { MIMIR_HTTP_PORT, mimirEndpoints } from "../../model/endpoints";
+import { mimirEndpoints } from "../../model/endpoints";
+import { PORTS } from "../../model/services";
 
 export interface MimirInputs {
   namespace: string;
@@ -22,8 +23,7 @@ export interface MimirInputs {
   readWrite?: { write: number; backend: number };
 }
 
-export { MIMIR_HTTP_PORT };
-/** Mimir's Service and StatefulSet name (model/endpoints.ts owns it). */
+/** Every ring on memberlist (no consul or etcd to run). */
 const memberlist = { kvstore: { store: "memberlist" } };
 
 /**
@@ -78,7 +78,7 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
   return {
     multitenancy_enabled: input.multitenancy,
     usage_stats: { enabled: false },
-    server: { http_listen_port: MIMIR_HTTP_PORT, grpc_listen_port: 9095, log_level: "info" },
+    server: { http_listen_port: PORTS.mimir.http, grpc_listen_port: PORTS.mimir.grpc, log_level: "info" },
     ingest_storage: { enabled: false },
     common: {
       storage:

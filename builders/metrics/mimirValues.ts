@@ -4,8 +4,10 @@ import { stringify } from "yaml";
 import { sizing, type Profile, type Resources } from "../../model/sizing";
 import { imageString, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
-import { MIMIR_HTTP_PORT, mimirConfig, type MimirInputs } from "./mimirConfig";
+import { mimirConfig, type MimirInputs } from "./mimirConfig";
 import { RELEASES } from "../../model/names";
+import { MIMIR_GOSSIP, mimirName, PORTS, type MimirTarget } from "../../model/services";
+import { PART_OF_LABEL } from "../metadata";
 
 /*
  * The Kubernetes objects of Mimir, as plain specs (components/metrics/mimir.ts creates them).
@@ -27,21 +29,21 @@ import { RELEASES } from "../../model/names";
  * copy of each series through the loss of one pod.
  */
 
-export type MimirTarget = "all" | "write" | "read" | "backend";
+export type { MimirTarget };
 
 /** The labels of the pods (and objects) of one target. */
 export function mimirLabels(target: MimirTarget): Record<string, string> {
   return {
     "app.kubernetes.io/name": "mimir",
     "app.kubernetes.io/component": target,
-    "app.kubernetes.io/part-of": "homelab-observability",
+    ...PART_OF_LABEL,
   };
 }
 
 /** Labels every Mimir pod carries whatever its target: the memberlist's members. */
 export const MIMIR_MEMBERS: Record<string, string> = {
   "app.kubernetes.io/name": "mimir",
-  "app.kubernetes.io/part-of": "homelab-observability",
+  ...PART_OF_LABEL,
 };
 
 /** The pods Mimir's NetworkPolicy guards and its peers: the monolithic pods, or every target's. */
@@ -71,22 +73,44 @@ export interface MimirObjectsInput {
   readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };
 }
 
-/** One object the component creates: its resource-name suffix, object name, labels and spec. */
+/** An object's metadata as the component writes it. */
+export interface MimirMetadata {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+/** One object the component creates: its resource-name suffix, metadata and spec. */
 export interface MimirObject<S> {
   /** Appended to the component's name for the Pulumi resource name ("" or "-write"). */
   suffix: string;
-  name: string;
-  labels: Record<string, string>;
+  metadata: MimirMetadata;
   spec: S;
 }
+
+const meta = (input: MimirObjectsInput, name: string, labels: Record<string, string>): MimirMetadata => ({
+  name,
+  namespace: input.namespace,
+  labels,
+});
 
 /** Mimir's config file, as the ConfigMap holds it. */
 export function mimirConfigYaml(settings: MimirInputs): string {
   return stringify(mimirConfig(settings));
 }
 
-const GOSSIP = `${RELEASES.mimir}-gossip`;
 export const MIMIR_CONFIG_MAP = `${RELEASES.mimir}-config`;
+
+/** The ConfigMap holding Mimir's config file (every target reads the same one). */
+export function mimirConfigMap(input: MimirObjectsInput): {
+  metadata: MimirMetadata;
+  data: Record<string, string>;
+} {
+  return {
+    metadata: meta(input, MIMIR_CONFIG_MAP, mimirPodLabels(!!input.readWrite)),
+    data: { "mimir.yaml": mimirConfigYaml(input.settings) },
+  };
+}
 
 /** Upstream's grace periods (write.libsonnet 1200 s, backend.libsonnet 900 s): ingesters and compactors finish their work. */
 const GRACE: Partial<Record<MimirTarget, number>> = { write: 1200, backend: 900 };
@@ -139,9 +163,9 @@ function podTemplate(input: MimirObjectsInput, target: MimirTarget, resources: R
           args: [`-target=${target}`, "-config.file=/etc/mimir/mimir.yaml", "-config.expand-env=true"],
           envFrom,
           ports: [
-            { name: "http", containerPort: MIMIR_HTTP_PORT },
-            { name: "grpc", containerPort: 9095 },
-            { name: "memberlist", containerPort: 7946 },
+            { name: "http", containerPort: PORTS.mimir.http },
+            { name: "grpc", containerPort: PORTS.mimir.grpc },
+            { name: "memberlist", containerPort: PORTS.mimir.memberlist },
           ],
           readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15 },
           // The root filesystem stays writable: Mimir's activity tracker and alertmanager default
@@ -171,7 +195,7 @@ function statefulSetSpec(
   volumeSize: string,
 ): k8s.types.input.apps.v1.StatefulSetSpec {
   return {
-    serviceName: GOSSIP,
+    serviceName: MIMIR_GOSSIP,
     replicas,
     podManagementPolicy: "Parallel",
     selector: { matchLabels: mimirLabels(target) },
@@ -211,14 +235,17 @@ export function mimirWorkloads(input: MimirObjectsInput): {
   if (!rw)
     return {
       statefulSets: [
-        { suffix: "", name: RELEASES.mimir, labels: mimirLabels("all"), spec: mimirStatefulSetSpec(input) },
+        {
+          suffix: "",
+          metadata: meta(input, mimirName("all"), mimirLabels("all")),
+          spec: mimirStatefulSetSpec(input),
+        },
       ],
       deployments: [],
     };
   const sts = (target: "write" | "backend") => ({
     suffix: `-${target}`,
-    name: `${RELEASES.mimir}-${target}`,
-    labels: mimirLabels(target),
+    metadata: meta(input, mimirName(target), mimirLabels(target)),
     spec: statefulSetSpec(
       input,
       target,
@@ -232,8 +259,7 @@ export function mimirWorkloads(input: MimirObjectsInput): {
     deployments: [
       {
         suffix: "-read",
-        name: `${RELEASES.mimir}-read`,
-        labels: mimirLabels("read"),
+        metadata: meta(input, mimirName("read"), mimirLabels("read")),
         spec: {
           replicas: rw.read.replicas,
           selector: { matchLabels: mimirLabels("read") },
@@ -245,8 +271,8 @@ export function mimirWorkloads(input: MimirObjectsInput): {
 }
 
 const httpAndGrpc = [
-  { name: "http", port: MIMIR_HTTP_PORT, targetPort: "http" },
-  { name: "grpc", port: 9095, targetPort: "grpc" },
+  { name: "http", port: PORTS.mimir.http, targetPort: "http" },
+  { name: "grpc", port: PORTS.mimir.grpc, targetPort: "grpc" },
 ];
 
 /**
@@ -262,19 +288,17 @@ export function mimirServices(input: MimirObjectsInput): MimirObject<k8s.types.i
   return [
     ...targets.map((t) => ({
       suffix: t === "all" ? "" : `-${t}`,
-      name: t === "all" ? RELEASES.mimir : `${RELEASES.mimir}-${t}`,
-      labels: mimirLabels(t),
+      metadata: meta(input, mimirName(t), mimirLabels(t)),
       spec: { selector: mimirLabels(t), ports: httpAndGrpc },
     })),
     {
       suffix: "-gossip",
-      name: GOSSIP,
-      labels: members,
+      metadata: meta(input, MIMIR_GOSSIP, members),
       spec: {
         clusterIP: "None",
         publishNotReadyAddresses: true,
         selector: members,
-        ports: [{ name: "memberlist", port: 7946, targetPort: "memberlist" }],
+        ports: [{ name: "memberlist", port: PORTS.mimir.memberlist, targetPort: "memberlist" }],
       },
     },
   ];
@@ -288,5 +312,27 @@ export function mimirServiceMonitorSelector(readWrite: boolean): Record<string, 
     matchExpressions: [
       { key: "app.kubernetes.io/component", operator: "In", values: ["write", "read", "backend"] },
     ],
+  };
+}
+
+/**
+ * The ServiceMonitor that has Mimir's Services scraped (their `http` port's `/metrics`), named and
+ * labelled like the ConfigMap.
+ */
+export function mimirServiceMonitor(input: MimirObjectsInput): {
+  apiVersion: string;
+  kind: string;
+  metadata: MimirMetadata;
+  spec: Record<string, unknown>;
+} {
+  const rw = !!input.readWrite;
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "ServiceMonitor",
+    metadata: meta(input, RELEASES.mimir, mimirPodLabels(rw)),
+    spec: {
+      selector: mimirServiceMonitorSelector(rw),
+      endpoints: [{ port: "http", path: "/metrics", interval: "30s" }],
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { PhaseCapabilities } from "../../model/phases";
 import { RELEASES, type Endpoints } from "../../model/endpoints";
+import { vmName } from "../../model/services";
 import type { VmClusterShape } from "../../config/sizing";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { versions } from "../../model/versions";
@@ -269,7 +270,7 @@ export function vmServiceMonitor(component: string, namespace: string) {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
-    metadata: { name: `${component}-${RELEASES.vm}`, namespace },
+    metadata: { name: vmName(component), namespace },
     spec: {
       selector: {
         matchLabels: { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": RELEASES.vm },

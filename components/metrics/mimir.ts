@@ -2,12 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Profile, Resources } from "../../model/sizing";
 import type { MimirInputs } from "../../builders/metrics/mimirConfig";
-import { RELEASES } from "../../model/names";
 import {
-  MIMIR_CONFIG_MAP,
-  mimirConfigYaml,
-  mimirPodLabels,
-  mimirServiceMonitorSelector,
+  mimirConfigMap,
+  mimirServiceMonitor,
   mimirServices,
   mimirWorkloads,
   type MimirTargetSpec,
@@ -48,51 +45,17 @@ export class Mimir extends pulumi.ComponentResource {
   constructor(name: string, args: MimirArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:Mimir", name, {}, opts);
     const o = { parent: this, provider: args.provider };
-    const rw = !!args.readWrite;
-    const meta = (n: string, labels: Record<string, string>) => ({
-      name: n,
-      namespace: args.namespace,
-      labels,
-    });
-    const config = new k8s.core.v1.ConfigMap(
-      `${name}-config`,
-      {
-        metadata: meta(MIMIR_CONFIG_MAP, mimirPodLabels(rw)),
-        data: { "mimir.yaml": mimirConfigYaml(args.settings) },
-      },
-      o,
-    );
+    const config = new k8s.core.v1.ConfigMap(`${name}-config`, mimirConfigMap(args), o);
     const services = mimirServices(args).map(
-      (s) =>
-        new k8s.core.v1.Service(`${name}${s.suffix}`, { metadata: meta(s.name, s.labels), spec: s.spec }, o),
+      (s) => new k8s.core.v1.Service(`${name}${s.suffix}`, { metadata: s.metadata, spec: s.spec }, o),
     );
     const workloads = mimirWorkloads(args);
     const waits = { ...o, dependsOn: [config, ...services, ...(args.dependsOn ?? [])] };
     for (const s of workloads.statefulSets)
-      new k8s.apps.v1.StatefulSet(
-        `${name}${s.suffix}`,
-        { metadata: meta(s.name, s.labels), spec: s.spec },
-        waits,
-      );
+      new k8s.apps.v1.StatefulSet(`${name}${s.suffix}`, { metadata: s.metadata, spec: s.spec }, waits);
     for (const d of workloads.deployments)
-      new k8s.apps.v1.Deployment(
-        `${name}${d.suffix}`,
-        { metadata: meta(d.name, d.labels), spec: d.spec },
-        waits,
-      );
-    new k8s.apiextensions.CustomResource(
-      `${name}-servicemonitor`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: meta(RELEASES.mimir, mimirPodLabels(rw)),
-        spec: {
-          selector: mimirServiceMonitorSelector(rw),
-          endpoints: [{ port: "http", path: "/metrics", interval: "30s" }],
-        },
-      },
-      o,
-    );
+      new k8s.apps.v1.Deployment(`${name}${d.suffix}`, { metadata: d.metadata, spec: d.spec }, waits);
+    new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, mimirServiceMonitor(args), o);
     // Its URLs are plan data (model/endpoints.ts): nothing reads them from the component.
     this.registerOutputs({});
   }

@@ -465,7 +465,7 @@ describe("metrics builders", () => {
     const w = mimirWorkloads(input);
     assert.deepEqual(
       w.statefulSets.map((x) => [
-        x.name,
+        x.metadata.name,
         x.spec.replicas,
         (x.spec.template as any).spec.containers[0].args[0],
       ]),
@@ -480,7 +480,7 @@ describe("metrics builders", () => {
     );
     assert.deepEqual(
       w.deployments.map((x) => [
-        x.name,
+        x.metadata.name,
         x.spec.replicas,
         (x.spec.template as any).spec.containers[0].args[0],
       ]),
@@ -492,19 +492,22 @@ describe("metrics builders", () => {
     for (const url of [ep.push, ep.query, ep.base, `http://${ep.gossip}`]) {
       const host = new URL(url).hostname.split(".")[0];
       assert.ok(
-        services.some((x) => x.name === host),
+        services.some((x) => x.metadata.name === host),
         `${url}: no Service ${host}`,
       );
     }
-    const gossip = services.find((x) => x.name === "mimir-gossip")!.spec.selector as Record<string, string>;
+    const gossip = services.find((x) => x.metadata.name === "mimir-gossip")!.spec.selector as Record<
+      string,
+      string
+    >;
     for (const x of [...w.statefulSets, ...w.deployments])
       for (const [k, v] of Object.entries(gossip))
-        assert.equal((x.spec.template as any).metadata.labels[k], v, x.name);
+        assert.equal((x.spec.template as any).metadata.labels[k], v, x.metadata.name);
     // Monolithic: one StatefulSet `mimir` at -target=all behind the Service `mimir`.
     const m = mimirWorkloads({ ...input, settings, readWrite: undefined });
-    assert.deepEqual([m.statefulSets.map((x) => x.name), m.deployments.length], [["mimir"], 0]);
+    assert.deepEqual([m.statefulSets.map((x) => x.metadata.name), m.deployments.length], [["mimir"], 0]);
     assert.deepEqual(
-      mimirServices({ ...input, readWrite: undefined }).map((x) => x.name),
+      mimirServices({ ...input, readWrite: undefined }).map((x) => x.metadata.name),
       ["mimir", "mimir-gossip"],
     );
     assert.equal(new URL(mimirEndpoints("monitoring").push).hostname.split(".")[0], "mimir");

@@ -1,0 +1,100 @@
+import { RELEASES } from "./names";
+
+/*
+ * The stack's Service names and ports: the one place each is written. URLs (model/endpoints.ts),
+ * the objects the builders write (Mimir's Services and containers, Vector's listeners), the network
+ * policies' pod groups (plan/network.ts), the sizing rows' workload names (config/sizing.ts) and
+ * the rules' Alertmanager jobs read them here. Every name follows from a release name
+ * (model/names.ts) by the naming rule of whoever creates the object: the program itself (Mimir),
+ * a chart (Loki, kube-prometheus-stack) or an operator (VictoriaMetrics, prometheus-operator).
+ */
+
+/** The ports the stack's Services (and the containers behind them) listen on. */
+export const PORTS = {
+  /**
+   * Mimir's HTTP (`-server.http-listen-port`), gRPC (`-server.grpc-listen-port`) and memberlist
+   * (`-memberlist.bind-port`) ports: the image's defaults, which the program's config also sets.
+   */
+  mimir: { http: 8080, grpc: 9095, memberlist: 7946 },
+  /** Loki's HTTP port without the gateway (SingleBinary and the write/read targets; the gateway serves 80). */
+  loki: 3100,
+  /** The operator's Prometheus Service (`web`). */
+  prometheus: 9090,
+  /** Every Alertmanager's Service: KPS's, the standalone chart's and VictoriaMetrics'. */
+  alertmanager: 9093,
+  /** VictoriaMetrics' HTTP ports: vmsingle, and the cluster's vminsert and vmselect. */
+  vm: { vmsingle: 8428, vminsert: 8480, vmselect: 8481 },
+  /** Grafana's Service (the grafana chart's default `service.port`). */
+  grafana: 80,
+  /**
+   * Vector's own listeners: its metrics (internal_metrics through prometheus_exporter; seed 001)
+   * and its API (GET /health for the readiness probe; the chart names the container port `api`).
+   */
+  vector: { metrics: 9090, api: 8686 },
+} as const;
+
+/** One of Mimir's targets: monolithic `all`, or a read-write mode's group of modules. */
+export type MimirTarget = "all" | "write" | "read" | "backend";
+
+/**
+ * The Service (and the StatefulSet or Deployment) of one Mimir target: `mimir` when monolithic,
+ * `mimir-write`, `mimir-read`, `mimir-backend` in read-write mode (the program's own objects,
+ * builders/metrics/mimirValues.ts).
+ */
+export function mimirName(target: MimirTarget = "all"): string {
+  return target === "all" ? RELEASES.mimir : `${RELEASES.mimir}-${target}`;
+}
+
+/** The headless Service every Mimir pod joins the memberlist through (and the StatefulSets' `serviceName`). */
+export const MIMIR_GOSSIP = `${RELEASES.mimir}-gossip`;
+
+/**
+ * Loki's Service (and workload) of one target, for a release (default the program's): the gateway,
+ * or SimpleScalable's write, read and backend targets (loki chart 6.49.0
+ * templates/write/service-write.yaml, statefulset-write.yaml: both `<fullname>-write`).
+ */
+export function lokiName(
+  target: "gateway" | "write" | "read" | "backend",
+  release: string = RELEASES.loki,
+): string {
+  return `${release}-${target}`;
+}
+
+/**
+ * kube-prometheus-stack's Prometheus for a fullname (default the program's, a takeover keeps the
+ * running one's): the Prometheus resource, the chart's Service and the operator's
+ * `operator.prometheus.io/name` pod label all carry this name.
+ */
+export function prometheusName(kpsFullname: string = RELEASES.kps): string {
+  return `${kpsFullname}-prometheus`;
+}
+
+/** kube-prometheus-stack's Alertmanager for a fullname: the resource, the Service and the `alertmanager` pod label. */
+export function kpsAlertmanagerName(kpsFullname: string = RELEASES.kps): string {
+  return `${kpsFullname}-alertmanager`;
+}
+
+/**
+ * A VictoriaMetrics component's objects: the operator names a CR's workload and Service
+ * `<component>-<CR name>`, and victoria-metrics-k8s-stack names the CRs after its fullname
+ * (`vmsingle-vm`, `vminsert-vm`, `vmalertmanager-vm`, ...).
+ */
+export function vmName(component: string): string {
+  return `${component}-${RELEASES.vm}`;
+}
+
+/**
+ * Every Alertmanager's Service, by the phase table's `alertmanager` field (model/phases.ts):
+ * kube-prometheus-stack's, the standalone chart's (named after its release) and VictoriaMetrics'.
+ */
+export function alertmanagerServices(kpsFullname: string = RELEASES.kps): {
+  kps: string;
+  standalone: string;
+  vm: string;
+} {
+  return {
+    kps: kpsAlertmanagerName(kpsFullname),
+    standalone: RELEASES.alertmanager,
+    vm: vmName("vmalertmanager"),
+  };
+}
