@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ChartRef } from "../model/versions";
+import type { AgentRelease } from "../builders/security/parked";
 
 /** Revisions Helm keeps per release (Flux's helm-controller default, which a takeover continues). */
 export const MAX_HISTORY = 5;
@@ -44,4 +45,22 @@ export function helmRelease(
     },
     opts,
   );
+}
+
+/**
+ * A node agent's releases as builders/security/parked.ts `agentReleases` places them: the parked
+ * one during the hand-over, then the running one, which waits for it besides `opts.dependsOn`.
+ * Returns the running release.
+ */
+export function agentHelmReleases(
+  agent: { parked?: AgentRelease; running: AgentRelease },
+  release: Omit<HelmReleaseOptions, "namespace" | "values">,
+  opts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] },
+): k8s.helm.v3.Release {
+  const at = (r: AgentRelease) => ({ ...release, namespace: r.namespace, values: r.values });
+  const parked = agent.parked ? helmRelease(agent.parked.resourceName, at(agent.parked), opts) : undefined;
+  return helmRelease(agent.running.resourceName, at(agent.running), {
+    ...opts,
+    dependsOn: [...opts.dependsOn, ...(parked ? [parked] : [])],
+  });
 }

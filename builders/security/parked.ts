@@ -4,7 +4,7 @@
  * (ClusterRole names are cluster-wide: the new release in the agents' namespace creates the same
  * ones once this update removed them) and no monitor (nothing to scrape).
  */
-import { PARKED_NODE_SELECTOR } from "./podSecurity";
+import { PARKED_NODE_SELECTOR, type AgentPlacement } from "./podSecurity";
 
 const selector = { ...PARKED_NODE_SELECTOR };
 
@@ -35,5 +35,33 @@ export function parkedVectorValues(values: Record<string, any>): Record<string, 
     nodeSelector: selector,
     rbac: { ...values.rbac, create: false },
     podMonitor: { ...values.podMonitor, enabled: false },
+  };
+}
+
+/** One Helm release of a node agent: its Pulumi resource name, its namespace and its values. */
+export interface AgentRelease {
+  resourceName: string;
+  namespace: string;
+  values: Record<string, any>;
+}
+
+/**
+ * Where a node agent's releases run, from its placement (default: `namespace`, not moved): the
+ * running release, under `<name>-agents` once moved (a release that changes namespace would be
+ * replaced), and during the hand-over the parked one, which keeps `name` and the old namespace
+ * with `park`'s values. The running release waits for the parked one (components/helm.ts
+ * `agentHelmReleases`): the old pods are gone before the new ones start.
+ */
+export function agentReleases(
+  name: string,
+  placement: AgentPlacement | undefined,
+  namespace: string,
+  values: Record<string, any>,
+  park: (values: Record<string, any>) => Record<string, any>,
+): { parked?: AgentRelease; running: AgentRelease } {
+  const at = placement ?? { namespace, moved: false };
+  return {
+    ...(at.parkedIn ? { parked: { resourceName: name, namespace: at.parkedIn, values: park(values) } } : {}),
+    running: { resourceName: at.moved ? `${name}-agents` : name, namespace: at.namespace, values },
   };
 }

@@ -1,11 +1,11 @@
 import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { helmRelease } from "../helm";
+import { agentHelmReleases, helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import type { AlloyClusterInput, AlloyLogsInput } from "../../builders/logging/alloyConfig";
 import { alloyClusterValues, alloyNodeValues } from "../../builders/logging/alloyValues";
-import { parkedAlloyValues } from "../../builders/security/parked";
+import { agentReleases, parkedAlloyValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
 import type { AgentScheduling } from "../../builders/security/hardening";
 import { RELEASES } from "../../model/names";
@@ -44,24 +44,11 @@ export class Alloy extends pulumi.ComponentResource {
     super("homelab:logging:Alloy", name, {}, opts);
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
     if (args.node) {
-      const at = args.nodePlacement ?? { namespace: args.namespace, moved: false };
       const values = alloyNodeValues(args.profile, args.node, args.scheduling);
-      const parked = at.parkedIn
-        ? helmRelease(
-            name,
-            {
-              release: RELEASES.alloy,
-              chart: versions.charts.alloy,
-              namespace: at.parkedIn,
-              values: parkedAlloyValues(values),
-            },
-            o,
-          )
-        : undefined;
-      helmRelease(
-        at.moved ? `${name}-agents` : name,
-        { release: RELEASES.alloy, chart: versions.charts.alloy, namespace: at.namespace, values },
-        { ...o, dependsOn: [...o.dependsOn, ...(parked ? [parked] : [])] },
+      agentHelmReleases(
+        agentReleases(name, args.nodePlacement, args.namespace, values, parkedAlloyValues),
+        { release: RELEASES.alloy, chart: versions.charts.alloy },
+        o,
       );
     }
     if (args.cluster) {

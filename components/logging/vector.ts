@@ -1,9 +1,9 @@
 import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { helmRelease } from "../helm";
+import { agentHelmReleases } from "../helm";
 import { versions } from "../../model/versions";
-import { parkedVectorValues } from "../../builders/security/parked";
+import { agentReleases, parkedVectorValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
 import type { VectorInput } from "../../builders/logging/vectorConfig";
 import { vectorValues } from "../../builders/logging/vectorValues";
@@ -35,20 +35,11 @@ export class Vector extends pulumi.ComponentResource {
   constructor(name: string, args: VectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:logging:Vector", name, {}, opts);
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
-    const at = args.placement;
     const values = vectorValues(args.profile, args.settings, args.scheduling);
-    const chart = versions.charts.vector;
-    const parked = at.parkedIn
-      ? helmRelease(
-          name,
-          { release: RELEASES.vector, chart, namespace: at.parkedIn, values: parkedVectorValues(values) },
-          o,
-        )
-      : undefined;
-    helmRelease(
-      at.moved ? `${name}-agents` : name,
-      { release: RELEASES.vector, chart, namespace: at.namespace, values },
-      { ...o, dependsOn: [...o.dependsOn, ...(parked ? [parked] : [])] },
+    agentHelmReleases(
+      agentReleases(name, args.placement, args.placement.namespace, values, parkedVectorValues),
+      { release: RELEASES.vector, chart: versions.charts.vector },
+      o,
     );
     this.registerOutputs({});
   }

@@ -1,10 +1,10 @@
 import type { Profile } from "../../model/sizing";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { helmRelease } from "../helm";
+import { agentHelmReleases, helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import { kubeStateMetricsValues, nodeExporterValues } from "../../builders/metrics/exporterValues";
-import { parkedNodeExporterValues } from "../../builders/security/parked";
+import { agentReleases, parkedNodeExporterValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
 import type { AgentScheduling } from "../../builders/security/hardening";
 import { RELEASES } from "../../model/names";
@@ -45,30 +45,19 @@ export class Exporters extends pulumi.ComponentResource {
   constructor(name: string, args: ExportersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:Exporters", name, {}, opts);
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
-    const at = args.nodeExporter ?? { namespace: args.namespace, moved: false };
     const values = nodeExporterValues(args.profile, args.scheduling);
-    const parked = at.parkedIn
-      ? helmRelease(
-          `${name}-node-exporter`,
-          {
-            release: RELEASES.nodeExporter,
-            chart: versions.charts.nodeExporter,
-            namespace: at.parkedIn,
-            values: parkedNodeExporterValues(values),
-          },
-          o,
-        )
-      : undefined;
-    helmRelease(
-      at.moved ? `${name}-node-exporter-agents` : `${name}-node-exporter`,
-      {
-        release: RELEASES.nodeExporter,
-        chart: versions.charts.nodeExporter,
-        namespace: at.namespace,
+    // Host port 9100 is free only once the parked release's update removed its pods: the new
+    // release waits for it.
+    agentHelmReleases(
+      agentReleases(
+        `${name}-node-exporter`,
+        args.nodeExporter,
+        args.namespace,
         values,
-      },
-      // Host port 9100 is free only once the parked release's update removed its pods.
-      { ...o, dependsOn: [...o.dependsOn, ...(parked ? [parked] : [])] },
+        parkedNodeExporterValues,
+      ),
+      { release: RELEASES.nodeExporter, chart: versions.charts.nodeExporter },
+      o,
     );
     if (args.kubeStateMetrics ?? true) {
       helmRelease(
