@@ -55,7 +55,7 @@ export function helmRelease(
 export function agentHelmReleases(
   agent: { parked?: AgentRelease; running: AgentRelease },
   release: Omit<HelmReleaseOptions, "namespace" | "values">,
-  opts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] },
+  opts: { parent: pulumi.Resource; provider: pulumi.ProviderResource; dependsOn: pulumi.Resource[] },
 ): k8s.helm.v3.Release {
   const at = (r: AgentRelease) => ({ ...release, namespace: r.namespace, values: r.values });
   const parked = agent.parked ? helmRelease(agent.parked.resourceName, at(agent.parked), opts) : undefined;

@@ -126,9 +126,11 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   // Grafana's UI is for people, through whatever Ingress or port-forward the cluster uses.
   out.push(guard("grafana", grafana, [{ from: "anywhere", ports: ["grafana"], why: "users -> Grafana UI" }]));
 
+  // The two policies are named after the program's own Prometheus and Alertmanager (the default
+  // fullname), whatever fullname a takeover keeps: the name stays put across a takeover's steps.
   if (n.caps.kps) {
     out.push(
-      guard("kps-prometheus", prometheus, [
+      guard(prometheusName(), prometheus, [
         { from: [grafana], ports: ["web"], why: "Grafana -> Prometheus query" },
         scraped(["web", "reloader-web"]),
       ]),
@@ -139,7 +141,7 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
     if (n.caps.alertmanager === "kps") {
       const am = at({ alertmanager: kpsAlertmanagerName(n.kpsFullname) });
       out.push(
-        guard("kps-alertmanager", am, [
+        guard(kpsAlertmanagerName(), am, [
           peers(am),
           { from: [prometheus], ports: ["web"], why: "Prometheus -> Alertmanager" },
           ...lokiAlerts(["web"]),

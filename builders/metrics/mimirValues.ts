@@ -304,7 +304,11 @@ export function mimirServices(input: MimirObjectsInput): MimirObject<k8s.types.i
   ];
 }
 
-/** The ServiceMonitor's selector: the monolithic Service, or every target's (not the gossip one). */
+/**
+ * The ServiceMonitor's selector: the monolithic Service, or every target's. The gossip Service is
+ * never scraped: read-write mode's selector leaves it out, and the monolithic one, which matches
+ * its labels too, finds no `http` port on it.
+ */
 export function mimirServiceMonitorSelector(readWrite: boolean): Record<string, unknown> {
   if (!readWrite) return { matchLabels: mimirLabels("all") };
   return {

@@ -8,7 +8,14 @@ import { alloyClusterConfig, alloyNodeConfig, LOG_LABELS } from "../../builders/
 import { escapeForHelmTpl, vectorConfig } from "../../builders/logging/vectorConfig";
 import { grafanaDatasources, METRICS_UID } from "../../builders/grafana/datasources";
 import { mimirConfig } from "../../builders/metrics/mimirConfig";
-import { mimirServices, mimirWorkloads, type MimirObjectsInput } from "../../builders/metrics/mimirValues";
+import {
+  mimirConfigMap,
+  mimirServiceMonitor,
+  mimirServices,
+  mimirWorkloads,
+  type MimirObjectsInput,
+} from "../../builders/metrics/mimirValues";
+import { agentReleases } from "../../builders/security/parked";
 import { kpsValues } from "../../builders/metrics/kpsValues";
 import { vmValues } from "../../builders/metrics/vmValues";
 import { remoteWriteEntry } from "../../builders/metrics/remoteWrite";
@@ -318,6 +325,32 @@ describe("Grafana datasources", () => {
   });
 });
 
+describe("node agents' placement", () => {
+  const park = (v: Record<string, any>) => ({ ...v, parked: true });
+  it("runs where it always ran by default, under its own name once moved, and parks the old release during the hand-over", () => {
+    assert.deepEqual(agentReleases("alloy", undefined, "monitoring", { a: 1 }, park), {
+      running: { resourceName: "alloy", namespace: "monitoring", values: { a: 1 } },
+    });
+    assert.deepEqual(
+      agentReleases(
+        "alloy",
+        { namespace: "agents", moved: true, parkedIn: "monitoring" },
+        "monitoring",
+        { a: 1 },
+        park,
+      ),
+      {
+        parked: { resourceName: "alloy", namespace: "monitoring", values: { a: 1, parked: true } },
+        running: { resourceName: "alloy-agents", namespace: "agents", values: { a: 1 } },
+      },
+    );
+    // Once the hand-over is done, only the moved release remains.
+    assert.deepEqual(agentReleases("x", { namespace: "agents", moved: true }, "monitoring", {}, park), {
+      running: { resourceName: "x-agents", namespace: "agents", values: {} },
+    });
+  });
+});
+
 describe("metrics builders", () => {
   it("remote_write carries a bounded queue and, for Mimir, the tenant header", () => {
     const rw = remoteWriteEntry({ backend: "mimir", url: "http://mimir/api/v1/push", tenant: "lab" });
@@ -511,6 +544,64 @@ describe("metrics builders", () => {
       ["mimir", "mimir-gossip"],
     );
     assert.equal(new URL(mimirEndpoints("monitoring").push).hostname.split(".")[0], "mimir");
+  });
+  it("Mimir's ConfigMap and ServiceMonitor: in Mimir's namespace, the monitor scrapes every target's Service and not the gossip one", () => {
+    const storage: ConsumerStorage = { kind: "filesystem", consumer: "mimir" };
+    const settings = {
+      namespace: "metrics",
+      replicas: 1,
+      maxGlobalSeriesPerUser: 1,
+      ingestionRate: 1,
+      multitenancy: false,
+      storage,
+      alertmanagerUrl: "",
+      blocksRetention: "1d",
+    };
+    const res = { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } };
+    const mono: MimirObjectsInput = {
+      namespace: "metrics",
+      settings,
+      profile: "standard",
+      storageClass: "fast",
+      volumeSize: "1Gi",
+    };
+    const rw: MimirObjectsInput = {
+      ...mono,
+      readWrite: {
+        write: { replicas: 3, resources: res },
+        read: { replicas: 1, resources: res },
+        backend: { replicas: 3, resources: res },
+      },
+    };
+    for (const input of [mono, rw]) {
+      const monitor = mimirServiceMonitor(input);
+      const selector = monitor.spec.selector as {
+        matchLabels: Record<string, string>;
+        matchExpressions?: { key: string; values: string[] }[];
+      };
+      const selects = (labels: Record<string, string>) =>
+        Object.entries(selector.matchLabels).every(([k, v]) => labels[k] === v) &&
+        (selector.matchExpressions ?? []).every((e) => e.values.includes(labels[e.key]));
+      const services = mimirServices(input);
+      // A Service yields targets when the monitor selects it and it has the endpoint's port (the
+      // monolithic selector also selects `mimir-gossip`, whose only port is memberlist).
+      const port = (monitor.spec.endpoints as { port: string }[])[0].port;
+      assert.deepEqual(
+        services
+          .filter(
+            (x) =>
+              selects(x.metadata.labels) && (x.spec.ports as { name: string }[]).some((p) => p.name === port),
+          )
+          .map((x) => x.metadata.name),
+        services.map((x) => x.metadata.name).filter((n) => n !== "mimir-gossip"),
+      );
+      const config = mimirConfigMap(input);
+      assert.deepEqual(
+        [config.metadata.namespace, monitor.metadata.namespace, ...services.map((x) => x.metadata.namespace)],
+        Array(services.length + 2).fill("metrics"),
+      );
+      assert.ok(config.data["mimir.yaml"].includes("join_members"), "the ConfigMap holds Mimir's config");
+    }
   });
   it("VictoriaMetrics: vmsingle from dual-write, vmalert+alertmanager at backend-primary, vmagent only after KPS", () => {
     const vm = (phase: Phase) =>

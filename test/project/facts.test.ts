@@ -4,8 +4,18 @@ import * as path from "path";
 import { BACKENDS, LOG_AGENTS } from "../../model/phases";
 import { PROFILES } from "../../model/sizing";
 import { PURPOSES } from "../../model/storage";
+import {
+  alertmanagerServices,
+  lokiName,
+  MIMIR_GOSSIP,
+  mimirName,
+  PORTS,
+  prometheusName,
+  vmName,
+} from "../../model/services";
+import { RELEASES } from "../../model/names";
 import { ROOT } from "../support/helpers";
-import { sourceFiles } from "../support/layout";
+import { roomOf, sourceFiles } from "../support/layout";
 
 /** Every source file (all rooms) with its text, comments removed: a comment may name a fact. */
 function code(): [string, string][] {
@@ -36,6 +46,57 @@ function restating(pattern: RegExp, home: readonly string[], files = code()): st
       return m ? [`${f}: ${m[0]}`] : [];
     });
 }
+
+/**
+ * The program's files: what deploys. The pack imports only the contract and keeps its own model of
+ * the charts (policy/lib); the preview's checks model what the operators create on their own, so
+ * that a wrong fact in model/ shows up against them rather than agreeing with itself.
+ */
+const program = () =>
+  code().filter(([f]) =>
+    ["model", "config", "builders", "components", "plan", "apply", "index"].includes(roomOf(f) ?? ""),
+  );
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Every port number model/services.ts gives, once. */
+const portNumbers = (x: unknown): number[] =>
+  typeof x === "number" ? [x] : Object.values(x as object).flatMap(portNumbers);
+
+/**
+ * What restating a Service name or port looks like: a name built from a release or a fullname
+ * (`${RELEASES.mimir}-gossip`, `${fullname}-prometheus`, `vmstorage-${RELEASES.vm}`,
+ * `${RELEASES.mimir}-${target}`), a name model/services.ts gives written out (release names aside:
+ * the release-name test guards those), and one of its port numbers in a port field or after a host.
+ */
+const SERVICE_FACTS: [string, RegExp][] = [
+  [
+    "a Service name built from a release",
+    /\$\{(?:RELEASES\.\w+|[^}]*[Ff]ullname[^}]*)\}-(?:gossip|prometheus|alertmanager|gateway|write|read|backend|\$\{)|-\$\{RELEASES\.\w+\}/,
+  ],
+  [
+    "a Service name written out",
+    new RegExp(
+      `["'\`](?:${[
+        ...(["write", "read", "backend"] as const).map((t) => mimirName(t)),
+        MIMIR_GOSSIP,
+        ...(["gateway", "write", "read", "backend"] as const).map((t) => lokiName(t)),
+        prometheusName(),
+        ...Object.values(alertmanagerServices()),
+        ...["vmsingle", "vminsert", "vmselect", "vmstorage"].map(vmName),
+      ]
+        .filter((n) => !(Object.values(RELEASES) as string[]).includes(n))
+        .map(escape)
+        .join("|")})["'\`]`,
+    ),
+  ],
+  [
+    "a Service port",
+    new RegExp(
+      `(?:\\b\\w*(?:port|Port|PORT)\\s*[:=]\\s*|[}\\d]:)(?:${[...new Set(portNumbers(PORTS))].join("|")})\\b`,
+    ),
+  ],
+];
 
 const union = (values: readonly string[]) =>
   new RegExp(
@@ -81,6 +142,40 @@ describe("one fact, one place", () => {
       );
       assert.deepEqual(restating(union(values), [home], [...code(), ...tests]), [], values.join(" | "));
     }
+  });
+
+  it("Service names and ports are written only in model/services.ts (every other room reads them there)", () => {
+    const files = program();
+    const found = SERVICE_FACTS.flatMap(([what, pattern]) =>
+      restating(pattern, ["model/services.ts"], files).map((hit) => `${what}: ${hit}`),
+    );
+    assert.deepEqual(found, []);
+  });
+
+  it("the Service-fact patterns catch a restated name or port (each line as the code once had it)", () => {
+    const planted = [
+      "const GOSSIP = `${RELEASES.mimir}-gossip`;",
+      'name: t === "all" ? RELEASES.mimir : `${RELEASES.mimir}-${t}`,',
+      "workload: `vmstorage-${RELEASES.vm}`,",
+      'const prometheus = at({ "operator.prometheus.io/name": `${n.kpsFullname}-prometheus` });',
+      'export const ALERTMANAGER_JOBS = ["kps-alertmanager", RELEASES.alertmanager];',
+      "server: { http_listen_port: MIMIR_HTTP_PORT, grpc_listen_port: 9095 },",
+      '{ name: "memberlist", containerPort: 7946 },',
+      "export const VECTOR_API_PORT = 8686;",
+      "return `http://${svc(name, namespace)}:9093`;",
+    ];
+    for (const line of planted)
+      assert.ok(
+        SERVICE_FACTS.some(([, p]) => p.test(line)),
+        `not caught: ${line}`,
+      );
+    // Names of other things that end alike are not Service names.
+    for (const line of ["return { name: `${user}-prometheus` };", "const MAP = `${RELEASES.mimir}-config`;"])
+      assert.ok(!SERVICE_FACTS.some(([, p]) => p.test(line)), `caught: ${line}`);
+  });
+
+  it("the part-of label is written only in builders/metadata.ts (every object reads PART_OF_LABEL)", () => {
+    assert.deepEqual(restating(/["'`]app\.kubernetes\.io\/part-of["'`]/, ["builders/metadata.ts"]), []);
   });
 
   it("secret envelopes are recognised only in contract/secret.ts (one walker, everyone else calls it)", () => {
