@@ -30,7 +30,9 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
  * Nothing is read until a key is asked for, so a stack that needs a secret gets Pulumi's error
  * naming the key at the same point as before.
  */
-export function pulumiSecretSource(env: NodeJS.ProcessEnv = process.env): SecretSource<pulumi.Output<string>> {
+export function pulumiSecretSource(
+  env: NodeJS.ProcessEnv = process.env,
+): SecretSource<pulumi.Output<string>> {
   const config = new pulumi.Config(PROJECT);
   return {
     get: (key) => config.getSecret(key),

@@ -11,7 +11,10 @@ import { PROJECT } from "../../model/names";
 /** A source that records what the component asks for and answers from `values` (undefined when absent). */
 function recordingSource(values: Partial<Record<SecretKey | "token", string>>) {
   const asked: string[] = [];
-  const answer = (k: SecretKey | "token") => (values[k] === undefined ? undefined : pulumi.secret(values[k]!));
+  const answer = (k: SecretKey | "token") => {
+    const v = values[k];
+    return v === undefined ? undefined : pulumi.secret(v);
+  };
   const source: SecretSource<pulumi.Output<string>> = {
     get: (key) => (asked.push(`get ${key}`), answer(key)),
     require: (key) => {
@@ -69,7 +72,9 @@ describe("Secrets reads the config and the environment only through its secret s
       "get grafanaAdminPassword",
     ]);
     // No grafanaAdminPassword in the source: the password is generated.
-    const generated = exp.deployment.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
+    const generated = exp.deployment.resources.filter(
+      (r) => r.type === "random:index/randomPassword:RandomPassword",
+    );
     assert.deepEqual(
       generated.map((r) => r.urn.split("::").pop()),
       ["secrets-grafana-admin"],
