@@ -19,6 +19,8 @@ export interface ChartWorkload {
   replicas?: { path: string; default: number };
   /** Values paths of each container's resources block. */
   resources: string[];
+  /** Values flag and default deciding whether the container of a resources path renders. Default: always. */
+  resourcesIf?: Record<string, { path: string; default: boolean }>;
   /** Memory request computed from a memcached `allocatedMemory` (MB, x1.2) when resources are unset. */
   memcachedAllocatedMemory?: { path: string; default: number };
   images: ChartImage[];
@@ -100,6 +102,11 @@ const crNamed = (
   ...(kind ? { objectKind: kind } : {}),
   fullnameFrom: [`${app}.name`, `${app}.spec.name`],
 });
+/**
+ * The rules sidecar (loki-sc-rules) renders only with `sidecar.rules.enabled` (default true): loki
+ * 6.49.0 templates/single-binary/statefulset.yaml and backend/statefulset-backend.yaml.
+ */
+const LOKI_RULES_SIDECAR = { path: "sidecar.rules.enabled", default: true };
 const KSM_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics";
 const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter";
 const GRAFANA_IMAGE = "docker.io/grafana/grafana";
@@ -121,6 +128,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         object: "{fullname}",
         replicas: { path: "singleBinary.replicas", default: 0 },
         resources: ["singleBinary.resources", "sidecar.resources"],
+        resourcesIf: { "sidecar.resources": LOKI_RULES_SIDECAR },
         images: [
           img("loki.image", "docker.io/grafana/loki"),
           img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar"),
@@ -137,6 +145,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // The backend StatefulSet runs the rules sidecar (loki-sc-rules) beside Loki, as the single
         // binary does (loki chart 6.49.0 templates/backend/statefulset-backend.yaml).
         resources: t === "backend" ? [`${t}.resources`, "sidecar.resources"] : [`${t}.resources`],
+        ...(t === "backend" ? { resourcesIf: { "sidecar.resources": LOKI_RULES_SIDECAR } } : {}),
         images: [
           img("loki.image", "docker.io/grafana/loki"),
           ...(t === "backend" ? [img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar")] : []),

@@ -408,7 +408,10 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
     const replicas =
       kind === "DaemonSet" ? 1 : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1);
     if (replicas === 0) continue;
-    const blocks = w.resources.map((p) => at(v, p));
+    const blocks = w.resources.map((p) => {
+      const only = w.resourcesIf?.[p];
+      return only && (at(v, only.path) ?? only.default) === false ? undefined : at(v, p);
+    });
     const totals = sumResources(blocks);
     if (w.memcachedAllocatedMemory && !blocks[0]) {
       totals.requests.memory +=

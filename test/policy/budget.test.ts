@@ -291,7 +291,10 @@ const STACKS: Record<string, SizedStack> = {
           "kube-prometheus-stack",
           "kube-prometheus-stack",
           "kube-prometheus-stack",
-          { prometheus: { prometheusSpec: { replicas: 1, resources: s.prometheus } }, ...KPS_ONLY_PROMETHEUS },
+          {
+            prometheus: { prometheusSpec: { replicas: 1, resources: s.prometheus } },
+            ...KPS_ONLY_PROMETHEUS,
+          },
           rendered,
         ),
         ...(rendered
