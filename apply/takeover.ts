@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/resolve";
+import { PROJECT } from "../model/names";
 import { keepRunningValues } from "../model/running";
 import { identityOf, RELEASE_TYPE, type Adoption } from "../plan/takeover";
 
@@ -68,7 +69,7 @@ export class AdoptionError extends ConfigError {
     super(
       unmatched.map(
         (a) =>
-          `homelab-observability:${a.key}: the program declares no ${a.type} "${a.identity}" in phase ${phase}, so "${a.id}" cannot be imported; remove the entry or change the phase`,
+          `${PROJECT}:${a.key}: the program declares no ${a.type} "${a.identity}" in phase ${phase}, so "${a.id}" cannot be imported; remove the entry or change the phase`,
       ),
     );
     this.name = "AdoptionError";

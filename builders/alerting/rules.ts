@@ -1,10 +1,11 @@
 import { kpsDefaultRules } from "./kpsRules";
 import type { Rule, RuleGroup } from "./ruleGroup";
+import { PROJECT } from "../../model/names";
 
 export type { Rule, RuleGroup };
 
 /** Label on every PrometheusRule we create; the evaluator of the phase selects on it. */
-export const RULE_LABEL = { key: "homelab.dev/rules", value: "homelab-observability" } as const;
+export const RULE_LABEL = { key: "homelab.dev/rules", value: PROJECT } as const;
 
 const PUSH_ROUTES = "loki_api_v1_push|api_prom_push|push_v1";
 const QUERY_ROUTES = "loki_api_v1_query|loki_api_v1_query_range|api_prom_query";

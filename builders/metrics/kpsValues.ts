@@ -50,7 +50,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     crds: { enabled: false },
     grafana: { enabled: false },
     // The chart's default rules ship as the program's own PrometheusRule (rendered from this chart,
-    // components/alerting/data), labelled homelab.dev/rules like the rest, so they outlive KPS and
+    // builders/alerting/data), labelled homelab.dev/rules like the rest, so they outlive KPS and
     // exactly one evaluator can be chosen per phase.
     defaultRules: { create: false },
     kubeStateMetrics: { enabled: true },

@@ -73,7 +73,7 @@ export function stackObjects(renders: ReleaseRender[], raw: RawObject[]): StackO
 /**
  * Export resources with every rendered object added as a raw resource attributed to its release
  * (child URN `<release type>$<object type>::<release>/<namespace>/<name>`, parent the release),
- * and each rendered release marked (policy/lib/workloads.ts RENDERED_KEY) so the pack judges the
+ * and each rendered release marked (contract/rendered.ts RENDERED_KEY) so the pack judges the
  * objects, not its chart knowledge. This is what the offline policy path and the budget see.
  */
 export function withRenderedObjects(resources: ExportResource[], renders: ReleaseRender[]): ExportResource[] {

@@ -228,7 +228,6 @@ describe("scheduling model (policy/lib/workloads.ts canLandOn)", () => {
   });
 });
 
-// Moved from test/policy.test.ts.
 describe("policy: arm64-images", () => {
   const P = "arm64-images";
   const pod = (image: string, extra: any = {}) => ({ containers: [{ name: "c", image }], ...extra });

@@ -237,7 +237,6 @@ describe("policy (credentials): every shape a credential hides in", () => {
     it(`fails: ${title}`, () => fails([...references(), ...make()], P, pattern));
 });
 
-// Moved from test/policy.test.ts.
 describe("policy: no-plaintext-credentials", () => {
   const P = "no-plaintext-credentials";
   it("passes references: ${VAR}, existingSecret with key names, file paths, secretKeyRef env", () =>

@@ -100,7 +100,7 @@ describe("policy (grafana): kube-prometheus-stack's datasource ConfigMap with it
     ));
 });
 
-// Moved from test/policy.test.ts. The standalone grafana chart reads labelled ConfigMaps only with
+// The standalone grafana chart reads labelled ConfigMaps only with
 // sidecar.datasources.enabled (default false in its values.yaml), so these cases now turn it on; a
 // provisioning file without apiVersion is read as version 0 (is_default), so the ConfigMap says 1.
 describe("policy: grafana single default datasource", () => {

@@ -247,7 +247,6 @@ describe("policy (loki): Loki 2 leftovers stop Loki 3", () => {
   });
 });
 
-// Moved from test/policy.test.ts.
 /** The smallest SingleBinary values with retention (no storage block). */
 const goodLoki = {
   deploymentMode: "SingleBinary",

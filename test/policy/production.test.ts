@@ -95,7 +95,6 @@ describe("policy (production data): rendered objects inherit protection from the
   });
 });
 
-// Moved from test/policy.test.ts.
 describe("policy: production-data-protected", () => {
   const P = "production-data-protected";
   const info = (production: boolean) =>

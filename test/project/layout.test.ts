@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
+import * as os from "os";
 import { PHASES } from "../../model/phases";
 import { ROOT } from "../support/helpers";
 import {
@@ -13,6 +14,7 @@ import {
   readSources,
   ROOMS,
   roomOf,
+  sourceFiles,
 } from "../support/layout";
 
 /** Every .ts file under `dir` (relative to the root), recursively. */
@@ -100,18 +102,60 @@ describe("layout: imports flow one way", () => {
     // The preview may use the pack's evaluator, never its internals.
     const render = "preview/render/render.ts";
     planted.set(render, `import { isRendered } from "../../policy/lib/workloads";\n${planted.get(render)}`);
-    const { wrongWay, cycles } = layoutViolations(planted);
-    assert.deepEqual(
-      wrongWay.map((v) => `${v.from} -> ${v.to}`),
-      [
-        "components/grafana/grafana.ts -> plan/plan.ts",
-        "preview/render/render.ts -> policy/lib/workloads.ts",
-      ],
+    // The forms the parser must see: an ESM-style `.js` specifier, `import x = require(...)`, a
+    // re-export, a dynamic import, and a relative path computed at run time.
+    const builder = "builders/stackInfo.ts";
+    planted.set(builder, `import { planStack } from "../plan/plan.js";\n${planted.get(builder)}`);
+    const model = "model/versions.ts";
+    planted.set(model, `import cfg = require("../config/resolve");\n${planted.get(model)}`);
+    const contract = "contract/quantity.ts";
+    planted.set(contract, `export * from "../model/names";\n${planted.get(contract)}`);
+    const policy = "policy/budget.ts";
+    planted.set(policy, `${planted.get(policy)}\nexport const later = () => import("../plan/plan");\n`);
+    const plan = "plan/storage.ts";
+    planted.set(
+      plan,
+      `${planted.get(plan)}\nexport const any = (n: string) => require(\`../components/\${n}\`);\n`,
     );
+    const { wrongWay, cycles } = layoutViolations(planted);
+    assert.deepEqual(wrongWay.map((v) => `${v.from} -> ${v.to}`).sort(), [
+      "builders/stackInfo.ts -> plan/plan.ts",
+      "components/grafana/grafana.ts -> plan/plan.ts",
+      "contract/quantity.ts -> model/names.ts",
+      "model/versions.ts -> config/resolve.ts",
+      "plan/storage.ts -> `../components/${n}`",
+      "policy/budget.ts -> plan/plan.ts",
+      "preview/render/render.ts -> policy/lib/workloads.ts",
+    ]);
     assert.ok(
       cycles.some((c) => c.includes("model/names.ts") && c.includes("model/phases.ts")),
       JSON.stringify(cycles),
     );
+  });
+
+  it("a source file outside every room is listed, so it cannot hide an import", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "layout-"));
+    try {
+      execFileSync("git", ["init", "-q"], { cwd: tmp });
+      for (const f of [
+        "index.ts",
+        "lib/shared.ts",
+        "plan/plan.ts",
+        "test/x.test.ts",
+        "contract/dist/index.d.ts",
+      ]) {
+        fs.mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
+        fs.writeFileSync(path.join(tmp, f), "export {};\n");
+      }
+      const files = sourceFiles(tmp).sort();
+      assert.deepEqual(files, ["index.ts", "lib/shared.ts", "plan/plan.ts"]);
+      assert.deepEqual(
+        files.filter((f) => !roomOf(f)),
+        ["lib/shared.ts"],
+      );
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("the README's Layout table states the matrix the test enforces", () => {

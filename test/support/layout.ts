@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
@@ -54,38 +55,101 @@ export function roomOf(file: string): Room | undefined {
   return (ROOMS as readonly string[]).includes(top) && top !== "index" ? top : undefined;
 }
 
-/** The program's and the pack's source files: every room's .ts files, tests and build output aside. */
+/**
+ * The program's and the pack's source files: every tracked .ts file outside test/ (git's list, so
+ * a new top-level folder is seen and must be a room), or a walk of the tree outside git.
+ */
 export function sourceFiles(root: string): string[] {
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
-      const rel = dir ? `${dir}/${e.name}` : e.name;
-      if (e.isDirectory()) return ["node_modules", "dist", "test"].includes(e.name) ? [] : walk(rel);
-      return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [rel] : [];
-    });
-  return [
-    "index.ts",
-    ...ROOMS.filter((r) => r !== "index" && fs.existsSync(path.join(root, r))).flatMap((r) => walk(r)),
-  ];
+  const keep = (f: string) =>
+    f.endsWith(".ts") &&
+    !f.endsWith(".d.ts") &&
+    !/^(test|node_modules|dist)\//.test(f) &&
+    !/\/dist\//.test(f);
+  try {
+    const listed = execFileSync(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.ts"],
+      {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    return listed.split("\0").filter((f) => f && keep(f) && fs.existsSync(path.join(root, f)));
+  } catch {
+    const walk = (dir: string): string[] =>
+      fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+        const rel = dir ? `${dir}/${e.name}` : e.name;
+        if (e.isDirectory()) return e.name.startsWith(".") || e.name === "node_modules" ? [] : walk(rel);
+        return [rel];
+      });
+    return walk("").filter(keep);
+  }
 }
 
-const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)"([^"]+)"/gm;
 const CONTRACT_PACKAGE = "@homelab-observability/contract";
+
+/** What one file imports: resolved repository files, and relative imports the check cannot follow. */
+export interface ImportRefs {
+  /** Repository paths (with extension) the file imports, type-only imports included. */
+  files: string[];
+  /** Relative specifiers that name no file (a typo, or a file outside the sources). */
+  unresolved: string[];
+  /** Relative imports whose path is computed at run time (a template or an expression). */
+  computed: string[];
+}
+
+/**
+ * The imports of one source text, read by TypeScript's own parser: `import`/`export ... from`,
+ * `import x = require(...)`, `require(...)` and `import(...)` calls. A specifier ending in `.js`
+ * names the `.ts` it compiles from (TypeScript's resolution), and a `.json` or other data file
+ * counts as a file of the room it lies in.
+ */
+export function importRefs(file: string, text: string, exists: (f: string) => boolean): ImportRefs {
+  const out: ImportRefs = { files: [], unresolved: [], computed: [] };
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const add = (spec: string) => {
+    if (spec === CONTRACT_PACKAGE) return void out.files.push("contract/index.ts");
+    if (!spec.startsWith(".")) return;
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+    const candidates = /\.(js|ts)$/.test(base)
+      ? [base.replace(/\.js$/, ".ts"), base]
+      : [base, `${base}.ts`, `${base}/index.ts`];
+    const hit =
+      candidates.find(exists) ?? (/\.[a-z]+$/.test(base) && !/\.(js|ts)$/.test(base) ? base : undefined);
+    if (hit) out.files.push(hit);
+    else out.unresolved.push(spec);
+  };
+  const visit = (node: ts.Node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier)
+      add((node.moduleSpecifier as ts.StringLiteral).text);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      const e = node.moduleReference.expression;
+      if (ts.isStringLiteralLike(e)) add(e.text);
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === "require")) &&
+      node.arguments.length > 0
+    ) {
+      const a = node.arguments[0];
+      if (ts.isStringLiteralLike(a)) add(a.text);
+      else {
+        // Computed: a package path (`kubernetes-models/${v}`) is no room's business; a relative
+        // one could import anything, so the check cannot vouch for it.
+        const head = ts.isTemplateExpression(a) ? a.head.text : "";
+        if (head.startsWith(".") || !ts.isTemplateExpression(a)) out.computed.push(a.getText(sf));
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
 
 /** The repository files (with extension) a source text imports, type-only imports included. */
 export function importsOf(file: string, text: string, exists: (f: string) => boolean): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(SPECIFIER)) {
-    const spec = m[1];
-    if (spec === CONTRACT_PACKAGE) {
-      out.push("contract/index.ts");
-      continue;
-    }
-    if (!spec.startsWith(".")) continue;
-    const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
-    const hit = [base, `${base}.ts`, `${base}/index.ts`].find(exists);
-    if (hit) out.push(hit);
-  }
-  return out;
+  return importRefs(file, text, exists).files;
 }
 
 export interface Violation {
@@ -100,8 +164,13 @@ export function layoutViolations(files: Map<string, string>): { wrongWay: Violat
   const graph = new Map<string, string[]>();
   const wrongWay: Violation[] = [];
   for (const [file, text] of files) {
-    const to = importsOf(file, text, exists);
+    const refs = importRefs(file, text, exists);
+    const to = refs.files;
     graph.set(file, to);
+    for (const spec of refs.unresolved)
+      wrongWay.push({ from: file, to: spec, why: "names no source file, so the check cannot follow it" });
+    for (const expr of refs.computed)
+      wrongWay.push({ from: file, to: expr, why: "a computed import: name the module with a string" });
     const from = roomOf(file);
     if (!from) continue;
     for (const t of to) {
