@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../config/resolve";
+import { pulumiSecretSource } from "../config/load";
 import {
   PROMETHEUS_VOLUME_RESOURCE,
   planStack,
@@ -116,7 +117,12 @@ export function buildStack(
   );
   for (const [i, c] of plan.priorityClasses.inputs.classes.entries())
     order.priorityClasses.set(c.name, priority.resources[i]);
-  const secrets = new Secrets("secrets", { ...opts("secrets", plan.secrets), randomProvider }, top);
+  // The config secrets and the 1Password token are read by the config adapter, never the component.
+  const secrets = new Secrets(
+    "secrets",
+    { ...opts("secrets", plan.secrets), randomProvider, secretSource: pulumiSecretSource() },
+    top,
+  );
   // The CRD release first: the object store's ScrapeConfig (MinIO's metrics) waits for it.
   const crds = new PrometheusCrds("prometheus-crds", opts("crds", plan.crds), top);
   order.crdRelease = made.crds = crds.release;

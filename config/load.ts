@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { ConfigError, PROJECT, parseStackConfig, rawFromPulumiConfig, type StackConfig } from "./resolve";
 import { readRunningDir, RunningStateError } from "../model/running";
+import type { SecretSource } from "../model/secrets";
 
 /**
  * Reads the running stack's whole config from the Pulumi runtime and validates it; a takeover's
@@ -21,4 +22,25 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
     }
   }
   return cfg;
+}
+
+/**
+ * The stack's config secrets and the 1Password token, read from the Pulumi runtime and `env` (the
+ * process environment) when the Secrets component asks: the only place either is read for it.
+ * Nothing is read until a key is asked for, so a stack that needs a secret gets Pulumi's error
+ * naming the key at the same point as before.
+ */
+export function pulumiSecretSource(
+  env: NodeJS.ProcessEnv = process.env,
+): SecretSource<pulumi.Output<string>> {
+  const config = new pulumi.Config(PROJECT);
+  return {
+    get: (key) => config.getSecret(key),
+    require: (key) => config.requireSecret(key),
+    onepasswordToken: (envName) => {
+      const token = config.getSecret("onepasswordToken");
+      const fromEnv = env[envName];
+      return token ?? (fromEnv ? pulumi.secret(fromEnv) : undefined);
+    },
+  };
 }

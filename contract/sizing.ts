@@ -140,11 +140,24 @@ export interface DeclaredWorkload {
   logsPerDayBytes?: number;
 }
 
+/**
+ * Kinds of the object a sized component's `workload` names: the workload object itself, or the
+ * custom resource an operator runs it from (prometheus-operator's Prometheus, VictoriaMetrics'
+ * VMSingle; a VMCluster's parts are the operator's `<part>-<CR name>` StatefulSets and Deployments).
+ * Custom resources of other kinds may share the name (victoria-metrics-k8s-stack names its VMSingle,
+ * VMAgent, VMAlert and VMAlertmanager all after the release fullname); among objects of these kinds
+ * it is unique in the stack's namespace, so the pack matches a sized component by name and kind.
+ */
+export const SIZED_OBJECT_KINDS: readonly string[] = ["StatefulSet", "Deployment", "Prometheus", "VMSingle"];
+
 /** One component sized from the workload or its own cap: what it is sized for and its memory. */
 export interface SizedComponent {
   /** Component and target, e.g. "mimir", "loki write". */
   component: string;
-  /** Name of the rendered workload (StatefulSet metadata.name), e.g. "loki-write". */
+  /**
+   * metadata.name of the rendered object it runs as, of a kind in SIZED_OBJECT_KINDS, e.g.
+   * "loki-write" (a StatefulSet), "kps-prometheus" (a Prometheus).
+   */
   workload: string;
   replicas: number;
   /** Memory limit per pod, bytes. */

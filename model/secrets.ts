@@ -16,3 +16,21 @@ export const SECRET_REFS = {
   heartbeat: { secretName: "alertmanager-heartbeat", urlKey: "url" },
   grafanaAdmin: { secretName: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
 } as const;
+
+/**
+ * Where the Secrets component gets what it does not read from 1Password: the stack's config
+ * secrets and the 1Password token. The Pulumi-config adapter (config/load.ts `pulumiSecretSource`)
+ * implements it and the composition root passes it in, so no component reads the config or the
+ * environment. `O` is the SDK's `Output<string>` (model/ loads no Pulumi package).
+ */
+export interface SecretSource<O> {
+  /** The config secret `key`, or undefined when it is not set. */
+  get(key: SecretKey): O | undefined;
+  /** The config secret `key`; Pulumi's missing-config error (naming the key, never a value) when it is not set. */
+  require(key: SecretKey): O;
+  /**
+   * The 1Password token: the config secret `onepasswordToken`, else the environment variable
+   * `envName` as a secret; undefined when neither is set.
+   */
+  onepasswordToken(envName: string): O | undefined;
+}

@@ -52,6 +52,9 @@ export function projectedSecret<T>(secretName: string, namespace: string, string
   };
 }
 
+/** Grafana's admin user with the config backend (a 1Password item names its own user). */
+export const GRAFANA_ADMIN_USER = "admin";
+
 /** Grafana's generated admin password: 32 letters and digits. */
 export const GENERATED_ADMIN_PASSWORD = { length: 32, special: false } as const;
 

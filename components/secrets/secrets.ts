@@ -3,12 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as onepassword from "@1password/pulumi-onepassword";
 import * as random from "@pulumi/random";
 import { PROJECT } from "../../model/names";
-import type { SecretKey } from "../../model/secrets";
+import type { SecretKey, SecretSource } from "../../model/secrets";
 import type { CredentialSink } from "../objectstore/objectStore";
 import { SECRET_REFS } from "../../model/secrets";
 import { readExistingSecret } from "../existingSecret";
 import {
   GENERATED_ADMIN_PASSWORD,
+  GRAFANA_ADMIN_USER,
   generatedItemArgs,
   itemField,
   itemSlug,
@@ -40,6 +41,11 @@ export interface SecretsArgs {
   randomProvider: random.Provider;
   /** An existing Secret with Grafana's admin login (keys admin-user, admin-password), read instead of projected. Default none. */
   existingGrafanaAdmin?: string;
+  /**
+   * The stack's config secrets and the 1Password token (config/load.ts `pulumiSecretSource`, made by
+   * the composition root): the component reads neither the config nor the environment. Required.
+   */
+  secretSource: SecretSource<pulumi.Output<string>>;
 }
 
 type Item = onepassword.GetItemResult;
@@ -61,7 +67,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     super("homelab:secrets:Secrets", name, {}, opts);
     this.name = name;
     const k8sOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
-    const config = new pulumi.Config(PROJECT);
+    const source = args.secretSource;
     let read: (item: keyof typeof itemTitles, field: string, configKey: SecretKey) => pulumi.Output<string>;
     let itemTitles: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> = {
       minioAdmin: "",
@@ -74,10 +80,8 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       const backend = args.backend;
       itemTitles = backend.items;
       this.vault = backend.vault;
-      const token = config.getSecret("onepasswordToken");
       const tokenEnv = onepasswordTokenEnv(backend.connectUrl);
-      const envToken = process.env[tokenEnv];
-      const tokenValue = token ?? (envToken ? pulumi.secret(envToken) : undefined);
+      const tokenValue = source.onepasswordToken(tokenEnv);
       if (!tokenValue) {
         throw new Error(
           `${PROJECT}:onepasswordToken: required with secrets.backend "onepassword" (or set ${tokenEnv})`,
@@ -103,7 +107,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
         );
       };
     } else {
-      read = (_item, _field, configKey) => config.requireSecret(configKey);
+      read = (_item, _field, configKey) => source.require(configKey);
     }
 
     if (args.needs.minioAdmin) {
@@ -151,13 +155,13 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       return;
     }
     // Grafana's admin: 1Password item, or a config secret, or generated here and written back.
-    let grafanaUser: pulumi.Input<string> = "admin";
+    let grafanaUser: pulumi.Input<string> = GRAFANA_ADMIN_USER;
     let grafanaPassword: pulumi.Output<string>;
     if (args.backend.backend === "onepassword") {
       grafanaUser = read("grafanaAdmin", "username", "grafanaAdminPassword");
       grafanaPassword = read("grafanaAdmin", "password", "grafanaAdminPassword");
     } else {
-      const fromConfig = config.getSecret("grafanaAdminPassword");
+      const fromConfig = source.get("grafanaAdminPassword");
       grafanaPassword =
         fromConfig ??
         pulumi.secret(

@@ -6,6 +6,7 @@ import {
   decodeStackInfo,
   parseQuantity,
   PROMETHEUS_SIZING,
+  SIZED_OBJECT_KINDS,
   isParked,
   isStackInfoLabels,
   type DeclaredWorkload,
@@ -118,7 +119,9 @@ export function computeBudget(
   const sidecars = injectedSidecars(resources);
   for (const r of resources) {
     for (const w of workloadsOf(r, charts, sidecars)) {
-      found.set(w.name, w);
+      // By the object's name and kind: a rendered StatefulSet and the chart model of the opaque
+      // release (live `pulumi preview`) both carry the name the sized component records.
+      if (w.object !== undefined && SIZED_OBJECT_KINDS.includes(w.objectKind ?? "")) found.set(w.object, w);
       // A parked DaemonSet (the agents' hand-over) is meant to run on no node: no pod, no request.
       if (w.kind === "DaemonSet" && isParked(w)) continue;
       const fits = pools

@@ -19,16 +19,55 @@ export interface ChartWorkload {
   replicas?: { path: string; default: number };
   /** Values paths of each container's resources block. */
   resources: string[];
+  /** Values flag and default deciding whether the container of a resources path renders. Default: always. */
+  resourcesIf?: Record<string, { path: string; default: boolean }>;
   /** Memory request computed from a memcached `allocatedMemory` (MB, x1.2) when resources are unset. */
   memcachedAllocatedMemory?: { path: string; default: number };
   images: ChartImage[];
   /** Values prefix holding nodeSelector / affinity / tolerations. */
   scheduling?: string;
+  /**
+   * metadata.name of what the chart renders for it, from `{name}` and `{fullname}` (ChartData.names):
+   * the workload object, or the custom resource an operator runs it from, which the pack names its
+   * pods by (workloads.ts operatedWorkloads, vmClusterWorkloads). It is the identity the stack-info
+   * ConfigMap's sized components name (contract SizedComponent.workload), so the budget matches them
+   * when the release is opaque (live `pulumi preview`) as it does over rendered objects. Unset: the
+   * pack does not know the name, and nothing is matched to this workload.
+   */
+  object?: string;
+  /** Kind of what `object` names when it is not the workload itself: the custom resource's ("Prometheus", "VMSingle"). */
+  objectKind?: string;
+  /** Another form of `object` when a values flag is true (kube-prometheus-stack's cleanPrometheusOperatorObjectNames). */
+  objectIf?: { path: string; object: string };
+  /**
+   * Values paths whose string replaces `{fullname}` for this workload, the last set one winning
+   * (victoria-metrics-common's `vm.cr.fullname` reads `<app>.name`, then `<app>.spec.name`).
+   */
+  fullnameFrom?: string[];
+}
+
+/**
+ * How a chart names what it renders: its `name` and `fullname` helpers (templates/_helpers.tpl).
+ * Helm's scaffold, which the charts modelled here keep: the name is `nameOverride` or the chart's
+ * own; the fullname is the first set override, else the release name when it contains the name,
+ * else `<release>-<name>`, cut to `truncate` characters with one trailing "-" trimmed.
+ */
+export interface ChartNames {
+  /** `.Chart.Name`: the name when `nameOverride` is unset. */
+  chart: string;
+  /** A values flag that makes the default name another (loki: `enterprise.enabled` -> "enterprise-logs"). */
+  nameIf?: { path: string; name: string };
+  /** Values paths that set the fullname outright; the first set one wins. */
+  fullnameOverrides: string[];
+  /** Characters the fullname (and the name) is cut to. */
+  truncate: number;
 }
 
 export interface ChartData {
   /** Values path deciding the workload kind or mode, when a chart has one. */
   workloads: ChartWorkload[];
+  /** How the chart names its objects; needed by workloads with an `object`. */
+  names?: ChartNames;
 }
 
 const img = (path: string, def: string): ChartImage => ({ path, default: def });
@@ -50,18 +89,46 @@ function component(
     scheduling: prefix,
   };
 }
+/**
+ * A victoria-metrics-k8s-stack CR of `kind` named `vm.cr.fullname` with app key `[app, "spec"]`;
+ * with `prefix`, the operator's `<prefix><CR name>` object of the workload's own kind instead.
+ */
+const crNamed = (
+  app: string,
+  kind: string | undefined,
+  prefix = "",
+): Pick<ChartWorkload, "object" | "objectKind" | "fullnameFrom"> => ({
+  object: `${prefix}{fullname}`,
+  ...(kind ? { objectKind: kind } : {}),
+  fullnameFrom: [`${app}.name`, `${app}.spec.name`],
+});
+/**
+ * The rules sidecar (loki-sc-rules) renders only with `sidecar.rules.enabled` (default true): loki
+ * 6.49.0 templates/single-binary/statefulset.yaml and backend/statefulset-backend.yaml.
+ */
+const LOKI_RULES_SIDECAR = { path: "sidecar.rules.enabled", default: true };
 const KSM_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics";
 const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter";
 const GRAFANA_IMAGE = "docker.io/grafana/grafana";
 
 export const DEFAULT_CHARTS: Record<string, ChartData> = {
   loki: {
+    // loki 6.49.0 templates/_helpers.tpl: `loki.name` ("enterprise-logs" when enterprise.enabled),
+    // `loki.fullname` and `loki.singleBinaryFullname` (the scaffold, 63 characters).
+    names: {
+      chart: "loki",
+      nameIf: { path: "enterprise.enabled", name: "enterprise-logs" },
+      fullnameOverrides: ["fullnameOverride"],
+      truncate: 63,
+    },
     workloads: [
       {
         name: "single-binary",
         kind: "StatefulSet",
+        object: "{fullname}",
         replicas: { path: "singleBinary.replicas", default: 0 },
         resources: ["singleBinary.resources", "sidecar.resources"],
+        resourcesIf: { "sidecar.resources": LOKI_RULES_SIDECAR },
         images: [
           img("loki.image", "docker.io/grafana/loki"),
           img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar"),
@@ -71,10 +138,14 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       ...(["write", "read", "backend"] as const).map((t): ChartWorkload => ({
         name: t,
         kind: t === "read" ? "Deployment" : "StatefulSet",
+        // `loki.writeFullname` etc. are `{{ include "loki.name" . }}-write`: the name, not the
+        // fullname (templates/write/_helpers-write.tpl), so the release name does not enter.
+        object: `{name}-${t}`,
         replicas: { path: `${t}.replicas`, default: 3 },
         // The backend StatefulSet runs the rules sidecar (loki-sc-rules) beside Loki, as the single
         // binary does (loki chart 6.49.0 templates/backend/statefulset-backend.yaml).
         resources: t === "backend" ? [`${t}.resources`, "sidecar.resources"] : [`${t}.resources`],
+        ...(t === "backend" ? { resourcesIf: { "sidecar.resources": LOKI_RULES_SIDECAR } } : {}),
         images: [
           img("loki.image", "docker.io/grafana/loki"),
           ...(t === "backend" ? [img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar")] : []),
@@ -84,6 +155,8 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       {
         name: "gateway",
         kind: "Deployment",
+        // `loki.gatewayFullname` (templates/gateway/_helpers-gateway.tpl).
+        object: "{fullname}-gateway",
         enabled: { path: "gateway.enabled", default: true },
         replicas: { path: "gateway.replicas", default: 1 },
         resources: ["gateway.resources"],
@@ -163,10 +236,17 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
     ],
   },
   "kube-prometheus-stack": {
+    // kube-prometheus-stack 88.0.0 templates/_helpers.tpl `kube-prometheus-stack.fullname`: the
+    // scaffold cut to 26 characters (its longest object adds 37).
+    names: { chart: "kube-prometheus-stack", fullnameOverrides: ["fullnameOverride"], truncate: 26 },
     workloads: [
       {
         name: "prometheus",
         kind: "StatefulSet",
+        // The Prometheus CR, `kube-prometheus-stack.prometheus.crname`.
+        object: "{fullname}-prometheus",
+        objectKind: "Prometheus",
+        objectIf: { path: "cleanPrometheusOperatorObjectNames", object: "{fullname}" },
         replicas: { path: "prometheus.prometheusSpec.replicas", default: 1 },
         resources: ["prometheus.prometheusSpec.resources"],
         images: [
@@ -181,6 +261,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       {
         name: "alertmanager",
         kind: "StatefulSet",
+        // The Alertmanager CR, `kube-prometheus-stack.alertmanager.crname`.
+        object: "{fullname}-alertmanager",
+        objectKind: "Alertmanager",
+        objectIf: { path: "cleanPrometheusOperatorObjectNames", object: "{fullname}" },
         enabled: { path: "alertmanager.enabled", default: true },
         replicas: { path: "alertmanager.alertmanagerSpec.replicas", default: 1 },
         resources: ["alertmanager.alertmanagerSpec.resources"],
@@ -254,6 +338,14 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
     ],
   },
   "victoria-metrics-k8s-stack": {
+    // victoria-metrics-k8s-stack 0.80.0, charts/victoria-metrics-common templates/_helpers.tpl
+    // `vm.fullname` (fullnameOverride, then global.fullnameOverride, then the scaffold); each CR is
+    // named by `vm.cr.fullname` with its app key (`<app>.name`, `<app>.spec.name`, else the fullname).
+    names: {
+      chart: "victoria-metrics-k8s-stack",
+      fullnameOverrides: ["fullnameOverride", "global.fullnameOverride"],
+      truncate: 63,
+    },
     workloads: [
       component("operator", "Deployment", "victoria-metrics-operator", "docker.io/victoriametrics/operator"),
       {
@@ -268,11 +360,14 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       {
         ...component("vmsingle", "Deployment", "vmsingle.spec", "docker.io/victoriametrics/victoria-metrics"),
         enabled: { path: "vmsingle.enabled", default: true },
+        ...crNamed("vmsingle", "VMSingle"),
       },
       // The cluster version (a VMCluster CR), only for a declared workload one vmsingle cannot hold.
       ...(["vmstorage", "vminsert", "vmselect"] as const).map((c): ChartWorkload => ({
         name: c,
         kind: c === "vminsert" ? "Deployment" : "StatefulSet",
+        // The operator names each part `<part>-<CR name>`, as the pack does (vmClusterWorkloads).
+        ...crNamed("vmcluster", undefined, `${c}-`),
         enabled: { path: "vmcluster.enabled", default: false },
         replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
         resources: [`vmcluster.spec.${c}.resources`],
@@ -282,6 +377,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       {
         name: "vmagent",
         kind: "Deployment",
+        ...crNamed("vmagent", "VMAgent"),
         enabled: { path: "vmagent.enabled", default: true },
         replicas: { path: "vmagent.spec.replicaCount", default: 1 },
         resources: ["vmagent.spec.resources"],
@@ -291,10 +387,12 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       {
         ...component("vmalert", "Deployment", "vmalert.spec", "docker.io/victoriametrics/vmalert"),
         enabled: { path: "vmalert.enabled", default: true },
+        ...crNamed("vmalert", "VMAlert"),
       },
       {
         ...component("alertmanager", "StatefulSet", "alertmanager.spec", "quay.io/prometheus/alertmanager"),
         enabled: { path: "alertmanager.enabled", default: true },
+        ...crNamed("alertmanager", "VMAlertmanager"),
       },
       component("grafana", "Deployment", "grafana", GRAFANA_IMAGE),
       component("kube-state-metrics", "Deployment", "kube-state-metrics", KSM_IMAGE),

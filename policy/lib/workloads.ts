@@ -2,7 +2,7 @@ import { parse as parseYaml } from "yaml";
 import { isRenderedRelease } from "@homelab-observability/contract";
 import { at, helmOf, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
-import { DEFAULT_CHARTS, type ChartData } from "./charts";
+import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
 
 /** One image a workload runs, with where it was found. */
 export interface ImageUse {
@@ -15,6 +15,15 @@ export interface Workload {
   source: Res;
   /** Name for messages (`<resource>/<component>` for charts). */
   name: string;
+  /**
+   * metadata.name of the workload object, or of the custom resource an operator runs it from, as
+   * the cluster will hold it: the object's own, or for an opaque release the name the chart renders
+   * (ChartWorkload.object; undefined when the pack does not know it). Sized components
+   * (SizedComponent.workload) are matched by it on both paths, live and offline.
+   */
+  object?: string;
+  /** Kind of the object `object` names: the workload's own, or the custom resource's ("VMSingle"). */
+  objectKind?: string;
   kind: string;
   replicas: number;
   images: ImageUse[];
@@ -111,6 +120,8 @@ function rawWorkloads(res: Res): Workload[] {
     {
       source: res,
       name: res.props.metadata?.name ?? res.name,
+      object: res.props.metadata?.name ?? res.name,
+      objectKind: kind,
       kind,
       replicas: kind === "DaemonSet" ? 1 : Number(paths.replicas ? (at(res.props, paths.replicas) ?? 1) : 1),
       images,
@@ -275,6 +286,8 @@ function vmClusterWorkloads(res: Res): Workload[] {
       {
         source: res,
         name: `${part}-${name}`,
+        object: `${part}-${name}`,
+        objectKind: kind,
         kind,
         replicas: Number(spec.replicaCount ?? 1),
         images: image ? [{ image, path: `spec.${part}.image.repository` }] : [],
@@ -315,6 +328,8 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
     {
       source: res,
       name: res.props.metadata?.name ?? res.name,
+      object: res.props.metadata?.name ?? res.name,
+      objectKind: res.type.split(":").pop(),
       kind: o.kind,
       replicas: Number(at(res.props, o.replicas) ?? 1),
       images: [
@@ -329,6 +344,47 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
       containers: [],
     },
   ];
+}
+
+/** Sprig's `trunc n | trimSuffix "-"`, as the charts' name helpers end. */
+const cut = (s: string, n: number) => {
+  const t = s.slice(0, n);
+  return t.endsWith("-") ? t.slice(0, -1) : t;
+};
+/** A non-empty string value; a Go template (the charts pass some names through `tpl`) is not modelled. */
+const nameValue = (v: unknown): string | undefined | null =>
+  typeof v !== "string" || v === "" ? undefined : v.includes("{{") ? null : v;
+
+/**
+ * metadata.name the chart renders for workload `w` of release `release` with `values`, as its
+ * name helpers compute it (ChartNames); undefined when the chart's names, the release name or a
+ * templated value leave it unknown.
+ */
+export function renderedName(
+  names: ChartNames | undefined,
+  w: ChartWorkload,
+  release: unknown,
+  values: any,
+): string | undefined {
+  if (!names || !w.object) return undefined;
+  const nameOverride = nameValue(at(values, "nameOverride"));
+  if (nameOverride === null) return undefined;
+  const name =
+    nameOverride ??
+    (names.nameIf && at(values, names.nameIf.path) === true ? names.nameIf.name : names.chart);
+  // The workload's own name keys (the last set one wins), else the chart's overrides (the first).
+  const own = [...(w.fullnameFrom ?? [])].reverse().map((p) => nameValue(at(values, p)));
+  const chart = names.fullnameOverrides.map((p) => nameValue(at(values, p)));
+  let full = [...own, ...chart].find((v) => v !== undefined);
+  if (full === null) return undefined;
+  if (full === undefined) {
+    if (typeof release !== "string" || release === "") return undefined;
+    full = release.includes(name) ? release : `${release}-${name}`;
+  }
+  const template = w.objectIf && at(values, w.objectIf.path) === true ? w.objectIf.object : w.object;
+  return template
+    .replace("{fullname}", cut(full, names.truncate))
+    .replace("{name}", cut(name, names.truncate));
 }
 
 /** Workloads a known chart renders from its values (pack data for defaults). */
@@ -352,7 +408,10 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
     const replicas =
       kind === "DaemonSet" ? 1 : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1);
     if (replicas === 0) continue;
-    const blocks = w.resources.map((p) => at(v, p));
+    const blocks = w.resources.map((p) => {
+      const only = w.resourcesIf?.[p];
+      return only && (at(v, only.path) ?? only.default) === false ? undefined : at(v, p);
+    });
     const totals = sumResources(blocks);
     if (w.memcachedAllocatedMemory && !blocks[0]) {
       totals.requests.memory +=
@@ -362,6 +421,8 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
     out.push({
       source: res,
       name: `${res.name}/${w.name}`,
+      object: renderedName(data.names, w, res.props.name, v),
+      objectKind: w.objectKind ?? kind,
       kind,
       replicas,
       images: [

@@ -5,6 +5,7 @@ import { readStackConfig, synthesize, type ExportResource } from "../../preview/
 import { ObjectStore } from "../../components/objectstore/objectStore";
 import { planBuckets } from "../../config/buckets";
 import { Secrets } from "../../components/secrets/secrets";
+import { pulumiSecretSource } from "../../config/load";
 import { named, ofType, release, ROOT, synth } from "../support/helpers";
 import { parseStackConfig, rawFromPulumiConfig } from "../../config/resolve";
 import { mockCall } from "../../preview/mocks";
@@ -151,6 +152,7 @@ describe("components under mocks", () => {
             needs: { minioAdmin: true, pushover: true, heartbeat: true },
             provider,
             randomProvider,
+            secretSource: pulumiSecretSource(),
           },
           rootOpts,
         );
@@ -217,6 +219,7 @@ describe("components under mocks", () => {
               needs: { minioAdmin: false, pushover: true, heartbeat: false },
               provider,
               randomProvider,
+              secretSource: pulumiSecretSource(),
             },
             rootOpts,
           );

@@ -19,9 +19,11 @@ describe("lightweight profile and resource budget", function () {
     assert.ok(b.total.sums.memory <= 3 * 1024 * MiB, `${b.total.sums.memory / MiB}Mi`);
     // The figures reported in the issue note; a sizing change must update them knowingly. Loki and
     // vmsingle request the memory they are limited to (data-bearing: 1 GiB each, was 256 MiB).
-    assert.equal(Math.round(b.total.sums.memory / MiB), 2692);
-    assert.equal(Math.round(b.total.sums.cpu * 1000), 405);
-    assert.equal(Math.round(b.total.sums.memoryLimit / MiB), 4240);
+    // Loki's rules sidecar is off on the Pi (sidecar.rules.enabled: false): the chart renders none,
+    // and the pack's chart model no longer counts one (was 2692Mi, 405m, 4240Mi).
+    assert.equal(Math.round(b.total.sums.memory / MiB), 2660);
+    assert.equal(Math.round(b.total.sums.cpu * 1000), 400);
+    assert.equal(Math.round(b.total.sums.memoryLimit / MiB), 4144);
     assert.deepEqual(b.unschedulable, []);
   });
 

@@ -1,5 +1,7 @@
-import { PARKED_NODE_SELECTOR } from "@homelab-observability/contract";
-import { fails, passes, stackInfo, v4Chart, workload } from "../support/policyCases";
+import { strict as assert } from "assert";
+import { PARKED_NODE_SELECTOR, RENDERED_KEY } from "@homelab-observability/contract";
+import type { ExportedResource } from "../../policy/evaluate";
+import { check, fails, passes, res, stackInfo, v4Chart, workload } from "../support/policyCases";
 
 const P = "resource-budget";
 const pools = () =>
@@ -61,4 +63,333 @@ describe("policy (budget): well-known node labels are on every node", () => {
     fails([pools(), ...pod({ nodeSelector: { "kubernetes.io/os": "windows" } })], P, /would stay Pending/));
   it("fails: arm64 only, but every arm64 node is tainted and not tolerated", () =>
     fails([pools(), ...pod({ nodeSelector: { "kubernetes.io/arch": "arm64" } })], P, /would stay Pending/));
+});
+
+/*
+ * Sized components (the stack-info ConfigMap's `sized`, config/sizing.ts planSizing) in a live
+ * `pulumi preview`: each helm.sh/v3 Release is opaque (its values as inputs, no objects), so the
+ * pack finds the sized workloads through its chart model, by the name and kind the chart renders.
+ * The same stacks offline (the release marked rendered, its objects beside it) report the same.
+ */
+type Mem = { requests: { cpu: string; memory: string }; limits: { memory: string } };
+const mem = (request: string, limit = request): Mem => ({
+  requests: { cpu: "100m", memory: request },
+  limits: { memory: limit },
+});
+const Mi = 2 ** 20;
+const GiB = 2 ** 30;
+const sized = (component: string, workload: string, replicas: number, request: number, limit = request) => ({
+  component,
+  workload,
+  replicas,
+  memoryBytes: limit,
+  requestBytes: request,
+  volumeBytes: 0,
+  sizedFor: "the profile",
+});
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+/** A Release as the program registers it: Pulumi name, Helm release name, chart, values. */
+const helmRelease = (resName: string, helmName: string, chart: string, values: any, rendered: boolean) =>
+  res(
+    RELEASE,
+    {
+      name: helmName,
+      chart,
+      version: "1.0.0",
+      namespace: "monitoring",
+      values,
+      ...(rendered ? { [RENDERED_KEY]: 1 } : {}),
+    },
+    { name: resName },
+  );
+/** A rendered or program-written workload object with one container per resources block. */
+const object = (
+  kind: "Deployment" | "StatefulSet",
+  name: string,
+  replicas: number,
+  ...blocks: Mem[]
+): ExportedResource => {
+  const w = workload(kind, name, {
+    containers: blocks.map((resources, i) => ({ name: `c${i}`, image: "grafana/loki", resources })),
+  });
+  w.inputs.spec.replicas = replicas;
+  return res(w.type, w.inputs, { name });
+};
+/** A custom resource an operator runs pods from (Prometheus, VMSingle, ...). */
+const cr = (type: string, name: string, spec: any): ExportedResource =>
+  res(type, { metadata: { name, namespace: "monitoring" }, spec }, { name });
+const PROMETHEUS = "kubernetes:monitoring.coreos.com/v1:Prometheus";
+const VM = (kind: string) => `kubernetes:operator.victoriametrics.com/v1beta1:${kind}`;
+const LOKI_OFF = {
+  chunksCache: { enabled: false },
+  resultsCache: { enabled: false },
+  lokiCanary: { enabled: false },
+  gateway: { enabled: false },
+};
+const KPS_ONLY_PROMETHEUS = {
+  alertmanager: { enabled: false },
+  grafana: { enabled: false },
+  nodeExporter: { enabled: false },
+  kubeStateMetrics: { enabled: false },
+  prometheusOperator: { admissionWebhooks: { enabled: false } },
+};
+
+/** Each stack: its sized components and, from one set of sizes, its live and its offline resources. */
+interface SizedStack {
+  sized: ReturnType<typeof sized>[];
+  sizes: Record<string, Mem>;
+  build(s: Record<string, Mem>, rendered: boolean): ExportedResource[];
+}
+const STACKS: Record<string, SizedStack> = {
+  // production's shape: Mimir (the program's own StatefulSet), Prometheus, Loki SimpleScalable.
+  "mimir, prometheus, loki SimpleScalable": {
+    sized: [
+      sized("mimir", "mimir", 1, 4 * GiB),
+      sized("prometheus", "kps-prometheus", 1, 4 * GiB),
+      sized("loki write", "loki-write", 3, GiB),
+      sized("loki backend", "loki-backend", 3, GiB),
+      sized("loki read", "loki-read", 3, 256 * Mi, GiB),
+    ],
+    sizes: {
+      mimir: mem("4Gi"),
+      prometheus: mem("4Gi"),
+      write: mem("1Gi"),
+      backend: mem("1Gi"),
+      read: mem("256Mi", "1Gi"),
+      sidecar: mem("48Mi", "128Mi"),
+    },
+    build: (s, rendered) => [
+      object("StatefulSet", "mimir", 1, s.mimir),
+      helmRelease(
+        "loki",
+        "loki",
+        "loki",
+        {
+          deploymentMode: "SimpleScalable",
+          singleBinary: { replicas: 0 },
+          write: { replicas: 3, resources: s.write },
+          read: { replicas: 3, resources: s.read },
+          backend: { replicas: 3, resources: s.backend },
+          sidecar: { resources: s.sidecar },
+          ...LOKI_OFF,
+        },
+        rendered,
+      ),
+      ...(rendered
+        ? [
+            object("StatefulSet", "loki-write", 3, s.write),
+            object("Deployment", "loki-read", 3, s.read),
+            object("StatefulSet", "loki-backend", 3, s.backend, s.sidecar),
+          ]
+        : []),
+      helmRelease(
+        "kube-prometheus-stack",
+        "kube-prometheus-stack",
+        "kube-prometheus-stack",
+        {
+          fullnameOverride: "kps",
+          prometheus: { prometheusSpec: { replicas: 1, resources: s.prometheus } },
+          ...KPS_ONLY_PROMETHEUS,
+        },
+        rendered,
+      ),
+      ...(rendered ? [cr(PROMETHEUS, "kps-prometheus", { replicas: 1, resources: s.prometheus })] : []),
+    ],
+  },
+  // pi's shape: vmsingle beside the chart's VMAgent, VMAlert and VMAlertmanager, all named "vm";
+  // Loki SingleBinary.
+  "vmsingle, loki SingleBinary": {
+    sized: [sized("vmsingle", "vm", 1, GiB), sized("loki single binary", "loki", 1, GiB)],
+    sizes: {
+      vmsingle: mem("1Gi"),
+      vmagent: mem("128Mi", "512Mi"),
+      vmalert: mem("64Mi", "256Mi"),
+      alertmanager: mem("48Mi", "128Mi"),
+      single: mem("1Gi"),
+      sidecar: mem("48Mi", "128Mi"),
+    },
+    build: (s, rendered) => [
+      helmRelease(
+        "victoriametrics",
+        "vm",
+        "victoria-metrics-k8s-stack",
+        {
+          fullnameOverride: "vm",
+          grafana: { enabled: false },
+          vmsingle: { enabled: true, spec: { resources: s.vmsingle } },
+          vmagent: { enabled: true, spec: { resources: s.vmagent } },
+          vmalert: { enabled: true, spec: { resources: s.vmalert } },
+          alertmanager: { enabled: true, spec: { resources: s.alertmanager } },
+        },
+        rendered,
+      ),
+      ...(rendered
+        ? [
+            cr(VM("VMSingle"), "vm", { resources: s.vmsingle }),
+            cr(VM("VMAgent"), "vm", { resources: s.vmagent }),
+            cr(VM("VMAlert"), "vm", { resources: s.vmalert }),
+            cr(VM("VMAlertmanager"), "vm", { resources: s.alertmanager }),
+          ]
+        : []),
+      helmRelease(
+        "loki",
+        "loki",
+        "loki",
+        {
+          deploymentMode: "SingleBinary",
+          singleBinary: { replicas: 1, resources: s.single },
+          write: { replicas: 0 },
+          read: { replicas: 0 },
+          backend: { replicas: 0 },
+          sidecar: { resources: s.sidecar },
+          ...LOKI_OFF,
+        },
+        rendered,
+      ),
+      ...(rendered ? [object("StatefulSet", "loki", 1, s.single, s.sidecar)] : []),
+    ],
+  },
+  // A VMCluster (the operator's `<part>-vm`), and a takeover's kube-prometheus-stack, whose release
+  // name holds the chart's: its fullname is the release name.
+  "vmcluster, takeover prometheus": {
+    sized: [
+      sized("vmstorage", "vmstorage-vm", 2, 2 * GiB),
+      sized("vminsert", "vminsert-vm", 2, 256 * Mi, GiB),
+      sized("vmselect", "vmselect-vm", 2, 256 * Mi, GiB),
+      sized("prometheus", "kube-prometheus-stack-prometheus", 1, 4 * GiB),
+    ],
+    sizes: {
+      vmstorage: mem("2Gi"),
+      vminsert: mem("256Mi", "1Gi"),
+      vmselect: mem("256Mi", "1Gi"),
+      prometheus: mem("4Gi"),
+    },
+    build: (s, rendered) => {
+      const spec = {
+        vmstorage: { replicaCount: 2, resources: s.vmstorage },
+        vminsert: { replicaCount: 2, resources: s.vminsert },
+        vmselect: { replicaCount: 2, resources: s.vmselect },
+      };
+      return [
+        helmRelease(
+          "victoriametrics",
+          "vm",
+          "victoria-metrics-k8s-stack",
+          {
+            fullnameOverride: "vm",
+            grafana: { enabled: false },
+            vmagent: { enabled: false },
+            vmalert: { enabled: false },
+            alertmanager: { enabled: false },
+            vmsingle: { enabled: false },
+            vmcluster: { enabled: true, spec },
+          },
+          rendered,
+        ),
+        ...(rendered ? [cr(VM("VMCluster"), "vm", spec)] : []),
+        helmRelease(
+          "kube-prometheus-stack",
+          "kube-prometheus-stack",
+          "kube-prometheus-stack",
+          {
+            prometheus: { prometheusSpec: { replicas: 1, resources: s.prometheus } },
+            ...KPS_ONLY_PROMETHEUS,
+          },
+          rendered,
+        ),
+        ...(rendered
+          ? [cr(PROMETHEUS, "kube-prometheus-stack-prometheus", { replicas: 1, resources: s.prometheus })]
+          : []),
+      ];
+    },
+  },
+};
+const sizedPools = (sizedComponents: ReturnType<typeof sized>[]) =>
+  stackInfo([{ name: "nuc", arch: "amd64", count: 3 }], true, sizedComponents);
+const stack = (st: SizedStack, change: Record<string, Mem>, rendered: boolean) => [
+  sizedPools(st.sized),
+  ...st.build({ ...st.sizes, ...change }, rendered),
+];
+const undersized = async (resources: ExportedResource[]) =>
+  (await check(resources, P)).map((v) => v.message).filter((m) => / sized for /.test(m));
+
+/** One change per case: a sized component's values request less than it is sized for. */
+const FAILING: [string, string, Record<string, Mem>, RegExp][] = [
+  [
+    "mimir, prometheus, loki SimpleScalable",
+    "loki write requests 512Mi",
+    { write: mem("512Mi", "1Gi") },
+    /^loki-write: sized for the profile \(request 1024Mi, limit 1024Mi of memory\), but its pods request 512Mi and are limited to 1024Mi/,
+  ],
+  [
+    "mimir, prometheus, loki SimpleScalable",
+    "loki read is limited to 512Mi",
+    { read: mem("256Mi", "512Mi") },
+    /^loki-read: .*limited to 512Mi/,
+  ],
+  [
+    "mimir, prometheus, loki SimpleScalable",
+    "loki backend requests 512Mi (its rules sidecar counted)",
+    { backend: mem("512Mi", "1Gi") },
+    /^loki-backend: .*request 560Mi and are limited to 1152Mi/,
+  ],
+  [
+    "mimir, prometheus, loki SimpleScalable",
+    "Prometheus requests 2Gi",
+    { prometheus: mem("2Gi", "4Gi") },
+    /^kps-prometheus: .*request 2048Mi/,
+  ],
+  [
+    "mimir, prometheus, loki SimpleScalable",
+    "Mimir (the program's StatefulSet) requests 2Gi",
+    { mimir: mem("2Gi", "4Gi") },
+    /^mimir: .*request 2048Mi/,
+  ],
+  [
+    "vmsingle, loki SingleBinary",
+    "vmsingle requests 512Mi (not confused with the VMAgent, VMAlert, VMAlertmanager named vm)",
+    { vmsingle: mem("512Mi", "1Gi") },
+    /^vm: .*request 512Mi and are limited to 1024Mi/,
+  ],
+  [
+    "vmsingle, loki SingleBinary",
+    "the Loki single binary requests 512Mi",
+    { single: mem("512Mi", "1Gi") },
+    /^loki: .*request 560Mi/,
+  ],
+  [
+    "vmcluster, takeover prometheus",
+    "vmstorage requests 1Gi",
+    { vmstorage: mem("1Gi", "2Gi") },
+    /^vmstorage-vm: .*request 1024Mi/,
+  ],
+  [
+    "vmcluster, takeover prometheus",
+    "vmselect is limited to 512Mi",
+    { vmselect: mem("256Mi", "512Mi") },
+    /^vmselect-vm: .*limited to 512Mi/,
+  ],
+  [
+    "vmcluster, takeover prometheus",
+    "Prometheus (release name holding the chart's) requests 2Gi",
+    { prometheus: mem("2Gi", "4Gi") },
+    /^kube-prometheus-stack-prometheus: .*request 2048Mi/,
+  ],
+];
+
+describe("policy (budget): sized components in a live preview (opaque releases)", () => {
+  for (const [title, st] of Object.entries(STACKS)) {
+    it(`passes: ${title}, every sized component's values request what it is sized for`, () =>
+      passes(stack(st, {}, false), P));
+    it(`passes offline too: ${title}, rendered objects beside their releases`, () =>
+      passes(stack(st, {}, true), P));
+  }
+  for (const [title, change, over, pattern] of FAILING)
+    it(`fails: ${title}: ${change}; offline reports the same`, async () => {
+      const st = STACKS[title];
+      const live = await undersized(stack(st, over, false));
+      assert.equal(live.length, 1, live.join("\n"));
+      assert.match(live[0], pattern);
+      assert.deepEqual(await undersized(stack(st, over, true)), live);
+    });
 });

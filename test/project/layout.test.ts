@@ -6,6 +6,7 @@ import * as os from "os";
 import { PHASES } from "../../model/phases";
 import { ROOT } from "../support/helpers";
 import {
+  configReads,
   cyclesOf,
   layoutViolations,
   MAY_IMPORT,
@@ -218,6 +219,35 @@ describe("layout: the flow's boundaries hold", () => {
         /`https?:\/\/\$\{|svc\.cluster\.local[:/`]/.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
     );
     assert.deepEqual(building, []);
+  });
+
+  it("components read neither the stack config nor the environment (no pulumi.Config, process.env, getProject/getStack)", () => {
+    // The composition root or the Pulumi-config adapter (config/load.ts) reads them and passes them in.
+    const reads = tsFiles("components").flatMap((f) =>
+      configReads(f, fs.readFileSync(path.join(ROOT, f), "utf8")).map((r) => `${f}:${r}`),
+    );
+    assert.deepEqual(reads, []);
+  });
+
+  it("finds a config or environment read in code, never in a comment or a string", () => {
+    const text = `import * as pulumi from "@pulumi/pulumi";
+      import { Config, getStack } from "@pulumi/pulumi";
+      // new pulumi.Config() and process.env in a comment do not count
+      const a = new pulumi.Config("p");
+      const b = new Config();
+      const c = process.env.OP_CONNECT_TOKEN;
+      const d = pulumi.getProject() + getStack();
+      const e = "process.env and getStack() in a string";
+      let f: pulumi.Config | undefined;`;
+    assert.deepEqual(configReads("x.ts", text), [
+      "2: getStack",
+      "4: pulumi.Config",
+      "5: new Config(...)",
+      "6: process.env",
+      "7: getProject",
+      "7: getStack",
+      "9: pulumi.Config",
+    ]);
   });
 
   it("the composition root decides nothing: no conditions on config in apply/stack.ts", () => {

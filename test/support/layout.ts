@@ -231,3 +231,38 @@ export function cyclesOf(graph: Map<string, string[]>): string[][] {
 export function readSources(root: string): Map<string, string> {
   return new Map(sourceFiles(root).map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]));
 }
+
+/** Identifiers that read the stack's config or the Pulumi runtime's project and stack. */
+const RUNTIME_READERS = new Set(["getProject", "getStack", "allConfig", "getConfig"]);
+
+/**
+ * Where a file reads the stack config or the environment itself, as "line: what": `pulumi.Config`
+ * (or any `x.Config`), `new Config(...)`, `process.env`, `getProject`/`getStack` and the runtime's
+ * `allConfig`/`getConfig`. Read from the syntax tree, so comments and strings never count.
+ */
+export function configReads(file: string, text: string): string[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const at = (n: ts.Node, what: string) =>
+    found.push(`${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}: ${what}`);
+  const visit = (n: ts.Node): void => {
+    if (
+      (ts.isPropertyAccessExpression(n) && n.name.text === "Config") ||
+      (ts.isQualifiedName(n) && n.right.text === "Config")
+    )
+      at(n, n.getText(sf));
+    else if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === "Config")
+      at(n, "new Config(...)");
+    else if (
+      ts.isPropertyAccessExpression(n) &&
+      ts.isIdentifier(n.expression) &&
+      n.expression.text === "process" &&
+      n.name.text === "env"
+    )
+      at(n, "process.env");
+    else if (ts.isIdentifier(n) && RUNTIME_READERS.has(n.text)) at(n, n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}

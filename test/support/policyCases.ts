@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import type { SizedComponent } from "@homelab-observability/contract";
 import {
   evaluateResources,
   type ExportedResource,
@@ -88,12 +89,15 @@ export function stackInfo(
     taints?: { key: string; value?: string; effect: string }[];
   }[],
   production = true,
+  sized?: SizedComponent[],
 ): ExportedResource {
   return res(
     "kubernetes:core/v1:ConfigMap",
     {
       metadata: { name: "stack-info", namespace: "monitoring", labels: { "homelab.dev/stack-info": "true" } },
       data: {
+        // What each component is sized for, as the program records it (config/sizing.ts planSizing).
+        ...(sized ? { sized: JSON.stringify(sized) } : {}),
         cluster: "lab",
         phase: "loki-fixed",
         production: String(production),
