@@ -114,7 +114,7 @@ describe("migration keeps the alerts (every phase x backend)", function () {
         assert.equal(routed.status, 0, routed.stdout + routed.stderr);
         assert.equal(routed.stdout.trim(), "heartbeat", `Watchdog goes to ${routed.stdout.trim()}`);
         // ... and that Alertmanager is one the alertmanager rules watch.
-        assert.ok((ALERTMANAGER_JOBS as readonly string[]).includes(c.alertmanager.name));
+        assert.ok(ALERTMANAGER_JOBS.includes(c.alertmanager.name));
       });
     }
   }
@@ -195,10 +195,7 @@ describe("migration keeps the scrapes and the Alertmanagers (rendered, every pha
         const kpsGone = phase === "kps-removed";
         if (previous) {
           const lost = [...previous].filter(
-            (j) =>
-              !names.has(j) &&
-              !(kpsGone && GONE_WITH_KPS.includes(j)) &&
-              !(ALERTMANAGER_JOBS as readonly string[]).includes(j),
+            (j) => !names.has(j) && !(kpsGone && GONE_WITH_KPS.includes(j)) && !ALERTMANAGER_JOBS.includes(j),
           );
           assert.deepEqual(lost, [], `${phase}: scrape jobs lost since the phase before`);
         }
@@ -209,7 +206,7 @@ describe("migration keeps the scrapes and the Alertmanagers (rendered, every pha
         assert.ok(ams.length >= 1, `${phase}: no Alertmanager`);
         for (const am of ams) {
           assert.ok(names.has(am.job), `${phase}: Alertmanager ${am.job} is not scraped`);
-          assert.ok((ALERTMANAGER_JOBS as readonly string[]).includes(am.job), `${am.job} escapes the rules`);
+          assert.ok(ALERTMANAGER_JOBS.includes(am.job), `${am.job} escapes the rules`);
           assert.ok(am.claims >= 1, `${phase}: Alertmanager ${am.job} keeps silences on no volume`);
         }
         // One engine per job: two scrapers of one target would store every sample twice.
