@@ -1,3 +1,4 @@
+import { claimSpec } from "../core/claim";
 import type { PhaseCapabilities, Backend } from "../../model/phases";
 import { RELEASES } from "../../model/endpoints";
 import { PROMETHEUS_CLAIM_TEMPLATE } from "../../model/storage";
@@ -91,11 +92,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
         storageSpec: {
           volumeClaimTemplate: {
             metadata: { name: input.claimTemplate ?? PROMETHEUS_CLAIM_TEMPLATE },
-            spec: {
-              storageClassName: input.storageClass,
-              accessModes: ["ReadWriteOnce"],
-              resources: { requests: { storage: input.volumeSize } },
-            },
+            spec: claimSpec(input.storageClass, input.volumeSize),
           },
         },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
@@ -133,10 +130,6 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
 
 /** The claim every Alertmanager keeps its silences and notification log on. */
 export function alertmanagerClaim(storageClass: string): Record<string, any> {
-  return {
-    storageClassName: storageClass,
-    accessModes: ["ReadWriteOnce"],
-    resources: { requests: { storage: ALERTMANAGER_VOLUME } },
-  };
+  return claimSpec(storageClass, ALERTMANAGER_VOLUME);
 }
 export const ALERTMANAGER_VOLUME = "1Gi";

@@ -1,3 +1,4 @@
+import { claimSpec } from "../core/claim";
 import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
@@ -205,11 +206,7 @@ function statefulSetSpec(
     volumeClaimTemplates: [
       {
         metadata: { name: "data" },
-        spec: {
-          storageClassName: input.storageClass,
-          accessModes: ["ReadWriteOnce"],
-          resources: { requests: { storage: volumeSize } },
-        },
+        spec: claimSpec(input.storageClass, volumeSize),
       },
     ],
   };

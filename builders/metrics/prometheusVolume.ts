@@ -1,3 +1,4 @@
+import { claimSpec } from "../core/claim";
 import { PART_OF_LABEL } from "../metadata";
 
 /** Prometheus's TSDB claim as the program creates it. */
@@ -16,10 +17,6 @@ export interface PrometheusVolumeSpec {
 export function prometheusVolumeClaim(spec: PrometheusVolumeSpec) {
   return {
     metadata: { name: spec.claimName, namespace: spec.namespace, labels: { ...PART_OF_LABEL } },
-    spec: {
-      storageClassName: spec.storageClass,
-      accessModes: ["ReadWriteOnce"],
-      resources: { requests: { storage: spec.size } },
-    },
+    spec: claimSpec(spec.storageClass, spec.size),
   };
 }

@@ -1,3 +1,4 @@
+import { claimSpec } from "../core/claim";
 import type { PhaseCapabilities } from "../../model/phases";
 import { RELEASES, type Endpoints } from "../../model/endpoints";
 import { vmName } from "../../model/services";
@@ -122,11 +123,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
         removePvcAfterDelete: false,
         resources: sizing(p, "vmsingle", input.sized),
         extraArgs: { "dedup.minScrapeInterval": input.scrapeInterval },
-        storage: {
-          storageClassName: input.storageClass,
-          accessModes: ["ReadWriteOnce"],
-          resources: { requests: { storage: input.volumeSize } },
-        },
+        storage: claimSpec(input.storageClass, input.volumeSize),
       },
     },
     ...(input.vmCluster ? { vmcluster: vmClusterValues(input, input.vmCluster) } : {}),
@@ -142,11 +139,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
         statefulMode: true,
         statefulStorage: {
           volumeClaimTemplate: {
-            spec: {
-              storageClassName: input.storageClass,
-              accessModes: ["ReadWriteOnce"],
-              resources: { requests: { storage: "2Gi" } },
-            },
+            spec: claimSpec(input.storageClass, "2Gi"),
           },
         },
         extraArgs: {
@@ -219,11 +212,7 @@ function vmClusterValues(input: VmInputs, shape: VmClusterShape): Record<string,
         extraArgs: dedup,
         storage: {
           volumeClaimTemplate: {
-            spec: {
-              storageClassName: input.storageClass,
-              accessModes: ["ReadWriteOnce"],
-              resources: { requests: { storage: shape.storageVolume } },
-            },
+            spec: claimSpec(input.storageClass, shape.storageVolume),
           },
         },
       },
@@ -241,11 +230,7 @@ function vmClusterValues(input: VmInputs, shape: VmClusterShape): Record<string,
         extraArgs: dedup,
         storage: {
           volumeClaimTemplate: {
-            spec: {
-              storageClassName: input.storageClass,
-              accessModes: ["ReadWriteOnce"],
-              resources: { requests: { storage: "2Gi" } },
-            },
+            spec: claimSpec(input.storageClass, "2Gi"),
           },
         },
       },
