@@ -12,6 +12,8 @@ export function stackInfoData(input: {
   cluster: string;
   phase: Phase;
   production: boolean;
+  /** The profile, so the budget's message can name the lighter one. */
+  profile?: string;
   nodePools: NodePool[];
   workload?: { activeSeries?: number; logsPerDayBytes?: number };
   /** Components sized from the workload or their caps (config/sizing.ts). */

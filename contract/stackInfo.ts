@@ -24,6 +24,8 @@ export interface StackFacts {
   cluster?: string;
   phase?: string;
   production?: boolean;
+  /** The stack's `profile` (standard, lightweight): the budget's message names it. */
+  profile?: string;
   pools?: PoolInfo[];
   /** The workload the stack declares (`workload.*`); empty when it declares none. */
   workload?: DeclaredWorkload;
@@ -47,6 +49,7 @@ export function encodeStackInfo(input: {
   cluster: string;
   phase: string;
   production: boolean;
+  profile?: string;
   nodePools: PoolConfig[];
   workload?: DeclaredWorkload;
   sized?: SizedComponent[];
@@ -55,6 +58,7 @@ export function encodeStackInfo(input: {
     cluster: input.cluster,
     phase: input.phase,
     production: String(input.production),
+    ...(input.profile !== undefined && { profile: input.profile }),
     nodePools: JSON.stringify(
       input.nodePools.map((p) => ({
         name: p.name,
@@ -96,6 +100,7 @@ export function decodeStackInfo(data: Record<string, unknown> | undefined): Stac
     cluster: text(d.cluster),
     phase: text(d.phase),
     production: d.production === undefined ? undefined : d.production === "true",
+    profile: text(d.profile),
     pools,
     workload,
     sized,

@@ -15,6 +15,19 @@ export const BUDGET_DEFAULTS: BudgetConfig = { maxRequestShare: BUDGET_MAX_REQUE
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+/**
+ * What makes a stack fit, as config keys: the user reads this message in `pulumi preview` and
+ * `npm run synth`, so it names the keys to change, starting with the lighter profile.
+ */
+export function toFit(profile: string | undefined): string {
+  const nodes = "add nodes or larger ones (`nodePools`), or declare a smaller workload (`workload.*`).";
+  if (profile === "lightweight") return `The profile is already lightweight: ${nodes}`;
+  return (
+    `The profile is ${profile ?? "standard"}: \`profile: lightweight\` (VictoriaMetrics, Vector, Loki without canary and gateway) requests much less; ` +
+    `so do \`metricsBackend: victoriametrics\`, \`loki.canary: false\` and \`loki.gateway: false\` alone; or ${nodes}`
+  );
+}
+
 /** The stack's requests fit the node pools with headroom. */
 export function resourceBudget(level: Level = "mandatory"): StackValidationPolicy {
   return {
@@ -60,7 +73,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           const cap = row.capacity[dim];
           if (cap > 0 && used > cfg.maxRequestShare * cap) {
             report(
-              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget; lower requests, disable components, or add nodes.`,
+              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${toFit(facts.profile)}`,
             );
           }
         }

@@ -91,6 +91,36 @@ describe("lightweight profile and resource budget", function () {
     assert.ok(strict.length > 0);
   });
 
+  it("the example stack (one 8 GiB node) passes the pack; at the standard profile the budget message names the keys that make it fit", async () => {
+    const pass = await evaluateResources((await synth("example")).export.deployment.resources);
+    assert.deepEqual(
+      pass.filter((x) => x.level === "mandatory"),
+      [],
+    );
+    const standard = (
+      await evaluateResources((await synth("example", { profile: "standard" })).export.deployment.resources)
+    ).filter((x) => x.policy === "resource-budget");
+    assert.ok(standard.length > 0, "the standard profile does not fit one 8 GiB node");
+    for (const v of standard)
+      assert.match(
+        v.message,
+        /above the 80\.0% budget\. The profile is standard: `profile: lightweight` .*`metricsBackend: victoriametrics`, `loki\.canary: false` and `loki\.gateway: false`.*`nodePools`/,
+      );
+    // Already lightweight and still too big: no profile to suggest, only capacity.
+    const tiny = (
+      await evaluateResources(
+        (
+          await synth("example", {
+            nodePools: [{ name: "node", arch: "amd64", count: 1, cpu: "1", memory: "2Gi" }],
+          })
+        ).export.deployment.resources,
+      )
+    ).filter((x) => x.policy === "resource-budget");
+    assert.ok(tiny.length > 0);
+    for (const v of tiny)
+      assert.match(v.message, /The profile is already lightweight: add nodes or larger ones \(`nodePools`\)/);
+  });
+
   it("leaves out what a Pi cannot afford: canary, gateway, chunk caches", async () => {
     const loki = release((await synth("pi")).export.deployment.resources, "loki").inputs.values;
     assert.equal(loki.lokiCanary.enabled, false);
