@@ -451,7 +451,7 @@ const takeover = z
       .default({}),
     /** fullname of the running kube-prometheus-stack (names its Prometheus). Default: as the chart derives it from the release name. */
     kpsFullname: dnsLabel.optional(),
-    /** Folder of what runs (README "Checking the change"): the update keeps its claims and selectors. Default none. */
+    /** Folder of what runs (docs/how-to/check-a-change.md): the update keeps its claims and selectors. Default none. */
     running: z.string().min(1).optional(),
     /** The running Prometheus's PVC, imported and kept by name so the TSDB keeps its history. Default none. */
     prometheusVolume: k8sName.optional(),
@@ -491,7 +491,7 @@ const agents = z
     namespace: dnsLabel.optional(),
     /**
      * moved: they run in agents.namespace. handover: one update that stops them in the stack's
-     * namespace and then starts them there (README). stay: they keep running in the stack's
+     * namespace and then starts them there (docs/how-to/move-node-agents.md). stay: they keep running in the stack's
      * namespace, which then enforces privileged.
      */
     step: z.enum(["stay", "handover", "moved"]).default("moved"),
@@ -571,7 +571,7 @@ export const rawSchema = z
     namespace: dnsLabel.default("monitoring"),
     /** A production stack: buckets, volumes and stateful releases are protected. */
     production: z.boolean().default(false),
-    /** Migration phase (see "Migration phases"). Required. */
+    /** Migration phase (docs/reference/phases.md). Required. */
     phase: z.enum(PHASES),
     /** standard, or lightweight for Raspberry Pis. */
     profile: z.enum(PROFILES).default("standard"),

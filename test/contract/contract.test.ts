@@ -38,6 +38,7 @@ describe("contract/: what the program writes and the pack reads", () => {
     assert.equal(facts.cluster, "test");
     assert.equal(facts.phase, "dual-write");
     assert.equal(facts.production, true);
+    assert.equal(facts.profile, cfg.profile);
     assert.deepEqual(
       facts.pools?.map((p) => [p.name, p.arch, p.count, p.cpu, p.memoryBytes, p.taints.length]),
       [
@@ -53,6 +54,7 @@ describe("contract/: what the program writes and the pack reads", () => {
       cluster: undefined,
       phase: undefined,
       production: undefined,
+      profile: undefined,
       pools: undefined,
       workload: undefined,
       sized: undefined,

@@ -1,0 +1,157 @@
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import * as ts from "typescript";
+import { projectRoot } from "../preview/paths";
+import { allPolicies } from "../policy/policies";
+import { versions } from "../model/versions";
+
+/**
+ * The reference tables that come from the code (docs/reference/*.md), each between a
+ * `<!-- generated:<name> start ... -->` and `<!-- generated:<name> end -->` line: the policies
+ * (policy/policies.ts), the chart and image versions with each chart's declared kubeVersion
+ * (model/versions.ts and the chart archives), the environment variables the code reads, and the
+ * stack outputs (index.ts, apply/stack.ts). `npx tsx scripts/referenceDocs.ts --write` updates
+ * them (then prettier); test/project/docs.test.ts fails when one is stale.
+ */
+export interface Generated {
+  file: string;
+  name: string;
+  table: (root: string) => string;
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
+const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
+const table = (head: string[], rows: string[][]) =>
+  [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
+
+function policiesTable(): string {
+  return table(
+    ["policy", "default level", "checks", "config"],
+    allPolicies().map((p) => {
+      const props = Object.keys((p.configSchema?.properties ?? {}) as Record<string, unknown>);
+      return [`\`${p.name}\``, p.enforcementLevel ?? "advisory", p.description, props.map((k) => `\`${k}\``).join(", ")];
+    }),
+  );
+}
+
+/** The chart archive's Chart.yaml `kubeVersion`, as `helm show chart` prints it. */
+function kubeVersionOf(root: string, chart: string, version: string): string {
+  const cache = process.env.HOMELAB_CHART_CACHE ?? path.join(root, "..", "shared", "charts");
+  const tgz = path.join(cache, `${chart}-${version}.tgz`);
+  const helm = process.env.HOMELAB_HELM ?? path.join(root, ".tools", "helm");
+  const r = spawnSync(helm, ["show", "chart", tgz], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`helm show chart ${tgz}: ${r.stderr}`);
+  const m = /^kubeVersion:\s*['"]?([^'"\n]+)['"]?\s*$/m.exec(r.stdout);
+  return m ? m[1] : "none declared";
+}
+
+function versionsTable(root: string): string {
+  const charts = table(
+    ["chart", "version", "repository", "kubeVersion (Chart.yaml)"],
+    Object.values(versions.charts).map((c) => [
+      `\`${c.chart}\``,
+      c.version,
+      c.repo,
+      `\`${kubeVersionOf(root, c.chart, c.version)}\``,
+    ]),
+  );
+  const images = table(
+    ["image", "tag"],
+    Object.values(versions.images).map((i) => [`\`${i.registry}/${i.repository}\``, i.tag]),
+  );
+  return `${charts}\n\n${images}`;
+}
+
+/** Source files of the program, the pack, the preview and the scripts (no tests). */
+function sources(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = path.join(dir, e.name);
+      if (e.isDirectory() && !["node_modules", "dist"].includes(e.name)) walk(rel);
+      else if (e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) out.push(rel);
+    }
+  };
+  for (const d of ["apply", "builders", "components", "config", "model", "plan", "policy", "preview", "scripts"])
+    walk(d);
+  return out.sort();
+}
+
+/** Every `process.env.NAME` / `process.env["NAME"]` the code reads, with the files that read it. */
+export function envReads(root: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of sources(root)) {
+    const text = fs.readFileSync(path.join(root, f), "utf8");
+    for (const m of text.matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*"([A-Z][A-Z0-9_]*)"\s*\])/g)) {
+      const name = m[1] ?? m[2];
+      out.set(name, [...new Set([...(out.get(name) ?? []), f])]);
+    }
+  }
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function environmentTable(root: string): string {
+  return table(
+    ["variable", "read in"],
+    [...envReads(root)].map(([name, files]) => [`\`${name}\``, files.map((f) => `\`${f}\``).join(", ")]),
+  );
+}
+
+/** index.ts's exports, each with the JSDoc of its field in apply/stack.ts StackOutputs. */
+function outputsTable(root: string): string {
+  const exported = [
+    ...fs.readFileSync(path.join(root, "index.ts"), "utf8").matchAll(/^export const (\w+) = outputs\.\w+;/gm),
+  ].map((m) => m[1]);
+  const file = path.join(root, "apply/stack.ts");
+  const src = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+  const fields = new Map<string, { type: string; doc: string }>();
+  src.forEachChild((n) => {
+    if (ts.isInterfaceDeclaration(n) && n.name.text === "StackOutputs")
+      for (const m of n.members)
+        if (ts.isPropertySignature(m) && ts.isIdentifier(m.name)) {
+          const doc = ts
+            .getJSDocCommentsAndTags(m)
+            .map((d) => (typeof d.comment === "string" ? d.comment : ""))
+            .join(" ");
+          fields.set(m.name.text, { type: m.type?.getText(src) ?? "", doc });
+        }
+  });
+  return table(
+    ["output", "type", "meaning"],
+    exported.map((o) => {
+      const f = fields.get(o);
+      if (!f) throw new Error(`index.ts exports ${o}, which apply/stack.ts StackOutputs does not declare`);
+      return [`\`${o}\``, `\`${f.type}\``, f.doc];
+    }),
+  );
+}
+
+export const GENERATED: Generated[] = [
+  { file: "docs/reference/policies.md", name: "policies", table: () => policiesTable() },
+  { file: "docs/reference/versions.md", name: "versions", table: versionsTable },
+  { file: "docs/reference/environment.md", name: "environment", table: environmentTable },
+  { file: "docs/reference/outputs.md", name: "outputs", table: outputsTable },
+];
+
+export const startOf = (name: string) =>
+  `<!-- generated:${name} start: do not edit; run npx tsx scripts/referenceDocs.ts --write -->`;
+export const endOf = (name: string) => `<!-- generated:${name} end -->`;
+
+/** A document with one generated section replaced. */
+export function withSection(doc: string, name: string, body: string): string {
+  const i = doc.indexOf(startOf(name));
+  const j = doc.indexOf(endOf(name));
+  if (i < 0 || j < i) throw new Error(`no ${startOf(name)} ... ${endOf(name)} section`);
+  return `${doc.slice(0, i + startOf(name).length)}\n\n${body}\n\n${doc.slice(j)}`;
+}
+
+if (require.main === module) {
+  const root = projectRoot(__dirname);
+  for (const g of GENERATED) {
+    const file = path.join(root, g.file);
+    const next = withSection(fs.readFileSync(file, "utf8"), g.name, g.table(root));
+    if (process.argv.includes("--write")) fs.writeFileSync(file, next);
+    else process.stdout.write(next);
+  }
+}
