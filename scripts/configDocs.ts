@@ -173,11 +173,18 @@ function cliRequired(root: string): Set<string> {
     string,
     { default?: unknown }
   >;
-  return new Set(Object.entries(config).filter(([, v]) => !("default" in (v ?? {}))).map(([k]) => k));
+  return new Set(
+    Object.entries(config)
+      .filter(([, v]) => !("default" in (v ?? {})))
+      .map(([k]) => k),
+  );
 }
 
 /** Every documented key with its type, required, default, allowed values and meaning. */
-export function configRows(root: string = projectRoot(__dirname), docs: KeyDoc[] = configKeyDocs(root)): KeyRow[] {
+export function configRows(
+  root: string = projectRoot(__dirname),
+  docs: KeyDoc[] = configKeyDocs(root),
+): KeyRow[] {
   const required = cliRequired(root);
   return docs.map((d) => {
     const s = schemaAt(rawSchema, d.key);
@@ -256,7 +263,10 @@ export function withPulumiDescriptions(pulumiYaml: string, docs: KeyDoc[]): stri
 if (require.main === module) {
   const root = projectRoot(__dirname);
   const readmePath = path.join(root, REFERENCE);
-  const next = withConfigKeys(fs.readFileSync(readmePath, "utf8"), configKeysTable(configKeyDocs(root), root));
+  const next = withConfigKeys(
+    fs.readFileSync(readmePath, "utf8"),
+    configKeysTable(configKeyDocs(root), root),
+  );
   const pulumiPath = path.join(root, "Pulumi.yaml");
   const pulumi = withPulumiDescriptions(fs.readFileSync(pulumiPath, "utf8"), configKeyDocs(root));
   if (process.argv.includes("--write")) {

@@ -29,8 +29,13 @@ function policiesTable(): string {
   return table(
     ["policy", "default level", "checks", "config"],
     allPolicies().map((p) => {
-      const props = Object.keys((p.configSchema?.properties ?? {}) as Record<string, unknown>);
-      return [`\`${p.name}\``, p.enforcementLevel ?? "advisory", p.description, props.map((k) => `\`${k}\``).join(", ")];
+      const props = Object.keys(p.configSchema?.properties ?? {});
+      return [
+        `\`${p.name}\``,
+        p.enforcementLevel ?? "advisory",
+        p.description,
+        props.map((k) => `\`${k}\``).join(", "),
+      ];
     }),
   );
 }
@@ -73,7 +78,17 @@ function sources(root: string): string[] {
       else if (e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) out.push(rel);
     }
   };
-  for (const d of ["apply", "builders", "components", "config", "model", "plan", "policy", "preview", "scripts"])
+  for (const d of [
+    "apply",
+    "builders",
+    "components",
+    "config",
+    "model",
+    "plan",
+    "policy",
+    "preview",
+    "scripts",
+  ])
     walk(d);
   return out.sort();
 }

@@ -48,13 +48,16 @@ function formOf(refined: z.ZodTypeAny, probe: unknown): string | undefined {
   const r = refined.safeParse(probe);
   if (r.success) return undefined;
   const m = r.error.issues[0]?.message ?? "";
-  return /^expected /.test(m) ? m.replace(/^expected /, "").replace(/\s*\((it|got)[^)]*\)\s*$/, "") : undefined;
+  return /^expected /.test(m)
+    ? m.replace(/^expected /, "").replace(/\s*\((it|got)[^)]*\)\s*$/, "")
+    : undefined;
 }
 
 function typeName(s: z.ZodTypeAny): string {
   const { inner } = unwrap(s);
   if (inner instanceof z.ZodString) return "string";
-  if (inner instanceof z.ZodNumber) return inner._def.checks.some((c) => c.kind === "int") ? "integer" : "number";
+  if (inner instanceof z.ZodNumber)
+    return inner._def.checks.some((c) => c.kind === "int") ? "integer" : "number";
   if (inner instanceof z.ZodBoolean) return "boolean";
   if (inner instanceof z.ZodEnum || inner instanceof z.ZodLiteral) return "string";
   if (inner instanceof z.ZodArray) return `list of ${typeName(inner._def.type)}`;
@@ -103,7 +106,9 @@ function objectsIn(s: z.ZodTypeAny, variant: string): z.AnyZodObject[] {
   if (inner instanceof z.ZodDiscriminatedUnion) {
     const options = inner._def.options as z.AnyZodObject[];
     const d = inner._def.discriminator as string;
-    const match = options.filter((o) => variant && String(unwrap(o.shape[d]).inner._def.value).startsWith(variant));
+    const match = options.filter(
+      (o) => variant && String(unwrap(o.shape[d]).inner._def.value).startsWith(variant),
+    );
     return match.length ? match : options;
   }
   return [];
@@ -115,7 +120,7 @@ export function schemaAt(root: z.AnyZodObject, key: string): z.ZodTypeAny | unde
   const parts = key.replace(/ \([^)]+\)$/, "").split(".");
   let here: z.ZodTypeAny | undefined = root;
   for (const p of parts) {
-    const holder: z.AnyZodObject | undefined = objectsIn(here!, variant).find((o) => p in o.shape);
+    const holder: z.AnyZodObject | undefined = objectsIn(here, variant).find((o) => p in o.shape);
     here = holder?.shape[p];
     if (!here) return undefined;
   }
@@ -137,8 +142,7 @@ export function shapeOf(s: z.ZodTypeAny): KeyShape {
 /** A one-line summary of an object key's members, for Pulumi.yaml: `{a, b, c}` or `{type: x, a} | {type: y}`. */
 export function membersOf(s: z.ZodTypeAny): string | undefined {
   const { inner } = unwrap(s);
-  const list = (o: z.AnyZodObject, skip?: string) =>
-    Object.keys(o.shape).filter((k) => k !== skip);
+  const list = (o: z.AnyZodObject, skip?: string) => Object.keys(o.shape).filter((k) => k !== skip);
   if (inner instanceof z.ZodObject) return `{${list(inner).join(", ")}}`;
   if (inner instanceof z.ZodArray) {
     const el = membersOf(inner._def.type);

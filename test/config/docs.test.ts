@@ -5,15 +5,19 @@ import { parse } from "yaml";
 import {
   configKeyDocs,
   configKeysTable,
+  configRows,
   END,
+  REFERENCE,
   START,
   withConfigKeys,
   withPulumiDescriptions,
 } from "../../scripts/configDocs";
 import { rawSchema } from "../../config/schema";
 import { ROOT } from "../support/helpers";
+import { z } from "zod";
+import { shapeOf } from "../../scripts/schemaShape";
 
-describe("README config keys are generated from the schema's docs (scripts/configDocs.ts)", () => {
+describe("the configuration reference is generated from the schema (scripts/configDocs.ts)", () => {
   const docs = configKeyDocs(ROOT);
 
   it("every key of the schema has documentation, top-level keys included", () => {
@@ -27,15 +31,50 @@ describe("README config keys are generated from the schema's docs (scripts/confi
       assert.ok(top.has(k), `schema key ${k} is in the table`);
   });
 
-  it("README.md holds exactly the generated table (prettier-formatted)", async () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  it("docs/reference/configuration.md holds exactly the generated table (prettier-formatted)", async () => {
+    const readme = fs.readFileSync(path.join(ROOT, REFERENCE), "utf8");
     const prettier = await import("prettier");
-    const expected = await prettier.format(withConfigKeys(readme, configKeysTable(docs)), {
-      ...(await prettier.resolveConfig(path.join(ROOT, "README.md"))),
+    const expected = await prettier.format(withConfigKeys(readme, configKeysTable(docs, ROOT)), {
+      ...(await prettier.resolveConfig(path.join(ROOT, REFERENCE))),
       parser: "markdown",
     });
     const section = (t: string) => t.slice(t.indexOf(START), t.indexOf(END));
     assert.equal(section(readme), section(expected), "run scripts/configDocs.ts --write, then prettier");
+  });
+
+  it("each key states its type, whether it is required, its default and its allowed values, from the zod schema", () => {
+    const rows = new Map(configRows(ROOT).map((r) => [r.key, r]));
+    // Required: what the schema requires, and what Pulumi.yaml declares without a default.
+    for (const k of ["phase", "objectStore.type (minio)", "objectStore.endpoint (minio)", "kubeContext"])
+      assert.equal(rows.get(k)?.required, true, k);
+    assert.equal(rows.get("namespace")?.required, false);
+    assert.deepEqual(
+      [...rows.values()].filter((r) => !r.key.includes(".") && r.required).map((r) => r.key),
+      ["kubeContext", "phase"],
+    );
+    assert.equal(rows.get("phase")?.allowed, "loki-fixed \\| dual-write \\| backend-primary \\| kps-removed");
+    assert.equal(rows.get("profile")?.default, '"standard"');
+    assert.equal(rows.get("alerting.pushoverPriority")?.type, "integer");
+    assert.equal(rows.get("alerting.pushoverPriority")?.allowed, "at least -2, at most 2");
+    assert.equal(rows.get("nodePools")?.type, "list of object");
+    // A refined string's form is the schema's own error message.
+    assert.match(rows.get("namespace")!.allowed!, /^a DNS label \(DNS-1123/);
+    // A derived default stated in the JSDoc moves to the default column.
+    assert.equal(rows.get("cluster")?.default, "the stack name");
+    assert.ok(!/Default/.test(rows.get("cluster")!.meaning));
+    // Variants of one union are told apart.
+    assert.ok(rows.has("secrets.backend (onepassword)") && rows.has("secrets.backend (config)"));
+    for (const r of rows.values()) assert.ok(r.type && r.meaning, `${r.key}: type and meaning`);
+  });
+
+  it("the table changes when the schema's type or allowed values change", () => {
+    const text = fs.readFileSync(path.join(ROOT, "config/schema.ts"), "utf8");
+    assert.ok(text.includes("pushoverPriority: z.number().int().min(-2).max(2)"));
+    // configRows reads the runtime schema: the shape reader on an edited schema shows the change.
+    assert.equal(shapeOf(z.number().int().min(-2).max(2).default(0)).allowed, "at least -2, at most 2");
+    assert.equal(shapeOf(z.number().int().min(0).max(5).default(0)).allowed, "at least 0, at most 5");
+    assert.equal(shapeOf(z.enum(["a", "b"])).required, true);
+    assert.equal(shapeOf(z.enum(["a", "b"]).optional()).required, false);
   });
 
   it("Pulumi.yaml's config descriptions are the schema's docs, key by key", () => {
@@ -47,6 +86,14 @@ describe("README config keys are generated from the schema's docs (scripts/confi
     for (const d of top)
       if (config[d.key])
         assert.equal(config[d.key].description, d.doc, `Pulumi.yaml config.${d.key}.description`);
+    // Object keys without a JSDoc get their members from the schema: no key the schema rejects.
+    assert.deepEqual(
+      parse(withPulumiDescriptions(text, docs)).config,
+      config,
+      "run scripts/configDocs.ts --write, then prettier",
+    );
+    assert.doesNotMatch(config.takeover.description!, /adopt/);
+    assert.match(config.objectStore.description!, /^\{type: minio, endpoint, adminEndpoint/);
   });
 
   it("the Pulumi.yaml check can fail: a changed doc changes the description", () => {
@@ -88,7 +135,11 @@ describe("README config keys are generated from the schema's docs (scripts/confi
   });
 
   it("the check can fail: a changed doc changes the table", () => {
-    const changed = configKeysTable(docs.map((d, i) => (i === 0 ? { ...d, doc: `${d.doc} (edited)` } : d)));
+    const changed = configKeysTable(
+      docs.map((d, i) =>
+        i === 0 ? { ...d, doc: `${d.doc} (edited)`, written: `(edited) ${d.written}` } : d,
+      ),
+    );
     assert.notEqual(changed, configKeysTable(docs));
   });
 });

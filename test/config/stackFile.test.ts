@@ -10,6 +10,7 @@ import { synthStack } from "../../preview/run";
 import { stackNames } from "../../preview/paths";
 import { ConfigError, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../config/resolve";
 import { release, ROOT, synth, tmpDir, tsNode } from "../support/helpers";
+import { documents } from "../support/documents";
 
 const STACKS = stackNames(ROOT);
 const P = (k: string) => `${PROJECT}:${k}`;
@@ -314,9 +315,11 @@ describe("providers dial endpoints reachable from where Pulumi runs", function (
   });
 });
 
-describe("README's `pulumi config set --secret` lines", () => {
+describe("the documents' `pulumi config set --secret` lines", () => {
   it("list, for every stack file, exactly the secrets that stack needs and does not set", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const readme = documents()
+      .map((f) => fs.readFileSync(path.join(ROOT, f), "utf8"))
+      .join("\n");
     const listed = new Map<string, string[]>();
     for (const m of readme.matchAll(/^pulumi config set --stack (\S+) --secret (\w+) /gm)) {
       listed.set(m[1], [...(listed.get(m[1]) ?? []), m[2]]);
@@ -326,7 +329,7 @@ describe("README's `pulumi config set --secret` lines", () => {
       assert.deepEqual(
         [...new Set(listed.get(stack) ?? [])].sort(),
         needed.sort(),
-        `README lines for ${stack}`,
+        `documents' lines for ${stack}`,
       );
     }
   });

@@ -6,6 +6,7 @@ import { ROOT, synth } from "../support/helpers";
 import { helmBinary } from "../../preview/render/helm";
 import { PLAIN_COMMANDS, TOOLS, type CommandSpec, type ToolSpec } from "../support/cliSpecs";
 import { readmeCommands, resolve, type ShellCommand } from "../support/readmeCommands";
+import { documents } from "../support/documents";
 
 /*
  * Every command line in the README's shell code blocks is checked against the subcommands and
@@ -15,11 +16,16 @@ import { readmeCommands, resolve, type ShellCommand } from "../support/readmeCom
  * synthesis, never written by hand.
  */
 
-const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-const COMMANDS = readmeCommands(README);
+const DOCS = documents();
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+/** Every command of every document, each with the file it is in. */
+const COMMANDS: (ShellCommand & { file: string })[] = DOCS.flatMap((file) =>
+  readmeCommands(read(file)).map((c) => ({ ...c, file })),
+);
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 
-const where = (c: ShellCommand) => `README.md:${c.line} (${c.section}): ${c.text}`;
+const where = (c: ShellCommand & { file?: string }) =>
+  `${c.file ?? "README.md"}:${c.line} (${c.section}): ${c.text}`;
 
 /** Pulumi commands that read or change a stack's state or config: each must name its stack. */
 const STATEFUL = (p: string[]) =>
@@ -148,10 +154,20 @@ function missingFromHelp(bin: string, p: string[], flags: string[]): string[] {
     .filter((f) => f !== "--help" && f !== "-h" && !known.has(f));
 }
 
-describe("README commands exist in the tools they call", function () {
+describe("the documents' commands exist in the tools they call", function () {
   this.timeout(60000);
 
-  it("finds the runbooks' commands in the README's code blocks", () => {
+  it("finds the runbooks' commands in the code blocks of every document (README.md, the top-level .md files, docs/)", () => {
+    assert.ok(
+      DOCS.includes("README.md") && DOCS.some((d) => d.startsWith("docs/tutorials/")),
+      DOCS.join(", "),
+    );
+    // Every document with a shell block is read: a file that holds commands contributes them.
+    for (const d of DOCS.filter((f) => /```(sh|bash|shell|console)\n/.test(read(f))))
+      assert.ok(
+        COMMANDS.some((c) => c.file === d),
+        `${d}: its commands are read`,
+      );
     const programs = new Set(COMMANDS.map((c) => c.words[0]));
     for (const p of ["pulumi", "kubectl", "helm", "flux", "npm", "mc", "op"]) assert.ok(programs.has(p), p);
     assert.ok(COMMANDS.length > 60, `${COMMANDS.length} commands`);
@@ -213,30 +229,37 @@ describe("README commands exist in the tools they call", function () {
   }
 });
 
-/** A figure the README quotes: the first match of `pattern` in section `heading`. */
-function quoted(heading: string, pattern: RegExp): RegExpExecArray {
-  const start = README.indexOf(`\n## ${heading}\n`);
-  assert.ok(start >= 0, `README has a section "${heading}"`);
-  const end = README.indexOf("\n## ", start + 1);
-  const m = pattern.exec(README.slice(start, end < 0 ? undefined : end));
-  assert.ok(m, `section "${heading}" quotes ${pattern}`);
+/** A figure a document quotes: the first match of `pattern` in its section `heading`. */
+function quoted(file: string, heading: string, pattern: RegExp): RegExpExecArray {
+  const text = read(file);
+  const start = text.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `${file} has a section "${heading}"`);
+  const end = text.indexOf("\n## ", start + 1);
+  const m = pattern.exec(text.slice(start, end < 0 ? undefined : end));
+  assert.ok(m, `${file} section "${heading}" quotes ${pattern}`);
   return m;
 }
+const FIRST_DEPLOY = "docs/tutorials/first-deploy.md";
+const TAKEOVER = "docs/how-to/take-over-flux.md";
 
-describe("README figures come from the synthesis", function () {
+describe("figures the documents quote come from the synthesis", function () {
   this.timeout(60000);
 
-  it("the first staging preview's summary: every resource of the synthesis is a create", async () => {
-    const { export: exp, imports, reads } = await synth("staging");
+  it("the first deploy's preview summary: every resource of the example stack's synthesis is a create", async () => {
+    const { export: exp, imports, reads } = await synth("example");
     assert.equal(imports.length + reads.length, 0);
     // The Stack, components, providers and custom resources each show as one `+` row.
-    const m = quoted("Running it for real", /Resources:\s+\+ (\d+) to create/);
+    const m = quoted(FIRST_DEPLOY, "6. Preview", /Resources:\s+\+ (\d+) to create/);
     assert.equal(Number(m[1]), exp.deployment.resources.length);
   });
 
   it("the takeover's first preview: creates and imports as the synthesis of Pulumi.takeover.yaml counts them", async () => {
     const { export: exp, imports, reads } = await synth("takeover");
-    const m = quoted("Taking over a running stack", /Resources:\s+\+ (\d+) to create, = (\d+) to import/);
+    const m = quoted(
+      TAKEOVER,
+      "Taking over a running stack",
+      /Resources:\s+\+ (\d+) to create, = (\d+) to import/,
+    );
     // Reads (`get`) are `>` rows outside the summary; imports are `=`; everything else, the Stack
     // and components included, is `+`.
     assert.equal(Number(m[2]), imports.length);
@@ -249,7 +272,7 @@ describe("README figures come from the synthesis", function () {
       .filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && !r.importId)
       .map((r) => r.inputs.name)
       .sort();
-    const m = quoted("Taking over a running stack", /creates the Helm releases ([^.]+)\./);
+    const m = quoted(TAKEOVER, "Taking over a running stack", /creates the Helm releases ([^.]+)\./);
     const listed = [...m[1].matchAll(/`([a-z0-9-]+)`/g)].map((x) => x[1]).sort();
     assert.deepEqual(listed, created);
   });
@@ -261,7 +284,7 @@ describe("README figures come from the synthesis", function () {
       // One name may be two objects (a Role and its RoleBinding): compared as a set.
       [...new Set(created.filter((r) => type(r.type)).map(name))].sort();
     const backticked = (text: string) => [...text.matchAll(/`([a-z0-9-]+)`/g)].map((x) => x[1]).sort();
-    const k8s = quoted("Taking over a running stack", /creates the Kubernetes objects ([^;]+);/);
+    const k8s = quoted(TAKEOVER, "Taking over a running stack", /creates the Kubernetes objects ([^;]+);/);
     assert.deepEqual(
       backticked(k8s[1]),
       names(
@@ -269,7 +292,7 @@ describe("README figures come from the synthesis", function () {
         (r) => r.inputs.metadata.name,
       ),
     );
-    const minio = quoted("Taking over a running stack", /and in MinIO ([^.]+)\./);
+    const minio = quoted(TAKEOVER, "Taking over a running stack", /and in MinIO ([^.]+)\./);
     assert.deepEqual(
       backticked(minio[1]),
       names(

@@ -737,4 +737,5 @@ export const PLAIN_COMMANDS = [
   "sysctl",
   "date",
   "curl",
+  "base64",
 ];

@@ -4,7 +4,7 @@ import * as path from "path";
 import * as ts from "typescript";
 
 /**
- * The import matrix (README "Layout"): which top-level room may import which. Imports flow one
+ * The import matrix (docs/explanation/architecture.md, "Layout"): which top-level room may import which. Imports flow one
  * way, from the foundation (contract, model, config) up through builders and plan to apply; the
  * components import only the foundation's facts, the builders and the SDK (never plan or config);
  * the pack imports only the contract; the offline preview and the scripts sit on top.

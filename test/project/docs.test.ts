@@ -1,0 +1,90 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../support/helpers";
+import { documents } from "../support/documents";
+import { endOf, envReads, GENERATED, startOf, withSection } from "../../scripts/referenceDocs";
+
+/**
+ * The documentation: a short README, every generated reference table current, every relative link
+ * resolving (or naming a document another engineer is adding), and the files a project needs.
+ */
+
+/** Documents other work adds; links to them are expected before they land. */
+const LANDING_LATER = new Set([
+  "docs/reference/cli.md",
+  "docs/explanation/alloy-conformance.md",
+  "docs/explanation/alloy-rbac.md",
+  "docs/explanation/operator-contracts.md",
+  "docs/explanation/engine-references.md",
+  "docs/explanation/mimir.md",
+]);
+
+const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
+
+describe("documentation", function () {
+  this.timeout(60000);
+
+  it("README.md is at most 200 lines and links every tutorial, how-to and reference document", () => {
+    const readme = read("README.md");
+    const lines = readme.split("\n").length;
+    assert.ok(lines <= 200, `README.md has ${lines} lines`);
+    const linked = new Set([...readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)].map((m) => m[1]));
+    for (const d of documents().filter((f) => /^docs\/(tutorials|how-to|reference)\//.test(f)))
+      assert.ok(linked.has(d), `README.md links ${d}`);
+  });
+
+  it("every relative link in every document resolves", () => {
+    const broken: string[] = [];
+    for (const doc of documents())
+      for (const m of read(doc).matchAll(/\]\((?!https?:|mailto:|#)([^)#\s]+)(#[^)]*)?\)/g)) {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(doc), m[1]));
+        if (!fs.existsSync(path.join(ROOT, target)) && !LANDING_LATER.has(target))
+          broken.push(`${doc}: ${m[1]}`);
+      }
+    assert.deepEqual(broken, []);
+  });
+
+  it("LICENSE is the Apache-2.0 text package.json names, CHANGELOG.md and CONTRIBUTING.md exist", () => {
+    assert.equal(JSON.parse(read("package.json")).license, "Apache-2.0");
+    const license = read("LICENSE");
+    assert.match(license, /^\s+Apache License\n\s+Version 2\.0, January 2004\n/);
+    assert.match(license, /END OF TERMS AND CONDITIONS/);
+    for (const f of ["CHANGELOG.md", "CONTRIBUTING.md"]) assert.ok(fs.existsSync(path.join(ROOT, f)), f);
+  });
+
+  for (const g of GENERATED)
+    it(`${g.file}: the generated ${g.name} table is current (scripts/referenceDocs.ts --write, then prettier)`, async () => {
+      const doc = read(g.file);
+      assert.ok(doc.includes(startOf(g.name)) && doc.includes(endOf(g.name)), "has its markers");
+      const prettier = await import("prettier");
+      const expected = await prettier.format(withSection(doc, g.name, g.table(ROOT)), {
+        ...(await prettier.resolveConfig(path.join(ROOT, g.file))),
+        parser: "markdown",
+      });
+      const section = (t: string) => t.slice(t.indexOf(startOf(g.name)), t.indexOf(endOf(g.name)));
+      assert.equal(section(doc), section(expected));
+    });
+
+  it("the staleness check can fail: a changed table differs from the committed one", () => {
+    const g = GENERATED.find((x) => x.name === "policies")!;
+    const doc = read(g.file);
+    const edited = withSection(doc, g.name, g.table(ROOT).replace("resource-budget", "resource-budgets"));
+    assert.notEqual(edited, doc);
+  });
+
+  it("the environment table lists every variable the code reads", () => {
+    const env = envReads(ROOT);
+    for (const v of ["CI", "HOMELAB_HELM", "HOMELAB_CHART_CACHE"]) assert.ok(env.has(v), v);
+    const doc = read("docs/reference/environment.md");
+    for (const v of env.keys()) assert.ok(doc.includes(`\`${v}\``), v);
+  });
+
+  it("the versions table states each pinned chart's declared kubeVersion, and the README's floor is the highest", () => {
+    const doc = read("docs/reference/versions.md");
+    const floors = [...doc.matchAll(/`>=(\d+)\.(\d+)\.\d+-0`/g)].map((m) => Number(m[2]));
+    assert.ok(floors.length >= 5, `${floors.length} charts declare a kubeVersion`);
+    const highest = Math.max(...floors);
+    assert.match(read("README.md"), new RegExp(`\\| Kubernetes \\| 1\\.${highest} or newer`));
+  });
+});
