@@ -5,6 +5,7 @@ import * as ts from "typescript";
 import { projectRoot } from "../preview/paths";
 import { allPolicies } from "../policy/policies";
 import { versions } from "../model/versions";
+import { BACKENDS, PHASE_TABLE, PHASES } from "../model/phases";
 
 /**
  * The reference tables that come from the code (docs/reference/*.md), each between a
@@ -142,7 +143,23 @@ function outputsTable(root: string): string {
   );
 }
 
+/** The phase x backend capability table (model/phases.ts), one row per phase and backend. */
+function phasesTable(): string {
+  const fields = Object.keys(
+    PHASE_TABLE[PHASES[0]][BACKENDS[0]],
+  ) as (keyof (typeof PHASE_TABLE)["loki-fixed"]["mimir"])[];
+  const show = (v: unknown) =>
+    Array.isArray(v) ? v.join(", ") : typeof v === "boolean" ? (v ? "yes" : "no") : String(v);
+  return table(
+    ["phase", "backend", ...fields.map((f) => `\`${f}\``)],
+    PHASES.flatMap((p) =>
+      BACKENDS.map((b) => [`\`${p}\``, b, ...fields.map((f) => show(PHASE_TABLE[p][b][f]))]),
+    ),
+  );
+}
+
 export const GENERATED: Generated[] = [
+  { file: "docs/reference/phases.md", name: "phases", table: () => phasesTable() },
   { file: "docs/reference/policies.md", name: "policies", table: () => policiesTable() },
   { file: "docs/reference/versions.md", name: "versions", table: versionsTable },
   { file: "docs/reference/environment.md", name: "environment", table: environmentTable },
