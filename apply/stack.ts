@@ -70,7 +70,7 @@ export function buildStack(
   // `kubeconfig` left undefined keeps the provider's default ($KUBECONFIG, provider.js), so pinning
   // an existing stack reaches the same cluster and DiffConfig plans no replacement.
   // ConfigMaps and Secrets update in place (pulumi-kubernetes diff.go replaces their data
-  // otherwise, deleting the named object before the new one exists): README "Checking the change".
+  // otherwise, deleting the named object before the new one exists): docs/explanation/migration-design.md.
   const provider = new k8s.Provider(
     "k8s",
     {

@@ -613,7 +613,7 @@ export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize"> & {
   canary: boolean;
   gateway: boolean;
 };
-/** What already runs and is taken over (see README "Taking over a running stack"). */
+/** What already runs and is taken over (docs/how-to/take-over-flux.md). */
 export type TakeoverConfig = NonNullable<Raw["takeover"]> & {
   kpsFullname: string;
   /** What `running` holds, read by the loader (config/load.ts); undefined without it. */

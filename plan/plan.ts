@@ -412,7 +412,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       // Reported, never silent: the monolithic StatefulSet goes; its claim stays (Retain), and the
       // blocks it uploaded are in the bucket the backend's store-gateways read.
       plan.outputs.plannedChanges[RELEASES.mimir] =
-        `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; Mimir runs in read-write mode (${mimirRw.write.replicas} write x ${mimirRw.write.memory}, ${mimirRw.read.replicas} read x ${mimirRw.read.memory}, ${mimirRw.backend.replicas} backend x ${mimirRw.backend.memory}); the monolithic StatefulSet is deleted, its volume retained: flush its ingester to the bucket first (README)`;
+        `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; Mimir runs in read-write mode (${mimirRw.write.replicas} write x ${mimirRw.write.memory}, ${mimirRw.read.replicas} read x ${mimirRw.read.memory}, ${mimirRw.backend.replicas} backend x ${mimirRw.backend.memory}); the monolithic StatefulSet is deleted, its volume retained: flush its ingester to the bucket first (docs/how-to/sizing.md)`;
   }
   if (caps.alertmanager === "standalone") {
     plan.alertmanager = { inputs: { namespace: ns, profile: cfg.profile, alerting }, waitsFor: none() };
@@ -441,7 +441,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     if (vmCluster)
       // Reported, never silent: a running vmsingle's data stays on its claim but is not read.
       plan.outputs.plannedChanges["victoriametrics-vmcluster"] =
-        `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one vmsingle on the largest node; VictoriaMetrics runs as a VMCluster (${vmCluster.storageReplicas} vmstorage x ${vmCluster.storageMemory}); a running vmsingle's data stays on its volume and is carried over with vmctl (README)`;
+        `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one vmsingle on the largest node; VictoriaMetrics runs as a VMCluster (${vmCluster.storageReplicas} vmstorage x ${vmCluster.storageMemory}); a running vmsingle's data stays on its volume and is carried over with vmctl (docs/how-to/sizing.md)`;
   }
 
   // The Prometheus TSDB claim outlives KPS unless the stack asked for its cleanup.

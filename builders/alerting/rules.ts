@@ -230,7 +230,7 @@ export function nodeRules(): RuleGroup[] {
     labels: { severity: "warning" },
     annotations: {
       summary: `{{ $labels.instance }}: ${sysctl} is {{ $value }}, below ${min}.`,
-      description: `Log agents and kubelets fail with "too many open files" when inotify runs out. Raise ${sysctl} to at least ${min} (README "Raising inotify limits").`,
+      description: `Log agents and kubelets fail with "too many open files" when inotify runs out. Raise ${sysctl} to at least ${min} (docs/how-to/troubleshooting.md, "Raising inotify limits").`,
     },
   });
   return [

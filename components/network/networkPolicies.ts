@@ -16,7 +16,7 @@ export interface NetworkPoliciesArgs {
 
 /**
  * The stack's NetworkPolicies: ingress to every pod is what the wiring needs and nothing else.
- * They take effect only where the cluster's network plugin enforces them (README).
+ * They take effect only where the cluster's network plugin enforces them (docs/explanation/security-model.md).
  */
 export class NetworkPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -91,7 +91,7 @@ export async function checkChange(
     );
   } else if (takeover) {
     parts.push(
-      `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect the running state and give --running <dir> (README "Checking the change before it runs")`,
+      `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect the running state and give --running <dir> (docs/how-to/check-a-change.md)`,
     );
   }
   return { text: parts.join("\n\n"), code: refused > 0 ? 1 : 0, refused };

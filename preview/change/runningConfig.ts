@@ -24,7 +24,7 @@ export function runningOverrides(
   }
   if (Object.keys(takeover).length === 0)
     throw new SynthInputError(
-      `--running: stack ${stack} has no ${key} block; --running checks a takeover (README "Taking over a running stack")`,
+      `--running: stack ${stack} has no ${key} block; --running checks a takeover (docs/how-to/take-over-flux.md)`,
     );
   const next: Record<string, unknown> = { ...takeover };
   if (dir === undefined) delete next.running;
