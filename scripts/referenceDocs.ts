@@ -6,6 +6,9 @@ import { projectRoot } from "../preview/paths";
 import { allPolicies } from "../policy/policies";
 import { versions } from "../model/versions";
 import { BACKENDS, PHASE_TABLE, PHASES } from "../model/phases";
+import { lokiRules, nodeRules, objectStoreRules } from "../builders/alerting/rules";
+import { logRules } from "../builders/alerting/logRules";
+import type { RuleGroup } from "../builders/alerting/ruleGroup";
 
 /**
  * The reference tables that come from the code (docs/reference/*.md), each between a
@@ -158,7 +161,47 @@ function phasesTable(): string {
   );
 }
 
+/**
+ * The program's own alerts (kube-prometheus-stack's defaults aside), from the builders: the Loki
+ * pipeline, nodes, the object store (every store kind) and Loki's LogQL rules, at the defaults.
+ */
+function alertsTable(): string {
+  const sets: [string, RuleGroup[]][] = [
+    ["`homelab-loki`", lokiRules({ canary: true })],
+    ["`homelab-nodes`", nodeRules()],
+    ...(["minio", "ceph-rgw", "filesystem"] as const).map((store): [string, RuleGroup[]] => [
+      `\`homelab-object-store\` (${store})`,
+      objectStoreRules({ store, namespace: "monitoring" }),
+    ]),
+    ["Loki's ruler (LogQL)", logRules({ errorsPerSecond: 1 })],
+  ];
+  const seen = new Map<string, string[]>();
+  const rows = new Map<string, string[]>();
+  for (const [set, groups] of sets)
+    for (const g of groups)
+      for (const r of g.rules)
+        if (r.alert) {
+          seen.set(r.alert, [...(seen.get(r.alert) ?? []), set]);
+          rows.set(r.alert, [
+            r.for ?? "",
+            r.labels?.severity ?? "",
+            r.annotations?.summary ?? r.annotations?.description ?? "",
+          ]);
+        }
+  return table(
+    ["alert", "rule set", "for", "severity", "summary"],
+    [...rows].map(([alert, [f, sev, summary]]) => [
+      `\`${alert}\``,
+      [...new Set(seen.get(alert))].join(", "),
+      f,
+      sev,
+      summary,
+    ]),
+  );
+}
+
 export const GENERATED: Generated[] = [
+  { file: "docs/reference/alerts.md", name: "alerts", table: () => alertsTable() },
   { file: "docs/reference/phases.md", name: "phases", table: () => phasesTable() },
   { file: "docs/reference/policies.md", name: "policies", table: () => policiesTable() },
   { file: "docs/reference/versions.md", name: "versions", table: versionsTable },
