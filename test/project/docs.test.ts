@@ -4,6 +4,9 @@ import * as path from "path";
 import { ROOT } from "../support/helpers";
 import { documents } from "../support/documents";
 import { endOf, envReads, GENERATED, startOf, withSection } from "../../scripts/referenceDocs";
+import { SECRET_REFS } from "../../model/secrets";
+import { PORTS } from "../../model/services";
+import { GRAFANA_ADMIN_USER } from "../../builders/secrets/secrets";
 
 /**
  * The documentation: a short README, every generated reference table current, every relative link
@@ -86,5 +89,17 @@ describe("documentation", function () {
     assert.ok(floors.length >= 5, `${floors.length} charts declare a kubeVersion`);
     const highest = Math.max(...floors);
     assert.match(read("README.md"), new RegExp(`\\| Kubernetes \\| 1\\.${highest} or newer`));
+  });
+
+  it("the first deploy opens Grafana with the Service port, Secret, keys and user the program uses", () => {
+    const t = read("docs/tutorials/first-deploy.md");
+    const g = SECRET_REFS.grafanaAdmin;
+    assert.ok(t.includes(`svc/grafana 3000:${PORTS.grafana}`), `port-forward to port ${PORTS.grafana}`);
+    assert.ok(
+      t.includes(`get secret ${g.secretName} -o jsonpath='{.data.${g.passwordKey}}'`),
+      "the Secret and key",
+    );
+    assert.ok(t.includes(`The user is \`${GRAFANA_ADMIN_USER}\``), "the user");
+    assert.ok(t.includes(`(keys \`${g.userKey}\` and \`${g.passwordKey}\`)`), "the keys");
   });
 });
