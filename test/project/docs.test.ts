@@ -7,6 +7,7 @@ import { endOf, envReads, GENERATED, startOf, withSection } from "../../scripts/
 import { SECRET_REFS } from "../../model/secrets";
 import { PORTS } from "../../model/services";
 import { GRAFANA_ADMIN_USER } from "../../builders/secrets/secrets";
+import { CHECKS } from "../../preview/verify/checks";
 
 /**
  * The documentation: a short README, every generated reference table current, every relative link
@@ -101,5 +102,24 @@ describe("documentation", function () {
     );
     assert.ok(t.includes(`The user is \`${GRAFANA_ADMIN_USER}\``), "the user");
     assert.ok(t.includes(`(keys \`${g.userKey}\` and \`${g.passwordKey}\`)`), "the keys");
+  });
+
+  it("docs/reference/checks.md has a row for every verify check and every rendered-object check, and no other", () => {
+    const doc = read("docs/reference/checks.md");
+    const rowsOf = (heading: string) => {
+      const start = doc.indexOf(`\n## ${heading}\n`);
+      assert.ok(start >= 0, heading);
+      const end = doc.indexOf("\n## ", start + 1);
+      return [...doc.slice(start, end < 0 ? undefined : end).matchAll(/^\| `?([a-z-]+)`? +\|/gm)]
+        .map((m) => m[1])
+        .filter((x) => !["id", "check"].includes(x) && !x.startsWith("-"))
+        .sort();
+    };
+    assert.deepEqual(rowsOf("Verifying a running stack"), CHECKS.map((c) => c.id).sort());
+    // The rendered-object checks by the name each finding carries (preview/checks/*.ts).
+    const names = new Set<string>();
+    for (const f of fs.readdirSync(path.join(ROOT, "preview/checks")))
+      for (const m of read(`preview/checks/${f}`).matchAll(/check: "([a-z-]+)"/g)) names.add(m[1]);
+    assert.deepEqual(rowsOf("Checks on the rendered stack"), [...names].sort());
   });
 });
