@@ -6,6 +6,7 @@
 import type { StackObject } from "../render/types";
 import type { ExportResource } from "../synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
+import { checkAlloySyntax } from "./alloy";
 import { checkDuplicates } from "./duplicates";
 import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
@@ -87,6 +88,7 @@ export function checkStack(
       ...checkPrivileges(objects),
       ...podSecurity.findings,
       ...network.findings,
+      ...checkAlloySyntax(objects),
     ],
   };
 }
