@@ -6,7 +6,7 @@
 import type { StackObject } from "../render/types";
 import type { ExportResource } from "../synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
-import { checkAlloySyntax } from "./alloy";
+import { checkAlloy } from "./alloy";
 import { checkDuplicates } from "./duplicates";
 import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
@@ -49,6 +49,10 @@ export interface StackCheckReport {
   connectionsAllowed: number;
   /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
   networkPoliciesDeferred: string[];
+  /** Alloy configs judged by the parser and the component reference. */
+  alloyConfigs: number;
+  /** Checks that could not run (their reference data is absent): said loudly, never silently passed. */
+  notRun: string[];
   findings: Finding[];
 }
 
@@ -68,6 +72,7 @@ export function checkStack(
   const env = checkEnvVars(objects);
   const podSecurity = checkPodSecurity(objects);
   const network = checkNetworkPolicies(objects, generated);
+  const alloy = checkAlloy(objects);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -78,6 +83,8 @@ export function checkStack(
     podsJudged: podSecurity.pods,
     connectionsAllowed: network.allowed,
     networkPoliciesDeferred: network.deferred,
+    alloyConfigs: alloy.configs,
+    notRun: alloy.notRun,
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),
@@ -88,7 +95,7 @@ export function checkStack(
       ...checkPrivileges(objects),
       ...podSecurity.findings,
       ...network.findings,
-      ...checkAlloySyntax(objects),
+      ...alloy.findings,
     ],
   };
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { checkAlloySyntax } from "../../preview/checks/alloy";
+import { checkAlloy, checkAlloySyntax } from "../../preview/checks/alloy";
+import { loadAlloyReference } from "../../upstream/alloy/components";
 import { checkStack } from "../../preview/checks";
 import type { K8sObject, Placed } from "../../preview/checks/objects";
 import { NS } from "../support/objects";
@@ -35,5 +36,37 @@ describe("rendered-stack checks: Alloy configs parse (preview/checks/alloy.ts)",
       report.findings.some((f) => f.check === "alloy-syntax"),
       JSON.stringify(report.findings),
     );
+  });
+
+  it("judges components against Alloy's reference, with the --stability.level of the pods that mount the config", () => {
+    const [experimental] = Object.entries(loadAlloyReference().components).find(
+      ([, c]) =>
+        c.stage === "experimental" &&
+        !(c.arguments ?? []).some((a) => a.required) &&
+        !Object.values(c.blocks ?? {}).some((b) => b.required),
+    )!;
+    const cm = configMap({ "config.alloy": `${good}${experimental} "x" {\n}\n` });
+    const pod = (args: string[]): K8sObject => ({
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "alloy", namespace: NS },
+      spec: {
+        selector: { matchLabels: { app: "alloy" } },
+        template: {
+          metadata: { labels: { app: "alloy" } },
+          spec: {
+            containers: [{ name: "alloy", image: "grafana/alloy", args }],
+            volumes: [{ name: "config", configMap: { name: "alloy" } }],
+          },
+        },
+      },
+    });
+    const plain = checkAlloy([at(cm), at(pod(["run", "/etc/alloy/config.alloy"]))]);
+    assert.deepEqual(
+      plain.findings.map((f) => f.check),
+      ["alloy-component"],
+    );
+    assert.match(plain.findings[0].message, /--stability\.level=experimental.*\[stability;/);
+    assert.deepEqual(checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"]))]).findings, []);
   });
 });

@@ -1,4 +1,5 @@
-import { describeErrors, parseAlloy } from "../../upstream/alloy/syntax";
+import { checkAlloy } from "../../preview/checks/alloy";
+import { formatFindings, placedFrom } from "../../preview/checks";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -211,18 +212,15 @@ describe("rendering with the real Helm", function () {
         assert.deepEqual(problems, []);
       });
 
-      it("generates Alloy configs that Alloy's parser accepts (upstream/alloy/syntax.ts, held to Alloy v1.12.0's corpus)", () => {
-        const configs = get()
-          .objects.filter((o) => o.release?.chart === "alloy" && o.object.kind === "ConfigMap")
-          .flatMap((o) =>
-            Object.entries<string>(o.object.data ?? {})
-              .filter(([k]) => k.endsWith(".alloy"))
-              .map(([k, text]) => ({ name: `${o.release!.name}/${k}`, text })),
-          );
-        for (const c of configs) {
-          const errors = parseAlloy(c.text).errors;
-          assert.deepEqual(errors, [], `${c.name} does not parse: ${describeErrors(errors)}`);
+      it("generates Alloy configs that Alloy's parser and component reference accept (upstream/alloy, Alloy v1.12.0)", function () {
+        const objects = placedFrom(get().objects);
+        const report = checkAlloy(objects);
+        if (report.configs === 0) return;
+        if (report.notRun.length > 0) {
+          if (process.env.CI === "true") throw new Error(report.notRun.join("; "));
+          console.warn(`\n  !!! ${report.notRun.join("; ")}\n`);
         }
+        assert.deepEqual(formatFindings(report.findings), "");
       });
     });
   }
