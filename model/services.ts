@@ -18,7 +18,7 @@ export const PORTS = {
   mimir: { http: 8080, grpc: 9095, memberlist: 7946 },
   /** Loki's HTTP port without the gateway (SingleBinary and the write/read targets; the gateway serves 80). */
   loki: 3100,
-  /** The operator's Prometheus Service (`web`). */
+  /** The operator's Prometheus Service (named {@link KPS_PORT_NAME}). */
   prometheus: 9090,
   /** Every Alertmanager's Service: KPS's, the standalone chart's and VictoriaMetrics'. */
   alertmanager: 9093,
@@ -32,6 +32,15 @@ export const PORTS = {
    */
   vector: { metrics: 9090, api: 8686 },
 } as const;
+
+/**
+ * The `spec.portName` the program sets on kube-prometheus-stack's Prometheus and Alertmanager
+ * (`prometheus.prometheusSpec.portName`, `alertmanager.alertmanagerSpec.portName`; the chart's own
+ * default at 88.0.0, values.yaml). prometheus-operator names the pods' container port and the
+ * Services' ports after it (upstream/operators/prometheusOperator.ts), so NetworkPolicies admit it by
+ * this name: the CRD's default `web` matches no port of these pods.
+ */
+export const KPS_PORT_NAME = "http-web";
 
 /** One of Mimir's targets: monolithic `all`, or a read-write mode's group of modules. */
 export type MimirTarget = "all" | "write" | "read" | "backend";

@@ -1,6 +1,7 @@
 import type { PhaseCapabilities, LogAgent } from "../model/phases";
 import { RELEASES } from "../model/endpoints";
-import { kpsAlertmanagerName, prometheusName } from "../model/services";
+import { KPS_PORT_NAME, kpsAlertmanagerName, prometheusName } from "../model/services";
+import { RELOADER_PORT } from "../upstream/operators/prometheusOperator";
 import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
 import { mimirPodLabels } from "../builders/metrics/mimirValues";
 
@@ -131,8 +132,8 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   if (n.caps.kps) {
     out.push(
       guard(prometheusName(), prometheus, [
-        { from: [grafana], ports: ["web"], why: "Grafana -> Prometheus query" },
-        scraped(["web", "reloader-web"]),
+        { from: [grafana], ports: [KPS_PORT_NAME], why: "Grafana -> Prometheus query" },
+        scraped([KPS_PORT_NAME, RELOADER_PORT.name]),
       ]),
       // The operator and KPS's kube-state-metrics; the admission webhook is off (kpsValues.ts).
       guard("kube-prometheus-stack", at(instance(INSTANCE.kps)), [scraped(["http"])]),
@@ -143,9 +144,9 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
       out.push(
         guard(kpsAlertmanagerName(), am, [
           peers(am),
-          { from: [prometheus], ports: ["web"], why: "Prometheus -> Alertmanager" },
-          ...lokiAlerts(["web"]),
-          scraped(["web", "reloader-web"]),
+          { from: [prometheus], ports: [KPS_PORT_NAME], why: "Prometheus -> Alertmanager" },
+          ...lokiAlerts([KPS_PORT_NAME]),
+          scraped([KPS_PORT_NAME, RELOADER_PORT.name]),
         ]),
       );
     }

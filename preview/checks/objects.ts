@@ -3,6 +3,7 @@
  * attributed to the Pulumi resource that creates it (a Helm release or a raw resource), plus the
  * export's dependency edges. Pure data in, pure data out: synth and the tests share these functions.
  */
+import { RELOADER_PORT, SERVERS, serverPortName } from "../../upstream/operators/prometheusOperator";
 import { groupOf, isClusterScoped } from "../render/kinds";
 import type { ExportResource } from "../synthesize";
 
@@ -195,12 +196,13 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
 /**
  * Objects the Prometheus and VictoriaMetrics operators create from custom resources: the Services
  * and pods an address can point at although no chart renders them. Only names, labels and ports,
- * the part the address check needs. Modelled on what the pinned charts themselves expect of them
- * (not on the operators' source, which is not read here):
- * - prometheus-operator: kube-prometheus-stack 88.0.0 renders Services selecting a Prometheus
- *   `N`'s pods by `app.kubernetes.io/name: prometheus` + `operator.prometheus.io/name: N` (port
- *   9090) and an Alertmanager's by `app.kubernetes.io/name: alertmanager` + `alertmanager: N`
- *   (9093); the operator's governing Services are `prometheus-operated`/`alertmanager-operated`.
+ * the part the address and network checks need:
+ * - prometheus-operator: ports, port names and governing Services from the custom resource's own
+ *   fields and the operator's contract (upstream/operators/prometheusOperator.ts): the server's
+ *   port is named after `spec.portName` (kube-prometheus-stack sets `http-web`; the CRD's default
+ *   is `web`), the config-reloader's `reloader-web`. Pod labels as kube-prometheus-stack 88.0.0's
+ *   Services select them: `app.kubernetes.io/name: prometheus` + `operator.prometheus.io/name: N`,
+ *   `app.kubernetes.io/name: alertmanager` + `alertmanager: N`.
  * - VictoriaMetrics operator: "For each VMSingle resource, the Operator adds Service ... prefixed
  *   with name" (VictoriaMetrics/operator docs/resources/vmsingle.md); victoria-metrics-k8s-stack
  *   0.80.0 addresses them as `vmsingle-N:8428`, `vmalert-N:8080` and
@@ -239,6 +241,7 @@ export function operatorObjects(objects: Placed[]): Placed[] {
     labels: Record<string, string>,
     port: number,
     portName: string,
+    sidecarPorts: { name: string; port: number }[] = [],
   ) =>
     out.push({
       urn: p.urn,
@@ -250,7 +253,15 @@ export function operatorObjects(objects: Placed[]): Placed[] {
         spec: {
           template: {
             metadata: { labels },
-            spec: { containers: [{ name: "main", ports: [{ name: portName, containerPort: port }] }] },
+            spec: {
+              containers: [
+                { name: "main", ports: [{ name: portName, containerPort: port }] },
+                ...sidecarPorts.map((sc, i) => ({
+                  name: `sidecar-${i}`,
+                  ports: [{ name: sc.name, containerPort: sc.port }],
+                })),
+              ],
+            },
           },
         },
       },
@@ -260,15 +271,17 @@ export function operatorObjects(objects: Placed[]): Placed[] {
     const n = metadata.name;
     if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager")) {
       const app = kind.toLowerCase();
-      const port = kind === "Prometheus" ? 9090 : 9093;
+      const contract = SERVERS[kind];
+      const port = contract.port;
+      const portName = serverPortName(kind, p.obj.spec);
       const labels = {
         "app.kubernetes.io/name": app,
         "app.kubernetes.io/instance": n,
         "operator.prometheus.io/name": n,
         [app]: n,
       };
-      pod(p, "StatefulSet", `${app}-${n}`, labels, port, "web");
-      svc(p, `${app}-operated`, { "app.kubernetes.io/name": app }, port, "web", true);
+      pod(p, "StatefulSet", `${app}-${n}`, labels, port, portName, [RELOADER_PORT]);
+      svc(p, contract.governingService, { "app.kubernetes.io/name": app }, port, portName, true);
     }
     if (apiVersion.startsWith("operator.victoriametrics.com/")) {
       const table: Record<string, [number, string]> = {
