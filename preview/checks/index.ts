@@ -7,6 +7,7 @@ import type { StackObject } from "../render/types";
 import type { ExportResource } from "../synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
+import { checkAlloyRbac } from "./alloyRbac";
 import { checkDuplicates } from "./duplicates";
 import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
@@ -96,6 +97,7 @@ export function checkStack(
       ...podSecurity.findings,
       ...network.findings,
       ...alloy.findings,
+      ...checkAlloyRbac(objects).findings,
     ],
   };
 }
