@@ -16,6 +16,7 @@ import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
+import { checkWrittenPaths } from "./writtenPaths";
 
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
@@ -89,6 +90,7 @@ export function checkStack(
       ...podSecurity.findings,
       ...network.findings,
       ...checkAlloySyntax(objects),
+      ...checkWrittenPaths(objects).findings,
     ],
   };
 }

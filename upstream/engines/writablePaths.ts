@@ -133,6 +133,12 @@ export const MIMIR_WRITTEN_PATHS: readonly (WrittenPath & { writtenBy: "every" |
     },
   ];
 
+/**
+ * The backend of every Mimir store (`blocks_storage`, `ruler_storage`, `alertmanager_storage`,
+ * `common.storage`) when the config sets none (the configuration reference's default).
+ */
+export const MIMIR_DEFAULT_STORAGE_BACKEND = "filesystem";
+
 /** The working directory of the `grafana/mimir` image: no WORKDIR in cmd/mimir/Dockerfile (mimir-3.0.0). */
 export const MIMIR_IMAGE_WORKDIR = "/";
 
