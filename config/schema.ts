@@ -10,7 +10,7 @@ import { parseQuantity } from "@homelab-observability/contract";
 import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";
 import { PROJECT, RELEASES } from "../model/names";
 import { SECRET_KEYS, type SecretKey } from "../model/secrets";
-import { PURPOSES } from "../model/storage";
+import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
@@ -178,6 +178,14 @@ const minioStore = z
      * FS mode). The rule replaces any lifecycle rules on those buckets. Default: off.
      */
     keepDeletedDays: z.number().int().min(1).optional(),
+    /**
+     * Buckets that earlier versions of the program created and that nothing reads any more, which
+     * this stack already has: "loki-ruler", "loki-admin", "mimir-alertmanager". Listed ones stay
+     * managed (never deleted by an update, protected in production) but no user is granted them;
+     * unlisted ones are never created. A new stack leaves this out. To remove one, see
+     * docs/explanation/mimir.md ("Buckets nothing reads"). Default [].
+     */
+    keepUnusedBuckets: z.array(z.enum(UNUSED_BUCKETS)).default([]),
   })
   .strict();
 
@@ -461,10 +469,10 @@ const takeover = z
      */
     buckets: z
       .object({
-        /** Loki's existing buckets by purpose (chunks, ruler, admin). */
-        loki: existingBuckets(PURPOSES.loki),
-        /** Mimir's existing buckets by purpose (blocks, ruler, alertmanager). */
-        mimir: existingBuckets(PURPOSES.mimir),
+        /** Loki's existing buckets by purpose (chunks; ruler and admin are accepted and unused). */
+        loki: existingBuckets(KNOWN_PURPOSES.loki),
+        /** Mimir's existing buckets by purpose (blocks, ruler; alertmanager is accepted and unused). */
+        mimir: existingBuckets(KNOWN_PURPOSES.mimir),
       })
       .partial()
       .strict()

@@ -42,12 +42,16 @@ export const PORTS = {
  */
 export const KPS_PORT_NAME = "http-web";
 
-/** One of Mimir's targets: monolithic `all`, or a read-write mode's group of modules. */
+/**
+ * One of Mimir's workload groups: monolithic `all`, or one group of the scaled-out shape, each a
+ * `-target` list of Mimir 3.0 modules (builders/metrics/mimirValues.ts MIMIR_GROUP_MODULES; the
+ * group names are the program's, not Mimir targets: 3.0 has no `write`, `read` or `backend`).
+ */
 export type MimirTarget = "all" | "write" | "read" | "backend";
 
 /**
  * The Service (and the StatefulSet or Deployment) of one Mimir target: `mimir` when monolithic,
- * `mimir-write`, `mimir-read`, `mimir-backend` in read-write mode (the program's own objects,
+ * `mimir-write`, `mimir-read`, `mimir-backend` when scaled out (the program's own objects,
  * builders/metrics/mimirValues.ts).
  */
 export function mimirName(target: MimirTarget = "all"): string {

@@ -23,7 +23,7 @@ export interface NetworkInputs {
   /** Which parts run in this phase. */
   runs: {
     mimir: boolean;
-    /** Mimir runs in read-write mode (write, read, backend targets) instead of monolithic. */
+    /** Mimir runs scaled out (write, read, backend groups) instead of monolithic. */
     mimirReadWrite?: boolean;
     victoriaMetrics: boolean;
     /** VictoriaMetrics runs as a VMCluster (vmstorage, vminsert, vmselect) instead of vmsingle. */
@@ -65,7 +65,7 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   const vmsingle = at({ "app.kubernetes.io/name": "vmsingle", ...instance(INSTANCE.vm) });
   const grafana = at(instance(INSTANCE.grafana));
   // The labels builders/metrics/mimirValues.ts gives Mimir's pods: the monolithic ones, or every
-  // read-write target's (writers reach write, Grafana read, Alloy's rule sync and the targets'
+  // scaled-out group's (writers reach write, Grafana read, Alloy's rule sync and the targets'
   // own gRPC and memberlist one another: one group, whose peers rule covers the targets' traffic).
   const mimir = at(mimirPodLabels(!!n.runs.mimirReadWrite));
 

@@ -17,6 +17,7 @@ import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
+import { checkWrittenPaths } from "./writtenPaths";
 
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
@@ -98,6 +99,7 @@ export function checkStack(
       ...network.findings,
       ...alloy.findings,
       ...checkAlloyRbac(objects).findings,
+      ...checkWrittenPaths(objects).findings,
     ],
   };
 }

@@ -404,7 +404,7 @@ describe("sizing from upstream's capacity rules", function () {
       assert.match(tiny.stderr, /workload\.activeSeries: .*vmstorage 2x2GiB/);
     });
 
-    it("Mimir on 16 GiB nodes: read-write mode, write pods holding 2M x RF 3 in-memory series, endpoints follow, 0 findings, the budget fits", async () => {
+    it("Mimir on 16 GiB nodes: scaled out, write pods holding 2M x RF 3 in-memory series, endpoints follow, 0 findings, the budget fits", async () => {
       const r = await rendered(MIMIR_READ_WRITE_VARIANT);
       // No monolithic Mimir: its three targets, from the same image and config file.
       assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "mimir").length, 0);
@@ -414,7 +414,11 @@ describe("sizing from upstream's capacity rules", function () {
       const container = (o: any) => o.spec.template.spec.containers[0];
       assert.deepEqual(
         [write, read, backend].map((o) => container(o).args[0]),
-        ["-target=write", "-target=read", "-target=backend"],
+        [
+          "-target=distributor,ingester",
+          "-target=query-frontend,querier",
+          "-target=query-scheduler,store-gateway,compactor,ruler",
+        ],
       );
       const cfg = parse(byName(r, "ConfigMap", "mimir-config").data["mimir.yaml"]);
       assert.ok(cfg.limits.max_global_series_per_user >= 2_000_000);
@@ -447,7 +451,7 @@ describe("sizing from upstream's capacity rules", function () {
       assert.match(String(out.metricsRemoteWriteUrl), /^http:\/\/mimir-write\..*:8080\/api\/v1\/push$/);
       assert.match(String(out.metricsQueryUrl), /^http:\/\/mimir-read\..*:8080\/prometheus$/);
       assert.match(JSON.stringify(r.synth.export), /address = \\"http:\/\/mimir-backend\.[^"\\]*:8080\\"/);
-      assert.match(String(out.plannedChanges.mimir), /read-write mode .*flush/);
+      assert.match(String(out.plannedChanges.mimir), /scaled out .*flush/);
       // Loki past SingleBinary.
       assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "loki").length, 0);
       // The rendered-object checks: schemas, addresses, NetworkPolicies, privileges.
