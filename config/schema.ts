@@ -469,9 +469,9 @@ const takeover = z
      */
     buckets: z
       .object({
-        /** Loki's existing buckets by purpose (chunks; ruler and admin are accepted and unused). */
+        /** Loki's existing buckets by purpose (chunks, ruler, admin). Ruler and admin are accepted, and unused. */
         loki: existingBuckets(KNOWN_PURPOSES.loki),
-        /** Mimir's existing buckets by purpose (blocks, ruler; alertmanager is accepted and unused). */
+        /** Mimir's existing buckets by purpose (blocks, ruler, alertmanager). Alertmanager is accepted, and unused. */
         mimir: existingBuckets(KNOWN_PURPOSES.mimir),
       })
       .partial()

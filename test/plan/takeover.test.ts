@@ -191,7 +191,8 @@ describe("takeover: adoption paths (Pulumi.takeover.yaml)", function () {
     const rs = (await takeoverAt()).export.deployment.resources;
     assert.deepEqual(ofType(rs, "minio:index/s3Bucket:S3Bucket"), []);
     const loki = release(rs, "loki").inputs.values;
-    assert.deepEqual(loki.loki.storage.bucketNames, { chunks: "loki", ruler: "loki", admin: "loki" });
+    // Only chunks: the ruler reads local rules and the admin bucket is Enterprise Logs' (model/storage.ts UNUSED_PURPOSES).
+    assert.deepEqual(loki.loki.storage.bucketNames, { chunks: "loki" });
     // Its credentials stay the operator's Secret: read, and no MinIO user is made for Loki.
     // (The only user made is the metrics reader, which holds no bucket permission.)
     assert.deepEqual(

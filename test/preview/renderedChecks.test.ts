@@ -772,7 +772,10 @@ describe("rendered-stack checks (unit)", () => {
     });
     it("fails on an activity log on no mounted volume, and a flag wins over the config file", () => {
       const moved = withConfig(mimir(), (c) => (c.activity_tracker.filepath = "/var/log/mimir/activity.log"));
-      assert.match(checkWrittenPaths(moved).findings[0].message, /activity_tracker\.filepath is \/var\/log\/mimir\/activity\.log/);
+      assert.match(
+        checkWrittenPaths(moved).findings[0].message,
+        /activity_tracker\.filepath is \/var\/log\/mimir\/activity\.log/,
+      );
       const flagged = clone(mimir());
       container(sts(flagged)).args.push("-activity-tracker.filepath=/tmp/a.log");
       const f = checkWrittenPaths(flagged).findings;
@@ -786,7 +789,10 @@ describe("rendered-stack checks (unit)", () => {
       const onConfig = withConfig(mimir(), (c) => (c.ruler.rule_path = "/etc/mimir/rules"));
       const f = checkWrittenPaths(onConfig).findings;
       assert.equal(f.length, 1);
-      assert.match(f[0].message, /ruler\.rule_path is \/etc\/mimir\/rules .* on configMap volume config, which the kubelet mounts read-only/);
+      assert.match(
+        f[0].message,
+        /ruler\.rule_path is \/etc\/mimir\/rules .* on configMap volume config, which the kubelet mounts read-only/,
+      );
       const noGroup = clone(mimir());
       delete sts(noGroup).spec.template.spec.securityContext.fsGroup;
       assert.match(
@@ -816,7 +822,10 @@ describe("rendered-stack checks (unit)", () => {
         // Nothing else is judged for a module Mimir does not have: only the activity log is "every".
       }
       // Every module the list names passes, alone or grouped; the program's groups are among them.
-      const objs = clone(mimir());
+      // (The Alertmanager module writes alertmanager.data_dir, which the program never runs: put it on the volume.)
+      const objs = withConfig(mimir(), (c) => {
+        c.alertmanager = { ...(c.alertmanager ?? {}), data_dir: "/data/alertmanager" };
+      });
       container(sts(objs)).args[0] = `-target=${MIMIR_3_0_TARGETS.join(",")}`;
       assert.deepEqual(checkWrittenPaths(objs).findings, []);
     });
@@ -842,7 +851,12 @@ describe("rendered-stack checks (unit)", () => {
                     volumeMounts: [{ name: "config", mountPath: "/etc/loki/config" }, ...mounts],
                   },
                 ],
-                volumes: [{ name: "config", configMap: { name: "loki", items: [{ key: "config.yaml", path: "config.yaml" }] } }],
+                volumes: [
+                  {
+                    name: "config",
+                    configMap: { name: "loki", items: [{ key: "config.yaml", path: "config.yaml" }] },
+                  },
+                ],
               },
             },
             volumeClaimTemplates: [{ metadata: { name: "storage" } }],
@@ -855,10 +869,16 @@ describe("rendered-stack checks (unit)", () => {
       assert.equal(good.judged, 6);
       const noVolume = checkWrittenPaths(loki(config, [])).findings.map((x) => x.message);
       assert.equal(noVolume.length, 6);
-      assert.match(noVolume[0], /ingester\.wal\.dir is \/var\/loki\/wal \(ingester\.wal\.dir unset, under common\.path_prefix/);
+      assert.match(
+        noVolume[0],
+        /ingester\.wal\.dir is \/var\/loki\/wal \(ingester\.wal\.dir unset, under common\.path_prefix/,
+      );
       const relative = checkWrittenPaths(loki({ common: { path_prefix: "/var/loki" } }, data)).findings;
       assert.equal(relative.length, 1);
-      assert.match(relative[0].message, /ruler\.wal\.dir is \/ruler-wal \(ruler\.wal\.dir unset, Loki's default/);
+      assert.match(
+        relative[0].message,
+        /ruler\.wal\.dir is \/ruler-wal \(ruler\.wal\.dir unset, Loki's default/,
+      );
     });
   });
 });
