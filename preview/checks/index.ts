@@ -9,6 +9,7 @@ import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
 import { checkDuplicates } from "./duplicates";
+import { checkEngineConfigs } from "./engineConfigs";
 import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
 import { operatorObjects, type Finding, type Placed } from "./objects";
@@ -53,8 +54,12 @@ export interface StackCheckReport {
   networkPoliciesDeferred: string[];
   /** Alloy configs judged by the parser and the component reference. */
   alloyConfigs: number;
+  /** Loki and Mimir containers whose config file and flags were judged by the engine's reference. */
+  engineConfigs: number;
   /** Checks that could not run (their reference data is absent): said loudly, never silently passed. */
   notRun: string[];
+  /** What works today but is experimental or deprecated upstream: said, never failed. */
+  warnings: string[];
   findings: Finding[];
 }
 
@@ -75,6 +80,7 @@ export function checkStack(
   const podSecurity = checkPodSecurity(objects);
   const network = checkNetworkPolicies(objects, generated);
   const alloy = checkAlloy(objects);
+  const engines = checkEngineConfigs(objects);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -86,7 +92,9 @@ export function checkStack(
     connectionsAllowed: network.allowed,
     networkPoliciesDeferred: network.deferred,
     alloyConfigs: alloy.configs,
-    notRun: alloy.notRun,
+    engineConfigs: engines.judged,
+    notRun: [...alloy.notRun, ...engines.notRun],
+    warnings: engines.warnings,
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),
@@ -100,6 +108,7 @@ export function checkStack(
       ...alloy.findings,
       ...checkAlloyRbac(objects).findings,
       ...checkWrittenPaths(objects).findings,
+      ...engines.findings,
     ],
   };
 }
