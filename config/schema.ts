@@ -298,7 +298,10 @@ const loki = z
     replicationFactor: count(1).default(1),
     /** How long logs are kept; whole days (retention needs the 24h index). */
     retention: engineDuration("loki.retention", "7d").default("7d"),
-    /** Delay before the compactor deletes marked chunks. */
+    /**
+     * Delay before the compactor deletes marked chunks. Loki reads it as a Go duration
+     * (compactor.retention_delete_delay): days, weeks and years are written as hours ("1d" as "24h").
+     */
     deleteDelay: engineDuration("loki.deleteDelay", "2h").default("2h"),
     /** Multi-tenant mode. Default false (tenant "fake"). */
     authEnabled: z.boolean().default(false),
