@@ -28,7 +28,7 @@ const NUMBER =
 export function expansionProblem(value: string): string | undefined {
   if (value === "") return "is empty: the key would be null";
   if (/[\n\r]/.test(value)) return "holds a line break: Mimir drops it and Loki starts a new YAML line";
-  // eslint-disable-next-line no-control-regex
+
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value))
     return "holds a control character YAML refuses";
   if (/^\s|\s$/.test(value)) return "starts or ends with a space: YAML drops it";

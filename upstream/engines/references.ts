@@ -92,7 +92,7 @@ function parseLoki(text: string, folder: string): EngineReference {
       type: r[t],
       kind: r[k] as EngineField["kind"],
       ...(r[f] ? { flag: r[f].replace(/^-+/, "") } : {}),
-      ...(r[d] === "time.Duration" || r[d] === "model.Duration" ? { duration: r[d] as DurationKind } : {}),
+      ...(r[d] === "time.Duration" || r[d] === "model.Duration" ? { duration: r[d] } : {}),
       atVersion: true,
       source: `${folder}/${FILES.loki} (configuration.md:${r[line]})`,
     };
