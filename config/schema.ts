@@ -36,9 +36,11 @@ export function durationSeconds(value: string): number | undefined {
 }
 
 const duration = (example: string) =>
-  z.string().refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
-    message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
-  });
+  z
+    .string({ description: `a duration like "${example}" (a number + ms, s, m, h, d, w or y, as text)` })
+    .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
+      message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
+    });
 /**
  * A duration the program writes into a Loki or Mimir field (config/engineKeys.ts): the form that
  * field's Go type takes. A Go `time.Duration` has no d, w or y (Go's time.ParseDuration;
@@ -51,7 +53,9 @@ const engineDuration = (key: string, example: string) => {
   if (kind === undefined) throw new Error(`config/engineKeys.ts: ${key} writes no engine duration`);
   if (kind === "model.Duration") return duration(example);
   return z
-    .string()
+    .string({
+      description: `a duration like "${example}" (a number + ms, s, m or h; d, w and y are written as hours, as text)`,
+    })
     .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
       message: `expected a duration like "${example}" (number + ms|s|m|h; d, w and y are written as hours, e.g. "1d" as "24h": ${key} becomes a Go time.Duration)`,
     })
@@ -72,9 +76,11 @@ export function toGoDuration(value: string): string {
 const quantity = (example: string) =>
   z.preprocess(
     (v) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v),
-    z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
-      message: `expected a Kubernetes quantity like "${example}"`,
-    }),
+    z
+      .string({ description: `a Kubernetes quantity like "${example}"` })
+      .refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
+        message: `expected a Kubernetes quantity like "${example}"`,
+      }),
   );
 /**
  * A byte size: a Kubernetes quantity with a byte unit. A bare number is bytes to Kubernetes ("10" is
@@ -82,9 +88,11 @@ const quantity = (example: string) =>
  */
 const SIZE_UNIT = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/;
 const size = (example: string) =>
-  z.string().refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
-    message: `expected a Kubernetes quantity like "${example}" with a byte unit (Ki|Mi|Gi|Ti or k|M|G|T; a bare number means bytes)`,
-  });
+  z
+    .string({ description: `a size like "${example}" (a number + Ki, Mi, Gi or Ti, as text)` })
+    .refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
+      message: `expected a Kubernetes quantity like "${example}" with a byte unit (Ki|Mi|Gi|Ti or k|M|G|T; a bare number means bytes)`,
+    });
 /**
  * A DNS-1123 label, as Kubernetes validates namespace and label-like names
  * (k8s.io/apimachinery/pkg/util/validation IsDNS1123Label: at most 63 characters).
