@@ -1003,6 +1003,14 @@ describe("rendered-stack checks (unit)", () => {
       const out = checkEngineConfigs(mimir(true));
       assert.deepEqual(out.findings, []);
       assert.equal(out.judged, 3);
+      // The scaled-out shape finds its schedulers through their ring, an experimental field in 3.0.0.
+      assert.deepEqual(mono.warnings, []);
+      assert.ok(
+        out.warnings.some((w) =>
+          /query_scheduler\.service_discovery_mode is experimental in Mimir 3\.0\.0/.test(w),
+        ),
+        out.warnings.join("\n"),
+      );
     });
     it("fails Mimir keys of the wrong duration family, unknown keys and wrong types, naming the key, the form and what was found", () => {
       const f = engineFindings(
