@@ -18,6 +18,7 @@ import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
+import { checkNamedPorts } from "./namedPorts";
 import { checkWrittenPaths } from "./writtenPaths";
 
 export { checkTransitionHostPorts } from "./hostPorts";
@@ -50,6 +51,8 @@ export interface StackCheckReport {
   podsJudged: number;
   /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
   connectionsAllowed: number;
+  /** Named ports (policies, Services, probes, monitors) found on the pods they are meant for. */
+  namedPortsResolved: number;
   /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
   networkPoliciesDeferred: string[];
   /** Alloy configs judged by the parser and the component reference. */
@@ -75,6 +78,7 @@ export function checkStack(
   const env = checkEnvVars(objects);
   const podSecurity = checkPodSecurity(objects);
   const network = checkNetworkPolicies(objects, generated);
+  const namedPorts = checkNamedPorts(objects, generated);
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
   return {
@@ -86,6 +90,7 @@ export function checkStack(
     variablesChecked: env.checked,
     podsJudged: podSecurity.pods,
     connectionsAllowed: network.allowed,
+    namedPortsResolved: namedPorts.resolved,
     networkPoliciesDeferred: network.deferred,
     alloyConfigs: alloy.configs,
     notRun: [...alloy.notRun, ...engines.notRun],
@@ -99,6 +104,7 @@ export function checkStack(
       ...checkPrivileges(objects),
       ...podSecurity.findings,
       ...network.findings,
+      ...namedPorts.findings,
       ...alloy.findings,
       ...checkAlloyRbac(objects).findings,
       ...engines.findings,
