@@ -3,7 +3,14 @@
  * attributed to the Pulumi resource that creates it (a Helm release or a raw resource), plus the
  * export's dependency edges. Pure data in, pure data out: synth and the tests share these functions.
  */
-import { RELOADER_PORT, SERVERS, serverPortName } from "../../upstream/operators/prometheusOperator";
+import {
+  ALERTMANAGER_MESH,
+  governingSelector,
+  RELOADER_PORT,
+  SERVERS,
+  serverPodLabels,
+  serverPortName,
+} from "../../upstream/operators/prometheusOperator";
 import {
   VM_CLUSTER,
   VM_KINDS,
@@ -211,9 +218,8 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
  * - prometheus-operator: ports, port names and governing Services from the custom resource's own
  *   fields and the operator's contract (upstream/operators/prometheusOperator.ts): the server's
  *   port is named after `spec.portName` (kube-prometheus-stack sets `http-web`; the CRD's default
- *   is `web`), the config-reloader's `reloader-web`. Pod labels as kube-prometheus-stack 88.0.0's
- *   Services select them: `app.kubernetes.io/name: prometheus` + `operator.prometheus.io/name: N`,
- *   `app.kubernetes.io/name: alertmanager` + `alertmanager: N`.
+ *   is `web`), the config-reloader's `reloader-web`, Alertmanager's mesh ports; the operator's pod
+ *   labels over `spec.podMetadata.labels`, the governing Services' selectors.
  * - VictoriaMetrics operator: names, labels, ports and port names from the CR's own fields and the
  *   operator's contract (upstream/operators/victoriaMetrics.ts): `<kind>-N` workloads and Services,
  *   the operator's selector labels (`podMetadata.labels` under them), `spec.port` (else the
@@ -222,27 +228,16 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
  */
 export function operatorObjects(objects: Placed[]): Placed[] {
   const out: Placed[] = [];
-  const svc = (
-    p: Placed,
-    name: string,
-    selector: Record<string, string>,
-    port: number,
-    portName: string,
-    headless = false,
-  ) =>
+  // Governing Services are headless; operators label them like the pods they select (monitors select by these).
+  const svc = (p: Placed, name: string, selector: Record<string, string>, ports: Record<string, unknown>[]) =>
     out.push({
       urn: p.urn,
       source: `${p.source}, by its operator`,
       obj: {
         apiVersion: "v1",
         kind: "Service",
-        // Operators label their Services like the pods they select (monitors select by these).
         metadata: { name, namespace: p.obj.metadata.namespace, labels: selector },
-        spec: {
-          selector,
-          ...(headless ? { clusterIP: "None" } : {}),
-          ports: [{ name: portName, port, targetPort: portName }],
-        },
+        spec: { selector, clusterIP: "None", ports },
       },
     });
   const pod = (
@@ -250,9 +245,7 @@ export function operatorObjects(objects: Placed[]): Placed[] {
     kind: string,
     name: string,
     labels: Record<string, string>,
-    port: number,
-    portName: string,
-    sidecarPorts: { name: string; port: number }[] = [],
+    containers: unknown[],
   ) =>
     out.push({
       urn: p.urn,
@@ -261,20 +254,7 @@ export function operatorObjects(objects: Placed[]): Placed[] {
         apiVersion: "apps/v1",
         kind,
         metadata: { name, namespace: p.obj.metadata.namespace },
-        spec: {
-          template: {
-            metadata: { labels },
-            spec: {
-              containers: [
-                { name: "main", ports: [{ name: portName, containerPort: port }] },
-                ...sidecarPorts.map((sc, i) => ({
-                  name: `sidecar-${i}`,
-                  ports: [{ name: sc.name, containerPort: sc.port }],
-                })),
-              ],
-            },
-          },
-        },
+        spec: { template: { metadata: { labels }, spec: { containers } } },
       },
     });
   for (const p of objects) {
@@ -285,14 +265,27 @@ export function operatorObjects(objects: Placed[]): Placed[] {
       const contract = SERVERS[kind];
       const port = contract.port;
       const portName = serverPortName(kind, p.obj.spec);
-      const labels = {
-        "app.kubernetes.io/name": app,
-        "app.kubernetes.io/instance": n,
-        "operator.prometheus.io/name": n,
-        [app]: n,
-      };
-      pod(p, "StatefulSet", `${app}-${n}`, labels, port, portName, [RELOADER_PORT]);
-      svc(p, contract.governingService, { "app.kubernetes.io/name": app }, port, portName, true);
+      const mesh = kind === "Alertmanager" ? ALERTMANAGER_MESH : [];
+      const labels = serverPodLabels(kind, n, p.obj.spec?.podMetadata);
+      pod(p, "StatefulSet", `${app}-${n}`, labels, [
+        {
+          name: "main",
+          ports: [
+            { name: portName, containerPort: port },
+            ...mesh.map((m) => ({ name: m.containerName, containerPort: m.port, protocol: m.protocol })),
+          ],
+        },
+        { name: "config-reloader", ports: [{ name: RELOADER_PORT.name, containerPort: RELOADER_PORT.port }] },
+      ]);
+      svc(p, contract.governingService, governingSelector(kind), [
+        { name: portName, port, targetPort: portName },
+        ...mesh.map((m) => ({
+          name: m.serviceName,
+          port: m.port,
+          targetPort: m.containerName,
+          protocol: m.protocol,
+        })),
+      ]);
     }
     if (apiVersion.startsWith("operator.victoriametrics.com/")) out.push(...vmOperatorObjects(p));
   }

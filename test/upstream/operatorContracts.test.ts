@@ -13,6 +13,7 @@ import {
 import { chartCacheDir, helmBinary } from "../../preview/render/helm";
 import { operatorObjects, type Placed } from "../../preview/checks/objects";
 import {
+  ALERTMANAGER_MESH,
   PROMETHEUS_OPERATOR_VERSION,
   RELOADER_PORT,
   SERVERS,
@@ -83,6 +84,38 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
     }
   });
 
+  it("labels the pods as the operator does, its selector labels over spec.podMetadata.labels", () => {
+    const cr = (kind: OperatorServer): Placed => ({
+      urn: "urn:cr",
+      source: "test",
+      obj: {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind,
+        metadata: { name: "p", namespace: "m" },
+        spec: { podMetadata: { labels: { team: "obs", "app.kubernetes.io/instance": "x" } } },
+      },
+    });
+    const labels = (kind: OperatorServer) =>
+      operatorObjects([cr(kind)]).find((o) => o.obj.kind === "StatefulSet")!.obj.spec.template.metadata
+        .labels;
+    assert.deepEqual(labels("Prometheus"), {
+      team: "obs",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": "p",
+      "app.kubernetes.io/name": "prometheus",
+      "operator.prometheus.io/name": "p",
+      prometheus: "p",
+      "operator.prometheus.io/shard": "0",
+    });
+    assert.deepEqual(labels("Alertmanager"), {
+      team: "obs",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": "p",
+      "app.kubernetes.io/name": "alertmanager",
+      alertmanager: "p",
+    });
+  });
+
   it("names the pods' and the governing Service's port after spec.portName, else the CRD default", () => {
     const cr = (kind: OperatorServer, spec: Record<string, unknown>): Placed => ({
       urn: "urn:cr",
@@ -98,16 +131,22 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
         const made = operatorObjects([cr(kind, spec)]);
         const pod = made.find((o) => o.obj.kind === "StatefulSet")!;
         const ports = pod.obj.spec.template.spec.containers.flatMap((c: any) => c.ports);
+        const mesh = kind === "Alertmanager" ? ALERTMANAGER_MESH : [];
         assert.deepEqual(
           ports.map((p: any) => [p.name, p.containerPort]),
           [
             [want, SERVERS[kind].port],
+            ...mesh.map((m) => [m.containerName, m.port]),
             [RELOADER_PORT.name, RELOADER_PORT.port],
           ],
         );
         const svc = made.find((o) => o.obj.kind === "Service")!;
         assert.equal(svc.obj.metadata.name, SERVERS[kind].governingService);
-        assert.deepEqual(svc.obj.spec.ports, [{ name: want, port: SERVERS[kind].port, targetPort: want }]);
+        assert.deepEqual(
+          svc.obj.spec.ports.map((p: any) => [p.name, p.port, p.targetPort]),
+          [[want, SERVERS[kind].port, want], ...mesh.map((m) => [m.serviceName, m.port, m.containerName])],
+        );
+        assert.deepEqual(svc.obj.spec.selector, { "app.kubernetes.io/name": kind.toLowerCase() });
       }
     }
   });
