@@ -155,7 +155,12 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
     this.timeout(600_000);
     const rendered = await renderAll([...stackFileVariants(), ...matrixVariants()]);
     let seen = 0;
+    // The operator makes pods of other kinds too; the model (operatorObjects) covers these two only.
+    const podMaking = ["Prometheus", "Alertmanager", "ThanosRuler", "PrometheusAgent"];
     for (const r of rendered) {
+      for (const { object: o } of r.objects)
+        if (o.apiVersion?.startsWith("monitoring.coreos.com/") && podMaking.includes(o.kind))
+          assert.ok(o.kind === "Prometheus" || o.kind === "Alertmanager", `${r.title}: unmodelled ${o.kind}`);
       for (const { object: o } of r.objects) {
         if (o.apiVersion !== "monitoring.coreos.com/v1") continue;
         if (o.kind !== "Prometheus" && o.kind !== "Alertmanager") continue;
@@ -302,6 +307,14 @@ describe("upstream/operators: the VictoriaMetrics operator's contract at the pin
     this.timeout(600_000);
     const rendered = await renderAll([...stackFileVariants(), ...matrixVariants(), VM_CLUSTER_VARIANT]);
     let seen = 0;
+    // Every VictoriaMetrics CR that makes pods is one the model covers (VM_KINDS, VMCluster).
+    for (const r of rendered)
+      for (const { object: o } of r.objects)
+        if (
+          String(o.apiVersion).startsWith("operator.victoriametrics.com/") &&
+          /^(VM|VL|VT)(?!.*(Scrape|Rule|Probe|Config|User))/.test(o.kind)
+        )
+          assert.ok(o.kind in VM_KINDS || o.kind === "VMCluster", `${r.title}: unmodelled ${o.kind}`);
     for (const r of rendered)
       for (const { object: o } of r.objects) {
         if (o.kind !== "VMAlertmanager" || !String(o.apiVersion).startsWith("operator.victoriametrics.com/"))
