@@ -18,6 +18,7 @@ import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
+import { checkNamedPorts } from "./namedPorts";
 import { checkWrittenPaths } from "./writtenPaths";
 
 export { checkTransitionHostPorts } from "./hostPorts";
@@ -50,6 +51,8 @@ export interface StackCheckReport {
   podsJudged: number;
   /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
   connectionsAllowed: number;
+  /** Named ports (policies, Services, probes, monitors) found on the pods they are meant for. */
+  namedPortsResolved: number;
   /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
   networkPoliciesDeferred: string[];
   /** Alloy configs judged by the parser and the component reference. */
@@ -79,6 +82,7 @@ export function checkStack(
   const env = checkEnvVars(objects);
   const podSecurity = checkPodSecurity(objects);
   const network = checkNetworkPolicies(objects, generated);
+  const namedPorts = checkNamedPorts(objects, generated);
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
   return {
@@ -90,6 +94,7 @@ export function checkStack(
     variablesChecked: env.checked,
     podsJudged: podSecurity.pods,
     connectionsAllowed: network.allowed,
+    namedPortsResolved: namedPorts.resolved,
     networkPoliciesDeferred: network.deferred,
     alloyConfigs: alloy.configs,
     engineConfigs: engines.judged,
@@ -105,6 +110,7 @@ export function checkStack(
       ...checkPrivileges(objects),
       ...podSecurity.findings,
       ...network.findings,
+      ...namedPorts.findings,
       ...alloy.findings,
       ...checkAlloyRbac(objects).findings,
       ...checkWrittenPaths(objects).findings,
