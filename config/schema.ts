@@ -1,6 +1,7 @@
 import type { RunningState } from "../model/running";
 import { z } from "zod";
 import { parseQuantity } from "@homelab-observability/contract";
+import { GO_DURATION } from "../upstream/engines/configReference";
 
 /*
  * The stack config's schema: every key, its type, its default and its documentation (one JSDoc per
@@ -37,6 +38,15 @@ export function durationSeconds(value: string): number | undefined {
 const duration = (example: string) =>
   z.string().refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
     message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
+  });
+/**
+ * A duration an engine reads with Go's time.ParseDuration (units h, m, s, ms, us, ns; no d, w or y):
+ * `field` names the engine's key for the message. test/upstream/engineConfigs.test.ts finds, from
+ * the builders' output, which keys land in such a field (../shared/reference go_duration column).
+ */
+const goDuration = (example: string, field: string) =>
+  z.string().refine((v) => GO_DURATION.test(v) && v !== "0" && !v.startsWith("-"), {
+    message: `expected a Go duration like "${example}" (a number + h, m, s or ms; no d, w or y: ${field} is a Go time.Duration, so write 24h for a day)`,
   });
 /**
  * A CPU quantity: text ("500m", "4") or a plain YAML number (`cpu: 4`, `cpu: 0.5`), which
@@ -271,8 +281,8 @@ const loki = z
     replicationFactor: count(1).default(1),
     /** How long logs are kept; whole days (retention needs the 24h index). */
     retention: duration("7d").default("7d"),
-    /** Delay before the compactor deletes marked chunks. */
-    deleteDelay: duration("2h").default("2h"),
+    /** Delay before the compactor deletes marked chunks, in hours, minutes or seconds ("24h", not "1d"). */
+    deleteDelay: goDuration("2h", "Loki's compactor.retention_delete_delay").default("2h"),
     /** Multi-tenant mode. Default false (tenant "fake"). */
     authEnabled: z.boolean().default(false),
     /** Tenant used by agents when authEnabled. */

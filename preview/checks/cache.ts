@@ -10,6 +10,7 @@
  * never read; nothing is skipped: a miss runs every check, as without the cache.
  */
 import { alloyCheckInputs } from "./alloy";
+import { engineCheckInputs } from "./engineConfigs";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -54,6 +55,7 @@ export function checkerVersion(): string {
     // the pinned Alloy: all three are part of the checker.
     .update(sourceDigest(path.join(__dirname, "../../upstream"), ext, []))
     .update(alloyCheckInputs())
+    .update(engineCheckInputs())
     .digest("hex");
   return version;
 }

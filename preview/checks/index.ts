@@ -9,6 +9,7 @@ import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
 import { checkDuplicates } from "./duplicates";
+import { checkEngineConfigs } from "./engineConfigs";
 import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
 import { operatorObjects, type Finding, type Placed } from "./objects";
@@ -75,6 +76,7 @@ export function checkStack(
   const podSecurity = checkPodSecurity(objects);
   const network = checkNetworkPolicies(objects, generated);
   const alloy = checkAlloy(objects);
+  const engines = checkEngineConfigs(objects);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -86,7 +88,7 @@ export function checkStack(
     connectionsAllowed: network.allowed,
     networkPoliciesDeferred: network.deferred,
     alloyConfigs: alloy.configs,
-    notRun: alloy.notRun,
+    notRun: [...alloy.notRun, ...engines.notRun],
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),
@@ -99,6 +101,7 @@ export function checkStack(
       ...network.findings,
       ...alloy.findings,
       ...checkAlloyRbac(objects).findings,
+      ...engines.findings,
       ...checkWrittenPaths(objects).findings,
     ],
   };

@@ -25,14 +25,14 @@ import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../../upstream/engines/mimirM
 
 type Engine = "mimir" | "loki";
 
-function engineOf(image: string): Engine | undefined {
+export function engineOf(image: string): Engine | undefined {
   if (/(^|\/)grafana\/mimir(:|@|$)/.test(image)) return "mimir";
   if (/(^|\/)grafana\/loki(:|@|$)/.test(image)) return "loki";
   return undefined;
 }
 
 /** `-name=value` / `--name=value` flags of a container (the last one wins, as Go's flag package does). */
-function flagsOf(args: unknown[]): Map<string, string> {
+export function flagsOf(args: unknown[]): Map<string, string> {
   const flags = new Map<string, string>();
   for (const a of args) {
     const m = typeof a === "string" ? /^--?([^=]+)=(.*)$/.exec(a) : null;
@@ -62,7 +62,7 @@ function mountOf(mounts: any[], file: string): any | undefined {
 }
 
 /** The text of the config file a container reads, from the ConfigMap or Secret mounted there. */
-function configText(
+export function configText(
   objects: Placed[],
   ns: string,
   volumes: Map<string, any>,
