@@ -163,6 +163,8 @@ export function componentNeeds(b: Block): ApiNeed[] {
     }
     case "remote.kubernetes.secret":
     case "remote.kubernetes.configmap": {
+      // One `get` of the named object, first made while the component is built (`New` calls
+      // `Update`, which polls: kubernetes.go:90-106, 215-226), so a denied read fails Alloy's load.
       const namespace = str(b.body, "namespace");
       const name = str(b.body, "name");
       if (!namespace || !name) throw new Error(`${id}: namespace and name must be literal strings`);
