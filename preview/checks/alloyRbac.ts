@@ -43,8 +43,12 @@ function grantsOf(objects: Placed[], sa: { name: string; namespace: string }): G
   for (const b of objects) {
     if (b.obj.apiVersion !== RBAC) continue;
     if (b.obj.kind !== "RoleBinding" && b.obj.kind !== "ClusterRoleBinding") continue;
+    // The account itself, or a group every ServiceAccount (of its namespace) is in.
     const bound = (b.obj.subjects ?? []).some(
-      (s: any) => s.kind === "ServiceAccount" && s.name === sa.name && s.namespace === sa.namespace,
+      (s: any) =>
+        (s.kind === "ServiceAccount" && s.name === sa.name && s.namespace === sa.namespace) ||
+        (s.kind === "Group" &&
+          (s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`)),
     );
     if (!bound) continue;
     const namespace = b.obj.kind === "RoleBinding" ? b.obj.metadata.namespace : undefined;

@@ -1001,5 +1001,13 @@ describe("rendered-stack checks (unit)", () => {
       other[5].obj.subjects = [{ kind: "ServiceAccount", name: "alloy", namespace: NS }];
       assert.equal(messages(other).length, 1);
     });
+
+    it("counts a binding to the ServiceAccounts' groups: one of its namespace grants the Secret read", () => {
+      const group = objects();
+      group[5].obj.subjects = [{ kind: "Group", name: `system:serviceaccounts:${NS}` }];
+      assert.deepEqual(messages(group), []);
+      group[5].obj.subjects = [{ kind: "Group", name: "system:serviceaccounts:other" }];
+      assert.equal(messages(group).length, 1);
+    });
   });
 });
