@@ -9,6 +9,8 @@ import { BACKENDS, PHASE_TABLE, PHASES } from "../model/phases";
 import { lokiRules, nodeRules, objectStoreRules } from "../builders/alerting/rules";
 import { logRules } from "../builders/alerting/logRules";
 import type { RuleGroup } from "../builders/alerting/ruleGroup";
+import { componentNeeds, KNOWN_COMPONENTS, type ApiNeed } from "../upstream/alloy/apiNeeds";
+import { parseAlloy, type Block } from "../upstream/alloy/syntax";
 
 /**
  * The reference tables that come from the code (docs/reference/*.md), each between a
@@ -201,6 +203,80 @@ function alertsTable(): string {
   );
 }
 
+/**
+ * One declaration of each component upstream/alloy/apiNeeds.ts knows (roles and options that change
+ * the calls get their own row), run through the table itself: the calls and citations in
+ * docs/explanation/alloy-rbac.md are the code's. A known component without a row is an error.
+ */
+const ALLOY_EXAMPLES: string[] = [
+  ...["pod", "endpoints", "endpointslice", "service", "ingress", "node"].map(
+    (role) => `discovery.kubernetes "x" {\n  role = "${role}"\n}`,
+  ),
+  'discovery.kubernetes "x" {\n  role = "pod"\n  namespaces {\n    names = ["kube-system"]\n  }\n  attach_metadata {\n    node = true\n    namespace = true\n  }\n}',
+  'remote.kubernetes.secret "x" {\n  namespace = "monitoring"\n  name = "minio-metrics-token"\n}',
+  'remote.kubernetes.configmap "x" {\n  namespace = "monitoring"\n  name = "some-config"\n}',
+  'loki.source.kubernetes "x" {\n  targets = []\n  forward_to = []\n}',
+  'loki.source.kubernetes_events "x" {\n  forward_to = []\n}',
+  'prometheus.operator.servicemonitors "x" {\n  forward_to = []\n}',
+  'prometheus.operator.servicemonitors "x" {\n  kubernetes_role = "endpointslice"\n  forward_to = []\n}',
+  'prometheus.operator.podmonitors "x" {\n  forward_to = []\n}',
+  'prometheus.operator.probes "x" {\n  forward_to = []\n}',
+  'prometheus.operator.scrapeconfigs "x" {\n  forward_to = []\n}',
+  'mimir.rules.kubernetes "x" {\n  address = "http://mimir"\n}',
+  'prometheus.scrape "x" {\n  targets = []\n  job_name = "kubelet"\n  bearer_token_file = "/var/run/secrets/kubernetes.io/serviceaccount/token"\n  forward_to = []\n}',
+  'prometheus.scrape "x" {\n  targets = []\n  job_name = "apiserver"\n  bearer_token_file = "/var/run/secrets/kubernetes.io/serviceaccount/token"\n  forward_to = []\n}',
+  'prometheus.scrape "x" {\n  targets = []\n  forward_to = []\n}',
+];
+
+/** The arguments of an example that change its calls, as the table's first column shows them. */
+function declared(b: Block): string {
+  const args = b.body.flatMap((st) => {
+    if (st.kind === "attribute" && !["targets", "forward_to", "address"].includes(st.name))
+      return [`${st.name} = ${st.value.kind === "literal" ? st.value.raw : "…"}`];
+    if (st.kind === "block") return [`${st.name} { … }`];
+    return [];
+  });
+  return `\`${b.name}\`${args.length ? ` ${args.join(", ")}` : ""}`;
+}
+
+function callsOf(needs: ApiNeed[]): string {
+  const byObject = new Map<string, string[]>();
+  for (const n of needs) {
+    const what =
+      n.nonResourceURL !== undefined
+        ? `non-resource URL \`${n.nonResourceURL}\``
+        : `\`${n.apiGroup ? `${n.apiGroup}/` : ""}${n.resource}\`${n.name ? ` \`${n.name}\`` : ""}`;
+    const k = `${what} ${n.namespace ? `in \`${n.namespace}\`` : "cluster-wide"}`;
+    byObject.set(k, [...(byObject.get(k) ?? []), n.verb]);
+  }
+  return [...byObject].map(([k, verbs]) => `${[...new Set(verbs)].join(", ")} ${k}`).join("; ");
+}
+
+function alloyApiNeedsTable(): string {
+  const rows: string[][] = [];
+  const seen = new Set<string>();
+  for (const text of ALLOY_EXAMPLES) {
+    const parsed = parseAlloy(`${text}\n`);
+    if (parsed.errors.length > 0) throw new Error(`ALLOY_EXAMPLES: ${text} does not parse`);
+    const b = parsed.body[0] as Block;
+    seen.add(b.name);
+    const needs = componentNeeds(b);
+    rows.push([
+      declared(b),
+      needs.length ? callsOf(needs) : "nothing",
+      [...new Set(needs.map((n) => n.source))].join("; "),
+    ]);
+  }
+  const quiet = KNOWN_COMPONENTS.filter((c) => !seen.has(c));
+  for (const c of quiet) {
+    const parsed = parseAlloy(`${c} "x" {\n}\n`);
+    if (parsed.errors.length > 0 || componentNeeds(parsed.body[0] as Block).length > 0)
+      throw new Error(`ALLOY_EXAMPLES: ${c} calls the API and has no example row`);
+  }
+  rows.push([quiet.map((c) => `\`${c}\``).join(", "), "nothing", ""]);
+  return table(["declaration", "calls on the Kubernetes API", "where the call is made"], rows);
+}
+
 export const GENERATED: Generated[] = [
   { file: "docs/reference/alerts.md", name: "alerts", table: () => alertsTable() },
   { file: "docs/reference/phases.md", name: "phases", table: () => phasesTable() },
@@ -208,6 +284,7 @@ export const GENERATED: Generated[] = [
   { file: "docs/reference/versions.md", name: "versions", table: versionsTable },
   { file: "docs/reference/environment.md", name: "environment", table: environmentTable },
   { file: "docs/reference/outputs.md", name: "outputs", table: outputsTable },
+  { file: "docs/explanation/alloy-rbac.md", name: "alloy-api-needs", table: () => alloyApiNeedsTable() },
 ];
 
 export const startOf = (name: string) =>

@@ -5,8 +5,8 @@
  * collected once per node.
  */
 
-import { alloyApiNeeds, type ApiNeed } from "../../upstream/alloy/apiNeeds";
-import { describeErrors, parseAlloy } from "../../upstream/alloy/syntax";
+import { componentNeeds, type ApiNeed } from "../../upstream/alloy/apiNeeds";
+import { describeErrors, parseAlloy, type Block } from "../../upstream/alloy/syntax";
 import { MINIO_METRICS_JOB, MINIO_METRICS_SECRET, type MinioScrape } from "../objectstore/minioMetrics";
 
 /** Labels every pod log line carries (the seeds' label set). */
@@ -53,10 +53,35 @@ function block(head: string, lines: string[], indent = ""): string {
   return `${indent}${head} {\n${inner.join("\n")}\n${indent}}`;
 }
 
-function lokiWrite(input: AlloyLogsInput): string {
+/**
+ * One component a config declares: its name, label and argument lines. The configs are lists of
+ * these, rendered in order ({@link renderAlloy}); the RBAC comes from the same list
+ * ({@link alloyRbac}), so every declared component, and only those, gets its grants.
+ */
+export interface AlloyDeclaration {
+  component: string;
+  label?: string;
+  args: string[];
+}
+
+const declare = (component: string, label: string | undefined, args: string[]): AlloyDeclaration => ({
+  component,
+  ...(label === undefined ? {} : { label }),
+  args,
+});
+
+const headOf = (d: AlloyDeclaration) =>
+  d.label === undefined ? d.component : `${d.component} ${q(d.label)}`;
+
+/** The config text of a list of declarations. */
+export function renderAlloy(declarations: AlloyDeclaration[]): string {
+  return declarations.map((d) => block(headOf(d), d.args)).join("\n\n") + "\n";
+}
+
+function lokiWrite(input: AlloyLogsInput): AlloyDeclaration {
   const endpoint = [`url = ${q(input.lokiPushUrl)}`];
   if (input.tenant) endpoint.push(`tenant_id = ${q(input.tenant)}`);
-  return block('loki.write "default"', [
+  return declare("loki.write", "default", [
     block("endpoint", endpoint),
     `external_labels = { cluster = ${q(input.cluster)} }`,
   ]);
@@ -75,16 +100,16 @@ function relabelRule(sources: string[], target: string, extra: string[] = []): s
  * so a restart resumes), and plain syslog files for hosts without one, read from the end the first
  * time (positions file afterwards) so an old file is not replayed into Loki.
  */
-function nodeLogBlocks(n: { journal: boolean; syslogFiles: string[] }): string[] {
-  const out: string[] = [];
+function nodeLogBlocks(n: { journal: boolean; syslogFiles: string[] }): AlloyDeclaration[] {
+  const out: AlloyDeclaration[] = [];
   if (n.journal)
     out.push(
-      block('loki.relabel "journal"', [
+      declare("loki.relabel", "journal", [
         "forward_to = []",
         relabelRule(["__journal__systemd_unit"], "unit"),
         relabelRule(["__journal_priority_keyword"], "level"),
       ]),
-      block('loki.source.journal "node"', [
+      declare("loki.source.journal", "node", [
         'path = "/var/log/journal"',
         'max_age = "12h"',
         "relabel_rules = loki.relabel.journal.rules",
@@ -94,12 +119,12 @@ function nodeLogBlocks(n: { journal: boolean; syslogFiles: string[] }): string[]
     );
   if (n.syslogFiles.length > 0)
     out.push(
-      block('local.file_match "syslog"', [
+      declare("local.file_match", "syslog", [
         `path_targets = [${n.syslogFiles
           .map((f) => `{ __path__ = ${q(f)}, job = "node/syslog", node = sys.env("HOSTNAME") }`)
           .join(", ")}]`,
       ]),
-      block('loki.source.file "syslog"', [
+      declare("loki.source.file", "syslog", [
         "targets = local.file_match.syslog.targets",
         "tail_from_end = true",
         "forward_to = [loki.write.default.receiver]",
@@ -108,16 +133,16 @@ function nodeLogBlocks(n: { journal: boolean; syslogFiles: string[] }): string[]
   return out;
 }
 
-/** The DaemonSet's config: this node's pods from /var/log/pods (CRI format) and the journal. */
-export function alloyNodeConfig(input: AlloyLogsInput): string {
-  const parts = [
-    block("logging", ['level = "info"', 'format = "logfmt"']),
+/** The DaemonSet's components: this node's pods from /var/log/pods (CRI format) and the journal. */
+export function alloyNodeDeclarations(input: AlloyLogsInput): AlloyDeclaration[] {
+  return [
+    declare("logging", undefined, ['level = "info"', 'format = "logfmt"']),
     // Only pods scheduled on this node: each DaemonSet replica tails its own node's files.
-    block('discovery.kubernetes "pods"', [
+    declare("discovery.kubernetes", "pods", [
       'role = "pod"',
       block("selectors", ['role = "pod"', 'field = "spec.nodeName=" + sys.env("HOSTNAME")']),
     ]),
-    block('discovery.relabel "pod_logs"', [
+    declare("discovery.relabel", "pod_logs", [
       "targets = discovery.kubernetes.pods.targets",
       relabelRule(["__meta_kubernetes_namespace"], "namespace"),
       relabelRule(["__meta_kubernetes_pod_name"], "pod"),
@@ -136,13 +161,13 @@ export function alloyNodeConfig(input: AlloyLogsInput): string {
         'replacement = "/var/log/pods/*$1/*.log"',
       ]),
     ]),
-    block('local.file_match "pod_logs"', ["path_targets = discovery.relabel.pod_logs.output"]),
-    block('loki.source.file "pod_logs"', [
+    declare("local.file_match", "pod_logs", ["path_targets = discovery.relabel.pod_logs.output"]),
+    declare("loki.source.file", "pod_logs", [
       "targets = local.file_match.pod_logs.targets",
       "forward_to = [loki.process.pod_logs.receiver]",
     ]),
     // stage.cri parses the containerd log format and turns its stream field into the stream label.
-    block('loki.process "pod_logs"', [
+    declare("loki.process", "pod_logs", [
       "stage.cri {}",
       block("stage.labels", ['values = { stream = "" }']),
       "forward_to = [loki.write.default.receiver]",
@@ -150,7 +175,11 @@ export function alloyNodeConfig(input: AlloyLogsInput): string {
     ...nodeLogBlocks(input.nodeLogs ?? { journal: true, syslogFiles: [] }),
     lokiWrite(input),
   ];
-  return parts.join("\n\n") + "\n";
+}
+
+/** The DaemonSet's config: {@link alloyNodeDeclarations} rendered. */
+export function alloyNodeConfig(input: AlloyLogsInput): string {
+  return renderAlloy(alloyNodeDeclarations(input));
 }
 
 const SA = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -227,8 +256,8 @@ export const KUBE_SCRAPES: {
 ];
 
 /** Alloy blocks scraping {@link KUBE_SCRAPES} into `forwardTo`. */
-function kubeScrapeBlocks(forwardTo: string): string[] {
-  return KUBE_SCRAPES.map((k) => {
+function kubeScrapeBlocks(forwardTo: string): AlloyDeclaration[] {
+  return KUBE_SCRAPES.flatMap((k) => {
     const id = `${k.job}${k.path && k.path !== "/metrics" ? k.path.replace(/\//g, "_") : ""}`.replace(
       /-/g,
       "_",
@@ -286,21 +315,24 @@ function kubeScrapeBlocks(forwardTo: string): string[] {
       `forward_to = [${forwardTo}]`,
     ];
     return [
-      block(`discovery.kubernetes ${q(id)}`, discovery),
-      block(`discovery.relabel ${q(id)}`, [`targets = discovery.kubernetes.${id}.targets`, ...rules]),
-      block(`prometheus.scrape ${q(id)}`, scrape),
-    ].join("\n\n");
+      declare("discovery.kubernetes", id, discovery),
+      declare("discovery.relabel", id, [`targets = discovery.kubernetes.${id}.targets`, ...rules]),
+      declare("prometheus.scrape", id, scrape),
+    ];
   });
 }
 
 /** Alloy blocks scraping MinIO's cluster metrics with the bearer token from its Secret. */
-function minioScrapeBlocks(m: MinioScrape & { secretNamespace: string }, forwardTo: string): string[] {
+function minioScrapeBlocks(
+  m: MinioScrape & { secretNamespace: string },
+  forwardTo: string,
+): AlloyDeclaration[] {
   return [
-    block('remote.kubernetes.secret "minio_metrics"', [
+    declare("remote.kubernetes.secret", "minio_metrics", [
       `namespace = ${q(m.secretNamespace)}`,
       `name = ${q(MINIO_METRICS_SECRET.name)}`,
     ]),
-    block('prometheus.scrape "minio_cluster"', [
+    declare("prometheus.scrape", "minio_cluster", [
       `targets = [{ __address__ = ${q(m.target)} }]`,
       `job_name = ${q(MINIO_METRICS_JOB)}`,
       `scheme = ${q(m.scheme)}`,
@@ -314,12 +346,12 @@ function minioScrapeBlocks(m: MinioScrape & { secretNamespace: string }, forward
   ];
 }
 
-/** The single cluster-wide replica: events, and (later phases) scraping and rule sync. */
-export function alloyClusterConfig(input: AlloyClusterInput): string {
-  const parts = [block("logging", ['level = "info"', 'format = "logfmt"'])];
+/** The single cluster-wide replica's components: events, and (later phases) scraping and rule sync. */
+export function alloyClusterDeclarations(input: AlloyClusterInput): AlloyDeclaration[] {
+  const parts = [declare("logging", undefined, ['level = "info"', 'format = "logfmt"'])];
   if (input.events) {
     parts.push(
-      block('loki.source.kubernetes_events "cluster"', [
+      declare("loki.source.kubernetes_events", "cluster", [
         'job_name = "integrations/kubernetes/eventhandler"',
         'log_format = "logfmt"',
         "forward_to = [loki.write.default.receiver]",
@@ -335,15 +367,15 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
       block("queue_config", ["capacity = 10000", "max_shards = 10", "max_samples_per_send = 2000"]),
     );
     parts.push(
-      block('prometheus.operator.servicemonitors "all"', [
+      declare("prometheus.operator.servicemonitors", "all", [
         "forward_to = [prometheus.remote_write.backend.receiver]",
       ]),
-      block('prometheus.operator.podmonitors "all"', [
+      declare("prometheus.operator.podmonitors", "all", [
         "forward_to = [prometheus.remote_write.backend.receiver]",
       ]),
       ...kubeScrapeBlocks("prometheus.remote_write.backend.receiver"),
       ...(s.minio ? minioScrapeBlocks(s.minio, "prometheus.remote_write.backend.receiver") : []),
-      block('prometheus.remote_write "backend"', [
+      declare("prometheus.remote_write", "backend", [
         block("endpoint", endpoint),
         `external_labels = { cluster = ${q(input.cluster)}, ${q(s.replicaLabel)} = sys.env("HOSTNAME") }`,
       ]),
@@ -358,9 +390,14 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
       // string at the start of a block body).
       block("rule_selector", [`match_labels = { ${q(r.selector.key)} = ${q(r.selector.value)} }`]),
     );
-    parts.push(block('mimir.rules.kubernetes "homelab"', args));
+    parts.push(declare("mimir.rules.kubernetes", "homelab", args));
   }
-  return parts.join("\n\n") + "\n";
+  return parts;
+}
+
+/** The cluster replica's config: {@link alloyClusterDeclarations} rendered. */
+export function alloyClusterConfig(input: AlloyClusterInput): string {
+  return renderAlloy(alloyClusterDeclarations(input));
 }
 
 /** An RBAC rule as the Alloy chart's `rbac.rules` / `rbac.clusterRules` take it. */
@@ -381,18 +418,24 @@ export interface AlloyRbac {
 
 const key = (...parts: (string | undefined)[]) => JSON.stringify(parts);
 
-/**
- * The RBAC an Alloy config needs, derived from the components it declares
- * (upstream/alloy/apiNeeds.ts) and nothing else: cluster-wide calls become ClusterRole rules; a call
- * limited to a namespace is covered by a cluster-wide grant of the same call, else it becomes a
- * Role rule in that namespace; a call that names one object (a Secret's `get`) is a Role rule with
- * `resourceNames`, never a cluster-wide read.
- */
-export function alloyRbac(config: string): AlloyRbac {
-  const parsed = parseAlloy(config);
+/** The API calls of one declaration, from the table (upstream/alloy/apiNeeds.ts). */
+function declarationNeeds(d: AlloyDeclaration): ApiNeed[] {
+  // The table reads a component's arguments as Alloy syntax, as the rendered-object check does.
+  const parsed = parseAlloy(renderAlloy([d]));
   if (parsed.errors.length > 0)
-    throw new Error(`alloyRbac: the Alloy config does not parse: ${describeErrors(parsed.errors)}`);
-  const needs = alloyApiNeeds(parsed.body);
+    throw new Error(`alloyRbac: ${headOf(d)} does not parse: ${describeErrors(parsed.errors)}`);
+  return componentNeeds(parsed.body[0] as Block);
+}
+
+/**
+ * The RBAC a list of declarations needs, from the table (upstream/alloy/apiNeeds.ts) for exactly
+ * those components: cluster-wide calls become ClusterRole rules; a call limited to a namespace is
+ * covered by a cluster-wide grant of the same call, else it becomes a Role rule in that namespace;
+ * a call that names one object (a Secret's `get`) is a Role rule with `resourceNames`, never a
+ * cluster-wide read.
+ */
+export function alloyRbac(declarations: AlloyDeclaration[]): AlloyRbac {
+  const needs = declarations.flatMap(declarationNeeds);
   const wide = new Set(
     needs.filter((n) => n.namespace === undefined).map((n) => key(n.apiGroup, n.resource, n.verb)),
   );

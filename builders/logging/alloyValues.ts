@@ -2,9 +2,10 @@ import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
   alloyChartRbac,
-  alloyClusterConfig,
-  alloyNodeConfig,
+  alloyClusterDeclarations,
+  alloyNodeDeclarations,
   alloyRbac,
+  renderAlloy,
   alloyRoleObjects,
   type AlloyClusterInput,
   type AlloyLogsInput,
@@ -41,8 +42,9 @@ export function alloyNodeValues(
   input: AlloyLogsInput,
   scheduling: AgentScheduling,
 ): Record<string, any> {
-  const config = alloyNodeConfig(input);
-  const rbac = alloyRbac(config);
+  const declarations = alloyNodeDeclarations(input);
+  const config = renderAlloy(declarations);
+  const rbac = alloyRbac(declarations);
   return {
     fullnameOverride: RELEASES.alloy,
     image,
@@ -91,8 +93,9 @@ export const ALLOY_UID = 473;
  * a new WAL, as a Deployment's pod may land on any node.
  */
 export function alloyClusterValues(profile: Profile, input: AlloyClusterInput): Record<string, any> {
-  const config = alloyClusterConfig(input);
-  const derived = alloyRbac(config);
+  const declarations = alloyClusterDeclarations(input);
+  const config = renderAlloy(declarations);
+  const derived = alloyRbac(declarations);
   return {
     fullnameOverride: RELEASES.alloyCluster,
     image,

@@ -2,8 +2,12 @@
  * Every Alloy's ServiceAccount holds exactly what its config's components call on the Kubernetes
  * API (upstream/alloy/apiNeeds.ts, read in Alloy v1.12.0's and Prometheus v3.7.3's sources), as the
  * rendered RBAC grants it: ClusterRoleBindings and RoleBindings to that ServiceAccount, the roles
- * they name. A call not granted is a finding (for `remote.kubernetes.secret` a crash loop: its first
- * read runs while the component is built, and a failed build fails Alloy's initial load); so is a
+ * they name. A call not granted is a finding (for `remote.kubernetes.secret` a crash loop, read in
+ * grafana/alloy v1.12.0: its first read runs while the component is built,
+ * internal/component/remote/kubernetes/kubernetes.go:90-106, 215-226; a failed build is an error
+ * diagnostic, internal/runtime/internal/controller/loader.go:214-229, that fails the first load,
+ * internal/runtime/alloy.go:350-362; and `alloy run` exits on it,
+ * internal/alloycli/cmd_run.go:441-458, alloycli.go:34-35); so is a
  * grant no component calls, or one wider than the call (every Secret where one is read, all
  * namespaces where one is). The needs come from the config the pods mount, not from the builder
  * that wrote the roles, so the two cannot share a mistake.
@@ -39,8 +43,12 @@ function grantsOf(objects: Placed[], sa: { name: string; namespace: string }): G
   for (const b of objects) {
     if (b.obj.apiVersion !== RBAC) continue;
     if (b.obj.kind !== "RoleBinding" && b.obj.kind !== "ClusterRoleBinding") continue;
+    // The account itself, or a group every ServiceAccount (of its namespace) is in.
     const bound = (b.obj.subjects ?? []).some(
-      (s: any) => s.kind === "ServiceAccount" && s.name === sa.name && s.namespace === sa.namespace,
+      (s: any) =>
+        (s.kind === "ServiceAccount" && s.name === sa.name && s.namespace === sa.namespace) ||
+        (s.kind === "Group" &&
+          (s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`)),
     );
     if (!bound) continue;
     const namespace = b.obj.kind === "RoleBinding" ? b.obj.metadata.namespace : undefined;

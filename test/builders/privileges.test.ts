@@ -23,7 +23,9 @@ import {
 import {
   alloyChartRbac,
   alloyClusterConfig,
-  alloyNodeConfig,
+  alloyClusterDeclarations,
+  alloyNodeDeclarations,
+  renderAlloy,
   alloyRbac,
   alloyRoleObjects,
   type AlloyClusterInput,
@@ -252,20 +254,20 @@ describe("roles and scheduling from the config", () => {
   const resources = (rules: { resources?: string[] }[]) => rules.flatMap((r) => r.resources ?? []);
 
   it("gives the node Alloy pods only, and the cluster Alloy what its config's components call, never a cluster-wide Secret read or nodes/proxy", () => {
-    const node = alloyRbac(alloyNodeConfig({ cluster: "c", lokiPushUrl: "u" }));
+    const node = alloyRbac(alloyNodeDeclarations({ cluster: "c", lokiPushUrl: "u" }));
     assert.deepEqual(resources(node.clusterRules), ["pods"]);
     assert.deepEqual(node.roles, []);
-    const events = alloyRbac(alloyClusterConfig(cluster({ events: true })));
+    const events = alloyRbac(alloyClusterDeclarations(cluster({ events: true })));
     assert.deepEqual(resources(events.clusterRules), ["events"]);
     const scrapeInput = cluster({
       scrape: { remoteWriteUrl: "http://m/api/v1/push", replicaLabel: "__replica__" },
     });
-    const scrape = alloyRbac(alloyClusterConfig(scrapeInput));
+    const scrape = alloyRbac(alloyClusterDeclarations(scrapeInput));
     assert.ok(resources(scrape.clusterRules).includes("nodes/metrics"));
     assert.ok(resources(scrape.clusterRules).includes("servicemonitors"));
     assert.ok(!resources(scrape.clusterRules).includes("prometheusrules"));
     const rules = alloyRbac(
-      alloyClusterConfig(
+      alloyClusterDeclarations(
         cluster({ rules: { mimirAddress: "http://m", selector: { key: "k", value: "v" } } }),
       ),
     );
@@ -283,7 +285,7 @@ describe("roles and scheduling from the config", () => {
       secretNamespace: "monitoring",
     };
     const withMinio = alloyRbac(
-      alloyClusterConfig(
+      alloyClusterDeclarations(
         cluster({ scrape: { remoteWriteUrl: "http://m/api/v1/push", replicaLabel: "__replica__", minio } }),
       ),
     );
@@ -305,6 +307,32 @@ describe("roles and scheduling from the config", () => {
     assert.deepEqual(
       objects.map((o) => o.kind),
       ["Role", "RoleBinding"],
+    );
+  });
+
+  it("derives config and grants from one list of declarations: a dropped declaration drops its grants; a bad one is named", () => {
+    const input = cluster({
+      events: true,
+      scrape: {
+        remoteWriteUrl: "http://m/api/v1/push",
+        replicaLabel: "__replica__",
+        minio: { target: "minio:9000", scheme: "http", path: "/minio", secretNamespace: "storage" },
+      },
+    });
+    const all = alloyClusterDeclarations(input);
+    assert.equal(renderAlloy(all), alloyClusterConfig(input));
+    assert.deepEqual(
+      alloyRbac(all).roles.map((r) => r.namespace),
+      ["storage"],
+    );
+    const withoutSecret = all.filter((d) => d.component !== "remote.kubernetes.secret");
+    assert.deepEqual(alloyRbac(withoutSecret).roles, []);
+    const withoutEvents = all.filter((d) => d.component !== "loki.source.kubernetes_events");
+    assert.ok(!resources(alloyRbac(withoutEvents).clusterRules).includes("events"));
+    assert.ok(resources(alloyRbac(all).clusterRules).includes("events"));
+    assert.throws(
+      () => alloyRbac([{ component: "remote.kubernetes.secret", label: "x", args: ["name = "] }]),
+      /alloyRbac: remote\.kubernetes\.secret "x" does not parse/,
     );
   });
 

@@ -22,6 +22,7 @@ import { defaultDenyIngress, networkPolicy, type Guarded } from "../../builders/
 import { daemonSet, NS } from "../support/objects";
 import { checkWrittenPaths } from "../../preview/checks/writtenPaths";
 import { checkEngineConfigs } from "../../preview/checks/engineConfigs";
+import { checkAlloyRbac } from "../../preview/checks/alloyRbac";
 import { mimirConfigMap, mimirWorkloads, type MimirObjectsInput } from "../../builders/metrics/mimirValues";
 import { MIMIR_3_0_TARGETS } from "../../upstream/engines/mimirModules";
 import { parse, stringify } from "yaml";
@@ -1088,6 +1089,134 @@ describe("rendered-stack checks (unit)", () => {
         if (saved === undefined) delete process.env.HOMELAB_REFERENCE_DIR;
         else process.env.HOMELAB_REFERENCE_DIR = saved;
       }
+    });
+  });
+
+  describe("Alloy RBAC", () => {
+    // A cluster Alloy reading one Secret and listing pods: remote.kubernetes.secret's `get` is
+    // made while the component is built (Alloy v1.12.0 internal/component/remote/kubernetes/
+    // kubernetes.go:90-106, 215-226, 177), so without it Alloy's initial load fails.
+    const config = [
+      'remote.kubernetes.secret "token" {\n  namespace = "monitoring"\n  name = "minio-metrics-token"\n}',
+      'discovery.kubernetes "pods" {\n  role = "pod"\n}',
+    ].join("\n\n");
+    const RBAC = "rbac.authorization.k8s.io/v1";
+    const subject = [{ kind: "ServiceAccount", name: "alloy-cluster", namespace: NS }];
+    const objects = (): Placed[] =>
+      [
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "alloy-cluster", namespace: NS },
+          data: { "config.alloy": config },
+        },
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "alloy-cluster", namespace: NS },
+          spec: {
+            template: {
+              spec: {
+                serviceAccountName: "alloy-cluster",
+                containers: [{ name: "alloy", image: "grafana/alloy:v1.12.0" }],
+                volumes: [{ name: "config", configMap: { name: "alloy-cluster" } }],
+              },
+            },
+          },
+        },
+        {
+          apiVersion: RBAC,
+          kind: "ClusterRole",
+          metadata: { name: "alloy-cluster" },
+          rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] }],
+        },
+        {
+          apiVersion: RBAC,
+          kind: "ClusterRoleBinding",
+          metadata: { name: "alloy-cluster" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "alloy-cluster" },
+          subjects: subject,
+        },
+        {
+          apiVersion: RBAC,
+          kind: "Role",
+          metadata: { name: "alloy-cluster-reads", namespace: NS },
+          rules: [
+            {
+              apiGroups: [""],
+              resources: ["secrets"],
+              resourceNames: ["minio-metrics-token"],
+              verbs: ["get"],
+            },
+          ],
+        },
+        {
+          apiVersion: RBAC,
+          kind: "RoleBinding",
+          metadata: { name: "alloy-cluster-reads", namespace: NS },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "alloy-cluster-reads" },
+          subjects: subject,
+        },
+      ].map((o) => at(o as K8sObject));
+    const messages = (os: Placed[]) => checkAlloyRbac(os).findings.map((f) => f.message);
+
+    it("passes when the ServiceAccount holds exactly its components' calls", () => {
+      const r = checkAlloyRbac(objects());
+      assert.equal(r.accounts, 1);
+      assert.deepEqual(r.findings, []);
+    });
+
+    it("fails on remote.kubernetes.secret without the Role naming its Secret (the staging crash loop)", () => {
+      const msgs = messages(objects().filter((p) => p.obj.kind !== "RoleBinding"));
+      assert.equal(msgs.length, 1, msgs.join("\n"));
+      assert.match(
+        msgs[0],
+        /remote\.kubernetes\.secret\.token calls get secrets minio-metrics-token in monitoring \(grafana\/alloy v1\.12\.0 .*kubernetes\.go:177\), and no binding grants it to ServiceAccount monitoring\/alloy-cluster: .*initial load fails/,
+      );
+    });
+
+    it("fails on an extra cluster-wide Secret read, and on nodes/proxy", () => {
+      const wide = objects();
+      wide[2].obj.rules.push(
+        { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] },
+        { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
+      );
+      const msgs = messages(wide);
+      assert.deepEqual(msgs.map((m) => /granted (\S+ \S+)/.exec(m)?.[1]).sort(), [
+        "get nodes/proxy",
+        "get secrets",
+        "list secrets",
+      ]);
+      assert.ok(
+        msgs.every((m) =>
+          /cluster-wide \(ClusterRoleBinding alloy-cluster -> ClusterRole alloy-cluster\)/.test(m),
+        ),
+      );
+    });
+
+    it("fails on a Role on every Secret of the namespace where one is read", () => {
+      const any = objects();
+      delete any[4].obj.rules[0].resourceNames;
+      const msgs = messages(any);
+      assert.equal(msgs.length, 1, msgs.join("\n"));
+      assert.match(
+        msgs[0],
+        /granted get secrets in monitoring \(RoleBinding monitoring\/alloy-cluster-reads/,
+      );
+    });
+
+    it("follows the workload's ServiceAccount: a binding to another account grants nothing", () => {
+      const other = objects();
+      other[5].obj.subjects = [{ kind: "ServiceAccount", name: "alloy", namespace: NS }];
+      assert.equal(messages(other).length, 1);
+    });
+
+    it("counts a binding to the ServiceAccounts' groups: one of its namespace grants the Secret read", () => {
+      const group = objects();
+      group[5].obj.subjects = [{ kind: "Group", name: `system:serviceaccounts:${NS}` }];
+      assert.deepEqual(messages(group), []);
+      group[5].obj.subjects = [{ kind: "Group", name: "system:serviceaccounts:other" }];
+      assert.equal(messages(group).length, 1);
     });
   });
 });

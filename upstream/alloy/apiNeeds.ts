@@ -52,8 +52,14 @@ function bool(body: Stmt[], name: string): boolean {
 }
 
 /** `names` of a `namespaces` block: the namespaces a discovery is limited to; [] for all. */
-function namespacesOf(b: Block): string[] {
+function namespacesOf(b: Block, id: string): string[] {
   const ns = b.body.find((s): s is Block => s.kind === "block" && s.name === "namespaces");
+  // `own_namespace` adds Alloy's own namespace (kubernetes.go:258-272), which the config does not
+  // name: the table cannot place that call, so it refuses rather than guess.
+  if (ns && attr(ns.body, "own_namespace"))
+    throw new Error(
+      `${id}: namespaces.own_namespace is not supported here (the call's namespace is Alloy's own, which the config does not name); list it in namespaces.names`,
+    );
   const names = ns && attr(ns.body, "names");
   if (names?.kind !== "array") return [];
   return names.elements.flatMap((e) =>
@@ -129,7 +135,10 @@ function discoveryNeeds(
         ...(attach.namespace ? cluster("namespaces", "557-561") : []),
       ];
     case "ingress":
-      return at([["networking.k8s.io", "ingresses"]], "585-614");
+      return [
+        ...at([["networking.k8s.io", "ingresses"]], "585-614"),
+        ...(attach.namespace ? cluster("namespaces", "586-590") : []),
+      ];
     case "node":
       return cluster("nodes", "615-680");
     default:
@@ -147,13 +156,15 @@ export function componentNeeds(b: Block): ApiNeed[] {
   switch (b.name) {
     case "discovery.kubernetes": {
       const attach = b.body.find((s): s is Block => s.kind === "block" && s.name === "attach_metadata");
-      return discoveryNeeds(id, str(b.body, "role"), namespacesOf(b), {
+      return discoveryNeeds(id, str(b.body, "role"), namespacesOf(b, id), {
         node: attach ? bool(attach.body, "node") : false,
         namespace: attach ? bool(attach.body, "namespace") : false,
       });
     }
     case "remote.kubernetes.secret":
     case "remote.kubernetes.configmap": {
+      // One `get` of the named object, first made while the component is built (`New` calls
+      // `Update`, which polls: kubernetes.go:90-106, 215-226), so a denied read fails Alloy's load.
       const namespace = str(b.body, "namespace");
       const name = str(b.body, "name");
       if (!namespace || !name) throw new Error(`${id}: namespace and name must be literal strings`);
@@ -185,21 +196,59 @@ export function componentNeeds(b: Block): ApiNeed[] {
         `${ALLOY} internal/component/loki/source/kubernetes_events/event_controller.go:96-140`,
       );
     }
+    case "loki.source.kubernetes":
+      // Tails each target pod's logs through the API (kubetail/tailer.go:190 `GetLogs`) and reads the
+      // pod to see whether its container ended (tailer.go:507). Its targets come from another
+      // component at run time, in any namespace, so cluster-wide.
+      return [
+        {
+          component: id,
+          apiGroup: "",
+          resource: "pods",
+          verb: "get",
+          source: `${ALLOY} internal/component/loki/source/kubernetes/kubetail/tailer.go:507`,
+        },
+        {
+          component: id,
+          apiGroup: "",
+          resource: "pods/log",
+          verb: "get",
+          source: `${ALLOY} internal/component/loki/source/kubernetes/kubetail/tailer.go:190`,
+        },
+      ];
     case "prometheus.operator.servicemonitors":
-    case "prometheus.operator.podmonitors": {
-      const kind = b.name.endsWith("servicemonitors") ? "servicemonitors" : "podmonitors";
-      // The monitors' own informer (crdmanager.go:276-380), then the discovery each monitor's
-      // generated scrape config runs: `kubernetes_role` (default endpoints, operator/types.go:31,
-      // 68) for ServiceMonitors, role pod for PodMonitors; a monitor's namespaceSelector may reach
-      // any namespace, so cluster-wide.
+    case "prometheus.operator.podmonitors":
+    case "prometheus.operator.probes":
+    case "prometheus.operator.scrapeconfigs": {
+      const kind = b.name.slice("prometheus.operator.".length);
+      // The objects' own informer (crdmanager.go:346-360 picks the kind), in the component's
+      // `namespaces` (crdmanager.go:291-304; default all, operator/types.go:28-29, 79-80). Then the discovery
+      // each ServiceMonitor's or PodMonitor's generated scrape config runs: `kubernetes_role`
+      // (default endpoints, operator/types.go:31, 68) for ServiceMonitors, role pod for
+      // PodMonitors (configgen/config_gen_podmonitor.go:38); a monitor's namespaceSelector may
+      // reach any namespace, so cluster-wide. A ScrapeConfig is read for its static targets only
+      // (configgen/config_gen_scrapeconfig.go:18-35); a Probe's ingress targets would add role
+      // ingress (config_gen_probe.go:162), which depends on the Probe objects, not on this config.
+      const ns = attr(b.body, "namespaces");
+      const names =
+        ns?.kind === "array"
+          ? ns.elements.flatMap((e) =>
+              e.kind === "literal" && e.type === "string" ? [stringValue(e.raw)] : [],
+            )
+          : [];
       const own = listWatch(
         id,
         [["monitoring.coreos.com", kind]],
-        [],
-        `${ALLOY} internal/component/prometheus/operator/common/crdmanager.go:276-380`,
+        names,
+        `${ALLOY} internal/component/prometheus/operator/common/crdmanager.go:291-304, 346-360`,
       );
-      const role = kind === "podmonitors" ? "pod" : (str(b.body, "kubernetes_role") ?? "endpoints");
-      return [...own, ...discoveryNeeds(id, role, [], { node: false, namespace: false })];
+      const role =
+        kind === "podmonitors"
+          ? "pod"
+          : kind === "servicemonitors"
+            ? (str(b.body, "kubernetes_role") ?? "endpoints")
+            : undefined;
+      return [...own, ...(role ? discoveryNeeds(id, role, [], { node: false, namespace: false }) : [])];
     }
     case "mimir.rules.kubernetes":
       return listWatch(
@@ -235,6 +284,21 @@ export function componentNeeds(b: Block): ApiNeed[] {
   }
 }
 
+/** Components that call the API, each a case of {@link componentNeeds}. */
+const CALLERS = [
+  "discovery.kubernetes",
+  "remote.kubernetes.secret",
+  "remote.kubernetes.configmap",
+  "loki.source.kubernetes",
+  "loki.source.kubernetes_events",
+  "prometheus.operator.servicemonitors",
+  "prometheus.operator.podmonitors",
+  "prometheus.operator.probes",
+  "prometheus.operator.scrapeconfigs",
+  "mimir.rules.kubernetes",
+  "prometheus.scrape",
+];
+
 /** Components the program uses that make no API call (they read files, relabel, or write out). */
 const NO_CALLS = new Set([
   "logging",
@@ -248,6 +312,9 @@ const NO_CALLS = new Set([
   "prometheus.remote_write",
   "prometheus.relabel",
 ]);
+
+/** Every component this table knows: those that call the API and those that call nothing. */
+export const KNOWN_COMPONENTS: readonly string[] = [...CALLERS, ...NO_CALLS];
 
 function unknown(id: string): never {
   throw new Error(
