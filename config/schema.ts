@@ -1,7 +1,6 @@
 import type { RunningState } from "../model/running";
 import { z } from "zod";
 import { parseQuantity } from "@homelab-observability/contract";
-import { GO_DURATION } from "../upstream/engines/configReference";
 
 /*
  * The stack config's schema: every key, its type, its default and its documentation (one JSDoc per
@@ -13,6 +12,7 @@ import { PROJECT, RELEASES } from "../model/names";
 import { SECRET_KEYS, type SecretKey } from "../model/secrets";
 import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
+import { engineDurationOf } from "./engineKeys";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
@@ -42,16 +42,33 @@ const duration = (example: string) =>
       message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
     });
 /**
- * A duration an engine reads with Go's time.ParseDuration (units h, m, s, ms, us, ns; no d, w or y):
- * `field` names the engine's key for the message. test/upstream/engineConfigs.test.ts finds, from
- * the builders' output, which keys land in such a field (../shared/reference go_duration column).
+ * A duration the program writes into a Loki or Mimir field (config/engineKeys.ts): the form that
+ * field's Go type takes. A Go `time.Duration` has no d, w or y (Go's time.ParseDuration;
+ * ../shared/reference/loki-3.6.3 README, `go_duration`): `1d` there stops Loki at load, so the schema
+ * writes days, weeks and years as hours (`1d` -> `24h`, a year being 365 days as Prometheus counts
+ * it); a Prometheus `model.Duration` takes every unit the schema does, unchanged.
  */
-const goDuration = (example: string, field: string) =>
-  z
-    .string({ description: `a Go duration like "${example}" (a number + h, m, s or ms, as text)` })
-    .refine((v) => GO_DURATION.test(v) && v !== "0" && !v.startsWith("-"), {
-      message: `expected a Go duration like "${example}" (a number + h, m, s or ms; no d, w or y: ${field} is a Go time.Duration, so write 24h for a day)`,
-    });
+const engineDuration = (key: string, example: string) => {
+  const kind = engineDurationOf(key);
+  if (kind === undefined) throw new Error(`config/engineKeys.ts: ${key} writes no engine duration`);
+  if (kind === "model.Duration") return duration(example);
+  return z
+    .string({
+      description: `a duration like "${example}" (a number + ms, s, m or h; d, w and y are written as hours, as text)`,
+    })
+    .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
+      message: `expected a duration like "${example}" (number + ms|s|m|h; d, w and y are written as hours, e.g. "1d" as "24h": ${key} becomes a Go time.Duration)`,
+    })
+    .transform(toGoDuration);
+};
+
+/** A schema duration as a Go `time.Duration` string: d, w and y as whole hours, other units unchanged. */
+export function toGoDuration(value: string): string {
+  const m = DURATION.exec(value);
+  if (!m || !["d", "w", "y"].includes(m[2])) return value;
+  return `${(Number(m[1]) * UNIT_SECONDS[m[2]]) / 3600}h`;
+}
+
 /**
  * A CPU quantity: text ("500m", "4") or a plain YAML number (`cpu: 4`, `cpu: 0.5`), which
  * Kubernetes takes for a quantity as well; numbers become their text.
@@ -288,9 +305,12 @@ const loki = z
     /** Replication factor; never above the replicas that serve writes. */
     replicationFactor: count(1).default(1),
     /** How long logs are kept; whole days (retention needs the 24h index). */
-    retention: duration("7d").default("7d"),
-    /** Delay before the compactor deletes marked chunks, in hours, minutes or seconds ("24h", not "1d"). */
-    deleteDelay: goDuration("2h", "Loki's compactor.retention_delete_delay").default("2h"),
+    retention: engineDuration("loki.retention", "7d").default("7d"),
+    /**
+     * Delay before the compactor deletes marked chunks. Loki reads it as a Go duration
+     * (compactor.retention_delete_delay): days, weeks and years are written as hours ("1d" as "24h").
+     */
+    deleteDelay: engineDuration("loki.deleteDelay", "2h").default("2h"),
     /** Multi-tenant mode. Default false (tenant "fake"). */
     authEnabled: z.boolean().default(false),
     /** Tenant used by agents when authEnabled. */
@@ -356,7 +376,7 @@ const mimir = z
      * How long the compactor keeps blocks in the bucket (Mimir's own default, 0, keeps them
      * forever and the bucket only grows). Default "90d": well beyond Prometheus's 14 days.
      */
-    blocksRetention: duration("90d").default("90d"),
+    blocksRetention: engineDuration("mimir.blocksRetention", "90d").default("90d"),
   })
   .strict();
 

@@ -43,6 +43,15 @@ export const PORTS = {
 export const KPS_PORT_NAME = "http-web";
 
 /**
+ * The `spec.portName` the program sets on the VMAlertmanager (victoria-metrics-k8s-stack's
+ * `alertmanager.spec.portName`): the VictoriaMetrics operator names the pod's container port after
+ * it and points its Service's `http` port there (upstream/operators/victoriaMetrics.ts). The
+ * operator's own default, so setting it changes no pod; NetworkPolicies admit vmalertmanager by this
+ * name, never by the Service's port name `http`, which no container declares.
+ */
+export const VM_ALERTMANAGER_PORT_NAME = "web";
+
+/**
  * One of Mimir's workload groups: monolithic `all`, or one group of the scaled-out shape, each a
  * `-target` list of Mimir 3.0 modules (builders/metrics/mimirValues.ts MIMIR_GROUP_MODULES; the
  * group names are the program's, not Mimir targets: 3.0 has no `write`, `read` or `backend`).

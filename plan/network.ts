@@ -1,6 +1,11 @@
 import type { PhaseCapabilities, LogAgent } from "../model/phases";
 import { RELEASES } from "../model/endpoints";
-import { KPS_PORT_NAME, kpsAlertmanagerName, prometheusName } from "../model/services";
+import {
+  KPS_PORT_NAME,
+  kpsAlertmanagerName,
+  prometheusName,
+  VM_ALERTMANAGER_PORT_NAME,
+} from "../model/services";
 import { RELOADER_PORT } from "../upstream/operators/prometheusOperator";
 import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
 import { mimirPodLabels } from "../builders/metrics/mimirValues";
@@ -242,9 +247,10 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
         ]),
         guard("vmalertmanager", vmalertmanager, [
           peers(vmalertmanager),
-          { from: [vmalert], ports: ["http"], why: "vmalert -> Alertmanager" },
-          ...lokiAlerts(["http"]),
-          scraped(["http"]),
+          // The pods' port is named after the CR's portName; `http` is only the Service's port.
+          { from: [vmalert], ports: [VM_ALERTMANAGER_PORT_NAME], why: "vmalert -> Alertmanager" },
+          ...lokiAlerts([VM_ALERTMANAGER_PORT_NAME]),
+          scraped([VM_ALERTMANAGER_PORT_NAME]),
         ]),
       );
   }

@@ -152,6 +152,7 @@ async function main(): Promise<number> {
         console.log(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
       rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s, ${checks.podsJudged} pods at their Pod Security level, ${checks.connectionsAllowed} connections allowed by NetworkPolicies${checks.networkPoliciesDeferred.length ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})` : ""}: ${checks.findings.length} problem(s)`;
       for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
+      for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
       if (checks.findings.length > 0) {
         console.error(
           `${stack}: the rendered stack would fail in a cluster:\n${formatFindings(checks.findings)}`,

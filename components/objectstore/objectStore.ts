@@ -135,6 +135,7 @@ export class ObjectStore extends pulumi.ComponentResource {
             [S3_ENV.accessKey, S3_ENV.secretKey],
             `takeover.secrets.${plan.consumer}`,
             k8sOpts,
+            plan.consumer === "loki" ? "Loki" : "Mimir",
           );
           ready[plan.consumer] = [...buckets, existing];
         } else {

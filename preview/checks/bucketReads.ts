@@ -10,10 +10,10 @@
  */
 import { parse } from "yaml";
 import {
-  loadConfigReference,
-  type ConfigReference,
+  loadEngineReference,
+  type EngineReference,
   type Engine,
-} from "../../upstream/engines/configReference";
+} from "../../upstream/engines/references";
 import { bucketsRead } from "../../upstream/engines/bucketKeys";
 import { MissingReferenceError } from "../../upstream/reference";
 import type { ExportResource } from "../synthesize";
@@ -48,11 +48,11 @@ function grantsOf(resources: ExportResource[], engine: Engine): Set<string> | un
 export function checkBucketReads(objects: Placed[], resources: ExportResource[]): BucketReadsReport {
   const report: BucketReadsReport = { judged: 0, findings: [], notRun: [] };
   const planned = new Set(resources.filter((r) => r.type === BUCKET).map((r) => String(r.inputs?.bucket)));
-  const refs = new Map<Engine, ConfigReference | undefined>();
+  const refs = new Map<Engine, EngineReference | undefined>();
   const refOf = (engine: Engine) => {
     if (!refs.has(engine))
       try {
-        refs.set(engine, loadConfigReference(engine));
+        refs.set(engine, loadEngineReference(engine));
       } catch (e) {
         if (!(e instanceof MissingReferenceError)) throw e;
         report.notRun.push(`${engine} bucket reads were not judged: ${e.message}`);

@@ -55,6 +55,7 @@ export function checkerVersion(): string {
     // the pinned Alloy: all three are part of the checker.
     .update(sourceDigest(path.join(__dirname, "../../upstream"), ext, []))
     .update(alloyCheckInputs())
+    // The Loki and Mimir checks judge by their references (../shared/reference) against the pinned images.
     .update(engineCheckInputs())
     .digest("hex");
   return version;

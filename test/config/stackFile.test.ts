@@ -411,7 +411,7 @@ describe("every config problem in one run, each with the form the key takes", ()
         delete s.config[P("phase")]; // 1 (the CLI's refusal and the schema's: two lines)
         s.config[P("metricsBackend")] = "mimri"; // 2
         s.config[P("lokii")] = {}; // 3
-        s.config[P("loki")] = { retention: 7, deleteDelay: "1d", replicaz: 2 }; // 4, 5, 6
+        s.config[P("loki")] = { retention: 7, deleteDelay: "1.5d", replicaz: 2 }; // 4, 5, 6 ("1d" is written as 24h)
         s.config[P("nodePools")] = [{ name: "workers", arch: "amd64", count: 2, cpu: "4", memory: "lots" }]; // 7
       },
     });
@@ -425,7 +425,7 @@ describe("every config problem in one run, each with the form the key takes", ()
           /metricsBackend: expected one of .*got string "mimri"/,
           /lokii: unknown key/,
           /loki\.retention: expected a duration/,
-          /loki\.deleteDelay: expected a Go duration like "2h" .*write 24h for a day/,
+          /loki\.deleteDelay: expected a duration like "2h" \(number \+ ms\|s\|m\|h; d, w and y are written as hours/,
           /loki\.replicaz: unknown key; did you mean "replicas"\?/,
           /nodePools\[0\]\.memory: expected a Kubernetes quantity/,
         ])

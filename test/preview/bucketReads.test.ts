@@ -3,7 +3,7 @@ import { parse, stringify } from "yaml";
 import { placedFrom, type Placed } from "../../preview/checks";
 import { checkBucketReads } from "../../preview/checks/bucketReads";
 import type { ExportResource } from "../../preview/synthesize";
-import { loadConfigReference } from "../../upstream/engines/configReference";
+import { loadEngineReference } from "../../upstream/engines/references";
 import { bucketsRead } from "../../upstream/engines/bucketKeys";
 import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
 
@@ -46,13 +46,13 @@ describe("bucket-reads: Loki and Mimir read only the buckets their users are gra
     const loki = parse(configMap(objects, "loki").data["config.yaml"]);
     assert.equal(loki.ruler.storage.type, "local");
     assert.deepEqual(
-      bucketsRead(loadConfigReference("loki"), loki).map((b) => b.bucket),
+      bucketsRead(loadEngineReference("loki"), loki).map((b) => b.bucket),
       ["staging-loki-chunks"],
     );
     const mimir = parse(configMap(objects, "mimir-config").data["mimir.yaml"]);
     assert.equal(mimir.alertmanager_storage, undefined);
     assert.deepEqual(
-      bucketsRead(loadConfigReference("mimir"), mimir).map((b) => `${b.key} ${b.bucket}`),
+      bucketsRead(loadEngineReference("mimir"), mimir).map((b) => `${b.key} ${b.bucket}`),
       [
         "blocks_storage.s3.bucket_name staging-mimir-blocks",
         "ruler_storage.s3.bucket_name staging-mimir-ruler",

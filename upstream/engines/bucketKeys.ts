@@ -1,6 +1,6 @@
 /**
  * Which config keys name a bucket an engine reads, taken from the engine's own configuration
- * reference (../shared/reference, loaded by upstream/engines/configReference.ts): the keys whose last
+ * reference (../shared/reference, loaded by upstream/engines/references.ts): the keys whose last
  * segment is one of {@link BUCKET_LEAVES}. In mimir-3.0/config-fields.tsv these are the objstore
  * clients' `bucket_name` (blocks_storage, ruler_storage, alertmanager_storage, common.storage; e.g.
  * `blocks_storage.s3.bucket_name`, flag `-blocks-storage.s3.bucket-name`); in
@@ -8,7 +8,7 @@
  * (`storage_config.aws.bucketnames`, `common.storage.s3.bucketnames`, `ruler.storage.s3.bucketnames`),
  * GCS, BOS and the Thanos object store's `bucket_name`, and Alibaba's `bucket`.
  */
-import type { ConfigReference } from "./configReference";
+import type { EngineReference } from "./references";
 
 /** Last segments of the reference keys that name buckets. */
 export const BUCKET_LEAVES = ["bucket_name", "bucketnames", "bucket"] as const;
@@ -17,8 +17,8 @@ export const BUCKET_LEAVES = ["bucket_name", "bucketnames", "bucket"] as const;
 const LIST_LEAVES = new Set(["bucketnames"]);
 
 /** The reference's keys that name a bucket (`*` stands for a map key, e.g. Loki's named stores). */
-export function bucketKeys(ref: ConfigReference): string[] {
-  return [...ref.keys.keys()].filter((k) =>
+export function bucketKeys(ref: EngineReference): string[] {
+  return [...ref.fields.keys()].filter((k) =>
     (BUCKET_LEAVES as readonly string[]).includes(k.split(".").pop()!),
   );
 }
@@ -30,7 +30,7 @@ export interface BucketRead {
 }
 
 /** Every bucket a parsed config names under one of the reference's bucket keys. */
-export function bucketsRead(ref: ConfigReference, config: unknown): BucketRead[] {
+export function bucketsRead(ref: EngineReference, config: unknown): BucketRead[] {
   const patterns = bucketKeys(ref).map((k) => k.split("."));
   const matches = (path: string[]) =>
     patterns.some((p) => p.length === path.length && p.every((seg, i) => seg === "*" || seg === path[i]));

@@ -13,6 +13,20 @@
  *   Service `alertmanager-operated` (statefulset.go:44) names its port the same (statefulset.go:183-197).
  * - The config-reloader sidecar's port is `reloader-web` on 8080 (pkg/operator/config_reloader.go:30,
  *   228, 264-275).
+ * - Pod labels: `spec.podMetadata.labels` (and `app.kubernetes.io/version`) under the selector
+ *   labels, which win. Prometheus: `app.kubernetes.io/managed-by: prometheus-operator`,
+ *   `app.kubernetes.io/name: prometheus`, `app.kubernetes.io/instance: N`,
+ *   `operator.prometheus.io/name: N`, `prometheus: N` (pkg/prometheus/server/operator.go:61,
+ *   1696-1704) and `operator.prometheus.io/shard: "0"` for the first shard
+ *   (pkg/prometheus/server/statefulset.go:218-226, pkg/prometheus/promcfg.go:1345-1361,
+ *   pkg/prometheus/common.go:65-68). Alertmanager: `app.kubernetes.io/name: alertmanager`, the same
+ *   managed-by and instance, `alertmanager: N` (pkg/alertmanager/operator.go:62, 796-803,
+ *   pkg/alertmanager/statefulset.go:398-411); no `operator.prometheus.io/name`.
+ * - The governing Services select `app.kubernetes.io/name: <prometheus|alertmanager>` only
+ *   (pkg/prometheus/server/operator.go:1013-1017, pkg/alertmanager/statefulset.go:212-214);
+ *   Alertmanager's also carries `tcp-mesh`/`udp-mesh` to the container ports `mesh-tcp`/`mesh-udp`
+ *   on 9094 (pkg/alertmanager/statefulset.go:66-68, 198-209, 434-446). Label keys:
+ *   pkg/operator/kubernetes.go:26-35.
  * The CRDs say the same of `portName` ("Default: web", crd-prometheuses.yaml and
  * crd-alertmanagers.yaml in prometheus-operator-crds), which the test reads from the chart.
  */
@@ -48,6 +62,40 @@ export const SERVERS: Readonly<Record<OperatorServer, ServerContract>> = {
     crdFile: "crd-alertmanagers.yaml",
   },
 };
+
+/** The operator's labels on a CR's pods, its selector labels winning over `spec.podMetadata.labels`. */
+export function serverPodLabels(
+  kind: OperatorServer,
+  crName: string,
+  podMetadata: { labels?: Record<string, string> } | undefined,
+): Record<string, string> {
+  const common = {
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+    "app.kubernetes.io/instance": crName,
+  };
+  const selector: Record<string, string> =
+    kind === "Prometheus"
+      ? {
+          ...common,
+          "app.kubernetes.io/name": "prometheus",
+          "operator.prometheus.io/name": crName,
+          prometheus: crName,
+          "operator.prometheus.io/shard": "0",
+        }
+      : { ...common, "app.kubernetes.io/name": "alertmanager", alertmanager: crName };
+  return { ...(podMetadata?.labels ?? {}), ...selector };
+}
+
+/** The governing Service's selector. */
+export function governingSelector(kind: OperatorServer): Record<string, string> {
+  return { "app.kubernetes.io/name": kind === "Prometheus" ? "prometheus" : "alertmanager" };
+}
+
+/** Alertmanager's cluster (mesh) ports: container port names and the governing Service's names. */
+export const ALERTMANAGER_MESH = [
+  { containerName: "mesh-tcp", serviceName: "tcp-mesh", port: 9094, protocol: "TCP" },
+  { containerName: "mesh-udp", serviceName: "udp-mesh", port: 9094, protocol: "UDP" },
+] as const;
 
 /** The config-reloader sidecar's container port (config_reloader.go:30, 228). */
 export const RELOADER_PORT = { name: "reloader-web", port: 8080 } as const;
