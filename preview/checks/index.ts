@@ -8,6 +8,7 @@ import type { ExportResource } from "../synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
+import { checkBucketReads } from "./bucketReads";
 import { checkDuplicates } from "./duplicates";
 import { checkEngineConfigs } from "./engineConfigs";
 import { checkEnvVars } from "./envVars";
@@ -114,6 +115,7 @@ export function checkStack(
       ...alloy.findings,
       ...checkAlloyRbac(objects).findings,
       ...checkWrittenPaths(objects).findings,
+      ...checkBucketReads(objects, resources).findings,
       ...engines.findings,
     ],
   };

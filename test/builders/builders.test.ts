@@ -9,6 +9,7 @@ import { escapeForHelmTpl, vectorConfig } from "../../builders/logging/vectorCon
 import { grafanaDatasources, METRICS_UID } from "../../builders/grafana/datasources";
 import { mimirConfig } from "../../builders/metrics/mimirConfig";
 import {
+  MIMIR_GROUP_MODULES,
   mimirConfigMap,
   mimirServiceMonitor,
   mimirServices,
@@ -16,6 +17,7 @@ import {
   type MimirObjectsInput,
 } from "../../builders/metrics/mimirValues";
 import { agentReleases } from "../../builders/security/parked";
+import { MIMIR_3_0_ALL, isMimirTarget } from "../../upstream/engines/mimirModules";
 import { kpsValues } from "../../builders/metrics/kpsValues";
 import { vmValues } from "../../builders/metrics/vmValues";
 import { remoteWriteEntry } from "../../builders/metrics/remoteWrite";
@@ -681,5 +683,15 @@ describe("metrics builders", () => {
     assert.equal(watchdog.receiver, "heartbeat");
     assert.equal(watchdog.repeat_interval, "1m");
     assert.ok(c.receivers.some((r: any) => r.name === "null"));
+  });
+});
+
+describe("Mimir's scaled-out groups (builders/metrics/mimirValues.ts MIMIR_GROUP_MODULES)", () => {
+  it("name only Mimir 3.0 modules, and together run each module `-target=all` runs exactly once", () => {
+    const { all, ...groups } = MIMIR_GROUP_MODULES;
+    assert.deepEqual(all, ["all"]);
+    const modules = Object.values(groups).flat();
+    for (const m of modules) assert.ok(isMimirTarget(m), `${m} is a module of Mimir 3.0`);
+    assert.deepEqual([...modules].sort(), [...MIMIR_3_0_ALL].sort());
   });
 });

@@ -41,6 +41,8 @@ import {
   type RenderedStack,
 } from "../support/rendered";
 import { checkStack, formatFindings } from "../../preview/checks";
+import { planChange } from "../../preview/change/change";
+import type { StackExport } from "../../preview/synthesize";
 
 const GB = 1e9;
 const GiB = 2 ** 30;
@@ -519,6 +521,20 @@ describe("sizing from upstream's capacity rules", function () {
       );
       assert.match(after.stdout, /create\s+StatefulSet::mimir-write/);
       assert.match(after.stdout, /0 replace, 2 delete; 0 refused/);
+      // The same move unplanned (no plannedChanges.mimir saying to flush the ingester first): the
+      // change check refuses it, since the new write StatefulSet starts on empty claims.
+      const read = (side: string): StackExport =>
+        JSON.parse(fs.readFileSync(path.join(dir, side, "s.json"), "utf8"));
+      const unplanned = read("after");
+      const outputs = unplanned.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs;
+      delete outputs.plannedChanges.mimir;
+      const refused = planChange(
+        { export: read("before"), objects: [] },
+        { export: unplanned, objects: [] },
+      ).refused.map((e) => `${e.action} ${e.subject}: ${e.refused.map((r) => r.reason).join("; ")}`);
+      assert.deepEqual(refused, [
+        "delete StatefulSet::mimir: renamed to StatefulSet::mimir-write (an alias keeps a resource's identity): its data stays behind and the new one starts empty",
+      ]);
     });
 
     it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", () => {

@@ -13,7 +13,7 @@ import { stateOf } from "../../preview/change/against";
 import { planChange, providerFlags, type StackState } from "../../preview/change/change";
 import { checkChange } from "../../preview/change/cli";
 import { previews } from "../../preview/change/takeover";
-import type { StackExport } from "../../preview/synthesize";
+import type { ExportResource, StackExport } from "../../preview/synthesize";
 import { ROOT, synth, tmpDir, tsNode } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
@@ -268,3 +268,67 @@ function takeoverBlock(): Record<string, unknown> {
   const file = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8"));
   return file.config["homelab-observability:takeover"];
 }
+
+describe("change check: the buckets the committed stacks already have", function () {
+  this.timeout(120000);
+  const BUCKET = "minio:index/s3Bucket:S3Bucket";
+  /**
+   * Each committed stack's S3Bucket resources as the program made them before it stopped creating
+   * the buckets nothing reads (model/storage.ts UNUSED_PURPOSES): recorded from commit 147f0e5 with
+   * `npm run synth -- --stack <name> --no-render`, the state a running stack holds.
+   */
+  const RECORDED: Record<string, ExportResource[]> = JSON.parse(
+    fs.readFileSync(path.join(ROOT, "test/support/bucketsBefore.json"), "utf8"),
+  );
+  const withBuckets = (exp: StackExport, buckets: ExportResource[]): StackExport => {
+    const out = clone(exp);
+    out.deployment.resources = [...out.deployment.resources.filter((r) => r.type !== BUCKET), ...buckets];
+    return out;
+  };
+  /** The change check's entries for buckets, from a state holding the recorded buckets. */
+  const bucketChanges = (stack: string, after: StackExport) =>
+    planChange(
+      { export: withBuckets(after, RECORDED[stack]), objects: [] },
+      { export: after, objects: [] },
+    ).entries.filter((e) => e.subject.startsWith("S3Bucket::"));
+  /** The objectStore block of a committed stack file. */
+  const objectStoreOf = (stack: string): Record<string, unknown> =>
+    parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")).config[
+      "homelab-observability:objectStore"
+    ];
+
+  for (const stack of ["staging", "production", "pi"])
+    it(`${stack}: every bucket it had stays under its URN and name, and the change check shows no bucket deleted`, async () => {
+      assert.ok(RECORDED[stack].length >= 3, `${stack} had its buckets recorded`);
+      const after = (await synth(stack)).export;
+      assert.deepEqual(bucketChanges(stack, after), []);
+      const now = new Map(after.deployment.resources.filter((r) => r.type === BUCKET).map((r) => [r.urn, r]));
+      for (const had of RECORDED[stack]) {
+        const kept = now.get(had.urn);
+        assert.ok(kept, `${had.urn} is still in the program`);
+        // The provider replaces a bucket whose name changes (a new, empty bucket).
+        assert.equal(kept.inputs.bucket, had.inputs.bucket);
+        assert.equal(kept.retainOnDelete, true);
+        assert.equal(!!kept.protect, !!had.protect);
+      }
+    });
+
+  it("a stack that drops objectStore.keepUnusedBuckets: each kept bucket shows as a delete, refused where protected", async () => {
+    for (const [stack, refused] of [
+      ["staging", 0],
+      ["production", 3],
+    ] as const) {
+      const store = { ...objectStoreOf(stack) };
+      delete store.keepUnusedBuckets;
+      const after = (await synth(stack, { objectStore: store })).export;
+      const changes = bucketChanges(stack, after);
+      assert.deepEqual(
+        changes.map((e) => `${e.action} ${e.subject}`).sort(),
+        ["loki-admin", "loki-ruler", "mimir-alertmanager"].map(
+          (b) => `delete S3Bucket::objectstore-${stack}-${b}`,
+        ),
+      );
+      assert.equal(changes.filter((e) => e.refused.some((r) => r.field === "protect")).length, refused);
+    }
+  });
+});
