@@ -10,3 +10,4 @@ export * from "./stackInfo";
 export * from "./podSecurity";
 export * from "./rendered";
 export * from "./privileges";
+export * from "./exceptions";
