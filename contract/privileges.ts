@@ -127,7 +127,10 @@ export function escalationsOf(rule: any): Exclude<EscalationGrant, "cluster-secr
  * The list itself is `ACCEPTED_EXCEPTIONS` (contract/exceptions.ts).
  */
 export interface AcceptedException {
-  /** What it applies to: `ClusterRole <name>`, `Role <namespace>/<name>`, `DaemonSet <namespace>/<name>`. */
+  /**
+   * What it applies to: `ClusterRole <name>`, `Role <namespace>/<name>`, a pod's owner
+   * (`DaemonSet <namespace>/<name>`), or one container of it (`<owner> container <name>`).
+   */
   subject: string;
   /** What was found: an {@link EscalationGrant}, `runs-as-root`, or a scanner's rule (`monokle:PSS102`). */
   finding: string;

@@ -27,6 +27,7 @@
  *   so it binds it without `bind`; roles and bindings only in the stack's namespace.
  */
 import { RELEASES } from "../../model/names";
+import { PART_OF_LABEL } from "../metadata";
 
 /** The verbs of a controller-runtime client that owns the objects (the `*` of upstream's role spelled out). */
 export const OWNER_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"] as const;
@@ -135,7 +136,7 @@ export function vmOperatorClusterRules(): Record<string, any>[] {
 const meta = (name: string, namespaced: boolean) => ({
   name,
   ...(namespaced ? { namespace: NS } : {}),
-  labels: { "app.kubernetes.io/part-of": "homelab-observability" },
+  labels: { ...PART_OF_LABEL },
 });
 const rbacObject = (kind: string, name: string, namespaced: boolean, body: Record<string, any>) => ({
   apiVersion: "rbac.authorization.k8s.io/v1",

@@ -112,7 +112,8 @@ function vmPodHardening(
   };
 }
 
-const imageOf = (i: { repository: string; tag: string }) => `${i.repository}:${i.tag}`;
+const imageOf = (i: { registry: string; repository: string; tag: string }) =>
+  `${i.registry}/${i.repository}:${i.tag}`;
 
 /**
  * victoria-metrics-k8s-stack values. vmsingle whenever the backend runs (Prometheus remote-writes
@@ -151,7 +152,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
       image: { repository: versions.images.vmOperator.repository, tag: tag(versions.images.vmOperator) },
       resources: sizing(p, "vmOperator"),
       // The chart's pod context (uid 1000) plus seccomp. The container context also reaches the
-      // chart's CRD cleanup hook Job (templates/cleanup.yaml), which has no pod context of its own.
+      // chart's CRD cleanup hook Job (templates/cleanup.yaml:36-38), which has no pod context of its own.
       podSecurityContext: {
         enabled: true,
         fsGroup: 2000,
@@ -159,7 +160,15 @@ export function vmValues(input: VmInputs): Record<string, any> {
         runAsUser: 1000,
         seccompProfile: { ...RUNTIME_DEFAULT },
       },
-      securityContext: { enabled: true, ...containerHardening({ readOnlyRoot: true }) },
+      // The hook's pod has no securityContext value, only this container one: the user goes here too,
+      // the chart's operator user (1000), so neither container runs as the image's root.
+      securityContext: {
+        enabled: true,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        ...containerHardening({ readOnlyRoot: true }),
+      },
       crds: {
         cleanup: {
           image: {

@@ -347,6 +347,18 @@ export function mayRunAsRoot(pod: any, container: any): boolean {
   return (sc.runAsNonRoot ?? pod?.securityContext?.runAsNonRoot) !== true;
 }
 
+/** How one container is named in the accepted-exceptions list. */
+export const rootSubject = (pod: string, container: string): string => `${pod} container ${container}`;
+
+/** Every pod and container that may run as root, accepted or not, by its exception subject. */
+export function rootContainers(objects: Placed[]): string[] {
+  return podViews(objects).flatMap((v) =>
+    containersOf(v.spec)
+      .filter((c) => mayRunAsRoot(v.spec, c))
+      .map((c) => rootSubject(v.name, c.name)),
+  );
+}
+
 /** Pods (hooks and operator-made pods included) with a container that may run as root, unless accepted. */
 export function checkRoot(
   objects: Placed[],
@@ -354,7 +366,10 @@ export function checkRoot(
 ): Finding[] {
   const findings: Finding[] = [];
   for (const v of podViews(objects)) {
-    const root = containersOf(v.spec).filter((c) => mayRunAsRoot(v.spec, c));
+    // An exception names the pod (every container) or one container of it (`<pod> container <name>`).
+    const root = containersOf(v.spec).filter(
+      (c) => mayRunAsRoot(v.spec, c) && !isAccepted(rootSubject(v.name, c.name), "runs-as-root", accepted),
+    );
     if (root.length === 0 || isAccepted(v.name, "runs-as-root", accepted)) continue;
     findings.push({
       check: "runs-as-root",
