@@ -486,7 +486,10 @@ describe("least privilege as the real Helm renders the stack files", function ()
         found.add(`${c.replace(/ container .*$/, "")} | runs-as-root`);
       }
     }
-    const stale = ACCEPTED_EXCEPTIONS.filter((a) => !found.has(`${a.subject} | ${a.finding}`));
+    // The scanner's entries (monokle:*) are the scanner test's (test/preview/scanner.test.ts).
+    const stale = ACCEPTED_EXCEPTIONS.filter(
+      (a) => !a.finding.startsWith("monokle:") && !found.has(`${a.subject} | ${a.finding}`),
+    );
     assert.deepEqual(stale, [], "listed exceptions that no stack has any more: remove them");
     for (const a of ACCEPTED_EXCEPTIONS) assert.ok(a.reason.length > 40, `${a.subject}: give a reason`);
   });
