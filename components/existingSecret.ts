@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { expansionProblem } from "@homelab-observability/contract";
 
 /** Keys each Secret the program reads must hold; the synthesis models the read Secret with them. */
 const expectedKeys = new WeakMap<pulumi.Resource, string[]>();
@@ -15,6 +16,22 @@ export function missingSecretKeys(data: Record<string, unknown> | undefined, req
 }
 
 /**
+ * Which of `keys` hold a value that is unsafe to expand into an engine's YAML (contract/expansion.ts),
+ * with the reason; names keys only, never values. `data` is the Secret's base64 data.
+ */
+export function unsafeExpandedKeys(
+  data: Record<string, unknown> | undefined,
+  keys: string[],
+): { key: string; problem: string }[] {
+  return keys.flatMap((key) => {
+    const raw = data?.[key];
+    if (typeof raw !== "string") return [];
+    const problem = expansionProblem(Buffer.from(raw, "base64").toString("utf8"));
+    return problem ? [{ key, problem }] : [];
+  });
+}
+
+/**
  * Reads an existing Secret the operator keeps (takeover.secrets): never created, updated or
  * deleted by Pulumi. The read runs in preview too, so a missing Secret, or one without the keys its
  * consumer loads, stops the preview with the key path instead of crash-looping pods after the update.
@@ -26,6 +43,12 @@ export function readExistingSecret(
   required: string[],
   configKey: string,
   opts: pulumi.CustomResourceOptions,
+  /**
+   * The engine whose config file expands these keys as `${VAR}` (Loki's and Mimir's
+   * -config.expand-env): their values become YAML source, so one that would change the file stops
+   * the preview here instead of the engine at load. Default none.
+   */
+  expandedBy?: string,
 ): k8s.core.v1.Secret {
   const secret = k8s.core.v1.Secret.get(resourceName, `${namespace}/${secretName}`, opts);
   expectedKeys.set(secret, required);
@@ -34,6 +57,11 @@ export function readExistingSecret(
     if (data !== undefined && missing.length > 0)
       throw new Error(
         `homelab-observability:${configKey}: Secret ${namespace}/${secretName} has no key ${missing.join(", ")}; expected keys ${required.join(", ")} (rename them in the Secret's source, e.g. its ExternalSecret's target)`,
+      );
+    const unsafe = expandedBy ? unsafeExpandedKeys(data, required) : [];
+    if (unsafe.length > 0)
+      throw new Error(
+        `homelab-observability:${configKey}: Secret ${namespace}/${secretName}: ${unsafe.map((u) => `key ${u.key} ${u.problem}`).join("; ")}; ${expandedBy} expands it into its YAML config before parsing, so the file would change: expected a value of letters, digits and -_./+= (rotate the credential in the Secret's source)`,
       );
   });
   return secret;

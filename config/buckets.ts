@@ -1,6 +1,13 @@
 import type { StackConfig } from "./schema";
 import { capabilities } from "../model/phases";
-import { PURPOSES, type BucketPlan, type Consumer, type ConsumerPlan, type Purpose } from "../model/storage";
+import {
+  PURPOSES,
+  UNUSED_PURPOSES,
+  type BucketPlan,
+  type Consumer,
+  type ConsumerPlan,
+  type Purpose,
+} from "../model/storage";
 
 /** Consumers that need object storage in this stack's phase and choices. */
 export function consumersOf(cfg: StackConfig): Consumer[] {
@@ -8,9 +15,11 @@ export function consumersOf(cfg: StackConfig): Consumer[] {
 }
 
 /**
- * The buckets a stack needs. On MinIO each purpose gets its own bucket (Mimir refuses a ruler or
- * alertmanager store equal to the blocks bucket and prefix); on Ceph RGW an ObjectBucketClaim is one
- * bucket with its own credentials, so each consumer gets one bucket and distinct prefixes.
+ * The buckets a stack needs. On MinIO each purpose gets its own bucket (Mimir refuses a ruler
+ * store equal to the blocks bucket and prefix); on Ceph RGW an ObjectBucketClaim is one bucket with
+ * its own credentials, so each consumer gets one bucket and distinct prefixes. Buckets nothing reads
+ * (model/storage.ts UNUSED_PURPOSES) are planned only where `objectStore.keepUnusedBuckets` keeps
+ * them, so an update never deletes what a running stack has, and a new stack never gets them.
  */
 export function planBuckets(cfg: StackConfig): BucketPlan {
   const store = cfg.objectStore;
@@ -22,6 +31,7 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
   };
   if (store.type === "filesystem") return { type: "filesystem", consumers: [], ...base };
   const prefix = store.bucketPrefix;
+  const keep: readonly string[] = store.type === "minio" ? store.keepUnusedBuckets : [];
   const consumers = consumersOf(cfg).map((consumer): ConsumerPlan => {
     const user = `${prefix}-${consumer}`;
     if (store.type === "ceph-rgw") {
@@ -29,20 +39,28 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
       const locations = Object.fromEntries(
         PURPOSES[consumer].map((p) => [p, consumer === "mimir" ? { bucket, prefix: p } : { bucket }]),
       );
-      return { consumer, buckets: [bucket], referenced: [], locations, user };
+      return { consumer, buckets: [bucket], referenced: [], unused: [], locations, user };
     }
     // Takeover: a purpose the config names uses that existing bucket; the others get planned ones.
     const existing = cfg.takeover?.buckets[consumer];
     const bucketFor = (p: Purpose) => existing?.[p] ?? `${prefix}-${consumer}-${p}`;
     const locations = Object.fromEntries(PURPOSES[consumer].map((p) => [p, { bucket: bucketFor(p) }]));
-    const all = [...new Set(PURPOSES[consumer].map(bucketFor))];
+    const used = [...new Set(PURPOSES[consumer].map(bucketFor))];
+    // Buckets nothing reads that this stack already has: kept under the names they were made with.
+    const kept = UNUSED_PURPOSES[consumer]
+      .filter((p) => keep.includes(`${consumer}-${p}`))
+      .map(bucketFor)
+      .filter((b) => !used.includes(b));
     // Named here but not in `existing.buckets` (which imports): used by name, never in state.
     const named = PURPOSES[consumer].map((p) => existing?.[p]).filter((b): b is string => !!b);
-    const referenced = all.filter((b) => named.includes(b) && !cfg.existing.buckets.includes(b));
+    const referenced = used.filter((b) => named.includes(b) && !cfg.existing.buckets.includes(b));
+    const takenOver = UNUSED_PURPOSES[consumer].map((p) => existing?.[p]);
     return {
       consumer,
-      buckets: all.filter((b) => !referenced.includes(b)),
+      buckets: used.filter((b) => !referenced.includes(b)),
       referenced,
+      // One a takeover names is not in state unless existing.buckets imports it.
+      unused: [...new Set(kept)].filter((b) => !takenOver.includes(b) || cfg.existing.buckets.includes(b)),
       existingSecret: cfg.takeover?.secrets[consumer],
       locations,
       user,

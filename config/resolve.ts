@@ -296,7 +296,7 @@ function crossChecks(
         ? "cluster (the default bucketPrefix)"
         : "objectStore.bucketPrefix";
     const lastPhase = { ...c, phase: PHASES[PHASES.length - 1] };
-    for (const name of planBuckets(lastPhase).consumers.flatMap((x) => x.buckets)) {
+    for (const name of planBuckets(lastPhase).consumers.flatMap((x) => [...x.buckets, ...x.unused])) {
       const problem = s3BucketNameProblem(name);
       if (problem) {
         p.push(
@@ -509,7 +509,7 @@ function takeoverChecks(c: StackConfig): string[] {
   }
   const mimir = t.buckets.mimir;
   if (mimir) {
-    // Mimir refuses a ruler or alertmanager store equal to the blocks bucket (REFERENCE.md, Mimir).
+    // Mimir refuses a ruler store equal to the blocks bucket (REFERENCE.md, Mimir).
     const used = PURPOSES.mimir.map((purpose) => [purpose, mimir[purpose]] as const).filter(([, b]) => b);
     for (const [purpose, bucket] of used) {
       const other = used.find(([o, b]) => o !== purpose && b === bucket);

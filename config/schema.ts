@@ -10,8 +10,9 @@ import { parseQuantity } from "@homelab-observability/contract";
 import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";
 import { PROJECT, RELEASES } from "../model/names";
 import { SECRET_KEYS, type SecretKey } from "../model/secrets";
-import { PURPOSES } from "../model/storage";
+import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
+import { engineDurationOf } from "./engineKeys";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
@@ -35,9 +36,39 @@ export function durationSeconds(value: string): number | undefined {
 }
 
 const duration = (example: string) =>
-  z.string().refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
-    message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
-  });
+  z
+    .string({ description: `a duration like "${example}" (a number + ms, s, m, h, d, w or y, as text)` })
+    .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
+      message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
+    });
+/**
+ * A duration the program writes into a Loki or Mimir field (config/engineKeys.ts): the form that
+ * field's Go type takes. A Go `time.Duration` has no d, w or y (Go's time.ParseDuration;
+ * ../shared/reference/loki-3.6.3 README, `go_duration`): `1d` there stops Loki at load, so the schema
+ * writes days, weeks and years as hours (`1d` -> `24h`, a year being 365 days as Prometheus counts
+ * it); a Prometheus `model.Duration` takes every unit the schema does, unchanged.
+ */
+const engineDuration = (key: string, example: string) => {
+  const kind = engineDurationOf(key);
+  if (kind === undefined) throw new Error(`config/engineKeys.ts: ${key} writes no engine duration`);
+  if (kind === "model.Duration") return duration(example);
+  return z
+    .string({
+      description: `a duration like "${example}" (a number + ms, s, m or h; d, w and y are written as hours, as text)`,
+    })
+    .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
+      message: `expected a duration like "${example}" (number + ms|s|m|h; d, w and y are written as hours, e.g. "1d" as "24h": ${key} becomes a Go time.Duration)`,
+    })
+    .transform(toGoDuration);
+};
+
+/** A schema duration as a Go `time.Duration` string: d, w and y as whole hours, other units unchanged. */
+export function toGoDuration(value: string): string {
+  const m = DURATION.exec(value);
+  if (!m || !["d", "w", "y"].includes(m[2])) return value;
+  return `${(Number(m[1]) * UNIT_SECONDS[m[2]]) / 3600}h`;
+}
+
 /**
  * A CPU quantity: text ("500m", "4") or a plain YAML number (`cpu: 4`, `cpu: 0.5`), which
  * Kubernetes takes for a quantity as well; numbers become their text.
@@ -45,9 +76,11 @@ const duration = (example: string) =>
 const quantity = (example: string) =>
   z.preprocess(
     (v) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v),
-    z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
-      message: `expected a Kubernetes quantity like "${example}"`,
-    }),
+    z
+      .string({ description: `a Kubernetes quantity like "${example}"` })
+      .refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
+        message: `expected a Kubernetes quantity like "${example}"`,
+      }),
   );
 /**
  * A byte size: a Kubernetes quantity with a byte unit. A bare number is bytes to Kubernetes ("10" is
@@ -55,9 +88,11 @@ const quantity = (example: string) =>
  */
 const SIZE_UNIT = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/;
 const size = (example: string) =>
-  z.string().refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
-    message: `expected a Kubernetes quantity like "${example}" with a byte unit (Ki|Mi|Gi|Ti or k|M|G|T; a bare number means bytes)`,
-  });
+  z
+    .string({ description: `a size like "${example}" (a number + Ki, Mi, Gi or Ti, as text)` })
+    .refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
+      message: `expected a Kubernetes quantity like "${example}" with a byte unit (Ki|Mi|Gi|Ti or k|M|G|T; a bare number means bytes)`,
+    });
 /**
  * A DNS-1123 label, as Kubernetes validates namespace and label-like names
  * (k8s.io/apimachinery/pkg/util/validation IsDNS1123Label: at most 63 characters).
@@ -178,6 +213,14 @@ const minioStore = z
      * FS mode). The rule replaces any lifecycle rules on those buckets. Default: off.
      */
     keepDeletedDays: z.number().int().min(1).optional(),
+    /**
+     * Buckets that earlier versions of the program created and that nothing reads any more, which
+     * this stack already has: "loki-ruler", "loki-admin", "mimir-alertmanager". Listed ones stay
+     * managed (never deleted by an update, protected in production) but no user is granted them;
+     * unlisted ones are never created. A new stack leaves this out. To remove one, see
+     * docs/explanation/mimir.md ("Buckets nothing reads"). Default [].
+     */
+    keepUnusedBuckets: z.array(z.enum(UNUSED_BUCKETS)).default([]),
   })
   .strict();
 
@@ -262,9 +305,12 @@ const loki = z
     /** Replication factor; never above the replicas that serve writes. */
     replicationFactor: count(1).default(1),
     /** How long logs are kept; whole days (retention needs the 24h index). */
-    retention: duration("7d").default("7d"),
-    /** Delay before the compactor deletes marked chunks. */
-    deleteDelay: duration("2h").default("2h"),
+    retention: engineDuration("loki.retention", "7d").default("7d"),
+    /**
+     * Delay before the compactor deletes marked chunks. Loki reads it as a Go duration
+     * (compactor.retention_delete_delay): days, weeks and years are written as hours ("1d" as "24h").
+     */
+    deleteDelay: engineDuration("loki.deleteDelay", "2h").default("2h"),
     /** Multi-tenant mode. Default false (tenant "fake"). */
     authEnabled: z.boolean().default(false),
     /** Tenant used by agents when authEnabled. */
@@ -330,7 +376,7 @@ const mimir = z
      * How long the compactor keeps blocks in the bucket (Mimir's own default, 0, keeps them
      * forever and the bucket only grows). Default "90d": well beyond Prometheus's 14 days.
      */
-    blocksRetention: duration("90d").default("90d"),
+    blocksRetention: engineDuration("mimir.blocksRetention", "90d").default("90d"),
   })
   .strict();
 
@@ -461,10 +507,10 @@ const takeover = z
      */
     buckets: z
       .object({
-        /** Loki's existing buckets by purpose (chunks, ruler, admin). */
-        loki: existingBuckets(PURPOSES.loki),
-        /** Mimir's existing buckets by purpose (blocks, ruler, alertmanager). */
-        mimir: existingBuckets(PURPOSES.mimir),
+        /** Loki's existing buckets by purpose (chunks, ruler, admin). Ruler and admin are accepted, and unused. */
+        loki: existingBuckets(KNOWN_PURPOSES.loki),
+        /** Mimir's existing buckets by purpose (blocks, ruler, alertmanager). Alertmanager is accepted, and unused. */
+        mimir: existingBuckets(KNOWN_PURPOSES.mimir),
       })
       .partial()
       .strict()

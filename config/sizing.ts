@@ -39,13 +39,14 @@ import { capabilities } from "../model/phases";
  *   vminsert and vmselect two each at the profile's size; each vmstorage volume its share of
  *   vmsingle's.
  * - When one Mimir holding its series cap would be bigger than the largest node (the rule that
- *   refuses it) and the stack declares workload.activeSeries, Mimir runs in its read-write mode
- *   instead (mimirReadWriteShape): write pods (distributor + ingester) enough that each holds its
- *   share of cap x replication factor 3 in-memory series and of the samples/s within
- *   BUDGET_MAX_REQUEST_SHARE of the largest node, at least 3 (the replication factor); 2 read pods
- *   (query-frontend + querier) and 3 backend pods (store-gateway, compactor, ruler, query-scheduler,
- *   alertmanager), each with the modules' memory at a homelab's 10 queries/s; the write volume
- *   holds its ingesters' share, the backend volume its store-gateway and compactor share.
+ *   refuses it) and the stack declares workload.activeSeries, Mimir runs scaled out instead
+ *   (mimirReadWriteShape; three groups of Mimir 3.0 modules, builders/metrics/mimirValues.ts):
+ *   write pods (distributor + ingester) enough that each holds its share of cap x replication
+ *   factor 3 in-memory series and of the samples/s within BUDGET_MAX_REQUEST_SHARE of the largest
+ *   node, at least 3 (the replication factor); 2 read pods (query-frontend + querier) and 3
+ *   backend pods (store-gateway, compactor, ruler, query-scheduler), each with the modules' memory
+ *   at a homelab's 10 queries/s; the write volume holds its ingesters' share, the backend volume
+ *   its store-gateway and compactor share.
  * - Data-bearing pods request the memory they are limited to (model/sizing.ts).
  * - What one pod needs must fit one node, and what the sized pods request together must fit
  *   BUDGET_MAX_REQUEST_SHARE of the pools; otherwise the config is refused naming the key.
@@ -217,7 +218,7 @@ export function vmClusterShape(cfg: StackConfig): VmClusterShape | undefined {
   };
 }
 
-/** One target of Mimir's read-write mode: pods, memory each (request = limit), volume each. */
+/** One group of Mimir's scaled-out shape: pods, memory each (request = limit), volume each. */
 export interface MimirTargetShape {
   replicas: number;
   memory: string;
@@ -225,7 +226,7 @@ export interface MimirTargetShape {
   volume?: string;
 }
 
-/** Mimir in read-write mode (undefined: one monolithic Mimir holds the series cap). */
+/** Mimir scaled out (undefined: one monolithic Mimir holds the series cap). */
 export interface MimirReadWriteShape {
   /** Ingester and store-gateway replication factor. */
   replicationFactor: number;
@@ -262,7 +263,7 @@ export function mimirBackendBytes(seriesCap: number, replicas: number): number {
 }
 
 /**
- * Mimir's read-write mode when the stack declares workload.activeSeries and one monolithic Mimir
+ * Mimir scaled out when the stack declares workload.activeSeries and one monolithic Mimir
  * holding its series cap would not fit the largest node (its memory above the node's: the rule
  * fitProblems refuses it with); undefined otherwise, so a stack that declares no such workload
  * keeps its monolithic Mimir and its data.
@@ -365,9 +366,9 @@ export function planSizing(cfg: StackConfig): Sizing {
     // The cap is the declared series unless mimir.maxGlobalSeriesPerUser sets it higher.
     const from = cap === series ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
     const targets = [
-      ["write", "mimirWrite", mimirRw.write, `${cap} series in read-write mode (${from})`],
-      ["read", "mimirRead", mimirRw.read, `${cap} series in read-write mode at 10 queries/s (${from})`],
-      ["backend", "mimirBackend", mimirRw.backend, `${cap} series in read-write mode (${from})`],
+      ["write", "mimirWrite", mimirRw.write, `${cap} series scaled out (${from})`],
+      ["read", "mimirRead", mimirRw.read, `${cap} series scaled out at 10 queries/s (${from})`],
+      ["backend", "mimirBackend", mimirRw.backend, `${cap} series scaled out (${from})`],
     ] as const;
     for (const [target, w, t, sizedFor] of targets) {
       const r = memoryOf(cfg.profile, w, bytes(t.memory));
@@ -520,10 +521,10 @@ export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => str
   const judged = s.components.filter((c) => !c.sizedFor.startsWith("the profile"));
   for (const c of judged) {
     if (!largest || c.memoryBytes > nodeBytes(largest)) {
-      // With workload.activeSeries declared a monolithic Mimir this big runs in read-write mode instead.
+      // With workload.activeSeries declared a monolithic Mimir this big runs scaled out instead.
       const why =
         c.component === "mimir"
-          ? "; declare workload.activeSeries to run Mimir in its read-write mode, lower the series cap or add bigger nodes"
+          ? "; declare workload.activeSeries to run Mimir scaled out, lower the series cap or add bigger nodes"
           : "";
       problems.push(
         `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above the largest node of nodePools (${largest ? `${largest.memory} in pool ${largest.name}` : "no pool without NoSchedule taints"})${why}`,
@@ -540,10 +541,10 @@ export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => str
           `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods of ${formatBytes(c.memoryBytes)} of memory, and the node pools hold ${slots} such pods side by side`,
         );
     }
-  // Read-write mode shares blocks through the object store; the filesystem store is one pod's volume.
+  // The scaled-out shape shares blocks through the object store; the filesystem store is one pod's volume.
   if (cfg.objectStore.type === "filesystem" && s.components.some((c) => c.component.startsWith("mimir ")))
     problems.push(
-      `${k("workload.activeSeries")}: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; past it Mimir runs in read-write mode, whose pods share blocks through object storage, and objectStore.type is "filesystem"`,
+      `${k("workload.activeSeries")}: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; past it Mimir runs scaled out, whose pods share blocks through object storage, and objectStore.type is "filesystem"`,
     );
   const capacity = pools.reduce((n, p) => n + nodeBytes(p) * p.count, 0);
   const need = judged.reduce((n, c) => n + c.memoryBytes * c.replicas, 0);

@@ -11,3 +11,4 @@ export * from "./podSecurity";
 export * from "./rendered";
 export * from "./privileges";
 export * from "./exceptions";
+export * from "./expansion";

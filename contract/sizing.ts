@@ -34,7 +34,7 @@ export const MIMIR_SIZING = {
   compactorDisk: 300 * GB,
   /**
    * Query-frontend: "Memory: 1GB for every 250 queries per second", at the homelab's 10 qps (the
-   * rate the querier figure above is taken at). Only the read-write mode counts it apart.
+   * rate the querier figure above is taken at). Only the scaled-out shape counts it apart.
    */
   queryFrontendBytes: (GB * 10) / 250,
   /** Query-scheduler: "Memory: 100MB for every 500 queries per second", at 10 qps. */
@@ -47,10 +47,11 @@ export const MIMIR_SIZING = {
 } as const;
 
 /**
- * Mimir's read-write deployment mode (the same image; `-target=write` runs distributor + ingester,
- * `-target=read` query-frontend + querier, `-target=backend` store-gateway, compactor, ruler,
- * alertmanager, query-scheduler, overrides-exporter: grafana/mimir pkg/mimir/modules.go
- * `setupModuleManager`, commit 0013c446). Replica counts from the upstream jsonnet's defaults
+ * Mimir scaled out in three groups of modules (the same image; the write group runs distributor +
+ * ingester, read query-frontend + querier, backend store-gateway, compactor, ruler and
+ * query-scheduler: the modules Mimir 2.x's read-write targets ran, grafana/mimir pkg/mimir/modules.go
+ * `setupModuleManager`, commit 0013c446, less the Alertmanager and overrides-exporter; 3.0 removed
+ * the targets themselves, so the program names the modules). Replica counts from the upstream jsonnet's defaults
  * (operations/mimir/read-write-deployment/config.libsonnet, commit 23a8b45b: mimir_write_replicas 3,
  * mimir_read_replicas 2, mimir_backend_replicas 3). The ingester ring keeps `replication_factor`
  * copies of each series on distinct ingesters (planning-capacity.md: "-ingester.ring.replication-factor

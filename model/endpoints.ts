@@ -38,13 +38,13 @@ export interface Endpoints {
   };
   prometheus: { query: string };
   mimir: {
-    /** Base URL of the ruler's API (the backend target in read-write mode); Alloy's mimir.rules.kubernetes takes it as `address`. */
+    /** Base URL of the ruler's API (the backend group when scaled out); Alloy's mimir.rules.kubernetes takes it as `address`. */
     base: string;
     /** Remote-write target (`/api/v1/push`). */
     push: string;
     /** PromQL API under `/prometheus` (Grafana datasource URL). */
     query: string;
-    /** Base URL of the query path (the read target's Service in read-write mode), without `/prometheus`. */
+    /** Base URL of the query path (the read group's Service when scaled out), without `/prometheus`. */
     queryBase: string;
     /** memberlist join address (the headless `<mimir>-gossip` Service, port 7946). */
     gossip: string;
@@ -93,14 +93,11 @@ export function prometheusQueryUrl(namespace: string, kpsFullname: string = RELE
 }
 
 /**
- * Mimir's monolithic Service, or with `readWrite` its read-write mode's: pushes go to the write
- * target's Service (the distributor's `/api/v1/push`), queries to the read target's (the
+ * Mimir's monolithic Service, or with `readWrite` the scaled-out groups': pushes go to the write
+ * group's Service (the distributor's `/api/v1/push`), queries to the read group's (the
  * query-frontend's `/prometheus` API), the ruler's API that Alloy syncs rules to to the backend
- * target's (the ruler runs there: grafana/mimir pkg/mimir/modules.go, commit 0013c446, `Backend:
- * {QueryScheduler, Ruler, StoreGateway, Compactor, AlertManager, OverridesExporter}`; the upstream
- * jsonnet likewise names `mimir-write` the write path's ingress and points the ruler at
- * `mimir-backend`, operations/mimir/read-write-deployment/write.libsonnet and backend.libsonnet).
- * Every target joins the one memberlist through the same headless gossip Service.
+ * group's (the ruler runs there: builders/metrics/mimirValues.ts MIMIR_GROUP_MODULES). Every group
+ * joins the one memberlist through the same headless gossip Service.
  */
 export function mimirEndpoints(namespace: string, readWrite = false): Endpoints["mimir"] {
   const at = (target?: "write" | "read" | "backend") =>
@@ -179,7 +176,7 @@ export function grafanaServiceUrl(namespace: string): string {
  * The stack's endpoints in `namespace`. `kpsFullname` is kube-prometheus-stack's fullname (a
  * takeover keeps the running release's; default RELEASES.kps). `vmCluster`: VictoriaMetrics runs
  * as a VMCluster (config/sizing.ts `vmClusterShape`); default false (vmsingle). `mimirReadWrite`:
- * Mimir runs in read-write mode (config/sizing.ts `mimirReadWriteShape`); default false (monolithic).
+ * Mimir runs scaled out (config/sizing.ts `mimirReadWriteShape`); default false (monolithic).
  */
 export function endpoints(
   namespace: string,

@@ -17,7 +17,7 @@ export const RELEASES = {
   prometheusOperatorCrds: "prometheus-operator-crds",
   /**
    * Mimir's monolithic StatefulSet and Service (`-target=all`, the program's own objects, no chart);
-   * in read-write mode the prefix of its targets' Services (`mimir-write`, `mimir-read`, `mimir-backend`).
+   * scaled out, the prefix of its groups' Services (`mimir-write`, `mimir-read`, `mimir-backend`).
    */
   mimir: "mimir",
   /** victoria-metrics-k8s-stack's release name and fullnameOverride (the operator names CRs `vm*-vm`). */

@@ -18,7 +18,7 @@ export const PORTS = {
   mimir: { http: 8080, grpc: 9095, memberlist: 7946 },
   /** Loki's HTTP port without the gateway (SingleBinary and the write/read targets; the gateway serves 80). */
   loki: 3100,
-  /** The operator's Prometheus Service (`web`). */
+  /** The operator's Prometheus Service (named {@link KPS_PORT_NAME}). */
   prometheus: 9090,
   /** Every Alertmanager's Service: KPS's, the standalone chart's and VictoriaMetrics'. */
   alertmanager: 9093,
@@ -33,12 +33,34 @@ export const PORTS = {
   vector: { metrics: 9090, api: 8686 },
 } as const;
 
-/** One of Mimir's targets: monolithic `all`, or a read-write mode's group of modules. */
+/**
+ * The `spec.portName` the program sets on kube-prometheus-stack's Prometheus and Alertmanager
+ * (`prometheus.prometheusSpec.portName`, `alertmanager.alertmanagerSpec.portName`; the chart's own
+ * default at 88.0.0, values.yaml). prometheus-operator names the pods' container port and the
+ * Services' ports after it (upstream/operators/prometheusOperator.ts), so NetworkPolicies admit it by
+ * this name: the CRD's default `web` matches no port of these pods.
+ */
+export const KPS_PORT_NAME = "http-web";
+
+/**
+ * The `spec.portName` the program sets on the VMAlertmanager (victoria-metrics-k8s-stack's
+ * `alertmanager.spec.portName`): the VictoriaMetrics operator names the pod's container port after
+ * it and points its Service's `http` port there (upstream/operators/victoriaMetrics.ts). The
+ * operator's own default, so setting it changes no pod; NetworkPolicies admit vmalertmanager by this
+ * name, never by the Service's port name `http`, which no container declares.
+ */
+export const VM_ALERTMANAGER_PORT_NAME = "web";
+
+/**
+ * One of Mimir's workload groups: monolithic `all`, or one group of the scaled-out shape, each a
+ * `-target` list of Mimir 3.0 modules (builders/metrics/mimirValues.ts MIMIR_GROUP_MODULES; the
+ * group names are the program's, not Mimir targets: 3.0 has no `write`, `read` or `backend`).
+ */
 export type MimirTarget = "all" | "write" | "read" | "backend";
 
 /**
  * The Service (and the StatefulSet or Deployment) of one Mimir target: `mimir` when monolithic,
- * `mimir-write`, `mimir-read`, `mimir-backend` in read-write mode (the program's own objects,
+ * `mimir-write`, `mimir-read`, `mimir-backend` when scaled out (the program's own objects,
  * builders/metrics/mimirValues.ts).
  */
 export function mimirName(target: MimirTarget = "all"): string {

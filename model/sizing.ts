@@ -88,7 +88,7 @@ const standard: Record<Workload, Resources> = {
   nodeExporter: r("10m", "32Mi", "64Mi"),
   // Sized from its series cap whenever it runs (config/sizing.ts); this is the floor.
   mimir: stateful("250m", "3Gi"),
-  // Mimir's read-write mode (only for a declared workload one Mimir cannot hold), each target sized
+  // Mimir scaled out (only for a declared workload one Mimir cannot hold), each group sized
   // from the series (config/sizing.ts); these are the floors. write holds the ingesters' WAL and
   // TSDB head, backend the store-gateway's index headers and the compactor's work: data-bearing.
   mimirWrite: stateful("250m", "3Gi"),

@@ -19,6 +19,12 @@ export interface ConsumerPlan {
   buckets: string[];
   /** Existing buckets it uses by name only: never created, never in state (takeover). */
   referenced: string[];
+  /**
+   * Buckets this stack already has that nothing reads any more ({@link UNUSED_PURPOSES}, kept by
+   * `objectStore.keepUnusedBuckets`): still managed (retained on delete, protected in production)
+   * so no update deletes them, but granted to no user and in no consumer's config.
+   */
+  unused: string[];
   /** An existing Secret with its S3 credentials, read instead of a generated user (takeover). */
   existingSecret?: string;
   /** Purpose -> bucket (+ prefix). */
@@ -45,9 +51,36 @@ export interface BucketPlan {
 
 /** What each consumer keeps, one purpose per bucket on MinIO. */
 export const PURPOSES: Record<Consumer, Purpose[]> = {
-  loki: ["chunks", "ruler", "admin"],
-  mimir: ["blocks", "ruler", "alertmanager"],
+  loki: ["chunks"],
+  mimir: ["blocks", "ruler"],
 };
+
+/**
+ * Buckets earlier versions of the program created for every stack and that nothing reads:
+ * - Loki's ruler bucket: the ruler reads its rules from a local directory (builders/logging/lokiValues.ts
+ *   sets `ruler.storage.type: local`; the loki 6.49.0 chart then asks for no ruler bucket,
+ *   templates/_helpers.tpl:233-235 `loki.rulerStorageConfig`);
+ * - Loki's admin bucket: only the Enterprise Logs admin API reads it (loki 6.49.0
+ *   templates/_helpers.tpl:414-431 `enterprise-logs.adminAPIStorageConfig`,
+ *   templates/admin-api/deployment-admin-api.yaml:2,82, rendered only with `enterprise.enabled`);
+ * - Mimir's Alertmanager bucket: no Mimir process here runs the Alertmanager (`-target=all` leaves
+ *   it out, upstream/engines/mimirModules.ts; the stack runs its own Alertmanager).
+ * A stack that has them keeps them through `objectStore.keepUnusedBuckets`; a new one never gets them.
+ */
+export const UNUSED_PURPOSES: Record<Consumer, Purpose[]> = {
+  loki: ["ruler", "admin"],
+  mimir: ["alertmanager"],
+};
+
+/** Every purpose a consumer's bucket ever had: what a takeover may name. */
+export const KNOWN_PURPOSES: Record<Consumer, Purpose[]> = {
+  loki: [...PURPOSES.loki, ...UNUSED_PURPOSES.loki],
+  mimir: [...PURPOSES.mimir, ...UNUSED_PURPOSES.mimir],
+};
+
+/** How `objectStore.keepUnusedBuckets` names one unused bucket: `<consumer>-<purpose>`. */
+export const UNUSED_BUCKETS = ["loki-ruler", "loki-admin", "mimir-alertmanager"] as const;
+export type UnusedBucket = (typeof UNUSED_BUCKETS)[number];
 
 /** Environment variables every S3 consumer reads its credentials from (with -config.expand-env). */
 export const S3_ENV = { accessKey: "AWS_ACCESS_KEY_ID", secretKey: "AWS_SECRET_ACCESS_KEY" } as const;

@@ -1,6 +1,12 @@
 import type { PhaseCapabilities, LogAgent } from "../model/phases";
 import { RELEASES } from "../model/endpoints";
-import { kpsAlertmanagerName, prometheusName } from "../model/services";
+import {
+  KPS_PORT_NAME,
+  kpsAlertmanagerName,
+  prometheusName,
+  VM_ALERTMANAGER_PORT_NAME,
+} from "../model/services";
+import { RELOADER_PORT } from "../upstream/operators/prometheusOperator";
 import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
 import { mimirPodLabels } from "../builders/metrics/mimirValues";
 
@@ -22,7 +28,7 @@ export interface NetworkInputs {
   /** Which parts run in this phase. */
   runs: {
     mimir: boolean;
-    /** Mimir runs in read-write mode (write, read, backend targets) instead of monolithic. */
+    /** Mimir runs scaled out (write, read, backend groups) instead of monolithic. */
     mimirReadWrite?: boolean;
     victoriaMetrics: boolean;
     /** VictoriaMetrics runs as a VMCluster (vmstorage, vminsert, vmselect) instead of vmsingle. */
@@ -64,7 +70,7 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   const vmsingle = at({ "app.kubernetes.io/name": "vmsingle", ...instance(INSTANCE.vm) });
   const grafana = at(instance(INSTANCE.grafana));
   // The labels builders/metrics/mimirValues.ts gives Mimir's pods: the monolithic ones, or every
-  // read-write target's (writers reach write, Grafana read, Alloy's rule sync and the targets'
+  // scaled-out group's (writers reach write, Grafana read, Alloy's rule sync and the targets'
   // own gRPC and memberlist one another: one group, whose peers rule covers the targets' traffic).
   const mimir = at(mimirPodLabels(!!n.runs.mimirReadWrite));
 
@@ -131,8 +137,8 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   if (n.caps.kps) {
     out.push(
       guard(prometheusName(), prometheus, [
-        { from: [grafana], ports: ["web"], why: "Grafana -> Prometheus query" },
-        scraped(["web", "reloader-web"]),
+        { from: [grafana], ports: [KPS_PORT_NAME], why: "Grafana -> Prometheus query" },
+        scraped([KPS_PORT_NAME, RELOADER_PORT.name]),
       ]),
       // The operator and KPS's kube-state-metrics; the admission webhook is off (kpsValues.ts).
       guard("kube-prometheus-stack", at(instance(INSTANCE.kps)), [scraped(["http"])]),
@@ -143,9 +149,9 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
       out.push(
         guard(kpsAlertmanagerName(), am, [
           peers(am),
-          { from: [prometheus], ports: ["web"], why: "Prometheus -> Alertmanager" },
-          ...lokiAlerts(["web"]),
-          scraped(["web", "reloader-web"]),
+          { from: [prometheus], ports: [KPS_PORT_NAME], why: "Prometheus -> Alertmanager" },
+          ...lokiAlerts([KPS_PORT_NAME]),
+          scraped([KPS_PORT_NAME, RELOADER_PORT.name]),
         ]),
       );
     }
@@ -241,9 +247,10 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
         ]),
         guard("vmalertmanager", vmalertmanager, [
           peers(vmalertmanager),
-          { from: [vmalert], ports: ["http"], why: "vmalert -> Alertmanager" },
-          ...lokiAlerts(["http"]),
-          scraped(["http"]),
+          // The pods' port is named after the CR's portName; `http` is only the Service's port.
+          { from: [vmalert], ports: [VM_ALERTMANAGER_PORT_NAME], why: "vmalert -> Alertmanager" },
+          ...lokiAlerts([VM_ALERTMANAGER_PORT_NAME]),
+          scraped([VM_ALERTMANAGER_PORT_NAME]),
         ]),
       );
   }

@@ -128,7 +128,7 @@ export interface StackPlan {
     volumeSize: string;
     resources?: Resources;
     settings: MimirInputs;
-    /** Read-write mode's targets (config/sizing.ts `mimirReadWriteShape`); absent: monolithic. */
+    /** The scaled-out shape's groups (config/sizing.ts `mimirReadWriteShape`); absent: monolithic. */
     readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };
   }>;
   victoriaMetrics?: Planned<{ namespace: string; protect: boolean; settings: VmInputs }>;
@@ -202,7 +202,7 @@ export function planStack(cfg: StackConfig): StackPlan {
   const promClaim = prometheusClaim(kpsFullname ?? RELEASES.kps, cfg.takeover?.prometheusVolume);
   // The VictoriaMetrics cluster version only for a declared workload one vmsingle cannot hold.
   const vmCluster = caps.backend ? vmClusterShape(cfg) : undefined;
-  // Mimir's read-write mode only for a declared workload one monolithic Mimir cannot hold.
+  // Mimir scaled out only for a declared workload one monolithic Mimir cannot hold.
   const mimirRw = caps.backend ? mimirReadWriteShape(cfg) : undefined;
   const ep = endpoints(ns, cfg.loki, kpsFullname, !!vmCluster, !!mimirRw);
   const mimirBackend = cfg.metricsBackend === "mimir";
@@ -371,7 +371,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       resources:
         r ??
         (() => {
-          throw new Error("planStack: Mimir's read-write targets were not sized (config/sizing.ts)");
+          throw new Error("planStack: Mimir's scaled-out groups were not sized (config/sizing.ts)");
         })(),
       ...(t.volume === undefined ? {} : { volumeSize: t.volume }),
     });
@@ -412,7 +412,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       // Reported, never silent: the monolithic StatefulSet goes; its claim stays (Retain), and the
       // blocks it uploaded are in the bucket the backend's store-gateways read.
       plan.outputs.plannedChanges[RELEASES.mimir] =
-        `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; Mimir runs in read-write mode (${mimirRw.write.replicas} write x ${mimirRw.write.memory}, ${mimirRw.read.replicas} read x ${mimirRw.read.memory}, ${mimirRw.backend.replicas} backend x ${mimirRw.backend.memory}); the monolithic StatefulSet is deleted, its volume retained: flush its ingester to the bucket first (docs/how-to/sizing.md)`;
+        `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; Mimir runs scaled out in groups of Mimir 3.0 modules (${mimirRw.write.replicas} write x ${mimirRw.write.memory}, ${mimirRw.read.replicas} read x ${mimirRw.read.memory}, ${mimirRw.backend.replicas} backend x ${mimirRw.backend.memory}); the monolithic StatefulSet is deleted, its volume retained: flush its ingester to the bucket first (docs/how-to/sizing.md)`;
   }
   if (caps.alertmanager === "standalone") {
     plan.alertmanager = { inputs: { namespace: ns, profile: cfg.profile, alerting }, waitsFor: none() };

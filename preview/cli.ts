@@ -2,6 +2,7 @@
 import "./startup";
 // First, for its effect: Helm and the contract link in place (see preview/tools.ts).
 import "./tools";
+import { helpText, SYNTH, usageLine, wantsHelp } from "./cliSpecs";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/resolve";
@@ -19,8 +20,7 @@ import { budgetOf, countByType, formatBudget, formatTree } from "./report";
 import { projectRoot, stackNames } from "./paths";
 import { runningOverrides } from "./change/runningConfig";
 
-const USAGE =
-  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet] [--workloads] [--against <previous export.json>] [--running <dir>]";
+const USAGE = usageLine(SYNTH);
 
 function parseArgs(argv: string[]): {
   stacks: string[] | "all";
@@ -71,6 +71,10 @@ function parseArgs(argv: string[]): {
 }
 
 async function main(): Promise<number> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(helpText(SYNTH));
+    return 0;
+  }
   const args = parseArgs(process.argv.slice(2));
   const root = args.dir ? path.resolve(args.dir) : projectRoot();
   const stacks = args.stacks === "all" ? stackNames(root) : args.stacks;
@@ -147,6 +151,8 @@ async function main(): Promise<number> {
       if (args.workloads)
         console.log(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
       rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s, ${checks.podsJudged} pods at their Pod Security level, ${checks.connectionsAllowed} connections allowed by NetworkPolicies${checks.networkPoliciesDeferred.length ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})` : ""}: ${checks.findings.length} problem(s)`;
+      for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
+      for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
       if (checks.findings.length > 0) {
         console.error(
           `${stack}: the rendered stack would fail in a cluster:\n${formatFindings(checks.findings)}`,

@@ -92,6 +92,7 @@ function sources(root: string): string[] {
     "policy",
     "preview",
     "scripts",
+    "upstream",
   ])
     walk(d);
   return out.sort();

@@ -5,6 +5,8 @@
  * collected once per node.
  */
 
+import { alloyApiNeeds, type ApiNeed } from "../../upstream/alloy/apiNeeds";
+import { describeErrors, parseAlloy } from "../../upstream/alloy/syntax";
 import { MINIO_METRICS_JOB, MINIO_METRICS_SECRET, type MinioScrape } from "../objectstore/minioMetrics";
 
 /** Labels every pod log line carries (the seeds' label set). */
@@ -365,54 +367,93 @@ export function alloyClusterConfig(input: AlloyClusterInput): string {
 export interface RbacRule {
   apiGroups?: string[];
   resources?: string[];
+  resourceNames?: string[];
   nonResourceURLs?: string[];
   verbs: string[];
 }
 
-const READ = ["get", "list", "watch"];
+/** What one Alloy's ServiceAccount is granted: a ClusterRole's rules and namespaced Roles' rules. */
+export interface AlloyRbac {
+  clusterRules: RbacRule[];
+  /** Namespaced grants (a named Secret's `get`), one Role and RoleBinding per namespace. */
+  roles: { namespace: string; rules: RbacRule[] }[];
+}
+
+const key = (...parts: (string | undefined)[]) => JSON.stringify(parts);
 
 /**
- * The node DaemonSet's role: `discovery.kubernetes` (role pod) lists this node's pods; the files and
- * the journal are read from the host. No Secrets, no nodes, no `nodes/proxy` (the chart's default
- * rules grant all three to every Alloy).
+ * The RBAC an Alloy config needs, derived from the components it declares
+ * (upstream/alloy/apiNeeds.ts) and nothing else: cluster-wide calls become ClusterRole rules; a call
+ * limited to a namespace is covered by a cluster-wide grant of the same call, else it becomes a
+ * Role rule in that namespace; a call that names one object (a Secret's `get`) is a Role rule with
+ * `resourceNames`, never a cluster-wide read.
  */
-export function alloyNodeRules(_input: AlloyLogsInput): RbacRule[] {
-  return [{ apiGroups: [""], resources: ["pods"], verbs: READ }];
+export function alloyRbac(config: string): AlloyRbac {
+  const parsed = parseAlloy(config);
+  if (parsed.errors.length > 0)
+    throw new Error(`alloyRbac: the Alloy config does not parse: ${describeErrors(parsed.errors)}`);
+  const needs = alloyApiNeeds(parsed.body);
+  const wide = new Set(
+    needs.filter((n) => n.namespace === undefined).map((n) => key(n.apiGroup, n.resource, n.verb)),
+  );
+  // (group, resource, names) -> verbs, so a rule lists every verb of one kind of object.
+  const collect = (into: Map<string, RbacRule>, n: ApiNeed) => {
+    const k = key(n.apiGroup, n.resource, n.nonResourceURL, n.name);
+    const rule =
+      into.get(k) ??
+      (n.nonResourceURL !== undefined
+        ? { nonResourceURLs: [n.nonResourceURL], verbs: [] }
+        : {
+            apiGroups: [n.apiGroup ?? ""],
+            resources: [n.resource!],
+            ...(n.name ? { resourceNames: [n.name] } : {}),
+            verbs: [],
+          });
+    if (!rule.verbs.includes(n.verb)) rule.verbs.push(n.verb);
+    into.set(k, rule);
+  };
+  const cluster = new Map<string, RbacRule>();
+  const namespaced = new Map<string, Map<string, RbacRule>>();
+  for (const n of needs) {
+    if (n.namespace === undefined) collect(cluster, n);
+    else if (n.name !== undefined || !wide.has(key(n.apiGroup, n.resource, n.verb))) {
+      const m = namespaced.get(n.namespace) ?? new Map<string, RbacRule>();
+      collect(m, n);
+      namespaced.set(n.namespace, m);
+    }
+  }
+  return {
+    clusterRules: [...cluster.values()],
+    roles: [...namespaced].map(([namespace, rules]) => ({ namespace, rules: [...rules.values()] })),
+  };
 }
 
 /**
- * The cluster replica's role, from what its config runs: events; ServiceMonitor/PodMonitor discovery
- * and the kube scrapes (pods, endpoints, nodes, and the kubelet's metrics, which the kubelet
- * authorizes as `nodes/metrics` for /metrics, /metrics/cadvisor and /metrics/probes; never
- * `nodes/proxy`, kubelet exec over a GET); PrometheusRules for the ruler sync. No Secrets: no
- * ServiceMonitor of the stack references one, and Alloy reads a referenced Secret only then.
+ * The Roles and RoleBindings of {@link AlloyRbac.roles} as the Alloy chart's `extraObjects` (the
+ * chart renders them through `tpl`, alloy 1.5.0 templates/extra-manifests.yaml, so the subject is
+ * the chart's own ServiceAccount name and namespace). The chart's `rbac.namespaces` would turn every
+ * rule into a namespaced Role, cluster-wide discovery included, so the Roles live beside it.
  */
-export function alloyClusterRules(input: AlloyClusterInput): RbacRule[] {
-  const rules: RbacRule[] = [];
-  const clusterRules: RbacRule[] = [];
-  if (input.events) rules.push({ apiGroups: [""], resources: ["events", "namespaces"], verbs: READ });
-  if (input.scrape) {
-    rules.push(
+export function alloyRoleObjects(release: string, roles: AlloyRbac["roles"]): Record<string, unknown>[] {
+  return roles.flatMap(({ namespace, rules }) => {
+    const metadata = { name: `${release}-reads`, namespace };
+    return [
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata, rules },
       {
-        apiGroups: ["", "discovery.k8s.io"],
-        resources: ["endpoints", "endpointslices", "pods", "services", "namespaces"],
-        verbs: READ,
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata,
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: metadata.name },
+        subjects: [
+          {
+            kind: "ServiceAccount",
+            name: '{{ include "alloy.serviceAccountName" . }}',
+            namespace: '{{ include "alloy.namespace" . }}',
+          },
+        ],
       },
-      { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors"], verbs: READ },
-    );
-    clusterRules.push(
-      { apiGroups: [""], resources: ["nodes"], verbs: READ },
-      { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
-      // The API server's and the control plane's own /metrics (KUBE_SCRAPES over https).
-      { nonResourceURLs: ["/metrics"], verbs: ["get"] },
-    );
-  }
-  if (input.rules)
-    rules.push(
-      { apiGroups: ["monitoring.coreos.com"], resources: ["prometheusrules"], verbs: READ },
-      { apiGroups: [""], resources: ["namespaces"], verbs: READ },
-    );
-  return [...rules, ...clusterRules];
+    ];
+  });
 }
 
 /**

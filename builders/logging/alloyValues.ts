@@ -3,9 +3,9 @@ import { imageValues, versions } from "../../model/versions";
 import {
   alloyChartRbac,
   alloyClusterConfig,
-  alloyClusterRules,
   alloyNodeConfig,
-  alloyNodeRules,
+  alloyRbac,
+  alloyRoleObjects,
   type AlloyClusterInput,
   type AlloyLogsInput,
 } from "./alloyConfig";
@@ -34,13 +34,15 @@ const reloaderValues = (profile: Profile) => ({
 /**
  * Values of the per-node DaemonSet: /var/log mounted read-only, positions on the host so restarts
  * resume. It stays root (the log files are root's, mode 0640) without capabilities, and its role
- * holds what its pipeline reads (`alloyNodeRules`) and nothing else.
+ * holds what its config's components call (`alloyRbac`) and nothing else.
  */
 export function alloyNodeValues(
   profile: Profile,
   input: AlloyLogsInput,
   scheduling: AgentScheduling,
 ): Record<string, any> {
+  const config = alloyNodeConfig(input);
+  const rbac = alloyRbac(config);
   return {
     fullnameOverride: RELEASES.alloy,
     image,
@@ -48,7 +50,8 @@ export function alloyNodeValues(
     // install it (a duplicate object), so neither does.
     crds: { create: false },
     global: { podSecurityContext: rootLogAgentPod() },
-    rbac: alloyChartRbac(alloyNodeRules(input)),
+    rbac: alloyChartRbac(rbac.clusterRules),
+    extraObjects: alloyRoleObjects(RELEASES.alloy, rbac.roles),
     configReloader: reloaderValues(profile),
     controller: {
       type: "daemonset",
@@ -59,7 +62,7 @@ export function alloyNodeValues(
       },
     },
     alloy: {
-      configMap: { create: true, content: alloyNodeConfig(input) },
+      configMap: { create: true, content: config },
       securityContext: containerHardening({
         readOnlyRoot: true,
         add: logAgentCapabilities(input.nodeLogs),
@@ -82,19 +85,21 @@ export function alloyNodeValues(
 export const ALLOY_UID = 473;
 
 /**
- * Values of the cluster-wide single replica: non-root, read-only root filesystem, its role from
- * its config (`alloyClusterRules`). Its storage path (the remote-write WAL, the events' positions)
+ * Values of the cluster-wide single replica: non-root, read-only root filesystem, its roles from
+ * its config's components (`alloyRbac`: a ClusterRole, and a Role naming the one Secret it reads). Its storage path (the remote-write WAL, the events' positions)
  * is an emptyDir volume: it survives container restarts (an OOM kill, a crash); a new pod starts
  * a new WAL, as a Deployment's pod may land on any node.
  */
 export function alloyClusterValues(profile: Profile, input: AlloyClusterInput): Record<string, any> {
-  const rbac = alloyChartRbac(alloyClusterRules(input));
+  const config = alloyClusterConfig(input);
+  const derived = alloyRbac(config);
   return {
     fullnameOverride: RELEASES.alloyCluster,
     image,
     crds: { create: false },
     global: { podSecurityContext: nonRootPod(ALLOY_UID) },
-    rbac,
+    rbac: alloyChartRbac(derived.clusterRules),
+    extraObjects: alloyRoleObjects(RELEASES.alloyCluster, derived.roles),
     configReloader: reloaderValues(profile),
     controller: {
       type: "deployment",
@@ -102,7 +107,7 @@ export function alloyClusterValues(profile: Profile, input: AlloyClusterInput): 
       volumes: { extra: [{ name: "alloy-wal", emptyDir: { sizeLimit: "2Gi" } }] },
     },
     alloy: {
-      configMap: { create: true, content: alloyClusterConfig(input) },
+      configMap: { create: true, content: config },
       securityContext: containerHardening({ readOnlyRoot: true }),
       storagePath: "/var/lib/alloy/data",
       mounts: { extra: [{ name: "alloy-wal", mountPath: "/var/lib/alloy" }] },

@@ -22,7 +22,7 @@ export interface LokiInputs {
   /**
    * Loki's ruler: the Alertmanager it sends to (the phase's, model/endpoints.ts) and the tenant whose
    * rule directory holds the program's LogQL rules (ConfigMap {@link LOKI_RULES_CONFIGMAP}).
-   * Default: the ruler keeps the chart's bucket storage and sends nowhere.
+   * Default: the ruler's local directory is empty and it sends nowhere.
    */
   ruler?: { alertmanagerUrl: string; tenant: string };
 }
@@ -67,6 +67,9 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   };
   // The rule file is mounted where the ruler runs: the single binary, or the backend target
   // (SimpleScalable; the read and write targets run no ruler).
+  // Without rules the directory is an empty volume: the local rule store lists it and finds no
+  // tenant (grafana/loki pkg/ruler/rulestore/local/local.go `ListAllUsers` reads the directory, and
+  // fails when it is missing).
   const rules = input.ruler
     ? {
         extraVolumes: [{ name: "homelab-rules", configMap: { name: LOKI_RULES_CONFIGMAP } }],
@@ -74,7 +77,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
           { name: "homelab-rules", mountPath: `${LOKI_RULES_DIR}/${input.ruler.tenant}`, readOnly: true },
         ],
       }
-    : {};
+    : {
+        extraVolumes: [{ name: "homelab-rules", emptyDir: {} }],
+        extraVolumeMounts: [{ name: "homelab-rules", mountPath: LOKI_RULES_DIR, readOnly: true }],
+      };
   // Targets with a claim (all but read) are stateful: they preempt ordinary pods.
   const target = (replicas: number, workload: Parameters<typeof sizing>[1], ruler = false) => ({
     replicas,
@@ -90,11 +96,9 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     storage.kind === "s3"
       ? {
           type: "s3",
-          bucketNames: {
-            chunks: storage.locations.chunks!.bucket,
-            ruler: storage.locations.ruler!.bucket,
-            admin: storage.locations.admin!.bucket,
-          },
+          // Chunks only: the ruler reads a local directory (rulerConfig below), and the admin
+          // bucket serves only Enterprise Logs (model/storage.ts UNUSED_PURPOSES).
+          bucketNames: { chunks: storage.locations.chunks!.bucket },
           s3: {
             endpoint: storage.endpoint,
             region: storage.region,
@@ -136,18 +140,14 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         // explicit: the log error-rate rule reads it).
         discover_log_levels: true,
       },
-      ...(input.ruler
-        ? {
-            // The chart's ruler storage helper yields `type: local` when rulerConfig says so
-            // (loki 6.49.0 templates/_helpers.tpl loki.rulerStorageConfig), merged with this.
-            rulerConfig: {
-              storage: { type: "local", local: { directory: LOKI_RULES_DIR } },
-              rule_path: "/var/loki/rules-tmp",
-              alertmanager_url: input.ruler.alertmanagerUrl,
-              enable_api: true,
-            },
-          }
-        : {}),
+      // The ruler always reads its rules from a local directory, never a bucket: the chart's ruler
+      // storage helper yields `type: local` when rulerConfig says so and then needs no ruler bucket
+      // (loki 6.49.0 templates/_helpers.tpl:233-235 loki.rulerStorageConfig), merged with this.
+      rulerConfig: {
+        storage: { type: "local", local: { directory: LOKI_RULES_DIR } },
+        rule_path: "/var/loki/rules-tmp",
+        ...(input.ruler ? { alertmanager_url: input.ruler.alertmanagerUrl, enable_api: true } : {}),
+      },
       compactor: {
         working_directory: "/var/loki/compactor",
         compaction_interval: "10m",
@@ -190,7 +190,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       },
       resources: sizing(profile, "grafanaSidecar"),
       // The rules sidecar copies loki_rule ConfigMaps into /rules, which only a ruler with local
-      // storage in that directory reads; ours reads its bucket (s3) or /var/loki/rules (filesystem),
+      // storage in that directory reads; ours reads LOKI_RULES_DIR (the program's own rule file),
       // so the sidecar would be a pod container doing nothing. Alerts on Loki live in PrometheusRules.
       rules: { enabled: false },
     },

@@ -2,6 +2,7 @@ import { claimSpec } from "../core/claim";
 import type { PhaseCapabilities, Backend } from "../../model/phases";
 import { RELEASES } from "../../model/endpoints";
 import { PROMETHEUS_CLAIM_TEMPLATE } from "../../model/storage";
+import { KPS_PORT_NAME } from "../../model/services";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import {
@@ -81,6 +82,8 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     prometheus: {
       prometheusSpec: {
         image: imageValues(versions.images.prometheus),
+        // The pods' port name, which the NetworkPolicies admit (plan/network.ts): set, not assumed.
+        portName: KPS_PORT_NAME,
         replicas: 1,
         // A change here reaches the operator's StatefulSet through its pod template only.
         priorityClassName: PRIORITY_CLASSES.stateful.name,
@@ -115,6 +118,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
       config: alertmanagerConfig(input.alerting, "/etc/alertmanager/secrets"),
       alertmanagerSpec: {
         image: imageValues(versions.images.alertmanager),
+        portName: KPS_PORT_NAME,
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),
         priorityClassName: PRIORITY_CLASSES.stateful.name,

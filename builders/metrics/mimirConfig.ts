@@ -12,12 +12,17 @@ export interface MimirInputs {
   ingestionRate: number;
   multitenancy: boolean;
   storage: ConsumerStorage;
-  /** Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator, model/phases.ts). */
+  /**
+   * Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator,
+   * model/phases.ts). Written to `limits.ruler_alertmanager_client_config.alertmanager_url`: Mimir 3.0
+   * deprecates `ruler.alertmanager_url` for it (../shared/reference/mimir-3.0/config-fields.tsv; the
+   * old key is only copied there, grafana/mimir mimir-3.0.0 pkg/mimir/modules.go:415-420).
+   */
   alertmanagerUrl: string;
   /** Compactor block retention (`compactor_blocks_retention_period`), e.g. "90d". */
   blocksRetention: string;
   /**
-   * Read-write mode (config/sizing.ts `mimirReadWriteShape`): write and backend pods, which the
+   * The scaled-out shape (config/sizing.ts `mimirReadWriteShape`): write and backend pods, which the
    * ingester and store-gateway rings replicate over. Default: absent, monolithic (`replicas` pods).
    */
   readWrite?: { write: number; backend: number };
@@ -40,25 +45,31 @@ export const MIMIR_RULER_SCRATCH = "/data/ruler-scratch";
 export const MIMIR_RULER_LIMITS = { rulesPerGroup: 60, groupsPerTenant: 150 } as const;
 
 /**
- * What read-write mode adds (monolithic stacks keep their config, and their pods, unchanged):
- * - the query-frontend and queriers (read) find the query-schedulers (backend) through the
- *   schedulers' ring, as the upstream jsonnet does in this mode ("Query-scheduler ring-based service
- *   discovery is always enabled in the Mimir read-write deployment mode",
- *   operations/mimir/read-write-deployment/config.libsonnet, commit 23a8b45b; the querier worker
- *   then needs no scheduler address, pkg/querier/worker `IsSchedulerConfigured`); with `-target=all`
- *   they reach the scheduler in the same process instead (pkg/mimir/modules.go `initQuerier`);
- * - the Alertmanager, which only the backend target runs (modules.go: `all` leaves it out), keeps
- *   its state on the volume and its ring on memberlist (the jsonnet sets
- *   `alertmanager.storage.path: /data/alertmanager` for mimir-backend, backend.libsonnet).
+ * Where every Mimir process keeps its activity log (`activity_tracker.filepath`): on the pod's
+ * `/data` volume. Mimir's default, `./metrics-activity.log`, lands in the image's working directory
+ * `/`, which uid 10001 cannot write; every process opens the file at start and stops when it cannot
+ * ("failed to create activity file"; upstream/engines/writablePaths.ts). The official chart puts it
+ * on a mounted volume too (mimir-distributed 6.0.0 values.yaml:123-124, templates/validate.yaml:12-13).
  */
-const readWriteConfig = {
+export const MIMIR_ACTIVITY_LOG = "/data/metrics-activity.log";
+
+/**
+ * What the scaled-out shape adds (monolithic stacks keep their config, and their pods, unchanged):
+ * the query-frontend and queriers (read) find the query-schedulers (backend) through the
+ * schedulers' ring, the way the upstream jsonnet ran the same grouping ("Query-scheduler ring-based
+ * service discovery is always enabled in the Mimir read-write deployment mode",
+ * operations/mimir/read-write-deployment/config.libsonnet, commit 23a8b45b; the querier worker then
+ * needs no scheduler address, pkg/querier/worker `IsSchedulerConfigured`); with `-target=all` they
+ * reach the scheduler in the same process instead (pkg/mimir/modules.go `initQuerier`).
+ */
+const scaledOutConfig = {
   query_scheduler: { service_discovery_mode: "ring", ring: memberlist },
-  alertmanager: { data_dir: "/data/alertmanager", sharding_ring: memberlist },
 };
 
 /**
  * Mimir's own config for a monolithic homelab: classic architecture (no Kafka ingest storage),
- * rings on memberlist, three distinct storage locations, credentials by `${VAR}` only.
+ * rings on memberlist, distinct blocks and rules locations, credentials by `${VAR}` only, every
+ * written path on the pod's `/data` volume.
  *
  * No HA tracker: it needs consul or etcd (memberlist is not supported), and every phase has one
  * writer (one Prometheus, later one Alloy replica). Writers still send `cluster` and `__replica__`;
@@ -70,7 +81,9 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
   const rf = mimirReplicationFactor(rw ? rw.write : input.replicas);
   const storeRf = mimirReplicationFactor(rw ? rw.backend : input.replicas);
   const storage = input.storage;
-  const location = (purpose: "blocks" | "ruler" | "alertmanager", dir: string) => {
+  // Blocks and rules only: no Mimir process here runs the Alertmanager (`all` leaves it out,
+  // upstream/engines/mimirModules.ts; the scaled-out groups do not name it), so it has no store.
+  const location = (purpose: "blocks" | "ruler", dir: string) => {
     if (storage.kind === "filesystem") return { backend: "filesystem", filesystem: { dir: `/data/${dir}` } };
     const loc = storage.locations[purpose]!;
     return { s3: { bucket_name: loc.bucket }, ...(loc.prefix ? { storage_prefix: loc.prefix } : {}) };
@@ -101,18 +114,17 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
       bucket_store: { sync_dir: "/data/tsdb-sync" },
     },
     ruler_storage: location("ruler", "ruler"),
-    alertmanager_storage: location("alertmanager", "alertmanager"),
     compactor: { data_dir: "/data/compactor", sharding_ring: memberlist },
     distributor: { ring: memberlist },
     ingester: { ring: { ...memberlist, replication_factor: rf } },
     store_gateway: { sharding_ring: { ...memberlist, replication_factor: storeRf } },
     ruler: {
       rule_path: MIMIR_RULER_SCRATCH,
-      ...(input.alertmanagerUrl ? { alertmanager_url: input.alertmanagerUrl } : {}),
       ring: memberlist,
     },
     memberlist: { join_members: [mimirEndpoints(input.namespace).gossip] },
-    ...(rw ? readWriteConfig : {}),
+    activity_tracker: { filepath: MIMIR_ACTIVITY_LOG },
+    ...(rw ? scaledOutConfig : {}),
     limits: {
       max_global_series_per_user: input.maxGlobalSeriesPerUser,
       ingestion_rate: input.ingestionRate,
@@ -121,6 +133,9 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
       compactor_blocks_retention_period: input.blocksRetention,
       ruler_max_rules_per_rule_group: MIMIR_RULER_LIMITS.rulesPerGroup,
       ruler_max_rule_groups_per_tenant: MIMIR_RULER_LIMITS.groupsPerTenant,
+      ...(input.alertmanagerUrl
+        ? { ruler_alertmanager_client_config: { alertmanager_url: input.alertmanagerUrl } }
+        : {}),
     },
   };
 }

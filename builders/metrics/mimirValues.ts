@@ -9,26 +9,47 @@ import { mimirConfig, type MimirInputs } from "./mimirConfig";
 import { RELEASES } from "../../model/names";
 import { MIMIR_GOSSIP, mimirName, PORTS, type MimirTarget } from "../../model/services";
 import { PART_OF_LABEL } from "../metadata";
+import type { MimirModule } from "../../upstream/engines/mimirModules";
 
 /*
  * The Kubernetes objects of Mimir, as plain specs (components/metrics/mimir.ts creates them).
  *
  * Monolithic: one StatefulSet `mimir` running `-target=all` behind the Service `mimir`.
- * Read-write mode (the same image and config file, one `-target` per group of modules, grafana/mimir
- * pkg/mimir/modules.go `setupModuleManager`, commit 0013c446):
- * - `mimir-write` StatefulSet, `-target=write`: distributor + ingester; holds the WAL and TSDB head.
- * - `mimir-read` Deployment, `-target=read`: query-frontend + querier; stateless (the upstream
- *   jsonnet runs it as a Deployment, operations/mimir/read-write-deployment/read.libsonnet).
- * - `mimir-backend` StatefulSet, `-target=backend`: store-gateway, compactor, ruler, alertmanager,
- *   query-scheduler, overrides-exporter; holds index headers and compactor work.
+ * Scaled out: the same image and config file in three groups of Mimir 3.0 modules, each group
+ * one `-target` list ({@link MIMIR_GROUP_MODULES}; `-target` takes a comma-separated list of
+ * modules, grafana/mimir mimir-3.0.0 pkg/mimir/mimir.go:172). Mimir 3.0 removed the read-write
+ * targets `write`, `read` and `backend` that this shape used to name (#12584;
+ * upstream/engines/mimirModules.ts), so the groups name the modules those targets ran, less the
+ * Alertmanager and overrides-exporter that nothing here uses:
+ * - `mimir-write` StatefulSet: distributor + ingester; holds the WAL and TSDB head.
+ * - `mimir-read` Deployment: query-frontend + querier; stateless (the upstream jsonnet ran the
+ *   same group as a Deployment, operations/mimir/read-write-deployment/read.libsonnet).
+ * - `mimir-backend` StatefulSet: query-scheduler, store-gateway, compactor, ruler; holds index
+ *   headers and compactor work.
  * Each has its Service (http and grpc); every Mimir pod joins the one memberlist through the headless
  * `mimir-gossip` Service, which also governs the StatefulSets' pod names.
  *
- * Unlike the upstream jsonnet, the write and backend targets are not split into three zones: that
+ * Unlike the upstream jsonnet, the write and backend groups are not split into three zones: that
  * layout serves rollouts of many replicas through its rollout-operator, which this stack does not
  * run; replication factor 3 over at least 3 pods, spread over nodes where the pools allow, keeps a
  * copy of each series through the loss of one pod.
+ *
+ * Every path a Mimir process writes is on its `/data` volume (mimirConfig.ts; the rendered-object
+ * check `written-paths` proves it), so the root filesystem is read-only.
  */
+
+/** The Mimir 3.0 modules each workload group runs (its `-target` list). */
+export const MIMIR_GROUP_MODULES: Readonly<Record<MimirTarget, readonly MimirModule[]>> = {
+  all: ["all"],
+  write: ["distributor", "ingester"],
+  read: ["query-frontend", "querier"],
+  backend: ["query-scheduler", "store-gateway", "compactor", "ruler"],
+};
+
+/** The `-target` argument of a workload group. */
+export function mimirTargetArg(group: MimirTarget): string {
+  return `-target=${MIMIR_GROUP_MODULES[group].join(",")}`;
+}
 
 export type { MimirTarget };
 
@@ -47,12 +68,12 @@ export const MIMIR_MEMBERS: Record<string, string> = {
   ...PART_OF_LABEL,
 };
 
-/** The pods Mimir's NetworkPolicy guards and its peers: the monolithic pods, or every target's. */
+/** The pods Mimir's NetworkPolicy guards and its peers: the monolithic pods, or every group's. */
 export function mimirPodLabels(readWrite: boolean): Record<string, string> {
   return readWrite ? MIMIR_MEMBERS : mimirLabels("all");
 }
 
-/** One target of read-write mode as deployed: its pods, their resources and (write, backend) volume. */
+/** One group of the scaled-out shape as deployed: its pods, their resources and (write, backend) volume. */
 export interface MimirTargetSpec {
   replicas: number;
   resources: Resources;
@@ -70,7 +91,7 @@ export interface MimirObjectsInput {
   volumeSize: string;
   /** The monolithic pod's resources; default the profile's floor. */
   resources?: Resources;
-  /** Read-write mode's targets; absent: monolithic. */
+  /** The scaled-out shape's groups; absent: monolithic. */
   readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };
 }
 
@@ -161,7 +182,7 @@ function podTemplate(input: MimirObjectsInput, target: MimirTarget, resources: R
         {
           name: "mimir",
           image: imageString(versions.images.mimir),
-          args: [`-target=${target}`, "-config.file=/etc/mimir/mimir.yaml", "-config.expand-env=true"],
+          args: [mimirTargetArg(target), "-config.file=/etc/mimir/mimir.yaml", "-config.expand-env=true"],
           envFrom,
           ports: [
             { name: "http", containerPort: PORTS.mimir.http },
@@ -169,9 +190,8 @@ function podTemplate(input: MimirObjectsInput, target: MimirTarget, resources: R
             { name: "memberlist", containerPort: PORTS.mimir.memberlist },
           ],
           readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15 },
-          // The root filesystem stays writable: Mimir's activity tracker and alertmanager default
-          // to files under its working directory.
-          securityContext: containerHardening({ readOnlyRoot: false }),
+          // Read-only root: every path Mimir writes is under /data (mimirConfig.ts).
+          securityContext: containerHardening({ readOnlyRoot: true }),
           resources,
           volumeMounts: [
             { name: "config", mountPath: "/etc/mimir" },
@@ -223,7 +243,7 @@ export function mimirStatefulSetSpec(input: MimirObjectsInput): k8s.types.input.
   );
 }
 
-/** Mimir's StatefulSets (and read-write mode's read Deployment). */
+/** Mimir's StatefulSets (and the scaled-out shape's read Deployment). */
 export function mimirWorkloads(input: MimirObjectsInput): {
   statefulSets: MimirObject<k8s.types.input.apps.v1.StatefulSetSpec>[];
   deployments: MimirObject<k8s.types.input.apps.v1.DeploymentSpec>[];
@@ -273,7 +293,7 @@ const httpAndGrpc = [
 ];
 
 /**
- * Mimir's Services: `mimir` (monolithic) or one per target (read-write: `mimir-write` takes the
+ * Mimir's Services: `mimir` (monolithic) or one per group (scaled out: `mimir-write` takes the
  * pushes, `mimir-read` the queries, `mimir-backend` the ruler's API; model/endpoints.ts), and the
  * headless `mimir-gossip` every pod joins the memberlist through (not-ready pods included, so a
  * starting ingester finds its ring).
@@ -303,7 +323,7 @@ export function mimirServices(input: MimirObjectsInput): MimirObject<k8s.types.i
 
 /**
  * The ServiceMonitor's selector: the monolithic Service, or every target's. The gossip Service is
- * never scraped: read-write mode's selector leaves it out, and the monolithic one, which matches
+ * never scraped: the scaled-out selector leaves it out, and the monolithic one, which matches
  * its labels too, finds no `http` port on it.
  */
 export function mimirServiceMonitorSelector(readWrite: boolean): Record<string, unknown> {

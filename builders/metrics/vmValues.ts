@@ -1,7 +1,7 @@
 import { claimSpec } from "../core/claim";
 import type { PhaseCapabilities } from "../../model/phases";
 import { RELEASES, type Endpoints } from "../../model/endpoints";
-import { vmName } from "../../model/services";
+import { VM_ALERTMANAGER_PORT_NAME, vmName } from "../../model/services";
 import type { VmClusterShape } from "../../config/sizing";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { versions } from "../../model/versions";
@@ -256,6 +256,8 @@ export function vmValues(input: VmInputs): Record<string, any> {
           repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`,
           tag: tag(versions.images.alertmanager),
         },
+        // The container port's name, which the NetworkPolicies admit (model/services.ts).
+        portName: VM_ALERTMANAGER_PORT_NAME,
         // The chart's user for vmalertmanager (victoria-metrics-k8s-stack 0.80.0 values.yaml).
         ...vmPodHardening(true, { uid: 1000, gid: 1000 }),
         secrets: alertmanagerSecrets(input.alerting),

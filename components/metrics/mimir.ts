@@ -20,12 +20,12 @@ export interface MimirArgs {
   profile: Profile;
   /** StorageClass of the claim templates. Required. */
   storageClass: string;
-  /** Size of the monolithic claim template (read-write mode sizes each target's own). Required. */
+  /** Size of the monolithic claim template (the scaled-out shape sizes each group's own). Required. */
   volumeSize: string;
   /** Requests and limits sized to hold the series cap (config/sizing.ts). Default: the profile's floor. */
   resources?: Resources;
   /**
-   * Read-write mode (config/sizing.ts `mimirReadWriteShape`): each target's pods, resources and
+   * The scaled-out shape (config/sizing.ts `mimirReadWriteShape`): each target's pods, resources and
    * volume. Default: absent, monolithic (`-target=all`).
    */
   readWrite?: { write: MimirTargetSpec; read: MimirTargetSpec; backend: MimirTargetSpec };
@@ -39,7 +39,7 @@ export interface MimirArgs {
  * Mimir as the program's own objects rather than mimir-distributed: that chart deploys Kafka,
  * zone-aware ingesters, caches and a rollout operator by default, all of which a homelab would have
  * to switch off one by one. Monolithic (`-target=all`) is the documented small shape; past what one
- * node holds, the same image in read-write mode (builders/metrics/mimirValues.ts).
+ * node holds, the same image scaled out in groups of Mimir 3.0 modules (builders/metrics/mimirValues.ts).
  */
 export class Mimir extends pulumi.ComponentResource {
   constructor(name: string, args: MimirArgs, opts?: pulumi.ComponentResourceOptions) {

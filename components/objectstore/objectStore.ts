@@ -106,17 +106,25 @@ export class ObjectStore extends pulumi.ComponentResource {
       );
       const mOpts = { parent: this, provider: minioProvider, dependsOn: waits };
       for (const plan of args.plan.consumers) {
-        const buckets = plan.buckets.map(
-          (bucket) =>
-            new minio.S3Bucket(
-              `${name}-${bucket}`,
-              bucketArgs(bucket),
-              // Listed in existing.buckets: imported by name (plan/takeover.ts planAdoptions).
-              { ...mOpts, ...dataOpts },
-            ),
-        );
+        const bucket = (b: string) =>
+          new minio.S3Bucket(
+            `${name}-${b}`,
+            bucketArgs(b),
+            // Listed in existing.buckets: imported by name (plan/takeover.ts planAdoptions).
+            { ...mOpts, ...dataOpts },
+          );
+        const buckets = plan.buckets.map(bucket);
+        // Buckets nothing reads that the stack already has: kept (retained, protected in
+        // production) so no update deletes them, and granted to nobody.
+        const unused = plan.unused.map(bucket);
         if (store.keepDeletedDays !== undefined)
-          this.keepDeleted(name, plan.buckets, buckets, store.keepDeletedDays, mOpts);
+          this.keepDeleted(
+            name,
+            [...plan.buckets, ...plan.unused],
+            [...buckets, ...unused],
+            store.keepDeletedDays,
+            mOpts,
+          );
         if (plan.existingSecret) {
           // Takeover: the operator's Secret (e.g. synced by an ExternalSecret) keeps serving; reading
           // it makes a missing Secret fail the preview instead of the pods.
@@ -127,6 +135,7 @@ export class ObjectStore extends pulumi.ComponentResource {
             [S3_ENV.accessKey, S3_ENV.secretKey],
             `takeover.secrets.${plan.consumer}`,
             k8sOpts,
+            plan.consumer === "loki" ? "Loki" : "Mimir",
           );
           ready[plan.consumer] = [...buckets, existing];
         } else {

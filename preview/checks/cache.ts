@@ -9,6 +9,8 @@
  * change to an object, a check or a validator package gives a new key, so a stale verdict is
  * never read; nothing is skipped: a miss runs every check, as without the cache.
  */
+import { alloyCheckInputs } from "./alloy";
+import { engineCheckInputs } from "./engineConfigs";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -49,6 +51,12 @@ export function checkerVersion(): string {
     .update(sourceDigest(__dirname, ext, ["ajv", "kubernetes-models"]))
     .update(sourceDigest(path.join(__dirname, "../../builders/security"), ext, []))
     .update(sourceDigest(path.join(__dirname, "../../contract"), ext, []))
+    // The Alloy checks judge by the project's parser and Alloy's reference data (upstream/) against
+    // the pinned Alloy: all three are part of the checker.
+    .update(sourceDigest(path.join(__dirname, "../../upstream"), ext, []))
+    .update(alloyCheckInputs())
+    // The Loki and Mimir checks judge by their references (../shared/reference) against the pinned images.
+    .update(engineCheckInputs())
     .digest("hex");
   return version;
 }

@@ -6,7 +6,10 @@
 import type { StackObject } from "../render/types";
 import type { ExportResource } from "../synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
+import { checkAlloy } from "./alloy";
+import { checkAlloyRbac } from "./alloyRbac";
 import { checkDuplicates } from "./duplicates";
+import { checkEngineConfigs } from "./engineConfigs";
 import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
 import { operatorObjects, type Finding, type Placed } from "./objects";
@@ -15,6 +18,8 @@ import { checkPrivileges } from "./privileges";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
+import { checkNamedPorts } from "./namedPorts";
+import { checkWrittenPaths } from "./writtenPaths";
 
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
@@ -46,8 +51,18 @@ export interface StackCheckReport {
   podsJudged: number;
   /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
   connectionsAllowed: number;
+  /** Named ports (policies, Services, probes, monitors) found on the pods they are meant for. */
+  namedPortsResolved: number;
   /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
   networkPoliciesDeferred: string[];
+  /** Alloy configs judged by the parser and the component reference. */
+  alloyConfigs: number;
+  /** Loki and Mimir containers whose config file and flags were judged by the engine's reference. */
+  engineConfigs: number;
+  /** Checks that could not run (their reference data is absent): said loudly, never silently passed. */
+  notRun: string[];
+  /** What works today but is experimental or deprecated upstream: said, never failed. */
+  warnings: string[];
   findings: Finding[];
 }
 
@@ -67,6 +82,9 @@ export function checkStack(
   const env = checkEnvVars(objects);
   const podSecurity = checkPodSecurity(objects);
   const network = checkNetworkPolicies(objects, generated);
+  const namedPorts = checkNamedPorts(objects, generated);
+  const alloy = checkAlloy(objects);
+  const engines = checkEngineConfigs(objects);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -76,7 +94,12 @@ export function checkStack(
     variablesChecked: env.checked,
     podsJudged: podSecurity.pods,
     connectionsAllowed: network.allowed,
+    namedPortsResolved: namedPorts.resolved,
     networkPoliciesDeferred: network.deferred,
+    alloyConfigs: alloy.configs,
+    engineConfigs: engines.judged,
+    notRun: [...alloy.notRun, ...engines.notRun],
+    warnings: engines.warnings,
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),
@@ -87,6 +110,11 @@ export function checkStack(
       ...checkPrivileges(objects),
       ...podSecurity.findings,
       ...network.findings,
+      ...namedPorts.findings,
+      ...alloy.findings,
+      ...checkAlloyRbac(objects).findings,
+      ...checkWrittenPaths(objects).findings,
+      ...engines.findings,
     ],
   };
 }

@@ -29,10 +29,23 @@ interface Port {
   name?: string;
 }
 
+/** One connection judged allowed: a client pod template to a target pod template's port. */
+export interface AdmittedEdge {
+  /** `Kind namespace/name` of the client's and the target's workloads. */
+  client: string;
+  target: string;
+  port: number;
+  portName?: string;
+  /** What makes it: the address dialed, or the scrape. */
+  what: string;
+}
+
 export interface NetworkReport {
   findings: Finding[];
   /** Connections proven allowed (client pods -> target pods:port). */
   allowed: number;
+  /** The allowed connections themselves, so a test can ask for the edges the stack must have. */
+  admitted: AdmittedEdge[];
   /** Namespaces whose policies are deliberately deferred (a takeover's import step). */
   deferred: string[];
 }
@@ -214,7 +227,7 @@ function scrapersOf(objects: Placed[], pods: PodTemplate[]): { tpl: PodTemplate;
  */
 export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []): NetworkReport {
   const all = [...objects, ...generated];
-  const report: NetworkReport = { findings: [], allowed: 0, deferred: [] };
+  const report: NetworkReport = { findings: [], allowed: 0, admitted: [], deferred: [] };
   const namespaceObjs = objects.filter((p) => p.obj.kind === "Namespace");
   const stackNs = new Set(objects.map((p) => p.obj.metadata.namespace).filter(Boolean) as string[]);
   for (const n of namespaceObjs)
@@ -270,6 +283,15 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
     else {
       for (const r of rules ?? []) used.add(r);
       report.allowed++;
+      const id = (t: PodTemplate) =>
+        `${t.owner.obj.kind} ${t.owner.obj.metadata.namespace}/${t.owner.obj.metadata.name}`;
+      report.admitted.push({
+        client: id(client),
+        target: id(tpl),
+        port: port.number,
+        ...(port.name ? { portName: port.name } : {}),
+        what,
+      });
     }
   };
 

@@ -3,6 +3,25 @@
  * attributed to the Pulumi resource that creates it (a Helm release or a raw resource), plus the
  * export's dependency edges. Pure data in, pure data out: synth and the tests share these functions.
  */
+import {
+  ALERTMANAGER_MESH,
+  governingSelector,
+  RELOADER_PORT,
+  SERVERS,
+  serverPodLabels,
+  serverPortName,
+} from "../../upstream/operators/prometheusOperator";
+import {
+  VM_CLUSTER,
+  VM_KINDS,
+  VM_SERVICE_PORT_NAME,
+  vmPodLabels,
+  vmPort,
+  vmPortName,
+  vmSelectorLabels,
+  type VmClusterComponent,
+  type VmKind,
+} from "../../upstream/operators/victoriaMetrics";
 import { groupOf, isClusterScoped } from "../render/kinds";
 import type { ExportResource } from "../synthesize";
 
@@ -195,41 +214,30 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
 /**
  * Objects the Prometheus and VictoriaMetrics operators create from custom resources: the Services
  * and pods an address can point at although no chart renders them. Only names, labels and ports,
- * the part the address check needs. Modelled on what the pinned charts themselves expect of them
- * (not on the operators' source, which is not read here):
- * - prometheus-operator: kube-prometheus-stack 88.0.0 renders Services selecting a Prometheus
- *   `N`'s pods by `app.kubernetes.io/name: prometheus` + `operator.prometheus.io/name: N` (port
- *   9090) and an Alertmanager's by `app.kubernetes.io/name: alertmanager` + `alertmanager: N`
- *   (9093); the operator's governing Services are `prometheus-operated`/`alertmanager-operated`.
- * - VictoriaMetrics operator: "For each VMSingle resource, the Operator adds Service ... prefixed
- *   with name" (VictoriaMetrics/operator docs/resources/vmsingle.md); victoria-metrics-k8s-stack
- *   0.80.0 addresses them as `vmsingle-N:8428`, `vmalert-N:8080` and
- *   `vmalertmanager-N-0.vmalertmanager-N:9093` (a StatefulSet behind a headless Service); vmagent
- *   listens on 8429. Pods carry `app.kubernetes.io/name: <kind>` + `app.kubernetes.io/instance: N`.
+ * the part the address and network checks need:
+ * - prometheus-operator: ports, port names and governing Services from the custom resource's own
+ *   fields and the operator's contract (upstream/operators/prometheusOperator.ts): the server's
+ *   port is named after `spec.portName` (kube-prometheus-stack sets `http-web`; the CRD's default
+ *   is `web`), the config-reloader's `reloader-web`, Alertmanager's mesh ports; the operator's pod
+ *   labels over `spec.podMetadata.labels`, the governing Services' selectors.
+ * - VictoriaMetrics operator: names, labels, ports and port names from the CR's own fields and the
+ *   operator's contract (upstream/operators/victoriaMetrics.ts): `<kind>-N` workloads and Services,
+ *   the operator's selector labels (`podMetadata.labels` under them), `spec.port` (else the
+ *   operator's default) on a container port named `http`, VMAlertmanager's named `spec.portName`
+ *   (default `web`) behind a Service port `http`.
  */
 export function operatorObjects(objects: Placed[]): Placed[] {
   const out: Placed[] = [];
-  const svc = (
-    p: Placed,
-    name: string,
-    selector: Record<string, string>,
-    port: number,
-    portName: string,
-    headless = false,
-  ) =>
+  // Governing Services are headless; operators label them like the pods they select (monitors select by these).
+  const svc = (p: Placed, name: string, selector: Record<string, string>, ports: Record<string, unknown>[]) =>
     out.push({
       urn: p.urn,
       source: `${p.source}, by its operator`,
       obj: {
         apiVersion: "v1",
         kind: "Service",
-        // Operators label their Services like the pods they select (monitors select by these).
         metadata: { name, namespace: p.obj.metadata.namespace, labels: selector },
-        spec: {
-          selector,
-          ...(headless ? { clusterIP: "None" } : {}),
-          ports: [{ name: portName, port, targetPort: portName }],
-        },
+        spec: { selector, clusterIP: "None", ports },
       },
     });
   const pod = (
@@ -237,8 +245,7 @@ export function operatorObjects(objects: Placed[]): Placed[] {
     kind: string,
     name: string,
     labels: Record<string, string>,
-    port: number,
-    portName: string,
+    containers: unknown[],
   ) =>
     out.push({
       urn: p.urn,
@@ -247,12 +254,7 @@ export function operatorObjects(objects: Placed[]): Placed[] {
         apiVersion: "apps/v1",
         kind,
         metadata: { name, namespace: p.obj.metadata.namespace },
-        spec: {
-          template: {
-            metadata: { labels },
-            spec: { containers: [{ name: "main", ports: [{ name: portName, containerPort: port }] }] },
-          },
-        },
+        spec: { template: { metadata: { labels }, spec: { containers } } },
       },
     });
   for (const p of objects) {
@@ -260,107 +262,138 @@ export function operatorObjects(objects: Placed[]): Placed[] {
     const n = metadata.name;
     if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager")) {
       const app = kind.toLowerCase();
-      const port = kind === "Prometheus" ? 9090 : 9093;
-      const labels = {
-        "app.kubernetes.io/name": app,
-        "app.kubernetes.io/instance": n,
-        "operator.prometheus.io/name": n,
-        [app]: n,
-      };
-      pod(p, "StatefulSet", `${app}-${n}`, labels, port, "web");
-      svc(p, `${app}-operated`, { "app.kubernetes.io/name": app }, port, "web", true);
-    }
-    if (apiVersion.startsWith("operator.victoriametrics.com/")) {
-      const table: Record<string, [number, string]> = {
-        VMSingle: [8428, "Deployment"],
-        VMAgent: [8429, "Deployment"],
-        VMAlert: [8080, "Deployment"],
-        VMAlertmanager: [9093, "StatefulSet"],
-      };
-      if (kind === "VMCluster") {
-        // One CR, three components: `vmstorage-N` (a StatefulSet: http 8482, vminsert 8400,
-        // vmselect 8401), `vminsert-N` (http 8480) and `vmselect-N` (a StatefulSet, http 8481),
-        // each behind a Service of its name (victoria-metrics-k8s-stack 0.80.0 wires vmagent and
-        // vmalert to `vminsert-N:8480` and `vmselect-N:8481`; ports as the operator's VMCluster API
-        // docs give them, read, not run).
-        const parts: [string, string, [string, number][]][] = [
-          [
-            "vmstorage",
-            "StatefulSet",
-            [
-              ["http", 8482],
-              ["vminsert", 8400],
-              ["vmselect", 8401],
-            ],
+      const contract = SERVERS[kind];
+      const port = contract.port;
+      const portName = serverPortName(kind, p.obj.spec);
+      const mesh = kind === "Alertmanager" ? ALERTMANAGER_MESH : [];
+      const labels = serverPodLabels(kind, n, p.obj.spec?.podMetadata);
+      pod(p, "StatefulSet", `${app}-${n}`, labels, [
+        {
+          name: "main",
+          ports: [
+            { name: portName, containerPort: port },
+            ...mesh.map((m) => ({ name: m.containerName, containerPort: m.port, protocol: m.protocol })),
           ],
-          ["vminsert", "Deployment", [["http", 8480]]],
-          ["vmselect", "StatefulSet", [["http", 8481]]],
-        ];
-        for (const [app, workload, ports] of parts) {
-          const labels = { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": n };
-          const name = `${app}-${n}`;
-          const where = { urn: p.urn, source: `${p.source}, by its operator` };
-          out.push({
-            ...where,
-            obj: {
-              apiVersion: "apps/v1",
-              kind: workload,
-              metadata: { name, namespace: metadata.namespace },
-              spec: {
-                template: {
-                  metadata: { labels },
-                  spec: {
-                    containers: [
-                      { name: "main", ports: ports.map(([pn, port]) => ({ name: pn, containerPort: port })) },
-                    ],
-                  },
-                },
-              },
-            },
-          });
-          out.push({
-            ...where,
-            obj: {
-              apiVersion: "v1",
-              kind: "Service",
-              metadata: { name, namespace: metadata.namespace, labels },
-              spec: {
-                selector: labels,
-                ports: ports.map(([pn, port]) => ({ name: pn, port, targetPort: pn })),
-              },
-            },
-          });
-          out.push({
-            ...where,
-            obj: {
-              apiVersion: "operator.victoriametrics.com/v1beta1",
-              kind: "VMServiceScrape",
-              metadata: { name, namespace: metadata.namespace },
-              spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] },
-            },
-          });
-        }
-        continue;
-      }
-      const t = table[kind];
-      if (!t) continue;
-      const app = kind.toLowerCase();
-      const labels = { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": n };
-      pod(p, t[1], `${app}-${n}`, labels, t[0], "http");
-      svc(p, `${app}-${n}`, labels, t[0], "http", kind === "VMAlertmanager");
-      // The operator scrapes each component it runs through a VMServiceScrape of its own
-      // (VictoriaMetrics/operator docs: self-scrape objects unless disabled), read by vmagent.
-      out.push({
-        urn: p.urn,
-        source: `${p.source}, by its operator`,
-        obj: {
-          apiVersion: "operator.victoriametrics.com/v1beta1",
-          kind: "VMServiceScrape",
-          metadata: { name: `${app}-${n}`, namespace: p.obj.metadata.namespace },
-          spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] },
         },
-      });
+        { name: "config-reloader", ports: [{ name: RELOADER_PORT.name, containerPort: RELOADER_PORT.port }] },
+      ]);
+      svc(p, contract.governingService, governingSelector(kind), [
+        { name: portName, port, targetPort: portName },
+        ...mesh.map((m) => ({
+          name: m.serviceName,
+          port: m.port,
+          targetPort: m.containerName,
+          protocol: m.protocol,
+        })),
+      ]);
     }
+    if (apiVersion.startsWith("operator.victoriametrics.com/")) out.push(...vmOperatorObjects(p));
   }
   return out;
+}
+
+/** A workload of the given pod labels and containers' ports, and its Service, made by an operator. */
+function madeWorkload(
+  p: Placed,
+  workload: string,
+  name: string,
+  selector: Record<string, string>,
+  podLabels: Record<string, string>,
+  ports: { name: string; containerPort: number; protocol?: string }[],
+  servicePorts: { name: string; port: number; targetPort: number | string }[],
+  headless: boolean,
+): Placed[] {
+  const where = { urn: p.urn, source: `${p.source}, by its operator` };
+  const namespace = p.obj.metadata.namespace;
+  return [
+    {
+      ...where,
+      obj: {
+        apiVersion: "apps/v1",
+        kind: workload,
+        metadata: { name, namespace },
+        spec: {
+          selector: { matchLabels: selector },
+          template: { metadata: { labels: podLabels }, spec: { containers: [{ name: "main", ports }] } },
+        },
+      },
+    },
+    {
+      ...where,
+      obj: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace, labels: selector },
+        spec: { selector, ...(headless ? { clusterIP: "None" } : {}), ports: servicePorts },
+      },
+    },
+    // The operator scrapes each component it runs through a VMServiceScrape of its own on the
+    // Service's `http` port (VictoriaMetrics/operator docs: self-scrape objects unless disabled).
+    {
+      ...where,
+      obj: {
+        apiVersion: "operator.victoriametrics.com/v1beta1",
+        kind: "VMServiceScrape",
+        metadata: { name, namespace },
+        spec: { selector: { matchLabels: selector }, endpoints: [{ port: VM_SERVICE_PORT_NAME }] },
+      },
+    },
+  ];
+}
+
+/** What the VictoriaMetrics operator makes of one of its CRs (upstream/operators/victoriaMetrics.ts). */
+function vmOperatorObjects(p: Placed): Placed[] {
+  const { kind, metadata } = p.obj;
+  const spec: Record<string, any> = p.obj.spec ?? {};
+  const n = metadata.name;
+  if (kind === "VMCluster") {
+    // One CR, three components, each `vm<component>-N` behind a Service of its name; vminsert and
+    // vmselect reach every vmstorage pod on its `vminsert` and `vmselect` ports.
+    return (Object.keys(VM_CLUSTER) as VmClusterComponent[]).flatMap((app) => {
+      const c = VM_CLUSTER[app];
+      const part: Record<string, any> | undefined = spec[app];
+      if (!part) return [];
+      const ports = c.ports.map((x) => ({
+        name: x.name,
+        containerPort: vmPort(part, x.field, x.defaultPort),
+      }));
+      return madeWorkload(
+        p,
+        c.workload,
+        `${app}-${n}`,
+        vmSelectorLabels(app, n),
+        vmPodLabels(app, n, part.podMetadata),
+        ports,
+        ports.map((x) => ({ name: x.name, port: x.containerPort, targetPort: x.containerPort })),
+        c.headless,
+      );
+    });
+  }
+  if (!(kind in VM_KINDS)) return [];
+  const k = kind as VmKind;
+  const c = VM_KINDS[k];
+  const app = kind.toLowerCase();
+  const port = vmPort(spec, "port", c.defaultPort);
+  const portName = vmPortName(k, spec);
+  const ports = [
+    { name: portName, containerPort: port },
+    ...c.extraPorts.map((x) => ({
+      name: x.name,
+      containerPort: x.port,
+      ...(x.protocol ? { protocol: x.protocol } : {}),
+    })),
+  ];
+  // The Service's port is `http`; its targetPort is the container port's name for VMAlertmanager
+  // (the operator passes portName as the Service's port string), the number otherwise.
+  const targetPort = c.portNameField ? portName : port;
+  return madeWorkload(
+    p,
+    c.workload,
+    `${app}-${n}`,
+    vmSelectorLabels(app, n),
+    vmPodLabels(app, n, spec.podMetadata),
+    ports,
+    [{ name: VM_SERVICE_PORT_NAME, port, targetPort }],
+    c.headless,
+  );
 }

@@ -185,7 +185,7 @@ async function rulesApi(
   e: Evaluator,
 ): Promise<{ base: string; headers: Record<string, string>; name: string }> {
   if (e === "prometheus") return metricsApi(ctx, "prometheus");
-  // The ruler's API (the backend target in read-write mode; the one Mimir Service otherwise).
+  // The ruler's API (the backend group when scaled out; the one Mimir Service otherwise).
   if (e === "mimir-ruler")
     return {
       base: urlOf(await ctx.base("mimir-ruler"), "/prometheus"),

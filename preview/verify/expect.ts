@@ -52,7 +52,7 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
     cluster: cfg.cluster,
     serviceUrls: {
       prometheus: ep.prometheus.query,
-      // The query path and the ruler's API: one Service, or in read-write mode the read and backend targets'.
+      // The query path and the ruler's API: one Service, or scaled out the read and backend groups'.
       mimir: ep.mimir.queryBase,
       "mimir-ruler": ep.mimir.base,
       victoriametrics: ep.victoriametrics.query,

@@ -1,7 +1,8 @@
 /**
  * How verify reaches each component: the URL given with `--url <component>=<url>`, else a
- * `kubectl port-forward` to the Service the plan names (model/endpoints.ts), with the ambient kube
- * context. Each forward is started on first use, bounded in time, and stopped by `close()`.
+ * `kubectl port-forward` to the Service the plan names (model/endpoints.ts), through the stack's
+ * pinned kube context, named in every kubectl call (`--context`, and `--kubeconfig` when the stack
+ * sets one). Each forward is started on first use, bounded in time, and stopped by `close()`.
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import { ApiError } from "./http";
@@ -27,14 +28,56 @@ export function serviceOf(url: string): { service: string; namespace: string; po
   };
 }
 
+/** The cluster verify reaches: the stack's pinned context and, when the stack sets one, its kubeconfig. */
+export interface ClusterAccess {
+  context: string;
+  kubeconfig?: string;
+  /** Asked once before the first kubectl call: why the cluster must not be reached, or undefined. */
+  preflight?: () => string | undefined;
+}
+
+/** The flags that pin every kubectl call to the stack's cluster. */
+export function contextArgs(cluster: ClusterAccess | undefined): string[] {
+  if (!cluster) return [];
+  return [...(cluster.kubeconfig ? ["--kubeconfig", cluster.kubeconfig] : []), "--context", cluster.context];
+}
+
+/**
+ * One question to the cluster before any forward: can kubectl reach it and see the stack's
+ * namespace? Returns why not (one line, kubectl's own last words), or undefined. An unreachable
+ * cluster is then one error instead of one per component.
+ */
+export function clusterUnreachable(
+  cluster: ClusterAccess,
+  namespace: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const r = spawnSync(kubectl(env), [...contextArgs(cluster), "get", "namespace", namespace, "-o", "name"], {
+    encoding: "utf8",
+    timeout: FORWARD_TIMEOUT_MS,
+    env,
+  });
+  if (r.error)
+    return (r.error as NodeJS.ErrnoException).code === "ENOENT"
+      ? `kubectl not found (set HOMELAB_KUBECTL, or pass --url for every component and GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD)`
+      : `kubectl --context ${cluster.context}: ${r.error.message}`;
+  if (r.status === 0) return undefined;
+  const last = (r.stderr || r.stdout || "").trim().split("\n").pop() || `exit ${r.status}`;
+  return `cannot reach the cluster of context "${cluster.context}" (kubectl get namespace ${namespace}): ${last}`;
+}
+
 export class Reach {
   private readonly children: ChildProcess[] = [];
   private readonly bases = new Map<Component, Promise<string>>();
+  private asked = false;
+  /** Why the cluster was not reached (the preflight's answer), once asked. */
+  refused: string | undefined;
 
   constructor(
     private readonly exp: Expectations,
     private readonly given: Partial<Record<Component, string>>,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly cluster?: ClusterAccess,
   ) {}
 
   /** Base URL of `c`: the given one, or a forward to its Service (once). */
@@ -48,9 +91,21 @@ export class Reach {
     return hit;
   }
 
+  /** The preflight, once; every later kubectl use gets the same answer. */
+  private ready(): string | undefined {
+    if (!this.asked) {
+      this.asked = true;
+      this.refused = this.cluster?.preflight?.();
+    }
+    return this.refused;
+  }
+
   private forward(c: Component): Promise<string> {
+    const refused = this.ready();
+    if (refused) return Promise.reject(new ApiError(`${c}: ${refused}`));
     const target = serviceOf(this.exp.serviceUrls[c]);
     const args = [
+      ...contextArgs(this.cluster),
       "-n",
       target.namespace,
       "port-forward",
@@ -59,7 +114,7 @@ export class Reach {
       `svc/${target.service}`,
       `:${target.port}`,
     ];
-    const what = `kubectl -n ${target.namespace} port-forward svc/${target.service} :${target.port}`;
+    const what = `kubectl${this.cluster ? ` --context ${this.cluster.context}` : ""} -n ${target.namespace} port-forward svc/${target.service} :${target.port}`;
     return new Promise((resolve, reject) => {
       let child: ChildProcess;
       try {
@@ -105,10 +160,12 @@ export class Reach {
   grafanaLogin(): Promise<{ user: string; password: string }> {
     const { GRAFANA_ADMIN_USER: user, GRAFANA_ADMIN_PASSWORD: password } = this.env;
     if (user && password) return Promise.resolve({ user, password });
+    const refused = this.ready();
+    if (refused) return Promise.reject(new ApiError(`grafana: ${refused}`));
     const s = this.exp.grafanaAdminSecret;
     const r = spawnSync(
       kubectl(this.env),
-      ["-n", this.exp.namespace, "get", "secret", s.name, "-o", "json"],
+      [...contextArgs(this.cluster), "-n", this.exp.namespace, "get", "secret", s.name, "-o", "json"],
       {
         encoding: "utf8",
         timeout: FORWARD_TIMEOUT_MS,

@@ -35,14 +35,46 @@ describe("bucket plan", () => {
         const withMimir = backend === "mimir" && phase !== "loki-fixed";
         assert.deepEqual(names, [
           "test-loki-chunks",
-          "test-loki-ruler",
-          "test-loki-admin",
-          ...(withMimir ? ["test-mimir-blocks", "test-mimir-ruler", "test-mimir-alertmanager"] : []),
+          ...(withMimir ? ["test-mimir-blocks", "test-mimir-ruler"] : []),
         ]);
         assert.equal(new Set(names).size, names.length, "bucket names are distinct");
+        assert.deepEqual(
+          plan.consumers.flatMap((c) => c.unused),
+          [],
+          "a new stack gets no bucket nothing reads",
+        );
       });
     }
   }
+  it("keeps the unused buckets a stack lists, under their old names, and grants and locates none of them", () => {
+    const plan = planBuckets(
+      config({
+        phase: "dual-write",
+        objectStore: {
+          type: "minio",
+          endpoint: "http://m:9000",
+          keepUnusedBuckets: ["loki-ruler", "loki-admin", "mimir-alertmanager"],
+        },
+      }),
+    );
+    const by = (c: string) => plan.consumers.find((x) => x.consumer === c)!;
+    assert.deepEqual(by("loki").unused, ["test-loki-ruler", "test-loki-admin"]);
+    assert.deepEqual(by("mimir").unused, ["test-mimir-alertmanager"]);
+    assert.deepEqual(by("loki").buckets, ["test-loki-chunks"]);
+    assert.deepEqual(Object.keys(by("loki").locations), ["chunks"]);
+    assert.deepEqual(Object.keys(by("mimir").locations), ["blocks", "ruler"]);
+    // Only what the stack lists: keeping Loki's admin bucket keeps nothing else.
+    const one = planBuckets(
+      config({
+        phase: "dual-write",
+        objectStore: { type: "minio", endpoint: "http://m:9000", keepUnusedBuckets: ["loki-admin"] },
+      }),
+    );
+    assert.deepEqual(
+      one.consumers.flatMap((c) => c.unused),
+      ["test-loki-admin"],
+    );
+  });
   it("protects buckets in production only, retains them everywhere", () => {
     assert.equal(planBuckets(config({ production: true })).protect, true);
     assert.equal(planBuckets(config()).protect, false);
@@ -61,9 +93,10 @@ describe("bucket plan", () => {
     const mimir = plan.consumers.find((c) => c.consumer === "mimir")!;
     assert.deepEqual(mimir.buckets, ["test-mimir"]);
     assert.deepEqual(
-      ["blocks", "ruler", "alertmanager"].map((p) => (mimir.locations as any)[p].prefix),
-      ["blocks", "ruler", "alertmanager"],
+      ["blocks", "ruler"].map((p) => (mimir.locations as any)[p].prefix),
+      ["blocks", "ruler"],
     );
+    assert.equal((mimir.locations as any).alertmanager, undefined, "no Alertmanager runs: no location");
   });
   it("plans no buckets for the filesystem store", () => {
     const plan = planBuckets(config({ phase: "dual-write", objectStore: { type: "filesystem" } }));
@@ -153,7 +186,9 @@ describe("Loki values", () => {
     const v = values();
     assert.equal(v.loki.storage.s3.accessKeyId, "${AWS_ACCESS_KEY_ID}");
     assert.equal(v.loki.storage.s3.secretAccessKey, "${AWS_SECRET_ACCESS_KEY}");
-    assert.deepEqual(v.loki.storage.bucketNames, { chunks: "c", ruler: "r", admin: "a" });
+    // Chunks only: the ruler reads a local directory, the admin bucket serves only Enterprise Logs.
+    assert.deepEqual(v.loki.storage.bucketNames, { chunks: "c" });
+    assert.equal(v.loki.rulerConfig.storage.type, "local");
   });
   it("switches off the memory-hungry caches and sets resources on every pod", () => {
     const v = values({ mode: "SimpleScalable", replicationFactor: 1 });
@@ -402,7 +437,7 @@ describe("metrics builders", () => {
       "persistentvolumeclaims=[*]",
     ]);
   });
-  it("Mimir: classic architecture, three distinct stores, raised limits, env credentials", () => {
+  it("Mimir: classic architecture, distinct blocks and rules stores, no Alertmanager store, raised limits, env credentials", () => {
     const c = mimirConfig({
       namespace: "monitoring",
       replicas: 1,
@@ -418,18 +453,15 @@ describe("metrics builders", () => {
       },
     });
     assert.equal(c.ingest_storage.enabled, false);
-    assert.deepEqual(
-      [
-        c.blocks_storage.s3.bucket_name,
-        c.ruler_storage.s3.bucket_name,
-        c.alertmanager_storage.s3.bucket_name,
-      ],
-      ["b", "r", "a"],
-    );
+    assert.deepEqual([c.blocks_storage.s3.bucket_name, c.ruler_storage.s3.bucket_name], ["b", "r"]);
+    // Even a location for it is not read: no Mimir process here runs the Alertmanager.
+    assert.equal(c.alertmanager_storage, undefined);
     assert.equal(c.common.storage.s3.endpoint, "minio:9000", "Mimir wants host:port without scheme");
     assert.equal(c.common.storage.s3.secret_access_key, "${AWS_SECRET_ACCESS_KEY}");
     assert.ok(c.limits.max_global_series_per_user > 150000);
-    assert.equal(c.ruler.alertmanager_url, "http://am:9093");
+    // Mimir 3.0 deprecates ruler.alertmanager_url for the per-tenant limit (config-fields.tsv).
+    assert.equal(c.ruler.alertmanager_url, undefined);
+    assert.equal(c.limits.ruler_alertmanager_client_config.alertmanager_url, "http://am:9093");
   });
   it("Mimir: block retention from config, no HA tracker (memberlist cannot back it), replica label dropped", () => {
     const c = mimirConfig({
@@ -456,7 +488,7 @@ describe("metrics builders", () => {
     assert.ok(!c.ruler_storage.filesystem.dir.startsWith(c.ruler.rule_path + "/"));
     assert.ok(!c.ruler.rule_path.startsWith(c.ruler_storage.filesystem.dir + "/"));
   });
-  it("Mimir read-write mode: three targets of one image, the schedulers' ring, RF 3 on write and backend; monolithic untouched", () => {
+  it("Mimir scaled out: three groups of Mimir 3.0 modules from one image, the schedulers' ring, RF 3 on write and backend; monolithic untouched", () => {
     const settings = {
       namespace: "monitoring",
       replicas: 1,
@@ -481,7 +513,7 @@ describe("metrics builders", () => {
     });
     assert.equal(rw.ingester.ring.replication_factor, 3);
     assert.equal(rw.store_gateway.sharding_ring.replication_factor, 3);
-    assert.equal(rw.alertmanager.data_dir, "/data/alertmanager");
+    assert.equal(rw.alertmanager, undefined, "no group runs the Alertmanager");
     const res = { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } };
     const input: MimirObjectsInput = {
       namespace: "monitoring",
@@ -503,8 +535,8 @@ describe("metrics builders", () => {
         (x.spec.template as any).spec.containers[0].args[0],
       ]),
       [
-        ["mimir-write", 4, "-target=write"],
-        ["mimir-backend", 3, "-target=backend"],
+        ["mimir-write", 4, "-target=distributor,ingester"],
+        ["mimir-backend", 3, "-target=query-scheduler,store-gateway,compactor,ruler"],
       ],
     );
     assert.deepEqual(
@@ -517,7 +549,7 @@ describe("metrics builders", () => {
         x.spec.replicas,
         (x.spec.template as any).spec.containers[0].args[0],
       ]),
-      [["mimir-read", 2, "-target=read"]],
+      [["mimir-read", 2, "-target=query-frontend,querier"]],
     );
     // Every Service an endpoint names exists, and the gossip one selects every target's pods.
     const services = mimirServices(input);

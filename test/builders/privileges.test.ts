@@ -29,8 +29,10 @@ import {
 } from "../../builders/security/hardening";
 import {
   alloyChartRbac,
-  alloyClusterRules,
-  alloyNodeRules,
+  alloyClusterConfig,
+  alloyNodeConfig,
+  alloyRbac,
+  alloyRoleObjects,
   type AlloyClusterInput,
 } from "../../builders/logging/alloyConfig";
 import { KSM_DROPPED_COLLECTORS, ksmCollectors } from "../../builders/metrics/exporterValues";
@@ -38,6 +40,7 @@ import { allValues } from "../support/runningSeed000";
 import { versions } from "../../model/versions";
 import * as fs from "fs";
 import * as path from "path";
+import { MINIO_METRICS_SECRET } from "../../builders/objectstore/minioMetrics";
 import { daemonSet, NS } from "../support/objects";
 import { assertRendered, rendered, stackFileVariants, VM_CLUSTER_VARIANT } from "../support/rendered";
 import { isParked } from "../../builders/security/podSecurity";
@@ -260,22 +263,61 @@ describe("roles and scheduling from the config", () => {
   });
   const resources = (rules: { resources?: string[] }[]) => rules.flatMap((r) => r.resources ?? []);
 
-  it("gives the node Alloy pods only, and the cluster Alloy what its config runs, never Secrets or nodes/proxy", () => {
-    assert.deepEqual(resources(alloyNodeRules({ cluster: "c", lokiPushUrl: "u" })), ["pods"]);
-    assert.deepEqual(resources(alloyClusterRules(cluster({ events: true }))), ["events", "namespaces"]);
-    const scrape = alloyClusterRules(
-      cluster({ scrape: { remoteWriteUrl: "http://m/api/v1/push", replicaLabel: "__replica__" } }),
+  it("gives the node Alloy pods only, and the cluster Alloy what its config's components call, never a cluster-wide Secret read or nodes/proxy", () => {
+    const node = alloyRbac(alloyNodeConfig({ cluster: "c", lokiPushUrl: "u" }));
+    assert.deepEqual(resources(node.clusterRules), ["pods"]);
+    assert.deepEqual(node.roles, []);
+    const events = alloyRbac(alloyClusterConfig(cluster({ events: true })));
+    assert.deepEqual(resources(events.clusterRules), ["events"]);
+    const scrapeInput = cluster({
+      scrape: { remoteWriteUrl: "http://m/api/v1/push", replicaLabel: "__replica__" },
+    });
+    const scrape = alloyRbac(alloyClusterConfig(scrapeInput));
+    assert.ok(resources(scrape.clusterRules).includes("nodes/metrics"));
+    assert.ok(resources(scrape.clusterRules).includes("servicemonitors"));
+    assert.ok(!resources(scrape.clusterRules).includes("prometheusrules"));
+    const rules = alloyRbac(
+      alloyClusterConfig(
+        cluster({ rules: { mimirAddress: "http://m", selector: { key: "k", value: "v" } } }),
+      ),
     );
-    assert.ok(resources(scrape).includes("nodes/metrics"));
-    assert.ok(resources(scrape).includes("servicemonitors"));
-    assert.ok(!resources(scrape).includes("prometheusrules"));
-    const rules = alloyClusterRules(
-      cluster({ rules: { mimirAddress: "http://m", selector: { key: "k", value: "v" } } }),
-    );
-    assert.ok(resources(rules).includes("prometheusrules"));
-    for (const r of [...scrape, ...rules]) {
+    assert.ok(resources(rules.clusterRules).includes("prometheusrules"));
+    for (const r of [...scrape.clusterRules, ...rules.clusterRules]) {
       assert.ok(!(r.resources ?? []).some((x) => x === "secrets" || x === "nodes/proxy" || x === "*"));
     }
+  });
+
+  it("grants remote.kubernetes.secret's one Secret by name in its namespace (a Role), the staging crash loop's fix", () => {
+    const minio = {
+      target: "minio.storage.svc:9000",
+      scheme: "http" as const,
+      path: "/minio/v2/metrics/cluster",
+      secretNamespace: "monitoring",
+    };
+    const withMinio = alloyRbac(
+      alloyClusterConfig(
+        cluster({ scrape: { remoteWriteUrl: "http://m/api/v1/push", replicaLabel: "__replica__", minio } }),
+      ),
+    );
+    assert.deepEqual(withMinio.roles, [
+      {
+        namespace: "monitoring",
+        rules: [
+          {
+            apiGroups: [""],
+            resources: ["secrets"],
+            resourceNames: [MINIO_METRICS_SECRET.name],
+            verbs: ["get"],
+          },
+        ],
+      },
+    ]);
+    assert.ok(!resources(withMinio.clusterRules).includes("secrets"));
+    const objects = alloyRoleObjects("alloy-cluster", withMinio.roles);
+    assert.deepEqual(
+      objects.map((o) => o.kind),
+      ["Role", "RoleBinding"],
+    );
   });
 
   it("splits rules into the chart's two lists without changing what they grant", () => {

@@ -190,26 +190,26 @@ describe("sizing from upstream's capacity rules", function () {
     });
 
     it("refuses what the node pools cannot hold: the key, the need and the capacity", () => {
-      // One Mimir for 2M series (20.3 GiB) fits no 16 GiB node: read-write mode, whose 4 write pods
+      // One Mimir for 2M series (20.3 GiB) fits no 16 GiB node: scaled out, whose 4 write pods
       // (2M x RF 3 in-memory series, 12.3 GiB each) the default pool's 3 nodes cannot place.
       const m = problems({ phase: "kps-removed", workload: WORKLOAD_2M });
       assert.match(
         m,
-        /workload\.activeSeries: 2000000 series in read-write mode need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
+        /workload\.activeSeries: 2000000 series scaled out need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
       );
-      // Twenty 8 GiB nodes hold it in read-write mode (8 write pods of 6.2 GiB).
+      // Twenty 8 GiB nodes hold it scaled out (8 write pods of 6.2 GiB).
       const many = [{ name: "many", arch: "amd64", count: 20, cpu: "4", memory: "8Gi" }];
       assert.equal(problems({ phase: "kps-removed", nodePools: many, workload: WORKLOAD_2M }), "");
-      // Enough nodes, each too small for one pod (read-write's write floor, 3 GiB), are still refused.
+      // Enough nodes, each too small for one pod (the write group.s floor, 3 GiB), are still refused.
       const tiny = [{ name: "tiny", arch: "amd64", count: 60, cpu: "4", memory: "2Gi" }];
       assert.match(
         problems({ phase: "kps-removed", nodePools: tiny, workload: WORKLOAD_2M }),
-        /workload\.activeSeries: 2000000 series in read-write mode need 3GiB of memory in one mimir write pod, above the largest node of nodePools \(2Gi in pool tiny\)/,
+        /workload\.activeSeries: 2000000 series scaled out need 3GiB of memory in one mimir write pod, above the largest node of nodePools \(2Gi in pool tiny\)/,
       );
-      // Without a declared workload a cap no node holds is refused, pointing at read-write mode.
+      // Without a declared workload a cap no node holds is refused, pointing at the scaled-out shape.
       assert.match(
         problems({ phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } }),
-        /mimir\.maxGlobalSeriesPerUser: 2000000 series need 20\.3GiB of memory in one mimir pod, .*declare workload\.activeSeries to run Mimir in its read-write mode/,
+        /mimir\.maxGlobalSeriesPerUser: 2000000 series need 20\.3GiB of memory in one mimir pod, .*declare workload\.activeSeries to run Mimir scaled out/,
       );
       // Read-write mode shares blocks through object storage.
       assert.match(
@@ -220,7 +220,7 @@ describe("sizing from upstream's capacity rules", function () {
           objectStore: { type: "filesystem" },
           mimir: { replicas: 1 },
         }),
-        /workload\.activeSeries: 2000000 series need more memory than one Mimir on the largest node; past it Mimir runs in read-write mode, .*objectStore\.type is "filesystem"/,
+        /workload\.activeSeries: 2000000 series need more memory than one Mimir on the largest node; past it Mimir runs scaled out, .*objectStore\.type is "filesystem"/,
       );
       const few = [{ name: "few", arch: "amd64", count: 1, cpu: "8", memory: "24Gi" }];
       assert.match(
@@ -404,7 +404,7 @@ describe("sizing from upstream's capacity rules", function () {
       assert.match(tiny.stderr, /workload\.activeSeries: .*vmstorage 2x2GiB/);
     });
 
-    it("Mimir on 16 GiB nodes: read-write mode, write pods holding 2M x RF 3 in-memory series, endpoints follow, 0 findings, the budget fits", async () => {
+    it("Mimir on 16 GiB nodes: scaled out, write pods holding 2M x RF 3 in-memory series, endpoints follow, 0 findings, the budget fits", async () => {
       const r = await rendered(MIMIR_READ_WRITE_VARIANT);
       // No monolithic Mimir: its three targets, from the same image and config file.
       assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "mimir").length, 0);
@@ -414,7 +414,11 @@ describe("sizing from upstream's capacity rules", function () {
       const container = (o: any) => o.spec.template.spec.containers[0];
       assert.deepEqual(
         [write, read, backend].map((o) => container(o).args[0]),
-        ["-target=write", "-target=read", "-target=backend"],
+        [
+          "-target=distributor,ingester",
+          "-target=query-frontend,querier",
+          "-target=query-scheduler,store-gateway,compactor,ruler",
+        ],
       );
       const cfg = parse(byName(r, "ConfigMap", "mimir-config").data["mimir.yaml"]);
       assert.ok(cfg.limits.max_global_series_per_user >= 2_000_000);
@@ -447,7 +451,7 @@ describe("sizing from upstream's capacity rules", function () {
       assert.match(String(out.metricsRemoteWriteUrl), /^http:\/\/mimir-write\..*:8080\/api\/v1\/push$/);
       assert.match(String(out.metricsQueryUrl), /^http:\/\/mimir-read\..*:8080\/prometheus$/);
       assert.match(JSON.stringify(r.synth.export), /address = \\"http:\/\/mimir-backend\.[^"\\]*:8080\\"/);
-      assert.match(String(out.plannedChanges.mimir), /read-write mode .*flush/);
+      assert.match(String(out.plannedChanges.mimir), /scaled out .*flush/);
       // Loki past SingleBinary.
       assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "loki").length, 0);
       // The rendered-object checks: schemas, addresses, NetworkPolicies, privileges.
@@ -483,7 +487,7 @@ describe("sizing from upstream's capacity rules", function () {
       ]);
     });
 
-    it("switching a running monolithic Mimir to read-write mode: the change check passes it as planned, 0 refused", () => {
+    it("switching a running monolithic Mimir to its scaled-out groups: the change check passes it as planned, 0 refused", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
@@ -509,7 +513,10 @@ describe("sizing from upstream's capacity rules", function () {
         path.join(dir, "before", "s.json"),
       );
       assert.equal(after.status, 0, after.stdout + after.stderr);
-      assert.match(after.stdout, /delete\s+StatefulSet::mimir \(mimir\): planned: .*read-write mode/);
+      assert.match(
+        after.stdout,
+        /delete\s+StatefulSet::mimir \(mimir\): planned: .*scaled out in groups of Mimir 3\.0 modules/,
+      );
       assert.match(after.stdout, /create\s+StatefulSet::mimir-write/);
       assert.match(after.stdout, /0 replace, 2 delete; 0 refused/);
     });
@@ -530,12 +537,12 @@ describe("sizing from upstream's capacity rules", function () {
         tsNode("preview/cli.ts", "--dir", dir, "--stack", "small", "--no-render", "--out", dir),
         { encoding: "utf8", cwd: ROOT },
       );
-      // Staging's three 16 GiB nodes: one Mimir (20.3 GiB) fits none, and read-write mode's four
+      // Staging's three 16 GiB nodes: one Mimir (20.3 GiB) fits none, and the scaled-out shape.s four
       // write pods (2M x 3 in-memory series) find three nodes.
       assert.equal(small.status, 2, small.stdout + small.stderr);
       assert.match(
         small.stderr,
-        /workload\.activeSeries: 2000000 series in read-write mode need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
+        /workload\.activeSeries: 2000000 series scaled out need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
       );
       // Six of them hold it (MIMIR_READ_WRITE_VARIANT renders it); five do not, in sum.
       write("five", [{ ...MIMIR_RW_POOLS[0], count: 5 }]);

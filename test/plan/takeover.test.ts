@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig, PHASES, PROJECT, type Phase } from "../../config/resolve";
 import { LIVE_FIELD_IGNORES, RELEASE_IMPORT_IGNORES } from "../../plan/takeover";
-import { missingSecretKeys } from "../../components/existingSecret";
+import { missingSecretKeys, unsafeExpandedKeys } from "../../components/existingSecret";
 import { renderExport } from "../../preview/render/render";
 import type { ReleaseRender } from "../../preview/render/types";
 import type { ExportResource, SynthResult } from "../../preview/synthesize";
@@ -128,6 +128,19 @@ describe("takeover: config", () => {
     );
     assert.deepEqual(missingSecretKeys({ a: "1", b: "2" }, ["a", "b"]), []);
   });
+
+  it("refuses an adopted credential that Loki or Mimir would expand into different YAML, naming the key, never the value", () => {
+    const b64 = (v: string) => Buffer.from(v).toString("base64");
+    const data = { AWS_ACCESS_KEY_ID: b64("loki"), AWS_SECRET_ACCESS_KEY: b64("pa: ss#1") };
+    const unsafe = unsafeExpandedKeys(data, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+    assert.deepEqual(
+      unsafe.map((u) => u.key),
+      ["AWS_SECRET_ACCESS_KEY"],
+    );
+    assert.match(unsafe[0].problem, /nested mapping/);
+    assert.ok(!unsafe[0].problem.includes("pa: ss"));
+    assert.deepEqual(unsafeExpandedKeys({ K: b64("AbC123/+=") }, ["K"]), []);
+  });
 });
 
 /** Synthesized stacks, computed once for this file. */
@@ -191,7 +204,8 @@ describe("takeover: adoption paths (Pulumi.takeover.yaml)", function () {
     const rs = (await takeoverAt()).export.deployment.resources;
     assert.deepEqual(ofType(rs, "minio:index/s3Bucket:S3Bucket"), []);
     const loki = release(rs, "loki").inputs.values;
-    assert.deepEqual(loki.loki.storage.bucketNames, { chunks: "loki", ruler: "loki", admin: "loki" });
+    // Only chunks: the ruler reads local rules and the admin bucket is Enterprise Logs' (model/storage.ts UNUSED_PURPOSES).
+    assert.deepEqual(loki.loki.storage.bucketNames, { chunks: "loki" });
     // Its credentials stay the operator's Secret: read, and no MinIO user is made for Loki.
     // (The only user made is the metrics reader, which holds no bucket permission.)
     assert.deepEqual(

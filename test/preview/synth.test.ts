@@ -71,13 +71,11 @@ describe("offline synthesis", () => {
     assert.equal(out.lokiPushUrl, "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push");
     assert.equal(out.metricsRemoteWriteUrl, "http://mimir.monitoring.svc.cluster.local:8080/api/v1/push");
     assert.equal(out.metricsQueryUrl, "http://kps-prometheus.monitoring.svc.cluster.local:9090");
+    // The buckets the engines use; the unused ones production keeps (objectStore.keepUnusedBuckets) serve nobody.
     assert.deepEqual(out.bucketNames, [
       "production-loki-chunks",
-      "production-loki-ruler",
-      "production-loki-admin",
       "production-mimir-blocks",
       "production-mimir-ruler",
-      "production-mimir-alertmanager",
     ]);
   });
 

@@ -567,10 +567,18 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
       },
     });
     // Forwards "svc/kps-prometheus" to the real Prometheus, "svc/grafana" to the Grafana stand-in.
+    const calls = path.join(dir, "kubectl.calls");
+    const kubeconfig = path.join(dir, "kubeconfig");
+    fs.writeFileSync(
+      kubeconfig,
+      stringify({ contexts: [{ name: "admin@bare" }], "current-context": "admin@bare" }),
+    );
     fs.writeFileSync(
       fakeKubectl,
       `#!/bin/sh
+echo "$*" >> ${calls}
 case "$*" in
+  *"get namespace monitoring"*) echo namespace/monitoring; exit 0;;
   *"get secret grafana-admin"*) echo '${secret}'; exit 0;;
   *svc/kps-prometheus*) echo "Forwarding from 127.0.0.1:${new URL(prom.url).port} -> 9090";;
   *svc/grafana*) echo "Forwarding from 127.0.0.1:${new URL(grafana).port} -> 80";;
@@ -599,11 +607,15 @@ exec sleep 30
       {
         // victoriametrics was just restarted: its target may still be down.
         jobs: () => Promise.resolve(["prometheus", "alertmanager"]),
-        env: { ...process.env, HOMELAB_KUBECTL: fakeKubectl },
+        env: { ...process.env, HOMELAB_KUBECTL: fakeKubectl, KUBECONFIG: kubeconfig },
         out: (t) => (out += t),
         err: () => {},
       },
     );
+    // Every kubectl call names the stack's pinned context (the selection could change meanwhile).
+    const lines = fs.readFileSync(calls, "utf8").trim().split("\n");
+    assert.equal(lines.length, 4, lines.join("\n")); // the reachability question, two forwards, the Secret
+    for (const l of lines) assert.match(l, /^--context admin@bare /);
     const report: Report = JSON.parse(out);
     const status = (id: string) => report.checks.find((c) => c.id === id)!;
     assert.equal(status("targets").status, "pass", status("targets").detail);
@@ -654,6 +666,96 @@ describe("verify: arguments, shapes and judgments without servers", () => {
         ),
       (e: Error) => e instanceof VerifyArgsError && !e.message.includes("hunter2"),
     );
+  });
+
+  describe("the stack's pinned kube context (config/kubeContext.ts, as pulumi preview and up judge it)", () => {
+    const proj = project({ ctx: {} });
+    /** A fake kubectl recording its calls; `answer` is its reply to `get namespace`. */
+    function cluster(answer: "ok" | "unreachable") {
+      const d = tmpDir("verify-context");
+      const calls = path.join(d, "calls");
+      const bin = path.join(d, "kubectl");
+      fs.writeFileSync(
+        bin,
+        `#!/bin/sh\necho "$*" >> ${calls}\n` +
+          (answer === "ok"
+            ? "echo namespace/monitoring\n"
+            : "echo 'E1123 memcache.go:265] couldn'\\''t get current server API group list' >&2\necho 'Unable to connect to the server: dial tcp 192.0.2.1:6443: connect: connection refused' >&2\nexit 1\n"),
+        { mode: 0o755 },
+      );
+      const kubeconfig = (current: string) => {
+        const f = path.join(d, `kubeconfig-${current}`);
+        fs.writeFileSync(
+          f,
+          stringify({
+            contexts: [{ name: "admin@ctx" }, { name: "admin@staging" }],
+            "current-context": current,
+          }),
+        );
+        return f;
+      };
+      const called = () => (fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : []);
+      return { bin, kubeconfig, called };
+    }
+    async function run(env: NodeJS.ProcessEnv, extra: string[] = []) {
+      let err = "";
+      let rendered = false;
+      const code = await runVerify(["--dir", proj, "--stack", "ctx", ...extra], {
+        jobs: () => {
+          rendered = true;
+          return Promise.resolve([]);
+        },
+        env: { ...process.env, GRAFANA_ADMIN_USER: "", GRAFANA_ADMIN_PASSWORD: "", ...env },
+        err: (t) => (err += t),
+        out: () => {},
+      });
+      return { code, err, rendered };
+    }
+
+    it("refuses another selected context before touching anything, naming both (exit 2)", async () => {
+      const k = cluster("ok");
+      const r = await run({ HOMELAB_KUBECTL: k.bin, KUBECONFIG: k.kubeconfig("admin@staging") });
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /pinned to context "admin@ctx" but the selected context is "admin@staging"/);
+      assert.deepEqual(k.called(), []);
+    });
+
+    it("refuses a kubeconfig without the pinned context (exit 2)", async () => {
+      const k = cluster("ok");
+      const f = path.join(tmpDir("verify-context"), "kubeconfig");
+      fs.writeFileSync(
+        f,
+        stringify({ contexts: [{ name: "admin@staging" }], "current-context": "admin@staging" }),
+      );
+      const r = await run({ HOMELAB_KUBECTL: k.bin, KUBECONFIG: f });
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /pinned to context "admin@ctx", which the kubeconfig .* does not have/);
+      assert.deepEqual(k.called(), []);
+    });
+
+    it("an unreachable cluster is one error, asked once, before any forward (exit 2)", async () => {
+      const k = cluster("unreachable");
+      const r = await run({ HOMELAB_KUBECTL: k.bin, KUBECONFIG: k.kubeconfig("admin@ctx") });
+      assert.equal(r.code, 2, r.err);
+      assert.equal(r.err.trim().split("\n").length, 1, r.err);
+      assert.match(
+        r.err,
+        /cannot reach the cluster of context "admin@ctx" \(kubectl get namespace monitoring\): Unable to connect to the server/,
+      );
+      assert.deepEqual(k.called(), ["--context admin@ctx get namespace monitoring -o name"]);
+    });
+
+    it("a bad --gate exits 2 before any render or kubectl call", async () => {
+      const k = cluster("ok");
+      const r = await run({ HOMELAB_KUBECTL: k.bin, KUBECONFIG: k.kubeconfig("admin@ctx") }, [
+        "--gate",
+        "loki-fixed",
+      ]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /--gate loki-fixed: the stack is at dual-write/);
+      assert.equal(r.rendered, false);
+      assert.deepEqual(k.called(), []);
+    });
   });
 
   it("--gate must name the next phase of the stack's own phase (exit 2)", async () => {

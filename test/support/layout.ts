@@ -11,6 +11,7 @@ import * as ts from "typescript";
  */
 export const ROOMS = [
   "contract",
+  "upstream",
   "model",
   "config",
   "builders",
@@ -24,10 +25,11 @@ export const ROOMS = [
 ] as const;
 export type Room = (typeof ROOMS)[number];
 
-const FOUNDATION: Room[] = ["contract", "model"];
+const FOUNDATION: Room[] = ["contract", "upstream", "model"];
 export const MAY_IMPORT: Record<Room, readonly Room[]> = {
   contract: [],
-  model: ["contract"],
+  upstream: ["contract"],
+  model: ["contract", "upstream"],
   config: [...FOUNDATION],
   builders: [...FOUNDATION, "config"],
   components: [...FOUNDATION, "builders"],

@@ -40,7 +40,9 @@ export function ruleCoverage(rs: ExportResource[], namespace: string): RuleCover
     const mimirCm = rs.find(
       (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.data?.["mimir.yaml"] !== undefined,
     );
-    const target = mimirCm ? parse(mimirCm.inputs.data["mimir.yaml"]).ruler?.alertmanager_url : undefined;
+    // Mimir 3.0 reads the ruler's Alertmanager from the limits (ruler.alertmanager_url is deprecated).
+    const mimirConfig = mimirCm ? parse(mimirCm.inputs.data["mimir.yaml"]) : undefined;
+    const target = mimirConfig?.limits?.ruler_alertmanager_client_config?.alertmanager_url;
     const standalone = chartRelease(rs, "alertmanager");
     if (!alertmanager && standalone && target === standaloneAlertmanagerUrl(namespace))
       alertmanager = { name: "alertmanager", config: standalone.inputs.values.config };

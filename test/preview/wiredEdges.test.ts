@@ -1,0 +1,129 @@
+/**
+ * Every edge the phase wires is admitted by the NetworkPolicies, in every phase x metrics backend of
+ * both topologies (real Helm renders, test/support/rendered.ts). The edges expected come from the
+ * phase table (model/phases.ts), not from the policies: the network check must have judged each one
+ * allowed (an edge it never saw, because no address names it, fails here as well as one it refused).
+ * Operator-made pods are modelled from the operators' contracts (upstream/operators/).
+ */
+import { strict as assert } from "assert";
+import { capabilities, type PhaseCapabilities } from "../../model/phases";
+import { placedFrom } from "../../preview/checks";
+import { checkNetworkPolicies, type AdmittedEdge } from "../../preview/checks/networkPolicies";
+import { operatorObjects } from "../../preview/checks/objects";
+import {
+  assertRendered,
+  matrixVariants,
+  MIMIR_READ_WRITE_VARIANT,
+  rendered,
+  VM_CLUSTER_VARIANT,
+} from "../support/rendered";
+
+/** An edge the phase needs: client and target workloads (`Kind ns/name`) and, if fixed, the port. */
+interface Wanted {
+  why: string;
+  client: RegExp;
+  target: RegExp;
+  port?: number;
+  scrape?: boolean;
+}
+
+const GRAFANA = /^Deployment monitoring\/grafana$/;
+const LOKI = /^(StatefulSet|Deployment) monitoring\/loki(-(read|write|backend))?$/;
+const PROMETHEUS = /^StatefulSet monitoring\/prometheus-/;
+const BACKEND_READ =
+  /^(StatefulSet|Deployment) monitoring\/mimir(-read|-backend)?$|^(Deployment|StatefulSet) monitoring\/(vmsingle|vmselect)-/;
+const BACKEND_WRITE = /^StatefulSet monitoring\/mimir(-write)?$|^Deployment monitoring\/(vmsingle|vminsert)-/;
+
+/** The edges a phase's capabilities wire (the stack's own names, as the charts and operators make them). */
+export function wantedEdges(caps: PhaseCapabilities): Wanted[] {
+  const out: Wanted[] = [
+    { why: "Grafana -> Loki", client: GRAFANA, target: /^Deployment monitoring\/loki-gateway$/ },
+    {
+      why: "log agents -> Loki",
+      client: /^DaemonSet monitoring-agents\//,
+      target: /^Deployment monitoring\/loki-gateway$/,
+    },
+  ];
+  const am =
+    caps.alertmanager === "kps"
+      ? /^StatefulSet monitoring\/alertmanager-/
+      : caps.alertmanager === "vm"
+        ? /^StatefulSet monitoring\/vmalertmanager-/
+        : /^StatefulSet monitoring\/alertmanager$/;
+  out.push({ why: "Loki's ruler -> Alertmanager", client: LOKI, target: am, port: 9093 });
+  if (caps.kps) out.push({ why: "Grafana -> Prometheus", client: GRAFANA, target: PROMETHEUS, port: 9090 });
+  if (caps.ruleEvaluator === "prometheus")
+    out.push({ why: "Prometheus -> Alertmanager", client: PROMETHEUS, target: am, port: 9093 });
+  if (caps.ruleEvaluator === "vmalert") {
+    out.push({
+      why: "vmalert -> Alertmanager",
+      client: /^Deployment monitoring\/vmalert-/,
+      target: am,
+      port: 9093,
+    });
+    out.push({
+      why: "vmalert -> backend query",
+      client: /^Deployment monitoring\/vmalert-/,
+      target: BACKEND_READ,
+    });
+  }
+  if (caps.ruleEvaluator === "mimir-ruler")
+    out.push({
+      why: "Mimir's ruler -> Alertmanager",
+      client: /^StatefulSet monitoring\/mimir/,
+      target: am,
+      port: 9093,
+    });
+  if (caps.backend) out.push({ why: "Grafana -> backend", client: GRAFANA, target: BACKEND_READ });
+  if (caps.prometheusRemoteWrite)
+    out.push({ why: "Prometheus remote_write -> backend", client: PROMETHEUS, target: BACKEND_WRITE });
+  if (caps.backend && !caps.prometheusRemoteWrite && caps.scraper !== "prometheus")
+    out.push({
+      why: `${caps.scraper} remote_write -> backend`,
+      client: caps.scraper === "vmagent" ? /^Deployment monitoring\/vmagent-/ : /alloy/,
+      target: BACKEND_WRITE,
+    });
+  out.push({
+    why: `${caps.scraper} scrapes its targets`,
+    client:
+      caps.scraper === "prometheus"
+        ? PROMETHEUS
+        : caps.scraper === "vmagent"
+          ? /^Deployment monitoring\/vmagent-/
+          : /alloy/,
+    target: /./,
+    scrape: true,
+  });
+  return out;
+}
+
+const fmt = (e: AdmittedEdge) =>
+  `${e.client} -> ${e.target}:${e.port}${e.portName ? ` (${e.portName})` : ""}`;
+
+describe("every edge a phase wires is admitted by the NetworkPolicies", function () {
+  this.timeout(600_000);
+  for (const v of [...matrixVariants(), VM_CLUSTER_VARIANT, MIMIR_READ_WRITE_VARIANT]) {
+    it(`${v.title}`, async () => {
+      const r = await rendered(v);
+      assertRendered(r);
+      const objects = placedFrom(r.objects);
+      const report = checkNetworkPolicies(objects, operatorObjects(objects));
+      const caps = capabilities(v.phase!, v.backend!);
+      const missing = wantedEdges(caps).filter(
+        (w) =>
+          !report.admitted.some(
+            (e) =>
+              w.client.test(e.client) &&
+              w.target.test(e.target) &&
+              (w.port === undefined || e.port === w.port) &&
+              (w.scrape === undefined || e.what.startsWith("scrape of")),
+          ),
+      );
+      assert.deepEqual(
+        missing.map((w) => w.why),
+        [],
+        `refused or never judged; admitted:\n${[...new Set(report.admitted.filter((e) => !e.what.startsWith("scrape of")).map(fmt))].join("\n")}\nfindings:\n${report.findings.map((f) => `${f.where}: ${f.message}`).join("\n")}`,
+      );
+    });
+  }
+});

@@ -1,0 +1,85 @@
+import { strict as assert } from "assert";
+import { parse, stringify } from "yaml";
+import { placedFrom, type Placed } from "../../preview/checks";
+import { checkEngineConfigs } from "../../preview/checks/engineConfigs";
+import { referenceDir } from "../../upstream/reference";
+import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
+
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+/** Edits the YAML of every ConfigMap key `key` among the objects (a planted mistake). */
+function editConfig(objects: Placed[], key: string, edit: (c: any) => void): Placed[] {
+  return objects.map((p) => {
+    if (p.obj.kind !== "ConfigMap" || typeof p.obj.data?.[key] !== "string") return p;
+    const c = parse(p.obj.data[key]);
+    edit(c);
+    return { ...p, obj: { ...p.obj, data: { ...p.obj.data, [key]: stringify(c) } } };
+  });
+}
+
+/**
+ * The rendered-object check engine-config (preview/checks/engineConfigs.ts) on production as the
+ * real Helm renders it (Loki SimpleScalable and Mimir), against Loki v3.6.3's and Mimir 3.0's own
+ * configuration references (../shared/reference, read, not restated). Unit cases with hand-made
+ * objects are in test/preview/renderedChecks.test.ts; the references' reader in
+ * test/upstream/engineReferences.test.ts.
+ */
+describe("engine-config: Loki's and Mimir's configs as rendered, judged by their own references", function () {
+  this.timeout(300_000);
+  let objects: Placed[];
+
+  before(async function () {
+    if (!referenceDir()) {
+      const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
+      if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+      console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
+      this.skip();
+    }
+    const r = await rendered(stackFileVariants().find((v) => v.stack === "production")!);
+    assertRendered(r);
+    objects = placedFrom(r.objects);
+  });
+
+  it("production as rendered: every key, flag, type and duration is the engines' own", () => {
+    const r = checkEngineConfigs(objects);
+    assert.ok(r.judged >= 4, `judged ${r.judged} containers`); // Loki's write, read, backend and Mimir
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.notRun, []);
+    // The chart passes the hidden, deprecated -legacy-read-mode to Loki's read and backend targets.
+    assert.ok(
+      r.warnings.every((w) => /is (deprecated|experimental) in (Loki|Mimir)/.test(w)),
+      r.warnings.join("\n"),
+    );
+  });
+
+  it("refuses `1d` in a Go time.Duration (compactor.retention_delete_delay), which stops every Loki pod at load", () => {
+    const planted = editConfig(objects, "config.yaml", (c) => {
+      if (c.compactor) c.compactor.retention_delete_delay = "1d";
+    });
+    const msgs = checkEngineConfigs(planted).findings.map((f) => f.message);
+    assert.ok(msgs.length > 0);
+    for (const m of msgs)
+      assert.match(m, /compactor\.retention_delete_delay: expected a Go time\.Duration.*found "1d"/);
+  });
+
+  it("refuses a key the engine does not have, and a flag", () => {
+    const typo = editConfig(objects, "config.yaml", (c) => {
+      if (c.compactor) c.compactor.delete_request_storee = "s3";
+    });
+    assert.ok(
+      checkEngineConfigs(typo).findings.some((f) =>
+        /Loki 3\.6\.3 has no key compactor\.delete_request_storee/.test(f.message),
+      ),
+    );
+    const flag = clone(objects);
+    const mimir = flag.find((p) => p.obj.kind === "StatefulSet" && p.obj.metadata.name === "mimir")!;
+    mimir.obj.spec.template.spec.containers[0].args.push("-ruler.alertmanager-urll=http://x");
+    assert.ok(
+      checkEngineConfigs(flag).findings.some((f) =>
+        /-ruler\.alertmanager-urll=http:\/\/x: Mimir 3\.0\.0 has no flag -ruler\.alertmanager-urll/.test(
+          f.message,
+        ),
+      ),
+    );
+  });
+});

@@ -1,0 +1,464 @@
+/*
+ * Loki's and Mimir's configuration references, read from ../shared/reference (each folder's README
+ * names its upstream source), and the load-time rules both engines apply to the YAML file they are
+ * given. Nothing here restates a key, a type or a default: those are the reference's rows. What is
+ * restated is how the engines read the file, each read in their source at the pinned version (no
+ * Loki or Mimir binary can run here):
+ *
+ * - Loki v3.6.3 loads the file strictly: pkg/util/cfg/dynamic.go:25 (`ConfigFileLoader(args,
+ *   "config.file", true)`) -> pkg/util/cfg/files.go:56-69 (`yaml.UnmarshalStrict`, gopkg.in/yaml.v2):
+ *   an unknown key stops Loki at start.
+ * - Mimir 3.0.0 loads it with `dec.KnownFields(true)` (cmd/mimir/main.go:297-303 at mimir-3.0.0): an
+ *   unknown key stops Mimir at start.
+ * - `time.Duration` fields take Go's `time.ParseDuration` ("a possibly signed sequence of decimal
+ *   numbers, each with optional fraction and a unit suffix ... ns, us (or µs), ms, s, m, h",
+ *   https://pkg.go.dev/time#ParseDuration): no `d`, `w` or `y`. `model.Duration` fields take
+ *   Prometheus's `model.ParseDuration` (vendor/github.com/prometheus/common/model/time.go:205-258 at
+ *   loki v3.6.3: "0", or integers with units y, w, d, h, m, s, ms, largest first, no fraction).
+ * - Which Mimir durations are `model.Duration`: every field of the `limits` block that is a duration
+ *   is declared `model.Duration` in pkg/util/validation/limits.go:133-304 at mimir-3.0.0; no other
+ *   struct under pkg/ declares a yaml field `model.Duration` (git grep at that tag). Loki's reference
+ *   has the answer per key (column `go_duration`).
+ */
+import * as fs from "fs";
+import { referencePath } from "../reference";
+
+export type Engine = "loki" | "mimir";
+
+/** The reference folder of each engine, as ../shared/reference names it. */
+export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.6.3", mimir: "mimir-3.0" };
+const FILES: Record<Engine, string> = { loki: "config-keys.tsv", mimir: "config-fields.tsv" };
+/** Each engine's reference file, relative to the reference directory. */
+export const ENGINE_REFERENCE_FILES: Record<Engine, string> = {
+  loki: `${ENGINE_REFERENCES.loki}/${FILES.loki}`,
+  mimir: `${ENGINE_REFERENCES.mimir}/${FILES.mimir}`,
+};
+
+export type DurationKind = "time.Duration" | "model.Duration";
+export type Category = "basic" | "advanced" | "experimental" | "deprecated";
+
+/** One key of an engine's configuration file (or a flag without one), as its reference states it. */
+export interface EngineField {
+  /** Dotted path: `a.b[].c` (list items), `a.b.*.c` (map values). Empty for flag-only rows. */
+  path: string;
+  /** The reference's type placeholder (`string`, `int`, `duration`, `list of strings`, ...). */
+  type: string;
+  /** leaf/field, block, list, map, opaque (keys below not listed), flag-only. */
+  kind: "leaf" | "block" | "list" | "map" | "opaque" | "flag-only";
+  /** The flag without its leading dash, if any. */
+  flag?: string;
+  duration?: DurationKind;
+  /** Mimir only: the field's category at the pinned version. */
+  category?: Category;
+  /** False when the field exists in the reference's source but not at the pinned version (Mimir delta). */
+  atVersion: boolean;
+  /** Where the row comes from, for messages. */
+  source: string;
+}
+
+export interface EngineReference {
+  engine: Engine;
+  folder: string;
+  /** The engine version the reference describes (from the data itself). */
+  version: string;
+  fields: Map<string, EngineField>;
+  flags: Map<string, EngineField>;
+}
+
+function tsvRows(text: string): string[][] {
+  return text
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+}
+
+function parseLoki(text: string, folder: string): EngineReference {
+  // First line: `# source: grafana/loki v3.6.3:docs/sources/shared/configuration.md`.
+  const m = /^# source: grafana\/loki v([0-9][^:\s]*):/.exec(text);
+  if (!m)
+    throw new Error(`${folder}/${FILES.loki}: expected a first line "# source: grafana/loki v<version>:..."`);
+  const [header, ...rows] = tsvRows(text);
+  const col = (name: string) => {
+    const i = header.indexOf(name);
+    if (i < 0)
+      throw new Error(`${folder}/${FILES.loki}: expected a column ${name}, found ${header.join(", ")}`);
+    return i;
+  };
+  const [p, t, f, k, d, line] = ["path", "type", "cli_flag", "kind", "go_duration", "md_line"].map(col);
+  const ref: EngineReference = { engine: "loki", folder, version: m[1], fields: new Map(), flags: new Map() };
+  for (const r of rows) {
+    const field: EngineField = {
+      path: r[p],
+      type: r[t],
+      kind: r[k] as EngineField["kind"],
+      ...(r[f] ? { flag: r[f].replace(/^-+/, "") } : {}),
+      ...(r[d] === "time.Duration" || r[d] === "model.Duration" ? { duration: r[d] } : {}),
+      atVersion: true,
+      source: `${folder}/${FILES.loki} (configuration.md:${r[line]})`,
+    };
+    ref.fields.set(field.path, field);
+    if (field.flag) ref.flags.set(field.flag, field);
+  }
+  return ref;
+}
+
+function parseMimir(text: string, folder: string): EngineReference {
+  const [header, ...rows] = tsvRows(text);
+  // The version column names the release the rows are adjusted to (`mimir_3_0_0`).
+  const versionCol = header.findIndex((h) => /^mimir_\d+_\d+_\d+$/.test(h));
+  if (versionCol < 0)
+    throw new Error(
+      `${folder}/${FILES.mimir}: expected a column mimir_<major>_<minor>_<patch>, found ${header.join(", ")}`,
+    );
+  const version = header[versionCol].replace(/^mimir_/, "").replace(/_/g, ".");
+  const col = (name: string) => {
+    const i = header.indexOf(name);
+    if (i < 0)
+      throw new Error(`${folder}/${FILES.mimir}: expected a column ${name}, found ${header.join(", ")}`);
+    return i;
+  };
+  const [p, f, t, c, k, s] = ["yaml_path", "flag", "type", "category", "kind", "source"].map(col);
+  const ref: EngineReference = { engine: "mimir", folder, version, fields: new Map(), flags: new Map() };
+  for (const r of rows) {
+    const delta = r[versionCol];
+    const category = (/^category-[\d.]+=(\w+)$/.exec(delta)?.[1] ?? r[c]) as Category | "";
+    const kind = r[k] === "field" ? (r[t] === "block" ? "block" : "leaf") : (r[k] as EngineField["kind"]);
+    const field: EngineField = {
+      path: r[p],
+      type: r[t],
+      kind,
+      ...(r[f] ? { flag: r[f] } : {}),
+      ...(r[t] === "duration"
+        ? { duration: r[p].startsWith("limits.") ? ("model.Duration" as const) : ("time.Duration" as const) }
+        : {}),
+      ...(category ? { category } : {}),
+      atVersion: !delta.startsWith("added-after-"),
+      source: `${folder}/${FILES.mimir} (${r[s]})`,
+    };
+    if (field.path) ref.fields.set(field.path, field);
+    if (field.flag) ref.flags.set(field.flag, field);
+  }
+  return ref;
+}
+
+/**
+ * Keys and flags the engines accept that their reference hides (`doc:"hidden"`), each read in the
+ * source at the pinned version; the charts pass some of them.
+ */
+const HIDDEN: Record<Engine, EngineField[]> = {
+  loki: [
+    {
+      // grafana/loki v3.6.3 pkg/loki/loki.go:131 (`yaml:"legacy_read_target" doc:"hidden|deprecated"`)
+      // and :166 (`f.BoolVar(&c.LegacyReadTarget, "legacy-read-mode", false, "Deprecated. ...")`);
+      // the loki chart 6.49.0 passes -legacy-read-mode=false to its read and backend targets.
+      path: "legacy_read_target",
+      type: "boolean",
+      kind: "leaf",
+      flag: "legacy-read-mode",
+      category: "deprecated",
+      atVersion: true,
+      source: "grafana/loki v3.6.3 pkg/loki/loki.go:131,166 (hidden)",
+    },
+  ],
+  mimir: [],
+};
+
+/** A load-time rule an engine's `Validate()` applies to its parsed config, read in its source. */
+export interface EngineRule {
+  engine: Engine;
+  /** Where the rule is, in the engine's source at the pinned version. */
+  source: string;
+  /** What is wrong with a parsed config, or undefined. */
+  problem(config: unknown): string | undefined;
+}
+
+function at(config: unknown, path: string): unknown {
+  let v: unknown = config;
+  for (const part of path.split(".")) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+export const ENGINE_RULES: readonly EngineRule[] = [
+  {
+    engine: "loki",
+    source: "grafana/loki v3.6.3 pkg/compactor/config.go:105-108 (Config.Validate)",
+    problem: (config) =>
+      at(config, "compactor.retention_enabled") === true && !at(config, "compactor.delete_request_store")
+        ? 'compactor.retention_enabled is true without compactor.delete_request_store: Loki stops at start ("compactor.delete-request-store should be configured when retention is enabled"); set it to the object store the schema writes to'
+        : undefined,
+  },
+];
+
+const loaded = new Map<string, EngineReference>();
+
+/** An engine's reference, read once per file; throws MissingReferenceError (upstream/reference.ts) when absent. */
+export function loadEngineReference(engine: Engine): EngineReference {
+  const folder = ENGINE_REFERENCES[engine];
+  const file = referencePath(folder, FILES[engine]);
+  let ref = loaded.get(file);
+  if (!ref) {
+    const text = fs.readFileSync(file, "utf8");
+    ref = engine === "loki" ? parseLoki(text, folder) : parseMimir(text, folder);
+    for (const h of HIDDEN[engine]) {
+      if (!ref.fields.has(h.path)) ref.fields.set(h.path, h);
+      if (h.flag && !ref.flags.has(h.flag)) ref.flags.set(h.flag, h);
+    }
+    loaded.set(file, ref);
+  }
+  return ref;
+}
+
+/**
+ * Why the reference does not describe the engine the program pins (model/versions.ts), or
+ * undefined. A Renovate bump of the image lands here first: the checks would judge the new
+ * engine by the old reference.
+ */
+export function engineVersionProblem(ref: EngineReference, pinnedTag: string): string | undefined {
+  const pinned = pinnedTag.replace(/^v/, "");
+  if (pinned === ref.version) return undefined;
+  const name = ref.engine === "loki" ? "Loki" : "Mimir";
+  const next = `${ref.engine}-${ref.engine === "loki" ? pinned : pinned.split(".").slice(0, 2).join(".")}`;
+  return `model/versions.ts pins ${name} ${pinnedTag}, but ../shared/reference/${ref.folder} describes ${name} ${ref.version}: refresh the reference for ${pinnedTag} into ../shared/reference/${next} the way ${ref.folder}/README.md says it was built (same source file at the new tag, same columns), then set ENGINE_REFERENCES.${ref.engine} in upstream/engines/references.ts to "${next}"`;
+}
+
+/** Go's `time.ParseDuration` grammar (https://pkg.go.dev/time#ParseDuration). */
+const GO_DURATION = /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+/** Prometheus's `model.ParseDuration` units, largest first (common/model/time.go:190-200). */
+const PROM_UNITS = ["y", "w", "d", "h", "m", "s", "ms"];
+
+export function parsesAsGoDuration(s: string): boolean {
+  return s === "0" || s === "+0" || s === "-0" || GO_DURATION.test(s);
+}
+
+export function parsesAsModelDuration(s: string): boolean {
+  if (s === "0") return true;
+  if (s === "") return false;
+  let rest = s;
+  let last = -1;
+  while (rest !== "") {
+    const m = /^(\d+)(ms|[ywdhms])/.exec(rest);
+    if (!m) return false;
+    const pos = PROM_UNITS.indexOf(m[2]);
+    if (pos <= last) return false; // units go from largest to smallest, each once
+    last = pos;
+    rest = rest.slice(m[0].length);
+  }
+  return true;
+}
+
+/** The form a duration field takes, with an example, for messages. */
+export function durationForm(kind: DurationKind): string {
+  return kind === "time.Duration"
+    ? 'a Go time.Duration: units ns, us, ms, s, m, h only (no d, w, y), e.g. "24h" or "90m"'
+    : 'a Prometheus model.Duration: integers with units y, w, d, h, m, s, ms, largest first, e.g. "7d" or "1w2d"';
+}
+
+export function durationParses(kind: DurationKind, s: string): boolean {
+  return kind === "time.Duration" ? parsesAsGoDuration(s) : parsesAsModelDuration(s);
+}
+
+/** A problem one configuration value has against the reference. */
+export interface FieldProblem {
+  path: string;
+  severity: "error" | "warning";
+  message: string;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const SCALAR = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
+
+/** What is wrong with `value` for a leaf of `type`, or undefined. */
+function leafProblem(field: EngineField, value: unknown): string | undefined {
+  const found = `found ${JSON.stringify(value)}`;
+  if (value === null) return undefined; // YAML null leaves the default in place
+  if (field.duration) {
+    if (typeof value !== "string") return `expected ${durationForm(field.duration)}; ${found}`;
+    return durationParses(field.duration, value)
+      ? undefined
+      : `expected ${durationForm(field.duration)}; ${found}`;
+  }
+  switch (field.type) {
+    case "boolean":
+      return typeof value === "boolean" ? undefined : `expected a boolean (true or false); ${found}`;
+    case "int":
+      return Number.isInteger(value) ? undefined : `expected an integer; ${found}`;
+    case "float":
+      return typeof value === "number" ? undefined : `expected a number; ${found}`;
+    case "list of strings":
+      // Several Mimir lists are comma-separated strings too (flagext.StringSliceCSV).
+      return (Array.isArray(value) && value.every(SCALAR)) || typeof value === "string"
+        ? undefined
+        : `expected a list of strings; ${found}`;
+    case "list of durations":
+      return Array.isArray(value) ? undefined : `expected a list of durations; ${found}`;
+    default:
+      if (field.type.startsWith("map of")) return isObject(value) ? undefined : `expected a map; ${found}`;
+      if (field.type.startsWith("list of") || field.type === "slice")
+        return Array.isArray(value) ? undefined : `expected a list; ${found}`;
+      // string, url, secret, time, Regexp, ...: a scalar the engine reads as text
+      return SCALAR(value) ? undefined : `expected a ${field.type} (a single value); ${found}`;
+  }
+}
+
+const parentSets = new WeakMap<EngineReference, Set<string>>();
+/** Every path that has rows below it (`a`, `a.b`, `a.b[]`, `a.b.*`). */
+function parentsOf(ref: EngineReference): Set<string> {
+  let set = parentSets.get(ref);
+  if (!set) {
+    set = new Set();
+    for (const p of ref.fields.keys()) {
+      const parts = p.split(".");
+      for (let i = 1; i < parts.length; i++) {
+        const parent = parts.slice(0, i).join(".");
+        set.add(parent);
+        if (parent.endsWith("[]")) set.add(parent);
+      }
+    }
+    parentSets.set(ref, set);
+  }
+  return set;
+}
+
+/**
+ * Every problem of one configuration file against the engine's reference: unknown keys (both
+ * engines refuse them at load), values of the wrong type, durations in the wrong unit family, keys
+ * absent at the pinned version (errors); experimental and deprecated fields (warnings).
+ */
+export function checkEngineConfig(ref: EngineReference, config: unknown): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const name = ref.engine === "loki" ? "Loki" : "Mimir";
+  const parents = parentsOf(ref);
+  const walk = (value: unknown, at: string, refPath: string) => {
+    if (!isObject(value)) return;
+    for (const [key, v] of Object.entries(value)) {
+      const path = at ? `${at}.${key}` : key;
+      const candidate = refPath ? `${refPath}.${key}` : key;
+      const field = ref.fields.get(candidate);
+      if (!field) {
+        problems.push({
+          path,
+          severity: "error",
+          message: `${name} ${ref.version} has no key ${candidate} (${ref.folder}); it refuses unknown keys at load`,
+        });
+        continue;
+      }
+      visit(field, v, path);
+    }
+  };
+  const visit = (field: EngineField, v: unknown, path: string) => {
+    if (!field.atVersion)
+      problems.push({
+        path,
+        severity: "error",
+        message: `${field.path} is not in ${name} ${ref.version}, only in later versions (${field.source})`,
+      });
+    if (field.category === "experimental" || field.category === "deprecated")
+      problems.push({
+        path,
+        severity: "warning",
+        message: `${field.path} is ${field.category} in ${name} ${ref.version} (${field.source})`,
+      });
+    switch (field.kind) {
+      case "block":
+        if (v !== null && !isObject(v))
+          problems.push({
+            path,
+            severity: "error",
+            message: `expected a block of keys; found ${JSON.stringify(v)}`,
+          });
+        else walk(v, path, field.path);
+        return;
+      case "list": {
+        if (v === null) return;
+        if (!Array.isArray(v)) {
+          problems.push({ path, severity: "error", message: `expected a list; found ${JSON.stringify(v)}` });
+          return;
+        }
+        const item = ref.fields.get(`${field.path}[]`);
+        v.forEach((x, i) =>
+          item ? visit(item, x, `${path}[${i}]`) : walk(x, `${path}[${i}]`, `${field.path}[]`),
+        );
+        return;
+      }
+      case "map": {
+        if (v === null) return;
+        if (!isObject(v)) {
+          problems.push({ path, severity: "error", message: `expected a map; found ${JSON.stringify(v)}` });
+          return;
+        }
+        const item = ref.fields.get(`${field.path}.*`);
+        for (const [k, x] of Object.entries(v))
+          if (item) visit(item, x, `${path}.${k}`);
+          else walk(x, `${path}.${k}`, `${field.path}.*`);
+        return;
+      }
+      case "opaque":
+        return;
+      default: {
+        // Mimir lists its lists of blocks as a leaf (`slice`) with item rows `a[].b`, and its maps
+        // of blocks as a leaf with value rows `a.*.b`.
+        if (Array.isArray(v) && parents.has(`${field.path}[]`)) {
+          v.forEach((x, i) => walk(x, `${path}[${i}]`, `${field.path}[]`));
+          return;
+        }
+        if (isObject(v) && parents.has(`${field.path}.*`)) {
+          for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`, `${field.path}.*`);
+          return;
+        }
+        const problem = leafProblem(field, v);
+        if (problem) problems.push({ path, severity: "error", message: `${problem} (${field.source})` });
+      }
+    }
+  };
+  walk(config, "", "");
+  for (const rule of ENGINE_RULES)
+    if (rule.engine === ref.engine) {
+      const problem = rule.problem(config);
+      if (problem) problems.push({ path: "", severity: "error", message: `${problem} (${rule.source})` });
+    }
+  return problems;
+}
+
+/** `-name=value` / `--name=value` / `-name` flags an engine is given, by name (without dashes). */
+export function checkEngineFlags(ref: EngineReference, args: readonly string[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const name = ref.engine === "loki" ? "Loki" : "Mimir";
+  for (const a of args) {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
+    if (!m) continue;
+    const flag = ref.flags.get(m[1]);
+    if (!flag) {
+      problems.push({
+        path: a,
+        severity: "error",
+        message: `${name} ${ref.version} has no flag -${m[1]} (${ref.folder}); Go's flag package stops it at start ("flag provided but not defined")`,
+      });
+      continue;
+    }
+    if (flag.category === "experimental" || flag.category === "deprecated")
+      problems.push({
+        path: a,
+        severity: "warning",
+        message: `-${m[1]} is ${flag.category} in ${name} ${ref.version} (${flag.source})`,
+      });
+    if (m[2] !== undefined && flag.kind !== "flag-only" && flag.type !== "block") {
+      const problem = leafProblem(flag, coerceFlag(flag, m[2]));
+      if (problem) problems.push({ path: a, severity: "error", message: `${problem} (${flag.source})` });
+    }
+  }
+  return problems;
+}
+
+/** A flag's text as the type its field has, so one value check judges both. */
+function coerceFlag(field: EngineField, text: string): unknown {
+  if (field.type === "boolean") return text === "true" ? true : text === "false" ? false : text;
+  if (field.type === "int") return /^-?\d+$/.test(text) ? Number(text) : text;
+  if (field.type === "float") return Number.isFinite(Number(text)) ? Number(text) : text;
+  return text;
+}

@@ -1,0 +1,107 @@
+/**
+ * What prometheus-operator makes of a Prometheus or an Alertmanager custom resource: the pods' port
+ * names and numbers, the governing Service, the pods' labels. Read, not run, in
+ * prometheus-operator/prometheus-operator at `version` (the appVersion of the pinned
+ * kube-prometheus-stack and prometheus-operator-crds charts; test/upstream/operatorContracts.test.ts
+ * holds both the version and the CRDs' stated defaults to the chart archives):
+ * - Prometheus' container port is named `spec.portName` (pkg/prometheus/common.go:449-460
+ *   MakeContainerPorts, port 9090), `DefaultPortName = "web"` when empty (common.go:50,
+ *   pkg/prometheus/server/statefulset.go:68-70); the governing Service `prometheus-operated`
+ *   (statefulset.go:38) names its port the same (common.go:494-505 BuildStatefulSetService).
+ * - Alertmanager's container port is named `spec.portName`, default `"web"`
+ *   (pkg/alertmanager/statefulset.go:47, 89-90, 450), port 9093 (statefulset.go:65); its governing
+ *   Service `alertmanager-operated` (statefulset.go:44) names its port the same (statefulset.go:183-197).
+ * - The config-reloader sidecar's port is `reloader-web` on 8080 (pkg/operator/config_reloader.go:30,
+ *   228, 264-275).
+ * - Pod labels: `spec.podMetadata.labels` (and `app.kubernetes.io/version`) under the selector
+ *   labels, which win. Prometheus: `app.kubernetes.io/managed-by: prometheus-operator`,
+ *   `app.kubernetes.io/name: prometheus`, `app.kubernetes.io/instance: N`,
+ *   `operator.prometheus.io/name: N`, `prometheus: N` (pkg/prometheus/server/operator.go:61,
+ *   1696-1704) and `operator.prometheus.io/shard: "0"` for the first shard
+ *   (pkg/prometheus/server/statefulset.go:218-226, pkg/prometheus/promcfg.go:1345-1361,
+ *   pkg/prometheus/common.go:65-68). Alertmanager: `app.kubernetes.io/name: alertmanager`, the same
+ *   managed-by and instance, `alertmanager: N` (pkg/alertmanager/operator.go:62, 796-803,
+ *   pkg/alertmanager/statefulset.go:398-411); no `operator.prometheus.io/name`.
+ * - The governing Services select `app.kubernetes.io/name: <prometheus|alertmanager>` only
+ *   (pkg/prometheus/server/operator.go:1013-1017, pkg/alertmanager/statefulset.go:212-214);
+ *   Alertmanager's also carries `tcp-mesh`/`udp-mesh` to the container ports `mesh-tcp`/`mesh-udp`
+ *   on 9094 (pkg/alertmanager/statefulset.go:66-68, 198-209, 434-446). Label keys:
+ *   pkg/operator/kubernetes.go:26-35.
+ * The CRDs say the same of `portName` ("Default: web", crd-prometheuses.yaml and
+ * crd-alertmanagers.yaml in prometheus-operator-crds), which the test reads from the chart.
+ */
+
+/** The operator version these facts were read at. */
+export const PROMETHEUS_OPERATOR_VERSION = "v0.93.0";
+
+/** The two custom resources whose pods the stack's policies and checks address. */
+export type OperatorServer = "Prometheus" | "Alertmanager";
+
+export interface ServerContract {
+  /** The CRD's default of `spec.portName`, the container port's and governing Service port's name. */
+  defaultPortName: string;
+  /** The container port (not configurable in the CR). */
+  port: number;
+  /** The headless governing Service the operator creates for every CR of the kind in a namespace. */
+  governingService: string;
+  /** The CRD file in prometheus-operator-crds that states `defaultPortName`. */
+  crdFile: string;
+}
+
+export const SERVERS: Readonly<Record<OperatorServer, ServerContract>> = {
+  Prometheus: {
+    defaultPortName: "web",
+    port: 9090,
+    governingService: "prometheus-operated",
+    crdFile: "crd-prometheuses.yaml",
+  },
+  Alertmanager: {
+    defaultPortName: "web",
+    port: 9093,
+    governingService: "alertmanager-operated",
+    crdFile: "crd-alertmanagers.yaml",
+  },
+};
+
+/** The operator's labels on a CR's pods, its selector labels winning over `spec.podMetadata.labels`. */
+export function serverPodLabels(
+  kind: OperatorServer,
+  crName: string,
+  podMetadata: { labels?: Record<string, string> } | undefined,
+): Record<string, string> {
+  const common = {
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+    "app.kubernetes.io/instance": crName,
+  };
+  const selector: Record<string, string> =
+    kind === "Prometheus"
+      ? {
+          ...common,
+          "app.kubernetes.io/name": "prometheus",
+          "operator.prometheus.io/name": crName,
+          prometheus: crName,
+          "operator.prometheus.io/shard": "0",
+        }
+      : { ...common, "app.kubernetes.io/name": "alertmanager", alertmanager: crName };
+  return { ...(podMetadata?.labels ?? {}), ...selector };
+}
+
+/** The governing Service's selector. */
+export function governingSelector(kind: OperatorServer): Record<string, string> {
+  return { "app.kubernetes.io/name": kind === "Prometheus" ? "prometheus" : "alertmanager" };
+}
+
+/** Alertmanager's cluster (mesh) ports: container port names and the governing Service's names. */
+export const ALERTMANAGER_MESH = [
+  { containerName: "mesh-tcp", serviceName: "tcp-mesh", port: 9094, protocol: "TCP" },
+  { containerName: "mesh-udp", serviceName: "udp-mesh", port: 9094, protocol: "UDP" },
+] as const;
+
+/** The config-reloader sidecar's container port (config_reloader.go:30, 228). */
+export const RELOADER_PORT = { name: "reloader-web", port: 8080 } as const;
+
+/** The name the operator gives a CR's container port: its `spec.portName`, else the CRD default. */
+export function serverPortName(kind: OperatorServer, spec: { portName?: unknown } | undefined): string {
+  const set = spec?.portName;
+  return typeof set === "string" && set !== "" ? set : SERVERS[kind].defaultPortName;
+}

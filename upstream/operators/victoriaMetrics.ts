@@ -1,0 +1,168 @@
+/**
+ * What the VictoriaMetrics operator makes of the custom resources the program renders (VMSingle,
+ * VMAgent, VMAlert, VMAlertmanager, VMCluster): the workloads' and Services' names, the pods' labels,
+ * the container ports, their names and defaults. Read, not run, in VictoriaMetrics/operator at
+ * `VM_OPERATOR_VERSION`, the operator image the program pins (`versions.images.vmOperator`; the
+ * victoria-metrics-k8s-stack chart's own operator appVersion is overridden by it):
+ * - Names: `<kind>-<cr name>` for the workload and its Service (`PrefixedName`,
+ *   api/operator/v1beta1/vmsingle_types.go:247-249, vmagent_types.go:729-731,
+ *   vmalert_types.go:429-431, vmalertmanager_types.go:334-336); a VMCluster's components
+ *   `vm<storage|insert|select>-<cr name>` (vmcluster_types.go:169-171, vmextra_types.go:132-139, the
+ *   component names vmextra_types.go:41-44).
+ * - Selector labels: `app.kubernetes.io/name: <kind>`, `app.kubernetes.io/instance: <cr name>`,
+ *   `app.kubernetes.io/component: monitoring`, `managed-by: vm-operator` (vmsingle_types.go:212-219,
+ *   vmagent_types.go:693-700, vmalert_types.go:394-401, vmalertmanager_types.go:294-301; a VMCluster's
+ *   `vm<component>` names, vmcluster_types.go:89-91, vmextra_types.go:113-129). Pod labels are
+ *   `spec.podMetadata.labels` merged under them, the selector labels winning (vmsingle_types.go:221-227).
+ * - Container ports: one named `http` on `spec.port` (vmsingle.go:188, vmagent.go:518, vmalert.go:270
+ *   under internal/controller/operator/factory/); vmstorage also `vminsert` and `vmselect`
+ *   (vmcluster/vmcluster.go:949-965), vminsert and vmselect `http` (vmcluster.go:547, 749).
+ *   VMAlertmanager's is named `spec.portName` (vmalertmanager/statefulset.go:245-249), plus
+ *   `mesh-tcp`/`mesh-udp` on 9094 (statefulset.go:232-241).
+ * - Defaults when the CR leaves them empty (internal/config/config.go: VMAlert 8080 :215, VMAgent 8429
+ *   :243, VMSingle 8429 :287, vmselect 8481 :308, vmstorage 8482/8400/8401 :323-325, vminsert 8480
+ *   :340; VMAlertmanager port 9093 and portName `web`, factory/build/defaults.go:334-339).
+ * - Services: port `http` = the CR's port, targetPort the same string (factory/build/service.go:45-66),
+ *   so VMAlertmanager's Service port `http` targets the container port named `spec.portName`
+ *   (vmalertmanager/statefulset.go:89-92); vmalertmanager and vmstorage Services are headless
+ *   (statefulset.go:90, vmcluster.go:383).
+ * The CRDs the chart ships carry no field descriptions or defaults for these fields (the test reads
+ * them from the chart archive and holds that), so the operator's code is the only contract.
+ */
+
+/** The operator version these facts were read at. */
+export const VM_OPERATOR_VERSION = "v0.66.0";
+
+/** The single-workload kinds the program's chart renders. */
+export type VmKind = "VMSingle" | "VMAgent" | "VMAlert" | "VMAlertmanager";
+
+export interface VmPortContract {
+  /** `spec.port` when the CR leaves it empty (a string, as the CRD types it). */
+  defaultPort: string;
+  /** The container port's name (`spec.portName` for VMAlertmanager, fixed otherwise). */
+  defaultPortName: string;
+  /** Whether the CR's `spec.portName` names the container port. */
+  portNameField: boolean;
+  workload: "Deployment" | "StatefulSet";
+  /** Whether the operator's Service is headless. */
+  headless: boolean;
+  /** Other container ports of the main container. */
+  extraPorts: readonly { name: string; port: number; protocol?: "UDP" }[];
+}
+
+export const VM_KINDS: Readonly<Record<VmKind, VmPortContract>> = {
+  VMSingle: {
+    defaultPort: "8429",
+    defaultPortName: "http",
+    portNameField: false,
+    workload: "Deployment",
+    headless: false,
+    extraPorts: [],
+  },
+  VMAgent: {
+    defaultPort: "8429",
+    defaultPortName: "http",
+    portNameField: false,
+    workload: "Deployment",
+    headless: false,
+    extraPorts: [],
+  },
+  VMAlert: {
+    defaultPort: "8080",
+    defaultPortName: "http",
+    portNameField: false,
+    workload: "Deployment",
+    headless: false,
+    extraPorts: [],
+  },
+  VMAlertmanager: {
+    defaultPort: "9093",
+    defaultPortName: "web",
+    portNameField: true,
+    workload: "StatefulSet",
+    headless: true,
+    extraPorts: [
+      { name: "mesh-tcp", port: 9094 },
+      { name: "mesh-udp", port: 9094, protocol: "UDP" },
+    ],
+  },
+};
+
+/** The name every operator-made Service gives its first port (build/service.go:59-63). */
+export const VM_SERVICE_PORT_NAME = "http";
+
+export type VmClusterComponent = "vmstorage" | "vminsert" | "vmselect";
+
+/** A VMCluster's components: field under spec, workload, ports (name -> CR field, default). */
+export const VM_CLUSTER: Readonly<
+  Record<
+    VmClusterComponent,
+    {
+      workload: "Deployment" | "StatefulSet";
+      headless: boolean;
+      ports: readonly { name: string; field: string; defaultPort: string }[];
+    }
+  >
+> = {
+  vmstorage: {
+    workload: "StatefulSet",
+    headless: true,
+    ports: [
+      { name: "http", field: "port", defaultPort: "8482" },
+      { name: "vminsert", field: "vmInsertPort", defaultPort: "8400" },
+      { name: "vmselect", field: "vmSelectPort", defaultPort: "8401" },
+    ],
+  },
+  vminsert: {
+    workload: "Deployment",
+    headless: false,
+    ports: [{ name: "http", field: "port", defaultPort: "8480" }],
+  },
+  vmselect: {
+    workload: "StatefulSet",
+    headless: false,
+    ports: [{ name: "http", field: "port", defaultPort: "8481" }],
+  },
+};
+
+/** The operator's selector labels for a CR's pods (and its Services' selector). */
+export function vmSelectorLabels(app: string, crName: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": app,
+    "app.kubernetes.io/instance": crName,
+    "app.kubernetes.io/component": "monitoring",
+    "managed-by": "vm-operator",
+  };
+}
+
+/** A pod's labels: `podMetadata.labels` under the selector labels (the selector labels win). */
+export function vmPodLabels(
+  app: string,
+  crName: string,
+  podMetadata: { labels?: Record<string, string> } | undefined,
+): Record<string, string> {
+  return { ...(podMetadata?.labels ?? {}), ...vmSelectorLabels(app, crName) };
+}
+
+/** A port field of a CR spec as a number, else the operator's default. */
+export function vmPort(
+  spec: Record<string, unknown> | undefined,
+  field: string,
+  defaultPort: string,
+): number {
+  const set = spec?.[field];
+  const text = (typeof set === "string" && set !== "") || typeof set === "number" ? String(set) : defaultPort;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0 || n > 65535)
+    throw new Error(
+      `VictoriaMetrics CR spec.${field}: expected a port number as a string (e.g. "8428"), found ${JSON.stringify(set)}`,
+    );
+  return n;
+}
+
+/** The container port's name of a single-workload kind: its `spec.portName` if the kind reads one. */
+export function vmPortName(kind: VmKind, spec: { portName?: unknown } | undefined): string {
+  const c = VM_KINDS[kind];
+  const set = spec?.portName;
+  return c.portNameField && typeof set === "string" && set !== "" ? set : c.defaultPortName;
+}
