@@ -45,10 +45,6 @@ const NODE_EXPORTER_HOST_NETWORK =
 const VM_OPERATOR_CREATES =
   "the VictoriaMetrics operator creates the Deployments and StatefulSets of the VMSingle, VMAgent, VMAlert and VMCluster it reconciles (v0.66.0 config/rbac/role.yaml, apps); it creates no Pod directly (builders/metrics/vmRbac.ts)";
 
-/** Mimir's root filesystem (another engineer's scope). */
-const MIMIR_ROOT_FS =
-  "Mimir writes its activity tracker and other files beside its data directory; its read-only root filesystem belongs to the Mimir work (builders/metrics/mimir*.ts), not done here";
-
 const scanner = (subjects: string[], rules: string[], reason: string): AcceptedException[] =>
   subjects.flatMap((subject) => rules.map((r) => ({ subject, finding: `monokle:${r}`, reason })));
 
@@ -148,5 +144,4 @@ export const ACCEPTED_EXCEPTIONS: readonly AcceptedException[] = [
     ["KBP104", "KBP105"],
     LOW_ID,
   ),
-  ...scanner(["StatefulSet monitoring/mimir"], ["KBP102"], MIMIR_ROOT_FS),
 ];
