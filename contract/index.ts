@@ -10,4 +10,5 @@ export * from "./stackInfo";
 export * from "./podSecurity";
 export * from "./rendered";
 export * from "./privileges";
+export * from "./exceptions";
 export * from "./expansion";

@@ -78,3 +78,71 @@ export function hostPathProblems(
   }
   return out;
 }
+
+// ---- escalation paths ---------------------------------------------------------------------------
+
+/**
+ * A grant that lets its holder gain more than it was given (Kubernetes documentation, "Role Based
+ * Access Control Good Practices", "Privilege escalation risks"):
+ * - `bind` / `escalate`: bind or write roles holding permissions the holder lacks;
+ * - `impersonate`: act as another user, group or ServiceAccount (a `*` verb on serviceaccounts,
+ *   users or groups includes it);
+ * - `rbac-wildcard`: a `*` verb or resource on roles and bindings (which includes bind and escalate);
+ * - `wildcard-sensitive`: a `*` verb or resource on Secrets, Pods or ServiceAccounts (exec, token
+ *   requests, every Secret);
+ * - `cluster-secret-read`: reading every Secret of the cluster (a ClusterRole bound cluster-wide).
+ */
+export type EscalationGrant =
+  "bind" | "escalate" | "impersonate" | "rbac-wildcard" | "wildcard-sensitive" | "cluster-secret-read";
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+const RBAC_RESOURCES = ["roles", "clusterroles", "rolebindings", "clusterrolebindings"];
+const ROLE_RESOURCES = ["roles", "clusterroles"];
+const IDENTITY_RESOURCES = ["users", "groups", "serviceaccounts", "uids", "userextras/*"];
+const SENSITIVE_RESOURCES = ["secrets", "pods", "serviceaccounts"];
+
+const covers = (rule: any, group: string, resources: string[]) =>
+  has(rule?.apiGroups, group, "*") && has(rule?.resources, ...resources, "*");
+
+/** The escalation paths one RBAC rule opens (resourceNames do not narrow them: a name is still a way in). */
+export function escalationsOf(rule: any): Exclude<EscalationGrant, "cluster-secret-read">[] {
+  const out: Exclude<EscalationGrant, "cluster-secret-read">[] = [];
+  const verbs = (v: string) => has(rule?.verbs, v, "*");
+  if (covers(rule, RBAC_GROUP, ROLE_RESOURCES) && verbs("bind")) out.push("bind");
+  if (covers(rule, RBAC_GROUP, ROLE_RESOURCES) && verbs("escalate")) out.push("escalate");
+  if (
+    verbs("impersonate") &&
+    (covers(rule, "", IDENTITY_RESOURCES) || covers(rule, "authentication.k8s.io", IDENTITY_RESOURCES))
+  )
+    out.push("impersonate");
+  if (covers(rule, RBAC_GROUP, RBAC_RESOURCES) && has(rule?.verbs, "*")) out.push("rbac-wildcard");
+  else if (has(rule?.apiGroups, RBAC_GROUP, "*") && has(rule?.resources, "*")) out.push("rbac-wildcard");
+  if (covers(rule, "", SENSITIVE_RESOURCES) && (has(rule?.verbs, "*") || has(rule?.resources, "*")))
+    out.push("wildcard-sensitive");
+  return out;
+}
+
+/**
+ * One accepted finding of the security checks: what it applies to, what was found, why it stays.
+ * The list itself is `ACCEPTED_EXCEPTIONS` (contract/exceptions.ts).
+ */
+export interface AcceptedException {
+  /**
+   * What it applies to: `ClusterRole <name>`, `Role <namespace>/<name>`, a pod's owner
+   * (`DaemonSet <namespace>/<name>`), or one container of it (`<owner> container <name>`).
+   */
+  subject: string;
+  /** What was found: an {@link EscalationGrant}, `runs-as-root`, or a scanner's rule (`monokle:PSS102`). */
+  finding: string;
+  /** Why it stays, with the upstream source that says so. */
+  reason: string;
+}
+
+/** Whether (subject, finding) is one of the accepted exceptions. */
+export function isAccepted(
+  subject: string,
+  finding: string,
+  accepted: readonly AcceptedException[],
+): boolean {
+  return accepted.some((a) => a.subject === subject && a.finding === finding);
+}

@@ -34,6 +34,15 @@ export const GRAFANA_SIDECAR_RULES = [
   { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
 ];
 
+/** Where the admin Secret's files are mounted in the Grafana container. */
+export const GRAFANA_ADMIN_DIR = "/etc/secrets/grafana-admin";
+
+/** Directories Grafana writes outside its claim, each an emptyDir under its read-only root. */
+export const GRAFANA_WRITABLE_DIRS = [
+  { name: "tmp", path: "/tmp" },
+  { name: "logs", path: "/var/log/grafana" },
+] as const;
+
 /** Values of the standalone grafana chart: admin from a Secret, persistence, provisioned datasources. */
 export function grafanaValues(input: GrafanaInputs, namespace: string): Record<string, any> {
   const g = SECRET_REFS.grafanaAdmin;
@@ -47,13 +56,35 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
       userKey: g.userKey,
       passwordKey: g.passwordKey,
     },
+    // The admin login from files of the mounted Secret, not from environment variables in the pod
+    // spec: the image's run.sh reads every GF_*__FILE into its variable (grafana/grafana
+    // packaging/docker/run.sh), and with both set the chart puts no secretKeyRef env on Grafana or
+    // on the sidecars (grafana 12.3.1 templates/_pod.tpl:1411-1424, 794-806).
+    extraSecretMounts: [
+      {
+        name: "admin-credentials",
+        secretName: input.adminSecret ?? g.secretName,
+        mountPath: GRAFANA_ADMIN_DIR,
+        readOnly: true,
+        defaultMode: 0o440,
+      },
+    ],
+    env: {
+      GF_SECURITY_ADMIN_USER__FILE: `${GRAFANA_ADMIN_DIR}/${g.userKey}`,
+      GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_ADMIN_DIR}/${g.passwordKey}`,
+    },
     persistence: { enabled: true, size: input.volumeSize, storageClassName: input.storageClass },
     // The chown init container runs busybox as root; fsGroup does the same job.
     initChownData: { enabled: false },
     securityContext: nonRootPod(472),
-    // Grafana writes its database, plugins and logs under /var/lib/grafana (the claim) but also
-    // temporary files beside its binary's paths: its root filesystem stays writable.
-    containerSecurityContext: { ...containerHardening({ readOnlyRoot: false }), privileged: false },
+    // A read-only root filesystem: Grafana writes its database and plugins under /var/lib/grafana
+    // (the claim; the chart's grafana.ini `paths`), its search index under /var/lib/grafana-search
+    // (the chart's emptyDir), logs to the console (`log.mode: console`, the chart's default) and
+    // downloads (plugin archives) and plugin sockets under /tmp, an emptyDir here
+    // (grafana-community/helm-charts#729 lists the same two). /var/log/grafana gets one too, as the
+    // image's run.sh passes it as paths.logs.
+    containerSecurityContext: { ...containerHardening({ readOnlyRoot: true }), privileged: false },
+    extraEmptyDirMounts: GRAFANA_WRITABLE_DIRS.map((d) => ({ name: d.name, mountPath: d.path })),
     priorityClassName: PRIORITY_CLASSES.stateful.name,
     // No chart RBAC (its rules grant Secrets); the component binds GRAFANA_SIDECAR_ROLE instead.
     rbac: { create: false },
@@ -73,6 +104,9 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
       securityContext: containerHardening({ readOnlyRoot: true }),
       dashboards: {
         enabled: true,
+        // No reload call: the sidecar holds no admin login any more, and Grafana's file provider
+        // picks the files up on its own every 30 s (grafana 12.3.1 templates/_config.tpl:166).
+        skipReload: true,
         label: DASHBOARD_LABEL,
         // ConfigMaps only, of the stack's own namespace only: its Role grants nothing else.
         searchNamespace: namespace,

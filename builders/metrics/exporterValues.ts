@@ -50,15 +50,21 @@ export function nodeExporterValues(profile: Profile, scheduling: AgentScheduling
 }
 
 /**
- * The collectors of the kube-state-metrics chart's default list (values.yaml `collectors`) without
- * `secrets`: that collector needs list/watch on every Secret of the cluster (its ClusterRole is
- * generated from this list) for kube_secret_* series no rule or dashboard of the stack reads.
+ * Collectors of the kube-state-metrics chart's default list (values.yaml `collectors`) the stack
+ * leaves out: each needs list/watch on every object of its kind in the cluster (the chart generates
+ * its ClusterRole from the list) for kube_<kind>_* series no rule or dashboard of the stack reads
+ * (test/builders/privileges.test.ts reads the rules and dashboards). `secrets` would read every
+ * Secret; `configmaps` every ConfigMap (the KPS 88.0.0 rules name no kube_configmap_* series).
+ */
+export const KSM_DROPPED_COLLECTORS = ["configmaps", "secrets"] as const;
+
+/**
+ * The collectors of the kube-state-metrics chart's default list without KSM_DROPPED_COLLECTORS.
  * The standalone chart 6.4.1 lists `endpoints`, KPS 88.0.0's subchart `endpointslices`.
  */
 export function ksmCollectors(endpoints: "endpoints" | "endpointslices"): string[] {
   return [
     "certificatesigningrequests",
-    "configmaps",
     "cronjobs",
     "daemonsets",
     "deployments",

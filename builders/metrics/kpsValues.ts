@@ -59,7 +59,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     "kube-state-metrics": {
       image: imageValues(versions.images.kubeStateMetrics),
       resources: sizing(p, "kubeStateMetrics"),
-      // Without `secrets`: no cluster-wide Secret read (see ksmCollectors).
+      // Without `secrets` and `configmaps`: no cluster-wide Secret or ConfigMap list (see ksmCollectors).
       collectors: ksmCollectors("endpointslices"),
       metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
     },

@@ -7,6 +7,7 @@ import { sizing, type Resources, type Workload, type Profile } from "../../model
 import { versions } from "../../model/versions";
 import { alertmanagerClaim } from "./kpsValues";
 import { containerHardening, PRIORITY_CLASSES, RUNTIME_DEFAULT } from "../security/hardening";
+import { VM_OPERATOR_ACCOUNT, VMAGENT_ACCOUNT, vmagentRbacObjects, vmOperatorRbacObjects } from "./vmRbac";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,
@@ -37,27 +38,82 @@ export interface VmInputs {
 const tag = (i: { tag: string }) => i.tag;
 
 /**
- * What every VictoriaMetrics custom resource gets: seccomp RuntimeDefault on the pod; no privilege
+ * The user VictoriaMetrics pods run as: the operator's strict-security user, `nobody` in the
+ * images (VictoriaMetrics/operator v0.66.0 internal/controller/operator/factory/build/security.go:16-40).
+ */
+export const VM_USER = { uid: 65534, gid: 65534 } as const;
+
+/** A volume the operator mounts that may hold data written as root by an earlier version. */
+export interface DataVolume {
+  /** The volume's name in the pod the operator makes. */
+  volume: string;
+  /** An image with a shell, `stat` and `chown`: the component's own (alpine-based). */
+  image: string;
+}
+
+/**
+ * The one-off ownership fix for a data volume written as root before the pods ran as {@link VM_USER}:
+ * fsGroup with `OnRootMismatch` re-owns volumes whose plugin supports it, but not hostPath-backed
+ * claims (the local-path provisioner of k3s), where vmsingle's and vmagent's existing files stay
+ * root's and the new user could not write them. This init container runs as root with only
+ * CAP_CHOWN, stats the volume's top directory and, only when it is not yet the user's, hands the
+ * tree to the user: ownership changes, contents do not; it reaches nothing but that volume (no
+ * token, no network use), and after the first start it is a single stat. The operator merges it
+ * after applying its strict settings, so its context stays as written (vmsingle.go:298-299,
+ * vmagent.go:703-707 at v0.66.0).
+ */
+export function ownershipFix(data: DataVolume): Record<string, any> {
+  const dir = "/data";
+  const { uid, gid } = VM_USER;
+  return {
+    name: "fix-data-ownership",
+    image: data.image,
+    command: ["sh", "-c", `[ "$(stat -c %u:%g ${dir})" = "${uid}:${gid}" ] || chown -R ${uid}:${gid} ${dir}`],
+    securityContext: {
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      ...containerHardening({ readOnlyRoot: true, add: ["CHOWN"] }),
+    },
+    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+    volumeMounts: [{ name: data.volume, mountPath: dir }],
+  };
+}
+
+/**
+ * What every VictoriaMetrics custom resource gets: a non-root user ({@link VM_USER} unless the CR
+ * has its own) with fsGroup and `OnRootMismatch`; seccomp RuntimeDefault on the pod; no privilege
  * escalation, every capability dropped and a read-only root filesystem on each container the
  * operator makes, its reloaders included (`securityContext` holds the pod's and the containers'
  * fields inline, and `useStrictSecurity` applies the container part to every container); a token
  * mounted only into containers that call the API (VictoriaMetrics/operator docs/security.md,
- * `disableAutomountServiceAccountToken` from operator v0.54.0; read, not run here). The user stays
- * what it was (`user`: the chart's, or the image's when none), so data already written on a
- * volume where fsGroup does not apply (local-path hostPath volumes) stays writable.
+ * `disableAutomountServiceAccountToken` from operator v0.54.0; read, not run here). A pod with a
+ * volume that may hold root-owned data gets {@link ownershipFix}.
  */
-function vmPodHardening(stateful: boolean, user?: { uid: number; gid: number }): Record<string, any> {
+function vmPodHardening(
+  stateful: boolean,
+  user: { uid: number; gid: number } = VM_USER,
+  data?: DataVolume,
+): Record<string, any> {
   return {
     useStrictSecurity: true,
     securityContext: {
-      ...(user ? { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid } : {}),
+      runAsNonRoot: true,
+      runAsUser: user.uid,
+      runAsGroup: user.gid,
+      fsGroup: user.gid,
+      fsGroupChangePolicy: "OnRootMismatch",
       seccompProfile: { ...RUNTIME_DEFAULT },
       ...containerHardening({ readOnlyRoot: true }),
     },
     disableAutomountServiceAccountToken: true,
+    ...(data ? { initContainers: [ownershipFix(data)] } : {}),
     ...(stateful ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
   };
 }
+
+const imageOf = (i: { registry: string; repository: string; tag: string }) =>
+  `${i.registry}/${i.repository}:${i.tag}`;
 
 /**
  * victoria-metrics-k8s-stack values. vmsingle whenever the backend runs (Prometheus remote-writes
@@ -85,12 +141,18 @@ export function vmValues(input: VmInputs): Record<string, any> {
       vmScrape: { spec: { jobLabel: "jobLabel", endpoints: [{ port: "http-metrics" }] } },
     },
     "prometheus-node-exporter": { enabled: false },
+    // vmagent's account and roles (builders/metrics/vmRbac.ts), while vmagent runs.
+    extraObjects: scraping ? vmagentRbacObjects() : [],
     "victoria-metrics-operator": {
       enabled: true,
+      // The program's role for the operator instead of the chart's (builders/metrics/vmRbac.ts).
+      rbac: { create: false },
+      serviceAccount: { create: true, name: VM_OPERATOR_ACCOUNT },
+      extraObjects: vmOperatorRbacObjects(),
       image: { repository: versions.images.vmOperator.repository, tag: tag(versions.images.vmOperator) },
       resources: sizing(p, "vmOperator"),
       // The chart's pod context (uid 1000) plus seccomp. The container context also reaches the
-      // chart's CRD cleanup hook Job (templates/cleanup.yaml), which has no pod context of its own.
+      // chart's CRD cleanup hook Job (templates/cleanup.yaml:36-38), which has no pod context of its own.
       podSecurityContext: {
         enabled: true,
         fsGroup: 2000,
@@ -98,7 +160,15 @@ export function vmValues(input: VmInputs): Record<string, any> {
         runAsUser: 1000,
         seccompProfile: { ...RUNTIME_DEFAULT },
       },
-      securityContext: { enabled: true, ...containerHardening({ readOnlyRoot: true }) },
+      // The hook's pod has no securityContext value, only this container one: the user goes here too,
+      // the chart's operator user (1000), so neither container runs as the image's root.
+      securityContext: {
+        enabled: true,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        ...containerHardening({ readOnlyRoot: true }),
+      },
       crds: {
         cleanup: {
           image: {
@@ -117,7 +187,8 @@ export function vmValues(input: VmInputs): Record<string, any> {
           repository: versions.images.victoriaMetrics.repository,
           tag: tag(versions.images.victoriaMetrics),
         },
-        ...vmPodHardening(true),
+        // The data volume the operator mounts (vmsingle.go:27-28, 455-478 at v0.66.0).
+        ...vmPodHardening(true, VM_USER, { volume: "data", image: imageOf(versions.images.victoriaMetrics) }),
         retentionPeriod: input.retention,
         // Without an owner reference the PVC outlives the VMSingle CR: removing the release keeps the data.
         removePvcAfterDelete: false,
@@ -131,7 +202,13 @@ export function vmValues(input: VmInputs): Record<string, any> {
       enabled: scraping,
       spec: {
         image: { repository: versions.images.vmagent.repository, tag: tag(versions.images.vmagent) },
-        ...vmPodHardening(true),
+        // The persistent queue's volume (vmagent.go:34-36, 522-534 at v0.66.0).
+        ...vmPodHardening(true, VM_USER, {
+          volume: "persistent-queue-data",
+          image: imageOf(versions.images.vmagent),
+        }),
+        // Its own account and roles: the operator makes none (builders/metrics/vmRbac.ts).
+        serviceAccountName: VMAGENT_ACCOUNT,
         scrapeInterval: input.scrapeInterval,
         externalLabels: { cluster: input.cluster },
         resources: sizing(p, "vmagent"),
@@ -153,7 +230,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
       spec: {
         image: { repository: versions.images.vmalert.repository, tag: tag(versions.images.vmalert) },
         // vmalert keeps nothing on disk: it runs as the strict-security user (nobody).
-        ...vmPodHardening(false, { uid: 65534, gid: 65534 }),
+        ...vmPodHardening(false),
         evaluationInterval: "30s",
         resources: sizing(p, "vmalert"),
         selectAllByDefault: true,
@@ -209,7 +286,11 @@ function vmClusterValues(input: VmInputs, shape: VmClusterShape): Record<string,
       vmstorage: {
         image: { repository: versions.images.vmstorage.repository, tag: tag(versions.images.vmstorage) },
         replicaCount: shape.storageReplicas,
-        ...vmPodHardening(true),
+        // The storage claim (vmcluster_types.go:609 and vmcluster.go:903 at v0.66.0).
+        ...vmPodHardening(true, VM_USER, {
+          volume: "vmstorage-db",
+          image: imageOf(versions.images.vmstorage),
+        }),
         resources: sizing(p, "vmstorage", input.sized),
         extraArgs: dedup,
         storage: {
@@ -227,7 +308,11 @@ function vmClusterValues(input: VmInputs, shape: VmClusterShape): Record<string,
       vmselect: {
         image: { repository: versions.images.vmselect.repository, tag: tag(versions.images.vmselect) },
         replicaCount: shape.frontReplicas,
-        ...vmPodHardening(false),
+        // The cache claim (vmcluster_types.go:621 and vmcluster.go:475 at v0.66.0).
+        ...vmPodHardening(false, VM_USER, {
+          volume: "vmselect-cachedir",
+          image: imageOf(versions.images.vmselect),
+        }),
         resources: sizing(p, "vmselect"),
         extraArgs: dedup,
         storage: {

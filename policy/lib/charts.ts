@@ -359,6 +359,11 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       },
       {
         ...component("vmsingle", "Deployment", "vmsingle.spec", "docker.io/victoriametrics/victoria-metrics"),
+        // The program's one-off ownership fix of the data volume (builders/metrics/vmValues.ts).
+        images: [
+          img("vmsingle.spec.image", "docker.io/victoriametrics/victoria-metrics"),
+          img("vmsingle.spec.initContainers.0.image", "docker.io/victoriametrics/victoria-metrics"),
+        ],
         enabled: { path: "vmsingle.enabled", default: true },
         ...crNamed("vmsingle", "VMSingle"),
       },
@@ -371,7 +376,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         enabled: { path: "vmcluster.enabled", default: false },
         replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
         resources: [`vmcluster.spec.${c}.resources`],
-        images: [img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`)],
+        images: [
+          img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`),
+          img(`vmcluster.spec.${c}.initContainers.0.image`, `docker.io/victoriametrics/${c}`),
+        ],
         scheduling: `vmcluster.spec.${c}`,
       })),
       {
@@ -381,7 +389,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         enabled: { path: "vmagent.enabled", default: true },
         replicas: { path: "vmagent.spec.replicaCount", default: 1 },
         resources: ["vmagent.spec.resources"],
-        images: [img("vmagent.spec.image", "docker.io/victoriametrics/vmagent")],
+        images: [
+          img("vmagent.spec.image", "docker.io/victoriametrics/vmagent"),
+          img("vmagent.spec.initContainers.0.image", "docker.io/victoriametrics/vmagent"),
+        ],
         scheduling: "vmagent.spec",
       },
       {

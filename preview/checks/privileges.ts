@@ -15,8 +15,13 @@
  */
 import { NODE_AGENT_HOST_PATHS, OPERATOR_IMAGES } from "../../builders/security/hardening";
 import {
+  ACCEPTED_EXCEPTIONS,
+  escalationsOf,
   grantsNodesProxy,
   grantsSecretRead,
+  isAccepted,
+  type AcceptedException,
+  type EscalationGrant,
   hostPathProblems,
   normPath,
   seccompOf,
@@ -239,6 +244,60 @@ export function checkRbac(objects: Placed[], operatorImages: readonly string[] =
   return findings;
 }
 
+/** How a role is named in findings and in the accepted-exceptions list. */
+export function roleSubject(role: K8sObject): string {
+  return role.kind === "Role"
+    ? `Role ${role.metadata.namespace ?? "?"}/${role.metadata.name}`
+    : `${role.kind} ${role.metadata.name}`;
+}
+
+/** One escalation path a role opens. */
+export interface Escalation {
+  subject: string;
+  grant: EscalationGrant;
+  rule: number;
+  source: string;
+}
+
+/**
+ * Every escalation path of every Role and ClusterRole of the stack, operators' included, accepted
+ * or not: `bind`, `escalate`, `impersonate`, wildcards on RBAC objects or on Secrets, Pods and
+ * ServiceAccounts (contract `escalationsOf`), and reading every Secret of the cluster (a ClusterRole
+ * with a Secret read bound by a ClusterRoleBinding to a ServiceAccount).
+ */
+export function escalations(objects: Placed[]): Escalation[] {
+  const out: Escalation[] = [];
+  for (const p of objects) {
+    if (p.obj.kind !== "ClusterRole" && p.obj.kind !== "Role") continue;
+    const subject = roleSubject(p.obj);
+    (p.obj.rules ?? []).forEach((rule: any, i: number) => {
+      for (const grant of escalationsOf(rule)) out.push({ subject, grant, rule: i, source: p.source });
+    });
+  }
+  for (const g of grants(objects)) {
+    if (!g.clusterWide || g.accounts.length === 0 || g.role.obj.kind !== "ClusterRole") continue;
+    const i = ruleIndex(g.role.obj, grantsSecretRead);
+    const subject = roleSubject(g.role.obj);
+    if (i >= 0 && !out.some((e) => e.subject === subject && e.grant === "cluster-secret-read"))
+      out.push({ subject, grant: "cluster-secret-read", rule: i, source: g.role.source });
+  }
+  return out;
+}
+
+/** Escalation paths that are not in the accepted-exceptions list (contract/exceptions.ts). */
+export function checkEscalations(
+  objects: Placed[],
+  accepted: readonly AcceptedException[] = ACCEPTED_EXCEPTIONS,
+): Finding[] {
+  return escalations(objects)
+    .filter((e) => !isAccepted(e.subject, e.grant, accepted))
+    .map((e) => ({
+      check: "rbac-escalation",
+      where: e.subject,
+      message: `${e.subject} (${e.source}) rules[${e.rule}] opens the escalation path ${e.grant}; give it explicit verbs and resources, or name it with a reason in the accepted exceptions (contract/exceptions.ts)`,
+    }));
+}
+
 // ---- host access and seccomp --------------------------------------------------------------------
 
 /**
@@ -277,9 +336,59 @@ export function checkSeccomp(objects: Placed[]): Finding[] {
   return findings;
 }
 
+/**
+ * Whether a container may run as root: its user (its own, else the pod's) is 0, or no user is set
+ * and nothing demands a non-root one (the image's user, root for most images, applies).
+ */
+export function mayRunAsRoot(pod: any, container: any): boolean {
+  const sc = container?.securityContext ?? {};
+  const user = sc.runAsUser ?? pod?.securityContext?.runAsUser;
+  if (user !== undefined) return user === 0;
+  return (sc.runAsNonRoot ?? pod?.securityContext?.runAsNonRoot) !== true;
+}
+
+/** How one container is named in the accepted-exceptions list. */
+export const rootSubject = (pod: string, container: string): string => `${pod} container ${container}`;
+
+/** Every pod and container that may run as root, accepted or not, by its exception subject. */
+export function rootContainers(objects: Placed[]): string[] {
+  return podViews(objects).flatMap((v) =>
+    containersOf(v.spec)
+      .filter((c) => mayRunAsRoot(v.spec, c))
+      .map((c) => rootSubject(v.name, c.name)),
+  );
+}
+
+/** Pods (hooks and operator-made pods included) with a container that may run as root, unless accepted. */
+export function checkRoot(
+  objects: Placed[],
+  accepted: readonly AcceptedException[] = ACCEPTED_EXCEPTIONS,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const v of podViews(objects)) {
+    // An exception names the pod (every container) or one container of it (`<pod> container <name>`).
+    const root = containersOf(v.spec).filter(
+      (c) => mayRunAsRoot(v.spec, c) && !isAccepted(rootSubject(v.name, c.name), "runs-as-root", accepted),
+    );
+    if (root.length === 0 || isAccepted(v.name, "runs-as-root", accepted)) continue;
+    findings.push({
+      check: "runs-as-root",
+      where: v.name,
+      message: `${v.name} (${v.owner.source}) container(s) ${root.map((c) => c.name).join(", ")} may run as root (no runAsUser, or 0); set runAsNonRoot and runAsUser on the pod${v.byOperator ? " (the custom resource's spec.securityContext)" : ""}, or name it with a reason in the accepted exceptions (contract/exceptions.ts)`,
+    });
+  }
+  return findings;
+}
+
 /** Every privilege check. */
 export function checkPrivileges(objects: Placed[]): Finding[] {
-  return [...checkRbac(objects), ...checkHostPaths(objects), ...checkSeccomp(objects)];
+  return [
+    ...checkRbac(objects),
+    ...checkEscalations(objects),
+    ...checkRoot(objects),
+    ...checkHostPaths(objects),
+    ...checkSeccomp(objects),
+  ];
 }
 
 // ---- the workload table -------------------------------------------------------------------------

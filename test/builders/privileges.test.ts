@@ -10,9 +10,16 @@ import {
   checkPrivileges,
   checkRbac,
   checkSeccomp,
+  checkEscalations,
+  checkRoot,
+  escalations,
   podViews,
+  rootContainers,
   workloadTable,
 } from "../../preview/checks/privileges";
+import { ACCEPTED_EXCEPTIONS } from "../../contract/exceptions";
+import { escalationsOf } from "../../contract/privileges";
+import { vmagentRbacObjects, vmOperatorRbacObjects } from "../../builders/metrics/vmRbac";
 import { formatFindings, placedFrom } from "../../preview/checks";
 import {
   agentScheduling,
@@ -30,11 +37,16 @@ import {
   alloyRoleObjects,
   type AlloyClusterInput,
 } from "../../builders/logging/alloyConfig";
+import { KSM_DROPPED_COLLECTORS, ksmCollectors } from "../../builders/metrics/exporterValues";
+import { allValues } from "../support/runningSeed000";
+import { versions } from "../../model/versions";
+import * as fs from "fs";
+import * as path from "path";
 import { MINIO_METRICS_SECRET } from "../../builders/objectstore/minioMetrics";
-import { ksmCollectors } from "../../builders/metrics/exporterValues";
 import { daemonSet, NS } from "../support/objects";
-import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
+import { assertRendered, rendered, stackFileVariants, VM_CLUSTER_VARIANT } from "../support/rendered";
 import { isParked } from "../../builders/security/podSecurity";
+import { GRAFANA_ADMIN_DIR, GRAFANA_WRITABLE_DIRS } from "../../builders/grafana/grafanaValues";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 const at = (obj: K8sObject, source = "release a"): Placed => ({ obj, urn: `urn:${source}`, source });
@@ -346,10 +358,35 @@ describe("roles and scheduling from the config", () => {
     assert.throws(() => alloyChartRbac([]), /at least two rules or verbs/);
   });
 
-  it("drops only the secrets collector from kube-state-metrics' default list", () => {
-    assert.ok(!ksmCollectors("endpoints").includes("secrets"));
-    assert.equal(ksmCollectors("endpointslices").length, 27);
-    assert.ok(ksmCollectors("endpoints").includes("configmaps"));
+  it("kube-state-metrics runs the chart's default collectors but those of kinds no rule or dashboard reads (Secrets, ConfigMaps)", () => {
+    // The standalone chart's own default list, at the pinned version.
+    const k = versions.charts.kubeStateMetrics;
+    const defaults: string[] = allValues(k.chart, k.version, {}).collectors;
+    assert.ok(
+      defaults.includes("secrets") && defaults.includes("configmaps"),
+      "the chart's defaults changed",
+    );
+    assert.deepEqual(
+      ksmCollectors("endpoints"),
+      defaults.filter((c) => !(KSM_DROPPED_COLLECTORS as readonly string[]).includes(c)),
+    );
+    assert.equal(ksmCollectors("endpointslices").length, defaults.length - KSM_DROPPED_COLLECTORS.length);
+    // No rule (KPS's own, rendered into builders/alerting/data, and the program's) and no dashboard
+    // reads a series of a dropped collector: kube_<kind in the singular>_*.
+    const root = path.join(__dirname, "..", "..");
+    const sources = [
+      "builders/alerting/data/kps-default-rules.json",
+      "builders/alerting/rules.ts",
+      "builders/alerting/logRules.ts",
+      "builders/alerting/kpsRules.ts",
+      "builders/grafana/dashboards.ts",
+    ].map((f) => fs.readFileSync(path.join(root, f), "utf8"));
+    assert.ok(sources[0].includes("kube_pod_"), "the KPS rules are read");
+    for (const c of KSM_DROPPED_COLLECTORS) {
+      const series = `kube_${c.replace(/s$/, "")}_`;
+      for (const text of sources)
+        assert.ok(!text.includes(series), `${series} is read by a rule or dashboard`);
+    }
   });
 
   it("tolerates every declared taint once, by value when it has one", () => {
@@ -372,6 +409,114 @@ describe("roles and scheduling from the config", () => {
     });
     assert.ok(PRIORITY_CLASSES.nodeAgent.value > PRIORITY_CLASSES.stateful.value);
     assert.ok(PRIORITY_CLASSES.stateful.value > 0 && PRIORITY_CLASSES.nodeAgent.value < 1e9);
+  });
+});
+
+describe("escalation paths and root containers (unit)", () => {
+  const RBAC = "rbac.authorization.k8s.io";
+  it("names each escalation path a rule opens, and none of a narrow rule", () => {
+    assert.deepEqual(escalationsOf({ apiGroups: [RBAC], resources: ["clusterroles"], verbs: ["bind"] }), [
+      "bind",
+    ]);
+    assert.deepEqual(escalationsOf({ apiGroups: [RBAC], resources: ["roles"], verbs: ["escalate"] }), [
+      "escalate",
+    ]);
+    assert.deepEqual(
+      escalationsOf({ apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"] }),
+      ["impersonate"],
+    );
+    assert.deepEqual(escalationsOf({ apiGroups: [RBAC], resources: ["rolebindings"], verbs: ["*"] }), [
+      "rbac-wildcard",
+    ]);
+    assert.deepEqual(escalationsOf({ apiGroups: [RBAC], resources: ["clusterroles"], verbs: ["*"] }), [
+      "bind",
+      "escalate",
+      "rbac-wildcard",
+    ]);
+    assert.deepEqual(escalationsOf({ apiGroups: [""], resources: ["secrets"], verbs: ["*"] }), [
+      "wildcard-sensitive",
+    ]);
+    assert.deepEqual(escalationsOf({ apiGroups: [""], resources: ["*"], verbs: ["get"] }), [
+      "wildcard-sensitive",
+    ]);
+    // A named role is still a way in: resourceNames do not narrow bind.
+    assert.deepEqual(
+      escalationsOf({
+        apiGroups: [RBAC],
+        resources: ["clusterroles"],
+        resourceNames: ["x"],
+        verbs: ["bind"],
+      }),
+      ["bind"],
+    );
+    assert.deepEqual(escalationsOf(READ_PODS), []);
+    assert.deepEqual(escalationsOf({ apiGroups: [RBAC], resources: ["roles"], verbs: ["get", "list"] }), []);
+  });
+
+  it("finds a cluster-wide Secret read bound to an account, and accepts only a listed exception", () => {
+    const objects = [
+      at(clusterRole("reader", [READ_SECRETS])),
+      at(binding("ClusterRoleBinding", "reader", "sa")),
+      at(clusterRole("binder", [{ apiGroups: [RBAC], resources: ["clusterroles"], verbs: ["bind"] }])),
+    ];
+    assert.deepEqual(
+      escalations(objects).map((e) => `${e.subject}: ${e.grant}`),
+      ["ClusterRole binder: bind", "ClusterRole reader: cluster-secret-read"],
+    );
+    const f = checkEscalations(objects, []);
+    assert.equal(f.length, 2);
+    assert.match(
+      f[0].message,
+      /opens the escalation path bind; .*accepted exceptions \(contract\/exceptions.ts\)/,
+    );
+    const accepted = [{ subject: "ClusterRole binder", finding: "bind", reason: "test" }];
+    assert.deepEqual(
+      checkEscalations(objects, accepted).map((x) => x.where),
+      ["ClusterRole reader"],
+    );
+    // The same Secret read bound in one namespace only is no cluster-wide read.
+    const ns = [at(clusterRole("reader", [READ_SECRETS])), at(binding("RoleBinding", "reader", "sa"))];
+    assert.deepEqual(checkEscalations(ns, []), []);
+  });
+
+  it("finds a container that may run as root, and accepts a pod or exactly one container", () => {
+    const d = deployment("app", "example/app:1", "sa");
+    const spec = d.spec.template.spec;
+    spec.initContainers = [{ name: "init", image: "example/app:1", securityContext: { runAsUser: 0 } }];
+    const objects = () => [at(d)];
+    // No user and no runAsNonRoot: the image's user, root for most images.
+    assert.deepEqual(rootContainers(objects()), [
+      "Deployment monitoring/app container init",
+      "Deployment monitoring/app container main",
+    ]);
+    const f = checkRoot(objects(), []);
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /container\(s\) init, main may run as root/);
+    spec.securityContext = { ...RD, runAsNonRoot: true, runAsUser: 1000 };
+    assert.match(checkRoot(objects(), [])[0].message, /container\(s\) init may run as root/);
+    const init = [
+      { subject: "Deployment monitoring/app container init", finding: "runs-as-root", reason: "t" },
+    ];
+    assert.deepEqual(checkRoot(objects(), init), []);
+    // Accepting one container does not accept another that turns root.
+    spec.containers[0].securityContext = { runAsUser: 0 };
+    assert.match(checkRoot(objects(), init)[0].message, /container\(s\) main may run as root/);
+    const pod = [{ subject: "Deployment monitoring/app", finding: "runs-as-root", reason: "t" }];
+    assert.deepEqual(checkRoot(objects(), pod), []);
+  });
+
+  it("the VM operator's and vmagent's roles open no escalation path but the operator's Secret read", () => {
+    const objects = [...vmOperatorRbacObjects(), ...vmagentRbacObjects()].map((o) =>
+      at(JSON.parse(JSON.stringify(o).replaceAll("{{ .Release.Namespace }}", NS)) as K8sObject),
+    );
+    assert.deepEqual(
+      escalations(objects).map((e) => `${e.subject}: ${e.grant}`),
+      ["ClusterRole vm-victoria-metrics-operator: cluster-secret-read"],
+    );
+    // Its only RBAC write on cluster objects names the roles the operator once made for vmagent.
+    const op = objects[0].obj;
+    for (const r of op.rules.filter((r: any) => r.apiGroups.includes("rbac.authorization.k8s.io")))
+      assert.ok(r.resourceNames?.length > 0 && !r.verbs.includes("bind") && !r.verbs.includes("escalate"));
   });
 });
 
@@ -399,6 +544,53 @@ describe("least privilege as the real Helm renders the stack files", function ()
         if (x.spec.priorityClassName) assert.ok(created.includes(x.spec.priorityClassName), x.name);
     });
   }
+
+  it("every accepted exception (contract/exceptions.ts) still occurs in some stack file, with a reason", async () => {
+    const found = new Set<string>();
+    // Every stack file, and the VMCluster a workload no vmsingle holds brings.
+    for (const v of [...stackFileVariants(), VM_CLUSTER_VARIANT]) {
+      const objects = placedFrom((await rendered(v)).objects);
+      for (const e of escalations(objects)) found.add(`${e.subject} | ${e.grant}`);
+      for (const c of rootContainers(objects)) {
+        found.add(`${c} | runs-as-root`);
+        found.add(`${c.replace(/ container .*$/, "")} | runs-as-root`);
+      }
+    }
+    // The scanner's entries (monokle:*) are the scanner test's (test/preview/scanner.test.ts).
+    const stale = ACCEPTED_EXCEPTIONS.filter(
+      (a) => !a.finding.startsWith("monokle:") && !found.has(`${a.subject} | ${a.finding}`),
+    );
+    assert.deepEqual(stale, [], "listed exceptions that no stack has any more: remove them");
+    for (const a of ACCEPTED_EXCEPTIONS) assert.ok(a.reason.length > 40, `${a.subject}: give a reason`);
+  });
+
+  it("Grafana (production) runs with a read-only root, writes only on mounted volumes, and takes its admin login from mounted files, never from env", async () => {
+    const r = await rendered({ title: "production", stack: "production", over: {} });
+    assertRendered(r);
+    const g = placedFrom(r.objects)
+      .map((p) => p.obj)
+      .find((o) => o.kind === "Deployment" && o.metadata.name === "grafana");
+    assert.ok(g, "a Grafana Deployment is rendered");
+    const pod = g.spec.template.spec;
+    const grafana = pod.containers.find((c: any) => c.name === "grafana");
+    assert.equal(grafana.securityContext.readOnlyRootFilesystem, true);
+    const mounts = new Map<string, any>(grafana.volumeMounts.map((m: any) => [m.mountPath, m]));
+    // The data directory (the claim), the chart's search index, and the two emptyDirs.
+    for (const dir of ["/var/lib/grafana", ...GRAFANA_WRITABLE_DIRS.map((d) => d.path)])
+      assert.ok(mounts.has(dir) && mounts.get(dir).readOnly !== true, `${dir} is a writable mount`);
+    // No container of the pod gets a credential of the admin Secret as an environment variable.
+    for (const c of [...(pod.initContainers ?? []), ...pod.containers])
+      for (const e of c.env ?? [])
+        assert.ok(!e.valueFrom?.secretKeyRef, `${c.name} env ${e.name} is read from a Secret`);
+    const env = new Map<string, string>(grafana.env.map((e: any) => [e.name, e.value]));
+    const file = env.get("GF_SECURITY_ADMIN_PASSWORD__FILE");
+    assert.ok(file?.startsWith(`${GRAFANA_ADMIN_DIR}/`), "the password comes from a file");
+    assert.ok(env.get("GF_SECURITY_ADMIN_USER__FILE")?.startsWith(`${GRAFANA_ADMIN_DIR}/`));
+    const mount = mounts.get(GRAFANA_ADMIN_DIR);
+    assert.equal(mount?.readOnly, true);
+    const vol = pod.volumes.find((v: any) => v.name === mount.name);
+    assert.ok(vol.secret?.secretName, "the admin files are a mounted Secret");
+  });
 
   it("node agents tolerate the taints of the pools the config declares", async () => {
     const taint = { key: "dedicated", value: "pi", effect: "NoSchedule" };

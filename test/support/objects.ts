@@ -5,7 +5,7 @@ export const NS = "monitoring";
 
 /**
  * A node-exporter-like DaemonSet serving `port` (on the host network unless told otherwise), with
- * the seccomp profile every pod of the stack has (the privilege checks pass it).
+ * the seccomp profile and non-root user every pod of the stack has (the privilege checks pass it).
  */
 export function daemonSet(name: string, port: number, hostNetwork = true): K8sObject {
   return {
@@ -18,7 +18,11 @@ export function daemonSet(name: string, port: number, hostNetwork = true): K8sOb
         metadata: { labels: { app: name } },
         spec: {
           hostNetwork,
-          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: {
+            seccompProfile: { type: "RuntimeDefault" },
+            runAsNonRoot: true,
+            runAsUser: 65534,
+          },
           containers: [
             {
               name: "main",

@@ -1,0 +1,147 @@
+/**
+ * The one list of accepted security findings: every escalation path a role keeps, every pod that
+ * stays root, each named and justified (kube-prometheus keeps its kubescape exceptions the same
+ * way). The rendered-object checks (preview/checks/privileges.ts) accept exactly these; a test
+ * (test/builders/privileges.test.ts) fails when an entry no longer occurs in any stack file, so the
+ * list never outlives its reason. docs/explanation/security-model.md explains it.
+ */
+import type { AcceptedException } from "./privileges";
+
+/** Why prometheus-operator keeps `*` on Secrets cluster-wide (its ClusterRole in the KPS chart). */
+const PROMETHEUS_OPERATOR =
+  "prometheus-operator reads the Secrets every ServiceMonitor, PodMonitor, Probe and AlertmanagerConfig of any namespace references (credentials, TLS) and writes the generated Prometheus and Alertmanager configs as Secrets: kube-prometheus-stack 88.0.0 templates/prometheus-operator/clusterrole.yaml:44-50 grants configmaps and secrets '*' and has no value narrowing it but namespace lists the stack does not use";
+
+/** Why the VictoriaMetrics operator keeps reading Secrets cluster-wide. */
+const VM_OPERATOR =
+  "the VictoriaMetrics operator (v0.66.0 config/rbac/role.yaml) reads the Secrets the scrape objects it converts reference in any namespace and writes vmagent's and vmalert's configs as Secrets; its role names explicit verbs (builders/metrics/vmRbac.ts), but the Secret read stays cluster-wide while it watches every namespace";
+
+/** Why a log agent runs as root on every node. */
+const LOG_AGENT =
+  "node agent: it tails the kubelet's container logs under /var/log/pods and the journal, files the kubelet and journald write owned by root and not world-readable, and keeps its positions in a hostPath directory; its filesystem access is limited to those read-only host paths (NODE_AGENT_HOST_PATHS, checked by host-paths), no privilege escalation, every capability dropped";
+
+/** Why the VictoriaMetrics data volumes' one-off ownership fix runs as root. */
+const OWNERSHIP_FIX =
+  "init container fix-data-ownership (builders/metrics/vmValues.ts ownershipFix): chown needs uid 0 and CAP_CHOWN to hand a volume written as root by the earlier pods to the non-root user (65534); fsGroupChangePolicy does not reach hostPath-backed (local-path) claims. It holds only CAP_CHOWN, mounts only the data volume, no token, and does nothing once the volume is the user's; the main containers run as 65534";
+
+// ---- findings of the third-party scanner (@monokle/validation 0.33.0, test/preview/scanner.test.ts)
+
+/** KBP108 reports every rule without `resources`: a false positive on the /metrics rule. */
+const KBP108_NON_RESOURCE =
+  "scanner false positive: @monokle/validation 0.33.0 lib/validators/practices/rules/KBP108-noPodExecute.js:16 reports any rule whose `resources` is unset, here the nonResourceURLs rule for the API server's /metrics; the role grants no pods/exec";
+
+/** Users below 10000: the images' own users. */
+const LOW_ID =
+  "a non-root user below the scanner's 10000: Grafana's 472 and the VM operator chart's 1000 as the program sets them, the images' own users for Alloy and nginx-unprivileged; a clash with a host user matters through host namespaces or hostPath, which this pod has neither of";
+
+/** Node agents read host paths and use the host network. */
+const NODE_AGENT_HOST =
+  "node agent: it reads the node's own files (node-exporter /proc, /sys and the root filesystem; the log agents /var/log) through read-only hostPath mounts, each path and its read-only flag restricted by the host-paths check (NODE_AGENT_HOST_PATHS)";
+
+/** node-exporter on the host network. */
+const NODE_EXPORTER_HOST_NETWORK =
+  "node-exporter reports the node's own network interfaces and sockets, which it sees only in the host's network namespace (prometheus-node-exporter 4.49.1 values.yaml hostNetwork: true, the chart's default); it is not yet behind kube-rbac-proxy (docs/explanation/security-model.md)";
+
+/** The VM operator creates the workloads of the CRs it reconciles. */
+const VM_OPERATOR_CREATES =
+  "the VictoriaMetrics operator creates the Deployments and StatefulSets of the VMSingle, VMAgent, VMAlert and VMCluster it reconciles (v0.66.0 config/rbac/role.yaml, apps); it creates no Pod directly (builders/metrics/vmRbac.ts)";
+
+const scanner = (subjects: string[], rules: string[], reason: string): AcceptedException[] =>
+  subjects.flatMap((subject) => rules.map((r) => ({ subject, finding: `monokle:${r}`, reason })));
+
+export const ACCEPTED_EXCEPTIONS: readonly AcceptedException[] = [
+  // Operators' roles.
+  { subject: "ClusterRole kps-operator", finding: "wildcard-sensitive", reason: PROMETHEUS_OPERATOR },
+  { subject: "ClusterRole kps-operator", finding: "cluster-secret-read", reason: PROMETHEUS_OPERATOR },
+  {
+    subject: "ClusterRole kube-prometheus-stack-operator",
+    finding: "wildcard-sensitive",
+    reason: `${PROMETHEUS_OPERATOR} (the takeover stack keeps the adopted release's name)`,
+  },
+  {
+    subject: "ClusterRole kube-prometheus-stack-operator",
+    finding: "cluster-secret-read",
+    reason: `${PROMETHEUS_OPERATOR} (the takeover stack keeps the adopted release's name)`,
+  },
+  {
+    subject: "ClusterRole vm-victoria-metrics-operator",
+    finding: "cluster-secret-read",
+    reason: VM_OPERATOR,
+  },
+  // Node agents that must be root.
+  { subject: "DaemonSet monitoring/alloy", finding: "runs-as-root", reason: LOG_AGENT },
+  { subject: "DaemonSet monitoring-agents/alloy", finding: "runs-as-root", reason: LOG_AGENT },
+  { subject: "DaemonSet monitoring/vector", finding: "runs-as-root", reason: LOG_AGENT },
+  { subject: "DaemonSet monitoring-agents/vector", finding: "runs-as-root", reason: LOG_AGENT },
+  // The one-off ownership fix of VictoriaMetrics' data volumes.
+  {
+    subject: "VMAgent monitoring/vm container fix-data-ownership",
+    finding: "runs-as-root",
+    reason: OWNERSHIP_FIX,
+  },
+  {
+    subject: "VMSingle monitoring/vm container fix-data-ownership",
+    finding: "runs-as-root",
+    reason: OWNERSHIP_FIX,
+  },
+  // The same for the VMCluster's storage and cache claims (a workload one vmsingle cannot hold).
+  {
+    subject: "VMCluster monitoring/vm vmstorage container fix-data-ownership",
+    finding: "runs-as-root",
+    reason: OWNERSHIP_FIX,
+  },
+  {
+    subject: "VMCluster monitoring/vm vmselect container fix-data-ownership",
+    finding: "runs-as-root",
+    reason: OWNERSHIP_FIX,
+  },
+  // The scanner's findings, item by item.
+  ...scanner(
+    [
+      "ClusterRole alloy-cluster",
+      "ClusterRole kps-prometheus",
+      "ClusterRole kube-prometheus-stack-prometheus",
+      "ClusterRole vm-vmagent",
+    ],
+    ["KBP108"],
+    KBP108_NON_RESOURCE,
+  ),
+  ...scanner(["ClusterRole vm-victoria-metrics-operator"], ["KBP107"], VM_OPERATOR_CREATES),
+  ...scanner(
+    [
+      "DaemonSet monitoring/alloy",
+      "DaemonSet monitoring-agents/alloy",
+      "DaemonSet monitoring/vector",
+      "DaemonSet monitoring-agents/vector",
+    ],
+    ["KBP104", "KBP105", "KBP109"],
+    LOG_AGENT,
+  ),
+  ...scanner(
+    [
+      "DaemonSet monitoring/alloy",
+      "DaemonSet monitoring-agents/alloy",
+      "DaemonSet monitoring/vector",
+      "DaemonSet monitoring-agents/vector",
+      "DaemonSet monitoring/node-exporter",
+      "DaemonSet monitoring-agents/node-exporter",
+    ],
+    ["PSS105"],
+    NODE_AGENT_HOST,
+  ),
+  ...scanner(
+    ["DaemonSet monitoring/node-exporter", "DaemonSet monitoring-agents/node-exporter"],
+    ["PSS102"],
+    NODE_EXPORTER_HOST_NETWORK,
+  ),
+  ...scanner(
+    [
+      "Deployment monitoring/alloy-cluster",
+      "Deployment monitoring/grafana",
+      "Deployment monitoring/loki-gateway",
+      "Deployment monitoring/vm-victoria-metrics-operator",
+      "Job monitoring/vm-victoria-metrics-operator-cleanup-hook",
+    ],
+    ["KBP104", "KBP105"],
+    LOW_ID,
+  ),
+];
