@@ -9,11 +9,7 @@
  * grants are not the program's to judge, and nothing is judged.
  */
 import { parse } from "yaml";
-import {
-  loadEngineReference,
-  type EngineReference,
-  type Engine,
-} from "../../upstream/engines/references";
+import { loadEngineReference, type EngineReference, type Engine } from "../../upstream/engines/references";
 import { bucketsRead } from "../../upstream/engines/bucketKeys";
 import { MissingReferenceError } from "../../upstream/reference";
 import type { ExportResource } from "../synthesize";

@@ -51,9 +51,9 @@ function get(config: unknown, key: string): unknown {
 }
 
 /** The mount holding `file` (the deepest one), if any. */
-function mountOf(mounts: any[], file: string): any | undefined {
+function mountOf(mounts: any[], file: string): { mountPath: string; [k: string]: any } | undefined {
   return mounts
-    .filter((m) => typeof m.mountPath === "string")
+    .filter((m): m is { mountPath: string } => typeof m?.mountPath === "string")
     .filter((m) => {
       const rel = path.posix.relative(m.mountPath, file);
       return rel === "" || (!rel.startsWith("..") && !path.posix.isAbsolute(rel));
@@ -72,7 +72,7 @@ export function configText(
   const mount = mountOf(mounts, file);
   const volume = mount && volumes.get(mount.name);
   const source = volume?.configMap ?? volume?.secret;
-  if (!source) return undefined;
+  if (!mount || !source) return undefined;
   const kind = volume.configMap ? "ConfigMap" : "Secret";
   const name = volume.configMap ? source.name : source.secretName;
   const rel = path.posix.relative(mount.mountPath, file);
