@@ -85,3 +85,44 @@ function knownKeysAt(path: (string | number)[]): string[] {
   while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema._def.innerType;
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
+
+/** Edit distance (insertions, deletions, substitutions) between two names, case-insensitive. */
+function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[y.length];
+}
+
+/**
+ * The known name closest to a mistyped one, when it is close enough to be the likely intent (at
+ * most a third of its letters differ, or one contains the other); undefined otherwise, so a
+ * "did you mean" is never a wild guess.
+ */
+export function closestMatch(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  if (best === undefined) return undefined;
+  const contains =
+    name.length >= 3 &&
+    (best.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(best.toLowerCase()));
+  return bestDistance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) || contains
+    ? best
+    : undefined;
+}
+
+/** "; did you mean X?" for a mistyped name, or "" when nothing is close. */
+export function didYouMean(name: string, known: readonly string[], quote = (s: string) => `"${s}"`): string {
+  const m = closestMatch(name, known);
+  return m ? `; did you mean ${quote(m)}?` : "";
+}
