@@ -12,25 +12,20 @@ import {
 import { withRenderedObjects } from "../preview/render/objects";
 import type { ReleaseRender } from "../preview/render/types";
 import type { ExportResource } from "../preview/synthesize";
-
-const USAGE = "usage: npm run policy:check -- <export.json> [--config <policy-config.json>]";
+import { CliArgsError, helpText, parseArgs, POLICY_CHECK, usage } from "../preview/cliSpec";
+import { resourceCount } from "../preview/report";
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const files: string[] = [];
-  let config: PackConfig = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--config") {
-      const f = argv[++i];
-      if (!f) throw new Error(USAGE);
-      // ajv (63 modules) loads only when a pack config is given.
-      config = (await import("../preview/pack")).readPackConfig(f);
-    } else files.push(argv[i]);
+  const args = parseArgs(POLICY_CHECK, process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(helpText(POLICY_CHECK));
+    return 0;
   }
-  if (files.length === 0) {
-    console.error(USAGE);
-    return 2;
-  }
+  const files = args.positional;
+  if (files.length === 0) throw new CliArgsError("give at least one export file", POLICY_CHECK);
+  const configFile = args.values.get("--config")?.[0];
+  // ajv (63 modules) loads only when a pack config is given.
+  const config: PackConfig = configFile ? (await import("../preview/pack")).readPackConfig(configFile) : {};
   let code = 0;
   for (const file of files) {
     // `npm run synth` writes <stack>.rendered.json beside <stack>.json: it is read with its export.
@@ -58,7 +53,8 @@ async function main(): Promise<number> {
     }
     const violations = await evaluateResources(judged, config);
     if (violations.length) console.log(formatViolations(violations));
-    console.log(`${file}: ${resources.length} resources${note}; ${verdict(violations)}`);
+    // The count synth prints (preview/report.ts), then the verdict on a line of its own.
+    console.log(`${file}: ${resourceCount(resources)}${note}\n${file}: ${verdict(violations)}`);
     if (failed(violations)) code = 1;
   }
   return code;
@@ -67,7 +63,11 @@ async function main(): Promise<number> {
 main().then(
   (c) => process.exit(c),
   (e) => {
-    console.error(e instanceof Error ? e.message : e);
+    if (e instanceof CliArgsError)
+      console.error(
+        `policy:check: ${e.message}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
+      );
+    else console.error(e instanceof Error ? e.message : e);
     process.exit(2);
   },
 );
