@@ -7,17 +7,24 @@ import { PROJECT, rawSchema, redactUrl, SECRET_KEYS } from "./schema";
  */
 /** Raised with every problem found, each naming the key path, the expected form and what was found. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    /** What the list leaves out or where it came from (e.g. the Pulumi CLI's own first error). */
+    readonly notes: string[] = [],
+  ) {
     super(
-      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}` +
+        notes.map((n) => `\n${n}`).join(""),
     );
     this.name = "ConfigError";
   }
 }
 
-const REDACTED = Symbol("redacted secret");
+/** Stands for a secret's value in messages. */
+export const REDACTED = Symbol("redacted secret");
 
-function describe(value: unknown): string {
+/** What was found, for a message: a secret's value never. */
+export function describe(value: unknown): string {
   if (value === REDACTED) return "a secret value (not shown)";
   if (value === undefined) return "nothing";
   if (value === null) return "null";
@@ -46,17 +53,28 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   switch (issue.code) {
     case "unrecognized_keys": {
       const shape = knownKeysAt(issue.path);
-      const expected = shape.length ? `; expected one of: ${shape.join(", ")}` : "";
+      // The closest known key when one is close; the whole list only when it is short.
+      const listed =
+        shape.length > 0 && shape.length <= 8
+          ? `; expected one of: ${shape.join(", ")}`
+          : shape.length > 8
+            ? " (every key: docs/reference/configuration.md)"
+            : "";
       return issue.keys
-        .map((k) => `${keyPath([...issue.path, k])}: unknown key (a typo?)${expected}`)
+        .map((k) => {
+          const near = didYouMean(k, shape);
+          return `${keyPath([...issue.path, k])}: unknown key${near || listed}`;
+        })
         .join("\n");
     }
     case "invalid_type":
       return found === undefined
-        ? `${at}: required, expected ${issue.expected}`
-        : `${at}: expected ${issue.expected}, got ${describe(found)}`;
+        ? `${at}: required, expected ${expectedForm(issue.path, issue.expected)}, got nothing`
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found)}, got ${describe(found)}`;
     case "invalid_enum_value":
-      return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}`;
+      return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${
+        typeof found === "string" ? didYouMean(found, issue.options.map(String)) : ""
+      }`;
     case "invalid_literal":
       return `${at}: expected ${JSON.stringify(issue.expected)}, got ${describe(found)}`;
     case "invalid_union_discriminator":
@@ -70,6 +88,49 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
     default:
       return `${at}: ${issue.message}, got ${describe(found)}`;
   }
+}
+
+/** The schema of one key path, unwrapped of defaults and optionality (undefined when unknown). */
+export function schemaAt(path: (string | number)[]): z.ZodTypeAny | undefined {
+  let schema: z.ZodTypeAny | undefined = rawSchema;
+  const unwrap = (t: z.ZodTypeAny) => {
+    while (t instanceof z.ZodDefault || t instanceof z.ZodOptional) t = t._def.innerType;
+    return t;
+  };
+  for (const p of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodTypeAny>)[p as string];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodTypeAny;
+    else return undefined;
+    if (!schema) return undefined;
+  }
+  return unwrap(schema);
+}
+
+/**
+ * The form a key expects, with an example where the schema has one: an enum's values, a refined
+ * string's own description (a duration "like \"7d\"", asked of the schema with the value as text),
+ * or the plain type. `found` is the wrong value, when there is one.
+ */
+export function expectedForm(path: (string | number)[], zodType: string, found?: unknown): string {
+  let schema = schemaAt(path);
+  // A number where text is wanted: what the key's own check says of it as text names the form.
+  if (schema && found !== undefined && found !== REDACTED && typeof found !== "object") {
+    const asText = schema.safeParse(String(found));
+    if (!asText.success) {
+      const m = asText.error.issues.find((i) => i.code === "custom")?.message;
+      if (m?.startsWith("expected ")) return m.slice("expected ".length);
+    } else if (typeof found !== "string" && zodType === "string")
+      return `text (quote it: "${String(found)}")`;
+  }
+  while (schema instanceof z.ZodEffects) schema = schema._def.schema as z.ZodTypeAny;
+  if (schema instanceof z.ZodEnum) return `one of ${(schema.options as string[]).join(" | ")}`;
+  if (schema instanceof z.ZodBoolean) return "true or false";
+  if (schema instanceof z.ZodNumber) return "a number, like 3";
+  if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
+  if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion)
+    return "an object (YAML: `key: value` lines; every key: docs/reference/configuration.md)";
+  return zodType === "string" ? "text" : zodType;
 }
 
 /** Known keys at a path, for "did you mean" style messages on typos. */

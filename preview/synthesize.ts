@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { absentSecrets, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../config/resolve";
-import { cliStackConfig, secretPlaceholder } from "../config/stackFile";
+import { absentSecrets, PROJECT } from "../config/resolve";
+import { secretPlaceholder } from "../config/stackFile";
+import { checkedStackConfig } from "../config/stackCheck";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
 import { requiredSecretKeys } from "../components/existingSecret";
 
@@ -65,9 +66,15 @@ export function readStackConfig(
   overrides: Record<string, string> = {},
   env: Record<string, string | undefined> = process.env,
 ): StackConfigInput {
-  const { config, secretKeys } = cliStackConfig(projectDir, stack);
-  Object.assign(config, overrides);
-  const parsed = parseStackConfig(rawFromPulumiConfig(config), stack, env, { allowAbsentSecrets: true });
+  // Every problem of the stack file in one run (config/stackCheck.ts), not the CLI's first.
+  const {
+    cfg: parsed,
+    config,
+    secretKeys,
+  } = checkedStackConfig(projectDir, stack, env, {
+    allowAbsentSecrets: true,
+    overrides,
+  });
   const placeholders: string[] = [];
   for (const { key } of absentSecrets(parsed, env)) {
     const full = `${PROJECT}:${key}`;

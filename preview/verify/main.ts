@@ -8,8 +8,6 @@ import * as path from "path";
 import {
   ConfigError,
   PHASES,
-  parseStackConfig,
-  rawFromPulumiConfig,
   type Phase,
   type StackConfig,
 } from "../../config/resolve";
@@ -21,7 +19,8 @@ import {
   type Kubeconfig,
 } from "../../config/kubeContext";
 import { capabilities } from "../../model/phases";
-import { CliConfigError, cliStackConfig } from "../../config/stackFile";
+import { CliConfigError } from "../../config/stackFile";
+import { checkedStackConfig } from "../../config/stackCheck";
 import { projectRoot } from "../paths";
 import { runChecks } from "./checks";
 import { expectationsFor } from "./expect";
@@ -106,8 +105,8 @@ export interface VerifyDeps {
 
 /** Reads the stack's config as the CLI would (secrets unknown: verify needs none). */
 export function loadStackConfig(root: string, stack: string, env: NodeJS.ProcessEnv): StackConfig {
-  const { config } = cliStackConfig(root, stack);
-  return parseStackConfig(rawFromPulumiConfig(config), stack, env, { allowAbsentSecrets: true });
+  // Every problem of the stack file in one run (config/stackCheck.ts), not the CLI's first.
+  return checkedStackConfig(root, stack, env, { allowAbsentSecrets: true }).cfg;
 }
 
 /** The stack's config planned, with the scrape jobs its rendered objects promise. */
