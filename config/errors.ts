@@ -99,6 +99,9 @@ export function schemaAt(path: (string | number)[]): z.ZodTypeAny | undefined {
   };
   for (const p of path) {
     schema = unwrap(schema);
+    // A union of objects (objectStore): the first variant that has the key.
+    if (schema instanceof z.ZodDiscriminatedUnion)
+      schema = (schema.options as z.ZodObject<z.ZodRawShape>[]).find((o) => p in o.shape) ?? schema;
     if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodTypeAny>)[p as string];
     else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodTypeAny;
     else return undefined;
@@ -114,6 +117,11 @@ export function schemaAt(path: (string | number)[]): z.ZodTypeAny | undefined {
  */
 export function expectedForm(path: (string | number)[], zodType: string, found?: unknown): string {
   let schema = schemaAt(path);
+  // Nothing given: the key's own check of empty text names the form (its reason, about "", dropped).
+  if (schema && found === undefined && zodType === "string") {
+    const m = schema.safeParse("").error?.issues.find((i) => i.code === "custom")?.message;
+    if (m?.startsWith("expected ")) return m.slice("expected ".length).replace(/ \(it [^()]*\)$/, "");
+  }
   // A number where text is wanted: what the key's own check says of it as text names the form.
   if (schema && found !== undefined && found !== REDACTED && typeof found !== "object") {
     const asText = schema.safeParse(String(found));
@@ -147,18 +155,23 @@ function knownKeysAt(path: (string | number)[]): string[] {
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
-/** Edit distance (insertions, deletions, substitutions) between two names, case-insensitive. */
+/**
+ * Edit distance between two names, case-insensitive: insertions, deletions, substitutions and
+ * swaps of two neighbouring letters (amd46 is one step from amd64).
+ */
 function editDistance(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++)
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[y.length];
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) =>
+    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= x.length; i++)
+    for (let j = 1; j <= y.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[x.length][y.length];
 }
 
 /**

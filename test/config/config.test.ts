@@ -83,27 +83,27 @@ describe("stack config", () => {
     [
       "unknown top-level key",
       { retension: "7d" },
-      /homelab-observability:retension: unknown key \(a typo\?\); expected one of: .*phase/,
+      /homelab-observability:retension: unknown key \(every key: docs\/reference\/configuration.md\)/,
     ],
     [
       "unknown nested key",
       { loki: { retension: "7d" } },
-      /homelab-observability:loki.retension: unknown key \(a typo\?\); expected one of: mode, replicas/,
+      /homelab-observability:loki.retension: unknown key; did you mean "retention"\?/,
     ],
     [
       "wrong type for a boolean",
       { production: "yes" },
-      /homelab-observability:production: expected boolean, got string "yes"/,
+      /homelab-observability:production: expected true or false, got string "yes"/,
     ],
     [
       "wrong type for a number",
       { loki: { replicas: "two" } },
-      /homelab-observability:loki.replicas: expected number, got string "two"/,
+      /homelab-observability:loki.replicas: expected a number, like 3, got string "two"/,
     ],
     [
       "minio without endpoint",
       { objectStore: { type: "minio" } },
-      /homelab-observability:objectStore.endpoint: required, expected string/,
+      /homelab-observability:objectStore.endpoint: required, expected a URL with scheme http or https, a host, no path and no credentials, like "http:\/\/minio.storage.svc:9000", got nothing/,
     ],
     [
       "endpoint without scheme",

@@ -130,7 +130,7 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   [
     "node CPU that is neither text nor a number",
     { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: true, memory: "16Gi" }] },
-    /nodePools\[0\].cpu: expected string, got boolean true/,
+    /nodePools\[0\].cpu: expected a Kubernetes quantity like "4", got boolean true/,
   ],
   [
     "node CPU of zero",
@@ -214,7 +214,7 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
     assert.ok(!line.includes("123456789"), line);
     assert.match(
       line,
-      /homelab-observability:minioAdminPassword: expected string, got a secret value \(not shown\)/,
+      /homelab-observability:minioAdminPassword: expected text, got a secret value \(not shown\)/,
     );
   });
   it("never prints the password of an endpoint", () => {
