@@ -24,6 +24,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { didYouMean } from "./errors";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -243,7 +244,17 @@ function toStackValue(key: string, v: unknown, file: string, provider: SecretsPr
 /** Reads `Pulumi.<stack>.yaml` as `LoadProjectStackBytes` does and checks every `secure:` value's form. */
 export function readStackFile(projectDir: string, project: Project, stack: string): StackFile {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new CliConfigError(`no stack file ${file}`);
+  if (!fs.existsSync(file)) {
+    // The stacks there are, and the one a typo most likely meant.
+    const stacks = fs
+      .readdirSync(projectDir)
+      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+      .filter((n): n is string => !!n)
+      .sort();
+    throw new CliConfigError(
+      `no stack file ${file}${didYouMean(stack, stacks)}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`,
+    );
+  }
   const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
   const provider: SecretsProvider = doc.encryptionsalt
     ? "passphrase"

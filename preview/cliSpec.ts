@@ -114,7 +114,7 @@ export const POLICY_CHECK: CliSpec = {
   exits: EXITS_PACK,
   examples: [
     "npm run policy:check -- out/production.json",
-    "npm run policy:check -- out/production.json out/staging.json --config pack.json",
+    "npm run policy:check -- out/staging.json --config pack.json",
   ],
 };
 
