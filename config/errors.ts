@@ -123,13 +123,16 @@ export function expectedForm(path: (string | number)[], zodType: string, found?:
     if (m?.startsWith("expected ")) return m.slice("expected ".length).replace(/ \(it [^()]*\)$/, "");
   }
   // A number where text is wanted: what the key's own check says of it as text names the form.
-  if (schema && found !== undefined && found !== REDACTED && typeof found !== "object") {
-    const asText = schema.safeParse(String(found));
+  const scalar =
+    typeof found === "number" || typeof found === "boolean" || typeof found === "string"
+      ? String(found)
+      : undefined;
+  if (schema && scalar !== undefined) {
+    const asText = schema.safeParse(scalar);
     if (!asText.success) {
       const m = asText.error.issues.find((i) => i.code === "custom")?.message;
       if (m?.startsWith("expected ")) return m.slice("expected ".length);
-    } else if (typeof found !== "string" && zodType === "string")
-      return `text (quote it: "${String(found)}")`;
+    } else if (typeof found !== "string" && zodType === "string") return `text (quote it: "${scalar}")`;
   }
   while (schema instanceof z.ZodEffects) schema = schema._def.schema as z.ZodTypeAny;
   if (schema instanceof z.ZodEnum) return `one of ${(schema.options as string[]).join(" | ")}`;

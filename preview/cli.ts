@@ -71,16 +71,6 @@ function progressTo(quiet: boolean): (text: string) => void {
   };
 }
 
-/** A chart the render could not get: the message names the two ways out (a cache, or no render). */
-function offlineHint(stack: string, e: ChartCacheError): string {
-  return [
-    `${stack}: cannot render: ${e.message}`,
-    "  The render needs every pinned chart: point HOMELAB_CHART_CACHE at a folder of",
-    "  <chart>-<version>.tgz archives (or let helm pull them online), or skip the",
-    "  render with --no-render (the pack then judges the export alone).",
-  ].join("\n");
-}
-
 async function main(): Promise<number> {
   const args = parseSynthArgs(process.argv.slice(2));
   if (args.help) {
@@ -145,7 +135,8 @@ async function main(): Promise<number> {
         renders = await renderExport(result.export);
       } catch (e) {
         if (!(e instanceof ChartCacheError)) throw e;
-        console.error(offlineHint(stack, e));
+        // helm.ts names the ways out: HOMELAB_CHART_CACHE, or --no-render.
+        console.error(`${stack}: cannot render: ${e.message}`);
         return 2;
       }
       const renderedFile = path.join(args.out, `${stack}.rendered.json`);

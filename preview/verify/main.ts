@@ -5,12 +5,7 @@
  * Exit 0: nothing failed; 1: a check failed; 2: bad arguments or config.
  */
 import * as path from "path";
-import {
-  ConfigError,
-  PHASES,
-  type Phase,
-  type StackConfig,
-} from "../../config/resolve";
+import { ConfigError, PHASES, type Phase, type StackConfig } from "../../config/resolve";
 import {
   ambientKubeconfigPaths,
   expandHome,
