@@ -23,8 +23,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { closest } from "./errors";
 import { parse } from "yaml";
+import { didYouMean } from "./errors";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -251,9 +251,8 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
       .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
       .filter((n): n is string => !!n)
       .sort();
-    const near = closest(stack, stacks);
     throw new CliConfigError(
-      `no stack file ${file}${near ? `; did you mean "${near}"?` : ""}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`,
+      `no stack file ${file}${didYouMean(stack, stacks)}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`,
     );
   }
   const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
@@ -302,17 +301,21 @@ function formatMissingKeys(keys: string[]): string {
 /** Go's sort.Strings: byte order, not locale order. */
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** One problem the CLI's `mergeConfig` finds; `message` is the CLI's own text for it. */
+export interface CliIssue {
+  key: string;
+  kind: "missing" | "unencrypted" | "type";
+  /** The declared type (`array<string>`), for a type problem. */
+  type?: string;
+  message: string;
+}
+
 /**
  * `mergeConfig` with validation on: applies the project's defaults to `stackFile`'s values (in
- * place) and throws the CLI's own error for a missing, unencrypted or mistyped key.
+ * place) and returns every problem, in the order the CLI meets them (it stops at the first: all
+ * missing keys in one message, else the first unencrypted or mistyped key in sorted order).
  */
-export function mergeConfig(
-  stack: string,
-  project: Project,
-  stackFile: StackFile,
-  /** Collects the CLI's refusals here instead of throwing the first (the synthesis lists them all). */
-  problems?: string[],
-): void {
+export function mergeConfigIssues(stack: string, project: Project, stackFile: StackFile): CliIssue[] {
   const keyOf = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
   const keys = Object.keys(project.config).sort(byteOrder);
   const missing: string[] = [];
@@ -333,22 +336,27 @@ export function mergeConfig(
         : { text: JSON.stringify(given), secure: false, object: true },
     );
   }
-  const fail = (message: string) => {
-    if (problems) problems.push(`the Pulumi CLI stops here: "validating stack config: ${message}"`);
-    else throw new CliConfigError(`validating stack config: ${message}`);
-  };
+  const v = (m: string) => `validating stack config: ${m}`;
+  const issues: CliIssue[] = [];
   if (missing.length) {
-    fail(
+    const message = v(
       `Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${formatMissingKeys(missing)}`,
     );
+    for (const k of [...missing].sort(byteOrder)) issues.push({ key: k, kind: "missing", message });
   }
   for (const k of keys) {
     const decl = project.config[k];
     if (decl.type === undefined) continue;
     const value = stackFile.values.get(keyOf(k));
     if (!value) continue;
-    if (decl.secret && !value.secure)
-      fail(`Stack '${stack}' with configuration key '${k}' must be encrypted as it's secret`);
+    if (decl.secret && !value.secure) {
+      issues.push({
+        key: k,
+        kind: "unencrypted",
+        message: v(`Stack '${stack}' with configuration key '${k}' must be encrypted as it's secret`),
+      });
+      continue;
+    }
     // The decrypted text. Offline a secure scalar stays unknown: it is text, so string passes and
     // array/object fail as in the CLI; whether it parses as integer/boolean needs the plaintext.
     const unknownScalar =
@@ -356,11 +364,22 @@ export function mergeConfig(
     if (unknownScalar) continue;
     const content = value.object ? JSON.parse(value.text) : value.text;
     if (!validConfigValue(decl.type, decl.items, content)) {
-      fail(
-        `Stack '${stack}' with configuration key '${k}' must be of type '${fullTypeName(decl.type, decl.items)}'`,
-      );
+      const type = fullTypeName(decl.type, decl.items);
+      issues.push({
+        key: k,
+        kind: "type",
+        type,
+        message: v(`Stack '${stack}' with configuration key '${k}' must be of type '${type}'`),
+      });
     }
   }
+  return issues;
+}
+
+/** `mergeConfig`: as {@link mergeConfigIssues}, throwing the CLI's own error for the first problem. */
+export function mergeConfig(stack: string, project: Project, stackFile: StackFile): void {
+  const first = mergeConfigIssues(stack, project, stackFile)[0];
+  if (first) throw new CliConfigError(first.message);
 }
 
 /** What the program receives: `ns:key` -> text, and which keys are secret. */
@@ -378,18 +397,34 @@ export function secretPlaceholder(key: string): string {
  * The stack's config as the CLI passes it to the program, after the CLI's checks. Secrets cannot
  * be decrypted offline: each `secure:` value becomes {@link secretPlaceholder}, still secret.
  */
-export function cliStackConfig(
+export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig & { file: string } {
+  const r = cliStackConfigIssues(projectDir, stack);
+  if (r.issues.length > 0) throw new CliConfigError(r.issues[0].message);
+  return { config: r.config, secretKeys: r.secretKeys, file: r.file };
+}
+
+/**
+ * The stack's config as {@link cliStackConfig} reads it, with every problem the CLI would find
+ * instead of only the first; keys with a problem are left out of `config`, and `found` holds the
+ * stack file's own value of each (a secret's as {@link secretPlaceholder}) for messages.
+ */
+export function cliStackConfigIssues(
   projectDir: string,
   stack: string,
-  /** Collects the CLI's refusals of the stack's values (missing, mistyped keys) instead of throwing. */
-  problems?: string[],
-): RuntimeConfig & { file: string } {
+): RuntimeConfig & { file: string; issues: CliIssue[]; project: Project; found: Record<string, unknown> } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
-  mergeConfig(stack, project, stackFile, problems);
+  const issues = mergeConfigIssues(stack, project, stackFile);
+  const found: Record<string, unknown> = {};
+  for (const i of issues) {
+    const key = i.key.includes(":") ? i.key : `${project.name}:${i.key}`;
+    const v = stackFile.values.get(key);
+    if (v) found[i.key] = v.secure ? secretPlaceholder(key) : v.object ? JSON.parse(v.text) : v.text;
+    stackFile.values.delete(key);
+  }
   const config: Record<string, string> = {};
   for (const [key, v] of stackFile.values) {
     config[key] = v.secure && !v.object ? secretPlaceholder(key) : v.text;
   }
-  return { config, secretKeys: [...stackFile.secure], file: stackFile.file };
+  return { config, secretKeys: [...stackFile.secure], file: stackFile.file, issues, project, found };
 }

@@ -2,7 +2,6 @@
 import "./startup";
 // First, for its effect: Helm and the contract link in place (see preview/tools.ts).
 import "./tools";
-import { helpText, SYNTH, usageLine, wantsHelp } from "./cliSpecs";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/resolve";
@@ -16,13 +15,14 @@ import { renderErrors, renderExport } from "./render/render";
 import { DEFAULT_KUBE_VERSION } from "./render/types";
 import { formatFindings, formatWorkloadTable, placedFrom, workloadTable } from "./checks";
 import { checkStackCached } from "./checks/cache";
-import { budgetOf, countByType, formatBudget, formatTree } from "./report";
+import { budgetOf, countByType, formatBudget, formatTree, resourceCount } from "./report";
+import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./cliSpec";
+import { didYouMean } from "../config/errors";
 import { projectRoot, stackNames } from "./paths";
 import { runningOverrides } from "./change/runningConfig";
 
-const USAGE = usageLine(SYNTH);
-
-function parseArgs(argv: string[]): {
+/** The parsed command line; preview/cliSpec.ts SYNTH is its spec (flags, help, docs). */
+interface SynthArgs {
   stacks: string[] | "all";
   out: string;
   dir?: string;
@@ -32,52 +32,64 @@ function parseArgs(argv: string[]): {
   workloads: boolean;
   against?: string;
   running?: string;
-} {
-  let stacks: string[] | "all" = [];
-  let out = "out";
-  let policyConfig: string | undefined;
-  let quiet = false;
-  let render = true;
-  let workloads = false;
-  let dir: string | undefined;
-  let against: string | undefined;
-  let running: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new SynthInputError(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === "--stack") (stacks === "all" ? [] : stacks).push(next());
-    else if (a === "--all") stacks = "all";
-    else if (a === "--out") out = next();
-    else if (a === "--dir") dir = next();
-    else if (a === "--policy-config") policyConfig = next();
-    else if (a === "--quiet") quiet = true;
-    else if (a === "--no-render") render = false;
-    else if (a === "--workloads") workloads = true;
-    else if (a === "--against") against = next();
-    else if (a === "--running") running = next();
-    else throw new SynthInputError(`unknown argument ${a}\n${USAGE}`);
-  }
-  if (stacks !== "all" && stacks.length === 0) throw new SynthInputError(USAGE);
-  if (workloads && !render) throw new SynthInputError(`--workloads needs the render\n${USAGE}`);
-  if ((against || running) && (stacks === "all" || stacks.length !== 1))
-    throw new SynthInputError(`--against and --running check one stack: give exactly one --stack\n${USAGE}`);
-  if ((against || running) && !render)
-    throw new SynthInputError(`--against and --running render: drop --no-render\n${USAGE}`);
-  return { stacks, out, dir, policyConfig, quiet, render, workloads, against, running };
+  help: boolean;
+}
+
+export function parseSynthArgs(argv: string[]): SynthArgs {
+  const p = parseArgs(SYNTH, argv);
+  const one = (f: string) => p.values.get(f)?.[0];
+  const given = p.values.get("--stack") ?? [];
+  const args: SynthArgs = {
+    stacks: p.switches.has("--all") ? "all" : given,
+    out: one("--out") ?? "out",
+    dir: one("--dir"),
+    policyConfig: one("--policy-config"),
+    quiet: p.switches.has("--quiet"),
+    render: !p.switches.has("--no-render"),
+    workloads: p.switches.has("--workloads"),
+    against: one("--against"),
+    running: one("--running"),
+    help: p.help,
+  };
+  if (args.help) return args;
+  const bad = (m: string) => new CliArgsError(m, SYNTH);
+  if (args.stacks !== "all" && args.stacks.length === 0) throw bad("give --stack <name> or --all");
+  if (args.stacks === "all" && given.length > 0) throw bad("--all and --stack: give one of them");
+  if (args.workloads && !args.render) throw bad("--workloads needs the render: drop --no-render");
+  if ((args.against || args.running) && (args.stacks === "all" || args.stacks.length !== 1))
+    throw bad("--against and --running check one stack: give exactly one --stack");
+  if ((args.against || args.running) && !args.render)
+    throw bad("--against and --running render: drop --no-render");
+  return args;
+}
+
+/** Progress on stderr, for a person watching: never under --quiet or when stderr is not a terminal. */
+function progressTo(quiet: boolean): (text: string) => void {
+  const on = !quiet && process.stderr.isTTY === true;
+  return (text) => {
+    if (on) process.stderr.write(`... ${text}\n`);
+  };
 }
 
 async function main(): Promise<number> {
-  if (wantsHelp(process.argv.slice(2))) {
+  const args = parseSynthArgs(process.argv.slice(2));
+  if (args.help) {
     process.stdout.write(helpText(SYNTH));
     return 0;
   }
-  const args = parseArgs(process.argv.slice(2));
+  const progress = progressTo(args.quiet);
   const root = args.dir ? path.resolve(args.dir) : projectRoot();
-  const stacks = args.stacks === "all" ? stackNames(root) : args.stacks;
+  const known = stackNames(root);
+  const stacks = args.stacks === "all" ? known : args.stacks;
+  // Every stack named is judged before any work: an unknown one lists the stacks there are.
+  for (const s of stacks)
+    if (!known.includes(s)) {
+      console.error(
+        `--stack ${s}: no stack file Pulumi.${s}.yaml in ${root}${didYouMean(s, known)}\n` +
+          `  stacks there: ${known.join(", ") || "none"}`,
+      );
+      return 2;
+    }
   // ajv (63 modules) loads only when a pack config is given.
   const packConfig: PackConfig = args.policyConfig
     ? (await import("./pack")).readPackConfig(args.policyConfig)
@@ -87,6 +99,7 @@ async function main(): Promise<number> {
   for (const stack of stacks) {
     let result;
     try {
+      progress(`${stack}: synthesizing the program under mocks`);
       result = await synthStack(root, stack, args.running ? runningOverrides(root, stack, args.running) : {});
     } catch (e) {
       if (e instanceof ConfigError || e instanceof SynthInputError || e instanceof CliConfigError) {
@@ -112,14 +125,17 @@ async function main(): Promise<number> {
         JSON.stringify({ imports: result.imports, reads: result.reads }, null, 2) + "\n",
       );
     // What the cluster would receive: every release through the real Helm, beside the export.
-    let rendered = "";
+    /** Summary lines after the count, each wrapped at 80 columns below. */
+    const rendered: string[] = [];
     let judged = resources;
     if (args.render) {
       let renders;
       try {
+        progress(`${stack}: rendering Helm releases (a cold cache pulls and renders every chart)`);
         renders = await renderExport(result.export);
       } catch (e) {
         if (!(e instanceof ChartCacheError)) throw e;
+        // helm.ts names the ways out: HOMELAB_CHART_CACHE, or --no-render.
         console.error(`${stack}: cannot render: ${e.message}`);
         return 2;
       }
@@ -141,16 +157,21 @@ async function main(): Promise<number> {
       }
       judged = withRenderedObjects(resources, renders);
       const objects = renders.reduce((n, r) => n + r.objects.length, 0);
-      rendered = `; rendered ${renders.length - errors.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`;
+      rendered.push(
+        `rendered ${renders.length - errors.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`,
+      );
       // Checks on what the cluster would receive (preview/checks): schemas, duplicates,
       // addresses, ${VAR}s, host ports, creation order. The verdict is cached by the objects' and
       // the checks' content (preview/checks/cache.ts): an unchanged stack is not re-validated.
+      progress(`${stack}: checking the rendered objects`);
       const placed = placedFrom(stackObjects(renders, raw));
       const checks = checkStackCached(placed, resources);
       // What each pod may do (privileges, host access, hardening), operator-made pods included.
       if (args.workloads)
         console.log(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
-      rendered += `; checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s, ${checks.podsJudged} pods at their Pod Security level, ${checks.connectionsAllowed} connections allowed by NetworkPolicies${checks.networkPoliciesDeferred.length ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})` : ""}: ${checks.findings.length} problem(s)`;
+      rendered.push(
+        `checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s, ${checks.podsJudged} pods at their Pod Security level, ${checks.connectionsAllowed} connections allowed by NetworkPolicies${checks.networkPoliciesDeferred.length ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})` : ""}: ${checks.findings.length} problem(s)`,
+      );
       for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
       for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
       if (checks.findings.length > 0) {
@@ -162,6 +183,7 @@ async function main(): Promise<number> {
     }
     // The pack and the budget judge what the cluster would receive: rendered objects stand beside
     // their releases (withRenderedObjects), so images and requests are the ones that really run.
+    progress(`${stack}: running the policy pack`);
     const violations = await evaluateResources(judged, packConfig);
     if (!args.quiet) {
       console.log(`== ${stack}: resource tree`);
@@ -185,8 +207,17 @@ async function main(): Promise<number> {
     const byType = countByType(resources)
       .map(([t, n]) => `${t.split(":").pop()}×${n}`)
       .join(", ");
+    // At most 80 columns; the verdict ends the stack's output on a line of its own.
+    const line = (t: string) => wrap(t, 80, "    ", "  ");
     console.log(
-      `\n${stack}: ${resources.filter((r) => r.custom).length} resources (${byType}) -> ${file}${rendered}; ${verdict(violations)}`,
+      [
+        "",
+        `== ${stack}: summary`,
+        line(`${resourceCount(resources)} -> ${file}`),
+        line(`custom resources by type: ${byType}`),
+        ...rendered.map(line),
+        `${stack}: ${verdict(violations)}`,
+      ].join("\n"),
     );
     if (failed(violations)) code = 1;
     // The change from what runs (or ran) to this synthesis: preview/change.
@@ -207,7 +238,9 @@ main().then(
   (code) => process.exit(code),
   (e) => {
     // Bad input (arguments, a pack config) gets its message; anything else its stack.
-    console.error(e instanceof SynthInputError || e?.name === "PackConfigError" ? e.message : e);
+    if (e instanceof CliArgsError)
+      console.error(`synth: ${e.message}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
+    else console.error(e instanceof SynthInputError || e?.name === "PackConfigError" ? e.message : e);
     process.exit(2);
   },
 );

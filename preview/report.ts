@@ -47,3 +47,16 @@ export function budgetOf(resources: ExportResource[]): Budget | undefined {
 }
 
 export { formatBudget };
+
+/**
+ * The one resource count synth and policy:check print: every resource of the export, as
+ * `pulumi preview` counts them ("N to create": the stack, its components and its providers
+ * included), then how many of them are custom resources (what a provider creates) and how many
+ * the stack, components and providers are.
+ */
+export function resourceCount(resources: { type: string; custom?: boolean }[]): string {
+  const providers = resources.filter((r) => r.type.startsWith("pulumi:providers:")).length;
+  const custom = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+  const rest = resources.length - custom - providers;
+  return `${resources.length} resources (${custom} custom, ${rest} stack and components, ${providers} providers)`;
+}

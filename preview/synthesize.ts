@@ -1,13 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  absentSecrets,
-  ConfigError,
-  parseStackConfig,
-  PROJECT,
-  rawFromPulumiConfig,
-  type StackConfig,
-} from "../config/resolve";
-import { cliStackConfig, secretPlaceholder } from "../config/stackFile";
+import { absentSecrets, PROJECT } from "../config/resolve";
+import { secretPlaceholder } from "../config/stackFile";
+import { checkedStackConfig } from "../config/stackCheck";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
 import { requiredSecretKeys } from "../components/existingSecret";
 
@@ -72,19 +66,15 @@ export function readStackConfig(
   overrides: Record<string, string> = {},
   env: Record<string, string | undefined> = process.env,
 ): StackConfigInput {
-  // Every problem in one run: the CLI's refusals (missing, mistyped keys) and the schema's together.
-  const cliProblems: string[] = [];
-  const { config, secretKeys } = cliStackConfig(projectDir, stack, cliProblems);
-  Object.assign(config, overrides);
-  let parsed: StackConfig;
-  try {
-    parsed = parseStackConfig(rawFromPulumiConfig(config), stack, env, { allowAbsentSecrets: true });
-  } catch (e) {
-    if (e instanceof ConfigError && cliProblems.length > 0)
-      throw new ConfigError([...cliProblems, ...e.problems]);
-    throw e;
-  }
-  if (cliProblems.length > 0) throw new ConfigError(cliProblems);
+  // Every problem of the stack file in one run (config/stackCheck.ts), not the CLI's first.
+  const {
+    cfg: parsed,
+    config,
+    secretKeys,
+  } = checkedStackConfig(projectDir, stack, env, {
+    allowAbsentSecrets: true,
+    overrides,
+  });
   const placeholders: string[] = [];
   for (const { key } of absentSecrets(parsed, env)) {
     const full = `${PROJECT}:${key}`;

@@ -1,6 +1,5 @@
 // First, before any SDK module: the version-guarded SDK start-up shortcut.
 import "../preview/startup";
-import { BENCH, helpText, wantsHelp } from "../preview/cliSpecs";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
@@ -14,6 +13,7 @@ import { budgetOf } from "../preview/report";
 import { withRenderedObjects } from "../preview/render/objects";
 import { renderExport } from "../preview/render/render";
 import type { StackExport } from "../preview/synthesize";
+import { BENCH, CliArgsError, helpText, parseArgs, usage } from "../preview/cliSpec";
 
 /**
  * A benchmark, not a test: every target of the fast-feedback issue measured side by side in one
@@ -35,28 +35,38 @@ import type { StackExport } from "../preview/synthesize";
  * - `--root` times the npm commands of another checkout (e.g. an older commit) for a before/after
  *   comparison; everything else runs from this one.
  */
-const argv = process.argv.slice(2);
-if (wantsHelp(argv)) {
+// Flags by the spec that also makes --help and docs/reference/cli.md (preview/cliSpec.ts BENCH).
+const parsed = (() => {
+  try {
+    return parseArgs(BENCH, process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof CliArgsError)) throw e;
+    process.stderr.write(`bench: ${e.message}\n${usage(BENCH)}\n`);
+    process.exit(2);
+  }
+})();
+if (parsed.help) {
   process.stdout.write(helpText(BENCH));
   process.exit(0);
 }
-const option = (name: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+const option = (name: string) => parsed.values.get(name)?.[0];
 const RUNS = Number(option("--runs") ?? process.env.BENCH_RUNS ?? 5);
-const checkArg = argv.find((a) => a === "--check" || a.startsWith("--check="));
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  process.stderr.write(`bench: --runs: expected a whole number >= 1, like 5, got "${option("--runs")}"\n`);
+  process.exit(2);
+}
+const checkArg = parsed.switches.has("--check") ? "" : option("--check");
 /** Targets that fail the run when missed: none without --check, all with it, or those named. */
 const GATED = new Set(
-  checkArg === undefined
-    ? []
-    : checkArg === "--check"
-      ? ["synth", "policy", "render", "pack"]
-      : checkArg.slice("--check=".length).split(","),
+  checkArg === undefined ? [] : checkArg === "" ? ["synth", "policy", "render", "pack"] : checkArg.split(","),
 );
 for (const id of GATED)
-  if (!["synth", "policy", "render", "pack"].includes(id))
-    throw new Error(`--check=: unknown target "${id}" (expected synth, policy, render or pack)`);
+  if (!["synth", "policy", "render", "pack"].includes(id)) {
+    process.stderr.write(
+      `bench: --check=: unknown target "${id}" (expected synth, policy, render or pack)\n`,
+    );
+    process.exit(2);
+  }
 const root = projectRoot(__dirname);
 const target = path.resolve(option("--root") ?? root);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -1,6 +1,5 @@
 // First, before any SDK module: the version-guarded SDK start-up shortcut.
 import "../preview/startup";
-import { helpText, POLICY_CHECK, usageLine, wantsHelp } from "../preview/cliSpecs";
 import * as fs from "fs";
 import {
   evaluateResources,
@@ -13,32 +12,20 @@ import {
 import { withRenderedObjects } from "../preview/render/objects";
 import type { ReleaseRender } from "../preview/render/types";
 import type { ExportResource } from "../preview/synthesize";
-
-const USAGE = usageLine(POLICY_CHECK);
+import { CliArgsError, helpText, parseArgs, POLICY_CHECK, usage } from "../preview/cliSpec";
+import { resourceCount } from "../preview/report";
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  if (wantsHelp(argv)) {
+  const args = parseArgs(POLICY_CHECK, process.argv.slice(2));
+  if (args.help) {
     process.stdout.write(helpText(POLICY_CHECK));
     return 0;
   }
-  const files: string[] = [];
-  let config: PackConfig = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--config") {
-      const f = argv[++i];
-      if (!f) throw new Error(USAGE);
-      // ajv (63 modules) loads only when a pack config is given.
-      config = (await import("../preview/pack")).readPackConfig(f);
-    } else if (argv[i].startsWith("--")) {
-      console.error(`unknown argument ${argv[i]}\n${USAGE}`);
-      return 2;
-    } else files.push(argv[i]);
-  }
-  if (files.length === 0) {
-    console.error(USAGE);
-    return 2;
-  }
+  const files = args.positional;
+  if (files.length === 0) throw new CliArgsError("give at least one export file", POLICY_CHECK);
+  const configFile = args.values.get("--config")?.[0];
+  // ajv (63 modules) loads only when a pack config is given.
+  const config: PackConfig = configFile ? (await import("../preview/pack")).readPackConfig(configFile) : {};
   let code = 0;
   for (const file of files) {
     // `npm run synth` writes <stack>.rendered.json beside <stack>.json: it is read with its export.
@@ -66,7 +53,8 @@ async function main(): Promise<number> {
     }
     const violations = await evaluateResources(judged, config);
     if (violations.length) console.log(formatViolations(violations));
-    console.log(`${file}: ${resources.length} resources${note}; ${verdict(violations)}`);
+    // The count synth prints (preview/report.ts), then the verdict on a line of its own.
+    console.log(`${file}: ${resourceCount(resources)}${note}\n${file}: ${verdict(violations)}`);
     if (failed(violations)) code = 1;
   }
   return code;
@@ -75,7 +63,11 @@ async function main(): Promise<number> {
 main().then(
   (c) => process.exit(c),
   (e) => {
-    console.error(e instanceof Error ? e.message : e);
+    if (e instanceof CliArgsError)
+      console.error(
+        `policy:check: ${e.message}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
+      );
+    else console.error(e instanceof Error ? e.message : e);
     process.exit(2);
   },
 );

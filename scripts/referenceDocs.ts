@@ -3,6 +3,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import * as ts from "typescript";
 import { projectRoot } from "../preview/paths";
+import { cliReference } from "../preview/cliSpec";
 import { allPolicies } from "../policy/policies";
 import { versions } from "../model/versions";
 import { BACKENDS, PHASE_TABLE, PHASES } from "../model/phases";
@@ -285,6 +286,7 @@ export const GENERATED: Generated[] = [
   { file: "docs/reference/environment.md", name: "environment", table: environmentTable },
   { file: "docs/reference/outputs.md", name: "outputs", table: outputsTable },
   { file: "docs/explanation/alloy-rbac.md", name: "alloy-api-needs", table: () => alloyApiNeedsTable() },
+  { file: "docs/reference/cli.md", name: "cli", table: () => cliReference() },
 ];
 
 export const startOf = (name: string) =>

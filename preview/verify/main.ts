@@ -4,16 +4,8 @@
  * phase is safe). What to expect comes from the stack's plan; verify decides no phase itself.
  * Exit 0: nothing failed; 1: a check failed; 2: bad arguments or config.
  */
-import { helpText, usageLine, VERIFY, wantsHelp } from "../cliSpecs";
 import * as path from "path";
-import {
-  ConfigError,
-  PHASES,
-  parseStackConfig,
-  rawFromPulumiConfig,
-  type Phase,
-  type StackConfig,
-} from "../../config/resolve";
+import { ConfigError, PHASES, type Phase, type StackConfig } from "../../config/resolve";
 import {
   ambientKubeconfigPaths,
   expandHome,
@@ -22,19 +14,21 @@ import {
   type Kubeconfig,
 } from "../../config/kubeContext";
 import { capabilities } from "../../model/phases";
-import { CliConfigError, cliStackConfig } from "../../config/stackFile";
+import { CliConfigError } from "../../config/stackFile";
+import { checkedStackConfig } from "../../config/stackCheck";
 import { projectRoot } from "../paths";
 import { runChecks } from "./checks";
 import { expectationsFor } from "./expect";
 import { Reach, clusterUnreachable } from "./reach";
 import { formatReport } from "./report";
+import { CliArgsError, helpText, parseArgs, usage, VERIFY, type ParsedArgs } from "../cliSpec";
+import { didYouMean } from "../../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "./types";
 
+/** The usage line, from the spec (preview/cliSpec.ts VERIFY) that also makes --help and the docs. */
 export const USAGE =
-  usageLine(VERIFY) +
-  "\n" +
-  `  components: ${COMPONENTS.join(", ")} (Mimir's and its ruler's base URLs: their APIs are under /prometheus)\n` +
-  `  phases: ${PHASES.join(", ")}`;
+  usage(VERIFY) +
+  `\n  components: ${COMPONENTS.join(", ")}\n  phases: ${PHASES.join(", ")}\n  (npm run verify -- --help describes every flag)`;
 
 /** Bad arguments (exit 2). */
 export class VerifyArgsError extends Error {}
@@ -45,53 +39,53 @@ export interface VerifyArgs {
   json: boolean;
   gate?: Phase;
   dir?: string;
+  /** --help: print the help, exit 0, nothing else. */
+  help: boolean;
 }
 
 export function parseVerifyArgs(argv: string[]): VerifyArgs {
-  let stack: string | undefined;
-  let json = false;
-  let gate: Phase | undefined;
-  let dir: string | undefined;
-  const urls: Partial<Record<Component, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new VerifyArgsError(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--stack") stack = next();
-    else if (a === "--json") json = true;
-    else if (a === "--dir") dir = next();
-    else if (a === "--gate") {
-      const g = next();
-      if (!(PHASES as readonly string[]).includes(g))
-        throw new VerifyArgsError(`--gate: expected a phase (${PHASES.join(", ")}), got "${g}"`);
-      gate = g as Phase;
-    } else if (a === "--url") {
-      const v = next();
-      const eq = v.indexOf("=");
-      const c = v.slice(0, eq);
-      if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
-        throw new VerifyArgsError(
-          `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${v.replace(/\/\/[^/@]*@/, "//")}"`,
-        );
-      const url = v.slice(eq + 1);
-      let ok = false;
-      try {
-        ok = ["http:", "https:"].includes(new URL(url).protocol);
-      } catch {
-        ok = false;
-      }
-      if (!ok)
-        throw new VerifyArgsError(
-          `--url ${c}: expected an http(s) URL, got "${url.replace(/\/\/[^/@]*@/, "//")}"`,
-        );
-      urls[c as Component] = url;
-    } else throw new VerifyArgsError(`unknown argument ${a}`);
+  let p: ParsedArgs;
+  try {
+    p = parseArgs(VERIFY, argv);
+  } catch (e) {
+    if (e instanceof CliArgsError) throw new VerifyArgsError(e.message);
+    throw e;
   }
+  if (p.help) return { stack: "", urls: {}, json: false, help: true };
+  const one = (f: string) => p.values.get(f)?.[0];
+  let gate: Phase | undefined;
+  const g = one("--gate");
+  if (g !== undefined) {
+    if (!(PHASES as readonly string[]).includes(g))
+      throw new VerifyArgsError(
+        `--gate: expected a phase (${PHASES.join(", ")}), got "${g}"${didYouMean(g, PHASES)}`,
+      );
+    gate = g as Phase;
+  }
+  const urls: Partial<Record<Component, string>> = {};
+  for (const v of p.values.get("--url") ?? []) {
+    const eq = v.indexOf("=");
+    const c = v.slice(0, eq);
+    if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
+      throw new VerifyArgsError(
+        `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${v.replace(/\/\/[^/@]*@/, "//")}"`,
+      );
+    const url = v.slice(eq + 1);
+    let ok = false;
+    try {
+      ok = ["http:", "https:"].includes(new URL(url).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      throw new VerifyArgsError(
+        `--url ${c}: expected an http(s) URL, got "${url.replace(/\/\/[^/@]*@/, "//")}"`,
+      );
+    urls[c as Component] = url;
+  }
+  const stack = one("--stack");
   if (!stack) throw new VerifyArgsError("--stack is required");
-  return { stack, urls, json, gate, dir };
+  return { stack, urls, json: p.switches.has("--json"), gate, dir: one("--dir"), help: false };
 }
 
 /** What main needs from outside; tests hand in their own jobs and clock. */
@@ -106,8 +100,8 @@ export interface VerifyDeps {
 
 /** Reads the stack's config as the CLI would (secrets unknown: verify needs none). */
 export function loadStackConfig(root: string, stack: string, env: NodeJS.ProcessEnv): StackConfig {
-  const { config } = cliStackConfig(root, stack);
-  return parseStackConfig(rawFromPulumiConfig(config), stack, env, { allowAbsentSecrets: true });
+  // Every problem of the stack file in one run (config/stackCheck.ts), not the CLI's first.
+  return checkedStackConfig(root, stack, env, { allowAbsentSecrets: true }).cfg;
 }
 
 /** The stack's config planned, with the scrape jobs its rendered objects promise. */
@@ -138,10 +132,6 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
   const out = deps.out ?? ((t: string) => process.stdout.write(t));
   const err = deps.err ?? ((t: string) => process.stderr.write(t));
   const env = deps.env ?? process.env;
-  if (wantsHelp(argv)) {
-    out(helpText(VERIFY));
-    return 0;
-  }
   let args: VerifyArgs;
   let exp: Expectations;
   let cfg: StackConfig;
@@ -155,6 +145,10 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
   let root: string;
   try {
     args = parseVerifyArgs(argv);
+    if (args.help) {
+      out(helpText(VERIFY));
+      return 0;
+    }
     root = args.dir ? path.resolve(args.dir) : projectRoot(__dirname);
     cfg = loadStackConfig(root, args.stack, env);
   } catch (e) {
@@ -187,13 +181,27 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
       return `not reaching the cluster:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
     return clusterUnreachable(cluster, cfg.namespace, env);
   };
+  // When kubectl will be needed at all (a component without --url, or Grafana's login not in the
+  // environment), the context and the cluster are judged now, before the render (tens of seconds
+  // on a cold cache): a wrong context is refused before verify does anything else.
+  const needsCluster =
+    COMPONENTS.some((c) => !args.urls[c]) || !(env.GRAFANA_ADMIN_USER && env.GRAFANA_ADMIN_PASSWORD);
+  const early = needsCluster ? preflight() : undefined;
+  if (early) {
+    err(`verify --stack ${args.stack}: ${early}\n`);
+    return 2;
+  }
   try {
     const jobs = deps.jobs ?? (async (r: string, s: string) => (await import("./jobs")).promisedJobs(r, s));
     exp = expectationsFor(cfg, await jobs(root, args.stack));
   } catch (e) {
     return fail(e);
   }
-  const reach = new Reach(exp, args.urls, env, { ...cluster, preflight });
+  // Asked at most once: when it was asked above, Reach gets that (clean) answer.
+  const reach = new Reach(exp, args.urls, env, {
+    ...cluster,
+    preflight: needsCluster ? () => early : preflight,
+  });
   let report: Report;
   try {
     const checks = await runChecks({

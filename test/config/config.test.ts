@@ -83,7 +83,7 @@ describe("stack config", () => {
     [
       "unknown top-level key",
       { retension: "7d" },
-      /homelab-observability:retension: unknown key; expected one of: .*phase/,
+      /homelab-observability:retension: unknown key \(every key: docs\/reference\/configuration.md\)/,
     ],
     [
       "unknown nested key",
@@ -93,17 +93,17 @@ describe("stack config", () => {
     [
       "wrong type for a boolean",
       { production: "yes" },
-      /homelab-observability:production: expected boolean, got string "yes"/,
+      /homelab-observability:production: expected true or false, got string "yes"/,
     ],
     [
       "wrong type for a number",
       { loki: { replicas: "two" } },
-      /homelab-observability:loki.replicas: expected number, got string "two"/,
+      /homelab-observability:loki.replicas: expected a number, like 3, got string "two"/,
     ],
     [
       "minio without endpoint",
       { objectStore: { type: "minio" } },
-      /homelab-observability:objectStore.endpoint: required, expected string/,
+      /homelab-observability:objectStore.endpoint: required, expected a URL with scheme http or https, a host, no path and no credentials, like "http:\/\/minio.storage.svc:9000", got nothing/,
     ],
     [
       "endpoint without scheme",

@@ -214,7 +214,7 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
     assert.ok(!line.includes("123456789"), line);
     assert.match(
       line,
-      /homelab-observability:minioAdminPassword: expected string, got a secret value \(not shown\)/,
+      /homelab-observability:minioAdminPassword: expected text, got a secret value \(not shown\)/,
     );
   });
   it("never prints the password of an endpoint", () => {

@@ -718,6 +718,7 @@ describe("verify: arguments, shapes and judgments without servers", () => {
       assert.equal(r.code, 2, r.err);
       assert.match(r.err, /pinned to context "admin@ctx" but the selected context is "admin@staging"/);
       assert.deepEqual(k.called(), []);
+      assert.equal(r.rendered, false, "refused before the render");
     });
 
     it("refuses a kubeconfig without the pinned context (exit 2)", async () => {
@@ -743,6 +744,7 @@ describe("verify: arguments, shapes and judgments without servers", () => {
         /cannot reach the cluster of context "admin@ctx" \(kubectl get namespace monitoring\): Unable to connect to the server/,
       );
       assert.deepEqual(k.called(), ["--context admin@ctx get namespace monitoring -o name"]);
+      assert.equal(r.rendered, false, "judged before the render");
     });
 
     it("a bad --gate exits 2 before any render or kubectl call", async () => {

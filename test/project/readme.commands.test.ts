@@ -5,6 +5,7 @@ import { spawnSync } from "child_process";
 import { ROOT, synth } from "../support/helpers";
 import { helmBinary } from "../../preview/render/helm";
 import { PLAIN_COMMANDS, TOOLS, type CommandSpec, type ToolSpec } from "../support/cliSpecs";
+import { CLIS } from "../../preview/cliSpec";
 import { readmeCommands, resolve, type ShellCommand } from "../support/readmeCommands";
 import { documents } from "../support/documents";
 
@@ -75,6 +76,14 @@ function npmProblems(c: ShellCommand, args: string[]): string[] {
   if (!script || !(script in scripts)) return [`npm run ${script}: package.json has no such script`];
   const dash = args.indexOf("--");
   if (dash < 0) return [];
+  // Our own tools: the flags of the spec their parser, --help and docs/reference/cli.md come from.
+  const spec = CLIS.find((c) => c.script === script);
+  if (spec)
+    return args
+      .slice(dash + 1)
+      .map((a) => a.replace(/^\[|\]$/g, "").split("=")[0])
+      .filter((a) => a.startsWith("--") && !spec.flags.some((f) => f.name === a))
+      .map((a) => `npm run ${script} -- ${a}: preview/cliSpec.ts's spec of ${script} has no such flag`);
   // The file the script runs: a source `.ts`, or its compiled `dist/<path>.js` (tsc -b).
   const ran = /(\S+\.(?:ts|js))\b/.exec(scripts[script])?.[1];
   const file = ran?.replace(/^dist\//, "").replace(/\.js$/, ".ts");
@@ -197,7 +206,7 @@ describe("the documents' commands exist in the tools they call", function () {
       bad("kubectl -n storage port-forwad svc/minio 9000:9000 &")[0],
       /unknown subcommand "port-forwad"/,
     );
-    assert.match(bad("npm run synth -- --stack s --againts out/x.json")[0], /takes no such flag/);
+    assert.match(bad("npm run synth -- --stack s --againts out/x.json")[0], /has no such flag/);
     assert.match(bad("npm run synthesize -- --stack s")[0], /no such script/);
     assert.match(bad("pulmi up")[0], /neither a tool/);
     // A `$(...)` substitution and a `do` body are checked too.

@@ -1,0 +1,329 @@
+/**
+ * One spec per command-line tool of the project (synth, policy:check, verify, bench): the parser,
+ * `--help` and docs/reference/cli.md are all made from it, so a flag cannot be parsed without
+ * being documented, nor documented without being parsed. test/project/docs.test.ts fails when the
+ * generated reference is stale; test/project/readme.commands.test.ts checks the documents'
+ * commands against the same specs.
+ */
+import { didYouMean } from "../config/errors";
+import { PHASES } from "../model/phases";
+
+export interface FlagSpec {
+  /** `--name`. */
+  name: string;
+  /** Placeholder of its value (`<dir>`); absent for a switch. */
+  value?: string;
+  /** The value may be left out (`--check` or `--check=<names>`; only the `=` form carries one). */
+  optionalValue?: boolean;
+  /** May be given more than once. */
+  repeat?: boolean;
+  /** What it does, and its default. */
+  help: string;
+}
+
+export interface CliSpec {
+  /** The npm script (`npm run <script>`). */
+  script: string;
+  /** One line: what the command does. */
+  summary: string;
+  /** Positional arguments, when the command takes any (`<export.json>...`). */
+  positional?: { name: string; help: string };
+  flags: FlagSpec[];
+  /** Exit codes and what each means. */
+  exits: [number, string][];
+  /** Examples, each a full command line. */
+  examples: string[];
+}
+
+const HELP: FlagSpec = { name: "--help", help: "Print this help and exit 0." };
+const EXITS_PACK: [number, string][] = [
+  [0, "clean: no mandatory policy violation"],
+  [1, "a mandatory policy violation (or a rendered-object problem)"],
+  [2, "bad arguments, bad stack configuration, or a program error"],
+];
+
+export const SYNTH: CliSpec = {
+  script: "synth",
+  summary:
+    "Synthesizes stacks offline (no cluster, no Pulumi CLI): writes each stack's export, renders its Helm releases, checks the rendered objects and runs the policy pack.",
+  flags: [
+    {
+      name: "--stack",
+      value: "<name>",
+      repeat: true,
+      help: "The stack to synthesize (Pulumi.<name>.yaml); repeat for several.",
+    },
+    { name: "--all", help: "Every stack file of the project directory." },
+    { name: "--out", value: "<dir>", help: 'Where the exports go. Default "out".' },
+    {
+      name: "--dir",
+      value: "<project dir>",
+      help: "The project directory (Pulumi.yaml and the stack files). Default: this checkout.",
+    },
+    {
+      name: "--policy-config",
+      value: "<file.json>",
+      help: "A policy pack config (as `pulumi up --policy-pack-config`): levels and limits per policy.",
+    },
+    {
+      name: "--no-render",
+      help: "Skip the Helm render and the rendered-object checks: no chart is needed, so it works offline without a chart cache. The pack then judges the export alone.",
+    },
+    {
+      name: "--quiet",
+      help: "Print only the summary and problems: no resource tree, no budget, no progress.",
+    },
+    {
+      name: "--workloads",
+      help: "Also print what each pod may do (privileges, host access, hardening). Needs the render.",
+    },
+    {
+      name: "--against",
+      value: "<export.json>",
+      help: "Check the change from a previous export (e.g. `pulumi stack export`) to this synthesis: deletions and replacements of stateful objects. One --stack.",
+    },
+    {
+      name: "--running",
+      value: "<dir>",
+      help: "Check the change from what runs in the cluster, read from a folder of `helm get values` and `kubectl get` output (docs/how-to/check-a-change.md). One --stack.",
+    },
+    HELP,
+  ],
+  exits: EXITS_PACK,
+  examples: [
+    "npm run synth -- --stack production",
+    "npm run synth -- --all --out out --quiet",
+    "npm run synth -- --stack staging --no-render",
+    "npm run synth -- --stack production --against previous/production.json",
+  ],
+};
+
+export const POLICY_CHECK: CliSpec = {
+  script: "policy:check",
+  summary:
+    "Runs the policy pack over stack exports (`pulumi stack export` or `npm run synth` output); a <stack>.rendered.json beside an export is judged with it.",
+  positional: { name: "<export.json>...", help: "The exports to judge." },
+  flags: [
+    {
+      name: "--config",
+      value: "<policy-config.json>",
+      help: "A policy pack config (as `pulumi up --policy-pack-config`).",
+    },
+    HELP,
+  ],
+  exits: EXITS_PACK,
+  examples: [
+    "npm run policy:check -- out/production.json",
+    "npm run policy:check -- out/staging.json --config pack.json",
+  ],
+};
+
+export const VERIFY: CliSpec = {
+  script: "verify",
+  summary:
+    "Asks the running stack's own APIs whether its phase works, and with --gate whether the next phase is safe. Reaches the cluster only through the stack's pinned kubeContext.",
+  flags: [
+    { name: "--stack", value: "<name>", help: "The stack to verify (required)." },
+    {
+      name: "--url",
+      value: "<component>=<url>",
+      repeat: true,
+      help: "Reach a component at this URL instead of a kubectl port-forward (Mimir's and its ruler's base URLs: their APIs are under /prometheus).",
+    },
+    { name: "--json", help: "Print the report as JSON." },
+    {
+      name: "--gate",
+      value: "<next-phase>",
+      help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's.",
+    },
+    {
+      name: "--dir",
+      value: "<project dir>",
+      help: "The project directory (Pulumi.yaml and the stack files). Default: this checkout.",
+    },
+    HELP,
+  ],
+  exits: [
+    [0, "nothing failed"],
+    [1, "a check failed"],
+    [2, "bad arguments or configuration, the wrong kube context, or an unreachable cluster"],
+  ],
+  examples: [
+    "npm run verify -- --stack production",
+    `npm run verify -- --stack staging --gate ${PHASES[1]} --json`,
+  ],
+};
+
+export const BENCH: CliSpec = {
+  script: "bench",
+  summary:
+    "Times the fast-feedback targets (synth, policy:check, re-render, the pack) side by side, each as a ratio to its limit.",
+  flags: [
+    { name: "--runs", value: "<n>", help: "Samples per target (default 5, or $BENCH_RUNS)." },
+    {
+      name: "--check",
+      value: "<names>",
+      optionalValue: true,
+      help: "Exit 1 when a target is missed: all targets, or with =<names> only those (synth, policy, render, pack).",
+    },
+    {
+      name: "--root",
+      value: "<project dir>",
+      help: "Time the npm commands of another checkout (a before/after comparison).",
+    },
+    HELP,
+  ],
+  exits: [
+    [0, "done (and with --check every gated target met)"],
+    [1, "a gated target missed"],
+    [2, "bad arguments or a failed run"],
+  ],
+  examples: ["npm run bench -- --runs 5 --check", "npm run bench -- --check=synth,policy"],
+};
+
+export const CLIS: CliSpec[] = [SYNTH, POLICY_CHECK, VERIFY, BENCH];
+
+/** Bad arguments (exit 2); the message names the flag and, for a typo, the closest one. */
+export class CliArgsError extends Error {
+  constructor(
+    message: string,
+    readonly spec: CliSpec,
+  ) {
+    super(message);
+    this.name = "CliArgsError";
+  }
+}
+
+export interface ParsedArgs {
+  /** Each flag given with a value, its values in order. */
+  values: Map<string, string[]>;
+  /** Switches given (and optional-value flags given without one). */
+  switches: Set<string>;
+  positional: string[];
+  help: boolean;
+}
+
+/** Parses argv by the spec: `--flag v` or `--flag=v`; unknown flags are refused with the closest one. */
+export function parseArgs(spec: CliSpec, argv: string[]): ParsedArgs {
+  const out: ParsedArgs = { values: new Map(), switches: new Set(), positional: [], help: false };
+  const known = spec.flags.map((f) => f.name);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--help" || a === "-h") {
+      out.help = true;
+      continue;
+    }
+    if (!a.startsWith("-") || a === "-") {
+      if (!spec.positional)
+        throw new CliArgsError(`unexpected argument "${a}" (${spec.script} takes only flags)`, spec);
+      out.positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf("=");
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const flag = spec.flags.find((f) => f.name === name);
+    if (!flag) throw new CliArgsError(`unknown flag ${name}${didYouMean(name, known, (s) => s)}`, spec);
+    if (!flag.value) {
+      if (eq > 0) throw new CliArgsError(`${name} takes no value`, spec);
+      out.switches.add(name);
+      continue;
+    }
+    let v: string | undefined;
+    if (eq > 0) v = a.slice(eq + 1);
+    else if (flag.optionalValue) {
+      out.switches.add(name);
+      continue;
+    } else {
+      v = argv[++i];
+      if (v === undefined || v.startsWith("--"))
+        throw new CliArgsError(`${name} needs a value (${flag.value})`, spec);
+    }
+    const prev = out.values.get(name) ?? [];
+    if (prev.length > 0 && !flag.repeat) throw new CliArgsError(`${name} is given twice`, spec);
+    out.values.set(name, [...prev, v]);
+  }
+  return out;
+}
+
+/** Greedy word wrap of `text` to `width` columns, each line after the first indented by `indent`. */
+export function wrap(text: string, width: number, indent: string, first = ""): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const start = lines.length === 0 ? first : indent;
+    if (line.length > start.length && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line.length > start.length ? `${line} ${word}` : line + word;
+  }
+  lines.push(line);
+  return lines.join("\n");
+}
+
+const flagForm = (f: FlagSpec) =>
+  f.value ? (f.optionalValue ? `${f.name}[=${f.value}]` : `${f.name} ${f.value}`) : f.name;
+
+/** One usage line: `npm run <script> -- [flags]`, wrapped at 80 columns. */
+export function usage(spec: CliSpec): string {
+  const parts = [
+    ...(spec.positional ? [spec.positional.name] : []),
+    ...spec.flags.filter((f) => f !== HELP).map((f) => `[${flagForm(f)}]${f.repeat ? "..." : ""}`),
+  ];
+  return wrap(parts.join(" "), 80, "    ", `usage: npm run ${spec.script} -- `);
+}
+
+/** `--help`: usage, what it does, every flag, the exit codes; at most 80 columns. */
+export function helpText(spec: CliSpec): string {
+  const col = 26;
+  const item = (left: string, help: string) =>
+    left.length + 2 < col
+      ? wrap(help, 80, " ".repeat(col), `  ${left.padEnd(col - 2)}`)
+      : `  ${left}\n${wrap(help, 80, " ".repeat(col), " ".repeat(col))}`;
+  return [
+    usage(spec),
+    "",
+    wrap(spec.summary, 80, ""),
+    "",
+    ...(spec.positional ? ["arguments:", item(spec.positional.name, spec.positional.help), ""] : []),
+    "flags:",
+    ...spec.flags.map((f) => item(flagForm(f) + (f.repeat ? " (repeatable)" : ""), f.help)),
+    "",
+    "exit codes:",
+    ...spec.exits.map(([c, m]) => item(String(c), m)),
+    "",
+    "examples:",
+    ...spec.examples.map((e) => `  ${e}`),
+    "",
+  ].join("\n");
+}
+
+/** docs/reference/cli.md's generated section: every command, flag and exit code, from the specs. */
+export function cliReference(): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  return CLIS.map((s) =>
+    [
+      `### \`npm run ${s.script}\``,
+      "",
+      s.summary,
+      "",
+      "```",
+      usage(s),
+      "```",
+      "",
+      "| flag | what it does |",
+      "| --- | --- |",
+      ...(s.positional ? [`| \`${s.positional.name}\` | ${cell(s.positional.help)} |`] : []),
+      ...s.flags.map(
+        (f) => `| \`${cell(flagForm(f))}\`${f.repeat ? " (repeatable)" : ""} | ${cell(f.help)} |`,
+      ),
+      "",
+      `Exit codes: ${s.exits.map(([c, m]) => `${c} ${m}`).join("; ")}.`,
+      "",
+      "Examples:",
+      "",
+      "```sh",
+      ...s.examples,
+      "```",
+    ].join("\n"),
+  ).join("\n\n");
+}

@@ -1,0 +1,143 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { closestMatch, ConfigError } from "../../config/errors";
+import { PHASES, PROJECT } from "../../config/resolve";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * Every problem of a stack file in one run (config/stackCheck.ts): the Pulumi CLI's own rules
+ * (config/stackFile.ts), the schema (config/schema.ts) and the rules between keys
+ * (config/resolve.ts) report together, each naming the key, the expected form and what was found.
+ */
+const P = (k: string) => `${PROJECT}:${k}`;
+
+/** A project directory holding Pulumi.yaml and `Pulumi.s.yaml`: staging's file, edited. */
+function stackFile(edit: (config: Record<string, any>) => void): string {
+  const dir = tmpDir("stack-check");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+  edit(doc.config);
+  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), stringify(doc));
+  return dir;
+}
+
+/** The problems of one run over the stack file (none: the config is valid). */
+function problems(dir: string): { problems: string[]; notes: string[] } {
+  try {
+    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+    return { problems: [], notes: [] };
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return { problems: e.problems, notes: e.notes };
+  }
+}
+
+describe("config: every problem of a stack file in one run (config/stackCheck.ts)", function () {
+  this.timeout(30000);
+
+  it("staging's own file has no problem", () => {
+    assert.deepEqual(problems(stackFile(() => {})).problems, []);
+  });
+
+  it("a typo'd key, a wrong type and a missing required key are named together, each with its expected form", () => {
+    const r = problems(
+      stackFile((c) => {
+        delete c[P("phase")];
+        c[P("produciton")] = true;
+        c[P("production")] = "maybe";
+      }),
+    );
+    assert.equal(r.problems.length, 3, r.problems.join("\n"));
+    const line = (re: RegExp) =>
+      assert.ok(
+        r.problems.some((p) => re.test(p)),
+        `${re}\n${r.problems.join("\n")}`,
+      );
+    // The missing key names its allowed values (the phases, from the schema) and the command.
+    line(
+      new RegExp(
+        `^${P("phase")}: required .*expected one of ${PHASES.join(" \\| ")}, e\\.g\\. \`pulumi config set phase ${PHASES[0]}\`, got nothing$`,
+      ),
+    );
+    line(new RegExp(`^${P("production")}: expected true or false .*got string "maybe"$`));
+    line(new RegExp(`^${P("produciton")}: unknown key; did you mean "production"\\?$`));
+    // The CLI's own first error stays, as a note.
+    assert.ok(
+      r.notes.some((n) => n.includes("is missing configuration value 'phase'")),
+      r.notes.join("\n"),
+    );
+  });
+
+  it("a duration given as a number names the form with an example (7d)", () => {
+    const r = problems(stackFile((c) => (c[P("loki")].retention = 7)));
+    assert.deepEqual(r.problems, [
+      `${P("loki.retention")}: expected a duration like "7d" (number + ms|s|m|h|d|w|y), got number 7`,
+    ]);
+  });
+
+  it("an unknown key gets the closest known key; a name far from all gets none", () => {
+    assert.match(
+      problems(stackFile((c) => (c[P("storageClass")] = { default: "x" }))).problems.join("\n"),
+      /storageClass: unknown key; did you mean "storageClasses"\?/,
+    );
+    assert.equal(closestMatch("retension", ["retention", "replicas", "mode"]), "retention");
+    assert.equal(closestMatch("zzzzzz", ["retention", "replicas", "mode"]), undefined);
+  });
+
+  it("a seven-mistake file lists all seven in one run, schema and cross-key rules included", () => {
+    const r = problems(
+      stackFile((c) => {
+        c[P("production")] = "maybe"; // 1: the CLI's type rule (Pulumi.yaml: boolean)
+        c[P("namespce")] = "x"; // 2: unknown top-level key
+        c[P("loki")].retention = 7; // 3: a duration as a number
+        c[P("loki")].replicass = 2; // 4: unknown nested key
+        c[P("profile")] = "lightwieght"; // 5: not an allowed value
+        c[P("nodePools")].push({ ...c[P("nodePools")][0] }); // 6: two pools of one name (cross-key)
+        c[P("agents")] = { namespace: "monitoring" }; // 7: agents in the stack's namespace (cross-key)
+      }),
+    );
+    const expected = [
+      /production: expected true or false/,
+      /namespce: unknown key; did you mean "namespace"\?/,
+      /loki.retention: expected a duration like "7d"/,
+      /loki.replicass: unknown key; did you mean "replicas"\?/,
+      /profile: expected one of standard \| lightweight, got string "lightwieght"; did you mean "lightweight"\?/,
+      /nodePools\[1\].name: expected a unique pool name, got duplicate "workers"/,
+      /agents.namespace: expected a namespace other than the stack's "monitoring"/,
+    ];
+    for (const re of expected)
+      assert.ok(
+        r.problems.some((p) => re.test(p)),
+        `${re} in ${r.problems.join(" / ")}`,
+      );
+    assert.equal(r.problems.length, 7, r.problems.join("\n"));
+  });
+
+  it("the rules between keys run beside the schema's problems (a broken optional key takes its default)", () => {
+    const bad = problems(
+      stackFile((c) => {
+        c[P("loki")].retention = 7;
+        c[P("kubeContext")] = "";
+      }),
+    );
+    const alone = problems(stackFile((c) => (c[P("kubeContext")] = "")));
+    assert.ok(alone.problems.length > 0, "an empty kubeContext is refused by some stage");
+    for (const p of alone.problems) assert.ok(bad.problems.includes(p), `${p}\n${bad.problems.join("\n")}`);
+    assert.equal(bad.problems.length, alone.problems.length + 1, bad.problems.join("\n"));
+  });
+
+  it("a broken required key stops only the rules between keys, and a note says so", () => {
+    const r = problems(stackFile((c) => (c[P("phase")] = "kps-removd")));
+    assert.match(
+      r.problems.join("\n"),
+      /phase: expected one of .*got string "kps-removd"; did you mean "kps-removed"\?/,
+    );
+    assert.ok(
+      r.notes.some((n) => /rules between keys.*checked once .*phase is valid/.test(n)),
+      r.notes.join("\n"),
+    );
+  });
+});
