@@ -9,6 +9,8 @@ import { projectRoot } from "../preview/paths";
 export interface SuiteTimings {
   wallMs: number;
   cpus: number;
+  /** The commit checked out (`git rev-parse HEAD`), so a reader knows which code was timed. */
+  commit: string;
   /** When the run ended (ISO time). */
   at: string;
   passes: number;

@@ -87,7 +87,7 @@ export function pulumiTypeCheckOptions(
   // A plain object literal of booleans and strings with unquoted keys: JSON once they are quoted.
   const tsNodeDefaults = JSON.parse(literal[1].replace(/(\w+):/g, '"$1":')) as Record<string, unknown>;
   const configFile = path.join(cwd, "tsconfig.json");
-  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  const read = ts.readConfigFile(configFile, (f) => ts.sys.readFile(f));
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
   const parse = (compilerOptions: Record<string, unknown>) =>
     ts.parseJsonConfigFileContent({ ...read.config, compilerOptions }, ts.sys, cwd, undefined, configFile)

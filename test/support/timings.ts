@@ -11,6 +11,7 @@
  * the sum of its tests' and hooks' durations (its `before` renders included), not a wall span.
  */
 import * as fs from "fs";
+import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import Mocha from "mocha";
@@ -41,7 +42,7 @@ class Timings extends Mocha.reporters.Spec {
       add(file, t.duration ?? 0, true);
     };
     runner.on(EVENT_TEST_PASS, onTest);
-    runner.on(EVENT_TEST_FAIL, (t: Mocha.Runnable) => {
+    runner.on(EVENT_TEST_FAIL, (t: Mocha.Runnable & { type?: string }) => {
       // A failing hook arrives here too; its time counts for its file.
       if (t.type === "test") onTest(t as Mocha.Test);
       else add(fileOf(t.file), t.duration ?? 0, false);
@@ -59,6 +60,7 @@ class Timings extends Mocha.reporters.Spec {
       const result: SuiteTimings = {
         wallMs,
         cpus: os.cpus().length,
+        commit: spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim(),
         at: new Date().toISOString(),
         passes: stats.passes,
         failures: stats.failures,
