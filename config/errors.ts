@@ -46,15 +46,24 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   switch (issue.code) {
     case "unrecognized_keys": {
       const shape = knownKeysAt(issue.path);
-      const expected = shape.length ? `; expected one of: ${shape.join(", ")}` : "";
       return issue.keys
-        .map((k) => `${keyPath([...issue.path, k])}: unknown key (a typo?)${expected}`)
+        .map((k) => {
+          const near = closest(k, shape);
+          const hint = near
+            ? `did you mean "${near}"?`
+            : shape.length
+              ? `expected one of: ${shape.join(", ")}`
+              : "";
+          return `${keyPath([...issue.path, k])}: unknown key${hint ? `; ${hint}` : ""}`;
+        })
         .join("\n");
     }
-    case "invalid_type":
+    case "invalid_type": {
+      const form = expectedForm(issue.path) ?? issue.expected;
       return found === undefined
-        ? `${at}: required, expected ${issue.expected}`
-        : `${at}: expected ${issue.expected}, got ${describe(found)}`;
+        ? `${at}: required, expected ${form}`
+        : `${at}: expected ${form}, got ${describe(found)}`;
+    }
     case "invalid_enum_value":
       return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}`;
     case "invalid_literal":
@@ -84,4 +93,57 @@ function knownKeysAt(path: (string | number)[]): string[] {
   }
   while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema._def.innerType;
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+/** The known name closest to `name` (case-insensitive), when near enough to be a typo of it. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { k: string; d: number } | undefined;
+  for (const k of known) {
+    const d = distance(name.toLowerCase(), k.toLowerCase());
+    if (!best || d < best.d) best = { k, d };
+  }
+  return best && best.d <= Math.max(1, Math.floor(name.length / 3)) ? best.k : undefined;
+}
+
+/**
+ * What a key takes, in the words a user writes it: the schema's own description of the form
+ * (`.describe(...)` on durations, sizes, quantities), or an enum's values.
+ */
+function expectedForm(path: (string | number)[]): string | undefined {
+  let schema: z.ZodTypeAny | undefined = rawSchema;
+  const unwrap = (x: z.ZodTypeAny): z.ZodTypeAny => {
+    let cur = x;
+    for (;;) {
+      if (cur.description) return cur;
+      if (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional) cur = cur._def.innerType;
+      else if (cur instanceof z.ZodEffects) cur = cur._def.schema;
+      else return cur;
+    }
+  };
+  for (const p of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = schema.shape[p as string];
+    else if (schema instanceof z.ZodArray) schema = schema.element;
+    else return undefined;
+    if (!schema) return undefined;
+  }
+  const leaf = unwrap(schema);
+  if (leaf.description) return leaf.description;
+  if (leaf instanceof z.ZodEnum) return `one of ${(leaf.options as string[]).join(" | ")}`;
+  return undefined;
 }

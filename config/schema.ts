@@ -36,18 +36,22 @@ export function durationSeconds(value: string): number | undefined {
 }
 
 const duration = (example: string) =>
-  z.string().refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
-    message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
-  });
+  z
+    .string({ description: `a duration like "${example}" (a number + ms, s, m, h, d, w or y, as text)` })
+    .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
+      message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
+    });
 /**
  * A duration an engine reads with Go's time.ParseDuration (units h, m, s, ms, us, ns; no d, w or y):
  * `field` names the engine's key for the message. test/upstream/engineConfigs.test.ts finds, from
  * the builders' output, which keys land in such a field (../shared/reference go_duration column).
  */
 const goDuration = (example: string, field: string) =>
-  z.string().refine((v) => GO_DURATION.test(v) && v !== "0" && !v.startsWith("-"), {
-    message: `expected a Go duration like "${example}" (a number + h, m, s or ms; no d, w or y: ${field} is a Go time.Duration, so write 24h for a day)`,
-  });
+  z
+    .string({ description: `a Go duration like "${example}" (a number + h, m, s or ms, as text)` })
+    .refine((v) => GO_DURATION.test(v) && v !== "0" && !v.startsWith("-"), {
+      message: `expected a Go duration like "${example}" (a number + h, m, s or ms; no d, w or y: ${field} is a Go time.Duration, so write 24h for a day)`,
+    });
 /**
  * A CPU quantity: text ("500m", "4") or a plain YAML number (`cpu: 4`, `cpu: 0.5`), which
  * Kubernetes takes for a quantity as well; numbers become their text.
@@ -55,9 +59,11 @@ const goDuration = (example: string, field: string) =>
 const quantity = (example: string) =>
   z.preprocess(
     (v) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v),
-    z.string().refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
-      message: `expected a Kubernetes quantity like "${example}"`,
-    }),
+    z
+      .string({ description: `a Kubernetes quantity like "${example}"` })
+      .refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
+        message: `expected a Kubernetes quantity like "${example}"`,
+      }),
   );
 /**
  * A byte size: a Kubernetes quantity with a byte unit. A bare number is bytes to Kubernetes ("10" is
@@ -65,9 +71,11 @@ const quantity = (example: string) =>
  */
 const SIZE_UNIT = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/;
 const size = (example: string) =>
-  z.string().refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
-    message: `expected a Kubernetes quantity like "${example}" with a byte unit (Ki|Mi|Gi|Ti or k|M|G|T; a bare number means bytes)`,
-  });
+  z
+    .string({ description: `a size like "${example}" (a number + Ki, Mi, Gi or Ti, as text)` })
+    .refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
+      message: `expected a Kubernetes quantity like "${example}" with a byte unit (Ki|Mi|Gi|Ti or k|M|G|T; a bare number means bytes)`,
+    });
 /**
  * A DNS-1123 label, as Kubernetes validates namespace and label-like names
  * (k8s.io/apimachinery/pkg/util/validation IsDNS1123Label: at most 63 characters).

@@ -23,6 +23,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { closest } from "./errors";
 import { parse } from "yaml";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
@@ -243,7 +244,18 @@ function toStackValue(key: string, v: unknown, file: string, provider: SecretsPr
 /** Reads `Pulumi.<stack>.yaml` as `LoadProjectStackBytes` does and checks every `secure:` value's form. */
 export function readStackFile(projectDir: string, project: Project, stack: string): StackFile {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new CliConfigError(`no stack file ${file}`);
+  if (!fs.existsSync(file)) {
+    // The stacks there are, and the one a typo most likely meant.
+    const stacks = fs
+      .readdirSync(projectDir)
+      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+      .filter((n): n is string => !!n)
+      .sort();
+    const near = closest(stack, stacks);
+    throw new CliConfigError(
+      `no stack file ${file}${near ? `; did you mean "${near}"?` : ""}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`,
+    );
+  }
   const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
   const provider: SecretsProvider = doc.encryptionsalt
     ? "passphrase"
@@ -294,7 +306,13 @@ const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * `mergeConfig` with validation on: applies the project's defaults to `stackFile`'s values (in
  * place) and throws the CLI's own error for a missing, unencrypted or mistyped key.
  */
-export function mergeConfig(stack: string, project: Project, stackFile: StackFile): void {
+export function mergeConfig(
+  stack: string,
+  project: Project,
+  stackFile: StackFile,
+  /** Collects the CLI's refusals here instead of throwing the first (the synthesis lists them all). */
+  problems?: string[],
+): void {
   const keyOf = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
   const keys = Object.keys(project.config).sort(byteOrder);
   const missing: string[] = [];
@@ -316,7 +334,8 @@ export function mergeConfig(stack: string, project: Project, stackFile: StackFil
     );
   }
   const fail = (message: string) => {
-    throw new CliConfigError(`validating stack config: ${message}`);
+    if (problems) problems.push(`the Pulumi CLI stops here: "validating stack config: ${message}"`);
+    else throw new CliConfigError(`validating stack config: ${message}`);
   };
   if (missing.length) {
     fail(
@@ -359,10 +378,15 @@ export function secretPlaceholder(key: string): string {
  * The stack's config as the CLI passes it to the program, after the CLI's checks. Secrets cannot
  * be decrypted offline: each `secure:` value becomes {@link secretPlaceholder}, still secret.
  */
-export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig & { file: string } {
+export function cliStackConfig(
+  projectDir: string,
+  stack: string,
+  /** Collects the CLI's refusals of the stack's values (missing, mistyped keys) instead of throwing. */
+  problems?: string[],
+): RuntimeConfig & { file: string } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
-  mergeConfig(stack, project, stackFile);
+  mergeConfig(stack, project, stackFile, problems);
   const config: Record<string, string> = {};
   for (const [key, v] of stackFile.values) {
     config[key] = v.secure && !v.object ? secretPlaceholder(key) : v.text;

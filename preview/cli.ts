@@ -2,6 +2,7 @@
 import "./startup";
 // First, for its effect: Helm and the contract link in place (see preview/tools.ts).
 import "./tools";
+import { helpText, SYNTH, usageLine, wantsHelp } from "./cliSpecs";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/resolve";
@@ -19,8 +20,7 @@ import { budgetOf, countByType, formatBudget, formatTree } from "./report";
 import { projectRoot, stackNames } from "./paths";
 import { runningOverrides } from "./change/runningConfig";
 
-const USAGE =
-  "usage: npm run synth -- (--stack <name> | --all) [--out <dir>] [--dir <project dir>] [--policy-config <file.json>] [--no-render] [--quiet] [--workloads] [--against <previous export.json>] [--running <dir>]";
+const USAGE = usageLine(SYNTH);
 
 function parseArgs(argv: string[]): {
   stacks: string[] | "all";
@@ -71,6 +71,10 @@ function parseArgs(argv: string[]): {
 }
 
 async function main(): Promise<number> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(helpText(SYNTH));
+    return 0;
+  }
   const args = parseArgs(process.argv.slice(2));
   const root = args.dir ? path.resolve(args.dir) : projectRoot();
   const stacks = args.stacks === "all" ? stackNames(root) : args.stacks;

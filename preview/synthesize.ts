@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { absentSecrets, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../config/resolve";
+import {
+  absentSecrets,
+  ConfigError,
+  parseStackConfig,
+  PROJECT,
+  rawFromPulumiConfig,
+  type StackConfig,
+} from "../config/resolve";
 import { cliStackConfig, secretPlaceholder } from "../config/stackFile";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
 import { requiredSecretKeys } from "../components/existingSecret";
@@ -65,9 +72,19 @@ export function readStackConfig(
   overrides: Record<string, string> = {},
   env: Record<string, string | undefined> = process.env,
 ): StackConfigInput {
-  const { config, secretKeys } = cliStackConfig(projectDir, stack);
+  // Every problem in one run: the CLI's refusals (missing, mistyped keys) and the schema's together.
+  const cliProblems: string[] = [];
+  const { config, secretKeys } = cliStackConfig(projectDir, stack, cliProblems);
   Object.assign(config, overrides);
-  const parsed = parseStackConfig(rawFromPulumiConfig(config), stack, env, { allowAbsentSecrets: true });
+  let parsed: StackConfig;
+  try {
+    parsed = parseStackConfig(rawFromPulumiConfig(config), stack, env, { allowAbsentSecrets: true });
+  } catch (e) {
+    if (e instanceof ConfigError && cliProblems.length > 0)
+      throw new ConfigError([...cliProblems, ...e.problems]);
+    throw e;
+  }
+  if (cliProblems.length > 0) throw new ConfigError(cliProblems);
   const placeholders: string[] = [];
   for (const { key } of absentSecrets(parsed, env)) {
     const full = `${PROJECT}:${key}`;

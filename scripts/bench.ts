@@ -1,5 +1,6 @@
 // First, before any SDK module: the version-guarded SDK start-up shortcut.
 import "../preview/startup";
+import { BENCH, helpText, wantsHelp } from "../preview/cliSpecs";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
@@ -40,6 +41,10 @@ import { TIMINGS_FILE, type SuiteTimings } from "./suiteTimings";
  *   comparison; everything else runs from this one.
  */
 const argv = process.argv.slice(2);
+if (wantsHelp(argv)) {
+  process.stdout.write(helpText(BENCH));
+  process.exit(0);
+}
 const option = (name: string) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;

@@ -1,5 +1,6 @@
 // First, before any SDK module: the version-guarded SDK start-up shortcut.
 import "../preview/startup";
+import { helpText, POLICY_CHECK, usageLine, wantsHelp } from "../preview/cliSpecs";
 import * as fs from "fs";
 import {
   evaluateResources,
@@ -13,10 +14,14 @@ import { withRenderedObjects } from "../preview/render/objects";
 import type { ReleaseRender } from "../preview/render/types";
 import type { ExportResource } from "../preview/synthesize";
 
-const USAGE = "usage: npm run policy:check -- <export.json> [--config <policy-config.json>]";
+const USAGE = usageLine(POLICY_CHECK);
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(helpText(POLICY_CHECK));
+    return 0;
+  }
   const files: string[] = [];
   let config: PackConfig = {};
   for (let i = 0; i < argv.length; i++) {
@@ -25,6 +30,9 @@ async function main(): Promise<number> {
       if (!f) throw new Error(USAGE);
       // ajv (63 modules) loads only when a pack config is given.
       config = (await import("../preview/pack")).readPackConfig(f);
+    } else if (argv[i].startsWith("--")) {
+      console.error(`unknown argument ${argv[i]}\n${USAGE}`);
+      return 2;
     } else files.push(argv[i]);
   }
   if (files.length === 0) {

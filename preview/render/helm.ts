@@ -51,14 +51,14 @@ export async function chartArchive(
           : repo
             ? ""
             : " and the release names no repository") +
-        `; fill it with: helm pull --repo ${repo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}`,
+        `; fill it with: helm pull --repo ${repo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}, point HOMELAB_CHART_CACHE at a folder holding it, or synthesize with --no-render`,
     );
   }
   fs.mkdirSync(opts.cache, { recursive: true });
   const r = await runHelm(opts.helm, ["pull", "--repo", repo, chart, "--version", version, "-d", opts.cache]);
   if (r.code !== 0 || !fs.existsSync(file))
     throw new ChartCacheError(
-      `helm pull --repo ${repo} ${chart} --version ${version} failed: ${r.stderr.trim() || `exit ${r.code}`}`,
+      `helm pull --repo ${repo} ${chart} --version ${version} failed: ${r.stderr.trim() || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}), or synthesize with --no-render`,
     );
   return file;
 }

@@ -4,6 +4,7 @@
  * phase is safe). What to expect comes from the stack's plan; verify decides no phase itself.
  * Exit 0: nothing failed; 1: a check failed; 2: bad arguments or config.
  */
+import { helpText, usageLine, VERIFY, wantsHelp } from "../cliSpecs";
 import * as path from "path";
 import {
   ConfigError,
@@ -30,7 +31,8 @@ import { formatReport } from "./report";
 import { COMPONENTS, type Component, type Expectations, type Report } from "./types";
 
 export const USAGE =
-  "usage: npm run verify -- --stack <name> [--url <component>=<url> ...] [--json] [--gate <next-phase>]\n" +
+  usageLine(VERIFY) +
+  "\n" +
   `  components: ${COMPONENTS.join(", ")} (Mimir's and its ruler's base URLs: their APIs are under /prometheus)\n` +
   `  phases: ${PHASES.join(", ")}`;
 
@@ -136,6 +138,10 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
   const out = deps.out ?? ((t: string) => process.stdout.write(t));
   const err = deps.err ?? ((t: string) => process.stderr.write(t));
   const env = deps.env ?? process.env;
+  if (wantsHelp(argv)) {
+    out(helpText(VERIFY));
+    return 0;
+  }
   let args: VerifyArgs;
   let exp: Expectations;
   let cfg: StackConfig;

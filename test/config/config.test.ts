@@ -83,12 +83,12 @@ describe("stack config", () => {
     [
       "unknown top-level key",
       { retension: "7d" },
-      /homelab-observability:retension: unknown key \(a typo\?\); expected one of: .*phase/,
+      /homelab-observability:retension: unknown key; expected one of: .*phase/,
     ],
     [
       "unknown nested key",
       { loki: { retension: "7d" } },
-      /homelab-observability:loki.retension: unknown key \(a typo\?\); expected one of: mode, replicas/,
+      /homelab-observability:loki.retension: unknown key; did you mean "retention"\?/,
     ],
     [
       "wrong type for a boolean",

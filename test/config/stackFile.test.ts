@@ -30,11 +30,21 @@ function project(
   return dir;
 }
 
-/** The synthesis of `stack` in `dir` fails with exactly `message` (the CLI's own text). */
+/**
+ * The synthesis of `stack` in `dir` fails with exactly `message` (the CLI's own text) among its
+ * problems (the synthesis lists the schema's beside it), and the CLI emulation alone throws it.
+ */
 async function failsLikeCli(dir: string, stack: string, message: string): Promise<void> {
+  assert.throws(
+    () => cliStackConfig(dir, stack),
+    (e: unknown) => e instanceof CliConfigError && e.message === message,
+  );
   await assert.rejects(synthStack(dir, stack), (e: unknown) => {
-    assert.ok(e instanceof CliConfigError, `a CLI config error, got ${String(e)}`);
-    assert.equal(e.message, message);
+    assert.ok(e instanceof ConfigError, `a config error, got ${String(e)}`);
+    assert.ok(
+      e.problems.includes(`the Pulumi CLI stops here: "${message}"`),
+      `no problem quotes the CLI's message:\n${e.problems.join("\n")}`,
+    );
     return true;
   });
 }
@@ -237,7 +247,15 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
       },
     );
     assert.equal(bad.status, 2, bad.stdout + bad.stderr);
-    assert.match(bad.stderr, /validating stack config: Stack 'pi' is missing configuration value 'phase'/);
+    // The CLI's own refusal, and the schema's with the values the key takes, in the same run.
+    assert.match(
+      bad.stderr,
+      /the Pulumi CLI stops here: "validating stack config: Stack 'pi' is missing configuration value 'phase'"/,
+    );
+    assert.match(
+      bad.stderr,
+      /homelab-observability:phase: required, expected one of loki-fixed \| dual-write/,
+    );
   });
 
   it("keeps scalars the CLI hands over as text as text where the schema wants text", () => {
@@ -359,5 +377,61 @@ describe("stack file values as object.go reads them", () => {
       nested: `synth-secret-grafana.nested`,
     });
     assert.ok(secretKeys.includes(P("grafana")));
+  });
+});
+
+describe("every config problem in one run, each with the form the key takes", () => {
+  it("a typo'd key, a wrong type and a missing required key: all three named, with a closest match", () => {
+    const dir = project("staging", {
+      stack: (s) => {
+        delete s.config[P("phase")];
+        s.config[P("lokii")] = { retention: "7d" };
+        s.config[P("loki")] = { retention: 7 };
+      },
+    });
+    assert.throws(
+      () => readStackConfig(dir, "staging", {}, {}),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        const all = e.problems.join("\n");
+        assert.match(
+          all,
+          /phase: required, expected one of loki-fixed \| dual-write \| backend-primary \| kps-removed/,
+        );
+        assert.match(all, /lokii: unknown key; did you mean "loki"\?/);
+        assert.match(all, /loki\.retention: expected a duration like "7d" .*got number 7/);
+        return true;
+      },
+    );
+  });
+
+  it("seven mistakes, seven problems", () => {
+    const dir = project("staging", {
+      stack: (s) => {
+        delete s.config[P("phase")]; // 1 (the CLI's refusal and the schema's: two lines)
+        s.config[P("metricsBackend")] = "mimri"; // 2
+        s.config[P("lokii")] = {}; // 3
+        s.config[P("loki")] = { retention: 7, deleteDelay: "1d", replicaz: 2 }; // 4, 5, 6
+        s.config[P("nodePools")] = [{ name: "workers", arch: "amd64", count: 2, cpu: "4", memory: "lots" }]; // 7
+      },
+    });
+    assert.throws(
+      () => readStackConfig(dir, "staging", {}, {}),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        const all = e.problems.join("\n");
+        for (const want of [
+          /phase: required/,
+          /metricsBackend: expected one of .*got string "mimri"/,
+          /lokii: unknown key/,
+          /loki\.retention: expected a duration/,
+          /loki\.deleteDelay: expected a Go duration like "2h" .*write 24h for a day/,
+          /loki\.replicaz: unknown key; did you mean "replicas"\?/,
+          /nodePools\[0\]\.memory: expected a Kubernetes quantity/,
+        ])
+          assert.match(all, want);
+        return true;
+      },
+    );
   });
 });
