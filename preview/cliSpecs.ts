@@ -153,7 +153,7 @@ export const BENCH: CliSpec = {
   script: "bench",
   summary:
     "Measure the fast-feedback targets side by side in one run and print each as a ratio to its limit.",
-  synopsis: "[--check[=synth,policy,render,pack]] [--runs <n>] [--root <project dir>]",
+  synopsis: "[--check[=synth,policy,render,pack,suite]] [--runs <n>] [--root <project dir>] [--suite]",
   flags: [
     { flag: "--check", help: "Exit 1 when a target is missed; --check=<names> gates only those." },
     { flag: "--runs", value: "<n>", help: "Samples per figure (default 5, or BENCH_RUNS)." },
@@ -161,6 +161,10 @@ export const BENCH: CliSpec = {
       flag: "--root",
       value: "<project dir>",
       help: "Time another checkout's commands, for a before/after comparison.",
+    },
+    {
+      flag: "--suite",
+      help: "Run the test suite here (twice, the second warm) instead of reading the last npm test's wall time.",
     },
     {
       flag: "--child-render",

@@ -64,7 +64,7 @@ for (const id of GATED)
   if (!TARGETS.includes(id))
     throw new Error(`--check=: unknown target "${id}" (expected ${TARGETS.join(", ")})`);
 /** `--suite`: run the whole test suite here; without it, read the figures of the last `npm test`. */
-const RUN_SUITE = argv.includes("--suite");
+const RUN_SUITE = argv.indexOf("--suite") >= 0;
 const root = projectRoot(__dirname);
 const target = path.resolve(option("--root") ?? root);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
