@@ -28,23 +28,28 @@ const ROOT = projectRoot(__dirname);
 /** Bumped when an entry's form changes. */
 const FORMAT = 1;
 
+/** `HOMELAB_TEST_CACHE=off` computes every time; another value is a folder to use instead. */
 export const CACHE_DIR =
-  process.env.HOMELAB_TEST_CACHE ?? path.join(ROOT, "node_modules", ".cache", "homelab-tests");
+  process.env.HOMELAB_TEST_CACHE && process.env.HOMELAB_TEST_CACHE !== "off"
+    ? path.resolve(process.env.HOMELAB_TEST_CACHE)
+    : path.join(ROOT, "node_modules", ".cache", "homelab-tests");
 
-/** Rooms whose files the program and the pack are built from (everything but test/). */
-const SOURCE_DIRS = [
-  "config",
-  "model",
-  "upstream",
-  "components",
-  "builders",
-  "apply",
-  "plan",
-  "contract",
-  "policy",
-  "preview",
-];
-const SKIP = new Set(["node_modules", "dist", ".cache"]);
+/**
+ * Folders the key skips: the tests themselves, docs, dependencies (package-lock.json stands for
+ * them), build and tool output. Every other top-level folder (every room, a new one too) is hashed.
+ */
+const SKIP = new Set([
+  "test",
+  "docs",
+  "node_modules",
+  "dist",
+  "out",
+  ".cache",
+  ".charts",
+  ".tools",
+  ".git",
+  ".ci",
+]);
 
 function walk(dir: string, out: string[]): void {
   let entries: fs.Dirent[];
@@ -61,19 +66,25 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-let sourceHash: string | undefined;
-/** Hash of the program's source, stack files and SDK versions: computed once per process. */
-function sourcesHash(): string {
-  if (sourceHash) return sourceHash;
+/** Every file the key hashes (absolute paths, sorted): sources, reference data, charts, stack files. */
+export function keyFiles(): string[] {
   const files: string[] = [];
-  for (const d of SOURCE_DIRS) walk(path.join(ROOT, d), files);
+  for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
+    if (e.isDirectory() && !SKIP.has(e.name)) walk(path.join(ROOT, e.name), files);
   // The reference data and charts the program reads (upstream/reference.ts, preview/render).
   for (const d of ["reference", "charts"]) walk(path.join(ROOT, "..", "shared", d), files);
   for (const f of fs.readdirSync(ROOT))
-    if (/^(index\.ts|package-lock\.json|tsconfig\.json|Pulumi(\..+)?\.yaml)$/.test(f))
+    if (/^(index\.ts|package(-lock)?\.json|tsconfig\.json|Pulumi(\..+)?\.yaml)$/.test(f))
       files.push(path.join(ROOT, f));
+  return files.sort();
+}
+
+let sourceHash: string | undefined;
+/** Hash of {@link keyFiles}' paths and contents: computed once per process. */
+function sourcesHash(): string {
+  if (sourceHash) return sourceHash;
   const h = crypto.createHash("sha256");
-  for (const f of files.sort()) {
+  for (const f of keyFiles()) {
     h.update(path.relative(ROOT, f));
     h.update("\0");
     h.update(fs.readFileSync(f));
@@ -127,9 +138,14 @@ function readEntry<T>(file: string): T | undefined {
  * `compute()`'s result for `key`, from the disk cache when another run or worker already computed
  * it. The result must survive a JSON round trip (tests of this module check the synth result does).
  */
-export async function cached<T>(kind: string, key: string, compute: () => Promise<T>): Promise<T> {
+export async function cached<T>(
+  kind: string,
+  key: string,
+  compute: () => Promise<T>,
+  dir: string = CACHE_DIR,
+): Promise<T> {
   if (process.env.HOMELAB_TEST_CACHE === "off") return compute();
-  const file = path.join(CACHE_DIR, kind, `${key}.json`);
+  const file = path.join(dir, kind, `${key}.json`);
   const hit = readEntry<T>(file);
   if (hit !== undefined) return hit;
   fs.mkdirSync(path.dirname(file), { recursive: true });
