@@ -130,7 +130,7 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   [
     "node CPU that is neither text nor a number",
     { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: true, memory: "16Gi" }] },
-    /nodePools\[0\].cpu: expected string, got boolean true/,
+    /nodePools\[0\].cpu: expected a Kubernetes quantity like "4", got boolean true/,
   ],
   [
     "node CPU of zero",
