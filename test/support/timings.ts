@@ -26,6 +26,8 @@ class Timings extends Mocha.reporters.Spec {
   constructor(runner: Mocha.Runner, options: Mocha.MochaOptions) {
     super(runner, options);
     const started = Date.now();
+    // The commit as the run starts (a commit made while it runs is not what it timed).
+    const commit = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim();
     const full = (options.reporterOptions as Record<string, unknown> | undefined)?.summary === "full";
     const tests: SuiteTimings["tests"] = [];
     const files = new Map<string, { ms: number; tests: number }>();
@@ -60,7 +62,7 @@ class Timings extends Mocha.reporters.Spec {
       const result: SuiteTimings = {
         wallMs,
         cpus: os.cpus().length,
-        commit: spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim(),
+        commit,
         at: new Date().toISOString(),
         passes: stats.passes,
         failures: stats.failures,
