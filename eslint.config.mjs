@@ -12,6 +12,7 @@ export default tseslint.config(
       "out/**",
       "node_modules/**",
       "eslint.config.mjs",
+      ".mocharc.cjs",
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

@@ -157,14 +157,18 @@ export const VERIFY: CliSpec = {
 export const BENCH: CliSpec = {
   script: "bench",
   summary:
-    "Times the fast-feedback targets (synth, policy:check, re-render, the pack) side by side, each as a ratio to its limit.",
+    "Times the fast-feedback targets (synth, policy:check, re-render, the pack, the test suite) side by side, each as a ratio to its limit.",
   flags: [
     { name: "--runs", value: "<n>", help: "Samples per target (default 5, or $BENCH_RUNS)." },
     {
       name: "--check",
       value: "<names>",
       optionalValue: true,
-      help: "Exit 1 when a target is missed: all targets, or with =<names> only those (synth, policy, render, pack).",
+      help: "Exit 1 when a target is missed: all targets, or with =<names> only those (synth, policy, render, pack, suite).",
+    },
+    {
+      name: "--suite",
+      help: "Run the test suite here (twice, the second warm) instead of reading the last npm test's wall time.",
     },
     {
       name: "--root",

@@ -2,10 +2,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
 import { ROOT } from "../support/helpers";
-import { pulumiNode } from "../support/pulumiTsNode";
+import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
 
 /** The kube context a stack file pins (`homelab-observability:kubeContext`). */
 function pinnedContext(stack: string): string {
@@ -32,11 +32,15 @@ function kubeconfig(contexts: string[], current: string): string {
   return file;
 }
 
-/** Runs index.ts for `stack` under mocks with KUBECONFIG set. */
+/**
+ * Runs index.ts for `stack` under mocks with KUBECONFIG set, loaded by Pulumi's ts-node
+ * registration in transpile-only mode: the type check that registration would run is the one
+ * `tsc -b` runs before the tests (proven below), so the child does not repeat it.
+ */
 function runIndex(stack: string, kubeconfigFile: string) {
   return spawnSync(
     process.execPath,
-    pulumiNode(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, stack),
+    pulumiNodeTranspileOnly(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, stack),
     {
       encoding: "utf8",
       env: { ...process.env, KUBECONFIG: kubeconfigFile },
@@ -46,6 +50,57 @@ function runIndex(stack: string, kubeconfigFile: string) {
 
 describe("index.ts as `pulumi up` loads it", function () {
   this.timeout(120000);
+  it("is type-checked by Pulumi's ts-node as `tsc -b` checks it (same options where checking depends on them, no global declarations)", () => {
+    const { ts, tsc, tsNode, tsNodeFile } = pulumiTypeCheckOptions(ROOT, ROOT);
+    // TypeScript's own option table says which options change what the checker reports.
+    const table = (ts as unknown as { optionDeclarations: Record<string, unknown>[] }).optionDeclarations;
+    // Options the table does not know (none expected) count as changing the check.
+    const known = new Set(table.map((o) => o.name as string));
+    const checking = new Set(
+      table
+        .filter(
+          (o) =>
+            [
+              "affectsSemanticDiagnostics",
+              "affectsBindDiagnostics",
+              "affectsSourceFile",
+              "affectsModuleResolution",
+              "affectsProgramStructure",
+              "strictFlag",
+            ].some((k) => o[k] === true) ||
+            (o.category !== undefined && (o.category as { key?: string }).key?.startsWith("Type_Checking")),
+        )
+        .map((o) => o.name as string),
+    );
+    assert.ok(
+      checking.has("strict") && checking.has("target") && checking.has("paths"),
+      "the option table was read",
+    );
+    const keys = new Set([...Object.keys(tsc), ...Object.keys(tsNode)]);
+    const differ = [...keys].filter((k) => JSON.stringify(tsc[k]) !== JSON.stringify(tsNode[k]));
+    assert.deepEqual(
+      differ.filter((k) => checking.has(k) || !known.has(k)),
+      [],
+      `Pulumi's ts-node (${tsNodeFile}) checks with other options than tsc -b: ${differ.join(", ")}`,
+    );
+    // ts-node checks only the files index.ts loads, tsc -b every file tsconfig.json includes: the
+    // same verdict as long as no file changes another's types from outside the import graph.
+    const out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter((f) => f && !f.startsWith("test/") && !f.includes("/dist/"));
+    const global = out.filter((f) => {
+      if (f.endsWith(".d.ts")) return true;
+      const text = fs.readFileSync(path.join(ROOT, f), "utf8");
+      return /^\s*(declare\s+global|declare\s+module\s|\/\/\/\s*<reference)/m.test(text);
+    });
+    assert.deepEqual(global, [], "files that declare globals or augment modules");
+    // Transpile-only emit is the checked emit only when every file compiles alone.
+    assert.equal(tsNode.isolatedModules, true);
+  });
+
   it("compiles through Pulumi's ts-node registration and builds the staging stack", () => {
     const ctx = pinnedContext("staging");
     const r = runIndex("staging", kubeconfig([ctx, "other"], ctx));

@@ -8,6 +8,7 @@ import { synthStack } from "../../preview/run";
 import type { ExportResource, SynthResult } from "../../preview/synthesize";
 import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
+import { cached, cacheKey } from "./fixtureCache";
 
 export const ROOT = projectRoot(__dirname);
 
@@ -37,12 +38,18 @@ export function config(over: Record<string, unknown> = {}, stack = "test"): Stac
   return parseStackConfig(rawConfig(over), stack);
 }
 
-/** Synthesizes a project stack with `project:key` overrides (values as the stack file would hold them). */
+/**
+ * Synthesizes a project stack with `project:key` overrides (values as the stack file would hold
+ * them). Through the fixture cache (test/support/fixtureCache.ts): each (stack, overrides) is
+ * synthesized once for as long as the sources, stack files and environment stay the same, and
+ * every call gets its own copy. A synthesis that throws is not cached (each call throws again).
+ * Values the program left `undefined` come back absent (a JSON round trip, as in a stack export).
+ */
 export function synth(stack: string, over: Record<string, unknown> = {}): Promise<SynthResult> {
   const overrides = Object.fromEntries(
     Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
   );
-  return synthStack(ROOT, stack, overrides);
+  return cached("synth", cacheKey("synth", [stack, overrides]), () => synthStack(ROOT, stack, overrides));
 }
 
 export function ofType(resources: ExportResource[], type: string): ExportResource[] {

@@ -1,4 +1,18 @@
+import * as fs from "fs";
 import * as path from "path";
+import type * as TS from "typescript";
+
+/**
+ * The compiler options @pulumi/pulumi's cmd/run passes its ts-node registration before the
+ * project's own (node_modules/@pulumi/pulumi/cmd/run/run.js, `options.compilerOptions` for
+ * TypeScript >= 4.7): the project's tsconfig.json options are spread over these.
+ */
+const PULUMI_DEFAULTS = {
+  target: "ES2020",
+  module: "nodenext",
+  moduleResolution: "nodenext",
+  sourceMap: "true",
+};
 
 /**
  * Node arguments that run `entry` (a `.ts` file, or a directory required through its package.json
@@ -9,24 +23,85 @@ import * as path from "path";
  * compiled by Pulumi's ts-node, as under `pulumi up` and `pulumi preview --policy-pack`.
  */
 export function pulumiNode(root: string, entry: string, cwd: string, ...args: string[]): string[] {
+  return registered(root, entry, cwd, true, args);
+}
+
+/**
+ * As {@link pulumiNode} with ts-node's `transpileOnly` (what `PULUMI_NODEJS_TRANSPILE_ONLY=true`
+ * or `noCheck` selects in cmd/run/run.js): the same loader, module format and emit, without the
+ * language service's type check. For a program whose type check under Pulumi's options is proven
+ * to be the one `tsc -b` runs ({@link pulumiTypeCheckOptions}), that check is not repeated.
+ */
+export function pulumiNodeTranspileOnly(
+  root: string,
+  entry: string,
+  cwd: string,
+  ...args: string[]
+): string[] {
+  return registered(root, entry, cwd, false, args);
+}
+
+function registered(root: string, entry: string, cwd: string, typeCheck: boolean, args: string[]): string[] {
   const code = `
     const fs = require("fs");
     process.chdir(${JSON.stringify(cwd)});
     const tsutils = require(${JSON.stringify(path.join(root, "node_modules/@pulumi/pulumi/tsutils.js"))});
     const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
     require(tsnodeRequire).register({
-      typeCheck: true,
+      typeCheck: ${typeCheck},
+      transpileOnly: ${!typeCheck},
       skipProject: !fs.existsSync("tsconfig.json"),
       compiler: typescriptRequire,
       compilerOptions: {
-        target: "ES2020",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        sourceMap: "true",
+        ...${JSON.stringify(PULUMI_DEFAULTS)},
         ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json"),
       },
     });
     process.argv = [process.argv[0], ${JSON.stringify(entry)}, ...process.argv.slice(1)];
     require(${JSON.stringify(entry)});`;
   return ["-e", code, ...args];
+}
+
+/**
+ * The options Pulumi's ts-node type-checks a project in `cwd` with, beside the options `tsc -b`
+ * checks it with (tsconfig.json of `cwd`). Resolved as the vendored ts-node 7.0.1 does it
+ * (node_modules/@pulumi/pulumi/vendor/ts-node@7.0.1/index.js `readConfig`: the tsconfig.json file,
+ * its compilerOptions overridden by the registration's, then by ts-node's own emit defaults
+ * `DEFAULT_COMPILER_OPTIONS`, parsed by `ts.parseJsonConfigFileContent`), with TypeScript chosen as
+ * tsutils.typeScriptRequireStrings() chooses it. ts-node's defaults are read from its own module
+ * text (the object literal), not restated here.
+ */
+export function pulumiTypeCheckOptions(
+  root: string,
+  cwd: string,
+): { ts: typeof TS; tsc: TS.CompilerOptions; tsNode: TS.CompilerOptions; tsNodeFile: string } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsutils = require(path.join(root, "node_modules/@pulumi/pulumi/tsutils.js"));
+  const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require(typescriptRequire) as typeof TS;
+  const tsNodeFile = require.resolve(tsnodeRequire);
+  const text = fs.readFileSync(tsNodeFile, "utf8");
+  const literal = /var DEFAULT_COMPILER_OPTIONS = (\{[^}]*\});/.exec(text);
+  if (!literal) throw new Error(`${tsNodeFile}: no DEFAULT_COMPILER_OPTIONS literal (another ts-node?)`);
+  // A plain object literal of booleans and strings with unquoted keys: JSON once they are quoted.
+  const tsNodeDefaults = JSON.parse(literal[1].replace(/(\w+):/g, '"$1":')) as Record<string, unknown>;
+  const configFile = path.join(cwd, "tsconfig.json");
+  const read = ts.readConfigFile(configFile, (f) => ts.sys.readFile(f));
+  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
+  const parse = (compilerOptions: Record<string, unknown>) =>
+    ts.parseJsonConfigFileContent({ ...read.config, compilerOptions }, ts.sys, cwd, undefined, configFile)
+      .options;
+  const own = (read.config.compilerOptions ?? {}) as Record<string, unknown>;
+  return {
+    ts,
+    tsc: parse(own),
+    tsNode: parse({
+      ...own,
+      ...PULUMI_DEFAULTS,
+      ...tsutils.loadTypeScriptCompilerOptions(configFile),
+      ...tsNodeDefaults,
+    }),
+    tsNodeFile,
+  };
 }

@@ -1,0 +1,104 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { synthStack } from "../../preview/run";
+import { stackNames } from "../../preview/paths";
+import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
+import { ROOT, synth, tmpDir } from "../support/helpers";
+import { sourceFiles } from "../support/layout";
+
+describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
+  it("computes an entry once, and every hit is a copy of its own", async () => {
+    const dir = tmpDir("fixture-cache");
+    let runs = 0;
+    const compute = () => Promise.resolve({ runs: ++runs, list: [1, 2] });
+    const a = await cached("t", "k", compute, dir);
+    a.list.push(3);
+    const b = await cached("t", "k", compute, dir);
+    assert.equal(runs, 1);
+    assert.deepEqual(b, { runs: 1, list: [1, 2] }, "a caller's change reached another's copy");
+  });
+
+  it("makes a second caller of the same entry wait for the first (the lock), not compute it again", async () => {
+    const dir = tmpDir("fixture-cache");
+    let runs = 0;
+    const slow = () => new Promise<number>((r) => setTimeout(() => r(++runs), 300));
+    const [a, b] = await Promise.all([cached("t", "k", slow, dir), cached("t", "k", slow, dir)]);
+    assert.deepEqual([a, b, runs], [1, 1, 1]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, "t")), ["k.json"], "no lock or temporary file left");
+  });
+
+  it("never keeps a failure, and releases the lock after one", async () => {
+    const dir = tmpDir("fixture-cache");
+    await assert.rejects(
+      cached("t", "k", () => Promise.reject(new Error("refused")), dir),
+      /refused/,
+    );
+    assert.equal(await cached("t", "k", () => Promise.resolve(7), dir), 7);
+  });
+
+  it("takes over the lock of a worker that died holding it", async () => {
+    const dir = tmpDir("fixture-cache");
+    fs.mkdirSync(path.join(dir, "t"));
+    const lock = path.join(dir, "t", "k.json.lock");
+    fs.writeFileSync(lock, "");
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(lock, old, old);
+    assert.equal(await cached("t", "k", () => Promise.resolve(8), dir), 8);
+  });
+
+  it("keys on the caller's inputs, the kind and the environment the program reads", () => {
+    const base = cacheKey("synth", ["staging", {}]);
+    assert.equal(cacheKey("synth", ["staging", {}]), base, "stable");
+    assert.notEqual(cacheKey("synth", ["pi", {}]), base);
+    assert.notEqual(cacheKey("synth", ["staging", { "homelab-observability:phase": "x" }]), base);
+    assert.notEqual(cacheKey("other", ["staging", {}]), base);
+    const saved = { op: process.env.OP_SERVICE_ACCOUNT_TOKEN, kc: process.env.KUBECONFIG };
+    const dir = tmpDir("fixture-cache-env");
+    try {
+      process.env.OP_SERVICE_ACCOUNT_TOKEN = "t";
+      const withToken = cacheKey("synth", ["staging", {}]);
+      assert.notEqual(withToken, base);
+      delete process.env.OP_SERVICE_ACCOUNT_TOKEN;
+      const kc = path.join(dir, "config");
+      process.env.KUBECONFIG = kc;
+      fs.writeFileSync(kc, "current-context: a\n");
+      const a = cacheKey("synth", ["staging", {}]);
+      fs.writeFileSync(kc, "current-context: b\n");
+      assert.notEqual(cacheKey("synth", ["staging", {}]), a, "the kubeconfig file's content");
+    } finally {
+      for (const [k, v] of [
+        ["OP_SERVICE_ACCOUNT_TOKEN", saved.op],
+        ["KUBECONFIG", saved.kc],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
+    assert.equal(cacheKey("synth", ["staging", {}]), base, "back with the environment");
+  });
+
+  it("hashes every file the program and the pack are built from, the stack files, the lock file, the charts and the reference data", () => {
+    const hashed = new Set(keyFiles().map((f) => path.relative(ROOT, f)));
+    const missing = [
+      ...sourceFiles(ROOT),
+      ...stackNames(ROOT).map((s) => `Pulumi.${s}.yaml`),
+      "Pulumi.yaml",
+      "package-lock.json",
+    ].filter((f) => !hashed.has(f));
+    assert.deepEqual(missing, []);
+    for (const d of ["charts", "reference"]) {
+      const shared = path.join("..", "shared", d);
+      assert.ok(
+        [...hashed].some((f) => f.startsWith(shared + path.sep)),
+        `nothing of ${shared} hashed`,
+      );
+    }
+    assert.ok(![...hashed].some((f) => f.startsWith(`test${path.sep}`)), "the tests are not the program");
+  });
+
+  it("gives the synthesis a fresh run gives (through a JSON round trip, as a stack export is)", async function () {
+    this.timeout(120_000);
+    const fresh = await synthStack(ROOT, "pi");
+    assert.deepEqual(await synth("pi"), JSON.parse(JSON.stringify(fresh)));
+  });
+});

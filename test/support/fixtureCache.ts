@@ -1,0 +1,185 @@
+/**
+ * The test fixture cache (issue 35): work every test run repeats (synthesizing a stack under
+ * Pulumi's mocks) done once and kept on disk under `node_modules/.cache/homelab-tests/`, so the
+ * two parallel mocha workers and the next run share it.
+ *
+ * An entry's key is a hash of everything its result depends on: the content of every source file
+ * of the program and the pack (all rooms but test/), the reference data and charts in ../shared,
+ * the stack files, `package-lock.json` (the SDK
+ * versions), the Node major version, the environment variables the program reads (1Password,
+ * KUBECONFIG and the files it names, Pulumi's and the project's own `HOMELAB_*`), the caller's own
+ * inputs (stack, overrides) and {@link FORMAT}. Any change gives a new key: stale entries are
+ * never read, only left behind (delete the folder to reclaim the space).
+ *
+ * Writes go to a temporary file renamed into place (a reader sees a whole entry or none); a lock
+ * file taken with O_EXCL makes a second worker wanting the same entry wait for the first instead of
+ * doing the same work at the same time. Failures (a refused stack) are never cached.
+ *
+ * Every hit is a fresh parse of the entry: a test may change what it gets without touching anyone
+ * else's copy.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { projectRoot } from "../../preview/paths";
+
+const ROOT = projectRoot(__dirname);
+
+/** Bumped when an entry's form changes. */
+const FORMAT = 1;
+
+/** `HOMELAB_TEST_CACHE=off` computes every time; another value is a folder to use instead. */
+export const CACHE_DIR =
+  process.env.HOMELAB_TEST_CACHE && process.env.HOMELAB_TEST_CACHE !== "off"
+    ? path.resolve(process.env.HOMELAB_TEST_CACHE)
+    : path.join(ROOT, "node_modules", ".cache", "homelab-tests");
+
+/**
+ * Folders the key skips: the tests themselves, docs, dependencies (package-lock.json stands for
+ * them), build and tool output. Every other top-level folder (every room, a new one too) is hashed.
+ */
+const SKIP = new Set([
+  "test",
+  "docs",
+  "node_modules",
+  "dist",
+  "out",
+  ".cache",
+  ".charts",
+  ".tools",
+  ".git",
+  ".ci",
+]);
+
+function walk(dir: string, out: string[]): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP.has(e.name)) walk(p, out);
+    } else if (e.isFile()) out.push(p);
+  }
+}
+
+/** Every file the key hashes (absolute paths, sorted): sources, reference data, charts, stack files. */
+export function keyFiles(): string[] {
+  const files: string[] = [];
+  for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
+    if (e.isDirectory() && !SKIP.has(e.name)) walk(path.join(ROOT, e.name), files);
+  // The reference data and charts the program reads (upstream/reference.ts, preview/render).
+  for (const d of ["reference", "charts"]) walk(path.join(ROOT, "..", "shared", d), files);
+  for (const f of fs.readdirSync(ROOT))
+    if (/^(index\.ts|package(-lock)?\.json|tsconfig\.json|Pulumi(\..+)?\.yaml)$/.test(f))
+      files.push(path.join(ROOT, f));
+  return files.sort();
+}
+
+let sourceHash: string | undefined;
+/** Hash of {@link keyFiles}' paths and contents: computed once per process. */
+function sourcesHash(): string {
+  if (sourceHash) return sourceHash;
+  const h = crypto.createHash("sha256");
+  for (const f of keyFiles()) {
+    h.update(path.relative(ROOT, f));
+    h.update("\0");
+    h.update(fs.readFileSync(f));
+    h.update("\0");
+  }
+  sourceHash = h.digest("hex");
+  return sourceHash;
+}
+
+/** The environment the program reads, hashed (values never stored). */
+function envHash(): string {
+  const h = crypto.createHash("sha256");
+  const names = Object.keys(process.env)
+    .filter((k) => /^(OP_|PULUMI_|HOMELAB_|KUBECONFIG$|CI$)/.test(k))
+    .sort();
+  for (const k of names) h.update(`${k}=${process.env[k]}\0`);
+  // The kubeconfig files it names (read for the provider's context).
+  for (const f of (process.env.KUBECONFIG ?? "").split(path.delimiter).filter(Boolean)) {
+    try {
+      h.update(fs.readFileSync(f));
+    } catch {
+      h.update(`absent ${f}`);
+    }
+  }
+  return h.digest("hex");
+}
+
+/** The key of an entry of `kind` for `inputs` under the current sources and environment. */
+export function cacheKey(kind: string, inputs: unknown): string {
+  return crypto
+    .createHash("sha256")
+    .update(
+      JSON.stringify([FORMAT, kind, inputs, process.versions.node.split(".")[0], sourcesHash(), envHash()]),
+    )
+    .digest("hex");
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A lock older than this is a worker that died holding it. */
+const STALE_LOCK_MS = 180_000;
+
+function readEntry<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined; // Absent (or, never expected with the rename, torn): compute it.
+  }
+}
+
+/**
+ * `compute()`'s result for `key`, from the disk cache when another run or worker already computed
+ * it. The result must survive a JSON round trip (tests of this module check the synth result does).
+ */
+export async function cached<T>(
+  kind: string,
+  key: string,
+  compute: () => Promise<T>,
+  dir: string = CACHE_DIR,
+): Promise<T> {
+  if (process.env.HOMELAB_TEST_CACHE === "off") return compute();
+  const file = path.join(dir, kind, `${key}.json`);
+  const hit = readEntry<T>(file);
+  if (hit !== undefined) return hit;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const lock = `${file}.lock`;
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, "wx"));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    // Another worker is computing it: wait for its entry (or for it to give up).
+    let age = 0;
+    try {
+      age = Date.now() - fs.statSync(lock).mtimeMs;
+    } catch {
+      // Released between the two calls.
+    }
+    if (age > STALE_LOCK_MS) fs.rmSync(lock, { force: true });
+    else await sleep(100);
+    const done = readEntry<T>(file);
+    if (done !== undefined) return done;
+  }
+  try {
+    const again = readEntry<T>(file);
+    if (again !== undefined) return again;
+    const result = await compute();
+    const text = JSON.stringify(result);
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+    // The caller gets its own copy, as a hit would.
+    return JSON.parse(text) as T;
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}

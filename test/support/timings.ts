@@ -1,0 +1,107 @@
+/**
+ * A mocha reporter: mocha's spec output, then where the suite's time went, so the next slow test
+ * is visible the day it lands (issue 35). `npm test` uses it with the short summary (wall time and
+ * the ten slowest tests); `npm run test:timings` with the full one (also the slowest files).
+ *
+ * It also writes the run's figures to `node_modules/.cache/homelab-tests/timings.json` (wall
+ * time, CPU count, counts, every test's and file's time): `npm run bench -- --check` reads the
+ * wall time from there instead of running the whole suite a second time (scripts/bench.ts).
+ *
+ * Under `--parallel` a worker replays a file's events when the file is done, so a file's time is
+ * the sum of its tests' and hooks' durations (its `before` renders included), not a wall span.
+ */
+import * as fs from "fs";
+import { spawnSync } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import Mocha from "mocha";
+import { TIMINGS_FILE, type SuiteTimings } from "../../scripts/suiteTimings";
+
+const { EVENT_HOOK_END, EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS } = Mocha.Runner.constants;
+
+/** Tests and hooks slower than this are marked in the summary: the issue's bound. */
+const SLOW_TEST_MS = 3000;
+
+class Timings extends Mocha.reporters.Spec {
+  constructor(runner: Mocha.Runner, options: Mocha.MochaOptions) {
+    super(runner, options);
+    const started = Date.now();
+    // The commit as the run starts (a commit made while it runs is not what it timed).
+    const commit = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim();
+    const full = (options.reporterOptions as Record<string, unknown> | undefined)?.summary === "full";
+    const tests: SuiteTimings["tests"] = [];
+    const files = new Map<string, { ms: number; tests: number }>();
+    const fileOf = (file: string | undefined) => path.relative(process.cwd(), file ?? "(unknown file)");
+    const add = (file: string, ms: number, test: boolean) => {
+      const f = files.get(file) ?? { ms: 0, tests: 0 };
+      f.ms += ms;
+      if (test) f.tests++;
+      files.set(file, f);
+    };
+    const onTest = (t: Mocha.Test) => {
+      const file = fileOf(t.file);
+      tests.push({ title: t.fullTitle(), file, ms: t.duration ?? 0 });
+      add(file, t.duration ?? 0, true);
+    };
+    runner.on(EVENT_TEST_PASS, onTest);
+    runner.on(EVENT_TEST_FAIL, (t: Mocha.Runnable & { type?: string }) => {
+      // A failing hook arrives here too; its time counts for its file.
+      if (t.type === "test") onTest(t as Mocha.Test);
+      else add(fileOf(t.file), t.duration ?? 0, false);
+    });
+    runner.on(EVENT_HOOK_END, (h: Mocha.Hook) => {
+      const file = fileOf(h.file);
+      const ms = h.duration ?? 0;
+      add(file, ms, false);
+      // A `before` that renders for the whole file is a cost of its own, named like a test.
+      if (ms >= 100) tests.push({ title: `${h.fullTitle()} (hook)`, file, ms });
+    });
+    runner.once(EVENT_RUN_END, () => {
+      const wallMs = Date.now() - started;
+      const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
+      const result: SuiteTimings = {
+        wallMs,
+        cpus: os.cpus().length,
+        commit,
+        at: new Date().toISOString(),
+        passes: stats.passes,
+        failures: stats.failures,
+        pending: stats.pending,
+        files: [...files].map(([file, f]) => ({ file, ...f })).sort((a, b) => b.ms - a.ms),
+        tests: tests.sort((a, b) => b.ms - a.ms),
+      };
+      // Only a whole-suite run stands for the suite (a single file's run must not look fast).
+      if (files.size >= 20 || process.env.HOMELAB_TIMINGS_FILE) {
+        const out = process.env.HOMELAB_TIMINGS_FILE ?? TIMINGS_FILE;
+        fs.mkdirSync(path.dirname(out), { recursive: true });
+        const tmp = `${out}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(result, null, 1));
+        fs.renameSync(tmp, out);
+      }
+      process.stdout.write(summary(result, full));
+    });
+  }
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function summary(r: SuiteTimings, full: boolean): string {
+  const lines = [
+    "",
+    `  suite: ${r.passes} passing, ${r.failures} failing, ${r.pending} pending in ${s(r.wallMs)} wall on ${r.cpus} CPUs`,
+    `  ten slowest tests (hooks of ${s(100)} or more included):`,
+    ...r.tests
+      .slice(0, 10)
+      .map((t) => `  ${t.ms > SLOW_TEST_MS ? "!" : " "} ${s(t.ms).padStart(7)}  ${t.title}  [${t.file}]`),
+  ];
+  const over = r.tests.filter((t) => t.ms > SLOW_TEST_MS).length;
+  if (over) lines.push(`  ! ${over} test(s) or hook(s) over ${s(SLOW_TEST_MS)}`);
+  if (full) {
+    lines.push("  slowest files (tests and hooks, summed):");
+    for (const f of r.files.slice(0, 15))
+      lines.push(`    ${s(f.ms).padStart(7)}  ${String(f.tests).padStart(4)} tests  ${f.file}`);
+  } else lines.push("  (npm run test:timings names the slowest files too)");
+  return `${lines.join("\n")}\n\n`;
+}
+
+export = Timings;
