@@ -181,11 +181,12 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
       return `not reaching the cluster:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
     return clusterUnreachable(cluster, cfg.namespace, env);
   };
-  // When kubectl will be needed at all (a component without --url, or Grafana's login not in the
-  // environment), the context and the cluster are judged now, before the render (tens of seconds
-  // on a cold cache): a wrong context is refused before verify does anything else.
-  const needsCluster =
-    COMPONENTS.some((c) => !args.urls[c]) || !(env.GRAFANA_ADMIN_USER && env.GRAFANA_ADMIN_PASSWORD);
+  // Without any --url (the usual run) every component is reached through kubectl, so the context
+  // and the cluster are judged now, before the render (tens of seconds on a cold cache): a wrong
+  // context is refused before verify does anything else. With some --url, which components still
+  // need kubectl depends on the checks the phase runs; Reach asks the same preflight before its
+  // first kubectl call.
+  const needsCluster = Object.keys(args.urls).length === 0;
   const early = needsCluster ? preflight() : undefined;
   if (early) {
     err(`verify --stack ${args.stack}: ${early}\n`);
