@@ -176,7 +176,9 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
       `-vmalert.proxyURL=http://127.0.0.1:${vmalertPort}`,
       "-loggerLevel=ERROR",
     ];
-    [vm, am] = await Promise.all([
+    // All three at once: Prometheus' first targets and Alertmanagers come at least 5 s after its own
+    // start, whoever else is up by then (it retries the scrapes and the remote write).
+    [vm, am, prom] = await Promise.all([
       startServer(vmBin, vmArgs, vp, "/health"),
       startServer(
         amBin,
@@ -190,23 +192,23 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
         ap,
         "/-/ready",
       ),
+      startServer(
+        promBin,
+        [
+          `--config.file=${path.join(dir, "prometheus.yml")}`,
+          `--storage.tsdb.path=${path.join(dir, "prom")}`,
+          `--web.listen-address=127.0.0.1:${pp}`,
+          "--web.enable-lifecycle",
+          // Alertmanagers are discovered up to 5 s after start; alerts are re-sent every 3 s, not every
+          // minute, so the Watchdog arrives soon after. Each send is valid for 4 x 3 s, which rides
+          // out an evaluation delayed by a busy machine.
+          "--rules.alert.resend-delay=3s",
+          "--log.level=error",
+        ],
+        pp,
+        "/-/ready",
+      ),
     ]);
-    prom = await startServer(
-      promBin,
-      [
-        `--config.file=${path.join(dir, "prometheus.yml")}`,
-        `--storage.tsdb.path=${path.join(dir, "prom")}`,
-        `--web.listen-address=127.0.0.1:${pp}`,
-        "--web.enable-lifecycle",
-        // Alertmanagers are discovered up to 5 s after start; alerts are re-sent every 3 s, not every
-        // minute, so the Watchdog arrives soon after. Each send is valid for 4 x 3 s, which rides
-        // out an evaluation delayed by a busy machine.
-        "--rules.alert.resend-delay=3s",
-        "--log.level=error",
-      ],
-      pp,
-      "/-/ready",
-    );
     // Loki and Grafana in their documented shapes.
     const lokiFake = await fake((req) => {
       const u = new URL(req.url!, "http://x");
@@ -269,6 +271,30 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     fakes.push(lokiFake, grafanaFake);
     loki = lokiFake.url;
     grafana = grafanaFake.url;
+    // Server set-up, waited for here so that each test's time is its own: Prometheus applies its
+    // first targets and Alertmanagers no sooner than 5 s after it starts (prometheus v2.42.0,
+    // scrape/manager.go reloader() and discovery/manager.go updatert), and the Watchdog reaches
+    // Alertmanager at the next re-send after that (--rules.alert.resend-delay above). The tests
+    // still judge every one of these through verify.
+    await until(
+      async () => {
+        const t: any = await (await fetch(`${prom.url}/api/v1/targets`)).json();
+        const a: any = await (await fetch(`${prom.url}/api/v1/alertmanagers`)).json();
+        const targets: { health: string }[] = t.data?.activeTargets ?? [];
+        return (
+          targets.length === 4 &&
+          targets.every((x) => x.health === "up") &&
+          (a.data?.activeAlertmanagers ?? []).length > 0 &&
+          (
+            (await (
+              await fetch(`${am.url}/api/v2/alerts?filter=alertname%3D%22Watchdog%22`)
+            ).json()) as unknown[]
+          ).length > 0
+        );
+      },
+      20_000,
+      "Prometheus' first targets and Alertmanagers, the Watchdog at Alertmanager",
+    );
   });
 
   after(async () => {
@@ -322,6 +348,29 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     return last!;
   }
 
+  it("grafana: two defaults, an unhealthy datasource, a dashboard query error each fail; a wrong login fails without printing it", async () => {
+    const cases: [Partial<typeof grafanaState>, RegExp][] = [
+      [{ defaults: 2 }, /2 default datasources/],
+      [{ healthy: false }, /unhealthy: Post/],
+      [{ queryError: "parse error at char 3" }, /dashboard "[^"]+": .*parse error at char 3/],
+    ];
+    for (const [change, message] of cases) {
+      const saved = { ...grafanaState };
+      Object.assign(grafanaState, change);
+      try {
+        const r = await verify("bare");
+        assert.equal(r.check("grafana")!.status, "fail", JSON.stringify(change));
+        assert.match(r.check("grafana")!.detail, message);
+      } finally {
+        Object.assign(grafanaState, saved);
+      }
+    }
+    const wrong = await verify("bare", [], JOBS, { ...env, GRAFANA_ADMIN_PASSWORD: "wr0ng-pw" });
+    assert.equal(wrong.check("grafana")!.status, "fail");
+    assert.match(wrong.check("grafana")!.detail, /HTTP 401/);
+    assert.ok(!wrong.out.includes("wr0ng-pw"));
+  });
+
   it("targets: a promised job without an up target fails, naming it", async () => {
     await verifyUntil("targets", "pass");
     const r = await verify("dw", [], [...JOBS, "kube-state-metrics"]);
@@ -346,29 +395,6 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
       await fetch(`${prom.url}/-/reload`, { method: "POST" });
     }
     await verifyUntil("rules", "pass");
-  });
-
-  it("grafana: two defaults, an unhealthy datasource, a dashboard query error each fail; a wrong login fails without printing it", async () => {
-    const cases: [Partial<typeof grafanaState>, RegExp][] = [
-      [{ defaults: 2 }, /2 default datasources/],
-      [{ healthy: false }, /unhealthy: Post/],
-      [{ queryError: "parse error at char 3" }, /dashboard "[^"]+": .*parse error at char 3/],
-    ];
-    for (const [change, message] of cases) {
-      const saved = { ...grafanaState };
-      Object.assign(grafanaState, change);
-      try {
-        const r = await verify("bare");
-        assert.equal(r.check("grafana")!.status, "fail", JSON.stringify(change));
-        assert.match(r.check("grafana")!.detail, message);
-      } finally {
-        Object.assign(grafanaState, saved);
-      }
-    }
-    const wrong = await verify("bare", [], JOBS, { ...env, GRAFANA_ADMIN_PASSWORD: "wr0ng-pw" });
-    assert.equal(wrong.check("grafana")!.status, "fail");
-    assert.match(wrong.check("grafana")!.detail, /HTTP 401/);
-    assert.ok(!wrong.out.includes("wr0ng-pw"));
   });
 
   it("history (--gate backend-primary): fails until the backend holds the dashboards' series from 14 days back", async () => {
@@ -545,18 +571,6 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     );
   });
 
-  it("remote-write: with the backend stopped it fails and verify exits 1", async () => {
-    await vm.stop();
-    try {
-      const r = await verify("dw");
-      assert.equal(r.check("remote-write")!.status, "fail");
-      assert.match(r.check("remote-write")!.detail, /unreachable/);
-      assert.equal(r.code, 1);
-    } finally {
-      vm = await startServer(vmBin, vmArgs, Number(new URL(vm.url).port), "/health");
-    }
-  });
-
   it("reaches Services through kubectl port-forward and reads Grafana's admin Secret; every forward is stopped", async () => {
     const pids = path.join(dir, "kubectl.pids");
     const fakeKubectl = path.join(dir, "kubectl");
@@ -625,6 +639,18 @@ exec sleep 30
     assert.equal(started.length, 2);
     await until(() => Promise.resolve(started.every((pid) => !alive(pid))), 3000, "the forwards to stop");
     assert.ok(!out.includes("s3cret-pw"));
+  });
+
+  it("remote-write: with the backend stopped it fails and verify exits 1", async () => {
+    await vm.stop();
+    try {
+      const r = await verify("dw");
+      assert.equal(r.check("remote-write")!.status, "fail");
+      assert.match(r.check("remote-write")!.detail, /unreachable/);
+      assert.equal(r.code, 1);
+    } finally {
+      vm = await startServer(vmBin, vmArgs, Number(new URL(vm.url).port), "/health");
+    }
   });
 });
 
