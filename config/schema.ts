@@ -200,7 +200,11 @@ const minioStore = z
     adminEndpoint: httpUrl("http://localhost:9000", true).optional(),
     /** S3 region. */
     region: z.string().min(1).default("us-east-1"),
-    /** Skip TLS verification / use plain HTTP. Default: true when the endpoint is http://. */
+    /**
+     * With an https:// endpoint: do not verify its certificate (the MinIO provider, Loki, Mimir).
+     * With http:// the traffic is plain HTTP whatever this says (the scheme decides). Default: true
+     * when the endpoint is http://.
+     */
     insecure: z.boolean().optional(),
     /** Path-style addressing (MinIO needs it). */
     pathStyle: z.boolean().default(true),

@@ -93,7 +93,20 @@ export type ConsumerStorage =
       /** Endpoint URL with scheme; may hold `${BUCKET_HOST}`-style references expanded at startup. */
       endpoint: string;
       region: string;
-      insecure: boolean;
+      /**
+       * The endpoint speaks plain HTTP (its scheme is http://). Loki's and Mimir's S3 `insecure`
+       * means exactly this, "use http:// for the S3 endpoint instead of https://" (mimir-3.0.0
+       * pkg/storage/bucket/s3/config.go RegisterFlagsWithPrefix; loki v3.6.3
+       * pkg/storage/chunk/client/aws/s3_storage_client.go, "Disable https on s3 connection"), so it
+       * follows the scheme and nothing else.
+       */
+      plainHttp: boolean;
+      /**
+       * An https:// endpoint whose certificate the clients do not verify (`objectStore.insecure`
+       * with https): Loki's `s3.http_config.insecure_skip_verify`, Mimir's
+       * `s3.http.insecure_skip_verify` (both in the engines' references).
+       */
+      skipVerify: boolean;
       pathStyle: boolean;
       locations: Partial<Record<Purpose, Location>>;
       /** envFrom entries that put S3_ENV (and, for Ceph, BUCKET_HOST/PORT) into the pod. */

@@ -43,10 +43,30 @@ export const versions = {
     },
   },
   images: {
-    loki: { registry: "docker.io", repository: "grafana/loki", tag: "3.6.3" },
-    lokiCanary: { registry: "docker.io", repository: "grafana/loki-canary", tag: "3.6.3" },
-    lokiGateway: { registry: "docker.io", repository: "nginxinc/nginx-unprivileged", tag: "1.29-alpine" },
-    alloy: { registry: "docker.io", repository: "grafana/alloy", tag: "v1.12.0" },
+    loki: {
+      registry: "docker.io",
+      repository: "grafana/loki",
+      tag: "3.6.3",
+    },
+    lokiCanary: {
+      registry: "docker.io",
+      repository: "grafana/loki-canary",
+      tag: "3.6.3",
+    },
+    // The Loki chart's default is the floating `1.29-alpine`; this is the last 1.29 mainline build
+    // (nginx/docker-nginx-unprivileged f8a83af "Update mainline NGINX to 1.29.5":
+    // mainline/alpine-slim/Dockerfile NGINX_VERSION=1.29.5; .github/workflows/alpine-mainline.yml
+    // tags <major>.<minor>.<patch>-alpine for linux/arm64 among others). Read, not pulled.
+    lokiGateway: {
+      registry: "docker.io",
+      repository: "nginxinc/nginx-unprivileged",
+      tag: "1.29.5-alpine",
+    },
+    alloy: {
+      registry: "docker.io",
+      repository: "grafana/alloy",
+      tag: "v1.12.0",
+    },
     // The operator passes its own flags to the reloader it injects: keep both at the operator's
     // version (kube-prometheus-stack 88.0.0's appVersion).
     configReloader: {
@@ -61,17 +81,49 @@ export const versions = {
     },
     // The VictoriaMetrics operator chart's pre-delete hook that removes VM resources before the
     // operator goes (their finalizers would block). Multi-arch (kubernetes/kubernetes#116672).
-    kubectl: { registry: "registry.k8s.io", repository: "kubectl", tag: "v1.31.0" },
+    kubectl: {
+      registry: "registry.k8s.io",
+      repository: "kubectl",
+      tag: "v1.31.0",
+    },
     // The -debian variant: the journald source runs `journalctl`, which the distroless images lack
     // (vectordotdev/vector#19325); distribution/docker/debian/Dockerfile installs systemd, and
     // scripts/build-docker.sh publishes debian for linux/arm64/v8 (both at v0.56.0).
-    vector: { registry: "docker.io", repository: "timberio/vector", tag: "0.56.0-debian" },
-    grafana: { registry: "docker.io", repository: "grafana/grafana", tag: "12.3.1" },
-    k8sSidecar: { registry: "quay.io", repository: "kiwigrid/k8s-sidecar", tag: "1.30.9" },
-    mimir: { registry: "docker.io", repository: "grafana/mimir", tag: "3.0.0" },
-    prometheus: { registry: "quay.io", repository: "prometheus/prometheus", tag: "v3.7.3" },
-    alertmanager: { registry: "quay.io", repository: "prometheus/alertmanager", tag: "v0.28.1" },
-    nodeExporter: { registry: "quay.io", repository: "prometheus/node-exporter", tag: "v1.10.2" },
+    vector: {
+      registry: "docker.io",
+      repository: "timberio/vector",
+      tag: "0.56.0-debian",
+    },
+    grafana: {
+      registry: "docker.io",
+      repository: "grafana/grafana",
+      tag: "12.3.1",
+    },
+    k8sSidecar: {
+      registry: "quay.io",
+      repository: "kiwigrid/k8s-sidecar",
+      tag: "1.30.9",
+    },
+    mimir: {
+      registry: "docker.io",
+      repository: "grafana/mimir",
+      tag: "3.0.0",
+    },
+    prometheus: {
+      registry: "quay.io",
+      repository: "prometheus/prometheus",
+      tag: "v3.7.3",
+    },
+    alertmanager: {
+      registry: "quay.io",
+      repository: "prometheus/alertmanager",
+      tag: "v0.28.1",
+    },
+    nodeExporter: {
+      registry: "quay.io",
+      repository: "prometheus/node-exporter",
+      tag: "v1.10.2",
+    },
     kubeStateMetrics: {
       registry: "registry.k8s.io",
       repository: "kube-state-metrics/kube-state-metrics",
@@ -82,27 +134,114 @@ export const versions = {
       repository: "victoriametrics/victoria-metrics",
       tag: "v1.144.0",
     },
-    vmagent: { registry: "docker.io", repository: "victoriametrics/vmagent", tag: "v1.144.0" },
-    vmalert: { registry: "docker.io", repository: "victoriametrics/vmalert", tag: "v1.144.0" },
-    vmOperator: { registry: "docker.io", repository: "victoriametrics/operator", tag: "v0.66.0" },
+    vmagent: {
+      registry: "docker.io",
+      repository: "victoriametrics/vmagent",
+      tag: "v1.144.0",
+    },
+    vmalert: {
+      registry: "docker.io",
+      repository: "victoriametrics/vmalert",
+      tag: "v1.144.0",
+    },
+    vmOperator: {
+      registry: "docker.io",
+      repository: "victoriametrics/operator",
+      tag: "v0.66.0",
+    },
     // The cluster version (VMCluster), the same release as vmsingle's image.
-    vmstorage: { registry: "docker.io", repository: "victoriametrics/vmstorage", tag: "v1.144.0-cluster" },
-    vminsert: { registry: "docker.io", repository: "victoriametrics/vminsert", tag: "v1.144.0-cluster" },
-    vmselect: { registry: "docker.io", repository: "victoriametrics/vmselect", tag: "v1.144.0-cluster" },
+    vmstorage: {
+      registry: "docker.io",
+      repository: "victoriametrics/vmstorage",
+      tag: "v1.144.0-cluster",
+    },
+    vminsert: {
+      registry: "docker.io",
+      repository: "victoriametrics/vminsert",
+      tag: "v1.144.0-cluster",
+    },
+    vmselect: {
+      registry: "docker.io",
+      repository: "victoriametrics/vmselect",
+      tag: "v1.144.0-cluster",
+    },
   },
 } as const;
 
-export type ImageRef = { readonly registry: string; readonly repository: string; readonly tag: string };
+/**
+ * An image pin. `digest` (`sha256:<64 hex>`) pins the content: with it the charts and custom
+ * resources get `<tag>@<digest>`, so a re-pushed tag cannot change what runs. Renovate writes and
+ * bumps tag and digest together (renovate.json: the docker manager's `currentDigest`, `pinDigests`).
+ */
+export type ImageRef = {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest?: string;
+};
 export type ChartRef = { readonly chart: string; readonly repo: string; readonly version: string };
 
-/** `{registry, repository, tag}`: the image form most charts' values take (a fresh copy to embed). */
-export function imageValues(image: ImageRef): { registry: string; repository: string; tag: string } {
-  return { registry: image.registry, repository: image.repository, tag: image.tag };
+/** The form a digest must take (the OCI image spec's `algorithm:encoded`, sha256 only). */
+export const DIGEST_FORM = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * How a chart's values take an image digest, read in each chart's templates at its pinned version
+ * (test/project/imageDigests.test.ts renders every stack with digests through the real Helm and
+ * finds each one on the container it pins):
+ * - `digest`: `image.digest: sha256:<hex>`, rendered `@<digest>` (alloy `alloy.imageId`, loki
+ *   `loki.image`, prometheus-node-exporter `prometheus-node-exporter.image`, vector `vector.image`).
+ * - `sha`: `image.sha: <hex>`, rendered `@sha256:<hex>` (grafana `_pod.tpl`, kube-prometheus-stack's
+ *   own templates, the loki chart's `sidecar.image.sha`).
+ * - `sha-prefixed`: `image.sha: sha256:<hex>`, rendered `@<sha>` (kube-state-metrics
+ *   `kube-state-metrics.image`, KPS's subchart of the same).
+ * - `tag`: no digest key (the alertmanager chart, the VictoriaMetrics charts and custom resources,
+ *   raw container specs): the tag carries it, `<tag>@<digest>`.
+ */
+export type DigestForm = "digest" | "sha" | "sha-prefixed" | "tag";
+
+/** The tag, or `<tag>@<digest>` when the image is pinned by digest. */
+export function imageTag(image: ImageRef): string {
+  return image.digest ? `${image.tag}@${image.digest}` : image.tag;
 }
 
-/** `registry/repository:tag`, the form a container spec takes. */
+/**
+ * `{registry, repository, tag}` plus the digest in the form the chart takes (a fresh copy to embed):
+ * see {@link DigestForm}.
+ */
+export function imageValues(
+  image: ImageRef,
+  form: DigestForm,
+): { registry: string; repository: string; tag: string; digest?: string; sha?: string } {
+  const base = { registry: image.registry, repository: image.repository, tag: image.tag };
+  const d = image.digest;
+  if (!d) return base;
+  switch (form) {
+    case "digest":
+      return { ...base, digest: d };
+    case "sha":
+      return { ...base, sha: d.replace(/^sha256:/, "") };
+    case "sha-prefixed":
+      return { ...base, sha: d };
+    case "tag":
+      return { ...base, tag: imageTag(image) };
+  }
+}
+
+/**
+ * {@link imageValues} for a chart without a `registry` key: the registry goes into `repository`
+ * (or, with `keepRegistry` false, is left to the image name's default, docker.io).
+ */
+export function withoutRegistry(
+  v: ReturnType<typeof imageValues>,
+  keepRegistry = true,
+): { repository: string; tag: string; digest?: string; sha?: string } {
+  const { registry, repository, ...rest } = v;
+  return { repository: keepRegistry ? `${registry}/${repository}` : repository, ...rest };
+}
+
+/** `registry/repository:tag[@digest]`, the form a container spec takes. */
 export function imageString(image: ImageRef): string {
-  return `${image.registry}/${image.repository}:${image.tag}`;
+  return `${image.registry}/${image.repository}:${imageTag(image)}`;
 }
 
 /** Every image the program deploys, as `registry/repository`, for the policy pack's arm64 list. */

@@ -50,7 +50,7 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
   return {
     // The chart names its ServiceAccount after the fullname; components/grafana/grafana.ts binds it.
     fullnameOverride: RELEASES.grafana,
-    image: imageValues(versions.images.grafana),
+    image: imageValues(versions.images.grafana, "sha"),
     admin: {
       existingSecret: input.adminSecret ?? g.secretName,
       userKey: g.userKey,
@@ -99,7 +99,7 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
     // the chart add a `download-dashboards` curl init container (grafana 12.3.1
     // templates/_pod.tpl), an extra image with no requests that wants internet from the cluster.
     sidecar: {
-      image: { registry: sidecarImage.registry, repository: sidecarImage.repository, tag: sidecarImage.tag },
+      image: imageValues(sidecarImage, "sha"),
       resources: sizing(input.profile, "grafanaSidecar"),
       securityContext: containerHardening({ readOnlyRoot: true }),
       dashboards: {

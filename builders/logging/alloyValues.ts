@@ -20,14 +20,12 @@ import {
 } from "../security/hardening";
 import { RELEASES } from "../../model/names";
 
-const image = imageValues(versions.images.alloy);
-const reloader = {
-  image: imageValues(versions.images.configReloader),
-};
+// Functions, not constants: the values read model/versions.ts when a stack is built.
+const image = () => imageValues(versions.images.alloy, "digest");
 
 /** The reloader sidecar: it only watches the mounted config and calls Alloy on localhost. */
 const reloaderValues = (profile: Profile) => ({
-  ...reloader,
+  image: imageValues(versions.images.configReloader, "digest"),
   resources: sizing(profile, "alloyReloader"),
   securityContext: containerHardening({ readOnlyRoot: true }),
 });
@@ -47,7 +45,7 @@ export function alloyNodeValues(
   const rbac = alloyRbac(declarations);
   return {
     fullnameOverride: RELEASES.alloy,
-    image,
+    image: image(),
     // The chart's only CRD is PodLogs, which no pipeline here uses; two Alloy releases would both
     // install it (a duplicate object), so neither does.
     crds: { create: false },
@@ -98,7 +96,7 @@ export function alloyClusterValues(profile: Profile, input: AlloyClusterInput): 
   const derived = alloyRbac(declarations);
   return {
     fullnameOverride: RELEASES.alloyCluster,
-    image,
+    image: image(),
     crds: { create: false },
     global: { podSecurityContext: nonRootPod(ALLOY_UID) },
     rbac: alloyChartRbac(derived.clusterRules),

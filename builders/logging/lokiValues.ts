@@ -1,7 +1,7 @@
 import type { LokiConfig } from "../../config/resolve";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { S3_ENV, type ConsumerStorage } from "../../model/storage";
-import { imageValues, versions } from "../../model/versions";
+import { imageValues, versions, withoutRegistry } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 import { PART_OF_LABEL } from "../metadata";
 import type { RuleGroup } from "../alerting/ruleGroup";
@@ -105,7 +105,8 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
             accessKeyId: `\${${S3_ENV.accessKey}}`,
             secretAccessKey: `\${${S3_ENV.secretKey}}`,
             s3ForcePathStyle: storage.pathStyle,
-            insecure: storage.insecure,
+            insecure: storage.plainHttp,
+            ...(storage.skipVerify ? { http_config: { insecure_skip_verify: true } } : {}),
           },
         }
       : { type: "filesystem" };
@@ -113,7 +114,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   return {
     deploymentMode: loki.mode,
     loki: {
-      image: imageValues(versions.images.loki),
+      image: imageValues(versions.images.loki, "digest"),
       // The chart's user (10001) and container context plus seccomp RuntimeDefault, for every
       // Loki pod (loki.podSecurityContext / loki.containerSecurityContext, loki 6.49.0).
       podSecurityContext: { ...nonRootPod(10001), fsGroupChangePolicy: "OnRootMismatch" },
@@ -174,20 +175,17 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       replicas: input.production ? 2 : 1,
       podSecurityContext: nonRootPod(101),
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),
-      image: imageValues(versions.images.lokiGateway),
+      image: imageValues(versions.images.lokiGateway, "digest"),
       resources: sizing(profile, "lokiGateway"),
     },
     lokiCanary: {
       enabled: loki.canary,
-      image: imageValues(versions.images.lokiCanary),
+      image: imageValues(versions.images.lokiCanary, "digest"),
       resources: sizing(profile, "lokiCanary"),
     },
     // Loads rules from labelled ConfigMaps; pinned so the arm64 check knows the image.
     sidecar: {
-      image: {
-        repository: `${versions.images.k8sSidecar.registry}/${versions.images.k8sSidecar.repository}`,
-        tag: versions.images.k8sSidecar.tag,
-      },
+      image: withoutRegistry(imageValues(versions.images.k8sSidecar, "sha")),
       resources: sizing(profile, "grafanaSidecar"),
       // The rules sidecar copies loki_rule ConfigMaps into /rules, which only a ruler with local
       // storage in that directory reads; ours reads LOKI_RULES_DIR (the program's own rule file),

@@ -1,5 +1,5 @@
 import { sizing, type Profile } from "../../model/sizing";
-import { versions } from "../../model/versions";
+import { imageValues, versions, withoutRegistry } from "../../model/versions";
 import { vectorConfig, type VectorInput } from "./vectorConfig";
 import { PORTS } from "../../model/services";
 import {
@@ -25,7 +25,8 @@ export function vectorValues(
   return {
     role: "Agent",
     fullnameOverride: RELEASES.vector,
-    image: { repository: versions.images.vector.repository, tag: versions.images.vector.tag },
+    // The chart's image has no registry key (docker.io is the image's own).
+    image: withoutRegistry(imageValues(versions.images.vector, "digest"), false),
     customConfig: vectorConfig(settings),
     resources: sizing(profile, "vector"),
     podSecurityContext: rootLogAgentPod(),

@@ -1,5 +1,5 @@
 import { sizing, type Profile } from "../../model/sizing";
-import { imageValues, versions } from "../../model/versions";
+import { imageTag, imageValues, versions } from "../../model/versions";
 import {
   alertmanagerConfig,
   alertmanagerSecrets,
@@ -26,7 +26,7 @@ export const INOTIFY_SYSCTLS = ["fs.inotify.max_user_watches", "fs.inotify.max_u
 export function nodeExporterValues(profile: Profile, scheduling: AgentScheduling): Record<string, any> {
   return {
     fullnameOverride: RELEASES.nodeExporter,
-    image: imageValues(versions.images.nodeExporter),
+    image: imageValues(versions.images.nodeExporter, "digest"),
     resources: sizing(profile, "nodeExporter"),
     // The chart's own user (65534) plus seccomp; the container reads /proc, /sys and / read-only.
     securityContext: nonRootPod(65534),
@@ -97,7 +97,7 @@ export function ksmCollectors(endpoints: "endpoints" | "endpointslices"): string
 export function kubeStateMetricsValues(profile: Profile): Record<string, any> {
   return {
     fullnameOverride: RELEASES.kubeStateMetrics,
-    image: imageValues(versions.images.kubeStateMetrics),
+    image: imageValues(versions.images.kubeStateMetrics, "sha-prefixed"),
     resources: sizing(profile, "kubeStateMetrics"),
     collectors: ksmCollectors("endpoints"),
     metricLabelsAllowlist: ["pods=[*]", "deployments=[*]", "persistentvolumeclaims=[*]"],
@@ -114,7 +114,7 @@ export function standaloneAlertmanagerValues(
     fullnameOverride: RELEASES.alertmanager,
     image: {
       repository: `${versions.images.alertmanager.registry}/${versions.images.alertmanager.repository}`,
-      tag: versions.images.alertmanager.tag,
+      tag: imageTag(versions.images.alertmanager),
     },
     config: alertmanagerConfig(alerting, "/etc/alertmanager/secrets"),
     extraSecretMounts: alertmanagerSecrets(alerting).map((name) => ({

@@ -57,7 +57,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     defaultRules: { create: false },
     kubeStateMetrics: { enabled: true },
     "kube-state-metrics": {
-      image: imageValues(versions.images.kubeStateMetrics),
+      image: imageValues(versions.images.kubeStateMetrics, "sha-prefixed"),
       resources: sizing(p, "kubeStateMetrics"),
       // Without `secrets` and `configmaps`: no cluster-wide Secret or ConfigMap list (see ksmCollectors).
       collectors: ksmCollectors("endpointslices"),
@@ -68,11 +68,11 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     nodeExporter: { enabled: false },
     prometheusOperator: {
       resources: sizing(p, "promOperator"),
-      image: imageValues(versions.images.prometheusOperator),
+      image: imageValues(versions.images.prometheusOperator, "sha"),
       // The reloader sidecar the operator injects into Prometheus and Alertmanager: without these
       // the operator runs it with --config-reloader-*-request=0, i.e. no requests.
       prometheusConfigReloader: {
-        image: imageValues(versions.images.configReloader),
+        image: imageValues(versions.images.configReloader, "sha"),
         resources: sizing(p, "alloyReloader"),
       },
       // The admission webhook's cert job uses an image we do not otherwise ship; the CRDs validate.
@@ -81,7 +81,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
     },
     prometheus: {
       prometheusSpec: {
-        image: imageValues(versions.images.prometheus),
+        image: imageValues(versions.images.prometheus, "sha"),
         // The pods' port name, which the NetworkPolicies admit (plan/network.ts): set, not assumed.
         portName: KPS_PORT_NAME,
         replicas: 1,
@@ -117,7 +117,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
       enabled: input.caps.alertmanager === "kps",
       config: alertmanagerConfig(input.alerting, "/etc/alertmanager/secrets"),
       alertmanagerSpec: {
-        image: imageValues(versions.images.alertmanager),
+        image: imageValues(versions.images.alertmanager, "sha"),
         portName: KPS_PORT_NAME,
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),

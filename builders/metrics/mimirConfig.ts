@@ -101,7 +101,8 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
               s3: {
                 endpoint: endpointHost(storage.endpoint),
                 region: storage.region,
-                insecure: storage.insecure,
+                insecure: storage.plainHttp,
+                ...(storage.skipVerify ? { http: { insecure_skip_verify: true } } : {}),
                 access_key_id: `\${${S3_ENV.accessKey}}`,
                 secret_access_key: `\${${S3_ENV.secretKey}}`,
               },

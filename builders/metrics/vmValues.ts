@@ -4,7 +4,7 @@ import { RELEASES, type Endpoints } from "../../model/endpoints";
 import { VM_ALERTMANAGER_PORT_NAME, vmName } from "../../model/services";
 import type { VmClusterShape } from "../../config/sizing";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
-import { versions } from "../../model/versions";
+import { imageString, imageTag, versions } from "../../model/versions";
 import { alertmanagerClaim } from "./kpsValues";
 import { containerHardening, PRIORITY_CLASSES, RUNTIME_DEFAULT } from "../security/hardening";
 import { VM_OPERATOR_ACCOUNT, VMAGENT_ACCOUNT, vmagentRbacObjects, vmOperatorRbacObjects } from "./vmRbac";
@@ -35,7 +35,9 @@ export interface VmInputs {
 }
 
 /** The release fullname, which names vmsingle's CR and Service (model/endpoints.ts owns it). */
-const tag = (i: { tag: string }) => i.tag;
+/** The tag a VictoriaMetrics chart value or custom resource takes: the operator and the chart join
+ * `repository:tag`, so a digest rides on the tag (model/versions.ts DigestForm `tag`). */
+const tag = imageTag;
 
 /**
  * The user VictoriaMetrics pods run as: the operator's strict-security user, `nobody` in the
@@ -112,8 +114,7 @@ function vmPodHardening(
   };
 }
 
-const imageOf = (i: { registry: string; repository: string; tag: string }) =>
-  `${i.registry}/${i.repository}:${i.tag}`;
+const imageOf = imageString;
 
 /**
  * victoria-metrics-k8s-stack values. vmsingle whenever the backend runs (Prometheus remote-writes
@@ -173,7 +174,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
         cleanup: {
           image: {
             repository: `${versions.images.kubectl.registry}/${versions.images.kubectl.repository}`,
-            tag: versions.images.kubectl.tag,
+            tag: tag(versions.images.kubectl),
           },
         },
       },

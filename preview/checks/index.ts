@@ -13,6 +13,7 @@ import { checkDuplicates } from "./duplicates";
 import { checkEngineConfigs } from "./engineConfigs";
 import { checkEnvVars } from "./envVars";
 import { checkHostPorts } from "./hostPorts";
+import { checkImageDigests } from "./imageDigests";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
@@ -60,6 +61,10 @@ export interface StackCheckReport {
   alloyConfigs: number;
   /** Loki and Mimir containers whose config file and flags were judged by the engine's reference. */
   engineConfigs: number;
+  /** Image references found (containers, custom resources, the operator's reloader flag). */
+  images: number;
+  /** The pins those images come from that have no digest yet (`registry/repository:tag`). */
+  imagesByTagOnly: string[];
   /** Checks that could not run (their reference data is absent): said loudly, never silently passed. */
   notRun: string[];
   /** What works today but is experimental or deprecated upstream: said, never failed. */
@@ -86,6 +91,7 @@ export function checkStack(
   const namedPorts = checkNamedPorts(objects, generated);
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
+  const images = checkImageDigests(objects);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -99,6 +105,8 @@ export function checkStack(
     networkPoliciesDeferred: network.deferred,
     alloyConfigs: alloy.configs,
     engineConfigs: engines.judged,
+    images: images.images,
+    imagesByTagOnly: images.byTagOnly,
     notRun: [...alloy.notRun, ...engines.notRun],
     warnings: engines.warnings,
     findings: [
@@ -117,6 +125,7 @@ export function checkStack(
       ...checkWrittenPaths(objects).findings,
       ...checkBucketReads(objects, resources).findings,
       ...engines.findings,
+      ...images.findings,
     ],
   };
 }

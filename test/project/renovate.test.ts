@@ -69,4 +69,69 @@ describe("renovate.json keeps model/versions.ts current", () => {
     assert.ok(image.test('x: { registry: "quay.io", repository: "a/b", tag: "v1" }'));
     assert.ok(!image.test('x: { repository: "a/b", registry: "quay.io", tag: "v1" }'));
   });
+
+  /**
+   * Renovate fills a regex manager's autoReplaceStringTemplate with Handlebars over the captured
+   * groups and newValue/newDigest (docs.renovatebot.com/modules/custom-manager/regex; its own
+   * docker-compose manager uses the same `{{#if newDigest}}@{{newDigest}}{{/if}}` shape). The two
+   * constructs the template uses, triple braces and #if, restated here; Renovate itself cannot run
+   * without a registry.
+   */
+  function fill(template: string, fields: Record<string, string | undefined>): string {
+    return template
+      .replace(/\{\{#if (\w+)\}\}([\s\S]*?)\{\{\/if\}\}/g, (_, k: string, body: string) =>
+        fields[k] ? body : "",
+      )
+      .replace(/\{\{\{(\w+)\}\}\}/g, (_, k: string) => {
+        assert.ok(fields[k] !== undefined, `template field ${k} is not captured`);
+        return fields[k]!;
+      });
+  }
+
+  it("images: tag and digest are one pin; rewriting a pin keeps versions.ts as prettier formats it", async () => {
+    const config = JSON.parse(fs.readFileSync(path.join(ROOT, "renovate.json"), "utf8"));
+    const manager = config.customManagers[1];
+    assert.ok(
+      config.packageRules.some((r: any) => r.pinDigests === true && r.matchDatasources?.includes("docker")),
+      "pinDigests for docker images",
+    );
+    const file = path.join(ROOT, "model/versions.ts");
+    const text = fs.readFileSync(file, "utf8");
+    const re = new RegExp(manager.matchStrings[0], "g");
+    const hits = [...text.matchAll(re)];
+    assert.equal(hits.length, Object.keys(versions.images).length);
+    const prettier = await import("prettier");
+    const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+    for (const hit of hits) {
+      const g = hit.groups!;
+      // A no-op update writes the pin back unchanged.
+      assert.equal(
+        fill(manager.autoReplaceStringTemplate, {
+          ...g,
+          newValue: g.currentValue,
+          newDigest: g.currentDigest,
+        }),
+        hit[0],
+      );
+      // Pinning a digest (and bumping the tag) leaves a file prettier accepts, and the manager finds both again.
+      const digest = `sha256:${"ab".repeat(32)}`;
+      const next =
+        text.slice(0, hit.index) +
+        fill(manager.autoReplaceStringTemplate, {
+          ...g,
+          newValue: `${g.currentValue}-next`,
+          newDigest: digest,
+        }) +
+        text.slice(hit.index! + hit[0].length);
+      assert.ok(
+        await prettier.check(next, options),
+        `${g.depName}: the pinned file is not prettier-formatted`,
+      );
+      const again = [...next.matchAll(new RegExp(manager.matchStrings[0], "g"))].find(
+        (h) => h.groups!.depName === g.depName,
+      );
+      assert.equal(again?.groups?.currentValue, `${g.currentValue}-next`);
+      assert.equal(again?.groups?.currentDigest, digest);
+    }
+  });
 });

@@ -1,0 +1,135 @@
+import * as assert from "assert";
+import * as crypto from "crypto";
+import { PROJECT } from "../../config/resolve";
+import { placedFrom } from "../../preview/checks";
+import { checkImageDigests, imageUses } from "../../preview/checks/imageDigests";
+import { synthStack } from "../../preview/run";
+import type { StackExport } from "../../preview/synthesize";
+import { DIGEST_FORM, imageString, imageValues, versions, type ImageRef } from "../../model/versions";
+import { ROOT } from "../support/helpers";
+import {
+  renderStack,
+  stackFileVariants,
+  variant,
+  VM_CLUSTER_VARIANT,
+  type Variant,
+} from "../support/rendered";
+
+type MutableImages = Record<string, { digest?: string }>;
+const images = versions.images as unknown as MutableImages;
+
+/** A digest per pin, made up and distinct (sha256 of its name): no registry is reachable here. */
+const fakeDigest = (name: string) => `sha256:${crypto.createHash("sha256").update(name).digest("hex")}`;
+
+describe("image digests: model/versions.ts's digest reaches every container it pins", function () {
+  this.timeout(300_000);
+
+  it("a pin's digest, when present, takes the OCI form sha256:<64 hex>", () => {
+    for (const [name, i] of Object.entries(versions.images) as [string, ImageRef][])
+      if (i.digest !== undefined) assert.match(i.digest, DIGEST_FORM, `versions.images.${name}.digest`);
+    assert.ok(!DIGEST_FORM.test("sha256:abc"), "the form check can fail");
+  });
+
+  it("no floating tags: every pin names a full major.minor.patch release (a variant suffix allowed)", () => {
+    const full = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+    for (const [name, i] of Object.entries(versions.images) as [string, ImageRef][])
+      assert.match(i.tag, full, `versions.images.${name}.tag`);
+    assert.ok(!full.test("1.29-alpine") && full.test("1.29.5-alpine"), "the rule can fail");
+  });
+
+  it("each chart's digest form: digest, sha (hex), sha with its prefix, or on the tag", () => {
+    const i: ImageRef = { registry: "r.io", repository: "a/b", tag: "v1", digest: fakeDigest("x") };
+    const hex = i.digest!.slice("sha256:".length);
+    assert.deepEqual(imageValues(i, "digest"), {
+      registry: "r.io",
+      repository: "a/b",
+      tag: "v1",
+      digest: i.digest,
+    });
+    assert.deepEqual(imageValues(i, "sha"), { registry: "r.io", repository: "a/b", tag: "v1", sha: hex });
+    assert.deepEqual(imageValues(i, "sha-prefixed"), {
+      registry: "r.io",
+      repository: "a/b",
+      tag: "v1",
+      sha: i.digest,
+    });
+    assert.deepEqual(imageValues(i, "tag"), { registry: "r.io", repository: "a/b", tag: `v1@${i.digest}` });
+    assert.equal(imageString(i), `r.io/a/b:v1@${i.digest}`);
+    // Without a digest nothing changes.
+    assert.deepEqual(imageValues({ ...i, digest: undefined }, "sha"), {
+      registry: "r.io",
+      repository: "a/b",
+      tag: "v1",
+    });
+  });
+
+  describe("every stack, rendered with the real Helm while every pin has a digest", () => {
+    const saved = new Map<string, string | undefined>();
+    before(() => {
+      for (const [name, i] of Object.entries(images)) {
+        saved.set(name, i.digest);
+        i.digest = fakeDigest(name);
+      }
+    });
+    after(() => {
+      for (const [name, d] of saved) {
+        if (d === undefined) delete images[name].digest;
+        else images[name].digest = d;
+      }
+    });
+
+    const variants: Variant[] = [
+      ...stackFileVariants(),
+      variant("staging", "dual-write", "mimir"),
+      variant("production", "backend-primary", "victoriametrics"),
+      VM_CLUSTER_VARIANT,
+    ];
+    for (const v of variants)
+      it(`${v.title}: every image reference is a pin and carries its digest (charts' own digest keys, the operators' CRs, the reloader flag)`, async () => {
+        // Synthesized here, not through the fixture cache: the digests are set in this process only.
+        const overrides = Object.fromEntries(
+          Object.entries(v.over).map(([k, x]) => [
+            `${PROJECT}:${k}`,
+            typeof x === "string" ? x : JSON.stringify(x),
+          ]),
+        );
+        const s = await synthStack(ROOT, v.stack, overrides);
+        const { objects } = await renderStack(s.export as StackExport);
+        const placed = placedFrom(objects);
+        const report = checkImageDigests(placed);
+        assert.ok(report.images > 10, `only ${report.images} image references found`);
+        assert.deepEqual(report.byTagOnly, []);
+        assert.deepEqual(
+          report.findings.map((f) => `${f.where}: ${f.message}`),
+          [],
+        );
+        // The check can fail: the same objects with one digest dropped.
+        const first = imageUses(placed).find((u) => u.ref.includes("@"))!;
+        const broken = JSON.parse(JSON.stringify(placed).split(first.ref).join(first.ref.split("@")[0]));
+        assert.ok(
+          checkImageDigests(broken).findings.some((f) => f.message.includes("does not carry")),
+          "dropping a digest is found",
+        );
+      });
+  });
+
+  it("an image that is not one of the pins is a finding (a chart default slipping through)", () => {
+    const placed = [
+      {
+        urn: "urn:x",
+        source: "release x",
+        obj: {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "x", namespace: "monitoring" },
+          spec: {
+            template: { spec: { containers: [{ name: "c", image: "docker.io/library/busybox:1.36" }] } },
+          },
+        },
+      },
+    ];
+    const r = checkImageDigests(placed as any);
+    assert.equal(r.findings.length, 1);
+    assert.match(r.findings[0].message, /busybox:1\.36 is not pinned in model\/versions\.ts/);
+  });
+});
