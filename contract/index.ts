@@ -12,3 +12,4 @@ export * from "./rendered";
 export * from "./privileges";
 export * from "./exceptions";
 export * from "./expansion";
+export * from "./image";

@@ -1,5 +1,7 @@
 import { parse as parseYaml } from "yaml";
-import { isRenderedRelease } from "@homelab-observability/contract";
+import { isRenderedRelease, parseImage } from "@homelab-observability/contract";
+
+export { parseImage };
 import { at, helmOf, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
@@ -41,23 +43,6 @@ export interface Workload {
 /** A Kubernetes quantity as a number; 0 when absent or malformed (counts nothing). */
 export function quantity(v: unknown): number {
   return parseQuantity(v) ?? 0;
-}
-
-/** `registry/repository` and tag of an image reference, with Docker Hub's implicit parts filled in. */
-export function parseImage(ref: string): { repository: string; tag: string } {
-  let rest = ref.trim().split("@")[0];
-  let tag = "latest";
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split("/");
-  const hasRegistry =
-    parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost");
-  const registry = hasRegistry ? parts.shift()! : "docker.io";
-  if (registry === "docker.io" && parts.length === 1) parts.unshift("library");
-  return { repository: `${registry === "index.docker.io" ? "docker.io" : registry}/${parts.join("/")}`, tag };
 }
 
 /** An image value from chart values: a string, or {registry, repository, tag}. */

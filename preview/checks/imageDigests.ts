@@ -8,7 +8,7 @@
  * writes there (renovate.json).
  */
 import { versions, type ImageRef } from "../../model/versions";
-import { parseImage } from "../../policy/lib/workloads";
+import { parseImage } from "@homelab-observability/contract";
 import type { Finding, Placed } from "./objects";
 import { describe } from "./objects";
 

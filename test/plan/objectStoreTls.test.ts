@@ -4,7 +4,6 @@ import { placedFrom } from "../../preview/checks";
 import { checkEngineConfigs } from "../../preview/checks/engineConfigs";
 import { synth } from "../support/helpers";
 import { renderStack } from "../support/rendered";
-import type { StackExport } from "../../preview/synthesize";
 
 /**
  * Loki's and Mimir's S3 `insecure` means "use http:// for the S3 endpoint instead of https://"
@@ -28,7 +27,7 @@ describe("the object store hop: TLS when the endpoint is https, its scheme and n
         ...objectStore,
       },
     });
-    const { objects } = await renderStack(s.export as StackExport);
+    const { objects } = await renderStack(s.export);
     const placed = placedFrom(objects);
     const blocks: { engine: string; s3: any }[] = [];
     for (const p of placed) {
@@ -46,7 +45,10 @@ describe("the object store hop: TLS when the endpoint is https, its scheme and n
 
   it("http:// endpoint: plain HTTP (insecure: true), no verification key", async () => {
     const { blocks, engine } = await s3Blocks({ endpoint: "http://minio.storage.svc.cluster.local:9000" });
-    assert.ok(blocks.length >= 2, `Loki's and Mimir's configs: found ${blocks.map((b) => b.engine)}`);
+    assert.ok(
+      blocks.length >= 2,
+      `Loki's and Mimir's configs: found ${blocks.map((b) => b.engine).join(", ")}`,
+    );
     for (const b of blocks) {
       assert.equal(b.s3.insecure, true, b.engine);
       assert.equal(b.s3.http_config ?? b.s3.http, undefined, b.engine);

@@ -4,7 +4,6 @@ import { PROJECT } from "../../config/resolve";
 import { placedFrom } from "../../preview/checks";
 import { checkImageDigests, imageUses } from "../../preview/checks/imageDigests";
 import { synthStack } from "../../preview/run";
-import type { StackExport } from "../../preview/synthesize";
 import { DIGEST_FORM, imageString, imageValues, versions, type ImageRef } from "../../model/versions";
 import { ROOT } from "../support/helpers";
 import {
@@ -94,7 +93,7 @@ describe("image digests: model/versions.ts's digest reaches every container it p
           ]),
         );
         const s = await synthStack(ROOT, v.stack, overrides);
-        const { objects } = await renderStack(s.export as StackExport);
+        const { objects } = await renderStack(s.export);
         const placed = placedFrom(objects);
         const report = checkImageDigests(placed);
         assert.ok(report.images > 10, `only ${report.images} image references found`);
@@ -128,7 +127,7 @@ describe("image digests: model/versions.ts's digest reaches every container it p
         },
       },
     ];
-    const r = checkImageDigests(placed as any);
+    const r = checkImageDigests(placed);
     assert.equal(r.findings.length, 1);
     assert.match(r.findings[0].message, /busybox:1\.36 is not pinned in model\/versions\.ts/);
   });

@@ -84,7 +84,7 @@ describe("renovate.json keeps model/versions.ts current", () => {
       )
       .replace(/\{\{\{(\w+)\}\}\}/g, (_, k: string) => {
         assert.ok(fields[k] !== undefined, `template field ${k} is not captured`);
-        return fields[k]!;
+        return fields[k];
       });
   }
 
@@ -122,7 +122,7 @@ describe("renovate.json keeps model/versions.ts current", () => {
           newValue: `${g.currentValue}-next`,
           newDigest: digest,
         }) +
-        text.slice(hit.index! + hit[0].length);
+        text.slice(hit.index + hit[0].length);
       assert.ok(
         await prettier.check(next, options),
         `${g.depName}: the pinned file is not prettier-formatted`,
