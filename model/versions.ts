@@ -72,6 +72,9 @@ export const versions = {
     prometheus: { registry: "quay.io", repository: "prometheus/prometheus", tag: "v3.7.3" },
     alertmanager: { registry: "quay.io", repository: "prometheus/alertmanager", tag: "v0.28.1" },
     nodeExporter: { registry: "quay.io", repository: "prometheus/node-exporter", tag: "v1.10.2" },
+    // The proxy in front of node-exporter (its chart's `kubeRBACProxy`): the default of
+    // prometheus-node-exporter 4.49.1 values.yaml `kubeRBACProxy.image` (upstream/kubeRbacProxy.ts).
+    kubeRbacProxy: { registry: "quay.io", repository: "brancz/kube-rbac-proxy", tag: "v0.20.0" },
     kubeStateMetrics: {
       registry: "registry.k8s.io",
       repository: "kube-state-metrics/kube-state-metrics",
