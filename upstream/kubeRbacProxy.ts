@@ -50,7 +50,8 @@ export const CONFIG_FILE_FLAG = "--config-file=";
 /** The verb a SubjectAccessReview asks for an HTTP method (pkg/proxy/proxy.go:48-60). */
 export function proxyVerb(method: string): string {
   return (
-    { POST: "create", GET: "get", PUT: "update", PATCH: "patch", DELETE: "delete" }[method.toUpperCase()] ?? "*"
+    { POST: "create", GET: "get", PUT: "update", PATCH: "patch", DELETE: "delete" }[method.toUpperCase()] ??
+    "*"
   );
 }
 

@@ -43,9 +43,11 @@ export function scraperAccount(
   namespace: string,
   kpsFullname: string = RELEASES.kps,
 ): ScraperAccount {
-  const name = { prometheus: prometheusName(kpsFullname), alloy: RELEASES.alloyCluster, vmagent: VMAGENT_ACCOUNT }[
-    scraper
-  ];
+  const name = {
+    prometheus: prometheusName(kpsFullname),
+    alloy: RELEASES.alloyCluster,
+    vmagent: VMAGENT_ACCOUNT,
+  }[scraper];
   return { name, namespace };
 }
 
@@ -79,7 +81,8 @@ export function nodeExporterScrapeGrant(scrapers: ScraperAccount[]): string[] {
     subjects: scrapers.map((s) => ({ kind: "ServiceAccount", name: s.name, namespace: s.namespace })),
   };
   // Single-quoted YAML: `tpl` sees the helpers' double quotes as written and fills them in.
-  const text = (o: object) => stringifyYaml(o, { defaultStringType: "QUOTE_SINGLE", defaultKeyType: "PLAIN" });
+  const text = (o: object) =>
+    stringifyYaml(o, { defaultStringType: "QUOTE_SINGLE", defaultKeyType: "PLAIN" });
   return [text(role), text(binding)];
 }
 

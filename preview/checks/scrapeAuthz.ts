@@ -90,7 +90,10 @@ function proxyConfig(
   const name = volume?.configMap?.name;
   if (!name) return undefined;
   const cm = objects.find(
-    (p) => isKind(p.obj, "ConfigMap", "") && p.obj.metadata.name === name && p.obj.metadata.namespace === namespace,
+    (p) =>
+      isKind(p.obj, "ConfigMap", "") &&
+      p.obj.metadata.name === name &&
+      p.obj.metadata.namespace === namespace,
   );
   const key = file.slice(mount.mountPath.length + 1);
   const text = cm?.obj.data?.[key];
@@ -242,7 +245,8 @@ export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
 }
 
 const RBAC = "rbac.authorization.k8s.io/v1";
-const anyMatch = (list: string[] | undefined, x: string) => !!list && (list.includes("*") || list.includes(x));
+const anyMatch = (list: string[] | undefined, x: string) =>
+  !!list && (list.includes("*") || list.includes(x));
 
 /** Whether a rule allows an access (evaluation_helpers.go: verb, group, resource, name; or the URL). */
 function ruleAllows(rule: any, a: ProxyAccessRequest): boolean {
@@ -292,7 +296,9 @@ export function grantsOf(
         (ref.kind === "ClusterRole" || p.obj.metadata.namespace === namespace),
     );
     if (role && (role.obj.rules ?? []).some((r: any) => ruleAllows(r, a)))
-      out.push(`${b.obj.kind} ${namespace ? `${namespace}/` : ""}${b.obj.metadata.name} -> ${ref.kind} ${ref.name}`);
+      out.push(
+        `${b.obj.kind} ${namespace ? `${namespace}/` : ""}${b.obj.metadata.name} -> ${ref.kind} ${ref.name}`,
+      );
   }
   return out;
 }

@@ -292,11 +292,7 @@ export function componentNeeds(b: Block): ApiNeed[] {
  * Alloy sends the token its ServiceMonitor's `bearerTokenFile` names (configgen
  * config_gen_servicemonitor.go:75-76 at v1.12.0).
  */
-export function proxiedScrapeNeed(
-  component: string,
-  access: ProxyAccessRequest,
-  via: string,
-): ApiNeed {
+export function proxiedScrapeNeed(component: string, access: ProxyAccessRequest, via: string): ApiNeed {
   const source = `brancz/kube-rbac-proxy v0.20.0 pkg/proxy/proxy.go:87-99, the config of ${via}`;
   return access.kind === "nonResource"
     ? { component, nonResourceURL: access.path, verb: access.verb, source }
