@@ -33,7 +33,6 @@ import {
 import { blocksOf, parseAlloy, stringValue } from "../../upstream/alloy/syntax";
 import { alloyConfigs } from "./alloy";
 import { podTemplates, type Finding, type K8sObject, type Placed } from "./objects";
-import { podViews } from "./privileges";
 
 /** One ServiceMonitor endpoint that reaches a kube-rbac-proxy, and what the proxy asks of it. */
 export interface ProxiedTarget {
@@ -196,24 +195,29 @@ export function alloyMonitorNamespaces(text: string): (string[] | undefined)[] {
 /** Every scraper of ServiceMonitors among the rendered objects. */
 export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
   const out: MonitorScraper[] = [];
-  for (const v of podViews(objects)) {
-    if (v.kind === "Prometheus") {
-      const spec = v.owner.obj.spec ?? {};
+  for (const p of objects) {
+    const { kind, apiVersion, metadata } = p.obj;
+    const spec = p.obj.spec ?? {};
+    const ns = metadata.namespace ?? "";
+    const name = `${kind} ${ns}/${metadata.name}`;
+    // The pods' account: the CR's `serviceAccountName`, else the operator's default (prometheus-operator
+    // leaves it to the namespace's `default`; the VictoriaMetrics operator makes `vmagent-<name>`,
+    // api/operator/v1beta1/vmagent_types.go:756-761 GetServiceAccountName at v0.66.0), as preview/checks/privileges.ts models them.
+    if (kind === "Prometheus" && apiVersion.startsWith("monitoring.coreos.com/")) {
       const nsSel = spec.serviceMonitorNamespaceSelector;
       out.push({
-        name: v.name,
-        account: { name: v.spec.serviceAccountName, namespace: v.namespace },
-        // Namespace labels are not rendered: a non-empty namespace selector is taken to reach all.
+        name,
+        account: { name: spec.serviceAccountName ?? "default", namespace: ns },
+        // Namespace labels are not rendered: a namespace selector is taken to reach every namespace.
         reads: (t) =>
           selectorMatches(spec.serviceMonitorSelector, t.monitorLabels) &&
-          (nsSel === undefined || nsSel === null ? t.namespace === v.namespace : true),
+          (nsSel === undefined || nsSel === null ? t.namespace === ns : true),
       });
     }
-    if (v.kind === "VMAgent") {
-      const spec = v.owner.obj.spec ?? {};
+    if (kind === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/")) {
       out.push({
-        name: v.name,
-        account: { name: v.spec.serviceAccountName, namespace: v.namespace },
+        name,
+        account: { name: spec.serviceAccountName ?? `vmagent-${metadata.name}`, namespace: ns },
         // The converter's VMServiceScrape carries the ServiceMonitor's labels; without
         // selectAllByDefault a VMAgent with no selector reads none.
         reads: (t) =>
