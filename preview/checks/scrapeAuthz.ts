@@ -13,6 +13,7 @@
  *   pkg/operator/operator.go:592-596), a VMAgent (the VictoriaMetrics operator's converter turns
  *   every ServiceMonitor into a VMServiceScrape, read with `selectAllByDefault`), an Alloy whose
  *   config runs `prometheus.operator.servicemonitors` (in its `namespaces`, default all);
+ * - a scraper sending the token at SA_TOKEN_FILE must have it mounted (upstream/serviceMonitorAuth.ts);
  * - each scraper's ServiceAccount must be granted that access by a binding the stack renders, as
  *   the API server's RBAC authorizer decides it (kubernetes pkg/apis/rbac/v1/evaluation_helpers.go
  *   VerbMatches, APIGroupMatches, ResourceMatches with `*` and `* /subresource`, ResourceNameMatches,
@@ -31,6 +32,7 @@ import {
   type ProxyAccessRequest,
 } from "../../upstream/kubeRbacProxy";
 import { blocksOf, parseAlloy, stringValue } from "../../upstream/alloy/syntax";
+import { SA_TOKEN_FILE } from "../../upstream/serviceMonitorAuth";
 import { alloyConfigs } from "./alloy";
 import { podTemplates, type Finding, type K8sObject, type Placed } from "./objects";
 
@@ -43,6 +45,8 @@ export interface ProxiedTarget {
   monitorLabels: Record<string, string>;
   spec: Record<string, any>;
   access: ProxyAccessRequest;
+  /** The endpoint's `bearerTokenFile`, if it names one. */
+  bearerTokenFile?: string;
   /** `DaemonSet ns/name` and the ConfigMap its proxy reads. */
   via: string;
 }
@@ -53,6 +57,8 @@ export interface MonitorScraper {
   name: string;
   account: { name: string; namespace: string };
   reads: (t: ProxiedTarget) => boolean;
+  /** Whether the scraping container has its ServiceAccount token at {@link SA_TOKEN_FILE}. */
+  tokenMounted: boolean;
 }
 
 /** A label selector as the API server reads it: absent matches nothing, `{}` everything. */
@@ -166,6 +172,7 @@ export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; f
               monitorLabels: m.obj.metadata.labels ?? {},
               spec,
               access,
+              ...(ep.bearerTokenFile ? { bearerTokenFile: ep.bearerTokenFile } : {}),
               via: `${workload} (ConfigMap ${cfg.configMap})`,
             });
           });
@@ -208,6 +215,9 @@ export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
       out.push({
         name,
         account: { name: spec.serviceAccountName ?? "default", namespace: ns },
+        // Unset: the operator mounts it (pkg/apis/monitoring/v1/prometheus_types.go:467-473,
+        // pkg/prometheus/server/statefulset.go:396 at v0.93.0).
+        tokenMounted: spec.automountServiceAccountToken !== false,
         // Namespace labels are not rendered: a namespace selector is taken to reach every namespace.
         reads: (t) =>
           selectorMatches(spec.serviceMonitorSelector, t.monitorLabels) &&
@@ -218,6 +228,9 @@ export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
       out.push({
         name,
         account: { name: spec.serviceAccountName ?? `vmagent-${metadata.name}`, namespace: ns },
+        // With `disableAutomountServiceAccountToken` the operator projects the token into the vmagent
+        // container itself (factory/vmagent/vmagent.go:687, build/service_account.go:37-51 at v0.66.0).
+        tokenMounted: true,
         // The converter's VMServiceScrape carries the ServiceMonitor's labels; without
         // selectAllByDefault a VMAgent with no selector reads none.
         reads: (t) =>
@@ -238,9 +251,17 @@ export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
       const account = { name: t.spec.serviceAccountName ?? "default", namespace: ns };
       if (seen.has(account.name)) continue;
       seen.add(account.name);
+      // The pod's setting, else its ServiceAccount's, else Kubernetes' default (mounted).
+      const sa = objects.find(
+        (p) =>
+          isKind(p.obj, "ServiceAccount", "") &&
+          p.obj.metadata.name === account.name &&
+          p.obj.metadata.namespace === ns,
+      );
       out.push({
         name: `Alloy ${c.where}`,
         account,
+        tokenMounted: (t.spec.automountServiceAccountToken ?? sa?.obj.automountServiceAccountToken) !== false,
         reads: (tg) => scopes.some((s) => s === undefined || s.includes(tg.namespace)),
       });
     }
@@ -329,6 +350,12 @@ export function scrapeGrants(objects: Placed[]): { grants: ScrapeGrant[]; findin
         access: t.access,
         grantedBy,
       });
+      if (t.bearerTokenFile === SA_TOKEN_FILE && !s.tokenMounted)
+        findings.push({
+          check: "scrape-authz",
+          where: `${s.name} -> ${t.endpoint}`,
+          message: `${s.name} scrapes ${t.endpoint} with the token at ${SA_TOKEN_FILE}, but its pod mounts no ServiceAccount token (automountServiceAccountToken false): the file does not exist and the scrape fails`,
+        });
       if (grantedBy.length === 0)
         findings.push({
           check: "scrape-authz",

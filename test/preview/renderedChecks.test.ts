@@ -1330,6 +1330,12 @@ describe("rendered-stack checks (unit)", () => {
       );
     });
 
+    it("fails a scraper whose pod mounts no token for the endpoint's bearerTokenFile", () => {
+      const noToken = objects();
+      noToken[4].obj.spec.automountServiceAccountToken = false;
+      assert.match(messages(noToken)[0], /mounts no ServiceAccount token/);
+    });
+
     it("fails an endpoint without a token or over plain HTTP", () => {
       const bare = objects();
       bare[3].obj.spec.endpoints = [{ port: "metrics" }];
