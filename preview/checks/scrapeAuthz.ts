@@ -19,6 +19,8 @@
  *   VerbMatches, APIGroupMatches, ResourceMatches with `*` and `* /subresource`, ResourceNameMatches,
  *   NonResourceURLMatches; a RoleBinding grants in its namespace only, a ClusterRoleBinding everywhere;
  *   read through the code search, not run).
+ * Only an endpoint whose Service port leads to the proxy's `--secure-listen-address` port is judged;
+ * one whose path the proxy's `--allow-paths` leaves out is a finding (404).
  * A scrape the proxy would refuse is a finding (`scrape-authz`): its target's series would vanish
  * with a 401 or 403 in the scraper's target list and nothing else to show for it.
  */
@@ -79,6 +81,24 @@ function selectorMatches(sel: any, labels: Record<string, string>): boolean {
 const isKind = (o: K8sObject, kind: string, group: string) =>
   o.kind === kind && (group === "" ? o.apiVersion === "v1" : o.apiVersion.startsWith(`${group}/`));
 
+/** The value of a container's `--flag=` argument (the last one wins, as pflag takes it). */
+function flagOf(container: Record<string, any>, flag: string): string | undefined {
+  const all = (container.args ?? []).filter((a: unknown) => typeof a === "string" && a.startsWith(flag));
+  return all.length > 0 ? all[all.length - 1].slice(flag.length) : undefined;
+}
+
+/**
+ * Go's path.Match, as `--allow-paths` applies it (kube-rbac-proxy v0.20.0 pkg/filters/path.go:23-50:
+ * no match is a 404): `*` within one segment, `?`; character classes are not modelled.
+ */
+function globMatches(pattern: string, path: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
+  return new RegExp(`^${re}$`).test(path);
+}
+
 /** The ConfigMap text a container's `--config-file` points at, with where it came from. */
 function proxyConfig(
   objects: Placed[],
@@ -137,8 +157,28 @@ export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; f
           if (!proxy) continue;
           const workload = `${t.owner.obj.kind} ${svcNs}/${t.owner.obj.metadata.name}`;
           const cfg = proxyConfig(objects, svcNs, t.spec, c);
+          const secure = flagOf(c, "--secure-listen-address=");
+          const securePort =
+            secure === undefined ? undefined : Number(secure.slice(secure.lastIndexOf(":") + 1));
+          const portName = (c.ports ?? []).find((p: any) => p.containerPort === securePort)?.name;
+          const allowPaths = flagOf(c, "--allow-paths=")?.split(",");
           (spec.endpoints ?? []).forEach((ep: any, i: number) => {
             const endpoint = `ServiceMonitor ${ns}/${m.obj.metadata.name} endpoints[${i}]`;
+            // Only an endpoint whose Service port leads to the proxy's HTTPS port goes through it.
+            const sp = (svc.obj.spec?.ports ?? []).find((p: any) => p.name === ep.port);
+            const target = sp ? (sp.targetPort ?? sp.port) : ep.targetPort;
+            if (
+              target === undefined ||
+              (target !== securePort && (portName === undefined || target !== portName))
+            )
+              return;
+            const path = ep.path ?? "/metrics";
+            if (allowPaths && !allowPaths.some((a) => globMatches(a, path)))
+              findings.push({
+                check: "scrape-authz",
+                where: endpoint,
+                message: `${endpoint} scrapes ${path} through the kube-rbac-proxy of ${workload}, whose --allow-paths (${allowPaths.join(",")}) answers it 404`,
+              });
             if (!cfg) {
               findings.push({
                 check: "scrape-authz",
@@ -161,7 +201,7 @@ export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; f
               });
             let access: ProxyAccessRequest;
             try {
-              access = proxyAccessRequest(proxyAuthorizationOf(cfg.text), "GET", ep.path ?? "/metrics");
+              access = proxyAccessRequest(proxyAuthorizationOf(cfg.text), "GET", path);
             } catch (e) {
               findings.push({ check: "scrape-authz", where: endpoint, message: (e as Error).message });
               return;

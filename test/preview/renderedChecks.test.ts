@@ -1330,6 +1330,17 @@ describe("rendered-stack checks (unit)", () => {
       );
     });
 
+    it("fails a path --allow-paths leaves out (404); judges no endpoint whose Service port leads elsewhere", () => {
+      const allow = objects();
+      allow[1].obj.spec.template.spec.containers[1].args.push("--allow-paths=/metrics");
+      assert.deepEqual(messages(allow), []);
+      allow[3].obj.spec.endpoints[0].path = "/debug/pprof";
+      assert.match(messages(allow)[0], /scrapes \/debug\/pprof .*--allow-paths \(\/metrics\) answers it 404/);
+      const elsewhere = objects().filter((p) => p.obj.kind !== "RoleBinding");
+      elsewhere[2].obj.spec.ports = [{ name: "metrics", port: 9100, targetPort: 8100 }];
+      assert.deepEqual(messages(elsewhere), [], "not through the proxy: nothing of it to judge");
+    });
+
     it("fails a scraper whose pod mounts no token for the endpoint's bearerTokenFile", () => {
       const noToken = objects();
       noToken[4].obj.spec.automountServiceAccountToken = false;
