@@ -39,7 +39,7 @@ const NODE_AGENT_HOST =
 
 /** node-exporter on the host network. */
 const NODE_EXPORTER_HOST_NETWORK =
-  "node-exporter reports the node's own network interfaces and sockets, which it sees only in the host's network namespace (prometheus-node-exporter 4.49.1 values.yaml hostNetwork: true, the chart's default); it is not yet behind kube-rbac-proxy (docs/explanation/security-model.md)";
+  "node-exporter reports the node's own network interfaces and sockets, which it sees only in the host's network namespace (prometheus-node-exporter 4.49.1 values.yaml hostNetwork: true, the chart's default); node_exporter itself listens on 127.0.0.1 only, and the node's port 9100 is kube-rbac-proxy's HTTPS, which lets through only a token granted get on services/node-exporter (docs/explanation/security-model.md)";
 
 /** The VM operator creates the workloads of the CRs it reconciles. */
 const VM_OPERATOR_CREATES =

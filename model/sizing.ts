@@ -42,6 +42,7 @@ export type Workload =
   | "promOperator"
   | "kubeStateMetrics"
   | "nodeExporter"
+  | "kubeRbacProxy"
   | "mimir"
   | "mimirWrite"
   | "mimirRead"
@@ -86,6 +87,9 @@ const standard: Record<Workload, Resources> = {
   promOperator: r("20m", "64Mi", "256Mi"),
   kubeStateMetrics: r("10m", "64Mi", "256Mi"),
   nodeExporter: r("10m", "32Mi", "64Mi"),
+  // node-exporter's proxy: one TokenReview and SubjectAccessReview per scraper a few minutes
+  // (their answers are cached, pkg/authz/auth.go:96-97 at kube-rbac-proxy v0.20.0).
+  kubeRbacProxy: r("5m", "16Mi", "64Mi"),
   // Sized from its series cap whenever it runs (config/sizing.ts); this is the floor.
   mimir: stateful("250m", "3Gi"),
   // Mimir scaled out (only for a declared workload one Mimir cannot hold), each group sized

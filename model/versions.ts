@@ -124,6 +124,13 @@ export const versions = {
       repository: "prometheus/node-exporter",
       tag: "v1.10.2",
     },
+    // The proxy in front of node-exporter (its chart's `kubeRBACProxy`): the default of
+    // prometheus-node-exporter 4.49.1 values.yaml `kubeRBACProxy.image` (upstream/kubeRbacProxy.ts).
+    kubeRbacProxy: {
+      registry: "quay.io",
+      repository: "brancz/kube-rbac-proxy",
+      tag: "v0.20.0",
+    },
     kubeStateMetrics: {
       registry: "registry.k8s.io",
       repository: "kube-state-metrics/kube-state-metrics",

@@ -11,6 +11,7 @@ import type { VectorInput } from "../builders/logging/vectorConfig";
 import type { MimirInputs } from "../builders/metrics/mimirConfig";
 import type { VmInputs } from "../builders/metrics/vmValues";
 import type { KpsInputs } from "../builders/metrics/kpsValues";
+import { scraperAccount, type ScraperAccount } from "../builders/metrics/exporterValues";
 import { replicaLabelFor } from "../builders/metrics/remoteWrite";
 import type { GrafanaInputs } from "../builders/grafana/grafanaValues";
 import { capabilities, type PhaseCapabilities } from "../model/phases";
@@ -153,6 +154,8 @@ export interface StackPlan {
     profile: StackConfig["profile"];
     kubeStateMetrics: boolean;
     scheduling: AgentScheduling;
+    /** Who scrapes node-exporter through its kube-rbac-proxy: the phase's scraper's account. */
+    scrapers: ScraperAccount[];
   }>;
   alloy?: Planned<{
     namespace: string;
@@ -497,6 +500,7 @@ export function planStack(cfg: StackConfig): StackPlan {
         profile: cfg.profile,
         kubeStateMetrics: !caps.kps,
         scheduling,
+        scrapers: [scraperAccount(caps.scraper, ns, kpsFullname)],
       },
       // It waits for KPS, whose update may drop KPS's own DaemonSet on host port 9100.
       waitsFor: caps.kps ? [{ kind: "kube-prometheus-stack" }] : [],

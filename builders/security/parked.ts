@@ -8,12 +8,16 @@ import { PARKED_NODE_SELECTOR, type AgentPlacement } from "./podSecurity";
 
 const selector = { ...PARKED_NODE_SELECTOR };
 
-/** prometheus-node-exporter 4.x values, parked (`nodeSelector`, `rbac.create`, `prometheus.monitor`). */
+/**
+ * prometheus-node-exporter 4.x values, parked (`nodeSelector`, `rbac.create`, `prometheus.monitor`),
+ * and without the scrapers' Role and RoleBinding (`extraManifests`): nothing scrapes it.
+ */
 export function parkedNodeExporterValues(values: Record<string, any>): Record<string, any> {
   return {
     ...values,
     nodeSelector: selector,
     rbac: { ...values.rbac, create: false },
+    extraManifests: [],
     prometheus: { ...values.prometheus, monitor: { ...values.prometheus?.monitor, enabled: false } },
   };
 }

@@ -7,6 +7,7 @@ import { kubeStateMetricsValues, nodeExporterValues } from "../../builders/metri
 import { agentReleases, parkedNodeExporterValues } from "../../builders/security/parked";
 import type { AgentPlacement } from "../../builders/security/podSecurity";
 import type { AgentScheduling } from "../../builders/security/hardening";
+import type { ScraperAccount } from "../../builders/metrics/exporterValues";
 import { RELEASES } from "../../model/names";
 
 /** Arguments of {@link Exporters}. */
@@ -21,6 +22,12 @@ export interface ExportersArgs {
   nodeExporter?: AgentPlacement;
   /** Sizing profile (model/sizing.ts). Required. */
   profile: Profile;
+  /**
+   * The ServiceAccounts that scrape node-exporter through its kube-rbac-proxy (the phase's scraper):
+   * each is granted exactly the access the proxy asks (builders/metrics/exporterValues.ts
+   * `nodeExporterScrapeGrant`). Default none: nothing can scrape it.
+   */
+  scrapers?: ScraperAccount[];
   /** Run the standalone kube-state-metrics (once KPS, which brings its own, is gone). Default true. */
   kubeStateMetrics?: boolean;
   /** node-exporter's priority class and tolerations (every pool the config declares). Required. */
@@ -45,7 +52,7 @@ export class Exporters extends pulumi.ComponentResource {
   constructor(name: string, args: ExportersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:metrics:Exporters", name, {}, opts);
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
-    const values = nodeExporterValues(args.profile, args.scheduling);
+    const values = nodeExporterValues(args.profile, args.scheduling, args.scrapers ?? []);
     // Host port 9100 is free only once the parked release's update removed its pods: the new
     // release waits for it.
     agentHelmReleases(

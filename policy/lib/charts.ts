@@ -109,6 +109,7 @@ const crNamed = (
 const LOKI_RULES_SIDECAR = { path: "sidecar.rules.enabled", default: true };
 const KSM_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics";
 const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter";
+const KUBE_RBAC_PROXY_IMAGE = "quay.io/brancz/kube-rbac-proxy";
 const GRAFANA_IMAGE = "docker.io/grafana/grafana";
 
 export const DEFAULT_CHARTS: Record<string, ChartData> = {
@@ -307,8 +308,11 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       {
         name: "node-exporter",
         kind: "DaemonSet",
-        resources: ["resources"],
-        images: [img("image", NODE_EXPORTER_IMAGE)],
+        // The kube-rbac-proxy sidecar renders only with `kubeRBACProxy.enabled` (default false):
+        // prometheus-node-exporter 4.49.1 templates/daemonset.yaml.
+        resources: ["resources", "kubeRBACProxy.resources"],
+        resourcesIf: { "kubeRBACProxy.resources": { path: "kubeRBACProxy.enabled", default: false } },
+        images: [img("image", NODE_EXPORTER_IMAGE), img("kubeRBACProxy.image", KUBE_RBAC_PROXY_IMAGE)],
         scheduling: "",
       },
     ],
@@ -423,6 +427,10 @@ export const DEFAULT_ARM64_IMAGES: string[] = [
   "quay.io/prometheus/prometheus",
   "quay.io/prometheus/alertmanager",
   "quay.io/prometheus/node-exporter",
+  // brancz/kube-rbac-proxy v0.20.0 Makefile:19-20 (ALL_ARCH amd64 arm arm64 ppc64le s390x) and
+  // :76-77 (`manifest-push`: one manifest list of linux/<arch> for $(DOCKER_REPO):$(VERSION), DOCKER_REPO
+  // quay.io/brancz/kube-rbac-proxy, Makefile:15); read at the tag, not run.
+  "quay.io/brancz/kube-rbac-proxy",
   "quay.io/prometheus-operator/prometheus-operator",
   "quay.io/prometheus-operator/prometheus-config-reloader",
   "registry.k8s.io/kube-state-metrics/kube-state-metrics",

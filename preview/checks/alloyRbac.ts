@@ -13,7 +13,8 @@
  * that wrote the roles, so the two cannot share a mistake.
  */
 import { isParked } from "../../builders/security/podSecurity";
-import { alloyApiNeeds, type ApiNeed } from "../../upstream/alloy/apiNeeds";
+import { alloyApiNeeds, proxiedScrapeNeed, type ApiNeed } from "../../upstream/alloy/apiNeeds";
+import { alloyMonitorNamespaces, proxiedTargets } from "./scrapeAuthz";
 import { parseAlloy } from "../../upstream/alloy/syntax";
 import { alloyConfigs } from "./alloy";
 import { podTemplates, type Finding, type Placed } from "./objects";
@@ -117,6 +118,7 @@ export interface AlloyRbacReport {
 
 export function checkAlloyRbac(objects: Placed[]): AlloyRbacReport {
   const report: AlloyRbacReport = { accounts: 0, findings: [] };
+  const proxied = proxiedTargets(objects).targets;
   for (const c of alloyConfigs(objects)) {
     const parsed = parseAlloy(c.text);
     if (parsed.errors.length > 0) continue; // alloy-syntax reports it
@@ -127,6 +129,11 @@ export function checkAlloyRbac(objects: Placed[]): AlloyRbacReport {
       report.findings.push({ check: "alloy-rbac", where: c.where, message: (e as Error).message });
       continue;
     }
+    // The targets behind a kube-rbac-proxy its ServiceMonitors reach ask their access of its token.
+    const scopes = alloyMonitorNamespaces(c.text);
+    for (const t of proxied)
+      if (scopes.some((s) => s === undefined || s.includes(t.namespace)))
+        needs.push(proxiedScrapeNeed("prometheus.operator.servicemonitors", t.access, t.via));
     const seen = new Set<string>();
     for (const t of podTemplates(objects)) {
       const ns = t.owner.obj.metadata.namespace;

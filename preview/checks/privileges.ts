@@ -27,6 +27,7 @@ import {
   seccompOf,
 } from "@homelab-observability/contract";
 import { containersOf, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
+import { checkScrapeAuthz } from "./scrapeAuthz";
 
 /** One pod as the checks and the workload table see it. */
 export interface PodView {
@@ -380,10 +381,14 @@ export function checkRoot(
   return findings;
 }
 
-/** Every privilege check. */
+/**
+ * Every privilege check, and that every scraper is granted what a kube-rbac-proxy in front of its
+ * targets asks (preview/checks/scrapeAuthz.ts): the grant is proven where the roles are judged.
+ */
 export function checkPrivileges(objects: Placed[]): Finding[] {
   return [
     ...checkRbac(objects),
+    ...checkScrapeAuthz(objects),
     ...checkEscalations(objects),
     ...checkRoot(objects),
     ...checkHostPaths(objects),

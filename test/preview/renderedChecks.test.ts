@@ -23,6 +23,7 @@ import { daemonSet, NS } from "../support/objects";
 import { checkWrittenPaths } from "../../preview/checks/writtenPaths";
 import { checkEngineConfigs } from "../../preview/checks/engineConfigs";
 import { checkAlloyRbac } from "../../preview/checks/alloyRbac";
+import { checkScrapeAuthz } from "../../preview/checks/scrapeAuthz";
 import { mimirConfigMap, mimirWorkloads, type MimirObjectsInput } from "../../builders/metrics/mimirValues";
 import { MIMIR_3_0_TARGETS } from "../../upstream/engines/mimirModules";
 import { parse, stringify } from "yaml";
@@ -1219,6 +1220,142 @@ describe("rendered-stack checks (unit)", () => {
       assert.deepEqual(messages(group), []);
       group[5].obj.subjects = [{ kind: "Group", name: "system:serviceaccounts:other" }];
       assert.equal(messages(group).length, 1);
+    });
+  });
+
+  describe("scrape-authz: a kube-rbac-proxy target and its scrapers", () => {
+    // A DaemonSet with kube-rbac-proxy whose config asks `get` on services/exp (the form
+    // prometheus-node-exporter 4.49.1 templates/rbac-configmap.yaml writes), its Service and
+    // ServiceMonitor, and a Prometheus reading every ServiceMonitor of every namespace.
+    const RBAC = "rbac.authorization.k8s.io/v1";
+    const objects = (): Placed[] =>
+      [
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "exp-rbac-config", namespace: "agents" },
+          data: {
+            "config-file.yaml":
+              "authorization:\n  resourceAttributes:\n    namespace: agents\n    apiVersion: v1\n    resource: services\n    subresource: exp\n    name: exp\n",
+          },
+        },
+        {
+          apiVersion: "apps/v1",
+          kind: "DaemonSet",
+          metadata: { name: "exp", namespace: "agents" },
+          spec: {
+            template: {
+              metadata: { labels: { app: "exp" } },
+              spec: {
+                hostNetwork: true,
+                containers: [
+                  { name: "exporter", image: "quay.io/prometheus/node-exporter:v1.10.2" },
+                  {
+                    name: "kube-rbac-proxy",
+                    image: "quay.io/brancz/kube-rbac-proxy:v0.20.0",
+                    args: ["--secure-listen-address=:9100", "--config-file=/etc/krp/config-file.yaml"],
+                    volumeMounts: [{ name: "krp", mountPath: "/etc/krp" }],
+                  },
+                ],
+                volumes: [{ name: "krp", configMap: { name: "exp-rbac-config" } }],
+              },
+            },
+          },
+        },
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "exp", namespace: "agents", labels: { app: "exp" } },
+          spec: { selector: { app: "exp" }, ports: [{ name: "metrics", port: 9100 }] },
+        },
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "ServiceMonitor",
+          metadata: { name: "exp", namespace: "agents" },
+          spec: {
+            selector: { matchLabels: { app: "exp" } },
+            endpoints: [
+              {
+                port: "metrics",
+                scheme: "https",
+                bearerTokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
+                tlsConfig: { insecureSkipVerify: true },
+              },
+            ],
+          },
+        },
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "Prometheus",
+          metadata: { name: "p", namespace: NS },
+          spec: { serviceAccountName: "p", serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {} },
+        },
+        {
+          apiVersion: RBAC,
+          kind: "Role",
+          metadata: { name: "exp-scrape", namespace: "agents" },
+          rules: [{ apiGroups: [""], resources: ["services/exp"], resourceNames: ["exp"], verbs: ["get"] }],
+        },
+        {
+          apiVersion: RBAC,
+          kind: "RoleBinding",
+          metadata: { name: "exp-scrape", namespace: "agents" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "exp-scrape" },
+          subjects: [{ kind: "ServiceAccount", name: "p", namespace: NS }],
+        },
+      ].map((o) => at(o as K8sObject));
+    const messages = (os: Placed[]) => checkScrapeAuthz(os).map((f) => f.message);
+
+    it("passes the scraper granted exactly what the proxy's config asks", () => {
+      assert.deepEqual(messages(objects()), []);
+    });
+
+    it("fails without the binding, with a wider-sounding but non-matching rule (`services`), and a Prometheus that reads only its own namespace needs none", () => {
+      const unbound = objects().filter((p) => p.obj.kind !== "RoleBinding");
+      assert.match(
+        messages(unbound)[0],
+        /asks get services\/exp exp in agents .*ServiceAccount monitoring\/p: every scrape gets 403/,
+      );
+      const services = objects();
+      services[5].obj.rules = [{ apiGroups: [""], resources: ["services"], verbs: ["get", "list", "watch"] }];
+      assert.equal(
+        messages(services).length,
+        1,
+        "get on services does not cover the services/exp subresource",
+      );
+      const ownNamespace = objects().filter((p) => p.obj.kind !== "RoleBinding");
+      delete ownNamespace[4].obj.spec.serviceMonitorNamespaceSelector;
+      assert.deepEqual(
+        messages(ownNamespace),
+        [],
+        "a nil namespace selector: the Prometheus' own namespace only",
+      );
+    });
+
+    it("fails a path --allow-paths leaves out (404); judges no endpoint whose Service port leads elsewhere", () => {
+      const allow = objects();
+      allow[1].obj.spec.template.spec.containers[1].args.push("--allow-paths=/metrics");
+      assert.deepEqual(messages(allow), []);
+      allow[3].obj.spec.endpoints[0].path = "/debug/pprof";
+      assert.match(messages(allow)[0], /scrapes \/debug\/pprof .*--allow-paths \(\/metrics\) answers it 404/);
+      const elsewhere = objects().filter((p) => p.obj.kind !== "RoleBinding");
+      elsewhere[2].obj.spec.ports = [{ name: "metrics", port: 9100, targetPort: 8100 }];
+      assert.deepEqual(messages(elsewhere), [], "not through the proxy: nothing of it to judge");
+    });
+
+    it("fails a scraper whose pod mounts no token for the endpoint's bearerTokenFile", () => {
+      const noToken = objects();
+      noToken[4].obj.spec.automountServiceAccountToken = false;
+      assert.match(messages(noToken)[0], /mounts no ServiceAccount token/);
+    });
+
+    it("fails an endpoint without a token or over plain HTTP", () => {
+      const bare = objects();
+      bare[3].obj.spec.endpoints = [{ port: "metrics" }];
+      const m = messages(bare);
+      assert.equal(m.length, 2);
+      assert.match(m[0], /scheme http \(the default\); the proxy serves HTTPS only/);
+      assert.match(m[1], /presents no token .* answers 401/);
     });
   });
 });

@@ -11,6 +11,7 @@
  * check that proves it (preview/checks/alloyRbac.ts) read the same facts from the config itself.
  */
 import { blocksOf, stringValue, type Block, type Expr, type Stmt } from "./syntax";
+import type { ProxyAccessRequest } from "../kubeRbacProxy";
 
 /** One call on the API (or one authorization a scrape target asks of the token). */
 export interface ApiNeed {
@@ -282,6 +283,28 @@ export function componentNeeds(b: Block): ApiNeed[] {
     default:
       return NO_CALLS.has(b.name) ? [] : unknown(id);
   }
+}
+
+/**
+ * What a `prometheus.operator.servicemonitors` needs besides its own calls: the access a
+ * kube-rbac-proxy in front of a target it scrapes asks of its token (upstream/kubeRbacProxy.ts),
+ * which the config does not show; the rendered target names it (preview/checks/scrapeAuthz.ts).
+ * Alloy sends the token its ServiceMonitor's `bearerTokenFile` names (configgen
+ * config_gen_servicemonitor.go:75-76 at v1.12.0).
+ */
+export function proxiedScrapeNeed(component: string, access: ProxyAccessRequest, via: string): ApiNeed {
+  const source = `brancz/kube-rbac-proxy v0.20.0 pkg/proxy/proxy.go:87-99, the config of ${via}`;
+  return access.kind === "nonResource"
+    ? { component, nonResourceURL: access.path, verb: access.verb, source }
+    : {
+        component,
+        apiGroup: access.apiGroup,
+        resource: access.resource,
+        verb: access.verb,
+        namespace: access.namespace,
+        ...(access.name ? { name: access.name } : {}),
+        source,
+      };
 }
 
 /** Components that call the API, each a case of {@link componentNeeds}. */
