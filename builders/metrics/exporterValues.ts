@@ -99,7 +99,7 @@ export function nodeExporterScrapeGrant(scrapers: ScraperAccount[]): string[] {
 export function kubeRbacProxyValues(profile: Profile): Record<string, any> {
   return {
     enabled: true,
-    image: imageValues(versions.images.kubeRbacProxy),
+    image: imageValues(versions.images.kubeRbacProxy, "sha"),
     // Before the chart's own flags (daemonset.yaml); node_exporter's `/` (its landing page) and
     // anything else get 404 before authentication.
     extraArgs: ["--allow-paths=/metrics"],
