@@ -17,6 +17,7 @@ import { capabilities, type PhaseCapabilities } from "../model/phases";
 import {
   endpoints,
   minioMetricsEndpoint,
+  objectStoreReach,
   phaseAlertmanagerUrl,
   RELEASES,
   type Endpoints,
@@ -35,8 +36,12 @@ import {
   type Sizing,
 } from "../config/sizing";
 import type { MimirTargetSpec } from "../builders/metrics/mimirValues";
-import { planNetwork } from "./network";
+import { planNetwork, type EgressInputs } from "./network";
 import type { Guarded } from "../builders/security/networkPolicies";
+import { GRAFANA_SIDECAR_ROLE } from "../builders/grafana/grafanaValues";
+import { KUBE_SCRAPES } from "../builders/logging/alloyConfig";
+import { prometheusName } from "../model/services";
+import { VM_OPERATOR_ACCOUNT, VMAGENT_ACCOUNT } from "../builders/metrics/vmRbac";
 import {
   NETWORK_POLICIES_DEFERRED,
   podSecurityLabels,
@@ -577,9 +582,60 @@ export function planStack(cfg: StackConfig): StackPlan {
       events,
       kpsFullname: kpsFullname ?? RELEASES.kps,
       lokiRulerAlerts: !!plan.loki.inputs.settings.ruler?.alertmanagerUrl,
+      egress: egressInputs(cfg, caps, !!plan.alloy?.inputs.cluster),
     }).filter((g) => !(importing && g.namespace === ns)),
   };
   return plan;
+}
+
+/** Host-network ports the scrapers dial: node-exporter's, the kubelet's and the control plane's. */
+export const NODE_SCRAPE_PORTS = [
+  // prometheus-node-exporter 4.49.1 values.yaml `service.port: 9100` ("Sets the port of the
+  // exposed container as well"), with `hostNetwork: true`.
+  9100,
+  // The kubelet's default port (kubernetes/kubernetes pkg/cluster/ports/ports.go KubeletPort).
+  10250,
+  // The control plane's, as KPS scrapes them and Alloy keeps scraping them (alloyConfig.ts KUBE_SCRAPES).
+  ...KUBE_SCRAPES.filter((k) => k.role === "pod" && k.port !== undefined && k.namespace === "kube-system")
+    .filter((k) => !k.selector?.label?.startsWith("k8s-app=kube-dns"))
+    .map((k) => k.port!),
+];
+
+/** The egress inputs of a stack: config `network`, the object store, and who calls the API. */
+function egressInputs(cfg: StackConfig, caps: PhaseCapabilities, alloyCluster: boolean): EgressInputs {
+  const alerting = cfg.alerting.pushover || cfg.alerting.heartbeat;
+  // Who calls the API server: the pods the program grants RBAC to, or whose charts it lets grant it.
+  const apiCallers: Record<string, string> = {
+    grafana: `its dashboard sidecar watches ConfigMaps (Role ${GRAFANA_SIDECAR_ROLE})`,
+    ...(caps.kps
+      ? {
+          "kube-prometheus-stack":
+            "prometheus-operator and kube-state-metrics (kube-prometheus-stack's ClusterRoles)",
+          [prometheusName()]: "Kubernetes service discovery (kube-prometheus-stack's prometheus ClusterRole)",
+        }
+      : { "kube-state-metrics": "lists the objects of its collectors (the chart's ClusterRole)" }),
+    ...(cfg.logAgent === "alloy"
+      ? { alloy: "discovery.kubernetes and the rest of upstream/alloy/apiNeeds.ts (alloyConfig.ts's RBAC)" }
+      : { vector: "the kubernetes_logs source watches pods, namespaces and nodes (the chart's ClusterRole)" }),
+    ...(alloyCluster
+      ? { "alloy-cluster": "upstream/alloy/apiNeeds.ts's calls of its config (alloyConfig.ts's RBAC)" }
+      : {}),
+    ...(cfg.metricsBackend === "victoriametrics" && caps.backend
+      ? {
+          "victoria-metrics-operator": `the operator (ServiceAccount ${VM_OPERATOR_ACCOUNT}, builders/metrics/vmRbac.ts)`,
+          vmagent: `service discovery (ServiceAccount ${VMAGENT_ACCOUNT}, builders/metrics/vmRbac.ts)`,
+        }
+      : {}),
+  };
+  const n = cfg.network;
+  return {
+    enforced: n.egress === "enforced",
+    apiServer: { cidrs: n.apiServer.cidrs, port: n.apiServer.port },
+    objectStore: objectStoreReach(cfg.objectStore, n.objectStore.cidrs),
+    nodes: { cidrs: n.nodes, ports: NODE_SCRAPE_PORTS },
+    ...(alerting ? { receivers: n.receivers } : {}),
+    apiCallers,
+  };
 }
 
 /** Bytes of a size the schema has already validated (config.ts `size`). */
