@@ -127,3 +127,37 @@ describe("every edge a phase wires is admitted by the NetworkPolicies", function
     });
   }
 });
+
+describe("every edge a phase wires is admitted by its client's egress rules too", function () {
+  this.timeout(600_000);
+  for (const v of [...matrixVariants(), VM_CLUSTER_VARIANT, MIMIR_READ_WRITE_VARIANT]) {
+    it(`${v.title}`, async () => {
+      const r = await rendered(v);
+      assertRendered(r);
+      const objects = placedFrom(r.objects);
+      const report = checkNetworkPolicies(objects, operatorObjects(objects));
+      const caps = capabilities(v.phase!, v.backend!);
+      const missing = wantedEdges(caps).filter(
+        (w) =>
+          !report.egressAdmitted.some(
+            (e) =>
+              w.client.test(e.client) &&
+              w.target.test(e.target) &&
+              (w.port === undefined || e.port === w.port) &&
+              (w.scrape === undefined || e.what.startsWith("scrape of")),
+          ),
+      );
+      const egress = report.findings.filter((f) => f.check === "network-egress");
+      assert.deepEqual(
+        [...missing.map((w) => w.why), ...egress.map((f) => `${f.where}: ${f.message}`)],
+        [],
+        `refused or never judged by egress; admitted:\n${[...new Set(report.egressAdmitted.filter((e) => !e.what.startsWith("scrape of")).map(fmt))].join("\n")}`,
+      );
+      // Every client reaches the cluster DNS and, where it stores data, the object store.
+      assert.ok(
+        report.egressAdmitted.some((e) => e.target === "Service storage/minio" && /loki/.test(e.client)),
+        "Loki's egress never judged towards the object store",
+      );
+    });
+  }
+});
