@@ -269,9 +269,15 @@ function crossChecks(
     const enforcedNeeds = (key: string, why: string) =>
       p.push(`${k(key)}: expected at least one CIDR with network.egress "enforced" (${why}), got none`);
     if (c.network.apiServer.cidrs.length === 0)
-      enforcedNeeds("network.apiServer.cidrs", "the operators, Alloy, Grafana's sidecar and the scrapers call the API");
+      enforcedNeeds(
+        "network.apiServer.cidrs",
+        "the operators, Alloy, Grafana's sidecar and the scrapers call the API",
+      );
     if (c.network.nodes.length === 0)
-      enforcedNeeds("network.nodes", "the scrapers reach node-exporter and the kubelet in the nodes' network");
+      enforcedNeeds(
+        "network.nodes",
+        "the scrapers reach node-exporter and the kubelet in the nodes' network",
+      );
     const store = objectStoreReach(c.objectStore, c.network.objectStore.cidrs);
     if (store?.in === "addresses" && store.cidrs.length === 0)
       enforcedNeeds(

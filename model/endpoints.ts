@@ -208,9 +208,10 @@ export function objectStoreReach(
   if (store.type === "ceph-rgw") return { in: "addresses", cidrs, ports: "all" };
   const u = new URL(store.endpoint);
   const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
-  const inCluster = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.svc(\.cluster\.local)?\.?$/.exec(
-    u.hostname,
-  );
+  const inCluster =
+    /^([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.svc(\.cluster\.local)?\.?$/.exec(
+      u.hostname,
+    );
   if (inCluster) return { in: "cluster", namespace: inCluster[3], port };
   const host = u.hostname.replace(/^\[|\]$/g, "");
   const own = isIP(host) === 4 ? [`${host}/32`] : isIP(host) === 6 ? [`${host}/128`] : [];

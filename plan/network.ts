@@ -363,7 +363,12 @@ function withEgress(
       const os = e.objectStore;
       rules.push(
         os.in === "cluster"
-          ? { to: [{ namespace: os.namespace }], ports: tcp([os.port]), kind: "object-store", why: "-> object store" }
+          ? {
+              to: [{ namespace: os.namespace }],
+              ports: tcp([os.port]),
+              kind: "object-store",
+              why: "-> object store",
+            }
           : {
               to: block(os.cidrs),
               ports: os.ports === "all" ? "all" : tcp(os.ports),

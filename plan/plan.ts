@@ -616,7 +616,9 @@ function egressInputs(cfg: StackConfig, caps: PhaseCapabilities, alloyCluster: b
       : { "kube-state-metrics": "lists the objects of its collectors (the chart's ClusterRole)" }),
     ...(cfg.logAgent === "alloy"
       ? { alloy: "discovery.kubernetes and the rest of upstream/alloy/apiNeeds.ts (alloyConfig.ts's RBAC)" }
-      : { vector: "the kubernetes_logs source watches pods, namespaces and nodes (the chart's ClusterRole)" }),
+      : {
+          vector: "the kubernetes_logs source watches pods, namespaces and nodes (the chart's ClusterRole)",
+        }),
     ...(alloyCluster
       ? { "alloy-cluster": "upstream/alloy/apiNeeds.ts's calls of its config (alloyConfig.ts's RBAC)" }
       : {}),

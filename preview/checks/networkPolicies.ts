@@ -613,7 +613,8 @@ function checkEgressRules(
     if (own.token !== undefined) return own.token;
     const [ns, name] = own.account.split("/");
     const sa = objects.find(
-      (p) => p.obj.kind === "ServiceAccount" && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
+      (p) =>
+        p.obj.kind === "ServiceAccount" && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
     );
     return sa?.obj.automountServiceAccountToken !== false;
   };
@@ -631,7 +632,10 @@ function checkEgressRules(
     const mode = p.obj.metadata.annotations?.[EGRESS_MODE_ANNOTATION];
     const enforced = (p.obj.spec?.policyTypes ?? []).includes("Egress");
     if (mode !== undefined && (mode === "enforced") !== enforced)
-      fail(describe(p), `says egress is "${mode}" but its policyTypes are ${JSON.stringify(p.obj.spec?.policyTypes)}`);
+      fail(
+        describe(p),
+        `says egress is "${mode}" but its policyTypes are ${JSON.stringify(p.obj.spec?.policyTypes)}`,
+      );
     const mine = selected(p);
     (p.obj.spec?.egress ?? []).forEach((r: any, i: number) => {
       const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`;
@@ -659,11 +663,16 @@ function checkEgressRules(
             JSON.stringify(to[0].podSelector?.matchLabels) === JSON.stringify(CLUSTER_DNS.pods) &&
             JSON.stringify((r.ports ?? []).map((x: any) => `${x.protocol ?? "TCP"}/${x.port}`).sort()) ===
               JSON.stringify([`TCP/${CLUSTER_DNS.port}`, `UDP/${CLUSTER_DNS.port}`]);
-          if (!ok) fail(describe(p), `${rule} admits more or other than CoreDNS (kube-system, k8s-app: kube-dns) on 53 UDP and TCP`);
+          if (!ok)
+            fail(
+              describe(p),
+              `${rule} admits more or other than CoreDNS (kube-system, k8s-app: kube-dns) on 53 UDP and TCP`,
+            );
           break;
         }
         case "api": {
-          if (blocks.length !== to.length) fail(describe(p), `${rule} admits pods: the API server is an address`);
+          if (blocks.length !== to.length)
+            fail(describe(p), `${rule} admits pods: the API server is an address`);
           const without = mine.filter((t) => !token(t) || !bound.has(accountOf(t, objects).account));
           if (mine.length > 0 && without.length === mine.length)
             fail(
@@ -675,13 +684,19 @@ function checkEgressRules(
         case "receivers": {
           const others = mine.filter((t) => !runsAlertmanager(t));
           if (others.length)
-            fail(describe(p), `${rule} admits Alertmanager's receivers to ${others.map((t) => describe(t.owner)).join(", ")}`);
+            fail(
+              describe(p),
+              `${rule} admits Alertmanager's receivers to ${others.map((t) => describe(t.owner)).join(", ")}`,
+            );
           break;
         }
         case "node-scrape": {
           const others = mine.filter((t) => !scrapers.some((s) => s.tpl === t));
           if (mine.length > 0 && others.length === mine.length)
-            fail(describe(p), `${rule} admits the nodes' scrape ports to ${others.map((t) => describe(t.owner)).join(", ")}, which scrape nothing`);
+            fail(
+              describe(p),
+              `${rule} admits the nodes' scrape ports to ${others.map((t) => describe(t.owner)).join(", ")}, which scrape nothing`,
+            );
           break;
         }
       }
@@ -711,10 +726,16 @@ function checkEgressRules(
     if (!egressNs.has(ns) || t.spec.hostNetwork === true) continue;
     const inNs = policies.filter((p) => p.obj.metadata.namespace === ns);
     const guarded = inNs.some(
-      (p) => ingressTyped(p.obj) && !emptySelector(p.obj.spec?.podSelector) && selectsAll(p.obj.spec?.podSelector, t.labels),
+      (p) =>
+        ingressTyped(p.obj) &&
+        !emptySelector(p.obj.spec?.podSelector) &&
+        selectsAll(p.obj.spec?.podSelector, t.labels),
     );
     const held = inNs.some((p) => hasEgress(p.obj) && selectsAll(p.obj.spec?.podSelector, t.labels));
     if (guarded && !held)
-      fail(describe(t.owner), `its pods are guarded on ingress but no policy of ${ns} carries egress rules for them`);
+      fail(
+        describe(t.owner),
+        `its pods are guarded on ingress but no policy of ${ns} carries egress rules for them`,
+      );
   }
 }
