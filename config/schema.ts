@@ -585,8 +585,8 @@ const network = z
       .object({
         /**
          * CIDRs of the API server's endpoints (`kubectl get endpointslices -n default -l
-         * kubernetes.io/service-name=kubernetes`), e.g. ["192.168.1.10/32"]. Default [] (rendered
-         * as 0.0.0.0/0; refused with egress: enforced).
+         * kubernetes.io/service-name=kubernetes`), e.g. ["192.168.1.10/32"]. Empty, the rule is
+         * rendered to 0.0.0.0/0 on the port only, and egress: enforced is refused.
          */
         cidrs: z.array(cidr).default([]),
         /** The port those endpoints serve on: kubeadm's default bind port (DefaultAPIBindPort) is 6443. */
@@ -596,8 +596,8 @@ const network = z
       .default({}),
     /**
      * CIDRs of the nodes, where node-exporter, the kubelet and the control plane listen in the
-     * host's network (no pod selector reaches them). Default [] (rendered as 0.0.0.0/0 on those
-     * ports only; refused with egress: enforced).
+     * host's network (no pod selector reaches them). Empty, the scrapers' rule is rendered to
+     * 0.0.0.0/0 on those ports only, and egress: enforced is refused.
      */
     nodes: z.array(cidr).default([]),
     /** An object store outside the cluster's Services (a hostname or address in objectStore.endpoint, or Ceph RGW). */
@@ -606,17 +606,17 @@ const network = z
         /**
          * CIDRs it answers on. NetworkPolicy has no hostnames and the program resolves none (an
          * answer read at deploy time goes stale unseen), so a hostname endpoint needs them here; an
-         * IP address endpoint defaults to itself. Default [] (rendered as 0.0.0.0/0 on its port;
-         * refused with egress: enforced).
+         * IP address endpoint adds itself. Empty for a hostname, the rule is rendered to 0.0.0.0/0
+         * on its port only, and egress: enforced is refused.
          */
         cidrs: z.array(cidr).default([]),
       })
       .strict()
       .default({}),
     /**
-     * CIDRs Alertmanager's receivers (Pushover, the heartbeat URL) answer on, over HTTPS (443).
-     * Default ["0.0.0.0/0"]: Pushover's API is on the internet behind addresses it does not
-     * publish as fixed.
+     * CIDRs Alertmanager's receivers (Pushover, the heartbeat URL) answer on, over HTTPS (443),
+     * for Alertmanager's pods only. The whole internet unless narrowed: Pushover publishes no
+     * fixed addresses for its API.
      */
     receivers: z.array(cidr).min(1).default(["0.0.0.0/0"]),
   })
