@@ -3,7 +3,8 @@
  * both topologies (real Helm renders, test/support/rendered.ts). The edges expected come from the
  * phase table (model/phases.ts), not from the policies: the network check must have judged each one
  * allowed (an edge it never saw, because no address names it, fails here as well as one it refused).
- * Operator-made pods are modelled from the operators' contracts (upstream/operators/).
+ * Operator-made pods are modelled from the operators' contracts (upstream/operators/). The same
+ * edges must be admitted by each client's egress rules too (rendered whether or not enforced).
  */
 import { strict as assert } from "assert";
 import { capabilities, type PhaseCapabilities } from "../../model/phases";
