@@ -15,7 +15,7 @@ import { config } from "../support/helpers";
 const same = (a: PodGroup, b: PodGroup) =>
   a.namespace === b.namespace && JSON.stringify(a.pods) === JSON.stringify(b.pods);
 
-const every = (over: Record<string, unknown> = {}) =>
+const every = (over: { profile?: string } = {}) =>
   PHASES.flatMap((phase) =>
     BACKENDS.map((metricsBackend) => ({
       title: `${phase} ${metricsBackend}${over.profile ? ` ${over.profile}` : ""}`,
@@ -40,7 +40,7 @@ function edges(policies: Guarded[]) {
       if (r.kind === "edge")
         for (const t of r.to)
           if ("pods" in t && t.pods)
-            egress.add(key(g, t as PodGroup, r.ports === "all" ? "all" : r.ports.map((p) => p.port), r.why));
+            egress.add(key(g, t, r.ports === "all" ? "all" : r.ports.map((p) => p.port), r.why));
   }
   return { ingress: [...ingress].sort(), egress: [...egress].sort() };
 }

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "assert";
 import { checkNetworkPolicies } from "../../preview/checks/networkPolicies";
-import type { K8sObject, Placed } from "../../preview/checks/objects";
+import { operatorObjects, type K8sObject, type Placed } from "../../preview/checks/objects";
 import {
   defaultDenyIngress,
   networkPolicy,
@@ -331,7 +331,6 @@ describe("egress NetworkPolicies (network-egress)", () => {
       metadata: { name: "ne", namespace: NS, labels: { app: "ne" } },
       spec: { selector: { app: "ne" }, ports: [{ name: "http", port: 9100, targetPort: 9100 }] },
     };
-    const { operatorObjects } = require("../../preview/checks/objects");
     const scraper = { "operator.prometheus.io/name": "p" };
     const run = (rules: EgressRule[]) => {
       const objects = [
