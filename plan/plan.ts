@@ -38,10 +38,20 @@ import {
 import type { MimirTargetSpec } from "../builders/metrics/mimirValues";
 import { planNetwork, type EgressInputs } from "./network";
 import type { Guarded } from "../builders/security/networkPolicies";
-import { GRAFANA_SIDECAR_ROLE } from "../builders/grafana/grafanaValues";
-import { KUBE_SCRAPES } from "../builders/logging/alloyConfig";
+import { GRAFANA_SIDECAR_ROLE, GRAFANA_SIDECAR_RULES } from "../builders/grafana/grafanaValues";
+import {
+  alloyClusterDeclarations,
+  alloyNodeDeclarations,
+  alloyRbac,
+  KUBE_SCRAPES,
+} from "../builders/logging/alloyConfig";
 import { prometheusName } from "../model/services";
-import { VM_OPERATOR_ACCOUNT, VMAGENT_ACCOUNT } from "../builders/metrics/vmRbac";
+import {
+  VM_OPERATOR_ACCOUNT,
+  VMAGENT_ACCOUNT,
+  vmagentRbacObjects,
+  vmOperatorRbacObjects,
+} from "../builders/metrics/vmRbac";
 import {
   NETWORK_POLICIES_DEFERRED,
   podSecurityLabels,
@@ -582,7 +592,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       events,
       kpsFullname: kpsFullname ?? RELEASES.kps,
       lokiRulerAlerts: !!plan.loki.inputs.settings.ruler?.alertmanagerUrl,
-      egress: egressInputs(cfg, caps, !!plan.alloy?.inputs.cluster),
+      egress: egressInputs(cfg, caps, plan.alloy?.inputs),
     }).filter((g) => !(importing && g.namespace === ns)),
   };
   return plan;
@@ -601,32 +611,53 @@ export const NODE_SCRAPE_PORTS = [
     .map((k) => k.port!),
 ];
 
-/** The egress inputs of a stack: config `network`, the object store, and who calls the API. */
-function egressInputs(cfg: StackConfig, caps: PhaseCapabilities, alloyCluster: boolean): EgressInputs {
+/**
+ * The egress inputs of a stack: config `network`, the object store, and who calls the API server.
+ * Who calls it is read from the RBAC each group's pods are granted: the roles the program builds
+ * itself (Alloy's from its config's components, upstream/alloy/apiNeeds.ts through `alloyRbac`;
+ * Grafana's sidecar Role; the VictoriaMetrics operator's and vmagent's bindings, vmRbac.ts), and the
+ * charts' own RBAC the program leaves on (kube-prometheus-stack 88.0.0 templates/prometheus-operator/
+ * clusterrole.yaml and templates/prometheus/clusterrole.yaml, kube-state-metrics' role from its
+ * `collectors`, vector 0.56.0 `rbac.create: true`). The rendered-object check (`network-egress`)
+ * proves the result against the rendered RBAC both ways: a pod holding RBAC without the rule, or
+ * the rule on pods holding none, fails.
+ */
+function egressInputs(
+  cfg: StackConfig,
+  caps: PhaseCapabilities,
+  alloy: { node?: AlloyLogsInput; cluster?: AlloyClusterInput } | undefined,
+): EgressInputs {
   const alerting = cfg.alerting.pushover || cfg.alerting.heartbeat;
-  // Who calls the API server: the pods the program grants RBAC to, or whose charts it lets grant it.
+  const grants = (r: { clusterRules: unknown[]; roles: unknown[] }) =>
+    r.clusterRules.length + r.roles.length > 0;
+  const vmBound = new Set(
+    [...vmOperatorRbacObjects(), ...vmagentRbacObjects()].flatMap((o: any) =>
+      (o.subjects ?? []).map((x: { name: string }) => x.name),
+    ),
+  );
+  const vm = cfg.metricsBackend === "victoriametrics" && caps.backend;
   const apiCallers: Record<string, string> = {
-    grafana: `its dashboard sidecar watches ConfigMaps (Role ${GRAFANA_SIDECAR_ROLE})`,
+    ...(GRAFANA_SIDECAR_RULES.length > 0
+      ? { grafana: `its dashboard sidecar (Role ${GRAFANA_SIDECAR_ROLE})` }
+      : {}),
     ...(caps.kps
       ? {
-          "kube-prometheus-stack":
-            "prometheus-operator and kube-state-metrics (kube-prometheus-stack's ClusterRoles)",
-          [prometheusName()]: "Kubernetes service discovery (kube-prometheus-stack's prometheus ClusterRole)",
+          "kube-prometheus-stack": "prometheus-operator and kube-state-metrics (the chart's ClusterRoles)",
+          [prometheusName()]: "service discovery (the chart's prometheus ClusterRole)",
         }
-      : { "kube-state-metrics": "lists the objects of its collectors (the chart's ClusterRole)" }),
-    ...(cfg.logAgent === "alloy"
-      ? { alloy: "discovery.kubernetes and the rest of upstream/alloy/apiNeeds.ts (alloyConfig.ts's RBAC)" }
-      : {
-          vector: "the kubernetes_logs source watches pods, namespaces and nodes (the chart's ClusterRole)",
-        }),
-    ...(alloyCluster
-      ? { "alloy-cluster": "upstream/alloy/apiNeeds.ts's calls of its config (alloyConfig.ts's RBAC)" }
+      : { "kube-state-metrics": "its collectors (the chart's ClusterRole)" }),
+    ...(alloy?.node && grants(alloyRbac(alloyNodeDeclarations(alloy.node)))
+      ? { alloy: "its config's components (alloyRbac)" }
       : {}),
-    ...(cfg.metricsBackend === "victoriametrics" && caps.backend
-      ? {
-          "victoria-metrics-operator": `the operator (ServiceAccount ${VM_OPERATOR_ACCOUNT}, builders/metrics/vmRbac.ts)`,
-          vmagent: `service discovery (ServiceAccount ${VMAGENT_ACCOUNT}, builders/metrics/vmRbac.ts)`,
-        }
+    ...(cfg.logAgent === "vector" ? { vector: "the kubernetes_logs source (the chart's ClusterRole)" } : {}),
+    ...(alloy?.cluster && grants(alloyRbac(alloyClusterDeclarations(alloy.cluster)))
+      ? { "alloy-cluster": "its config's components (alloyRbac)" }
+      : {}),
+    ...(vm && vmBound.has(VM_OPERATOR_ACCOUNT)
+      ? { "victoria-metrics-operator": `ServiceAccount ${VM_OPERATOR_ACCOUNT} (vmRbac.ts)` }
+      : {}),
+    ...(vm && caps.scraper === "vmagent" && vmBound.has(VMAGENT_ACCOUNT)
+      ? { vmagent: `ServiceAccount ${VMAGENT_ACCOUNT} (vmRbac.ts)` }
       : {}),
   };
   const n = cfg.network;
