@@ -8,7 +8,7 @@
  */
 import { strict as assert } from "assert";
 import { capabilities, type PhaseCapabilities } from "../../model/phases";
-import { placedFrom } from "../../preview/checks";
+import { checkStack, placedFrom } from "../../preview/checks";
 import { checkNetworkPolicies, type AdmittedEdge } from "../../preview/checks/networkPolicies";
 import { operatorObjects } from "../../preview/checks/objects";
 import {
@@ -161,4 +161,31 @@ describe("every edge a phase wires is admitted by its client's egress rules too"
       );
     });
   }
+});
+
+describe("network.egress: enforced puts Egress in every policy's types, and the stack still checks clean", function () {
+  this.timeout(600_000);
+  // Documentation addresses (RFC 5737 TEST-NET-1), never dialled: only rendered.
+  const network = { egress: "enforced", apiServer: { cidrs: ["192.0.2.10/32"] }, nodes: ["192.0.2.0/24"] };
+  for (const phase of ["dual-write", "kps-removed"] as const)
+    it(`staging ${phase}`, async () => {
+      const r = await rendered({
+        title: `staging ${phase} enforced`,
+        stack: "staging",
+        over: { phase, network },
+      });
+      assertRendered(r);
+      const objects = placedFrom(r.objects);
+      const report = checkStack(objects, r.synth.export.deployment.resources);
+      assert.deepEqual(report.findings, []);
+      assert.equal(report.egressNotEnforced, 0);
+      const policies = objects.filter((p) => p.obj.kind === "NetworkPolicy" && p.obj.spec?.egress);
+      assert.ok(policies.length > 0);
+      for (const p of policies)
+        assert.deepEqual(p.obj.spec.policyTypes, ["Ingress", "Egress"], p.obj.metadata.name);
+      const api = policies
+        .flatMap((p) => p.obj.spec.egress)
+        .filter((e: any) => e.to?.[0]?.ipBlock?.cidr === "192.0.2.10/32");
+      assert.ok(api.length > 0, "no rule admits the configured API server");
+    });
 });
