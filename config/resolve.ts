@@ -18,6 +18,7 @@ import { RELEASES } from "../model/names";
 import { LOG_AGENTS } from "../model/phases";
 import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES } from "../model/storage";
 import { prometheusName } from "../model/services";
+import { objectStoreReach } from "../model/endpoints";
 import { byteSize } from "./schema";
 import {
   defaultSeriesCap,
@@ -140,6 +141,7 @@ export function parseStackConfig(
     alerting: r.alerting,
     existing: r.existing,
     nodeLogs: r.nodeLogs,
+    network: r.network,
     // A namespace name is a DNS label (63 characters at most): a long stack namespace is shortened.
     agents: { namespace: r.agents.namespace ?? `${r.namespace.slice(0, 56)}-agents`, step: r.agents.step },
     grafana: { ...r.grafana, url: r.grafana.url ?? `http://${RELEASES.grafana}.${r.namespace}.svc` },
@@ -260,6 +262,28 @@ function crossChecks(
     if (c.mimir.replicas > 1) {
       p.push(`${k("mimir.replicas")}: expected 1 with the filesystem object store, got ${c.mimir.replicas}`);
     }
+  }
+  // Enforced egress admits the API server, the nodes and an object store outside the cluster's
+  // Services only at the configured addresses: without them it would cut the stack off.
+  if (c.network.egress === "enforced") {
+    const enforcedNeeds = (key: string, why: string) =>
+      p.push(`${k(key)}: expected at least one CIDR with network.egress "enforced" (${why}), got none`);
+    if (c.network.apiServer.cidrs.length === 0)
+      enforcedNeeds(
+        "network.apiServer.cidrs",
+        "the operators, Alloy, Grafana's sidecar and the scrapers call the API",
+      );
+    if (c.network.nodes.length === 0)
+      enforcedNeeds(
+        "network.nodes",
+        "the scrapers reach node-exporter and the kubelet in the nodes' network",
+      );
+    const store = objectStoreReach(c.objectStore, c.network.objectStore.cidrs);
+    if (store?.in === "addresses" && store.cidrs.length === 0)
+      enforcedNeeds(
+        "network.objectStore.cidrs",
+        "the object store is not a Service of the cluster and NetworkPolicy names no hostnames",
+      );
   }
   if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
   p.push(...onePasswordEnvConflicts(c, env));

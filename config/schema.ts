@@ -1,4 +1,5 @@
 import type { RunningState } from "../model/running";
+import { isIP } from "net";
 import { z } from "zod";
 import { parseQuantity } from "@homelab-observability/contract";
 
@@ -548,6 +549,83 @@ const agents = z
   })
   .strict();
 
+/**
+ * An IPv4 or IPv6 CIDR as a NetworkPolicy's `ipBlock.cidr` takes it (networking.k8s.io/v1 IPBlock:
+ * "192.168.1.0/24" or "2001:db8::/64"); a single address is written /32 (or /128).
+ */
+const cidr = z
+  .string()
+  .describe('a CIDR like "192.168.1.0/24" or "2001:db8::/64" (an address/prefix length, as text)')
+  .refine((v) => cidrProblem(v) === undefined, {
+    message: 'expected a CIDR like "192.168.1.0/24" or "2001:db8::/64" (address/prefix length)',
+  });
+
+/** Why a CIDR is not one (IPv4 prefix 0-32, IPv6 0-128), or undefined. */
+export function cidrProblem(v: string): string | undefined {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(v);
+  if (!m) return "it has no /prefix";
+  const family = isIP(m[1]);
+  if (family === 0) return "its address is not an IP address";
+  if (Number(m[2]) > (family === 4 ? 32 : 128)) return "its prefix is too long";
+  return undefined;
+}
+
+/**
+ * Egress NetworkPolicies (docs/explanation/security-model.md "Egress"). The stack's policies always
+ * carry egress rules derived from the wiring; these keys say whether they are enforced and where
+ * the addresses no pod label names are.
+ */
+const network = z
+  .object({
+    /**
+     * rendered: every policy carries its egress rules and the checks prove them, but its
+     * policyTypes leaves Egress out, so nothing is enforced and a running stack changes nothing.
+     * enforced: policyTypes names Egress; needs network.apiServer and network.nodes (and
+     * network.objectStore.cidrs for an object store outside the cluster's Services).
+     */
+    egress: z.enum(["rendered", "enforced"]).default("rendered"),
+    /** The Kubernetes API server's endpoints, which pods reach once the `kubernetes` Service's address is translated. */
+    apiServer: z
+      .object({
+        /**
+         * CIDRs of the API server's endpoints (`kubectl get endpointslices -n default -l
+         * kubernetes.io/service-name=kubernetes`), e.g. ["192.168.1.10/32"]. Empty, the rule is
+         * rendered to 0.0.0.0/0 on the port only, and egress: enforced is refused.
+         */
+        cidrs: z.array(cidr).default([]),
+        /** The port those endpoints serve on: kubeadm's default bind port (DefaultAPIBindPort) is 6443. */
+        port: z.number().int().min(1).max(65535).default(6443),
+      })
+      .strict()
+      .default({}),
+    /**
+     * CIDRs of the nodes, where node-exporter, the kubelet and the control plane listen in the
+     * host's network (no pod selector reaches them). Empty, the scrapers' rule is rendered to
+     * 0.0.0.0/0 on those ports only, and egress: enforced is refused.
+     */
+    nodes: z.array(cidr).default([]),
+    /** An object store outside the cluster's Services (a hostname or address in objectStore.endpoint, or Ceph RGW). */
+    objectStore: z
+      .object({
+        /**
+         * CIDRs it answers on. NetworkPolicy has no hostnames and the program resolves none (an
+         * answer read at deploy time goes stale unseen), so a hostname endpoint needs them here; an
+         * IP address endpoint adds itself. Empty for a hostname, the rule is rendered to 0.0.0.0/0
+         * on its port only, and egress: enforced is refused.
+         */
+        cidrs: z.array(cidr).default([]),
+      })
+      .strict()
+      .default({}),
+    /**
+     * CIDRs Alertmanager's receivers (Pushover, the heartbeat URL) answer on, over HTTPS (443),
+     * for Alertmanager's pods only. The whole internet unless narrowed: Pushover publishes no
+     * fixed addresses for its API.
+     */
+    receivers: z.array(cidr).min(1).default(["0.0.0.0/0"]),
+  })
+  .strict();
+
 /** Node (host) logs the log agent collects beside pod logs. */
 const nodeLogs = z
   .object({
@@ -649,6 +727,7 @@ export const rawSchema = z
     takeover: takeover.optional(),
     nodeLogs: nodeLogs.default({}),
     agents: agents.default({}),
+    network: network.default({}),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })

@@ -1,3 +1,4 @@
+import { isIP } from "net";
 import { RELEASES } from "./names";
 import {
   alertmanagerServices,
@@ -165,6 +166,56 @@ export function minioMetricsEndpoint(endpoint: string): {
   const scheme = u.protocol === "https:" ? "https" : "http";
   const port = u.port || (scheme === "https" ? "443" : "80");
   return { scheme, target: `${u.hostname}:${port}`, path: "/minio/v2/metrics/cluster" };
+}
+
+/**
+ * The cluster's DNS: CoreDNS's pods, labelled `k8s-app: kube-dns` in kube-system and listening on 53
+ * over UDP and TCP (kubernetes/kubernetes cmd/kubeadm/app/phases/addons/dns/manifests.go
+ * CoreDNSDeployment; k3s-io/k3s manifests/coredns.yaml: the same labels and container ports).
+ * NetworkPolicies see the pod behind the kube-dns Service, so the rule selects the pods.
+ */
+export const CLUSTER_DNS = {
+  namespace: "kube-system",
+  pods: { "k8s-app": "kube-dns" },
+  port: 53,
+  /** CoreDNS's `prometheus :9153` (the same manifests' Corefile and `metrics` container port). */
+  metricsPort: 9153,
+} as const;
+
+/** Where the object store's pods or addresses are, for the pods that read and write buckets. */
+export type ObjectStoreReach =
+  /** A Service of the cluster (`<svc>.<ns>.svc`): every pod of its namespace, on the URL's port. */
+  | { in: "cluster"; namespace: string; port: number }
+  /** Addresses outside the pod network: the CIDRs, on these ports. */
+  | { in: "addresses"; cidrs: string[]; ports: number[] | "all" };
+
+/**
+ * Where an object store endpoint is: a Service of the cluster (`<svc>.<ns>.svc[.cluster.local]`,
+ * reached at its namespace's pods on the URL's port: the stack does not render that Service, so
+ * its pods' labels are unknown and the port is taken to be the pods' own), or an address outside
+ * the pod network: an IP address is its own /32 (/128), a hostname only `cidrs` (config
+ * `network.objectStore.cidrs`): NetworkPolicy peers are pods, namespaces or ipBlocks, no
+ * hostnames (networking.k8s.io/v1 NetworkPolicyPeer), and a name the program resolved at deploy
+ * time would go stale without anyone seeing it.
+ */
+export function objectStoreReach(
+  store: { type: "minio"; endpoint: string } | { type: "ceph-rgw" } | { type: "filesystem" },
+  cidrs: string[],
+): ObjectStoreReach | undefined {
+  if (store.type === "filesystem") return undefined;
+  // Ceph RGW's endpoint is in each ObjectBucketClaim's ConfigMap (BUCKET_HOST, BUCKET_PORT), known
+  // only once Rook has bound it: its addresses are the configured ones, on every port.
+  if (store.type === "ceph-rgw") return { in: "addresses", cidrs, ports: "all" };
+  const u = new URL(store.endpoint);
+  const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
+  const inCluster =
+    /^([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.svc(\.cluster\.local)?\.?$/.exec(
+      u.hostname,
+    );
+  if (inCluster) return { in: "cluster", namespace: inCluster[3], port };
+  const host = u.hostname.replace(/^\[|\]$/g, "");
+  const own = isIP(host) === 4 ? [`${host}/32`] : isIP(host) === 6 ? [`${host}/128`] : [];
+  return { in: "addresses", cidrs: [...own, ...cidrs.filter((c) => !own.includes(c))], ports: [port] };
 }
 
 /** Grafana's Service (release `grafana`, the chart's default `service.port` 80). */

@@ -1,5 +1,5 @@
 import type { PhaseCapabilities, LogAgent } from "../model/phases";
-import { RELEASES } from "../model/endpoints";
+import { CLUSTER_DNS, RELEASES, type ObjectStoreReach } from "../model/endpoints";
 import {
   KPS_PORT_NAME,
   kpsAlertmanagerName,
@@ -7,8 +7,37 @@ import {
   VM_ALERTMANAGER_PORT_NAME,
 } from "../model/services";
 import { RELOADER_PORT } from "../upstream/operators/prometheusOperator";
-import type { Guarded, IngressRule, PodGroup } from "../builders/security/networkPolicies";
+import type {
+  EgressPort,
+  EgressRule,
+  Guarded,
+  IngressRule,
+  PodGroup,
+} from "../builders/security/networkPolicies";
 import { mimirPodLabels } from "../builders/metrics/mimirValues";
+
+/**
+ * Egress beyond the edges among the stack's own pods (config `network`, resolved in plan/plan.ts):
+ * the addresses no pod label names.
+ */
+export interface EgressInputs {
+  /** `network.egress: enforced`: policyTypes names Egress. Otherwise the rules are rendered only. */
+  enforced: boolean;
+  /** The API server's endpoints (`network.apiServer`): CIDRs and the port they serve on. */
+  apiServer: { cidrs: string[]; port: number };
+  /** The object store; absent without one (the filesystem store). */
+  objectStore?: ObjectStoreReach;
+  /** Where host-network targets listen (`network.nodes`), and their ports. */
+  nodes: { cidrs: string[]; ports: number[] };
+  /** Alertmanager's receivers (`network.receivers`) on 443; absent when no receiver is on. */
+  receivers?: string[];
+  /**
+   * The groups (policy names) whose pods call the Kubernetes API, each with the RBAC that lets
+   * them (plan/plan.ts derives the list from the grants the program makes or turns on; the
+   * rendered-object check proves it against the rendered RBAC, both ways).
+   */
+  apiCallers: Record<string, string>;
+}
 
 /**
  * Who talks to whom, as pod groups: the edges model/endpoints.ts's URLs stand for (agents -> Loki,
@@ -42,6 +71,8 @@ export interface NetworkInputs {
   kpsFullname: string;
   /** Loki's ruler sends its alerts to the phase's Alertmanager. */
   lokiRulerAlerts: boolean;
+  /** Egress rules; absent: the policies say nothing of egress. */
+  egress?: EgressInputs;
 }
 
 /** Release names the charts label their pods with (`app.kubernetes.io/instance`). */
@@ -130,7 +161,14 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
     ]),
   );
   // Grafana's UI is for people, through whatever Ingress or port-forward the cluster uses.
-  out.push(guard("grafana", grafana, [{ from: "anywhere", ports: ["grafana"], why: "users -> Grafana UI" }]));
+  // Its metrics port is the same, open to anywhere; the scrapers' rule is the edge their egress is
+  // derived from.
+  out.push(
+    guard("grafana", grafana, [
+      { from: "anywhere", ports: ["grafana"], why: "users -> Grafana UI" },
+      scraped(["grafana"]),
+    ]),
+  );
 
   // The two policies are named after the program's own Prometheus and Alertmanager (the default
   // fullname), whatever fullname a takeover keeps: the name stays put across a takeover's steps.
@@ -260,5 +298,109 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   else
     out.push(guard("vector", at(instance(INSTANCE.vector), n.agentsNamespace), [scraped(["prom-exporter"])]));
   // node-exporter runs in the host's network, where no NetworkPolicy applies.
+  if (!n.egress) return out;
+  return withEgress(out, n.egress, {
+    scrapers: out.filter((g) => scrapers.some((s) => same(s, g))).map((g) => g.name),
+    objectStoreUsers: [
+      "loki",
+      ...(n.runs.mimir ? ["mimir"] : []),
+      // MinIO's cluster metrics are scraped by Prometheus and vmagent (the program's ScrapeConfig)
+      // or Alloy (its own prometheus.scrape block): builders/objectstore/minioMetrics.ts.
+      ...out.filter((g) => scrapers.some((s) => same(s, g))).map((g) => g.name),
+    ],
+    alertmanagers: out
+      .filter((g) => [kpsAlertmanagerName(), "alertmanager", "vmalertmanager"].includes(g.name))
+      .map((g) => g.name),
+  });
+}
+
+/**
+ * Every group's egress, from the SAME rules its ingress side is: a group is a client of each
+ * ingress rule whose `from` names it (the edge list is the ingress rules; egress is never written
+ * apart), plus the cluster DNS for every group, and only for the groups that use them the API
+ * server, the object store, the nodes' host-network ports and Alertmanager's receivers.
+ */
+function withEgress(
+  out: Guarded[],
+  e: EgressInputs,
+  who: { scrapers: string[]; objectStoreUsers: string[]; alertmanagers: string[] },
+): Guarded[] {
+  const same = (a: PodGroup, b: PodGroup) =>
+    a.namespace === b.namespace && JSON.stringify(a.pods) === JSON.stringify(b.pods);
+  const tcp = (ports: number[]): EgressPort[] => ports.map((port) => ({ port }));
+  const block = (cidrs: string[]) => (cidrs.length ? cidrs : ["0.0.0.0/0"]).map((cidr) => ({ cidr }));
+  const unknown = "0.0.0.0/0 until it is set";
+  for (const g of out) {
+    const rules: EgressRule[] = [
+      {
+        to: [{ namespace: CLUSTER_DNS.namespace, pods: { ...CLUSTER_DNS.pods } }],
+        ports: [
+          { port: CLUSTER_DNS.port, protocol: "UDP" },
+          { port: CLUSTER_DNS.port, protocol: "TCP" },
+        ],
+        kind: "dns",
+        why: "-> cluster DNS",
+      },
+    ];
+    for (const h of out)
+      for (const r of h.ingress)
+        if (r.from !== "anywhere" && r.from.some((f) => same(f, g)))
+          rules.push({
+            to: [{ namespace: h.namespace, pods: h.pods }],
+            ports: r.ports === "all" ? "all" : r.ports.map((port) => ({ port })),
+            kind: "edge",
+            why: r.why,
+          });
+    const api = e.apiCallers[g.name];
+    if (api)
+      rules.push({
+        to: block(e.apiServer.cidrs),
+        ports: tcp([e.apiServer.port]),
+        kind: "api",
+        why: `-> Kubernetes API (${api})${e.apiServer.cidrs.length ? "" : `; network.apiServer: ${unknown}`}`,
+      });
+    if (e.objectStore && who.objectStoreUsers.includes(g.name)) {
+      const os = e.objectStore;
+      rules.push(
+        os.in === "cluster"
+          ? {
+              to: [{ namespace: os.namespace }],
+              ports: tcp([os.port]),
+              kind: "object-store",
+              why: "-> object store",
+            }
+          : {
+              to: block(os.cidrs),
+              ports: os.ports === "all" ? "all" : tcp(os.ports),
+              kind: "object-store",
+              why: `-> object store${os.cidrs.length ? "" : `; network.objectStore.cidrs: ${unknown}`}`,
+            },
+      );
+    }
+    if (who.scrapers.includes(g.name))
+      rules.push(
+        {
+          to: block(e.nodes.cidrs),
+          ports: tcp(e.nodes.ports),
+          kind: "node-scrape",
+          why: `scrapers -> host-network targets (node-exporter, kubelet, control plane)${e.nodes.cidrs.length ? "" : `; network.nodes: ${unknown}`}`,
+        },
+        {
+          to: [{ namespace: CLUSTER_DNS.namespace, pods: { ...CLUSTER_DNS.pods } }],
+          ports: tcp([CLUSTER_DNS.metricsPort]),
+          kind: "node-scrape",
+          why: "scrapers -> CoreDNS metrics",
+        },
+      );
+    if (e.receivers && who.alertmanagers.includes(g.name))
+      rules.push({
+        to: block(e.receivers),
+        ports: tcp([443]),
+        kind: "receivers",
+        why: "Alertmanager -> receivers (Pushover, heartbeat) over HTTPS",
+      });
+    g.egress = rules;
+    g.egressEnforced = e.enforced;
+  }
   return out;
 }

@@ -53,6 +53,10 @@ export interface StackCheckReport {
   podsJudged: number;
   /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
   connectionsAllowed: number;
+  /** Connections (addresses and scrapes) proven allowed out of their clients by egress rules. */
+  egressAllowed: number;
+  /** Policies whose egress rules are rendered and checked but not enforced (network.egress: rendered). */
+  egressNotEnforced: number;
   /** Named ports (policies, Services, probes, monitors) found on the pods they are meant for. */
   namedPortsResolved: number;
   /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
@@ -101,6 +105,8 @@ export function checkStack(
     variablesChecked: env.checked,
     podsJudged: podSecurity.pods,
     connectionsAllowed: network.allowed,
+    egressAllowed: network.egressAllowed,
+    egressNotEnforced: network.egressNotEnforced,
     namedPortsResolved: namedPorts.resolved,
     networkPoliciesDeferred: network.deferred,
     alloyConfigs: alloy.configs,

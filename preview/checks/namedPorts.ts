@@ -9,6 +9,8 @@
  * - NetworkPolicyPort `port` (string): "a named port on a pod", matched against the selected pods'
  *   container ports (networking.k8s.io/v1 NetworkPolicyPort). Judged: at least one pod the policy
  *   selects declares it (a policy over pods of several kinds may name a port only some declare).
+ *   In an egress rule the name is the destination's: judged against the pods its `to` peers select
+ *   (a peer's namespace by its `kubernetes.io/metadata.name`), at least one of which declares it.
  * - ServicePort `targetPort` (string): "the name of the port on the backend Pods" (core/v1
  *   ServicePort); a pod without it is not an endpoint for that port. Judged: every selected pod.
  * - Probe `httpGet.port` / `tcpSocket.port` / `grpc.port` (string): "Name must be an IANA_SVC_NAME",
@@ -85,6 +87,30 @@ export function checkNamedPorts(objects: Placed[], generated: Placed[] = []): Na
             fail(
               p,
               `ingress rule ${i} admits port "${port.port}", which none of the pods it selects declares (${podList(selected)}): the rule admits nothing`,
+            );
+        }
+      });
+    }
+
+    if (kind === "NetworkPolicy" && apiVersion === "networking.k8s.io/v1") {
+      (spec.egress ?? []).forEach((rule: any, i: number) => {
+        const dest = (rule.to ?? []).flatMap((peer: any) =>
+          peer.podSelector
+            ? podsOfPolicy(
+                pods,
+                peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] ?? nsOf(p),
+                peer.podSelector,
+              )
+            : [],
+        );
+        if (dest.length === 0) return;
+        for (const port of rule.ports ?? []) {
+          if (typeof port.port !== "string") continue;
+          if (dest.some((t: PodTemplate) => declares(t.spec, port.port))) report.resolved++;
+          else
+            fail(
+              p,
+              `egress rule ${i} admits port "${port.port}", which none of the pods it leads to declares (${podList(dest)}): the rule admits nothing`,
             );
         }
       });

@@ -10,8 +10,25 @@
  * addresses the address check resolves) that the target's policies do not allow from the pods
  * reading that config; a scrape (ServiceMonitor, PodMonitor, VMServiceScrape, VMPodScrape target)
  * not allowed from every scraper of the stack; a policy rule nothing uses.
+ *
+ * Egress (check `network-egress`), judged the same way from the client's side: a pod selected by
+ * a policy with egress rules reaches only what one of them allows (`to` peers: pods by selector,
+ * namespaces, or ipBlocks; no `to` or no `ports` means all). The rules are judged whether or not
+ * `policyTypes` names Egress yet (network.egress: rendered), so the proof exists before enforcement.
+ * Findings: an address or scrape the client's egress does not admit (the cluster DNS and an
+ * object store outside the stack included); an egress rule of kind `edge` or an in-cluster
+ * `object-store` nothing uses; a DNS rule other than CoreDNS on 53 UDP+TCP; the API server
+ * admitted to pods holding no RBAC, or refused to pods that hold some; receivers admitted to
+ * anything but Alertmanager; in a namespace whose policies carry egress, a guarded pod without.
  */
 import { isParked, NETWORK_POLICIES_DEFERRED } from "../../builders/security/podSecurity";
+import {
+  EGRESS_ANNOTATION,
+  EGRESS_MODE_ANNOTATION,
+  type EgressKind,
+} from "../../builders/security/networkPolicies";
+import { CLUSTER_DNS } from "../../model/endpoints";
+import { boundAccounts } from "./privileges";
 import { addressesIn } from "./addresses";
 import {
   containersOf,
@@ -27,6 +44,8 @@ import {
 interface Port {
   number: number;
   name?: string;
+  /** Default TCP. */
+  protocol?: "TCP" | "UDP";
 }
 
 /** One connection judged allowed: a client pod template to a target pod template's port. */
@@ -48,6 +67,11 @@ export interface NetworkReport {
   admitted: AdmittedEdge[];
   /** Namespaces whose policies are deliberately deferred (a takeover's import step). */
   deferred: string[];
+  /** Connections proven allowed out of the client by its egress rules. */
+  egressAllowed: number;
+  egressAdmitted: AdmittedEdge[];
+  /** Policies whose egress rules are rendered but not enforced (policyTypes without Egress). */
+  egressNotEnforced: number;
 }
 
 /** A label selector where `{}` (or absent matchLabels and matchExpressions) selects everything. */
@@ -62,6 +86,94 @@ function selectsAll(selector: any, labels: Record<string, string>): boolean {
 
 const isPolicy = (p: Placed) => p.obj.kind === "NetworkPolicy" && p.obj.apiVersion === "networking.k8s.io/v1";
 const ingressTyped = (np: K8sObject) => (np.spec?.policyTypes ?? ["Ingress"]).includes("Ingress");
+/** Whether a policy says anything of egress: rules, or Egress among its types (judged either way). */
+const hasEgress = (np: K8sObject) =>
+  np.spec?.egress !== undefined || (np.spec?.policyTypes ?? []).includes("Egress");
+/** Each egress rule's kind, from the annotation the builder writes; `edge` when absent. */
+function egressKinds(np: K8sObject): EgressKind[] {
+  try {
+    const a = JSON.parse(np.metadata.annotations?.[EGRESS_ANNOTATION] ?? "[]");
+    return (np.spec?.egress ?? []).map((_: unknown, i: number) => a[i]?.kind ?? "edge");
+  } catch {
+    return (np.spec?.egress ?? []).map(() => "edge");
+  }
+}
+const emptySelector = (s: any) =>
+  !s || (Object.keys(s.matchLabels ?? {}).length === 0 && !(s.matchExpressions ?? []).length);
+
+/** Whether one NetworkPolicyPort list admits a port (no list: every port). */
+function portAdmits(ports: any[] | undefined, port: Port): boolean {
+  if (!ports || ports.length === 0) return true;
+  return ports.some(
+    (x) =>
+      (x.protocol ?? "TCP") === (port.protocol ?? "TCP") &&
+      (x.port === undefined ||
+        x.port === port.number ||
+        (port.name !== undefined && x.port === port.name) ||
+        (typeof x.port === "number" &&
+          x.endPort !== undefined &&
+          port.number >= x.port &&
+          port.number <= x.endPort)),
+  );
+}
+
+/** Where a connection goes: pods (labels known), a namespace's unknown pods, or a host-network pod. */
+interface Destination {
+  ns: string;
+  /** The pods' labels; undefined when the stack does not render them (an outside Service). */
+  labels?: Record<string, string>;
+  /** A pod in the host's network: only an ipBlock can admit it. */
+  hostNetwork?: boolean;
+  /** For messages. */
+  name: string;
+}
+
+/**
+ * The egress rules (`<ns>/<policy>#egress<index>`) that let client out to a destination's port;
+ * null when no policy with egress selects the client. A peer's pod selector admits a destination
+ * whose labels are unknown only when it is empty; an ipBlock admits only a host-network pod (the
+ * check cannot know a node's address) and only from a `node-scrape` rule.
+ */
+function egressAllowing(
+  policies: Placed[],
+  nsLabels: (ns: string) => Record<string, string>,
+  client: { ns: string; labels: Record<string, string> },
+  dest: Destination,
+  port: Port,
+): { rules: string[]; policies: string[] } | null {
+  const selecting = policies.filter(
+    (p) =>
+      p.obj.metadata.namespace === client.ns &&
+      hasEgress(p.obj) &&
+      selectsAll(p.obj.spec?.podSelector, client.labels),
+  );
+  if (selecting.length === 0) return null;
+  const rules: string[] = [];
+  for (const p of selecting) {
+    const kinds = egressKinds(p.obj);
+    (p.obj.spec?.egress ?? []).forEach((r: any, i: number) => {
+      if (!portAdmits(r.ports, port)) return;
+      const to: any[] = r.to ?? [];
+      const toOk =
+        to.length === 0 ||
+        to.some((peer) => {
+          if (peer.ipBlock) return dest.hostNetwork === true && kinds[i] === "node-scrape";
+          if (dest.hostNetwork) return false;
+          const nsOk = peer.namespaceSelector
+            ? selectsAll(peer.namespaceSelector, nsLabels(dest.ns))
+            : dest.ns === client.ns;
+          const podOk = !peer.podSelector
+            ? true
+            : dest.labels
+              ? selectsAll(peer.podSelector, dest.labels)
+              : emptySelector(peer.podSelector);
+          return nsOk && podOk;
+        });
+      if (toOk) rules.push(`${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`);
+    });
+  }
+  return { rules, policies: selecting.map((p) => p.obj.metadata.name) };
+}
 
 /** The rules (`<ns>/<policy>#<index>`) that allow client -> target:port; null when no policy isolates the target. */
 function allowingRules(
@@ -143,6 +255,15 @@ function readersOf(p: Placed, pods: PodTemplate[]): PodTemplate[] {
       return refs.includes(`"${name}"`);
     });
   }
+  // A prometheus-operator ScrapeConfig is read by Prometheus and, converted to a VMScrapeConfig, by
+  // vmagent (builders/objectstore/minioMetrics.ts: MinIO's cluster metrics are one).
+  if (kind === "ScrapeConfig" && p.obj.apiVersion.startsWith("monitoring.coreos.com/"))
+    return pods.filter(
+      (t) =>
+        t.owner.source.endsWith("by its operator") &&
+        /^(prometheus|vmagent)-/.test(t.owner.obj.metadata.name) &&
+        t.owner.obj.metadata.namespace === namespace,
+    );
   // A VMCluster's own addresses (the chart's `vmalert.proxyURL`) are vmselect's flags.
   if (kind === "VMCluster" && p.obj.apiVersion.startsWith("operator.victoriametrics.com/"))
     return pods.filter(
@@ -227,7 +348,15 @@ function scrapersOf(objects: Placed[], pods: PodTemplate[]): { tpl: PodTemplate;
  */
 export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []): NetworkReport {
   const all = [...objects, ...generated];
-  const report: NetworkReport = { findings: [], allowed: 0, admitted: [], deferred: [] };
+  const report: NetworkReport = {
+    findings: [],
+    allowed: 0,
+    admitted: [],
+    deferred: [],
+    egressAllowed: 0,
+    egressAdmitted: [],
+    egressNotEnforced: 0,
+  };
   const namespaceObjs = objects.filter((p) => p.obj.kind === "Namespace");
   const stackNs = new Set(objects.map((p) => p.obj.metadata.namespace).filter(Boolean) as string[]);
   for (const n of namespaceObjs)
@@ -265,9 +394,46 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
     }
   }
 
+  const usedEgress = new Set<string>();
+  const egressFail = (where: string, message: string) =>
+    report.findings.push({ check: "network-egress", where, message });
+  const id = (t: PodTemplate) =>
+    `${t.owner.obj.kind} ${t.owner.obj.metadata.namespace}/${t.owner.obj.metadata.name}`;
+  /** The client's egress towards a destination's port: admitted, or a finding naming what is missing. */
+  const judgeEgress = (client: PodTemplate, dest: Destination, port: Port, what: string) => {
+    const cns = client.owner.obj.metadata.namespace!;
+    if (!judged(cns) || client.spec.hostNetwork === true) return;
+    const r = egressAllowing(policies, nsLabels, { ns: cns, labels: client.labels }, dest, port);
+    if (!r) return;
+    const where = `port ${port.number}${port.name ? ` (${port.name})` : ""}${port.protocol === "UDP" ? "/UDP" : ""}`;
+    if (r.rules.length === 0) {
+      egressFail(
+        describe(client.owner),
+        `${what}: no egress rule of ${cns}/${r.policies.join(", ")} lets ${describe(client.owner)} out to ${dest.name} on ${where}`,
+      );
+      return;
+    }
+    for (const x of r.rules) usedEgress.add(x);
+    report.egressAllowed++;
+    report.egressAdmitted.push({
+      client: id(client),
+      target: dest.name,
+      port: port.number,
+      ...(port.name ? { portName: port.name } : {}),
+      what,
+    });
+  };
+
   const judge = (client: PodTemplate, tpl: PodTemplate, port: Port, what: string) => {
     const tns = tpl.owner.obj.metadata.namespace!;
-    if (!judged(tns) || tpl.spec.hostNetwork === true || client === tpl) return;
+    if (client === tpl) return;
+    judgeEgress(
+      client,
+      { ns: tns, labels: tpl.labels, hostNetwork: tpl.spec.hostNetwork === true, name: id(tpl) },
+      port,
+      what,
+    );
+    if (!judged(tns) || tpl.spec.hostNetwork === true) return;
     const rules = allowingRules(
       policies,
       nsLabels,
@@ -283,8 +449,6 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
     else {
       for (const r of rules ?? []) used.add(r);
       report.allowed++;
-      const id = (t: PodTemplate) =>
-        `${t.owner.obj.kind} ${t.owner.obj.metadata.namespace}/${t.owner.obj.metadata.name}`;
       report.admitted.push({
         client: id(client),
         target: id(tpl),
@@ -297,7 +461,34 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
 
   // Every address a config dials, from the pods that read that config.
   for (const p of objects) {
-    const addresses = addressesIn(p).filter((a) => judged(a.namespace));
+    const all = addressesIn(p);
+    // Addresses outside the stack's namespaces (the cluster DNS, an in-cluster object store): only
+    // the client's egress can be judged. CoreDNS's pods are known by their labels and serve DNS on
+    // 53 over UDP and TCP; another namespace's pods are unknown, reached on the address's port.
+    const outside = all.filter((a) => !stackNs.has(a.namespace));
+    if (outside.length) {
+      const clients = readersOf(p, pods);
+      for (const a of outside) {
+        const dns = a.service === "kube-dns" && a.namespace === CLUSTER_DNS.namespace;
+        const dest: Destination = {
+          ns: a.namespace,
+          ...(dns ? { labels: { ...CLUSTER_DNS.pods } } : {}),
+          name: `Service ${a.namespace}/${a.service}`,
+        };
+        const ports: Port[] = dns
+          ? [
+              { number: CLUSTER_DNS.port, protocol: "UDP" },
+              { number: CLUSTER_DNS.port, protocol: "TCP" },
+            ]
+          : typeof a.port === "number"
+            ? [{ number: a.port }]
+            : [];
+        for (const client of clients) for (const port of ports) judgeEgress(client, dest, port, a.text);
+      }
+    }
+    // The stack's own namespaces, deferred ones too: their pods' ingress is not judged, but the
+    // client's egress towards them is.
+    const addresses = all.filter((a) => stackNs.has(a.namespace));
     if (addresses.length === 0) continue;
     const clients = readersOf(p, pods);
     for (const a of addresses) {
@@ -356,5 +547,195 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
         );
     });
   }
+  checkEgressRules(objects, policies, pods, judged, usedEgress, scrapers, egressFail, report);
   return report;
+}
+
+/**
+ * The ServiceAccount (`namespace/name`) a pod runs as, and whether the pod itself says it mounts
+ * the token (undefined: its ServiceAccount decides). For an operator's pod, from its CR:
+ * prometheus-operator runs it as spec.serviceAccountName ("default" without it) with the CR's
+ * automountServiceAccountToken; the VictoriaMetrics operator as spec.serviceAccountName or the
+ * `<kind>-<name>` account it makes.
+ */
+function accountOf(t: PodTemplate, objects: Placed[]): { account: string; token?: boolean } {
+  const ns = t.owner.obj.metadata.namespace;
+  if (t.owner.source.endsWith("by its operator")) {
+    const cr = objects.find(
+      (p) =>
+        p.obj.metadata.namespace === ns &&
+        p.urn === t.owner.urn &&
+        `${p.obj.kind.toLowerCase()}-${p.obj.metadata.name}` === t.owner.obj.metadata.name,
+    );
+    const spec = cr?.obj.spec ?? {};
+    const vm = !!cr?.obj.apiVersion.startsWith("operator.victoriametrics.com/");
+    return {
+      account: `${ns}/${spec.serviceAccountName ?? (vm ? t.owner.obj.metadata.name : "default")}`,
+      // With disableAutomountServiceAccountToken the VM operator still mounts a token into the
+      // containers that call the API (VictoriaMetrics/operator docs/security.md, as
+      // builders/metrics/vmValues.ts reads it): the RBAC decides.
+      token: vm ? true : spec.automountServiceAccountToken,
+    };
+  }
+  return {
+    account: `${ns}/${t.spec.serviceAccountName ?? t.spec.serviceAccount ?? "default"}`,
+    token: t.spec.automountServiceAccountToken,
+  };
+}
+
+/** Whether a pod runs Alertmanager: an operator's Alertmanager or VMAlertmanager, or the image. */
+const runsAlertmanager = (t: PodTemplate) =>
+  (t.owner.source.endsWith("by its operator") && /^(vm)?alertmanager-/.test(t.owner.obj.metadata.name)) ||
+  containersOf(t.spec).some((c: any) => typeof c.image === "string" && /\/alertmanager[:@]/.test(c.image));
+
+/**
+ * Each egress rule by its kind: edges and an in-cluster object store must carry a connection judged
+ * above; DNS is CoreDNS on 53 UDP and TCP and nothing more; the API server only for pods that hold
+ * RBAC (and every such pod reaches it); receivers only for Alertmanager; node scrapes only for
+ * scrapers. In a namespace whose policies carry egress, every guarded pod has some.
+ */
+function checkEgressRules(
+  objects: Placed[],
+  policies: Placed[],
+  pods: PodTemplate[],
+  judged: (ns: string | undefined) => boolean,
+  used: Set<string>,
+  scrapers: { tpl: PodTemplate }[],
+  fail: (where: string, message: string) => void,
+  report: NetworkReport,
+): void {
+  const bound = boundAccounts(objects);
+  // Whether the pod mounts its token: the pod's own field, else its ServiceAccount's ("Pod-level
+  // automount setting takes precedence", ServiceAccount.automountServiceAccountToken,
+  // kubernetes-models 4.5.1 v1/ServiceAccount.d.ts), else true.
+  const token = (t: PodTemplate) => {
+    const own = accountOf(t, objects);
+    if (own.token !== undefined) return own.token;
+    const [ns, name] = own.account.split("/");
+    const sa = objects.find(
+      (p) =>
+        p.obj.kind === "ServiceAccount" && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
+    );
+    return sa?.obj.automountServiceAccountToken !== false;
+  };
+  const egressPolicies = policies.filter((p) => judged(p.obj.metadata.namespace) && hasEgress(p.obj));
+  const selected = (p: Placed) =>
+    pods.filter(
+      (t) =>
+        t.owner.obj.metadata.namespace === p.obj.metadata.namespace &&
+        t.spec.hostNetwork !== true &&
+        selectsAll(p.obj.spec?.podSelector, t.labels),
+    );
+  for (const p of egressPolicies) {
+    if (!(p.obj.spec?.policyTypes ?? []).includes("Egress")) report.egressNotEnforced++;
+    const kinds = egressKinds(p.obj);
+    const mode = p.obj.metadata.annotations?.[EGRESS_MODE_ANNOTATION];
+    const enforced = (p.obj.spec?.policyTypes ?? []).includes("Egress");
+    if (mode !== undefined && (mode === "enforced") !== enforced)
+      fail(
+        describe(p),
+        `says egress is "${mode}" but its policyTypes are ${JSON.stringify(p.obj.spec?.policyTypes)}`,
+      );
+    const mine = selected(p);
+    (p.obj.spec?.egress ?? []).forEach((r: any, i: number) => {
+      const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`;
+      const rule = `egress rule ${i} (${kinds[i]})`;
+      const to: any[] = r.to ?? [];
+      const blocks = to.filter((x) => x.ipBlock);
+      if (to.length === 0) fail(describe(p), `${rule} admits every destination`);
+      switch (kinds[i]) {
+        case "edge":
+          if (r.ports && !used.has(id))
+            fail(
+              describe(p),
+              `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses`,
+            );
+          if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);
+          break;
+        case "object-store":
+          if (blocks.length === 0 && !used.has(id))
+            fail(describe(p), `${rule} admits an object store no config of its pods dials`);
+          break;
+        case "dns": {
+          const ok =
+            to.length === 1 &&
+            to[0].namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === CLUSTER_DNS.namespace &&
+            JSON.stringify(to[0].podSelector?.matchLabels) === JSON.stringify(CLUSTER_DNS.pods) &&
+            JSON.stringify((r.ports ?? []).map((x: any) => `${x.protocol ?? "TCP"}/${x.port}`).sort()) ===
+              JSON.stringify([`TCP/${CLUSTER_DNS.port}`, `UDP/${CLUSTER_DNS.port}`]);
+          if (!ok)
+            fail(
+              describe(p),
+              `${rule} admits more or other than CoreDNS (kube-system, k8s-app: kube-dns) on 53 UDP and TCP`,
+            );
+          break;
+        }
+        case "api": {
+          if (blocks.length !== to.length)
+            fail(describe(p), `${rule} admits pods: the API server is an address`);
+          const without = mine.filter((t) => !token(t) || !bound.has(accountOf(t, objects).account));
+          if (mine.length > 0 && without.length === mine.length)
+            fail(
+              describe(p),
+              `${rule} admits the Kubernetes API to ${without.map((t) => describe(t.owner)).join(", ")}, which hold no RBAC of the stack (or mount no token)`,
+            );
+          break;
+        }
+        case "receivers": {
+          const others = mine.filter((t) => !runsAlertmanager(t));
+          if (others.length)
+            fail(
+              describe(p),
+              `${rule} admits Alertmanager's receivers to ${others.map((t) => describe(t.owner)).join(", ")}`,
+            );
+          break;
+        }
+        case "node-scrape": {
+          const others = mine.filter((t) => !scrapers.some((s) => s.tpl === t));
+          if (mine.length > 0 && others.length === mine.length)
+            fail(
+              describe(p),
+              `${rule} admits the nodes' scrape ports to ${others.map((t) => describe(t.owner)).join(", ")}, which scrape nothing`,
+            );
+          break;
+        }
+      }
+    });
+  }
+  // Every pod that holds RBAC and mounts its token calls the API server: its egress must admit it.
+  for (const t of pods) {
+    const ns = t.owner.obj.metadata.namespace;
+    if (!judged(ns) || t.spec.hostNetwork === true || !token(t)) continue;
+    const grant = bound.get(accountOf(t, objects).account);
+    if (!grant) continue;
+    const mine = egressPolicies.filter(
+      (p) => p.obj.metadata.namespace === ns && selectsAll(p.obj.spec?.podSelector, t.labels),
+    );
+    if (mine.length === 0) continue;
+    const api = mine.some((p) => egressKinds(p.obj).includes("api"));
+    if (!api)
+      fail(
+        describe(t.owner),
+        `calls the Kubernetes API (ServiceAccount ${accountOf(t, objects).account}: ${grant}) but no egress rule of ${ns}/${mine.map((p) => p.obj.metadata.name).join(", ")} admits the API server`,
+      );
+  }
+  // Where policies carry egress, every pod an ingress policy guards is held to egress rules too.
+  const egressNs = new Set(egressPolicies.map((p) => p.obj.metadata.namespace));
+  for (const t of pods) {
+    const ns = t.owner.obj.metadata.namespace;
+    if (!egressNs.has(ns) || t.spec.hostNetwork === true) continue;
+    const inNs = policies.filter((p) => p.obj.metadata.namespace === ns);
+    const guarded = inNs.some(
+      (p) =>
+        ingressTyped(p.obj) &&
+        !emptySelector(p.obj.spec?.podSelector) &&
+        selectsAll(p.obj.spec?.podSelector, t.labels),
+    );
+    const held = inNs.some((p) => hasEgress(p.obj) && selectsAll(p.obj.spec?.podSelector, t.labels));
+    if (guarded && !held)
+      fail(
+        describe(t.owner),
+        `its pods are guarded on ingress but no policy of ${ns} carries egress rules for them`,
+      );
+  }
 }

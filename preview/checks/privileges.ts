@@ -203,6 +203,22 @@ function grants(objects: Placed[]): Grant[] {
   return out;
 }
 
+/**
+ * Every ServiceAccount (`namespace/name`) some RoleBinding or ClusterRoleBinding of the stack binds
+ * to a role of the stack, with the first such grant as `Kind role via Kind binding`.
+ */
+export function boundAccounts(objects: Placed[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const g of grants(objects))
+    for (const a of g.accounts)
+      if (!out.has(a))
+        out.set(
+          a,
+          `${g.role.obj.kind} ${g.role.obj.metadata.name} via ${g.binding.obj.kind} ${g.binding.obj.metadata.name}`,
+        );
+  return out;
+}
+
 const saOf = (v: PodView) =>
   `${v.namespace}/${v.spec.serviceAccountName ?? v.spec.serviceAccount ?? "default"}`;
 

@@ -91,6 +91,41 @@ describe("rendered-stack check named-port", () => {
     assert.match(f[0].message, /admits port "web", which none of the pods it selects declares/);
   });
 
+  it("judges an egress rule's port name against the pods its peers lead to, not the pods it selects", () => {
+    const client = { app: "client" };
+    const egress = (port: string): Placed =>
+      at(
+        networkPolicy({
+          name: "c",
+          namespace: NS,
+          pods: client,
+          ingress: [],
+          egress: [
+            {
+              to: [{ namespace: NS, pods: server }],
+              ports: [{ port }],
+              kind: "edge",
+              why: "client -> server",
+            },
+          ],
+        }) as K8sObject,
+        "resource np",
+      );
+    const objs = [
+      ...good(),
+      at(deployment("client", client, [{ name: "web", containerPort: 8080 }])),
+      egress("http-metrics"),
+    ];
+    assert.deepEqual(checkNamedPorts(objs).findings, []);
+    // "web" is the client's own port, not the server's: the rule leads nowhere.
+    const f = checkNamedPorts([...objs.slice(0, -1), egress("web")]).findings;
+    assert.equal(f.length, 1, f.map((x) => x.message).join("\n"));
+    assert.match(
+      f[0].message,
+      /egress rule 0 admits port "web", which none of the pods it leads to declares \(Deployment monitoring\/server/,
+    );
+  });
+
   it("fails a Service targetPort, a probe port and monitor ports the pods or Services lack", () => {
     const objs: Placed[] = [
       at(deployment("server", server, [{ name: "http-metrics", containerPort: 3100 }], "metrics")),

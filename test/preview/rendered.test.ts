@@ -79,7 +79,7 @@ describe("rendered stack", function () {
       const r = await rendered(v);
       const rep = r.report;
       summary.push(
-        `${stack}: ${rep.objects} objects, ${rep.builtinValidated} built-in + ${rep.customValidated} custom validated, ${rep.addressesResolved} addresses resolved, ${rep.variablesChecked} \${VAR} checked, ${rep.podsJudged} pods at their Pod Security level, ${rep.connectionsAllowed} connections allowed by NetworkPolicies, ${rep.namedPortsResolved} named ports found`,
+        `${stack}: ${rep.objects} objects, ${rep.builtinValidated} built-in + ${rep.customValidated} custom validated, ${rep.addressesResolved} addresses resolved, ${rep.variablesChecked} \${VAR} checked, ${rep.podsJudged} pods at their Pod Security level, ${rep.connectionsAllowed} connections allowed by NetworkPolicies (${rep.egressAllowed} by egress rules), ${rep.namedPortsResolved} named ports found`,
       );
       expectClean(r);
       assert.ok(rep.addressesResolved > 0 && rep.builtinValidated > 0 && rep.customValidated > 0);
@@ -104,7 +104,7 @@ describe("rendered stack", function () {
             const r = await rendered(variant(topology, phase, backend));
             const rep = r.report;
             summary.push(
-              `${topology}/${backend}/${phase}: ${rep.objects} objects, ${rep.builtinValidated}+${rep.customValidated} validated, ${rep.addressesResolved} addresses, ${rep.variablesChecked} vars, ${rep.podsJudged} pods, ${rep.connectionsAllowed} connections allowed, ${rep.namedPortsResolved} named ports`,
+              `${topology}/${backend}/${phase}: ${rep.objects} objects, ${rep.builtinValidated}+${rep.customValidated} validated, ${rep.addressesResolved} addresses, ${rep.variablesChecked} vars, ${rep.podsJudged} pods, ${rep.connectionsAllowed} connections allowed (${rep.egressAllowed} egress), ${rep.namedPortsResolved} named ports`,
             );
             expectClean(r);
           });

@@ -3,11 +3,12 @@
  * both topologies (real Helm renders, test/support/rendered.ts). The edges expected come from the
  * phase table (model/phases.ts), not from the policies: the network check must have judged each one
  * allowed (an edge it never saw, because no address names it, fails here as well as one it refused).
- * Operator-made pods are modelled from the operators' contracts (upstream/operators/).
+ * Operator-made pods are modelled from the operators' contracts (upstream/operators/). The same
+ * edges must be admitted by each client's egress rules too (rendered whether or not enforced).
  */
 import { strict as assert } from "assert";
 import { capabilities, type PhaseCapabilities } from "../../model/phases";
-import { placedFrom } from "../../preview/checks";
+import { checkStack, placedFrom } from "../../preview/checks";
 import { checkNetworkPolicies, type AdmittedEdge } from "../../preview/checks/networkPolicies";
 import { operatorObjects } from "../../preview/checks/objects";
 import {
@@ -126,4 +127,65 @@ describe("every edge a phase wires is admitted by the NetworkPolicies", function
       );
     });
   }
+});
+
+describe("every edge a phase wires is admitted by its client's egress rules too", function () {
+  this.timeout(600_000);
+  for (const v of [...matrixVariants(), VM_CLUSTER_VARIANT, MIMIR_READ_WRITE_VARIANT]) {
+    it(`${v.title}`, async () => {
+      const r = await rendered(v);
+      assertRendered(r);
+      const objects = placedFrom(r.objects);
+      const report = checkNetworkPolicies(objects, operatorObjects(objects));
+      const caps = capabilities(v.phase!, v.backend!);
+      const missing = wantedEdges(caps).filter(
+        (w) =>
+          !report.egressAdmitted.some(
+            (e) =>
+              w.client.test(e.client) &&
+              w.target.test(e.target) &&
+              (w.port === undefined || e.port === w.port) &&
+              (w.scrape === undefined || e.what.startsWith("scrape of")),
+          ),
+      );
+      const egress = report.findings.filter((f) => f.check === "network-egress");
+      assert.deepEqual(
+        [...missing.map((w) => w.why), ...egress.map((f) => `${f.where}: ${f.message}`)],
+        [],
+        `refused or never judged by egress; admitted:\n${[...new Set(report.egressAdmitted.filter((e) => !e.what.startsWith("scrape of")).map(fmt))].join("\n")}`,
+      );
+      // Every client reaches the cluster DNS and, where it stores data, the object store.
+      assert.ok(
+        report.egressAdmitted.some((e) => e.target === "Service storage/minio" && /loki/.test(e.client)),
+        "Loki's egress never judged towards the object store",
+      );
+    });
+  }
+});
+
+describe("network.egress: enforced puts Egress in every policy's types, and the stack still checks clean", function () {
+  this.timeout(600_000);
+  // Documentation addresses (RFC 5737 TEST-NET-1), never dialled: only rendered.
+  const network = { egress: "enforced", apiServer: { cidrs: ["192.0.2.10/32"] }, nodes: ["192.0.2.0/24"] };
+  for (const phase of ["dual-write", "kps-removed"] as const)
+    it(`staging ${phase}`, async () => {
+      const r = await rendered({
+        title: `staging ${phase} enforced`,
+        stack: "staging",
+        over: { phase, network },
+      });
+      assertRendered(r);
+      const objects = placedFrom(r.objects);
+      const report = checkStack(objects, r.synth.export.deployment.resources);
+      assert.deepEqual(report.findings, []);
+      assert.equal(report.egressNotEnforced, 0);
+      const policies = objects.filter((p) => p.obj.kind === "NetworkPolicy" && p.obj.spec?.egress);
+      assert.ok(policies.length > 0);
+      for (const p of policies)
+        assert.deepEqual(p.obj.spec.policyTypes, ["Ingress", "Egress"], p.obj.metadata.name);
+      const api = policies
+        .flatMap((p) => p.obj.spec.egress)
+        .filter((e: any) => e.to?.[0]?.ipBlock?.cidr === "192.0.2.10/32");
+      assert.ok(api.length > 0, "no rule admits the configured API server");
+    });
 });
