@@ -175,6 +175,11 @@ export const BENCH: CliSpec = {
       value: "<project dir>",
       help: "Time the npm commands of another checkout (a before/after comparison).",
     },
+    {
+      name: "--child-render",
+      value: "<export.json>",
+      help: "Internal: one render of an export, in the child process bench starts itself.",
+    },
     HELP,
   ],
   exits: [

@@ -49,6 +49,17 @@ describe("the CLI explains itself (preview/cliSpec.ts; docs/reference/cli.md's s
     });
   }
 
+  it("every flag a tool reads from its parsed arguments is in its spec (bench's --child-render was not)", () => {
+    for (const [spec, parser] of PARSERS) {
+      const text = fs.readFileSync(path.join(ROOT, parser), "utf8");
+      const read = [...text.matchAll(/\b(?:option|one|get|has)\("(--[a-z-]+)"\)/g)].map((m) => m[1]);
+      assert.ok(read.length > 0, `${parser}: no flag read found (the pattern is stale)`);
+      const known = new Set(spec.flags.map((f) => f.name));
+      for (const f of read)
+        assert.ok(known.has(f), `${parser} reads ${f}, which the ${spec.script} spec lacks`);
+    }
+  });
+
   it("the parser takes --flag v and --flag=v, refuses a missing value, a repeated single flag and a value on a switch", () => {
     const p = parseArgs(SYNTH, ["--stack", "a", "--stack=b", "--out=o", "--quiet"]);
     assert.deepEqual(p.values.get("--stack"), ["a", "b"]);
