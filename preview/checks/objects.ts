@@ -198,7 +198,12 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
     "matchLabels" in selector || "matchExpressions" in selector ? (selector.matchLabels ?? {}) : selector;
   if (Object.keys(matchLabels).length === 0 && !(selector.matchExpressions ?? []).length) return false;
   for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
+  return expressionsHold(selector.matchExpressions, labels);
+}
+
+/** Whether every `matchExpressions` requirement (In, NotIn, Exists, DoesNotExist) holds. */
+export function expressionsHold(exprs: any[] | undefined, labels: Record<string, string>): boolean {
+  for (const e of exprs ?? []) {
     const has = e.key in labels;
     const val = labels[e.key];
     if (e.operator === "In" && !(has && e.values.includes(val))) return false;

@@ -36,7 +36,7 @@ import {
 import { blocksOf, parseAlloy, stringValue } from "../../upstream/alloy/syntax";
 import { SA_TOKEN_FILE } from "../../upstream/serviceMonitorAuth";
 import { alloyConfigs } from "./alloy";
-import { podTemplates, type Finding, type K8sObject, type Placed } from "./objects";
+import { expressionsHold, podTemplates, type Finding, type K8sObject, type Placed } from "./objects";
 
 /** One ServiceMonitor endpoint that reaches a kube-rbac-proxy, and what the proxy asks of it. */
 export interface ProxiedTarget {
@@ -67,15 +67,7 @@ export interface MonitorScraper {
 function selectorMatches(sel: any, labels: Record<string, string>): boolean {
   if (sel === undefined || sel === null) return false;
   for (const [k, v] of Object.entries<string>(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = e.key in labels;
-    const val = labels[e.key];
-    if (e.operator === "In" && !(has && e.values.includes(val))) return false;
-    if (e.operator === "NotIn" && has && e.values.includes(val)) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
+  return expressionsHold(sel.matchExpressions, labels);
 }
 
 const isKind = (o: K8sObject, kind: string, group: string) =>
