@@ -395,6 +395,9 @@ function withEgress(
     if (e.receivers && who.alertmanagers.includes(g.name))
       rules.push({
         to: block(e.receivers),
+        // Pushover's API is https://api.pushover.net/1/messages.json, fixed in Alertmanager
+        // (prometheus/alertmanager v0.28.1 notify/pushover/pushover.go:65, apiURL): 443. The
+        // heartbeat URL comes from a Secret, unknown here: one on another port needs its own rule.
         ports: tcp([443]),
         kind: "receivers",
         why: "Alertmanager -> receivers (Pushover, heartbeat) over HTTPS",
