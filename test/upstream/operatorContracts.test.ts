@@ -23,6 +23,7 @@ import {
 import {
   VM_CLUSTER,
   VM_KINDS,
+  VM_OPERATOR_READS,
   VM_OPERATOR_VERSION,
   vmPortName,
   type VmClusterComponent,
@@ -327,5 +328,39 @@ describe("upstream/operators: the VictoriaMetrics operator's contract at the pin
         );
       }
     assert.ok(seen > 0, "some variant runs a VMAlertmanager");
+  });
+
+  it("the operator runs older than its chart (appVersion v0.70.1): every flag and VM_ variable the rendered chart passes is one v0.66.0 reads (internal/manager/manager.go, internal/config/config.go)", async function () {
+    this.timeout(600_000);
+    const rendered = await renderAll([...stackFileVariants(), VM_CLUSTER_VARIANT]);
+    const flags = new Set<string>(VM_OPERATOR_READS.flags);
+    const env = new Set<string>(VM_OPERATOR_READS.env);
+    let seen = 0;
+    for (const r of rendered)
+      for (const { object: o } of r.objects) {
+        if (o.kind !== "Deployment") continue;
+        for (const c of o.spec.template.spec.containers ?? []) {
+          if (!String(c.image).includes(versions.images.vmOperator.repository)) continue;
+          seen++;
+          for (const a of c.args ?? []) {
+            const name = String(a).replace(/^--?/, "").split("=")[0];
+            assert.ok(
+              flags.has(name),
+              `${r.title}: the operator is passed --${name}, which ${VM_OPERATOR_VERSION} does not define`,
+            );
+          }
+          for (const e of c.env ?? [])
+            if (String(e.name).startsWith("VM_"))
+              assert.ok(
+                env.has(e.name),
+                `${r.title}: ${e.name} is set, and ${VM_OPERATOR_VERSION} does not read it`,
+              );
+        }
+      }
+    assert.ok(seen > 0, "some stack runs the VictoriaMetrics operator");
+    assert.ok(
+      !env.has("VM_CONFIG_RELOADER_IMAGE"),
+      "the chart's name for the reloader image is not this operator's",
+    );
   });
 });

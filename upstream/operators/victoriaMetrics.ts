@@ -33,6 +33,71 @@
 /** The operator version these facts were read at. */
 export const VM_OPERATOR_VERSION = "v0.66.0";
 
+/**
+ * What the operator at VM_OPERATOR_VERSION reads from its command line and environment, for the
+ * flags and `VM_*` variables the chart's operator subchart can set (victoria-metrics-operator 0.63.1
+ * in victoria-metrics-k8s-stack 0.80.0, whose appVersion is v0.70.1: the program runs an older
+ * operator than the chart was made for, so each one the chart passes must be one this operator
+ * knows; an unknown flag stops it at start, an unknown variable is silently ignored).
+ * - Flags: `managerFlags` in internal/manager/manager.go:83-121 (leader-elect ... controller.
+ *   statusLastUpdateTimeTTL), and `zap-log-level`, which controller-runtime's zap options bind
+ *   there (:144 `opts.BindFlags(managerFlags)`, looked up by name at :147).
+ * - Variables: internal/config/config.go, prefix `VM_` (getEnvOpts :48-53), the fields'
+ *   `env` tags: CONTAINERREGISTRY :117, CUSTOMCONFIGRELOADERIMAGE :118 (the chart names it
+ *   VM_CONFIG_RELOADER_IMAGE, which this operator does not read), ENABLEDPROMETHEUSCONVERTER_* :512-519,
+ *   PROMETHEUSCONVERTERADDARGOCDIGNOREANNOTATIONS :522, ENABLEDPROMETHEUSCONVERTEROWNERREFERENCES :523.
+ */
+export const VM_OPERATOR_READS = {
+  flags: [
+    "leader-elect",
+    "leader-elect-namespace",
+    "leader-elect-id",
+    "leader-elect-lease-duration",
+    "leader-elect-renew-deadline",
+    "webhook.enable",
+    "webhook.port",
+    "controller.disableCRDOwnership",
+    "webhook.certDir",
+    "webhook.certName",
+    "webhook.keyName",
+    "tls.enable",
+    "tls.certDir",
+    "tls.certName",
+    "tls.keyName",
+    "mtls.enable",
+    "mtls.CAName",
+    "metrics-bind-address",
+    "pprof-addr",
+    "health-probe-bind-address",
+    "default.kubernetesVersion.minor",
+    "default.kubernetesVersion.major",
+    "printDefaults",
+    "printFormat",
+    "controller.prometheusCRD.resyncPeriod",
+    "client.qps",
+    "client.burst",
+    "controller.disableCacheFor",
+    "disableSecretKeySpaceTrim",
+    "version",
+    "controller.disableReconcileFor",
+    "loggerJSONFields",
+    "controller.statusLastUpdateTimeTTL",
+    "zap-log-level",
+  ],
+  env: [
+    "VM_CONTAINERREGISTRY",
+    "VM_CUSTOMCONFIGRELOADERIMAGE",
+    "VM_ENABLEDPROMETHEUSCONVERTER_PODMONITOR",
+    "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE",
+    "VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE",
+    "VM_ENABLEDPROMETHEUSCONVERTER_PROBE",
+    "VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG",
+    "VM_ENABLEDPROMETHEUSCONVERTER_SCRAPECONFIG",
+    "VM_PROMETHEUSCONVERTERADDARGOCDIGNOREANNOTATIONS",
+    "VM_ENABLEDPROMETHEUSCONVERTEROWNERREFERENCES",
+  ],
+} as const;
+
 /** The single-workload kinds the program's chart renders. */
 export type VmKind = "VMSingle" | "VMAgent" | "VMAlert" | "VMAlertmanager";
 
