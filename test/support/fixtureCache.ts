@@ -49,7 +49,25 @@ const SKIP = new Set([
   ".tools",
   ".git",
   ".ci",
+  // Output folders .gitignore names (out-node24, which CI's Node 24 synthesis writes between two
+  // test runs): written by runs, never read by the program.
+  ...ignoredFolders(),
 ]);
+
+/** The plain folder names (`name/`) of the project's .gitignore. */
+function ignoredFolders(): string[] {
+  let text = "";
+  try {
+    text = fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => /^[\w.-]+\/$/.test(l))
+    .map((l) => l.slice(0, -1));
+}
 
 function walk(dir: string, out: string[]): void {
   let entries: fs.Dirent[];
