@@ -49,25 +49,25 @@ const SKIP = new Set([
   ".tools",
   ".git",
   ".ci",
-  // Output folders .gitignore names (out-node24, which CI's Node 24 synthesis writes between two
-  // test runs): written by runs, never read by the program.
-  ...ignoredFolders(),
 ]);
 
-/** The plain folder names (`name/`) of the project's .gitignore. */
-function ignoredFolders(): string[] {
-  let text = "";
-  try {
-    text = fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8");
-  } catch {
-    return [];
-  }
-  return text
-    .split("\n")
+/**
+ * The folders .gitignore names (`out-node24/`, which CI's Node 24 synthesis writes between two test
+ * runs; `policy/contract/`, the contract's copy a test run makes for the pack): written by runs,
+ * never sources. A file appearing there must not turn the next run cold.
+ */
+const IGNORED = new Set(
+  (() => {
+    try {
+      return fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n");
+    } catch {
+      return [];
+    }
+  })()
     .map((l) => l.trim())
-    .filter((l) => /^[\w.-]+\/$/.test(l))
-    .map((l) => l.slice(0, -1));
-}
+    .filter((l) => /^\/?[\w.-]+(\/[\w.-]+)*\/$/.test(l))
+    .map((l) => l.replace(/^\//, "").slice(0, -1)),
+);
 
 function walk(dir: string, out: string[]): void {
   let entries: fs.Dirent[];
@@ -79,7 +79,7 @@ function walk(dir: string, out: string[]): void {
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (!SKIP.has(e.name)) walk(p, out);
+      if (!SKIP.has(e.name) && !IGNORED.has(path.relative(ROOT, p).split(path.sep).join("/"))) walk(p, out);
     } else if (e.isFile()) out.push(p);
   }
 }
@@ -88,7 +88,7 @@ function walk(dir: string, out: string[]): void {
 export function keyFiles(): string[] {
   const files: string[] = [];
   for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
-    if (e.isDirectory() && !SKIP.has(e.name)) walk(path.join(ROOT, e.name), files);
+    if (e.isDirectory() && !SKIP.has(e.name) && !IGNORED.has(e.name)) walk(path.join(ROOT, e.name), files);
   // The reference data and charts the program reads (upstream/reference.ts, preview/render).
   for (const d of ["reference", "charts"]) walk(path.join(ROOT, "..", "shared", d), files);
   for (const f of fs.readdirSync(ROOT))
