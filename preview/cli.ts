@@ -13,7 +13,7 @@ import { ChartCacheError } from "./render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "./render/objects";
 import { renderErrors, renderExport } from "./render/render";
 import { DEFAULT_KUBE_VERSION } from "./render/types";
-import { formatFindings, formatWorkloadTable, placedFrom, workloadTable } from "./checks";
+import { formatFindings, placedFrom } from "./checks/placed";
 import { checkStackCached } from "./checks/cache";
 import { budgetOf, countByType, formatBudget, formatTree, resourceCount } from "./report";
 import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./cliSpec";
@@ -167,8 +167,12 @@ async function main(): Promise<number> {
       const placed = placedFrom(stackObjects(renders, raw));
       const checks = checkStackCached(placed, resources);
       // What each pod may do (privileges, host access, hardening), operator-made pods included.
-      if (args.workloads)
+      if (args.workloads) {
+        const { formatWorkloadTable, workloadTable } =
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          require("./checks/privileges") as typeof import("./checks/privileges");
         console.log(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
+      }
       rendered.push(
         `checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s, ${checks.podsJudged} pods at their Pod Security level, ${checks.connectionsAllowed} connections allowed by NetworkPolicies${checks.networkPoliciesDeferred.length ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})` : ""}, ${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}, ${checks.images} image references (${checks.imagesByTagOnly.length ? `${checks.imagesByTagOnly.length} pins without a digest` : "every pin with its digest"}): ${checks.findings.length} problem(s)`,
       );

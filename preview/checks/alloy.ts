@@ -9,11 +9,8 @@
  *   types, undefined references and exports, logs vs metrics receivers, stability levels;
  * - the reference's version against the Alloy the program pins (model/versions.ts).
  */
-import * as crypto from "crypto";
-import * as fs from "fs";
 import { versions } from "../../model/versions";
 import {
-  ALLOY_REFERENCE,
   checkAlloyComponents,
   loadAlloyReference,
   referenceVersionProblem,
@@ -21,7 +18,7 @@ import {
   type StabilityLevel,
 } from "../../upstream/alloy/components";
 import { parseAlloy } from "../../upstream/alloy/syntax";
-import { MissingReferenceError, referenceDir } from "../../upstream/reference";
+import { MissingReferenceError } from "../../upstream/reference";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
 
 interface AlloyConfig {
@@ -115,15 +112,4 @@ export function checkAlloy(objects: Placed[]): AlloyReport {
 /** Syntax only (kept for callers that need no reference data). */
 export function checkAlloySyntax(objects: Placed[]): Finding[] {
   return checkAlloy(objects).findings.filter((f) => f.check === "alloy-syntax");
-}
-
-/** What the Alloy checks read besides the objects, for the check cache's key: the reference data and the pinned Alloy. */
-export function alloyCheckInputs(): string {
-  const dir = referenceDir();
-  const file = dir && `${dir}/${ALLOY_REFERENCE}/components.json`;
-  const data =
-    file && fs.existsSync(file)
-      ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
-      : "absent";
-  return `alloy ${versions.images.alloy.tag} reference ${data}`;
 }

@@ -9,14 +9,13 @@
  * change to an object, a check or a validator package gives a new key, so a stale verdict is
  * never read; nothing is skipped: a miss runs every check, as without the cache.
  */
-import { alloyCheckInputs } from "./alloy";
-import { engineCheckInputs } from "./engineConfigs";
+import { alloyCheckInputs, engineCheckInputs } from "./checkerInputs";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { ExportResource } from "../synthesize";
 import { projectRoot } from "../paths";
-import { checkStack, type StackCheckOptions, type StackCheckReport } from "./index";
+import type { StackCheckOptions, StackCheckReport } from "./index";
 import type { Placed } from "./objects";
 
 /** Bumped when the cached form changes, so older cache files are never read. */
@@ -79,6 +78,15 @@ type Stored = Omit<StackCheckReport, "external"> & {
 export interface CachedCheckOptions extends StackCheckOptions {
   /** Folder for cached verdicts; false disables. Default `HOMELAB_CHECK_CACHE`, else `.cache/checks`. */
   cacheDir?: string | false;
+}
+
+/**
+ * The checks themselves, loaded on a miss only: a cached verdict needs none of them, and loading
+ * them all takes about 25 ms of a synthesis that must stay within 1.5x the SDK's load time.
+ */
+function checkStack(...args: Parameters<typeof import("./index").checkStack>): StackCheckReport {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("./index") as typeof import("./index")).checkStack(...args);
 }
 
 /** {@link checkStack}, answered from the disk cache when the same inputs were checked before. */

@@ -12,20 +12,17 @@
  * Secret): for Loki, what the chart renders from the program's values, not the values themselves.
  */
 import { expansionProblem, isSecretEnvelope } from "@homelab-observability/contract";
-import * as crypto from "crypto";
-import * as fs from "fs";
 import { parse } from "yaml";
 import { versions } from "../../model/versions";
 import {
   checkEngineConfig,
-  ENGINE_REFERENCE_FILES,
   checkEngineFlags,
   engineVersionProblem,
   loadEngineReference,
   type Engine,
   type EngineReference,
 } from "../../upstream/engines/references";
-import { MissingReferenceError, referenceDir } from "../../upstream/reference";
+import { MissingReferenceError } from "../../upstream/reference";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
 import { configText, engineOf, flagsOf } from "./writtenPaths";
 
@@ -161,19 +158,4 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
     }
   }
   return report;
-}
-
-/** What the engine checks read besides the objects, for the check cache's key: the references and the pinned images. */
-export function engineCheckInputs(): string {
-  const dir = referenceDir();
-  return (Object.keys(PINNED) as Engine[])
-    .map((engine) => {
-      const file = dir && `${dir}/${ENGINE_REFERENCE_FILES[engine]}`;
-      const data =
-        file && fs.existsSync(file)
-          ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
-          : "absent";
-      return `${engine} ${PINNED[engine]} reference ${data}`;
-    })
-    .join("; ");
 }

@@ -3,7 +3,6 @@
  * synthesis and the tests both call {@link checkStack}; transitions use
  * {@link checkTransitionHostPorts} over two sides.
  */
-import type { StackObject } from "../render/types";
 import type { ExportResource } from "../synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
@@ -27,20 +26,7 @@ export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
 export type { Finding, Placed } from "./objects";
 export { formatWorkloadTable, workloadTable } from "./privileges";
-
-/** The render harness's objects as the checks take them (hooks marked, sources named). */
-export function placedFrom(objects: StackObject[]): Placed[] {
-  return objects.map((s) => {
-    const obj = s.object;
-    const hook = !!obj.metadata?.annotations?.["helm.sh/hook"];
-    return {
-      obj,
-      urn: s.resourceUrn,
-      source: s.release ? `release ${s.release.name}` : `resource ${s.resourceUrn.split("::").pop()}`,
-      ...(hook ? { hook } : {}),
-    };
-  });
-}
+export { formatFindings, placedFrom } from "./placed";
 
 export interface StackCheckReport {
   objects: number;
@@ -134,9 +120,4 @@ export function checkStack(
       ...images.findings,
     ],
   };
-}
-
-/** One line per finding, for assertion messages and the synthesis's output. */
-export function formatFindings(findings: Finding[]): string {
-  return findings.map((f) => `  [${f.check}] ${f.where}: ${f.message}`).join("\n");
 }
