@@ -143,10 +143,8 @@ async function main(): Promise<number> {
       const raw = rawObjects(result.export, result.secretDataKeys);
       // Compact: several MB (the CRDs' schemas), read by programs (policy:check, jq), and half the
       // time to write of an indented file.
-      fs.writeFileSync(
-        renderedFile,
-        JSON.stringify({ kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw }) + "\n",
-      );
+      const renderedText = JSON.stringify({ kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw });
+      fs.writeFileSync(renderedFile, renderedText + "\n");
       const errors = renderErrors(renders);
       if (errors.length > 0) {
         console.error(
@@ -165,7 +163,9 @@ async function main(): Promise<number> {
       // the checks' content (preview/checks/cache.ts): an unchanged stack is not re-validated.
       progress(`${stack}: checking the rendered objects`);
       const placed = placedFrom(stackObjects(renders, raw));
-      const checks = checkStackCached(placed, resources);
+      // Keyed by the rendered file's text, which the placed objects are made from (no second
+      // serialization of several MB).
+      const checks = checkStackCached(placed, resources, { objectsText: renderedText });
       // What each pod may do (privileges, host access, hardening), operator-made pods included.
       if (args.workloads) {
         const { formatWorkloadTable, workloadTable } =
