@@ -98,6 +98,20 @@ export function wantedEdges(caps: PhaseCapabilities): Wanted[] {
   return out;
 }
 
+/** The wanted edges none of the admitted ones (ingress or egress) stands for. */
+function missingEdges(wanted: ReturnType<typeof wantedEdges>, admitted: AdmittedEdge[]) {
+  return wanted.filter(
+    (w) =>
+      !admitted.some(
+        (e) =>
+          w.client.test(e.client) &&
+          w.target.test(e.target) &&
+          (w.port === undefined || e.port === w.port) &&
+          (w.scrape === undefined || e.what.startsWith("scrape of")),
+      ),
+  );
+}
+
 const fmt = (e: AdmittedEdge) =>
   `${e.client} -> ${e.target}:${e.port}${e.portName ? ` (${e.portName})` : ""}`;
 
@@ -110,16 +124,7 @@ describe("every edge a phase wires is admitted by the NetworkPolicies", function
       const objects = placedFrom(r.objects);
       const report = checkNetworkPolicies(objects, operatorObjects(objects));
       const caps = capabilities(v.phase!, v.backend!);
-      const missing = wantedEdges(caps).filter(
-        (w) =>
-          !report.admitted.some(
-            (e) =>
-              w.client.test(e.client) &&
-              w.target.test(e.target) &&
-              (w.port === undefined || e.port === w.port) &&
-              (w.scrape === undefined || e.what.startsWith("scrape of")),
-          ),
-      );
+      const missing = missingEdges(wantedEdges(caps), report.admitted);
       assert.deepEqual(
         missing.map((w) => w.why),
         [],
@@ -138,16 +143,7 @@ describe("every edge a phase wires is admitted by its client's egress rules too"
       const objects = placedFrom(r.objects);
       const report = checkNetworkPolicies(objects, operatorObjects(objects));
       const caps = capabilities(v.phase!, v.backend!);
-      const missing = wantedEdges(caps).filter(
-        (w) =>
-          !report.egressAdmitted.some(
-            (e) =>
-              w.client.test(e.client) &&
-              w.target.test(e.target) &&
-              (w.port === undefined || e.port === w.port) &&
-              (w.scrape === undefined || e.what.startsWith("scrape of")),
-          ),
-      );
+      const missing = missingEdges(wantedEdges(caps), report.egressAdmitted);
       const egress = report.findings.filter((f) => f.check === "network-egress");
       assert.deepEqual(
         [...missing.map((w) => w.why), ...egress.map((f) => `${f.where}: ${f.message}`)],
