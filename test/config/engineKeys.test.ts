@@ -2,8 +2,7 @@ import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { ENGINE_KEYS } from "../../config/engineKeys";
 import { loadEngineReference, parsesAsGoDuration, type Engine } from "../../upstream/engines/references";
-import { referenceDir } from "../../upstream/reference";
-import { config } from "../support/helpers";
+import { config, requireReferenceData } from "../support/helpers";
 import { rendered } from "../support/rendered";
 
 /**
@@ -13,12 +12,7 @@ import { rendered } from "../support/rendered";
  */
 describe("config/engineKeys: stack-config keys in the engines' language", function () {
   before(function () {
-    if (!referenceDir()) {
-      const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
-      if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-      console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
-      this.skip();
-    }
+    requireReferenceData(this);
   });
 
   it("loki.deleteDelay: 1d (issue 33) becomes 24h, since Loki's retention_delete_delay is a Go time.Duration", () => {

@@ -13,8 +13,7 @@ import {
   loadEngineReference,
   type EngineReference,
 } from "../../upstream/engines/references";
-import { referenceDir } from "../../upstream/reference";
-import { config } from "../support/helpers";
+import { config, requireReferenceData } from "../support/helpers";
 
 /**
  * Property: every Loki and Mimir config the program builds, for any stack config the schema
@@ -33,12 +32,7 @@ describe("property: every engine config built from a valid stack config passes t
   let loki: EngineReference;
   let mimir: EngineReference;
   before(function () {
-    if (!referenceDir()) {
-      const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
-      if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-      console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
-      this.skip();
-    }
+    requireReferenceData(this);
     loki = loadEngineReference("loki");
     mimir = loadEngineReference("mimir");
   });

@@ -8,8 +8,7 @@ import {
   type AlloyReference,
 } from "../../upstream/alloy/components";
 import { parseAlloy } from "../../upstream/alloy/syntax";
-import { referenceDir } from "../../upstream/reference";
-import { synth } from "../support/helpers";
+import { requireReferenceData, synth } from "../support/helpers";
 
 /**
  * The component checks (upstream/alloy/components.ts) against Alloy v1.12.0's component reference
@@ -22,12 +21,7 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
   let base: string;
 
   before(async function () {
-    if (!referenceDir()) {
-      const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
-      if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-      console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
-      this.skip();
-    }
+    requireReferenceData(this);
     ref = loadAlloyReference();
     const r = await synth("staging");
     const texts = r.export.deployment.resources

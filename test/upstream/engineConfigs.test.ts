@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { parse, stringify } from "yaml";
 import { placedFrom, type Placed } from "../../preview/checks";
 import { checkEngineConfigs } from "../../preview/checks/engineConfigs";
-import { referenceDir } from "../../upstream/reference";
+import { requireReferenceData } from "../support/helpers";
 import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -29,12 +29,7 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
   let objects: Placed[];
 
   before(async function () {
-    if (!referenceDir()) {
-      const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
-      if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-      console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
-      this.skip();
-    }
+    requireReferenceData(this);
     const r = await rendered(stackFileVariants().find((v) => v.stack === "production")!);
     assertRendered(r);
     objects = placedFrom(r.objects);

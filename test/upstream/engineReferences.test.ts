@@ -15,7 +15,8 @@ import {
   parsesAsModelDuration,
   type EngineReference,
 } from "../../upstream/engines/references";
-import { MissingReferenceError, referenceDir } from "../../upstream/reference";
+import { MissingReferenceError } from "../../upstream/reference";
+import { requireReferenceData } from "../support/helpers";
 
 /**
  * Loki's and Mimir's configuration references (../shared/reference/loki-3.6.3, mimir-3.0) as the
@@ -27,12 +28,7 @@ describe("upstream/engines/references: Loki 3.6.3 and Mimir 3.0 configuration re
   let mimir: EngineReference;
 
   before(function () {
-    if (!referenceDir()) {
-      const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
-      if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-      console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
-      this.skip();
-    }
+    requireReferenceData(this);
     loki = loadEngineReference("loki");
     mimir = loadEngineReference("mimir");
   });
