@@ -13,8 +13,8 @@ import { loadEngineReference, type EngineReference, type Engine } from "../../up
 import { bucketsRead } from "../../upstream/engines/bucketKeys";
 import { MissingReferenceError } from "../../upstream/reference";
 import type { ExportResource } from "../synthesize";
-import { describe, podTemplates, type Finding, type Placed } from "./objects";
-import { configText, engineOf, flagsOf } from "./writtenPaths";
+import type { Finding, Placed } from "./objects";
+import { engineContainers } from "./writtenPaths";
 
 const POLICY = "minio:index/iamPolicy:IamPolicy";
 const BUCKET = "minio:index/s3Bucket:S3Bucket";
@@ -57,39 +57,31 @@ export function checkBucketReads(objects: Placed[], resources: ExportResource[])
     return refs.get(engine);
   };
   const seen = new Set<string>();
-  for (const t of podTemplates(objects)) {
-    const ns = t.owner.obj.metadata.namespace ?? "";
-    const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v.name, v]));
-    for (const c of t.spec.containers ?? []) {
-      const engine = engineOf(String(c.image ?? ""));
-      if (!engine) continue;
-      const granted = grantsOf(resources, engine);
-      if (!granted) continue;
-      const file = flagsOf([...(c.command ?? []), ...(c.args ?? [])]).get("config.file");
-      const text = file ? configText(objects, ns, volumes, c.volumeMounts ?? [], file) : undefined;
-      // One verdict per config file: Loki's scalable targets mount the same one.
-      if (text === undefined || seen.has(`${engine}\0${text}`)) continue;
-      seen.add(`${engine}\0${text}`);
-      const ref = refOf(engine);
-      if (!ref) continue;
-      let config: unknown;
-      try {
-        config = parse(text);
-      } catch {
-        continue; // not YAML: the schema checks and the engine say so
-      }
-      report.judged++;
-      for (const { key, bucket } of bucketsRead(ref, config)) {
-        if (granted.has(bucket)) continue;
-        const why = planned.has(bucket)
-          ? "a bucket the stack keeps only so that no update deletes it (objectStore.keepUnusedBuckets) and grants nobody"
-          : "a bucket the stack neither makes nor grants";
-        report.findings.push({
-          check: "bucket-reads",
-          where: `${describe(t.owner)} container ${c.name} ${file}`,
-          message: `${key} reads bucket ${bucket}, ${why}: ${engine}'s user is granted ${[...granted].join(", ") || "nothing"}, so every request there is AccessDenied`,
-        });
-      }
+  for (const { engine, where, file, text } of engineContainers(objects)) {
+    const granted = grantsOf(resources, engine);
+    if (!granted) continue;
+    // One verdict per config file: Loki's scalable targets mount the same one.
+    if (text === undefined || seen.has(`${engine}\0${text}`)) continue;
+    seen.add(`${engine}\0${text}`);
+    const ref = refOf(engine);
+    if (!ref) continue;
+    let config: unknown;
+    try {
+      config = parse(text);
+    } catch {
+      continue; // not YAML: the schema checks and the engine say so
+    }
+    report.judged++;
+    for (const { key, bucket } of bucketsRead(ref, config)) {
+      if (granted.has(bucket)) continue;
+      const why = planned.has(bucket)
+        ? "a bucket the stack keeps only so that no update deletes it (objectStore.keepUnusedBuckets) and grants nobody"
+        : "a bucket the stack neither makes nor grants";
+      report.findings.push({
+        check: "bucket-reads",
+        where: `${where} ${file}`,
+        message: `${key} reads bucket ${bucket}, ${why}: ${engine}'s user is granted ${[...granted].join(", ") || "nothing"}, so every request there is AccessDenied`,
+      });
     }
   }
   return report;

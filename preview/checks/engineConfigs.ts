@@ -23,8 +23,8 @@ import {
   type EngineReference,
 } from "../../upstream/engines/references";
 import { MissingReferenceError } from "../../upstream/reference";
-import { describe, podTemplates, type Finding, type Placed } from "./objects";
-import { configText, engineOf, flagsOf } from "./writtenPaths";
+import type { Finding, Placed } from "./objects";
+import { engineContainers } from "./writtenPaths";
 
 export interface EngineConfigReport {
   /** Containers whose config file and flags were judged. */
@@ -84,78 +84,64 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
     );
   };
   const judgedFiles = new Set<string>();
-  for (const t of podTemplates(objects)) {
-    const ns = t.owner.obj.metadata.namespace ?? "";
-    const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v.name, v]));
-    for (const c of t.spec.containers ?? []) {
-      const engine = engineOf(String(c.image ?? ""));
-      if (!engine) continue;
-      const ref = refOf(engine);
-      if (!ref) continue;
-      const where = `${describe(t.owner)} container ${c.name}`;
-      const fail = (message: string) => report.findings.push({ check: "engine-config", where, message });
-      const args: string[] = [...(c.command ?? []), ...(c.args ?? [])].filter(
-        (a): a is string => typeof a === "string",
-      );
-      const flags = flagsOf(args);
-      report.judged++;
-      for (const p of checkEngineFlags(
-        ref,
-        args.filter((a) => a.startsWith("-") && !LOADER_FLAGS.has(/^--?([^=]+)/.exec(a)![1])),
-      ))
-        if (p.severity === "error") fail(`flag ${p.path}: ${p.message}`);
-        else report.warnings.push(`${where}: flag ${p.path}: ${p.message}`);
-      const file = flags.get("config.file");
-      const text = file ? configText(objects, ns, volumes, c.volumeMounts ?? [], file) : undefined;
-      if (text === undefined) continue; // a config the render cannot show (a secret envelope): nothing to judge
-      const expand = /^(true|1)?$/.test(
-        flags.get("config.expand-env") ??
-          (args.some((a) => /^--?config\.expand-env$/.test(a)) ? "" : "false"),
-      );
-      let expanded = text;
-      if (expand) {
-        // The values the stack shows: env values and the Secrets/ConfigMaps env and envFrom name.
-        const value = (name: string): string | undefined => {
-          const e = (c.env ?? []).find((x: any) => x.name === name);
-          if (e) {
-            if (typeof e.value === "string") return e.value;
-            const r = e.valueFrom?.secretKeyRef ?? e.valueFrom?.configMapKeyRef;
-            return r && valuesOf(e.valueFrom?.secretKeyRef ? "Secret" : "ConfigMap", ns, r.name)?.[r.key];
-          }
-          for (const s of c.envFrom ?? []) {
-            const r = s.secretRef ?? s.configMapRef;
-            const vals = r && valuesOf(s.secretRef ? "Secret" : "ConfigMap", ns, r.name);
-            const prefix = s.prefix ?? "";
-            if (vals && name.startsWith(prefix) && vals[name.slice(prefix.length)] !== undefined)
-              return vals[name.slice(prefix.length)];
-          }
-          return undefined;
-        };
-        expanded = text.replace(VAR, (whole, name: string) => {
-          const v = value(name);
-          const problem = v === undefined ? undefined : expansionProblem(v);
-          if (problem)
-            fail(
-              `\${${name}} in ${file}: its value ${problem}; ${engine === "loki" ? "Loki" : "Mimir"} expands it into the YAML text before parsing (-config.expand-env), so the file would change: use a value of letters, digits and -_./+= only`,
-            );
-          // Unknown values stand in as a safe placeholder of the same shape (a string).
-          return v === undefined || problem ? "expanded-value" : v;
-        });
-      }
-      const key = `${engine} ${ns} ${file} ${text}`;
-      if (judgedFiles.has(key)) continue; // the same file read by several containers: judged once
-      judgedFiles.add(key);
-      let config: unknown;
-      try {
-        config = parse(expanded);
-      } catch (e) {
-        fail(`${file} is not YAML after expansion: ${(e as Error).message.split("\n")[0]}`);
-        continue;
-      }
-      for (const p of checkEngineConfig(ref, config))
-        if (p.severity === "error") fail(`${file} ${p.path}: ${p.message}`);
-        else report.warnings.push(`${where}: ${file} ${p.path}: ${p.message}`);
+  for (const { ns, container: c, engine, where, args, flags, file, text } of engineContainers(objects)) {
+    const ref = refOf(engine);
+    if (!ref) continue;
+    const fail = (message: string) => report.findings.push({ check: "engine-config", where, message });
+    report.judged++;
+    for (const p of checkEngineFlags(
+      ref,
+      args.filter((a) => a.startsWith("-") && !LOADER_FLAGS.has(/^--?([^=]+)/.exec(a)![1])),
+    ))
+      if (p.severity === "error") fail(`flag ${p.path}: ${p.message}`);
+      else report.warnings.push(`${where}: flag ${p.path}: ${p.message}`);
+    if (text === undefined) continue; // a config the render cannot show (a secret envelope): nothing to judge
+    const expand = /^(true|1)?$/.test(
+      flags.get("config.expand-env") ?? (args.some((a) => /^--?config\.expand-env$/.test(a)) ? "" : "false"),
+    );
+    let expanded = text;
+    if (expand) {
+      // The values the stack shows: env values and the Secrets/ConfigMaps env and envFrom name.
+      const value = (name: string): string | undefined => {
+        const e = (c.env ?? []).find((x: any) => x.name === name);
+        if (e) {
+          if (typeof e.value === "string") return e.value;
+          const r = e.valueFrom?.secretKeyRef ?? e.valueFrom?.configMapKeyRef;
+          return r && valuesOf(e.valueFrom?.secretKeyRef ? "Secret" : "ConfigMap", ns, r.name)?.[r.key];
+        }
+        for (const s of c.envFrom ?? []) {
+          const r = s.secretRef ?? s.configMapRef;
+          const vals = r && valuesOf(s.secretRef ? "Secret" : "ConfigMap", ns, r.name);
+          const prefix = s.prefix ?? "";
+          if (vals && name.startsWith(prefix) && vals[name.slice(prefix.length)] !== undefined)
+            return vals[name.slice(prefix.length)];
+        }
+        return undefined;
+      };
+      expanded = text.replace(VAR, (whole, name: string) => {
+        const v = value(name);
+        const problem = v === undefined ? undefined : expansionProblem(v);
+        if (problem)
+          fail(
+            `\${${name}} in ${file}: its value ${problem}; ${engine === "loki" ? "Loki" : "Mimir"} expands it into the YAML text before parsing (-config.expand-env), so the file would change: use a value of letters, digits and -_./+= only`,
+          );
+        // Unknown values stand in as a safe placeholder of the same shape (a string).
+        return v === undefined || problem ? "expanded-value" : v;
+      });
     }
+    const key = `${engine} ${ns} ${file} ${text}`;
+    if (judgedFiles.has(key)) continue; // the same file read by several containers: judged once
+    judgedFiles.add(key);
+    let config: unknown;
+    try {
+      config = parse(expanded);
+    } catch (e) {
+      fail(`${file} is not YAML after expansion: ${(e as Error).message.split("\n")[0]}`);
+      continue;
+    }
+    for (const p of checkEngineConfig(ref, config))
+      if (p.severity === "error") fail(`${file} ${p.path}: ${p.message}`);
+      else report.warnings.push(`${where}: ${file} ${p.path}: ${p.message}`);
   }
   return report;
 }

@@ -11,7 +11,14 @@
 import * as path from "path";
 import { parse } from "yaml";
 import { isSecretEnvelope } from "@homelab-observability/contract";
-import { describe, podTemplates, type Finding, type K8sObject, type Placed } from "./objects";
+import {
+  describe,
+  podTemplates,
+  type Finding,
+  type K8sObject,
+  type Placed,
+  type PodTemplate,
+} from "./objects";
 import {
   LOKI_IMAGE_WORKDIR,
   LOKI_TARGET_MODULES,
@@ -88,6 +95,60 @@ export function configText(
   return kind === "Secret" ? Buffer.from(data[key], "base64").toString("utf8") : data[key];
 }
 
+/** A Loki or Mimir container of a rendered pod, with what the engine checks read of it. */
+export interface EngineContainer {
+  template: PodTemplate;
+  /** The pod's namespace. */
+  ns: string;
+  /** The pod's volumes by name. */
+  volumes: Map<string, any>;
+  container: any;
+  engine: Engine;
+  /** `<owner> container <name>`, where findings point. */
+  where: string;
+  /** Its command and args, the strings among them. */
+  args: string[];
+  flags: Map<string, string>;
+  /** `-config.file`, if set. */
+  file?: string;
+  /** That file's text, where the render shows it (a ConfigMap, a Secret that is no envelope). */
+  text?: string;
+}
+
+/**
+ * Every Loki and Mimir container of the rendered pods (by image), and the config file it reads: what
+ * written-paths, engine-config and bucket-reads each judge.
+ */
+export function engineContainers(objects: Placed[]): EngineContainer[] {
+  const out: EngineContainer[] = [];
+  for (const t of podTemplates(objects)) {
+    const ns = t.owner.obj.metadata.namespace ?? "";
+    const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v.name, v]));
+    for (const c of t.spec.containers ?? []) {
+      const engine = engineOf(String(c.image ?? ""));
+      if (!engine) continue;
+      const args: string[] = [...(c.command ?? []), ...(c.args ?? [])].filter(
+        (a): a is string => typeof a === "string",
+      );
+      const flags = flagsOf(args);
+      const file = flags.get("config.file");
+      out.push({
+        template: t,
+        ns,
+        volumes,
+        container: c,
+        engine,
+        where: `${describe(t.owner)} container ${c.name}`,
+        args,
+        flags,
+        file,
+        text: file ? configText(objects, ns, volumes, c.volumeMounts ?? [], file) : undefined,
+      });
+    }
+  }
+  return out;
+}
+
 /** What backs a volume name: its kind and, for a claim template, that it is one. */
 function volumeKind(owner: K8sObject, volumes: Map<string, any>, name: string): string | undefined {
   const v = volumes.get(name);
@@ -140,79 +201,71 @@ function valueOf(
 
 export function checkWrittenPaths(objects: Placed[]): WrittenPathsReport {
   const report: WrittenPathsReport = { judged: 0, findings: [] };
-  for (const t of podTemplates(objects)) {
-    const ns = t.owner.obj.metadata.namespace ?? "";
-    const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v.name, v]));
-    for (const c of t.spec.containers ?? []) {
-      const engine = engineOf(String(c.image ?? ""));
-      if (!engine) continue;
-      const where = `${describe(t.owner)} container ${c.name}`;
-      const fail = (message: string) => report.findings.push({ check: "written-paths", where, message });
-      const flags = flagsOf([...(c.command ?? []), ...(c.args ?? [])]);
-      const target = flags.get("target") ?? "all";
-      let modules: readonly string[];
-      if (engine === "mimir") {
-        const m = mimirModulesOf(target);
-        for (const name of m.unknown)
-          fail(
-            `-target=${target}: Mimir 3.0 has no module "${name}" and stops at start ("selected target (${name}) is an internal module, which is not allowed"); expected a comma-separated list of ${MIMIR_3_0_TARGETS.join(", ")}`,
-          );
-        modules = m.modules;
-      } else {
-        modules = target.split(",").flatMap((x) => LOKI_TARGET_MODULES[x.trim()] ?? [x.trim()]);
+  for (const { template: t, volumes, container: c, engine, where, flags, file, text } of engineContainers(
+    objects,
+  )) {
+    const fail = (message: string) => report.findings.push({ check: "written-paths", where, message });
+    const target = flags.get("target") ?? "all";
+    let modules: readonly string[];
+    if (engine === "mimir") {
+      const m = mimirModulesOf(target);
+      for (const name of m.unknown)
+        fail(
+          `-target=${target}: Mimir 3.0 has no module "${name}" and stops at start ("selected target (${name}) is an internal module, which is not allowed"); expected a comma-separated list of ${MIMIR_3_0_TARGETS.join(", ")}`,
+        );
+      modules = m.modules;
+    } else {
+      modules = target.split(",").flatMap((x) => LOKI_TARGET_MODULES[x.trim()] ?? [x.trim()]);
+    }
+    const mounts: any[] = c.volumeMounts ?? [];
+    let config: unknown = {};
+    if (file && text === undefined) continue; // a config the render cannot show: nothing to judge
+    try {
+      config = text === undefined ? {} : (parse(text) ?? {});
+    } catch {
+      continue; // not YAML: other checks (and the engine) say so
+    }
+    const user = c.securityContext?.runAsUser ?? t.spec.securityContext?.runAsUser;
+    const fsGroup = t.spec.securityContext?.fsGroup;
+    const workdir = c.workingDir ?? (engine === "mimir" ? MIMIR_IMAGE_WORKDIR : LOKI_IMAGE_WORKDIR);
+    const entries: readonly WrittenPath[] = engine === "mimir" ? MIMIR_WRITTEN_PATHS : LOKI_WRITTEN_PATHS;
+    for (const entry of entries) {
+      if (entry.writtenBy !== "every" && !entry.writtenBy.some((m) => modules.includes(m))) continue;
+      if (entry.whenFilesystem) {
+        const backend =
+          get(config, entry.whenFilesystem) ??
+          get(config, "common.storage.backend") ??
+          MIMIR_DEFAULT_STORAGE_BACKEND;
+        if (backend !== "filesystem") continue;
       }
-      const mounts: any[] = c.volumeMounts ?? [];
-      const file = flags.get("config.file");
-      const text = file ? configText(objects, ns, volumes, mounts, file) : undefined;
-      let config: unknown = {};
-      if (file && text === undefined) continue; // a config the render cannot show: nothing to judge
-      try {
-        config = text === undefined ? {} : (parse(text) ?? {});
-      } catch {
-        continue; // not YAML: other checks (and the engine) say so
+      const { value, from } = valueOf(engine, entry, config, flags);
+      if (value === "") continue; // unset without a default: the engine writes nothing there
+      report.judged++;
+      const abs = path.posix.resolve(workdir, value);
+      const said = `${entry.key} is ${abs} (${from}; ${entry.source})`;
+      const mount = mountOf(mounts, entry.kind === "file" ? path.posix.dirname(abs) : abs);
+      if (!mount) {
+        const root = c.securityContext?.readOnlyRootFilesystem
+          ? "the container's root filesystem is read-only"
+          : `the image's directories belong to root and the pod runs as uid ${user ?? "(unset)"}`;
+        fail(
+          `${said}, on no volume: ${root}, so ${engine === "mimir" ? "Mimir" : "Loki"} cannot create the ${entry.kind}; set ${entry.key} under a mounted volume (e.g. the data volume)`,
+        );
+        continue;
       }
-      const user = c.securityContext?.runAsUser ?? t.spec.securityContext?.runAsUser;
-      const fsGroup = t.spec.securityContext?.fsGroup;
-      const workdir = c.workingDir ?? (engine === "mimir" ? MIMIR_IMAGE_WORKDIR : LOKI_IMAGE_WORKDIR);
-      const entries: readonly WrittenPath[] = engine === "mimir" ? MIMIR_WRITTEN_PATHS : LOKI_WRITTEN_PATHS;
-      for (const entry of entries) {
-        if (entry.writtenBy !== "every" && !entry.writtenBy.some((m) => modules.includes(m))) continue;
-        if (entry.whenFilesystem) {
-          const backend =
-            get(config, entry.whenFilesystem) ??
-            get(config, "common.storage.backend") ??
-            MIMIR_DEFAULT_STORAGE_BACKEND;
-          if (backend !== "filesystem") continue;
-        }
-        const { value, from } = valueOf(engine, entry, config, flags);
-        if (value === "") continue; // unset without a default: the engine writes nothing there
-        report.judged++;
-        const abs = path.posix.resolve(workdir, value);
-        const said = `${entry.key} is ${abs} (${from}; ${entry.source})`;
-        const mount = mountOf(mounts, entry.kind === "file" ? path.posix.dirname(abs) : abs);
-        if (!mount) {
-          const root = c.securityContext?.readOnlyRootFilesystem
-            ? "the container's root filesystem is read-only"
-            : `the image's directories belong to root and the pod runs as uid ${user ?? "(unset)"}`;
-          fail(
-            `${said}, on no volume: ${root}, so ${engine === "mimir" ? "Mimir" : "Loki"} cannot create the ${entry.kind}; set ${entry.key} under a mounted volume (e.g. the data volume)`,
-          );
-          continue;
-        }
-        const kind = volumeKind(t.owner.obj, volumes, mount.name);
-        if (mount.readOnly) fail(`${said}, on volume ${mount.name} mounted read-only at ${mount.mountPath}`);
-        else if (kind === undefined) fail(`${said}, on volume ${mount.name}, which the pod does not define`);
-        else if (READ_ONLY_KINDS.has(kind))
-          fail(`${said}, on ${kind} volume ${mount.name}, which the kubelet mounts read-only`);
-        else if (kind === "hostPath" && user !== 0)
-          fail(
-            `${said}, on hostPath volume ${mount.name}, whose directories uid ${user ?? "(unset)"} cannot write`,
-          );
-        else if (CLAIM_KINDS.has(kind) && user !== undefined && user !== 0 && fsGroup === undefined)
-          fail(
-            `${said}, on claim ${mount.name}, which uid ${user} can write only with the pod's securityContext.fsGroup, unset`,
-          );
-      }
+      const kind = volumeKind(t.owner.obj, volumes, mount.name);
+      if (mount.readOnly) fail(`${said}, on volume ${mount.name} mounted read-only at ${mount.mountPath}`);
+      else if (kind === undefined) fail(`${said}, on volume ${mount.name}, which the pod does not define`);
+      else if (READ_ONLY_KINDS.has(kind))
+        fail(`${said}, on ${kind} volume ${mount.name}, which the kubelet mounts read-only`);
+      else if (kind === "hostPath" && user !== 0)
+        fail(
+          `${said}, on hostPath volume ${mount.name}, whose directories uid ${user ?? "(unset)"} cannot write`,
+        );
+      else if (CLAIM_KINDS.has(kind) && user !== undefined && user !== 0 && fsGroup === undefined)
+        fail(
+          `${said}, on claim ${mount.name}, which uid ${user} can write only with the pod's securityContext.fsGroup, unset`,
+        );
     }
   }
   return report;
