@@ -362,7 +362,7 @@ export function dataFile(version: string, root = path.resolve(__dirname, "..", "
 }
 
 /** Extracts `rev` of a bare git directory into a temporary work tree (only the paths read). */
-export function gitCheckout(gitDir: string, rev: string): Checkout {
+export function gitCheckout(gitDir: string, rev: string): Checkout & { dispose(): void } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vector-ref-"));
   const archive = execFileSync(
     "git",
@@ -375,10 +375,15 @@ export function gitCheckout(gitDir: string, rev: string): Checkout {
   const commit = execFileSync("git", ["--git-dir", gitDir, "rev-parse", `${rev}^{commit}`], {
     encoding: "utf8",
   }).trim();
-  return dirCheckout(tmp, commit);
+  return { ...dirCheckout(tmp, commit), dispose: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
-export function main(argv: string[]): number {
+/**
+ * The command: build, then compare with (or, with `--write`, replace) the data under `root`
+ * (default: this repository). Exit 0 when up to date or written, 1 when it differs or a source is
+ * not as expected, 2 on a usage error.
+ */
+export function main(argv: string[], root = path.resolve(__dirname, "..", "..")): number {
   const write = argv.includes("--write");
   const revAt = argv.indexOf("--rev");
   const rev = revAt >= 0 ? argv[revAt + 1] : undefined;
@@ -387,10 +392,10 @@ export function main(argv: string[]): number {
     process.stderr.write("usage: vector.ts <checkout> [--write] | <bare-git-dir> --rev <tag> [--write]\n");
     return 2;
   }
+  const co = rev ? gitCheckout(where, rev) : dirCheckout(where);
   try {
-    const co = rev ? gitCheckout(where, rev) : dirCheckout(where);
     const ref = buildVectorReference(co);
-    const file = dataFile(ref.source.version);
+    const file = dataFile(ref.source.version, root);
     const text = formatReference(ref);
     if (write) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -411,6 +416,8 @@ export function main(argv: string[]): number {
     if (!(e instanceof RefreshError)) throw e;
     process.stderr.write(`vector reference: ${e.message}\n`);
     return 1;
+  } finally {
+    if ("dispose" in co) (co as { dispose(): void }).dispose();
   }
 }
 

@@ -402,14 +402,16 @@ class Parser {
       into.fields.set(name, f);
       return;
     }
-    const merged = unify(had.value, f.value, this.lenient);
-    if (merged === undefined)
+    try {
+      into.fields.set(name, { value: unify(had.value, f.value, this.lenient, [name]), line: had.line });
+    } catch (e) {
+      if (!(e instanceof Conflict)) throw e;
       throw new CueSyntaxError(
-        `conflicting values for ${JSON.stringify(name)} (line ${had.line})`,
+        `conflicting values for ${JSON.stringify(e.path.join("."))} (first set at line ${had.line})`,
         f.line,
         1,
       );
-    into.fields.set(name, { value: merged, line: had.line });
+    }
   }
 
   /** A value; in lenient mode an expression of several terms becomes a {@link CueExpr}. */
@@ -430,9 +432,9 @@ class Parser {
     // `components._aws & { title: ... }`: the literal struct's fields are part of the result.
     const structs = operands.filter((o): o is CueStruct => o instanceof CueStruct);
     if (ops.every((o) => o === "&") && structs.length > 0) {
-      let merged: CueValue | undefined = structs[0];
-      for (const s of structs.slice(1)) merged = merged && unify(merged, s, true);
-      if (merged) return merged;
+      let merged: CueValue = structs[0];
+      for (const s of structs.slice(1)) merged = unify(merged, s, true);
+      return merged;
     }
     return new CueExpr(this.textOf(start, this.i), this.t[start].line);
   }
@@ -534,25 +536,30 @@ class Parser {
 }
 
 /** CUE's unification for the literal subset: structs merge field by field, equal literals stay. */
-function unify(a: CueValue, b: CueValue, lenient: boolean): CueValue | undefined {
+function unify(a: CueValue, b: CueValue, lenient: boolean, path: string[] = []): CueValue {
   if (a instanceof CueStruct && b instanceof CueStruct) {
     const s = new CueStruct(a.line);
     for (const [k, f] of a.fields) s.fields.set(k, f);
     for (const [k, f] of b.fields) {
       const had = s.fields.get(k);
-      if (!had) s.fields.set(k, f);
-      else {
-        const merged = unify(had.value, f.value, lenient);
-        if (merged === undefined) return undefined;
-        s.fields.set(k, { value: merged, line: had.line });
-      }
+      s.fields.set(k, had ? { value: unify(had.value, f.value, lenient, [...path, k]), line: had.line } : f);
     }
     return s;
   }
-  if (a instanceof CueExpr || b instanceof CueExpr)
-    return lenient ? (a instanceof CueExpr ? b : a) : undefined;
-  if (JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b))) return a;
-  return undefined;
+  if (lenient && (a instanceof CueExpr || b instanceof CueExpr)) return a instanceof CueExpr ? b : a;
+  if (
+    !(a instanceof CueExpr) &&
+    !(b instanceof CueExpr) &&
+    JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b))
+  )
+    return a;
+  throw new Conflict(path);
+}
+
+class Conflict extends Error {
+  constructor(readonly path: string[]) {
+    super(path.join("."));
+  }
 }
 
 /** Parses one CUE file; throws {@link CueSyntaxError} with the line and column of the first problem. */
