@@ -295,7 +295,7 @@ describe("upstream/refresh/vector: Vector's reference rebuilt from a checkout", 
     const dir = checkout(files);
     const err: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((s: string) => (err.push(s), true)) as typeof process.stderr.write;
+    process.stderr.write = (s: string) => (err.push(s), true);
     try {
       assert.equal(main([dir], tmpDir("vector-data")), 1);
     } finally {
@@ -309,7 +309,7 @@ describe("upstream/refresh/vector: Vector's reference rebuilt from a checkout", 
     const root = tmpDir("vector-data");
     const out = process.stdout.write.bind(process.stdout);
     const said: string[] = [];
-    process.stdout.write = ((s: string) => (said.push(s), true)) as typeof process.stdout.write;
+    process.stdout.write = (s: string) => (said.push(s), true);
     try {
       assert.equal(main([dir], root), 1, "no data yet: differs");
       assert.equal(main([dir, "--write"], root), 0);
