@@ -164,6 +164,44 @@ describe("upstream/vector/components: Vector configs judged by Vector's own refe
     );
   });
 
+  it("refuses the shapes Vector's validation refuses: no sinks, dotted or shared names, empty or repeated inputs", () => {
+    const rules = (change: (c: Record<string, any>) => void) =>
+      judge(change).findings.map((f) => `${f.rule}: ${f.message}`);
+    assert.deepEqual(
+      rules((c) => delete c.sinks),
+      ["shape: no sinks: Vector refuses an empty pipeline"],
+    );
+    assert.deepEqual(
+      rules((c) => (c.sources = {})),
+      [
+        "shape: no sources: Vector refuses an empty pipeline",
+        ...["loki_pods", "loki_journal", "loki_syslog", "prom_exporter"].map(
+          (s) =>
+            `inputs: sinks.${s}.inputs: ${JSON.stringify(base().sinks[s].inputs[0])} matches no source or transform (none)`,
+        ),
+      ],
+    );
+    assert.match(
+      only(judge((c) => (c.sources["pods.v2"] = { type: "internal_logs" })).findings).message,
+      /component name "pods\.v2" contains a "\."/,
+    );
+    assert.match(
+      only(
+        judge(
+          (c) => (c.transforms = { journal: { type: "filter", inputs: ["pod_logs"], condition: "true" } }),
+        ).findings,
+      ).message,
+      /more than one component named "journal" \(source, transform\)/,
+    );
+    assert.equal(
+      only(judge((c) => (c.sinks.loki_pods.inputs = [])).findings).message,
+      "sinks.loki_pods.inputs: no inputs",
+    );
+    const twice = only(judge((c) => c.sinks.loki_pods.inputs.push("pod_logs")).findings);
+    assert.equal(twice.rule, "shape");
+    assert.match(twice.source, /src\/config\/validation\.rs:\d+$/);
+  });
+
   it("refuses an unknown top-level key and accepts the global options", () => {
     const f = only(judge((c) => (c.sink = {})).findings);
     assert.equal(f.rule, "top-level");

@@ -192,6 +192,13 @@ pub struct ConfigBuilder {
   "src/config/mod.rs": `                    warn!(
                         message = "Source has acknowledgements enabled by a sink, but acknowledgements are not supported by this source. Silent data loss could occur.",
 `,
+  "src/config/validation.rs": `                "Component name \\"{}\\" should not contain a \\".\\"",
+            errors.push("No sources defined in the config.".to_owned());
+            errors.push("No sinks defined in the config.".to_owned());
+            "More than one component with name \\"{}\\" ({}).",
+                "{} \\"{}\\" has no inputs",
+                "{} \\"{}\\" has input \\"{}\\" duplicated {} times",
+`,
   "lib/vector-buffers/src/config.rs": `const ALL_FIELDS: [&str; 4] = ["type", "max_events", "max_size", "when_full"];
                     (Some(_), Some(_)) => {
             BufferTypeKind::DiskV2 => {
@@ -288,6 +295,7 @@ describe("upstream/refresh/vector: Vector's reference rebuilt from a checkout", 
     ]);
     assert.equal(ref.rust.buffer_disk_needs_max_size.source, "lib/vector-buffers/src/config.rs:4");
     assert.equal(ref.rust.input_unknown.source, "src/config/graph.rs:3");
+    assert.equal(ref.rust.duplicated_input.source, "src/config/validation.rs:6");
   });
 
   it("stops, naming the file and the line, when a quoted rule is no longer in the sources", () => {

@@ -306,6 +306,7 @@ export function buildVectorReference(co: Checkout): VectorReference {
     if (Object.keys(components[kind]).length === 0) fail(dir, "no generated component file");
   }
   const buffers = "lib/vector-buffers/src/config.rs";
+  const validation = "src/config/validation.rs";
   const bufferFields = locate(
     co,
     buffers,
@@ -339,6 +340,12 @@ export function buildVectorReference(co: Checkout): VectorReference {
         "src/config/mod.rs",
         'message = "Source has acknowledgements enabled by a sink, but acknowledgements are not supported by this source. Silent data loss could occur.",',
       ),
+      names_no_dot: locate(co, validation, String.raw`"Component name \"{}\" should not contain a \".\"",`),
+      no_sources: locate(co, validation, 'errors.push("No sources defined in the config.".to_owned());'),
+      no_sinks: locate(co, validation, 'errors.push("No sinks defined in the config.".to_owned());'),
+      duplicate_names: locate(co, validation, String.raw`"More than one component with name \"{}\" ({}).",`),
+      no_inputs: locate(co, validation, String.raw`"{} \"{}\" has no inputs",`),
+      duplicated_input: locate(co, validation, String.raw`"{} \"{}\" has input \"{}\" duplicated {} times",`),
     },
   };
 }

@@ -90,7 +90,8 @@ export interface VectorFinding {
     | "variant"
     | "buffer"
     | "inputs"
-    | "data-type";
+    | "data-type"
+    | "shape";
   /** The upstream file and line the rule was read from. */
   source: string;
 }
@@ -457,6 +458,40 @@ export function checkVectorConfig(
       ]);
       if (buffer && "buffer" in body)
         judge.buffer(body.buffer, buffer, `${where}.buffer`, ref.common[kind].file);
+    }
+  }
+
+  // The shape Vector's validation requires: sources and sinks, distinct names without a dot,
+  // inputs present and not repeated.
+  const rust = ref.rust;
+  const shape = (path: string, message: string, fact: RustFact) =>
+    judge.findings.push({ path, rule: "shape", message, source: at(...split(fact)) });
+  if (!placed.some((p) => p.kind === "sources"))
+    shape("sources", "no sources: Vector refuses an empty pipeline", rust.no_sources);
+  if (!placed.some((p) => p.kind === "sinks"))
+    shape("sinks", "no sinks: Vector refuses an empty pipeline", rust.no_sinks);
+  const kindsByName = new Map<string, Kind[]>();
+  for (const p of placed) {
+    if (p.name.includes("."))
+      shape(`${p.kind}.${p.name}`, `component name "${p.name}" contains a "."`, rust.names_no_dot);
+    kindsByName.set(p.name, [...(kindsByName.get(p.name) ?? []), p.kind]);
+  }
+  for (const [name, kinds] of kindsByName)
+    if (kinds.length > 1)
+      shape(
+        name,
+        `more than one component named "${name}" (${kinds.map((k) => SINGULAR[k]).join(", ")})`,
+        rust.duplicate_names,
+      );
+  for (const p of placed) {
+    if (p.kind === "sources" || !Array.isArray(p.body.inputs)) continue;
+    const where = `${p.kind}.${p.name}.inputs`;
+    if (p.body.inputs.length === 0) shape(where, `${where}: no inputs`, rust.no_inputs);
+    const seen = new Set<unknown>();
+    for (const input of p.body.inputs) {
+      if (seen.has(input))
+        shape(where, `${where}: ${JSON.stringify(input)} appears more than once`, rust.duplicated_input);
+      seen.add(input);
     }
   }
 

@@ -78,6 +78,13 @@ export interface VectorReference {
     type_mismatch: RustFact;
     /** A sink's acknowledgements reach a source that cannot take them: a warning at start. */
     acknowledgements_unsupported: RustFact;
+    /** The config's shape (src/config/validation.rs), each an error at load. */
+    names_no_dot: RustFact;
+    no_sources: RustFact;
+    no_sinks: RustFact;
+    duplicate_names: RustFact;
+    no_inputs: RustFact;
+    duplicated_input: RustFact;
   };
 }
 
