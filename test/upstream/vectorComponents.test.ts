@@ -236,6 +236,20 @@ describe("upstream/vector/components: Vector configs judged by Vector's own refe
     assert.match(pods.warnings[0].source, /src\/config\/mod\.rs:\d+$/);
   });
 
+  it("only warns of a name the reference leaves out but Vector has as an alias or hidden value", () => {
+    // kubernetes_logs' annotation_fields is a serde alias; when_full: overflow a hidden variant.
+    const alias = judge((c) => (c.sources.pod_logs.annotation_fields = {}));
+    assert.deepEqual(alias.findings, []);
+    assert.match(
+      alias.warnings[0].message,
+      /sources\.pod_logs\.annotation_fields: not in the reference, but Vector has an alias/,
+    );
+    assert.match(alias.warnings[0].source, /src\/sources\/kubernetes_logs\/mod\.rs:\d+ \(serde alias\)/);
+    const overflow = judge((c) => (c.sinks.loki_pods.buffer.when_full = "overflow"));
+    assert.deepEqual(overflow.findings, []);
+    assert.match(overflow.warnings[0].message, /"overflow" is a hidden value of some Vector enum/);
+  });
+
   it("warns of a deprecated option", () => {
     const v = judge((c) => (c.sources.journal.acknowledgements = { enabled: true }));
     assert.deepEqual(v.findings, []);

@@ -166,6 +166,35 @@ pub struct ConfigBuilder {
     pub allow_empty: bool,
 }
 `,
+  "lib/vector-buffers/src/lib.rs": `/// When full.
+#[configurable_component]
+#[serde(rename_all = "snake_case")]
+pub enum WhenFull {
+    /// Block.
+    Block,
+
+    /// Overflow.
+    #[configurable(metadata(docs::hidden))]
+    Overflow,
+}
+
+/// Kept as written.
+#[serde(rename_all = "PascalCase")]
+pub enum Other {
+    #[configurable(metadata(docs::hidden))]
+    Hidden,
+}
+`,
+  "src/sources/kubernetes_logs/mod.rs": `pub struct Config {
+    #[serde(default, alias = "annotation_fields")]
+    pub pod_annotation_fields: Fields,
+
+    /// Hidden.
+    #[configurable(metadata(docs::hidden))]
+    #[serde(default)]
+    pub internal_flag: bool,
+}
+`,
   "src/config/sink.rs": `pub struct SinkOuter<T> {
     #[configurable(derived)]
     #[serde(default, deserialize_with = "crate::serde::bool_or_struct")]
@@ -296,6 +325,16 @@ describe("upstream/refresh/vector: Vector's reference rebuilt from a checkout", 
     assert.equal(ref.rust.buffer_disk_needs_max_size.source, "lib/vector-buffers/src/config.rs:4");
     assert.equal(ref.rust.input_unknown.source, "src/config/graph.rs:3");
     assert.equal(ref.rust.duplicated_input.source, "src/config/validation.rs:6");
+  });
+
+  it("lists the aliases and hidden fields by name, and hidden variants of snake_case enums", () => {
+    assert.deepEqual(built().rust.undocumented, {
+      fields: {
+        annotation_fields: ["src/sources/kubernetes_logs/mod.rs:2 (serde alias)"],
+        internal_flag: ["src/sources/kubernetes_logs/mod.rs:6 (docs::hidden)"],
+      },
+      enum_values: { overflow: ["lib/vector-buffers/src/lib.rs:9 (docs::hidden variant Overflow)"] },
+    });
   });
 
   it("stops, naming the file and the line, when a quoted rule is no longer in the sources", () => {

@@ -271,6 +271,75 @@ function boolOrStruct(co: Checkout): { sources: string[]; fields: string[] } {
   return { sources, fields: [...fields].sort() };
 }
 
+/** The line after an attribute at `i` (and any attributes and comments after it). */
+function itemAfter(lines: string[], i: number): number {
+  let k = i;
+  while (k < lines.length && !lines[k].trimEnd().endsWith("]")) k++;
+  for (k++; k < lines.length; k++) {
+    const t = lines[k].trim();
+    if (t.startsWith("//")) continue;
+    if (t.startsWith("#[")) {
+      while (k < lines.length && !lines[k].trimEnd().endsWith("]")) k++;
+      continue;
+    }
+    break;
+  }
+  return k;
+}
+
+const snakeCase = (variant: string) => variant.replace(/(?<=[a-z0-9])([A-Z])/g, "_$1").toLowerCase();
+
+/**
+ * Serde aliases and `docs::hidden` fields (names Vector accepts that the generated reference
+ * leaves out) and hidden variants of snake_case enums, in src/ and lib/.
+ */
+function undocumented(co: Checkout): VectorReference["rust"]["undocumented"] {
+  const fields: Record<string, string[]> = {};
+  const enumValues: Record<string, string[]> = {};
+  const add = (into: Record<string, string[]>, name: string, where: string) =>
+    (into[name] ??= []).push(where);
+  for (const rel of [...rustFiles(co, "src"), ...rustFiles(co, "lib")]) {
+    const text = co.read(rel);
+    if (!text.includes("alias") && !text.includes("docs::hidden")) continue;
+    const lines = text.split("\n");
+    lines.forEach((l, i) => {
+      if (!l.trim().startsWith("#[")) return;
+      let attr = l;
+      for (let k = i; !lines[k].trimEnd().endsWith("]") && k + 1 < lines.length;) attr += lines[++k];
+      if (/\bserde\(/.test(attr))
+        for (const m of attr.matchAll(/\balias\s*=\s*"([A-Za-z_]\w*)"/g))
+          add(fields, m[1], `${rel}:${i + 1} (serde alias)`);
+      if (!/docs::hidden/.test(attr)) return;
+      const item = lines[itemAfter(lines, i)] ?? "";
+      const field = /^\s*(?:pub(?:\([\w: ]+\))?\s+)?(\w+)\s*:/.exec(item);
+      if (field) {
+        add(fields, field[1], `${rel}:${i + 1} (docs::hidden)`);
+        return;
+      }
+      const variant = /^\s*([A-Z]\w*)\s*(?:\([^)]*\))?\s*[,{]?\s*$/.exec(item);
+      if (!variant) return;
+      // The enum's own attributes decide the variant's name: read only snake_case enums.
+      for (let k = i; k >= 0; k--) {
+        if (!/^\s*(pub(\([\w: ]+\))?\s+)?enum\s/.test(lines[k])) continue;
+        // Its attributes: the lines above it up to a doc comment, a blank line or the previous item.
+        let a = k - 1;
+        while (a >= 0 && lines[a].trim() !== "" && !/^\s*\/\/|[;}]\s*$/.test(lines[a])) a--;
+        if (
+          lines
+            .slice(a + 1, k)
+            .join(" ")
+            .includes('rename_all = "snake_case"')
+        )
+          add(enumValues, snakeCase(variant[1]), `${rel}:${i + 1} (docs::hidden variant ${variant[1]})`);
+        break;
+      }
+    });
+  }
+  const sorted = (r: Record<string, string[]>) =>
+    Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { fields: sorted(fields), enum_values: sorted(enumValues) };
+}
+
 /** Builds the reference from a checkout at a tag. */
 export function buildVectorReference(co: Checkout): VectorReference {
   const cargo = co.read("Cargo.toml");
@@ -321,6 +390,7 @@ export function buildVectorReference(co: Checkout): VectorReference {
     rust: {
       top_level_fields: topLevelFields(co),
       bool_or_struct: boolOrStruct(co),
+      undocumented: undocumented(co),
       buffer_fields: { ...bufferFields, fields: ["type", "max_events", "max_size", "when_full"] },
       buffer_disk_needs_max_size: locate(
         co,

@@ -200,7 +200,14 @@ class Judge {
       return;
     }
     const t: TypeNode = node.types[kind];
-    if (t.enum && t.enum.length > 0 && !t.enum.some((e) => e === v))
+    const hiddenValue = typeof v === "string" ? this.ref.rust.undocumented.enum_values[v] : undefined;
+    if (t.enum && t.enum.length > 0 && !t.enum.some((e) => e === v) && hiddenValue)
+      this.warnings.push({
+        path: where,
+        message: `${where}: ${show(v)} is a hidden value of some Vector enum, not documented for this option: check it applies here`,
+        source: `${this.ref.source.repo}@${this.ref.source.tag} ${hiddenValue.join(", ")}`,
+      });
+    else if (t.enum && t.enum.length > 0 && !t.enum.some((e) => e === v))
       this.finding(
         {
           path: where,
@@ -231,7 +238,14 @@ class Judge {
       const node = options[key];
       if (extraKeys.includes(key)) continue;
       if (!node) {
+        const hidden = this.ref.rust.undocumented.fields[key];
         if (additional) this.value(v, additional, path, file, key);
+        else if (hidden)
+          this.warnings.push({
+            path,
+            message: `${path}: not in the reference, but Vector has an alias or hidden option of this name somewhere: check it applies here`,
+            source: `${this.ref.source.repo}@${this.ref.source.tag} ${hidden.join(", ")}`,
+          });
         else
           this.finding(
             {

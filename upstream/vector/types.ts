@@ -78,6 +78,12 @@ export interface VectorReference {
     type_mismatch: RustFact;
     /** A sink's acknowledgements reach a source that cannot take them: a warning at start. */
     acknowledgements_unsupported: RustFact;
+    /**
+     * Names the generated reference leaves out: serde aliases and fields marked `docs::hidden`
+     * (name -> where), and hidden variants of `rename_all = "snake_case"` enums (value -> where).
+     * Not tied to a component: a check calls such a key doubtful, not wrong.
+     */
+    undocumented: { fields: Record<string, string[]>; enum_values: Record<string, string[]> };
     /** The config's shape (src/config/validation.rs), each an error at load. */
     names_no_dot: RustFact;
     no_sources: RustFact;
