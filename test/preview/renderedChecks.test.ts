@@ -1410,8 +1410,12 @@ describe("rendered-stack checks (unit)", () => {
     });
 
     it("judges only ConfigMaps a pod running Vector's image mounts", () => {
-      assert.equal(checkVector(objects("sources: {x: {type: nope}}", "grafana/alloy:v1.12.0")).configs, 0);
-      assert.equal(checkVector(objects("sources: {x: {type: nope}}")).findings.length, 1);
+      const text = "sources: {x: {type: nope}}\nsinks: {y: {type: blackhole, inputs: [x]}}";
+      assert.equal(checkVector(objects(text, "grafana/alloy:v1.12.0")).configs, 0);
+      assert.deepEqual(
+        checkVector(objects(text)).findings.map((f) => f.where),
+        ["ConfigMap monitoring/vector (release vector) vector.yaml sources.x.type"],
+      );
     });
 
     it("fails when the pinned Vector has no reference in the repository, saying how to build it", () => {
