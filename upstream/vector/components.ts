@@ -374,6 +374,22 @@ function acksEnabled(v: Json): boolean | undefined {
   return undefined;
 }
 
+/** One source, transform or sink of the config: its kind, name, body and reference entry. */
+interface Component {
+  kind: Kind;
+  name: string;
+  body: Record<string, Json>;
+  entry?: ComponentEntry;
+}
+
+/** What every step of the judgement shares. */
+interface Context {
+  judge: Judge;
+  ref: VectorReference;
+  at: (file: string, line: number) => string;
+  config: Record<string, Json>;
+}
+
 /**
  * Judges a parsed Vector config (the YAML as plain data) against the reference. `at` renders an
  * upstream file and line for a message (default: `vectordotdev/vector@<tag> <file>:<line>`).
@@ -395,6 +411,18 @@ export function checkVectorConfig(
     });
     return verdict;
   }
+  const ctx: Context = { judge, ref, at, config };
+  checkTopLevel(ctx);
+  const placed = placeComponents(ctx, verdict);
+  checkShape(ctx, placed);
+  const edges = resolveInputs(ctx, placed);
+  checkDataTypes(ctx, edges);
+  checkAcknowledgements(ctx, edges);
+  return verdict;
+}
+
+/** Top-level keys (`ConfigBuilder` denies unknown fields) and the global options' values. */
+function checkTopLevel({ judge, ref, at, config }: Context): void {
   const globals = ref.global.options;
   const topLevel = new Set([...Object.keys(globals), ...ref.rust.top_level_fields.fields]);
   for (const [key, v] of Object.entries(config)) {
@@ -410,15 +438,12 @@ export function checkVectorConfig(
     if ((KINDS as string[]).includes(key) || !globals[key]) continue;
     judge.value(v, globals[key], key, ref.global.file, key);
   }
+}
 
-  // The components of each kind, their types and what they take and give.
-  interface Placed {
-    kind: Kind;
-    name: string;
-    body: Record<string, Json>;
-    entry?: ComponentEntry;
-  }
-  const placed: Placed[] = [];
+/** The components of each kind, their types and options; returns those with a map body. */
+function placeComponents({ judge, ref, at, config }: Context, verdict: VectorVerdict): Component[] {
+  const globals = ref.global.options;
+  const placed: Component[] = [];
   for (const kind of KINDS) {
     const all = config[kind];
     if (all === undefined || all === null) continue;
@@ -474,9 +499,14 @@ export function checkVectorConfig(
         judge.buffer(body.buffer, buffer, `${where}.buffer`, ref.common[kind].file);
     }
   }
+  return placed;
+}
 
-  // The shape Vector's validation requires: sources and sinks, distinct names without a dot,
-  // inputs present and not repeated.
+/**
+ * The shape Vector's validation requires: sources and sinks, distinct names without a dot,
+ * inputs present and not repeated.
+ */
+function checkShape({ judge, ref, at }: Context, placed: Component[]): void {
   const rust = ref.rust;
   const shape = (path: string, message: string, fact: RustFact) =>
     judge.findings.push({ path, rule: "shape", message, source: at(...split(fact)) });
@@ -508,15 +538,20 @@ export function checkVectorConfig(
       seen.add(input);
     }
   }
+}
 
-  // Inputs: each names a source or a transform, a transform's named output, or a glob matching one.
+/** Inputs: each names a source or a transform, a transform's named output, or a glob matching one. */
+function resolveInputs(
+  { judge, ref, at, config }: Context,
+  placed: Component[],
+): Map<Component, Component[]> {
   const producers = placed.filter((p) => p.kind !== "sinks");
   const byName = new Map(producers.map((p) => [p.name, p]));
   const wildcardRelaxed = config.wildcard_matching === "relaxed";
-  const inputsOf = (p: Placed): Placed[] => {
+  const inputsOf = (p: Component): Component[] => {
     const inputs = p.body.inputs;
     if (!Array.isArray(inputs)) return [];
-    const out: Placed[] = [];
+    const out: Component[] = [];
     for (const input of inputs) {
       if (typeof input !== "string") continue;
       const exact = byName.get(input);
@@ -535,9 +570,11 @@ export function checkVectorConfig(
     }
     return out;
   };
-  const edges = new Map(placed.filter((p) => p.kind !== "sources").map((p) => [p, inputsOf(p)]));
+  return new Map(placed.filter((p) => p.kind !== "sources").map((p) => [p, inputsOf(p)]));
+}
 
-  // Data types: what an input gives must meet what the component takes.
+/** Data types: what an input gives must meet what the component takes. */
+function checkDataTypes({ judge, ref, at }: Context, edges: Map<Component, Component[]>): void {
   for (const [p, inputs] of edges) {
     const takes = p.entry?.input;
     if (!takes) continue;
@@ -554,14 +591,21 @@ export function checkVectorConfig(
         });
     }
   }
+}
 
-  // End-to-end acknowledgements: a sink's setting (else the global one) reaches its sources
-  // through transforms; a source that cannot take them loses data silently.
+/**
+ * End-to-end acknowledgements: a sink's setting (else the global one) reaches its sources through
+ * transforms; a source that cannot take them loses data silently.
+ */
+function checkAcknowledgements(
+  { judge, ref, at, config }: Context,
+  edges: Map<Component, Component[]>,
+): void {
   const globalAcks = acksEnabled(config.acknowledgements) ?? false;
   for (const [p, inputs] of edges) {
     if (p.kind !== "sinks" || !(acksEnabled(p.body.acknowledgements) ?? globalAcks)) continue;
-    const seen = new Set<Placed>();
-    const reach = (qs: Placed[]) => {
+    const seen = new Set<Component>();
+    const reach = (qs: Component[]) => {
       for (const q of qs) {
         if (seen.has(q)) continue;
         seen.add(q);
@@ -576,7 +620,6 @@ export function checkVectorConfig(
     };
     reach(inputs);
   }
-  return verdict;
 }
 
 const types = (t: Record<DataType, boolean>) =>
