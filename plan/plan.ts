@@ -4,7 +4,7 @@ import { planBuckets } from "../config/buckets";
 import { prometheusClaim, type BucketPlan, type Consumer, type ConsumerStorage } from "../model/storage";
 import { stackInfoData } from "../builders/stackInfo";
 import type { AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
-import { programRuleSets, RULE_LABEL, type RuleGroup } from "../builders/alerting/rules";
+import { programRuleSets, RULE_OPT_OUT, type RuleGroup } from "../builders/alerting/rules";
 import type { LokiInputs } from "../builders/logging/lokiValues";
 import type { AlloyClusterInput, AlloyLogsInput } from "../builders/logging/alloyConfig";
 import type { VectorInput } from "../builders/logging/vectorConfig";
@@ -542,7 +542,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       : undefined;
   const rules =
     caps.ruleEvaluator === "mimir-ruler"
-      ? { mimirAddress: ep.mimir.base, tenant, selector: RULE_LABEL }
+      ? { mimirAddress: ep.mimir.base, tenant, optOut: RULE_OPT_OUT }
       : undefined;
   const needsCluster = events || scrape !== undefined || rules !== undefined;
   if (cfg.logAgent === "alloy" || needsCluster) {

@@ -6,8 +6,9 @@ import { planStack, type StackPlan } from "../../plan/plan";
 import { kpsValues } from "../../builders/metrics/kpsValues";
 import { vmValues } from "../../builders/metrics/vmValues";
 import { alloyClusterConfig } from "../../builders/logging/alloyConfig";
-import { RULE_LABEL } from "../../builders/alerting/rules";
 import { config } from "../support/helpers";
+import { alloyRuleSyncs, evaluates, labelsMatch } from "../../upstream/ruleSelection";
+import { PROGRAM_RULE_LABELS } from "../support/ruleCoverage";
 
 const every = (over: Record<string, unknown> = {}) =>
   PHASES.flatMap((phase) =>
@@ -25,10 +26,12 @@ const every = (over: Record<string, unknown> = {}) =>
 function evaluators(p: StackPlan): string[] {
   const out: string[] = [];
   const kps = p.kubePrometheusStack && kpsValues(p.kubePrometheusStack.inputs.settings);
-  if (kps?.prometheus.prometheusSpec.ruleSelector.matchLabels[RULE_LABEL.key] === RULE_LABEL.value)
+  if (kps && labelsMatch(kps.prometheus.prometheusSpec.ruleSelector, PROGRAM_RULE_LABELS))
     out.push("prometheus");
   const cluster = p.alloy?.inputs.cluster;
-  if (cluster && /mimir\.rules\.kubernetes/.test(alloyClusterConfig(cluster))) out.push("mimir-ruler");
+  const rule = { name: "r", namespace: "monitoring", labels: PROGRAM_RULE_LABELS };
+  if (cluster && alloyRuleSyncs(alloyClusterConfig(cluster)).some((e) => evaluates(e, rule)))
+    out.push("mimir-ruler");
   if (p.victoriaMetrics && vmValues(p.victoriaMetrics.inputs.settings).vmalert.enabled) out.push("vmalert");
   return out;
 }
