@@ -248,6 +248,11 @@ function crossChecks(
       `${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`,
     );
   }
+  if (c.prometheus.keepVolume && c.prometheus.cleanupVolumeOnRemoval) {
+    p.push(
+      `${k("prometheus.keepVolume")}: expected false while prometheus.cleanupVolumeOnRemoval is true (one keeps the Prometheus claim after KPS, the other deletes it), got true`,
+    );
+  }
   if (c.objectStore.type === "filesystem") {
     if (l.mode !== "SingleBinary") {
       p.push(

@@ -212,6 +212,17 @@ const none = (): WaitFor[] => [];
 export const PROMETHEUS_VOLUME_RESOURCE = "prometheus-volume";
 const crds: WaitFor = { kind: "crds" };
 
+/**
+ * Whether the stack has a Prometheus claim: while KPS runs; without it, only a claim that holds data
+ * (`prometheus.keepVolume`, or one taken over) until `prometheus.cleanupVolumeOnRemoval`. A fresh
+ * install at a phase without KPS gets none.
+ */
+export function prometheusVolumeKept(caps: { kps: boolean }, cfg: StackConfig): boolean {
+  if (caps.kps) return true;
+  if (cfg.prometheus.cleanupVolumeOnRemoval) return false;
+  return cfg.prometheus.keepVolume || !!cfg.takeover?.prometheusVolume;
+}
+
 /** The stack's plan: every component's inputs from the phase table, the endpoints and the config. */
 export function planStack(cfg: StackConfig): StackPlan {
   const ns = cfg.namespace;
@@ -462,11 +473,12 @@ export function planStack(cfg: StackConfig): StackPlan {
         `workload.activeSeries: ${cfg.workload.activeSeries} series need more memory than one vmsingle on the largest node; VictoriaMetrics runs as a VMCluster (${vmCluster.storageReplicas} vmstorage x ${vmCluster.storageMemory}); a running vmsingle's data stays on its volume and is carried over with vmctl (docs/how-to/sizing.md)`;
   }
 
-  // The Prometheus TSDB claim outlives KPS unless the stack asked for its cleanup.
+  // The Prometheus TSDB claim exists while KPS runs, then while it holds data (kept by the stack
+  // or taken over) until the stack asks for its cleanup.
   if (!caps.kps && cfg.prometheus.cleanupVolumeOnRemoval)
     plan.outputs.plannedChanges[PROMETHEUS_VOLUME_RESOURCE] =
       "prometheus.cleanupVolumeOnRemoval: the Prometheus volume is deleted once kube-prometheus-stack is gone";
-  if (caps.kps || !cfg.prometheus.cleanupVolumeOnRemoval) {
+  if (prometheusVolumeKept(caps, cfg)) {
     plan.prometheusVolume = {
       inputs: {
         namespace: ns,
