@@ -356,7 +356,7 @@ const prometheus = z
     /**
      * This stack's own Prometheus ran and its claim holds data: keep the claim (the program's
      * resource, protected in production) at a phase without kube-prometheus-stack. Set it on a stack
-     * that ran KPS before moving to kps-removed. Default false: without KPS the program plans no
+     * that ran KPS before it moves to the phase without KPS. Default false: without KPS the program plans no
      * Prometheus claim, so a fresh install has none; a taken-over claim (takeover.prometheusVolume)
      * is kept either way until cleanupVolumeOnRemoval says otherwise.
      */
