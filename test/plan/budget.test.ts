@@ -3,7 +3,7 @@ import { PHASES } from "../../config/resolve";
 import { alloyRuleSyncs, evaluates, labelsMatch } from "../../upstream/ruleSelection";
 import { PROGRAM_RULE_LABELS } from "../support/ruleCoverage";
 import { evaluateResources } from "../../policy/evaluate";
-import { budgetOf } from "../../preview/report";
+import { budgetOf } from "../../synth/report";
 import { release, synth } from "../support/helpers";
 import { BACKENDS } from "../../model/phases";
 
