@@ -33,6 +33,8 @@ export function checkRuleEvaluators(objects: Placed[]): { rules: number; finding
     (p) =>
       p.obj.kind === "PrometheusRule" && p.obj.metadata.labels?.[RULE_OPT_OUT.key] !== RULE_OPT_OUT.value,
   );
+  // A stack that renders no rule and no evaluator (a partial object set) has nothing to judge.
+  if (own.length === 0 && evaluators.length === 0) return { rules: 0, findings };
   for (const p of own)
     judge(
       {
