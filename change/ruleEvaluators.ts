@@ -8,12 +8,7 @@
  */
 import { RULE_OPT_OUT } from "../builders/alerting/rules";
 import { runningCommand, type RunningState } from "../model/running";
-import {
-  evaluatorsOf,
-  ruleEvaluators,
-  type ObjectLike,
-  type RuleSubject,
-} from "../upstream/ruleSelection";
+import { evaluatorsOf, ruleEvaluators, type ObjectLike, type RuleSubject } from "../upstream/ruleSelection";
 import type { Refusal } from "./apiRules";
 
 /** One running PrometheusRule and its evaluators before and after the update. */
