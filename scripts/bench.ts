@@ -15,6 +15,7 @@ import { renderExport } from "../preview/render/render";
 import type { StackExport } from "../preview/synthesize";
 import { BENCH, CliArgsError, helpText, parseArgs, usage } from "../preview/cliSpec";
 import { TIMINGS_FILE, type SuiteTimings } from "./suiteTimings";
+import { internalErrorText } from "../preview/internalError";
 
 /**
  * A benchmark, not a test: every target of the fast-feedback issue measured side by side in one
@@ -396,7 +397,7 @@ function reportSuite(): void {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(e);
+    console.error(internalErrorText("bench", e));
     process.exit(2);
   },
 );
