@@ -21,6 +21,7 @@ import { didYouMean } from "../config/errors";
 import { projectRoot, stackNames } from "./paths";
 import { runningOverrides } from "./change/runningConfig";
 import { internalErrorText } from "./internalError";
+import { MissingReferenceError } from "../upstream/reference";
 
 /** The parsed command line; preview/cliSpec.ts SYNTH is its spec (flags, help, docs). */
 interface SynthArgs {
@@ -250,6 +251,7 @@ main().then(
       e instanceof SynthInputError ||
       e instanceof CliConfigError ||
       e instanceof ConfigError ||
+      e instanceof MissingReferenceError ||
       e?.name === "PackConfigError"
     )
       console.error(e.message);

@@ -11,7 +11,7 @@ export function referenceDir(from: string = __dirname): string | undefined {
   if (process.env.HOMELAB_REFERENCE_DIR) {
     const dir = path.resolve(process.env.HOMELAB_REFERENCE_DIR);
     if (!fs.existsSync(dir))
-      throw new Error(
+      throw new MissingReferenceError(
         `HOMELAB_REFERENCE_DIR: expected a directory holding the components' reference data, found nothing at ${dir}`,
       );
     return dir;
