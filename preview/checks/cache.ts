@@ -55,11 +55,14 @@ function hashFile(h: crypto.Hash, file: string): void {
     return;
   }
   if (!st.isDirectory()) {
-    h.update(fs.readFileSync(file)).update("\0");
+    const bytes = fs.readFileSync(file);
+    h.update(`file ${bytes.length}\0`).update(bytes); // length first: no two listings hash alike
     return;
   }
-  for (const name of fs.readdirSync(file).sort()) {
-    h.update(`${name}/\0`);
+  const names = fs.readdirSync(file).sort();
+  h.update(`folder ${names.length}\0`);
+  for (const name of names) {
+    h.update(`${name}\0`);
     hashFile(h, path.join(file, name));
   }
 }
