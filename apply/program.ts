@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../config/load";
 import { ConfigError } from "../config/errors";
 import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
-import { buildStack, type StackOutputs } from "./stack";
+import { buildStack } from "./stack";
+import type { StackOutputs } from "../plan/types";
 
 /** How {@link runProgram} checks the kube context before registering anything. */
 export type ContextCheck =
@@ -25,7 +26,7 @@ export interface ProgramOptions {
  * The program: validate the whole config before any resource is registered, refuse a kube context
  * that is not the stack's (nothing is touched on the wrong cluster), then build the tree. Returns
  * the stack's outputs, every one of which `index.ts` exports; `index.ts` and the offline
- * synthesis (preview/run.ts) both run this, so they register and export the same.
+ * synthesis (synth/run.ts) both run this, so they register and export the same.
  */
 export function runProgram(opts: ProgramOptions): StackOutputs {
   const config = loadStackConfig(opts.projectDir);

@@ -10,7 +10,7 @@ import {
   offlineContextProblems,
   type Kubeconfig,
 } from "../../config/kubeContext";
-import { formatTree } from "../../preview/report";
+import { formatTree } from "../../synth/report";
 
 function stackFile(stack: string): Record<string, any> {
   return parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")).config;

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
 import { ROOT, synth } from "../support/helpers";
 import { ConfigError } from "../../config/errors";
-import { synthStack } from "../../preview/run";
+import { synthStack } from "../../synth/run";
 import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
 
 /** The kube context a stack file pins (`homelab-observability:kubeContext`). */

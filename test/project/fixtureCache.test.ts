@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { synthStack } from "../../preview/run";
-import { stackNames } from "../../preview/paths";
+import { synthStack } from "../../synth/run";
+import { stackNames } from "../../config/paths";
 import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
 import { ROOT, synth, tmpDir } from "../support/helpers";
 import { sourceFiles } from "../support/layout";
-import { chartCacheDir } from "../../preview/render/helm";
+import { chartCacheDir } from "../../synth/render/helm";
 import { referenceDir } from "../../upstream/reference";
 
 describe("the test fixture cache (test/support/fixtureCache.ts)", () => {

@@ -22,8 +22,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../../preview/paths";
-import { chartCacheDir } from "../../preview/render/helm";
+import { projectRoot } from "../../config/paths";
+import { chartCacheDir } from "../../synth/render/helm";
 import { referenceDir } from "../../upstream/reference";
 
 const ROOT = projectRoot(__dirname);
@@ -93,7 +93,7 @@ export function keyFiles(): string[] {
   for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
     if (e.isDirectory() && !SKIP.has(e.name) && !IGNORED.has(e.name)) walk(path.join(ROOT, e.name), files);
   // The reference data and charts the program reads, found as it finds them (upstream/reference.ts,
-  // preview/render/helm.ts): wherever they are configured, not by a path of this workspace.
+  // synth/render/helm.ts): wherever they are configured, not by a path of this workspace.
   for (const d of [referenceDir(), chartCacheDir(ROOT)]) if (d) walk(d, files);
   for (const f of fs.readdirSync(ROOT))
     if (/^(index\.ts|package(-lock)?\.json|tsconfig\.json|Pulumi(\..+)?\.yaml)$/.test(f))

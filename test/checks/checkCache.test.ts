@@ -1,0 +1,187 @@
+/**
+ * The check cache (checks/cache.ts): a verdict is reused only for the same objects,
+ * resources, options and for the same content of every file the checks loaded to reach it; any
+ * change is checked afresh, so a stale verdict never passes.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkStack } from "../../checks";
+import { spawnSync } from "child_process";
+import { checkerFiles, checkStackCached, inputKey, verdictKey } from "../../checks/cache";
+import type { Placed } from "../../checks/objects";
+import { MissingReferenceError, referenceFilesRead, referencePath } from "../../upstream/reference";
+import { daemonSet, NS } from "../support/objects";
+import { ROOT, tsNode } from "../support/helpers";
+
+/** Two host-network DaemonSets on distinct ports, and a ConfigMap naming the cluster DNS. */
+function objects(): Placed[] {
+  return [
+    { obj: daemonSet("a", 9100), urn: "urn:a", source: "release a" },
+    { obj: daemonSet("b", 9101), urn: "urn:b", source: "release b" },
+    {
+      obj: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "dns", namespace: NS },
+        data: { resolver: "kube-dns.kube-system.svc.cluster.local:53" },
+      },
+      urn: "urn:c",
+      source: "release c",
+    },
+  ];
+}
+
+describe("check cache (checks/cache.ts)", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-cache-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("answers an unchanged stack from disk with the verdict checkStack gives", () => {
+    const first = checkStackCached(objects(), [], { cacheDir: dir });
+    assert.equal(first.cached, false);
+    assert.deepEqual(
+      fs
+        .readdirSync(dir)
+        .map((f) => (f.endsWith(".deps.json") ? "manifest" : "verdict"))
+        .sort(),
+      ["manifest", "verdict"],
+    );
+    const objs = objects();
+    const again = checkStackCached(objs, [], { cacheDir: dir });
+    assert.equal(again.cached, true);
+    const report: Partial<typeof again> = { ...again };
+    delete report.cached;
+    assert.deepEqual(report, checkStack(objs, []));
+    assert.ok(report.external.length > 0, "the ConfigMap's cluster-DNS address is reported");
+    // Addresses point at the caller's objects, as checkStack's do.
+    for (const a of report.external) assert.ok(objs.includes(a.found));
+  });
+
+  it("checks a changed object afresh: a host-port clash is found after a clean verdict was cached", () => {
+    assert.equal(checkStackCached(objects(), [], { cacheDir: dir }).findings.length, 0);
+    const changed = objects();
+    changed[1].obj.spec.template.spec.containers[0].ports[0].containerPort = 9100;
+    const r = checkStackCached(changed, [], { cacheDir: dir });
+    assert.equal(r.cached, false);
+    assert.match(r.findings.map((f) => f.message).join("\n"), /host port TCP\/9100 is claimed by/);
+    // ...and that failing verdict is not served for the clean stack either.
+    const clean = checkStackCached(objects(), [], { cacheDir: dir });
+    assert.equal(clean.cached, true);
+    assert.equal(clean.findings.length, 0);
+  });
+
+  it("keys by every input: objects, resources and options", () => {
+    const base = inputKey(objects(), [], {});
+    assert.equal(inputKey(objects(), [], {}), base);
+    const renamed = objects();
+    renamed[2].obj.data.resolver = "kube-dns.kube-system.svc.cluster.local:5353";
+    assert.notEqual(inputKey(renamed, [], {}), base);
+    const res = [
+      { urn: "urn:a", custom: true, type: "kubernetes:helm.sh/v3:Release", inputs: {}, outputs: {} },
+    ];
+    assert.notEqual(inputKey(objects(), res, {}), base);
+    assert.notEqual(inputKey(objects(), [], { outside: ["minio.storage"] }), base);
+  });
+
+  it("lists every module the checks loaded in the verdict's manifest: subfolders, other rooms, validator packages", () => {
+    checkStackCached(objects(), [], { cacheDir: dir });
+    const manifest = fs.readdirSync(dir).find((f) => f.endsWith(".deps.json"));
+    assert.ok(manifest, "a manifest beside the verdict");
+    const { files } = JSON.parse(fs.readFileSync(path.join(dir, manifest), "utf8")) as { files: string[] };
+    assert.deepEqual(files, checkerFiles());
+    const ext = path.extname(__filename);
+    for (const f of [
+      `checks/index${ext}`,
+      `checks/schema${ext}`,
+      `upstream/alloy/syntax${ext}`, // a subfolder the checks import
+      `upstream/engines/references${ext}`,
+      `model/versions${ext}`, // the pinned tags the Alloy and engine checks compare with
+      "node_modules/ajv/package.json",
+      "node_modules/kubernetes-models/package.json",
+    ])
+      assert.ok(files.includes(f), `${f} is not in the manifest: ${files.join(", ")}`);
+    assert.ok(!files.some((f) => f.startsWith(`test${path.sep}`)), "the tests are not the checker");
+  });
+
+  it("gives a new key when a file in a subfolder the checks load changes, and the same key for an unchanged tree", () => {
+    const files = checkerFiles(); // the checks are loaded: this file imports them
+    const inputs = inputKey(objects(), [], {});
+    // A copy of every listed file of the project (packages by their package.json), in a fresh root.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "check-tree-"));
+    try {
+      for (const f of files.filter((f) => !path.isAbsolute(f))) {
+        fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, f), path.join(copy, f));
+      }
+      const base = verdictKey(inputs, files, ROOT);
+      assert.equal(verdictKey(inputs, files, copy), base, "an unchanged tree keeps its key");
+      const syntax = path.join(copy, "upstream", "alloy", `syntax${path.extname(__filename)}`);
+      fs.appendFileSync(syntax, "\n// a changed parser\n");
+      const edited = verdictKey(inputs, files, copy);
+      assert.notEqual(edited, base, "upstream/alloy/syntax changed: a new key");
+      fs.appendFileSync(path.join(copy, "node_modules", "ajv", "package.json"), " ");
+      assert.notEqual(verdictKey(inputs, files, copy), edited, "a validator package changed: a new key");
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("keys a verdict on the reference data read through upstream/reference.ts, absent or present", () => {
+    const data = path.join(dir, "reference.json");
+    const before = new Set(referenceFilesRead);
+    referenceFilesRead.add(data);
+    try {
+      const files = checkerFiles();
+      assert.ok(files.includes(data), "a data file read is in the manifest");
+      const inputs = inputKey(objects(), [], {});
+      const absent = verdictKey(inputs, files);
+      fs.writeFileSync(data, '{"a":1}');
+      const present = verdictKey(inputs, files);
+      assert.notEqual(present, absent, "data that appears gives a new key");
+      fs.writeFileSync(data, '{"a":2}');
+      assert.notEqual(verdictKey(inputs, files), present, "changed data gives a new key");
+    } finally {
+      referenceFilesRead.clear();
+      for (const f of before) referenceFilesRead.add(f);
+    }
+    // referencePath records what it is asked for, even when it is not there.
+    assert.throws(() => referencePath("no-such-reference", "x.json"), MissingReferenceError);
+    assert.ok([...referenceFilesRead].some((f) => f.endsWith(path.join("no-such-reference", "x.json"))));
+  });
+
+  it("answers an unchanged tree from the cache in a fresh process without loading any check", function () {
+    this.timeout(30_000);
+    checkStackCached(objects(), [], { cacheDir: dir });
+    const probe = path.join(dir, "probe.ts");
+    fs.writeFileSync(
+      probe,
+      [
+        `import { checkStackCached } from ${JSON.stringify(path.join(ROOT, "checks/cache"))};`,
+        `import { daemonSet, NS } from ${JSON.stringify(path.join(ROOT, "test/support/objects"))};`,
+        `const objects = ${objectsSource()};`,
+        `const r = checkStackCached(objects, [], { cacheDir: ${JSON.stringify(dir)} });`,
+        `const dir = ${JSON.stringify(path.join(ROOT, "checks") + path.sep)};`,
+        `const loaded = Object.keys(require.cache).filter((f) => f.startsWith(dir) && !/[\\/]cache\\.[jt]s$/.test(f));`,
+        `process.stdout.write(JSON.stringify({ cached: r.cached, loaded }));`,
+      ].join("\n"),
+    );
+    const r = spawnSync(process.execPath, tsNode(path.relative(ROOT, probe)), {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { cached: true, loaded: [] });
+  });
+});
+
+/** {@link objects} as source text for the probe process (the same objects, built there). */
+function objectsSource(): string {
+  return `[
+    { obj: daemonSet("a", 9100), urn: "urn:a", source: "release a" },
+    { obj: daemonSet("b", 9101), urn: "urn:b", source: "release b" },
+    { obj: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "dns", namespace: NS },
+      data: { resolver: "kube-dns.kube-system.svc.cluster.local:53" } }, urn: "urn:c", source: "release c" },
+  ]`;
+}
