@@ -693,72 +693,109 @@ function checkEgressRules(
         `says egress is "${mode}" but its policyTypes are ${JSON.stringify(p.obj.spec?.policyTypes)}`,
       );
     const mine = selected(p);
-    (p.obj.spec?.egress ?? []).forEach((r: any, i: number) => {
-      const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`;
-      const rule = `egress rule ${i} (${kinds[i]})`;
-      const to: any[] = r.to ?? [];
-      const blocks = to.filter((x) => x.ipBlock);
-      if (to.length === 0) fail(describe(p), `${rule} admits every destination`);
-      switch (kinds[i]) {
-        case "edge":
-          if (r.ports && !used.has(id))
-            fail(
-              describe(p),
-              `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses`,
-            );
-          if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);
-          break;
-        case "object-store":
-          if (blocks.length === 0 && !used.has(id))
-            fail(describe(p), `${rule} admits an object store no config of its pods dials`);
-          break;
-        case "dns": {
-          const ok =
-            to.length === 1 &&
-            to[0].namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === CLUSTER_DNS.namespace &&
-            JSON.stringify(to[0].podSelector?.matchLabels) === JSON.stringify(CLUSTER_DNS.pods) &&
-            JSON.stringify((r.ports ?? []).map((x: any) => `${x.protocol ?? "TCP"}/${x.port}`).sort()) ===
-              JSON.stringify([`TCP/${CLUSTER_DNS.port}`, `UDP/${CLUSTER_DNS.port}`]);
-          if (!ok)
-            fail(
-              describe(p),
-              `${rule} admits more or other than CoreDNS (kube-system, k8s-app: kube-dns) on 53 UDP and TCP`,
-            );
-          break;
-        }
-        case "api": {
-          if (blocks.length !== to.length)
-            fail(describe(p), `${rule} admits pods: the API server is an address`);
-          const without = mine.filter((t) => !token(t) || !bound.has(accountOf(t, objects).account));
-          if (mine.length > 0 && without.length === mine.length)
-            fail(
-              describe(p),
-              `${rule} admits the Kubernetes API to ${without.map((t) => describe(t.owner)).join(", ")}, which hold no RBAC of the stack (or mount no token)`,
-            );
-          break;
-        }
-        case "receivers": {
-          const others = mine.filter((t) => !runsAlertmanager(t));
-          if (others.length)
-            fail(
-              describe(p),
-              `${rule} admits Alertmanager's receivers to ${others.map((t) => describe(t.owner)).join(", ")}`,
-            );
-          break;
-        }
-        case "node-scrape": {
-          const others = mine.filter((t) => !scrapers.some((s) => s.tpl === t));
-          if (mine.length > 0 && others.length === mine.length)
-            fail(
-              describe(p),
-              `${rule} admits the nodes' scrape ports to ${others.map((t) => describe(t.owner)).join(", ")}, which scrape nothing`,
-            );
-          break;
-        }
-      }
-    });
+    (p.obj.spec?.egress ?? []).forEach((r: any, i: number) =>
+      egressRuleFindings({ objects, used, scrapers, fail, bound, token }, p, r, i, kinds[i], mine),
+    );
   }
-  // Every pod that holds RBAC and mounts its token calls the API server: its egress must admit it.
+  checkApiCallersAdmitted(objects, pods, egressPolicies, judged, bound, token, fail);
+  checkEgressHeld(pods, policies, egressPolicies, fail);
+}
+
+/** What judging one egress rule reads. */
+interface EgressRuleJudge {
+  objects: Placed[];
+  /** Egress rules some judged connection used. */
+  used: Set<string>;
+  scrapers: { tpl: PodTemplate }[];
+  fail: (where: string, message: string) => void;
+  /** Accounts the stack's RBAC binds, with what each may do. */
+  bound: Map<string, string>;
+  /** Whether a pod mounts its ServiceAccount token. */
+  token: (t: PodTemplate) => boolean;
+}
+
+/** One egress rule of a policy, judged by its kind (edge, object store, DNS, API server, receivers, node scrape). */
+function egressRuleFindings(
+  { objects, used, scrapers, fail, bound, token }: EgressRuleJudge,
+  p: Placed,
+  r: any,
+  i: number,
+  kind: string,
+  mine: PodTemplate[],
+): void {
+  const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`;
+  const rule = `egress rule ${i} (${kind})`;
+  const to: any[] = r.to ?? [];
+  const blocks = to.filter((x) => x.ipBlock);
+  if (to.length === 0) fail(describe(p), `${rule} admits every destination`);
+  switch (kind) {
+    case "edge":
+      if (r.ports && !used.has(id))
+        fail(
+          describe(p),
+          `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses`,
+        );
+      if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);
+      break;
+    case "object-store":
+      if (blocks.length === 0 && !used.has(id))
+        fail(describe(p), `${rule} admits an object store no config of its pods dials`);
+      break;
+    case "dns": {
+      const ok =
+        to.length === 1 &&
+        to[0].namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === CLUSTER_DNS.namespace &&
+        JSON.stringify(to[0].podSelector?.matchLabels) === JSON.stringify(CLUSTER_DNS.pods) &&
+        JSON.stringify((r.ports ?? []).map((x: any) => `${x.protocol ?? "TCP"}/${x.port}`).sort()) ===
+          JSON.stringify([`TCP/${CLUSTER_DNS.port}`, `UDP/${CLUSTER_DNS.port}`]);
+      if (!ok)
+        fail(
+          describe(p),
+          `${rule} admits more or other than CoreDNS (kube-system, k8s-app: kube-dns) on 53 UDP and TCP`,
+        );
+      break;
+    }
+    case "api": {
+      if (blocks.length !== to.length) fail(describe(p), `${rule} admits pods: the API server is an address`);
+      const without = mine.filter((t) => !token(t) || !bound.has(accountOf(t, objects).account));
+      if (mine.length > 0 && without.length === mine.length)
+        fail(
+          describe(p),
+          `${rule} admits the Kubernetes API to ${without.map((t) => describe(t.owner)).join(", ")}, which hold no RBAC of the stack (or mount no token)`,
+        );
+      break;
+    }
+    case "receivers": {
+      const others = mine.filter((t) => !runsAlertmanager(t));
+      if (others.length)
+        fail(
+          describe(p),
+          `${rule} admits Alertmanager's receivers to ${others.map((t) => describe(t.owner)).join(", ")}`,
+        );
+      break;
+    }
+    case "node-scrape": {
+      const others = mine.filter((t) => !scrapers.some((s) => s.tpl === t));
+      if (mine.length > 0 && others.length === mine.length)
+        fail(
+          describe(p),
+          `${rule} admits the nodes' scrape ports to ${others.map((t) => describe(t.owner)).join(", ")}, which scrape nothing`,
+        );
+      break;
+    }
+  }
+}
+
+/** Every pod that holds RBAC and mounts its token calls the API server: its egress must admit it. */
+function checkApiCallersAdmitted(
+  objects: Placed[],
+  pods: PodTemplate[],
+  egressPolicies: Placed[],
+  judged: (ns: string | undefined) => boolean,
+  bound: Map<string, string>,
+  token: (t: PodTemplate) => boolean,
+  fail: (where: string, message: string) => void,
+): void {
   for (const t of pods) {
     const ns = t.owner.obj.metadata.namespace;
     if (!judged(ns) || t.spec.hostNetwork === true || !token(t)) continue;
@@ -775,7 +812,15 @@ function checkEgressRules(
         `calls the Kubernetes API (ServiceAccount ${accountOf(t, objects).account}: ${grant}) but no egress rule of ${ns}/${mine.map((p) => p.obj.metadata.name).join(", ")} admits the API server`,
       );
   }
-  // Where policies carry egress, every pod an ingress policy guards is held to egress rules too.
+}
+
+/** Where policies carry egress, every pod an ingress policy guards is held to egress rules too. */
+function checkEgressHeld(
+  pods: PodTemplate[],
+  policies: Placed[],
+  egressPolicies: Placed[],
+  fail: (where: string, message: string) => void,
+): void {
   const egressNs = new Set(egressPolicies.map((p) => p.obj.metadata.namespace));
   for (const t of pods) {
     const ns = t.owner.obj.metadata.namespace;
