@@ -54,7 +54,7 @@ export function checkerVersion(): string {
     // the pinned Alloy: all three are part of the checker.
     .update(sourceDigest(path.join(__dirname, "../../upstream"), ext, []))
     .update(alloyCheckInputs())
-    // The Loki and Mimir checks judge by their references (../shared/reference) against the pinned images.
+    // The Loki and Mimir checks judge by their references (upstream/engines/data) against the pinned images.
     .update(engineCheckInputs())
     .digest("hex");
   return version;

@@ -6,6 +6,9 @@ import { stackNames } from "../../preview/paths";
 import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
 import { ROOT, synth, tmpDir } from "../support/helpers";
 import { sourceFiles } from "../support/layout";
+import { alloyReferenceFile } from "../../upstream/alloy/components";
+import { ENGINE_REFERENCE_FILES } from "../../upstream/engines/references";
+import { externalReferenceDir } from "../../upstream/reference";
 
 describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
   it("computes an entry once, and every hit is a copy of its own", async () => {
@@ -86,13 +89,20 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
       "package-lock.json",
     ].filter((f) => !hashed.has(f));
     assert.deepEqual(missing, []);
-    for (const d of ["charts", "reference"]) {
-      const shared = path.join("..", "shared", d);
+    const shared = path.join("..", "shared", "charts");
+    assert.ok(
+      [...hashed].some((f) => f.startsWith(shared + path.sep)),
+      `nothing of ${shared} hashed`,
+    );
+    for (const data of [ENGINE_REFERENCE_FILES.loki, ENGINE_REFERENCE_FILES.mimir])
+      assert.ok(hashed.has(path.join("upstream", "engines", "data", data)), `${data} hashed`);
+    assert.ok(hashed.has(path.relative(ROOT, alloyReferenceFile())), "Alloy's component reference hashed");
+    const corpora = externalReferenceDir();
+    if (corpora)
       assert.ok(
-        [...hashed].some((f) => f.startsWith(shared + path.sep)),
-        `nothing of ${shared} hashed`,
+        [...hashed].some((f) => path.resolve(ROOT, f).startsWith(corpora + path.sep)),
+        `nothing of the external corpora (${corpora}) hashed`,
       );
-    }
     assert.ok(![...hashed].some((f) => f.startsWith(`test${path.sep}`)), "the tests are not the program");
   });
 

@@ -4,7 +4,9 @@
  * two parallel mocha workers and the next run share it.
  *
  * An entry's key is a hash of everything its result depends on: the content of every source file
- * of the program and the pack (all rooms but test/), the reference data and charts in ../shared,
+ * of the program and the pack (all rooms but test/, the components' reference data under
+ * upstream/<area>/data/ included), the charts in ../shared and the external test corpora
+ * (HOMELAB_REFERENCE_DIR, else ../shared/reference),
  * the stack files, `package-lock.json` (the SDK
  * versions), the Node major version, the environment variables the program reads (1Password,
  * KUBECONFIG and the files it names, Pulumi's and the project's own `HOMELAB_*`), the caller's own
@@ -22,6 +24,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../preview/paths";
+import { externalReferenceDir } from "../../upstream/reference";
 
 const ROOT = projectRoot(__dirname);
 
@@ -89,8 +92,11 @@ export function keyFiles(): string[] {
   const files: string[] = [];
   for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
     if (e.isDirectory() && !SKIP.has(e.name) && !IGNORED.has(e.name)) walk(path.join(ROOT, e.name), files);
-  // The reference data and charts the program reads (upstream/reference.ts, preview/render).
-  for (const d of ["reference", "charts"]) walk(path.join(ROOT, "..", "shared", d), files);
+  // The charts the program reads (preview/render) and the upstream test corpora kept outside the
+  // repository (upstream/reference.ts); the reference data itself is in the rooms walked above.
+  walk(path.join(ROOT, "..", "shared", "charts"), files);
+  const corpora = externalReferenceDir();
+  if (corpora) walk(corpora, files);
   for (const f of fs.readdirSync(ROOT))
     if (/^(index\.ts|package(-lock)?\.json|tsconfig\.json|Pulumi(\..+)?\.yaml)$/.test(f))
       files.push(path.join(ROOT, f));

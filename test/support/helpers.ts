@@ -1,4 +1,3 @@
-import { referenceDir } from "../../upstream/reference";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -92,18 +91,6 @@ export function requireTool(ctx: Mocha.Context, tool: string, pkg: string): stri
   );
   ctx.skip();
   return "";
-}
-
-/**
- * Skips (loudly) a test whose reference data (../shared/reference) is absent; under CI its absence
- * is a failure, never a skip.
- */
-export function requireReferenceData(ctx: Mocha.Context): void {
-  if (referenceDir()) return;
-  const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
-  if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-  console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
-  ctx.skip();
 }
 
 export function tmpDir(prefix: string): string {
