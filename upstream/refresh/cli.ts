@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../reference";
+import { refreshLoki } from "./loki";
 import { refreshMimir } from "./mimir";
 import { gitSource, type Refreshed, type Source } from "./source";
 
@@ -18,6 +19,7 @@ export const REFRESHERS: Record<
   string,
   { repository: string; refresh: (checkout: string, source: Source) => Refreshed }
 > = {
+  loki: { repository: "grafana/loki", refresh: refreshLoki },
   mimir: { repository: "grafana/mimir", refresh: refreshMimir },
 };
 
