@@ -52,18 +52,21 @@ function read(checkout: string, file: string): string {
  * the default as the file writes it: JSON.parse would round 2^63-1 (a duration's "no limit") and
  * undo the file's escapes, so a one-line default is kept verbatim.
  */
-function lineFinder(text: string): { lineOf(name: string): number; rawDefault(parsed: unknown): string } {
+function lineFinder(text: string): {
+  lineOf: (name: string) => number;
+  rawDefault: (parsed: unknown) => string;
+} {
   const lines = text.split("\n");
   let at = 0;
   return {
-    lineOf(name) {
+    lineOf: (name) => {
       const want = `"name": ${JSON.stringify(name)}`;
       while (at < lines.length && !lines[at].includes(want)) at++;
       if (at === lines.length)
         throw new Error(`mimir: ${DESCRIPTOR}: no line names "${name}" after the previous entry`);
       return ++at;
     },
-    rawDefault(parsed) {
+    rawDefault: (parsed) => {
       // The entry's own keys follow its name line, before any nested entry's name.
       for (let i = at; i < lines.length && !lines[i].includes('"name": '); i++) {
         const m = /^\s*"fieldDefaultValue": (.*?),?$/.exec(lines[i]);
