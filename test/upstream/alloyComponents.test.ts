@@ -169,7 +169,7 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
     const problem = referenceVersionProblem(ref, "v1.13.0");
     assert.match(
       problem ?? "",
-      /pins Alloy v1\.13\.0.*reference upstream\/alloy\/data\/alloy-1\.12 is Alloy v1\.12\.0: extract components\.json from grafana\/alloy's docs at v1\.13\.0 the way upstream\/alloy\/data\/alloy-1\.12\/README\.md says/,
+      /pins Alloy v1\.13\.0.*reference upstream\/alloy\/data\/alloy-1\.12 is Alloy v1\.12\.0: run npm run refresh-reference -- alloy <checkout of grafana\/alloy at v1\.13\.0>/,
     );
   });
 });

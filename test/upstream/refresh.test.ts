@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { refreshAlloy } from "../../upstream/refresh/alloy";
 import { refreshReference } from "../../upstream/refresh/cli";
 import { refreshLoki } from "../../upstream/refresh/loki";
 import { refreshMimir } from "../../upstream/refresh/mimir";
@@ -98,6 +99,63 @@ const LOKI_GO = {
     "}",
   ].join("\n"),
 };
+
+/** An Alloy component doc of the reference's shape: front matter, arguments, blocks with links and a shared fragment, exports. */
+const ALLOY_DOC = [
+  "---",
+  "labels:",
+  "  stage: experimental",
+  "title: demo.write",
+  "---",
+  "",
+  "# `demo.write`",
+  "",
+  "## Arguments",
+  "",
+  "| Name          | Type          | Description | Default        | Required |",
+  "| ------------- | ------------- | ----------- | -------------- | -------- |",
+  "| `max_streams` | `int`         | Limit.      | `0` (no limit) | no       |",
+  "| `url`         | `string`      | Where.      |                | yes      |",
+  "| `suffix`      | `string`      | Added.      | ``             | no       |",
+  "",
+  "## Blocks",
+  "",
+  "| Block                                     | Description | Required |",
+  "| ----------------------------------------- | ----------- | -------- |",
+  "| [`endpoint`][endpoint]                    | Where to.   | yes      |",
+  "| `endpoint` > [`basic_auth`][basic_auth]   | Auth.       | no       |",
+  "| [`orphan`][nowhere]                       | Broken.     | no       |",
+  "",
+  "[endpoint]: #endpoint",
+  "[basic_auth]: #basic_auth",
+  "",
+  "### `endpoint`",
+  "",
+  "| Name        | Type       | Description | Default | Required |",
+  "| ----------- | ---------- | ----------- | ------- | -------- |",
+  '| `timeout`   | `duration` | Timeout.    | `"10s"` | no       |',
+  "",
+  "### `basic_auth`",
+  "",
+  '{{< docs/shared lookup="reference/components/basic-auth-block.md" source="alloy" version="<ALLOY_VERSION>" >}}',
+  "",
+  "## Exported fields",
+  "",
+  "| Name       | Type           | Description |",
+  "| ---------- | -------------- | ----------- |",
+  "| `receiver` | `LogsReceiver` | In.         |",
+  "",
+].join("\n");
+const ALLOY_SHARED = [
+  "---",
+  "headless: true",
+  "---",
+  "",
+  "| Name       | Type     | Description | Default | Required |",
+  "| ---------- | -------- | ----------- | ------- | -------- |",
+  "| `password` | `secret` | Secret.     |         | no       |",
+  "",
+].join("\n");
 
 describe("upstream/refresh: the reference data rebuilt from a checkout of the component's repository", () => {
   it("Loki: key paths, prefixed flags, list and map items, opaque types and each duration's Go type", () => {
@@ -264,6 +322,66 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       "flag-only",
     ]);
     assert.ok(!r.has("server.max-idle"), "a flag a field carries is no flag-only row");
+  });
+
+  it("Alloy: arguments, blocks through their links and shared fragments, exports, stages and the standard library", () => {
+    const dir = checkout({
+      "docs/sources/reference/components/demo/demo.write.md": ALLOY_DOC,
+      "docs/sources/shared/reference/components/basic-auth-block.md": ALLOY_SHARED,
+      "docs/sources/reference/config-blocks/logging.md": "---\ntitle: logging\n---\n\n# logging\n",
+      "docs/sources/reference/stdlib/sys.md": "# sys\n\n## sys.env\n\nReads.\n",
+      "docs/sources/reference/stdlib/coalesce.md": "# coalesce\n\n## Examples\n",
+    });
+    const out = refreshAlloy(dir, { tag: "v9.8.0", commit: "abc" });
+    assert.equal(out.folder, "alloy-9.8");
+    const data = JSON.parse(out.files["components.json"]) as any;
+    assert.deepEqual([data.source.tag, data.source.commit], ["v9.8.0", "abc"]);
+    const doc = "docs/sources/reference/components/demo/demo.write.md";
+    /** `<doc>:<line>` of the first line of a text holding a needle. */
+    const at = (needle: string, text = ALLOY_DOC, file = doc) =>
+      `${file}:${text.split("\n").findIndex((l) => l.includes(needle)) + 1}`;
+    const c = data.components["demo.write"];
+    assert.equal(c.doc, doc);
+    assert.equal(c.stage, "experimental");
+    assert.deepEqual(c.arguments, [
+      {
+        name: "max_streams",
+        type: "int",
+        default: "0 (no limit)",
+        required: false,
+        source: at("`max_streams`"),
+      },
+      { name: "url", type: "string", default: null, required: true, source: at("`url`") },
+      { name: "suffix", type: "string", default: "", required: false, source: at("`suffix`") },
+    ]);
+    assert.deepEqual(Object.keys(c.blocks), ["endpoint", "endpoint > basic_auth", "orphan"]);
+    assert.deepEqual(c.blocks.endpoint.arguments, [
+      { name: "timeout", type: "duration", default: '"10s"', required: false, source: at("`timeout`") },
+    ]);
+    assert.equal(c.blocks.endpoint.required, true);
+    assert.deepEqual(c.blocks["endpoint > basic_auth"].path, ["endpoint", "basic_auth"]);
+    assert.deepEqual(c.blocks["endpoint > basic_auth"].arguments, [
+      {
+        name: "password",
+        type: "secret",
+        default: null,
+        required: false,
+        source: at(
+          "`password`",
+          ALLOY_SHARED,
+          "docs/sources/shared/reference/components/basic-auth-block.md",
+        ),
+        included_from: at("docs/shared"),
+      },
+    ]);
+    assert.equal(c.blocks.orphan.arguments_unknown, true, "a link to no section: arguments unknown");
+    assert.deepEqual(c.exports, [{ name: "receiver", type: "LogsReceiver", source: at("`receiver`") }]);
+    assert.ok(data.config_blocks.logging);
+    assert.deepEqual(data.stdlib.functions, {
+      coalesce: "docs/sources/reference/stdlib/coalesce.md:1",
+      "sys.env": "docs/sources/reference/stdlib/sys.md:3",
+    });
+    assert.ok(!out.files["components.json"].includes("Where to."), "no prose from the docs");
   });
 
   it("the CLI takes the tag and commit from the checkout's git HEAD and writes the folder named after the version", () => {

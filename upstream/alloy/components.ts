@@ -71,8 +71,7 @@ export function referenceVersionProblem(
   if (ref.source.tag === pinnedTag) return undefined;
   return (
     `model/versions.ts pins Alloy ${pinnedTag}, but the component reference upstream/alloy/data/${ALLOY_REFERENCE} is Alloy ${ref.source.tag}: ` +
-    `extract components.json from grafana/alloy's docs at ${pinnedTag} the way upstream/alloy/data/${ALLOY_REFERENCE}/README.md says ` +
-    `(npm run refresh-reference has no Alloy refresher yet) into upstream/alloy/data/ under a folder named after the new version, review the data's diff, ` +
+    `run npm run refresh-reference -- alloy <checkout of grafana/alloy at ${pinnedTag}>, which writes upstream/alloy/data/ under a folder named after the new version, review the data's diff, ` +
     `then point ALLOY_REFERENCE (upstream/alloy/components.ts) at it (the parser test corpus, syntax/parser/testdata at the same tag, goes to HOMELAB_REFERENCE_DIR/alloy-<version>/parser-testdata)`
   );
 }

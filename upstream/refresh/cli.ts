@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../reference";
+import { refreshAlloy } from "./alloy";
 import { refreshLoki } from "./loki";
 import { refreshMimir } from "./mimir";
 import { gitSource, type Refreshed, type Source } from "./source";
@@ -19,6 +20,7 @@ export const REFRESHERS: Record<
   string,
   { repository: string; refresh: (checkout: string, source: Source) => Refreshed }
 > = {
+  alloy: { repository: "grafana/alloy", refresh: refreshAlloy },
   loki: { repository: "grafana/loki", refresh: refreshLoki },
   mimir: { repository: "grafana/mimir", refresh: refreshMimir },
 };
