@@ -334,7 +334,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     });
     const out = refreshAlloy(dir, { tag: "v9.8.0", commit: "abc" });
     assert.equal(out.folder, "alloy-9.8");
-    const data = JSON.parse(out.files["components.json"]) as any;
+    const data: any = JSON.parse(out.files["components.json"]);
     assert.deepEqual([data.source.tag, data.source.commit], ["v9.8.0", "abc"]);
     const doc = "docs/sources/reference/components/demo/demo.write.md";
     /** `<doc>:<line>` of the first line of a text holding a needle. */
