@@ -23,7 +23,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../../preview/paths";
+import { projectRoot } from "../../config/paths";
 import { externalReferenceDir } from "../../upstream/reference";
 
 const ROOT = projectRoot(__dirname);
@@ -92,7 +92,7 @@ export function keyFiles(): string[] {
   const files: string[] = [];
   for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
     if (e.isDirectory() && !SKIP.has(e.name) && !IGNORED.has(e.name)) walk(path.join(ROOT, e.name), files);
-  // The charts the program reads (preview/render) and the upstream test corpora kept outside the
+  // The charts the program reads (synth/render) and the upstream test corpora kept outside the
   // repository (upstream/reference.ts); the reference data itself is in the rooms walked above.
   walk(path.join(ROOT, "..", "shared", "charts"), files);
   const corpora = externalReferenceDir();

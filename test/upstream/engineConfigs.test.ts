@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { parse, stringify } from "yaml";
-import { placedFrom, type Placed } from "../../preview/checks";
-import { checkEngineConfigs } from "../../preview/checks/engineConfigs";
+import { placedFrom, type Placed } from "../../checks";
+import { checkEngineConfigs } from "../../checks/engineConfigs";
 import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -17,10 +17,10 @@ function editConfig(objects: Placed[], key: string, edit: (c: any) => void): Pla
 }
 
 /**
- * The rendered-object check engine-config (preview/checks/engineConfigs.ts) on production as the
+ * The rendered-object check engine-config (checks/engineConfigs.ts) on production as the
  * real Helm renders it (Loki SimpleScalable and Mimir), against Loki v3.6.3's and Mimir 3.0's own
  * configuration references (upstream/engines/data, read, not restated). Unit cases with hand-made
- * objects are in test/preview/renderedChecks.test.ts; the references' reader in
+ * objects are in test/checks/engineChecks.test.ts; the references' reader in
  * test/upstream/engineReferences.test.ts.
  */
 describe("engine-config: Loki's and Mimir's configs as rendered, judged by their own references", function () {
