@@ -1,3 +1,4 @@
+import { externalReferenceDir } from "../../upstream/reference";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -89,6 +90,21 @@ export function requireTool(ctx: Mocha.Context, tool: string, pkg: string): stri
   console.warn(
     `\n  !!! SKIPPING: ${tool} not installed (apt-get install ${pkg}); CI installs it and runs this test.\n`,
   );
+  ctx.skip();
+  return "";
+}
+
+/**
+ * The path of reference data still kept outside the repository (HOMELAB_REFERENCE_DIR, else
+ * ../shared/reference): skips the test loudly when it is absent; under CI its absence is a failure.
+ */
+export function externalReference(ctx: Mocha.Context, ...parts: string[]): string {
+  const dir = externalReferenceDir();
+  const file = dir && path.join(dir, ...parts);
+  if (file && fs.existsSync(file)) return file;
+  const why = `reference data ${path.join(...parts)} is missing (set HOMELAB_REFERENCE_DIR to the folder holding it)`;
+  if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+  console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
   ctx.skip();
   return "";
 }
