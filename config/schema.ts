@@ -45,7 +45,7 @@ const duration = (example: string) =>
 /**
  * A duration the program writes into a Loki or Mimir field (config/engineKeys.ts): the form that
  * field's Go type takes. A Go `time.Duration` has no d, w or y (Go's time.ParseDuration;
- * ../shared/reference/loki-3.6.3 README, `go_duration`): `1d` there stops Loki at load, so the schema
+ * upstream/engines/data/loki-3.6.3 README, `go_duration`): `1d` there stops Loki at load, so the schema
  * writes days, weeks and years as hours (`1d` -> `24h`, a year being 365 days as Prometheus counts
  * it); a Prometheus `model.Duration` takes every unit the schema does, unchanged.
  */

@@ -1,4 +1,4 @@
-import { referenceDir } from "../../upstream/reference";
+import { externalReferenceDir } from "../../upstream/reference";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -95,15 +95,18 @@ export function requireTool(ctx: Mocha.Context, tool: string, pkg: string): stri
 }
 
 /**
- * Skips (loudly) a test whose reference data (../shared/reference) is absent; under CI its absence
- * is a failure, never a skip.
+ * The path of reference data still kept outside the repository (HOMELAB_REFERENCE_DIR, else
+ * ../shared/reference): skips the test loudly when it is absent; under CI its absence is a failure.
  */
-export function requireReferenceData(ctx: Mocha.Context): void {
-  if (referenceDir()) return;
-  const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
+export function externalReference(ctx: Mocha.Context, ...parts: string[]): string {
+  const dir = externalReferenceDir();
+  const file = dir && path.join(dir, ...parts);
+  if (file && fs.existsSync(file)) return file;
+  const why = `reference data ${path.join(...parts)} is missing (set HOMELAB_REFERENCE_DIR to the folder holding it)`;
   if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-  console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
+  console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
   ctx.skip();
+  return "";
 }
 
 export function tmpDir(prefix: string): string {
