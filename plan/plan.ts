@@ -38,6 +38,9 @@ import {
 } from "../config/sizing";
 import type { MimirTargetSpec } from "../builders/metrics/mimirValues";
 import { planNetwork, type EgressInputs } from "./network";
+import { receiverCredentialNeeds, receiverEgressPorts } from "./alertingReceivers";
+import { grafanaExposureInputs, grafanaUiFrom } from "./grafanaExposure";
+import { chartValueOutputs, chartValuesOf } from "./chartValues";
 import type { Guarded } from "../builders/security/networkPolicies";
 import { GRAFANA_SIDECAR_ROLE, GRAFANA_SIDECAR_RULES } from "../builders/grafana/grafanaValues";
 import {
@@ -123,7 +126,12 @@ export interface StackPlan {
   secrets: Planned<{
     backend: StackConfig["secrets"];
     namespace: string;
-    needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
+    needs: {
+      minioAdmin: boolean;
+      pushover: boolean;
+      heartbeat: boolean;
+      receivers: { name: string; key: string; item: string }[];
+    };
     existingGrafanaAdmin?: string;
   }>;
   objectStore: Planned<{
@@ -204,7 +212,11 @@ export interface StackPlan {
      * unplanned one (a planned Release move still must lose nothing).
      */
     plannedChanges: Record<string, string>;
+    /** Every value `chartValues` sets, as `chart.path.to.key`; absent when none (builders/chartValues.ts). */
+    chartValueOverrides?: string[];
   };
+  /** `chartValues`: Helm values per chart name, merged last into that chart's releases (apply/chartValues.ts). */
+  chartValues: Record<string, Record<string, unknown>>;
 }
 
 const none = (): WaitFor[] => [];
@@ -234,6 +246,7 @@ export function planStack(cfg: StackConfig): StackPlan {
     pushoverPriority: cfg.alerting.pushoverPriority,
     heartbeat: cfg.alerting.heartbeat,
     heartbeatInterval: cfg.alerting.heartbeatInterval,
+    receivers: cfg.alerting.receivers,
   };
   const tenant = mimirBackend && cfg.mimir.multitenancy ? cfg.mimir.tenant : undefined;
   const backendEp = mimirBackend ? ep.mimir : ep.victoriametrics;
@@ -304,6 +317,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           minioAdmin: cfg.objectStore.type === "minio",
           pushover: cfg.alerting.pushover,
           heartbeat: cfg.alerting.heartbeat,
+          receivers: receiverCredentialNeeds(cfg.alerting.receivers),
         },
         existingGrafanaAdmin: cfg.takeover?.secrets.grafanaAdmin,
       },
@@ -357,6 +371,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           volumeSize: cfg.grafana.volumeSize,
           storageClass: cfg.storageClasses.default,
           adminSecret: cfg.takeover?.secrets.grafanaAdmin,
+          ...grafanaExposureInputs(cfg.grafana),
           datasources: {
             caps,
             backend: cfg.metricsBackend,
@@ -379,7 +394,9 @@ export function planStack(cfg: StackConfig): StackPlan {
       metricsQueryUrl: caps.defaultDatasource === "backend" ? backendEp.query : ep.prometheus.query,
       bucketNames: buckets.consumers.flatMap((c) => [...c.referenced, ...c.buckets]),
       plannedChanges: {},
+      ...chartValueOutputs(cfg.chartValues),
     },
+    chartValues: chartValuesOf(cfg.chartValues),
   };
 
   if (caps.backend && mimirBackend) {
@@ -597,6 +614,7 @@ export function planStack(cfg: StackConfig): StackPlan {
       kpsFullname: kpsFullname ?? RELEASES.kps,
       lokiRulerAlerts: !!plan.loki.inputs.settings.ruler?.alertmanagerUrl,
       egress: egressInputs(cfg, caps, plan.alloy?.inputs),
+      grafanaFrom: grafanaUiFrom(cfg.grafana),
     }).filter((g) => !(importing && g.namespace === ns)),
   };
   return plan;
@@ -631,7 +649,8 @@ function egressInputs(
   caps: PhaseCapabilities,
   alloy: { node?: AlloyLogsInput; cluster?: AlloyClusterInput } | undefined,
 ): EgressInputs {
-  const alerting = cfg.alerting.pushover || cfg.alerting.heartbeat;
+  const builtIn = cfg.alerting.pushover || cfg.alerting.heartbeat;
+  const alerting = builtIn || cfg.alerting.receivers.length > 0;
   const grants = (r: { clusterRules: unknown[]; roles: unknown[] }) =>
     r.clusterRules.length + r.roles.length > 0;
   const vmBound = new Set(
@@ -670,7 +689,9 @@ function egressInputs(
     apiServer: { cidrs: n.apiServer.cidrs, port: n.apiServer.port },
     objectStore: objectStoreReach(cfg.objectStore, n.objectStore.cidrs),
     nodes: { cidrs: n.nodes, ports: NODE_SCRAPE_PORTS },
-    ...(alerting ? { receivers: n.receivers } : {}),
+    ...(alerting
+      ? { receivers: { cidrs: n.receivers, ports: receiverEgressPorts(cfg.alerting.receivers, builtIn) } }
+      : {}),
     apiCallers,
   };
 }
