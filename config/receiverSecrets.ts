@@ -1,6 +1,7 @@
 import { PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
-import { needsCredential, type ReceiverConfig } from "./receivers";
+import { needsCredential } from "./receivers";
+import type { ReceiverConfig } from "./schema";
 
 /*
  * The receivers' credentials with the `config` secrets backend: one Pulumi secret,

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { INTEGRATIONS, OTHER_CREDENTIALS, type ReceiverType } from "../upstream/alertmanagerReceivers";
-import type { Raw } from "./schema";
 
 /*
  * `alerting.receivers`: one entry per receiver, with the fields Alertmanager itself names for its
@@ -64,10 +63,7 @@ export function uniqueReceiverNames(list: { name: string }[], ctx: z.RefinementC
   });
 }
 
-/** One receiver, as the schema's output has it (config/schema.ts `alerting.receivers`). */
-export type ReceiverConfig = Raw["alerting"]["receivers"][number];
-
 /** Whether a receiver has a credential to read (email only with an SMTP login). */
-export function needsCredential(r: ReceiverConfig): boolean {
+export function needsCredential(r: { type: ReceiverType; auth_username?: string }): boolean {
   return r.type !== "email" || r.auth_username !== undefined;
 }

@@ -443,6 +443,7 @@ const alertReceiver = z
     [
       z
         .object({
+          /** "email": Alertmanager's email_configs (SMTP). */
           type: z.literal("email"),
           ...receiverCommon,
           /** Address to notify. Required. */
@@ -470,6 +471,7 @@ const alertReceiver = z
         .strict(),
       z
         .object({
+          /** "slack": Alertmanager's slack_configs (an incoming webhook). */
           type: z.literal("slack"),
           ...receiverCommon,
           /** Alertmanager's `channel` (e.g. "#alerts"). Default: the webhook's own. */
@@ -503,6 +505,7 @@ const alertReceiver = z
         .strict(),
       z
         .object({
+          /** "discord": Alertmanager's discord_configs (a channel webhook). */
           type: z.literal("discord"),
           ...receiverCommon,
           /** Alertmanager's `title` template. Default: Alertmanager's. */
@@ -520,6 +523,7 @@ const alertReceiver = z
         .strict(),
       z
         .object({
+          /** "telegram": Alertmanager's telegram_configs (a bot). */
           type: z.literal("telegram"),
           ...receiverCommon,
           /** The chat to send to (Alertmanager's `chat_id`). Required. */
@@ -542,6 +546,7 @@ const alertReceiver = z
         .strict(),
       z
         .object({
+          /** "msteams": Alertmanager's msteams_configs (an incoming webhook). */
           type: z.literal("msteams"),
           ...receiverCommon,
           /** Alertmanager's `title` template. Default: Alertmanager's. */
@@ -555,6 +560,7 @@ const alertReceiver = z
         .strict(),
       z
         .object({
+          /** "webhook": Alertmanager's webhook_configs (any HTTP endpoint). */
           type: z.literal("webhook"),
           ...receiverCommon,
           /** Alertmanager's `max_alerts` (0: all). Default 0. */
@@ -571,6 +577,7 @@ const alertReceiver = z
         .strict(),
       z
         .object({
+          /** "pagerduty": Alertmanager's pagerduty_configs (Events API v2). */
           type: z.literal("pagerduty"),
           ...receiverCommon,
           /** The Events API v2 URL; egress admits its port. Default: Alertmanager's, https://events.pagerduty.com/v2/enqueue. */
@@ -679,7 +686,7 @@ const grafanaHttpRoute = z
         sectionName: z.string().min(1).optional(),
       })
       .strict(),
-    /** Scheme people reach the Gateway with, for Grafana's root_url. Default "https". */
+    /** Scheme people reach the Gateway with, for Grafana's root_url. */
     scheme: z.enum(["http", "https"]).default("https"),
   })
   .strict();
@@ -895,9 +902,10 @@ const network = z
       .strict()
       .default({}),
     /**
-     * CIDRs Alertmanager's receivers (Pushover, the heartbeat URL) answer on, over HTTPS (443),
-     * for Alertmanager's pods only. The whole internet unless narrowed: Pushover publishes no
-     * fixed addresses for its API.
+     * CIDRs Alertmanager's receivers (Pushover, the heartbeat URL, alerting.receivers) answer on,
+     * for Alertmanager's pods only: on HTTPS (443) and each of alerting.receivers' ports (an email
+     * smarthost's, a webhook's `port`, a Telegram or PagerDuty URL's). The whole internet unless
+     * narrowed: Pushover publishes no fixed addresses for its API.
      */
     receivers: z.array(cidr).min(1).default(["0.0.0.0/0"]),
   })
@@ -1017,6 +1025,8 @@ export const rawSchema = z
   .strict();
 
 export type Raw = z.output<typeof rawSchema>;
+/** One of `alerting.receivers`, as the schema outputs it (defaults filled). */
+export type ReceiverConfig = Raw["alerting"]["receivers"][number];
 export type NodePool = z.output<typeof nodePool> & { labels: Record<string, string> };
 export type ObjectStoreConfig = z.output<typeof objectStore>;
 export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize"> & {

@@ -1,5 +1,6 @@
 import { INTEGRATIONS } from "../upstream/alertmanagerReceivers";
-import { needsCredential, type ReceiverConfig } from "../config/receivers";
+import { needsCredential } from "../config/receivers";
+import type { ReceiverConfig } from "../config/schema";
 
 /*
  * What the user's receivers (`alerting.receivers`) need of the rest of the stack: the credentials

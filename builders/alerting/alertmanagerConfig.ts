@@ -1,5 +1,5 @@
 import { SECRET_REFS } from "../../model/secrets";
-import type { ReceiverConfig } from "../../config/receivers";
+import type { ReceiverConfig } from "../../config/schema";
 import { receiverEntry, receiverRoute, receiverSecrets } from "./receivers";
 
 export interface AlertmanagerInputs {

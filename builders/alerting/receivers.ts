@@ -1,6 +1,7 @@
 import { INTEGRATIONS } from "../../upstream/alertmanagerReceivers";
 import { receiverSecretName } from "../../model/secrets";
-import { needsCredential, type ReceiverConfig } from "../../config/receivers";
+import { needsCredential } from "../../config/receivers";
+import type { ReceiverConfig } from "../../config/schema";
 
 /*
  * The user's receivers (`alerting.receivers`) in Alertmanager's configuration: each entry's own

@@ -10,7 +10,7 @@ import { standaloneAlertmanagerValues } from "../../builders/metrics/exporterVal
 import { parseStackConfig } from "../../config/resolve";
 import { capabilities } from "../../model/phases";
 import { forAmtool025, requireTool, tmpDir } from "../support/helpers";
-import type { ReceiverConfig } from "../../config/receivers";
+import type { ReceiverConfig } from "../../config/schema";
 
 const exec = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
 
