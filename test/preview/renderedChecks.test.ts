@@ -153,6 +153,30 @@ describe("rendered-stack checks (unit)", () => {
       const f = checkSchemas([at(clone(widget))]).findings;
       assert.match(f[0].message, /no CRD of the stack defines Widget.example.com/);
     });
+    const route = (): K8sObject => ({
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "grafana", namespace: NS },
+      spec: {
+        parentRefs: [{ name: "public", namespace: "gateways" }],
+        hostnames: ["grafana.example.net"],
+        rules: [{ backendRefs: [{ name: "grafana", port: 80, group: "", kind: "Service", weight: 1 }] }],
+      },
+    });
+    it("passes an HTTPRoute against the Gateway API's own schema (the cluster provides its CRD)", () => {
+      const r = checkSchemas([at(route())]);
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.custom, 1);
+    });
+    it("fails an HTTPRoute with a host name or port the Gateway API refuses", () => {
+      const bad = route();
+      bad.spec.hostnames = ["Grafana.Example.NET!"];
+      bad.spec.rules[0].backendRefs[0].port = "http";
+      const f = checkSchemas([at(bad)]).findings;
+      assert.equal(f.length, 1);
+      assert.match(f[0].message, /\/spec\/hostnames\/0 must match pattern/);
+      assert.match(f[0].message, /\/spec\/rules\/0\/backendRefs\/0\/port must be integer/);
+    });
   });
 
   describe("duplicates", () => {
@@ -610,6 +634,62 @@ describe("rendered-stack checks (unit)", () => {
       assert.match(
         f[1].message,
         /ingress rule 0 \(\[9999\] from 1 peer\(s\)\) allows what no address or scrape of the stack uses/,
+      );
+    });
+    const ingressTo = (service: string): K8sObject => ({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "server", namespace: NS },
+      spec: {
+        rules: [
+          {
+            host: "server.example.net",
+            http: {
+              paths: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: service, port: { number: 8080 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const exposed = (from: Guarded["ingress"][number]["from"]): Placed[] => [
+      at(deployment("server", NS, server)),
+      at(service("server", server, 8080, "http")),
+      at(ingressTo("server")),
+      at(defaultDenyIngress(NS) as K8sObject, "urn:np", "resource np"),
+      at(networkPolicy(guarded(from)) as K8sObject, "urn:np", "resource np"),
+    ];
+    it("passes an Ingress whose backend's pods admit the controller's namespace, and counts that rule as used", () => {
+      const r = checkNetworkPolicies(exposed([{ namespace: "ingress-nginx", pods: {} }]));
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.allowed, 1);
+    });
+    it("fails an Ingress whose backend's pods admit nothing from outside the stack", () => {
+      const f = checkNetworkPolicies(exposed([{ namespace: NS, pods: client }])).findings.map(
+        (x) => x.message,
+      );
+      assert.ok(
+        f.some((m) =>
+          /no NetworkPolicy of monitoring admits the ingress controller's \(or gateway's\) namespace to Deployment monitoring\/server/.test(
+            m,
+          ),
+        ),
+        f.join("\n"),
+      );
+    });
+    it("fails a rule admitting a whole outside namespace when no Ingress or HTTPRoute needs it", () => {
+      const objects = exposed([{ namespace: "ingress-nginx", pods: {} }]).filter(
+        (p) => p.obj.kind !== "Ingress",
+      );
+      const f = checkNetworkPolicies(objects).findings.map((x) => x.message);
+      assert.ok(
+        f.some((m) => /allows what no address or scrape of the stack uses/.test(m)),
+        f.join("\n"),
       );
     });
     it("fails a Service whose pods no policy selects (a default-deny alone is not one)", () => {

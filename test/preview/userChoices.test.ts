@@ -150,6 +150,28 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
     assert.match(ini, /root_url = https:\/\/grafana\.staging\.example\.net/);
   });
 
+  it("Grafana behind a Gateway: an HTTPRoute the Gateway API's schema accepts, the Gateway's namespace admitted", () => {
+    stackFile(dir, "route", "staging", {
+      grafana: {
+        httpRoute: {
+          host: "grafana.staging.example.net",
+          parentRef: { name: "public", namespace: "gateways" },
+        },
+      },
+    });
+    const r = runSynth(dir, "route");
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const objects = objectsOf(r);
+    const route = objects.find((o) => o.kind === "HTTPRoute" && o.metadata.name === "grafana");
+    assert.deepEqual(route.spec.hostnames, ["grafana.staging.example.net"]);
+    assert.deepEqual(route.spec.parentRefs, [{ name: "public", namespace: "gateways" }]);
+    const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "grafana");
+    assert.equal(
+      policy.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+      "gateways",
+    );
+  });
+
   const refusals: [string, string, Record<string, unknown>, RegExp][] = [
     [
       "a privileged Grafana container",
