@@ -8,11 +8,11 @@ import { PHASES, type Phase } from "../../config/resolve";
 import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../../builders/alerting/kpsRules";
 import { versions } from "../../model/versions";
 import { MIMIR_RULER_LIMITS } from "../../builders/metrics/mimirConfig";
-import { scrapeJobs } from "../../preview/coverage";
+import { scrapeJobs } from "../../synth/coverage";
 import { ruleCounts, ruleCoverage, type RuleCoverage } from "../support/ruleCoverage";
-import type { RenderedObject } from "../../preview/render/types";
+import type { RenderedObject } from "../../synth/render/types";
 import { assertRendered, BACKENDS, rendered, variant, type Backend } from "../support/rendered";
-import type { ExportResource } from "../../preview/synthesize";
+import type { ExportResource } from "../../synth/synthesize";
 import { renderKpsRules } from "../../scripts/genKpsRules";
 import { forAmtool025, requireTool, synth, tmpDir } from "../support/helpers";
 
