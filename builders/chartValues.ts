@@ -19,7 +19,7 @@ export function mergeValues(
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(override)) {
     if (v === null) delete out[k];
-    else if (isMap(v) && isMap(out[k])) out[k] = mergeValues(out[k] as Record<string, unknown>, v);
+    else if (isMap(v) && isMap(out[k])) out[k] = mergeValues(out[k], v);
     else out[k] = v;
   }
   return out;

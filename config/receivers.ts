@@ -25,7 +25,7 @@ function noPlainCredentials(type: ReceiverType) {
           params: { secret: true },
           message:
             key === INTEGRATIONS[type].credential
-              ? `a credential in plain text; it comes from the secrets backend (\`pulumi config set --secret --path 'receiverCredentials.${String(v.name ?? "<name>")}' <value>\`, or the 1Password item's field "${key}") and reaches Alertmanager as ${INTEGRATIONS[type].file}`
+              ? `a credential in plain text; it comes from the secrets backend (\`pulumi config set --secret --path 'receiverCredentials.${typeof v.name === "string" ? v.name : "<name>"}' <value>\`, or the 1Password item's field "${key}") and reaches Alertmanager as ${INTEGRATIONS[type].file}`
               : `a credential field the program does not fill; the receiver's credential is ${INTEGRATIONS[type].credential}, from the secrets backend`,
         });
   };
@@ -35,7 +35,7 @@ function noPlainCredentials(type: ReceiverType) {
 export function refusedCredentials(type: ReceiverType): Record<never, never> {
   return Object.fromEntries(
     [INTEGRATIONS[type].credential, ...OTHER_CREDENTIALS[type]].map((k) => [k, z.unknown().optional()]),
-  ) as Record<never, never>;
+  );
 }
 
 /** Receiver names are Secret names too (`alertmanager-receiver-<name>`), and never the program's own. */

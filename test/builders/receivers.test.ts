@@ -157,7 +157,7 @@ describe("the user's Alertmanager receivers", () => {
       ["standalone", standalone.config, standalone.extraSecretMounts.map((m: any) => m.secretName)],
       ["VictoriaMetrics", vm.config, vm.spec.secrets],
     ] as const) {
-      const has = (config as any).receivers.map((r: any) => r.name);
+      const has = config.receivers.map((r: any) => r.name);
       for (const n of names) assert.ok(has.includes(n), `${who} has receiver ${n}`);
       for (const s of secrets) assert.ok((mounted as string[]).includes(s), `${who} mounts ${s}`);
     }
