@@ -164,6 +164,7 @@ export function parseStackConfig(
   };
   const problems = [
     ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
+    ...userChoiceProblems(cfg),
     ...workloadChecks(cfg, r, sized),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
@@ -241,6 +242,16 @@ function onePasswordEnvConflicts(c: StackConfig, env: Record<string, string | un
     );
 }
 
+/** The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in. */
+function userChoiceProblems(c: StackConfig): string[] {
+  return [
+    ...(c.secrets.backend === "config"
+      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames)
+      : []),
+    ...grafanaExposureProblems(c),
+  ];
+}
+
 /** Rules that span several keys; each message names the key to change. */
 function crossChecks(
   c: StackConfig,
@@ -304,9 +315,6 @@ function crossChecks(
       );
   }
   if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
-  if (c.secrets.backend === "config")
-    p.push(...receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames));
-  p.push(...grafanaExposureProblems(c));
   p.push(...onePasswordEnvConflicts(c, env));
   // Mimir keeps its own data under the tenant "__mimir_cluster" (Mimir docs, configure/about-tenant-ids).
   if (c.mimir.tenant === "__mimir_cluster") {

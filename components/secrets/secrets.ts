@@ -118,20 +118,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     } else {
       read = (_item, _field, configKey) => source.require(configKey);
     }
-    for (const r of args.needs.receivers ?? []) {
-      // 1Password: the receiver's item, field named as Alertmanager names the credential. Config:
-      // the secret map receiverCredentials, by receiver name (config/receiverSecrets.ts).
-      const value = readTitled
-        ? readTitled(r.item, r.key, `${PROJECT}:alerting.receivers "${r.name}" (item "${r.item}")`)
-        : source.require(RECEIVER_CREDENTIALS_KEY).apply((text) => credentialOf(text, r.name));
-      this.projected(
-        `${name}-receiver-${r.name}`,
-        receiverSecretName(r.name),
-        args.namespace,
-        { [r.key]: value },
-        k8sOpts,
-      );
-    }
+    this.receiverSecrets(args, readTitled, k8sOpts);
 
     if (args.needs.minioAdmin) {
       this.minioAdmin = {
@@ -218,6 +205,30 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       generatedItemArgs(this.vault, title, login.username, pulumi.secret(login.password)),
       { ...opts, provider: this.onepasswordProvider },
     );
+  }
+
+  /**
+   * One Secret per user receiver with its credential. 1Password: the receiver's item, field named
+   * as Alertmanager names the credential. Config: the secret map receiverCredentials, by receiver
+   * name (config/receiverSecrets.ts).
+   */
+  private receiverSecrets(
+    args: SecretsArgs,
+    readTitled: ((title: string, field: string, where: string) => pulumi.Output<string>) | undefined,
+    opts: pulumi.CustomResourceOptions,
+  ): void {
+    for (const r of args.needs.receivers ?? []) {
+      const value = readTitled
+        ? readTitled(r.item, r.key, `${PROJECT}:alerting.receivers "${r.name}" (item "${r.item}")`)
+        : args.secretSource.require(RECEIVER_CREDENTIALS_KEY).apply((text) => credentialOf(text, r.name));
+      this.projected(
+        `${this.name}-receiver-${r.name}`,
+        receiverSecretName(r.name),
+        args.namespace,
+        { [r.key]: value },
+        opts,
+      );
+    }
   }
 
   private projected(
