@@ -97,7 +97,7 @@ function changedPaths(a: any, b: any, prefix = "", depth = 0): string[] {
   return keys.flatMap((k) => changedPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k, depth + 1));
 }
 
-/** Everything Helm stamps with the chart version: labels only, never a reason to refuse by itself. */
+/** The object without its status, which the API server writes and no apply sends: never a change of ours. */
 const withoutStatus = (o: RenderedObject): RenderedObject => {
   const rest: any = { ...o };
   delete rest.status;

@@ -16,6 +16,7 @@ import { checkImageDigests } from "./imageDigests";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
+import { checkRuleEvaluators } from "./ruleEvaluators";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
@@ -118,6 +119,7 @@ export function checkStack(
       ...checkBucketReads(objects, resources).findings,
       ...engines.findings,
       ...images.findings,
+      ...checkRuleEvaluators(objects).findings,
     ],
   };
 }

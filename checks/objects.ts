@@ -58,7 +58,7 @@ export interface Finding {
   message: string;
 }
 
-/** Minimal shape of a rendered release (engineer A's `ReleaseRender` satisfies it). */
+/** Minimal shape of a rendered release (synth/render/types.ts `ReleaseRender` satisfies it). */
 export interface ReleaseObjects {
   resourceUrn: string;
   releaseName: string;

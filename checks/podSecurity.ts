@@ -11,6 +11,7 @@
  * sysctls, windowsHostProcess); read, not run here.
  */
 import { isParked } from "../builders/security/podSecurity";
+import { podSecurityLabel } from "@homelab-observability/contract";
 import { containersOf, describe, podTemplates, type Finding, type Placed } from "./objects";
 
 /** Capabilities baseline allows a container to add (check_capabilities_baseline.go). */
@@ -100,19 +101,19 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
   const namespaces = objects.filter((p) => p.obj.kind === "Namespace");
   for (const ns of namespaces) {
     const labels = ns.obj.metadata.labels ?? {};
-    const enforce = labels["pod-security.kubernetes.io/enforce"];
+    const enforce = labels[podSecurityLabel("enforce")];
     const where = describe(ns);
     if (!enforce) {
       findings.push({
         check: "pod-security",
         where,
-        message: "enforces no Pod Security level (label pod-security.kubernetes.io/enforce)",
+        message: `enforces no Pod Security level (label ${podSecurityLabel("enforce")})`,
       });
       continue;
     }
-    for (const mode of ["enforce", "warn", "audit"]) {
-      if (!labels[`pod-security.kubernetes.io/${mode}`]) continue;
-      const version = labels[`pod-security.kubernetes.io/${mode}-version`];
+    for (const mode of ["enforce", "warn", "audit"] as const) {
+      if (!labels[podSecurityLabel(mode)]) continue;
+      const version = labels[podSecurityLabel(mode, true)];
       if (!version || version === "latest")
         findings.push({
           check: "pod-security",

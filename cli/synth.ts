@@ -173,8 +173,22 @@ async function main(): Promise<number> {
           require("../checks/privileges") as typeof import("../checks/privileges");
         console.log(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
       }
+      const deferred = checks.networkPoliciesDeferred.length
+        ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})`
+        : "";
+      const pins = checks.imagesByTagOnly.length
+        ? `${checks.imagesByTagOnly.length} pins without a digest`
+        : "every pin with its digest";
       rendered.push(
-        `checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects, ${checks.addressesResolved} addresses, ${checks.variablesChecked} \${VAR}s, ${checks.podsJudged} pods at their Pod Security level, ${checks.connectionsAllowed} connections allowed by NetworkPolicies${checks.networkPoliciesDeferred.length ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})` : ""}, ${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}, ${checks.images} image references (${checks.imagesByTagOnly.length ? `${checks.imagesByTagOnly.length} pins without a digest` : "every pin with its digest"}): ${checks.findings.length} problem(s)`,
+        [
+          `checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects`,
+          `${checks.addressesResolved} addresses`,
+          `${checks.variablesChecked} \${VAR}s`,
+          `${checks.podsJudged} pods at their Pod Security level`,
+          `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
+          `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
+          `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
+        ].join(", "),
       );
       for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
       for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);

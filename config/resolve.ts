@@ -253,6 +253,15 @@ function userChoiceProblems(c: StackConfig): string[] {
 }
 
 /** Rules that span several keys; each message names the key to change. */
+/** `prometheus.keepVolume` and `prometheus.cleanupVolumeOnRemoval` contradict each other. */
+function prometheusVolumeProblems(c: StackConfig): string[] {
+  return c.prometheus.keepVolume && c.prometheus.cleanupVolumeOnRemoval
+    ? [
+        `${PROJECT}:prometheus.keepVolume: expected false while prometheus.cleanupVolumeOnRemoval is true (one keeps the Prometheus claim after KPS, the other deletes it), got true`,
+      ]
+    : [];
+}
+
 function crossChecks(
   c: StackConfig,
   env: Record<string, string | undefined>,
@@ -277,6 +286,7 @@ function crossChecks(
       `${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`,
     );
   }
+  p.push(...prometheusVolumeProblems(c));
   if (c.objectStore.type === "filesystem") {
     if (l.mode !== "SingleBinary") {
       p.push(
