@@ -187,6 +187,9 @@ async function main(): Promise<number> {
           `${checks.podsJudged} pods at their Pod Security level`,
           `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
           `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
+          ...(checks.vectorConfigs
+            ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
+            : []),
           `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
         ].join(", "),
       );
