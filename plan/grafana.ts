@@ -1,5 +1,6 @@
 import type { PlanContext } from "./context";
 import { none, type StackPlan } from "./types";
+import { grafanaExposureInputs } from "./grafanaExposure";
 
 /** Grafana, its datasources (stable uids, the phase's default) and the program's dashboards. */
 export function planGrafana(ctx: PlanContext): Pick<StackPlan, "grafana"> {
@@ -16,6 +17,7 @@ export function planGrafana(ctx: PlanContext): Pick<StackPlan, "grafana"> {
           volumeSize: cfg.grafana.volumeSize,
           storageClass: cfg.storageClasses.default,
           adminSecret: cfg.takeover?.secrets.grafanaAdmin,
+          ...grafanaExposureInputs(cfg.grafana),
           datasources: {
             caps,
             backend: cfg.metricsBackend,

@@ -6,6 +6,7 @@ import { grafanaDatasources, type DatasourceInputs } from "./datasources";
 import { dashboardsFor, type DashboardInputs } from "./dashboards";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 import { PART_OF_LABEL } from "../metadata";
+import { grafanaExposureValues, type GrafanaIngressInputs, type GrafanaRouteInputs } from "./ingress";
 
 /** What the Grafana release is built from (the plan's `grafana.settings`). */
 export interface GrafanaInputs {
@@ -18,6 +19,10 @@ export interface GrafanaInputs {
   dashboards: DashboardInputs;
   /** Secret with the admin login (keys admin-user, admin-password). Default SECRET_REFS.grafanaAdmin's. */
   adminSecret?: string;
+  /** An Ingress for Grafana (`grafana.ingress`). Default none. */
+  ingress?: GrafanaIngressInputs;
+  /** An HTTPRoute for Grafana (`grafana.httpRoute`). Default none. */
+  httpRoute?: GrafanaRouteInputs;
 }
 
 /**
@@ -118,6 +123,7 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
       datasources: { enabled: false },
     },
     serviceMonitor: { enabled: true },
+    ...grafanaExposureValues(input.ingress, input.httpRoute),
   };
 }
 

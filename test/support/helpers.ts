@@ -118,15 +118,20 @@ export function run(cmd: string, args: string[], cwd?: string): string {
 }
 
 /**
- * Debian's amtool is 0.25, older than the *_file fields (0.26+; the pinned image is 0.28). For
- * it, and only for it, each file field becomes its literal twin; everything else is checked
- * as generated, and the file paths are asserted separately.
+ * Debian's amtool is 0.25, older than several *_file fields (prometheus/alertmanager v0.25.0
+ * config/notifiers.go has slack api_url_file, email auth_password_file and pagerduty
+ * routing_key_file, but not pushover token_file/user_key_file, webhook url_file, discord
+ * webhook_url_file or telegram bot_token_file; the pinned image is 0.28). For it, and only for it,
+ * each file field it lacks becomes its literal twin; everything else is checked as generated, and
+ * the file paths are asserted separately.
  */
 export function forAmtool025(config: any): any {
   const twins: Record<string, string> = {
     token_file: "token",
     user_key_file: "user_key",
     url_file: "url",
+    webhook_url_file: "webhook_url",
+    bot_token_file: "bot_token",
   };
   const walk = (v: any): any =>
     Array.isArray(v)
@@ -135,7 +140,7 @@ export function forAmtool025(config: any): any {
         ? Object.fromEntries(
             Object.entries(v).map(([k, x]) =>
               k in twins
-                ? [twins[k], twins[k] === "url" ? "https://heartbeat.invalid/ping" : "placeholder"]
+                ? [twins[k], twins[k].endsWith("url") ? "https://heartbeat.invalid/ping" : "placeholder"]
                 : [k, walk(x)],
             ),
           )
