@@ -7,6 +7,7 @@
  * just not happen.
  */
 import * as fs from "fs";
+import { referenceFilesRead } from "../upstream/reference";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import type Ajv from "ajv";
@@ -52,9 +53,11 @@ const CLUSTER_APIS: Record<string, string> = {
 
 /** The directory of an npm package, found the way `require` searches (its exports allow no `require`). */
 function packageDir(pkg: string): string | undefined {
-  return (require.resolve.paths(pkg) ?? [])
-    .map((d) => path.join(d, pkg))
-    .find((d) => fs.existsSync(path.join(d, "package.json")));
+  const candidates = (require.resolve.paths(pkg) ?? []).map((d) => path.join(d, pkg));
+  // Loaded in a child process, so no module graph shows it: each place it is looked for is recorded
+  // (found or not) for the check cache, whose verdict then changes when the package comes or goes.
+  for (const d of candidates) referenceFilesRead.add(path.join(d, "package.json"));
+  return candidates.find((d) => fs.existsSync(path.join(d, "package.json")));
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
  * The object-level checks on the rendered stack (schemas, duplicates, host ports, addresses, `${VAR}`s in configs, the order on an empty cluster), each shown to pass on a good case and to fail, with its message, on one change. The stack-wide runs are in rendered.test.ts.
  */
+import * as path from "path";
+import { referenceFilesRead } from "../../upstream/reference";
 import { strict as assert } from "assert";
 import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
 import { checkSchemas } from "../../checks/schema";
@@ -70,6 +72,15 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
       const r = checkSchemas([at(route())]);
       assert.deepEqual(r.findings, []);
       assert.equal(r.custom, 1);
+    });
+    it("records where it looked for the Gateway API's models, so the check cache keys a verdict on them", () => {
+      referenceFilesRead.clear();
+      checkSchemas([at(route())]);
+      const pkg = path.join("node_modules", "@kubernetes-models", "gateway-api", "package.json");
+      assert.ok(
+        [...referenceFilesRead].some((f) => f.endsWith(pkg)),
+        [...referenceFilesRead].join("\n"),
+      );
     });
     it("fails an HTTPRoute with a host name or port the Gateway API refuses", () => {
       const bad = route();
