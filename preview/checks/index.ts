@@ -11,6 +11,7 @@ import { checkBucketReads } from "./bucketReads";
 import { checkDuplicates } from "./duplicates";
 import { checkEngineConfigs } from "./engineConfigs";
 import { checkEnvVars } from "./envVars";
+import { checkEmittedMetrics } from "./emittedMetrics";
 import { checkHostPorts } from "./hostPorts";
 import { checkImageDigests } from "./imageDigests";
 import { operatorObjects, type Finding, type Placed } from "./objects";
@@ -51,6 +52,10 @@ export interface StackCheckReport {
   alloyConfigs: number;
   /** Loki and Mimir containers whose config file and flags were judged by the engine's reference. */
   engineConfigs: number;
+  /** Panel targets and rules whose PromQL was judged against the metrics the stack emits. */
+  metricQueries: number;
+  /** Metric names those queries read that the emitted-metrics data does not know (listed, not failed). */
+  metricsUnverified: string[];
   /** Image references found (containers, custom resources, the operator's reloader flag). */
   images: number;
   /** The pins those images come from that have no digest yet (`registry/repository:tag`). */
@@ -82,6 +87,7 @@ export function checkStack(
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
   const images = checkImageDigests(objects);
+  const emitted = checkEmittedMetrics(objects);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -97,6 +103,8 @@ export function checkStack(
     networkPoliciesDeferred: network.deferred,
     alloyConfigs: alloy.configs,
     engineConfigs: engines.judged,
+    metricQueries: emitted.queries,
+    metricsUnverified: emitted.unverified,
     images: images.images,
     imagesByTagOnly: images.byTagOnly,
     notRun: [...alloy.notRun, ...engines.notRun],
@@ -118,6 +126,7 @@ export function checkStack(
       ...checkBucketReads(objects, resources).findings,
       ...engines.findings,
       ...images.findings,
+      ...emitted.findings,
     ],
   };
 }
