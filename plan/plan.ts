@@ -38,6 +38,7 @@ import {
 } from "../config/sizing";
 import type { MimirTargetSpec } from "../builders/metrics/mimirValues";
 import { planNetwork, type EgressInputs } from "./network";
+import { stackEmitters } from "./emitters";
 import type { Guarded } from "../builders/security/networkPolicies";
 import { GRAFANA_SIDECAR_ROLE, GRAFANA_SIDECAR_RULES } from "../builders/grafana/grafanaValues";
 import {
@@ -321,6 +322,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           namespace: ns,
           canary: cfg.loki.canary,
           store: cfg.objectStore.type,
+          mimir: cfg.metricsBackend === "mimir" && caps.backend,
         }),
       },
       waitsFor: [crds],
@@ -366,7 +368,18 @@ export function planStack(cfg: StackConfig): StackPlan {
             backendTenant: tenant,
             lokiTenant,
           },
-          dashboards: { backend: cfg.metricsBackend, logAgent: cfg.logAgent, backendUp: caps.backend },
+          dashboards: {
+            backend: cfg.metricsBackend,
+            logAgent: cfg.logAgent,
+            backendUp: caps.backend,
+            emitters: stackEmitters({
+              caps,
+              backend: cfg.metricsBackend,
+              logAgent: cfg.logAgent,
+              lokiCanary: cfg.loki.canary,
+              minio: cfg.objectStore.type === "minio",
+            }),
+          },
         },
       },
       waitsFor: none(),
