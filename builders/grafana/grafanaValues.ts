@@ -4,6 +4,7 @@ import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import { grafanaDatasources, type DatasourceInputs } from "./datasources";
 import { dashboardsFor, type DashboardInputs } from "./dashboards";
+import { communityDashboards } from "./community";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 import { PART_OF_LABEL } from "../metadata";
 
@@ -156,13 +157,50 @@ export function grafanaSidecarRoleBinding(namespace: string) {
 
 /** The ConfigMap of the program's dashboards, which the sidecar files into the "Homelab" folder. */
 export function grafanaDashboardsConfigMap(namespace: string, input: DashboardInputs) {
+  return dashboardConfigMap("homelab-dashboards", namespace, "Homelab", dashboardFiles(input));
+}
+
+/**
+ * The API server refuses a ConfigMap whose data exceeds 1 MiB (k8s.io/api core/v1 types.go,
+ * ConfigMap: "The total size of data cannot exceed 1MiB"); each folder's ConfigMap stays below
+ * it, with room for its metadata.
+ */
+export const CONFIGMAP_DATA_LIMIT = 1024 * 1024 - 16 * 1024;
+
+function dashboardConfigMap(name: string, namespace: string, folder: string, data: Record<string, string>) {
+  const size = Object.entries(data).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (size > CONFIGMAP_DATA_LIMIT)
+    throw new Error(
+      `dashboards of folder "${folder}": ${size} bytes, over the ${CONFIGMAP_DATA_LIMIT} bytes a ConfigMap holds; split the folder`,
+    );
   return {
     metadata: {
-      name: "homelab-dashboards",
+      name,
       namespace,
       labels: { [DASHBOARD_LABEL]: "1", ...PART_OF_LABEL },
-      annotations: { [FOLDER_ANNOTATION]: "Homelab" },
+      annotations: { [FOLDER_ANNOTATION]: folder },
     },
-    data: dashboardFiles(input),
+    data,
   };
+}
+
+/**
+ * The community dashboards (builders/grafana/community.ts) as one ConfigMap per Grafana folder
+ * (`homelab-dashboards-<folder>`), each filed by the sidecar under its folder.
+ */
+export function communityDashboardConfigMaps(namespace: string, input: DashboardInputs) {
+  const byFolder = new Map<string, Record<string, string>>();
+  for (const d of communityDashboards({ emitters: input.emitters })) {
+    const files = byFolder.get(d.folder) ?? {};
+    files[d.file] = JSON.stringify(d.json);
+    byFolder.set(d.folder, files);
+  }
+  return [...byFolder].map(([folder, files]) =>
+    dashboardConfigMap(
+      `homelab-dashboards-${folder.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
+      namespace,
+      folder,
+      files,
+    ),
+  );
 }

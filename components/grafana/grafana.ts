@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import {
+  communityDashboardConfigMaps,
   grafanaDashboardsConfigMap,
   grafanaSidecarRole,
   grafanaSidecarRoleBinding,
@@ -58,6 +59,9 @@ export class Grafana extends pulumi.ComponentResource {
       grafanaDashboardsConfigMap(args.namespace, args.settings.dashboards),
       o,
     );
+    // The community dashboards, one ConfigMap per Grafana folder, named after it.
+    for (const cm of communityDashboardConfigMaps(args.namespace, args.settings.dashboards))
+      new k8s.core.v1.ConfigMap(`${name}-${cm.metadata.name.replace(/^homelab-/, "")}`, cm, o);
     this.registerOutputs({});
   }
 }
