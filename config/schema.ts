@@ -425,6 +425,25 @@ const grafana = z
     url: httpUrl("https://grafana.example.net", false).optional(),
     /** PVC size. */
     volumeSize: size("5Gi").default("5Gi"),
+    /**
+     * Where Grafana's dashboard sidecar looks for ConfigMaps labelled `grafana_dashboard` (any
+     * value; the annotation `grafana_folder` names the folder): "all" namespaces (a ClusterRole
+     * lets it list and watch ConfigMaps cluster-wide), or a list of namespaces (a Role in each;
+     * the stack's own namespace is always searched). Other apps' charts ship their dashboards
+     * this way.
+     */
+    dashboardNamespaces: z
+      .union([
+        z.literal("all"),
+        z
+          .array(
+            z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+              message: 'expected a namespace name like "cert-manager"',
+            }),
+          )
+          .min(1),
+      ])
+      .default("all"),
   })
   .strict();
 

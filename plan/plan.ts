@@ -357,6 +357,7 @@ export function planStack(cfg: StackConfig): StackPlan {
           profile: cfg.profile,
           url: cfg.grafana.url,
           volumeSize: cfg.grafana.volumeSize,
+          dashboardNamespaces: cfg.grafana.dashboardNamespaces,
           storageClass: cfg.storageClasses.default,
           adminSecret: cfg.takeover?.secrets.grafanaAdmin,
           datasources: {
@@ -655,7 +656,9 @@ function egressInputs(
   const vm = cfg.metricsBackend === "victoriametrics" && caps.backend;
   const apiCallers: Record<string, string> = {
     ...(GRAFANA_SIDECAR_RULES.length > 0
-      ? { grafana: `its dashboard sidecar (Role ${GRAFANA_SIDECAR_ROLE})` }
+      ? {
+          grafana: `its dashboard sidecar (${cfg.grafana.dashboardNamespaces === "all" ? "ClusterRole" : "Role"} ${GRAFANA_SIDECAR_ROLE})`,
+        }
       : {}),
     ...(caps.kps
       ? {

@@ -80,7 +80,7 @@ export interface ObjectStoreRuleInputs {
   /** Namespace of the consumers' claims (filesystem store). */
   namespace: string;
   /**
-   * Mimir runs (metricsBackend mimir, from dual-write on): its bucket alerts exist only then, as
+   * Mimir runs (metricsBackend mimir, in the phases the table gives it): its bucket alerts exist only then, as
    * nothing else emits Mimir's bucket metrics. Default true.
    */
   mimir?: boolean;

@@ -19,10 +19,16 @@ export interface GrafanaInputs {
   dashboards: DashboardInputs;
   /** Secret with the admin login (keys admin-user, admin-password). Default SECRET_REFS.grafanaAdmin's. */
   adminSecret?: string;
+  /**
+   * Where the dashboard sidecar looks for labelled ConfigMaps: "all" namespaces or a list (the
+   * stack's namespace is always added). Default "all".
+   */
+  dashboardNamespaces?: "all" | string[];
 }
 
 /**
- * The Role Grafana's dashboard sidecar works with: ConfigMaps of the stack's namespace, read only.
+ * The Role (or ClusterRole, when it searches every namespace) Grafana's dashboard sidecar works
+ * with: ConfigMaps, read only.
  * The chart's own rules always add Secrets (templates/role.yaml, clusterrole.yaml: "configmaps",
  * "secrets"), so the chart's RBAC is off and the program binds this Role. A binding of its own
  * (another name than the chart's `grafana`): a RoleBinding's roleRef cannot change in place, so
@@ -109,8 +115,11 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
         // picks the files up on its own every 30 s (grafana 12.3.1 templates/_config.tpl:166).
         skipReload: true,
         label: DASHBOARD_LABEL,
-        // ConfigMaps only, of the stack's own namespace only: its Role grants nothing else.
-        searchNamespace: namespace,
+        // ConfigMaps only (its Role or ClusterRole grants nothing else), in every namespace or in
+        // the listed ones: the sidecar joins the list into its NAMESPACE variable, "ALL" meaning
+        // every namespace (grafana 12.3.1 values.yaml sidecar.dashboards.searchNamespace,
+        // templates/_pod.tpl:777-779).
+        searchNamespace: sidecarNamespaces(namespace, input.dashboardNamespaces),
         resource: "configmap",
         // The program's dashboards go to the "Homelab" folder named by this annotation.
         folderAnnotation: FOLDER_ANNOTATION,
@@ -138,7 +147,12 @@ export function dashboardFiles(input: DashboardInputs): Record<string, string> {
   );
 }
 
-/** The Role that lets the dashboard sidecar list and watch ConfigMaps in Grafana's namespace only. */
+/** The sidecar's `searchNamespace`: ["ALL"], or the stack's namespace and the listed ones. */
+export function sidecarNamespaces(namespace: string, wanted: "all" | string[] = "all"): string[] {
+  return wanted === "all" ? ["ALL"] : [...new Set([namespace, ...wanted])];
+}
+
+/** The Role that lets the dashboard sidecar list and watch ConfigMaps in one namespace. */
 export function grafanaSidecarRole(namespace: string) {
   return {
     metadata: { name: GRAFANA_SIDECAR_ROLE, namespace, labels: { ...PART_OF_LABEL } },
@@ -146,12 +160,38 @@ export function grafanaSidecarRole(namespace: string) {
   };
 }
 
-/** Binds {@link grafanaSidecarRole} to the chart's ServiceAccount (named after fullnameOverride). */
-export function grafanaSidecarRoleBinding(namespace: string) {
+/** Binds {@link grafanaSidecarRole} in `namespace` to the chart's ServiceAccount in Grafana's namespace. */
+export function grafanaSidecarRoleBinding(namespace: string, grafanaNamespace: string = namespace) {
   return {
     metadata: { name: GRAFANA_SIDECAR_ROLE, namespace, labels: { ...PART_OF_LABEL } },
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: GRAFANA_SIDECAR_ROLE },
-    subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace }],
+    subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace: grafanaNamespace }],
+  };
+}
+
+/**
+ * The sidecar's RBAC for where it searches: a ClusterRole and its binding for "all" (named after
+ * Grafana's namespace, as cluster-scoped names are shared by every stack of the cluster), else a
+ * Role and RoleBinding in each namespace it searches.
+ */
+export function grafanaSidecarRbac(namespace: string, wanted: "all" | string[] = "all") {
+  if (wanted === "all") {
+    const name = `${GRAFANA_SIDECAR_ROLE}-${namespace}`;
+    return {
+      clusterRole: { metadata: { name, labels: { ...PART_OF_LABEL } }, rules: GRAFANA_SIDECAR_RULES },
+      clusterRoleBinding: {
+        metadata: { name, labels: { ...PART_OF_LABEL } },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+        subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace }],
+      },
+      roles: [],
+      roleBindings: [],
+    };
+  }
+  const namespaces = sidecarNamespaces(namespace, wanted);
+  return {
+    roles: namespaces.map((ns) => grafanaSidecarRole(ns)),
+    roleBindings: namespaces.map((ns) => grafanaSidecarRoleBinding(ns, namespace)),
   };
 }
 

@@ -5,8 +5,7 @@ import { versions } from "../../model/versions";
 import {
   communityDashboardConfigMaps,
   grafanaDashboardsConfigMap,
-  grafanaSidecarRole,
-  grafanaSidecarRoleBinding,
+  grafanaSidecarRbac,
   grafanaValues,
   type GrafanaInputs,
 } from "../../builders/grafana/grafanaValues";
@@ -52,8 +51,17 @@ export class Grafana extends pulumi.ComponentResource {
       },
     );
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
-    new k8s.rbac.v1.Role(`${name}-dashboard-reader`, grafanaSidecarRole(args.namespace), o);
-    new k8s.rbac.v1.RoleBinding(`${name}-dashboard-reader`, grafanaSidecarRoleBinding(args.namespace), o);
+    const rbac = grafanaSidecarRbac(args.namespace, args.settings.dashboardNamespaces);
+    if (rbac.clusterRole) {
+      new k8s.rbac.v1.ClusterRole(`${name}-dashboard-reader-cluster`, rbac.clusterRole, o);
+      new k8s.rbac.v1.ClusterRoleBinding(`${name}-dashboard-reader-cluster`, rbac.clusterRoleBinding, o);
+    }
+    // Grafana's own namespace keeps the names it always had, so no Role is replaced.
+    rbac.roles.forEach((r, i) => {
+      const suffix = r.metadata.namespace === args.namespace ? "" : `-${r.metadata.namespace}`;
+      new k8s.rbac.v1.Role(`${name}-dashboard-reader${suffix}`, r, o);
+      new k8s.rbac.v1.RoleBinding(`${name}-dashboard-reader${suffix}`, rbac.roleBindings[i], o);
+    });
     new k8s.core.v1.ConfigMap(
       `${name}-dashboards`,
       grafanaDashboardsConfigMap(args.namespace, args.settings.dashboards),

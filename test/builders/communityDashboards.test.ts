@@ -10,8 +10,11 @@ import {
   CONFIGMAP_DATA_LIMIT,
   FOLDER_ANNOTATION,
   grafanaDashboardsConfigMap,
+  grafanaSidecarRbac,
+  sidecarNamespaces,
 } from "../../builders/grafana/grafanaValues";
-import { renderCommunityDashboards } from "../../scripts/genDashboards";
+import { config } from "../support/helpers";
+import { renderCommunityDashboards } from "../../preview/render/dashboards";
 import { versions } from "../../model/versions";
 import { stackEmitters } from "../../plan/emitters";
 import { BACKENDS, capabilities, LOG_AGENTS, PHASES } from "../../model/phases";
@@ -126,5 +129,40 @@ describe("community dashboards", function () {
         assert.ok(size <= CONFIGMAP_DATA_LIMIT, `${m.metadata.name}: ${size} bytes`);
       }
     }
+  });
+});
+
+describe("Grafana's dashboard sidecar searches where the stack says", () => {
+  const ns = "monitoring";
+  it("every namespace by default, through a ClusterRole that reads ConfigMaps only", () => {
+    const cfg = config();
+    assert.equal(cfg.grafana.dashboardNamespaces, "all");
+    assert.deepEqual(sidecarNamespaces(ns, cfg.grafana.dashboardNamespaces), ["ALL"]);
+    const rbac = grafanaSidecarRbac(ns);
+    assert.deepEqual(rbac.clusterRole?.rules, [
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
+    ]);
+    assert.equal(rbac.clusterRoleBinding?.subjects[0].namespace, ns);
+    assert.deepEqual(rbac.roles, []);
+  });
+
+  it("a list: those namespaces and its own, a Role in each", () => {
+    const cfg = config({ grafana: { dashboardNamespaces: ["cert-manager", "monitoring"] } });
+    const wanted = cfg.grafana.dashboardNamespaces;
+    assert.deepEqual(sidecarNamespaces(ns, wanted), ["monitoring", "cert-manager"]);
+    const rbac = grafanaSidecarRbac(ns, wanted);
+    assert.equal(rbac.clusterRole, undefined);
+    assert.deepEqual(
+      rbac.roles.map((r) => r.metadata.namespace),
+      ["monitoring", "cert-manager"],
+    );
+    for (const b of rbac.roleBindings) assert.equal(b.subjects[0].namespace, ns);
+  });
+
+  it("refuses a namespace that is not a name, naming the key", () => {
+    assert.throws(
+      () => config({ grafana: { dashboardNamespaces: ["Cert_Manager"] } }),
+      /grafana\.dashboardNamespaces.*namespace name like "cert-manager"/s,
+    );
   });
 });
