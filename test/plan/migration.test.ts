@@ -10,7 +10,8 @@ import { versions } from "../../model/versions";
 import { MIMIR_RULER_LIMITS } from "../../builders/metrics/mimirConfig";
 import { scrapeJobs } from "../../preview/coverage";
 import { promqlMetrics, withoutGrafanaVariables } from "../../preview/checks/queryMetrics";
-import { panelsOf } from "../../builders/grafana/community";
+import { communityDashboards, panelsOf } from "../../builders/grafana/community";
+import { presentEmitters } from "../../preview/checks/emittedMetrics";
 import { ruleCounts, ruleCoverage, type RuleCoverage } from "../support/ruleCoverage";
 import type { RenderedObject } from "../../preview/render/types";
 import { assertRendered, BACKENDS, rendered, variant, type Backend } from "../support/rendered";
@@ -305,6 +306,13 @@ describe("migration keeps the dashboards (rendered, every phase x backend)", fun
         ])
           assert.ok(titles.includes(t), `${t} missing`);
         assert.ok(dashboards.length >= 20, `${dashboards.length} dashboards`);
+        // The plan fitted the community dashboards to the emitters the rendered stack runs.
+        const community = dashboards
+          .filter((d) => d.where.startsWith("homelab-dashboards-"))
+          .map((d) => d.where.split("/")[1])
+          .sort();
+        const fitted = communityDashboards({ emitters: [...presentEmitters(objects)] }).map((d) => d.file);
+        assert.deepEqual(community, fitted.sort(), "the plan and the rendered stack disagree on who runs");
         assert.equal(
           new Set(dashboards.map((d) => d.json.uid)).size,
           dashboards.length,
