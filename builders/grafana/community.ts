@@ -45,15 +45,16 @@ export interface CommunityDashboardsData {
 }
 
 /**
- * The data file, found from this file upwards (source and dist/ read the same file). Read with fs
- * rather than imported: typing 900 kB of JSON would cost every type check seconds.
+ * The data file in the project (the directory holding Pulumi.yaml, found from this file upwards),
+ * so source and dist/ read the same file. Read with fs rather than imported: typing 900 kB of JSON
+ * would cost every type check seconds, and a build would copy it into dist/.
  */
 export function communityDashboardsFile(from: string = __dirname): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
-    const want = path.join(dir, "builders", "grafana", "data", "community-dashboards.json");
-    if (fs.existsSync(want)) return want;
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml")))
+      return path.join(dir, "builders", "grafana", "data", "community-dashboards.json");
     if (path.dirname(dir) === dir)
-      throw new Error(`builders/grafana/data/community-dashboards.json not found above ${from}`);
+      throw new Error(`no Pulumi.yaml above ${from}: cannot find the dashboards data`);
   }
 }
 

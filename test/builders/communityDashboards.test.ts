@@ -17,7 +17,7 @@ import { config } from "../support/helpers";
 import { renderCommunityDashboards } from "../../preview/render/dashboards";
 import { versions } from "../../model/versions";
 import { stackEmitters } from "../../plan/emitters";
-import { BACKENDS, capabilities, LOG_AGENTS, PHASES } from "../../model/phases";
+import { BACKENDS, capabilities, LOG_AGENTS, PHASES, type Backend } from "../../model/phases";
 
 const PROVISIONED_UIDS = new Set(["metrics", "loki", "victoriametrics", "grafana"]);
 
@@ -25,7 +25,10 @@ const PROVISIONED_UIDS = new Set(["metrics", "loki", "victoriametrics", "grafana
 function refs(node: any, out: any[] = []): any[] {
   if (Array.isArray(node)) node.forEach((n) => refs(n, out));
   else if (node && typeof node === "object")
-    for (const [k, v] of Object.entries(node)) k === "datasource" ? out.push(v) : refs(v, out);
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "datasource") out.push(v);
+      else refs(v, out);
+    }
   return out;
 }
 
@@ -97,7 +100,7 @@ describe("community dashboards", function () {
     });
 
   it("drops the panels on a component the stack lacks, and keeps them when it runs", () => {
-    const at = (backend: "mimir" | "victoriametrics") =>
+    const at = (backend: Backend) =>
       communityDashboards({
         emitters: stackEmitters({
           caps: capabilities("kps-removed", backend),
@@ -108,7 +111,7 @@ describe("community dashboards", function () {
         }),
       });
     // Loki's operational dashboard has panels on cortex_* names, which only Mimir emits here.
-    const operational = (backend: "mimir" | "victoriametrics") =>
+    const operational = (backend: Backend) =>
       at(backend).find((d) => d.file === "loki-loki-operational.json")!.json;
     const exprs = (json: any) =>
       panelsOf(json).flatMap((p) => (p.targets ?? []).map((t: any) => String(t.expr)));

@@ -23,15 +23,13 @@ export interface EmittedRow {
   replacedBy?: string;
 }
 
-/** Where the data file lives: found from this file upwards, so source and dist/ read the same file. */
+/** Where the data file lives: in the project (the directory holding Pulumi.yaml above this file). */
 export function emittedMetricsFile(from: string = __dirname): string {
-  let dir = from;
-  for (;;) {
-    const want = path.join(dir, "upstream", "metrics", "data", "emitted-metrics.tsv");
-    if (fs.existsSync(want)) return want;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`upstream/metrics/data/emitted-metrics.tsv not found above ${from}`);
-    dir = up;
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml")))
+      return path.join(dir, "upstream", "metrics", "data", "emitted-metrics.tsv");
+    if (path.dirname(dir) === dir)
+      throw new Error(`no Pulumi.yaml above ${from}: cannot find the emitted-metrics data`);
   }
 }
 
