@@ -7,6 +7,7 @@ import {
   PROMETHEUS_VOLUME_RESOURCE,
   planStack,
   type Planned,
+  type StackOutputs,
   type StackPlan,
   type WaitFor,
 } from "../plan/plan";
@@ -30,20 +31,6 @@ import { Alloy } from "../components/logging/alloy";
 import { Vector } from "../components/logging/vector";
 import { Grafana } from "../components/grafana/grafana";
 import { NetworkPolicies } from "../components/network/networkPolicies";
-
-/** What the stack exports: where things are, never a credential. */
-export interface StackOutputs {
-  phase: string;
-  grafanaUrl: string;
-  lokiPushUrl: string;
-  /** Where metrics are written (Prometheus remote_write target, or the agents' target). */
-  metricsRemoteWriteUrl?: string;
-  /** The default Grafana metrics datasource's URL in this phase. */
-  metricsQueryUrl: string;
-  bucketNames: string[];
-  /** Deletions and replacements made on purpose, by resource name, with why (read by the change check). */
-  plannedChanges: Record<string, string>;
-}
 
 /**
  * The composition root applies the plan: validated config in, `planStack` decides every component

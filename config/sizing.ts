@@ -360,6 +360,35 @@ export function planSizing(cfg: StackConfig): Sizing {
     need === undefined ? sizing(cfg.profile, w) : (resources[w] = memoryOf(cfg.profile, w, need));
   const seriesFor = series === undefined ? "the profile" : `${series} series (workload.activeSeries)`;
 
+  const acc: SizingAcc = { cfg, caps, resources, series, logs, bytes, add, sizedBy, seriesFor };
+  sizeMimir(acc);
+  sizeVictoriaMetrics(acc);
+  sizePrometheus(acc);
+  sizeLoki(acc, components);
+  return { resources, components };
+}
+
+/** What each component's sizing reads and where it records its result. */
+interface SizingAcc {
+  cfg: StackConfig;
+  caps: ReturnType<typeof capabilities>;
+  /** Resources that override the profile's, by workload. */
+  resources: Partial<Record<Workload, Resources>>;
+  series?: number;
+  logs?: number;
+  bytes: (q: string) => number;
+  /** Records a sized component; its memory and request are those of the resources it runs with. */
+  add: (
+    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor">,
+    r: Resources,
+  ) => void;
+  /** The profile's resources for `w`, or memory for `need` bytes (kept as an override) when a workload is declared. */
+  sizedBy: (w: Workload, need: number | undefined) => Resources;
+  seriesFor: string;
+}
+
+/** Mimir: monolithic, sized for its series cap, or its scaled-out groups. */
+function sizeMimir({ cfg, caps, resources, series, bytes, add }: SizingAcc): void {
   const mimirRw = mimirReadWriteShape(cfg);
   if (caps.backend && cfg.metricsBackend === "mimir" && mimirRw) {
     const cap = cfg.mimir.maxGlobalSeriesPerUser;
@@ -401,6 +430,19 @@ export function planSizing(cfg: StackConfig): Sizing {
       r,
     );
   }
+}
+
+/** VictoriaMetrics: vmsingle for the declared series, or a VMCluster past what one node holds. */
+function sizeVictoriaMetrics({
+  cfg,
+  caps,
+  resources,
+  series,
+  bytes,
+  add,
+  sizedBy,
+  seriesFor,
+}: SizingAcc): void {
   const vmCluster = vmClusterShape(cfg);
   if (caps.backend && cfg.metricsBackend === "victoriametrics" && vmCluster) {
     const r = memoryOf(cfg.profile, "vmstorage", parseQuantity(vmCluster.storageMemory) ?? 0);
@@ -442,6 +484,10 @@ export function planSizing(cfg: StackConfig): Sizing {
       sizedBy("vmsingle", series === undefined ? undefined : vmMemoryBytes(series)),
     );
   }
+}
+
+/** KPS's Prometheus while it runs. */
+function sizePrometheus({ cfg, caps, series, bytes, add, sizedBy, seriesFor }: SizingAcc): void {
   if (caps.kps) {
     add(
       {
@@ -455,7 +501,10 @@ export function planSizing(cfg: StackConfig): Sizing {
       sizedBy("prometheus", series === undefined ? undefined : prometheusMemoryBytes(series)),
     );
   }
+}
 
+/** Loki's targets for the declared logs a day. */
+function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: SizedComponent[]): void {
   const l = cfg.loki;
   const lokiFor = logs === undefined ? "the profile" : `${formatBytes(logs)} a day (workload.logsPerDay)`;
   const lokiTarget = (component: string, w: Workload, name: string, replicas: number, tierBytes: number) => {
@@ -481,7 +530,6 @@ export function planSizing(cfg: StackConfig): Sizing {
     lokiTarget("loki read", "lokiRead", lokiName("read"), l.read, LOKI_SIZING.tierReadBytes);
     components[components.length - 1].volumeBytes = 0;
   }
-  return { resources, components };
 }
 
 /** "50GiB"-style text of a byte count, for messages. */

@@ -1,7 +1,7 @@
 /**
  * The one list of accepted security findings: every escalation path a role keeps, every pod that
  * stays root, each named and justified (kube-prometheus keeps its kubescape exceptions the same
- * way). The rendered-object checks (preview/checks/privileges.ts) accept exactly these; a test
+ * way). The rendered-object checks (checks/privileges.ts) accept exactly these; a test
  * (test/builders/privileges.test.ts) fails when an entry no longer occurs in any stack file, so the
  * list never outlives its reason. docs/explanation/security-model.md explains it.
  */
@@ -23,7 +23,7 @@ const LOG_AGENT =
 const OWNERSHIP_FIX =
   "init container fix-data-ownership (builders/metrics/vmValues.ts ownershipFix): chown needs uid 0 and CAP_CHOWN to hand a volume written as root by the earlier pods to the non-root user (65534); fsGroupChangePolicy does not reach hostPath-backed (local-path) claims. It holds only CAP_CHOWN, mounts only the data volume, no token, and does nothing once the volume is the user's; the main containers run as 65534";
 
-// ---- findings of the third-party scanner (@monokle/validation 0.33.0, test/preview/scanner.test.ts)
+// ---- findings of the third-party scanner (@monokle/validation 0.33.0, test/checks/scanner.test.ts)
 
 /** KBP108 reports every rule without `resources`: a false positive on the /metrics rule. */
 const KBP108_NON_RESOURCE =

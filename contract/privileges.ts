@@ -1,6 +1,6 @@
 /**
  * What RBAC rules and pod specs grant, as the pack and the offline rendered-object checks
- * (preview/checks/privileges.ts) both judge it. Pure functions over plain objects.
+ * (checks/privileges.ts) both judge it. Pure functions over plain objects.
  */
 
 const has = (list: unknown, ...values: string[]) =>

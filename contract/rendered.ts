@@ -1,7 +1,7 @@
 /**
  * The offline preview renders every Helm release with the real Helm and sets this key on the
  * release's inputs and outputs (the number of objects it rendered) when those objects stand beside
- * it as resources of their own (preview/render/objects.ts withRenderedObjects). The pack then
+ * it as resources of their own (synth/render/objects.ts withRenderedObjects). The pack then
  * judges the release's workloads from those objects, and its chart knowledge (defaults per values
  * path) stays out. Live `pulumi preview` never sets it: a Release is opaque there, so chart
  * knowledge is all there is.

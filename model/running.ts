@@ -129,7 +129,7 @@ const lokiTarget = (target: string, sset: (release: string) => string): KeptPath
  * Values whose running value the program keeps, by chart: what decides volumeClaimTemplates
  * (names, classes, sizes, labels) of StatefulSets that exist, claims the chart creates, the
  * storage of operator-made StatefulSets, and selectors (name overrides). Kubernetes refuses to
- * change them in place (preview/change/apiRules.ts).
+ * change them in place (change/apiRules.ts).
  */
 export const KEPT_VALUES: Record<string, KeptPath[]> = {
   loki: [

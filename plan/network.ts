@@ -45,7 +45,7 @@ export interface EgressInputs {
  * scrapers -> every metrics port, and peers among their own replicas (memberlist, gossip, gRPC).
  * Pods are selected by the labels the charts (and the operators, for the pods they create) put on
  * them; the rendered-object checks prove each policy selects the pods behind every Service and
- * allows every address the rendered configs dial (preview/checks/networkPolicies.ts).
+ * allows every address the rendered configs dial (checks/networkPolicies.ts).
  */
 export interface NetworkInputs {
   caps: PhaseCapabilities;
@@ -90,8 +90,74 @@ const INSTANCE = {
 
 const instance = (v: string) => ({ "app.kubernetes.io/instance": v });
 
+/** The pod groups of one phase and the rule shapes every guard is written with. */
+interface Groups {
+  at: (pods: Record<string, string>, namespace?: string) => PodGroup;
+  prometheus: PodGroup;
+  alloyCluster: PodGroup;
+  vmagent: PodGroup;
+  vmalert: PodGroup;
+  vmsingle: PodGroup;
+  grafana: PodGroup;
+  mimir: PodGroup;
+  loki: PodGroup;
+  /** Whoever scrapes ServiceMonitors/PodMonitors in this phase. */
+  scrapers: PodGroup[];
+  scraped: (ports: (number | string)[]) => IngressRule;
+  peers: (g: PodGroup) => IngressRule;
+  logWriters: PodGroup[];
+  same: (a: PodGroup, b: PodGroup) => boolean;
+  guard: (name: string, g: PodGroup, ingress: IngressRule[]) => Guarded;
+  lokiAlerts: (ports: string[]) => IngressRule[];
+}
+
 /** The groups to guard and the rules into each, for one phase. */
 export function planNetwork(n: NetworkInputs): Guarded[] {
+  const g = groups(n);
+  const { at, alloyCluster, guard, grafana, scraped, scrapers, same } = g;
+  const out: Guarded[] = [];
+  // Loki: the gateway and every target answer on their `http-metrics` port (push, query, metrics).
+  out.push(
+    guard("loki", g.loki, [
+      g.peers(g.loki),
+      { from: g.logWriters, ports: ["http-metrics"], why: "log agents -> Loki push" },
+      { from: [grafana], ports: ["http-metrics"], why: "Grafana -> Loki query" },
+      scraped(["http-metrics"]),
+    ]),
+  );
+  // Grafana's UI is for people, through whatever Ingress or port-forward the cluster uses.
+  // Its metrics port is the same, open to anywhere; the scrapers' rule is the edge their egress is
+  // derived from.
+  out.push(
+    guard("grafana", grafana, [
+      { from: "anywhere", ports: ["grafana"], why: "users -> Grafana UI" },
+      scraped(["grafana"]),
+    ]),
+  );
+  out.push(...kpsGuards(n, g), ...mimirGuards(n, g), ...vmGuards(n, g));
+  if (n.runs.alloyCluster) out.push(guard("alloy-cluster", alloyCluster, [scraped(["http-metrics"])]));
+  if (n.logAgent === "alloy")
+    out.push(guard("alloy", at(instance(INSTANCE.alloy), n.agentsNamespace), [scraped(["http-metrics"])]));
+  else
+    out.push(guard("vector", at(instance(INSTANCE.vector), n.agentsNamespace), [scraped(["prom-exporter"])]));
+  // node-exporter runs in the host's network, where no NetworkPolicy applies.
+  if (!n.egress) return out;
+  return withEgress(out, n.egress, {
+    scrapers: out.filter((g) => scrapers.some((s) => same(s, g))).map((g) => g.name),
+    objectStoreUsers: [
+      "loki",
+      ...(n.runs.mimir ? ["mimir"] : []),
+      // MinIO's cluster metrics are scraped by Prometheus and vmagent (the program's ScrapeConfig)
+      // or Alloy (its own prometheus.scrape block): builders/objectstore/minioMetrics.ts.
+      ...out.filter((g) => scrapers.some((s) => same(s, g))).map((g) => g.name),
+    ],
+    alertmanagers: out
+      .filter((g) => [kpsAlertmanagerName(), "alertmanager", "vmalertmanager"].includes(g.name))
+      .map((g) => g.name),
+  });
+}
+
+function groups(n: NetworkInputs): Groups {
   const ns = n.namespace;
   const at = (pods: Record<string, string>, namespace = ns): PodGroup => ({ namespace, pods });
   const prometheus = at({ "operator.prometheus.io/name": prometheusName(n.kpsFullname) });
@@ -149,27 +215,32 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
       ? [{ from: [at(instance(INSTANCE.loki))], ports, why: "Loki ruler -> Alertmanager" }]
       : [];
 
-  const out: Guarded[] = [];
-  // Loki: the gateway and every target answer on their `http-metrics` port (push, query, metrics).
-  const loki = at(instance(INSTANCE.loki));
-  out.push(
-    guard("loki", loki, [
-      peers(loki),
-      { from: logWriters, ports: ["http-metrics"], why: "log agents -> Loki push" },
-      { from: [grafana], ports: ["http-metrics"], why: "Grafana -> Loki query" },
-      scraped(["http-metrics"]),
-    ]),
-  );
-  // Grafana's UI is for people, through whatever Ingress or port-forward the cluster uses.
-  // Its metrics port is the same, open to anywhere; the scrapers' rule is the edge their egress is
-  // derived from.
-  out.push(
-    guard("grafana", grafana, [
-      { from: "anywhere", ports: ["grafana"], why: "users -> Grafana UI" },
-      scraped(["grafana"]),
-    ]),
-  );
+  return {
+    at,
+    prometheus,
+    alloyCluster,
+    vmagent,
+    vmalert,
+    vmsingle,
+    grafana,
+    mimir,
+    loki: at(instance(INSTANCE.loki)),
+    scrapers,
+    scraped,
+    peers,
+    logWriters,
+    same,
+    guard,
+    lokiAlerts,
+  };
+}
 
+/** kube-prometheus-stack's groups while it runs; kube-state-metrics of its own once it is gone. */
+function kpsGuards(
+  n: NetworkInputs,
+  { at, guard, grafana, prometheus, peers, scraped, lokiAlerts }: Groups,
+): Guarded[] {
+  const out: Guarded[] = [];
   // The two policies are named after the program's own Prometheus and Alertmanager (the default
   // fullname), whatever fullname a takeover keeps: the name stays put across a takeover's steps.
   if (n.caps.kps) {
@@ -197,6 +268,15 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
     out.push(guard("kube-state-metrics", at(instance(INSTANCE.kubeStateMetrics)), [scraped(["http"])]));
   }
 
+  return out;
+}
+
+/** Mimir and the standalone Alertmanager, in the phases that run them. */
+function mimirGuards(
+  n: NetworkInputs,
+  { at, guard, grafana, prometheus, alloyCluster, mimir, peers, scraped, lokiAlerts }: Groups,
+): Guarded[] {
+  const out: Guarded[] = [];
   if (n.runs.mimir) {
     const writers = [
       ...(n.caps.prometheusRemoteWrite ? [prometheus] : []),
@@ -226,92 +306,81 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
       ]),
     );
   }
-  if (n.runs.victoriaMetrics) {
-    const vmalertmanager = at({ "app.kubernetes.io/name": "vmalertmanager", ...instance(INSTANCE.vm) });
-    const operator = at({ "app.kubernetes.io/name": "victoria-metrics-operator", ...instance(INSTANCE.vm) });
-    const writers = [
-      ...(n.caps.prometheusRemoteWrite ? [prometheus] : []),
-      ...(n.caps.scraper === "vmagent" ? [vmagent] : []),
-      vmalert,
-    ];
-    // The operator labels each cluster component's pods `app.kubernetes.io/name: <component>`.
-    const vmstorage = at({ "app.kubernetes.io/name": "vmstorage", ...instance(INSTANCE.vm) });
-    const vminsert = at({ "app.kubernetes.io/name": "vminsert", ...instance(INSTANCE.vm) });
-    const vmselect = at({ "app.kubernetes.io/name": "vmselect", ...instance(INSTANCE.vm) });
-    const backend = n.runs.vmCluster
-      ? [
-          guard("vminsert", vminsert, [
-            { from: writers, ports: ["http"], why: "writers -> vminsert" },
-            scraped(["http"]),
-          ]),
-          guard("vmselect", vmselect, [
-            { from: [vmalert, grafana], ports: ["http"], why: "vmalert, Grafana -> vmselect query" },
-            scraped(["http"]),
-          ]),
-          guard("vmstorage", vmstorage, [
-            { from: [vminsert], ports: ["vminsert"], why: "vminsert -> vmstorage" },
-            { from: [vmselect], ports: ["vmselect"], why: "vmselect -> vmstorage" },
-            scraped(["http"]),
-          ]),
-        ]
-      : [
-          guard("vmsingle", vmsingle, [
-            { from: writers, ports: ["http"], why: "writers -> vmsingle, vmalert -> vmsingle query" },
-            { from: [grafana], ports: ["http"], why: "Grafana -> vmsingle query" },
-            scraped(["http"]),
-          ]),
-        ];
-    out.push(
-      ...backend,
-      ...(n.caps.scraper === "vmagent" ? [guard("vmagent", vmagent, [scraped(["http"])])] : []),
-      // The API server calls the operator's validating webhook from outside any pod network.
-      guard("victoria-metrics-operator", operator, [
-        { from: "anywhere", ports: ["webhook"], why: "API server -> admission webhook" },
-        // Only vmagent reads the operator's own VMServiceScrape; Prometheus does not scrape it.
-        ...(n.caps.scraper === "vmagent"
-          ? [{ from: [vmagent], ports: ["http"], why: "scrapers -> metrics" }]
-          : []),
-      ]),
-    );
-    // vmalert and its Alertmanager run once vmalert evaluates the rules.
-    if (n.caps.ruleEvaluator === "vmalert")
-      out.push(
-        // vmsingle proxies /vmalert/ requests to vmalert (the VMSingle's vmalert URL).
-        guard("vmalert", vmalert, [
-          n.runs.vmCluster
-            ? { from: [vmselect], ports: ["http"], why: "vmselect -> vmalert proxy" }
-            : { from: [vmsingle], ports: ["http"], why: "vmsingle -> vmalert proxy" },
+  return out;
+}
+
+/** VictoriaMetrics: vmsingle or a VMCluster, vmagent, the operator, vmalert and its Alertmanager. */
+function vmGuards(
+  n: NetworkInputs,
+  { at, guard, grafana, prometheus, vmagent, vmalert, vmsingle, peers, scraped, lokiAlerts }: Groups,
+): Guarded[] {
+  if (!n.runs.victoriaMetrics) return [];
+  const out: Guarded[] = [];
+  const vmalertmanager = at({ "app.kubernetes.io/name": "vmalertmanager", ...instance(INSTANCE.vm) });
+  const operator = at({ "app.kubernetes.io/name": "victoria-metrics-operator", ...instance(INSTANCE.vm) });
+  const writers = [
+    ...(n.caps.prometheusRemoteWrite ? [prometheus] : []),
+    ...(n.caps.scraper === "vmagent" ? [vmagent] : []),
+    vmalert,
+  ];
+  // The operator labels each cluster component's pods `app.kubernetes.io/name: <component>`.
+  const vmstorage = at({ "app.kubernetes.io/name": "vmstorage", ...instance(INSTANCE.vm) });
+  const vminsert = at({ "app.kubernetes.io/name": "vminsert", ...instance(INSTANCE.vm) });
+  const vmselect = at({ "app.kubernetes.io/name": "vmselect", ...instance(INSTANCE.vm) });
+  const backend = n.runs.vmCluster
+    ? [
+        guard("vminsert", vminsert, [
+          { from: writers, ports: ["http"], why: "writers -> vminsert" },
           scraped(["http"]),
         ]),
-        guard("vmalertmanager", vmalertmanager, [
-          peers(vmalertmanager),
-          // The pods' port is named after the CR's portName; `http` is only the Service's port.
-          { from: [vmalert], ports: [VM_ALERTMANAGER_PORT_NAME], why: "vmalert -> Alertmanager" },
-          ...lokiAlerts([VM_ALERTMANAGER_PORT_NAME]),
-          scraped([VM_ALERTMANAGER_PORT_NAME]),
+        guard("vmselect", vmselect, [
+          { from: [vmalert, grafana], ports: ["http"], why: "vmalert, Grafana -> vmselect query" },
+          scraped(["http"]),
         ]),
-      );
-  }
-  if (n.runs.alloyCluster) out.push(guard("alloy-cluster", alloyCluster, [scraped(["http-metrics"])]));
-  if (n.logAgent === "alloy")
-    out.push(guard("alloy", at(instance(INSTANCE.alloy), n.agentsNamespace), [scraped(["http-metrics"])]));
-  else
-    out.push(guard("vector", at(instance(INSTANCE.vector), n.agentsNamespace), [scraped(["prom-exporter"])]));
-  // node-exporter runs in the host's network, where no NetworkPolicy applies.
-  if (!n.egress) return out;
-  return withEgress(out, n.egress, {
-    scrapers: out.filter((g) => scrapers.some((s) => same(s, g))).map((g) => g.name),
-    objectStoreUsers: [
-      "loki",
-      ...(n.runs.mimir ? ["mimir"] : []),
-      // MinIO's cluster metrics are scraped by Prometheus and vmagent (the program's ScrapeConfig)
-      // or Alloy (its own prometheus.scrape block): builders/objectstore/minioMetrics.ts.
-      ...out.filter((g) => scrapers.some((s) => same(s, g))).map((g) => g.name),
-    ],
-    alertmanagers: out
-      .filter((g) => [kpsAlertmanagerName(), "alertmanager", "vmalertmanager"].includes(g.name))
-      .map((g) => g.name),
-  });
+        guard("vmstorage", vmstorage, [
+          { from: [vminsert], ports: ["vminsert"], why: "vminsert -> vmstorage" },
+          { from: [vmselect], ports: ["vmselect"], why: "vmselect -> vmstorage" },
+          scraped(["http"]),
+        ]),
+      ]
+    : [
+        guard("vmsingle", vmsingle, [
+          { from: writers, ports: ["http"], why: "writers -> vmsingle, vmalert -> vmsingle query" },
+          { from: [grafana], ports: ["http"], why: "Grafana -> vmsingle query" },
+          scraped(["http"]),
+        ]),
+      ];
+  out.push(
+    ...backend,
+    ...(n.caps.scraper === "vmagent" ? [guard("vmagent", vmagent, [scraped(["http"])])] : []),
+    // The API server calls the operator's validating webhook from outside any pod network.
+    guard("victoria-metrics-operator", operator, [
+      { from: "anywhere", ports: ["webhook"], why: "API server -> admission webhook" },
+      // Only vmagent reads the operator's own VMServiceScrape; Prometheus does not scrape it.
+      ...(n.caps.scraper === "vmagent"
+        ? [{ from: [vmagent], ports: ["http"], why: "scrapers -> metrics" }]
+        : []),
+    ]),
+  );
+  // vmalert and its Alertmanager run once vmalert evaluates the rules.
+  if (n.caps.ruleEvaluator === "vmalert")
+    out.push(
+      // vmsingle proxies /vmalert/ requests to vmalert (the VMSingle's vmalert URL).
+      guard("vmalert", vmalert, [
+        n.runs.vmCluster
+          ? { from: [vmselect], ports: ["http"], why: "vmselect -> vmalert proxy" }
+          : { from: [vmsingle], ports: ["http"], why: "vmsingle -> vmalert proxy" },
+        scraped(["http"]),
+      ]),
+      guard("vmalertmanager", vmalertmanager, [
+        peers(vmalertmanager),
+        // The pods' port is named after the CR's portName; `http` is only the Service's port.
+        { from: [vmalert], ports: [VM_ALERTMANAGER_PORT_NAME], why: "vmalert -> Alertmanager" },
+        ...lokiAlerts([VM_ALERTMANAGER_PORT_NAME]),
+        scraped([VM_ALERTMANAGER_PORT_NAME]),
+      ]),
+    );
+  return out;
 }
 
 /**

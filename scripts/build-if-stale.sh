@@ -16,6 +16,6 @@ newer() { # <stamp> <paths...>: the first input newer than the stamp, if any
 if [ ! -f contract/dist/tsconfig.tsbuildinfo ] || [ ! -f dist/tsconfig.tsbuildinfo ] ||
   [ -n "$(newer contract/dist/tsconfig.tsbuildinfo contract)" ] ||
   [ -n "$(newer dist/tsconfig.tsbuildinfo index.ts tsconfig.json package.json package-lock.json \
-    config model upstream components builders apply plan contract policy preview scripts test)" ]; then
+    config model upstream components builders apply plan contract policy synth checks change verify cli scripts test)" ]; then
   exec node_modules/.bin/tsc -b contract .
 fi

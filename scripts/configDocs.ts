@@ -3,7 +3,7 @@ import * as path from "path";
 import * as ts from "typescript";
 import { parse } from "yaml";
 import type { z } from "zod";
-import { projectRoot } from "../preview/paths";
+import { projectRoot } from "../config/paths";
 import { rawSchema } from "../config/schema";
 import { membersOf, schemaAt, shapeOf, type KeyShape } from "./schemaShape";
 

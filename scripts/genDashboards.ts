@@ -1,6 +1,6 @@
 /**
  * Regenerates builders/grafana/data/community-dashboards.json from the pinned chart archives with
- * the real Helm (preview/render/dashboards.ts says what is taken and why):
+ * the real Helm (synth/render/dashboards.ts says what is taken and why):
  *
  *   npx tsx scripts/genDashboards.ts
  *
@@ -9,8 +9,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../preview/paths";
-import { renderCommunityDashboards } from "../preview/render/dashboards";
+import { projectRoot } from "../config/paths";
+import { renderCommunityDashboards } from "../synth/render/dashboards";
 
 function main(): void {
   const root = projectRoot(__dirname);

@@ -6,7 +6,7 @@
  *
  *   npx tsx scripts/genKpsRules.ts
  *
- * Helm and the chart archive are found as preview/render/helm.ts finds them (HOMELAB_HELM,
+ * Helm and the chart archive are found as synth/render/helm.ts finds them (HOMELAB_HELM,
  * .tools/helm; HOMELAB_CHART_CACHE, ../shared/charts).
  * Run it after bumping `versions.charts.kubePrometheusStack`; a test fails while the data's chart
  * version differs from the pinned one.
@@ -20,8 +20,8 @@ import { kpsValues } from "../builders/metrics/kpsValues";
 import { versions } from "../model/versions";
 import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../builders/alerting/kpsRules";
 import type { RuleGroup } from "../builders/alerting/rules";
-import { projectRoot } from "../preview/paths";
-import { chartCacheDir, helmBinary } from "../preview/render/helm";
+import { projectRoot } from "../config/paths";
+import { chartCacheDir, helmBinary } from "../synth/render/helm";
 import { capabilities } from "../model/phases";
 import { PHASES } from "../config/resolve";
 

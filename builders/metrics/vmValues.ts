@@ -120,7 +120,8 @@ const imageOf = imageString;
  * victoria-metrics-k8s-stack values. vmsingle whenever the backend runs (Prometheus remote-writes
  * to it); vmalert and Alertmanager when vmalert evaluates the rules (they leave Prometheus in the
  * same update); vmagent only when it is the scraper (Prometheus gone), so samples are never
- * scraped twice.
+ * scraped twice. One literal that mirrors the chart's values.yaml tree, kept whole (over 120 lines)
+ * so it reads side by side with the chart's own keys.
  */
 export function vmValues(input: VmInputs): Record<string, any> {
   const p = input.profile;

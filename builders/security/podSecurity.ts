@@ -9,7 +9,7 @@ export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 
 /**
  * The policy version the labels pin: the Kubernetes minor the homelab clusters run (the render's
- * `--kube-version`, preview/render/types.ts). `latest` would tighten the rules under running pods at
+ * `--kube-version`, synth/render/types.ts). `latest` would tighten the rules under running pods at
  * the next cluster upgrade; a pinned version changes only when this line does.
  */
 export const POD_SECURITY_VERSION = "v1.31";

@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import { PHASES } from "../../config/resolve";
 import { podSecurityLabels } from "../../builders/security/podSecurity";
 import { mentions } from "../../apply/ordering";
-import type { ExportResource } from "../../preview/synthesize";
-import { stackNames } from "../../preview/paths";
+import type { ExportResource } from "../../synth/synthesize";
+import { stackNames } from "../../config/paths";
 import { atPhase, ROOT, synth } from "../support/helpers";
 import { BACKENDS } from "../../model/phases";
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config/load";
 import { buildStack } from "../../apply/stack";
 import { planStack, type StackPlan } from "../../plan/plan";
-import { readStackConfig, synthesize } from "../../preview/synthesize";
+import { readStackConfig, synthesize } from "../../synth/synthesize";
 import { ROOT } from "../support/helpers";
 
 /** Synthesizes the production stack with its plan changed by `edit` (everything else as `index.ts`). */

@@ -284,7 +284,7 @@ describe("Alloy config", () => {
   });
 });
 
-/** What Helm's `tpl` does to `{{ print `...` }}`; any other action is a template error (real Helm: test/preview/render.test.ts). */
+/** What Helm's `tpl` does to `{{ print `...` }}`; any other action is a template error (real Helm: test/synth/render.test.ts). */
 function helmTpl(text: string): string {
   let out = "";
   let i = 0;

@@ -14,7 +14,7 @@ import {
   sidecarNamespaces,
 } from "../../builders/grafana/grafanaValues";
 import { config } from "../support/helpers";
-import { renderCommunityDashboards } from "../../preview/render/dashboards";
+import { renderCommunityDashboards } from "../../synth/render/dashboards";
 import { versions } from "../../model/versions";
 import { stackEmitters } from "../../plan/emitters";
 import { BACKENDS, capabilities, LOG_AGENTS, PHASES, type Backend } from "../../model/phases";

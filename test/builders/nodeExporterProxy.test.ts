@@ -10,11 +10,11 @@ import { RELEASES } from "../../model/names";
 import { NODE_EXPORTER_MONITOR_AUTH, nodeExporterValues } from "../../builders/metrics/exporterValues";
 import { agentScheduling } from "../../builders/security/hardening";
 import { isParked } from "../../builders/security/podSecurity";
-import { formatFindings, placedFrom } from "../../preview/checks";
-import { checkAlloyRbac } from "../../preview/checks/alloyRbac";
-import type { Placed } from "../../preview/checks/objects";
-import { checkPrivileges, mayRunAsRoot, seccompOf } from "../../preview/checks/privileges";
-import { grantsOf, proxiedTargets, scrapeGrants } from "../../preview/checks/scrapeAuthz";
+import { formatFindings, placedFrom } from "../../checks";
+import { checkAlloyRbac } from "../../checks/alloyRbac";
+import type { Placed } from "../../checks/objects";
+import { checkPrivileges, mayRunAsRoot, seccompOf } from "../../checks/privileges";
+import { grantsOf, proxiedTargets, scrapeGrants } from "../../checks/scrapeAuthz";
 import {
   nodeExporterProxyAccess,
   proxyAccessRequest,

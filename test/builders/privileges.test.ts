@@ -4,7 +4,7 @@
  * the real Helm renders for the stack files.
  */
 import { strict as assert } from "assert";
-import type { K8sObject, Placed } from "../../preview/checks/objects";
+import type { K8sObject, Placed } from "../../checks/objects";
 import {
   checkHostPaths,
   checkPrivileges,
@@ -16,11 +16,11 @@ import {
   podViews,
   rootContainers,
   workloadTable,
-} from "../../preview/checks/privileges";
+} from "../../checks/privileges";
 import { ACCEPTED_EXCEPTIONS } from "../../contract/exceptions";
 import { escalationsOf } from "../../contract/privileges";
 import { vmagentRbacObjects, vmOperatorRbacObjects } from "../../builders/metrics/vmRbac";
-import { formatFindings, placedFrom } from "../../preview/checks";
+import { formatFindings, placedFrom } from "../../checks";
 import {
   agentScheduling,
   PRIORITY_CLASS_NAMES,
@@ -556,7 +556,7 @@ describe("least privilege as the real Helm renders the stack files", function ()
         found.add(`${c.replace(/ container .*$/, "")} | runs-as-root`);
       }
     }
-    // The scanner's entries (monokle:*) are the scanner test's (test/preview/scanner.test.ts).
+    // The scanner's entries (monokle:*) are the scanner test's (test/checks/scanner.test.ts).
     const stale = ACCEPTED_EXCEPTIONS.filter(
       (a) => !a.finding.startsWith("monokle:") && !found.has(`${a.subject} | ${a.finding}`),
     );

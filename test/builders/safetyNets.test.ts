@@ -5,8 +5,8 @@ import { PHASES, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../co
 import { BACKENDS, capabilities, type Backend } from "../../model/phases";
 import { planStack, type StackPlan } from "../../plan/plan";
 import { phaseAlertmanagerUrl, minioMetricsEndpoint } from "../../model/endpoints";
-import { readStackConfig } from "../../preview/synthesize";
-import { stackNames } from "../../preview/paths";
+import { readStackConfig } from "../../synth/synthesize";
+import { stackNames } from "../../config/paths";
 import { kpsValues } from "../../builders/metrics/kpsValues";
 import { vmValues } from "../../builders/metrics/vmValues";
 import { lokiValues } from "../../builders/logging/lokiValues";

@@ -1,14 +1,14 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { readStackConfig, synthesize, type ExportResource } from "../../preview/synthesize";
+import { readStackConfig, synthesize, type ExportResource } from "../../synth/synthesize";
 import { ObjectStore } from "../../components/objectstore/objectStore";
 import { planBuckets } from "../../config/buckets";
 import { Secrets } from "../../components/secrets/secrets";
 import { pulumiSecretSource } from "../../config/load";
 import { named, ofType, release, ROOT, synth } from "../support/helpers";
 import { parseStackConfig, rawFromPulumiConfig } from "../../config/resolve";
-import { mockCall } from "../../preview/mocks";
+import { mockCall } from "../../synth/mocks";
 import { parse } from "yaml";
 
 const nameOf = (r: ExportResource) => r.urn.split("::").pop();

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { synthesize } from "../../preview/synthesize";
+import { synthesize } from "../../synth/synthesize";
 import { Secrets, type SecretsArgs } from "../../components/secrets/secrets";
 import { pulumiSecretSource } from "../../config/load";
 import type { SecretKey, SecretSource } from "../../model/secrets";

@@ -15,7 +15,7 @@ describe("config/engineKeys: stack-config keys in the engines' language", functi
     requireReferenceData(this);
   });
 
-  it("loki.deleteDelay: 1d (issue 33) becomes 24h, since Loki's retention_delete_delay is a Go time.Duration", () => {
+  it("loki.deleteDelay: 1d becomes 24h, since Loki's retention_delete_delay is a Go time.Duration", () => {
     assert.equal(config({ loki: { deleteDelay: "1d" } }).loki.deleteDelay, "24h");
     assert.equal(config({ loki: { deleteDelay: "2w" } }).loki.deleteDelay, "336h");
     assert.equal(config({ loki: { deleteDelay: "90m" } }).loki.deleteDelay, "90m");

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { ROOT, rawConfig, synth } from "../support/helpers";
 import { ConfigError, parseStackConfig } from "../../config/resolve";
 import { assertStackContext, kubeContextProblems, type Kubeconfig } from "../../config/kubeContext";
-import { formatTree } from "../../preview/report";
+import { formatTree } from "../../synth/report";
 
 function stackFile(stack: string): Record<string, any> {
   return parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")).config;

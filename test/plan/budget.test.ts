@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { PHASES } from "../../config/resolve";
 import { RULE_LABEL } from "../../builders/alerting/rules";
 import { evaluateResources } from "../../policy/evaluate";
-import { budgetOf } from "../../preview/report";
+import { budgetOf } from "../../synth/report";
 import { release, synth } from "../support/helpers";
 import { BACKENDS } from "../../model/phases";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import type { ExportResource } from "../../preview/synthesize";
+import type { ExportResource } from "../../synth/synthesize";
 import { allVariants, assertRendered, renderAll, type RenderedStack } from "../support/rendered";
 
 /**

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { placedFrom } from "../../preview/checks";
-import { checkEngineConfigs } from "../../preview/checks/engineConfigs";
+import { placedFrom } from "../../checks";
+import { checkEngineConfigs } from "../../checks/engineConfigs";
 import { synth } from "../support/helpers";
 import { renderStack } from "../support/rendered";
 

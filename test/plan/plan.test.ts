@@ -185,7 +185,7 @@ describe("endpoints (model/endpoints.ts): push and query named apart", () => {
     assert.equal(sb.loki.pushBase, sb.loki.query);
   });
 
-  it("Vector pushes to Loki's write path, never the read path (the fix of issue 15)", () => {
+  it("Vector pushes to Loki's write path, never the read path", () => {
     const p = planStack(
       config({ profile: "lightweight", loki: { mode: "SimpleScalable", replicationFactor: 1 } }),
     );

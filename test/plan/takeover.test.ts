@@ -5,9 +5,9 @@ import { parse } from "yaml";
 import { ConfigError, parseStackConfig, PHASES, PROJECT, type Phase } from "../../config/resolve";
 import { LIVE_FIELD_IGNORES, RELEASE_IMPORT_IGNORES } from "../../plan/takeover";
 import { missingSecretKeys, unsafeExpandedKeys } from "../../components/existingSecret";
-import { renderExport } from "../../preview/render/render";
-import type { ReleaseRender } from "../../preview/render/types";
-import type { ExportResource, SynthResult } from "../../preview/synthesize";
+import { renderExport } from "../../synth/render/render";
+import type { ReleaseRender } from "../../synth/render/types";
+import type { ExportResource, SynthResult } from "../../synth/synthesize";
 import { named, ofType, rawConfig, release, ROOT, synth } from "../support/helpers";
 
 /** Pulumi.takeover.yaml's `takeover` value: seed 000's production as it runs today. */
@@ -274,7 +274,7 @@ describe("takeover: adoption paths (Pulumi.takeover.yaml)", function () {
   });
 
   it("marks every import and read in the printed tree", async () => {
-    const { formatTree } = await import("../../preview/report");
+    const { formatTree } = await import("../../synth/report");
     const r = await takeoverAt();
     const tree = formatTree(r.export.deployment.resources);
     for (const i of r.imports) assert.ok(tree.includes(`import ${i.id}`), i.id);

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { PHASES, type Phase } from "../../config/resolve";
-import type { ExportResource } from "../../preview/synthesize";
+import type { ExportResource } from "../../synth/synthesize";
 import { dataBearing, PRODUCTION_DEFAULTS } from "../../policy/production";
 import { datasourcesIn } from "../../policy/grafana";
 import { synth } from "../support/helpers";

@@ -7,9 +7,9 @@
  */
 import { strict as assert } from "assert";
 import { SIZED_OBJECT_KINDS, decodeStackInfo } from "@homelab-observability/contract";
-import type { ExportResource } from "../../preview/synthesize";
-import { renderExport } from "../../preview/render/render";
-import { withRenderedObjects } from "../../preview/render/objects";
+import type { ExportResource } from "../../synth/synthesize";
+import { renderExport } from "../../synth/render/render";
+import { withRenderedObjects } from "../../synth/render/objects";
 import { injectedSidecars, workloadsOf, type Workload } from "../../policy/lib/workloads";
 import { asRes } from "../support/helpers";
 import {

@@ -12,7 +12,7 @@ import * as grpc from "@grpc/grpc-js";
 import { evaluateResources, SECRET_STAND_IN, type ExportedResource } from "../../policy/evaluate";
 import { mapSecrets, SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 import { allPolicies } from "../../policy/policies";
-import { stackNames } from "../../preview/paths";
+import { stackNames } from "../../config/paths";
 import * as path from "path";
 import { ROOT, synth } from "../support/helpers";
 import { pulumiNode } from "../support/pulumiTsNode";

@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
 import { evaluateResources, failed, type ExportedResource } from "../../policy/evaluate";
-import { renderExport } from "../../preview/render/render";
-import type { ReleaseRender } from "../../preview/render/types";
-import type { StackExport } from "../../preview/synthesize";
+import { renderExport } from "../../synth/render/render";
+import type { ReleaseRender } from "../../synth/render/types";
+import type { StackExport } from "../../synth/synthesize";
 import { rendered, stackFileVariants, variant } from "../support/rendered";
 
 /**
- * The pack over what real Helm renders from the pinned charts (preview/render/), in the shape a
+ * The pack over what real Helm renders from the pinned charts (synth/render/), in the shape a
  * v4 Chart gives policies: each release replaced by its rendered objects as children. This is how
  * the pack sees raw Kubernetes objects it did not write itself.
  */

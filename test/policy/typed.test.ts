@@ -19,7 +19,7 @@ import type {
 import { evaluateResources, type ExportedResource } from "../../policy/evaluate";
 import { allPolicies } from "../../policy/policies";
 import { forTypes, guardOf } from "../../policy/lib/typed";
-import { stackNames } from "../../preview/paths";
+import { stackNames } from "../../config/paths";
 import { ROOT, synth } from "../support/helpers";
 import { release, res, v4Chart, workload } from "../support/policyCases";
 

@@ -7,7 +7,7 @@ import { endOf, envReads, GENERATED, startOf, withSection } from "../../scripts/
 import { SECRET_REFS } from "../../model/secrets";
 import { PORTS } from "../../model/services";
 import { GRAFANA_ADMIN_USER } from "../../builders/secrets/secrets";
-import { CHECKS } from "../../preview/verify/checks";
+import { CHECKS } from "../../verify/checks";
 
 /**
  * The documentation: a short README, every generated reference table current, every relative link
@@ -116,10 +116,10 @@ describe("documentation", function () {
         .sort();
     };
     assert.deepEqual(rowsOf("Verifying a running stack"), CHECKS.map((c) => c.id).sort());
-    // The rendered-object checks by the name each finding carries (preview/checks/*.ts).
+    // The rendered-object checks by the name each finding carries (checks/*.ts).
     const names = new Set<string>();
-    for (const f of fs.readdirSync(path.join(ROOT, "preview/checks")))
-      for (const m of read(`preview/checks/${f}`).matchAll(/check: "([a-z-]+)"/g)) names.add(m[1]);
+    for (const f of fs.readdirSync(path.join(ROOT, "checks")))
+      for (const m of read(`checks/${f}`).matchAll(/check: "([a-z-]+)"/g)) names.add(m[1]);
     assert.deepEqual(rowsOf("Checks on the rendered stack"), [...names].sort());
   });
 });

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { synthStack } from "../../preview/run";
-import { stackNames } from "../../preview/paths";
+import { synthStack } from "../../synth/run";
+import { stackNames } from "../../config/paths";
 import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
 import { ROOT, synth, tmpDir } from "../support/helpers";
 import { sourceFiles } from "../support/layout";

@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import { PROJECT } from "../../config/resolve";
-import { placedFrom } from "../../preview/checks";
-import { checkImageDigests, imageUses } from "../../preview/checks/imageDigests";
-import { synthStack } from "../../preview/run";
+import { placedFrom } from "../../checks";
+import { checkImageDigests, imageUses } from "../../checks/imageDigests";
+import { synthStack } from "../../synth/run";
 import { DIGEST_FORM, imageString, imageValues, versions, type ImageRef } from "../../model/versions";
 import { ROOT } from "../support/helpers";
 import {

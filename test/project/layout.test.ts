@@ -102,7 +102,7 @@ describe("layout: imports flow one way", () => {
     planted.set(names, `import type { Phase } from "./phases";\n${planted.get(names)}`);
     planted.set("model/phases.ts", `import { PROJECT } from "./names";\n${planted.get("model/phases.ts")}`);
     // The preview may use the pack's evaluator, never its internals.
-    const render = "preview/render/render.ts";
+    const render = "synth/render/render.ts";
     planted.set(render, `import { isRendered } from "../../policy/lib/workloads";\n${planted.get(render)}`);
     // The forms the parser must see: an ESM-style `.js` specifier, `import x = require(...)`, a
     // re-export, a dynamic import, and a relative path computed at run time.
@@ -127,7 +127,7 @@ describe("layout: imports flow one way", () => {
       "model/versions.ts -> config/resolve.ts",
       "plan/storage.ts -> `../components/${n}`",
       "policy/budget.ts -> plan/plan.ts",
-      "preview/render/render.ts -> policy/lib/workloads.ts",
+      "synth/render/render.ts -> policy/lib/workloads.ts",
     ]);
     assert.ok(
       cycles.some((c) => c.includes("model/names.ts") && c.includes("model/phases.ts")),

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { ROOT, synth } from "../support/helpers";
-import { helmBinary } from "../../preview/render/helm";
+import { helmBinary } from "../../synth/render/helm";
 import { PLAIN_COMMANDS, TOOLS, type CommandSpec, type ToolSpec } from "../support/cliSpecs";
-import { CLIS } from "../../preview/cliSpec";
+import { CLIS } from "../../cli/spec";
 import { readmeCommands, resolve, type ShellCommand } from "../support/readmeCommands";
 import { documents } from "../support/documents";
 
@@ -83,7 +83,7 @@ function npmProblems(c: ShellCommand, args: string[]): string[] {
       .slice(dash + 1)
       .map((a) => a.replace(/^\[|\]$/g, "").split("=")[0])
       .filter((a) => a.startsWith("--") && !spec.flags.some((f) => f.name === a))
-      .map((a) => `npm run ${script} -- ${a}: preview/cliSpec.ts's spec of ${script} has no such flag`);
+      .map((a) => `npm run ${script} -- ${a}: cli/spec.ts's spec of ${script} has no such flag`);
   // The file the script runs: a source `.ts`, or its compiled `dist/<path>.js` (tsc -b).
   const ran = /(\S+\.(?:ts|js))\b/.exec(scripts[script])?.[1];
   const file = ran?.replace(/^dist\//, "").replace(/\.js$/, ".ts");
@@ -104,7 +104,7 @@ function npmProblems(c: ShellCommand, args: string[]): string[] {
 
 /**
  * A script's file and the project files it imports relatively, transitively (its argument parser
- * may live in a library file, as `verify`'s does in preview/verify/main.ts).
+ * may live in a library file, as `verify`'s does in cli/verifyRun.ts).
  */
 function sourcesOf(file: string, seen = new Set<string>()): string[] {
   if (seen.has(file)) return [];

@@ -4,9 +4,9 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "../../preview/synthesize";
-import { mockCall, mockState } from "../../preview/mocks";
-import { projectRoot } from "../../preview/paths";
+import { readStackConfig } from "../../synth/synthesize";
+import { mockCall, mockState } from "../../synth/mocks";
+import { projectRoot } from "../../config/paths";
 
 async function main() {
   const root = projectRoot(__dirname);

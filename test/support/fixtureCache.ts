@@ -21,7 +21,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../../preview/paths";
+import { projectRoot } from "../../config/paths";
 
 const ROOT = projectRoot(__dirname);
 
@@ -89,7 +89,7 @@ export function keyFiles(): string[] {
   const files: string[] = [];
   for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
     if (e.isDirectory() && !SKIP.has(e.name) && !IGNORED.has(e.name)) walk(path.join(ROOT, e.name), files);
-  // The reference data and charts the program reads (upstream/reference.ts, preview/render).
+  // The reference data and charts the program reads (upstream/reference.ts, synth/render).
   for (const d of ["reference", "charts"]) walk(path.join(ROOT, "..", "shared", d), files);
   for (const f of fs.readdirSync(ROOT))
     if (/^(index\.ts|package(-lock)?\.json|tsconfig\.json|Pulumi(\..+)?\.yaml)$/.test(f))

@@ -7,7 +7,8 @@ import * as ts from "typescript";
  * The import matrix (docs/explanation/architecture.md, "Layout"): which top-level room may import which. Imports flow one
  * way, from the foundation (contract, model, config) up through builders and plan to apply; the
  * components import only the foundation's facts, the builders and the SDK (never plan or config);
- * the pack imports only the contract; the offline preview and the scripts sit on top.
+ * the pack imports only the contract; the offline synthesis, the rendered-object checks, the change
+ * check, verify and the command-line entry points sit on top, and the doc generators above them.
  */
 export const ROOMS = [
   "contract",
@@ -20,7 +21,11 @@ export const ROOMS = [
   "apply",
   "index",
   "policy",
-  "preview",
+  "synth",
+  "checks",
+  "change",
+  "verify",
+  "cli",
   "scripts",
 ] as const;
 export type Room = (typeof ROOMS)[number];
@@ -37,8 +42,24 @@ export const MAY_IMPORT: Record<Room, readonly Room[]> = {
   apply: [...FOUNDATION, "config", "builders", "components", "plan"],
   index: [...FOUNDATION, "config", "apply"],
   policy: ["contract"],
-  preview: [...FOUNDATION, "config", "builders", "components", "plan", "apply", "policy"],
-  scripts: [...FOUNDATION, "config", "builders", "components", "plan", "apply", "policy", "preview"],
+  synth: [...FOUNDATION, "config", "builders", "components", "plan", "apply", "policy"],
+  checks: [...FOUNDATION, "config", "builders", "synth"],
+  change: [...FOUNDATION, "config", "builders", "synth", "checks"],
+  verify: [...FOUNDATION, "config", "builders", "plan"],
+  cli: [
+    ...FOUNDATION,
+    "config",
+    "builders",
+    "components",
+    "plan",
+    "apply",
+    "policy",
+    "synth",
+    "checks",
+    "change",
+    "verify",
+  ],
+  scripts: [...FOUNDATION, "config", "builders", "components", "plan", "apply", "policy", "synth", "cli"],
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { K8sObject } from "../../preview/checks/objects";
+import type { K8sObject } from "../../checks/objects";
 
 /** The namespace the check tests place their objects in. */
 export const NS = "monitoring";

@@ -4,7 +4,7 @@
  * objects, optional inputs, the provider switches, and the detailed diff upstream expects
  * (A add, D delete, U update; R: the change replaces the object).
  */
-import { COMPUTED, type DiffKind, type ProviderFlags } from "../../preview/change/providerDiff";
+import { COMPUTED, type DiffKind, type ProviderFlags } from "../../change/providerDiff";
 
 type Obj = Record<string, any>;
 export interface ProviderDiffCase {

@@ -1,15 +1,15 @@
 /**
  * Synthesized and rendered stacks, shared by every test file in the mocha process: each (stack,
  * overrides) is synthesized and rendered with the real Helm once (module-level cache), and the
- * renders themselves are cached on disk by chart digest and values (preview/render/template.ts).
+ * renders themselves are cached on disk by chart digest and values (synth/render/template.ts).
  */
 import { PHASES, type Phase } from "../../config/resolve";
-import { stackNames } from "../../preview/paths";
-import { rawObjects, stackObjects } from "../../preview/render/objects";
-import { renderExport, renderErrors } from "../../preview/render/render";
-import type { RawObject, ReleaseRender, RenderOptions, StackObject } from "../../preview/render/types";
-import type { StackExport } from "../../preview/synthesize";
-import type { SynthResult } from "../../preview/synthesize";
+import { stackNames } from "../../config/paths";
+import { rawObjects, stackObjects } from "../../synth/render/objects";
+import { renderExport, renderErrors } from "../../synth/render/render";
+import type { RawObject, ReleaseRender, RenderOptions, StackObject } from "../../synth/render/types";
+import type { StackExport } from "../../synth/synthesize";
+import type { SynthResult } from "../../synth/synthesize";
 import { ROOT, synth } from "./helpers";
 import { BACKENDS, type Backend } from "../../model/phases";
 
@@ -174,7 +174,7 @@ export function rendered(v: Variant): Promise<RenderedStack> {
 
 /**
  * Renders every variant and returns them. The first one alone, so the others start from the CRDs
- * its charts install (preview/render/apiVersions.ts's hints) and render in one round; then the rest together, so
+ * its charts install (synth/render/apiVersions.ts's hints) and render in one round; then the rest together, so
  * synthesis and Helm overlap.
  */
 export async function renderAll(vs: Variant[]): Promise<RenderedStack[]> {

@@ -6,8 +6,8 @@
 import { parse } from "yaml";
 import { RULE_LABEL, type RuleGroup } from "../../builders/alerting/rules";
 import { standaloneAlertmanagerUrl } from "../../builders/metrics/exporterValues";
-import { chartRelease } from "../../preview/coverage";
-import type { ExportResource } from "../../preview/synthesize";
+import { chartRelease } from "../../synth/coverage";
+import type { ExportResource } from "../../synth/synthesize";
 
 export type Evaluator = "prometheus" | "mimir-ruler" | "vmalert";
 

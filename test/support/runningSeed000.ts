@@ -14,10 +14,10 @@ import * as path from "path";
 import { execFileSync } from "child_process";
 import { dump } from "js-yaml";
 import { load as loadYaml } from "js-yaml";
-import { chartCacheDir, helmBinary } from "../../preview/render/helm";
-import { renderExport } from "../../preview/render/render";
-import type { RenderedObject } from "../../preview/render/types";
-import type { ExportResource, StackExport } from "../../preview/synthesize";
+import { chartCacheDir, helmBinary } from "../../synth/render/helm";
+import { renderExport } from "../../synth/render/render";
+import type { RenderedObject } from "../../synth/render/types";
+import type { ExportResource, StackExport } from "../../synth/synthesize";
 
 const NS = "monitoring";
 /** The cluster's default StorageClass (seed 000: openebs-hostpath), filled into claims without a class. */

@@ -5,7 +5,7 @@
  * objects as Helm and the program render them, by the rules of its own package.
  */
 import { createDefaultMonokleValidator } from "@monokle/validation";
-import type { K8sObject } from "../../preview/checks/objects";
+import type { K8sObject } from "../../checks/objects";
 
 /** One finding: the object (`Kind namespace/name`, or `Kind name`), the scanner's rule, its text. */
 export interface ScannerFinding {

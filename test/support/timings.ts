@@ -5,7 +5,7 @@
  *
  * It also writes the run's figures to `node_modules/.cache/homelab-tests/timings.json` (wall
  * time, CPU count, counts, every test's and file's time): `npm run bench -- --check` reads the
- * wall time from there instead of running the whole suite a second time (scripts/bench.ts).
+ * wall time from there instead of running the whole suite a second time (cli/bench.ts).
  *
  * Under `--parallel` a worker replays a file's events when the file is done, so a file's time is
  * the sum of its tests' and hooks' durations (its `before` renders included), not a wall span.
@@ -15,7 +15,7 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import Mocha from "mocha";
-import { TIMINGS_FILE, type SuiteTimings } from "../../scripts/suiteTimings";
+import { TIMINGS_FILE, type SuiteTimings } from "../../cli/suiteTimings";
 
 const { EVENT_HOOK_END, EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS } = Mocha.Runner.constants;
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { parse, stringify } from "yaml";
-import { placedFrom, type Placed } from "../../preview/checks";
-import { checkEngineConfigs } from "../../preview/checks/engineConfigs";
+import { placedFrom, type Placed } from "../../checks";
+import { checkEngineConfigs } from "../../checks/engineConfigs";
 import { requireReferenceData } from "../support/helpers";
 import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
 
@@ -18,10 +18,10 @@ function editConfig(objects: Placed[], key: string, edit: (c: any) => void): Pla
 }
 
 /**
- * The rendered-object check engine-config (preview/checks/engineConfigs.ts) on production as the
+ * The rendered-object check engine-config (checks/engineConfigs.ts) on production as the
  * real Helm renders it (Loki SimpleScalable and Mimir), against Loki v3.6.3's and Mimir 3.0's own
  * configuration references (../shared/reference, read, not restated). Unit cases with hand-made
- * objects are in test/preview/renderedChecks.test.ts; the references' reader in
+ * objects are in test/checks/renderedChecks.test.ts; the references' reader in
  * test/upstream/engineReferences.test.ts.
  */
 describe("engine-config: Loki's and Mimir's configs as rendered, judged by their own references", function () {

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { versions } from "../../model/versions";
-import { chartCacheDir, helmBinary } from "../../preview/render/helm";
+import { chartCacheDir, helmBinary } from "../../synth/render/helm";
 import {
   KUBE_RBAC_PROXY_VERSION,
   NODE_EXPORTER_CHART_VERSION,

@@ -10,8 +10,8 @@ import {
   prometheusName,
   VM_ALERTMANAGER_PORT_NAME,
 } from "../../model/services";
-import { chartCacheDir, helmBinary } from "../../preview/render/helm";
-import { operatorObjects, type Placed } from "../../preview/checks/objects";
+import { chartCacheDir, helmBinary } from "../../synth/render/helm";
+import { operatorObjects, type Placed } from "../../checks/objects";
 import {
   ALERTMANAGER_MESH,
   PROMETHEUS_OPERATOR_VERSION,

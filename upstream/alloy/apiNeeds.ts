@@ -8,7 +8,7 @@
  * - kubernetes/website, docs/reference/access-authn-authz/kubelet-authn-authz.md, for the kubelet's
  *   own authorization of `/metrics*` as `nodes/metrics`.
  * One table, so the RBAC the program grants each Alloy (builders/logging/alloyConfig.ts) and the
- * check that proves it (preview/checks/alloyRbac.ts) read the same facts from the config itself.
+ * check that proves it (checks/alloyRbac.ts) read the same facts from the config itself.
  */
 import { blocksOf, stringValue, type Block, type Expr, type Stmt } from "./syntax";
 import type { ProxyAccessRequest } from "../kubeRbacProxy";
@@ -288,7 +288,7 @@ export function componentNeeds(b: Block): ApiNeed[] {
 /**
  * What a `prometheus.operator.servicemonitors` needs besides its own calls: the access a
  * kube-rbac-proxy in front of a target it scrapes asks of its token (upstream/kubeRbacProxy.ts),
- * which the config does not show; the rendered target names it (preview/checks/scrapeAuthz.ts).
+ * which the config does not show; the rendered target names it (checks/scrapeAuthz.ts).
  * Alloy sends the token its ServiceMonitor's `bearerTokenFile` names (configgen
  * config_gen_servicemonitor.go:75-76 at v1.12.0).
  */

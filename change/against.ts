@@ -1,0 +1,66 @@
+/**
+ * `npm run synth -- --stack <s> --against <export>`: the previous state (a `pulumi stack export`
+ * or an earlier synthesis) and the new one rendered with the same Helm and chart cache, then
+ * compared object by object (change.ts).
+ */
+import * as fs from "fs";
+import { SynthInputError, type StackExport, type SynthResult } from "../synth/synthesize";
+import { rawObjects, stackObjects } from "../synth/render/objects";
+import { renderErrors, renderExport } from "../synth/render/render";
+import type { RenderOptions } from "../synth/render/types";
+import { planChange, type ChangeReport, type StackState } from "./change";
+
+/** Reads a stack export (`pulumi stack export` or `npm run synth`'s `<stack>.json`). */
+export function readExport(file: string): StackExport {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new SynthInputError(`--against ${file}: cannot read it (${(e as Error).message})`);
+  }
+  let exp: any;
+  try {
+    exp = JSON.parse(text);
+  } catch (e) {
+    throw new SynthInputError(
+      `--against ${file}: expected a stack export (JSON), got: ${(e as Error).message}`,
+    );
+  }
+  if (!Array.isArray(exp?.deployment?.resources))
+    throw new SynthInputError(
+      `--against ${file}: expected a stack export with deployment.resources (pulumi stack export, or out/<stack>.json of npm run synth), found keys ${Object.keys(exp ?? {}).join(", ") || "none"}`,
+    );
+  return exp as StackExport;
+}
+
+/** Renders an export into the state the change is computed on; throws on a release Helm cannot render. */
+export async function stateOf(
+  exp: StackExport,
+  opts: RenderOptions & {
+    secretKeys?: Record<string, string[]>;
+    adopted?: Pick<SynthResult, "imports">;
+  } = {},
+): Promise<StackState> {
+  const renders = await renderExport(exp, opts);
+  const errors = renderErrors(renders);
+  if (errors.length > 0) throw new Error(`helm template failed:\n${errors.join("\n")}`);
+  const objects = stackObjects(renders, rawObjects(exp, opts.secretKeys));
+  const imports = Object.fromEntries((opts.adopted?.imports ?? []).map((i) => [i.urn, i.id]));
+  const ignoreChanges = Object.fromEntries(
+    (opts.adopted?.imports ?? []).map((i) => [i.urn, i.ignoreChanges ?? []]),
+  );
+  return { export: exp, objects, imports, ignoreChanges };
+}
+
+/** The change from the previous export to a synthesis. */
+export async function changeAgainst(
+  previous: StackExport,
+  next: SynthResult,
+  opts: RenderOptions = {},
+): Promise<ChangeReport> {
+  const [before, after] = await Promise.all([
+    stateOf(previous, opts),
+    stateOf(next.export, { ...opts, secretKeys: next.secretDataKeys, adopted: next }),
+  ]);
+  return planChange(before, after);
+}

@@ -1,0 +1,455 @@
+/**
+ * The change from one state of a stack to the next, object by object, and what of it the API
+ * server, Helm or the Pulumi engine refuses, or what loses data. Pure: both sides come rendered
+ * (synth/render/), so the same Helm and charts made both.
+ *
+ * The engine's rules, read in pulumi/pulumi v3.259.0 `pkg/resource/deploy/step_generator.go`:
+ * a replacement of a resource protected before and after fails ("unable to replace resource ...
+ * as it is currently marked for protection"); a replacement of a resource that still carries its
+ * `import` ID fails in `up` ("previously-imported resources that still specify an ID may not be
+ * replaced"); since 3.174.0 (pulumi/pulumi#19339) an import is followed by the ordinary diff in
+ * the same deployment, so a leftover difference after import is an update and only a replacement
+ * is refused. Deleting a protected resource fails as well (step_generator.go, deletes).
+ */
+import { isSecretEnvelope } from "@homelab-observability/contract";
+import type { ExportResource, StackExport } from "../synth/synthesize";
+import { apiOfType } from "../synth/render/kinds";
+import { placeholderSecrets } from "../synth/render/secrets";
+import type { RenderedObject, StackObject } from "../synth/render/types";
+import { deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
+import { groupVersion, providerDiff, type ProviderFlags } from "./providerDiff";
+import { ownerMoves } from "../checks/duplicates";
+import { transitionHostPortClashes } from "../checks/hostPorts";
+import type { Placed } from "../checks/objects";
+
+export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+const PROVIDER_TYPE = "pulumi:providers:kubernetes";
+
+/** One side of the change: the export and every object it deploys (rendered and raw). */
+export interface StackState {
+  export: StackExport;
+  objects: StackObject[];
+  /** Import IDs by URN (the synthesis's side record; a real export has none). */
+  imports?: Record<string, string>;
+  /** ignoreChanges by URN (the synthesis's side record). */
+  ignoreChanges?: Record<string, string[]>;
+}
+
+export type Action = "create" | "update" | "replace" | "delete";
+
+/** One step of the change. */
+export interface ChangeEntry {
+  action: Action;
+  /** `Kind namespace/name` of an object, or the resource's type::name. */
+  subject: string;
+  /** What deploys it: `release <ns>/<name>` or the resource's name. */
+  owner: string;
+  /** Why: changed fields (update), the paths that force the replacement, what is lost. */
+  why: string[];
+  /** What the API server, Helm or the engine refuses, or what loses data. */
+  refused: Refusal[];
+}
+
+export interface ChangeReport {
+  entries: ChangeEntry[];
+  /** Entries with at least one refusal. */
+  refused: ChangeEntry[];
+}
+
+const lastName = (urn: string) => urn.split("::").pop()!;
+const short = (r: ExportResource) => `${r.type.split(":").pop()}::${lastName(r.urn)}`;
+
+/** `group/Kind namespace/name`: version-independent identity of an object in the cluster. */
+export function objectKey(o: RenderedObject): string {
+  const { group } = groupVersion(o.apiVersion);
+  return `${group || "core"}/${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
+}
+const subjectOf = (o: RenderedObject) =>
+  `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
+const ownerOf = (s: StackObject) =>
+  s.release ? `release ${s.release.namespace}/${s.release.name}` : lastName(s.resourceUrn);
+
+/** The provider switches of the kubernetes provider a resource uses (its Provider's inputs). */
+export function providerFlags(exp: StackExport, res?: ExportResource): ProviderFlags {
+  const providers = exp.deployment.resources.filter((r) => r.type === PROVIDER_TYPE);
+  const ref = res?.provider?.split("::").slice(0, -1).join("::");
+  const p = providers.find((x) => ref && x.urn === ref) ?? providers[0];
+  const on = (v: unknown) => v === true || v === "true";
+  return {
+    enableConfigMapMutable: on(p?.inputs?.enableConfigMapMutable),
+    enableSecretMutable: on(p?.inputs?.enableSecretMutable),
+  };
+}
+
+/** The deletions and replacements the new state makes on purpose (its stack output `plannedChanges`). */
+export function plannedChanges(exp: StackExport): Record<string, string> {
+  const stack = exp.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const p = stack?.outputs?.plannedChanges;
+  return p && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, string>) : {};
+}
+
+/** Changed top-level-ish paths between two values (two levels deep), for the report. */
+function changedPaths(a: any, b: any, prefix = "", depth = 0): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  const obj = (x: any) => x && typeof x === "object" && !Array.isArray(x);
+  if (depth >= 2 || !obj(a) || !obj(b)) return [prefix || "(whole object)"];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== "status");
+  return keys.flatMap((k) => changedPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k, depth + 1));
+}
+
+/** The object without its status, which the API server writes and no apply sends: never a change of ours. */
+const withoutStatus = (o: RenderedObject): RenderedObject => {
+  const rest: any = { ...o };
+  delete rest.status;
+  return rest;
+};
+
+/**
+ * The change from `before` to `after`. Resources are matched by URN (as the engine does), objects
+ * by group, kind, namespace and name (as the API server does).
+ */
+export function planChange(before: StackState, after: StackState): ChangeReport {
+  const replacedReleases = new Set<string>();
+  const entries = [
+    ...resourceChanges(before, after, replacedReleases),
+    ...objectChanges(before, after, replacedReleases),
+  ];
+  handOverRefusals(before, after, entries);
+  return { entries, refused: entries.filter((e) => e.refused.length > 0) };
+}
+
+/** Resources the engine diffs itself: Releases (name/namespace) and raw Kubernetes objects. */
+function resourceChanges(
+  before: StackState,
+  after: StackState,
+  replacedReleases: Set<string>,
+): ChangeEntry[] {
+  const entries: ChangeEntry[] = [];
+  const planned = plannedChanges(after.export);
+  const bRes = new Map(before.export.deployment.resources.map((r) => [r.urn, r]));
+  const aRes = new Map(after.export.deployment.resources.map((r) => [r.urn, r]));
+  for (const [urn, a] of aRes) {
+    const b = bRes.get(urn);
+    if (!b || !a.custom || a.external || b.external) continue;
+    const entry =
+      a.type === RELEASE_TYPE
+        ? releaseChange(urn, b, a, before, after, planned, replacedReleases)
+        : objectResourceChange(urn, b, a, after);
+    if (entry) entries.push(entry);
+  }
+  for (const [urn, b] of bRes)
+    if (!aRes.has(urn) && b.custom && !b.external)
+      entries.push(resourceDeletion(urn, b, bRes, aRes, planned));
+  for (const [urn, a] of aRes)
+    if (!bRes.has(urn) && a.custom && !a.external)
+      entries.push({ action: "create", subject: short(a), owner: lastName(urn), why: [], refused: [] });
+  return entries;
+}
+
+/** A Release's update, or its replacement when its name or namespace changes (refused unless planned and lossless). */
+function releaseChange(
+  urn: string,
+  b: ExportResource,
+  a: ExportResource,
+  before: StackState,
+  after: StackState,
+  planned: Record<string, string>,
+  replacedReleases: Set<string>,
+): ChangeEntry | undefined {
+  const why = (["name", "namespace"] as const)
+    .filter((k) => (b.inputs?.[k] ?? lastName(urn)) !== (a.inputs?.[k] ?? lastName(urn)))
+    .map((k) => `.${k} ${b.inputs?.[k]} -> ${a.inputs?.[k]}`);
+  if (why.length === 0) {
+    // An upgrade: its objects' changes follow below; the Release itself shows what changed.
+    const changed = [...new Set([...Object.keys(a.inputs ?? {}), ...Object.keys(b.inputs ?? {})])].filter(
+      (k) => JSON.stringify(a.inputs?.[k]) !== JSON.stringify(b.inputs?.[k]),
+    );
+    return changed.length > 0
+      ? { action: "update", subject: short(a), owner: lastName(urn), why: changed, refused: [] }
+      : undefined;
+  }
+  replacedReleases.add(urn);
+  const reason = planned[lastName(urn)];
+  // A planned move passes only if it loses nothing: neither side renders an object holding data.
+  const stateful = [before, after].flatMap((s) =>
+    s.objects.filter((o) => o.resourceUrn === urn && holdsData(o.object)).map((o) => objectKey(o.object)),
+  );
+  const field = why.map((w) => w.split(" ")[0].slice(1)).join(", ");
+  return {
+    action: "replace",
+    subject: short(a),
+    owner: lastName(urn),
+    why: [
+      ...why,
+      "pulumi-kubernetes helm_release.go Diff: forceNewFields .name, .namespace",
+      ...(reason ? [`planned: ${reason}`] : []),
+    ],
+    refused: [
+      ...(!reason
+        ? [
+            {
+              field,
+              reason:
+                "a Release whose name or namespace changes is replaced: Helm uninstalls it (every object it made, claims included) and installs it afresh; list it in the stack's plannedChanges output if that is intended and it holds no data",
+            },
+          ]
+        : stateful.length > 0
+          ? [
+              {
+                field,
+                reason: `planned, but the uninstall loses data: ${[...new Set(stateful)].join(", ")}`,
+              },
+            ]
+          : []),
+      ...engineRefusals(b, a, after),
+    ],
+  };
+}
+
+/** A raw Kubernetes object's update or replacement, as the provider diffs it. */
+function objectResourceChange(
+  urn: string,
+  b: ExportResource,
+  a: ExportResource,
+  after: StackState,
+): ChangeEntry | undefined {
+  const api = apiOfType(a.type);
+  if (!api) return undefined;
+  const old = objectOfInputs(b, api);
+  const next = objectOfInputs(a, api);
+  const { diff, replaces } = providerDiff(old, next, {
+    flags: providerFlags(after.export, a),
+    ignoreChanges: after.ignoreChanges?.[urn] ?? [],
+  });
+  if (Object.keys(diff).length === 0) return undefined;
+  if (replaces.length === 0)
+    return { action: "update", subject: short(a), owner: lastName(urn), why: Object.keys(diff), refused: [] };
+  const refused = engineRefusals(b, a, after);
+  if (holdsData(next as RenderedObject))
+    refused.push({
+      field: replaces.join(", "),
+      reason: "the replacement deletes the object that holds the data and creates an empty one",
+    });
+  return {
+    action: "replace",
+    subject: short(a),
+    owner: lastName(urn),
+    why: replaces.map((p) => `${p} (pulumi-kubernetes diff.go force-new)`),
+    refused,
+  };
+}
+
+/** A resource the new state no longer has: refused when protected, when it loses data, or when it was renamed. */
+function resourceDeletion(
+  urn: string,
+  b: ExportResource,
+  bRes: Map<string, ExportResource>,
+  aRes: Map<string, ExportResource>,
+  planned: Record<string, string>,
+): ChangeEntry {
+  const refused: Refusal[] = [];
+  if (b.protect)
+    refused.push({
+      field: "protect",
+      reason: "a protected resource cannot be deleted (pulumi state unprotect first)",
+    });
+  const api = apiOfType(b.type);
+  const obj = api ? (objectOfInputs(b, api) as RenderedObject) : undefined;
+  const reason = planned[lastName(urn)];
+  // A StatefulSet's claims outlive it unless its retention policy deletes them.
+  const losesData = obj && (obj.kind === "StatefulSet" ? deletesClaims(obj) : holdsData(obj));
+  if (losesData && !b.retainOnDelete && !reason)
+    refused.push({
+      field: "retainOnDelete",
+      reason: "deleting it deletes the data it holds (not retained, not a planned change)",
+    });
+  // Renamed: a data holder of the same type appears under another URN (a new resource name
+  // without an alias, or a new object name): the old claims stay behind, the new object starts empty.
+  const twin =
+    obj && holdsData(obj) && !reason
+      ? [...aRes.values()].find((a) => {
+          if (bRes.has(a.urn) || a.type !== b.type || !a.custom || a.external) return false;
+          return holdsData(objectOfInputs(a, api!) as RenderedObject);
+        })
+      : undefined;
+  if (twin)
+    refused.push({
+      field: "metadata.name",
+      reason: `renamed to ${short(twin)}${lastName(twin.urn) !== lastName(urn) ? " (an alias keeps a resource's identity)" : ""}: its data stays behind and the new one starts empty`,
+    });
+  return {
+    action: "delete",
+    subject: short(b),
+    owner: lastName(urn),
+    why: reason ? [`planned: ${reason}`] : [],
+    refused,
+  };
+}
+
+/** Objects Helm patches, creates and deletes. */
+function objectChanges(before: StackState, after: StackState, replacedReleases: Set<string>): ChangeEntry[] {
+  const entries: ChangeEntry[] = [];
+  const index = (s: StackState) =>
+    new Map(s.objects.filter((o) => o.release).map((o) => [objectKey(o.object), o]));
+  const bObj = index(before);
+  const aObj = index(after);
+  const created: StackObject[] = [];
+  const deleted: StackObject[] = [];
+  for (const [key, a] of aObj) {
+    const b = bObj.get(key);
+    if (!b) {
+      created.push(a);
+      continue;
+    }
+    // A replaced Release uninstalls and reinstalls every object: reported on the Release.
+    if (replacedReleases.has(a.resourceUrn)) continue;
+    const [ob, oa] = [withoutStatus(b.object), withoutStatus(a.object)];
+    const why = changedPaths(ob, oa);
+    if (why.length === 0) continue;
+    entries.push({
+      action: "update",
+      subject: subjectOf(a.object),
+      owner: ownerOf(a),
+      why,
+      refused: refusedUpdate(ob, oa),
+    });
+  }
+  for (const [key, b] of bObj) if (!aObj.has(key)) deleted.push(b);
+  for (const a of created)
+    entries.push({ action: "create", subject: subjectOf(a.object), owner: ownerOf(a), why: [], refused: [] });
+  for (const b of deleted) entries.push(objectDeletion(b, created));
+  return entries;
+}
+
+/** An object Helm deletes: refused when its claims or data go with it, or when it was renamed. */
+function objectDeletion(b: StackObject, created: StackObject[]): ChangeEntry {
+  const refused: Refusal[] = [];
+  const o = b.object;
+  const kept = o.metadata.annotations?.["helm.sh/resource-policy"] === "keep";
+  if (o.kind === "PersistentVolumeClaim" && !kept)
+    refused.push({
+      field: "metadata.name",
+      reason: "Helm deletes the claim with its data (no helm.sh/resource-policy: keep)",
+    });
+  if (deletesClaims(o))
+    refused.push({
+      field: "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
+      reason: "deleting the StatefulSet deletes its claims (retention policy whenDeleted: Delete)",
+    });
+  // Renamed: a data-holding object of the same kind in the same release appears under another name.
+  const twin = holdsData(o)
+    ? created.find(
+        (c) => c.release?.name === b.release?.name && c.object.kind === o.kind && holdsData(c.object),
+      )
+    : undefined;
+  if (twin)
+    refused.push({
+      field: "metadata.name",
+      reason: `renamed to ${subjectOf(twin.object)}: its claims stay behind, unused, and the new one starts empty`,
+    });
+  return { action: "delete", subject: subjectOf(o), owner: ownerOf(b), why: [], refused };
+}
+
+/**
+ * What changes hands between Pulumi resources, checked with the rendered-object checks' own
+ * transition logic (checks/duplicates.ts ownerMoves, hostPorts.ts
+ * transitionHostPortClashes), with Pulumi's order: creates and updates first, in dependency
+ * order, deletes of resources the new program dropped at the end. The refusal goes on the entry of
+ * the new object (one is added when the object itself does not change).
+ */
+function handOverRefusals(before: StackState, after: StackState, entries: ChangeEntry[]): void {
+  // Helm installs a chart's `crds/` folder without its ownership metadata and skips CRDs that
+  // exist (helm pkg/action/install.go installCRDs): no release owns them, nothing changes hands
+  // (a takeover relabels them for the CRD release by hand, "Taking over a running stack" step 4).
+  // Only CRDs live there; a file of that folder starting with its own `---` loses the `# Source:`
+  // line in the manifest (kube-prometheus-stack's), so a CRD not from `templates/` counts.
+  const fromCrdsFolder = (o: StackObject) =>
+    !!o.release &&
+    o.object.kind === "CustomResourceDefinition" &&
+    !/(^|\/)templates\//.test(o.release.source);
+  const side = (s: StackState) => ({
+    objects: s.objects
+      .filter((o) => !fromCrdsFolder(o))
+      .map((o): Placed => ({
+        obj: o.object,
+        urn: o.resourceUrn,
+        source: ownerOf(o),
+        ...(o.object.metadata.annotations?.["helm.sh/hook"] ? { hook: true } : {}),
+      })),
+    resources: s.export.deployment.resources,
+  });
+  const [b, a] = [side(before), side(after)];
+  const refuse = (to: Placed, refusal: Refusal) => {
+    const subject = subjectOf(to.obj);
+    let entry = entries.find((e) => e.subject === subject && e.owner === to.source && e.action !== "delete");
+    if (!entry) {
+      entry = { action: "update", subject, owner: to.source, why: [], refused: [] };
+      entries.push(entry);
+    }
+    entry.refused.push(refusal);
+  };
+  for (const m of ownerMoves(b, a)) {
+    const kept = a.resources.some((r) => r.urn === m.from.urn);
+    refuse(m.to, {
+      field: "meta.helm.sh/release-name",
+      reason:
+        `its owner changes from ${m.from.source} to ${m.to.source} while ${m.from.source} still ` +
+        `${kept ? "renders it or is not waited for" : "owns it (Pulumi creates the new Release before it deletes the old one)"}: ` +
+        `Helm refuses to install an object another release owns ("exists and cannot be imported into the current release: invalid ownership metadata"; ` +
+        `helm pkg/action/validate.go existingResourceConflict, checkOwnership); ` +
+        `keep ${m.from.source} for one update without it and make ${m.to.source} wait for it (the agents' hand-over: agents.step handover)`,
+    });
+  }
+  for (const c of transitionHostPortClashes(b, a)) {
+    const kept = a.resources.some((r) => r.urn === c.old.owner.urn);
+    refuse(c.now.owner, {
+      field: `hostPort ${c.now.protocol}/${c.now.port}`,
+      reason:
+        `${subjectOf(c.old.owner.obj)} (${c.old.owner.source}) still claims it on the same nodes when this one starts ` +
+        `(${kept ? "kept, not parked, and not waited for" : "deleted only at the end of the update"}): the new pods stay Pending and the Release's await times out; ` +
+        `park or remove the old one in an update the new Release waits for (agents.step handover)`,
+    });
+  }
+}
+
+/** The engine's refusals of replacing `b` by `a`: protected on both sides, or still importing. */
+function engineRefusals(b: ExportResource, a: ExportResource, after: StackState): Refusal[] {
+  const out: Refusal[] = [];
+  if (b.protect && a.protect)
+    out.push({
+      field: "protect",
+      reason: "unable to replace a resource marked for protection (pulumi/pulumi step_generator.go)",
+    });
+  if (after.imports?.[a.urn] ?? a.importId)
+    out.push({
+      field: "import",
+      reason:
+        "previously-imported resources that still specify an ID may not be replaced (pulumi/pulumi step_generator.go)",
+    });
+  return out;
+}
+
+/** A raw resource's inputs as the object the provider diffs (secrets as placeholders). */
+function objectOfInputs(r: ExportResource, api: { apiVersion: string; kind: string }): Record<string, any> {
+  const inputs = placeholderSecrets(r.inputs ?? {});
+  for (const [k, v] of Object.entries(inputs)) if (isSecretEnvelope(v)) inputs[k] = "[secret]";
+  return { apiVersion: api.apiVersion, kind: api.kind, ...inputs };
+}
+
+/** The report as lines: one per entry, refusals indented under it. */
+export function formatChange(report: ChangeReport, opts: { all?: boolean } = {}): string {
+  const sym: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+  const counts = (["create", "update", "replace", "delete"] as Action[])
+    .map((a) => `${report.entries.filter((e) => e.action === a).length} ${a}`)
+    .join(", ");
+  const shown = opts.all
+    ? report.entries
+    : report.entries.filter(
+        (e) => e.action !== "update" || e.refused.length > 0 || e.why.some((w) => !w.startsWith("metadata")),
+      );
+  const lines = shown.map((e) => {
+    const head = `${sym[e.action].padEnd(2)} ${e.action.padEnd(7)} ${e.subject} (${e.owner})${e.why.length ? `: ${e.why.join(", ")}` : ""}`;
+    return [head, ...e.refused.map((r) => `     REFUSED ${e.subject} ${r.field}: ${r.reason}`)].join("\n");
+  });
+  return [...lines, `${counts}; ${report.refused.length} refused`].join("\n");
+}

@@ -1,0 +1,98 @@
+/**
+ * What `npm run synth` prints and decides about the change (`--against`, `--running`): glue over
+ * against.ts and takeover.ts. Exit code 1 when anything is refused.
+ */
+import * as path from "path";
+import { readRunningDir, RunningStateError, type KeptValue } from "../model/running";
+import { synthStack } from "../synth/run";
+import { SynthInputError, type SynthResult } from "../synth/synthesize";
+import { changeAgainst, readExport } from "./against";
+import { formatChange } from "./change";
+import { runningOverrides } from "./runningConfig";
+import { keptValues, previews, updateChange, type Preview } from "./takeover";
+
+export interface ChangeCheck {
+  text: string;
+  code: number;
+  /** Refusals found (all sections). */
+  refused: number;
+}
+
+const show = (v: unknown) => (v === null || v === undefined ? "unset" : JSON.stringify(v));
+
+function formatPreviews(title: string, ps: Preview[]): string {
+  const lines = ps.map(
+    (p) =>
+      `  ${p.op.padEnd(20)} ${p.resource}${p.fields.length ? `: ${p.fields.join(", ")}` : ""}` +
+      p.refused.map((r) => `\n     REFUSED ${p.resource} ${r.field}: ${r.reason}`).join(""),
+  );
+  return [title, ...lines].join("\n");
+}
+
+function formatKept(kept: { release: string; kept: KeptValue[] }[]): string {
+  const lines = kept.flatMap((k) => {
+    // Values the program leaves to the chart are pinned to what runs too; only overrides are news.
+    const changed = k.kept.filter((v) => v.planned !== undefined);
+    const pinned = k.kept.length - changed.length;
+    return [
+      `  release ${k.release}: ${changed.length ? `${changed.length} value(s) the program sets differently` : "the program's values already match"}${pinned ? `, ${pinned} chart default(s) pinned as they run` : ""}`,
+      ...changed.map(
+        (v) => `    ${v.path}: keeps ${show(v.running)} (the program would set ${show(v.planned)})`,
+      ),
+    ];
+  });
+  return ["adopted from what runs (kept by the update):", ...lines].join("\n");
+}
+
+/** Checks the change of one synthesized stack; `result` is the synthesis the stack file (plus --running) asked for. */
+export async function checkChange(
+  root: string,
+  stack: string,
+  result: SynthResult,
+  opts: { against?: string; running?: string },
+): Promise<ChangeCheck> {
+  const parts: string[] = [];
+  let refused = 0;
+  if (opts.against) {
+    const report = await changeAgainst(readExport(opts.against), result);
+    refused += report.refused.length;
+    parts.push(`== ${stack}: change from ${opts.against}\n${formatChange(report)}`);
+  }
+  const takeover = result.export.deployment.resources.some((r) => r.importId);
+  if (opts.running) {
+    let running;
+    try {
+      running = readRunningDir(path.resolve(opts.running));
+    } catch (e) {
+      if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
+      throw e;
+    }
+    const synth = (step: "import" | "update", withRunning: boolean) =>
+      synthStack(root, stack, runningOverrides(root, stack, withRunning ? opts.running : undefined, step));
+    // One at a time: a synthesis owns the process-wide mock runtime while it runs.
+    const importStep = await synth("import", true);
+    const updateStep = await synth("update", true);
+    const blind = await synth("update", false);
+    const importPreviews = previews(importStep, running, "import");
+    const updatePreviews = previews(updateStep, running, "update");
+    const update = await updateChange(updateStep, running);
+    const blindUpdate = await updateChange(blind, running);
+    refused += [...importPreviews, ...updatePreviews].filter((p) => p.refused.length > 0).length;
+    refused += update.refused.length;
+    parts.push(
+      [
+        `== ${stack}: takeover of what runs (${opts.running}); previews as Pulumi CLI 3.174+ shows them`,
+        formatPreviews("import step (takeover.step: import), adopted resources:", importPreviews),
+        formatPreviews("first update (takeover.step: update), adopted resources:", updatePreviews),
+        formatKept(keptValues(blind, running)),
+        `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
+        `without the running state the same update would hit ${blindUpdate.refused.length} refused change(s)${blindUpdate.refused.length ? `: ${blindUpdate.refused.map((e) => `${e.subject} ${e.refused.map((r) => r.field).join(", ")}`).join("; ")}` : ""}`,
+      ].join("\n"),
+    );
+  } else if (takeover) {
+    parts.push(
+      `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect the running state and give --running <dir> (docs/how-to/check-a-change.md)`,
+    );
+  }
+  return { text: parts.join("\n\n"), code: refused > 0 ? 1 : 0, refused };
+}

@@ -1,0 +1,34 @@
+import * as path from "path";
+import { PROJECT } from "../config/resolve";
+import { cliStackConfig } from "../config/stackFile";
+import { SynthInputError } from "../synth/synthesize";
+
+/**
+ * Config overrides that make a synthesis read what runs: the stack's own `takeover` block with
+ * `running` pointing at `dir` (absolute, so it holds wherever the program runs) and, when given,
+ * another `step`. The stack file is left as it is.
+ */
+export function runningOverrides(
+  root: string,
+  stack: string,
+  dir: string | undefined,
+  step?: "import" | "update",
+): Record<string, string> {
+  const key = `${PROJECT}:takeover`;
+  const { config } = cliStackConfig(root, stack);
+  let takeover: Record<string, unknown> = {};
+  try {
+    takeover = config[key] ? JSON.parse(config[key]) : {};
+  } catch {
+    takeover = {};
+  }
+  if (Object.keys(takeover).length === 0)
+    throw new SynthInputError(
+      `--running: stack ${stack} has no ${key} block; --running checks a takeover (docs/how-to/take-over-flux.md)`,
+    );
+  const next: Record<string, unknown> = { ...takeover };
+  if (dir === undefined) delete next.running;
+  else next.running = path.resolve(dir);
+  if (step) next.step = step;
+  return { [key]: JSON.stringify(next) };
+}

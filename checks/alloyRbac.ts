@@ -1,0 +1,166 @@
+/**
+ * Every Alloy's ServiceAccount holds exactly what its config's components call on the Kubernetes
+ * API (upstream/alloy/apiNeeds.ts, read in Alloy v1.12.0's and Prometheus v3.7.3's sources), as the
+ * rendered RBAC grants it: ClusterRoleBindings and RoleBindings to that ServiceAccount, the roles
+ * they name. A call not granted is a finding (for `remote.kubernetes.secret` a crash loop, read in
+ * grafana/alloy v1.12.0: its first read runs while the component is built,
+ * internal/component/remote/kubernetes/kubernetes.go:90-106, 215-226; a failed build is an error
+ * diagnostic, internal/runtime/internal/controller/loader.go:214-229, that fails the first load,
+ * internal/runtime/alloy.go:350-362; and `alloy run` exits on it,
+ * internal/alloycli/cmd_run.go:441-458, alloycli.go:34-35); so is a
+ * grant no component calls, or one wider than the call (every Secret where one is read, all
+ * namespaces where one is). The needs come from the config the pods mount, not from the builder
+ * that wrote the roles, so the two cannot share a mistake.
+ */
+import { isParked } from "../builders/security/podSecurity";
+import { alloyApiNeeds, proxiedScrapeNeed, type ApiNeed } from "../upstream/alloy/apiNeeds";
+import { alloyMonitorNamespaces, proxiedTargets } from "./scrapeAuthz";
+import { parseAlloy } from "../upstream/alloy/syntax";
+import { alloyConfigs } from "./alloy";
+import { podTemplates, type Finding, type Placed } from "./objects";
+
+/** One verb on one kind of object (or a non-resource URL) that a binding grants, where. */
+interface Grant {
+  apiGroup?: string;
+  resource?: string;
+  nonResourceURL?: string;
+  verb: string;
+  /** Absent: cluster-wide (a ClusterRoleBinding). */
+  namespace?: string;
+  /** Empty: every object of the kind. */
+  names: string[];
+  via: string;
+}
+
+const RBAC = "rbac.authorization.k8s.io/v1";
+const anyOf = (list: string[] | undefined, x: string) => !!list && (list.includes(x) || list.includes("*"));
+
+function grantsOf(objects: Placed[], sa: { name: string; namespace: string }): Grant[] {
+  const roles = new Map<string, Placed>();
+  for (const p of objects)
+    if (p.obj.apiVersion === RBAC && (p.obj.kind === "Role" || p.obj.kind === "ClusterRole"))
+      roles.set(`${p.obj.kind}/${p.obj.metadata.namespace ?? ""}/${p.obj.metadata.name}`, p);
+  const out: Grant[] = [];
+  for (const b of objects) {
+    if (b.obj.apiVersion !== RBAC) continue;
+    if (b.obj.kind !== "RoleBinding" && b.obj.kind !== "ClusterRoleBinding") continue;
+    // The account itself, or a group every ServiceAccount (of its namespace) is in.
+    const bound = (b.obj.subjects ?? []).some(
+      (s: any) =>
+        (s.kind === "ServiceAccount" && s.name === sa.name && s.namespace === sa.namespace) ||
+        (s.kind === "Group" &&
+          (s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`)),
+    );
+    if (!bound) continue;
+    const namespace = b.obj.kind === "RoleBinding" ? b.obj.metadata.namespace : undefined;
+    const ref = b.obj.roleRef ?? {};
+    const role = roles.get(`${ref.kind}/${ref.kind === "Role" ? namespace : ""}/${ref.name}`);
+    if (!role) continue; // an unresolved roleRef grants nothing (the schema check names it)
+    const via = `${b.obj.kind} ${namespace ? `${namespace}/` : ""}${b.obj.metadata.name} -> ${ref.kind} ${ref.name}`;
+    for (const r of role.obj.rules ?? []) {
+      for (const verb of r.verbs ?? []) {
+        for (const url of r.nonResourceURLs ?? [])
+          if (!namespace) out.push({ nonResourceURL: url, verb, names: [], via });
+        for (const apiGroup of r.apiGroups ?? [])
+          for (const resource of r.resources ?? [])
+            out.push({
+              apiGroup,
+              resource,
+              verb,
+              ...(namespace ? { namespace } : {}),
+              names: r.resourceNames ?? [],
+              via,
+            });
+      }
+    }
+  }
+  return out;
+}
+
+function covers(g: Grant, n: ApiNeed): boolean {
+  if (n.nonResourceURL !== undefined)
+    return (
+      g.nonResourceURL !== undefined &&
+      (g.nonResourceURL === n.nonResourceURL ||
+        g.nonResourceURL === "*" ||
+        (g.nonResourceURL.endsWith("*") && n.nonResourceURL.startsWith(g.nonResourceURL.slice(0, -1)))) &&
+      (g.verb === n.verb || g.verb === "*")
+    );
+  if (g.nonResourceURL !== undefined) return false;
+  if (!anyOf([g.apiGroup!], n.apiGroup!) || !anyOf([g.resource!], n.resource!)) return false;
+  if (g.verb !== n.verb && g.verb !== "*") return false;
+  if (g.namespace !== undefined && g.namespace !== n.namespace) return false;
+  if (g.names.length > 0 && (n.name === undefined || !g.names.includes(n.name))) return false;
+  return true;
+}
+
+/** Whether a grant is no wider than some call it serves: same object kind and verb, same scope and names. */
+function needed(g: Grant, needs: ApiNeed[]): boolean {
+  return needs.some((n) => {
+    if (!covers(g, n)) return false;
+    if (g.nonResourceURL !== undefined) return g.nonResourceURL === n.nonResourceURL && g.verb === n.verb;
+    if (g.apiGroup !== n.apiGroup || g.resource !== n.resource || g.verb !== n.verb) return false;
+    if (g.namespace === undefined && n.namespace !== undefined) return false;
+    return g.names.length > 0 || n.name === undefined;
+  });
+}
+
+const what = (x: { apiGroup?: string; resource?: string; nonResourceURL?: string; verb: string }) =>
+  x.nonResourceURL !== undefined
+    ? `${x.verb} ${x.nonResourceURL}`
+    : `${x.verb} ${x.apiGroup ? `${x.apiGroup}/` : ""}${x.resource}`;
+
+export interface AlloyRbacReport {
+  /** ServiceAccounts judged (one per Alloy config and workload that mounts it). */
+  accounts: number;
+  findings: Finding[];
+}
+
+export function checkAlloyRbac(objects: Placed[]): AlloyRbacReport {
+  const report: AlloyRbacReport = { accounts: 0, findings: [] };
+  const proxied = proxiedTargets(objects).targets;
+  for (const c of alloyConfigs(objects)) {
+    const parsed = parseAlloy(c.text);
+    if (parsed.errors.length > 0) continue; // alloy-syntax reports it
+    let needs: ApiNeed[];
+    try {
+      needs = alloyApiNeeds(parsed.body);
+    } catch (e) {
+      report.findings.push({ check: "alloy-rbac", where: c.where, message: (e as Error).message });
+      continue;
+    }
+    // The targets behind a kube-rbac-proxy its ServiceMonitors reach ask their access of its token.
+    const scopes = alloyMonitorNamespaces(c.text);
+    for (const t of proxied)
+      if (scopes.some((s) => s === undefined || s.includes(t.namespace)))
+        needs.push(proxiedScrapeNeed("prometheus.operator.servicemonitors", t.access, t.via));
+    const seen = new Set<string>();
+    for (const t of podTemplates(objects)) {
+      const ns = t.owner.obj.metadata.namespace;
+      // A parked DaemonSet (a hand-over's old release) schedules on no node: it calls nothing.
+      if (!ns || ns !== c.namespace || isParked(t.spec)) continue;
+      if (!(t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap)) continue;
+      const sa = { name: t.spec.serviceAccountName ?? "default", namespace: ns };
+      const key = `${sa.namespace}/${sa.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      report.accounts++;
+      const grants = grantsOf(objects, sa);
+      for (const n of needs)
+        if (!grants.some((g) => covers(g, n)))
+          report.findings.push({
+            check: "alloy-rbac",
+            where: c.where,
+            message: `${n.component} calls ${what(n)}${n.name ? ` ${n.name}` : ""}${n.namespace ? ` in ${n.namespace}` : " cluster-wide"} (${n.source}), and no binding grants it to ServiceAccount ${key}${n.resource === "secrets" || n.resource === "configmaps" ? ": the component fails while Alloy builds it, so Alloy's initial load fails and the pod exits" : ""}`,
+          });
+      for (const g of grants)
+        if (!needed(g, needs))
+          report.findings.push({
+            check: "alloy-rbac",
+            where: c.where,
+            message: `ServiceAccount ${key} is granted ${what(g)}${g.names.length ? ` ${g.names.join(",")}` : ""}${g.namespace ? ` in ${g.namespace}` : " cluster-wide"} (${g.via}), which no component of its config calls that widely`,
+          });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,121 @@
+/**
+ * Which image every rendered object runs, and whether it is pinned by digest. Images appear as a
+ * container's `image` string (workloads, the Prometheus and Alertmanager custom resources), as
+ * `{repository, tag}` objects (the VictoriaMetrics custom resources, which the operator joins into
+ * `repository:tag`) and as the prometheus-operator's `--prometheus-config-reloader=<image>` flag (the
+ * image it injects into every Prometheus and Alertmanager pod). Each reference is matched to the
+ * pin in model/versions.ts it comes from; the digests themselves are what Renovate's `pinDigests`
+ * writes there (renovate.json).
+ */
+import { versions, type ImageRef } from "../model/versions";
+import { parseImage } from "@homelab-observability/contract";
+import type { Finding, Placed } from "./objects";
+import { describe } from "./objects";
+
+/** One image reference in a rendered object. */
+export interface ImageUse {
+  /** The reference as the object holds it (`registry/repository:tag[@digest]`). */
+  ref: string;
+  /** The object. */
+  where: string;
+  /** The path inside it. */
+  path: string;
+}
+
+const RELOADER_FLAG = "--prometheus-config-reloader=";
+
+function walk(v: unknown, path: string, out: { ref: string; path: string }[]): void {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => walk(x, `${path}[${i}]`, out));
+    return;
+  }
+  if (typeof v === "string") {
+    if (v.startsWith(RELOADER_FLAG)) out.push({ ref: v.slice(RELOADER_FLAG.length), path });
+    return;
+  }
+  if (!v || typeof v !== "object") return;
+  for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+    const p = path ? `${path}.${k}` : k;
+    if (k === "image" && typeof child === "string" && child.length > 0) out.push({ ref: child, path: p });
+    else if (
+      k === "image" &&
+      child &&
+      typeof child === "object" &&
+      typeof (child as any).repository === "string" &&
+      typeof (child as any).tag === "string"
+    )
+      out.push({ ref: `${(child as any).repository}:${(child as any).tag}`, path: p });
+    else walk(child, p, out);
+  }
+}
+
+/** Every image reference in the objects (ConfigMap and Secret data aside: text, not specs). */
+export function imageUses(objects: Placed[]): ImageUse[] {
+  const out: ImageUse[] = [];
+  for (const p of objects) {
+    if (p.obj.kind === "ConfigMap" || p.obj.kind === "Secret" || p.obj.kind === "CustomResourceDefinition")
+      continue;
+    const found: { ref: string; path: string }[] = [];
+    walk(p.obj.spec ?? {}, "spec", found);
+    for (const f of found) out.push({ ref: f.ref, where: describe(p), path: f.path });
+  }
+  return out;
+}
+
+/** The pin a reference comes from: same registry and repository (docker.io spelled out). */
+export function pinOf(ref: string): [string, ImageRef] | undefined {
+  const { repository } = parseImage(ref);
+  return Object.entries(versions.images).find(
+    ([, i]) => parseImage(`${i.registry}/${i.repository}:${i.tag}`).repository === repository,
+  );
+}
+
+/** The digest a reference carries, if any. */
+export function digestOf(ref: string): string | undefined {
+  const at = ref.indexOf("@");
+  return at < 0 ? undefined : ref.slice(at + 1);
+}
+
+export interface ImageDigestReport {
+  /** Image references found. */
+  images: number;
+  /** `registry/repository:tag` of the pins without a digest that the stack runs (each once). */
+  byTagOnly: string[];
+  findings: Finding[];
+}
+
+/**
+ * Every image a stack runs is one of model/versions.ts's pins (a chart's default image slipping
+ * through is a finding: it is neither reviewed nor kept current nor known to run on arm64), and
+ * carries that pin's digest when the pin has one. Pins without a digest are listed, not failed:
+ * Renovate's first run writes them.
+ */
+export function checkImageDigests(objects: Placed[]): ImageDigestReport {
+  const findings: Finding[] = [];
+  const byTagOnly = new Set<string>();
+  const uses = imageUses(objects);
+  for (const u of uses) {
+    const pin = pinOf(u.ref);
+    if (!pin) {
+      findings.push({
+        check: "image-pins",
+        where: u.where,
+        message: `${u.path}: image ${u.ref} is not pinned in model/versions.ts (images)`,
+      });
+      continue;
+    }
+    const [name, image] = pin;
+    const digest = digestOf(u.ref);
+    if (!image.digest) {
+      byTagOnly.add(`${image.registry}/${image.repository}:${image.tag}`);
+      continue;
+    }
+    if (digest !== image.digest)
+      findings.push({
+        check: "image-pins",
+        where: u.where,
+        message: `${u.path}: image ${u.ref} does not carry versions.images.${name}'s digest ${image.digest}`,
+      });
+  }
+  return { images: uses.length, byTagOnly: [...byTagOnly].sort(), findings };
+}

@@ -1,0 +1,132 @@
+/**
+ * All checks on one rendered stack, and the adapter from the render harness's objects. The
+ * synthesis and the tests both call {@link checkStack}; transitions use
+ * {@link checkTransitionHostPorts} over two sides.
+ */
+import type { ExportResource } from "../synth/synthesize";
+import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
+import { checkAlloy } from "./alloy";
+import { checkAlloyRbac } from "./alloyRbac";
+import { checkBucketReads } from "./bucketReads";
+import { checkDuplicates } from "./duplicates";
+import { checkEngineConfigs } from "./engineConfigs";
+import { checkEnvVars } from "./envVars";
+import { checkEmittedMetrics } from "./emittedMetrics";
+import { checkHostPorts } from "./hostPorts";
+import { checkImageDigests } from "./imageDigests";
+import { operatorObjects, type Finding, type Placed } from "./objects";
+import { checkOrdering } from "./ordering";
+import { checkPrivileges } from "./privileges";
+import { checkSchemas } from "./schema";
+import { checkPodSecurity } from "./podSecurity";
+import { checkNetworkPolicies } from "./networkPolicies";
+import { checkNamedPorts } from "./namedPorts";
+import { checkWrittenPaths } from "./writtenPaths";
+
+export { checkTransitionHostPorts } from "./hostPorts";
+export { checkTransitionDuplicates } from "./duplicates";
+export type { Finding, Placed } from "./objects";
+export { formatWorkloadTable, workloadTable } from "./privileges";
+export { formatFindings, placedFrom } from "./placed";
+
+export interface StackCheckReport {
+  objects: number;
+  builtinValidated: number;
+  customValidated: number;
+  addressesResolved: number;
+  external: Address[];
+  variablesChecked: number;
+  /** Pods judged against their namespace's Pod Security level. */
+  podsJudged: number;
+  /** Connections (addresses and scrapes) proven allowed by the NetworkPolicies. */
+  connectionsAllowed: number;
+  /** Connections (addresses and scrapes) proven allowed out of their clients by egress rules. */
+  egressAllowed: number;
+  /** Policies whose egress rules are rendered and checked but not enforced (network.egress: rendered). */
+  egressNotEnforced: number;
+  /** Named ports (policies, Services, probes, monitors) found on the pods they are meant for. */
+  namedPortsResolved: number;
+  /** Namespaces whose NetworkPolicies are deferred (a takeover's import step). */
+  networkPoliciesDeferred: string[];
+  /** Alloy configs judged by the parser and the component reference. */
+  alloyConfigs: number;
+  /** Loki and Mimir containers whose config file and flags were judged by the engine's reference. */
+  engineConfigs: number;
+  /** Panel targets and rules whose PromQL was judged against the metrics the stack emits. */
+  metricQueries: number;
+  /** Metric names those queries read that the emitted-metrics data does not know (listed, not failed). */
+  metricsUnverified: string[];
+  /** Image references found (containers, custom resources, the operator's reloader flag). */
+  images: number;
+  /** The pins those images come from that have no digest yet (`registry/repository:tag`). */
+  imagesByTagOnly: string[];
+  /** Checks that could not run (their reference data is absent): said loudly, never silently passed. */
+  notRun: string[];
+  /** What works today but is experimental or deprecated upstream: said, never failed. */
+  warnings: string[];
+  findings: Finding[];
+}
+
+export interface StackCheckOptions {
+  /** `service.namespace` of Services outside the stack (the object store, say). Default: kube-dns. */
+  outside?: string[];
+}
+
+export function checkStack(
+  objects: Placed[],
+  resources: ExportResource[],
+  opts: StackCheckOptions = {},
+): StackCheckReport {
+  const schema = checkSchemas(objects);
+  const generated = operatorObjects(objects);
+  const addresses = checkAddresses(objects, generated, [...CLUSTER_SERVICES, ...(opts.outside ?? [])]);
+  const env = checkEnvVars(objects);
+  const podSecurity = checkPodSecurity(objects);
+  const network = checkNetworkPolicies(objects, generated);
+  const namedPorts = checkNamedPorts(objects, generated);
+  const alloy = checkAlloy(objects);
+  const engines = checkEngineConfigs(objects);
+  const images = checkImageDigests(objects);
+  const emitted = checkEmittedMetrics(objects);
+  return {
+    objects: objects.length,
+    builtinValidated: schema.builtin,
+    customValidated: schema.custom,
+    addressesResolved: addresses.resolved.length,
+    external: addresses.external,
+    variablesChecked: env.checked,
+    podsJudged: podSecurity.pods,
+    connectionsAllowed: network.allowed,
+    egressAllowed: network.egressAllowed,
+    egressNotEnforced: network.egressNotEnforced,
+    namedPortsResolved: namedPorts.resolved,
+    networkPoliciesDeferred: network.deferred,
+    alloyConfigs: alloy.configs,
+    engineConfigs: engines.judged,
+    metricQueries: emitted.queries,
+    metricsUnverified: emitted.unverified,
+    images: images.images,
+    imagesByTagOnly: images.byTagOnly,
+    notRun: [...alloy.notRun, ...engines.notRun],
+    warnings: engines.warnings,
+    findings: [
+      ...schema.findings,
+      ...checkDuplicates(objects),
+      ...addresses.findings,
+      ...env.findings,
+      ...checkHostPorts(objects),
+      ...checkOrdering(objects, resources),
+      ...checkPrivileges(objects),
+      ...podSecurity.findings,
+      ...network.findings,
+      ...namedPorts.findings,
+      ...alloy.findings,
+      ...checkAlloyRbac(objects).findings,
+      ...checkWrittenPaths(objects).findings,
+      ...checkBucketReads(objects, resources).findings,
+      ...engines.findings,
+      ...images.findings,
+      ...emitted.findings,
+    ],
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * Every port the stack names must exist where Kubernetes (or the operator) looks it up, on the pods
+ * it is meant for, operator-made pods included (objects.ts operatorObjects). A named port nothing
+ * declares matches nothing, silently: a NetworkPolicy rule admits no traffic, a Service has no
+ * endpoint, a probe fails, a monitor yields no target. This check shares no assumption with the
+ * objects that name the ports; it looks the names up in the pods' own container ports.
+ *
+ * Lookups, as the APIs document them:
+ * - NetworkPolicyPort `port` (string): "a named port on a pod", matched against the selected pods'
+ *   container ports (networking.k8s.io/v1 NetworkPolicyPort). Judged: at least one pod the policy
+ *   selects declares it (a policy over pods of several kinds may name a port only some declare).
+ *   In an egress rule the name is the destination's: judged against the pods its `to` peers select
+ *   (a peer's namespace by its `kubernetes.io/metadata.name`), at least one of which declares it.
+ * - ServicePort `targetPort` (string): "the name of the port on the backend Pods" (core/v1
+ *   ServicePort); a pod without it is not an endpoint for that port. Judged: every selected pod.
+ * - Probe `httpGet.port` / `tcpSocket.port` / `grpc.port` (string): "Name must be an IANA_SVC_NAME",
+ *   resolved against the probed container's own ports (core/v1 HTTPGetAction). Judged: that container.
+ * - ServiceMonitor / VMServiceScrape endpoint `port`: the name of a port of a selected Service;
+ *   `targetPort` a container port of their pods (judged: at least one has it, the Services a monitor
+ *   selects may differ). PodMonitor / VMPodScrape `port`: a container port of
+ *   the selected pods. Judged: every selected Service or pod (CRDs in prometheus-operator-crds and
+ *   the VictoriaMetrics operator chart describe these fields).
+ */
+import {
+  containersOf,
+  describe,
+  podTemplates,
+  selects,
+  type Finding,
+  type Placed,
+  type PodTemplate,
+} from "./objects";
+
+export interface NamedPortsReport {
+  findings: Finding[];
+  /** Named-port references looked up (and found). */
+  resolved: number;
+}
+
+const declares = (spec: Record<string, any>, name: string) =>
+  containersOf(spec).some((c) => (c.ports ?? []).some((p: any) => p.name === name));
+
+const nsOf = (p: Placed) => p.obj.metadata.namespace;
+
+/** The namespaces a monitor looks in: `namespaceSelector.any`, `matchNames`, else its own. */
+function monitorSeesNs(m: Placed, ns: string | undefined): boolean {
+  const sel = m.obj.spec?.namespaceSelector;
+  if (sel?.any) return true;
+  if (sel?.matchNames?.length) return sel.matchNames.includes(ns);
+  return ns === nsOf(m);
+}
+
+/** Pods of a namespace that a selector (`{k: v}` or a LabelSelector) picks. */
+function podsSelected(pods: PodTemplate[], ns: string | undefined, selector: any): PodTemplate[] {
+  return pods.filter((t) => nsOf(t.owner) === ns && selects(selector, t.labels));
+}
+
+/** A LabelSelector where `{}` selects every pod (a NetworkPolicy's podSelector). */
+function podsOfPolicy(pods: PodTemplate[], ns: string | undefined, selector: any): PodTemplate[] {
+  const empty =
+    !selector ||
+    (Object.keys(selector.matchLabels ?? {}).length === 0 && !(selector.matchExpressions ?? []).length);
+  return empty ? pods.filter((t) => nsOf(t.owner) === ns) : podsSelected(pods, ns, selector);
+}
+
+/** What every named-port judgement reads and where it reports. */
+interface PortJudge {
+  pods: PodTemplate[];
+  /** Services with a selector. */
+  services: Placed[];
+  report: NamedPortsReport;
+  fail: (where: Placed, message: string) => void;
+  podList: (ts: PodTemplate[]) => string;
+}
+
+export function checkNamedPorts(objects: Placed[], generated: Placed[] = []): NamedPortsReport {
+  const all = [...objects, ...generated];
+  const report: NamedPortsReport = { findings: [], resolved: 0 };
+  const j: PortJudge = {
+    pods: podTemplates(all.filter((p) => !p.hook)),
+    services: all.filter((p) => p.obj.kind === "Service" && p.obj.spec?.selector),
+    report,
+    fail: (where, message) => report.findings.push({ check: "named-port", where: describe(where), message }),
+    podList: (ts) => ts.map((t) => describe(t.owner)).join(", "),
+  };
+  for (const p of all) {
+    const { kind, apiVersion } = p.obj;
+    if (kind === "NetworkPolicy" && apiVersion === "networking.k8s.io/v1") policyPorts(j, p);
+    if (kind === "Service" && apiVersion === "v1" && p.obj.spec?.selector) servicePorts(j, p);
+    if (kind === "ServiceMonitor" || kind === "VMServiceScrape") serviceMonitorPorts(j, p);
+    if (kind === "PodMonitor" || kind === "VMPodScrape") podMonitorPorts(j, p);
+  }
+  probePorts(j);
+  return report;
+}
+
+/** A NetworkPolicy's named ports: each ingress port on the pods it selects, each egress port on the pods it leads to. */
+function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): void {
+  const spec = p.obj.spec ?? {};
+  const selected = podsOfPolicy(pods, nsOf(p), spec.podSelector);
+  if (selected.length === 0) return;
+  (spec.ingress ?? []).forEach((rule: any, i: number) => {
+    for (const port of rule.ports ?? []) {
+      if (typeof port.port !== "string") continue;
+      if (selected.some((t) => declares(t.spec, port.port))) report.resolved++;
+      else
+        fail(
+          p,
+          `ingress rule ${i} admits port "${port.port}", which none of the pods it selects declares (${podList(selected)}): the rule admits nothing`,
+        );
+    }
+  });
+  (spec.egress ?? []).forEach((rule: any, i: number) => {
+    const dest = (rule.to ?? []).flatMap((peer: any) =>
+      peer.podSelector
+        ? podsOfPolicy(
+            pods,
+            peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] ?? nsOf(p),
+            peer.podSelector,
+          )
+        : [],
+    );
+    if (dest.length === 0) return;
+    for (const port of rule.ports ?? []) {
+      if (typeof port.port !== "string") continue;
+      if (dest.some((t: PodTemplate) => declares(t.spec, port.port))) report.resolved++;
+      else
+        fail(
+          p,
+          `egress rule ${i} admits port "${port.port}", which none of the pods it leads to declares (${podList(dest)}): the rule admits nothing`,
+        );
+    }
+  });
+}
+
+/** A Service's named targetPorts on the pods behind it. */
+function servicePorts({ pods, report, fail }: PortJudge, p: Placed): void {
+  const spec = p.obj.spec;
+  const backing = podsSelected(pods, nsOf(p), spec.selector);
+  for (const sp of spec.ports ?? []) {
+    if (typeof sp.targetPort !== "string") continue;
+    for (const t of backing) {
+      if (declares(t.spec, sp.targetPort)) report.resolved++;
+      else
+        fail(
+          p,
+          `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which ${describe(t.owner)} does not declare: that pod is no endpoint of it`,
+        );
+    }
+  }
+}
+
+/** A ServiceMonitor's (or VMServiceScrape's) endpoint ports on the Services it selects and their pods. */
+function serviceMonitorPorts({ pods, services, report, fail, podList }: PortJudge, p: Placed): void {
+  const spec = p.obj.spec ?? {};
+  const selected = services.filter(
+    (s) => monitorSeesNs(p, nsOf(s)) && selects(spec.selector, s.obj.metadata.labels ?? {}),
+  );
+  // Prometheus-operator keeps, per endpoint, the selected Services' ports of that name (a monitor
+  // over several Services finds the port on some of them): an endpoint none of them has is dead.
+  for (const ep of spec.endpoints ?? []) {
+    if (selected.length === 0) continue;
+    if (typeof ep.port === "string") {
+      const having = selected.filter((s) => (s.obj.spec?.ports ?? []).some((x: any) => x.name === ep.port));
+      if (having.length) report.resolved++;
+      else
+        fail(
+          p,
+          `endpoint port "${ep.port}" is no port of the Services it selects (${selected.map((s) => `${describe(s)} has ${JSON.stringify((s.obj.spec?.ports ?? []).map((x: any) => x.name ?? x.port))}`).join("; ")}): no target`,
+        );
+    }
+    if (typeof ep.targetPort === "string") {
+      const behind = selected.flatMap((s) => podsSelected(pods, nsOf(s), s.obj.spec.selector));
+      if (behind.some((t) => declares(t.spec, ep.targetPort))) report.resolved++;
+      else
+        fail(
+          p,
+          `endpoint targetPort "${ep.targetPort}" is no port of the pods behind the Services it selects (${podList(behind)}): no target`,
+        );
+    }
+  }
+}
+
+/** A PodMonitor's (or VMPodScrape's) endpoint ports on the pods it selects. */
+function podMonitorPorts({ pods, report, fail }: PortJudge, p: Placed): void {
+  const spec = p.obj.spec ?? {};
+  const selected = pods.filter((t) => monitorSeesNs(p, nsOf(t.owner)) && selects(spec.selector, t.labels));
+  for (const ep of spec.podMetricsEndpoints ?? []) {
+    if (typeof ep.port !== "string") continue;
+    for (const t of selected) {
+      if (declares(t.spec, ep.port)) report.resolved++;
+      else
+        fail(
+          p,
+          `podMetricsEndpoint port "${ep.port}" is no container port of ${describe(t.owner)}: no target`,
+        );
+    }
+  }
+}
+
+/** Probes resolve a named port in the probed container's own ports. */
+function probePorts({ pods, report, fail }: PortJudge): void {
+  for (const t of pods) {
+    for (const c of containersOf(t.spec)) {
+      for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+        const pr = c[probe];
+        if (!pr) continue;
+        const port = pr.httpGet?.port ?? pr.tcpSocket?.port ?? pr.grpc?.port;
+        if (typeof port !== "string") continue;
+        if ((c.ports ?? []).some((x: any) => x.name === port)) report.resolved++;
+        else
+          fail(
+            t.owner,
+            `container ${c.name}'s ${probe} names port "${port}", which the container does not declare (it has ${JSON.stringify((c.ports ?? []).map((x: any) => x.name ?? x.containerPort))})`,
+          );
+      }
+    }
+  }
+}

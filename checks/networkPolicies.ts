@@ -1,0 +1,842 @@
+/**
+ * NetworkPolicies against the wiring they must allow, judged the way the API documents them
+ * (networking.k8s.io/v1 NetworkPolicySpec; https://kubernetes.io/docs/concepts/services-networking/
+ * network-policies/): a pod selected by a policy with the Ingress type accepts only what one of its
+ * rules allows; a peer without namespaceSelector is in the policy's namespace; no `from` or no
+ * `ports` means all. Host-network pods are outside every policy, and traffic from the pod's own node
+ * (kubelet probes) is always allowed, so neither is judged.
+ *
+ * Findings: a Service whose pods no policy selects; an address a rendered config dials (the same
+ * addresses the address check resolves) that the target's policies do not allow from the pods
+ * reading that config; a scrape (ServiceMonitor, PodMonitor, VMServiceScrape, VMPodScrape target)
+ * not allowed from every scraper of the stack; a policy rule nothing uses.
+ *
+ * Egress (check `network-egress`), judged the same way from the client's side: a pod selected by
+ * a policy with egress rules reaches only what one of them allows (`to` peers: pods by selector,
+ * namespaces, or ipBlocks; no `to` or no `ports` means all). The rules are judged whether or not
+ * `policyTypes` names Egress yet (network.egress: rendered), so the proof exists before enforcement.
+ * Findings: an address or scrape the client's egress does not admit (the cluster DNS and an
+ * object store outside the stack included); an egress rule of kind `edge` or an in-cluster
+ * `object-store` nothing uses; a DNS rule other than CoreDNS on 53 UDP+TCP; the API server
+ * admitted to pods holding no RBAC, or refused to pods that hold some; receivers admitted to
+ * anything but Alertmanager; in a namespace whose policies carry egress, a guarded pod without.
+ */
+import { isParked, NETWORK_POLICIES_DEFERRED } from "../builders/security/podSecurity";
+import {
+  EGRESS_ANNOTATION,
+  EGRESS_MODE_ANNOTATION,
+  type EgressKind,
+} from "../builders/security/networkPolicies";
+import { CLUSTER_DNS } from "../model/endpoints";
+import { boundAccounts } from "./privileges";
+import { addressesIn } from "./addresses";
+import {
+  containersOf,
+  describe,
+  podTemplates,
+  selects,
+  type Finding,
+  type K8sObject,
+  type Placed,
+  type PodTemplate,
+} from "./objects";
+
+interface Port {
+  number: number;
+  name?: string;
+  /** Default TCP. */
+  protocol?: "TCP" | "UDP";
+}
+
+/** One connection judged allowed: a client pod template to a target pod template's port. */
+export interface AdmittedEdge {
+  /** `Kind namespace/name` of the client's and the target's workloads. */
+  client: string;
+  target: string;
+  port: number;
+  portName?: string;
+  /** What makes it: the address dialed, or the scrape. */
+  what: string;
+}
+
+export interface NetworkReport {
+  findings: Finding[];
+  /** Connections proven allowed (client pods -> target pods:port). */
+  allowed: number;
+  /** The allowed connections themselves, so a test can ask for the edges the stack must have. */
+  admitted: AdmittedEdge[];
+  /** Namespaces whose policies are deliberately deferred (a takeover's import step). */
+  deferred: string[];
+  /** Connections proven allowed out of the client by its egress rules. */
+  egressAllowed: number;
+  egressAdmitted: AdmittedEdge[];
+  /** Policies whose egress rules are rendered but not enforced (policyTypes without Egress). */
+  egressNotEnforced: number;
+}
+
+/** A label selector where `{}` (or absent matchLabels and matchExpressions) selects everything. */
+function selectsAll(selector: any, labels: Record<string, string>): boolean {
+  if (
+    !selector ||
+    (Object.keys(selector.matchLabels ?? {}).length === 0 && !(selector.matchExpressions ?? []).length)
+  )
+    return true;
+  return selects(selector, labels);
+}
+
+const isPolicy = (p: Placed) => p.obj.kind === "NetworkPolicy" && p.obj.apiVersion === "networking.k8s.io/v1";
+const ingressTyped = (np: K8sObject) => (np.spec?.policyTypes ?? ["Ingress"]).includes("Ingress");
+/** Whether a policy says anything of egress: rules, or Egress among its types (judged either way). */
+const hasEgress = (np: K8sObject) =>
+  np.spec?.egress !== undefined || (np.spec?.policyTypes ?? []).includes("Egress");
+/** Each egress rule's kind, from the annotation the builder writes; `edge` when absent. */
+function egressKinds(np: K8sObject): EgressKind[] {
+  try {
+    const a = JSON.parse(np.metadata.annotations?.[EGRESS_ANNOTATION] ?? "[]");
+    return (np.spec?.egress ?? []).map((_: unknown, i: number) => a[i]?.kind ?? "edge");
+  } catch {
+    return (np.spec?.egress ?? []).map(() => "edge");
+  }
+}
+const emptySelector = (s: any) =>
+  !s || (Object.keys(s.matchLabels ?? {}).length === 0 && !(s.matchExpressions ?? []).length);
+
+/** Whether one NetworkPolicyPort list admits a port (no list: every port). */
+function portAdmits(ports: any[] | undefined, port: Port): boolean {
+  if (!ports || ports.length === 0) return true;
+  return ports.some(
+    (x) =>
+      (x.protocol ?? "TCP") === (port.protocol ?? "TCP") &&
+      (x.port === undefined ||
+        x.port === port.number ||
+        (port.name !== undefined && x.port === port.name) ||
+        (typeof x.port === "number" &&
+          x.endPort !== undefined &&
+          port.number >= x.port &&
+          port.number <= x.endPort)),
+  );
+}
+
+/** Where a connection goes: pods (labels known), a namespace's unknown pods, or a host-network pod. */
+interface Destination {
+  ns: string;
+  /** The pods' labels; undefined when the stack does not render them (an outside Service). */
+  labels?: Record<string, string>;
+  /** A pod in the host's network: only an ipBlock can admit it. */
+  hostNetwork?: boolean;
+  /** For messages. */
+  name: string;
+}
+
+/**
+ * The egress rules (`<ns>/<policy>#egress<index>`) that let client out to a destination's port;
+ * null when no policy with egress selects the client. A peer's pod selector admits a destination
+ * whose labels are unknown only when it is empty; an ipBlock admits only a host-network pod (the
+ * check cannot know a node's address) and only from a `node-scrape` rule.
+ */
+function egressAllowing(
+  policies: Placed[],
+  nsLabels: (ns: string) => Record<string, string>,
+  client: { ns: string; labels: Record<string, string> },
+  dest: Destination,
+  port: Port,
+): { rules: string[]; policies: string[] } | null {
+  const selecting = policies.filter(
+    (p) =>
+      p.obj.metadata.namespace === client.ns &&
+      hasEgress(p.obj) &&
+      selectsAll(p.obj.spec?.podSelector, client.labels),
+  );
+  if (selecting.length === 0) return null;
+  const rules: string[] = [];
+  for (const p of selecting) {
+    const kinds = egressKinds(p.obj);
+    (p.obj.spec?.egress ?? []).forEach((r: any, i: number) => {
+      if (!portAdmits(r.ports, port)) return;
+      const to: any[] = r.to ?? [];
+      const toOk =
+        to.length === 0 ||
+        to.some((peer) => {
+          if (peer.ipBlock) return dest.hostNetwork === true && kinds[i] === "node-scrape";
+          if (dest.hostNetwork) return false;
+          const nsOk = peer.namespaceSelector
+            ? selectsAll(peer.namespaceSelector, nsLabels(dest.ns))
+            : dest.ns === client.ns;
+          const podOk = !peer.podSelector
+            ? true
+            : dest.labels
+              ? selectsAll(peer.podSelector, dest.labels)
+              : emptySelector(peer.podSelector);
+          return nsOk && podOk;
+        });
+      if (toOk) rules.push(`${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`);
+    });
+  }
+  return { rules, policies: selecting.map((p) => p.obj.metadata.name) };
+}
+
+/** The rules (`<ns>/<policy>#<index>`) that allow client -> target:port; null when no policy isolates the target. */
+function allowingRules(
+  policies: Placed[],
+  nsLabels: (ns: string) => Record<string, string>,
+  client: { ns: string; labels: Record<string, string> },
+  target: { ns: string; labels: Record<string, string> },
+  port: Port,
+): string[] | null {
+  const selecting = policies.filter(
+    (p) =>
+      p.obj.metadata.namespace === target.ns &&
+      ingressTyped(p.obj) &&
+      selectsAll(p.obj.spec?.podSelector, target.labels),
+  );
+  if (selecting.length === 0) return null;
+  const out: string[] = [];
+  for (const p of selecting) {
+    const rules: any[] = p.obj.spec?.ingress ?? [];
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      const ports: any[] = r.ports ?? [];
+      const portOk =
+        ports.length === 0 ||
+        ports.some(
+          (x) =>
+            (x.protocol ?? "TCP") === "TCP" &&
+            (x.port === undefined ||
+              x.port === port.number ||
+              (port.name !== undefined && x.port === port.name) ||
+              (typeof x.port === "number" &&
+                x.endPort !== undefined &&
+                port.number >= x.port &&
+                port.number <= x.endPort)),
+        );
+      if (!portOk) continue;
+      const from: any[] = r.from ?? [];
+      const fromOk =
+        from.length === 0 ||
+        from.some((peer) => {
+          if (peer.ipBlock) return false;
+          const nsOk = peer.namespaceSelector
+            ? selectsAll(peer.namespaceSelector, nsLabels(client.ns))
+            : client.ns === target.ns;
+          return nsOk && (peer.podSelector ? selectsAll(peer.podSelector, client.labels) : true);
+        });
+      if (fromOk) out.push(`${p.obj.metadata.namespace}/${p.obj.metadata.name}#${i}`);
+    }
+  }
+  return out;
+}
+
+/** Container ports of a pod template that a Service port (or a name/number) leads to. */
+function portsBehind(t: PodTemplate, target: number | string): Port[] {
+  const out: Port[] = [];
+  for (const c of containersOf(t.spec))
+    for (const cp of c.ports ?? [])
+      if (cp.containerPort === target || cp.name === target)
+        out.push({ number: cp.containerPort, name: cp.name });
+  return out;
+}
+
+/** Pod templates that read an object: itself if a workload, the mounters of a ConfigMap or Secret, an operator's pods for a CR. */
+function readersOf(p: Placed, pods: PodTemplate[]): PodTemplate[] {
+  const self = pods.filter((t) => t.owner === p);
+  if (self.length) return self;
+  const { kind, name, namespace } = {
+    kind: p.obj.kind,
+    name: p.obj.metadata.name,
+    namespace: p.obj.metadata.namespace,
+  };
+  if (kind === "ConfigMap" || kind === "Secret") {
+    return pods.filter((t) => {
+      if (t.owner.obj.metadata.namespace !== namespace) return false;
+      const refs = JSON.stringify([
+        t.spec.volumes ?? [],
+        containersOf(t.spec).map((c) => [c.env, c.envFrom]),
+      ]);
+      return refs.includes(`"${name}"`);
+    });
+  }
+  // A prometheus-operator ScrapeConfig is read by Prometheus and, converted to a VMScrapeConfig, by
+  // vmagent (builders/objectstore/minioMetrics.ts: MinIO's cluster metrics are one).
+  if (kind === "ScrapeConfig" && p.obj.apiVersion.startsWith("monitoring.coreos.com/"))
+    return pods.filter(
+      (t) =>
+        t.owner.source.endsWith("by its operator") &&
+        /^(prometheus|vmagent)-/.test(t.owner.obj.metadata.name) &&
+        t.owner.obj.metadata.namespace === namespace,
+    );
+  // A VMCluster's own addresses (the chart's `vmalert.proxyURL`) are vmselect's flags.
+  if (kind === "VMCluster" && p.obj.apiVersion.startsWith("operator.victoriametrics.com/"))
+    return pods.filter(
+      (t) => t.owner.obj.metadata.name === `vmselect-${name}` && t.owner.obj.metadata.namespace === namespace,
+    );
+  // Operators name a CR's workload `<kind>-<name>` (objects.ts operatorObjects).
+  return pods.filter(
+    (t) =>
+      t.owner.urn === p.urn &&
+      t.owner.obj.metadata.name === `${kind.toLowerCase()}-${name}` &&
+      t.owner.obj.metadata.namespace === namespace,
+  );
+}
+
+/** Scrape targets of the monitors in the stack: pod templates and the port each is scraped on. */
+function scrapeTargets(objects: Placed[], services: Placed[], pods: PodTemplate[]) {
+  const out: { monitor: Placed; tpl: PodTemplate; port: Port }[] = [];
+  const inNs = (m: Placed, ns: string | undefined) => {
+    const sel = m.obj.spec?.namespaceSelector;
+    if (sel?.any) return true;
+    if (sel?.matchNames?.length) return sel.matchNames.includes(ns);
+    return ns === m.obj.metadata.namespace;
+  };
+  for (const m of objects) {
+    const kind = m.obj.kind;
+    if (kind === "ServiceMonitor" || kind === "VMServiceScrape") {
+      for (const svc of services) {
+        if (
+          !inNs(m, svc.obj.metadata.namespace) ||
+          !selects(m.obj.spec?.selector, svc.obj.metadata.labels ?? {})
+        )
+          continue;
+        const backing = pods.filter(
+          (t) =>
+            t.owner.obj.metadata.namespace === svc.obj.metadata.namespace &&
+            selects(svc.obj.spec?.selector, t.labels),
+        );
+        for (const ep of m.obj.spec?.endpoints ?? []) {
+          const sp = (svc.obj.spec?.ports ?? []).find((x: any) => x.name === ep.port);
+          const target = ep.targetPort ?? sp?.targetPort ?? sp?.port;
+          if (target === undefined) continue;
+          for (const tpl of backing)
+            for (const port of portsBehind(tpl, target)) out.push({ monitor: m, tpl, port });
+        }
+      }
+    }
+    if (kind === "PodMonitor" || kind === "VMPodScrape") {
+      for (const tpl of pods) {
+        if (!inNs(m, tpl.owner.obj.metadata.namespace) || !selects(m.obj.spec?.selector, tpl.labels))
+          continue;
+        for (const ep of m.obj.spec?.podMetricsEndpoints ?? [])
+          for (const port of portsBehind(tpl, ep.port ?? ep.portNumber)) out.push({ monitor: m, tpl, port });
+      }
+    }
+  }
+  return out;
+}
+
+/** Monitor kinds each scraper reads (vmagent converts ServiceMonitors and PodMonitors too). */
+const PROMETHEUS_MONITORS = ["ServiceMonitor", "PodMonitor"];
+const VM_MONITORS = [...PROMETHEUS_MONITORS, "VMServiceScrape", "VMPodScrape"];
+
+/** Pods that scrape monitors, with the kinds they read: Prometheus, vmagent, Alloy reading ServiceMonitors. */
+function scrapersOf(objects: Placed[], pods: PodTemplate[]): { tpl: PodTemplate; reads: string[] }[] {
+  const alloyConfigs = objects.filter(
+    (p) =>
+      p.obj.kind === "ConfigMap" &&
+      /prometheus\.operator\.(servicemonitors|podmonitors)/.test(JSON.stringify(p.obj.data ?? {})),
+  );
+  const byOperator = (t: PodTemplate, prefix: string) =>
+    t.owner.source.endsWith("by its operator") && t.owner.obj.metadata.name.startsWith(prefix);
+  return [
+    ...pods.filter((t) => byOperator(t, "prometheus-")).map((tpl) => ({ tpl, reads: PROMETHEUS_MONITORS })),
+    ...pods.filter((t) => byOperator(t, "vmagent-")).map((tpl) => ({ tpl, reads: VM_MONITORS })),
+    ...alloyConfigs.flatMap((c) => readersOf(c, pods)).map((tpl) => ({ tpl, reads: PROMETHEUS_MONITORS })),
+  ];
+}
+
+/** What the NetworkPolicy checks share: the stack's policies, pods and Services, and how one connection is judged. */
+interface NetworkJudge {
+  report: NetworkReport;
+  policies: Placed[];
+  pods: PodTemplate[];
+  services: Placed[];
+  stackNs: Set<string>;
+  /** Whether a namespace's ingress is judged: the stack's, not deferred. */
+  judged: (ns: string | undefined) => boolean;
+  fail: (where: string, message: string) => void;
+  egressFail: (where: string, message: string) => void;
+  /** The client's egress towards a destination's port: admitted, or a finding naming what is missing. */
+  judgeEgress: (client: PodTemplate, dest: Destination, port: Port, what: string) => void;
+  /** One connection from a client pod to a target pod's port, both ways (egress and ingress). */
+  judge: (client: PodTemplate, tpl: PodTemplate, port: Port, what: string) => void;
+  /** Ingress and egress rules some judged connection used. */
+  used: Set<string>;
+  usedEgress: Set<string>;
+}
+
+/**
+ * The NetworkPolicy checks. `generated`: what operators create (Services and pods), so addresses of
+ * operator Services resolve and the pods they run are judged.
+ */
+export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []): NetworkReport {
+  const all = [...objects, ...generated];
+  const j = networkJudge(objects, all);
+  checkServicesSelected(j);
+  judgeConfigAddresses(j, objects);
+  judgeVmClusterEdges(j, objects);
+  // Every scrape target, from every scraper of the stack.
+  const scrapers = scrapersOf(objects, j.pods);
+  for (const s of scrapeTargets(all, j.services, j.pods))
+    for (const client of scrapers)
+      if (client.reads.includes(s.monitor.obj.kind))
+        j.judge(client.tpl, s.tpl, s.port, `scrape of ${describe(s.monitor)}`);
+  checkUnusedIngressRules(j);
+  checkEgressRules(objects, j.policies, j.pods, j.judged, j.usedEgress, scrapers, j.egressFail, j.report);
+  return j.report;
+}
+
+function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
+  const report: NetworkReport = {
+    findings: [],
+    allowed: 0,
+    admitted: [],
+    deferred: [],
+    egressAllowed: 0,
+    egressAdmitted: [],
+    egressNotEnforced: 0,
+  };
+  const namespaceObjs = objects.filter((p) => p.obj.kind === "Namespace");
+  const stackNs = new Set(objects.map((p) => p.obj.metadata.namespace).filter(Boolean) as string[]);
+  for (const n of namespaceObjs)
+    if (n.obj.metadata.annotations?.[NETWORK_POLICIES_DEFERRED]) report.deferred.push(n.obj.metadata.name);
+  const judged = (ns: string | undefined) => !!ns && stackNs.has(ns) && !report.deferred.includes(ns);
+  const nsLabels = (ns: string) => ({
+    ...(namespaceObjs.find((n) => n.obj.metadata.name === ns)?.obj.metadata.labels ?? {}),
+    "kubernetes.io/metadata.name": ns,
+  });
+  const policies = objects.filter(isPolicy);
+  const pods = podTemplates(all.filter((p) => !p.hook)).filter((t) => !isParked(t.spec));
+  const services = all.filter((p) => p.obj.kind === "Service" && p.obj.spec?.selector);
+  const used = new Set<string>();
+  const fail = (where: string, message: string) =>
+    report.findings.push({ check: "network-policy", where, message });
+
+  const usedEgress = new Set<string>();
+  const egressFail = (where: string, message: string) =>
+    report.findings.push({ check: "network-egress", where, message });
+  const id = (t: PodTemplate) =>
+    `${t.owner.obj.kind} ${t.owner.obj.metadata.namespace}/${t.owner.obj.metadata.name}`;
+  const judgeEgress = (client: PodTemplate, dest: Destination, port: Port, what: string) => {
+    const cns = client.owner.obj.metadata.namespace!;
+    if (!judged(cns) || client.spec.hostNetwork === true) return;
+    const r = egressAllowing(policies, nsLabels, { ns: cns, labels: client.labels }, dest, port);
+    if (!r) return;
+    const where = `port ${port.number}${port.name ? ` (${port.name})` : ""}${port.protocol === "UDP" ? "/UDP" : ""}`;
+    if (r.rules.length === 0) {
+      egressFail(
+        describe(client.owner),
+        `${what}: no egress rule of ${cns}/${r.policies.join(", ")} lets ${describe(client.owner)} out to ${dest.name} on ${where}`,
+      );
+      return;
+    }
+    for (const x of r.rules) usedEgress.add(x);
+    report.egressAllowed++;
+    report.egressAdmitted.push({
+      client: id(client),
+      target: dest.name,
+      port: port.number,
+      ...(port.name ? { portName: port.name } : {}),
+      what,
+    });
+  };
+
+  const judge = (client: PodTemplate, tpl: PodTemplate, port: Port, what: string) => {
+    const tns = tpl.owner.obj.metadata.namespace!;
+    if (client === tpl) return;
+    judgeEgress(
+      client,
+      { ns: tns, labels: tpl.labels, hostNetwork: tpl.spec.hostNetwork === true, name: id(tpl) },
+      port,
+      what,
+    );
+    if (!judged(tns) || tpl.spec.hostNetwork === true) return;
+    const rules = allowingRules(
+      policies,
+      nsLabels,
+      { ns: client.owner.obj.metadata.namespace!, labels: client.labels },
+      { ns: tns, labels: tpl.labels },
+      port,
+    );
+    if (rules?.length === 0)
+      fail(
+        describe(client.owner),
+        `${what}: no NetworkPolicy of ${tns} lets it reach ${describe(tpl.owner)} on port ${port.number}${port.name ? ` (${port.name})` : ""}`,
+      );
+    else {
+      for (const r of rules ?? []) used.add(r);
+      report.allowed++;
+      report.admitted.push({
+        client: id(client),
+        target: id(tpl),
+        port: port.number,
+        ...(port.name ? { portName: port.name } : {}),
+        what,
+      });
+    }
+  };
+
+  return {
+    report,
+    policies,
+    pods,
+    services,
+    stackNs,
+    judged,
+    fail,
+    egressFail,
+    judgeEgress,
+    judge,
+    used,
+    usedEgress,
+  };
+}
+
+/** Every Service's pods are selected by a policy (host-network pods are outside every policy). */
+function checkServicesSelected({ services, pods, policies, judged, fail }: NetworkJudge): void {
+  for (const svc of services) {
+    const ns = svc.obj.metadata.namespace;
+    if (!judged(ns)) continue;
+    for (const t of pods) {
+      if (t.owner.obj.metadata.namespace !== ns || !selects(svc.obj.spec.selector, t.labels)) continue;
+      if (t.spec.hostNetwork === true) continue;
+      const selected = policies.some(
+        (p) =>
+          p.obj.metadata.namespace === ns &&
+          ingressTyped(p.obj) &&
+          selectsAll(p.obj.spec?.podSelector, t.labels),
+      );
+      if (!selected)
+        fail(
+          describe(svc),
+          `its pods (${describe(t.owner)}) are selected by no NetworkPolicy: every pod in the cluster can reach them`,
+        );
+    }
+  }
+}
+
+/** Every address a config dials, from the pods that read that config. */
+function judgeConfigAddresses(
+  { pods, services, stackNs, judge, judgeEgress }: NetworkJudge,
+  objects: Placed[],
+): void {
+  for (const p of objects) {
+    const all = addressesIn(p);
+    // Addresses outside the stack's namespaces (the cluster DNS, an in-cluster object store): only
+    // the client's egress can be judged. CoreDNS's pods are known by their labels and serve DNS on
+    // 53 over UDP and TCP; another namespace's pods are unknown, reached on the address's port.
+    const outside = all.filter((a) => !stackNs.has(a.namespace));
+    if (outside.length) {
+      const clients = readersOf(p, pods);
+      for (const a of outside) {
+        const dns = a.service === "kube-dns" && a.namespace === CLUSTER_DNS.namespace;
+        const dest: Destination = {
+          ns: a.namespace,
+          ...(dns ? { labels: { ...CLUSTER_DNS.pods } } : {}),
+          name: `Service ${a.namespace}/${a.service}`,
+        };
+        const ports: Port[] = dns
+          ? [
+              { number: CLUSTER_DNS.port, protocol: "UDP" },
+              { number: CLUSTER_DNS.port, protocol: "TCP" },
+            ]
+          : typeof a.port === "number"
+            ? [{ number: a.port }]
+            : [];
+        for (const client of clients) for (const port of ports) judgeEgress(client, dest, port, a.text);
+      }
+    }
+    // The stack's own namespaces, deferred ones too: their pods' ingress is not judged, but the
+    // client's egress towards them is.
+    const addresses = all.filter((a) => stackNs.has(a.namespace));
+    if (addresses.length === 0) continue;
+    const clients = readersOf(p, pods);
+    for (const a of addresses) {
+      const svc = services.find(
+        (s) => s.obj.metadata.name === a.service && s.obj.metadata.namespace === a.namespace,
+      );
+      if (!svc) continue; // the address check reports it
+      const ports: any[] = svc.obj.spec?.ports ?? [];
+      const sps = a.port === undefined ? ports : ports.filter((x) => x.port === a.port || x.name === a.port);
+      const backing = pods.filter(
+        (t) => t.owner.obj.metadata.namespace === a.namespace && selects(svc.obj.spec.selector, t.labels),
+      );
+      for (const client of clients)
+        for (const sp of sps)
+          for (const tpl of backing)
+            for (const port of portsBehind(tpl, sp.targetPort ?? sp.port)) judge(client, tpl, port, a.text);
+    }
+  }
+}
+
+/**
+ * A VMCluster's inner edges, which no rendered string names: the operator gives vminsert and
+ * vmselect a `-storageNode` flag per vmstorage pod, on vmstorage's vminsert (8400) and vmselect
+ * (8401) ports (objects.ts operatorObjects models the pods).
+ */
+function judgeVmClusterEdges({ pods, judge }: NetworkJudge, objects: Placed[]): void {
+  for (const cr of objects.filter(
+    (p) => p.obj.kind === "VMCluster" && p.obj.apiVersion.startsWith("operator.victoriametrics.com/"),
+  )) {
+    const of = (app: string) =>
+      pods.filter(
+        (t) =>
+          t.owner.obj.metadata.name === `${app}-${cr.obj.metadata.name}` &&
+          t.owner.obj.metadata.namespace === cr.obj.metadata.namespace,
+      );
+    for (const storage of of("vmstorage"))
+      for (const client of ["vminsert", "vmselect"])
+        for (const c of of(client))
+          for (const port of portsBehind(storage, client)) judge(c, storage, port, `${client} -storageNode`);
+  }
+}
+
+/**
+ * Peers of one group (memberlist, gossip, gRPC among replicas) use rules without ports; rules open
+ * to anywhere serve people or the API server. Every other rule must carry a connection seen above.
+ */
+function checkUnusedIngressRules({ policies, judged, used, fail }: NetworkJudge): void {
+  for (const p of policies) {
+    if (!judged(p.obj.metadata.namespace)) continue;
+    (p.obj.spec?.ingress ?? []).forEach((r: any, i: number) => {
+      if (!r.from || !r.ports) return;
+      const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#${i}`;
+      if (!used.has(id))
+        fail(
+          describe(p),
+          `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses`,
+        );
+    });
+  }
+}
+
+/**
+ * The ServiceAccount (`namespace/name`) a pod runs as, and whether the pod itself says it mounts
+ * the token (undefined: its ServiceAccount decides). For an operator's pod, from its CR:
+ * prometheus-operator runs it as spec.serviceAccountName ("default" without it) with the CR's
+ * automountServiceAccountToken; the VictoriaMetrics operator as spec.serviceAccountName or the
+ * `<kind>-<name>` account it makes.
+ */
+function accountOf(t: PodTemplate, objects: Placed[]): { account: string; token?: boolean } {
+  const ns = t.owner.obj.metadata.namespace;
+  if (t.owner.source.endsWith("by its operator")) {
+    const cr = objects.find(
+      (p) =>
+        p.obj.metadata.namespace === ns &&
+        p.urn === t.owner.urn &&
+        `${p.obj.kind.toLowerCase()}-${p.obj.metadata.name}` === t.owner.obj.metadata.name,
+    );
+    const spec = cr?.obj.spec ?? {};
+    const vm = !!cr?.obj.apiVersion.startsWith("operator.victoriametrics.com/");
+    return {
+      account: `${ns}/${spec.serviceAccountName ?? (vm ? t.owner.obj.metadata.name : "default")}`,
+      // With disableAutomountServiceAccountToken the VM operator still mounts a token into the
+      // containers that call the API (VictoriaMetrics/operator docs/security.md, as
+      // builders/metrics/vmValues.ts reads it): the RBAC decides.
+      token: vm ? true : spec.automountServiceAccountToken,
+    };
+  }
+  return {
+    account: `${ns}/${t.spec.serviceAccountName ?? t.spec.serviceAccount ?? "default"}`,
+    token: t.spec.automountServiceAccountToken,
+  };
+}
+
+/** Whether a pod runs Alertmanager: an operator's Alertmanager or VMAlertmanager, or the image. */
+const runsAlertmanager = (t: PodTemplate) =>
+  (t.owner.source.endsWith("by its operator") && /^(vm)?alertmanager-/.test(t.owner.obj.metadata.name)) ||
+  containersOf(t.spec).some((c: any) => typeof c.image === "string" && /\/alertmanager[:@]/.test(c.image));
+
+/**
+ * Each egress rule by its kind: edges and an in-cluster object store must carry a connection judged
+ * above; DNS is CoreDNS on 53 UDP and TCP and nothing more; the API server only for pods that hold
+ * RBAC (and every such pod reaches it); receivers only for Alertmanager; node scrapes only for
+ * scrapers. In a namespace whose policies carry egress, every guarded pod has some.
+ */
+function checkEgressRules(
+  objects: Placed[],
+  policies: Placed[],
+  pods: PodTemplate[],
+  judged: (ns: string | undefined) => boolean,
+  used: Set<string>,
+  scrapers: { tpl: PodTemplate }[],
+  fail: (where: string, message: string) => void,
+  report: NetworkReport,
+): void {
+  const bound = boundAccounts(objects);
+  // Whether the pod mounts its token: the pod's own field, else its ServiceAccount's ("Pod-level
+  // automount setting takes precedence", ServiceAccount.automountServiceAccountToken,
+  // kubernetes-models 4.5.1 v1/ServiceAccount.d.ts), else true.
+  const token = (t: PodTemplate) => {
+    const own = accountOf(t, objects);
+    if (own.token !== undefined) return own.token;
+    const [ns, name] = own.account.split("/");
+    const sa = objects.find(
+      (p) =>
+        p.obj.kind === "ServiceAccount" && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
+    );
+    return sa?.obj.automountServiceAccountToken !== false;
+  };
+  const egressPolicies = policies.filter((p) => judged(p.obj.metadata.namespace) && hasEgress(p.obj));
+  const selected = (p: Placed) =>
+    pods.filter(
+      (t) =>
+        t.owner.obj.metadata.namespace === p.obj.metadata.namespace &&
+        t.spec.hostNetwork !== true &&
+        selectsAll(p.obj.spec?.podSelector, t.labels),
+    );
+  for (const p of egressPolicies) {
+    if (!(p.obj.spec?.policyTypes ?? []).includes("Egress")) report.egressNotEnforced++;
+    const kinds = egressKinds(p.obj);
+    const mode = p.obj.metadata.annotations?.[EGRESS_MODE_ANNOTATION];
+    const enforced = (p.obj.spec?.policyTypes ?? []).includes("Egress");
+    if (mode !== undefined && (mode === "enforced") !== enforced)
+      fail(
+        describe(p),
+        `says egress is "${mode}" but its policyTypes are ${JSON.stringify(p.obj.spec?.policyTypes)}`,
+      );
+    const mine = selected(p);
+    (p.obj.spec?.egress ?? []).forEach((r: any, i: number) =>
+      egressRuleFindings({ objects, used, scrapers, fail, bound, token }, p, r, i, kinds[i], mine),
+    );
+  }
+  checkApiCallersAdmitted(objects, pods, egressPolicies, judged, bound, token, fail);
+  checkEgressHeld(pods, policies, egressPolicies, fail);
+}
+
+/** What judging one egress rule reads. */
+interface EgressRuleJudge {
+  objects: Placed[];
+  /** Egress rules some judged connection used. */
+  used: Set<string>;
+  scrapers: { tpl: PodTemplate }[];
+  fail: (where: string, message: string) => void;
+  /** Accounts the stack's RBAC binds, with what each may do. */
+  bound: Map<string, string>;
+  /** Whether a pod mounts its ServiceAccount token. */
+  token: (t: PodTemplate) => boolean;
+}
+
+/** One egress rule of a policy, judged by its kind (edge, object store, DNS, API server, receivers, node scrape). */
+function egressRuleFindings(
+  { objects, used, scrapers, fail, bound, token }: EgressRuleJudge,
+  p: Placed,
+  r: any,
+  i: number,
+  kind: string,
+  mine: PodTemplate[],
+): void {
+  const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`;
+  const rule = `egress rule ${i} (${kind})`;
+  const to: any[] = r.to ?? [];
+  const blocks = to.filter((x) => x.ipBlock);
+  if (to.length === 0) fail(describe(p), `${rule} admits every destination`);
+  switch (kind) {
+    case "edge":
+      if (r.ports && !used.has(id))
+        fail(
+          describe(p),
+          `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses`,
+        );
+      if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);
+      break;
+    case "object-store":
+      if (blocks.length === 0 && !used.has(id))
+        fail(describe(p), `${rule} admits an object store no config of its pods dials`);
+      break;
+    case "dns": {
+      const ok =
+        to.length === 1 &&
+        to[0].namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === CLUSTER_DNS.namespace &&
+        JSON.stringify(to[0].podSelector?.matchLabels) === JSON.stringify(CLUSTER_DNS.pods) &&
+        JSON.stringify((r.ports ?? []).map((x: any) => `${x.protocol ?? "TCP"}/${x.port}`).sort()) ===
+          JSON.stringify([`TCP/${CLUSTER_DNS.port}`, `UDP/${CLUSTER_DNS.port}`]);
+      if (!ok)
+        fail(
+          describe(p),
+          `${rule} admits more or other than CoreDNS (kube-system, k8s-app: kube-dns) on 53 UDP and TCP`,
+        );
+      break;
+    }
+    case "api": {
+      if (blocks.length !== to.length) fail(describe(p), `${rule} admits pods: the API server is an address`);
+      const without = mine.filter((t) => !token(t) || !bound.has(accountOf(t, objects).account));
+      if (mine.length > 0 && without.length === mine.length)
+        fail(
+          describe(p),
+          `${rule} admits the Kubernetes API to ${without.map((t) => describe(t.owner)).join(", ")}, which hold no RBAC of the stack (or mount no token)`,
+        );
+      break;
+    }
+    case "receivers": {
+      const others = mine.filter((t) => !runsAlertmanager(t));
+      if (others.length)
+        fail(
+          describe(p),
+          `${rule} admits Alertmanager's receivers to ${others.map((t) => describe(t.owner)).join(", ")}`,
+        );
+      break;
+    }
+    case "node-scrape": {
+      const others = mine.filter((t) => !scrapers.some((s) => s.tpl === t));
+      if (mine.length > 0 && others.length === mine.length)
+        fail(
+          describe(p),
+          `${rule} admits the nodes' scrape ports to ${others.map((t) => describe(t.owner)).join(", ")}, which scrape nothing`,
+        );
+      break;
+    }
+  }
+}
+
+/** Every pod that holds RBAC and mounts its token calls the API server: its egress must admit it. */
+function checkApiCallersAdmitted(
+  objects: Placed[],
+  pods: PodTemplate[],
+  egressPolicies: Placed[],
+  judged: (ns: string | undefined) => boolean,
+  bound: Map<string, string>,
+  token: (t: PodTemplate) => boolean,
+  fail: (where: string, message: string) => void,
+): void {
+  for (const t of pods) {
+    const ns = t.owner.obj.metadata.namespace;
+    if (!judged(ns) || t.spec.hostNetwork === true || !token(t)) continue;
+    const grant = bound.get(accountOf(t, objects).account);
+    if (!grant) continue;
+    const mine = egressPolicies.filter(
+      (p) => p.obj.metadata.namespace === ns && selectsAll(p.obj.spec?.podSelector, t.labels),
+    );
+    if (mine.length === 0) continue;
+    const api = mine.some((p) => egressKinds(p.obj).includes("api"));
+    if (!api)
+      fail(
+        describe(t.owner),
+        `calls the Kubernetes API (ServiceAccount ${accountOf(t, objects).account}: ${grant}) but no egress rule of ${ns}/${mine.map((p) => p.obj.metadata.name).join(", ")} admits the API server`,
+      );
+  }
+}
+
+/** Where policies carry egress, every pod an ingress policy guards is held to egress rules too. */
+function checkEgressHeld(
+  pods: PodTemplate[],
+  policies: Placed[],
+  egressPolicies: Placed[],
+  fail: (where: string, message: string) => void,
+): void {
+  const egressNs = new Set(egressPolicies.map((p) => p.obj.metadata.namespace));
+  for (const t of pods) {
+    const ns = t.owner.obj.metadata.namespace;
+    if (!egressNs.has(ns) || t.spec.hostNetwork === true) continue;
+    const inNs = policies.filter((p) => p.obj.metadata.namespace === ns);
+    const guarded = inNs.some(
+      (p) =>
+        ingressTyped(p.obj) &&
+        !emptySelector(p.obj.spec?.podSelector) &&
+        selectsAll(p.obj.spec?.podSelector, t.labels),
+    );
+    const held = inNs.some((p) => hasEgress(p.obj) && selectsAll(p.obj.spec?.podSelector, t.labels));
+    if (guarded && !held)
+      fail(
+        describe(t.owner),
+        `its pods are guarded on ingress but no policy of ${ns} carries egress rules for them`,
+      );
+  }
+}

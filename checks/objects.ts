@@ -1,0 +1,404 @@
+/**
+ * The rendered stack as the checks see it: every Kubernetes object the cluster would receive, each
+ * attributed to the Pulumi resource that creates it (a Helm release or a raw resource), plus the
+ * export's dependency edges. Pure data in, pure data out: synth and the tests share these functions.
+ */
+import {
+  ALERTMANAGER_MESH,
+  governingSelector,
+  RELOADER_PORT,
+  SERVERS,
+  serverPodLabels,
+  serverPortName,
+} from "../upstream/operators/prometheusOperator";
+import {
+  VM_CLUSTER,
+  VM_KINDS,
+  VM_SERVICE_PORT_NAME,
+  vmPodLabels,
+  vmPort,
+  vmPortName,
+  vmSelectorLabels,
+  type VmClusterComponent,
+  type VmKind,
+} from "../upstream/operators/victoriaMetrics";
+import { groupOf, isClusterScoped } from "../synth/render/kinds";
+import type { ExportResource } from "../synth/synthesize";
+
+export { groupOf };
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: any;
+  };
+  [k: string]: any;
+}
+
+/** One object and where it comes from. */
+export interface Placed {
+  obj: K8sObject;
+  /** URN of the Pulumi resource that creates it (the Release, or the raw resource itself). */
+  urn: string;
+  /** Human label for messages: `release loki` or `resource mimir-config`. */
+  source: string;
+  /** Helm hooks run around the release (install/upgrade jobs); they are not long-running objects. */
+  hook?: boolean;
+}
+
+/** A problem one check found; `where` names the object and its source. */
+export interface Finding {
+  check: string;
+  where: string;
+  message: string;
+}
+
+/** Minimal shape of a rendered release (synth/render/types.ts `ReleaseRender` satisfies it). */
+export interface ReleaseObjects {
+  resourceUrn: string;
+  releaseName: string;
+  namespace: string;
+  objects: K8sObject[];
+  error?: string;
+}
+
+/**
+ * Whether the object has no namespace: the one table of cluster-scoped kinds rendering uses
+ * (synth/render/kinds.ts), and the CRDs' `spec.scope`. Helm stamps `metadata.namespace` on some
+ * cluster-scoped objects anyway (the VM operator's cleanup-hook ClusterRole); the API server
+ * ignores it, and so does identity here.
+ */
+export function clusterScoped(obj: K8sObject, crds: K8sObject[] = []): boolean {
+  return isClusterScoped(obj.apiVersion, obj.kind, crds);
+}
+
+/** `Kind namespace/name` (cluster-scoped: `Kind name`): what the API server keys an object by. */
+export function identity(obj: K8sObject, crds: K8sObject[] = []): string {
+  const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+  const kind = group ? `${obj.kind}.${group}` : obj.kind;
+  return clusterScoped(obj, crds)
+    ? `${kind} ${obj.metadata.name}`
+    : `${kind} ${obj.metadata.namespace ?? "?"}/${obj.metadata.name}`;
+}
+
+export function describe(p: Placed): string {
+  const ns = p.obj.metadata.namespace ? `${p.obj.metadata.namespace}/` : "";
+  return `${p.obj.kind} ${ns}${p.obj.metadata.name} (${p.source})`;
+}
+
+const shortName = (urn: string) => urn.split("::").pop()!;
+
+/**
+ * Raw Kubernetes resources of an export as objects: `kubernetes:<group>/<version>:<Kind>` custom
+ * resources other than Helm releases, providers, and the v4 Chart/ConfigGroup components.
+ */
+export function rawObjectsOf(resources: ExportResource[]): Placed[] {
+  const out: Placed[] = [];
+  for (const r of resources) {
+    if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:helm.sh/")) continue;
+    const inputs = r.inputs ?? {};
+    if (typeof inputs.kind !== "string" || typeof inputs.apiVersion !== "string") continue;
+    out.push({ obj: inputs as K8sObject, urn: r.urn, source: `resource ${shortName(r.urn)}` });
+  }
+  return out;
+}
+
+/** Every object of a rendered stack: releases' objects (namespace defaulted) and raw resources. */
+export function stackObjects(releases: ReleaseObjects[], resources: ExportResource[]): Placed[] {
+  const out: Placed[] = [];
+  for (const rel of releases) {
+    for (const o of rel.objects) {
+      if (!o || typeof o !== "object" || !o.kind) continue;
+      const obj: K8sObject = {
+        ...o,
+        metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? rel.namespace },
+      };
+      const hook = !!o.metadata?.annotations?.["helm.sh/hook"];
+      out.push({
+        obj,
+        urn: rel.resourceUrn,
+        source: `release ${rel.releaseName}`,
+        ...(hook ? { hook } : {}),
+      });
+    }
+  }
+  return [...out, ...rawObjectsOf(resources)];
+}
+
+/** CRD objects among the placed objects. */
+export function crdsIn(objects: Placed[]): K8sObject[] {
+  return objects.filter((p) => p.obj.kind === "CustomResourceDefinition").map((p) => p.obj);
+}
+
+/** Groups served by Kubernetes itself (kubernetes-models covers them). */
+export function builtinGroup(group: string): boolean {
+  return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
+}
+
+/** The CRD that defines an object's kind, if the stack ships it. */
+export function crdFor(obj: K8sObject, crds: K8sObject[]): K8sObject | undefined {
+  const group = groupOf(obj.apiVersion);
+  return crds.find((c) => c.spec?.group === group && c.spec?.names?.kind === obj.kind);
+}
+
+// ---- workloads and pods -------------------------------------------------------------------------
+
+export interface PodTemplate {
+  owner: Placed;
+  labels: Record<string, string>;
+  spec: Record<string, any>;
+  /** Whether it runs on every eligible node (DaemonSet). */
+  perNode: boolean;
+}
+
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
+
+/** The pod template of a built-in workload (CronJob and bare Pod included), if it is one. */
+function podTemplateOf(o: K8sObject): { metadata?: any; spec?: any } | undefined {
+  if (WORKLOAD_KINDS.has(o.kind)) return o.spec?.template;
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template;
+  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
+  return undefined;
+}
+
+/** The pod spec of a built-in workload, if the object is one. */
+export function podSpecOf(o: K8sObject): Record<string, any> | undefined {
+  return podTemplateOf(o)?.spec;
+}
+
+/** Pod templates of built-in workloads (CronJob and bare Pods included). */
+export function podTemplates(objects: Placed[]): PodTemplate[] {
+  const out: PodTemplate[] = [];
+  for (const p of objects) {
+    const tpl = podTemplateOf(p.obj);
+    if (!tpl?.spec) continue;
+    out.push({
+      owner: p,
+      labels: tpl.metadata?.labels ?? {},
+      spec: tpl.spec,
+      perNode: p.obj.kind === "DaemonSet",
+    });
+  }
+  return out;
+}
+
+export function containersOf(spec: Record<string, any>): any[] {
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+}
+
+/** Whether a label selector (`{k: v}` or `{matchLabels, matchExpressions}`) selects these labels. */
+export function selects(selector: any, labels: Record<string, string>): boolean {
+  if (!selector || typeof selector !== "object") return false;
+  const matchLabels: Record<string, string> =
+    "matchLabels" in selector || "matchExpressions" in selector ? (selector.matchLabels ?? {}) : selector;
+  if (Object.keys(matchLabels).length === 0 && !(selector.matchExpressions ?? []).length) return false;
+  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
+  return expressionsHold(selector.matchExpressions, labels);
+}
+
+/** Whether every `matchExpressions` requirement (In, NotIn, Exists, DoesNotExist) holds. */
+export function expressionsHold(exprs: any[] | undefined, labels: Record<string, string>): boolean {
+  for (const e of exprs ?? []) {
+    const has = e.key in labels;
+    const val = labels[e.key];
+    if (e.operator === "In" && !(has && e.values.includes(val))) return false;
+    if (e.operator === "NotIn" && has && e.values.includes(val)) return false;
+    if (e.operator === "Exists" && !has) return false;
+    if (e.operator === "DoesNotExist" && has) return false;
+  }
+  return true;
+}
+
+// ---- what operators create at run time ----------------------------------------------------------
+
+/**
+ * Objects the Prometheus and VictoriaMetrics operators create from custom resources: the Services
+ * and pods an address can point at although no chart renders them. Only names, labels and ports,
+ * the part the address and network checks need:
+ * - prometheus-operator: ports, port names and governing Services from the custom resource's own
+ *   fields and the operator's contract (upstream/operators/prometheusOperator.ts): the server's
+ *   port is named after `spec.portName` (kube-prometheus-stack sets `http-web`; the CRD's default
+ *   is `web`), the config-reloader's `reloader-web`, Alertmanager's mesh ports; the operator's pod
+ *   labels over `spec.podMetadata.labels`, the governing Services' selectors.
+ * - VictoriaMetrics operator: names, labels, ports and port names from the CR's own fields and the
+ *   operator's contract (upstream/operators/victoriaMetrics.ts): `<kind>-N` workloads and Services,
+ *   the operator's selector labels (`podMetadata.labels` under them), `spec.port` (else the
+ *   operator's default) on a container port named `http`, VMAlertmanager's named `spec.portName`
+ *   (default `web`) behind a Service port `http`.
+ */
+export function operatorObjects(objects: Placed[]): Placed[] {
+  const out: Placed[] = [];
+  // Governing Services are headless; operators label them like the pods they select (monitors select by these).
+  const svc = (p: Placed, name: string, selector: Record<string, string>, ports: Record<string, unknown>[]) =>
+    out.push({
+      urn: p.urn,
+      source: `${p.source}, by its operator`,
+      obj: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace: p.obj.metadata.namespace, labels: selector },
+        spec: { selector, clusterIP: "None", ports },
+      },
+    });
+  const pod = (
+    p: Placed,
+    kind: string,
+    name: string,
+    labels: Record<string, string>,
+    containers: unknown[],
+  ) =>
+    out.push({
+      urn: p.urn,
+      source: `${p.source}, by its operator`,
+      obj: {
+        apiVersion: "apps/v1",
+        kind,
+        metadata: { name, namespace: p.obj.metadata.namespace },
+        spec: { template: { metadata: { labels }, spec: { containers } } },
+      },
+    });
+  for (const p of objects) {
+    const { kind, apiVersion, metadata } = p.obj;
+    const n = metadata.name;
+    if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager")) {
+      const app = kind.toLowerCase();
+      const contract = SERVERS[kind];
+      const port = contract.port;
+      const portName = serverPortName(kind, p.obj.spec);
+      const mesh = kind === "Alertmanager" ? ALERTMANAGER_MESH : [];
+      const labels = serverPodLabels(kind, n, p.obj.spec?.podMetadata);
+      pod(p, "StatefulSet", `${app}-${n}`, labels, [
+        {
+          name: "main",
+          ports: [
+            { name: portName, containerPort: port },
+            ...mesh.map((m) => ({ name: m.containerName, containerPort: m.port, protocol: m.protocol })),
+          ],
+        },
+        { name: "config-reloader", ports: [{ name: RELOADER_PORT.name, containerPort: RELOADER_PORT.port }] },
+      ]);
+      svc(p, contract.governingService, governingSelector(kind), [
+        { name: portName, port, targetPort: portName },
+        ...mesh.map((m) => ({
+          name: m.serviceName,
+          port: m.port,
+          targetPort: m.containerName,
+          protocol: m.protocol,
+        })),
+      ]);
+    }
+    if (apiVersion.startsWith("operator.victoriametrics.com/")) out.push(...vmOperatorObjects(p));
+  }
+  return out;
+}
+
+/** A workload of the given pod labels and containers' ports, and its Service, made by an operator. */
+function madeWorkload(
+  p: Placed,
+  workload: string,
+  name: string,
+  selector: Record<string, string>,
+  podLabels: Record<string, string>,
+  ports: { name: string; containerPort: number; protocol?: string }[],
+  servicePorts: { name: string; port: number; targetPort: number | string }[],
+  headless: boolean,
+): Placed[] {
+  const where = { urn: p.urn, source: `${p.source}, by its operator` };
+  const namespace = p.obj.metadata.namespace;
+  return [
+    {
+      ...where,
+      obj: {
+        apiVersion: "apps/v1",
+        kind: workload,
+        metadata: { name, namespace },
+        spec: {
+          selector: { matchLabels: selector },
+          template: { metadata: { labels: podLabels }, spec: { containers: [{ name: "main", ports }] } },
+        },
+      },
+    },
+    {
+      ...where,
+      obj: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace, labels: selector },
+        spec: { selector, ...(headless ? { clusterIP: "None" } : {}), ports: servicePorts },
+      },
+    },
+    // The operator scrapes each component it runs through a VMServiceScrape of its own on the
+    // Service's `http` port (VictoriaMetrics/operator docs: self-scrape objects unless disabled).
+    {
+      ...where,
+      obj: {
+        apiVersion: "operator.victoriametrics.com/v1beta1",
+        kind: "VMServiceScrape",
+        metadata: { name, namespace },
+        spec: { selector: { matchLabels: selector }, endpoints: [{ port: VM_SERVICE_PORT_NAME }] },
+      },
+    },
+  ];
+}
+
+/** What the VictoriaMetrics operator makes of one of its CRs (upstream/operators/victoriaMetrics.ts). */
+function vmOperatorObjects(p: Placed): Placed[] {
+  const { kind, metadata } = p.obj;
+  const spec: Record<string, any> = p.obj.spec ?? {};
+  const n = metadata.name;
+  if (kind === "VMCluster") {
+    // One CR, three components, each `vm<component>-N` behind a Service of its name; vminsert and
+    // vmselect reach every vmstorage pod on its `vminsert` and `vmselect` ports.
+    return (Object.keys(VM_CLUSTER) as VmClusterComponent[]).flatMap((app) => {
+      const c = VM_CLUSTER[app];
+      const part: Record<string, any> | undefined = spec[app];
+      if (!part) return [];
+      const ports = c.ports.map((x) => ({
+        name: x.name,
+        containerPort: vmPort(part, x.field, x.defaultPort),
+      }));
+      return madeWorkload(
+        p,
+        c.workload,
+        `${app}-${n}`,
+        vmSelectorLabels(app, n),
+        vmPodLabels(app, n, part.podMetadata),
+        ports,
+        ports.map((x) => ({ name: x.name, port: x.containerPort, targetPort: x.containerPort })),
+        c.headless,
+      );
+    });
+  }
+  if (!(kind in VM_KINDS)) return [];
+  const k = kind as VmKind;
+  const c = VM_KINDS[k];
+  const app = kind.toLowerCase();
+  const port = vmPort(spec, "port", c.defaultPort);
+  const portName = vmPortName(k, spec);
+  const ports = [
+    { name: portName, containerPort: port },
+    ...c.extraPorts.map((x) => ({
+      name: x.name,
+      containerPort: x.port,
+      ...(x.protocol ? { protocol: x.protocol } : {}),
+    })),
+  ];
+  // The Service's port is `http`; its targetPort is the container port's name for VMAlertmanager
+  // (the operator passes portName as the Service's port string), the number otherwise.
+  const targetPort = c.portNameField ? portName : port;
+  return madeWorkload(
+    p,
+    c.workload,
+    `${app}-${n}`,
+    vmSelectorLabels(app, n),
+    vmPodLabels(app, n, spec.podMetadata),
+    ports,
+    [{ name: VM_SERVICE_PORT_NAME, port, targetPort }],
+    c.headless,
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * Pod Security levels against the pods that run under them: a pod its namespace's `enforce` level
+ * refuses (it would never start), a pod that passes `baseline` but runs in a namespace enforcing
+ * `privileged` (the namespace admits more than its pods need), and a level without a pinned
+ * version (`latest` tightens under running pods at the next cluster upgrade).
+ *
+ * The baseline rules are the Pod Security Standards' (https://kubernetes.io/docs/concepts/security/
+ * pod-security-standards/, "Baseline"), as the admission controller implements them in
+ * k8s.io/pod-security-admission policy/check_*.go (hostNamespaces, privileged, capabilities_baseline,
+ * hostPathVolumes, hostPorts, appArmorProfile, seLinuxOptions, procMount, seccompProfile_baseline,
+ * sysctls, windowsHostProcess); read, not run here.
+ */
+import { isParked } from "../builders/security/podSecurity";
+import { podSecurityLabel } from "@homelab-observability/contract";
+import { containersOf, describe, podTemplates, type Finding, type Placed } from "./objects";
+
+/** Capabilities baseline allows a container to add (check_capabilities_baseline.go). */
+const BASELINE_CAPABILITIES = new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+]);
+/** Sysctls baseline allows up to policy v1.31 (check_sysctls.go). */
+const SAFE_SYSCTLS = new Set([
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+]);
+const SELINUX_TYPES = new Set([
+  "",
+  "container_t",
+  "container_init_t",
+  "container_kvm_t",
+  "container_engine_t",
+]);
+
+/** Why a pod spec fails the baseline level (empty: it passes). */
+export function baselineViolations(
+  spec: Record<string, any>,
+  annotations: Record<string, string> = {},
+): string[] {
+  const out: string[] = [];
+  const containers = [...containersOf(spec), ...(spec.ephemeralContainers ?? [])];
+  const psc = spec.securityContext ?? {};
+  const scs = [psc, ...containers.map((c) => c.securityContext ?? {})];
+  for (const k of ["hostNetwork", "hostPID", "hostIPC"]) if (spec[k] === true) out.push(`${k}: true`);
+  if (scs.some((sc) => sc.windowsOptions?.hostProcess === true)) out.push("windowsOptions.hostProcess");
+  for (const c of containers) {
+    const sc = c.securityContext ?? {};
+    if (sc.privileged === true) out.push(`container ${c.name}: privileged`);
+    const added = (sc.capabilities?.add ?? []).filter((x: string) => !BASELINE_CAPABILITIES.has(x));
+    if (added.length) out.push(`container ${c.name}: adds capabilities ${added.join(", ")}`);
+    const hostPorts = (c.ports ?? []).map((p: any) => p.hostPort).filter((p: unknown) => p);
+    if (hostPorts.length) out.push(`container ${c.name}: hostPort ${hostPorts.join(", ")}`);
+    if (sc.procMount && sc.procMount !== "Default")
+      out.push(`container ${c.name}: procMount ${sc.procMount}`);
+  }
+  const hostPaths = (spec.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path);
+  if (hostPaths.length) out.push(`hostPath volumes ${hostPaths.join(", ")}`);
+  for (const sc of scs) {
+    if (sc.seccompProfile?.type === "Unconfined") out.push("seccompProfile Unconfined");
+    const aa = sc.appArmorProfile?.type;
+    if (aa && aa !== "RuntimeDefault" && aa !== "Localhost") out.push(`appArmorProfile ${aa}`);
+    const se = sc.seLinuxOptions;
+    if (se && (!SELINUX_TYPES.has(se.type ?? "") || se.user || se.role))
+      out.push("seLinuxOptions beyond the allowed types");
+  }
+  for (const [k, v] of Object.entries(annotations))
+    if (
+      k.startsWith("container.apparmor.security.beta.kubernetes.io/") &&
+      v !== "runtime/default" &&
+      !v.startsWith("localhost/")
+    )
+      out.push(`AppArmor annotation ${v}`);
+  const sysctls = (psc.sysctls ?? []).map((s: any) => s.name).filter((n: string) => !SAFE_SYSCTLS.has(n));
+  if (sysctls.length) out.push(`sysctls ${sysctls.join(", ")}`);
+  return out;
+}
+
+/** The Pod Security checks over the namespaces the stack creates (Namespace objects) and their pods. */
+export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods: number } {
+  const findings: Finding[] = [];
+  let pods = 0;
+  const namespaces = objects.filter((p) => p.obj.kind === "Namespace");
+  for (const ns of namespaces) {
+    const labels = ns.obj.metadata.labels ?? {};
+    const enforce = labels[podSecurityLabel("enforce")];
+    const where = describe(ns);
+    if (!enforce) {
+      findings.push({
+        check: "pod-security",
+        where,
+        message: `enforces no Pod Security level (label ${podSecurityLabel("enforce")})`,
+      });
+      continue;
+    }
+    for (const mode of ["enforce", "warn", "audit"] as const) {
+      if (!labels[podSecurityLabel(mode)]) continue;
+      const version = labels[podSecurityLabel(mode, true)];
+      if (!version || version === "latest")
+        findings.push({
+          check: "pod-security",
+          where,
+          message: `${mode} level's version is ${version ?? "unset (latest)"}: pin it (v1.x) so a cluster upgrade does not tighten it under running pods`,
+        });
+    }
+    let needsPrivileged = 0;
+    const passing: string[] = [];
+    for (const t of podTemplates(objects)) {
+      if (t.owner.obj.metadata.namespace !== ns.obj.metadata.name) continue;
+      if (isParked(t.spec)) continue;
+      pods++;
+      const v = baselineViolations(t.spec, t.owner.obj.spec?.template?.metadata?.annotations ?? {});
+      if (v.length > 0) {
+        needsPrivileged++;
+        if (enforce !== "privileged")
+          findings.push({
+            check: "pod-security",
+            where: describe(t.owner),
+            message: `namespace ${ns.obj.metadata.name} enforces ${enforce}, which refuses this pod: ${v.join("; ")}`,
+          });
+      } else passing.push(describe(t.owner));
+    }
+    if (enforce === "privileged" && passing.length > 0)
+      findings.push({
+        check: "pod-security",
+        where,
+        message: `enforces privileged, but ${passing.join(", ")} pass${passing.length === 1 ? "es" : ""} baseline: run ${passing.length === 1 ? "it" : "them"} in a namespace enforcing baseline`,
+      });
+    if (enforce === "privileged" && needsPrivileged === 0 && passing.length === 0)
+      findings.push({
+        check: "pod-security",
+        where,
+        message: "enforces privileged but runs no pod that needs it",
+      });
+  }
+  return { findings, pods };
+}

@@ -1,0 +1,404 @@
+/**
+ * Every scrape that goes through a kube-rbac-proxy presents a token its target lets through, read
+ * from the rendered objects alone (never from the builders that wrote them):
+ * - the targets: each ServiceMonitor endpoint whose Service leads to pods with a kube-rbac-proxy
+ *   container; the access that proxy asks of a scrape comes from its own config file, the ConfigMap
+ *   its `--config-file` is mounted from (upstream/kubeRbacProxy.ts, kube-rbac-proxy v0.20.0
+ *   pkg/proxy/proxy.go:47-135). Such an endpoint must be `https` with a `bearerTokenFile` (the
+ *   proxy serves TLS only and answers 401 without a token);
+ * - the scrapers that read the ServiceMonitor: a Prometheus (prometheus-operator v0.93.0: a nil
+ *   `serviceMonitorSelector` selects nothing and `{}` everything, pkg/prometheus/resource_selector.go:98-120
+ *   through metav1.LabelSelectorAsSelector;
+ *   a nil `serviceMonitorNamespaceSelector` means the Prometheus' own namespace,
+ *   pkg/operator/operator.go:592-596), a VMAgent (the VictoriaMetrics operator's converter turns
+ *   every ServiceMonitor into a VMServiceScrape, read with `selectAllByDefault`), an Alloy whose
+ *   config runs `prometheus.operator.servicemonitors` (in its `namespaces`, default all);
+ * - a scraper sending the token at SA_TOKEN_FILE must have it mounted (upstream/serviceMonitorAuth.ts);
+ * - each scraper's ServiceAccount must be granted that access by a binding the stack renders, as
+ *   the API server's RBAC authorizer decides it (kubernetes pkg/apis/rbac/v1/evaluation_helpers.go
+ *   VerbMatches, APIGroupMatches, ResourceMatches with `*` and `* /subresource`, ResourceNameMatches,
+ *   NonResourceURLMatches; a RoleBinding grants in its namespace only, a ClusterRoleBinding everywhere;
+ *   read through the code search, not run).
+ * Only an endpoint whose Service port leads to the proxy's `--secure-listen-address` port is judged;
+ * one whose path the proxy's `--allow-paths` leaves out is a finding (404).
+ * A scrape the proxy would refuse is a finding (`scrape-authz`): its target's series would vanish
+ * with a 401 or 403 in the scraper's target list and nothing else to show for it.
+ */
+import { isParked } from "../builders/security/podSecurity";
+import {
+  CONFIG_FILE_FLAG,
+  describeAccess,
+  proxyAccessRequest,
+  proxyAuthorizationOf,
+  PROXY_CONTAINER,
+  type ProxyAccessRequest,
+} from "../upstream/kubeRbacProxy";
+import { blocksOf, parseAlloy, stringValue } from "../upstream/alloy/syntax";
+import { SA_TOKEN_FILE } from "../upstream/serviceMonitorAuth";
+import { alloyConfigs } from "./alloy";
+import { expressionsHold, podTemplates, type Finding, type K8sObject, type Placed } from "./objects";
+
+/** One ServiceMonitor endpoint that reaches a kube-rbac-proxy, and what the proxy asks of it. */
+export interface ProxiedTarget {
+  /** `ServiceMonitor ns/name endpoints[i]`. */
+  endpoint: string;
+  /** The ServiceMonitor's namespace (where scrapers find it). */
+  namespace: string;
+  monitorLabels: Record<string, string>;
+  spec: Record<string, any>;
+  access: ProxyAccessRequest;
+  /** The endpoint's `bearerTokenFile`, if it names one. */
+  bearerTokenFile?: string;
+  /** `DaemonSet ns/name` and the ConfigMap its proxy reads. */
+  via: string;
+}
+
+/** A scraper of ServiceMonitors: its account and which monitors it reads. */
+export interface MonitorScraper {
+  /** `Prometheus ns/name`, `VMAgent ns/name`, `Alloy <ConfigMap>/<key>`. */
+  name: string;
+  account: { name: string; namespace: string };
+  reads: (t: ProxiedTarget) => boolean;
+  /** Whether the scraping container has its ServiceAccount token at {@link SA_TOKEN_FILE}. */
+  tokenMounted: boolean;
+}
+
+/** A label selector as the API server reads it: absent matches nothing, `{}` everything. */
+function selectorMatches(sel: any, labels: Record<string, string>): boolean {
+  if (sel === undefined || sel === null) return false;
+  for (const [k, v] of Object.entries<string>(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  return expressionsHold(sel.matchExpressions, labels);
+}
+
+const isKind = (o: K8sObject, kind: string, group: string) =>
+  o.kind === kind && (group === "" ? o.apiVersion === "v1" : o.apiVersion.startsWith(`${group}/`));
+
+/** The value of a container's `--flag=` argument (the last one wins, as pflag takes it). */
+function flagOf(container: Record<string, any>, flag: string): string | undefined {
+  const all = (container.args ?? []).filter((a: unknown) => typeof a === "string" && a.startsWith(flag));
+  return all.length > 0 ? all[all.length - 1].slice(flag.length) : undefined;
+}
+
+/**
+ * Go's path.Match, as `--allow-paths` applies it (kube-rbac-proxy v0.20.0 pkg/filters/path.go:23-50:
+ * no match is a 404): `*` within one segment, `?`; character classes are not modelled.
+ */
+function globMatches(pattern: string, path: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
+  return new RegExp(`^${re}$`).test(path);
+}
+
+/** The ConfigMap text a container's `--config-file` points at, with where it came from. */
+function proxyConfig(
+  objects: Placed[],
+  namespace: string,
+  pod: Record<string, any>,
+  container: Record<string, any>,
+): { text: string; configMap: string } | undefined {
+  const file = (container.args ?? [])
+    .find((a: unknown) => typeof a === "string" && a.startsWith(CONFIG_FILE_FLAG))
+    ?.slice(CONFIG_FILE_FLAG.length);
+  if (!file) return undefined;
+  const mount = (container.volumeMounts ?? []).find((m: any) => file.startsWith(`${m.mountPath}/`));
+  const volume = mount && (pod.volumes ?? []).find((v: any) => v.name === mount.name);
+  const name = volume?.configMap?.name;
+  if (!name) return undefined;
+  const cm = objects.find(
+    (p) =>
+      isKind(p.obj, "ConfigMap", "") &&
+      p.obj.metadata.name === name &&
+      p.obj.metadata.namespace === namespace,
+  );
+  const key = file.slice(mount.mountPath.length + 1);
+  const text = cm?.obj.data?.[key];
+  return typeof text === "string" ? { text, configMap: `${namespace}/${name}` } : undefined;
+}
+
+/**
+ * Every ServiceMonitor endpoint whose Service selects pods running a kube-rbac-proxy, with the
+ * access that proxy asks; endpoints that could not pass it (no token, not https) are findings.
+ */
+export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; findings: Finding[] } {
+  const targets: ProxiedTarget[] = [];
+  const findings: Finding[] = [];
+  const templates = podTemplates(objects).filter((t) => !isParked(t.spec));
+  for (const m of objects.filter((p) => isKind(p.obj, "ServiceMonitor", "monitoring.coreos.com"))) {
+    const ns = m.obj.metadata.namespace ?? "";
+    const spec = m.obj.spec ?? {};
+    const nsSel = spec.namespaceSelector ?? {};
+    const inScope = (n: string | undefined) =>
+      nsSel.any === true || (nsSel.matchNames ? nsSel.matchNames.includes(n) : n === ns);
+    const services = objects.filter(
+      (p) =>
+        isKind(p.obj, "Service", "") &&
+        inScope(p.obj.metadata.namespace) &&
+        selectorMatches(spec.selector, p.obj.metadata.labels ?? {}),
+    );
+    for (const svc of services) {
+      const svcNs = svc.obj.metadata.namespace ?? "";
+      const podSel = svc.obj.spec?.selector;
+      if (!podSel || Object.keys(podSel).length === 0) continue;
+      for (const t of templates) {
+        if (t.owner.obj.metadata.namespace !== svcNs) continue;
+        if (!selectorMatches({ matchLabels: podSel }, t.labels)) continue;
+        for (const c of t.spec.containers ?? []) {
+          const proxy = c.name === PROXY_CONTAINER || String(c.image ?? "").includes("kube-rbac-proxy");
+          if (!proxy) continue;
+          const workload = `${t.owner.obj.kind} ${svcNs}/${t.owner.obj.metadata.name}`;
+          const cfg = proxyConfig(objects, svcNs, t.spec, c);
+          const secure = flagOf(c, "--secure-listen-address=");
+          const securePort =
+            secure === undefined ? undefined : Number(secure.slice(secure.lastIndexOf(":") + 1));
+          const portName = (c.ports ?? []).find((p: any) => p.containerPort === securePort)?.name;
+          const allowPaths = flagOf(c, "--allow-paths=")?.split(",");
+          (spec.endpoints ?? []).forEach((ep: any, i: number) => {
+            const endpoint = `ServiceMonitor ${ns}/${m.obj.metadata.name} endpoints[${i}]`;
+            // Only an endpoint whose Service port leads to the proxy's HTTPS port goes through it.
+            const sp = (svc.obj.spec?.ports ?? []).find((p: any) => p.name === ep.port);
+            const target = sp ? (sp.targetPort ?? sp.port) : ep.targetPort;
+            if (
+              target === undefined ||
+              (target !== securePort && (portName === undefined || target !== portName))
+            )
+              return;
+            const path = ep.path ?? "/metrics";
+            if (allowPaths && !allowPaths.some((a) => globMatches(a, path)))
+              findings.push({
+                check: "scrape-authz",
+                where: endpoint,
+                message: `${endpoint} scrapes ${path} through the kube-rbac-proxy of ${workload}, whose --allow-paths (${allowPaths.join(",")}) answers it 404`,
+              });
+            if (!cfg) {
+              findings.push({
+                check: "scrape-authz",
+                where: endpoint,
+                message: `${endpoint} reaches the kube-rbac-proxy of ${workload}, whose --config-file comes from no ConfigMap the stack renders: the access it asks cannot be read`,
+              });
+              return;
+            }
+            if (ep.scheme !== "https")
+              findings.push({
+                check: "scrape-authz",
+                where: endpoint,
+                message: `${endpoint} scrapes the kube-rbac-proxy of ${workload} with scheme ${ep.scheme ?? "http (the default)"}; the proxy serves HTTPS only (--secure-listen-address)`,
+              });
+            if (!ep.bearerTokenFile && !ep.authorization && !ep.bearerTokenSecret)
+              findings.push({
+                check: "scrape-authz",
+                where: endpoint,
+                message: `${endpoint} presents no token to the kube-rbac-proxy of ${workload}, which answers 401 without one (a TokenReview of the bearer token authenticates every request)`,
+              });
+            let access: ProxyAccessRequest;
+            try {
+              access = proxyAccessRequest(proxyAuthorizationOf(cfg.text), "GET", path);
+            } catch (e) {
+              findings.push({ check: "scrape-authz", where: endpoint, message: (e as Error).message });
+              return;
+            }
+            targets.push({
+              endpoint,
+              namespace: ns,
+              monitorLabels: m.obj.metadata.labels ?? {},
+              spec,
+              access,
+              ...(ep.bearerTokenFile ? { bearerTokenFile: ep.bearerTokenFile } : {}),
+              via: `${workload} (ConfigMap ${cfg.configMap})`,
+            });
+          });
+        }
+      }
+    }
+  }
+  return { targets, findings };
+}
+
+/** The namespaces each Alloy `prometheus.operator.servicemonitors` of a config reads, `undefined` for all. */
+export function alloyMonitorNamespaces(text: string): (string[] | undefined)[] {
+  const parsed = parseAlloy(text);
+  if (parsed.errors.length > 0) return [];
+  return [...blocksOf(parsed.body)]
+    .filter(({ block, path }) => path.length === 0 && block.name === "prometheus.operator.servicemonitors")
+    .map(({ block }): string[] | undefined => {
+      const a = block.body.find((s) => s.kind === "attribute" && s.name === "namespaces");
+      if (a?.kind !== "attribute" || a.value.kind !== "array") return undefined;
+      const names = a.value.elements.flatMap((e) =>
+        e.kind === "literal" && e.type === "string" ? [stringValue(e.raw)] : [],
+      );
+      return names.length > 0 ? names : undefined;
+    });
+}
+
+/** Every scraper of ServiceMonitors among the rendered objects. */
+export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
+  const out: MonitorScraper[] = [];
+  for (const p of objects) {
+    const { kind, apiVersion, metadata } = p.obj;
+    const spec = p.obj.spec ?? {};
+    const ns = metadata.namespace ?? "";
+    const name = `${kind} ${ns}/${metadata.name}`;
+    // The pods' account: the CR's `serviceAccountName`, else the operator's default (prometheus-operator
+    // leaves it to the namespace's `default`; the VictoriaMetrics operator makes `vmagent-<name>`,
+    // api/operator/v1beta1/vmagent_types.go:756-761 GetServiceAccountName at v0.66.0), as checks/privileges.ts models them.
+    if (kind === "Prometheus" && apiVersion.startsWith("monitoring.coreos.com/")) {
+      const nsSel = spec.serviceMonitorNamespaceSelector;
+      out.push({
+        name,
+        account: { name: spec.serviceAccountName ?? "default", namespace: ns },
+        // Unset: the operator mounts it (pkg/apis/monitoring/v1/prometheus_types.go:467-473,
+        // pkg/prometheus/server/statefulset.go:396 at v0.93.0).
+        tokenMounted: spec.automountServiceAccountToken !== false,
+        // Namespace labels are not rendered: a namespace selector is taken to reach every namespace.
+        reads: (t) =>
+          selectorMatches(spec.serviceMonitorSelector, t.monitorLabels) &&
+          (nsSel === undefined || nsSel === null ? t.namespace === ns : true),
+      });
+    }
+    if (kind === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/")) {
+      out.push({
+        name,
+        account: { name: spec.serviceAccountName ?? `vmagent-${metadata.name}`, namespace: ns },
+        // With `disableAutomountServiceAccountToken` the operator projects the token into the vmagent
+        // container itself (factory/vmagent/vmagent.go:687, build/service_account.go:37-51 at v0.66.0).
+        tokenMounted: true,
+        // The converter's VMServiceScrape carries the ServiceMonitor's labels; without
+        // selectAllByDefault a VMAgent with no selector reads none.
+        reads: (t) =>
+          spec.serviceScrapeSelector
+            ? selectorMatches(spec.serviceScrapeSelector, t.monitorLabels)
+            : spec.selectAllByDefault === true,
+      });
+    }
+  }
+  for (const c of alloyConfigs(objects)) {
+    const scopes = alloyMonitorNamespaces(c.text);
+    if (scopes.length === 0) continue;
+    const seen = new Set<string>();
+    for (const t of podTemplates(objects)) {
+      const ns = t.owner.obj.metadata.namespace;
+      if (!ns || ns !== c.namespace || isParked(t.spec)) continue;
+      if (!(t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap)) continue;
+      const account = { name: t.spec.serviceAccountName ?? "default", namespace: ns };
+      if (seen.has(account.name)) continue;
+      seen.add(account.name);
+      // The pod's setting, else its ServiceAccount's, else Kubernetes' default (mounted).
+      const sa = objects.find(
+        (p) =>
+          isKind(p.obj, "ServiceAccount", "") &&
+          p.obj.metadata.name === account.name &&
+          p.obj.metadata.namespace === ns,
+      );
+      out.push({
+        name: `Alloy ${c.where}`,
+        account,
+        tokenMounted: (t.spec.automountServiceAccountToken ?? sa?.obj.automountServiceAccountToken) !== false,
+        reads: (tg) => scopes.some((s) => s === undefined || s.includes(tg.namespace)),
+      });
+    }
+  }
+  return out;
+}
+
+const RBAC = "rbac.authorization.k8s.io/v1";
+const anyMatch = (list: string[] | undefined, x: string) =>
+  !!list && (list.includes("*") || list.includes(x));
+
+/** Whether a rule allows an access (evaluation_helpers.go: verb, group, resource, name; or the URL). */
+function ruleAllows(rule: any, a: ProxyAccessRequest): boolean {
+  if (!anyMatch(rule.verbs, a.verb)) return false;
+  if (a.kind === "nonResource")
+    return (rule.nonResourceURLs ?? []).some(
+      (u: string) => u === "*" || u === a.path || (u.endsWith("*") && a.path.startsWith(u.slice(0, -1))),
+    );
+  if (!anyMatch(rule.apiGroups, a.apiGroup)) return false;
+  const sub = a.resource.includes("/") ? a.resource.slice(a.resource.indexOf("/") + 1) : "";
+  const resource = (rule.resources ?? []).some(
+    (r: string) => r === "*" || r === a.resource || (sub !== "" && r === `*/${sub}`),
+  );
+  if (!resource) return false;
+  const names: string[] = rule.resourceNames ?? [];
+  return names.length === 0 || names.includes(a.name);
+}
+
+/** The bindings (`Kind ns/name -> Role`) that grant `account` the access, none when nothing does. */
+export function grantsOf(
+  objects: Placed[],
+  account: { name: string; namespace: string },
+  a: ProxyAccessRequest,
+): string[] {
+  const out: string[] = [];
+  for (const b of objects) {
+    if (b.obj.apiVersion !== RBAC || (b.obj.kind !== "RoleBinding" && b.obj.kind !== "ClusterRoleBinding"))
+      continue;
+    const bound = (b.obj.subjects ?? []).some(
+      (s: any) =>
+        (s.kind === "ServiceAccount" &&
+          s.name === account.name &&
+          (s.namespace ?? b.obj.metadata.namespace) === account.namespace) ||
+        (s.kind === "Group" &&
+          (s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${account.namespace}`)),
+    );
+    if (!bound) continue;
+    const namespace = b.obj.kind === "RoleBinding" ? b.obj.metadata.namespace : undefined;
+    // A RoleBinding grants in its namespace only, and no non-resource URL.
+    if (namespace !== undefined && (a.kind === "nonResource" || a.namespace !== namespace)) continue;
+    const ref = b.obj.roleRef ?? {};
+    const role = objects.find(
+      (p) =>
+        p.obj.apiVersion === RBAC &&
+        p.obj.kind === ref.kind &&
+        p.obj.metadata.name === ref.name &&
+        (ref.kind === "ClusterRole" || p.obj.metadata.namespace === namespace),
+    );
+    if (role && (role.obj.rules ?? []).some((r: any) => ruleAllows(r, a)))
+      out.push(
+        `${b.obj.kind} ${namespace ? `${namespace}/` : ""}${b.obj.metadata.name} -> ${ref.kind} ${ref.name}`,
+      );
+  }
+  return out;
+}
+
+/** What each scraper asks of each proxied target it reads, and whether a binding grants it. */
+export interface ScrapeGrant {
+  scraper: string;
+  account: string;
+  endpoint: string;
+  access: ProxyAccessRequest;
+  grantedBy: string[];
+}
+
+export function scrapeGrants(objects: Placed[]): { grants: ScrapeGrant[]; findings: Finding[] } {
+  const { targets, findings } = proxiedTargets(objects);
+  const grants: ScrapeGrant[] = [];
+  for (const s of monitorScrapers(objects))
+    for (const t of targets.filter((x) => s.reads(x))) {
+      const grantedBy = grantsOf(objects, s.account, t.access);
+      grants.push({
+        scraper: s.name,
+        account: `${s.account.namespace}/${s.account.name}`,
+        endpoint: t.endpoint,
+        access: t.access,
+        grantedBy,
+      });
+      if (t.bearerTokenFile === SA_TOKEN_FILE && !s.tokenMounted)
+        findings.push({
+          check: "scrape-authz",
+          where: `${s.name} -> ${t.endpoint}`,
+          message: `${s.name} scrapes ${t.endpoint} with the token at ${SA_TOKEN_FILE}, but its pod mounts no ServiceAccount token (automountServiceAccountToken false): the file does not exist and the scrape fails`,
+        });
+      if (grantedBy.length === 0)
+        findings.push({
+          check: "scrape-authz",
+          where: `${s.name} -> ${t.endpoint}`,
+          message: `${s.name} scrapes ${t.endpoint} through the kube-rbac-proxy of ${t.via}, which asks ${describeAccess(t.access)} (kube-rbac-proxy v0.20.0 pkg/proxy/proxy.go:87-99), and no binding grants it to ServiceAccount ${s.account.namespace}/${s.account.name}: every scrape gets 403`,
+        });
+    }
+  return { grants, findings };
+}
+
+/** The check: every proxied scrape is https with a token, and every scraper is let through. */
+export function checkScrapeAuthz(objects: Placed[]): Finding[] {
+  return scrapeGrants(objects).findings;
+}

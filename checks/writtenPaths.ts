@@ -1,0 +1,272 @@
+/**
+ * Every path Mimir or Loki writes lies on a volume the pod mounts writable, for the pod's user; and
+ * every Mimir `-target` names a module Mimir 3.0 has (which modules run decides which paths are
+ * written). The paths, their config keys, flags and defaults, and the modules that write each are
+ * upstream's (upstream/engines/writablePaths.ts, upstream/engines/mimirModules.ts); this check reads
+ * the config file each container is given (the mounted ConfigMap or Secret its `-config.file` names)
+ * and its flags, resolves a relative path against the image's working directory, and finds the
+ * mount. Without it, Mimir's default activity log `./metrics-activity.log` lands in `/`, which its
+ * uid cannot write, and no Mimir process starts.
+ */
+import * as path from "path";
+import { parse } from "yaml";
+import { isSecretEnvelope } from "@homelab-observability/contract";
+import {
+  describe,
+  podTemplates,
+  type Finding,
+  type K8sObject,
+  type Placed,
+  type PodTemplate,
+} from "./objects";
+import {
+  LOKI_IMAGE_WORKDIR,
+  LOKI_TARGET_MODULES,
+  LOKI_WRITTEN_PATHS,
+  MIMIR_DEFAULT_STORAGE_BACKEND,
+  MIMIR_IMAGE_WORKDIR,
+  MIMIR_WRITTEN_PATHS,
+  type WrittenPath,
+} from "../upstream/engines/writablePaths";
+import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../upstream/engines/mimirModules";
+
+type Engine = "mimir" | "loki";
+
+export function engineOf(image: string): Engine | undefined {
+  if (/(^|\/)grafana\/mimir(:|@|$)/.test(image)) return "mimir";
+  if (/(^|\/)grafana\/loki(:|@|$)/.test(image)) return "loki";
+  return undefined;
+}
+
+/** `-name=value` / `--name=value` flags of a container (the last one wins, as Go's flag package does). */
+export function flagsOf(args: unknown[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (const a of args) {
+    const m = typeof a === "string" ? /^--?([^=]+)=(.*)$/.exec(a) : null;
+    if (m) flags.set(m[1], m[2]);
+  }
+  return flags;
+}
+
+function get(config: unknown, key: string): unknown {
+  let v: any = config;
+  for (const part of key.split(".")) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = v[part];
+  }
+  return v;
+}
+
+/** The mount holding `file` (the deepest one), if any. */
+function mountOf(mounts: any[], file: string): { mountPath: string; [k: string]: any } | undefined {
+  return mounts
+    .filter((m): m is { mountPath: string } => typeof m?.mountPath === "string")
+    .filter((m) => {
+      const rel = path.posix.relative(m.mountPath, file);
+      return rel === "" || (!rel.startsWith("..") && !path.posix.isAbsolute(rel));
+    })
+    .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+}
+
+/** The text of the config file a container reads, from the ConfigMap or Secret mounted there. */
+export function configText(
+  objects: Placed[],
+  ns: string,
+  volumes: Map<string, any>,
+  mounts: any[],
+  file: string,
+): string | undefined {
+  const mount = mountOf(mounts, file);
+  const volume = mount && volumes.get(mount.name);
+  const source = volume?.configMap ?? volume?.secret;
+  if (!mount || !source) return undefined;
+  const kind = volume.configMap ? "ConfigMap" : "Secret";
+  const name = volume.configMap ? source.name : source.secretName;
+  const rel = path.posix.relative(mount.mountPath, file);
+  const key = (source.items ?? []).find((i: any) => i.path === rel)?.key ?? (source.items ? undefined : rel);
+  const obj = objects.find(
+    (p) => p.obj.kind === kind && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
+  )?.obj;
+  if (!obj || key === undefined) return undefined;
+  if (typeof obj.stringData?.[key] === "string") return obj.stringData[key];
+  const data = obj.data;
+  if (!data || typeof data !== "object" || isSecretEnvelope(data) || typeof data[key] !== "string")
+    return undefined;
+  return kind === "Secret" ? Buffer.from(data[key], "base64").toString("utf8") : data[key];
+}
+
+/** A Loki or Mimir container of a rendered pod, with what the engine checks read of it. */
+export interface EngineContainer {
+  template: PodTemplate;
+  /** The pod's namespace. */
+  ns: string;
+  /** The pod's volumes by name. */
+  volumes: Map<string, any>;
+  container: any;
+  engine: Engine;
+  /** `<owner> container <name>`, where findings point. */
+  where: string;
+  /** Its command and args, the strings among them. */
+  args: string[];
+  flags: Map<string, string>;
+  /** `-config.file`, if set. */
+  file?: string;
+  /** That file's text, where the render shows it (a ConfigMap, a Secret that is no envelope). */
+  text?: string;
+}
+
+/**
+ * Every Loki and Mimir container of the rendered pods (by image), and the config file it reads: what
+ * written-paths, engine-config and bucket-reads each judge.
+ */
+export function engineContainers(objects: Placed[]): EngineContainer[] {
+  const out: EngineContainer[] = [];
+  for (const t of podTemplates(objects)) {
+    const ns = t.owner.obj.metadata.namespace ?? "";
+    const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v.name, v]));
+    for (const c of t.spec.containers ?? []) {
+      const engine = engineOf(String(c.image ?? ""));
+      if (!engine) continue;
+      const args: string[] = [...(c.command ?? []), ...(c.args ?? [])].filter(
+        (a): a is string => typeof a === "string",
+      );
+      const flags = flagsOf(args);
+      const file = flags.get("config.file");
+      out.push({
+        template: t,
+        ns,
+        volumes,
+        container: c,
+        engine,
+        where: `${describe(t.owner)} container ${c.name}`,
+        args,
+        flags,
+        file,
+        text: file ? configText(objects, ns, volumes, c.volumeMounts ?? [], file) : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+/** What backs a volume name: its kind and, for a claim template, that it is one. */
+function volumeKind(owner: K8sObject, volumes: Map<string, any>, name: string): string | undefined {
+  const v = volumes.get(name);
+  if (v) return Object.keys(v).find((k) => k !== "name");
+  const claims: any[] = owner.spec?.volumeClaimTemplates ?? [];
+  return claims.some((c) => c.metadata?.name === name) ? "volumeClaimTemplate" : undefined;
+}
+
+/** Volume kinds the kubelet always mounts read-only. */
+const READ_ONLY_KINDS = new Set(["configMap", "secret", "projected", "downwardAPI"]);
+/** Volume kinds whose root a non-root user can write only through the pod's fsGroup. */
+const CLAIM_KINDS = new Set(["persistentVolumeClaim", "volumeClaimTemplate", "ephemeral"]);
+
+export interface WrittenPathsReport {
+  /** Paths judged, per container. */
+  judged: number;
+  findings: Finding[];
+}
+
+/** Where one written path is, and where its value came from. */
+function valueOf(
+  engine: Engine,
+  entry: WrittenPath,
+  config: unknown,
+  flags: Map<string, string>,
+): { value: string; from: string } {
+  const flag = flags.get(entry.flag);
+  if (flag !== undefined) return { value: flag, from: `flag -${entry.flag}` };
+  const set = get(config, entry.key);
+  if (typeof set === "string" && set !== "") return { value: set, from: entry.key };
+  if (engine === "mimir" && entry.whenFilesystem) {
+    // A store's filesystem dir falls back to the common storage's (Mimir's `common` block).
+    const common = get(config, "common.storage.filesystem.dir");
+    if (typeof common === "string" && common !== "")
+      return { value: common, from: "common.storage.filesystem.dir" };
+  }
+  if (engine === "loki" && entry.underPathPrefix) {
+    const prefix = flags.get("common.path-prefix") ?? get(config, "common.path_prefix");
+    if (typeof prefix === "string" && prefix !== "")
+      return {
+        value: `${prefix.replace(/\/$/, "")}/${entry.underPathPrefix}`,
+        from: `${entry.key} unset, under common.path_prefix`,
+      };
+  }
+  return {
+    value: entry.default,
+    from: `${entry.key} unset, ${engine === "mimir" ? "Mimir" : "Loki"}'s default`,
+  };
+}
+
+export function checkWrittenPaths(objects: Placed[]): WrittenPathsReport {
+  const report: WrittenPathsReport = { judged: 0, findings: [] };
+  for (const { template: t, volumes, container: c, engine, where, flags, file, text } of engineContainers(
+    objects,
+  )) {
+    const fail = (message: string) => report.findings.push({ check: "written-paths", where, message });
+    const target = flags.get("target") ?? "all";
+    let modules: readonly string[];
+    if (engine === "mimir") {
+      const m = mimirModulesOf(target);
+      for (const name of m.unknown)
+        fail(
+          `-target=${target}: Mimir 3.0 has no module "${name}" and stops at start ("selected target (${name}) is an internal module, which is not allowed"); expected a comma-separated list of ${MIMIR_3_0_TARGETS.join(", ")}`,
+        );
+      modules = m.modules;
+    } else {
+      modules = target.split(",").flatMap((x) => LOKI_TARGET_MODULES[x.trim()] ?? [x.trim()]);
+    }
+    const mounts: any[] = c.volumeMounts ?? [];
+    let config: unknown = {};
+    if (file && text === undefined) continue; // a config the render cannot show: nothing to judge
+    try {
+      config = text === undefined ? {} : (parse(text) ?? {});
+    } catch {
+      continue; // not YAML: other checks (and the engine) say so
+    }
+    const user = c.securityContext?.runAsUser ?? t.spec.securityContext?.runAsUser;
+    const fsGroup = t.spec.securityContext?.fsGroup;
+    const workdir = c.workingDir ?? (engine === "mimir" ? MIMIR_IMAGE_WORKDIR : LOKI_IMAGE_WORKDIR);
+    const entries: readonly WrittenPath[] = engine === "mimir" ? MIMIR_WRITTEN_PATHS : LOKI_WRITTEN_PATHS;
+    for (const entry of entries) {
+      if (entry.writtenBy !== "every" && !entry.writtenBy.some((m) => modules.includes(m))) continue;
+      if (entry.whenFilesystem) {
+        const backend =
+          get(config, entry.whenFilesystem) ??
+          get(config, "common.storage.backend") ??
+          MIMIR_DEFAULT_STORAGE_BACKEND;
+        if (backend !== "filesystem") continue;
+      }
+      const { value, from } = valueOf(engine, entry, config, flags);
+      if (value === "") continue; // unset without a default: the engine writes nothing there
+      report.judged++;
+      const abs = path.posix.resolve(workdir, value);
+      const said = `${entry.key} is ${abs} (${from}; ${entry.source})`;
+      const mount = mountOf(mounts, entry.kind === "file" ? path.posix.dirname(abs) : abs);
+      if (!mount) {
+        const root = c.securityContext?.readOnlyRootFilesystem
+          ? "the container's root filesystem is read-only"
+          : `the image's directories belong to root and the pod runs as uid ${user ?? "(unset)"}`;
+        fail(
+          `${said}, on no volume: ${root}, so ${engine === "mimir" ? "Mimir" : "Loki"} cannot create the ${entry.kind}; set ${entry.key} under a mounted volume (e.g. the data volume)`,
+        );
+        continue;
+      }
+      const kind = volumeKind(t.owner.obj, volumes, mount.name);
+      if (mount.readOnly) fail(`${said}, on volume ${mount.name} mounted read-only at ${mount.mountPath}`);
+      else if (kind === undefined) fail(`${said}, on volume ${mount.name}, which the pod does not define`);
+      else if (READ_ONLY_KINDS.has(kind))
+        fail(`${said}, on ${kind} volume ${mount.name}, which the kubelet mounts read-only`);
+      else if (kind === "hostPath" && user !== 0)
+        fail(
+          `${said}, on hostPath volume ${mount.name}, whose directories uid ${user ?? "(unset)"} cannot write`,
+        );
+      else if (CLAIM_KINDS.has(kind) && user !== undefined && user !== 0 && fsGroup === undefined)
+        fail(
+          `${said}, on claim ${mount.name}, which uid ${user} can write only with the pod's securityContext.fsGroup, unset`,
+        );
+    }
+  }
+  return report;
+}

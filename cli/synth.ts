@@ -1,0 +1,265 @@
+// First, before any SDK module: the version-guarded SDK start-up shortcut.
+import "./startup";
+// First, for its effect: Helm and the contract link in place (see cli/tools.ts).
+import "./tools";
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../config/resolve";
+import { evaluateResources, failed, formatViolations, verdict, type PackConfig } from "../policy/evaluate";
+import { synthStack } from "../synth/run";
+import { SynthInputError, withoutImportIds } from "../synth/synthesize";
+import { CliConfigError } from "../config/stackFile";
+import { ChartCacheError } from "../synth/render/helm";
+import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
+import { renderErrors, renderExport } from "../synth/render/render";
+import { DEFAULT_KUBE_VERSION } from "../synth/render/types";
+import { formatFindings, placedFrom } from "../checks/placed";
+import { checkStackCached } from "../checks/cache";
+import { budgetOf, countByType, formatBudget, formatTree, resourceCount } from "../synth/report";
+import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
+import { didYouMean } from "../config/errors";
+import { projectRoot, stackNames } from "../config/paths";
+import { runningOverrides } from "../change/runningConfig";
+
+/** The parsed command line; cli/spec.ts SYNTH is its spec (flags, help, docs). */
+interface SynthArgs {
+  stacks: string[] | "all";
+  out: string;
+  dir?: string;
+  policyConfig?: string;
+  quiet: boolean;
+  render: boolean;
+  workloads: boolean;
+  against?: string;
+  running?: string;
+  help: boolean;
+}
+
+export function parseSynthArgs(argv: string[]): SynthArgs {
+  const p = parseArgs(SYNTH, argv);
+  const one = (f: string) => p.values.get(f)?.[0];
+  const given = p.values.get("--stack") ?? [];
+  const args: SynthArgs = {
+    stacks: p.switches.has("--all") ? "all" : given,
+    out: one("--out") ?? "out",
+    dir: one("--dir"),
+    policyConfig: one("--policy-config"),
+    quiet: p.switches.has("--quiet"),
+    render: !p.switches.has("--no-render"),
+    workloads: p.switches.has("--workloads"),
+    against: one("--against"),
+    running: one("--running"),
+    help: p.help,
+  };
+  if (args.help) return args;
+  const bad = (m: string) => new CliArgsError(m, SYNTH);
+  if (args.stacks !== "all" && args.stacks.length === 0) throw bad("give --stack <name> or --all");
+  if (args.stacks === "all" && given.length > 0) throw bad("--all and --stack: give one of them");
+  if (args.workloads && !args.render) throw bad("--workloads needs the render: drop --no-render");
+  if ((args.against || args.running) && (args.stacks === "all" || args.stacks.length !== 1))
+    throw bad("--against and --running check one stack: give exactly one --stack");
+  if ((args.against || args.running) && !args.render)
+    throw bad("--against and --running render: drop --no-render");
+  return args;
+}
+
+/** Progress on stderr, for a person watching: never under --quiet or when stderr is not a terminal. */
+function progressTo(quiet: boolean): (text: string) => void {
+  const on = !quiet && process.stderr.isTTY === true;
+  return (text) => {
+    if (on) process.stderr.write(`... ${text}\n`);
+  };
+}
+
+async function main(): Promise<number> {
+  const args = parseSynthArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(helpText(SYNTH));
+    return 0;
+  }
+  const progress = progressTo(args.quiet);
+  const root = args.dir ? path.resolve(args.dir) : projectRoot();
+  const known = stackNames(root);
+  const stacks = args.stacks === "all" ? known : args.stacks;
+  // Every stack named is judged before any work: an unknown one lists the stacks there are.
+  for (const s of stacks)
+    if (!known.includes(s)) {
+      console.error(
+        `--stack ${s}: no stack file Pulumi.${s}.yaml in ${root}${didYouMean(s, known)}\n` +
+          `  stacks there: ${known.join(", ") || "none"}`,
+      );
+      return 2;
+    }
+  // ajv (63 modules) loads only when a pack config is given.
+  const packConfig: PackConfig = args.policyConfig
+    ? (await import("../synth/pack")).readPackConfig(args.policyConfig)
+    : {};
+  fs.mkdirSync(args.out, { recursive: true });
+  let code = 0;
+  for (const stack of stacks) {
+    let result;
+    try {
+      progress(`${stack}: synthesizing the program under mocks`);
+      result = await synthStack(root, stack, args.running ? runningOverrides(root, stack, args.running) : {});
+    } catch (e) {
+      if (e instanceof ConfigError || e instanceof SynthInputError || e instanceof CliConfigError) {
+        console.error(`${stack}: ${e.message}`);
+        return 2;
+      }
+      console.error(`${stack}: program error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return 2;
+    }
+    if (result.placeholders.length > 0) {
+      console.error(
+        `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,
+      );
+    }
+    const resources = result.export.deployment.resources;
+    const file = path.join(args.out, `${stack}.json`);
+    // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
+    fs.writeFileSync(file, JSON.stringify(withoutImportIds(result.export), null, 2) + "\n");
+    // A real export has no import field: imports and reads go to a side record.
+    if (result.imports.length > 0 || result.reads.length > 0)
+      fs.writeFileSync(
+        path.join(args.out, `${stack}.adopted.json`),
+        JSON.stringify({ imports: result.imports, reads: result.reads }, null, 2) + "\n",
+      );
+    // What the cluster would receive: every release through the real Helm, beside the export.
+    /** Summary lines after the count, each wrapped at 80 columns below. */
+    const rendered: string[] = [];
+    let judged = resources;
+    if (args.render) {
+      let renders;
+      try {
+        progress(`${stack}: rendering Helm releases (a cold cache pulls and renders every chart)`);
+        renders = await renderExport(result.export);
+      } catch (e) {
+        if (!(e instanceof ChartCacheError)) throw e;
+        // helm.ts names the ways out: HOMELAB_CHART_CACHE, or --no-render.
+        console.error(`${stack}: cannot render: ${e.message}`);
+        return 2;
+      }
+      const renderedFile = path.join(args.out, `${stack}.rendered.json`);
+      const raw = rawObjects(result.export, result.secretDataKeys);
+      // Compact: several MB (the CRDs' schemas), read by programs (policy:check, jq), and half the
+      // time to write of an indented file.
+      const renderedText = JSON.stringify({ kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw });
+      fs.writeFileSync(renderedFile, renderedText + "\n");
+      const errors = renderErrors(renders);
+      if (errors.length > 0) {
+        console.error(
+          `${stack}: ${errors.length} of ${renders.length} Helm releases did not render (helm template):\n` +
+            errors.map((e) => `  ${e}`).join("\n"),
+        );
+        code = 1;
+      }
+      judged = withRenderedObjects(resources, renders);
+      const objects = renders.reduce((n, r) => n + r.objects.length, 0);
+      rendered.push(
+        `rendered ${renders.length - errors.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`,
+      );
+      // Checks on what the cluster would receive (checks): schemas, duplicates,
+      // addresses, ${VAR}s, host ports, creation order. The verdict is cached by the objects' and
+      // the checks' content (checks/cache.ts): an unchanged stack is not re-validated.
+      progress(`${stack}: checking the rendered objects`);
+      const placed = placedFrom(stackObjects(renders, raw));
+      // Keyed by the rendered file's text, which the placed objects are made from (no second
+      // serialization of several MB).
+      const checks = checkStackCached(placed, resources, { objectsText: renderedText });
+      // What each pod may do (privileges, host access, hardening), operator-made pods included.
+      if (args.workloads) {
+        const { formatWorkloadTable, workloadTable } =
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          require("../checks/privileges") as typeof import("../checks/privileges");
+        console.log(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
+      }
+      const deferred = checks.networkPoliciesDeferred.length
+        ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})`
+        : "";
+      const pins = checks.imagesByTagOnly.length
+        ? `${checks.imagesByTagOnly.length} pins without a digest`
+        : "every pin with its digest";
+      rendered.push(
+        [
+          `checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects`,
+          `${checks.addressesResolved} addresses`,
+          `${checks.variablesChecked} \${VAR}s`,
+          `${checks.podsJudged} pods at their Pod Security level`,
+          `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
+          `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
+          `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data)`,
+          `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
+        ].join(", "),
+      );
+      for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
+      for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
+      if (checks.findings.length > 0) {
+        console.error(
+          `${stack}: the rendered stack would fail in a cluster:\n${formatFindings(checks.findings)}`,
+        );
+        code = 1;
+      }
+    }
+    // The pack and the budget judge what the cluster would receive: rendered objects stand beside
+    // their releases (withRenderedObjects), so images and requests are the ones that really run.
+    progress(`${stack}: running the policy pack`);
+    const violations = await evaluateResources(judged, packConfig);
+    if (!args.quiet) {
+      console.log(`== ${stack}: resource tree`);
+      console.log(formatTree(resources));
+      const budget = budgetOf(judged);
+      if (budget) {
+        console.log(
+          `\n== ${stack}: resource budget (requests and limits per node pool; DaemonSets per node)`,
+        );
+        console.log(formatBudget(budget));
+      }
+      // What this synthesis deletes or replaces on purpose (the stack output `plannedChanges`,
+      // e.g. vmsingle giving way to a VMCluster): said here, never done silently.
+      const stackRes = result.export.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+      const planned = Object.entries((stackRes?.outputs?.plannedChanges ?? {}) as Record<string, string>);
+      if (planned.length > 0)
+        console.log(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
+    }
+    if (violations.length > 0)
+      console.log(`\n== ${stack}: policy violations\n${formatViolations(violations)}`);
+    const byType = countByType(resources)
+      .map(([t, n]) => `${t.split(":").pop()}×${n}`)
+      .join(", ");
+    // At most 80 columns; the verdict ends the stack's output on a line of its own.
+    const line = (t: string) => wrap(t, 80, "    ", "  ");
+    console.log(
+      [
+        "",
+        `== ${stack}: summary`,
+        line(`${resourceCount(resources)} -> ${file}`),
+        line(`custom resources by type: ${byType}`),
+        ...rendered.map(line),
+        `${stack}: ${verdict(violations)}`,
+      ].join("\n"),
+    );
+    if (failed(violations)) code = 1;
+    // The change from what runs (or ran) to this synthesis: preview/change.
+    if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
+      const change = await import("../change/check");
+      const c = await change.checkChange(root, stack, result, {
+        against: args.against,
+        running: args.running,
+      });
+      console.log(c.text);
+      if (c.code !== 0) code = c.code;
+    }
+  }
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    // Bad input (arguments, a pack config) gets its message; anything else its stack.
+    if (e instanceof CliArgsError)
+      console.error(`synth: ${e.message}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
+    else console.error(e instanceof SynthInputError || e?.name === "PackConfigError" ? e.message : e);
+    process.exit(2);
+  },
+);

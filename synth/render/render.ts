@@ -1,0 +1,136 @@
+/**
+ * Renders what the cluster would receive: every `kubernetes:helm.sh/v3:Release` of a stack export
+ * through the real Helm 3 binary and the pinned chart archives (helm.ts), so tests and the policy
+ * pack judge what the charts make of the values.
+ *
+ * What `helm template` cannot know is stated here once: the Kubernetes version (`--kube-version`,
+ * default 1.31.0) and the API versions the cluster serves (`--api-versions`): the built-in ones
+ * Helm knows plus every group/version of every CRD the stack itself installs (rendered CRDs and raw
+ * CustomResourceDefinition resources), found by rendering until the set stops growing. Pulumi's
+ * provider (pulumi-kubernetes provider/pkg/provider/helm_release.go) asks the live cluster instead.
+ */
+import * as path from "path";
+import { projectRoot } from "../../config/paths";
+import type { StackExport } from "../synthesize";
+import { crdApiVersions, rawCrdApiVersions, readHints, writeHints } from "./apiVersions";
+import { chartFacts, saveChartFacts, type ChartFacts } from "./chartFacts";
+import { chartArchive, chartCacheDir, helmBinary } from "./helm";
+import { isNamespaced } from "./kinds";
+import type { parseManifest } from "./manifest";
+import { RELEASE_TYPE, releaseJob, type ReleaseJob } from "./release";
+import { templateOnce, type Cached } from "./template";
+import { DEFAULT_KUBE_VERSION, type ReleaseRender, type RenderOptions } from "./types";
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Renders every `kubernetes:helm.sh/v3:Release` of a synthesized (or real) export with the real
+ * Helm. Never throws for a template error: that release carries `error` with Helm's own message
+ * (see {@link renderErrors}). Throws {@link ChartCacheError} when a chart cannot be found.
+ */
+export async function renderExport(exp: StackExport, opts: RenderOptions = {}): Promise<ReleaseRender[]> {
+  const root = projectRoot(__dirname);
+  const helm = opts.helm ?? helmBinary(root);
+  const cache = opts.chartCache ?? chartCacheDir(root);
+  const pull = opts.pull ?? process.env.CI !== "true";
+  const o = {
+    helm,
+    kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    cacheDir:
+      opts.cacheDir === undefined
+        ? (process.env.HOMELAB_RENDER_CACHE ?? path.join(root, ".cache", "render"))
+        : opts.cacheDir,
+  };
+  const concurrency = opts.concurrency ?? Number.MAX_SAFE_INTEGER;
+  const releases = exp.deployment.resources.filter((r) => r.custom && r.type === RELEASE_TYPE);
+  const jobs = releases.map(releaseJob);
+  // Each job's chart archive and its facts, looked up once per call.
+  const charts = new Map<ReleaseJob, { archive: string; facts: ChartFacts }>();
+  for (const j of jobs)
+    if (!("error" in j)) {
+      const archive = await chartArchive(j.chart, j.version, j.repo, { cache, helm, pull });
+      charts.set(j, { archive, facts: chartFacts(archive, o.cacheDir) });
+    }
+
+  const base = new Set([...(opts.apiVersions ?? []), ...rawCrdApiVersions(exp)]);
+  // First guess: the CRDs these charts installed last time (a hint only: the loop below verifies
+  // it), so a changed stack usually renders in one round instead of two.
+  const hints = readHints(o.cacheDir);
+  const digestOf = (j: ReleaseJob) => charts.get(j)!.facts.digest;
+  const guess = new Set(base);
+  for (const j of jobs) if (!("error" in j)) for (const a of hints[digestOf(j)] ?? []) guess.add(a);
+  let apiVersions = [...guess].sort();
+  let results: Cached[] = [];
+  // This call's own copy of each render (the JSON text is shared between calls), parsed once.
+  let parsed: (ReturnType<typeof parseManifest> | undefined)[] = [];
+  // Render until the API versions of the CRDs the stack installs stop growing (usually twice).
+  for (let round = 0; round < 5; round++) {
+    results = await pool(jobs, concurrency, (j) =>
+      "error" in j ? Promise.resolve({ error: j.error }) : templateOnce(j, charts.get(j)!, apiVersions, o),
+    );
+    parsed = results.map((r) =>
+      r.json ? (JSON.parse(r.json) as ReturnType<typeof parseManifest>) : undefined,
+    );
+    const found = new Set(base);
+    const learned: Record<string, string[]> = {};
+    parsed.forEach((p, i) => {
+      const j = jobs[i];
+      if (!p || "error" in j) return;
+      const mine = p.objects.flatMap(crdApiVersions);
+      for (const a of mine) found.add(a);
+      learned[digestOf(j)] = [...new Set([...(learned[digestOf(j)] ?? []), ...mine])];
+    });
+    writeHints(o.cacheDir, learned);
+    const next = [...found].sort();
+    if (next.join("\n") === apiVersions.join("\n")) break;
+    apiVersions = next;
+  }
+  saveChartFacts(o.cacheDir);
+
+  const renders: ReleaseRender[] = jobs.map((j, i) => {
+    const b = "error" in j ? j.base : j;
+    const out: ReleaseRender = {
+      resourceUrn: "error" in j ? j.base.resourceUrn : j.res.urn,
+      releaseName: b.releaseName,
+      namespace: b.namespace,
+      chart: "error" in j ? j.base.chart : j.chart,
+      version: b.version,
+      objects: [],
+      sources: [],
+    };
+    const r = results[i];
+    if (r.error !== undefined) out.error = r.error;
+    else {
+      out.objects = parsed[i]?.objects ?? [];
+      out.sources = parsed[i]?.sources ?? [];
+    }
+    return out;
+  });
+  const crds = renders.flatMap((r) => r.objects.filter((o) => o.kind === "CustomResourceDefinition"));
+  for (const r of renders)
+    for (const obj of r.objects) {
+      obj.metadata ??= { name: "" };
+      if (!obj.metadata.namespace && isNamespaced(obj.apiVersion, obj.kind, crds))
+        obj.metadata.namespace = r.namespace;
+    }
+  return renders;
+}
+
+/** Releases that failed to render, as `release (chart version): Helm's message` lines. */
+export function renderErrors(renders: ReleaseRender[]): string[] {
+  return renders
+    .filter((r) => r.error !== undefined)
+    .map((r) => `${r.releaseName} (${r.chart} ${r.version}): ${r.error}`);
+}

@@ -1,0 +1,72 @@
+import { strict as assert } from "assert";
+import { checkAlloy, checkAlloySyntax } from "../../checks/alloy";
+import { loadAlloyReference } from "../../upstream/alloy/components";
+import { checkStack } from "../../checks";
+import type { K8sObject, Placed } from "../../checks/objects";
+import { NS } from "../support/objects";
+
+const at = (obj: K8sObject): Placed => ({ obj, urn: "urn:alloy", source: "release alloy-agents" });
+const configMap = (data: Record<string, string>): K8sObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name: "alloy", namespace: NS },
+  data,
+});
+
+describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
+  const good =
+    'loki.write "default" {\n  endpoint {\n    url = "http://loki:3100/loki/api/v1/push"\n  }\n}\n';
+
+  it("passes an Alloy config that parses and ignores keys that are not .alloy files", () => {
+    assert.deepEqual(checkAlloySyntax([at(configMap({ "config.alloy": good, "notes.txt": "x = {" }))]), []);
+  });
+
+  it("fails a config Alloy cannot parse, naming the ConfigMap, the key, the line and Alloy's message", () => {
+    const broken = good.replace('"default" {', '"default" {\n  url = "a" "b"');
+    const findings = checkAlloySyntax([at(configMap({ "config.alloy": broken }))]);
+    assert.equal(findings.length, 1, JSON.stringify(findings));
+    assert.equal(findings[0].check, "alloy-syntax");
+    assert.match(findings[0].where, /^ConfigMap .*\/alloy \(release alloy-agents\) config\.alloy:2:\d+$/);
+    assert.match(findings[0].message, /expected/);
+  });
+
+  it("runs as part of every stack's checks", () => {
+    const report = checkStack([at(configMap({ "config.alloy": "x = [1 2]\n" }))], []);
+    assert.ok(
+      report.findings.some((f) => f.check === "alloy-syntax"),
+      JSON.stringify(report.findings),
+    );
+  });
+
+  it("judges components against Alloy's reference, with the --stability.level of the pods that mount the config", () => {
+    const [experimental] = Object.entries(loadAlloyReference().components).find(
+      ([, c]) =>
+        c.stage === "experimental" &&
+        !(c.arguments ?? []).some((a) => a.required) &&
+        !Object.values(c.blocks ?? {}).some((b) => b.required),
+    )!;
+    const cm = configMap({ "config.alloy": `${good}${experimental} "x" {\n}\n` });
+    const pod = (args: string[]): K8sObject => ({
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "alloy", namespace: NS },
+      spec: {
+        selector: { matchLabels: { app: "alloy" } },
+        template: {
+          metadata: { labels: { app: "alloy" } },
+          spec: {
+            containers: [{ name: "alloy", image: "grafana/alloy", args }],
+            volumes: [{ name: "config", configMap: { name: "alloy" } }],
+          },
+        },
+      },
+    });
+    const plain = checkAlloy([at(cm), at(pod(["run", "/etc/alloy/config.alloy"]))]);
+    assert.deepEqual(
+      plain.findings.map((f) => f.check),
+      ["alloy-component"],
+    );
+    assert.match(plain.findings[0].message, /--stability\.level=experimental.*\[stability;/);
+    assert.deepEqual(checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"]))]).findings, []);
+  });
+});

@@ -1,0 +1,389 @@
+/**
+ * The object-level checks on the rendered stack (schemas, duplicates, host ports, addresses, `${VAR}`s in configs, the order on an empty cluster), each shown to pass on a good case and to fail, with its message, on one change. The stack-wide runs are in rendered.test.ts.
+ */
+import { strict as assert } from "assert";
+import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
+import { checkSchemas } from "../../checks/schema";
+import { checkDuplicates, checkTransitionDuplicates } from "../../checks/duplicates";
+import { checkHostPorts, checkTransitionHostPorts } from "../../checks/hostPorts";
+import { checkAddresses } from "../../checks/addresses";
+import { checkEnvVars } from "../../checks/envVars";
+import { checkOrdering } from "../../checks/ordering";
+import { PARKED_NODE_SELECTOR } from "../../builders/security/podSecurity";
+import { daemonSet, NS } from "../support/objects";
+import { clone, at, res, service, configMap, crd, widget } from "../support/checkCases";
+
+describe("rendered-stack checks (unit): schemas, duplicates, host ports, addresses, ${VAR}s, ordering", () => {
+  describe("schema", () => {
+    const good = () => [at(daemonSet("ne", 9100)), at(crd, "urn:crds", "release crds"), at(clone(widget))];
+    it("passes valid built-in objects and custom resources", () => {
+      const r = checkSchemas(good());
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.builtin, 2);
+      assert.equal(r.custom, 1);
+    });
+    it("fails a built-in object with a wrongly typed field (kubernetes-models)", () => {
+      const objs = good();
+      objs[0].obj.spec.template.spec.containers[0].ports[0].containerPort = "9100";
+      const f = checkSchemas(objs).findings;
+      assert.equal(f.length, 1);
+      assert.match(f[0].message, /containerPort must be integer/);
+    });
+    it("fails a kind Kubernetes does not serve", () => {
+      const objs = good();
+      objs[0].obj.kind = "DaemonSett";
+      assert.match(
+        checkSchemas(objs).findings[0].message,
+        /apps\/v1 DaemonSett is not a kind Kubernetes serves/,
+      );
+    });
+    it("fails a custom resource against its CRD: type, required, unknown field, pattern", () => {
+      for (const [mutate, expect] of [
+        [(w: any) => (w.spec.size = 0), /\/spec\/size must be >= 1/],
+        [(w: any) => delete w.spec.size, /must have required property 'size'/],
+        [(w: any) => (w.spec.sise = 3), /sise: unknown, the API server drops it/],
+        [(w: any) => (w.spec.mode = "medium"), /\/spec\/mode must match pattern/],
+        [(w: any) => (w.spec.port = true), /\/spec\/port must be integer,string/],
+      ] as [(w: any) => void, RegExp][]) {
+        const objs = good();
+        mutate(objs[2].obj);
+        const f = checkSchemas(objs).findings;
+        assert.equal(f.length, 1, JSON.stringify(f));
+        assert.match(f[0].message, expect);
+      }
+    });
+    it("fails a custom resource whose CRD the stack does not ship", () => {
+      const f = checkSchemas([at(clone(widget))]).findings;
+      assert.match(f[0].message, /no CRD of the stack defines Widget.example.com/);
+    });
+  });
+
+  describe("duplicates", () => {
+    it("fails the same kind/namespace/name from two sources, cluster-scoped namespace ignored", () => {
+      const a = at(configMap("x", {}));
+      const b = at(configMap("x", {}), "urn:b", "resource b");
+      assert.deepEqual(checkDuplicates([a, at(configMap("y", {}), "urn:b")]), []);
+      assert.match(
+        checkDuplicates([a, b])[0].message,
+        /ConfigMap monitoring\/x is rendered 2 times: .*release a.*resource b/,
+      );
+      const c1 = at({ ...clone(crd), metadata: { name: crd.metadata.name, namespace: "one" } });
+      const c2 = at({ ...clone(crd), metadata: { name: crd.metadata.name, namespace: "two" } }, "urn:b");
+      assert.equal(checkDuplicates([c1, c2]).length, 1);
+    });
+  });
+
+  describe("duplicates across a transition", () => {
+    const cm = (urn: string) => at(configMap("x", {}), urn, urn === "urn:a" ? "release a" : "release b");
+    it("fails an object moving to another owner while the old one still holds it", () => {
+      // The old owner is deleted at the end of the update.
+      const gone = checkTransitionDuplicates(
+        { objects: [cm("urn:a")] },
+        { objects: [cm("urn:b")], resources: [res("urn:b")] },
+      );
+      assert.match(
+        gone[0].message,
+        /ConfigMap monitoring\/x moves from release a to release b while release a still owns it/,
+      );
+      // The old owner stays and drops it in its update: fine only when the new owner waits.
+      const racing = { objects: [cm("urn:b")], resources: [res("urn:a"), res("urn:b")] };
+      assert.equal(checkTransitionDuplicates({ objects: [cm("urn:a")] }, racing).length, 1);
+      const waiting = { objects: [cm("urn:b")], resources: [res("urn:a"), res("urn:b", ["urn:a"])] };
+      assert.deepEqual(checkTransitionDuplicates({ objects: [cm("urn:a")] }, waiting), []);
+      // Same owner: an update in place.
+      assert.deepEqual(checkTransitionDuplicates({ objects: [cm("urn:b")] }, racing), []);
+    });
+  });
+
+  describe("host ports", () => {
+    it("passes distinct ports and non-host ports; fails two workloads on one host port", () => {
+      assert.deepEqual(checkHostPorts([at(daemonSet("a", 9100)), at(daemonSet("b", 9101))]), []);
+      assert.deepEqual(checkHostPorts([at(daemonSet("a", 9100)), at(daemonSet("b", 9100, false))]), []);
+      const f = checkHostPorts([at(daemonSet("a", 9100)), at(daemonSet("b", 9100), "urn:b", "release b")]);
+      assert.equal(f.length, 1);
+      assert.match(
+        f[0].message,
+        /host port TCP\/9100 is claimed by DaemonSet monitoring\/a \(release a\) and by DaemonSet monitoring\/b \(release b\)/,
+      );
+    });
+    it("across a transition: a deleted release's DaemonSet coexists with the new one until the end", () => {
+      const before = {
+        objects: [at(daemonSet("kps-ne", 9100), "urn:kps", "release kps")],
+        resources: [res("urn:kps")],
+      };
+      const after = {
+        objects: [at(daemonSet("ne", 9100), "urn:ne", "release ne")],
+        resources: [res("urn:ne")],
+      };
+      assert.match(
+        checkTransitionHostPorts(before, after)[0].message,
+        /during the update, host port TCP\/9100/,
+      );
+    });
+    it("across a transition: an updated release dropping its DaemonSet clashes unless the new claimer waits for it", () => {
+      const before = {
+        objects: [at(daemonSet("kps-ne", 9100), "urn:kps", "release kps")],
+        resources: [res("urn:kps")],
+      };
+      const newDs = at(daemonSet("ne", 9100), "urn:ne", "release ne");
+      const racing = { objects: [newDs], resources: [res("urn:kps"), res("urn:ne")] };
+      assert.equal(checkTransitionHostPorts(before, racing).length, 1);
+      const waiting = { objects: [newDs], resources: [res("urn:kps"), res("urn:ne", ["urn:kps"])] };
+      assert.deepEqual(checkTransitionHostPorts(before, waiting), []);
+    });
+    it("a parked DaemonSet (on no node) claims no host port", () => {
+      const parked = daemonSet("old", 9100);
+      parked.spec.template.spec.nodeSelector = { ...PARKED_NODE_SELECTOR };
+      assert.deepEqual(checkHostPorts([at(parked, "urn:old"), at(daemonSet("new", 9100), "urn:new")]), []);
+    });
+    it("across a transition: a DaemonSet parked in place still holds its port until its release's update is done", () => {
+      const before = {
+        objects: [at(daemonSet("ne", 9100), "urn:old", "release old")],
+        resources: [res("urn:old")],
+      };
+      const parked = clone(daemonSet("ne", 9100));
+      parked.spec.template.spec.nodeSelector = { ...PARKED_NODE_SELECTOR };
+      const moved = { ...daemonSet("ne", 9100), metadata: { name: "ne", namespace: "agents" } };
+      const objects = [at(parked, "urn:old", "release old"), at(moved, "urn:new", "release new")];
+      const racing = { objects, resources: [res("urn:old"), res("urn:new")] };
+      assert.match(
+        checkTransitionHostPorts(before, racing)[0].message,
+        /host port TCP\/9100 is claimed by DaemonSet monitoring\/ne \(release old\) and by DaemonSet agents\/ne \(release new\)/,
+      );
+      const waiting = { objects, resources: [res("urn:old"), res("urn:new", ["urn:old"])] };
+      assert.deepEqual(checkTransitionHostPorts(before, waiting), []);
+    });
+    it("across a transition: the same object updated in place is no clash", () => {
+      const side = { objects: [at(daemonSet("ne", 9100), "urn:ne")], resources: [res("urn:ne")] };
+      assert.deepEqual(checkTransitionHostPorts(side, clone(side)), []);
+    });
+  });
+
+  describe("addresses", () => {
+    const pod = daemonSet("loki", 3100, false);
+    pod.spec.template.spec.containers[0].ports[0].name = "http-metrics";
+    const good = () => [
+      at(clone(pod)),
+      at(service("loki", { app: "loki" }, 3100, "http-metrics")),
+      at(
+        configMap("agent", {
+          "config.alloy": 'url = "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push"',
+        }),
+      ),
+    ];
+    it("resolves an address to a Service port backed by a pod port (by name)", () => {
+      const r = checkAddresses(good());
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.resolved.length, 1);
+      assert.equal(r.resolved[0].service, "loki");
+      assert.equal(r.resolved[0].port, 3100);
+    });
+    it("fails a missing Service, a missing port, an empty selector and an unserved target port", () => {
+      const cases: [(o: Placed[]) => void, RegExp][] = [
+        [
+          (o) => (o[2].obj.data["config.alloy"] = 'url = "http://lokii.monitoring.svc:3100"'),
+          /no Service monitoring\/lokii/,
+        ],
+        [
+          (o) => (o[2].obj.data["config.alloy"] = 'url = "http://loki.monitoring.svc"'),
+          /has no port 80 \(it exposes 3100\)/,
+        ],
+        [(o) => (o[1].obj.spec.selector = { app: "other" }), /selects no pod/],
+        [
+          (o) => (o[1].obj.spec.ports[0].targetPort = "grpc"),
+          /sends port 3100 to grpc, which no selected pod/,
+        ],
+      ];
+      for (const [mutate, expect] of cases) {
+        const objs = good();
+        mutate(objs);
+        const f = checkAddresses(objs).findings;
+        assert.equal(f.length, 1, JSON.stringify(f));
+        assert.match(f[0].message, expect);
+      }
+    });
+    it("resolves pod DNS names of headless Services and Services the operators create", () => {
+      const vm = at({
+        apiVersion: "operator.victoriametrics.com/v1beta1",
+        kind: "VMAlertmanager",
+        metadata: { name: "vm", namespace: NS },
+      });
+      const user = at(
+        configMap("c", {
+          u: "http://vmalertmanager-vm-0.vmalertmanager-vm.monitoring.svc.cluster.local.:9093",
+        }),
+      );
+      assert.equal(checkAddresses([vm, user]).findings.length, 1);
+      const r = checkAddresses([vm, user], operatorObjects([vm]));
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.resolved[0].service, "vmalertmanager-vm");
+    });
+    it("checks a Prometheus's Alertmanagers, named by Service and port name", () => {
+      const prom = (port: string) =>
+        at({
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "Prometheus",
+          metadata: { name: "p", namespace: NS },
+          spec: { alerting: { alertmanagers: [{ name: "loki", namespace: NS, port }] } },
+        });
+      const objs = good().slice(0, 2);
+      assert.deepEqual(checkAddresses([...objs, prom("http")]).findings, []);
+      assert.match(checkAddresses([...objs, prom("http-web")]).findings[0].message, /has no port http-web/);
+    });
+    it("reports addresses outside the stack's namespaces as external, and kube-dns as the cluster's", () => {
+      const objs = good();
+      objs[2].obj.data.x =
+        "endpoint: http://minio.storage.svc.cluster.local:9000 resolver kube-dns.kube-system.svc.cluster.local.";
+      objs.push(
+        at({
+          ...service("coredns", { k: "v" }, 9153, 9153),
+          metadata: { name: "coredns", namespace: "kube-system" },
+        }),
+      );
+      const r = checkAddresses(objs);
+      assert.deepEqual(r.findings, []);
+      assert.deepEqual(r.external.map((a) => `${a.service}.${a.namespace}`).sort(), [
+        "kube-dns.kube-system",
+        "minio.storage",
+      ]);
+    });
+  });
+
+  describe("${VAR} in configs", () => {
+    const statefulSet = (args: string[], envFrom: any[], env: any[] = []): K8sObject => ({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "loki", namespace: NS },
+      spec: {
+        selector: { matchLabels: { app: "loki" } },
+        template: {
+          metadata: { labels: { app: "loki" } },
+          spec: {
+            containers: [
+              {
+                name: "loki",
+                image: "docker.io/grafana/loki:3.6.3",
+                args,
+                envFrom,
+                env,
+                volumeMounts: [{ name: "config", mountPath: "/etc/loki" }],
+              },
+            ],
+            volumes: [{ name: "config", configMap: { name: "loki" } }],
+          },
+        },
+      },
+    });
+    const secret = (keys: string[]): K8sObject => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "creds", namespace: NS },
+      data: Object.fromEntries(keys.map((k) => [k, "eA=="])),
+    });
+    const cfg = at(configMap("loki", { "config.yaml": "access_key_id: ${AWS_ACCESS_KEY_ID}" }));
+    const good = () => [
+      cfg,
+      at(statefulSet(["-config.expand-env=true"], [{ secretRef: { name: "creds" } }])),
+      at(secret(["AWS_ACCESS_KEY_ID"]), "urn:s"),
+    ];
+    it("passes an expanded variable that an existing Secret provides", () => {
+      const r = checkEnvVars(good());
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.checked, 1);
+    });
+    it("fails without -config.expand-env, without the Secret, without the key, without any source", () => {
+      const cases: [Placed[], RegExp][] = [
+        [
+          [cfg, at(statefulSet([], [{ secretRef: { name: "creds" } }])), at(secret(["AWS_ACCESS_KEY_ID"]))],
+          /lacks -config.expand-env=true/,
+        ],
+        [
+          [cfg, at(statefulSet(["-config.expand-env=true"], [{ secretRef: { name: "creds" } }]))],
+          /envFrom Secret monitoring\/creds, which nothing in the stack creates/,
+        ],
+        [
+          [
+            cfg,
+            at(statefulSet(["-config.expand-env=true"], [{ secretRef: { name: "creds" } }])),
+            at(secret(["OTHER"])),
+          ],
+          /is in none of envFrom Secret creds/,
+        ],
+        [[cfg, at(statefulSet(["-config.expand-env=true"], []))], /is provided by neither env nor envFrom/],
+      ];
+      for (const [objs, expect] of cases) {
+        const f = checkEnvVars(objs).findings;
+        assert.equal(f.length, 1, JSON.stringify(f));
+        assert.match(f[0].message, expect);
+      }
+    });
+    it("uses the key names a caller knows for Secrets whose data is a secret envelope", () => {
+      const hidden: K8sObject = {
+        ...secret([]),
+        stringData: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" },
+      };
+      delete hidden.data;
+      const objs = [cfg, good()[1], at(hidden)];
+      assert.deepEqual(checkEnvVars(objs).findings, [], "unknown keys: existence is all that can be judged");
+      const f = checkEnvVars(objs, () => ["SOMETHING_ELSE"]).findings;
+      assert.match(f[0].message, /is in none of envFrom/);
+    });
+  });
+
+  describe("ordering on an empty cluster", () => {
+    const crdAt = at(crd, "urn:crds", "release crds");
+    const w = at(clone(widget), "urn:app", "release app");
+    it("fails a custom resource whose creator does not wait for the CRD's release", () => {
+      const f = checkOrdering([crdAt, w], [res("urn:crds"), res("urn:app")]);
+      assert.match(f[0].message, /creates Widget.example.com but does not wait for release crds/);
+      assert.deepEqual(checkOrdering([crdAt, w], [res("urn:crds"), res("urn:app", ["urn:crds"])]), []);
+    });
+    it("counts a dependency on a component as one on all its descendants", () => {
+      const comp = res("urn:comp", [], { custom: false, type: "homelab:metrics:PrometheusCrds" });
+      const crdRel = res("urn:crds", [], { parent: "urn:comp" });
+      assert.deepEqual(checkOrdering([crdAt, w], [comp, crdRel, res("urn:app", ["urn:comp"])]), []);
+    });
+    it("fails a resource creating objects in the stack's namespace without waiting for it", () => {
+      const ns = at({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }, "urn:ns", "resource ns");
+      const cm = at(configMap("c", {}), "urn:app", "release app");
+      const f = checkOrdering([ns, cm], [res("urn:ns"), res("urn:app")]);
+      assert.equal(f.length, 1);
+      assert.match(f[0].message, /creates objects in namespace monitoring but does not wait for resource ns/);
+      assert.deepEqual(checkOrdering([ns, cm], [res("urn:ns"), res("urn:app", ["urn:ns"])]), []);
+    });
+    it("fails a pod reading a Secret that nothing creates, or that it does not wait for", () => {
+      const ss = at(
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "g", namespace: NS },
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: "g",
+                    env: [{ name: "P", valueFrom: { secretKeyRef: { name: "admin", key: "p" } } }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+        "urn:app",
+        "release app",
+      );
+      const s = at(
+        { apiVersion: "v1", kind: "Secret", metadata: { name: "admin", namespace: NS } },
+        "urn:s",
+        "resource s",
+      );
+      assert.match(
+        checkOrdering([ss], [res("urn:app")])[0].message,
+        /reads Secret monitoring\/admin, which nothing in the stack creates/,
+      );
+      assert.match(checkOrdering([ss, s], [res("urn:app"), res("urn:s")])[0].message, /does not wait for it/);
+      assert.deepEqual(checkOrdering([ss, s], [res("urn:app", ["urn:s"]), res("urn:s")]), []);
+    });
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * The RBAC checks on the rendered stack (what Alloy's config needs of the API, who may scrape through kube-rbac-proxy), each shown to pass on a good case and to fail, with its message, on one change.
+ */
+import { strict as assert } from "assert";
+import { type K8sObject, type Placed } from "../../checks/objects";
+import { NS } from "../support/objects";
+import { checkAlloyRbac } from "../../checks/alloyRbac";
+import { checkScrapeAuthz } from "../../checks/scrapeAuthz";
+import { at } from "../support/checkCases";
+
+describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", () => {
+  describe("Alloy RBAC", () => {
+    // A cluster Alloy reading one Secret and listing pods: remote.kubernetes.secret's `get` is
+    // made while the component is built (Alloy v1.12.0 internal/component/remote/kubernetes/
+    // kubernetes.go:90-106, 215-226, 177), so without it Alloy's initial load fails.
+    const config = [
+      'remote.kubernetes.secret "token" {\n  namespace = "monitoring"\n  name = "minio-metrics-token"\n}',
+      'discovery.kubernetes "pods" {\n  role = "pod"\n}',
+    ].join("\n\n");
+    const RBAC = "rbac.authorization.k8s.io/v1";
+    const subject = [{ kind: "ServiceAccount", name: "alloy-cluster", namespace: NS }];
+    const objects = (): Placed[] =>
+      [
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "alloy-cluster", namespace: NS },
+          data: { "config.alloy": config },
+        },
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "alloy-cluster", namespace: NS },
+          spec: {
+            template: {
+              spec: {
+                serviceAccountName: "alloy-cluster",
+                containers: [{ name: "alloy", image: "grafana/alloy:v1.12.0" }],
+                volumes: [{ name: "config", configMap: { name: "alloy-cluster" } }],
+              },
+            },
+          },
+        },
+        {
+          apiVersion: RBAC,
+          kind: "ClusterRole",
+          metadata: { name: "alloy-cluster" },
+          rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] }],
+        },
+        {
+          apiVersion: RBAC,
+          kind: "ClusterRoleBinding",
+          metadata: { name: "alloy-cluster" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "alloy-cluster" },
+          subjects: subject,
+        },
+        {
+          apiVersion: RBAC,
+          kind: "Role",
+          metadata: { name: "alloy-cluster-reads", namespace: NS },
+          rules: [
+            {
+              apiGroups: [""],
+              resources: ["secrets"],
+              resourceNames: ["minio-metrics-token"],
+              verbs: ["get"],
+            },
+          ],
+        },
+        {
+          apiVersion: RBAC,
+          kind: "RoleBinding",
+          metadata: { name: "alloy-cluster-reads", namespace: NS },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "alloy-cluster-reads" },
+          subjects: subject,
+        },
+      ].map((o) => at(o as K8sObject));
+    const messages = (os: Placed[]) => checkAlloyRbac(os).findings.map((f) => f.message);
+
+    it("passes when the ServiceAccount holds exactly its components' calls", () => {
+      const r = checkAlloyRbac(objects());
+      assert.equal(r.accounts, 1);
+      assert.deepEqual(r.findings, []);
+    });
+
+    it("fails on remote.kubernetes.secret without the Role naming its Secret (the staging crash loop)", () => {
+      const msgs = messages(objects().filter((p) => p.obj.kind !== "RoleBinding"));
+      assert.equal(msgs.length, 1, msgs.join("\n"));
+      assert.match(
+        msgs[0],
+        /remote\.kubernetes\.secret\.token calls get secrets minio-metrics-token in monitoring \(grafana\/alloy v1\.12\.0 .*kubernetes\.go:177\), and no binding grants it to ServiceAccount monitoring\/alloy-cluster: .*initial load fails/,
+      );
+    });
+
+    it("fails on an extra cluster-wide Secret read, and on nodes/proxy", () => {
+      const wide = objects();
+      wide[2].obj.rules.push(
+        { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] },
+        { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
+      );
+      const msgs = messages(wide);
+      assert.deepEqual(msgs.map((m) => /granted (\S+ \S+)/.exec(m)?.[1]).sort(), [
+        "get nodes/proxy",
+        "get secrets",
+        "list secrets",
+      ]);
+      assert.ok(
+        msgs.every((m) =>
+          /cluster-wide \(ClusterRoleBinding alloy-cluster -> ClusterRole alloy-cluster\)/.test(m),
+        ),
+      );
+    });
+
+    it("fails on a Role on every Secret of the namespace where one is read", () => {
+      const any = objects();
+      delete any[4].obj.rules[0].resourceNames;
+      const msgs = messages(any);
+      assert.equal(msgs.length, 1, msgs.join("\n"));
+      assert.match(
+        msgs[0],
+        /granted get secrets in monitoring \(RoleBinding monitoring\/alloy-cluster-reads/,
+      );
+    });
+
+    it("follows the workload's ServiceAccount: a binding to another account grants nothing", () => {
+      const other = objects();
+      other[5].obj.subjects = [{ kind: "ServiceAccount", name: "alloy", namespace: NS }];
+      assert.equal(messages(other).length, 1);
+    });
+
+    it("counts a binding to the ServiceAccounts' groups: one of its namespace grants the Secret read", () => {
+      const group = objects();
+      group[5].obj.subjects = [{ kind: "Group", name: `system:serviceaccounts:${NS}` }];
+      assert.deepEqual(messages(group), []);
+      group[5].obj.subjects = [{ kind: "Group", name: "system:serviceaccounts:other" }];
+      assert.equal(messages(group).length, 1);
+    });
+  });
+
+  describe("scrape-authz: a kube-rbac-proxy target and its scrapers", () => {
+    // A DaemonSet with kube-rbac-proxy whose config asks `get` on services/exp (the form
+    // prometheus-node-exporter 4.49.1 templates/rbac-configmap.yaml writes), its Service and
+    // ServiceMonitor, and a Prometheus reading every ServiceMonitor of every namespace.
+    const RBAC = "rbac.authorization.k8s.io/v1";
+    const objects = (): Placed[] =>
+      [
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "exp-rbac-config", namespace: "agents" },
+          data: {
+            "config-file.yaml":
+              "authorization:\n  resourceAttributes:\n    namespace: agents\n    apiVersion: v1\n    resource: services\n    subresource: exp\n    name: exp\n",
+          },
+        },
+        {
+          apiVersion: "apps/v1",
+          kind: "DaemonSet",
+          metadata: { name: "exp", namespace: "agents" },
+          spec: {
+            template: {
+              metadata: { labels: { app: "exp" } },
+              spec: {
+                hostNetwork: true,
+                containers: [
+                  { name: "exporter", image: "quay.io/prometheus/node-exporter:v1.10.2" },
+                  {
+                    name: "kube-rbac-proxy",
+                    image: "quay.io/brancz/kube-rbac-proxy:v0.20.0",
+                    args: ["--secure-listen-address=:9100", "--config-file=/etc/krp/config-file.yaml"],
+                    volumeMounts: [{ name: "krp", mountPath: "/etc/krp" }],
+                  },
+                ],
+                volumes: [{ name: "krp", configMap: { name: "exp-rbac-config" } }],
+              },
+            },
+          },
+        },
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "exp", namespace: "agents", labels: { app: "exp" } },
+          spec: { selector: { app: "exp" }, ports: [{ name: "metrics", port: 9100 }] },
+        },
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "ServiceMonitor",
+          metadata: { name: "exp", namespace: "agents" },
+          spec: {
+            selector: { matchLabels: { app: "exp" } },
+            endpoints: [
+              {
+                port: "metrics",
+                scheme: "https",
+                bearerTokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
+                tlsConfig: { insecureSkipVerify: true },
+              },
+            ],
+          },
+        },
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "Prometheus",
+          metadata: { name: "p", namespace: NS },
+          spec: { serviceAccountName: "p", serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {} },
+        },
+        {
+          apiVersion: RBAC,
+          kind: "Role",
+          metadata: { name: "exp-scrape", namespace: "agents" },
+          rules: [{ apiGroups: [""], resources: ["services/exp"], resourceNames: ["exp"], verbs: ["get"] }],
+        },
+        {
+          apiVersion: RBAC,
+          kind: "RoleBinding",
+          metadata: { name: "exp-scrape", namespace: "agents" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "exp-scrape" },
+          subjects: [{ kind: "ServiceAccount", name: "p", namespace: NS }],
+        },
+      ].map((o) => at(o as K8sObject));
+    const messages = (os: Placed[]) => checkScrapeAuthz(os).map((f) => f.message);
+
+    it("passes the scraper granted exactly what the proxy's config asks", () => {
+      assert.deepEqual(messages(objects()), []);
+    });
+
+    it("fails without the binding, with a wider-sounding but non-matching rule (`services`), and a Prometheus that reads only its own namespace needs none", () => {
+      const unbound = objects().filter((p) => p.obj.kind !== "RoleBinding");
+      assert.match(
+        messages(unbound)[0],
+        /asks get services\/exp exp in agents .*ServiceAccount monitoring\/p: every scrape gets 403/,
+      );
+      const services = objects();
+      services[5].obj.rules = [{ apiGroups: [""], resources: ["services"], verbs: ["get", "list", "watch"] }];
+      assert.equal(
+        messages(services).length,
+        1,
+        "get on services does not cover the services/exp subresource",
+      );
+      const ownNamespace = objects().filter((p) => p.obj.kind !== "RoleBinding");
+      delete ownNamespace[4].obj.spec.serviceMonitorNamespaceSelector;
+      assert.deepEqual(
+        messages(ownNamespace),
+        [],
+        "a nil namespace selector: the Prometheus' own namespace only",
+      );
+    });
+
+    it("fails a path --allow-paths leaves out (404); judges no endpoint whose Service port leads elsewhere", () => {
+      const allow = objects();
+      allow[1].obj.spec.template.spec.containers[1].args.push("--allow-paths=/metrics");
+      assert.deepEqual(messages(allow), []);
+      allow[3].obj.spec.endpoints[0].path = "/debug/pprof";
+      assert.match(messages(allow)[0], /scrapes \/debug\/pprof .*--allow-paths \(\/metrics\) answers it 404/);
+      const elsewhere = objects().filter((p) => p.obj.kind !== "RoleBinding");
+      elsewhere[2].obj.spec.ports = [{ name: "metrics", port: 9100, targetPort: 8100 }];
+      assert.deepEqual(messages(elsewhere), [], "not through the proxy: nothing of it to judge");
+    });
+
+    it("fails a scraper whose pod mounts no token for the endpoint's bearerTokenFile", () => {
+      const noToken = objects();
+      noToken[4].obj.spec.automountServiceAccountToken = false;
+      assert.match(messages(noToken)[0], /mounts no ServiceAccount token/);
+    });
+
+    it("fails an endpoint without a token or over plain HTTP", () => {
+      const bare = objects();
+      bare[3].obj.spec.endpoints = [{ port: "metrics" }];
+      const m = messages(bare);
+      assert.equal(m.length, 2);
+      assert.match(m[0], /scheme http \(the default\); the proxy serves HTTPS only/);
+      assert.match(m[1], /presents no token .* answers 401/);
+    });
+  });
+});

@@ -1,0 +1,144 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  BENCH,
+  CliArgsError,
+  CLIS,
+  helpText,
+  parseArgs,
+  POLICY_CHECK,
+  SYNTH,
+  VERIFY,
+  type CliSpec,
+} from "../../cli/spec";
+import { cliStackConfig, CliConfigError } from "../../config/stackFile";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/** The file whose parser reads each command's arguments, and the compiled file npm runs. */
+const PARSERS: [CliSpec, string, string, string][] = [
+  [SYNTH, "cli/synth.ts", "dist/cli/synth.js", "SYNTH"],
+  [POLICY_CHECK, "cli/policyCheck.ts", "dist/cli/policyCheck.js", "POLICY_CHECK"],
+  [VERIFY, "cli/verifyRun.ts", "dist/cli/verify.js", "VERIFY"],
+  [BENCH, "cli/bench.ts", "dist/cli/bench.js", "BENCH"],
+];
+
+const run = (compiled: string, ...args: string[]) =>
+  spawnSync(process.execPath, [path.join(ROOT, compiled), ...args], { cwd: ROOT, encoding: "utf8" });
+
+describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's staleness: test/project/docs.test.ts)", function () {
+  this.timeout(60_000);
+
+  for (const [spec, parser, compiled, name] of PARSERS) {
+    it(`npm run ${spec.script} -- --help exits 0 and prints the spec's help within 80 columns`, () => {
+      const r = run(compiled, "--help");
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, helpText(spec));
+      for (const line of r.stdout.split("\n")) assert.ok(line.length <= 80, `wider than 80: ${line}`);
+      for (const f of spec.flags) assert.ok(r.stdout.includes(f.name), `${f.name} described`);
+    });
+
+    it(`npm run ${spec.script}: ${parser} parses by the spec, and a mistyped flag exits 2 naming the closest`, () => {
+      assert.match(fs.readFileSync(path.join(ROOT, parser), "utf8"), new RegExp(`parseArgs\\(${name},`));
+      const flag = spec.flags[0].name;
+      const typo = flag.slice(0, -1) + flag.slice(-1).repeat(2);
+      const r = run(compiled, typo);
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`unknown flag ${typo}; did you mean ${flag}\\?`));
+    });
+  }
+
+  it("every flag a tool reads from its parsed arguments is in its spec (bench's --child-render was not)", () => {
+    for (const [spec, parser] of PARSERS) {
+      const text = fs.readFileSync(path.join(ROOT, parser), "utf8");
+      const read = [...text.matchAll(/\b(?:option|one|get|has)\("(--[a-z-]+)"\)/g)].map((m) => m[1]);
+      assert.ok(read.length > 0, `${parser}: no flag read found (the pattern is stale)`);
+      const known = new Set(spec.flags.map((f) => f.name));
+      for (const f of read)
+        assert.ok(known.has(f), `${parser} reads ${f}, which the ${spec.script} spec lacks`);
+    }
+  });
+
+  it("the parser takes --flag v and --flag=v, refuses a missing value, a repeated single flag and a value on a switch", () => {
+    const p = parseArgs(SYNTH, ["--stack", "a", "--stack=b", "--out=o", "--quiet"]);
+    assert.deepEqual(p.values.get("--stack"), ["a", "b"]);
+    assert.deepEqual(p.values.get("--out"), ["o"]);
+    assert.ok(p.switches.has("--quiet"));
+    for (const argv of [["--out"], ["--out", "a", "--out", "b"], ["--quiet=yes"], ["stray"]])
+      assert.throws(() => parseArgs(SYNTH, argv), CliArgsError, argv.join(" "));
+    assert.deepEqual(parseArgs(BENCH, ["--check"]).switches, new Set(["--check"]));
+    assert.deepEqual(parseArgs(BENCH, ["--check=synth"]).values.get("--check"), ["synth"]);
+  });
+
+  it("every command has a spec, and every spec a script in package.json", () => {
+    const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
+    for (const c of CLIS) assert.ok(scripts[c.script], `package.json has no script ${c.script}`);
+    assert.deepEqual(
+      PARSERS.map(([s]) => s.script),
+      CLIS.map((c) => c.script),
+    );
+  });
+
+  it("synth: an unknown stack exits 2 before any work, with the closest name and the stacks there are", () => {
+    const r = run("dist/cli/synth.js", "--stack", "stagign", "--out", tmpDir("cli-out"));
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /no stack file Pulumi\.stagign\.yaml .*; did you mean "staging"\?/);
+    assert.match(r.stderr, /stacks there: example, pi, production, staging, takeover/);
+  });
+
+  it("synth --no-render: lines of at most 80 columns, the verdict on its own line, the count policy:check prints", () => {
+    const out = tmpDir("cli-out");
+    const s = run("dist/cli/synth.js", "--stack", "production", "--no-render", "--quiet", "--out", out);
+    assert.equal(s.status, 0, s.stderr);
+    for (const line of s.stdout.split("\n")) assert.ok([...line].length <= 80, `wider than 80: ${line}`);
+    const lines = s.stdout.trim().split("\n");
+    assert.match(
+      lines[lines.length - 1],
+      /^production: policy: (pass|FAIL) \(\d+ mandatory, \d+ advisory\)$/,
+    );
+    const count = /(\d+ resources \(\d+ custom, \d+ stack and components, \d+ providers\))/.exec(
+      s.stdout,
+    )?.[1];
+    assert.ok(count, s.stdout);
+    const p = run("dist/cli/policyCheck.js", path.join(out, "production.json"));
+    assert.equal(p.status, 0, p.stderr);
+    assert.ok(p.stdout.includes(count), `${count} in ${p.stdout}`);
+    const total = JSON.parse(fs.readFileSync(path.join(out, "production.json"), "utf8")).deployment.resources
+      .length;
+    assert.ok(count.startsWith(`${total} resources`), `${count}: the export holds ${total}`);
+  });
+
+  it("synth offline without the chart: exit 2 naming HOMELAB_CHART_CACHE and --no-render", () => {
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "dist/cli/synth.js"), "--stack", "production", "--quiet", "--out", tmpDir("cli-out")],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          CI: "true",
+          HOMELAB_CHART_CACHE: tmpDir("no-charts"),
+          HOMELAB_RENDER_CACHE: tmpDir("no-render-cache"),
+        },
+      },
+    );
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /HOMELAB_CHART_CACHE/);
+    assert.match(r.stderr, /--no-render/);
+  });
+});
+
+describe("a missing stack names the stacks there are", () => {
+  it("and the one a typo most likely meant", () => {
+    assert.throws(
+      () => cliStackConfig(ROOT, "stagign"),
+      (e: unknown) =>
+        e instanceof CliConfigError &&
+        /no stack file .*Pulumi\.stagign\.yaml; did you mean "staging"\? \(stacks here: example, pi, production, staging, takeover\)/.test(
+          e.message,
+        ),
+    );
+  });
+});

@@ -1,0 +1,235 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { packConfigProblems } from "../../synth/pack";
+import { DEFAULT_ARM64_IMAGES } from "../../policy/lib/charts";
+import { schemaFor } from "../../policy/lib/config";
+import { ROOT, synth, tmpDir, tsNode } from "../support/helpers";
+
+const EXAMPLE = path.join(ROOT, "policy/config.example.json");
+
+describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/config.go, JSON Schema via ajv)", function () {
+  this.timeout(60000);
+
+  it("the shipped example config is valid against every policy's configSchema", () => {
+    const example = JSON.parse(fs.readFileSync(EXAMPLE, "utf8"));
+    assert.deepEqual(packConfigProblems(example), []);
+    // Giving arm64Images replaces the default list (the engine fills defaults, then applies config).
+    for (const image of DEFAULT_ARM64_IMAGES)
+      assert.ok(example["arm64-images"].arm64Images.includes(image), image);
+  });
+
+  it("accepts every value the README documents: levels, production true|false|null, nodePools or null", () => {
+    for (const production of [true, false, null])
+      assert.deepEqual(
+        packConfigProblems({ "production-data-protected": { production } }),
+        [],
+        String(production),
+      );
+    assert.deepEqual(
+      packConfigProblems({ "resource-budget": { nodePools: null, maxRequestShare: 0.7 } }),
+      [],
+    );
+    assert.deepEqual(
+      packConfigProblems({
+        "resource-budget": { nodePools: [{ name: "pi", arch: "arm64", count: 3, cpu: 4, memoryBytes: 8e9 }] },
+      }),
+      [],
+    );
+    assert.deepEqual(packConfigProblems({ "loki-compactor-misplaced": "mandatory", all: "advisory" }), []);
+    assert.deepEqual(packConfigProblems({ "arm64-images": { enforcementLevel: "disabled" } }), []);
+  });
+
+  it("rejects what the engine rejects, naming the policy", () => {
+    assert.deepEqual(packConfigProblems({ "production-data-protected": { production: "yes" } }), [
+      "production-data-protected: /production must be boolean,null",
+    ]);
+    assert.deepEqual(packConfigProblems({ "resource-budget": { maxRequestShare: "80%" } }), [
+      "resource-budget: /maxRequestShare must be number",
+    ]);
+    assert.deepEqual(packConfigProblems({ "arm64-images": "sometimes" }), [
+      'parsing enforcement level for "arm64-images": "sometimes" is not a valid enforcement level',
+    ]);
+  });
+
+  it("a null default must state its type: {type: null} would reject every real value", () => {
+    assert.throws(() => schemaFor({ x: null }, {}), /"x" defaults to null; give its type/);
+    const s = schemaFor({ x: null }, {}, { x: { type: ["string", "null"] } });
+    assert.deepEqual((s.properties as any).x.type, ["string", "null"]);
+  });
+
+  it("policy:check takes the example config and rejects an invalid one with exit 2", async () => {
+    const dir = tmpDir("packcfg");
+    const exp = path.join(dir, "pi.json");
+    fs.writeFileSync(exp, JSON.stringify((await synth("pi")).export));
+    const ok = spawnSync(process.execPath, tsNode("cli/policyCheck.ts", exp, "--config", EXAMPLE), {
+      encoding: "utf8",
+      cwd: ROOT,
+    });
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    const bad = path.join(dir, "bad.json");
+    fs.writeFileSync(bad, JSON.stringify({ "production-data-protected": { production: "yes" } }));
+    const r = spawnSync(process.execPath, tsNode("cli/policyCheck.ts", exp, "--config", bad), {
+      encoding: "utf8",
+      cwd: ROOT,
+    });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /production-data-protected: \/production must be boolean,null/);
+  });
+
+  it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 naming the file, without a stack", () => {
+    const dir = tmpDir("packcfg");
+    const cases: [string, RegExp][] = [
+      ["{not json", /notjson\.json: expected a JSON policy pack configuration: /],
+      [
+        JSON.stringify({ all: "loud" }),
+        /loud\.json: policy pack configuration is invalid:\n {2}- .*"loud" is not a valid enforcement level/,
+      ],
+    ];
+    for (const [text, message] of cases) {
+      const file = path.join(dir, text.startsWith("{not") ? "notjson.json" : "loud.json");
+      fs.writeFileSync(file, text);
+      const r = spawnSync(
+        process.execPath,
+        tsNode("cli/synth.ts", "--stack", "pi", "--out", dir, "--no-render", "--policy-config", file),
+        { encoding: "utf8", cwd: ROOT },
+      );
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace for bad input");
+    }
+  });
+});
+
+describe("the offline evaluator hands policies what the engine hands them (@pulumi/policy 1.21)", () => {
+  const SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+  const seen: { kind: string; type: string; props: any; opts: any }[] = [];
+  const capture = [
+    {
+      name: "capture-resource",
+      description: "records args",
+      enforcementLevel: "advisory" as const,
+      validateResource: (args: any) => {
+        seen.push({ kind: "resource", type: args.type, props: args.props, opts: args.opts });
+      },
+    },
+    {
+      name: "capture-stack",
+      description: "records args",
+      enforcementLevel: "advisory" as const,
+      validateStack: (args: any) => {
+        for (const r of args.resources)
+          seen.push({ kind: "stack", type: r.type, props: r.props, opts: r.opts });
+      },
+    },
+  ];
+  const base = "urn:pulumi:s::p::";
+  const resources = [
+    {
+      urn: `${base}pulumi:pulumi:Stack::p-s`,
+      type: "pulumi:pulumi:Stack",
+      custom: false,
+      inputs: {},
+      outputs: {},
+    },
+    {
+      urn: `${base}minio:index/s3Bucket:S3Bucket::b`,
+      type: "minio:index/s3Bucket:S3Bucket",
+      custom: true,
+      inputs: { bucket: "b" },
+      outputs: { bucket: "b", arn: "arn:aws:s3:::b" },
+      protect: true,
+      retainOnDelete: true,
+    },
+    {
+      urn: `${base}kubernetes:core/v1:Secret::s`,
+      type: "kubernetes:core/v1:Secret",
+      custom: true,
+      inputs: {
+        stringData: { ...SIG, plaintext: JSON.stringify({ token: "t0k" }) },
+        other: { ...SIG, ciphertext: "x" },
+      },
+    },
+    {
+      urn: `${base}kubernetes:helm.sh/v4:Chart::loki`,
+      type: "kubernetes:helm.sh/v4:Chart",
+      custom: false,
+      inputs: { chart: "loki", values: { a: 1 } },
+      outputs: { resources: [] },
+    },
+    {
+      urn: `${base}homelab:logging:Loki::loki`,
+      type: "homelab:logging:Loki",
+      custom: false,
+      inputs: {},
+      outputs: {},
+    },
+  ];
+
+  before(async () => {
+    const { evaluateResources } = await import("../../policy/evaluate");
+    await evaluateResources(resources, {}, capture);
+  });
+  const of = (kind: string, type: string) => seen.find((s) => s.kind === kind && s.type === type)!;
+
+  it("options: protect, never retainOnDelete (server.js getResourceOptions)", () => {
+    const b = of("resource", "minio:index/s3Bucket:S3Bucket");
+    assert.equal(b.opts.protect, true);
+    assert.ok(!("retainOnDelete" in b.opts));
+    assert.deepEqual(Object.keys(b.opts).sort(), [
+      "additionalSecretOutputs",
+      "aliases",
+      "customTimeouts",
+      "ignoreChanges",
+      "protect",
+    ]);
+  });
+
+  it("secrets unwrapped (deserialize.js, proxySecrets false): plaintext as its value, ciphertext as a stand-in", () => {
+    const s = of("resource", "kubernetes:core/v1:Secret");
+    assert.deepEqual(s.props.stringData, { token: "t0k" });
+    assert.equal(s.props.other, "[secret]");
+  });
+
+  it("components are analyzed too; a v4 Chart arrives without inputs", () => {
+    assert.deepEqual(of("resource", "kubernetes:helm.sh/v4:Chart").props, {});
+    assert.ok(of("resource", "homelab:logging:Loki"), "local components reach resource policies");
+  });
+
+  it("stack policies get each resource's outputs (step_generator.go AnalyzeResources uses v.Outputs)", () => {
+    assert.equal(of("stack", "minio:index/s3Bucket:S3Bucket").props.arn, "arn:aws:s3:::b");
+    assert.deepEqual(of("stack", "kubernetes:helm.sh/v4:Chart").props, { resources: [] });
+  });
+});
+
+describe("policy/ publishes on its own (`pulumi policy publish` runs npm pack there)", () => {
+  const dir = path.join(ROOT, "policy");
+  it("policy/package.json declares every package the pack's files import", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    const files = [
+      ...fs.readdirSync(dir).filter((f) => f.endsWith(".ts")),
+      ...fs.readdirSync(path.join(dir, "lib")).map((f) => `lib/${f}`),
+    ];
+    const imported = new Set<string>();
+    for (const f of files) {
+      for (const m of fs.readFileSync(path.join(dir, f), "utf8").matchAll(/from "([^".][^"]*)"/g)) {
+        imported.add(m[1].startsWith("@") ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]);
+      }
+      assert.ok(
+        !/from "\.\.\//.test(fs.readFileSync(path.join(dir, f), "utf8")),
+        `${f} imports nothing outside policy/`,
+      );
+    }
+    assert.ok(imported.size > 0);
+    for (const m of imported) assert.ok(pkg.dependencies?.[m], `policy/package.json declares ${m}`);
+  });
+
+  it("npm pack takes PulumiPolicy.yaml, index.ts and every module", () => {
+    const r = spawnSync("npm", ["pack", "--dry-run", "--json"], { cwd: dir, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const packed = new Set(JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path));
+    for (const f of ["PulumiPolicy.yaml", "index.ts", "policies.ts", "lib/resources.ts", "package.json"])
+      assert.ok(packed.has(f), `${f} is packed`);
+  });
+});

@@ -1,0 +1,166 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { ROOT, tmpDir } from "../support/helpers";
+import { TESTED, untested } from "../../cli/sdkStartup";
+
+/**
+ * The SDK start-up shortcut of the offline commands (cli/sdkStartup.ts): modules the SDK
+ * requires at load but a synthesis never uses load on first use, for the tested SDK versions only.
+ */
+const STARTUP = path.join(ROOT, "cli/sdkStartup.ts");
+
+/** Runs `code` in a fresh node (tsx for the .ts module) after installing the shortcut for `root`. */
+function withShortcut(code: string, root = ROOT, env: NodeJS.ProcessEnv = process.env) {
+  const prelude = `const load0 = require("module")._load; const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(root)});`;
+  return spawnSync(process.execPath, ["--import", "tsx", "-e", prelude + code], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env,
+  });
+}
+
+describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
+  this.timeout(60000);
+
+  it("names each SDK package whose installed version it was not tested against", () => {
+    assert.equal(untested({ ...TESTED }), undefined);
+    assert.equal(
+      untested({ ...TESTED, "@pulumi/kubernetes": "4.35.0" }),
+      `@pulumi/kubernetes 4.35.0 (tested: ${TESTED["@pulumi/kubernetes"]})`,
+    );
+    assert.match(
+      untested({ "@pulumi/pulumi": TESTED["@pulumi/pulumi"] }) ?? "",
+      /@pulumi\/kubernetes missing/,
+    );
+  });
+
+  it("turns itself off for an untested SDK version: Node's loader untouched, the SDK loads as usual", () => {
+    const fake = tmpDir("sdk-versions");
+    for (const [name, version] of Object.entries({ ...TESTED, "@pulumi/pulumi": "3.999.0" })) {
+      fs.mkdirSync(path.join(fake, "node_modules", name), { recursive: true });
+      fs.writeFileSync(
+        path.join(fake, "node_modules", name, "package.json"),
+        JSON.stringify({ name, version }),
+      );
+    }
+    const code = `
+      require("@pulumi/pulumi");
+      const grpc = Object.keys(require.cache).some((k) => /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/.test(k));
+      console.log(JSON.stringify({ installed, same: require("module")._load === load0, grpc }));`;
+    const off = withShortcut(code, fake);
+    assert.equal(off.status, 0, off.stderr);
+    assert.deepEqual(JSON.parse(off.stdout), { installed: false, same: true, grpc: true });
+    // The same code with the tested versions installed: the shortcut acts and gRPC waits.
+    const on = withShortcut(code);
+    assert.equal(on.status, 0, on.stderr);
+    assert.deepEqual(JSON.parse(on.stdout), { installed: true, same: false, grpc: false });
+  });
+
+  it("formats no per-promise stack nobody reads: frames only with PULUMI_DEBUG_PROMISE_LEAKS, as the SDK prints them only then", () => {
+    // The SDK's runtime modules call debuggablePromise through the module object, as here.
+    const code = `
+      require("@pulumi/pulumi");
+      const d = require("@pulumi/pulumi/runtime/debuggable");
+      const p = Promise.resolve(1);
+      d.debuggablePromise(p, "probe"); // marks the promise it is given
+      console.log(JSON.stringify({ installed, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit }));`;
+    const quiet = { ...process.env };
+    delete quiet.PULUMI_DEBUG_PROMISE_LEAKS;
+    const off = withShortcut(code, ROOT, quiet);
+    assert.equal(off.status, 0, off.stderr);
+    assert.deepEqual(JSON.parse(off.stdout), { installed: true, frames: false, limit: 10 });
+    const debug = withShortcut(code, ROOT, { ...quiet, PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+    assert.equal(debug.status, 0, debug.stderr);
+    assert.deepEqual(JSON.parse(debug.stdout), { installed: true, frames: true, limit: 10 });
+    const plain = withShortcut(code, ROOT, { ...quiet, HOMELAB_SDK_SHORTCUT: "0" });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.deepEqual(JSON.parse(plain.stdout), { installed: false, frames: true, limit: 10 });
+  });
+
+  it("defers gRPC, semver, normalize-package-data, OpenTelemetry and glob until the SDK uses them, then serves the real ones", () => {
+    // Each is required at SDK load but used only inside functions a synthesis never calls (read in
+    // @pulumi/pulumi errors.js isGrpcError, runtime/rpc.js, runtime/closure/{rewriteSuper,codePaths}.js,
+    // runtime/settings.js createTraceContextInterceptor, and @pulumi/kubernetes yaml/yaml.js): here
+    // each is used.
+    const code = `
+      const loaded = (re) => Object.keys(require.cache).some((k) => re.test(k));
+      const pats = {
+        semver: /node_modules[\\/]semver[\\/]index\.js$/,
+        normalize: /normalize-package-data[\\/]lib[\\/]normalize\.js$/,
+        otel: /@opentelemetry[\\/]api[\\/]build[\\/]src[\\/]index\.js$/,
+        glob: /node_modules[\\/]glob[\\/]dist[\\/]commonjs[\\/]index\.js$/,
+      };
+      const snap = () => Object.fromEntries(Object.entries(pats).map(([k, re]) => [k, loaded(re)]));
+      const fs = require("fs"), os = require("os"), path = require("path");
+      const pulumi = require("@pulumi/pulumi");
+      const k8s = require("@pulumi/kubernetes");
+      const before = snap();
+      (async () => {
+        const made = [];
+        await pulumi.runtime.setMocks({ newResource: (a) => { made.push(a.type + " " + a.name); return { id: a.name, state: a.inputs }; },
+          call: () => ({}) }, "p", "s", false);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cg-"));
+        fs.writeFileSync(path.join(dir, "a.yaml"), "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: a\\n");
+        const cg = new k8s.yaml.ConfigGroup("cg", { files: [path.join(dir, "*.yaml")] });
+        await new Promise((r) => cg.resources.apply(r));
+        const grpcRe = /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/;
+        const grpcAfterMocks = loaded(grpcRe);
+        const grpcError = require("@pulumi/pulumi/errors").isGrpcError({ code: 14 });
+        const grpcAfterError = loaded(grpcRe);
+        const grpc = require("@grpc/grpc-js");
+        class A { f() { return 1; } }
+        class B extends A { f() { return super.f() + 1; } }
+        const b = new B();
+        const fn = await pulumi.runtime.serializeFunction(() => b.f());
+        const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: [] });
+        const [interceptor] = require("@pulumi/pulumi/runtime/settings").grpcClientOptions.interceptors;
+        const md = new grpc.Metadata();
+        interceptor({}, () => ({ start() {}, cancelWithStatus() {}, getPeer() { return ""; },
+          sendMessageWithContext() {}, sendMessage() {}, startRead() {}, halfClose() {} })).start(md, {});
+        console.log(JSON.stringify({ before, after: snap(), super: fn.text.includes("super"), paths: paths.size > 0,
+          made: made.map((m) => m.replace(dir, "<dir>")), grpc: [grpcAfterMocks, grpcError, grpcAfterError] }));
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const r = withShortcut(code);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.before, { semver: false, normalize: false, otel: false, glob: false });
+    assert.deepEqual(out.after, { semver: true, normalize: true, otel: true, glob: true });
+    assert.equal(out.super, true, "a class method with super serializes (rewriteSuper)");
+    assert.equal(
+      out.paths,
+      true,
+      "code paths computed (normalize-package-data called through __importDefault)",
+    );
+    // The pattern found the file: one ConfigFile for it (its objects would come from the provider).
+    assert.deepEqual(out.made, ["kubernetes:yaml:ConfigGroup cg", "kubernetes:yaml:ConfigFile <dir>/a.yaml"]);
+    // gRPC: resources registered with the mock monitor without it; the first status code read loads it.
+    assert.deepEqual(out.grpc, [false, true, true]);
+  });
+
+  it("loads @pulumi/pulumi without its closure-serialization modules, and loads them on first use", () => {
+    const code = `
+      const loaded = (re) => Object.keys(require.cache).some((k) => re.test(k));
+      const ts = /node_modules[\\\\/]typescript[\\\\/]lib[\\\\/]typescript\\.js$/;
+      const arb = /@npmcli[\\\\/]arborist[\\\\/]lib[\\\\/]index\\.js$/;
+      const auto = /@pulumi[\\\\/]pulumi[\\\\/]automation[\\\\/]index\\.js$/;
+      const pulumi = require("@pulumi/pulumi");
+      const before = [loaded(ts), loaded(arb), loaded(auto)];
+      (async () => {
+        const fn = await pulumi.runtime.serializeFunction(() => 40 + 2);
+        const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: [] });
+        const ws = typeof pulumi.automation.LocalWorkspace;
+        console.log(JSON.stringify({ before, after: [loaded(ts), loaded(arb), loaded(auto)],
+          text: fn.text, paths: paths.size > 0, ws }));
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const r = withShortcut(code);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.before, [false, false, false]);
+    assert.deepEqual(out.after, [true, true, true]);
+    assert.match(out.text, /40 \+ 2/);
+    assert.equal(out.paths, true);
+    assert.equal(out.ws, "function");
+  });
+});

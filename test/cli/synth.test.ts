@@ -1,0 +1,247 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { formatTree } from "../../synth/report";
+import { readStackConfig, SECRET_SIG, SECRET_SIG_KEY, type ExportResource } from "../../synth/synthesize";
+import { mapSecrets } from "@homelab-observability/contract";
+import { ROOT, named, release, synth, tmpDir, tsNode } from "../support/helpers";
+
+const STACKS = ["staging", "production", "pi"];
+
+describe("offline synthesis", () => {
+  for (const stack of STACKS) {
+    it(`${stack}: writes a version-3 export whose every parent chain ends at the stack`, async () => {
+      const { export: exp } = await synth(stack);
+      assert.equal(exp.version, 3);
+      const rs = exp.deployment.resources;
+      const byUrn = new Map(rs.map((r) => [r.urn, r]));
+      const root = rs.filter((r) => r.type === "pulumi:pulumi:Stack");
+      assert.equal(root.length, 1);
+      assert.equal(
+        root[0].urn,
+        `urn:pulumi:${stack}::homelab-observability::pulumi:pulumi:Stack::homelab-observability-${stack}`,
+      );
+      for (const r of rs) {
+        assert.ok(r.urn.startsWith(`urn:pulumi:${stack}::homelab-observability::`), r.urn);
+        assert.equal(typeof r.type, "string");
+        assert.ok(r.inputs && typeof r.inputs === "object", `${r.urn} has inputs`);
+        if (r === root[0]) continue;
+        assert.ok(r.parent, `${r.urn} has a parent`);
+        let cur: ExportResource | undefined = r;
+        for (let hops = 0; cur && cur.type !== "pulumi:pulumi:Stack"; hops++) {
+          assert.ok(hops < 10, "parent chain is finite");
+          cur = byUrn.get(cur.parent!);
+          assert.ok(cur, `parent of ${r.urn} exists`);
+        }
+        // The URN's type chain is the parent chain's types.
+        if (r.parent !== root[0].urn) assert.ok(r.urn.includes(`${byUrn.get(r.parent)!.type}$`), r.urn);
+      }
+      // Every custom child of a component uses the explicit provider of its kind.
+      for (const r of rs.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:"))) {
+        const pkg = r.type.split(":")[0];
+        assert.ok(
+          r.provider?.includes(`::pulumi:providers:${pkg}::`) ||
+            r.provider?.includes(`$pulumi:providers:${pkg}::`),
+          `${r.urn} uses an explicit ${pkg} provider, got ${r.provider}`,
+        );
+      }
+    });
+  }
+
+  it("prints the tree indented by parent", async () => {
+    const { export: exp } = await synth("staging");
+    const tree = formatTree(exp.deployment.resources).split("\n");
+    assert.equal(tree[0], "pulumi:pulumi:Stack homelab-observability-staging");
+    assert.ok(tree.includes("  homelab:logging:Loki loki"));
+    assert.ok(tree.includes("    kubernetes:helm.sh/v3:Release loki"));
+    assert.ok(tree.includes("    minio:index/s3Bucket:S3Bucket objectstore-staging-loki-chunks  [retained]"));
+  });
+
+  it("turns secure: values of the stack file into secret placeholders", () => {
+    const { config, secretKeys } = readStackConfig(ROOT, "staging");
+    assert.ok(secretKeys.includes("homelab-observability:pushoverToken"));
+    assert.equal(config["homelab-observability:pushoverToken"], "synth-secret-pushoverToken");
+    assert.equal(JSON.parse(config["homelab-observability:loki"]).retention, "7d");
+  });
+
+  it("exports stack outputs with URLs and bucket names", async () => {
+    const { export: exp } = await synth("production");
+    const out = exp.deployment.resources[0].outputs;
+    assert.equal(out.lokiPushUrl, "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push");
+    assert.equal(out.metricsRemoteWriteUrl, "http://mimir.monitoring.svc.cluster.local:8080/api/v1/push");
+    assert.equal(out.metricsQueryUrl, "http://kps-prometheus.monitoring.svc.cluster.local:9090");
+    // The buckets the engines use; the unused ones production keeps (objectStore.keepUnusedBuckets) serve nobody.
+    assert.deepEqual(out.bucketNames, [
+      "production-loki-chunks",
+      "production-mimir-blocks",
+      "production-mimir-ruler",
+    ]);
+  });
+
+  it("records seed figures in the stack files: staging SingleBinary 7d, production SimpleScalable RF2 30d", async () => {
+    const staging = release((await synth("staging")).export.deployment.resources, "loki").inputs.values;
+    assert.equal(staging.deploymentMode, "SingleBinary");
+    assert.equal(staging.loki.limits_config.retention_period, "7d");
+    const prod = release((await synth("production")).export.deployment.resources, "loki").inputs.values;
+    assert.equal(prod.deploymentMode, "SimpleScalable");
+    assert.equal(prod.loki.commonConfig.replication_factor, 2);
+    assert.equal(prod.loki.limits_config.retention_period, "30d");
+    assert.deepEqual(
+      [prod.write.replicas, prod.read.replicas, prod.backend.replicas, prod.singleBinary.replicas],
+      [3, 3, 3, 0],
+    );
+  });
+
+  describe("CLI", function () {
+    this.timeout(60000);
+    const runSynth = (args: string[]) =>
+      spawnSync(process.execPath, tsNode("cli/synth.ts", ...args), { encoding: "utf8" });
+
+    it("exits 0 and writes <out>/<stack>.json", () => {
+      const out = tmpDir("synth");
+      const r = runSynth(["--stack", "staging", "--out", out, "--quiet"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^  \d+ resources \(/m);
+      assert.match(r.stdout, /^staging: policy: pass \(0 mandatory/m);
+      const doc = JSON.parse(fs.readFileSync(path.join(out, "staging.json"), "utf8"));
+      assert.equal(doc.version, 3);
+    });
+
+    it("exits 2 on a malformed stack file, listing every problem with its key", () => {
+      const dir = tmpDir("badstack");
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.broken.yaml"),
+        "config:\n  homelab-observability:kubeContext: admin@broken\n  homelab-observability:phase: sideways\n  homelab-observability:objectStore:\n    type: minio\n  homelab-observability:loki:\n    retention: -3d\n    retension: 7d\n",
+      );
+      const r = runSynth(["--stack", "broken", "--dir", dir, "--out", path.join(dir, "out")]);
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      for (const key of [
+        "homelab-observability:phase",
+        "homelab-observability:objectStore.endpoint",
+        "homelab-observability:loki.retention",
+        "homelab-observability:loki.retension: unknown key",
+      ]) {
+        assert.ok(r.stderr.includes(key), `stderr names ${key}:\n${r.stderr}`);
+      }
+      assert.ok(
+        !fs.existsSync(path.join(dir, "out", "broken.json")),
+        "nothing is written for an invalid stack",
+      );
+    });
+
+    it("exits 1 when a mandatory policy fails", () => {
+      const dir = tmpDir("violating");
+      for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
+        fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+      // A single 8 GiB Pi holds a Mimir sized for it (its cap lowered to fit) but not staging's
+      // other requests within the 80% budget: the pack, not the config, refuses it.
+      fs.appendFileSync(path.join(dir, "Pulumi.staging.yaml"), "");
+      const text = fs
+        .readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")
+        .replace(
+          /nodePools:\n(    .*\n)+/,
+          'nodePools:\n    - {name: tiny, arch: arm64, count: 1, cpu: "1", memory: 8Gi}\n',
+        );
+      fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
+      const r = runSynth(["--stack", "staging", "--dir", dir, "--out", path.join(dir, "out"), "--quiet"]);
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /\[mandatory\] resource-budget: pool tiny: memory requests/);
+    });
+
+    it("exits 1 and names the finding when a check on the rendered stack finds a problem", () => {
+      // A valid stack file whose MinIO address points into the stack's own namespace, where no
+      // Service of the rendered stack answers (checks/addresses.ts).
+      const dir = tmpDir("unresolved");
+      for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
+        fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+      const file = path.join(dir, "Pulumi.staging.yaml");
+      const text = fs.readFileSync(file, "utf8");
+      const broken = text.replace(
+        "endpoint: http://minio.storage.svc.cluster.local:9000",
+        "endpoint: http://minio.monitoring.svc.cluster.local:9000",
+      );
+      assert.notEqual(broken, text, "staging's stack file names MinIO's in-cluster endpoint");
+      fs.writeFileSync(file, broken);
+      const out = path.join(dir, "out");
+      const r = runSynth(["--stack", "staging", "--dir", dir, "--out", out, "--quiet"]);
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /staging: the rendered stack would fail in a cluster:/);
+      assert.match(
+        r.stderr,
+        /\[address\] ConfigMap monitoring\/loki \(release loki\): http:\/\/minio\.monitoring\.svc\.cluster\.local:9000: no Service monitoring\/minio in the rendered stack/,
+      );
+      // The policy pack passes it: the exit code is the rendered check's.
+      assert.match(r.stdout, /policy: pass/);
+      const unrendered = runSynth([
+        "--stack",
+        "staging",
+        "--dir",
+        dir,
+        "--out",
+        out,
+        "--quiet",
+        "--no-render",
+      ]);
+      assert.equal(
+        unrendered.status,
+        0,
+        "without rendering nothing sees it: " + unrendered.stdout + unrendered.stderr,
+      );
+    });
+
+    it("exits 2 on unknown arguments and missing stacks", () => {
+      assert.equal(runSynth(["--stak", "staging"]).status, 2);
+      const missing = runSynth(["--stack", "nope", "--out", tmpDir("x")]);
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /no stack file .*Pulumi\.nope\.yaml/);
+    });
+  });
+});
+
+describe("secrets never leave as plaintext", () => {
+  const SENTINELS: Record<string, string> = {
+    minioAdminUser: "SENTINEL-minio-admin-user-7f3a",
+    minioAdminPassword: "SENTINEL-minio-admin-pass-91c2",
+    pushoverToken: "SENTINEL-pushover-token-55d1",
+    pushoverUserKey: "SENTINEL-pushover-user-0b8e",
+    heartbeatUrl: "https://heartbeat.invalid/SENTINEL-hb-4421",
+    grafanaAdminPassword: "SENTINEL-grafana-admin-c0de",
+  };
+
+  it("config backend: zero sentinel hits in the export and in every Helm value", async () => {
+    const { export: exp } = await synth("staging", {
+      ...SENTINELS,
+      grafanaAdminPassword: SENTINELS.grafanaAdminPassword,
+    });
+    const text = JSON.stringify(exp);
+    for (const [key, value] of Object.entries(SENTINELS))
+      assert.ok(!text.includes(value), `${key} leaked into the export`);
+    assert.ok(!text.includes("SENTINEL"), "no sentinel fragment anywhere");
+    assert.ok(!text.includes("synth-random-"), "generated passwords stay secret");
+    for (const r of exp.deployment.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) {
+      assert.ok(!JSON.stringify(r.inputs.values).includes("SENTINEL"), `${r.urn} values`);
+      assert.ok(!(SECRET_SIG_KEY in (r.inputs.values ?? {})), `${r.urn} values are plain data, not a secret`);
+      // ...at every depth: a secret nested anywhere in the values would reach Helm as its envelope.
+      const nested = envelopePaths(r.inputs.values, "values");
+      assert.deepEqual(nested, [], `${r.urn}: secret envelopes inside the values at ${nested.join(", ")}`);
+    }
+    // ...and the secrets are there, as envelopes, where they belong.
+    const pushover = named(exp.deployment.resources, "kubernetes:core/v1:Secret", "secrets-pushover");
+    assert.equal(pushover.inputs.stringData[SECRET_SIG_KEY], SECRET_SIG);
+    assert.equal(pushover.inputs.metadata.name, "alertmanager-pushover");
+  });
+
+  it("1Password backend: item values never appear in plaintext either", async () => {
+    const { export: exp } = await synth("production");
+    assert.ok(!JSON.stringify(exp).includes("synth-1password-"));
+  });
+});
+
+/** Paths of every Pulumi secret envelope inside `v`, at any depth. */
+function envelopePaths(v: unknown, at: string): string[] {
+  const found: string[] = [];
+  mapSecrets(v, (_, path) => found.push([at, ...path].join(".")));
+  return found;
+}

@@ -1,0 +1,82 @@
+/** Objects and export resources the rendered-object check tests build their cases from. */
+import type { ExportResource } from "../../synth/synthesize";
+import type { K8sObject, Placed } from "../../checks/objects";
+import { NS } from "./objects";
+
+export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+export const at = (obj: K8sObject, urn = "urn:rel-a", source = "release a"): Placed => ({ obj, urn, source });
+export const res = (
+  urn: string,
+  dependencies: string[] = [],
+  extra: Partial<ExportResource> = {},
+): ExportResource => ({
+  urn,
+  custom: true,
+  type: "kubernetes:helm.sh/v3:Release",
+  inputs: {},
+  outputs: {},
+  ...(dependencies.length ? { dependencies } : {}),
+  ...extra,
+});
+
+export function service(
+  name: string,
+  selector: Record<string, string>,
+  port: number,
+  targetPort: number | string,
+): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: NS },
+    spec: { selector, ports: [{ name: "http", port, targetPort }] },
+  };
+}
+
+export function configMap(name: string, data: Record<string, string>): K8sObject {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: NS }, data };
+}
+
+export const crd: K8sObject = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "widgets.example.com" },
+  spec: {
+    group: "example.com",
+    scope: "Namespaced",
+    names: { kind: "Widget", plural: "widgets" },
+    versions: [
+      {
+        name: "v1",
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: "object",
+            properties: {
+              apiVersion: { type: "string" },
+              kind: { type: "string" },
+              metadata: { type: "object" },
+              spec: {
+                type: "object",
+                required: ["size"],
+                properties: {
+                  size: { type: "integer", minimum: 1 },
+                  port: { "x-kubernetes-int-or-string": true },
+                  mode: { type: "string", pattern: "^(?i)(fast|slow)$" },
+                  extra: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+export const widget: K8sObject = {
+  apiVersion: "example.com/v1",
+  kind: "Widget",
+  metadata: { name: "w", namespace: NS },
+  spec: { size: 2, port: "http", mode: "FAST", extra: { anything: true } },
+};

@@ -1,0 +1,116 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { chartCacheDir, helmBinary } from "../../synth/render/helm";
+import type { StackExport } from "../../synth/synthesize";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/**
+ * The render cache (synth/render/template.ts): renders are kept on disk by chart digest, values and
+ * Helm flags, and each chart archive's digest and capability tests in `charts.json` by the
+ * archive's stat. Every render here runs in a fresh process, as `npm run synth` does, so only the
+ * disk can serve it; a wrapper around the real Helm counts `helm template` runs.
+ */
+const CHART = "prometheus-node-exporter";
+const OLD = "4.49.1";
+const NEW = "4.56.1";
+
+function exportWith(values: Record<string, unknown>): StackExport {
+  return {
+    version: 3,
+    deployment: {
+      manifest: { time: new Date(0).toISOString(), magic: "", version: "v3.0.0-test" },
+      resources: [
+        {
+          urn: "urn:pulumi:cache::homelab-observability::kubernetes:helm.sh/v3:Release::ne",
+          custom: true,
+          type: "kubernetes:helm.sh/v3:Release",
+          inputs: { name: "ne", namespace: "monitoring", chart: CHART, version: OLD, values },
+          outputs: {},
+        },
+      ],
+    },
+  };
+}
+
+describe("the render cache (chart digest, values and flags; chart facts by stat)", function () {
+  this.timeout(120000);
+  let dir: string;
+  let charts: string;
+  let cache: string;
+  let log: string;
+  let helm: string;
+
+  beforeEach(() => {
+    dir = tmpDir("render-cache");
+    charts = path.join(dir, "charts");
+    cache = path.join(dir, "render");
+    log = path.join(dir, "helm.log");
+    fs.mkdirSync(charts);
+    fs.copyFileSync(
+      path.join(chartCacheDir(), `${CHART}-${OLD}.tgz`),
+      path.join(charts, `${CHART}-${OLD}.tgz`),
+    );
+    helm = path.join(dir, "helm");
+    fs.writeFileSync(
+      helm,
+      `#!/bin/sh\necho "$1" >> ${JSON.stringify(log)}\nexec ${JSON.stringify(path.resolve(helmBinary()))} "$@"\n`,
+    );
+    fs.chmodSync(helm, 0o755);
+  });
+
+  /** Renders in a fresh process; returns the objects' chart labels and how many `helm template` ran. */
+  function render(values: Record<string, unknown>): { charts: string[]; templates: number } {
+    const file = path.join(dir, "export.json");
+    fs.writeFileSync(file, JSON.stringify(exportWith(values)));
+    fs.writeFileSync(log, "");
+    const code = `
+      const { renderExport } = require(${JSON.stringify(path.join(ROOT, "synth/render/render.ts"))});
+      const exp = JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"));
+      renderExport(exp, { helm: ${JSON.stringify(helm)}, chartCache: ${JSON.stringify(charts)},
+        cacheDir: ${JSON.stringify(cache)}, pull: false }).then((r) => {
+        if (r[0].error) throw new Error(r[0].error);
+        console.log(JSON.stringify(r[0].objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "")));
+      }).catch((e) => { console.error(e); process.exit(1); });`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const templates = fs
+      .readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l === "template").length;
+    return { charts: [...new Set(JSON.parse(r.stdout) as string[])].filter(Boolean), templates };
+  }
+
+  it("renders an unchanged release again from disk without Helm, and changed values with it", () => {
+    const first = render({ fullnameOverride: "ne" });
+    assert.ok(first.templates >= 1, "the first render runs helm template");
+    assert.deepEqual(first.charts, [`${CHART}-${OLD}`]);
+    const again = render({ fullnameOverride: "ne" });
+    assert.equal(again.templates, 0, "an unchanged release is served from the render cache");
+    assert.deepEqual(again.charts, first.charts);
+    const changed = render({ fullnameOverride: "ne2" });
+    assert.ok(changed.templates >= 1, "changed values render again");
+  });
+
+  it("takes a chart's digest from charts.json while the archive's stat is unchanged (the archive is not read again)", () => {
+    render({});
+    const file = path.join(cache, "charts.json");
+    const facts = JSON.parse(fs.readFileSync(file, "utf8"));
+    const entry = facts.charts[path.join(charts, `${CHART}-${OLD}.tgz`)];
+    assert.match(entry.facts.digest, /^[0-9a-f]{64}$/);
+    // A digest that no archive has: served from charts.json, it keys a render never made before.
+    entry.facts.digest = "0".repeat(64);
+    fs.writeFileSync(file, JSON.stringify(facts));
+    assert.ok(render({}).templates >= 1, "the digest came from charts.json, not from the archive");
+  });
+
+  it("reads a replaced archive again: its new digest renders the new chart, never the stale render", () => {
+    const archive = path.join(charts, `${CHART}-${OLD}.tgz`);
+    assert.deepEqual(render({}).charts, [`${CHART}-${OLD}`]);
+    fs.copyFileSync(path.join(chartCacheDir(), `${CHART}-${NEW}.tgz`), archive);
+    const after = render({});
+    assert.ok(after.templates >= 1, "a replaced archive renders again");
+    assert.deepEqual(after.charts, [`${CHART}-${NEW}`]);
+  });
+});

@@ -1,0 +1,172 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { evaluateResources } from "../../policy/evaluate";
+import type { PoolInfo } from "../../policy/lib/budget";
+import { parseQuantity } from "../../policy/lib/quantity";
+import { canLandOn } from "../../policy/lib/workloads";
+import { stackNames } from "../../config/paths";
+import { withRenderedObjects } from "../../synth/render/objects";
+import { renderExport } from "../../synth/render/render";
+import type { RawObject, ReleaseRender } from "../../synth/render/types";
+import type { StackExport } from "../../synth/synthesize";
+import { ROOT, tmpDir, tsNode } from "../support/helpers";
+import { assertRendered, rendered, variant } from "../support/rendered";
+import { podSpecOf } from "../../checks/objects";
+
+const OPERATED = new Set([
+  "monitoring.coreos.com/Prometheus",
+  "monitoring.coreos.com/Alertmanager",
+  "operator.victoriametrics.com/VMSingle",
+  "operator.victoriametrics.com/VMAgent",
+  "operator.victoriametrics.com/VMAlert",
+  "operator.victoriametrics.com/VMAlertmanager",
+]);
+
+/**
+ * Requests measured on the objects `npm run synth` wrote to <stack>.rendered.json, each running
+ * container once: pod templates' containers (init containers finish first), the main container of
+ * each operator-managed custom resource (spec.resources) plus prometheus-operator's config-reloader
+ * into Prometheus and Alertmanager (its --config-reloader-{cpu,memory}-request flags); times replicas,
+ * DaemonSets once per node of every pool they can land on.
+ */
+function measured(file: string): { cpu: number; memory: number; containers: string[] } {
+  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { releases: ReleaseRender[]; raw: RawObject[] };
+  const objects = [...doc.releases.flatMap((r) => r.objects), ...doc.raw.map((r) => r.object)];
+  const info = objects.find((o) => o.metadata?.labels?.["homelab.dev/stack-info"] === "true")!;
+  const pools: PoolInfo[] = JSON.parse(info.data.nodePools);
+  const args = objects.flatMap((o) =>
+    (podSpecOf(o)?.containers ?? []).flatMap((c: any) => c.args ?? []),
+  ) as string[];
+  const flag = (n: string) => args.find((a) => a.startsWith(`--${n}=`))?.slice(n.length + 3);
+  const reloader = flag("prometheus-config-reloader")
+    ? { cpu: flag("config-reloader-cpu-request"), memory: flag("config-reloader-memory-request") }
+    : undefined;
+  let cpu = 0;
+  let memory = 0;
+  const containers: string[] = [];
+  for (const o of objects) {
+    const id = `${o.kind} ${o.metadata.namespace ?? "-"}/${o.metadata.name}`;
+    const pod = podSpecOf(o);
+    const requests: { name: string; cpu?: string; memory?: string }[] = [];
+    if (pod) {
+      for (const c of pod.containers ?? []) requests.push({ name: c.name, ...c.resources?.requests });
+    } else if (OPERATED.has(`${o.apiVersion.split("/")[0]}/${o.kind}`)) {
+      requests.push({ name: "(operator-managed)", ...o.spec?.resources?.requests });
+      if (reloader && o.apiVersion.startsWith("monitoring.coreos.com/"))
+        requests.push({ name: "config-reloader (injected)", ...reloader });
+    }
+    if (requests.length === 0) continue;
+    const scheduling = pod ?? o.spec ?? {};
+    const copies =
+      o.kind === "DaemonSet"
+        ? pools
+            .filter((p) => canLandOn(scheduling, p.labels ?? {}, p.taints ?? [], p.arch))
+            .reduce((n, p) => n + p.count, 0)
+        : o.kind === "Job"
+          ? (o.spec?.parallelism ?? 1)
+          : o.kind === "CronJob"
+            ? 1
+            : (o.spec?.replicas ?? o.spec?.replicaCount ?? 1);
+    for (const r of requests) {
+      containers.push(`${id} ${r.name}`);
+      cpu += (parseQuantity(r.cpu) ?? 0) * copies;
+      memory += (parseQuantity(r.memory) ?? 0) * copies;
+    }
+  }
+  return { cpu, memory, containers };
+}
+
+/**
+ * `npm run synth` and `npm run policy:check` judge each release together with its rendered objects
+ * (cli/synth.ts and cli/policyCheck.ts call withRenderedObjects). What the release's values
+ * would make (the pack's chart knowledge) and what Helm made from them are one thing, counted once.
+ */
+describe("rendered objects beside their release are counted once", function () {
+  this.timeout(600000);
+
+  /**
+   * kube-prometheus-stack 88 renders its datasource ConfigMap (label grafana_datasource, Prometheus
+   * `isDefault: true`) with `grafana.forceDeployDatasources` even when its Grafana is off
+   * (templates/grafana/configmaps-datasources.yaml); the standalone Grafana loads it when its
+   * datasource sidecar is on. Grafana refuses two defaults per org (pkg/services/provisioning/
+   * datasources/config_reader.go, validateDefaultUniqueness).
+   */
+  async function kpsDatasourcesReachGrafana(grafanaOwnDefault: boolean): Promise<string[]> {
+    const r = await rendered(variant("production", "dual-write", "mimir"));
+    assertRendered(r);
+    const exp = JSON.parse(JSON.stringify(r.synth.export)) as StackExport;
+    const resources = exp.deployment.resources;
+    const rel = (chart: string) =>
+      resources.find((x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.chart === chart)!;
+    const kps = rel("kube-prometheus-stack");
+    const grafana = rel("grafana");
+    assert.ok(kps && grafana, "production dual-write runs kube-prometheus-stack and Grafana");
+    for (const side of [kps.inputs, kps.outputs]) {
+      side.values.grafana = { ...side.values.grafana, forceDeployDatasources: true };
+    }
+    for (const side of [grafana.inputs, grafana.outputs]) {
+      const v = side.values;
+      v.sidecar = { ...v.sidecar, datasources: { enabled: true } };
+      if (!grafanaOwnDefault)
+        for (const doc of Object.values<any>(v.datasources ?? {}))
+          for (const d of doc.datasources ?? []) d.isDefault = false;
+    }
+    const renders = await renderExport(exp);
+    const kpsRender = renders.find((x) => x.resourceUrn === kps.urn)!;
+    assert.equal(kpsRender.error, undefined, kpsRender.error);
+    const cm = kpsRender.objects.filter(
+      (o) => o.kind === "ConfigMap" && o.metadata.labels?.grafana_datasource !== undefined,
+    );
+    assert.equal(cm.length, 1, "kube-prometheus-stack renders its datasource ConfigMap");
+    const found = await evaluateResources(withRenderedObjects(resources, renders), {
+      all: "disabled",
+      "grafana-single-default-datasource-stack": "mandatory",
+    });
+    return found.map((x) => x.message);
+  }
+
+  it("passes: KPS's forced datasource ConfigMap is the only default Grafana sees, once (not also from KPS's values)", async () => {
+    const found = await kpsDatasourcesReachGrafana(false);
+    assert.deepEqual(found, []);
+  });
+
+  it("fails: with Grafana's own default too, exactly two defaults are reported (Grafana's, KPS's rendered ConfigMap)", async () => {
+    const found = await kpsDatasourcesReachGrafana(true);
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(found[0], /^2 default datasources for org 1 reach /);
+    assert.match(found[0], /kube-prometheus-stack-grafana-datasource|ConfigMap/);
+  });
+});
+
+describe("the budget `npm run synth` prints equals the requests measured on the rendered objects", function () {
+  this.timeout(600000);
+  const stacks = stackNames(ROOT);
+  let out: string;
+  let printed: string;
+  before(() => {
+    out = tmpDir("synth-budget");
+    const r = spawnSync(process.execPath, tsNode("cli/synth.ts", "--all", "--out", out), {
+      encoding: "utf8",
+      cwd: ROOT,
+    });
+    printed = r.stdout;
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
+  for (const stack of stacks)
+    it(`${stack}: the printed total (cpu and memory requests) is what the rendered objects request, each container once`, () => {
+      const m = measured(path.join(out, `${stack}.rendered.json`));
+      assert.equal(new Set(m.containers).size, m.containers.length, "no container is measured twice");
+      assert.ok(m.memory > 0 && m.cpu > 0);
+      const table = printed.split(`== ${stack}: resource budget`)[1];
+      assert.ok(table, `synth prints ${stack}'s budget`);
+      const total = table.split("\n").find((l) => l.startsWith("total "));
+      assert.ok(total, `the budget of ${stack} has a total row`);
+      const [, , cpuReq, , memReq] = total.trim().split(/\s+/);
+      // formatBudget's rounding: millicores and MiB.
+      assert.equal(cpuReq, `${Math.round(m.cpu * 1000)}m`, `${stack}: cpu requests`);
+      assert.equal(memReq, `${Math.round(m.memory / 2 ** 20)}Mi`, `${stack}: memory requests`);
+    });
+});

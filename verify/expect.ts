@@ -1,0 +1,81 @@
+import { durationSeconds, type StackConfig } from "../config/resolve";
+import { SECRET_REFS } from "../model/secrets";
+import { alertmanagerConfig } from "../builders/alerting/alertmanagerConfig";
+import { grafanaDatasources } from "../builders/grafana/datasources";
+import { dashboardsFor } from "../builders/grafana/dashboards";
+import { planStack } from "../plan/plan";
+import type { Expectations } from "./types";
+
+/**
+ * What verify expects of the stack `cfg` describes, from its plan: the phase table's row, the
+ * endpoints, the rule sets, the Alertmanager config, the datasources and dashboards the builders
+ * produce for that plan. `jobs` are the scrape jobs the rendered stack promises (scrapeJobs in
+ * synth/coverage.ts; computed by ./jobs.ts, which needs Helm). Pure.
+ */
+export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations {
+  const plan = planStack(cfg);
+  const ep = plan.endpoints;
+  const caps = plan.caps;
+  const g = plan.grafana.inputs.settings;
+  const alerting = plan.kubePrometheusStack?.inputs.settings.alerting ??
+    plan.alertmanager?.inputs.alerting ??
+    plan.victoriaMetrics?.inputs.settings.alerting ?? {
+      pushover: cfg.alerting.pushover,
+      pushoverPriority: cfg.alerting.pushoverPriority,
+      heartbeat: cfg.alerting.heartbeat,
+      heartbeatInterval: cfg.alerting.heartbeatInterval,
+    };
+  // Receiver names do not depend on where the Secrets are mounted.
+  const receivers = (alertmanagerConfig(alerting, "/secrets").receivers as { name: string }[]).map(
+    (r) => r.name,
+  );
+  const dashboards = dashboardsFor(g.dashboards);
+  const dashboardQueries = Object.values(dashboards).flatMap((d) =>
+    (d.panels as any[]).flatMap((p) =>
+      (p.targets as any[]).map((t) => ({
+        dashboard: String(d.title),
+        datasourceUid: String(t.datasource?.uid ?? p.datasource?.uid),
+        expr: String(t.expr),
+      })),
+    ),
+  );
+  const window = durationSeconds(cfg.prometheus.retention);
+  if (window === undefined)
+    throw new Error(`prometheus.retention: "${cfg.prometheus.retention}" is not a duration`);
+  const admin = SECRET_REFS.grafanaAdmin;
+  return {
+    stack: cfg.stack,
+    phase: cfg.phase,
+    backend: cfg.metricsBackend,
+    caps,
+    namespace: cfg.namespace,
+    cluster: cfg.cluster,
+    serviceUrls: {
+      prometheus: ep.prometheus.query,
+      // The query path and the ruler's API: one Service, or scaled out the read and backend groups'.
+      mimir: ep.mimir.queryBase,
+      "mimir-ruler": ep.mimir.base,
+      victoriametrics: ep.victoriametrics.query,
+      alertmanager: ep.alertmanagers[caps.alertmanager],
+      loki: ep.loki.query,
+      grafana: ep.grafana,
+    },
+    jobs: [...new Set(jobs)].sort(),
+    ruleGroups: Object.values(plan.rules.inputs.ruleSets).flat(),
+    receivers,
+    heartbeat: alerting.heartbeat,
+    datasources: grafanaDatasources(g.datasources).datasources,
+    dashboardQueries,
+    backendTenant: g.datasources.backendTenant,
+    lokiTenant: g.datasources.lokiTenant,
+    nodes: cfg.nodePools.reduce((n, p) => n + p.count, 0),
+    nodeLabelled: cfg.nodeLogs.journal || cfg.nodeLogs.syslogFiles.length > 0,
+    canary: cfg.loki.canary,
+    grafanaAdminSecret: {
+      name: plan.secrets.inputs.existingGrafanaAdmin ?? admin.secretName,
+      userKey: admin.userKey,
+      passwordKey: admin.passwordKey,
+    },
+    historyWindowSeconds: window,
+  };
+}
