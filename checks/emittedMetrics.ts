@@ -2,14 +2,14 @@
  * Every dashboard panel and every alerting or recording rule of the rendered stack reads metrics
  * some component of that stack emits. A query on a name nothing emits shows "No data" or never
  * fires, and no engine reports it. The names come from each query (Prometheus' grammar,
- * ./queryMetrics.ts); who emits what, at the pinned version, from upstream/metrics/emitted.ts; who
+ * upstream/metrics/promql.ts); who emits what, at the pinned version, from upstream/metrics/emitted.ts; who
  * runs, from the rendered workloads and configs. Names the data knows nothing about are counted as
  * unverified, never passed silently.
  */
 import { describeFault, isFault, judgeMetric } from "../upstream/metrics/emitted";
 import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { INOTIFY_SYSCTLS } from "../builders/metrics/exporterValues";
-import { promqlMetrics } from "./queryMetrics";
+import { promqlMetrics } from "../upstream/metrics/promql";
 import type { Finding, K8sObject, Placed } from "./objects";
 
 /** A query the stack evaluates or shows: a panel target or a rule. */

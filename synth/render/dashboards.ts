@@ -29,7 +29,7 @@ import type { CommunityDashboard, CommunityDashboardsData } from "../../builders
 import { panelsOf } from "../../builders/grafana/community";
 import { projectRoot } from "../../config/paths";
 import { chartCacheDir, helmBinary } from "./helm";
-import { promqlMetrics } from "../../checks/queryMetrics";
+import { promqlMetrics } from "../../upstream/metrics/promql";
 import { capabilities } from "../../model/phases";
 import { PHASES } from "../../config/resolve";
 

@@ -4,7 +4,7 @@
  * pass and to fail. The stack-wide runs are in rendered.test.ts (every stack, no finding).
  */
 import { strict as assert } from "assert";
-import { promqlErrors, promqlMetrics } from "../../checks/queryMetrics";
+import { promqlErrors, promqlMetrics } from "../../upstream/metrics/promql";
 import { checkEmittedMetrics, presentEmitters } from "../../checks/emittedMetrics";
 import { emittedRows, judgeMetric } from "../../upstream/metrics/emitted";
 import { stackEmitters } from "../../plan/emitters";

@@ -9,7 +9,7 @@ import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../../builders/alerting/kpsRu
 import { versions } from "../../model/versions";
 import { MIMIR_RULER_LIMITS } from "../../builders/metrics/mimirConfig";
 import { scrapeJobs } from "../../synth/coverage";
-import { promqlMetrics, withoutGrafanaVariables } from "../../checks/queryMetrics";
+import { promqlMetrics, withoutGrafanaVariables } from "../../upstream/metrics/promql";
 import { communityDashboards, panelsOf } from "../../builders/grafana/community";
 import { presentEmitters } from "../../checks/emittedMetrics";
 import { ruleCounts, ruleCoverage, type RuleCoverage } from "../support/ruleCoverage";

@@ -2,7 +2,8 @@
  * The metric names a PromQL query reads, by Prometheus' own grammar (@prometheus-io/lezer-promql,
  * the parser of Prometheus' web UI, pinned to the release line of the Prometheus the stack runs):
  * the name of every vector selector, `{__name__="..."}` matchers included. Function names,
- * aggregation labels and label values are never taken for metrics.
+ * aggregation labels and label values are never taken for metrics. The grammar is a dev
+ * dependency: only the offline tools (the rendered checks, the dashboard renderer, tests) load it.
  */
 import { parser } from "@prometheus-io/lezer-promql";
 
