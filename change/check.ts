@@ -10,6 +10,7 @@ import { changeAgainst, readExport } from "./against";
 import { formatChange } from "./change";
 import { runningOverrides } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
+import { formatRuleEvaluators } from "./ruleEvaluators";
 
 export interface ChangeCheck {
   text: string;
@@ -79,6 +80,8 @@ export async function checkChange(
     const blindUpdate = await updateChange(blind, running);
     refused += [...importPreviews, ...updatePreviews].filter((p) => p.refused.length > 0).length;
     refused += update.refused.length;
+    // The rules' refusals count once the update is checked with the running rules.
+    refused += update.rules.rules.filter((r) => r.refused.length > 0).length;
     parts.push(
       [
         `== ${stack}: takeover of what runs (${opts.running}); previews as Pulumi CLI 3.174+ shows them`,
@@ -86,6 +89,7 @@ export async function checkChange(
         formatPreviews("first update (takeover.step: update), adopted resources:", updatePreviews),
         formatKept(keptValues(blind, running)),
         `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
+        formatRuleEvaluators(update.rules, running.dir),
         `without the running state the same update would hit ${blindUpdate.refused.length} refused change(s)${blindUpdate.refused.length ? `: ${blindUpdate.refused.map((e) => `${e.subject} ${e.refused.map((r) => r.field).join(", ")}`).join("; ")}` : ""}`,
       ].join("\n"),
     );

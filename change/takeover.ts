@@ -14,6 +14,7 @@ import { canonical, type Refusal } from "./apiRules";
 import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";
 import { providerDiff } from "./providerDiff";
 import { stateOf } from "./against";
+import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -224,8 +225,14 @@ export function keptValues(
   return out;
 }
 
-/** The first update's change against what runs, with the live StatefulSets' refusals added. */
-export async function updateChange(update: SynthResult, running: RunningState): Promise<ChangeReport> {
+/**
+ * The first update's change against what runs, with the live StatefulSets' refusals added, and the
+ * running PrometheusRules' evaluators before and after it (ruleEvaluators.ts).
+ */
+export async function updateChange(
+  update: SynthResult,
+  running: RunningState,
+): Promise<ChangeReport & { rules: RuleEvaluatorChange }> {
   const [before, after] = await Promise.all([
     stateOf(runningExport(update, running)),
     stateOf(update.export, { secretKeys: update.secretDataKeys, adopted: update }),
@@ -244,5 +251,9 @@ export async function updateChange(update: SynthResult, running: RunningState): 
         refused: l.refused,
       });
   }
-  return { entries: report.entries, refused: report.entries.filter((e) => e.refused.length > 0) };
+  return {
+    entries: report.entries,
+    refused: report.entries.filter((e) => e.refused.length > 0),
+    rules: ruleEvaluatorChange(before.objects, after.objects, running),
+  };
 }

@@ -50,6 +50,8 @@ export function checkerVersion(): string {
     .update(sourceDigest(__dirname, ext, ["ajv", "kubernetes-models"]))
     .update(sourceDigest(path.join(__dirname, "../builders/security"), ext, []))
     .update(sourceDigest(path.join(__dirname, "../contract"), ext, []))
+    // The rule-evaluators check reads the rules' opt-out label (builders/alerting/rules.ts).
+    .update(sourceDigest(path.join(__dirname, "../builders/alerting"), ext, []))
     // The Alloy checks judge by the project's parser and Alloy's reference data (upstream/) against
     // the pinned Alloy: all three are part of the checker.
     .update(sourceDigest(path.join(__dirname, "../upstream"), ext, []))

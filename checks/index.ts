@@ -17,6 +17,7 @@ import { checkImageDigests } from "./imageDigests";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
+import { checkRuleEvaluators } from "./ruleEvaluators";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
@@ -127,6 +128,7 @@ export function checkStack(
       ...engines.findings,
       ...images.findings,
       ...emitted.findings,
+      ...checkRuleEvaluators(objects).findings,
     ],
   };
 }

@@ -224,6 +224,15 @@ function onePasswordEnvConflicts(c: StackConfig, env: Record<string, string | un
 }
 
 /** Rules that span several keys; each message names the key to change. */
+/** `prometheus.keepVolume` and `prometheus.cleanupVolumeOnRemoval` contradict each other. */
+function prometheusVolumeProblems(c: StackConfig): string[] {
+  return c.prometheus.keepVolume && c.prometheus.cleanupVolumeOnRemoval
+    ? [
+        `${PROJECT}:prometheus.keepVolume: expected false while prometheus.cleanupVolumeOnRemoval is true (one keeps the Prometheus claim after KPS, the other deletes it), got true`,
+      ]
+    : [];
+}
+
 function crossChecks(
   c: StackConfig,
   env: Record<string, string | undefined>,
@@ -248,6 +257,7 @@ function crossChecks(
       `${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`,
     );
   }
+  p.push(...prometheusVolumeProblems(c));
   if (c.objectStore.type === "filesystem") {
     if (l.mode !== "SingleBinary") {
       p.push(

@@ -353,6 +353,14 @@ const prometheus = z
     volumeSize: size("70Gi").optional(),
     /** Delete the Prometheus volume when KPS is removed. Default false: it is retained. */
     cleanupVolumeOnRemoval: z.boolean().default(false),
+    /**
+     * This stack's own Prometheus ran and its claim holds data: keep the claim (the program's
+     * resource, protected in production) at a phase without kube-prometheus-stack. Set it on a stack
+     * that ran KPS before it moves to the phase without KPS. Default false: without KPS the program plans no
+     * Prometheus claim, so a fresh install has none; a taken-over claim (takeover.prometheusVolume)
+     * is kept either way until cleanupVolumeOnRemoval says otherwise.
+     */
+    keepVolume: z.boolean().default(false),
   })
   .strict();
 

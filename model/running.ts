@@ -9,7 +9,10 @@ import { lokiName } from "./services";
  * - `helm-list.yaml`: `helm list -n <ns> -o yaml` (name, namespace, chart `<chart>-<version>`);
  * - `<ns>.<release>.values.yaml`: `helm get values <release> -n <ns> --all -o yaml`;
  * - `statefulsets.yaml`: `kubectl get statefulsets -n <ns> -o yaml`;
- * - `pvcs.yaml`: `kubectl get pvc -n <ns> -o yaml`.
+ * - `pvcs.yaml`: `kubectl get pvc -n <ns> -o yaml`;
+ * - optional, for the rule evaluators' change: `prometheusrules.yaml`
+ *   (`kubectl get prometheusrules -A -o yaml`, every namespace) and `namespaces.yaml`
+ *   (`kubectl get namespaces -o yaml`, their labels for namespace selectors).
  * The program reads it (takeover.running) to keep what cannot change in place; the change check
  * (`npm run synth -- --running <dir>`) renders the running releases from it.
  */
@@ -30,6 +33,10 @@ export interface RunningState {
   statefulSets: Record<string, any>[];
   /** Live PersistentVolumeClaims (kubectl's objects). */
   pvcs: Record<string, any>[];
+  /** Live PrometheusRules of every namespace (kubectl's objects); absent when not collected. */
+  prometheusRules?: Record<string, any>[];
+  /** Live Namespaces (kubectl's objects); absent when not collected. */
+  namespaces?: Record<string, any>[];
 }
 
 /** Raised when the folder lacks a file or a file has the wrong shape; names the file and the command. */
@@ -39,7 +46,14 @@ const COMMANDS: Record<string, string> = {
   "helm-list.yaml": "helm list -n <namespace> -o yaml > <dir>/helm-list.yaml",
   "statefulsets.yaml": "kubectl get statefulsets -n <namespace> -o yaml > <dir>/statefulsets.yaml",
   "pvcs.yaml": "kubectl get pvc -n <namespace> -o yaml > <dir>/pvcs.yaml",
+  "prometheusrules.yaml": "kubectl get prometheusrules -A -o yaml > <dir>/prometheusrules.yaml",
+  "namespaces.yaml": "kubectl get namespaces -o yaml > <dir>/namespaces.yaml",
 };
+
+/** The optional reports: the change check lists the rule evaluators' change only with them. */
+export const OPTIONAL_RUNNING_FILES = ["prometheusrules.yaml", "namespaces.yaml"] as const;
+/** How to collect one report of the running state. */
+export const runningCommand = (file: string): string => COMMANDS[file];
 
 /** `loki-6.49.0` -> chart `loki`, version `6.49.0` (the version starts at the last `-<digit>`). */
 export function splitChart(chartField: string): { chart: string; version: string } | undefined {
@@ -93,7 +107,19 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
       );
     return doc.items;
   };
-  return { dir, releases, statefulSets: items("statefulsets.yaml"), pvcs: items("pvcs.yaml") };
+  const optional = (file: string) => (read(file) === undefined ? {} : { [file]: items(file) });
+  const extra: Record<string, Record<string, any>[]> = Object.assign(
+    {},
+    ...OPTIONAL_RUNNING_FILES.map(optional),
+  );
+  return {
+    dir,
+    releases,
+    statefulSets: items("statefulsets.yaml"),
+    pvcs: items("pvcs.yaml"),
+    ...(extra["prometheusrules.yaml"] ? { prometheusRules: extra["prometheusrules.yaml"] } : {}),
+    ...(extra["namespaces.yaml"] ? { namespaces: extra["namespaces.yaml"] } : {}),
+  };
 }
 
 /** Reads the running state from a folder. */

@@ -1,4 +1,4 @@
-import { RULE_LABEL } from "../builders/alerting/rules";
+import { RULE_OPT_OUT } from "../builders/alerting/rules";
 import type { AlloyLogsInput } from "../builders/logging/alloyConfig";
 import { replicaLabelFor } from "../builders/metrics/remoteWrite";
 import type { PlanContext } from "./context";
@@ -35,7 +35,7 @@ export function planAgents(ctx: PlanContext): AgentsPlan {
       : undefined;
   const rules =
     caps.ruleEvaluator === "mimir-ruler"
-      ? { mimirAddress: ep.mimir.base, tenant: ctx.tenant, selector: RULE_LABEL }
+      ? { mimirAddress: ep.mimir.base, tenant: ctx.tenant, optOut: RULE_OPT_OUT }
       : undefined;
   const needsCluster = events || scrape !== undefined || rules !== undefined;
   const out: AgentsPlan = {};

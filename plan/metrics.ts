@@ -119,6 +119,17 @@ function planVictoriaMetrics(
   };
 }
 
+/**
+ * Whether the stack has a Prometheus claim: while KPS runs; without it, only a claim that holds data
+ * (`prometheus.keepVolume`, or one taken over) until `prometheus.cleanupVolumeOnRemoval`. A fresh
+ * install at a phase without KPS gets none.
+ */
+export function prometheusVolumeKept(caps: { kps: boolean }, cfg: PlanContext["cfg"]): boolean {
+  if (caps.kps) return true;
+  if (cfg.prometheus.cleanupVolumeOnRemoval) return false;
+  return cfg.prometheus.keepVolume || !!cfg.takeover?.prometheusVolume;
+}
+
 /** kube-prometheus-stack while the phase runs it, and its Prometheus volume. */
 function planPrometheus(
   ctx: PlanContext,
@@ -127,11 +138,12 @@ function planPrometheus(
   const { cfg, ns, caps } = ctx;
   const out: Pick<StackPlan, "prometheusVolume" | "kubePrometheusStack"> = {};
   const promClaim = prometheusClaim(ctx.kpsFullname ?? RELEASES.kps, cfg.takeover?.prometheusVolume);
-  // The Prometheus TSDB claim outlives KPS unless the stack asked for its cleanup.
+  // The Prometheus TSDB claim exists while KPS runs, then while it holds data (kept by the stack
+  // or taken over) until the stack asks for its cleanup.
   if (!caps.kps && cfg.prometheus.cleanupVolumeOnRemoval)
     plannedChanges[PROMETHEUS_VOLUME_RESOURCE] =
       "prometheus.cleanupVolumeOnRemoval: the Prometheus volume is deleted once kube-prometheus-stack is gone";
-  if (caps.kps || !cfg.prometheus.cleanupVolumeOnRemoval) {
+  if (prometheusVolumeKept(caps, cfg)) {
     out.prometheusVolume = {
       inputs: {
         namespace: ns,

@@ -1,11 +1,40 @@
 import { kpsDefaultRules } from "./kpsRules";
 import type { Rule, RuleGroup } from "./ruleGroup";
 import { PROJECT } from "../../model/names";
+import type { LabelSelector } from "../../upstream/ruleSelection";
 
 export type { Rule, RuleGroup };
 
-/** Label on every PrometheusRule we create; the evaluator of the phase selects on it. */
+/** Label on every PrometheusRule we create (what the program owns; the evaluators do not select on it). */
 export const RULE_LABEL = { key: "homelab.dev/rules", value: PROJECT } as const;
+
+/**
+ * The label that keeps a PrometheusRule from every evaluator the program runs, in every phase: a
+ * rule an app ships for a Prometheus of its own, or one the operator evaluates elsewhere.
+ */
+export const RULE_OPT_OUT = { key: "homelab.dev/evaluate", value: "false" } as const;
+
+/**
+ * What the phase's one evaluator selects: every PrometheusRule in every namespace (the namespace
+ * selector is empty, or absent where absent means all: upstream/ruleSelection.ts) but those
+ * labelled {@link RULE_OPT_OUT}. `NotIn` holds for a rule without the label.
+ */
+export const EVERY_RULE: LabelSelector = {
+  matchExpressions: [{ key: RULE_OPT_OUT.key, operator: "NotIn", values: [RULE_OPT_OUT.value] }],
+};
+
+/**
+ * A selector no object satisfies (the key both present and absent): how a running Prometheus lets
+ * go of every rule once the backend's evaluator holds them. The chart cannot render a null
+ * selector (kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml renders `{}`, every
+ * rule, when the value is empty).
+ */
+export const NO_RULE: LabelSelector = {
+  matchExpressions: [
+    { key: RULE_OPT_OUT.key, operator: "Exists" },
+    { key: RULE_OPT_OUT.key, operator: "DoesNotExist" },
+  ],
+};
 
 const PUSH_ROUTES = "loki_api_v1_push|api_prom_push|push_v1";
 const QUERY_ROUTES = "loki_api_v1_query|loki_api_v1_query_range|api_prom_query";

@@ -37,8 +37,11 @@ export interface AlloyClusterInput extends AlloyLogsInput {
      */
     minio?: MinioScrape & { secretNamespace: string };
   };
-  /** Sync PrometheusRules labelled for us into Mimir's ruler. */
-  rules?: { mimirAddress: string; tenant?: string; selector: { key: string; value: string } };
+  /**
+   * Sync every PrometheusRule of the cluster into Mimir's ruler but those carrying `optOut`
+   * (every namespace: no rule_namespace_selector, which Alloy reads as all).
+   */
+  rules?: { mimirAddress: string; tenant?: string; optOut: { key: string; value: string } };
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -386,9 +389,16 @@ export function alloyClusterDeclarations(input: AlloyClusterInput): AlloyDeclara
     const args = [`address = ${q(r.mimirAddress)}`];
     if (r.tenant) args.push(`tenant_id = ${q(r.tenant)}`);
     args.push(
-      // match_labels is an attribute holding an object, not a block (Alloy's parser rejects a
-      // string at the start of a block body).
-      block("rule_selector", [`match_labels = { ${q(r.selector.key)} = ${q(r.selector.value)} }`]),
+      // Alloy v1.12.0 reads an absent selector block as an empty one, every object
+      // (internal/component/mimir/rules/kubernetes/types.go, common/kubernetes/rules.go): only the
+      // opt-out is written; `NotIn` holds for a rule without the label.
+      block("rule_selector", [
+        block("match_expression", [
+          `key = ${q(r.optOut.key)}`,
+          `operator = "NotIn"`,
+          `values = [${q(r.optOut.value)}]`,
+        ]),
+      ]),
     );
     parts.push(declare("mimir.rules.kubernetes", "homelab", args));
   }

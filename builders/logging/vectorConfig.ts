@@ -82,12 +82,22 @@ export function vectorConfig(input: VectorInput): Record<string, any> {
       }),
       ...(nodeLogs.journal
         ? {
-            loki_journal: sink(["journal"], {
-              cluster: input.cluster,
-              job: "node/journal",
-              node: field("host"),
-              unit: field("_SYSTEMD_UNIT"),
-            }),
+            loki_journal: {
+              ...sink(["journal"], {
+                cluster: input.cluster,
+                job: "node/journal",
+                node: field("host"),
+                unit: field("_SYSTEMD_UNIT"),
+              }),
+              // End-to-end acknowledgements: without them journald saves its cursor as soon as it
+              // reads a line (vector v0.56.0 src/sources/journald.rs:1074), so a crash loses the
+              // lines still in flight; with them the cursor moves once this sink holds the line
+              // (on its disk buffer). journald supports them (journald.cue
+              // features.acknowledgements; src/sources/journald.rs:426 can_acknowledge) and the
+              // source-level option is deprecated for the sink's (sinks/generated/loki.cue
+              // `acknowledgements.enabled`).
+              acknowledgements: { enabled: true },
+            },
           }
         : {}),
       ...(nodeLogs.syslogFiles.length > 0

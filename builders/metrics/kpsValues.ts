@@ -10,7 +10,7 @@ import {
   alertmanagerSecrets,
   type AlertmanagerInputs,
 } from "../alerting/alertmanagerConfig";
-import { RULE_LABEL } from "../alerting/rules";
+import { EVERY_RULE, NO_RULE } from "../alerting/rules";
 import { remoteWriteEntry, replicaLabelFor, type RemoteWriteInputs } from "./remoteWrite";
 import { ksmCollectors } from "./exporterValues";
 import { PRIORITY_CLASSES } from "../security/hardening";
@@ -35,9 +35,6 @@ export interface KpsInputs {
   /** Sizes from the declared workload (config/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
 }
-
-/** Label selector that matches no rule we create: how rules leave Prometheus when the backend takes them. */
-const NO_RULES = { matchLabels: { "homelab.dev/evaluated-by": "prometheus" } };
 
 /**
  * kube-prometheus-stack values for the phases that run it (caps.kps). CRDs and Grafana live in
@@ -100,10 +97,11 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
         },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
         remoteWrite: remoteWrite ? [remoteWriteEntry(input.remoteWrite)] : [],
+        // Every PrometheusRule of the cluster while Prometheus is the phase's evaluator (other apps'
+        // too), none once the backend's is. The namespace selector stays the chart's `{}`, every
+        // namespace (templates/prometheus/prometheus.yaml; null would mean Prometheus's own only).
         ruleSelectorNilUsesHelmValues: false,
-        ruleSelector: prometheusEvaluates
-          ? { matchLabels: { [RULE_LABEL.key]: RULE_LABEL.value } }
-          : NO_RULES,
+        ruleSelector: prometheusEvaluates ? EVERY_RULE : NO_RULE,
         serviceMonitorSelectorNilUsesHelmValues: false,
         podMonitorSelectorNilUsesHelmValues: false,
         // Every ScrapeConfig, like every ServiceMonitor: MinIO's cluster metrics are one (an

@@ -6,6 +6,7 @@ import type { VmClusterShape } from "../../config/sizing";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { imageString, imageTag, versions } from "../../model/versions";
 import { alertmanagerClaim } from "./kpsValues";
+import { EVERY_RULE } from "../alerting/rules";
 import { containerHardening, PRIORITY_CLASSES, RUNTIME_DEFAULT } from "../security/hardening";
 import { VM_OPERATOR_ACCOUNT, VMAGENT_ACCOUNT, vmagentRbacObjects, vmOperatorRbacObjects } from "./vmRbac";
 import {
@@ -236,6 +237,12 @@ export function vmValues(input: VmInputs): Record<string, any> {
         evaluationInterval: "30s",
         resources: sizing(p, "vmalert"),
         selectAllByDefault: true,
+        // The operator turns every PrometheusRule into a VMRule with the same labels
+        // (converter/apis.go ConvertPromRule at v0.66.0); vmalert takes all of them in every
+        // namespace (an empty namespace selector; a nil one would mean vmalert's own namespace,
+        // k8stools/selectors.go) but those opted out (builders/alerting/rules.ts).
+        ruleSelector: EVERY_RULE,
+        ruleNamespaceSelector: {},
         // The cluster's addresses from model/endpoints.ts (the chart derives the same ones; vmsingle's
         // stay the chart's, as running stacks have them).
         ...(input.vmCluster && input.endpoints

@@ -1,3 +1,4 @@
+import { EVERY_RULE, NO_RULE } from "../../builders/alerting/rules";
 import { strict as assert } from "assert";
 import { PHASES, type Phase } from "../../config/resolve";
 import { planBuckets } from "../../config/buckets";
@@ -272,7 +273,7 @@ describe("Alloy config", () => {
       lokiPushUrl: "http://l/loki/api/v1/push",
       events: true,
       scrape: { remoteWriteUrl: "http://mimir:8080/api/v1/push", replicaLabel: "__replica__" },
-      rules: { mimirAddress: "http://mimir:8080", selector: { key: "homelab.dev/rules", value: "x" } },
+      rules: { mimirAddress: "http://mimir:8080", optOut: { key: "homelab.dev/evaluate", value: "false" } },
     });
     const { declared, refs } = alloyStructure(text);
     for (const r of refs) assert.ok(declared.has(r), `${r} declared`);
@@ -280,7 +281,10 @@ describe("Alloy config", () => {
     assert.match(text, /prometheus\.operator\.servicemonitors "all"/);
     assert.match(text, /prometheus\.operator\.podmonitors "all"/);
     assert.match(text, /external_labels = \{ cluster = "staging", "__replica__" = sys\.env\("HOSTNAME"\) \}/);
-    assert.match(text, /mimir\.rules\.kubernetes "homelab"[\s\S]*"homelab\.dev\/rules" = "x"/);
+    assert.match(
+      text,
+      /mimir\.rules\.kubernetes "homelab"[\s\S]*match_expression \{\s*key = "homelab\.dev\/evaluate"\s*operator = "NotIn"\s*values = \["false"\]/,
+    );
   });
 });
 
@@ -415,12 +419,8 @@ describe("metrics builders", () => {
     assert.equal(dw.prometheus.prometheusSpec.remoteWrite[0].url, "http://mimir/api/v1/push");
     assert.equal(dw.prometheus.prometheusSpec.externalLabels.cluster, "c");
     assert.equal(dw.prometheus.prometheusSpec.replicaExternalLabelName, "__replica__");
-    assert.deepEqual(dw.prometheus.prometheusSpec.ruleSelector, {
-      matchLabels: { "homelab.dev/rules": "homelab-observability" },
-    });
-    assert.deepEqual(bp.prometheus.prometheusSpec.ruleSelector, {
-      matchLabels: { "homelab.dev/evaluated-by": "prometheus" },
-    });
+    assert.deepEqual(dw.prometheus.prometheusSpec.ruleSelector, EVERY_RULE);
+    assert.deepEqual(bp.prometheus.prometheusSpec.ruleSelector, NO_RULE);
     assert.equal(dw.alertmanager.enabled, true);
     assert.equal(bp.alertmanager.enabled, false);
     assert.equal(lf.grafana.enabled, false);

@@ -280,7 +280,7 @@ describe("roles and scheduling from the config", () => {
     assert.ok(!resources(scrape.clusterRules).includes("prometheusrules"));
     const rules = alloyRbac(
       alloyClusterDeclarations(
-        cluster({ rules: { mimirAddress: "http://m", selector: { key: "k", value: "v" } } }),
+        cluster({ rules: { mimirAddress: "http://m", optOut: { key: "k", value: "v" } } }),
       ),
     );
     assert.ok(resources(rules.clusterRules).includes("prometheusrules"));

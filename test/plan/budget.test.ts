@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { PHASES } from "../../config/resolve";
-import { RULE_LABEL } from "../../builders/alerting/rules";
+import { alloyRuleSyncs, evaluates, labelsMatch } from "../../upstream/ruleSelection";
+import { PROGRAM_RULE_LABELS } from "../support/ruleCoverage";
 import { evaluateResources } from "../../policy/evaluate";
 import { budgetOf } from "../../synth/report";
 import { release, synth } from "../support/helpers";
@@ -149,17 +150,13 @@ describe("each rule has exactly one evaluator in every phase", function () {
         const rs = (await synth("staging", { phase, metricsBackend: backend })).export.deployment.resources;
         const evaluators: string[] = [];
         const kps = rs.find((r) => r.inputs?.chart === "kube-prometheus-stack");
-        if (
-          kps?.inputs.values.prometheus.prometheusSpec.ruleSelector.matchLabels[RULE_LABEL.key] ===
-          RULE_LABEL.value
-        )
+        if (kps && labelsMatch(kps.inputs.values.prometheus.prometheusSpec.ruleSelector, PROGRAM_RULE_LABELS))
           evaluators.push("prometheus");
         const alloyCluster = rs.find((r) => r.inputs?.chart === "alloy" && r.urn.endsWith("::alloy-cluster"));
+        const rule = { name: "r", namespace: "monitoring", labels: PROGRAM_RULE_LABELS };
         if (
           alloyCluster &&
-          /mimir\.rules\.kubernetes[\s\S]*homelab\.dev\/rules/.test(
-            alloyCluster.inputs.values.alloy.configMap.content,
-          )
+          alloyRuleSyncs(alloyCluster.inputs.values.alloy.configMap.content).some((e) => evaluates(e, rule))
         )
           evaluators.push("mimir-ruler");
         const vm = rs.find((r) => r.inputs?.chart === "victoria-metrics-k8s-stack");

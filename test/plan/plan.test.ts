@@ -6,8 +6,9 @@ import { planStack, type StackPlan } from "../../plan/plan";
 import { kpsValues } from "../../builders/metrics/kpsValues";
 import { vmValues } from "../../builders/metrics/vmValues";
 import { alloyClusterConfig } from "../../builders/logging/alloyConfig";
-import { RULE_LABEL } from "../../builders/alerting/rules";
 import { config } from "../support/helpers";
+import { alloyRuleSyncs, evaluates, labelsMatch } from "../../upstream/ruleSelection";
+import { PROGRAM_RULE_LABELS } from "../support/ruleCoverage";
 
 const every = (over: Record<string, unknown> = {}) =>
   PHASES.flatMap((phase) =>
@@ -25,10 +26,12 @@ const every = (over: Record<string, unknown> = {}) =>
 function evaluators(p: StackPlan): string[] {
   const out: string[] = [];
   const kps = p.kubePrometheusStack && kpsValues(p.kubePrometheusStack.inputs.settings);
-  if (kps?.prometheus.prometheusSpec.ruleSelector.matchLabels[RULE_LABEL.key] === RULE_LABEL.value)
+  if (kps && labelsMatch(kps.prometheus.prometheusSpec.ruleSelector, PROGRAM_RULE_LABELS))
     out.push("prometheus");
   const cluster = p.alloy?.inputs.cluster;
-  if (cluster && /mimir\.rules\.kubernetes/.test(alloyClusterConfig(cluster))) out.push("mimir-ruler");
+  const rule = { name: "r", namespace: "monitoring", labels: PROGRAM_RULE_LABELS };
+  if (cluster && alloyRuleSyncs(alloyClusterConfig(cluster)).some((e) => evaluates(e, rule)))
+    out.push("mimir-ruler");
   if (p.victoriaMetrics && vmValues(p.victoriaMetrics.inputs.settings).vmalert.enabled) out.push("vmalert");
   return out;
 }
@@ -141,7 +144,41 @@ describe("planStack (plan/plan.ts), pure: every phase x backend", () => {
     const gone = planStack(config({ phase: "kps-removed", prometheus: { cleanupVolumeOnRemoval: true } }));
     assert.equal(gone.prometheusVolume, undefined, "cleanup asked: the claim goes with KPS");
     assert.deepEqual(gone.exporters?.waitsFor, []);
-    assert.ok(planStack(config({ phase: "kps-removed" })).prometheusVolume, "kept by default");
+    assert.ok(
+      planStack(config({ phase: "kps-removed", prometheus: { keepVolume: true } })).prometheusVolume,
+      "kept when the stack says its Prometheus holds data",
+    );
+  });
+
+  it("plans a Prometheus claim only while KPS runs or while a claim holds data", () => {
+    for (const phase of PHASES) {
+      const fresh = planStack(config({ phase }));
+      assert.equal(!!fresh.prometheusVolume, fresh.caps.kps, `${phase}: a claim exactly while KPS runs`);
+    }
+    const kept = planStack(config({ phase: "kps-removed", prometheus: { keepVolume: true } }));
+    assert.equal(kept.prometheusVolume?.inputs.claimName, "prometheus-db-prometheus-kps-prometheus-0");
+    assert.equal(kept.prometheusVolume?.inputs.allowDeletion, false);
+    const takenOver = planStack(
+      config({
+        phase: "kps-removed",
+        takeover: {
+          step: "update",
+          releases: { kubePrometheusStack: "monitoring/kube-prometheus-stack" },
+          kpsFullname: "kube-prometheus-stack",
+          prometheusVolume:
+            "prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0",
+        },
+      }),
+    );
+    assert.equal(
+      takenOver.prometheusVolume?.inputs.claimName,
+      "prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0",
+      "a taken-over claim stays after KPS until the stack asks for its cleanup",
+    );
+    assert.throws(
+      () => config({ phase: "kps-removed", prometheus: { keepVolume: true, cleanupVolumeOnRemoval: true } }),
+      /homelab-observability:prometheus\.keepVolume: expected false while prometheus\.cleanupVolumeOnRemoval is true/,
+    );
   });
 
   it("the default datasource and the exported query URL follow the table's flip", () => {

@@ -464,8 +464,16 @@ describe("takeover: the first update on seed 000's cluster", function () {
 
 describe("takeover: the phases that follow behave as on a fresh stack", function () {
   this.timeout(300000);
+  // The fresh stack to compare with is one whose own Prometheus ran: it keeps its claim after KPS
+  // as the adopted one does (prometheus.keepVolume).
   const at = (phase: Phase, adopted: boolean) =>
-    takeoverAt({ phase, takeover: adopted ? { ...TAKEOVER, step: "update" } : {} });
+    adopted
+      ? takeoverAt({ phase, takeover: { ...TAKEOVER, step: "update" } })
+      : takeoverAt({
+          phase,
+          takeover: {},
+          prometheus: { ...FILE[`${PROJECT}:prometheus`], keepVolume: true },
+        });
   for (let i = 0; i + 1 < PHASES.length; i++) {
     for (const [from, to] of [
       [PHASES[i], PHASES[i + 1]],

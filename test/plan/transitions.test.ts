@@ -219,6 +219,16 @@ describe("phase transitions lose no data", function () {
     assert.ok(!after.some((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim"));
   });
 
+  it("a fresh install at kps-removed (the example stack) has no Prometheus claim; staging, which ran KPS, keeps its", async () => {
+    const claims = async (stack: string) =>
+      (await synth(stack)).export.deployment.resources
+        .filter((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim")
+        .map((r) => r.inputs.metadata.name as string)
+        .filter((n) => n.includes("prometheus-kps-prometheus"));
+    assert.deepEqual(await claims("example"), []);
+    assert.deepEqual(await claims("staging"), ["prometheus-db-prometheus-kps-prometheus-0"]);
+  });
+
   it("production keeps buckets, CRDs and the Prometheus volume protected", async () => {
     const rs = (await synth("production")).export.deployment.resources;
     for (const r of rs.filter((x) => holdsData(x) && x.type !== "kubernetes:apps/v1:StatefulSet"))

@@ -8,6 +8,7 @@ import { RULE_LABEL, type RuleGroup } from "../../builders/alerting/rules";
 import { standaloneAlertmanagerUrl } from "../../builders/metrics/exporterValues";
 import { chartRelease } from "../../synth/coverage";
 import type { ExportResource } from "../../synth/synthesize";
+import { alloyRuleSyncs, evaluates, labelsMatch, type LabelSelector } from "../../upstream/ruleSelection";
 
 export type Evaluator = "prometheus" | "mimir-ruler" | "vmalert";
 
@@ -20,7 +21,10 @@ export interface RuleCoverage {
   alertmanager?: { name: string; config: Record<string, any> };
 }
 
-const selects = (selector: any) => selector?.matchLabels?.[RULE_LABEL.key] === RULE_LABEL.value;
+/** A program rule's labels: a selector (non-null) selects it when it matches them. */
+export const PROGRAM_RULE_LABELS = { [RULE_LABEL.key]: RULE_LABEL.value };
+const selects = (selector: LabelSelector | null | undefined) =>
+  !!selector && labelsMatch(selector, PROGRAM_RULE_LABELS);
 
 export function ruleCoverage(rs: ExportResource[], namespace: string): RuleCoverage {
   const evaluators: Evaluator[] = [];
@@ -34,8 +38,8 @@ export function ruleCoverage(rs: ExportResource[], namespace: string): RuleCover
   }
   const alloyCluster = chartRelease(rs, "alloy", "alloy-cluster");
   const content: string = alloyCluster?.inputs.values.alloy?.configMap?.content ?? "";
-  const ruleSync = /mimir\.rules\.kubernetes[^{]*\{([\s\S]*?)\n\}/.exec(content)?.[1] ?? "";
-  if (ruleSync.includes(`"${RULE_LABEL.key}" = "${RULE_LABEL.value}"`)) {
+  const programRule = { name: "rules", namespace, labels: PROGRAM_RULE_LABELS };
+  if (alloyRuleSyncs(content).some((e) => evaluates(e, programRule))) {
     evaluators.push("mimir-ruler");
     const mimirCm = rs.find(
       (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.data?.["mimir.yaml"] !== undefined,

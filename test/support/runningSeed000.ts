@@ -273,5 +273,23 @@ export async function writeSeed000Running(dir: string): Promise<RenderedObject[]
     dump({ apiVersion: "v1", kind: "List", items, metadata: { resourceVersion: "" } }, { noRefs: true });
   fs.writeFileSync(path.join(dir, "statefulsets.yaml"), asList(ssets));
   fs.writeFileSync(path.join(dir, "pvcs.yaml"), asList(pvcs));
+  // The PrometheusRules the running releases made (kube-prometheus-stack's default rules), as
+  // `kubectl get prometheusrules -A` lists them.
+  const rules = objects
+    .filter((o) => o.kind === "PrometheusRule")
+    .map((o: any) => {
+      const r = structuredClone(o);
+      r.metadata.namespace ??= NS;
+      return r;
+    });
+  fs.writeFileSync(path.join(dir, "prometheusrules.yaml"), asList(rules));
   return objects;
+}
+
+/** Adds PrometheusRules to a running-state folder's `prometheusrules.yaml` (other apps' rules). */
+export function addRunningRules(dir: string, rules: Record<string, any>[]): void {
+  const file = path.join(dir, "prometheusrules.yaml");
+  const doc = loadYaml(fs.readFileSync(file, "utf8")) as { items: unknown[] };
+  doc.items.push(...rules);
+  fs.writeFileSync(file, dump(doc, { noRefs: true }));
 }

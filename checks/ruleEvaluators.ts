@@ -1,0 +1,49 @@
+/**
+ * Every PrometheusRule has exactly one evaluator among the engines the stack renders (Prometheus,
+ * Alloy's `mimir.rules.kubernetes`, vmalert with the operator's converter), read with each
+ * engine's selector semantics (upstream/ruleSelection.ts): each of the stack's own rules, and a
+ * rule another app brings in a namespace of its own with none of the program's labels. None means
+ * its alerts never fire; two means every alert fires twice and every recording rule writes
+ * out-of-order samples. A rule labelled with the opt-out is left alone.
+ */
+import { RULE_OPT_OUT } from "../builders/alerting/rules";
+import { evaluatorsOf, ruleEvaluators, type RuleSubject } from "../upstream/ruleSelection";
+import type { Finding, Placed } from "./objects";
+
+/** The rule another app's chart brings: its own namespace, the labels Helm charts set. */
+export const OTHER_APP_RULE: RuleSubject = {
+  name: "another-app",
+  namespace: "another-app",
+  labels: { "app.kubernetes.io/name": "another-app", "app.kubernetes.io/managed-by": "Helm" },
+};
+
+export function checkRuleEvaluators(objects: Placed[]): { rules: number; findings: Finding[] } {
+  const evaluators = ruleEvaluators(objects.map((p) => p.obj));
+  const findings: Finding[] = [];
+  const judge = (subject: RuleSubject, what: string) => {
+    const by = evaluatorsOf(evaluators, subject);
+    if (by.length !== 1)
+      findings.push({
+        check: "rule-evaluators",
+        where: `PrometheusRule ${subject.namespace}/${subject.name}`,
+        message: `${what} has ${by.length} evaluator(s)${by.length ? ` (${by.join(", ")})` : ""}; expected exactly one: ${by.length ? "every alert would fire twice" : "its alerts would never fire"}`,
+      });
+  };
+  const own = objects.filter(
+    (p) =>
+      p.obj.kind === "PrometheusRule" && p.obj.metadata.labels?.[RULE_OPT_OUT.key] !== RULE_OPT_OUT.value,
+  );
+  // A stack that renders no rule and no evaluator (a partial object set) has nothing to judge.
+  if (own.length === 0 && evaluators.length === 0) return { rules: 0, findings };
+  for (const p of own)
+    judge(
+      {
+        name: p.obj.metadata.name,
+        namespace: p.obj.metadata.namespace ?? "",
+        labels: p.obj.metadata.labels ?? {},
+      },
+      `${p.source}'s rule`,
+    );
+  judge(OTHER_APP_RULE, "a rule another app brings");
+  return { rules: own.length + 1, findings };
+}

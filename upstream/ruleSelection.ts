@@ -1,0 +1,264 @@
+/**
+ * Which engine evaluates a PrometheusRule: each evaluator's label selector and namespace selector
+ * with the semantics its own code gives them (nil and empty differ, and differ between engines).
+ * Read, not run, at the pinned versions:
+ * - prometheus-operator v0.93.0 (the CRD in prometheus-operator-crds 31.0.0,
+ *   charts/crds/templates/crd-prometheuses.yaml, `ruleSelector` and `ruleNamespaceSelector`):
+ *   "An empty label selector matches all objects. A null label selector matches no objects." and,
+ *   for namespaces, "An empty label selector matches all namespaces. A null label selector matches
+ *   the current namespace only."
+ * - Grafana Alloy v1.12.0 `mimir.rules.kubernetes` (internal/component/mimir/rules/kubernetes/
+ *   types.go: `rule_selector` and `rule_namespace_selector` are optional blocks whose zero value is
+ *   an empty selector; rules.go hands both to internal/component/common/kubernetes/rules.go
+ *   `ConvertSelectorToListOptions`, apimachinery's `LabelSelectorAsSelector`, which turns an empty
+ *   selector into "everything"): an absent block selects every rule, in every namespace.
+ * - VictoriaMetrics operator v0.66.0 (internal/controller/operator/factory/k8stools/selectors.go
+ *   `VisitSelected`/`discoverNamespaces`, api/operator/v1beta1/vmalert_types.go:52-71): both
+ *   selectors nil select all when `selectAllByDefault`, none otherwise; a rule selector with a nil
+ *   namespace selector looks in VMAlert's own namespace only; an empty namespace selector means every
+ *   namespace; a nil rule selector with a namespace selector takes every rule there. vmalert reads
+ *   VMRules: the operator converts each PrometheusRule into a VMRule of the same name and namespace
+ *   with its labels copied (internal/controller/operator/converter/apis.go:25-70, `ConvertPromRule`;
+ *   `FilterPrometheusConverterLabelPrefixes` empty by default, internal/config/config.go:525)
+ *   unless `VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE` is "false" (config.go:512-519; the
+ *   victoria-metrics-operator chart sets it from `operator.disable_prometheus_converter`,
+ *   templates/server.yaml in victoria-metrics-k8s-stack 0.80.0).
+ * No operator here watches a restricted set of namespaces (WATCH_NAMESPACE unset), which the
+ * functions assume.
+ */
+import { blocksOf, parseAlloy, stringValue, type Block, type Expr } from "./alloy/syntax";
+
+/** A Kubernetes label selector requirement (metav1.LabelSelectorRequirement). */
+export interface SelectorRequirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  values?: string[];
+}
+
+/** A Kubernetes label selector (metav1.LabelSelector). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: SelectorRequirement[];
+}
+
+/**
+ * Whether `labels` satisfy `selector` as apimachinery's `LabelSelectorAsSelector` reads it: every
+ * matchLabels pair equal and every requirement met (`NotIn` and `DoesNotExist` hold for an absent
+ * key); the empty selector matches everything. The caller decides what nil means.
+ */
+export function labelsMatch(selector: LabelSelector, labels: Record<string, string> = {}): boolean {
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const r of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+    const values = r.values ?? [];
+    switch (r.operator) {
+      case "In":
+        if (!has || !values.includes(labels[r.key])) return false;
+        break;
+      case "NotIn":
+        if (has && values.includes(labels[r.key])) return false;
+        break;
+      case "Exists":
+        if (!has) return false;
+        break;
+      case "DoesNotExist":
+        if (has) return false;
+        break;
+      default:
+        throw new Error(`label selector: unknown operator ${JSON.stringify((r as any).operator)}`);
+    }
+  }
+  return true;
+}
+
+/** A PrometheusRule as the evaluators see it: where it is and the labels of it and its namespace. */
+export interface RuleSubject {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  /** The namespace's labels; the API server always sets `kubernetes.io/metadata.name`. */
+  namespaceLabels?: Record<string, string>;
+}
+
+/** One engine that picks PrometheusRules to evaluate, with its selectors as its object holds them. */
+export type RuleEvaluator =
+  | {
+      engine: "prometheus";
+      /** The Prometheus object (`<namespace>/<name>`). */
+      name: string;
+      namespace: string;
+      /** `null`/absent: no rule; `{}`: every rule. */
+      ruleSelector?: LabelSelector | null;
+      /** `null`/absent: the Prometheus's own namespace; `{}`: every namespace. */
+      ruleNamespaceSelector?: LabelSelector | null;
+    }
+  | {
+      engine: "mimir-ruler";
+      /** The `mimir.rules.kubernetes` component that syncs the rules into Mimir's ruler. */
+      name: string;
+      /** Absent block: every rule. */
+      ruleSelector?: LabelSelector;
+      /** Absent block: every namespace. */
+      ruleNamespaceSelector?: LabelSelector;
+    }
+  | {
+      engine: "vmalert";
+      name: string;
+      namespace: string;
+      selectAllByDefault: boolean;
+      ruleSelector?: LabelSelector | null;
+      ruleNamespaceSelector?: LabelSelector | null;
+      /** The operator turns PrometheusRules into the VMRules vmalert reads. */
+      converts: boolean;
+    };
+
+const nsLabels = (r: RuleSubject) => ({ "kubernetes.io/metadata.name": r.namespace, ...r.namespaceLabels });
+
+/** Whether `e` evaluates the PrometheusRule `rule`. */
+export function evaluates(e: RuleEvaluator, rule: RuleSubject): boolean {
+  switch (e.engine) {
+    case "prometheus": {
+      if (!e.ruleSelector) return false;
+      const inNamespace = e.ruleNamespaceSelector
+        ? labelsMatch(e.ruleNamespaceSelector, nsLabels(rule))
+        : rule.namespace === e.namespace;
+      return inNamespace && labelsMatch(e.ruleSelector, rule.labels);
+    }
+    case "mimir-ruler":
+      return (
+        labelsMatch(e.ruleNamespaceSelector ?? {}, nsLabels(rule)) &&
+        labelsMatch(e.ruleSelector ?? {}, rule.labels)
+      );
+    case "vmalert": {
+      if (!e.converts) return false;
+      const rs = e.ruleSelector ?? undefined;
+      const ns = e.ruleNamespaceSelector ?? undefined;
+      if (!rs && !ns) return e.selectAllByDefault;
+      const inNamespace = ns ? labelsMatch(ns, nsLabels(rule)) : rule.namespace === e.namespace;
+      return inNamespace && labelsMatch(rs ?? {}, rule.labels);
+    }
+  }
+}
+
+/** The evaluators of `evaluators` that evaluate `rule`, by engine and name. */
+export function evaluatorsOf(evaluators: RuleEvaluator[], rule: RuleSubject): string[] {
+  return evaluators.filter((e) => evaluates(e, rule)).map(evaluatorName);
+}
+
+/** `prometheus monitoring/kps`, `mimir-ruler mimir.rules.kubernetes.homelab`, `vmalert monitoring/vm`. */
+export function evaluatorName(e: RuleEvaluator): string {
+  return e.engine === "mimir-ruler" ? `${e.engine} ${e.name}` : `${e.engine} ${e.namespace}/${e.name}`;
+}
+
+/** A rendered Kubernetes object, as much of it as this reads. */
+export interface ObjectLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+}
+
+function alloyValue(e: Expr): unknown {
+  switch (e.kind) {
+    case "literal":
+      return e.type === "string" ? stringValue(e.raw) : e.value;
+    case "array":
+      return e.elements.map(alloyValue);
+    case "object":
+      return Object.fromEntries(e.fields.map((f) => [f.name, alloyValue(f.value)]));
+    case "paren":
+      return alloyValue(e.inner);
+    default:
+      return undefined;
+  }
+}
+
+function alloySelector(block: Block | undefined): LabelSelector | undefined {
+  if (!block) return undefined;
+  const out: LabelSelector = {};
+  for (const s of block.body) {
+    if (s.kind === "attribute" && s.name === "match_labels")
+      out.matchLabels = alloyValue(s.value) as Record<string, string>;
+    if (s.kind === "block" && s.name === "match_expression") {
+      const attr = (n: string) => {
+        const a = s.body.find((x) => x.kind === "attribute" && x.name === n);
+        return a?.kind === "attribute" ? alloyValue(a.value) : undefined;
+      };
+      (out.matchExpressions ??= []).push({
+        key: attr("key") as string,
+        operator: attr("operator") as SelectorRequirement["operator"],
+        ...(attr("values") !== undefined ? { values: attr("values") as string[] } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Every `mimir.rules.kubernetes` component of an Alloy config, with its selectors. */
+export function alloyRuleSyncs(config: string): RuleEvaluator[] {
+  const out: RuleEvaluator[] = [];
+  for (const { block, path } of blocksOf(parseAlloy(config).body)) {
+    if (path.length > 0 || block.name !== "mimir.rules.kubernetes") continue;
+    const child = (n: string) =>
+      block.body.find((s): s is Block => s.kind === "block" && s.name === n && !s.label);
+    const ruleSelector = alloySelector(child("rule_selector"));
+    const ruleNamespaceSelector = alloySelector(child("rule_namespace_selector"));
+    out.push({
+      engine: "mimir-ruler",
+      name: `mimir.rules.kubernetes.${block.label ?? ""}`,
+      ...(ruleSelector ? { ruleSelector } : {}),
+      ...(ruleNamespaceSelector ? { ruleNamespaceSelector } : {}),
+    });
+  }
+  return out;
+}
+
+const CONVERTER_OFF = "VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE";
+
+/**
+ * Every rule evaluator among rendered objects: Prometheus objects, VMAlert objects (converting
+ * while a VictoriaMetrics operator Deployment without the converter switched off is among them)
+ * and each Alloy ConfigMap's `mimir.rules.kubernetes` (any ConfigMap value holding one).
+ */
+export function ruleEvaluators(objects: ObjectLike[]): RuleEvaluator[] {
+  const out: RuleEvaluator[] = [];
+  const vmOperators = objects.filter(
+    (o) =>
+      o.kind === "Deployment" &&
+      (o.spec?.template?.spec?.containers ?? []).some((c: any) =>
+        /victoriametrics\/operator/.test(String(c.image ?? "")),
+      ),
+  );
+  const converts = vmOperators.some((o) =>
+    (o.spec.template.spec.containers ?? []).every(
+      (c: any) => !(c.env ?? []).some((e: any) => e.name === CONVERTER_OFF && String(e.value) === "false"),
+    ),
+  );
+  for (const o of objects) {
+    const md = o.metadata ?? {};
+    if (o.kind === "Prometheus" && o.apiVersion?.startsWith("monitoring.coreos.com/"))
+      out.push({
+        engine: "prometheus",
+        name: md.name ?? "",
+        namespace: md.namespace ?? "",
+        ruleSelector: o.spec?.ruleSelector ?? null,
+        ruleNamespaceSelector: o.spec?.ruleNamespaceSelector ?? null,
+      });
+    if (o.kind === "VMAlert" && o.apiVersion?.startsWith("operator.victoriametrics.com/"))
+      out.push({
+        engine: "vmalert",
+        name: md.name ?? "",
+        namespace: md.namespace ?? "",
+        selectAllByDefault: o.spec?.selectAllByDefault === true,
+        ruleSelector: o.spec?.ruleSelector ?? null,
+        ruleNamespaceSelector: o.spec?.ruleNamespaceSelector ?? null,
+        converts,
+      });
+    if (o.kind === "ConfigMap")
+      for (const text of Object.values(o.data ?? {}))
+        if (typeof text === "string" && text.includes("mimir.rules.kubernetes"))
+          out.push(...alloyRuleSyncs(text));
+  }
+  return out;
+}
