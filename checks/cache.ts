@@ -9,7 +9,7 @@
  * change to an object, a check or a validator package gives a new key, so a stale verdict is
  * never read; nothing is skipped: a miss runs every check, as without the cache.
  */
-import { alloyCheckInputs, engineCheckInputs } from "./checkerInputs";
+import { alloyCheckInputs, engineCheckInputs, vectorCheckInputs } from "./checkerInputs";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -58,6 +58,10 @@ export function checkerVersion(): string {
     .update(alloyCheckInputs())
     // The Loki and Mimir checks judge by their references (../shared/reference) against the pinned images.
     .update(engineCheckInputs())
+    // The Vector check judges by upstream/vector's code (a subfolder the digest above does not
+    // read) and its reference data, against the pinned Vector.
+    .update(sourceDigest(path.join(__dirname, "../upstream/vector"), ext, []))
+    .update(vectorCheckInputs())
     .digest("hex");
   return version;
 }

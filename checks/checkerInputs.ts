@@ -8,6 +8,7 @@ import { versions } from "../model/versions";
 import { ALLOY_REFERENCE } from "../upstream/alloy/components";
 import { ENGINE_REFERENCE_FILES, type Engine } from "../upstream/engines/references";
 import { referenceDir } from "../upstream/reference";
+import { vectorReferenceFile, vectorVersionOf } from "../upstream/vector/components";
 
 /** What the Alloy checks read besides the objects, for the check cache's key: the reference data and the pinned Alloy. */
 export function alloyCheckInputs(): string {
@@ -33,4 +34,13 @@ export function engineCheckInputs(): string {
       return `${engine} ${versions.images[engine].tag} reference ${data}`;
     })
     .join("; ");
+}
+
+/** What the Vector check reads besides the objects, for the check cache's key: its reference data and the pinned Vector. */
+export function vectorCheckInputs(): string {
+  const file = vectorReferenceFile(vectorVersionOf(versions.images.vector.tag));
+  const data = fs.existsSync(file)
+    ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
+    : "absent";
+  return `vector ${versions.images.vector.tag} reference ${data}`;
 }

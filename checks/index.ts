@@ -22,6 +22,7 @@ import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
 import { checkNetworkPolicies } from "./networkPolicies";
 import { checkNamedPorts } from "./namedPorts";
+import { checkVector } from "./vector";
 import { checkWrittenPaths } from "./writtenPaths";
 
 export { checkTransitionHostPorts } from "./hostPorts";
@@ -51,6 +52,9 @@ export interface StackCheckReport {
   networkPoliciesDeferred: string[];
   /** Alloy configs judged by the parser and the component reference. */
   alloyConfigs: number;
+  /** Vector configs judged by Vector's reference, and the sources, transforms and sinks in them. */
+  vectorConfigs: number;
+  vectorComponents: number;
   /** Loki and Mimir containers whose config file and flags were judged by the engine's reference. */
   engineConfigs: number;
   /** Panel targets and rules whose PromQL was judged against the metrics the stack emits. */
@@ -87,6 +91,7 @@ export function checkStack(
   const namedPorts = checkNamedPorts(objects, generated);
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
+  const vector = checkVector(objects);
   const images = checkImageDigests(objects);
   const emitted = checkEmittedMetrics(objects);
   return {
@@ -103,13 +108,15 @@ export function checkStack(
     namedPortsResolved: namedPorts.resolved,
     networkPoliciesDeferred: network.deferred,
     alloyConfigs: alloy.configs,
+    vectorConfigs: vector.configs,
+    vectorComponents: vector.components,
     engineConfigs: engines.judged,
     metricQueries: emitted.queries,
     metricsUnverified: emitted.unverified,
     images: images.images,
     imagesByTagOnly: images.byTagOnly,
-    notRun: [...alloy.notRun, ...engines.notRun],
-    warnings: engines.warnings,
+    notRun: [...alloy.notRun, ...engines.notRun, ...vector.notRun],
+    warnings: [...engines.warnings, ...vector.warnings],
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),
@@ -126,6 +133,7 @@ export function checkStack(
       ...checkWrittenPaths(objects).findings,
       ...checkBucketReads(objects, resources).findings,
       ...engines.findings,
+      ...vector.findings,
       ...images.findings,
       ...emitted.findings,
       ...checkRuleEvaluators(objects).findings,

@@ -188,6 +188,9 @@ async function main(): Promise<number> {
           `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
           `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
           `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data)`,
+          ...(checks.vectorConfigs
+            ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
+            : []),
           `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
         ].join(", "),
       );
