@@ -1,13 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./config/load";
-import { assertStackContext } from "./config/kubeContext";
-import { buildStack } from "./apply/stack";
+import { runProgram } from "./apply/program";
 
-// Validate the whole config before any resource is registered, refuse a kube context that is not
-// the stack's (nothing is touched on the wrong cluster), then build the tree.
-const config = loadStackConfig();
-assertStackContext(config, pulumi.runtime.allConfig());
-const outputs = buildStack(config);
+// The program (apply/program.ts): validate the config, refuse a kube context that is not the
+// stack's, build the tree. The offline synthesis runs the same function; a test holds the names
+// exported here to the outputs it returns.
+const outputs = runProgram({ context: "kubeconfig" });
 
 export const phase = outputs.phase;
 export const grafanaUrl = outputs.grafanaUrl;
@@ -15,3 +11,5 @@ export const lokiPushUrl = outputs.lokiPushUrl;
 export const metricsRemoteWriteUrl = outputs.metricsRemoteWriteUrl;
 export const metricsQueryUrl = outputs.metricsQueryUrl;
 export const bucketNames = outputs.bucketNames;
+/** What this update deletes or replaces on purpose, by resource name, with why (the change check reads it). */
+export const plannedChanges = outputs.plannedChanges;

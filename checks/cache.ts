@@ -3,71 +3,34 @@
  * of an unchanged stack does not re-validate the same objects (about 0.7 s, mostly compiling CRD
  * schemas with ajv and kubernetes-models' validators).
  *
- * The key is the SHA-256 of: the objects and resources as JSON (the checks read nothing else), the
- * options, and the checker's version: the text of every file of this folder (the checks
- * themselves), builders/security/hardening.ts (the privilege checks' allowlists) and the package.json of each validator they load (ajv, kubernetes-models). Any
- * change to an object, a check or a validator package gives a new key, so a stale verdict is
- * never read; nothing is skipped: a miss runs every check, as without the cache.
+ * Two parts, as make's depfiles or ccache's manifests: the inputs (the objects and resources as
+ * JSON, the options, where the reference data is looked for) name a manifest, written when a
+ * verdict is computed, that lists every file the checks loaded to reach it: each module of the
+ * checks' import graph as Node recorded it (every subfolder, every room they import; a package in
+ * node_modules by its package.json) and each reference data file read through
+ * upstream/reference.ts. The verdict's key is the inputs' key and the content of every listed file,
+ * re-read on each lookup: any change to an object, a check, a module it imports, a validator
+ * package or a data file gives a new key, so a stale verdict is never read, and nothing of the
+ * checks is loaded for a hit. A miss runs every check, as without the cache.
  */
-import { alloyCheckInputs, engineCheckInputs, vectorCheckInputs } from "./checkerInputs";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { ExportResource } from "../synth/synthesize";
 import { projectRoot } from "../config/paths";
+import { referenceDir, referenceFilesRead } from "../upstream/reference";
 import type { StackCheckOptions, StackCheckReport } from "./index";
 import type { Placed } from "./objects";
 
 /** Bumped when the cached form changes, so older cache files are never read. */
-const CACHE_FORMAT = 1;
-
-/** Digest of every `ext` file of `dir` (names and texts) and of the named packages' package.json. */
-export function sourceDigest(dir: string, ext: string, packages: string[]): string {
-  const h = crypto.createHash("sha256").update(String(CACHE_FORMAT));
-  for (const f of fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(ext))
-    .sort())
-    h.update(`\0${f}\0`).update(fs.readFileSync(path.join(dir, f)));
-  for (const pkg of packages)
-    h.update(`\0${pkg}\0`).update(fs.readFileSync(require.resolve(`${pkg}/package.json`)));
-  return h.digest("hex");
-}
-
-let version: string | undefined;
+const CACHE_FORMAT = 2;
 
 /**
- * The checker's version: this folder's files (.ts from source, .js compiled) and the validators
- * the checks load (ajv for CRD schemas, kubernetes-models for built-in kinds).
+ * The key of one call's inputs: objects, resources, options, and the folder reference data is
+ * looked for in (data that appears there later is read under another path, so the place is an
+ * input; what is read there is keyed by content through the manifest).
  */
-export function checkerVersion(): string {
-  const ext = path.extname(__filename);
-  // The privilege checks read their allowlists (host paths, operator images) from the program; the
-  // Pod Security and NetworkPolicy checks read the parked-DaemonSet and deferred-policies markers
-  // (contract/podSecurity.ts, through builders/security): their text is part of the checker.
-  version ??= crypto
-    .createHash("sha256")
-    .update(sourceDigest(__dirname, ext, ["ajv", "kubernetes-models"]))
-    .update(sourceDigest(path.join(__dirname, "../builders/security"), ext, []))
-    .update(sourceDigest(path.join(__dirname, "../contract"), ext, []))
-    // The rule-evaluators check reads the rules' opt-out label (builders/alerting/rules.ts).
-    .update(sourceDigest(path.join(__dirname, "../builders/alerting"), ext, []))
-    // The Alloy checks judge by the project's parser and Alloy's reference data (upstream/) against
-    // the pinned Alloy: all three are part of the checker.
-    .update(sourceDigest(path.join(__dirname, "../upstream"), ext, []))
-    .update(alloyCheckInputs())
-    // The Loki and Mimir checks judge by their references (../shared/reference) against the pinned images.
-    .update(engineCheckInputs())
-    // The Vector check judges by upstream/vector's code (a subfolder the digest above does not
-    // read) and its reference data, against the pinned Vector.
-    .update(sourceDigest(path.join(__dirname, "../upstream/vector"), ext, []))
-    .update(vectorCheckInputs())
-    .digest("hex");
-  return version;
-}
-
-/** The cache key of one call: checker version, objects, resources and options. */
-export function checkKey(
+export function inputKey(
   objects: Placed[],
   resources: ExportResource[],
   opts: StackCheckOptions,
@@ -75,12 +38,93 @@ export function checkKey(
 ): string {
   return crypto
     .createHash("sha256")
-    .update(checkerVersion())
-    .update("\0")
+    .update(`${CACHE_FORMAT}\0${referenceDir() ?? "no reference folder"}\0`)
     .update(objectsText === undefined ? JSON.stringify(objects) : `text\0${objectsText}`)
     .update("\0")
     .update(JSON.stringify([resources, opts]))
     .digest("hex");
+}
+
+/** Feeds one listed file into `h`: a file's bytes, a folder's files by name, or that it is absent. */
+function hashFile(h: crypto.Hash, file: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    h.update("absent\0");
+    return;
+  }
+  if (!st.isDirectory()) {
+    const bytes = fs.readFileSync(file);
+    h.update(`file ${bytes.length}\0`).update(bytes); // length first: no two listings hash alike
+    return;
+  }
+  const names = fs.readdirSync(file).sort();
+  h.update(`folder ${names.length}\0`);
+  for (const name of names) {
+    h.update(`${name}\0`);
+    hashFile(h, path.join(file, name));
+  }
+}
+
+/**
+ * Digest of the listed files (relative to `root`, or absolute outside it): names and contents, an
+ * absent file as absent. `root` is the project's, or a copy of it.
+ */
+export function filesDigest(files: string[], root: string = projectRoot(__dirname)): string {
+  const h = crypto.createHash("sha256");
+  for (const f of files) {
+    h.update(`${f}\0`);
+    hashFile(h, path.isAbsolute(f) ? f : path.join(root, f));
+  }
+  return h.digest("hex");
+}
+
+/** The key of a verdict: its inputs' key and the digest of the files its manifest lists. */
+export function verdictKey(inputs: string, files: string[], root: string = projectRoot(__dirname)): string {
+  return crypto
+    .createHash("sha256")
+    .update(`${inputs}\0${filesDigest(files, root)}`)
+    .digest("hex");
+}
+
+/** `<node_modules>/<package>/package.json` of a file inside a package, else undefined. */
+function packageJsonOf(file: string): string | undefined {
+  const marker = `${path.sep}node_modules${path.sep}`;
+  const at = file.lastIndexOf(marker);
+  if (at < 0) return undefined;
+  const base = file.slice(0, at + marker.length);
+  const parts = file.slice(base.length).split(path.sep);
+  const name = parts[0].startsWith("@") ? path.join(parts[0], parts[1]) : parts[0];
+  return path.join(base, name, "package.json");
+}
+
+/**
+ * What the checks loaded, for a verdict's manifest: every module reachable from the checks' entry
+ * (checks/index) in Node's module graph, and every reference file read in this process,
+ * relative to `root` (absolute outside it), sorted. Node lists a module among a parent's children
+ * even when another parent loaded it first (nodejs/node lib/internal/modules/cjs/loader.js
+ * `updateChildren`, called with the cached module in `Module._load`), so modules the synthesis
+ * loaded before the checks are found too. Throws if the checks are not loaded.
+ */
+export function checkerFiles(root: string = projectRoot(__dirname)): string[] {
+  const entry = require.cache[require.resolve("./index")];
+  if (!entry) throw new Error("checkerFiles: checks/index is not loaded; run a check first");
+  const files = new Set<string>(referenceFilesRead);
+  const seen = new Set<NodeJS.Module>();
+  const visit = (m: NodeJS.Module) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    files.add(packageJsonOf(m.filename) ?? m.filename);
+    for (const c of m.children) visit(c);
+  };
+  visit(entry);
+  return [...files]
+    .map((f) => {
+      const rel = path.relative(root, f);
+      return rel.startsWith("..") || path.isAbsolute(rel) ? f : rel;
+    })
+    .sort();
 }
 
 /** A report as stored: each address's object as its index among the objects (not a copy). */
@@ -108,6 +152,27 @@ function checkStack(...args: Parameters<typeof import("./index").checkStack>): S
   return (require("./index") as typeof import("./index")).checkStack(...args);
 }
 
+/** A verdict's manifest: the files it was computed from (see {@link checkerFiles}). */
+interface Manifest {
+  files: string[];
+}
+
+/** Writes `text` to `file` through a temporary file, so a reader never sees half of it. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/** Parsed JSON of `file`, or undefined when it is absent or torn. */
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined; // absent or torn: check afresh
+  }
+}
+
 /** {@link checkStack}, answered from the disk cache when the same inputs were checked before. */
 export function checkStackCached(
   objects: Placed[],
@@ -120,19 +185,18 @@ export function checkStackCached(
       ? (process.env.HOMELAB_CHECK_CACHE ?? path.join(projectRoot(__dirname), ".cache", "checks"))
       : dirOpt;
   if (dir === false) return { ...checkStack(objects, resources, checkOpts), cached: false };
-  const file = path.join(dir, `${checkKey(objects, resources, checkOpts, objectsText)}.json`);
-  let stored: Stored | undefined;
-  try {
-    stored = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch {
-    stored = undefined; // absent or torn: check afresh
+  const inputs = inputKey(objects, resources, checkOpts, objectsText);
+  const manifestFile = path.join(dir, `${inputs}.deps.json`);
+  const manifest = readJson<Manifest>(manifestFile);
+  if (manifest && Array.isArray(manifest.files)) {
+    const stored = readJson<Stored>(path.join(dir, `${verdictKey(inputs, manifest.files)}.json`));
+    if (stored && stored.external.every((a) => objects[a.found] !== undefined))
+      return {
+        ...stored,
+        external: stored.external.map((a) => ({ ...a, found: objects[a.found] })),
+        cached: true,
+      };
   }
-  if (stored && stored.external.every((a) => objects[a.found] !== undefined))
-    return {
-      ...stored,
-      external: stored.external.map((a) => ({ ...a, found: objects[a.found] })),
-      cached: true,
-    };
   const report = checkStack(objects, resources, checkOpts);
   const out: Stored = {
     ...report,
@@ -140,10 +204,11 @@ export function checkStackCached(
   };
   // An address whose object is not one of ours (never expected) is not storable: keep it uncached.
   if (out.external.every((a) => a.found >= 0)) {
+    const files = checkerFiles();
     fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(out));
-    fs.renameSync(tmp, file);
+    // The verdict before the manifest that leads to it: a reader never finds a manifest without it.
+    writeAtomically(path.join(dir, `${verdictKey(inputs, files)}.json`), JSON.stringify(out));
+    writeAtomically(manifestFile, JSON.stringify({ files } satisfies Manifest));
   }
   return { ...report, cached: false };
 }

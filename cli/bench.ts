@@ -15,6 +15,7 @@ import { renderExport } from "../synth/render/render";
 import type { StackExport } from "../synth/synthesize";
 import { BENCH, CliArgsError, helpText, parseArgs, usage } from "./spec";
 import { TIMINGS_FILE, type SuiteTimings } from "./suiteTimings";
+import { internalErrorText } from "./internalError";
 
 /**
  * A benchmark, not a test: every target of the fast-feedback issue measured side by side in one
@@ -405,7 +406,7 @@ function reportSuite(): void {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(e);
+    console.error(internalErrorText("bench", e));
     process.exit(2);
   },
 );

@@ -14,6 +14,7 @@ import type { ReleaseRender } from "../synth/render/types";
 import type { ExportResource } from "../synth/synthesize";
 import { CliArgsError, helpText, parseArgs, POLICY_CHECK, usage } from "./spec";
 import { resourceCount } from "../synth/report";
+import { internalErrorText } from "./internalError";
 
 async function main(): Promise<number> {
   const args = parseArgs(POLICY_CHECK, process.argv.slice(2));
@@ -67,7 +68,8 @@ main().then(
       console.error(
         `policy:check: ${e.message}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
       );
-    else console.error(e instanceof Error ? e.message : e);
+    else if (e?.name === "PackConfigError") console.error(e.message);
+    else console.error(internalErrorText("policy:check", e));
     process.exit(2);
   },
 );

@@ -20,6 +20,8 @@ import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
 import { didYouMean } from "../config/errors";
 import { projectRoot, stackNames } from "../config/paths";
 import { runningOverrides } from "../change/runningConfig";
+import { internalErrorText } from "./internalError";
+import { MissingReferenceError } from "../upstream/reference";
 
 /** The parsed command line; cli/spec.ts SYNTH is its spec (flags, help, docs). */
 interface SynthArgs {
@@ -106,7 +108,7 @@ async function main(): Promise<number> {
         console.error(`${stack}: ${e.message}`);
         return 2;
       }
-      console.error(`${stack}: program error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      console.error(internalErrorText(`synth ${stack}`, e));
       return 2;
     }
     if (result.placeholders.length > 0) {
@@ -259,10 +261,19 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    // Bad input (arguments, a pack config) gets its message; anything else its stack.
+    // Bad input (arguments, a pack config, a stack file) gets its message; anything else one line
+    // saying where its trace went.
     if (e instanceof CliArgsError)
       console.error(`synth: ${e.message}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
-    else console.error(e instanceof SynthInputError || e?.name === "PackConfigError" ? e.message : e);
+    else if (
+      e instanceof SynthInputError ||
+      e instanceof CliConfigError ||
+      e instanceof ConfigError ||
+      e instanceof MissingReferenceError ||
+      e?.name === "PackConfigError"
+    )
+      console.error(e.message);
+    else console.error(internalErrorText("synth", e));
     process.exit(2);
   },
 );

@@ -24,6 +24,7 @@ import { formatReport } from "../verify/report";
 import { CliArgsError, helpText, parseArgs, usage, VERIFY, type ParsedArgs } from "./spec";
 import { didYouMean } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
+import { internalErrorText } from "./internalError";
 
 /** The usage line, from the spec (cli/spec.ts VERIFY) that also makes --help and the docs. */
 export const USAGE =
@@ -32,6 +33,16 @@ export const USAGE =
 
 /** Bad arguments (exit 2). */
 export class VerifyArgsError extends Error {}
+
+/** Failures with their own message (no trace): the API, the chart cache, reference data, the running state, the synthesis's input. */
+const KNOWN_FAILURES = [
+  "ApiError",
+  "ChartCacheError",
+  "MissingReferenceError",
+  "RunningStateError",
+  "SynthInputError",
+  "PackConfigError",
+];
 
 export interface VerifyArgs {
   stack: string;
@@ -139,7 +150,14 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     if (e instanceof VerifyArgsError) err(`${e.message}\n${USAGE}\n`);
     else if (e instanceof ConfigError || e instanceof CliConfigError)
       err(`${argv.join(" ")}: ${e.message}\n`);
-    else err(`verify: ${e instanceof Error ? e.message : String(e)}\n`);
+    // What verify reaches or renders says what went wrong in its own words; anything else is a
+    // bug: one line and where its trace went.
+    else if (
+      e instanceof Error &&
+      KNOWN_FAILURES.some((name) => e.name === name || e.constructor.name === name)
+    )
+      err(`verify: ${e.message}\n`);
+    else err(`${internalErrorText("verify", e)}\n`);
     return 2;
   };
   let root: string;

@@ -71,6 +71,8 @@ export function ambientKubeconfigPaths(
   return list.length > 0 ? list : [path.join(home, ".kube", "config")];
 }
 
+const KEY = `${PROJECT}:kubeContext`;
+
 /**
  * Why this run must not touch the cluster, one line per problem (empty when it may):
  * - no `kubeContext` (only a stack file the CLI would already refuse gets here);
@@ -85,39 +87,60 @@ export function kubeContextProblems(
   ambientFiles: Kubeconfig[],
   providerConfig: Record<string, string>,
 ): string[] {
-  const k = `${PROJECT}:kubeContext`;
   const pinned = cfg.kubeContext;
   const selected = ambientFiles.find((f) => f.current)?.current;
   const where = (files: Kubeconfig[]) => files.map((f) => f.path).join(", ") || "no kubeconfig file";
-  if (!pinned) {
-    return [
-      `${k}: expected the kube context of stack "${cfg.stack}"'s cluster (\`pulumi config set --stack ${cfg.stack} kubeContext <context>\`), got nothing; the selected context is ${selected ? `"${selected}"` : "none"}`,
-    ];
-  }
+  if (!pinned) return [unpinned(cfg, `the selected context is ${selected ? `"${selected}"` : "none"}`)];
   const p: string[] = [];
   const known = providerFiles.flatMap((f) => f.contexts);
   if (!known.includes(pinned)) {
     p.push(
-      `${k}: stack "${cfg.stack}" is pinned to context "${pinned}", which the kubeconfig (${where(providerFiles)}) does not have; it has ${known.length > 0 ? known.map((c) => `"${c}"`).join(", ") : "no contexts"} and selects ${selected ? `"${selected}"` : "none"}. Add the cluster's context (kubectl config set-context) or correct kubeContext`,
+      `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}", which the kubeconfig (${where(providerFiles)}) does not have; it has ${known.length > 0 ? known.map((c) => `"${c}"`).join(", ") : "no contexts"} and selects ${selected ? `"${selected}"` : "none"}. Add the cluster's context (kubectl config set-context) or correct kubeContext`,
     );
   }
   if (selected && selected !== pinned) {
     p.push(
-      `${k}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${pinned}\`, restart your port-forwards, then run Pulumi again`,
+      `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${pinned}\`, restart your port-forwards, then run Pulumi again`,
     );
   }
+  return [...p, ...providerContextProblems(cfg, providerConfig)];
+}
+
+/** The problem of a stack that pins no context; `selection` says what is selected, or why that is unknown. */
+function unpinned(cfg: Pick<StackConfig, "stack">, selection: string): string {
+  return `${KEY}: expected the kube context of stack "${cfg.stack}"'s cluster (\`pulumi config set --stack ${cfg.stack} kubeContext <context>\`), got nothing; ${selection}`;
+}
+
+/** The provider's own `kubernetes:context` naming another context than the pinned one. */
+function providerContextProblems(
+  cfg: Pick<StackConfig, "stack" | "kubeContext">,
+  providerConfig: Record<string, string>,
+): string[] {
   const providerContext = providerConfig["kubernetes:context"];
-  if (providerContext !== undefined && providerContext !== "" && providerContext !== pinned) {
-    p.push(
-      `kubernetes:context: expected nothing or the stack's pinned context "${pinned}" (${k}), got "${providerContext}"; remove it (\`pulumi config rm --stack ${cfg.stack} kubernetes:context\`)`,
-    );
-  }
-  return p;
+  if (providerContext === undefined || providerContext === "" || providerContext === cfg.kubeContext)
+    return [];
+  return [
+    `kubernetes:context: expected nothing or the stack's pinned context "${cfg.kubeContext}" (${KEY}), got "${providerContext}"; remove it (\`pulumi config rm --stack ${cfg.stack} kubernetes:context\`)`,
+  ];
+}
+
+/**
+ * The context check in its offline form, for the synthesis (no cluster, no kubeconfig read): what
+ * {@link kubeContextProblems} finds from the stack's config alone, a missing pin and a provider
+ * context naming another cluster.
+ */
+export function offlineContextProblems(
+  cfg: Pick<StackConfig, "stack" | "kubeContext">,
+  providerConfig: Record<string, string>,
+): string[] {
+  if (!cfg.kubeContext) return [unpinned(cfg, "offline, the kubeconfig is not read")];
+  return providerContextProblems(cfg, providerConfig);
 }
 
 /**
  * Refuses (ConfigError) a run whose kube context is not the stack's, before any resource is
- * registered. `index.ts` calls it; the offline synthesis never does (it touches no cluster).
+ * registered. The program calls it (apply/program.ts); the offline synthesis, which touches no
+ * cluster, runs {@link offlineContextProblems} instead.
  */
 export function assertStackContext(
   cfg: Pick<StackConfig, "stack" | "kubeContext" | "kubeconfig">,

@@ -23,7 +23,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 import { didYouMean } from "./errors";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
@@ -51,6 +51,60 @@ export class CliConfigError extends Error {
     super(cliMessage);
     this.name = "CliConfigError";
   }
+}
+
+/** Codes of eemeli/yaml v2 (src/errors.ts `ErrorCode`) that an indentation slip raises. */
+const INDENT_CODES = new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "TAB_AS_INDENT"]);
+
+/**
+ * A YAML file's text is not YAML: names the file, line and column, and shows that line between its
+ * neighbours with a caret under the column, as a config error (the CLIs exit 2, no stack trace).
+ */
+export class YamlFileError extends CliConfigError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    reason: string,
+    text: string,
+    code?: string,
+  ) {
+    const lines = text.split(/\r?\n/);
+    const shown = [line - 1, line, line + 1].filter((n) => n >= 1 && n <= lines.length);
+    const width = String(shown[shown.length - 1] ?? line).length;
+    const gutter = (n: number | string) => `  ${String(n).padStart(width)} | `;
+    const excerpt = shown.flatMap((n) => [
+      `${gutter(n)}${lines[n - 1]}`,
+      ...(n === line ? [`${gutter("")}${" ".repeat(Math.max(0, column - 1))}^`] : []),
+    ]);
+    const hint =
+      code && INDENT_CODES.has(code)
+        ? "\n  (check the indentation here and on the next line: keys of one level start in the same column, with spaces, never tabs)"
+        : "";
+    super(`${file}:${line}:${column}: not valid YAML: ${reason}\n${excerpt.join("\n")}${hint}`);
+    this.name = "YamlFileError";
+  }
+}
+
+/**
+ * Parses `text` (the content of `file`) as one YAML document; a syntax error becomes a
+ * {@link YamlFileError}. The position is the parser's own (eemeli/yaml v2 `YAMLParseError.linePos`,
+ * 1-based, src/errors.ts `prettifyError`); its message up to " at line" is the reason.
+ */
+export function parseYamlText(file: string, text: string): any {
+  try {
+    return parse(text);
+  } catch (e) {
+    if (!(e instanceof YAMLParseError)) throw e;
+    const at = e.linePos?.[0] ?? { line: 1, col: 1 };
+    const reason = e.message.split(" at line ")[0].split("\n")[0];
+    throw new YamlFileError(file, at.line, at.col, reason, text, e.code);
+  }
+}
+
+/** Reads and parses a YAML file (see {@link parseYamlText}). */
+export function readYamlFile(file: string): any {
+  return parseYamlText(file, fs.readFileSync(file, "utf8"));
 }
 
 // project.json `simpleConfigType`; `object` is accepted from CLI 3.187 (pulumi/pulumi#20132), so
@@ -95,7 +149,7 @@ const namespacedByProject = (project: string, key: string) =>
 /** Reads Pulumi.yaml and applies `RewriteShorthandConfigValues` and `Project.Validate`. */
 export function loadProject(projectDir: string): Project {
   const file = path.join(projectDir, "Pulumi.yaml");
-  const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
+  const doc = readYamlFile(file) ?? {};
   if (!doc.name) throw new CliConfigError("project is missing a 'name' attribute");
   const name = String(doc.name);
   const config: Record<string, ProjectConfigType> = {};
@@ -255,7 +309,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
       `no stack file ${file}${didYouMean(stack, stacks)}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`,
     );
   }
-  const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
+  const doc = readYamlFile(file) ?? {};
   const provider: SecretsProvider = doc.encryptionsalt
     ? "passphrase"
     : doc.secretsprovider && doc.encryptedkey

@@ -7,7 +7,7 @@
  *   npx tsx scripts/genKpsRules.ts
  *
  * Helm and the chart archive are found as synth/render/helm.ts finds them (HOMELAB_HELM,
- * .tools/helm; HOMELAB_CHART_CACHE, ../shared/charts).
+ * .tools/helm; HOMELAB_CHART_CACHE, else the default chart cache).
  * Run it after bumping `versions.charts.kubePrometheusStack`; a test fails while the data's chart
  * version differs from the pinned one.
  */

@@ -3,6 +3,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import * as ts from "typescript";
 import { projectRoot } from "../config/paths";
+import { chartCacheDir, helmBinary } from "../synth/render/helm";
 import { cliReference } from "../cli/spec";
 import { allPolicies } from "../policy/policies";
 import { versions } from "../model/versions";
@@ -49,9 +50,9 @@ function policiesTable(): string {
 
 /** The chart archive's Chart.yaml `kubeVersion`, as `helm show chart` prints it. */
 function kubeVersionOf(root: string, chart: string, version: string): string {
-  const cache = process.env.HOMELAB_CHART_CACHE ?? path.join(root, "..", "shared", "charts");
-  const tgz = path.join(cache, `${chart}-${version}.tgz`);
-  const helm = process.env.HOMELAB_HELM ?? path.join(root, ".tools", "helm");
+  // The chart cache and Helm as the synthesis finds them (HOMELAB_CHART_CACHE, HOMELAB_HELM, defaults).
+  const tgz = path.join(chartCacheDir(root), `${chart}-${version}.tgz`);
+  const helm = helmBinary(root);
   const r = spawnSync(helm, ["show", "chart", tgz], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`helm show chart ${tgz}: ${r.stderr}`);
   const m = /^kubeVersion:\s*['"]?([^'"\n]+)['"]?\s*$/m.exec(r.stdout);

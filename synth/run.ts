@@ -1,9 +1,9 @@
-import { loadStackConfig } from "../config/load";
-import { buildStack } from "../apply/stack";
+import { runProgram } from "../apply/program";
 import { readStackConfig, synthesize, type SynthResult } from "./synthesize";
 
 /**
- * Synthesizes one stack file of the project exactly as `index.ts` would run it. `placeholders`
+ * Synthesizes one stack file of the project exactly as `index.ts` runs it: the same function
+ * (apply/program.ts), with the kube context checked in its offline form. `placeholders`
  * names the secrets the stack needs but does not set, for which placeholders stood in.
  */
 export async function synthStack(
@@ -13,7 +13,7 @@ export async function synthStack(
 ): Promise<SynthResult & { placeholders: string[] }> {
   const cfg = readStackConfig(projectDir, stack, overrides);
   const result = await synthesize(stack, cfg, (rootOpts) => ({
-    ...buildStack(loadStackConfig(projectDir), rootOpts),
+    ...runProgram({ context: "offline", projectDir, rootOpts }),
   }));
   return { ...result, placeholders: cfg.placeholders };
 }

@@ -22,7 +22,7 @@
  *     (options/options.go:97, kube-rbac-proxy.go:314 `WithAllowPaths`);
  *   - the image runs as 65532:65532 on distroless static (Dockerfile at the tag).
  * - prometheus-node-exporter {@link NODE_EXPORTER_CHART_VERSION} (the chart model/versions.ts pins,
- *   /work/shared/charts), with `kubeRBACProxy.enabled`:
+ *   its archive in the chart cache), with `kubeRBACProxy.enabled`:
  *   - templates/daemonset.yaml: node_exporter listens on `127.0.0.1:<kubeRBACProxy.port>` (env
  *     HOST_IP 127.0.0.1, `--web.listen-address=[$(HOST_IP)]:...`) and declares no port; the
  *     `kube-rbac-proxy` container gets `--secure-listen-address=:<service.port>`,

@@ -11,7 +11,7 @@ export function referenceDir(from: string = __dirname): string | undefined {
   if (process.env.HOMELAB_REFERENCE_DIR) {
     const dir = path.resolve(process.env.HOMELAB_REFERENCE_DIR);
     if (!fs.existsSync(dir))
-      throw new Error(
+      throw new MissingReferenceError(
         `HOMELAB_REFERENCE_DIR: expected a directory holding the components' reference data, found nothing at ${dir}`,
       );
     return dir;
@@ -29,10 +29,17 @@ export function referenceDir(from: string = __dirname): string | undefined {
 /** Raised when a check needs reference data that is not there. */
 export class MissingReferenceError extends Error {}
 
+/**
+ * Every reference file or folder asked for through {@link referencePath} in this process, found or
+ * not (absolute paths): what a verdict read, so that the check cache keys it on their contents.
+ */
+export const referenceFilesRead = new Set<string>();
+
 /** The path of one reference folder or file, or a clear error naming how to provide it. */
 export function referencePath(...parts: string[]): string {
   const dir = referenceDir();
   const want = path.join(dir ?? "../shared/reference", ...parts);
+  referenceFilesRead.add(path.resolve(want));
   if (!dir || !fs.existsSync(want))
     throw new MissingReferenceError(
       `reference data ${path.join(...parts)} not found (looked in ${want}); set HOMELAB_REFERENCE_DIR to the folder holding it (../shared/reference beside the checkout)`,

@@ -1,15 +1,19 @@
 /**
  * The check cache (checks/cache.ts): a verdict is reused only for the same objects,
- * resources, options and checker; any change is checked afresh, so a stale verdict never passes.
+ * resources, options and for the same content of every file the checks loaded to reach it; any
+ * change is checked afresh, so a stale verdict never passes.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkStack } from "../../checks";
-import { checkKey, checkStackCached, checkerVersion, sourceDigest } from "../../checks/cache";
+import { spawnSync } from "child_process";
+import { checkerFiles, checkStackCached, inputKey, verdictKey } from "../../checks/cache";
 import type { Placed } from "../../checks/objects";
+import { MissingReferenceError, referenceFilesRead, referencePath } from "../../upstream/reference";
 import { daemonSet, NS } from "../support/objects";
+import { ROOT, tsNode } from "../support/helpers";
 
 /** Two host-network DaemonSets on distinct ports, and a ConfigMap naming the cluster DNS. */
 function objects(): Placed[] {
@@ -37,7 +41,13 @@ describe("check cache (checks/cache.ts)", () => {
   it("answers an unchanged stack from disk with the verdict checkStack gives", () => {
     const first = checkStackCached(objects(), [], { cacheDir: dir });
     assert.equal(first.cached, false);
-    assert.equal(fs.readdirSync(dir).length, 1);
+    assert.deepEqual(
+      fs
+        .readdirSync(dir)
+        .map((f) => (f.endsWith(".deps.json") ? "manifest" : "verdict"))
+        .sort(),
+      ["manifest", "verdict"],
+    );
     const objs = objects();
     const again = checkStackCached(objs, [], { cacheDir: dir });
     assert.equal(again.cached, true);
@@ -62,39 +72,116 @@ describe("check cache (checks/cache.ts)", () => {
     assert.equal(clean.findings.length, 0);
   });
 
-  it("keys by every input: objects, resources, options and the checker's version", () => {
-    const base = checkKey(objects(), [], {});
-    assert.equal(checkKey(objects(), [], {}), base);
+  it("keys by every input: objects, resources and options", () => {
+    const base = inputKey(objects(), [], {});
+    assert.equal(inputKey(objects(), [], {}), base);
     const renamed = objects();
     renamed[2].obj.data.resolver = "kube-dns.kube-system.svc.cluster.local:5353";
-    assert.notEqual(checkKey(renamed, [], {}), base);
+    assert.notEqual(inputKey(renamed, [], {}), base);
     const res = [
       { urn: "urn:a", custom: true, type: "kubernetes:helm.sh/v3:Release", inputs: {}, outputs: {} },
     ];
-    assert.notEqual(checkKey(objects(), res, {}), base);
-    assert.notEqual(checkKey(objects(), [], { outside: ["minio.storage"] }), base);
-    assert.match(checkerVersion(), /^[0-9a-f]{64}$/);
+    assert.notEqual(inputKey(objects(), res, {}), base);
+    assert.notEqual(inputKey(objects(), [], { outside: ["minio.storage"] }), base);
   });
 
-  it("versions the checker by the text of each check file and the validator packages", () => {
-    const src = fs.mkdtempSync(path.join(os.tmpdir(), "check-src-"));
+  it("lists every module the checks loaded in the verdict's manifest: subfolders, other rooms, validator packages", () => {
+    checkStackCached(objects(), [], { cacheDir: dir });
+    const manifest = fs.readdirSync(dir).find((f) => f.endsWith(".deps.json"));
+    assert.ok(manifest, "a manifest beside the verdict");
+    const { files } = JSON.parse(fs.readFileSync(path.join(dir, manifest), "utf8")) as { files: string[] };
+    assert.deepEqual(files, checkerFiles());
+    const ext = path.extname(__filename);
+    for (const f of [
+      `checks/index${ext}`,
+      `checks/schema${ext}`,
+      `upstream/alloy/syntax${ext}`, // a subfolder the checks import
+      `upstream/engines/references${ext}`,
+      `model/versions${ext}`, // the pinned tags the Alloy and engine checks compare with
+      "node_modules/ajv/package.json",
+      "node_modules/kubernetes-models/package.json",
+    ])
+      assert.ok(files.includes(f), `${f} is not in the manifest: ${files.join(", ")}`);
+    assert.ok(!files.some((f) => f.startsWith(`test${path.sep}`)), "the tests are not the checker");
+  });
+
+  it("gives a new key when a file in a subfolder the checks load changes, and the same key for an unchanged tree", () => {
+    const files = checkerFiles(); // the checks are loaded: this file imports them
+    const inputs = inputKey(objects(), [], {});
+    // A copy of every listed file of the project (packages by their package.json), in a fresh root.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "check-tree-"));
     try {
-      fs.writeFileSync(path.join(src, "schema.ts"), "export const a = 1;\n");
-      fs.writeFileSync(path.join(src, "notes.md"), "not code\n");
-      const v1 = sourceDigest(src, ".ts", ["ajv"]);
-      fs.writeFileSync(path.join(src, "notes.md"), "still not code\n");
-      assert.equal(sourceDigest(src, ".ts", ["ajv"]), v1);
-      fs.writeFileSync(path.join(src, "schema.ts"), "export const a = 2;\n");
-      const v2 = sourceDigest(src, ".ts", ["ajv"]);
-      assert.notEqual(v2, v1);
-      fs.writeFileSync(path.join(src, "hostPorts.ts"), "export {};\n");
-      assert.notEqual(sourceDigest(src, ".ts", ["ajv"]), v2);
-      assert.notEqual(
-        sourceDigest(src, ".ts", ["ajv", "kubernetes-models"]),
-        sourceDigest(src, ".ts", ["ajv"]),
-      );
+      for (const f of files.filter((f) => !path.isAbsolute(f))) {
+        fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, f), path.join(copy, f));
+      }
+      const base = verdictKey(inputs, files, ROOT);
+      assert.equal(verdictKey(inputs, files, copy), base, "an unchanged tree keeps its key");
+      const syntax = path.join(copy, "upstream", "alloy", `syntax${path.extname(__filename)}`);
+      fs.appendFileSync(syntax, "\n// a changed parser\n");
+      const edited = verdictKey(inputs, files, copy);
+      assert.notEqual(edited, base, "upstream/alloy/syntax changed: a new key");
+      fs.appendFileSync(path.join(copy, "node_modules", "ajv", "package.json"), " ");
+      assert.notEqual(verdictKey(inputs, files, copy), edited, "a validator package changed: a new key");
     } finally {
-      fs.rmSync(src, { recursive: true, force: true });
+      fs.rmSync(copy, { recursive: true, force: true });
     }
   });
+
+  it("keys a verdict on the reference data read through upstream/reference.ts, absent or present", () => {
+    const data = path.join(dir, "reference.json");
+    const before = new Set(referenceFilesRead);
+    referenceFilesRead.add(data);
+    try {
+      const files = checkerFiles();
+      assert.ok(files.includes(data), "a data file read is in the manifest");
+      const inputs = inputKey(objects(), [], {});
+      const absent = verdictKey(inputs, files);
+      fs.writeFileSync(data, '{"a":1}');
+      const present = verdictKey(inputs, files);
+      assert.notEqual(present, absent, "data that appears gives a new key");
+      fs.writeFileSync(data, '{"a":2}');
+      assert.notEqual(verdictKey(inputs, files), present, "changed data gives a new key");
+    } finally {
+      referenceFilesRead.clear();
+      for (const f of before) referenceFilesRead.add(f);
+    }
+    // referencePath records what it is asked for, even when it is not there.
+    assert.throws(() => referencePath("no-such-reference", "x.json"), MissingReferenceError);
+    assert.ok([...referenceFilesRead].some((f) => f.endsWith(path.join("no-such-reference", "x.json"))));
+  });
+
+  it("answers an unchanged tree from the cache in a fresh process without loading any check", function () {
+    this.timeout(30_000);
+    checkStackCached(objects(), [], { cacheDir: dir });
+    const probe = path.join(dir, "probe.ts");
+    fs.writeFileSync(
+      probe,
+      [
+        `import { checkStackCached } from ${JSON.stringify(path.join(ROOT, "checks/cache"))};`,
+        `import { daemonSet, NS } from ${JSON.stringify(path.join(ROOT, "test/support/objects"))};`,
+        `const objects = ${objectsSource()};`,
+        `const r = checkStackCached(objects, [], { cacheDir: ${JSON.stringify(dir)} });`,
+        `const dir = ${JSON.stringify(path.join(ROOT, "checks") + path.sep)};`,
+        `const loaded = Object.keys(require.cache).filter((f) => f.startsWith(dir) && !/[\\/]cache\\.[jt]s$/.test(f));`,
+        `process.stdout.write(JSON.stringify({ cached: r.cached, loaded }));`,
+      ].join("\n"),
+    );
+    const r = spawnSync(process.execPath, tsNode(path.relative(ROOT, probe)), {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { cached: true, loaded: [] });
+  });
 });
+
+/** {@link objects} as source text for the probe process (the same objects, built there). */
+function objectsSource(): string {
+  return `[
+    { obj: daemonSet("a", 9100), urn: "urn:a", source: "release a" },
+    { obj: daemonSet("b", 9101), urn: "urn:b", source: "release b" },
+    { obj: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "dns", namespace: NS },
+      data: { resolver: "kube-dns.kube-system.svc.cluster.local:53" } }, urn: "urn:c", source: "release c" },
+  ]`;
+}

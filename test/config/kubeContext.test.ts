@@ -4,7 +4,12 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ROOT, rawConfig, synth } from "../support/helpers";
 import { ConfigError, parseStackConfig } from "../../config/resolve";
-import { assertStackContext, kubeContextProblems, type Kubeconfig } from "../../config/kubeContext";
+import {
+  assertStackContext,
+  kubeContextProblems,
+  offlineContextProblems,
+  type Kubeconfig,
+} from "../../config/kubeContext";
 import { formatTree } from "../../synth/report";
 
 function stackFile(stack: string): Record<string, any> {
@@ -179,5 +184,28 @@ describe('1Password variables of the other mode (the provider\'s "Config conflic
     });
     parseStackConfig(serviceAccount, "s", { OP_SERVICE_ACCOUNT_TOKEN: "x" });
     parseStackConfig(rawConfig(), "s", { OP_ACCOUNT: "x", OP_CONNECT_TOKEN: "y" });
+  });
+});
+
+describe("the kube context check offline (the synthesis reads no kubeconfig)", () => {
+  it("refuses what the config alone shows: no pin, or a provider context naming another cluster", () => {
+    assert.match(
+      offlineContextProblems({ stack: "s" }, {})[0],
+      /kubeContext: expected the kube context of stack "s"'s cluster .* got nothing; offline, the kubeconfig is not read/,
+    );
+    assert.deepEqual(
+      offlineContextProblems({ stack: "s", kubeContext: "a" }, { "kubernetes:context": "b" }),
+      [
+        'kubernetes:context: expected nothing or the stack\'s pinned context "a" (homelab-observability:kubeContext), got "b"; remove it (`pulumi config rm --stack s kubernetes:context`)',
+      ],
+    );
+  });
+
+  it("passes a pinned stack whatever the kubeconfig would say: it is not read", () => {
+    assert.deepEqual(offlineContextProblems({ stack: "s", kubeContext: "a" }, {}), []);
+    assert.deepEqual(
+      offlineContextProblems({ stack: "s", kubeContext: "a" }, { "kubernetes:context": "a" }),
+      [],
+    );
   });
 });

@@ -4,7 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
-import { ROOT } from "../support/helpers";
+import { ROOT, synth } from "../support/helpers";
+import { ConfigError } from "../../config/errors";
+import { synthStack } from "../../synth/run";
 import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
 
 /** The kube context a stack file pins (`homelab-observability:kubeContext`). */
@@ -101,9 +103,15 @@ describe("index.ts as `pulumi up` loads it", function () {
     assert.equal(tsNode.isolatedModules, true);
   });
 
-  it("compiles through Pulumi's ts-node registration and builds the staging stack", () => {
+  /** index.ts run for staging with its context selected, once for the tests that read it. */
+  let staging: ReturnType<typeof runIndex> | undefined;
+  const stagingRun = () => {
     const ctx = pinnedContext("staging");
-    const r = runIndex("staging", kubeconfig([ctx, "other"], ctx));
+    return (staging ??= runIndex("staging", kubeconfig([ctx, "other"], ctx)));
+  };
+
+  it("compiles through Pulumi's ts-node registration and builds the staging stack", () => {
+    const r = stagingRun();
     assert.equal(r.status, 0, r.stderr);
     const { types, outputs } = JSON.parse(r.stdout);
     assert.ok(types.includes("kubernetes:helm.sh/v3:Release"));
@@ -111,6 +119,29 @@ describe("index.ts as `pulumi up` loads it", function () {
     assert.equal(outputs.phase, "kps-removed");
     assert.equal(outputs.lokiPushUrl, "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push");
     assert.deepEqual(outputs.bucketNames.slice(0, 1), ["staging-loki-chunks"]);
+  });
+
+  it("exports exactly the outputs the offline synthesis exports, plannedChanges included", async () => {
+    const r = stagingRun();
+    assert.equal(r.status, 0, r.stderr);
+    const { outputs, names } = JSON.parse(r.stdout) as { outputs: object; names: string[] };
+    assert.ok(names.includes("plannedChanges"), "the change check's input is a real stack output");
+    const synthesized = await synth("staging");
+    const root = synthesized.export.deployment.resources.find((x) => x.type === "pulumi:pulumi:Stack");
+    // What each side exports: names with a value (Pulumi, like JSON, exports no undefined one).
+    assert.deepEqual(Object.keys(root?.outputs ?? {}).sort(), Object.keys(outputs).sort());
+    assert.deepEqual(Object.keys(synthesized.outputs).sort(), Object.keys(outputs).sort());
+  });
+
+  it("the synthesis checks the kube context in its offline form: a provider context naming another cluster is refused", async () => {
+    await assert.rejects(
+      synthStack(ROOT, "staging", { "kubernetes:context": "admin@production" }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /kubernetes:context: expected nothing or the stack's pinned context "admin@staging".*got "admin@production"/.test(
+          e.message,
+        ),
+    );
   });
 
   it("refuses another selected context before registering anything, naming both contexts", () => {

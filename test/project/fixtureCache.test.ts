@@ -6,6 +6,8 @@ import { stackNames } from "../../config/paths";
 import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
 import { ROOT, synth, tmpDir } from "../support/helpers";
 import { sourceFiles } from "../support/layout";
+import { chartCacheDir } from "../../synth/render/helm";
+import { referenceDir } from "../../upstream/reference";
 
 describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
   it("computes an entry once, and every hit is a copy of its own", async () => {
@@ -86,14 +88,45 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
       "package-lock.json",
     ].filter((f) => !hashed.has(f));
     assert.deepEqual(missing, []);
-    for (const d of ["charts", "reference"]) {
-      const shared = path.join("..", "shared", d);
+    // The chart cache and the reference data as the program finds them (HOMELAB_CHART_CACHE,
+    // HOMELAB_REFERENCE_DIR, else their defaults), whichever of them holds files here.
+    for (const dir of [chartCacheDir(ROOT), referenceDir()]) {
+      if (!dir || !fs.existsSync(dir) || fs.readdirSync(dir).length === 0) continue;
+      const rel = path.relative(ROOT, dir);
       assert.ok(
-        [...hashed].some((f) => f.startsWith(shared + path.sep)),
-        `nothing of ${shared} hashed`,
+        [...hashed].some((f) => f.startsWith(rel + path.sep)),
+        `nothing of ${dir} hashed`,
       );
     }
     assert.ok(![...hashed].some((f) => f.startsWith(`test${path.sep}`)), "the tests are not the program");
+  });
+
+  it("hashes the chart cache and reference data configured in the environment, not a fixed ../shared path", () => {
+    const charts = tmpDir("charts-elsewhere");
+    const reference = tmpDir("reference-elsewhere");
+    fs.writeFileSync(path.join(charts, "loki-0.0.0.tgz"), "archive");
+    fs.writeFileSync(path.join(reference, "facts.json"), "{}");
+    const saved = { c: process.env.HOMELAB_CHART_CACHE, r: process.env.HOMELAB_REFERENCE_DIR };
+    process.env.HOMELAB_CHART_CACHE = charts;
+    process.env.HOMELAB_REFERENCE_DIR = reference;
+    try {
+      const files = keyFiles();
+      assert.ok(files.includes(path.join(charts, "loki-0.0.0.tgz")), "the configured chart cache");
+      assert.ok(files.includes(path.join(reference, "facts.json")), "the configured reference data");
+      const shared = path.resolve(ROOT, "..", "shared");
+      assert.deepEqual(
+        files.filter((f) => f.startsWith(shared + path.sep)),
+        [],
+        "nothing of ../shared when both are configured elsewhere",
+      );
+    } finally {
+      for (const [k, v] of [
+        ["HOMELAB_CHART_CACHE", saved.c],
+        ["HOMELAB_REFERENCE_DIR", saved.r],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
   });
 
   for (const folder of ["out-node24", "policy/contract"])

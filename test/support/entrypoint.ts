@@ -47,7 +47,8 @@ async function main() {
   );
   // Let the last registrations land.
   await new Promise((r) => setTimeout(r, 500));
-  process.stdout.write(JSON.stringify({ types, outputs }));
+  // `names`: every name index.ts exports, whatever its value (JSON drops an undefined one).
+  process.stdout.write(JSON.stringify({ types, outputs, names: Object.keys(exports) }));
 }
 
 main().catch((e) => {

@@ -4,8 +4,9 @@
  * two parallel mocha workers and the next run share it.
  *
  * An entry's key is a hash of everything its result depends on: the content of every source file
- * of the program and the pack (all rooms but test/), the reference data and charts in ../shared,
- * the stack files, `package-lock.json` (the SDK
+ * of the program and the pack (all rooms but test/), the reference data and the chart cache
+ * wherever they are configured (`HOMELAB_REFERENCE_DIR`, `HOMELAB_CHART_CACHE`, else their
+ * defaults), the stack files, `package-lock.json` (the SDK
  * versions), the Node major version, the environment variables the program reads (1Password,
  * KUBECONFIG and the files it names, Pulumi's and the project's own `HOMELAB_*`), the caller's own
  * inputs (stack, overrides) and {@link FORMAT}. Any change gives a new key: stale entries are
@@ -22,6 +23,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../config/paths";
+import { chartCacheDir } from "../../synth/render/helm";
+import { referenceDir } from "../../upstream/reference";
 
 const ROOT = projectRoot(__dirname);
 
@@ -89,12 +92,13 @@ export function keyFiles(): string[] {
   const files: string[] = [];
   for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
     if (e.isDirectory() && !SKIP.has(e.name) && !IGNORED.has(e.name)) walk(path.join(ROOT, e.name), files);
-  // The reference data and charts the program reads (upstream/reference.ts, synth/render).
-  for (const d of ["reference", "charts"]) walk(path.join(ROOT, "..", "shared", d), files);
+  // The reference data and charts the program reads, found as it finds them (upstream/reference.ts,
+  // synth/render/helm.ts): wherever they are configured, not by a path of this workspace.
+  for (const d of [referenceDir(), chartCacheDir(ROOT)]) if (d) walk(d, files);
   for (const f of fs.readdirSync(ROOT))
     if (/^(index\.ts|package(-lock)?\.json|tsconfig\.json|Pulumi(\..+)?\.yaml)$/.test(f))
       files.push(path.join(ROOT, f));
-  return files.sort();
+  return [...new Set(files)].sort();
 }
 
 let sourceHash: string | undefined;

@@ -16,6 +16,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { referenceFilesRead } from "../reference";
 import type {
   ComponentEntry,
   DataType,
@@ -65,6 +66,8 @@ export function loadVectorReference(version: string): VectorReference {
   const cached = loaded.get(version);
   if (cached) return cached;
   const file = vectorReferenceFile(version);
+  // Recorded found or missing: the check cache keys a verdict on every data file the checks read.
+  referenceFilesRead.add(path.resolve(file));
   if (!fs.existsSync(file)) {
     const have = fs.readdirSync(vectorDataDir()).join(", ") || "none";
     throw new MissingVectorReferenceError(

@@ -1,0 +1,40 @@
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "../config/load";
+import { ConfigError } from "../config/errors";
+import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
+import { buildStack } from "./stack";
+import type { StackOutputs } from "../plan/types";
+
+/** How {@link runProgram} checks the kube context before registering anything. */
+export type ContextCheck =
+  /** Against the kubeconfig the provider and kubectl read (`pulumi up`, `pulumi preview`). */
+  | "kubeconfig"
+  /** From the stack's config alone: the offline synthesis reads no kubeconfig and reaches no cluster. */
+  | "offline";
+
+/** Options of {@link runProgram}. */
+export interface ProgramOptions {
+  /** How the kube context is checked. Required. */
+  context: ContextCheck;
+  /** Where relative paths of the config (a takeover's `running` folder) start. Default: the working directory. */
+  projectDir?: string;
+  /** Reaches every top-level component and provider (the synthesis records through it). Default: none. */
+  rootOpts?: pulumi.ComponentResourceOptions;
+}
+
+/**
+ * The program: validate the whole config before any resource is registered, refuse a kube context
+ * that is not the stack's (nothing is touched on the wrong cluster), then build the tree. Returns
+ * the stack's outputs, every one of which `index.ts` exports; `index.ts` and the offline
+ * synthesis (synth/run.ts) both run this, so they register and export the same.
+ */
+export function runProgram(opts: ProgramOptions): StackOutputs {
+  const config = loadStackConfig(opts.projectDir);
+  const allConfig = pulumi.runtime.allConfig();
+  if (opts.context === "kubeconfig") assertStackContext(config, allConfig);
+  else {
+    const problems = offlineContextProblems(config, allConfig);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  return buildStack(config, opts.rootOpts);
+}
