@@ -6,7 +6,9 @@
 import { strict as assert } from "assert";
 import { promqlErrors, promqlMetrics } from "../../upstream/metrics/promql";
 import { checkEmittedMetrics, presentEmitters } from "../../checks/emittedMetrics";
-import { emittedRows, judgeMetric } from "../../upstream/metrics/emitted";
+import { emittedMetricsFile, emittedRows, judgeMetric } from "../../upstream/metrics/emitted";
+import { referenceFilesRead } from "../../upstream/reference";
+import * as path from "path";
 import { stackEmitters } from "../../plan/emitters";
 import { capabilities, PHASES, BACKENDS, LOG_AGENTS } from "../../model/phases";
 import type { K8sObject, Placed } from "../../checks/objects";
@@ -187,6 +189,10 @@ describe("emitted metrics", () => {
         assert.match(r.findings[0].message, message);
       });
     }
+    it("records the data file it read, so the check cache keys its verdicts on it", () => {
+      checkEmittedMetrics([...base, dashboardMap(["up"])].map(at));
+      assert.ok(referenceFilesRead.has(path.resolve(emittedMetricsFile())));
+    });
     it("lists the names the data does not know instead of passing them silently", () => {
       const r = checkEmittedMetrics([...base, dashboardMap(["coredns_dns_requests_total"])].map(at));
       assert.deepEqual(r.findings, []);
