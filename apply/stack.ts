@@ -18,6 +18,7 @@ import { StackNamespace } from "../components/namespace";
 import { PriorityClasses } from "../components/scheduling/priorityClasses";
 import { Ordering } from "./ordering";
 import { AdoptionError, adoptionTransformation } from "./takeover";
+import { chartValuesTransformation } from "./chartValues";
 import { PrometheusCrds } from "../components/metrics/prometheusCrds";
 import { PrometheusVolume } from "../components/metrics/prometheusVolume";
 import { KubePrometheusStack } from "../components/metrics/kubePrometheusStack";
@@ -50,7 +51,12 @@ export function buildStack(
   const order = new Ordering();
   const top = order.options({
     ...rootOpts,
-    transformations: [adopt.transformation, ...(rootOpts.transformations ?? [])],
+    transformations: [
+      adopt.transformation,
+      // The user's chart values, merged over the program's before anything records the release.
+      chartValuesTransformation(plan.chartValues),
+      ...(rootOpts.transformations ?? []),
+    ],
   });
   // Pinned to the stack's cluster: without `context` the provider takes whatever context is
   // selected (pulumi-kubernetes provider.go Configure: clientcmd's loading rules and overrides).

@@ -4,7 +4,7 @@
  * scrape it carries down with it. No Alloy binary can be had, so:
  * - syntax: the project's own parser (upstream/alloy/syntax.ts, held to Alloy's parser corpus);
  * - components: Alloy's component reference (upstream/alloy/components.ts, reading
- *   ../shared/reference/alloy-1.12/components.json): unknown components, arguments and blocks,
+ *   upstream/alloy/data/alloy-1.12/components.json): unknown components, arguments and blocks,
  *   attributes written as blocks and the reverse, missing required arguments and blocks, literal
  *   types, undefined references and exports, logs vs metrics receivers, stability levels;
  * - the reference's version against the Alloy the program pins (model/versions.ts).

@@ -4,7 +4,7 @@
  * schemas with ajv and kubernetes-models' validators).
  *
  * Two parts, as make's depfiles or ccache's manifests: the inputs (the objects and resources as
- * JSON, the options, where the reference data is looked for) name a manifest, written when a
+ * JSON, the options, the checkout) name a manifest, written when a
  * verdict is computed, that lists every file the checks loaded to reach it: each module of the
  * checks' import graph as Node recorded it (every subfolder, every room they import; a package in
  * node_modules by its package.json) and each reference data file read through
@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ExportResource } from "../synth/synthesize";
 import { projectRoot } from "../config/paths";
-import { referenceDir, referenceFilesRead } from "../upstream/reference";
+import { referenceFilesRead } from "../upstream/reference";
 import type { StackCheckOptions, StackCheckReport } from "./index";
 import type { Placed } from "./objects";
 
@@ -26,9 +26,9 @@ import type { Placed } from "./objects";
 const CACHE_FORMAT = 2;
 
 /**
- * The key of one call's inputs: objects, resources, options, and the folder reference data is
- * looked for in (data that appears there later is read under another path, so the place is an
- * input; what is read there is keyed by content through the manifest).
+ * The key of one call's inputs: objects, resources, options, and the checkout (the manifest lists
+ * the files the checks read by absolute path, so a cache folder shared by two checkouts never
+ * hashes one checkout's files for the other).
  */
 export function inputKey(
   objects: Placed[],
@@ -38,7 +38,7 @@ export function inputKey(
 ): string {
   return crypto
     .createHash("sha256")
-    .update(`${CACHE_FORMAT}\0${referenceDir() ?? "no reference folder"}\0`)
+    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0`)
     .update(objectsText === undefined ? JSON.stringify(objects) : `text\0${objectsText}`)
     .update("\0")
     .update(JSON.stringify([resources, opts]))

@@ -1,6 +1,6 @@
 /**
  * Every Loki and Mimir container's config file and flags, judged by the engine's own configuration
- * reference at the pinned version (upstream/engines/references.ts, reading ../shared/reference):
+ * reference at the pinned version (upstream/engines/references.ts, reading upstream/engines/data):
  * unknown keys and flags (both engines refuse them at load), values of the wrong type, durations
  * in the wrong unit family (`1d` in a Go `time.Duration` stops Loki at start), keys added after the
  * pinned version; every `${VAR}` whose value the stack shows must be safe to expand into YAML

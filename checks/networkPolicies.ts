@@ -360,6 +360,8 @@ interface NetworkJudge {
   /** Ingress and egress rules some judged connection used. */
   used: Set<string>;
   usedEgress: Set<string>;
+  /** A namespace's labels as a namespaceSelector sees them. */
+  nsLabels: (ns: string) => Record<string, string>;
 }
 
 /**
@@ -372,6 +374,7 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
   checkServicesSelected(j);
   judgeConfigAddresses(j, objects);
   judgeVmClusterEdges(j, objects);
+  judgeRouteBackends(j, objects);
   // Every scrape target, from every scraper of the stack.
   const scrapers = scrapersOf(objects, j.pods);
   for (const s of scrapeTargets(all, j.services, j.pods))
@@ -486,6 +489,7 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     judge,
     used,
     usedEgress,
+    nsLabels,
   };
 }
 
@@ -586,6 +590,95 @@ function judgeVmClusterEdges({ pods, judge }: NetworkJudge, objects: Placed[]): 
         for (const c of of(client))
           for (const port of portsBehind(storage, client)) judge(c, storage, port, `${client} -storageNode`);
   }
+}
+
+/**
+ * People through an Ingress controller or a Gateway (an Ingress's or HTTPRoute's backends): the
+ * traffic comes from pods the stack does not render, in a namespace a rule names whole (or from
+ * anywhere). Every backend's pods must admit one; a rule admitting a whole namespace outside the
+ * stack is used only by such a backend.
+ */
+function judgeRouteBackends(
+  { pods, services, policies, stackNs, judged, fail, used, nsLabels, report }: NetworkJudge,
+  objects: Placed[],
+): void {
+  for (const route of objects.filter((p) => isRouteToService(p.obj))) {
+    const rns = route.obj.metadata.namespace!;
+    for (const b of routeBackends(route.obj)) {
+      const svc = services.find((x) => x.obj.metadata.name === b.service && x.obj.metadata.namespace === rns);
+      if (!svc) {
+        fail(describe(route), `its backend Service ${rns}/${b.service} is not in the stack`);
+        continue;
+      }
+      const sps = ((svc.obj.spec?.ports ?? []) as any[]).filter(
+        (x) => x.port === b.port || x.name === b.port,
+      );
+      const backing = pods.filter(
+        (t) => t.owner.obj.metadata.namespace === rns && selects(svc.obj.spec.selector, t.labels),
+      );
+      const outside = [...outsideNamespacesIn(policies, rns, stackNs), "(anywhere)"];
+      for (const sp of sps)
+        for (const tpl of backing)
+          for (const port of portsBehind(tpl, sp.targetPort ?? sp.port)) {
+            if (!judged(rns) || tpl.spec.hostNetwork === true) continue;
+            const rules = outside.flatMap(
+              (ns) =>
+                allowingRules(
+                  policies,
+                  nsLabels,
+                  { ns, labels: {} },
+                  { ns: rns, labels: tpl.labels },
+                  port,
+                ) ?? [],
+            );
+            if (rules.length === 0)
+              fail(
+                describe(route),
+                `no NetworkPolicy of ${rns} admits the ingress controller's (or gateway's) namespace to ${describe(tpl.owner)} on port ${port.number}`,
+              );
+            for (const r of rules) used.add(r);
+            if (rules.length) report.allowed++;
+          }
+    }
+  }
+}
+
+/** An Ingress (networking.k8s.io/v1) or a Gateway API HTTPRoute: people's way in to a Service. */
+function isRouteToService(o: K8sObject): boolean {
+  return (
+    (o.kind === "Ingress" && o.apiVersion === "networking.k8s.io/v1") ||
+    (o.kind === "HTTPRoute" && o.apiVersion.startsWith("gateway.networking.k8s.io/"))
+  );
+}
+
+/**
+ * The Services (and their port, by number or name) an Ingress's rules or an HTTPRoute's rules send
+ * to (networking.k8s.io/v1 IngressBackend `service.name`/`service.port`; gateway.networking.k8s.io/v1
+ * HTTPBackendRef `name`/`port`, kind Service when unset).
+ */
+function routeBackends(o: K8sObject): { service: string; port: number | string }[] {
+  if (o.kind === "Ingress")
+    return ((o.spec?.rules ?? []) as any[]).flatMap((r) =>
+      ((r.http?.paths ?? []) as any[])
+        .map((p) => p.backend?.service)
+        .filter(Boolean)
+        .map((s: any) => ({ service: s.name, port: s.port?.number ?? s.port?.name })),
+    );
+  return ((o.spec?.rules ?? []) as any[]).flatMap((r) =>
+    ((r.backendRefs ?? []) as any[])
+      .filter((b) => (b.kind ?? "Service") === "Service" && (b.group ?? "") === "")
+      .map((b) => ({ service: b.name, port: b.port })),
+  );
+}
+
+/** Namespaces outside the stack that the policies of `ns` name in an ingress peer (kubernetes.io/metadata.name). */
+function outsideNamespacesIn(policies: Placed[], ns: string, stackNs: Set<string>): string[] {
+  const names = policies
+    .filter((p) => p.obj.metadata.namespace === ns)
+    .flatMap((p) => ((p.obj.spec?.ingress ?? []) as any[]).flatMap((r) => (r.from ?? []) as any[]))
+    .map((peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] as string | undefined)
+    .filter((n): n is string => !!n && !stackNs.has(n));
+  return [...new Set(names)];
 }
 
 /**

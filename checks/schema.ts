@@ -6,6 +6,9 @@
  * error too: the API server prunes it silently (structural schemas), so a misspelt value would
  * just not happen.
  */
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
 import type Ajv from "ajv";
 import type { ValidateFunction } from "ajv";
 import {
@@ -36,6 +39,54 @@ function modelFor(apiVersion: string, kind: string): Model | null {
     models.set(key, m);
   }
   return models.get(key)!;
+}
+
+/**
+ * API groups the cluster provides (their CRDs are installed with the cluster's gateway, not by the
+ * stack), and the npm package of models generated from those CRDs: `@kubernetes-models/gateway-api`
+ * (kubernetes-models-ts third-party/gateway-api), from the Gateway API's own CRDs.
+ */
+const CLUSTER_APIS: Record<string, string> = {
+  "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
+};
+
+/** The directory of an npm package, found the way `require` searches (its exports allow no `require`). */
+function packageDir(pkg: string): string | undefined {
+  return (require.resolve.paths(pkg) ?? [])
+    .map((d) => path.join(d, pkg))
+    .find((d) => fs.existsSync(path.join(d, "package.json")));
+}
+
+/**
+ * Validates cluster-provided kinds with their models, in one child Node process: the package is
+ * ES modules only (its `exports` name no `require` condition, so neither a compiled CommonJS
+ * `require` nor a test runner's transform can load it), which a fresh `node` imports as they are.
+ * Per object: its schema errors, [] when valid, or null when the package has no model of its kind.
+ */
+function validateProvided(objects: K8sObject[]): (string[] | null)[] {
+  if (objects.length === 0) return [];
+  const byPkg = objects.map((o) => packageDir(CLUSTER_APIS[groupOf(o.apiVersion)]));
+  const script = `
+    import { readFileSync, existsSync } from "node:fs";
+    import { join } from "node:path";
+    import { pathToFileURL } from "node:url";
+    const items = JSON.parse(readFileSync(0, "utf8"));
+    const out = [];
+    for (const { dir, obj } of items) {
+      const file = dir && join(dir, obj.apiVersion, obj.kind + ".js");
+      if (!file || !existsSync(file)) { out.push(null); continue; }
+      const M = (await import(pathToFileURL(file).href))[obj.kind];
+      if (!M) { out.push(null); continue; }
+      try { new M(obj).validate(); out.push([]); }
+      catch (e) { out.push((e.errors ?? []).length ? e.errors.map((x) => (x.instancePath || "/") + " " + x.message) : [String(e.message ?? e)]); }
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    input: JSON.stringify(objects.map((obj, i) => ({ dir: byPkg[i], obj }))),
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`validating ${objects.map((o) => o.kind).join(", ")}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 /**
@@ -162,9 +213,16 @@ export interface SchemaReport {
 export function checkSchemas(objects: Placed[]): SchemaReport {
   const report: SchemaReport = { builtin: 0, custom: 0, findings: [] };
   const crds = crdsIn(objects);
+  const provided: Placed[] = [];
   for (const p of objects) {
     const { apiVersion, kind } = p.obj;
     const fail = (message: string) => report.findings.push({ check: "schema", where: describe(p), message });
+    // An API the cluster provides and the stack only uses (the Gateway API's HTTPRoute for
+    // grafana.httpRoute): validated against the models generated from its CRDs, below.
+    if (CLUSTER_APIS[groupOf(apiVersion)]) {
+      provided.push(p);
+      continue;
+    }
     if (builtinGroup(groupOf(apiVersion))) {
       const M = modelFor(apiVersion, kind);
       if (!M) {
@@ -207,5 +265,17 @@ export function checkSchemas(objects: Placed[]): SchemaReport {
           .join("; "),
       );
   }
+  validateProvided(provided.map((p) => p.obj)).forEach((errors, i) => {
+    const p = provided[i];
+    const fail = (message: string) => report.findings.push({ check: "schema", where: describe(p), message });
+    if (errors === null)
+      fail(
+        `${p.obj.apiVersion} ${p.obj.kind}: no model of ${CLUSTER_APIS[groupOf(p.obj.apiVersion)]} defines it (is it installed?)`,
+      );
+    else {
+      report.custom++;
+      if (errors.length) fail(errors.join("; "));
+    }
+  });
   return report;
 }

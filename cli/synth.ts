@@ -240,6 +240,7 @@ async function main(): Promise<number> {
         line(`${resourceCount(resources)} -> ${file}`),
         line(`custom resources by type: ${byType}`),
         ...rendered.map(line),
+        ...overridesInForce(result.export).map(line),
         `${stack}: ${verdict(violations)}`,
       ].join("\n"),
     );
@@ -256,6 +257,18 @@ async function main(): Promise<number> {
     }
   }
   return code;
+}
+
+/**
+ * The `chartValues` overrides the stack runs with (its output `chartValueOverrides`), for the
+ * summary: a value the schema does not name is never in force unseen.
+ */
+function overridesInForce(exp: {
+  deployment: { resources: { type: string; outputs?: Record<string, any> }[] };
+}): string[] {
+  const stackRes = exp.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const paths = (stackRes?.outputs?.chartValueOverrides ?? []) as string[];
+  return paths.length > 0 ? [`chart values overrides in force (chartValues): ${paths.join(", ")}`] : [];
 }
 
 main().then(

@@ -3,7 +3,7 @@
  * the form that field takes (its Go type). The schema (config/schema.ts) reads the form, so a value
  * the engine cannot load is converted or refused at config time, naming the key; the tests derive
  * the mapping from what the builders and the charts actually write (test/config/engineKeys.test.ts,
- * the real Helm render) and the forms from the engines' references (../shared/reference), so this
+ * the real Helm render) and the forms from the engines' references (upstream/engines/data), so this
  * table cannot drift from either.
  */
 import type { DurationKind, Engine } from "../upstream/engines/references";

@@ -47,7 +47,10 @@ function keyPath(path: (string | number)[]): string {
 
 export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   // A secret's value is never printed, whatever is wrong with it.
-  const secret = (SECRET_KEYS as readonly unknown[]).includes(issue.path[0]);
+  // A credential where it does not belong (a receiver's, config/receivers.ts) is flagged by its issue.
+  const secret =
+    (SECRET_KEYS as readonly unknown[]).includes(issue.path[0]) ||
+    (issue.code === "custom" && issue.params?.secret === true);
   const found = secret ? REDACTED : valueAt(input, issue.path);
   const at = keyPath(issue.path);
   switch (issue.code) {

@@ -35,6 +35,8 @@ import {
   volumeQuantity,
 } from "./sizing";
 import { LOKI_SIZING } from "@homelab-observability/contract";
+import { credentialNames, credentialReceivers, receiverCredentialProblems } from "./receiverSecrets";
+import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
 
 export { base2Bytes, parseQuantity };
 export * from "./schema";
@@ -144,16 +146,25 @@ export function parseStackConfig(
     network: r.network,
     // A namespace name is a DNS label (63 characters at most): a long stack namespace is shortened.
     agents: { namespace: r.agents.namespace ?? `${r.namespace.slice(0, 56)}-agents`, step: r.agents.step },
-    grafana: { ...r.grafana, url: r.grafana.url ?? `http://${RELEASES.grafana}.${r.namespace}.svc` },
+    grafana: {
+      ...r.grafana,
+      url:
+        r.grafana.url ?? grafanaExposure(r.grafana)?.url ?? `http://${RELEASES.grafana}.${r.namespace}.svc`,
+    },
+    chartValues: r.chartValues,
     // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
     takeover:
       r.takeover && Object.keys(raw.takeover ?? {}).length > 0
         ? { ...r.takeover, kpsFullname: r.takeover.kpsFullname ?? kpsFullnameOf(r.takeover) }
         : undefined,
     secretKeys: SECRET_KEYS.filter((k) => (r as Record<string, unknown>)[k] !== undefined),
+    receiverCredentialNames: credentialNames(
+      (r as Record<string, unknown>).receiverCredentials as string | undefined,
+    ),
   };
   const problems = [
     ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
+    ...userChoiceProblems(cfg),
     ...workloadChecks(cfg, r, sized),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
@@ -175,11 +186,19 @@ export function absentSecrets(
     if (c.objectStore.type === "minio") needed.push("minioAdminUser", "minioAdminPassword");
     if (c.alerting.pushover) needed.push("pushoverToken", "pushoverUserKey");
     if (c.alerting.heartbeat) needed.push("heartbeatUrl");
+    if (credentialReceivers(c.alerting.receivers).length > 0) needed.push("receiverCredentials");
     for (const key of needed) {
       if (!c.secretKeys.includes(key)) {
         out.push({
           key,
-          problem: `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``,
+          problem:
+            key === "receiverCredentials"
+              ? `${k(key)}: required with secrets.backend "config" for alerting.receivers ${credentialReceivers(
+                  c.alerting.receivers,
+                )
+                  .map((r) => `"${r.name}"`)
+                  .join(", ")}; set each with \`pulumi config set --secret --path '${key}.<name>' <value>\``
+              : `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``,
         });
       }
     }
@@ -221,6 +240,16 @@ function onePasswordEnvConflicts(c: StackConfig, env: Record<string, string | un
       (v) =>
         `${PROJECT}:secrets: expected no ${v} in the environment while the stack uses ${mode}, got it set; the 1Password provider reads it too and stops with "Config conflict". Run \`unset ${v}\` in this shell`,
     );
+}
+
+/** The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in. */
+function userChoiceProblems(c: StackConfig): string[] {
+  return [
+    ...(c.secrets.backend === "config"
+      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames)
+      : []),
+    ...grafanaExposureProblems(c),
+  ];
 }
 
 /** Rules that span several keys; each message names the key to change. */

@@ -14,6 +14,9 @@ import { SECRET_KEYS, type SecretKey } from "../model/secrets";
 import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 import { engineDurationOf } from "./engineKeys";
+import { refusedCredentials, refuseCredentials, RESERVED_RECEIVERS, uniqueReceiverNames } from "./receivers";
+import { RECEIVER_TYPES } from "../upstream/alertmanagerReceivers";
+import { chartValues } from "./chartValues";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
@@ -45,7 +48,7 @@ const duration = (example: string) =>
 /**
  * A duration the program writes into a Loki or Mimir field (config/engineKeys.ts): the form that
  * field's Go type takes. A Go `time.Duration` has no d, w or y (Go's time.ParseDuration;
- * ../shared/reference/loki-3.6.3 README, `go_duration`): `1d` there stops Loki at load, so the schema
+ * upstream/engines/data/loki-3.6.3 README, `go_duration`): `1d` there stops Loki at load, so the schema
  * writes days, weeks and years as hours (`1d` -> `24h`, a year being 365 days as Prometheus counts
  * it); a Prometheus `model.Duration` takes every unit the schema does, unchanged.
  */
@@ -409,6 +412,217 @@ const victoriametrics = z
   })
   .strict();
 
+/** A receiver's name: a DNS label (it names its Secret, `alertmanager-receiver-<name>`), not one of the program's own. */
+const receiverName = z
+  .string()
+  .refine((v) => v.length <= 40 && DNS_LABEL.test(v) && !RESERVED_RECEIVERS.includes(v), {
+    message: `expected a receiver name (lowercase letters, digits and '-', at most 40 characters, not ${RESERVED_RECEIVERS.join(", ")}) like "team-slack"`,
+  });
+/** `host:port` as Alertmanager's HostPort takes it (prometheus/alertmanager v0.28.1 config/config.go HostPort: both parts). */
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+  message: 'expected host:port like "smtp.example.net:587"',
+});
+const receiverUrl = httpUrl("https://api.example.net", false);
+
+/** The program's own keys of every receiver (the rest are Alertmanager's, config/receivers.ts). */
+const receiverCommon = {
+  /** The receiver's name in Alertmanager's config, and of its credential in the secrets backend. Required. */
+  name: receiverName,
+  /**
+   * Lowest severity sent to it: "warning" (warning and critical alerts) or "critical". The
+   * Watchdog never reaches it (it goes to the heartbeat).
+   */
+  minSeverity: z.enum(["warning", "critical"]).default("warning"),
+  /** With secrets.backend onepassword: the 1Password item holding the credential (field: the credential's Alertmanager name). Default "alertmanager-<name>". */
+  item: z.string().min(1).optional(),
+  /** Alertmanager's `send_resolved`. Default: Alertmanager's for the integration. */
+  send_resolved: z.boolean().optional(),
+};
+
+/**
+ * One receiver: `type` picks the Alertmanager integration, its other keys are Alertmanager's own
+ * for it (prometheus/alertmanager v0.28.1 config/notifiers.go). The credential (email
+ * auth_password, slack api_url, discord and msteams webhook_url, telegram bot_token, webhook url,
+ * pagerduty routing_key) is refused here: it comes from the secrets backend.
+ */
+const alertReceiver = z
+  .discriminatedUnion(
+    "type",
+    [
+      z
+        .object({
+          /** "email": Alertmanager's email_configs (SMTP). */
+          type: z.literal("email"),
+          ...receiverCommon,
+          /** Address to notify. Required. */
+          to: z.string().min(1),
+          /** Sender address (the program sets no global `smtp_from`). Required. */
+          from: z.string().min(1),
+          /** SMTP server as host:port (the program sets no global `smtp_smarthost`); egress admits its port. Required. */
+          smarthost: hostPort,
+          /** SMTP login; with it, the password is the receiver's credential. Default none (no SMTP auth). */
+          auth_username: z.string().min(1).optional(),
+          /** Alertmanager's `auth_identity`. Default none. */
+          auth_identity: z.string().optional(),
+          /** Alertmanager's `hello`. Default: Alertmanager's ("localhost"). */
+          hello: z.string().optional(),
+          /** Alertmanager's `require_tls`. Default: Alertmanager's (true). */
+          require_tls: z.boolean().optional(),
+          /** Alertmanager's `headers`. Default none. */
+          headers: z.record(z.string()).optional(),
+          /** Alertmanager's `html` template. Default: Alertmanager's. */
+          html: z.string().optional(),
+          /** Alertmanager's `text` template. Default none. */
+          text: z.string().optional(),
+          ...refusedCredentials("email"),
+        })
+        .strict(),
+      z
+        .object({
+          /** "slack": Alertmanager's slack_configs (an incoming webhook). */
+          type: z.literal("slack"),
+          ...receiverCommon,
+          /** Alertmanager's `channel` (e.g. "#alerts"). Default: the webhook's own. */
+          channel: z.string().optional(),
+          /** Alertmanager's `username`. Default: Alertmanager's. */
+          username: z.string().optional(),
+          /** Alertmanager's `color` template. Default: Alertmanager's. */
+          color: z.string().optional(),
+          /** Alertmanager's `title` template. Default: Alertmanager's. */
+          title: z.string().optional(),
+          /** Alertmanager's `title_link`. Default: Alertmanager's. */
+          title_link: z.string().optional(),
+          /** Alertmanager's `pretext`. Default none. */
+          pretext: z.string().optional(),
+          /** Alertmanager's `text` template. Default: Alertmanager's. */
+          text: z.string().optional(),
+          /** Alertmanager's `footer`. Default none. */
+          footer: z.string().optional(),
+          /** Alertmanager's `fallback`. Default: Alertmanager's. */
+          fallback: z.string().optional(),
+          /** Alertmanager's `icon_emoji`. Default none. */
+          icon_emoji: z.string().optional(),
+          /** Alertmanager's `icon_url`. Default none. */
+          icon_url: z.string().optional(),
+          /** Alertmanager's `link_names`. Default false. */
+          link_names: z.boolean().optional(),
+          /** Alertmanager's `short_fields`. Default false. */
+          short_fields: z.boolean().optional(),
+          ...refusedCredentials("slack"),
+        })
+        .strict(),
+      z
+        .object({
+          /** "discord": Alertmanager's discord_configs (a channel webhook). */
+          type: z.literal("discord"),
+          ...receiverCommon,
+          /** Alertmanager's `title` template. Default: Alertmanager's. */
+          title: z.string().optional(),
+          /** Alertmanager's `message` template. Default: Alertmanager's. */
+          message: z.string().optional(),
+          /** Alertmanager's `content`. Default none. */
+          content: z.string().optional(),
+          /** Alertmanager's `username`. Default: the webhook's own. */
+          username: z.string().optional(),
+          /** Alertmanager's `avatar_url`. Default: the webhook's own. */
+          avatar_url: z.string().optional(),
+          ...refusedCredentials("discord"),
+        })
+        .strict(),
+      z
+        .object({
+          /** "telegram": Alertmanager's telegram_configs (a bot). */
+          type: z.literal("telegram"),
+          ...receiverCommon,
+          /** The chat to send to (Alertmanager's `chat_id`). Required. */
+          chat_id: z
+            .number()
+            .int()
+            .refine((v) => v !== 0, { message: "expected a non-zero Telegram chat ID like -1001234567890" }),
+          /** Alertmanager's `message_thread_id`. Default none. */
+          message_thread_id: z.number().int().optional(),
+          /** Alertmanager's `message` template. Default: Alertmanager's. */
+          message: z.string().optional(),
+          /** Alertmanager's `disable_notifications`. Default false. */
+          disable_notifications: z.boolean().optional(),
+          /** Alertmanager's `parse_mode`. Default: Alertmanager's ("HTML"). */
+          parse_mode: z.enum(["Markdown", "MarkdownV2", "HTML"]).optional(),
+          /** Telegram's API URL; egress admits its port. Default: Alertmanager's, https://api.telegram.org. */
+          api_url: receiverUrl.optional(),
+          ...refusedCredentials("telegram"),
+        })
+        .strict(),
+      z
+        .object({
+          /** "msteams": Alertmanager's msteams_configs (an incoming webhook). */
+          type: z.literal("msteams"),
+          ...receiverCommon,
+          /** Alertmanager's `title` template. Default: Alertmanager's. */
+          title: z.string().optional(),
+          /** Alertmanager's `summary` template. Default: Alertmanager's. */
+          summary: z.string().optional(),
+          /** Alertmanager's `text` template. Default: Alertmanager's. */
+          text: z.string().optional(),
+          ...refusedCredentials("msteams"),
+        })
+        .strict(),
+      z
+        .object({
+          /** "webhook": Alertmanager's webhook_configs (any HTTP endpoint). */
+          type: z.literal("webhook"),
+          ...receiverCommon,
+          /** Alertmanager's `max_alerts` (0: all). Default 0. */
+          max_alerts: z.number().int().min(0).optional(),
+          /** Alertmanager's `timeout` (e.g. "10s"). Default none. */
+          timeout: duration("10s").optional(),
+          /**
+           * The program's own: the port the webhook's URL (a credential the program never sees) is
+           * served on, for egress. Default 443.
+           */
+          port: z.number().int().min(1).max(65535).optional(),
+          ...refusedCredentials("webhook"),
+        })
+        .strict(),
+      z
+        .object({
+          /** "pagerduty": Alertmanager's pagerduty_configs (Events API v2). */
+          type: z.literal("pagerduty"),
+          ...receiverCommon,
+          /** The Events API v2 URL; egress admits its port. Default: Alertmanager's, https://events.pagerduty.com/v2/enqueue. */
+          url: receiverUrl.optional(),
+          /** Alertmanager's `client`. Default: Alertmanager's. */
+          client: z.string().optional(),
+          /** Alertmanager's `client_url`. Default: Alertmanager's. */
+          client_url: z.string().optional(),
+          /** Alertmanager's `description` template. Default: Alertmanager's. */
+          description: z.string().optional(),
+          /** Alertmanager's `severity` template. Default: Alertmanager's. */
+          severity: z.string().optional(),
+          /** Alertmanager's `class`. Default none. */
+          class: z.string().optional(),
+          /** Alertmanager's `component`. Default none. */
+          component: z.string().optional(),
+          /** Alertmanager's `group`. Default none. */
+          group: z.string().optional(),
+          /** Alertmanager's `source`. Default: Alertmanager's. */
+          source: z.string().optional(),
+          /** Alertmanager's `details`. Default: Alertmanager's. */
+          details: z.record(z.string()).optional(),
+          ...refusedCredentials("pagerduty"),
+        })
+        .strict(),
+    ],
+    {
+      errorMap: (issue, ctx) =>
+        issue.code === "invalid_union_discriminator"
+          ? {
+              message: `expected type to be one of ${RECEIVER_TYPES.join(" | ")}, got ${JSON.stringify(ctx.data?.type)}`,
+            }
+          : { message: ctx.defaultError },
+    },
+  )
+  .superRefine(refuseCredentials);
+
 const alerting = z
   .object({
     /** Send alerts to Pushover. */
@@ -424,6 +638,64 @@ const alerting = z
      * (NamespaceLogErrorRateHigh, for 15 minutes).
      */
     logErrorsPerSecond: z.number().positive().default(1),
+    /**
+     * Receivers beside Pushover and the heartbeat (docs/how-to/alert-receivers.md): each entry a
+     * `name`, a `type` (email, slack, discord, telegram, msteams, webhook, pagerduty), a
+     * `minSeverity` (warning or critical; default warning) and Alertmanager's own fields for that
+     * integration. Its credential comes from the secrets backend, never from here. Default [].
+     */
+    receivers: z.array(alertReceiver).default([]).superRefine(uniqueReceiverNames),
+  })
+  .strict();
+
+/** A DNS-1123 subdomain used as a host name (an Ingress rule's `host`, an HTTPRoute's hostname). */
+const hostName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
+  message:
+    "expected a host name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.') like \"grafana.example.net\"",
+});
+
+const k8sObjectName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
+  message: "expected a Kubernetes object name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.')",
+});
+
+const grafanaIngress = z
+  .object({
+    /** Host name the Ingress serves Grafana on, e.g. "grafana.example.net". Required. */
+    host: hostName,
+    /** IngressClass of the controller (`spec.ingressClassName`), e.g. "nginx". Default: the cluster's default class. */
+    className: k8sObjectName.optional(),
+    /** Namespace the Ingress controller's pods run in, admitted to Grafana's port, e.g. "ingress-nginx". Required. */
+    controllerNamespace: dnsLabel,
+    /** TLS for the host; without it Grafana's root_url is http://<host>. Default none. */
+    tls: z
+      .object({
+        /** Secret holding the host's certificate (kubernetes.io/tls), in the stack's namespace. Required. */
+        secretName: k8sObjectName,
+        /** cert-manager ClusterIssuer that fills the Secret (annotation cert-manager.io/cluster-issuer). Default none. */
+        clusterIssuer: k8sObjectName.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const grafanaHttpRoute = z
+  .object({
+    /** Host name the route matches, e.g. "grafana.example.net". Required. */
+    host: hostName,
+    /** The Gateway the route attaches to. Required. */
+    parentRef: z
+      .object({
+        /** The Gateway's name. Required. */
+        name: k8sObjectName,
+        /** The Gateway's namespace, admitted to Grafana's port (its data plane's pods run there). Required. */
+        namespace: dnsLabel,
+        /** The Gateway listener's name. Default: every listener that accepts the route. */
+        sectionName: z.string().min(1).optional(),
+      })
+      .strict(),
+    /** Scheme people reach the Gateway with, for Grafana's root_url. */
+    scheme: z.enum(["http", "https"]).default("https"),
   })
   .strict();
 
@@ -452,6 +724,18 @@ const grafana = z
           .min(1),
       ])
       .default("all"),
+    /**
+     * Expose Grafana through the cluster's Ingress controller (docs/how-to/expose-grafana.md): an
+     * Ingress for `host`, Grafana's root_url from it, and the NetworkPolicy admitting the
+     * controller's namespace to Grafana's port instead of every source. Default none (off).
+     */
+    ingress: grafanaIngress.optional(),
+    /**
+     * Expose Grafana through a Gateway API Gateway: an HTTPRoute for `host` attached to
+     * `parentRef`, Grafana's root_url from it, and the NetworkPolicy admitting the Gateway's
+     * namespace to Grafana's port instead of every source. Default none (off).
+     */
+    httpRoute: grafanaHttpRoute.optional(),
   })
   .strict();
 
@@ -645,9 +929,10 @@ const network = z
       .strict()
       .default({}),
     /**
-     * CIDRs Alertmanager's receivers (Pushover, the heartbeat URL) answer on, over HTTPS (443),
-     * for Alertmanager's pods only. The whole internet unless narrowed: Pushover publishes no
-     * fixed addresses for its API.
+     * CIDRs Alertmanager's receivers (Pushover, the heartbeat URL, alerting.receivers) answer on,
+     * for Alertmanager's pods only: on HTTPS (443) and each of alerting.receivers' ports (an email
+     * smarthost's, a webhook's `port`, a Telegram or PagerDuty URL's). The whole internet unless
+     * narrowed: Pushover publishes no fixed addresses for its API.
      */
     receivers: z.array(cidr).min(1).default(["0.0.0.0/0"]),
   })
@@ -755,12 +1040,20 @@ export const rawSchema = z
     nodeLogs: nodeLogs.default({}),
     agents: agents.default({}),
     network: network.default({}),
+    /**
+     * Helm values merged last over the program's own, per chart (docs/how-to/chart-values.md): the
+     * chart names of docs/reference/versions.md. Every rendered-object check and the policy pack
+     * judge the result. Mimir is the program's own StatefulSet, not a chart: it has no key. Default {}.
+     */
+    chartValues: chartValues.default({}),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
   .strict();
 
 export type Raw = z.output<typeof rawSchema>;
+/** One of `alerting.receivers`, as the schema outputs it (defaults filled). */
+export type ReceiverConfig = Raw["alerting"]["receivers"][number];
 export type NodePool = z.output<typeof nodePool> & { labels: Record<string, string> };
 export type ObjectStoreConfig = z.output<typeof objectStore>;
 export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize"> & {
@@ -817,6 +1110,11 @@ interface Resolved {
   agents: { namespace: string; step: Raw["agents"]["step"] };
   /** Secret keys set in the stack (values are read as Pulumi secrets, never kept here). */
   secretKeys: SecretKey[];
+  /**
+   * The receiver names `receiverCredentials` holds (config/receiverSecrets.ts; never a value):
+   * undefined when it is not set, "invalid" when it is no map of text.
+   */
+  receiverCredentialNames?: string[] | "invalid";
 }
 
 /**

@@ -7,8 +7,21 @@ export const SECRET_KEYS = [
   "heartbeatUrl",
   "grafanaAdminPassword",
   "onepasswordToken",
+  // A map from receiver name to its credential (`--path 'receiverCredentials.<name>'`): config/receiverSecrets.ts.
+  "receiverCredentials",
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** The secret config key holding the receivers' credentials with the `config` backend. */
+export const RECEIVER_CREDENTIALS_KEY = "receiverCredentials" satisfies (typeof SECRET_KEYS)[number];
+
+/**
+ * The Secret holding one receiver's credential (key: the integration's credential field, e.g.
+ * `api_url`), which every Alertmanager mounts and reads through the `*_file` field.
+ */
+export function receiverSecretName(receiver: string): string {
+  return `alertmanager-receiver-${receiver}`;
+}
 
 /** Names and keys of the Kubernetes Secrets other components consume by reference. */
 export const SECRET_REFS = {

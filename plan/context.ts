@@ -87,6 +87,7 @@ export function planContext(cfg: StackConfig): PlanContext {
       pushoverPriority: cfg.alerting.pushoverPriority,
       heartbeat: cfg.alerting.heartbeat,
       heartbeatInterval: cfg.alerting.heartbeatInterval,
+      receivers: cfg.alerting.receivers,
     },
     tenant: mimirBackend && cfg.mimir.multitenancy ? cfg.mimir.tenant : undefined,
     backendEp,

@@ -7,6 +7,7 @@ import {
 import { PRIORITY_CLASSES } from "../builders/security/hardening";
 import { planAdoptions } from "./takeover";
 import type { PlanContext } from "./context";
+import { receiverCredentialNeeds } from "./alertingReceivers";
 import { none, type NamespaceInputs, type StackPlan } from "./types";
 
 /**
@@ -66,6 +67,7 @@ export function planFoundation(
           minioAdmin: cfg.objectStore.type === "minio",
           pushover: cfg.alerting.pushover,
           heartbeat: cfg.alerting.heartbeat,
+          receivers: receiverCredentialNeeds(cfg.alerting.receivers),
         },
         existingGrafanaAdmin: cfg.takeover?.secrets.grafanaAdmin,
       },

@@ -1,6 +1,7 @@
 import type { PlanContext } from "./context";
 import { stackEmitters } from "./emitters";
 import { none, type StackPlan } from "./types";
+import { grafanaExposureInputs } from "./grafanaExposure";
 
 /** Grafana, its datasources (stable uids, the phase's default) and the program's dashboards. */
 export function planGrafana(ctx: PlanContext): Pick<StackPlan, "grafana"> {
@@ -18,6 +19,7 @@ export function planGrafana(ctx: PlanContext): Pick<StackPlan, "grafana"> {
           dashboardNamespaces: cfg.grafana.dashboardNamespaces,
           storageClass: cfg.storageClasses.default,
           adminSecret: cfg.takeover?.secrets.grafanaAdmin,
+          ...grafanaExposureInputs(cfg.grafana),
           datasources: {
             caps,
             backend: cfg.metricsBackend,

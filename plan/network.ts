@@ -29,8 +29,12 @@ export interface EgressInputs {
   objectStore?: ObjectStoreReach;
   /** Where host-network targets listen (`network.nodes`), and their ports. */
   nodes: { cidrs: string[]; ports: number[] };
-  /** Alertmanager's receivers (`network.receivers`) on 443; absent when no receiver is on. */
-  receivers?: string[];
+  /**
+   * Alertmanager's receivers: where they answer (`network.receivers`) and on which ports (443 for
+   * Pushover and the heartbeat, each of `alerting.receivers` its own: plan/alertingReceivers.ts);
+   * absent when no receiver is on.
+   */
+  receivers?: { cidrs: string[]; ports: number[] };
   /**
    * The groups (policy names) whose pods call the Kubernetes API, each with the RBAC that lets
    * them (plan/plan.ts derives the list from the grants the program makes or turns on; the
@@ -73,6 +77,11 @@ export interface NetworkInputs {
   lokiRulerAlerts: boolean;
   /** Egress rules; absent: the policies say nothing of egress. */
   egress?: EgressInputs;
+  /**
+   * The namespace people's traffic to Grafana comes from (the Ingress controller's or the
+   * Gateway's: `grafana.ingress`, `grafana.httpRoute`); absent: Grafana's UI port is open to anywhere.
+   */
+  grafanaFrom?: string;
 }
 
 /** Release names the charts label their pods with (`app.kubernetes.io/instance`). */
@@ -130,7 +139,14 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   // derived from.
   out.push(
     guard("grafana", grafana, [
-      { from: "anywhere", ports: ["grafana"], why: "users -> Grafana UI" },
+      n.grafanaFrom
+        ? {
+            // Every pod of that namespace: the controller's (or the Gateway's) labels are its own.
+            from: [{ namespace: n.grafanaFrom, pods: {} }],
+            ports: ["grafana"],
+            why: `ingress (namespace ${n.grafanaFrom}) -> Grafana UI`,
+          }
+        : { from: "anywhere", ports: ["grafana"], why: "users -> Grafana UI" },
       scraped(["grafana"]),
     ]),
   );
@@ -463,13 +479,17 @@ function withEgress(
       );
     if (e.receivers && who.alertmanagers.includes(g.name))
       rules.push({
-        to: block(e.receivers),
+        to: block(e.receivers.cidrs),
         // Pushover's API is https://api.pushover.net/1/messages.json, fixed in Alertmanager
         // (prometheus/alertmanager v0.28.1 notify/pushover/pushover.go:65, apiURL): 443. The
         // heartbeat URL comes from a Secret, unknown here: one on another port needs its own rule.
-        ports: tcp([443]),
+        // The user's receivers add their own ports (an SMTP smarthost's, a webhook's `port`).
+        ports: tcp(e.receivers.ports),
         kind: "receivers",
-        why: "Alertmanager -> receivers (Pushover, heartbeat) over HTTPS",
+        why:
+          e.receivers.ports.length === 1 && e.receivers.ports[0] === 443
+            ? "Alertmanager -> receivers (Pushover, heartbeat) over HTTPS"
+            : `Alertmanager -> receivers on ports ${e.receivers.ports.join(", ")}`,
       });
     g.egress = rules;
     g.egressEnforced = e.enforced;

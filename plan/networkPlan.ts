@@ -21,6 +21,8 @@ import {
 import type { PlanContext } from "./context";
 import { planNetwork, type EgressInputs } from "./network";
 import { none, type StackPlan } from "./types";
+import { receiverEgressPorts } from "./alertingReceivers";
+import { grafanaUiFrom } from "./grafanaExposure";
 
 /**
  * The stack's NetworkPolicies, from what the other planners decided runs. None in an adopted
@@ -53,6 +55,7 @@ export function planNetworkPolicies(
         kpsFullname: ctx.kpsFullname ?? RELEASES.kps,
         lokiRulerAlerts: !!runs.loki.inputs.settings.ruler?.alertmanagerUrl,
         egress: egressInputs(cfg, caps, runs.alloy?.inputs),
+        grafanaFrom: grafanaUiFrom(cfg.grafana),
       }).filter((g) => !(ctx.importing && g.namespace === ns)),
     },
     waitsFor: none(),
@@ -88,7 +91,8 @@ function egressInputs(
   caps: PhaseCapabilities,
   alloy: { node?: AlloyLogsInput; cluster?: AlloyClusterInput } | undefined,
 ): EgressInputs {
-  const alerting = cfg.alerting.pushover || cfg.alerting.heartbeat;
+  const builtIn = cfg.alerting.pushover || cfg.alerting.heartbeat;
+  const alerting = builtIn || cfg.alerting.receivers.length > 0;
   const grants = (r: { clusterRules: unknown[]; roles: unknown[] }) =>
     r.clusterRules.length + r.roles.length > 0;
   const vmBound = new Set(
@@ -129,7 +133,9 @@ function egressInputs(
     apiServer: { cidrs: n.apiServer.cidrs, port: n.apiServer.port },
     objectStore: objectStoreReach(cfg.objectStore, n.objectStore.cidrs),
     nodes: { cidrs: n.nodes, ports: NODE_SCRAPE_PORTS },
-    ...(alerting ? { receivers: n.receivers } : {}),
+    ...(alerting
+      ? { receivers: { cidrs: n.receivers, ports: receiverEgressPorts(cfg.alerting.receivers, builtIn) } }
+      : {}),
     apiCallers,
   };
 }

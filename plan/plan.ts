@@ -8,6 +8,7 @@ import { planLogging } from "./logging";
 import { planMetrics } from "./metrics";
 import { planNetworkPolicies } from "./networkPlan";
 import type { StackPlan } from "./types";
+import { chartValueOutputs, chartValuesOf } from "./chartValues";
 
 export type { NamespaceInputs, Planned, StackOutputs, StackPlan, WaitFor } from "./types";
 export { PROMETHEUS_VOLUME_RESOURCE } from "./types";
@@ -44,6 +45,8 @@ export function planStack(cfg: StackConfig): StackPlan {
       metricsQueryUrl: caps.defaultDatasource === "backend" ? ctx.backendEp.query : ep.prometheus.query,
       bucketNames: buckets.consumers.flatMap((c) => [...c.referenced, ...c.buckets]),
       plannedChanges,
+      ...chartValueOutputs(cfg.chartValues),
     },
+    chartValues: chartValuesOf(cfg.chartValues),
   };
 }

@@ -75,7 +75,12 @@ export interface StackPlan {
   secrets: Planned<{
     backend: StackConfig["secrets"];
     namespace: string;
-    needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
+    needs: {
+      minioAdmin: boolean;
+      pushover: boolean;
+      heartbeat: boolean;
+      receivers: { name: string; key: string; item: string }[];
+    };
     existingGrafanaAdmin?: string;
   }>;
   objectStore: Planned<{
@@ -142,6 +147,8 @@ export interface StackPlan {
   grafana: Planned<{ namespace: string; protect: boolean; settings: GrafanaInputs }>;
   /** What the stack exports. */
   outputs: StackOutputs;
+  /** `chartValues`: Helm values per chart name, merged last into that chart's releases (apply/chartValues.ts). */
+  chartValues: Record<string, Record<string, unknown>>;
 }
 
 /** What the stack exports: where things are, never a credential. */
@@ -164,6 +171,8 @@ export interface StackOutputs {
    * unplanned one (a planned Release move still must lose nothing).
    */
   plannedChanges: Record<string, string>;
+  /** Every value `chartValues` sets, as `chart.path.to.key`; absent when none (builders/chartValues.ts). */
+  chartValueOverrides?: string[];
 }
 
 /** Nothing to wait for. */

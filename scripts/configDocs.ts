@@ -135,6 +135,12 @@ export function configKeyDocs(
   const out: KeyDoc[] = [];
   const walk = (obj: ts.ObjectLiteralExpression, prefix: string, variant: string) => {
     for (const p of obj.properties) {
+      // Keys shared by several objects (`...receiverCommon`): a const object literal of the schema.
+      if (ts.isSpreadAssignment(p) && ts.isIdentifier(p.expression)) {
+        const shared = consts.get(p.expression.text);
+        if (shared && ts.isObjectLiteralExpression(shared)) walk(shared, prefix, variant);
+        continue;
+      }
       if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
       const key = `${prefix}${p.name.text}`;
       const nested = objectsOf(p.initializer, new Set());

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { absentSecrets, PROJECT } from "../config/resolve";
+import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
+import { credentialReceivers } from "../config/receiverSecrets";
 import { secretPlaceholder } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
@@ -78,7 +80,18 @@ export function readStackConfig(
   const placeholders: string[] = [];
   for (const { key } of absentSecrets(parsed, env)) {
     const full = `${PROJECT}:${key}`;
-    config[full] = secretPlaceholder(full);
+    // The receivers' credentials are one map (config/receiverSecrets.ts): a placeholder per receiver.
+    config[full] =
+      key === RECEIVER_CREDENTIALS_KEY
+        ? JSON.stringify(
+            Object.fromEntries(
+              credentialReceivers(parsed.alerting.receivers).map((r) => [
+                r.name,
+                secretPlaceholder(`${full}.${r.name}`),
+              ]),
+            ),
+          )
+        : secretPlaceholder(full);
     secretKeys.push(full);
     placeholders.push(full);
   }

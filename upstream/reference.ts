@@ -2,47 +2,77 @@ import * as fs from "fs";
 import * as path from "path";
 
 /**
- * Where the components' own reference data lives: `HOMELAB_REFERENCE_DIR`, else `../shared/reference`
- * beside the checkout. The data (Alloy's parser corpus and component reference, Loki's and Mimir's
- * configuration references) is taken from each component's repository at the pinned version; each
- * folder's README names its source. It is read, never restated in code.
+ * The components' reference facts (Loki's configuration keys, Mimir's configuration fields, Alloy's
+ * components) live in the repository as data beside the code that reads them,
+ * `upstream/<area>/data/<component>-<version>/`, each folder's README naming its upstream source
+ * (repository, tag, commit, path) and `npm run refresh-reference` rebuilding it from a checkout of
+ * that source (upstream/refresh/). They are read, never restated in code.
+ *
+ * Every reference data file is read through {@link readReferenceFile}, which records it in
+ * {@link referenceFilesRead}: what the checks actually loaded, for a cache keyed on it.
  */
-export function referenceDir(from: string = __dirname): string | undefined {
-  if (process.env.HOMELAB_REFERENCE_DIR) {
-    const dir = path.resolve(process.env.HOMELAB_REFERENCE_DIR);
-    if (!fs.existsSync(dir))
-      throw new MissingReferenceError(
-        `HOMELAB_REFERENCE_DIR: expected a directory holding the components' reference data, found nothing at ${dir}`,
-      );
-    return dir;
-  }
-  let dir = from;
-  while (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-  const shared = path.resolve(dir, "..", "shared", "reference");
-  return fs.existsSync(shared) ? shared : undefined;
-}
+
+/** Every reference data file read so far in this process (absolute paths). */
+export const referenceFilesRead = new Set<string>();
 
 /** Raised when a check needs reference data that is not there. */
 export class MissingReferenceError extends Error {}
 
 /**
- * Every reference file or folder asked for through {@link referencePath} in this process, found or
- * not (absolute paths): what a verdict read, so that the check cache keys it on their contents.
+ * The checkout's root: the nearest folder above `from` holding Pulumi.yaml. The data is not
+ * compiled, so the code in dist/ finds it in the sources, not beside itself.
  */
-export const referenceFilesRead = new Set<string>();
+export function projectRoot(from: string = __dirname): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`no Pulumi.yaml above ${from}: cannot find the project's reference data`);
+    dir = up;
+  }
+  return dir;
+}
 
-/** The path of one reference folder or file, or a clear error naming how to provide it. */
-export function referencePath(...parts: string[]): string {
-  const dir = referenceDir();
-  const want = path.join(dir ?? "../shared/reference", ...parts);
-  referenceFilesRead.add(path.resolve(want));
-  if (!dir || !fs.existsSync(want))
+/** The in-repository folder of one component's reference data: `upstream/<area>/data/<folder>`. */
+export function referenceDataDir(area: "engines" | "alloy", folder: string): string {
+  return path.join(projectRoot(), "upstream", area, "data", folder);
+}
+
+/**
+ * Reads one reference data file (absolute path) and records it in {@link referenceFilesRead};
+ * a missing file is a {@link MissingReferenceError} naming it and how to rebuild it.
+ */
+export function readReferenceFile(file: string): string;
+export function readReferenceFile(file: string, encoding: null): Buffer;
+export function readReferenceFile(file: string, encoding: "utf8" | null = "utf8"): string | Buffer {
+  const abs = path.resolve(file);
+  // Recorded found or missing: a verdict given without the file must not be reused once it appears.
+  referenceFilesRead.add(abs);
+  let data: string | Buffer;
+  try {
+    data = encoding ? fs.readFileSync(abs, encoding) : fs.readFileSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     throw new MissingReferenceError(
-      `reference data ${path.join(...parts)} not found (looked in ${want}); set HOMELAB_REFERENCE_DIR to the folder holding it (../shared/reference beside the checkout)`,
+      `reference data ${path.relative(projectRoot(), abs)} not found (looked in ${abs}); rebuild it with npm run refresh-reference -- <component> <path-to-upstream-checkout> (see its folder's README)`,
     );
-  return want;
+  }
+  return data;
+}
+
+/**
+ * Where upstream test corpora live that stay outside the repository (Alloy's parser test files,
+ * read only by tests): `HOMELAB_REFERENCE_DIR`, else `../shared/reference` beside the checkout;
+ * undefined when neither exists.
+ */
+export function externalReferenceDir(from: string = __dirname): string | undefined {
+  if (process.env.HOMELAB_REFERENCE_DIR) {
+    const dir = path.resolve(process.env.HOMELAB_REFERENCE_DIR);
+    if (!fs.existsSync(dir))
+      throw new Error(
+        `HOMELAB_REFERENCE_DIR: expected a directory holding the components' test corpora, found nothing at ${dir}`,
+      );
+    return dir;
+  }
+  const shared = path.resolve(projectRoot(from), "..", "shared", "reference");
+  return fs.existsSync(shared) ? shared : undefined;
 }

@@ -1,4 +1,6 @@
 import { SECRET_REFS } from "../../model/secrets";
+import type { ReceiverConfig } from "../../config/schema";
+import { receiverEntry, receiverRoute, receiverSecrets } from "./receivers";
 
 export interface AlertmanagerInputs {
   pushover: boolean;
@@ -6,6 +8,8 @@ export interface AlertmanagerInputs {
   heartbeat: boolean;
   /** How often the Watchdog is re-sent to the heartbeat URL. */
   heartbeatInterval: string;
+  /** The user's receivers (`alerting.receivers`), routed by severity. Default none. */
+  receivers?: ReceiverConfig[];
 }
 
 /** Secrets Alertmanager mounts (at /etc/alertmanager/secrets/<name>/) for the receivers. */
@@ -13,6 +17,7 @@ export function alertmanagerSecrets(input: AlertmanagerInputs): string[] {
   return [
     ...(input.pushover ? [SECRET_REFS.pushover.secretName] : []),
     ...(input.heartbeat ? [SECRET_REFS.heartbeat.secretName] : []),
+    ...receiverSecrets(input.receivers ?? []),
   ];
 }
 
@@ -45,6 +50,14 @@ export function alertmanagerConfig(input: AlertmanagerInputs, mountBase: string)
     routes.push({ receiver: "null", matchers: ['alertname="Watchdog"'] });
   }
   routes.push({ receiver: "null", matchers: ['severity="none"'] });
+  // The user's receivers by severity; once one of them matches, the root's receiver is no longer
+  // the fallback (a matching child route replaces it), so Pushover gets a catch-all route of its own.
+  const own = input.receivers ?? [];
+  for (const r of own) {
+    receivers.push(receiverEntry(r, path));
+    routes.push(receiverRoute(r));
+  }
+  if (own.length > 0 && input.pushover) routes.push({ receiver: "pushover" });
   if (input.pushover) {
     receivers.push({
       name: "pushover",

@@ -7,6 +7,7 @@ import { dashboardsFor, type DashboardInputs } from "./dashboards";
 import { communityDashboards } from "./community";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 import { PART_OF_LABEL } from "../metadata";
+import { grafanaExposureValues, type GrafanaIngressInputs, type GrafanaRouteInputs } from "./ingress";
 
 /** What the Grafana release is built from (the plan's `grafana.settings`). */
 export interface GrafanaInputs {
@@ -24,6 +25,10 @@ export interface GrafanaInputs {
    * stack's namespace is always added). Default "all".
    */
   dashboardNamespaces?: "all" | string[];
+  /** An Ingress for Grafana (`grafana.ingress`). Default none. */
+  ingress?: GrafanaIngressInputs;
+  /** An HTTPRoute for Grafana (`grafana.httpRoute`). Default none. */
+  httpRoute?: GrafanaRouteInputs;
 }
 
 /**
@@ -128,6 +133,7 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
       datasources: { enabled: false },
     },
     serviceMonitor: { enabled: true },
+    ...grafanaExposureValues(input.ingress, input.httpRoute),
   };
 }
 

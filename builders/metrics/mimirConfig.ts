@@ -15,7 +15,7 @@ export interface MimirInputs {
   /**
    * Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator,
    * model/phases.ts). Written to `limits.ruler_alertmanager_client_config.alertmanager_url`: Mimir 3.0
-   * deprecates `ruler.alertmanager_url` for it (../shared/reference/mimir-3.0/config-fields.tsv; the
+   * deprecates `ruler.alertmanager_url` for it (upstream/engines/data/mimir-3.0/config-fields.tsv; the
    * old key is only copied there, grafana/mimir mimir-3.0.0 pkg/mimir/modules.go:415-420).
    */
   alertmanagerUrl: string;

@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import { PROJECT } from "../../model/names";
 import type { SecretKey, SecretSource } from "../../model/secrets";
 import type { CredentialSink } from "../objectstore/objectStore";
-import { SECRET_REFS } from "../../model/secrets";
+import { RECEIVER_CREDENTIALS_KEY, receiverSecretName, SECRET_REFS } from "../../model/secrets";
 import { readExistingSecret } from "../existingSecret";
 import {
   GENERATED_ADMIN_PASSWORD,
@@ -31,8 +31,17 @@ export interface SecretsArgs {
       };
   /** Namespace of the projected Kubernetes Secrets. Required. */
   namespace: string;
-  /** Which human-owned secrets the stack needs; nothing else is read. Required. */
-  needs: { minioAdmin: boolean; pushover: boolean; heartbeat: boolean };
+  /**
+   * Which human-owned secrets the stack needs; nothing else is read. `receivers`: each user
+   * receiver with a credential, the Secret key it goes under (the integration's credential field)
+   * and its 1Password item title. Required (`receivers` default: none).
+   */
+  needs: {
+    minioAdmin: boolean;
+    pushover: boolean;
+    heartbeat: boolean;
+    receivers?: { name: string; key: string; item: string }[];
+  };
   /** What every Kubernetes child waits for besides what apply/ordering.ts adds. Default: none. */
   dependsOn?: pulumi.Resource[];
   /** Kubernetes provider; every Kubernetes child uses it. Required. */
@@ -69,6 +78,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     const k8sOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
     const source = args.secretSource;
     let read: (item: keyof typeof itemTitles, field: string, configKey: SecretKey) => pulumi.Output<string>;
+    let readTitled: ((title: string, field: string, where: string) => pulumi.Output<string>) | undefined;
     let itemTitles: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> = {
       minioAdmin: "",
       pushover: "",
@@ -94,21 +104,21 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       );
       const provider = this.onepasswordProvider;
       const items = new Map<string, pulumi.Output<Item>>();
-      read = (key, field) => {
-        const title = itemTitles[key];
+      const titled = (title: string, field: string, where: string) => {
         if (!items.has(title)) {
           items.set(
             title,
             onepassword.getItemOutput({ vault: backend.vault, title }, { provider, parent: this }),
           );
         }
-        return pulumi.secret(
-          items.get(title)!.apply((item) => itemField(item, field, `${PROJECT}:secrets.items.${key}`)),
-        );
+        return pulumi.secret(items.get(title)!.apply((item) => itemField(item, field, where)));
       };
+      readTitled = titled;
+      read = (key, field) => titled(itemTitles[key], field, `${PROJECT}:secrets.items.${key}`);
     } else {
       read = (_item, _field, configKey) => source.require(configKey);
     }
+    this.receiverSecrets(args, readTitled, k8sOpts);
 
     if (args.needs.minioAdmin) {
       this.minioAdmin = {
@@ -197,6 +207,30 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     );
   }
 
+  /**
+   * One Secret per user receiver with its credential. 1Password: the receiver's item, field named
+   * as Alertmanager names the credential. Config: the secret map receiverCredentials, by receiver
+   * name (config/receiverSecrets.ts).
+   */
+  private receiverSecrets(
+    args: SecretsArgs,
+    readTitled: ((title: string, field: string, where: string) => pulumi.Output<string>) | undefined,
+    opts: pulumi.CustomResourceOptions,
+  ): void {
+    for (const r of args.needs.receivers ?? []) {
+      const value = readTitled
+        ? readTitled(r.item, r.key, `${PROJECT}:alerting.receivers "${r.name}" (item "${r.item}")`)
+        : args.secretSource.require(RECEIVER_CREDENTIALS_KEY).apply((text) => credentialOf(text, r.name));
+      this.projected(
+        `${this.name}-receiver-${r.name}`,
+        receiverSecretName(r.name),
+        args.namespace,
+        { [r.key]: value },
+        opts,
+      );
+    }
+  }
+
   private projected(
     resourceName: string,
     secretName: string,
@@ -207,4 +241,24 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     const wrapped = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)]));
     return new k8s.core.v1.Secret(resourceName, projectedSecret(secretName, namespace, wrapped), opts);
   }
+}
+
+/**
+ * One receiver's credential out of the secret map `receiverCredentials` (JSON text, as the Pulumi
+ * runtime hands a map over). The config's resolution already refused a map without it; the error
+ * here names the key and never the value.
+ */
+function credentialOf(text: string, receiver: string): string {
+  let map: unknown;
+  try {
+    map = JSON.parse(text);
+  } catch {
+    map = undefined;
+  }
+  const value = map && typeof map === "object" ? (map as Record<string, unknown>)[receiver] : undefined;
+  if (typeof value !== "string" || value === "")
+    throw new Error(
+      `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}.${receiver}: required (a secret map from receiver name to its credential), not found`,
+    );
+  return value;
 }

@@ -11,7 +11,7 @@ import { checkStack } from "../../checks";
 import { spawnSync } from "child_process";
 import { checkerFiles, checkStackCached, inputKey, verdictKey } from "../../checks/cache";
 import type { Placed } from "../../checks/objects";
-import { MissingReferenceError, referenceFilesRead, referencePath } from "../../upstream/reference";
+import { MissingReferenceError, readReferenceFile, referenceFilesRead } from "../../upstream/reference";
 import { daemonSet, NS } from "../support/objects";
 import { ROOT, tsNode } from "../support/helpers";
 
@@ -146,8 +146,11 @@ describe("check cache (checks/cache.ts)", () => {
       referenceFilesRead.clear();
       for (const f of before) referenceFilesRead.add(f);
     }
-    // referencePath records what it is asked for, even when it is not there.
-    assert.throws(() => referencePath("no-such-reference", "x.json"), MissingReferenceError);
+    // readReferenceFile records what it is asked for, even when it is not there.
+    assert.throws(
+      () => readReferenceFile(path.join(ROOT, "no-such-reference", "x.json")),
+      MissingReferenceError,
+    );
     assert.ok([...referenceFilesRead].some((f) => f.endsWith(path.join("no-such-reference", "x.json"))));
   });
 

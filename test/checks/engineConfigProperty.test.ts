@@ -13,7 +13,7 @@ import {
   loadEngineReference,
   type EngineReference,
 } from "../../upstream/engines/references";
-import { config, requireReferenceData } from "../support/helpers";
+import { config } from "../support/helpers";
 
 /**
  * Property: every Loki and Mimir config the program builds, for any stack config the schema
@@ -32,7 +32,6 @@ describe("property: every engine config built from a valid stack config passes t
   let loki: EngineReference;
   let mimir: EngineReference;
   before(function () {
-    requireReferenceData(this);
     loki = loadEngineReference("loki");
     mimir = loadEngineReference("mimir");
   });

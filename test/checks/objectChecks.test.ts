@@ -56,6 +56,30 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
       const f = checkSchemas([at(clone(widget))]).findings;
       assert.match(f[0].message, /no CRD of the stack defines Widget.example.com/);
     });
+    const route = (): K8sObject => ({
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "grafana", namespace: NS },
+      spec: {
+        parentRefs: [{ name: "public", namespace: "gateways" }],
+        hostnames: ["grafana.example.net"],
+        rules: [{ backendRefs: [{ name: "grafana", port: 80, group: "", kind: "Service", weight: 1 }] }],
+      },
+    });
+    it("passes an HTTPRoute against the Gateway API's own schema (the cluster provides its CRD)", () => {
+      const r = checkSchemas([at(route())]);
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.custom, 1);
+    });
+    it("fails an HTTPRoute with a host name or port the Gateway API refuses", () => {
+      const bad = route();
+      bad.spec.hostnames = ["Grafana.Example.NET!"];
+      bad.spec.rules[0].backendRefs[0].port = "http";
+      const f = checkSchemas([at(bad)]).findings;
+      assert.equal(f.length, 1);
+      assert.match(f[0].message, /\/spec\/hostnames\/0 must match pattern/);
+      assert.match(f[0].message, /\/spec\/rules\/0\/backendRefs\/0\/port must be integer/);
+    });
   });
 
   describe("duplicates", () => {

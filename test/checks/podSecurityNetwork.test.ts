@@ -143,6 +143,62 @@ describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () =>
         /ingress rule 0 \(\[9999\] from 1 peer\(s\)\) allows what no address or scrape of the stack uses/,
       );
     });
+    const ingressTo = (service: string): K8sObject => ({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "server", namespace: NS },
+      spec: {
+        rules: [
+          {
+            host: "server.example.net",
+            http: {
+              paths: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: service, port: { number: 8080 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const exposed = (from: Guarded["ingress"][number]["from"]): Placed[] => [
+      at(deployment("server", NS, server)),
+      at(service("server", server, 8080, "http")),
+      at(ingressTo("server")),
+      at(defaultDenyIngress(NS) as K8sObject, "urn:np", "resource np"),
+      at(networkPolicy(guarded(from)) as K8sObject, "urn:np", "resource np"),
+    ];
+    it("passes an Ingress whose backend's pods admit the controller's namespace, and counts that rule as used", () => {
+      const r = checkNetworkPolicies(exposed([{ namespace: "ingress-nginx", pods: {} }]));
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.allowed, 1);
+    });
+    it("fails an Ingress whose backend's pods admit nothing from outside the stack", () => {
+      const f = checkNetworkPolicies(exposed([{ namespace: NS, pods: client }])).findings.map(
+        (x) => x.message,
+      );
+      assert.ok(
+        f.some((m) =>
+          /no NetworkPolicy of monitoring admits the ingress controller's \(or gateway's\) namespace to Deployment monitoring\/server/.test(
+            m,
+          ),
+        ),
+        f.join("\n"),
+      );
+    });
+    it("fails a rule admitting a whole outside namespace when no Ingress or HTTPRoute needs it", () => {
+      const objects = exposed([{ namespace: "ingress-nginx", pods: {} }]).filter(
+        (p) => p.obj.kind !== "Ingress",
+      );
+      const f = checkNetworkPolicies(objects).findings.map((x) => x.message);
+      assert.ok(
+        f.some((m) => /allows what no address or scrape of the stack uses/.test(m)),
+        f.join("\n"),
+      );
+    });
     it("fails a Service whose pods no policy selects (a default-deny alone is not one)", () => {
       const objects = stack(undefined).filter((p) => p.obj.kind !== "NetworkPolicy");
       const f = checkNetworkPolicies(objects).findings;

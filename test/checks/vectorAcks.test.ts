@@ -1,8 +1,7 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
 import { parse } from "yaml";
-import { referencePath } from "../../upstream/reference";
-import { requireReferenceData } from "../support/helpers";
+import { readReferenceFile } from "../../upstream/reference";
+import { externalReference } from "../support/helpers";
 import { rendered, stackFileVariants } from "../support/rendered";
 
 /** The Vector config a rendered stack ships (the chart's ConfigMap), if it runs Vector. */
@@ -19,7 +18,7 @@ async function vectorConfigOf(stack: string): Promise<Record<string, any> | unde
 describe("Vector: the journald source's lines are acknowledged end to end", function () {
   this.timeout(120000);
   it("the sink reading the journald source has acknowledgements on, an option Vector 0.56.0 documents for it", async function () {
-    requireReferenceData(this);
+    const vectorReference = externalReference(this, "vector-0.56.0", "components.json");
     const cfg = await vectorConfigOf("pi");
     assert.ok(cfg, "the pi stack runs Vector");
     const journald = Object.entries(cfg.sources ?? {})
@@ -30,7 +29,7 @@ describe("Vector: the journald source's lines are acknowledged end to end", func
       (s.inputs ?? []).includes(journald[0]),
     );
     assert.ok(sinks.length > 0, "a sink reads the journald source");
-    const ref = JSON.parse(fs.readFileSync(referencePath("vector-0.56.0", "components.json"), "utf8"));
+    const ref = JSON.parse(readReferenceFile(vectorReference));
     assert.equal(
       ref.components.sources.journald.acknowledgements,
       true,

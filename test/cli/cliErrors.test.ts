@@ -89,19 +89,6 @@ describe("errors read like config errors, never a stack trace", function () {
     );
   });
 
-  it("synth: HOMELAB_REFERENCE_DIR naming no folder is bad input: its message, exit 2, no trace", () => {
-    const r = cli("dist/cli/synth.js", ["--stack", "staging", "--quiet", "--out", tmpDir("out")], {
-      HOMELAB_REFERENCE_DIR: path.join(tmpDir("no-reference"), "absent"),
-    });
-    assert.equal(r.status, 2, r.stdout + r.stderr);
-    assert.doesNotMatch(r.stderr, FRAME);
-    assert.doesNotMatch(r.stderr, /unexpected error/);
-    assert.match(
-      r.stderr,
-      /HOMELAB_REFERENCE_DIR: expected a directory holding the components' reference data, found nothing at /,
-    );
-  });
-
   it("names the line and column the parser found, with the lines around it", () => {
     const text = "config:\n  a: 1\n   b: 2\n  c: 3\n";
     assert.throws(

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { ENGINE_KEYS } from "../../config/engineKeys";
 import { loadEngineReference, parsesAsGoDuration, type Engine } from "../../upstream/engines/references";
-import { config, requireReferenceData } from "../support/helpers";
+import { config } from "../support/helpers";
 import { rendered } from "../support/rendered";
 
 /**
@@ -11,10 +11,6 @@ import { rendered } from "../support/rendered";
  * and the schema converts or refuses what the engine could not load.
  */
 describe("config/engineKeys: stack-config keys in the engines' language", function () {
-  before(function () {
-    requireReferenceData(this);
-  });
-
   it("loki.deleteDelay: 1d becomes 24h, since Loki's retention_delete_delay is a Go time.Duration", () => {
     assert.equal(config({ loki: { deleteDelay: "1d" } }).loki.deleteDelay, "24h");
     assert.equal(config({ loki: { deleteDelay: "2w" } }).loki.deleteDelay, "336h");

@@ -7,7 +7,9 @@ import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
 import { ROOT, synth, tmpDir } from "../support/helpers";
 import { sourceFiles } from "../support/layout";
 import { chartCacheDir } from "../../synth/render/helm";
-import { referenceDir } from "../../upstream/reference";
+import { alloyReferenceFile } from "../../upstream/alloy/components";
+import { ENGINE_REFERENCE_FILES } from "../../upstream/engines/references";
+import { externalReferenceDir } from "../../upstream/reference";
 
 describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
   it("computes an entry once, and every hit is a copy of its own", async () => {
@@ -88,9 +90,9 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
       "package-lock.json",
     ].filter((f) => !hashed.has(f));
     assert.deepEqual(missing, []);
-    // The chart cache and the reference data as the program finds them (HOMELAB_CHART_CACHE,
+    // The chart cache and the external test corpora as the program finds them (HOMELAB_CHART_CACHE,
     // HOMELAB_REFERENCE_DIR, else their defaults), whichever of them holds files here.
-    for (const dir of [chartCacheDir(ROOT), referenceDir()]) {
+    for (const dir of [chartCacheDir(ROOT), externalReferenceDir()]) {
       if (!dir || !fs.existsSync(dir) || fs.readdirSync(dir).length === 0) continue;
       const rel = path.relative(ROOT, dir);
       assert.ok(
@@ -98,6 +100,9 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
         `nothing of ${dir} hashed`,
       );
     }
+    for (const data of [ENGINE_REFERENCE_FILES.loki, ENGINE_REFERENCE_FILES.mimir])
+      assert.ok(hashed.has(path.join("upstream", "engines", "data", data)), `${data} hashed`);
+    assert.ok(hashed.has(path.relative(ROOT, alloyReferenceFile())), "Alloy's component reference hashed");
     assert.ok(![...hashed].some((f) => f.startsWith(`test${path.sep}`)), "the tests are not the program");
   });
 

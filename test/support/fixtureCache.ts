@@ -4,9 +4,10 @@
  * two parallel mocha workers and the next run share it.
  *
  * An entry's key is a hash of everything its result depends on: the content of every source file
- * of the program and the pack (all rooms but test/), the reference data and the chart cache
- * wherever they are configured (`HOMELAB_REFERENCE_DIR`, `HOMELAB_CHART_CACHE`, else their
- * defaults), the stack files, `package-lock.json` (the SDK
+ * of the program and the pack (all rooms but test/, the components' reference data under
+ * upstream/<area>/data/ included), the chart cache wherever it is configured (`HOMELAB_CHART_CACHE`,
+ * else its default) and the external test corpora (`HOMELAB_REFERENCE_DIR`, else
+ * ../shared/reference), the stack files, `package-lock.json` (the SDK
  * versions), the Node major version, the environment variables the program reads (1Password,
  * KUBECONFIG and the files it names, Pulumi's and the project's own `HOMELAB_*`), the caller's own
  * inputs (stack, overrides) and {@link FORMAT}. Any change gives a new key: stale entries are
@@ -24,7 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../config/paths";
 import { chartCacheDir } from "../../synth/render/helm";
-import { referenceDir } from "../../upstream/reference";
+import { externalReferenceDir } from "../../upstream/reference";
 
 const ROOT = projectRoot(__dirname);
 
@@ -92,9 +93,10 @@ export function keyFiles(): string[] {
   const files: string[] = [];
   for (const e of fs.readdirSync(ROOT, { withFileTypes: true }))
     if (e.isDirectory() && !SKIP.has(e.name) && !IGNORED.has(e.name)) walk(path.join(ROOT, e.name), files);
-  // The reference data and charts the program reads, found as it finds them (upstream/reference.ts,
-  // synth/render/helm.ts): wherever they are configured, not by a path of this workspace.
-  for (const d of [referenceDir(), chartCacheDir(ROOT)]) if (d) walk(d, files);
+  // The charts the program reads and the upstream test corpora kept outside the repository, found as
+  // the program finds them (synth/render/helm.ts, upstream/reference.ts): wherever they are
+  // configured, not by a path of this workspace. The reference data itself is in the rooms above.
+  for (const d of [externalReferenceDir(), chartCacheDir(ROOT)]) if (d) walk(d, files);
   for (const f of fs.readdirSync(ROOT))
     if (/^(index\.ts|package(-lock)?\.json|tsconfig\.json|Pulumi(\..+)?\.yaml)$/.test(f))
       files.push(path.join(ROOT, f));

@@ -1,4 +1,4 @@
-import { referenceDir } from "../../upstream/reference";
+import { externalReferenceDir } from "../../upstream/reference";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -95,15 +95,18 @@ export function requireTool(ctx: Mocha.Context, tool: string, pkg: string): stri
 }
 
 /**
- * Skips (loudly) a test whose reference data (../shared/reference) is absent; under CI its absence
- * is a failure, never a skip.
+ * The path of reference data still kept outside the repository (HOMELAB_REFERENCE_DIR, else
+ * ../shared/reference): skips the test loudly when it is absent; under CI its absence is a failure.
  */
-export function requireReferenceData(ctx: Mocha.Context): void {
-  if (referenceDir()) return;
-  const why = "../shared/reference is missing (set HOMELAB_REFERENCE_DIR)";
+export function externalReference(ctx: Mocha.Context, ...parts: string[]): string {
+  const dir = externalReferenceDir();
+  const file = dir && path.join(dir, ...parts);
+  if (file && fs.existsSync(file)) return file;
+  const why = `reference data ${path.join(...parts)} is missing (set HOMELAB_REFERENCE_DIR to the folder holding it)`;
   if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-  console.warn(`\n  !!! SKIPPING: ${why}; CI runs these tests.\n`);
+  console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
   ctx.skip();
+  return "";
 }
 
 export function tmpDir(prefix: string): string {
@@ -115,15 +118,20 @@ export function run(cmd: string, args: string[], cwd?: string): string {
 }
 
 /**
- * Debian's amtool is 0.25, older than the *_file fields (0.26+; the pinned image is 0.28). For
- * it, and only for it, each file field becomes its literal twin; everything else is checked
- * as generated, and the file paths are asserted separately.
+ * Debian's amtool is 0.25, older than several *_file fields (prometheus/alertmanager v0.25.0
+ * config/notifiers.go has slack api_url_file, email auth_password_file and pagerduty
+ * routing_key_file, but not pushover token_file/user_key_file, webhook url_file, discord
+ * webhook_url_file or telegram bot_token_file; the pinned image is 0.28). For it, and only for it,
+ * each file field it lacks becomes its literal twin; everything else is checked as generated, and
+ * the file paths are asserted separately.
  */
 export function forAmtool025(config: any): any {
   const twins: Record<string, string> = {
     token_file: "token",
     user_key_file: "user_key",
     url_file: "url",
+    webhook_url_file: "webhook_url",
+    bot_token_file: "bot_token",
   };
   const walk = (v: any): any =>
     Array.isArray(v)
@@ -132,7 +140,7 @@ export function forAmtool025(config: any): any {
         ? Object.fromEntries(
             Object.entries(v).map(([k, x]) =>
               k in twins
-                ? [twins[k], twins[k] === "url" ? "https://heartbeat.invalid/ping" : "placeholder"]
+                ? [twins[k], twins[k].endsWith("url") ? "https://heartbeat.invalid/ping" : "placeholder"]
                 : [k, walk(x)],
             ),
           )

@@ -8,11 +8,11 @@ import {
   type AlloyReference,
 } from "../../upstream/alloy/components";
 import { parseAlloy } from "../../upstream/alloy/syntax";
-import { requireReferenceData, synth } from "../support/helpers";
+import { synth } from "../support/helpers";
 
 /**
  * The component checks (upstream/alloy/components.ts) against Alloy v1.12.0's component reference
- * (../shared/reference/alloy-1.12/components.json, from Alloy's docs at the tag). The base is the
+ * (upstream/alloy/data/alloy-1.12/components.json, from Alloy's docs at the tag). The base is the
  * staging stack's own cluster config; each case plants one mistake and names the rule that must
  * catch it. The reference is read, never restated: the cases take names and stages from it.
  */
@@ -21,7 +21,6 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
   let base: string;
 
   before(async function () {
-    requireReferenceData(this);
     ref = loadAlloyReference();
     const r = await synth("staging");
     const texts = r.export.deployment.resources
@@ -170,7 +169,7 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
     const problem = referenceVersionProblem(ref, "v1.13.0");
     assert.match(
       problem ?? "",
-      /pins Alloy v1\.13\.0.*reference \.\.\/shared\/reference\/alloy-1\.12 is Alloy v1\.12\.0: refresh it from grafana\/alloy at v1\.13\.0/,
+      /pins Alloy v1\.13\.0.*reference upstream\/alloy\/data\/alloy-1\.12 is Alloy v1\.12\.0: run npm run refresh-reference -- alloy <checkout of grafana\/alloy at v1\.13\.0>/,
     );
   });
 });

@@ -2,18 +2,19 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAlloy, scan, stringValue, type AlloyError, type Pos } from "../../upstream/alloy/syntax";
-import { referenceDir } from "../../upstream/reference";
+import { externalReferenceDir } from "../../upstream/reference";
 
 /**
- * Conformance on Alloy v1.12.0's own parser corpus (grafana/alloy syntax/parser/testdata, copied to
- * ../shared/reference/alloy-1.12/parser-testdata with its README): the files under valid/ parse
+ * Conformance on Alloy v1.12.0's own parser corpus (grafana/alloy syntax/parser/testdata, test-only
+ * data kept outside the repository: HOMELAB_REFERENCE_DIR/alloy-1.12/parser-testdata, by default
+ * ../shared/reference beside the checkout, with its README): the files under valid/ parse
  * without error; in the other files each `/* ERROR "rx" *\/` comment names an error at the start
  * of the token before it (`ERROR HERE`: just after that token) whose message matches `rx`, and no
  * other error may be reported (the convention of upstream's syntax/parser/error_test.go, as the
  * reference README states it); the fuzz entries never make the parser throw.
  */
 const CORPUS = (() => {
-  const dir = referenceDir();
+  const dir = externalReferenceDir();
   return dir && path.join(dir, "alloy-1.12", "parser-testdata");
 })();
 

@@ -2,7 +2,6 @@ import { strict as assert } from "assert";
 import { parse, stringify } from "yaml";
 import { placedFrom, type Placed } from "../../checks";
 import { checkEngineConfigs } from "../../checks/engineConfigs";
-import { requireReferenceData } from "../support/helpers";
 import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -20,8 +19,8 @@ function editConfig(objects: Placed[], key: string, edit: (c: any) => void): Pla
 /**
  * The rendered-object check engine-config (checks/engineConfigs.ts) on production as the
  * real Helm renders it (Loki SimpleScalable and Mimir), against Loki v3.6.3's and Mimir 3.0's own
- * configuration references (../shared/reference, read, not restated). Unit cases with hand-made
- * objects are in test/checks/renderedChecks.test.ts; the references' reader in
+ * configuration references (upstream/engines/data, read, not restated). Unit cases with hand-made
+ * objects are in test/checks/engineChecks.test.ts; the references' reader in
  * test/upstream/engineReferences.test.ts.
  */
 describe("engine-config: Loki's and Mimir's configs as rendered, judged by their own references", function () {
@@ -29,7 +28,6 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
   let objects: Placed[];
 
   before(async function () {
-    requireReferenceData(this);
     const r = await rendered(stackFileVariants().find((v) => v.stack === "production")!);
     assertRendered(r);
     objects = placedFrom(r.objects);

@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
+import * as path from "path";
 import { LOKI_WRITTEN_PATHS, MIMIR_WRITTEN_PATHS } from "../../upstream/engines/writablePaths";
-import { referencePath } from "../../upstream/reference";
+import { readReferenceFile, referenceDataDir } from "../../upstream/reference";
 
 /** One reference TSV as rows of named columns (comment lines skipped, the header names them). */
 function rows(folder: string, file: string): Map<string, Record<string, string>> {
-  const lines = fs
-    .readFileSync(referencePath(folder, file), "utf8")
+  const lines = readReferenceFile(path.join(referenceDataDir("engines", folder), file))
     .split("\n")
     .filter((l) => l !== "" && !l.startsWith("#"));
   const header = lines[0].split("\t");
@@ -25,7 +24,7 @@ const unquote = (v: string) => (/^".*"$/.test(v) ? (JSON.parse(v) as string) : v
  * references: each key exists, its flag is the reference's, and its default is the reference's.
  */
 describe("written paths: keys, flags and defaults are the engines' references'", () => {
-  it("Mimir 3.0 (../shared/reference/mimir-3.0/config-fields.tsv)", () => {
+  it("Mimir 3.0 (upstream/engines/data/mimir-3.0/config-fields.tsv)", () => {
     const ref = rows("mimir-3.0", "config-fields.tsv");
     for (const p of MIMIR_WRITTEN_PATHS) {
       const row = ref.get(p.key);
@@ -35,7 +34,7 @@ describe("written paths: keys, flags and defaults are the engines' references'",
     }
     assert.ok(MIMIR_WRITTEN_PATHS.some((p) => p.key === "activity_tracker.filepath"));
   });
-  it("Loki 3.6.3 (../shared/reference/loki-3.6.3/config-keys.tsv)", () => {
+  it("Loki 3.6.3 (upstream/engines/data/loki-3.6.3/config-keys.tsv)", () => {
     const ref = rows("loki-3.6.3", "config-keys.tsv");
     for (const p of LOKI_WRITTEN_PATHS) {
       const row = ref.get(p.key);

@@ -6,7 +6,8 @@
  * (grafana/alloy docs/sources/get-started/configuration-syntax/syntax.md: comments, identifiers,
  * attributes, blocks and labels, newline terminators; expressions/operators.md: operators and
  * brackets; expressions/types_and_values.md: literals) and held to the behaviour Alloy's own parser
- * corpus pins (syntax/parser/testdata, copied to ../shared/reference/alloy-1.12/parser-testdata and
+ * corpus pins (syntax/parser/testdata, test-only data kept outside the repository in
+ * HOMELAB_REFERENCE_DIR/alloy-1.12/parser-testdata, default ../shared/reference, and
  * judged in test/upstream/alloySyntax.test.ts). Where the docs are silent (error wording and
  * positions, where a newline inside a comment ends a statement, operator precedence numbers,
  * escape forms) the facts were read in syntax/scanner/scanner.go, syntax/token/token.go and

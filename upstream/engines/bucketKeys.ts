@@ -1,6 +1,6 @@
 /**
  * Which config keys name a bucket an engine reads, taken from the engine's own configuration
- * reference (../shared/reference, loaded by upstream/engines/references.ts): the keys whose last
+ * reference (upstream/engines/data, loaded by upstream/engines/references.ts): the keys whose last
  * segment is one of {@link BUCKET_LEAVES}. In mimir-3.0/config-fields.tsv these are the objstore
  * clients' `bucket_name` (blocks_storage, ruler_storage, alertmanager_storage, common.storage; e.g.
  * `blocks_storage.s3.bucket_name`, flag `-blocks-storage.s3.bucket-name`); in

@@ -1,6 +1,6 @@
 /*
- * Loki's and Mimir's configuration references, read from ../shared/reference (each folder's README
- * names its upstream source), and the load-time rules both engines apply to the YAML file they are
+ * Loki's and Mimir's configuration references, read from upstream/engines/data/ (each folder's
+ * README names its upstream source; upstream/refresh/ rebuilds it), and the load-time rules both engines apply to the YAML file they are
  * given. Nothing here restates a key, a type or a default: those are the reference's rows. What is
  * restated is how the engines read the file, each read in their source at the pinned version (no
  * Loki or Mimir binary can run here):
@@ -20,15 +20,15 @@
  *   struct under pkg/ declares a yaml field `model.Duration` (git grep at that tag). Loki's reference
  *   has the answer per key (column `go_duration`).
  */
-import * as fs from "fs";
-import { referencePath } from "../reference";
+import * as path from "path";
+import { readReferenceFile, referenceDataDir } from "../reference";
 
 export type Engine = "loki" | "mimir";
 
-/** The reference folder of each engine, as ../shared/reference names it. */
+/** The reference folder of each engine under upstream/engines/data/. */
 export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.6.3", mimir: "mimir-3.0" };
 const FILES: Record<Engine, string> = { loki: "config-keys.tsv", mimir: "config-fields.tsv" };
-/** Each engine's reference file, relative to the reference directory. */
+/** Each engine's reference file, relative to upstream/engines/data/. */
 export const ENGINE_REFERENCE_FILES: Record<Engine, string> = {
   loki: `${ENGINE_REFERENCES.loki}/${FILES.loki}`,
   mimir: `${ENGINE_REFERENCES.mimir}/${FILES.mimir}`,
@@ -194,13 +194,13 @@ export const ENGINE_RULES: readonly EngineRule[] = [
 
 const loaded = new Map<string, EngineReference>();
 
-/** An engine's reference, read once per file; throws MissingReferenceError (upstream/reference.ts) when absent. */
+/** An engine's reference, read once per file; throws MissingReferenceError (upstream/reference.ts) when its data file is absent. */
 export function loadEngineReference(engine: Engine): EngineReference {
   const folder = ENGINE_REFERENCES[engine];
-  const file = referencePath(folder, FILES[engine]);
+  const file = path.join(referenceDataDir("engines", folder), FILES[engine]);
   let ref = loaded.get(file);
   if (!ref) {
-    const text = fs.readFileSync(file, "utf8");
+    const text = readReferenceFile(file);
     ref = engine === "loki" ? parseLoki(text, folder) : parseMimir(text, folder);
     for (const h of HIDDEN[engine]) {
       if (!ref.fields.has(h.path)) ref.fields.set(h.path, h);
@@ -221,7 +221,7 @@ export function engineVersionProblem(ref: EngineReference, pinnedTag: string): s
   if (pinned === ref.version) return undefined;
   const name = ref.engine === "loki" ? "Loki" : "Mimir";
   const next = `${ref.engine}-${ref.engine === "loki" ? pinned : pinned.split(".").slice(0, 2).join(".")}`;
-  return `model/versions.ts pins ${name} ${pinnedTag}, but ../shared/reference/${ref.folder} describes ${name} ${ref.version}: refresh the reference for ${pinnedTag} into ../shared/reference/${next} the way ${ref.folder}/README.md says it was built (same source file at the new tag, same columns), then set ENGINE_REFERENCES.${ref.engine} in upstream/engines/references.ts to "${next}"`;
+  return `model/versions.ts pins ${name} ${pinnedTag}, but upstream/engines/data/${ref.folder} describes ${name} ${ref.version}: run npm run refresh-reference -- ${ref.engine} <checkout of ${ref.engine === "loki" ? `grafana/loki at v${pinned}` : `grafana/mimir at mimir-${pinned}`}>, which writes upstream/engines/data/${next}, review the data's diff, then set ENGINE_REFERENCES.${ref.engine} in upstream/engines/references.ts to "${next}"`;
 }
 
 /** Go's `time.ParseDuration` grammar (https://pkg.go.dev/time#ParseDuration). */

@@ -4,7 +4,7 @@ import type { MimirModule } from "./mimirModules";
  * The paths Mimir and Loki write at run time, by the config key (and flag) that names each, its
  * default and which of the engine's modules writes it. Read in the engines' sources, not run (no
  * Mimir or Loki binary here); the defaults are the configuration references'
- * (../shared/reference/mimir-3.0/config-fields.tsv, ../shared/reference/loki-3.6.3/config-keys.tsv),
+ * (upstream/engines/data/mimir-3.0/config-fields.tsv, upstream/engines/data/loki-3.6.3/config-keys.tsv),
  * and test/upstream/writablePaths.test.ts holds every key, flag and default below to those files.
  *
  * Mimir (grafana/mimir tag mimir-3.0.0, commit 3e9aeb4323014b4bda858d1cbe5d83559b710cdd):

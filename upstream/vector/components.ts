@@ -16,7 +16,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { referenceFilesRead } from "../reference";
+import { readReferenceFile, referenceFilesRead } from "../reference";
 import type {
   ComponentEntry,
   DataType,
@@ -66,15 +66,15 @@ export function loadVectorReference(version: string): VectorReference {
   const cached = loaded.get(version);
   if (cached) return cached;
   const file = vectorReferenceFile(version);
-  // Recorded found or missing: the check cache keys a verdict on every data file the checks read.
-  referenceFilesRead.add(path.resolve(file));
   if (!fs.existsSync(file)) {
+    // Recorded all the same: a verdict given without the file must not be reused once it appears.
+    referenceFilesRead.add(path.resolve(file));
     const have = fs.readdirSync(vectorDataDir()).join(", ") || "none";
     throw new MissingVectorReferenceError(
       `no Vector reference for ${version} (upstream/vector/data has ${have}); run \`npx tsx upstream/refresh/vector.ts <vector checkout at v${version}> --write\` and review the data`,
     );
   }
-  const ref = JSON.parse(fs.readFileSync(file, "utf8")) as VectorReference;
+  const ref = JSON.parse(readReferenceFile(file)) as VectorReference;
   loaded.set(version, ref);
   return ref;
 }

@@ -1,0 +1,27 @@
+import * as pulumi from "@pulumi/pulumi";
+import { mergeValues } from "../builders/chartValues";
+
+/** The Helm release type the overrides apply to (every release the program installs is one). */
+const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+/**
+ * `chartValues` (plan `chartValues`: chart name -> values) merged last into every Helm release of
+ * that chart, as the release is registered: the export, the offline render, every rendered-object
+ * check and the policy pack all see the merged values, never the program's alone. A chart without
+ * overrides is left untouched.
+ */
+export function chartValuesTransformation(
+  overrides: Record<string, Record<string, unknown>>,
+): pulumi.ResourceTransformation {
+  return (args) => {
+    if (args.type !== RELEASE_TYPE) return undefined;
+    const override = overrides[args.props.chart as string];
+    if (!override || Object.keys(override).length === 0) return undefined;
+    const base = args.props.values ?? {};
+    // A release's values are plain data from its builder; should one ever be an Output, merge once it resolves.
+    const values = pulumi.Output.isInstance(base)
+      ? base.apply((v) => mergeValues(v as Record<string, unknown>, override))
+      : mergeValues(base as Record<string, unknown>, override);
+    return { props: { ...args.props, values }, opts: args.opts };
+  };
+}

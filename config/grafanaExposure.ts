@@ -1,0 +1,55 @@
+import { PROJECT } from "../model/names";
+import type { Raw } from "./schema";
+
+/*
+ * `grafana.ingress` and `grafana.httpRoute`: how people reach Grafana from outside the cluster,
+ * which decides Grafana's root_url (its links and redirects) and who the NetworkPolicy admits to
+ * its port.
+ */
+
+/** Where Grafana is exposed: its public URL and the namespace whose pods carry the traffic in. */
+export interface GrafanaExposure {
+  kind: "ingress" | "httpRoute";
+  host: string;
+  /** `<scheme>://<host>`: https with the Ingress's TLS (or the route's scheme). */
+  url: string;
+  /** The Ingress controller's namespace, or the Gateway's. */
+  fromNamespace: string;
+}
+
+/** The exposure `grafana` asks for; undefined when neither is set (both set is a config problem). */
+export function grafanaExposure(
+  g: Pick<Raw["grafana"], "ingress" | "httpRoute">,
+): GrafanaExposure | undefined {
+  if (g.ingress)
+    return {
+      kind: "ingress",
+      host: g.ingress.host,
+      url: `${g.ingress.tls ? "https" : "http"}://${g.ingress.host}`,
+      fromNamespace: g.ingress.controllerNamespace,
+    };
+  if (g.httpRoute)
+    return {
+      kind: "httpRoute",
+      host: g.httpRoute.host,
+      url: `${g.httpRoute.scheme}://${g.httpRoute.host}`,
+      fromNamespace: g.httpRoute.parentRef.namespace,
+    };
+  return undefined;
+}
+
+/** Rules between the keys: one way in, and a `grafana.url` naming the same host. */
+export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }): string[] {
+  const g = c.grafana;
+  const k = (path: string) => `${PROJECT}:${path}`;
+  if (g.ingress && g.httpRoute)
+    return [
+      `${k("grafana.httpRoute")}: expected either grafana.ingress or grafana.httpRoute, got both (Grafana has one root_url)`,
+    ];
+  const exposed = grafanaExposure(g);
+  if (exposed && g.url && new URL(g.url).hostname !== exposed.host)
+    return [
+      `${k("grafana.url")}: expected a URL on grafana.${exposed.kind}.host "${exposed.host}" (Grafana's links and redirects use it), got "${g.url}"`,
+    ];
+  return [];
+}

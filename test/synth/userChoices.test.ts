@@ -1,0 +1,251 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { parse, stringify } from "yaml";
+import { buildStack } from "../../apply/stack";
+import { loadStackConfig } from "../../config/load";
+import { PROJECT } from "../../model/names";
+import { readStackConfig, synthesize } from "../../synth/synthesize";
+import { renderStack } from "../support/rendered";
+import { forAmtool025, requireTool, ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * A copy of the staging stack as a homelab operator would extend it: seven receivers, Grafana
+ * behind the cluster's Ingress controller, and one chart value the schema does not name. Run
+ * through the synthesis CLI (`npm run synth`), which renders every release with the real Helm,
+ * runs every check on the rendered objects and the policy pack.
+ */
+
+const RECEIVERS = [
+  {
+    name: "mail",
+    type: "email",
+    to: "ops@example.net",
+    from: "am@example.net",
+    smarthost: "smtp.example.net:587",
+    auth_username: "am@example.net",
+  },
+  { name: "team-slack", type: "slack", channel: "#alerts" },
+  { name: "discord", type: "discord", minSeverity: "critical" },
+  { name: "tg", type: "telegram", chat_id: -1001234567890 },
+  { name: "teams", type: "msteams" },
+  { name: "hook", type: "webhook", port: 8443 },
+  { name: "pd", type: "pagerduty", minSeverity: "critical" },
+];
+const INGRESS = {
+  host: "grafana.staging.example.net",
+  className: "nginx",
+  controllerNamespace: "ingress-nginx",
+  tls: { secretName: "grafana-tls" },
+};
+
+/** Writes `Pulumi.<stack>.yaml` into `dir`: the base stack file's config with `extra` keys added. */
+function stackFile(dir: string, stack: string, base: string, extra: Record<string, unknown>): void {
+  const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${base}.yaml`), "utf8"));
+  for (const [k, v] of Object.entries(extra)) doc.config[`${PROJECT}:${k}`] = v;
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(doc));
+}
+
+const CHOICES = {
+  alerting: { receivers: RECEIVERS },
+  grafana: { ingress: INGRESS },
+  chartValues: { grafana: { replicas: 2 } },
+};
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  rendered?: { releases: { objects: any[] }[]; raw: { object: any }[] };
+}
+
+function runSynth(dir: string, stack: string): Run {
+  const out = path.join(dir, "out");
+  // The built CLI (npm test builds first), as `npm run synth` runs it: faster than through tsx.
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "dist/cli/synth.js"), "--stack", stack, "--dir", dir, "--out", out, "--quiet"],
+    { encoding: "utf8" },
+  );
+  const file = path.join(out, `${stack}.rendered.json`);
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    rendered: fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined,
+  };
+}
+
+const objectsOf = (r: Run): any[] => [
+  ...r.rendered!.releases.flatMap((x) => x.objects),
+  ...r.rendered!.raw.map((x) => x.object),
+];
+
+describe("a staging copy with seven receivers, Grafana behind an Ingress and chart values", function () {
+  this.timeout(600000);
+  let dir: string;
+  let ok: Run;
+  before(() => {
+    dir = tmpDir("user-choices");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    stackFile(dir, "choices", "staging", CHOICES);
+    ok = runSynth(dir, "choices");
+  });
+
+  it("synthesizes (exit 0) and the summary lists the override in force", () => {
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /chart values overrides in force \(chartValues\): grafana\.replicas/);
+  });
+
+  it("every receiver is in the rendered Alertmanager configuration, which amtool accepts", function () {
+    const cm = objectsOf(ok).find(
+      (o) => o.kind === "ConfigMap" && o.metadata.name === "alertmanager" && o.data?.["alertmanager.yml"],
+    );
+    assert.ok(cm, "the standalone Alertmanager's rendered ConfigMap");
+    const config = parse(cm.data["alertmanager.yml"]);
+    const names = config.receivers.map((r: any) => r.name);
+    for (const r of RECEIVERS) assert.ok(names.includes(r.name), `receiver ${r.name} in ${names}`);
+    const amtool = requireTool(this, "amtool", "prometheus-alertmanager");
+    // Debian's amtool 0.25 has no msteams_configs (0.26+): the Teams receiver is left out for it only.
+    const known = {
+      ...config,
+      receivers: config.receivers.filter((r: any) => !r.msteams_configs),
+      route: { ...config.route, routes: config.route.routes.filter((r: any) => r.receiver !== "teams") },
+    };
+    const file = path.join(dir, "alertmanager.yml");
+    fs.writeFileSync(file, stringify(forAmtool025(known)));
+    const r = spawnSync(amtool, ["check-config", file], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
+  it("the Ingress carries the host, a NetworkPolicy admits Grafana's pods from the controller's namespace, Grafana runs 2 replicas", () => {
+    const objects = objectsOf(ok);
+    const ingress = objects.find((o) => o.kind === "Ingress" && o.metadata.name === "grafana");
+    assert.ok(ingress, "an Ingress for Grafana");
+    assert.deepEqual(
+      ingress.spec.rules.map((r: any) => r.host),
+      [INGRESS.host],
+    );
+    assert.equal(ingress.spec.ingressClassName, "nginx");
+    assert.deepEqual(ingress.spec.tls, [{ secretName: "grafana-tls", hosts: [INGRESS.host] }]);
+    const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "grafana");
+    assert.ok(
+      policy.spec.ingress.some((r: any) =>
+        r.from?.some(
+          (p: any) => p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "ingress-nginx",
+        ),
+      ),
+      JSON.stringify(policy.spec.ingress),
+    );
+    assert.ok(
+      policy.spec.ingress.every((r: any) => r.from),
+      "no rule admits anywhere any more",
+    );
+    const grafana = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "grafana");
+    assert.equal(grafana.spec.replicas, 2);
+    const ini = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "grafana").data[
+      "grafana.ini"
+    ];
+    assert.match(ini, /root_url = https:\/\/grafana\.staging\.example\.net/);
+  });
+
+  it("Grafana behind a Gateway: an HTTPRoute the Gateway API's schema accepts, the Gateway's namespace admitted", () => {
+    stackFile(dir, "route", "staging", {
+      grafana: {
+        httpRoute: {
+          host: "grafana.staging.example.net",
+          parentRef: { name: "public", namespace: "gateways" },
+        },
+      },
+    });
+    const r = runSynth(dir, "route");
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const objects = objectsOf(r);
+    const route = objects.find((o) => o.kind === "HTTPRoute" && o.metadata.name === "grafana");
+    assert.deepEqual(route.spec.hostnames, ["grafana.staging.example.net"]);
+    assert.deepEqual(route.spec.parentRefs, [{ name: "public", namespace: "gateways" }]);
+    const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "grafana");
+    assert.equal(
+      policy.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+      "gateways",
+    );
+  });
+
+  const refusals: [string, string, Record<string, unknown>, RegExp][] = [
+    [
+      "a privileged Grafana container",
+      "staging",
+      {
+        ...CHOICES,
+        chartValues: { grafana: { replicas: 2, containerSecurityContext: { privileged: true } } },
+      },
+      /\[pod-security\] Deployment monitoring\/grafana .*enforces baseline, which refuses this pod: container grafana: privileged/,
+    ],
+    [
+      "an amd64-only image on the Pi nodes",
+      "pi",
+      {
+        chartValues: {
+          grafana: { image: { registry: "docker.io", repository: "example/grafana-amd64-only", tag: "1.0" } },
+        },
+      },
+      /\[mandatory\] arm64-images: .*Deployment grafana can run on pool pi5.*example\/grafana-amd64-only is not known to publish linux\/arm64/,
+    ],
+    [
+      "Loki without its delete store",
+      "staging",
+      { chartValues: { loki: { loki: { compactor: { delete_request_store: null } } } } },
+      /\[mandatory\] loki-retention-needs-delete-store: kubernetes:helm\.sh\/v3:Release "loki": values\.loki\.compactor\.retention_enabled is true but delete_request_store is empty/,
+    ],
+  ];
+  for (const [what, base, extra, message] of refusals)
+    it(`refuses ${what} set through chartValues (exit 1, the finding named)`, () => {
+      const stack = `refused-${base}-${what.split(" ").pop()}`;
+      stackFile(dir, stack, base, extra);
+      const r = runSynth(dir, stack);
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, message);
+    });
+});
+
+describe("receiver credentials never appear in plain text", function () {
+  this.timeout(600000);
+  // Test values, recognisable in any serialization.
+  const CREDENTIALS: Record<string, string> = {
+    mail: "smtp-Pa55word-7f3a",
+    "team-slack": "https://hooks.slack.test/services/T00/B00/sl4ck-7f3a",
+    discord: "https://discord.test/api/webhooks/1/d1sc0rd-7f3a",
+    tg: "123456:tele-T0KEN-7f3a",
+    teams: "https://teams.test/webhook/t3ams-7f3a",
+    hook: "https://hook.test:8443/h00k-7f3a",
+    pd: "pagerduty-r0uting-7f3a",
+  };
+
+  it("in the export, the rendered objects and the raw objects, with every credential set as a Pulumi secret", async () => {
+    const dir = tmpDir("user-secrets");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    stackFile(dir, "secrets", "staging", CHOICES);
+    const key = `${PROJECT}:receiverCredentials`;
+    const cfg = readStackConfig(dir, "secrets", { [key]: JSON.stringify(CREDENTIALS) });
+    cfg.secretKeys.push(key);
+    const s = await synthesize("secrets", cfg, (rootOpts) => ({
+      ...buildStack(loadStackConfig(dir), rootOpts),
+    }));
+    // The Secrets that carry them exist (so the test looks where they would be).
+    const names = s.export.deployment.resources
+      .filter((r) => r.type === "kubernetes:core/v1:Secret")
+      .map((r) => r.inputs?.metadata?.name);
+    for (const r of Object.keys(CREDENTIALS)) assert.ok(names.includes(`alertmanager-receiver-${r}`), r);
+    const { renders, raw } = await renderStack(s.export, { secretKeys: s.secretDataKeys });
+    const texts = {
+      export: JSON.stringify(s.export),
+      outputs: JSON.stringify(s.outputs),
+      rendered: JSON.stringify(renders.map((r) => r.objects)),
+      raw: JSON.stringify(raw),
+    };
+    for (const [where, text] of Object.entries(texts))
+      for (const [name, value] of Object.entries(CREDENTIALS))
+        assert.ok(!text.includes(value), `${name}'s credential in plain text in the ${where}`);
+  });
+});

@@ -1,0 +1,427 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { refreshAlloy } from "../../upstream/refresh/alloy";
+import { refreshReference } from "../../upstream/refresh/cli";
+import { refreshLoki } from "../../upstream/refresh/loki";
+import { refreshMimir } from "../../upstream/refresh/mimir";
+import { run, tmpDir } from "../support/helpers";
+
+/** A directory laid out like an upstream checkout: path -> text. */
+function checkout(files: Record<string, string>): string {
+  const dir = tmpDir("checkout");
+  for (const [p, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), text);
+  }
+  return dir;
+}
+
+/** TSV rows by their first column (the `#` line and the header left out). */
+function rows(tsv: string): Map<string, string[]> {
+  const [header, ...lines] = tsv.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  assert.ok(header.includes("\t"));
+  return new Map(lines.map((l) => l.split("\t")).map((c) => [c[0] || c[1], c]));
+}
+
+const FENCE = "```";
+/** A configuration.md of Loki's shape: the main block, a shared block used with a prefix, a list and a map of blocks. */
+const LOKI_MD = [
+  "### Supported contents and default values of `loki.yaml`",
+  "",
+  `${FENCE}yaml`,
+  "# CLI flag: -target",
+  '[target: <string> | default = "all"]',
+  "",
+  "ui:",
+  "  # CLI flag: -ui.enabled",
+  "  [enabled: <boolean> | default = false]",
+  "",
+  "ingester_client:",
+  "  # The CLI flags prefix for this block configuration is:",
+  "  # ingester.client",
+  "  [grpc_client_config: <grpc_client>]",
+  "",
+  "[schema_config: <schema_config>]",
+  "",
+  "[limits_config: <limits_config>]",
+  "",
+  "[stores: <map of string to grpc_client>]",
+  "",
+  "[remote_write: <RemoteWriteConfig>]",
+  FENCE,
+  "",
+  "### grpc_client",
+  "",
+  `${FENCE}yaml`,
+  "# CLI flag: -<prefix>.backoff-max-period",
+  "[backoff_max_period: <duration> | default = 10s]",
+  FENCE,
+  "",
+  "### schema_config",
+  "",
+  `${FENCE}yaml`,
+  "[configs: <list of period_configs>]",
+  FENCE,
+  "",
+  "### period_config",
+  "",
+  `${FENCE}yaml`,
+  "[from: <daytime>]",
+  "",
+  "index:",
+  "  [period: <duration>]",
+  FENCE,
+  "",
+  "### limits_config",
+  "",
+  `${FENCE}yaml`,
+  "# CLI flag: -store.retention",
+  "[retention_period: <duration> | default = 0s]",
+  FENCE,
+  "",
+].join("\n");
+
+const LOKI_GO = {
+  "pkg/client/grpc.go": [
+    "package client",
+    "func (cfg *Config) RegisterFlagsWithPrefix(prefix string, f *flag.FlagSet) {",
+    '\tf.DurationVar(&cfg.BackoffMax, prefix+".backoff-max-period", 10*time.Second, "")',
+    "}",
+  ].join("\n"),
+  "pkg/validation/limits.go": [
+    "package validation",
+    "type Limits struct {",
+    '\tRetentionPeriod model.Duration `yaml:"retention_period"`',
+    "}",
+    "func (l *Limits) RegisterFlags(f *flag.FlagSet) {",
+    '\tf.Var(&l.RetentionPeriod, "store.retention", "")',
+    "}",
+  ].join("\n"),
+};
+
+/** An Alloy component doc of the reference's shape: front matter, arguments, blocks with links and a shared fragment, exports. */
+const ALLOY_DOC = [
+  "---",
+  "labels:",
+  "  stage: experimental",
+  "title: demo.write",
+  "---",
+  "",
+  "# `demo.write`",
+  "",
+  "## Arguments",
+  "",
+  "| Name          | Type          | Description | Default        | Required |",
+  "| ------------- | ------------- | ----------- | -------------- | -------- |",
+  "| `max_streams` | `int`         | Limit.      | `0` (no limit) | no       |",
+  "| `url`         | `string`      | Where.      |                | yes      |",
+  "| `suffix`      | `string`      | Added.      | ``             | no       |",
+  "",
+  "## Blocks",
+  "",
+  "| Block                                     | Description | Required |",
+  "| ----------------------------------------- | ----------- | -------- |",
+  "| [`endpoint`][endpoint]                    | Where to.   | yes      |",
+  "| `endpoint` > [`basic_auth`][basic_auth]   | Auth.       | no       |",
+  "| [`orphan`][nowhere]                       | Broken.     | no       |",
+  "",
+  "[endpoint]: #endpoint",
+  "[basic_auth]: #basic_auth",
+  "",
+  "### `endpoint`",
+  "",
+  "| Name        | Type       | Description | Default | Required |",
+  "| ----------- | ---------- | ----------- | ------- | -------- |",
+  '| `timeout`   | `duration` | Timeout.    | `"10s"` | no       |',
+  "",
+  "### `basic_auth`",
+  "",
+  '{{< docs/shared lookup="reference/components/basic-auth-block.md" source="alloy" version="<ALLOY_VERSION>" >}}',
+  "",
+  "## Exported fields",
+  "",
+  "| Name       | Type           | Description |",
+  "| ---------- | -------------- | ----------- |",
+  "| `receiver` | `LogsReceiver` | In.         |",
+  "",
+].join("\n");
+const ALLOY_SHARED = [
+  "---",
+  "headless: true",
+  "---",
+  "",
+  "| Name       | Type     | Description | Default | Required |",
+  "| ---------- | -------- | ----------- | ------- | -------- |",
+  "| `password` | `secret` | Secret.     |         | no       |",
+  "",
+].join("\n");
+
+describe("upstream/refresh: the reference data rebuilt from a checkout of the component's repository", () => {
+  it("Loki: key paths, prefixed flags, list and map items, opaque types and each duration's Go type", () => {
+    const dir = checkout({ "docs/sources/shared/configuration.md": LOKI_MD, ...LOKI_GO });
+    const out = refreshLoki(dir, { tag: "v9.8.7" });
+    assert.equal(out.folder, "loki-9.8.7");
+    const tsv = out.files["config-keys.tsv"];
+    assert.equal(tsv.split("\n")[0], "# source: grafana/loki v9.8.7:docs/sources/shared/configuration.md");
+    const r = rows(tsv);
+    // path type default cli_flag kind go_duration md_line block
+    assert.deepEqual(r.get("target"), ["target", "string", '"all"', "-target", "leaf", "-", "5", "<top>"]);
+    assert.deepEqual(r.get("ui")?.slice(1, 5), ["block", "", "", "block"]);
+    assert.equal(r.get("ui.enabled")?.[3], "-ui.enabled");
+    assert.deepEqual(r.get("ingester_client.grpc_client_config.backoff_max_period"), [
+      "ingester_client.grpc_client_config.backoff_max_period",
+      "duration",
+      "10s",
+      "-ingester.client.backoff-max-period",
+      "leaf",
+      "time.Duration",
+      "29",
+      "grpc_client",
+    ]);
+    assert.deepEqual(r.get("schema_config.configs")?.slice(1, 5), ["list of period_configs", "", "", "list"]);
+    assert.equal(r.get("schema_config.configs[].from")?.[7], "period_config");
+    // A list item's key has no flag; the index period is read by its own UnmarshalYAML (the override).
+    assert.deepEqual(r.get("schema_config.configs[].index.period")?.slice(3, 6), [
+      "",
+      "leaf",
+      "model.Duration",
+    ]);
+    assert.deepEqual(r.get("stores")?.slice(4, 5), ["map"]);
+    assert.deepEqual(r.get("stores.*.backoff_max_period")?.slice(3, 6), ["", "leaf", "time.Duration"]);
+    assert.deepEqual(r.get("limits_config.retention_period")?.slice(3, 6), [
+      "-store.retention",
+      "leaf",
+      "model.Duration",
+    ]);
+    assert.deepEqual(r.get("remote_write")?.slice(1, 5), ["RemoteWriteConfig", "", "", "opaque"]);
+  });
+
+  it("Loki: a duration whose Go type nothing answers stops the refresh, naming the key and what to do", () => {
+    const dir = checkout({
+      "docs/sources/shared/configuration.md": LOKI_MD,
+      "pkg/client/grpc.go": LOKI_GO["pkg/client/grpc.go"],
+    });
+    assert.throws(
+      () => refreshLoki(dir, { tag: "v9.8.7" }),
+      /limits_config\.retention_period \(docs\/sources\/shared\/configuration\.md:\d+\) is a duration whose Go type .* DURATION_OVERRIDES/,
+    );
+  });
+
+  it("Mimir: fields, blocks, list items and map values, defaults as the descriptor writes them, flag-only rows", () => {
+    const descriptor = JSON.stringify(
+      {
+        kind: "block",
+        name: "",
+        blockEntries: [
+          {
+            kind: "field",
+            name: "target",
+            fieldDefaultValue: "all",
+            fieldFlag: "target",
+            fieldType: "string",
+          },
+          {
+            kind: "block",
+            name: "server",
+            blockEntries: [
+              {
+                kind: "field",
+                name: "max_idle",
+                fieldDefaultValue: 1,
+                fieldFlag: "server.max-idle",
+                fieldType: "duration",
+                fieldCategory: "advanced",
+              },
+            ],
+          },
+          {
+            kind: "field",
+            name: "blocked",
+            fieldDefaultValue: null,
+            fieldType: "slice",
+            fieldElement: {
+              kind: "block",
+              name: "blocked",
+              blockEntries: [{ kind: "field", name: "pattern", fieldDefaultValue: "", fieldType: "string" }],
+            },
+          },
+          {
+            kind: "map",
+            name: "params",
+            fieldType: "string",
+            fieldElement: {
+              kind: "block",
+              name: "params",
+              blockEntries: [{ kind: "field", name: "value", fieldDefaultValue: "", fieldType: "string" }],
+            },
+          },
+          { kind: "block", name: "password", fieldDefaultValue: null },
+        ],
+      },
+      null,
+      2,
+    ).replace('"fieldDefaultValue": 1,', '"fieldDefaultValue": 9223372036854775807,');
+    const help = [
+      "Usage of ./cmd/mimir/mimir:",
+      "  -config.file value",
+      "    \tConfiguration file to load.",
+      "  -log.rate-limit-logs-burst-size int",
+      "    \t[experimental] Burst size. (default 1000)",
+      "  -server.max-idle duration",
+      "    \tIdle time.",
+    ].join("\n");
+    const dir = checkout({
+      "cmd/mimir/config-descriptor.json": descriptor,
+      "cmd/mimir/help-all.txt.tmpl": help,
+    });
+    const out = refreshMimir(dir, { tag: "mimir-9.8.0", commit: "abc" });
+    assert.equal(out.folder, "mimir-9.8");
+    const tsv = out.files["config-fields.tsv"];
+    assert.match(
+      tsv.split("\n")[0],
+      /^# source: grafana\/mimir mimir-9\.8\.0 \(abc\):cmd\/mimir\/config-descriptor\.json/,
+    );
+    assert.equal(tsv.split("\n")[1].split("\t")[6], "mimir_9_8_0");
+    const r = rows(tsv);
+    // yaml_path flag type default category kind mimir_x source
+    assert.deepEqual(r.get("target")?.slice(0, 7), [
+      "target",
+      "target",
+      "string",
+      '"all"',
+      "basic",
+      "field",
+      "present",
+    ]);
+    assert.deepEqual(r.get("server")?.slice(2, 6), ["block", "", "", "block"]);
+    assert.deepEqual(r.get("server.max_idle")?.slice(1, 6), [
+      "server.max-idle",
+      "duration",
+      "9223372036854775807",
+      "advanced",
+      "field",
+    ]);
+    assert.match(r.get("server.max_idle")![7], /^cmd\/mimir\/config-descriptor\.json:\d+$/);
+    assert.equal(r.get("blocked[].pattern")?.[2], "string");
+    assert.equal(r.get("params")?.[2], "map of string to block");
+    assert.equal(r.get("params.*.value")?.[3], '""');
+    assert.deepEqual(r.get("password")?.slice(2, 6), ["secret", "null", "basic", "field"]);
+    assert.deepEqual(r.get("config.file")?.slice(0, 6), [
+      "",
+      "config.file",
+      "string",
+      "",
+      "basic",
+      "flag-only",
+    ]);
+    assert.deepEqual(r.get("log.rate-limit-logs-burst-size")?.slice(2, 6), [
+      "int",
+      "1000",
+      "experimental",
+      "flag-only",
+    ]);
+    assert.ok(!r.has("server.max-idle"), "a flag a field carries is no flag-only row");
+  });
+
+  it("Alloy: arguments, blocks through their links and shared fragments, exports, stages and the standard library", () => {
+    const dir = checkout({
+      "docs/sources/reference/components/demo/demo.write.md": ALLOY_DOC,
+      "docs/sources/shared/reference/components/basic-auth-block.md": ALLOY_SHARED,
+      "docs/sources/reference/config-blocks/logging.md": "---\ntitle: logging\n---\n\n# logging\n",
+      "docs/sources/reference/stdlib/sys.md": "# sys\n\n## sys.env\n\nReads.\n",
+      "docs/sources/reference/stdlib/coalesce.md": "# coalesce\n\n## Examples\n",
+    });
+    const out = refreshAlloy(dir, { tag: "v9.8.0", commit: "abc" });
+    assert.equal(out.folder, "alloy-9.8");
+    const data: any = JSON.parse(out.files["components.json"]);
+    assert.deepEqual([data.source.tag, data.source.commit], ["v9.8.0", "abc"]);
+    const doc = "docs/sources/reference/components/demo/demo.write.md";
+    /** `<doc>:<line>` of the first line of a text holding a needle. */
+    const at = (needle: string, text = ALLOY_DOC, file = doc) =>
+      `${file}:${text.split("\n").findIndex((l) => l.includes(needle)) + 1}`;
+    const c = data.components["demo.write"];
+    assert.equal(c.doc, doc);
+    assert.equal(c.stage, "experimental");
+    assert.deepEqual(c.arguments, [
+      {
+        name: "max_streams",
+        type: "int",
+        default: "0 (no limit)",
+        required: false,
+        source: at("`max_streams`"),
+      },
+      { name: "url", type: "string", default: null, required: true, source: at("`url`") },
+      { name: "suffix", type: "string", default: "", required: false, source: at("`suffix`") },
+    ]);
+    assert.deepEqual(Object.keys(c.blocks), ["endpoint", "endpoint > basic_auth", "orphan"]);
+    assert.deepEqual(c.blocks.endpoint.arguments, [
+      { name: "timeout", type: "duration", default: '"10s"', required: false, source: at("`timeout`") },
+    ]);
+    assert.equal(c.blocks.endpoint.required, true);
+    assert.deepEqual(c.blocks["endpoint > basic_auth"].path, ["endpoint", "basic_auth"]);
+    assert.deepEqual(c.blocks["endpoint > basic_auth"].arguments, [
+      {
+        name: "password",
+        type: "secret",
+        default: null,
+        required: false,
+        source: at(
+          "`password`",
+          ALLOY_SHARED,
+          "docs/sources/shared/reference/components/basic-auth-block.md",
+        ),
+        included_from: at("docs/shared"),
+      },
+    ]);
+    assert.equal(c.blocks.orphan.arguments_unknown, true, "a link to no section: arguments unknown");
+    assert.deepEqual(c.exports, [{ name: "receiver", type: "LogsReceiver", source: at("`receiver`") }]);
+    assert.ok(data.config_blocks.logging);
+    assert.deepEqual(data.stdlib.functions, {
+      coalesce: "docs/sources/reference/stdlib/coalesce.md:1",
+      "sys.env": "docs/sources/reference/stdlib/sys.md:3",
+    });
+    assert.ok(!out.files["components.json"].includes("Where to."), "no prose from the docs");
+  });
+
+  it("the CLI takes the tag and commit from the checkout's git HEAD and writes the folder named after the version", () => {
+    const dir = checkout({ "docs/sources/shared/configuration.md": LOKI_MD, ...LOKI_GO });
+    const git = (...args: string[]) =>
+      run("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@t", ...args]);
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-qm", "fixture");
+    git("tag", "v9.8.7");
+    const out = tmpDir("refreshed");
+    const r = refreshReference(["loki", dir, "--out", out]);
+    assert.equal(r.dir, out);
+    assert.deepEqual(r.files, ["config-keys.tsv"]);
+    assert.match(
+      fs.readFileSync(path.join(out, "config-keys.tsv"), "utf8"),
+      /^# source: grafana\/loki v9\.8\.7:/,
+    );
+  });
+
+  it("the CLI refuses what it cannot use, saying what it expected and what it found", () => {
+    const plain = checkout({ "README.md": "" });
+    assert.throws(
+      () => refreshReference(["vector", plain]),
+      /"vector" is not a component with reference data.*\nusage:/s,
+    );
+    assert.throws(() => refreshReference(["loki"]), /expected a component and a checkout, got \["loki"\]/);
+    assert.throws(
+      () => refreshReference(["loki", path.join(plain, "nope")]),
+      /expected a checkout of grafana\/loki/,
+    );
+    assert.throws(() => refreshReference(["loki", plain]), /carries no tag .* with --tag/);
+    assert.throws(
+      () => refreshReference(["loki", plain, "--tag", "v1.2.3"]),
+      /expected docs\/sources\/shared\/configuration\.md in the checkout of grafana\/loki/,
+    );
+    assert.throws(
+      () => refreshReference(["mimir", plain, "--tag", "3.0.0"]),
+      /expected a release tag like "mimir-3\.0\.0", got "3\.0\.0"/,
+    );
+    assert.throws(() => refreshReference(["mimir", plain, "--frobnicate"]), /--frobnicate: no such option/);
+  });
+});
