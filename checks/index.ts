@@ -11,6 +11,7 @@ import { checkBucketReads } from "./bucketReads";
 import { checkDuplicates } from "./duplicates";
 import { checkEngineConfigs } from "./engineConfigs";
 import { checkEnvVars } from "./envVars";
+import { checkEmittedMetrics } from "./emittedMetrics";
 import { checkHostPorts } from "./hostPorts";
 import { checkImageDigests } from "./imageDigests";
 import { operatorObjects, type Finding, type Placed } from "./objects";
@@ -56,6 +57,10 @@ export interface StackCheckReport {
   vectorComponents: number;
   /** Loki and Mimir containers whose config file and flags were judged by the engine's reference. */
   engineConfigs: number;
+  /** Panel targets and rules whose PromQL was judged against the metrics the stack emits. */
+  metricQueries: number;
+  /** Metric names those queries read that the emitted-metrics data does not know (listed, not failed). */
+  metricsUnverified: string[];
   /** Image references found (containers, custom resources, the operator's reloader flag). */
   images: number;
   /** The pins those images come from that have no digest yet (`registry/repository:tag`). */
@@ -88,6 +93,7 @@ export function checkStack(
   const engines = checkEngineConfigs(objects);
   const vector = checkVector(objects);
   const images = checkImageDigests(objects);
+  const emitted = checkEmittedMetrics(objects);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -105,6 +111,8 @@ export function checkStack(
     vectorConfigs: vector.configs,
     vectorComponents: vector.components,
     engineConfigs: engines.judged,
+    metricQueries: emitted.queries,
+    metricsUnverified: emitted.unverified,
     images: images.images,
     imagesByTagOnly: images.byTagOnly,
     notRun: [...alloy.notRun, ...engines.notRun, ...vector.notRun],
@@ -127,6 +135,7 @@ export function checkStack(
       ...engines.findings,
       ...vector.findings,
       ...images.findings,
+      ...emitted.findings,
       ...checkRuleEvaluators(objects).findings,
     ],
   };

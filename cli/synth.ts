@@ -189,6 +189,7 @@ async function main(): Promise<number> {
           `${checks.podsJudged} pods at their Pod Security level`,
           `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
           `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
+          `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data)`,
           ...(checks.vectorConfigs
             ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
             : []),

@@ -706,6 +706,25 @@ const grafana = z
     /** PVC size. */
     volumeSize: size("5Gi").default("5Gi"),
     /**
+     * Where Grafana's dashboard sidecar looks for ConfigMaps labelled `grafana_dashboard` (any
+     * value; the annotation `grafana_folder` names the folder): "all" namespaces (a ClusterRole
+     * lets it list and watch ConfigMaps cluster-wide), or a list of namespaces (a Role in each;
+     * the stack's own namespace is always searched). Other apps' charts ship their dashboards
+     * this way.
+     */
+    dashboardNamespaces: z
+      .union([
+        z.literal("all"),
+        z
+          .array(
+            z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+              message: 'expected a namespace name like "cert-manager"',
+            }),
+          )
+          .min(1),
+      ])
+      .default("all"),
+    /**
      * Expose Grafana through the cluster's Ingress controller (docs/how-to/expose-grafana.md): an
      * Ingress for `host`, Grafana's root_url from it, and the NetworkPolicy admitting the
      * controller's namespace to Grafana's port instead of every source. Default none (off).

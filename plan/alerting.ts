@@ -9,7 +9,12 @@ export function planAlerting(ctx: PlanContext): Pick<StackPlan, "rules" | "alert
     rules: {
       inputs: {
         namespace: ns,
-        ruleSets: programRuleSets({ namespace: ns, canary: cfg.loki.canary, store: cfg.objectStore.type }),
+        ruleSets: programRuleSets({
+          namespace: ns,
+          canary: cfg.loki.canary,
+          store: cfg.objectStore.type,
+          mimir: cfg.metricsBackend === "mimir" && ctx.caps.backend,
+        }),
       },
       waitsFor: [crds],
     },

@@ -1,4 +1,5 @@
 import type { PlanContext } from "./context";
+import { stackEmitters } from "./emitters";
 import { none, type StackPlan } from "./types";
 import { grafanaExposureInputs } from "./grafanaExposure";
 
@@ -15,6 +16,7 @@ export function planGrafana(ctx: PlanContext): Pick<StackPlan, "grafana"> {
           profile: cfg.profile,
           url: cfg.grafana.url,
           volumeSize: cfg.grafana.volumeSize,
+          dashboardNamespaces: cfg.grafana.dashboardNamespaces,
           storageClass: cfg.storageClasses.default,
           adminSecret: cfg.takeover?.secrets.grafanaAdmin,
           ...grafanaExposureInputs(cfg.grafana),
@@ -27,7 +29,18 @@ export function planGrafana(ctx: PlanContext): Pick<StackPlan, "grafana"> {
             backendTenant: ctx.tenant,
             lokiTenant: ctx.lokiTenant,
           },
-          dashboards: { backend: cfg.metricsBackend, logAgent: cfg.logAgent, backendUp: caps.backend },
+          dashboards: {
+            backend: cfg.metricsBackend,
+            logAgent: cfg.logAgent,
+            backendUp: caps.backend,
+            emitters: stackEmitters({
+              caps,
+              backend: cfg.metricsBackend,
+              logAgent: cfg.logAgent,
+              lokiCanary: cfg.loki.canary,
+              minio: cfg.objectStore.type === "minio",
+            }),
+          },
         },
       },
       waitsFor: none(),

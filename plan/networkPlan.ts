@@ -103,7 +103,9 @@ function egressInputs(
   const vm = cfg.metricsBackend === "victoriametrics" && caps.backend;
   const apiCallers: Record<string, string> = {
     ...(GRAFANA_SIDECAR_RULES.length > 0
-      ? { grafana: `its dashboard sidecar (Role ${GRAFANA_SIDECAR_ROLE})` }
+      ? {
+          grafana: `its dashboard sidecar (${cfg.grafana.dashboardNamespaces === "all" ? "ClusterRole" : "Role"} ${GRAFANA_SIDECAR_ROLE})`,
+        }
       : {}),
     ...(caps.kps
       ? {

@@ -108,6 +108,11 @@ export interface ObjectStoreRuleInputs {
   store: StoreKind;
   /** Namespace of the consumers' claims (filesystem store). */
   namespace: string;
+  /**
+   * Mimir runs (metricsBackend mimir, in the phases the table gives it): its bucket alerts exist only then, as
+   * nothing else emits Mimir's bucket metrics. Default true.
+   */
+  mimir?: boolean;
 }
 
 /** Usable free space under which the store warns, and under which it pages (fractions). */
@@ -159,9 +164,8 @@ export function objectStoreRules(opts: ObjectStoreRuleInputs): RuleGroup[] {
       },
     });
   }
-  // In every phase, Mimir running or not: the same alerts in every phase (a rule without series
-  // never fires), so no alert disappears or appears with a phase change.
-  {
+  // Only where Mimir runs (see ObjectStoreRuleInputs.mimir).
+  if (opts.mimir !== false) {
     rules.push({
       alert: "MimirObjectStoreErrors",
       expr:
@@ -288,13 +292,15 @@ export function programRuleSets(opts: {
   namespace: string;
   canary: boolean;
   store: StoreKind;
+  /** See {@link ObjectStoreRuleInputs.mimir}. Default true. */
+  mimir?: boolean;
 }): Record<string, RuleGroup[]> {
   const sets: Record<string, RuleGroup[]> = {
     "kube-prometheus": kpsDefaultRules(opts.namespace),
     loki: lokiRules({ canary: opts.canary }),
     nodes: nodeRules(),
   };
-  const store = objectStoreRules({ store: opts.store, namespace: opts.namespace });
+  const store = objectStoreRules({ store: opts.store, namespace: opts.namespace, mimir: opts.mimir });
   if (store.length > 0) sets["object-store"] = store;
   return sets;
 }

@@ -6,17 +6,23 @@ import type { Backend, LogAgent } from "../../model/phases";
  * agents' own metrics). Panels name datasources only by the stable uids of datasources.ts, so
  * they keep working across the backend flip.
  */
-import { METRICS_UID } from "./datasources";
+import { LOKI_UID, METRICS_UID } from "./datasources";
 
 export interface DashboardInputs {
   backend: Backend;
   logAgent: LogAgent;
   /** The metrics backend exists (caps.backend). */
   backendUp: boolean;
+  /**
+   * The components that emit metrics in this stack (plan/emitters.ts, the `present_when` keys of
+   * upstream/metrics/data/emitted-metrics.tsv): a panel that needs one the stack lacks is left out,
+   * and the community dashboards are fitted to the same list.
+   */
+  emitters: readonly string[];
 }
 
 const METRICS = { type: "prometheus", uid: METRICS_UID } as const;
-const LOGS = { type: "loki", uid: "loki" } as const;
+const LOGS = { type: "loki", uid: LOKI_UID } as const;
 
 type Unit = "short" | "percentunit" | "bytes" | "Bps" | "s" | "reqps";
 
@@ -28,14 +34,18 @@ interface PanelSpec {
   logs?: boolean;
   /** Legend template, e.g. "{{instance}}". */
   legend?: string;
+  /** Emitters (any of) whose metrics it reads beyond the dashboard's own subject; default none. */
+  needs?: string[];
 }
 
 function dashboard(
   uid: string,
   title: string,
-  panels: PanelSpec[],
+  specs: PanelSpec[],
   tags: string[] = [],
+  emitters?: readonly string[],
 ): Record<string, any> {
+  const panels = specs.filter((p) => !p.needs || !emitters || p.needs.some((e) => emitters.includes(e)));
   return {
     uid,
     title,
@@ -65,7 +75,7 @@ function dashboard(
 }
 
 /** Loki itself: ingestion, request errors and latency, retention, canary. */
-export function lokiDashboard(): Record<string, any> {
+export function lokiDashboard(emitters?: readonly string[]): Record<string, any> {
   const push = 'route=~"loki_api_v1_push|api_prom_push"';
   return dashboard(
     "homelab-loki",
@@ -100,6 +110,7 @@ export function lokiDashboard(): Record<string, any> {
       {
         title: "Canary missing entries (15m)",
         exprs: ["sum(increase(loki_canary_missing_entries_total[15m]))"],
+        needs: ["loki-canary"],
       },
       {
         title: "Log lines by namespace / s",
@@ -109,6 +120,7 @@ export function lokiDashboard(): Record<string, any> {
       },
     ],
     ["loki"],
+    emitters,
   );
 }
 
@@ -216,7 +228,10 @@ export function computeDashboard(): Record<string, any> {
 }
 
 /** The metrics backend's own health. */
-export function backendDashboard(backend: DashboardInputs["backend"]): Record<string, any> {
+export function backendDashboard(
+  backend: DashboardInputs["backend"],
+  emitters?: readonly string[],
+): Record<string, any> {
   if (backend === "mimir")
     return dashboard(
       "homelab-metrics-backend",
@@ -238,6 +253,8 @@ export function backendDashboard(backend: DashboardInputs["backend"]): Record<st
         {
           title: "Rule evaluation failures / s",
           exprs: ["sum(rate(cortex_prometheus_rule_evaluation_failures_total[5m]))"],
+          // The ruler's per-tenant metrics exist only while it evaluates rules.
+          needs: ["mimir-ruler"],
         },
         {
           title: "Since the last successful compaction",
@@ -251,6 +268,7 @@ export function backendDashboard(backend: DashboardInputs["backend"]): Record<st
         },
       ],
       ["mimir"],
+      emitters,
     );
   return dashboard(
     "homelab-metrics-backend",
@@ -263,21 +281,27 @@ export function backendDashboard(backend: DashboardInputs["backend"]): Record<st
         title: "vmagent remote-write pending bytes",
         exprs: ["sum(vmagent_remotewrite_pending_data_bytes)"],
         unit: "bytes",
+        needs: ["vmagent"],
       },
       {
         title: "vmalert rule errors / s",
         exprs: [
           "sum(rate(vmalert_alerting_rules_errors_total[5m]) + rate(vmalert_recording_rules_errors_total[5m]))",
         ],
+        needs: ["vmalert"],
       },
-      { title: "Alerts firing (vmalert)", exprs: ["sum(vmalert_alerts_firing)"] },
+      { title: "Alerts firing (vmalert)", exprs: ["sum(vmalert_alerts_firing)"], needs: ["vmalert"] },
     ],
     ["victoriametrics"],
+    emitters,
   );
 }
 
 /** The log agent's own health. */
-export function logAgentDashboard(agent: DashboardInputs["logAgent"]): Record<string, any> {
+export function logAgentDashboard(
+  agent: DashboardInputs["logAgent"],
+  emitters?: readonly string[],
+): Record<string, any> {
   if (agent === "alloy")
     return dashboard(
       "homelab-log-agent",
@@ -314,9 +338,11 @@ export function logAgentDashboard(agent: DashboardInputs["logAgent"]): Record<st
         {
           title: "Remote write samples pending",
           exprs: ["sum(prometheus_remote_storage_samples_pending)"],
+          needs: ["prometheus-remote-write", "alloy-remote-write"],
         },
       ],
       ["alloy"],
+      emitters,
     );
   return dashboard(
     "homelab-log-agent",
@@ -324,7 +350,10 @@ export function logAgentDashboard(agent: DashboardInputs["logAgent"]): Record<st
     [
       {
         title: "Events sent to Loki / s",
-        exprs: ['sum by (host) (rate(vector_component_sent_events_total{component_kind="sink"}[5m]))'],
+        // Loki's sinks only: the prometheus_exporter sink serving these metrics is a sink too.
+        exprs: [
+          'sum by (host) (rate(vector_component_sent_events_total{component_kind="sink",component_type="loki"}[5m]))',
+        ],
         legend: "{{host}}",
       },
       {
@@ -341,7 +370,8 @@ export function logAgentDashboard(agent: DashboardInputs["logAgent"]): Record<st
       },
       {
         title: "Disk buffer bytes",
-        exprs: ["sum by (host) (vector_buffer_byte_size)"],
+        // vector_buffer_byte_size is deprecated at 0.56.0 (lib/vector-buffers/src/internal_events.rs).
+        exprs: ["sum by (host) (vector_buffer_size_bytes)"],
         unit: "bytes",
         legend: "{{host}}",
       },
@@ -352,6 +382,7 @@ export function logAgentDashboard(agent: DashboardInputs["logAgent"]): Record<st
       },
     ],
     ["vector"],
+    emitters,
   );
 }
 
@@ -394,10 +425,10 @@ export function overviewDashboard(): Record<string, any> {
 export function dashboardsFor(input: DashboardInputs): Record<string, Record<string, any>> {
   return {
     overview: overviewDashboard(),
-    loki: lokiDashboard(),
+    loki: lokiDashboard(input.emitters),
     nodes: nodeDashboard(),
     "kubernetes-compute": computeDashboard(),
-    "log-agent": logAgentDashboard(input.logAgent),
-    ...(input.backendUp ? { "metrics-backend": backendDashboard(input.backend) } : {}),
+    "log-agent": logAgentDashboard(input.logAgent, input.emitters),
+    ...(input.backendUp ? { "metrics-backend": backendDashboard(input.backend, input.emitters) } : {}),
   };
 }

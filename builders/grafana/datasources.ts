@@ -28,6 +28,12 @@ export interface DatasourceInputs {
 /** uid of the default metrics datasource: dashboards reference it, so it never changes across the flip. */
 export const METRICS_UID = "metrics";
 
+/** uid of the VictoriaMetrics datasource, provisioned whenever vmsingle runs. */
+export const VICTORIAMETRICS_UID = "victoriametrics";
+
+/** uid of the Loki datasource, the same in every phase. */
+export const LOKI_UID = "loki";
+
 const tenantHeader = (tenant?: string) =>
   tenant
     ? { jsonData: { httpHeaderName1: "X-Scope-OrgID" }, secureJsonData: { httpHeaderValue1: tenant } }
@@ -45,7 +51,7 @@ export function grafanaDatasources(input: DatasourceInputs): {
 } {
   const primaryIsBackend = input.caps.defaultDatasource === "backend";
   const backendName = input.backend === "mimir" ? "Mimir" : "VictoriaMetrics";
-  const backendUid = input.backend === "mimir" ? "mimir" : "victoriametrics";
+  const backendUid = input.backend === "mimir" ? "mimir" : VICTORIAMETRICS_UID;
   const hasPrometheus = input.caps.kps;
   const hasBackend = input.caps.backend;
   const backendExtra = tenantHeader(input.backendTenant);
@@ -87,7 +93,7 @@ export function grafanaDatasources(input: DatasourceInputs): {
   ds.push({
     name: "Loki",
     type: "loki",
-    uid: "loki",
+    uid: LOKI_UID,
     url: input.lokiUrl,
     access: "proxy",
     isDefault: false,

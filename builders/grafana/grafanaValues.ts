@@ -4,6 +4,7 @@ import { sizing, type Profile } from "../../model/sizing";
 import { imageValues, versions } from "../../model/versions";
 import { grafanaDatasources, type DatasourceInputs } from "./datasources";
 import { dashboardsFor, type DashboardInputs } from "./dashboards";
+import { communityDashboards } from "./community";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 import { PART_OF_LABEL } from "../metadata";
 import { grafanaExposureValues, type GrafanaIngressInputs, type GrafanaRouteInputs } from "./ingress";
@@ -19,6 +20,11 @@ export interface GrafanaInputs {
   dashboards: DashboardInputs;
   /** Secret with the admin login (keys admin-user, admin-password). Default SECRET_REFS.grafanaAdmin's. */
   adminSecret?: string;
+  /**
+   * Where the dashboard sidecar looks for labelled ConfigMaps: "all" namespaces or a list (the
+   * stack's namespace is always added). Default "all".
+   */
+  dashboardNamespaces?: "all" | string[];
   /** An Ingress for Grafana (`grafana.ingress`). Default none. */
   ingress?: GrafanaIngressInputs;
   /** An HTTPRoute for Grafana (`grafana.httpRoute`). Default none. */
@@ -26,7 +32,8 @@ export interface GrafanaInputs {
 }
 
 /**
- * The Role Grafana's dashboard sidecar works with: ConfigMaps of the stack's namespace, read only.
+ * The Role (or ClusterRole, when it searches every namespace) Grafana's dashboard sidecar works
+ * with: ConfigMaps, read only.
  * The chart's own rules always add Secrets (templates/role.yaml, clusterrole.yaml: "configmaps",
  * "secrets"), so the chart's RBAC is off and the program binds this Role. A binding of its own
  * (another name than the chart's `grafana`): a RoleBinding's roleRef cannot change in place, so
@@ -113,8 +120,11 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
         // picks the files up on its own every 30 s (grafana 12.3.1 templates/_config.tpl:166).
         skipReload: true,
         label: DASHBOARD_LABEL,
-        // ConfigMaps only, of the stack's own namespace only: its Role grants nothing else.
-        searchNamespace: namespace,
+        // ConfigMaps only (its Role or ClusterRole grants nothing else), in every namespace or in
+        // the listed ones: the sidecar joins the list into its NAMESPACE variable, "ALL" meaning
+        // every namespace (grafana 12.3.1 values.yaml sidecar.dashboards.searchNamespace,
+        // templates/_pod.tpl:777-779).
+        searchNamespace: sidecarNamespaces(namespace, input.dashboardNamespaces),
         resource: "configmap",
         // The program's dashboards go to the "Homelab" folder named by this annotation.
         folderAnnotation: FOLDER_ANNOTATION,
@@ -143,7 +153,12 @@ export function dashboardFiles(input: DashboardInputs): Record<string, string> {
   );
 }
 
-/** The Role that lets the dashboard sidecar list and watch ConfigMaps in Grafana's namespace only. */
+/** The sidecar's `searchNamespace`: ["ALL"], or the stack's namespace and the listed ones. */
+export function sidecarNamespaces(namespace: string, wanted: "all" | string[] = "all"): string[] {
+  return wanted === "all" ? ["ALL"] : [...new Set([namespace, ...wanted])];
+}
+
+/** The Role that lets the dashboard sidecar list and watch ConfigMaps in one namespace. */
 export function grafanaSidecarRole(namespace: string) {
   return {
     metadata: { name: GRAFANA_SIDECAR_ROLE, namespace, labels: { ...PART_OF_LABEL } },
@@ -151,24 +166,87 @@ export function grafanaSidecarRole(namespace: string) {
   };
 }
 
-/** Binds {@link grafanaSidecarRole} to the chart's ServiceAccount (named after fullnameOverride). */
-export function grafanaSidecarRoleBinding(namespace: string) {
+/** Binds {@link grafanaSidecarRole} in `namespace` to the chart's ServiceAccount in Grafana's namespace. */
+export function grafanaSidecarRoleBinding(namespace: string, grafanaNamespace: string = namespace) {
   return {
     metadata: { name: GRAFANA_SIDECAR_ROLE, namespace, labels: { ...PART_OF_LABEL } },
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: GRAFANA_SIDECAR_ROLE },
-    subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace }],
+    subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace: grafanaNamespace }],
+  };
+}
+
+/**
+ * The sidecar's RBAC for where it searches: a ClusterRole and its binding for "all" (named after
+ * Grafana's namespace, as cluster-scoped names are shared by every stack of the cluster), else a
+ * Role and RoleBinding in each namespace it searches.
+ */
+export function grafanaSidecarRbac(namespace: string, wanted: "all" | string[] = "all") {
+  if (wanted === "all") {
+    const name = `${GRAFANA_SIDECAR_ROLE}-${namespace}`;
+    return {
+      clusterRole: { metadata: { name, labels: { ...PART_OF_LABEL } }, rules: GRAFANA_SIDECAR_RULES },
+      clusterRoleBinding: {
+        metadata: { name, labels: { ...PART_OF_LABEL } },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+        subjects: [{ kind: "ServiceAccount", name: RELEASES.grafana, namespace }],
+      },
+      roles: [],
+      roleBindings: [],
+    };
+  }
+  const namespaces = sidecarNamespaces(namespace, wanted);
+  return {
+    roles: namespaces.map((ns) => grafanaSidecarRole(ns)),
+    roleBindings: namespaces.map((ns) => grafanaSidecarRoleBinding(ns, namespace)),
   };
 }
 
 /** The ConfigMap of the program's dashboards, which the sidecar files into the "Homelab" folder. */
 export function grafanaDashboardsConfigMap(namespace: string, input: DashboardInputs) {
+  return dashboardConfigMap("homelab-dashboards", namespace, "Homelab", dashboardFiles(input));
+}
+
+/**
+ * The API server refuses a ConfigMap whose data exceeds 1 MiB (k8s.io/api core/v1 types.go,
+ * ConfigMap: "The total size of data cannot exceed 1MiB"); each folder's ConfigMap stays below
+ * it, with room for its metadata.
+ */
+export const CONFIGMAP_DATA_LIMIT = 1024 * 1024 - 16 * 1024;
+
+function dashboardConfigMap(name: string, namespace: string, folder: string, data: Record<string, string>) {
+  const size = Object.entries(data).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (size > CONFIGMAP_DATA_LIMIT)
+    throw new Error(
+      `dashboards of folder "${folder}": ${size} bytes, over the ${CONFIGMAP_DATA_LIMIT} bytes a ConfigMap holds; split the folder`,
+    );
   return {
     metadata: {
-      name: "homelab-dashboards",
+      name,
       namespace,
       labels: { [DASHBOARD_LABEL]: "1", ...PART_OF_LABEL },
-      annotations: { [FOLDER_ANNOTATION]: "Homelab" },
+      annotations: { [FOLDER_ANNOTATION]: folder },
     },
-    data: dashboardFiles(input),
+    data,
   };
+}
+
+/**
+ * The community dashboards (builders/grafana/community.ts) as one ConfigMap per Grafana folder
+ * (`homelab-dashboards-<folder>`), each filed by the sidecar under its folder.
+ */
+export function communityDashboardConfigMaps(namespace: string, input: DashboardInputs) {
+  const byFolder = new Map<string, Record<string, string>>();
+  for (const d of communityDashboards({ emitters: input.emitters })) {
+    const files = byFolder.get(d.folder) ?? {};
+    files[d.file] = JSON.stringify(d.json);
+    byFolder.set(d.folder, files);
+  }
+  return [...byFolder].map(([folder, files]) =>
+    dashboardConfigMap(
+      `homelab-dashboards-${folder.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
+      namespace,
+      folder,
+      files,
+    ),
+  );
 }

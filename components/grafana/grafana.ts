@@ -3,9 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { helmRelease } from "../helm";
 import { versions } from "../../model/versions";
 import {
+  communityDashboardConfigMaps,
   grafanaDashboardsConfigMap,
-  grafanaSidecarRole,
-  grafanaSidecarRoleBinding,
+  grafanaSidecarRbac,
   grafanaValues,
   type GrafanaInputs,
 } from "../../builders/grafana/grafanaValues";
@@ -51,13 +51,25 @@ export class Grafana extends pulumi.ComponentResource {
       },
     );
     const o = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
-    new k8s.rbac.v1.Role(`${name}-dashboard-reader`, grafanaSidecarRole(args.namespace), o);
-    new k8s.rbac.v1.RoleBinding(`${name}-dashboard-reader`, grafanaSidecarRoleBinding(args.namespace), o);
+    const rbac = grafanaSidecarRbac(args.namespace, args.settings.dashboardNamespaces);
+    if (rbac.clusterRole) {
+      new k8s.rbac.v1.ClusterRole(`${name}-dashboard-reader-cluster`, rbac.clusterRole, o);
+      new k8s.rbac.v1.ClusterRoleBinding(`${name}-dashboard-reader-cluster`, rbac.clusterRoleBinding, o);
+    }
+    // Grafana's own namespace keeps the names it always had, so no Role is replaced.
+    rbac.roles.forEach((r, i) => {
+      const suffix = r.metadata.namespace === args.namespace ? "" : `-${r.metadata.namespace}`;
+      new k8s.rbac.v1.Role(`${name}-dashboard-reader${suffix}`, r, o);
+      new k8s.rbac.v1.RoleBinding(`${name}-dashboard-reader${suffix}`, rbac.roleBindings[i], o);
+    });
     new k8s.core.v1.ConfigMap(
       `${name}-dashboards`,
       grafanaDashboardsConfigMap(args.namespace, args.settings.dashboards),
       o,
     );
+    // The community dashboards, one ConfigMap per Grafana folder, named after it.
+    for (const cm of communityDashboardConfigMaps(args.namespace, args.settings.dashboards))
+      new k8s.core.v1.ConfigMap(`${name}-${cm.metadata.name.replace(/^homelab-/, "")}`, cm, o);
     this.registerOutputs({});
   }
 }

@@ -614,7 +614,7 @@ describe("least privilege as the real Helm renders the stack files", function ()
       );
   });
 
-  it("Vector is ready when its API answers; Grafana's sidecar reads ConfigMaps of its namespace only", async () => {
+  it("Vector is ready when its API answers; Grafana's sidecar reads ConfigMaps (only) of every namespace", async () => {
     const pi = await rendered(stackFileVariants().find((v) => v.stack === "pi")!);
     const obj = (kind: string, name: string) =>
       pi.objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)!.object;
@@ -625,20 +625,22 @@ describe("least privilege as the real Helm renders the stack files", function ()
       (c: any) => c.name === "grafana-sc-dashboard",
     );
     const env = Object.fromEntries(sidecar.env.map((e: any) => [e.name, e.value]));
-    assert.equal(env.NAMESPACE, "monitoring");
+    // grafana.dashboardNamespaces defaults to every namespace: other apps ship dashboards too.
+    assert.equal(env.NAMESPACE, "ALL");
     assert.equal(env.RESOURCE, "configmap");
-    // No RBAC object of the chart's (its rules grant Secrets); the program's Role, read-only on
-    // ConfigMaps, bound to the chart's ServiceAccount under a name of its own.
+    // No RBAC object of the chart's (its rules grant Secrets); the program's ClusterRole, read-only
+    // on ConfigMaps, bound to the chart's ServiceAccount under a name of its own.
     assert.ok(!pi.objects.some((o) => o.release?.name === "grafana" && /Role/.test(o.object.kind)));
     const raw = (type: string) =>
       pi.synth.export.deployment.resources.find(
         (r) => r.type === `kubernetes:rbac.authorization.k8s.io/v1:${type}`,
       )!;
-    assert.deepEqual(raw("Role").inputs.rules, [
+    assert.deepEqual(raw("ClusterRole").inputs.rules, [
       { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
     ]);
-    assert.deepEqual(raw("RoleBinding").inputs.roleRef.name, raw("Role").inputs.metadata.name);
-    assert.deepEqual(raw("RoleBinding").inputs.subjects, [
+    assert.equal(raw("Role"), undefined);
+    assert.deepEqual(raw("ClusterRoleBinding").inputs.roleRef.name, raw("ClusterRole").inputs.metadata.name);
+    assert.deepEqual(raw("ClusterRoleBinding").inputs.subjects, [
       { kind: "ServiceAccount", name: "grafana", namespace: "monitoring" },
     ]);
     assert.equal(obj("Deployment", "grafana").spec.template.spec.serviceAccountName, "grafana");

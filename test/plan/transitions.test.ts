@@ -120,6 +120,8 @@ const VARIANTS: Variant[] = [
           vmServiceMonitor("vmsingle"),
           np("vmsingle"),
           np("victoria-metrics-operator"),
+          // VictoriaMetrics' own dashboards come with vmsingle.
+          "kubernetes:core/v1:ConfigMap::grafana-dashboards-victoriametrics",
         ],
         [],
       ],

@@ -1,0 +1,160 @@
+/**
+ * The community dashboards: kubernetes-mixin's and node-exporter's (from kube-prometheus-stack),
+ * loki-mixin's (from the loki chart) and VictoriaMetrics' own, as rendered from the pinned charts
+ * by scripts/genDashboards.ts. The program provisions them itself in every phase, so they stay when
+ * kube-prometheus-stack goes, and fits each to the stack:
+ * - every datasource reference points at the stable uids of datasources.ts (`metrics`, `loki`), so
+ *   the backend flip changes nothing and no datasource picker can point at a removed Prometheus;
+ * - a panel that reads a metric no component of the stack emits (upstream/metrics/emitted.ts), or a
+ *   recording rule the stack does not ship, is dropped; a dashboard left without panels is dropped.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { isFault, judgeMetric } from "../../upstream/metrics/emitted";
+import { KPS_RULES_DATA } from "../alerting/kpsRules";
+import { LOKI_UID, METRICS_UID, VICTORIAMETRICS_UID } from "./datasources";
+
+/**
+ * VictoriaMetrics' own dashboards query in MetricsQL (`default`, `topk` with a variable k), which
+ * Prometheus refuses: they read VictoriaMetrics' datasource, provisioned whenever vmsingle runs
+ * (and they are provisioned only then).
+ */
+const METRICSQL_SOURCES = new Set(["victoria-metrics-k8s-stack"]);
+
+/** One dashboard as the chart renders it, with the metric names each panel reads. */
+export interface CommunityDashboard {
+  /** The chart that ships it. */
+  source: string;
+  version: string;
+  /** The chart's file name, without .json. */
+  file: string;
+  /** Grafana folder the sidecar files it under. */
+  folder: string;
+  title: string;
+  /** The emitters (any of) it is about (`present_when` keys): a stack without one does not get it. */
+  needs: string[];
+  /** Per panel, in {@link panelsOf} order: the metric names its PromQL targets read. */
+  panelMetrics: string[][];
+  json: any;
+}
+
+/** What scripts/genDashboards.ts writes. */
+export interface CommunityDashboardsData {
+  generatedBy: string;
+  dashboards: CommunityDashboard[];
+}
+
+/**
+ * The data file in the project (the directory holding Pulumi.yaml, found from this file upwards),
+ * so source and dist/ read the same file. Read with fs rather than imported: typing 900 kB of JSON
+ * would cost every type check seconds, and a build would copy it into dist/.
+ */
+export function communityDashboardsFile(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml")))
+      return path.join(dir, "builders", "grafana", "data", "community-dashboards.json");
+    if (path.dirname(dir) === dir)
+      throw new Error(`no Pulumi.yaml above ${from}: cannot find the dashboards data`);
+  }
+}
+
+let loaded: CommunityDashboardsData | undefined;
+
+/** The shipped data (scripts/genDashboards.ts writes it), read once. */
+export function communityDashboardsData(): CommunityDashboardsData {
+  loaded ??= JSON.parse(fs.readFileSync(communityDashboardsFile(), "utf8")) as CommunityDashboardsData;
+  return loaded;
+}
+
+/** Every panel of a dashboard in document order, the panels inside (collapsed) rows included. */
+export function panelsOf(node: any): any[] {
+  return (node?.panels ?? []).flatMap((p: any) => [p, ...panelsOf(p)]);
+}
+
+/** What the stack runs, in the vocabulary of the data's `present_when` column. */
+export interface CommunityInputs {
+  emitters: readonly string[];
+}
+
+/** A dashboard ready for the sidecar: file name, folder and the JSON Grafana loads. */
+export interface ProvisionedDashboard {
+  file: string;
+  folder: string;
+  source: string;
+  json: any;
+}
+
+const RECORDED = new Set(
+  KPS_RULES_DATA.groups.flatMap((g) => g.rules.map((r) => r.record).filter((r): r is string => !!r)),
+);
+
+/** The datasource variables of a dashboard, by name, with the kind of datasource they pick. */
+function datasourceVariables(json: any): Map<string, "prometheus" | "loki"> {
+  const out = new Map<string, "prometheus" | "loki">();
+  for (const v of json.templating?.list ?? [])
+    if (v.type === "datasource") out.set(v.name, v.query === "loki" ? "loki" : "prometheus");
+  return out;
+}
+
+const GRAFANA_BUILTIN = { type: "grafana", uid: "grafana" };
+
+/** One datasource reference, rewritten to a stable uid (or Grafana's built-in annotations source). */
+function stableRef(ref: unknown, vars: Map<string, "prometheus" | "loki">, metricsUid: string): unknown {
+  if (ref === null || ref === undefined) return { type: "prometheus", uid: metricsUid };
+  const uid = typeof ref === "string" ? ref : (ref as any)?.uid;
+  const type = typeof ref === "string" ? undefined : (ref as any)?.type;
+  if (uid === "-- Grafana --" || uid === "grafana" || type === "datasource") return GRAFANA_BUILTIN;
+  const variable = /^\$\{?(\w+)\}?$/.exec(String(uid ?? ""))?.[1];
+  const kind = (variable && vars.get(variable)) || (type === "loki" ? "loki" : "prometheus");
+  return kind === "loki" ? { type: "loki", uid: LOKI_UID } : { type: "prometheus", uid: metricsUid };
+}
+
+/** Every `datasource` field (panels, targets, annotations, variables) pointed at a stable uid. */
+function rewriteDatasources(node: any, vars: Map<string, "prometheus" | "loki">, metricsUid: string): any {
+  if (Array.isArray(node)) return node.map((n) => rewriteDatasources(n, vars, metricsUid));
+  if (!node || typeof node !== "object") return node;
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(node))
+    // `null` is Grafana's default datasource, which is Metrics (uid `metrics`) in every phase.
+    out[k] = k === "datasource" ? stableRef(v, vars, metricsUid) : rewriteDatasources(v, vars, metricsUid);
+  return out;
+}
+
+/** The dashboard without the panels whose index (in {@link panelsOf} order) is in `drop`. */
+function withoutPanels(json: any, drop: Set<number>): any {
+  let i = 0;
+  const walk = (panels: any[]): any[] =>
+    panels.flatMap((p) => {
+      const keep = !drop.has(i++);
+      const nested = p.panels ? { ...p, panels: walk(p.panels) } : p;
+      return keep ? [nested] : [];
+    });
+  return { ...json, panels: walk(json.panels ?? []) };
+}
+
+/**
+ * The community dashboards a stack provisions: each fitted to what it runs (see the file's
+ * comment). Dashboards with nothing left to show are left out.
+ */
+export function communityDashboards(input: CommunityInputs): ProvisionedDashboard[] {
+  const present = new Set(input.emitters);
+  const out: ProvisionedDashboard[] = [];
+  for (const d of communityDashboardsData().dashboards) {
+    if (!d.needs.some((n) => n === "always" || present.has(n))) continue;
+    const drop = new Set<number>();
+    d.panelMetrics.forEach((metrics, i) => {
+      if (metrics.some((m) => isFault(judgeMetric(m, present, RECORDED)))) drop.add(i);
+    });
+    const fitted = withoutPanels(d.json, drop);
+    if (!panelsOf(fitted).some((p) => p.type !== "row" && (p.targets ?? []).length > 0)) continue;
+    const vars = datasourceVariables(d.json);
+    const metricsUid = METRICSQL_SOURCES.has(d.source) ? VICTORIAMETRICS_UID : METRICS_UID;
+    const json = rewriteDatasources(fitted, vars, metricsUid);
+    json.templating = {
+      ...(json.templating ?? {}),
+      list: (json.templating?.list ?? []).filter((v: any) => v.type !== "datasource"),
+    };
+    out.push({ file: `${d.source}-${d.file}.json`, folder: d.folder, source: d.source, json });
+  }
+  return out;
+}

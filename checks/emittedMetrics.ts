@@ -1,0 +1,160 @@
+/**
+ * Every dashboard panel and every alerting or recording rule of the rendered stack reads metrics
+ * some component of that stack emits. A query on a name nothing emits shows "No data" or never
+ * fires, and no engine reports it. The names come from each query (Prometheus' grammar,
+ * upstream/metrics/promql.ts); who emits what, at the pinned version, from upstream/metrics/emitted.ts; who
+ * runs, from the rendered workloads and configs. Names the data knows nothing about are counted as
+ * unverified, never passed silently.
+ */
+import { describeFault, isFault, judgeMetric } from "../upstream/metrics/emitted";
+import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
+import { INOTIFY_SYSCTLS } from "../builders/metrics/exporterValues";
+import { promqlMetrics } from "../upstream/metrics/promql";
+import type { Finding, K8sObject, Placed } from "./objects";
+
+/** A query the stack evaluates or shows: a panel target or a rule. */
+export interface StackQuery {
+  /** `dashboard <ConfigMap>/<file>: <panel title>` or `rule <PrometheusRule>/<group>/<name>`. */
+  where: string;
+  expr: string;
+}
+
+const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
+
+/** Every string of an object (its data and spec), for config text that names a component. */
+function strings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === "string") out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
+  else if (v && typeof v === "object") Object.values(v).forEach((x) => strings(x, out));
+  return out;
+}
+
+/**
+ * The deployment keys of the data's `present_when` column that hold in this stack, read from the
+ * rendered objects (not from the plan, so a plan that believes a component runs cannot fool it).
+ */
+export function presentEmitters(objects: K8sObject[]): Set<string> {
+  const present = new Set<string>(["always"]);
+  const configText = objects
+    .filter((o) => o.kind === "ConfigMap" || o.kind === "Secret")
+    .flatMap((o) => strings(o.data ?? {}))
+    .join("\n");
+  for (const o of objects) {
+    const name = o.metadata?.labels?.["app.kubernetes.io/name"];
+    const component = o.metadata?.labels?.["app.kubernetes.io/component"];
+    if (WORKLOADS.has(o.kind)) {
+      if (name === "loki") present.add(component === "canary" ? "loki-canary" : "loki");
+      if (name === "alloy" || name === "vector" || name === "mimir" || name === "kube-state-metrics")
+        present.add(name);
+      if (name === "prometheus-node-exporter") {
+        present.add("node-exporter");
+        for (const c of o.spec?.template?.spec?.containers ?? [])
+          for (const a of c.args ?? [])
+            if (typeof a === "string" && a.startsWith("--collector.sysctl.include="))
+              present.add(`node-exporter-sysctl:${a.split("=")[1]}`);
+      }
+    }
+    if (o.kind === "VMSingle" || o.kind === "VMCluster") present.add("vmsingle");
+    if (o.kind === "VMAgent") present.add("vmagent");
+    if (o.kind === "VMAlert") present.add("vmalert");
+    if (o.kind === "Prometheus" && (o.spec?.remoteWrite ?? []).length > 0)
+      present.add("prometheus-remote-write");
+    if (o.kind === "ScrapeConfig" && strings(o.spec).some((s) => s.includes("/minio/v2/metrics/cluster")))
+      present.add("minio-scrape");
+  }
+  // A takeover's import step (its namespace marked as for NetworkPolicies) changes nothing that
+  // runs: the running kube-prometheus-stack's node-exporter stays until the update step, whose
+  // render this check judges in turn (plan/plan.ts places the program's own only then).
+  if (objects.some((o) => o.kind === "Namespace" && o.metadata?.annotations?.[NETWORK_POLICIES_DEFERRED])) {
+    present.add("node-exporter");
+    for (const k of INOTIFY_SYSCTLS) present.add(`node-exporter-sysctl:${k}`);
+  }
+  // Mimir's ruler evaluates only the groups Alloy loads into it (mimir.rules.kubernetes).
+  if (present.has("mimir") && /mimir\.rules\.kubernetes "/.test(configText)) present.add("mimir-ruler");
+  if (/prometheus\.remote_write "/.test(configText)) present.add("alloy-remote-write");
+  if (/metrics_path = "\/minio\/v2\/metrics\/cluster"/.test(configText)) present.add("minio-scrape");
+  return present;
+}
+
+const RULE_KINDS = new Set(["PrometheusRule", "VMRule"]);
+
+/** Rules of PrometheusRule and VMRule objects: their queries and the names they record. */
+function rulesIn(objects: K8sObject[]): { queries: StackQuery[]; recorded: Set<string> } {
+  const queries: StackQuery[] = [];
+  const recorded = new Set<string>();
+  for (const o of objects) {
+    if (!RULE_KINDS.has(o.kind)) continue;
+    for (const g of o.spec?.groups ?? [])
+      for (const r of g.rules ?? []) {
+        if (r.record) recorded.add(r.record);
+        queries.push({
+          where: `rule ${o.kind} ${o.metadata.name}/${g.name}/${r.alert ?? r.record}`,
+          expr: String(r.expr),
+        });
+      }
+  }
+  return { queries, recorded };
+}
+
+/** True when a target or panel reads Loki (LogQL streams, not metrics). */
+const isLogs = (ds: any) => ds?.type === "loki" || ds?.uid === "loki";
+
+/** Panels of a dashboard, rows' nested panels included. */
+function panelsOf(node: any): any[] {
+  return (node?.panels ?? []).flatMap((p: any) => [p, ...panelsOf(p)]);
+}
+
+/** PromQL targets of the dashboards Grafana's sidecar loads (ConfigMaps labelled grafana_dashboard). */
+export function dashboardQueries(objects: K8sObject[]): StackQuery[] {
+  const out: StackQuery[] = [];
+  for (const o of objects) {
+    if (o.kind !== "ConfigMap" || o.metadata?.labels?.grafana_dashboard === undefined) continue;
+    for (const [file, text] of Object.entries<string>(o.data ?? {})) {
+      if (!file.endsWith(".json")) continue;
+      const json = JSON.parse(text);
+      for (const p of panelsOf(json))
+        for (const t of p.targets ?? []) {
+          if (typeof t.expr !== "string" || !t.expr || isLogs(t.datasource ?? p.datasource)) continue;
+          out.push({ where: `dashboard ${o.metadata.name}/${file}: ${p.title}`, expr: t.expr });
+        }
+    }
+  }
+  return out;
+}
+
+export interface EmittedMetricsReport {
+  /** Queries judged (panel targets and rules). */
+  queries: number;
+  /** Metric names judged against the data. */
+  metrics: number;
+  /** Names read by some query that the data does not know: listed, not failed. */
+  unverified: string[];
+  present: string[];
+  findings: Finding[];
+}
+
+/** Judges every panel and rule query of the rendered stack. */
+export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
+  const objects = placed.map((p) => p.obj);
+  const present = presentEmitters(objects);
+  const rules = rulesIn(objects);
+  const queries = [...dashboardQueries(objects), ...rules.queries];
+  const findings: Finding[] = [];
+  const judged = new Set<string>();
+  const unverified = new Set<string>();
+  for (const q of queries)
+    for (const m of promqlMetrics(q.expr)) {
+      judged.add(m);
+      const v = judgeMetric(m, present, rules.recorded);
+      if (v.kind === "unverified") unverified.add(m);
+      if (isFault(v))
+        findings.push({ check: "emitted-metrics", where: q.where, message: describeFault(m, v) });
+    }
+  return {
+    queries: queries.length,
+    metrics: judged.size,
+    unverified: [...unverified].sort(),
+    present: [...present].sort(),
+    findings,
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The dashboards the pinned charts ship, rendered by the real Helm from the chart archives, with
+ * the metric names each panel reads (Prometheus' grammar): what scripts/genDashboards.ts writes to
+ * builders/grafana/data/community-dashboards.json and what the tests compare it with. The program
+ * provisions them itself (builders/grafana/community.ts) in every phase, whether or not the chart
+ * that ships them runs; nothing is downloaded at runtime.
+ *
+ * Sources (each at its pin in model/versions.ts):
+ * - kube-prometheus-stack: kubernetes-mixin's and node-exporter's dashboards
+ *   (templates/grafana/dashboards-1.14/, generated upstream from kube-prometheus). Rendered with
+ *   the program's own KPS values, `grafana.forceDeployDashboards` and
+ *   `nodeExporter.forceDeployDashboards` (the chart's switches for dashboards without its Grafana
+ *   and node-exporter).
+ * - loki: the loki-mixin dashboards the chart ships (src/dashboards/, `monitoring.dashboards.enabled`).
+ * - victoria-metrics-k8s-stack: VictoriaMetrics' own dashboards (files/dashboards/generated/,
+ *   `defaultDashboards.enabled`).
+ * The alloy (1.5.0) and vector (0.56.0) charts ship no dashboard. Mimir's mixin lives in the
+ * mimir repository (operations/mimir-mixin-compiled), not in a chart the program pins: not here.
+ *
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import { parseAllDocuments, stringify } from "yaml";
+import { kpsValues } from "../../builders/metrics/kpsValues";
+import { versions, type ChartRef } from "../../model/versions";
+import type { CommunityDashboard, CommunityDashboardsData } from "../../builders/grafana/community";
+import { panelsOf } from "../../builders/grafana/community";
+import { projectRoot } from "../../config/paths";
+import { chartCacheDir, helmBinary } from "./helm";
+import { promqlMetrics } from "../../upstream/metrics/promql";
+import { capabilities } from "../../model/phases";
+import { PHASES } from "../../config/resolve";
+
+interface Source {
+  ref: ChartRef;
+  /** Grafana folder the sidecar files them under. */
+  folder: string;
+  values: Record<string, any>;
+  /** Dashboard files taken (the chart's file name without .json); others are left out, with why. */
+  take: (file: string) => boolean;
+  /** The emitters (any of, `present_when` keys) a dashboard is about: without one it is left out. */
+  needs: (file: string) => string[];
+}
+
+/**
+ * Left out of kube-prometheus-stack's set: Windows nodes (`windowsMonitoring` is off, the chart
+ * renders none), AIX and Darwin hosts (node-exporter runs on Linux nodes only), the multi-cluster
+ * view (one cluster per stack), and the Prometheus, Alertmanager and remote-write overviews, whose
+ * subjects go away with kube-prometheus-stack in the last phase (the program's own "Stack
+ * overview" and engine dashboards cover every phase).
+ */
+const KPS_LEFT_OUT = new Set([
+  "nodes-aix",
+  "nodes-darwin",
+  "k8s-resources-multicluster",
+  "prometheus",
+  "prometheus-remote-write",
+  "alertmanager-overview",
+]);
+
+/** VictoriaMetrics' dashboards of the components the program runs, with the component each is about. */
+const VM_TAKEN = new Map([
+  ["victoriametrics-single-node", "vmsingle"],
+  ["victoriametrics-vmagent", "vmagent"],
+  ["victoriametrics-vmalert", "vmalert"],
+]);
+
+function sources(): Source[] {
+  const kps = kpsValues({
+    caps: capabilities(PHASES[0], "mimir"),
+    cluster: "generate",
+    profile: "standard",
+    backend: "mimir",
+    retention: "10d",
+    retentionSize: "10GiB",
+    volumeSize: "20Gi",
+    storageClass: "standard",
+    remoteWrite: { backend: "mimir", url: "" },
+    alerting: { pushover: false, pushoverPriority: 0, heartbeat: false, heartbeatInterval: "1m" },
+  });
+  kps.grafana = { ...(kps.grafana ?? {}), forceDeployDashboards: true, defaultDashboardsEnabled: true };
+  kps.nodeExporter = { ...(kps.nodeExporter ?? {}), forceDeployDashboards: true };
+  return [
+    {
+      ref: versions.charts.kubePrometheusStack,
+      folder: "Kubernetes",
+      values: kps,
+      take: (f) => !KPS_LEFT_OUT.has(f),
+      needs: (f) => (f.startsWith("node") ? ["node-exporter"] : ["always"]),
+    },
+    {
+      ref: versions.charts.loki,
+      folder: "Loki",
+      // Only what the chart needs to render its dashboard ConfigMaps.
+      values: {
+        deploymentMode: "SingleBinary",
+        singleBinary: { replicas: 1 },
+        read: { replicas: 0 },
+        write: { replicas: 0 },
+        backend: { replicas: 0 },
+        loki: { storage: { type: "filesystem" }, useTestSchema: true },
+        monitoring: { dashboards: { enabled: true } },
+      },
+      // The mixin's recording-rules dashboard reads rules the program does not ship; "deletion"
+      // reads the compactor's delete-request API metrics, which only log deletion uses.
+      take: (f) => ["loki-chunks", "loki-logs", "loki-operational", "loki-retention"].includes(f),
+      needs: () => ["loki"],
+    },
+    {
+      ref: versions.charts.victoriaMetricsStack,
+      folder: "VictoriaMetrics",
+      values: { defaultDashboards: { enabled: true } },
+      take: (f) => VM_TAKEN.has(f),
+      needs: (f) => [VM_TAKEN.get(f)!],
+    },
+  ];
+}
+
+/** Which folder a kube-prometheus-stack dashboard goes to: node-exporter's own apart. */
+const folderOf = (s: Source, file: string) =>
+  s.ref.chart === versions.charts.kubePrometheusStack.chart && file.startsWith("node")
+    ? "Node Exporter"
+    : s.folder;
+
+/** The data as rendered now from the pinned chart archives. */
+export function renderCommunityDashboards(root: string = projectRoot(__dirname)): CommunityDashboardsData {
+  const helm = helmBinary(root);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboards-"));
+  const dashboards: CommunityDashboard[] = [];
+  for (const s of sources()) {
+    const archive = path.join(chartCacheDir(root), `${s.ref.chart}-${s.ref.version}.tgz`);
+    if (!fs.existsSync(archive))
+      throw new Error(`no chart archive ${archive} (set HOMELAB_CHART_CACHE to the chart cache)`);
+    const valuesFile = path.join(dir, `${s.ref.chart}.yaml`);
+    fs.writeFileSync(valuesFile, stringify(s.values));
+    const out = execFileSync(helm, ["template", "dash", archive, "--namespace", "dash", "-f", valuesFile], {
+      encoding: "utf8",
+      maxBuffer: 256 * 2 ** 20,
+    });
+    for (const doc of parseAllDocuments(out)) {
+      const obj = doc.toJS();
+      if (obj?.kind !== "ConfigMap" || obj.metadata?.labels?.grafana_dashboard === undefined) continue;
+      for (const [key, text] of Object.entries<string>(obj.data ?? {})) {
+        const file = key.replace(/\.json$/, "");
+        if (!key.endsWith(".json") || !s.take(file)) continue;
+        const json = JSON.parse(text);
+        dashboards.push({
+          source: s.ref.chart,
+          version: s.ref.version,
+          file,
+          folder: folderOf(s, file),
+          title: json.title,
+          needs: s.needs(file),
+          panelMetrics: panelsOf(json).map((p) =>
+            [
+              ...new Set<string>(
+                (p.targets ?? []).flatMap((t: any) => (t.expr ? promqlMetrics(String(t.expr)) : [])),
+              ),
+            ].sort(),
+          ),
+          json,
+        });
+      }
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (dashboards.length === 0) throw new Error("helm rendered no dashboard: did the switches take effect?");
+  dashboards.sort((a, b) => `${a.source}/${a.file}`.localeCompare(`${b.source}/${b.file}`));
+  return { generatedBy: "scripts/genDashboards.ts", dashboards };
+}

@@ -1,0 +1,202 @@
+/**
+ * The emitted-metrics check: the metric names a query reads (Prometheus' grammar), how each name
+ * stands against the reference data, and the check on rendered dashboards and rules, each shown to
+ * pass and to fail. The stack-wide runs are in rendered.test.ts (every stack, no finding).
+ */
+import { strict as assert } from "assert";
+import { promqlErrors, promqlMetrics } from "../../upstream/metrics/promql";
+import { checkEmittedMetrics, presentEmitters } from "../../checks/emittedMetrics";
+import { emittedMetricsFile, emittedRows, judgeMetric } from "../../upstream/metrics/emitted";
+import { referenceFilesRead } from "../../upstream/reference";
+import * as path from "path";
+import { stackEmitters } from "../../plan/emitters";
+import { capabilities, PHASES, BACKENDS, LOG_AGENTS } from "../../model/phases";
+import type { K8sObject, Placed } from "../../checks/objects";
+
+const at = (obj: K8sObject): Placed => ({ obj, urn: "urn:x", source: "resource x" });
+
+function dashboardMap(exprs: string[], title = "T"): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "dash", namespace: "monitoring", labels: { grafana_dashboard: "1" } },
+    data: {
+      "d.json": JSON.stringify({
+        title,
+        panels: [
+          {
+            type: "row",
+            title: "row",
+            panels: exprs.map((expr, i) => ({
+              title: `p${i}`,
+              datasource: { type: "prometheus", uid: "metrics" },
+              targets: [{ expr }],
+            })),
+          },
+          {
+            title: "logs",
+            datasource: { type: "loki", uid: "loki" },
+            targets: [{ expr: 'sum(rate({namespace="x"}[5m]))' }],
+          },
+        ],
+      }),
+    },
+  };
+}
+
+const rule = (expr: string, record?: string): K8sObject => ({
+  apiVersion: "monitoring.coreos.com/v1",
+  kind: "PrometheusRule",
+  metadata: { name: "r", namespace: "monitoring" },
+  spec: { groups: [{ name: "g", rules: [record ? { record, expr } : { alert: "A", expr }] }] },
+});
+
+const workload = (kind: string, name: string, component?: string, args: string[] = []): K8sObject => ({
+  apiVersion: "apps/v1",
+  kind,
+  metadata: {
+    name,
+    namespace: "monitoring",
+    labels: {
+      "app.kubernetes.io/name": name,
+      ...(component ? { "app.kubernetes.io/component": component } : {}),
+    },
+  },
+  spec: { template: { spec: { containers: [{ name, args }] } } },
+});
+
+describe("emitted metrics", () => {
+  describe("the metric names a PromQL query reads", () => {
+    it("takes selectors' names, {__name__=...} and recording rules, never functions, labels or keywords", () => {
+      assert.deepEqual(
+        promqlMetrics(
+          'histogram_quantile(0.99, sum by (le, route) (rate(loki_request_duration_seconds_bucket{route="x"}[5m]))) / on (job) group_left up + {__name__="scrape_samples_scraped"} + ignoring(a) instance:node_cpu_utilisation:rate5m offset 5m',
+        ),
+        [
+          "loki_request_duration_seconds_bucket",
+          "up",
+          "scrape_samples_scraped",
+          "instance:node_cpu_utilisation:rate5m",
+        ],
+      );
+    });
+    it("reads Grafana's queries: variables in ranges, label values and groupings", () => {
+      const q =
+        'sum(rate(container_cpu_usage_seconds_total{job="kubelet", cluster="$cluster", pod=~"${pod:regex}"}[$__rate_interval])) by ($groupby)';
+      assert.deepEqual(promqlMetrics(q), ["container_cpu_usage_seconds_total"]);
+      assert.deepEqual(promqlErrors('sum(rate(x{a="$b"}[$__rate_interval]))'), []);
+    });
+  });
+
+  describe("the reference data", () => {
+    const rows = emittedRows();
+    it("keeps each row's source and a known emitter key", () => {
+      const keys = new Set<string>(["always"]);
+      for (const phase of PHASES)
+        for (const backend of BACKENDS)
+          for (const logAgent of LOG_AGENTS)
+            for (const e of stackEmitters({
+              caps: capabilities(phase, backend),
+              backend,
+              logAgent,
+              lokiCanary: true,
+              minio: true,
+            }))
+              keys.add(e);
+      for (const r of rows) {
+        assert.ok(r.source && r.versionRead, `${r.metric}: no source`);
+        if (r.type === "record") continue;
+        for (const k of r.presentWhen)
+          assert.ok(keys.has(k), `${r.metric}: present_when ${k} is never a key the plan or the check knows`);
+      }
+      assert.ok(rows.some((r) => r.type === "prefix"));
+    });
+    it("judges names: emitted, from a component not running, absent, deprecated, an unshipped rule, unknown", () => {
+      const present = new Set(["always", "loki", "vector"]);
+      const none = new Set<string>();
+      assert.equal(judgeMetric("loki_distributor_lines_received_total", present, none).kind, "emitted");
+      assert.equal(judgeMetric("loki_request_duration_seconds_count", present, none).kind, "emitted");
+      assert.equal(judgeMetric("loki_canary_missing_entries_total", present, none).kind, "not-running");
+      assert.equal(judgeMetric("cortex_some_new_metric_total", present, none).kind, "not-running");
+      assert.equal(judgeMetric("vector_events_out_total", present, none).kind, "absent");
+      assert.equal(judgeMetric("vector_buffer_byte_size", present, none).kind, "deprecated");
+      assert.equal(judgeMetric("vector_buffer_size_bytes", present, none).kind, "emitted");
+      assert.equal(judgeMetric("job:foo:rate5m", present, none).kind, "not-recorded");
+      assert.equal(judgeMetric("job:foo:rate5m", present, new Set(["job:foo:rate5m"])).kind, "emitted");
+      assert.equal(judgeMetric("coredns_dns_requests_total", present, none).kind, "unverified");
+    });
+  });
+
+  describe("the check on rendered objects", () => {
+    const base = [
+      workload("StatefulSet", "loki", "single-binary"),
+      workload("DaemonSet", "vector", "Agent"),
+      workload("DaemonSet", "prometheus-node-exporter", "metrics", [
+        "--collector.sysctl.include=fs.inotify.max_user_watches",
+      ]),
+    ];
+    it("reads who runs from the workloads, the operators' objects and the configs", () => {
+      const present = presentEmitters([
+        ...base,
+        workload("DaemonSet", "loki", "canary"),
+        { apiVersion: "operator.victoriametrics.com/v1beta1", kind: "VMAgent", metadata: { name: "vm" } },
+      ]);
+      for (const k of ["loki", "loki-canary", "vector", "node-exporter", "vmagent"])
+        assert.ok(present.has(k), k);
+      assert.ok(present.has("node-exporter-sysctl:fs.inotify.max_user_watches"));
+      assert.ok(!present.has("mimir") && !present.has("vmalert"));
+    });
+    it("passes panels and rules on metrics the stack emits, and leaves LogQL alone", () => {
+      const r = checkEmittedMetrics(
+        [
+          ...base,
+          dashboardMap(["sum(rate(loki_distributor_lines_received_total[5m]))", "vector_buffer_size_bytes"]),
+          rule("sum(rate(node_cpu_seconds_total[5m]))", "instance:x:rate5m"),
+          rule("instance:x:rate5m > 1"),
+        ].map(at),
+      );
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.queries, 4);
+    });
+    for (const [what, expr, message] of [
+      [
+        "a component the stack does not run",
+        "sum(loki_canary_missing_entries_total)",
+        /loki-canary, which this stack does not run/,
+      ],
+      [
+        "a deprecated name",
+        "sum by (host) (vector_buffer_byte_size)",
+        /deprecated upstream; read vector_buffer_size_bytes/,
+      ],
+      [
+        "a name that does not exist",
+        "rate(vector_events_out_total[5m])",
+        /does not exist at the pinned version/,
+      ],
+      ["a recording rule nobody ships", "namespace:foo:sum", /recording rule this stack does not ship/],
+    ] as const) {
+      it(`fails a panel that reads ${what}`, () => {
+        const r = checkEmittedMetrics([...base, dashboardMap([expr], "Mine")].map(at));
+        assert.equal(r.findings.length, 1, JSON.stringify(r.findings));
+        assert.match(r.findings[0].where, /dashboard dash\/d\.json: p0/);
+        assert.match(r.findings[0].message, message);
+      });
+      it(`fails a rule that reads ${what}`, () => {
+        const r = checkEmittedMetrics([...base, rule(expr)].map(at));
+        assert.equal(r.findings.length, 1);
+        assert.match(r.findings[0].where, /rule PrometheusRule r\/g\/A/);
+        assert.match(r.findings[0].message, message);
+      });
+    }
+    it("records the data file it read, so the check cache keys its verdicts on it", () => {
+      checkEmittedMetrics([...base, dashboardMap(["up"])].map(at));
+      assert.ok(referenceFilesRead.has(path.resolve(emittedMetricsFile())));
+    });
+    it("lists the names the data does not know instead of passing them silently", () => {
+      const r = checkEmittedMetrics([...base, dashboardMap(["coredns_dns_requests_total"])].map(at));
+      assert.deepEqual(r.findings, []);
+      assert.deepEqual(r.unverified, ["coredns_dns_requests_total"]);
+    });
+  });
+});

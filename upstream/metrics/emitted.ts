@@ -1,0 +1,150 @@
+import * as fs from "fs";
+import * as path from "path";
+import { readReferenceFile } from "../reference";
+
+/**
+ * The metric names the stack's components emit, each read at the component's source at the version
+ * the program pins: `upstream/metrics/data/emitted-metrics.tsv` (its header says the columns; every
+ * row keeps the file and line it was read from). Panels and alerts are judged against it: a query
+ * that reads a name no running component emits shows nothing, or never fires, without an error.
+ */
+
+/** One row of the data: a metric (or a `prefix*` a component owns) and when it exists. */
+export interface EmittedRow {
+  metric: string;
+  type: string;
+  emitter: string;
+  versionRead: string;
+  source: string;
+  labels: string[];
+  /** Deployment keys (any of) under which the emitter runs; `always` and `record` are special. */
+  presentWhen: string[];
+  notes: string;
+  /** The name upstream replaced this one with, when it is deprecated. */
+  replacedBy?: string;
+}
+
+/** Where the data file lives: in the project (the directory holding Pulumi.yaml above this file). */
+export function emittedMetricsFile(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml")))
+      return path.join(dir, "upstream", "metrics", "data", "emitted-metrics.tsv");
+    if (path.dirname(dir) === dir)
+      throw new Error(`no Pulumi.yaml above ${from}: cannot find the emitted-metrics data`);
+  }
+}
+
+let cache: EmittedRow[] | undefined;
+
+/** Every row of the data (comments skipped), parsed once. */
+export function emittedRows(): EmittedRow[] {
+  if (cache) return cache;
+  const file = emittedMetricsFile();
+  const rows: EmittedRow[] = [];
+  // Read through the recording loader: the check cache keys a verdict on every data file read.
+  const lines = readReferenceFile(file).split("\n");
+  lines.forEach((line, i) => {
+    if (!line || line.startsWith("#") || line.startsWith("metric\t")) return;
+    const c = line.split("\t");
+    if (c.length !== 9)
+      throw new Error(`${file}:${i + 1}: expected 9 tab-separated columns, found ${c.length}`);
+    rows.push({
+      metric: c[0],
+      type: c[1],
+      emitter: c[2],
+      versionRead: c[3],
+      source: c[4],
+      labels: c[5] ? c[5].split(",") : [],
+      presentWhen: c[6].split("|").filter(Boolean),
+      notes: c[7],
+      ...(c[8] ? { replacedBy: c[8] } : {}),
+    });
+  });
+  cache = rows;
+  return rows;
+}
+
+const HISTOGRAM_SUFFIXES = ["_bucket", "_count", "_sum"];
+
+/** How one metric name stands against the data, for a stack whose emitters are `present`. */
+export type Verdict =
+  /** A row names it and its emitter runs (or a rule the stack ships records it). */
+  | { kind: "emitted"; row?: EmittedRow }
+  /** A row or a prefix names it, but its emitter does not run in this stack. */
+  | { kind: "not-running"; row: EmittedRow }
+  /** Upstream says the name does not exist at the pinned version. */
+  | { kind: "absent"; row: EmittedRow }
+  /** Upstream deprecated it: read `replacedBy` instead. */
+  | { kind: "deprecated"; row: EmittedRow }
+  /** A recording rule's name (it has a colon) that no rule of the stack records. */
+  | { kind: "not-recorded" }
+  /** Nothing in the data names it or its prefix while its owner runs: not judged. */
+  | { kind: "unverified"; row?: EmittedRow };
+
+const runs = (row: EmittedRow, present: ReadonlySet<string>) =>
+  row.presentWhen.some((k) => k === "always" || present.has(k));
+
+/** The row naming `metric` exactly, a histogram's series included (NAME_bucket/_count/_sum). */
+function rowFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
+  const exact = rows.find((r) => r.type !== "prefix" && r.metric === metric);
+  if (exact) return exact;
+  for (const s of HISTOGRAM_SUFFIXES)
+    if (metric.endsWith(s)) {
+      const base = metric.slice(0, -s.length);
+      const h = rows.find((r) => r.type === "histogram" && r.metric === base);
+      if (h) return h;
+    }
+  return undefined;
+}
+
+/** The longest `prefix*` row that `metric` starts with. */
+function prefixFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
+  let best: EmittedRow | undefined;
+  for (const r of rows)
+    if (r.type === "prefix" && metric.startsWith(r.metric.slice(0, -1)))
+      if (!best || r.metric.length > best.metric.length) best = r;
+  return best;
+}
+
+/**
+ * Judges one metric name: `present` holds the deployment keys of the stack (the `present_when`
+ * column's vocabulary), `recorded` the names the stack's own recording rules write.
+ */
+export function judgeMetric(
+  metric: string,
+  present: ReadonlySet<string>,
+  recorded: ReadonlySet<string>,
+  rows: EmittedRow[] = emittedRows(),
+): Verdict {
+  if (recorded.has(metric)) return { kind: "emitted" };
+  // By Prometheus' naming practice only recording rules put colons in a name.
+  if (metric.includes(":")) return { kind: "not-recorded" };
+  const row = rowFor(metric, rows);
+  if (row) {
+    if (row.type === "absent") return { kind: "absent", row };
+    if (row.replacedBy) return { kind: "deprecated", row };
+    if (row.type === "record") return { kind: "not-running", row };
+    return runs(row, present) ? { kind: "emitted", row } : { kind: "not-running", row };
+  }
+  const prefix = prefixFor(metric, rows);
+  if (prefix && !runs(prefix, present)) return { kind: "not-running", row: prefix };
+  return { kind: "unverified", ...(prefix ? { row: prefix } : {}) };
+}
+
+/** A verdict that makes a query wrong (rather than merely unjudged). */
+export const isFault = (v: Verdict) =>
+  v.kind === "not-running" || v.kind === "absent" || v.kind === "deprecated" || v.kind === "not-recorded";
+
+/** One sentence saying why a metric is a fault, naming the row's source. */
+export function describeFault(metric: string, v: Verdict): string {
+  if (v.kind === "absent")
+    return `${metric} does not exist at the pinned version (${v.row.emitter}: ${v.row.source})`;
+  if (v.kind === "deprecated")
+    return `${metric} is deprecated upstream; read ${v.row.replacedBy} (${v.row.emitter}: ${v.row.source})`;
+  if (v.kind === "not-recorded") return `${metric} is a recording rule this stack does not ship`;
+  if (v.kind === "not-running")
+    return v.row.type === "record"
+      ? `${metric} is a recording rule this stack does not ship`
+      : `${metric} comes from ${v.row.emitter}, which this stack does not run (needs ${v.row.presentWhen.join(" or ")})`;
+  return `${metric} is emitted`;
+}
