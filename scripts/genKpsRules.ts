@@ -16,14 +16,12 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { parseAllDocuments, stringify } from "yaml";
-import { kpsValues } from "../builders/metrics/kpsValues";
+import { generatorKpsValues } from "../builders/metrics/kpsValues";
 import { versions } from "../model/versions";
 import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../builders/alerting/kpsRules";
 import type { RuleGroup } from "../builders/alerting/rules";
 import { projectRoot } from "../config/paths";
 import { chartCacheDir, helmBinary } from "../synth/render/helm";
-import { capabilities } from "../model/phases";
-import { PHASES } from "../config/resolve";
 
 /** The rule data as rendered now from the pinned chart archive. */
 export function renderKpsRules(root: string = projectRoot(__dirname)): KpsRulesData {
@@ -33,19 +31,7 @@ export function renderKpsRules(root: string = projectRoot(__dirname)): KpsRulesD
   if (!fs.existsSync(archive))
     throw new Error(`no chart archive ${archive} (set HOMELAB_CHART_CACHE to the chart cache)`);
 
-  const values = kpsValues({
-    // The first phase: Prometheus evaluates the rules (defaultRules stay off in every phase).
-    caps: capabilities(PHASES[0], "mimir"),
-    cluster: "generate",
-    profile: "standard",
-    backend: "mimir",
-    retention: "10d",
-    retentionSize: "10GiB",
-    volumeSize: "20Gi",
-    storageClass: "standard",
-    remoteWrite: { backend: "mimir", url: "" },
-    alerting: { pushover: false, pushoverPriority: 0, heartbeat: false, heartbeatInterval: "1m" },
-  });
+  const values = generatorKpsValues();
   // The only change from what the program deploys: the chart's default rules switched on.
   values.defaultRules = { create: true };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kps-rules-"));

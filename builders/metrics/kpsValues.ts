@@ -1,5 +1,5 @@
 import { claimSpec } from "../core/claim";
-import type { PhaseCapabilities, Backend } from "../../model/phases";
+import { capabilities, PHASES, type PhaseCapabilities, type Backend } from "../../model/phases";
 import { RELEASES } from "../../model/endpoints";
 import { PROMETHEUS_CLAIM_TEMPLATE } from "../../model/storage";
 import { KPS_PORT_NAME } from "../../model/services";
@@ -135,3 +135,23 @@ export function alertmanagerClaim(storageClass: string): Record<string, any> {
   return claimSpec(storageClass, ALERTMANAGER_VOLUME);
 }
 export const ALERTMANAGER_VOLUME = "1Gi";
+
+/**
+ * KPS's values at the first phase (Prometheus evaluates the rules) with neutral settings: what the
+ * generators render the chart's own rules and dashboards from (scripts/genKpsRules.ts,
+ * synth/render/dashboards.ts), each switching on only what it reads.
+ */
+export function generatorKpsValues(): Record<string, any> {
+  return kpsValues({
+    caps: capabilities(PHASES[0], "mimir"),
+    cluster: "generate",
+    profile: "standard",
+    backend: "mimir",
+    retention: "10d",
+    retentionSize: "10GiB",
+    volumeSize: "20Gi",
+    storageClass: "standard",
+    remoteWrite: { backend: "mimir", url: "" },
+    alerting: { pushover: false, pushoverPriority: 0, heartbeat: false, heartbeatInterval: "1m" },
+  });
+}

@@ -23,15 +23,13 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { parseAllDocuments, stringify } from "yaml";
-import { kpsValues } from "../../builders/metrics/kpsValues";
+import { generatorKpsValues } from "../../builders/metrics/kpsValues";
 import { versions, type ChartRef } from "../../model/versions";
 import type { CommunityDashboard, CommunityDashboardsData } from "../../builders/grafana/community";
 import { panelsOf } from "../../builders/grafana/community";
 import { projectRoot } from "../../config/paths";
 import { chartCacheDir, helmBinary } from "./helm";
 import { promqlMetrics } from "../../upstream/metrics/promql";
-import { capabilities } from "../../model/phases";
-import { PHASES } from "../../config/resolve";
 
 interface Source {
   ref: ChartRef;
@@ -68,18 +66,7 @@ const VM_TAKEN = new Map([
 ]);
 
 function sources(): Source[] {
-  const kps = kpsValues({
-    caps: capabilities(PHASES[0], "mimir"),
-    cluster: "generate",
-    profile: "standard",
-    backend: "mimir",
-    retention: "10d",
-    retentionSize: "10GiB",
-    volumeSize: "20Gi",
-    storageClass: "standard",
-    remoteWrite: { backend: "mimir", url: "" },
-    alerting: { pushover: false, pushoverPriority: 0, heartbeat: false, heartbeatInterval: "1m" },
-  });
+  const kps = generatorKpsValues();
   kps.grafana = { ...(kps.grafana ?? {}), forceDeployDashboards: true, defaultDashboardsEnabled: true };
   kps.nodeExporter = { ...(kps.nodeExporter ?? {}), forceDeployDashboards: true };
   return [

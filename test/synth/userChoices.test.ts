@@ -1,3 +1,4 @@
+import { SEVEN } from "../support/receivers";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -17,22 +18,6 @@ import { forAmtool025, requireTool, ROOT, tmpDir } from "../support/helpers";
  * runs every check on the rendered objects and the policy pack.
  */
 
-const RECEIVERS = [
-  {
-    name: "mail",
-    type: "email",
-    to: "ops@example.net",
-    from: "am@example.net",
-    smarthost: "smtp.example.net:587",
-    auth_username: "am@example.net",
-  },
-  { name: "team-slack", type: "slack", channel: "#alerts" },
-  { name: "discord", type: "discord", minSeverity: "critical" },
-  { name: "tg", type: "telegram", chat_id: -1001234567890 },
-  { name: "teams", type: "msteams" },
-  { name: "hook", type: "webhook", port: 8443 },
-  { name: "pd", type: "pagerduty", minSeverity: "critical" },
-];
 const INGRESS = {
   host: "grafana.staging.example.net",
   className: "nginx",
@@ -48,7 +33,7 @@ function stackFile(dir: string, stack: string, base: string, extra: Record<strin
 }
 
 const CHOICES = {
-  alerting: { receivers: RECEIVERS },
+  alerting: { receivers: SEVEN },
   grafana: { ingress: INGRESS },
   chartValues: { grafana: { replicas: 2 } },
 };
@@ -105,7 +90,7 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
     assert.ok(cm, "the standalone Alertmanager's rendered ConfigMap");
     const config = parse(cm.data["alertmanager.yml"]);
     const names = config.receivers.map((r: any) => r.name);
-    for (const r of RECEIVERS) assert.ok(names.includes(r.name), `receiver ${r.name} in ${names}`);
+    for (const r of SEVEN) assert.ok(names.includes(r.name), `receiver ${r.name} in ${names}`);
     const amtool = requireTool(this, "amtool", "prometheus-alertmanager");
     // Debian's amtool 0.25 has no msteams_configs (0.26+): the Teams receiver is left out for it only.
     const known = {
