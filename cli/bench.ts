@@ -371,7 +371,7 @@ function reportSuite(): void {
   } catch {
     t = undefined;
   }
-  const what = "npm test, whole suite (mocha, 2 workers)";
+  const what = "npm test, whole suite (mocha, 3 workers)";
   if (!t || t.commit !== head) {
     // Missing or from another commit: a miss when gated, never a figure that is not this code's.
     report({
@@ -386,13 +386,13 @@ function reportSuite(): void {
   const figure = `${(t.wallMs / 1000).toFixed(1)} s wall, ${t.passes} passing, ${t.failures} failing`;
   if (t.cpus < 2) {
     console.log(
-      `!!!  suite   ${what}: ${figure} on ${t.cpus} CPU: NOT CHECKED, the 60 s bound is for two cores (mocha runs two workers)`,
+      `!!!  suite   ${what}: ${figure} on ${t.cpus} CPU: NOT CHECKED, the 60 s bound is for two cores (mocha runs three workers on them)`,
     );
     return;
   }
   if (t.cpus > 2)
     console.log(
-      `     note: the suite ran on ${t.cpus} CPUs; the 60 s bound is for two (mocha's two workers), looser here`,
+      `     note: the suite ran on ${t.cpus} CPUs; the 60 s bound is for two cores, looser here`,
     );
   report({
     id: "suite",

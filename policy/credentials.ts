@@ -1,3 +1,4 @@
+import { SECRET_SIG_KEY } from "@homelab-observability/contract";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
 import { HELM_TYPES, helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
@@ -14,6 +15,31 @@ import { RAW_WORKLOAD_TYPES, workloadsOf } from "./lib/workloads";
  */
 const CREDENTIAL_KEY =
   /^(secretAccessKey|secret_access_key|accessKeyId|access_key_id|password|passwd|adminPassword|admin_password|rootPassword|root_password|token|auth_token|bearer_token|bot_token|user_key|userKey|apiKey|api_key|api_secret|secretKey|secret_key|client_secret|clientSecret|smtp_auth_password|smtp_auth_secret|auth_password|auth_secret|service_key|routing_key|credentials|slack_api_url|opsgenie_api_key|victorops_api_key|wechat_api_secret|telegram_bot_token)$/i;
+/**
+ * What a config text must contain to hold any finding of {@link plaintextIn} or an env line: every
+ * key of CREDENTIAL_KEY, SECRET_URL_KEY and KEY_NAME_KEY and every word of CREDENTIAL_ENV contains
+ * one of these words, as a key (then `:` or `=`) or as an env entry's name (then `,`, `}`, `]`, a
+ * line's or the text's end); a URL with user info has `://user@`; a Pulumi secret its signature. A
+ * text without any is not parsed (a dashboard's JSON is hundreds of kilobytes and holds none).
+ */
+const CREDENTIAL_WORD = new RegExp(`pass|secret|token|key|credential|_url|://|${SECRET_SIG_KEY}`, "gi");
+/** After a word: the rest of a key (then `:` or `=`) or of an env entry's name (then `,`, `}`, `]`, a line's or the text's end). */
+const KEY_END = /[\w-]*["']?\s*(?:[:=,}\]\n]|$)/y;
+/** After `://`: user info and its `@` (urlWithUserInfo). */
+const USER_INFO = /[^/?#\s@]+@/y;
+export function mayHoldCredential(text: string): boolean {
+  CREDENTIAL_WORD.lastIndex = 0;
+  for (let m = CREDENTIAL_WORD.exec(text); m; m = CREDENTIAL_WORD.exec(text)) {
+    const end = m.index + m[0].length;
+    if (m[0] === SECRET_SIG_KEY) return true;
+    const after = m[0] === "://" ? USER_INFO : KEY_END;
+    // `_url` ends a key only after a letter (`slack_api_url`, `webhook_url`), not in `${__url_time_range}`.
+    if (m[0].toLowerCase() === "_url" && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
+    after.lastIndex = end;
+    if (after.test(text)) return true;
+  }
+  return false;
+}
 /** Keys whose value is a URL that carries its secret in the path (Slack, Discord, Teams webhooks). */
 const SECRET_URL_KEY = /^(slack_api_url|webhook_url)$/;
 /** Env var names that hold credentials (PASSWORD, SECRET, TOKEN, ... as a word of the name). */
@@ -225,7 +251,7 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
             );
             continue;
           }
-          if (typeof value !== "string") continue;
+          if (typeof value !== "string" || !mayHoldCredential(value)) continue;
           const doc = parseDoc(value) ?? envLines(value);
           for (const p of doc ? plaintextIn(doc, `data["${key}"]`) : [])
             report(

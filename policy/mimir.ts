@@ -6,6 +6,7 @@ import {
   HELM_TYPES,
   helmOf,
   label,
+  holdsDashboards,
   parseDoc,
   textDataOf,
   type Res,
@@ -21,15 +22,20 @@ function mimirConfigsIn(r: Res): { where: string; config: Record<string, any> }[
       { where: "values.mimir.structuredConfig", config: at(helm.values, "mimir.structuredConfig") ?? {} },
     ];
   }
-  return textDataOf(r)
-    .map(({ key, text, field }) => ({ where: `${field}["${key}"]`, doc: parseDoc(text) }))
-    .filter(
-      (x) =>
-        x.doc &&
-        ("blocks_storage" in x.doc || "ruler_storage" in x.doc) &&
-        ("common" in x.doc || "limits" in x.doc || "blocks_storage" in x.doc),
-    )
-    .map((x) => ({ where: x.where, config: x.doc! }));
+  if (holdsDashboards(r)) return [];
+  return (
+    textDataOf(r)
+      // A text that does not spell either key cannot hold it (the filter below): no parse for it.
+      .filter(({ text }) => text.includes("blocks_storage") || text.includes("ruler_storage"))
+      .map(({ key, text, field }) => ({ where: `${field}["${key}"]`, doc: parseDoc(text) }))
+      .filter(
+        (x) =>
+          x.doc &&
+          ("blocks_storage" in x.doc || "ruler_storage" in x.doc) &&
+          ("common" in x.doc || "limits" in x.doc || "blocks_storage" in x.doc),
+      )
+      .map((x) => ({ where: x.where, config: x.doc! }))
+  );
 }
 
 /** Where a Mimir store keeps objects: backend, bucket (or dir) and prefix. */

@@ -1,4 +1,13 @@
-import { at, deepMerge, helmOf, parseDoc, perScope, textDataOf, type Res } from "./resources";
+import {
+  at,
+  deepMerge,
+  helmOf,
+  holdsDashboards,
+  parseDoc,
+  perScope,
+  textDataOf,
+  type Res,
+} from "./resources";
 
 /** A Loki configuration found in a resource, with where it came from (for messages). */
 export interface LokiConfigFound {
@@ -112,10 +121,16 @@ function findLokiConfigs(res: Res): LokiConfigFound[] {
     }
     return found;
   }
-  return textDataOf(res)
-    .map(({ key, text, field }) => ({ where: `${field}["${key}"]: compactor`, doc: parseDoc(text) }))
-    .filter((x) => x.doc && looksLikeLoki(x.doc))
-    .map((x) => ({ where: x.where, config: x.doc! }));
+  if (holdsDashboards(res)) return [];
+  return (
+    textDataOf(res)
+      // A text whose characters name neither top-level key cannot hold them (looksLikeLoki): no
+      // parse for it, which matters for the large ones (dashboards, rule files).
+      .filter(({ text }) => text.includes("schema_config") || text.includes("compactor"))
+      .map(({ key, text, field }) => ({ where: `${field}["${key}"]: compactor`, doc: parseDoc(text) }))
+      .filter((x) => x.doc && looksLikeLoki(x.doc))
+      .map((x) => ({ where: x.where, config: x.doc! }))
+  );
 }
 
 export const STORE_TYPES = ["s3", "aws", "gcs", "azure", "swift", "filesystem", "bos", "cos", "alibabacloud"];

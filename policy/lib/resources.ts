@@ -80,6 +80,17 @@ export const TEXT_DATA_TYPES: ReadonlySet<string> = new Set([
 /** Helm releases and ConfigMap / Secret texts: where chart values or config files live. */
 export const HELM_AND_TEXT_TYPES: ReadonlySet<string> = new Set([...HELM_TYPES, ...TEXT_DATA_TYPES]);
 
+/**
+ * Whether a ConfigMap holds Grafana dashboards: the label Grafana's dashboard sidecar loads
+ * (grafana chart 12.3.1 values.yaml `sidecar.dashboards.label`). Its texts are dashboard JSON, never
+ * an engine's config file, and are hundreds of kilobytes: the engine policies do not search them.
+ */
+export function holdsDashboards(res: Res): boolean {
+  return (
+    res.type === "kubernetes:core/v1:ConfigMap" && res.props.metadata?.labels?.grafana_dashboard !== undefined
+  );
+}
+
 /** ConfigMap / Secret text entries, decoded (base64 `data` of Secrets included). */
 export function textDataOf(res: Res): { key: string; text: string; field: string }[] {
   const out: { key: string; text: string; field: string }[] = [];

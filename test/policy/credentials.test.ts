@@ -1,3 +1,5 @@
+import { strict as assert } from "assert";
+import { mayHoldCredential } from "../../policy/credentials";
 import { fails, passes, release, res, secret, v4Chart, workload } from "../support/policyCases";
 
 const P = "no-plaintext-credentials";
@@ -350,4 +352,30 @@ describe("policy: no-plaintext-credentials", () => {
     ));
   it("fails a credential put into Helm values as a Pulumi secret (ciphertext export)", () =>
     fails([release("grafana", { adminPassword: secret("x") })], P, /values\.adminPassword/));
+});
+
+describe("policy (credentials): the text filter before a ConfigMap's text is parsed", () => {
+  const holds = [
+    "password: x",
+    '{"name":"ADMIN_PASSWORD","value":"x"}',
+    "- name: FOO_TOKEN\n  value: y",
+    "{name: A_SECRET, value: b}",
+    "FOO_PASS=1",
+    "url: http://u:p@h",
+    "slack_api_url: https://x",
+    '{"auth": {"api_key" : "x"}}',
+    `{"${"4dabf18193072939515e22adb298388d"}":"1"}`,
+    "ADMIN_PASSWORD",
+  ];
+  for (const t of holds)
+    it(`lets ${JSON.stringify(t)} through to the parse`, () => assert.equal(mayHoldCredential(t), true));
+  const none = [
+    '"url":"/d/x?var-job=${__url_time_range}"}',
+    "https://docs.victoriametrics.com/keyconcepts/#raw-samples",
+    "see https://medium.com/@someone/post",
+    '{"panels":[{"expr":"sum(rate(x[5m]))"}]}',
+  ];
+  for (const t of none)
+    it(`skips ${JSON.stringify(t)}, which can hold no credential`, () =>
+      assert.equal(mayHoldCredential(t), false));
 });
