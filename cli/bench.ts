@@ -391,9 +391,7 @@ function reportSuite(): void {
     return;
   }
   if (t.cpus > 2)
-    console.log(
-      `     note: the suite ran on ${t.cpus} CPUs; the 60 s bound is for two cores, looser here`,
-    );
+    console.log(`     note: the suite ran on ${t.cpus} CPUs; the 60 s bound is for two cores, looser here`);
   report({
     id: "suite",
     what,

@@ -67,8 +67,8 @@ describe("community dashboards", function () {
     }
     // Helm renders three charts (about 3 s): kept in the fixture cache, whose key covers the chart
     // archives and every source file, so a changed chart or generator renders afresh.
-    const rendered = await cached("community-dashboards", cacheKey("community-dashboards", {}), async () =>
-      renderCommunityDashboards(),
+    const rendered = await cached("community-dashboards", cacheKey("community-dashboards", {}), () =>
+      Promise.resolve(renderCommunityDashboards()),
     );
     assert.deepEqual(rendered, data, "stale data: run npx tsx scripts/genDashboards.ts");
     const titles = data.dashboards.map((d) => d.title);
