@@ -124,6 +124,7 @@ export function buildStack(
     {
       ...opts("objectStore", plan.objectStore),
       minioAdmin: secrets.minioAdmin,
+      garageAdminToken: secrets.garageAdminToken,
       credentialSink: secrets,
       randomProvider,
     },

@@ -15,7 +15,7 @@ export function consumersOf(cfg: StackConfig): Consumer[] {
 }
 
 /**
- * The buckets a stack needs. On MinIO each purpose gets its own bucket (Mimir refuses a ruler
+ * The buckets a stack needs. On MinIO and Garage each purpose gets its own bucket (Mimir refuses a ruler
  * store equal to the blocks bucket and prefix); on Ceph RGW an ObjectBucketClaim is one bucket with
  * its own credentials, so each consumer gets one bucket and distinct prefixes. Buckets nothing reads
  * (model/storage.ts UNUSED_PURPOSES) are planned only where `objectStore.keepUnusedBuckets` keeps
@@ -62,6 +62,9 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
       // One a takeover names is not in state unless existing.buckets imports it.
       unused: [...new Set(kept)].filter((b) => !takenOver.includes(b) || cfg.existing.buckets.includes(b)),
       existingSecret: cfg.takeover?.secrets[consumer],
+      ...(store.type === "garage" && store.existingKeys[consumer]
+        ? { existingKey: store.existingKeys[consumer] }
+        : {}),
       locations,
       user,
     };

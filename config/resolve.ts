@@ -1,3 +1,4 @@
+import { isIP } from "net";
 import { z } from "zod";
 import { base2Bytes, parseQuantity } from "@homelab-observability/contract";
 import { consumersOf, planBuckets } from "./buckets";
@@ -104,7 +105,10 @@ export function parseStackConfig(
       : {
           ...os,
           bucketPrefix: os.bucketPrefix ?? cluster,
-          insecure: os.type === "minio" ? (os.insecure ?? os.endpoint.startsWith("http://")) : false,
+          insecure:
+            os.type === "minio" || os.type === "garage"
+              ? (os.insecure ?? os.endpoint.startsWith("http://"))
+              : false,
         };
   const sized = sizedDefaults(r);
   const cfg: StackConfig = {
@@ -184,6 +188,7 @@ export function absentSecrets(
   if (c.secrets.backend === "config") {
     const needed: SecretKey[] = [];
     if (c.objectStore.type === "minio") needed.push("minioAdminUser", "minioAdminPassword");
+    if (c.objectStore.type === "garage") needed.push("garageAdminToken");
     if (c.alerting.pushover) needed.push("pushoverToken", "pushoverUserKey");
     if (c.alerting.heartbeat) needed.push("heartbeatUrl");
     if (credentialReceivers(c.alerting.receivers).length > 0) needed.push("receiverCredentials");
@@ -360,7 +365,9 @@ function crossChecks(
         : "objectStore.bucketPrefix";
     const lastPhase = { ...c, phase: PHASES[PHASES.length - 1] };
     for (const name of planBuckets(lastPhase).consumers.flatMap((x) => [...x.buckets, ...x.unused])) {
-      const problem = s3BucketNameProblem(name);
+      const problem =
+        s3BucketNameProblem(name) ??
+        (c.objectStore.type === "garage" ? garageBucketNameProblem(name) : undefined);
       if (problem) {
         p.push(
           `${k(prefixKey)}: expected a prefix that keeps every bucket name valid (3-63 lowercase letters, digits, '-' or '.'), got "${c.objectStore.bucketPrefix}", which makes bucket "${name}" ${problem}`,
@@ -368,6 +375,24 @@ function crossChecks(
         break;
       }
     }
+  }
+  if (c.objectStore.type === "garage") {
+    // Names the stack does not make itself: Garage's rule judges them before any request does.
+    c.existing.buckets.forEach((name, i) => {
+      const problem = garageBucketNameProblem(name);
+      if (problem)
+        p.push(
+          `${k(`existing.buckets[${i}]`)}: expected a bucket name Garage accepts (3-63 of a-z 0-9 . -, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
+        );
+    });
+    for (const [consumer, named] of Object.entries(c.takeover?.buckets ?? {}))
+      for (const [purpose, name] of Object.entries(named ?? {})) {
+        const problem = typeof name === "string" ? garageBucketNameProblem(name) : undefined;
+        if (problem)
+          p.push(
+            `${k(`takeover.buckets.${consumer}.${purpose}`)}: expected a bucket name Garage accepts (3-63 of a-z 0-9 . -, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
+          );
+      }
   }
   p.push(...takeoverChecks(c));
   if (c.agents.namespace === c.namespace)
@@ -511,6 +536,23 @@ export function s3BucketNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why Garage refuses a bucket name, in its own terms (Deuxfleurs/garage v2.5.0
+ * src/model/bucket_alias_table.rs `is_valid_bucket_name`, with `allow_punycode` at its default
+ * false, src/util/config.rs): 3-63 of lowercase letters, digits, '.' and '-', starting and ending
+ * with a letter or digit, not an IP address, not starting with "xn--" nor holding ".xn--", not
+ * ending in "-s3alias". It allows ".." (S3 does not).
+ */
+export function garageBucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `${name.length} characters long (Garage allows 3-63)`;
+  if (!/^[a-z0-9.-]+$/.test(name)) return "use characters other than lowercase letters, digits, '.' and '-'";
+  if (/^[-.]|[-.]$/.test(name)) return "start or end with '-' or '.'";
+  if (isIP(name) !== 0) return "parse as an IP address";
+  if (name.startsWith("xn--") || name.includes(".xn--")) return 'hold a punycode label ("xn--")';
+  if (name.endsWith("-s3alias")) return 'end with "-s3alias"';
+  return undefined;
+}
+
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
 function kpsFullnameOf(t: NonNullable<Raw["takeover"]>): string {
   const release = t.releases.kubePrometheusStack?.split("/")[1];
@@ -565,9 +607,24 @@ function takeoverChecks(c: StackConfig): string[] {
   }
   const hasBuckets = Object.values(t.buckets).some((b) => b !== undefined);
   const hasS3Secrets = t.secrets.loki !== undefined || t.secrets.mimir !== undefined;
-  if ((hasBuckets || hasS3Secrets) && c.objectStore.type !== "minio") {
+  if (c.objectStore.type === "garage")
+    for (const [consumer, named] of Object.entries(t.buckets))
+      for (const [purpose, bucket] of Object.entries(named ?? {}))
+        if (typeof bucket === "string" && !c.existing.buckets.includes(bucket))
+          p.push(
+            `${k(`buckets.${consumer}.${purpose}`)}: with objectStore.type "garage" a bucket the stack uses must be in its state (its grant needs Garage's bucket ID): add "${bucket}" to existing.buckets (imported, never deleted), got it named here only`,
+          );
+  if (hasS3Secrets && c.objectStore.type === "garage") {
     p.push(
-      `${k(hasBuckets ? "buckets" : "secrets")}: existing buckets and S3 credential Secrets need objectStore.type "minio", got "${c.objectStore.type}"`,
+      `${k("secrets")}: with objectStore.type "garage" the consumers' access keys are Garage keys; name them in objectStore.existingKeys (imported, their secret read from Garage) instead of S3 credential Secrets`,
+    );
+  } else if (
+    (hasBuckets || hasS3Secrets) &&
+    c.objectStore.type !== "minio" &&
+    c.objectStore.type !== "garage"
+  ) {
+    p.push(
+      `${k(hasBuckets ? "buckets" : "secrets")}: existing buckets and S3 credential Secrets need objectStore.type "minio" (buckets: or "garage"), got "${c.objectStore.type}"`,
     );
   }
   const mimir = t.buckets.mimir;

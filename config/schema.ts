@@ -118,6 +118,14 @@ const bucketPrefix = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
     "expected a bucket name prefix (lowercase letters, digits and '-', starting with a letter or digit)",
 });
 
+/**
+ * A Garage access key ID: "GK" and 24 hex digits (Deuxfleurs/garage v2.5.0 src/model/key_table.rs
+ * `Key::new` makes `GK` + 12 random bytes in hex).
+ */
+const garageKeyId = z.string().regex(/^GK[0-9a-f]{24}$/, {
+  message: 'expected a Garage access key ID ("GK" and 24 hex digits) like "GK31c2f218a2e44f485b94239e"',
+});
+
 /** The user-info-free form of a URL for messages: credentials in a URL are never printed. */
 export function redactUrl(v: string): string {
   return v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, "$1<redacted>@");
@@ -232,6 +240,62 @@ const minioStore = z
   })
   .strict();
 
+/**
+ * Garage (Deuxfleurs/garage v2.5.0): buckets and one access key per consumer through its admin API
+ * v2 (upstream/garage/data/). Garage accepts S3 requests signed for its own `s3_region` only, and
+ * answers path-style requests always (src/api/common/signature/payload.rs `verify_v4`;
+ * doc/book/reference-manual/configuration.md `s3_region`, `root_domain`).
+ */
+const garageStore = z
+  .object({
+    /** "garage": buckets and per-consumer access keys on Garage, through its admin API v2. */
+    type: z.literal("garage"),
+    /** S3 endpoint URL with scheme (Garage's `s3_api.api_bind_addr`), e.g. "http://garage.storage.svc.cluster.local:3900". */
+    endpoint: httpUrl("http://garage.storage.svc:3900", true),
+    /**
+     * Garage's admin API as seen from where Pulumi runs (`admin.api_bind_addr`), e.g.
+     * "http://localhost:3903" with `kubectl -n storage port-forward svc/garage 3903:3903`. The
+     * admin API is on its own port, so there is no default. Required.
+     */
+    adminEndpoint: httpUrl("http://localhost:3903", true),
+    /**
+     * Garage's S3 endpoint as seen from where Pulumi runs, e.g. "http://localhost:3900": used only to
+     * empty a bucket the stack deletes with deleteNonEmptyBuckets. Default: `endpoint`.
+     */
+    s3AdminEndpoint: httpUrl("http://localhost:3900", true).optional(),
+    /**
+     * Garage's `s3_region` (its config has no default; "garage" is the value of its quick-start and
+     * reference configuration). A request signed for another region is refused. Default "garage".
+     */
+    region: z.string().min(1).default("garage"),
+    /**
+     * With an https:// endpoint: do not verify its certificate (the admin API client, Loki, Mimir).
+     * Default: true when the endpoint is http://.
+     */
+    insecure: z.boolean().optional(),
+    /** Prefix for bucket names. Default: the cluster name. */
+    bucketPrefix: bucketPrefix.optional(),
+    /**
+     * Access keys that exist in Garage already, per consumer (their access key IDs, "GK..."): imported
+     * (takeover) instead of created, and granted the consumer's buckets. Default: none.
+     */
+    existingKeys: z
+      .object({
+        /** Loki's access key ID. Default: a new key. */
+        loki: garageKeyId.optional(),
+        /** Mimir's access key ID. Default: a new key. */
+        mimir: garageKeyId.optional(),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Let the program delete a bucket that still holds objects (an update that removes it, with
+     * buckets otherwise retained). Default false: such a delete is refused and names the bucket.
+     */
+    deleteNonEmptyBuckets: z.boolean().default(false),
+  })
+  .strict();
+
 const cephStore = z
   .object({
     /** "ceph-rgw": ObjectBucketClaims on Ceph RGW (Rook). */
@@ -252,11 +316,11 @@ const filesystemStore = z
   })
   .strict();
 
-const objectStore = z.discriminatedUnion("type", [minioStore, cephStore, filesystemStore], {
+const objectStore = z.discriminatedUnion("type", [minioStore, garageStore, cephStore, filesystemStore], {
   errorMap: (issue, ctx) =>
     issue.code === "invalid_union_discriminator"
       ? {
-          message: `expected type to be one of minio | ceph-rgw | filesystem, got ${JSON.stringify(ctx.data?.type)}`,
+          message: `expected type to be one of minio | garage | ceph-rgw | filesystem, got ${JSON.stringify(ctx.data?.type)}`,
         }
       : { message: ctx.defaultError },
 });
@@ -265,6 +329,8 @@ const onepasswordItems = z
   .object({
     /** Item holding the MinIO admin login (fields username, password). */
     minioAdmin: z.string().min(1).default("minio-admin"),
+    /** Item holding Garage's admin API token (field "credential"). */
+    garageAdmin: z.string().min(1).default("garage-admin"),
     /** Item holding the Pushover application token (field "token") and user key (field "user_key"). */
     pushover: z.string().min(1).default("pushover"),
     /** Item holding the Grafana admin login (fields username, password). */

@@ -199,7 +199,7 @@ export type ObjectStoreReach =
  * time would go stale without anyone seeing it.
  */
 export function objectStoreReach(
-  store: { type: "minio"; endpoint: string } | { type: "ceph-rgw" } | { type: "filesystem" },
+  store: { type: "minio" | "garage"; endpoint: string } | { type: "ceph-rgw" } | { type: "filesystem" },
   cidrs: string[],
 ): ObjectStoreReach | undefined {
   if (store.type === "filesystem") return undefined;

@@ -2,6 +2,7 @@
 export const SECRET_KEYS = [
   "minioAdminUser",
   "minioAdminPassword",
+  "garageAdminToken",
   "pushoverToken",
   "pushoverUserKey",
   "heartbeatUrl",

@@ -29,12 +29,14 @@ export interface ConsumerPlan {
   existingSecret?: string;
   /** Purpose -> bucket (+ prefix). */
   locations: Partial<Record<Purpose, Location>>;
-  /** MinIO user name for this consumer (MinIO only). */
+  /** MinIO user name for this consumer (MinIO only); the name of its Garage access key (Garage). */
   user: string;
+  /** An access key Garage already has for this consumer (`objectStore.existingKeys`): imported, not created. */
+  existingKey?: string;
 }
 
 export interface BucketPlan {
-  type: "minio" | "ceph-rgw" | "filesystem";
+  type: "minio" | "garage" | "ceph-rgw" | "filesystem";
   consumers: ConsumerPlan[];
   /** MinIO user that may only read the cluster's metrics (`admin:Prometheus`). */
   metricsUser: string;

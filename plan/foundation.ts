@@ -65,6 +65,7 @@ export function planFoundation(
         namespace: ns,
         needs: {
           minioAdmin: cfg.objectStore.type === "minio",
+          garageAdmin: cfg.objectStore.type === "garage",
           pushover: cfg.alerting.pushover,
           heartbeat: cfg.alerting.heartbeat,
           receivers: receiverCredentialNeeds(cfg.alerting.receivers),

@@ -27,6 +27,11 @@ export interface EgressInputs {
   apiServer: { cidrs: string[]; port: number };
   /** The object store; absent without one (the filesystem store). */
   objectStore?: ObjectStoreReach;
+  /**
+   * The scrapers read the object store's own metrics (MinIO's cluster metrics, the minio store
+   * only): they get its egress rule too. Default false: only Loki and Mimir reach the store.
+   */
+  scrapesObjectStore?: boolean;
   /** Where host-network targets listen (`network.nodes`), and their ports. */
   nodes: { cidrs: string[]; ports: number[] };
   /**
@@ -165,7 +170,9 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
       ...(n.runs.mimir ? ["mimir"] : []),
       // MinIO's cluster metrics are scraped by Prometheus and vmagent (the program's ScrapeConfig)
       // or Alloy (its own prometheus.scrape block): builders/objectstore/minioMetrics.ts.
-      ...out.filter((g) => scrapers.some((s) => same(s, g))).map((g) => g.name),
+      ...(n.egress.scrapesObjectStore
+        ? out.filter((g) => scrapers.some((s) => same(s, g))).map((g) => g.name)
+        : []),
     ],
     alertmanagers: out
       .filter((g) => [kpsAlertmanagerName(), "alertmanager", "vmalertmanager"].includes(g.name))

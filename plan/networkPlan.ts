@@ -132,6 +132,8 @@ function egressInputs(
     enforced: n.egress === "enforced",
     apiServer: { cidrs: n.apiServer.cidrs, port: n.apiServer.port },
     objectStore: objectStoreReach(cfg.objectStore, n.objectStore.cidrs),
+    // Only MinIO's metrics are scraped from the store (plan/context.ts minioScrape).
+    scrapesObjectStore: cfg.objectStore.type === "minio",
     nodes: { cidrs: n.nodes, ports: NODE_SCRAPE_PORTS },
     ...(alerting
       ? { receivers: { cidrs: n.receivers, ports: receiverEgressPorts(cfg.alerting.receivers, builtIn) } }

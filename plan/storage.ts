@@ -22,6 +22,20 @@ export function consumerStorage(
   const p = plan.consumers.find((c) => c.consumer === consumer);
   if (store.type === "filesystem" || plan.type === "filesystem") return { kind: "filesystem", consumer };
   if (!p) throw new Error(`consumerStorage: the bucket plan has no buckets for ${consumer}`);
+  // Garage's keys, like MinIO's users, land in the program's credential Secret; Garage answers
+  // path-style requests always and signs for its own s3_region only (config/schema.ts garageStore).
+  if (store.type === "garage")
+    return {
+      kind: "s3",
+      consumer,
+      endpoint: store.endpoint,
+      region: store.region,
+      plainHttp: store.endpoint.startsWith("http://"),
+      skipVerify: store.endpoint.startsWith("https://") && store.insecure,
+      pathStyle: true,
+      locations: p.locations,
+      envFrom: [{ secretRef: { name: credentialSecretName(consumer) } }],
+    };
   if (store.type === "minio")
     return {
       kind: "s3",

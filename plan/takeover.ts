@@ -40,6 +40,9 @@ export const PVC_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
 export const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 export const BUCKET_TYPE = "minio:index/s3Bucket:S3Bucket";
 export const CLAIM_TYPE = "kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim";
+/** The Garage resources' types (components/objectstore/garage.ts: dynamic resources, module "garage"). */
+export const GARAGE_BUCKET_TYPE = "pulumi-nodejs:dynamic/garage:Bucket";
+export const GARAGE_KEY_TYPE = "pulumi-nodejs:dynamic/garage:Key";
 
 /**
  * Release inputs the program sets (components/helm.ts) other than name and namespace. During the
@@ -78,7 +81,7 @@ export const LIVE_FIELD_IGNORES: Record<string, string[]> = {
 
 /** Every adoption a stack asks for; empty on a fresh stack. */
 export function planAdoptions(cfg: StackConfig): Adoption[] {
-  const out: Adoption[] = existingBuckets(cfg);
+  const out: Adoption[] = [...existingBuckets(cfg), ...existingGarageKeys(cfg)];
   const t = cfg.takeover;
   if (!t) return out;
   const importing = t.step === "import";
@@ -123,6 +126,31 @@ export function planAdoptions(cfg: StackConfig): Adoption[] {
 }
 
 /**
+ * `objectStore.existingKeys`: Garage access keys made outside the stack, imported by their access
+ * key ID (the provider reads the key, its secret included, back from Garage) under the name the
+ * program gives the consumer's key. Required: a key named there must be used by this phase.
+ */
+function existingGarageKeys(cfg: StackConfig): Adoption[] {
+  if (cfg.objectStore.type !== "garage") return [];
+  const plan = planBuckets(cfg);
+  return plan.consumers.flatMap((c) =>
+    c.existingKey
+      ? [
+          {
+            type: GARAGE_KEY_TYPE,
+            identity: c.user,
+            id: c.existingKey,
+            // Its name in Garage may differ: the import takes it as it is, the next update renames it.
+            ignoreChanges: ["name"],
+            required: true,
+            key: `objectStore.existingKeys.${c.consumer}`,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
  * `existing.buckets`: buckets (or, on Ceph RGW, the claims that hold them) that exist outside the
  * state, e.g. retained when the stack stepped back a phase, or the operator's own (takeover). A
  * listed bucket the program does not use in this phase is no error: it may be listed ahead of the
@@ -148,6 +176,18 @@ function existingBuckets(cfg: StackConfig): Adoption[] {
         };
       });
   }
+  if (plan.type === "garage") {
+    // The program's Garage provider imports a bucket by its global alias, its S3 name
+    // (components/objectstore/garage.ts bucketProvider.read).
+    return listed.map((bucket) => ({
+      type: GARAGE_BUCKET_TYPE,
+      identity: bucket,
+      id: bucket,
+      ignoreChanges: [],
+      required: false,
+      key: "existing.buckets",
+    }));
+  }
   // The MinIO provider imports a bucket by its name (aminueza/terraform-provider-minio
   // minio/resource_minio_s3_bucket.go: Read takes d.Id() as the bucket; acl/forceDestroy default).
   return listed.map((bucket) => ({
@@ -169,6 +209,7 @@ export function identityOf(type: string, props: Record<string, any>): string | u
     return name && ns ? `${ns}/${name}` : undefined;
   }
   if (type === BUCKET_TYPE) return str(props.bucket);
+  if (type === GARAGE_BUCKET_TYPE || type === GARAGE_KEY_TYPE) return str(props.name);
   if (type.startsWith("kubernetes:")) {
     const name = str(props.metadata?.name);
     const ns = str(props.metadata?.namespace);

@@ -77,6 +77,7 @@ export interface StackPlan {
     namespace: string;
     needs: {
       minioAdmin: boolean;
+      garageAdmin: boolean;
       pushover: boolean;
       heartbeat: boolean;
       receivers: { name: string; key: string; item: string }[];

@@ -2,6 +2,8 @@
 # Installs the real validators and servers the tests run (Debian packages): promtool, amtool,
 # vmalert, yamllint, and the servers prometheus, prometheus-alertmanager, victoria-metrics (the
 # verify tests start them on loopback). Idempotent: does nothing when all are already on PATH.
+# Then the object stores the object-store tests run on loopback, built from their registries (see
+# the end of this file): Garage (crates.io) and MinIO's server (the Go module proxy).
 set -euo pipefail
 declare -A pkg=([promtool]=prometheus [amtool]=prometheus-alertmanager [vmalert]=victoria-metrics [yamllint]=yamllint
   [prometheus]=prometheus [prometheus-alertmanager]=prometheus-alertmanager [victoria-metrics]=victoria-metrics)
@@ -11,12 +13,42 @@ for tool in "${!pkg[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 if [ ${#missing[@]} -eq 0 ]; then
   echo "validators present: ${!pkg[*]}"
-  exit 0
+else
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  for tool in "${!pkg[@]}"; do command -v "$tool" >/dev/null || { echo "still missing: $tool" >&2; exit 1; }; done
+  echo "validators installed"
 fi
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "installing Debian packages: ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-for tool in "${!pkg[@]}"; do command -v "$tool" >/dev/null || { echo "still missing: $tool" >&2; exit 1; }; done
-echo "validators installed"
+
+# The object stores (test/objectstore/): built from source by their registries' own clients, once;
+# a binary already on PATH, in ~/.cargo/bin or in $(go env GOPATH)/bin is kept when it is the pinned
+# version (upstream/garage/data/README.md names the Garage release its API document comes from).
+#
+# Garage 2.5.0, the newest 2.x on crates.io (`cargo info garage`); default features (bundled
+# SQLite and LMDB: no system library needed). A fresh build takes about 25 minutes of two cores.
+GARAGE_VERSION=2.5.0
+# MinIO's server. Its last release, RELEASE.2025-10-15T17-29-55Z, is commit 9e49d5e7a648, but the
+# Go module proxy refuses that version ("403 Forbidden ... This module version is not available",
+# for the commit and for the tag): it serves the repository's final commit 7aac2a2c5b7c (2026-02-12),
+# which is that release plus five small server fixes and documentation (`git log
+# 9e49d5e7a648..7aac2a2c5b7c`), with the same go.mod.
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+export PATH="$PATH:$HOME/.cargo/bin"
+command -v go >/dev/null 2>&1 && export PATH="$PATH:$(go env GOPATH)/bin"
+if command -v garage >/dev/null 2>&1 && garage --version 2>/dev/null | grep -q "v$GARAGE_VERSION"; then
+  echo "garage present: $(command -v garage)"
+else
+  command -v cargo >/dev/null 2>&1 || { echo "cargo is needed to build garage $GARAGE_VERSION (rustup.rs or Debian's cargo)" >&2; exit 1; }
+  echo "building garage $GARAGE_VERSION from crates.io (cargo install --locked)"
+  cargo install garage --locked --version "$GARAGE_VERSION" --quiet
+fi
+if command -v minio >/dev/null 2>&1 && minio --version 2>/dev/null | grep -q "${MINIO_VERSION##*-}"; then
+  echo "minio present: $(command -v minio)"
+else
+  command -v go >/dev/null 2>&1 || { echo "go is needed to build minio $MINIO_VERSION (Debian's golang-go or go.dev)" >&2; exit 1; }
+  echo "building minio $MINIO_VERSION from the Go module proxy (go install)"
+  go install "github.com/minio/minio@$MINIO_VERSION"
+fi

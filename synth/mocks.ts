@@ -10,6 +10,10 @@ export const SECRET_OUTPUTS: Record<string, readonly string[]> = {
   "kubernetes:core/v1:Secret": ["data", "stringData"],
   "onepassword:index/item:Item": ["password", "sections"],
   "pulumi:providers:minio": ["minioPassword", "minioUser"],
+  // The Garage resources carry the admin token in their inputs (a Pulumi secret).
+  "pulumi-nodejs:dynamic/garage:Bucket": ["admin"],
+  "pulumi-nodejs:dynamic/garage:Key": ["admin", "secretAccessKey"],
+  "pulumi-nodejs:dynamic/garage:Grant": ["admin"],
   "pulumi:providers:onepassword": ["token", "serviceAccountToken"],
 };
 
@@ -17,6 +21,13 @@ const uid = (name: string) => {
   let h = 0;
   for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return `${h.toString(16).padStart(8, "0")}-0000-4000-8000-${name.length.toString(16).padStart(12, "0")}`;
+};
+
+/** `n` hex digits derived from `seed` (stable across runs). */
+const hex = (seed: string, n: number) => {
+  let out = "";
+  for (let i = 0; out.length < n; i++) out += uid(`${seed}/${i}`).replace(/-/g, "");
+  return out.slice(0, n);
 };
 
 /** State a real provider would return after creating the resource. */
@@ -65,6 +76,16 @@ export function mockState(type: string, name: string, inputs: Record<string, any
       return { ...inputs };
     case "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment":
       return { ...inputs };
+    // What Garage's admin API answers (upstream/garage/data/): a bucket ID of 64 hex digits, an
+    // access key ID "GK" + 24 hex digits and a 64-hex-digit secret.
+    case "pulumi-nodejs:dynamic/garage:Bucket":
+      return { ...inputs, bucketId: hex(`bucket-${inputs.name}`, 64), objects: 0, bytes: 0 };
+    case "pulumi-nodejs:dynamic/garage:Key":
+      return {
+        ...inputs,
+        accessKeyId: `GK${hex(`key-${inputs.name}`, 24)}`,
+        secretAccessKey: hex(`secret-${inputs.name}`, 64),
+      };
     case "onepassword:index/item:Item":
       return { ...inputs, uuid: uid(name), category: inputs.category ?? "login" };
     default:
@@ -84,6 +105,9 @@ export function mockRead(type: string, id: string, inputs: Record<string, any>):
     return mockState(type, name, { ...inputs, metadata });
   }
   if (type === "minio:index/s3Bucket:S3Bucket") return mockState(type, name, { ...inputs, bucket: id });
+  if (type === "pulumi-nodejs:dynamic/garage:Bucket") return mockState(type, name, { ...inputs, name: id });
+  if (type === "pulumi-nodejs:dynamic/garage:Key")
+    return { ...mockState(type, name, inputs), accessKeyId: id };
   return mockState(type, name, inputs);
 }
 

@@ -101,7 +101,7 @@ export function lokiRules(opts: { canary: boolean }): RuleGroup[] {
 }
 
 /** The object store a stack writes to (config `objectStore.type`). */
-export type StoreKind = "minio" | "ceph-rgw" | "filesystem";
+export type StoreKind = "minio" | "garage" | "ceph-rgw" | "filesystem";
 
 /** Inputs of {@link objectStoreRules}. */
 export interface ObjectStoreRuleInputs {

@@ -19,6 +19,7 @@ import {
   objectBucketClaim,
 } from "../../builders/objectstore/storeObjects";
 import { readExistingSecret } from "../existingSecret";
+import { GarageBucket, GarageGrant, GarageKey } from "./garage";
 
 /** The settings of the stack config's `objectStore` this component reads, per store type. */
 export type ObjectStoreSettings =
@@ -29,6 +30,16 @@ export type ObjectStoreSettings =
       region: string;
       insecure: boolean;
       keepDeletedDays?: number;
+    }
+  | {
+      type: "garage";
+      endpoint: string;
+      adminEndpoint: string;
+      /** S3 endpoint as seen from where Pulumi runs; only a bucket deleted with its objects uses it. */
+      s3AdminEndpoint?: string;
+      region: string;
+      insecure: boolean;
+      deleteNonEmptyBuckets: boolean;
     }
   | { type: "ceph-rgw"; storageClass: string; insecure: boolean }
   | { type: "filesystem"; insecure: boolean };
@@ -59,6 +70,8 @@ export interface ObjectStoreArgs {
   namespace: string;
   /** MinIO admin login, from the secrets backend. Required with the minio store; default: none. */
   minioAdmin?: { user: pulumi.Output<string>; password: pulumi.Output<string> };
+  /** Garage's admin API token, from the secrets backend. Required with the garage store; default: none. */
+  garageAdminToken?: pulumi.Output<string>;
   /**
    * Scrape MinIO's cluster metrics (minio store): a user that may only read metrics
    * (`admin:Prometheus`), its bearer token in a Secret, and a ScrapeConfig. Default: no scrape.
@@ -170,6 +183,8 @@ export class ObjectStore extends pulumi.ComponentResource {
         }
       }
       if (args.metrics) this.minioMetrics(name, args, args.metrics, mOpts, k8sOpts);
+    } else if (args.plan.type === "garage") {
+      this.garage(name, args, k8sOpts, dataOpts, ready);
     } else {
       const store = args.store;
       if (store.type !== "ceph-rgw") throw new Error("ObjectStore: a ceph-rgw plan needs a ceph-rgw store");
@@ -184,6 +199,74 @@ export class ObjectStore extends pulumi.ComponentResource {
       }
     }
     this.registerOutputs({});
+  }
+
+  /**
+   * Garage: a bucket per purpose, one access key per consumer, and a grant of read and write (never
+   * owner) on exactly that consumer's buckets, all through Garage's admin API v2 (./garage.ts).
+   * Buckets listed in existing.buckets and keys in objectStore.existingKeys are imported
+   * (plan/takeover.ts); unused kept buckets are granted to nobody.
+   */
+  private garage(
+    name: string,
+    args: ObjectStoreArgs,
+    k8sOpts: ChildOptions,
+    dataOpts: { protect: boolean; retainOnDelete: boolean },
+    ready: Record<Consumer, pulumi.Resource[]>,
+  ): void {
+    const store = args.store;
+    if (store.type !== "garage") throw new Error("ObjectStore: a garage plan needs a garage store");
+    if (!args.garageAdminToken) throw new Error("ObjectStore: the garage store needs garageAdminToken");
+    const admin = pulumi.secret(
+      args.garageAdminToken.apply((token) => ({ endpoint: store.adminEndpoint, token })),
+    );
+    const gOpts = { parent: this, dependsOn: k8sOpts.dependsOn };
+    for (const plan of args.plan.consumers) {
+      const bucket = (b: string) =>
+        new GarageBucket(
+          `${name}-${b}`,
+          {
+            admin,
+            name: b,
+            deleteNonEmpty: store.deleteNonEmptyBuckets,
+            s3Endpoint: store.s3AdminEndpoint ?? store.endpoint,
+            region: store.region,
+          },
+          // Listed in existing.buckets: imported by name (plan/takeover.ts planAdoptions).
+          { ...gOpts, ...dataOpts },
+        );
+      const buckets = plan.buckets.map(bucket);
+      plan.unused.map(bucket);
+      const key = new GarageKey(
+        `${name}-${plan.consumer}-key`,
+        { admin, name: plan.user },
+        // Named in objectStore.existingKeys: imported by its ID (plan/takeover.ts planAdoptions).
+        gOpts,
+      );
+      const grants = buckets.map(
+        (b, i) =>
+          new GarageGrant(
+            `${name}-${plan.buckets[i]}-${plan.consumer}-grant`,
+            {
+              admin,
+              bucket: plan.buckets[i],
+              bucketId: b.bucketId,
+              keyName: plan.user,
+              accessKeyId: key.accessKeyId,
+              permissions: { read: true, write: true, owner: false },
+            },
+            gOpts,
+          ),
+      );
+      const secret = pulumi.secret(key.secretAccessKey);
+      const credentials = this.credentialSecret(name, plan, args.namespace, key.accessKeyId, secret, k8sOpts);
+      args.credentialSink?.record(
+        `${plan.user} (Garage)`,
+        { username: key.accessKeyId, password: secret },
+        { parent: this, dependsOn: k8sOpts.dependsOn },
+      );
+      ready[plan.consumer] = [...buckets, ...grants, credentials];
+    }
   }
 
   /**

@@ -27,7 +27,8 @@ export interface SecretsArgs {
         backend: "onepassword";
         vault: string;
         connectUrl?: string;
-        items: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string>;
+        /** Item titles (`garageAdmin` only with the garage store). */
+        items: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> & { garageAdmin?: string };
       };
   /** Namespace of the projected Kubernetes Secrets. Required. */
   namespace: string;
@@ -38,6 +39,8 @@ export interface SecretsArgs {
    */
   needs: {
     minioAdmin: boolean;
+    /** Garage's admin token (objectStore.type garage). Default false. */
+    garageAdmin?: boolean;
     pushover: boolean;
     heartbeat: boolean;
     receivers?: { name: string; key: string; item: string }[];
@@ -67,6 +70,8 @@ type Item = onepassword.GetItemResult;
 export class Secrets extends pulumi.ComponentResource implements CredentialSink {
   /** MinIO admin login for the MinIO provider (only when needs.minioAdmin). */
   readonly minioAdmin?: { user: pulumi.Output<string>; password: pulumi.Output<string> };
+  /** Garage's admin API token (only when needs.garageAdmin). */
+  readonly garageAdminToken?: pulumi.Output<string>;
   /** The 1Password provider, when that backend is used. */
   readonly onepasswordProvider?: onepassword.Provider;
   private readonly name: string;
@@ -79,8 +84,11 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     const source = args.secretSource;
     let read: (item: keyof typeof itemTitles, field: string, configKey: SecretKey) => pulumi.Output<string>;
     let readTitled: ((title: string, field: string, where: string) => pulumi.Output<string>) | undefined;
-    let itemTitles: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> = {
+    let itemTitles: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> & {
+      garageAdmin?: string;
+    } = {
       minioAdmin: "",
+      garageAdmin: "",
       pushover: "",
       grafanaAdmin: "",
       heartbeat: "",
@@ -114,7 +122,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
         return pulumi.secret(items.get(title)!.apply((item) => itemField(item, field, where)));
       };
       readTitled = titled;
-      read = (key, field) => titled(itemTitles[key], field, `${PROJECT}:secrets.items.${key}`);
+      read = (key, field) => titled(itemTitles[key] ?? "", field, `${PROJECT}:secrets.items.${key}`);
     } else {
       read = (_item, _field, configKey) => source.require(configKey);
     }
@@ -126,6 +134,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
         password: read("minioAdmin", "password", "minioAdminPassword"),
       };
     }
+    if (args.needs.garageAdmin) this.garageAdminToken = read("garageAdmin", "credential", "garageAdminToken");
     if (args.needs.pushover) {
       const r = SECRET_REFS.pushover;
       this.projected(

@@ -1,0 +1,442 @@
+import * as pulumi from "@pulumi/pulumi";
+import { listObjectsUrl, parseListObjectsV2, signS3 } from "../../builders/objectstore/s3Signature";
+
+/**
+ * Garage's buckets, access keys and grants as Pulumi resources: a dynamic provider over Garage's
+ * admin API v2 (Deuxfleurs/garage v2.5.0, the document in upstream/garage/data/). No maintained
+ * Pulumi provider for Garage exists (docs/explanation/object-stores.md says why this one).
+ *
+ * The provider keeps Pulumi's contract: `read` asks Garage (a bucket, key or grant changed or
+ * removed outside the stack shows as drift, or as gone); `diff` names what replaces (a bucket's
+ * alias, a grant's bucket or key) and what only updates; deleting a bucket that still holds
+ * objects is refused unless the stack asks for it; `import` takes a bucket by its name and a key
+ * by its access key ID. The admin token is an input (a Pulumi secret, so encrypted in state) and
+ * appears in no message.
+ *
+ * Every body sent and read is one of the admin API's schemas: the tests validate each against the
+ * document. The module needs nothing but `fetch` at run time: Pulumi serializes the provider into
+ * the state and runs it from there.
+ */
+
+/** Where and how the program reaches Garage's admin API. */
+export interface GarageAdmin {
+  /** The admin API's URL as seen from where Pulumi runs (`objectStore.adminEndpoint`). */
+  endpoint: string;
+  /** The admin token (a bearer token Garage checks against `admin.admin_token`). */
+  token: string;
+}
+
+/** A Garage admin API error, with the status and Garage's own message; never the token. */
+export class GarageApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One admin API v2 call: `GET|POST /v2/<Operation>?<query>` with a JSON body, bearer token.
+ * Garage answers errors as `{"code", "message", "region", "path"}` (src/api/admin/error.rs).
+ */
+export async function garageCall<T>(
+  admin: GarageAdmin,
+  method: "GET" | "POST",
+  operation: string,
+  query: Record<string, string> = {},
+  body?: unknown,
+): Promise<T> {
+  const u = new URL(`${admin.endpoint.replace(/\/+$/, "")}/v2/${operation}`);
+  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
+  let res: Response;
+  try {
+    res = await fetch(u, {
+      method,
+      headers: {
+        authorization: `Bearer ${admin.token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (e) {
+    throw new Error(
+      `Garage admin API at ${admin.endpoint} (objectStore.adminEndpoint) did not answer ${operation}: ${(e as Error).message}`,
+    );
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let code = "";
+    let message = text.slice(0, 300);
+    try {
+      const j = JSON.parse(text) as { code?: string; message?: string };
+      code = j.code ?? "";
+      message = j.message ?? message;
+    } catch {
+      // not JSON: the text itself
+    }
+    const hint =
+      res.status === 401 || res.status === 403
+        ? " (the admin token was refused: check garageAdminToken or the 1Password item)"
+        : "";
+    throw new GarageApiError(
+      res.status,
+      code,
+      `Garage ${operation}: ${res.status} ${code} ${message}${hint}`,
+    );
+  }
+  return (text === "" ? undefined : JSON.parse(text)) as T;
+}
+
+/** GetBucketInfo's answer (the fields read). */
+export interface BucketInfo {
+  id: string;
+  globalAliases: string[];
+  objects: number;
+  bytes: number;
+  unfinishedUploads: number;
+  keys: { accessKeyId: string; name: string; permissions: Permissions }[];
+}
+/** A key's permissions on one bucket (ApiBucketKeyPerm). */
+export interface Permissions {
+  read?: boolean;
+  write?: boolean;
+  owner?: boolean;
+}
+
+/** The bucket whose global alias is `alias`, or undefined when Garage has none. */
+export async function bucketByAlias(admin: GarageAdmin, alias: string): Promise<BucketInfo | undefined> {
+  try {
+    return await garageCall<BucketInfo>(admin, "GET", "GetBucketInfo", { globalAlias: alias });
+  } catch (e) {
+    if (e instanceof GarageApiError && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+/** The bucket whose ID is `id`, or undefined. */
+async function bucketById(admin: GarageAdmin, id: string): Promise<BucketInfo | undefined> {
+  try {
+    return await garageCall<BucketInfo>(admin, "GET", "GetBucketInfo", { id });
+  } catch (e) {
+    if (e instanceof GarageApiError && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+// ---- buckets ----
+
+/** A bucket's inputs. */
+export interface BucketInputs {
+  admin: GarageAdmin;
+  /** The bucket's global alias: its S3 name, and its Pulumi ID. */
+  name: string;
+  /** Delete it with its objects when the stack removes it (`objectStore.deleteNonEmptyBuckets`). */
+  deleteNonEmpty: boolean;
+  /** S3 endpoint from where Pulumi runs, to empty it with a short-lived key before a delete. */
+  s3Endpoint: string;
+  /** Garage's s3_region, which signs that emptying. */
+  region: string;
+}
+/** A bucket's outputs: its inputs and what Garage reports. */
+export interface BucketOutputs extends BucketInputs {
+  bucketId: string;
+  objects: number;
+  bytes: number;
+}
+
+const bucketOuts = (inputs: BucketInputs, info: BucketInfo): BucketOutputs => ({
+  ...inputs,
+  bucketId: info.id,
+  objects: info.objects,
+  bytes: info.bytes,
+});
+
+/** Connection settings: a change updates the state, never the object in Garage. */
+const CONNECTION = ["admin", "s3Endpoint", "region", "deleteNonEmpty"] as const;
+
+/** Which of `keys` differ between the old outputs and the new inputs. */
+function changed<T extends object>(olds: T, news: T, keys: readonly (keyof T)[]): string[] {
+  return keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).map(String);
+}
+
+export const bucketProvider: pulumi.dynamic.ResourceProvider<BucketInputs, BucketOutputs> = {
+  async create(inputs) {
+    const existing = await bucketByAlias(inputs.admin, inputs.name);
+    if (existing)
+      throw new Error(
+        `Garage already has a bucket "${inputs.name}" (id ${existing.id}, ${existing.objects} objects) that this stack did not create: list it in existing.buckets to import it, or choose another objectStore.bucketPrefix`,
+      );
+    const info = await garageCall<BucketInfo>(
+      inputs.admin,
+      "POST",
+      "CreateBucket",
+      {},
+      { globalAlias: inputs.name },
+    );
+    return { id: inputs.name, outs: bucketOuts(inputs, info) };
+  },
+  async read(id, props) {
+    if (!props) throw new Error(`Garage bucket "${id}": importing needs the stack's inputs`);
+    const info = await bucketByAlias(props.admin, id);
+    // Gone (deleted or renamed outside the stack): Pulumi drops it from the state on refresh.
+    if (!info) return {};
+    return { id, props: bucketOuts({ ...props, name: id }, info) };
+  },
+  async diff(_id, olds, news) {
+    const replaces = changed(olds, news, ["name"]);
+    const changes = replaces.length > 0 || changed(olds, news, CONNECTION).length > 0;
+    return { changes, replaces, deleteBeforeReplace: false };
+  },
+  async update(_id, _olds, news) {
+    const info = await bucketByAlias(news.admin, news.name);
+    if (!info) throw new Error(`Garage bucket "${news.name}" is gone; run \`pulumi refresh\` to recreate it`);
+    return { outs: bucketOuts(news, info) };
+  },
+  async delete(id, props) {
+    const info = await bucketByAlias(props.admin, id);
+    if (!info) return;
+    const holds = info.objects + info.unfinishedUploads;
+    if (holds > 0 && !props.deleteNonEmpty)
+      throw new Error(
+        `refusing to delete Garage bucket "${id}": it holds ${info.objects} objects (${info.bytes} bytes) and ${info.unfinishedUploads} unfinished uploads. Keep it in the stack, or set objectStore.deleteNonEmptyBuckets: true to delete it with its objects`,
+      );
+    if (holds > 0) await emptyBucket(props, info);
+    await garageCall(props.admin, "POST", "DeleteBucket", { id: info.id });
+  },
+};
+
+/**
+ * Deletes every object of a bucket through S3 with a key that exists only for this: created,
+ * granted read and write on this bucket alone, deleted afterwards (also on failure). Unfinished
+ * multipart uploads are aborted through the admin API (CleanupIncompleteUploads, older than 0 s).
+ */
+async function emptyBucket(props: BucketOutputs, info: BucketInfo): Promise<void> {
+  const admin = props.admin;
+  const key = await garageCall<{ accessKeyId: string; secretAccessKey: string }>(
+    admin,
+    "POST",
+    "CreateKey",
+    {},
+    { name: `pulumi-empty-${props.name}`.slice(0, 100) },
+  );
+  try {
+    await garageCall(
+      admin,
+      "POST",
+      "AllowBucketKey",
+      {},
+      {
+        bucketId: info.id,
+        accessKeyId: key.accessKeyId,
+        permissions: { read: true, write: true, owner: false },
+      },
+    );
+    const creds = { accessKey: key.accessKeyId, secretKey: key.secretAccessKey, region: props.region };
+    for (let token: string | undefined, pages = 0; pages < 100_000; pages++) {
+      const url = listObjectsUrl(props.s3Endpoint, props.name, token);
+      const res = await fetch(url, { headers: signS3({ method: "GET", url, now: new Date(), ...creds }) });
+      const page = parseListObjectsV2(await res.text());
+      for (const o of page.objects) {
+        const objectUrl = `${props.s3Endpoint.replace(/\/+$/, "")}/${encodeURIComponent(props.name)}/${o.key
+          .split("/")
+          .map(encodeURIComponent)
+          .join("/")}`;
+        const del = await fetch(objectUrl, {
+          method: "DELETE",
+          headers: signS3({ method: "DELETE", url: objectUrl, now: new Date(), ...creds }),
+        });
+        if (!del.ok) throw new Error(`emptying "${props.name}": DELETE ${o.key} answered ${del.status}`);
+      }
+      token = page.nextToken;
+      if (token === undefined) break;
+    }
+    if (info.unfinishedUploads > 0)
+      await garageCall(
+        admin,
+        "POST",
+        "CleanupIncompleteUploads",
+        {},
+        { bucketId: info.id, olderThanSecs: 0 },
+      );
+  } finally {
+    await garageCall(admin, "POST", "DeleteKey", { id: key.accessKeyId });
+  }
+}
+
+// ---- access keys ----
+
+/** An access key's inputs. */
+export interface KeyInputs {
+  admin: GarageAdmin;
+  /** The key's name in Garage (the stack's user name for the consumer, e.g. "staging-loki"). */
+  name: string;
+}
+/** An access key's outputs. */
+export interface KeyOutputs extends KeyInputs {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+/** GetKeyInfo's answer (the fields read). */
+interface KeyInfo {
+  accessKeyId: string;
+  name: string;
+  secretAccessKey?: string | null;
+}
+
+async function keyById(admin: GarageAdmin, id: string): Promise<KeyInfo | undefined> {
+  try {
+    return await garageCall<KeyInfo>(admin, "GET", "GetKeyInfo", { id, showSecretKey: "true" });
+  } catch (e) {
+    if (e instanceof GarageApiError && (e.status === 404 || e.status === 400)) return undefined;
+    throw e;
+  }
+}
+
+export const keyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> = {
+  async create(inputs) {
+    // Garage lets two keys share a name; one made outside the stack under this name is refused,
+    // so the stack never hands out a second key beside one an operator already uses.
+    const keys = await garageCall<{ id: string; name: string }[]>(inputs.admin, "GET", "ListKeys");
+    const same = keys.find((k) => k.name === inputs.name);
+    if (same)
+      throw new Error(
+        `Garage already has an access key named "${inputs.name}" (${same.id}) that this stack did not create: name it in objectStore.existingKeys to import it, or delete it`,
+      );
+    const key = await garageCall<KeyInfo>(inputs.admin, "POST", "CreateKey", {}, { name: inputs.name });
+    return {
+      id: key.accessKeyId,
+      outs: { ...inputs, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey ?? "" },
+    };
+  },
+  async read(id, props) {
+    if (!props) throw new Error(`Garage key "${id}": importing needs the stack's inputs`);
+    const key = await keyById(props.admin, id);
+    if (!key) return {};
+    return {
+      id,
+      props: {
+        ...props,
+        name: key.name,
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey ?? "",
+      },
+    };
+  },
+  async diff(_id, olds, news) {
+    return { changes: changed(olds, news, ["name", "admin"]).length > 0, replaces: [] };
+  },
+  async update(id, olds, news) {
+    if (olds.name !== news.name)
+      await garageCall(news.admin, "POST", "UpdateKey", { id }, { name: news.name });
+    return { outs: { ...olds, ...news } };
+  },
+  async delete(id, props) {
+    if (await keyById(props.admin, id)) await garageCall(props.admin, "POST", "DeleteKey", { id });
+  },
+};
+
+// ---- grants ----
+
+/** A grant's inputs: one key's permissions on one bucket. */
+export interface GrantInputs {
+  admin: GarageAdmin;
+  /** The bucket's name (global alias). */
+  bucket: string;
+  /** The bucket's Garage ID. */
+  bucketId: string;
+  /** The key's name (the consumer's user), which the least-privilege check reads. */
+  keyName: string;
+  accessKeyId: string;
+  permissions: { read: boolean; write: boolean; owner: boolean };
+}
+export type GrantOutputs = GrantInputs;
+
+const PERMISSIONS = ["read", "write", "owner"] as const;
+
+/** Sets a key's permissions on a bucket to exactly `wanted`: allows what is wanted, denies the rest. */
+async function setPermissions(inputs: GrantInputs, wanted: GrantInputs["permissions"]): Promise<void> {
+  const allow = Object.fromEntries(PERMISSIONS.map((p) => [p, wanted[p]]));
+  const deny = Object.fromEntries(PERMISSIONS.map((p) => [p, !wanted[p]]));
+  const target = { bucketId: inputs.bucketId, accessKeyId: inputs.accessKeyId };
+  if (PERMISSIONS.some((p) => wanted[p]))
+    await garageCall(inputs.admin, "POST", "AllowBucketKey", {}, { ...target, permissions: allow });
+  if (PERMISSIONS.some((p) => !wanted[p]))
+    await garageCall(inputs.admin, "POST", "DenyBucketKey", {}, { ...target, permissions: deny });
+}
+
+export const grantProvider: pulumi.dynamic.ResourceProvider<GrantInputs, GrantOutputs> = {
+  async create(inputs) {
+    await setPermissions(inputs, inputs.permissions);
+    return { id: `${inputs.bucket}/${inputs.accessKeyId}`, outs: inputs };
+  },
+  async read(id, props) {
+    if (!props) throw new Error(`Garage grant "${id}": importing needs the stack's inputs`);
+    const info = await bucketById(props.admin, props.bucketId);
+    const key = info?.keys.find((k) => k.accessKeyId === props.accessKeyId);
+    const p = key?.permissions ?? {};
+    const now = { read: p.read === true, write: p.write === true, owner: p.owner === true };
+    if (!PERMISSIONS.some((x) => now[x])) return {};
+    // Drift: permissions changed outside the stack come back as they are; the next update resets them.
+    return { id, props: { ...props, permissions: now } };
+  },
+  async diff(_id, olds, news) {
+    const replaces = changed(olds, news, ["bucketId", "accessKeyId", "bucket"]);
+    const changes =
+      replaces.length > 0 || changed(olds, news, ["permissions", "admin", "keyName"]).length > 0;
+    return { changes, replaces, deleteBeforeReplace: true };
+  },
+  async update(_id, _olds, news) {
+    await setPermissions(news, news.permissions);
+    return { outs: news };
+  },
+  async delete(_id, props) {
+    const info = await bucketById(props.admin, props.bucketId);
+    if (!info?.keys.some((k) => k.accessKeyId === props.accessKeyId)) return;
+    await setPermissions(props, { read: false, write: false, owner: false });
+  },
+};
+
+/** Pulumi's input form of a resource's inputs. */
+type Wrapped<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/** A Garage bucket (type `pulumi-nodejs:dynamic/garage:Bucket`); its ID is its name. */
+export class GarageBucket extends pulumi.dynamic.Resource {
+  declare readonly bucketId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  constructor(name: string, args: Wrapped<BucketInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(
+      bucketProvider,
+      name,
+      { ...args, bucketId: undefined, objects: undefined, bytes: undefined },
+      opts,
+      "garage",
+      "Bucket",
+    );
+  }
+}
+
+/** A Garage access key (type `pulumi-nodejs:dynamic/garage:Key`); its ID is the access key ID. */
+export class GarageKey extends pulumi.dynamic.Resource {
+  declare readonly accessKeyId: pulumi.Output<string>;
+  declare readonly secretAccessKey: pulumi.Output<string>;
+  constructor(name: string, args: Wrapped<KeyInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(
+      keyProvider,
+      name,
+      { ...args, accessKeyId: undefined, secretAccessKey: undefined },
+      { ...opts, additionalSecretOutputs: ["secretAccessKey"] },
+      "garage",
+      "Key",
+    );
+  }
+}
+
+/** One key's permissions on one bucket (type `pulumi-nodejs:dynamic/garage:Grant`). */
+export class GarageGrant extends pulumi.dynamic.Resource {
+  constructor(name: string, args: Wrapped<GrantInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(grantProvider, name, args, opts, "garage", "Grant");
+  }
+}
