@@ -132,6 +132,12 @@ export const VERIFY: CliSpec = {
     },
     { name: "--json", help: "Print the report as JSON." },
     {
+      name: "--move-from",
+      value: "<S3 URL>",
+      help: "With --move-to: compare every bucket the stack plans on the old object store (this S3 endpoint) and the new one, object count and total bytes, and nothing else; keys from HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY, HOMELAB_MOVE_TO_ACCESS_KEY_ID, HOMELAB_MOVE_TO_SECRET_ACCESS_KEY (docs/how-to/move-to-garage.md).",
+    },
+    { name: "--move-to", value: "<S3 URL>", help: "The new object store's S3 endpoint (with --move-from)." },
+    {
       name: "--gate",
       value: "<next-phase>",
       help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's.",

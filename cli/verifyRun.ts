@@ -25,6 +25,7 @@ import { CliArgsError, helpText, parseArgs, usage, VERIFY, type ParsedArgs } fro
 import { didYouMean } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
 import { internalErrorText } from "./internalError";
+import { compareStores, formatMove, moveSides, movedBuckets } from "../verify/objectMove";
 
 /** The usage line, from the spec (cli/spec.ts VERIFY) that also makes --help and the docs. */
 export const USAGE =
@@ -50,6 +51,8 @@ export interface VerifyArgs {
   json: boolean;
   gate?: Phase;
   dir?: string;
+  /** --move-from and --move-to: the two stores' S3 endpoints; only the move check runs. */
+  move?: { from: string; to: string };
   /** --help: print the help, exit 0, nothing else. */
   help: boolean;
 }
@@ -96,7 +99,36 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
   }
   const stack = one("--stack");
   if (!stack) throw new VerifyArgsError("--stack is required");
-  return { stack, urls, json: p.switches.has("--json"), gate, dir: one("--dir"), help: false };
+  const [from, to] = [one("--move-from"), one("--move-to")];
+  if ((from === undefined) !== (to === undefined))
+    throw new VerifyArgsError(
+      `--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only ${from ? "--move-from" : "--move-to"}`,
+    );
+  for (const [flag, url] of [
+    ["--move-from", from],
+    ["--move-to", to],
+  ] as const) {
+    if (url === undefined) continue;
+    let ok = false;
+    try {
+      ok = ["http:", "https:"].includes(new URL(url).protocol) && !/\/\/[^/]*@/.test(url);
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      throw new VerifyArgsError(
+        `${flag}: expected an http(s) URL without credentials, like "http://localhost:9000", got "${url.replace(/\/\/[^/@]*@/, "//<redacted>@")}"`,
+      );
+  }
+  return {
+    stack,
+    urls,
+    json: p.switches.has("--json"),
+    gate,
+    dir: one("--dir"),
+    ...(from && to ? { move: { from, to } } : {}),
+    help: false,
+  };
 }
 
 /** What main needs from outside; tests hand in their own jobs and clock. */
@@ -171,6 +203,22 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     cfg = loadStackConfig(root, args.stack, env);
   } catch (e) {
     return fail(e);
+  }
+  // The move check reaches the two stores only: no cluster, no render.
+  if (args.move) {
+    try {
+      const sides = moveSides(cfg, args.move.from, args.move.to, env);
+      const rows = await compareStores(sides.from, sides.to, movedBuckets(cfg));
+      out(
+        args.json ? JSON.stringify({ stack: args.stack, move: rows }) + "\n" : formatMove(args.stack, rows),
+      );
+      return rows.some((r) => r.status === "fail") ? 1 : 0;
+    } catch (e) {
+      err(
+        `verify --stack ${args.stack} --move-from/--move-to: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
+      return 2;
+    }
   }
   // Everything that needs no cluster and no render is judged first.
   if (args.gate) {

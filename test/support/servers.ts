@@ -35,14 +35,19 @@ export async function until(probe: () => Promise<boolean>, ms: number, what: str
   }
 }
 
-/** Starts `bin args` and waits until `readyPath` answers 200 on `port`. */
+/**
+ * Starts `bin args` and waits until `readyPath` answers on `port` with 200 (or one of `statuses`).
+ * `env` is added to the process's environment.
+ */
 export async function startServer(
   bin: string,
   args: string[],
   port: number,
   readyPath: string,
+  statuses: number[] = [200],
+  env: Record<string, string> = {},
 ): Promise<Server> {
-  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let out = "";
   child.stdout.on("data", (d) => (out = (out + d).slice(-4000)));
   child.stderr.on("data", (d) => (out = (out + d).slice(-4000)));
@@ -61,7 +66,9 @@ export async function startServer(
     await until(
       async () => {
         if (child.exitCode !== null) throw new Error(`${bin} exited: ${out}`);
-        return (await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) })).ok;
+        return statuses.includes(
+          (await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) })).status,
+        );
       },
       10_000,
       `${bin} on ${url}`,

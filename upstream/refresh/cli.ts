@@ -13,6 +13,7 @@ import { projectRoot } from "../reference";
 import { refreshAlloy } from "./alloy";
 import { refreshLoki } from "./loki";
 import { refreshMimir } from "./mimir";
+import { garageBinaryTag, refreshGarage } from "./garage";
 import { gitSource, type Refreshed, type Source } from "./source";
 
 /** Each component the data is refreshed for, and the repository its checkout must be of. */
@@ -23,6 +24,8 @@ export const REFRESHERS: Record<
   alloy: { repository: "grafana/alloy", refresh: refreshAlloy },
   loki: { repository: "grafana/loki", refresh: refreshLoki },
   mimir: { repository: "grafana/mimir", refresh: refreshMimir },
+  // A checkout of Deuxfleurs/garage, or the pinned release's binary (upstream/refresh/garage.ts).
+  garage: { repository: "Deuxfleurs/garage", refresh: refreshGarage },
 };
 
 const USAGE = `usage: npm run refresh-reference -- <${Object.keys(REFRESHERS).join("|")}> <path-to-upstream-checkout> [--tag <tag>] [--commit <sha>] [--out <dir>]`;
@@ -50,17 +53,20 @@ export function refreshReference(argv: string[]): RefreshResult {
     throw new Error(
       `${component === undefined || refresher ? "expected a component and a checkout" : `"${component}" is not a component with reference data`}, got ${JSON.stringify(positional)}\n${USAGE}`,
     );
-  if (!fs.existsSync(checkout) || !fs.statSync(checkout).isDirectory())
+  // Garage's document also comes from the release's own binary, which names its version.
+  const binary = component === "garage" && fs.existsSync(checkout) && fs.statSync(checkout).isFile();
+  if (!binary && (!fs.existsSync(checkout) || !fs.statSync(checkout).isDirectory()))
     throw new Error(
       `${checkout}: expected a checkout of ${refresher.repository} (a directory), found nothing there`,
     );
-  const fromGit = gitSource(checkout);
-  const tag = opts.tag ?? fromGit?.tag;
+  const fromGit = binary ? { tag: garageBinaryTag(checkout) ?? "" } : gitSource(checkout);
+  const tag = opts.tag ?? (fromGit?.tag || undefined);
   if (!tag)
     throw new Error(
       `${checkout}: its HEAD carries no tag (or it is no git checkout); name the tag of ${refresher.repository} it holds with --tag`,
     );
-  const commit = opts.commit ?? (opts.tag === undefined ? fromGit?.commit : undefined);
+  const commit =
+    opts.commit ?? (opts.tag === undefined && fromGit && "commit" in fromGit ? fromGit.commit : undefined);
   const out = refresher.refresh(checkout, { tag, ...(commit ? { commit } : {}) });
   const dir = opts.out ?? path.join(projectRoot(), "upstream", out.area, "data", out.folder);
   fs.mkdirSync(dir, { recursive: true });

@@ -17,7 +17,7 @@ export interface Source {
 
 /** The data a refresher built: files (name -> text) for upstream/<area>/data/<folder>/. */
 export interface Refreshed {
-  area: "engines" | "alloy";
+  area: "engines" | "alloy" | "garage";
   folder: string;
   files: Record<string, string>;
 }

@@ -1,0 +1,152 @@
+/**
+ * The check before a stack moves its buckets from one object store to another (MinIO to Garage,
+ * docs/how-to/move-to-garage.md): every bucket the stack plans holds, on the new store, as many
+ * objects and as many bytes as on the old one, counted through each store's S3 API
+ * (ListObjectsV2). It reads only; the copy is the operator's (`rclone sync` or `mc mirror`).
+ */
+import type { StackConfig } from "../config/resolve";
+import { planBuckets } from "../config/buckets";
+import { listObjectsUrl, parseListObjectsV2, signS3 } from "../builders/objectstore/s3Signature";
+
+/** One store as the check reaches it: its S3 endpoint, a key that may list the buckets, the region it signs for. */
+export interface StoreSide {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  region: string;
+}
+
+/** A bucket counted on one store; `missing` when the store has no such bucket. */
+export type Tally = { objects: number; bytes: number } | { missing: true };
+
+/** One bucket compared. */
+export interface MoveRow {
+  bucket: string;
+  status: "pass" | "fail";
+  from: Tally;
+  to: Tally;
+  detail: string;
+}
+
+/** Every bucket of the stack's plan (in any phase's consumers: used, kept, referenced), sorted. */
+export function movedBuckets(cfg: StackConfig): string[] {
+  const plan = planBuckets(cfg);
+  return [...new Set(plan.consumers.flatMap((c) => [...c.buckets, ...c.referenced, ...c.unused]))].sort();
+}
+
+/** Objects and bytes of one bucket, page by page (1,000 keys a page, at most 100,000 pages). */
+export async function tally(side: StoreSide, bucket: string, fetchFn: typeof fetch = fetch): Promise<Tally> {
+  let objects = 0;
+  let bytes = 0;
+  let token: string | undefined;
+  for (let page = 0; page < 100_000; page++) {
+    const url = listObjectsUrl(side.endpoint, bucket, token);
+    const res = await fetchFn(url, {
+      headers: signS3({ method: "GET", url, now: new Date(), ...side }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await res.text();
+    if (res.status === 404 && /NoSuchBucket/.test(text)) return { missing: true };
+    if (!res.ok)
+      throw new Error(
+        `${side.endpoint}: listing bucket "${bucket}" answered ${res.status} ${(/<Code>([^<]*)<\/Code>/.exec(text) ?? [])[1] ?? text.slice(0, 120)}`,
+      );
+    const p = parseListObjectsV2(text);
+    objects += p.objects.length;
+    bytes += p.objects.reduce((n, o) => n + o.size, 0);
+    token = p.nextToken;
+    if (token === undefined) return { objects, bytes };
+  }
+  throw new Error(
+    `${side.endpoint}: bucket "${bucket}" has more than 100,000,000 objects; count it another way`,
+  );
+}
+
+const show = (t: Tally) => ("missing" in t ? "no such bucket" : `${t.objects} objects, ${t.bytes} bytes`);
+
+/** Compares each bucket on both stores; a bucket missing on the old store passes only when missing on both. */
+export async function compareStores(
+  from: StoreSide,
+  to: StoreSide,
+  buckets: string[],
+  fetchFn: typeof fetch = fetch,
+): Promise<MoveRow[]> {
+  const rows: MoveRow[] = [];
+  for (const bucket of buckets) {
+    const [a, b] = [await tally(from, bucket, fetchFn), await tally(to, bucket, fetchFn)];
+    const same =
+      "missing" in a ? "missing" in b : !("missing" in b) && a.objects === b.objects && a.bytes === b.bytes;
+    rows.push({
+      bucket,
+      status: same ? "pass" : "fail",
+      from: a,
+      to: b,
+      detail: same ? `${show(a)} on both` : `old store: ${show(a)}; new store: ${show(b)}`,
+    });
+  }
+  return rows;
+}
+
+/** The environment variables holding each side's key (never a flag: a command line is seen by others). */
+export const MOVE_ENV = {
+  from: {
+    accessKey: "HOMELAB_MOVE_FROM_ACCESS_KEY_ID",
+    secretKey: "HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY",
+    region: "HOMELAB_MOVE_FROM_REGION",
+  },
+  to: {
+    accessKey: "HOMELAB_MOVE_TO_ACCESS_KEY_ID",
+    secretKey: "HOMELAB_MOVE_TO_SECRET_ACCESS_KEY",
+    region: "HOMELAB_MOVE_TO_REGION",
+  },
+} as const;
+
+/**
+ * Both sides from the flags' URLs and the environment. The old store's region defaults to the
+ * stack's (`objectStore.region`), the new one's to Garage's "garage" (config/schema.ts garageStore).
+ * Throws naming every variable that is missing, never a value.
+ */
+export function moveSides(
+  cfg: StackConfig,
+  fromUrl: string,
+  toUrl: string,
+  env: NodeJS.ProcessEnv,
+): { from: StoreSide; to: StoreSide } {
+  const missing = [
+    MOVE_ENV.from.accessKey,
+    MOVE_ENV.from.secretKey,
+    MOVE_ENV.to.accessKey,
+    MOVE_ENV.to.secretKey,
+  ].filter((k) => !env[k]);
+  if (missing.length > 0)
+    throw new Error(`the move check needs each store's key in the environment: set ${missing.join(", ")}`);
+  const os = cfg.objectStore;
+  const fromRegion = env[MOVE_ENV.from.region] ?? (os.type === "minio" ? os.region : "us-east-1");
+  const toRegion = env[MOVE_ENV.to.region] ?? (os.type === "garage" ? os.region : "garage");
+  return {
+    from: {
+      endpoint: fromUrl,
+      accessKey: env[MOVE_ENV.from.accessKey]!,
+      secretKey: env[MOVE_ENV.from.secretKey]!,
+      region: fromRegion,
+    },
+    to: {
+      endpoint: toUrl,
+      accessKey: env[MOVE_ENV.to.accessKey]!,
+      secretKey: env[MOVE_ENV.to.secretKey]!,
+      region: toRegion,
+    },
+  };
+}
+
+/** The report's text: one line per bucket, then the verdict. */
+export function formatMove(stack: string, rows: MoveRow[]): string {
+  const lines = rows.map((r) => `${r.status.padEnd(4)}  ${r.bucket}: ${r.detail}`);
+  const failed = rows.filter((r) => r.status === "fail").length;
+  lines.push(
+    failed === 0
+      ? `${stack}: every bucket holds the same objects and bytes on both stores: the stack may switch objectStore`
+      : `${stack}: ${failed} bucket(s) differ: copy again (with the writers stopped for the last pass) before switching objectStore`,
+  );
+  return lines.join("\n") + "\n";
+}
