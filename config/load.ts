@@ -1,6 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ConfigError, PROJECT, parseStackConfig, rawFromPulumiConfig, type StackConfig } from "./resolve";
+import {
+  ConfigError,
+  PROJECT,
+  parseStackConfig,
+  plainSecretProblems,
+  rawFromPulumiConfig,
+  type StackConfig,
+} from "./resolve";
 import { readRunningDir, RunningStateError } from "../model/running";
 import type { SecretSource } from "../model/secrets";
 
@@ -10,7 +17,13 @@ import type { SecretSource } from "../model/secrets";
  * Pulumi runs the program).
  */
 export function loadStackConfig(projectDir: string = process.cwd()): StackConfig {
-  const cfg = parseStackConfig(rawFromPulumiConfig(pulumi.runtime.allConfig()), pulumi.getStack());
+  const all = pulumi.runtime.allConfig();
+  // The SDK knows which keys the CLI passed as secrets (runtime/config.js isConfigSecret, not in
+  // its typings); without it, nothing is judged.
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  const plain = isSecret ? plainSecretProblems((k) => all[k] !== undefined, isSecret) : [];
+  if (plain.length > 0) throw new ConfigError(plain);
+  const cfg = parseStackConfig(rawFromPulumiConfig(all), pulumi.getStack());
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {
     try {

@@ -537,6 +537,22 @@ export function s3BucketNameProblem(name: string): string | undefined {
 }
 
 /**
+ * Secret keys this stack holds in plain text (`pulumi config set` without `--secret`), each a
+ * problem naming the key and the command, never the value. Garage's admin token only: it opens
+ * every bucket of the store, and a plain value sits readable in the stack file and in every
+ * `pulumi config` listing. `isSecure` says whether a full key (`project:key`) is a secret.
+ */
+export function plainSecretProblems(
+  present: (key: string) => boolean,
+  isSecure: (key: string) => boolean,
+): string[] {
+  const key = `${PROJECT}:garageAdminToken`;
+  return present(key) && !isSecure(key)
+    ? [`${key}: expected a secret (\`pulumi config set --secret garageAdminToken <value>\`), got a plain value (not shown)`]
+    : [];
+}
+
+/**
  * Why Garage refuses a bucket name, in its own terms (Deuxfleurs/garage v2.5.0
  * src/model/bucket_alias_table.rs `is_valid_bucket_name`, with `allow_punycode` at its default
  * false, src/util/config.rs): 3-63 of lowercase letters, digits, '.' and '-', starting and ending

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cliStackConfigIssues, type CliIssue, type Project } from "./stackFile";
 import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
 import { formatIssue } from "./errors";
-import { parseStackConfig, rawFromPulumiConfig } from "./resolve";
+import { parseStackConfig, plainSecretProblems, rawFromPulumiConfig } from "./resolve";
 import { PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
 /*
@@ -55,6 +55,12 @@ export function checkedStackConfig(
 ): { cfg: StackConfig; config: Record<string, string>; secretKeys: string[]; file: string } {
   const cli = cliStackConfigIssues(projectDir, stack);
   const problems = cli.issues.map((i) => describeCliIssue(i, cli.project, cli.found[i.key]));
+  problems.push(
+    ...plainSecretProblems(
+      (k) => cli.config[k] !== undefined,
+      (k) => cli.secretKeys.includes(k),
+    ),
+  );
   const broken = new Set(cli.issues.map((i) => i.key));
   Object.assign(cli.config, opts.overrides ?? {});
   const raw = rawFromPulumiConfig(cli.config);

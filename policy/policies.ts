@@ -13,6 +13,7 @@ import { grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
 import { noPlaintextCredentials } from "./credentials";
 import { productionDataProtected } from "./production";
 import { resourceBudget } from "./budget";
+import { objectStoreLeastPrivilege } from "./objectStore";
 import {
   hostPathsForAgentsOnly,
   noClusterSecretRead,
@@ -38,6 +39,7 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     mimirRemoteWriteLabels(),
     grafanaSingleDefault(),
     grafanaSingleDefaultStack(),
+    objectStoreLeastPrivilege(),
     noPlaintextCredentials(),
     productionDataProtected(),
     resourceBudget(),

@@ -102,6 +102,11 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
                 endpoint: endpointHost(storage.endpoint),
                 region: storage.region,
                 insecure: storage.plainHttp,
+                // Path-style as the store wants it (MinIO, Garage: objectStore.pathStyle, Ceph's
+                // claims). Mimir's default "auto" picks virtual-host style for AWS, Google and Aliyun
+                // hosts only (minio-go pkg/s3utils IsVirtualHostSupported), so this says what
+                // already happens for the stores here, and keeps it when a store sits behind such a host.
+                ...(storage.pathStyle ? { bucket_lookup_type: "path" } : {}),
                 ...(storage.skipVerify ? { http: { insecure_skip_verify: true } } : {}),
                 access_key_id: `\${${S3_ENV.accessKey}}`,
                 secret_access_key: `\${${S3_ENV.secretKey}}`,

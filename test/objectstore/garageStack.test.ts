@@ -1,0 +1,65 @@
+/**
+ * The staging topology on Garage, synthesized and rendered with the real Helm: every rendered
+ * check (Loki's and Mimir's engine configs judged by their references, addresses, egress) and the
+ * policy pack pass; Loki and Mimir reach Garage path-style, at its endpoint, in its region; the
+ * least-privilege check finds no bucket granted to two keys.
+ */
+import { strict as assert } from "assert";
+import * as YAML from "yaml";
+import { checkStack, formatFindings, placedFrom } from "../../checks";
+import { evaluateResources, failed, formatViolations } from "../../policy/evaluate";
+import { withRenderedObjects } from "../../synth/render/objects";
+import { assertRendered, rendered, type Variant } from "../support/rendered";
+import { GARAGE_BUCKET_TYPE, GARAGE_KEY_TYPE } from "../../plan/takeover";
+
+/** Staging with its object store moved to Garage (as docs/how-to/move-to-garage.md ends). */
+export const GARAGE_VARIANT: Variant = {
+  title: "staging on garage",
+  stack: "staging",
+  over: {
+    objectStore: {
+      type: "garage",
+      endpoint: "http://garage.storage.svc.cluster.local:3900",
+      adminEndpoint: "http://localhost:3903",
+      region: "garage",
+    },
+  },
+};
+
+describe("staging on Garage, rendered", function () {
+  this.timeout(300_000);
+
+  it("passes every rendered check (Loki's and Mimir's configs among them) and the policy pack", async () => {
+    const r = await rendered(GARAGE_VARIANT);
+    assertRendered(r);
+    const resources = r.synth.export.deployment.resources;
+    const report = checkStack(placedFrom(r.objects), resources, { outside: ["garage.storage"] });
+    assert.equal(report.findings.length, 0, `\n${formatFindings(report.findings)}`);
+    assert.ok(report.engineConfigs >= 2, `Loki's and Mimir's configs judged: ${report.engineConfigs}`);
+    const violations = await evaluateResources(withRenderedObjects(resources, r.renders));
+    assert.ok(!failed(violations), formatViolations(violations));
+    assert.equal(resources.filter((x) => x.type === GARAGE_BUCKET_TYPE).length, 3);
+    assert.equal(resources.filter((x) => x.type === GARAGE_KEY_TYPE).length, 2);
+  });
+
+  it("Loki and Mimir use Garage path-style, at its endpoint and in its region", async () => {
+    const r = await rendered(GARAGE_VARIANT);
+    const texts = r.objects
+      .filter((o) => o.object.kind === "ConfigMap" || o.object.kind === "Secret")
+      .flatMap((o) => Object.values({ ...(o.object.data ?? {}), ...(o.object.stringData ?? {}) }) as string[])
+      .map((t) => (typeof t === "string" && !/^[A-Za-z0-9+/=]+$/.test(t) ? t : ""));
+    const lokiText = texts.find((t) => /schema_config/.test(t) && /s3forcepathstyle/.test(t));
+    assert.ok(lokiText, "Loki's rendered config");
+    const loki = YAML.parse(lokiText!);
+    const s3 = loki.common?.storage?.s3 ?? loki.storage_config?.aws;
+    assert.equal(s3.s3forcepathstyle, true);
+    assert.equal(s3.region, "garage");
+    assert.equal(s3.endpoint, "http://garage.storage.svc.cluster.local:3900");
+    const mimirText = texts.find((t) => /blocks_storage/.test(t));
+    assert.ok(mimirText, "Mimir's config");
+    const mimir = YAML.parse(mimirText!);
+    assert.equal(mimir.common.storage.s3.endpoint, "garage.storage.svc.cluster.local:3900");
+    assert.equal(mimir.common.storage.s3.region, "garage");
+    assert.equal(mimir.common.storage.s3.bucket_lookup_type, "path");
+  });
+});
