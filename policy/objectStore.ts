@@ -25,7 +25,12 @@ interface Access {
 
 /** The secret envelope Pulumi puts around a value (a preview may hand one): its plain value, if any. */
 function plain(v: unknown): unknown {
-  if (v && typeof v === "object" && "value" in (v as object) && "4dabf18193072939515e22adb298388d" in (v as object))
+  if (
+    v &&
+    typeof v === "object" &&
+    "value" in (v as object) &&
+    "4dabf18193072939515e22adb298388d" in (v as object)
+  )
     return (v as { value: unknown }).value;
   return v;
 }
@@ -41,8 +46,11 @@ export function objectStoreGrants(resources: Res[]): { access: Access[]; problem
       const key = String(plain(p.keyName) ?? "");
       const bucket = String(plain(p.bucket) ?? "");
       if (perms.owner === true)
-        problems.push(`${label(r)}: grants key "${key}" owner on bucket "${bucket}"; Loki and Mimir need read and write only`);
-      if (perms.read === true || perms.write === true || perms.owner === true) access.push({ key, bucket, res: r });
+        problems.push(
+          `${label(r)}: grants key "${key}" owner on bucket "${bucket}"; Loki and Mimir need read and write only`,
+        );
+      if (perms.read === true || perms.write === true || perms.owner === true)
+        access.push({ key, bucket, res: r });
     } else if (r.type === MINIO_POLICY_TYPE) {
       const text = plain(r.props.policy);
       if (typeof text !== "string") continue;
@@ -59,10 +67,13 @@ export function objectStoreGrants(resources: Res[]): { access: Access[]; problem
           const m = /^arn:aws:s3:::([^/]*)/.exec(arn);
           const bucket = m ? m[1] : arn;
           if (bucket === "*" || bucket.includes("*") || arn === "*") {
-            problems.push(`${label(r)}: policy "${key}" allows ${arn}: every bucket of the store, other components' included`);
+            problems.push(
+              `${label(r)}: policy "${key}" allows ${arn}: every bucket of the store, other components' included`,
+            );
             continue;
           }
-          if (!access.some((a) => a.key === key && a.bucket === bucket && a.res === r)) access.push({ key, bucket, res: r });
+          if (!access.some((a) => a.key === key && a.bucket === bucket && a.res === r))
+            access.push({ key, bucket, res: r });
         }
       }
     }

@@ -23,7 +23,12 @@ const TOKEN = "a-garage-admin-token-never-printed";
 
 function garage(over: Record<string, unknown> = {}, store: Record<string, unknown> = {}): StackConfig {
   return parseStackConfig(
-    rawConfig({ phase: "kps-removed", objectStore: { ...GARAGE, ...store }, garageAdminToken: TOKEN, ...over }),
+    rawConfig({
+      phase: "kps-removed",
+      objectStore: { ...GARAGE, ...store },
+      garageAdminToken: TOKEN,
+      ...over,
+    }),
     "test",
   );
 }
@@ -176,7 +181,9 @@ describe("objectStore.type garage: the plan", () => {
   });
 
   it("admits Garage's S3 port to Loki and Mimir only: no scraper, no admin port", () => {
-    const c = garage({ network: { egress: "enforced", apiServer: { cidrs: ["192.0.2.1/32"] }, nodes: ["192.0.2.0/24"] } });
+    const c = garage({
+      network: { egress: "enforced", apiServer: { cidrs: ["192.0.2.1/32"] }, nodes: ["192.0.2.0/24"] },
+    });
     const policies = planStack(c).networkPolicies.inputs.policies;
     const stores = policies.flatMap((g) =>
       (g.egress ?? []).filter((r) => r.why.includes("object store")).map((r) => ({ group: g.name, rule: r })),

@@ -29,7 +29,10 @@ describe("object-store-least-privilege: no key reads another component's bucket"
       assert.ok(grants.length >= 2, "the stack declares grants");
       assert.deepEqual(leastPrivilegeProblems(asRes(rs)), []);
       const v = await evaluateResources(rs.filter((r) => r.type !== "pulumi:pulumi:Stack"));
-      assert.deepEqual(v.filter((x) => x.policy === "object-store-least-privilege"), []);
+      assert.deepEqual(
+        v.filter((x) => x.policy === "object-store-least-privilege"),
+        [],
+      );
     }
   });
 
@@ -39,7 +42,10 @@ describe("object-store-least-privilege: no key reads another component's bucket"
     rs.push({ ...loki, urn: `${loki.urn}-copy`, inputs: { ...loki.inputs, keyName: "staging-mimir" } });
     const problems = leastPrivilegeProblems(asRes(rs));
     assert.equal(problems.length, 1, problems.join("\n"));
-    assert.match(problems[0], /bucket "staging-loki-chunks" is granted to 2 keys \("staging-loki", "staging-mimir"/);
+    assert.match(
+      problems[0],
+      /bucket "staging-loki-chunks" is granted to 2 keys \("staging-loki", "staging-mimir"/,
+    );
   });
 
   it("fails on a Garage owner grant and on a MinIO policy that reaches every bucket", async () => {
@@ -62,6 +68,9 @@ describe("object-store-least-privilege: no key reads another component's bucket"
     const doc = JSON.parse(mimir.inputs.policy);
     doc.Statement[1].Resource.push("arn:aws:s3:::staging-loki-chunks/*");
     mimir.inputs = { ...mimir.inputs, policy: JSON.stringify(doc) };
-    assert.match(leastPrivilegeProblems(asRes(rs)).join("\n"), /bucket "staging-loki-chunks" is granted to 2 keys/);
+    assert.match(
+      leastPrivilegeProblems(asRes(rs)).join("\n"),
+      /bucket "staging-loki-chunks" is granted to 2 keys/,
+    );
   });
 });

@@ -1,0 +1,249 @@
+/**
+ * The program's Garage provider (components/objectstore/garage.ts) against a real Garage on
+ * loopback, started once for the file: every admin API request it sends and every response it
+ * reads is validated against Garage's own OpenAPI document (upstream/garage/data/), and the
+ * provider keeps Pulumi's contract (read sees drift, diff names what replaces, a bucket holding
+ * objects is not deleted unless the stack asks, what exists outside the stack is imported or
+ * refused). Least privilege is Garage's own verdict: one component's key is refused on another's
+ * bucket through S3.
+ */
+import { strict as assert } from "assert";
+import {
+  bucketProvider,
+  garageCall,
+  grantProvider,
+  keyProvider,
+  type BucketInputs,
+  type BucketOutputs,
+  type GrantInputs,
+  type KeyOutputs,
+} from "../../components/objectstore/garage";
+import { GarageApiJudge, garageDocument, recordAdminCalls, type Exchange } from "../support/garageApi";
+import {
+  garageVersion,
+  requireServer,
+  s3,
+  startGarage,
+  type GarageServer,
+  type S3Creds,
+} from "../support/objectStores";
+
+describe("Garage's admin API, the program's provider against a real Garage", function () {
+  this.timeout(60_000);
+  let g: GarageServer | undefined;
+  let bin = "";
+  const judge = new GarageApiJudge();
+  const recorder = recordAdminCalls(() => g?.admin);
+  let judged = 0;
+
+  /** Every exchange since the last call conforms to the document. */
+  function conforms(): Exchange[] {
+    const fresh = recorder.calls.slice(judged);
+    judged = recorder.calls.length;
+    const problems = fresh.flatMap((x) => judge.problems(x));
+    assert.deepEqual(problems, [], problems.join("\n"));
+    return fresh;
+  }
+
+  before(async function () {
+    this.timeout(60_000);
+    bin = requireServer(this, "garage");
+    g = await startGarage(bin, (srv, method, op, query, body) =>
+      garageCall({ endpoint: srv.admin, token: srv.token }, method, op, query, body),
+    );
+    conforms();
+  });
+  after(async () => {
+    recorder.restore();
+    await g?.stop();
+  });
+
+  const admin = () => ({ endpoint: g!.admin, token: g!.token });
+  const bucketInputs = (name: string, over: Partial<BucketInputs> = {}): BucketInputs => ({
+    admin: admin(),
+    name,
+    deleteNonEmpty: false,
+    s3Endpoint: g!.s3,
+    region: g!.region,
+    ...over,
+  });
+  const grant = (b: BucketOutputs, k: KeyOutputs): GrantInputs => ({
+    admin: admin(),
+    bucket: b.name,
+    bucketId: b.bucketId,
+    keyName: k.name,
+    accessKeyId: k.accessKeyId,
+    permissions: { read: true, write: true, owner: false },
+  });
+  const creds = (k: KeyOutputs): S3Creds => ({
+    accessKey: k.accessKeyId,
+    secretKey: k.secretAccessKey,
+    region: g!.region,
+  });
+
+  it("runs the release whose document the repository keeps", () => {
+    assert.equal(`v${garageVersion(bin)}`, garageDocument().info.version);
+  });
+
+  it("creates a bucket, reads it back, and sees it gone when it is deleted outside the stack", async () => {
+    const made = await bucketProvider.create(bucketInputs("t-drift"));
+    assert.equal(made.id, "t-drift");
+    assert.match(made.outs!.bucketId, /^[0-9a-f]{64}$/);
+    const read = await bucketProvider.read!("t-drift", made.outs);
+    assert.equal(read.props?.bucketId, made.outs!.bucketId);
+    await garageCall(admin(), "POST", "DeleteBucket", { id: made.outs!.bucketId });
+    assert.deepEqual(
+      await bucketProvider.read!("t-drift", made.outs),
+      {},
+      "gone: Pulumi drops it on refresh",
+    );
+    const ops = conforms().map((x) => x.operation);
+    for (const op of ["GetBucketInfo", "CreateBucket", "DeleteBucket"]) assert.ok(ops.includes(op), op);
+  });
+
+  it("diff: a new name replaces the bucket; the connection and deleteNonEmpty only update it", async () => {
+    const o = { ...bucketInputs("t-diff"), bucketId: "x", objects: 0, bytes: 0 };
+    assert.deepEqual(await bucketProvider.diff!("t-diff", o, bucketInputs("t-diff-2") as BucketOutputs), {
+      changes: true,
+      replaces: ["name"],
+      deleteBeforeReplace: false,
+    });
+    const d = await bucketProvider.diff!(
+      "t-diff",
+      o,
+      bucketInputs("t-diff", { deleteNonEmpty: true }) as BucketOutputs,
+    );
+    assert.deepEqual([d.changes, d.replaces], [true, []]);
+    const same = await bucketProvider.diff!("t-diff", o, bucketInputs("t-diff") as BucketOutputs);
+    assert.equal(same.changes, false);
+  });
+
+  it("refuses to create a bucket that exists outside the stack, and imports it by name", async () => {
+    await garageCall(admin(), "POST", "CreateBucket", {}, { globalAlias: "t-outside" });
+    await assert.rejects(
+      bucketProvider.create(bucketInputs("t-outside")),
+      /Garage already has a bucket "t-outside" .* list it in existing.buckets to import it/,
+    );
+    const imported = await bucketProvider.read!("t-outside", bucketInputs("t-outside") as BucketOutputs);
+    assert.equal(imported.id, "t-outside");
+    assert.match(imported.props!.bucketId, /^[0-9a-f]{64}$/);
+    conforms();
+  });
+
+  it("keys: one per name (a second one refused), imported by ID with their secret, renamed in place", async () => {
+    const k = await keyProvider.create({ admin: admin(), name: "t-key" });
+    assert.match(k.id, /^GK[0-9a-f]{24}$/);
+    assert.match(k.outs!.secretAccessKey, /^[0-9a-f]{64}$/);
+    await assert.rejects(
+      keyProvider.create({ admin: admin(), name: "t-key" }),
+      /Garage already has an access key named "t-key" \(GK[0-9a-f]{24}\) that this stack did not create: name it in objectStore.existingKeys/,
+    );
+    const imported = await keyProvider.read!(k.id, { admin: admin(), name: "t-key" } as KeyOutputs);
+    assert.equal(imported.props!.secretAccessKey, k.outs!.secretAccessKey);
+    await keyProvider.update!(k.id, k.outs!, { admin: admin(), name: "t-key-renamed" });
+    const renamed = await keyProvider.read!(k.id, k.outs);
+    assert.equal(renamed.props!.name, "t-key-renamed");
+    await keyProvider.delete!(k.id, k.outs!);
+    assert.deepEqual(await keyProvider.read!(k.id, k.outs), {});
+    conforms();
+  });
+
+  it("grants: read back, drift seen when changed outside the stack, reset by the update, removed by delete", async () => {
+    const b = (await bucketProvider.create(bucketInputs("t-grant"))).outs!;
+    const k = (await keyProvider.create({ admin: admin(), name: "t-grant-key" })).outs!;
+    const made = await grantProvider.create(grant(b, k));
+    const read = await grantProvider.read!(made.id, made.outs);
+    assert.deepEqual(read.props!.permissions, { read: true, write: true, owner: false });
+    await garageCall(
+      admin(),
+      "POST",
+      "AllowBucketKey",
+      {},
+      {
+        bucketId: b.bucketId,
+        accessKeyId: k.accessKeyId,
+        permissions: { owner: true },
+      },
+    );
+    const drift = await grantProvider.read!(made.id, made.outs);
+    assert.deepEqual(drift.props!.permissions, { read: true, write: true, owner: true }, "drift is seen");
+    const d = await grantProvider.diff!(made.id, drift.props!, grant(b, k));
+    assert.deepEqual([d.changes, d.replaces], [true, []]);
+    await grantProvider.update!(made.id, drift.props!, grant(b, k));
+    assert.deepEqual((await grantProvider.read!(made.id, made.outs)).props!.permissions, {
+      read: true,
+      write: true,
+      owner: false,
+    });
+    const other = await grantProvider.diff!(made.id, made.outs!, {
+      ...grant(b, k),
+      bucketId: "0".repeat(64),
+    });
+    assert.deepEqual(other.replaces, ["bucketId"]);
+    await grantProvider.delete!(made.id, made.outs!);
+    assert.deepEqual(await grantProvider.read!(made.id, made.outs), {});
+    conforms();
+  });
+
+  it("least privilege by Garage itself: each key reads and writes its own bucket and is refused on the other's", async () => {
+    const lokiB = (await bucketProvider.create(bucketInputs("t-loki-chunks"))).outs!;
+    const mimirB = (await bucketProvider.create(bucketInputs("t-mimir-blocks"))).outs!;
+    const lokiK = (await keyProvider.create({ admin: admin(), name: "t-loki" })).outs!;
+    const mimirK = (await keyProvider.create({ admin: admin(), name: "t-mimir" })).outs!;
+    await grantProvider.create(grant(lokiB, lokiK));
+    await grantProvider.create(grant(mimirB, mimirK));
+    assert.equal((await s3(g!.s3, creds(lokiK), "PUT", "/t-loki-chunks/a", "loki")).status, 200);
+    assert.equal((await s3(g!.s3, creds(lokiK), "GET", "/t-loki-chunks/a")).text, "loki");
+    assert.equal((await s3(g!.s3, creds(mimirK), "PUT", "/t-mimir-blocks/b", "mimir")).status, 200);
+    for (const [k, path] of [
+      [lokiK, "/t-mimir-blocks/b"],
+      [mimirK, "/t-loki-chunks/a"],
+      [lokiK, "/t-mimir-blocks?list-type=2"],
+    ] as const) {
+      const r = await s3(g!.s3, creds(k), "GET", path);
+      assert.equal(r.status, 403, `${k.name} GET ${path}: ${r.status} ${r.text.slice(0, 200)}`);
+    }
+    assert.equal((await s3(g!.s3, creds(lokiK), "PUT", "/t-mimir-blocks/c", "x")).status, 403);
+    conforms();
+  });
+
+  it("refuses to delete a bucket holding objects unless the stack asks, then empties and deletes it", async () => {
+    const b = (await bucketProvider.create(bucketInputs("t-full"))).outs!;
+    const k = (await keyProvider.create({ admin: admin(), name: "t-full-key" })).outs!;
+    await grantProvider.create(grant(b, k));
+    for (const key of ["a", "dir/b", "dir/c d"])
+      assert.equal(
+        (await s3(g!.s3, creds(k), "PUT", `/t-full/${key.split("/").map(encodeURIComponent).join("/")}`, key))
+          .status,
+        200,
+      );
+    await assert.rejects(
+      bucketProvider.delete!("t-full", b),
+      /refusing to delete Garage bucket "t-full": it holds 3 objects \(\d+ bytes\).*objectStore.deleteNonEmptyBuckets: true/,
+    );
+    assert.equal((await s3(g!.s3, creds(k), "GET", "/t-full/a")).text, "a", "nothing was deleted");
+    await bucketProvider.delete!("t-full", { ...b, deleteNonEmpty: true });
+    assert.deepEqual(await bucketProvider.read!("t-full", b), {});
+    const keys = await garageCall<{ name: string }[]>(admin(), "GET", "ListKeys");
+    assert.ok(!keys.some((x) => x.name.startsWith("pulumi-empty-")), "the emptying key is deleted");
+    conforms();
+  });
+
+  it("a refused token is named as the problem, and no token appears in any message", async () => {
+    const wrong = { endpoint: g!.admin, token: "wrong-token-not-to-be-printed" };
+    let text = "";
+    try {
+      await bucketProvider.create({ ...bucketInputs("t-denied"), admin: wrong });
+    } catch (e) {
+      text = (e as Error).message;
+    }
+    assert.match(text, /the admin token was refused: check garageAdminToken/);
+    assert.ok(!text.includes(wrong.token) && !text.includes(g!.token), text);
+    await assert.rejects(
+      bucketProvider.create(
+        bucketInputs("t-bad", { admin: { endpoint: "http://127.0.0.1:1", token: g!.token } }),
+      ),
+      (e: Error) => /objectStore.adminEndpoint/.test(e.message) && !e.message.includes(g!.token),
+    );
+  });
+});
