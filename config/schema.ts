@@ -265,7 +265,7 @@ const garageStore = z
     s3AdminEndpoint: httpUrl("http://localhost:3900", true).optional(),
     /**
      * Garage's `s3_region` (its config has no default; "garage" is the value of its quick-start and
-     * reference configuration). A request signed for another region is refused. Default "garage".
+     * reference configuration). A request signed for another region is refused.
      */
     region: z.string().min(1).default("garage"),
     /**

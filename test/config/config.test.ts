@@ -113,7 +113,7 @@ describe("stack config", () => {
     [
       "unknown object store",
       { objectStore: { type: "nfs" } },
-      /homelab-observability:objectStore.type: expected one of minio \| ceph-rgw \| filesystem, got string "nfs"/,
+      /homelab-observability:objectStore.type: expected one of minio \| garage \| ceph-rgw \| filesystem, got string "nfs"/,
     ],
     ["object store missing", {}, /homelab-observability:objectStore: required/, ["objectStore"]],
     [
