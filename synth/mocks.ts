@@ -10,10 +10,9 @@ export const SECRET_OUTPUTS: Record<string, readonly string[]> = {
   "kubernetes:core/v1:Secret": ["data", "stringData"],
   "onepassword:index/item:Item": ["password", "sections"],
   "pulumi:providers:minio": ["minioPassword", "minioUser"],
-  // The Garage resources carry the admin token in their inputs (a Pulumi secret).
-  "pulumi-nodejs:dynamic/garage:Bucket": ["admin"],
-  "pulumi-nodejs:dynamic/garage:Key": ["admin", "secretAccessKey"],
-  "pulumi-nodejs:dynamic/garage:Grant": ["admin"],
+  // The Garage key's secret (components/objectstore/garage.ts additionalSecretOutputs). The admin
+  // token in their inputs is secret only because the program makes it so: no entry here hides it.
+  "pulumi-nodejs:dynamic/garage:Key": ["secretAccessKey"],
   "pulumi:providers:onepassword": ["token", "serviceAccountToken"],
 };
 

@@ -28,7 +28,9 @@ export interface SecretsArgs {
         vault: string;
         connectUrl?: string;
         /** Item titles (`garageAdmin` only with the garage store). */
-        items: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> & { garageAdmin?: string };
+        items: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> & {
+          garageAdmin?: string;
+        };
       };
   /** Namespace of the projected Kubernetes Secrets. Required. */
   namespace: string;

@@ -11,6 +11,7 @@ import { evaluateResources, failed, formatViolations } from "../../policy/evalua
 import { withRenderedObjects } from "../../synth/render/objects";
 import { assertRendered, rendered, type Variant } from "../support/rendered";
 import { GARAGE_BUCKET_TYPE, GARAGE_KEY_TYPE } from "../../plan/takeover";
+import { secretPlaceholder } from "../../config/stackFile";
 
 /** Staging with its object store moved to Garage (as docs/how-to/move-to-garage.md ends). */
 export const GARAGE_VARIANT: Variant = {
@@ -40,6 +41,12 @@ describe("staging on Garage, rendered", function () {
     assert.ok(!failed(violations), formatViolations(violations));
     assert.equal(resources.filter((x) => x.type === GARAGE_BUCKET_TYPE).length, 3);
     assert.equal(resources.filter((x) => x.type === GARAGE_KEY_TYPE).length, 2);
+    const text = JSON.stringify(r.synth.export) + JSON.stringify(r.objects);
+    // Offline, a recognisable placeholder stands in for the admin token, kept secret like the real one.
+    assert.ok(!text.includes(secretPlaceholder("garageAdminToken")), "the admin token is in the export");
+    assert.ok(
+      r.synth.export.deployment.resources.some((x) => JSON.stringify(x.inputs).includes("synth-redacted")),
+    );
   });
 
   it("Loki and Mimir use Garage path-style, at its endpoint and in its region", async () => {
