@@ -25,14 +25,15 @@ interface Access {
 
 /** The secret envelope Pulumi puts around a value (a preview may hand one): its plain value, if any. */
 function plain(v: unknown): unknown {
-  if (
-    v &&
-    typeof v === "object" &&
-    "value" in (v as object) &&
-    "4dabf18193072939515e22adb298388d" in (v as object)
-  )
+  if (v && typeof v === "object" && "value" in v && "4dabf18193072939515e22adb298388d" in v)
     return (v as { value: unknown }).value;
   return v;
+}
+
+/** A plain text value, or "" for anything else (an unknown value in a preview). */
+function text(v: unknown): string {
+  const p = plain(v);
+  return typeof p === "string" ? p : "";
 }
 
 /** Each key's buckets and what is wrong with a single grant (a wildcard, an owner). */
@@ -43,8 +44,8 @@ export function objectStoreGrants(resources: Res[]): { access: Access[]; problem
     if (r.type === GARAGE_GRANT_TYPE) {
       const p = r.props;
       const perms = (plain(p.permissions) ?? {}) as Record<string, unknown>;
-      const key = String(plain(p.keyName) ?? "");
-      const bucket = String(plain(p.bucket) ?? "");
+      const key = text(p.keyName);
+      const bucket = text(p.bucket);
       if (perms.owner === true)
         problems.push(
           `${label(r)}: grants key "${key}" owner on bucket "${bucket}"; Loki and Mimir need read and write only`,
@@ -60,7 +61,7 @@ export function objectStoreGrants(resources: Res[]): { access: Access[]; problem
       } catch {
         continue;
       }
-      const key = String(plain(r.props.name) ?? r.name);
+      const key = text(r.props.name) || r.name;
       for (const st of doc.Statement ?? []) {
         if (st.Effect !== "Allow") continue;
         for (const arn of ([] as string[]).concat(st.Resource ?? [])) {

@@ -185,10 +185,10 @@ export const bucketProvider: pulumi.dynamic.ResourceProvider<BucketInputs, Bucke
     if (!info) return {};
     return { id, props: bucketOuts({ ...props, name: id }, info) };
   },
-  async diff(_id, olds, news) {
+  diff(_id, olds, news) {
     const replaces = changed(olds, news, ["name"]);
     const changes = replaces.length > 0 || changed(olds, news, CONNECTION).length > 0;
-    return { changes, replaces, deleteBeforeReplace: false };
+    return Promise.resolve({ changes, replaces, deleteBeforeReplace: false });
   },
   async update(_id, _olds, news) {
     const info = await bucketByAlias(news.admin, news.name);
@@ -325,8 +325,8 @@ export const keyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>
       },
     };
   },
-  async diff(_id, olds, news) {
-    return { changes: changed(olds, news, ["name", "admin"]).length > 0, replaces: [] };
+  diff(_id, olds, news) {
+    return Promise.resolve({ changes: changed(olds, news, ["name", "admin"]).length > 0, replaces: [] });
   },
   async update(id, olds, news) {
     if (olds.name !== news.name)
@@ -382,11 +382,11 @@ export const grantProvider: pulumi.dynamic.ResourceProvider<GrantInputs, GrantOu
     // Drift: permissions changed outside the stack come back as they are; the next update resets them.
     return { id, props: { ...props, permissions: now } };
   },
-  async diff(_id, olds, news) {
+  diff(_id, olds, news) {
     const replaces = changed(olds, news, ["bucketId", "accessKeyId", "bucket"]);
     const changes =
       replaces.length > 0 || changed(olds, news, ["permissions", "admin", "keyName"]).length > 0;
-    return { changes, replaces, deleteBeforeReplace: true };
+    return Promise.resolve({ changes, replaces, deleteBeforeReplace: true });
   },
   async update(_id, _olds, news) {
     await setPermissions(news, news.permissions);

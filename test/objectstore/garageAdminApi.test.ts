@@ -108,13 +108,9 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
       replaces: ["name"],
       deleteBeforeReplace: false,
     });
-    const d = await bucketProvider.diff!(
-      "t-diff",
-      o,
-      bucketInputs("t-diff", { deleteNonEmpty: true }) as BucketOutputs,
-    );
+    const d = await bucketProvider.diff!("t-diff", o, bucketInputs("t-diff", { deleteNonEmpty: true }));
     assert.deepEqual([d.changes, d.replaces], [true, []]);
-    const same = await bucketProvider.diff!("t-diff", o, bucketInputs("t-diff") as BucketOutputs);
+    const same = await bucketProvider.diff!("t-diff", o, bucketInputs("t-diff"));
     assert.equal(same.changes, false);
   });
 

@@ -53,18 +53,18 @@ describe("staging on Garage, rendered", function () {
     const r = await rendered(GARAGE_VARIANT);
     const texts = r.objects
       .filter((o) => o.object.kind === "ConfigMap" || o.object.kind === "Secret")
-      .flatMap((o) => Object.values({ ...(o.object.data ?? {}), ...(o.object.stringData ?? {}) }) as string[])
+      .flatMap((o) => Object.values<unknown>({ ...(o.object.data ?? {}), ...(o.object.stringData ?? {}) }))
       .map((t) => (typeof t === "string" && !/^[A-Za-z0-9+/=]+$/.test(t) ? t : ""));
     const lokiText = texts.find((t) => /schema_config/.test(t) && /s3forcepathstyle/.test(t));
     assert.ok(lokiText, "Loki's rendered config");
-    const loki = YAML.parse(lokiText!);
+    const loki = YAML.parse(lokiText);
     const s3 = loki.common?.storage?.s3 ?? loki.storage_config?.aws;
     assert.equal(s3.s3forcepathstyle, true);
     assert.equal(s3.region, "garage");
     assert.equal(s3.endpoint, "http://garage.storage.svc.cluster.local:3900");
     const mimirText = texts.find((t) => /blocks_storage/.test(t));
     assert.ok(mimirText, "Mimir's config");
-    const mimir = YAML.parse(mimirText!);
+    const mimir = YAML.parse(mimirText);
     assert.equal(mimir.common.storage.s3.endpoint, "garage.storage.svc.cluster.local:3900");
     assert.equal(mimir.common.storage.s3.region, "garage");
     assert.equal(mimir.common.storage.s3.bucket_lookup_type, "path");

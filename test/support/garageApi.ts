@@ -57,7 +57,7 @@ export class GarageApiJudge {
 
   constructor(doc: ApiDocument = garageDocument()) {
     this.doc = doc;
-    this.ajv.addSchema(doc as object, "garage");
+    this.ajv.addSchema(doc, "garage");
   }
 
   private validator(pointer: string, schema: object): ValidateFunction {
