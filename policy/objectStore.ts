@@ -53,11 +53,11 @@ export function objectStoreGrants(resources: Res[]): { access: Access[]; problem
       if (perms.read === true || perms.write === true || perms.owner === true)
         access.push({ key, bucket, res: r });
     } else if (r.type === MINIO_POLICY_TYPE) {
-      const text = plain(r.props.policy);
-      if (typeof text !== "string") continue;
+      const policy = plain(r.props.policy);
+      if (typeof policy !== "string") continue;
       let doc: { Statement?: { Effect?: string; Resource?: string | string[] }[] };
       try {
-        doc = JSON.parse(text);
+        doc = JSON.parse(policy);
       } catch {
         continue;
       }
