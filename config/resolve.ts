@@ -553,7 +553,7 @@ export function plainSecretProblems(
 }
 
 /**
- * Why Garage refuses a bucket name, in its own terms (Deuxfleurs/garage v2.5.0
+ * Why Garage refuses a bucket name, in its own terms (Deuxfleurs/garage v2.0.0
  * src/model/bucket_alias_table.rs `is_valid_bucket_name`, with `allow_punycode` at its default
  * false, src/util/config.rs): 3-63 of lowercase letters, digits, '.' and '-', starting and ending
  * with a letter or digit, not an IP address, not starting with "xn--" nor holding ".xn--", not

@@ -119,7 +119,7 @@ const bucketPrefix = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
 });
 
 /**
- * A Garage access key ID: "GK" and 24 hex digits (Deuxfleurs/garage v2.5.0 src/model/key_table.rs
+ * A Garage access key ID: "GK" and 24 hex digits (Deuxfleurs/garage v2.0.0 src/model/key_table.rs
  * `Key::new` makes `GK` + 12 random bytes in hex).
  */
 const garageKeyId = z.string().regex(/^GK[0-9a-f]{24}$/, {
@@ -241,7 +241,7 @@ const minioStore = z
   .strict();
 
 /**
- * Garage (Deuxfleurs/garage v2.5.0): buckets and one access key per consumer through its admin API
+ * Garage (Deuxfleurs/garage v2.0.0): buckets and one access key per consumer through its admin API
  * v2 (upstream/garage/data/). Garage accepts S3 requests signed for its own `s3_region` only, and
  * answers path-style requests always (src/api/common/signature/payload.rs `verify_v4`;
  * doc/book/reference-manual/configuration.md `s3_region`, `root_domain`).

@@ -25,11 +25,16 @@ fi
 
 # The object stores (test/objectstore/): built from source by their registries' own clients, once;
 # a binary already on PATH, in ~/.cargo/bin or in $(go env GOPATH)/bin is kept when it is the pinned
-# version (upstream/garage/data/README.md names the Garage release its API document comes from).
+# version (upstream/garage/data/<version>/README.md names the Garage release its API document
+# comes from: the two move together).
 #
-# Garage 2.5.0, the newest 2.x on crates.io (`cargo info garage`); default features (bundled
-# SQLite and LMDB: no system library needed). A fresh build takes about 25 minutes of two cores.
-GARAGE_VERSION=2.5.0
+# Garage 2.0.0 from crates.io: the release whose admin API document the repository keeps
+# (Deuxfleurs/garage tag v2.0.0, the newest tag the project's mirror holds; crates.io's garage
+# 2.0.0 records the same commit, 44587d2). libsodium comes from Debian (SODIUM_USE_PKG_CONFIG:
+# libsodium-sys then neither builds it nor runs its test suite), SQLite and LMDB are bundled. The
+# build keeps its objects in ~/.cache/homelab-observability/cargo-target, so a second install on
+# the same machine reuses them.
+GARAGE_VERSION=2.0.0
 # MinIO's server. Its last release, RELEASE.2025-10-15T17-29-55Z, is commit 9e49d5e7a648, but the
 # Go module proxy refuses that version ("403 Forbidden ... This module version is not available",
 # for the commit and for the tag): it serves the repository's final commit 7aac2a2c5b7c (2026-02-12),
@@ -38,14 +43,23 @@ GARAGE_VERSION=2.5.0
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 export PATH="$PATH:$HOME/.cargo/bin"
 command -v go >/dev/null 2>&1 && export PATH="$PATH:$(go env GOPATH)/bin"
-if command -v garage >/dev/null 2>&1 && garage --version 2>/dev/null | grep -q "v$GARAGE_VERSION"; then
+# A crates.io build reports "garage cargo:<version> [features: ...]" (src/garage/main.rs).
+if command -v garage >/dev/null 2>&1 && garage --version 2>/dev/null | grep -Eq "(v|cargo:)$GARAGE_VERSION\b"; then
   echo "garage present: $(command -v garage)"
 else
   command -v cargo >/dev/null 2>&1 || { echo "cargo is needed to build garage $GARAGE_VERSION (rustup.rs or Debian's cargo)" >&2; exit 1; }
+  if ! pkg-config --exists libsodium 2>/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libsodium-dev pkg-config >/dev/null
+  fi
   echo "building garage $GARAGE_VERSION from crates.io (cargo install --locked)"
-  cargo install garage --locked --version "$GARAGE_VERSION" --quiet
+  CARGO_TARGET_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/homelab-observability/cargo-target" SODIUM_USE_PKG_CONFIG=1 \
+    cargo install garage --locked --version "$GARAGE_VERSION" --quiet
 fi
-if command -v minio >/dev/null 2>&1 && minio --version 2>/dev/null | grep -q "${MINIO_VERSION##*-}"; then
+# A `go install` build records its module version (`go version -m`), not a release name.
+if command -v minio >/dev/null 2>&1 && go version -m "$(command -v minio)" 2>/dev/null | grep -q "$MINIO_VERSION"; then
   echo "minio present: $(command -v minio)"
 else
   command -v go >/dev/null 2>&1 || { echo "go is needed to build minio $MINIO_VERSION (Debian's golang-go or go.dev)" >&2; exit 1; }

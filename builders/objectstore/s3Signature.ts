@@ -4,7 +4,7 @@ import { createHash, createHmac } from "crypto";
  * AWS Signature Version 4 for the few S3 calls the program makes itself (listing a bucket for the
  * move check, emptying one Garage is asked to delete): the canonical request, the string to sign
  * and the signing key as AWS's "Signature Version 4 signing process" defines them, which MinIO and
- * Garage both check (Deuxfleurs/garage v2.5.0 src/api/common/signature/payload.rs `verify_v4`:
+ * Garage both check (Deuxfleurs/garage v2.0.0 src/api/common/signature/payload.rs `verify_v4`:
  * the scope must name the server's own region). Pure: the clock and the credentials come in.
  */
 

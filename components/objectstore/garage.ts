@@ -3,7 +3,7 @@ import { listObjectsUrl, parseListObjectsV2, signS3 } from "../../builders/objec
 
 /**
  * Garage's buckets, access keys and grants as Pulumi resources: a dynamic provider over Garage's
- * admin API v2 (Deuxfleurs/garage v2.5.0, the document in upstream/garage/data/). No maintained
+ * admin API v2 (Deuxfleurs/garage v2.0.0, the document in upstream/garage/data/). No maintained
  * Pulumi provider for Garage exists (docs/explanation/object-stores.md says why this one).
  *
  * The provider keeps Pulumi's contract: `read` asks Garage (a bucket, key or grant changed or

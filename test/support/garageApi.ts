@@ -13,7 +13,7 @@ import { ROOT } from "./helpers";
 /** The folder of the pinned release's document. */
 export const GARAGE_DATA = path.join(ROOT, "upstream", "garage", "data");
 
-/** The pinned release's folder (`garage-2.5.0`): the only one kept. */
+/** The pinned release's folder (`garage-2.0.0`): the only one kept. */
 export function garageDataFolder(): string {
   const folders = fs.readdirSync(GARAGE_DATA).filter((f) => /^garage-\d+\.\d+\.\d+$/.test(f));
   if (folders.length !== 1)

@@ -97,7 +97,7 @@ export interface GarageServer extends Server {
 /**
  * Starts one Garage node: a config of its own (SQLite metadata, replication factor 1, RPC, S3 and
  * admin API on free loopback ports), then gives it a layout of one zone through the admin API so
- * it serves buckets. The settings are Garage 2.5.0's (src/util/config.rs `Config`).
+ * it serves buckets. The settings are Garage 2.0.0's (src/util/config.rs `Config`).
  */
 export async function startGarage(bin: string, call: GarageSetupCall): Promise<GarageServer> {
   const dir = tmpDir("garage");
@@ -160,7 +160,7 @@ export type GarageSetupCall = <T>(
   body?: unknown,
 ) => Promise<T>;
 
-/** `garage --version`'s version ("v2.5.0" -> "2.5.0"). */
+/** `garage --version`'s version ("cargo:2.0.0" or "v2.0.0" -> "2.0.0"). */
 export function garageVersion(bin: string): string {
   const out = execFileSync(bin, ["--version"], { encoding: "utf8" });
   const m = /v?(\d+\.\d+\.\d+)/.exec(out);

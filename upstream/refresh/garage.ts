@@ -14,10 +14,10 @@ import type { Refreshed, Source } from "./source";
 
 export const GARAGE_DOCUMENT = "doc/api/garage-admin-v2.json";
 
-/** The folder a Garage tag's data goes to: `v2.5.0` -> `garage-2.5.0`. */
+/** The folder a Garage tag's data goes to: `v2.0.0` -> `garage-2.0.0`. */
 export function garageFolder(tag: string): string {
   const m = /^v(\d+\.\d+\.\d+)$/.exec(tag);
-  if (!m) throw new Error(`garage: expected a release tag like "v2.5.0", got "${tag}"`);
+  if (!m) throw new Error(`garage: expected a release tag like "v2.0.0", got "${tag}"`);
   return `garage-${m[1]}`;
 }
 
@@ -62,11 +62,15 @@ export function refreshGarage(checkout: string, source: Source): Refreshed {
   };
 }
 
-/** The tag a Garage binary reports (`garage v2.5.0 [features: ...]` -> `v2.5.0`). */
+/**
+ * The tag a Garage binary reports: `garage v2.0.0 [features: ...]` from a git build, `garage
+ * cargo:2.0.0 [...]` from crates.io (src/garage/main.rs, `git_version!` with `cargo_prefix`).
+ */
 export function garageBinaryTag(binary: string): string | undefined {
   try {
     const out = execFileSync(binary, ["--version"], { encoding: "utf8" });
-    return /\b(v\d+\.\d+\.\d+)\b/.exec(out)?.[1];
+    const m = /(?:\bv|cargo:)(\d+\.\d+\.\d+)\b/.exec(out);
+    return m ? `v${m[1]}` : undefined;
   } catch {
     return undefined;
   }
