@@ -51,7 +51,8 @@ describe("Garage's admin API document (upstream/garage/data)", function () {
     };
     assert.deepEqual(judge.problems(ok), []);
     assert.match(judge.problems({ ...ok, body: { globalAlias: 5 } }).join(), /request body .*globalAlias/);
-    const { objects: _objects, ...partial } = bucket;
+    const partial: Record<string, unknown> = { ...bucket };
+    delete partial.objects;
     assert.match(
       judge.problems({ ...ok, response: partial }).join(),
       /must have required property 'objects'/,
