@@ -548,7 +548,9 @@ export function plainSecretProblems(
 ): string[] {
   const key = `${PROJECT}:garageAdminToken`;
   return present(key) && !isSecure(key)
-    ? [`${key}: expected a secret (\`pulumi config set --secret garageAdminToken <value>\`), got a plain value (not shown)`]
+    ? [
+        `${key}: expected a secret (\`pulumi config set --secret garageAdminToken <value>\`), got a plain value (not shown)`,
+      ]
     : [];
 }
 
@@ -640,7 +642,7 @@ function takeoverChecks(c: StackConfig): string[] {
     c.objectStore.type !== "garage"
   ) {
     p.push(
-      `${k(hasBuckets ? "buckets" : "secrets")}: existing buckets and S3 credential Secrets need objectStore.type "minio" (buckets: or "garage"), got "${c.objectStore.type}"`,
+      `${k(hasBuckets ? "buckets" : "secrets")}: existing buckets and S3 credential Secrets need objectStore.type "minio", got "${c.objectStore.type}"${hasBuckets ? ' (existing buckets also take "garage")' : ""}`,
     );
   }
   const mimir = t.buckets.mimir;
