@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { freePort, startServer, type Server } from "./servers";
+import { freePort, startServer, until, type Server } from "./servers";
 import { tmpDir } from "./helpers";
 import { listObjectsUrl, parseListObjectsV2, signS3 } from "../../builders/objectstore/s3Signature";
 
@@ -126,9 +126,15 @@ export async function startGarage(bin: string, call: GarageSetupCall): Promise<G
       ``,
     ].join("\n"),
   );
-  // The admin API's /health answers 200 only once the cluster is healthy (it has a layout), so
-  // readiness is the unauthenticated /metrics... which needs a token too; wait on the port instead.
-  const server = await startServer(bin, ["-c", config, "server"], adminPort, "/check?domain=x", [200, 400]);
+  // Listening is enough here: /check answers 400 for a domain no bucket serves
+  // (src/api/admin/special.rs CheckDomainRequest), /health 503 until the layout below exists.
+  const server = await startServer(
+    bin,
+    ["-c", config, "server"],
+    adminPort,
+    "/check?domain=x",
+    [200, 400, 503],
+  );
   const admin = `http://127.0.0.1:${adminPort}`;
   const g: GarageServer = { ...server, s3: `http://127.0.0.1:${s3Port}`, admin, token, region };
   try {
@@ -144,6 +150,12 @@ export async function startGarage(bin: string, call: GarageSetupCall): Promise<G
       },
     );
     await call(g, "POST", "ApplyClusterLayout", {}, { version: 1 });
+    // The layout reaches the node's tables asynchronously: wait (bounded) until it says healthy.
+    await until(
+      async () => (await call<{ status: string }>(g, "GET", "GetClusterHealth")).status === "healthy",
+      15_000,
+      "Garage's layout",
+    );
   } catch (e) {
     await server.stop();
     throw e;
