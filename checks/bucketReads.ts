@@ -3,7 +3,8 @@
  * object-store user. The config is the one the container mounts (its `-config.file`); the keys that
  * name buckets come from the engine's own reference (upstream/engines/bucketKeys.ts). The grants are
  * the MinIO policies the ObjectStore component makes, one per consumer (`<store>-<consumer>-policy`,
- * components/objectstore/objectStore.ts): a bucket outside them answers AccessDenied, and a bucket the
+ * components/objectstore/objectStore.ts), or on Garage the grants of the consumer's key (`<prefix>-<consumer>`,
+ * components/objectstore/garage.ts): a bucket outside them answers AccessDenied, and a bucket the
  * stack keeps only so that no update deletes it (model/storage.ts UNUSED_PURPOSES) must stay unread.
  * Where no such policy exists (Ceph RGW claims, the filesystem store, a takeover's own Secret) the
  * grants are not the program's to judge, and nothing is judged.
@@ -18,6 +19,8 @@ import { engineContainers } from "./writtenPaths";
 
 const POLICY = "minio:index/iamPolicy:IamPolicy";
 const BUCKET = "minio:index/s3Bucket:S3Bucket";
+const GARAGE_GRANT = "pulumi-nodejs:dynamic/garage:Grant";
+const GARAGE_BUCKET = "pulumi-nodejs:dynamic/garage:Bucket";
 const ARN = /^arn:aws:s3:::([^/]+)(\/.*)?$/;
 
 export interface BucketReadsReport {
@@ -29,6 +32,14 @@ export interface BucketReadsReport {
 
 /** The buckets a consumer's MinIO policy grants, or undefined where the program grants none. */
 function grantsOf(resources: ExportResource[], engine: Engine): Set<string> | undefined {
+  const garage = resources.filter(
+    (r) =>
+      r.type === GARAGE_GRANT &&
+      typeof r.inputs?.keyName === "string" &&
+      r.inputs.keyName.endsWith(`-${engine}`) &&
+      r.inputs.permissions?.read === true,
+  );
+  if (garage.length > 0) return new Set(garage.map((r) => String(r.inputs.bucket)));
   const policy = resources.find((r) => r.type === POLICY && r.urn.endsWith(`-${engine}-policy`));
   if (!policy || typeof policy.inputs?.policy !== "string") return undefined;
   const doc = JSON.parse(policy.inputs.policy);
@@ -43,7 +54,10 @@ function grantsOf(resources: ExportResource[], engine: Engine): Set<string> | un
 
 export function checkBucketReads(objects: Placed[], resources: ExportResource[]): BucketReadsReport {
   const report: BucketReadsReport = { judged: 0, findings: [], notRun: [] };
-  const planned = new Set(resources.filter((r) => r.type === BUCKET).map((r) => String(r.inputs?.bucket)));
+  const planned = new Set([
+    ...resources.filter((r) => r.type === BUCKET).map((r) => String(r.inputs?.bucket)),
+    ...resources.filter((r) => r.type === GARAGE_BUCKET).map((r) => String(r.inputs?.name)),
+  ]);
   const refs = new Map<Engine, EngineReference | undefined>();
   const refOf = (engine: Engine) => {
     if (!refs.has(engine))

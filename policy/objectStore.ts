@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { isSecretEnvelope } from "@homelab-observability/contract";
 import type { Level } from "./lib/config";
 import { label, toRes, type Res } from "./lib/resources";
 
@@ -25,9 +26,7 @@ interface Access {
 
 /** The secret envelope Pulumi puts around a value (a preview may hand one): its plain value, if any. */
 function plain(v: unknown): unknown {
-  if (v && typeof v === "object" && "value" in v && "4dabf18193072939515e22adb298388d" in v)
-    return (v as { value: unknown }).value;
-  return v;
+  return isSecretEnvelope(v) ? (v as { value?: unknown }).value : v;
 }
 
 /** A plain text value, or "" for anything else (an unknown value in a preview). */

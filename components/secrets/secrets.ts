@@ -63,6 +63,10 @@ export interface SecretsArgs {
 }
 
 type Item = onepassword.GetItemResult;
+/** The 1Password item titles the component reads (`garageAdmin` only with the garage store). */
+type ItemTitles = Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> & {
+  garageAdmin?: string;
+};
 
 /**
  * Human-owned secrets from 1Password (or Pulumi config secrets), generated credentials written back
@@ -86,11 +90,8 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     const source = args.secretSource;
     let read: (item: keyof typeof itemTitles, field: string, configKey: SecretKey) => pulumi.Output<string>;
     let readTitled: ((title: string, field: string, where: string) => pulumi.Output<string>) | undefined;
-    let itemTitles: Record<"minioAdmin" | "pushover" | "grafanaAdmin" | "heartbeat", string> & {
-      garageAdmin?: string;
-    } = {
+    let itemTitles: ItemTitles = {
       minioAdmin: "",
-      garageAdmin: "",
       pushover: "",
       grafanaAdmin: "",
       heartbeat: "",
@@ -129,7 +130,6 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       read = (_item, _field, configKey) => source.require(configKey);
     }
     this.receiverSecrets(args, readTitled, k8sOpts);
-
     if (args.needs.minioAdmin) {
       this.minioAdmin = {
         user: read("minioAdmin", "username", "minioAdminUser"),

@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
 import { checkStack, formatFindings, placedFrom } from "../../checks";
+import { checkBucketReads } from "../../checks/bucketReads";
 import { evaluateResources, failed, formatViolations } from "../../policy/evaluate";
 import { withRenderedObjects } from "../../synth/render/objects";
 import { assertRendered, rendered, type Variant } from "../support/rendered";
@@ -68,5 +69,25 @@ describe("staging on Garage, rendered", function () {
     assert.equal(mimir.common.storage.s3.endpoint, "garage.storage.svc.cluster.local:3900");
     assert.equal(mimir.common.storage.s3.region, "garage");
     assert.equal(mimir.common.storage.s3.bucket_lookup_type, "path");
+  });
+
+  it("Loki and Mimir read only buckets their Garage keys are granted: a grant of another bucket fails the check", async () => {
+    const r = await rendered(GARAGE_VARIANT);
+    const resources = r.synth.export.deployment.resources;
+    const placed = placedFrom(r.objects);
+    const clean = checkBucketReads(placed, resources);
+    assert.ok(clean.judged >= 2, `configs judged: ${clean.judged}`);
+    assert.deepEqual(clean.findings, []);
+    // Loki's key granted another bucket than the one its config reads.
+    const elsewhere = resources.map((x) =>
+      x.type.endsWith("garage:Grant") && x.inputs.bucket === "staging-loki-chunks"
+        ? { ...x, inputs: { ...x.inputs, bucket: "staging-loki-elsewhere" } }
+        : x,
+    );
+    const broken = checkBucketReads(placed, elsewhere);
+    assert.ok(
+      broken.findings.some((f) => JSON.stringify(f).includes("staging-loki-chunks")),
+      JSON.stringify(broken.findings).slice(0, 400),
+    );
   });
 });
