@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { ConfigError, PROJECT, parseStackConfig, rawFromPulumiConfig, type StackConfig } from "./resolve";
+import { ConfigLocator } from "./locate";
 import { readRunningDir, RunningStateError } from "../model/running";
 import type { SecretSource } from "../model/secrets";
 
@@ -10,7 +11,16 @@ import type { SecretSource } from "../model/secrets";
  * Pulumi runs the program).
  */
 export function loadStackConfig(projectDir: string = process.cwd()): StackConfig {
-  const cfg = parseStackConfig(rawFromPulumiConfig(pulumi.runtime.allConfig()), pulumi.getStack());
+  const stack = pulumi.getStack();
+  let cfg: StackConfig;
+  try {
+    cfg = parseStackConfig(rawFromPulumiConfig(pulumi.runtime.allConfig()), stack);
+  } catch (e) {
+    // Each problem names its line in the stack file, when the file is where the CLI keeps it.
+    if (!(e instanceof ConfigError)) throw e;
+    const locator = ConfigLocator.forStack(projectDir, stack);
+    throw e.locatedBy((p) => locator.ofProblem(p));
+  }
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {
     try {

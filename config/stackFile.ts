@@ -25,6 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, YAMLParseError } from "yaml";
 import { didYouMean } from "./errors";
+import { excerpt } from "./locate";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -69,19 +70,12 @@ export class YamlFileError extends CliConfigError {
     text: string,
     code?: string,
   ) {
-    const lines = text.split(/\r?\n/);
-    const shown = [line - 1, line, line + 1].filter((n) => n >= 1 && n <= lines.length);
-    const width = String(shown[shown.length - 1] ?? line).length;
-    const gutter = (n: number | string) => `  ${String(n).padStart(width)} | `;
-    const excerpt = shown.flatMap((n) => [
-      `${gutter(n)}${lines[n - 1]}`,
-      ...(n === line ? [`${gutter("")}${" ".repeat(Math.max(0, column - 1))}^`] : []),
-    ]);
+    const lines = excerpt(text.split(/\r?\n/), line, column, 1);
     const hint =
       code && INDENT_CODES.has(code)
         ? "\n  (check the indentation here and on the next line: keys of one level start in the same column, with spaces, never tabs)"
         : "";
-    super(`${file}:${line}:${column}: not valid YAML: ${reason}\n${excerpt.join("\n")}${hint}`);
+    super(`${file}:${line}:${column}: not valid YAML: ${reason}\n${lines.join("\n")}${hint}`);
     this.name = "YamlFileError";
   }
 }
@@ -234,6 +228,8 @@ export interface StackFile {
   values: Map<string, StackValue>;
   /** Keys whose values are `secure:` (or maps holding one). */
   secure: Set<string>;
+  /** Every `secure:` value the CLI cannot decrypt, in file order. */
+  secureProblems: SecureProblem[];
 }
 
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -262,31 +258,70 @@ class TopLevelSecret {
   constructor(readonly ciphertext: string) {}
 }
 
-function toStackValue(key: string, v: unknown, file: string, provider: SecretsProvider): StackValue {
-  const problems: string[] = [];
+/** A `secure:` value the CLI cannot decrypt: where it is and why (never its value). */
+export interface SecureProblem {
+  /** The config key (`project:key`). */
+  key: string;
+  /** Where under the key: [] for the whole value, map keys and list indexes below it. */
+  path: (string | number)[];
+  problem: string;
+}
+
+/** A key path in the Pulumi CLI's property-path grammar (sdk/go/common/resource/properties_path.go). */
+export function propertyPath(name: string, path: (string | number)[]): string {
+  const plain = (k: string) => k !== "" && !/[.[\]"]/.test(k);
+  const seg = (k: string | number, i: number) =>
+    typeof k === "number"
+      ? `[${k}]`
+      : plain(k)
+        ? `${i === 0 ? "" : "."}${k}`
+        : `["${k.replace(/"/g, '\\"')}"]`;
+  return [name, ...path].map(seg).join("");
+}
+
+/**
+ * The command that sets a secret again at `path` under `key`. A value inside a map or a list
+ * needs `--path`: without it `pulumi config set` replaces the whole key (config/map.go `Map.Set`:
+ * `m[k] = v` when path is false), so the map would become one string; with it the CLI reads the
+ * map (`unmarshalObject`, no decryption) and replaces that one leaf (`obj.Set`). The encrypted
+ * value is not decrypted on the way (pkg/cmd/pulumi/config/config.go `configSetCmd.Run` only
+ * encrypts the new one), so the broken value needs no removal first. Read in pulumi/pulumi at
+ * commit 1b59498.
+ */
+export function setSecretCommand(key: string, path: (string | number)[], project: string): string {
+  const [ns, name] = key.includes(":")
+    ? [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)]
+    : [project, key];
+  const shown = ns === project ? name : `${ns}:${name}`;
+  if (path.length === 0) return `pulumi config set --secret ${shown} <value>`;
+  const p = propertyPath(shown, path).replace(/'/g, "'\\''");
+  return `pulumi config set --secret --path '${p}' <value>`;
+}
+
+function toStackValue(
+  key: string,
+  v: unknown,
+  provider: SecretsProvider,
+  problems: SecureProblem[],
+): StackValue {
   let secure = false;
   // object.go unmarshalObject: a one-key map {secure: <string>} is ciphertext; anything else is data.
-  const walk = (x: any, at: string): any => {
+  const walk = (x: any, at: (string | number)[]): any => {
     if (x && typeof x === "object" && !Array.isArray(x)) {
       const keys = Object.keys(x);
       if (keys.length === 1 && keys[0] === "secure" && typeof x.secure === "string") {
         secure = true;
         const problem = ciphertextProblem(x.secure, provider);
-        if (problem) problems.push(`${at}: the secure value ${problem}`);
+        if (problem) problems.push({ key, path: at, problem });
         // Offline nothing is decrypted: a placeholder text stands in (inside maps too).
-        return at === key ? new TopLevelSecret(x.secure) : secretPlaceholder(at);
+        return at.length === 0 ? new TopLevelSecret(x.secure) : secretPlaceholder(propertyPath(key, at));
       }
-      return Object.fromEntries(keys.map((k) => [k, walk(x[k], `${at}.${k}`)]));
+      return Object.fromEntries(keys.map((k) => [k, walk(x[k], [...at, k])]));
     }
-    if (Array.isArray(x)) return x.map((e, i) => walk(e, `${at}[${i}]`));
+    if (Array.isArray(x)) return x.map((e, i) => walk(e, [...at, i]));
     return x;
   };
-  const value = walk(v, key);
-  if (problems.length) {
-    throw new CliConfigError(
-      `${file}: ${problems.join("; ")}. The CLI cannot decrypt it: remove it and run \`pulumi config set --secret ${key.split(":").pop()} <value>\``,
-    );
-  }
+  const value = walk(v, []);
   if (value instanceof TopLevelSecret) return { text: value.ciphertext, secure: true, object: false };
   if (typeof value === "string") return { text: value, secure: false, object: false };
   if (typeof value === "boolean" || typeof value === "number") {
@@ -327,6 +362,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
   }
   const values = new Map<string, StackValue>();
   const secure = new Set<string>();
+  const secureProblems: SecureProblem[] = [];
   for (const [rawKey, v] of Object.entries<unknown>(doc.config ?? {})) {
     const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
     if (key.split(":").length > 2 && !/^[^:]+:config:[^:]+$/.test(key)) {
@@ -334,11 +370,11 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
         `could not unmarshal map: could not parse ${rawKey} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
       );
     }
-    const value = toStackValue(key, v, file, provider);
+    const value = toStackValue(key, v, provider, secureProblems);
     values.set(key, value);
     if (value.secure) secure.add(key);
   }
-  return { file, provider, values, secure };
+  return { file, provider, values, secure, secureProblems };
 }
 
 /** `formatMissingKeys`: 'a', 'b' and 'c' (sorted when more than one). */
@@ -358,10 +394,19 @@ const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** One problem the CLI's `mergeConfig` finds; `message` is the CLI's own text for it. */
 export interface CliIssue {
   key: string;
-  kind: "missing" | "unencrypted" | "type";
+  kind: "missing" | "unencrypted" | "type" | "secure";
   /** The declared type (`array<string>`), for a type problem. */
   type?: string;
   message: string;
+}
+
+/**
+ * A `secure:` value the CLI cannot decrypt, as a problem line: the key path (with the list
+ * indexes and map keys below the key), what the value should be and the command that sets it
+ * again without touching the rest of its map ({@link setSecretCommand}). Never the value.
+ */
+export function secureProblemText(p: SecureProblem, project: string): string {
+  return `${propertyPath(p.key, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown); set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
 }
 
 /**
@@ -475,6 +520,12 @@ export function cliStackConfigIssues(
     const v = stackFile.values.get(key);
     if (v) found[i.key] = v.secure ? secretPlaceholder(key) : v.object ? JSON.parse(v.text) : v.text;
     stackFile.values.delete(key);
+  }
+  // Every undecryptable value, after the CLI's own checks; the key stays (a placeholder stands in),
+  // so the rest of the stack is still judged.
+  for (const p of stackFile.secureProblems) {
+    const key = p.key.startsWith(`${project.name}:`) ? p.key.slice(project.name.length + 1) : p.key;
+    issues.push({ key, kind: "secure", message: secureProblemText(p, project.name) });
   }
   const config: Record<string, string> = {};
   for (const [key, v] of stackFile.values) {
