@@ -80,7 +80,7 @@ function parseFile(file: string): Parsed | undefined {
     file,
     lines: text.split(/\r?\n/),
     counter,
-    configKey: (pair?.key as Node | undefined) ?? undefined,
+    configKey: pair?.key ?? undefined,
     config: (pair?.value as Node | undefined) ?? undefined,
   };
 }

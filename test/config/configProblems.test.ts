@@ -328,7 +328,7 @@ describe("config: locating a key path (config/locate.ts)", () => {
     );
     const pools = at.at(["nodePools", 0, "memory"]);
     assert.equal(pools?.file, path.join(dir, "Pulumi.yaml"));
-    assert.match(pools!.lines[pools!.line - 1], /^ {2}nodePools:/);
+    assert.match(pools.lines[pools.line - 1], /^ {2}nodePools:/);
     assert.deepEqual([at.at(["objectStore"])?.line, at.at(["objectStore"])?.exact], [2, false]);
   });
 
