@@ -263,17 +263,37 @@ export function didYouMean(name: string, known: readonly string[], quote = (s: s
  * got nothing" line goes.
  */
 export function mergeMisspeltRequired(problems: string[]): string[] {
-  const unknown = /^([^:\s]+:)(\S*?)([^.\]\s]+): unknown key; did you mean "([^"]+)"\?/;
+  const unknown = /^([^:\s]+:)(\S*?)([^.\]\s]+): unknown key[^;]*; did you mean "([^"]+)"\?/;
   const dropped = new Set<number>();
   const out = problems.map((p) => {
     const m = unknown.exec(p);
     if (!m) return p;
     const [, ns, parent, , near] = m;
-    const sibling = `${ns}${parent}${near}`;
+    // A slip of the namespace suggests the whole key.
+    const sibling = near.includes(":") ? near : `${ns}${parent}${near}`;
     const i = problems.findIndex((q, j) => !dropped.has(j) && q.startsWith(`${sibling}: required`));
     if (i < 0) return p;
     dropped.add(i);
-    return `${p} (${parent}${near} is required and missing: rename this key)`;
+    return `${p} (${near.includes(":") ? near : `${parent}${near}`} is required and missing: rename this key)`;
   });
   return out.filter((_, i) => !dropped.has(i));
+}
+
+/**
+ * Stack-file keys under a namespace that is a slip of the project's (`homelab-observabilty:phase`):
+ * the Pulumi CLI hands them to the program as another namespace's, which the program never reads,
+ * so the key would be silently unset. Each gets the project key it likely meant.
+ */
+export function misspeltNamespaceProblems(keys: Iterable<string>, project = PROJECT): string[] {
+  const out: string[] = [];
+  for (const key of keys) {
+    const at = key.indexOf(":");
+    if (at < 0) continue;
+    const ns = key.slice(0, at);
+    if (ns !== project && closestMatch(ns, [project]))
+      out.push(
+        `${key}: unknown key (namespace "${ns}" is not the project's: the program never reads it); did you mean "${project}:${key.slice(at + 1)}"?`,
+      );
+  }
+  return out;
 }

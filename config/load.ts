@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { ConfigError, PROJECT, parseStackConfig, rawFromPulumiConfig, type StackConfig } from "./resolve";
+import { misspeltNamespaceProblems } from "./errors";
 import { ConfigLocator } from "./locate";
 import { readRunningDir, RunningStateError } from "../model/running";
 import type { SecretSource } from "../model/secrets";
@@ -12,14 +13,22 @@ import type { SecretSource } from "../model/secrets";
  */
 export function loadStackConfig(projectDir: string = process.cwd()): StackConfig {
   const stack = pulumi.getStack();
-  let cfg: StackConfig;
+  const all = pulumi.runtime.allConfig();
+  const namespaces = misspeltNamespaceProblems(Object.keys(all));
+  let cfg: StackConfig | undefined;
+  let problems: ConfigError | undefined;
   try {
-    cfg = parseStackConfig(rawFromPulumiConfig(pulumi.runtime.allConfig()), stack);
+    cfg = parseStackConfig(rawFromPulumiConfig(all), stack);
   } catch (e) {
-    // Each problem names its line in the stack file, when the file is where the CLI keeps it.
     if (!(e instanceof ConfigError)) throw e;
+    problems = e;
+  }
+  if (problems || namespaces.length > 0 || !cfg) {
+    // Each problem names its line in the stack file, when the file is where the CLI keeps it.
     const locator = ConfigLocator.forStack(projectDir, stack);
-    throw e.locatedBy((p) => locator.ofProblem(p));
+    throw new ConfigError([...namespaces, ...(problems?.problems ?? [])], problems?.notes).locatedBy((p) =>
+      locator.ofProblem(p),
+    );
   }
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {

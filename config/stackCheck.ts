@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cliStackConfigIssues, propertyPath, type CliIssue, type Project } from "./stackFile";
 import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
-import { formatIssue, mergeMisspeltRequired } from "./errors";
+import { formatIssue, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { ConfigLocator } from "./locate";
 import { parseStackConfig, rawFromPulumiConfig } from "./resolve";
 import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
@@ -132,7 +132,10 @@ export function checkedStackConfig(
   const cli = cliStackConfigIssues(projectDir, stack);
   Object.assign(cli.config, opts.overrides ?? {});
   const raw = rawFromPulumiConfig(cli.config);
-  const problems = cli.issues.map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw));
+  const problems = [
+    ...cli.issues.map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
+    ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
+  ];
   // An undecryptable value stands in as a placeholder: the key is still judged.
   const broken = new Set(cli.issues.filter((i) => i.kind !== "secure").map((i) => i.key));
   const parsed = rawSchema.safeParse(raw);

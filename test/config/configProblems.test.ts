@@ -143,6 +143,30 @@ describe("config: a broken stack file, every problem placed and hinted (config/s
     assert.ok(!e.problems.some((p) => p.startsWith(`${P("objectStore.endpoint")}:`)), e.problems.join("\n"));
   });
 
+  it("a slip of the project's namespace is named, with the key it meant, once with the missing key", () => {
+    const text = `config:
+  ${P("kubeContext")}: admin@example
+  homelab-observabilty:phase: kps-removed # ns
+  ${P("objectStore")}:
+    type: filesystem
+  kubernetes:enableServerSideApply: "true"
+`;
+    const r = failure(project(text));
+    const i = r.problems.findIndex((p) => p.startsWith("homelab-observabilty:phase:"));
+    assert.ok(i >= 0, r.problems.join("\n"));
+    assert.match(
+      r.problems[i],
+      new RegExp(`unknown key .*; did you mean "${P("phase")}"\\? \\(${P("phase")} is required and missing`),
+    );
+    assert.equal(r.places[i]?.line, lineOf(text, "ns").line);
+    // The CLI's "missing phase" is that same mistake; another provider's namespace is no slip.
+    assert.deepEqual(
+      r.problems.filter((p) => p !== r.problems[i]),
+      [],
+      r.problems.join("\n"),
+    );
+  });
+
   it("an enum value in a union's discriminator and in a list gets its closest match too", () => {
     const r = failure(
       project(`config:
