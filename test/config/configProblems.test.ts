@@ -364,6 +364,7 @@ describe("config: locating a key path (config/locate.ts)", () => {
     type: filesystem
   ${P("loki")}:
     retention: 7days # retention
+  homelab-observabilty:production: true # ns
 `;
     const dir = project(text);
     const before = pulumi.runtime.allConfig();
@@ -379,6 +380,7 @@ describe("config: locating a key path (config/locate.ts)", () => {
       [P("phase")]: "kps-removed",
       [P("objectStore")]: JSON.stringify({ type: "filesystem" }),
       [P("loki")]: JSON.stringify({ retention: "7days" }),
+      "homelab-observabilty:production": "true",
     });
     try {
       const { line, column } = lineOf(text, "retention");
@@ -387,7 +389,12 @@ describe("config: locating a key path (config/locate.ts)", () => {
         (e: unknown) =>
           e instanceof ConfigError &&
           e.message.includes(`${P("loki.retention")}: expected a duration`) &&
-          e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${line}:${column}\n`),
+          e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${line}:${column}\n`) &&
+          // A slip of the namespace, which the schema never sees, is named too.
+          e.message.includes(
+            `homelab-observabilty:production: unknown key (namespace "homelab-observabilty" is not the project's`,
+          ) &&
+          e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${lineOf(text, "ns").line}:3\n`),
       );
     } finally {
       pulumi.runtime.setAllConfig(before);
