@@ -44,6 +44,15 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
 }
 
 /**
+ * `e` with each problem placed in the stack file the CLI read (config/locate.ts), when that file
+ * is where the CLI keeps it; the program's own checks after loading (the kube context) use it.
+ */
+export function placedInStackFile(e: ConfigError, projectDir: string = process.cwd()): ConfigError {
+  const locator = ConfigLocator.forStack(projectDir, pulumi.getStack());
+  return e.locatedBy((p) => locator.ofProblem(p));
+}
+
+/**
  * The stack's config secrets and the 1Password token, read from the Pulumi runtime and `env` (the
  * process environment) when the Secrets component asks: the only place either is read for it.
  * Nothing is read until a key is asked for, so a stack that needs a secret gets Pulumi's error

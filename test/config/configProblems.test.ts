@@ -6,6 +6,7 @@ import { ConfigError } from "../../config/errors";
 import { ConfigLocator, parseSegments, problemPath } from "../../config/locate";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../../config/load";
+import { synthStack } from "../../synth/run";
 import { PHASES, PROJECT } from "../../config/resolve";
 import { propertyPath, setSecretCommand } from "../../config/stackFile";
 import { ROOT, tmpDir } from "../support/helpers";
@@ -354,6 +355,24 @@ describe("config: locating a key path (config/locate.ts)", () => {
     assert.equal(pools?.file, path.join(dir, "Pulumi.yaml"));
     assert.match(pools.lines[pools.line - 1], /^ {2}nodePools:/);
     assert.deepEqual([at.at(["objectStore"])?.line, at.at(["objectStore"])?.exact], [2, false]);
+  });
+
+  it("the program's own context check (apply/program.ts) is placed too: a provider context naming another cluster", async () => {
+    const text = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: filesystem
+  kubernetes:context: admin@other # ctx
+`;
+    const dir = project(text);
+    const { line, column } = lineOf(text, "ctx");
+    await assert.rejects(synthStack(dir, "s"), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.match(e.problems[0], /^kubernetes:context: expected nothing or the stack's pinned context/);
+      assert.deepEqual([e.places[0]?.line, e.places[0]?.column], [line, column]);
+      return true;
+    });
   });
 
   it("a real run's problems (config/load.ts, under the Pulumi runtime) are placed in the stack file", async () => {
