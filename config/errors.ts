@@ -274,7 +274,9 @@ export function mergeMisspeltRequired(problems: string[]): string[] {
     const i = problems.findIndex((q, j) => !dropped.has(j) && q.startsWith(`${sibling}: required`));
     if (i < 0) return p;
     dropped.add(i);
-    return `${p} (${near.includes(":") ? near : `${parent}${near}`} is required and missing: rename this key)`;
+    const required = near.includes(":") ? near : `${parent}${near}`;
+    // A key that is right but misplaced (the top of the stack file) says where it goes instead.
+    return `${p} (${required} is required and missing${p.endsWith(")") ? "" : ": rename this key"})`;
   });
   return out.filter((_, i) => !dropped.has(i));
 }

@@ -56,6 +56,8 @@ interface Parsed {
   /** The `config:` pair's key node and its map, when the file has one. */
   configKey?: Node;
   config?: Node;
+  /** The document's top-level map. */
+  root?: Node;
   /** Pulumi.yaml's `stackConfigDir`, when it sets one. */
   stackConfigDir?: string;
 }
@@ -77,6 +79,7 @@ function parseFile(file: string): Parsed | undefined {
   const dir = top("stackConfigDir")?.value;
   return {
     stackConfigDir: isScalar(dir) && typeof dir.value === "string" ? dir.value : undefined,
+    root: (root as Node | null) ?? undefined,
     file,
     lines: text.split(/\r?\n/),
     counter,
@@ -142,7 +145,10 @@ export class ConfigLocator {
     const [top, ...rest] = keyPath;
     const names =
       namespace === this.projectName ? [`${namespace}:${top}`, String(top)] : [`${namespace}:${top}`];
-    const found = names.map((n) => (s.config ? entry(s.config, [n]) : undefined)).find((e) => e);
+    // A key under `config:`, else one written at the top of the file (a slip of indentation).
+    const found =
+      names.map((n) => (s.config ? entry(s.config, [n]) : undefined)).find((e) => e) ??
+      names.map((n) => (s.root ? entry(s.root, [n]) : undefined)).find((e) => e);
     if (!found) {
       // Left to Pulumi.yaml: its declaration with a default holds the value; else the key belongs
       // under the stack file's `config:` (or at its top when it has none).
@@ -177,7 +183,11 @@ export class ConfigLocator {
   /** The place a problem's key path points at (see {@link problemPath}). */
   ofProblem(problem: string): Place | undefined {
     const p = problemPath(problem);
-    return p ? this.at(p.path, p.namespace) : undefined;
+    if (p) return this.at(p.path, p.namespace);
+    // A top-level key of the file itself (`confg:`), named bare.
+    const bare = /^([^\s:]+): /.exec(problem)?.[1];
+    const e = bare && this.stack?.root ? entry(this.stack.root, [bare]) : undefined;
+    return e && this.stack ? this.place(this.stack, e.key, true) : undefined;
   }
 }
 

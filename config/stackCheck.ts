@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { cliStackConfigIssues, propertyPath, type CliIssue, type Project } from "./stackFile";
+import {
+  cliStackConfigIssues,
+  propertyPath,
+  strayKeyProblem,
+  type CliIssue,
+  type Project,
+} from "./stackFile";
 import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
 import { formatIssue, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { ConfigLocator } from "./locate";
@@ -135,6 +141,7 @@ export function checkedStackConfig(
   const problems = [
     ...cli.issues.map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
+    ...cli.strayKeys.map((k) => strayKeyProblem(k, cli.project.name)),
   ];
   // An undecryptable value stands in as a placeholder: the key is still judged.
   const broken = new Set(cli.issues.filter((i) => i.kind !== "secure").map((i) => i.key));

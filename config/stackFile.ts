@@ -230,6 +230,25 @@ export interface StackFile {
   secure: Set<string>;
   /** Every `secure:` value the CLI cannot decrypt, in file order. */
   secureProblems: SecureProblem[];
+  /** The file's top-level keys that are no field of a stack file, which the CLI ignores. */
+  strayKeys: string[];
+}
+
+/**
+ * The top-level keys of a stack file (workspace/project.go `ProjectStack`: secretsprovider,
+ * encryptedkey, encryptionsalt, config, environment). `LoadProjectStackBytes` (loaders.go)
+ * unmarshals into that struct and drops any other key without a word.
+ */
+export const STACK_FILE_KEYS = ["secretsprovider", "encryptedkey", "encryptionsalt", "config", "environment"];
+
+/**
+ * A stack file's top-level key the CLI ignores, as a problem: a config key written at the top
+ * (not under `config:`) is named as one; any other key gets the stack-file key it likely meant.
+ */
+export function strayKeyProblem(key: string, project: string): string {
+  if (key.startsWith(`${project}:`))
+    return `${key}: unknown key at the top of the stack file, where the Pulumi CLI ignores it; did you mean "${key}"? (indent it under \`config:\`)`;
+  return `${key}: unknown key of a stack file, which the Pulumi CLI ignores (so nothing under it is set)${didYouMean(key, STACK_FILE_KEYS)}; a stack file holds ${STACK_FILE_KEYS.join(", ")}`;
 }
 
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -374,7 +393,8 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     values.set(key, value);
     if (value.secure) secure.add(key);
   }
-  return { file, provider, values, secure, secureProblems };
+  const strayKeys = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
+  return { file, provider, values, secure, secureProblems, strayKeys };
 }
 
 /** `formatMissingKeys`: 'a', 'b' and 'c' (sorted when more than one). */
@@ -510,7 +530,14 @@ export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig
 export function cliStackConfigIssues(
   projectDir: string,
   stack: string,
-): RuntimeConfig & { file: string; issues: CliIssue[]; project: Project; found: Record<string, unknown> } {
+): RuntimeConfig & {
+  file: string;
+  issues: CliIssue[];
+  project: Project;
+  found: Record<string, unknown>;
+  /** The stack file's top-level keys the CLI ignores. */
+  strayKeys: string[];
+} {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
   const issues = mergeConfigIssues(stack, project, stackFile);
@@ -531,5 +558,13 @@ export function cliStackConfigIssues(
   for (const [key, v] of stackFile.values) {
     config[key] = v.secure && !v.object ? secretPlaceholder(key) : v.text;
   }
-  return { config, secretKeys: [...stackFile.secure], file: stackFile.file, issues, project, found };
+  return {
+    config,
+    secretKeys: [...stackFile.secure],
+    file: stackFile.file,
+    issues,
+    project,
+    found,
+    strayKeys: stackFile.strayKeys,
+  };
 }

@@ -168,6 +168,28 @@ describe("config: a broken stack file, every problem placed and hinted (config/s
     );
   });
 
+  it("keys the Pulumi CLI would ignore at the top of the file are named: a misplaced config key, a slip of `config`", () => {
+    const text = `${P("phase")}: kps-removed # top
+confg: # confg
+  ${P("profile")}: lightweight
+config:
+  ${P("kubeContext")}: admin@example
+  ${P("objectStore")}:
+    type: filesystem
+`;
+    const r = failure(project(text));
+    assert.equal(r.problems.length, 2, r.problems.join("\n"));
+    // One line for the misplaced phase, which is also the missing phase.
+    assert.match(
+      problem(r, "phase").text,
+      /unknown key at the top of the stack file.*indent it under `config:`.*is required and missing\)$/,
+    );
+    assert.equal(problem(r, "phase").place?.line, lineOf(text, "top").line);
+    const i = r.problems.findIndex((p) => p.startsWith("confg:"));
+    assert.match(r.problems[i], /which the Pulumi CLI ignores .*; did you mean "config"\?/);
+    assert.equal(r.places[i]?.line, lineOf(text, "confg").line);
+  });
+
   it("an enum value in a union's discriminator and in a list gets its closest match too", () => {
     const r = failure(
       project(`config:
