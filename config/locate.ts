@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
-import { PROJECT } from "./schema";
+import { PROJECT, SECRET_KEYS } from "./schema";
 
 /*
  * Where a config problem sits in the files: a key path (`loki.retention`, `nodePools[0].arch`,
@@ -131,15 +131,35 @@ export class ConfigLocator {
     );
   }
 
-  private place(p: Parsed, node: Node, exact: boolean): Place | undefined {
+  private place(
+    p: Parsed,
+    node: Node,
+    exact: boolean,
+    redact: false | "after" | "whole" = false,
+  ): Place | undefined {
     const start = node.range?.[0];
     if (start === undefined) return undefined;
     const { line, col } = p.counter.linePos(start);
-    return { file: p.file, line, column: col, lines: p.lines, exact };
+    let lines = p.lines;
+    if (redact) {
+      // A secret's line shows its key, never its value (plain or ciphertext).
+      const end = node.range?.[1] ?? start;
+      // A list item is the value itself: nothing of it is shown.
+      const endCol =
+        redact === "whole" ? col : p.counter.linePos(end).line === line ? p.counter.linePos(end).col : col;
+      const text = p.lines[line - 1];
+      const kept = text.slice(0, endCol - 1);
+      const rest = text.slice(endCol - 1).replace(/^\s*:?\s*/, "");
+      if (rest !== "") {
+        lines = [...p.lines];
+        lines[line - 1] = `${kept}${endCol > col ? ":" : ""} <not shown>`;
+      }
+    }
+    return { file: p.file, line, column: col, lines, exact };
   }
 
   /** The place of a key path of `namespace` (default the project's), or undefined when no file is known. */
-  at(keyPath: Segment[], namespace = this.projectName): Place | undefined {
+  at(keyPath: Segment[], namespace = this.projectName, redact = false): Place | undefined {
     const s = this.stack;
     if (!s) return undefined;
     const [top, ...rest] = keyPath;
@@ -160,6 +180,7 @@ export class ConfigLocator {
     }
     let key = found.key;
     let node = found.value;
+    let isItem = false;
     let i = 0;
     while (i < rest.length && node) {
       const seg = rest[i];
@@ -168,6 +189,7 @@ export class ConfigLocator {
         if (!item) break;
         key = item;
         node = item;
+        isItem = true;
         i += 1;
         continue;
       }
@@ -175,15 +197,20 @@ export class ConfigLocator {
       if (!e) break;
       key = e.key;
       node = e.value;
+      isItem = false;
       i += e.used;
     }
-    return this.place(s, key, i >= rest.length);
+    return this.place(s, key, i >= rest.length, redact && (isItem ? "whole" : "after"));
   }
 
   /** The place a problem's key path points at (see {@link problemPath}). */
   ofProblem(problem: string): Place | undefined {
     const p = problemPath(problem);
-    if (p) return this.at(p.path, p.namespace);
+    // A secret key's line, or one whose problem hides the value, shows no value.
+    const secret =
+      / \(not shown|not shown\)|secure value/.test(problem) ||
+      (p?.namespace === this.projectName && (SECRET_KEYS as readonly Segment[]).includes(p.path[0]));
+    if (p) return this.at(p.path, p.namespace, secret);
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
     const e = bare && this.stack?.root ? entry(this.stack.root, [bare]) : undefined;

@@ -110,6 +110,7 @@ function describeCliIssue(
       return `${head}, e.g. \`${example}\`, got nothing`;
     }
     case "secure":
+    case "plain":
       return i.message;
     case "unencrypted":
       return `${at}: expected a secret (\`pulumi config set --secret ${i.key} <value>\`), got a plain value (not shown)`;
@@ -144,7 +145,9 @@ export function checkedStackConfig(
     ...cli.strayKeys.map((k) => strayKeyProblem(k, cli.project.name)),
   ];
   // An undecryptable value stands in as a placeholder: the key is still judged.
-  const broken = new Set(cli.issues.filter((i) => i.kind !== "secure").map((i) => i.key));
+  const broken = new Set(
+    cli.issues.filter((i) => i.kind !== "secure" && i.kind !== "plain").map((i) => i.key),
+  );
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {
     // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
@@ -171,8 +174,9 @@ export function checkedStackConfig(
       problems.push(...e.problems);
     }
   }
-  if (cli.issues.length > 0)
-    notes.push(`(the Pulumi CLI itself stops at the first: "${cli.issues[0].message}")`);
+  // The CLI's own first refusal (its mergeConfig rules, then decryption); a plain secret it passes on.
+  const cliFirst = cli.issues.find((i) => i.kind !== "plain");
+  if (cliFirst) notes.push(`(the Pulumi CLI itself stops at the first: "${cliFirst.message}")`);
   if (problems.length > 0 || !cfg) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     throw new ConfigError(mergeMisspeltRequired(problems), notes).locatedBy((p) => locator.ofProblem(p));

@@ -25,6 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, YAMLParseError } from "yaml";
 import { didYouMean } from "./errors";
+import { SECRET_KEYS } from "./schema";
 import { excerpt } from "./locate";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
@@ -216,6 +217,8 @@ interface StackValue {
   text: string;
   secure: boolean;
   object: boolean;
+  /** Where the value holds plain scalars: [] for a plain scalar value, the paths inside a map or list. */
+  plain?: (string | number)[][];
 }
 
 /** How the stack file's secrets are encrypted, from its top-level keys. */
@@ -338,15 +341,17 @@ function toStackValue(
       return Object.fromEntries(keys.map((k) => [k, walk(x[k], [...at, k])]));
     }
     if (Array.isArray(x)) return x.map((e, i) => walk(e, [...at, i]));
+    if (x !== null && x !== undefined) plain.push(at);
     return x;
   };
+  const plain: (string | number)[][] = [];
   const value = walk(v, []);
   if (value instanceof TopLevelSecret) return { text: value.ciphertext, secure: true, object: false };
-  if (typeof value === "string") return { text: value, secure: false, object: false };
+  if (typeof value === "string") return { text: value, secure: false, object: false, plain };
   if (typeof value === "boolean" || typeof value === "number") {
-    return { text: JSON.stringify(value), secure: false, object: false };
+    return { text: JSON.stringify(value), secure: false, object: false, plain };
   }
-  return { text: JSON.stringify(value ?? null), secure, object: true };
+  return { text: JSON.stringify(value ?? null), secure, object: true, plain };
 }
 
 /** Reads `Pulumi.<stack>.yaml` as `LoadProjectStackBytes` does and checks every `secure:` value's form. */
@@ -414,7 +419,8 @@ const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** One problem the CLI's `mergeConfig` finds; `message` is the CLI's own text for it. */
 export interface CliIssue {
   key: string;
-  kind: "missing" | "unencrypted" | "type" | "secure";
+  /** `plain`: a secret key in plain text, which the CLI itself passes on (the offline tools refuse it). */
+  kind: "missing" | "unencrypted" | "type" | "secure" | "plain";
   /** The declared type (`array<string>`), for a type problem. */
   type?: string;
   message: string;
@@ -518,7 +524,8 @@ export function secretPlaceholder(key: string): string {
  */
 export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig & { file: string } {
   const r = cliStackConfigIssues(projectDir, stack);
-  if (r.issues.length > 0) throw new CliConfigError(r.issues[0].message);
+  const first = r.issues.find((i) => i.kind !== "plain");
+  if (first) throw new CliConfigError(first.message);
   return { config: r.config, secretKeys: r.secretKeys, file: r.file };
 }
 
@@ -547,6 +554,21 @@ export function cliStackConfigIssues(
     const v = stackFile.values.get(key);
     if (v) found[i.key] = v.secure ? secretPlaceholder(key) : v.object ? JSON.parse(v.text) : v.text;
     stackFile.values.delete(key);
+  }
+  // A secret key's value in plain text (the CLI checks only keys Pulumi.yaml declares secret, and
+  // this project declares none: which a stack needs depends on its backend). Each plain leaf is
+  // named with the command that encrypts it in place; never the value.
+  const unencrypted = new Set(issues.filter((i) => i.kind === "unencrypted").map((i) => i.key));
+  for (const name of SECRET_KEYS) {
+    const key = `${project.name}:${name}`;
+    const v = stackFile.values.get(key);
+    if (!v || unencrypted.has(name)) continue;
+    for (const at of v.plain ?? [])
+      issues.push({
+        key: name,
+        kind: "plain",
+        message: `${propertyPath(key, at)}: expected a secret (\`${setSecretCommand(key, at, project.name)}\`), got a plain value in the stack file (not shown; anyone who reads the file has it)`,
+      });
   }
   // Every undecryptable value, after the CLI's own checks; the key stays (a placeholder stands in),
   // so the rest of the stack is still judged.

@@ -279,6 +279,36 @@ describe("config: broken secure values, all in one run, each with a command that
     );
   });
 
+  it("a secret written in plain text is refused per leaf with the command that encrypts it, never printed", () => {
+    const plain = "plain-secret-value-123";
+    const text = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+  ${P("minioAdminPassword")}: ${plain} # top
+  ${P("receiverCredentials")}:
+    chat:
+      secure: ${bad}
+    mail: ${plain} # leaf
+`;
+    const r = failure(project(text));
+    assert.ok(!r.message.includes(plain), "the plain value is not printed");
+    const top = problem(r, "minioAdminPassword");
+    assert.match(
+      top.text,
+      /expected a secret \(`pulumi config set --secret minioAdminPassword <value>`\), got a plain value/,
+    );
+    assert.equal(top.place?.line, lineOf(text, "top").line);
+    const leaf = problem(r, "receiverCredentials.mail");
+    assert.match(leaf.text, /`pulumi config set --secret --path 'receiverCredentials\.mail' <value>`/);
+    assert.equal(leaf.place?.line, lineOf(text, "leaf").line);
+    // The undecryptable one beside it is reported in the same run; the CLI's own note is not the plain one.
+    assert.ok(r.problems.some((p) => p.startsWith(`${P("receiverCredentials.chat")}: the secure value`)));
+    assert.ok(!r.notes.some((n) => n.includes("got a plain value")), r.notes.join("\n"));
+  });
+
   it("each --path names exactly the value's place (the CLI's path grammar read back)", () => {
     for (const p of [["chat"], ["team.ops"], [0, "token"], ['a"b', 2]]) {
       const cmd = setSecretCommand(P("receiverCredentials"), p, PROJECT);
