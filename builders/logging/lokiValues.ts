@@ -88,6 +88,8 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     replicas,
     ...(workload !== "lokiRead" ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
     extraArgs: EXPAND_ENV,
+    // Each target's own switch wins over `defaults` (loki 18.11.0 templates/_pod.tpl).
+    automountServiceAccountToken: false,
     extraEnvFrom: envFrom,
     resources: sizing(profile, workload, input.sized),
     persistence,
@@ -114,7 +116,13 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       : { type: "filesystem" };
 
   return {
-    deploymentMode: loki.mode,
+    // Chart 12.0 renamed SingleBinary to Monolithic (the old name is still read; loki 18.11.0
+    // README "From 11.x to 12.0.0", templates/_helpers.tpl loki.deployment.isMonolithic).
+    deploymentMode: single ? "Monolithic" : loki.mode,
+    // Chart 18 mounts the ServiceAccount token into every Loki pod by default
+    // (`defaults.automountServiceAccountToken: true`, loki 18.11.0 values.yaml, templates/_pod.tpl);
+    // Loki calls no Kubernetes API (the rules sidecar is off below).
+    defaults: { automountServiceAccountToken: false },
     loki: {
       image: imageValues(versions.images.loki, "digest"),
       // The chart's user (10001) and container context plus seccomp RuntimeDefault, for every
@@ -163,7 +171,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     },
     singleBinary: target(single ? loki.replicas : 0, "lokiSingleBinary", true),
     write: target(single ? 0 : loki.write, "lokiWrite"),
-    read: target(single ? 0 : loki.read, "lokiRead"),
+    // The read target is a Deployment without claims: chart 18 refuses a claim on a Deployment of
+    // more than one replica (loki 18.11.0 templates/_workload.tpl, "Persistence with PVC is not
+    // supported for Deployment"), and 6.x never gave it one either.
+    read: { ...target(single ? 0 : loki.read, "lokiRead"), persistence: { enabled: false } },
     backend: target(single ? 0 : loki.backend, "lokiBackend", true),
     // The chart's caches ask for ~9.8 GiB (chunks) and ~1.2 GiB (results) even in SingleBinary.
     chunksCache: { enabled: false },
@@ -179,6 +190,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),
       image: imageValues(versions.images.lokiGateway, "digest"),
       resources: sizing(profile, "lokiGateway"),
+      // Chart 18 runs an access-log-exporter beside nginx for the gateway's metrics
+      // (`gateway.metrics.enabled: true`, loki 18.11.0 values.yaml, templates/gateway/deployment.yaml):
+      // pinned here so the arm64 policy and Renovate know the image.
+      metrics: { image: imageValues(versions.images.lokiGatewayExporter, "digest") },
     },
     lokiCanary: {
       enabled: loki.canary,
@@ -198,7 +213,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     test: { enabled: false },
     monitoring: {
       serviceMonitor: { enabled: input.serviceMonitor, labels: { release: "homelab" } },
-      selfMonitoring: { enabled: false, grafanaAgent: { installOperator: false } },
     },
     minio: { enabled: false },
   };

@@ -26,7 +26,7 @@ import { readReferenceFile, referenceDataDir } from "../reference";
 export type Engine = "loki" | "mimir";
 
 /** The reference folder of each engine under upstream/engines/data/. */
-export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.6.3", mimir: "mimir-3.0" };
+export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.7.6", mimir: "mimir-3.0" };
 const FILES: Record<Engine, string> = { loki: "config-keys.tsv", mimir: "config-fields.tsv" };
 /** Each engine's reference file, relative to upstream/engines/data/. */
 export const ENGINE_REFERENCE_FILES: Record<Engine, string> = {
