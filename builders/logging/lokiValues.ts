@@ -183,9 +183,12 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     serviceAccount: { automountServiceAccountToken: false },
     gateway: {
       enabled: loki.gateway,
-      // Two in production, so a drain or a node loss never stops every push; from 2 replicas the
-      // chart renders a PodDisruptionBudget (maxUnavailable 1, templates/gateway/poddisruptionbudget-gateway.yaml).
+      // Two in production, so a drain or a node loss never stops every push. From 2 replicas the
+      // chart renders a PodDisruptionBudget, but since chart 18 only with a budget to put in it
+      // (loki 18.11.0 templates/_pdb.tpl: no PDB when `maxUnavailable` and
+      // `podDisruptionBudget.*` are all unset, and the gateway sets none): the 6.x one, kept.
       replicas: input.production ? 2 : 1,
+      podDisruptionBudget: { maxUnavailable: 1 },
       podSecurityContext: nonRootPod(101),
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),
       image: imageValues(versions.images.lokiGateway, "digest"),
