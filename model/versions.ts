@@ -2,8 +2,9 @@
  * Every chart and image version the program deploys, in one place (kube-prometheus style), so an
  * upgrade is one reviewed diff and the policy pack can list exactly the images we ship.
  *
- * Loki stays on the 6.x line of grafana/helm-charts: from 7.0 that chart is Enterprise-only and the
- * open-source successor (grafana-community 18.x) has different values.
+ * The open-source Loki chart lives at grafana-community since 7.0 (grafana/loki v3.7.6
+ * docs/sources/setup/upgrade/upgrade-to-community/_index.md: 6.55.0 was the last from grafana/loki);
+ * its appVersion at 18.11.0 is Loki 3.7.6 (Chart.yaml), the image pinned below.
  */
 export const versions = {
   charts: {
