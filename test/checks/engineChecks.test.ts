@@ -391,7 +391,7 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
     });
     it("Loki: retention without the delete request store fails, citing Loki's Validate()", () => {
       const f = engineFindings(loki({ ...lokiBase, compactor: { retention_enabled: true } }));
-      assert.match(f[0].message, /pkg\/compactor\/config\.go:105-108/);
+      assert.match(f[0].message, /pkg\/compactor\/config\.go:107-110/);
     });
     it("fails a credential that would change the YAML once expanded, without showing it", () => {
       for (const value of ["abc: def", "&anchor", "x #y", "true"]) {
