@@ -15,6 +15,8 @@ import type { Phase } from "../config/resolve";
 import type { PhaseCapabilities } from "../model/phases";
 import { ApiError, basicAuth, instantQuery, requestJson, tenantHeaders, urlOf } from "./http";
 import type { CheckId, CheckResult, Component, Evaluator, Expectations } from "./types";
+import { metricsApi } from "./metricsApi";
+import { checkBackendAgrees, type AgreeOptions } from "./agreeCheck";
 
 /** What the checks are given: the expectations and the way to each component. */
 export interface VerifyContext {
@@ -28,6 +30,8 @@ export interface VerifyContext {
   next?: PhaseCapabilities;
   /** Now, in Unix seconds. */
   now(): number;
+  /** `backend-agrees`: window, step and bounds (verify/agreeCheck.ts AGREE_DEFAULTS when absent). */
+  agree?: Partial<AgreeOptions>;
 }
 
 /** Window of the remote-write counters (no failed or retried sample in it). */
@@ -44,21 +48,6 @@ const fail = (id: CheckId, detail: string): CheckResult => ({ id, status: "fail"
 const skip = (id: CheckId, detail: string): CheckResult => ({ id, status: "skip", detail });
 const list = (xs: string[], max = 8) =>
   xs.length <= max ? xs.join(", ") : `${xs.slice(0, max).join(", ")} and ${xs.length - max} more`;
-
-/** The Prometheus-compatible query base of a metrics engine, with its tenant header. */
-async function metricsApi(
-  ctx: VerifyContext,
-  which: "prometheus" | "backend",
-): Promise<{ base: string; headers: Record<string, string>; name: string }> {
-  if (which === "prometheus") return { base: await ctx.base("prometheus"), headers: {}, name: "Prometheus" };
-  if (ctx.exp.backend === "mimir")
-    return {
-      base: urlOf(await ctx.base("mimir"), "/prometheus"),
-      headers: tenantHeaders(ctx.exp.backendTenant),
-      name: "Mimir",
-    };
-  return { base: await ctx.base("victoriametrics"), headers: {}, name: "VictoriaMetrics" };
-}
 
 /** The engine behind the phase's default "Metrics" datasource. */
 const defaultMetrics = (ctx: VerifyContext) =>
@@ -560,6 +549,7 @@ export const CHECKS: { id: CheckId; run: (ctx: VerifyContext) => Promise<CheckRe
   { id: "logs", run: checkLogs },
   { id: "grafana", run: checkGrafana },
   { id: "history", run: checkHistory },
+  { id: "backend-agrees", run: checkBackendAgrees },
 ];
 
 /** Runs every check; an error becomes that check's `fail` with its message (never a stack). */

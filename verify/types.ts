@@ -2,6 +2,8 @@ import type { Phase } from "../config/resolve";
 import type { PhaseCapabilities, Backend } from "../model/phases";
 import type { RuleGroup } from "../builders/alerting/rules";
 import type { Datasource } from "../builders/grafana/datasources";
+import type { TemplateVariable } from "./grafanaVars";
+import type { QueryReport } from "./agreeCheck";
 
 /** The check ids, in the order they are run and printed. Stable: scripts and runbooks name them. */
 export const CHECK_IDS = [
@@ -12,6 +14,7 @@ export const CHECK_IDS = [
   "logs",
   "grafana",
   "history",
+  "backend-agrees",
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -22,6 +25,8 @@ export interface CheckResult {
   id: CheckId;
   status: Status;
   detail: string;
+  /** `backend-agrees` only: one verdict per query compared, worst first. */
+  queries?: QueryReport[];
 }
 
 /** The report `--json` prints. */
@@ -72,6 +77,11 @@ export interface Expectations {
   datasources: Datasource[];
   /** Every shipped dashboard's panel queries, by dashboard title. */
   dashboardQueries: { dashboard: string; datasourceUid: string; expr: string }[];
+  /**
+   * Every panel target that reads the "Metrics" datasource (PromQL), the program's dashboards and
+   * the community ones it provisions, with its dashboard's variables and time range.
+   */
+  panelTargets: PanelTarget[];
   /** Backend tenant (Mimir multitenancy) and Loki tenant, sent as X-Scope-OrgID. */
   backendTenant?: string;
   lokiTenant?: string;
@@ -84,4 +94,16 @@ export interface Expectations {
   grafanaAdminSecret: { name: string; userKey: string; passwordKey: string };
   /** How far back the backend must hold data before the default flips (Prometheus' retention). */
   historyWindowSeconds: number;
+}
+
+/** One panel target of a provisioned dashboard, as `backend-agrees` resolves and compares it. */
+export interface PanelTarget {
+  dashboard: string;
+  panel: string;
+  refId: string;
+  expr: string;
+  /** The dashboard's variables (`templating.list`). */
+  variables: TemplateVariable[];
+  /** The dashboard's default time range (`time.from` to now), seconds. */
+  rangeSeconds: number;
 }
