@@ -68,7 +68,7 @@ export function toleranceFor(
   let shortest = Infinity;
   for (const m of expr.matchAll(fn)) {
     // The first range selector inside the call is its window.
-    const window = /\[([^\]:]+)(?::[^\]]*)?\]/.exec(expr.slice(m.index! + m[0].length));
+    const window = /\[([^\]:]+)(?::[^\]]*)?\]/.exec(expr.slice(m.index + m[0].length));
     const seconds = window ? promDurationSeconds(window[1].trim()) : undefined;
     if (seconds && seconds < shortest) shortest = seconds;
   }
@@ -108,8 +108,7 @@ export function promDurationSeconds(text: string): number | undefined {
 export function lookBehindSeconds(expr: string, sampleSeconds: number): number {
   let total = sampleSeconds;
   for (const m of expr.matchAll(/\[([^\]:]+)(?::[^\]]*)?\]/g)) total += promDurationSeconds(m[1].trim()) ?? 0;
-  for (const m of expr.matchAll(/\boffset\s+(-?)(\w+)/g))
-    if (!m[1]) total += promDurationSeconds(m[2]) ?? 0;
+  for (const m of expr.matchAll(/\boffset\s+(-?)(\w+)/g)) if (!m[1]) total += promDurationSeconds(m[2]) ?? 0;
   return total;
 }
 

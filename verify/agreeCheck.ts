@@ -9,7 +9,7 @@
  * than the dashboard's own range. The answers are compared series by series (./agree.ts).
  */
 import { parse } from "yaml";
-import { ApiError, labelValues, rangeQuery, requestJson, urlOf, type MatrixSeries } from "./http";
+import { ApiError, labelValues, rangeQuery, requestJson, urlOf } from "./http";
 import { metricsApi } from "./metricsApi";
 import type { VerifyContext } from "./checks";
 import type { CheckResult, PanelTarget } from "./types";
@@ -90,8 +90,13 @@ export async function scrapeIntervalSeconds(base: string, timeoutMs: number): Pr
   } catch {
     cfg = undefined;
   }
-  const all = [cfg?.global?.scrape_interval ?? "1m", ...((cfg?.scrape_configs ?? []) as any[]).map((s) => s.scrape_interval)];
-  const secs = all.map((d) => (typeof d === "string" ? promDurationSeconds(d) : undefined)).filter((s): s is number => !!s);
+  const all = [
+    cfg?.global?.scrape_interval ?? "1m",
+    ...((cfg?.scrape_configs ?? []) as any[]).map((s) => s.scrape_interval),
+  ];
+  const secs = all
+    .map((d) => (typeof d === "string" ? promDurationSeconds(d) : undefined))
+    .filter((s): s is number => !!s);
   return secs.length ? Math.max(...secs) : 60;
 }
 
@@ -101,14 +106,20 @@ export function describe(r: QueryReport): string {
   if (r.onlyBackend?.length) parts.push(`only on the backend: ${r.onlyBackend.join(", ")}`);
   if (r.onlyPrometheus?.length) parts.push(`only on Prometheus: ${r.onlyPrometheus.join(", ")}`);
   if (r.gap)
-    parts.push(`${r.gap.series}: ${r.gap.samples} sample(s) missing on ${r.gap.missingOn === "backend" ? "the backend" : "Prometheus"} from ${r.gap.firstAt}`);
+    parts.push(
+      `${r.gap.series}: ${r.gap.samples} sample(s) missing on ${r.gap.missingOn === "backend" ? "the backend" : "Prometheus"} from ${r.gap.firstAt}`,
+    );
   if (r.worst)
     parts.push(
       `${r.worst.series} at ${r.worst.at}: Prometheus ${r.worst.prometheus}, backend ${r.worst.backend} (relative difference ${r.worst.relative === null ? "unbounded" : r.worst.relative.toPrecision(3)}, tolerance ${r.tolerance})`,
     );
-  if (r.errors) parts.push(`Prometheus: ${r.errors.prometheus ?? "answered"}; backend: ${r.errors.backend ?? "answered"}`);
+  if (r.errors)
+    parts.push(
+      `Prometheus: ${r.errors.prometheus ?? "answered"}; backend: ${r.errors.backend ?? "answered"}`,
+    );
   if (r.note) parts.push(r.note);
-  if (r.firstDifferenceAt && r.verdict === "differs") parts.push(`first difference at ${r.firstDifferenceAt}`);
+  if (r.firstDifferenceAt && r.verdict === "differs")
+    parts.push(`first difference at ${r.firstDifferenceAt}`);
   return `${r.query.replace(/\s+/g, " ").trim()}${parts.length ? `: ${parts.join("; ")}` : ""}`;
 }
 
@@ -150,10 +161,20 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
   const { exp, gate, next } = ctx;
   const opts: AgreeOptions = { ...AGREE_DEFAULTS, ...(ctx.agree ?? {}) };
   if (!gate || !next) return { id, status: "skip", detail: "asked only with --gate <next phase>" };
-  if (!exp.caps.kps) return { id, status: "skip", detail: `no Prometheus runs at ${exp.phase}: nothing to compare the backend with` };
-  if (!exp.caps.backend) return { id, status: "skip", detail: `no backend runs at ${exp.phase}: nothing moves to it at ${gate}` };
+  if (!exp.caps.kps)
+    return {
+      id,
+      status: "skip",
+      detail: `no Prometheus runs at ${exp.phase}: nothing to compare the backend with`,
+    };
+  if (!exp.caps.backend)
+    return { id, status: "skip", detail: `no backend runs at ${exp.phase}: nothing moves to it at ${gate}` };
   if (opts.windowSeconds < opts.stepSeconds)
-    return { id, status: "fail", detail: `the window (${opts.windowSeconds}s) is shorter than the step (${opts.stepSeconds}s): nothing to compare` };
+    return {
+      id,
+      status: "fail",
+      detail: `the window (${opts.windowSeconds}s) is shorter than the step (${opts.stepSeconds}s): nothing to compare`,
+    };
   const prom = await metricsApi(ctx, "prometheus");
   const backend = await metricsApi(ctx, "backend");
   const step = opts.stepSeconds;
@@ -161,10 +182,15 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
   const end = alignDown(ctx.now() - opts.skipRecentSeconds, step);
   const windowStart = alignUp(end - opts.windowSeconds, step);
   // When the dual write began, as far as the window reaches: the backend's first `up` sample.
-  const ups = await rangeQuery(backend.base, "count(up)", { start: windowStart, end, step }, {
-    headers: backend.headers,
-    timeoutMs: opts.queryTimeoutMs,
-  });
+  const ups = await rangeQuery(
+    backend.base,
+    "count(up)",
+    { start: windowStart, end, step },
+    {
+      headers: backend.headers,
+      timeoutMs: opts.queryTimeoutMs,
+    },
+  );
   const firstUp = Math.min(...ups.flatMap((s) => s.values.map(([t]) => t)));
   if (!Number.isFinite(firstUp))
     return {
@@ -214,7 +240,7 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
           verdict: "refused",
           tolerance: 0,
           toleranceFrom: "",
-          errors: { prometheus: (e as Error).message },
+          errors: { prometheus: e.message },
           note: "its variables could not be resolved",
         });
         continue;
@@ -229,10 +255,16 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
 
   const entries = [...byExpr];
   let done = 0;
-  const compareOne = async ([expr, { sources, rangeSeconds }]: (typeof entries)[number]): Promise<QueryReport> => {
+  const compareOne = async ([
+    expr,
+    { sources, rangeSeconds },
+  ]: (typeof entries)[number]): Promise<QueryReport> => {
     const { tolerance, why } = toleranceFor(expr, exp.backend, scrape);
     const base = { query: expr, sources, tolerance, toleranceFrom: why };
-    const from = Math.max(alignUp(end - rangeSeconds, step), alignUp(firstUp + lookBehindSeconds(expr, scrape), step));
+    const from = Math.max(
+      alignUp(end - rangeSeconds, step),
+      alignUp(firstUp + lookBehindSeconds(expr, scrape), step),
+    );
     try {
       if (from > end)
         return {
@@ -255,7 +287,11 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
           window: shownWindow,
           errors: { ...(p.ok ? {} : { prometheus: p.e }), ...(b.ok ? {} : { backend: b.e }) },
         };
-      const c: Comparison = compareRange(p.r as MatrixSeries[], b.r as MatrixSeries[], { tolerance, from, to: end });
+      const c: Comparison = compareRange(p.r, b.r, {
+        tolerance,
+        from,
+        to: end,
+      });
       return {
         ...base,
         verdict: c.verdict === "empty" ? "empty" : c.verdict,
@@ -265,7 +301,13 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
         ...(c.onlyBackend.length ? { onlyBackend: c.onlyBackend } : {}),
         ...(c.gap ? { gap: { ...c.gap, firstAt: iso(c.gap.firstAt) } } : {}),
         ...(c.worst
-          ? { worst: { ...c.worst, at: iso(c.worst.at), relative: Number.isFinite(c.worst.relative) ? c.worst.relative : null } }
+          ? {
+              worst: {
+                ...c.worst,
+                at: iso(c.worst.at),
+                relative: Number.isFinite(c.worst.relative) ? c.worst.relative : null,
+              },
+            }
           : {}),
         ...(c.firstDifferenceAt !== undefined ? { firstDifferenceAt: iso(c.firstDifferenceAt) } : {}),
       };
@@ -284,7 +326,12 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
     `${count("empty")} empty on both, ${count("too-recent")} too recent to compare`;
   const bad = reports.filter((r) => r.verdict === "differs" || r.verdict === "refused");
   if (bad.length > 0)
-    return { id, status: "fail", detail: `${summary}; worst: ${describe(bad[0])} [${bad[0].sources[0]}]`, queries: reports };
+    return {
+      id,
+      status: "fail",
+      detail: `${summary}; worst: ${describe(bad[0])} [${bad[0].sources[0]}]`,
+      queries: reports,
+    };
   if (count("agrees") === 0)
     return { id, status: "fail", detail: `${summary}; no query could be compared yet`, queries: reports };
   return { id, status: "pass", detail: summary, queries: reports };

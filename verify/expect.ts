@@ -22,7 +22,12 @@ export function metricsPanelTargets(dashboards: any[]): PanelTarget[] {
   return dashboards.flatMap((d) =>
     panelsOf(d).flatMap((p: any) =>
       ((p.targets ?? []) as any[])
-        .filter((t) => (t.datasource?.uid ?? p.datasource?.uid) === METRICS_UID && typeof t.expr === "string" && t.expr.trim())
+        .filter(
+          (t) =>
+            (t.datasource?.uid ?? p.datasource?.uid) === METRICS_UID &&
+            typeof t.expr === "string" &&
+            t.expr.trim(),
+        )
         .map((t) => ({
           dashboard: String(d.title),
           panel: String(p.title ?? ""),

@@ -97,7 +97,10 @@ function intervalSeconds(text: string): number {
 }
 
 /** The built-in interval and range variables replaced (pkg/promlib InterpolateVariables). */
-export function replaceBuiltins(expr: string, ctx: Pick<GrafanaQueryContext, "stepSeconds" | "rangeSeconds" | "scrapeInterval">): string {
+export function replaceBuiltins(
+  expr: string,
+  ctx: Pick<GrafanaQueryContext, "stepSeconds" | "rangeSeconds" | "scrapeInterval">,
+): string {
   const scrape = intervalSeconds(ctx.scrapeInterval || "15s");
   const rate = Math.max(ctx.stepSeconds + scrape, 4 * scrape);
   const range = Math.round(ctx.rangeSeconds);
@@ -112,7 +115,8 @@ export function replaceBuiltins(expr: string, ctx: Pick<GrafanaQueryContext, "st
     ["__range", `${range}s`],
   ];
   let out = expr;
-  for (const [name, value] of builtins) out = out.split(`\${${name}}`).join(value).split(`$${name}`).join(value);
+  for (const [name, value] of builtins)
+    out = out.split(`\${${name}}`).join(value).split(`$${name}`).join(value);
   return out;
 }
 
@@ -122,17 +126,24 @@ const regularEscape = (v: string) => v.replace(/\\/g, "\\\\").replace(/'/g, "\\\
 const regexEscape = (v: string) => v.replace(/\\/g, "\\\\\\\\").replace(/[$^*{}[\]+?.()|]/g, "\\\\$&");
 
 /** escaping.ts interpolateQueryExpr. */
-export function formatValue(value: string | string[], v: Pick<ResolvedVariable, "multi" | "includeAll">): string {
-  if (!v.multi && !v.includeAll) return Array.isArray(value) ? value.map(regularEscape).join(",") : regularEscape(value);
+export function formatValue(
+  value: string | string[],
+  v: Pick<ResolvedVariable, "multi" | "includeAll">,
+): string {
+  if (!v.multi && !v.includeAll)
+    return Array.isArray(value) ? value.map(regularEscape).join(",") : regularEscape(value);
   if (typeof value === "string") return regexEscape(value);
   const escaped = value.map(regexEscape);
   return escaped.length === 1 ? escaped[0] : `(${escaped.join("|")})`;
 }
 
 /** The options of a query variable: label values through its regex and sort. */
-async function queryOptions(v: TemplateVariable, ctx: GrafanaQueryContext, resolved: Map<string, ResolvedVariable>): Promise<string[]> {
-  const raw = typeof v.query === "string" ? v.query : (v.query as { query?: string } | undefined)?.query;
-  const q = interpolate(String(raw ?? ""), resolved).trim();
+async function queryOptions(
+  v: TemplateVariable,
+  ctx: GrafanaQueryContext,
+  resolved: Map<string, ResolvedVariable>,
+): Promise<string[]> {
+  const q = interpolate(queryText(v), resolved).trim();
   const m = /^label_values\(\s*(?:(.*)\s*,\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$/s.exec(q);
   if (!m) throw new UnresolvableVariable(`variable ${v.name}: query "${q}" is not label_values(...)`);
   let values = await ctx.labelValues(m[2], m[1]?.trim() || undefined);
@@ -159,9 +170,15 @@ async function queryOptions(v: TemplateVariable, ctx: GrafanaQueryContext, resol
   return sort ? [...values].sort(sort) : values;
 }
 
+/** A variable's `query` as text (a query variable may save it as `{query: "..."}`). */
+const queryText = (v: TemplateVariable): string => {
+  const inner = (v.query as { query?: unknown } | undefined)?.query;
+  return typeof v.query === "string" ? v.query : typeof inner === "string" ? inner : "";
+};
+
 /** The options of a custom variable (comma-separated, `text : value` pairs allowed). */
 function customOptions(v: TemplateVariable): string[] {
-  return String(v.query ?? "")
+  return queryText(v)
     .split(/(?<!\\),/)
     .map((o) => o.trim())
     .filter((o) => o !== "")
@@ -173,13 +190,16 @@ function customOptions(v: TemplateVariable): string[] {
  * before it). Datasource and ad hoc filter variables are left out: the program rewrites every
  * datasource reference to a fixed uid (builders/grafana/community.ts), and no ad hoc filter is set.
  */
-export async function resolveVariables(vars: TemplateVariable[], ctx: GrafanaQueryContext): Promise<Map<string, ResolvedVariable>> {
+export async function resolveVariables(
+  vars: TemplateVariable[],
+  ctx: GrafanaQueryContext,
+): Promise<Map<string, ResolvedVariable>> {
   const resolved = new Map<string, ResolvedVariable>();
   for (const v of vars) {
     const base = { multi: !!v.multi, includeAll: !!v.includeAll, allValue: v.allValue || undefined };
     if (v.type === "datasource" || v.type === "adhoc") continue;
     if (v.type === "constant" || v.type === "textbox") {
-      const value = v.type === "constant" ? String(v.query ?? "") : String(firstOf(v.current?.value) ?? v.query ?? "");
+      const value = v.type === "constant" ? queryText(v) : (firstOf(v.current?.value) ?? queryText(v));
       resolved.set(v.name, { ...base, multi: false, includeAll: false, values: [value] });
       continue;
     }
@@ -215,13 +235,18 @@ export function interpolate(expr: string, resolved: Map<string, ResolvedVariable
     if (v.allValue !== undefined) return v.allValue;
     if (format === "raw") return v.values.join(",");
     if (format === "pipe") return v.values.join("|");
-    if (format === "regex") return v.values.length === 1 ? regexEscape(v.values[0]) : `(${v.values.map(regexEscape).join("|")})`;
+    if (format === "regex")
+      return v.values.length === 1 ? regexEscape(v.values[0]) : `(${v.values.map(regexEscape).join("|")})`;
     return formatValue(v.multi || v.includeAll ? v.values : (v.values[0] ?? ""), v);
   });
 }
 
 /** A panel target's expression as Grafana sends it: dashboard variables, then the built-ins. */
-export async function resolveTarget(expr: string, vars: TemplateVariable[], ctx: GrafanaQueryContext): Promise<string> {
+export async function resolveTarget(
+  expr: string,
+  vars: TemplateVariable[],
+  ctx: GrafanaQueryContext,
+): Promise<string> {
   const resolved = await resolveVariables(vars, ctx);
   return replaceBuiltins(interpolate(expr, resolved), ctx);
 }

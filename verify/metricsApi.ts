@@ -15,4 +15,3 @@ export async function metricsApi(
     };
   return { base: await ctx.base("victoriametrics"), headers: {}, name: "VictoriaMetrics" };
 }
-

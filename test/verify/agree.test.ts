@@ -34,7 +34,13 @@ const window = { tolerance: QUERY_TEE_TOLERANCE, from: 100, to: 200 };
 
 describe("backend-agrees: the comparison (query-tee's comparator)", () => {
   it("series match by label set in any order; equal values agree", () => {
-    const a = [s({ __name__: "up", job: "a" }, [[100, 1], [110, 1]]), s({ __name__: "up", job: "b" }, [[100, 0]])];
+    const a = [
+      s({ __name__: "up", job: "a" }, [
+        [100, 1],
+        [110, 1],
+      ]),
+      s({ __name__: "up", job: "b" }, [[100, 0]]),
+    ];
     const b = [a[1], a[0]];
     const c = compareRange(a, b, window);
     assert.equal(c.verdict, "agrees");
@@ -61,8 +67,20 @@ describe("backend-agrees: the comparison (query-tee's comparator)", () => {
 
   it("a timestamp one side lacks is a gap, with its first timestamp", () => {
     const c = compareRange(
-      [s({ job: "a" }, [[100, 1], [110, 1], [120, 1], [130, 1]])],
-      [s({ job: "a" }, [[100, 1], [130, 1]])],
+      [
+        s({ job: "a" }, [
+          [100, 1],
+          [110, 1],
+          [120, 1],
+          [130, 1],
+        ]),
+      ],
+      [
+        s({ job: "a" }, [
+          [100, 1],
+          [130, 1],
+        ]),
+      ],
       window,
     );
     assert.equal(c.verdict, "differs");
@@ -76,17 +94,52 @@ describe("backend-agrees: the comparison (query-tee's comparator)", () => {
     assert.ok(valuesAgree(NaN, NaN, 0));
     assert.ok(valuesAgree(Infinity, Infinity, 0) && valuesAgree(-Infinity, -Infinity, 0));
     assert.ok(!valuesAgree(NaN, 1, 1) && !valuesAgree(Infinity, -Infinity, 1));
-    const c = compareRange([s({ job: "a" }, [[100, 2], [110, 3]])], [s({ job: "a" }, [[100, 2], [110, 4]])], window);
+    const c = compareRange(
+      [
+        s({ job: "a" }, [
+          [100, 2],
+          [110, 3],
+        ]),
+      ],
+      [
+        s({ job: "a" }, [
+          [100, 2],
+          [110, 4],
+        ]),
+      ],
+      window,
+    );
     assert.equal(c.verdict, "differs");
     assert.equal(c.worst?.relative, 0.25);
     assert.equal(c.worst?.at, 110);
   });
 
   it("samples outside the window are not compared; nothing in it on both sides is empty", () => {
-    const c = compareRange([s({ job: "a" }, [[90, 1], [210, 5]])], [s({ job: "a" }, [[90, 2]])], window);
+    const c = compareRange(
+      [
+        s({ job: "a" }, [
+          [90, 1],
+          [210, 5],
+        ]),
+      ],
+      [s({ job: "a" }, [[90, 2]])],
+      window,
+    );
     assert.equal(c.verdict, "empty");
     // A series of NaN alone (Prometheus' scalar() of nothing) carries no value.
-    assert.equal(compareRange([s({}, [[100, "NaN"], [110, "NaN"]])], [], window).verdict, "empty");
+    assert.equal(
+      compareRange(
+        [
+          s({}, [
+            [100, "NaN"],
+            [110, "NaN"],
+          ]),
+        ],
+        [],
+        window,
+      ).verdict,
+      "empty",
+    );
   });
 
   it("series names print as Prometheus does, labels sorted", () => {
@@ -117,11 +170,17 @@ describe("backend-agrees: Grafana's variables (Grafana 12.3)", () => {
     assert.equal(goDuration(3600), "1h0m0s");
     const ctx = { stepSeconds: 60, rangeSeconds: 3600 };
     assert.equal(
-      replaceBuiltins("rate(x[$__rate_interval]) + y[${__interval}] + $__range_s + $__interval_ms + z[$__range]", ctx),
+      replaceBuiltins(
+        "rate(x[$__rate_interval]) + y[${__interval}] + $__range_s + $__interval_ms + z[$__range]",
+        ctx,
+      ),
       "rate(x[1m15s]) + y[1m] + 3600 + 60000 + z[3600s]",
     );
     // A 1s step: 4 x the 15s default scrape interval wins.
-    assert.equal(replaceBuiltins("rate(x[$__rate_interval])", { stepSeconds: 1, rangeSeconds: 60 }), "rate(x[1m0s])");
+    assert.equal(
+      replaceBuiltins("rate(x[$__rate_interval])", { stepSeconds: 1, rangeSeconds: 60 }),
+      "rate(x[1m0s])",
+    );
   });
 
   it("values: single values escaped plainly, multi or include-all values regex-escaped and joined", () => {
@@ -131,7 +190,13 @@ describe("backend-agrees: Grafana's variables (Grafana 12.3)", () => {
   });
 
   const variables: TemplateVariable[] = [
-    { name: "cluster", type: "query", query: "label_values(up, cluster)", current: { value: "gone" }, sort: 1 },
+    {
+      name: "cluster",
+      type: "query",
+      query: "label_values(up, cluster)",
+      current: { value: "gone" },
+      sort: 1,
+    },
     {
       name: "namespace",
       type: "query",
@@ -140,13 +205,22 @@ describe("backend-agrees: Grafana's variables (Grafana 12.3)", () => {
       allValue: ".+",
       current: { value: "$__all" },
     },
-    { name: "pod", type: "query", query: 'label_values(kube_pod_info{namespace=~"$namespace"}, pod)', multi: true, includeAll: true, current: { value: ["$__all"] } },
+    {
+      name: "pod",
+      type: "query",
+      query: 'label_values(kube_pod_info{namespace=~"$namespace"}, pod)',
+      multi: true,
+      includeAll: true,
+      current: { value: ["$__all"] },
+    },
     { name: "ds", type: "datasource", query: "prometheus" },
   ];
   const asked: [string, string | undefined][] = [];
-  const labelValues = async (label: string, selector?: string) => {
+  const labelValues = (label: string, selector?: string) => {
     asked.push([label, selector]);
-    return { cluster: ["zeta", "alpha"], namespace: ["a", "b"], pod: ["p-1", "p.2"] }[label] ?? [];
+    return Promise.resolve(
+      { cluster: ["zeta", "alpha"], namespace: ["a", "b"], pod: ["p-1", "p.2"] }[label] ?? [],
+    );
   };
 
   it("a saved value no option matches falls back to the first option (sorted); All is the custom all value, raw, else every option", async () => {
@@ -165,7 +239,7 @@ describe("backend-agrees: Grafana's variables (Grafana 12.3)", () => {
     const expr = await resolveTarget('up{cluster="$cluster"}', [variables[0]], {
       stepSeconds: 60,
       rangeSeconds: 3600,
-      labelValues: async () => [],
+      labelValues: () => Promise.resolve([]),
     });
     assert.equal(expr, 'up{cluster=""}');
   });
@@ -180,7 +254,11 @@ describe("backend-agrees: the queries, the order of the report, the flags", () =
   });
 
   it("worst first: differing (one-sided before larger values), refused, empty, too recent, agreeing", () => {
-    const r = (query: string, verdict: QueryReport["verdict"], extra: Partial<QueryReport> = {}): QueryReport => ({
+    const r = (
+      query: string,
+      verdict: QueryReport["verdict"],
+      extra: Partial<QueryReport> = {},
+    ): QueryReport => ({
       query,
       verdict,
       sources: [],
@@ -191,7 +269,9 @@ describe("backend-agrees: the queries, the order of the report, the flags", () =
     const sorted = worstFirst([
       r("ok", "agrees"),
       r("e", "empty"),
-      r("small", "differs", { worst: { series: "", at: "", prometheus: "1", backend: "1.1", relative: 0.1 } }),
+      r("small", "differs", {
+        worst: { series: "", at: "", prometheus: "1", backend: "1.1", relative: 0.1 },
+      }),
       r("refused", "refused"),
       r("ghost", "differs", { onlyBackend: ["x"] }),
       r("big", "differs", { worst: { series: "", at: "", prometheus: "1", backend: "3", relative: 2 } }),
@@ -207,7 +287,8 @@ describe("backend-agrees: the queries, the order of the report, the flags", () =
     );
     assert.throws(
       () => parseVerifyArgs(["--stack", "s", "--step", "soon"]),
-      (e: Error) => e instanceof VerifyArgsError && /--step: expected a duration .* got "soon"/.test(e.message),
+      (e: Error) =>
+        e instanceof VerifyArgsError && /--step: expected a duration .* got "soon"/.test(e.message),
     );
     assert.deepEqual(parseVerifyArgs(["--stack", "s", "--window", "10m", "--step", "15s"]).agree, {
       windowSeconds: 600,

@@ -64,7 +64,11 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
               },
               { source_labels: ["__name__"], regex: "probe_renamed", target_label: "job", replacement: "" },
               // Not written at all: the tests import their own copies.
-              { source_labels: ["__name__"], regex: "probe_gap_total|probe_copy_total|probe_changed", action: "drop" },
+              {
+                source_labels: ["__name__"],
+                regex: "probe_gap_total|probe_copy_total|probe_changed",
+                action: "drop",
+              },
             ],
           },
         ],
@@ -175,7 +179,10 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
    * Prometheus' raw samples of `metric` (the last 25 s) imported into VictoriaMetrics through
    * `edit`, which may drop a sample (return undefined) or change its value.
    */
-  async function copyToBackend(metric: string, edit: (v: number, i: number, n: number) => number | undefined) {
+  async function copyToBackend(
+    metric: string,
+    edit: (v: number, i: number, n: number) => number | undefined,
+  ) {
     const r: any = await (
       await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(`${metric}[25s]`)}`)
     ).json();
@@ -188,7 +195,10 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
       const out = edit(Number(v), i, all.length);
       return out === undefined ? [] : [`${metric}{${labels}} ${out} ${Math.round(t * 1000)}`];
     });
-    const res = await fetch(`${vm.url}/api/v1/import/prometheus`, { method: "POST", body: lines.join("\n") + "\n" });
+    const res = await fetch(`${vm.url}/api/v1/import/prometheus`, {
+      method: "POST",
+      body: lines.join("\n") + "\n",
+    });
     assert.ok(res.ok, await res.text());
     await fetch(`${vm.url}/internal/force_flush`);
   }
@@ -234,8 +244,13 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     // The program's Watchdog and a rule reading `up`, and a dashboard query, each compared.
     assert.ok(agreeing.some((q) => q.sources.some((s) => s.startsWith("rule general.rules/Watchdog"))));
     assert.ok(agreeing.some((q) => q.sources.some((s) => s.startsWith("dashboard "))));
-    assert.match(c.detail, /^\d+ queries \(\d+ panel targets, \d+ rule expressions\) against VictoriaMetrics from .* step 1s: \d+ agree, 0 differ, 0 refused/);
-    assert.ok(c.queries!.every((q) => q.verdict !== "agrees" || (q.series!.prometheus > 0 && q.window!.step === 1)));
+    assert.match(
+      c.detail,
+      /^\d+ queries \(\d+ panel targets, \d+ rule expressions\) against VictoriaMetrics from .* step 1s: \d+ agree, 0 differ, 0 refused/,
+    );
+    assert.ok(
+      c.queries!.every((q) => q.verdict !== "agrees" || (q.series!.prometheus > 0 && q.window!.step === 1)),
+    );
     // Progress: one rewritten line per query, the last ending the line.
     assert.match(progress[progress.length - 1], /^\rbackend-agrees: (\d+)\/\1 queries compared\n$/);
     assert.ok(Date.now() - started < 15000, "bounded");
@@ -243,14 +258,20 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
 
   it("an extra series in the backend fails, naming the query and the series", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const lines = Array.from({ length: 30 }, (_, i) => `probe_extra{job="probe",instance="ghost"} 1 ${(now - 29 + i) * 1000}`);
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) => `probe_extra{job="probe",instance="ghost"} 1 ${(now - 29 + i) * 1000}`,
+    );
     await fetch(`${vm.url}/api/v1/import/prometheus`, { method: "POST", body: lines.join("\n") + "\n" });
     await fetch(`${vm.url}/internal/force_flush`);
     const r = await agree(["probe_extra"]);
     assert.equal(r.status, "fail");
     assert.equal(r.q("probe_extra")!.verdict, "differs");
     assert.deepEqual(r.q("probe_extra")!.onlyBackend, ['probe_extra{instance="ghost", job="probe"}']);
-    assert.match(r.detail, /worst: probe_extra: only on the backend: probe_extra\{instance="ghost", job="probe"\}/);
+    assert.match(
+      r.detail,
+      /worst: probe_extra: only on the backend: probe_extra\{instance="ghost", job="probe"\}/,
+    );
     assert.match(r.detail, /\[dashboard "probe", panel "probe_extra" \(A\)\]/);
   });
 
@@ -260,7 +281,10 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     const q = r.q("probe_renamed")!;
     assert.deepEqual(q.onlyPrometheus, [`probe_renamed{instance="${probeTarget}", job="probe"}`]);
     assert.deepEqual(q.onlyBackend, [`probe_renamed{instance="${probeTarget}", service="probe"}`]);
-    assert.match(r.detail, /probe_renamed: only on the backend: .*service="probe".*only on Prometheus: .*job="probe"/);
+    assert.match(
+      r.detail,
+      /probe_renamed: only on the backend: .*service="probe".*only on Prometheus: .*job="probe"/,
+    );
   });
 
   it("a faithful copy agrees; a hole in it (a gap) fails, naming the series and when it begins", async () => {
@@ -286,8 +310,11 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     const q = r.q("probe_changed")!;
     assert.equal(q.verdict, "differs");
     assert.ok(q.worst && q.worst.relative! > 0.8 && q.worst.relative! < 1, JSON.stringify(q));
-    assert.equal(Number(q.worst!.backend), Number(q.worst!.prometheus) * 10);
-    assert.match(r.detail, /probe_changed\{instance=.*\} at \d{4}-.*: Prometheus \d+, backend \d+ \(relative difference 0\.9\d*, tolerance 0\.000001\)/);
+    assert.equal(Number(q.worst.backend), Number(q.worst.prometheus) * 10);
+    assert.match(
+      r.detail,
+      /probe_changed\{instance=.*\} at \d{4}-.*: Prometheus \d+, backend \d+ \(relative difference 0\.9\d*, tolerance 0\.000001\)/,
+    );
   });
 
   it("a query both sides refuse is reported with both errors and fails", async () => {
@@ -295,14 +322,22 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     assert.equal(r.status, "fail");
     const q = r.q("sum(")!;
     assert.equal(q.verdict, "refused");
-    assert.match(q.errors!.prometheus!, new RegExp(`^${prom.url}/api/v1/query_range: HTTP 400 \\(.*parse error`));
+    assert.match(
+      q.errors!.prometheus!,
+      new RegExp(`^${prom.url}/api/v1/query_range: HTTP 400 \\(.*parse error`),
+    );
     assert.match(q.errors!.backend!, new RegExp(`^${vm.url}/api/v1/query_range: HTTP (400|422)`));
     assert.match(r.detail, /Prometheus: .*HTTP 400.*; backend: .*HTTP 4\d\d/);
   });
 
   it("an unreachable backend, or one answering HTTP errors, fails naming the URL and the status (never a pass)", async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    await assert.rejects(agree(["up"], closed), (e: Error) => e instanceof ApiError && e.message.startsWith(`${closed}/api/v1/query_range: unreachable (ECONNREFUSED)`));
+    await assert.rejects(
+      agree(["up"], closed),
+      (e: Error) =>
+        e instanceof ApiError &&
+        e.message.startsWith(`${closed}/api/v1/query_range: unreachable (ECONNREFUSED)`),
+    );
     const broken = http.createServer((_req, res) => {
       res.writeHead(503, { "Content-Type": "text/plain" });
       res.end("service unavailable: storage is read-only");
@@ -310,6 +345,10 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     await new Promise<void>((r) => broken.listen(0, "127.0.0.1", () => r()));
     closers.push(() => broken.close());
     const url = `http://127.0.0.1:${(broken.address() as any).port}`;
-    await assert.rejects(agree(["up"], url), (e: Error) => e.message === `${url}/api/v1/query_range: HTTP 503 (service unavailable: storage is read-only)`);
+    await assert.rejects(
+      agree(["up"], url),
+      (e: Error) =>
+        e.message === `${url}/api/v1/query_range: HTTP 503 (service unavailable: storage is read-only)`,
+    );
   });
 });
