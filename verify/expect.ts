@@ -40,6 +40,18 @@ export function metricsPanelTargets(dashboards: any[]): PanelTarget[] {
   );
 }
 
+/** The community dashboards' targets depend on the emitters alone: built once per set (verify polls). */
+const communityCache = new Map<string, PanelTarget[]>();
+function communityTargets(emitters: readonly string[]): PanelTarget[] {
+  const key = [...emitters].sort().join(",");
+  let t = communityCache.get(key);
+  if (!t) {
+    t = metricsPanelTargets(communityDashboards({ emitters }).map((d) => d.json));
+    communityCache.set(key, t);
+  }
+  return t;
+}
+
 /**
  * What verify expects of the stack `cfg` describes, from its plan: the phase table's row, the
  * endpoints, the rule sets, the Alertmanager config, the datasources and dashboards the builders
@@ -73,10 +85,10 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
       })),
     ),
   );
-  const panelTargets = metricsPanelTargets([
-    ...Object.values(dashboards),
-    ...communityDashboards({ emitters: g.dashboards.emitters }).map((d) => d.json),
-  ]);
+  const panelTargets = [
+    ...metricsPanelTargets(Object.values(dashboards)),
+    ...communityTargets(g.dashboards.emitters),
+  ];
   const window = durationSeconds(cfg.prometheus.retention);
   if (window === undefined)
     throw new Error(`prometheus.retention: "${cfg.prometheus.retention}" is not a duration`);
