@@ -12,7 +12,7 @@ import * as http from "http";
 import * as path from "path";
 import { stringify } from "yaml";
 import { runVerify } from "../../cli/verifyRun";
-import { checkBackendAgrees } from "../../verify/agreeCheck";
+import { checkBackendAgrees, type AgreeOptions } from "../../verify/agreeCheck";
 import type { VerifyContext } from "../../verify/checks";
 import { expectationsFor } from "../../verify/expect";
 import { ApiError } from "../../verify/http";
@@ -147,7 +147,7 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   });
 
   /** The check in process on these queries (as panel targets), VictoriaMetrics at `backendUrl`. */
-  async function agree(queries: string[], backendUrl = vm.url) {
+  async function agree(queries: string[], backendUrl = vm.url, bounds: Partial<AgreeOptions> = {}) {
     const exp = {
       ...expectationsFor(config({ phase: "dual-write", metricsBackend: "victoriametrics" }), []),
       panelTargets: queries.map((q) => ({
@@ -168,7 +168,7 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
       gate: "backend-primary",
       next: capabilities("backend-primary", "victoriametrics"),
       now: () => Date.now() / 1000,
-      agree: { windowSeconds: 20, stepSeconds: 1, skipRecentSeconds: 4 },
+      agree: { windowSeconds: 20, stepSeconds: 1, skipRecentSeconds: 4, ...bounds },
     };
     const r = await checkBackendAgrees(ctx);
     const q = (expr: string) => r.queries?.find((x) => x.query === expr);
@@ -349,6 +349,42 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
       agree(["up"], url),
       (e: Error) =>
         e.message === `${url}/api/v1/query_range: HTTP 503 (service unavailable: storage is read-only)`,
+    );
+  });
+
+  /** A stand-in backend in front of VictoriaMetrics: `hold` delays answers; it counts requests in flight. */
+  async function inFront(hold = 0) {
+    let inFlight = 0;
+    let most = 0;
+    const server = http.createServer((req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        fetch(vm.url + req.url!)
+          .then(async (r) => {
+            res.writeHead(r.status, { "Content-Type": "application/json" });
+            res.end(await r.text());
+          })
+          .catch(() => res.destroy())
+          .finally(() => inFlight--);
+      }, hold);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    closers.push(() => server.close());
+    return { url: `http://127.0.0.1:${(server.address() as any).port}`, most: () => most };
+  }
+
+  it("bounded: at most `concurrency` queries in flight at the backend, each within its deadline", async () => {
+    const front = await inFront(20);
+    const queries = Array.from({ length: 12 }, (_, i) => `up + ${i}`);
+    const r = await agree(queries, front.url, { concurrency: 2 });
+    assert.equal(r.status, "pass", r.detail);
+    assert.equal(r.queries!.filter((q) => q.verdict === "agrees").length, 12);
+    assert.ok(front.most() <= 2, `${front.most()} in flight`);
+    const slow = await inFront(2000);
+    await assert.rejects(
+      agree(["up"], slow.url, { queryTimeoutMs: 300 }),
+      (e: Error) => e.message === `${slow.url}/api/v1/query_range: unreachable (no answer within 0.3 s)`,
     );
   });
 });

@@ -673,6 +673,7 @@ describe("verify: arguments, shapes and judgments without servers", () => {
       ["--stack", "staging", "--url", "loki=ftp://x"],
       ["--stack", "staging", "--gate", "later"],
       ["--stack", "staging", "--frobnicate"],
+      ["--stack", "staging", "--window", "30s", "--step", "1m"],
     ]) {
       let err = "";
       const code = await runVerify(argv, {
