@@ -263,7 +263,8 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
     const base = { query: expr, sources, tolerance, toleranceFrom: why };
     const from = Math.max(
       alignUp(end - rangeSeconds, step),
-      alignUp(firstUp + lookBehindSeconds(expr, scrape), step),
+      // Data at the window's first step: the dual write began before the window, nothing to skip.
+      firstUp <= windowStart ? -Infinity : alignUp(firstUp + lookBehindSeconds(expr, scrape), step),
     );
     try {
       if (from > end)

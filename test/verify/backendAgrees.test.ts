@@ -353,10 +353,15 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   });
 
   /** A stand-in backend in front of VictoriaMetrics: `hold` delays answers; it counts requests in flight. */
-  async function inFront(hold = 0) {
+  async function inFront(hold = 0, refuse?: RegExp) {
     let inFlight = 0;
     let most = 0;
     const server = http.createServer((req, res) => {
+      if (refuse?.test(decodeURIComponent(req.url!))) {
+        res.writeHead(422, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ status: "error", errorType: "execution", error: "unsupported function" }));
+        return;
+      }
       inFlight++;
       most = Math.max(most, inFlight);
       setTimeout(() => {
@@ -373,6 +378,18 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     closers.push(() => server.close());
     return { url: `http://127.0.0.1:${(server.address() as any).port}`, most: () => most };
   }
+
+  it("a query only the backend refuses fails, reported with both answers", async () => {
+    const front = await inFront(0, /sgn\(/);
+    const r = await agree(["sgn(up)", "up"], front.url);
+    assert.equal(r.status, "fail");
+    const q = r.q("sgn(up)")!;
+    assert.equal(q.verdict, "refused");
+    assert.deepEqual(q.errors, {
+      backend: `${front.url}/api/v1/query_range: HTTP 422 (unsupported function)`,
+    });
+    assert.match(r.detail, /Prometheus: answered; backend: .*HTTP 422 \(unsupported function\)/);
+  });
 
   it("bounded: at most `concurrency` queries in flight at the backend, each within its deadline", async () => {
     const front = await inFront(20);
