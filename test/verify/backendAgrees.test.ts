@@ -379,6 +379,16 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     return { url: `http://127.0.0.1:${(server.address() as any).port}`, most: () => most };
   }
 
+  it("the window: a query reading back past the dual write's beginning waits; a window inside the dual write compares it", async () => {
+    const expr = "sum(max_over_time(up[30s]))";
+    const early = await agree([expr]);
+    assert.equal(early.q(expr)!.verdict, "too-recent");
+    assert.match(early.q(expr)!.note!, /it reads 31s back and the backend's data begins .*: comparable from/);
+    const inside = await agree([expr], vm.url, { windowSeconds: 3 });
+    assert.equal(inside.q(expr)!.verdict, "agrees", inside.detail);
+    assert.equal(inside.status, "pass");
+  });
+
   it("a query only the backend refuses fails, reported with both answers", async () => {
     const front = await inFront(0, /sgn\(/);
     const r = await agree(["sgn(up)", "up"], front.url);
