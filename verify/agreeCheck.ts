@@ -11,8 +11,9 @@
 import { parse } from "yaml";
 import { ApiError, labelValues, rangeQuery, requestJson, urlOf } from "./http";
 import { metricsApi } from "./metricsApi";
-import type { VerifyContext } from "./checks";
-import type { CheckResult, PanelTarget } from "./types";
+import type { AgreeOptions, CheckResult, PanelTarget, QueryReport, VerifyContext } from "./types";
+
+export type { AgreeOptions, QueryReport } from "./types";
 import {
   compareRange,
   lookBehindSeconds,
@@ -25,22 +26,6 @@ import {
 } from "./agree";
 import { resolveTarget, UnresolvableVariable } from "./grafanaVars";
 
-/** The bounds of the comparison; the CLI sets window and step (`--window`, `--step`). */
-export interface AgreeOptions {
-  /** The longest window compared, seconds (ends `skipRecentSeconds` before now). */
-  windowSeconds: number;
-  /** The step of every range query, seconds. */
-  stepSeconds: number;
-  /** Samples this recent are not compared (query-tee's `-proxy.compare-skip-recent-samples`). */
-  skipRecentSeconds: number;
-  /** Queries in flight at once (each asks both sides). */
-  concurrency: number;
-  /** Deadline of each request. */
-  queryTimeoutMs: number;
-  /** Called after each query (the CLI prints a progress line on a terminal). */
-  progress?: (done: number, total: number) => void;
-}
-
 export const AGREE_DEFAULTS: AgreeOptions = {
   windowSeconds: 3600,
   stepSeconds: 60,
@@ -48,30 +33,6 @@ export const AGREE_DEFAULTS: AgreeOptions = {
   concurrency: 4,
   queryTimeoutMs: 30_000,
 };
-
-/** One query's verdict, as `--json` prints it (worst first). */
-export interface QueryReport {
-  /** The expression sent to both, variables resolved. */
-  query: string;
-  /** Where it comes from: `dashboard "X", panel "Y" (A)` or `rule <group>/<name>`. */
-  sources: string[];
-  verdict: Verdict;
-  /** The relative tolerance applied, and why. */
-  tolerance: number;
-  toleranceFrom: string;
-  /** The compared window (ISO times) and step (seconds). */
-  window?: { start: string; end: string; step: number };
-  series?: { prometheus: number; backend: number };
-  onlyPrometheus?: string[];
-  onlyBackend?: string[];
-  gap?: { series: string; missingOn: "prometheus" | "backend"; samples: number; firstAt: string };
-  worst?: { series: string; at: string; prometheus: string; backend: string; relative: number | null };
-  firstDifferenceAt?: string;
-  /** A side's refusal (or its URL and HTTP status), both sides when both refused. */
-  errors?: { prometheus?: string; backend?: string };
-  /** Why a query was not compared (too recent, a variable verify cannot resolve). */
-  note?: string;
-}
 
 const iso = (t: number) => new Date(t * 1000).toISOString().replace(".000Z", "Z");
 const alignDown = (t: number, step: number) => Math.floor(t / step) * step;

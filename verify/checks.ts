@@ -11,28 +11,12 @@
  * Each returns pass/fail/skip with one line of detail; an unreachable component fails its checks.
  */
 import { parse } from "yaml";
-import type { Phase } from "../config/resolve";
-import type { PhaseCapabilities } from "../model/phases";
 import { ApiError, basicAuth, instantQuery, requestJson, tenantHeaders, urlOf } from "./http";
-import type { CheckId, CheckResult, Component, Evaluator, Expectations } from "./types";
+import type { CheckId, CheckResult, Evaluator, Expectations, VerifyContext } from "./types";
 import { metricsApi } from "./metricsApi";
-import { checkBackendAgrees, type AgreeOptions } from "./agreeCheck";
+import { checkBackendAgrees } from "./agreeCheck";
 
-/** What the checks are given: the expectations and the way to each component. */
-export interface VerifyContext {
-  exp: Expectations;
-  /** Base URL of a component (given with --url or forwarded); rejects with an ApiError. */
-  base(c: Component): Promise<string>;
-  /** Grafana's admin login; rejects with an ApiError saying where it looked. */
-  grafanaLogin(): Promise<{ user: string; password: string }>;
-  /** The phase `--gate` asks about, and its row of the phase table. */
-  gate?: Phase;
-  next?: PhaseCapabilities;
-  /** Now, in Unix seconds. */
-  now(): number;
-  /** `backend-agrees`: window, step and bounds (verify/agreeCheck.ts AGREE_DEFAULTS when absent). */
-  agree?: Partial<AgreeOptions>;
-}
+export type { VerifyContext } from "./types";
 
 /** Window of the remote-write counters (no failed or retried sample in it). */
 export const REMOTE_WRITE_WINDOW = "5m";

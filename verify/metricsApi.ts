@@ -1,5 +1,5 @@
 import { tenantHeaders, urlOf } from "./http";
-import type { VerifyContext } from "./checks";
+import type { VerifyContext } from "./types";
 
 /** The Prometheus-compatible query base of a metrics engine, with its tenant header. */
 export async function metricsApi(
