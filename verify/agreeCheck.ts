@@ -18,6 +18,7 @@ import {
   compareRange,
   lookBehindSeconds,
   promDurationSeconds,
+  QUERY_TEE_TOLERANCE,
   SKIP_RECENT_SECONDS,
   toleranceFor,
   VERDICT_ORDER,
@@ -285,7 +286,8 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
     `${reports.length} queries (${dashboards} panel targets${rulesMove ? `, ${rules} rule expressions` : ""}) ` +
     `against ${backend.name} from ${iso(Math.max(windowStart, alignUp(firstUp, step)))} to ${iso(end)}, step ${step}s: ` +
     `${count("agrees")} agree, ${count("differs")} differ, ${count("refused")} refused, ` +
-    `${count("empty")} empty on both, ${count("too-recent")} too recent to compare`;
+    `${count("empty")} empty on both, ${count("too-recent")} too recent to compare ` +
+    `(relative tolerance ${QUERY_TEE_TOLERANCE}, query-tee's${exp.backend === "victoriametrics" ? `; MetricsQL's window functions 2 x ${scrape}s scrape interval / window` : ""})`;
   const bad = reports.filter((r) => r.verdict === "differs" || r.verdict === "refused");
   if (bad.length > 0)
     return {
