@@ -21,6 +21,8 @@
  * Prometheus' answer is query-tee's "expected", the backend's its "actual".
  */
 
+import type { Backend } from "../model/phases";
+
 /** One series of a range query's matrix (Prometheus HTTP API `resultType: "matrix"`). */
 export interface RangeSeries {
   metric: Record<string, string>;
@@ -60,7 +62,7 @@ export const METRICSQL_WINDOW_FUNCTIONS = [
  */
 export function toleranceFor(
   expr: string,
-  backend: "mimir" | "victoriametrics",
+  backend: Backend,
   scrapeSeconds: number,
 ): { tolerance: number; why: string } {
   if (backend === "mimir") return { tolerance: QUERY_TEE_TOLERANCE, why: "query-tee's default" };
