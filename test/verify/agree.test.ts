@@ -24,6 +24,7 @@ import {
 } from "../../verify/grafanaVars";
 import { expectationsFor } from "../../verify/expect";
 import { parseVerifyArgs, VerifyArgsError } from "../../cli/verifyRun";
+import { formatReport } from "../../verify/report";
 import { config } from "../support/helpers";
 
 const s = (metric: Record<string, string>, values: [number, number | string][]): RangeSeries => ({
@@ -294,5 +295,41 @@ describe("backend-agrees: the queries, the order of the report, the flags", () =
       windowSeconds: 600,
       stepSeconds: 15,
     });
+  });
+
+  it("the report for people lists each query under the check, worst first, with where it comes from", () => {
+    const text = formatReport({
+      stack: "s",
+      phase: "dual-write",
+      checks: [
+        {
+          id: "backend-agrees",
+          status: "fail",
+          detail: "2 queries",
+          queries: [
+            {
+              query: "sum(\n  up)",
+              sources: ["rule g/r"],
+              verdict: "differs",
+              tolerance: 0.000001,
+              toleranceFrom: "query-tee's default",
+              onlyBackend: ['up{job="ghost"}'],
+            },
+            {
+              query: "vector(1)",
+              sources: ['dashboard "D", panel "P" (A)'],
+              verdict: "agrees",
+              tolerance: 0.000001,
+              toleranceFrom: "",
+            },
+          ],
+        },
+      ],
+    });
+    const lines = text.split("\n").filter((l) => /^ {8}\S/.test(l));
+    assert.deepEqual(lines, [
+      '        DIFFERS     sum( up): only on the backend: up{job="ghost"}  [rule g/r]',
+      '        AGREES      vector(1)  [dashboard "D", panel "P" (A)]',
+    ]);
   });
 });
