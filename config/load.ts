@@ -8,6 +8,8 @@ import {
   rawFromPulumiConfig,
   type StackConfig,
 } from "./resolve";
+import { misspeltNamespaceProblems } from "./errors";
+import { ConfigLocator } from "./locate";
 import { readRunningDir, RunningStateError } from "../model/running";
 import type { SecretSource } from "../model/secrets";
 
@@ -17,13 +19,28 @@ import type { SecretSource } from "../model/secrets";
  * Pulumi runs the program).
  */
 export function loadStackConfig(projectDir: string = process.cwd()): StackConfig {
+  const stack = pulumi.getStack();
   const all = pulumi.runtime.allConfig();
   // The SDK knows which keys the CLI passed as secrets (runtime/config.js isConfigSecret, not in
   // its typings); without it, nothing is judged.
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
   const plain = isSecret ? plainSecretProblems((k) => all[k] !== undefined, isSecret) : [];
-  if (plain.length > 0) throw new ConfigError(plain);
-  const cfg = parseStackConfig(rawFromPulumiConfig(all), pulumi.getStack());
+  const namespaces = [...misspeltNamespaceProblems(Object.keys(all)), ...plain];
+  let cfg: StackConfig | undefined;
+  let problems: ConfigError | undefined;
+  try {
+    cfg = parseStackConfig(rawFromPulumiConfig(all), stack);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems = e;
+  }
+  if (problems || namespaces.length > 0 || !cfg) {
+    // Each problem names its line in the stack file, when the file is where the CLI keeps it.
+    const locator = ConfigLocator.forStack(projectDir, stack);
+    throw new ConfigError([...namespaces, ...(problems?.problems ?? [])], problems?.notes).locatedBy((p) =>
+      locator.ofProblem(p),
+    );
+  }
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {
     try {
@@ -35,6 +52,15 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
     }
   }
   return cfg;
+}
+
+/**
+ * `e` with each problem placed in the stack file the CLI read (config/locate.ts), when that file
+ * is where the CLI keeps it; the program's own checks after loading (the kube context) use it.
+ */
+export function placedInStackFile(e: ConfigError, projectDir: string = process.cwd()): ConfigError {
+  const locator = ConfigLocator.forStack(projectDir, pulumi.getStack());
+  return e.locatedBy((p) => locator.ofProblem(p));
 }
 
 /**
