@@ -206,6 +206,28 @@ function progressLine(deps: VerifyDeps): AgreeOptions["progress"] {
     write(`\rbackend-agrees: ${done}/${total} queries compared${done === total ? "\n" : ""}`);
 }
 
+/** `--move-from`/`--move-to`: every planned bucket compared on both stores (verify/objectMove.ts). */
+async function runMove(
+  args: VerifyArgs,
+  move: { from: string; to: string },
+  cfg: StackConfig,
+  env: NodeJS.ProcessEnv,
+  out: (t: string) => void,
+  err: (t: string) => void,
+): Promise<number> {
+  try {
+    const sides = moveSides(cfg, move.from, move.to, env);
+    const rows = await compareStores(sides.from, sides.to, movedBuckets(cfg));
+    out(args.json ? JSON.stringify({ stack: args.stack, move: rows }) + "\n" : formatMove(args.stack, rows));
+    return rows.some((r) => r.status === "fail") ? 1 : 0;
+  } catch (e) {
+    err(
+      `verify --stack ${args.stack} --move-from/--move-to: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
+    return 2;
+  }
+}
+
 /** The whole command; returns its exit code and never throws. */
 export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<number> {
   const out = deps.out ?? ((t: string) => process.stdout.write(t));
@@ -241,21 +263,7 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     return fail(e);
   }
   // The move check reaches the two stores only: no cluster, no render.
-  if (args.move) {
-    try {
-      const sides = moveSides(cfg, args.move.from, args.move.to, env);
-      const rows = await compareStores(sides.from, sides.to, movedBuckets(cfg));
-      out(
-        args.json ? JSON.stringify({ stack: args.stack, move: rows }) + "\n" : formatMove(args.stack, rows),
-      );
-      return rows.some((r) => r.status === "fail") ? 1 : 0;
-    } catch (e) {
-      err(
-        `verify --stack ${args.stack} --move-from/--move-to: ${e instanceof Error ? e.message : String(e)}\n`,
-      );
-      return 2;
-    }
-  }
+  if (args.move) return runMove(args, args.move, cfg, env, out, err);
   // Everything that needs no cluster and no render is judged first.
   if (args.gate) {
     const next = PHASES[PHASES.indexOf(cfg.phase) + 1];

@@ -378,24 +378,7 @@ function crossChecks(
       }
     }
   }
-  if (c.objectStore.type === "garage") {
-    // Names the stack does not make itself: Garage's rule judges them before any request does.
-    c.existing.buckets.forEach((name, i) => {
-      const problem = garageBucketNameProblem(name);
-      if (problem)
-        p.push(
-          `${k(`existing.buckets[${i}]`)}: expected a bucket name Garage accepts (3-63 of a-z 0-9 . -, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
-        );
-    });
-    for (const [consumer, named] of Object.entries(c.takeover?.buckets ?? {}))
-      for (const [purpose, name] of Object.entries(named ?? {})) {
-        const problem = typeof name === "string" ? garageBucketNameProblem(name) : undefined;
-        if (problem)
-          p.push(
-            `${k(`takeover.buckets.${consumer}.${purpose}`)}: expected a bucket name Garage accepts (3-63 of a-z 0-9 . -, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
-          );
-      }
-  }
+  p.push(...garageNameChecks(c));
   p.push(...takeoverChecks(c));
   if (c.agents.namespace === c.namespace)
     p.push(
@@ -571,6 +554,31 @@ export function garageBucketNameProblem(name: string): string | undefined {
   if (name.startsWith("xn--") || name.includes(".xn--")) return 'hold a punycode label ("xn--")';
   if (name.endsWith("-s3alias")) return 'end with "-s3alias"';
   return undefined;
+}
+
+/** Bucket names the stack does not make itself, judged by Garage's rule before any request does. */
+function garageNameChecks(c: StackConfig): string[] {
+  const p: string[] = [];
+  const k = (path: string) => `${PROJECT}:${path}`;
+  if (c.objectStore.type === "garage") {
+    // Names the stack does not make itself: Garage's rule judges them before any request does.
+    c.existing.buckets.forEach((name, i) => {
+      const problem = garageBucketNameProblem(name);
+      if (problem)
+        p.push(
+          `${k(`existing.buckets[${i}]`)}: expected a bucket name Garage accepts (3-63 of a-z 0-9 . -, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
+        );
+    });
+    for (const [consumer, named] of Object.entries(c.takeover?.buckets ?? {}))
+      for (const [purpose, name] of Object.entries(named ?? {})) {
+        const problem = typeof name === "string" ? garageBucketNameProblem(name) : undefined;
+        if (problem)
+          p.push(
+            `${k(`takeover.buckets.${consumer}.${purpose}`)}: expected a bucket name Garage accepts (3-63 of a-z 0-9 . -, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
+          );
+      }
+  }
+  return p;
 }
 
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
