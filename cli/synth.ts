@@ -65,6 +65,15 @@ export function parseSynthArgs(argv: string[]): SynthArgs {
   return args;
 }
 
+/** `12 panels, 1 dashboard and 3 rules`: how many of each a stack leaves out. */
+export function leftOutCounts(leftOut: readonly { what: string }[]): string {
+  const panels = leftOut.filter((l) => /^dashboard .*: /.test(l.what)).length;
+  const dashboards = leftOut.filter((l) => /^dashboard [^:]*$/.test(l.what)).length;
+  const rules = leftOut.filter((l) => l.what.startsWith("rule ")).length;
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? "" : "s"}`;
+  return `${n(panels, "panel")}, ${n(dashboards, "dashboard")} and ${n(rules, "rule")}`;
+}
+
 /** Progress on stderr, for a person watching: never under --quiet or when stderr is not a terminal. */
 function progressTo(quiet: boolean): (text: string) => void {
   const on = !quiet && process.stderr.isTTY === true;
@@ -189,13 +198,20 @@ async function main(): Promise<number> {
           `${checks.podsJudged} pods at their Pod Security level`,
           `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
           `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
-          `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data)`,
+          `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data; ${leftOutCounts(checks.leftOut ?? [])} left out: nothing here emits what they read)`,
           ...(checks.vectorConfigs
             ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
             : []),
           `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
         ].join(", "),
       );
+      // Each panel, dashboard and rule the stack leaves out, said (the summary counts them).
+      if (!args.quiet && (checks.leftOut ?? []).length > 0)
+        console.log(
+          `== ${stack}: left out (nothing in this stack emits what they read)\n` +
+            checks.leftOut.map((l) => `  ${l.what}\n      ${l.why}`).join("\n") +
+            "\n",
+        );
       for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
       for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
       if (checks.findings.length > 0) {

@@ -1,4 +1,6 @@
+import { fitRuleSets } from "../builders/alerting/fitRules";
 import { programRuleSets } from "../builders/alerting/rules";
+import { contextEmitters } from "./emitters";
 import type { PlanContext } from "./context";
 import { crds, none, type StackPlan } from "./types";
 
@@ -9,12 +11,16 @@ export function planAlerting(ctx: PlanContext): Pick<StackPlan, "rules" | "alert
     rules: {
       inputs: {
         namespace: ns,
-        ruleSets: programRuleSets({
-          namespace: ns,
-          canary: cfg.loki.canary,
-          store: cfg.objectStore.type,
-          mimir: cfg.metricsBackend === "mimir" && ctx.caps.backend,
-        }),
+        // Fitted to what the stack runs: a rule on a metric nothing here emits never fires.
+        ruleSets: fitRuleSets(
+          programRuleSets({
+            namespace: ns,
+            canary: cfg.loki.canary,
+            store: cfg.objectStore.type,
+            mimir: cfg.metricsBackend === "mimir" && ctx.caps.backend,
+          }),
+          contextEmitters(ctx),
+        ).sets,
       },
       waitsFor: [crds],
     },
