@@ -8,7 +8,7 @@
  */
 import { describeFault, isFault, judgeMetric } from "../upstream/metrics/emitted";
 import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
-import { INOTIFY_SYSCTLS } from "../builders/metrics/exporterValues";
+import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
 import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql";
 import { fitCommunityDashboards, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
@@ -53,9 +53,13 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
       if (name === "prometheus-node-exporter") {
         present.add("node-exporter");
         for (const c of o.spec?.template?.spec?.containers ?? [])
-          for (const a of c.args ?? [])
+          for (const a of c.args ?? []) {
             if (typeof a === "string" && a.startsWith("--collector.sysctl.include="))
               present.add(`node-exporter-sysctl:${a.split("=")[1]}`);
+            // A collector node_exporter registers defaultDisabled, turned on.
+            const on = typeof a === "string" ? /^--collector\.([a-z_]+)$/.exec(a) : null;
+            if (on) present.add(`node-exporter-collector:${on[1]}`);
+          }
       }
     }
     if (WORKLOADS.has(o.kind) && name === "kube-prometheus-stack-prometheus-operator")
@@ -77,6 +81,7 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
   if (objects.some((o) => o.kind === "Namespace" && o.metadata?.annotations?.[NETWORK_POLICIES_DEFERRED])) {
     present.add("node-exporter");
     for (const k of INOTIFY_SYSCTLS) present.add(`node-exporter-sysctl:${k}`);
+    for (const c of NODE_EXPORTER_EXTRA_COLLECTORS) present.add(`node-exporter-collector:${c}`);
   }
   // Mimir's ruler evaluates only the groups Alloy loads into it (mimir.rules.kubernetes).
   if (present.has("mimir") && /mimir\.rules\.kubernetes "/.test(configText)) present.add("mimir-ruler");

@@ -5,7 +5,7 @@
  * keys from the rendered workloads and configs, and a test holds the two to each other.
  */
 import type { Backend, LogAgent, PhaseCapabilities } from "../model/phases";
-import { INOTIFY_SYSCTLS } from "../builders/metrics/exporterValues";
+import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
 
 export interface EmitterInputs {
   caps: Pick<PhaseCapabilities, "kps" | "backend" | "scraper" | "ruleEvaluator" | "prometheusRemoteWrite">;
@@ -45,6 +45,7 @@ export function stackEmitters(s: EmitterInputs): string[] {
     ["alloy-remote-write", s.caps.scraper === "alloy" && mimir],
     ["minio-scrape", s.minio],
     ...INOTIFY_SYSCTLS.map((k): [string, boolean] => [`node-exporter-sysctl:${k}`, true]),
+    ...NODE_EXPORTER_EXTRA_COLLECTORS.map((c): [string, boolean] => [`node-exporter-collector:${c}`, true]),
   ];
   return keys.filter(([, on]) => on).map(([k]) => k);
 }

@@ -76,6 +76,16 @@ function parseInto(file: string, rows: EmittedRow[]): void {
   });
 }
 
+/**
+ * `present_when` keys of conditions that hold only where the stack configures them: a Loki storage
+ * client, cache or key-value store other than S3 and the in-memory ring (`loki-store:`,
+ * `loki-cache:`, `loki-kv:`), a node_exporter collector registered defaultDisabled
+ * (`node-exporter-collector:<name>`, present where `--collector.<name>` is passed), etcd's
+ * `--metrics=extensive` (`etcd-metrics:`). Names under a key the stack lacks are judged not
+ * running, so the panels and rules on them are left out.
+ */
+export const CONDITION_KEY = /^(loki-store|loki-cache|loki-kv|node-exporter-collector|etcd-metrics):/;
+
 const HISTOGRAM_SUFFIXES = ["_bucket", "_count", "_sum"];
 /** A summary is exposed as NAME{quantile}, NAME_sum and NAME_count. */
 const SUMMARY_SUFFIXES = ["_count", "_sum"];
