@@ -20,7 +20,7 @@ export function fitRuleSets(
     Object.entries(sets).map(([k, groups]) => [k, groups.map((g) => ({ ...g, rules: [...g.rules] }))]),
   );
   const leftOut: LeftOut[] = [];
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const recorded = new Set(
       Object.values(out).flatMap((gs) => gs.flatMap((g) => g.rules.map((r) => r.record).filter((r) => !!r))),

@@ -110,7 +110,6 @@ function isLoki(ref: unknown, vars: Map<string, "prometheus" | "loki">): boolean
   return variable !== undefined && vars.get(variable) === "loki";
 }
 
-
 /** One datasource reference, rewritten to a stable uid (or Grafana's built-in annotations source). */
 function stableRef(ref: unknown, vars: Map<string, "prometheus" | "loki">, metricsUid: string): unknown {
   if (ref === null || ref === undefined) return { type: "prometheus", uid: metricsUid };

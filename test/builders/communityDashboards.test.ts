@@ -112,14 +112,14 @@ describe("community dashboards", function () {
 
   it("drops the panels on a component the stack lacks, and keeps them when it runs", () => {
     const at = (backend: Backend) => ({
-        emitters: stackEmitters({
-          caps: capabilities("kps-removed", backend),
-          backend,
-          logAgent: "alloy",
-          lokiCanary: false,
-          minio: false,
-        }),
-      });
+      emitters: stackEmitters({
+        caps: capabilities("kps-removed", backend),
+        backend,
+        logAgent: "alloy",
+        lokiCanary: false,
+        minio: false,
+      }),
+    });
     // Loki's operational dashboard has memcached panels: a stack whose Loki has no memcached
     // (every stack here: loki-cache:memcached is never present) does not get them.
     const operational = (extra: string[]) =>
@@ -150,7 +150,9 @@ describe("community dashboards", function () {
     assert.ok(!exprs.some((e) => /\bgrafana_stat_totals_dashboard\b/.test(e)));
     assert.ok(
       fitted.leftOut.some(
-        (l) => /grafana-overview\.json: Dashboards$/.test(l.what) && /grafana_stat_totals_dashboard: no emitter/.test(l.why),
+        (l) =>
+          /grafana-overview\.json: Dashboards$/.test(l.what) &&
+          /grafana_stat_totals_dashboard: no emitter/.test(l.why),
       ),
       JSON.stringify(fitted.leftOut.slice(0, 3)),
     );

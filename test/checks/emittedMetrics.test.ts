@@ -218,7 +218,9 @@ describe("emitted metrics", () => {
       );
       assert.deepEqual([ok.unverified, ok.findings], [[], []]);
       const neither = checkEmittedMetrics(
-        [...base, dashboardMap(["no_component_emits_this_total or loki_canary_missing_entries_total"])].map(at),
+        [...base, dashboardMap(["no_component_emits_this_total or loki_canary_missing_entries_total"])].map(
+          at,
+        ),
       );
       assert.deepEqual(neither.unverified, ["no_component_emits_this_total"]);
       assert.equal(neither.findings.length, 1);
@@ -234,7 +236,11 @@ describe("emitted metrics", () => {
       const present = presentEmitters([
         { apiVersion: "monitoring.coreos.com/v1", kind: "Prometheus", metadata: { name: "p" } },
         workload("Deployment", "kube-prometheus-stack-prometheus-operator", "operator"),
-        { apiVersion: "operator.victoriametrics.com/v1beta1", kind: "VMAlertmanager", metadata: { name: "vm" } },
+        {
+          apiVersion: "operator.victoriametrics.com/v1beta1",
+          kind: "VMAlertmanager",
+          metadata: { name: "vm" },
+        },
       ]);
       for (const k of ["prometheus", "prometheus-operator", "alertmanager"]) assert.ok(present.has(k), k);
       assert.ok(!presentEmitters(base).has("prometheus"));

@@ -127,7 +127,10 @@ describe("refresh-metrics", () => {
           ].join("\n"),
         },
         "prometheus+prometheus@v3.7.3": { "notifier/a.go": GO_PKG_A, "notifier/b.go": GO_PKG_B },
-        "prometheus+client_golang@v1.23.2": { "pkg/c.go": GO_PKG_B, "pkg/c_windows.go": 'package a\nvar w = NewDesc("go_windows_only", "help", nil, nil)\n' },
+        "prometheus+client_golang@v1.23.2": {
+          "pkg/c.go": GO_PKG_B,
+          "pkg/c_windows.go": 'package a\nvar w = NewDesc("go_windows_only", "help", nil, nil)\n',
+        },
         "VictoriaMetrics+VictoriaMetrics@v1.144.0": { "app/vmstorage/main.go": GO_VM },
       },
     );
@@ -148,7 +151,10 @@ describe("refresh-metrics", () => {
     );
     assert.equal(row("container_cpu_cfs_periods_total").type, "counter");
     assert.match(row("container_cpu_cfs_periods_total").notes, /cpu/);
-    assert.deepEqual([row("node_network_up").labels, row("node_network_up").source], ["device", "fixtures/e2e-output.txt:4"]);
+    assert.deepEqual(
+      [row("node_network_up").labels, row("node_network_up").source],
+      ["device", "fixtures/e2e-output.txt:4"],
+    );
     // The prefix column keeps the exposition's go_goroutines out of node-exporter's rows.
     assert.ok(!rows.has("go_goroutines"));
     // A constant of another file of the same Go package; the label list after the options.
@@ -184,11 +190,17 @@ describe("refresh-metrics", () => {
 
   it("refuses a source it cannot find, or in which it finds no metric", () => {
     const missing = fixture(["a\towner/name\tv1\tgo-opts\tpkg/\talways\t\t\t"], {});
-    assert.throws(() => refreshMetrics(missing.root, missing.project), /owner\/name: expected .*owner\+name\/repo/);
+    assert.throws(
+      () => refreshMetrics(missing.root, missing.project),
+      /owner\/name: expected .*owner\+name\/repo/,
+    );
     const empty = fixture(["a\towner/name\tv1\tgo-opts\tpkg/\talways\t\t\t"], {
       "owner+name@v1": { "pkg/a.go": "package a\n" },
     });
-    assert.throws(() => refreshMetrics(empty.root, empty.project), /owner\/name v1 \(go-opts pkg\/\): no metric found/);
+    assert.throws(
+      () => refreshMetrics(empty.root, empty.project),
+      /owner\/name v1 \(go-opts pkg\/\): no metric found/,
+    );
   });
 
   it("the committed data is the table's: every row read at a source the table names, every source read", () => {
@@ -201,7 +213,8 @@ describe("refresh-metrics", () => {
       assert.ok(at.has(r.version_read), `${m}: read at ${r.version_read}, which the table does not name`);
       read.add(r.emitter);
     }
-    for (const s of sources) assert.ok(read.has(s.emitter), `${s.emitter}: no row (was the data regenerated?)`);
+    for (const s of sources)
+      assert.ok(read.has(s.emitter), `${s.emitter}: no row (was the data regenerated?)`);
   });
 
   it("reproduces the committed data byte for byte from the sources (HOMELAB_METRIC_SOURCES)", function () {
@@ -215,6 +228,9 @@ describe("refresh-metrics", () => {
       this.skip();
     }
     const text = refreshMetrics(sources);
-    assert.ok(text === fs.readFileSync(path.join(projectRoot(), GENERATED_FILE), "utf8"), "the regenerated data differs");
+    assert.ok(
+      text === fs.readFileSync(path.join(projectRoot(), GENERATED_FILE), "utf8"),
+      "the regenerated data differs",
+    );
   });
 });

@@ -139,8 +139,7 @@ function rowFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
 function prefixFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
   let best: EmittedRow | undefined;
   for (const r of indexOf(rows).prefixes)
-    if (metric.startsWith(r.metric.slice(0, -1)))
-      if (!best || r.metric.length > best.metric.length) best = r;
+    if (metric.startsWith(r.metric.slice(0, -1))) if (!best || r.metric.length > best.metric.length) best = r;
   return best;
 }
 

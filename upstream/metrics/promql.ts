@@ -100,7 +100,9 @@ export function promqlBlockingMetrics(expr: string, emitted: (metric: string) =>
     for (let c = node.firstChild; c; c = c.nextSibling) kids.push(c);
     if (node.name === "BinaryExpr") {
       const op = kids.find((k) => k.name === "Or" || k.name === "Unless");
-      const sides = kids.filter((k) => k.type.isTop === false && /Expr$|Selector$|Call$|Literal$/.test(k.name));
+      const sides = kids.filter(
+        (k) => k.type.isTop === false && /Expr$|Selector$|Call$|Literal$/.test(k.name),
+      );
       if (op && sides.length === 2) {
         const [l, r] = sides.map(blocking);
         if (op.name === "Unless") return l;
@@ -109,5 +111,5 @@ export function promqlBlockingMetrics(expr: string, emitted: (metric: string) =>
     }
     return [...new Set(kids.flatMap(blocking))];
   };
-  return blocking(parser.parse(text).topNode as SyntaxNode);
+  return blocking(parser.parse(text).topNode);
 }

@@ -84,7 +84,8 @@ export function parseSources(text: string, file: string): MetricSource[] {
   text.split("\n").forEach((line, i) => {
     if (!line || line.startsWith("#")) return;
     if (!seenHeader) {
-      if (line !== header) throw new Error(`${file}:${i + 1}: expected the header "${header}", found "${line}"`);
+      if (line !== header)
+        throw new Error(`${file}:${i + 1}: expected the header "${header}", found "${line}"`);
       seenHeader = true;
       return;
     }
@@ -204,7 +205,10 @@ const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const lineOf = (text: string, index: number) => text.slice(0, index).split("\n").length;
 
 /** Kubernetes' generated list: one entry per metric with namespace, subsystem, name, type, labels. */
-function readDocList(text: string, file: string): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+function readDocList(
+  text: string,
+  file: string,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
   const list = YAML.parse(text) as any[];
   return list.map((m) => {
     const metric = [m.namespace, m.subsystem, m.name].filter(Boolean).join("_");
@@ -234,7 +238,10 @@ const cells = (line: string) =>
     .map((c) => c.trim());
 
 /** Markdown tables whose first column names a metric: its type and labels columns found by header. */
-function readMdTable(text: string, file: string): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+function readMdTable(
+  text: string,
+  file: string,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
   const out: Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] = [];
   const lines = text.split("\n");
   let typeCol = -1;
@@ -269,7 +276,9 @@ function readMdTable(text: string, file: string): Omit<MetricRow, "emitter" | "v
       source: `${file}:${i + 1}`,
       labels: [...new Set(labels)],
       notes: [
-        optionCol >= 0 && c[optionCol] ? `cAdvisor --enable_metrics/--disable_metrics set: ${c[optionCol]}` : "",
+        optionCol >= 0 && c[optionCol]
+          ? `cAdvisor --enable_metrics/--disable_metrics set: ${c[optionCol]}`
+          : "",
         stabilityCol >= 0 && c[stabilityCol] ? `stability ${c[stabilityCol]}` : "",
       ]
         .filter(Boolean)
@@ -280,7 +289,10 @@ function readMdTable(text: string, file: string): Omit<MetricRow, "emitter" | "v
 }
 
 /** Prometheus text exposition: `# TYPE` lines, and the label names of each family's samples. */
-function readExposition(text: string, file: string): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+function readExposition(
+  text: string,
+  file: string,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
   const fams = new Map<string, { type: string; line: number; labels: Set<string> }>();
   const lines = text.split("\n");
   let current: string | undefined;
@@ -374,8 +386,10 @@ function readGoOpts(
   for (const f of text.matchAll(/func (\w+)\((\w+) string\) string \{\s*return "([^"]*)" \+ (\w+)\s*\}/g))
     if (f[2] === f[4]) prefixers[f[1]] = f[3];
   const out: Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] = [];
-  for (const m of text.matchAll(/\b(CounterOpts|GaugeOpts|HistogramOpts|NativeHistogramOpts|SummaryOpts)\s*\{/g)) {
-    const open = m.index! + m[0].length - 1;
+  for (const m of text.matchAll(
+    /\b(CounterOpts|GaugeOpts|HistogramOpts|NativeHistogramOpts|SummaryOpts)\s*\{/g,
+  )) {
+    const open = m.index + m[0].length - 1;
     const end = closing(text, open);
     const body = text.slice(open + 1, end);
     const field = (f: string) => {
@@ -392,7 +406,7 @@ function readGoOpts(
     out.push({
       metric,
       type: OPTS_TYPE[m[1]],
-      source: `${file}:${lineOf(text, m.index!)}`,
+      source: `${file}:${lineOf(text, m.index)}`,
       labels: [
         ...labelsAfter(text, end + 1),
         ...(constLabels ? [...constLabels[1].matchAll(/"([^"]+)"\s*:/g)].map((x) => x[1]) : []),
@@ -401,30 +415,41 @@ function readGoOpts(
     });
   }
   for (const m of text.matchAll(/\bNewDesc\(\s*/g)) {
-    const start = m.index! + m[0].length;
+    const start = m.index + m[0].length;
     let metric: string | undefined;
     let after = start;
-    const fq = /^(?:prometheus\.)?BuildFQName\(\s*([^,]+),\s*([^,]+),\s*([^)]+)\)/.exec(text.slice(start, start + 300));
+    const fq = /^(?:prometheus\.)?BuildFQName\(\s*([^,]+),\s*([^,]+),\s*([^)]+)\)/.exec(
+      text.slice(start, start + 300),
+    );
     if (fq) {
       const parts = [fq[1], fq[2], fq[3]].map((p) => goValue(p, consts));
       if (parts.some((p) => p === undefined)) continue;
       metric = parts.filter(Boolean).join("_");
       after = start + fq[0].length;
     } else {
-      const lit = /^("[^"]*"|(\w+)\("([^"]*)"\)|[\w.]+\s*\+\s*"[^"]*"|[\w.]+)/.exec(text.slice(start, start + 200));
+      const lit = /^("[^"]*"|(\w+)\("([^"]*)"\)|[\w.]+\s*\+\s*"[^"]*"|[\w.]+)/.exec(
+        text.slice(start, start + 200),
+      );
       if (!lit) continue;
       // `memstatNamespace("heap_inuse_bytes")`: a helper of the file that prefixes its argument.
-      metric = lit[2] ? (prefixers[lit[2]] === undefined ? undefined : prefixers[lit[2]] + lit[3]) : goValue(lit[1], consts);
+      metric = lit[2]
+        ? prefixers[lit[2]] === undefined
+          ? undefined
+          : prefixers[lit[2]] + lit[3]
+        : goValue(lit[1], consts);
       after = start + lit[0].length;
     }
     if (!metric || !METRIC_NAME.test(metric)) continue;
     // NewDesc(name, help, []string{labels}, constLabels): the labels are the third argument.
     const args = text.slice(after, after + 600);
-    const lab = /^\s*,\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`|[\w.]+)(?:\s*\+\s*(?:"(?:[^"\\]|\\.)*"|[\w.]+))*\s*,\s*\[\]string\{([^}]*)\}/.exec(args);
+    const lab =
+      /^\s*,\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`|[\w.]+)(?:\s*\+\s*(?:"(?:[^"\\]|\\.)*"|[\w.]+))*\s*,\s*\[\]string\{([^}]*)\}/.exec(
+        args,
+      );
     out.push({
       metric,
       type: "untyped",
-      source: `${file}:${lineOf(text, m.index!)}`,
+      source: `${file}:${lineOf(text, m.index)}`,
       labels: lab ? [...lab[1].matchAll(/"([^"]+)"/g)].map((x) => x[1]) : [],
       notes: "",
     });
@@ -444,8 +469,13 @@ function readGoLiterals(
     const s = /^([a-zA-Z_][a-zA-Z0-9_]*)(\{(.*)\})?$/.exec(raw);
     if (!s || !prefixes.some((p) => s[1].startsWith(p)) || s[1].endsWith("_")) continue;
     // A bare word is a metric name only where a metrics call takes it (not a flag or a log text).
-    let before = text.slice(Math.max(0, m.index! - 60), m.index!);
-    if (!s[2] && !/\b(Write|New|GetOrCreate|Register)\w*\(\s*(w,\s*)?$|printf\(\s*(w,\s*)?$|\{"\/[^"]*",\s*$/.test(before))
+    let before = text.slice(Math.max(0, m.index - 60), m.index);
+    if (
+      !s[2] &&
+      !/\b(Write|New|GetOrCreate|Register)\w*\(\s*(w,\s*)?$|printf\(\s*(w,\s*)?$|\{"\/[^"]*",\s*$/.test(
+        before,
+      )
+    )
       continue;
     const labels = [...(s[3] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)=/g)].map((x) => x[1]);
     let type = "untyped";
@@ -455,7 +485,7 @@ function readGoLiterals(
     else if (/Gauge\w*\(\s*(w,\s*)?$/.test(before)) type = "gauge";
     else if (/Histogram\w*\(\s*$/.test(before)) type = "histogram";
     else if (/Summary\w*\(\s*$/.test(before)) type = "summary";
-    out.push({ metric: s[1], type, source: `${file}:${lineOf(text, m.index!)}`, labels, notes: "" });
+    out.push({ metric: s[1], type, source: `${file}:${lineOf(text, m.index)}`, labels, notes: "" });
   }
   return out;
 }
