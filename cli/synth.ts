@@ -15,7 +15,15 @@ import { renderErrors, renderExport } from "../synth/render/render";
 import { DEFAULT_KUBE_VERSION } from "../synth/render/types";
 import { formatFindings, placedFrom } from "../checks/placed";
 import { checkStackCached } from "../checks/cache";
-import { budgetOf, countByType, formatBudget, formatTree, resourceCount } from "../synth/report";
+import {
+  budgetOf,
+  countByType,
+  formatBudget,
+  formatLeftOut,
+  formatTree,
+  leftOutCounts,
+  resourceCount,
+} from "../synth/report";
 import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
 import { didYouMean } from "../config/errors";
 import { projectRoot, stackNames } from "../config/paths";
@@ -63,15 +71,6 @@ export function parseSynthArgs(argv: string[]): SynthArgs {
   if ((args.against || args.running) && !args.render)
     throw bad("--against and --running render: drop --no-render");
   return args;
-}
-
-/** `12 panels, 1 dashboard and 3 rules`: how many of each a stack leaves out. */
-export function leftOutCounts(leftOut: readonly { what: string }[]): string {
-  const panels = leftOut.filter((l) => /^dashboard .*: /.test(l.what)).length;
-  const dashboards = leftOut.filter((l) => /^dashboard [^:]*$/.test(l.what)).length;
-  const rules = leftOut.filter((l) => l.what.startsWith("rule ")).length;
-  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? "" : "s"}`;
-  return `${n(panels, "panel")}, ${n(dashboards, "dashboard")} and ${n(rules, "rule")}`;
 }
 
 /** Progress on stderr, for a person watching: never under --quiet or when stderr is not a terminal. */
@@ -206,12 +205,7 @@ async function main(): Promise<number> {
         ].join(", "),
       );
       // Each panel, dashboard and rule the stack leaves out, said (the summary counts them).
-      if (!args.quiet && (checks.leftOut ?? []).length > 0)
-        console.log(
-          `== ${stack}: left out (nothing in this stack emits what they read)\n` +
-            checks.leftOut.map((l) => `  ${l.what}\n      ${l.why}`).join("\n") +
-            "\n",
-        );
+      if (!args.quiet && (checks.leftOut ?? []).length > 0) console.log(formatLeftOut(stack, checks.leftOut));
       for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
       for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
       if (checks.findings.length > 0) {
