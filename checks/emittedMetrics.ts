@@ -13,7 +13,6 @@ import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql
 import { fitCommunityDashboards, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
-import { lokiRules, nodeRules } from "../builders/alerting/rules";
 import type { Finding, K8sObject, Placed } from "./objects";
 
 /** A query the stack evaluates or shows: a panel target or a rule. */
@@ -145,9 +144,9 @@ export interface EmittedMetricsReport {
   unverified: string[];
   present: string[];
   /**
-   * The community panels and dashboards, and the shipped rules (kube-prometheus-stack's, the Loki
-   * and node rules), a stack with these emitters leaves out, and why: the builders fit them with
-   * the same judgement (builders/grafana/community.ts, builders/alerting/fitRules.ts).
+   * The community panels and dashboards, and kube-prometheus-stack's default rules, a stack with
+   * these emitters leaves out, and why: the builders fit them with the same judgement
+   * (builders/grafana/community.ts, builders/alerting/fitRules.ts).
    */
   leftOut: LeftOut[];
   findings: Finding[];
@@ -156,14 +155,7 @@ export interface EmittedMetricsReport {
 /** What the builders leave out for a stack whose emitters are `present`. */
 export function leftOutFor(present: ReadonlySet<string>): LeftOut[] {
   const emitters = [...present];
-  const rules = fitRuleSets(
-    {
-      "kube-prometheus": KPS_RULES_DATA.groups,
-      loki: lokiRules({ canary: present.has("loki-canary") }),
-      nodes: nodeRules(),
-    },
-    emitters,
-  );
+  const rules = fitRuleSets({ "kube-prometheus": KPS_RULES_DATA.groups }, emitters);
   return [...fitCommunityDashboards({ emitters }).leftOut, ...rules.leftOut];
 }
 

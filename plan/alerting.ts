@@ -1,4 +1,3 @@
-import { fitRuleSets } from "../builders/alerting/fitRules";
 import { programRuleSets } from "../builders/alerting/rules";
 import { contextEmitters } from "./emitters";
 import type { PlanContext } from "./context";
@@ -12,15 +11,13 @@ export function planAlerting(ctx: PlanContext): Pick<StackPlan, "rules" | "alert
       inputs: {
         namespace: ns,
         // Fitted to what the stack runs: a rule on a metric nothing here emits never fires.
-        ruleSets: fitRuleSets(
-          programRuleSets({
-            namespace: ns,
-            canary: cfg.loki.canary,
-            store: cfg.objectStore.type,
-            mimir: cfg.metricsBackend === "mimir" && ctx.caps.backend,
-          }),
-          contextEmitters(ctx),
-        ).sets,
+        ruleSets: programRuleSets({
+          namespace: ns,
+          canary: cfg.loki.canary,
+          store: cfg.objectStore.type,
+          mimir: cfg.metricsBackend === "mimir" && ctx.caps.backend,
+          emitters: contextEmitters(ctx),
+        }),
       },
       waitsFor: [crds],
     },

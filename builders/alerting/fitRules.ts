@@ -2,18 +2,22 @@
  * The rule sets fitted to what a stack runs: an alert or a recording rule that reads a metric no
  * component of the stack emits (upstream/metrics/emitted.ts), or a name no emitter's source names
  * at its pinned version, never fires or records nothing, without an error. It is left out, and
- * said (`a or b` needs one side: upstream/metrics/promql.ts promqlBlockingMetrics). A rule reading
+ * said (`a or b` needs one side: builders/grafana/queryNeeds.ts). A rule reading
  * a recording rule that was left out goes too (until nothing changes).
  */
 import { judgeMetric } from "../../upstream/metrics/emitted";
-import { promqlBlockingMetrics } from "../../upstream/metrics/promql";
-import { whyLeftOut, type LeftOut } from "../grafana/community";
+import { blockingNames, queryNeeds, whyLeftOut, type LeftOut } from "../grafana/queryNeeds";
 import type { RuleGroup } from "./ruleGroup";
 
-/** `sets` without the rules the stack's `emitters` cannot feed; groups left empty go too. */
+/**
+ * `sets` without the rules the stack's `emitters` cannot feed; groups left empty go too.
+ * `needsOf` gives a query's alternatives of metric names (builders/grafana/queryNeeds.ts); a rule
+ * whose query it does not know is kept (the rendered check judges it).
+ */
 export function fitRuleSets(
   sets: Record<string, RuleGroup[]>,
   emitters: readonly string[],
+  needsOf: (expr: string) => string[][] | undefined = queryNeeds,
 ): { sets: Record<string, RuleGroup[]>; leftOut: LeftOut[] } {
   const present = new Set(emitters);
   const out: Record<string, RuleGroup[]> = Object.fromEntries(
@@ -29,7 +33,9 @@ export function fitRuleSets(
       for (const g of groups)
         g.rules = g.rules.filter((r) => {
           const why = (m: string) => whyLeftOut(m, judgeMetric(m, present, recorded));
-          const blocking = promqlBlockingMetrics(String(r.expr), (m) => why(m) === undefined);
+          const needs = needsOf(String(r.expr));
+          if (!needs) return true;
+          const blocking = blockingNames(needs, (m) => why(m) === undefined);
           if (blocking.length === 0) return true;
           leftOut.push({ what: `rule ${set}/${g.name}/${r.alert ?? r.record}`, why: why(blocking[0])! });
           changed = true;

@@ -12,9 +12,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { describeFault, isFault, judgeMetric, type Verdict } from "../../upstream/metrics/emitted";
+import { judgeMetric } from "../../upstream/metrics/emitted";
 import { KPS_RULES_DATA } from "../alerting/kpsRules";
-import { promqlBlockingMetrics } from "../../upstream/metrics/promql";
+import { blockingNames, queryNeeds, whyLeftOut, type LeftOut } from "./queryNeeds";
+
+export type { LeftOut };
 import { LOKI_UID, METRICS_UID, VICTORIAMETRICS_UID } from "./datasources";
 
 /**
@@ -144,21 +146,6 @@ function withoutPanels(json: any, drop: Set<number>): any {
   return { ...json, panels: walk(json.panels ?? []) };
 }
 
-/** Why a metric keeps a panel or a rule out of a stack, or undefined when the stack emits it. */
-export function whyLeftOut(metric: string, v: Verdict): string | undefined {
-  if (isFault(v)) return describeFault(metric, v);
-  if (v.kind === "unverified")
-    return `${metric}: no emitter's source names it at the pinned version (upstream/metrics/data/emitted-sources.tsv)`;
-  return undefined;
-}
-
-/** A panel or a rule a stack leaves out, and why. */
-export interface LeftOut {
-  /** `dashboard <file>: <panel title>`, `dashboard <file>` (nothing left) or `rule <set>/<group>/<name>`. */
-  what: string;
-  why: string;
-}
-
 /**
  * The community dashboards a stack provisions: each fitted to what it runs (see the file's
  * comment). Dashboards with nothing left to show are left out.
@@ -191,7 +178,9 @@ export function fitCommunityDashboards(input: CommunityInputs): {
       for (const t of panel?.targets ?? []) {
         // A logs query is LogQL (`| logfmt` is no metric): Loki answers it, not the metrics.
         if (typeof t.expr !== "string" || !t.expr || isLoki(t.datasource ?? panel.datasource, vars)) continue;
-        const blocking = promqlBlockingMetrics(t.expr, (m) => why(m) === undefined);
+        // The query's alternatives (`a or b`), computed offline: the program loads no PromQL parser.
+        const alternatives = queryNeeds(t.expr) ?? [d.panelMetrics[i]];
+        const blocking = blockingNames(alternatives, (m) => why(m) === undefined);
         if (blocking.length === 0) continue;
         drop.add(i);
         leftOut.push({ what: `dashboard ${file}: ${panel?.title ?? `panel ${i}`}`, why: why(blocking[0])! });

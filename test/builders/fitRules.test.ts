@@ -9,13 +9,21 @@ import { programRuleSets } from "../../builders/alerting/rules";
 import { stackEmitters } from "../../plan/emitters";
 import { capabilities } from "../../model/phases";
 import type { RuleGroup } from "../../builders/alerting/ruleGroup";
+import { promqlAlternatives } from "../../upstream/metrics/promql";
+import { queryNeedsFile } from "../../builders/grafana/queryNeeds";
+import { computeQueryNeeds, formatQueryNeeds } from "../../scripts/genQueryNeeds";
+import * as fs from "fs";
+
+/** Fits with every query's needs from Prometheus' grammar (the tests' rules are not in the shipped data). */
+const fit = (sets: Record<string, RuleGroup[]>, emitters: readonly string[]) =>
+  fitRuleSets(sets, emitters, promqlAlternatives);
 
 const group = (name: string, rules: RuleGroup["rules"]): RuleGroup => ({ name, rules });
 const LOKI = ["always", "loki"];
 
 describe("rules fitted to the stack's emitters", () => {
   it("keeps rules on emitted metrics and leaves out, with the reason, those on names nothing emits", () => {
-    const r = fitRuleSets(
+    const r = fit(
       {
         a: [
           group("g", [
@@ -39,7 +47,7 @@ describe("rules fitted to the stack's emitters", () => {
     assert.match(r.leftOut[1].why, /loki-canary, which this stack does not run/);
   });
   it("leaves out a rule on a recording rule that went, and a group or set left empty", () => {
-    const r = fitRuleSets(
+    const r = fit(
       {
         a: [group("rec", [{ record: "job:x:rate5m", expr: "rate(no_component_emits_this_total[5m])" }])],
         b: [group("use", [{ alert: "OnRecord", expr: "job:x:rate5m > 1" }])],
@@ -54,7 +62,7 @@ describe("rules fitted to the stack's emitters", () => {
     );
   });
   it("keeps `old_name or new_name` when the new name is emitted", () => {
-    const r = fitRuleSets(
+    const r = fit(
       {
         a: [
           group("g", [
@@ -70,22 +78,31 @@ describe("rules fitted to the stack's emitters", () => {
     assert.equal(r.leftOut.length, 0);
   });
   it("leaves kube-prometheus-stack's Prometheus alerts out where KPS no longer runs, and keeps them where it does", () => {
-    const sets = programRuleSets({ namespace: "monitoring", canary: false, store: "minio" });
-    const fit = (phase: "dual-write" | "kps-removed") =>
-      fitRuleSets(
-        sets,
-        stackEmitters({
+    const at = (phase: "dual-write" | "kps-removed") =>
+      programRuleSets({
+        namespace: "monitoring",
+        canary: false,
+        store: "minio",
+        emitters: stackEmitters({
           caps: capabilities(phase, "mimir"),
           backend: "mimir",
           logAgent: "alloy",
           lokiCanary: false,
           minio: true,
         }),
-      );
-    const alerts = (f: ReturnType<typeof fit>) =>
-      Object.values(f.sets).flatMap((gs) => gs.flatMap((g) => g.rules.map((r) => r.alert)));
-    assert.ok(alerts(fit("dual-write")).includes("PrometheusRuleFailures"));
-    assert.ok(!alerts(fit("kps-removed")).includes("PrometheusRuleFailures"));
-    assert.ok(alerts(fit("kps-removed")).includes("Watchdog"));
+      });
+    const alerts = (sets: ReturnType<typeof at>) =>
+      Object.values(sets).flatMap((gs) => gs.flatMap((g) => g.rules.map((r) => r.alert)));
+    assert.ok(alerts(at("dual-write")).includes("PrometheusRuleFailures"));
+    assert.ok(!alerts(at("kps-removed")).includes("PrometheusRuleFailures"));
+    assert.ok(alerts(at("kps-removed")).includes("Watchdog"));
+    // `failed_samples_total or samples_failed_total`: the renamed metric's alert stays.
+    assert.ok(alerts(at("dual-write")).includes("PrometheusRemoteStorageFailures"));
+  });
+  it("the shipped query needs are those of the shipped dashboards and rules (npx tsx scripts/genQueryNeeds.ts)", () => {
+    assert.ok(
+      fs.readFileSync(queryNeedsFile(), "utf8") === formatQueryNeeds(computeQueryNeeds()),
+      "builders/grafana/data/query-needs.json is stale: run npx tsx scripts/genQueryNeeds.ts",
+    );
   });
 });

@@ -113,3 +113,42 @@ export function promqlBlockingMetrics(expr: string, emitted: (metric: string) =>
   };
   return blocking(parser.parse(text).topNode);
 }
+
+/** At most this many alternatives per query: beyond, the names are required all together. */
+const MAX_ALTERNATIVES = 64;
+
+/**
+ * What `expr` needs to show data, as alternatives: it shows data when every name of one
+ * alternative is emitted. `a or b` adds alternatives, `a unless b` needs only `a`, anything else
+ * (`and`, arithmetic, a function's arguments) needs all its parts. `(a or b) / c` is
+ * `[[a, c], [b, c]]`; a query that reads no metric is `[[]]`.
+ */
+export function promqlAlternatives(expr: string): string[][] {
+  const text = withoutGrafanaVariables(expr);
+  const cross = (xs: string[][], ys: string[][]): string[][] => {
+    const out: string[][] = [];
+    for (const x of xs) for (const y of ys) out.push([...new Set([...x, ...y])]);
+    return out.length > MAX_ALTERNATIVES ? [[...new Set(out.flat())]] : out;
+  };
+  const alts = (node: SyntaxNode): string[][] => {
+    if (node.name === "VectorSelector") {
+      const name = selectorName(node, text);
+      return [name ? [name] : []];
+    }
+    const kids: SyntaxNode[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) kids.push(c);
+    if (node.name === "BinaryExpr") {
+      const op = kids.find((k) => k.name === "Or" || k.name === "Unless");
+      const sides = kids.filter((k) => /Expr$|Selector$|Call$|Literal$/.test(k.name));
+      if (op && sides.length === 2) {
+        const [l, r] = sides.map(alts);
+        return op.name === "Unless" ? l : [...l, ...r].slice(0, MAX_ALTERNATIVES);
+      }
+    }
+    return kids.map(alts).reduce(cross, [[]]);
+  };
+  const seen = new Set<string>();
+  return alts(parser.parse(text).topNode as SyntaxNode)
+    .map((a) => a.sort())
+    .filter((a) => !seen.has(a.join(",")) && !!seen.add(a.join(",")));
+}
