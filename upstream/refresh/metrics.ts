@@ -319,10 +319,10 @@ function readExposition(
 }
 
 /** `name = "value"` constants of a Go file (const or var, in blocks or alone). */
-function goConsts(text: string): Record<string, string> {
+function goConsts(text: string, short = true): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:const\s+|var\s+)?(\w+)(?:\s+string)?\s*:?=\s*"([^"\n]*)"/g))
-    out[m[1]] ??= m[2];
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:const\s+|var\s+)?(\w+)(?:\s+string)?\s*(:?)=\s*"([^"\n]*)"/g))
+    if (short || m[2] === "") out[m[1]] ??= m[3];
   return out;
 }
 
@@ -337,9 +337,10 @@ function goValue(expr: string, consts: Record<string, string>): string | undefin
   const lit = /^"([^"]*)"$/.exec(e) ?? /^`([^`]*)`$/.exec(e);
   if (lit) return lit[1];
   if (e in consts) return consts[e];
+  // `plugin.Namespace`: another package's exported constant, by its name; `c.subsystem` is a
+  // struct field, whose value the source sets at run time.
   const last = e.split(".").pop()!;
-  if (e !== last && `${e}` in consts) return consts[e];
-  if (/^[\w.]+$/.test(e) && last in consts) return consts[last];
+  if (/^\w+\.[A-Z]\w*$/.test(e) && last in consts) return consts[last];
   return undefined;
 }
 
@@ -494,7 +495,11 @@ const OTHER_OS =
   /_(darwin|windows|freebsd|openbsd|netbsd|dragonfly|solaris|aix|illumos|plan9|bsd|nocgo|cgo|other)(_[a-z0-9]+)?\.(go|txt)$/;
 
 /** Every row one source yields. */
-export function readSource(src: MetricSource, tree: Tree): MetricRow[] {
+export function readSource(
+  src: MetricSource,
+  tree: Tree,
+  offCollectors: Map<string, Set<string>> = new Map(),
+): MetricRow[] {
   const rows: MetricRow[] = [];
   const versionRead = `${src.repository} ${src.tag}`;
   const files = tree
@@ -508,7 +513,8 @@ export function readSource(src: MetricSource, tree: Tree): MetricRow[] {
   if (src.extractor === "go-opts")
     for (const [file, text] of texts) {
       const dir = path.posix.dirname(file);
-      packageConsts.set(dir, { ...goConsts(text), ...(packageConsts.get(dir) ?? {}) });
+      // Declarations only: a function's `x := "..."` is no constant of the package.
+      packageConsts.set(dir, { ...goConsts(text, false), ...(packageConsts.get(dir) ?? {}) });
     }
   for (const file of files) {
     const text = texts.get(file);
@@ -523,7 +529,27 @@ export function readSource(src: MetricSource, tree: Tree): MetricRow[] {
             : src.extractor === "go-opts"
               ? readGoOpts(text, file, { ...src.consts, ...packageConsts.get(path.posix.dirname(file)) })
               : readGoLiterals(text, file, src.prefixes);
-    const byPath = src.presentWhen.byPath.find(([p]) => file.startsWith(p));
+    // `registerCollector=<key>`: a file that registers a collector off by default (node_exporter's
+    // `registerCollector("systemd", defaultDisabled, ...)`) gives its names `<key>:<collector>`.
+    const collectorKey = src.presentWhen.byPath.find(([p]) => p === "registerCollector")?.[1];
+    const off = collectorKey
+      ? /registerCollector\(\s*("[^"]+"|\w+)\s*,\s*defaultDisabled/.exec(text)?.[1]
+      : undefined;
+    const offName = off
+      ? goValue(off, { ...src.consts, ...packageConsts.get(path.posix.dirname(file)) })
+      : undefined;
+    const seen = offCollectors.get(`${src.repository} ${src.tag}`) ?? new Set<string>();
+    if (offName) offCollectors.set(`${src.repository} ${src.tag}`, seen.add(offName));
+    const byPath: [string, string] | undefined =
+      collectorKey && offName
+        ? [file, `${collectorKey}:${offName}`]
+        : src.presentWhen.byPath.find(([p]) => file.startsWith(p));
+    // An exposition's names of a collector off by default (read from the same tag's Go files,
+    // an earlier row of the table): `node_<collector>_...`.
+    const offOf = (metric: string) =>
+      collectorKey && src.extractor === "exposition"
+        ? [...seen].find((c) => metric.startsWith(`${src.prefixes[0] ?? ""}${c}_`))
+        : undefined;
     for (const f of found) {
       if (src.prefixes.length && !src.prefixes.some((p) => f.metric.startsWith(p))) continue;
       const byName = src.presentWhen.byPath.find(([p]) => p === `metric:${f.metric}`);
@@ -531,7 +557,13 @@ export function readSource(src: MetricSource, tree: Tree): MetricRow[] {
         ...f,
         emitter: src.emitter,
         versionRead,
-        presentWhen: byName ? byName[1] : byPath ? byPath[1] : src.presentWhen.fallback,
+        presentWhen: byName
+          ? byName[1]
+          : offOf(f.metric)
+            ? `${collectorKey}:${offOf(f.metric)}`
+            : byPath
+              ? byPath[1]
+              : src.presentWhen.fallback,
         notes: [f.notes, src.notes].filter(Boolean).join("; "),
       });
     }
@@ -592,8 +624,9 @@ export function refreshMetrics(root: string, project: string = projectRoot()): s
   const sourcesPath = path.join(project, SOURCES_FILE);
   const sources = parseSources(fs.readFileSync(sourcesPath, "utf8"), SOURCES_FILE);
   const rows: MetricRow[] = [];
+  const offCollectors = new Map<string, Set<string>>();
   for (const s of sources) {
-    const found = readSource(s, openTree(root, s.repository, s.tag));
+    const found = readSource(s, openTree(root, s.repository, s.tag), offCollectors);
     if (found.length === 0)
       throw new Error(
         `${s.repository} ${s.tag} (${s.extractor} ${s.paths.join(",")}): no metric found; the paths or the reader no longer fit the source`,
