@@ -88,7 +88,8 @@ describe("refresh-metrics", () => {
         "kubernetes\tkubernetes/kubernetes\tindex:abc\tk8s-doclist\tdoc/list.yaml\talways\t\t\t",
         "ksm\tkubernetes/kube-state-metrics\tv2.17.0\tmd-table\tdocs/\tkube-state-metrics\t\t\t",
         "cadvisor\tgoogle/cadvisor\tv0.47.3\tmd-table\tdocs/prometheus.md\talways\t\t\t",
-        "node\tprometheus/node_exporter\tv1.10.2\texposition\tfixtures/e2e-output.txt\tnode-exporter\tnode_\t\t",
+        "node\tprometheus/node_exporter\tv1.10.2\tgo-opts\tcollector/\tnode-exporter;registerCollector=ne-collector\tnode_\tnamespace=node\t",
+        "node\tprometheus/node_exporter\tv1.10.2\texposition\tfixtures/e2e-output.txt\tnode-exporter;registerCollector=ne-collector\tnode_\t\t",
         "prom\tprometheus/prometheus\tv3.7.3\tgo-opts\tnotifier/\tprometheus;notifier/b.go=cond:b\tprometheus_\t\t",
         "go\tprometheus/client_golang\tv1.23.2\tgo-opts\tpkg/\talways\tgo_,process_\tns=\t",
         "vm\tVictoriaMetrics/VictoriaMetrics\tv1.144.0\tgo-literal\tapp/\tvmsingle;metric:vm_slow_row_inserts_total=cond:slow\tvm_,vmalert_\t\t",
@@ -122,8 +123,22 @@ describe("refresh-metrics", () => {
             "node_load1 0.21",
             "# TYPE node_network_up gauge",
             'node_network_up{device="eth0"} 1',
+            "# TYPE node_systemd_units gauge",
+            'node_systemd_units{state="active"} 3',
             "# TYPE go_goroutines gauge",
             "go_goroutines 7",
+          ].join("\n"),
+        },
+        "prometheus+node_exporter@v1.10.2/collector": {
+          "systemd_linux.go": [
+            "package collector",
+            'func init() { registerCollector("systemd", defaultDisabled, NewSystemdCollector) }',
+            'var d = prometheus.NewDesc(prometheus.BuildFQName(namespace, "systemd", "unit_state"), "h", []string{"name", "state"}, nil)',
+          ].join("\n"),
+          "loadavg.go": [
+            "package collector",
+            'func init() { registerCollector("loadavg", defaultEnabled, NewLoadavgCollector) }',
+            'var d = prometheus.NewDesc(prometheus.BuildFQName(namespace, "", "load5"), "h", nil, nil)',
           ].join("\n"),
         },
         "prometheus+prometheus@v3.7.3": { "notifier/a.go": GO_PKG_A, "notifier/b.go": GO_PKG_B },
@@ -155,6 +170,14 @@ describe("refresh-metrics", () => {
       [row("node_network_up").labels, row("node_network_up").source],
       ["device", "fixtures/e2e-output.txt:4"],
     );
+    // A collector node_exporter registers defaultDisabled: its names need its flag, the
+    // exposition's `node_<collector>_*` too; one on by default needs nothing more.
+    assert.deepEqual(
+      [row("node_systemd_unit_state").present_when, row("node_systemd_unit_state").labels],
+      ["ne-collector:systemd", "name,state"],
+    );
+    assert.equal(row("node_systemd_units").present_when, "ne-collector:systemd");
+    assert.equal(row("node_load5").present_when, "node-exporter");
     // The prefix column keeps the exposition's go_goroutines out of node-exporter's rows.
     assert.ok(!rows.has("go_goroutines"));
     // A constant of another file of the same Go package; the label list after the options.
