@@ -162,6 +162,21 @@ describe("community dashboards", function () {
     assert.ok(panelsOf(logs.json).some((p) => p.type === "logs"));
   });
 
+  it("reads and ships dashboards in the pre-Grafana-5 `rows` schema (the loki-mixin's chunks and retention at chart 18)", () => {
+    const legacy = communityDashboardsData().dashboards.filter((d) => d.json.rows && !d.json.panels);
+    assert.ok(legacy.length > 0, "the data holds a dashboard made of rows");
+    for (const d of legacy) {
+      const targets = panelsOf(d.json).flatMap((p) => p.targets ?? []);
+      assert.ok(targets.length > 0, `${d.file}: its rows' panels are read`);
+      assert.equal(d.panelMetrics.length, panelsOf(d.json).length, `${d.file}: one metrics entry per panel`);
+    }
+    const shipped = new Set(
+      allStacks().flatMap((x) => communityDashboards({ emitters: x.emitters }).map((o) => o.file)),
+    );
+    for (const d of legacy.filter((x) => x.source === "loki"))
+      assert.ok(shipped.has(`${d.source}-${d.file}.json`), `${d.file} is provisioned`);
+  });
+
   it("files each source under its own folder, each folder's ConfigMap within the API server's limit", () => {
     for (const s of allStacks()) {
       const maps = communityDashboardConfigMaps("monitoring", s);
