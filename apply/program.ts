@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../config/load";
 import { ConfigError } from "../config/errors";
+import { configWarnings } from "../config/resolve";
 import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
 import { buildStack } from "./stack";
 import type { StackOutputs } from "../plan/types";
@@ -36,5 +37,7 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
     const problems = offlineContextProblems(config, allConfig);
     if (problems.length > 0) throw new ConfigError(problems);
   }
+  // Said on every preview and update (and, under the synthesis's mocks, on stderr).
+  for (const w of configWarnings(config)) void pulumi.log.warn(w);
   return buildStack(config, opts.rootOpts);
 }

@@ -15,6 +15,7 @@ import type { Phase } from "../config/resolve";
 import type { PhaseCapabilities } from "../model/phases";
 import { ApiError, basicAuth, instantQuery, requestJson, tenantHeaders, urlOf } from "./http";
 import type { CheckId, CheckResult, Component, Evaluator, Expectations } from "./types";
+import { checkLokiGate, type LokiStep } from "./lokiGate";
 
 /** What the checks are given: the expectations and the way to each component. */
 export interface VerifyContext {
@@ -25,6 +26,8 @@ export interface VerifyContext {
   grafanaLogin(): Promise<{ user: string; password: string }>;
   /** The phase `--gate` asks about, and its row of the phase table. */
   gate?: Phase;
+  /** The step of the move off SimpleScalable `--gate` asks about (verify/lokiGate.ts). */
+  lokiStep?: LokiStep;
   next?: PhaseCapabilities;
   /** Now, in Unix seconds. */
   now(): number;
@@ -551,6 +554,16 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
   return pass("history", held.join("; "));
 }
 
+/**
+ * `loki-ring` (with --gate loki-join, loki-drain or loki-monolithic): whether the next step of the
+ * move off SimpleScalable is safe, asked of Loki's ring, readiness and config (verify/lokiGate.ts).
+ */
+export async function checkLokiRing(ctx: VerifyContext): Promise<CheckResult> {
+  if (!ctx.lokiStep) return skip("loki-ring", "asked only with --gate loki-join, loki-drain or loki-monolithic");
+  const r = await checkLokiGate(await ctx.base("loki-ring"), ctx.lokiStep, ctx.exp.loki);
+  return r.ok ? pass("loki-ring", r.detail) : fail("loki-ring", r.detail);
+}
+
 /** Every check in report order. */
 export const CHECKS: { id: CheckId; run: (ctx: VerifyContext) => Promise<CheckResult> }[] = [
   { id: "targets", run: checkTargets },
@@ -560,6 +573,7 @@ export const CHECKS: { id: CheckId; run: (ctx: VerifyContext) => Promise<CheckRe
   { id: "logs", run: checkLogs },
   { id: "grafana", run: checkGrafana },
   { id: "history", run: checkHistory },
+  { id: "loki-ring", run: checkLokiRing },
 ];
 
 /** Runs every check; an error becomes that check's `fail` with its message (never a stack). */

@@ -5,6 +5,8 @@ import { grafanaDatasources } from "../builders/grafana/datasources";
 import { dashboardsFor } from "../builders/grafana/dashboards";
 import { planStack } from "../plan/plan";
 import type { Expectations } from "./types";
+import { RELEASES } from "../model/names";
+import { lokiName } from "../model/services";
 
 /**
  * What verify expects of the stack `cfg` describes, from its plan: the phase table's row, the
@@ -58,6 +60,7 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
       victoriametrics: ep.victoriametrics.query,
       alertmanager: ep.alertmanagers[caps.alertmanager],
       loki: ep.loki.query,
+      "loki-ring": ep.loki.ring,
       grafana: ep.grafana,
     },
     jobs: [...new Set(jobs)].sort(),
@@ -77,5 +80,13 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
       passwordKey: admin.passwordKey,
     },
     historyWindowSeconds: window,
+    loki: {
+      mode: cfg.loki.mode,
+      replicas: cfg.loki.replicas,
+      write: cfg.loki.write,
+      replicationFactor: cfg.loki.replicationFactor,
+      monolithicSet: RELEASES.loki,
+      writeSet: lokiName("write"),
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { Phase } from "../config/resolve";
 import type { PhaseCapabilities, Backend } from "../model/phases";
 import type { RuleGroup } from "../builders/alerting/rules";
 import type { Datasource } from "../builders/grafana/datasources";
+import type { LokiMove } from "./lokiGate";
 
 /** The check ids, in the order they are run and printed. Stable: scripts and runbooks name them. */
 export const CHECK_IDS = [
@@ -12,6 +13,7 @@ export const CHECK_IDS = [
   "logs",
   "grafana",
   "history",
+  "loki-ring",
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -39,6 +41,7 @@ export const COMPONENTS = [
   "victoriametrics",
   "alertmanager",
   "loki",
+  "loki-ring",
   "grafana",
 ] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -84,4 +87,6 @@ export interface Expectations {
   grafanaAdminSecret: { name: string; userKey: string; passwordKey: string };
   /** How far back the backend must hold data before the default flips (Prometheus' retention). */
   historyWindowSeconds: number;
+  /** Loki's mode and pods, for the gates of the move off SimpleScalable. */
+  loki: LokiMove;
 }

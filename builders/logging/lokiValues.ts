@@ -6,6 +6,19 @@ import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/ha
 import { PART_OF_LABEL } from "../metadata";
 import type { RuleGroup } from "../alerting/ruleGroup";
 import { stringify } from "yaml";
+import {
+  LOKI_DISTRIBUTED_CLAIMS,
+  LOKI_DISTRIBUTED_WORKLOADS,
+  type LokiDistributedComponent,
+} from "../../config/sizing";
+import {
+  chartDeploymentMode,
+  LOKI_TERMINATION_GRACE_SECONDS,
+  lokiDistributedConfig,
+  lokiDistributedValues,
+  lokiIngesterConfig,
+  lokiTargetReplicas,
+} from "./lokiModes";
 
 /** Inputs of {@link lokiValues}: validated Loki settings plus what the stack decided around them. */
 export interface LokiInputs {
@@ -19,6 +32,8 @@ export interface LokiInputs {
   serviceMonitor: boolean;
   /** Sizes from the declared workload (config/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
+  /** The declared logs a day (workload.logsPerDay), which Distributed's replicas follow. Default none (its floors). */
+  logsPerDayBytes?: number;
   /**
    * Loki's ruler: the Alertmanager it sends to (the phase's, model/endpoints.ts) and the tenant whose
    * rule directory holds the program's LogQL rules (ConfigMap {@link LOKI_RULES_CONFIGMAP}).
@@ -52,7 +67,7 @@ const EXPAND_ENV = ["-config.expand-env=true"];
  */
 export function lokiValues(input: LokiInputs): Record<string, any> {
   const { loki, storage, profile } = input;
-  const single = loki.mode === "SingleBinary";
+  const replicas = lokiTargetReplicas(loki);
   const store = lokiObjectStore(storage);
   const envFrom = storage.kind === "s3" ? storage.envFrom : [];
   // Claims outlive the StatefulSet in every stack: with the flag on, the chart sets
@@ -83,15 +98,27 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         extraVolumes: [{ name: "homelab-rules", emptyDir: {} }],
         extraVolumeMounts: [{ name: "homelab-rules", mountPath: LOKI_RULES_DIR, readOnly: true }],
       };
-  // Targets with a claim (all but read) are stateful: they preempt ordinary pods.
+  // Targets with a claim (all but read) are stateful: they preempt ordinary pods. Those holding
+  // an ingester (monolithic, write) get the grace their flush needs (lokiModes.ts).
   const target = (replicas: number, workload: Parameters<typeof sizing>[1], ruler = false) => ({
     replicas,
     ...(workload !== "lokiRead" ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
+    ...(workload === "lokiSingleBinary" || workload === "lokiWrite"
+      ? { terminationGracePeriodSeconds: LOKI_TERMINATION_GRACE_SECONDS }
+      : {}),
     extraArgs: EXPAND_ENV,
     extraEnvFrom: envFrom,
     resources: sizing(profile, workload, input.sized),
     persistence,
     ...(ruler ? rules : {}),
+  });
+  // Distributed's components: the same shell, each sized as its own workload.
+  const component = (c: LokiDistributedComponent) => ({
+    ...(LOKI_DISTRIBUTED_CLAIMS.includes(c) ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
+    extraArgs: EXPAND_ENV,
+    extraEnvFrom: envFrom,
+    resources: sizing(profile, LOKI_DISTRIBUTED_WORKLOADS[c], input.sized),
+    ...(c === "ruler" ? rules : {}),
   });
 
   const storageValues =
@@ -114,7 +141,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       : { type: "filesystem" };
 
   return {
-    deploymentMode: loki.mode,
+    deploymentMode: chartDeploymentMode(loki.mode),
     loki: {
       image: imageValues(versions.images.loki, "digest"),
       // The chart's user (10001) and container context plus seccomp RuntimeDefault, for every
@@ -160,11 +187,17 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         delete_request_store: store,
       },
       pattern_ingester: { enabled: true },
+      ingester: lokiIngesterConfig(),
+      ...lokiDistributedConfig(loki.mode),
     },
-    singleBinary: target(single ? loki.replicas : 0, "lokiSingleBinary", true),
-    write: target(single ? 0 : loki.write, "lokiWrite"),
-    read: target(single ? 0 : loki.read, "lokiRead"),
-    backend: target(single ? 0 : loki.backend, "lokiBackend", true),
+    singleBinary: target(replicas.singleBinary, "lokiSingleBinary", true),
+    write: target(replicas.write, "lokiWrite"),
+    read: target(replicas.read, "lokiRead"),
+    backend: target(replicas.backend, "lokiBackend", true),
+    ...lokiDistributedValues(loki, input.logsPerDayBytes, component, {
+      size: loki.volumeSize,
+      storageClass: input.storageClass,
+    }),
     // The chart's caches ask for ~9.8 GiB (chunks) and ~1.2 GiB (results) even in SingleBinary.
     chunksCache: { enabled: false },
     resultsCache: { enabled: false },
