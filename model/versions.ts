@@ -7,7 +7,7 @@
  */
 export const versions = {
   charts: {
-    loki: { chart: "loki", repo: "https://grafana.github.io/helm-charts", version: "6.49.0" },
+    loki: { chart: "loki", repo: "https://grafana-community.github.io/helm-charts", version: "18.11.0" },
     alloy: { chart: "alloy", repo: "https://grafana.github.io/helm-charts", version: "1.5.0" },
     grafana: { chart: "grafana", repo: "https://grafana-community.github.io/helm-charts", version: "12.3.1" },
     vector: { chart: "vector", repo: "https://helm.vector.dev", version: "0.56.0" },
@@ -46,12 +46,12 @@ export const versions = {
     loki: {
       registry: "docker.io",
       repository: "grafana/loki",
-      tag: "3.6.3",
+      tag: "3.7.6",
     },
     lokiCanary: {
       registry: "docker.io",
       repository: "grafana/loki-canary",
-      tag: "3.6.3",
+      tag: "3.7.6",
     },
     // The Loki chart's default is the floating `1.29-alpine`; this is the last 1.29 mainline build
     // (nginx/docker-nginx-unprivileged f8a83af "Update mainline NGINX to 1.29.5":
@@ -61,6 +61,13 @@ export const versions = {
       registry: "docker.io",
       repository: "nginxinc/nginx-unprivileged",
       tag: "1.29.5-alpine",
+    },
+    // The gateway's metrics sidecar, the Loki chart's default since 18.x (loki 18.11.0 values.yaml
+    // `gateway.metrics.image`).
+    lokiGatewayExporter: {
+      registry: "ghcr.io",
+      repository: "jkroepke/access-log-exporter",
+      tag: "0.4.11",
     },
     alloy: {
       registry: "docker.io",

@@ -178,9 +178,8 @@ const DISTRIBUTED_TARGETS = [
 
 /**
  * The chart refuses replicas of two deployment modes at once, except in its transitional modes
- * (loki 6.49 templates/validate.yaml; grafana-community loki 18.11.0 the same, with the new
- * name): single binary + simple scalable needs `Monolithic<->SimpleScalable` (or its old name
- * `SingleBinary<->SimpleScalable`), simple scalable + distributed needs `SimpleScalable<->Distributed`,
+ * (loki 6.49 and 18.11.0 templates/validate.yaml): single binary + simple scalable needs
+ * `SingleBinary<->SimpleScalable` (chart 12.0 and later also `Monolithic<->SimpleScalable`), simple scalable + distributed needs `SimpleScalable<->Distributed`,
  * single binary + distributed is always refused.
  */
 export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): ResourceValidationPolicy {

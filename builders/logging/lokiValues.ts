@@ -107,6 +107,8 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       ? { terminationGracePeriodSeconds: LOKI_TERMINATION_GRACE_SECONDS }
       : {}),
     extraArgs: EXPAND_ENV,
+    // Each target's own switch wins over `defaults` (loki 18.11.0 templates/_pod.tpl).
+    automountServiceAccountToken: false,
     extraEnvFrom: envFrom,
     resources: sizing(profile, workload, input.sized),
     persistence,
@@ -141,7 +143,12 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       : { type: "filesystem" };
 
   return {
+    // The chart's own names (Monolithic since chart 12.0; builders/logging/lokiModes.ts).
     deploymentMode: chartDeploymentMode(loki.mode),
+    // Chart 18 mounts the ServiceAccount token into every Loki pod by default
+    // (`defaults.automountServiceAccountToken: true`, loki 18.11.0 values.yaml, templates/_pod.tpl);
+    // Loki calls no Kubernetes API (the rules sidecar is off below).
+    defaults: { automountServiceAccountToken: false },
     loki: {
       image: imageValues(versions.images.loki, "digest"),
       // The chart's user (10001) and container context plus seccomp RuntimeDefault, for every
@@ -192,7 +199,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     },
     singleBinary: target(replicas.singleBinary, "lokiSingleBinary", true),
     write: target(replicas.write, "lokiWrite"),
-    read: target(replicas.read, "lokiRead"),
+    // The read target is a Deployment without claims: chart 18 refuses a claim on a Deployment of
+    // more than one replica (loki 18.11.0 templates/_workload.tpl, "Persistence with PVC is not
+    // supported for Deployment"), and 6.x never gave it one either.
+    read: { ...target(replicas.read, "lokiRead"), persistence: { enabled: false } },
     backend: target(replicas.backend, "lokiBackend", true),
     ...lokiDistributedValues(loki, input.logsPerDayBytes, component, {
       size: loki.volumeSize,
@@ -205,13 +215,20 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     serviceAccount: { automountServiceAccountToken: false },
     gateway: {
       enabled: loki.gateway,
-      // Two in production, so a drain or a node loss never stops every push; from 2 replicas the
-      // chart renders a PodDisruptionBudget (maxUnavailable 1, templates/gateway/poddisruptionbudget-gateway.yaml).
+      // Two in production, so a drain or a node loss never stops every push. From 2 replicas the
+      // chart renders a PodDisruptionBudget, but since chart 18 only with a budget to put in it
+      // (loki 18.11.0 templates/_pdb.tpl: no PDB when `maxUnavailable` and
+      // `podDisruptionBudget.*` are all unset, and the gateway sets none): the 6.x one, kept.
       replicas: input.production ? 2 : 1,
+      podDisruptionBudget: { maxUnavailable: 1 },
       podSecurityContext: nonRootPod(101),
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),
       image: imageValues(versions.images.lokiGateway, "digest"),
       resources: sizing(profile, "lokiGateway"),
+      // Chart 18 runs an access-log-exporter beside nginx for the gateway's metrics
+      // (`gateway.metrics.enabled: true`, loki 18.11.0 values.yaml, templates/gateway/deployment.yaml):
+      // pinned here so the arm64 policy and Renovate know the image.
+      metrics: { image: imageValues(versions.images.lokiGatewayExporter, "digest") },
     },
     lokiCanary: {
       enabled: loki.canary,
@@ -231,7 +248,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     test: { enabled: false },
     monitoring: {
       serviceMonitor: { enabled: input.serviceMonitor, labels: { release: "homelab" } },
-      selfMonitoring: { enabled: false, grafanaAgent: { installOperator: false } },
     },
     minio: { enabled: false },
   };

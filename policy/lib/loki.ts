@@ -220,8 +220,7 @@ export function lokiTopology(values: any): {
   const sides: Record<string, (keyof typeof t)[]> = {
     SingleBinary: ["single"],
     "SingleBinary<->SimpleScalable": ["single", "write"],
-    // The names of chart 12.0 and later (SingleBinary renamed; grafana-community loki 18.11.0
-    // templates/_helpers.tpl loki.deployment.isMonolithic takes both).
+    // Chart 12.0's names for the same two (loki 18.11.0 templates/_helpers.tpl loki.deployment.isMonolithic).
     Monolithic: ["single"],
     "Monolithic<->SimpleScalable": ["single", "write"],
     SimpleScalable: ["write"],
