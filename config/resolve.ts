@@ -397,12 +397,12 @@ export const LOKI_HA = 3;
  * Loki's mode, replicas and replication factor as the stack sets them, else their defaults:
  * Monolithic (Distributed past what it holds, config/sizing.ts lokiModeFor), with 3 replicas and
  * replication factor 3 where the nodes allow it (object storage, and 3 nodes for the chart's hard
- * node anti-affinity: loki 18.11.0 values.yaml singleBinary.affinity "Hard node anti-affinity"),
- * else 1 and 1. SimpleScalable keeps the factor it always had by default (1), so a running stack
+ * node anti-affinity: loki 18.11.0 values.yaml singleBinary.affinity "Hard node anti-affinity"; not
+ * in the lightweight profile, whose Pis keep one), else 1 and 1. SimpleScalable keeps the factor it always had by default (1), so a running stack
  * that never set it keeps its ring.
  */
 export function lokiDefaults(
-  r: Pick<Raw, "loki" | "objectStore" | "nodePools">,
+  r: Pick<Raw, "loki" | "objectStore" | "nodePools" | "profile">,
   logsPerDayBytes: number | undefined,
 ): { mode: LokiMode; replicas: number; replicationFactor: number } {
   const filesystem = r.objectStore.type === "filesystem";
@@ -413,7 +413,8 @@ export function lokiDefaults(
     : filesystem
       ? "Monolithic"
       : lokiModeFor(logsPerDayBytes);
-  const ha = !filesystem && openNodeCount(r.nodePools) >= LOKI_HA;
+  // The lightweight profile (Raspberry Pis) keeps one: its stack is sized to 3 GiB of requests.
+  const ha = !filesystem && r.profile !== "lightweight" && openNodeCount(r.nodePools) >= LOKI_HA;
   const replicas = r.loki.replicas ?? (ha ? LOKI_HA : 1);
   const replicationFactor =
     r.loki.replicationFactor ??
@@ -444,7 +445,7 @@ export function lokiModeProblems(c: StackConfig): string[] {
     p.push(
       `${k("loki.write")}: expected at least 1 in SimpleScalable mode (0 write pods only while moving off it, in "${LOKI_TRANSITIONAL_MODE}"), got 0`,
     );
-  if (runsMonolithic(l.mode) && l.replicas > nodes && c.objectStore.type !== "filesystem")
+  if (runsMonolithic(l.mode) && l.replicas > 1 && l.replicas > nodes && c.objectStore.type !== "filesystem")
     p.push(
       `${k("loki.replicas")}: expected at most ${nodes}, the nodes of nodePools without NoSchedule taints (the chart keeps monolithic pods on distinct nodes: loki 18.11.0 singleBinary.affinity, hard node anti-affinity), got ${l.replicas}`,
     );

@@ -309,7 +309,7 @@ const loki = z
     mode: z.enum(LOKI_MODES).optional(),
     /**
      * Monolithic replicas. Default 3 (highly available, with replicationFactor 3) when the stack has
-     * object storage and at least 3 nodes, else 1.
+     * object storage and at least 3 nodes, in the standard profile; else 1.
      */
     replicas: count(1).optional(),
     /** SimpleScalable write replicas; while moving off SimpleScalable, the write pods still running. */

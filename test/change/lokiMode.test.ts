@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { load as loadYaml } from "js-yaml";
 import { stringify } from "yaml";
 import { lokiValues } from "../../builders/logging/lokiValues";
-import { LOKI_TERMINATION_GRACE_SECONDS } from "../../builders/logging/lokiModes";
+import { chartDeploymentMode, LOKI_TERMINATION_GRACE_SECONDS } from "../../builders/logging/lokiModes";
+import { LOKI_MODES, lokiModeOf } from "../../model/sizing";
 import { lokiMoveRefusals, lokiSide } from "../../change/lokiMode";
 import { planChange, RELEASE_TYPE, type StackState } from "../../change/change";
 import { configWarnings } from "../../config/resolve";
@@ -41,6 +43,7 @@ const release = (values: object): ExportResource =>
     type: RELEASE_TYPE,
     custom: true,
     inputs: { chart: "loki", name: "loki", namespace: "monitoring", version: versions.charts.loki.version, values },
+    outputs: {},
   }) as ExportResource;
 const state = (values: object): StackState => ({
   export: { version: 3, deployment: { resources: [release(values)] } } as any,
@@ -154,6 +157,19 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
       const mono = sets(await render(STEPS.mono.values));
       assert.equal(mono.loki.replicas, 3);
       assert.equal(mono["loki-write"], undefined);
+    });
+
+    it("every mode the stack config takes is one the chart's templates know (loki.deployment.is*)", () => {
+      const archive = path.join(chartCacheDir(ROOT), `loki-${versions.charts.loki.version}.tgz`);
+      const tpl = spawnSync("tar", ["-xzOf", archive, "loki/templates/_helpers.tpl"], { encoding: "utf8" });
+      assert.equal(tpl.status, 0, tpl.stderr);
+      const known = new Set(
+        [...tpl.stdout.matchAll(/eq \.Values\.deploymentMode "([^"]+)"/g)].map((m) => m[1]),
+      );
+      for (const mode of LOKI_MODES) assert.ok(known.has(mode), `${mode} not in ${[...known].join(", ")}`);
+      // And the names the builder writes are the chart's too.
+      for (const mode of LOKI_MODES)
+        assert.ok(known.has(chartDeploymentMode(lokiModeOf(mode))), mode);
     });
 
     it("the chart itself refuses monolithic pods beside write pods outside the transitional mode", async function () {

@@ -281,8 +281,9 @@ describe("sizing from upstream's capacity rules", function () {
         );
         assert.ok(sets.length > 0, v.title);
         for (const s of sets) {
-          const c = (s as any).spec.template.spec.containers.find(
-            (x: any) => x.name === "mimir" || x.name === "loki",
+          // Chart 18 names a target's container after the target (write, backend).
+          const c = (s as any).spec.template.spec.containers.find((x: any) =>
+            ["mimir", "loki", "write", "backend"].includes(x.name),
           );
           assert.equal(
             c.resources.requests.memory,
