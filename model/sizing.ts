@@ -30,6 +30,7 @@ export type Workload =
   | "lokiRead"
   | "lokiBackend"
   | "lokiGateway"
+  | "lokiGatewayExporter"
   | "lokiCanary"
   | "lokiIngester"
   | "lokiDistributor"
@@ -87,6 +88,8 @@ const standard: Record<Workload, Resources> = {
   lokiRead: r("100m", "256Mi", "1Gi"),
   lokiBackend: stateful("100m", "1Gi"),
   lokiGateway: r("10m", "32Mi", "128Mi"),
+  // The gateway's access-log-exporter (chart 18): counts nginx's access log lines it gets over syslog.
+  lokiGatewayExporter: r("5m", "16Mi", "64Mi"),
   lokiCanary: r("5m", "16Mi", "64Mi"),
   // Distributed (only past what Monolithic holds, config/sizing.ts sizes each from the declared
   // logs); these are the floors. Ingesters hold the WAL and chunks in memory, the index gateway

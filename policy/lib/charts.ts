@@ -450,6 +450,9 @@ export const DEFAULT_ARM64_IMAGES: string[] = [
   "docker.io/victoriametrics/vmstorage",
   "docker.io/victoriametrics/vminsert",
   "docker.io/victoriametrics/vmselect",
+  // kiwigrid/k8s-sidecar 2.10.1 (the loki chart 18.11.0's default `sidecar.image`) docker-bake.hcl:3-7
+  // (platforms linux/amd64, linux/arm64, ...) and .github/workflows/release.yaml:75-77 (the same
+  // build tagged docker.io, quay.io and ghcr.io kiwigrid/k8s-sidecar); read at the tag, not pulled.
   "quay.io/kiwigrid/k8s-sidecar",
   "docker.io/kiwigrid/k8s-sidecar",
   "docker.io/nginxinc/nginx-unprivileged",
