@@ -37,7 +37,8 @@ const NEW_NAMES: Record<string, string> = {
   "SingleBinary<->SimpleScalable": TRANSITIONAL,
 };
 
-const num = (v: unknown, d: number) => (typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : d);
+const num = (v: unknown, d: number) =>
+  typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : d;
 
 /**
  * The side a loki Release's values describe. Pods the chart does not render count as 0: write
@@ -49,7 +50,8 @@ export function lokiSide(values: Record<string, any> | undefined): LokiSide | un
   if (!values || typeof values !== "object") return undefined;
   const raw = String(values.deploymentMode ?? "");
   const mode = NEW_NAMES[raw] ?? raw;
-  const scalable = mode === "SimpleScalable" || mode === TRANSITIONAL || mode === "SimpleScalable<->Distributed";
+  const scalable =
+    mode === "SimpleScalable" || mode === TRANSITIONAL || mode === "SimpleScalable<->Distributed";
   const monolithic = mode === "Monolithic" || mode === TRANSITIONAL;
   return {
     mode,

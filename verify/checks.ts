@@ -559,7 +559,8 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
  * move off SimpleScalable is safe, asked of Loki's ring, readiness and config (verify/lokiGate.ts).
  */
 export async function checkLokiRing(ctx: VerifyContext): Promise<CheckResult> {
-  if (!ctx.lokiStep) return skip("loki-ring", "asked only with --gate loki-join, loki-drain or loki-monolithic");
+  if (!ctx.lokiStep)
+    return skip("loki-ring", "asked only with --gate loki-join, loki-drain or loki-monolithic");
   const r = await checkLokiGate(await ctx.base("loki-ring"), ctx.lokiStep, ctx.exp.loki);
   return r.ok ? pass("loki-ring", r.detail) : fail("loki-ring", r.detail);
 }

@@ -75,7 +75,11 @@ const ordinal = (id: string) => Number(id.slice(id.lastIndexOf("-") + 1));
  * (a write pod that left has flushed); before a write pod leaves, the monolithic pods must all be
  * ACTIVE and hold every copy (replication factor); Monolithic comes only once no write pod is left.
  */
-export function judgeLokiRing(step: LokiStep, m: LokiMove, shards: RingShard[]): { ok: boolean; detail: string } {
+export function judgeLokiRing(
+  step: LokiStep,
+  m: LokiMove,
+  shards: RingShard[],
+): { ok: boolean; detail: string } {
   const problems: string[] = [];
   const said: string[] = [];
   const write = shards.filter((s) => podOf(m.writeSet).test(s.id));
@@ -88,7 +92,9 @@ export function judgeLokiRing(step: LokiStep, m: LokiMove, shards: RingShard[]):
   const monoActive = mono.filter((s) => s.state === "ACTIVE").length;
   if (step === "loki-join") {
     if (write.length !== m.write)
-      problems.push(`the ring holds ${write.length} write pod(s) of ${m.writeSet}, the stack runs ${m.write}`);
+      problems.push(
+        `the ring holds ${write.length} write pod(s) of ${m.writeSet}, the stack runs ${m.write}`,
+      );
     else said.push(`${write.length} write pod(s) ACTIVE`);
   } else {
     if (monoActive < m.replicas)
@@ -141,7 +147,8 @@ export function judgeLokiConfig(yamlText: string): string[] {
 }
 
 const shardsOf = (ring: any, url: string): RingShard[] => {
-  if (!Array.isArray(ring?.shards)) throw new ApiError(`${url}: expected {"shards": [...]} (the ring page as JSON)`);
+  if (!Array.isArray(ring?.shards))
+    throw new ApiError(`${url}: expected {"shards": [...]} (the ring page as JSON)`);
   return ring.shards.map((s: any) => ({ id: String(s.id), state: String(s.state), address: s.address }));
 };
 
@@ -158,7 +165,8 @@ export async function checkLokiGate(
   const problems: string[] = [];
   const said: string[] = [];
   const ready = await requestText(urlOf(base, "/ready"));
-  if (ready.status !== 200) problems.push(`/ready: ${ready.status} ${ready.text.trim().split("\n").join(" ")}`);
+  if (ready.status !== 200)
+    problems.push(`/ready: ${ready.status} ${ready.text.trim().split("\n").join(" ")}`);
   const ringUrl = urlOf(base, "/ring");
   const ring = judgeLokiRing(step, m, shardsOf(await requestJson(ringUrl), ringUrl));
   (ring.ok ? said : problems).push(`ingester ring: ${ring.detail}`);

@@ -24,7 +24,10 @@ import { versions } from "../../model/versions";
  * "SingleBinary", "SingleBinary<->SimpleScalable"). So the values carry the names of the chart
  * they are for.
  */
-export function chartDeploymentMode(mode: LokiMode, chartVersion: string = versions.charts.loki.version): string {
+export function chartDeploymentMode(
+  mode: LokiMode,
+  chartVersion: string = versions.charts.loki.version,
+): string {
   if (Number(chartVersion.split(".")[0]) >= 12) return mode;
   if (mode === "Monolithic") return "SingleBinary";
   if (mode === "Monolithic<->SimpleScalable") return "SingleBinary<->SimpleScalable";
@@ -77,7 +80,9 @@ export interface LokiTargetReplicas {
  * run beside what is left of SimpleScalable (the write pods still holding data, and read and
  * backend until the move ends); Distributed runs none of them.
  */
-export function lokiTargetReplicas(loki: Pick<LokiConfig, "mode" | "replicas" | "write" | "read" | "backend">): LokiTargetReplicas {
+export function lokiTargetReplicas(
+  loki: Pick<LokiConfig, "mode" | "replicas" | "write" | "read" | "backend">,
+): LokiTargetReplicas {
   const scalable = runsScalable(loki.mode);
   return {
     singleBinary: runsMonolithic(loki.mode) ? loki.replicas : 0,

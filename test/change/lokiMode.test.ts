@@ -37,25 +37,39 @@ const STEPS = {
   mono: step({ mode: "Monolithic", replicas: 3 }),
 };
 
-const release = (values: object): ExportResource =>
-  ({
-    urn: "urn:pulumi:production::homelab-observability::homelab:logging:Loki$kubernetes:helm.sh/v3:Release::loki",
-    type: RELEASE_TYPE,
-    custom: true,
-    inputs: { chart: "loki", name: "loki", namespace: "monitoring", version: versions.charts.loki.version, values },
-    outputs: {},
-  }) as ExportResource;
+const release = (values: object): ExportResource => ({
+  urn: "urn:pulumi:production::homelab-observability::homelab:logging:Loki$kubernetes:helm.sh/v3:Release::loki",
+  type: RELEASE_TYPE,
+  custom: true,
+  inputs: {
+    chart: "loki",
+    name: "loki",
+    namespace: "monitoring",
+    version: versions.charts.loki.version,
+    values,
+  },
+  outputs: {},
+});
 const state = (values: object): StackState => ({
   export: { version: 3, deployment: { resources: [release(values)] } } as any,
   objects: [],
 });
-const refusalsOf = (from: object, to: object) => planChange(state(from), state(to)).refused.flatMap((e) => e.refused);
+const refusalsOf = (from: object, to: object) =>
+  planChange(state(from), state(to)).refused.flatMap((e) => e.refused);
 
 describe("moving Loki off SimpleScalable: one update at a time, nothing the write pods hold lost", () => {
   it("the steps' values: the transitional mode runs the monolithic pods beside the write pods, then the write pods go", () => {
     assert.deepEqual(lokiSide(STEPS.ssd.values), { mode: "SimpleScalable", monolithic: 0, write: 3 });
-    assert.deepEqual(lokiSide(STEPS.join.values), { mode: "Monolithic<->SimpleScalable", monolithic: 3, write: 3 });
-    assert.deepEqual(lokiSide(STEPS.drain0.values), { mode: "Monolithic<->SimpleScalable", monolithic: 3, write: 0 });
+    assert.deepEqual(lokiSide(STEPS.join.values), {
+      mode: "Monolithic<->SimpleScalable",
+      monolithic: 3,
+      write: 3,
+    });
+    assert.deepEqual(lokiSide(STEPS.drain0.values), {
+      mode: "Monolithic<->SimpleScalable",
+      monolithic: 3,
+      write: 0,
+    });
     assert.deepEqual(lokiSide(STEPS.mono.values), { mode: "Monolithic", monolithic: 3, write: 0 });
     // Every pod that holds an ingester outlasts its flush, and flushes on shutdown.
     for (const s of Object.values(STEPS)) {
@@ -85,13 +99,21 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
 
   it("refuses write pods leaving in the update that starts the monolithic pods, and two leaving at once", () => {
     const early = refusalsOf(STEPS.ssd.values, STEPS.drain2.values);
-    assert.match(early.map((x) => x.reason).join("\n"), /removes 1 write pod\(s\) \(3 -> 2\) in the update that starts the monolithic pods/);
+    assert.match(
+      early.map((x) => x.reason).join("\n"),
+      /removes 1 write pod\(s\) \(3 -> 2\) in the update that starts the monolithic pods/,
+    );
     const twice = refusalsOf(STEPS.join.values, STEPS.drain1.values);
     assert.equal(twice.length, 1);
-    assert.match(twice[0].reason, /removes 2 write pods at once \(3 -> 1\).*write\.podManagementPolicy "Parallel"/);
+    assert.match(
+      twice[0].reason,
+      /removes 2 write pods at once \(3 -> 1\).*write\.podManagementPolicy "Parallel"/,
+    );
     // All at once, straight to Monolithic from the transitional mode, is the same refusal.
     assert.match(
-      refusalsOf(STEPS.join.values, STEPS.mono.values).map((x) => x.reason).join("\n"),
+      refusalsOf(STEPS.join.values, STEPS.mono.values)
+        .map((x) => x.reason)
+        .join("\n"),
       /removes 3 write pods at once \(3 -> 0\)/,
     );
   });
@@ -113,7 +135,10 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
 
   it("warns about SimpleScalable on every stack that runs it, naming the move; no other mode is warned about", () => {
     const [w] = configWarnings(STEPS.ssd.cfg);
-    assert.match(w, /loki\.mode: "SimpleScalable" is deprecated .*"Monolithic<->SimpleScalable".*docs\/how-to\/loki-off-simple-scalable\.md.*A new stack takes "Monolithic"/);
+    assert.match(
+      w,
+      /loki\.mode: "SimpleScalable" is deprecated .*"Monolithic<->SimpleScalable".*docs\/how-to\/loki-off-simple-scalable\.md.*A new stack takes "Monolithic"/,
+    );
     for (const s of [STEPS.join, STEPS.mono]) assert.deepEqual(configWarnings(s.cfg), []);
   });
 
@@ -132,7 +157,9 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
         return r.stdout
           .split(/^---$/m)
           .map((d) => loadYaml(d) as Obj)
-          .filter((o) => o?.kind === "StatefulSet" || (o?.kind === "ConfigMap" && o.metadata.name === "loki"));
+          .filter(
+            (o) => o?.kind === "StatefulSet" || (o?.kind === "ConfigMap" && o.metadata.name === "loki"),
+          );
       });
     };
     const sets = (objs: Obj[]) =>
@@ -148,7 +175,11 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
       assert.deepEqual(j["loki-write"].volumeClaimTemplates, ssd["loki-write"].volumeClaimTemplates);
       assert.equal(j["loki-write"].serviceName, ssd["loki-write"].serviceName);
       for (const name of ["loki", "loki-write"])
-        assert.equal(j[name].template.spec.terminationGracePeriodSeconds, LOKI_TERMINATION_GRACE_SECONDS, name);
+        assert.equal(
+          j[name].template.spec.terminationGracePeriodSeconds,
+          LOKI_TERMINATION_GRACE_SECONDS,
+          name,
+        );
       // One compactor: no instance is made its horizontally scaled main; the compactor ring elects one.
       const cfg = loadYaml(join.find((o) => o.kind === "ConfigMap")!.data!["config.yaml"]) as any;
       assert.notEqual(cfg.compactor?.horizontal_scaling_mode, "main");
@@ -168,8 +199,7 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
       );
       for (const mode of LOKI_MODES) assert.ok(known.has(mode), `${mode} not in ${[...known].join(", ")}`);
       // And the names the builder writes are the chart's too.
-      for (const mode of LOKI_MODES)
-        assert.ok(known.has(chartDeploymentMode(lokiModeOf(mode))), mode);
+      for (const mode of LOKI_MODES) assert.ok(known.has(chartDeploymentMode(lokiModeOf(mode))), mode);
     });
 
     it("the chart itself refuses monolithic pods beside write pods outside the transitional mode", async function () {

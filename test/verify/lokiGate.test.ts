@@ -2,7 +2,13 @@ import { strict as assert } from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { stringify } from "yaml";
-import { checkLokiGate, judgeLokiRing, nextLokiStep, type LokiMove, type RingShard } from "../../verify/lokiGate";
+import {
+  checkLokiGate,
+  judgeLokiRing,
+  nextLokiStep,
+  type LokiMove,
+  type RingShard,
+} from "../../verify/lokiGate";
 import { runVerify } from "../../cli/verifyRun";
 import { expectationsFor } from "../../verify/expect";
 import { config } from "../support/helpers";
@@ -125,16 +131,30 @@ describe("verify --gate loki-*: the move off SimpleScalable asked of Loki's ring
     loki.ring = [...pods("loki", 3, "ACTIVE", 10), ...pods("loki-write", 3)];
     const r = await checkLokiGate(base, "loki-drain", MOVE);
     assert.ok(r.ok, r.detail);
-    assert.match(r.detail, /3 monolithic pod\(s\) ACTIVE.*next to leave: loki-write-2 \(set loki\.write to 2\)/);
+    assert.match(
+      r.detail,
+      /3 monolithic pod\(s\) ACTIVE.*next to leave: loki-write-2 \(set loki\.write to 2\)/,
+    );
   });
 
   it("loki-drain: the write pod the last update removed still LEAVING (flushing) fails, and so does one gone UNHEALTHY", async () => {
-    loki.ring = [...pods("loki", 3, "ACTIVE", 10), ...pods("loki-write", 2), shard("loki-write-2", "LEAVING", 2)];
+    loki.ring = [
+      ...pods("loki", 3, "ACTIVE", 10),
+      ...pods("loki-write", 2),
+      shard("loki-write-2", "LEAVING", 2),
+    ];
     const r = await checkLokiGate(base, "loki-drain", { ...MOVE, write: 2 });
     assert.equal(r.ok, false);
     assert.match(r.detail, /loki-write-2 is LEAVING \(still flushing its chunks/);
-    assert.match(r.detail, /the ring holds 3 write pod\(s\), the stack runs 2: a write pod the last update removed has not left the ring yet/);
-    loki.ring = [...pods("loki", 3, "ACTIVE", 10), ...pods("loki-write", 2), shard("loki-write-2", "UNHEALTHY", 2)];
+    assert.match(
+      r.detail,
+      /the ring holds 3 write pod\(s\), the stack runs 2: a write pod the last update removed has not left the ring yet/,
+    );
+    loki.ring = [
+      ...pods("loki", 3, "ACTIVE", 10),
+      ...pods("loki-write", 2),
+      shard("loki-write-2", "UNHEALTHY", 2),
+    ];
     const u = await checkLokiGate(base, "loki-drain", { ...MOVE, write: 2 });
     assert.match(u.detail, /loki-write-2 is UNHEALTHY \(no heartbeat: it stopped without leaving/);
     // Once it has left the ring (flushed, unregistered), the next may go.
@@ -234,6 +254,9 @@ describe("verify --gate loki-*: which step comes next, from the stack file", () 
       out: () => {},
     });
     assert.equal(code, 2);
-    assert.match(err, /--gate: expected a phase \(.*\) or a step of Loki's move off SimpleScalable \(loki-join, loki-drain, loki-monolithic\), got "loki-dran"/);
+    assert.match(
+      err,
+      /--gate: expected a phase \(.*\) or a step of Loki's move off SimpleScalable \(loki-join, loki-drain, loki-monolithic\), got "loki-dran"/,
+    );
   });
 });
