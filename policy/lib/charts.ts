@@ -167,17 +167,15 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
           ["compactor", "compactor", "StatefulSet"],
           ["ruler", "ruler", "StatefulSet"],
         ] as const
-      ).map(
-        ([key, target, kind]): ChartWorkload => ({
-          name: target,
-          kind,
-          object: `{fullname}-${target}`,
-          replicas: { path: `${key}.replicas`, default: 0 },
-          resources: [`${key}.resources`],
-          images: [img("loki.image", "docker.io/grafana/loki")],
-          scheduling: key,
-        }),
-      ),
+      ).map(([key, target, kind]): ChartWorkload => ({
+        name: target,
+        kind,
+        object: `{fullname}-${target}`,
+        replicas: { path: `${key}.replicas`, default: 0 },
+        resources: [`${key}.resources`],
+        images: [img("loki.image", "docker.io/grafana/loki")],
+        scheduling: key,
+      })),
       {
         name: "gateway",
         kind: "Deployment",
