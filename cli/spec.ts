@@ -140,7 +140,7 @@ export const VERIFY: CliSpec = {
     {
       name: "--gate",
       value: "<next-phase>",
-      help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's.",
+      help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's. Or a step of Loki's move off SimpleScalable (loki-join, loki-drain, loki-monolithic): whether the next one is safe, asked of Loki's ring.",
     },
     {
       name: "--window",
@@ -167,6 +167,7 @@ export const VERIFY: CliSpec = {
   examples: [
     "npm run verify -- --stack production",
     `npm run verify -- --stack staging --gate ${PHASES[1]} --json`,
+    "npm run verify -- --stack production --gate loki-drain",
   ],
 };
 

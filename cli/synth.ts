@@ -15,7 +15,15 @@ import { renderErrors, renderExport } from "../synth/render/render";
 import { DEFAULT_KUBE_VERSION } from "../synth/render/types";
 import { formatFindings, placedFrom } from "../checks/placed";
 import { checkStackCached } from "../checks/cache";
-import { budgetOf, countByType, formatBudget, formatTree, resourceCount } from "../synth/report";
+import {
+  budgetOf,
+  countByType,
+  formatBudget,
+  formatLeftOut,
+  formatTree,
+  leftOutCounts,
+  resourceCount,
+} from "../synth/report";
 import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
 import { didYouMean } from "../config/errors";
 import { projectRoot, stackNames } from "../config/paths";
@@ -189,13 +197,15 @@ async function main(): Promise<number> {
           `${checks.podsJudged} pods at their Pod Security level`,
           `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
           `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
-          `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data)`,
+          `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data; ${leftOutCounts(checks.leftOut ?? [])} left out: nothing here emits what they read)`,
           ...(checks.vectorConfigs
             ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
             : []),
           `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
         ].join(", "),
       );
+      // Each panel, dashboard and rule the stack leaves out, said (the summary counts them).
+      if (!args.quiet && (checks.leftOut ?? []).length > 0) console.log(formatLeftOut(stack, checks.leftOut));
       for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
       for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
       if (checks.findings.length > 0) {

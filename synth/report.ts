@@ -60,3 +60,24 @@ export function resourceCount(resources: { type: string; custom?: boolean }[]): 
   const rest = resources.length - custom - providers;
   return `${resources.length} resources (${custom} custom, ${rest} stack and components, ${providers} providers)`;
 }
+
+/** `12 panels, 1 dashboard and 3 rules`: how many of each a stack leaves out. */
+export function leftOutCounts(leftOut: readonly { what: string }[]): string {
+  const panels = leftOut.filter((l) => /^dashboard .*: /.test(l.what)).length;
+  const dashboards = leftOut.filter((l) => /^dashboard [^:]*$/.test(l.what)).length;
+  const rules = leftOut.filter((l) => l.what.startsWith("rule ")).length;
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? "" : "s"}`;
+  return `${n(panels, "panel")}, ${n(dashboards, "dashboard")} and ${n(rules, "rule")}`;
+}
+
+/**
+ * The synthesis' detail of what a stack leaves out (checks/emittedMetrics.ts `leftOut`): each
+ * panel, dashboard and rule on its line, why on the next.
+ */
+export function formatLeftOut(stack: string, leftOut: readonly { what: string; why: string }[]): string {
+  return (
+    `== ${stack}: left out (nothing in this stack emits what they read)\n` +
+    leftOut.map((l) => `  ${l.what}\n      ${l.why}`).join("\n") +
+    "\n"
+  );
+}
