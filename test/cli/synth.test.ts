@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import { formatTree } from "../../synth/report";
 import { readStackConfig, SECRET_SIG, SECRET_SIG_KEY, type ExportResource } from "../../synth/synthesize";
 import { mapSecrets } from "@homelab-observability/contract";
-import { ROOT, named, release, synth, tmpDir, tsNode } from "../support/helpers";
+import { ROOT, named, release, synth, tmpDir, compiledCli } from "../support/helpers";
 
 const STACKS = ["staging", "production", "pi"];
 
@@ -96,7 +96,7 @@ describe("offline synthesis", () => {
   describe("CLI", function () {
     this.timeout(60000);
     const runSynth = (args: string[]) =>
-      spawnSync(process.execPath, tsNode("cli/synth.ts", ...args), { encoding: "utf8" });
+      spawnSync(process.execPath, compiledCli("cli/synth.ts", ...args), { encoding: "utf8" });
 
     it("exits 0 and writes <out>/<stack>.json", () => {
       const out = tmpDir("synth");
