@@ -5,7 +5,7 @@
  * On a machine other work loads, wall times stretch with the load; CPU times hardly move, so they
  * say where the suite's time goes and whether a change saved any.
  *
- * Each file's CPU goes to `node_modules/.cache/homelab-tests/cpu/<run>.jsonl`, one line per file and process;
+ * Each file's CPU goes to `node_modules/.cache/homelab-observability/test-cpu/<run>.jsonl`, one line per file and process;
  * test/support/timings.ts adds them to timings.json (`files[].cpuMs`, `cpuMs`) and prints them.
  * The run id is set by .mocharc.cjs (`HOMELAB_TEST_RUN`), inherited by the parallel workers; without
  * one (mocha run without the project's configuration) nothing is written.
@@ -41,7 +41,11 @@ export function processTreeCpuMs(): number | undefined {
 
 /** The file the run's CPU lines go to, or undefined without a run id. */
 export function cpuFile(run = process.env.HOMELAB_TEST_RUN): string | undefined {
-  return run ? path.join(path.dirname(TIMINGS_FILE), "cpu", `${run}.jsonl`) : undefined;
+  // Beside the fixture cache, not in it: a folder there is a cache kind, and its presence makes a run
+  // warm (cli/suiteTimings.ts runCachesEmpty).
+  return run
+    ? path.join(path.dirname(path.dirname(TIMINGS_FILE)), "homelab-observability", "test-cpu", `${run}.jsonl`)
+    : undefined;
 }
 
 const perFile = new Map<string, number>();
