@@ -44,8 +44,10 @@ if (process.env.NODE_COMPILE_CACHE === undefined) process.env.NODE_COMPILE_CACHE
 require("module").enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
 
 // The run's id, for the CPU each file costs (test/support/cpuTimes.ts, root hooks in every
-// worker; test/support/timings.ts collects it): inherited by the workers.
-if (process.env.HOMELAB_TEST_RUN === undefined) process.env.HOMELAB_TEST_RUN = `${process.pid}-${Date.now()}`;
+// worker; test/support/timings.ts collects it): inherited by the workers. Not a HOMELAB_* name: the
+// fixture cache keys on those (test/support/fixtureCache.ts envHash), and a new id each run would
+// make every run miss it.
+if (process.env.TESTS_CPU_RUN === undefined) process.env.TESTS_CPU_RUN = `${process.pid}-${Date.now()}`;
 
 const fileOnCommandLine = process.argv.slice(2).some((a) => /\.test\.ts$|\*/.test(a));
 

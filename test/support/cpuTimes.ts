@@ -7,7 +7,7 @@
  *
  * Each file's CPU goes to `node_modules/.cache/homelab-observability/test-cpu/<run>.jsonl`, one line per file and process;
  * test/support/timings.ts adds them to timings.json (`files[].cpuMs`, `cpuMs`) and prints them.
- * The run id is set by .mocharc.cjs (`HOMELAB_TEST_RUN`), inherited by the parallel workers; without
+ * The run id is set by .mocharc.cjs (`TESTS_CPU_RUN`), inherited by the parallel workers; without
  * one (mocha run without the project's configuration) nothing is written.
  *
  * A file's CPU is counted from the mark before its first test (its `before` hooks included) to
@@ -40,7 +40,7 @@ export function processTreeCpuMs(): number | undefined {
 }
 
 /** The file the run's CPU lines go to, or undefined without a run id. */
-export function cpuFile(run = process.env.HOMELAB_TEST_RUN): string | undefined {
+export function cpuFile(run = process.env.TESTS_CPU_RUN): string | undefined {
   // Beside the fixture cache, not in it: a folder there is a cache kind, and its presence makes a run
   // warm (cli/suiteTimings.ts runCachesEmpty).
   return run

@@ -121,7 +121,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function collectCpu(): { files: Map<string, number>; totalMs: number } | undefined {
   // Only the run this process started (.mocharc.cjs names it after its pid): a mocha a test starts
   // inherits the variable and must not take its parent's figures.
-  if (!process.env.HOMELAB_TEST_RUN?.startsWith(`${process.pid}-`)) return undefined;
+  if (!process.env.TESTS_CPU_RUN?.startsWith(`${process.pid}-`)) return undefined;
   const file = cpuFile();
   if (!file || !fs.existsSync(file)) return undefined;
   const files = new Map<string, number>();
