@@ -5,7 +5,7 @@ import "./tools";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/resolve";
-import { evaluateResources, failed, formatViolations, verdict, type PackConfig } from "../policy/evaluate";
+import { evaluateResources, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
 import { SynthInputError, withoutImportIds } from "../synth/synthesize";
 import { CliConfigError } from "../config/stackFile";
@@ -13,9 +13,24 @@ import { ChartCacheError } from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
 import { DEFAULT_KUBE_VERSION } from "../synth/render/types";
-import { formatFindings, placedFrom } from "../checks/placed";
+import { placedFrom } from "../checks/placed";
 import { checkStackCached } from "../checks/cache";
-import { budgetOf, countByType, formatBudget, formatTree, resourceCount } from "../synth/report";
+import {
+  attributeOverrides,
+  budgetOf,
+  closingLine,
+  countByType,
+  formatBudget,
+  formatMergedFindings,
+  formatMergedViolations,
+  formatTree,
+  mergeProblems,
+  outcomeCode,
+  resourceCount,
+  runClosingLine,
+  type CheckFinding,
+  type StackOutcome,
+} from "../synth/report";
 import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
 import { didYouMean } from "../config/errors";
 import { projectRoot, stackNames } from "../config/paths";
@@ -97,7 +112,7 @@ async function main(): Promise<number> {
     ? (await import("../synth/pack")).readPackConfig(args.policyConfig)
     : {};
   fs.mkdirSync(args.out, { recursive: true });
-  let code = 0;
+  const outcomes: StackOutcome[] = [];
   for (const stack of stacks) {
     let result;
     try {
@@ -130,6 +145,8 @@ async function main(): Promise<number> {
     /** Summary lines after the count, each wrapped at 80 columns below. */
     const rendered: string[] = [];
     let judged = resources;
+    let renderErrorCount = 0;
+    let findings: CheckFinding[] = [];
     if (args.render) {
       let renders;
       try {
@@ -153,7 +170,7 @@ async function main(): Promise<number> {
           `${stack}: ${errors.length} of ${renders.length} Helm releases did not render (helm template):\n` +
             errors.map((e) => `  ${e}`).join("\n"),
         );
-        code = 1;
+        renderErrorCount = errors.length;
       }
       judged = withRenderedObjects(resources, renders);
       const objects = renders.reduce((n, r) => n + r.objects.length, 0);
@@ -198,17 +215,28 @@ async function main(): Promise<number> {
       );
       for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
       for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
-      if (checks.findings.length > 0) {
-        console.error(
-          `${stack}: the rendered stack would fail in a cluster:\n${formatFindings(checks.findings)}`,
-        );
-        code = 1;
-      }
+      findings = checks.findings;
     }
     // The pack and the budget judge what the cluster would receive: rendered objects stand beside
     // their releases (withRenderedObjects), so images and requests are the ones that really run.
     progress(`${stack}: running the policy pack`);
-    const violations = await evaluateResources(judged, packConfig);
+    // One message per mistake: what the pack and the checks report of one cause is merged, and a
+    // report on a release the stack's chartValues override names those keys.
+    const overrides = overridesOf(result.export);
+    const merged = mergeProblems(await evaluateResources(judged, packConfig), findings);
+    const violations = attributeOverrides(merged.violations, resources, overrides);
+    const problems = attributeOverrides(merged.findings, resources, overrides);
+    if (problems.length > 0)
+      console.error(
+        `${stack}: the rendered stack would fail in a cluster:\n${formatMergedFindings(problems)}`,
+      );
+    // The summary line counts the problems as printed, one per mistake.
+    const checkedLine = rendered.length - 1;
+    if (checkedLine >= 0 && rendered[checkedLine].startsWith("checked "))
+      rendered[checkedLine] = rendered[checkedLine].replace(
+        /: \d+ problem\(s\)$/,
+        `: ${problems.length} problem(s)`,
+      );
     if (!args.quiet) {
       console.log(`== ${stack}: resource tree`);
       console.log(formatTree(resources));
@@ -227,7 +255,7 @@ async function main(): Promise<number> {
         console.log(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
     }
     if (violations.length > 0)
-      console.log(`\n== ${stack}: policy violations\n${formatViolations(violations)}`);
+      console.log(`\n== ${stack}: policy violations\n${formatMergedViolations(violations)}`);
     const byType = countByType(resources)
       .map(([t, n]) => `${t.split(":").pop()}×${n}`)
       .join(", ");
@@ -240,11 +268,18 @@ async function main(): Promise<number> {
         line(`${resourceCount(resources)} -> ${file}`),
         line(`custom resources by type: ${byType}`),
         ...rendered.map(line),
-        ...overridesInForce(result.export).map(line),
-        `${stack}: ${verdict(violations)}`,
+        ...(overrides.length > 0
+          ? [`chart values overrides in force (chartValues): ${overrides.join(", ")}`]
+          : []
+        ).map(line),
       ].join("\n"),
     );
-    if (failed(violations)) code = 1;
+    const outcome: StackOutcome = {
+      stack,
+      renderErrors: renderErrorCount,
+      checkProblems: problems.length,
+      violations,
+    };
     // The change from what runs (or ran) to this synthesis: preview/change.
     if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
       const change = await import("../change/check");
@@ -253,22 +288,27 @@ async function main(): Promise<number> {
         running: args.running,
       });
       console.log(c.text);
-      if (c.code !== 0) code = c.code;
+      outcome.change = c.code;
     }
+    // The verdict ends the stack's output on a line of its own, with the exit status it gives.
+    console.log(closingLine(outcome));
+    outcomes.push(outcome);
   }
-  return code;
+  // Over several stacks, the last line says which failed: the exit status is the worst of them.
+  if (outcomes.length > 1) console.log(runClosingLine(outcomes));
+  return outcomes.reduce((c, o) => Math.max(c, outcomeCode(o)), 0);
 }
 
 /**
- * The `chartValues` overrides the stack runs with (its output `chartValueOverrides`), for the
- * summary: a value the schema does not name is never in force unseen.
+ * The `chartValues` overrides the stack runs with (its output `chartValueOverrides`, `<chart>.<path>`
+ * each), for the summary and for the reports they cause: a value the schema does not name is never
+ * in force unseen.
  */
-function overridesInForce(exp: {
+function overridesOf(exp: {
   deployment: { resources: { type: string; outputs?: Record<string, any> }[] };
 }): string[] {
   const stackRes = exp.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-  const paths = (stackRes?.outputs?.chartValueOverrides ?? []) as string[];
-  return paths.length > 0 ? [`chart values overrides in force (chartValues): ${paths.join(", ")}`] : [];
+  return (stackRes?.outputs?.chartValueOverrides ?? []) as string[];
 }
 
 main().then(
