@@ -1,4 +1,4 @@
-import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { causeKey } from "@homelab-observability/contract";
 import { reportCause } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
@@ -77,7 +77,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           const cap = row.capacity[dim];
           if (cap > 0 && used > cfg.maxRequestShare * cap) {
             reportCause(
-              report as ReportViolation,
+              report,
               `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${toFit(facts.profile)}`,
               causeKey(`resource-budget-${dim}`, [...new Set(covered(row.pool))].sort().join(",")),
             );
