@@ -10,8 +10,10 @@ import {
   runClosingLine,
   violationPlace,
   type CheckFinding,
+  type MergedFinding,
+  type MergedViolation,
 } from "../../synth/report";
-import { release, res, stackInfo, v4Chart, workload } from "../support/policyCases";
+import { release, stackInfo, v4Chart, workload } from "../support/policyCases";
 
 /*
  * One message per mistake (synth/report.ts mergeProblems): the pack and the rendered-object checks
@@ -225,7 +227,7 @@ describe("a report on a release the stack's chartValues override names the overr
           message: "values.replicas is 2, but ...",
           alsoAt: [],
         },
-      ],
+      ] as MergedViolation[],
       [grafana, loki],
       overrides,
     );
@@ -245,7 +247,7 @@ describe("a report on a release the stack's chartValues override names the overr
           message: "delete_request_store is empty",
           alsoAt: [],
         },
-      ],
+      ] as MergedViolation[],
       [grafana, loki],
       overrides,
     );
@@ -270,7 +272,7 @@ describe("a report on a release the stack's chartValues override names the overr
           alsoAt: [],
         },
         { check: "schema", where: "ConfigMap monitoring/x (resource x)", message: "privileged", alsoAt: [] },
-      ],
+      ] as MergedFinding[],
       [grafana, loki],
       overrides,
     );
