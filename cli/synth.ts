@@ -5,7 +5,7 @@ import "./tools";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/resolve";
-import { evaluateResources, type PackConfig } from "../policy/evaluate";
+import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
 import { SynthInputError, withoutImportIds } from "../synth/synthesize";
 import { CliConfigError } from "../config/stackFile";
@@ -259,7 +259,7 @@ async function main(): Promise<number> {
     const byType = countByType(resources)
       .map(([t, n]) => `${t.split(":").pop()}×${n}`)
       .join(", ");
-    // At most 80 columns; the verdict ends the stack's output on a line of its own.
+    // At most 80 columns; the verdicts end the stack's output, each on a line of its own.
     const line = (t: string) => wrap(t, 80, "    ", "  ");
     console.log(
       [
@@ -272,10 +272,13 @@ async function main(): Promise<number> {
           ? [`chart values overrides in force (chartValues): ${overrides.join(", ")}`]
           : []
         ).map(line),
+        // The policy's verdict (as policy:check prints it), then the stack's own closing line below.
+        `${stack}: ${verdict(violations)}`,
       ].join("\n"),
     );
     const outcome: StackOutcome = {
       stack,
+      rendered: args.render,
       renderErrors: renderErrorCount,
       checkProblems: problems.length,
       violations,

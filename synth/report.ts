@@ -241,6 +241,8 @@ export function formatMergedFindings(findings: MergedFinding[]): string {
 /** What decided one stack's exit status in `npm run synth`. */
 export interface StackOutcome {
   stack: string;
+  /** Whether the releases were rendered and checked (false under `--no-render`). Default true. */
+  rendered?: boolean;
   /** Helm releases that did not render. */
   renderErrors: number;
   /** Problems the rendered-object checks found (after merging, {@link mergeProblems}). */
@@ -261,20 +263,24 @@ export function outcomeCode(o: StackOutcome): number {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
- * The line that ends a stack's output: the exit status it gives and every reason for it, so that
- * it never says "pass" while the command fails (the policy can pass while a rendered object fails).
+ * The line that ends a stack's output, after the policy's verdict: the exit status it gives and
+ * every reason for it, so that the last line never says "pass" while the command fails (the policy
+ * can pass while a rendered object fails). Short enough for 80 columns: the counts are above it.
  */
 export function closingLine(o: StackOutcome): string {
   const code = outcomeCode(o);
+  if (code === 0)
+    return o.rendered === false
+      ? `${o.stack}: pass (exit 0): the policy passes (not rendered: --no-render)`
+      : `${o.stack}: pass (exit 0): the rendered objects and the policy pass`;
   const mandatory = o.violations.filter((v) => v.level === "mandatory" || v.level === "remediate").length;
-  const policy = `policy: ${mandatory > 0 ? "FAIL" : "pass"} (${mandatory} mandatory, ${o.violations.length - mandatory} advisory)`;
   const reasons = [
     ...(o.renderErrors > 0 ? [`${plural(o.renderErrors, "Helm release")} did not render`] : []),
-    `${plural(o.checkProblems, "problem")} in the rendered objects`,
-    policy,
-    ...(o.change !== undefined ? [`the change: ${o.change === 0 ? "pass" : "FAIL"}`] : []),
+    ...(o.checkProblems > 0 ? [plural(o.checkProblems, "rendered-object problem")] : []),
+    ...(mandatory > 0 ? [`policy: FAIL (${mandatory} mandatory)`] : []),
+    ...(o.change !== undefined && o.change !== 0 ? ["the change: FAIL"] : []),
   ];
-  return `${o.stack}: ${code === 0 ? "pass" : "FAIL"} (exit ${code}): ${reasons.join("; ")}`;
+  return `${o.stack}: FAIL (exit ${code}): ${reasons.join("; ")}`;
 }
 
 /** The line that ends a run over several stacks: which of them failed, with the exit status. */

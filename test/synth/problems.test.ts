@@ -292,28 +292,36 @@ describe("the closing line says the exit status and every reason for it", () => 
   it("the policy passes but a rendered object fails: FAIL, exit 1, both said", () => {
     const o = { stack: "staging", renderErrors: 0, checkProblems: 1, violations: pass };
     assert.equal(outcomeCode(o), 1);
-    assert.equal(
-      closingLine(o),
-      "staging: FAIL (exit 1): 1 problem in the rendered objects; policy: pass (0 mandatory, 1 advisory)",
-    );
+    assert.equal(closingLine(o), "staging: FAIL (exit 1): 1 rendered-object problem");
   });
 
   it("a release that did not render fails the stack too", () => {
     const o = { stack: "s", renderErrors: 2, checkProblems: 0, violations: [] };
-    assert.match(closingLine(o), /^s: FAIL \(exit 1\): 2 Helm releases did not render; 0 problems/);
+    assert.match(closingLine(o), /^s: FAIL \(exit 1\): 2 Helm releases did not render$/);
   });
 
   it("all clean: pass, exit 0", () => {
     assert.equal(
       closingLine({ stack: "s", renderErrors: 0, checkProblems: 0, violations: pass }),
-      "s: pass (exit 0): 0 problems in the rendered objects; policy: pass (0 mandatory, 1 advisory)",
+      "s: pass (exit 0): the rendered objects and the policy pass",
     );
   });
 
   it("the change check's status is the stack's when it fails", () => {
     const o = { stack: "s", renderErrors: 0, checkProblems: 0, violations: [], change: 2 };
     assert.equal(outcomeCode(o), 2);
-    assert.match(closingLine(o), /^s: FAIL \(exit 2\): .*; the change: FAIL$/);
+    assert.match(closingLine(o), /^s: FAIL \(exit 2\): the change: FAIL$/);
+  });
+
+  it("a failing policy and a rendered problem are both said; without a render, pass says so", () => {
+    assert.equal(
+      closingLine({ stack: "s", renderErrors: 0, checkProblems: 3, violations: [...fail, ...fail] }),
+      "s: FAIL (exit 1): 3 rendered-object problems; policy: FAIL (2 mandatory)",
+    );
+    assert.equal(
+      closingLine({ stack: "s", rendered: false, renderErrors: 0, checkProblems: 0, violations: [] }),
+      "s: pass (exit 0): the policy passes (not rendered: --no-render)",
+    );
   });
 
   it("over several stacks the last line names those that failed", () => {
