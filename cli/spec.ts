@@ -162,18 +162,18 @@ export const VERIFY: CliSpec = {
 export const BENCH: CliSpec = {
   script: "bench",
   summary:
-    "Times the fast-feedback targets (synth, policy:check, re-render, the pack, the test suite) side by side, each as a ratio to its limit.",
+    "Times the fast-feedback targets (synth, policy:check, re-render, the pack, the test suite warm and cold), each as a ratio to a fresh node's load of the six SDK modules measured in the same run, against its bound.",
   flags: [
     { name: "--runs", value: "<n>", help: "Samples per target (default 5, or $BENCH_RUNS)." },
     {
       name: "--check",
       value: "<names>",
       optionalValue: true,
-      help: "Exit 1 when a target is missed: all targets, or with =<names> only those (synth, policy, render, pack, suite).",
+      help: "Exit 1 when a target is missed: all targets, or with =<names> only those (synth, policy, render, pack, suite, suite-cold).",
     },
     {
       name: "--suite",
-      help: "Run the test suite here (twice, the second warm) instead of reading the last npm test's wall time.",
+      help: "Run the test suite here (twice, with caches of its own: the first cold, the second warm) instead of reading the last npm test runs' records.",
     },
     {
       name: "--root",

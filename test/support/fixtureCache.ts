@@ -25,6 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../config/paths";
 import { chartCacheDir } from "../../synth/render/helm";
+import { TEST_CACHE_DIR } from "../../cli/suiteTimings";
 import { externalReferenceDir } from "../../upstream/reference";
 
 const ROOT = projectRoot(__dirname);
@@ -33,10 +34,7 @@ const ROOT = projectRoot(__dirname);
 const FORMAT = 1;
 
 /** `HOMELAB_TEST_CACHE=off` computes every time; another value is a folder to use instead. */
-export const CACHE_DIR =
-  process.env.HOMELAB_TEST_CACHE && process.env.HOMELAB_TEST_CACHE !== "off"
-    ? path.resolve(process.env.HOMELAB_TEST_CACHE)
-    : path.join(ROOT, "node_modules", ".cache", "homelab-tests");
+export const CACHE_DIR = TEST_CACHE_DIR;
 
 /**
  * Folders the key skips: the tests themselves, docs, dependencies (package-lock.json stands for

@@ -15,7 +15,8 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import Mocha from "mocha";
-import { TIMINGS_FILE, type SuiteTimings } from "../../cli/suiteTimings";
+import { COLD_TIMINGS_FILE, TIMINGS_FILE, runCachesEmpty, type SuiteTimings } from "../../cli/suiteTimings";
+import { median, sdkLoadOnce } from "../../cli/sdkReference";
 
 const { EVENT_HOOK_END, EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS } = Mocha.Runner.constants;
 
@@ -25,6 +26,8 @@ const SLOW_TEST_MS = 3000;
 class Timings extends Mocha.reporters.Spec {
   constructor(runner: Mocha.Runner, options: Mocha.MochaOptions) {
     super(runner, options);
+    // Before the first file runs: whether this run starts with every cache empty (cold).
+    const cold = runCachesEmpty();
     const started = Date.now();
     // The commit as the run starts (a commit made while it runs is not what it timed).
     const commit = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim();
@@ -59,8 +62,17 @@ class Timings extends Mocha.reporters.Spec {
     runner.once(EVENT_RUN_END, () => {
       const wallMs = Date.now() - started;
       const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
+      // Only a whole-suite run stands for the suite (a single file's run must not look fast).
+      const whole = files.size >= 20 || process.env.HOMELAB_TIMINGS_FILE !== undefined;
+      // The unit of the suite's targets, measured on the same machine right after the suite (the
+      // benchmark reads the ratio, never the wall time alone): three fresh loads, the median
+      // (HOMELAB_SDK_SAMPLES sets how many: the reporter's own test takes one.)
+      const samples = Number(process.env.HOMELAB_SDK_SAMPLES ?? 3);
+      const sdkLoadMs = whole ? median(Array.from({ length: samples }, () => sdkLoadOnce(process.cwd()))) : 0;
       const result: SuiteTimings = {
         wallMs,
+        sdkLoadMs,
+        cold,
         cpus: os.cpus().length,
         commit,
         at: new Date().toISOString(),
@@ -70,17 +82,22 @@ class Timings extends Mocha.reporters.Spec {
         files: [...files].map(([file, f]) => ({ file, ...f })).sort((a, b) => b.ms - a.ms),
         tests: tests.sort((a, b) => b.ms - a.ms),
       };
-      // Only a whole-suite run stands for the suite (a single file's run must not look fast).
-      if (files.size >= 20 || process.env.HOMELAB_TIMINGS_FILE) {
+      if (whole) {
         const out = process.env.HOMELAB_TIMINGS_FILE ?? TIMINGS_FILE;
-        fs.mkdirSync(path.dirname(out), { recursive: true });
-        const tmp = `${out}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(result, null, 1));
-        fs.renameSync(tmp, out);
+        write(out, result);
+        // A warm run replaces the last run's figures; the cold run's are kept beside them.
+        if (cold) write(process.env.HOMELAB_TIMINGS_FILE ? `${out}.cold` : COLD_TIMINGS_FILE, result);
       }
       process.stdout.write(summary(result, full));
     });
   }
+}
+
+function write(file: string, result: SuiteTimings): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(result, null, 1));
+  fs.renameSync(tmp, file);
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -88,7 +105,10 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function summary(r: SuiteTimings, full: boolean): string {
   const lines = [
     "",
-    `  suite: ${r.passes} passing, ${r.failures} failing, ${r.pending} pending in ${s(r.wallMs)} wall on ${r.cpus} CPUs`,
+    `  suite: ${r.passes} passing, ${r.failures} failing, ${r.pending} pending in ${s(r.wallMs)} wall on ${r.cpus} CPUs` +
+      (r.sdkLoadMs
+        ? ` = ${(r.wallMs / r.sdkLoadMs).toFixed(1)}x the SDK load (${r.cold ? "cold" : "warm"})`
+        : ""),
     `  ten slowest tests (hooks of ${s(100)} or more included):`,
     ...r.tests
       .slice(0, 10)
@@ -101,6 +121,8 @@ function summary(r: SuiteTimings, full: boolean): string {
     for (const f of r.files.slice(0, 15))
       lines.push(`    ${s(f.ms).padStart(7)}  ${String(f.tests).padStart(4)} tests  ${f.file}`);
   } else lines.push("  (npm run test:timings names the slowest files too)");
+  // The plain closing line CI runners read, alone on its line.
+  lines.push("", `tests: ${r.passes} passed, ${r.failures} failed, ${r.pending} skipped`);
   return `${lines.join("\n")}\n\n`;
 }
 
