@@ -164,23 +164,20 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
   });
 
   // Each refusal: the finding, and the chartValues key behind it (when one is).
-  const refusals: [string, string, Record<string, unknown>, RegExp, string?][] = [
+  const refusals: [string, string, Record<string, unknown>, RegExp[], string[]][] = [
     [
-      "a privileged Grafana container",
+      // One run for two refusals of one chart: each names its own key, not the other.
+      "a privileged Grafana container and two Grafana replicas",
       "staging",
       {
         ...CHOICES,
-        chartValues: { grafana: { revisionHistoryLimit: 3, containerSecurityContext: { privileged: true } } },
+        chartValues: { grafana: { replicas: 2, containerSecurityContext: { privileged: true } } },
       },
-      /\[pod-security\] Deployment monitoring\/grafana .*enforces baseline, which refuses this pod: container grafana: privileged/,
-      "chartValues.grafana.containerSecurityContext.privileged",
-    ],
-    [
-      "two Grafana replicas",
-      "staging",
-      { chartValues: { grafana: { replicas: 2 } } },
-      /\[mandatory\] grafana-replicas-share-no-state: kubernetes:helm\.sh\/v3:Release "grafana": values\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\)/,
-      "chartValues.grafana.replicas",
+      [
+        /\[pod-security\] Deployment monitoring\/grafana .*enforces baseline, which refuses this pod: container grafana: privileged\n {6}from the stack's chart values override chartValues\.grafana\.containerSecurityContext\.privileged:/,
+        /\[mandatory\] grafana-replicas-share-no-state: kubernetes:helm\.sh\/v3:Release "grafana": values\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\).*\n {6}from the stack's chart values override chartValues\.grafana\.replicas:/,
+      ],
+      ["chartValues.grafana.containerSecurityContext.privileged", "chartValues.grafana.replicas"],
     ],
     [
       "an amd64-only image on the Pi nodes",
@@ -190,26 +187,31 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
           grafana: { image: { registry: "docker.io", repository: "example/grafana-amd64-only", tag: "1.0" } },
         },
       },
-      /\[mandatory\] arm64-images: .*Deployment grafana can run on pool pi5.*example\/grafana-amd64-only is not known to publish linux\/arm64/,
+      [
+        /\[mandatory\] arm64-images: .*Deployment grafana can run on pool pi5.*example\/grafana-amd64-only is not known to publish linux\/arm64/,
+      ],
+      [],
     ],
     [
       "Loki without its delete store",
       "staging",
       { chartValues: { loki: { loki: { compactor: { delete_request_store: null } } } } },
-      /\[mandatory\] loki-retention-needs-delete-store: kubernetes:helm\.sh\/v3:Release "loki": values\.loki\.compactor\.retention_enabled is true but delete_request_store is empty/,
-      "chartValues.loki.loki.compactor.delete_request_store",
+      [
+        /\[mandatory\] loki-retention-needs-delete-store: kubernetes:helm\.sh\/v3:Release "loki": values\.loki\.compactor\.retention_enabled is true but delete_request_store is empty/,
+      ],
+      ["chartValues.loki.loki.compactor.delete_request_store"],
     ],
   ];
   const runs = new Map<string, Run>();
-  for (const [what, base, extra, message, key] of refusals)
+  for (const [what, base, extra, messages, keys] of refusals)
     it(`refuses ${what} set through chartValues (exit 1, the finding and its chartValues key named, the last line says FAIL)`, () => {
       const stack = `refused-${base}-${what.split(" ").pop()}`;
       stackFile(dir, stack, base, extra);
       const r = runSynth(dir, stack);
       runs.set(what, r);
       assert.equal(r.status, 1, r.stdout + r.stderr);
-      assert.match(r.stdout + r.stderr, message);
-      if (key)
+      for (const message of messages) assert.match(r.stdout + r.stderr, message);
+      for (const key of keys)
         assert.ok(
           (r.stdout + r.stderr).includes(`from the stack's chart values override ${key}:`),
           r.stdout + r.stderr,
