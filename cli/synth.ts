@@ -7,7 +7,7 @@ import * as path from "path";
 import { ConfigError } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
-import { SynthInputError, withoutImportIds } from "../synth/synthesize";
+import { SynthInputError, withoutImportIds, type ExportResource } from "../synth/synthesize";
 import { CliConfigError } from "../config/stackFile";
 import { ChartCacheError } from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
@@ -145,7 +145,7 @@ async function main(): Promise<number> {
     /** Summary lines after the count, each wrapped at 80 columns below. */
     const rendered: string[] = [];
     let judged = resources;
-    let renderErrorCount = 0;
+    let notRendered = 0;
     let findings: CheckFinding[] = [];
     if (args.render) {
       let renders;
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
           `${stack}: ${errors.length} of ${renders.length} Helm releases did not render (helm template):\n` +
             errors.map((e) => `  ${e}`).join("\n"),
         );
-        renderErrorCount = errors.length;
+        notRendered = errors.length;
       }
       judged = withRenderedObjects(resources, renders);
       const objects = renders.reduce((n, r) => n + r.objects.length, 0);
@@ -220,23 +220,12 @@ async function main(): Promise<number> {
     // The pack and the budget judge what the cluster would receive: rendered objects stand beside
     // their releases (withRenderedObjects), so images and requests are the ones that really run.
     progress(`${stack}: running the policy pack`);
-    // One message per mistake: what the pack and the checks report of one cause is merged, and a
-    // report on a release the stack's chartValues override names those keys.
     const overrides = overridesOf(result.export);
-    const merged = mergeProblems(await evaluateResources(judged, packConfig), findings);
-    const violations = attributeOverrides(merged.violations, resources, overrides);
-    const problems = attributeOverrides(merged.findings, resources, overrides);
-    if (problems.length > 0)
-      console.error(
-        `${stack}: the rendered stack would fail in a cluster:\n${formatMergedFindings(problems)}`,
-      );
+    const { violations, problems } = await judge(stack, judged, findings, overrides, packConfig);
     // The summary line counts the problems as printed, one per mistake.
-    const checkedLine = rendered.length - 1;
-    if (checkedLine >= 0 && rendered[checkedLine].startsWith("checked "))
-      rendered[checkedLine] = rendered[checkedLine].replace(
-        /: \d+ problem\(s\)$/,
-        `: ${problems.length} problem(s)`,
-      );
+    const last = rendered.length - 1;
+    if (last >= 0)
+      rendered[last] = rendered[last].replace(/: \d+ problem\(s\)$/, `: ${problems.length} problem(s)`);
     if (!args.quiet) {
       console.log(`== ${stack}: resource tree`);
       console.log(formatTree(resources));
@@ -279,27 +268,59 @@ async function main(): Promise<number> {
     const outcome: StackOutcome = {
       stack,
       rendered: args.render,
-      renderErrors: renderErrorCount,
+      renderErrors: notRendered,
       checkProblems: problems.length,
       violations,
     };
-    // The change from what runs (or ran) to this synthesis: preview/change.
-    if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
-      const change = await import("../change/check");
-      const c = await change.checkChange(root, stack, result, {
-        against: args.against,
-        running: args.running,
-      });
-      console.log(c.text);
-      outcome.change = c.code;
-    }
-    // The verdict ends the stack's output on a line of its own, with the exit status it gives.
-    console.log(closingLine(outcome));
+    await closeStack(root, result, args, outcome);
     outcomes.push(outcome);
   }
   // Over several stacks, the last line says which failed: the exit status is the worst of them.
   if (outcomes.length > 1) console.log(runClosingLine(outcomes));
   return outcomes.reduce((c, o) => Math.max(c, outcomeCode(o)), 0);
+}
+
+/**
+ * The end of a stack's output: the change from what runs (or ran) to this synthesis (change/), when
+ * asked for or when the stack imports, then the verdict on a line of its own with the exit status.
+ */
+async function closeStack(
+  root: string,
+  result: Awaited<ReturnType<typeof synthStack>>,
+  args: SynthArgs,
+  outcome: StackOutcome,
+): Promise<void> {
+  if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
+    const change = await import("../change/check");
+    const c = await change.checkChange(root, outcome.stack, result, {
+      against: args.against,
+      running: args.running,
+    });
+    console.log(c.text);
+    outcome.change = c.code;
+  }
+  console.log(closingLine(outcome));
+}
+
+/**
+ * The pack over what the cluster would receive, and one message per mistake: what the pack and the
+ * checks report of one cause is merged, and a report on a release the stack's chartValues override
+ * names those keys. The rendered-object problems are printed here (stderr), the violations by the
+ * caller after the tree and budget.
+ */
+async function judge(
+  stack: string,
+  judged: ExportResource[],
+  findings: CheckFinding[],
+  overrides: string[],
+  packConfig: PackConfig,
+) {
+  const merged = mergeProblems(await evaluateResources(judged, packConfig), findings);
+  const violations = attributeOverrides(merged.violations, judged, overrides);
+  const problems = attributeOverrides(merged.findings, judged, overrides);
+  if (problems.length > 0)
+    console.error(`${stack}: the rendered stack would fail in a cluster:\n${formatMergedFindings(problems)}`);
+  return { violations, problems };
 }
 
 /**
