@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "../config/load";
+import { loadStackConfig, placedInStackFile } from "../config/load";
 import { ConfigError } from "../config/errors";
 import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
 import { buildStack } from "./stack";
@@ -31,10 +31,15 @@ export interface ProgramOptions {
 export function runProgram(opts: ProgramOptions): StackOutputs {
   const config = loadStackConfig(opts.projectDir);
   const allConfig = pulumi.runtime.allConfig();
-  if (opts.context === "kubeconfig") assertStackContext(config, allConfig);
-  else {
-    const problems = offlineContextProblems(config, allConfig);
-    if (problems.length > 0) throw new ConfigError(problems);
+  try {
+    if (opts.context === "kubeconfig") assertStackContext(config, allConfig);
+    else {
+      const problems = offlineContextProblems(config, allConfig);
+      if (problems.length > 0) throw new ConfigError(problems);
+    }
+  } catch (e) {
+    // Named at its line in the stack file (a `kubernetes:context` naming another cluster).
+    throw e instanceof ConfigError ? placedInStackFile(e, opts.projectDir) : e;
   }
   return buildStack(config, opts.rootOpts);
 }

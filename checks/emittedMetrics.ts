@@ -9,6 +9,7 @@
 import { describeFault, isFault, judgeMetric } from "../upstream/metrics/emitted";
 import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { INOTIFY_SYSCTLS } from "../builders/metrics/exporterValues";
+import { panelsOf } from "../builders/grafana/community";
 import { promqlMetrics } from "../upstream/metrics/promql";
 import type { Finding, K8sObject, Placed } from "./objects";
 
@@ -98,11 +99,6 @@ function rulesIn(objects: K8sObject[]): { queries: StackQuery[]; recorded: Set<s
 
 /** True when a target or panel reads Loki (LogQL streams, not metrics). */
 const isLogs = (ds: any) => ds?.type === "loki" || ds?.uid === "loki";
-
-/** Panels of a dashboard, rows' nested panels included. */
-function panelsOf(node: any): any[] {
-  return (node?.panels ?? []).flatMap((p: any) => [p, ...panelsOf(p)]);
-}
 
 /** PromQL targets of the dashboards Grafana's sidecar loads (ConfigMaps labelled grafana_dashboard). */
 export function dashboardQueries(objects: K8sObject[]): StackQuery[] {

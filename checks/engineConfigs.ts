@@ -37,7 +37,7 @@ export interface EngineConfigReport {
 
 const PINNED: Record<Engine, string> = { loki: versions.images.loki.tag, mimir: versions.images.mimir.tag };
 
-/** Flags the engines' main() reads apart from the config's own flags (Mimir cmd/mimir/main.go:108-110 at mimir-3.0.0; Loki pkg/util/cfg/files.go:80-112 at v3.6.3). */
+/** Flags the engines' main() reads apart from the config's own flags (Mimir cmd/mimir/main.go:108-110 at mimir-3.0.0; Loki pkg/util/cfg/files.go:80-124 at v3.7.6). */
 const LOADER_FLAGS = new Set(["config.file", "config.expand-env"]);
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-?[^}]*)?\}/g;

@@ -142,6 +142,16 @@ export const VERIFY: CliSpec = {
       help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's.",
     },
     {
+      name: "--window",
+      value: "<duration>",
+      help: "backend-agrees: the longest window compared, ending 2m before now (default 1h; never longer than a dashboard's own range).",
+    },
+    {
+      name: "--step",
+      value: "<duration>",
+      help: "backend-agrees: the step of every range query on both sides (default 1m); at most the window.",
+    },
+    {
       name: "--dir",
       value: "<project dir>",
       help: "The project directory (Pulumi.yaml and the stack files). Default: this checkout.",

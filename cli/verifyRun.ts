@@ -24,6 +24,8 @@ import { formatReport } from "../verify/report";
 import { CliArgsError, helpText, parseArgs, usage, VERIFY, type ParsedArgs } from "./spec";
 import { didYouMean } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
+import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
+import { promDurationSeconds } from "../verify/agree";
 import { internalErrorText } from "./internalError";
 
 /** The usage line, from the spec (cli/spec.ts VERIFY) that also makes --help and the docs. */
@@ -50,6 +52,8 @@ export interface VerifyArgs {
   json: boolean;
   gate?: Phase;
   dir?: string;
+  /** --window and --step of backend-agrees, seconds (defaults in verify/agreeCheck.ts). */
+  agree: { windowSeconds?: number; stepSeconds?: number };
   /** --help: print the help, exit 0, nothing else. */
   help: boolean;
 }
@@ -62,7 +66,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     if (e instanceof CliArgsError) throw new VerifyArgsError(e.message);
     throw e;
   }
-  if (p.help) return { stack: "", urls: {}, json: false, help: true };
+  if (p.help) return { stack: "", urls: {}, json: false, agree: {}, help: true };
   const one = (f: string) => p.values.get(f)?.[0];
   let gate: Phase | undefined;
   const g = one("--gate");
@@ -94,9 +98,24 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
       );
     urls[c as Component] = url;
   }
+  const duration = (flag: string): number | undefined => {
+    const v = one(flag);
+    if (v === undefined) return undefined;
+    const s = promDurationSeconds(v);
+    if (!s || s < 1)
+      throw new VerifyArgsError(`${flag}: expected a duration of at least 1s (30s, 5m, 1h), got "${v}"`);
+    return s;
+  };
+  const agree = { windowSeconds: duration("--window"), stepSeconds: duration("--step") };
+  const window = agree.windowSeconds ?? AGREE_DEFAULTS.windowSeconds;
+  const step = agree.stepSeconds ?? AGREE_DEFAULTS.stepSeconds;
+  if (window < step)
+    throw new VerifyArgsError(
+      `--window ${one("--window") ?? "1h"} is shorter than --step ${one("--step") ?? "1m"}: a range query needs at least one step`,
+    );
   const stack = one("--stack");
   if (!stack) throw new VerifyArgsError("--stack is required");
-  return { stack, urls, json: p.switches.has("--json"), gate, dir: one("--dir"), help: false };
+  return { stack, urls, json: p.switches.has("--json"), gate, dir: one("--dir"), agree, help: false };
 }
 
 /** What main needs from outside; tests hand in their own jobs and clock. */
@@ -107,6 +126,10 @@ export interface VerifyDeps {
   now?: () => number;
   out?: (text: string) => void;
   err?: (text: string) => void;
+  /** backend-agrees' bounds over the flags' (tests: a short skip of recent samples). */
+  agree?: Partial<AgreeOptions>;
+  /** Where the progress line goes (default: stderr when it is a terminal). */
+  progress?: (text: string) => void;
 }
 
 /** Reads the stack's config as the CLI would (secrets unknown: verify needs none). */
@@ -136,6 +159,18 @@ export function verifyContextProblems(cfg: StackConfig, env: NodeJS.ProcessEnv):
   const ambient = load(ambientKubeconfigPaths(env));
   const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)]) : ambient;
   return kubeContextProblems(cfg, providerFiles, ambient, {});
+}
+
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** The progress of backend-agrees on one rewritten line, only on a terminal (or where a test asks). */
+function progressLine(deps: VerifyDeps): AgreeOptions["progress"] {
+  const write =
+    deps.progress ?? (process.stderr.isTTY && !deps.err ? (t: string) => process.stderr.write(t) : undefined);
+  if (!write) return undefined;
+  return (done, total) =>
+    write(`\rbackend-agrees: ${done}/${total} queries compared${done === total ? "\n" : ""}`);
 }
 
 /** The whole command; returns its exit code and never throws. */
@@ -231,6 +266,7 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
       gate: args.gate,
       next: args.gate ? capabilities(args.gate, exp.backend) : undefined,
       now: deps.now ?? (() => Date.now() / 1000),
+      agree: { ...definedOnly(args.agree), ...(deps.agree ?? {}), progress: progressLine(deps) },
     });
     report = { stack: exp.stack, phase: exp.phase, checks };
   } finally {

@@ -1,22 +1,34 @@
 import { z } from "zod";
 import { PROJECT, rawSchema, redactUrl, SECRET_KEYS } from "./schema";
+import { formatPlace, type Place } from "./locate";
 
 /*
  * Config errors: every problem names the key path, the expected form and what was found, and a
  * secret's value is never printed.
  */
-/** Raised with every problem found, each naming the key path, the expected form and what was found. */
+/**
+ * Raised with every problem found, each naming the key path, the expected form and what was found,
+ * and, where the stack file is known, the file, line and column of the key with the line itself.
+ */
 export class ConfigError extends Error {
   constructor(
     readonly problems: string[],
     /** What the list leaves out or where it came from (e.g. the Pulumi CLI's own first error). */
     readonly notes: string[] = [],
+    /** Where each problem's key is (config/locate.ts), by index into `problems`. */
+    readonly places: (Place | undefined)[] = [],
   ) {
     super(
-      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}` +
+      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):` +
+        problems.map((p, i) => `\n  - ${p}${places[i] ? `\n${formatPlace(places[i])}` : ""}`).join("") +
         notes.map((n) => `\n${n}`).join(""),
     );
     this.name = "ConfigError";
+  }
+
+  /** The same problems, each placed in the stack file by `locate` (config/locate.ts ConfigLocator). */
+  locatedBy(locate: (problem: string) => Place | undefined): ConfigError {
+    return new ConfigError(this.problems, this.notes, this.problems.map(locate));
   }
 }
 
@@ -55,7 +67,7 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   const at = keyPath(issue.path);
   switch (issue.code) {
     case "unrecognized_keys": {
-      const shape = knownKeysAt(issue.path);
+      const shape = knownKeysAt(issue.path, input);
       // The closest known key when one is close; the whole list only when it is short.
       const listed =
         shape.length > 0 && shape.length <= 8
@@ -72,16 +84,23 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
     }
     case "invalid_type":
       return found === undefined
-        ? `${at}: required, expected ${expectedForm(issue.path, issue.expected)}, got nothing`
-        : `${at}: expected ${expectedForm(issue.path, issue.expected, found)}, got ${describe(found)}`;
+        ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}`;
     case "invalid_enum_value":
       return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${
         typeof found === "string" ? didYouMean(found, issue.options.map(String)) : ""
       }`;
     case "invalid_literal":
-      return `${at}: expected ${JSON.stringify(issue.expected)}, got ${describe(found)}`;
+      return `${at}: expected ${JSON.stringify(issue.expected)}, got ${describe(found)}${
+        typeof found === "string" && typeof issue.expected === "string"
+          ? didYouMean(found, [issue.expected])
+          : ""
+      }`;
     case "invalid_union_discriminator":
-      return `${at}: expected one of ${issue.options.map(String).join(" | ")}, got ${describe(found)}`;
+      // The variant's name (a receiver's type, the object store's type) is an enum value like any other.
+      return `${at}: expected one of ${issue.options.map(String).join(" | ")}, got ${describe(found)}${
+        typeof found === "string" ? didYouMean(found, issue.options.map(String)) : ""
+      }`;
     case "too_small":
       return `${at}: expected ${issue.type === "array" ? "at least" : "a value >="} ${issue.minimum}${
         issue.type === "array" ? " entries" : ""
@@ -93,24 +112,54 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   }
 }
 
-/** The schema of one key path, unwrapped of defaults and optionality (undefined when unknown). */
-export function schemaAt(path: (string | number)[]): z.ZodTypeAny | undefined {
+/** A schema without its wrappers: defaults, optionality, refinements, pipes, lazies, brands. */
+function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {
+  for (;;) {
+    if (t instanceof z.ZodDefault || t instanceof z.ZodOptional || t instanceof z.ZodNullable)
+      t = t._def.innerType as z.ZodTypeAny;
+    else if (t instanceof z.ZodEffects) t = t._def.schema as z.ZodTypeAny;
+    else if (t instanceof z.ZodPipeline) t = t._def.in as z.ZodTypeAny;
+    else if (t instanceof z.ZodLazy) t = t._def.getter() as z.ZodTypeAny;
+    else if (t instanceof z.ZodBranded) t = t._def.type as z.ZodTypeAny;
+    else if (t instanceof z.ZodCatch || t instanceof z.ZodReadonly) t = t._def.innerType as z.ZodTypeAny;
+    else return t;
+  }
+}
+
+/**
+ * The variant of a discriminated union that `value` selects by its discriminator (a receiver's
+ * `type`, the object store's `type`, the secrets' `backend`); without a value that selects one,
+ * the first variant that has `key`, else undefined.
+ */
+function variantOf(u: z.ZodDiscriminatedUnion<string, z.AnyZodObject[]>, value: unknown, key?: unknown) {
+  const d = (value as Record<string, unknown> | undefined)?.[u.discriminator];
+  const chosen = u.optionsMap.get(d as z.Primitive);
+  if (chosen) return chosen;
+  return key === undefined ? undefined : u.options.find((o) => (key as string) in o.shape);
+}
+
+/**
+ * The schema of one key path, unwrapped (undefined when unknown). `input` is the stack's raw
+ * config: where the path crosses a discriminated union, its own value picks the variant, so a
+ * receiver of type slack is checked against slack's keys.
+ */
+export function schemaAt(path: (string | number)[], input?: unknown): z.ZodTypeAny | undefined {
   let schema: z.ZodTypeAny | undefined = rawSchema;
-  const unwrap = (t: z.ZodTypeAny) => {
-    while (t instanceof z.ZodDefault || t instanceof z.ZodOptional) t = t._def.innerType;
-    return t;
-  };
+  let value: unknown = input;
   for (const p of path) {
     schema = unwrap(schema);
-    // A union of objects (objectStore): the first variant that has the key.
-    if (schema instanceof z.ZodDiscriminatedUnion)
-      schema = (schema.options as z.ZodObject<z.ZodRawShape>[]).find((o) => p in o.shape) ?? schema;
+    if (schema instanceof z.ZodDiscriminatedUnion) schema = variantOf(schema, value, p) ?? schema;
     if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodTypeAny>)[p as string];
     else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodTypeAny;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueSchema as z.ZodTypeAny;
     else return undefined;
     if (!schema) return undefined;
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[p] : undefined;
   }
-  return unwrap(schema);
+  // Refinements stay: their own messages name a key's form (expectedForm).
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional || schema instanceof z.ZodNullable)
+    schema = schema._def.innerType as z.ZodTypeAny;
+  return schema;
 }
 
 /**
@@ -118,8 +167,14 @@ export function schemaAt(path: (string | number)[]): z.ZodTypeAny | undefined {
  * string's own description (a duration "like \"7d\"", asked of the schema with the value as text),
  * or the plain type. `found` is the wrong value, when there is one.
  */
-export function expectedForm(path: (string | number)[], zodType: string, found?: unknown): string {
-  let schema = schemaAt(path);
+export function expectedForm(
+  path: (string | number)[],
+  zodType: string,
+  found?: unknown,
+  /** The stack's raw config, which picks a union's variant on the way. */
+  input?: unknown,
+): string {
+  let schema = schemaAt(path, input);
   // Nothing given: the key's own check of empty text names the form (its reason, about "", dropped).
   if (schema && found === undefined && zodType === "string") {
     const m = schema.safeParse("").error?.issues.find((i) => i.code === "custom")?.message;
@@ -147,17 +202,11 @@ export function expectedForm(path: (string | number)[], zodType: string, found?:
   return zodType === "string" ? "text" : zodType;
 }
 
-/** Known keys at a path, for "did you mean" style messages on typos. */
-function knownKeysAt(path: (string | number)[]): string[] {
-  let schema: z.ZodTypeAny = rawSchema;
-  for (const p of path) {
-    while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema._def.innerType;
-    if (schema instanceof z.ZodObject) schema = schema.shape[p as string];
-    else if (schema instanceof z.ZodArray) schema = schema.element;
-    else return [];
-    if (!schema) return [];
-  }
-  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema._def.innerType;
+/** Known keys at a path (the variant its value selects, for a union), for "did you mean" on typos. */
+function knownKeysAt(path: (string | number)[], input?: unknown): string[] {
+  const at = schemaAt(path, input);
+  let schema = at && unwrap(at);
+  if (schema instanceof z.ZodDiscriminatedUnion) schema = variantOf(schema, valueAt(input, path)) ?? schema;
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
@@ -205,4 +254,48 @@ export function closestMatch(name: string, known: readonly string[]): string | u
 export function didYouMean(name: string, known: readonly string[], quote = (s: string) => `"${s}"`): string {
   const m = closestMatch(name, known);
   return m ? `; did you mean ${quote(m)}?` : "";
+}
+
+/**
+ * One message for one misspelt required key: the unknown key whose closest match is a required
+ * key reported missing beside it (`objectStore.endpont` and `objectStore.endpoint`, or a top-level
+ * `phse` and `phase`) keeps its line, which gains that the match is required, and the "required,
+ * got nothing" line goes.
+ */
+export function mergeMisspeltRequired(problems: string[]): string[] {
+  const unknown = /^([^:\s]+:)(\S*?)([^.\]\s]+): unknown key[^;]*; did you mean "([^"]+)"\?/;
+  const dropped = new Set<number>();
+  const out = problems.map((p) => {
+    const m = unknown.exec(p);
+    if (!m) return p;
+    const [, ns, parent, , near] = m;
+    // A slip of the namespace suggests the whole key.
+    const sibling = near.includes(":") ? near : `${ns}${parent}${near}`;
+    const i = problems.findIndex((q, j) => !dropped.has(j) && q.startsWith(`${sibling}: required`));
+    if (i < 0) return p;
+    dropped.add(i);
+    const required = near.includes(":") ? near : `${parent}${near}`;
+    // A key that is right but misplaced (the top of the stack file) says where it goes instead.
+    return `${p} (${required} is required and missing${p.endsWith(")") ? "" : ": rename this key"})`;
+  });
+  return out.filter((_, i) => !dropped.has(i));
+}
+
+/**
+ * Stack-file keys under a namespace that is a slip of the project's (`homelab-observabilty:phase`):
+ * the Pulumi CLI hands them to the program as another namespace's, which the program never reads,
+ * so the key would be silently unset. Each gets the project key it likely meant.
+ */
+export function misspeltNamespaceProblems(keys: Iterable<string>, project = PROJECT): string[] {
+  const out: string[] = [];
+  for (const key of keys) {
+    const at = key.indexOf(":");
+    if (at < 0) continue;
+    const ns = key.slice(0, at);
+    if (ns !== project && closestMatch(ns, [project]))
+      out.push(
+        `${key}: unknown key (namespace "${ns}" is not the project's: the program never reads it); did you mean "${project}:${key.slice(at + 1)}"?`,
+      );
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { ConfigError, PROJECT, parseStackConfig, rawFromPulumiConfig, type StackConfig } from "./resolve";
+import { misspeltNamespaceProblems } from "./errors";
+import { ConfigLocator } from "./locate";
 import { readRunningDir, RunningStateError } from "../model/running";
 import type { SecretSource } from "../model/secrets";
 
@@ -10,7 +12,24 @@ import type { SecretSource } from "../model/secrets";
  * Pulumi runs the program).
  */
 export function loadStackConfig(projectDir: string = process.cwd()): StackConfig {
-  const cfg = parseStackConfig(rawFromPulumiConfig(pulumi.runtime.allConfig()), pulumi.getStack());
+  const stack = pulumi.getStack();
+  const all = pulumi.runtime.allConfig();
+  const namespaces = misspeltNamespaceProblems(Object.keys(all));
+  let cfg: StackConfig | undefined;
+  let problems: ConfigError | undefined;
+  try {
+    cfg = parseStackConfig(rawFromPulumiConfig(all), stack);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems = e;
+  }
+  if (problems || namespaces.length > 0 || !cfg) {
+    // Each problem names its line in the stack file, when the file is where the CLI keeps it.
+    const locator = ConfigLocator.forStack(projectDir, stack);
+    throw new ConfigError([...namespaces, ...(problems?.problems ?? [])], problems?.notes).locatedBy((p) =>
+      locator.ofProblem(p),
+    );
+  }
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {
     try {
@@ -22,6 +41,15 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
     }
   }
   return cfg;
+}
+
+/**
+ * `e` with each problem placed in the stack file the CLI read (config/locate.ts), when that file
+ * is where the CLI keeps it; the program's own checks after loading (the kube context) use it.
+ */
+export function placedInStackFile(e: ConfigError, projectDir: string = process.cwd()): ConfigError {
+  const locator = ConfigLocator.forStack(projectDir, pulumi.getStack());
+  return e.locatedBy((p) => locator.ofProblem(p));
 }
 
 /**

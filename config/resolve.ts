@@ -13,7 +13,7 @@ import {
   type SecretKey,
   type StackConfig,
 } from "./schema";
-import { ConfigError, formatIssue } from "./errors";
+import { ConfigError, formatIssue, mergeMisspeltRequired } from "./errors";
 import { RELEASES } from "../model/names";
 import { LOG_AGENTS } from "../model/phases";
 import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES } from "../model/storage";
@@ -92,7 +92,9 @@ export function parseStackConfig(
 ): StackConfig {
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n")));
+    throw new ConfigError(
+      mergeMisspeltRequired(parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n"))),
+    );
   }
   const r = parsed.data;
   const lightweight = r.profile === "lightweight";

@@ -1,9 +1,16 @@
 import { z } from "zod";
-import { cliStackConfigIssues, type CliIssue, type Project } from "./stackFile";
+import {
+  cliStackConfigIssues,
+  propertyPath,
+  strayKeyProblem,
+  type CliIssue,
+  type Project,
+} from "./stackFile";
 import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
-import { formatIssue } from "./errors";
+import { formatIssue, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { ConfigLocator } from "./locate";
 import { parseStackConfig, rawFromPulumiConfig } from "./resolve";
-import { PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
+import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
 /*
  * A stack file judged whole, for the offline tools (synth, verify): the three stages that each
@@ -12,8 +19,76 @@ import { PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
  * problem. Each line names the key, the expected form with an example, and what was found.
  */
 
+/** A schema without defaults, optionality and refinements. */
+function bare(t: z.ZodTypeAny): z.ZodTypeAny {
+  for (;;) {
+    if (t instanceof z.ZodDefault || t instanceof z.ZodOptional) t = t._def.innerType as z.ZodTypeAny;
+    else if (t instanceof z.ZodEffects) t = t._def.schema as z.ZodTypeAny;
+    else return t;
+  }
+}
+
+/**
+ * The commands that give a missing object (or list of objects) its required keys one leaf at a
+ * time: `pulumi config set <key> <value>` stores text, never an object, while `--path` builds the
+ * map or list a segment at a time (pkg/cmd/pulumi/config/config.go `newConfigSetCmd`: "The
+ * `--path` flag can be used to set a value inside a map or list"; "true", "false" and integers
+ * become booleans and numbers). A union takes its first variant as the example. Undefined for a
+ * scalar key.
+ */
+export function leafCommands(key: string): string[] | undefined {
+  const top = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
+  if (!top) return undefined;
+  let schema = bare(top);
+  const prefix: (string | number)[] = [];
+  if (schema instanceof z.ZodArray) {
+    schema = bare(schema.element as z.ZodTypeAny);
+    prefix.push(0);
+  }
+  let variant: z.AnyZodObject | undefined;
+  let discriminator: [string, string] | undefined;
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    variant = schema.options[0] as z.AnyZodObject;
+    const d = schema.discriminator as string;
+    discriminator = [d, String((bare(variant.shape[d] as z.ZodTypeAny) as z.ZodLiteral<string>).value)];
+  } else if (schema instanceof z.ZodObject) variant = schema;
+  else if (prefix.length === 0) return undefined;
+  const set = (path: (string | number)[], value: string) =>
+    `pulumi config set --path '${propertyPath(key, [...prefix, ...path])}' ${value}`;
+  if (!variant) return [set([], "<value>")];
+  const required = Object.entries(variant.shape as Record<string, z.ZodTypeAny>)
+    .filter(([k, t]) => !t.isOptional() && k !== discriminator?.[0])
+    .map(([k]) => k);
+  return [
+    ...(discriminator ? [set([discriminator[0]], discriminator[1])] : []),
+    ...required.map((k) => set([k], "<value>")),
+  ];
+}
+
+/**
+ * The phase to start at, as a hint for a stack without one: a fresh install starts at the last
+ * phase (nothing to migrate), a takeover of a running kube-prometheus-stack at the first
+ * (docs/reference/phases.md). A stack that takes over KPS (takeover.releases.kubePrometheusStack)
+ * says which; otherwise both are named, since a stack without a takeover may still deploy KPS to
+ * migrate from.
+ */
+function phaseHint(raw: Record<string, unknown>): string {
+  const first = PHASES[0];
+  const last = PHASES[PHASES.length - 1];
+  const takesOverKps = !!(raw.takeover as { releases?: Record<string, unknown> } | undefined)?.releases
+    ?.kubePrometheusStack;
+  return takesOverKps
+    ? `\`pulumi config set phase ${first}\` (this stack takes over a running kube-prometheus-stack, takeover.releases.kubePrometheusStack: a takeover starts at ${first})`
+    : `\`pulumi config set phase ${last}\` for a fresh install (nothing to migrate), or \`pulumi config set phase ${first}\` to take over a running kube-prometheus-stack (docs/reference/phases.md)`;
+}
+
 /** A CLI-stage problem in the schema's terms: the key, its expected form and example, what was found. */
-function describeCliIssue(i: CliIssue, project: Project, found: unknown): string {
+function describeCliIssue(
+  i: CliIssue,
+  project: Project,
+  found: unknown,
+  raw: Record<string, unknown>,
+): string {
   const at = `${PROJECT}:${i.key}`;
   const secret = (SECRET_KEYS as readonly string[]).includes(i.key);
   const declared = project.config[i.key]?.description;
@@ -22,13 +97,21 @@ function describeCliIssue(i: CliIssue, project: Project, found: unknown): string
   const expected = form.startsWith("an object") && declared ? `an object: ${declared}` : form;
   switch (i.kind) {
     case "missing": {
+      const head = `${at}: required (Pulumi.yaml gives it no default), expected ${expected}`;
+      if (i.key === "phase") return `${head}, e.g. ${phaseHint(raw)}, got nothing`;
+      const leaves = leafCommands(i.key);
+      if (leaves)
+        return `${head}, got nothing; write it in the stack file (every key: docs/reference/configuration.md), or set it a key at a time with --path (a plain \`pulumi config set ${i.key}\` stores text, not an object): ${leaves.map((c) => `\`${c}\``).join(", ")}`;
       const schema = rawSchema.shape[i.key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
       const example =
         schema instanceof z.ZodEnum
           ? `pulumi config set ${i.key} ${(schema.options as string[])[0]}`
           : `pulumi config set ${i.key} <value>`;
-      return `${at}: required (Pulumi.yaml gives it no default), expected ${expected}, e.g. \`${example}\`, got nothing`;
+      return `${head}, e.g. \`${example}\`, got nothing`;
     }
+    case "secure":
+    case "plain":
+      return i.message;
     case "unencrypted":
       return `${at}: expected a secret (\`pulumi config set --secret ${i.key} <value>\`), got a plain value (not shown)`;
     case "type":
@@ -54,10 +137,17 @@ export function checkedStackConfig(
   opts: { allowAbsentSecrets?: boolean; overrides?: Record<string, string> } = {},
 ): { cfg: StackConfig; config: Record<string, string>; secretKeys: string[]; file: string } {
   const cli = cliStackConfigIssues(projectDir, stack);
-  const problems = cli.issues.map((i) => describeCliIssue(i, cli.project, cli.found[i.key]));
-  const broken = new Set(cli.issues.map((i) => i.key));
   Object.assign(cli.config, opts.overrides ?? {});
   const raw = rawFromPulumiConfig(cli.config);
+  const problems = [
+    ...cli.issues.map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
+    ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
+    ...cli.strayKeys.map((k) => strayKeyProblem(k, cli.project.name)),
+  ];
+  // An undecryptable value stands in as a placeholder: the key is still judged.
+  const broken = new Set(
+    cli.issues.filter((i) => i.kind !== "secure" && i.kind !== "plain").map((i) => i.key),
+  );
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {
     // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
@@ -84,8 +174,12 @@ export function checkedStackConfig(
       problems.push(...e.problems);
     }
   }
-  if (cli.issues.length > 0)
-    notes.push(`(the Pulumi CLI itself stops at the first: "${cli.issues[0].message}")`);
-  if (problems.length > 0 || !cfg) throw new ConfigError(problems, notes);
+  // The CLI's own first refusal (its mergeConfig rules, then decryption); a plain secret it passes on.
+  const cliFirst = cli.issues.find((i) => i.kind !== "plain");
+  if (cliFirst) notes.push(`(the Pulumi CLI itself stops at the first: "${cliFirst.message}")`);
+  if (problems.length > 0 || !cfg) {
+    const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
+    throw new ConfigError(mergeMisspeltRequired(problems), notes).locatedBy((p) => locator.ofProblem(p));
+  }
   return { cfg, config: cli.config, secretKeys: cli.secretKeys, file: cli.file };
 }

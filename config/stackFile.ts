@@ -25,6 +25,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, YAMLParseError } from "yaml";
 import { didYouMean } from "./errors";
+import { SECRET_KEYS } from "./schema";
+import { excerpt } from "./locate";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -69,19 +71,12 @@ export class YamlFileError extends CliConfigError {
     text: string,
     code?: string,
   ) {
-    const lines = text.split(/\r?\n/);
-    const shown = [line - 1, line, line + 1].filter((n) => n >= 1 && n <= lines.length);
-    const width = String(shown[shown.length - 1] ?? line).length;
-    const gutter = (n: number | string) => `  ${String(n).padStart(width)} | `;
-    const excerpt = shown.flatMap((n) => [
-      `${gutter(n)}${lines[n - 1]}`,
-      ...(n === line ? [`${gutter("")}${" ".repeat(Math.max(0, column - 1))}^`] : []),
-    ]);
+    const lines = excerpt(text.split(/\r?\n/), line, column, 1);
     const hint =
       code && INDENT_CODES.has(code)
         ? "\n  (check the indentation here and on the next line: keys of one level start in the same column, with spaces, never tabs)"
         : "";
-    super(`${file}:${line}:${column}: not valid YAML: ${reason}\n${excerpt.join("\n")}${hint}`);
+    super(`${file}:${line}:${column}: not valid YAML: ${reason}\n${lines.join("\n")}${hint}`);
     this.name = "YamlFileError";
   }
 }
@@ -222,6 +217,8 @@ interface StackValue {
   text: string;
   secure: boolean;
   object: boolean;
+  /** Where the value holds plain scalars: [] for a plain scalar value, the paths inside a map or list. */
+  plain?: (string | number)[][];
 }
 
 /** How the stack file's secrets are encrypted, from its top-level keys. */
@@ -234,6 +231,27 @@ export interface StackFile {
   values: Map<string, StackValue>;
   /** Keys whose values are `secure:` (or maps holding one). */
   secure: Set<string>;
+  /** Every `secure:` value the CLI cannot decrypt, in file order. */
+  secureProblems: SecureProblem[];
+  /** The file's top-level keys that are no field of a stack file, which the CLI ignores. */
+  strayKeys: string[];
+}
+
+/**
+ * The top-level keys of a stack file (workspace/project.go `ProjectStack`: secretsprovider,
+ * encryptedkey, encryptionsalt, config, environment). `LoadProjectStackBytes` (loaders.go)
+ * unmarshals into that struct and drops any other key without a word.
+ */
+export const STACK_FILE_KEYS = ["secretsprovider", "encryptedkey", "encryptionsalt", "config", "environment"];
+
+/**
+ * A stack file's top-level key the CLI ignores, as a problem: a config key written at the top
+ * (not under `config:`) is named as one; any other key gets the stack-file key it likely meant.
+ */
+export function strayKeyProblem(key: string, project: string): string {
+  if (key.startsWith(`${project}:`))
+    return `${key}: unknown key at the top of the stack file, where the Pulumi CLI ignores it; did you mean "${key}"? (indent it under \`config:\`)`;
+  return `${key}: unknown key of a stack file, which the Pulumi CLI ignores (so nothing under it is set)${didYouMean(key, STACK_FILE_KEYS)}; a stack file holds ${STACK_FILE_KEYS.join(", ")}`;
 }
 
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -262,37 +280,78 @@ class TopLevelSecret {
   constructor(readonly ciphertext: string) {}
 }
 
-function toStackValue(key: string, v: unknown, file: string, provider: SecretsProvider): StackValue {
-  const problems: string[] = [];
+/** A `secure:` value the CLI cannot decrypt: where it is and why (never its value). */
+export interface SecureProblem {
+  /** The config key (`project:key`). */
+  key: string;
+  /** Where under the key: [] for the whole value, map keys and list indexes below it. */
+  path: (string | number)[];
+  problem: string;
+}
+
+/** A key path in the Pulumi CLI's property-path grammar (sdk/go/common/resource/properties_path.go). */
+export function propertyPath(name: string, path: (string | number)[]): string {
+  const plain = (k: string) => k !== "" && !/[.[\]"]/.test(k);
+  const seg = (k: string | number, i: number) =>
+    typeof k === "number"
+      ? `[${k}]`
+      : plain(k)
+        ? `${i === 0 ? "" : "."}${k}`
+        : `["${k.replace(/"/g, '\\"')}"]`;
+  return [name, ...path].map(seg).join("");
+}
+
+/**
+ * The command that sets a secret again at `path` under `key`. A value inside a map or a list
+ * needs `--path`: without it `pulumi config set` replaces the whole key (config/map.go `Map.Set`:
+ * `m[k] = v` when path is false), so the map would become one string; with it the CLI reads the
+ * map (`unmarshalObject`, no decryption) and replaces that one leaf (`obj.Set`). The encrypted
+ * value is not decrypted on the way (pkg/cmd/pulumi/config/config.go `configSetCmd.Run` only
+ * encrypts the new one), so the broken value needs no removal first. Read in pulumi/pulumi at
+ * commit 1b59498.
+ */
+export function setSecretCommand(key: string, path: (string | number)[], project: string): string {
+  const [ns, name] = key.includes(":")
+    ? [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)]
+    : [project, key];
+  const shown = ns === project ? name : `${ns}:${name}`;
+  if (path.length === 0) return `pulumi config set --secret ${shown} <value>`;
+  const p = propertyPath(shown, path).replace(/'/g, "'\\''");
+  return `pulumi config set --secret --path '${p}' <value>`;
+}
+
+function toStackValue(
+  key: string,
+  v: unknown,
+  provider: SecretsProvider,
+  problems: SecureProblem[],
+): StackValue {
   let secure = false;
   // object.go unmarshalObject: a one-key map {secure: <string>} is ciphertext; anything else is data.
-  const walk = (x: any, at: string): any => {
+  const walk = (x: any, at: (string | number)[]): any => {
     if (x && typeof x === "object" && !Array.isArray(x)) {
       const keys = Object.keys(x);
       if (keys.length === 1 && keys[0] === "secure" && typeof x.secure === "string") {
         secure = true;
         const problem = ciphertextProblem(x.secure, provider);
-        if (problem) problems.push(`${at}: the secure value ${problem}`);
+        if (problem) problems.push({ key, path: at, problem });
         // Offline nothing is decrypted: a placeholder text stands in (inside maps too).
-        return at === key ? new TopLevelSecret(x.secure) : secretPlaceholder(at);
+        return at.length === 0 ? new TopLevelSecret(x.secure) : secretPlaceholder(propertyPath(key, at));
       }
-      return Object.fromEntries(keys.map((k) => [k, walk(x[k], `${at}.${k}`)]));
+      return Object.fromEntries(keys.map((k) => [k, walk(x[k], [...at, k])]));
     }
-    if (Array.isArray(x)) return x.map((e, i) => walk(e, `${at}[${i}]`));
+    if (Array.isArray(x)) return x.map((e, i) => walk(e, [...at, i]));
+    if (x !== null && x !== undefined) plain.push(at);
     return x;
   };
-  const value = walk(v, key);
-  if (problems.length) {
-    throw new CliConfigError(
-      `${file}: ${problems.join("; ")}. The CLI cannot decrypt it: remove it and run \`pulumi config set --secret ${key.split(":").pop()} <value>\``,
-    );
-  }
+  const plain: (string | number)[][] = [];
+  const value = walk(v, []);
   if (value instanceof TopLevelSecret) return { text: value.ciphertext, secure: true, object: false };
-  if (typeof value === "string") return { text: value, secure: false, object: false };
+  if (typeof value === "string") return { text: value, secure: false, object: false, plain };
   if (typeof value === "boolean" || typeof value === "number") {
-    return { text: JSON.stringify(value), secure: false, object: false };
+    return { text: JSON.stringify(value), secure: false, object: false, plain };
   }
-  return { text: JSON.stringify(value ?? null), secure, object: true };
+  return { text: JSON.stringify(value ?? null), secure, object: true, plain };
 }
 
 /** Reads `Pulumi.<stack>.yaml` as `LoadProjectStackBytes` does and checks every `secure:` value's form. */
@@ -327,6 +386,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
   }
   const values = new Map<string, StackValue>();
   const secure = new Set<string>();
+  const secureProblems: SecureProblem[] = [];
   for (const [rawKey, v] of Object.entries<unknown>(doc.config ?? {})) {
     const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
     if (key.split(":").length > 2 && !/^[^:]+:config:[^:]+$/.test(key)) {
@@ -334,11 +394,12 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
         `could not unmarshal map: could not parse ${rawKey} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
       );
     }
-    const value = toStackValue(key, v, file, provider);
+    const value = toStackValue(key, v, provider, secureProblems);
     values.set(key, value);
     if (value.secure) secure.add(key);
   }
-  return { file, provider, values, secure };
+  const strayKeys = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
+  return { file, provider, values, secure, secureProblems, strayKeys };
 }
 
 /** `formatMissingKeys`: 'a', 'b' and 'c' (sorted when more than one). */
@@ -358,10 +419,20 @@ const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** One problem the CLI's `mergeConfig` finds; `message` is the CLI's own text for it. */
 export interface CliIssue {
   key: string;
-  kind: "missing" | "unencrypted" | "type";
+  /** `plain`: a secret key in plain text, which the CLI itself passes on (the offline tools refuse it). */
+  kind: "missing" | "unencrypted" | "type" | "secure" | "plain";
   /** The declared type (`array<string>`), for a type problem. */
   type?: string;
   message: string;
+}
+
+/**
+ * A `secure:` value the CLI cannot decrypt, as a problem line: the key path (with the list
+ * indexes and map keys below the key), what the value should be and the command that sets it
+ * again without touching the rest of its map ({@link setSecretCommand}). Never the value.
+ */
+export function secureProblemText(p: SecureProblem, project: string): string {
+  return `${propertyPath(p.key, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown); set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
 }
 
 /**
@@ -453,7 +524,8 @@ export function secretPlaceholder(key: string): string {
  */
 export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig & { file: string } {
   const r = cliStackConfigIssues(projectDir, stack);
-  if (r.issues.length > 0) throw new CliConfigError(r.issues[0].message);
+  const first = r.issues.find((i) => i.kind !== "plain");
+  if (first) throw new CliConfigError(first.message);
   return { config: r.config, secretKeys: r.secretKeys, file: r.file };
 }
 
@@ -465,7 +537,14 @@ export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig
 export function cliStackConfigIssues(
   projectDir: string,
   stack: string,
-): RuntimeConfig & { file: string; issues: CliIssue[]; project: Project; found: Record<string, unknown> } {
+): RuntimeConfig & {
+  file: string;
+  issues: CliIssue[];
+  project: Project;
+  found: Record<string, unknown>;
+  /** The stack file's top-level keys the CLI ignores. */
+  strayKeys: string[];
+} {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
   const issues = mergeConfigIssues(stack, project, stackFile);
@@ -476,9 +555,38 @@ export function cliStackConfigIssues(
     if (v) found[i.key] = v.secure ? secretPlaceholder(key) : v.object ? JSON.parse(v.text) : v.text;
     stackFile.values.delete(key);
   }
+  // A secret key's value in plain text (the CLI checks only keys Pulumi.yaml declares secret, and
+  // this project declares none: which a stack needs depends on its backend). Each plain leaf is
+  // named with the command that encrypts it in place; never the value.
+  const unencrypted = new Set(issues.filter((i) => i.kind === "unencrypted").map((i) => i.key));
+  for (const name of SECRET_KEYS) {
+    const key = `${project.name}:${name}`;
+    const v = stackFile.values.get(key);
+    if (!v || unencrypted.has(name)) continue;
+    for (const at of v.plain ?? [])
+      issues.push({
+        key: name,
+        kind: "plain",
+        message: `${propertyPath(key, at)}: expected a secret (\`${setSecretCommand(key, at, project.name)}\`), got a plain value in the stack file (not shown; anyone who reads the file has it)`,
+      });
+  }
+  // Every undecryptable value, after the CLI's own checks; the key stays (a placeholder stands in),
+  // so the rest of the stack is still judged.
+  for (const p of stackFile.secureProblems) {
+    const key = p.key.startsWith(`${project.name}:`) ? p.key.slice(project.name.length + 1) : p.key;
+    issues.push({ key, kind: "secure", message: secureProblemText(p, project.name) });
+  }
   const config: Record<string, string> = {};
   for (const [key, v] of stackFile.values) {
     config[key] = v.secure && !v.object ? secretPlaceholder(key) : v.text;
   }
-  return { config, secretKeys: [...stackFile.secure], file: stackFile.file, issues, project, found };
+  return {
+    config,
+    secretKeys: [...stackFile.secure],
+    file: stackFile.file,
+    issues,
+    project,
+    found,
+    strayKeys: stackFile.strayKeys,
+  };
 }

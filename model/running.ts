@@ -137,6 +137,40 @@ export interface KeptPath {
   statefulSet?: (release: string) => string;
   /** Kept only while this running value is true (the object it shapes exists). */
   whenRunning?: string;
+  /**
+   * The value that renders what runs, read from the live objects rather than from the running
+   * values (undefined: keep the running value as usual).
+   */
+  derive?: (release: RunningRelease, state: Pick<RunningState, "statefulSets">) => unknown;
+}
+
+/**
+ * The loki chart's `fullnameOverride` that keeps the running write and backend StatefulSets'
+ * `serviceName`, which Kubernetes never changes in place. Up to 6.x the chart named it after the
+ * chart's name (`{{ include "loki.name" . }}-write-headless`: loki 6.49.0
+ * templates/write/statefulset-write.yaml:33, backend/statefulset-backend.yaml:30); from 18.x after
+ * the full name (`loki.resourceName` with suffix `headless`: loki 18.11.0 templates/_workload.tpl,
+ * `<fullname>-write-headless`). The two agree only when the full name is the chart's name, so a
+ * release named otherwise gets that full name back as an override. The StatefulSets, their claims
+ * and selectors keep their names (`{{ include "loki.name" . }}-write`, the release's labels); only
+ * Services and ConfigMaps named after the full name move.
+ */
+function lokiHeadlessFullname(release: RunningRelease, state: Pick<RunningState, "statefulSets">): unknown {
+  for (const x of state.statefulSets) {
+    if ((x.metadata?.namespace ?? release.namespace) !== release.namespace) continue;
+    if (x.metadata?.labels?.["app.kubernetes.io/instance"] !== release.name) continue;
+    const m = /^(.+)-(write|backend)-headless$/.exec(String(x.spec?.serviceName ?? ""));
+    if (!m || x.metadata?.name !== `${m[1]}-${m[2]}`) continue;
+    // What chart 18 makes of the running values alone (loki 18.11.0 templates/_helpers.tpl
+    // `loki.fullname`): nothing to keep when it is already that name.
+    const name = String(release.values.nameOverride || "loki");
+    const fullname = String(
+      release.values.fullnameOverride ||
+        (release.name.includes(name) ? release.name : `${release.name}-${name}`),
+    );
+    return m[1] === fullname ? undefined : m[1];
+  }
+  return undefined;
 }
 
 const lokiTarget = (target: string, sset: (release: string) => string): KeptPath[] =>
@@ -160,7 +194,7 @@ const lokiTarget = (target: string, sset: (release: string) => string): KeptPath
 export const KEPT_VALUES: Record<string, KeptPath[]> = {
   loki: [
     { path: "nameOverride" },
-    { path: "fullnameOverride" },
+    { path: "fullnameOverride", derive: lokiHeadlessFullname },
     ...lokiTarget("singleBinary", (r) => r),
     ...lokiTarget("write", (r) => lokiName("write", r)),
     ...lokiTarget("backend", (r) => lokiName("backend", r)),
@@ -220,7 +254,8 @@ export function keepRunningValues(
     if (rule.whenRunning && get(running, rule.whenRunning.split(".")) !== true) continue;
     const p = rule.path;
     const parts = p.split(".");
-    const [planned, run] = [get(values, parts), get(running, parts)];
+    const derived = rule.derive?.(release, state);
+    const [planned, run] = [get(values, parts), derived ?? get(running, parts)];
     if (same(planned, run)) continue;
     // A value the running chart never set and the program does not set either stays unset.
     if (run === undefined && planned === undefined) continue;

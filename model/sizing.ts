@@ -30,6 +30,7 @@ export type Workload =
   | "lokiRead"
   | "lokiBackend"
   | "lokiGateway"
+  | "lokiGatewayExporter"
   | "lokiCanary"
   | "alloyNode"
   | "alloyCluster"
@@ -75,6 +76,8 @@ const standard: Record<Workload, Resources> = {
   lokiRead: r("100m", "256Mi", "1Gi"),
   lokiBackend: stateful("100m", "1Gi"),
   lokiGateway: r("10m", "32Mi", "128Mi"),
+  // The gateway's access-log-exporter (chart 18): counts nginx's access log lines it gets over syslog.
+  lokiGatewayExporter: r("5m", "16Mi", "64Mi"),
   lokiCanary: r("5m", "16Mi", "64Mi"),
   alloyNode: r("50m", "128Mi", "512Mi"),
   alloyCluster: r("50m", "192Mi", "1Gi"),

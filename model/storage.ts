@@ -96,8 +96,8 @@ export type ConsumerStorage =
       /**
        * The endpoint speaks plain HTTP (its scheme is http://). Loki's and Mimir's S3 `insecure`
        * means exactly this, "use http:// for the S3 endpoint instead of https://" (mimir-3.0.0
-       * pkg/storage/bucket/s3/config.go RegisterFlagsWithPrefix; loki v3.6.3
-       * pkg/storage/chunk/client/aws/s3_storage_client.go, "Disable https on s3 connection"), so it
+       * pkg/storage/bucket/s3/config.go RegisterFlagsWithPrefix; loki v3.7.6
+       * pkg/storage/chunk/client/aws/s3_storage_client.go:118, "Disable https on s3 connection"), so it
        * follows the scheme and nothing else.
        */
       plainHttp: boolean;

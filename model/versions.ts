@@ -2,12 +2,13 @@
  * Every chart and image version the program deploys, in one place (kube-prometheus style), so an
  * upgrade is one reviewed diff and the policy pack can list exactly the images we ship.
  *
- * Loki stays on the 6.x line of grafana/helm-charts: from 7.0 that chart is Enterprise-only and the
- * open-source successor (grafana-community 18.x) has different values.
+ * The open-source Loki chart lives at grafana-community since 7.0 (grafana/loki v3.7.6
+ * docs/sources/setup/upgrade/upgrade-to-community/_index.md: 6.55.0 was the last from grafana/loki);
+ * its appVersion at 18.11.0 is Loki 3.7.6 (Chart.yaml), the image pinned below.
  */
 export const versions = {
   charts: {
-    loki: { chart: "loki", repo: "https://grafana.github.io/helm-charts", version: "6.49.0" },
+    loki: { chart: "loki", repo: "https://grafana-community.github.io/helm-charts", version: "18.11.0" },
     alloy: { chart: "alloy", repo: "https://grafana.github.io/helm-charts", version: "1.5.0" },
     grafana: { chart: "grafana", repo: "https://grafana-community.github.io/helm-charts", version: "12.3.1" },
     vector: { chart: "vector", repo: "https://helm.vector.dev", version: "0.56.0" },
@@ -46,12 +47,12 @@ export const versions = {
     loki: {
       registry: "docker.io",
       repository: "grafana/loki",
-      tag: "3.6.3",
+      tag: "3.7.6",
     },
     lokiCanary: {
       registry: "docker.io",
       repository: "grafana/loki-canary",
-      tag: "3.6.3",
+      tag: "3.7.6",
     },
     // The Loki chart's default is the floating `1.29-alpine`; this is the last 1.29 mainline build
     // (nginx/docker-nginx-unprivileged f8a83af "Update mainline NGINX to 1.29.5":
@@ -61,6 +62,13 @@ export const versions = {
       registry: "docker.io",
       repository: "nginxinc/nginx-unprivileged",
       tag: "1.29.5-alpine",
+    },
+    // The gateway's metrics sidecar, the Loki chart's default since 18.x (loki 18.11.0 values.yaml
+    // `gateway.metrics.image`).
+    lokiGatewayExporter: {
+      registry: "ghcr.io",
+      repository: "jkroepke/access-log-exporter",
+      tag: "0.4.11",
     },
     alloy: {
       registry: "docker.io",
@@ -195,14 +203,15 @@ export const DIGEST_FORM = /^sha256:[0-9a-f]{64}$/;
  * How a chart's values take an image digest, read in each chart's templates at its pinned version
  * (test/project/imageDigests.test.ts renders every stack with digests through the real Helm and
  * finds each one on the container it pins):
- * - `digest`: `image.digest: sha256:<hex>`, rendered `@<digest>` (alloy `alloy.imageId`, loki
- *   `loki.image`, prometheus-node-exporter `prometheus-node-exporter.image`, vector `vector.image`).
+ * - `digest`: `image.digest: sha256:<hex>`, rendered `@<digest>` (alloy `alloy.imageId`,
+ *   prometheus-node-exporter `prometheus-node-exporter.image`, vector `vector.image`).
  * - `sha`: `image.sha: <hex>`, rendered `@sha256:<hex>` (grafana `_pod.tpl`, kube-prometheus-stack's
- *   own templates, the loki chart's `sidecar.image.sha`).
+ *   own templates).
  * - `sha-prefixed`: `image.sha: sha256:<hex>`, rendered `@<sha>` (kube-state-metrics
  *   `kube-state-metrics.image`, KPS's subchart of the same).
  * - `tag`: no digest key (the alertmanager chart, the VictoriaMetrics charts and custom resources,
- *   raw container specs): the tag carries it, `<tag>@<digest>`.
+ *   raw container specs), or one that drops the tag (loki 18.11.0 `loki.image` renders `@<digest>`
+ *   alone): the tag carries it, `<tag>@<digest>`.
  */
 export type DigestForm = "digest" | "sha" | "sha-prefixed" | "tag";
 

@@ -75,6 +75,11 @@ export interface NetworkInputs {
   kpsFullname: string;
   /** Loki's ruler sends its alerts to the phase's Alertmanager. */
   lokiRulerAlerts: boolean;
+  /**
+   * Writers and Grafana reach Loki through its gateway (nginx, container port `http`) rather than
+   * the targets' `http-metrics` port. Default false.
+   */
+  lokiGateway?: boolean;
   /** Egress rules; absent: the policies say nothing of egress. */
   egress?: EgressInputs;
   /**
@@ -125,12 +130,15 @@ export function planNetwork(n: NetworkInputs): Guarded[] {
   const g = groups(n);
   const { at, alloyCluster, guard, grafana, scraped, scrapers, same } = g;
   const out: Guarded[] = [];
-  // Loki: the gateway and every target answer on their `http-metrics` port (push, query, metrics).
+  // Loki: every target answers on its `http-metrics` port (push, query, metrics). The gateway's
+  // nginx serves on `http`, and its access-log-exporter sidecar on `http-metrics` (loki chart
+  // 18.11.0 templates/gateway/deployment.yaml), so with the gateway the clients dial `http`.
+  const lokiApi = n.lokiGateway ? "http" : "http-metrics";
   out.push(
     guard("loki", g.loki, [
       g.peers(g.loki),
-      { from: g.logWriters, ports: ["http-metrics"], why: "log agents -> Loki push" },
-      { from: [grafana], ports: ["http-metrics"], why: "Grafana -> Loki query" },
+      { from: g.logWriters, ports: [lokiApi], why: "log agents -> Loki push" },
+      { from: [grafana], ports: [lokiApi], why: "Grafana -> Loki query" },
       scraped(["http-metrics"]),
     ]),
   );

@@ -54,6 +54,7 @@ export function planNetworkPolicies(
         events: !!alloyCluster?.events,
         kpsFullname: ctx.kpsFullname ?? RELEASES.kps,
         lokiRulerAlerts: !!runs.loki.inputs.settings.ruler?.alertmanagerUrl,
+        lokiGateway: runs.loki.inputs.settings.loki.gateway,
         egress: egressInputs(cfg, caps, runs.alloy?.inputs),
         grafanaFrom: grafanaUiFrom(cfg.grafana),
       }).filter((g) => !(ctx.importing && g.namespace === ns)),

@@ -191,8 +191,8 @@ const DISTRIBUTED_TARGETS = [
 
 /**
  * The chart refuses replicas of two deployment modes at once, except in its transitional modes
- * (loki 6.49 templates/validate.yaml): single binary + simple scalable needs
- * `SingleBinary<->SimpleScalable`, simple scalable + distributed needs `SimpleScalable<->Distributed`,
+ * (loki 6.49 and 18.11.0 templates/validate.yaml): single binary + simple scalable needs
+ * `SingleBinary<->SimpleScalable` (chart 12.0 and later also `Monolithic<->SimpleScalable`), simple scalable + distributed needs `SimpleScalable<->Distributed`,
  * single binary + distributed is always refused.
  */
 export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): ResourceValidationPolicy {
@@ -215,7 +215,12 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
               `values.${k}.replicas is ${k in t ? t[k as keyof typeof t] : values[k]?.replicas}${defaults && values[k]?.replicas === undefined ? " (unset means the chart default 3)" : ""}`,
           )
           .join(", ");
-      if (t.single > 0 && scalable.length > 0 && t.mode !== "SingleBinary<->SimpleScalable") {
+      if (
+        t.single > 0 &&
+        scalable.length > 0 &&
+        t.mode !== "SingleBinary<->SimpleScalable" &&
+        t.mode !== "Monolithic<->SimpleScalable"
+      ) {
         report(
           `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(scalable, true)}; the chart fails with "You have more than zero replicas configured for both the single binary and simple scalable targets". Set the unused mode's replicas to 0, or use deploymentMode "SingleBinary<->SimpleScalable" while migrating.`,
         );

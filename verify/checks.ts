@@ -11,24 +11,12 @@
  * Each returns pass/fail/skip with one line of detail; an unreachable component fails its checks.
  */
 import { parse } from "yaml";
-import type { Phase } from "../config/resolve";
-import type { PhaseCapabilities } from "../model/phases";
 import { ApiError, basicAuth, instantQuery, requestJson, tenantHeaders, urlOf } from "./http";
-import type { CheckId, CheckResult, Component, Evaluator, Expectations } from "./types";
+import type { CheckId, CheckResult, Evaluator, Expectations, VerifyContext } from "./types";
+import { metricsApi } from "./metricsApi";
+import { checkBackendAgrees } from "./agreeCheck";
 
-/** What the checks are given: the expectations and the way to each component. */
-export interface VerifyContext {
-  exp: Expectations;
-  /** Base URL of a component (given with --url or forwarded); rejects with an ApiError. */
-  base(c: Component): Promise<string>;
-  /** Grafana's admin login; rejects with an ApiError saying where it looked. */
-  grafanaLogin(): Promise<{ user: string; password: string }>;
-  /** The phase `--gate` asks about, and its row of the phase table. */
-  gate?: Phase;
-  next?: PhaseCapabilities;
-  /** Now, in Unix seconds. */
-  now(): number;
-}
+export type { VerifyContext } from "./types";
 
 /** Window of the remote-write counters (no failed or retried sample in it). */
 export const REMOTE_WRITE_WINDOW = "5m";
@@ -44,21 +32,6 @@ const fail = (id: CheckId, detail: string): CheckResult => ({ id, status: "fail"
 const skip = (id: CheckId, detail: string): CheckResult => ({ id, status: "skip", detail });
 const list = (xs: string[], max = 8) =>
   xs.length <= max ? xs.join(", ") : `${xs.slice(0, max).join(", ")} and ${xs.length - max} more`;
-
-/** The Prometheus-compatible query base of a metrics engine, with its tenant header. */
-async function metricsApi(
-  ctx: VerifyContext,
-  which: "prometheus" | "backend",
-): Promise<{ base: string; headers: Record<string, string>; name: string }> {
-  if (which === "prometheus") return { base: await ctx.base("prometheus"), headers: {}, name: "Prometheus" };
-  if (ctx.exp.backend === "mimir")
-    return {
-      base: urlOf(await ctx.base("mimir"), "/prometheus"),
-      headers: tenantHeaders(ctx.exp.backendTenant),
-      name: "Mimir",
-    };
-  return { base: await ctx.base("victoriametrics"), headers: {}, name: "VictoriaMetrics" };
-}
 
 /** The engine behind the phase's default "Metrics" datasource. */
 const defaultMetrics = (ctx: VerifyContext) =>
@@ -560,6 +533,7 @@ export const CHECKS: { id: CheckId; run: (ctx: VerifyContext) => Promise<CheckRe
   { id: "logs", run: checkLogs },
   { id: "grafana", run: checkGrafana },
   { id: "history", run: checkHistory },
+  { id: "backend-agrees", run: checkBackendAgrees },
 ];
 
 /** Runs every check; an error becomes that check's `fail` with its message (never a stack). */

@@ -1,10 +1,56 @@
 import { durationSeconds, type StackConfig } from "../config/resolve";
 import { SECRET_REFS } from "../model/secrets";
 import { alertmanagerConfig } from "../builders/alerting/alertmanagerConfig";
-import { grafanaDatasources } from "../builders/grafana/datasources";
+import { grafanaDatasources, METRICS_UID } from "../builders/grafana/datasources";
 import { dashboardsFor } from "../builders/grafana/dashboards";
+import { communityDashboards, panelsOf } from "../builders/grafana/community";
 import { planStack } from "../plan/plan";
-import type { Expectations } from "./types";
+import type { Expectations, PanelTarget } from "./types";
+
+/** Seconds of a dashboard's `time.from` ("now-6h"); Grafana's own default is the last 6 hours. */
+function dashboardRangeSeconds(json: any): number {
+  const m = /^now-(\d+)([smhdwy])$/.exec(String(json?.time?.from ?? "now-6h"));
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  return m ? Number(m[1]) * unit[m[2]] : 6 * 3600;
+}
+
+/**
+ * Every panel target of these dashboards that reads the "Metrics" datasource (uid `metrics`:
+ * PromQL, on Prometheus until the flip, then on the backend), with the dashboard's variables.
+ */
+export function metricsPanelTargets(dashboards: any[]): PanelTarget[] {
+  return dashboards.flatMap((d) =>
+    panelsOf(d).flatMap((p: any) =>
+      ((p.targets ?? []) as any[])
+        .filter(
+          (t) =>
+            (t.datasource?.uid ?? p.datasource?.uid) === METRICS_UID &&
+            typeof t.expr === "string" &&
+            t.expr.trim(),
+        )
+        .map((t) => ({
+          dashboard: String(d.title),
+          panel: String(p.title ?? ""),
+          refId: String(t.refId ?? ""),
+          expr: String(t.expr),
+          variables: (d.templating?.list ?? []) as PanelTarget["variables"],
+          rangeSeconds: dashboardRangeSeconds(d),
+        })),
+    ),
+  );
+}
+
+/** The community dashboards' targets depend on the emitters alone: built once per set (verify polls). */
+const communityCache = new Map<string, PanelTarget[]>();
+function communityTargets(emitters: readonly string[]): PanelTarget[] {
+  const key = [...emitters].sort().join(",");
+  let t = communityCache.get(key);
+  if (!t) {
+    t = metricsPanelTargets(communityDashboards({ emitters }).map((d) => d.json));
+    communityCache.set(key, t);
+  }
+  return t;
+}
 
 /**
  * What verify expects of the stack `cfg` describes, from its plan: the phase table's row, the
@@ -39,6 +85,10 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
       })),
     ),
   );
+  const panelTargets = [
+    ...metricsPanelTargets(Object.values(dashboards)),
+    ...communityTargets(g.dashboards.emitters),
+  ];
   const window = durationSeconds(cfg.prometheus.retention);
   if (window === undefined)
     throw new Error(`prometheus.retention: "${cfg.prometheus.retention}" is not a duration`);
@@ -66,6 +116,7 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
     heartbeat: alerting.heartbeat,
     datasources: grafanaDatasources(g.datasources).datasources,
     dashboardQueries,
+    panelTargets,
     backendTenant: g.datasources.backendTenant,
     lokiTenant: g.datasources.lokiTenant,
     nodes: cfg.nodePools.reduce((n, p) => n + p.count, 0),

@@ -115,3 +115,56 @@ export async function instantQuery(
 /** X-Scope-OrgID for a tenant (Mimir multitenancy, Loki auth_enabled). */
 export const tenantHeaders = (tenant?: string): Record<string, string> =>
   tenant ? { "X-Scope-OrgID": tenant } : {};
+
+/** One series of a range query (resultType "matrix"). */
+export interface MatrixSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
+/**
+ * A PromQL range query (`GET <base>/api/v1/query_range?query&start&end&step`, Prometheus
+ * docs/querying/api.md "Range queries"; Mimir under `/prometheus`, VictoriaMetrics at its root).
+ * An answer that is not a matrix, or an error, is an ApiError naming the URL and status.
+ */
+export async function rangeQuery(
+  base: string,
+  expr: string,
+  window: { start: number; end: number; step: number },
+  opts: { headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<MatrixSeries[]> {
+  const body = await requestJson(
+    urlOf(base, "/api/v1/query_range", {
+      query: expr,
+      start: String(window.start),
+      end: String(window.end),
+      step: String(window.step),
+    }),
+    { headers: opts.headers, timeoutMs: opts.timeoutMs },
+  );
+  if (body?.status !== "success") throw new ApiError(`${redact(base)}: ${body?.error ?? "query failed"}`);
+  if (body.data?.resultType !== "matrix" || !Array.isArray(body.data.result))
+    throw new ApiError(`${redact(base)}: expected a matrix, got ${body.data?.resultType}`);
+  return body.data.result.map((r: any) => ({
+    metric: r.metric ?? {},
+    values: (r.values ?? []).map((v: [number, string]) => [Number(v[0]), String(v[1])]),
+  }));
+}
+
+/** Values of one label (`GET <base>/api/v1/label/<name>/values[?match[]=...]`). */
+export async function labelValues(
+  base: string,
+  label: string,
+  opts: { match?: string; start?: number; end?: number; headers?: Record<string, string> } = {},
+): Promise<string[]> {
+  const params: Record<string, string> = {};
+  if (opts.match) params["match[]"] = opts.match;
+  if (opts.start !== undefined) params.start = String(opts.start);
+  if (opts.end !== undefined) params.end = String(opts.end);
+  const body = await requestJson(urlOf(base, `/api/v1/label/${encodeURIComponent(label)}/values`, params), {
+    headers: opts.headers,
+  });
+  if (body?.status !== "success" || !Array.isArray(body.data))
+    throw new ApiError(`${redact(base)}: label values of ${label}: ${body?.error ?? "failed"}`);
+  return body.data.map(String);
+}

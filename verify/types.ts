@@ -2,6 +2,8 @@ import type { Phase } from "../config/resolve";
 import type { PhaseCapabilities, Backend } from "../model/phases";
 import type { RuleGroup } from "../builders/alerting/rules";
 import type { Datasource } from "../builders/grafana/datasources";
+import type { TemplateVariable } from "./grafanaVars";
+import type { Verdict } from "./agree";
 
 /** The check ids, in the order they are run and printed. Stable: scripts and runbooks name them. */
 export const CHECK_IDS = [
@@ -12,6 +14,7 @@ export const CHECK_IDS = [
   "logs",
   "grafana",
   "history",
+  "backend-agrees",
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -22,6 +25,8 @@ export interface CheckResult {
   id: CheckId;
   status: Status;
   detail: string;
+  /** `backend-agrees` only: one verdict per query compared, worst first. */
+  queries?: QueryReport[];
 }
 
 /** The report `--json` prints. */
@@ -72,6 +77,11 @@ export interface Expectations {
   datasources: Datasource[];
   /** Every shipped dashboard's panel queries, by dashboard title. */
   dashboardQueries: { dashboard: string; datasourceUid: string; expr: string }[];
+  /**
+   * Every panel target that reads the "Metrics" datasource (PromQL), the program's dashboards and
+   * the community ones it provisions, with its dashboard's variables and time range.
+   */
+  panelTargets: PanelTarget[];
   /** Backend tenant (Mimir multitenancy) and Loki tenant, sent as X-Scope-OrgID. */
   backendTenant?: string;
   lokiTenant?: string;
@@ -84,4 +94,72 @@ export interface Expectations {
   grafanaAdminSecret: { name: string; userKey: string; passwordKey: string };
   /** How far back the backend must hold data before the default flips (Prometheus' retention). */
   historyWindowSeconds: number;
+}
+
+/** One panel target of a provisioned dashboard, as `backend-agrees` resolves and compares it. */
+export interface PanelTarget {
+  dashboard: string;
+  panel: string;
+  refId: string;
+  expr: string;
+  /** The dashboard's variables (`templating.list`). */
+  variables: TemplateVariable[];
+  /** The dashboard's default time range (`time.from` to now), seconds. */
+  rangeSeconds: number;
+}
+
+/** The bounds of the comparison; the CLI sets window and step (`--window`, `--step`). */
+export interface AgreeOptions {
+  /** The longest window compared, seconds (ends `skipRecentSeconds` before now). */
+  windowSeconds: number;
+  /** The step of every range query, seconds. */
+  stepSeconds: number;
+  /** Samples this recent are not compared (query-tee's `-proxy.compare-skip-recent-samples`). */
+  skipRecentSeconds: number;
+  /** Queries in flight at once (each asks both sides). */
+  concurrency: number;
+  /** Deadline of each request. */
+  queryTimeoutMs: number;
+  /** Called after each query (the CLI prints a progress line on a terminal). */
+  progress?: (done: number, total: number) => void;
+}
+
+/** One query's verdict, as `--json` prints it (worst first). */
+export interface QueryReport {
+  /** The expression sent to both, variables resolved. */
+  query: string;
+  /** Where it comes from: `dashboard "X", panel "Y" (A)` or `rule <group>/<name>`. */
+  sources: string[];
+  verdict: Verdict;
+  /** The relative tolerance applied, and why. */
+  tolerance: number;
+  toleranceFrom: string;
+  /** The compared window (ISO times) and step (seconds). */
+  window?: { start: string; end: string; step: number };
+  series?: { prometheus: number; backend: number };
+  onlyPrometheus?: string[];
+  onlyBackend?: string[];
+  gap?: { series: string; missingOn: "prometheus" | "backend"; samples: number; firstAt: string };
+  worst?: { series: string; at: string; prometheus: string; backend: string; relative: number | null };
+  firstDifferenceAt?: string;
+  /** A side's refusal (or its URL and HTTP status), both sides when both refused. */
+  errors?: { prometheus?: string; backend?: string };
+  /** Why a query was not compared (too recent, a variable verify cannot resolve). */
+  note?: string;
+}
+
+/** What the checks are given: the expectations and the way to each component. */
+export interface VerifyContext {
+  exp: Expectations;
+  /** Base URL of a component (given with --url or forwarded); rejects with an ApiError. */
+  base(c: Component): Promise<string>;
+  /** Grafana's admin login; rejects with an ApiError saying where it looked. */
+  grafanaLogin(): Promise<{ user: string; password: string }>;
+  /** The phase `--gate` asks about, and its row of the phase table. */
+  gate?: Phase;
+  next?: PhaseCapabilities;
+  /** Now, in Unix seconds. */
+  now(): number;
+  /** `backend-agrees`: window, step and bounds (verify/agreeCheck.ts AGREE_DEFAULTS when absent). */
+  agree?: Partial<AgreeOptions>;
 }

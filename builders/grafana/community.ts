@@ -68,7 +68,10 @@ export function communityDashboardsData(): CommunityDashboardsData {
 
 /** Every panel of a dashboard in document order, the panels inside (collapsed) rows included. */
 export function panelsOf(node: any): any[] {
-  return (node?.panels ?? []).flatMap((p: any) => [p, ...panelsOf(p)]);
+  // `rows` is the dashboard schema before Grafana 5 (each row holding its panels), which the
+  // loki-mixin dashboards of the loki chart 18.11.0 still use (loki-chunks, loki-retention);
+  // Grafana migrates it on load.
+  return [...(node?.panels ?? []), ...(node?.rows ?? [])].flatMap((p: any) => [p, ...panelsOf(p)]);
 }
 
 /** What the stack runs, in the vocabulary of the data's `present_when` column. */
@@ -129,7 +132,9 @@ function withoutPanels(json: any, drop: Set<number>): any {
       const nested = p.panels ? { ...p, panels: walk(p.panels) } : p;
       return keep ? [nested] : [];
     });
-  return { ...json, panels: walk(json.panels ?? []) };
+  // In panelsOf's order: the panels, then the legacy rows.
+  const panels = walk(json.panels ?? []);
+  return json.rows ? { ...json, panels, rows: walk(json.rows) } : { ...json, panels };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { LokiConfig } from "../../config/resolve";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { S3_ENV, type ConsumerStorage } from "../../model/storage";
-import { imageValues, versions, withoutRegistry } from "../../model/versions";
+import { imageValues, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
 import { PART_OF_LABEL } from "../metadata";
 import type { RuleGroup } from "../alerting/ruleGroup";
@@ -41,11 +41,18 @@ export function lokiObjectStore(storage: ConsumerStorage): "s3" | "filesystem" {
   return storage.kind === "s3" ? "s3" : "filesystem";
 }
 
+/**
+ * How the loki chart takes a digest: on the tag. Its `loki.image` helper renders `@<digest>` in
+ * place of the tag when `digest` (or `sha`) is set (loki 18.11.0 templates/_helpers.tpl
+ * `$ref := ternary $tagRef $digestRef (empty $digestRef)`), so the reference would lose the tag.
+ */
+const LOKI_DIGEST_FORM = "tag";
+
 /** `-config.expand-env=true` makes Loki expand `${AWS_ACCESS_KEY_ID}` from the pod environment. */
 const EXPAND_ENV = ["-config.expand-env=true"];
 
 /**
- * Values for the grafana/loki 6.x chart. Retention always comes with the compactor's
+ * Values for the loki chart (grafana-community 18.x). Retention always comes with the compactor's
  * delete_request_store (Loki 3 crash-loops without it); credentials only as `${VAR}` references.
  * One literal that mirrors the chart's values.yaml tree, kept whole (over 120 lines) so it reads
  * side by side with the chart's own keys.
@@ -56,8 +63,9 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   const store = lokiObjectStore(storage);
   const envFrom = storage.kind === "s3" ? storage.envFrom : [];
   // Claims outlive the StatefulSet in every stack: with the flag on, the chart sets
-  // persistentVolumeClaimRetentionPolicy Delete (singleBinary from whenDeleted/whenScaled, default
-  // Delete; read/write/backend hard-coded Delete; loki 6.49.0 templates/*/statefulset*.yaml), so
+  // persistentVolumeClaimRetentionPolicy from `<target>.persistence.whenDeleted|whenScaled`, default
+  // Delete (loki 18.11.0 templates/_workload.tpl; the flag defaults to false for singleBinary and
+  // write but true for backend, values.yaml), so
   // removing the release, or scaling down, deletes the logs (filesystem store) and the WAL and
   // compactor state (object store). Off, the chart renders no policy and Kubernetes retains them;
   // a reinstall reattaches the claims by name.
@@ -88,6 +96,8 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     replicas,
     ...(workload !== "lokiRead" ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
     extraArgs: EXPAND_ENV,
+    // Each target's own switch wins over `defaults` (loki 18.11.0 templates/_pod.tpl).
+    automountServiceAccountToken: false,
     extraEnvFrom: envFrom,
     resources: sizing(profile, workload, input.sized),
     persistence,
@@ -114,11 +124,17 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       : { type: "filesystem" };
 
   return {
-    deploymentMode: loki.mode,
+    // Chart 12.0 renamed SingleBinary to Monolithic (the old name is still read; loki 18.11.0
+    // README "From 11.x to 12.0.0", templates/_helpers.tpl loki.deployment.isMonolithic).
+    deploymentMode: single ? "Monolithic" : loki.mode,
+    // Chart 18 mounts the ServiceAccount token into every Loki pod by default
+    // (`defaults.automountServiceAccountToken: true`, loki 18.11.0 values.yaml, templates/_pod.tpl);
+    // Loki calls no Kubernetes API (the rules sidecar is off below).
+    defaults: { automountServiceAccountToken: false },
     loki: {
-      image: imageValues(versions.images.loki, "digest"),
+      image: imageValues(versions.images.loki, LOKI_DIGEST_FORM),
       // The chart's user (10001) and container context plus seccomp RuntimeDefault, for every
-      // Loki pod (loki.podSecurityContext / loki.containerSecurityContext, loki 6.49.0).
+      // Loki pod (loki.podSecurityContext / loki.containerSecurityContext, loki 18.11.0 values.yaml).
       podSecurityContext: { ...nonRootPod(10001), fsGroupChangePolicy: "OnRootMismatch" },
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),
       auth_enabled: loki.authEnabled,
@@ -145,7 +161,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       },
       // The ruler always reads its rules from a local directory, never a bucket: the chart's ruler
       // storage helper yields `type: local` when rulerConfig says so and then needs no ruler bucket
-      // (loki 6.49.0 templates/_helpers.tpl:233-235 loki.rulerStorageConfig), merged with this.
+      // (loki 18.11.0 templates/_helpers.tpl:254-256 loki.rulerStorageConfig), merged with this.
       rulerConfig: {
         storage: { type: "local", local: { directory: LOKI_RULES_DIR } },
         rule_path: "/var/loki/rules-tmp",
@@ -163,7 +179,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     },
     singleBinary: target(single ? loki.replicas : 0, "lokiSingleBinary", true),
     write: target(single ? 0 : loki.write, "lokiWrite"),
-    read: target(single ? 0 : loki.read, "lokiRead"),
+    // The read target is a Deployment without claims: chart 18 refuses a claim on a Deployment of
+    // more than one replica (loki 18.11.0 templates/_workload.tpl, "Persistence with PVC is not
+    // supported for Deployment"), and 6.x never gave it one either.
+    read: { ...target(single ? 0 : loki.read, "lokiRead"), persistence: { enabled: false } },
     backend: target(single ? 0 : loki.backend, "lokiBackend", true),
     // The chart's caches ask for ~9.8 GiB (chunks) and ~1.2 GiB (results) even in SingleBinary.
     chunksCache: { enabled: false },
@@ -172,22 +191,34 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     serviceAccount: { automountServiceAccountToken: false },
     gateway: {
       enabled: loki.gateway,
-      // Two in production, so a drain or a node loss never stops every push; from 2 replicas the
-      // chart renders a PodDisruptionBudget (maxUnavailable 1, templates/gateway/poddisruptionbudget-gateway.yaml).
+      // Two in production, so a drain or a node loss never stops every push. From 2 replicas the
+      // chart renders a PodDisruptionBudget, but since chart 18 only with a budget to put in it
+      // (loki 18.11.0 templates/_pdb.tpl: no PDB when `maxUnavailable` and
+      // `podDisruptionBudget.*` are all unset, and the gateway sets none): the 6.x one, kept.
       replicas: input.production ? 2 : 1,
+      podDisruptionBudget: { maxUnavailable: 1 },
       podSecurityContext: nonRootPod(101),
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),
-      image: imageValues(versions.images.lokiGateway, "digest"),
+      image: imageValues(versions.images.lokiGateway, LOKI_DIGEST_FORM),
       resources: sizing(profile, "lokiGateway"),
+      // Chart 18 runs an access-log-exporter beside nginx for the gateway's metrics
+      // (`gateway.metrics.enabled: true`, loki 18.11.0 values.yaml, templates/gateway/deployment.yaml):
+      // pinned here so the arm64 policy and Renovate know the image.
+      metrics: {
+        image: imageValues(versions.images.lokiGatewayExporter, LOKI_DIGEST_FORM),
+        resources: sizing(profile, "lokiGatewayExporter"),
+      },
     },
     lokiCanary: {
       enabled: loki.canary,
-      image: imageValues(versions.images.lokiCanary, "digest"),
+      image: imageValues(versions.images.lokiCanary, LOKI_DIGEST_FORM),
       resources: sizing(profile, "lokiCanary"),
     },
     // Loads rules from labelled ConfigMaps; pinned so the arm64 check knows the image.
     sidecar: {
-      image: withoutRegistry(imageValues(versions.images.k8sSidecar, "sha")),
+      // With its registry: since chart 14.0 the chart puts `image.registry` (default docker.io) in
+      // front of any repository (loki 18.11.0 README "From 13.x to 14.0.0").
+      image: imageValues(versions.images.k8sSidecar, LOKI_DIGEST_FORM),
       resources: sizing(profile, "grafanaSidecar"),
       // The rules sidecar copies loki_rule ConfigMaps into /rules, which only a ruler with local
       // storage in that directory reads; ours reads LOKI_RULES_DIR (the program's own rule file),
@@ -198,7 +229,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     test: { enabled: false },
     monitoring: {
       serviceMonitor: { enabled: input.serviceMonitor, labels: { release: "homelab" } },
-      selfMonitoring: { enabled: false, grafanaAgent: { installOperator: false } },
     },
     minio: { enabled: false },
   };

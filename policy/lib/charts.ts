@@ -160,8 +160,14 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         object: "{fullname}-gateway",
         enabled: { path: "gateway.enabled", default: true },
         replicas: { path: "gateway.replicas", default: 1 },
-        resources: ["gateway.resources"],
-        images: [img("gateway.image", "docker.io/nginxinc/nginx-unprivileged")],
+        // From chart 18 an access-log-exporter runs beside nginx (`gateway.metrics.enabled`, default
+        // true: loki 18.11.0 values.yaml, templates/gateway/deployment.yaml).
+        resources: ["gateway.resources", "gateway.metrics.resources"],
+        resourcesIf: { "gateway.metrics.resources": { path: "gateway.metrics.enabled", default: true } },
+        images: [
+          img("gateway.image", "docker.io/nginxinc/nginx-unprivileged"),
+          img("gateway.metrics.image", "ghcr.io/jkroepke/access-log-exporter"),
+        ],
         scheduling: "gateway",
       },
       {
@@ -444,9 +450,16 @@ export const DEFAULT_ARM64_IMAGES: string[] = [
   "docker.io/victoriametrics/vmstorage",
   "docker.io/victoriametrics/vminsert",
   "docker.io/victoriametrics/vmselect",
+  // kiwigrid/k8s-sidecar 2.10.1 (the loki chart 18.11.0's default `sidecar.image`) docker-bake.hcl:3-7
+  // (platforms linux/amd64, linux/arm64, ...) and .github/workflows/release.yaml:75-77 (the same
+  // build tagged docker.io, quay.io and ghcr.io kiwigrid/k8s-sidecar); read at the tag, not pulled.
   "quay.io/kiwigrid/k8s-sidecar",
   "docker.io/kiwigrid/k8s-sidecar",
   "docker.io/nginxinc/nginx-unprivileged",
+  // jkroepke/access-log-exporter .goreleaser.yaml `dockers_v2`: images ghcr.io/jkroepke/access-log-exporter,
+  // platforms linux/amd64 and linux/arm64 (builds goarch amd64, arm64); read at v0.4.10 (3ddeb41) and
+  // at 042afdf, not pulled. The loki chart 18.11.0 default, 0.4.11, is not in the stored snapshot.
+  "ghcr.io/jkroepke/access-log-exporter",
   "docker.io/library/busybox",
   "docker.io/library/memcached",
   "docker.io/prom/memcached-exporter",

@@ -220,6 +220,9 @@ export function lokiTopology(values: any): {
   const sides: Record<string, (keyof typeof t)[]> = {
     SingleBinary: ["single"],
     "SingleBinary<->SimpleScalable": ["single", "write"],
+    // Chart 12.0's names for the same two (loki 18.11.0 templates/_helpers.tpl loki.deployment.isMonolithic).
+    Monolithic: ["single"],
+    "Monolithic<->SimpleScalable": ["single", "write"],
     SimpleScalable: ["write"],
     "SimpleScalable<->Distributed": ["write", "ingester"],
     Distributed: ["ingester"],

@@ -11,7 +11,9 @@
  *   the program's own KPS values, `grafana.forceDeployDashboards` and
  *   `nodeExporter.forceDeployDashboards` (the chart's switches for dashboards without its Grafana
  *   and node-exporter).
- * - loki: the loki-mixin dashboards the chart ships (src/dashboards/, `monitoring.dashboards.enabled`).
+ * - loki: the loki-mixin dashboards the chart ships (`monitoring.dashboards.enabled`; from chart
+ *   18.0 generated from grafana/loki's production/loki-mixin, one ConfigMap each, filtered on the
+ *   `app_instance` label the chart's ServiceMonitor sets: loki 18.11.0 README "From 17.x to 18.0.0").
  * - victoria-metrics-k8s-stack: VictoriaMetrics' own dashboards (files/dashboards/generated/,
  *   `defaultDashboards.enabled`).
  * The alloy (1.5.0) and vector (0.56.0) charts ship no dashboard. Mimir's mixin lives in the
@@ -82,7 +84,7 @@ function sources(): Source[] {
       folder: "Loki",
       // Only what the chart needs to render its dashboard ConfigMaps.
       values: {
-        deploymentMode: "SingleBinary",
+        deploymentMode: "Monolithic",
         singleBinary: { replicas: 1 },
         read: { replicas: 0 },
         write: { replicas: 0 },

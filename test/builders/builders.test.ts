@@ -151,7 +151,7 @@ describe("Loki values", () => {
 
   it("SingleBinary: one replica, scalable targets explicitly 0, env reaching the single binary", () => {
     const v = values();
-    assert.equal(v.deploymentMode, "SingleBinary");
+    assert.equal(v.deploymentMode, "Monolithic", "chart 12.0's name for SingleBinary");
     assert.equal(v.singleBinary.replicas, 1);
     assert.deepEqual([v.write.replicas, v.read.replicas, v.backend.replicas], [0, 0, 0]);
     assert.deepEqual(v.singleBinary.extraArgs, ["-config.expand-env=true"]);

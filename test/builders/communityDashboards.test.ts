@@ -116,14 +116,29 @@ describe("community dashboards", function () {
           minio: false,
         }),
       });
-    // Loki's operational dashboard has panels on cortex_* names, which only Mimir emits here.
+    // Loki's chunks dashboard has a panel on a cortex_* name, which only Mimir emits here.
     const operational = (backend: Backend) =>
-      at(backend).find((d) => d.file === "loki-loki-operational.json")!.json;
+      at(backend).find((d) => d.file === "loki-loki-chunks.json")!.json;
     const exprs = (json: any) =>
       panelsOf(json).flatMap((p) => (p.targets ?? []).map((t: any) => String(t.expr)));
     assert.ok(exprs(operational("mimir")).some((e) => /\bcortex_/.test(e)));
     assert.ok(!exprs(operational("victoriametrics")).some((e) => /\bcortex_/.test(e)));
     assert.ok(panelsOf(operational("victoriametrics")).length < panelsOf(operational("mimir")).length);
+  });
+
+  it("reads and ships dashboards in the pre-Grafana-5 `rows` schema (the loki-mixin's chunks and retention at chart 18)", () => {
+    const legacy = communityDashboardsData().dashboards.filter((d) => d.json.rows && !d.json.panels);
+    assert.ok(legacy.length > 0, "the data holds a dashboard made of rows");
+    for (const d of legacy) {
+      const targets = panelsOf(d.json).flatMap((p) => p.targets ?? []);
+      assert.ok(targets.length > 0, `${d.file}: its rows' panels are read`);
+      assert.equal(d.panelMetrics.length, panelsOf(d.json).length, `${d.file}: one metrics entry per panel`);
+    }
+    const shipped = new Set(
+      allStacks().flatMap((x) => communityDashboards({ emitters: x.emitters }).map((o) => o.file)),
+    );
+    for (const d of legacy.filter((x) => x.source === "loki"))
+      assert.ok(shipped.has(`${d.source}-${d.file}.json`), `${d.file} is provisioned`);
   });
 
   it("files each source under its own folder, each folder's ConfigMap within the API server's limit", () => {

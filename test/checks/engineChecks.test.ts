@@ -184,7 +184,7 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
                 containers: [
                   {
                     name: "loki",
-                    image: "docker.io/grafana/loki:3.6.3",
+                    image: "docker.io/grafana/loki:3.7.6",
                     args: ["-config.file=/etc/loki/config/config.yaml", "-target=all"],
                     volumeMounts: [{ name: "config", mountPath: "/etc/loki/config" }, ...mounts],
                   },
@@ -304,7 +304,7 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
               containers: [
                 {
                   name: "loki",
-                  image: "docker.io/grafana/loki:3.6.3",
+                  image: "docker.io/grafana/loki:3.7.6",
                   args: [
                     "-config.file=/etc/loki/config/config.yaml",
                     "-target=all",
@@ -386,12 +386,12 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
       assert.equal(f.length, 1, JSON.stringify(f));
       assert.match(
         f[0].message,
-        /compactor\.retention_delete_delay: expected a Go time\.Duration.*found "1d" \(loki-3\.6\.3\/config-keys\.tsv/,
+        /compactor\.retention_delete_delay: expected a Go time\.Duration.*found "1d" \(loki-3\.7\.6\/config-keys\.tsv/,
       );
     });
     it("Loki: retention without the delete request store fails, citing Loki's Validate()", () => {
       const f = engineFindings(loki({ ...lokiBase, compactor: { retention_enabled: true } }));
-      assert.match(f[0].message, /pkg\/compactor\/config\.go:105-108/);
+      assert.match(f[0].message, /pkg\/compactor\/config\.go:107-110/);
     });
     it("fails a credential that would change the YAML once expanded, without showing it", () => {
       for (const value of ["abc: def", "&anchor", "x #y", "true"]) {

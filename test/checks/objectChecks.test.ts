@@ -297,7 +297,7 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
             containers: [
               {
                 name: "loki",
-                image: "docker.io/grafana/loki:3.6.3",
+                image: "docker.io/grafana/loki:3.7.6",
                 args,
                 envFrom,
                 env,

@@ -81,7 +81,7 @@ describe("offline synthesis", () => {
 
   it("records seed figures in the stack files: staging SingleBinary 7d, production SimpleScalable RF2 30d", async () => {
     const staging = release((await synth("staging")).export.deployment.resources, "loki").inputs.values;
-    assert.equal(staging.deploymentMode, "SingleBinary");
+    assert.equal(staging.deploymentMode, "Monolithic"); // SingleBinary, by chart 12.0's name
     assert.equal(staging.loki.limits_config.retention_period, "7d");
     const prod = release((await synth("production")).export.deployment.resources, "loki").inputs.values;
     assert.equal(prod.deploymentMode, "SimpleScalable");

@@ -281,7 +281,7 @@ describe("components under mocks", () => {
     const loki = release(rs, "loki").inputs.values;
     assert.equal(loki.loki.storage.type, "filesystem");
     // "On local volumes": the chart stores a filesystem Loki under /var/loki, a claim only with persistence on.
-    assert.equal(loki.deploymentMode, "SingleBinary");
+    assert.equal(loki.deploymentMode, "Monolithic");
     assert.equal(loki.singleBinary.persistence.enabled, true, "Loki's single binary keeps a volume claim");
     const mimir = parse(named(rs, "kubernetes:core/v1:ConfigMap", "mimir-config").inputs.data["mimir.yaml"]);
     assert.equal(mimir.common.storage.backend, "filesystem");

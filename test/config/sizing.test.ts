@@ -255,8 +255,9 @@ describe("sizing from upstream's capacity rules", function () {
         );
         assert.ok(sets.length > 0, v.title);
         for (const s of sets) {
-          const c = (s as any).spec.template.spec.containers.find(
-            (x: any) => x.name === "mimir" || x.name === "loki",
+          // By image: chart 18 names the write and backend containers after their target.
+          const c = (s as any).spec.template.spec.containers.find((x: any) =>
+            /\/grafana\/(mimir|loki):/.test(x.image),
           );
           assert.equal(
             c.resources.requests.memory,

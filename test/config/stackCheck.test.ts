@@ -56,10 +56,11 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
         r.problems.some((p) => re.test(p)),
         `${re}\n${r.problems.join("\n")}`,
       );
-    // The missing key names its allowed values (the phases, from the schema) and the command.
+    // The missing key names its allowed values (the phases, from the schema) and the command: a
+    // fresh install's phase (the last) first, and the takeover's (the first) beside it.
     line(
       new RegExp(
-        `^${P("phase")}: required .*expected one of ${PHASES.join(" \\| ")}, e\\.g\\. \`pulumi config set phase ${PHASES[0]}\`, got nothing$`,
+        `^${P("phase")}: required .*expected one of ${PHASES.join(" \\| ")}, e\\.g\\. \`pulumi config set phase ${PHASES[PHASES.length - 1]}\` for a fresh install .*, or \`pulumi config set phase ${PHASES[0]}\` to take over a running kube-prometheus-stack .*, got nothing$`,
       ),
     );
     line(new RegExp(`^${P("production")}: expected true or false .*got string "maybe"$`));

@@ -132,7 +132,7 @@ describe("lightweight profile and resource budget", function () {
     assert.equal(loki.lokiCanary.enabled, false);
     assert.equal(loki.gateway.enabled, false);
     assert.equal(loki.chunksCache.enabled, false);
-    assert.equal(loki.deploymentMode, "SingleBinary");
+    assert.equal(loki.deploymentMode, "Monolithic");
   });
 
   it("prints the standard staging stack's figure beside the Pi's", async () => {

@@ -87,6 +87,20 @@ describe("policy (loki): deployment modes as loki 6.49 templates/validate.yaml j
     v.deploymentMode = "SimpleScalable<->Distributed";
     await passes(exportOf(v), MODES);
   });
+  it("chart 12.0's names: Monolithic<->SimpleScalable is the same transitional mode (loki 18.11.0 templates/validate.yaml)", async () => {
+    const v: any = clone(good);
+    v.deploymentMode = "Monolithic<->SimpleScalable";
+    v.write = { replicas: 1 };
+    v.read = { replicas: 1 };
+    v.backend = { replicas: 1 };
+    await passes(exportOf(v), MODES);
+    v.deploymentMode = "Monolithic";
+    await fails(
+      exportOf(v),
+      MODES,
+      /more than zero replicas configured for both the single binary and simple scalable/,
+    );
+  });
   it("single binary and distributed replicas fail in every mode", () => {
     const v: any = clone(good);
     v.deploymentMode = "SingleBinary<->SimpleScalable";
@@ -124,6 +138,19 @@ describe("policy (loki): replication factor against the replicas that take write
     await passes(exportOf(v), RF);
     v.write = { replicas: 0 };
     await fails(exportOf(v), RF, /values\.singleBinary\.replicas \+ values\.write\.replicas is 1/);
+  });
+  it("Monolithic (chart 12.0's SingleBinary): the single binary's replicas take the writes", async () => {
+    const v: any = clone(good);
+    v.deploymentMode = "Monolithic";
+    v.loki.commonConfig.replication_factor = 2;
+    v.singleBinary = { ...v.singleBinary, replicas: 1 };
+    await fails(
+      exportOf(v),
+      RF,
+      /replication_factor is 2 but values\.singleBinary\.replicas is 1 \(the replicas that take writes in deploymentMode Monolithic\)/,
+    );
+    v.singleBinary.replicas = 2;
+    await passes(exportOf(v), RF);
   });
   it("structuredConfig is merged last and wins: its common.replication_factor counts", async () => {
     const v: any = clone(good);

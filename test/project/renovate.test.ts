@@ -63,6 +63,24 @@ describe("renovate.json keeps model/versions.ts current", () => {
     assert.deepEqual(found.map(key).sort(), [...charts, ...images].map(key).sort());
   });
 
+  it("follows the loki chart where model/versions.ts pins it, with no version cap holding it on another line", () => {
+    const config = JSON.parse(fs.readFileSync(path.join(ROOT, "renovate.json"), "utf8"));
+    const loki = extracted("model/versions.ts").filter(
+      (d) => d.datasource === "helm" && d.depName === "loki",
+    );
+    assert.deepEqual(
+      loki.map((d) => [d.registryUrl, d.currentValue]),
+      [[versions.charts.loki.repo, versions.charts.loki.version]],
+    );
+    // A cap below the pinned major would keep Renovate from proposing any release of the pinned line.
+    const pinnedMajor = Number(versions.charts.loki.version.split(".")[0]);
+    for (const rule of config.packageRules as Record<string, any>[]) {
+      if (!rule.matchPackageNames?.includes("loki") || !rule.allowedVersions) continue;
+      const cap = /^<\s*(\d+)/.exec(String(rule.allowedVersions));
+      assert.ok(!cap || Number(cap[1]) > pinnedMajor, `${rule.description}: ${rule.allowedVersions}`);
+    }
+  });
+
   it("a pin written in another shape is not found (the check can fail)", () => {
     const config = JSON.parse(fs.readFileSync(path.join(ROOT, "renovate.json"), "utf8"));
     const image = new RegExp(config.customManagers[1].matchStrings[0]);

@@ -18,7 +18,7 @@ function editConfig(objects: Placed[], key: string, edit: (c: any) => void): Pla
 
 /**
  * The rendered-object check engine-config (checks/engineConfigs.ts) on production as the
- * real Helm renders it (Loki SimpleScalable and Mimir), against Loki v3.6.3's and Mimir 3.0's own
+ * real Helm renders it (Loki SimpleScalable and Mimir), against Loki v3.7.6's and Mimir 3.0's own
  * configuration references (upstream/engines/data, read, not restated). Unit cases with hand-made
  * objects are in test/checks/engineChecks.test.ts; the references' reader in
  * test/upstream/engineReferences.test.ts.
@@ -38,7 +38,7 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
     assert.ok(r.judged >= 4, `judged ${r.judged} containers`); // Loki's write, read, backend and Mimir
     assert.deepEqual(r.findings, []);
     assert.deepEqual(r.notRun, []);
-    // The chart passes the hidden, deprecated -legacy-read-mode to Loki's read and backend targets.
+    // The chart passes the hidden, deprecated -legacy-read-mode to Loki's backend target.
     assert.ok(
       r.warnings.every((w) => /is (deprecated|experimental) in (Loki|Mimir)/.test(w)),
       r.warnings.join("\n"),
@@ -61,7 +61,7 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
     });
     assert.ok(
       checkEngineConfigs(typo).findings.some((f) =>
-        /Loki 3\.6\.3 has no key compactor\.delete_request_storee/.test(f.message),
+        /Loki 3\.7\.6 has no key compactor\.delete_request_storee/.test(f.message),
       ),
     );
     const flag = clone(objects);

@@ -1,9 +1,12 @@
 import { strict as assert } from "assert";
 import { expansionProblem } from "@homelab-observability/contract";
+import * as path from "path";
 import { versions } from "../../model/versions";
+import { readReferenceFile, referenceDataDir } from "../../upstream/reference";
 import {
   checkEngineConfig,
   checkEngineFlags,
+  ENGINE_REFERENCES,
   ENGINE_RULES,
   engineVersionProblem,
   loadEngineReference,
@@ -13,11 +16,11 @@ import {
 } from "../../upstream/engines/references";
 
 /**
- * Loki's and Mimir's configuration references (upstream/engines/data/loki-3.6.3, mimir-3.0) as the
+ * Loki's and Mimir's configuration references (upstream/engines/data/loki-3.7.6, mimir-3.0) as the
  * checks read them, and the load-time rules restated from the engines' sources. Cases take their
  * keys from the reference (never restated) and name the rule each one must trip.
  */
-describe("upstream/engines/references: Loki 3.6.3 and Mimir 3.0 configuration references", function () {
+describe("upstream/engines/references: Loki 3.7.6 and Mimir 3.0 configuration references", function () {
   let loki: EngineReference;
   let mimir: EngineReference;
 
@@ -27,17 +30,17 @@ describe("upstream/engines/references: Loki 3.6.3 and Mimir 3.0 configuration re
   });
 
   it("each reference names its version, and it is the one model/versions.ts pins", () => {
-    assert.equal(loki.version, "3.6.3");
+    assert.equal(loki.version, "3.7.6");
     assert.equal(mimir.version, "3.0.0");
     assert.equal(engineVersionProblem(loki, versions.images.loki.tag), undefined);
     assert.equal(engineVersionProblem(mimir, versions.images.mimir.tag), undefined);
   });
 
   it("a Renovate bump of the image names the command that refreshes the reference and the folder it writes", () => {
-    const l = engineVersionProblem(loki, "3.7.0")!;
-    assert.match(l, /pins Loki 3\.7\.0, but upstream\/engines\/data\/loki-3\.6\.3 describes Loki 3\.6\.3/);
-    assert.match(l, /run npm run refresh-reference -- loki <checkout of grafana\/loki at v3\.7\.0>/);
-    assert.match(l, /writes upstream\/engines\/data\/loki-3\.7\.0/);
+    const l = engineVersionProblem(loki, "3.8.0")!;
+    assert.match(l, /pins Loki 3\.8\.0, but upstream\/engines\/data\/loki-3\.7\.6 describes Loki 3\.7\.6/);
+    assert.match(l, /run npm run refresh-reference -- loki <checkout of grafana\/loki at v3\.8\.0>/);
+    assert.match(l, /writes upstream\/engines\/data\/loki-3\.8\.0/);
     assert.match(l, /ENGINE_REFERENCES\.loki in upstream\/engines\/references\.ts/);
     const m = engineVersionProblem(mimir, "3.1.0")!;
     assert.match(m, /pins Mimir 3\.1\.0, but upstream\/engines\/data\/mimir-3\.0 describes Mimir 3\.0\.0/);
@@ -72,7 +75,7 @@ describe("upstream/engines/references: Loki 3.6.3 and Mimir 3.0 configuration re
       assert.ok(!parsesAsGoDuration(bad), bad);
   });
 
-  it("Prometheus model.ParseDuration takes y..ms, integers, largest unit first (common/model/time.go:205-258)", () => {
+  it("Prometheus model.ParseDuration takes y..ms, integers, largest unit first (common/model/time.go:205-259 at loki v3.7.6)", () => {
     for (const ok of ["0", "7d", "1w2d", "1y", "90d", "24h", "1h30m", "100ms"])
       assert.ok(parsesAsModelDuration(ok), ok);
     for (const bad of ["", "1.5h", "30m1h", "1d1d", "-1d", "10us", "d"])
@@ -99,7 +102,7 @@ describe("upstream/engines/references: Loki 3.6.3 and Mimir 3.0 configuration re
     assert.match(byPath.get("compactor.retention_enabled")!, /expected a boolean/);
     assert.match(
       byPath.get("no_such_block")!,
-      /Loki 3\.6\.3 has no key no_such_block .*refuses unknown keys/,
+      /Loki 3\.7\.6 has no key no_such_block .*refuses unknown keys/,
     );
     assert.match(
       byPath.get("schema_config.configs[0].index.nope")!,
@@ -108,8 +111,8 @@ describe("upstream/engines/references: Loki 3.6.3 and Mimir 3.0 configuration re
     assert.ok(!byPath.has("limits_config.retention_period"), "7d is a model.Duration");
   });
 
-  it("Loki: retention without compactor.delete_request_store is refused (pkg/compactor/config.go:105-108 at v3.6.3)", () => {
-    const rule = ENGINE_RULES.find((r) => r.source.includes("pkg/compactor/config.go"))!;
+  it("Loki: retention without compactor.delete_request_store is refused (pkg/compactor/config.go:107-110 at v3.7.6)", () => {
+    const rule = ENGINE_RULES.find((r) => r.source.includes("pkg/compactor/config.go:107-110"))!;
     assert.match(rule.problem({ compactor: { retention_enabled: true } })!, /delete_request_store/);
     assert.equal(
       rule.problem({ compactor: { retention_enabled: true, delete_request_store: "s3" } }),
@@ -118,6 +121,53 @@ describe("upstream/engines/references: Loki 3.6.3 and Mimir 3.0 configuration re
     assert.equal(rule.problem({ compactor: { retention_enabled: false } }), undefined);
     const problems = checkEngineConfig(loki, { compactor: { retention_enabled: true } });
     assert.ok(problems.some((p) => /compactor\.delete-request-store should be configured/.test(p.message)));
+  });
+
+  it("Loki 3.7: a deletion marker prefix without a trailing / is refused with retention on (pkg/compactor/config.go:125-127 at v3.7.6)", () => {
+    const key = "compactor.deletion_marker_object_store_prefix";
+    assert.ok(loki.fields.has(key), `${key} is a Loki 3.7.6 key`);
+    const rule = ENGINE_RULES.find((r) => r.source.includes("pkg/compactor/config.go:125-127"))!;
+    const on = { retention_enabled: true, delete_request_store: "s3" };
+    assert.match(
+      rule.problem({ compactor: { ...on, deletion_marker_object_store_prefix: "markers" } })!,
+      /deletion_marker_object_store_prefix is "markers".*must end with \//,
+    );
+    assert.equal(
+      rule.problem({ compactor: { ...on, deletion_marker_object_store_prefix: "markers/" } }),
+      undefined,
+    );
+    assert.equal(rule.problem({ compactor: { ...on, deletion_marker_object_store_prefix: "" } }), undefined);
+    assert.equal(
+      rule.problem({
+        compactor: { retention_enabled: false, deletion_marker_object_store_prefix: "markers" },
+      }),
+      undefined,
+    );
+  });
+
+  it("Loki 3.7: a deletion manifest prefix without a trailing / is refused, and the reference's default passes (pkg/compactor/config.go:171-177 at v3.7.6)", () => {
+    const key = "compactor.jobs_config.deletion.deletion_manifest_store_prefix";
+    const rule = ENGINE_RULES.find((r) => r.source.includes("DeletionJobsConfig.Validate"))!;
+    // The reference's default, read from its row (config-keys.tsv: path, type, default, ...).
+    const row = readReferenceFile(
+      path.join(referenceDataDir("engines", ENGINE_REFERENCES.loki), "config-keys.tsv"),
+    )
+      .split("\n")
+      .find((l) => l.startsWith(`${key}\t`))!;
+    const byDefault = JSON.parse(row.split("\t")[2]) as string;
+    assert.equal(
+      rule.problem({
+        compactor: { jobs_config: { deletion: { deletion_manifest_store_prefix: byDefault } } },
+      }),
+      undefined,
+    );
+    assert.match(
+      rule.problem({
+        compactor: { jobs_config: { deletion: { deletion_manifest_store_prefix: "manifests" } } },
+      })!,
+      /deletion_manifest_store_prefix is "manifests".*must end with \//,
+    );
+    assert.equal(rule.problem({ compactor: {} }), undefined);
   });
 
   it("Mimir: the reference is 3.0.0's own (every row at the version); experimental and deprecated fields are warnings", () => {

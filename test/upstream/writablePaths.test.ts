@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { LOKI_WRITTEN_PATHS, MIMIR_WRITTEN_PATHS } from "../../upstream/engines/writablePaths";
+import { ENGINE_REFERENCES } from "../../upstream/engines/references";
 import { readReferenceFile, referenceDataDir } from "../../upstream/reference";
 
 /** One reference TSV as rows of named columns (comment lines skipped, the header names them). */
@@ -34,11 +35,11 @@ describe("written paths: keys, flags and defaults are the engines' references'",
     }
     assert.ok(MIMIR_WRITTEN_PATHS.some((p) => p.key === "activity_tracker.filepath"));
   });
-  it("Loki 3.6.3 (upstream/engines/data/loki-3.6.3/config-keys.tsv)", () => {
-    const ref = rows("loki-3.6.3", "config-keys.tsv");
+  it(`Loki (upstream/engines/data/${ENGINE_REFERENCES.loki}/config-keys.tsv)`, () => {
+    const ref = rows(ENGINE_REFERENCES.loki, "config-keys.tsv");
     for (const p of LOKI_WRITTEN_PATHS) {
       const row = ref.get(p.key);
-      assert.ok(row, `${p.key} is a Loki 3.6.3 config key`);
+      assert.ok(row, `${p.key} is a ${ENGINE_REFERENCES.loki} config key`);
       assert.equal(row.cli_flag, `-${p.flag}`, `${p.key}: flag`);
       assert.equal(unquote(row.default), p.default, `${p.key}: default`);
     }

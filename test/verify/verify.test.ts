@@ -480,6 +480,7 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
         ["logs", "pass"],
         ["grafana", "pass"],
         ["history", "skip"],
+        ["backend-agrees", "skip"],
       ],
       JSON.stringify(ok.report, null, 1),
     );
@@ -672,6 +673,7 @@ describe("verify: arguments, shapes and judgments without servers", () => {
       ["--stack", "staging", "--url", "loki=ftp://x"],
       ["--stack", "staging", "--gate", "later"],
       ["--stack", "staging", "--frobnicate"],
+      ["--stack", "staging", "--window", "30s", "--step", "1m"],
     ]) {
       let err = "";
       const code = await runVerify(argv, {

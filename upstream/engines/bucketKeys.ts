@@ -4,7 +4,7 @@
  * segment is one of {@link BUCKET_LEAVES}. In mimir-3.0/config-fields.tsv these are the objstore
  * clients' `bucket_name` (blocks_storage, ruler_storage, alertmanager_storage, common.storage; e.g.
  * `blocks_storage.s3.bucket_name`, flag `-blocks-storage.s3.bucket-name`); in
- * loki-3.6.3/config-keys.tsv the S3 and COS clients' comma-separated `bucketnames`
+ * loki-3.7.6/config-keys.tsv the S3 and COS clients' comma-separated `bucketnames`
  * (`storage_config.aws.bucketnames`, `common.storage.s3.bucketnames`, `ruler.storage.s3.bucketnames`),
  * GCS, BOS and the Thanos object store's `bucket_name`, and Alibaba's `bucket`.
  */

@@ -5,7 +5,7 @@
  * restated is how the engines read the file, each read in their source at the pinned version (no
  * Loki or Mimir binary can run here):
  *
- * - Loki v3.6.3 loads the file strictly: pkg/util/cfg/dynamic.go:25 (`ConfigFileLoader(args,
+ * - Loki v3.7.6 loads the file strictly: pkg/util/cfg/dynamic.go:25 (`ConfigFileLoader(args,
  *   "config.file", true)`) -> pkg/util/cfg/files.go:56-69 (`yaml.UnmarshalStrict`, gopkg.in/yaml.v2):
  *   an unknown key stops Loki at start.
  * - Mimir 3.0.0 loads it with `dec.KnownFields(true)` (cmd/mimir/main.go:297-303 at mimir-3.0.0): an
@@ -13,8 +13,8 @@
  * - `time.Duration` fields take Go's `time.ParseDuration` ("a possibly signed sequence of decimal
  *   numbers, each with optional fraction and a unit suffix ... ns, us (or µs), ms, s, m, h",
  *   https://pkg.go.dev/time#ParseDuration): no `d`, `w` or `y`. `model.Duration` fields take
- *   Prometheus's `model.ParseDuration` (vendor/github.com/prometheus/common/model/time.go:205-258 at
- *   loki v3.6.3: "0", or integers with units y, w, d, h, m, s, ms, largest first, no fraction).
+ *   Prometheus's `model.ParseDuration` (vendor/github.com/prometheus/common/model/time.go:205-259 at
+ *   loki v3.7.6: "0", or integers with units y, w, d, h, m, s, ms, largest first, no fraction).
  * - Which Mimir durations are `model.Duration`: every field of the `limits` block that is a duration
  *   is declared `model.Duration` in pkg/util/validation/limits.go:133-304 at mimir-3.0.0; no other
  *   struct under pkg/ declares a yaml field `model.Duration` (git grep at that tag). Loki's reference
@@ -27,7 +27,7 @@ import { readReferenceFile, referenceDataDir } from "../reference";
 export type Engine = "loki" | "mimir";
 
 /** The reference folder of each engine under upstream/engines/data/. */
-export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.6.3", mimir: "mimir-3.0" };
+export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.7.6", mimir: "mimir-3.0" };
 const FILES: Record<Engine, string> = { loki: "config-keys.tsv", mimir: "config-fields.tsv" };
 /** Each engine's reference file, relative to upstream/engines/data/. */
 export const ENGINE_REFERENCE_FILES: Record<Engine, string> = {
@@ -149,16 +149,17 @@ function parseMimir(text: string, folder: string): EngineReference {
 const HIDDEN: Record<Engine, EngineField[]> = {
   loki: [
     {
-      // grafana/loki v3.6.3 pkg/loki/loki.go:131 (`yaml:"legacy_read_target" doc:"hidden|deprecated"`)
-      // and :166 (`f.BoolVar(&c.LegacyReadTarget, "legacy-read-mode", false, "Deprecated. ...")`);
-      // the loki chart 6.49.0 passes -legacy-read-mode=false to its read and backend targets.
+      // grafana/loki v3.7.6 pkg/loki/loki.go:134 (`yaml:"legacy_read_target" doc:"hidden|deprecated"`)
+      // and :170 (`f.BoolVar(&c.LegacyReadTarget, "legacy-read-mode", false, "Deprecated. ...")`);
+      // the loki chart 18.11.0 passes -legacy-read-mode=false to its backend target
+      // (templates/backend/workload.yaml).
       path: "legacy_read_target",
       type: "boolean",
       kind: "leaf",
       flag: "legacy-read-mode",
       category: "deprecated",
       atVersion: true,
-      source: "grafana/loki v3.6.3 pkg/loki/loki.go:131,166 (hidden)",
+      source: "grafana/loki v3.7.6 pkg/loki/loki.go:134,170 (hidden)",
     },
   ],
   mimir: [],
@@ -187,12 +188,38 @@ function at(config: unknown, path: string): unknown {
 export const ENGINE_RULES: readonly EngineRule[] = [
   {
     engine: "loki",
-    source: "grafana/loki v3.6.3 pkg/compactor/config.go:105-108 (Config.Validate)",
+    source: "grafana/loki v3.7.6 pkg/compactor/config.go:107-110 (Config.Validate)",
     mistake: MISTAKES.lokiDeleteStore,
     problem: (config) =>
       at(config, "compactor.retention_enabled") === true && !at(config, "compactor.delete_request_store")
         ? 'compactor.retention_enabled is true without compactor.delete_request_store: Loki stops at start ("compactor.delete-request-store should be configured when retention is enabled"); set it to the object store the schema writes to'
         : undefined,
+  },
+  {
+    // New in 3.7 (git diff v3.6.3 v3.7.6 -- pkg/compactor/config.go): checked only with retention on.
+    engine: "loki",
+    source: "grafana/loki v3.7.6 pkg/compactor/config.go:125-127 (Config.Validate)",
+    problem: (config) => {
+      const prefix = at(config, "compactor.deletion_marker_object_store_prefix");
+      return at(config, "compactor.retention_enabled") === true &&
+        typeof prefix === "string" &&
+        prefix !== "" &&
+        !prefix.endsWith("/")
+        ? `compactor.deletion_marker_object_store_prefix is "${prefix}" with retention on: Loki stops at start ("deletion marker object store prefix must end with /"); end it with "/" or leave it empty (markers stay on the local disk)`
+        : undefined;
+    },
+  },
+  {
+    // New in 3.7: Config.Validate calls JobsConfig.Validate whatever retention says.
+    engine: "loki",
+    source:
+      "grafana/loki v3.7.6 pkg/compactor/config.go:130-132, 149-151, 171-177 (DeletionJobsConfig.Validate)",
+    problem: (config) => {
+      const prefix = at(config, "compactor.jobs_config.deletion.deletion_manifest_store_prefix");
+      return typeof prefix === "string" && !prefix.endsWith("/")
+        ? `compactor.jobs_config.deletion.deletion_manifest_store_prefix is "${prefix}": Loki stops at start ("deletion manifest store prefix must end with /"); end it with "/" (the default is the reference's)`
+        : undefined;
+    },
   },
 ];
 

@@ -4,7 +4,7 @@ import type { MimirModule } from "./mimirModules";
  * The paths Mimir and Loki write at run time, by the config key (and flag) that names each, its
  * default and which of the engine's modules writes it. Read in the engines' sources, not run (no
  * Mimir or Loki binary here); the defaults are the configuration references'
- * (upstream/engines/data/mimir-3.0/config-fields.tsv, upstream/engines/data/loki-3.6.3/config-keys.tsv),
+ * (upstream/engines/data/mimir-3.0/config-fields.tsv, upstream/engines/data/loki-3.7.6/config-keys.tsv),
  * and test/upstream/writablePaths.test.ts holds every key, flag and default below to those files.
  *
  * Mimir (grafana/mimir tag mimir-3.0.0, commit 3e9aeb4323014b4bda858d1cbe5d83559b710cdd):
@@ -19,13 +19,13 @@ import type { MimirModule } from "./mimirModules";
  * - A relative path resolves against the working directory: the image's Dockerfile sets no WORKDIR
  *   and no USER (cmd/mimir/Dockerfile:10-21), so it is `/`, owned by root.
  *
- * Loki (grafana/loki tag v3.6.3):
- * - with `common.path_prefix` set, unset paths move under it (pkg/loki/config_wrapper.go:457-478
+ * Loki (grafana/loki tag v3.7.6):
+ * - with `common.path_prefix` set, unset paths move under it (pkg/loki/config_wrapper.go:483-504
  *   `applyPathPrefixDefaults`: ruler rule path `<prefix>/rules-temp`, ingester WAL `<prefix>/wal`,
- *   compactor `<prefix>/compactor`; :689-701 `betterTSDBShipperDefaults`: `<prefix>/tsdb-shipper-active`,
+ *   compactor `<prefix>/compactor`; :724-736 `betterTSDBShipperDefaults`: `<prefix>/tsdb-shipper-active`,
  *   `<prefix>/tsdb-shipper-cache`); `ruler.wal.dir` has no such default and stays relative;
  * - the image runs as 10001 in `/` (cmd/loki/Dockerfile:28-29);
- * - the targets' modules: pkg/loki/loki.go:836-840 (`read`, `write`, `backend`, `all`).
+ * - the targets' modules: pkg/loki/loki.go:862-866 (`read`, `write`, `backend`, `all`).
  */
 
 /** One path an engine writes. */
@@ -142,9 +142,9 @@ export const MIMIR_DEFAULT_STORAGE_BACKEND = "filesystem";
 /** The working directory of the `grafana/mimir` image: no WORKDIR in cmd/mimir/Dockerfile (mimir-3.0.0). */
 export const MIMIR_IMAGE_WORKDIR = "/";
 
-const LOKI = "grafana/loki v3.6.3";
+const LOKI = "grafana/loki v3.7.6";
 
-/** What Loki's grouped targets run (pkg/loki/loki.go:836-840 at v3.6.3); any other target is one module. */
+/** What Loki's grouped targets run (pkg/loki/loki.go:862-866 at v3.7.6); any other target is one module. */
 export const LOKI_TARGET_MODULES: Readonly<Record<string, readonly string[]>> = {
   read: ["query-frontend", "querier"],
   write: ["ingester", "distributor", "pattern-ingester"],
@@ -170,7 +170,7 @@ export const LOKI_TARGET_MODULES: Readonly<Record<string, readonly string[]>> = 
   ],
 };
 
-/** Paths Loki 3.6.3 writes (flags as the reference spells them, without the leading `-`). */
+/** Paths Loki 3.7.6 writes (flags as the reference spells them, without the leading `-`). */
 export const LOKI_WRITTEN_PATHS: readonly WrittenPath[] = [
   {
     key: "ingester.wal.dir",
@@ -179,7 +179,7 @@ export const LOKI_WRITTEN_PATHS: readonly WrittenPath[] = [
     kind: "dir",
     writtenBy: ["ingester"],
     underPathPrefix: "wal",
-    source: `${LOKI} pkg/loki/config_wrapper.go:465-467`,
+    source: `${LOKI} pkg/loki/config_wrapper.go:491-493`,
   },
   {
     key: "compactor.working_directory",
@@ -188,7 +188,7 @@ export const LOKI_WRITTEN_PATHS: readonly WrittenPath[] = [
     kind: "dir",
     writtenBy: ["compactor"],
     underPathPrefix: "compactor",
-    source: `${LOKI} pkg/loki/config_wrapper.go:469-471`,
+    source: `${LOKI} pkg/loki/config_wrapper.go:495-497`,
   },
   {
     key: "ruler.rule_path",
@@ -197,7 +197,7 @@ export const LOKI_WRITTEN_PATHS: readonly WrittenPath[] = [
     kind: "dir",
     writtenBy: ["ruler"],
     underPathPrefix: "rules-temp",
-    source: `${LOKI} pkg/loki/config_wrapper.go:461-463`,
+    source: `${LOKI} pkg/loki/config_wrapper.go:487-489`,
   },
   {
     key: "ruler.wal.dir",
@@ -215,7 +215,7 @@ export const LOKI_WRITTEN_PATHS: readonly WrittenPath[] = [
     kind: "dir",
     writtenBy: "every",
     underPathPrefix: "tsdb-shipper-active",
-    source: `${LOKI} pkg/loki/config_wrapper.go:689-701`,
+    source: `${LOKI} pkg/loki/config_wrapper.go:724-736`,
   },
   {
     key: "storage_config.tsdb_shipper.cache_location",
@@ -224,9 +224,9 @@ export const LOKI_WRITTEN_PATHS: readonly WrittenPath[] = [
     kind: "dir",
     writtenBy: "every",
     underPathPrefix: "tsdb-shipper-cache",
-    source: `${LOKI} pkg/loki/config_wrapper.go:689-701`,
+    source: `${LOKI} pkg/loki/config_wrapper.go:724-736`,
   },
 ];
 
-/** The working directory of the `grafana/loki` image (cmd/loki/Dockerfile:29 at v3.6.3). */
+/** The working directory of the `grafana/loki` image (cmd/loki/Dockerfile:29 at v3.7.6). */
 export const LOKI_IMAGE_WORKDIR = "/";

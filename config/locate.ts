@@ -1,0 +1,249 @@
+import * as fs from "fs";
+import * as path from "path";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { PROJECT, SECRET_KEYS } from "./schema";
+
+/*
+ * Where a config problem sits in the files: a key path (`loki.retention`, `nodePools[0].arch`,
+ * `alerting.receivers[1].type`) mapped to its line and column in `Pulumi.<stack>.yaml` through the
+ * YAML document (eemeli/yaml v2 `parseDocument` with a `LineCounter`: each node keeps its source
+ * range). A key the file lacks is placed at the deepest key it has on the way (a missing
+ * `objectStore.endpoint` at `objectStore:`, a missing top-level key at `config:`); a top-level key
+ * the stack file leaves to Pulumi.yaml's default is placed at that default.
+ */
+
+/** A place in a file: 1-based line and column. */
+export interface Place {
+  file: string;
+  line: number;
+  column: number;
+  /** The file's lines, for the excerpt. */
+  lines: string[];
+  /** The key path was found whole (false: the place is the deepest key found on its way). */
+  exact: boolean;
+}
+
+/** One segment of a key path: a map key or a list index. */
+export type Segment = string | number;
+
+/**
+ * The key path a problem names: the text after `<namespace>:` up to the first ": " (every config
+ * problem starts so, config/errors.ts), split into keys and `[n]` indexes. Undefined when the
+ * problem names no key.
+ */
+export function problemPath(problem: string): { namespace: string; path: Segment[] } | undefined {
+  const m = /^([A-Za-z0-9_.-]+):((?:[^\s:[\]"]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+)/.exec(problem);
+  if (!m) return undefined;
+  return { namespace: m[1], path: parseSegments(m[2]) };
+}
+
+/** `a.b[0]["c.d"]` -> ["a", "b", 0, "c.d"] (the Pulumi property-path grammar, resource/properties_path.go). */
+export function parseSegments(text: string): Segment[] {
+  const out: Segment[] = [];
+  const re = /\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|([^.[\]]+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[1] !== undefined) out.push(Number(m[1]));
+    else if (m[2] !== undefined) out.push(m[2].replace(/\\"/g, '"'));
+    else out.push(m[3]);
+  }
+  return out;
+}
+
+interface Parsed {
+  file: string;
+  lines: string[];
+  counter: LineCounter;
+  /** The `config:` pair's key node and its map, when the file has one. */
+  configKey?: Node;
+  config?: Node;
+  /** The document's top-level map. */
+  root?: Node;
+  /** Pulumi.yaml's `stackConfigDir`, when it sets one. */
+  stackConfigDir?: string;
+}
+
+function parseFile(file: string): Parsed | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const counter = new LineCounter();
+  // A file that is not YAML gets its own error (stackFile.ts YamlFileError) before any problem is placed.
+  const doc = parseDocument(text, { lineCounter: counter });
+  const root = doc.contents;
+  const top = (name: string) =>
+    isMap(root) ? root.items.find((p) => isScalar(p.key) && p.key.value === name) : undefined;
+  const pair = top("config");
+  const dir = top("stackConfigDir")?.value;
+  return {
+    stackConfigDir: isScalar(dir) && typeof dir.value === "string" ? dir.value : undefined,
+    root: (root as Node | null) ?? undefined,
+    file,
+    lines: text.split(/\r?\n/),
+    counter,
+    configKey: pair?.key ?? undefined,
+    config: (pair?.value as Node | undefined) ?? undefined,
+  };
+}
+
+/** The key node and value of `key` in a map node, also when the key holds dots split apart in `rest`. */
+function entry(
+  map: Node,
+  segments: Segment[],
+): { key: Node; value: Node | undefined; used: number } | undefined {
+  if (!isMap(map)) return undefined;
+  // A map key with dots (`grafana.ini` under chartValues) arrives split: the longest match wins.
+  for (let n = segments.length; n >= 1; n--) {
+    const name = segments.slice(0, n).join(".");
+    const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === name);
+    if (pair) return { key: pair.key as Node, value: (pair.value as Node | null) ?? undefined, used: n };
+  }
+  return undefined;
+}
+
+/** Finds key paths in one stack file (and Pulumi.yaml's defaults beside it). */
+export class ConfigLocator {
+  private constructor(
+    private readonly stack: Parsed | undefined,
+    private readonly project: Parsed | undefined,
+    private readonly projectName: string,
+  ) {}
+
+  /**
+   * For `stackFile`, else `Pulumi.<stack>.yaml` where the CLI looks for it (Pulumi.yaml's
+   * `stackConfigDir`, else `projectDir`: pkg/workspace DetectProjectStackPath), beside Pulumi.yaml.
+   * A stack whose config lives elsewhere (`--config-file`, a Pulumi ESC environment) gets no place.
+   */
+  static forStack(
+    projectDir: string,
+    stack: string,
+    stackFile?: string,
+    projectName = PROJECT,
+  ): ConfigLocator {
+    const project = parseFile(path.join(projectDir, "Pulumi.yaml"));
+    const dir = project?.stackConfigDir ? path.resolve(projectDir, project.stackConfigDir) : projectDir;
+    return new ConfigLocator(
+      parseFile(stackFile ?? path.join(dir, `Pulumi.${stack}.yaml`)),
+      project,
+      projectName,
+    );
+  }
+
+  private place(
+    p: Parsed,
+    node: Node,
+    exact: boolean,
+    redact: false | "after" | "whole" = false,
+  ): Place | undefined {
+    const start = node.range?.[0];
+    if (start === undefined) return undefined;
+    const { line, col } = p.counter.linePos(start);
+    let lines = p.lines;
+    if (redact) {
+      // A secret's line shows its key, never its value (plain or ciphertext).
+      const end = node.range?.[1] ?? start;
+      // A list item is the value itself: nothing of it is shown.
+      const endCol =
+        redact === "whole" ? col : p.counter.linePos(end).line === line ? p.counter.linePos(end).col : col;
+      const text = p.lines[line - 1];
+      const kept = text.slice(0, endCol - 1);
+      const rest = text.slice(endCol - 1).replace(/^\s*:?\s*/, "");
+      if (rest !== "") {
+        lines = [...p.lines];
+        lines[line - 1] = `${kept}${endCol > col ? ":" : ""} <not shown>`;
+      }
+    }
+    return { file: p.file, line, column: col, lines, exact };
+  }
+
+  /** The place of a key path of `namespace` (default the project's), or undefined when no file is known. */
+  at(keyPath: Segment[], namespace = this.projectName, redact = false): Place | undefined {
+    const s = this.stack;
+    if (!s) return undefined;
+    const [top, ...rest] = keyPath;
+    const names =
+      namespace === this.projectName ? [`${namespace}:${top}`, String(top)] : [`${namespace}:${top}`];
+    // A key under `config:`, else one written at the top of the file (a slip of indentation).
+    const found =
+      names.map((n) => (s.config ? entry(s.config, [n]) : undefined)).find((e) => e) ??
+      names.map((n) => (s.root ? entry(s.root, [n]) : undefined)).find((e) => e);
+    if (!found) {
+      // Left to Pulumi.yaml: its declaration with a default holds the value; else the key belongs
+      // under the stack file's `config:` (or at its top when it has none).
+      const decl = this.project?.config ? entry(this.project.config, [String(top)]) : undefined;
+      if (decl?.value && isMap(decl.value) && entry(decl.value, ["default"]))
+        return this.place(this.project!, decl.key, false);
+      if (s.configKey) return this.place(s, s.configKey, false);
+      return { file: s.file, line: 1, column: 1, lines: s.lines, exact: false };
+    }
+    let key = found.key;
+    let node = found.value;
+    let isItem = false;
+    let i = 0;
+    while (i < rest.length && node) {
+      const seg = rest[i];
+      if (typeof seg === "number" && isSeq(node)) {
+        const item = node.items[seg] as Node | undefined;
+        if (!item) break;
+        key = item;
+        node = item;
+        isItem = true;
+        i += 1;
+        continue;
+      }
+      const e = entry(node, rest.slice(i).map(String));
+      if (!e) break;
+      key = e.key;
+      node = e.value;
+      isItem = false;
+      i += e.used;
+    }
+    return this.place(s, key, i >= rest.length, redact && (isItem ? "whole" : "after"));
+  }
+
+  /** The place a problem's key path points at (see {@link problemPath}). */
+  ofProblem(problem: string): Place | undefined {
+    const p = problemPath(problem);
+    // A secret key's line, or one whose problem hides the value, shows no value.
+    const secret =
+      / \(not shown|not shown\)|secure value/.test(problem) ||
+      (p?.namespace === this.projectName && (SECRET_KEYS as readonly Segment[]).includes(p.path[0]));
+    if (p) return this.at(p.path, p.namespace, secret);
+    // A top-level key of the file itself (`confg:`), named bare.
+    const bare = /^([^\s:]+): /.exec(problem)?.[1];
+    const e = bare && this.stack?.root ? entry(this.stack.root, [bare]) : undefined;
+    return e && this.stack ? this.place(this.stack, e.key, true) : undefined;
+  }
+}
+
+/**
+ * Lines `line - around` to `line + around` of a file, each behind a gutter with its number, and a
+ * caret under `column` of `line`: the excerpt a YAML slip (stackFile.ts YamlFileError) and a
+ * config problem both show.
+ */
+export function excerpt(
+  lines: string[],
+  line: number,
+  column: number,
+  around: number,
+  indent = "  ",
+): string[] {
+  const shown: number[] = [];
+  for (let n = line - around; n <= line + around; n++) if (n >= 1 && n <= lines.length) shown.push(n);
+  const width = String(shown[shown.length - 1] ?? line).length;
+  const gutter = (n: number | string) => `${indent}${String(n).padStart(width)} | `;
+  return shown.flatMap((n) => [
+    `${gutter(n)}${lines[n - 1]}`,
+    ...(n === line ? [`${gutter("")}${" ".repeat(Math.max(0, column - 1))}^`] : []),
+  ]);
+}
+
+/** `at file:line:col` and the line with a caret under the column, indented by `indent`. */
+export function formatPlace(place: Place, indent = "    "): string {
+  return [
+    `${indent}at ${place.file}:${place.line}:${place.column}`,
+    ...excerpt(place.lines, place.line, place.column, 0, `${indent}  `),
+  ].join("\n");
+}

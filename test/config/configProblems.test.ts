@@ -1,0 +1,474 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { checkedStackConfig, leafCommands } from "../../config/stackCheck";
+import { ConfigError } from "../../config/errors";
+import { ConfigLocator, parseSegments, problemPath } from "../../config/locate";
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "../../config/load";
+import { synthStack } from "../../synth/run";
+import { PHASES, PROJECT } from "../../config/resolve";
+import { propertyPath, setSecretCommand } from "../../config/stackFile";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * A new user's broken stack file, judged in one run (config/stackCheck.ts): every problem names
+ * its key and the file, line and column of that key (config/locate.ts), a closest match for every
+ * unknown key and enum value at any depth, every undecryptable `secure:` value with a command that
+ * sets that one value again, and hints that point the right way (the phase to start at; `--path`
+ * for an object).
+ */
+const P = (k: string) => `${PROJECT}:${k}`;
+
+/** A project directory with Pulumi.yaml (optionally edited) and `Pulumi.s.yaml` holding `text`. */
+function project(text: string, editProject: (p: string) => string = (p) => p): string {
+  const dir = tmpDir("config-problems");
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    editProject(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")),
+  );
+  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), text);
+  return dir;
+}
+
+/** The ConfigError of one run over `Pulumi.s.yaml`. */
+function failure(dir: string): ConfigError {
+  try {
+    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e;
+  }
+  assert.fail("the stack file was accepted");
+}
+
+/** The problem naming `key`, and where it was placed. */
+function problem(e: ConfigError, key: string) {
+  const i = e.problems.findIndex((p) => p.startsWith(`${P(key)}:`));
+  assert.ok(i >= 0, `no problem for ${key} in:\n${e.problems.join("\n")}`);
+  return { text: e.problems[i], place: e.places[i] };
+}
+
+/** The 1-based line of `text` holding `marker` (a `# L<n>` comment), and the column of its first non-blank. */
+function lineOf(text: string, marker: string): { line: number; column: number } {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => l.includes(`# ${marker}`));
+  assert.ok(i >= 0, marker);
+  return { line: i + 1, column: lines[i].search(/\S/) + 1 };
+}
+
+// Mistakes at every depth: top level, a map, a list item, a list in a list item, a receiver
+// (a union variant inside a list), chart names; each line is marked for the test.
+const BROKEN = `# a new user's first stack file
+config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("profil")}: lightweight # top
+  ${P("objectStore")}: # objectStore
+    type: minio
+    endpont: http://minio.storage.svc:9000 # endpont
+  ${P("nodePools")}:
+    - name: node
+      arch: amd46 # arch
+      count: 1
+      cpu: "4"
+      memory: 8Gi
+      taints:
+        - key: a
+          effect: NoSchedul # effect
+  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - name: chat
+        type: slack
+        chanel: "#alerts" # chanel
+      - name: other
+        type: slak # slak
+  ${P("loki")}:
+    retention: 7days # retention
+  ${P("chartValues")}:
+    grafan: # grafan
+      replicas: 1
+`;
+
+describe("config: a broken stack file, every problem placed and hinted (config/stackCheck.ts, config/locate.ts)", function () {
+  this.timeout(20000);
+  let e: ConfigError;
+  before(() => (e = failure(project(BROKEN))));
+
+  it("names the file, line and column of each problem's key, and shows that line with a caret", () => {
+    const file = path.join(path.dirname(e.places.find((p) => p)!.file), "Pulumi.s.yaml");
+    const cases: [string, string][] = [
+      ["profil", "top"],
+      ["objectStore.endpont", "endpont"],
+      ["nodePools[0].arch", "arch"],
+      ["nodePools[0].taints[0].effect", "effect"],
+      ["alerting.receivers[0].chanel", "chanel"],
+      ["alerting.receivers[1].type", "slak"],
+      ["loki.retention", "retention"],
+      ["chartValues.grafan", "grafan"],
+    ];
+    for (const [key, marker] of cases) {
+      const { place } = problem(e, key);
+      const want = lineOf(BROKEN, marker);
+      assert.ok(place, `${key} has a place`);
+      assert.deepEqual({ file: place.file, line: place.line, column: place.column }, { file, ...want }, key);
+      // The message itself carries it: file:line:col, the line, the caret under the column.
+      const text = BROKEN.split("\n")[want.line - 1];
+      assert.ok(e.message.includes(`at ${file}:${want.line}:${want.column}\n`), key);
+      assert.ok(e.message.includes(`${want.line} | ${text}\n`), `${key}: the line is shown`);
+    }
+    assert.equal(e.places.filter((p) => p).length, e.problems.length, "every problem is placed");
+  });
+
+  it("gives a closest match for unknown keys and enum values at any depth", () => {
+    const cases: [string, RegExp][] = [
+      ["profil", /unknown key; did you mean "profile"\?/],
+      ["nodePools[0].arch", /got string "amd46"; did you mean "amd64"\?/],
+      ["nodePools[0].taints[0].effect", /got string "NoSchedul"; did you mean "NoSchedule"\?/],
+      // A receiver's keys are its own type's (the union variant its `type` picks).
+      ["alerting.receivers[0].chanel", /unknown key; did you mean "channel"\?/],
+      ["alerting.receivers[1].type", /got string "slak"; did you mean "slack"\?/],
+      ["chartValues.grafan", /unknown key; did you mean "grafana"\?/],
+      ["loki.retention", /expected a duration like "7d".*got string "7days"/],
+    ];
+    for (const [key, re] of cases) assert.match(problem(e, key).text, re, key);
+  });
+
+  it("says a misspelt required key once: the unknown key's line names the required one", () => {
+    assert.match(
+      problem(e, "objectStore.endpont").text,
+      /unknown key; did you mean "endpoint"\? \(objectStore\.endpoint is required and missing: rename this key\)/,
+    );
+    assert.ok(!e.problems.some((p) => p.startsWith(`${P("objectStore.endpoint")}:`)), e.problems.join("\n"));
+  });
+
+  it("a slip of the project's namespace is named, with the key it meant, once with the missing key", () => {
+    const text = `config:
+  ${P("kubeContext")}: admin@example
+  homelab-observabilty:phase: kps-removed # ns
+  ${P("objectStore")}:
+    type: filesystem
+  kubernetes:enableServerSideApply: "true"
+`;
+    const r = failure(project(text));
+    const i = r.problems.findIndex((p) => p.startsWith("homelab-observabilty:phase:"));
+    assert.ok(i >= 0, r.problems.join("\n"));
+    assert.match(
+      r.problems[i],
+      new RegExp(`unknown key .*; did you mean "${P("phase")}"\\? \\(${P("phase")} is required and missing`),
+    );
+    assert.equal(r.places[i]?.line, lineOf(text, "ns").line);
+    // The CLI's "missing phase" is that same mistake; another provider's namespace is no slip.
+    assert.deepEqual(
+      r.problems.filter((p) => p !== r.problems[i]),
+      [],
+      r.problems.join("\n"),
+    );
+  });
+
+  it("keys the Pulumi CLI would ignore at the top of the file are named: a misplaced config key, a slip of `config`", () => {
+    const text = `${P("phase")}: kps-removed # top
+confg: # confg
+  ${P("profile")}: lightweight
+config:
+  ${P("kubeContext")}: admin@example
+  ${P("objectStore")}:
+    type: filesystem
+`;
+    const r = failure(project(text));
+    assert.equal(r.problems.length, 2, r.problems.join("\n"));
+    // One line for the misplaced phase, which is also the missing phase.
+    assert.match(
+      problem(r, "phase").text,
+      /unknown key at the top of the stack file.*indent it under `config:`.*is required and missing\)$/,
+    );
+    assert.equal(problem(r, "phase").place?.line, lineOf(text, "top").line);
+    const i = r.problems.findIndex((p) => p.startsWith("confg:"));
+    assert.match(r.problems[i], /which the Pulumi CLI ignores .*; did you mean "config"\?/);
+    assert.equal(r.places[i]?.line, lineOf(text, "confg").line);
+  });
+
+  it("an enum value in a union's discriminator and in a list gets its closest match too", () => {
+    const r = failure(
+      project(`config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: mino
+  ${P("secrets")}:
+    backend: onepasword
+`),
+    );
+    assert.match(problem(r, "objectStore.type").text, /got string "mino"; did you mean "minio"\?/);
+    assert.match(problem(r, "secrets.backend").text, /got string "onepasword"; did you mean "onepassword"\?/);
+    const list = failure(
+      project(`config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+    keepUnusedBuckets: [loki-rulr]
+`),
+    );
+    assert.match(
+      problem(list, "objectStore.keepUnusedBuckets[0]").text,
+      /got string "loki-rulr"; did you mean "loki-ruler"\?/,
+    );
+  });
+});
+
+describe("config: broken secure values, all in one run, each with a command that works for its key", function () {
+  this.timeout(20000);
+  // Not ciphertext of any provider (a stack without encryptionsalt is Pulumi Cloud's: base64).
+  const bad = "v1:bm90LWNpcGhlcnRleHQ=";
+  const text = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+  ${P("minioAdminUser")}:
+    secure: ${bad} # top
+  ${P("receiverCredentials")}:
+    chat:
+      secure: ${bad} # map
+    ok: plain
+    "team.ops":
+      secure: ${bad} # dotted
+  ${P("loki")}:
+    retention: 7days
+`;
+  let e: ConfigError;
+  before(() => (e = failure(project(text))));
+
+  it("reports every undecryptable value with the schema's problems, never the value", () => {
+    const secure = e.problems.filter((p) => p.includes("the secure value"));
+    assert.equal(secure.length, 3, e.problems.join("\n"));
+    assert.ok(
+      e.problems.some((p) => p.startsWith(`${P("loki.retention")}:`)),
+      "the rest is judged too",
+    );
+    assert.ok(
+      !e.message.includes(bad) && !e.message.includes("bm90LWNpcGhlcnRleHQ"),
+      "no ciphertext printed",
+    );
+    for (const [key, marker] of [
+      ["minioAdminUser", "top"],
+      ["receiverCredentials.chat", "map"],
+      ['receiverCredentials["team.ops"]', "dotted"],
+    ]) {
+      const { place } = problem(e, key);
+      // The secure: line's key: one line above the marked value.
+      assert.equal(place?.line, lineOf(text, marker).line - 1, key);
+    }
+  });
+
+  it("a top-level secret is set again by its key; a map's entry with --path, so the map stays a map", () => {
+    assert.match(problem(e, "minioAdminUser").text, /`pulumi config set --secret minioAdminUser <value>`$/);
+    assert.match(
+      problem(e, "receiverCredentials.chat").text,
+      /`pulumi config set --secret --path 'receiverCredentials\.chat' <value>`$/,
+    );
+    // A key with a dot is quoted in the CLI's property-path grammar.
+    assert.match(
+      problem(e, 'receiverCredentials["team.ops"]').text,
+      /`pulumi config set --secret --path 'receiverCredentials\["team\.ops"\]' <value>`$/,
+    );
+  });
+
+  it("a secret written in plain text is refused per leaf with the command that encrypts it, never printed", () => {
+    const plain = "plain-secret-value-123";
+    const text = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+  ${P("minioAdminPassword")}: ${plain} # top
+  ${P("receiverCredentials")}:
+    chat:
+      secure: ${bad}
+    mail: ${plain} # leaf
+`;
+    const r = failure(project(text));
+    assert.ok(!r.message.includes(plain), "the plain value is not printed");
+    const top = problem(r, "minioAdminPassword");
+    assert.match(
+      top.text,
+      /expected a secret \(`pulumi config set --secret minioAdminPassword <value>`\), got a plain value/,
+    );
+    assert.equal(top.place?.line, lineOf(text, "top").line);
+    const leaf = problem(r, "receiverCredentials.mail");
+    assert.match(leaf.text, /`pulumi config set --secret --path 'receiverCredentials\.mail' <value>`/);
+    assert.equal(leaf.place?.line, lineOf(text, "leaf").line);
+    // The undecryptable one beside it is reported in the same run; the CLI's own note is not the plain one.
+    assert.ok(r.problems.some((p) => p.startsWith(`${P("receiverCredentials.chat")}: the secure value`)));
+    assert.ok(!r.notes.some((n) => n.includes("got a plain value")), r.notes.join("\n"));
+  });
+
+  it("each --path names exactly the value's place (the CLI's path grammar read back)", () => {
+    for (const p of [["chat"], ["team.ops"], [0, "token"], ['a"b', 2]]) {
+      const cmd = setSecretCommand(P("receiverCredentials"), p, PROJECT);
+      const quoted = /--path '(.*)' <value>$/.exec(cmd)?.[1];
+      assert.ok(quoted, cmd);
+      assert.deepEqual(parseSegments(quoted), ["receiverCredentials", ...p], cmd);
+    }
+    assert.equal(propertyPath("x", []), "x");
+  });
+});
+
+describe("config: hints that point the right way", function () {
+  this.timeout(20000);
+  const base = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+`;
+
+  it("a missing phase names both starts; a stack taking over KPS names the takeover's", () => {
+    const fresh = problem(failure(project(base)), "phase").text;
+    const last = PHASES[PHASES.length - 1];
+    assert.match(fresh, new RegExp(`\`pulumi config set phase ${last}\` for a fresh install`));
+    assert.match(
+      fresh,
+      new RegExp(`\`pulumi config set phase ${PHASES[0]}\` to take over a running kube-prometheus-stack`),
+    );
+    const takeover = problem(
+      failure(
+        project(`${base}  ${P("takeover")}:
+    releases:
+      kubePrometheusStack: monitoring/kube-prometheus-stack
+`),
+      ),
+      "phase",
+    ).text;
+    assert.match(takeover, new RegExp(`\`pulumi config set phase ${PHASES[0]}\` \\(this stack takes over`));
+    assert.ok(!takeover.includes(`phase ${last}`), takeover);
+  });
+
+  it("a missing object is never set with a plain `pulumi config set <key>`: --path per leaf, or the file", () => {
+    const r = failure(
+      project(`config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+`),
+    );
+    const text = problem(r, "objectStore").text;
+    assert.match(text, /write it in the stack file/);
+    assert.match(text, /`pulumi config set --path 'objectStore\.type' minio`/);
+    assert.match(text, /`pulumi config set --path 'objectStore\.endpoint' <value>`/);
+    assert.ok(!/`pulumi config set objectStore /.test(text), text);
+    // A list of objects: its first item's required keys; a scalar key needs no --path.
+    const pools = leafCommands("nodePools") ?? [];
+    for (const k of ["name", "arch", "count", "cpu", "memory"])
+      assert.ok(pools.includes(`pulumi config set --path 'nodePools[0].${k}' <value>`), pools.join("\n"));
+    assert.equal(leafCommands("kubeContext"), undefined);
+    // Without Pulumi.yaml's default, a missing list says so the same way.
+    const noDefault = failure(
+      project(
+        `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: filesystem
+`,
+        (p) => p.replace(/(\n  nodePools:\n)    default:\n(      .*\n)+/, "$1"),
+      ),
+    );
+    assert.match(problem(noDefault, "nodePools").text, /--path 'nodePools\[0\]\.name' <value>/);
+  });
+});
+
+describe("config: locating a key path (config/locate.ts)", () => {
+  it("reads the path a problem names, with indexes and quoted keys", () => {
+    assert.deepEqual(problemPath(`${P("a.b[2]")}: x`), { namespace: PROJECT, path: ["a", "b", 2] });
+    assert.deepEqual(problemPath(`${P('r["x.y"].z')}: x`)?.path, ["r", "x.y", "z"]);
+    assert.deepEqual(problemPath(`${P("cluster (the default bucketPrefix)")}: x`)?.path, ["cluster"]);
+    assert.equal(problemPath("no key here"), undefined);
+  });
+
+  it("places a key left to Pulumi.yaml's default there, a missing key at `config:`, and reads stackConfigDir", () => {
+    const dir = project(
+      `# c\nconfig:\n  ${P("phase")}: kps-removed\n`,
+      (p) => `${p}stackConfigDir: stacks\n`,
+    );
+    fs.mkdirSync(path.join(dir, "stacks"));
+    fs.renameSync(path.join(dir, "Pulumi.s.yaml"), path.join(dir, "stacks", "Pulumi.s.yaml"));
+    const at = ConfigLocator.forStack(dir, "s");
+    assert.deepEqual(
+      { ...at.at(["phase"]), lines: undefined },
+      { file: path.join(dir, "stacks", "Pulumi.s.yaml"), line: 3, column: 3, lines: undefined, exact: true },
+    );
+    const pools = at.at(["nodePools", 0, "memory"]);
+    assert.equal(pools?.file, path.join(dir, "Pulumi.yaml"));
+    assert.match(pools.lines[pools.line - 1], /^ {2}nodePools:/);
+    assert.deepEqual([at.at(["objectStore"])?.line, at.at(["objectStore"])?.exact], [2, false]);
+  });
+
+  it("the program's own context check (apply/program.ts) is placed too: a provider context naming another cluster", async () => {
+    const text = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: filesystem
+  kubernetes:context: admin@other # ctx
+`;
+    const dir = project(text);
+    const { line, column } = lineOf(text, "ctx");
+    await assert.rejects(synthStack(dir, "s"), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.match(e.problems[0], /^kubernetes:context: expected nothing or the stack's pinned context/);
+      assert.deepEqual([e.places[0]?.line, e.places[0]?.column], [line, column]);
+      return true;
+    });
+  });
+
+  it("a real run's problems (config/load.ts, under the Pulumi runtime) are placed in the stack file", async () => {
+    const text = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: filesystem
+  ${P("loki")}:
+    retention: 7days # retention
+  homelab-observabilty:production: true # ns
+`;
+    const dir = project(text);
+    const before = pulumi.runtime.allConfig();
+    await pulumi.runtime.setMocks(
+      { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
+      PROJECT,
+      "s",
+      false,
+    );
+    // What the CLI hands the program for that file: text, objects as JSON.
+    pulumi.runtime.setAllConfig({
+      [P("kubeContext")]: "admin@example",
+      [P("phase")]: "kps-removed",
+      [P("objectStore")]: JSON.stringify({ type: "filesystem" }),
+      [P("loki")]: JSON.stringify({ retention: "7days" }),
+      "homelab-observabilty:production": "true",
+    });
+    try {
+      const { line, column } = lineOf(text, "retention");
+      assert.throws(
+        () => loadStackConfig(dir),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message.includes(`${P("loki.retention")}: expected a duration`) &&
+          e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${line}:${column}\n`) &&
+          // A slip of the namespace, which the schema never sees, is named too.
+          e.message.includes(
+            `homelab-observabilty:production: unknown key (namespace "homelab-observabilty" is not the project's`,
+          ) &&
+          e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${lineOf(text, "ns").line}:3\n`),
+      );
+    } finally {
+      pulumi.runtime.setAllConfig(before);
+    }
+  });
+});

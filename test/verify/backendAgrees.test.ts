@@ -1,0 +1,417 @@
+/**
+ * backend-agrees against real servers: Debian's prometheus remote-writes into Debian's
+ * victoria-metrics on loopback (a real dual write), both scraping every second. The backend's
+ * data is shaped the two ways a migration gets it wrong: on the write path (Prometheus'
+ * `write_relabel_configs` renames a label; two probe series are not remote-written at all), and
+ * through VictoriaMetrics' import API (`/api/v1/import/prometheus`: an extra series, and copies of
+ * Prometheus' own raw samples with a hole or with changed values).
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { stringify } from "yaml";
+import { runVerify } from "../../cli/verifyRun";
+import { checkBackendAgrees, type AgreeOptions } from "../../verify/agreeCheck";
+import type { VerifyContext } from "../../verify/checks";
+import { expectationsFor } from "../../verify/expect";
+import { ApiError } from "../../verify/http";
+import { capabilities } from "../../model/phases";
+import type { Component, Report } from "../../verify/types";
+import { config, requireTool, ROOT, tmpDir } from "../support/helpers";
+import { freePort, startServer, until, type Server } from "../support/servers";
+
+describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real servers)", function () {
+  this.timeout(40000);
+  let prom: Server, vm: Server;
+  let probe: http.Server;
+  let probeTarget = "";
+  let scrapes = 0;
+  let proj = "";
+  const closers: (() => void)[] = [];
+
+  before(async function () {
+    const promBin = requireTool(this, "prometheus", "prometheus");
+    const vmBin = requireTool(this, "victoria-metrics", "victoria-metrics");
+    const dir = tmpDir("agree-servers");
+    const [pp, vp, probePort] = await Promise.all([freePort(), freePort(), freePort()]);
+    // The probe: a gauge per case and a counter for the hole.
+    probe = http.createServer((req, res) => {
+      scrapes++;
+      res.writeHead(200, { "Content-Type": "text/plain" });
+      res.end(
+        `probe_extra 1\nprobe_changed ${40 + (scrapes % 5)}\nprobe_gap_total ${scrapes}\nprobe_copy_total ${scrapes}\nprobe_renamed 7\n`,
+      );
+    });
+    await new Promise<void>((r) => probe.listen(probePort, "127.0.0.1", () => r()));
+    closers.push(() => probe.close());
+    probeTarget = `127.0.0.1:${probePort}`;
+    fs.writeFileSync(
+      path.join(dir, "prometheus.yml"),
+      stringify({
+        global: { scrape_interval: "1s", evaluation_interval: "1s" },
+        remote_write: [
+          {
+            url: `http://127.0.0.1:${vp}/api/v1/write`,
+            queue_config: { batch_send_deadline: "1s", min_backoff: "100ms", max_backoff: "500ms" },
+            write_relabel_configs: [
+              // The label renamed on the write path: job becomes service (an empty label is removed).
+              {
+                source_labels: ["__name__", "job"],
+                regex: "probe_renamed;(.+)",
+                target_label: "service",
+                replacement: "$1",
+              },
+              { source_labels: ["__name__"], regex: "probe_renamed", target_label: "job", replacement: "" },
+              // Not written at all: the tests import their own copies.
+              {
+                source_labels: ["__name__"],
+                regex: "probe_gap_total|probe_copy_total|probe_changed",
+                action: "drop",
+              },
+            ],
+          },
+        ],
+        scrape_configs: [
+          { job_name: "prometheus", static_configs: [{ targets: [`127.0.0.1:${pp}`] }] },
+          { job_name: "victoriametrics", static_configs: [{ targets: [`127.0.0.1:${vp}`] }] },
+          { job_name: "probe", static_configs: [{ targets: [probeTarget] }] },
+        ],
+      }),
+    );
+    [vm, prom] = await Promise.all([
+      startServer(
+        vmBin,
+        [
+          `-storageDataPath=${path.join(dir, "vm")}`,
+          `-httpListenAddr=127.0.0.1:${vp}`,
+          // Fresh samples are queryable at once (default: the last 30 s are hidden).
+          "-search.latencyOffset=0s",
+          "-loggerLevel=ERROR",
+        ],
+        vp,
+        "/health",
+      ),
+      startServer(
+        promBin,
+        [
+          `--config.file=${path.join(dir, "prometheus.yml")}`,
+          `--storage.tsdb.path=${path.join(dir, "prom")}`,
+          `--web.listen-address=127.0.0.1:${pp}`,
+          "--log.level=error",
+        ],
+        pp,
+        "/-/ready",
+      ),
+    ]);
+    proj = tmpDir("agree-project");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(proj, "Pulumi.yaml"));
+    fs.writeFileSync(
+      path.join(proj, "Pulumi.dw.yaml"),
+      stringify({
+        config: Object.fromEntries(
+          Object.entries({
+            phase: "dual-write",
+            kubeContext: "admin@dw",
+            metricsBackend: "victoriametrics",
+            objectStore: { type: "filesystem" },
+            secrets: { backend: "config" },
+            nodePools: [{ name: "workers", arch: "amd64", count: 2, cpu: "4", memory: "16Gi" }],
+            storageClasses: { default: "local-path" },
+            loki: { mode: "SingleBinary", retention: "7d", canary: false },
+            alerting: { pushover: false, heartbeat: true },
+          }).map(([k, v]) => [`homelab-observability:${k}`, v]),
+        ),
+      }),
+    );
+    // Prometheus scrapes first no sooner than 5 s after its start; then 8 s of dual write.
+    await until(
+      async () => {
+        const now = Date.now() / 1000;
+        const r: any = await (
+          await fetch(
+            `${vm.url}/api/v1/query_range?query=count(up)&start=${Math.floor(now - 60)}&end=${Math.floor(now)}&step=1`,
+          )
+        ).json();
+        const ts: number[] = (r.data?.result?.[0]?.values ?? []).map((v: [number]) => v[0]);
+        return ts.length > 0 && now - Math.min(...ts) > 8;
+      },
+      30_000,
+      "8 s of Prometheus' samples in VictoriaMetrics",
+    );
+  });
+
+  after(async () => {
+    await Promise.all([prom, vm].map((s) => (s ? s.stop() : Promise.resolve())));
+    for (const c of closers) c();
+  });
+
+  /** The check in process on these queries (as panel targets), VictoriaMetrics at `backendUrl`. */
+  async function agree(queries: string[], backendUrl = vm.url, bounds: Partial<AgreeOptions> = {}) {
+    const exp = {
+      ...expectationsFor(config({ phase: "dual-write", metricsBackend: "victoriametrics" }), []),
+      panelTargets: queries.map((q) => ({
+        dashboard: "probe",
+        panel: q,
+        refId: "A",
+        expr: q,
+        variables: [],
+        rangeSeconds: 3600,
+      })),
+      ruleGroups: [],
+    };
+    const urls: Partial<Record<Component, string>> = { prometheus: prom.url, victoriametrics: backendUrl };
+    const ctx: VerifyContext = {
+      exp,
+      base: async (c) => urls[c] ?? Promise.reject(new ApiError(`${c}: not in this test`)),
+      grafanaLogin: () => Promise.reject(new ApiError("no Grafana here")),
+      gate: "backend-primary",
+      next: capabilities("backend-primary", "victoriametrics"),
+      now: () => Date.now() / 1000,
+      agree: { windowSeconds: 20, stepSeconds: 1, skipRecentSeconds: 4, ...bounds },
+    };
+    const r = await checkBackendAgrees(ctx);
+    const q = (expr: string) => r.queries?.find((x) => x.query === expr);
+    return { ...r, q };
+  }
+
+  /**
+   * Prometheus' raw samples of `metric` (the last 25 s) imported into VictoriaMetrics through
+   * `edit`, which may drop a sample (return undefined) or change its value.
+   */
+  async function copyToBackend(
+    metric: string,
+    edit: (v: number, i: number, n: number) => number | undefined,
+  ) {
+    const r: any = await (
+      await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(`${metric}[25s]`)}`)
+    ).json();
+    const series = r.data.result[0];
+    const labels = Object.entries(series.metric as Record<string, string>)
+      .filter(([k]) => k !== "__name__")
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(",");
+    const lines = (series.values as [number, string][]).flatMap(([t, v], i, all) => {
+      const out = edit(Number(v), i, all.length);
+      return out === undefined ? [] : [`${metric}{${labels}} ${out} ${Math.round(t * 1000)}`];
+    });
+    const res = await fetch(`${vm.url}/api/v1/import/prometheus`, {
+      method: "POST",
+      body: lines.join("\n") + "\n",
+    });
+    assert.ok(res.ok, await res.text());
+    await fetch(`${vm.url}/internal/force_flush`);
+  }
+
+  it("a real dual write: every dashboard query and rule expression of the stack agrees or is empty on both (pass, the JSON holds each query)", async () => {
+    let out = "";
+    const progress: string[] = [];
+    const started = Date.now();
+    await runVerify(
+      [
+        "--dir",
+        proj,
+        "--stack",
+        "dw",
+        "--json",
+        "--gate",
+        "backend-primary",
+        "--window",
+        "20s",
+        "--step",
+        "1s",
+        ...["prometheus", "victoriametrics", "alertmanager", "loki", "grafana"].flatMap((c) => [
+          "--url",
+          `${c}=${c === "prometheus" ? prom.url : c === "victoriametrics" ? vm.url : "http://127.0.0.1:9"}`,
+        ]),
+      ],
+      {
+        jobs: () => Promise.resolve(["prometheus"]),
+        env: { ...process.env, GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "pw" },
+        out: (t) => (out += t),
+        err: () => {},
+        agree: { skipRecentSeconds: 4 },
+        progress: (t) => progress.push(t),
+      },
+    );
+    const report: Report = JSON.parse(out);
+    const c = report.checks.find((x) => x.id === "backend-agrees")!;
+    const failing = c.queries?.filter((q) => q.verdict === "differs" || q.verdict === "refused");
+    assert.equal(c.status, "pass", `${c.detail}\n${JSON.stringify(failing, null, 1)}`);
+    assert.deepEqual(Object.keys(c), ["id", "status", "detail", "queries"]);
+    const agreeing = c.queries!.filter((q) => q.verdict === "agrees");
+    assert.ok(agreeing.length >= 3, c.detail);
+    // The program's Watchdog and a rule reading `up`, and a dashboard query, each compared.
+    assert.ok(agreeing.some((q) => q.sources.some((s) => s.startsWith("rule general.rules/Watchdog"))));
+    assert.ok(agreeing.some((q) => q.sources.some((s) => s.startsWith("dashboard "))));
+    assert.match(
+      c.detail,
+      /^\d+ queries \(\d+ panel targets, \d+ rule expressions\) against VictoriaMetrics from .* step 1s: \d+ agree, 0 differ, 0 refused/,
+    );
+    assert.ok(
+      c.queries!.every((q) => q.verdict !== "agrees" || (q.series!.prometheus > 0 && q.window!.step === 1)),
+    );
+    // Progress: one rewritten line per query, the last ending the line.
+    assert.match(progress[progress.length - 1], /^\rbackend-agrees: (\d+)\/\1 queries compared\n$/);
+    assert.ok(Date.now() - started < 15000, "bounded");
+  });
+
+  it("an extra series in the backend fails, naming the query and the series", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) => `probe_extra{job="probe",instance="ghost"} 1 ${(now - 29 + i) * 1000}`,
+    );
+    await fetch(`${vm.url}/api/v1/import/prometheus`, { method: "POST", body: lines.join("\n") + "\n" });
+    await fetch(`${vm.url}/internal/force_flush`);
+    const r = await agree(["probe_extra"]);
+    assert.equal(r.status, "fail");
+    assert.equal(r.q("probe_extra")!.verdict, "differs");
+    assert.deepEqual(r.q("probe_extra")!.onlyBackend, ['probe_extra{instance="ghost", job="probe"}']);
+    assert.match(
+      r.detail,
+      /worst: probe_extra: only on the backend: probe_extra\{instance="ghost", job="probe"\}/,
+    );
+    assert.match(r.detail, /\[dashboard "probe", panel "probe_extra" \(A\)\]/);
+  });
+
+  it("a label renamed on the write path fails: one series on each side", async () => {
+    const r = await agree(["probe_renamed"]);
+    assert.equal(r.status, "fail", r.detail);
+    const q = r.q("probe_renamed")!;
+    assert.deepEqual(q.onlyPrometheus, [`probe_renamed{instance="${probeTarget}", job="probe"}`]);
+    assert.deepEqual(q.onlyBackend, [`probe_renamed{instance="${probeTarget}", service="probe"}`]);
+    assert.match(
+      r.detail,
+      /probe_renamed: only on the backend: .*service="probe".*only on Prometheus: .*job="probe"/,
+    );
+  });
+
+  it("a faithful copy agrees; a hole in it (a gap) fails, naming the series and when it begins", async () => {
+    await copyToBackend("probe_copy_total", (v) => v);
+    const same = await agree(["probe_copy_total"]);
+    assert.equal(same.q("probe_copy_total")!.verdict, "agrees", same.detail);
+    assert.equal(same.status, "pass", same.detail);
+    // Five samples in the middle never reach the backend.
+    await copyToBackend("probe_gap_total", (v, i, n) => (Math.abs(i - n / 2) < 3 ? undefined : v));
+    const r = await agree(["probe_gap_total"]);
+    assert.equal(r.status, "fail", r.detail);
+    const q = r.q("probe_gap_total")!;
+    assert.equal(q.verdict, "differs");
+    assert.ok(q.gap || q.worst, JSON.stringify(q));
+    assert.match(r.detail, /worst: probe_gap_total: .*probe_gap_total\{instance=.*job="probe"\}/);
+    assert.match(r.detail, /first difference at \d{4}-\d\d-\d\dT/);
+  });
+
+  it("a changed value fails with the largest relative difference and its timestamp", async () => {
+    await copyToBackend("probe_changed", (v, i, n) => (Math.abs(i - n / 2) < 3 ? v * 10 : v));
+    const r = await agree(["probe_changed"]);
+    assert.equal(r.status, "fail", r.detail);
+    const q = r.q("probe_changed")!;
+    assert.equal(q.verdict, "differs");
+    assert.ok(q.worst && q.worst.relative! > 0.8 && q.worst.relative! < 1, JSON.stringify(q));
+    assert.equal(Number(q.worst.backend), Number(q.worst.prometheus) * 10);
+    assert.match(
+      r.detail,
+      /probe_changed\{instance=.*\} at \d{4}-.*: Prometheus \d+, backend \d+ \(relative difference 0\.9\d*, tolerance 0\.000001\)/,
+    );
+  });
+
+  it("a query both sides refuse is reported with both errors and fails", async () => {
+    const r = await agree(["sum(", "up"]);
+    assert.equal(r.status, "fail");
+    const q = r.q("sum(")!;
+    assert.equal(q.verdict, "refused");
+    assert.match(
+      q.errors!.prometheus!,
+      new RegExp(`^${prom.url}/api/v1/query_range: HTTP 400 \\(.*parse error`),
+    );
+    assert.match(q.errors!.backend!, new RegExp(`^${vm.url}/api/v1/query_range: HTTP (400|422)`));
+    assert.match(r.detail, /Prometheus: .*HTTP 400.*; backend: .*HTTP 4\d\d/);
+  });
+
+  it("an unreachable backend, or one answering HTTP errors, fails naming the URL and the status (never a pass)", async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    await assert.rejects(
+      agree(["up"], closed),
+      (e: Error) =>
+        e instanceof ApiError &&
+        e.message.startsWith(`${closed}/api/v1/query_range: unreachable (ECONNREFUSED)`),
+    );
+    const broken = http.createServer((_req, res) => {
+      res.writeHead(503, { "Content-Type": "text/plain" });
+      res.end("service unavailable: storage is read-only");
+    });
+    await new Promise<void>((r) => broken.listen(0, "127.0.0.1", () => r()));
+    closers.push(() => broken.close());
+    const url = `http://127.0.0.1:${(broken.address() as any).port}`;
+    await assert.rejects(
+      agree(["up"], url),
+      (e: Error) =>
+        e.message === `${url}/api/v1/query_range: HTTP 503 (service unavailable: storage is read-only)`,
+    );
+  });
+
+  /** A stand-in backend in front of VictoriaMetrics: `hold` delays answers; it counts requests in flight. */
+  async function inFront(hold = 0, refuse?: RegExp) {
+    let inFlight = 0;
+    let most = 0;
+    const server = http.createServer((req, res) => {
+      if (refuse?.test(decodeURIComponent(req.url!))) {
+        res.writeHead(422, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ status: "error", errorType: "execution", error: "unsupported function" }));
+        return;
+      }
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        fetch(vm.url + req.url!)
+          .then(async (r) => {
+            res.writeHead(r.status, { "Content-Type": "application/json" });
+            res.end(await r.text());
+          })
+          .catch(() => res.destroy())
+          .finally(() => inFlight--);
+      }, hold);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    closers.push(() => server.close());
+    return { url: `http://127.0.0.1:${(server.address() as any).port}`, most: () => most };
+  }
+
+  it("the window: a query reading back past the dual write's beginning waits; a window inside the dual write compares it", async () => {
+    const expr = "sum(max_over_time(up[30s]))";
+    const early = await agree([expr]);
+    assert.equal(early.q(expr)!.verdict, "too-recent");
+    assert.match(early.q(expr)!.note!, /it reads 31s back and the backend's data begins .*: comparable from/);
+    const inside = await agree([expr], vm.url, { windowSeconds: 3 });
+    assert.equal(inside.q(expr)!.verdict, "agrees", inside.detail);
+    assert.equal(inside.status, "pass");
+  });
+
+  it("a query only the backend refuses fails, reported with both answers", async () => {
+    const front = await inFront(0, /sgn\(/);
+    const r = await agree(["sgn(up)", "up"], front.url);
+    assert.equal(r.status, "fail");
+    const q = r.q("sgn(up)")!;
+    assert.equal(q.verdict, "refused");
+    assert.deepEqual(q.errors, {
+      backend: `${front.url}/api/v1/query_range: HTTP 422 (unsupported function)`,
+    });
+    assert.match(r.detail, /Prometheus: answered; backend: .*HTTP 422 \(unsupported function\)/);
+  });
+
+  it("bounded: at most `concurrency` queries in flight at the backend, each within its deadline", async () => {
+    const front = await inFront(20);
+    const queries = Array.from({ length: 12 }, (_, i) => `up + ${i}`);
+    const r = await agree(queries, front.url, { concurrency: 2 });
+    assert.equal(r.status, "pass", r.detail);
+    assert.equal(r.queries!.filter((q) => q.verdict === "agrees").length, 12);
+    assert.ok(front.most() <= 2, `${front.most()} in flight`);
+    const slow = await inFront(2000);
+    await assert.rejects(
+      agree(["up"], slow.url, { queryTimeoutMs: 300 }),
+      (e: Error) => e.message === `${slow.url}/api/v1/query_range: unreachable (no answer within 0.3 s)`,
+    );
+  });
+});
