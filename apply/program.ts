@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, placedInStackFile } from "../config/load";
 import { ConfigError } from "../config/errors";
+import { configWarnings } from "../config/resolve";
 import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
 import { buildStack } from "./stack";
 import type { StackOutputs } from "../plan/types";
@@ -41,5 +42,7 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
     // Named at its line in the stack file (a `kubernetes:context` naming another cluster).
     throw e instanceof ConfigError ? placedInStackFile(e, opts.projectDir) : e;
   }
+  // Said on every preview and update (and, under the synthesis's mocks, on stderr).
+  for (const w of configWarnings(config)) void pulumi.log.warn(w);
   return buildStack(config, opts.rootOpts);
 }

@@ -20,6 +20,7 @@ import { deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRule
 import { groupVersion, providerDiff, type ProviderFlags } from "./providerDiff";
 import { ownerMoves } from "../checks/duplicates";
 import { transitionHostPortClashes } from "../checks/hostPorts";
+import { lokiMoveChanges } from "./lokiMode";
 import type { Placed } from "../checks/objects";
 
 export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
@@ -115,6 +116,20 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
     ...objectChanges(before, after, replacedReleases),
   ];
   handOverRefusals(before, after, entries);
+  // The move off SimpleScalable: what one update does to the write pods (change/lokiMode.ts).
+  for (const m of lokiMoveChanges(
+    before.export.deployment.resources,
+    after.export.deployment.resources,
+    RELEASE_TYPE,
+  )) {
+    const subject = short(m.release);
+    let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
+    if (!entry) {
+      entry = { action: "update", subject, owner: lastName(m.release.urn), why: [], refused: [] };
+      entries.push(entry);
+    }
+    entry.refused.push(...m.refused);
+  }
   return { entries, refused: entries.filter((e) => e.refused.length > 0) };
 }
 

@@ -8,9 +8,11 @@
  */
 import { describeFault, isFault, judgeMetric } from "../upstream/metrics/emitted";
 import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
-import { INOTIFY_SYSCTLS } from "../builders/metrics/exporterValues";
-import { panelsOf } from "../builders/grafana/community";
-import { promqlMetrics } from "../upstream/metrics/promql";
+import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
+import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql";
+import { fitCommunityDashboards, panelsOf, type LeftOut } from "../builders/grafana/community";
+import { fitRuleSets } from "../builders/alerting/fitRules";
+import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
 import type { Finding, K8sObject, Placed } from "./objects";
 
 /** A query the stack evaluates or shows: a panel target or a rule. */
@@ -50,11 +52,20 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
       if (name === "prometheus-node-exporter") {
         present.add("node-exporter");
         for (const c of o.spec?.template?.spec?.containers ?? [])
-          for (const a of c.args ?? [])
+          for (const a of c.args ?? []) {
             if (typeof a === "string" && a.startsWith("--collector.sysctl.include="))
               present.add(`node-exporter-sysctl:${a.split("=")[1]}`);
+            // A collector node_exporter registers defaultDisabled, turned on.
+            const on = typeof a === "string" ? /^--collector\.([a-z_]+)$/.exec(a) : null;
+            if (on) present.add(`node-exporter-collector:${on[1]}`);
+          }
       }
     }
+    if (WORKLOADS.has(o.kind) && name === "kube-prometheus-stack-prometheus-operator")
+      present.add("prometheus-operator");
+    if (WORKLOADS.has(o.kind) && name === "alertmanager") present.add("alertmanager");
+    if (o.kind === "Alertmanager" || o.kind === "VMAlertmanager") present.add("alertmanager");
+    if (o.kind === "Prometheus") present.add("prometheus");
     if (o.kind === "VMSingle" || o.kind === "VMCluster") present.add("vmsingle");
     if (o.kind === "VMAgent") present.add("vmagent");
     if (o.kind === "VMAlert") present.add("vmalert");
@@ -69,6 +80,7 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
   if (objects.some((o) => o.kind === "Namespace" && o.metadata?.annotations?.[NETWORK_POLICIES_DEFERRED])) {
     present.add("node-exporter");
     for (const k of INOTIFY_SYSCTLS) present.add(`node-exporter-sysctl:${k}`);
+    for (const c of NODE_EXPORTER_EXTRA_COLLECTORS) present.add(`node-exporter-collector:${c}`);
   }
   // Mimir's ruler evaluates only the groups Alloy loads into it (mimir.rules.kubernetes).
   if (present.has("mimir") && /mimir\.rules\.kubernetes "/.test(configText)) present.add("mimir-ruler");
@@ -126,7 +138,20 @@ export interface EmittedMetricsReport {
   /** Names read by some query that the data does not know: listed, not failed. */
   unverified: string[];
   present: string[];
+  /**
+   * The community panels and dashboards, and kube-prometheus-stack's default rules, a stack with
+   * these emitters leaves out, and why: the builders fit them with the same judgement
+   * (builders/grafana/community.ts, builders/alerting/fitRules.ts).
+   */
+  leftOut: LeftOut[];
   findings: Finding[];
+}
+
+/** What the builders leave out for a stack whose emitters are `present`. */
+export function leftOutFor(present: ReadonlySet<string>): LeftOut[] {
+  const emitters = [...present];
+  const rules = fitRuleSets({ "kube-prometheus": KPS_RULES_DATA.groups }, emitters);
+  return [...fitCommunityDashboards({ emitters }).leftOut, ...rules.leftOut];
 }
 
 /** Judges every panel and rule query of the rendered stack. */
@@ -138,19 +163,28 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
   const findings: Finding[] = [];
   const judged = new Set<string>();
   const unverified = new Set<string>();
-  for (const q of queries)
-    for (const m of promqlMetrics(q.expr)) {
-      judged.add(m);
-      const v = judgeMetric(m, present, rules.recorded);
+  const verdicts = new Map<string, ReturnType<typeof judgeMetric>>();
+  const judge = (m: string) => {
+    if (!verdicts.has(m)) verdicts.set(m, judgeMetric(m, present, rules.recorded));
+    return verdicts.get(m)!;
+  };
+  for (const q of queries) {
+    promqlMetrics(q.expr).forEach((m) => judged.add(m));
+    // Only the names that decide whether the query shows data: `old_name or new_name` reads the
+    // emitted side (upstream/metrics/promql.ts promqlBlockingMetrics).
+    for (const m of promqlBlockingMetrics(q.expr, (n) => judge(n).kind === "emitted")) {
+      const v = judge(m);
       if (v.kind === "unverified") unverified.add(m);
       if (isFault(v))
         findings.push({ check: "emitted-metrics", where: q.where, message: describeFault(m, v) });
     }
+  }
   return {
     queries: queries.length,
     metrics: judged.size,
     unverified: [...unverified].sort(),
     present: [...present].sort(),
+    leftOut: leftOutFor(present),
     findings,
   };
 }

@@ -61,6 +61,8 @@ export interface StackCheckReport {
   metricQueries: number;
   /** Metric names those queries read that the emitted-metrics data does not know (listed, not failed). */
   metricsUnverified: string[];
+  /** Panels, dashboards and rules the builders leave out of this stack, and why (nothing feeds them). */
+  leftOut: { what: string; why: string }[];
   /** Image references found (containers, custom resources, the operator's reloader flag). */
   images: number;
   /** The pins those images come from that have no digest yet (`registry/repository:tag`). */
@@ -113,6 +115,7 @@ export function checkStack(
     engineConfigs: engines.judged,
     metricQueries: emitted.queries,
     metricsUnverified: emitted.unverified,
+    leftOut: emitted.leftOut,
     images: images.images,
     imagesByTagOnly: images.byTagOnly,
     notRun: [...alloy.notRun, ...engines.notRun, ...vector.notRun],

@@ -101,8 +101,11 @@ export const SYNTH: CliSpec = {
 export const POLICY_CHECK: CliSpec = {
   script: "policy:check",
   summary:
-    "Runs the policy pack over stack exports (`pulumi stack export` or `npm run synth` output); a <stack>.rendered.json beside an export is judged with it.",
-  positional: { name: "<export.json>...", help: "The exports to judge." },
+    "Runs the policy pack over stack exports (`pulumi stack export` or `npm run synth` output); a <stack>.rendered.json beside an export is judged with it. Given a folder or a pattern, it judges each stack export there and lists every other file with why it is skipped.",
+  positional: {
+    name: "<export.json, folder or pattern>...",
+    help: "The exports to judge: files, folders (each `*.json` directly inside) or patterns (`out/*.json`; quote them so the shell does not expand them).",
+  },
   flags: [
     {
       name: "--config",
@@ -114,6 +117,8 @@ export const POLICY_CHECK: CliSpec = {
   exits: EXITS_PACK,
   examples: [
     "npm run policy:check -- out/production.json",
+    "npm run policy:check -- out",
+    "npm run policy:check -- 'out/prod*.json'",
     "npm run policy:check -- out/staging.json --config pack.json",
   ],
 };
@@ -134,7 +139,7 @@ export const VERIFY: CliSpec = {
     {
       name: "--gate",
       value: "<next-phase>",
-      help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's.",
+      help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's. Or a step of Loki's move off SimpleScalable (loki-join, loki-drain, loki-monolithic): whether the next one is safe, asked of Loki's ring.",
     },
     {
       name: "--window",
@@ -161,6 +166,7 @@ export const VERIFY: CliSpec = {
   examples: [
     "npm run verify -- --stack production",
     `npm run verify -- --stack staging --gate ${PHASES[1]} --json`,
+    "npm run verify -- --stack production --gate loki-drain",
   ],
 };
 

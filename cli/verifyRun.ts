@@ -27,11 +27,12 @@ import { COMPONENTS, type Component, type Expectations, type Report } from "../v
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
 import { promDurationSeconds } from "../verify/agree";
 import { internalErrorText } from "./internalError";
+import { LOKI_STEPS, nextLokiStep, type LokiStep } from "../verify/lokiGate";
 
 /** The usage line, from the spec (cli/spec.ts VERIFY) that also makes --help and the docs. */
 export const USAGE =
   usage(VERIFY) +
-  `\n  components: ${COMPONENTS.join(", ")}\n  phases: ${PHASES.join(", ")}\n  (npm run verify -- --help describes every flag)`;
+  `\n  components: ${COMPONENTS.join(", ")}\n  phases: ${PHASES.join(", ")}\n  Loki's steps off SimpleScalable: ${LOKI_STEPS.join(", ")}\n  (npm run verify -- --help describes every flag)`;
 
 /** Bad arguments (exit 2). */
 export class VerifyArgsError extends Error {}
@@ -51,6 +52,8 @@ export interface VerifyArgs {
   urls: Partial<Record<Component, string>>;
   json: boolean;
   gate?: Phase;
+  /** `--gate` named a step of the move off SimpleScalable instead of a phase. */
+  lokiStep?: LokiStep;
   dir?: string;
   /** --window and --step of backend-agrees, seconds (defaults in verify/agreeCheck.ts). */
   agree: { windowSeconds?: number; stepSeconds?: number };
@@ -69,13 +72,15 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
   if (p.help) return { stack: "", urls: {}, json: false, agree: {}, help: true };
   const one = (f: string) => p.values.get(f)?.[0];
   let gate: Phase | undefined;
+  let lokiStep: LokiStep | undefined;
   const g = one("--gate");
   if (g !== undefined) {
-    if (!(PHASES as readonly string[]).includes(g))
+    if ((LOKI_STEPS as readonly string[]).includes(g)) lokiStep = g as LokiStep;
+    else if (!(PHASES as readonly string[]).includes(g))
       throw new VerifyArgsError(
-        `--gate: expected a phase (${PHASES.join(", ")}), got "${g}"${didYouMean(g, PHASES)}`,
+        `--gate: expected a phase (${PHASES.join(", ")}) or a step of Loki's move off SimpleScalable (${LOKI_STEPS.join(", ")}), got "${g}"${didYouMean(g, [...PHASES, ...LOKI_STEPS])}`,
       );
-    gate = g as Phase;
+    else gate = g as Phase;
   }
   const urls: Partial<Record<Component, string>> = {};
   for (const v of p.values.get("--url") ?? []) {
@@ -115,7 +120,16 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     );
   const stack = one("--stack");
   if (!stack) throw new VerifyArgsError("--stack is required");
-  return { stack, urls, json: p.switches.has("--json"), gate, dir: one("--dir"), agree, help: false };
+  return {
+    stack,
+    urls,
+    json: p.switches.has("--json"),
+    gate,
+    lokiStep,
+    dir: one("--dir"),
+    agree,
+    help: false,
+  };
 }
 
 /** What main needs from outside; tests hand in their own jobs and clock. */
@@ -208,6 +222,15 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     return fail(e);
   }
   // Everything that needs no cluster and no render is judged first.
+  if (args.lokiStep) {
+    const next = nextLokiStep(cfg.loki);
+    if (args.lokiStep !== next) {
+      err(
+        `--gate ${args.lokiStep}: Loki runs ${cfg.loki.mode}${cfg.loki.mode === "Monolithic<->SimpleScalable" ? ` with loki.write ${cfg.loki.write}` : ""}; ${next ? `the next step is ${next}` : "it is not moving off SimpleScalable (no step comes next)"}\n${USAGE}\n`,
+      );
+      return 2;
+    }
+  }
   if (args.gate) {
     const next = PHASES[PHASES.indexOf(cfg.phase) + 1];
     if (args.gate !== next) {
@@ -264,6 +287,7 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
       base: (c) => reach.base(c),
       grafanaLogin: () => reach.grafanaLogin(),
       gate: args.gate,
+      lokiStep: args.lokiStep,
       next: args.gate ? capabilities(args.gate, exp.backend) : undefined,
       now: deps.now ?? (() => Date.now() / 1000),
       agree: { ...definedOnly(args.agree), ...(deps.agree ?? {}), progress: progressLine(deps) },

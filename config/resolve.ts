@@ -16,6 +16,13 @@ import {
 import { ConfigError, formatIssue, mergeMisspeltRequired } from "./errors";
 import { RELEASES } from "../model/names";
 import { LOG_AGENTS } from "../model/phases";
+import {
+  LOKI_TRANSITIONAL_MODE,
+  lokiModeOf,
+  runsMonolithic,
+  runsScalable,
+  type LokiMode,
+} from "../model/sizing";
 import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES } from "../model/storage";
 import { prometheusName } from "../model/services";
 import { objectStoreReach } from "../model/endpoints";
@@ -131,6 +138,8 @@ export function parseStackConfig(
     loki: {
       ...r.loki,
       mode: sized.lokiMode,
+      replicas: sized.lokiReplicas,
+      replicationFactor: sized.lokiReplicationFactor,
       volumeSize: sized.volumes.loki,
       canary: r.loki.canary ?? !lightweight,
       gateway: r.loki.gateway ?? !lightweight,
@@ -278,21 +287,12 @@ function crossChecks(
       `${k("loki.retention")}: expected whole days of at least 24h (retention runs on the 24h index), got "${l.retention}"`,
     );
   }
-  if (l.mode === "SingleBinary" && l.replicationFactor > l.replicas) {
-    p.push(
-      `${k("loki.replicationFactor")}: expected at most loki.replicas (${l.replicas}) in SingleBinary mode, got ${l.replicationFactor}`,
-    );
-  }
-  if (l.mode === "SimpleScalable" && l.replicationFactor > l.write) {
-    p.push(
-      `${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`,
-    );
-  }
+  p.push(...lokiModeProblems(c));
   p.push(...prometheusVolumeProblems(c));
   if (c.objectStore.type === "filesystem") {
-    if (l.mode !== "SingleBinary") {
+    if (l.mode !== "Monolithic") {
       p.push(
-        `${k("loki.mode")}: expected "SingleBinary" with the filesystem object store (scalable modes need object storage), got "${l.mode}"`,
+        `${k("loki.mode")}: expected "Monolithic" with the filesystem object store (the other modes share chunks through object storage), got "${l.mode}"`,
       );
     }
     if (l.replicas > 1) {
@@ -385,9 +385,97 @@ function crossChecks(
   return p;
 }
 
+/** Nodes a pod without tolerations can land on (pools without NoSchedule/NoExecute taints). */
+export function openNodeCount(pools: Raw["nodePools"]): number {
+  return pools
+    .filter((p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"))
+    .reduce((n, p) => n + p.count, 0);
+}
+
+/** Replicas and replication factor of highly available Loki: three copies on three pods. */
+export const LOKI_HA = 3;
+
+/**
+ * Loki's mode, replicas and replication factor as the stack sets them, else their defaults:
+ * Monolithic (Distributed past what it holds, config/sizing.ts lokiModeFor), with 3 replicas and
+ * replication factor 3 where the nodes allow it (object storage, and 3 nodes for the chart's hard
+ * node anti-affinity: loki 18.11.0 values.yaml singleBinary.affinity "Hard node anti-affinity"; not
+ * in the lightweight profile, whose Pis keep one), else 1 and 1. SimpleScalable keeps the factor it always had by default (1), so a running stack
+ * that never set it keeps its ring.
+ */
+export function lokiDefaults(
+  r: Pick<Raw, "loki" | "objectStore" | "nodePools" | "profile">,
+  logsPerDayBytes: number | undefined,
+): { mode: LokiMode; replicas: number; replicationFactor: number } {
+  const filesystem = r.objectStore.type === "filesystem";
+  // Distributed needs object storage: with the filesystem store the mode stays and the workload is
+  // refused (workloadChecks) instead of a confusing loki.mode message.
+  const mode = r.loki.mode
+    ? lokiModeOf(r.loki.mode)
+    : filesystem
+      ? "Monolithic"
+      : lokiModeFor(logsPerDayBytes);
+  // The lightweight profile (Raspberry Pis) keeps one: its stack is sized to 3 GiB of requests.
+  const ha = !filesystem && r.profile !== "lightweight" && openNodeCount(r.nodePools) >= LOKI_HA;
+  const replicas = r.loki.replicas ?? (ha ? LOKI_HA : 1);
+  const replicationFactor =
+    r.loki.replicationFactor ??
+    (mode === "Distributed" || (runsMonolithic(mode) && replicas >= LOKI_HA) ? LOKI_HA : 1);
+  return { mode, replicas, replicationFactor };
+}
+
+/**
+ * What the chart or Loki would refuse in the stack's Loki mode, or what loses data, each naming
+ * the keys: a replication factor above the pods that hold the copies, more monolithic pods than
+ * nodes (hard node anti-affinity), write pods outside SimpleScalable, Distributed on nodes its
+ * ingesters cannot spread over.
+ */
+export function lokiModeProblems(c: StackConfig): string[] {
+  const p: string[] = [];
+  const k = (path: string) => `${PROJECT}:${path}`;
+  const l = c.loki;
+  const nodes = openNodeCount(c.nodePools);
+  if (runsMonolithic(l.mode) && l.replicationFactor > l.replicas)
+    p.push(
+      `${k("loki.replicationFactor")}: expected at most loki.replicas (${l.replicas}) in ${l.mode} mode (each of the ${l.replicationFactor} copies of a stream needs its own monolithic pod${l.mode === LOKI_TRANSITIONAL_MODE ? ", and the write pods leave" : ""}), got ${l.replicationFactor}; set loki.replicas to at least ${l.replicationFactor} or lower loki.replicationFactor`,
+    );
+  if (l.mode === "SimpleScalable" && l.replicationFactor > l.write)
+    p.push(
+      `${k("loki.replicationFactor")}: expected at most loki.write (${l.write}) replicas, got ${l.replicationFactor}`,
+    );
+  if (l.mode !== LOKI_TRANSITIONAL_MODE && runsScalable(l.mode) && l.write < 1)
+    p.push(
+      `${k("loki.write")}: expected at least 1 in SimpleScalable mode (0 write pods only while moving off it, in "${LOKI_TRANSITIONAL_MODE}"), got 0`,
+    );
+  if (runsMonolithic(l.mode) && l.replicas > 1 && l.replicas > nodes && c.objectStore.type !== "filesystem")
+    p.push(
+      `${k("loki.replicas")}: expected at most ${nodes}, the nodes of nodePools without NoSchedule taints (the chart keeps monolithic pods on distinct nodes: loki 18.11.0 singleBinary.affinity, hard node anti-affinity), got ${l.replicas}`,
+    );
+  if (l.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA)
+    p.push(
+      `${k("loki.mode")}: "Distributed" runs at least ${LOKI_HA} ingesters on distinct nodes (replication factor ${LOKI_HA}; loki 18.11.0 values.yaml ingester.affinity, hard node anti-affinity), and nodePools has ${nodes} node(s) without NoSchedule taints; use "Monolithic" here, or add nodes`,
+    );
+  return p;
+}
+
+/**
+ * What works today but should change, said on every preview and synthesis (apply/program.ts logs
+ * them): SimpleScalable, deprecated upstream (loki chart 18.11.0 values.yaml `deploymentMode`:
+ * "SimpleScalable (deprecated, removed in Loki 4)"; grafana/loki v3.7.6
+ * docs/sources/get-started/deployment-modes.md: "You will not be able to run Loki 4.0 in SSD mode").
+ */
+export function configWarnings(c: StackConfig): string[] {
+  if (c.loki.mode !== "SimpleScalable") return [];
+  return [
+    `${PROJECT}:loki.mode: "SimpleScalable" is deprecated and goes away before Loki 4.0. A running stack moves off it one update at a time: "${LOKI_TRANSITIONAL_MODE}" with loki.replicas monolithic pods beside the write pods, loki.write down by one per update, then "Monolithic" (docs/how-to/loki-off-simple-scalable.md; npm run verify -- --gate says when each step is safe). A new stack takes "Monolithic" (the default) or "Distributed".`,
+  ];
+}
+
 interface SizedDefaults {
   logsPerDayBytes?: number;
-  lokiMode: "SingleBinary" | "SimpleScalable";
+  lokiMode: LokiMode;
+  lokiReplicas: number;
+  lokiReplicationFactor: number;
   seriesCap: number;
   /** Volume sizes: the stack's own, else the default, else (declared workload) the need when larger. */
   volumes: Record<keyof typeof DEFAULT_VOLUMES, string>;
@@ -406,9 +494,7 @@ function sizedDefaults(r: Raw): SizedDefaults {
   const logs = r.workload.logsPerDay === undefined ? undefined : byteSize(r.workload.logsPerDay);
   const series = r.workload.activeSeries;
   const filesystem = r.objectStore.type === "filesystem";
-  // SimpleScalable needs object storage: with the filesystem store the mode stays and the
-  // workload is refused (workloadChecks) instead of a confusing loki.mode message.
-  const lokiMode = r.loki.mode ?? (filesystem ? "SingleBinary" : lokiModeFor(logs));
+  const loki = lokiDefaults(r, logs);
   const seriesCap =
     r.mimir.maxGlobalSeriesPerUser ?? series ?? defaultSeriesCap(r.nodePools, r.mimir.replicas);
   const needs: SizedDefaults["needs"] = {};
@@ -433,7 +519,9 @@ function sizedDefaults(r: Raw): SizedDefaults {
   const prometheusVolume = volume("prometheus", r.prometheus.volumeSize);
   return {
     logsPerDayBytes: logs,
-    lokiMode,
+    lokiMode: loki.mode,
+    lokiReplicas: loki.replicas,
+    lokiReplicationFactor: loki.replicationFactor,
     seriesCap,
     needs,
     volumes: {
@@ -464,14 +552,14 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
       `${k("mimir.maxGlobalSeriesPerUser")}: expected at least workload.activeSeries (${series}), or Mimir refuses series the stack declares; got ${r.mimir.maxGlobalSeriesPerUser}`,
     );
   if (logs !== undefined && logs > LOKI_SIZING.monolithicMaxBytesPerDay) {
-    const past = `${formatBytes(logs)} a day is above what one Loki holds (SingleBinary: about 20 GB a day, Loki deployment-modes.md)`;
+    const past = `${formatBytes(logs)} a day is above what Monolithic Loki holds (about 20 GB a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
     if (c.objectStore.type === "filesystem")
       p.push(
-        `${k("workload.logsPerDay")}: ${past}; past it Loki runs SimpleScalable, which needs object storage, and objectStore.type is "filesystem"`,
+        `${k("workload.logsPerDay")}: ${past}; past it Loki runs Distributed, which needs object storage, and objectStore.type is "filesystem"`,
       );
-    else if (r.loki.mode === "SingleBinary")
+    else if (c.loki.mode === "Monolithic")
       p.push(
-        `${k("loki.mode")}: expected "SimpleScalable" (or no loki.mode) for workload.logsPerDay: ${past}`,
+        `${k("loki.mode")}: expected "Distributed" (or no loki.mode) for workload.logsPerDay: ${past}; got "${r.loki.mode}"`,
       );
   }
   // A volume the stack sets explicitly and the workload outgrows: never enlarged behind its back

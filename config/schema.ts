@@ -298,20 +298,31 @@ const secretsBackend = z.discriminatedUnion("backend", [
 const loki = z
   .object({
     /**
-     * SingleBinary (small clusters) or SimpleScalable. Default SingleBinary, or SimpleScalable when
-     * workload.logsPerDay is above what one Loki holds (about 20 GB a day).
+     * Loki's deployment mode, by the loki chart's names: "Monolithic" (every component in each
+     * pod; up to about 20 GB of logs a day), "Distributed" (the chart's components apart, for more),
+     * "SimpleScalable" (write, read and backend targets: deprecated upstream, removed before Loki
+     * 4.0; kept for a running stack, with a warning, until it moves off through
+     * "Monolithic<->SimpleScalable", docs/how-to/loki-off-simple-scalable.md), "SingleBinary" (the
+     * old name of "Monolithic"). Default "Monolithic", or "Distributed" when workload.logsPerDay is
+     * above what Monolithic holds.
      */
     mode: z.enum(LOKI_MODES).optional(),
-    /** Single-binary replicas. */
-    replicas: count(1).default(1),
-    /** SimpleScalable write replicas. */
-    write: count(1).default(3),
+    /**
+     * Monolithic replicas. Default 3 (highly available, with replicationFactor 3) when the stack has
+     * object storage and at least 3 nodes, in the standard profile; else 1.
+     */
+    replicas: count(1).optional(),
+    /** SimpleScalable write replicas; while moving off SimpleScalable, the write pods still running. */
+    write: count(0).default(3),
     /** SimpleScalable read replicas. */
     read: count(1).default(3),
     /** SimpleScalable backend replicas. */
     backend: count(1).default(3),
-    /** Replication factor; never above the replicas that serve writes. */
-    replicationFactor: count(1).default(1),
+    /**
+     * Replication factor; never above the replicas that serve writes. Default 3 with 3 or more
+     * monolithic replicas and in Distributed mode, else 1.
+     */
+    replicationFactor: count(1).optional(),
     /** How long logs are kept; whole days (retention needs the 24h index). */
     retention: engineDuration("loki.retention", "7d").default("7d"),
     /**
@@ -1056,8 +1067,10 @@ export type Raw = z.output<typeof rawSchema>;
 export type ReceiverConfig = Raw["alerting"]["receivers"][number];
 export type NodePool = z.output<typeof nodePool> & { labels: Record<string, string> };
 export type ObjectStoreConfig = z.output<typeof objectStore>;
-export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize"> & {
+export type LokiConfig = Omit<Raw["loki"], "mode" | "volumeSize" | "replicas" | "replicationFactor"> & {
   mode: LokiMode;
+  replicas: number;
+  replicationFactor: number;
   volumeSize: string;
   canary: boolean;
   gateway: boolean;

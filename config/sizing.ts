@@ -12,9 +12,16 @@ import {
 } from "@homelab-observability/contract";
 import type { NodePool, StackConfig } from "./schema";
 import { durationSeconds } from "./schema";
-import { mimirReplicationFactor, sizing, type Resources, type Workload } from "../model/sizing";
+import {
+  mimirReplicationFactor,
+  runsMonolithic,
+  runsScalable,
+  sizing,
+  type Resources,
+  type Workload,
+} from "../model/sizing";
 import { RELEASES } from "../model/endpoints";
-import { lokiName, mimirName, prometheusName, vmName } from "../model/services";
+import { lokiComponentName, lokiName, mimirName, prometheusName, vmName } from "../model/services";
 import { capabilities } from "../model/phases";
 
 /*
@@ -29,9 +36,11 @@ import { capabilities } from "../model/phases";
  *   (prometheusRetentionSize).
  * - vmsingle holds workload.activeSeries at 2 x 1 KB per series; its volume is retention x
  *   samples/s x 1 byte x 1.2 (free space) x 1.2 (index).
- * - Loki stays monolithic (SingleBinary) up to 20 GB a day and runs SimpleScalable above; each
- *   target gets its share of the smallest documented tier (3 TB a day), never less than the
- *   profile's size.
+ * - Loki stays Monolithic up to 20 GB a day and runs Distributed above, never SimpleScalable
+ *   (deprecated; a running SimpleScalable stack keeps its targets until it moves off). Each
+ *   component gets its share of the smallest documented tier (3 TB a day), never less than the
+ *   profile's size; Distributed's replicas follow the tier's base replicas scaled to the logs,
+ *   above a floor (3 ingesters, 2 of each stateless component, one compactor).
  * - When one vmsingle holding workload.activeSeries would be bigger than the largest node (the
  *   rule that refuses it), the VictoriaMetrics backend is the cluster version instead (VMCluster):
  *   vmstorage nodes enough that each holds its share (series x replication factor / nodes, at the
@@ -305,12 +314,79 @@ export function mimirReadWriteShape(cfg: StackConfig): MimirReadWriteShape | und
   };
 }
 
-/** Loki's mode for a day's logs: monolithic up to about 20 GB a day (deployment-modes.md). */
-export function lokiModeFor(logsPerDayBytes: number | undefined): "SingleBinary" | "SimpleScalable" {
+/**
+ * Loki's mode for a day's logs: Monolithic up to about 20 GB a day, Distributed above
+ * (grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md). Never SimpleScalable: it is
+ * deprecated and goes away before Loki 4.0 (same page).
+ */
+export function lokiModeFor(logsPerDayBytes: number | undefined): "Monolithic" | "Distributed" {
   return logsPerDayBytes !== undefined && logsPerDayBytes > LOKI_SIZING.monolithicMaxBytesPerDay
-    ? "SimpleScalable"
-    : "SingleBinary";
+    ? "Distributed"
+    : "Monolithic";
 }
+
+/** One component of Distributed Loki as sized: its pods and each pod's memory need (bytes). */
+export interface LokiComponentShape {
+  replicas: number;
+  bytes: number;
+}
+
+/** Distributed Loki's components, by the chart's values key. */
+export type LokiDistributedComponent = keyof typeof LOKI_SIZING.distributed;
+
+/** The floor of replicas of each Distributed component: 3 ingesters (replication factor 3), 2 of each stateless one, one compactor. */
+const DISTRIBUTED_MIN_REPLICAS: Record<LokiDistributedComponent, number> = {
+  ingester: 3,
+  distributor: 2,
+  indexGateway: 2,
+  querier: 2,
+  queryFrontend: 2,
+  queryScheduler: 2,
+  // "1 (Singleton)" (setup/size/_index.md): one compactor applies retention and deletes.
+  compactor: 1,
+  ruler: 1,
+};
+
+/**
+ * Distributed Loki for a day's logs: each component's share of the documented tier
+ * (LOKI_SIZING.distributed, the 3 TB a day tier) scaled to the declared logs, its base replicas
+ * scaled the same way (never below the floor: 3 ingesters for replication factor 3, 2 of each
+ * stateless component, one compactor), the memory spread over them. Without a declared workload
+ * the floors at the profile's sizes.
+ */
+export function lokiDistributedShape(
+  logsPerDayBytes: number | undefined,
+): Record<LokiDistributedComponent, LokiComponentShape> {
+  const share = logsPerDayBytes === undefined ? 0 : logsPerDayBytes / LOKI_SIZING.tierBytesPerDay;
+  const out = {} as Record<LokiDistributedComponent, LokiComponentShape>;
+  for (const c of Object.keys(LOKI_SIZING.distributed) as LokiDistributedComponent[]) {
+    const tier = LOKI_SIZING.distributed[c];
+    const replicas =
+      c === "compactor" ? 1 : Math.max(DISTRIBUTED_MIN_REPLICAS[c], Math.ceil(tier.replicas * share));
+    out[c] = { replicas, bytes: (tier.bytes * share) / replicas };
+  }
+  return out;
+}
+
+/** The Workload (model/sizing.ts) of each Distributed component. */
+export const LOKI_DISTRIBUTED_WORKLOADS: Record<LokiDistributedComponent, Workload> = {
+  ingester: "lokiIngester",
+  distributor: "lokiDistributor",
+  indexGateway: "lokiIndexGateway",
+  querier: "lokiQuerier",
+  queryFrontend: "lokiQueryFrontend",
+  queryScheduler: "lokiQueryScheduler",
+  compactor: "lokiCompactor",
+  ruler: "lokiRuler",
+};
+
+/** Distributed components with a claim (the chart's StatefulSets with persistence). */
+export const LOKI_DISTRIBUTED_CLAIMS: readonly LokiDistributedComponent[] = [
+  "ingester",
+  "indexGateway",
+  "compactor",
+  "ruler",
+];
 
 /** Memory per pod of a SimpleScalable target: its share of the documented tier, spread over its replicas. */
 export function lokiTargetBytes(tierBytes: number, logsPerDayBytes: number, replicas: number): number {
@@ -514,17 +590,38 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
       sizedBy(w, need),
     );
   };
-  if (l.mode === "SingleBinary") {
+  if (l.mode === "Distributed") {
+    const shape = lokiDistributedShape(logs);
+    for (const [c, t] of Object.entries(shape) as [LokiDistributedComponent, LokiComponentShape][]) {
+      const w = LOKI_DISTRIBUTED_WORKLOADS[c];
+      add(
+        {
+          component: `loki ${c}`,
+          workload: lokiComponentName(c),
+          replicas: t.replicas,
+          volumeBytes: LOKI_DISTRIBUTED_CLAIMS.includes(c) ? bytes(l.volumeSize) : 0,
+          // Judged against the nodes even without a declared workload: Distributed is chosen.
+          sizedFor: logs === undefined ? `Distributed at its floor (loki.mode)` : lokiFor,
+        },
+        sizedBy(w, logs === undefined ? undefined : t.bytes),
+      );
+    }
+    return;
+  }
+  if (runsMonolithic(l.mode)) {
     // One Loki holds everything up to the monolithic limit; its share is the whole tier's.
     lokiTarget(
-      "loki single binary",
+      "loki monolithic",
       "lokiSingleBinary",
       RELEASES.loki,
       l.replicas,
       LOKI_SIZING.tierWriteBytes + LOKI_SIZING.tierReadBytes + LOKI_SIZING.tierBackendBytes,
     );
-  } else {
-    lokiTarget("loki write", "lokiWrite", lokiName("write"), l.write, LOKI_SIZING.tierWriteBytes);
+  }
+  if (runsScalable(l.mode)) {
+    // While moving off SimpleScalable the write pods still running keep their size.
+    if (l.write > 0)
+      lokiTarget("loki write", "lokiWrite", lokiName("write"), l.write, LOKI_SIZING.tierWriteBytes);
     lokiTarget("loki backend", "lokiBackend", lokiName("backend"), l.backend, LOKI_SIZING.tierBackendBytes);
     // read is a Deployment in the chart (no volume), sized all the same.
     lokiTarget("loki read", "lokiRead", lokiName("read"), l.read, LOKI_SIZING.tierReadBytes);
@@ -545,6 +642,7 @@ function openPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
 
 /** The config key that decided a component's size, for refusals. */
 function keyOf(c: SizedComponent): string {
+  if (c.sizedFor.endsWith("(loki.mode)")) return "loki.mode";
   if (c.component === "mimir" || c.component.startsWith("mimir "))
     return c.sizedFor.includes("workload.") ? "workload.activeSeries" : "mimir.maxGlobalSeriesPerUser";
   if (["vmsingle", "vmstorage", "vminsert", "vmselect", "prometheus"].includes(c.component))

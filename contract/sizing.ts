@@ -79,6 +79,23 @@ export const LOKI_SIZING = {
   tierReadBytes: 15 * GIB,
   /** backend target = index gateway + compactor: 8 + 10 Gi. */
   tierBackendBytes: 18 * GIB,
+  /**
+   * Distributed mode, the same tier component by component (grafana/loki v3.7.6
+   * docs/sources/setup/size/_index.md, tab "Less than 100TB/month (3TB/day)"): total memory
+   * requests and base replicas. The ruler is not in the table; "rules evaluation is computationally
+   * equal to queries execution" is Mimir's wording, so it takes one querier's share. The compactor
+   * is a singleton ("1 (Singleton)").
+   */
+  distributed: {
+    ingester: { bytes: 24 * GIB, replicas: 6 },
+    distributor: { bytes: 2 * GIB, replicas: 4 },
+    indexGateway: { bytes: 8 * GIB, replicas: 4 },
+    querier: { bytes: 10 * GIB, replicas: 10 },
+    queryFrontend: { bytes: 4 * GIB, replicas: 2 },
+    queryScheduler: { bytes: 1 * GIB, replicas: 2 },
+    compactor: { bytes: 10 * GIB, replicas: 1 },
+    ruler: { bytes: 1 * GIB, replicas: 1 },
+  },
 } as const;
 
 /**

@@ -2,6 +2,7 @@ import { isIP } from "net";
 import { RELEASES } from "./names";
 import {
   alertmanagerServices,
+  lokiComponentName,
   lokiName,
   MIMIR_GOSSIP,
   mimirName,
@@ -9,7 +10,7 @@ import {
   prometheusName,
   vmName,
 } from "./services";
-import type { LokiMode } from "./sizing";
+import { runsMonolithic, type LokiMode } from "./sizing";
 
 /** What the Loki URLs depend on: its gateway and its deployment mode. */
 export interface LokiShape {
@@ -36,6 +37,11 @@ export interface Endpoints {
     pushBase: string;
     /** Base URL Grafana queries (the read path). */
     query: string;
+    /**
+     * Loki's own HTTP server on pods that hold ingesters, never the gateway (which proxies only
+     * the API): the ring pages, /ready and /config that `npm run verify -- --gate loki-*` reads.
+     */
+    ring: string;
   };
   prometheus: { query: string };
   mimir: {
@@ -71,21 +77,31 @@ export interface Endpoints {
 const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.cluster.local`;
 
 /**
- * Loki's Service for one direction. The gateway (nginx, port 80) routes both; without it
- * SingleBinary serves both on `<release>:3100`, and SimpleScalable splits them: pushes go to
- * `<release>-write`, queries to `<release>-read` (loki chart 6.49.0 templates/write/service-write.yaml,
- * templates/read/service-read.yaml).
+ * Loki's Service for one direction. The gateway (nginx, port 80) routes both; without it the
+ * monolithic pods serve both on `<release>:3100` (in Monolithic and, already, in the transitional
+ * mode: the chart's gateway sends everything to them once `loki.deployment.isMonolithic`, loki
+ * 18.11.0 templates/_helpers.tpl), SimpleScalable splits them: pushes go to `<release>-write`,
+ * queries to `<release>-read`; Distributed to `<release>-distributor` and `<release>-query-frontend`.
  */
 function lokiBase(namespace: string, loki: LokiShape, path: "write" | "read") {
   if (loki.gateway) return `http://${svc(lokiName("gateway"), namespace)}`;
-  if (loki.mode === "SingleBinary") return `http://${svc(RELEASES.loki, namespace)}:${PORTS.loki}`;
+  if (runsMonolithic(loki.mode)) return `http://${svc(RELEASES.loki, namespace)}:${PORTS.loki}`;
+  if (loki.mode === "Distributed")
+    return `http://${svc(lokiComponentName(path === "write" ? "distributor" : "queryFrontend"), namespace)}:${PORTS.loki}`;
   return `http://${svc(lokiName(path), namespace)}:${PORTS.loki}`;
 }
 
 /** Loki's write and read endpoints. */
 export function lokiEndpoints(namespace: string, loki: LokiShape): Endpoints["loki"] {
   const pushBase = lokiBase(namespace, loki, "write");
-  return { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read") };
+  // The monolithic pods once they run (they serve the ring's pages as every Loki does:
+  // grafana/loki v3.7.6 pkg/loki/modules.go initRing `/ring`), else the write pods', else the ingesters'.
+  const ring = runsMonolithic(loki.mode)
+    ? `http://${svc(RELEASES.loki, namespace)}:${PORTS.loki}`
+    : loki.mode === "Distributed"
+      ? `http://${svc(lokiComponentName("ingester"), namespace)}:${PORTS.loki}`
+      : `http://${svc(lokiName("write"), namespace)}:${PORTS.loki}`;
+  return { push: `${pushBase}/loki/api/v1/push`, pushBase, query: lokiBase(namespace, loki, "read"), ring };
 }
 
 /** Prometheus's query URL (the operator's Service `<fullname>-prometheus`). */

@@ -83,6 +83,15 @@ export function lokiName(
 }
 
 /**
+ * The workload of one of Distributed Loki's components (a values key of the loki chart): the
+ * chart names each `<fullname>-<target>` with the target in kebab case (grafana-community loki
+ * 18.11.0 templates/_helpers.tpl `loki.resourceName`; templates/<target>/workload.yaml).
+ */
+export function lokiComponentName(component: string, release: string = RELEASES.loki): string {
+  return `${release}-${component.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
  * kube-prometheus-stack's Prometheus for a fullname (default the program's, a takeover keeps the
  * running one's): the Prometheus resource, the chart's Service and the operator's
  * `operator.prometheus.io/name` pod label all carry this name.

@@ -32,6 +32,14 @@ export type Workload =
   | "lokiGateway"
   | "lokiGatewayExporter"
   | "lokiCanary"
+  | "lokiIngester"
+  | "lokiDistributor"
+  | "lokiQuerier"
+  | "lokiQueryFrontend"
+  | "lokiQueryScheduler"
+  | "lokiIndexGateway"
+  | "lokiCompactor"
+  | "lokiRuler"
   | "alloyNode"
   | "alloyCluster"
   | "alloyReloader"
@@ -61,6 +69,10 @@ export const STATEFUL_WORKLOADS: readonly Workload[] = [
   "lokiSingleBinary",
   "lokiWrite",
   "lokiBackend",
+  "lokiIngester",
+  "lokiIndexGateway",
+  "lokiCompactor",
+  "lokiRuler",
   "prometheus",
   "mimir",
   "mimirWrite",
@@ -79,6 +91,17 @@ const standard: Record<Workload, Resources> = {
   // The gateway's access-log-exporter (chart 18): counts nginx's access log lines it gets over syslog.
   lokiGatewayExporter: r("5m", "16Mi", "64Mi"),
   lokiCanary: r("5m", "16Mi", "64Mi"),
+  // Distributed (only past what Monolithic holds, config/sizing.ts sizes each from the declared
+  // logs); these are the floors. Ingesters hold the WAL and chunks in memory, the index gateway
+  // its index copies, the compactor its working set, the ruler its WAL: data-bearing.
+  lokiIngester: stateful("200m", "1Gi"),
+  lokiDistributor: r("100m", "256Mi", "512Mi"),
+  lokiQuerier: r("100m", "512Mi", "1Gi"),
+  lokiQueryFrontend: r("50m", "256Mi", "512Mi"),
+  lokiQueryScheduler: r("50m", "128Mi", "256Mi"),
+  lokiIndexGateway: stateful("100m", "512Mi"),
+  lokiCompactor: stateful("100m", "1Gi"),
+  lokiRuler: stateful("100m", "512Mi"),
   alloyNode: r("50m", "128Mi", "512Mi"),
   alloyCluster: r("50m", "192Mi", "1Gi"),
   alloyReloader: r("5m", "16Mi", "64Mi"),
@@ -150,7 +173,43 @@ export function mimirReplicationFactor(replicas: number): number {
   return replicas >= 3 ? 3 : 1;
 }
 
-/** Loki's deployment modes the program runs (the loki chart's `deploymentMode`). */
-export const LOKI_MODES = ["SingleBinary", "SimpleScalable"] as const;
-/** Loki's deployment mode. */
-export type LokiMode = (typeof LOKI_MODES)[number];
+/**
+ * The transitional mode the loki chart runs the monolithic pods and SimpleScalable's targets in side
+ * by side, on one ring (grafana-community loki 18.11.0 values.yaml `deploymentMode` and
+ * templates/validate.yaml: "If this was intentional change the deploymentMode to the transitional
+ * 'Monolithic<->SimpleScalable' mode"; `SingleBinary<->SimpleScalable` is its old name).
+ */
+export const LOKI_TRANSITIONAL_MODE = "Monolithic<->SimpleScalable";
+
+/**
+ * Loki's deployment modes, as the loki chart names them (grafana-community loki 18.11.0
+ * values.yaml `deploymentMode`, default `Monolithic`; README "From 11.x to 12.0.0": "`SingleBinary`
+ * has been renamed to `Monolithic`. The old naming `SingleBinary` is still supported. `SimpleScalable`
+ * is still supported but will be removed in Loki 4.0.0"). The stack config takes each, and the
+ * transitional mode for the move off SimpleScalable (docs/how-to/loki-off-simple-scalable.md).
+ */
+export const LOKI_MODES = [
+  "Monolithic",
+  "SimpleScalable",
+  "Distributed",
+  "SingleBinary",
+  LOKI_TRANSITIONAL_MODE,
+] as const;
+/** A mode the stack config names (`SingleBinary` is the old name of `Monolithic`). */
+export type LokiModeName = (typeof LOKI_MODES)[number];
+/** Loki's deployment mode once resolved: `SingleBinary` is read as `Monolithic`. */
+export type LokiMode = Exclude<LokiModeName, "SingleBinary">;
+
+/** The mode a stack config's name means (`SingleBinary` is `Monolithic`). */
+export function lokiModeOf(name: LokiModeName): LokiMode {
+  return name === "SingleBinary" ? "Monolithic" : name;
+}
+
+/** Whether a mode runs the monolithic pods (`-target=all`): Monolithic, and the transitional mode beside the write pods. */
+export function runsMonolithic(mode: LokiMode): boolean {
+  return mode === "Monolithic" || mode === LOKI_TRANSITIONAL_MODE;
+}
+/** Whether a mode runs SimpleScalable's write, read and backend targets. */
+export function runsScalable(mode: LokiMode): boolean {
+  return mode === "SimpleScalable" || mode === LOKI_TRANSITIONAL_MODE;
+}

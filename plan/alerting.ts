@@ -1,4 +1,5 @@
 import { programRuleSets } from "../builders/alerting/rules";
+import { contextEmitters } from "./emitters";
 import type { PlanContext } from "./context";
 import { crds, none, type StackPlan } from "./types";
 
@@ -9,11 +10,13 @@ export function planAlerting(ctx: PlanContext): Pick<StackPlan, "rules" | "alert
     rules: {
       inputs: {
         namespace: ns,
+        // Fitted to what the stack runs: a rule on a metric nothing here emits never fires.
         ruleSets: programRuleSets({
           namespace: ns,
           canary: cfg.loki.canary,
           store: cfg.objectStore.type,
           mimir: cfg.metricsBackend === "mimir" && ctx.caps.backend,
+          emitters: contextEmitters(ctx),
         }),
       },
       waitsFor: [crds],

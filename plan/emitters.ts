@@ -5,10 +5,10 @@
  * keys from the rendered workloads and configs, and a test holds the two to each other.
  */
 import type { Backend, LogAgent, PhaseCapabilities } from "../model/phases";
-import { INOTIFY_SYSCTLS } from "../builders/metrics/exporterValues";
+import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
 
 export interface EmitterInputs {
-  caps: Pick<PhaseCapabilities, "backend" | "scraper" | "ruleEvaluator" | "prometheusRemoteWrite">;
+  caps: Pick<PhaseCapabilities, "kps" | "backend" | "scraper" | "ruleEvaluator" | "prometheusRemoteWrite">;
   backend: Backend;
   logAgent: LogAgent;
   /** The chart's Loki canary runs (loki.canary). */
@@ -34,12 +34,37 @@ export function stackEmitters(s: EmitterInputs): string[] {
     ["vmsingle", vm],
     ["vmagent", vm && s.caps.scraper === "vmagent"],
     ["vmalert", vm && s.caps.ruleEvaluator === "vmalert"],
+    // kube-prometheus-stack's Prometheus and its operator; an Alertmanager runs in every phase (KPS's,
+    // the standalone chart's beside Mimir, or the VictoriaMetrics operator's).
+    ["prometheus", s.caps.kps],
+    ["prometheus-operator", s.caps.kps],
+    ["alertmanager", true],
     ["node-exporter", true],
     ["kube-state-metrics", true],
     ["prometheus-remote-write", s.caps.prometheusRemoteWrite],
     ["alloy-remote-write", s.caps.scraper === "alloy" && mimir],
     ["minio-scrape", s.minio],
     ...INOTIFY_SYSCTLS.map((k): [string, boolean] => [`node-exporter-sysctl:${k}`, true]),
+    ...NODE_EXPORTER_EXTRA_COLLECTORS.map((c): [string, boolean] => [`node-exporter-collector:${c}`, true]),
   ];
   return keys.filter(([, on]) => on).map(([k]) => k);
+}
+
+/** The keys of the stack a plan context describes (what the dashboards and the rules are fitted to). */
+export function contextEmitters(ctx: {
+  caps: EmitterInputs["caps"];
+  cfg: {
+    metricsBackend: Backend;
+    logAgent: LogAgent;
+    loki: { canary: boolean };
+    objectStore: { type: string };
+  };
+}): string[] {
+  return stackEmitters({
+    caps: ctx.caps,
+    backend: ctx.cfg.metricsBackend,
+    logAgent: ctx.cfg.logAgent,
+    lokiCanary: ctx.cfg.loki.canary,
+    minio: ctx.cfg.objectStore.type === "minio",
+  });
 }

@@ -1,5 +1,5 @@
 import type { PlanContext } from "./context";
-import { stackEmitters } from "./emitters";
+import { contextEmitters } from "./emitters";
 import { none, type StackPlan } from "./types";
 import { grafanaExposureInputs } from "./grafanaExposure";
 
@@ -33,13 +33,7 @@ export function planGrafana(ctx: PlanContext): Pick<StackPlan, "grafana"> {
             backend: cfg.metricsBackend,
             logAgent: cfg.logAgent,
             backendUp: caps.backend,
-            emitters: stackEmitters({
-              caps,
-              backend: cfg.metricsBackend,
-              logAgent: cfg.logAgent,
-              lokiCanary: cfg.loki.canary,
-              minio: cfg.objectStore.type === "minio",
-            }),
+            emitters: contextEmitters(ctx),
           },
         },
       },

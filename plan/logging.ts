@@ -20,6 +20,7 @@ export function planLogging(ctx: PlanContext): Pick<StackPlan, "loki"> {
           storageClass: cfg.storageClasses.default,
           serviceMonitor: true,
           sized: ctx.sized.resources,
+          logsPerDayBytes: cfg.workload.logsPerDayBytes,
           ruler: {
             alertmanagerUrl: phaseAlertmanagerUrl(ns, ctx.caps.alertmanager, ctx.kpsFullname),
             tenant: ctx.lokiTenant ?? LOKI_SINGLE_TENANT,

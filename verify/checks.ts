@@ -17,6 +17,7 @@ import { metricsApi } from "./metricsApi";
 import { checkBackendAgrees } from "./agreeCheck";
 
 export type { VerifyContext } from "./types";
+import { checkLokiGate } from "./lokiGate";
 
 /** Window of the remote-write counters (no failed or retried sample in it). */
 export const REMOTE_WRITE_WINDOW = "5m";
@@ -524,6 +525,17 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
   return pass("history", held.join("; "));
 }
 
+/**
+ * `loki-ring` (with --gate loki-join, loki-drain or loki-monolithic): whether the next step of the
+ * move off SimpleScalable is safe, asked of Loki's ring, readiness and config (verify/lokiGate.ts).
+ */
+export async function checkLokiRing(ctx: VerifyContext): Promise<CheckResult> {
+  if (!ctx.lokiStep)
+    return skip("loki-ring", "asked only with --gate loki-join, loki-drain or loki-monolithic");
+  const r = await checkLokiGate(await ctx.base("loki-ring"), ctx.lokiStep, ctx.exp.loki);
+  return r.ok ? pass("loki-ring", r.detail) : fail("loki-ring", r.detail);
+}
+
 /** Every check in report order. */
 export const CHECKS: { id: CheckId; run: (ctx: VerifyContext) => Promise<CheckResult> }[] = [
   { id: "targets", run: checkTargets },
@@ -533,6 +545,7 @@ export const CHECKS: { id: CheckId; run: (ctx: VerifyContext) => Promise<CheckRe
   { id: "logs", run: checkLogs },
   { id: "grafana", run: checkGrafana },
   { id: "history", run: checkHistory },
+  { id: "loki-ring", run: checkLokiRing },
   { id: "backend-agrees", run: checkBackendAgrees },
 ];
 

@@ -6,6 +6,8 @@ import { dashboardsFor } from "../builders/grafana/dashboards";
 import { communityDashboards, panelsOf } from "../builders/grafana/community";
 import { planStack } from "../plan/plan";
 import type { Expectations, PanelTarget } from "./types";
+import { RELEASES } from "../model/names";
+import { lokiName } from "../model/services";
 
 /** Seconds of a dashboard's `time.from` ("now-6h"); Grafana's own default is the last 6 hours. */
 function dashboardRangeSeconds(json: any): number {
@@ -108,6 +110,7 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
       victoriametrics: ep.victoriametrics.query,
       alertmanager: ep.alertmanagers[caps.alertmanager],
       loki: ep.loki.query,
+      "loki-ring": ep.loki.ring,
       grafana: ep.grafana,
     },
     jobs: [...new Set(jobs)].sort(),
@@ -128,5 +131,13 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
       passwordKey: admin.passwordKey,
     },
     historyWindowSeconds: window,
+    loki: {
+      mode: cfg.loki.mode,
+      replicas: cfg.loki.replicas,
+      write: cfg.loki.write,
+      replicationFactor: cfg.loki.replicationFactor,
+      monolithicSet: RELEASES.loki,
+      writeSet: lokiName("write"),
+    },
   };
 }

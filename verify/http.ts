@@ -116,6 +116,27 @@ export async function instantQuery(
 export const tenantHeaders = (tenant?: string): Record<string, string> =>
   tenant ? { "X-Scope-OrgID": tenant } : {};
 
+/** Fetches `url` and returns its status and text, whatever the status; unreachable is an ApiError naming the URL (redacted). */
+export async function requestText(
+  url: string,
+  opts: Pick<RequestOptions, "headers" | "timeoutMs"> = {},
+): Promise<{ status: number; text: string }> {
+  try {
+    const res = await fetch(url, {
+      headers: opts.headers ?? {},
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    });
+    return { status: res.status, text: await res.text() };
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const why =
+      (e as Error).name === "TimeoutError"
+        ? `no answer within ${(opts.timeoutMs ?? 10_000) / 1000} s`
+        : (cause?.code ?? cause?.message ?? (e as Error).message);
+    throw new ApiError(`${redact(url)}: unreachable (${why})`);
+  }
+}
+
 /** One series of a range query (resultType "matrix"). */
 export interface MatrixSeries {
   metric: Record<string, string>;

@@ -2,6 +2,7 @@ import type { Phase } from "../config/resolve";
 import type { PhaseCapabilities, Backend } from "../model/phases";
 import type { RuleGroup } from "../builders/alerting/rules";
 import type { Datasource } from "../builders/grafana/datasources";
+import type { LokiMove, LokiStep } from "./lokiGate";
 import type { TemplateVariable } from "./grafanaVars";
 import type { Verdict } from "./agree";
 
@@ -14,6 +15,7 @@ export const CHECK_IDS = [
   "logs",
   "grafana",
   "history",
+  "loki-ring",
   "backend-agrees",
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -44,6 +46,7 @@ export const COMPONENTS = [
   "victoriametrics",
   "alertmanager",
   "loki",
+  "loki-ring",
   "grafana",
 ] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -94,6 +97,8 @@ export interface Expectations {
   grafanaAdminSecret: { name: string; userKey: string; passwordKey: string };
   /** How far back the backend must hold data before the default flips (Prometheus' retention). */
   historyWindowSeconds: number;
+  /** Loki's mode and pods, for the gates of the move off SimpleScalable. */
+  loki: LokiMove;
 }
 
 /** One panel target of a provisioned dashboard, as `backend-agrees` resolves and compares it. */
@@ -157,6 +162,8 @@ export interface VerifyContext {
   grafanaLogin(): Promise<{ user: string; password: string }>;
   /** The phase `--gate` asks about, and its row of the phase table. */
   gate?: Phase;
+  /** The step of the move off SimpleScalable `--gate` asks about (verify/lokiGate.ts). */
+  lokiStep?: LokiStep;
   next?: PhaseCapabilities;
   /** Now, in Unix seconds. */
   now(): number;

@@ -1,6 +1,7 @@
 import type { RuleGroup } from "./ruleGroup";
 import { alertmanagerServices } from "../../model/services";
 import shipped from "./data/kps-default-rules.json";
+import { fitRuleSets } from "./fitRules";
 
 /**
  * The namespace the generator renders the chart into; the chart writes it into the
@@ -36,11 +37,16 @@ const KPS_AM_MATCHER = `job="${alertmanagerServices().kps}"`;
  * backend's; they select every Alertmanager the program runs instead, so each one alerts
  * on its own failures in every phase.
  */
-export function kpsDefaultRules(namespace: string): RuleGroup[] {
+export function kpsDefaultRules(namespace: string, emitters?: readonly string[]): RuleGroup[] {
   const ph = KPS_RULES_DATA.namespacePlaceholder;
   const amMatcher = `job=~"${ALERTMANAGER_JOBS.join("|")}"`;
   const fix = (s: string) => s.split(ph).join(namespace).split(KPS_AM_MATCHER).join(amMatcher);
-  return KPS_RULES_DATA.groups.map((g) => ({
+  // Fitted to the stack (builders/alerting/fitRules.ts) on the chart's own text, which the query
+  // needs data holds, before the namespace and the Alertmanager jobs are filled in.
+  const groups = emitters
+    ? (fitRuleSets({ kps: KPS_RULES_DATA.groups }, emitters).sets.kps ?? [])
+    : KPS_RULES_DATA.groups;
+  return groups.map((g) => ({
     ...g,
     rules: g.rules.map((r) => ({
       ...r,

@@ -294,9 +294,14 @@ export function programRuleSets(opts: {
   store: StoreKind;
   /** See {@link ObjectStoreRuleInputs.mimir}. Default true. */
   mimir?: boolean;
+  /**
+   * The stack's emitters (plan/emitters.ts): kube-prometheus-stack's rules that read what none of
+   * them emits are left out (builders/alerting/fitRules.ts). Default: all rules.
+   */
+  emitters?: readonly string[];
 }): Record<string, RuleGroup[]> {
   const sets: Record<string, RuleGroup[]> = {
-    "kube-prometheus": kpsDefaultRules(opts.namespace),
+    "kube-prometheus": kpsDefaultRules(opts.namespace, opts.emitters),
     loki: lokiRules({ canary: opts.canary }),
     nodes: nodeRules(),
   };

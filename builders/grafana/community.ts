@@ -5,13 +5,18 @@
  * kube-prometheus-stack goes, and fits each to the stack:
  * - every datasource reference points at the stable uids of datasources.ts (`metrics`, `loki`), so
  *   the backend flip changes nothing and no datasource picker can point at a removed Prometheus;
- * - a panel that reads a metric no component of the stack emits (upstream/metrics/emitted.ts), or a
+ * - a panel that reads a metric no component of the stack emits (upstream/metrics/emitted.ts), a
+ *   name no emitter's source names at its pinned version (nothing proves it shows data), or a
  *   recording rule the stack does not ship, is dropped; a dashboard left without panels is dropped.
+ *   Each removal is said ({@link fitCommunityDashboards}; the synth lists them).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isFault, judgeMetric } from "../../upstream/metrics/emitted";
+import { judgeMetric } from "../../upstream/metrics/emitted";
 import { KPS_RULES_DATA } from "../alerting/kpsRules";
+import { blockingNames, queryNeeds, whyLeftOut, type LeftOut } from "./queryNeeds";
+
+export type { LeftOut };
 import { LOKI_UID, METRICS_UID, VICTORIAMETRICS_UID } from "./datasources";
 
 /**
@@ -101,6 +106,15 @@ function datasourceVariables(json: any): Map<string, "prometheus" | "loki"> {
 
 const GRAFANA_BUILTIN = { type: "grafana", uid: "grafana" };
 
+/** True when a datasource reference (a panel's or a target's) picks Loki. */
+function isLoki(ref: unknown, vars: Map<string, "prometheus" | "loki">): boolean {
+  if (ref === null || ref === undefined) return false;
+  const uid = typeof ref === "string" ? ref : (ref as any)?.uid;
+  if (typeof ref !== "string" && (ref as any)?.type === "loki") return true;
+  const variable = /^\$\{?(\w+)\}?$/.exec(String(uid ?? ""))?.[1];
+  return variable !== undefined && vars.get(variable) === "loki";
+}
+
 /** One datasource reference, rewritten to a stable uid (or Grafana's built-in annotations source). */
 function stableRef(ref: unknown, vars: Map<string, "prometheus" | "loki">, metricsUid: string): unknown {
   if (ref === null || ref === undefined) return { type: "prometheus", uid: metricsUid };
@@ -142,24 +156,54 @@ function withoutPanels(json: any, drop: Set<number>): any {
  * comment). Dashboards with nothing left to show are left out.
  */
 export function communityDashboards(input: CommunityInputs): ProvisionedDashboard[] {
+  return fitCommunityDashboards(input).dashboards;
+}
+
+/** {@link communityDashboards}, with every panel and dashboard left out and why. */
+export function fitCommunityDashboards(input: CommunityInputs): {
+  dashboards: ProvisionedDashboard[];
+  leftOut: LeftOut[];
+} {
   const present = new Set(input.emitters);
   const out: ProvisionedDashboard[] = [];
+  const leftOut: LeftOut[] = [];
   for (const d of communityDashboardsData().dashboards) {
     if (!d.needs.some((n) => n === "always" || present.has(n))) continue;
+    const file = `${d.source}-${d.file}.json`;
     const drop = new Set<number>();
-    d.panelMetrics.forEach((metrics, i) => {
-      if (metrics.some((m) => isFault(judgeMetric(m, present, RECORDED)))) drop.add(i);
+    const panels = panelsOf(d.json);
+    const vars = datasourceVariables(d.json);
+    const verdict = new Map<string, string | undefined>();
+    const why = (m: string) => {
+      if (!verdict.has(m)) verdict.set(m, whyLeftOut(m, judgeMetric(m, present, RECORDED)));
+      return verdict.get(m);
+    };
+    d.panelMetrics.forEach((_, i) => {
+      const panel = panels[i];
+      for (const t of panel?.targets ?? []) {
+        // A logs query is LogQL (`| logfmt` is no metric): Loki answers it, not the metrics.
+        if (typeof t.expr !== "string" || !t.expr || isLoki(t.datasource ?? panel.datasource, vars)) continue;
+        // The query's alternatives (`a or b`), computed offline: the program loads no PromQL parser.
+        const alternatives = queryNeeds(t.expr) ?? [d.panelMetrics[i]];
+        const blocking = blockingNames(alternatives, (m) => why(m) === undefined);
+        if (blocking.length === 0) continue;
+        drop.add(i);
+        leftOut.push({ what: `dashboard ${file}: ${panel?.title ?? `panel ${i}`}`, why: why(blocking[0])! });
+        break;
+      }
     });
     const fitted = withoutPanels(d.json, drop);
-    if (!panelsOf(fitted).some((p) => p.type !== "row" && (p.targets ?? []).length > 0)) continue;
-    const vars = datasourceVariables(d.json);
+    if (!panelsOf(fitted).some((p) => p.type !== "row" && (p.targets ?? []).length > 0)) {
+      leftOut.push({ what: `dashboard ${file}`, why: "no panel left that this stack can fill" });
+      continue;
+    }
     const metricsUid = METRICSQL_SOURCES.has(d.source) ? VICTORIAMETRICS_UID : METRICS_UID;
     const json = rewriteDatasources(fitted, vars, metricsUid);
     json.templating = {
       ...(json.templating ?? {}),
       list: (json.templating?.list ?? []).filter((v: any) => v.type !== "datasource"),
     };
-    out.push({ file: `${d.source}-${d.file}.json`, folder: d.folder, source: d.source, json });
+    out.push({ file, folder: d.folder, source: d.source, json });
   }
-  return out;
+  return { dashboards: out, leftOut };
 }

@@ -6,6 +6,19 @@ import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/ha
 import { PART_OF_LABEL } from "../metadata";
 import type { RuleGroup } from "../alerting/ruleGroup";
 import { stringify } from "yaml";
+import {
+  LOKI_DISTRIBUTED_CLAIMS,
+  LOKI_DISTRIBUTED_WORKLOADS,
+  type LokiDistributedComponent,
+} from "../../config/sizing";
+import {
+  chartDeploymentMode,
+  LOKI_TERMINATION_GRACE_SECONDS,
+  lokiDistributedConfig,
+  lokiDistributedValues,
+  lokiIngesterConfig,
+  lokiTargetReplicas,
+} from "./lokiModes";
 
 /** Inputs of {@link lokiValues}: validated Loki settings plus what the stack decided around them. */
 export interface LokiInputs {
@@ -19,6 +32,8 @@ export interface LokiInputs {
   serviceMonitor: boolean;
   /** Sizes from the declared workload (config/sizing.ts) that replace the profile's. Default none. */
   sized?: Partial<Record<Workload, Resources>>;
+  /** The declared logs a day (workload.logsPerDay), which Distributed's replicas follow. Default none (its floors). */
+  logsPerDayBytes?: number;
   /**
    * Loki's ruler: the Alertmanager it sends to (the phase's, model/endpoints.ts) and the tenant whose
    * rule directory holds the program's LogQL rules (ConfigMap {@link LOKI_RULES_CONFIGMAP}).
@@ -59,7 +74,7 @@ const EXPAND_ENV = ["-config.expand-env=true"];
  */
 export function lokiValues(input: LokiInputs): Record<string, any> {
   const { loki, storage, profile } = input;
-  const single = loki.mode === "SingleBinary";
+  const replicas = lokiTargetReplicas(loki);
   const store = lokiObjectStore(storage);
   const envFrom = storage.kind === "s3" ? storage.envFrom : [];
   // Claims outlive the StatefulSet in every stack: with the flag on, the chart sets
@@ -91,10 +106,14 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         extraVolumes: [{ name: "homelab-rules", emptyDir: {} }],
         extraVolumeMounts: [{ name: "homelab-rules", mountPath: LOKI_RULES_DIR, readOnly: true }],
       };
-  // Targets with a claim (all but read) are stateful: they preempt ordinary pods.
+  // Targets with a claim (all but read) are stateful: they preempt ordinary pods. Those holding
+  // an ingester (monolithic, write) get the grace their flush needs (lokiModes.ts).
   const target = (replicas: number, workload: Parameters<typeof sizing>[1], ruler = false) => ({
     replicas,
     ...(workload !== "lokiRead" ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
+    ...(workload === "lokiSingleBinary" || workload === "lokiWrite"
+      ? { terminationGracePeriodSeconds: LOKI_TERMINATION_GRACE_SECONDS }
+      : {}),
     extraArgs: EXPAND_ENV,
     // Each target's own switch wins over `defaults` (loki 18.11.0 templates/_pod.tpl).
     automountServiceAccountToken: false,
@@ -102,6 +121,14 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     resources: sizing(profile, workload, input.sized),
     persistence,
     ...(ruler ? rules : {}),
+  });
+  // Distributed's components: the same shell, each sized as its own workload.
+  const component = (c: LokiDistributedComponent) => ({
+    ...(LOKI_DISTRIBUTED_CLAIMS.includes(c) ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
+    extraArgs: EXPAND_ENV,
+    extraEnvFrom: envFrom,
+    resources: sizing(profile, LOKI_DISTRIBUTED_WORKLOADS[c], input.sized),
+    ...(c === "ruler" ? rules : {}),
   });
 
   const storageValues =
@@ -124,9 +151,8 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       : { type: "filesystem" };
 
   return {
-    // Chart 12.0 renamed SingleBinary to Monolithic (the old name is still read; loki 18.11.0
-    // README "From 11.x to 12.0.0", templates/_helpers.tpl loki.deployment.isMonolithic).
-    deploymentMode: single ? "Monolithic" : loki.mode,
+    // The chart's own names (Monolithic since chart 12.0; builders/logging/lokiModes.ts).
+    deploymentMode: chartDeploymentMode(loki.mode),
     // Chart 18 mounts the ServiceAccount token into every Loki pod by default
     // (`defaults.automountServiceAccountToken: true`, loki 18.11.0 values.yaml, templates/_pod.tpl);
     // Loki calls no Kubernetes API (the rules sidecar is off below).
@@ -176,14 +202,20 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         delete_request_store: store,
       },
       pattern_ingester: { enabled: true },
+      ingester: lokiIngesterConfig(),
+      ...lokiDistributedConfig(loki.mode),
     },
-    singleBinary: target(single ? loki.replicas : 0, "lokiSingleBinary", true),
-    write: target(single ? 0 : loki.write, "lokiWrite"),
+    singleBinary: target(replicas.singleBinary, "lokiSingleBinary", true),
+    write: target(replicas.write, "lokiWrite"),
     // The read target is a Deployment without claims: chart 18 refuses a claim on a Deployment of
     // more than one replica (loki 18.11.0 templates/_workload.tpl, "Persistence with PVC is not
     // supported for Deployment"), and 6.x never gave it one either.
-    read: { ...target(single ? 0 : loki.read, "lokiRead"), persistence: { enabled: false } },
-    backend: target(single ? 0 : loki.backend, "lokiBackend", true),
+    read: { ...target(replicas.read, "lokiRead"), persistence: { enabled: false } },
+    backend: target(replicas.backend, "lokiBackend", true),
+    ...lokiDistributedValues(loki, input.logsPerDayBytes, component, {
+      size: loki.volumeSize,
+      storageClass: input.storageClass,
+    }),
     // The chart's caches ask for ~9.8 GiB (chunks) and ~1.2 GiB (results) even in SingleBinary.
     chunksCache: { enabled: false },
     resultsCache: { enabled: false },

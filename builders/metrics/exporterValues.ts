@@ -22,6 +22,12 @@ import { VMAGENT_ACCOUNT } from "./vmRbac";
 import { PART_OF_LABEL } from "../metadata";
 import { stringify as stringifyYaml } from "yaml";
 
+/**
+ * The collectors node_exporter registers defaultDisabled that the stack turns on (each a
+ * `--collector.<name>` flag; collector/sysctl_linux.go registers sysctl defaultDisabled).
+ */
+export const NODE_EXPORTER_EXTRA_COLLECTORS = ["sysctl"] as const;
+
 /** The sysctls node-exporter exports for the inotify alerts. */
 export const INOTIFY_SYSCTLS = ["fs.inotify.max_user_watches", "fs.inotify.max_user_instances"] as const;
 
@@ -157,7 +163,7 @@ export function nodeExporterValues(
       // The sysctl collector is off by default (node_exporter collector/sysctl_linux.go registers it
       // defaultDisabled); each --collector.sysctl.include becomes node_sysctl_<name> (the inotify
       // alerts in builders/alerting/rules.ts read these two).
-      "--collector.sysctl",
+      ...NODE_EXPORTER_EXTRA_COLLECTORS.map((c) => `--collector.${c}`),
       ...INOTIFY_SYSCTLS.map((s) => `--collector.sysctl.include=${s}`),
       "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
       "--collector.filesystem.fs-types-exclude=^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs|erofs)$",

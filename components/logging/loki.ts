@@ -28,7 +28,7 @@ export interface LokiArgs {
   provider: k8s.Provider;
 }
 
-/** Grafana Loki (grafana/loki chart) in SingleBinary or SimpleScalable mode. */
+/** Grafana Loki (the loki chart) in the stack's deployment mode (builders/logging/lokiModes.ts). */
 export class Loki extends pulumi.ComponentResource {
   constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:logging:Loki", name, {}, opts);

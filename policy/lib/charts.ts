@@ -153,6 +153,29 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         ],
         scheduling: t,
       })),
+      // Distributed's components (deploymentMode Distributed): chart 18 names each
+      // `{fullname}-<target>` (loki 18.11.0 templates/_helpers.tpl `loki.resourceName`), of the kind
+      // its templates/<target>/workload.yaml renders by default (`kind` in values.yaml).
+      ...(
+        [
+          ["ingester", "ingester", "StatefulSet"],
+          ["distributor", "distributor", "Deployment"],
+          ["indexGateway", "index-gateway", "StatefulSet"],
+          ["querier", "querier", "Deployment"],
+          ["queryFrontend", "query-frontend", "Deployment"],
+          ["queryScheduler", "query-scheduler", "Deployment"],
+          ["compactor", "compactor", "StatefulSet"],
+          ["ruler", "ruler", "StatefulSet"],
+        ] as const
+      ).map(([key, target, kind]): ChartWorkload => ({
+        name: target,
+        kind,
+        object: `{fullname}-${target}`,
+        replicas: { path: `${key}.replicas`, default: 0 },
+        resources: [`${key}.resources`],
+        images: [img("loki.image", "docker.io/grafana/loki")],
+        scheduling: key,
+      })),
       {
         name: "gateway",
         kind: "Deployment",

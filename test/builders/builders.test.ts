@@ -149,10 +149,11 @@ describe("Loki values", () => {
       serviceMonitor: true,
     });
 
-  it("SingleBinary: one replica, scalable targets explicitly 0, env reaching the single binary", () => {
+  it("Monolithic (the default): three replicas on three nodes, scalable targets explicitly 0, env reaching the monolithic pods", () => {
     const v = values();
-    assert.equal(v.deploymentMode, "Monolithic", "chart 12.0's name for SingleBinary");
-    assert.equal(v.singleBinary.replicas, 1);
+    assert.equal(v.deploymentMode, "Monolithic");
+    assert.equal(v.singleBinary.replicas, 3);
+    assert.equal(v.loki.commonConfig.replication_factor, 3);
     assert.deepEqual([v.write.replicas, v.read.replicas, v.backend.replicas], [0, 0, 0]);
     assert.deepEqual(v.singleBinary.extraArgs, ["-config.expand-env=true"]);
     assert.deepEqual(v.singleBinary.extraEnvFrom, [{ secretRef: { name: "loki-s3-credentials" } }]);

@@ -4,7 +4,12 @@
  * folder's ConfigMap within the API server's limit.
  */
 import { strict as assert } from "assert";
-import { communityDashboards, communityDashboardsData, panelsOf } from "../../builders/grafana/community";
+import {
+  communityDashboards,
+  communityDashboardsData,
+  fitCommunityDashboards,
+  panelsOf,
+} from "../../builders/grafana/community";
 import {
   communityDashboardConfigMaps,
   CONFIGMAP_DATA_LIMIT,
@@ -106,24 +111,55 @@ describe("community dashboards", function () {
     });
 
   it("drops the panels on a component the stack lacks, and keeps them when it runs", () => {
-    const at = (backend: Backend) =>
-      communityDashboards({
-        emitters: stackEmitters({
-          caps: capabilities("kps-removed", backend),
-          backend,
-          logAgent: "alloy",
-          lokiCanary: false,
-          minio: false,
-        }),
-      });
-    // Loki's chunks dashboard has a panel on a cortex_* name, which only Mimir emits here.
-    const operational = (backend: Backend) =>
-      at(backend).find((d) => d.file === "loki-loki-chunks.json")!.json;
+    const at = (backend: Backend) => ({
+      emitters: stackEmitters({
+        caps: capabilities("kps-removed", backend),
+        backend,
+        logAgent: "alloy",
+        lokiCanary: false,
+        minio: false,
+      }),
+    });
+    // Loki's operational dashboard has memcached panels: a stack whose Loki has no memcached
+    // (every stack here: loki-cache:memcached is never present) does not get them.
+    const operational = (extra: string[]) =>
+      communityDashboards({ emitters: [...at("mimir").emitters, ...extra] }).find(
+        (d) => d.file === "loki-loki-operational.json",
+      )!.json;
     const exprs = (json: any) =>
       panelsOf(json).flatMap((p) => (p.targets ?? []).map((t: any) => String(t.expr)));
-    assert.ok(exprs(operational("mimir")).some((e) => /\bcortex_/.test(e)));
-    assert.ok(!exprs(operational("victoriametrics")).some((e) => /\bcortex_/.test(e)));
-    assert.ok(panelsOf(operational("victoriametrics")).length < panelsOf(operational("mimir")).length);
+    assert.ok(exprs(operational(["loki-cache:memcached"])).some((e) => /\bloki_memcache_/.test(e)));
+    assert.ok(!exprs(operational([])).some((e) => /\bloki_memcache_/.test(e)));
+    assert.ok(panelsOf(operational([])).length < panelsOf(operational(["loki-cache:memcached"])).length);
+  });
+
+  it("leaves out the panels on names no emitter's source names, and says each removal", () => {
+    const fitted = fitCommunityDashboards({
+      emitters: stackEmitters({
+        caps: capabilities("kps-removed", "mimir"),
+        backend: "mimir",
+        logAgent: "alloy",
+        lokiCanary: false,
+        minio: false,
+      }),
+    });
+    const exprs = fitted.dashboards.flatMap((d) =>
+      panelsOf(d.json).flatMap((p) => (p.targets ?? []).map((t: any) => String(t.expr ?? ""))),
+    );
+    // Grafana's own metrics: no source in upstream/metrics/data/emitted-sources.tsv names them.
+    assert.ok(!exprs.some((e) => /\bgrafana_stat_totals_dashboard\b/.test(e)));
+    assert.ok(
+      fitted.leftOut.some(
+        (l) =>
+          /grafana-overview\.json: Dashboards$/.test(l.what) &&
+          /grafana_stat_totals_dashboard: no emitter/.test(l.why),
+      ),
+      JSON.stringify(fitted.leftOut.slice(0, 3)),
+    );
+    assert.ok(fitted.leftOut.some((l) => l.what === "dashboard kube-prometheus-stack-grafana-overview.json"));
+    // Logs panels read LogQL (`| logfmt`), which is no metric: they stay.
+    const logs = fitted.dashboards.find((d) => d.file === "loki-loki-logs.json")!;
+    assert.ok(panelsOf(logs.json).some((p) => p.type === "logs"));
   });
 
   it("reads and ships dashboards in the pre-Grafana-5 `rows` schema (the loki-mixin's chunks and retention at chart 18)", () => {

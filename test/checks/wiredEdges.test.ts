@@ -29,7 +29,7 @@ interface Wanted {
 }
 
 const GRAFANA = /^Deployment monitoring\/grafana$/;
-const LOKI = /^(StatefulSet|Deployment) monitoring\/loki(-(read|write|backend))?$/;
+const LOKI = /^(StatefulSet|Deployment) monitoring\/loki(-(read|write|backend|ruler))?$/;
 const PROMETHEUS = /^StatefulSet monitoring\/prometheus-/;
 const BACKEND_READ =
   /^(StatefulSet|Deployment) monitoring\/mimir(-read|-backend)?$|^(Deployment|StatefulSet) monitoring\/(vmsingle|vmselect)-/;

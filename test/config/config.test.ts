@@ -38,7 +38,10 @@ describe("stack config", () => {
     assert.equal(c.profile, "standard");
     assert.equal(c.metricsBackend, "mimir");
     assert.equal(c.logAgent, "alloy");
-    assert.equal(c.loki.mode, "SingleBinary");
+    // Monolithic, highly available where the nodes allow it (3 nodes and object storage here).
+    assert.equal(c.loki.mode, "Monolithic");
+    assert.equal(c.loki.replicas, 3);
+    assert.equal(c.loki.replicationFactor, 3);
     assert.equal(c.loki.retention, "7d");
     assert.equal(c.loki.canary, true);
     assert.equal(c.objectStore.type === "minio" && c.objectStore.insecure, true);
@@ -138,8 +141,8 @@ describe("stack config", () => {
     ],
     [
       "unknown Loki mode",
-      { loki: { mode: "Distributed" } },
-      /homelab-observability:loki.mode: expected one of SingleBinary \| SimpleScalable, got string "Distributed"/,
+      { loki: { mode: "Microservices" } },
+      /homelab-observability:loki.mode: expected one of Monolithic \| SimpleScalable \| Distributed \| SingleBinary \| Monolithic<->SimpleScalable, got string "Microservices"/,
     ],
     [
       "zero replicas",
@@ -157,9 +160,37 @@ describe("stack config", () => {
       /homelab-observability:loki.replicationFactor: expected at most loki.write \(2\) replicas, got 3/,
     ],
     [
-      "replication factor above single-binary replicas",
-      { loki: { replicationFactor: 2 } },
-      /homelab-observability:loki.replicationFactor: expected at most loki.replicas \(1\)/,
+      "Monolithic with 2 replicas and replication factor 3",
+      { loki: { mode: "Monolithic", replicas: 2, replicationFactor: 3 } },
+      /homelab-observability:loki.replicationFactor: expected at most loki.replicas \(2\) in Monolithic mode .*got 3; set loki.replicas to at least 3 or lower loki.replicationFactor/,
+    ],
+    [
+      "SingleBinary (the old name of Monolithic) with 2 replicas and replication factor 3",
+      { loki: { mode: "SingleBinary", replicas: 2, replicationFactor: 3 } },
+      /homelab-observability:loki.replicationFactor: expected at most loki.replicas \(2\) in Monolithic mode/,
+    ],
+    [
+      "the transitional mode with fewer monolithic pods than copies",
+      { loki: { mode: "Monolithic<->SimpleScalable", replicas: 1, replicationFactor: 2 } },
+      /homelab-observability:loki.replicationFactor: expected at most loki.replicas \(1\) in Monolithic<->SimpleScalable mode .*and the write pods leave/,
+    ],
+    [
+      "SimpleScalable without write pods",
+      { loki: { mode: "SimpleScalable", write: 0, replicationFactor: 1 } },
+      /homelab-observability:loki.write: expected at least 1 in SimpleScalable mode .*Monolithic<->SimpleScalable.*got 0/,
+    ],
+    [
+      "more monolithic pods than nodes",
+      { loki: { replicas: 4 } },
+      /homelab-observability:loki.replicas: expected at most 3, the nodes of nodePools .*hard node anti-affinity.*got 4/,
+    ],
+    [
+      "Distributed on one small node",
+      {
+        loki: { mode: "Distributed" },
+        nodePools: [{ name: "small", arch: "amd64", count: 1, cpu: "2", memory: "4Gi" }],
+      },
+      /homelab-observability:loki.mode: "Distributed" runs at least 3 ingesters on distinct nodes .*nodePools has 1 node\(s\)/,
     ],
     [
       "filesystem with two Loki replicas",
@@ -169,7 +200,7 @@ describe("stack config", () => {
     [
       "filesystem with SimpleScalable",
       { objectStore: { type: "filesystem" }, loki: { mode: "SimpleScalable" } },
-      /homelab-observability:loki.mode: expected "SingleBinary" with the filesystem object store/,
+      /homelab-observability:loki.mode: expected "Monolithic" with the filesystem object store/,
     ],
     [
       "bad quantity",

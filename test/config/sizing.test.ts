@@ -6,6 +6,7 @@ import { spawnSync } from "child_process";
 import { parse } from "yaml";
 import {
   base2Bytes,
+  LOKI_SIZING,
   MIMIR_READ_WRITE,
   MIMIR_SIZING,
   parseQuantity,
@@ -15,6 +16,7 @@ import { ConfigError } from "../../config/resolve";
 import { PROFILES, sizing, STATEFUL_WORKLOADS } from "../../model/sizing";
 import {
   defaultSeriesCap,
+  lokiDistributedShape,
   lokiModeFor,
   mimirMemoryBytes,
   planSizing,
@@ -81,10 +83,29 @@ describe("sizing from upstream's capacity rules", function () {
       assert.ok(mimirMemoryBytes(1e6, 3) > (1e6 * 2.5 * GB) / 300_000);
     });
 
-    it("Loki stays monolithic up to 20 GB a day (deployment-modes.md) and runs SimpleScalable above", () => {
-      assert.equal(lokiModeFor(undefined), "SingleBinary");
-      assert.equal(lokiModeFor(20e9), "SingleBinary");
-      assert.equal(lokiModeFor(20e9 + 1), "SimpleScalable");
+    it("Loki stays Monolithic up to 20 GB a day (deployment-modes.md) and runs Distributed above, never SimpleScalable", () => {
+      assert.equal(lokiModeFor(undefined), "Monolithic");
+      assert.equal(lokiModeFor(20e9), "Monolithic");
+      assert.equal(lokiModeFor(20e9 + 1), "Distributed");
+      assert.equal(lokiModeFor(1e15), "Distributed");
+    });
+
+    it("Distributed: each component its share of the 3 TB/day tier, replicas above the floor, one compactor", () => {
+      const floor = lokiDistributedShape(50 * GiB);
+      assert.equal(floor.ingester.replicas, 3);
+      assert.equal(floor.querier.replicas, 2);
+      assert.equal(floor.compactor.replicas, 1);
+      // At the tier itself the documented base replicas and per-pod memory come back.
+      const tier = lokiDistributedShape(LOKI_SIZING.tierBytesPerDay);
+      for (const [c, t] of Object.entries(LOKI_SIZING.distributed)) {
+        const s = tier[c as keyof typeof tier];
+        assert.equal(s.replicas, t.replicas, c);
+        assert.ok(Math.abs(s.bytes * s.replicas - t.bytes) < 1, c);
+      }
+      // Twice the tier: twice the ingesters, the compactor still one.
+      const twice = lokiDistributedShape(2 * LOKI_SIZING.tierBytesPerDay);
+      assert.equal(twice.ingester.replicas, 12);
+      assert.equal(twice.compactor.replicas, 1);
     });
 
     it("volumes: retention x samples/s x bytes per sample (Prometheus 2 B, VictoriaMetrics 1 B + 20% free + 20% index)", () => {
@@ -143,14 +164,14 @@ describe("sizing from upstream's capacity rules", function () {
       assert.match(problems({ workload: { rows: 3 } }), /workload/);
     });
 
-    it("refuses a series cap below the declared series, SingleBinary past 20 GB a day, SimpleScalable on the filesystem store", () => {
+    it("refuses a series cap below the declared series, Monolithic past 20 GB a day, more logs than the filesystem store takes", () => {
       assert.match(
         problems({ workload: { activeSeries: 2_000_000 }, mimir: { maxGlobalSeriesPerUser: 1_000_000 } }),
         /mimir\.maxGlobalSeriesPerUser: expected at least workload\.activeSeries \(2000000\).*got 1000000/,
       );
       assert.match(
         problems({ workload: { logsPerDay: "50GiB" }, loki: { mode: "SingleBinary" } }),
-        /loki\.mode: expected "SimpleScalable".*50GiB a day/,
+        /loki\.mode: expected "Distributed".*50GiB a day.*got "SingleBinary"/,
       );
       assert.match(
         problems({ workload: { logsPerDay: "50GiB" }, objectStore: { type: "filesystem" } }),
@@ -180,14 +201,14 @@ describe("sizing from upstream's capacity rules", function () {
           c.mimir.volumeSize,
           c.victoriametrics.volumeSize,
         ],
-        ["SingleBinary", "10Gi", "70Gi", "20Gi", "20Gi"],
+        ["Monolithic", "10Gi", "70Gi", "20Gi", "20Gi"],
       );
       assert.equal(c.mimir.maxGlobalSeriesPerUser, 1_000_000);
-      // With one: Loki past SingleBinary, the cap at the series, volumes from retention x ingest.
+      // With one: Loki past Monolithic, the cap at the series, volumes from retention x ingest.
       const w = config({ phase: "dual-write", nodePools: BIG_POOLS, workload: WORKLOAD_2M });
       assert.deepEqual(
         [w.loki.mode, w.mimir.maxGlobalSeriesPerUser, w.prometheus.volumeSize],
-        ["SimpleScalable", 2_000_000, "151Gi"],
+        ["Distributed", 2_000_000, "151Gi"],
       );
     });
 
@@ -227,7 +248,12 @@ describe("sizing from upstream's capacity rules", function () {
       const few = [{ name: "few", arch: "amd64", count: 1, cpu: "8", memory: "24Gi" }];
       assert.match(
         problems({ phase: "kps-removed", nodePools: few, workload: WORKLOAD_2M }),
-        /workload\.activeSeries: the components sized for workload\.activeSeries and workload\.logsPerDay request 29\.3GiB of memory \(mimir 1x20\.3GiB, loki write 3x1GiB.*above 80% of the node pools' 24GiB/,
+        /workload\.activeSeries: the components sized for workload\.activeSeries and workload\.logsPerDay request 30\.3GiB of memory \(mimir 1x20\.3GiB, loki ingester 3x1GiB.*loki compactor 1x1GiB.*above 80% of the node pools' 24GiB/,
+      );
+      // Distributed keeps its ingesters on distinct nodes: one node cannot hold it.
+      assert.match(
+        problems({ phase: "kps-removed", nodePools: few, workload: WORKLOAD_2M }),
+        /loki\.mode: "Distributed" runs at least 3 ingesters on distinct nodes .*nodePools has 1 node/,
       );
     });
   });
@@ -276,7 +302,7 @@ describe("sizing from upstream's capacity rules", function () {
 
   describe("a stack declaring 2M series and 50 GiB of logs a day", () => {
     for (const v of workloadVariants()) {
-      it(`${v.title}: the backend holds 2M series, Loki runs past SingleBinary, the budget fits`, async () => {
+      it(`${v.title}: the backend holds 2M series, Loki runs Distributed, the budget fits`, async () => {
         const r = await rendered(v);
         if (v.backend === "mimir") {
           const m = mimirOf(r);
@@ -287,7 +313,22 @@ describe("sizing from upstream's capacity rules", function () {
           assert.ok(mem(res.limits.memory) >= 2e6 * 2048, res.limits.memory);
         }
         assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "loki").length, 0);
-        assert.equal(byName(r, "StatefulSet", "loki-write").spec.replicas, 3);
+        assert.equal(objectsOf(r, "StatefulSet").filter((o) => o.metadata.name === "loki-write").length, 0);
+        // Distributed: three ingesters (replication factor 3), one compactor, each with its claim kept.
+        const ingester = byName(r, "StatefulSet", "loki-ingester");
+        assert.equal(ingester.spec.replicas, 3);
+        assert.equal(byName(r, "StatefulSet", "loki-compactor").spec.replicas, 1);
+        for (const name of ["loki-ingester", "loki-compactor", "loki-index-gateway", "loki-ruler"]) {
+          const set = byName(r, "StatefulSet", name);
+          assert.deepEqual(
+            set.spec.volumeClaimTemplates.map((t: any) => t.metadata.name),
+            ["data"],
+            name,
+          );
+          assert.notEqual(set.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted, "Delete", name);
+        }
+        // The ingesters' grace outlasts a flush.
+        assert.ok(ingester.spec.template.spec.terminationGracePeriodSeconds > 600);
         const resources = withRenderedObjects(r.synth.export.deployment.resources, r.renders);
         const res = asRes(resources);
         const facts = stackFacts(res);
@@ -657,7 +698,18 @@ describe("sizing from upstream's capacity rules", function () {
   it("sized components land in the stack-info ConfigMap the pack reads", () => {
     const s = planSizing(config({ phase: "dual-write", nodePools: BIG_POOLS, workload: WORKLOAD_2M }));
     const names = s.components.map((c: SizedComponent) => c.workload);
-    assert.deepEqual(names, ["mimir", "kps-prometheus", "loki-write", "loki-backend", "loki-read"]);
+    assert.deepEqual(names, [
+      "mimir",
+      "kps-prometheus",
+      "loki-ingester",
+      "loki-distributor",
+      "loki-index-gateway",
+      "loki-querier",
+      "loki-query-frontend",
+      "loki-query-scheduler",
+      "loki-compactor",
+      "loki-ruler",
+    ]);
     assert.ok(s.resources.prometheus && mem(s.resources.prometheus.limits.memory) >= 2e6 * 8333);
   });
 });

@@ -132,7 +132,9 @@ describe("lightweight profile and resource budget", function () {
     assert.equal(loki.lokiCanary.enabled, false);
     assert.equal(loki.gateway.enabled, false);
     assert.equal(loki.chunksCache.enabled, false);
+    // Monolithic (the Pi stack file's `SingleBinary`, by the chart's name) with one pod.
     assert.equal(loki.deploymentMode, "Monolithic");
+    assert.equal(loki.singleBinary.replicas, 1);
   });
 
   it("prints the standard staging stack's figure beside the Pi's", async () => {

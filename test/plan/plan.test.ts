@@ -214,12 +214,21 @@ describe("endpoints (model/endpoints.ts): push and query named apart", () => {
     assert.equal(ep.loki.query, "http://loki-read.monitoring.svc.cluster.local:3100");
   });
 
-  it("the gateway (or SingleBinary's one Service) serves both directions", () => {
+  it("the gateway (or the monolithic pods' one Service) serves both directions", () => {
     const gw = endpoints(ns, { gateway: true, mode: "SimpleScalable" });
     assert.equal(gw.loki.pushBase, gw.loki.query);
-    const sb = endpoints(ns, { gateway: false, mode: "SingleBinary" });
+    const sb = endpoints(ns, { gateway: false, mode: "Monolithic" });
     assert.equal(sb.loki.pushBase, "http://loki.monitoring.svc.cluster.local:3100");
     assert.equal(sb.loki.pushBase, sb.loki.query);
+    // While moving off SimpleScalable the chart routes everything to the monolithic pods already.
+    const moving = endpoints(ns, { gateway: false, mode: "Monolithic<->SimpleScalable" });
+    assert.equal(moving.loki.pushBase, sb.loki.pushBase);
+  });
+
+  it("Distributed without a gateway: writers push to the distributors, Grafana reads the query frontends", () => {
+    const ep = endpoints(ns, { gateway: false, mode: "Distributed" });
+    assert.equal(ep.loki.pushBase, "http://loki-distributor.monitoring.svc.cluster.local:3100");
+    assert.equal(ep.loki.query, "http://loki-query-frontend.monitoring.svc.cluster.local:3100");
   });
 
   it("Vector pushes to Loki's write path, never the read path", () => {
@@ -234,7 +243,7 @@ describe("endpoints (model/endpoints.ts): push and query named apart", () => {
   });
 
   it("backends: Mimir pushes to /api/v1/push and is read under /prometheus; vmsingle takes /api/v1/write", () => {
-    const ep = endpoints(ns, { gateway: true, mode: "SingleBinary" });
+    const ep = endpoints(ns, { gateway: true, mode: "Monolithic" });
     assert.equal(ep.mimir.push, `${ep.mimir.base}/api/v1/push`);
     assert.equal(ep.mimir.query, `${ep.mimir.base}/prometheus`);
     assert.equal(ep.victoriametrics.push, `${ep.victoriametrics.query}/api/v1/write`);

@@ -78,8 +78,8 @@ export const WORKLOAD_2M = { activeSeries: 2_000_000, logsPerDay: "50GiB" };
 
 /**
  * The staging topology declaring 2M series and 50 GiB of logs a day on pools that hold it: Loki
- * past SingleBinary, Mimir (beside Prometheus at dual-write) or vmsingle sized for the series.
- * staging's own `loki.mode: SingleBinary` is left out (the workload is past it).
+ * Distributed (past Monolithic), Mimir (beside Prometheus at dual-write) or vmsingle sized for the
+ * series. staging's own `loki.mode: SingleBinary` is left out (the workload is past it).
  */
 /**
  * Pools whose largest node (3 GiB) cannot hold one vmsingle sized for 2M series (3904Mi), and the
@@ -102,7 +102,7 @@ export const VM_CLUSTER_VARIANT: Variant = {
 /**
  * Pools whose largest node (16 GiB, staging's) cannot hold one Mimir sized for 2M series (20.3 GiB),
  * six of them, and the stack that declares 2M series and 50 GiB of logs a day on them: Mimir runs
- * in read-write mode, Loki SimpleScalable. (Staging's own three such nodes cannot hold the write
+ * in read-write mode, Loki Distributed. (Staging's own three such nodes cannot hold the write
  * pods' 2M x 3 in-memory series: refused, tested in sizing.test.ts.)
  */
 export const MIMIR_RW_POOLS = [{ name: "workers", arch: "amd64", count: 6, cpu: "8", memory: "16Gi" }];

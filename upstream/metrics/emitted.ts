@@ -34,13 +34,27 @@ export function emittedMetricsFile(from: string = __dirname): string {
   }
 }
 
+/**
+ * The rows `npm run refresh-metrics` (upstream/refresh/metrics.ts) generates from each emitter's own
+ * source at its tag (upstream/metrics/data/emitted-sources.tsv): beside the curated file, whose rows
+ * (read with file and line, and the labels a scrape adds) take precedence.
+ */
+export function generatedMetricsFile(from: string = __dirname): string {
+  return path.join(path.dirname(emittedMetricsFile(from)), "emitted-generated.tsv");
+}
+
 let cache: EmittedRow[] | undefined;
 
-/** Every row of the data (comments skipped), parsed once. */
+/** Every row of the data (comments skipped), the curated file's first, parsed once. */
 export function emittedRows(): EmittedRow[] {
   if (cache) return cache;
-  const file = emittedMetricsFile();
   const rows: EmittedRow[] = [];
+  for (const file of [emittedMetricsFile(), generatedMetricsFile()]) parseInto(file, rows);
+  cache = rows;
+  return rows;
+}
+
+function parseInto(file: string, rows: EmittedRow[]): void {
   // Read through the recording loader: the check cache keys a verdict on every data file read.
   const lines = readReferenceFile(file).split("\n");
   lines.forEach((line, i) => {
@@ -60,11 +74,34 @@ export function emittedRows(): EmittedRow[] {
       ...(c[8] ? { replacedBy: c[8] } : {}),
     });
   });
-  cache = rows;
-  return rows;
 }
 
+/**
+ * `present_when` keys of conditions that hold only where the stack configures them: a Loki storage
+ * client, cache or key-value store other than S3 and the in-memory ring (`loki-store:`,
+ * `loki-cache:`, `loki-kv:`), a node_exporter collector registered defaultDisabled
+ * (`node-exporter-collector:<name>`, present where `--collector.<name>` is passed), etcd's
+ * `--metrics=extensive` (`etcd-metrics:`). Names under a key the stack lacks are judged not
+ * running, so the panels and rules on them are left out.
+ */
+export const CONDITION_KEY = /^(loki-store|loki-cache|loki-kv|node-exporter-collector|etcd-metrics):/;
+
 const HISTOGRAM_SUFFIXES = ["_bucket", "_count", "_sum"];
+/** A summary is exposed as NAME{quantile}, NAME_sum and NAME_count. */
+const SUMMARY_SUFFIXES = ["_count", "_sum"];
+
+/** The rows by name (the first row naming a metric wins) and the prefix rows, built once per row set. */
+const indexes = new WeakMap<EmittedRow[], { byName: Map<string, EmittedRow>; prefixes: EmittedRow[] }>();
+function indexOf(rows: EmittedRow[]) {
+  let ix = indexes.get(rows);
+  if (!ix) {
+    const byName = new Map<string, EmittedRow>();
+    for (const r of rows) if (r.type !== "prefix" && !byName.has(r.metric)) byName.set(r.metric, r);
+    ix = { byName, prefixes: rows.filter((r) => r.type === "prefix") };
+    indexes.set(rows, ix);
+  }
+  return ix;
+}
 
 /** How one metric name stands against the data, for a stack whose emitters are `present`. */
 export type Verdict =
@@ -86,13 +123,14 @@ const runs = (row: EmittedRow, present: ReadonlySet<string>) =>
 
 /** The row naming `metric` exactly, a histogram's series included (NAME_bucket/_count/_sum). */
 function rowFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
-  const exact = rows.find((r) => r.type !== "prefix" && r.metric === metric);
+  const { byName } = indexOf(rows);
+  const exact = byName.get(metric);
   if (exact) return exact;
   for (const s of HISTOGRAM_SUFFIXES)
     if (metric.endsWith(s)) {
-      const base = metric.slice(0, -s.length);
-      const h = rows.find((r) => r.type === "histogram" && r.metric === base);
-      if (h) return h;
+      const base = byName.get(metric.slice(0, -s.length));
+      if (base?.type === "histogram" || (base?.type === "summary" && SUMMARY_SUFFIXES.includes(s)))
+        return base;
     }
   return undefined;
 }
@@ -100,9 +138,8 @@ function rowFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
 /** The longest `prefix*` row that `metric` starts with. */
 function prefixFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
   let best: EmittedRow | undefined;
-  for (const r of rows)
-    if (r.type === "prefix" && metric.startsWith(r.metric.slice(0, -1)))
-      if (!best || r.metric.length > best.metric.length) best = r;
+  for (const r of indexOf(rows).prefixes)
+    if (metric.startsWith(r.metric.slice(0, -1))) if (!best || r.metric.length > best.metric.length) best = r;
   return best;
 }
 

@@ -60,3 +60,95 @@ export function promqlErrors(expr: string): number[] {
   });
   return errors;
 }
+
+type SyntaxNode = ReturnType<ReturnType<typeof parser.parse>["topNode"]["getChild"]> & object;
+
+/** The name a vector selector reads (its identifier, or an exact `__name__` matcher). */
+function selectorName(node: SyntaxNode, text: string): string | undefined {
+  const id = node.getChild("Identifier");
+  if (id) return text.slice(id.from, id.to);
+  let name: string | undefined;
+  const walk = (n: SyntaxNode) => {
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === "UnquotedLabelMatcher") {
+        const label = c.getChild("LabelName");
+        const op = c.getChild("MatchOp");
+        const value = c.getChild("StringLiteral");
+        if (label && op && value && text.slice(label.from, label.to) === "__name__")
+          if (text.slice(op.from, op.to) === "=") name = text.slice(value.from + 1, value.to - 1);
+      } else walk(c);
+    }
+  };
+  walk(node);
+  return name;
+}
+
+/**
+ * The metric names that keep `expr` from showing data, given which names are emitted (`emitted`):
+ * every name it reads, but that of `a or b` only when neither side can show data (a query that
+ * reads a renamed metric `or` its new name shows the new one), and `a unless b` needs only `a`.
+ * In order of first appearance.
+ */
+export function promqlBlockingMetrics(expr: string, emitted: (metric: string) => boolean): string[] {
+  const text = withoutGrafanaVariables(expr);
+  const blocking = (node: SyntaxNode): string[] => {
+    if (node.name === "VectorSelector") {
+      const name = selectorName(node, text);
+      return name && !emitted(name) ? [name] : [];
+    }
+    const kids: SyntaxNode[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) kids.push(c);
+    if (node.name === "BinaryExpr") {
+      const op = kids.find((k) => k.name === "Or" || k.name === "Unless");
+      const sides = kids.filter(
+        (k) => k.type.isTop === false && /Expr$|Selector$|Call$|Literal$/.test(k.name),
+      );
+      if (op && sides.length === 2) {
+        const [l, r] = sides.map(blocking);
+        if (op.name === "Unless") return l;
+        return l.length === 0 || r.length === 0 ? [] : [...new Set([...l, ...r])];
+      }
+    }
+    return [...new Set(kids.flatMap(blocking))];
+  };
+  return blocking(parser.parse(text).topNode);
+}
+
+/** At most this many alternatives per query: beyond, the names are required all together. */
+const MAX_ALTERNATIVES = 64;
+
+/**
+ * What `expr` needs to show data, as alternatives: it shows data when every name of one
+ * alternative is emitted. `a or b` adds alternatives, `a unless b` needs only `a`, anything else
+ * (`and`, arithmetic, a function's arguments) needs all its parts. `(a or b) / c` is
+ * `[[a, c], [b, c]]`; a query that reads no metric is `[[]]`.
+ */
+export function promqlAlternatives(expr: string): string[][] {
+  const text = withoutGrafanaVariables(expr);
+  const cross = (xs: string[][], ys: string[][]): string[][] => {
+    const out: string[][] = [];
+    for (const x of xs) for (const y of ys) out.push([...new Set([...x, ...y])]);
+    return out.length > MAX_ALTERNATIVES ? [[...new Set(out.flat())]] : out;
+  };
+  const alts = (node: SyntaxNode): string[][] => {
+    if (node.name === "VectorSelector") {
+      const name = selectorName(node, text);
+      return [name ? [name] : []];
+    }
+    const kids: SyntaxNode[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) kids.push(c);
+    if (node.name === "BinaryExpr") {
+      const op = kids.find((k) => k.name === "Or" || k.name === "Unless");
+      const sides = kids.filter((k) => /Expr$|Selector$|Call$|Literal$/.test(k.name));
+      if (op && sides.length === 2) {
+        const [l, r] = sides.map(alts);
+        return op.name === "Unless" ? l : [...l, ...r].slice(0, MAX_ALTERNATIVES);
+      }
+    }
+    return kids.map(alts).reduce(cross, [[]]);
+  };
+  const seen = new Set<string>();
+  return alts(parser.parse(text).topNode as SyntaxNode)
+    .map((a) => a.sort())
+    .filter((a) => !seen.has(a.join(",")) && !!seen.add(a.join(",")));
+}

@@ -1,0 +1,657 @@
+/**
+ * `npm run refresh-metrics -- <sources-root> [--out FILE]`: rebuilds
+ * upstream/metrics/data/emitted-generated.tsv, the metric names the stack's components emit, from
+ * each component's own source at the tag upstream/metrics/data/emitted-sources.tsv names.
+ *
+ * The table says, per source, the repository, the tag, the files to read, how to read them (the
+ * extractor) and when the names exist (`present_when`); this file holds only the readers, so a
+ * version bump is: change the tag in the table, run this, review the data's diff.
+ *
+ * `<sources-root>` holds each repository as `fetch` brings it (`<owner>+<name>/repo`, a bare git
+ * directory: files are read at the tag with `git show`, which is a fresh checkout of the tag's
+ * tree) or as a plain directory `<owner>+<name>@<tag>/` (a `git archive` extracted, or the search
+ * index's stored copy where the repository is too large to bring here: the table's tag then says
+ * `index:<commit>`).
+ *
+ * Readers:
+ * - `k8s-doclist`: Kubernetes' generated metrics list (test/instrumentation/documentation/
+ *   documentation-list.yaml): namespace_subsystem_name, type, labels, deprecatedVersion.
+ * - `md-table`: Markdown tables whose first column is a metric name (kube-state-metrics'
+ *   docs/metrics, cAdvisor's docs/storage/prometheus.md): the type and labels columns by header.
+ * - `exposition`: Prometheus text exposition (`# TYPE` lines and the label names of samples), e.g.
+ *   node_exporter's end-to-end fixtures.
+ * - `go-opts`: client_golang registrations: `*Opts{Namespace, Subsystem, Name}` and
+ *   `NewDesc(BuildFQName(...))` / `NewDesc("name", ...)`, string literals or constants of the same
+ *   file (or the table's `consts`), the label list that follows.
+ * - `go-literal`: metric names written as Go string literals with their labels
+ *   (`"vm_rows{type=\"storage/big\"}"`, VictoriaMetrics' metrics package), kept by prefix.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { projectRoot } from "../reference";
+
+export const METRIC_COLUMNS = [
+  "metric",
+  "type",
+  "emitter",
+  "version_read",
+  "source",
+  "labels",
+  "present_when",
+  "notes",
+  "replaced_by",
+] as const;
+
+/** One row of upstream/metrics/data/emitted-sources.tsv. */
+export interface MetricSource {
+  emitter: string;
+  repository: string;
+  /** A release tag, or `index:<commit>` for the search index's stored copy. */
+  tag: string;
+  extractor: "k8s-doclist" | "md-table" | "exposition" | "go-opts" | "go-literal";
+  /** Path prefixes (a file, or a folder ending in `/`) read at the tag; `!` excludes. */
+  paths: string[];
+  /**
+   * `key` or `key;<path prefix>=key;metric:<name>=key...`: the default, the key for names read under a
+   * path prefix, and the key of one name that exists only under a condition.
+   */
+  presentWhen: { fallback: string; byPath: [string, string][] };
+  /** Only names starting with one of these are kept (empty: all). */
+  prefixes: string[];
+  /** `name=value` constants the Go readers resolve where the file does not define them. */
+  consts: Record<string, string>;
+  notes: string;
+}
+
+export interface MetricRow {
+  metric: string;
+  type: string;
+  emitter: string;
+  versionRead: string;
+  source: string;
+  labels: string[];
+  presentWhen: string;
+  notes: string;
+}
+
+/** Parses the sources table; an error names the file, the line and what it expected. */
+export function parseSources(text: string, file: string): MetricSource[] {
+  const out: MetricSource[] = [];
+  const header = "emitter\trepository\ttag\textractor\tpaths\tpresent_when\tprefixes\tconsts\tnotes";
+  let seenHeader = false;
+  text.split("\n").forEach((line, i) => {
+    if (!line || line.startsWith("#")) return;
+    if (!seenHeader) {
+      if (line !== header)
+        throw new Error(`${file}:${i + 1}: expected the header "${header}", found "${line}"`);
+      seenHeader = true;
+      return;
+    }
+    const c = line.split("\t");
+    if (c.length !== 9)
+      throw new Error(`${file}:${i + 1}: expected 9 tab-separated columns, found ${c.length}`);
+    const [emitter, repository, tag, extractor, paths, present, prefixes, consts, notes] = c;
+    if (!["k8s-doclist", "md-table", "exposition", "go-opts", "go-literal"].includes(extractor))
+      throw new Error(
+        `${file}:${i + 1}: extractor: expected k8s-doclist, md-table, exposition, go-opts or go-literal, found "${extractor}"`,
+      );
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+      throw new Error(`${file}:${i + 1}: repository: expected owner/name, found "${repository}"`);
+    const [fallback, ...rest] = present.split(";");
+    out.push({
+      emitter,
+      repository,
+      tag,
+      extractor: extractor as MetricSource["extractor"],
+      paths: paths.split(",").filter(Boolean),
+      presentWhen: {
+        fallback,
+        byPath: rest.map((r) => {
+          const eq = r.lastIndexOf("=");
+          if (eq < 1) throw new Error(`${file}:${i + 1}: present_when: expected <path>=<key>, found "${r}"`);
+          return [r.slice(0, eq), r.slice(eq + 1)];
+        }),
+      },
+      prefixes: prefixes.split(",").filter(Boolean),
+      consts: Object.fromEntries(
+        consts
+          .split(",")
+          .filter(Boolean)
+          .map((kv) => kv.split("=") as [string, string]),
+      ),
+      notes,
+    });
+  });
+  return out;
+}
+
+/** Reads files of one repository at one tag. */
+interface Tree {
+  files(prefixes: string[]): string[];
+  /** The files' texts; a file the copy lacks (a partial mirror) is left out. */
+  readAll(files: string[]): Map<string, string>;
+}
+
+/** A bare git directory read at a tag, or a plain directory. */
+export function openTree(root: string, repository: string, tag: string): Tree {
+  const base = repository.replace("/", "+");
+  const bare = path.join(root, base, "repo");
+  const plain = path.join(root, `${base}@${tag}`);
+  const wanted = (prefixes: string[], f: string) =>
+    prefixes.some((p) => !p.startsWith("!") && (f === p || (p.endsWith("/") && f.startsWith(p)))) &&
+    !prefixes.some((p) => p.startsWith("!") && f.startsWith(p.slice(1)));
+  if (fs.existsSync(plain)) {
+    const walk = (dir: string): string[] =>
+      fs
+        .readdirSync(path.join(plain, dir), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const all = walk("").map((f) => f.split(path.sep).join("/"));
+    return {
+      files: (prefixes) => all.filter((f) => wanted(prefixes, f)).sort(),
+      readAll: (files) => new Map(files.map((f) => [f, fs.readFileSync(path.join(plain, f), "utf8")])),
+    };
+  }
+  if (!fs.existsSync(bare))
+    throw new Error(
+      `${repository}: expected ${bare} (a bare git directory, as fetch brings it) or ${plain} (a plain checkout of ${tag}), found neither`,
+    );
+  const git = (...args: string[]) =>
+    execFileSync("git", ["--git-dir", bare, ...args], { encoding: "utf8", maxBuffer: 1 << 30 });
+  try {
+    git("rev-parse", "--verify", "-q", `${tag}^{commit}`);
+  } catch {
+    throw new Error(`${repository}: the tag ${tag} is not in ${bare}; fetch the repository again`);
+  }
+  let listing: Map<string, string> | undefined;
+  const list = () =>
+    (listing ??= new Map(
+      git("ls-tree", "-r", tag)
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => {
+          const [meta, file] = l.split("\t");
+          return [file, meta.split(" ")[2]];
+        }),
+    ));
+  return {
+    files: (prefixes) => [...list().keys()].filter((f) => wanted(prefixes, f)).sort(),
+    readAll: (files) => {
+      // One `git cat-file --batch` for every blob: a process per file would take minutes.
+      const ids = files.map((f) => list().get(f)!);
+      const buf = execFileSync("git", ["--git-dir", bare, "cat-file", "--batch"], {
+        input: ids.join("\n") + "\n",
+        maxBuffer: 1 << 30,
+      });
+      const out = new Map<string, string>();
+      let at = 0;
+      for (const f of files) {
+        const nl = buf.indexOf(10, at);
+        const head = buf.subarray(at, nl).toString();
+        at = nl + 1;
+        const size = /^\S+ blob (\d+)$/.exec(head);
+        if (!size) continue;
+        out.set(f, buf.subarray(at, at + Number(size[1])).toString("utf8"));
+        at += Number(size[1]) + 1;
+      }
+      return out;
+    },
+  };
+}
+
+const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+const lineOf = (text: string, index: number) => text.slice(0, index).split("\n").length;
+
+/** Kubernetes' generated list: one entry per metric with namespace, subsystem, name, type, labels. */
+function readDocList(
+  text: string,
+  file: string,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+  const list = YAML.parse(text) as any[];
+  return list.map((m) => {
+    const metric = [m.namespace, m.subsystem, m.name].filter(Boolean).join("_");
+    const type = String(m.type ?? "").toLowerCase();
+    return {
+      metric,
+      type: ["counter", "gauge", "histogram", "summary"].includes(type) ? type : "untyped",
+      source: file,
+      labels: [...(m.labels ?? []), ...Object.keys(m.constLabels ?? {})],
+      notes: [
+        m.stabilityLevel ? `stability ${m.stabilityLevel}` : "",
+        m.deprecatedVersion ? `deprecated in ${m.deprecatedVersion}` : "",
+      ]
+        .filter(Boolean)
+        .join("; "),
+    };
+  });
+}
+
+/** Cells of a Markdown table row (`| a | b |`), trimmed. */
+const cells = (line: string) =>
+  line
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/\|$/, "")
+    .split("|")
+    .map((c) => c.trim());
+
+/** Markdown tables whose first column names a metric: its type and labels columns found by header. */
+function readMdTable(
+  text: string,
+  file: string,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+  const out: Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] = [];
+  const lines = text.split("\n");
+  let typeCol = -1;
+  let labelCol = -1;
+  let optionCol = -1;
+  let stabilityCol = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    // cAdvisor's table has no leading pipe: a table line is one with a pipe, a blank line ends it.
+    if (!line.includes("|")) {
+      typeCol = labelCol = optionCol = stabilityCol = -1;
+      continue;
+    }
+    const c = cells(line);
+    if (/^-+:?$|^:?-+:?$/.test(c[0] ?? "")) continue;
+    if (/metric/i.test(c[0] ?? "") && /name|metric$/i.test(c[0] ?? "") && !/^`/.test(c[0])) {
+      typeCol = c.findIndex((h) => /type/i.test(h));
+      labelCol = c.findIndex((h) => /label/i.test(h));
+      optionCol = c.findIndex((h) => /option/i.test(h));
+      stabilityCol = c.findIndex((h) => /status|stability/i.test(h));
+      continue;
+    }
+    const name = (c[0] ?? "").replace(/`/g, "").replace(/\\_/g, "_").trim();
+    if (!METRIC_NAME.test(name) || typeCol < 0) continue;
+    const type = (c[typeCol] ?? "").toLowerCase().trim();
+    const labelText = labelCol >= 0 ? (c[labelCol] ?? "") : "";
+    // `pod`=&lt;pod-name&gt; <br> `namespace`=...: the backticked names before `=`.
+    const labels = [...labelText.matchAll(/`([a-zA-Z_][a-zA-Z0-9_]*)`\s*=/g)].map((m) => m[1]);
+    out.push({
+      metric: name,
+      type: ["counter", "gauge", "histogram", "summary"].includes(type) ? type : "untyped",
+      source: `${file}:${i + 1}`,
+      labels: [...new Set(labels)],
+      notes: [
+        optionCol >= 0 && c[optionCol]
+          ? `cAdvisor --enable_metrics/--disable_metrics set: ${c[optionCol]}`
+          : "",
+        stabilityCol >= 0 && c[stabilityCol] ? `stability ${c[stabilityCol]}` : "",
+      ]
+        .filter(Boolean)
+        .join("; "),
+    });
+  }
+  return out;
+}
+
+/** Prometheus text exposition: `# TYPE` lines, and the label names of each family's samples. */
+function readExposition(
+  text: string,
+  file: string,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+  const fams = new Map<string, { type: string; line: number; labels: Set<string> }>();
+  const lines = text.split("\n");
+  let current: string | undefined;
+  lines.forEach((line, i) => {
+    const t = /^# TYPE (\S+) (\S+)/.exec(line);
+    if (t) {
+      current = t[1];
+      if (!fams.has(t[1])) fams.set(t[1], { type: t[2], line: i + 1, labels: new Set() });
+      return;
+    }
+    if (line.startsWith("#") || !current) return;
+    const s = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s/.exec(line);
+    if (!s) return;
+    for (const l of (s[3] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g))
+      if (l[1] !== "le" && l[1] !== "quantile") fams.get(current)!.labels.add(l[1]);
+  });
+  return [...fams].map(([metric, f]) => ({
+    metric,
+    type: ["counter", "gauge", "histogram", "summary"].includes(f.type) ? f.type : "untyped",
+    source: `${file}:${f.line}`,
+    labels: [...f.labels].sort(),
+    notes: "",
+  }));
+}
+
+/** `name = "value"` constants of a Go file (const or var, in blocks or alone). */
+function goConsts(text: string, short = true): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:const\s+|var\s+)?(\w+)(?:\s+string)?\s*(:?)=\s*"([^"\n]*)"/g))
+    if (short || m[2] === "") out[m[1]] ??= m[3];
+  return out;
+}
+
+/** The value of a Go expression that is a string literal or a known constant (`pkg.Name` by its last part). */
+function goValue(expr: string, consts: Record<string, string>): string | undefined {
+  const e = expr.trim();
+  // `ns + "process_cpu_seconds_total"`: each part known, joined.
+  if (/^("[^"]*"|[\w.]+)(\s*\+\s*("[^"]*"|[\w.]+))+$/.test(e)) {
+    const parts = e.split(/\s*\+\s*/).map((p) => goValue(p, consts));
+    return parts.some((p) => p === undefined) ? undefined : parts.join("");
+  }
+  const lit = /^"([^"]*)"$/.exec(e) ?? /^`([^`]*)`$/.exec(e);
+  if (lit) return lit[1];
+  if (e in consts) return consts[e];
+  // `plugin.Namespace`: another package's exported constant, by its name; `c.subsystem` is a
+  // struct field, whose value the source sets at run time.
+  const last = e.split(".").pop()!;
+  if (/^\w+\.[A-Z]\w*$/.test(e) && last in consts) return consts[last];
+  return undefined;
+}
+
+const OPTS_TYPE: Record<string, string> = {
+  CounterOpts: "counter",
+  GaugeOpts: "gauge",
+  HistogramOpts: "histogram",
+  NativeHistogramOpts: "histogram",
+  SummaryOpts: "summary",
+};
+
+/** The string literals of the `[]string{...}` that follows `from` before the next statement, if any. */
+function labelsAfter(text: string, from: number): string[] {
+  const rest = text.slice(from, from + 400);
+  const m = /^\s*\}?\s*\)?\s*,\s*(?:\/\/[^\n]*\n\s*)*\[\]string\{([^}]*)\}/.exec(rest);
+  if (!m) return [];
+  return [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1]);
+}
+
+/** The index of the brace closing the one opened at `open`. */
+function closing(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "{") depth++;
+    else if (ch === "}" && --depth === 0) return i;
+    else if (ch === '"' || ch === "`") {
+      const end = text.indexOf(ch, i + 1);
+      if (end < 0) return text.length;
+      i = end;
+    }
+  }
+  return text.length;
+}
+
+/** client_golang registrations of one Go file. */
+function readGoOpts(
+  text: string,
+  file: string,
+  shared: Record<string, string>,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+  const consts = { ...shared, ...goConsts(text) };
+  const prefixers: Record<string, string> = {};
+  for (const f of text.matchAll(/func (\w+)\((\w+) string\) string \{\s*return "([^"]*)" \+ (\w+)\s*\}/g))
+    if (f[2] === f[4]) prefixers[f[1]] = f[3];
+  const out: Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] = [];
+  for (const m of text.matchAll(
+    /\b(CounterOpts|GaugeOpts|HistogramOpts|NativeHistogramOpts|SummaryOpts)\s*\{/g,
+  )) {
+    const open = m.index + m[0].length - 1;
+    const end = closing(text, open);
+    const body = text.slice(open + 1, end);
+    const field = (f: string) => {
+      const v = new RegExp(`(?:^|[\\s,{])${f}:\\s*([^,\\n]+)`).exec(body)?.[1];
+      return v === undefined ? "" : goValue(v.replace(/,\s*$/, ""), consts);
+    };
+    const name = field("Name");
+    const ns = field("Namespace");
+    const sub = field("Subsystem");
+    if (!name || ns === undefined || sub === undefined) continue;
+    const metric = [ns, sub, name].filter(Boolean).join("_");
+    if (!METRIC_NAME.test(metric)) continue;
+    const constLabels = /ConstLabels:\s*(?:prometheus\.)?Labels\{([^}]*)\}/.exec(body);
+    out.push({
+      metric,
+      type: OPTS_TYPE[m[1]],
+      source: `${file}:${lineOf(text, m.index)}`,
+      labels: [
+        ...labelsAfter(text, end + 1),
+        ...(constLabels ? [...constLabels[1].matchAll(/"([^"]+)"\s*:/g)].map((x) => x[1]) : []),
+      ],
+      notes: "",
+    });
+  }
+  for (const m of text.matchAll(/\bNewDesc\(\s*/g)) {
+    const start = m.index + m[0].length;
+    let metric: string | undefined;
+    let after = start;
+    const fq = /^(?:prometheus\.)?BuildFQName\(\s*([^,]+),\s*([^,]+),\s*([^)]+)\)/.exec(
+      text.slice(start, start + 300),
+    );
+    if (fq) {
+      const parts = [fq[1], fq[2], fq[3]].map((p) => goValue(p, consts));
+      if (parts.some((p) => p === undefined)) continue;
+      metric = parts.filter(Boolean).join("_");
+      after = start + fq[0].length;
+    } else {
+      const lit = /^("[^"]*"|(\w+)\("([^"]*)"\)|[\w.]+\s*\+\s*"[^"]*"|[\w.]+)/.exec(
+        text.slice(start, start + 200),
+      );
+      if (!lit) continue;
+      // `memstatNamespace("heap_inuse_bytes")`: a helper of the file that prefixes its argument.
+      metric = lit[2]
+        ? prefixers[lit[2]] === undefined
+          ? undefined
+          : prefixers[lit[2]] + lit[3]
+        : goValue(lit[1], consts);
+      after = start + lit[0].length;
+    }
+    if (!metric || !METRIC_NAME.test(metric)) continue;
+    // NewDesc(name, help, []string{labels}, constLabels): the labels are the third argument.
+    const args = text.slice(after, after + 600);
+    const lab =
+      /^\s*,\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`|[\w.]+)(?:\s*\+\s*(?:"(?:[^"\\]|\\.)*"|[\w.]+))*\s*,\s*\[\]string\{([^}]*)\}/.exec(
+        args,
+      );
+    out.push({
+      metric,
+      type: "untyped",
+      source: `${file}:${lineOf(text, m.index)}`,
+      labels: lab ? [...lab[1].matchAll(/"([^"]+)"/g)].map((x) => x[1]) : [],
+      notes: "",
+    });
+  }
+  return out;
+}
+
+/** Metric names written as Go string literals, with the labels inside their braces. */
+function readGoLiterals(
+  text: string,
+  file: string,
+  prefixes: string[],
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+  const out: Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] = [];
+  for (const m of text.matchAll(/"((?:[^"\\\n]|\\.)*)"|`([^`]*)`/g)) {
+    const raw = (m[1] ?? m[2]).replace(/\\"/g, '"');
+    const s = /^([a-zA-Z_][a-zA-Z0-9_]*)(\{(.*)\})?$/.exec(raw);
+    if (!s || !prefixes.some((p) => s[1].startsWith(p)) || s[1].endsWith("_")) continue;
+    // A bare word is a metric name only where a metrics call takes it (not a flag or a log text).
+    let before = text.slice(Math.max(0, m.index - 60), m.index);
+    if (
+      !s[2] &&
+      !/\b(Write|New|GetOrCreate|Register)\w*\(\s*(w,\s*)?$|printf\(\s*(w,\s*)?$|\{"\/[^"]*",\s*$/.test(
+        before,
+      )
+    )
+      continue;
+    const labels = [...(s[3] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)=/g)].map((x) => x[1]);
+    let type = "untyped";
+    // `set.NewSummary(fmt.Sprintf(...))`: the call that makes the metric is the one around Sprintf.
+    before = before.replace(/(fmt\.)?Sprintf\(\s*$/, "");
+    if (/Counter\w*\(\s*(w,\s*)?$/.test(before) || s[1].endsWith("_total")) type = "counter";
+    else if (/Gauge\w*\(\s*(w,\s*)?$/.test(before)) type = "gauge";
+    else if (/Histogram\w*\(\s*$/.test(before)) type = "histogram";
+    else if (/Summary\w*\(\s*$/.test(before)) type = "summary";
+    out.push({ metric: s[1], type, source: `${file}:${lineOf(text, m.index)}`, labels, notes: "" });
+  }
+  return out;
+}
+
+const OTHER_OS =
+  /_(darwin|windows|freebsd|openbsd|netbsd|dragonfly|solaris|aix|illumos|plan9|bsd|nocgo|cgo|other)(_[a-z0-9]+)?\.(go|txt)$/;
+
+/** Every row one source yields. */
+export function readSource(
+  src: MetricSource,
+  tree: Tree,
+  offCollectors: Map<string, Set<string>> = new Map(),
+): MetricRow[] {
+  const rows: MetricRow[] = [];
+  const versionRead = `${src.repository} ${src.tag}`;
+  const files = tree
+    .files(src.paths)
+    .filter((f) => !src.extractor.startsWith("go-") || (f.endsWith(".go") && !f.endsWith("_test.go")))
+    // The stack's nodes run Linux: files built only for another system register nothing there.
+    .filter((f) => !OTHER_OS.test(f));
+  const texts = tree.readAll(files);
+  // A Go package's constants are shared by its files (`namespace` in one, used in another).
+  const packageConsts = new Map<string, Record<string, string>>();
+  if (src.extractor === "go-opts")
+    for (const [file, text] of texts) {
+      const dir = path.posix.dirname(file);
+      // Declarations only: a function's `x := "..."` is no constant of the package.
+      packageConsts.set(dir, { ...goConsts(text, false), ...(packageConsts.get(dir) ?? {}) });
+    }
+  for (const file of files) {
+    const text = texts.get(file);
+    if (text === undefined) continue;
+    const found =
+      src.extractor === "k8s-doclist"
+        ? readDocList(text, file)
+        : src.extractor === "md-table"
+          ? readMdTable(text, file)
+          : src.extractor === "exposition"
+            ? readExposition(text, file)
+            : src.extractor === "go-opts"
+              ? readGoOpts(text, file, { ...src.consts, ...packageConsts.get(path.posix.dirname(file)) })
+              : readGoLiterals(text, file, src.prefixes);
+    // `registerCollector=<key>`: a file that registers a collector off by default (node_exporter's
+    // `registerCollector("systemd", defaultDisabled, ...)`) gives its names `<key>:<collector>`.
+    const collectorKey = src.presentWhen.byPath.find(([p]) => p === "registerCollector")?.[1];
+    const off = collectorKey
+      ? /registerCollector\(\s*("[^"]+"|\w+)\s*,\s*defaultDisabled/.exec(text)?.[1]
+      : undefined;
+    const offName = off
+      ? goValue(off, { ...src.consts, ...packageConsts.get(path.posix.dirname(file)) })
+      : undefined;
+    const seen = offCollectors.get(`${src.repository} ${src.tag}`) ?? new Set<string>();
+    if (offName) offCollectors.set(`${src.repository} ${src.tag}`, seen.add(offName));
+    const byPath: [string, string] | undefined =
+      collectorKey && offName
+        ? [file, `${collectorKey}:${offName}`]
+        : src.presentWhen.byPath.find(([p]) => file.startsWith(p));
+    // An exposition's names of a collector off by default (read from the same tag's Go files,
+    // an earlier row of the table): `node_<collector>_...`.
+    const offOf = (metric: string) =>
+      collectorKey && src.extractor === "exposition"
+        ? [...seen].find((c) => metric.startsWith(`${src.prefixes[0] ?? ""}${c}_`))
+        : undefined;
+    for (const f of found) {
+      if (src.prefixes.length && !src.prefixes.some((p) => f.metric.startsWith(p))) continue;
+      const byName = src.presentWhen.byPath.find(([p]) => p === `metric:${f.metric}`);
+      rows.push({
+        ...f,
+        emitter: src.emitter,
+        versionRead,
+        presentWhen: byName
+          ? byName[1]
+          : offOf(f.metric)
+            ? `${collectorKey}:${offOf(f.metric)}`
+            : byPath
+              ? byPath[1]
+              : src.presentWhen.fallback,
+        notes: [f.notes, src.notes].filter(Boolean).join("; "),
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Merges rows into one per metric: the first source that names a metric gives its row (the table's
+ * order is its precedence), the labels are the union over every place that names it, and a metric
+ * under two present_when keys of one emitter keeps both (`a|b`).
+ */
+export function mergeRows(rows: MetricRow[]): MetricRow[] {
+  const by = new Map<string, MetricRow & { labelSet: Set<string>; keys: Set<string> }>();
+  for (const r of rows) {
+    const had = by.get(r.metric);
+    if (!had) {
+      by.set(r.metric, { ...r, labelSet: new Set(r.labels), keys: new Set(r.presentWhen.split("|")) });
+      continue;
+    }
+    r.labels.forEach((l) => had.labelSet.add(l));
+    if (had.type === "untyped" && r.type !== "untyped") had.type = r.type;
+    if (had.emitter === r.emitter) r.presentWhen.split("|").forEach((k) => had.keys.add(k));
+  }
+  return [...by.values()]
+    .map(({ labelSet, keys, ...r }) => ({
+      ...r,
+      labels: [...labelSet].sort(),
+      // A name some build emits unconditionally needs no other key.
+      presentWhen: keys.has("always") ? "always" : [...keys].sort().join("|"),
+    }))
+    .sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+}
+
+const clean = (s: string) => s.replace(/[\t\n\r]+/g, " ");
+
+/** The generated file's whole text. */
+export function formatRows(rows: MetricRow[], sourcesFile: string): string {
+  const head = [
+    "# Generated by `npm run refresh-metrics` (upstream/refresh/metrics.ts) from the sources in",
+    `# ${sourcesFile}: do not edit; change the table and run it again.`,
+    "# Columns as emitted-metrics.tsv (whose own rows take precedence over these).",
+    METRIC_COLUMNS.join("\t"),
+  ];
+  const body = rows.map((r) =>
+    [r.metric, r.type, r.emitter, r.versionRead, r.source, r.labels.join(","), r.presentWhen, r.notes, ""]
+      .map(clean)
+      .join("\t"),
+  );
+  return [...head, ...body].join("\n") + "\n";
+}
+
+export const SOURCES_FILE = "upstream/metrics/data/emitted-sources.tsv";
+export const GENERATED_FILE = "upstream/metrics/data/emitted-generated.tsv";
+
+/** Reads every source under `root` and returns the generated file's text. */
+export function refreshMetrics(root: string, project: string = projectRoot()): string {
+  const sourcesPath = path.join(project, SOURCES_FILE);
+  const sources = parseSources(fs.readFileSync(sourcesPath, "utf8"), SOURCES_FILE);
+  const rows: MetricRow[] = [];
+  const offCollectors = new Map<string, Set<string>>();
+  for (const s of sources) {
+    const found = readSource(s, openTree(root, s.repository, s.tag), offCollectors);
+    if (found.length === 0)
+      throw new Error(
+        `${s.repository} ${s.tag} (${s.extractor} ${s.paths.join(",")}): no metric found; the paths or the reader no longer fit the source`,
+      );
+    rows.push(...found);
+  }
+  return formatRows(mergeRows(rows), SOURCES_FILE);
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const outAt = args.indexOf("--out");
+  const out = outAt >= 0 ? args[outAt + 1] : path.join(projectRoot(), GENERATED_FILE);
+  const root = args.filter((_, i) => outAt < 0 || (i !== outAt && i !== outAt + 1))[0];
+  if (!root || !fs.existsSync(root)) {
+    console.error(
+      `refresh-metrics: expected a directory holding the sources (<owner>+<name>/repo or <owner>+<name>@<tag>/), found ${JSON.stringify(root)}\nusage: npm run refresh-metrics -- <sources-root> [--out <file>]`,
+    );
+    process.exit(2);
+  }
+  try {
+    fs.writeFileSync(out, refreshMetrics(root));
+    console.log(`wrote ${out}; review the diff (git diff upstream/metrics/data/)`);
+  } catch (e) {
+    console.error(`refresh-metrics: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
