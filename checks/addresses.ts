@@ -5,6 +5,7 @@
  * with a container port behind it. Addresses in namespaces the stack does not deploy to (the
  * cluster's DNS, an external MinIO) are reported as external, not judged.
  */
+import { causeKey } from "@homelab-observability/contract";
 import {
   containersOf,
   describe,
@@ -103,13 +104,24 @@ export function checkAddresses(
         report.external.push(addr);
         continue;
       }
-      const fail = (message: string) =>
-        report.findings.push({ check: "address", where: describe(p), message: `${a.text}: ${message}` });
+      // What is wrong is the Service (absent, without the port, without pods): every client that
+      // dials it reports the one mistake, said once with every place (synth/report.ts mergeProblems).
+      const fail = (message: string, mistake: string) =>
+        report.findings.push({
+          check: "address",
+          where: describe(p),
+          message: `${a.text}: ${message}`,
+          // The port counts only where the mistake is about a port.
+          cause: causeKey(
+            `address-${mistake}`,
+            `${a.namespace}/${a.service}${mistake.includes("port") ? `:${a.port ?? ""}` : ""}`,
+          ),
+        });
       const svc = services.find(
         (s) => s.obj.metadata.name === a.service && s.obj.metadata.namespace === a.namespace,
       );
       if (!svc) {
-        fail(`no Service ${a.namespace}/${a.service} in the rendered stack`);
+        fail(`no Service ${a.namespace}/${a.service} in the rendered stack`, "no-service");
         continue;
       }
       const ports: any[] = svc.obj.spec?.ports ?? [];
@@ -117,6 +129,7 @@ export function checkAddresses(
       if (a.port !== undefined && !sp) {
         fail(
           `Service ${a.namespace}/${a.service} has no port ${a.port} (it exposes ${ports.map((x) => x.port).join(", ") || "none"})`,
+          "no-port",
         );
         continue;
       }
@@ -124,7 +137,7 @@ export function checkAddresses(
         (t) => t.owner.obj.metadata.namespace === a.namespace && selects(svc.obj.spec?.selector, t.labels),
       );
       if (backing.length === 0) {
-        fail(`Service ${a.namespace}/${a.service} selects no pod of the rendered stack`);
+        fail(`Service ${a.namespace}/${a.service} selects no pod of the rendered stack`, "no-pod");
         continue;
       }
       const targets = sp ? [sp.targetPort ?? sp.port] : ports.map((x) => x.targetPort ?? x.port);
@@ -136,6 +149,7 @@ export function checkAddresses(
       if (!served) {
         fail(
           `Service ${a.namespace}/${a.service} sends port ${a.port ?? "(any)"} to ${targets.join(", ")}, which no selected pod (${backing.map((t) => describe(t.owner)).join(", ")}) exposes`,
+          "port-unserved",
         );
         continue;
       }

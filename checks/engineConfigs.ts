@@ -11,7 +11,7 @@
  * The file judged is the one the container reads (its `-config.file`, from the mounted ConfigMap or
  * Secret): for Loki, what the chart renders from the program's values, not the values themselves.
  */
-import { expansionProblem, isSecretEnvelope } from "@homelab-observability/contract";
+import { causeKey, expansionProblem, isSecretEnvelope } from "@homelab-observability/contract";
 import { parse } from "yaml";
 import { versions } from "../model/versions";
 import {
@@ -84,7 +84,9 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
     );
   };
   const judgedFiles = new Set<string>();
-  for (const { ns, container: c, engine, where, args, flags, file, text } of engineContainers(objects)) {
+  for (const { template, ns, container: c, engine, where, args, flags, file, text } of engineContainers(
+    objects,
+  )) {
     const ref = refOf(engine);
     if (!ref) continue;
     const fail = (message: string) => report.findings.push({ check: "engine-config", where, message });
@@ -140,7 +142,15 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
       continue;
     }
     for (const p of checkEngineConfig(ref, config))
-      if (p.severity === "error") fail(`${file} ${p.path}: ${p.message}`);
+      if (p.severity === "error" && p.mistake)
+        // Its origin is the release (or resource) the pod comes from, as the pack's is.
+        report.findings.push({
+          check: "engine-config",
+          where,
+          message: `${file} ${p.path}: ${p.message}`,
+          cause: causeKey(p.mistake, template.owner.urn),
+        });
+      else if (p.severity === "error") fail(`${file} ${p.path}: ${p.message}`);
       else report.warnings.push(`${where}: ${file} ${p.path}: ${p.message}`);
   }
   return report;

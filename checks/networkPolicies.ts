@@ -21,6 +21,7 @@
  * admitted to pods holding no RBAC, or refused to pods that hold some; receivers admitted to
  * anything but Alertmanager; in a namespace whose policies carry egress, a guarded pod without.
  */
+import { causeKey } from "@homelab-observability/contract";
 import { isParked, NETWORK_POLICIES_DEFERRED } from "../builders/security/podSecurity";
 import {
   EGRESS_ANNOTATION,
@@ -413,8 +414,8 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     report.findings.push({ check: "network-policy", where, message });
 
   const usedEgress = new Set<string>();
-  const egressFail = (where: string, message: string) =>
-    report.findings.push({ check: "network-egress", where, message });
+  const egressFail = (where: string, message: string, cause?: string) =>
+    report.findings.push({ check: "network-egress", where, message, ...(cause ? { cause } : {}) });
   const id = (t: PodTemplate) =>
     `${t.owner.obj.kind} ${t.owner.obj.metadata.namespace}/${t.owner.obj.metadata.name}`;
   const judgeEgress = (client: PodTemplate, dest: Destination, port: Port, what: string) => {
@@ -800,7 +801,8 @@ interface EgressRuleJudge {
   /** Egress rules some judged connection used. */
   used: Set<string>;
   scrapers: { tpl: PodTemplate }[];
-  fail: (where: string, message: string) => void;
+  /** Reports a finding; `cause` (contract/mistakes.ts causeKey) when other findings share its mistake. */
+  fail: (where: string, message: string, cause?: string) => void;
   /** Accounts the stack's RBAC binds, with what each may do. */
   bound: Map<string, string>;
   /** Whether a pod mounts its ServiceAccount token. */
@@ -832,7 +834,13 @@ function egressRuleFindings(
       break;
     case "object-store":
       if (blocks.length === 0 && !used.has(id))
-        fail(describe(p), `${rule} admits an object store no config of its pods dials`);
+        // Rules that admit the same object store no config dials: one mistake (the configs dial
+        // another address, or the rules name the wrong store), said once.
+        fail(
+          describe(p),
+          `${rule} admits an object store no config of its pods dials`,
+          causeKey("egress-object-store-undialed", JSON.stringify(to)),
+        );
       break;
     case "dns": {
       const ok =

@@ -56,6 +56,11 @@ export interface Finding {
   check: string;
   where: string;
   message: string;
+  /**
+   * The mistake's key (contract/mistakes.ts causeKey) when the pack or another check reports the
+   * same mistake elsewhere: the synthesis prints one message naming every place.
+   */
+  cause?: string;
 }
 
 /** Minimal shape of a rendered release (synth/render/types.ts `ReleaseRender` satisfies it). */

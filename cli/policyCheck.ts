@@ -4,7 +4,6 @@ import * as fs from "fs";
 import {
   evaluateResources,
   failed,
-  formatViolations,
   verdict,
   type ExportedResource,
   type PackConfig,
@@ -13,7 +12,8 @@ import { withRenderedObjects } from "../synth/render/objects";
 import type { ReleaseRender } from "../synth/render/types";
 import type { ExportResource } from "../synth/synthesize";
 import { CliArgsError, helpText, parseArgs, POLICY_CHECK, usage } from "./spec";
-import { resourceCount } from "../synth/report";
+import { formatMergedViolations, mergeProblems, resourceCount } from "../synth/report";
+import { exportFiles, ExportFilesError } from "./exportFiles";
 import { internalErrorText } from "./internalError";
 
 async function main(): Promise<number> {
@@ -22,24 +22,35 @@ async function main(): Promise<number> {
     process.stdout.write(helpText(POLICY_CHECK));
     return 0;
   }
-  const files = args.positional;
-  if (files.length === 0) throw new CliArgsError("give at least one export file", POLICY_CHECK);
+  if (args.positional.length === 0)
+    throw new CliArgsError("give at least one export file, folder or pattern", POLICY_CHECK);
+  const { candidates, skipped } = exportFiles(args.positional);
   const configFile = args.values.get("--config")?.[0];
   // ajv (63 modules) loads only when a pack config is given.
   const config: PackConfig = configFile ? (await import("../synth/pack")).readPackConfig(configFile) : {};
-  let code = 0;
-  for (const file of files) {
-    // `npm run synth` writes <stack>.rendered.json beside <stack>.json: it is read with its export.
-    if (file.endsWith(".rendered.json")) continue;
+  // Every file not judged is said, with why: nothing in a folder passes unseen.
+  const skip = (file: string, why: string) => console.log(`skipped ${file}: ${why}`);
+  for (const s of skipped) skip(s.file, s.why);
+  const verdicts: { file: string; failed: boolean }[] = [];
+  for (const { file, named } of candidates) {
     let doc: any;
     try {
       doc = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (e) {
+      if (!named) {
+        skip(file, `not JSON (${(e as Error).message})`);
+        continue;
+      }
       console.error(`${file}: cannot read a stack export: ${(e as Error).message}`);
       return 2;
     }
     const resources: ExportedResource[] | undefined = doc?.deployment?.resources;
     if (!Array.isArray(resources)) {
+      // A file named on the command line must be an export; one a folder or pattern found is skipped.
+      if (!named) {
+        skip(file, "not a `pulumi stack export` file (no deployment.resources[])");
+        continue;
+      }
       console.error(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`);
       return 2;
     }
@@ -52,13 +63,28 @@ async function main(): Promise<number> {
       judged = withRenderedObjects(resources as ExportResource[], renders);
       note = ` + ${judged.length - resources.length} rendered objects (${renderedFile})`;
     }
-    const violations = await evaluateResources(judged, config);
-    if (violations.length) console.log(formatViolations(violations));
+    // One message per mistake (synth/report.ts), as synth prints them.
+    const violations = mergeProblems(await evaluateResources(judged, config), []).violations;
+    if (violations.length) console.log(formatMergedViolations(violations));
     // The count synth prints (synth/report.ts), then the verdict on a line of its own.
     console.log(`${file}: ${resourceCount(resources)}${note}\n${file}: ${verdict(violations)}`);
-    if (failed(violations)) code = 1;
+    verdicts.push({ file, failed: failed(violations) });
   }
-  return code;
+  if (verdicts.length === 0) {
+    console.error(
+      `policy:check: no stack export among ${args.positional.join(" ")} (each file above says why)`,
+    );
+    return 2;
+  }
+  const failing = verdicts.filter((v) => v.failed).map((v) => v.file);
+  // Over several exports, the last line says which failed, with the exit status.
+  if (verdicts.length > 1)
+    console.log(
+      failing.length > 0
+        ? `policy:check: FAIL (exit 1): ${failing.length} of ${verdicts.length} exports failed: ${failing.join(", ")}`
+        : `policy:check: pass (exit 0): ${verdicts.length} exports, every one passed`,
+    );
+  return failing.length > 0 ? 1 : 0;
 }
 
 main().then(
@@ -68,6 +94,7 @@ main().then(
       console.error(
         `policy:check: ${e.message}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
       );
+    else if (e instanceof ExportFilesError) console.error(`policy:check: ${e.message}`);
     else if (e?.name === "PackConfigError") console.error(e.message);
     else console.error(internalErrorText("policy:check", e));
     process.exit(2);

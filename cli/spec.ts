@@ -101,8 +101,11 @@ export const SYNTH: CliSpec = {
 export const POLICY_CHECK: CliSpec = {
   script: "policy:check",
   summary:
-    "Runs the policy pack over stack exports (`pulumi stack export` or `npm run synth` output); a <stack>.rendered.json beside an export is judged with it.",
-  positional: { name: "<export.json>...", help: "The exports to judge." },
+    "Runs the policy pack over stack exports (`pulumi stack export` or `npm run synth` output); a <stack>.rendered.json beside an export is judged with it. Given a folder or a pattern, it judges each stack export there and lists every other file with why it is skipped.",
+  positional: {
+    name: "<export.json, folder or pattern>...",
+    help: "The exports to judge: files, folders (each `*.json` directly inside) or patterns (`out/*.json`; quote them so the shell does not expand them).",
+  },
   flags: [
     {
       name: "--config",
@@ -114,6 +117,8 @@ export const POLICY_CHECK: CliSpec = {
   exits: EXITS_PACK,
   examples: [
     "npm run policy:check -- out/production.json",
+    "npm run policy:check -- out",
+    "npm run policy:check -- 'out/prod*.json'",
     "npm run policy:check -- out/staging.json --config pack.json",
   ],
 };

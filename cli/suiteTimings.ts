@@ -24,8 +24,13 @@ export interface SuiteTimings {
   sdkLoadMs: number;
   /** The run started with every cache of the checkout empty (a fresh clone after `npm ci`). */
   cold: boolean;
-  /** Every file, slowest first: its tests' and hooks' durations summed. */
-  files: { file: string; ms: number; tests: number }[];
+  /**
+   * User + system CPU of the whole run: the test processes' and everything they started and waited
+   * for (test/support/cpuTimes.ts), and the reporter's own. Absent where /proc is not there.
+   */
+  cpuMs?: number;
+  /** Every file, slowest first: its tests' and hooks' durations summed, and the CPU it cost. */
+  files: { file: string; ms: number; tests: number; cpuMs?: number }[];
   /** Every test (and every hook of 100 ms or more), slowest first. */
   tests: { title: string; file: string; ms: number }[];
 }

@@ -5,24 +5,33 @@ import "./tools";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/resolve";
-import { evaluateResources, failed, formatViolations, verdict, type PackConfig } from "../policy/evaluate";
+import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
-import { SynthInputError, withoutImportIds } from "../synth/synthesize";
+import { SynthInputError, withoutImportIds, type ExportResource } from "../synth/synthesize";
 import { CliConfigError } from "../config/stackFile";
 import { ChartCacheError } from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
 import { DEFAULT_KUBE_VERSION } from "../synth/render/types";
-import { formatFindings, placedFrom } from "../checks/placed";
+import { placedFrom } from "../checks/placed";
 import { checkStackCached } from "../checks/cache";
 import {
+  attributeOverrides,
   budgetOf,
+  closingLine,
   countByType,
   formatBudget,
   formatLeftOut,
+  formatMergedFindings,
+  formatMergedViolations,
   formatTree,
   leftOutCounts,
+  mergeProblems,
+  outcomeCode,
   resourceCount,
+  runClosingLine,
+  type CheckFinding,
+  type StackOutcome,
 } from "../synth/report";
 import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
 import { didYouMean } from "../config/errors";
@@ -105,7 +114,7 @@ async function main(): Promise<number> {
     ? (await import("../synth/pack")).readPackConfig(args.policyConfig)
     : {};
   fs.mkdirSync(args.out, { recursive: true });
-  let code = 0;
+  const outcomes: StackOutcome[] = [];
   for (const stack of stacks) {
     let result;
     try {
@@ -138,6 +147,8 @@ async function main(): Promise<number> {
     /** Summary lines after the count, each wrapped at 80 columns below. */
     const rendered: string[] = [];
     let judged = resources;
+    let notRendered = 0;
+    let findings: CheckFinding[] = [];
     if (args.render) {
       let renders;
       try {
@@ -161,7 +172,7 @@ async function main(): Promise<number> {
           `${stack}: ${errors.length} of ${renders.length} Helm releases did not render (helm template):\n` +
             errors.map((e) => `  ${e}`).join("\n"),
         );
-        code = 1;
+        notRendered = errors.length;
       }
       judged = withRenderedObjects(resources, renders);
       const objects = renders.reduce((n, r) => n + r.objects.length, 0);
@@ -208,17 +219,17 @@ async function main(): Promise<number> {
       if (!args.quiet && (checks.leftOut ?? []).length > 0) console.log(formatLeftOut(stack, checks.leftOut));
       for (const n of checks.notRun ?? []) console.error(`${stack}: !!! ${n}`);
       for (const w of checks.warnings ?? []) console.error(`${stack}: warning: ${w}`);
-      if (checks.findings.length > 0) {
-        console.error(
-          `${stack}: the rendered stack would fail in a cluster:\n${formatFindings(checks.findings)}`,
-        );
-        code = 1;
-      }
+      findings = checks.findings;
     }
     // The pack and the budget judge what the cluster would receive: rendered objects stand beside
     // their releases (withRenderedObjects), so images and requests are the ones that really run.
     progress(`${stack}: running the policy pack`);
-    const violations = await evaluateResources(judged, packConfig);
+    const overrides = overridesOf(result.export);
+    const { violations, problems } = await judge(stack, judged, findings, overrides, packConfig);
+    // The summary line counts the problems as printed, one per mistake.
+    const last = rendered.length - 1;
+    if (last >= 0)
+      rendered[last] = rendered[last].replace(/: \d+ problem\(s\)$/, `: ${problems.length} problem(s)`);
     if (!args.quiet) {
       console.log(`== ${stack}: resource tree`);
       console.log(formatTree(resources));
@@ -237,11 +248,11 @@ async function main(): Promise<number> {
         console.log(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
     }
     if (violations.length > 0)
-      console.log(`\n== ${stack}: policy violations\n${formatViolations(violations)}`);
+      console.log(`\n== ${stack}: policy violations\n${formatMergedViolations(violations)}`);
     const byType = countByType(resources)
       .map(([t, n]) => `${t.split(":").pop()}×${n}`)
       .join(", ");
-    // At most 80 columns; the verdict ends the stack's output on a line of its own.
+    // At most 80 columns; the verdicts end the stack's output, each on a line of its own.
     const line = (t: string) => wrap(t, 80, "    ", "  ");
     console.log(
       [
@@ -250,35 +261,82 @@ async function main(): Promise<number> {
         line(`${resourceCount(resources)} -> ${file}`),
         line(`custom resources by type: ${byType}`),
         ...rendered.map(line),
-        ...overridesInForce(result.export).map(line),
+        ...(overrides.length > 0
+          ? [`chart values overrides in force (chartValues): ${overrides.join(", ")}`]
+          : []
+        ).map(line),
+        // The policy's verdict (as policy:check prints it), then the stack's own closing line below.
         `${stack}: ${verdict(violations)}`,
       ].join("\n"),
     );
-    if (failed(violations)) code = 1;
-    // The change from what runs (or ran) to this synthesis: preview/change.
-    if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
-      const change = await import("../change/check");
-      const c = await change.checkChange(root, stack, result, {
-        against: args.against,
-        running: args.running,
-      });
-      console.log(c.text);
-      if (c.code !== 0) code = c.code;
-    }
+    const outcome: StackOutcome = {
+      stack,
+      rendered: args.render,
+      renderErrors: notRendered,
+      checkProblems: problems.length,
+      violations,
+    };
+    await closeStack(root, result, args, outcome);
+    outcomes.push(outcome);
   }
-  return code;
+  // Over several stacks, the last line says which failed: the exit status is the worst of them.
+  if (outcomes.length > 1) console.log(runClosingLine(outcomes));
+  return outcomes.reduce((c, o) => Math.max(c, outcomeCode(o)), 0);
 }
 
 /**
- * The `chartValues` overrides the stack runs with (its output `chartValueOverrides`), for the
- * summary: a value the schema does not name is never in force unseen.
+ * The end of a stack's output: the change from what runs (or ran) to this synthesis (change/), when
+ * asked for or when the stack imports, then the verdict on a line of its own with the exit status.
  */
-function overridesInForce(exp: {
+async function closeStack(
+  root: string,
+  result: Awaited<ReturnType<typeof synthStack>>,
+  args: SynthArgs,
+  outcome: StackOutcome,
+): Promise<void> {
+  if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
+    const change = await import("../change/check");
+    const c = await change.checkChange(root, outcome.stack, result, {
+      against: args.against,
+      running: args.running,
+    });
+    console.log(c.text);
+    outcome.change = c.code;
+  }
+  console.log(closingLine(outcome));
+}
+
+/**
+ * The pack over what the cluster would receive, and one message per mistake: what the pack and the
+ * checks report of one cause is merged, and a report on a release the stack's chartValues override
+ * names those keys. The rendered-object problems are printed here (stderr), the violations by the
+ * caller after the tree and budget.
+ */
+async function judge(
+  stack: string,
+  judged: ExportResource[],
+  findings: CheckFinding[],
+  overrides: string[],
+  packConfig: PackConfig,
+) {
+  const merged = mergeProblems(await evaluateResources(judged, packConfig), findings);
+  const violations = attributeOverrides(merged.violations, judged, overrides);
+  const problems = attributeOverrides(merged.findings, judged, overrides);
+  if (problems.length > 0)
+    console.error(`${stack}: the rendered stack would fail in a cluster:\n${formatMergedFindings(problems)}`);
+  return { violations, problems };
+}
+
+/**
+ * The `chartValues` overrides the stack runs with (its output `chartValueOverrides`, `<chart>.<path>`
+ * each), for the summary and for the reports they cause: a value the schema does not name is never
+ * in force unseen.
+ */
+function overridesOf(exp: {
   deployment: { resources: { type: string; outputs?: Record<string, any> }[] };
 }): string[] {
   const stackRes = exp.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-  const paths = (stackRes?.outputs?.chartValueOverrides ?? []) as string[];
-  return paths.length > 0 ? [`chart values overrides in force (chartValues): ${paths.join(", ")}`] : [];
+  return (stackRes?.outputs?.chartValueOverrides ?? []) as string[];
 }
 
 main().then(

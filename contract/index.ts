@@ -13,3 +13,4 @@ export * from "./privileges";
 export * from "./exceptions";
 export * from "./expansion";
 export * from "./image";
+export * from "./mistakes";

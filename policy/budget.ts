@@ -1,4 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { causeKey } from "@homelab-observability/contract";
+import { reportCause } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
 import { toRes } from "./lib/resources";
@@ -67,13 +69,17 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       const pools = cfg.nodePools ?? facts.pools;
       if (!pools || pools.length === 0) return;
       const b = computeBudget(resources, pools, DEFAULT_CHARTS, { share: cfg.maxRequestShare, facts });
+      // The total covers every pool: with one pool it is that pool's row again, the same mistake.
+      const covered = (pool: string) => (pool === b.total.pool ? pools.map((p) => p.name) : [pool]);
       for (const row of [...b.rows, b.total]) {
         for (const dim of ["cpu", "memory"] as const) {
           const used = row.sums[dim];
           const cap = row.capacity[dim];
           if (cap > 0 && used > cfg.maxRequestShare * cap) {
-            report(
+            reportCause(
+              report,
               `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${toFit(facts.profile)}`,
+              causeKey(`resource-budget-${dim}`, [...new Set(covered(row.pool))].sort().join(",")),
             );
           }
         }

@@ -29,6 +29,11 @@ export interface Violation {
   level: EnforcementLevel;
   urn?: string;
   message: string;
+  /**
+   * The mistake's key (contract/mistakes.ts causeKey), when the policy knows it: findings of one
+   * cause are one message (synth/report.ts mergeProblems). Reported through `reportCause`.
+   */
+  cause?: string;
 }
 
 /** Pack config as `pulumi preview --policy-pack-config` takes it: per policy a level or {enforcementLevel, ...}. */
@@ -193,8 +198,9 @@ export async function evaluateResources(
     const validators = validatorsOf(policy);
     if (!validators) return [];
     // One report function per policy (as server.js makeReportViolationFun), not per call.
-    const report = (message: string, urn?: string) => {
-      out.push({ policy: policy.name, level, urn: urn ?? urnNow, message });
+    // A third argument, the cause, is what `reportCause` (policy/lib/report.ts) passes.
+    const report = (message: string, urn?: string, cause?: string) => {
+      out.push({ policy: policy.name, level, urn: urn ?? urnNow, message, ...(cause ? { cause } : {}) });
     };
     // A guarded validator's own check is the one made here: its body is called directly.
     const guards = validators.map(guardOf);
@@ -245,7 +251,8 @@ export async function evaluateResources(
         try {
           await (policy as StackValidationPolicy).validateStack(
             { ...base, resources: stackResources },
-            (message: string, urn?: string) => out.push({ policy: policy.name, level, urn, message }),
+            (message: string, urn?: string, cause?: string) =>
+              out.push({ policy: policy.name, level, urn, message, ...(cause ? { cause } : {}) }),
           );
         } catch (e) {
           if (!(e instanceof NotApplicable)) throw e;

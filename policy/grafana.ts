@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import {
   at,
   HELM_AND_TEXT_TYPES,
+  HELM_TYPES,
   helmOf,
   label,
   parseDoc,
@@ -228,5 +229,92 @@ export function grafanaSingleDefaultStack(level: Level = "mandatory"): StackVali
         }
       }
     },
+  };
+}
+
+/** The access modes a single node mounts (Kubernetes PersistentVolume access modes). */
+const SINGLE_NODE_MODES = new Set(["ReadWriteOnce", "ReadWriteOncePod"]);
+
+/**
+ * How many Grafana pods a grafana chart release runs, and what they share. Facts of the grafana
+ * chart 12.3.1 (grafana-community/helm-charts, ../shared/charts/grafana-12.3.1.tgz):
+ * values.yaml `replicas: 1`, `autoscaling.enabled: false` (`maxReplicas: 5`), `persistence.type:
+ * pvc`, `persistence.accessModes: [ReadWriteOnce]`, `grafana.ini.paths.data: /var/lib/grafana/`;
+ * templates/deployment.yaml renders a Deployment of `replicas` pods (the HPA's when autoscaling)
+ * unless `useStatefulSet` or a StatefulSet persistence type; templates/pvc.yaml one claim for that
+ * Deployment (or `persistence.existingClaim`), mounted by every pod of it; templates/statefulset.yaml
+ * a claim per pod (`volumeClaimTemplates`) for `persistence.type` sts|StatefulSet|statefulset.
+ * Grafana's own database is SQLite unless configured: grafana/grafana conf/defaults.ini
+ * `[database] type = sqlite3`, `path = grafana.db` ("path relative to data_path setting"), which
+ * `GF_DATABASE_TYPE` / `GF_DATABASE_URL` override (Grafana reads `GF_<SECTION>_<KEY>`).
+ */
+export function grafanaSharedState(values: any): {
+  pods: number;
+  from: string;
+  database: string;
+  sharedClaim?: string;
+} {
+  const autoscaling = values?.autoscaling?.enabled === true;
+  const pods = autoscaling ? Number(values?.autoscaling?.maxReplicas ?? 5) : Number(values?.replicas ?? 1);
+  const from = autoscaling ? "values.autoscaling.maxReplicas" : "values.replicas";
+  const ini = values?.["grafana.ini"]?.database ?? {};
+  const env = values?.env ?? {};
+  const url = String(env.GF_DATABASE_URL ?? ini.url ?? "");
+  const database = String(env.GF_DATABASE_TYPE ?? ini.type ?? /^(\w+):\/\//.exec(url)?.[1] ?? "sqlite3");
+  const p = values?.persistence ?? {};
+  const perPod =
+    values?.useStatefulSet === true ||
+    (["sts", "StatefulSet", "statefulset"].includes(String(p.type ?? "pvc")) && !p.existingClaim);
+  const modes: string[] = Array.isArray(p.accessModes) ? p.accessModes : ["ReadWriteOnce"];
+  const sharedClaim =
+    p.enabled === true && !perPod && modes.every((m) => SINGLE_NODE_MODES.has(m))
+      ? `${p.existingClaim ? `the existing claim ${p.existingClaim}` : "the one claim the chart makes for its Deployment"} (${modes.join(", ")})`
+      : undefined;
+  return { pods, from, database, ...(sharedClaim ? { sharedClaim } : {}) };
+}
+
+/** More than one Grafana pod needs a database they share and no single-node claim between them. */
+export function grafanaReplicasShareNoState(level: Level = "mandatory"): ResourceValidationPolicy {
+  return {
+    name: "grafana-replicas-share-no-state",
+    description:
+      "More than one Grafana replica needs a shared database (not SQLite) and no ReadWriteOnce claim shared between its pods.",
+    enforcementLevel: level,
+    validateResource: forTypes(HELM_TYPES, (args, report) => {
+      const r = toRes(args);
+      const helm = helmOf(r);
+      if (!helm || helm.chart !== "grafana") return;
+      const s = grafanaSharedState(helm.values);
+      if (!(s.pods > 1)) return;
+      const why: string[] = [];
+      const ini = helm.values?.["grafana.ini"]?.database?.type ?? helm.values?.env?.GF_DATABASE_TYPE;
+      const sqlite = `its database is SQLite (${ini === undefined ? "no database type set: Grafana's default sqlite3" : `database type ${ini}`}, the file grafana.db under paths.data /var/lib/grafana)`;
+      if (s.database === "sqlite3")
+        why.push(
+          s.sharedClaim
+            ? `${sqlite}, one file the pods would share`
+            : `${sqlite}, one file per pod: each pod would keep its own users, dashboards and alert state`,
+        );
+      if (s.sharedClaim)
+        why.push(
+          `every pod of the Deployment mounts ${s.sharedClaim}, which only one node can mount: a pod on a second node stays Pending`,
+        );
+      if (why.length === 0) return;
+      const fix = [
+        ...(s.database === "sqlite3"
+          ? [
+              `give Grafana a database its pods share: grafana.ini database (type postgres or mysql, host, name, user, the password from a Secret through envFromSecret)`,
+            ]
+          : []),
+        ...(s.sharedClaim
+          ? [
+              "persistence.enabled: false (the shared database holds the state) or persistence.type: statefulset",
+            ]
+          : []),
+      ];
+      report(
+        `${label(r)}: ${s.from} is ${s.pods}, but ${why.join("; and ")}. Keep one replica (set chartValues.grafana.replicas to 1, or remove it), or for ${s.pods}: ${fix.join(", and ")}.`,
+      );
+    }),
   };
 }

@@ -2,6 +2,8 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
 import { chartValues, HELM_AND_TEXT_TYPES, HELM_TYPES, label, toRes } from "./lib/resources";
 import { forTypes } from "./lib/typed";
+import { reportCause, resourceCause } from "./lib/report";
+import { MISTAKES } from "@homelab-observability/contract";
 import {
   configuredStoreTypes,
   lokiConfigsIn,
@@ -20,6 +22,9 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
     enforcementLevel: level,
     validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
+      // Values and the ConfigMap the chart renders from them hold the same mistake: one cause.
+      const cause = resourceCause(MISTAKES.lokiDeleteStore, args);
+      const notBoolean = resourceCause("loki-retention-enabled-not-boolean", args);
       for (const found of lokiConfigsIn(r)) {
         const c = found.config.compactor ?? {};
         const enabled = c.retention_enabled;
@@ -27,24 +32,30 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
         // yaml.v2 decode.go sets a bool field only from a resolved bool, so a quoted "true" is a
         // string and the config is refused ("cannot unmarshal !!str `true` into bool").
         if (typeof enabled === "string" && !UNRESOLVED_TEMPLATE.test(enabled)) {
-          report(
+          reportCause(
+            report,
             `${label(r)}: ${found.where}.retention_enabled is the string ${JSON.stringify(enabled)}, not a boolean; Loki refuses the config at startup (cannot unmarshal !!str \`${enabled}\` into bool). Write it unquoted: retention_enabled: true${enabled.toLowerCase() === "true" ? ", with delete_request_store set" : ""}.`,
+            notBoolean,
           );
           continue;
         }
         if (enabled !== true) continue;
         const store = c.delete_request_store;
         if (store === undefined || store === null || store === "") {
-          report(
+          reportCause(
+            report,
             `${label(r)}: ${found.where}.retention_enabled is true but delete_request_store is empty; every Loki component fails at startup ("compactor.delete-request-store should be configured when retention is enabled", pkg/compactor/config.go). Set ${found.where}.delete_request_store to the schema's object_store (e.g. "s3").`,
+            cause,
           );
           continue;
         }
         // A value the chart computes with tpl from something unknown here is not judged.
         if (typeof store === "string" && UNRESOLVED_TEMPLATE.test(store)) continue;
         if (!validDeleteStores(found.config).includes(String(store))) {
-          report(
+          reportCause(
+            report,
             `${label(r)}: ${found.where}.delete_request_store is "${store}", which names no object store; use a store type (${validDeleteStores(found.config).join(", ")}) or a named store, normally the schema's object_store.`,
+            cause,
           );
           continue;
         }
@@ -52,8 +63,10 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
         // store client from it at start (pkg/loki/modules.go initCompactor -> storage.NewObjectClient).
         const configured = configuredStoreTypes(found.config);
         if (configured && STORE_TYPES.includes(String(store)) && !configured.includes(String(store))) {
-          report(
+          reportCause(
+            report,
             `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}); the compactor fails at start creating the delete request store client. Use the store the schema writes to (${[...new Set((found.config.schema_config?.configs ?? []).map((x: any) => x?.object_store).filter(Boolean))].join(", ") || "e.g. s3"}).`,
+            cause,
           );
         }
       }

@@ -9,7 +9,7 @@ import {
 } from "./loki";
 import { arm64Images } from "./images";
 import { mimirDistinctStorage, mimirRemoteWriteLabels } from "./mimir";
-import { grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
+import { grafanaReplicasShareNoState, grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
 import { noPlaintextCredentials } from "./credentials";
 import { productionDataProtected } from "./production";
 import { resourceBudget } from "./budget";
@@ -40,6 +40,7 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     grafanaSingleDefault(),
     grafanaSingleDefaultStack(),
     objectStoreLeastPrivilege(),
+    grafanaReplicasShareNoState(),
     noPlaintextCredentials(),
     productionDataProtected(),
     resourceBudget(),

@@ -1,5 +1,5 @@
 import type { ExportResource } from "./synthesize";
-import { formatBudget, stackBudget, type Budget } from "../policy/evaluate";
+import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -80,4 +80,235 @@ export function formatLeftOut(stack: string, leftOut: readonly { what: string; w
     leftOut.map((l) => `  ${l.what}\n      ${l.why}`).join("\n") +
     "\n"
   );
+}
+
+/**
+ * A rendered-object check's finding as the synthesis prints it (checks/objects.ts `Finding`; the
+ * same shape here, since synth sits below checks).
+ */
+export interface CheckFinding {
+  check: string;
+  where: string;
+  message: string;
+  cause?: string;
+}
+
+/**
+ * A policy violation with every other place its mistake touches (`[rule] place` each) and the
+ * `chartValues` keys behind it (`overrides`, see {@link attributeOverrides}).
+ */
+export type MergedViolation = Violation & { alsoAt: string[]; overrides?: string[] };
+/** A check finding, likewise. */
+export type MergedFinding = CheckFinding & { alsoAt: string[]; overrides?: string[] };
+
+/**
+ * Where a violation is: its resource as `type "name"` (the last type of the URN's type chain), or,
+ * for a stack policy's violation without a resource, what its message starts with (`pool total`).
+ */
+export function violationPlace(v: Pick<Violation, "urn" | "message">): string {
+  if (v.urn) {
+    const cut = v.urn.lastIndexOf("::");
+    const types = v.urn.slice(0, cut);
+    return `${types
+      .slice(types.lastIndexOf("::") + 2)
+      .split("$")
+      .pop()} "${v.urn.slice(cut + 2)}"`;
+  }
+  const colon = v.message.indexOf(": ");
+  return colon > 0 ? v.message.slice(0, colon) : v.message;
+}
+
+const LEVEL_ORDER: Record<string, number> = { mandatory: 0, remediate: 0, advisory: 1, disabled: 2 };
+
+/**
+ * One message per mistake. The pack and the rendered-object checks each report the place they see:
+ * a violation or finding that names its cause (contract/mistakes.ts) is merged with every other of
+ * that cause into one, which keeps the first report of the most severe level (the pack's, when it
+ * is among them: the values are what the user edits) and names the other places. Reports without
+ * a cause are merged only when they say the same thing twice (same rule, place and message).
+ */
+export function mergeProblems(
+  violations: Violation[],
+  findings: CheckFinding[],
+): { violations: MergedViolation[]; findings: MergedFinding[] } {
+  const byCause = new Map<string, MergedViolation | MergedFinding>();
+  const seen = new Set<string>();
+  const outV: MergedViolation[] = [];
+  const outF: MergedFinding[] = [];
+  const sorted = [...violations].sort((a, b) => (LEVEL_ORDER[a.level] ?? 1) - (LEVEL_ORDER[b.level] ?? 1));
+  for (const v of sorted) {
+    const same = `v\0${v.policy}\0${v.level}\0${v.urn ?? ""}\0${v.message}`;
+    if (seen.has(same)) continue;
+    seen.add(same);
+    const first = v.cause ? byCause.get(v.cause) : undefined;
+    if (first) {
+      const place = `[${v.policy}] ${violationPlace(v)}`;
+      if (!first.alsoAt.includes(place)) first.alsoAt.push(place);
+      continue;
+    }
+    const merged: MergedViolation = { ...v, alsoAt: [] };
+    if (v.cause) byCause.set(v.cause, merged);
+    outV.push(merged);
+  }
+  for (const f of findings) {
+    const same = `f\0${f.check}\0${f.where}\0${f.message}`;
+    if (seen.has(same)) continue;
+    seen.add(same);
+    const first = f.cause ? byCause.get(f.cause) : undefined;
+    if (first) {
+      const place = `[${f.check}] ${f.where}`;
+      if (!first.alsoAt.includes(place)) first.alsoAt.push(place);
+      continue;
+    }
+    const merged: MergedFinding = { ...f, alsoAt: [] };
+    if (f.cause) byCause.set(f.cause, merged);
+    outF.push(merged);
+  }
+  return { violations: outV, findings: outF };
+}
+
+/** The lines naming the other places of a merged report and the overrides behind it, indented under it. */
+function alsoLines(m: { alsoAt: string[]; overrides?: string[] }): string {
+  const also = m.alsoAt.length > 0 ? `\n      the same mistake, also seen at: ${m.alsoAt.join("; ")}` : "";
+  const over = m.overrides?.length
+    ? `\n      from the stack's chart values override${m.overrides.length > 1 ? "s" : ""} ${m.overrides.join(", ")}: change or remove ${m.overrides.length > 1 ? "them" : "it"} in the stack file`
+    : "";
+  return also + over;
+}
+
+/** A Helm release of the export, as reports name it. */
+interface ReleaseRef {
+  urn: string;
+  /** The Helm release name (`inputs.name`, else the resource's name), as rendered objects' `where` says it. */
+  name: string;
+  chart: string;
+}
+
+const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+/**
+ * The release a report is about: for a violation, the release itself or the release whose
+ * rendered object it judges (URN `<release type>$<object type>::<release>/<namespace>/<name>`,
+ * synth/render/objects.ts withRenderedObjects); for a finding, the release its `where` names
+ * (`(release <name>`, checks/objects.ts describe).
+ */
+function releaseOfReport(
+  r: { urn?: string; where?: string },
+  releases: ReleaseRef[],
+): ReleaseRef | undefined {
+  if (r.urn) {
+    const urn = r.urn;
+    return releases.find((rel) => {
+      if (rel.urn === urn) return true;
+      const cut = rel.urn.lastIndexOf("::");
+      return (
+        urn.startsWith(`${rel.urn.slice(0, cut)}$`) &&
+        urn.slice(urn.lastIndexOf("::") + 2).startsWith(`${rel.urn.slice(cut + 2)}/`)
+      );
+    });
+  }
+  const m = r.where ? /\(release ([^,)]+)/.exec(r.where) : null;
+  return m ? releases.find((rel) => rel.name === m[1]) : undefined;
+}
+
+/**
+ * Names the `chartValues` keys behind each report on a release whose chart the stack overrides
+ * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each): the overrides of
+ * that chart whose last key the message names (`privileged`, `delete_request_store`), else every
+ * override of that chart. A refused override is then found by its key in the stack file, not by
+ * the rendered object it ended up in.
+ */
+export function attributeOverrides<
+  T extends { urn?: string; where?: string; message: string; overrides?: string[] },
+>(
+  reports: T[],
+  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
+  overrides: string[],
+): T[] {
+  if (overrides.length === 0) return reports;
+  const releases: ReleaseRef[] = resources
+    .filter((r) => r.type === RELEASE_TYPE)
+    .map((r) => ({
+      urn: r.urn,
+      name: String(r.inputs?.name ?? r.urn.slice(r.urn.lastIndexOf("::") + 2)),
+      chart: String(r.inputs?.chart ?? ""),
+    }));
+  for (const report of reports) {
+    const rel = releaseOfReport(report, releases);
+    if (!rel) continue;
+    const ofChart = overrides.filter((o) => o.startsWith(`${rel.chart}.`));
+    if (ofChart.length === 0) continue;
+    const named = ofChart.filter((o) => {
+      const leaf = o.slice(o.lastIndexOf(".") + 1);
+      return new RegExp(
+        `(^|[^A-Za-z0-9_])${leaf.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^A-Za-z0-9_])`,
+      ).test(report.message);
+    });
+    report.overrides = (named.length > 0 ? named : ofChart).map((o) => `chartValues.${o}`);
+  }
+  return reports;
+}
+
+/** Merged violations, mandatory first (as formatViolations), each with its other places. */
+export function formatMergedViolations(violations: MergedViolation[]): string {
+  return violations.map((v) => `  [${v.level}] ${v.policy}: ${v.message}${alsoLines(v)}`).join("\n");
+}
+
+/** Merged findings (as checks/placed.ts formatFindings), each with its other places. */
+export function formatMergedFindings(findings: MergedFinding[]): string {
+  return findings.map((f) => `  [${f.check}] ${f.where}: ${f.message}${alsoLines(f)}`).join("\n");
+}
+
+/** What decided one stack's exit status in `npm run synth`. */
+export interface StackOutcome {
+  stack: string;
+  /** Whether the releases were rendered and checked (false under `--no-render`). Default true. */
+  rendered?: boolean;
+  /** Helm releases that did not render. */
+  renderErrors: number;
+  /** Problems the rendered-object checks found (after merging, {@link mergeProblems}). */
+  checkProblems: number;
+  /** The pack's violations (after merging). */
+  violations: Violation[];
+  /** The change check's exit status (`--against`, `--running`, imports), when it ran. */
+  change?: number;
+}
+
+/** A stack's exit status: 1 when anything below failed it, else 0 (the change check's own code wins). */
+export function outcomeCode(o: StackOutcome): number {
+  if (o.change !== undefined && o.change !== 0) return o.change;
+  const mandatory = o.violations.some((v) => v.level === "mandatory" || v.level === "remediate");
+  return o.renderErrors > 0 || o.checkProblems > 0 || mandatory ? 1 : 0;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The line that ends a stack's output, after the policy's verdict: the exit status it gives and
+ * every reason for it, so that the last line never says "pass" while the command fails (the policy
+ * can pass while a rendered object fails). Short enough for 80 columns: the counts are above it.
+ */
+export function closingLine(o: StackOutcome): string {
+  const code = outcomeCode(o);
+  if (code === 0)
+    return o.rendered === false
+      ? `${o.stack}: pass (exit 0): the policy passes (not rendered: --no-render)`
+      : `${o.stack}: pass (exit 0): the rendered objects and the policy pass`;
+  const mandatory = o.violations.filter((v) => v.level === "mandatory" || v.level === "remediate").length;
+  const reasons = [
+    ...(o.renderErrors > 0 ? [`${plural(o.renderErrors, "Helm release")} did not render`] : []),
+    ...(o.checkProblems > 0 ? [plural(o.checkProblems, "rendered-object problem")] : []),
+    ...(mandatory > 0 ? [`policy: FAIL (${mandatory} mandatory)`] : []),
+    ...(o.change !== undefined && o.change !== 0 ? ["the change: FAIL"] : []),
+  ];
+  return `${o.stack}: FAIL (exit ${code}): ${reasons.join("; ")}`;
+}
+
+/** The line that ends a run over several stacks: which of them failed, with the exit status. */
+export function runClosingLine(outcomes: StackOutcome[]): string {
+  const failedStacks = outcomes.filter((o) => outcomeCode(o) !== 0).map((o) => o.stack);
+  const code = outcomes.reduce((c, o) => (outcomeCode(o) > c ? outcomeCode(o) : c), 0);
+  return failedStacks.length > 0
+    ? `synth: FAIL (exit ${code}): ${failedStacks.length} of ${plural(outcomes.length, "stack")} failed: ${failedStacks.join(", ")}`
+    : `synth: pass (exit 0): ${plural(outcomes.length, "stack")}, every one passed`;
 }

@@ -31,8 +31,38 @@ export function chartCacheDir(root: string = projectRoot(__dirname)): string {
   return path.join(root, ".charts");
 }
 
-/** Raised when a chart archive is missing and cannot be pulled. */
-export class ChartCacheError extends Error {}
+/** A chart archive that is not in the cache and could not be pulled, and what puts it there. */
+export interface MissingChart {
+  /** `<chart>-<version>.tgz`. */
+  archive: string;
+  /** The command that fills the cache with it, or why pulling it failed. */
+  fix: string;
+}
+
+/** Raised when chart archives are missing and cannot be pulled: `missing` lists each of them. */
+export class ChartCacheError extends Error {
+  constructor(
+    message: string,
+    readonly missing: MissingChart[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Every archive a render lacks, in one error: the cache, each archive with the command that fills
+ * it (or why its pull failed), then the two other ways out. A stack of seven charts names seven.
+ */
+export function missingChartsError(missing: MissingChart[], needed: number, cache: string): ChartCacheError {
+  const ci = process.env.CI === "true" ? " (and CI never pulls)" : "";
+  return new ChartCacheError(
+    `the chart cache ${cache} lacks ${missing.length} of the ${needed} chart archives this stack renders${ci}: ` +
+      `${missing.map((m) => m.archive).join(", ")}; fill it with:\n` +
+      missing.map((m) => `    ${m.fix}`).join("\n") +
+      `\n  or point HOMELAB_CHART_CACHE at a folder holding them, or synthesize with --no-render`,
+    missing,
+  );
+}
 
 /** Path of `<chart>-<version>.tgz` in the cache, pulling it when allowed. */
 export async function chartArchive(
@@ -44,6 +74,7 @@ export async function chartArchive(
   const file = path.join(opts.cache, `${chart}-${version}.tgz`);
   if (fs.existsSync(file)) return file;
   if (!opts.pull || !repo) {
+    const fix = `helm pull --repo ${repo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}`;
     throw new ChartCacheError(
       `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})` +
         (process.env.CI === "true"
@@ -51,7 +82,8 @@ export async function chartArchive(
           : repo
             ? ""
             : " and the release names no repository") +
-        `; fill it with: helm pull --repo ${repo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}, point HOMELAB_CHART_CACHE at a folder holding it, or synthesize with --no-render`,
+        `; fill it with: ${fix}, point HOMELAB_CHART_CACHE at a folder holding it, or synthesize with --no-render`,
+      [{ archive: path.basename(file), fix: repo ? fix : `${fix} (the release names no repository)` }],
     );
   }
   fs.mkdirSync(opts.cache, { recursive: true });
@@ -59,6 +91,12 @@ export async function chartArchive(
   if (r.code !== 0 || !fs.existsSync(file))
     throw new ChartCacheError(
       `helm pull --repo ${repo} ${chart} --version ${version} failed: ${r.stderr.trim() || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}), or synthesize with --no-render`,
+      [
+        {
+          archive: path.basename(file),
+          fix: `helm pull --repo ${repo} ${chart} --version ${version} -d ${opts.cache} (failed here: ${r.stderr.trim().split("\n")[0] || `exit ${r.code}`})`,
+        },
+      ],
     );
   return file;
 }

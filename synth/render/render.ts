@@ -14,7 +14,14 @@ import { projectRoot } from "../../config/paths";
 import type { StackExport } from "../synthesize";
 import { crdApiVersions, rawCrdApiVersions, readHints, writeHints } from "./apiVersions";
 import { chartFacts, saveChartFacts, type ChartFacts } from "./chartFacts";
-import { chartArchive, chartCacheDir, helmBinary } from "./helm";
+import {
+  chartArchive,
+  chartCacheDir,
+  ChartCacheError,
+  helmBinary,
+  missingChartsError,
+  type MissingChart,
+} from "./helm";
 import { isNamespaced } from "./kinds";
 import type { parseManifest } from "./manifest";
 import { RELEASE_TYPE, releaseJob, type ReleaseJob } from "./release";
@@ -58,11 +65,24 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   const jobs = releases.map(releaseJob);
   // Each job's chart archive and its facts, looked up once per call.
   const charts = new Map<ReleaseJob, { archive: string; facts: ChartFacts }>();
+  // Every archive missing is named at once, not the first of them (each chart version once).
+  const missing = new Map<string, MissingChart>();
+  const needed = new Set<string>();
   for (const j of jobs)
     if (!("error" in j)) {
-      const archive = await chartArchive(j.chart, j.version, j.repo, { cache, helm, pull });
+      needed.add(`${j.chart}-${j.version}`);
+      if (missing.has(`${j.chart}-${j.version}.tgz`)) continue;
+      let archive: string;
+      try {
+        archive = await chartArchive(j.chart, j.version, j.repo, { cache, helm, pull });
+      } catch (e) {
+        if (!(e instanceof ChartCacheError)) throw e;
+        for (const m of e.missing) missing.set(m.archive, m);
+        continue;
+      }
       charts.set(j, { archive, facts: chartFacts(archive, o.cacheDir) });
     }
+  if (missing.size > 0) throw missingChartsError([...missing.values()], needed.size, cache);
 
   const base = new Set([...(opts.apiVersions ?? []), ...rawCrdApiVersions(exp)]);
   // First guess: the CRDs these charts installed last time (a hint only: the loop below verifies

@@ -14,7 +14,7 @@ import { planChange, providerFlags, type StackState } from "../../change/change"
 import { checkChange } from "../../change/check";
 import { previews } from "../../change/takeover";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { ROOT, synth, tmpDir, tsNode } from "../support/helpers";
+import { ROOT, synth, tmpDir, compiledCli } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
 
@@ -46,7 +46,7 @@ describe("change check: npm run synth -- --against", function () {
   const run = (against: string) =>
     spawnSync(
       process.execPath,
-      tsNode("cli/synth.ts", "--stack", "staging", "--out", dir, "--quiet", "--against", against),
+      compiledCli("cli/synth.ts", "--stack", "staging", "--out", dir, "--quiet", "--against", against),
       {
         cwd: ROOT,
         encoding: "utf8",

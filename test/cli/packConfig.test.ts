@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import { packConfigProblems } from "../../synth/pack";
 import { DEFAULT_ARM64_IMAGES } from "../../policy/lib/charts";
 import { schemaFor } from "../../policy/lib/config";
-import { ROOT, synth, tmpDir, tsNode } from "../support/helpers";
+import { ROOT, synth, tmpDir, compiledCli } from "../support/helpers";
 
 const EXAMPLE = path.join(ROOT, "policy/config.example.json");
 
@@ -63,14 +63,14 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     const dir = tmpDir("packcfg");
     const exp = path.join(dir, "pi.json");
     fs.writeFileSync(exp, JSON.stringify((await synth("pi")).export));
-    const ok = spawnSync(process.execPath, tsNode("cli/policyCheck.ts", exp, "--config", EXAMPLE), {
+    const ok = spawnSync(process.execPath, compiledCli("cli/policyCheck.ts", exp, "--config", EXAMPLE), {
       encoding: "utf8",
       cwd: ROOT,
     });
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     const bad = path.join(dir, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ "production-data-protected": { production: "yes" } }));
-    const r = spawnSync(process.execPath, tsNode("cli/policyCheck.ts", exp, "--config", bad), {
+    const r = spawnSync(process.execPath, compiledCli("cli/policyCheck.ts", exp, "--config", bad), {
       encoding: "utf8",
       cwd: ROOT,
     });
@@ -92,7 +92,7 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
       fs.writeFileSync(file, text);
       const r = spawnSync(
         process.execPath,
-        tsNode("cli/synth.ts", "--stack", "pi", "--out", dir, "--no-render", "--policy-config", file),
+        compiledCli("cli/synth.ts", "--stack", "pi", "--out", dir, "--no-render", "--policy-config", file),
         { encoding: "utf8", cwd: ROOT },
       );
       assert.equal(r.status, 2, r.stdout + r.stderr);

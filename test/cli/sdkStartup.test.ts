@@ -2,19 +2,22 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { ROOT, tmpDir } from "../support/helpers";
+import { compiled, ROOT, tmpDir } from "../support/helpers";
 import { TESTED, untested } from "../../cli/sdkStartup";
 
 /**
  * The SDK start-up shortcut of the offline commands (cli/sdkStartup.ts): modules the SDK
  * requires at load but a synthesis never uses load on first use, for the tested SDK versions only.
  */
-const STARTUP = path.join(ROOT, "cli/sdkStartup.ts");
+const STARTUP = compiled("cli/sdkStartup.ts");
 
-/** Runs `code` in a fresh node (tsx for the .ts module) after installing the shortcut for `root`. */
+/**
+ * Runs `code` in a fresh node after installing the shortcut for `root`: its compiled module, as
+ * the CLIs load it, with no loader registered (tsx's hooks would cost each SDK module it loads).
+ */
 function withShortcut(code: string, root = ROOT, env: NodeJS.ProcessEnv = process.env) {
   const prelude = `const load0 = require("module")._load; const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(root)});`;
-  return spawnSync(process.execPath, ["--import", "tsx", "-e", prelude + code], {
+  return spawnSync(process.execPath, ["-e", prelude + code], {
     cwd: ROOT,
     encoding: "utf8",
     env,

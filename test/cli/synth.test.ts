@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import { formatTree } from "../../synth/report";
 import { readStackConfig, SECRET_SIG, SECRET_SIG_KEY, type ExportResource } from "../../synth/synthesize";
 import { mapSecrets } from "@homelab-observability/contract";
-import { ROOT, named, release, synth, tmpDir, tsNode } from "../support/helpers";
+import { ROOT, named, release, synth, tmpDir, compiledCli } from "../support/helpers";
 
 const STACKS = ["staging", "production", "pi"];
 
@@ -96,14 +96,17 @@ describe("offline synthesis", () => {
   describe("CLI", function () {
     this.timeout(60000);
     const runSynth = (args: string[]) =>
-      spawnSync(process.execPath, tsNode("cli/synth.ts", ...args), { encoding: "utf8" });
+      spawnSync(process.execPath, compiledCli("cli/synth.ts", ...args), { encoding: "utf8" });
 
     it("exits 0 and writes <out>/<stack>.json", () => {
       const out = tmpDir("synth");
       const r = runSynth(["--stack", "staging", "--out", out, "--quiet"]);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /^  \d+ resources \(/m);
-      assert.match(r.stdout, /^staging: policy: pass \(0 mandatory/m);
+      assert.match(
+        r.stdout.trimEnd().split("\n").pop()!,
+        /^staging: pass \(exit 0\): the rendered objects and the policy pass$/,
+      );
       const doc = JSON.parse(fs.readFileSync(path.join(out, "staging.json"), "utf8"));
       assert.equal(doc.version, 3);
     });
@@ -148,6 +151,17 @@ describe("offline synthesis", () => {
       const r = runSynth(["--stack", "staging", "--dir", dir, "--out", path.join(dir, "out"), "--quiet"]);
       assert.equal(r.status, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /\[mandatory\] resource-budget: pool tiny: memory requests/);
+      // One pool: the total is that pool again, the same mistake, said once with both places.
+      assert.equal(
+        r.stdout.match(/\[mandatory\] resource-budget: pool \w+: memory requests/g)?.length,
+        1,
+        r.stdout,
+      );
+      assert.match(r.stdout, /the same mistake, also seen at: \[resource-budget\] pool total/);
+      assert.match(
+        r.stdout.trimEnd().split("\n").pop()!,
+        /^staging: FAIL \(exit 1\): policy: FAIL \(\d+ mandatory\)$/,
+      );
     });
 
     it("exits 1 and names the finding when a check on the rendered stack finds a problem", () => {
@@ -172,8 +186,22 @@ describe("offline synthesis", () => {
         r.stderr,
         /\[address\] ConfigMap monitoring\/loki \(release loki\): http:\/\/minio\.monitoring\.svc\.cluster\.local:9000: no Service monitoring\/minio in the rendered stack/,
       );
-      // The policy pack passes it: the exit code is the rendered check's.
-      assert.match(r.stdout, /policy: pass/);
+      // One mistake, one message: every config that dials the missing Service is named under it.
+      assert.equal(
+        r.stderr.match(/no Service monitoring\/minio in the rendered stack/g)?.length,
+        1,
+        r.stderr,
+      );
+      assert.match(
+        r.stderr,
+        /the same mistake, also seen at: \[address\] ConfigMap monitoring\/alloy-cluster \(release alloy-cluster\); .*\[address\] ConfigMap monitoring\/mimir-config/,
+      );
+      // The policy pack passes it: the exit code is the rendered check's, and the last line says so.
+      assert.match(r.stdout, /^staging: policy: pass \(0 mandatory, 0 advisory\)$/m);
+      assert.match(
+        r.stdout.trimEnd().split("\n").pop()!,
+        /^staging: FAIL \(exit 1\): 2 rendered-object problems$/,
+      );
       const unrendered = runSynth([
         "--stack",
         "staging",

@@ -29,7 +29,7 @@ import { withRenderedObjects } from "../../synth/render/objects";
 import { evaluateResources } from "../../policy/evaluate";
 import { placedFrom } from "../../checks";
 import { podViews } from "../../checks/privileges";
-import { asRes, config, ROOT, tsNode } from "../support/helpers";
+import { asRes, config, ROOT, compiledCli } from "../support/helpers";
 import {
   BIG_POOLS,
   rendered,
@@ -441,7 +441,7 @@ describe("sizing from upstream's capacity rules", function () {
       fs.writeFileSync(path.join(dir, "Pulumi.tiny.yaml"), JSON.stringify(stack));
       const tiny = spawnSync(
         process.execPath,
-        tsNode("cli/synth.ts", "--dir", dir, "--stack", "tiny", "--no-render", "--out", dir),
+        compiledCli("cli/synth.ts", "--dir", dir, "--stack", "tiny", "--no-render", "--out", dir),
         { encoding: "utf8", cwd: ROOT },
       );
       assert.equal(tiny.status, 2, tiny.stdout + tiny.stderr);
@@ -541,7 +541,7 @@ describe("sizing from upstream's capacity rules", function () {
       stack.config["homelab-observability:workload"] = { logsPerDay: WORKLOAD_2M.logsPerDay };
       fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
       const synthOf = (...args: string[]) =>
-        spawnSync(process.execPath, tsNode("cli/synth.ts", "--dir", dir, "--stack", "s", ...args), {
+        spawnSync(process.execPath, compiledCli("cli/synth.ts", "--dir", dir, "--stack", "s", ...args), {
           encoding: "utf8",
           cwd: ROOT,
         });
@@ -592,7 +592,7 @@ describe("sizing from upstream's capacity rules", function () {
       write("small", stack.config["homelab-observability:nodePools"]);
       const small = spawnSync(
         process.execPath,
-        tsNode("cli/synth.ts", "--dir", dir, "--stack", "small", "--no-render", "--out", dir),
+        compiledCli("cli/synth.ts", "--dir", dir, "--stack", "small", "--no-render", "--out", dir),
         { encoding: "utf8", cwd: ROOT },
       );
       // Staging's three 16 GiB nodes: one Mimir (20.3 GiB) fits none, and the scaled-out shape.s four
@@ -606,7 +606,7 @@ describe("sizing from upstream's capacity rules", function () {
       write("five", [{ ...MIMIR_RW_POOLS[0], count: 5 }]);
       const five = spawnSync(
         process.execPath,
-        tsNode("cli/synth.ts", "--dir", dir, "--stack", "five", "--no-render", "--out", dir),
+        compiledCli("cli/synth.ts", "--dir", dir, "--stack", "five", "--no-render", "--out", dir),
         { encoding: "utf8", cwd: ROOT },
       );
       assert.equal(five.status, 2, five.stdout + five.stderr);

@@ -9,7 +9,7 @@ import { readStackConfig } from "../../synth/synthesize";
 import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
 import { ConfigError, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../config/resolve";
-import { release, ROOT, synth, tmpDir, tsNode } from "../support/helpers";
+import { release, ROOT, synth, tmpDir, compiledCli } from "../support/helpers";
 import { documents } from "../support/documents";
 
 const STACKS = stackNames(ROOT);
@@ -229,7 +229,7 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
   it("the synth CLI says which secrets are placeholders, and exits 2 with the CLI's message on a missing key", () => {
     const ok = spawnSync(
       process.execPath,
-      tsNode("cli/synth.ts", "--stack", "pi", "--out", tmpDir("o"), "--quiet"),
+      compiledCli("cli/synth.ts", "--stack", "pi", "--out", tmpDir("o"), "--quiet"),
       {
         encoding: "utf8",
         env: { ...process.env, OP_CONNECT_TOKEN: "" },
@@ -243,7 +243,7 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
     const dir = project("pi", { stack: (s) => delete s.config[P("phase")] });
     const bad = spawnSync(
       process.execPath,
-      tsNode("cli/synth.ts", "--stack", "pi", "--dir", dir, "--out", tmpDir("o")),
+      compiledCli("cli/synth.ts", "--stack", "pi", "--dir", dir, "--out", tmpDir("o")),
       {
         encoding: "utf8",
       },

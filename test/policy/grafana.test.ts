@@ -142,3 +142,80 @@ describe("policy: grafana single default datasource", () => {
       /extra/,
     ));
 });
+
+describe("policy (grafana): more than one replica shares no SQLite file and no ReadWriteOnce claim", () => {
+  const R = "grafana-replicas-share-no-state";
+  /** The program's Grafana values as far as this policy reads them (builders/grafana/grafanaValues.ts). */
+  const values = (extra: Record<string, any> = {}) => ({
+    persistence: { enabled: true, size: "10Gi", storageClassName: "local-path" },
+    ...extra,
+  });
+  const postgres = { "grafana.ini": { database: { type: "postgres", host: "pg:5432", name: "grafana" } } };
+
+  it("passes: one replica (the chart's default) on SQLite and its claim", () =>
+    passes([release("grafana", values())], R));
+  it("passes: two replicas on a shared PostgreSQL, one claim per pod (persistence.type statefulset)", () =>
+    passes(
+      [
+        release(
+          "grafana",
+          values({ replicas: 2, ...postgres, persistence: { enabled: true, type: "statefulset" } }),
+        ),
+      ],
+      R,
+    ));
+  it("passes: two replicas on a shared PostgreSQL without persistence", () =>
+    passes([release("grafana", values({ replicas: 2, ...postgres, persistence: { enabled: false } }))], R));
+  it("fails: two replicas on SQLite and the Deployment's one ReadWriteOnce claim, naming both and what to set", () =>
+    fails(
+      [release("grafana", values({ replicas: 2 }))],
+      R,
+      /values\.replicas is 2, but its database is SQLite \(no database type set: Grafana's default sqlite3, the file grafana\.db under paths\.data \/var\/lib\/grafana\), one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\), which only one node can mount.*Keep one replica \(set chartValues\.grafana\.replicas to 1, or remove it\), or for 2: give Grafana a database its pods share/,
+    ));
+  it("fails: autoscaling counts its maxReplicas (the chart's default 5)", () =>
+    fails(
+      [release("grafana", values({ autoscaling: { enabled: true } }))],
+      R,
+      /values\.autoscaling\.maxReplicas is 5/,
+    ));
+  it("fails: a shared database still cannot share the Deployment's ReadWriteOnce claim", () =>
+    fails(
+      [release("grafana", values({ replicas: 3, ...postgres }))],
+      R,
+      /values\.replicas is 3, but every pod of the Deployment mounts .*ReadWriteOnce.*persistence\.enabled: false/,
+    ));
+  it("fails: one claim per pod still leaves SQLite: each pod its own users and dashboards", () =>
+    fails(
+      [release("grafana", values({ replicas: 2, persistence: { enabled: true, type: "sts" } }))],
+      R,
+      /one file per pod: each pod would keep its own users, dashboards and alert state/,
+    ));
+  it("passes: a ReadWriteMany claim shared by the pods of a shared database", () =>
+    passes(
+      [
+        release(
+          "grafana",
+          values({
+            replicas: 2,
+            ...postgres,
+            persistence: { enabled: true, accessModes: ["ReadWriteMany"] },
+          }),
+        ),
+      ],
+      R,
+    ));
+  it("the database type from GF_DATABASE_URL counts as Grafana reads it", () =>
+    passes(
+      [
+        release(
+          "grafana",
+          values({
+            replicas: 2,
+            env: { GF_DATABASE_URL: "mysql://g@db:3306/grafana" },
+            persistence: { enabled: false },
+          }),
+        ),
+      ],
+      R,
+    ));
+});

@@ -1,9 +1,7 @@
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import { evaluateResources, failed } from "../../policy/evaluate";
-import * as path from "path";
-import { ROOT, synth, tsNode } from "../support/helpers";
-import { pulumiNode } from "../support/pulumiTsNode";
+import { synth, tsNode } from "../support/helpers";
 
 describe("every project stack passes the pack", () => {
   for (const stack of ["staging", "production", "pi"]) {
@@ -14,14 +12,10 @@ describe("every project stack passes the pack", () => {
   }
 });
 
+// The pack from policy/ through Pulumi's ts-node registration (type checking on, tens of seconds
+// of CPU) is started once, by test/policy/packLive.test.ts, which asserts it prints its port.
 describe("the pack as the Pulumi CLI loads it", () => {
-  const entries: [string, string[]][] = [
-    ["through tsx, as the tests run", tsNode("policy/index.ts")],
-    [
-      "from policy/ through Pulumi's ts-node registration",
-      pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy")),
-    ],
-  ];
+  const entries: [string, string[]][] = [["through tsx, as the tests run", tsNode("policy/index.ts")]];
   for (const [title, args] of entries)
     it(`starts a policy pack server (${title}) and prints its port`, async function () {
       this.timeout(60000);

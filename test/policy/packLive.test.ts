@@ -51,12 +51,15 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
   this.timeout(120000);
   let child: ChildProcess;
   let client: any;
+  let port: string;
 
+  // The one pack this suite starts as the Pulumi CLI loads it (test/policy/pack.test.ts starts the
+  // tsx one): from policy/, through Pulumi's ts-node registration with type checking on.
   before(async () => {
     child = spawn(process.execPath, pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy")), {
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const port = await new Promise<string>((resolve, reject) => {
+    port = await new Promise<string>((resolve, reject) => {
       let out = "";
       child.stdout!.on("data", (d) => {
         out += d;
@@ -70,6 +73,10 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
   after(() => {
     client?.close();
     child?.kill();
+  });
+
+  it("starts as the Pulumi CLI loads it (from policy/ through Pulumi's ts-node registration) and prints its port", () => {
+    assert.ok(Number(port) > 0, `port ${port}`);
   });
 
   const call = (method: string, req: any): Promise<any> =>

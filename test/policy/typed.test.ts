@@ -85,6 +85,7 @@ function findings(): ExportedResource[] {
     }),
     release("kube-prometheus-stack", { prometheus: { prometheusSpec: remoteWrite } }),
     release("grafana", { datasources: { "ds.yaml": datasources } }),
+    release("grafana", { replicas: 2, persistence: { enabled: true } }, { name: "grafana-two" }),
     res("kubernetes:monitoring.coreos.com/v1:Prometheus", { metadata: { name: "p" }, spec: remoteWrite }),
     res("kubernetes:core/v1:ConfigMap", {
       metadata: { name: "cfg", labels: { grafana_datasource: "1" } },

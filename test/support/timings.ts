@@ -17,6 +17,7 @@ import * as path from "path";
 import Mocha from "mocha";
 import { COLD_TIMINGS_FILE, TIMINGS_FILE, runCachesEmpty, type SuiteTimings } from "../../cli/suiteTimings";
 import { median, sdkLoadOnce } from "../../cli/sdkReference";
+import { cpuFile } from "./cpuTimes";
 
 const { EVENT_HOOK_END, EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS } = Mocha.Runner.constants;
 
@@ -53,6 +54,8 @@ class Timings extends Mocha.reporters.Spec {
       else add(fileOf(t.file), t.duration ?? 0, false);
     });
     runner.on(EVENT_HOOK_END, (h: Mocha.Hook) => {
+      // Root hooks (test/support/cpuTimes.ts's marks) belong to no file.
+      if (h.file === undefined) return;
       const file = fileOf(h.file);
       const ms = h.duration ?? 0;
       add(file, ms, false);
@@ -62,6 +65,7 @@ class Timings extends Mocha.reporters.Spec {
     runner.once(EVENT_RUN_END, () => {
       const wallMs = Date.now() - started;
       const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
+      const cpu = collectCpu();
       // Only a whole-suite run stands for the suite (a single file's run must not look fast).
       const whole = files.size >= 20 || process.env.HOMELAB_TIMINGS_FILE !== undefined;
       // The unit of the suite's targets, measured on the same machine right after the suite (the
@@ -79,7 +83,14 @@ class Timings extends Mocha.reporters.Spec {
         passes: stats.passes,
         failures: stats.failures,
         pending: stats.pending,
-        files: [...files].map(([file, f]) => ({ file, ...f })).sort((a, b) => b.ms - a.ms),
+        ...(cpu ? { cpuMs: Math.round(cpu.totalMs) } : {}),
+        files: [...files]
+          .map(([file, f]) => ({
+            file,
+            ...f,
+            ...(cpu?.files.has(file) ? { cpuMs: Math.round(cpu.files.get(file)!) } : {}),
+          }))
+          .sort((a, b) => b.ms - a.ms),
         tests: tests.sort((a, b) => b.ms - a.ms),
       };
       if (whole) {
@@ -102,13 +113,38 @@ function write(file: string, result: SuiteTimings): void {
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/**
+ * The CPU the run's test files cost (test/support/cpuTimes.ts wrote it, per file and process) and
+ * the run's total: those plus this process's own. Undefined when nothing was written (no /proc, or
+ * mocha without the project's configuration). The run's file is removed once read.
+ */
+function collectCpu(): { files: Map<string, number>; totalMs: number } | undefined {
+  // Only the run this process started (.mocharc.cjs names it after its pid): a mocha a test starts
+  // inherits the variable and must not take its parent's figures.
+  if (!process.env.TESTS_CPU_RUN?.startsWith(`${process.pid}-`)) return undefined;
+  const file = cpuFile();
+  if (!file || !fs.existsSync(file)) return undefined;
+  const files = new Map<string, number>();
+  for (const line of fs.readFileSync(file, "utf8").split("\n").filter(Boolean)) {
+    const { file: f, cpuMs } = JSON.parse(line) as { file: string; cpuMs: number };
+    files.set(f, (files.get(f) ?? 0) + cpuMs);
+  }
+  fs.rmSync(file, { force: true });
+  const own = process.cpuUsage();
+  const totalMs = [...files.values()].reduce((a, b) => a + b, 0) + (own.user + own.system) / 1000;
+  return { files, totalMs };
+}
+
 function summary(r: SuiteTimings, full: boolean): string {
   const lines = [
     "",
     `  suite: ${r.passes} passing, ${r.failures} failing, ${r.pending} pending in ${s(r.wallMs)} wall on ${r.cpus} CPUs` +
       (r.sdkLoadMs
         ? ` = ${(r.wallMs / r.sdkLoadMs).toFixed(1)}x the SDK load (${r.cold ? "cold" : "warm"})`
-        : ""),
+        : "") +
+      (r.cpuMs === undefined
+        ? ""
+        : `, ${s(r.cpuMs)} CPU (user + system, the processes tests started included)`),
     `  ten slowest tests (hooks of ${s(100)} or more included):`,
     ...r.tests
       .slice(0, 10)
@@ -120,6 +156,14 @@ function summary(r: SuiteTimings, full: boolean): string {
     lines.push("  slowest files (tests and hooks, summed):");
     for (const f of r.files.slice(0, 15))
       lines.push(`    ${s(f.ms).padStart(7)}  ${String(f.tests).padStart(4)} tests  ${f.file}`);
+    const byCpu = r.files.filter((f) => f.cpuMs !== undefined).sort((a, b) => b.cpuMs! - a.cpuMs!);
+    if (byCpu.length > 0) {
+      lines.push(
+        "  costliest files in CPU (the processes they started included; a loaded machine moves these least):",
+      );
+      for (const f of byCpu.slice(0, 15))
+        lines.push(`    ${s(f.cpuMs!).padStart(7)}  ${String(f.tests).padStart(4)} tests  ${f.file}`);
+    }
   } else lines.push("  (npm run test:timings names the slowest files too)");
   // The plain closing line CI runners read, alone on its line.
   lines.push("", `tests: ${r.passes} passed, ${r.failures} failed, ${r.pending} skipped`);

@@ -376,10 +376,28 @@ describe("rendering with the real Helm", function () {
     process.env.CI = "true";
     try {
       const r = await rendered(stackFileVariants()[0]);
-      await assert.rejects(
-        renderExport(r.synth.export, { chartCache: empty }),
-        /not in the chart cache .* and CI never pulls/,
-      );
+      // Every archive the stack needs is named, each with the command that fetches it: not the first.
+      const archives = [
+        ...new Set(
+          r.synth.export.deployment.resources
+            .filter((x) => x.type === "kubernetes:helm.sh/v3:Release")
+            .map((x) => `${x.inputs.chart}-${x.inputs.version}.tgz`),
+        ),
+      ];
+      assert.ok(archives.length > 1, "the stack renders several charts");
+      await assert.rejects(renderExport(r.synth.export, { chartCache: empty }), (e: Error) => {
+        assert.ok(e instanceof ChartCacheError);
+        assert.match(
+          e.message,
+          new RegExp(
+            `lacks ${archives.length} of the ${archives.length} chart archives this stack renders \\(and CI never pulls\\)`,
+          ),
+        );
+        assert.deepEqual(e.missing.map((m) => m.archive).sort(), [...archives].sort());
+        for (const a of archives) assert.ok(e.message.includes(a), `${a} named in: ${e.message}`);
+        assert.equal(e.message.match(/helm pull --repo /g)?.length, archives.length, e.message);
+        return true;
+      });
     } finally {
       if (saved === undefined) delete process.env.CI;
       else process.env.CI = saved;

@@ -4,7 +4,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { chartCacheDir, helmBinary } from "../../synth/render/helm";
 import type { StackExport } from "../../synth/synthesize";
-import { ROOT, tmpDir } from "../support/helpers";
+import { compiled, ROOT, tmpDir } from "../support/helpers";
 
 /**
  * The render cache (synth/render/template.ts): renders are kept on disk by chart digest, values and
@@ -60,20 +60,20 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     fs.chmodSync(helm, 0o755);
   });
 
-  /** Renders in a fresh process; returns the objects' chart labels and how many `helm template` ran. */
+  /** Renders in a fresh process (the compiled module, no loader); returns the objects' chart labels and how many `helm template` ran. */
   function render(values: Record<string, unknown>): { charts: string[]; templates: number } {
     const file = path.join(dir, "export.json");
     fs.writeFileSync(file, JSON.stringify(exportWith(values)));
     fs.writeFileSync(log, "");
     const code = `
-      const { renderExport } = require(${JSON.stringify(path.join(ROOT, "synth/render/render.ts"))});
+      const { renderExport } = require(${JSON.stringify(compiled("synth/render/render.ts"))});
       const exp = JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"));
       renderExport(exp, { helm: ${JSON.stringify(helm)}, chartCache: ${JSON.stringify(charts)},
         cacheDir: ${JSON.stringify(cache)}, pull: false }).then((r) => {
         if (r[0].error) throw new Error(r[0].error);
         console.log(JSON.stringify(r[0].objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "")));
       }).catch((e) => { console.error(e); process.exit(1); });`;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const templates = fs
       .readFileSync(log, "utf8")

@@ -11,7 +11,7 @@ import { withRenderedObjects } from "../../synth/render/objects";
 import { renderExport } from "../../synth/render/render";
 import type { RawObject, ReleaseRender } from "../../synth/render/types";
 import type { StackExport } from "../../synth/synthesize";
-import { ROOT, tmpDir, tsNode } from "../support/helpers";
+import { ROOT, tmpDir, compiledCli } from "../support/helpers";
 import { assertRendered, rendered, variant } from "../support/rendered";
 import { podSpecOf } from "../../checks/objects";
 
@@ -147,7 +147,7 @@ describe("the budget `npm run synth` prints equals the requests measured on the 
   let printed: string;
   before(() => {
     out = tmpDir("synth-budget");
-    const r = spawnSync(process.execPath, tsNode("cli/synth.ts", "--all", "--out", out), {
+    const r = spawnSync(process.execPath, compiledCli("cli/synth.ts", "--all", "--out", out), {
       encoding: "utf8",
       cwd: ROOT,
     });

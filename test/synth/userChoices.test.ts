@@ -35,7 +35,8 @@ function stackFile(dir: string, stack: string, base: string, extra: Record<strin
 const CHOICES = {
   alerting: { receivers: SEVEN },
   grafana: { ingress: INGRESS },
-  chartValues: { grafana: { replicas: 2 } },
+  // A value the schema does not name (grafana chart 12.3.1 values.yaml `revisionHistoryLimit: 10`).
+  chartValues: { grafana: { revisionHistoryLimit: 3 } },
 };
 
 interface Run {
@@ -80,7 +81,12 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
 
   it("synthesizes (exit 0) and the summary lists the override in force", () => {
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-    assert.match(ok.stdout, /chart values overrides in force \(chartValues\): grafana\.replicas/);
+    assert.match(ok.stdout, /chart values overrides in force \(chartValues\): grafana\.revisionHistoryLimit/);
+    // The last line gives the exit status and its reasons.
+    assert.match(
+      ok.stdout.trimEnd().split("\n").pop()!,
+      /^choices: pass \(exit 0\): the rendered objects and the policy pass$/,
+    );
   });
 
   it("every receiver is in the rendered Alertmanager configuration, which amtool accepts", function () {
@@ -104,7 +110,7 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 
-  it("the Ingress carries the host, a NetworkPolicy admits Grafana's pods from the controller's namespace, Grafana runs 2 replicas", () => {
+  it("the Ingress carries the host, a NetworkPolicy admits Grafana's pods from the controller's namespace, Grafana keeps 3 old ReplicaSets", () => {
     const objects = objectsOf(ok);
     const ingress = objects.find((o) => o.kind === "Ingress" && o.metadata.name === "grafana");
     assert.ok(ingress, "an Ingress for Grafana");
@@ -128,7 +134,7 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
       "no rule admits anywhere any more",
     );
     const grafana = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "grafana");
-    assert.equal(grafana.spec.replicas, 2);
+    assert.equal(grafana.spec.revisionHistoryLimit, 3);
     const ini = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "grafana").data[
       "grafana.ini"
     ];
@@ -157,15 +163,21 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
     );
   });
 
-  const refusals: [string, string, Record<string, unknown>, RegExp][] = [
+  // Each refusal: the finding, and the chartValues key behind it (when one is).
+  const refusals: [string, string, Record<string, unknown>, RegExp[], string[]][] = [
     [
-      "a privileged Grafana container",
+      // One run for two refusals of one chart: each names its own key, not the other.
+      "a privileged Grafana container and two Grafana replicas",
       "staging",
       {
         ...CHOICES,
         chartValues: { grafana: { replicas: 2, containerSecurityContext: { privileged: true } } },
       },
-      /\[pod-security\] Deployment monitoring\/grafana .*enforces baseline, which refuses this pod: container grafana: privileged/,
+      [
+        /\[pod-security\] Deployment monitoring\/grafana .*enforces baseline, which refuses this pod: container grafana: privileged\n {6}from the stack's chart values override chartValues\.grafana\.containerSecurityContext\.privileged:/,
+        /\[mandatory\] grafana-replicas-share-no-state: kubernetes:helm\.sh\/v3:Release "grafana": values\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\).*\n {6}from the stack's chart values override chartValues\.grafana\.replicas:/,
+      ],
+      ["chartValues.grafana.containerSecurityContext.privileged", "chartValues.grafana.replicas"],
     ],
     [
       "an amd64-only image on the Pi nodes",
@@ -175,23 +187,53 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
           grafana: { image: { registry: "docker.io", repository: "example/grafana-amd64-only", tag: "1.0" } },
         },
       },
-      /\[mandatory\] arm64-images: .*Deployment grafana can run on pool pi5.*example\/grafana-amd64-only is not known to publish linux\/arm64/,
+      [
+        /\[mandatory\] arm64-images: .*Deployment grafana can run on pool pi5.*example\/grafana-amd64-only is not known to publish linux\/arm64/,
+      ],
+      [],
     ],
     [
       "Loki without its delete store",
       "staging",
       { chartValues: { loki: { loki: { compactor: { delete_request_store: null } } } } },
-      /\[mandatory\] loki-retention-needs-delete-store: kubernetes:helm\.sh\/v3:Release "loki": values\.loki\.compactor\.retention_enabled is true but delete_request_store is empty/,
+      [
+        /\[mandatory\] loki-retention-needs-delete-store: kubernetes:helm\.sh\/v3:Release "loki": values\.loki\.compactor\.retention_enabled is true but delete_request_store is empty/,
+      ],
+      ["chartValues.loki.loki.compactor.delete_request_store"],
     ],
   ];
-  for (const [what, base, extra, message] of refusals)
-    it(`refuses ${what} set through chartValues (exit 1, the finding named)`, () => {
+  const runs = new Map<string, Run>();
+  for (const [what, base, extra, messages, keys] of refusals)
+    it(`refuses ${what} set through chartValues (exit 1, the finding and its chartValues key named, the last line says FAIL)`, () => {
       const stack = `refused-${base}-${what.split(" ").pop()}`;
       stackFile(dir, stack, base, extra);
       const r = runSynth(dir, stack);
+      runs.set(what, r);
       assert.equal(r.status, 1, r.stdout + r.stderr);
-      assert.match(r.stdout + r.stderr, message);
+      for (const message of messages) assert.match(r.stdout + r.stderr, message);
+      for (const key of keys)
+        assert.ok(
+          (r.stdout + r.stderr).includes(`from the stack's chart values override ${key}:`),
+          r.stdout + r.stderr,
+        );
+      assert.match(r.stdout.trimEnd().split("\n").pop()!, new RegExp(`^${stack}: FAIL \\(exit 1\\): `));
     });
+
+  it("Loki without its delete store is one message naming the release's values, the rendered ConfigMap and the container's config", () => {
+    const r = runs.get("Loki without its delete store");
+    assert.ok(r, "the refusal above ran");
+    const all = r.stdout + r.stderr;
+    assert.equal(
+      all.match(/delete_request_store is empty|without compactor\.delete_request_store/g)?.length,
+      1,
+      all,
+    );
+    assert.match(
+      all,
+      /the same mistake, also seen at: \[loki-retention-needs-delete-store\] kubernetes:core\/v1:ConfigMap "loki\/monitoring\/loki"; \[engine-config\] StatefulSet monitoring\/loki \(release loki\) container loki/,
+    );
+    assert.match(r.stdout, /policy: FAIL \(1 mandatory, 0 advisory\)/);
+  });
 });
 
 describe("receiver credentials never appear in plain text", function () {

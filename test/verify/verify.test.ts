@@ -24,7 +24,7 @@ import { serviceOf } from "../../verify/reach";
 import { promisedJobs } from "../../cli/verifyJobs";
 import { expectationsFor } from "../../verify/expect";
 import type { Report } from "../../verify/types";
-import { config, requireTool, ROOT, tmpDir, tsNode } from "../support/helpers";
+import { config, requireTool, ROOT, tmpDir, compiledCli } from "../support/helpers";
 import { freePort, startServer, until, type Server } from "../support/servers";
 
 const JOBS = ["prometheus", "victoriametrics", "alertmanager", "loki-canary"];
@@ -802,7 +802,7 @@ describe("verify: arguments, shapes and judgments without servers", () => {
   });
 
   it("the npm script: a stack file that does not exist exits 2 with one line", () => {
-    const r = spawnSync(process.execPath, tsNode("cli/verify.ts", "--stack", "nope"), {
+    const r = spawnSync(process.execPath, compiledCli("cli/verify.ts", "--stack", "nope"), {
       cwd: ROOT,
       encoding: "utf8",
     });

@@ -21,6 +21,7 @@
  *   has the answer per key (column `go_duration`).
  */
 import * as path from "path";
+import { MISTAKES } from "@homelab-observability/contract";
 import { readReferenceFile, referenceDataDir } from "../reference";
 
 export type Engine = "loki" | "mimir";
@@ -171,6 +172,8 @@ export interface EngineRule {
   source: string;
   /** What is wrong with a parsed config, or undefined. */
   problem(config: unknown): string | undefined;
+  /** The mistake's key when the pack reports the same mistake (contract/mistakes.ts MISTAKES). */
+  mistake?: string;
 }
 
 function at(config: unknown, path: string): unknown {
@@ -186,6 +189,7 @@ export const ENGINE_RULES: readonly EngineRule[] = [
   {
     engine: "loki",
     source: "grafana/loki v3.7.6 pkg/compactor/config.go:107-110 (Config.Validate)",
+    mistake: MISTAKES.lokiDeleteStore,
     problem: (config) =>
       at(config, "compactor.retention_enabled") === true && !at(config, "compactor.delete_request_store")
         ? 'compactor.retention_enabled is true without compactor.delete_request_store: Loki stops at start ("compactor.delete-request-store should be configured when retention is enabled"); set it to the object store the schema writes to'
@@ -292,6 +296,8 @@ export interface FieldProblem {
   path: string;
   severity: "error" | "warning";
   message: string;
+  /** The mistake (contract/mistakes.ts MISTAKES) when the pack reports it too. */
+  mistake?: string;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -447,7 +453,13 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
   for (const rule of ENGINE_RULES)
     if (rule.engine === ref.engine) {
       const problem = rule.problem(config);
-      if (problem) problems.push({ path: "", severity: "error", message: `${problem} (${rule.source})` });
+      if (problem)
+        problems.push({
+          path: "",
+          severity: "error",
+          message: `${problem} (${rule.source})`,
+          ...(rule.mistake ? { mistake: rule.mistake } : {}),
+        });
     }
   return problems;
 }

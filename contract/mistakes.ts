@@ -1,0 +1,35 @@
+/**
+ * One mistake, one message. A mistake often shows in several places: Loki's compactor settings in
+ * a release's values, in the ConfigMap the chart renders from them and in the config the Loki
+ * container reads; a node pool's requests in the pool's row of the budget and in the total when
+ * the pool is the only one. The pack and the rendered-object checks each see one place. A finding
+ * that knows its cause gives it as a key made here, the same key on both sides, and the synthesis
+ * prints every finding of one cause as one message naming every place (synth/report.ts
+ * `mergeProblems`).
+ */
+
+/** The mistakes both the pack and the rendered-object checks report, by the key both use. */
+export const MISTAKES = {
+  /** Loki's compactor retention without a usable `delete_request_store`: Loki stops at start. */
+  lokiDeleteStore: "loki-delete-store",
+} as const;
+
+/**
+ * The key of one mistake at one origin: the resource the mistake comes from (a Helm release's URN
+ * for its values and for every object it renders; the resource itself otherwise) or, for a
+ * mistake of the whole stack, what it is about (the node pools a budget row covers).
+ */
+export function causeKey(mistake: string, origin: string): string {
+  return `${mistake}@${origin}`;
+}
+
+/** A rendered object's URN, as the offline synthesis names it: `<release type>$<object type>::...`. */
+const RENDERED_FROM_RELEASE = "kubernetes:helm.sh/v3:Release$";
+
+/**
+ * Where a resource's settings come from: the Helm release that rendered it (its parent, when its
+ * URN says it is a rendered object of a release), else the resource itself.
+ */
+export function originOf(urn: string, parent: string | undefined): string {
+  return parent && urn.includes(RENDERED_FROM_RELEASE) ? parent : urn;
+}

@@ -1,0 +1,132 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { exportFiles, ExportFilesError, expandPattern, sideFileReason } from "../../cli/exportFiles";
+import { release } from "../support/policyCases";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * `npm run policy:check` over what `npm run synth` writes: a folder or a pattern, each stack export
+ * judged (with its rendered objects), every other file listed with why it was skipped.
+ */
+
+/** A minimal stack export holding `resources`. */
+const exportOf = (resources: unknown[]) => JSON.stringify({ version: 3, deployment: { resources } });
+const STACK = {
+  urn: "urn:pulumi:s::homelab-observability::pulumi:pulumi:Stack::homelab-observability-s",
+  type: "pulumi:pulumi:Stack",
+  custom: false,
+};
+
+/** A folder as `npm run synth --all --out` leaves it, plus a stray JSON file. */
+function synthOut(): string {
+  const dir = tmpDir("policy-check");
+  fs.writeFileSync(path.join(dir, "good.json"), exportOf([STACK]));
+  fs.writeFileSync(path.join(dir, "good.rendered.json"), JSON.stringify({ releases: [], raw: [] }));
+  fs.writeFileSync(path.join(dir, "good.adopted.json"), JSON.stringify({ imports: [], reads: [] }));
+  // Loki with retention and no delete store: a mandatory violation.
+  fs.writeFileSync(
+    path.join(dir, "bad.json"),
+    exportOf([STACK, release("loki", { loki: { compactor: { retention_enabled: true } } })]),
+  );
+  fs.writeFileSync(path.join(dir, "notes.json"), JSON.stringify({ hello: "world" }));
+  fs.writeFileSync(path.join(dir, "README.md"), "not json\n");
+  return dir;
+}
+
+describe("policy:check: which files it judges", () => {
+  it("a folder: each .json directly in it, the files synth writes beside an export skipped with why", () => {
+    const dir = synthOut();
+    const r = exportFiles([dir]);
+    assert.deepEqual(
+      r.candidates.map((c) => [path.basename(c.file), c.named]),
+      [
+        ["bad.json", false],
+        ["good.json", false],
+        ["notes.json", false],
+      ],
+    );
+    assert.deepEqual(
+      r.skipped.map((s) => path.basename(s.file)),
+      ["good.adopted.json", "good.rendered.json"],
+    );
+    assert.match(
+      r.skipped[0].why,
+      /imports and reads npm run synth records beside .*good\.json: not a stack export/,
+    );
+    assert.match(r.skipped[1].why, /rendered objects .* beside .*good\.json: judged with that export/);
+  });
+
+  it("a pattern, in the file name or in a folder's name, matches as a shell would", () => {
+    const dir = synthOut();
+    assert.deepEqual(
+      expandPattern(path.join(dir, "g*.json")).map((f) => path.basename(f)),
+      ["good.adopted.json", "good.json", "good.rendered.json"],
+    );
+    const tree = tmpDir("policy-check-tree");
+    for (const d of ["a1", "a2", "b1"]) {
+      fs.mkdirSync(path.join(tree, d));
+      fs.writeFileSync(path.join(tree, d, "x.json"), "{}");
+    }
+    assert.deepEqual(
+      expandPattern(path.join(tree, "a?", "*.json")).map((f) => path.relative(tree, f)),
+      [path.join("a1", "x.json"), path.join("a2", "x.json")],
+    );
+    const r = exportFiles([path.join(dir, "*.json"), path.join(dir, "good.json")]);
+    assert.equal(r.candidates.filter((c) => c.file.endsWith("good.json")).length, 1, "each file once");
+  });
+
+  it("a rendered file named on the command line is skipped with why; the export beside it is judged", () => {
+    const dir = synthOut();
+    const r = exportFiles([path.join(dir, "good.rendered.json"), path.join(dir, "good.json")]);
+    assert.deepEqual(
+      r.candidates.map((c) => [path.basename(c.file), c.named]),
+      [["good.json", true]],
+    );
+    assert.equal(r.skipped.length, 1);
+    assert.equal(sideFileReason(path.join(dir, "x.json")), undefined);
+  });
+
+  it("a path that names nothing is an error naming it", () => {
+    const dir = synthOut();
+    assert.throws(() => exportFiles([path.join(dir, "nope.json")]), ExportFilesError);
+    assert.throws(() => exportFiles([path.join(dir, "zz*.json")]), /the pattern matches no file/);
+    const empty = tmpDir("policy-check-empty");
+    assert.throws(() => exportFiles([empty]), /a folder without a \.json file/);
+  });
+});
+
+describe("policy:check over synth's out folder", function () {
+  this.timeout(60000);
+  it("judges each export, lists each skipped file and why, and ends with the exit status", () => {
+    const dir = synthOut();
+    // The built CLI, as `npm run policy:check` runs it (npm test builds first).
+    const r = spawnSync(process.execPath, [path.join(ROOT, "dist/cli/policyCheck.js"), dir], {
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const lines = r.stdout.trimEnd().split("\n");
+    for (const [file, why] of [
+      ["good.rendered.json", "the rendered objects"],
+      ["good.adopted.json", "the imports and reads"],
+      ["notes.json", "not a `pulumi stack export` file"],
+    ])
+      assert.ok(
+        lines.some((l) => l.startsWith(`skipped ${path.join(dir, file)}: ${why}`)),
+        `${file} skipped with why:\n${r.stdout}`,
+      );
+    assert.ok(
+      lines.includes(`${path.join(dir, "good.json")}: policy: pass (0 mandatory, 0 advisory)`),
+      r.stdout,
+    );
+    assert.match(
+      r.stdout,
+      /\[mandatory\] loki-retention-needs-delete-store: kubernetes:helm\.sh\/v3:Release "loki"/,
+    );
+    assert.equal(
+      lines.pop(),
+      `policy:check: FAIL (exit 1): 1 of 2 exports failed: ${path.join(dir, "bad.json")}`,
+    );
+  });
+});
