@@ -24,7 +24,7 @@ export function consumerStorage(
   if (!p) throw new Error(`consumerStorage: the bucket plan has no buckets for ${consumer}`);
   // Garage's keys, like MinIO's users, land in the program's credential Secret; Garage answers
   // path-style requests always and signs for its own s3_region only (config/schema.ts garageStore).
-  if (store.type === "garage")
+  if (store.type === "garage" || store.type === "minio")
     return {
       kind: "s3",
       consumer,
@@ -32,21 +32,15 @@ export function consumerStorage(
       region: store.region,
       plainHttp: store.endpoint.startsWith("http://"),
       skipVerify: store.endpoint.startsWith("https://") && store.insecure,
-      pathStyle: true,
+      pathStyle: store.type === "garage" ? true : store.pathStyle,
       locations: p.locations,
-      envFrom: [{ secretRef: { name: credentialSecretName(consumer) } }],
-    };
-  if (store.type === "minio")
-    return {
-      kind: "s3",
-      consumer,
-      endpoint: store.endpoint,
-      region: store.region,
-      plainHttp: store.endpoint.startsWith("http://"),
-      skipVerify: store.endpoint.startsWith("https://") && store.insecure,
-      pathStyle: store.pathStyle,
-      locations: p.locations,
-      envFrom: [{ secretRef: { name: p.existingSecret ?? credentialSecretName(consumer) } }],
+      envFrom: [
+        {
+          secretRef: {
+            name: (store.type === "minio" ? p.existingSecret : undefined) ?? credentialSecretName(consumer),
+          },
+        },
+      ],
     };
   const claim = obcName(consumer);
   return {
