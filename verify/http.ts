@@ -64,12 +64,7 @@ export async function requestJson(url: string, opts: RequestOptions = {}): Promi
       signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const why =
-      (e as Error).name === "TimeoutError"
-        ? `no answer within ${(opts.timeoutMs ?? 10_000) / 1000} s`
-        : (cause?.code ?? cause?.message ?? (e as Error).message);
-    throw new ApiError(`${shown}: unreachable (${why})`);
+    throw new ApiError(`${shown}: unreachable (${unreachable(e, opts.timeoutMs)})`);
   }
   const text = await res.text();
   let json: any;
@@ -116,6 +111,14 @@ export async function instantQuery(
 export const tenantHeaders = (tenant?: string): Record<string, string> =>
   tenant ? { "X-Scope-OrgID": tenant } : {};
 
+/** Why a request got no answer: the timeout, or the network error's code (ECONNREFUSED, ...). */
+function unreachable(e: unknown, timeoutMs = 10_000): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return (e as Error).name === "TimeoutError"
+    ? `no answer within ${timeoutMs / 1000} s`
+    : (cause?.code ?? cause?.message ?? (e as Error).message);
+}
+
 /** Fetches `url` and returns its status and text, whatever the status; unreachable is an ApiError naming the URL (redacted). */
 export async function requestText(
   url: string,
@@ -128,12 +131,7 @@ export async function requestText(
     });
     return { status: res.status, text: await res.text() };
   } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const why =
-      (e as Error).name === "TimeoutError"
-        ? `no answer within ${(opts.timeoutMs ?? 10_000) / 1000} s`
-        : (cause?.code ?? cause?.message ?? (e as Error).message);
-    throw new ApiError(`${redact(url)}: unreachable (${why})`);
+    throw new ApiError(`${redact(url)}: unreachable (${unreachable(e, opts.timeoutMs)})`);
   }
 }
 
