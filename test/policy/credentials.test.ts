@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { mayHoldCredential } from "../../policy/credentials";
+import { SECRET_SIG_KEY } from "@homelab-observability/contract";
+import { CREDENTIAL_WORDS, mayHoldCredential } from "../../policy/credentials";
 import { fails, passes, release, res, secret, v4Chart, workload } from "../support/policyCases";
 
 const P = "no-plaintext-credentials";
@@ -378,4 +379,65 @@ describe("policy (credentials): the text filter before a ConfigMap's text is par
   for (const t of none)
     it(`skips ${JSON.stringify(t)}, which can hold no credential`, () =>
       assert.equal(mayHoldCredential(t), false));
+  // The filter searches its words in several passes (for speed); judged against the plainest
+  // statement of what it must find: one case-insensitive alternation of the words, each where a key
+  // or an env name ends after it (`_url` only after a letter), `://` with user info after it, or the
+  // signature as it is.
+  const plain = (text: string): boolean => {
+    if (text.includes(SECRET_SIG_KEY)) return true;
+    const words = new RegExp(CREDENTIAL_WORDS.join("|"), "gi");
+    for (let m = words.exec(text); m; m = words.exec(text)) {
+      const rest = text.slice(m.index + m[0].length);
+      if (m[0] === "://" ? /^[^/?#\s@]+@/.test(rest) : /^[\w-]*["']?\s*(?:[:=,}\]\n]|$)/.test(rest)) {
+        if (m[0].toLowerCase() === "_url" && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
+        return true;
+      }
+    }
+    return false;
+  };
+  it("finds every word in any case, as one alternation of them would", () => {
+    for (const w of ["pass", "secret", "token", "key", "credential", "_url", "://"])
+      assert.ok(CREDENTIAL_WORDS.includes(w), `the filter looks for ${w}`);
+    // Pieces that make and break findings, strung at random (a fixed seed: the same strings each run).
+    const pieces = [
+      ...CREDENTIAL_WORDS.flatMap((w) => [w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1)]),
+      "paSSecret",
+      "secreToken",
+      "a",
+      "Z",
+      "_",
+      "-",
+      ":",
+      "=",
+      ",",
+      "}",
+      "]",
+      "\n",
+      " ",
+      '"',
+      "'",
+      "/",
+      "@",
+      "?",
+      "u:p@",
+      "$",
+      "{",
+      "x",
+      "9",
+      SECRET_SIG_KEY,
+      SECRET_SIG_KEY.toUpperCase(),
+    ];
+    let seed = 51;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let holding = 0;
+    for (let i = 0; i < 2000; i++) {
+      let t = "";
+      for (let n = Math.floor(next() * 8); n >= 0; n--) t += pieces[Math.floor(next() * pieces.length)];
+      const want = plain(t);
+      holding += want ? 1 : 0;
+      assert.equal(mayHoldCredential(t), want, JSON.stringify(t));
+    }
+    // Both answers were tried many times.
+    assert.ok(holding > 200 && holding < 1800, `${holding} of 2000 hold a word`);
+  });
 });
