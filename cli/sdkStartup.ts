@@ -14,7 +14,8 @@ import Module from "module";
  * nothing and the commands take the slower, plain start. Import it first, before any SDK module;
  * `pulumi up` never loads it. Removing it costs start-up time only. It also spares the per-promise
  * stack text the SDK formats but reads only when PULUMI_DEBUG_PROMISE_LEAKS is set (see
- * lightenPromiseStacks).
+ * lightenPromiseStacks), and the protobuf messages every registration is turned into and read back
+ * from in process (see lightenStructs).
  */
 export const TESTED: Readonly<Record<string, string>> = {
   "@pulumi/pulumi": "3.270.0",
@@ -105,6 +106,93 @@ function lightenPromiseStacks(m: { debuggablePromise?: unknown; debugPromiseLeak
 }
 let lightened = false;
 
+/** google-protobuf's `struct_pb`, as the SDK requires it (with or without `.js`). */
+const STRUCT_PB = /google-protobuf[\\/]google[\\/]protobuf[\\/]struct_pb(\.js)?$/;
+let structsLightened = false;
+
+/**
+ * `Struct.fromJavaScript` and `toJavaScript` (google-protobuf google/protobuf/struct_pb.js) turn
+ * every resource's properties into a tree of protobuf messages and back: the SDK hands each
+ * registration to the monitor as a Struct (runtime/resource.js), the mock monitor reads it back
+ * and answers with another (runtime/mocks.js registerResource), and the SDK reads that. In process,
+ * under mocks, the messages are never sent: a tenth of a synthesis built and read them. Here a
+ * Struct made by fromJavaScript keeps the converted value as plain data instead, and toJavaScript
+ * returns a fresh copy of it; anything else that reads the Struct (getFieldsMap, serializeBinary,
+ * toObject, all through getFieldsMap) gets the real messages, built then. The conversion is the
+ * original's: keys in for-in order (own and inherited), read as string-sorted (jspb.Map sorts its
+ * keys), arrays by index, strings, numbers, booleans and null as they are; any other value (a
+ * function, undefined, a symbol, an object that is no Object) goes to the original, which throws
+ * "Unexpected struct type." for what it cannot hold, when fromJavaScript is called, as it does.
+ */
+function lightenStructs(pb: any): void {
+  const Struct = pb?.Struct;
+  const Value = pb?.Value;
+  if (
+    typeof Struct?.fromJavaScript !== "function" ||
+    typeof Struct.prototype?.toJavaScript !== "function" ||
+    typeof Struct.prototype?.getFieldsMap !== "function" ||
+    typeof Value?.fromJavaScript !== "function"
+  )
+    return;
+  const toJs = Struct.prototype.toJavaScript as (this: any) => Record<string, unknown>;
+  const fieldsMap = Struct.prototype.getFieldsMap as (this: any, noLazyCreate?: boolean) => any;
+  const valueFromJs = Value.fromJavaScript as (v: unknown) => any;
+  /** The plain value of each lightened Struct. */
+  const plainOf = new WeakMap<object, Record<string, unknown>>();
+  const plainValue = (v: unknown): unknown => {
+    switch (typeof v) {
+      case "string":
+      case "number":
+      case "boolean":
+        return v;
+      case "object":
+        if (v === null) return null;
+        if (v instanceof Array) {
+          const out: unknown[] = [];
+          for (let i = 0; i < v.length; i++) out.push(plainValue(v[i]));
+          return out;
+        }
+        if (v instanceof Object) return plainStruct(v);
+    }
+    return valueFromJs(v).toJavaScript();
+  };
+  const plainStruct = (obj: object): Record<string, unknown> => {
+    const keys: string[] = [];
+    for (const k in obj) keys.push(k);
+    keys.sort();
+    const out: Record<string, unknown> = {};
+    for (const k of keys) out[k] = plainValue((obj as Record<string, unknown>)[k]);
+    return out;
+  };
+  /** A deep copy of plain data (what plainStruct made). */
+  const copy = (v: unknown): unknown => {
+    if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) return v.map(copy);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
+    return out;
+  };
+  Struct.fromJavaScript = function (obj: object) {
+    const plain = plainStruct(obj);
+    const ret = new Struct();
+    plainOf.set(ret, plain);
+    return ret;
+  };
+  Struct.prototype.toJavaScript = function (this: object) {
+    const plain = plainOf.get(this);
+    return plain === undefined ? toJs.call(this) : copy(plain);
+  };
+  Struct.prototype.getFieldsMap = function (this: object, noLazyCreate?: boolean) {
+    const plain = plainOf.get(this);
+    if (plain !== undefined) {
+      plainOf.delete(this);
+      const map = fieldsMap.call(this);
+      for (const k of Object.keys(plain)) map.set(k, valueFromJs(plain[k]));
+    }
+    return fieldsMap.call(this, noLazyCreate);
+  };
+}
+
 /**
  * Installs the shortcut when the SDK versions installed under `root` are the tested ones; returns
  * whether it acts. HOMELAB_SDK_SHORTCUT=0 turns it off (to measure or rule it out).
@@ -124,6 +212,10 @@ export function installSdkShortcut(root: string): boolean {
       if (!lightened && request === DEBUGGABLE.request && inside?.startsWith(DEBUGGABLE.parentDir)) {
         lightened = true;
         lightenPromiseStacks(m);
+      }
+      if (!structsLightened && STRUCT_PB.test(request)) {
+        structsLightened = true;
+        lightenStructs(m);
       }
       return m;
     }

@@ -1,0 +1,102 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import { compiled, ROOT } from "../support/helpers";
+
+/**
+ * The shortcut's Struct conversion (cli/sdkStartup.ts lightenStructs): the SDK and the mock monitor
+ * turn every resource's properties into a protobuf Struct and back; with the shortcut a Struct keeps
+ * plain data and builds its messages only when something other than toJavaScript reads it. What
+ * comes out must be what the real messages give: each probe below is converted through the
+ * lightened path and through the messages (getFieldsMap builds them, and the Struct then reads
+ * them as the original does), and through the wire (serializeBinary, deserializeBinary).
+ */
+const STARTUP = compiled("cli/sdkStartup.ts");
+
+/** Runs `code` in a fresh node with the shortcut installed (or not, with HOMELAB_SDK_SHORTCUT=0). */
+function run(code: string, on = true): any {
+  const prelude = `const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});`;
+  const r = spawnSync(process.execPath, ["-e", prelude + code], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, HOMELAB_SDK_SHORTCUT: on ? "1" : "0" },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+const PROBE = `
+  const pb = require("google-protobuf/google/protobuf/struct_pb");
+  const { Struct, Value } = pb;
+  // What Value.fromJavaScript is asked for: the original asks it for every field when the Struct
+  // is made; the lightened Struct only when its messages are built.
+  let valueCalls = 0;
+  const valueFrom = Value.fromJavaScript;
+  Value.fromJavaScript = function (v) { valueCalls++; return valueFrom.call(this, v); };
+  const inherited = Object.create({ inheritedKey: "from the prototype" });
+  inherited.own = 1;
+  const noProto = Object.create(null);
+  noProto.z = "no prototype";
+  const withExtra = [1, 2];
+  withExtra.extra = "not an index";
+  const probes = {
+    nested: { b: 1, a: { z: true, y: [1, { d: null, c: "x" }] }, "10": 3, "2": 4, B: "", "é": 6, _: -0 },
+    inherited: { inherited },
+    odd: { date: new Date(0), noProto, withExtra, nan: NaN, big: 1e308 },
+    empty: {},
+  };
+  const text = (v) => JSON.stringify(v, (k, x) => (Object.is(x, -0) ? "-0" : Number.isNaN(x) ? "NaN" : x));
+  const out = { installed, made: {}, built: {}, wire: {}, valueCallsMaking: 0, errors: [], fresh: undefined };
+  for (const [name, value] of Object.entries(probes)) {
+    const before = valueCalls;
+    const s = Struct.fromJavaScript(value);
+    out.valueCallsMaking += valueCalls - before;
+    out.made[name] = text(s.toJavaScript());
+    out.wire[name] = text(Struct.deserializeBinary(Struct.fromJavaScript(value).serializeBinary()).toJavaScript());
+    s.getFieldsMap();
+    out.built[name] = text(s.toJavaScript());
+  }
+  for (const bad of [{ f: undefined }, { f: () => 1 }, { f: [1, , 3] }, { f: Symbol("s") }])
+    try { Struct.fromJavaScript(bad); out.errors.push("none"); } catch (e) { out.errors.push(e.message); }
+  const s = Struct.fromJavaScript({ a: { b: [1] } });
+  const one = s.toJavaScript();
+  one.a.b.push(2);
+  out.fresh = text(s.toJavaScript());
+  console.log(JSON.stringify(out));`;
+
+describe("the SDK start-up shortcut: protobuf Structs as plain data (cli/sdkStartup.ts)", function () {
+  this.timeout(30000);
+  let on: any;
+  let off: any;
+  before(() => {
+    on = run(PROBE);
+    off = run(PROBE, false);
+  });
+
+  it("acts: a Struct is made without a message per value, and only for the tested SDK", () => {
+    assert.equal(on.installed, true);
+    assert.equal(on.valueCallsMaking, 0);
+    // Without the shortcut the original makes one message per field of every probe.
+    assert.equal(off.installed, false);
+    assert.ok(off.valueCallsMaking > 10, `${off.valueCallsMaking} Value messages`);
+  });
+
+  it("gives what the real messages give: keys sorted, inherited keys, -0, NaN, arrays by index, dates as {}", () => {
+    assert.deepEqual(on.made, on.built);
+    assert.deepEqual(on.made, off.made);
+    assert.deepEqual(on.wire, off.wire);
+    // Sorted as jspb.Map sorts string keys; integer keys first, as JavaScript objects keep them.
+    assert.equal(
+      on.made.nested,
+      '{"2":4,"10":3,"B":"","_":"-0","a":{"y":[1,{"c":"x","d":null}],"z":true},"b":1,"é":6}',
+    );
+  });
+
+  it("refuses what a Struct cannot hold when it is made, with the original's message", () => {
+    assert.deepEqual(on.errors, off.errors);
+    assert.deepEqual(on.errors, Array(4).fill("Unexpected struct type."));
+  });
+
+  it("hands out a fresh copy each time: a caller's change is not seen by the next", () => {
+    assert.equal(on.fresh, '{"a":{"b":[1]}}');
+  });
+});
