@@ -23,6 +23,34 @@ export const TESTED: Readonly<Record<string, string>> = {
 };
 
 const below = (p: string) => p.split("/").join(path.sep);
+/** The API groups @pulumi/kubernetes 4.34.2 requires in index.js and yaml/yaml.js. */
+const K8S_GROUPS = [
+  "admissionregistration",
+  "apiextensions",
+  "apiregistration",
+  "apps",
+  "auditregistration",
+  "autoscaling",
+  "batch",
+  "certificates",
+  "coordination",
+  "core",
+  "discovery",
+  "events",
+  "extensions",
+  "flowcontrol",
+  "lifecycle",
+  "meta",
+  "networking",
+  "node",
+  "policy",
+  "rbac",
+  "resource",
+  "scheduling",
+  "settings",
+  "storage",
+  "storagemigration",
+];
 /**
  * Per SDK module (path below node_modules), the requests it gets lazily, each required at load but
  * used only inside functions a synthesis never calls:
@@ -33,7 +61,11 @@ const below = (p: string) => p.split("/").join(path.sep);
  * - glob (@pulumi/kubernetes yaml/yaml.js): only `files` of a ConfigFile/ConfigGroup are globbed;
  * - gRPC and the generated clients: used only to connect to a real engine and to read
  *   `grpc.status` codes of a failed call; the mock monitor is called in process;
- * - the automation API and the provider server (index.js).
+ * - the automation API and the provider server (index.js);
+ * - @pulumi/kubernetes's API groups (index.js, and yaml/yaml.js, which helm/v3 loads): a program
+ *   uses a few of the 27 (core, apps, rbac, ...), and each loads, with the resource modules it
+ *   registers, when the program first reads it (`k8s.core.v1.Secret`); a resource reference can
+ *   only name a type whose group the program already read.
  */
 export const DEFERRED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   [below("@pulumi/pulumi/runtime/closure/parseFunction.js"), new Set(["../../typescript-shim"])],
@@ -52,7 +84,11 @@ export const DEFERRED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   [below("@pulumi/pulumi/runtime/invoke.js"), new Set(["@grpc/grpc-js"])],
   [below("@pulumi/pulumi/errors.js"), new Set(["@grpc/grpc-js"])],
   [below("@pulumi/pulumi/index.js"), new Set(["./automation", "./provider"])],
-  [below("@pulumi/kubernetes/yaml/yaml.js"), new Set(["glob"])],
+  [below("@pulumi/kubernetes/yaml/yaml.js"), new Set(["glob", ...K8S_GROUPS.map((g) => `../${g}`)])],
+  [
+    below("@pulumi/kubernetes/index.js"),
+    new Set([...K8S_GROUPS, "kustomize", "types", "yaml"].map((g) => `./${g}`)),
+  ],
 ]);
 
 /** The installed version of each SDK package the shortcut keys on, as seen from `root`. */

@@ -100,3 +100,31 @@ describe("the SDK start-up shortcut: protobuf Structs as plain data (cli/sdkStar
     assert.equal(on.fresh, '{"a":{"b":[1]}}');
   });
 });
+
+describe("the SDK start-up shortcut: @pulumi/kubernetes's API groups on first read (cli/sdkStartup.ts)", function () {
+  this.timeout(30000);
+  // Which API groups are loaded, and whether each group's version modules registered themselves
+  // for resource references (@pulumi/pulumi runtime/rpc.js getResourceModule).
+  const PROBE_GROUPS = `
+    const k8s = require("@pulumi/kubernetes");
+    const rpc = require("@pulumi/pulumi/runtime/rpc");
+    const loaded = (g) => Object.keys(require.cache).some((k) => k.endsWith(["@pulumi", "kubernetes", g, "index.js"].join(require("path").sep)));
+    const state = () => ({ batch: loaded("batch"), core: loaded("core"), registered: !!rpc.getResourceModule("kubernetes", "batch/v1") });
+    const before = state();
+    const job = typeof k8s.batch.v1.Job;
+    const release = typeof k8s.helm.v3.Release;
+    console.log(JSON.stringify({ installed, before, job, release, after: state() }));`;
+
+  it("loads a group when the program first reads it, registered as the SDK registers it", () => {
+    const on = run(PROBE_GROUPS);
+    assert.equal(on.installed, true);
+    assert.deepEqual(on.before, { batch: false, core: false, registered: false });
+    assert.equal(on.job, "function");
+    assert.equal(on.release, "function");
+    // Read: loaded and registered. Helm v3 (whose Chart loads yaml/yaml.js) loads no other group.
+    assert.deepEqual(on.after, { batch: true, core: false, registered: true });
+    // Without the shortcut every group loads with the package.
+    const off = run(PROBE_GROUPS, false);
+    assert.deepEqual(off.before, { batch: true, core: true, registered: true });
+  });
+});
