@@ -14,8 +14,9 @@ import Module from "module";
  * nothing and the commands take the slower, plain start. Import it first, before any SDK module;
  * `pulumi up` never loads it. Removing it costs start-up time only. It also spares the per-promise
  * stack text the SDK formats but reads only when PULUMI_DEBUG_PROMISE_LEAKS is set (see
- * lightenPromiseStacks), and the protobuf messages every registration is turned into and read back
- * from in process (see lightenStructs).
+ * lightenPromiseStacks), the protobuf messages every registration is turned into and read back
+ * from in process (see lightenStructs), and the source positions the mock monitor never reads
+ * (see skipStacksUnderMocks).
  */
 export const TESTED: Readonly<Record<string, string>> = {
   "@pulumi/pulumi": "3.270.0",
@@ -229,6 +230,34 @@ function lightenStructs(pb: any): void {
   };
 }
 
+let stacksSkipped = false;
+/** Files of @pulumi/pulumi, as a module's path below node_modules starts. */
+const PULUMI_DIR = below("@pulumi/pulumi/");
+
+/**
+ * `Resource.stackTrace` (@pulumi/pulumi resource.js), which every resource's constructor calls,
+ * formats a stack of unlimited depth and turns each frame into a file URL, for the source position
+ * a registration sends the engine (runtime/resource.js marshalSourcePosition, marshalStackTrace).
+ * The mock monitor never reads it (runtime/mocks.js registerResource reads the type, name, object,
+ * provider, custom flag, import ID and transforms), so under mocks the constructor gets no frames;
+ * with any other monitor the SDK's own function runs.
+ */
+function skipStacksUnderMocks(resourceModule: any, root: string): void {
+  const Resource = resourceModule?.Resource;
+  const stackTrace = Resource?.stackTrace;
+  if (typeof stackTrace !== "function") return;
+  let underMocks: (() => boolean) | undefined;
+  Resource.stackTrace = function (this: unknown, skip: number) {
+    underMocks ??= (() => {
+      const sdk = (m: string) => require(require.resolve(m, { paths: [root] }));
+      const state = sdk("@pulumi/pulumi/runtime/state");
+      const { MockMonitor } = sdk("@pulumi/pulumi/runtime/mocks");
+      return () => state.getStore().settings.monitor instanceof MockMonitor;
+    })();
+    return underMocks() ? [] : stackTrace.call(this, skip);
+  };
+}
+
 /**
  * Installs the shortcut when the SDK versions installed under `root` are the tested ones; returns
  * whether it acts. HOMELAB_SDK_SHORTCUT=0 turns it off (to measure or rule it out).
@@ -248,6 +277,10 @@ export function installSdkShortcut(root: string): boolean {
       if (!lightened && request === DEBUGGABLE.request && inside?.startsWith(DEBUGGABLE.parentDir)) {
         lightened = true;
         lightenPromiseStacks(m);
+      }
+      if (!stacksSkipped && inside?.startsWith(PULUMI_DIR) && typeof m?.Resource?.stackTrace === "function") {
+        stacksSkipped = true;
+        skipStacksUnderMocks(m, root);
       }
       if (!structsLightened && STRUCT_PB.test(request)) {
         structsLightened = true;

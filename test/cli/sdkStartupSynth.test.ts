@@ -128,3 +128,33 @@ describe("the SDK start-up shortcut: @pulumi/kubernetes's API groups on first re
     assert.deepEqual(off.before, { batch: true, core: true, registered: true });
   });
 });
+
+describe("the SDK start-up shortcut: no source positions for the mock monitor (cli/sdkStartup.ts)", function () {
+  this.timeout(30000);
+  // Frames Resource.stackTrace gives before and after the mock monitor is set, and what the mock
+  // monitor is handed for a resource (it reads its type, name and inputs, never the position).
+  const PROBE_STACKS = `
+    const pulumi = require("@pulumi/pulumi");
+    const frames = () => pulumi.Resource.stackTrace(0).length;
+    const before = frames();
+    const seen = [];
+    pulumi.runtime
+      .setMocks({ newResource: (a) => { seen.push([a.type, a.name, a.inputs]); return { id: "i", state: a.inputs }; }, call: () => ({}) }, "p", "s", false)
+      .then(async () => {
+        const mocked = frames();
+        const r = new pulumi.CustomResource("test:index:Thing", "thing", { a: 1 });
+        await new Promise((resolve) => r.urn.apply(resolve));
+        console.log(JSON.stringify({ installed, before, mocked, seen }));
+      });`;
+
+  it("gives the constructor no frames under mocks only; the mock monitor is handed the same resource", () => {
+    const on = run(PROBE_STACKS);
+    const off = run(PROBE_STACKS, false);
+    assert.equal(on.installed, true);
+    assert.ok(on.before > 0, `${on.before} frames without mocks`);
+    assert.equal(on.mocked, 0);
+    assert.ok(off.mocked > 0, `${off.mocked} frames under mocks without the shortcut`);
+    assert.deepEqual(on.seen, off.seen);
+    assert.deepEqual(on.seen, [["test:index:Thing", "thing", { a: 1 }]]);
+  });
+});
