@@ -249,7 +249,7 @@ function skipStacksUnderMocks(resourceModule: any, root: string): void {
   let underMocks: (() => boolean) | undefined;
   Resource.stackTrace = function (this: unknown, skip: number) {
     underMocks ??= (() => {
-      const sdk = (m: string) => require(require.resolve(m, { paths: [root] }));
+      const sdk = Module.createRequire(path.join(root, "package.json"));
       const state = sdk("@pulumi/pulumi/runtime/state");
       const { MockMonitor } = sdk("@pulumi/pulumi/runtime/mocks");
       return () => state.getStore().settings.monitor instanceof MockMonitor;
