@@ -14,7 +14,7 @@ import {
   type CliSpec,
 } from "../../cli/spec";
 import { cliStackConfig, CliConfigError } from "../../config/stackFile";
-import { policyCheckCli, ROOT, synthCli, tmpDir, verifyCli, type CliRun } from "../support/helpers";
+import { policyCheckCli, ROOT, synthCli, tmpDir, verifyCli, withEnv, type CliRun } from "../support/helpers";
 
 /** A command line run to its end: its exit status and what it printed. */
 type Runner = (...args: string[]) => Promise<CliRun>;
@@ -41,19 +41,6 @@ const PARSERS: [CliSpec, string, Runner, string][] = [
   [VERIFY, "cli/verifyRun.ts", verifyCli, "VERIFY"],
   [BENCH, "cli/bench.ts", spawned("dist/cli/bench.js"), "BENCH"],
 ];
-
-/** Runs `fn` with `vars` set in this process's environment, restored after. */
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved))
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-  }
-}
 
 describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's staleness: test/project/docs.test.ts)", function () {
   this.timeout(60_000);

@@ -120,6 +120,23 @@ export async function verifyCli(...args: string[]): Promise<CliRun> {
   );
 }
 
+/**
+ * Runs `fn` with `vars` set in this process's environment (the empty string too), restored after:
+ * for an in-process run of a command whose modules read the environment as they run (the render's
+ * HOMELAB_CHART_CACHE, the synthesis' secrets), as a child given that environment would.
+ */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+}
+
 /** A valid minimal raw config; tests override what they exercise. */
 export function rawConfig(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
