@@ -22,12 +22,12 @@ type Runner = (...args: string[]) => Promise<CliRun>;
 /** The compiled file npm runs, in a fresh process. */
 const spawned =
   (compiled: string): Runner =>
-  async (...args) => {
+  (...args) => {
     const r = spawnSync(process.execPath, [path.join(ROOT, compiled), ...args], {
       cwd: ROOT,
       encoding: "utf8",
     });
-    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    return Promise.resolve({ status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr });
   };
 
 /**
@@ -100,6 +100,30 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /no stack file Pulumi\.stagign\.yaml .*; did you mean "staging"\?/);
     assert.match(r.stderr, /stacks there: example, pi, production, staging, takeover/);
+  });
+
+  it("synth --no-render: lines of at most 80 columns, the verdict on its own line, the count policy:check prints", async () => {
+    const out = tmpDir("cli-out");
+    const s = await synthCli("--stack", "production", "--no-render", "--quiet", "--out", out);
+    assert.equal(s.status, 0, s.stderr);
+    for (const line of s.stdout.split("\n")) assert.ok([...line].length <= 80, `wider than 80: ${line}`);
+    const lines = s.stdout.trim().split("\n");
+    // The policy's verdict, then the closing line with the exit status.
+    assert.match(lines[lines.length - 2], /^production: policy: pass \(\d+ mandatory, \d+ advisory\)$/);
+    assert.equal(
+      lines[lines.length - 1],
+      "production: pass (exit 0): the policy passes (not rendered: --no-render)",
+    );
+    const count = /(\d+ resources \(\d+ custom, \d+ stack and components, \d+ providers\))/.exec(
+      s.stdout,
+    )?.[1];
+    assert.ok(count, s.stdout);
+    const p = await policyCheckCli([path.join(out, "production.json")]);
+    assert.equal(p.status, 0, p.stderr);
+    assert.ok(p.stdout.includes(count), `${count} in ${p.stdout}`);
+    const total = JSON.parse(fs.readFileSync(path.join(out, "production.json"), "utf8")).deployment.resources
+      .length;
+    assert.ok(count.startsWith(`${total} resources`), `${count}: the export holds ${total}`);
   });
 
   it("synth offline without the chart: exit 2 naming HOMELAB_CHART_CACHE and --no-render", async () => {

@@ -18,29 +18,51 @@ const run = (file: string, ...args: string[]) =>
 describe("each command through a real process: exit status, stdout and stderr", function () {
   this.timeout(60_000);
 
-  it("synth, then policy:check on its export: synth --no-render: lines of at most 80 columns, the verdict on its own line, the count policy:check prints", () => {
-    // Through real processes: what the wrappers pass on of the main's output and status.
-    const out = tmpDir("cli-out");
-    const s = run("cli/synth.ts", "--stack", "production", "--no-render", "--quiet", "--out", out);
-    assert.equal(s.status, 0, s.stderr);
-    for (const line of s.stdout.split("\n")) assert.ok([...line].length <= 80, `wider than 80: ${line}`);
-    const lines = s.stdout.trim().split("\n");
-    // The policy's verdict, then the closing line with the exit status.
-    assert.match(lines[lines.length - 2], /^production: policy: pass \(\d+ mandatory, \d+ advisory\)$/);
-    assert.equal(
-      lines[lines.length - 1],
-      "production: pass (exit 0): the policy passes (not rendered: --no-render)",
+  it("synth, then policy:check on its export: a failing stack's status, closing line and stderr pass through each process", () => {
+    // Production on one small Pi: the pack's resource budget refuses it (exit 1), no render needed.
+    const dir = tmpDir("smoke");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8");
+    const tiny = text.replace(
+      /nodePools:\n(    .*\n)+/,
+      'nodePools:\n    - {name: tiny, arch: arm64, count: 1, cpu: "1", memory: 8Gi}\n',
     );
+    assert.notEqual(tiny, text, "production's stack file lists its node pools");
+    fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), tiny);
+    const out = path.join(dir, "out");
+    // No 1Password token: the placeholder line on stderr is certain.
+    const env = { ...process.env, OP_CONNECT_TOKEN: "" };
+    const s = spawnSync(
+      process.execPath,
+      compiledCli(
+        "cli/synth.ts",
+        "--stack",
+        "production",
+        "--dir",
+        dir,
+        "--no-render",
+        "--quiet",
+        "--out",
+        out,
+      ),
+      { cwd: ROOT, encoding: "utf8", env },
+    );
+    assert.equal(s.status, 1, s.stdout + s.stderr);
+    assert.match(s.stdout, /\[mandatory\] resource-budget: pool tiny/);
+    assert.match(
+      s.stdout.trimEnd().split("\n").pop()!,
+      /^production: FAIL \(exit 1\): policy: FAIL \(\d+ mandatory\)$/,
+    );
+    assert.match(s.stderr, /^production: secrets not set, placeholders stand in offline /m);
     const count = /(\d+ resources \(\d+ custom, \d+ stack and components, \d+ providers\))/.exec(
       s.stdout,
     )?.[1];
     assert.ok(count, s.stdout);
     const p = run("cli/policyCheck.ts", path.join(out, "production.json"));
-    assert.equal(p.status, 0, p.stderr);
+    assert.equal(p.status, 1, p.stdout + p.stderr);
     assert.ok(p.stdout.includes(count), `${count} in ${p.stdout}`);
-    const total = JSON.parse(fs.readFileSync(path.join(out, "production.json"), "utf8")).deployment.resources
-      .length;
-    assert.ok(count.startsWith(`${total} resources`), `${count}: the export holds ${total}`);
+    assert.match(p.stdout.trimEnd().split("\n").pop()!, /: policy: FAIL \(\d+ mandatory, \d+ advisory\)$/);
+    assert.equal(p.stderr, "");
   });
 
   it("verify --help: the help on stdout, nothing on stderr, exit 0", () => {
