@@ -8,7 +8,6 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { helpText, VERIFY } from "../../cli/spec";
 import { compiledCli, ROOT, tmpDir } from "../support/helpers";
 
 /** A command's compiled file (`npm run` runs the same), in a fresh process. */
@@ -65,10 +64,10 @@ describe("each command through a real process: exit status, stdout and stderr", 
     assert.equal(p.stderr, "");
   });
 
-  it("verify --help: the help on stdout, nothing on stderr, exit 0", () => {
-    const r = run("cli/verify.ts", "--help");
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, helpText(VERIFY));
-    assert.equal(r.stderr, "");
+  it("verify with a mistyped flag: exit 2, the message on stderr, nothing on stdout", () => {
+    const r = run("cli/verify.ts", "--stak", "staging");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /unknown flag --stak; did you mean --stack\?/);
+    assert.equal(r.stdout, "");
   });
 });

@@ -233,7 +233,7 @@ describe("offline synthesis", () => {
       assert.match(missing.stderr, /no stack file .*Pulumi\.nope\.yaml/);
     });
 
-    it("runs again in the same process with nothing carried over: a failed run between two prints the same", async () => {
+    it("runs again in the same process with nothing carried over: failed runs between two leave the second the same", async () => {
       // The Pulumi mocks' runtime state (setMocks, setAllConfig) and any module-level cache must
       // not leak from one run into the next: tests and the benchmark run the command back to back.
       const outs = [tmpDir("again"), tmpDir("again")];
@@ -247,6 +247,7 @@ describe("offline synthesis", () => {
       );
       const failed = await runSynth(["--stack", "production", "--dir", broken, "--out", outs[1]]);
       assert.equal(failed.status, 2, failed.stdout + failed.stderr);
+      assert.equal((await runSynth(["--stak", "production"])).status, 2);
       const second = await runSynth(["--stack", "production", "--no-render", "--out", outs[1]]);
       assert.equal(second.status, 0, second.stderr);
       assert.equal(second.stdout.replaceAll(outs[1], "OUT"), first.stdout.replaceAll(outs[0], "OUT"));
