@@ -145,6 +145,9 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
   const packConfig: PackConfig = args.policyConfig
     ? (await import("../synth/pack")).readPackConfig(args.policyConfig)
     : {};
+  // A previous state that is not an export is bad input, said before any synthesis or render
+  // (the change check reads it again after them).
+  if (args.against) (await import("../change/against")).readExport(args.against);
   fs.mkdirSync(args.out, { recursive: true });
   const outcomes: StackOutcome[] = [];
   for (const stack of stacks) {

@@ -72,12 +72,16 @@ describe("change check: npm run synth -- --against", function () {
   it("a previous file that is not an export: exit 2 naming the file and the expected form", async () => {
     const file = path.join(dir, "not-an-export.json");
     fs.writeFileSync(file, JSON.stringify({ hello: 1 }));
-    const r = await run(file);
+    const out = path.join(dir, "not-an-export-out");
+    const r = await synthCli("--stack", "staging", "--out", out, "--quiet", "--against", file);
     assert.equal(r.status, 2);
     assert.match(
       r.stderr,
       /not-an-export\.json: expected a stack export with deployment\.resources .* found keys hello/,
     );
+    // Said before any work: nothing synthesized, nothing written.
+    assert.equal(r.stdout, "");
+    assert.ok(!fs.existsSync(out), "no out folder made");
   });
 });
 
