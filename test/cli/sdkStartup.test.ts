@@ -91,10 +91,10 @@ function shared(): SharedRun {
           sendMessageWithContext() {}, sendMessage() {}, startRead() {}, halfClose() {} })).start(md, {});
         const defers = { before, after: snap(), super: fn.text.includes("super"), paths: paths.size > 0,
           made: made.map((m) => m.replace(dir, "<dir>")), grpc: [grpcAfterMocks, grpcError, grpcAfterError] };
+        // Code paths computed once above (normalize-package-data, arborist): the closure part reads them.
         const fn2 = await pulumi.runtime.serializeFunction(() => 40 + 2);
-        const paths2 = await pulumi.runtime.computeCodePaths({ extraIncludePackages: [] });
         const ws = typeof pulumi.automation.LocalWorkspace;
-        const closure = { before: closureBefore, after: closureLoaded(), text: fn2.text, paths: paths2.size > 0,
+        const closure = { before: closureBefore, after: closureLoaded(), text: fn2.text, paths: paths.size > 0,
           ws };
         console.log(JSON.stringify({ load, debuggable, defers, closure }));
       })().catch((e) => { console.error(e); process.exit(1); });`;
