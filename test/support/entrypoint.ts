@@ -5,10 +5,11 @@
  *
  * The cases (argv[2], JSON: `[{ stack, kubeconfig }]`) run in one process, one after another, so
  * the test pays for one start-up under ts-node instead of one per case. A refused case throws while
- * index.ts loads, and Node's loader drops a module whose loading threw (lib/internal/modules/cjs/
- * loader.js, Module._load: `delete Module._cache[filename]` when it threw), so the next case loads
- * index.ts afresh; the case that builds the stack comes last (the test orders them), as nothing
- * after it could load index.ts again.
+ * index.ts loads, and Node's loader drops a module whose loading threw (Node v22.23.3
+ * lib/internal/modules/cjs/loader.js, Module._load: `if (threw) { delete Module._cache[filename];`,
+ * as `require("module")._load.toString()` prints it; each refused case checks it held), so the
+ * next case loads index.ts afresh; the case that builds the stack comes last (the test orders
+ * them), as nothing after it could load index.ts again.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
