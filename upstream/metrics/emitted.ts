@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readReferenceFile } from "../reference";
+import { OLDEST_KUBERNETES_KEY } from "./kubernetes";
 
 /**
  * The metric names the stack's components emit, each read at the component's source at the version
@@ -84,7 +85,7 @@ function parseInto(file: string, rows: EmittedRow[]): void {
  * `--metrics=extensive` (`etcd-metrics:`). Names under a key the stack lacks are judged not
  * running, so the panels and rules on them are left out.
  */
-export const CONDITION_KEY = /^(loki-store|loki-cache|loki-kv|node-exporter-collector|etcd-metrics):/;
+export const CONDITION_KEY = /^(loki-store|loki-cache|loki-kv|node-exporter-collector|etcd-metrics|kubernetes):/;
 
 const HISTOGRAM_SUFFIXES = ["_bucket", "_count", "_sum"];
 /** A summary is exposed as NAME{quantile}, NAME_sum and NAME_count. */
@@ -118,8 +119,10 @@ export type Verdict =
   /** Nothing in the data names it or its prefix while its owner runs: not judged. */
   | { kind: "unverified"; row?: EmittedRow };
 
+// Every cluster runs Kubernetes: a name its oldest supported minor emits is there (a name only a
+// newer minor emits is not, and its row says which minors: `kubernetes:1.30|...`).
 const runs = (row: EmittedRow, present: ReadonlySet<string>) =>
-  row.presentWhen.some((k) => k === "always" || present.has(k));
+  row.presentWhen.some((k) => k === "always" || k === OLDEST_KUBERNETES_KEY || present.has(k));
 
 /** The row naming `metric` exactly, a histogram's series included (NAME_bucket/_count/_sum). */
 function rowFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
