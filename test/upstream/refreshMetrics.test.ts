@@ -457,6 +457,8 @@ describe("refresh-metrics", () => {
         r("newer_total", "kubernetes:1.11"),
         r("newer_total", "kubernetes:1.10"),
         r("gone_total", "kubernetes:1.9"),
+        r("mid_total", "kubernetes:1.10"),
+        r("mid_total", "kubernetes:1.9"),
       ],
       [minors],
     );
@@ -465,6 +467,7 @@ describe("refresh-metrics", () => {
       [
         ["everywhere_total", "always"],
         ["gone_total", "kubernetes:1.9"],
+        ["mid_total", "kubernetes:1.9|kubernetes:1.10"],
         ["newer_total", "kubernetes:1.10|kubernetes:1.11"],
       ],
     );
