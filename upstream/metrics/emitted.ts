@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readReferenceFile } from "../reference";
-import { OLDEST_KUBERNETES_KEY } from "./kubernetes";
+import { OLDEST_KUBERNETES_KEY, SUPPORTED_KUBERNETES_MINORS } from "./kubernetes";
 
 /**
  * The metric names the stack's components emit, each read at the component's source at the version
@@ -182,6 +182,10 @@ export function describeFault(metric: string, v: Verdict): string {
   if (v.kind === "deprecated")
     return `${metric} is deprecated upstream; read ${v.row.replacedBy} (${v.row.emitter}: ${v.row.source})`;
   if (v.kind === "not-recorded") return `${metric} is a recording rule this stack does not ship`;
+  // A Kubernetes name newer than the oldest supported minor: say from which minor it exists.
+  const minors = v.kind === "not-running" ? v.row.presentWhen.filter((k) => k.startsWith("kubernetes:")) : [];
+  if (v.kind === "not-running" && minors.length && minors.length === v.row.presentWhen.length)
+    return `${metric} exists from Kubernetes ${minors[0].slice("kubernetes:".length)} on (${v.row.emitter}: ${v.row.versionRead}, ${v.row.source}); the stack supports ${SUPPORTED_KUBERNETES_MINORS[0]}, where it shows nothing`;
   if (v.kind === "not-running")
     return v.row.type === "record"
       ? `${metric} is a recording rule this stack does not ship`
