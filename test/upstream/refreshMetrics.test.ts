@@ -282,7 +282,7 @@ describe("refresh-metrics", () => {
     assert.throws(() => parseSources("nope\n", "t.tsv"), /t\.tsv:1: expected the header/);
     assert.throws(
       () => parseSources(`${HEADER}\na\towner/name\tv1\t\tregex\tp\talways\t\t\t\n`, "t.tsv"),
-      /t\.tsv:2: extractor: expected k8s-doclist, md-table, exposition, go-opts or go-literal, found "regex"/,
+      /t\.tsv:2: extractor: expected k8s-doclist, md-table, exposition, go-opts, go-literal or rust-names, found "regex"/,
     );
     assert.throws(
       () => parseSources(`${HEADER}\na\towner/name\tv1\t\tgo-opts\tp\talways;nokey\t\t\t\n`, "t.tsv"),

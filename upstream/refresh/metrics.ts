@@ -25,6 +25,10 @@
  *   file (or the table's `consts`), the label list that follows.
  * - `go-literal`: metric names written as Go string literals with their labels
  *   (`"vm_rows{type=\"storage/big\"}"`, VictoriaMetrics' metrics package), kept by prefix.
+ * - `rust-names`: Vector's canonical list of its internal metric names
+ *   (lib/vector-common/src/internal_event/metric_name.rs: `impl CounterName|GaugeName|HistogramName`,
+ *   `Self::Variant => "name"`), each with the namespace the table's `consts` gives (`namespace=vector`,
+ *   the internal_metrics source's default).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -53,7 +57,7 @@ export interface MetricSource {
   tag: string;
   /** The Go modules that hold the tag's files (module@version h1:sum [mount/]); empty: a checkout only. */
   goModules: GoModule[];
-  extractor: "k8s-doclist" | "md-table" | "exposition" | "go-opts" | "go-literal";
+  extractor: "k8s-doclist" | "md-table" | "exposition" | "go-opts" | "go-literal" | "rust-names";
   /** Path prefixes (a file, or a folder ending in `/`) read at the tag; `!` excludes. */
   paths: string[];
   /**
@@ -99,9 +103,9 @@ export function parseSources(text: string, file: string): MetricSource[] {
     if (c.length !== 10)
       throw new Error(`${file}:${i + 1}: expected 10 tab-separated columns, found ${c.length}`);
     const [emitter, repository, tag, goModule, extractor, paths, present, prefixes, consts, notes] = c;
-    if (!["k8s-doclist", "md-table", "exposition", "go-opts", "go-literal"].includes(extractor))
+    if (!["k8s-doclist", "md-table", "exposition", "go-opts", "go-literal", "rust-names"].includes(extractor))
       throw new Error(
-        `${file}:${i + 1}: extractor: expected k8s-doclist, md-table, exposition, go-opts or go-literal, found "${extractor}"`,
+        `${file}:${i + 1}: extractor: expected k8s-doclist, md-table, exposition, go-opts, go-literal or rust-names, found "${extractor}"`,
       );
     if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
       throw new Error(`${file}:${i + 1}: repository: expected owner/name, found "${repository}"`);
@@ -513,6 +517,29 @@ function readGoLiterals(
   return out;
 }
 
+/** Vector's metric-name enums: `impl CounterName { ... Self::X => "name" ... }`, typed by the enum. */
+function readRustNames(
+  text: string,
+  file: string,
+  consts: Record<string, string>,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+  const out: Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] = [];
+  const ns = consts.namespace ? `${consts.namespace}_` : "";
+  for (const impl of text.matchAll(/\bimpl\s+(Counter|Gauge|Histogram)Name\s*\{/g)) {
+    const open = impl.index + impl[0].length - 1;
+    const body = text.slice(open, closing(text, open));
+    for (const m of body.matchAll(/Self::\w+\s*=>\s*"([a-z0-9_]+)"/g))
+      out.push({
+        metric: ns + m[1],
+        type: impl[1].toLowerCase(),
+        source: `${file}:${lineOf(text, open + (m.index ?? 0))}`,
+        labels: [],
+        notes: "",
+      });
+  }
+  return out;
+}
+
 const OTHER_OS =
   /_(darwin|windows|freebsd|openbsd|netbsd|dragonfly|solaris|aix|illumos|plan9|bsd|nocgo|cgo|other)(_[a-z0-9]+)?\.(go|txt)$/;
 
@@ -550,7 +577,9 @@ export function readSource(
             ? readExposition(text, file)
             : src.extractor === "go-opts"
               ? readGoOpts(text, file, { ...src.consts, ...packageConsts.get(path.posix.dirname(file)) })
-              : readGoLiterals(text, file, src.prefixes);
+              : src.extractor === "rust-names"
+                ? readRustNames(text, file, src.consts)
+                : readGoLiterals(text, file, src.prefixes);
     // `registerCollector=<key>`: a file that registers a collector off by default (node_exporter's
     // `registerCollector("systemd", defaultDisabled, ...)`) gives its names `<key>:<collector>`.
     const collectorKey = src.presentWhen.byPath.find(([p]) => p === "registerCollector")?.[1];
@@ -716,7 +745,15 @@ export async function fetchModules(sources: MetricSource[], root?: string): Prom
   const report: FetchReport = { fetched: [], refused: [] };
   const done = new Map<string, Promise<Fetched>>();
   for (const [index, s] of sources.entries()) {
-    if ((root && hasCheckout(root, s.repository, s.tag)) || s.goModules.length === 0) continue;
+    if (root && hasCheckout(root, s.repository, s.tag)) continue;
+    if (s.goModules.length === 0) {
+      report.refused.push({
+        index,
+        source: s,
+        reason: `${s.emitter}: ${s.repository} ${s.tag} is no Go module (the table names none): read from a checkout only`,
+      });
+      continue;
+    }
     try {
       for (const m of s.goModules) {
         const key = `${m.module}@${m.version}`;
