@@ -172,6 +172,7 @@ describe("refresh-metrics", () => {
         "prom\tprometheus/prometheus\tv3.7.3\t\tgo-opts\tnotifier/\tprometheus;notifier/b.go=cond:b\tprometheus_\t\t",
         "go\tprometheus/client_golang\tv1.23.2\t\tgo-opts\tpkg/\talways\tgo_,process_\tns=\t",
         "vm\tVictoriaMetrics/VictoriaMetrics\tv1.144.0\t\tgo-literal\tapp/\tvmsingle;metric:vm_slow_row_inserts_total=cond:slow\tvm_,vmalert_\t\t",
+        "vector\tvectordotdev/vector\tv0.56.0\t\trust-names\tlib/metric_name.rs\tvector\t\tnamespace=vector\t",
       ],
       {
         "kubernetes+kubernetes@index:abc": {
@@ -226,6 +227,26 @@ describe("refresh-metrics", () => {
           "pkg/c_windows.go": 'package a\nvar w = NewDesc("go_windows_only", "help", nil, nil)\n',
         },
         "VictoriaMetrics+VictoriaMetrics@v1.144.0": { "app/vmstorage/main.go": GO_VM },
+        "vectordotdev+vector@v0.56.0": {
+          "lib/metric_name.rs": [
+            "pub enum CounterName {",
+            "    ComponentErrorsTotal,",
+            "}",
+            "impl CounterName {",
+            "    pub const fn as_str(self) -> &'static str {",
+            "        match self {",
+            '            Self::ComponentErrorsTotal => "component_errors_total",',
+            "        }",
+            "    }",
+            "}",
+            "impl HistogramName {",
+            "    pub const fn as_str(self) -> &'static str {",
+            '        match self { Self::SourceLagTimeSeconds => "source_lag_time_seconds" }',
+            "    }",
+            "}",
+            'fn other() { let x = "not_a_metric_name"; }',
+          ].join("\n"),
+        },
       },
     );
     const rows = rowsOf(refreshMetrics(root, project));
@@ -276,6 +297,13 @@ describe("refresh-metrics", () => {
     assert.equal(row("vm_slow_row_inserts_total").present_when, "cond:slow");
     assert.equal(row("vmalert_iteration_duration_seconds").type, "summary");
     assert.ok(!rows.has("vm_not_a_metric_here"), "a log text is no metric");
+    // Vector's name enums: typed by the enum, under the internal_metrics namespace.
+    assert.deepEqual(
+      [row("vector_component_errors_total").type, row("vector_component_errors_total").source],
+      ["counter", "lib/metric_name.rs:7"],
+    );
+    assert.equal(row("vector_source_lag_time_seconds").type, "histogram");
+    assert.ok(!rows.has("vector_not_a_metric_name"));
   });
 
   it("says which line of the table is wrong and what it expected", () => {
@@ -424,6 +452,12 @@ describe("refresh-metrics", () => {
       );
       assert.ok(!fs.readdirSync(cache).some((f) => f.includes("v1.0.1")), "a zip that does not match is never kept");
       assert.match(report.refused[1].reason, /the proxy answered 403 "This module version is not available\."/);
+      // A source with no module (Vector is Rust) is named as not read, never silently skipped.
+      const rust = fixture(["vector\tvectordotdev/vector\tv0.56.0\t\trust-names\tlib/\tvector\t\t\t"], {});
+      assert.match(
+        (await fetchModules(readSources(rust.project))).refused[0]?.reason ?? "",
+        /vectordotdev\/vector v0\.56\.0 is no Go module \(the table names none\): read from a checkout only/,
+      );
       assert.throws(() => refreshMetrics(undefined, project), /not in the module cache/);
     });
 
