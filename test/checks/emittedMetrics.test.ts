@@ -164,7 +164,10 @@ describe("emitted metrics", () => {
       // In the data: the scheduler's SLI histogram came after the oldest minor.
       const sli = judgeMetric("scheduler_pod_scheduling_sli_duration_seconds_bucket", none, none);
       assert.equal(sli.kind, "not-running");
-      assert.match(describeFault("scheduler_pod_scheduling_sli_duration_seconds_bucket", sli), /exists from Kubernetes 1\.\d+ on/);
+      assert.match(
+        describeFault("scheduler_pod_scheduling_sli_duration_seconds_bucket", sli),
+        /exists from Kubernetes 1\.\d+ on/,
+      );
     });
   });
 

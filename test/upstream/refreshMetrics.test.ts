@@ -76,7 +76,6 @@ function zipOf(files: Record<string, string>, deflate: string[] = []): Buffer {
   return Buffer.concat([...parts, cd, end]);
 }
 
-
 /** A project holding only the sources table, and a root holding plain checkouts. */
 function fixture(table: string[], checkouts: Record<string, Record<string, string>>) {
   const project = tmpDir("project");
@@ -411,7 +410,11 @@ describe("refresh-metrics", () => {
 
     it("reads a source from its module zips: the escaped path, each module under its folder, held to go.sum's hash and cached", async () => {
       const { project } = fixture(
-        [row(`example.com/Upper/mod@v1.0.0 ${MOD_SUM},example.com/dep@v0.1.0 ${DEP_SUM} vendor/example.com/dep/`)],
+        [
+          row(
+            `example.com/Upper/mod@v1.0.0 ${MOD_SUM},example.com/dep@v0.1.0 ${DEP_SUM} vendor/example.com/dep/`,
+          ),
+        ],
         {},
       );
       asked.length = 0;
@@ -448,10 +451,18 @@ describe("refresh-metrics", () => {
       assert.equal(report.refused.length, 2);
       assert.match(
         report.refused[0].reason,
-        new RegExp(`example\\.com/Upper/mod@v1\\.0\\.1: the zip from .* hashes to ${DEP_SUM.replace(/[+/]/g, "\\$&")}, the table records ${MOD_SUM.replace(/[+/]/g, "\\$&")}`),
+        new RegExp(
+          `example\\.com/Upper/mod@v1\\.0\\.1: the zip from .* hashes to ${DEP_SUM.replace(/[+/]/g, "\\$&")}, the table records ${MOD_SUM.replace(/[+/]/g, "\\$&")}`,
+        ),
       );
-      assert.ok(!fs.readdirSync(cache).some((f) => f.includes("v1.0.1")), "a zip that does not match is never kept");
-      assert.match(report.refused[1].reason, /the proxy answered 403 "This module version is not available\."/);
+      assert.ok(
+        !fs.readdirSync(cache).some((f) => f.includes("v1.0.1")),
+        "a zip that does not match is never kept",
+      );
+      assert.match(
+        report.refused[1].reason,
+        /the proxy answered 403 "This module version is not available\."/,
+      );
       // A source with no module (Vector is Rust) is named as not read, never silently skipped.
       const rust = fixture(["vector\tvectordotdev/vector\tv0.56.0\t\trust-names\tlib/\tvector\t\t\t"], {});
       assert.match(
@@ -466,7 +477,10 @@ describe("refresh-metrics", () => {
         () => parseGoModules("example.com/mod h1:abc", "t.tsv:3"),
         /t\.tsv:3: go_module: expected "<module>@<version> h1:<base64 sha256> \[<folder>\/\]", found "example\.com\/mod h1:abc"/,
       );
-      assert.throws(() => parseGoModules(`example.com/mod@v1 ${MOD_SUM} vendor`, "t"), /found "example\.com\/mod@v1 h1:/);
+      assert.throws(
+        () => parseGoModules(`example.com/mod@v1 ${MOD_SUM} vendor`, "t"),
+        /found "example\.com\/mod@v1 h1:/,
+      );
       assert.deepEqual(parseGoModules(`a.io/m@v1 ${MOD_SUM} server/`, "t"), [
         { module: "a.io/m", version: "v1", sum: MOD_SUM, mount: "server/" },
       ]);
@@ -514,24 +528,36 @@ describe("refresh-metrics", () => {
       SUPPORTED_KUBERNETES_MINORS.map((m) => `kubernetes:${m}`),
     );
     for (const [i, s] of rows.entries()) {
-      assert.ok(s.tag.startsWith(`v${SUPPORTED_KUBERNETES_MINORS[i]}.`), `${s.tag} is not a ${SUPPORTED_KUBERNETES_MINORS[i]} release`);
+      assert.ok(
+        s.tag.startsWith(`v${SUPPORTED_KUBERNETES_MINORS[i]}.`),
+        `${s.tag} is not a ${SUPPORTED_KUBERNETES_MINORS[i]} release`,
+      );
       assert.deepEqual(
         s.goModules.map((m) => `${m.module}@${m.version}`),
         [`k8s.io/kubernetes@${s.tag}`],
       );
     }
     const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
-    assert.match(readme, new RegExp(`\\| Kubernetes \\| ${SUPPORTED_KUBERNETES_MINORS[0].replace(".", "\\.")} or newer`));
+    assert.match(
+      readme,
+      new RegExp(`\\| Kubernetes \\| ${SUPPORTED_KUBERNETES_MINORS[0].replace(".", "\\.")} or newer`),
+    );
   });
 
   it("--check tells a source not read (its labels, a type) from a real difference", () => {
     const line = (labels: string, type = "counter", emitter = "e") =>
       ["m", type, emitter, "r v1", "f.go:1", labels, "always", "", ""].join("\t");
     const head = "h\n";
-    assert.deepEqual(differenceBeyondUnread(head + line("a,b"), head + line("a", "untyped")), { exact: 1, loose: 1 });
+    assert.deepEqual(differenceBeyondUnread(head + line("a,b"), head + line("a", "untyped")), {
+      exact: 1,
+      loose: 1,
+    });
     const real = differenceBeyondUnread(head + line("a"), head + line("a,c"));
     assert.match(real.diff ?? "", /^line 2 \(m\):\n  committed: {3}m\tcounter/);
-    assert.match(differenceBeyondUnread(head + line("a"), head + line("a", "counter", "f")).diff ?? "", /^line 2/);
+    assert.match(
+      differenceBeyondUnread(head + line("a"), head + line("a", "counter", "f")).diff ?? "",
+      /^line 2/,
+    );
     assert.match(differenceBeyondUnread(head + line("a"), head).diff ?? "", /line 2 \(m\)/);
   });
 });

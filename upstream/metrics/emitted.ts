@@ -85,7 +85,8 @@ function parseInto(file: string, rows: EmittedRow[]): void {
  * `--metrics=extensive` (`etcd-metrics:`). Names under a key the stack lacks are judged not
  * running, so the panels and rules on them are left out.
  */
-export const CONDITION_KEY = /^(loki-store|loki-cache|loki-kv|node-exporter-collector|etcd-metrics|kubernetes):/;
+export const CONDITION_KEY =
+  /^(loki-store|loki-cache|loki-kv|node-exporter-collector|etcd-metrics|kubernetes):/;
 
 const HISTOGRAM_SUFFIXES = ["_bucket", "_count", "_sum"];
 /** A summary is exposed as NAME{quantile}, NAME_sum and NAME_count. */

@@ -40,7 +40,12 @@ export function parseGoModules(text: string, where: string): GoModule[] {
     .map((part) => {
       const [ref, sum = "", mount = "", ...extra] = part.trim().split(/\s+/);
       const at = ref.lastIndexOf("@");
-      if (at < 1 || extra.length || (sum && !/^h1:[A-Za-z0-9+/]{43}=$/.test(sum)) || (mount && !mount.endsWith("/")))
+      if (
+        at < 1 ||
+        extra.length ||
+        (sum && !/^h1:[A-Za-z0-9+/]{43}=$/.test(sum)) ||
+        (mount && !mount.endsWith("/"))
+      )
         throw new Error(
           `${where}: go_module: expected "<module>@<version> h1:<base64 sha256> [<folder>/]", found "${part}"`,
         );
@@ -63,7 +68,11 @@ export function proxyBase(): string {
 export function cacheDir(): string {
   return (
     process.env.HOMELAB_GO_MODULE_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "homelab-observability", "go-modules")
+    path.join(
+      process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"),
+      "homelab-observability",
+      "go-modules",
+    )
   );
 }
 
@@ -183,7 +192,7 @@ export function moduleFiles(mods: GoModule[]): Map<string, () => Buffer> {
   for (const m of mods) {
     const prefix = `${m.module}@${m.version}/`;
     for (const e of readZip(fs.readFileSync(cachedZip(m))))
-      if (e.name.startsWith(prefix)) out.set(m.mount + e.name.slice(prefix.length), e.read);
+      if (e.name.startsWith(prefix)) out.set(m.mount + e.name.slice(prefix.length), () => e.read());
   }
   return out;
 }

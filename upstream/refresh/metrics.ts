@@ -1,17 +1,18 @@
 /**
- * `npm run refresh-metrics -- <sources-root> [--out FILE]`: rebuilds
+ * `npm run refresh-metrics -- [<sources-root>] [--check] [--out FILE]`: rebuilds
  * upstream/metrics/data/emitted-generated.tsv, the metric names the stack's components emit, from
  * each component's own source at the tag upstream/metrics/data/emitted-sources.tsv names.
  *
- * The table says, per source, the repository, the tag, the files to read, how to read them (the
- * extractor) and when the names exist (`present_when`); this file holds only the readers, so a
- * version bump is: change the tag in the table, run this, review the data's diff.
+ * The table says, per source, the repository, the tag, the Go modules that hold it, the files to
+ * read, how to read them (the extractor) and when the names exist (`present_when`); this file
+ * holds only the readers, so a version bump is: change the tag in the table, run this, review the
+ * data's diff.
  *
- * `<sources-root>` holds each repository as `fetch` brings it (`<owner>+<name>/repo`, a bare git
- * directory: files are read at the tag with `git show`, which is a fresh checkout of the tag's
- * tree) or as a plain directory `<owner>+<name>@<tag>/` (a `git archive` extracted, or the search
- * index's stored copy where the repository is too large to bring here: the table's tag then says
- * `index:<commit>`).
+ * A source is read from its Go modules (the module proxy's zips, held to go.sum's hash:
+ * goModule.ts), or from `<sources-root>` where it holds the repository as `fetch` brings it
+ * (`<owner>+<name>/repo`, a bare git directory: files are read at the tag with `git show`, which
+ * is a fresh checkout of the tag's tree) or as a plain directory `<owner>+<name>@<tag>/` (a `git
+ * archive` extracted). `--check` regenerates and compares with the committed file (CI).
  *
  * Readers:
  * - `k8s-doclist`: Kubernetes' generated metrics list (test/instrumentation/documentation/
@@ -730,7 +731,9 @@ export function refreshMetrics(
       );
     rows.push(...found);
   });
-  const minors = [...new Set(sources.map((s) => s.presentWhen.fallback).filter((k) => /^kubernetes:/.test(k)))];
+  const minors = [
+    ...new Set(sources.map((s) => s.presentWhen.fallback).filter((k) => /^kubernetes:/.test(k))),
+  ];
   return formatRows(mergeRows(rows, [minors]), SOURCES_FILE);
 }
 
@@ -826,7 +829,15 @@ export function differenceBeyondUnread(
       ca.every((v, k) => k === 1 || k === 5 || v === cb[k]) &&
       (ca[1] === cb[1] || cb[1] === "untyped") &&
       (cb[5] ? cb[5].split(",") : []).every((l) => labelsA.has(l));
-    if (!onlyAdded) return { diff: firstDifference(a.slice(i).join("\n"), b.slice(i).join("\n"))?.replace(/^line \d+/, `line ${i + 1}`), exact, loose };
+    if (!onlyAdded)
+      return {
+        diff: firstDifference(a.slice(i).join("\n"), b.slice(i).join("\n"))?.replace(
+          /^line \d+/,
+          `line ${i + 1}`,
+        ),
+        exact,
+        loose,
+      };
     loose++;
   }
   return { exact, loose };
@@ -844,7 +855,9 @@ async function main(args: string[]): Promise<number> {
   const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
   const root = rest[0];
   if (rest.length > 1 || (root !== undefined && !fs.existsSync(root))) {
-    console.error(`refresh-metrics: expected at most one existing sources directory, found ${JSON.stringify(rest)}\n${USAGE}`);
+    console.error(
+      `refresh-metrics: expected at most one existing sources directory, found ${JSON.stringify(rest)}\n${USAGE}`,
+    );
     return 2;
   }
   const started = Date.now();
@@ -876,7 +889,9 @@ async function main(args: string[]): Promise<number> {
       ? differenceBeyondUnread(committed, text)
       : { diff: firstDifference(committed, text), exact: 0, loose: 0 };
     if (diff) {
-      console.error(`refresh-metrics --check: ${out} differs from its sources at ${diff}\nrun npm run refresh-metrics and review the diff`);
+      console.error(
+        `refresh-metrics --check: ${out} differs from its sources at ${diff}\nrun npm run refresh-metrics and review the diff`,
+      );
       return 1;
     }
     console.log(
