@@ -56,23 +56,16 @@ export function parseGoModules(text: string, where: string): GoModule[] {
 /** golang.org/x/mod module.EscapePath: `!` + lower case for each upper-case letter. */
 export const escapePath = (s: string) => s.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
 
-/** The proxy: `HOMELAB_GOPROXY`, else GOPROXY's first http(s) entry, else proxy.golang.org. */
+/** The proxy: `HOMELAB_GOPROXY` (a test's local server, a mirror), else proxy.golang.org. */
 export function proxyBase(): string {
-  const own = process.env.HOMELAB_GOPROXY;
-  if (own) return own.replace(/\/$/, "");
-  const first = (process.env.GOPROXY ?? "").split(/[,|]/).find((p) => /^https?:\/\//.test(p));
-  return (first ?? "https://proxy.golang.org").replace(/\/$/, "");
+  return (process.env.HOMELAB_GOPROXY || "https://proxy.golang.org").replace(/\/$/, "");
 }
 
-/** The cache folder: `HOMELAB_GO_MODULE_CACHE`, else `$XDG_CACHE_HOME` or `~/.cache`. */
+/** The cache folder: `HOMELAB_GO_MODULE_CACHE`, else `~/.cache/homelab-observability/go-modules`. */
 export function cacheDir(): string {
   return (
-    process.env.HOMELAB_GO_MODULE_CACHE ??
-    path.join(
-      process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"),
-      "homelab-observability",
-      "go-modules",
-    )
+    process.env.HOMELAB_GO_MODULE_CACHE ||
+    path.join(os.homedir(), ".cache", "homelab-observability", "go-modules")
   );
 }
 
