@@ -185,7 +185,7 @@ describe("refresh-metrics", () => {
           "docs/pod.md": [
             "| Metric name | Metric type | Description | Labels/tags | Status |",
             "| ----------- | ----------- | ----------- | ----------- | ------ |",
-            "| kube_pod_info | Gauge | Information | `pod`=&lt;pod-name&gt; <br> `namespace`=&lt;ns&gt; | STABLE |",
+            "| kube_pod_info | Gauge | Information | `pod`=&lt;pod-name&gt; <br> `phase`=&lt;a\\|b&gt; <br> `namespace`=&lt;ns&gt; | STABLE |",
           ].join("\n"),
         },
         "google+cadvisor@v0.47.3": {
@@ -259,9 +259,11 @@ describe("refresh-metrics", () => {
     );
     assert.equal(row("apiserver_request_total").labels, "code,verb");
     assert.match(row("node_collector_evictions_number").notes, /deprecated in 1\.24\.0/);
+    // `\|` is a pipe inside a cell (the label's values), not a column.
+    assert.match(row("kube_pod_info").notes, /^stability STABLE/);
     assert.deepEqual(
       [row("kube_pod_info").labels, row("kube_pod_info").source, row("kube_pod_info").present_when],
-      ["namespace,pod", "docs/pod.md:3", "kube-state-metrics"],
+      ["namespace,phase,pod", "docs/pod.md:3", "kube-state-metrics"],
     );
     assert.equal(row("container_cpu_cfs_periods_total").type, "counter");
     assert.match(row("container_cpu_cfs_periods_total").notes, /cpu/);

@@ -255,13 +255,13 @@ function readDocList(
   });
 }
 
-/** Cells of a Markdown table row (`| a | b |`), trimmed. */
+/** Cells of a Markdown table row (`| a | b |`), trimmed; `\|` is a pipe inside a cell. */
 const cells = (line: string) =>
   line
     .trim()
     .replace(/^\|/, "")
-    .replace(/\|$/, "")
-    .split("|")
+    .replace(/(?<!\\)\|$/, "")
+    .split(/(?<!\\)\|/)
     .map((c) => c.trim());
 
 /** Markdown tables whose first column names a metric: its type and labels columns found by header. */
