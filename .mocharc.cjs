@@ -52,7 +52,7 @@ if (process.env.TESTS_CPU_RUN === undefined) process.env.TESTS_CPU_RUN = `${proc
 const fileOnCommandLine = process.argv.slice(2).some((a) => /\.test\.ts$|\*/.test(a));
 
 module.exports = {
-  require: ["tsx", "./test/support/cpuTimes.ts"],
+  require: ["tsx", "./test/support/sdkShortcut.ts", "./test/support/cpuTimes.ts"],
   extension: ["ts"],
   parallel: true,
   jobs: 3,

@@ -7,6 +7,14 @@
 # deleted source leaves its old output in dist/, which nothing imports any more.
 set -eu
 cd "$(dirname "$0")/.."
+# One build at a time: the test workers each build on their first CLI test (test/support/helpers.ts
+# compiled), and two tsc -b writing dist/ at once could leave a half-written file. The second waits,
+# then finds the build fresh. flock is util-linux's (every Linux); without it, no lock.
+if command -v flock >/dev/null 2>&1; then
+  mkdir -p node_modules/.cache
+  exec 9>node_modules/.cache/build-if-stale.lock
+  flock 9
+fi
 newer() { # <stamp> <paths...>: the first input newer than the stamp, if any
   stamp=$1
   shift

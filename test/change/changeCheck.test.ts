@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { parse } from "yaml";
 import { PHASES } from "../../config/resolve";
 import { readRunningDir } from "../../model/running";
@@ -14,7 +13,7 @@ import { planChange, providerFlags, type StackState } from "../../change/change"
 import { checkChange } from "../../change/check";
 import { previews } from "../../change/takeover";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { ROOT, synth, tmpDir, compiledCli } from "../support/helpers";
+import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
 
@@ -43,23 +42,17 @@ describe("change check: npm run synth -- --against", function () {
     previous = path.join(dir, "staging.json");
     fs.writeFileSync(previous, JSON.stringify(r.export));
   });
+  // The command in this process (its process wrapper: test/cli/cliSmoke.test.ts).
   const run = (against: string) =>
-    spawnSync(
-      process.execPath,
-      compiledCli("cli/synth.ts", "--stack", "staging", "--out", dir, "--quiet", "--against", against),
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-      },
-    );
+    synthCli("--stack", "staging", "--out", dir, "--quiet", "--against", against);
 
-  it("exits 0 against an unchanged export", () => {
-    const r = run(previous);
+  it("exits 0 against an unchanged export", async () => {
+    const r = await run(previous);
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /0 create, 0 update, 0 replace, 0 delete; 0 refused/);
   });
 
-  it("exits 1 naming the StatefulSet and volumeClaimTemplates when the previous Loki volumes had another size", () => {
+  it("exits 1 naming the StatefulSet and volumeClaimTemplates when the previous Loki volumes had another size", async () => {
     const exp: StackExport = JSON.parse(fs.readFileSync(previous, "utf8"));
     const loki = exp.deployment.resources.find((r) => r.type === RELEASE && r.inputs.chart === "loki")!;
     loki.inputs.values.singleBinary.persistence = {
@@ -68,7 +61,7 @@ describe("change check: npm run synth -- --against", function () {
     };
     const file = path.join(dir, "staging-loki-5Gi.json");
     fs.writeFileSync(file, JSON.stringify(exp));
-    const r = run(file);
+    const r = await run(file);
     assert.equal(r.status, 1, r.stderr + r.stdout);
     assert.match(
       r.stdout,
@@ -76,15 +69,19 @@ describe("change check: npm run synth -- --against", function () {
     );
   });
 
-  it("a previous file that is not an export: exit 2 naming the file and the expected form", () => {
+  it("a previous file that is not an export: exit 2 naming the file and the expected form", async () => {
     const file = path.join(dir, "not-an-export.json");
     fs.writeFileSync(file, JSON.stringify({ hello: 1 }));
-    const r = run(file);
+    const out = path.join(dir, "not-an-export-out");
+    const r = await synthCli("--stack", "staging", "--out", out, "--quiet", "--against", file);
     assert.equal(r.status, 2);
     assert.match(
       r.stderr,
       /not-an-export\.json: expected a stack export with deployment\.resources .* found keys hello/,
     );
+    // Said before any work: nothing synthesized, nothing written.
+    assert.equal(r.stdout, "");
+    assert.ok(!fs.existsSync(out), "no out folder made");
   });
 });
 

@@ -111,7 +111,9 @@ describe("check cache (checks/cache.ts)", () => {
     // A copy of every listed file of the project (packages by their package.json), in a fresh root.
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "check-tree-"));
     try {
-      for (const f of files.filter((f) => !path.isAbsolute(f))) {
+      // A listed file that is absent (a place a package was looked for: checks/schema.ts packageDir)
+      // stays absent in the copy: both trees hash it as absent.
+      for (const f of files.filter((f) => !path.isAbsolute(f) && fs.existsSync(path.join(ROOT, f)))) {
         fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
         fs.copyFileSync(path.join(ROOT, f), path.join(copy, f));
       }

@@ -8,12 +8,15 @@ import { promqlErrors, promqlMetrics } from "../../upstream/metrics/promql";
 import { checkEmittedMetrics, presentEmitters } from "../../checks/emittedMetrics";
 import {
   CONDITION_KEY,
+  describeFault,
+  type EmittedRow,
   emittedMetricsFile,
   emittedRows,
   generatedMetricsFile,
   judgeMetric,
 } from "../../upstream/metrics/emitted";
 import { referenceFilesRead } from "../../upstream/reference";
+import { SUPPORTED_KUBERNETES_MINORS } from "../../upstream/metrics/kubernetes";
 import * as path from "path";
 import { stackEmitters } from "../../plan/emitters";
 import { capabilities, PHASES, BACKENDS, LOG_AGENTS } from "../../model/phases";
@@ -134,6 +137,37 @@ describe("emitted metrics", () => {
       assert.equal(judgeMetric("job:foo:rate5m", present, new Set(["job:foo:rate5m"])).kind, "emitted");
       assert.equal(judgeMetric("coredns_dns_requests_total", present, none).kind, "emitted");
       assert.equal(judgeMetric("no_component_emits_this_total", present, none).kind, "unverified");
+    });
+    it("holds Kubernetes' names to the oldest supported minor, and says from which minor a newer one exists", () => {
+      const row = (metric: string, keys: string[]): EmittedRow => ({
+        metric,
+        type: "counter",
+        emitter: "kubernetes",
+        versionRead: "kubernetes/kubernetes v1.30.14",
+        source: "list.yaml",
+        labels: [],
+        presentWhen: keys,
+        notes: "",
+      });
+      const oldest = `kubernetes:${SUPPORTED_KUBERNETES_MINORS[0]}`;
+      const next = `kubernetes:${SUPPORTED_KUBERNETES_MINORS[1]}`;
+      const data = [row("old_total", [oldest, next]), row("new_total", [next])];
+      const none = new Set<string>();
+      // No stack key names a minor: every cluster runs Kubernetes, at least the oldest minor.
+      assert.equal(judgeMetric("old_total", none, none, data).kind, "emitted");
+      const v = judgeMetric("new_total", none, none, data);
+      assert.equal(v.kind, "not-running");
+      assert.equal(
+        describeFault("new_total", v),
+        `new_total exists from Kubernetes ${SUPPORTED_KUBERNETES_MINORS[1]} on (kubernetes: kubernetes/kubernetes v1.30.14, list.yaml); the stack supports ${SUPPORTED_KUBERNETES_MINORS[0]}, where it shows nothing`,
+      );
+      // In the data: the scheduler's SLI histogram came after the oldest minor.
+      const sli = judgeMetric("scheduler_pod_scheduling_sli_duration_seconds_bucket", none, none);
+      assert.equal(sli.kind, "not-running");
+      assert.match(
+        describeFault("scheduler_pod_scheduling_sli_duration_seconds_bucket", sli),
+        /exists from Kubernetes 1\.\d+ on/,
+      );
     });
   });
 

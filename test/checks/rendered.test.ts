@@ -13,7 +13,6 @@ import { checkChange } from "../../change/check";
 import { PHASES, type Phase } from "../../config/resolve";
 import type { ExportResource } from "../../synth/synthesize";
 import {
-  checkStack,
   checkTransitionDuplicates,
   checkTransitionHostPorts,
   formatFindings,
@@ -21,6 +20,8 @@ import {
   type Placed,
   type StackCheckReport,
 } from "../../checks";
+import { checkStackCached } from "../../checks/cache";
+import { CACHE_DIR } from "../support/fixtureCache";
 import { ROOT, synth } from "../support/helpers";
 import { changeAgainst } from "../../change/against";
 import { isParked } from "../../builders/security/podSecurity";
@@ -45,6 +46,7 @@ interface Checked {
 }
 
 const checked = new Map<string, Promise<Checked>>();
+const CHECK_CACHE = process.env.HOMELAB_TEST_CACHE === "off" ? false : path.join(CACHE_DIR, "checks");
 
 /** A variant synthesized and rendered once per process (test/support/rendered.ts), checked once. */
 function rendered(v: Variant): Promise<Checked> {
@@ -55,7 +57,14 @@ function rendered(v: Variant): Promise<Checked> {
         assertRendered(r);
         const objects = placedFrom(r.objects);
         const resources = r.synth.export.deployment.resources;
-        return { objects, resources, report: checkStack(objects, resources) };
+        // The program's own verdict cache (checks/cache.ts, as `npm run synth` uses it), kept with the
+        // test fixtures: a verdict is reused only for the same objects checked by the same check
+        // modules and reference data; any change to either checks again.
+        return {
+          objects,
+          resources,
+          report: checkStackCached(objects, resources, { cacheDir: CHECK_CACHE }),
+        };
       }),
     );
   return checked.get(v.title)!;

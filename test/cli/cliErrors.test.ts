@@ -4,24 +4,14 @@
  * an error nothing expected is one line saying where its full trace went.
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseYamlText, YamlFileError } from "../../config/stackFile";
 import { internalErrorText } from "../../cli/internalError";
-import { ROOT, tmpDir } from "../support/helpers";
+import { policyCheckCli, ROOT, synthCli, tmpDir } from "../support/helpers";
 
 /** A stack frame as Node prints one. */
 const FRAME = /^\s+at /m;
-
-/** Runs a compiled CLI (`npm run` runs the same file) with `env` added. */
-function cli(compiled: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [path.join(ROOT, compiled), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-  });
-}
 
 /** A project folder: this project's Pulumi.yaml and its staging stack file, edited by `edit`. */
 function projectWith(edit: (stackFile: string) => string = (t) => t): string {
@@ -35,7 +25,7 @@ function projectWith(edit: (stackFile: string) => string = (t) => t): string {
 describe("errors read like config errors, never a stack trace", function () {
   this.timeout(60_000);
 
-  it("synth: a stack file with an indentation slip names the file, line and column, shows the line, exits 2", () => {
+  it("synth: a stack file with an indentation slip names the file, line and column, shows the line, exits 2", async () => {
     // One key of the object store indented one space short of its siblings.
     const dir = projectWith((t) => t.replace(/^ {4}endpoint: /m, "   endpoint: "));
     assert.match(fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8"), /^ {3}endpoint: /m);
@@ -43,15 +33,7 @@ describe("errors read like config errors, never a stack trace", function () {
       .readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")
       .split("\n")
       .findIndex((l) => l.startsWith("   endpoint: "));
-    const r = cli("dist/cli/synth.js", [
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--out",
-      tmpDir("out"),
-      "--no-render",
-    ]);
+    const r = await synthCli("--stack", "staging", "--dir", dir, "--out", tmpDir("out"), "--no-render");
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.doesNotMatch(r.stderr, FRAME);
     const file = path.join(dir, "Pulumi.staging.yaml");
@@ -65,22 +47,14 @@ describe("errors read like config errors, never a stack trace", function () {
     assert.match(r.stderr, /check the indentation/);
   });
 
-  it("synth: a tab in Pulumi.yaml's indentation is named the same way", () => {
+  it("synth: a tab in Pulumi.yaml's indentation is named the same way", async () => {
     const dir = projectWith();
     const project = path.join(dir, "Pulumi.yaml");
     const text = fs.readFileSync(project, "utf8");
     const slipped = text.replace(/^ {2}(\S)/m, "\t$1");
     assert.notEqual(slipped, text, "a line indented by two spaces now starts with a tab");
     fs.writeFileSync(project, slipped);
-    const r = cli("dist/cli/synth.js", [
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--out",
-      tmpDir("out"),
-      "--no-render",
-    ]);
+    const r = await synthCli("--stack", "staging", "--dir", dir, "--out", tmpDir("out"), "--no-render");
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.doesNotMatch(r.stderr, FRAME);
     assert.match(
@@ -103,12 +77,12 @@ describe("errors read like config errors, never a stack trace", function () {
     assert.deepEqual(parseYamlText("Pulumi.x.yaml", "config:\n  a: 1\n"), { config: { a: 1 } });
   });
 
-  it("policy:check: an unexpected error is one line naming the file its full trace went to; HOMELAB_DEBUG=1 prints the trace", () => {
+  it("policy:check: an unexpected error is one line naming the file its full trace went to; HOMELAB_DEBUG=1 prints the trace", async () => {
     const dir = tmpDir("policy-crash");
     // An export whose resource list holds a null: nothing validates that, the pack trips over it.
     const file = path.join(dir, "broken.json");
     fs.writeFileSync(file, JSON.stringify({ deployment: { resources: [null] } }));
-    const r = cli("dist/cli/policyCheck.js", [file], { TMPDIR: dir, HOMELAB_DEBUG: "" });
+    const r = await policyCheckCli([file], { ...process.env, TMPDIR: dir, HOMELAB_DEBUG: "" });
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.doesNotMatch(r.stderr, FRAME);
     const lines = r.stderr.trim().split("\n");
@@ -120,7 +94,7 @@ describe("errors read like config errors, never a stack trace", function () {
     assert.ok(m, lines[0]);
     assert.equal(path.dirname(m[1]), dir, "in the temporary folder ($TMPDIR)");
     assert.match(fs.readFileSync(m[1], "utf8"), FRAME, "the trace file holds the frames");
-    const debug = cli("dist/cli/policyCheck.js", [file], { HOMELAB_DEBUG: "1" });
+    const debug = await policyCheckCli([file], { ...process.env, HOMELAB_DEBUG: "1" });
     assert.equal(debug.status, 2);
     assert.match(debug.stderr, FRAME, "HOMELAB_DEBUG=1 prints the frames");
   });

@@ -14,36 +14,51 @@ import {
   type CliSpec,
 } from "../../cli/spec";
 import { cliStackConfig, CliConfigError } from "../../config/stackFile";
-import { ROOT, tmpDir } from "../support/helpers";
+import { policyCheckCli, ROOT, synthCli, tmpDir, verifyCli, withEnv, type CliRun } from "../support/helpers";
 
-/** The file whose parser reads each command's arguments, and the compiled file npm runs. */
-const PARSERS: [CliSpec, string, string, string][] = [
-  [SYNTH, "cli/synth.ts", "dist/cli/synth.js", "SYNTH"],
-  [POLICY_CHECK, "cli/policyCheck.ts", "dist/cli/policyCheck.js", "POLICY_CHECK"],
-  [VERIFY, "cli/verifyRun.ts", "dist/cli/verify.js", "VERIFY"],
-  [BENCH, "cli/bench.ts", "dist/cli/bench.js", "BENCH"],
+/** A command line run to its end: its exit status and what it printed. */
+type Runner = (...args: string[]) => Promise<CliRun>;
+
+/** The compiled file npm runs, in a fresh process. */
+const spawned =
+  (compiled: string): Runner =>
+  (...args) => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, compiled), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    return Promise.resolve({ status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr });
+  };
+
+/**
+ * The file whose parser reads each command's arguments, and the command run: in this process
+ * through its main (the process wrappers: test/cli/cliSmoke.test.ts), bench in a process of its
+ * own, as it parses its flags when its module loads (cli/bench.ts).
+ */
+const PARSERS: [CliSpec, string, Runner, string][] = [
+  [SYNTH, "cli/synthRun.ts", synthCli, "SYNTH"],
+  [POLICY_CHECK, "cli/policyCheckRun.ts", (...args) => policyCheckCli(args), "POLICY_CHECK"],
+  [VERIFY, "cli/verifyRun.ts", verifyCli, "VERIFY"],
+  [BENCH, "cli/bench.ts", spawned("dist/cli/bench.js"), "BENCH"],
 ];
-
-const run = (compiled: string, ...args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, compiled), ...args], { cwd: ROOT, encoding: "utf8" });
 
 describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's staleness: test/project/docs.test.ts)", function () {
   this.timeout(60_000);
 
-  for (const [spec, parser, compiled, name] of PARSERS) {
-    it(`npm run ${spec.script} -- --help exits 0 and prints the spec's help within 80 columns`, () => {
-      const r = run(compiled, "--help");
+  for (const [spec, parser, run, name] of PARSERS) {
+    it(`npm run ${spec.script} -- --help exits 0 and prints the spec's help within 80 columns`, async () => {
+      const r = await run("--help");
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, helpText(spec));
       for (const line of r.stdout.split("\n")) assert.ok(line.length <= 80, `wider than 80: ${line}`);
       for (const f of spec.flags) assert.ok(r.stdout.includes(f.name), `${f.name} described`);
     });
 
-    it(`npm run ${spec.script}: ${parser} parses by the spec, and a mistyped flag exits 2 naming the closest`, () => {
+    it(`npm run ${spec.script}: ${parser} parses by the spec, and a mistyped flag exits 2 naming the closest`, async () => {
       assert.match(fs.readFileSync(path.join(ROOT, parser), "utf8"), new RegExp(`parseArgs\\(${name},`));
       const flag = spec.flags[0].name;
       const typo = flag.slice(0, -1) + flag.slice(-1).repeat(2);
-      const r = run(compiled, typo);
+      const r = await run(typo);
       assert.equal(r.status, 2, r.stdout + r.stderr);
       assert.match(r.stderr, new RegExp(`unknown flag ${typo}; did you mean ${flag}\\?`));
     });
@@ -80,16 +95,16 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
     );
   });
 
-  it("synth: an unknown stack exits 2 before any work, with the closest name and the stacks there are", () => {
-    const r = run("dist/cli/synth.js", "--stack", "stagign", "--out", tmpDir("cli-out"));
+  it("synth: an unknown stack exits 2 before any work, with the closest name and the stacks there are", async () => {
+    const r = await synthCli("--stack", "stagign", "--out", tmpDir("cli-out"));
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /no stack file Pulumi\.stagign\.yaml .*; did you mean "staging"\?/);
     assert.match(r.stderr, /stacks there: example, pi, production, staging, takeover/);
   });
 
-  it("synth --no-render: lines of at most 80 columns, the verdict on its own line, the count policy:check prints", () => {
+  it("synth --no-render: lines of at most 80 columns, the verdict on its own line, the count policy:check prints", async () => {
     const out = tmpDir("cli-out");
-    const s = run("dist/cli/synth.js", "--stack", "production", "--no-render", "--quiet", "--out", out);
+    const s = await synthCli("--stack", "production", "--no-render", "--quiet", "--out", out);
     assert.equal(s.status, 0, s.stderr);
     for (const line of s.stdout.split("\n")) assert.ok([...line].length <= 80, `wider than 80: ${line}`);
     const lines = s.stdout.trim().split("\n");
@@ -103,7 +118,7 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
       s.stdout,
     )?.[1];
     assert.ok(count, s.stdout);
-    const p = run("dist/cli/policyCheck.js", path.join(out, "production.json"));
+    const p = await policyCheckCli([path.join(out, "production.json")]);
     assert.equal(p.status, 0, p.stderr);
     assert.ok(p.stdout.includes(count), `${count} in ${p.stdout}`);
     const total = JSON.parse(fs.readFileSync(path.join(out, "production.json"), "utf8")).deployment.resources
@@ -111,20 +126,16 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
     assert.ok(count.startsWith(`${total} resources`), `${count}: the export holds ${total}`);
   });
 
-  it("synth offline without the chart: exit 2 naming HOMELAB_CHART_CACHE and --no-render", () => {
-    const r = spawnSync(
-      process.execPath,
-      [path.join(ROOT, "dist/cli/synth.js"), "--stack", "production", "--quiet", "--out", tmpDir("cli-out")],
+  it("synth offline without the chart: exit 2 naming HOMELAB_CHART_CACHE and --no-render", async () => {
+    // What the render reads of the environment, set for this run only (synth/render/helm.ts and
+    // render.ts read it as they run).
+    const r = await withEnv(
       {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          CI: "true",
-          HOMELAB_CHART_CACHE: tmpDir("no-charts"),
-          HOMELAB_RENDER_CACHE: tmpDir("no-render-cache"),
-        },
+        CI: "true",
+        HOMELAB_CHART_CACHE: tmpDir("no-charts"),
+        HOMELAB_RENDER_CACHE: tmpDir("no-render-cache"),
       },
+      () => synthCli("--stack", "production", "--quiet", "--out", tmpDir("cli-out")),
     );
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /HOMELAB_CHART_CACHE/);

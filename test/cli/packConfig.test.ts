@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import { packConfigProblems } from "../../synth/pack";
 import { DEFAULT_ARM64_IMAGES } from "../../policy/lib/charts";
 import { schemaFor } from "../../policy/lib/config";
-import { ROOT, synth, tmpDir, compiledCli } from "../support/helpers";
+import { policyCheckCli, ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 
 const EXAMPLE = path.join(ROOT, "policy/config.example.json");
 
@@ -63,22 +63,16 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     const dir = tmpDir("packcfg");
     const exp = path.join(dir, "pi.json");
     fs.writeFileSync(exp, JSON.stringify((await synth("pi")).export));
-    const ok = spawnSync(process.execPath, compiledCli("cli/policyCheck.ts", exp, "--config", EXAMPLE), {
-      encoding: "utf8",
-      cwd: ROOT,
-    });
+    const ok = await policyCheckCli([exp, "--config", EXAMPLE]);
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     const bad = path.join(dir, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ "production-data-protected": { production: "yes" } }));
-    const r = spawnSync(process.execPath, compiledCli("cli/policyCheck.ts", exp, "--config", bad), {
-      encoding: "utf8",
-      cwd: ROOT,
-    });
+    const r = await policyCheckCli([exp, "--config", bad]);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /production-data-protected: \/production must be boolean,null/);
   });
 
-  it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 naming the file, without a stack", () => {
+  it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 naming the file, without a stack", async () => {
     const dir = tmpDir("packcfg");
     const cases: [string, RegExp][] = [
       ["{not json", /notjson\.json: expected a JSON policy pack configuration: /],
@@ -90,11 +84,7 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     for (const [text, message] of cases) {
       const file = path.join(dir, text.startsWith("{not") ? "notjson.json" : "loud.json");
       fs.writeFileSync(file, text);
-      const r = spawnSync(
-        process.execPath,
-        compiledCli("cli/synth.ts", "--stack", "pi", "--out", dir, "--no-render", "--policy-config", file),
-        { encoding: "utf8", cwd: ROOT },
-      );
+      const r = await synthCli("--stack", "pi", "--out", dir, "--no-render", "--policy-config", file);
       assert.equal(r.status, 2, r.stdout + r.stderr);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace for bad input");

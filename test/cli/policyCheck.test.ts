@@ -1,10 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { exportFiles, ExportFilesError, expandPattern, sideFileReason } from "../../cli/exportFiles";
 import { release } from "../support/policyCases";
-import { ROOT, tmpDir } from "../support/helpers";
+import { policyCheckCli, tmpDir } from "../support/helpers";
 
 /*
  * `npm run policy:check` over what `npm run synth` writes: a folder or a pattern, each stack export
@@ -99,12 +98,10 @@ describe("policy:check: which files it judges", () => {
 
 describe("policy:check over synth's out folder", function () {
   this.timeout(60000);
-  it("judges each export, lists each skipped file and why, and ends with the exit status", () => {
+  it("judges each export, lists each skipped file and why, and ends with the exit status", async () => {
     const dir = synthOut();
-    // The built CLI, as `npm run policy:check` runs it (npm test builds first).
-    const r = spawnSync(process.execPath, [path.join(ROOT, "dist/cli/policyCheck.js"), dir], {
-      encoding: "utf8",
-    });
+    // The command in this process (its process wrapper: test/cli/cliSmoke.test.ts).
+    const r = await policyCheckCli([dir]);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const lines = r.stdout.trimEnd().split("\n");
     for (const [file, why] of [

@@ -24,6 +24,87 @@ function withShortcut(code: string, root = ROOT, env: NodeJS.ProcessEnv = proces
   });
 }
 
+/** What the shared run below reports: each part read by the test that states it. */
+interface SharedRun {
+  load: { installed: boolean; same: boolean; grpc: boolean };
+  debuggable: { installed: boolean; frames: boolean; limit: number };
+  defers: any;
+  closure: any;
+}
+
+let sharedRun: SharedRun | undefined;
+/**
+ * One fresh node with the shortcut on (the tested versions, PULUMI_DEBUG_PROMISE_LEAKS unset) for
+ * the tests below, each reading its part, in the order a process meets them: what loading
+ * @pulumi/pulumi loads (Node's loader, gRPC, the closure-serialization modules), a debuggable
+ * promise, what @pulumi/kubernetes and the SDK's deferred modules load when used, then closure
+ * serialization. One start-up instead of four; each check still runs on a process where nothing
+ * before it used what it looks for.
+ */
+function shared(): SharedRun {
+  if (sharedRun) return sharedRun;
+  const code = `
+      const loaded = (re) => Object.keys(require.cache).some((k) => re.test(k));
+      const grpcRe = /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/;
+      const ts = /node_modules[\\\\/]typescript[\\\\/]lib[\\\\/]typescript\\.js$/;
+      const arb = /@npmcli[\\\\/]arborist[\\\\/]lib[\\\\/]index\\.js$/;
+      const auto = /@pulumi[\\\\/]pulumi[\\\\/]automation[\\\\/]index\\.js$/;
+      const closureLoaded = () => [loaded(ts), loaded(arb), loaded(auto)];
+      const pulumi = require("@pulumi/pulumi");
+      const load = { installed, same: require("module")._load === load0, grpc: loaded(grpcRe) };
+      const closureBefore = closureLoaded();
+      // The SDK's runtime modules call debuggablePromise through the module object, as here.
+      const d = require("@pulumi/pulumi/runtime/debuggable");
+      const p = Promise.resolve(1);
+      d.debuggablePromise(p, "probe"); // marks the promise it is given
+      const debuggable = { installed, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit };
+      const pats = {
+        semver: /node_modules[\\/]semver[\\/]index\.js$/,
+        normalize: /normalize-package-data[\\/]lib[\\/]normalize\.js$/,
+        otel: /@opentelemetry[\\/]api[\\/]build[\\/]src[\\/]index\.js$/,
+        glob: /node_modules[\\/]glob[\\/]dist[\\/]commonjs[\\/]index\.js$/,
+      };
+      const snap = () => Object.fromEntries(Object.entries(pats).map(([k, re]) => [k, loaded(re)]));
+      const fs = require("fs"), os = require("os"), path = require("path");
+      const k8s = require("@pulumi/kubernetes");
+      const before = snap();
+      (async () => {
+        const made = [];
+        await pulumi.runtime.setMocks({ newResource: (a) => { made.push(a.type + " " + a.name); return { id: a.name, state: a.inputs }; },
+          call: () => ({}) }, "p", "s", false);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cg-"));
+        fs.writeFileSync(path.join(dir, "a.yaml"), "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: a\\n");
+        const cg = new k8s.yaml.ConfigGroup("cg", { files: [path.join(dir, "*.yaml")] });
+        await new Promise((r) => cg.resources.apply(r));
+        const grpcAfterMocks = loaded(grpcRe);
+        const grpcError = require("@pulumi/pulumi/errors").isGrpcError({ code: 14 });
+        const grpcAfterError = loaded(grpcRe);
+        const grpc = require("@grpc/grpc-js");
+        class A { f() { return 1; } }
+        class B extends A { f() { return super.f() + 1; } }
+        const b = new B();
+        const fn = await pulumi.runtime.serializeFunction(() => b.f());
+        const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: [] });
+        const [interceptor] = require("@pulumi/pulumi/runtime/settings").grpcClientOptions.interceptors;
+        const md = new grpc.Metadata();
+        interceptor({}, () => ({ start() {}, cancelWithStatus() {}, getPeer() { return ""; },
+          sendMessageWithContext() {}, sendMessage() {}, startRead() {}, halfClose() {} })).start(md, {});
+        const defers = { before, after: snap(), super: fn.text.includes("super"), paths: paths.size > 0,
+          made: made.map((m) => m.replace(dir, "<dir>")), grpc: [grpcAfterMocks, grpcError, grpcAfterError] };
+        // Code paths computed once above (normalize-package-data, arborist): the closure part reads them.
+        const fn2 = await pulumi.runtime.serializeFunction(() => 40 + 2);
+        const ws = typeof pulumi.automation.LocalWorkspace;
+        const closure = { before: closureBefore, after: closureLoaded(), text: fn2.text, paths: paths.size > 0,
+          ws };
+        console.log(JSON.stringify({ load, debuggable, defers, closure }));
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+  const quiet = { ...process.env };
+  delete quiet.PULUMI_DEBUG_PROMISE_LEAKS;
+  const r = withShortcut(code, ROOT, quiet);
+  if (r.status !== 0) throw new Error(`the shared run exited ${r.status}:\n${r.stderr}`);
+  return (sharedRun = JSON.parse(r.stdout) as SharedRun);
+}
+
 describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
   this.timeout(60000);
 
@@ -55,10 +136,8 @@ describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
     const off = withShortcut(code, fake);
     assert.equal(off.status, 0, off.stderr);
     assert.deepEqual(JSON.parse(off.stdout), { installed: false, same: true, grpc: true });
-    // The same code with the tested versions installed: the shortcut acts and gRPC waits.
-    const on = withShortcut(code);
-    assert.equal(on.status, 0, on.stderr);
-    assert.deepEqual(JSON.parse(on.stdout), { installed: true, same: false, grpc: false });
+    // The same SDK load with the tested versions installed: the shortcut acts and gRPC waits.
+    assert.deepEqual(shared().load, { installed: true, same: false, grpc: false });
   });
 
   it("formats no per-promise stack nobody reads: frames only with PULUMI_DEBUG_PROMISE_LEAKS, as the SDK prints them only then", () => {
@@ -71,9 +150,8 @@ describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
       console.log(JSON.stringify({ installed, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit }));`;
     const quiet = { ...process.env };
     delete quiet.PULUMI_DEBUG_PROMISE_LEAKS;
-    const off = withShortcut(code, ROOT, quiet);
-    assert.equal(off.status, 0, off.stderr);
-    assert.deepEqual(JSON.parse(off.stdout), { installed: true, frames: false, limit: 10 });
+    // Without it (the shared run's environment): no frames.
+    assert.deepEqual(shared().debuggable, { installed: true, frames: false, limit: 10 });
     const debug = withShortcut(code, ROOT, { ...quiet, PULUMI_DEBUG_PROMISE_LEAKS: "1" });
     assert.equal(debug.status, 0, debug.stderr);
     assert.deepEqual(JSON.parse(debug.stdout), { installed: true, frames: true, limit: 10 });
@@ -87,47 +165,7 @@ describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
     // @pulumi/pulumi errors.js isGrpcError, runtime/rpc.js, runtime/closure/{rewriteSuper,codePaths}.js,
     // runtime/settings.js createTraceContextInterceptor, and @pulumi/kubernetes yaml/yaml.js): here
     // each is used.
-    const code = `
-      const loaded = (re) => Object.keys(require.cache).some((k) => re.test(k));
-      const pats = {
-        semver: /node_modules[\\/]semver[\\/]index\.js$/,
-        normalize: /normalize-package-data[\\/]lib[\\/]normalize\.js$/,
-        otel: /@opentelemetry[\\/]api[\\/]build[\\/]src[\\/]index\.js$/,
-        glob: /node_modules[\\/]glob[\\/]dist[\\/]commonjs[\\/]index\.js$/,
-      };
-      const snap = () => Object.fromEntries(Object.entries(pats).map(([k, re]) => [k, loaded(re)]));
-      const fs = require("fs"), os = require("os"), path = require("path");
-      const pulumi = require("@pulumi/pulumi");
-      const k8s = require("@pulumi/kubernetes");
-      const before = snap();
-      (async () => {
-        const made = [];
-        await pulumi.runtime.setMocks({ newResource: (a) => { made.push(a.type + " " + a.name); return { id: a.name, state: a.inputs }; },
-          call: () => ({}) }, "p", "s", false);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cg-"));
-        fs.writeFileSync(path.join(dir, "a.yaml"), "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: a\\n");
-        const cg = new k8s.yaml.ConfigGroup("cg", { files: [path.join(dir, "*.yaml")] });
-        await new Promise((r) => cg.resources.apply(r));
-        const grpcRe = /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/;
-        const grpcAfterMocks = loaded(grpcRe);
-        const grpcError = require("@pulumi/pulumi/errors").isGrpcError({ code: 14 });
-        const grpcAfterError = loaded(grpcRe);
-        const grpc = require("@grpc/grpc-js");
-        class A { f() { return 1; } }
-        class B extends A { f() { return super.f() + 1; } }
-        const b = new B();
-        const fn = await pulumi.runtime.serializeFunction(() => b.f());
-        const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: [] });
-        const [interceptor] = require("@pulumi/pulumi/runtime/settings").grpcClientOptions.interceptors;
-        const md = new grpc.Metadata();
-        interceptor({}, () => ({ start() {}, cancelWithStatus() {}, getPeer() { return ""; },
-          sendMessageWithContext() {}, sendMessage() {}, startRead() {}, halfClose() {} })).start(md, {});
-        console.log(JSON.stringify({ before, after: snap(), super: fn.text.includes("super"), paths: paths.size > 0,
-          made: made.map((m) => m.replace(dir, "<dir>")), grpc: [grpcAfterMocks, grpcError, grpcAfterError] }));
-      })().catch((e) => { console.error(e); process.exit(1); });`;
-    const r = withShortcut(code);
-    assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout);
+    const out = shared().defers;
     assert.deepEqual(out.before, { semver: false, normalize: false, otel: false, glob: false });
     assert.deepEqual(out.after, { semver: true, normalize: true, otel: true, glob: true });
     assert.equal(out.super, true, "a class method with super serializes (rewriteSuper)");
@@ -143,23 +181,7 @@ describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
   });
 
   it("loads @pulumi/pulumi without its closure-serialization modules, and loads them on first use", () => {
-    const code = `
-      const loaded = (re) => Object.keys(require.cache).some((k) => re.test(k));
-      const ts = /node_modules[\\\\/]typescript[\\\\/]lib[\\\\/]typescript\\.js$/;
-      const arb = /@npmcli[\\\\/]arborist[\\\\/]lib[\\\\/]index\\.js$/;
-      const auto = /@pulumi[\\\\/]pulumi[\\\\/]automation[\\\\/]index\\.js$/;
-      const pulumi = require("@pulumi/pulumi");
-      const before = [loaded(ts), loaded(arb), loaded(auto)];
-      (async () => {
-        const fn = await pulumi.runtime.serializeFunction(() => 40 + 2);
-        const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: [] });
-        const ws = typeof pulumi.automation.LocalWorkspace;
-        console.log(JSON.stringify({ before, after: [loaded(ts), loaded(arb), loaded(auto)],
-          text: fn.text, paths: paths.size > 0, ws }));
-      })().catch((e) => { console.error(e); process.exit(1); });`;
-    const r = withShortcut(code);
-    assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout);
+    const out = shared().closure;
     assert.deepEqual(out.before, [false, false, false]);
     assert.deepEqual(out.after, [true, true, true]);
     assert.match(out.text, /40 \+ 2/);

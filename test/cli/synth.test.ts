@@ -1,11 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { formatTree } from "../../synth/report";
 import { readStackConfig, SECRET_SIG, SECRET_SIG_KEY, type ExportResource } from "../../synth/synthesize";
 import { mapSecrets } from "@homelab-observability/contract";
-import { ROOT, named, release, synth, tmpDir, compiledCli } from "../support/helpers";
+import { ROOT, named, release, synth, synthCli, tmpDir } from "../support/helpers";
 
 const STACKS = ["staging", "production", "pi"];
 
@@ -95,12 +94,12 @@ describe("offline synthesis", () => {
 
   describe("CLI", function () {
     this.timeout(60000);
-    const runSynth = (args: string[]) =>
-      spawnSync(process.execPath, compiledCli("cli/synth.ts", ...args), { encoding: "utf8" });
+    // The command in this process (its process wrapper: test/cli/cliSmoke.test.ts).
+    const runSynth = (args: string[]) => synthCli(...args);
 
-    it("exits 0 and writes <out>/<stack>.json", () => {
+    it("exits 0 and writes <out>/<stack>.json", async () => {
       const out = tmpDir("synth");
-      const r = runSynth(["--stack", "staging", "--out", out, "--quiet"]);
+      const r = await runSynth(["--stack", "staging", "--out", out, "--quiet"]);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /^  \d+ resources \(/m);
       assert.match(
@@ -111,14 +110,14 @@ describe("offline synthesis", () => {
       assert.equal(doc.version, 3);
     });
 
-    it("exits 2 on a malformed stack file, listing every problem with its key", () => {
+    it("exits 2 on a malformed stack file, listing every problem with its key", async () => {
       const dir = tmpDir("badstack");
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       fs.writeFileSync(
         path.join(dir, "Pulumi.broken.yaml"),
         "config:\n  homelab-observability:kubeContext: admin@broken\n  homelab-observability:phase: sideways\n  homelab-observability:objectStore:\n    type: minio\n  homelab-observability:loki:\n    retention: -3d\n    retension: 7d\n",
       );
-      const r = runSynth(["--stack", "broken", "--dir", dir, "--out", path.join(dir, "out")]);
+      const r = await runSynth(["--stack", "broken", "--dir", dir, "--out", path.join(dir, "out")]);
       assert.equal(r.status, 2, r.stdout + r.stderr);
       for (const key of [
         "homelab-observability:phase",
@@ -134,7 +133,7 @@ describe("offline synthesis", () => {
       );
     });
 
-    it("exits 1 when a mandatory policy fails", () => {
+    it("exits 1 when a mandatory policy fails", async () => {
       const dir = tmpDir("violating");
       for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
         fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
@@ -148,7 +147,15 @@ describe("offline synthesis", () => {
           'nodePools:\n    - {name: tiny, arch: arm64, count: 1, cpu: "1", memory: 8Gi}\n',
         );
       fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
-      const r = runSynth(["--stack", "staging", "--dir", dir, "--out", path.join(dir, "out"), "--quiet"]);
+      const r = await runSynth([
+        "--stack",
+        "staging",
+        "--dir",
+        dir,
+        "--out",
+        path.join(dir, "out"),
+        "--quiet",
+      ]);
       assert.equal(r.status, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /\[mandatory\] resource-budget: pool tiny: memory requests/);
       // One pool: the total is that pool again, the same mistake, said once with both places.
@@ -164,7 +171,7 @@ describe("offline synthesis", () => {
       );
     });
 
-    it("exits 1 and names the finding when a check on the rendered stack finds a problem", () => {
+    it("exits 1 and names the finding when a check on the rendered stack finds a problem", async () => {
       // A valid stack file whose MinIO address points into the stack's own namespace, where no
       // Service of the rendered stack answers (checks/addresses.ts).
       const dir = tmpDir("unresolved");
@@ -179,7 +186,7 @@ describe("offline synthesis", () => {
       assert.notEqual(broken, text, "staging's stack file names MinIO's in-cluster endpoint");
       fs.writeFileSync(file, broken);
       const out = path.join(dir, "out");
-      const r = runSynth(["--stack", "staging", "--dir", dir, "--out", out, "--quiet"]);
+      const r = await runSynth(["--stack", "staging", "--dir", dir, "--out", out, "--quiet"]);
       assert.equal(r.status, 1, r.stdout + r.stderr);
       assert.match(r.stderr, /staging: the rendered stack would fail in a cluster:/);
       assert.match(
@@ -202,7 +209,7 @@ describe("offline synthesis", () => {
         r.stdout.trimEnd().split("\n").pop()!,
         /^staging: FAIL \(exit 1\): 2 rendered-object problems$/,
       );
-      const unrendered = runSynth([
+      const unrendered = await runSynth([
         "--stack",
         "staging",
         "--dir",
@@ -219,11 +226,34 @@ describe("offline synthesis", () => {
       );
     });
 
-    it("exits 2 on unknown arguments and missing stacks", () => {
-      assert.equal(runSynth(["--stak", "staging"]).status, 2);
-      const missing = runSynth(["--stack", "nope", "--out", tmpDir("x")]);
+    it("exits 2 on unknown arguments and missing stacks", async () => {
+      assert.equal((await runSynth(["--stak", "staging"])).status, 2);
+      const missing = await runSynth(["--stack", "nope", "--out", tmpDir("x")]);
       assert.equal(missing.status, 2);
       assert.match(missing.stderr, /no stack file .*Pulumi\.nope\.yaml/);
+    });
+
+    it("runs again in the same process with nothing carried over: failed runs between two leave the second the same", async () => {
+      // The Pulumi mocks' runtime state (setMocks, setAllConfig) and any module-level cache must
+      // not leak from one run into the next: tests and the benchmark run the command back to back.
+      const outs = [tmpDir("again"), tmpDir("again")];
+      const first = await runSynth(["--stack", "production", "--no-render", "--out", outs[0]]);
+      assert.equal(first.status, 0, first.stderr);
+      const broken = tmpDir("again-broken");
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(broken, "Pulumi.yaml"));
+      fs.writeFileSync(
+        path.join(broken, "Pulumi.production.yaml"),
+        "config:\n  homelab-observability:phase: sideways\n",
+      );
+      const failed = await runSynth(["--stack", "production", "--dir", broken, "--out", outs[1]]);
+      assert.equal(failed.status, 2, failed.stdout + failed.stderr);
+      assert.equal((await runSynth(["--stak", "production"])).status, 2);
+      const second = await runSynth(["--stack", "production", "--no-render", "--out", outs[1]]);
+      assert.equal(second.status, 0, second.stderr);
+      assert.equal(second.stdout.replaceAll(outs[1], "OUT"), first.stdout.replaceAll(outs[0], "OUT"));
+      assert.equal(second.stderr, first.stderr);
+      const exported = (dir: string) => fs.readFileSync(path.join(dir, "production.json"), "utf8");
+      assert.equal(exported(outs[1]), exported(outs[0]));
     });
   });
 });

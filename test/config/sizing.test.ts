@@ -2,7 +2,6 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { parse } from "yaml";
 import {
   base2Bytes,
@@ -29,7 +28,7 @@ import { withRenderedObjects } from "../../synth/render/objects";
 import { evaluateResources } from "../../policy/evaluate";
 import { placedFrom } from "../../checks";
 import { podViews } from "../../checks/privileges";
-import { asRes, config, ROOT, compiledCli } from "../support/helpers";
+import { asRes, config, ROOT, synthCli } from "../support/helpers";
 import {
   BIG_POOLS,
   rendered,
@@ -430,7 +429,7 @@ describe("sizing from upstream's capacity rules", function () {
       }
     });
 
-    it("VictoriaMetrics on pools even a VMCluster cannot fit: `npm run synth` exits 2 naming workload.activeSeries", () => {
+    it("VictoriaMetrics on pools even a VMCluster cannot fit: `npm run synth` exits 2 naming workload.activeSeries", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
@@ -439,11 +438,7 @@ describe("sizing from upstream's capacity rules", function () {
       // Two 3 GiB nodes: the cluster's pods need more than 80% of 6 GiB.
       stack.config["homelab-observability:nodePools"] = [{ ...SMALL_POOLS[0], count: 2 }];
       fs.writeFileSync(path.join(dir, "Pulumi.tiny.yaml"), JSON.stringify(stack));
-      const tiny = spawnSync(
-        process.execPath,
-        compiledCli("cli/synth.ts", "--dir", dir, "--stack", "tiny", "--no-render", "--out", dir),
-        { encoding: "utf8", cwd: ROOT },
-      );
+      const tiny = await synthCli("--dir", dir, "--stack", "tiny", "--no-render", "--out", dir);
       assert.equal(tiny.status, 2, tiny.stdout + tiny.stderr);
       assert.match(tiny.stderr, /workload\.activeSeries: .*vmstorage 2x2GiB/);
     });
@@ -531,7 +526,7 @@ describe("sizing from upstream's capacity rules", function () {
       ]);
     });
 
-    it("switching a running monolithic Mimir to its scaled-out groups: the change check passes it as planned, 0 refused", () => {
+    it("switching a running monolithic Mimir to its scaled-out groups: the change check passes it as planned, 0 refused", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
@@ -540,16 +535,12 @@ describe("sizing from upstream's capacity rules", function () {
       // Before: the same stack with Loki already past SingleBinary and no declared series (monolithic Mimir).
       stack.config["homelab-observability:workload"] = { logsPerDay: WORKLOAD_2M.logsPerDay };
       fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
-      const synthOf = (...args: string[]) =>
-        spawnSync(process.execPath, compiledCli("cli/synth.ts", "--dir", dir, "--stack", "s", ...args), {
-          encoding: "utf8",
-          cwd: ROOT,
-        });
-      const before = synthOf("--no-render", "--quiet", "--out", path.join(dir, "before"));
+      const synthOf = (...args: string[]) => synthCli("--dir", dir, "--stack", "s", ...args);
+      const before = await synthOf("--no-render", "--quiet", "--out", path.join(dir, "before"));
       assert.equal(before.status, 0, before.stderr);
       stack.config["homelab-observability:workload"] = WORKLOAD_2M;
       fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify(stack));
-      const after = synthOf(
+      const after = await synthOf(
         "--quiet",
         "--out",
         path.join(dir, "after"),
@@ -579,7 +570,7 @@ describe("sizing from upstream's capacity rules", function () {
       ]);
     });
 
-    it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", () => {
+    it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
@@ -590,11 +581,7 @@ describe("sizing from upstream's capacity rules", function () {
         fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), JSON.stringify(stack));
       };
       write("small", stack.config["homelab-observability:nodePools"]);
-      const small = spawnSync(
-        process.execPath,
-        compiledCli("cli/synth.ts", "--dir", dir, "--stack", "small", "--no-render", "--out", dir),
-        { encoding: "utf8", cwd: ROOT },
-      );
+      const small = await synthCli("--dir", dir, "--stack", "small", "--no-render", "--out", dir);
       // Staging's three 16 GiB nodes: one Mimir (20.3 GiB) fits none, and the scaled-out shape.s four
       // write pods (2M x 3 in-memory series) find three nodes.
       assert.equal(small.status, 2, small.stdout + small.stderr);
@@ -604,11 +591,7 @@ describe("sizing from upstream's capacity rules", function () {
       );
       // Six of them hold it (MIMIR_READ_WRITE_VARIANT renders it); five do not, in sum.
       write("five", [{ ...MIMIR_RW_POOLS[0], count: 5 }]);
-      const five = spawnSync(
-        process.execPath,
-        compiledCli("cli/synth.ts", "--dir", dir, "--stack", "five", "--no-render", "--out", dir),
-        { encoding: "utf8", cwd: ROOT },
-      );
+      const five = await synthCli("--dir", dir, "--stack", "five", "--no-render", "--out", dir);
       assert.equal(five.status, 2, five.stdout + five.stderr);
       assert.match(
         five.stderr,

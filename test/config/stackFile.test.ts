@@ -2,14 +2,13 @@ import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { parse, stringify } from "yaml";
 import { cliStackConfig, CliConfigError, ciphertextProblem, loadProject } from "../../config/stackFile";
 import { readStackConfig } from "../../synth/synthesize";
 import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
 import { ConfigError, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../config/resolve";
-import { release, ROOT, synth, tmpDir, compiledCli } from "../support/helpers";
+import { release, ROOT, synth, synthCli, tmpDir, withEnv } from "../support/helpers";
 import { documents } from "../support/documents";
 
 const STACKS = stackNames(ROOT);
@@ -226,14 +225,10 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
     assert.deepEqual(readStackConfig(ROOT, "production", {}, { OP_CONNECT_TOKEN: "t" }).placeholders, []);
   });
 
-  it("the synth CLI says which secrets are placeholders, and exits 2 with the CLI's message on a missing key", () => {
-    const ok = spawnSync(
-      process.execPath,
-      compiledCli("cli/synth.ts", "--stack", "pi", "--out", tmpDir("o"), "--quiet"),
-      {
-        encoding: "utf8",
-        env: { ...process.env, OP_CONNECT_TOKEN: "" },
-      },
+  it("the synth CLI says which secrets are placeholders, and exits 2 with the CLI's message on a missing key", async () => {
+    // The command in this process (its process wrapper: test/cli/cliSmoke.test.ts).
+    const ok = await withEnv({ OP_CONNECT_TOKEN: "" }, () =>
+      synthCli("--stack", "pi", "--out", tmpDir("o"), "--quiet"),
     );
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(
@@ -241,13 +236,7 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
       /pi: secrets not set, placeholders stand in offline .*homelab-observability:pushoverToken/,
     );
     const dir = project("pi", { stack: (s) => delete s.config[P("phase")] });
-    const bad = spawnSync(
-      process.execPath,
-      compiledCli("cli/synth.ts", "--stack", "pi", "--dir", dir, "--out", tmpDir("o")),
-      {
-        encoding: "utf8",
-      },
-    );
+    const bad = await synthCli("--stack", "pi", "--dir", dir, "--out", tmpDir("o"));
     assert.equal(bad.status, 2, bad.stdout + bad.stderr);
     assert.match(bad.stderr, /validating stack config: Stack 'pi' is missing configuration value 'phase'/);
   });

@@ -8,6 +8,7 @@ import { ROOT, synth } from "../support/helpers";
 import { ConfigError } from "../../config/errors";
 import { synthStack } from "../../synth/run";
 import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
+import type { EntrypointCase, EntrypointRun } from "../support/entrypoint";
 
 /** The kube context a stack file pins (`homelab-observability:kubeContext`). */
 function pinnedContext(stack: string): string {
@@ -35,19 +36,22 @@ function kubeconfig(contexts: string[], current: string): string {
 }
 
 /**
- * Runs index.ts for `stack` under mocks with KUBECONFIG set, loaded by Pulumi's ts-node
- * registration in transpile-only mode: the type check that registration would run is the one
- * `tsc -b` runs before the tests (proven below), so the child does not repeat it.
+ * Runs index.ts under mocks once per case, each with $KUBECONFIG naming its file, all in one child
+ * loaded by Pulumi's ts-node registration in transpile-only mode (test/support/entrypoint.ts): the
+ * type check that registration would run is the one `tsc -b` runs before the tests (proven below),
+ * so the child does not repeat it. One process for every case: its start-up under ts-node is most
+ * of its cost.
  */
-function runIndex(stack: string, kubeconfigFile: string) {
-  return spawnSync(
+function runIndex(cases: EntrypointCase[]): EntrypointRun[] {
+  const r = spawnSync(
     process.execPath,
-    pulumiNodeTranspileOnly(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, stack),
-    {
-      encoding: "utf8",
-      env: { ...process.env, KUBECONFIG: kubeconfigFile },
-    },
+    pulumiNodeTranspileOnly(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, JSON.stringify(cases)),
+    { encoding: "utf8" },
   );
+  if (r.status !== 0) throw new Error(`test/support/entrypoint.ts exited ${r.status}:\n${r.stderr}`);
+  const runs = JSON.parse(r.stdout) as EntrypointRun[];
+  assert.equal(runs.length, cases.length, r.stdout);
+  return runs;
 }
 
 describe("index.ts as `pulumi up` loads it", function () {
@@ -103,17 +107,27 @@ describe("index.ts as `pulumi up` loads it", function () {
     assert.equal(tsNode.isolatedModules, true);
   });
 
-  /** index.ts run for staging with its context selected, once for the tests that read it. */
-  let staging: ReturnType<typeof runIndex> | undefined;
-  const stagingRun = () => {
+  /**
+   * index.ts run for staging three times in one child, for the tests below: another context
+   * selected, a kubeconfig without the stack's context (both refused), then its context selected.
+   */
+  let otherSelected: EntrypointRun;
+  let contextMissing: EntrypointRun;
+  let staging: EntrypointRun;
+  before(() => {
     const ctx = pinnedContext("staging");
-    return (staging ??= runIndex("staging", kubeconfig([ctx, "other"], ctx)));
-  };
+    [otherSelected, contextMissing, staging] = runIndex([
+      { stack: "staging", kubeconfig: kubeconfig([ctx, "admin@production"], "admin@production") },
+      { stack: "staging", kubeconfig: kubeconfig(["admin@pi"], "admin@pi") },
+      // Last: the run that loads index.ts to its end (test/support/entrypoint.ts says why).
+      { stack: "staging", kubeconfig: kubeconfig([ctx, "other"], ctx) },
+    ]);
+  });
 
   it("compiles through Pulumi's ts-node registration and builds the staging stack", () => {
-    const r = stagingRun();
-    assert.equal(r.status, 0, r.stderr);
-    const { types, outputs } = JSON.parse(r.stdout);
+    const { status, types, error } = staging;
+    assert.equal(status, 0, error);
+    const outputs = staging.outputs as Record<string, any>;
     assert.ok(types.includes("kubernetes:helm.sh/v3:Release"));
     assert.ok(types.includes("minio:index/s3Bucket:S3Bucket"));
     assert.equal(outputs.phase, "kps-removed");
@@ -122,9 +136,9 @@ describe("index.ts as `pulumi up` loads it", function () {
   });
 
   it("exports exactly the outputs the offline synthesis exports, plannedChanges included", async () => {
-    const r = stagingRun();
-    assert.equal(r.status, 0, r.stderr);
-    const { outputs, names } = JSON.parse(r.stdout) as { outputs: object; names: string[] };
+    const { status, error } = staging;
+    assert.equal(status, 0, error);
+    const [outputs, names] = [staging.outputs!, staging.names!];
     assert.ok(names.includes("plannedChanges"), "the change check's input is a real stack output");
     const synthesized = await synth("staging");
     const root = synthesized.export.deployment.resources.find((x) => x.type === "pulumi:pulumi:Stack");
@@ -146,23 +160,21 @@ describe("index.ts as `pulumi up` loads it", function () {
 
   it("refuses another selected context before registering anything, naming both contexts", () => {
     const ctx = pinnedContext("staging");
-    const r = runIndex("staging", kubeconfig([ctx, "admin@production"], "admin@production"));
-    assert.equal(r.status, 3, r.stderr);
-    const { types, error } = JSON.parse(r.stdout);
+    const { status, types, error } = otherSelected;
+    assert.equal(status, 3, error);
     assert.deepEqual(types, [], "nothing registered");
     assert.match(
-      error,
+      error ?? "",
       new RegExp(`pinned to context "${ctx}" but the selected context is "admin@production"`),
     );
   });
 
   it("refuses a kubeconfig without the stack's context before registering anything", () => {
-    const r = runIndex("staging", kubeconfig(["admin@pi"], "admin@pi"));
-    assert.equal(r.status, 3, r.stderr);
-    const { types, error } = JSON.parse(r.stdout);
+    const { status, types, error } = contextMissing;
+    assert.equal(status, 3, error);
     assert.deepEqual(types, []);
     assert.match(
-      error,
+      error ?? "",
       /pinned to context "admin@staging", which the kubeconfig \(.*\) does not have; it has "admin@pi" and selects "admin@pi"/,
     );
   });

@@ -1,6 +1,15 @@
 /**
  * Child process for the entry-point test, itself started under Pulumi's ts-node registration alone
- * (test/support/pulumiTsNode.ts): loads `index.ts` the way `pulumi up` does (type-checking on) under mocks, and prints what it registered as JSON.
+ * (test/support/pulumiTsNode.ts): loads `index.ts` the way `pulumi up` does under mocks, once per
+ * case, and prints what each run registered as one JSON array.
+ *
+ * The cases (argv[2], JSON: `[{ stack, kubeconfig }]`) run in one process, one after another, so
+ * the test pays for one start-up under ts-node instead of one per case. A refused case throws while
+ * index.ts loads, and Node's loader drops a module whose loading threw (Node v22.23.3
+ * lib/internal/modules/cjs/loader.js, Module._load: `if (threw) { delete Module._cache[filename];`,
+ * as `require("module")._load.toString()` prints it; each refused case checks it held), so the
+ * next case loads index.ts afresh; the case that builds the stack comes last (the test orders
+ * them), as nothing after it could load index.ts again.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,10 +17,28 @@ import { readStackConfig } from "../../synth/synthesize";
 import { mockCall, mockState } from "../../synth/mocks";
 import { projectRoot } from "../../config/paths";
 
-async function main() {
-  const root = projectRoot(__dirname);
-  const stack = process.argv[2] ?? "staging";
-  process.chdir(root);
+/** One run of index.ts: the stack, and the kubeconfig file $KUBECONFIG names for it. */
+export interface EntrypointCase {
+  stack: string;
+  kubeconfig: string;
+}
+
+/**
+ * What one run registered: status 0 with the outputs, or 3 with the error index.ts threw while
+ * loading (a refusal; `types` then says what had been registered by then).
+ */
+export interface EntrypointRun {
+  status: 0 | 3;
+  types: string[];
+  outputs?: Record<string, unknown>;
+  /** Every name index.ts exports, whatever its value (JSON drops an undefined one). */
+  names?: string[];
+  error?: string;
+}
+
+async function runCase(root: string, { stack, kubeconfig }: EntrypointCase): Promise<EntrypointRun> {
+  // The child's own environment: the kube context check reads $KUBECONFIG as index.ts runs.
+  process.env.KUBECONFIG = kubeconfig;
   const types: string[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -27,15 +54,17 @@ async function main() {
   );
   const cfg = readStackConfig(root, stack);
   pulumi.runtime.setAllConfig(cfg.config, cfg.secretKeys);
+  const index = path.join(root, "index.ts");
   let exports: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    exports = require(path.join(root, "index.ts"));
+    exports = require(index);
   } catch (e) {
     // A refusal: report it with what had been registered by then (the caller expects nothing).
     await new Promise((r) => setTimeout(r, 200));
-    process.stdout.write(JSON.stringify({ types, error: e instanceof Error ? e.message : String(e) }));
-    process.exit(3);
+    if (require.cache[index])
+      throw new Error("index.ts stayed loaded after it threw: the next case would not run it");
+    return { status: 3, types, error: e instanceof Error ? e.message : String(e) };
   }
   const outputs = Object.fromEntries(
     await Promise.all(
@@ -47,8 +76,20 @@ async function main() {
   );
   // Let the last registrations land.
   await new Promise((r) => setTimeout(r, 500));
-  // `names`: every name index.ts exports, whatever its value (JSON drops an undefined one).
-  process.stdout.write(JSON.stringify({ types, outputs, names: Object.keys(exports) }));
+  return { status: 0, types, outputs, names: Object.keys(exports) };
+}
+
+async function main() {
+  const root = projectRoot(__dirname);
+  const cases = JSON.parse(process.argv[2] ?? "[]") as EntrypointCase[];
+  process.chdir(root);
+  const runs: EntrypointRun[] = [];
+  for (const c of cases) {
+    if (runs.some((r) => r.status === 0))
+      throw new Error("a case after one that loaded index.ts: index.ts would not run again");
+    runs.push(await runCase(root, c));
+  }
+  process.stdout.write(JSON.stringify(runs));
 }
 
 main().catch((e) => {

@@ -2,6 +2,7 @@ import { externalReferenceDir } from "../../upstream/reference";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as util from "util";
 import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
 import { projectRoot } from "../../config/paths";
@@ -49,6 +50,91 @@ export function compiled(file: string): string {
  */
 export function compiledCli(file: string, ...args: string[]): string[] {
   return [compiled(file), ...args];
+}
+
+/** What a command printed and its exit status, as spawnSync reports a child's. */
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A command's main: its arguments and output streams in, its exit status out (cli/io.ts). */
+type CliMain = (argv: string[], io: import("../../cli/io").CliIo) => Promise<number>;
+
+/**
+ * Runs a command's main in this process, its output captured: what `npm run <command>` prints and
+ * exits with, without a process's start-up and SDK load (0.6-0.9 s of CPU a run). `env` is what
+ * the command reads of the environment (default: this process's). What a library prints through
+ * `console` while it runs (the Pulumi SDK's `pulumi.log` without an engine: apply/program.ts's
+ * config warnings) is captured too, as a child's stdout and stderr would hold it: mocha runs one
+ * test at a time in a process, and the console is restored after. The process wrappers
+ * (cli/synth.ts, cli/policyCheck.ts, cli/verify.ts) are proved by one spawned test each
+ * (test/cli/cliSmoke.test.ts).
+ */
+export async function inProcess(main: CliMain, args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const io = {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env,
+  };
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  const line = (args: unknown[]) => `${util.format(...args)}\n`;
+  console.log = console.info = (...a: unknown[]) => void (stdout += line(a));
+  console.warn = console.error = (...a: unknown[]) => void (stderr += line(a));
+  const before = process.exitCode;
+  try {
+    const status = await main(args, io);
+    // A main sets nothing of the process: the next run in it starts the same.
+    if (process.exitCode !== before) throw new Error(`${args.join(" ")}: the command set process.exitCode`);
+    return { status, stdout, stderr };
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
+/** `npm run synth -- <args>` in this process ({@link inProcess}; cli/synthRun.ts). */
+export async function synthCli(...args: string[]): Promise<CliRun> {
+  // Loaded on first use: the render, checks and report modules only the files running it need.
+  return inProcess((await import("../../cli/synthRun")).runSynth, args);
+}
+
+/** `npm run policy:check -- <args>` in this process ({@link inProcess}; cli/policyCheckRun.ts). */
+export async function policyCheckCli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun> {
+  return inProcess((await import("../../cli/policyCheckRun")).runPolicyCheck, args, env);
+}
+
+/** `npm run verify -- <args>` in this process ({@link inProcess}; cli/verifyRun.ts). */
+export async function verifyCli(...args: string[]): Promise<CliRun> {
+  const { runVerify } = await import("../../cli/verifyRun");
+  return inProcess(
+    (argv, io) =>
+      runVerify(argv, {
+        out: (t) => void io.stdout.write(t),
+        err: (t) => void io.stderr.write(t),
+        env: io.env,
+      }),
+    args,
+  );
+}
+
+/**
+ * Runs `fn` with `vars` set in this process's environment (the empty string too), restored after:
+ * for an in-process run of a command whose modules read the environment as they run (the render's
+ * HOMELAB_CHART_CACHE, the synthesis' secrets), as a child given that environment would.
+ */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
 }
 
 /** A valid minimal raw config; tests override what they exercise. */

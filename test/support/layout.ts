@@ -122,6 +122,20 @@ export interface ImportRefs {
   computed: string[];
 }
 
+const parsedSources = new Map<string, { text: string; sf: ts.SourceFile }>();
+
+/**
+ * One source text parsed by TypeScript (parent nodes set), once per process for the same file and
+ * text: the layout, config-read and size tests each walk every source file, some more than once.
+ */
+export function parsedSource(file: string, text: string): ts.SourceFile {
+  const hit = parsedSources.get(file);
+  if (hit?.text === text) return hit.sf;
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  parsedSources.set(file, { text, sf });
+  return sf;
+}
+
 /**
  * The imports of one source text, read by TypeScript's own parser: `import`/`export ... from`,
  * `import x = require(...)`, `require(...)` and `import(...)` calls. A specifier ending in `.js`
@@ -130,7 +144,7 @@ export interface ImportRefs {
  */
 export function importRefs(file: string, text: string, exists: (f: string) => boolean): ImportRefs {
   const out: ImportRefs = { files: [], unresolved: [], computed: [] };
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const sf = parsedSource(file, text);
   const add = (spec: string) => {
     if (spec === CONTRACT_PACKAGE) return void out.files.push("contract/index.ts");
     if (!spec.startsWith(".")) return;
@@ -264,7 +278,7 @@ const RUNTIME_READERS = new Set(["getProject", "getStack", "allConfig", "getConf
  * `allConfig`/`getConfig`. Read from the syntax tree, so comments and strings never count.
  */
 export function configReads(file: string, text: string): string[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const sf = parsedSource(file, text);
   const found: string[] = [];
   const at = (n: ts.Node, what: string) =>
     found.push(`${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}: ${what}`);

@@ -203,7 +203,11 @@ export async function startMinio(bin: string): Promise<MinioServer> {
       "--quiet",
     ],
     port,
-    "/minio/health/live",
+    // Ready for requests, not only running: /minio/health/live answers 200 as soon as the process
+    // listens, while a bucket call before the object layer is up gets 503 (seen under load here);
+    // /minio/health/cluster answers 200 only once the cluster has write quorum (minio/minio
+    // docs/metrics/healthcheck/README.md, "Cluster probe").
+    "/minio/health/cluster",
     [200],
     { MINIO_ROOT_USER: root.accessKey, MINIO_ROOT_PASSWORD: root.secretKey, MINIO_BROWSER: "off", HOME: dir },
   );

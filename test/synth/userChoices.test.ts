@@ -9,7 +9,7 @@ import { loadStackConfig } from "../../config/load";
 import { PROJECT } from "../../model/names";
 import { readStackConfig, synthesize } from "../../synth/synthesize";
 import { renderStack } from "../support/rendered";
-import { forAmtool025, requireTool, ROOT, tmpDir } from "../support/helpers";
+import { forAmtool025, requireTool, ROOT, synthCli, tmpDir } from "../support/helpers";
 
 /*
  * A copy of the staging stack as a homelab operator would extend it: seven receivers, Grafana
@@ -46,14 +46,10 @@ interface Run {
   rendered?: { releases: { objects: any[] }[]; raw: { object: any }[] };
 }
 
-function runSynth(dir: string, stack: string): Run {
+async function runSynth(dir: string, stack: string): Promise<Run> {
   const out = path.join(dir, "out");
-  // The built CLI (npm test builds first), as `npm run synth` runs it: faster than through tsx.
-  const r = spawnSync(
-    process.execPath,
-    [path.join(ROOT, "dist/cli/synth.js"), "--stack", stack, "--dir", dir, "--out", out, "--quiet"],
-    { encoding: "utf8" },
-  );
+  // The command in this process (its process wrapper: test/cli/cliSmoke.test.ts).
+  const r = await synthCli("--stack", stack, "--dir", dir, "--out", out, "--quiet");
   const file = path.join(out, `${stack}.rendered.json`);
   return {
     status: r.status,
@@ -72,11 +68,11 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
   this.timeout(600000);
   let dir: string;
   let ok: Run;
-  before(() => {
+  before(async () => {
     dir = tmpDir("user-choices");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     stackFile(dir, "choices", "staging", CHOICES);
-    ok = runSynth(dir, "choices");
+    ok = await runSynth(dir, "choices");
   });
 
   it("synthesizes (exit 0) and the summary lists the override in force", () => {
@@ -141,7 +137,7 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
     assert.match(ini, /root_url = https:\/\/grafana\.staging\.example\.net/);
   });
 
-  it("Grafana behind a Gateway: an HTTPRoute the Gateway API's schema accepts, the Gateway's namespace admitted", () => {
+  it("Grafana behind a Gateway: an HTTPRoute the Gateway API's schema accepts, the Gateway's namespace admitted", async () => {
     stackFile(dir, "route", "staging", {
       grafana: {
         httpRoute: {
@@ -150,7 +146,7 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
         },
       },
     });
-    const r = runSynth(dir, "route");
+    const r = await runSynth(dir, "route");
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const objects = objectsOf(r);
     const route = objects.find((o) => o.kind === "HTTPRoute" && o.metadata.name === "grafana");
@@ -204,10 +200,10 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
   ];
   const runs = new Map<string, Run>();
   for (const [what, base, extra, messages, keys] of refusals)
-    it(`refuses ${what} set through chartValues (exit 1, the finding and its chartValues key named, the last line says FAIL)`, () => {
+    it(`refuses ${what} set through chartValues (exit 1, the finding and its chartValues key named, the last line says FAIL)`, async () => {
       const stack = `refused-${base}-${what.split(" ").pop()}`;
       stackFile(dir, stack, base, extra);
-      const r = runSynth(dir, stack);
+      const r = await runSynth(dir, stack);
       runs.set(what, r);
       assert.equal(r.status, 1, r.stdout + r.stderr);
       for (const message of messages) assert.match(r.stdout + r.stderr, message);

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseAllDocuments, parse } from "yaml";
+import { parse } from "yaml";
+import { parseManifest } from "../../synth/render/manifest";
 import { versions } from "../../model/versions";
 import {
   KPS_PORT_NAME,
@@ -51,6 +52,9 @@ function helm(what: "chart" | "template" | "crds", chart: { chart: string; versi
   return execFileSync(helmBinary(), args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
 }
 
+/** The objects of Helm's output, parsed as the synthesis parses every render (synth/render/manifest.ts). */
+const crdsOf = (text: string): any[] => parseManifest(text).objects;
+
 /**
  * The operator contract (upstream/operators/prometheusOperator.ts) against the pinned charts: the
  * version it was read at is the one the charts deploy, and each default it relies on is the one the
@@ -72,9 +76,7 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
   });
 
   it("each server's default portName is the one its CRD states (schema default and description)", () => {
-    const crds = parseAllDocuments(helm("template", versions.charts.prometheusOperatorCrds)).map((d) =>
-      d.toJS(),
-    );
+    const crds = crdsOf(helm("template", versions.charts.prometheusOperatorCrds));
     for (const kind of Object.keys(SERVERS) as OperatorServer[]) {
       const crd = crds.find((c) => c?.kind === "CustomResourceDefinition" && c.spec?.names?.kind === kind);
       assert.ok(crd, `prometheus-operator-crds has the ${kind} CRD`);
@@ -200,7 +202,7 @@ describe("upstream/operators: the VictoriaMetrics operator's contract at the pin
   });
 
   it("every field the model reads is in the CRD the chart ships, typed as read, with no default but the operator's", () => {
-    const crds = parseAllDocuments(helm("crds", versions.charts.victoriaMetricsStack)).map((d) => d.toJS());
+    const crds = crdsOf(helm("crds", versions.charts.victoriaMetricsStack));
     const judge = (where: string, field: any, ours: string) => {
       assert.ok(field, `${where} is in the CRD`);
       assert.equal(field.type, "string", `${where} is typed string (the model parses a string)`);

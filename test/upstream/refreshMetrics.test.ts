@@ -6,18 +6,75 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import * as path from "path";
+import * as zlib from "zlib";
 import { projectRoot } from "../../upstream/reference";
 import {
+  differenceBeyondUnread,
+  fetchModules,
   GENERATED_FILE,
+  mergeRows,
   METRIC_COLUMNS,
+  type MetricRow,
   parseSources,
+  readSources,
   refreshMetrics,
   SOURCES_FILE,
+  SOURCES_HEADER,
 } from "../../upstream/refresh/metrics";
+import { parseGoModules } from "../../upstream/refresh/goModule";
+import { SUPPORTED_KUBERNETES_MINORS } from "../../upstream/metrics/kubernetes";
 import { tmpDir } from "../support/helpers";
 
-const HEADER = "emitter\trepository\ttag\textractor\tpaths\tpresent_when\tprefixes\tconsts\tnotes";
+const HEADER = SOURCES_HEADER;
+
+/**
+ * A zip as the module proxy serves one (entries stored, or deflated where named), built here so
+ * the test holds its bytes: golang.org/x/mod zip/zip.go writes `<module>@<version>/<path>` names.
+ */
+function zipOf(files: Record<string, string>, deflate: string[] = []): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const method = deflate.includes(name) ? 8 : 0;
+    const body = method ? zlib.deflateRawSync(data) : data;
+    const crc = zlib.crc32(data);
+    const n = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(n.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(method, 10);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(body.length, 20);
+    dir.writeUInt32LE(data.length, 24);
+    dir.writeUInt16LE(n.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    parts.push(local, n, body);
+    central.push(dir, n);
+    offset += 30 + n.length + body.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(central.length / 2, 8);
+  end.writeUInt16LE(central.length / 2, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
 
 /** A project holding only the sources table, and a root holding plain checkouts. */
 function fixture(table: string[], checkouts: Record<string, Record<string, string>>) {
@@ -81,18 +138,40 @@ func writeStorageMetrics(w io.Writer) {
 }
 `;
 
+const MOD_ZIP = zipOf(
+  {
+    "example.com/Upper/mod@v1.0.0/go.mod": "module example.com/Upper/mod\n",
+    "example.com/Upper/mod@v1.0.0/pkg/a.go": GO_PKG_A,
+    "example.com/Upper/mod@v1.0.0/pkg/b.go": 'package notifier\nconst subsystem = "notifications"\n',
+  },
+  ["example.com/Upper/mod@v1.0.0/pkg/a.go"],
+);
+const DEP_ZIP = zipOf({
+  "example.com/dep@v0.1.0/go.mod": "module example.com/dep\n",
+  "example.com/dep@v0.1.0/ring/r.go":
+    'package ring\nvar g = prometheus.NewGauge(prometheus.GaugeOpts{Name: "prometheus_ring_members"})\n',
+});
+/**
+ * go.sum's hashes of the two zips, computed outside this code by the algorithm of golang.org/x/mod
+ * sumdb/dirhash Hash1 with coreutils: `unzip -d d z.zip && (cd d && find . -type f | sed s,^./,, |
+ * LC_ALL=C sort | xargs sha256sum) | sha256sum | xxd -r -p | base64`.
+ */
+const MOD_SUM = "h1:Wa08CjhikuRZlwJUkyw2XBXQYXsAdhivpbEaHJ0VNJk=";
+const DEP_SUM = "h1:yiF5jOF8/l6fbcxrkga1BqWPmTudj0uNNPqexd1C2KY=";
+
 describe("refresh-metrics", () => {
   it("reads each kind of source into rows with the tag, the file and line, the labels and when they exist", () => {
     const { project, root } = fixture(
       [
-        "kubernetes\tkubernetes/kubernetes\tindex:abc\tk8s-doclist\tdoc/list.yaml\talways\t\t\t",
-        "ksm\tkubernetes/kube-state-metrics\tv2.17.0\tmd-table\tdocs/\tkube-state-metrics\t\t\t",
-        "cadvisor\tgoogle/cadvisor\tv0.47.3\tmd-table\tdocs/prometheus.md\talways\t\t\t",
-        "node\tprometheus/node_exporter\tv1.10.2\tgo-opts\tcollector/\tnode-exporter;registerCollector=ne-collector\tnode_\tnamespace=node\t",
-        "node\tprometheus/node_exporter\tv1.10.2\texposition\tfixtures/e2e-output.txt\tnode-exporter;registerCollector=ne-collector\tnode_\t\t",
-        "prom\tprometheus/prometheus\tv3.7.3\tgo-opts\tnotifier/\tprometheus;notifier/b.go=cond:b\tprometheus_\t\t",
-        "go\tprometheus/client_golang\tv1.23.2\tgo-opts\tpkg/\talways\tgo_,process_\tns=\t",
-        "vm\tVictoriaMetrics/VictoriaMetrics\tv1.144.0\tgo-literal\tapp/\tvmsingle;metric:vm_slow_row_inserts_total=cond:slow\tvm_,vmalert_\t\t",
+        "kubernetes\tkubernetes/kubernetes\tindex:abc\t\tk8s-doclist\tdoc/list.yaml\talways\t\t\t",
+        "ksm\tkubernetes/kube-state-metrics\tv2.17.0\t\tmd-table\tdocs/\tkube-state-metrics\t\t\t",
+        "cadvisor\tgoogle/cadvisor\tv0.47.3\t\tmd-table\tdocs/prometheus.md\talways\t\t\t",
+        "node\tprometheus/node_exporter\tv1.10.2\t\tgo-opts\tcollector/\tnode-exporter;registerCollector=ne-collector\tnode_\tnamespace=node\t",
+        "node\tprometheus/node_exporter\tv1.10.2\t\texposition\tfixtures/e2e-output.txt\tnode-exporter;registerCollector=ne-collector\tnode_\t\t",
+        "prom\tprometheus/prometheus\tv3.7.3\t\tgo-opts\tnotifier/\tprometheus;notifier/b.go=cond:b\tprometheus_\t\t",
+        "go\tprometheus/client_golang\tv1.23.2\t\tgo-opts\tpkg/\talways\tgo_,process_\tns=\t",
+        "vm\tVictoriaMetrics/VictoriaMetrics\tv1.144.0\t\tgo-literal\tapp/\tvmsingle;metric:vm_slow_row_inserts_total=cond:slow\tvm_,vmalert_\t\t",
+        "vector\tvectordotdev/vector\tv0.56.0\t\trust-names\tlib/metric_name.rs\tvector\t\tnamespace=vector\t",
       ],
       {
         "kubernetes+kubernetes@index:abc": {
@@ -106,7 +185,7 @@ describe("refresh-metrics", () => {
           "docs/pod.md": [
             "| Metric name | Metric type | Description | Labels/tags | Status |",
             "| ----------- | ----------- | ----------- | ----------- | ------ |",
-            "| kube_pod_info | Gauge | Information | `pod`=&lt;pod-name&gt; <br> `namespace`=&lt;ns&gt; | STABLE |",
+            "| kube_pod_info | Gauge | Information | `pod`=&lt;pod-name&gt; <br> `phase`=&lt;a\\|b&gt; <br> `namespace`=&lt;ns&gt; | STABLE |",
           ].join("\n"),
         },
         "google+cadvisor@v0.47.3": {
@@ -147,6 +226,26 @@ describe("refresh-metrics", () => {
           "pkg/c_windows.go": 'package a\nvar w = NewDesc("go_windows_only", "help", nil, nil)\n',
         },
         "VictoriaMetrics+VictoriaMetrics@v1.144.0": { "app/vmstorage/main.go": GO_VM },
+        "vectordotdev+vector@v0.56.0": {
+          "lib/metric_name.rs": [
+            "pub enum CounterName {",
+            "    ComponentErrorsTotal,",
+            "}",
+            "impl CounterName {",
+            "    pub const fn as_str(self) -> &'static str {",
+            "        match self {",
+            '            Self::ComponentErrorsTotal => "component_errors_total",',
+            "        }",
+            "    }",
+            "}",
+            "impl HistogramName {",
+            "    pub const fn as_str(self) -> &'static str {",
+            '        match self { Self::SourceLagTimeSeconds => "source_lag_time_seconds" }',
+            "    }",
+            "}",
+            'fn other() { let x = "not_a_metric_name"; }',
+          ].join("\n"),
+        },
       },
     );
     const rows = rowsOf(refreshMetrics(root, project));
@@ -160,9 +259,11 @@ describe("refresh-metrics", () => {
     );
     assert.equal(row("apiserver_request_total").labels, "code,verb");
     assert.match(row("node_collector_evictions_number").notes, /deprecated in 1\.24\.0/);
+    // `\|` is a pipe inside a cell (the label's values), not a column.
+    assert.match(row("kube_pod_info").notes, /^stability STABLE/);
     assert.deepEqual(
       [row("kube_pod_info").labels, row("kube_pod_info").source, row("kube_pod_info").present_when],
-      ["namespace,pod", "docs/pod.md:3", "kube-state-metrics"],
+      ["namespace,phase,pod", "docs/pod.md:3", "kube-state-metrics"],
     );
     assert.equal(row("container_cpu_cfs_periods_total").type, "counter");
     assert.match(row("container_cpu_cfs_periods_total").notes, /cpu/);
@@ -197,27 +298,34 @@ describe("refresh-metrics", () => {
     assert.equal(row("vm_slow_row_inserts_total").present_when, "cond:slow");
     assert.equal(row("vmalert_iteration_duration_seconds").type, "summary");
     assert.ok(!rows.has("vm_not_a_metric_here"), "a log text is no metric");
+    // Vector's name enums: typed by the enum, under the internal_metrics namespace.
+    assert.deepEqual(
+      [row("vector_component_errors_total").type, row("vector_component_errors_total").source],
+      ["counter", "lib/metric_name.rs:7"],
+    );
+    assert.equal(row("vector_source_lag_time_seconds").type, "histogram");
+    assert.ok(!rows.has("vector_not_a_metric_name"));
   });
 
   it("says which line of the table is wrong and what it expected", () => {
     assert.throws(() => parseSources("nope\n", "t.tsv"), /t\.tsv:1: expected the header/);
     assert.throws(
-      () => parseSources(`${HEADER}\na\towner/name\tv1\tregex\tp\talways\t\t\t\n`, "t.tsv"),
-      /t\.tsv:2: extractor: expected k8s-doclist, md-table, exposition, go-opts or go-literal, found "regex"/,
+      () => parseSources(`${HEADER}\na\towner/name\tv1\t\tregex\tp\talways\t\t\t\n`, "t.tsv"),
+      /t\.tsv:2: extractor: expected k8s-doclist, md-table, exposition, go-opts, go-literal or rust-names, found "regex"/,
     );
     assert.throws(
-      () => parseSources(`${HEADER}\na\towner/name\tv1\tgo-opts\tp\talways;nokey\t\t\t\n`, "t.tsv"),
+      () => parseSources(`${HEADER}\na\towner/name\tv1\t\tgo-opts\tp\talways;nokey\t\t\t\n`, "t.tsv"),
       /t\.tsv:2: present_when: expected <path>=<key>, found "nokey"/,
     );
   });
 
   it("refuses a source it cannot find, or in which it finds no metric", () => {
-    const missing = fixture(["a\towner/name\tv1\tgo-opts\tpkg/\talways\t\t\t"], {});
+    const missing = fixture(["a\towner/name\tv1\t\tgo-opts\tpkg/\talways\t\t\t"], {});
     assert.throws(
       () => refreshMetrics(missing.root, missing.project),
       /owner\/name: expected .*owner\+name\/repo/,
     );
-    const empty = fixture(["a\towner/name\tv1\tgo-opts\tpkg/\talways\t\t\t"], {
+    const empty = fixture(["a\towner/name\tv1\t\tgo-opts\tpkg/\talways\t\t\t"], {
       "owner+name@v1": { "pkg/a.go": "package a\n" },
     });
     assert.throws(
@@ -240,20 +348,218 @@ describe("refresh-metrics", () => {
       assert.ok(read.has(s.emitter), `${s.emitter}: no row (was the data regenerated?)`);
   });
 
-  it("reproduces the committed data byte for byte from the sources (HOMELAB_METRIC_SOURCES)", function () {
+  it("reproduces the committed data byte for byte from the sources (HOMELAB_METRIC_SOURCES)", async function () {
     const sources = process.env.HOMELAB_METRIC_SOURCES;
     if (!sources) {
-      // The upstream repositories are not on this machine's registries: the lead or a bump runs it
-      // with the checkouts (`fetch` mirrors or `git archive`s) under one directory.
+      // CI runs the same regeneration from the Go module proxy (`npm run refresh-metrics -- --check`
+      // in .ci/run), outside the timed suite; this one is for a local directory of checkouts.
       console.warn(
-        "    SKIPPED: set HOMELAB_METRIC_SOURCES to a directory of <owner>+<name>/repo mirrors or <owner>+<name>@<tag>/ checkouts to regenerate and compare",
+        "    SKIPPED: set HOMELAB_METRIC_SOURCES to a directory of <owner>+<name>/repo mirrors or <owner>+<name>@<tag>/ checkouts (the rest from the Go module cache) to regenerate and compare",
       );
       this.skip();
     }
+    this.timeout(120_000);
+    const report = await fetchModules(readSources(), sources);
+    assert.deepEqual(
+      report.refused.map((r) => r.reason),
+      [],
+      "every source the directory lacks must come from the module proxy",
+    );
     const text = refreshMetrics(sources);
     assert.ok(
       text === fs.readFileSync(path.join(projectRoot(), GENERATED_FILE), "utf8"),
       "the regenerated data differs",
     );
+  });
+
+  describe("from the Go module proxy", () => {
+    let server: http.Server;
+    const asked: string[] = [];
+    const saved = { proxy: process.env.HOMELAB_GOPROXY, cache: process.env.HOMELAB_GO_MODULE_CACHE };
+    let cache: string;
+    before(async () => {
+      // One local proxy for the file: the paths the Go module proxy protocol serves.
+      const routes: Record<string, [number, Buffer | string]> = {
+        "/example.com/!upper/mod/@v/v1.0.0.zip": [200, MOD_ZIP],
+        "/example.com/dep/@v/v0.1.0.zip": [200, DEP_ZIP],
+        // A zip whose bytes are not the ones the table's hash names.
+        "/example.com/!upper/mod/@v/v1.0.1.zip": [200, DEP_ZIP],
+        "/example.com/refused/@v/v1.0.0.zip": [403, "This module version is not available.\n"],
+      };
+      server = http.createServer((req, res) => {
+        asked.push(req.url!);
+        const [code, body] = routes[req.url!] ?? [404, "not found"];
+        res.writeHead(code);
+        res.end(body);
+      });
+      await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+      process.env.HOMELAB_GOPROXY = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      cache = tmpDir("gomod-cache");
+      process.env.HOMELAB_GO_MODULE_CACHE = cache;
+    });
+    after(() => {
+      server.close();
+      for (const [k, v] of [
+        ["HOMELAB_GOPROXY", saved.proxy],
+        ["HOMELAB_GO_MODULE_CACHE", saved.cache],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    });
+
+    const row = (goModule: string) =>
+      `prom\tprometheus/prometheus\tv3.7.3\t${goModule}\tgo-opts\tpkg/,vendor/example.com/dep/\tprometheus\tprometheus_\t\t`;
+
+    it("reads a source from its module zips: the escaped path, each module under its folder, held to go.sum's hash and cached", async () => {
+      const { project } = fixture(
+        [
+          row(
+            `example.com/Upper/mod@v1.0.0 ${MOD_SUM},example.com/dep@v0.1.0 ${DEP_SUM} vendor/example.com/dep/`,
+          ),
+        ],
+        {},
+      );
+      asked.length = 0;
+      const first = await fetchModules(readSources(project));
+      assert.deepEqual(first.refused, []);
+      assert.deepEqual(asked, ["/example.com/!upper/mod/@v/v1.0.0.zip", "/example.com/dep/@v/v0.1.0.zip"]);
+      assert.deepEqual(
+        first.fetched.map((f) => [f.cached, f.bytes]),
+        [
+          [false, MOD_ZIP.length],
+          [false, DEP_ZIP.length],
+        ],
+      );
+      const rows = rowsOf(refreshMetrics(undefined, project));
+      assert.deepEqual(
+        [...rows.values()].map((r) => [r.metric, r.version_read, r.source]),
+        [
+          ["prometheus_notifications_sent_total", "prometheus/prometheus v3.7.3", "pkg/a.go:5"],
+          ["prometheus_ring_members", "prometheus/prometheus v3.7.3", "vendor/example.com/dep/ring/r.go:2"],
+        ],
+      );
+      // Again: from the cache, nothing asked.
+      asked.length = 0;
+      const again = await fetchModules(readSources(project));
+      assert.deepEqual([asked, again.fetched.map((f) => f.cached)], [[], [true, true]]);
+    });
+
+    it("refuses a zip whose hash is not the table's, and says what the proxy answered", async () => {
+      const { project } = fixture(
+        [row(`example.com/Upper/mod@v1.0.1 ${MOD_SUM}`), row("example.com/refused@v1.0.0 " + MOD_SUM)],
+        {},
+      );
+      const report = await fetchModules(readSources(project));
+      assert.equal(report.refused.length, 2);
+      assert.match(
+        report.refused[0].reason,
+        new RegExp(
+          `example\\.com/Upper/mod@v1\\.0\\.1: the zip from .* hashes to ${DEP_SUM.replace(/[+/]/g, "\\$&")}, the table records ${MOD_SUM.replace(/[+/]/g, "\\$&")}`,
+        ),
+      );
+      assert.ok(
+        !fs.readdirSync(cache).some((f) => f.includes("v1.0.1")),
+        "a zip that does not match is never kept",
+      );
+      assert.match(
+        report.refused[1].reason,
+        /the proxy answered 403 "This module version is not available\."/,
+      );
+      // A source with no module (Vector is Rust) is named as not read, never silently skipped.
+      const rust = fixture(["vector\tvectordotdev/vector\tv0.56.0\t\trust-names\tlib/\tvector\t\t\t"], {});
+      assert.match(
+        (await fetchModules(readSources(rust.project))).refused[0]?.reason ?? "",
+        /vectordotdev\/vector v0\.56\.0 is no Go module \(the table names none\): read from a checkout only/,
+      );
+      assert.throws(() => refreshMetrics(undefined, project), /not in the module cache/);
+    });
+
+    it("says what a go_module cell should hold", () => {
+      assert.throws(
+        () => parseGoModules("example.com/mod h1:abc", "t.tsv:3"),
+        /t\.tsv:3: go_module: expected "<module>@<version> h1:<base64 sha256> \[<folder>\/\]", found "example\.com\/mod h1:abc"/,
+      );
+      assert.throws(
+        () => parseGoModules(`example.com/mod@v1 ${MOD_SUM} vendor`, "t"),
+        /found "example\.com\/mod@v1 h1:/,
+      );
+      assert.deepEqual(parseGoModules(`a.io/m@v1 ${MOD_SUM} server/`, "t"), [
+        { module: "a.io/m", version: "v1", sum: MOD_SUM, mount: "server/" },
+      ]);
+    });
+  });
+
+  it("a name every supported Kubernetes minor emits is always there; another lists its minors in order", () => {
+    const r = (metric: string, key: string): MetricRow => ({
+      metric,
+      type: "counter",
+      emitter: "kubernetes",
+      versionRead: "kubernetes/kubernetes v1",
+      source: "list.yaml",
+      labels: [],
+      presentWhen: key,
+      notes: "",
+    });
+    const minors = ["kubernetes:1.9", "kubernetes:1.10", "kubernetes:1.11"];
+    const merged = mergeRows(
+      [
+        ...minors.map((k) => r("everywhere_total", k)),
+        r("newer_total", "kubernetes:1.11"),
+        r("newer_total", "kubernetes:1.10"),
+        r("gone_total", "kubernetes:1.9"),
+        r("mid_total", "kubernetes:1.10"),
+        r("mid_total", "kubernetes:1.9"),
+      ],
+      [minors],
+    );
+    assert.deepEqual(
+      merged.map((m) => [m.metric, m.presentWhen]),
+      [
+        ["everywhere_total", "always"],
+        ["gone_total", "kubernetes:1.9"],
+        ["mid_total", "kubernetes:1.9|kubernetes:1.10"],
+        ["newer_total", "kubernetes:1.10|kubernetes:1.11"],
+      ],
+    );
+  });
+
+  it("the table reads Kubernetes' generated list once per supported minor, the oldest the README's floor", () => {
+    const rows = readSources().filter((s) => s.extractor === "k8s-doclist");
+    assert.deepEqual(
+      rows.map((s) => s.presentWhen.fallback),
+      SUPPORTED_KUBERNETES_MINORS.map((m) => `kubernetes:${m}`),
+    );
+    for (const [i, s] of rows.entries()) {
+      assert.ok(
+        s.tag.startsWith(`v${SUPPORTED_KUBERNETES_MINORS[i]}.`),
+        `${s.tag} is not a ${SUPPORTED_KUBERNETES_MINORS[i]} release`,
+      );
+      assert.deepEqual(
+        s.goModules.map((m) => `${m.module}@${m.version}`),
+        [`k8s.io/kubernetes@${s.tag}`],
+      );
+    }
+    const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
+    assert.match(
+      readme,
+      new RegExp(`\\| Kubernetes \\| ${SUPPORTED_KUBERNETES_MINORS[0].replace(".", "\\.")} or newer`),
+    );
+  });
+
+  it("--check tells a source not read (its labels, a type) from a real difference", () => {
+    const line = (labels: string, type = "counter", emitter = "e") =>
+      ["m", type, emitter, "r v1", "f.go:1", labels, "always", "", ""].join("\t");
+    const head = "h\n";
+    assert.deepEqual(differenceBeyondUnread(head + line("a,b"), head + line("a", "untyped")), {
+      exact: 1,
+      loose: 1,
+    });
+    const real = differenceBeyondUnread(head + line("a"), head + line("a,c"));
+    assert.match(real.diff ?? "", /^line 2 \(m\):\n  committed: {3}m\tcounter/);
+    assert.match(
+      differenceBeyondUnread(head + line("a"), head + line("a", "counter", "f")).diff ?? "",
+      /^line 2/,
+    );
+    assert.match(differenceBeyondUnread(head + line("a"), head).diff ?? "", /line 2 \(m\)/);
   });
 });

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readReferenceFile } from "../reference";
+import { OLDEST_KUBERNETES_KEY, SUPPORTED_KUBERNETES_MINORS } from "./kubernetes";
 
 /**
  * The metric names the stack's components emit, each read at the component's source at the version
@@ -84,7 +85,8 @@ function parseInto(file: string, rows: EmittedRow[]): void {
  * `--metrics=extensive` (`etcd-metrics:`). Names under a key the stack lacks are judged not
  * running, so the panels and rules on them are left out.
  */
-export const CONDITION_KEY = /^(loki-store|loki-cache|loki-kv|node-exporter-collector|etcd-metrics):/;
+export const CONDITION_KEY =
+  /^(loki-store|loki-cache|loki-kv|node-exporter-collector|etcd-metrics|kubernetes):/;
 
 const HISTOGRAM_SUFFIXES = ["_bucket", "_count", "_sum"];
 /** A summary is exposed as NAME{quantile}, NAME_sum and NAME_count. */
@@ -118,8 +120,10 @@ export type Verdict =
   /** Nothing in the data names it or its prefix while its owner runs: not judged. */
   | { kind: "unverified"; row?: EmittedRow };
 
+// Every cluster runs Kubernetes: a name its oldest supported minor emits is there (a name only a
+// newer minor emits is not, and its row says which minors: `kubernetes:1.30|...`).
 const runs = (row: EmittedRow, present: ReadonlySet<string>) =>
-  row.presentWhen.some((k) => k === "always" || present.has(k));
+  row.presentWhen.some((k) => k === "always" || k === OLDEST_KUBERNETES_KEY || present.has(k));
 
 /** The row naming `metric` exactly, a histogram's series included (NAME_bucket/_count/_sum). */
 function rowFor(metric: string, rows: EmittedRow[]): EmittedRow | undefined {
@@ -179,6 +183,10 @@ export function describeFault(metric: string, v: Verdict): string {
   if (v.kind === "deprecated")
     return `${metric} is deprecated upstream; read ${v.row.replacedBy} (${v.row.emitter}: ${v.row.source})`;
   if (v.kind === "not-recorded") return `${metric} is a recording rule this stack does not ship`;
+  // A Kubernetes name newer than the oldest supported minor: say from which minor it exists.
+  const minors = v.kind === "not-running" ? v.row.presentWhen.filter((k) => k.startsWith("kubernetes:")) : [];
+  if (v.kind === "not-running" && minors.length && minors.length === v.row.presentWhen.length)
+    return `${metric} exists from Kubernetes ${minors[0].slice("kubernetes:".length)} on (${v.row.emitter}: ${v.row.versionRead}, ${v.row.source}); the stack supports ${SUPPORTED_KUBERNETES_MINORS[0]}, where it shows nothing`;
   if (v.kind === "not-running")
     return v.row.type === "record"
       ? `${metric} is a recording rule this stack does not ship`

@@ -21,10 +21,32 @@ export function withoutGrafanaVariables(expr: string): string {
   });
 }
 
+type Tree = ReturnType<typeof parser.parse>;
+
+/** Parsed queries by their text: a tree is never changed once parsed (lezer's trees are immutable). */
+const parsed = new Map<string, { text: string; tree: Tree }>();
+/** Distinct queries kept; past it the memo starts again (a stack has about 1,300). */
+const PARSED_KEPT = 20_000;
+
+/**
+ * `expr` with Grafana's variables replaced, and its tree. The same queries are judged again and
+ * again (each panel's by several checks; a stack's phases and variants share most of them): each
+ * distinct text is parsed once per process.
+ */
+function parse(expr: string): { text: string; tree: Tree } {
+  let hit = parsed.get(expr);
+  if (!hit) {
+    if (parsed.size >= PARSED_KEPT) parsed.clear();
+    const text = withoutGrafanaVariables(expr);
+    hit = { text, tree: parser.parse(text) };
+    parsed.set(expr, hit);
+  }
+  return hit;
+}
+
 /** Every metric name `expr` reads (PromQL), in order of first appearance. */
 export function promqlMetrics(expr: string): string[] {
-  const text = withoutGrafanaVariables(expr);
-  const tree = parser.parse(text);
+  const { text, tree } = parse(expr);
   const out: string[] = [];
   const add = (name: string) => {
     if (name && !out.includes(name)) out.push(name);
@@ -51,9 +73,9 @@ export function promqlMetrics(expr: string): string[] {
 
 /** The parse errors of `expr` (after Grafana's variables), as character offsets; [] when it parses. */
 export function promqlErrors(expr: string): number[] {
-  const text = withoutGrafanaVariables(expr);
+  const { tree } = parse(expr);
   const errors: number[] = [];
-  parser.parse(text).iterate({
+  tree.iterate({
     enter: (n) => {
       if (n.type.isError) errors.push(n.from);
     },
@@ -61,7 +83,7 @@ export function promqlErrors(expr: string): number[] {
   return errors;
 }
 
-type SyntaxNode = ReturnType<ReturnType<typeof parser.parse>["topNode"]["getChild"]> & object;
+type SyntaxNode = ReturnType<Tree["topNode"]["getChild"]> & object;
 
 /** The name a vector selector reads (its identifier, or an exact `__name__` matcher). */
 function selectorName(node: SyntaxNode, text: string): string | undefined {
@@ -90,7 +112,7 @@ function selectorName(node: SyntaxNode, text: string): string | undefined {
  * In order of first appearance.
  */
 export function promqlBlockingMetrics(expr: string, emitted: (metric: string) => boolean): string[] {
-  const text = withoutGrafanaVariables(expr);
+  const { text, tree } = parse(expr);
   const blocking = (node: SyntaxNode): string[] => {
     if (node.name === "VectorSelector") {
       const name = selectorName(node, text);
@@ -111,7 +133,7 @@ export function promqlBlockingMetrics(expr: string, emitted: (metric: string) =>
     }
     return [...new Set(kids.flatMap(blocking))];
   };
-  return blocking(parser.parse(text).topNode);
+  return blocking(tree.topNode);
 }
 
 /** At most this many alternatives per query: beyond, the names are required all together. */
@@ -124,7 +146,7 @@ const MAX_ALTERNATIVES = 64;
  * `[[a, c], [b, c]]`; a query that reads no metric is `[[]]`.
  */
 export function promqlAlternatives(expr: string): string[][] {
-  const text = withoutGrafanaVariables(expr);
+  const { text, tree } = parse(expr);
   const cross = (xs: string[][], ys: string[][]): string[][] => {
     const out: string[][] = [];
     for (const x of xs) for (const y of ys) out.push([...new Set([...x, ...y])]);
@@ -148,7 +170,7 @@ export function promqlAlternatives(expr: string): string[][] {
     return kids.map(alts).reduce(cross, [[]]);
   };
   const seen = new Set<string>();
-  return alts(parser.parse(text).topNode as SyntaxNode)
+  return alts(tree.topNode as SyntaxNode)
     .map((a) => a.sort())
     .filter((a) => !seen.has(a.join(",")) && !!seen.add(a.join(",")));
 }

@@ -1,17 +1,18 @@
 /**
- * `npm run refresh-metrics -- <sources-root> [--out FILE]`: rebuilds
+ * `npm run refresh-metrics -- [<sources-root>] [--check] [--out FILE]`: rebuilds
  * upstream/metrics/data/emitted-generated.tsv, the metric names the stack's components emit, from
  * each component's own source at the tag upstream/metrics/data/emitted-sources.tsv names.
  *
- * The table says, per source, the repository, the tag, the files to read, how to read them (the
- * extractor) and when the names exist (`present_when`); this file holds only the readers, so a
- * version bump is: change the tag in the table, run this, review the data's diff.
+ * The table says, per source, the repository, the tag, the Go modules that hold it, the files to
+ * read, how to read them (the extractor) and when the names exist (`present_when`); this file
+ * holds only the readers, so a version bump is: change the tag in the table, run this, review the
+ * data's diff.
  *
- * `<sources-root>` holds each repository as `fetch` brings it (`<owner>+<name>/repo`, a bare git
- * directory: files are read at the tag with `git show`, which is a fresh checkout of the tag's
- * tree) or as a plain directory `<owner>+<name>@<tag>/` (a `git archive` extracted, or the search
- * index's stored copy where the repository is too large to bring here: the table's tag then says
- * `index:<commit>`).
+ * A source is read from its Go modules (the module proxy's zips, held to go.sum's hash:
+ * goModule.ts), or from `<sources-root>` where it holds the repository as `fetch` brings it
+ * (`<owner>+<name>/repo`, a bare git directory: files are read at the tag with `git show`, which
+ * is a fresh checkout of the tag's tree) or as a plain directory `<owner>+<name>@<tag>/` (a `git
+ * archive` extracted). `--check` regenerates and compares with the committed file (CI).
  *
  * Readers:
  * - `k8s-doclist`: Kubernetes' generated metrics list (test/instrumentation/documentation/
@@ -25,12 +26,17 @@
  *   file (or the table's `consts`), the label list that follows.
  * - `go-literal`: metric names written as Go string literals with their labels
  *   (`"vm_rows{type=\"storage/big\"}"`, VictoriaMetrics' metrics package), kept by prefix.
+ * - `rust-names`: Vector's canonical list of its internal metric names
+ *   (lib/vector-common/src/internal_event/metric_name.rs: `impl CounterName|GaugeName|HistogramName`,
+ *   `Self::Variant => "name"`), each with the namespace the table's `consts` gives (`namespace=vector`,
+ *   the internal_metrics source's default).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { projectRoot } from "../reference";
+import { ensureModule, type Fetched, type GoModule, moduleFiles, parseGoModules } from "./goModule";
 
 export const METRIC_COLUMNS = [
   "metric",
@@ -48,9 +54,11 @@ export const METRIC_COLUMNS = [
 export interface MetricSource {
   emitter: string;
   repository: string;
-  /** A release tag, or `index:<commit>` for the search index's stored copy. */
+  /** The release tag the rows name (`version_read`). */
   tag: string;
-  extractor: "k8s-doclist" | "md-table" | "exposition" | "go-opts" | "go-literal";
+  /** The Go modules that hold the tag's files (module@version h1:sum [mount/]); empty: a checkout only. */
+  goModules: GoModule[];
+  extractor: "k8s-doclist" | "md-table" | "exposition" | "go-opts" | "go-literal" | "rust-names";
   /** Path prefixes (a file, or a folder ending in `/`) read at the tag; `!` excludes. */
   paths: string[];
   /**
@@ -76,10 +84,13 @@ export interface MetricRow {
   notes: string;
 }
 
+export const SOURCES_HEADER =
+  "emitter\trepository\ttag\tgo_module\textractor\tpaths\tpresent_when\tprefixes\tconsts\tnotes";
+
 /** Parses the sources table; an error names the file, the line and what it expected. */
 export function parseSources(text: string, file: string): MetricSource[] {
   const out: MetricSource[] = [];
-  const header = "emitter\trepository\ttag\textractor\tpaths\tpresent_when\tprefixes\tconsts\tnotes";
+  const header = SOURCES_HEADER;
   let seenHeader = false;
   text.split("\n").forEach((line, i) => {
     if (!line || line.startsWith("#")) return;
@@ -90,12 +101,12 @@ export function parseSources(text: string, file: string): MetricSource[] {
       return;
     }
     const c = line.split("\t");
-    if (c.length !== 9)
-      throw new Error(`${file}:${i + 1}: expected 9 tab-separated columns, found ${c.length}`);
-    const [emitter, repository, tag, extractor, paths, present, prefixes, consts, notes] = c;
-    if (!["k8s-doclist", "md-table", "exposition", "go-opts", "go-literal"].includes(extractor))
+    if (c.length !== 10)
+      throw new Error(`${file}:${i + 1}: expected 10 tab-separated columns, found ${c.length}`);
+    const [emitter, repository, tag, goModule, extractor, paths, present, prefixes, consts, notes] = c;
+    if (!["k8s-doclist", "md-table", "exposition", "go-opts", "go-literal", "rust-names"].includes(extractor))
       throw new Error(
-        `${file}:${i + 1}: extractor: expected k8s-doclist, md-table, exposition, go-opts or go-literal, found "${extractor}"`,
+        `${file}:${i + 1}: extractor: expected k8s-doclist, md-table, exposition, go-opts, go-literal or rust-names, found "${extractor}"`,
       );
     if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
       throw new Error(`${file}:${i + 1}: repository: expected owner/name, found "${repository}"`);
@@ -104,6 +115,7 @@ export function parseSources(text: string, file: string): MetricSource[] {
       emitter,
       repository,
       tag,
+      goModules: parseGoModules(goModule, `${file}:${i + 1}`),
       extractor: extractor as MetricSource["extractor"],
       paths: paths.split(",").filter(Boolean),
       presentWhen: {
@@ -134,14 +146,29 @@ interface Tree {
   readAll(files: string[]): Map<string, string>;
 }
 
+const wanted = (prefixes: string[], f: string) =>
+  prefixes.some((p) => !p.startsWith("!") && (f === p || (p.endsWith("/") && f.startsWith(p)))) &&
+  !prefixes.some((p) => p.startsWith("!") && f.startsWith(p.slice(1)));
+
+/** The files of the source's Go modules, from the cache (the zips ensureModule put there). */
+export function moduleTree(mods: GoModule[]): Tree {
+  const files = moduleFiles(mods);
+  return {
+    files: (prefixes) => [...files.keys()].filter((f) => wanted(prefixes, f)).sort(),
+    readAll: (list) => new Map(list.map((f) => [f, files.get(f)!().toString("utf8")])),
+  };
+}
+
+/** Whether `root` holds a checkout of the repository (a bare mirror, or a plain folder at the tag). */
+export const hasCheckout = (root: string, repository: string, tag: string) =>
+  fs.existsSync(path.join(root, repository.replace("/", "+"), "repo")) ||
+  fs.existsSync(path.join(root, `${repository.replace("/", "+")}@${tag}`));
+
 /** A bare git directory read at a tag, or a plain directory. */
 export function openTree(root: string, repository: string, tag: string): Tree {
   const base = repository.replace("/", "+");
   const bare = path.join(root, base, "repo");
   const plain = path.join(root, `${base}@${tag}`);
-  const wanted = (prefixes: string[], f: string) =>
-    prefixes.some((p) => !p.startsWith("!") && (f === p || (p.endsWith("/") && f.startsWith(p)))) &&
-    !prefixes.some((p) => p.startsWith("!") && f.startsWith(p.slice(1)));
   if (fs.existsSync(plain)) {
     const walk = (dir: string): string[] =>
       fs
@@ -228,13 +255,13 @@ function readDocList(
   });
 }
 
-/** Cells of a Markdown table row (`| a | b |`), trimmed. */
+/** Cells of a Markdown table row (`| a | b |`), trimmed; `\|` is a pipe inside a cell. */
 const cells = (line: string) =>
   line
     .trim()
     .replace(/^\|/, "")
-    .replace(/\|$/, "")
-    .split("|")
+    .replace(/(?<!\\)\|$/, "")
+    .split(/(?<!\\)\|/)
     .map((c) => c.trim());
 
 /** Markdown tables whose first column names a metric: its type and labels columns found by header. */
@@ -491,6 +518,29 @@ function readGoLiterals(
   return out;
 }
 
+/** Vector's metric-name enums: `impl CounterName { ... Self::X => "name" ... }`, typed by the enum. */
+function readRustNames(
+  text: string,
+  file: string,
+  consts: Record<string, string>,
+): Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] {
+  const out: Omit<MetricRow, "emitter" | "versionRead" | "presentWhen">[] = [];
+  const ns = consts.namespace ? `${consts.namespace}_` : "";
+  for (const impl of text.matchAll(/\bimpl\s+(Counter|Gauge|Histogram)Name\s*\{/g)) {
+    const open = impl.index + impl[0].length - 1;
+    const body = text.slice(open, closing(text, open));
+    for (const m of body.matchAll(/Self::\w+\s*=>\s*"([a-z0-9_]+)"/g))
+      out.push({
+        metric: ns + m[1],
+        type: impl[1].toLowerCase(),
+        source: `${file}:${lineOf(text, open + (m.index ?? 0))}`,
+        labels: [],
+        notes: "",
+      });
+  }
+  return out;
+}
+
 const OTHER_OS =
   /_(darwin|windows|freebsd|openbsd|netbsd|dragonfly|solaris|aix|illumos|plan9|bsd|nocgo|cgo|other)(_[a-z0-9]+)?\.(go|txt)$/;
 
@@ -528,7 +578,9 @@ export function readSource(
             ? readExposition(text, file)
             : src.extractor === "go-opts"
               ? readGoOpts(text, file, { ...src.consts, ...packageConsts.get(path.posix.dirname(file)) })
-              : readGoLiterals(text, file, src.prefixes);
+              : src.extractor === "rust-names"
+                ? readRustNames(text, file, src.consts)
+                : readGoLiterals(text, file, src.prefixes);
     // `registerCollector=<key>`: a file that registers a collector off by default (node_exporter's
     // `registerCollector("systemd", defaultDisabled, ...)`) gives its names `<key>:<collector>`.
     const collectorKey = src.presentWhen.byPath.find(([p]) => p === "registerCollector")?.[1];
@@ -574,9 +626,10 @@ export function readSource(
 /**
  * Merges rows into one per metric: the first source that names a metric gives its row (the table's
  * order is its precedence), the labels are the union over every place that names it, and a metric
- * under two present_when keys of one emitter keeps both (`a|b`).
+ * under two present_when keys of one emitter keeps both (`a|b`). `everyOf` lists groups of keys
+ * that together mean "always" (the Kubernetes minors read: a name every supported minor emits).
  */
-export function mergeRows(rows: MetricRow[]): MetricRow[] {
+export function mergeRows(rows: MetricRow[], everyOf: string[][] = []): MetricRow[] {
   const by = new Map<string, MetricRow & { labelSet: Set<string>; keys: Set<string> }>();
   for (const r of rows) {
     const had = by.get(r.metric);
@@ -593,9 +646,20 @@ export function mergeRows(rows: MetricRow[]): MetricRow[] {
       ...r,
       labels: [...labelSet].sort(),
       // A name some build emits unconditionally needs no other key.
-      presentWhen: keys.has("always") ? "always" : [...keys].sort().join("|"),
+      presentWhen:
+        keys.has("always") || everyOf.some((g) => g.length > 0 && g.every((k) => keys.has(k)))
+          ? "always"
+          : [...keys].sort(compareKeys).join("|"),
     }))
     .sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+}
+
+/** Keys in order, `kubernetes:1.9` before `kubernetes:1.10` (minors compared as numbers). */
+function compareKeys(a: string, b: string): number {
+  const ma = /^(.*:)(\d+)\.(\d+)$/.exec(a);
+  const mb = /^(.*:)(\d+)\.(\d+)$/.exec(b);
+  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]) || Number(ma[3]) - Number(mb[3]);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const clean = (s: string) => s.replace(/[\t\n\r]+/g, " ");
@@ -619,39 +683,234 @@ export function formatRows(rows: MetricRow[], sourcesFile: string): string {
 export const SOURCES_FILE = "upstream/metrics/data/emitted-sources.tsv";
 export const GENERATED_FILE = "upstream/metrics/data/emitted-generated.tsv";
 
-/** Reads every source under `root` and returns the generated file's text. */
-export function refreshMetrics(root: string, project: string = projectRoot()): string {
-  const sourcesPath = path.join(project, SOURCES_FILE);
-  const sources = parseSources(fs.readFileSync(sourcesPath, "utf8"), SOURCES_FILE);
+/** The sources table of a project. */
+export function readSources(project: string = projectRoot()): MetricSource[] {
+  return parseSources(fs.readFileSync(path.join(project, SOURCES_FILE), "utf8"), SOURCES_FILE);
+}
+
+/**
+ * Reads every source and returns the generated file's text: a source `root` holds a checkout of is
+ * read there, any other from its Go modules in the cache (`fetchModules` first). `kept` gives the
+ * rows of sources not read this time (by their index in the table), for a check that cannot reach
+ * them.
+ */
+export function refreshMetrics(
+  root: string | undefined,
+  project: string = projectRoot(),
+  kept: Map<number, MetricRow[]> = new Map(),
+): string {
+  const sources = readSources(project);
   const rows: MetricRow[] = [];
   const offCollectors = new Map<string, Set<string>>();
-  for (const s of sources) {
-    const found = readSource(s, openTree(root, s.repository, s.tag), offCollectors);
+  sources.forEach((s, i) => {
+    const keep = kept.get(i);
+    if (keep) {
+      rows.push(...keep);
+      return;
+    }
+    let tree: Tree;
+    if ((root && hasCheckout(root, s.repository, s.tag)) || s.goModules.length === 0) {
+      if (!root)
+        throw new Error(
+          `${s.repository} ${s.tag}: the table names no go_module for it: give a directory with its checkout`,
+        );
+      tree = openTree(root, s.repository, s.tag);
+    } else {
+      try {
+        tree = moduleTree(s.goModules);
+      } catch (e) {
+        throw new Error(
+          `${s.repository} ${s.tag}: ${s.goModules.map((m) => `${m.module}@${m.version}`).join(", ")} not in the module cache (${(e as Error).message}); run refresh-metrics without a sources directory to download it`,
+        );
+      }
+    }
+    const found = readSource(s, tree, offCollectors);
     if (found.length === 0)
       throw new Error(
         `${s.repository} ${s.tag} (${s.extractor} ${s.paths.join(",")}): no metric found; the paths or the reader no longer fit the source`,
       );
     rows.push(...found);
-  }
-  return formatRows(mergeRows(rows), SOURCES_FILE);
+  });
+  const minors = [
+    ...new Set(sources.map((s) => s.presentWhen.fallback).filter((k) => /^kubernetes:/.test(k))),
+  ];
+  return formatRows(mergeRows(rows, [minors]), SOURCES_FILE);
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
+/** What fetching the sources' modules did: each download, and the sources the proxy refused. */
+export interface FetchReport {
+  fetched: Fetched[];
+  refused: { index: number; source: MetricSource; reason: string }[];
+}
+
+/** Puts every module the sources need (but those `root` holds a checkout of) in the cache. */
+export async function fetchModules(sources: MetricSource[], root?: string): Promise<FetchReport> {
+  const report: FetchReport = { fetched: [], refused: [] };
+  const done = new Map<string, Promise<Fetched>>();
+  for (const [index, s] of sources.entries()) {
+    if (root && hasCheckout(root, s.repository, s.tag)) continue;
+    if (s.goModules.length === 0) {
+      report.refused.push({
+        index,
+        source: s,
+        reason: `${s.emitter}: ${s.repository} ${s.tag} is no Go module (the table names none): read from a checkout only`,
+      });
+      continue;
+    }
+    try {
+      for (const m of s.goModules) {
+        const key = `${m.module}@${m.version}`;
+        const first = !done.has(key);
+        if (first) done.set(key, ensureModule(m, `${SOURCES_FILE}: ${s.emitter}`));
+        const f = await done.get(key)!;
+        if (first) report.fetched.push(f);
+      }
+    } catch (e) {
+      report.refused.push({ index, source: s, reason: (e as Error).message });
+    }
+  }
+  return report;
+}
+
+/** The committed rows of one source (its `repository tag` and emitter), as read rows. */
+export function committedRows(text: string, s: MetricSource): MetricRow[] {
+  return text
+    .split("\n")
+    .filter((l) => l && !l.startsWith("#") && !l.startsWith("metric\t"))
+    .map((l) => l.split("\t"))
+    .filter((c) => c[3] === `${s.repository} ${s.tag}` && c[2] === s.emitter)
+    .map((c) => ({
+      metric: c[0],
+      type: c[1],
+      emitter: c[2],
+      versionRead: c[3],
+      source: c[4],
+      labels: c[5] ? c[5].split(",") : [],
+      presentWhen: c[6],
+      notes: c[7],
+    }));
+}
+
+/** The first line two texts differ at: its number and both versions, or undefined when equal. */
+export function firstDifference(want: string, got: string): string | undefined {
+  if (want === got) return undefined;
+  const a = want.split("\n");
+  const b = got.split("\n");
+  for (let i = 0; i < Math.max(a.length, b.length); i++)
+    if (a[i] !== b[i])
+      return `line ${i + 1} (${(a[i] ?? b[i] ?? "").split("\t")[0] || "end of file"}):\n  committed:   ${a[i] ?? "(none)"}\n  regenerated: ${b[i] ?? "(none)"}`;
+  return undefined;
+}
+
+/**
+ * The first row two texts differ at beyond what a source not read could add: that source's
+ * labels to another's row, or a type to an untyped one (mergeRows). Counts the rows compared
+ * exactly and those that differ only so.
+ */
+export function differenceBeyondUnread(
+  want: string,
+  got: string,
+): { diff?: string; exact: number; loose: number } {
+  const a = want.split("\n");
+  const b = got.split("\n");
+  let exact = 0;
+  let loose = 0;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] === b[i]) {
+      exact++;
+      continue;
+    }
+    const ca = (a[i] ?? "").split("\t");
+    const cb = (b[i] ?? "").split("\t");
+    const labelsA = new Set(ca[5] ? ca[5].split(",") : []);
+    const onlyAdded =
+      ca.length === METRIC_COLUMNS.length &&
+      cb.length === METRIC_COLUMNS.length &&
+      ca.every((v, k) => k === 1 || k === 5 || v === cb[k]) &&
+      (ca[1] === cb[1] || cb[1] === "untyped") &&
+      (cb[5] ? cb[5].split(",") : []).every((l) => labelsA.has(l));
+    if (!onlyAdded)
+      return {
+        diff: firstDifference(a.slice(i).join("\n"), b.slice(i).join("\n"))?.replace(
+          /^line \d+/,
+          `line ${i + 1}`,
+        ),
+        exact,
+        loose,
+      };
+    loose++;
+  }
+  return { exact, loose };
+}
+
+const USAGE = `usage: npm run refresh-metrics -- [<sources-root>] [--check] [--out <file>]
+  <sources-root>  a directory of <owner>+<name>/repo mirrors or <owner>+<name>@<tag>/ checkouts; a source
+                  it does not hold is read from its Go modules (the Go module proxy, cached)
+  --check         regenerate and compare with the committed data; exit 1 naming the first differing row`;
+
+async function main(args: string[]): Promise<number> {
   const outAt = args.indexOf("--out");
   const out = outAt >= 0 ? args[outAt + 1] : path.join(projectRoot(), GENERATED_FILE);
-  const root = args.filter((_, i) => outAt < 0 || (i !== outAt && i !== outAt + 1))[0];
-  if (!root || !fs.existsSync(root)) {
+  const check = args.includes("--check");
+  const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
+  const root = rest[0];
+  if (rest.length > 1 || (root !== undefined && !fs.existsSync(root))) {
     console.error(
-      `refresh-metrics: expected a directory holding the sources (<owner>+<name>/repo or <owner>+<name>@<tag>/), found ${JSON.stringify(root)}\nusage: npm run refresh-metrics -- <sources-root> [--out <file>]`,
+      `refresh-metrics: expected at most one existing sources directory, found ${JSON.stringify(rest)}\n${USAGE}`,
     );
-    process.exit(2);
+    return 2;
   }
-  try {
-    fs.writeFileSync(out, refreshMetrics(root));
-    console.log(`wrote ${out}; review the diff (git diff upstream/metrics/data/)`);
-  } catch (e) {
-    console.error(`refresh-metrics: ${(e as Error).message}`);
-    process.exit(2);
+  const started = Date.now();
+  const sources = readSources();
+  const report = await fetchModules(sources, root);
+  const committed = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
+  const bytes = report.fetched.reduce((n, f) => n + f.bytes, 0);
+  const cached = report.fetched.filter((f) => f.cached).length;
+  console.log(
+    `refresh-metrics: ${report.fetched.length} Go modules (${cached} from the cache, ${report.fetched.length - cached} downloaded, ${(bytes / 1e6).toFixed(1)} MB)`,
+  );
+  if (report.refused.length && !check) {
+    for (const r of report.refused) console.error(`refresh-metrics: ${r.reason}`);
+    return 2;
   }
+  // A check keeps the committed rows of a source the proxy refuses, and says so: the rest is
+  // still compared byte for byte.
+  const kept = new Map(report.refused.map((r) => [r.index, committedRows(committed, r.source)]));
+  for (const r of report.refused)
+    console.warn(
+      `refresh-metrics: NOT CHECKED: ${r.source.emitter} (${r.source.repository} ${r.source.tag}), ${kept.get(r.index)!.length} rows kept as committed: ${r.reason}`,
+    );
+  const text = refreshMetrics(root, projectRoot(), kept);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (check) {
+    // Every source read: byte for byte. A source refused: its own rows kept, the others compared
+    // field by field but for what it could add to them (its labels, a type), counted and said.
+    const { diff, exact, loose } = report.refused.length
+      ? differenceBeyondUnread(committed, text)
+      : { diff: firstDifference(committed, text), exact: 0, loose: 0 };
+    if (diff) {
+      console.error(
+        `refresh-metrics --check: ${out} differs from its sources at ${diff}\nrun npm run refresh-metrics and review the diff`,
+      );
+      return 1;
+    }
+    console.log(
+      report.refused.length
+        ? `refresh-metrics --check: ${out} reproduced from ${sources.length - report.refused.length} of ${sources.length} sources in ${seconds} s: ${exact} lines byte for byte, ${loose} differing only by the labels or type a source not read adds`
+        : `refresh-metrics --check: ${out} reproduced byte for byte from all ${sources.length} sources in ${seconds} s`,
+    );
+    return 0;
+  }
+  fs.writeFileSync(out, text);
+  console.log(`wrote ${out} in ${seconds} s; review the diff (git diff upstream/metrics/data/)`);
+  return 0;
 }
+
+if (require.main === module)
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`refresh-metrics: ${(e as Error).message}`);
+      process.exit(2);
+    },
+  );
