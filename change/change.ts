@@ -89,9 +89,48 @@ export function plannedChanges(exp: StackExport): Record<string, string> {
   return p && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, string>) : {};
 }
 
+/**
+ * Whether two JSON values serialize alike (`JSON.stringify(a) === JSON.stringify(b)`: same keys in
+ * the same order, an `undefined` member absent, `undefined` in an array as null), without building
+ * the text: an export's objects hold megabytes of dashboards, compared at each of three levels.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+    return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (
+    typeof (a as { toJSON?: unknown }).toJSON === "function" ||
+    typeof (b as { toJSON?: unknown }).toJSON === "function"
+  )
+    return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a)) {
+    const y = b as unknown[];
+    if (a.length !== y.length) return false;
+    // JSON writes an absent element, undefined and a function in an array as null.
+    const el = (v: unknown) =>
+      v === undefined || typeof v === "function" || typeof v === "symbol" ? null : v;
+    for (let i = 0; i < a.length; i++) if (!sameJson(el(a[i]), el(y[i]))) return false; // holes too
+    return true;
+  }
+  const written = (o: object) =>
+    Object.keys(o).filter((k) => {
+      const v = (o as Record<string, unknown>)[k];
+      return v !== undefined && typeof v !== "function" && typeof v !== "symbol";
+    });
+  const ka = written(a);
+  const kb = written(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false;
+  }
+  return true;
+}
+
 /** Changed top-level-ish paths between two values (two levels deep), for the report. */
 function changedPaths(a: any, b: any, prefix = "", depth = 0): string[] {
-  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (sameJson(a, b)) return [];
   const obj = (x: any) => x && typeof x === "object" && !Array.isArray(x);
   if (depth >= 2 || !obj(a) || !obj(b)) return [prefix || "(whole object)"];
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== "status");
@@ -177,7 +216,7 @@ function releaseChange(
   if (why.length === 0) {
     // An upgrade: its objects' changes follow below; the Release itself shows what changed.
     const changed = [...new Set([...Object.keys(a.inputs ?? {}), ...Object.keys(b.inputs ?? {})])].filter(
-      (k) => JSON.stringify(a.inputs?.[k]) !== JSON.stringify(b.inputs?.[k]),
+      (k) => !sameJson(a.inputs?.[k], b.inputs?.[k]),
     );
     return changed.length > 0
       ? { action: "update", subject: short(a), owner: lastName(urn), why: changed, refused: [] }
