@@ -1,6 +1,9 @@
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { ExportedResource } from "../policy/evaluate";
 
+// The pack benchmark's resource set (cli/bench.ts), in a module of its own: importing bench.ts runs
+// every target, and the pack alone is timed and profiled with this set (node --cpu-prof).
+
 /**
  * A variant of a resource for the pack benchmark: every name, namespace and label value made
  * unique, and every ConfigMap/Secret text rewritten with its own values, so no two resources of

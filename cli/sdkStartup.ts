@@ -64,7 +64,7 @@ const K8S_GROUPS = [
  *   `grpc.status` codes of a failed call; the mock monitor is called in process;
  * - the automation API and the provider server (index.js);
  * - @pulumi/kubernetes's API groups (index.js, and yaml/yaml.js, which helm/v3 loads): a program
- *   uses a few of the 27 (core, apps, rbac, ...), and each loads, with the resource modules it
+ *   uses a few of its 25 (core, apps, rbac, ...), and each loads, with the resource modules it
  *   registers, when the program first reads it (`k8s.core.v1.Secret`); a resource reference can
  *   only name a type whose group the program already read.
  */
