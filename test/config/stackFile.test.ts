@@ -375,6 +375,9 @@ describe("config/stackFile.ts parseYamlText: a text parsed once per process", ()
     const first = parseYamlText("Pulumi.x.yaml", text);
     first.config["homelab-observability:phase"] = "changed";
     first.config.list.push("c");
+    const second = parseYamlText("Pulumi.x.yaml", text);
+    assert.deepEqual(second, parse(text));
+    second.config.list.pop();
     assert.deepEqual(parseYamlText("Pulumi.x.yaml", text), parse(text));
   });
 });
