@@ -87,8 +87,14 @@ export class YamlFileError extends CliConfigError {
  * 1-based, src/errors.ts `prettifyError`); its message up to " at line" is the reason.
  */
 export function parseYamlText(file: string, text: string): any {
+  const known = parsedTexts.get(text);
+  // Each caller gets its own copy: what one synthesis does with it never reaches the next.
+  if (known !== undefined) return structuredClone(known);
   try {
-    return parse(text);
+    const value = parse(text);
+    if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
+    parsedTexts.set(text, value);
+    return structuredClone(value);
   } catch (e) {
     if (!(e instanceof YAMLParseError)) throw e;
     const at = e.linePos?.[0] ?? { line: 1, col: 1 };
@@ -96,6 +102,13 @@ export function parseYamlText(file: string, text: string): any {
     throw new YamlFileError(file, at.line, at.col, reason, text, e.code);
   }
 }
+
+/**
+ * Texts parsed in this process, by text: Pulumi.yaml and the stack file are read again for every
+ * stack `synth --all` judges (and for each synthesis a test runs); the same text parses alike.
+ */
+const parsedTexts = new Map<string, unknown>();
+const PARSED_KEPT = 64;
 
 /** Reads and parses a YAML file (see {@link parseYamlText}). */
 export function readYamlFile(file: string): any {

@@ -3,7 +3,13 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { cliStackConfig, CliConfigError, ciphertextProblem, loadProject } from "../../config/stackFile";
+import {
+  cliStackConfig,
+  CliConfigError,
+  ciphertextProblem,
+  loadProject,
+  parseYamlText,
+} from "../../config/stackFile";
 import { readStackConfig } from "../../synth/synthesize";
 import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
@@ -360,5 +366,18 @@ describe("stack file values as object.go reads them", () => {
       nested: `synth-secret-grafana.nested`,
     });
     assert.ok(secretKeys.includes(P("grafana")));
+  });
+});
+
+describe("config/stackFile.ts parseYamlText: a text parsed once per process", () => {
+  it("gives each caller its own copy: a change to one result never reaches the next parse", () => {
+    const text = "config:\n  homelab-observability:phase: dual-write\n  list: [a, b]\n";
+    const first = parseYamlText("Pulumi.x.yaml", text);
+    first.config["homelab-observability:phase"] = "changed";
+    first.config.list.push("c");
+    const second = parseYamlText("Pulumi.x.yaml", text);
+    assert.deepEqual(second, parse(text));
+    second.config.list.pop();
+    assert.deepEqual(parseYamlText("Pulumi.x.yaml", text), parse(text));
   });
 });

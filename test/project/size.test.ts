@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { ROOT } from "../support/helpers";
-import { parsedSource, roomOf, sourceFiles } from "../support/layout";
+import { parsedSource, roomOf, sourceFiles, textFacts } from "../support/layout";
 
 /**
  * Sizes that keep the code easy to take over: a function short enough to read whole, a test file
@@ -21,6 +21,10 @@ const lines = (text: string) => text.split("\n").length;
 
 /** Every function of a source file (declarations, methods, arrows, expressions) with its length in lines. */
 export function functionLengths(file: string, text: string): { name: string; lines: number }[] {
+  return textFacts("function-lengths", file, text, __filename, () => measuredFunctions(file, text));
+}
+
+function measuredFunctions(file: string, text: string): { name: string; lines: number }[] {
   const src = parsedSource(file, text);
   const out: { name: string; lines: number }[] = [];
   const visit = (n: ts.Node): void => {

@@ -1,7 +1,9 @@
 import { execFileSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { TEST_CACHE_DIR } from "../../cli/suiteTimings";
 
 /**
  * The import matrix (docs/explanation/architecture.md, "Layout"): which top-level room may import which. Imports flow one
@@ -125,6 +127,45 @@ export interface ImportRefs {
 const parsedSources = new Map<string, { text: string; sf: ts.SourceFile }>();
 
 /**
+ * What `compute` reads off one source text (its imports, its functions' lengths, its config reads),
+ * kept on disk with the test fixtures (cli/suiteTimings.ts TEST_CACHE_DIR) under a key of the
+ * text, its path, the analysing module's own text (`analyzer`, a file) and TypeScript's version:
+ * a warm run parses no source it parsed before, and a changed text or analysis computes again.
+ * `HOMELAB_TEST_CACHE=off` computes every time.
+ */
+export function textFacts<T>(
+  kind: string,
+  file: string,
+  text: string,
+  analyzer: string,
+  compute: () => T,
+): T {
+  if (process.env.HOMELAB_TEST_CACHE === "off") return compute();
+  const key = crypto
+    .createHash("sha256")
+    .update([kind, file, ts.version, analyzerText(analyzer), text].join("\0"))
+    .digest("hex");
+  const entry = path.join(TEST_CACHE_DIR, "source-facts", `${key}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(entry, "utf8")) as T;
+  } catch {
+    // Absent (or torn): compute it.
+  }
+  const value = compute();
+  fs.mkdirSync(path.dirname(entry), { recursive: true });
+  const tmp = `${entry}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(value));
+  fs.renameSync(tmp, entry);
+  return value;
+}
+
+const analyzers = new Map<string, string>();
+const analyzerText = (file: string): string => {
+  if (!analyzers.has(file)) analyzers.set(file, fs.readFileSync(file, "utf8"));
+  return analyzers.get(file)!;
+};
+
+/**
  * One source text parsed by TypeScript (parent nodes set), once per process for the same file and
  * text: the layout, config-read and size tests each walk every source file, some more than once.
  */
@@ -144,10 +185,13 @@ export function parsedSource(file: string, text: string): ts.SourceFile {
  */
 export function importRefs(file: string, text: string, exists: (f: string) => boolean): ImportRefs {
   const out: ImportRefs = { files: [], unresolved: [], computed: [] };
-  const sf = parsedSource(file, text);
-  const add = (spec: string) => {
-    if (spec === CONTRACT_PACKAGE) return void out.files.push("contract/index.ts");
-    if (!spec.startsWith(".")) return;
+  const { specs, computed } = textFacts("imports", file, text, __filename, () => importSpecs(file, text));
+  for (const spec of specs) {
+    if (spec === CONTRACT_PACKAGE) {
+      out.files.push("contract/index.ts");
+      continue;
+    }
+    if (!spec.startsWith(".")) continue;
     const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
     const candidates = /\.(js|ts)$/.test(base)
       ? [base.replace(/\.js$/, ".ts"), base]
@@ -156,13 +200,21 @@ export function importRefs(file: string, text: string, exists: (f: string) => bo
       candidates.find(exists) ?? (/\.[a-z]+$/.test(base) && !/\.(js|ts)$/.test(base) ? base : undefined);
     if (hit) out.files.push(hit);
     else out.unresolved.push(spec);
-  };
+  }
+  out.computed.push(...computed);
+  return out;
+}
+
+/** The module specifiers a text names, in order, and the computed ones' source text (see importRefs). */
+function importSpecs(file: string, text: string): { specs: string[]; computed: string[] } {
+  const out = { specs: [] as string[], computed: [] as string[] };
+  const sf = parsedSource(file, text);
   const visit = (node: ts.Node) => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier)
-      add((node.moduleSpecifier as ts.StringLiteral).text);
+      out.specs.push((node.moduleSpecifier as ts.StringLiteral).text);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       const e = node.moduleReference.expression;
-      if (ts.isStringLiteralLike(e)) add(e.text);
+      if (ts.isStringLiteralLike(e)) out.specs.push(e.text);
     } else if (
       ts.isCallExpression(node) &&
       (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
@@ -170,7 +222,7 @@ export function importRefs(file: string, text: string, exists: (f: string) => bo
       node.arguments.length > 0
     ) {
       const a = node.arguments[0];
-      if (ts.isStringLiteralLike(a)) add(a.text);
+      if (ts.isStringLiteralLike(a)) out.specs.push(a.text);
       else {
         // Computed: a package path (`kubernetes-models/${v}`) is no room's business; a relative
         // one could import anything, so the check cannot vouch for it.
@@ -278,6 +330,10 @@ const RUNTIME_READERS = new Set(["getProject", "getStack", "allConfig", "getConf
  * `allConfig`/`getConfig`. Read from the syntax tree, so comments and strings never count.
  */
 export function configReads(file: string, text: string): string[] {
+  return textFacts("config-reads", file, text, __filename, () => configReadsParsed(file, text));
+}
+
+function configReadsParsed(file: string, text: string): string[] {
   const sf = parsedSource(file, text);
   const found: string[] = [];
   const at = (n: ts.Node, what: string) =>
