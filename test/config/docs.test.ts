@@ -16,6 +16,7 @@ import { rawSchema, SECRET_KEYS } from "../../config/schema";
 import { ROOT } from "../support/helpers";
 import { z } from "zod";
 import { shapeOf } from "../../scripts/schemaShape";
+import { formatted } from "../support/prettier";
 
 describe("the configuration reference is generated from the schema (scripts/configDocs.ts)", () => {
   const docs = configKeyDocs(ROOT);
@@ -35,7 +36,7 @@ describe("the configuration reference is generated from the schema (scripts/conf
   it("docs/reference/configuration.md holds exactly the generated table (prettier-formatted)", async () => {
     const readme = fs.readFileSync(path.join(ROOT, REFERENCE), "utf8");
     const prettier = await import("prettier");
-    const expected = await prettier.format(withConfigKeys(readme, configKeysTable(docs, ROOT)), {
+    const expected = await formatted(withConfigKeys(readme, configKeysTable(docs, ROOT)), {
       ...(await prettier.resolveConfig(path.join(ROOT, REFERENCE))),
       parser: "markdown",
     });

@@ -8,6 +8,7 @@ import { SECRET_REFS } from "../../model/secrets";
 import { PORTS } from "../../model/services";
 import { GRAFANA_ADMIN_USER } from "../../builders/secrets/secrets";
 import { CHECKS } from "../../verify/checks";
+import { formatted } from "../support/prettier";
 
 /**
  * The documentation: a short README, every generated reference table current, every relative link
@@ -62,7 +63,7 @@ describe("documentation", function () {
       const doc = read(g.file);
       assert.ok(doc.includes(startOf(g.name)) && doc.includes(endOf(g.name)), "has its markers");
       const prettier = await import("prettier");
-      const expected = await prettier.format(withSection(doc, g.name, g.table(ROOT)), {
+      const expected = await formatted(withSection(doc, g.name, g.table(ROOT)), {
         ...(await prettier.resolveConfig(path.join(ROOT, g.file))),
         parser: "markdown",
       });
