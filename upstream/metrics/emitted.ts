@@ -55,6 +55,25 @@ export function emittedRows(): EmittedRow[] {
   return rows;
 }
 
+/**
+ * The columns every emitted-metrics table shares (metric, type, emitter, `repository tag`, source,
+ * labels, present_when, notes), from one row's cells; present_when as written (`a|b`).
+ */
+export function sharedColumns(c: string[]): Omit<EmittedRow, "presentWhen" | "replacedBy"> & {
+  presentWhen: string;
+} {
+  return {
+    metric: c[0],
+    type: c[1],
+    emitter: c[2],
+    versionRead: c[3],
+    source: c[4],
+    labels: c[5] ? c[5].split(",") : [],
+    presentWhen: c[6],
+    notes: c[7],
+  };
+}
+
 function parseInto(file: string, rows: EmittedRow[]): void {
   // Read through the recording loader: the check cache keys a verdict on every data file read.
   const lines = readReferenceFile(file).split("\n");
@@ -64,14 +83,8 @@ function parseInto(file: string, rows: EmittedRow[]): void {
     if (c.length !== 9)
       throw new Error(`${file}:${i + 1}: expected 9 tab-separated columns, found ${c.length}`);
     rows.push({
-      metric: c[0],
-      type: c[1],
-      emitter: c[2],
-      versionRead: c[3],
-      source: c[4],
-      labels: c[5] ? c[5].split(",") : [],
+      ...sharedColumns(c),
       presentWhen: c[6].split("|").filter(Boolean),
-      notes: c[7],
       ...(c[8] ? { replacedBy: c[8] } : {}),
     });
   });

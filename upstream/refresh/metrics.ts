@@ -35,6 +35,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { sharedColumns } from "../metrics/emitted";
 import { projectRoot } from "../reference";
 import { ensureModule, type Fetched, type GoModule, moduleFiles, parseGoModules } from "./goModule";
 
@@ -779,16 +780,7 @@ export function committedRows(text: string, s: MetricSource): MetricRow[] {
     .filter((l) => l && !l.startsWith("#") && !l.startsWith("metric\t"))
     .map((l) => l.split("\t"))
     .filter((c) => c[3] === `${s.repository} ${s.tag}` && c[2] === s.emitter)
-    .map((c) => ({
-      metric: c[0],
-      type: c[1],
-      emitter: c[2],
-      versionRead: c[3],
-      source: c[4],
-      labels: c[5] ? c[5].split(",") : [],
-      presentWhen: c[6],
-      notes: c[7],
-    }));
+    .map(sharedColumns);
 }
 
 /** The first line two texts differ at: its number and both versions, or undefined when equal. */
