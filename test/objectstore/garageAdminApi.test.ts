@@ -55,7 +55,7 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
   });
   after(async () => {
     recorder.restore();
-    await g?.stop();
+    await g?.stop(0);
   });
 
   const admin = () => ({ endpoint: g!.admin, token: g!.token });

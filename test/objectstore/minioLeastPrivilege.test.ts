@@ -35,7 +35,7 @@ describe("MinIO: a consumer's user is refused on another consumer's bucket", fun
     }
   });
   after(async () => {
-    await m?.stop();
+    await m?.stop(0);
   });
 
   it("each user writes, reads and lists its own buckets", async () => {

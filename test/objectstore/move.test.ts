@@ -104,7 +104,7 @@ describe("moving the buckets from MinIO to Garage: the check between real server
       );
   });
   after(async () => {
-    await Promise.all([m?.stop(), g?.stop()]);
+    await Promise.all([m?.stop(0), g?.stop(0)]);
   });
 
   it("fails before the copy, naming each bucket that differs", async () => {

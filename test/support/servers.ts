@@ -1,6 +1,6 @@
 /**
  * Real servers for tests, on loopback: each started on a free port with its own temp dir, waited
- * for (bounded), and stopped by `stop()` (SIGTERM, then SIGKILL after 2 s).
+ * for (bounded), and stopped by `stop()` (SIGTERM, then SIGKILL after 2 s; `stop(0)` kills at once).
  */
 import * as net from "net";
 import { spawn, type ChildProcess } from "child_process";
@@ -22,7 +22,12 @@ export interface Server {
   child: ChildProcess;
   /** What it printed (for a failing test's message). */
   log(): string;
-  stop(): Promise<void>;
+  /**
+   * SIGTERM, then SIGKILL after `graceMs` (2 s). 0 kills at once: for a server on a scratch folder
+   * nothing reads again (an `after` hook), where a graceful shutdown only keeps the worker waiting
+   * (VictoriaMetrics and Garage took the whole 2 s in every file's `after` here).
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Polls `probe` every 100 ms until it resolves true or `ms` pass. */
@@ -52,15 +57,15 @@ export async function startServer(
   child.stdout.on("data", (d) => (out = (out + d).slice(-4000)));
   child.stderr.on("data", (d) => (out = (out + d).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
+  const stop = (graceMs = 2000) =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill("SIGKILL"), 2000);
+      const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
       child.once("exit", () => {
         clearTimeout(kill);
         resolve();
       });
-      child.kill("SIGTERM");
+      if (graceMs > 0) child.kill("SIGTERM");
     });
   try {
     await until(

@@ -142,7 +142,7 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   });
 
   after(async () => {
-    await Promise.all([prom, vm].map((s) => (s ? s.stop() : Promise.resolve())));
+    await Promise.all([prom, vm].map((s) => (s ? s.stop(0) : Promise.resolve())));
     for (const c of closers) c();
   });
 

@@ -298,7 +298,7 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
   });
 
   after(async () => {
-    await Promise.all([prom, vm, am, vmalert].map((s) => (s ? s.stop() : Promise.resolve())));
+    await Promise.all([prom, vm, am, vmalert].map((s) => (s ? s.stop(0) : Promise.resolve())));
     for (const f of fakes) f.close();
   });
 
