@@ -157,7 +157,8 @@ const STALE_LOCK_MS = 180_000;
 const recent = new Map<string, string>();
 const RECENT_KEPT = 12;
 
-function readEntry<T>(file: string): T | undefined {
+/** An entry's value, or undefined when it is absent (or torn); `keep`: remember its text (above). */
+function readEntry<T>(file: string, keep = true): T | undefined {
   let text = recent.get(file);
   if (text === undefined) {
     try {
@@ -172,9 +173,35 @@ function readEntry<T>(file: string): T | undefined {
   } catch {
     return undefined; // Torn (never expected with the rename): compute it.
   }
+  if (!keep) return value;
   recent.set(file, text);
   if (recent.size > RECENT_KEPT) recent.delete(recent.keys().next().value!);
   return value;
+}
+
+/** Writes an entry through a temporary file renamed into place: a reader sees all of it or none. */
+function writeEntry(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * {@link cached} for a synchronous `compute` over small entries, many of them (what a test reads
+ * off each source text): no lock, since a synchronous caller cannot wait for another worker (two
+ * may compute the same entry; the second rename writes the same text), and their texts are not
+ * kept in memory, where they would push out the synthesized stacks'.
+ */
+export function cachedSync<T>(kind: string, key: string, compute: () => T, dir: string = CACHE_DIR): T {
+  if (process.env.HOMELAB_TEST_CACHE === "off") return compute();
+  const file = path.join(dir, kind, `${key}.json`);
+  const hit = readEntry<T>(file, false);
+  if (hit !== undefined) return hit;
+  const text = JSON.stringify(compute());
+  writeEntry(file, text);
+  // The caller gets its own copy, as a hit would.
+  return JSON.parse(text) as T;
 }
 
 /**
@@ -217,9 +244,7 @@ export async function cached<T>(
     if (again !== undefined) return again;
     const result = await compute();
     const text = JSON.stringify(result);
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    writeEntry(file, text);
     // The caller gets its own copy, as a hit would.
     return JSON.parse(text) as T;
   } finally {

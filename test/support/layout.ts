@@ -3,7 +3,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { TEST_CACHE_DIR } from "../../cli/suiteTimings";
+import { cachedSync } from "./fixtureCache";
 
 /**
  * The import matrix (docs/explanation/architecture.md, "Layout"): which top-level room may import which. Imports flow one
@@ -128,10 +128,9 @@ const parsedSources = new Map<string, { text: string; sf: ts.SourceFile }>();
 
 /**
  * What `compute` reads off one source text (its imports, its functions' lengths, its config reads),
- * kept on disk with the test fixtures (cli/suiteTimings.ts TEST_CACHE_DIR) under a key of the
- * text, its path, the analysing module's own text (`analyzer`, a file) and TypeScript's version:
- * a warm run parses no source it parsed before, and a changed text or analysis computes again.
- * `HOMELAB_TEST_CACHE=off` computes every time.
+ * kept with the test fixtures (test/support/fixtureCache.ts cachedSync) under a key of the text, its
+ * path, the analysing module's own text (`analyzer`, a file) and TypeScript's version: a warm run
+ * parses no source it parsed before, and a changed text or analysis computes again.
  */
 export function textFacts<T>(
   kind: string,
@@ -140,23 +139,11 @@ export function textFacts<T>(
   analyzer: string,
   compute: () => T,
 ): T {
-  if (process.env.HOMELAB_TEST_CACHE === "off") return compute();
   const key = crypto
     .createHash("sha256")
     .update([kind, file, ts.version, analyzerText(analyzer), text].join("\0"))
     .digest("hex");
-  const entry = path.join(TEST_CACHE_DIR, "source-facts", `${key}.json`);
-  try {
-    return JSON.parse(fs.readFileSync(entry, "utf8")) as T;
-  } catch {
-    // Absent (or torn): compute it.
-  }
-  const value = compute();
-  fs.mkdirSync(path.dirname(entry), { recursive: true });
-  const tmp = `${entry}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(value));
-  fs.renameSync(tmp, entry);
-  return value;
+  return cachedSync("source-facts", key, compute);
 }
 
 const analyzers = new Map<string, string>();
