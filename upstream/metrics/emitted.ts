@@ -55,13 +55,14 @@ export function emittedRows(): EmittedRow[] {
   return rows;
 }
 
+/** A row as every emitted-metrics table writes it: {@link EmittedRow} with present_when as text. */
+export type TableRow = Omit<EmittedRow, "presentWhen" | "replacedBy"> & { presentWhen: string };
+
 /**
  * The columns every emitted-metrics table shares (metric, type, emitter, `repository tag`, source,
  * labels, present_when, notes), from one row's cells; present_when as written (`a|b`).
  */
-export function sharedColumns(c: string[]): Omit<EmittedRow, "presentWhen" | "replacedBy"> & {
-  presentWhen: string;
-} {
+export function sharedColumns(c: string[]): TableRow {
   return {
     metric: c[0],
     type: c[1],

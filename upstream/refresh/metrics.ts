@@ -35,7 +35,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { sharedColumns } from "../metrics/emitted";
+import { sharedColumns, type TableRow } from "../metrics/emitted";
 import { projectRoot } from "../reference";
 import { ensureModule, type Fetched, type GoModule, moduleFiles, parseGoModules } from "./goModule";
 
@@ -74,16 +74,8 @@ export interface MetricSource {
   notes: string;
 }
 
-export interface MetricRow {
-  metric: string;
-  type: string;
-  emitter: string;
-  versionRead: string;
-  source: string;
-  labels: string[];
-  presentWhen: string;
-  notes: string;
-}
+/** One generated row (upstream/metrics/emitted.ts reads the same columns). */
+export type MetricRow = TableRow;
 
 export const SOURCES_HEADER =
   "emitter\trepository\ttag\tgo_module\textractor\tpaths\tpresent_when\tprefixes\tconsts\tnotes";
