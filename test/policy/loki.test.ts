@@ -54,14 +54,16 @@ describe("policy (loki): a realistic export passes every Loki policy", () => {
 });
 
 describe("policy (loki): deployment modes as loki 6.49 templates/validate.yaml judges them", () => {
-  it("the transitional mode SingleBinary<->SimpleScalable runs both sides: legal", () => {
-    const v: any = clone(good);
-    v.deploymentMode = "SingleBinary<->SimpleScalable";
-    v.write = { replicas: 1 };
-    v.read = { replicas: 1 };
-    v.backend = { replicas: 1 };
-    return passes(exportOf(v), MODES);
+  /** Values running both sides of a transitional mode: the single binary and one pod of each target. */
+  const bothSides = (mode: string): any => ({
+    ...clone(good),
+    deploymentMode: mode,
+    write: { replicas: 1 },
+    read: { replicas: 1 },
+    backend: { replicas: 1 },
   });
+  it("the transitional mode SingleBinary<->SimpleScalable runs both sides: legal", () =>
+    passes(exportOf(bothSides("SingleBinary<->SimpleScalable")), MODES));
   it("the same replicas in plain SingleBinary mode fail", () => {
     const v: any = clone(good);
     v.write = { replicas: 1 };
@@ -88,11 +90,7 @@ describe("policy (loki): deployment modes as loki 6.49 templates/validate.yaml j
     await passes(exportOf(v), MODES);
   });
   it("chart 12.0's names: Monolithic<->SimpleScalable is the same transitional mode (loki 18.11.0 templates/validate.yaml)", async () => {
-    const v: any = clone(good);
-    v.deploymentMode = "Monolithic<->SimpleScalable";
-    v.write = { replicas: 1 };
-    v.read = { replicas: 1 };
-    v.backend = { replicas: 1 };
+    const v = bothSides("Monolithic<->SimpleScalable");
     await passes(exportOf(v), MODES);
     v.deploymentMode = "Monolithic";
     await fails(
