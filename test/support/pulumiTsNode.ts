@@ -30,7 +30,8 @@ export function pulumiNode(root: string, entry: string, cwd: string, ...args: st
  * As {@link pulumiNode} with ts-node's `transpileOnly` (what `PULUMI_NODEJS_TRANSPILE_ONLY=true`
  * or `noCheck` selects in cmd/run/run.js): the same loader, module format and emit, without the
  * language service's type check. For a program whose type check under Pulumi's options is proven
- * to be the one `tsc -b` runs ({@link pulumiTypeCheckOptions}), that check is not repeated.
+ * to be the one `npm run typecheck` runs (tsc; CI runs it; {@link pulumiTypeCheckOptions}), that check
+ * is not repeated.
  */
 export function pulumiNodeTranspileOnly(
   root: string,
@@ -63,8 +64,8 @@ function registered(root: string, entry: string, cwd: string, typeCheck: boolean
 }
 
 /**
- * The options Pulumi's ts-node type-checks a project in `cwd` with, beside the options `tsc -b`
- * checks it with (tsconfig.json of `cwd`). Resolved as the vendored ts-node 7.0.1 does it
+ * The options Pulumi's ts-node type-checks a project in `cwd` with, beside the options tsc
+ * (`npm run typecheck`) checks it with (tsconfig.json of `cwd`). Resolved as the vendored ts-node 7.0.1 does it
  * (node_modules/@pulumi/pulumi/vendor/ts-node@7.0.1/index.js `readConfig`: the tsconfig.json file,
  * its compilerOptions overridden by the registration's, then by ts-node's own emit defaults
  * `DEFAULT_COMPILER_OPTIONS`, parsed by `ts.parseJsonConfigFileContent`), with TypeScript chosen as

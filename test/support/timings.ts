@@ -30,7 +30,7 @@ class Timings extends Mocha.reporters.Spec {
     // Before the first file runs: whether this run starts with every cache empty (cold).
     const cold = runCachesEmpty();
     // From `npm test`'s start (TESTS_T0, set by the script before it builds): the build the run
-    // needs is part of what a person waits for, cold above all (tsc -b of a fresh clone). Not a
+    // needs is part of what a person waits for, cold above all (the build of a fresh clone). Not a
     // HOMELAB_* name: the fixture cache keys on those (test/support/fixtureCache.ts envHash).
     const started = Number(process.env.TESTS_T0) || Date.now();
     // The commit as the run starts (a commit made while it runs is not what it timed).

@@ -1,0 +1,91 @@
+/**
+ * The build: every source file of the two projects (contract/ into contract/dist/, the program,
+ * pack and CLIs into dist/) transpiled one file to one file with esbuild, the transform tsx runs
+ * for the tests, into the paths `tsc -b contract .` writes, with the JSON files the sources import
+ * (tsc's resolveJsonModule copies them too). Type checking is not the build's: `npm run typecheck`
+ * (tsc) runs it, CI runs that, and the editor shows the same errors as they are typed. Why: in a
+ * fresh clone `tsc -b` took 12-20 s of wall and 18 s of CPU on two cores before the first
+ * `npm run synth` or `npm test` could start; this takes under a second (issue 51). The output is
+ * the same program: tsconfig.json has isolatedModules, so every file compiles on its own, and the
+ * tests already run these transforms through tsx. The published pack is still compiled by tsc
+ * (`npm run test:published`), declarations included.
+ *
+ *   node --import tsx scripts/build.ts
+ *
+ * Writes dist/.build-stamp last: scripts/build-if-stale.sh builds again when any input is newer.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { buildSync, type BuildOptions } from "esbuild";
+
+const ROOT = path.resolve(__dirname, "..");
+/** The stamp scripts/build-if-stale.sh compares the sources with. */
+export const STAMP = path.join("dist", ".build-stamp");
+
+/** Every `.ts` file (not `.d.ts`) under `dir`, relative to the root. */
+function tsFiles(dir: string): string[] {
+  const abs = path.join(ROOT, dir);
+  if (!fs.existsSync(abs)) return [];
+  if (fs.statSync(abs).isFile()) return dir.endsWith(".ts") && !dir.endsWith(".d.ts") ? [dir] : [];
+  return fs.readdirSync(abs, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === "dist" || e.name === "node_modules" ? [] : tsFiles(p);
+    return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [p] : [];
+  });
+}
+
+/**
+ * The root project's inputs: tsconfig.json's include, each pattern's first segment (a file or a
+ * folder whose `.ts` files it takes), without test/: the tests run from source through tsx, and
+ * nothing runs their compiled form.
+ */
+export function rootInputs(): string[] {
+  const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
+  const roots = [...new Set((tsconfig.include as string[]).map((p) => p.split("/")[0]))];
+  return roots.filter((r) => r !== "test").flatMap(tsFiles);
+}
+
+/** Relative JSON files a source imports (an import statement of a `.json` path): tsc copies those. */
+function importedJson(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+  const out: string[] = [];
+  for (const m of text.matchAll(/^import\s[^;]*?\sfrom\s+["'](\.{1,2}\/[^"']+\.json)["']/gm))
+    out.push(path.join(path.dirname(file), m[1]));
+  return out;
+}
+
+const COMMON: BuildOptions = {
+  absWorkingDir: ROOT,
+  outbase: ".",
+  format: "cjs",
+  platform: "node",
+  // tsconfig.json's target: the same class-field and syntax lowering as tsc's output.
+  target: "es2022",
+  // `import()` becomes a `require` behind a promise, as tsc writes it for CommonJS (and tsx runs
+  // it): Node's ESM loader, which a real `import()` goes through, takes no extensionless path.
+  supported: { "dynamic-import": false },
+  sourcemap: true,
+  logLevel: "warning",
+  write: true,
+};
+
+export function build(): void {
+  // contract/: its own project (contract/tsconfig.json, rootDir "."), into contract/dist/.
+  buildSync({
+    ...COMMON,
+    entryPoints: tsFiles("contract").filter((f) => path.dirname(f) === "contract"),
+    outbase: "contract",
+    outdir: "contract/dist",
+    tsconfig: "contract/tsconfig.json",
+  });
+  const files = rootInputs();
+  buildSync({ ...COMMON, entryPoints: files, outdir: "dist", tsconfig: "tsconfig.json" });
+  for (const json of new Set(files.flatMap(importedJson))) {
+    const to = path.join(ROOT, "dist", json);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, json), to);
+  }
+  fs.writeFileSync(path.join(ROOT, STAMP), `${new Date().toISOString()}\n`);
+}
+
+if (require.main === module) build();
