@@ -2,35 +2,15 @@
 // on the processes tests start (Helm, the Debian servers, spawned CLIs), which a third worker fills
 // (warm suite on this 2-core machine: 67 s with two workers, 55-59 s with three, 60 s with four); with no test file on the command line (`npm test`,
 // `npm run test:timings`) the spec is every test/**/*.test.ts, slowest first by the last whole-suite
-// run's timings (node_modules/.cache/homelab-tests/timings.json, written by test/support/timings.ts):
-// workers take files in this order, so a long file started last would leave one core idle at the
-// end. Files the timings do not know yet (new ones) go first: their cost is unknown. With a file on
+// run's timings (node_modules/.cache/homelab-tests/timings.json, written by test/support/timings.ts),
+// in a fresh clone by test/cold-order.json (test/support/specOrder.cjs): workers take files in this
+// order, so a long file started last would leave one core idle at the end. With a file on
 // the command line (`npx mocha --no-parallel test/x.test.ts`) only that file runs.
-const fs = require("fs");
 const path = require("path");
 
-function testFiles(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return testFiles(p);
-    return e.isFile() && e.name.endsWith(".test.ts") ? [p] : [];
-  });
-}
-
-function slowestFirst() {
-  const files = testFiles(path.join(__dirname, "test")).map((f) => path.relative(__dirname, f));
-  let known = new Map();
-  try {
-    const t = JSON.parse(
-      fs.readFileSync(path.join(__dirname, "node_modules/.cache/homelab-tests/timings.json"), "utf8"),
-    );
-    known = new Map(t.files.map((f) => [f.file, f.ms]));
-  } catch {
-    // No previous run: alphabetical.
-  }
-  const cost = (f) => known.get(f) ?? Infinity;
-  return files.sort((a, b) => cost(b) - cost(a) || a.localeCompare(b));
-}
+const { slowestFirst } = require("./test/support/specOrder.cjs");
+const TIMINGS = path.join(__dirname, "node_modules/.cache/homelab-tests/timings.json");
+const COLD_ORDER = path.join(__dirname, "test/cold-order.json");
 
 // Node's own compile cache (module.enableCompileCache, Node 22.1+: V8's code for every module
 // loaded, reused by the next process that loads the same text) for this process, the workers and
@@ -58,5 +38,5 @@ module.exports = {
   jobs: 3,
   timeout: 60000,
   reporter: "spec",
-  ...(fileOnCommandLine ? {} : { spec: slowestFirst() }),
+  ...(fileOnCommandLine ? {} : { spec: slowestFirst(__dirname, TIMINGS, COLD_ORDER) }),
 };
