@@ -15,14 +15,21 @@ export const SDK_MODULES = [
   "@1password/pulumi-onepassword",
 ] as const;
 
+/**
+ * The reference's environment: a plain node, without Node's compile cache or other options (the
+ * test workers' NODE_OPTIONS, .mocharc.cjs), whatever the caller's environment says.
+ */
+export function referenceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: "1", NODE_OPTIONS: undefined };
+}
+
 /** Wall time of one fresh `node` loading the six SDK modules from `cwd`'s node_modules. */
 export function sdkLoadOnce(cwd: string, node = process.execPath): number {
   const t = performance.now();
   const r = spawnSync(node, ["-e", SDK_MODULES.map((m) => `require(${JSON.stringify(m)})`).join(";")], {
     cwd,
     encoding: "utf8",
-    // The reference runs without Node's compile cache, whatever the caller's environment says.
-    env: { ...process.env, NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: "1" },
+    env: referenceEnv(process.env),
   });
   const ms = performance.now() - t;
   if (r.status !== 0)
