@@ -1,7 +1,9 @@
 /**
  * One `helm template` run, cached: the third of rendering's caches. A render is keyed by the chart
  * digest, the values and the flags; it is kept in memory (in flight or done, so concurrent stacks
- * with the same release share one Helm run) and as `<render cache>/<key>.json`.
+ * with the same release share one Helm run) and on disk: `<render cache>/<key>.json` holds the parsed
+ * objects' JSON text as is (read back without a parse: the caller parses its own copy once), and
+ * `<key>.error` Helm's message.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -20,7 +22,9 @@ export interface Cached {
 const memory = new Map<string, Promise<Cached>>();
 
 /** Bumped when the cached form or the parsing changes, so stale cache files are never read. */
-const CACHE_FORMAT = 2;
+// 3: the JSON text alone, no longer wrapped in a JSON document of its own ({"json": "<escaped>"}),
+// whose parse, of a string as long as the render, was about a third of an unchanged re-render.
+const CACHE_FORMAT = 3;
 /** Renders one release with the API versions the cluster serves, from the caches when it can. */
 export async function templateOnce(
   job: ReleaseJob,
@@ -65,12 +69,13 @@ async function renderUncached(
   cacheDir: string | false,
 ): Promise<Cached & { transient?: boolean }> {
   const file = cacheDir ? path.join(cacheDir, `${key}.json`) : undefined;
-  if (file && fs.existsSync(file)) {
-    try {
-      return JSON.parse(fs.readFileSync(file, "utf8")) as Cached;
-    } catch {
-      // A torn write: render again.
-    }
+  const errorFile = cacheDir ? path.join(cacheDir, `${key}.error`) : undefined;
+  // Each file is written whole and renamed into place, so one that exists is complete.
+  if (file && errorFile) {
+    const json = readIfThere(file);
+    if (json !== undefined) return { json };
+    const error = readIfThere(errorFile);
+    if (error !== undefined) return { error };
   }
   const r = await withHelmSlot(() => runHelm(helm, args, valuesJson));
   let result: Cached;
@@ -83,11 +88,22 @@ async function renderUncached(
     }
   }
   if (r.code === -1) return { ...result, transient: true }; // Helm could not start: never cache that.
-  if (file) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(result));
-    fs.renameSync(tmp, file);
+  if (file && errorFile) {
+    const to = result.json !== undefined ? file : errorFile;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    const tmp = `${to}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, result.json ?? result.error ?? "");
+    fs.renameSync(tmp, to);
   }
   return result;
+}
+
+/** A file's text, or undefined when there is none. */
+function readIfThere(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
 }
