@@ -38,6 +38,29 @@ const KPS_AM_MATCHER = `job="${alertmanagerServices().kps}"`;
  * on its own failures in every phase.
  */
 export function kpsDefaultRules(namespace: string, emitters?: readonly string[]): RuleGroup[] {
+  // The same stack plans its rules several times (synthesis, checks, verify's expectations), and the
+  // fit reads every rule's PromQL: kept per namespace and emitters, each caller gets its own copy.
+  const key = `${namespace}\0${emitters === undefined ? "*" : emitters.join("\n")}`;
+  let built = fitted.get(key);
+  if (!built) {
+    built = fitAndFill(namespace, emitters);
+    if (fitted.size >= 64) fitted.clear();
+    fitted.set(key, built);
+  }
+  // As deep as fitAndFill builds them: groups, rules, labels and annotations are each the caller's
+  // own (structuredClone costs three times the fit).
+  return built.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => ({
+      ...r,
+      ...(r.annotations ? { annotations: { ...r.annotations } } : {}),
+      ...(r.labels ? { labels: { ...r.labels } } : {}),
+    })),
+  }));
+}
+const fitted = new Map<string, RuleGroup[]>();
+
+function fitAndFill(namespace: string, emitters?: readonly string[]): RuleGroup[] {
   const ph = KPS_RULES_DATA.namespacePlaceholder;
   const amMatcher = `job=~"${ALERTMANAGER_JOBS.join("|")}"`;
   const fix = (s: string) => s.split(ph).join(namespace).split(KPS_AM_MATCHER).join(amMatcher);
