@@ -235,18 +235,34 @@ function dashboardConfigMap(name: string, namespace: string, folder: string, dat
  * (`homelab-dashboards-<folder>`), each filed by the sidecar under its folder.
  */
 export function communityDashboardConfigMaps(namespace: string, input: DashboardInputs) {
-  const byFolder = new Map<string, Record<string, string>>();
-  for (const d of communityDashboards({ emitters: input.emitters })) {
-    const files = byFolder.get(d.folder) ?? {};
-    files[d.file] = JSON.stringify(d.json);
-    byFolder.set(d.folder, files);
-  }
-  return [...byFolder].map(([folder, files]) =>
+  return [...fittedDashboardTexts(input.emitters)].map(([folder, files]) =>
     dashboardConfigMap(
       `homelab-dashboards-${folder.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
       namespace,
       folder,
-      files,
+      { ...files },
     ),
   );
 }
+
+/**
+ * The fitted dashboards' texts by folder and file, kept per set of emitters: fitting and writing them
+ * is most of what the Grafana component costs, and the tests synthesize the same stacks many times.
+ * Texts are immutable; each caller gets its own `data` object.
+ */
+function fittedDashboardTexts(emitters: readonly string[]): Map<string, Record<string, string>> {
+  const key = emitters.join("\n");
+  let byFolder = filesByEmitters.get(key);
+  if (!byFolder) {
+    byFolder = new Map<string, Record<string, string>>();
+    for (const d of communityDashboards({ emitters })) {
+      const files = byFolder.get(d.folder) ?? {};
+      files[d.file] = JSON.stringify(d.json);
+      byFolder.set(d.folder, files);
+    }
+    if (filesByEmitters.size >= 32) filesByEmitters.clear();
+    filesByEmitters.set(key, byFolder);
+  }
+  return byFolder;
+}
+const filesByEmitters = new Map<string, Map<string, Record<string, string>>>();
