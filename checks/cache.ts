@@ -45,6 +45,15 @@ export function inputKey(
     .digest("hex");
 }
 
+/** The key of one call's inputs named by {@link CachedCheckOptions.inputsId}, and the options. */
+export function idKey(inputsId: string, opts: StackCheckOptions): string {
+  return crypto
+    .createHash("sha256")
+    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0id\0${inputsId}\0`)
+    .update(JSON.stringify(opts))
+    .digest("hex");
+}
+
 /** Feeds one listed file into `h`: a file's bytes, a folder's files by name, or that it is absent. */
 function hashFile(h: crypto.Hash, file: string): void {
   let st: fs.Stats;
@@ -141,6 +150,12 @@ export interface CachedCheckOptions extends StackCheckOptions {
    * synthesis writes `<stack>.rendered.json` (the renders and the raw objects).
    */
   objectsText?: string;
+  /**
+   * What the objects and the resources both derive from, as a key the caller already holds (the
+   * test fixture cache's key of the synthesized stack, which covers the program's sources, the
+   * charts and the stack's inputs): neither is serialized for the key then.
+   */
+  inputsId?: string;
 }
 
 /**
@@ -179,13 +194,16 @@ export function checkStackCached(
   resources: ExportResource[],
   opts: CachedCheckOptions = {},
 ): StackCheckReport & { cached: boolean } {
-  const { cacheDir: dirOpt, objectsText, ...checkOpts } = opts;
+  const { cacheDir: dirOpt, objectsText, inputsId, ...checkOpts } = opts;
   const dir =
     dirOpt === undefined
       ? (process.env.HOMELAB_CHECK_CACHE ?? path.join(projectRoot(__dirname), ".cache", "checks"))
       : dirOpt;
   if (dir === false) return { ...checkStack(objects, resources, checkOpts), cached: false };
-  const inputs = inputKey(objects, resources, checkOpts, objectsText);
+  const inputs =
+    inputsId === undefined
+      ? inputKey(objects, resources, checkOpts, objectsText)
+      : idKey(inputsId, checkOpts);
   const manifestFile = path.join(dir, `${inputs}.deps.json`);
   const manifest = readJson<Manifest>(manifestFile);
   if (manifest && Array.isArray(manifest.files)) {

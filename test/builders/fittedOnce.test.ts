@@ -30,35 +30,38 @@ describe("kube-prometheus-stack's default rules, fitted once per namespace and e
   });
 });
 
+/** A stack's dashboard inputs: communityDashboardConfigMaps reads only the emitters. */
+const inputs = (emitters: readonly string[]): DashboardInputs => ({
+  backend: "mimir",
+  logAgent: "alloy",
+  backendUp: true,
+  emitters,
+});
+
 describe("the community dashboards' ConfigMaps, fitted and written once per set of emitters", () => {
   it("gives each caller its own ConfigMaps and data: a change to one never reaches the next", () => {
     const emitters = ["node-exporter", "kube-state-metrics", "kubelet"];
-    const first = communityDashboardConfigMaps("monitoring", { emitters } as DashboardInputs);
+    const first = communityDashboardConfigMaps("monitoring", inputs(emitters));
     const pristine = JSON.stringify(first);
     assert.ok(first.length > 0 && Object.keys(first[0].data).length > 0, pristine.slice(0, 200));
     const file = Object.keys(first[0].data)[0];
     first[0].data[file] = "{}";
     first[0].data["extra.json"] = "{}";
     first[0].metadata.name = "changed";
-    assert.equal(
-      JSON.stringify(communityDashboardConfigMaps("monitoring", { emitters } as DashboardInputs)),
-      pristine,
-    );
+    assert.equal(JSON.stringify(communityDashboardConfigMaps("monitoring", inputs(emitters))), pristine);
   });
 
   it("keys on the emitters and fills in the namespace of each call", () => {
     const files = (emitters: string[], ns = "monitoring") =>
-      communityDashboardConfigMaps(ns, { emitters } as DashboardInputs).flatMap((cm) => Object.keys(cm.data));
+      communityDashboardConfigMaps(ns, inputs(emitters)).flatMap((cm) => Object.keys(cm.data));
     assert.ok(
       files(["node-exporter"]).length < files(["node-exporter", "kube-state-metrics", "kubelet"]).length,
     );
     assert.deepEqual(
-      communityDashboardConfigMaps("observability", { emitters: ["node-exporter"] } as DashboardInputs).map(
+      communityDashboardConfigMaps("observability", inputs(["node-exporter"])).map(
         (cm) => cm.metadata.namespace,
       ),
-      communityDashboardConfigMaps("x", { emitters: ["node-exporter"] } as DashboardInputs).map(
-        () => "observability",
-      ),
+      communityDashboardConfigMaps("x", inputs(["node-exporter"])).map(() => "observability"),
     );
   });
 });

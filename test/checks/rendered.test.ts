@@ -63,7 +63,7 @@ function rendered(v: Variant): Promise<Checked> {
         return {
           objects,
           resources,
-          report: checkStackCached(objects, resources, { cacheDir: CHECK_CACHE }),
+          report: checkStackCached(objects, resources, { cacheDir: CHECK_CACHE, inputsId: r.inputsId }),
         };
       }),
     );

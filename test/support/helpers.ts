@@ -163,10 +163,23 @@ export function config(over: Record<string, unknown> = {}, stack = "test"): Stac
  * Values the program left `undefined` come back absent (a JSON round trip, as in a stack export).
  */
 export function synth(stack: string, over: Record<string, unknown> = {}): Promise<SynthResult> {
-  const overrides = Object.fromEntries(
+  const overrides = stackOverrides(over);
+  return cached("synth", synthKey(stack, over), () => synthStack(ROOT, stack, overrides));
+}
+
+/** The `project:key` overrides {@link synth} hands the synthesis. */
+function stackOverrides(over: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
     Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
   );
-  return cached("synth", cacheKey("synth", [stack, overrides]), () => synthStack(ROOT, stack, overrides));
+}
+
+/**
+ * The fixture cache's key of {@link synth}'s entry for (stack, overrides): it changes with every
+ * input of the synthesis (the program's sources, the charts, the stack files, the environment).
+ */
+export function synthKey(stack: string, over: Record<string, unknown> = {}): string {
+  return cacheKey("synth", [stack, stackOverrides(over)]);
 }
 
 export function ofType(resources: ExportResource[], type: string): ExportResource[] {

@@ -10,7 +10,9 @@ import { renderExport, renderErrors } from "../../synth/render/render";
 import type { RawObject, ReleaseRender, RenderOptions, StackObject } from "../../synth/render/types";
 import type { StackExport } from "../../synth/synthesize";
 import type { SynthResult } from "../../synth/synthesize";
-import { ROOT, synth } from "./helpers";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import { ROOT, synth, synthKey } from "./helpers";
 import { BACKENDS, type Backend } from "../../model/phases";
 
 /** Renders an export and collects every object, throwing when a release does not render. */
@@ -47,6 +49,12 @@ export interface RenderedStack extends Variant {
   raw: RawObject[];
   /** Every object: rendered releases' and raw resources', each with its origin. */
   objects: StackObject[];
+  /**
+   * What the objects and the export's resources derive from: the synthesis' fixture key (the
+   * program's sources, charts and inputs) and this module's own text, which assembles the objects
+   * (checks/cache.ts `inputsId`).
+   */
+  inputsId: string;
 }
 
 /** Every stack file as it is. */
@@ -150,6 +158,9 @@ export function allVariants(): Variant[] {
   ];
 }
 
+/** This module's text, by digest: a change to how it assembles the objects changes their id. */
+const OWN_TEXT = crypto.createHash("sha256").update(fs.readFileSync(__filename)).digest("hex");
+
 const cache = new Map<string, Promise<RenderedStack>>();
 // The mock runtime is process-global: synthesize one stack at a time.
 let synthQueue: Promise<unknown> = Promise.resolve();
@@ -164,7 +175,8 @@ export function rendered(v: Variant): Promise<RenderedStack> {
     hit = synthesized.then(async (s) => {
       const renders = await renderExport(s.export);
       const raw = rawObjects(s.export, s.secretDataKeys);
-      return { ...v, synth: s, renders, raw, objects: stackObjects(renders, raw) };
+      const inputsId = `${synthKey(v.stack, v.over)}\0${OWN_TEXT}`;
+      return { ...v, synth: s, renders, raw, objects: stackObjects(renders, raw), inputsId };
     });
     cache.set(key, hit);
   }
