@@ -12,16 +12,56 @@ import { compiled, ROOT } from "../support/helpers";
  */
 const STARTUP = compiled("cli/sdkStartup.ts");
 
-/** Runs `code` in a fresh node with the shortcut installed (or not, with HOMELAB_SDK_SHORTCUT=0). */
-function run(code: string, on = true): any {
-  const prelude = `const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});`;
-  const r = spawnSync(process.execPath, ["-e", prelude + code], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, HOMELAB_SDK_SHORTCUT: on ? "1" : "0" },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
+const PROBE_GROUPS = `
+  const k8s = require("@pulumi/kubernetes");
+  const rpc = require("@pulumi/pulumi/runtime/rpc");
+  const loaded = (g) => Object.keys(require.cache).some((k) => k.endsWith(["@pulumi", "kubernetes", g, "index.js"].join(require("path").sep)));
+  const state = () => ({ batch: loaded("batch"), core: loaded("core"), registered: !!rpc.getResourceModule("kubernetes", "batch/v1") });
+  const before = state();
+  const job = typeof k8s.batch.v1.Job;
+  const release = typeof k8s.helm.v3.Release;
+  console.log(JSON.stringify({ installed, before, job, release, after: state() }));`;
+
+const PROBE_STACKS = `
+  const pulumi = require("@pulumi/pulumi");
+  const frames = () => pulumi.Resource.stackTrace(0).length;
+  const before = frames();
+  const seen = [];
+  pulumi.runtime
+    .setMocks({ newResource: (a) => { seen.push([a.type, a.name, a.inputs]); return { id: "i", state: a.inputs }; }, call: () => ({}) }, "p", "s", false)
+    .then(async () => {
+      const mocked = frames();
+      const r = new pulumi.CustomResource("test:index:Thing", "thing", { a: 1 });
+      await new Promise((resolve) => r.urn.apply(resolve));
+      console.log(JSON.stringify({ installed, before, mocked, seen }));
+    });`;
+
+/**
+ * The three probes below in one fresh node per mode (on, off), in this order: the Struct probe (no
+ * SDK loaded yet), the API groups' (loading @pulumi/kubernetes, which loads @pulumi/pulumi), the
+ * source positions' (the SDK's mocks). Each reads only what it set up, and none uses what a later one
+ * checks; each prints one line. Two processes instead of six (each SDK load costs about a second
+ * of CPU).
+ */
+const runs = new Map<boolean, { struct: any; groups: any; stacks: any }>();
+function probes(on: boolean): { struct: any; groups: any; stacks: any } {
+  let r = runs.get(on);
+  if (!r) {
+    const prelude = `const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});`;
+    const out = spawnSync(
+      process.execPath,
+      ["-e", `${prelude}\n{${PROBE}}\n{${PROBE_GROUPS}}\n{${PROBE_STACKS}}`],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, HOMELAB_SDK_SHORTCUT: on ? "1" : "0" } },
+    );
+    assert.equal(out.status, 0, out.stderr);
+    const [struct, groups, stacks] = out.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    r = { struct, groups, stacks };
+    runs.set(on, r);
+  }
+  return r;
 }
 
 const PROBE = `
@@ -61,6 +101,7 @@ const PROBE = `
   const one = s.toJavaScript();
   one.a.b.push(2);
   out.fresh = text(s.toJavaScript());
+  Value.fromJavaScript = valueFrom;
   console.log(JSON.stringify(out));`;
 
 describe("the SDK start-up shortcut: protobuf Structs as plain data (cli/sdkStartup.ts)", function () {
@@ -68,8 +109,8 @@ describe("the SDK start-up shortcut: protobuf Structs as plain data (cli/sdkStar
   let on: any;
   let off: any;
   before(() => {
-    on = run(PROBE);
-    off = run(PROBE, false);
+    on = probes(true).struct;
+    off = probes(false).struct;
   });
 
   it("acts: a Struct is made without a message per value, and only for the tested SDK", () => {
@@ -105,18 +146,9 @@ describe("the SDK start-up shortcut: @pulumi/kubernetes's API groups on first re
   this.timeout(30000);
   // Which API groups are loaded, and whether each group's version modules registered themselves
   // for resource references (@pulumi/pulumi runtime/rpc.js getResourceModule).
-  const PROBE_GROUPS = `
-    const k8s = require("@pulumi/kubernetes");
-    const rpc = require("@pulumi/pulumi/runtime/rpc");
-    const loaded = (g) => Object.keys(require.cache).some((k) => k.endsWith(["@pulumi", "kubernetes", g, "index.js"].join(require("path").sep)));
-    const state = () => ({ batch: loaded("batch"), core: loaded("core"), registered: !!rpc.getResourceModule("kubernetes", "batch/v1") });
-    const before = state();
-    const job = typeof k8s.batch.v1.Job;
-    const release = typeof k8s.helm.v3.Release;
-    console.log(JSON.stringify({ installed, before, job, release, after: state() }));`;
 
   it("loads a group when the program first reads it, registered as the SDK registers it", () => {
-    const on = run(PROBE_GROUPS);
+    const on = probes(true).groups;
     assert.equal(on.installed, true);
     assert.deepEqual(on.before, { batch: false, core: false, registered: false });
     assert.equal(on.job, "function");
@@ -124,7 +156,7 @@ describe("the SDK start-up shortcut: @pulumi/kubernetes's API groups on first re
     // Read: loaded and registered. Helm v3 (whose Chart loads yaml/yaml.js) loads no other group.
     assert.deepEqual(on.after, { batch: true, core: false, registered: true });
     // Without the shortcut every group loads with the package.
-    const off = run(PROBE_GROUPS, false);
+    const off = probes(false).groups;
     assert.deepEqual(off.before, { batch: true, core: true, registered: true });
   });
 });
@@ -133,23 +165,10 @@ describe("the SDK start-up shortcut: no source positions for the mock monitor (c
   this.timeout(30000);
   // Frames Resource.stackTrace gives before and after the mock monitor is set, and what the mock
   // monitor is handed for a resource (it reads its type, name and inputs, never the position).
-  const PROBE_STACKS = `
-    const pulumi = require("@pulumi/pulumi");
-    const frames = () => pulumi.Resource.stackTrace(0).length;
-    const before = frames();
-    const seen = [];
-    pulumi.runtime
-      .setMocks({ newResource: (a) => { seen.push([a.type, a.name, a.inputs]); return { id: "i", state: a.inputs }; }, call: () => ({}) }, "p", "s", false)
-      .then(async () => {
-        const mocked = frames();
-        const r = new pulumi.CustomResource("test:index:Thing", "thing", { a: 1 });
-        await new Promise((resolve) => r.urn.apply(resolve));
-        console.log(JSON.stringify({ installed, before, mocked, seen }));
-      });`;
 
   it("gives the constructor no frames under mocks only; the mock monitor is handed the same resource", () => {
-    const on = run(PROBE_STACKS);
-    const off = run(PROBE_STACKS, false);
+    const on = probes(true).stacks;
+    const off = probes(false).stacks;
     assert.equal(on.installed, true);
     assert.ok(on.before > 0, `${on.before} frames without mocks`);
     assert.equal(on.mocked, 0);
