@@ -60,8 +60,11 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     fs.chmodSync(helm, 0o755);
   });
 
-  /** Renders in a fresh process (the compiled module, no loader); returns the objects' chart labels and how many `helm template` ran. */
-  function render(values: Record<string, unknown>): { charts: string[]; templates: number } {
+  /**
+   * Renders in a fresh process (the compiled module, no loader); returns the objects' chart labels,
+   * the release's error if Helm refused it, and how many `helm template` ran.
+   */
+  function render(values: Record<string, unknown>): { charts: string[]; error?: string; templates: number } {
     const file = path.join(dir, "export.json");
     fs.writeFileSync(file, JSON.stringify(exportWith(values)));
     fs.writeFileSync(log, "");
@@ -70,8 +73,8 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
       const exp = JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"));
       renderExport(exp, { helm: ${JSON.stringify(helm)}, chartCache: ${JSON.stringify(charts)},
         cacheDir: ${JSON.stringify(cache)}, pull: false }).then((r) => {
-        if (r[0].error) throw new Error(r[0].error);
-        console.log(JSON.stringify(r[0].objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "")));
+        console.log(JSON.stringify({ error: r[0].error,
+          charts: r[0].objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "") }));
       }).catch((e) => { console.error(e); process.exit(1); });`;
     const r = spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
@@ -79,11 +82,13 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
       .readFileSync(log, "utf8")
       .split("\n")
       .filter((l) => l === "template").length;
-    return { charts: [...new Set(JSON.parse(r.stdout) as string[])].filter(Boolean), templates };
+    const out = JSON.parse(r.stdout) as { error?: string; charts: string[] };
+    return { charts: [...new Set(out.charts)].filter(Boolean), error: out.error, templates };
   }
 
   it("renders an unchanged release again from disk without Helm, and changed values with it", () => {
     const first = render({ fullnameOverride: "ne" });
+    assert.equal(first.error, undefined);
     assert.ok(first.templates >= 1, "the first render runs helm template");
     assert.deepEqual(first.charts, [`${CHART}-${OLD}`]);
     const again = render({ fullnameOverride: "ne" });
@@ -112,5 +117,22 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     const after = render({});
     assert.ok(after.templates >= 1, "a replaced archive renders again");
     assert.deepEqual(after.charts, [`${CHART}-${NEW}`]);
+  });
+
+  it("keeps Helm's refusal too (<key>.error): served from disk the second time, as that release's error, never an empty render", () => {
+    // A Helm that refuses every render, logging each run as the wrapper does.
+    fs.writeFileSync(
+      helm,
+      `#!/bin/sh\necho "$1" >> ${JSON.stringify(log)}\necho "Error: values refused" >&2\nexit 1\n`,
+    );
+    const first = render({ fullnameOverride: "ne" });
+    assert.ok(first.templates >= 1, "the first render runs helm template");
+    assert.equal(first.error, "Error: values refused");
+    assert.deepEqual(render({ fullnameOverride: "ne" }), {
+      charts: [],
+      error: "Error: values refused",
+      templates: 0,
+    });
+    assert.ok(render({ fullnameOverride: "ne2" }).templates >= 1, "changed values run Helm again");
   });
 });
