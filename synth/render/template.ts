@@ -68,35 +68,74 @@ async function renderUncached(
   helm: string,
   cacheDir: string | false,
 ): Promise<Cached & { transient?: boolean }> {
-  const file = cacheDir ? path.join(cacheDir, `${key}.json`) : undefined;
-  const errorFile = cacheDir ? path.join(cacheDir, `${key}.error`) : undefined;
+  if (!cacheDir) return renderWithHelm(args, valuesJson);
+  const file = path.join(cacheDir, `${key}.json`);
+  const errorFile = path.join(cacheDir, `${key}.error`);
   // Each file is written whole and renamed into place, so one that exists is complete.
-  if (file && errorFile) {
+  const stored = (): Cached | undefined => {
     const json = readIfThere(file);
     if (json !== undefined) return { json };
     const error = readIfThere(errorFile);
-    if (error !== undefined) return { error };
-  }
-  const r = await withHelmSlot(() => runHelm(helm, args, valuesJson));
-  let result: Cached;
-  if (r.code !== 0) result = { error: r.stderr.trim() || `helm exited with ${r.code}` };
-  else {
+    return error === undefined ? undefined : { error };
+  };
+  const hit = stored();
+  if (hit) return hit;
+  // Another process may be rendering the same release right now (the test workers render the same
+  // stacks, `npm run synth` may run beside them): it holds `<key>.lock`, and this one waits for its
+  // file instead of running Helm a second time.
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const lock = `${file}.lock`;
+  for (;;) {
     try {
-      result = { json: JSON.stringify(parseManifest(r.stdout)) };
+      fs.closeSync(fs.openSync(lock, "wx"));
+      break;
     } catch (e) {
-      result = { error: (e as Error).message };
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
+    let age = 0;
+    try {
+      age = Date.now() - fs.statSync(lock).mtimeMs;
+    } catch {
+      // Released between the two calls.
+    }
+    if (age > STALE_LOCK_MS) fs.rmSync(lock, { force: true });
+    else await new Promise((r) => setTimeout(r, 50));
+    const done = stored();
+    if (done) return done;
   }
-  if (r.code === -1) return { ...result, transient: true }; // Helm could not start: never cache that.
-  if (file && errorFile) {
-    const to = result.json !== undefined ? file : errorFile;
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    const tmp = `${to}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, result.json ?? result.error ?? "");
-    fs.renameSync(tmp, to);
+  try {
+    const again = stored();
+    if (again) return again;
+    const result = await renderWithHelm(args, valuesJson);
+    if (!result.transient) {
+      const to = result.json !== undefined ? file : errorFile;
+      const tmp = `${to}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, result.json ?? result.error ?? "");
+      fs.renameSync(tmp, to);
+    }
+    return result;
+  } finally {
+    fs.rmSync(lock, { force: true });
   }
-  return result;
+
+  async function renderWithHelm(a: string[], stdin: string): Promise<Cached & { transient?: boolean }> {
+    const r = await withHelmSlot(() => runHelm(helm, a, stdin));
+    let result: Cached;
+    if (r.code !== 0) result = { error: r.stderr.trim() || `helm exited with ${r.code}` };
+    else {
+      try {
+        result = { json: JSON.stringify(parseManifest(r.stdout)) };
+      } catch (e) {
+        result = { error: (e as Error).message };
+      }
+    }
+    // Helm could not start: never cache that.
+    return r.code === -1 ? { ...result, transient: true } : result;
+  }
 }
+
+/** A render lock older than this belongs to a process that died holding it (a render takes seconds). */
+const STALE_LOCK_MS = 120_000;
 
 /** A file's text, or undefined when there is none. */
 function readIfThere(file: string): string | undefined {

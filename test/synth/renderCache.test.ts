@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { chartCacheDir, helmBinary } from "../../synth/render/helm";
 import type { StackExport } from "../../synth/synthesize";
 import { compiled, ROOT, tmpDir } from "../support/helpers";
@@ -65,10 +65,17 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
    * the release's error if Helm refused it, and how many `helm template` ran.
    */
   function render(values: Record<string, unknown>): { charts: string[]; error?: string; templates: number } {
+    const r = spawnSync(process.execPath, ["-e", renderCode(values)], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return { ...parsed(r.stdout), templates: templates() };
+  }
+
+  /** The code of one render in a fresh process (the export of `values` written, the log emptied). */
+  function renderCode(values: Record<string, unknown>): string {
     const file = path.join(dir, "export.json");
     fs.writeFileSync(file, JSON.stringify(exportWith(values)));
     fs.writeFileSync(log, "");
-    const code = `
+    return `
       const { renderExport } = require(${JSON.stringify(compiled("synth/render/render.ts"))});
       const exp = JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"));
       renderExport(exp, { helm: ${JSON.stringify(helm)}, chartCache: ${JSON.stringify(charts)},
@@ -76,15 +83,17 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
         console.log(JSON.stringify({ error: r[0].error,
           charts: r[0].objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "") }));
       }).catch((e) => { console.error(e); process.exit(1); });`;
-    const r = spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(r.status, 0, r.stderr);
-    const templates = fs
+  }
+  const parsed = (stdout: string) => {
+    const out = JSON.parse(stdout) as { error?: string; charts: string[] };
+    return { charts: [...new Set(out.charts)].filter(Boolean), error: out.error };
+  };
+  /** How many `helm template` ran since the log was emptied. */
+  const templates = () =>
+    fs
       .readFileSync(log, "utf8")
       .split("\n")
       .filter((l) => l === "template").length;
-    const out = JSON.parse(r.stdout) as { error?: string; charts: string[] };
-    return { charts: [...new Set(out.charts)].filter(Boolean), error: out.error, templates };
-  }
 
   it("renders an unchanged release again from disk without Helm, and changed values with it", () => {
     const first = render({ fullnameOverride: "ne" });
@@ -134,5 +143,32 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
       templates: 0,
     });
     assert.ok(render({ fullnameOverride: "ne2" }).templates >= 1, "changed values run Helm again");
+  });
+
+  it("two processes rendering the same release at once run Helm once (<key>.lock): the second waits for the first's render", async () => {
+    // A slow Helm, so the two overlap: the wrapper's log, a second's pause, then the real Helm.
+    const real = fs.readFileSync(helm, "utf8").replace(/\nexec /, "\nsleep 1\nexec ");
+    fs.writeFileSync(helm, real);
+    const code = renderCode({ fullnameOverride: "both" });
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ["-e", code], { cwd: ROOT });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+        child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+        child.on("close", (status) =>
+          status === 0 ? resolve(out) : reject(new Error(`exit ${status}: ${err}`)),
+        );
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    assert.equal(templates(), 1, "one helm template for both");
+    assert.deepEqual(parsed(a), { charts: [`${CHART}-${OLD}`], error: undefined });
+    assert.deepEqual(parsed(b), parsed(a));
+    assert.deepEqual(
+      fs.readdirSync(cache).filter((f) => f.endsWith(".lock")),
+      [],
+      "the lock is released",
+    );
   });
 });
