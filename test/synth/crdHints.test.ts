@@ -18,10 +18,10 @@ describe("the CRD hints of the render cache (synth/render/apiVersions.ts)", () =
     // Something new: written, with what was there before.
     writeHints(dir, { chartB: ["operator.victoriametrics.com/v1beta1"] });
     assert.notEqual(fs.statSync(file).ino, first.ino);
-    assert.deepEqual(JSON.parse(fs.readFileSync(file, "utf8")), {
-      chartA: ["monitoring.coreos.com/v1"],
-      chartB: ["operator.victoriametrics.com/v1beta1"],
-    });
+    // (What renders earlier in this process learned is in it too: the hints in memory are the process's.)
+    const written = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string[]>;
+    assert.deepEqual(written.chartA, ["monitoring.coreos.com/v1"]);
+    assert.deepEqual(written.chartB, ["operator.victoriametrics.com/v1beta1"]);
     assert.deepEqual(readHints(dir).chartB, ["operator.victoriametrics.com/v1beta1"]);
   });
 });
