@@ -48,37 +48,68 @@ export function cpuFile(run = process.env.TESTS_CPU_RUN): string | undefined {
     : undefined;
 }
 
-const perFile = new Map<string, number>();
-let mark = processTreeCpuMs();
-
-/** Gives the CPU used since the last mark to `file`. */
-function charge(file: string | undefined): void {
-  const now = processTreeCpuMs();
-  if (now === undefined || mark === undefined) return;
-  const key = path.relative(process.cwd(), file ?? "(unknown file)");
-  perFile.set(key, (perFile.get(key) ?? 0) + now - mark);
-  mark = now;
+/** The file a root hook's run is of: under --parallel a worker runs one file per run. */
+function fileOfRun(ctx: Mocha.Context): string | undefined {
+  const root = ctx.test?.parent;
+  return root?.suites[0]?.file ?? root?.tests[0]?.file;
 }
 
-function flush(): void {
-  const out = cpuFile();
-  if (!out || perFile.size === 0) return;
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const lines = [...perFile].map(([file, cpuMs]) => JSON.stringify({ file, cpuMs, pid: process.pid }));
-  fs.appendFileSync(out, lines.join("\n") + "\n");
-  perFile.clear();
+type Hook = (this: Mocha.Context) => void;
+
+/**
+ * The root hooks, with marks of their own, writing to `out` (default: this run's file).
+ *
+ * `parallel` (the whole suite, `npm test`: the worker's MOCHA_WORKER_ID is set): a worker runs each
+ * file as a run of its own with the root hooks once around it, so two marks per file, its loading
+ * and `before` hooks counted from the first. Otherwise (one file on the command line,
+ * `--no-parallel`) one run holds every file: a mark around each test. A mark reads /proc, and a root
+ * `beforeEach` is one more hook for mocha to run per test: around each of the suite's 1,900 tests
+ * they cost about a second of its CPU.
+ */
+export function rootHooks(
+  parallel: boolean,
+  out: () => string | undefined = () => cpuFile(),
+): Record<string, Hook> {
+  const perFile = new Map<string, number>();
+  let mark = processTreeCpuMs();
+  /** Gives the CPU used since the last mark to `file`. */
+  const charge = (file: string | undefined) => {
+    const now = processTreeCpuMs();
+    if (now === undefined || mark === undefined) return;
+    const key = path.relative(process.cwd(), file ?? "(unknown file)");
+    perFile.set(key, (perFile.get(key) ?? 0) + now - mark);
+    mark = now;
+  };
+  const flush = () => {
+    const file = out();
+    if (!file || perFile.size === 0) return;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const lines = [...perFile].map(([f, cpuMs]) => JSON.stringify({ file: f, cpuMs, pid: process.pid }));
+    fs.appendFileSync(file, lines.join("\n") + "\n");
+    perFile.clear();
+  };
+  return parallel
+    ? {
+        beforeAll(this: Mocha.Context) {
+          charge(fileOfRun(this));
+        },
+        afterAll(this: Mocha.Context) {
+          charge(fileOfRun(this));
+          flush();
+        },
+      }
+    : {
+        // What ran before this test (its file's `before` hooks, the file's loading) is this file's.
+        beforeEach(this: Mocha.Context) {
+          charge(this.currentTest?.file);
+        },
+        afterEach(this: Mocha.Context) {
+          charge(this.currentTest?.file);
+        },
+        afterAll() {
+          flush();
+        },
+      };
 }
 
-export const mochaHooks = {
-  // What ran before this test (its file's `before` hooks, the file's loading) is this file's.
-  beforeEach(this: Mocha.Context) {
-    charge(this.currentTest?.file);
-  },
-  afterEach(this: Mocha.Context) {
-    charge(this.currentTest?.file);
-  },
-  // Once per file under --parallel (each file is its own run in a worker), once at the end without.
-  afterAll() {
-    flush();
-  },
-};
+export const mochaHooks = rootHooks(process.env.MOCHA_WORKER_ID !== undefined);

@@ -1,0 +1,71 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import type Mocha from "mocha";
+import { processTreeCpuMs, rootHooks } from "../support/cpuTimes";
+import { tmpDir } from "../support/helpers";
+
+/** Keeps this process busy for `ms` of its own CPU. */
+function burn(ms: number): void {
+  const until = processTreeCpuMs()! + ms;
+  let x = 0;
+  while (processTreeCpuMs()! < until) for (let i = 0; i < 1e5; i++) x += i;
+  assert.ok(x > 0);
+}
+
+/** The lines a set of hooks wrote, by file. */
+function lines(out: string): Map<string, number> {
+  const rows = fs
+    .readFileSync(out, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { file: string; cpuMs: number; pid: number });
+  for (const r of rows) assert.equal(r.pid, process.pid);
+  return new Map(rows.map((r) => [r.file, r.cpuMs]));
+}
+
+const fileA = path.join(process.cwd(), "test", "fake", "a.test.ts");
+const fileB = path.join(process.cwd(), "test", "fake", "b.test.ts");
+/** A root hook's context in a run of `file` (a worker's run under --parallel). */
+const runOf = (file: string) =>
+  ({ test: { parent: { suites: [{ file }], tests: [] } } }) as unknown as Mocha.Context;
+const testIn = (file: string) => ({ currentTest: { file } }) as unknown as Mocha.Context;
+
+describe("the CPU each test file costs (test/support/cpuTimes.ts)", () => {
+  it("under --parallel: a mark before and after each file's run, none around its tests", () => {
+    const out = path.join(tmpDir("cpu-times"), "run.jsonl");
+    const hooks = rootHooks(true, () => out);
+    assert.deepEqual(Object.keys(hooks).sort(), ["afterAll", "beforeAll"]);
+    hooks.beforeAll.call(runOf(fileA));
+    burn(120);
+    hooks.afterAll.call(runOf(fileA));
+    hooks.beforeAll.call(runOf(fileB));
+    burn(60);
+    hooks.afterAll.call(runOf(fileB));
+    const got = lines(out);
+    assert.deepEqual([...got.keys()].sort(), ["test/fake/a.test.ts", "test/fake/b.test.ts"]);
+    // /proc counts in ticks of 10 ms.
+    assert.ok(got.get("test/fake/a.test.ts")! >= 110, `a: ${got.get("test/fake/a.test.ts")} ms`);
+    assert.ok(got.get("test/fake/b.test.ts")! >= 50, `b: ${got.get("test/fake/b.test.ts")} ms`);
+    assert.ok(got.get("test/fake/b.test.ts")! < got.get("test/fake/a.test.ts")!);
+  });
+
+  it("in one run of every file (--no-parallel): a mark around each test, each charged to its file", () => {
+    const out = path.join(tmpDir("cpu-times"), "run.jsonl");
+    const hooks = rootHooks(false, () => out);
+    assert.deepEqual(Object.keys(hooks).sort(), ["afterAll", "afterEach", "beforeEach"]);
+    for (const [file, ms] of [
+      [fileA, 100],
+      [fileB, 40],
+      [fileA, 40],
+    ] as const) {
+      hooks.beforeEach.call(testIn(file));
+      burn(ms);
+      hooks.afterEach.call(testIn(file));
+    }
+    hooks.afterAll.call(runOf(fileA));
+    const got = lines(out);
+    assert.ok(got.get("test/fake/a.test.ts")! >= 130, `a: ${got.get("test/fake/a.test.ts")} ms`);
+    assert.ok(got.get("test/fake/b.test.ts")! >= 30, `b: ${got.get("test/fake/b.test.ts")} ms`);
+  });
+});
