@@ -4,7 +4,7 @@ import * as path from "path";
 import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
 import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
-import { ROOT, synth, tmpDir } from "../support/helpers";
+import { ROOT, synth, synthKey, tmpDir } from "../support/helpers";
 import { sourceFiles } from "../support/layout";
 import { chartCacheDir } from "../../synth/render/helm";
 import { alloyReferenceFile } from "../../upstream/alloy/components";
@@ -79,6 +79,22 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
         else process.env[k] = v;
     }
     assert.equal(cacheKey("synth", ["staging", {}]), base, "back with the environment");
+  });
+
+  it("keys a synthesis on the config it reads, not on how the overrides are written", () => {
+    const base = synthKey("staging", { phase: "dual-write", metricsBackend: "victoriametrics" });
+    assert.equal(synthKey("staging", { metricsBackend: "victoriametrics", phase: "dual-write" }), base);
+    // Staging's stack file is at kps-removed: saying so again is the same synthesis.
+    assert.equal(synthKey("staging", { phase: "kps-removed" }), synthKey("staging"));
+    assert.notEqual(
+      synthKey("staging", { phase: "backend-primary", metricsBackend: "victoriametrics" }),
+      base,
+    );
+    assert.notEqual(synthKey("production", { phase: "dual-write", metricsBackend: "victoriametrics" }), base);
+    // A config the synthesis refuses keys on its overrides: one entry each, never a valid one's.
+    const refused = synthKey("staging", { phase: "no-such-phase" });
+    assert.notEqual(refused, synthKey("staging"));
+    assert.notEqual(synthKey("staging", { phase: "nor-this-one" }), refused);
   });
 
   it("hashes every file the program and the pack are built from, the stack files, the lock file, the charts and the reference data", () => {
