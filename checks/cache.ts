@@ -109,6 +109,23 @@ function packageJsonOf(file: string): string | undefined {
 }
 
 /**
+ * The checks' entry in Node's module graph: checks/index beside this module, or, in a command built
+ * as one file (scripts/build.ts BUNDLED: no checks/index beside it), that file, which holds the
+ * checks and this module: its own bytes stand for every module bundled in it, and the packages it
+ * loads at run time are its children. The path is not written out, so the bundler leaves it alone.
+ */
+function checksEntry(): NodeJS.Module | undefined {
+  let index: string;
+  try {
+    index = require.resolve(path.join(__dirname, "index"));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+    return require.cache[__filename];
+  }
+  return require.cache[index];
+}
+
+/**
  * What the checks loaded, for a verdict's manifest: every module reachable from the checks' entry
  * (checks/index) in Node's module graph, and every reference file read in this process,
  * relative to `root` (absolute outside it), sorted. Node lists a module among a parent's children
@@ -117,7 +134,7 @@ function packageJsonOf(file: string): string | undefined {
  * loaded before the checks are found too. Throws if the checks are not loaded.
  */
 export function checkerFiles(root: string = projectRoot(__dirname)): string[] {
-  const entry = require.cache[require.resolve("./index")];
+  const entry = checksEntry();
   if (!entry) throw new Error("checkerFiles: checks/index is not loaded; run a check first");
   const files = new Set<string>(referenceFilesRead);
   const seen = new Set<NodeJS.Module>();

@@ -85,7 +85,33 @@ export function build(): void {
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(path.join(ROOT, json), to);
   }
+  // The two commands a user waits on, each one file over the one-to-one output above: a process
+  // that starts `npm run synth` loads about 180 of the project's modules and 100 of yaml's, js-yaml's
+  // and zod's, each resolved, read and wrapped on its own (about 30 ms of a 350 ms synthesis). The
+  // SDK packages stay outside: the start-up shortcut (cli/sdkStartup.ts) works on Node's loading of
+  // them, and `@pulumi/*` reads its own files at run time.
+  buildSync({
+    ...COMMON,
+    entryPoints: BUNDLED,
+    outdir: "dist",
+    tsconfig: "tsconfig.json",
+    bundle: true,
+    external: BUNDLE_EXTERNAL,
+  });
   fs.writeFileSync(path.join(ROOT, STAMP), `${new Date().toISOString()}\n`);
 }
+
+/** The command wrappers built as one file each (dist/cli/<name>.js, over their one-to-one output). */
+export const BUNDLED = ["cli/synth.ts", "cli/policyCheck.ts"];
+/** What the bundles load from node_modules at run time rather than hold. */
+const BUNDLE_EXTERNAL = [
+  "@pulumi/*",
+  "@1password/*",
+  "google-protobuf",
+  "@grpc/*",
+  "typescript",
+  "esbuild",
+  "tsx",
+];
 
 if (require.main === module) build();

@@ -14,6 +14,20 @@ import { compiledCli, ROOT, tmpDir } from "../support/helpers";
 const run = (file: string, ...args: string[]) =>
   spawnSync(process.execPath, compiledCli(file, ...args), { cwd: ROOT, encoding: "utf8" });
 
+/**
+ * Node arguments that preload a probe writing, as the process exits, the files of the project's own
+ * it loaded (outside node_modules, relative to the root) to `out`.
+ */
+function loadedProbe(out: string): string[] {
+  const probe = path.join(path.dirname(out), "probe.cjs");
+  fs.writeFileSync(
+    probe,
+    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(` +
+      `Object.keys(require.cache).filter((f) => !f.includes("node_modules") && f !== __filename).map((f) => require("path").relative(${JSON.stringify(ROOT)}, f)))));`,
+  );
+  return ["--require", probe];
+}
+
 describe("each command through a real process: exit status, stdout and stderr", function () {
   this.timeout(60_000);
 
@@ -31,22 +45,28 @@ describe("each command through a real process: exit status, stdout and stderr", 
     const out = path.join(dir, "out");
     // No 1Password token: the placeholder line on stderr is certain.
     const env = { ...process.env, OP_CONNECT_TOKEN: "" };
+    const loaded = path.join(dir, "loaded.json");
     const s = spawnSync(
       process.execPath,
-      compiledCli(
-        "cli/synth.ts",
-        "--stack",
-        "production",
-        "--dir",
-        dir,
-        "--no-render",
-        "--quiet",
-        "--out",
-        out,
-      ),
+      [
+        ...loadedProbe(loaded),
+        ...compiledCli(
+          "cli/synth.ts",
+          "--stack",
+          "production",
+          "--dir",
+          dir,
+          "--no-render",
+          "--quiet",
+          "--out",
+          out,
+        ),
+      ],
       { cwd: ROOT, encoding: "utf8", env },
     );
     assert.equal(s.status, 1, s.stdout + s.stderr);
+    // The command is one file (scripts/build.ts BUNDLED): none of the project's modules on its own.
+    assert.deepEqual(JSON.parse(fs.readFileSync(loaded, "utf8")), ["dist/cli/synth.js"]);
     assert.match(s.stdout, /\[mandatory\] resource-budget: pool tiny/);
     assert.match(
       s.stdout.trimEnd().split("\n").pop()!,
@@ -57,11 +77,40 @@ describe("each command through a real process: exit status, stdout and stderr", 
       s.stdout,
     )?.[1];
     assert.ok(count, s.stdout);
-    const p = run("cli/policyCheck.ts", path.join(out, "production.json"));
+    const loadedByCheck = path.join(dir, "loaded-by-check.json");
+    const p = spawnSync(
+      process.execPath,
+      [
+        ...loadedProbe(loadedByCheck),
+        ...compiledCli("cli/policyCheck.ts", path.join(out, "production.json")),
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    assert.deepEqual(JSON.parse(fs.readFileSync(loadedByCheck, "utf8")), ["dist/cli/policyCheck.js"]);
     assert.equal(p.status, 1, p.stdout + p.stderr);
     assert.ok(p.stdout.includes(count), `${count} in ${p.stdout}`);
     assert.match(p.stdout.trimEnd().split("\n").pop()!, /: policy: FAIL \(\d+ mandatory, \d+ advisory\)$/);
     assert.equal(p.stderr, "");
+  });
+
+  it("synth built as one file: its check verdict's manifest names that file, which holds every check", () => {
+    const cache = tmpDir("bundle-checks");
+    const r = spawnSync(
+      process.execPath,
+      compiledCli("cli/synth.ts", "--stack", "example", "--quiet", "--out", tmpDir("bundle-out")),
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, HOMELAB_CHECK_CACHE: cache } },
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const manifests = fs.readdirSync(cache).filter((f) => f.endsWith(".deps.json"));
+    assert.equal(manifests.length, 1, fs.readdirSync(cache).join(", "));
+    const files = (JSON.parse(fs.readFileSync(path.join(cache, manifests[0]), "utf8")) as { files: string[] })
+      .files;
+    // The bundle (a new build is a new key), the packages it loads at run time, the data it read.
+    assert.deepEqual(
+      files.filter((f) => !/^node_modules\/.*package\.json$/.test(f) && !/^upstream\/[\w-]+\/data\//.test(f)),
+      ["dist/cli/synth.js"],
+    );
+    assert.ok(files.includes("node_modules/ajv/package.json"), files.join("\n"));
   });
 
   it("verify with a mistyped flag: exit 2, the message on stderr, nothing on stdout", () => {
