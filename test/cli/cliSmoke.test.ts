@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { compiledCli, ROOT, tmpDir } from "../support/helpers";
+import { BUNDLED, bundleOf } from "../../cli/bundled";
 
 /** A command's compiled file (`npm run` runs the same), in a fresh process. */
 const run = (file: string, ...args: string[]) =>
@@ -66,7 +67,7 @@ describe("each command through a real process: exit status, stdout and stderr", 
     );
     assert.equal(s.status, 1, s.stdout + s.stderr);
     // The command is one file (scripts/build.ts BUNDLED): none of the project's modules on its own.
-    assert.deepEqual(JSON.parse(fs.readFileSync(loaded, "utf8")), ["dist/cli/synth.js"]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(loaded, "utf8")), ["dist/bin/synth.js"]);
     assert.match(s.stdout, /\[mandatory\] resource-budget: pool tiny/);
     assert.match(
       s.stdout.trimEnd().split("\n").pop()!,
@@ -86,7 +87,7 @@ describe("each command through a real process: exit status, stdout and stderr", 
       ],
       { cwd: ROOT, encoding: "utf8" },
     );
-    assert.deepEqual(JSON.parse(fs.readFileSync(loadedByCheck, "utf8")), ["dist/cli/policyCheck.js"]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(loadedByCheck, "utf8")), ["dist/bin/policyCheck.js"]);
     assert.equal(p.status, 1, p.stdout + p.stderr);
     assert.ok(p.stdout.includes(count), `${count} in ${p.stdout}`);
     assert.match(p.stdout.trimEnd().split("\n").pop()!, /: policy: FAIL \(\d+ mandatory, \d+ advisory\)$/);
@@ -108,9 +109,23 @@ describe("each command through a real process: exit status, stdout and stderr", 
     // The bundle (a new build is a new key), the packages it loads at run time, the data it read.
     assert.deepEqual(
       files.filter((f) => !/^node_modules\/.*package\.json$/.test(f) && !/^upstream\/[\w-]+\/data\//.test(f)),
-      ["dist/cli/synth.js"],
+      ["dist/bin/synth.js"],
     );
     assert.ok(files.includes("node_modules/ajv/package.json"), files.join("\n"));
+  });
+
+  it("npm run synth and npm run policy:check run the commands' bundles (cli/bundled.ts)", () => {
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    assert.match(scripts.synth, new RegExp(`node --max-opt=2 ${bundleOf("cli/synth.ts")}$`));
+    assert.match(scripts["policy:check"], new RegExp(`node --max-opt=2 ${bundleOf("cli/policyCheck.ts")}$`));
+    assert.deepEqual(
+      BUNDLED.map((f) => bundleOf(f)),
+      ["dist/bin/synth.js", "dist/bin/policyCheck.js"],
+    );
   });
 
   it("verify with a mistyped flag: exit 2, the message on stderr, nothing on stdout", () => {
