@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { ROOT, synth } from "../support/helpers";
+import { onPath, ROOT, synth } from "../support/helpers";
 import { helmBinary } from "../../synth/render/helm";
 import { PLAIN_COMMANDS, TOOLS, type CommandSpec, type ToolSpec } from "../support/cliSpecs";
 import { CLIS } from "../../cli/spec";
@@ -132,8 +132,7 @@ function tablePaths(
 /** The binary of a tool that can run here, or undefined. */
 function binaryOf(tool: string): string | undefined {
   if (tool === "helm") return helmBinary(ROOT);
-  const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
-  return found || undefined;
+  return onPath(tool);
 }
 
 const helpCache = new Map<string, string>();

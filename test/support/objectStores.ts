@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { freePort, startServer, until, type Server } from "./servers";
-import { tmpDir } from "./helpers";
+import { onPath, tmpDir } from "./helpers";
 import { listObjectsUrl, parseListObjectsV2, signS3 } from "../../builders/objectstore/s3Signature";
 
 /** Where install-validators.sh leaves the binaries when they are not on PATH. */
@@ -27,8 +27,7 @@ function candidates(tool: string): string[] {
  * a loud reason.
  */
 export function requireServer(ctx: Mocha.Context, tool: "garage" | "minio"): string {
-  const onPath = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
-  const found = onPath || candidates(tool).find((p) => fs.existsSync(p));
+  const found = onPath(tool) ?? candidates(tool).find((p) => fs.existsSync(p));
   if (found) return found;
   const why = `${tool} is not installed (bash scripts/install-validators.sh builds it: ${
     tool === "garage" ? "cargo install garage" : "go install github.com/minio/minio"
