@@ -110,7 +110,7 @@ function packageJsonOf(file: string): string | undefined {
 
 /**
  * The checks' entry in Node's module graph: checks/index beside this module, or, in a command built
- * as one file (scripts/build.ts BUNDLED: no checks/index beside it), that file, which holds the
+ * as one file (cli/bundled.ts: no checks/index beside it), that file, which holds the
  * checks and this module: its own bytes stand for every module bundled in it, and the packages it
  * loads at run time are its children. The path is not written out, so the bundler leaves it alone.
  */

@@ -51,6 +51,7 @@ export function compiled(file: string): string {
  * the CLIs' compile cache and SDK start-up shortcut.
  */
 export function compiledCli(file: string, ...args: string[]): string[] {
+  // compiled() builds first when a source is newer: a bundle is written by the same build.
   const compiledFile = compiled(file);
   const bundle = bundleOf(file);
   return [bundle ? path.join(ROOT, bundle) : compiledFile, ...args];
