@@ -66,8 +66,8 @@ describe("each command through a real process: exit status, stdout and stderr", 
       { cwd: ROOT, encoding: "utf8", env },
     );
     assert.equal(s.status, 1, s.stdout + s.stderr);
-    // The command is one file (scripts/build.ts BUNDLED): none of the project's modules on its own.
-    assert.deepEqual(JSON.parse(fs.readFileSync(loaded, "utf8")), ["dist/bin/synth.js"]);
+    // The command is one file (cli/bundled.ts): none of the project's modules on its own.
+    assert.deepEqual(JSON.parse(fs.readFileSync(loaded, "utf8")), [bundleOf("cli/synth.ts")]);
     assert.match(s.stdout, /\[mandatory\] resource-budget: pool tiny/);
     assert.match(
       s.stdout.trimEnd().split("\n").pop()!,
@@ -87,7 +87,7 @@ describe("each command through a real process: exit status, stdout and stderr", 
       ],
       { cwd: ROOT, encoding: "utf8" },
     );
-    assert.deepEqual(JSON.parse(fs.readFileSync(loadedByCheck, "utf8")), ["dist/bin/policyCheck.js"]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(loadedByCheck, "utf8")), [bundleOf("cli/policyCheck.ts")]);
     assert.equal(p.status, 1, p.stdout + p.stderr);
     assert.ok(p.stdout.includes(count), `${count} in ${p.stdout}`);
     assert.match(p.stdout.trimEnd().split("\n").pop()!, /: policy: FAIL \(\d+ mandatory, \d+ advisory\)$/);
@@ -109,7 +109,7 @@ describe("each command through a real process: exit status, stdout and stderr", 
     // The bundle (a new build is a new key), the packages it loads at run time, the data it read.
     assert.deepEqual(
       files.filter((f) => !/^node_modules\/.*package\.json$/.test(f) && !/^upstream\/[\w-]+\/data\//.test(f)),
-      ["dist/bin/synth.js"],
+      [bundleOf("cli/synth.ts")],
     );
     assert.ok(files.includes("node_modules/ajv/package.json"), files.join("\n"));
   });

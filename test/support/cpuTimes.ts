@@ -10,9 +10,11 @@
  * The run id is set by .mocharc.cjs (`TESTS_CPU_RUN`), inherited by the parallel workers; without
  * one (mocha run without the project's configuration) nothing is written.
  *
- * A file's CPU is counted from the mark before its first test (its `before` hooks included) to
- * the mark after its last, so `after` hooks and what a killed, not yet reaped, child used may
- * land on the next file of the same worker.
+ * Under --parallel (`npm test`) a file's CPU is counted from the end of the worker's previous file
+ * (this file's loading included) to the end of its own run, its `after` hooks included; what a
+ * killed, not yet reaped, child used may land on the next file of the same worker. Without it, from
+ * the mark before each test (the file's `before` hooks included) to the mark after it (see
+ * rootHooks).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -61,10 +63,9 @@ type Hook = (this: Mocha.Context) => void;
  *
  * `parallel` (the whole suite, `npm test`: the worker's MOCHA_WORKER_ID is set): a worker runs each
  * file as a run of its own with the root hooks once around it, so two marks per file, its loading
- * and `before` hooks counted from the first. Otherwise (one file on the command line,
- * `--no-parallel`) one run holds every file: a mark around each test. A mark reads /proc, and a root
- * `beforeEach` is one more hook for mocha to run per test: around each of the suite's 1,900 tests
- * they cost about a second of its CPU.
+ * and `before` hooks counted from the first. Otherwise (`--no-parallel`) one run holds every
+ * file: a mark around each test. A mark reads /proc, and a root `beforeEach` is one more hook for
+ * mocha to run per test: around each of the suite's 1,900 tests they cost about a second of its CPU.
  */
 export function rootHooks(
   parallel: boolean,
