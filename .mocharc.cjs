@@ -11,6 +11,8 @@ const path = require("path");
 const { slowestFirst } = require("./test/support/specOrder.cjs");
 const TIMINGS = path.join(__dirname, "node_modules/.cache/homelab-tests/timings.json");
 const COLD_ORDER = path.join(__dirname, "test/cold-order.json");
+/** Parallel workers (the reason is at the top); the spec order is planned for this many. */
+const JOBS = 3;
 
 // Node's own compile cache (module.enableCompileCache, Node 22.1+: V8's code for every module
 // loaded, reused by the next process that loads the same text) for this process, the workers and
@@ -45,8 +47,8 @@ module.exports = {
   require: ["tsx", "./test/support/sdkShortcut.ts", "./test/support/cpuTimes.ts"],
   extension: ["ts"],
   parallel: true,
-  jobs: 3,
+  jobs: JOBS,
   timeout: 60000,
   reporter: "spec",
-  ...(fileOnCommandLine ? {} : { spec: slowestFirst(__dirname, TIMINGS, COLD_ORDER) }),
+  ...(fileOnCommandLine ? {} : { spec: slowestFirst(__dirname, TIMINGS, COLD_ORDER, JOBS) }),
 };

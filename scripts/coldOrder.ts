@@ -2,7 +2,8 @@
  * Writes test/cold-order.json, the order a whole-suite run with no timings of its own (a fresh
  * clone: CI's cold run) gives its test files (test/support/specOrder.cjs): the files of the last
  * cold run (node_modules/.cache/homelab-tests/timings-cold.json, written by the test reporter) that
- * took longest in wall time, longest first. Run it after a cold `npm test` when files have moved or
+ * took longest in wall time, longest first, each with its wall and CPU time there (the order moves
+ * the files that mostly wait apart: specOrder.cjs spreadWaits). Run it after a cold `npm test` when files have moved or
  * their cost has; a stale list costs only order, and a listed file that is gone fails
  * test/project/specOrder.test.ts.
  *
@@ -16,11 +17,18 @@ import { projectRoot } from "../config/paths";
 const ROOT = projectRoot(__dirname);
 export const COLD_ORDER_FILE = path.join(ROOT, "test", "cold-order.json");
 
-export function coldOrder(timings: Pick<SuiteTimings, "files">, n: number): string[] {
+/** An entry of the list: a file with its wall and CPU time in that run (the order spreads the files that mostly wait). */
+export interface ColdEntry {
+  file: string;
+  ms: number;
+  cpuMs?: number;
+}
+
+export function coldOrder(timings: Pick<SuiteTimings, "files">, n: number): ColdEntry[] {
   return [...(timings.files ?? [])]
     .sort((a, b) => b.ms - a.ms || a.file.localeCompare(b.file))
     .slice(0, n)
-    .map((f) => f.file);
+    .map((f) => ({ file: f.file, ms: f.ms, ...(f.cpuMs === undefined ? {} : { cpuMs: f.cpuMs }) }));
 }
 
 if (require.main === module) {

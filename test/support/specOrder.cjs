@@ -1,6 +1,7 @@
 // The order mocha's workers take the test files in (.mocharc.cjs, a whole-suite run): slowest first,
-// so a long file started last does not leave a core idle at the end. CommonJS and plain JavaScript:
-// .mocharc.cjs loads it before tsx is registered.
+// so a long file started last does not leave a core idle at the end, with the files that mostly wait
+// spread apart (spreadWaits). CommonJS and plain JavaScript: .mocharc.cjs loads it before tsx is
+// registered.
 const fs = require("fs");
 const path = require("path");
 
@@ -13,17 +14,80 @@ function testFiles(dir) {
   });
 }
 
+/** A file waits long enough to plan around when it waits this long (ms): a shorter wait leaves a core idle for less than a file's reordering risks at the run's end. */
+const LONG_WAIT_MS = 5000;
+/**
+ * A file that mostly waits (on the real servers it starts, a policy host, a child's start-up): at
+ * least LONG_WAIT_MS of its wall time, and more than half of it, with no CPU of its own or of the
+ * processes it starts. While it runs, its worker leaves its share of the cores to the others.
+ */
+function waits(cost) {
+  if (cost === undefined || cost.cpuMs === undefined) return false;
+  const wait = cost.ms - cost.cpuMs;
+  return wait >= LONG_WAIT_MS && wait > cost.ms / 2;
+}
+
+/** Each file's [start, end) when `workers` take `order` as mocha's pool does: the next file to the first free worker. */
+function simulate(order, costs, workers) {
+  const free = new Array(workers).fill(0);
+  const at = new Map();
+  for (const f of order) {
+    const w = free.indexOf(Math.min(...free));
+    const start = free[w];
+    free[w] = start + (costs.get(f)?.ms ?? 0);
+    at.set(f, [start, free[w]]);
+  }
+  return at;
+}
+
+/**
+ * `order` with the files that mostly wait ({@link waits}) moved later, so that no more of them run
+ * at once than there are workers beyond the cores (at least one at a time): two at once at the start
+ * of a run (the test/verify/ servers, slowest first) left three workers with one that computes, and
+ * a core idle for their length. A waiting file that would start beside another (by the recorded wall
+ * times, in the pool's order: {@link simulate}) goes to the first place where it would start after
+ * that one ends, or last. Every other file keeps its relative order. The recorded wall times are of
+ * a run where the waits did overlap, so the moved file is not held to the run's simulated end: on
+ * this 2-core machine, verify.test.ts started when backendAgrees.test.ts ends (about 16 s) ended
+ * the warm run in 27.0-27.3 s against 30.3-30.6 s with both started at once.
+ */
+function spreadWaits(order, costs, workers, cores) {
+  const limit = Math.max(1, workers - cores);
+  let out = [...order];
+  for (const f of order.filter((x) => waits(costs.get(x)))) {
+    for (let moves = 0; moves < order.length; moves++) {
+      const at = simulate(out, costs, workers);
+      const [start] = at.get(f);
+      // The waiting files before it in the order still running when it would start.
+      const beside = out.slice(0, out.indexOf(f)).filter((g) => waits(costs.get(g)) && start < at.get(g)[1]);
+      if (beside.length < limit) break;
+      const until = Math.min(...beside.map((g) => at.get(g)[1]));
+      const p = out.indexOf(f);
+      // Already last: there is no later place.
+      if (p === out.length - 1) break;
+      const rest = out.filter((g) => g !== f);
+      // The first later place where it would start once that one has ended.
+      const startAt = (j) => simulate([...rest.slice(0, j), f, ...rest.slice(j)], costs, workers).get(f)[0];
+      let i = p + 1;
+      while (i < rest.length && startAt(i) < until) i++;
+      out = [...rest.slice(0, i), f, ...rest.slice(i)];
+    }
+  }
+  return out;
+}
+
 /**
  * The test files of `root`, relative to it, slowest first:
  * - by the last whole-suite run's timings (`timingsFile`, written by test/support/timings.ts) when
  *   there are any; files they do not know yet (new ones) go first, their cost unknown;
  * - else (a fresh clone: CI's cold run) the files `coldOrderFile` lists (test/cold-order.json: the
- *   longest in wall time of a cold run, whose caches were as empty as these are), in its order, then
- *   the rest. Without either, alphabetical: the servers' waits (test/verify/) then came last and the
- *   cold run ended on one busy core.
- * Ties are alphabetical.
+ *   longest in wall time of a cold run, whose caches were as empty as these are, with their wall
+ *   and CPU times), in its order, then the rest. Without either, alphabetical: the servers' waits
+ *   (test/verify/) then came last and the cold run ended on one busy core.
+ * Ties are alphabetical. Then the files that mostly wait are spread apart ({@link spreadWaits}) for
+ * `workers` workers on `cores` cores.
  */
-function slowestFirst(root, timingsFile, coldOrderFile) {
+function slowestFirst(root, timingsFile, coldOrderFile, workers = 3, cores = require("os").cpus().length) {
   const files = testFiles(path.join(root, "test")).map((f) => path.relative(root, f));
   const read = (file) => {
     try {
@@ -33,16 +97,20 @@ function slowestFirst(root, timingsFile, coldOrderFile) {
     }
   };
   const timings = read(timingsFile);
-  let cost;
+  let rank;
+  let costs;
   if (timings) {
-    const known = new Map(timings.files.map((f) => [f.file, f.ms]));
-    cost = (f) => known.get(f) ?? Infinity;
+    costs = new Map(timings.files.map((f) => [f.file, f]));
+    rank = (f) => costs.get(f)?.ms ?? Infinity;
   } else {
-    const listed = read(coldOrderFile)?.files ?? [];
-    const rank = new Map(listed.map((f, i) => [f, listed.length - i]));
-    cost = (f) => rank.get(f) ?? 0;
+    // The cold list's entries: a file's name, or {file, ms, cpuMs} (scripts/coldOrder.ts).
+    const listed = (read(coldOrderFile)?.files ?? []).map((e) => (typeof e === "string" ? { file: e } : e));
+    costs = new Map(listed.filter((e) => e.ms !== undefined).map((e) => [e.file, e]));
+    const at = new Map(listed.map((e, i) => [e.file, listed.length - i]));
+    rank = (f) => at.get(f) ?? 0;
   }
-  return files.sort((a, b) => cost(b) - cost(a) || a.localeCompare(b));
+  const order = files.sort((a, b) => rank(b) - rank(a) || a.localeCompare(b));
+  return spreadWaits(order, costs, workers, cores);
 }
 
-module.exports = { slowestFirst, testFiles };
+module.exports = { slowestFirst, spreadWaits, simulate, testFiles };
