@@ -120,8 +120,10 @@ describe("files that mostly wait are spread apart (specOrder.cjs spreadWaits)", 
     assert.deepEqual([...out].sort(), [...slowestFirstOrder].sort());
   });
 
-  it("leaves the order alone when the workers beyond the cores can each wait (four workers on two cores), or a file computes", () => {
+  it("leaves the order alone when the workers beyond the cores can each wait (four workers on two cores), every worker has a core, or a file computes", () => {
     assert.deepEqual(spreadWaits(slowestFirstOrder, costs, 4, 2), slowestFirstOrder);
+    // A core for every worker: a waiting worker idles only its own, and a moved file could end the run.
+    assert.deepEqual(spreadWaits(slowestFirstOrder, costs, 3, 4), slowestFirstOrder);
     // servers-b now computes most of its time: it is not a waiting file.
     const busy = new Map(costs).set("servers-b", { ms: 12000, cpuMs: 9000 });
     assert.deepEqual(spreadWaits(slowestFirstOrder, busy, 3, 2), slowestFirstOrder);

@@ -42,7 +42,7 @@ function simulate(order, costs, workers) {
 
 /**
  * `order` with the files that mostly wait ({@link waits}) moved later, so that no more of them run
- * at once than there are workers beyond the cores (at least one at a time): two at once at the start
+ * at once than there are workers beyond the cores (none is moved when every worker has a core): two at once at the start
  * of a run (the test/verify/ servers, slowest first) left three workers with one that computes, and
  * a core idle for their length. A waiting file that would start beside another (by the recorded wall
  * times, in the pool's order: {@link simulate}) goes to the first place where it would start after
@@ -52,7 +52,9 @@ function simulate(order, costs, workers) {
  * the warm run in 27.0-27.3 s against 30.3-30.6 s with both started at once.
  */
 function spreadWaits(order, costs, workers, cores) {
-  const limit = Math.max(1, workers - cores);
+  // With a core for every worker, a worker that waits idles only its own core: nothing to move.
+  if (workers <= cores) return order;
+  const limit = workers - cores;
   let out = [...order];
   for (const f of order.filter((x) => waits(costs.get(x)))) {
     for (let moves = 0; moves < order.length; moves++) {
