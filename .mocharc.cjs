@@ -1,16 +1,30 @@
 // mocha's configuration. Three parallel workers on two cores: a third of the suite's time is waiting
 // on the processes tests start (Helm, the Debian servers, spawned CLIs), which a third worker fills
-// (warm suite on this 2-core machine: 67 s with two workers, 55-59 s with three, 60 s with four); with no test file on the command line (`npm test`,
-// `npm run test:timings`) the spec is every test/**/*.test.ts, slowest first by the last whole-suite
-// run's timings (node_modules/.cache/homelab-tests/timings.json, written by test/support/timings.ts),
-// in a fresh clone by test/cold-order.json (test/support/specOrder.cjs): workers take files in this
-// order, so a long file started last would leave one core idle at the end. With a file on
-// the command line (`npx mocha --no-parallel test/x.test.ts`) only that file runs.
+// (warm suite on this 2-core machine: 67 s with two workers, 55-59 s with three, 60 s with four); with
+// no test file on the command line (`npm test`, `npm run test:timings`) the spec is every
+// test/**/*.test.ts, slowest first by the last whole-suite run of the same kind, warm or cold
+// (node_modules/.cache/homelab-tests/timings.json and timings-cold.json, written by
+// test/support/timings.ts), else by test/file-costs.json (a fresh clone's cold run and the warm run
+// after it), with the files that mostly wait on servers spread apart (test/support/specOrder.cjs):
+// workers take files in this order, so a long file started last would leave one core idle at the
+// end. With a file on the command line (`npx mocha --no-parallel test/x.test.ts`) only that file runs.
 const path = require("path");
 
 const { slowestFirst } = require("./test/support/specOrder.cjs");
-const TIMINGS = path.join(__dirname, "node_modules/.cache/homelab-tests/timings.json");
-const COLD_ORDER = path.join(__dirname, "test/cold-order.json");
+/**
+ * Where the reporter keeps the last runs' figures and whether this run is warm, from the module that
+ * defines both (cli/suiteTimings.ts, TypeScript: tsx's scoped require, nothing registered here).
+ * Read only for a whole-suite run.
+ */
+function sources() {
+  const suiteTimings = require("tsx/cjs/api").require("./cli/suiteTimings.ts", __filename);
+  return {
+    timings: suiteTimings.TIMINGS_FILE,
+    coldTimings: suiteTimings.COLD_TIMINGS_FILE,
+    committed: path.join(__dirname, "test/file-costs.json"),
+    warm: !suiteTimings.runCachesEmpty(),
+  };
+}
 /** Parallel workers (the reason is at the top); the spec order is planned for this many. */
 const JOBS = 3;
 
@@ -50,5 +64,5 @@ module.exports = {
   jobs: JOBS,
   timeout: 60000,
   reporter: "spec",
-  ...(fileOnCommandLine ? {} : { spec: slowestFirst(__dirname, TIMINGS, COLD_ORDER, JOBS) }),
+  ...(fileOnCommandLine ? {} : { spec: slowestFirst(__dirname, sources(), JOBS) }),
 };

@@ -2,17 +2,17 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT, tmpDir } from "../support/helpers";
-import { COLD_ORDER_FILE, coldOrder } from "../../scripts/coldOrder";
+import { FILE_COSTS_FILE, fileCosts } from "../../scripts/fileCosts";
 
+interface Sources {
+  timings: string;
+  coldTimings: string;
+  committed: string;
+  warm: boolean;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { slowestFirst, spreadWaits, simulate } = require("../support/specOrder.cjs") as {
-  slowestFirst: (
-    root: string,
-    timingsFile: string,
-    coldOrderFile: string,
-    workers?: number,
-    cores?: number,
-  ) => string[];
+  slowestFirst: (root: string, sources: Sources, workers?: number, cores?: number) => string[];
   spreadWaits: (order: string[], costs: Map<string, Cost>, workers: number, cores: number) => string[];
   simulate: (order: string[], costs: Map<string, Cost>, workers: number) => Map<string, [number, number]>;
 };
@@ -35,31 +35,64 @@ describe("the order the workers take test files in (test/support/specOrder.cjs)"
     fs.writeFileSync(file, JSON.stringify(doc));
     return file;
   };
-  const coldList = write("cold.json", { files: ["test/c/three.test.ts", "test/b/two.test.ts"] });
+  const none = path.join(dir, "none.json");
+  // The committed figures: cold, three.test.ts longest; warm, two.test.ts (four is new since).
+  const committed = write("file-costs.json", {
+    cold: [
+      { file: "test/c/three.test.ts", ms: 900 },
+      { file: "test/b/two.test.ts", ms: 300 },
+      { file: "test/a/one.test.ts", ms: 100 },
+    ],
+    warm: [
+      { file: "test/b/two.test.ts", ms: 200 },
+      { file: "test/c/three.test.ts", ms: 50 },
+      { file: "test/a/one.test.ts", ms: 10 },
+    ],
+  });
+  // This checkout's last runs: a warm one where one.test.ts was slowest, a cold one where two was.
+  const warmRun = write("timings.json", {
+    cold: false,
+    files: [
+      { file: "test/a/one.test.ts", ms: 500 },
+      { file: "test/b/two.test.ts", ms: 10 },
+      { file: "test/c/three.test.ts", ms: 40 },
+    ],
+  });
+  const coldRun = write("timings-cold.json", {
+    cold: true,
+    files: [
+      { file: "test/a/one.test.ts", ms: 10 },
+      { file: "test/b/two.test.ts", ms: 900 },
+      { file: "test/c/three.test.ts", ms: 40 },
+    ],
+  });
+  const order = (s: Partial<Sources>) =>
+    slowestFirst(root, { timings: none, coldTimings: none, committed: none, warm: false, ...s });
 
-  it("a fresh clone (no timings): the cold run's longest files first, in its order, then the rest alphabetically", () => {
-    assert.deepEqual(slowestFirst(root, path.join(dir, "none.json"), coldList), [
+  it("a fresh clone's cold run and the warm run after it: by the committed figures of their kind, new files first", () => {
+    assert.deepEqual(order({ committed }), [
+      "test/d/four.test.ts",
       "test/c/three.test.ts",
       "test/b/two.test.ts",
       "test/a/one.test.ts",
-      "test/d/four.test.ts",
     ]);
+    // Warm after that cold run: timings.json holds the cold run's record, which a warm run does not plan by.
+    assert.deepEqual(
+      order({ committed, timings: write("after-cold.json", { cold: true, files: [] }), warm: true }),
+      ["test/d/four.test.ts", "test/b/two.test.ts", "test/c/three.test.ts", "test/a/one.test.ts"],
+    );
     // Neither: alphabetical.
-    assert.deepEqual(
-      slowestFirst(root, path.join(dir, "none.json"), path.join(dir, "none.json")),
-      [...files].sort(),
-    );
+    assert.deepEqual(order({}), [...files].sort());
   });
 
-  it("with the last run's timings: slowest first, files they do not know first of all", () => {
-    const timings = write("timings.json", {
-      files: [
-        { file: "test/a/one.test.ts", ms: 10 },
-        { file: "test/b/two.test.ts", ms: 500 },
-        { file: "test/c/three.test.ts", ms: 40 },
-      ],
-    });
-    assert.deepEqual(slowestFirst(root, timings, coldList), [
+  it("with the checkout's own last run of the kind: slowest first by it, files it does not know first of all", () => {
+    assert.deepEqual(order({ committed, timings: warmRun, coldTimings: coldRun, warm: true }), [
+      "test/d/four.test.ts",
+      "test/a/one.test.ts",
+      "test/c/three.test.ts",
+      "test/b/two.test.ts",
+    ]);
+    assert.deepEqual(order({ committed, timings: warmRun, coldTimings: coldRun, warm: false }), [
       "test/d/four.test.ts",
       "test/b/two.test.ts",
       "test/c/three.test.ts",
@@ -67,33 +100,40 @@ describe("the order the workers take test files in (test/support/specOrder.cjs)"
     ]);
   });
 
-  it("test/cold-order.json lists test files that exist, longest first as scripts/coldOrder.ts writes them", () => {
-    const entries = (
-      JSON.parse(fs.readFileSync(COLD_ORDER_FILE, "utf8")) as { files: (Cost & { file: string })[] }
-    ).files;
-    const listed = entries.map((e) => e.file);
-    assert.ok(listed.length >= 10, `${listed.length} files`);
-    // Each with the wall and CPU time of that run: the cold order spreads the files that mostly wait.
+  it("test/file-costs.json holds every test file's cold and warm times, longest first as scripts/fileCosts.ts writes them", () => {
+    const doc = JSON.parse(fs.readFileSync(FILE_COSTS_FILE, "utf8")) as Record<
+      "cold" | "warm",
+      (Cost & { file: string })[]
+    >;
+    for (const kind of ["cold", "warm"] as const) {
+      const entries = doc[kind];
+      const listed = entries.map((e) => e.file);
+      assert.ok(listed.length >= 100, `${kind}: ${listed.length} files`);
+      // Each with the wall and CPU time of that run: the order spreads the files that mostly wait.
+      assert.deepEqual(
+        entries.filter((e) => !(e.ms >= 0) || !(typeof e.cpuMs === "number")).map((e) => e.file),
+        [],
+        kind,
+      );
+      const gone = listed.filter((f) => !fs.existsSync(path.join(ROOT, f)) || !f.endsWith(".test.ts"));
+      assert.deepEqual(gone, [], "run npm test in a fresh clone twice, then npx tsx scripts/fileCosts.ts");
+      assert.deepEqual(
+        listed,
+        [...entries].sort((a, b) => b.ms - a.ms || a.file.localeCompare(b.file)).map((e) => e.file),
+      );
+    }
     assert.deepEqual(
-      entries.filter((e) => !(e.ms > 0) || !(typeof e.cpuMs === "number")).map((e) => e.file),
-      [],
-    );
-    const gone = listed.filter((f) => !fs.existsSync(path.join(ROOT, f)) || !f.endsWith(".test.ts"));
-    assert.deepEqual(gone, [], "run npm test in a fresh clone, then npx tsx scripts/coldOrder.ts");
-    assert.deepEqual(
-      coldOrder(
-        {
-          files: [
-            { file: "x", ms: 5, tests: 1 },
-            { file: "y", ms: 50, tests: 1 },
-            { file: "z", ms: 20, tests: 1 },
-          ],
-        },
-        2,
-      ),
+      fileCosts({
+        files: [
+          { file: "x", ms: 5, tests: 1, cpuMs: 4 },
+          { file: "y", ms: 50, tests: 1 },
+          { file: "z", ms: 20, tests: 1, cpuMs: 30 },
+        ],
+      }),
       [
         { file: "y", ms: 50 },
-        { file: "z", ms: 20 },
+        { file: "z", ms: 20, cpuMs: 30 },
+        { file: "x", ms: 5, cpuMs: 4 },
       ],
     );
   });
@@ -137,7 +177,7 @@ describe("files that mostly wait are spread apart (specOrder.cjs spreadWaits)", 
     assert.deepEqual(spreadWaits(few, costs, 3, 2), ["servers-a", "cpu-0", "servers-b"]);
   });
 
-  it("slowestFirst spreads them by the last run's timings, and in a fresh clone by the cold list's", () => {
+  it("slowestFirst spreads them by the last run's timings, and in a fresh clone by the committed figures", () => {
     const dir = tmpDir("spec-waits");
     const root = path.join(dir, "project");
     for (const f of slowestFirstOrder) {
@@ -146,11 +186,17 @@ describe("files that mostly wait are spread apart (specOrder.cjs spreadWaits)", 
     }
     const entries = slowestFirstOrder.map((f) => ({ file: `test/${f}.test.ts`, ...costs.get(f)! }));
     const timings = path.join(dir, "timings.json");
-    fs.writeFileSync(timings, JSON.stringify({ files: entries.map((e) => ({ ...e, tests: 1 })) }));
-    const cold = path.join(dir, "cold.json");
-    fs.writeFileSync(cold, JSON.stringify({ files: entries }));
+    fs.writeFileSync(
+      timings,
+      JSON.stringify({ cold: false, files: entries.map((e) => ({ ...e, tests: 1 })) }),
+    );
+    const cold = path.join(dir, "file-costs.json");
+    fs.writeFileSync(cold, JSON.stringify({ cold: entries, warm: [] }));
     const none = path.join(dir, "none.json");
-    for (const order of [slowestFirst(root, timings, none, 3, 2), slowestFirst(root, none, cold, 3, 2)]) {
+    for (const order of [
+      slowestFirst(root, { timings, coldTimings: none, committed: none, warm: true }, 3, 2),
+      slowestFirst(root, { timings: none, coldTimings: none, committed: cold, warm: false }, 3, 2),
+    ]) {
       assert.equal(order[0], "test/servers-a.test.ts");
       assert.ok(order.indexOf("test/servers-b.test.ts") > 2, order.join(" "));
     }

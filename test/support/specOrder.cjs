@@ -79,17 +79,21 @@ function spreadWaits(order, costs, workers, cores) {
 }
 
 /**
- * The test files of `root`, relative to it, slowest first:
- * - by the last whole-suite run's timings (`timingsFile`, written by test/support/timings.ts) when
- *   there are any; files they do not know yet (new ones) go first, their cost unknown;
- * - else (a fresh clone: CI's cold run) the files `coldOrderFile` lists (test/cold-order.json: the
- *   longest in wall time of a cold run, whose caches were as empty as these are, with their wall
- *   and CPU times), in its order, then the rest. Without either, alphabetical: the servers' waits
- *   (test/verify/) then came last and the cold run ended on one busy core.
+ * The test files of `root`, relative to it, slowest first, by each file's wall time in a run of the
+ * kind this one is (`sources.warm`: the caches a run fills are there):
+ * - this checkout's last run of that kind (`sources.timings`, a warm run's record, or
+ *   `sources.coldTimings`, the last cold run's; test/support/timings.ts writes both) when there is
+ *   one; files it does not know yet (new ones) go first, their cost unknown;
+ * - else the committed figures of that kind (`sources.committed`: test/file-costs.json,
+ *   scripts/fileCosts.ts), as for a fresh clone's cold run and the warm run after it: the cold
+ *   run's times would misplan a warm run (a file that computes takes a fraction of its cold time,
+ *   one that waits on servers as long);
+ * - with neither, alphabetical: the servers' waits (test/verify/) then came last and the cold run
+ *   ended on one busy core.
  * Ties are alphabetical. Then the files that mostly wait are spread apart ({@link spreadWaits}) for
  * `workers` workers on `cores` cores.
  */
-function slowestFirst(root, timingsFile, coldOrderFile, workers = 3, cores = require("os").cpus().length) {
+function slowestFirst(root, sources, workers = 3, cores = require("os").cpus().length) {
   const files = testFiles(path.join(root, "test")).map((f) => path.relative(root, f));
   const read = (file) => {
     try {
@@ -98,19 +102,12 @@ function slowestFirst(root, timingsFile, coldOrderFile, workers = 3, cores = req
       return undefined;
     }
   };
-  const timings = read(timingsFile);
-  let rank;
-  let costs;
-  if (timings) {
-    costs = new Map(timings.files.map((f) => [f.file, f]));
-    rank = (f) => costs.get(f)?.ms ?? Infinity;
-  } else {
-    // The cold list's entries: a file's name, or {file, ms, cpuMs} (scripts/coldOrder.ts).
-    const listed = (read(coldOrderFile)?.files ?? []).map((e) => (typeof e === "string" ? { file: e } : e));
-    costs = new Map(listed.filter((e) => e.ms !== undefined).map((e) => [e.file, e]));
-    const at = new Map(listed.map((e, i) => [e.file, listed.length - i]));
-    rank = (f) => at.get(f) ?? 0;
-  }
+  const kind = sources.warm ? "warm" : "cold";
+  const own = read(sources.warm ? sources.timings : sources.coldTimings);
+  const entries = own && own.cold === !sources.warm ? own.files : read(sources.committed)?.[kind];
+  if (!entries) return files.sort();
+  const costs = new Map(entries.map((f) => [f.file, f]));
+  const rank = (f) => costs.get(f)?.ms ?? Infinity;
   const order = files.sort((a, b) => rank(b) - rank(a) || a.localeCompare(b));
   return spreadWaits(order, costs, workers, cores);
 }
