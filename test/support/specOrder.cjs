@@ -14,7 +14,10 @@ function testFiles(dir) {
   });
 }
 
-/** A file waits long enough to plan around when it waits this long (ms): a shorter wait leaves a core idle for less than a file's reordering risks at the run's end. */
+/**
+ * A wait (ms) long enough to plan around: a shorter one leaves a core idle for less than moving a
+ * file risks at the run's end.
+ */
 const LONG_WAIT_MS = 5000;
 /**
  * A file that mostly waits (on the real servers it starts, a policy host, a child's start-up): at
@@ -27,7 +30,10 @@ function waits(cost) {
   return wait >= LONG_WAIT_MS && wait > cost.ms / 2;
 }
 
-/** Each file's [start, end) when `workers` take `order` as mocha's pool does: the next file to the first free worker. */
+/**
+ * Each file's [start, end) when `workers` take `order` as mocha's pool does: the next file to the
+ * first free worker, for the recorded wall time.
+ */
 function simulate(order, costs, workers) {
   const free = new Array(workers).fill(0);
   const at = new Map();
@@ -42,9 +48,9 @@ function simulate(order, costs, workers) {
 
 /**
  * `order` with the files that mostly wait ({@link waits}) moved later, so that no more of them run
- * at once than there are workers beyond the cores (none is moved when every worker has a core): two at once at the start
- * of a run (the test/verify/ servers, slowest first) left three workers with one that computes, and
- * a core idle for their length. A waiting file that would start beside another (by the recorded wall
+ * at once than there are workers beyond the cores (none is moved when every worker has a core):
+ * two at once at the start of a run (the test/verify/ servers, slowest first) left three workers
+ * with one that computes, and a core idle for their length. A waiting file that would start beside another (by the recorded wall
  * times, in the pool's order: {@link simulate}) goes to the first place where it would start after
  * that one ends, or last. Every other file keeps its relative order. The recorded wall times are of
  * a run where the waits did overlap, so the moved file is not held to the run's simulated end: on
