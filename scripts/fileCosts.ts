@@ -39,7 +39,7 @@ if (require.main === module) {
     const t = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as SuiteTimings) : undefined;
     if (t?.cold !== cold) {
       process.stderr.write(
-        `fileCosts: no ${cold ? "cold" : "warm"} run recorded in ${path.relative(ROOT, file)} (found ${t ? "a cold one" : "none"}): ${how}\n`,
+        `fileCosts: no ${cold ? "cold" : "warm"} run recorded in ${path.relative(ROOT, file)} (found ${t ? `a ${t.cold ? "cold" : "warm"} one` : "none"}): ${how}\n`,
       );
       process.exit(2);
     }

@@ -50,12 +50,13 @@ function simulate(order, costs, workers) {
  * `order` with the files that mostly wait ({@link waits}) moved later, so that no more of them run
  * at once than there are workers beyond the cores (none is moved when every worker has a core):
  * two at once at the start of a run (the test/verify/ servers, slowest first) left three workers
- * with one that computes, and a core idle for their length. A waiting file that would start beside another (by the recorded wall
- * times, in the pool's order: {@link simulate}) goes to the first place where it would start after
- * that one ends, or last. Every other file keeps its relative order. The recorded wall times are of
- * a run where the waits did overlap, so the moved file is not held to the run's simulated end: on
- * this 2-core machine, verify.test.ts started when backendAgrees.test.ts ends (about 16 s) ended
- * the warm run in 27.0-27.3 s against 30.3-30.6 s with both started at once.
+ * with one that computes, and a core idle for their length. A waiting file that would start beside
+ * another (by the recorded wall times, in the pool's order: {@link simulate}) goes to the first
+ * place where it would start after that one ends, or last. Every other file keeps its relative
+ * order. The recorded wall times are of a run where the waits did overlap, so the moved file is not
+ * held to the run's simulated end: on this 2-core machine, verify.test.ts started when
+ * backendAgrees.test.ts ends (about 16 s) ended the warm run in 27.0-27.3 s against 30.3-30.6 s
+ * with both started at once.
  */
 function spreadWaits(order, costs, workers, cores) {
   // With a core for every worker, a worker that waits idles only its own core: nothing to move.
@@ -66,11 +67,11 @@ function spreadWaits(order, costs, workers, cores) {
     for (let moves = 0; moves < order.length; moves++) {
       const at = simulate(out, costs, workers);
       const [start] = at.get(f);
+      const p = out.indexOf(f);
       // The waiting files before it in the order still running when it would start.
-      const beside = out.slice(0, out.indexOf(f)).filter((g) => waits(costs.get(g)) && start < at.get(g)[1]);
+      const beside = out.slice(0, p).filter((g) => waits(costs.get(g)) && start < at.get(g)[1]);
       if (beside.length < limit) break;
       const until = Math.min(...beside.map((g) => at.get(g)[1]));
-      const p = out.indexOf(f);
       // Already last: there is no later place.
       if (p === out.length - 1) break;
       const rest = out.filter((g) => g !== f);
