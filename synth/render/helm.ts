@@ -101,7 +101,16 @@ export async function chartArchive(
   return file;
 }
 
-/** Runs Helm (or any command) with `stdin`, in Helm homes of its own; never rejects. */
+/**
+ * Go's GC target for Helm (`GOGC`, Go's default 100), unless the environment sets one: a render is a
+ * short process that allocates much and keeps little, and collecting at 5x the live heap rather than
+ * 2x spares most of its collections. Measured on 2 cores, 8 renders each of kube-prometheus-stack,
+ * victoria-metrics-k8s-stack, loki and grafana: 7.15 and 6.87 s of CPU with Go's default, 5.76 and
+ * 5.78 s with 400 (5.26 s with collection off); kube-prometheus-stack's peak memory 105 -> 150 MB.
+ */
+export const HELM_GOGC = "400";
+
+/** Runs Helm (or any command) with `stdin`, in Helm homes of its own and {@link HELM_GOGC}; never rejects. */
 export function runHelm(
   cmd: string,
   args: string[],
@@ -111,7 +120,12 @@ export function runHelm(
     const child = spawn(cmd, args, {
       stdio: ["pipe", "pipe", "pipe"],
       // Hermetic: no user repositories or plugins change what a local archive renders to.
-      env: { ...process.env, HELM_CONFIG_HOME: helmHome("config"), HELM_DATA_HOME: helmHome("data") },
+      env: {
+        ...process.env,
+        HELM_CONFIG_HOME: helmHome("config"),
+        HELM_DATA_HOME: helmHome("data"),
+        GOGC: process.env.GOGC ?? HELM_GOGC,
+      },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -137,8 +151,8 @@ function helmHome(kind: string): string {
 }
 
 /**
- * Helm processes running at once, across every render of this process (each takes ~100 MB and a
- * core): `HOMELAB_HELM_JOBS`, default the number of CPUs, at least 2.
+ * Helm processes running at once, across every render of this process (each takes up to ~150 MB
+ * and a core): `HOMELAB_HELM_JOBS`, default the number of CPUs, at least 2.
  */
 const HELM_JOBS = Number(process.env.HOMELAB_HELM_JOBS) || Math.max(2, os.cpus().length);
 let running = 0;

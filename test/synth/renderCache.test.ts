@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawn, spawnSync } from "child_process";
-import { chartCacheDir, helmBinary } from "../../synth/render/helm";
+import { chartCacheDir, HELM_GOGC, helmBinary, runHelm } from "../../synth/render/helm";
 import type { StackExport } from "../../synth/synthesize";
 import { compiled, ROOT, tmpDir } from "../support/helpers";
 
@@ -170,5 +170,22 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
       [],
       "the lock is released",
     );
+  });
+
+  it("runs Helm with Go's GC target at HELM_GOGC, or at the GOGC the environment sets", async () => {
+    const env = path.join(dir, "env.sh");
+    fs.writeFileSync(env, '#!/bin/sh\nprintf %s "$GOGC"\n');
+    fs.chmodSync(env, 0o755);
+    const before = process.env.GOGC;
+    try {
+      delete process.env.GOGC;
+      assert.equal((await runHelm(env, [])).stdout, HELM_GOGC);
+      assert.equal(HELM_GOGC, "400");
+      process.env.GOGC = "150";
+      assert.equal((await runHelm(env, [])).stdout, "150");
+    } finally {
+      if (before === undefined) delete process.env.GOGC;
+      else process.env.GOGC = before;
+    }
   });
 });
