@@ -34,7 +34,8 @@ export function toFit(profile: string | undefined): string {
 export function resourceBudget(level: Level = "mandatory"): StackValidationPolicy {
   return {
     name: "resource-budget",
-    description: "Summed CPU and memory requests per node pool stay within a share of the pool's capacity.",
+    description:
+      "Summed CPU and memory requests per node pool stay within a share of the pool's capacity, and each pod fits on one node.",
     enforcementLevel: level,
     configSchema: schemaFor(
       BUDGET_DEFAULTS as unknown as Record<string, unknown>,
@@ -88,6 +89,10 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
         report(`${u}; the program sizes it from upstream's capacity rules (contract/sizing.ts).`);
       for (const w of b.unschedulable)
         report(`${w}: no node pool admits it (nodeSelector/affinity/taints); it would stay Pending.`);
+      for (const o of b.oversized)
+        report(
+          `${o.workload}: ${o.detail}; it would stay Pending. Lower its requests, or add larger nodes (\`nodePools\`).`,
+        );
     },
   };
 }

@@ -57,6 +57,12 @@ export interface Budget {
   total: BudgetRow;
   /** Workloads no pool admits. */
   unschedulable: string[];
+  /**
+   * Workloads some pool admits but whose pod asks for more CPU or memory than one node of any of
+   * those pools has: the scheduler places a pod on one node, so it would stay Pending however much
+   * the pool holds in all.
+   */
+  oversized: { workload: string; detail: string }[];
   /** Share of capacity the requests may take; headroom is measured against it. */
   share: number;
   /** The declared workload and what each component is sized for (stack-info), when known. */
@@ -116,6 +122,7 @@ export function computeBudget(
   }));
   const floating = zero();
   const unschedulable: string[] = [];
+  const oversized: Budget["oversized"] = [];
   const sidecars = injectedSidecars(resources);
   for (const r of resources) {
     for (const w of workloadsOf(r, charts, sidecars)) {
@@ -124,11 +131,22 @@ export function computeBudget(
       if (w.object !== undefined && SIZED_OBJECT_KINDS.includes(w.objectKind ?? "")) found.set(w.object, w);
       // A parked DaemonSet (the agents' hand-over) is meant to run on no node: no pod, no request.
       if (w.kind === "DaemonSet" && isParked(w)) continue;
-      const fits = pools
+      const admits = pools
         .map((p, i) => ({ p, i }))
         .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
-      if (fits.length === 0) {
+      if (admits.length === 0) {
         unschedulable.push(w.name);
+        continue;
+      }
+      // A pod lands on one node: only pools whose nodes each hold its requests can run it.
+      const fits = admits.filter(({ p }) => w.requests.memory <= p.memoryBytes && w.requests.cpu <= p.cpu);
+      if (fits.length === 0) {
+        oversized.push({
+          workload: w.name,
+          detail:
+            `each pod requests ${mib(w.requests.memory)} of memory and ${cores(w.requests.cpu)} of CPU, ` +
+            `more than one node has in ${admits.map(({ p }) => `pool ${p.name} (${mib(p.memoryBytes)}, ${cores(p.cpu)} per node)`).join(", ")}`,
+        });
         continue;
       }
       if (w.kind === "DaemonSet") for (const { p, i } of fits) add(rows[i].sums, w, p.count);
@@ -166,6 +184,7 @@ export function computeBudget(
     floating,
     total,
     unschedulable,
+    oversized,
     share,
     workload: opts.facts?.workload,
     sized,

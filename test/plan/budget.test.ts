@@ -4,7 +4,9 @@ import { alloyRuleSyncs, evaluates, labelsMatch } from "../../upstream/ruleSelec
 import { PROGRAM_RULE_LABELS } from "../support/ruleCoverage";
 import { evaluateResources } from "../../policy/evaluate";
 import { budgetOf } from "../../synth/report";
-import { release, synth } from "../support/helpers";
+import * as fs from "fs";
+import * as path from "path";
+import { release, ROOT, synth } from "../support/helpers";
 import { BACKENDS } from "../../model/phases";
 
 const MiB = 2 ** 20;
@@ -125,6 +127,59 @@ describe("lightweight profile and resource budget", function () {
     assert.ok(tiny.length > 0);
     for (const v of tiny)
       assert.match(v.message, /The profile is already lightweight: add nodes or larger ones \(`nodePools`\)/);
+  });
+
+  it("a pod that asks for more than one node has is refused, though its pool holds it in all", async () => {
+    const deployment = (name: string, memory: string, cpu: string) => ({
+      urn: `urn:pulumi:t::p::kubernetes:apps/v1:Deployment::${name}`,
+      type: "kubernetes:apps/v1:Deployment",
+      custom: true,
+      inputs: {
+        metadata: { name, namespace: "monitoring" },
+        spec: {
+          replicas: 1,
+          template: {
+            spec: {
+              containers: [
+                { name: "c", image: "registry.example/c:1", resources: { requests: { memory, cpu } } },
+              ],
+            },
+          },
+        },
+      },
+    });
+    // Twenty 8 GiB nodes: 160 GiB in all, so the summed budget passes.
+    const pools = [{ name: "workers", count: 20, cpu: 4, memoryBytes: 8 * 2 ** 30 }];
+    const judged = async (...rs: ReturnType<typeof deployment>[]) =>
+      (await evaluateResources(rs, { "resource-budget": { nodePools: pools } })).filter(
+        (x) => x.policy === "resource-budget",
+      );
+    const big = await judged(deployment("big", "12Gi", "1"));
+    assert.equal(big.length, 1, big.map((x) => x.message).join("\n"));
+    assert.match(
+      big[0].message,
+      /big.*: each pod requests 12288Mi of memory and 1000m of CPU, more than one node has in pool workers \(8192Mi, 4000m per node\); it would stay Pending\. Lower its requests, or add larger nodes \(`nodePools`\)\./,
+    );
+    assert.equal(big[0].level, "mandatory");
+    assert.match((await judged(deployment("cpu", "1Gi", "6")))[0]?.message ?? "", /6000m of CPU/);
+    assert.deepEqual(await judged(deployment("fits", "8Gi", "4")), []);
+  });
+
+  it("the example stack file and the first-deploy tutorial state the standard profile's figure as the budget computes it", async () => {
+    const b = budgetOf((await synth("example", { profile: "standard" })).export.deployment.resources)!;
+    const row = b.rows[0];
+    const mi = Math.round(row.sums.memory / MiB);
+    // As synth prints it (policy/lib/budget.ts formatBudget).
+    const pct = ((100 * row.sums.memory) / row.capacity.memory).toFixed(1);
+    const comment = /The standard profile needs (\d+)Mi here, ([\d.]+)% of this node\./.exec(
+      fs.readFileSync(path.join(ROOT, "Pulumi.example.yaml"), "utf8"),
+    );
+    assert.ok(comment, "Pulumi.example.yaml states the standard profile's figure");
+    assert.deepEqual([Number(comment[1]), comment[2]], [mi, pct]);
+    const tutorial = /With the `standard` profile the same\s+node would be at ([\d.]+) %/.exec(
+      fs.readFileSync(path.join(ROOT, "docs/tutorials/first-deploy.md"), "utf8"),
+    );
+    assert.equal(tutorial?.[1], pct);
   });
 
   it("leaves out what a Pi cannot afford: canary, gateway, chunk caches", async () => {
