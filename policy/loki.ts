@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
-import { chartValues, HELM_AND_TEXT_TYPES, HELM_TYPES, label, toRes } from "./lib/resources";
+import { chartValues, HELM_AND_TEXT_TYPES, HELM_TYPES, label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, resourceCause } from "./lib/report";
 import { MISTAKES } from "@homelab-observability/contract";
@@ -190,6 +190,23 @@ const DISTRIBUTED_TARGETS = [
 ];
 
 /**
+ * What the chart's own refusal calls the single binary, and the transitional mode it names: "single
+ * binary" and `SingleBinary<->SimpleScalable` in 6.x (6.49.0, 6.55.0 templates/validate.yaml),
+ * "monolithic" and `Monolithic<->SimpleScalable` from 12.0, grafana-community's line (18.11.0); a
+ * release whose version is not known is judged by the newest line. test/policy/loki.test.ts holds
+ * these quotes to each pinned chart's refusal, rendered by Helm.
+ */
+function singleBinaryWords(res: Res): { single: string; transitional: string } {
+  const raw = String(
+    res.props.version ?? /-(\d[\w.+-]*)\.tgz$/.exec(String(res.props.chart ?? ""))?.[1] ?? "",
+  );
+  const major = Number.parseInt(raw.replace(/^v/, ""), 10);
+  return Number.isFinite(major) && major < 12
+    ? { single: "single binary", transitional: "SingleBinary<->SimpleScalable" }
+    : { single: "monolithic", transitional: "Monolithic<->SimpleScalable" };
+}
+
+/**
  * The chart refuses replicas of two deployment modes at once, except in its transitional modes
  * (loki 6.49 and 18.11.0 templates/validate.yaml): single binary + simple scalable needs
  * `SingleBinary<->SimpleScalable` (chart 12.0 and later also `Monolithic<->SimpleScalable`), simple scalable + distributed needs `SimpleScalable<->Distributed`,
@@ -206,6 +223,7 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
       const values = chartValues(r, "loki");
       if (!values) return;
       const t = lokiTopology(values);
+      const words = singleBinaryWords(r);
       const scalable = (["write", "read", "backend"] as const).filter((k) => t[k] > 0);
       const distributed = DISTRIBUTED_TARGETS.filter((k) => Number(values[k]?.replicas ?? 0) > 0);
       const list = (ks: readonly string[], defaults: boolean) =>
@@ -222,7 +240,7 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
         t.mode !== "Monolithic<->SimpleScalable"
       ) {
         report(
-          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(scalable, true)}; the chart fails with "You have more than zero replicas configured for both the single binary and simple scalable targets". Set the unused mode's replicas to 0, or use deploymentMode "SingleBinary<->SimpleScalable" while migrating.`,
+          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(scalable, true)}; the chart fails with "You have more than zero replicas configured for both the ${words.single} and simple scalable targets". Set the unused mode's replicas to 0, or use deploymentMode "${words.transitional}" while migrating.`,
         );
       }
       if (scalable.length > 0 && distributed.length > 0 && t.mode !== "SimpleScalable<->Distributed") {
@@ -232,7 +250,7 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
       }
       if (t.single > 0 && distributed.length > 0) {
         report(
-          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(distributed, false)}; the chart fails with "You have more than zero replicas configured for both the single binary and distributed targets" (no transitional mode exists between them).`,
+          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(distributed, false)}; the chart fails with "You have more than zero replicas configured for both the ${words.single} and distributed targets" (no transitional mode exists between them).`,
         );
       }
     }),

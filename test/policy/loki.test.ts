@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { chartCacheDir, helmBinary, runHelm } from "../../synth/render/helm";
 import { failed, type ExportedResource } from "../../policy/evaluate";
 import { check, clone, fails, passes, release, res, secret, stackInfo } from "../support/policyCases";
 
@@ -38,6 +41,15 @@ const good = {
   chunksCache: { enabled: false },
   resultsCache: { enabled: false },
 };
+/** The export with the loki release at chart `version` (release() writes 1.0.0, a 6.x-era number). */
+const exportAt = (values: any, version: string) => [
+  ...exportOf(values).slice(0, 2),
+  res(
+    "kubernetes:helm.sh/v3:Release",
+    { chart: "loki", version, namespace: "monitoring", values },
+    { name: "loki" },
+  ),
+];
 const exportOf = (values: any) => [
   stackInfo([{ name: "nodes", arch: "amd64" }]),
   res("kubernetes:core/v1:Secret", { metadata: { name: "loki-s3" }, stringData: secret() }),
@@ -89,14 +101,20 @@ describe("policy (loki): deployment modes as loki 6.49 templates/validate.yaml j
     v.deploymentMode = "SimpleScalable<->Distributed";
     await passes(exportOf(v), MODES);
   });
-  it("chart 12.0's names: Monolithic<->SimpleScalable is the same transitional mode (loki 18.11.0 templates/validate.yaml)", async () => {
+  it("chart 12.0's names: Monolithic<->SimpleScalable is the same transitional mode, and the refusal says monolithic (loki 18.11.0 templates/validate.yaml)", async () => {
     const v = bothSides("Monolithic<->SimpleScalable");
-    await passes(exportOf(v), MODES);
+    const at = exportAt;
+    await passes(at(v, "18.11.0"), MODES);
     v.deploymentMode = "Monolithic";
     await fails(
-      exportOf(v),
+      at(v, "18.11.0"),
       MODES,
-      /more than zero replicas configured for both the single binary and simple scalable/,
+      /more than zero replicas configured for both the monolithic and simple scalable targets"\. Set the unused mode's replicas to 0, or use deploymentMode "Monolithic<->SimpleScalable"/,
+    );
+    await fails(
+      at(v, "6.55.0"),
+      MODES,
+      /both the single binary and simple scalable targets"\. .*deploymentMode "SingleBinary<->SimpleScalable"/,
     );
   });
   it("single binary and distributed replicas fail in every mode", () => {
@@ -458,4 +476,35 @@ describe("policy: loki topology", () => {
       /values\.singleBinary\.replicas is 1 and values\.write\.replicas is 3 \(unset means the chart default 3\)/,
     );
   });
+});
+
+describe("policy (loki): the deployment-mode refusals quote each Loki chart in the chart cache, rendered by Helm", function () {
+  this.timeout(60000);
+  const archives = fs.readdirSync(chartCacheDir()).filter((f) => /^loki-\d[\w.-]*\.tgz$/.test(f));
+  it("finds the loki archives (6.x and grafana-community's 18.x)", () =>
+    assert.ok(archives.length >= 2, archives.join(", ")));
+  for (const archive of archives) {
+    const version = /^loki-(.+)\.tgz$/.exec(archive)![1];
+    /** The pack's message and Helm's refusal of the same values at this chart version. */
+    const both = async (values: any) => {
+      const message = (await check(exportAt(values, version), MODES))[0]?.message ?? "";
+      const helm = await runHelm(
+        helmBinary(),
+        ["template", "loki", path.join(chartCacheDir(), archive), "--namespace", "monitoring", "-f", "-"],
+        JSON.stringify(values),
+      );
+      return { message, helm: helm.code === 0 ? "" : helm.stderr };
+    };
+    const quoted = (message: string) => /the chart fails with "([^"]+)"/.exec(message)?.[1] ?? "(no quote)";
+    it(`loki ${version}: single binary with simple scalable replicas`, async () => {
+      const { message, helm } = await both({ ...clone(good), write: { replicas: 1 } });
+      assert.ok(helm.includes(quoted(message)), `pack: ${message}\nhelm: ${helm}`);
+      const mode = /use deploymentMode "([^"]+)"/.exec(message)?.[1];
+      assert.ok(mode && helm.includes(`'${mode}'`), `pack: ${message}\nhelm: ${helm}`);
+    });
+    it(`loki ${version}: single binary with distributed replicas`, async () => {
+      const { message, helm } = await both({ ...clone(good), distributor: { replicas: 1 } });
+      assert.ok(helm.includes(quoted(message)), `pack: ${message}\nhelm: ${helm}`);
+    });
+  }
 });
