@@ -52,12 +52,30 @@ export async function stateOf(
   return { export: exp, objects, imports, ignoreChanges };
 }
 
-/** The change from the previous export to a synthesis. */
+/** The stack and project an export's URNs name (`urn:pulumi:<stack>::<project>::...`). */
+export function stackOfExport(exp: StackExport): { stack: string; project: string } | undefined {
+  for (const r of exp.deployment.resources) {
+    const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(r.urn ?? "");
+    if (m) return { stack: m[1], project: m[2] };
+  }
+  return undefined;
+}
+
+/**
+ * The change from the previous export to a synthesis. Refused when the export is another stack's
+ * (or project's): every URN would differ, so each resource would read as deleted and created again,
+ * and each object as changing hands between two releases of the same name.
+ */
 export async function changeAgainst(
   previous: StackExport,
   next: SynthResult,
   opts: RenderOptions = {},
 ): Promise<ChangeReport> {
+  const [was, is] = [stackOfExport(previous), stackOfExport(next.export)];
+  if (was && is && (was.stack !== is.stack || was.project !== is.project))
+    throw new SynthInputError(
+      `--against: expected an export of stack "${is.stack}" (project ${is.project}), found one of stack "${was.stack}" (project ${was.project}), as its URNs say; compare a stack with its own export (pulumi stack export --stack ${is.stack}, or out/${is.stack}.json of an earlier npm run synth)`,
+    );
   const [before, after] = await Promise.all([
     stateOf(previous, opts),
     stateOf(next.export, { ...opts, secretKeys: next.secretDataKeys, adopted: next }),

@@ -52,6 +52,18 @@ describe("change check: npm run synth -- --against", function () {
     assert.match(r.stdout, /0 create, 0 update, 0 replace, 0 delete; 0 refused/);
   });
 
+  it("refuses (exit 2) another stack's export, naming both stacks, instead of reading every resource as replaced", async () => {
+    const file = path.join(dir, "pi.json");
+    fs.writeFileSync(file, JSON.stringify((await synth("pi")).export));
+    const r = await run(file);
+    assert.equal(r.status, 2, r.stderr + r.stdout);
+    assert.match(
+      r.stderr,
+      /--against: expected an export of stack "staging" \(project homelab-observability\), found one of stack "pi" \(project homelab-observability\), as its URNs say; compare a stack with its own export \(pulumi stack export --stack staging/,
+    );
+    assert.doesNotMatch(r.stdout, /REFUSED/);
+  });
+
   it("exits 1 naming the StatefulSet and volumeClaimTemplates when the previous Loki volumes had another size", async () => {
     const exp: StackExport = JSON.parse(fs.readFileSync(previous, "utf8"));
     const loki = exp.deployment.resources.find((r) => r.type === RELEASE && r.inputs.chart === "loki")!;
