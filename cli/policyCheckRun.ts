@@ -14,8 +14,14 @@ import { withRenderedObjects } from "../synth/render/objects";
 import type { ReleaseRender } from "../synth/render/types";
 import type { ExportResource } from "../synth/synthesize";
 import { CliArgsError, helpText, parseArgs, POLICY_CHECK, usage } from "./spec";
-import { formatMergedViolations, mergeProblems, resourceCount } from "../synth/report";
-import { exportFiles, ExportFilesError } from "./exportFiles";
+import {
+  attributeOverrides,
+  chartValueOverridesOf,
+  formatMergedViolations,
+  mergeProblems,
+  resourceCount,
+} from "../synth/report";
+import { exportFiles, ExportFilesError, type ExportCandidate } from "./exportFiles";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
 
@@ -50,51 +56,21 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   }
   if (args.positional.length === 0)
     throw new CliArgsError("give at least one export file, folder or pattern", POLICY_CHECK);
-  const { candidates, skipped } = exportFiles(args.positional);
+  const { inOrder } = exportFiles(args.positional);
   const configFile = args.values.get("--config")?.[0];
   // ajv (63 modules) loads only when a pack config is given.
   const config: PackConfig = configFile ? (await import("../synth/pack")).readPackConfig(configFile) : {};
-  // Every file not judged is said, with why: nothing in a folder passes unseen.
-  const skip = (file: string, why: string) => out(`skipped ${file}: ${why}`);
-  for (const s of skipped) skip(s.file, s.why);
+  // Every file not judged is said, with why, where it stands among the others: nothing in a folder
+  // passes unseen. One line each: a parser's message can quote the file's own line breaks.
+  const skip = (file: string, why: string) => out(`skipped ${file}: ${why.replace(/\s*\n\s*/g, " ")}`);
   const verdicts: { file: string; failed: boolean }[] = [];
-  for (const { file, named } of candidates) {
-    let doc: any;
-    try {
-      doc = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      if (!named) {
-        skip(file, `not JSON (${(e as Error).message})`);
-        continue;
-      }
-      err(`${file}: cannot read a stack export: ${(e as Error).message}`);
-      return 2;
+  for (const entry of inOrder) {
+    if ("why" in entry) skip(entry.file, entry.why);
+    else {
+      const judged = await judgeFile(entry, config, io, skip);
+      if (judged === "bad input") return 2;
+      if (judged) verdicts.push(judged);
     }
-    const resources: ExportedResource[] | undefined = doc?.deployment?.resources;
-    if (!Array.isArray(resources)) {
-      // A file named on the command line must be an export; one a folder or pattern found is skipped.
-      if (!named) {
-        skip(file, "not a `pulumi stack export` file (no deployment.resources[])");
-        continue;
-      }
-      err(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`);
-      return 2;
-    }
-    // Rendered objects beside the export (from `npm run synth`) are judged as the raw resources they are.
-    const renderedFile = file.replace(/\.json$/, ".rendered.json");
-    let judged = resources;
-    let note = "";
-    if (renderedFile !== file && fs.existsSync(renderedFile)) {
-      const renders: ReleaseRender[] = JSON.parse(fs.readFileSync(renderedFile, "utf8")).releases ?? [];
-      judged = withRenderedObjects(resources as ExportResource[], renders);
-      note = ` + ${judged.length - resources.length} rendered objects (${renderedFile})`;
-    }
-    // One message per mistake (synth/report.ts), as synth prints them.
-    const violations = mergeProblems(await evaluateResources(judged, config), []).violations;
-    if (violations.length) out(formatMergedViolations(violations));
-    // The count synth prints (synth/report.ts), then the verdict on a line of its own.
-    out(`${file}: ${resourceCount(resources)}${note}\n${file}: ${verdict(violations)}`);
-    verdicts.push({ file, failed: failed(violations) });
   }
   if (verdicts.length === 0) {
     err(`policy:check: no stack export among ${args.positional.join(" ")} (each file above says why)`);
@@ -109,4 +85,61 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
         : `policy:check: pass (exit 0): ${verdicts.length} exports, every one passed`,
     );
   return failing.length > 0 ? 1 : 0;
+}
+
+/**
+ * One export's lines, grouped under its header: the count (synth's) with the chart values
+ * overrides in force, each violation (with the `chartValues` key behind it, as synth names it),
+ * then the verdict on a line of its own. A file a folder or pattern found that is not an export is
+ * skipped instead; one named on the command line must be an export ("bad input": exit 2).
+ */
+async function judgeFile(
+  { file, named }: ExportCandidate,
+  config: PackConfig,
+  io: CliIo,
+  skip: (file: string, why: string) => void,
+): Promise<{ file: string; failed: boolean } | "bad input" | undefined> {
+  const { out, err } = printers(io);
+  let doc: any;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    if (!named) {
+      skip(file, `not JSON (${(e as Error).message})`);
+      return undefined;
+    }
+    err(`${file}: cannot read a stack export: ${(e as Error).message}`);
+    return "bad input";
+  }
+  const resources: ExportedResource[] | undefined = doc?.deployment?.resources;
+  if (!Array.isArray(resources)) {
+    // A file named on the command line must be an export; one a folder or pattern found is skipped.
+    if (!named) {
+      skip(file, "not a `pulumi stack export` file (no deployment.resources[])");
+      return undefined;
+    }
+    err(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`);
+    return "bad input";
+  }
+  // Rendered objects beside the export (from `npm run synth`) are judged by the pack as the raw
+  // resources they are; the rendered-object checks (schemas, addresses, Pod Security) are synth's.
+  const renderedFile = file.replace(/\.json$/, ".rendered.json");
+  let judged = resources;
+  let note = "";
+  if (renderedFile !== file && fs.existsSync(renderedFile)) {
+    const renders: ReleaseRender[] = JSON.parse(fs.readFileSync(renderedFile, "utf8")).releases ?? [];
+    judged = withRenderedObjects(resources as ExportResource[], renders);
+    note = ` + ${judged.length - resources.length} rendered objects (${renderedFile})`;
+  }
+  // The stack output synth reads too: a report on an overridden chart names the key behind it.
+  const overrides = chartValueOverridesOf(resources);
+  out(`${file}: ${resourceCount(resources)}${note}`);
+  if (overrides.length > 0)
+    out(`${file}: chart values overrides in force (chartValues): ${overrides.join(", ")}`);
+  // One message per mistake (synth/report.ts), as synth prints them.
+  const merged = mergeProblems(await evaluateResources(judged, config), []).violations;
+  const violations = attributeOverrides(merged, judged, overrides);
+  if (violations.length) out(formatMergedViolations(violations));
+  out(`${file}: ${verdict(violations)}`);
+  return { file, failed: failed(violations) };
 }

@@ -104,7 +104,7 @@ export const POLICY_CHECK: CliSpec = {
     "Runs the policy pack over stack exports (`pulumi stack export` or `npm run synth` output); a <stack>.rendered.json beside an export is judged with it. Given a folder or a pattern, it judges each stack export there and lists every other file with why it is skipped.",
   positional: {
     name: "<export.json, folder or pattern>...",
-    help: "The exports to judge: files, folders (each `*.json` directly inside) or patterns (`out/*.json`; quote them so the shell does not expand them).",
+    help: "The exports to judge: files, folders (each `*.json` directly inside; any other file and each subfolder skipped with why) or patterns (`out/*.json`, `out/**/*.json` for every folder below; quote them so the shell does not expand them).",
   },
   flags: [
     {
@@ -114,7 +114,16 @@ export const POLICY_CHECK: CliSpec = {
     },
     HELP,
   ],
-  exits: EXITS_PACK,
+  // The pack only: the rendered objects beside an export are judged by the policies as resources;
+  // the rendered-object checks (schemas, addresses, Pod Security) run in synth, which has them.
+  exits: [
+    [0, "clean: no mandatory policy violation"],
+    [
+      1,
+      "a mandatory policy violation (the pack only: the rendered-object checks, such as Pod Security, run in `npm run synth`)",
+    ],
+    [2, "bad arguments, a named file that is not a stack export, a bad pack config, or a program error"],
+  ],
   examples: [
     "npm run policy:check -- out/production.json",
     "npm run policy:check -- out",

@@ -297,7 +297,7 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
         );
       if (s.sharedClaim)
         why.push(
-          `every pod of the Deployment mounts ${s.sharedClaim}, which only one node can mount: a pod on a second node stays Pending`,
+          `every pod of the Deployment mounts ${s.sharedClaim}, which only one node can mount (values.persistence.enabled is true): a pod on a second node stays Pending`,
         );
       if (why.length === 0) return;
       const fix = [
@@ -313,8 +313,28 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
           : []),
       ];
       report(
-        `${label(r)}: ${s.from} is ${s.pods}, but ${why.join("; and ")}. Keep one replica (set chartValues.grafana.replicas to 1, or remove it), or for ${s.pods}: ${fix.join(", and ")}.`,
+        `${label(r)}: ${podsFrom(helm.values, s)}, but ${why.join("; and ")}. Keep one replica (${oneReplica(helm.values)}), or for ${s.pods}: ${fix.join(", and ")}.`,
       );
     }),
   };
+}
+
+/**
+ * Where the pod count comes from, as the values say it: with autoscaling both keys that make it
+ * (the chart's maxReplicas when unset), else `replicas`.
+ */
+function podsFrom(values: any, s: { pods: number; from: string }): string {
+  if (values?.autoscaling?.enabled !== true) return `${s.from} is ${s.pods}`;
+  const unset = values.autoscaling.maxReplicas === undefined ? " (unset: the chart's default)" : "";
+  return `values.autoscaling.enabled is true and ${s.from} is ${s.pods}${unset}`;
+}
+
+/**
+ * The stack-file change that brings Grafana to one pod, naming the key that made more: with
+ * autoscaling on, `replicas` is not read (the HPA sets the count), so setting it changes nothing.
+ */
+function oneReplica(values: any): string {
+  return values?.autoscaling?.enabled === true
+    ? "set chartValues.grafana.autoscaling.enabled to false, or chartValues.grafana.autoscaling.maxReplicas to 1"
+    : "set chartValues.grafana.replicas to 1, or remove it";
 }

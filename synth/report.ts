@@ -212,11 +212,52 @@ function releaseOfReport(
 }
 
 /**
+ * The `chartValues` overrides the export's stack runs with, `<chart>.<path>` each: its stack output
+ * `chartValueOverrides` (plan/chartValues.ts), which `pulumi stack export` and synth's export both
+ * carry on the stack resource. [] for a stack that overrides nothing.
+ */
+export function chartValueOverridesOf(
+  resources: { type: string; outputs?: Record<string, any> }[],
+): string[] {
+  const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const list: unknown = stack?.outputs?.chartValueOverrides;
+  return Array.isArray(list) ? list.filter((o): o is string => typeof o === "string") : [];
+}
+
+/**
+ * The values paths a message names, relative to the release's values: the pack names what it read
+ * as `values.<path>` (`values.autoscaling.maxReplicas is 3`) and a stack key as
+ * `chartValues.<chart>.<path>`. A trailing full stop ends the sentence, not the path.
+ */
+function valuesPathsIn(message: string, chart: string): string[] {
+  const prefixes = ["values.", `chartValues.${chart}.`].map((p) => p.replace(/\./g, "\\."));
+  const re = new RegExp(`(?:^|[^A-Za-z0-9_.])(?:${prefixes.join("|")})([A-Za-z0-9_.-]+)`, "g");
+  return [...message.matchAll(re)].map((m) => m[1].replace(/\.+$/, ""));
+}
+
+/** Whether setting `override` (a path under a chart) sets `read`, or the other way round. */
+const concerns = (override: string, read: string) =>
+  override === read || override.startsWith(`${read}.`) || read.startsWith(`${override}.`);
+
+/** Whether `text` names `word` as a whole word (a field such as `privileged`). */
+function namesWord(text: string, word: string): boolean {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^A-Za-z0-9_])${escaped}($|[^A-Za-z0-9_])`).test(text);
+}
+
+/**
  * Names the `chartValues` keys behind each report on a release whose chart the stack overrides
- * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each): the overrides of
- * that chart whose last key the message names (`privileged`, `delete_request_store`), else every
- * override of that chart. A refused override is then found by its key in the stack file, not by
- * the rendered object it ended up in.
+ * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each), by the values
+ * paths the report concerns, never by guessing:
+ * - a report that names values paths (`values.<path>`, as the pack's do) gets the overrides that
+ *   set one of them (the path itself, inside it, or a block holding it), and no other;
+ * - a report on an object the release rendered that names no values path (a rendered-object check
+ *   sees fields, not values: `container grafana: privileged`) gets the overrides whose last key is
+ *   a field it names;
+ * - any other report gets none: naming every override of the chart would blame keys that have
+ *   nothing to do with it.
+ * A refused override is then found by its key in the stack file, not by the rendered object it
+ * ended up in.
  */
 export function attributeOverrides<
   T extends { urn?: string; where?: string; message: string; overrides?: string[] },
@@ -236,15 +277,19 @@ export function attributeOverrides<
   for (const report of reports) {
     const rel = releaseOfReport(report, releases);
     if (!rel) continue;
-    const ofChart = overrides.filter((o) => o.startsWith(`${rel.chart}.`));
+    const ofChart = overrides
+      .filter((o) => o.startsWith(`${rel.chart}.`))
+      .map((o) => o.slice(rel.chart.length + 1));
     if (ofChart.length === 0) continue;
-    const named = ofChart.filter((o) => {
-      const leaf = o.slice(o.lastIndexOf(".") + 1);
-      return new RegExp(
-        `(^|[^A-Za-z0-9_])${leaf.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^A-Za-z0-9_])`,
-      ).test(report.message);
-    });
-    report.overrides = (named.length > 0 ? named : ofChart).map((o) => `chartValues.${o}`);
+    const read = valuesPathsIn(report.message, rel.chart);
+    const rendered = report.urn !== rel.urn;
+    const named =
+      read.length > 0
+        ? ofChart.filter((o) => read.some((p) => concerns(o, p)))
+        : rendered
+          ? ofChart.filter((o) => namesWord(report.message, o.slice(o.lastIndexOf(".") + 1)))
+          : [];
+    if (named.length > 0) report.overrides = named.map((o) => `chartValues.${rel.chart}.${o}`);
   }
   return reports;
 }

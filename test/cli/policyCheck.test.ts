@@ -48,13 +48,61 @@ describe("policy:check: which files it judges", () => {
     );
     assert.deepEqual(
       r.skipped.map((s) => path.basename(s.file)),
-      ["good.adopted.json", "good.rendered.json"],
+      ["README.md", "good.adopted.json", "good.rendered.json"],
     );
+    assert.equal(r.skipped[0].why, "not a .json file");
     assert.match(
-      r.skipped[0].why,
+      r.skipped[1].why,
       /imports and reads npm run synth records beside .*good\.json: not a stack export/,
     );
-    assert.match(r.skipped[1].why, /rendered objects .* beside .*good\.json: judged with that export/);
+    assert.match(r.skipped[2].why, /rendered objects .* beside .*good\.json: judged with that export/);
+  });
+
+  it("a folder's subfolder, and a folder a pattern matches, are skipped with why", () => {
+    const dir = synthOut();
+    fs.mkdirSync(path.join(dir, "sub"));
+    fs.writeFileSync(path.join(dir, "sub", "staging.json"), exportOf([STACK]));
+    for (const arg of [dir, path.join(dir, "s*")]) {
+      const r = exportFiles([arg]);
+      const sub = r.skipped.find((s) => s.file === path.join(dir, "sub"));
+      assert.match(
+        sub?.why ?? `${arg}: sub not skipped`,
+        /^a folder: only files are judged .*'out\/\*\*\/\*\.json'/,
+      );
+      assert.ok(!r.candidates.some((c) => c.file.includes("staging")), "a folder is not entered");
+    }
+    // In the order found: each file's lines stand where it does among the others.
+    assert.deepEqual(
+      exportFiles([dir]).inOrder.map((e) => path.basename(e.file)),
+      ["README.md", "bad.json", "good.adopted.json", "good.json", "good.rendered.json", "notes.json", "sub"],
+    );
+  });
+
+  it("`**` as a whole segment is any number of folders; within a name it is refused, naming the forms", () => {
+    const dir = synthOut();
+    fs.mkdirSync(path.join(dir, "sub", "deeper"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "sub", "staging.json"), exportOf([STACK]));
+    fs.writeFileSync(path.join(dir, "sub", "deeper", "pi.json"), exportOf([STACK]));
+    assert.deepEqual(
+      expandPattern(path.join(dir, "**", "*.json")).map((f) => path.relative(dir, f)),
+      [
+        "bad.json",
+        "good.adopted.json",
+        "good.json",
+        "good.rendered.json",
+        "notes.json",
+        path.join("sub", "deeper", "pi.json"),
+        path.join("sub", "staging.json"),
+      ],
+    );
+    assert.deepEqual(
+      expandPattern(path.join(dir, "sub", "**")).map((f) => path.relative(dir, f)),
+      [path.join("sub", "deeper"), path.join("sub", "deeper", "pi.json"), path.join("sub", "staging.json")],
+    );
+    assert.throws(
+      () => exportFiles([path.join(dir, "**.json")]),
+      /\*\*\.json: `\*\*` stands for any number of folders only as a whole segment \(`out\/\*\*\/\*\.json`\); within a name use `\*`/,
+    );
   });
 
   it("a pattern, in the file name or in a folder's name, matches as a shell would", () => {
@@ -125,5 +173,64 @@ describe("policy:check over synth's out folder", function () {
       lines.pop(),
       `policy:check: FAIL (exit 1): 1 of 2 exports failed: ${path.join(dir, "bad.json")}`,
     );
+  });
+});
+
+describe("policy:check: each export's lines under its own header", function () {
+  this.timeout(60000);
+  it("a file's violations stand between its count and its verdict, after the files before it", async () => {
+    const dir = synthOut();
+    fs.writeFileSync(path.join(dir, "broken.json"), "notjson\n more");
+    fs.mkdirSync(path.join(dir, "sub"));
+    const r = await policyCheckCli([dir]);
+    const lines = r.stdout.trimEnd().split("\n");
+    const bad = path.join(dir, "bad.json");
+    const header = lines.findIndex((l) => l.startsWith(`${bad}: 2 resources`));
+    const violation = lines.findIndex((l) => l.includes("[mandatory] loki-retention-needs-delete-store"));
+    const verdictAt = lines.indexOf(`${bad}: policy: FAIL (1 mandatory, 0 advisory)`);
+    assert.ok(header >= 0 && header < violation && violation < verdictAt, r.stdout);
+    // Nothing but bad.json's own lines between its header and its verdict.
+    assert.ok(
+      lines.slice(header, verdictAt).every((l) => !l.startsWith("skipped ")),
+      r.stdout,
+    );
+    // Every skip on one line, a subfolder and a file not named .json among them.
+    const broken = lines.find((l) => l.startsWith(`skipped ${path.join(dir, "broken.json")}: not JSON (`));
+    assert.ok(broken?.endsWith(" is not valid JSON)"), r.stdout);
+    assert.ok(
+      lines.some((l) => l.startsWith(`skipped ${path.join(dir, "sub")}: a folder`)),
+      r.stdout,
+    );
+    assert.ok(lines.includes(`skipped ${path.join(dir, "README.md")}: not a .json file`), r.stdout);
+  });
+
+  it("names the chartValues key behind a violation, from the export's stack output", async () => {
+    const dir = tmpDir("policy-check-overrides");
+    const file = path.join(dir, "audit.json");
+    fs.writeFileSync(
+      file,
+      exportOf([
+        { ...STACK, outputs: { chartValueOverrides: ["grafana.replicas"] } },
+        release("grafana", { replicas: 2, persistence: { enabled: true } }),
+      ]),
+    );
+    const r = await policyCheckCli([file]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /chart values overrides in force \(chartValues\): grafana\.replicas\n/);
+    assert.match(
+      r.stdout,
+      /\[mandatory\] grafana-replicas-share-no-state: .*\n {6}from the stack's chart values override chartValues\.grafana\.replicas: change or remove it in the stack file\n/,
+    );
+  });
+
+  it("its help says exit 1 is the pack's verdict only: the rendered-object checks are synth's", async () => {
+    const r = await policyCheckCli(["--help"]);
+    // As one line: the help wraps at 80 columns.
+    const help = r.stdout.replace(/\s+/g, " ");
+    assert.match(
+      help,
+      /1 a mandatory policy violation \(the pack only: the rendered-object checks, .*run in `npm run synth`\)/,
+    );
+    assert.doesNotMatch(help, /or a rendered-object problem/);
   });
 });

@@ -178,6 +178,14 @@ describe("policy (grafana): more than one replica shares no SQLite file and no R
       R,
       /values\.autoscaling\.maxReplicas is 5/,
     ));
+  it("fails: autoscaling names the autoscaling keys as the fix, not replicas the HPA overrides", async () => {
+    const [v] = await fails(
+      [release("grafana", values({ autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 3 } }))],
+      R,
+      /values\.autoscaling\.enabled is true and values\.autoscaling\.maxReplicas is 3, but .*Keep one replica \(set chartValues\.grafana\.autoscaling\.enabled to false, or chartValues\.grafana\.autoscaling\.maxReplicas to 1\), or for 3:/,
+    );
+    assert.doesNotMatch(v.message, /chartValues\.grafana\.replicas/);
+  });
   it("fails: a shared database still cannot share the Deployment's ReadWriteOnce claim", () =>
     fails(
       [release("grafana", values({ replicas: 3, ...postgres }))],

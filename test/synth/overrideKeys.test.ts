@@ -1,0 +1,126 @@
+import { strict as assert } from "assert";
+import { evaluateResources, type ExportedResource } from "../../policy/evaluate";
+import {
+  attributeOverrides,
+  chartValueOverridesOf,
+  mergeProblems,
+  type MergedFinding,
+  type MergedViolation,
+} from "../../synth/report";
+import { release } from "../support/policyCases";
+
+/*
+ * A report names the `chartValues` keys it concerns (synth/report.ts attributeOverrides): the
+ * values paths the report names, never every override of the chart and never a key that merely
+ * shares a last word with the message.
+ */
+
+/** The pack's merged violations of `policy` over `resources`, with the overrides named. */
+async function named(resources: ExportedResource[], policy: string, overrides: string[]) {
+  const merged = mergeProblems(await evaluateResources(resources), []).violations;
+  const v = attributeOverrides(merged, resources, overrides).filter((x) => x.policy === policy);
+  assert.equal(v.length, 1, `one ${policy} violation: ${JSON.stringify(merged.map((x) => x.message))}`);
+  return v[0].overrides;
+}
+
+describe("chartValues keys named by the values paths a report concerns", () => {
+  it("loki: the replication factor's key, not read.replicas whose last word the message shares", async () => {
+    const loki = release("loki", {
+      deploymentMode: "SimpleScalable",
+      loki: { commonConfig: { replication_factor: 3 } },
+      write: { replicas: 1 },
+      read: { replicas: 2 },
+      backend: { replicas: 1 },
+    });
+    assert.deepEqual(
+      await named([loki], "loki-replication-factor", [
+        "loki.loki.commonConfig.replication_factor",
+        "loki.read.replicas",
+      ]),
+      ["chartValues.loki.loki.commonConfig.replication_factor"],
+    );
+  });
+
+  it("grafana on a shared database: replicas and persistence, not the database keys it does not blame", async () => {
+    const grafana = release("grafana", {
+      replicas: 2,
+      persistence: { enabled: true },
+      "grafana.ini": { database: { type: "postgres", host: "pg:5432", name: "grafana", user: "grafana" } },
+    });
+    const overrides = [
+      "grafana.replicas",
+      "grafana.persistence.enabled",
+      "grafana.grafana.ini.database.type",
+      "grafana.grafana.ini.database.host",
+      "grafana.grafana.ini.database.name",
+      "grafana.grafana.ini.database.user",
+    ];
+    assert.deepEqual(await named([grafana], "grafana-replicas-share-no-state", overrides), [
+      "chartValues.grafana.replicas",
+      "chartValues.grafana.persistence.enabled",
+    ]);
+    // A finding on what the release rendered that names no values path and no key's field: none.
+    const [egress] = attributeOverrides(
+      [
+        {
+          check: "network-egress",
+          where: "Deployment monitoring/grafana (release grafana)",
+          message:
+            "pg:5432: no egress rule lets Deployment monitoring/grafana out to Service db/pg on port 5432",
+          alsoAt: [],
+        },
+      ] as MergedFinding[],
+      [grafana],
+      overrides,
+    );
+    assert.equal(egress.overrides, undefined);
+  });
+
+  it("grafana autoscaling: both autoscaling keys that make the pod count, not minReplicas", async () => {
+    const grafana = release("grafana", { autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 3 } });
+    assert.deepEqual(
+      await named([grafana], "grafana-replicas-share-no-state", [
+        "grafana.autoscaling.enabled",
+        "grafana.autoscaling.minReplicas",
+        "grafana.autoscaling.maxReplicas",
+      ]),
+      ["chartValues.grafana.autoscaling.enabled", "chartValues.grafana.autoscaling.maxReplicas"],
+    );
+  });
+
+  it("a violation on the release naming no values path names no key (no guess)", () => {
+    const grafana = release("grafana", { replicas: 2 });
+    const [v] = attributeOverrides(
+      [
+        { policy: "x", level: "mandatory", urn: grafana.urn, message: "replicas are wrong", alsoAt: [] },
+      ] as MergedViolation[],
+      [grafana],
+      ["grafana.replicas", "grafana.resources.requests.memory"],
+    );
+    assert.equal(v.overrides, undefined);
+  });
+
+  it("a block override counts for a path inside it, and a path names the overrides inside it", () => {
+    const grafana = release("grafana", {});
+    const [inside, block] = attributeOverrides(
+      [
+        { policy: "x", level: "mandatory", urn: grafana.urn, message: "values.a.b.c is 1.", alsoAt: [] },
+        { policy: "x", level: "mandatory", urn: grafana.urn, message: "values.d is set", alsoAt: [] },
+      ] as MergedViolation[],
+      [grafana],
+      ["grafana.a.b", "grafana.d.e", "grafana.a.bc"],
+    );
+    assert.deepEqual(inside.overrides, ["chartValues.grafana.a.b"]);
+    assert.deepEqual(block.overrides, ["chartValues.grafana.d.e"]);
+  });
+
+  it("the overrides come from the export's stack output chartValueOverrides", () => {
+    const stack = {
+      urn: "urn:s",
+      type: "pulumi:pulumi:Stack",
+      outputs: { chartValueOverrides: ["grafana.replicas"] },
+    };
+    assert.deepEqual(chartValueOverridesOf([stack]), ["grafana.replicas"]);
+    assert.deepEqual(chartValueOverridesOf([{ ...stack, outputs: {} }]), []);
+  });
+});
