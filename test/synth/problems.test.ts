@@ -99,15 +99,15 @@ describe("one message per mistake: the pack's violations carry their cause", () 
     assert.equal(merged.length, 2);
   });
 
-  const overBudget = (pools: { name: string; arch: string; count?: number }[]) => [
-    stackInfo(pools),
-    ...v4Chart("app", [
-      workload("Deployment", "app", {
-        containers: [{ name: "c", image: "grafana/loki", resources: { requests: { memory: "30Gi" } } }],
-        nodeSelector: { "kubernetes.io/arch": "amd64" },
-      }),
-    ]),
-  ];
+  // Five 6 GiB pods: each fits one node, all of them pass the pools' budget.
+  const overBudget = (pools: { name: string; arch: string; count?: number }[]) => {
+    const app = workload("Deployment", "app", {
+      containers: [{ name: "c", image: "grafana/loki", resources: { requests: { memory: "6Gi" } } }],
+      nodeSelector: { "kubernetes.io/arch": "amd64" },
+    });
+    app.inputs.spec.replicas = 5;
+    return [stackInfo(pools), ...v4Chart("app", [app])];
+  };
 
   it("the budget of the only pool: the pool's row and the total are one mistake", async () => {
     const violations = (await evaluateResources(overBudget([{ name: "nuc", arch: "amd64" }]))).filter(
