@@ -80,7 +80,7 @@ export const SYNTH: CliSpec = {
     {
       name: "--against",
       value: "<export.json>",
-      help: "Check the change from a previous export (e.g. `pulumi stack export`) to this synthesis: deletions and replacements of stateful objects. One --stack.",
+      help: "Check the change from this stack's previous export (e.g. `pulumi stack export`) to this synthesis: deletions and replacements of stateful objects. One --stack.",
     },
     {
       name: "--running",
@@ -180,8 +180,9 @@ export const VERIFY: CliSpec = {
   ],
   examples: [
     "npm run verify -- --stack production",
-    `npm run verify -- --stack staging --gate ${PHASES[1]} --json`,
-    "npm run verify -- --stack production --gate loki-drain",
+    // Each asks what its stack file's phase and Loki mode allow (test/cli/cliHelp.test.ts).
+    `npm run verify -- --stack takeover --gate ${PHASES[1]} --json`,
+    "npm run verify -- --stack production --gate loki-join",
   ],
 };
 

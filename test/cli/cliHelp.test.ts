@@ -14,6 +14,9 @@ import {
   type CliSpec,
 } from "../../cli/spec";
 import { cliStackConfig, CliConfigError } from "../../config/stackFile";
+import { PHASES } from "../../config/resolve";
+import { loadStackConfig, parseVerifyArgs } from "../../cli/verifyRun";
+import { nextLokiStep } from "../../verify/lokiGate";
 import { policyCheckCli, ROOT, synthCli, tmpDir, verifyCli, withEnv, type CliRun } from "../support/helpers";
 
 /** A command line run to its end: its exit status and what it printed. */
@@ -141,6 +144,19 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
     assert.match(r.stderr, /HOMELAB_CHART_CACHE/);
     assert.match(r.stderr, /--no-render/);
   });
+});
+
+describe("verify's examples ask what their stacks can be asked (cli/spec.ts VERIFY.examples)", () => {
+  for (const example of VERIFY.examples) {
+    it(example, () => {
+      const args = parseVerifyArgs(example.replace(/^npm run verify -- /, "").split(" "));
+      const cfg = loadStackConfig(ROOT, args.stack, {});
+      if (args.gate)
+        assert.equal(args.gate, PHASES[PHASES.indexOf(cfg.phase) + 1], `${args.stack} is at ${cfg.phase}`);
+      if (args.lokiStep)
+        assert.equal(args.lokiStep, nextLokiStep(cfg.loki), `${args.stack}'s Loki runs ${cfg.loki.mode}`);
+    });
+  }
 });
 
 describe("a missing stack names the stacks there are", () => {
