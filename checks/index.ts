@@ -119,7 +119,7 @@ export function checkStack(
     images: images.images,
     imagesByTagOnly: images.byTagOnly,
     notRun: [...alloy.notRun, ...engines.notRun, ...vector.notRun],
-    warnings: [...engines.warnings, ...vector.warnings],
+    warnings: [...engines.warnings, ...vector.warnings, ...network.warnings],
     findings: [
       ...schema.findings,
       ...checkDuplicates(objects),

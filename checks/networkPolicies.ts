@@ -14,7 +14,9 @@
  * Egress (check `network-egress`), judged the same way from the client's side: a pod selected by
  * a policy with egress rules reaches only what one of them allows (`to` peers: pods by selector,
  * namespaces, or ipBlocks; no `to` or no `ports` means all). The rules are judged whether or not
- * `policyTypes` names Egress yet (network.egress: rendered), so the proof exists before enforcement.
+ * `policyTypes` names Egress yet (network.egress: rendered), so the proof exists before enforcement;
+ * a connection they refuse while no policy selecting the client enforces Egress is a warning, not a
+ * finding, since no network plugin blocks it (the wiring's own edges are proven by the tests).
  * Findings: an address or scrape the client's egress does not admit (the cluster DNS and an
  * object store outside the stack included); an egress rule of kind `edge` or an in-cluster
  * `object-store` nothing uses; a DNS rule other than CoreDNS on 53 UDP+TCP; the API server
@@ -73,6 +75,11 @@ export interface NetworkReport {
   egressAdmitted: AdmittedEdge[];
   /** Policies whose egress rules are rendered but not enforced (policyTypes without Egress). */
   egressNotEnforced: number;
+  /**
+   * Connections no egress rule admits out of a client whose policies do not enforce egress
+   * (network.egress: rendered): nothing blocks them in a cluster, so they are said, never failed.
+   */
+  warnings: string[];
 }
 
 /** A label selector where `{}` (or absent matchLabels and matchExpressions) selects everything. */
@@ -90,6 +97,8 @@ const ingressTyped = (np: K8sObject) => (np.spec?.policyTypes ?? ["Ingress"]).in
 /** Whether a policy says anything of egress: rules, or Egress among its types (judged either way). */
 const hasEgress = (np: K8sObject) =>
   np.spec?.egress !== undefined || (np.spec?.policyTypes ?? []).includes("Egress");
+/** Whether a policy's egress rules are enforced: policyTypes names Egress (network.egress: enforced). */
+const egressEnforced = (np: K8sObject) => (np.spec?.policyTypes ?? []).includes("Egress");
 /** Each egress rule's kind, from the annotation the builder writes; `edge` when absent. */
 function egressKinds(np: K8sObject): EgressKind[] {
   try {
@@ -131,7 +140,8 @@ interface Destination {
 
 /**
  * The egress rules (`<ns>/<policy>#egress<index>`) that let client out to a destination's port;
- * null when no policy with egress selects the client. A peer's pod selector admits a destination
+ * null when no policy with egress selects the client; `enforced` when one of those names Egress in
+ * its policyTypes (otherwise the rules are only rendered and block nothing). A peer's pod selector admits a destination
  * whose labels are unknown only when it is empty; an ipBlock admits only a host-network pod (the
  * check cannot know a node's address) and only from a `node-scrape` rule.
  */
@@ -141,7 +151,7 @@ function egressAllowing(
   client: { ns: string; labels: Record<string, string> },
   dest: Destination,
   port: Port,
-): { rules: string[]; policies: string[] } | null {
+): { rules: string[]; policies: string[]; enforced: boolean } | null {
   const selecting = policies.filter(
     (p) =>
       p.obj.metadata.namespace === client.ns &&
@@ -173,7 +183,11 @@ function egressAllowing(
       if (toOk) rules.push(`${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`);
     });
   }
-  return { rules, policies: selecting.map((p) => p.obj.metadata.name) };
+  return {
+    rules,
+    policies: selecting.map((p) => p.obj.metadata.name),
+    enforced: selecting.some((p) => egressEnforced(p.obj)),
+  };
 }
 
 /** The rules (`<ns>/<policy>#<index>`) that allow client -> target:port; null when no policy isolates the target. */
@@ -396,6 +410,7 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     egressAllowed: 0,
     egressAdmitted: [],
     egressNotEnforced: 0,
+    warnings: [],
   };
   const namespaceObjs = objects.filter((p) => p.obj.kind === "Namespace");
   const stackNs = new Set(objects.map((p) => p.obj.metadata.namespace).filter(Boolean) as string[]);
@@ -425,10 +440,13 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     if (!r) return;
     const where = `port ${port.number}${port.name ? ` (${port.name})` : ""}${port.protocol === "UDP" ? "/UDP" : ""}`;
     if (r.rules.length === 0) {
-      egressFail(
-        describe(client.owner),
-        `${what}: no egress rule of ${cns}/${r.policies.join(", ")} lets ${describe(client.owner)} out to ${dest.name} on ${where}`,
-      );
+      const refused = `${what}: no egress rule of ${cns}/${r.policies.join(", ")} lets ${describe(client.owner)} out to ${dest.name} on ${where}`;
+      if (r.enforced) egressFail(describe(client.owner), refused);
+      // Only rendered: the connection works in a cluster today; enforcing egress would cut it.
+      else
+        report.warnings.push(
+          `[network-egress] ${refused}; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would`,
+        );
       return;
     }
     for (const x of r.rules) usedEgress.add(x);
@@ -777,10 +795,10 @@ function checkEgressRules(
         selectsAll(p.obj.spec?.podSelector, t.labels),
     );
   for (const p of egressPolicies) {
-    if (!(p.obj.spec?.policyTypes ?? []).includes("Egress")) report.egressNotEnforced++;
+    const enforced = egressEnforced(p.obj);
+    if (!enforced) report.egressNotEnforced++;
     const kinds = egressKinds(p.obj);
     const mode = p.obj.metadata.annotations?.[EGRESS_MODE_ANNOTATION];
-    const enforced = (p.obj.spec?.policyTypes ?? []).includes("Egress");
     if (mode !== undefined && (mode === "enforced") !== enforced)
       fail(
         describe(p),

@@ -15,16 +15,18 @@
  */
 import { NODE_AGENT_HOST_PATHS, OPERATOR_IMAGES } from "../builders/security/hardening";
 import {
-  ACCEPTED_EXCEPTIONS,
+  acceptedExceptionsFor,
   escalationsOf,
   grantsNodesProxy,
   grantsSecretRead,
   isAccepted,
+  isStackInfoLabels,
   type AcceptedException,
   type EscalationGrant,
   hostPathProblems,
   normPath,
   seccompOf,
+  type StackNamespaces,
 } from "@homelab-observability/contract";
 import { containersOf, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
 import { checkScrapeAuthz } from "./scrapeAuthz";
@@ -301,10 +303,34 @@ export function escalations(objects: Placed[]): Escalation[] {
   return out;
 }
 
+/**
+ * The namespaces the stack uses, as its rendered objects say them (the exceptions name namespaces
+ * by role, contract/exceptions.ts): the stack-info ConfigMap lives in the stack's namespace
+ * (plan/foundation.ts), and the agents' is the one other namespace the stack creates (a Namespace
+ * object), or the stack's own when it creates no other (agents.step stay, plan/context.ts). A role
+ * the objects do not settle is left out, and the exceptions naming it accept nothing.
+ */
+export function stackNamespaces(objects: Placed[]): StackNamespaces {
+  const infos = objects.filter(
+    (p) => p.obj.kind === "ConfigMap" && isStackInfoLabels(p.obj.metadata?.labels),
+  );
+  const namespace = infos.length === 1 ? infos[0].obj.metadata.namespace : undefined;
+  if (namespace === undefined) return {};
+  const others = objects
+    .filter((p) => p.obj.kind === "Namespace" && p.obj.metadata.name !== namespace)
+    .map((p) => p.obj.metadata.name);
+  if (others.length > 1) return { namespace };
+  return { namespace, agents: others[0] ?? namespace };
+}
+
+/** The accepted exceptions (contract/exceptions.ts) with the namespaces of the stack `objects` render. */
+const acceptedIn = (objects: Placed[]): AcceptedException[] =>
+  acceptedExceptionsFor(stackNamespaces(objects));
+
 /** Escalation paths that are not in the accepted-exceptions list (contract/exceptions.ts). */
 export function checkEscalations(
   objects: Placed[],
-  accepted: readonly AcceptedException[] = ACCEPTED_EXCEPTIONS,
+  accepted: readonly AcceptedException[] = acceptedIn(objects),
 ): Finding[] {
   return escalations(objects)
     .filter((e) => !isAccepted(e.subject, e.grant, accepted))
@@ -379,7 +405,7 @@ export function rootContainers(objects: Placed[]): string[] {
 /** Pods (hooks and operator-made pods included) with a container that may run as root, unless accepted. */
 export function checkRoot(
   objects: Placed[],
-  accepted: readonly AcceptedException[] = ACCEPTED_EXCEPTIONS,
+  accepted: readonly AcceptedException[] = acceptedIn(objects),
 ): Finding[] {
   const findings: Finding[] = [];
   for (const v of podViews(objects)) {

@@ -4,8 +4,68 @@
  * way). The rendered-object checks (checks/privileges.ts) accept exactly these; a test
  * (test/builders/privileges.test.ts) fails when an entry no longer occurs in any stack file, so the
  * list never outlives its reason. docs/explanation/security-model.md explains it.
+ *
+ * A subject never names a namespace literally: the stack's namespace (`namespace`, default
+ * "monitoring") and the agents' (`agents.namespace`, or the stack's while `agents.step` is stay) are
+ * whatever the stack file says, so an entry names the namespace by its role ({@link STACK_NAMESPACE},
+ * {@link AGENTS_NAMESPACE}) and {@link acceptedExceptionsFor} puts in the stack's names. An entry
+ * whose role the stack does not say is accepted nowhere, so it never matches a namespace it was not
+ * written for.
  */
 import type { AcceptedException } from "./privileges";
+
+/** Stands for the stack's namespace (`namespace`) in a subject. */
+export const STACK_NAMESPACE = "<namespace>";
+/** Stands for the node agents' namespace (`agents.namespace`; the stack's while agents.step is stay). */
+export const AGENTS_NAMESPACE = "<agents.namespace>";
+
+/** The namespaces one stack uses, by role; a role left out is one the caller could not establish. */
+export interface StackNamespaces {
+  /** The stack's namespace. */
+  namespace?: string;
+  /** The node agents' namespace (the stack's own while agents.step is stay). */
+  agents?: string;
+}
+
+const ROLES: readonly [placeholder: string, role: keyof StackNamespaces][] = [
+  [STACK_NAMESPACE, "namespace"],
+  [AGENTS_NAMESPACE, "agents"],
+];
+
+/**
+ * The accepted exceptions of one stack: each namespace role in a subject replaced by the stack's
+ * name for it. Entries naming a role `namespaces` leaves out are dropped, never guessed.
+ */
+export function acceptedExceptionsFor(
+  namespaces: StackNamespaces,
+  accepted: readonly AcceptedException[] = ACCEPTED_EXCEPTIONS,
+): AcceptedException[] {
+  const resolve = (subject: string): string | undefined => {
+    let out = subject;
+    for (const [placeholder, role] of ROLES) {
+      if (!out.includes(placeholder)) continue;
+      const name = namespaces[role];
+      if (name === undefined) return undefined;
+      out = out.split(placeholder).join(name);
+    }
+    return out;
+  };
+  return accepted.flatMap((a) => {
+    const subject = resolve(a.subject);
+    return subject === undefined ? [] : [{ ...a, subject }];
+  });
+}
+
+/** `<kind> <namespace role>/<name>`: a pod owner in the stack's namespace. */
+const inStack = (kindAndName: string): string => {
+  const [kind, name] = kindAndName.split(" ");
+  return `${kind} ${STACK_NAMESPACE}/${name}`;
+};
+/** `<kind> <namespace role>/<name>`: a node agent, which runs in either namespace (agents.step). */
+const agent = (kindAndName: string): string[] => {
+  const [kind, name] = kindAndName.split(" ");
+  return [`${kind} ${STACK_NAMESPACE}/${name}`, `${kind} ${AGENTS_NAMESPACE}/${name}`];
+};
 
 /** Why prometheus-operator keeps `*` on Secrets cluster-wide (its ClusterRole in the KPS chart). */
 const PROMETHEUS_OPERATOR =
@@ -68,29 +128,30 @@ export const ACCEPTED_EXCEPTIONS: readonly AcceptedException[] = [
     reason: VM_OPERATOR,
   },
   // Node agents that must be root.
-  { subject: "DaemonSet monitoring/alloy", finding: "runs-as-root", reason: LOG_AGENT },
-  { subject: "DaemonSet monitoring-agents/alloy", finding: "runs-as-root", reason: LOG_AGENT },
-  { subject: "DaemonSet monitoring/vector", finding: "runs-as-root", reason: LOG_AGENT },
-  { subject: "DaemonSet monitoring-agents/vector", finding: "runs-as-root", reason: LOG_AGENT },
+  ...[...agent("DaemonSet alloy"), ...agent("DaemonSet vector")].map((subject) => ({
+    subject,
+    finding: "runs-as-root",
+    reason: LOG_AGENT,
+  })),
   // The one-off ownership fix of VictoriaMetrics' data volumes.
   {
-    subject: "VMAgent monitoring/vm container fix-data-ownership",
+    subject: `${inStack("VMAgent vm")} container fix-data-ownership`,
     finding: "runs-as-root",
     reason: OWNERSHIP_FIX,
   },
   {
-    subject: "VMSingle monitoring/vm container fix-data-ownership",
+    subject: `${inStack("VMSingle vm")} container fix-data-ownership`,
     finding: "runs-as-root",
     reason: OWNERSHIP_FIX,
   },
   // The same for the VMCluster's storage and cache claims (a workload one vmsingle cannot hold).
   {
-    subject: "VMCluster monitoring/vm vmstorage container fix-data-ownership",
+    subject: `${inStack("VMCluster vm")} vmstorage container fix-data-ownership`,
     finding: "runs-as-root",
     reason: OWNERSHIP_FIX,
   },
   {
-    subject: "VMCluster monitoring/vm vmselect container fix-data-ownership",
+    subject: `${inStack("VMCluster vm")} vmselect container fix-data-ownership`,
     finding: "runs-as-root",
     reason: OWNERSHIP_FIX,
   },
@@ -107,40 +168,24 @@ export const ACCEPTED_EXCEPTIONS: readonly AcceptedException[] = [
   ),
   ...scanner(["ClusterRole vm-victoria-metrics-operator"], ["KBP107"], VM_OPERATOR_CREATES),
   ...scanner(
-    [
-      "DaemonSet monitoring/alloy",
-      "DaemonSet monitoring-agents/alloy",
-      "DaemonSet monitoring/vector",
-      "DaemonSet monitoring-agents/vector",
-    ],
+    [...agent("DaemonSet alloy"), ...agent("DaemonSet vector")],
     ["KBP104", "KBP105", "KBP109"],
     LOG_AGENT,
   ),
   ...scanner(
-    [
-      "DaemonSet monitoring/alloy",
-      "DaemonSet monitoring-agents/alloy",
-      "DaemonSet monitoring/vector",
-      "DaemonSet monitoring-agents/vector",
-      "DaemonSet monitoring/node-exporter",
-      "DaemonSet monitoring-agents/node-exporter",
-    ],
+    [...agent("DaemonSet alloy"), ...agent("DaemonSet vector"), ...agent("DaemonSet node-exporter")],
     ["PSS105"],
     NODE_AGENT_HOST,
   ),
-  ...scanner(
-    ["DaemonSet monitoring/node-exporter", "DaemonSet monitoring-agents/node-exporter"],
-    ["PSS102"],
-    NODE_EXPORTER_HOST_NETWORK,
-  ),
+  ...scanner(agent("DaemonSet node-exporter"), ["PSS102"], NODE_EXPORTER_HOST_NETWORK),
   ...scanner(
     [
-      "Deployment monitoring/alloy-cluster",
-      "Deployment monitoring/grafana",
-      "Deployment monitoring/loki-gateway",
-      "Deployment monitoring/vm-victoria-metrics-operator",
-      "Job monitoring/vm-victoria-metrics-operator-cleanup-hook",
-    ],
+      "Deployment alloy-cluster",
+      "Deployment grafana",
+      "Deployment loki-gateway",
+      "Deployment vm-victoria-metrics-operator",
+      "Job vm-victoria-metrics-operator-cleanup-hook",
+    ].map(inStack),
     ["KBP104", "KBP105"],
     LOW_ID,
   ),

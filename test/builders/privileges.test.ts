@@ -15,9 +15,16 @@ import {
   escalations,
   podViews,
   rootContainers,
+  stackNamespaces,
   workloadTable,
 } from "../../checks/privileges";
-import { ACCEPTED_EXCEPTIONS } from "../../contract/exceptions";
+import {
+  ACCEPTED_EXCEPTIONS,
+  acceptedExceptionsFor,
+  AGENTS_NAMESPACE,
+  STACK_NAMESPACE,
+} from "../../contract/exceptions";
+import { stackInfoConfigMap } from "../../builders/stackInfo";
 import { escalationsOf } from "../../contract/privileges";
 import { vmagentRbacObjects, vmOperatorRbacObjects } from "../../builders/metrics/vmRbac";
 import { formatFindings, placedFrom } from "../../checks";
@@ -505,6 +512,62 @@ describe("escalation paths and root containers (unit)", () => {
     assert.deepEqual(checkRoot(objects(), pod), []);
   });
 
+  it("names the stack's and the agents' namespaces by role in the exceptions, resolved per stack", () => {
+    const listed = [
+      { subject: `DaemonSet ${AGENTS_NAMESPACE}/alloy`, finding: "runs-as-root", reason: "t" },
+      { subject: `VMSingle ${STACK_NAMESPACE}/vm container c`, finding: "runs-as-root", reason: "t" },
+      { subject: "ClusterRole r", finding: "bind", reason: "t" },
+    ];
+    assert.deepEqual(
+      acceptedExceptionsFor({ namespace: "obs", agents: "obs-agents" }, listed).map((a) => a.subject),
+      ["DaemonSet obs-agents/alloy", "VMSingle obs/vm container c", "ClusterRole r"],
+    );
+    // A role the caller could not establish is accepted nowhere, never guessed.
+    assert.deepEqual(
+      acceptedExceptionsFor({ namespace: "obs" }, listed).map((a) => a.subject),
+      ["VMSingle obs/vm container c", "ClusterRole r"],
+    );
+    // No entry of the list names a namespace literally.
+    for (const a of ACCEPTED_EXCEPTIONS)
+      assert.doesNotMatch(
+        a.subject,
+        /\bmonitoring(-agents)?\//,
+        `${a.subject}: name the namespace by its role`,
+      );
+  });
+
+  it("accepts a root node agent in the namespaces the stack renders, whatever their names, and nowhere else", () => {
+    const namespace = (name: string): Placed =>
+      at({ apiVersion: "v1", kind: "Namespace", metadata: { name } }, "resource ns");
+    const info = (ns: string): Placed =>
+      at({ apiVersion: "v1", kind: "ConfigMap", ...stackInfoConfigMap(ns, {}) }, "resource stack-info");
+    const alloy = (ns: string): Placed => {
+      const d = daemonSet("alloy", 12345, false);
+      d.metadata.namespace = ns;
+      d.spec.template.spec.securityContext = { ...RD }; // no user: the image's, root
+      return at(d, "release alloy");
+    };
+    const moved = [info("observability"), namespace("observability"), namespace("observability-agents")];
+    assert.deepEqual(stackNamespaces(moved), { namespace: "observability", agents: "observability-agents" });
+    assert.deepEqual(checkRoot([...moved, alloy("observability-agents")]), []);
+    // agents.step stay: the stack creates one namespace, and the agents run in it.
+    const stay = [info("observability"), namespace("observability")];
+    assert.deepEqual(stackNamespaces(stay), { namespace: "observability", agents: "observability" });
+    assert.deepEqual(checkRoot([...stay, alloy("observability")]), []);
+    // The same DaemonSet in a namespace the stack does not use, or the default's name in a stack
+    // that uses another, is refused.
+    for (const ns of ["apps", "monitoring", "monitoring-agents"])
+      assert.deepEqual(
+        checkRoot([...moved, alloy(ns)]).map((f) => f.where),
+        [`DaemonSet ${ns}/alloy`],
+      );
+    // Without the stack-info ConfigMap the stack's namespaces are unknown: nothing namespaced is accepted.
+    assert.deepEqual(
+      checkRoot([namespace("observability-agents"), alloy("observability-agents")]).map((f) => f.where),
+      ["DaemonSet observability-agents/alloy"],
+    );
+  });
+
   it("the VM operator's and vmagent's roles open no escalation path but the operator's Secret read", () => {
     const objects = [...vmOperatorRbacObjects(), ...vmagentRbacObjects()].map((o) =>
       at(JSON.parse(JSON.stringify(o).replaceAll("{{ .Release.Namespace }}", NS)) as K8sObject),
@@ -546,23 +609,54 @@ describe("least privilege as the real Helm renders the stack files", function ()
   }
 
   it("every accepted exception (contract/exceptions.ts) still occurs in some stack file, with a reason", async () => {
-    const found = new Set<string>();
+    const occurs = new Set<(typeof ACCEPTED_EXCEPTIONS)[number]>();
     // Every stack file, and the VMCluster a workload no vmsingle holds brings.
     for (const v of [...stackFileVariants(), VM_CLUSTER_VARIANT]) {
       const objects = placedFrom((await rendered(v)).objects);
+      const found = new Set<string>();
       for (const e of escalations(objects)) found.add(`${e.subject} | ${e.grant}`);
       for (const c of rootContainers(objects)) {
         found.add(`${c} | runs-as-root`);
         found.add(`${c.replace(/ container .*$/, "")} | runs-as-root`);
       }
+      // An entry names namespaces by role: it occurs when its subject in this stack's names does.
+      const ns = stackNamespaces(objects);
+      for (const a of ACCEPTED_EXCEPTIONS)
+        if (acceptedExceptionsFor(ns, [a]).some((r) => found.has(`${r.subject} | ${r.finding}`)))
+          occurs.add(a);
     }
     // The scanner's entries (monokle:*) are the scanner test's (test/checks/scanner.test.ts).
-    const stale = ACCEPTED_EXCEPTIONS.filter(
-      (a) => !a.finding.startsWith("monokle:") && !found.has(`${a.subject} | ${a.finding}`),
-    );
+    const stale = ACCEPTED_EXCEPTIONS.filter((a) => !a.finding.startsWith("monokle:") && !occurs.has(a));
     assert.deepEqual(stale, [], "listed exceptions that no stack has any more: remove them");
     for (const a of ACCEPTED_EXCEPTIONS) assert.ok(a.reason.length > 40, `${a.subject}: give a reason`);
   });
+
+  // The documented `namespace` key, with the agents in the stack's namespace (example's stay is not
+  // set: moved) and in their own (staging moved): the exceptions follow the names.
+  for (const v of [
+    { title: "example in namespace observability", stack: "example", over: { namespace: "observability" } },
+    {
+      title: "staging in namespace observability, agents moved",
+      stack: "staging",
+      over: { namespace: "observability", agents: { step: "moved" } },
+    },
+  ])
+    it(`${v.title}: the accepted exceptions follow the stack's namespaces (no runs-as-root finding)`, async () => {
+      const r = await rendered(v);
+      assertRendered(r);
+      const objects = placedFrom(r.objects);
+      assert.deepEqual(stackNamespaces(objects), {
+        namespace: "observability",
+        agents: "observability-agents",
+      });
+      assert.ok(
+        podViews(objects).some(
+          (x) => x.name === "DaemonSet observability-agents/" + (v.stack === "example" ? "vector" : "alloy"),
+        ),
+        "the log agent runs in the agents' namespace",
+      );
+      assert.deepEqual(formatFindings(checkPrivileges(objects)), "");
+    });
 
   it("Grafana (production) runs with a read-only root, writes only on mounted volumes, and takes its admin login from mounted files, never from env", async () => {
     const r = await rendered({ title: "production", stack: "production", over: {} });

@@ -128,7 +128,7 @@ describe("egress NetworkPolicies (network-egress)", () => {
   });
 
   it("names the client, the address and the missing egress when an edge is dropped from egress", () => {
-    const f = egressFindings(stack([dns]));
+    const f = egressFindings(stack([dns], { enforced: true }));
     assert.equal(f.length, 1, f.map((x) => x.message).join("\n"));
     assert.equal(f[0].where, "Deployment monitoring/client (release c)");
     assert.match(
@@ -138,7 +138,7 @@ describe("egress NetworkPolicies (network-egress)", () => {
   });
 
   it("requires the cluster DNS on UDP for a config that resolves through kube-dns", () => {
-    const f = egressFindings(stack([toServer]));
+    const f = egressFindings(stack([toServer], { enforced: true }));
     assert.ok(
       f.some((x) =>
         /kube-dns\.kube-system\.svc\.cluster\.local\.: no egress rule .* out to Service kube-system\/kube-dns on port 53\/UDP/.test(
@@ -146,6 +146,25 @@ describe("egress NetworkPolicies (network-egress)", () => {
         ),
       ),
       f.map((x) => x.message).join("\n"),
+    );
+  });
+
+  it("warns, never fails, of a connection no egress rule admits while egress is only rendered (nothing blocks it)", () => {
+    // The client dials a database of another namespace, which no rule of the stack names.
+    const config = `http://server.${NS}.svc.cluster.local:8080 pg.db.svc:5432`;
+    const rendered = checkNetworkPolicies(stack([dns, toServer], { config }));
+    assert.deepEqual(rendered.findings, []);
+    assert.deepEqual(rendered.warnings, [
+      "[network-egress] pg.db.svc:5432: no egress rule of monitoring/client lets Deployment monitoring/client (release c) out to Service db/pg on port 5432; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would",
+    ]);
+    // Enforced, the network plugin would drop it: a finding.
+    const enforced = checkNetworkPolicies(stack([dns, toServer], { config, enforced: true }));
+    assert.deepEqual(enforced.warnings, []);
+    assert.deepEqual(
+      enforced.findings.map((f) => `${f.check} ${f.message}`),
+      [
+        "network-egress pg.db.svc:5432: no egress rule of monitoring/client lets Deployment monitoring/client (release c) out to Service db/pg on port 5432",
+      ],
     );
   });
 
@@ -201,7 +220,10 @@ describe("egress NetworkPolicies (network-egress)", () => {
       [],
     );
     const f = egressFindings(
-      stack([dns, toServer], { config: `${store} http://server.${NS}.svc.cluster.local:8080` }),
+      stack([dns, toServer], {
+        config: `${store} http://server.${NS}.svc.cluster.local:8080`,
+        enforced: true,
+      }),
     );
     assert.match(
       f[0].message,
@@ -345,6 +367,7 @@ describe("egress NetworkPolicies (network-egress)", () => {
             pods: scraper,
             ingress: [],
             egress: rules,
+            egressEnforced: true,
           }) as K8sObject,
           "urn:np",
           "resource np",
