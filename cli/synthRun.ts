@@ -9,10 +9,10 @@ import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate"
 import { synthStack } from "../synth/run";
 import { SynthInputError, withoutImportIds, type ExportResource } from "../synth/synthesize";
 import { CliConfigError } from "../config/stackFile";
-import { ChartCacheError } from "../synth/render/helm";
+import { ChartCacheError, missingChartsError, type MissingChart } from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
-import { DEFAULT_KUBE_VERSION } from "../synth/render/types";
+import { DEFAULT_KUBE_VERSION, type ReleaseRender } from "../synth/render/types";
 import { placedFrom } from "../checks/placed";
 import { checkStackCached } from "../checks/cache";
 import {
@@ -31,6 +31,7 @@ import {
   resourceCount,
   runClosingLine,
   type CheckFinding,
+  type MergedViolation,
   type StackOutcome,
 } from "../synth/report";
 import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
@@ -98,31 +99,43 @@ function progressTo(quiet: boolean, stderr: Sink): (text: string) => void {
  * own process, one run after another.
  */
 export async function runSynth(argv: string[], io: CliIo): Promise<number> {
-  const { err } = printers(io);
+  const { out, err } = printers(io);
   const env = io.env ?? process.env;
   try {
     return await synthMain(argv, io);
   } catch (e) {
     // Bad input (arguments, a pack config, a stack file) gets its message; anything else one line
-    // saying where its trace went.
-    if (e instanceof CliArgsError)
+    // saying where its trace went. Then, as on every other way out, the last line says the exit
+    // status and why.
+    if (e instanceof CliArgsError) {
       err(`synth: ${e.message}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
-    else if (
+      out(failLine("bad arguments (above)"));
+    } else if (
       e instanceof SynthInputError ||
       e instanceof CliConfigError ||
       e instanceof ConfigError ||
       e instanceof MissingReferenceError ||
       (e as Error | undefined)?.name === "PackConfigError"
-    )
+    ) {
       err((e as Error).message);
-    else err(internalErrorText("synth", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
+      out(failLine("bad input (above)"));
+    } else {
+      err(internalErrorText("synth", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
+      out(failLine("an unexpected error (above)"));
+    }
     return 2;
   }
 }
 
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+/** The run's closing line when it ends before judging any stack: exit 2, and why. */
+function failLine(why: string): string {
+  return `synth: FAIL (exit 2): ${why}`;
+}
+
 async function synthMain(argv: string[], io: CliIo): Promise<number> {
   const { out, err } = printers(io);
-  const env = io.env ?? process.env;
   const args = parseSynthArgs(argv);
   if (args.help) {
     io.stdout.write(helpText(SYNTH));
@@ -139,6 +152,7 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
         `--stack ${s}: no stack file Pulumi.${s}.yaml in ${root}${didYouMean(s, known)}\n` +
           `  stacks there: ${known.join(", ") || "none"}`,
       );
+      out(failLine(`no stack file Pulumi.${s}.yaml`));
       return 2;
     }
   // ajv (63 modules) loads only when a pack config is given.
@@ -149,171 +163,343 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
   // (the change check reads it again after them).
   if (args.against) (await import("../change/against")).readExport(args.against);
   fs.mkdirSync(args.out, { recursive: true });
+  const run: RunContext = {
+    root,
+    args,
+    packConfig,
+    io,
+    progress,
+    several: stacks.length > 1,
+    lacking: [],
+    missing: new Map(),
+    needed: new Set(),
+  };
   const outcomes: StackOutcome[] = [];
-  for (const stack of stacks) {
-    let result;
-    try {
-      progress(`${stack}: synthesizing the program under mocks`);
-      result = await synthStack(root, stack, args.running ? runningOverrides(root, stack, args.running) : {});
-    } catch (e) {
-      if (e instanceof ConfigError || e instanceof SynthInputError || e instanceof CliConfigError) {
-        err(`${stack}: ${e.message}`);
-        return 2;
-      }
-      err(internalErrorText(`synth ${stack}`, e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
-      return 2;
-    }
-    if (result.placeholders.length > 0) {
-      err(
-        `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,
-      );
-    }
-    const resources = result.export.deployment.resources;
-    const file = path.join(args.out, `${stack}.json`);
-    // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
-    fs.writeFileSync(file, JSON.stringify(withoutImportIds(result.export), null, 2) + "\n");
-    // A real export has no import field: imports and reads go to a side record.
-    if (result.imports.length > 0 || result.reads.length > 0)
-      fs.writeFileSync(
-        path.join(args.out, `${stack}.adopted.json`),
-        JSON.stringify({ imports: result.imports, reads: result.reads }, null, 2) + "\n",
-      );
-    // What the cluster would receive: every release through the real Helm, beside the export.
-    /** Summary lines after the count, each wrapped at 80 columns below. */
-    const rendered: string[] = [];
-    let judged = resources;
-    let notRendered = 0;
-    let findings: CheckFinding[] = [];
-    if (args.render) {
-      let renders;
-      try {
-        progress(`${stack}: rendering Helm releases (a cold cache pulls and renders every chart)`);
-        renders = await renderExport(result.export);
-      } catch (e) {
-        if (!(e instanceof ChartCacheError)) throw e;
-        // helm.ts names the ways out: HOMELAB_CHART_CACHE, or --no-render.
-        err(`${stack}: cannot render: ${e.message}`);
-        return 2;
-      }
-      const renderedFile = path.join(args.out, `${stack}.rendered.json`);
-      const raw = rawObjects(result.export, result.secretDataKeys);
-      // Compact: several MB (the CRDs' schemas), read by programs (policy:check, jq), and half the
-      // time to write of an indented file.
-      const renderedText = JSON.stringify({ kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw });
-      fs.writeFileSync(renderedFile, renderedText + "\n");
-      const errors = renderErrors(renders);
-      if (errors.length > 0) {
-        err(
-          `${stack}: ${errors.length} of ${renders.length} Helm releases did not render (helm template):\n` +
-            errors.map((e) => `  ${e}`).join("\n"),
-        );
-        notRendered = errors.length;
-      }
-      judged = withRenderedObjects(resources, renders);
-      const objects = renders.reduce((n, r) => n + r.objects.length, 0);
-      rendered.push(
-        `rendered ${renders.length - errors.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`,
-      );
-      // Checks on what the cluster would receive (checks): schemas, duplicates,
-      // addresses, ${VAR}s, host ports, creation order. The verdict is cached by the objects' and
-      // the checks' content (checks/cache.ts): an unchanged stack is not re-validated.
-      progress(`${stack}: checking the rendered objects`);
-      const placed = placedFrom(stackObjects(renders, raw));
-      // Keyed by the rendered file's text, which the placed objects are made from (no second
-      // serialization of several MB).
-      const checks = checkStackCached(placed, resources, { objectsText: renderedText });
-      // What each pod may do (privileges, host access, hardening), operator-made pods included.
-      if (args.workloads) {
-        const { formatWorkloadTable, workloadTable } =
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          require("../checks/privileges") as typeof import("../checks/privileges");
-        out(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
-      }
-      const deferred = checks.networkPoliciesDeferred.length
-        ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})`
-        : "";
-      const pins = checks.imagesByTagOnly.length
-        ? `${checks.imagesByTagOnly.length} pins without a digest`
-        : "every pin with its digest";
-      rendered.push(
-        [
-          `checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects`,
-          `${checks.addressesResolved} addresses`,
-          `${checks.variablesChecked} \${VAR}s`,
-          `${checks.podsJudged} pods at their Pod Security level`,
-          `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
-          `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
-          `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data; ${leftOutCounts(checks.leftOut ?? [])} left out: nothing here emits what they read)`,
-          ...(checks.vectorConfigs
-            ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
-            : []),
-          `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
-        ].join(", "),
-      );
-      // Each panel, dashboard and rule the stack leaves out, said (the summary counts them).
-      if (!args.quiet && (checks.leftOut ?? []).length > 0) out(formatLeftOut(stack, checks.leftOut));
-      for (const n of checks.notRun ?? []) err(`${stack}: !!! ${n}`);
-      for (const w of checks.warnings ?? []) err(`${stack}: warning: ${w}`);
-      findings = checks.findings;
-    }
-    // The pack and the budget judge what the cluster would receive: rendered objects stand beside
-    // their releases (withRenderedObjects), so images and requests are the ones that really run.
-    progress(`${stack}: running the policy pack`);
-    const overrides = overridesOf(result.export);
-    const { violations, problems } = await judge(stack, judged, findings, overrides, packConfig, err);
-    // The summary line counts the problems as printed, one per mistake.
-    const last = rendered.length - 1;
-    if (last >= 0)
-      rendered[last] = rendered[last].replace(/: \d+ problem\(s\)$/, `: ${problems.length} problem(s)`);
-    if (!args.quiet) {
-      out(`== ${stack}: resource tree`);
-      out(formatTree(resources));
-      const budget = budgetOf(judged);
-      if (budget) {
-        out(`\n== ${stack}: resource budget (requests and limits per node pool; DaemonSets per node)`);
-        out(formatBudget(budget));
-      }
-      // What this synthesis deletes or replaces on purpose (the stack output `plannedChanges`,
-      // e.g. vmsingle giving way to a VMCluster): said here, never done silently.
-      const stackRes = result.export.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-      const planned = Object.entries((stackRes?.outputs?.plannedChanges ?? {}) as Record<string, string>);
-      if (planned.length > 0)
-        out(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
-    }
-    if (violations.length > 0) out(`\n== ${stack}: policy violations\n${formatMergedViolations(violations)}`);
-    const byType = countByType(resources)
-      .map(([t, n]) => `${t.split(":").pop()}×${n}`)
-      .join(", ");
-    // At most 80 columns; the verdicts end the stack's output, each on a line of its own.
-    const line = (t: string) => wrap(t, 80, "    ", "  ");
-    out(
-      [
-        "",
-        `== ${stack}: summary`,
-        line(`${resourceCount(resources)} -> ${file}`),
-        line(`custom resources by type: ${byType}`),
-        ...rendered.map(line),
-        ...(overrides.length > 0
-          ? [`chart values overrides in force (chartValues): ${overrides.join(", ")}`]
-          : []
-        ).map(line),
-        // The policy's verdict (as policy:check prints it), then the stack's own closing line below.
-        `${stack}: ${verdict(violations)}`,
-      ].join("\n"),
+  // Every stack asked for is tried: one refused (its config, its charts) still leaves the others'
+  // verdicts, each ending with its own closing line.
+  for (const stack of stacks) outcomes.push(await synthOneStack(stack, run));
+  // Over several stacks, the archives missing are listed once, after every stack has said what it
+  // lacks (one stack's list is printed with it, above its closing line).
+  if (run.missing.size > 0) {
+    err(
+      `synth: cannot render: ${missingChartsError([...run.missing.values()], [...run.needed], run.cache ?? "", run.lacking).message}`,
     );
-    const outcome: StackOutcome = {
-      stack,
-      rendered: args.render,
-      renderErrors: notRendered,
-      checkProblems: problems.length,
-      violations,
-    };
-    await closeStack(root, result, args, outcome, out);
-    outcomes.push(outcome);
   }
   // Over several stacks, the last line says which failed: the exit status is the worst of them.
   if (outcomes.length > 1) out(runClosingLine(outcomes));
   return outcomes.reduce((c, o) => Math.max(c, outcomeCode(o)), 0);
+}
+
+/** What every stack of one run shares, and the chart archives they lack (gathered, said once). */
+interface RunContext {
+  root: string;
+  args: SynthArgs;
+  packConfig: PackConfig;
+  io: CliIo;
+  progress: (text: string) => void;
+  /** Whether the run is over several stacks (what they lack is then listed once, at its end). */
+  several: boolean;
+  /** The stacks whose chart archives are missing, in order. */
+  lacking: string[];
+  /** Archives missing from the chart cache, each once, with the stacks that need it. */
+  missing: Map<string, MissingChart>;
+  /** Every archive the stacks that lack some need (the count the list is "of"). */
+  needed: Set<string>;
+  cache?: string;
+}
+
+/**
+ * One stack of the run, from synthesis to its closing line: a stack that cannot be judged (its
+ * configuration refused, chart archives missing, an unexpected error) says why and closes with
+ * exit 2, and the run goes on to the next.
+ */
+async function synthOneStack(stack: string, run: RunContext): Promise<StackOutcome> {
+  const { out, err } = printers(run.io);
+  const env = run.io.env ?? process.env;
+  const refused = (why: string): StackOutcome => {
+    const outcome: StackOutcome = { stack, renderErrors: 0, checkProblems: 0, violations: [], refused: why };
+    out(closingLine(outcome));
+    return outcome;
+  };
+  try {
+    return await judgeStack(stack, run);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof SynthInputError || e instanceof CliConfigError) {
+      err(`${stack}: ${e.message}`);
+      return refused("the stack configuration is refused (above)");
+    }
+    if (e instanceof ChartCacheError) return refused(missingCharts(stack, e, run, err));
+    if (e instanceof MissingReferenceError) {
+      err(`${stack}: ${e.message}`);
+      return refused("reference data missing (above)");
+    }
+    err(internalErrorText(`synth ${stack}`, e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
+    return refused("an unexpected error (above)");
+  }
+}
+
+/**
+ * A stack whose chart archives are missing: alone, it lists them (helm.ts names the ways out:
+ * HOMELAB_CHART_CACHE, or --no-render); in a run over several, it names them and the run lists what
+ * every stack lacks once, at its end. Returns the reason for its closing line.
+ */
+function missingCharts(
+  stack: string,
+  e: ChartCacheError,
+  run: RunContext,
+  err: (text: string) => void,
+): string {
+  if (!run.several) err(`${stack}: cannot render: ${e.message}`);
+  else {
+    err(
+      `${stack}: cannot render: ${e.missing.length} of the ${e.needed.length} chart archives it renders are not in the chart cache (each listed once, after the last stack)`,
+    );
+    for (const m of e.missing) {
+      const seen = run.missing.get(m.archive);
+      if (seen) seen.neededBy = [...(seen.neededBy ?? []), stack];
+      else run.missing.set(m.archive, { ...m, neededBy: [stack] });
+    }
+    for (const n of e.needed) run.needed.add(n);
+    run.cache ??= e.cache;
+    run.lacking.push(stack);
+  }
+  return `cannot render: ${plural(e.missing.length, "chart archive")} missing from the chart cache`;
+}
+
+/**
+ * Synthesizes, renders, checks and judges one stack, printing its output down to its closing line.
+ * Throws what refuses the stack (its configuration, missing chart archives) for the caller to say.
+ */
+async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome> {
+  const { root, args, packConfig, progress } = run;
+  const { out, err } = printers(run.io);
+  progress(`${stack}: synthesizing the program under mocks`);
+  const result = await synthStack(
+    root,
+    stack,
+    args.running ? runningOverrides(root, stack, args.running) : {},
+  );
+  if (result.placeholders.length > 0) {
+    err(
+      `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,
+    );
+  }
+  const resources = result.export.deployment.resources;
+  const file = path.join(args.out, `${stack}.json`);
+  // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
+  fs.writeFileSync(file, JSON.stringify(withoutImportIds(result.export), null, 2) + "\n");
+  // A real export has no import field: imports and reads go to a side record.
+  if (result.imports.length > 0 || result.reads.length > 0)
+    fs.writeFileSync(
+      path.join(args.out, `${stack}.adopted.json`),
+      JSON.stringify({ imports: result.imports, reads: result.reads }, null, 2) + "\n",
+    );
+  // What the cluster would receive: every release through the real Helm, beside the export.
+  const r = args.render ? await renderStack(stack, result, run) : undefined;
+  /** Summary lines after the count, each wrapped at 80 columns below. */
+  const rendered = r?.summary ?? [];
+  const judged = r?.judged ?? resources;
+  // The pack and the budget judge what the cluster would receive: rendered objects stand beside
+  // their releases (withRenderedObjects), so images and requests are the ones that really run.
+  progress(`${stack}: running the policy pack`);
+  // A release that did not render leaves the pack's verdict standing, unlike the checks': its
+  // policies judge each resource on its own (a release's values, a rendered object) or add them up
+  // (the budget), so missing objects make it see less but never report them as another's mistake;
+  // and a violation on the failed release's values is the cause Helm refused, kept and pointed at.
+  // Only network-policies-present judges an absence, and no chart here renders NetworkPolicies
+  // (they are the stack's own resources).
+  const overrides = overridesOf(result.export);
+  const { violations, problems } = await judge(stack, judged, r?.findings ?? [], overrides, packConfig, err);
+  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, err);
+  // The summary line counts the problems as printed, one per mistake.
+  const last = rendered.length - 1;
+  if (last >= 0)
+    rendered[last] = rendered[last].replace(/: \d+ problem\(s\)$/, `: ${problems.length} problem(s)`);
+  if (!args.quiet) {
+    out(`== ${stack}: resource tree`);
+    out(formatTree(resources));
+    const budget = budgetOf(judged);
+    if (budget) {
+      out(`\n== ${stack}: resource budget (requests and limits per node pool; DaemonSets per node)`);
+      out(formatBudget(budget));
+    }
+    // What this synthesis deletes or replaces on purpose (the stack output `plannedChanges`,
+    // e.g. vmsingle giving way to a VMCluster): said here, never done silently.
+    const stackRes = result.export.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    const planned = Object.entries((stackRes?.outputs?.plannedChanges ?? {}) as Record<string, string>);
+    if (planned.length > 0)
+      out(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
+  }
+  if (violations.length > 0) out(`\n== ${stack}: policy violations\n${formatMergedViolations(violations)}`);
+  const byType = countByType(resources)
+    .map(([t, n]) => `${t.split(":").pop()}×${n}`)
+    .join(", ");
+  // At most 80 columns; the verdicts end the stack's output, each on a line of its own.
+  const line = (t: string) => wrap(t, 80, "    ", "  ");
+  out(
+    [
+      "",
+      `== ${stack}: summary`,
+      line(`${resourceCount(resources)} -> ${file}`),
+      line(`custom resources by type: ${byType}`),
+      ...rendered.map(line),
+      ...(overrides.length > 0
+        ? [`chart values overrides in force (chartValues): ${overrides.join(", ")}`]
+        : []
+      ).map(line),
+      // The policy's verdict (as policy:check prints it), then the stack's own closing line below.
+      `${stack}: ${verdict(violations)}`,
+    ].join("\n"),
+  );
+  const outcome: StackOutcome = {
+    stack,
+    rendered: args.render,
+    renderErrors: r?.failed.length ?? 0,
+    checkProblems: problems.length,
+    violations,
+  };
+  await closeStack(root, result, args, outcome, out);
+  return outcome;
+}
+
+/** A stack's render and the checks on it: what the summary says, what the pack judges, what failed. */
+interface StackRender {
+  /** The summary lines (rendered, checked), each wrapped by the caller. */
+  summary: string[];
+  /** The export with the rendered objects beside their releases (withRenderedObjects). */
+  judged: ExportResource[];
+  /** The Helm releases that did not render, of `releases` in all. */
+  failed: ReleaseRender[];
+  releases: number;
+  findings: CheckFinding[];
+}
+
+/**
+ * The releases that did not render, each with Helm's message, said once the pack has judged the
+ * stack: a violation on the release itself judges the values Helm refused, so the line names it
+ * (it names the key to change; Helm names only its template). Then, once, why the rendered-object
+ * checks did not run.
+ */
+function reportNotRendered(
+  stack: string,
+  r: StackRender,
+  violations: MergedViolation[],
+  err: (text: string) => void,
+): void {
+  const lines = r.failed.map((rel) => {
+    const onIt = violations.filter((v) => v.urn === rel.resourceUrn).map((v) => v.policy);
+    const cause = onIt.length
+      ? `\n    (the policy violation${onIt.length > 1 ? "s" : ""} ${onIt.join(", ")} below name${onIt.length > 1 ? "" : "s"} the values behind it)`
+      : "";
+    return `  ${renderErrors([rel])[0]}${cause}`;
+  });
+  err(
+    `${stack}: ${r.failed.length} of ${r.releases} Helm releases did not render (helm template):\n${lines.join("\n")}`,
+  );
+  err(
+    `${stack}: !!! the rendered-object checks did not run: they judge the stack's objects as a whole, ` +
+      `and the objects of ${r.failed.map((f) => f.releaseName).join(", ")} are missing; fix the render, then run again`,
+  );
+}
+
+/**
+ * Every release of the stack through the real Helm (written beside the export), then the checks on
+ * what the cluster would receive. Throws ChartCacheError when chart archives are missing.
+ */
+async function renderStack(
+  stack: string,
+  result: Awaited<ReturnType<typeof synthStack>>,
+  run: RunContext,
+): Promise<StackRender> {
+  const { args, progress } = run;
+  const { out } = printers(run.io);
+  progress(`${stack}: rendering Helm releases (a cold cache pulls and renders every chart)`);
+  const renders = await renderExport(result.export);
+  const resources = result.export.deployment.resources;
+  const renderedFile = path.join(args.out, `${stack}.rendered.json`);
+  const raw = rawObjects(result.export, result.secretDataKeys);
+  // Compact: several MB (the CRDs' schemas), read by programs (policy:check, jq), and half the
+  // time to write of an indented file.
+  const renderedText = JSON.stringify({ kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw });
+  fs.writeFileSync(renderedFile, renderedText + "\n");
+  // Said after the pack (reportNotRendered), which may name the cause in the release's values.
+  const failed = renders.filter((r) => r.error !== undefined);
+  const objects = renders.reduce((n, r) => n + r.objects.length, 0);
+  const summary = [
+    `rendered ${renders.length - failed.length}/${renders.length} releases into ${objects} objects (+${raw.length} raw) -> ${renderedFile}`,
+  ];
+  const placed = placedFrom(stackObjects(renders, raw));
+  // What each pod may do (privileges, host access, hardening), operator-made pods included.
+  if (args.workloads) {
+    const { formatWorkloadTable, workloadTable } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("../checks/privileges") as typeof import("../checks/privileges");
+    out(`== ${stack}: workloads\n${formatWorkloadTable(workloadTable(placed))}\n`);
+  }
+  const judged = withRenderedObjects(resources, renders);
+  // The rendered-object checks judge the stack's objects as a whole: a Service every address must
+  // find, a rule every connection needs, a metric some pod must emit. Without a release's objects
+  // each of those reads the missing release as the others' mistake (Alloy dials a gateway "no
+  // Service" answers, a NetworkPolicy admits "what nothing uses", a dashboard reads metrics "this
+  // stack does not run"): dozens of messages, all false, for the one mistake Helm already named.
+  // Judging only what does not depend on the rest would need each check split by that, and the
+  // stack fails on the render anyway; so they wait for every release to render, and say so once.
+  if (failed.length > 0) {
+    summary.push(`rendered-object checks not run: ${plural(failed.length, "release")} did not render`);
+    return { summary, judged, failed, releases: renders.length, findings: [] };
+  }
+  const checks = checkRendered(stack, placed, resources, renderedText, run);
+  return {
+    summary: [...summary, checks.summary],
+    judged,
+    failed,
+    releases: renders.length,
+    findings: checks.findings,
+  };
+}
+
+/**
+ * The checks on what the cluster would receive (checks/): schemas, duplicates, addresses, ${VAR}s,
+ * host ports, creation order, and the rest. The verdict is cached by the objects' and the checks'
+ * content (checks/cache.ts): an unchanged stack is not re-validated.
+ */
+function checkRendered(
+  stack: string,
+  placed: ReturnType<typeof placedFrom>,
+  resources: ExportResource[],
+  renderedText: string,
+  run: RunContext,
+): { summary: string; findings: CheckFinding[] } {
+  const { args, progress } = run;
+  const { out, err } = printers(run.io);
+  progress(`${stack}: checking the rendered objects`);
+  // Keyed by the rendered file's text, which the placed objects are made from (no second
+  // serialization of several MB).
+  const checks = checkStackCached(placed, resources, { objectsText: renderedText });
+  const deferred = checks.networkPoliciesDeferred.length
+    ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})`
+    : "";
+  const pins = checks.imagesByTagOnly.length
+    ? `${checks.imagesByTagOnly.length} pins without a digest`
+    : "every pin with its digest";
+  const summary = [
+    `checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects`,
+    `${checks.addressesResolved} addresses`,
+    `${checks.variablesChecked} \${VAR}s`,
+    `${checks.podsJudged} pods at their Pod Security level`,
+    `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
+    `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
+    `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data; ${leftOutCounts(checks.leftOut ?? [])} left out: nothing here emits what they read)`,
+    ...(checks.vectorConfigs
+      ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
+      : []),
+    `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
+  ].join(", ");
+  // Each panel, dashboard and rule the stack leaves out, said (the summary counts them).
+  if (!args.quiet && (checks.leftOut ?? []).length > 0) out(formatLeftOut(stack, checks.leftOut));
+  for (const n of checks.notRun ?? []) err(`${stack}: !!! ${n}`);
+  for (const w of checks.warnings ?? []) err(`${stack}: warning: ${w}`);
+  return { summary, findings: checks.findings };
 }
 
 /**

@@ -317,10 +317,19 @@ export interface StackOutcome {
   violations: Violation[];
   /** The change check's exit status (`--against`, `--running`, imports), when it ran. */
   change?: number;
+  /**
+   * Why the stack could not be judged at all (its configuration refused, chart archives missing, an
+   * unexpected error): exit 2, the status of bad input, whatever else is set.
+   */
+  refused?: string;
 }
 
-/** A stack's exit status: 1 when anything below failed it, else 0 (the change check's own code wins). */
+/**
+ * A stack's exit status: 2 when it could not be judged ({@link StackOutcome.refused}), 1 when anything
+ * below failed it, else 0 (the change check's own code wins).
+ */
 export function outcomeCode(o: StackOutcome): number {
+  if (o.refused !== undefined) return 2;
   if (o.change !== undefined && o.change !== 0) return o.change;
   const mandatory = o.violations.some((v) => v.level === "mandatory" || v.level === "remediate");
   return o.renderErrors > 0 || o.checkProblems > 0 || mandatory ? 1 : 0;
@@ -335,6 +344,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  */
 export function closingLine(o: StackOutcome): string {
   const code = outcomeCode(o);
+  if (o.refused !== undefined) return `${o.stack}: FAIL (exit ${code}): ${o.refused}`;
   if (code === 0)
     return o.rendered === false
       ? `${o.stack}: pass (exit 0): the policy passes (not rendered: --no-render)`

@@ -37,13 +37,21 @@ export interface MissingChart {
   archive: string;
   /** The command that fills the cache with it, or why pulling it failed. */
   fix: string;
+  /** The stacks that render it, when one run over several stacks lists what they all lack. */
+  neededBy?: string[];
 }
 
-/** Raised when chart archives are missing and cannot be pulled: `missing` lists each of them. */
+/**
+ * Raised when chart archives are missing and cannot be pulled: `missing` lists each of them,
+ * `needed` every archive the render needs (missing or not), `cache` the folder searched; a run over
+ * several stacks gathers them into one list ({@link missingChartsError} with their names).
+ */
 export class ChartCacheError extends Error {
   constructor(
     message: string,
     readonly missing: MissingChart[] = [],
+    readonly needed: string[] = [],
+    readonly cache: string = "",
   ) {
     super(message);
   }
@@ -51,16 +59,28 @@ export class ChartCacheError extends Error {
 
 /**
  * Every archive a render lacks, in one error: the cache, each archive with the command that fills
- * it (or why its pull failed), then the two other ways out. A stack of seven charts names seven.
+ * it (or why its pull failed), then the two other ways out. A stack of seven charts names seven;
+ * `stacks`, when it names several, is the run they were gathered over (each command then says which
+ * of them need it, as a shell comment the command still runs with).
  */
-export function missingChartsError(missing: MissingChart[], needed: number, cache: string): ChartCacheError {
+export function missingChartsError(
+  missing: MissingChart[],
+  needed: string[],
+  cache: string,
+  stacks: string[] = [],
+): ChartCacheError {
   const ci = process.env.CI === "true" ? " (and CI never pulls)" : "";
+  const whose = stacks.length > 1 ? `the stacks ${stacks.join(", ")} render` : "this stack renders";
+  const neededBy = (m: MissingChart) =>
+    stacks.length > 1 && m.neededBy?.length ? `    # ${m.neededBy.join(", ")}` : "";
   return new ChartCacheError(
-    `the chart cache ${cache} lacks ${missing.length} of the ${needed} chart archives this stack renders${ci}: ` +
+    `the chart cache ${cache} lacks ${missing.length} of the ${needed.length} chart archives ${whose}${ci}: ` +
       `${missing.map((m) => m.archive).join(", ")}; fill it with:\n` +
-      missing.map((m) => `    ${m.fix}`).join("\n") +
+      missing.map((m) => `    ${m.fix}${neededBy(m)}`).join("\n") +
       `\n  or point HOMELAB_CHART_CACHE at a folder holding them, or synthesize with --no-render`,
     missing,
+    needed,
+    cache,
   );
 }
 

@@ -82,7 +82,12 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
       }
       charts.set(j, { archive, facts: chartFacts(archive, o.cacheDir) });
     }
-  if (missing.size > 0) throw missingChartsError([...missing.values()], needed.size, cache);
+  if (missing.size > 0)
+    throw missingChartsError(
+      [...missing.values()],
+      [...needed].map((n) => `${n}.tgz`),
+      cache,
+    );
 
   const base = new Set([...(opts.apiVersions ?? []), ...rawCrdApiVersions(exp)]);
   // First guess: the CRDs these charts installed last time (a hint only: the loop below verifies
@@ -148,9 +153,18 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   return renders;
 }
 
+/**
+ * The hint `helm template` appends to a failed render, for its own `--debug` flag: no command of
+ * this project has that flag (synth renders in-process, verify likewise), so passed on it sends the
+ * reader after an option that does not exist. Helm's message itself says what failed.
+ */
+const HELM_DEBUG_HINT = /\s*Use --debug flag to render out invalid YAML\.?/g;
+
 /** Releases that failed to render, as `release (chart version): Helm's message` lines. */
 export function renderErrors(renders: ReleaseRender[]): string[] {
   return renders
     .filter((r) => r.error !== undefined)
-    .map((r) => `${r.releaseName} (${r.chart} ${r.version}): ${r.error}`);
+    .map(
+      (r) => `${r.releaseName} (${r.chart} ${r.version}): ${r.error!.replace(HELM_DEBUG_HINT, "").trim()}`,
+    );
 }

@@ -327,4 +327,19 @@ describe("the closing line says the exit status and every reason for it", () => 
     assert.equal(runClosingLine([bad, ok]), "synth: FAIL (exit 1): 1 of 2 stacks failed: b");
     assert.equal(runClosingLine([ok, ok]), "synth: pass (exit 0): 2 stacks, every one passed");
   });
+
+  it("a stack that could not be judged (config refused, charts missing) closes with exit 2 and why, and so does the run", () => {
+    const refused = {
+      stack: "broken",
+      renderErrors: 0,
+      checkProblems: 0,
+      violations: [],
+      refused: "the stack configuration is refused (above)",
+    };
+    assert.equal(outcomeCode(refused), 2);
+    assert.equal(closingLine(refused), "broken: FAIL (exit 2): the stack configuration is refused (above)");
+    const bad = { stack: "b", renderErrors: 0, checkProblems: 0, violations: fail };
+    const ok = { stack: "a", renderErrors: 0, checkProblems: 0, violations: [] };
+    assert.equal(runClosingLine([ok, refused, bad]), "synth: FAIL (exit 2): 2 of 3 stacks failed: broken, b");
+  });
 });
