@@ -59,7 +59,9 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const { inOrder } = exportFiles(args.positional);
   const configFile = args.values.get("--config")?.[0];
   // ajv (63 modules) loads only when a pack config is given.
-  const config: PackConfig = configFile ? (await import("../synth/pack")).readPackConfig(configFile) : {};
+  const config: PackConfig = configFile
+    ? (await import("../synth/pack")).readPackConfig(configFile, err)
+    : {};
   // Every file not judged is said, with why, where it stands among the others: nothing in a folder
   // passes unseen. One line each: a parser's message can quote the file's own line breaks.
   const skip = (file: string, why: string) => out(`skipped ${file}: ${why.replace(/\s*\n\s*/g, " ")}`);

@@ -63,7 +63,7 @@ export const SYNTH: CliSpec = {
     {
       name: "--policy-config",
       value: "<file.json>",
-      help: "A policy pack config (as `pulumi up --policy-pack-config`): levels and limits per policy.",
+      help: "A policy pack config (as `pulumi up --policy-pack-config`): levels and limits per policy. What the engine would refuse exits 2; a key naming no policy or setting, which the engine ignores, is a warning.",
     },
     {
       name: "--no-render",
@@ -110,7 +110,7 @@ export const POLICY_CHECK: CliSpec = {
     {
       name: "--config",
       value: "<policy-config.json>",
-      help: "A policy pack config (as `pulumi up --policy-pack-config`).",
+      help: "A policy pack config (as `pulumi up --policy-pack-config`). What the engine would refuse exits 2; a key naming no policy or setting, which the engine ignores, is a warning.",
     },
     HELP,
   ],

@@ -157,7 +157,7 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     }
   // ajv (63 modules) loads only when a pack config is given.
   const packConfig: PackConfig = args.policyConfig
-    ? (await import("../synth/pack")).readPackConfig(args.policyConfig)
+    ? (await import("../synth/pack")).readPackConfig(args.policyConfig, err)
     : {};
   // A previous state that is not an export is bad input, said before any synthesis or render
   // (the change check reads it again after them).

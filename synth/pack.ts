@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import Ajv from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { didYouMean } from "../config/errors";
 import { allPolicies } from "../policy/policies";
 import type { PackConfig } from "../policy/evaluate";
 
@@ -29,12 +30,14 @@ export function packConfigProblems(
     if (k === "environments") continue;
     if (typeof v === "string") {
       if (!LEVELS.includes(v))
-        problems.push(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
+        problems.push(
+          `parsing enforcement level for "${k}": "${v}" is not a valid enforcement level (${LEVELS.join(", ")})${didYouMean(v, LEVELS)}`,
+        );
     } else if (v && typeof v === "object" && !Array.isArray(v)) {
       const { enforcementLevel, ...rest } = v;
       if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel)) {
         problems.push(
-          `parsing enforcement level for "${k}": "${enforcementLevel}" is not a valid enforcement level`,
+          `parsing enforcement level for "${k}": "${enforcementLevel}" is not a valid enforcement level (${LEVELS.join(", ")})${typeof enforcementLevel === "string" ? didYouMean(enforcementLevel, LEVELS) : ""}`,
         );
       }
       properties[k] = rest;
@@ -57,13 +60,50 @@ export function packConfigProblems(
   return problems;
 }
 
+/**
+ * What the engine accepts but ignores, each naming the key: a top-level key that names no policy
+ * of the pack (nor "all" or "environments"), and a setting a policy's configSchema does not
+ * declare. The engine applies neither (ReconcilePolicyPackConfig; a schema without
+ * additionalProperties: false), so a misspelt name or setting would change nothing, silently.
+ */
+export function packConfigWarnings(
+  config: unknown,
+  policies: (ResourceValidationPolicy | StackValidationPolicy)[] = allPolicies(),
+): string[] {
+  if (!config || typeof config !== "object" || Array.isArray(config)) return [];
+  const byName = new Map(policies.map((p) => [p.name, p]));
+  const warnings: string[] = [];
+  for (const [k, v] of Object.entries<any>(config)) {
+    if (k === "all" || k === "environments") continue;
+    const policy = byName.get(k);
+    if (!policy) {
+      warnings.push(
+        `"${k}" names no policy of this pack, so the engine ignores it${didYouMean(k, [...byName.keys(), "all"])} (every policy: docs/reference/policies.md)`,
+      );
+      continue;
+    }
+    if (!v || typeof v !== "object" || Array.isArray(v)) continue;
+    const settings = Object.keys(policy.configSchema?.properties ?? {});
+    for (const key of Object.keys(v)) {
+      if (key === "enforcementLevel" || settings.includes(key)) continue;
+      warnings.push(
+        `${k}: "${key}" is not one of its settings (${settings.length ? settings.join(", ") : "it has none"}, and enforcementLevel), so the engine ignores it${didYouMean(key, [...settings, "enforcementLevel"])}`,
+      );
+    }
+  }
+  return warnings;
+}
+
 /** A pack config file that cannot be read, is not JSON, or breaks the engine's rules. */
 export class PackConfigError extends Error {
   override readonly name = "PackConfigError";
 }
 
-/** Reads and checks a pack config file; throws {@link PackConfigError} with every problem. */
-export function readPackConfig(file: string): PackConfig {
+/**
+ * Reads and checks a pack config file; throws {@link PackConfigError} with every problem, and hands
+ * `warn` what the engine would ignore ({@link packConfigWarnings}), each line naming the file.
+ */
+export function readPackConfig(file: string, warn: (line: string) => void = () => undefined): PackConfig {
   let config: unknown;
   try {
     config = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -75,6 +115,7 @@ export function readPackConfig(file: string): PackConfig {
     throw new PackConfigError(
       `${file}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
     );
+  for (const w of packConfigWarnings(config)) warn(`${file}: warning: ${w}`);
   const valid = config as PackConfig & { environments?: unknown };
   delete valid.environments;
   return valid;

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { packConfigProblems } from "../../synth/pack";
+import { packConfigProblems, packConfigWarnings } from "../../synth/pack";
 import { DEFAULT_ARM64_IMAGES } from "../../policy/lib/charts";
 import { schemaFor } from "../../policy/lib/config";
 import { policyCheckCli, ROOT, synth, synthCli, tmpDir } from "../support/helpers";
@@ -49,8 +49,33 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
       "resource-budget: /maxRequestShare must be number",
     ]);
     assert.deepEqual(packConfigProblems({ "arm64-images": "sometimes" }), [
-      'parsing enforcement level for "arm64-images": "sometimes" is not a valid enforcement level',
+      'parsing enforcement level for "arm64-images": "sometimes" is not a valid enforcement level (advisory, mandatory, remediate, disabled)',
     ]);
+    assert.match(
+      packConfigProblems({ "arm64-images": { enforcementLevel: "advisry" } })[0],
+      /"advisry" is not a valid enforcement level \(advisory, .*\); did you mean "advisory"\?$/,
+    );
+  });
+
+  it("warns of what the engine accepts but ignores: a key naming no policy, a setting no schema declares", () => {
+    assert.deepEqual(packConfigWarnings(JSON.parse(fs.readFileSync(EXAMPLE, "utf8"))), []);
+    assert.deepEqual(
+      packConfigWarnings({ all: "advisory", environments: {}, "arm64-images": "mandatory" }),
+      [],
+    );
+    const w = packConfigWarnings({
+      "grafana-replicas-share-no-stat": "advisory",
+      "resource-budget": { maxRequestShar: 0.7, enforcementLevel: "mandatory" },
+    });
+    assert.equal(w.length, 2, w.join("\n"));
+    assert.match(
+      w[0],
+      /^"grafana-replicas-share-no-stat" names no policy of this pack, so the engine ignores it; did you mean "grafana-replicas-share-no-state"\?/,
+    );
+    assert.match(
+      w[1],
+      /^resource-budget: "maxRequestShar" is not one of its settings \(maxRequestShare, nodePools, and enforcementLevel\), so the engine ignores it; did you mean "maxRequestShare"\?$/,
+    );
   });
 
   it("a null default must state its type: {type: null} would reject every real value", () => {
@@ -70,6 +95,20 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     const r = await policyCheckCli([exp, "--config", bad]);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /production-data-protected: \/production must be boolean,null/);
+  });
+
+  it("policy:check prints the warnings on stderr, naming the file, and judges as before", async () => {
+    const dir = tmpDir("packcfg");
+    const exp = path.join(dir, "pi.json");
+    fs.writeFileSync(exp, JSON.stringify((await synth("pi")).export));
+    const cfg = path.join(dir, "typo.json");
+    fs.writeFileSync(cfg, JSON.stringify({ "arm64-image": "advisory" }));
+    const r = await policyCheckCli([exp, "--config", cfg]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /typo\.json: warning: "arm64-image" names no policy of this pack.*did you mean "arm64-images"\?/,
+    );
   });
 
   it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 naming the file, without a stack", async () => {
