@@ -231,10 +231,16 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The known name closest to a mistyped one, when it is close enough to be the likely intent (at
- * most a third of its letters differ, or one contains the other); undefined otherwise, so a
- * "did you mean" is never a wild guess.
+ * most a third of its letters differ, or, unless `spelling` is set, one contains the other);
+ * undefined otherwise, so a "did you mean" is never a wild guess. `spelling` is for names where a
+ * longer name holding a known one is a name of its own (a chart's `podAnnotations` beside
+ * `annotations`), so only a misspelling counts.
  */
-export function closestMatch(name: string, known: readonly string[]): string | undefined {
+export function closestMatch(
+  name: string,
+  known: readonly string[],
+  { spelling = false }: { spelling?: boolean } = {},
+): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of known) {
@@ -243,6 +249,7 @@ export function closestMatch(name: string, known: readonly string[]): string | u
   }
   if (best === undefined) return undefined;
   const contains =
+    !spelling &&
     name.length >= 3 &&
     (best.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(best.toLowerCase()));
   return bestDistance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) || contains

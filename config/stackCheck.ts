@@ -1,4 +1,11 @@
+import * as fs from "fs";
+import * as path from "path";
 import { z } from "zod";
+import { chartFacts, defaultRenderCacheDir, saveChartFacts } from "../synth/render/chartFacts";
+import { chartCacheDir } from "../synth/render/helm";
+import type { ChartKeys } from "./chartKeys";
+import { CHART_KEY_NOTE, chartValueProblems, pinnedChart } from "./chartValueCheck";
+import { projectRoot } from "./paths";
 import {
   cliStackConfigIssues,
   propertyPath,
@@ -119,6 +126,26 @@ function describeCliIssue(
   }
 }
 
+/** The stack's `chartValues` as the schema took them (valid: a map per chart name). */
+const readChartValues = (raw: Record<string, unknown>) =>
+  (raw.chartValues ?? {}) as Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * The keys of a pinned chart from its archive in the chart cache, through the render's cache of
+ * chart facts (synth/render/chartFacts.ts): an unchanged archive is not read again, in this run or
+ * the next. Undefined when the archive is not there (the check never pulls; the render names it).
+ */
+function chartKeysOf(chart: string): ChartKeys | undefined {
+  const pin = pinnedChart(chart);
+  const root = projectRoot(__dirname);
+  const archive = pin && path.join(chartCacheDir(root), `${chart}-${pin.version}.tgz`);
+  if (!archive || !fs.existsSync(archive)) return undefined;
+  const cache = defaultRenderCacheDir(root);
+  const keys = chartFacts(archive, cache).keys;
+  saveChartFacts(cache);
+  return keys;
+}
+
 /** Top-level keys the schema requires (neither optional nor defaulted). */
 const isRequired = (key: string) => {
   const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
@@ -158,8 +185,13 @@ export function checkedStackConfig(
       else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
     }
   }
-  const blocking = [...broken].filter(isRequired);
   const notes: string[] = [];
+  const chartKeyProblems = broken.has("chartValues")
+    ? []
+    : chartValueProblems(readChartValues(raw), chartKeysOf, PROJECT);
+  problems.push(...chartKeyProblems);
+  if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
+  const blocking = [...broken].filter(isRequired);
   let cfg: StackConfig | undefined;
   if (blocking.length > 0) {
     notes.push(
