@@ -68,9 +68,12 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   switch (issue.code) {
     case "unrecognized_keys": {
       const shape = knownKeysAt(issue.path, input);
-      // The closest known key when one is close; the whole list only when it is short.
-      const listed =
-        shape.length > 0 && shape.length <= 8
+      // The closest known key when one is close; the map's own word on its keys when it has one
+      // (a schema's description: chartValues names its charts); else the whole list when it is short.
+      const described = schemaAt(issue.path, input)?.description;
+      const listed = described
+        ? `, ${described}`
+        : shape.length > 0 && shape.length <= 8
           ? `; expected one of: ${shape.join(", ")}`
           : shape.length > 8
             ? " (every key: docs/reference/configuration.md)"

@@ -116,3 +116,20 @@ describe("config: chartValues keys are checked against the pinned charts (config
     assert.deepEqual(run(dir), []);
   });
 });
+
+describe("config: an unknown chart under chartValues (config/chartValues.ts)", function () {
+  this.timeout(30000);
+
+  it("names its line and the chart names, and sends Mimir to the stack's mimir keys", () => {
+    const { dir, lines } = withChartValues({ mimir: { replicas: 2 } });
+    const r = run(dir);
+    assert.equal(r.length, 1, r.map((p) => p.problem).join("\n"));
+    assert.match(
+      r[0].problem,
+      new RegExp(
+        `^${P("chartValues.mimir")}: unknown key, expected a chart name: loki \\| alloy \\| grafana .* \\(docs/reference/versions\\.md\\), and Mimir is none: it runs as the program's own StatefulSet, set by the stack's mimir keys`,
+      ),
+    );
+    assert.equal(r[0].line, lineOf(lines, "mimir", lineOf(lines, P("chartValues"))));
+  });
+});
