@@ -89,6 +89,17 @@ function phaseHint(raw: Record<string, unknown>): string {
     : `\`pulumi config set phase ${last}\` for a fresh install (nothing to migrate), or \`pulumi config set phase ${first}\` to take over a running kube-prometheus-stack (docs/reference/phases.md)`;
 }
 
+/**
+ * Pulumi.yaml's description of an object key as a form to quote mid-sentence: its variants and
+ * keys, without the closing "Every key: docs/reference/configuration.md." (the message points
+ * there once) or a closing period.
+ */
+export function declaredShape(description: string): string {
+  return description
+    .replace(/\s*Every key: docs\/reference\/configuration\.md\.?\s*$/, "")
+    .replace(/\.\s*$/, "");
+}
+
 /** A CLI-stage problem in the schema's terms: the key, its expected form and example, what was found. */
 function describeCliIssue(
   i: CliIssue,
@@ -100,15 +111,19 @@ function describeCliIssue(
   const secret = (SECRET_KEYS as readonly string[]).includes(i.key);
   const declared = project.config[i.key]?.description;
   const form = expectedForm([i.key], "string");
-  // An object's form is best said by Pulumi.yaml's description of it (its variants and keys).
-  const expected = form.startsWith("an object") && declared ? `an object: ${declared}` : form;
+  // An object's form is best said by Pulumi.yaml's description of it (its variants and keys),
+  // with its pointer to the docs said once, here, and no period inside the sentence.
+  const expected =
+    form.startsWith("an object") && declared
+      ? `an object: ${declaredShape(declared)} (every key: docs/reference/configuration.md)`
+      : form;
   switch (i.kind) {
     case "missing": {
       const head = `${at}: required (Pulumi.yaml gives it no default), expected ${expected}`;
       if (i.key === "phase") return `${head}, e.g. ${phaseHint(raw)}, got nothing`;
       const leaves = leafCommands(i.key);
       if (leaves)
-        return `${head}, got nothing; write it in the stack file (every key: docs/reference/configuration.md), or set it a key at a time with --path (a plain \`pulumi config set ${i.key}\` stores text, not an object): ${leaves.map((c) => `\`${c}\``).join(", ")}`;
+        return `${head}, got nothing; write it in the stack file, or set it a key at a time with --path (a plain \`pulumi config set ${i.key}\` stores text, not an object): ${leaves.map((c) => `\`${c}\``).join(", ")}`;
       const schema = rawSchema.shape[i.key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
       const example =
         schema instanceof z.ZodEnum
