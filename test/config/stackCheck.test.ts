@@ -130,6 +130,34 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
     assert.equal(bad.problems.length, alone.problems.length + 1, bad.problems.join("\n"));
   });
 
+  it("a bad value inside a key leaves its siblings to the rules between keys, and a note names it", () => {
+    const r = problems(
+      stackFile((c) => {
+        c[P("loki")] = {
+          ...c[P("loki")],
+          mode: "SingleBinary",
+          replicas: 1,
+          replicationFactor: 3,
+          retention: "7days",
+        };
+      }),
+    );
+    assert.ok(
+      r.problems.some((p) => p.startsWith(`${P("loki.retention")}: expected a duration`)),
+      r.problems.join("\n"),
+    );
+    assert.ok(
+      r.problems.some((p) =>
+        p.startsWith(`${P("loki.replicationFactor")}: expected at most loki.replicas (1)`),
+      ),
+      r.problems.join("\n"),
+    );
+    assert.ok(
+      r.notes.some((n) => n.includes(`ran with ${P("loki.retention")} at its default`)),
+      r.notes.join("\n"),
+    );
+  });
+
   it("a broken required key stops only the rules between keys, and a note says so", () => {
     const r = problems(stackFile((c) => (c[P("phase")] = "kps-removd")));
     assert.match(
