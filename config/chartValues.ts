@@ -11,6 +11,13 @@ import { versions } from "../model/versions";
 /** The chart names `chartValues` takes, in model/versions.ts order. */
 export const CHART_NAMES = Object.values(versions.charts).map((c) => c.chart);
 
+/*
+ * What an unknown key under `chartValues` is told (config/errors.ts reads a map's description for
+ * its unknown keys): the chart names, and that Mimir, the one component without a chart, is set by
+ * the stack's own `mimir` keys.
+ */
+const UNKNOWN_CHART = `expected a chart name: ${CHART_NAMES.join(" | ")} (docs/reference/versions.md), and Mimir is none: it runs as the program's own StatefulSet, set by the stack's mimir keys (docs/reference/configuration.md)`;
+
 export const chartValues = z
   .object(
     Object.fromEntries(
@@ -21,4 +28,5 @@ export const chartValues = z
       ]),
     ),
   )
-  .strict();
+  .strict()
+  .describe(UNKNOWN_CHART);

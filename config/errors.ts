@@ -68,9 +68,12 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   switch (issue.code) {
     case "unrecognized_keys": {
       const shape = knownKeysAt(issue.path, input);
-      // The closest known key when one is close; the whole list only when it is short.
-      const listed =
-        shape.length > 0 && shape.length <= 8
+      // The closest known key when one is close; the map's own word on its keys when it has one
+      // (a schema's description: chartValues names its charts); else the whole list when it is short.
+      const described = schemaAt(issue.path, input)?.description;
+      const listed = described
+        ? `, ${described}`
+        : shape.length > 0 && shape.length <= 8
           ? `; expected one of: ${shape.join(", ")}`
           : shape.length > 8
             ? " (every key: docs/reference/configuration.md)"
@@ -101,6 +104,9 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
       return `${at}: expected one of ${issue.options.map(String).join(" | ")}, got ${describe(found)}${
         typeof found === "string" ? didYouMean(found, issue.options.map(String)) : ""
       }`;
+    case "invalid_union":
+      // zod's own "Invalid input" names no form: the union's variants do.
+      return `${at}: expected ${expectedForm(issue.path, "a value", found, input)}, got ${describe(found)}`;
     case "too_small":
       return `${at}: expected ${issue.type === "array" ? "at least" : "a value >="} ${issue.minimum}${
         issue.type === "array" ? " entries" : ""
@@ -177,8 +183,8 @@ export function expectedForm(
   let schema = schemaAt(path, input);
   // Nothing given: the key's own check of empty text names the form (its reason, about "", dropped).
   if (schema && found === undefined && zodType === "string") {
-    const m = schema.safeParse("").error?.issues.find((i) => i.code === "custom")?.message;
-    if (m?.startsWith("expected ")) return m.slice("expected ".length).replace(/ \(it [^()]*\)$/, "");
+    const m = ownForm(schema.safeParse("").error?.issues);
+    if (m) return m.replace(/ \(it [^()]*\)$/, "");
   }
   // A number where text is wanted: what the key's own check says of it as text names the form.
   const scalar =
@@ -188,11 +194,12 @@ export function expectedForm(
   if (schema && scalar !== undefined) {
     const asText = schema.safeParse(scalar);
     if (!asText.success) {
-      const m = asText.error.issues.find((i) => i.code === "custom")?.message;
-      if (m?.startsWith("expected ")) return m.slice("expected ".length);
+      const m = ownForm(asText.error.issues);
+      if (m) return m;
     } else if (typeof found !== "string" && zodType === "string") return `text (quote it: "${scalar}")`;
   }
   while (schema instanceof z.ZodEffects) schema = schema._def.schema as z.ZodTypeAny;
+  if (schema instanceof z.ZodUnion) return (schema.options as z.ZodTypeAny[]).map(formOf).join(", or ");
   if (schema instanceof z.ZodEnum) return `one of ${(schema.options as string[]).join(" | ")}`;
   if (schema instanceof z.ZodBoolean) return "true or false";
   if (schema instanceof z.ZodNumber) return "a number, like 3";
@@ -200,6 +207,35 @@ export function expectedForm(
   if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion)
     return "an object (YAML: `key: value` lines; every key: docs/reference/configuration.md)";
   return zodType === "string" ? "text" : zodType;
+}
+
+/**
+ * The form a key's own check names when it refuses a value (a refinement's or a pattern's message
+ * "expected host:port like ..."), without the "expected ".
+ */
+function ownForm(issues: z.ZodIssue[] | undefined): string | undefined {
+  const m = issues?.find((i) => i.code === "custom" || i.code === "invalid_string")?.message;
+  return m?.startsWith("expected ") ? m.slice("expected ".length) : undefined;
+}
+
+/**
+ * The form of a schema said in words, for a union's variants: a literal's value, an enum's values,
+ * a list and the form of its items, a pattern's own message, else the plain type.
+ */
+function formOf(t: z.ZodTypeAny): string {
+  const s = unwrap(t);
+  if (s instanceof z.ZodLiteral) return JSON.stringify(s.value);
+  if (s instanceof z.ZodEnum) return `one of ${(s.options as string[]).join(" | ")}`;
+  if (s instanceof z.ZodArray)
+    return `a list (YAML: one \`- item\` per line), each ${formOf(s.element as z.ZodTypeAny)}`;
+  if (s instanceof z.ZodString) {
+    const own = (s._def.checks as { message?: string }[]).find((c) => c.message?.startsWith("expected "));
+    return own?.message?.slice("expected ".length) ?? "text";
+  }
+  if (s instanceof z.ZodBoolean) return "true or false";
+  if (s instanceof z.ZodNumber) return "a number";
+  if (s instanceof z.ZodObject) return "an object";
+  return s._def.typeName?.replace(/^Zod/, "").toLowerCase() ?? "a value";
 }
 
 /** Known keys at a path (the variant its value selects, for a union), for "did you mean" on typos. */
@@ -231,10 +267,16 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The known name closest to a mistyped one, when it is close enough to be the likely intent (at
- * most a third of its letters differ, or one contains the other); undefined otherwise, so a
- * "did you mean" is never a wild guess.
+ * most a third of its letters differ, or, unless `spelling` is set, one contains the other);
+ * undefined otherwise, so a "did you mean" is never a wild guess. `spelling` is for names where a
+ * longer name holding a known one is a name of its own (a chart's `podAnnotations` beside
+ * `annotations`), so only a misspelling counts.
  */
-export function closestMatch(name: string, known: readonly string[]): string | undefined {
+export function closestMatch(
+  name: string,
+  known: readonly string[],
+  { spelling = false }: { spelling?: boolean } = {},
+): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of known) {
@@ -243,6 +285,7 @@ export function closestMatch(name: string, known: readonly string[]): string | u
   }
   if (best === undefined) return undefined;
   const contains =
+    !spelling &&
     name.length >= 3 &&
     (best.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(best.toLowerCase()));
   return bestDistance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) || contains

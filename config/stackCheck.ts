@@ -1,4 +1,11 @@
+import * as fs from "fs";
+import * as path from "path";
 import { z } from "zod";
+import { chartFacts, defaultRenderCacheDir, saveChartFacts } from "../synth/render/chartFacts";
+import { chartCacheDir } from "../synth/render/helm";
+import type { ChartKeys } from "./chartKeys";
+import { CHART_KEY_NOTE, chartValueProblems, pinnedChart } from "./chartValueCheck";
+import { projectRoot } from "./paths";
 import {
   cliStackConfigIssues,
   propertyPath,
@@ -82,6 +89,17 @@ function phaseHint(raw: Record<string, unknown>): string {
     : `\`pulumi config set phase ${last}\` for a fresh install (nothing to migrate), or \`pulumi config set phase ${first}\` to take over a running kube-prometheus-stack (docs/reference/phases.md)`;
 }
 
+/**
+ * Pulumi.yaml's description of an object key as a form to quote mid-sentence: its variants and
+ * keys, without the closing "Every key: docs/reference/configuration.md." (the message points
+ * there once) or a closing period.
+ */
+export function declaredShape(description: string): string {
+  return description
+    .replace(/\s*Every key: docs\/reference\/configuration\.md\.?\s*$/, "")
+    .replace(/\.\s*$/, "");
+}
+
 /** A CLI-stage problem in the schema's terms: the key, its expected form and example, what was found. */
 function describeCliIssue(
   i: CliIssue,
@@ -93,15 +111,19 @@ function describeCliIssue(
   const secret = (SECRET_KEYS as readonly string[]).includes(i.key);
   const declared = project.config[i.key]?.description;
   const form = expectedForm([i.key], "string");
-  // An object's form is best said by Pulumi.yaml's description of it (its variants and keys).
-  const expected = form.startsWith("an object") && declared ? `an object: ${declared}` : form;
+  // An object's form is best said by Pulumi.yaml's description of it (its variants and keys),
+  // with its pointer to the docs said once, here, and no period inside the sentence.
+  const expected =
+    form.startsWith("an object") && declared
+      ? `an object: ${declaredShape(declared)} (every key: docs/reference/configuration.md)`
+      : form;
   switch (i.kind) {
     case "missing": {
       const head = `${at}: required (Pulumi.yaml gives it no default), expected ${expected}`;
       if (i.key === "phase") return `${head}, e.g. ${phaseHint(raw)}, got nothing`;
       const leaves = leafCommands(i.key);
       if (leaves)
-        return `${head}, got nothing; write it in the stack file (every key: docs/reference/configuration.md), or set it a key at a time with --path (a plain \`pulumi config set ${i.key}\` stores text, not an object): ${leaves.map((c) => `\`${c}\``).join(", ")}`;
+        return `${head}, got nothing; write it in the stack file, or set it a key at a time with --path (a plain \`pulumi config set ${i.key}\` stores text, not an object): ${leaves.map((c) => `\`${c}\``).join(", ")}`;
       const schema = rawSchema.shape[i.key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
       const example =
         schema instanceof z.ZodEnum
@@ -119,6 +141,85 @@ function describeCliIssue(
   }
 }
 
+/** The stack's `chartValues` as the schema took them (valid: a map per chart name). */
+const readChartValues = (raw: Record<string, unknown>) =>
+  (raw.chartValues ?? {}) as Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * The keys of a pinned chart from its archive in the chart cache, through the render's cache of
+ * chart facts (synth/render/chartFacts.ts): an unchanged archive is not read again, in this run or
+ * the next. Undefined when the archive is not there (the check never pulls; the render names it).
+ */
+function chartKeysOf(chart: string): ChartKeys | undefined {
+  const pin = pinnedChart(chart);
+  const root = projectRoot(__dirname);
+  const archive = pin && path.join(chartCacheDir(root), `${chart}-${pin.version}.tgz`);
+  if (!archive || !fs.existsSync(archive)) return undefined;
+  const cache = defaultRenderCacheDir(root);
+  const keys = chartFacts(archive, cache).keys;
+  saveChartFacts(cache);
+  return keys;
+}
+
+/** A key path as the problems name it: `loki.retention`, `nodePools[1].name`. */
+const pathText = (path: (string | number)[]) =>
+  path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+
+/**
+ * `raw` without what the schema refuses, for the rules between keys: each refused value removed
+ * where it sits (a bad `loki.retention` goes, `loki.replicas` and `loki.replicationFactor` stay and
+ * are still checked against each other), so it takes its default. Where removing it leaves its
+ * top-level key still refused (a required leaf, an item of a list), the whole key goes, as do the
+ * keys in `brokenKeys` (refused by the Pulumi CLI's rules). `whole` names the keys gone whole,
+ * `leaves` the paths removed inside kept keys.
+ */
+function repairedRaw(
+  raw: Record<string, unknown>,
+  brokenKeys: string[],
+): { repaired: Record<string, unknown>; whole: Set<string>; leaves: string[] } {
+  const repaired = structuredClone(raw);
+  const whole = new Set(brokenKeys);
+  const leaves = new Set<string>();
+  const drop = (k: string) => {
+    whole.add(k);
+    delete repaired[k];
+  };
+  brokenKeys.forEach(drop);
+  const kept = () => [...leaves].filter((l) => !whole.has(l.split(/[.[]/)[0]));
+  // A second round cuts whole keys only: what a cut leaf leaves refused cannot be mended below.
+  for (let round = 0; ; round++) {
+    const parsed = rawSchema.safeParse(repaired);
+    if (parsed.success) return { repaired, whole, leaves: kept() };
+    const paths = parsed.error.issues.flatMap((i) =>
+      i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path],
+    );
+    // A refusal of the whole config (no key to cut), or of keys already cut (a required key
+    // missing), cannot be repaired further.
+    if (paths.every((p) => p.length > 0 && !(String(p[0]) in repaired)) || paths.some((p) => p.length === 0))
+      return { repaired, whole, leaves: kept() };
+    for (const path of paths) {
+      const above = path.slice(0, -1);
+      // A list item's key is never cut out (the list would shift): its top-level key goes.
+      const parent = round === 0 && above.length > 0 ? valueAt(repaired, above) : undefined;
+      if (isPlainMap(parent) && !above.some((p) => typeof p === "number")) {
+        delete parent[String(path[path.length - 1])];
+        leaves.add(pathText(path));
+      } else drop(String(path[0]));
+    }
+  }
+}
+
+const isPlainMap = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The value at a key path of the raw config. */
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let cur: unknown = root;
+  for (const p of path)
+    cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
+  return cur;
+}
+
 /** Top-level keys the schema requires (neither optional nor defaulted). */
 const isRequired = (key: string) => {
   const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
@@ -127,8 +228,9 @@ const isRequired = (key: string) => {
 
 /**
  * The stack's config from its file, or a ConfigError listing every problem of all three stages.
- * The rules between keys run with each broken key left to its default; when a key without a
- * default is broken they cannot run, and a note says so.
+ * The rules between keys run with each refused value left to its default (the value alone where
+ * its key's other values still parse, {@link repairedRaw}), and a note names those values; when a
+ * key without a default is refused they cannot run, and a note says so.
  */
 export function checkedStackConfig(
   projectDir: string,
@@ -158,15 +260,32 @@ export function checkedStackConfig(
       else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
     }
   }
-  const blocking = [...broken].filter(isRequired);
   const notes: string[] = [];
+  const chartKeyProblems = broken.has("chartValues")
+    ? []
+    : chartValueProblems(readChartValues(raw), chartKeysOf, PROJECT);
+  problems.push(...chartKeyProblems);
+  if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
+  const { repaired, whole, leaves } = repairedRaw(
+    raw,
+    cli.issues.filter((i) => broken.has(i.key)).map((i) => i.key),
+  );
+  const blocking = [...whole].filter(isRequired);
   let cfg: StackConfig | undefined;
   if (blocking.length > 0) {
     notes.push(
       `(the rules between keys, config/resolve.ts, are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
     );
   } else {
-    const repaired = Object.fromEntries(Object.entries(raw).filter(([k]) => !broken.has(k)));
+    // Said, so a rule's silence is not read as a pass: which values the rules could not see.
+    const defaulted = [
+      ...leaves,
+      ...[...whole].filter((k) => rawSchema.shape[k as keyof typeof rawSchema.shape]),
+    ];
+    if (defaulted.length > 0)
+      notes.push(
+        `(the rules between keys, config/resolve.ts, ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
+      );
     try {
       cfg = parseStackConfig(repaired, stack, env, { allowAbsentSecrets: opts.allowAbsentSecrets });
     } catch (e) {

@@ -248,6 +248,8 @@ export interface StackFile {
   secureProblems: SecureProblem[];
   /** The file's top-level keys that are no field of a stack file, which the CLI ignores. */
   strayKeys: string[];
+  /** Why `encryptionsalt` is unusable ({@link encryptionSaltProblem}); the rest is still judged. */
+  saltProblem?: string;
 }
 
 /**
@@ -387,16 +389,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     : doc.secretsprovider && doc.encryptedkey
       ? "kms"
       : "service";
-  // manager.go symmetricCrypterFromPhraseAndState: v1:<base64 salt>:<"pulumi" encrypted as v1:...>.
-  const salt = String(doc.encryptionsalt ?? "");
-  const [version, saltB64] = salt.split(":", 2);
-  const check = salt.split(":").slice(2).join(":");
-  if (
-    doc.encryptionsalt &&
-    (version !== "v1" || b64Bytes(saltB64) <= 0 || ciphertextProblem(check, "passphrase"))
-  ) {
-    throw new CliConfigError(`${file}: encryptionsalt is not of the form v1:<salt>:<v1 ciphertext>`);
-  }
+  const saltProblem = doc.encryptionsalt ? encryptionSaltProblem(String(doc.encryptionsalt)) : undefined;
   const values = new Map<string, StackValue>();
   const secure = new Set<string>();
   const secureProblems: SecureProblem[] = [];
@@ -412,7 +405,33 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     if (value.secure) secure.add(key);
   }
   const strayKeys = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
-  return { file, provider, values, secure, secureProblems, strayKeys };
+  return { file, provider, values, secure, secureProblems, strayKeys, saltProblem };
+}
+
+/**
+ * Why the CLI cannot use a passphrase stack's `encryptionsalt`, or undefined when its form is
+ * right (manager.go symmetricCrypterFromPhraseAndState: v1:<base64 salt>:<the text "pulumi"
+ * encrypted as v1:<base64 12-byte nonce>:<base64 ciphertext of at least 16 bytes>>, crypt.go
+ * symmetricCrypter). Names the part that is wrong, never the value.
+ */
+export function encryptionSaltProblem(salt: string): string | undefined {
+  const [version, saltB64, ...rest] = salt.split(":");
+  const [checkVersion, nonce, sealed] = rest;
+  const wrong =
+    version !== "v1"
+      ? `a version ${JSON.stringify(version)}, not v1`
+      : b64Bytes(saltB64 ?? "") <= 0
+        ? "a salt that is not base64"
+        : rest.length !== 3 || checkVersion !== "v1"
+          ? `a check of ${rest.length} part${rest.length === 1 ? "" : "s"} where v1:<nonce>:<ciphertext> is three`
+          : b64Bytes(nonce) !== 12
+            ? `a check whose nonce is ${b64Bytes(nonce) < 0 ? "not base64" : `${b64Bytes(nonce)} bytes, not 12`}`
+            : b64Bytes(sealed) < 16
+              ? `a check whose ciphertext is ${b64Bytes(sealed) < 0 ? "not base64" : `${b64Bytes(sealed)} bytes, under the 16 of its tag`}`
+              : undefined;
+  return wrong
+    ? `encryptionsalt: expected v1:<base64 salt>:v1:<base64 12-byte nonce>:<base64 ciphertext of at least 16 bytes> (the passphrase's salt and check, as \`pulumi stack init --secrets-provider passphrase\` writes it; restore the line from version control), got ${wrong}`
+    : undefined;
 }
 
 /** `formatMissingKeys`: 'a', 'b' and 'c' (sorted when more than one). */
@@ -583,6 +602,10 @@ export function cliStackConfigIssues(
         message: `${propertyPath(key, at)}: expected a secret (\`${setSecretCommand(key, at, project.name)}\`), got a plain value in the stack file (not shown; anyone who reads the file has it)`,
       });
   }
+  // An unusable salt stops the CLI before any value is decrypted (its crypter comes first); the
+  // values' own forms are judged all the same, and the config beside them.
+  if (stackFile.saltProblem)
+    issues.unshift({ key: "encryptionsalt", kind: "secure", message: stackFile.saltProblem });
   // Every undecryptable value, after the CLI's own checks; the key stays (a placeholder stands in),
   // so the rest of the stack is still judged.
   for (const p of stackFile.secureProblems) {

@@ -1,11 +1,13 @@
 /**
  * The first of rendering's three caches: what rendering needs to know of each chart archive (its
- * digest and the API versions its templates test), read once and kept in `<render cache>/charts.json`.
+ * digest and the API versions its templates test), and the keys the chart reads (for the check of
+ * a stack's `chartValues`, config/chartValues.ts), read once and kept in `<render cache>/charts.json`.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
+import { chartKeys, type ChartKeys } from "../../config/chartKeys";
 
 /** What rendering needs to know of one chart archive. */
 export interface ChartFacts {
@@ -18,9 +20,11 @@ export interface ChartFacts {
    */
   literals: string[];
   dynamic: boolean;
+  /** The keys of the chart's values and the names its templates use (config/chartKeys.ts). */
+  keys: ChartKeys;
 }
 /** Bumped when what {@link scanChart} learns changes, so facts from an older scan are never read. */
-const CHART_FACTS_FORMAT = 1;
+const CHART_FACTS_FORMAT = 2;
 /** Facts by archive path, each with the stat they were read under (size, mtime, ctime, inode). */
 type ChartFactsFile = Record<string, { stat: string; facts: ChartFacts }>;
 const chartFactsByDir = new Map<string, { entries: ChartFactsFile; dirty: boolean }>();
@@ -33,13 +37,15 @@ function statKey(file: string): string {
 /** Reads the archive: its digest and, inside the gzipped tar, the capability tests of its templates. */
 function scanChart(archive: string): ChartFacts {
   const bytes = fs.readFileSync(archive);
-  const text = zlib.gunzipSync(bytes).toString("latin1");
+  const tar = zlib.gunzipSync(bytes);
+  const text = tar.toString("latin1");
   const uses = text.match(/APIVersions/g)?.length ?? 0;
   const literals = [...text.matchAll(/APIVersions\.Has\s+"([^"]+)"/g)].map((m) => m[1]);
   return {
     digest: crypto.createHash("sha256").update(bytes).digest("hex"),
     literals: [...new Set(literals)].sort(),
     dynamic: uses !== literals.length,
+    keys: chartKeys(tar),
   };
 }
 
@@ -73,6 +79,11 @@ export function chartFacts(archive: string, cacheDir: string | false): ChartFact
   store.entries[file] = { stat, facts };
   store.dirty = true;
   return facts;
+}
+
+/** The render cache when none is given: `HOMELAB_RENDER_CACHE`, else `.cache/render` of the project. */
+export function defaultRenderCacheDir(root: string): string {
+  return process.env.HOMELAB_RENDER_CACHE ?? path.join(root, ".cache", "render");
 }
 
 /** Writes what {@link chartFacts} learned to the render cache. */

@@ -9,11 +9,10 @@
  * CustomResourceDefinition resources), found by rendering until the set stops growing. Pulumi's
  * provider (pulumi-kubernetes provider/pkg/provider/helm_release.go) asks the live cluster instead.
  */
-import * as path from "path";
 import { projectRoot } from "../../config/paths";
 import type { StackExport } from "../synthesize";
 import { crdApiVersions, rawCrdApiVersions, readHints, writeHints } from "./apiVersions";
-import { chartFacts, saveChartFacts, type ChartFacts } from "./chartFacts";
+import { chartFacts, defaultRenderCacheDir, saveChartFacts, type ChartFacts } from "./chartFacts";
 import {
   chartArchive,
   chartCacheDir,
@@ -55,10 +54,7 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   const o = {
     helm,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
-    cacheDir:
-      opts.cacheDir === undefined
-        ? (process.env.HOMELAB_RENDER_CACHE ?? path.join(root, ".cache", "render"))
-        : opts.cacheDir,
+    cacheDir: opts.cacheDir === undefined ? defaultRenderCacheDir(root) : opts.cacheDir,
   };
   const concurrency = opts.concurrency ?? Number.MAX_SAFE_INTEGER;
   const releases = exp.deployment.resources.filter((r) => r.custom && r.type === RELEASE_TYPE);

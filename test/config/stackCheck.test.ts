@@ -130,6 +130,62 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
     assert.equal(bad.problems.length, alone.problems.length + 1, bad.problems.join("\n"));
   });
 
+  it("a bad value inside a key leaves its siblings to the rules between keys, and a note names it", () => {
+    const r = problems(
+      stackFile((c) => {
+        c[P("loki")] = {
+          ...c[P("loki")],
+          mode: "SingleBinary",
+          replicas: 1,
+          replicationFactor: 3,
+          retention: "7days",
+        };
+      }),
+    );
+    assert.ok(
+      r.problems.some((p) => p.startsWith(`${P("loki.retention")}: expected a duration`)),
+      r.problems.join("\n"),
+    );
+    assert.ok(
+      r.problems.some((p) =>
+        p.startsWith(`${P("loki.replicationFactor")}: expected at most loki.replicas (1)`),
+      ),
+      r.problems.join("\n"),
+    );
+    assert.ok(
+      r.notes.some((n) => n.includes(`ran with ${P("loki.retention")} at its default`)),
+      r.notes.join("\n"),
+    );
+  });
+
+  it("a malformed encryptionsalt is named with its line and real form, beside the file's other problems", () => {
+    const dir = stackFile((c) => (c[P("loki")].retention = "7days"));
+    const file = path.join(dir, "Pulumi.s.yaml");
+    // A 9-byte nonce: the form v1:<salt>:v1:<nonce>:<ciphertext> is there, the check's sizes are not.
+    fs.writeFileSync(
+      file,
+      `encryptionsalt: v1:Zm9vYmFy:v1:abcdefabcdef:deadbeef\n${fs.readFileSync(file, "utf8")}`,
+    );
+    let error: ConfigError | undefined;
+    try {
+      checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, String(e));
+      error = e;
+    }
+    assert.ok(error, "the run fails");
+    const i = error.problems.findIndex((p) => p.startsWith("encryptionsalt: "));
+    assert.equal(
+      error.problems[i],
+      "encryptionsalt: expected v1:<base64 salt>:v1:<base64 12-byte nonce>:<base64 ciphertext of at least 16 bytes> (the passphrase's salt and check, as `pulumi stack init --secrets-provider passphrase` writes it; restore the line from version control), got a check whose nonce is 9 bytes, not 12",
+    );
+    assert.deepEqual([error.places[i]?.file, error.places[i]?.line], [file, 1]);
+    assert.ok(
+      error.problems.some((p) => p.startsWith(`${P("loki.retention")}: expected a duration`)),
+      error.problems.join("\n"),
+    );
+  });
+
   it("a broken required key stops only the rules between keys, and a note says so", () => {
     const r = problems(stackFile((c) => (c[P("phase")] = "kps-removd")));
     assert.match(

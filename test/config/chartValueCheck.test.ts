@@ -1,0 +1,135 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { ConfigError } from "../../config/errors";
+import { PROJECT } from "../../config/resolve";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * `chartValues` keys checked against the pinned charts' own keys (config/chartValueCheck.ts,
+ * config/chartKeys.ts): Helm ignores a key no template reads, so a misspelt override would
+ * silently do nothing. A probable typo is reported like any config problem, with its file, line
+ * and closest key; a key of a map the chart leaves to the user is never one.
+ */
+const P = (k: string) => `${PROJECT}:${k}`;
+
+/** A project directory holding staging's stack file with `chartValues`, and that file's lines. */
+function withChartValues(values: Record<string, unknown>): { dir: string; lines: string[] } {
+  const dir = tmpDir("chart-values");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+  doc.config[P("chartValues")] = values;
+  const text = stringify(doc);
+  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), text);
+  return { dir, lines: text.split("\n") };
+}
+
+/** Each problem of one run with the line it is placed at. */
+function run(dir: string): { problem: string; line?: number }[] {
+  try {
+    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.problems.map((problem, i) => ({ problem, line: e.places[i]?.line }));
+  }
+}
+
+/** The 1-based line of the first line at or after `after` that starts (indented) with `key:`. */
+function lineOf(lines: string[], key: string, after = 0): number {
+  const i = lines.findIndex((l, n) => n >= after && l.trimStart().startsWith(`${key}:`));
+  assert.ok(i >= 0, `${key} in the file`);
+  return i + 1;
+}
+
+describe("config: chartValues keys are checked against the pinned charts (config/chartValueCheck.ts)", function () {
+  this.timeout(60000);
+
+  it("each misspelt key is named with its file line, the chart's expected keys and the closest one", () => {
+    const { dir, lines } = withChartValues({
+      grafana: {
+        replicsa: 2,
+        persistance: { enabled: false },
+        "grafana.ini": { databse: { type: "postgres" } },
+      },
+      loki: { singleBinray: { replicas: 1 } },
+    });
+    const r = run(dir);
+    const cv = lineOf(lines, P("chartValues"));
+    const expected: [string, string, number][] = [
+      ["grafana.replicsa", "grafana.replicas", lineOf(lines, "replicsa", cv)],
+      ["grafana.persistance", "grafana.persistence", lineOf(lines, "persistance", cv)],
+      ["grafana.grafana.ini.databse", "grafana.grafana.ini.database", lineOf(lines, "databse", cv)],
+      ["loki.singleBinray", "loki.singleBinary", lineOf(lines, "singleBinray", cv)],
+    ];
+    assert.equal(r.length, expected.length, r.map((p) => p.problem).join("\n"));
+    for (const [key, near, line] of expected) {
+      const hit = r.find((p) => p.problem.startsWith(`${P(`chartValues.${key}`)}: unknown key`));
+      assert.ok(hit, `${key} in\n${r.map((p) => p.problem).join("\n")}`);
+      assert.match(hit.problem, /Helm would ignore it/);
+      assert.match(hit.problem, /expected a key its values\.yaml or templates name \(`helm show values /);
+      assert.ok(hit.problem.includes(`got "${key.split(".").pop()}"`), hit.problem);
+      assert.ok(hit.problem.endsWith(`; did you mean chartValues.${near}?`), hit.problem);
+      assert.equal(hit.line, line, `${key}: line`);
+    }
+  });
+
+  it("reports chart typos in the same run as the stack's other problems", () => {
+    const { dir } = withChartValues({ grafana: { replicsa: 2 } });
+    const file = path.join(dir, "Pulumi.s.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    doc.config[P("loki")].retention = 7;
+    fs.writeFileSync(file, stringify(doc));
+    const r = run(dir).map((p) => p.problem);
+    assert.ok(
+      r.some((p) => p.startsWith(P("chartValues.grafana.replicsa"))),
+      r.join("\n"),
+    );
+    assert.ok(
+      r.some((p) => p.startsWith(P("loki.retention"))),
+      r.join("\n"),
+    );
+  });
+
+  it("keys of maps the chart leaves to the user, and valid nested keys, are not reported", () => {
+    const { dir } = withChartValues({
+      grafana: {
+        // Grafana's own sections and keys: the chart writes grafana.ini whole.
+        "grafana.ini": {
+          "auth.generic_oauth": { enabled: true },
+          analytics: { check_for_plugin_updates: false },
+        },
+        podAnnotations: { "example.com/anything": "x", replicsa: "y" },
+        persistence: { enabled: false },
+      },
+      loki: { singleBinary: { replicas: 1 }, loki: { limits_config: { max_query_series: 1000 } } },
+    });
+    assert.deepEqual(run(dir), []);
+  });
+
+  it("keeps a key the user's own templated values read", () => {
+    const { dir } = withChartValues({
+      grafana: { replicsa: 2, extraObjects: ["{{ .Values.replicsa }}"] },
+    });
+    assert.deepEqual(run(dir), []);
+  });
+});
+
+describe("config: an unknown chart under chartValues (config/chartValues.ts)", function () {
+  this.timeout(30000);
+
+  it("names its line and the chart names, and sends Mimir to the stack's mimir keys", () => {
+    const { dir, lines } = withChartValues({ mimir: { replicas: 2 } });
+    const r = run(dir);
+    assert.equal(r.length, 1, r.map((p) => p.problem).join("\n"));
+    assert.match(
+      r[0].problem,
+      new RegExp(
+        `^${P("chartValues.mimir")}: unknown key, expected a chart name: loki \\| alloy \\| grafana .* \\(docs/reference/versions\\.md\\), and Mimir is none: it runs as the program's own StatefulSet, set by the stack's mimir keys`,
+      ),
+    );
+    assert.equal(r[0].line, lineOf(lines, "mimir", lineOf(lines, P("chartValues"))));
+  });
+});

@@ -1,0 +1,62 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { ConfigError } from "../../config/errors";
+import { PROJECT } from "../../config/resolve";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * Every problem names the form its key expects, once: a union's variants (never zod's bare
+ * "Invalid input"), a pattern's own example whether the value is wrong or missing, and an object's
+ * keys with one pointer to the docs.
+ */
+const P = (k: string) => `${PROJECT}:${k}`;
+
+/** The problems of one run over staging's stack file, edited. */
+function problems(edit: (config: Record<string, any>) => void): string[] {
+  const dir = tmpDir("expected-forms");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+  edit(doc.config);
+  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), stringify(doc));
+  try {
+    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.problems;
+  }
+}
+
+describe("config: each problem says the form its key expects (config/errors.ts, config/stackCheck.ts)", function () {
+  this.timeout(30000);
+
+  it("a value none of a union's variants takes gets the variants' forms", () => {
+    const r = problems((c) => (c[P("grafana")] = { ...(c[P("grafana")] ?? {}), dashboardNamespaces: 5 }));
+    assert.deepEqual(r, [
+      `${P("grafana.dashboardNamespaces")}: expected "all", or a list (YAML: one \`- item\` per line), each a namespace name like "cert-manager", got number 5`,
+    ]);
+  });
+
+  it("a missing key with a pattern gets the same form as a wrong one", () => {
+    const receiver = { name: "mail", type: "email", to: "a@example.net", from: "b@example.net" };
+    const missing = problems((c) => (c[P("alerting")] = { receivers: [receiver] }));
+    const wrong = problems((c) => (c[P("alerting")] = { receivers: [{ ...receiver, smarthost: "nope" }] }));
+    const form = 'expected host:port like "smtp.example.net:587"';
+    assert.deepEqual(missing, [`${P("alerting.receivers[0].smarthost")}: required, ${form}, got nothing`]);
+    assert.deepEqual(wrong, [`${P("alerting.receivers[0].smarthost")}: ${form}, got string "nope"`]);
+  });
+
+  it("a missing object names its keys and points to the docs once, in one sentence", () => {
+    const [p] = problems((c) => delete c[P("objectStore")]);
+    assert.match(p, /^homelab-observability:objectStore: required .*expected an object: \{type: minio, /);
+    assert.equal(p.split("docs/reference/configuration.md").length - 1, 1, p);
+    assert.ok(!/\.\s*,/.test(p), `no period before a comma: ${p}`);
+    assert.match(
+      p,
+      /\{type: filesystem\} \(every key: docs\/reference\/configuration\.md\), got nothing; write it/,
+    );
+  });
+});
