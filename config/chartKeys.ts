@@ -100,30 +100,6 @@ function withTemplatePaths(tree: KeyTree, paths: string[][]): KeyTree {
 }
 
 /**
- * The sections of Grafana's own config (grafana/grafana conf/defaults.ini): the grafana chart
- * writes `grafana.ini` whole into grafana.ini, so its keys are Grafana's, not the chart's, and
- * its values.yaml names only a few. A section's keys are left unchecked (Grafana has hundreds).
- */
-export const GRAFANA_INI_SECTIONS = [
-  ...["paths", "server", "database", "remote_cache", "dataproxy", "analytics", "security"],
-  ...["security.encryption", "snapshots", "dashboards", "datasources", "users", "auth"],
-  ...["auth.anonymous", "auth.github", "auth.gitlab", "auth.google", "auth.grafananet"],
-  ...["auth.grafana_com", "auth.azuread", "auth.okta", "auth.generic_oauth", "auth.basic"],
-  ...["auth.proxy", "auth.jwt", "auth.ldap", "aws", "azure", "rbac", "smtp", "emails", "log"],
-  ...["log.console", "log.file", "log.syslog", "log.frontend", "quota", "unified_alerting"],
-  ...["unified_alerting.screenshots", "unified_alerting.reserved_labels", "alerting"],
-  ...["annotations", "annotations.dashboard", "annotations.api", "explore", "help", "profile"],
-  ...["news", "query_history", "metrics", "metrics.environment_info", "metrics.graphite"],
-  ...["grafana_net", "grafana_com", "tracing.jaeger", "tracing.opentelemetry"],
-  ...["tracing.opentelemetry.jaeger", "tracing.opentelemetry.otlp", "external_image_storage"],
-  ...["external_image_storage.s3", "external_image_storage.webdav", "external_image_storage.gcs"],
-  ...["external_image_storage.azure_blob", "external_image_storage.local", "rendering"],
-  ...["panels", "plugins", "live", "plugin.grafana-image-renderer", "enterprise"],
-  ...["feature_toggles", "date_formats", "expressions", "geomap", "storage", "search"],
-  ...["unified_storage", "public_dashboards", "feature_management", "auth.extended_jwt"],
-];
-
-/**
  * The keys of a chart archive (the gzip already undone): each chart directory's values.yaml laid
  * under the key its parent names it by (Chart.yaml `dependencies`: alias, else name), then the
  * paths its templates use.
@@ -170,11 +146,6 @@ export function chartKeys(tar: Buffer): ChartKeys {
         for (const m of text.matchAll(/\.([A-Za-z_][\w-]*)|"([^"\s{}]+)"/g)) words.add(m[1] ?? m[2]);
       }
     const tree = withTemplatePaths(own, paths);
-    const name = (safeYaml(files.get(`${dir}/Chart.yaml`)) as { name?: string } | undefined)?.name;
-    if (name === "grafana")
-      tree["grafana.ini"] = mergeTrees(tree["grafana.ini"] || {}, {
-        ...Object.fromEntries(GRAFANA_INI_SECTIONS.map((s) => [s, 0])),
-      });
     for (const prefix of prefixes.get(dir) ?? []) {
       const placed = prefix.reduceRight<KeyTree>((acc, k) => ({ [k]: acc }), tree);
       values = mergeTrees(values, placed) || {};

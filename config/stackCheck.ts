@@ -1,11 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
 import { z } from "zod";
-import { chartFacts, defaultRenderCacheDir, saveChartFacts } from "../synth/render/chartFacts";
-import { chartCacheDir } from "../synth/render/helm";
 import type { ChartKeys } from "./chartKeys";
-import { CHART_KEY_NOTE, chartValueProblems, pinnedChart } from "./chartValueCheck";
-import { projectRoot } from "./paths";
+import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
 import {
   cliStackConfigIssues,
   propertyPath,
@@ -145,22 +140,6 @@ function describeCliIssue(
 const readChartValues = (raw: Record<string, unknown>) =>
   (raw.chartValues ?? {}) as Record<string, Record<string, unknown> | undefined>;
 
-/**
- * The keys of a pinned chart from its archive in the chart cache, through the render's cache of
- * chart facts (synth/render/chartFacts.ts): an unchanged archive is not read again, in this run or
- * the next. Undefined when the archive is not there (the check never pulls; the render names it).
- */
-function chartKeysOf(chart: string): ChartKeys | undefined {
-  const pin = pinnedChart(chart);
-  const root = projectRoot(__dirname);
-  const archive = pin && path.join(chartCacheDir(root), `${chart}-${pin.version}.tgz`);
-  if (!archive || !fs.existsSync(archive)) return undefined;
-  const cache = defaultRenderCacheDir(root);
-  const keys = chartFacts(archive, cache).keys;
-  saveChartFacts(cache);
-  return keys;
-}
-
 /** A key path as the problems name it: `loki.retention`, `nodePools[1].name`. */
 const pathText = (path: (string | number)[]) =>
   path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
@@ -236,7 +215,16 @@ export function checkedStackConfig(
   projectDir: string,
   stack: string,
   env: Record<string, string | undefined>,
-  opts: { allowAbsentSecrets?: boolean; overrides?: Record<string, string> } = {},
+  opts: {
+    allowAbsentSecrets?: boolean;
+    overrides?: Record<string, string>;
+    /**
+     * A pinned chart's keys, for the chartValues check (config/chartValueCheck.ts); without it the
+     * check does not run. The offline synthesis hands it the chart cache's archives
+     * (synth/render/chartFacts.ts pinnedChartKeys): charts are the renderer's, a room above this one.
+     */
+    chartKeys?: (chart: string) => ChartKeys | undefined;
+  } = {},
 ): { cfg: StackConfig; config: Record<string, string>; secretKeys: string[]; file: string } {
   const cli = cliStackConfigIssues(projectDir, stack);
   Object.assign(cli.config, opts.overrides ?? {});
@@ -261,9 +249,10 @@ export function checkedStackConfig(
     }
   }
   const notes: string[] = [];
-  const chartKeyProblems = broken.has("chartValues")
-    ? []
-    : chartValueProblems(readChartValues(raw), chartKeysOf, PROJECT);
+  const chartKeyProblems =
+    broken.has("chartValues") || !opts.chartKeys
+      ? []
+      : chartValueProblems(readChartValues(raw), opts.chartKeys, PROJECT);
   problems.push(...chartKeyProblems);
   if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
   const { repaired, whole, leaves } = repairedRaw(

@@ -1,3 +1,4 @@
+import { pinnedChartKeys } from "./render/chartFacts";
 import * as pulumi from "@pulumi/pulumi";
 import { absentSecrets, PROJECT } from "../config/resolve";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
@@ -76,6 +77,7 @@ export function readStackConfig(
   } = checkedStackConfig(projectDir, stack, env, {
     allowAbsentSecrets: true,
     overrides,
+    chartKeys: pinnedChartKeys,
   });
   const placeholders: string[] = [];
   for (const { key } of absentSecrets(parsed, env)) {

@@ -8,6 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import { chartKeys, type ChartKeys } from "../../config/chartKeys";
+import { pinnedChart } from "../../config/chartValueCheck";
+import { projectRoot } from "../../config/paths";
+import { chartCacheDir } from "./helm";
 
 /** What rendering needs to know of one chart archive. */
 export interface ChartFacts {
@@ -24,7 +27,8 @@ export interface ChartFacts {
   keys: ChartKeys;
 }
 /** Bumped when what {@link scanChart} learns changes, so facts from an older scan are never read. */
-const CHART_FACTS_FORMAT = 2;
+// 3: grafana.ini's keys are the user's (no list of Grafana's sections: not readable at 12.3.1 here).
+const CHART_FACTS_FORMAT = 3;
 /** Facts by archive path, each with the stat they were read under (size, mtime, ctime, inode). */
 type ChartFactsFile = Record<string, { stat: string; facts: ChartFacts }>;
 const chartFactsByDir = new Map<string, { entries: ChartFactsFile; dirty: boolean }>();
@@ -101,4 +105,21 @@ export function saveChartFacts(cacheDir: string | false): void {
 /** The API versions among `all` that the chart's templates can observe. */
 export function relevantApiVersions(facts: ChartFacts, all: string[]): string[] {
   return facts.dynamic ? all : all.filter((a) => facts.literals.includes(a));
+}
+
+/**
+ * The keys of a pinned chart from its archive in the chart cache, through these chart facts: an
+ * unchanged archive is not read again, in this run or the next. Undefined when the archive is not
+ * there (the check never pulls; the render names it). What the offline synthesis hands the stack
+ * file's chartValues check (config/stackCheck.ts).
+ */
+export function pinnedChartKeys(chart: string): ChartKeys | undefined {
+  const pin = pinnedChart(chart);
+  const root = projectRoot(__dirname);
+  const archive = pin && path.join(chartCacheDir(root), `${chart}-${pin.version}.tgz`);
+  if (!archive || !fs.existsSync(archive)) return undefined;
+  const cache = defaultRenderCacheDir(root);
+  const keys = chartFacts(archive, cache).keys;
+  saveChartFacts(cache);
+  return keys;
 }

@@ -5,6 +5,7 @@ import { parse, stringify } from "yaml";
 import { ConfigError } from "../../config/errors";
 import { PROJECT } from "../../config/resolve";
 import { checkedStackConfig } from "../../config/stackCheck";
+import { readStackConfig } from "../../synth/synthesize";
 import { ROOT, tmpDir } from "../support/helpers";
 
 /*
@@ -26,10 +27,10 @@ function withChartValues(values: Record<string, unknown>): { dir: string; lines:
   return { dir, lines: text.split("\n") };
 }
 
-/** Each problem of one run with the line it is placed at. */
+/** Each problem of one run of the offline synthesis' config check, with the line it is placed at. */
 function run(dir: string): { problem: string; line?: number }[] {
   try {
-    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+    readStackConfig(dir, "s", {}, {});
     return [];
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
@@ -52,7 +53,6 @@ describe("config: chartValues keys are checked against the pinned charts (config
       grafana: {
         replicsa: 2,
         persistance: { enabled: false },
-        "grafana.ini": { databse: { type: "postgres" } },
       },
       loki: { singleBinray: { replicas: 1 } },
     });
@@ -61,7 +61,6 @@ describe("config: chartValues keys are checked against the pinned charts (config
     const expected: [string, string, number][] = [
       ["grafana.replicsa", "grafana.replicas", lineOf(lines, "replicsa", cv)],
       ["grafana.persistance", "grafana.persistence", lineOf(lines, "persistance", cv)],
-      ["grafana.grafana.ini.databse", "grafana.grafana.ini.database", lineOf(lines, "databse", cv)],
       ["loki.singleBinray", "loki.singleBinary", lineOf(lines, "singleBinray", cv)],
     ];
     assert.equal(r.length, expected.length, r.map((p) => p.problem).join("\n"));
@@ -107,6 +106,14 @@ describe("config: chartValues keys are checked against the pinned charts (config
       loki: { singleBinary: { replicas: 1 }, loki: { limits_config: { max_query_series: 1000 } } },
     });
     assert.deepEqual(run(dir), []);
+  });
+
+  it("runs where charts are handed in (the offline synthesis), not in the config room alone", () => {
+    const { dir } = withChartValues({ grafana: { replicsa: 2 } });
+    assert.equal(run(dir).length, 1);
+    // The config room cannot read charts (test/project/layout.test.ts): verify and the other
+    // callers without a chart source judge the rest of the file.
+    assert.doesNotThrow(() => checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true }));
   });
 
   it("keeps a key the user's own templated values read", () => {
