@@ -1,7 +1,9 @@
 /**
  * The first of rendering's three caches: what rendering needs to know of each chart archive (its
- * digest and the API versions its templates test), and the keys the chart reads (for the check of
- * a stack's `chartValues`, config/chartValues.ts), read once and kept in `<render cache>/charts.json`.
+ * digest and the API versions its templates test), read once and kept in
+ * `<render cache>/charts.json`. Beside it, and only for the check of a stack's `chartValues`
+ * (config/chartValueCheck.ts), the keys a chart reads, by digest in `<render cache>/chart-keys/`:
+ * every render reads charts.json, and the keys are a hundred times its size.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -23,12 +25,10 @@ export interface ChartFacts {
    */
   literals: string[];
   dynamic: boolean;
-  /** The keys of the chart's values and the names its templates use (config/chartKeys.ts). */
-  keys: ChartKeys;
 }
 /** Bumped when what {@link scanChart} learns changes, so facts from an older scan are never read. */
-// 3: grafana.ini's keys are the user's (no list of Grafana's sections: not readable at 12.3.1 here).
-const CHART_FACTS_FORMAT = 3;
+// 4: no longer holding the chart's keys (2 and 3 did; they are in chart-keys/ now).
+const CHART_FACTS_FORMAT = 4;
 /** Facts by archive path, each with the stat they were read under (size, mtime, ctime, inode). */
 type ChartFactsFile = Record<string, { stat: string; facts: ChartFacts }>;
 const chartFactsByDir = new Map<string, { entries: ChartFactsFile; dirty: boolean }>();
@@ -49,7 +49,6 @@ function scanChart(archive: string): ChartFacts {
     digest: crypto.createHash("sha256").update(bytes).digest("hex"),
     literals: [...new Set(literals)].sort(),
     dynamic: uses !== literals.length,
-    keys: chartKeys(tar),
   };
 }
 
@@ -119,7 +118,19 @@ export function pinnedChartKeys(chart: string): ChartKeys | undefined {
   const archive = pin && path.join(chartCacheDir(root), `${chart}-${pin.version}.tgz`);
   if (!archive || !fs.existsSync(archive)) return undefined;
   const cache = defaultRenderCacheDir(root);
-  const keys = chartFacts(archive, cache).keys;
+  const { digest } = chartFacts(archive, cache);
   saveChartFacts(cache);
+  // By digest: an archive's keys never change, and a replaced archive has another digest.
+  const file = path.join(cache, "chart-keys", `${digest}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as ChartKeys;
+  } catch {
+    // Not kept yet (or torn): read the archive.
+  }
+  const keys = chartKeys(zlib.gunzipSync(fs.readFileSync(archive)));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(keys));
+  fs.renameSync(tmp, file);
   return keys;
 }
