@@ -168,7 +168,14 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
       const r = toRes(args);
       const values = chartValues(r, "loki");
       if (!values) return;
-      const t = lokiTopology(values);
+      const t = lokiTopology(values, defaultMode(r));
+      const modes = lokiModes(r);
+      if (!modes.includes(t.mode)) {
+        report(
+          `${label(r)}: values.deploymentMode is "${t.mode}", none of this chart's modes, so it renders no Loki at all (no single binary, no write, read or backend, no distributed target). Set one of ${modes.join(", ")}.`,
+        );
+        return;
+      }
       if (t.rf > t.writers) {
         report(
           `${label(r)}: ${t.rfPath} is ${t.rf} but ${t.writerPaths.join(" + ")} is ${t.writers} (the replicas that take writes in deploymentMode ${t.mode}); pushes fail with "too many unhealthy instances in the ring". Lower the replication factor to at most ${t.writers} or add replicas.`,
@@ -197,13 +204,44 @@ const DISTRIBUTED_TARGETS = [
  * these quotes to each pinned chart's refusal, rendered by Helm.
  */
 function singleBinaryWords(res: Res): { single: string; transitional: string } {
+  return beforeCommunityLine(res)
+    ? { single: "single binary", transitional: "SingleBinary<->SimpleScalable" }
+    : { single: "monolithic", transitional: "Monolithic<->SimpleScalable" };
+}
+
+/** Whether the release runs a loki chart before 12.0 (6.x); an unknown version counts as the newest line. */
+function beforeCommunityLine(res: Res): boolean {
   const raw = String(
     res.props.version ?? /-(\d[\w.+-]*)\.tgz$/.exec(String(res.props.chart ?? ""))?.[1] ?? "",
   );
   const major = Number.parseInt(raw.replace(/^v/, ""), 10);
-  return Number.isFinite(major) && major < 12
-    ? { single: "single binary", transitional: "SingleBinary<->SimpleScalable" }
-    : { single: "monolithic", transitional: "Monolithic<->SimpleScalable" };
+  return Number.isFinite(major) && major < 12;
+}
+
+/**
+ * The chart's default deploymentMode (values.yaml `deploymentMode`): SimpleScalable in 6.49.0 and
+ * 6.55.0, Monolithic in 18.11.0.
+ */
+function defaultMode(res: Res): string {
+  return beforeCommunityLine(res) ? "SimpleScalable" : "Monolithic";
+}
+
+/**
+ * The deploymentModes the chart renders Loki for (templates/_helpers.tpl `loki.deployment.*`):
+ * 6.x knows SingleBinary, SimpleScalable, Distributed and the two transitional modes between them;
+ * 12.0 adds Monolithic and Monolithic<->SimpleScalable (the old names still work). Any other
+ * renders no Loki workload at all. test/policy/loki.test.ts holds this to Helm's render of each
+ * loki archive in the chart cache.
+ */
+export function lokiModes(res: Res): string[] {
+  const modes = [
+    "SingleBinary",
+    "SimpleScalable",
+    "Distributed",
+    "SingleBinary<->SimpleScalable",
+    "SimpleScalable<->Distributed",
+  ];
+  return beforeCommunityLine(res) ? modes : [...modes, "Monolithic", "Monolithic<->SimpleScalable"];
 }
 
 /**
@@ -222,7 +260,7 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
       const r = toRes(args);
       const values = chartValues(r, "loki");
       if (!values) return;
-      const t = lokiTopology(values);
+      const t = lokiTopology(values, defaultMode(r));
       const words = singleBinaryWords(r);
       const scalable = (["write", "read", "backend"] as const).filter((k) => t[k] > 0);
       const distributed = DISTRIBUTED_TARGETS.filter((k) => Number(values[k]?.replicas ?? 0) > 0);

@@ -178,7 +178,11 @@ export function configuredStoreTypes(config: Record<string, any>): string[] | un
  * loki.deployment.isSingleBinary / isScalable / isDistributed): the single binary, the write
  * target, the ingesters in Distributed mode; the transitional modes run both sides on one ring.
  */
-export function lokiTopology(values: any): {
+export function lokiTopology(
+  values: any,
+  /** The chart's own default deploymentMode (SimpleScalable in 6.x, Monolithic from 12.0). */
+  defaultMode = "SimpleScalable",
+): {
   mode: string;
   rf: number;
   rfPath: string;
@@ -191,7 +195,7 @@ export function lokiTopology(values: any): {
   writers: number;
   writerPaths: string[];
 } {
-  const mode = String(values.deploymentMode ?? "SimpleScalable");
+  const mode = String(values.deploymentMode ?? defaultMode);
   // Precedence as Loki applies it: an explicit ingester ring factor, else common; structuredConfig wins over values.
   const candidates: [string, unknown][] = [
     [
@@ -227,7 +231,7 @@ export function lokiTopology(values: any): {
     "SimpleScalable<->Distributed": ["write", "ingester"],
     Distributed: ["ingester"],
   };
-  const parts = sides[mode] ?? ["write"];
+  const parts = sides[mode] ?? [];
   const pathOf = {
     single: "singleBinary",
     write: "write",

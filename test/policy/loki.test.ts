@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { chartCacheDir, helmBinary, runHelm } from "../../synth/render/helm";
 import { failed, type ExportedResource } from "../../policy/evaluate";
+import { lokiModes } from "../../policy/loki";
 import { check, clone, fails, passes, release, res, secret, stackInfo } from "../support/policyCases";
 
 /** Loki values as the program writes them for a one-node SingleBinary with retention (loki chart 6.49). */
@@ -161,12 +162,18 @@ describe("policy (loki): replication factor against the replicas that take write
     v.loki.commonConfig.replication_factor = 2;
     v.singleBinary = { ...v.singleBinary, replicas: 1 };
     await fails(
-      exportOf(v),
+      exportAt(v, "18.11.0"),
       RF,
       /replication_factor is 2 but values\.singleBinary\.replicas is 1 \(the replicas that take writes in deploymentMode Monolithic\)/,
     );
     v.singleBinary.replicas = 2;
-    await passes(exportOf(v), RF);
+    await passes(exportAt(v, "18.11.0"), RF);
+    // 6.x has no Monolithic: the chart renders no Loki for it.
+    await fails(
+      exportAt(v, "6.55.0"),
+      RF,
+      /values\.deploymentMode is "Monolithic", none of this chart's modes/,
+    );
   });
   it("structuredConfig is merged last and wins: its common.replication_factor counts", async () => {
     const v: any = clone(good);
@@ -501,6 +508,41 @@ describe("policy (loki): the deployment-mode refusals quote each Loki chart in t
       assert.ok(helm.includes(quoted(message)), `pack: ${message}\nhelm: ${helm}`);
       const mode = /use deploymentMode "([^"]+)"/.exec(message)?.[1];
       assert.ok(mode && helm.includes(`'${mode}'`), `pack: ${message}\nhelm: ${helm}`);
+    });
+    it(`loki ${version}: the deploymentModes the pack knows are the ones Helm renders Loki for`, async () => {
+      const one = {
+        ...clone(good),
+        singleBinary: { replicas: 1 },
+        write: { replicas: 0 },
+        read: { replicas: 0 },
+      };
+      const candidates = [
+        "Monolithic",
+        "Monolithic<->SimpleScalable",
+        ...lokiModes({ props: { version } } as any),
+        "Bogus",
+      ];
+      for (const mode of [...new Set(candidates)]) {
+        const values = { ...one, deploymentMode: mode };
+        const helm = await runHelm(
+          helmBinary(),
+          ["template", "l", path.join(chartCacheDir(), archive), "-f", "-"],
+          JSON.stringify(values),
+        );
+        // The Loki workloads, not the gateway, the caches or the canary.
+        const loki =
+          /^kind: (StatefulSet|Deployment)\n(?:.*\n){0,3}?  name: "?l(?:oki)?-(?:loki)?(?!.*(cache|gateway|canary))/m.test(
+            helm.stdout,
+          );
+        const refused = (await check(exportAt(values, version), RF)).filter((v) =>
+          /none of this chart's modes/.test(v.message),
+        );
+        assert.equal(
+          refused.length === 0,
+          loki,
+          `${mode}: pack ${refused.length ? "refuses" : "accepts"}, Helm ${loki ? "renders" : "renders no"} Loki`,
+        );
+      }
     });
     it(`loki ${version}: single binary with distributed replicas`, async () => {
       const { message, helm } = await both({ ...clone(good), distributor: { replicas: 1 } });
