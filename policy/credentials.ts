@@ -95,13 +95,28 @@ export function credentialEnvName(name: string): boolean {
   return CREDENTIAL_ENV.test(name) && !ENV_REFERENCE_SUFFIX.test(name);
 }
 
-/** A URL with user info (`scheme://user:password@host`), unless the user info is only references. */
+/**
+ * A user name alone that is a token (GitHub's and GitLab's go there: `https://<token>@host`): 20 or
+ * more URL-safe characters with letters and digits. A user name such as `grafana` is no secret.
+ */
+const TOKEN_LIKE = /^(?=[^]*\d)(?=[^]*[A-Za-z])[\w.~%-]{20,}$/;
+
+/**
+ * A URL whose user info holds a credential: a password (`scheme://user:password@host`) that is not
+ * a reference, or a token as the user (`https://<token>@host`). `postgres://grafana@db/grafana`
+ * names only a user.
+ */
 export function urlWithUserInfo(v: unknown): boolean {
   // No "@", no user info: most values need no regex.
   if (typeof v !== "string" || !v.includes("@")) return false;
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s@]+)@[^\s]/i.exec(v.trim());
   if (!m) return false;
-  return !m[1].split(":").every((part) => part === "" || REFERENCE.test(part));
+  const colon = m[1].indexOf(":");
+  if (colon >= 0) {
+    const password = m[1].slice(colon + 1);
+    return password !== "" && !REFERENCE.test(password);
+  }
+  return TOKEN_LIKE.test(m[1]) && !REFERENCE.test(m[1]);
 }
 
 /** A reference sibling that is set: a non-empty Secret name, or a reference object. */

@@ -61,6 +61,24 @@ describe("policy (credentials): references pass", () => {
     passes(references(), P));
 });
 
+describe("policy (credentials): a URL's user info is a credential when it holds a password or a token", () => {
+  const withUrl = (value: string) => [release("grafana", { "grafana.ini": { database: { url: value } } })];
+  it("a user name alone passes (postgres://grafana@db/grafana)", () =>
+    passes(withUrl("postgres://grafana@pg.db.svc:5432/grafana"), P));
+  it("an empty or referenced password passes", async () => {
+    await passes(withUrl("postgres://grafana:@pg:5432/g"), P);
+    await passes(withUrl("postgres://grafana:${DB_PASSWORD}@pg:5432/g"), P);
+  });
+  it("a password fails", () =>
+    fails(withUrl("postgres://grafana:s3cret@pg:5432/g"), P, /database\.url is a URL with user info/));
+  it("a token as the user fails (https://<token>@host)", () =>
+    fails(
+      withUrl("https://ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/o/r"),
+      P,
+      /is a URL with user info/,
+    ));
+});
+
 describe("policy (credentials): every shape a credential hides in", () => {
   const cases: [string, () => ReturnType<typeof res>[], RegExp][] = [
     [
