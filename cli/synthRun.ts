@@ -36,6 +36,7 @@ import {
 } from "../synth/report";
 import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
 import { didYouMean } from "../config/errors";
+import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { projectRoot, stackNames } from "../config/paths";
 import { runningOverrides } from "../change/runningConfig";
 import { internalErrorText } from "./internalError";
@@ -284,6 +285,7 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
       `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,
     );
   }
+  if (result.uncheckedCharts.length > 0) err(`${stack}: ${uncheckedChartsNote(result.uncheckedCharts)}`);
   const resources = result.export.deployment.resources;
   const file = path.join(args.out, `${stack}.json`);
   // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.

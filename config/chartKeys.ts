@@ -10,9 +10,9 @@ import { parse } from "yaml";
 
 /**
  * A level of a chart's values: each key maps to the level below it, or to 0 when what is below is
- * not checked key by key: a scalar, a list, an empty map (`podAnnotations: {}`), or a map the
- * templates use whole (`toYaml .Values.resources`, `range .Values.x`, `index .Values "grafana.ini"`),
- * whose keys are whatever the user writes.
+ * not checked key by key: a scalar, a list, an empty map (`podAnnotations: {}`), a map the
+ * templates write out or range over whole (`toYaml .Values.resources`, `range .Values.x`), or a
+ * path the templates read that has no default map, whose keys are whatever the user writes.
  */
 export interface KeyTree {
   [key: string]: KeyTree | 0;
@@ -22,8 +22,6 @@ export interface KeyTree {
 export interface ChartKeys {
   /** The chart's values, as far as they are known key by key. */
   values: KeyTree;
-  /** Every name the templates use (field names after a dot, quoted words): a key they read is among them. */
-  words: string[];
 }
 
 /** The files of a gzipped tar that `want` selects, by path (ustar, GNU long names and pax paths). */
@@ -66,36 +64,104 @@ function mergeTrees(a: KeyTree | 0 | undefined, b: KeyTree | 0): KeyTree | 0 {
   return out;
 }
 
+/** One use of a values path by a template: the keys on the way, and whether its end is used whole. */
+export interface TemplateUse {
+  path: string[];
+  /** Written out or iterated as it is (`toYaml`, `tpl`, `range`): its keys are the user's. */
+  whole: boolean;
+}
+
+// Functions that write a value out as it is: whatever keys a map has end up in the manifest.
+const WRITES = String.raw`(?:toYaml|toJson|toPrettyJson|toRawJson|tpl)`;
+// A reference: `.Values.a.b` (also `$.Values`, `$root.Values`), `$var.a.b`, `.a.b`, `$var` or `.`.
+const REF = /(?:(\$\w*)|(?<![\w)\]]))((?:\.[A-Za-z_][\w-]*)+)|(\$\w+)|(?<![\w)\]])\.(?![\w.])/g;
+
 /**
- * The value paths a template uses: `.Values.a.b` (also `$.Values`, `$root.Values`) and
- * `index .Values.a "b" "c"`, each as the keys on the way. The path's end is used whole.
+ * The value paths a template uses, each as the keys on the way: `.Values.a.b` (also `$.Values`,
+ * `$root.Values`); a variable assigned a values path (`$c := .Values.singleBinary`, then
+ * `$c.replicas`); the dot inside `with .Values.a` (`.b`); and literal keys read by `index`, `dig`,
+ * `hasKey` and `set`. A use is whole when it is written out (`toYaml`, `tpl`, `toJson`) or ranged
+ * over: only then are the map's keys the user's. A map merely tested or passed on (`hasKey`,
+ * `include`, a variable) keeps the keys its default and the reads under it name.
  */
-export function templatePaths(text: string): string[][] {
-  const out: string[][] = [];
-  const chain = /\$?\w*\.Values((?:\.[A-Za-z_]\w*)*)((?:\s+"[^"]+")*)/g;
-  for (const m of text.matchAll(chain)) {
-    const fields = m[1].split(".").filter(Boolean);
-    const before = text.slice(Math.max(0, (m.index ?? 0) - 7), m.index);
-    const quoted = /index\s*\(?\s*$/.test(before) ? [...m[2].matchAll(/"([^"]+)"/g)].map((q) => q[1]) : [];
-    out.push([...fields, ...quoted]);
+export function templateUses(text: string): TemplateUse[] {
+  const out: TemplateUse[] = [];
+  const vars = new Map<string, string[][]>();
+  // What `.` is in each open block: a values path, or undefined (the root, a range element, a define's argument).
+  const dots: (string[] | undefined)[] = [undefined];
+  for (const action of text.matchAll(/\{\{-?([\s\S]*?)-?\}\}/g)) {
+    const body = action[1].trim();
+    if (body.startsWith("/*")) continue;
+    const dot = dots[dots.length - 1];
+    const refs: { at: number; end: number; paths: string[][] }[] = [];
+    // Quoted text blanked out (same length): a literal such as "app.kubernetes.io/name" is no path.
+    const code = body.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, (q) => `"${" ".repeat(q.length - 2)}"`);
+    for (const m of code.matchAll(REF)) {
+      const paths = resolve(m, dot, vars);
+      if (paths.length > 0) refs.push({ at: m.index ?? 0, end: (m.index ?? 0) + m[0].length, paths });
+    }
+    for (const r of refs) {
+      const before = body.slice(0, r.at);
+      const after = body.slice(r.end);
+      const whole =
+        new RegExp(String.raw`(?:${WRITES}|range)\s*\(?\s*$`).test(before) ||
+        /range\s+(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*$/.test(before) ||
+        new RegExp(String.raw`^\s*(?:\|\s*default\s+[^|]*)?\|\s*${WRITES}\b`).test(after);
+      // Literal keys read below the path: `index P "a" "b"`, `hasKey P "a"`, `set P "a"`, `dig "a" "b" d P`.
+      const lit = (s: string) => [...s.matchAll(/"([^"]*)"/g)].map((q) => q[1]);
+      let tail: string[] = [];
+      const follows = /^((?:\s+"[^"]+")+)/.exec(after)?.[1];
+      if (follows && /(?:index|hasKey|set|unset|get|pluck)\s*\(?\s*$/.test(before))
+        tail = /(?:hasKey|set|unset|get)\s*\(?\s*$/.test(before) ? lit(follows).slice(0, 1) : lit(follows);
+      const dig = /dig((?:\s+"[^"]*")+)\s+(?:"[^"]*"|\S+)\s*$/.exec(before);
+      if (dig) tail = lit(dig[1]).filter(Boolean);
+      for (const p of r.paths) out.push({ path: [...p, ...tail], whole: whole && tail.length === 0 });
+    }
+    // Variables: `$x := <values path>` (or `=`), by name across the file.
+    const assign = /^(?:(?:with|if)\s+)?(\$\w+)\s*:?=\s*/.exec(body);
+    const rhs = refs.find((r) => r.at === (assign ?? /^with\s+/.exec(body))?.[0].length);
+    if (assign && rhs) vars.set(assign[1], [...(vars.get(assign[1]) ?? []), ...rhs.paths]);
+    // Blocks: `with P` makes `.` P inside; `range`, `define` and `block` make it something else.
+    const word = /^(\w+)/.exec(body)?.[1];
+    if (word === "end") {
+      if (dots.length > 1) dots.pop();
+    } else if (word === "with") dots.push(rhs?.paths[0]);
+    else if (word === "if") dots.push(dot);
+    else if (word === "range" || word === "define" || word === "block") dots.push(undefined);
   }
   return out;
 }
 
-/** `tree` with every path the templates use whole made a leaf, and every key on the way known. */
-function withTemplatePaths(tree: KeyTree, paths: string[][]): KeyTree {
-  for (const p of paths) {
-    if (p.length === 0) continue;
+/** The values paths a reference stands for (none when it is not one). */
+function resolve(m: RegExpMatchArray, dot: string[] | undefined, vars: Map<string, string[][]>): string[][] {
+  const [, variable, fields, bare] = m;
+  if (bare !== undefined) return vars.get(bare) ?? [];
+  if (fields === undefined) return dot ? [dot] : [];
+  const names = fields.split(".").filter(Boolean);
+  if (names[0] === "Values" && (variable === undefined || !vars.has(variable))) return [names.slice(1)];
+  if (variable !== undefined) return (vars.get(variable) ?? []).map((p) => [...p, ...names]);
+  return dot ? [[...dot, ...names]] : [];
+}
+
+/**
+ * `tree` with the keys each use reads known, and free-form (a leaf) where the chart leaves the
+ * keys to the user: a path used whole, or one whose end has no default map to check against. A map
+ * with a default that is only read, tested or passed on keeps its default's keys and the reads
+ * under it. Longer paths go first, so a bare read of a map does not hide the reads below it.
+ */
+function withTemplateUses(tree: KeyTree, uses: TemplateUse[]): KeyTree {
+  const walk = (p: string[], end: (level: KeyTree, key: string) => void) => {
     let level = tree;
     for (const [i, k] of p.entries()) {
-      if (i === p.length - 1) level[k] = 0;
-      else {
-        const next = level[k];
-        if (next === 0) break;
-        level = level[k] = next ?? {};
-      }
+      if (i === p.length - 1) return end(level, k);
+      const next = level[k];
+      if (next === 0) return;
+      level = level[k] = next ?? {};
     }
-  }
+  };
+  const sorted = uses.filter((u) => u.path.length > 0).sort((a, b) => b.path.length - a.path.length);
+  for (const u of sorted) walk(u.path, (level, k) => void (level[k] ??= 0));
+  for (const u of sorted) if (u.whole) walk(u.path, (level, k) => void (level[k] = 0));
   return tree;
 }
 
@@ -136,22 +202,19 @@ export function chartKeys(tar: Buffer): ChartKeys {
   // A template belongs to the deepest chart directory holding it: `.Values` is that chart's.
   const owner = (file: string) => dirs.filter((d) => file.startsWith(`${d}/`)).pop();
   let values: KeyTree = {};
-  const words = new Set<string>();
   for (const dir of dirs) {
     const own = treeOf(safeYaml(files.get(`${dir}/values.yaml`))) || {};
-    const paths: string[][] = [];
+    const uses: TemplateUse[] = [];
     for (const [name, text] of files)
-      if (owner(name) === dir && (name.startsWith(`${dir}/templates/`) || name.endsWith(".tpl"))) {
-        paths.push(...templatePaths(text));
-        for (const m of text.matchAll(/\.([A-Za-z_][\w-]*)|"([^"\s{}]+)"/g)) words.add(m[1] ?? m[2]);
-      }
-    const tree = withTemplatePaths(own, paths);
+      if (owner(name) === dir && (name.startsWith(`${dir}/templates/`) || name.endsWith(".tpl")))
+        uses.push(...templateUses(text));
+    const tree = withTemplateUses(own, uses);
     for (const prefix of prefixes.get(dir) ?? []) {
       const placed = prefix.reduceRight<KeyTree>((acc, k) => ({ [k]: acc }), tree);
       values = mergeTrees(values, placed) || {};
     }
   }
-  return { values, words: [...words].sort() };
+  return { values };
 }
 
 /** A YAML document, or undefined when it is absent or not YAML Helm could read either. */

@@ -1,6 +1,5 @@
 import { versions } from "../model/versions";
 import type { ChartKeys, KeyTree } from "./chartKeys";
-import { closestMatch } from "./errors";
 
 /*
  * The stack's `chartValues` checked against the pinned charts' own keys (chartKeys.ts): a key
@@ -19,12 +18,12 @@ const textsOf = (v: unknown): string[] =>
   typeof v === "string" ? [v] : isMap(v) || Array.isArray(v) ? Object.values(v).flatMap(textsOf) : [];
 
 /**
- * The probable typos among the `chartValues` keys: a key is one when (a) the chart's default
- * values lack it at its level, (b) no template of the chart names it (nor any text of the user's
- * own values for the chart, such as a `tpl` string reading `.Values.<key>`), and (c) a known key
- * of that level is one misspelling away from it (config/errors.ts closestMatch, spelling only).
+ * The probable typos among the `chartValues` keys: a key is one when (a) neither the chart's
+ * default values nor the value paths its templates read have it at its level (chartKeys.ts), (b)
+ * no text of the user's own values for the chart reads it (a `tpl` string reading
+ * `.Values.<key>`), and (c) a known key of that level is a misspelling of it ({@link misspelling}).
  * Levels the chart leaves to the user (an empty default like `podAnnotations: {}`, a map its
- * templates use whole like grafana.ini's sections) have no known keys, so nothing there is one.
+ * templates write out whole like grafana.ini's sections) have no known keys, so nothing there is one.
  *
  * Each is an error (exit 2) like any unknown key of the stack's own: Helm ignores a key no template
  * reads, so the override silently does nothing. The three conditions together leave hardly a false
@@ -41,7 +40,6 @@ export function chartValueProblems(
   for (const [chart, user] of Object.entries(values)) {
     const keys = user && Object.keys(user).length > 0 ? keysOf(chart) : undefined;
     if (!user || !keys) continue;
-    const words = new Set(keys.words);
     const own = textsOf(user).join("\n");
     const pin = pinnedChart(chart);
     const walk = (at: string[], given: Record<string, unknown>, level: KeyTree) => {
@@ -51,10 +49,8 @@ export function chartValueProblems(
           if (known !== 0 && isMap(v)) walk([...at, key], v, known);
           continue;
         }
-        const named = key.split(/[^\w-]+/).filter(Boolean);
-        if (named.length > 0 && named.every((w) => words.has(w))) continue;
         if (new RegExp(`\\.Values(\\.\\w+)*\\.${key.replace(/[^\w]/g, "\\$&")}\\b`).test(own)) continue;
-        const near = closestMatch(key, Object.keys(level), { spelling: true });
+        const near = misspelling(key, Object.keys(level));
         if (!near) continue;
         const where = ["chartValues", chart, ...at].join(".");
         out.push(
@@ -68,6 +64,48 @@ export function chartValueProblems(
   }
   return out;
 }
+
+/**
+ * The key of `known` that `key` is a misspelling of: at most one edit away (a letter added,
+ * dropped or changed, or two neighbours swapped: Damerau-Levenshtein, case counting), two when
+ * both are at least {@link LONG_KEY} letters long. A looser rule (a third of the letters) sent
+ * `containerSecurityContext` to `podSecurityContext`, a key of another scope six edits away.
+ */
+export function misspelling(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(key, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  if (best === undefined) return undefined;
+  const allowed = Math.min(key.length, best.length) >= LONG_KEY ? 2 : 1;
+  return bestDistance <= allowed ? best : undefined;
+}
+
+/** The length from which a key may be two edits from the one meant (`serviceAccountName`). */
+export const LONG_KEY = 12;
+
+/** Edits from `a` to `b`: insertions, deletions, substitutions and swaps of neighbours. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
+}
+
+/**
+ * Said once when charts with `chartValues` keys had no archive at hand (`--no-render` with an
+ * empty chart cache): their keys went unchecked, which silence would pass off as checked.
+ */
+export const uncheckedChartsNote = (charts: readonly string[]) =>
+  `chartValues keys not checked (no chart archive in the chart cache, HOMELAB_CHART_CACHE): ${charts.join(", ")}`;
 
 /** Said once under the chart keys reported: the way to keep a key the chart itself does not read. */
 export const CHART_KEY_NOTE =

@@ -55,6 +55,8 @@ export interface StackConfigInput {
   secretKeys: string[];
   /** Secrets the stack needs but does not set: offline, placeholders stand in for them. */
   placeholders: string[];
+  /** Charts whose `chartValues` keys went unchecked, their archive not being in the chart cache. */
+  uncheckedCharts: string[];
 }
 
 /**
@@ -70,6 +72,7 @@ export function readStackConfig(
   env: Record<string, string | undefined> = process.env,
 ): StackConfigInput {
   // Every problem of the stack file in one run (config/stackCheck.ts), not the CLI's first.
+  const uncheckedCharts: string[] = [];
   const {
     cfg: parsed,
     config,
@@ -77,7 +80,7 @@ export function readStackConfig(
   } = checkedStackConfig(projectDir, stack, env, {
     allowAbsentSecrets: true,
     overrides,
-    chartKeys: pinnedChartKeys,
+    chartKeys: (chart) => pinnedChartKeys(chart) ?? void uncheckedCharts.push(chart),
   });
   const placeholders: string[] = [];
   for (const { key } of absentSecrets(parsed, env)) {
@@ -97,7 +100,7 @@ export function readStackConfig(
     secretKeys.push(full);
     placeholders.push(full);
   }
-  return { config, secretKeys, placeholders };
+  return { config, secretKeys, placeholders, uncheckedCharts };
 }
 
 /** Raised for a missing stack file or bad arguments (exit code 2, like a config error). */

@@ -2,7 +2,13 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
+import * as zlib from "zlib";
+import { tarFiles } from "../../config/chartKeys";
+import { chartValueProblems, misspelling } from "../../config/chartValueCheck";
 import { ConfigError } from "../../config/errors";
+import { versions } from "../../model/versions";
+import { pinnedChartKeys } from "../../synth/render/chartFacts";
+import { chartCacheDir } from "../../synth/render/helm";
 import { PROJECT } from "../../config/resolve";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { readStackConfig } from "../../synth/synthesize";
@@ -121,6 +127,135 @@ describe("config: chartValues keys are checked against the pinned charts (config
       grafana: { replicsa: 2, extraObjects: ["{{ .Values.replicsa }}"] },
     });
     assert.deepEqual(run(dir), []);
+  });
+});
+
+/** `{a: {b: {c: leaf}}}` for the path a.b.c. */
+const nested = (p: string[], leaf: unknown): Record<string, unknown> =>
+  p.reduceRight<unknown>((acc, k) => ({ [k]: acc }), leaf) as Record<string, unknown>;
+
+/** The refused chartValues keys (`<chart>.<path>`) of a stack file with each of `keys` set. */
+function refused(keys: Record<string, string[]>): string[] {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const [chart, paths] of Object.entries(keys))
+    for (const p of paths) {
+      let level = (values[chart] ??= {});
+      const parts = p.split(".");
+      for (const k of parts.slice(0, -1)) level = (level[k] ??= {}) as Record<string, unknown>;
+      level[parts[parts.length - 1]] = 1;
+    }
+  const { dir } = withChartValues(values);
+  return run(dir).map((r) => /^\S+?:chartValues\.(\S+): unknown key/.exec(r.problem)?.[1] ?? r.problem);
+}
+
+/**
+ * The keys commented out in a chart's values.yaml (`# key: value` under a real or commented key),
+ * each with its path by indentation: keys the chart documents but does not default.
+ */
+function commentedKeys(valuesYaml: string): string[][] {
+  const out: string[][] = [];
+  const open: [number, string][] = [];
+  for (const line of valuesYaml.split("\n")) {
+    const real = /^(\s*)(?:- )?["']?([^\s#"'][^:"']*?)["']?:(\s|$)/.exec(line);
+    const commented = /^(\s*)#+ ?(\s*)([A-Za-z_][\w./-]*):(\s|$)/.exec(line);
+    if (!real && !commented) continue;
+    const indent = real ? real[1].length : commented![1].length + commented![2].length;
+    const key = real ? real[2] : commented![3];
+    while (open.length > 0 && open[open.length - 1][0] >= indent) open.pop();
+    if (!real) out.push([...open.map((o) => o[1]), key]);
+    open.push([indent, key]);
+  }
+  return out;
+}
+
+describe("config: chartValues keys of maps the templates read, test or pass on (config/chartKeys.ts)", function () {
+  this.timeout(60000);
+
+  it("refuses typos under a map a template tests with hasKey, digs in, or assigns to a variable", () => {
+    const typos = {
+      grafana: ["sidecar.dashboards.enabeld"],
+      loki: ["singleBinary.replcas", "singleBinary.podAnnotatons", "loki.comapctor", "lokiCanary.enabeld"],
+      alloy: ["alloy.stabilityLevle"],
+      "victoria-metrics-k8s-stack": ["vmsingle.spce"],
+      "kube-prometheus-stack": ["kubeEtcd.serviceMonitor.intervall"],
+    };
+    assert.deepEqual(
+      refused(typos).sort(),
+      Object.entries(typos)
+        .flatMap(([c, ps]) => ps.map((p) => `${c}.${p}`))
+        .sort(),
+    );
+  });
+
+  it("refuses a typo whose word a template uses elsewhere (`$value.datasource`), not at that level", () => {
+    const typos = {
+      grafana: ["resource.limits", "datasource.x", "service.label.team", "sidecar.datasource.enabled"],
+    };
+    // The misspelt key is refused, not what is under it.
+    assert.deepEqual(refused(typos).sort(), [
+      "grafana.datasource",
+      "grafana.resource",
+      "grafana.service.label",
+      "grafana.sidecar.datasource",
+    ]);
+  });
+
+  it("refuses no key commented out in any pinned chart's values.yaml (keys the chart documents)", () => {
+    let checked = 0;
+    for (const pin of Object.values(versions.charts)) {
+      const keys = pinnedChartKeys(pin.chart);
+      assert.ok(keys, `${pin.chart} ${pin.version} in the chart cache`);
+      const archive = path.join(chartCacheDir(ROOT), `${pin.chart}-${pin.version}.tgz`);
+      const files = tarFiles(zlib.gunzipSync(fs.readFileSync(archive)), (n) =>
+        /^[^/]+\/values\.yaml$/.test(n),
+      );
+      for (const p of commentedKeys([...files.values()][0] ?? "")) {
+        checked++;
+        assert.deepEqual(
+          chartValueProblems({ [pin.chart]: nested(p, "x") }, () => keys, PROJECT),
+          [],
+          p.join("."),
+        );
+      }
+    }
+    assert.ok(checked > 1500, `${checked} commented-out keys`);
+  });
+});
+
+describe("config: a chartValues key is refused only when it is a misspelling (config/chartValueCheck.ts)", () => {
+  it("takes one edit (two neighbours swapped count one), two for long keys, never a key of another scope", () => {
+    assert.equal(misspelling("replcas", ["replicas", "resources"]), "replicas");
+    assert.equal(misspelling("replicsa", ["replicas"]), "replicas");
+    assert.equal(misspelling("enalbed", ["enabled"]), "enabled");
+    assert.equal(misspelling("enbld", ["enabled"]), undefined);
+    assert.equal(misspelling("serviceAcountNme", ["serviceAccountName"]), "serviceAccountName");
+    assert.equal(
+      misspelling("containerSecurityContext", ["podSecurityContext", "securityContext"]),
+      undefined,
+    );
+  });
+
+  it("does not send alertmanager's containerSecurityContext to podSecurityContext", () => {
+    assert.deepEqual(refused({ alertmanager: ["containerSecurityContext"] }), []);
+  });
+});
+
+describe("config: chartValues keys without a chart archive at hand (synth/synthesize.ts)", function () {
+  this.timeout(30000);
+  const saved = process.env.HOMELAB_CHART_CACHE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.HOMELAB_CHART_CACHE;
+    else process.env.HOMELAB_CHART_CACHE = saved;
+  });
+
+  it("names the charts whose keys went unchecked, once each", () => {
+    process.env.HOMELAB_CHART_CACHE = tmpDir("empty-charts");
+    const { dir } = withChartValues({
+      grafana: { replicsa: 2, persistance: {} },
+      loki: { singleBinray: {} },
+    });
+    const r = readStackConfig(dir, "s", {}, {});
+    assert.deepEqual(r.uncheckedCharts, ["grafana", "loki"]);
   });
 });
 
