@@ -18,14 +18,26 @@ export interface SkippedFile {
   why: string;
 }
 
+/**
+ * A command-line argument that names nothing to judge (a missing path, a broken link, a folder
+ * without a .json file, a pattern matching nothing): said, and the run exits 2, but the other
+ * arguments are still judged.
+ */
+export interface ArgProblem {
+  /** The argument as given. */
+  file: string;
+  problem: string;
+}
+
 export interface ExportFiles {
   candidates: ExportCandidate[];
   skipped: SkippedFile[];
+  problems: ArgProblem[];
   /**
    * Both, in the order found (the command line's order, a folder's and a pattern's sorted), so
    * that each file's lines are printed where it stands among the others.
    */
-  inOrder: (ExportCandidate | SkippedFile)[];
+  inOrder: (ExportCandidate | SkippedFile | ArgProblem)[];
 }
 
 /** Whether a command-line argument is a pattern: `*`, `?` or `[...]` (as a shell would expand it). */
@@ -60,9 +72,16 @@ function segmentRegExp(pattern: string): RegExp {
  * (never across `/`), and a segment that is exactly `**` for any number of folders, none included:
  * `out`, `**`, `*.json` finds out/a.json and out/sub/b.json; a final `**` every file and folder
  * below. As a shell does, hidden files and folders are matched only by a segment starting with a
- * dot, and `**` never enters a hidden folder or follows a link to one.
+ * dot, and `**` never enters a hidden folder nor follows a link to a folder (bash's globstar does
+ * not either: a link can loop back above itself); a broken link is matched, to be skipped with why.
  */
 export function expandPattern(pattern: string): string[] {
+  return expand(pattern).found;
+}
+
+/** {@link expandPattern}'s matches, and each link to a folder `**` passed by without entering it. */
+function expand(pattern: string): { found: string[]; linkedFolders: string[] } {
+  const linkedFolders: string[] = [];
   const parts = pattern.split(/[\\/]+/);
   const absolute = parts[0] === "";
   let bases = [absolute ? path.sep : "."];
@@ -71,17 +90,23 @@ export function expandPattern(pattern: string): string[] {
     if (part === "") return;
     if (part === "**") {
       const last = i === rest.length - 1;
-      bases = bases.flatMap((b) => (last ? below(b, "all") : [b, ...below(b, "folders")]));
+      bases = bases.flatMap((b) =>
+        last ? below(b, "all", linkedFolders) : [b, ...below(b, "folders", linkedFolders)],
+      );
     } else
       bases = bases.flatMap((b) =>
         isPattern(part) ? matchIn(b, part).map((m) => path.join(b, m)) : [path.join(b, part)],
       );
   });
-  return [...new Set(bases)].filter((b) => b !== "." && fs.existsSync(b)).sort();
+  const found = [...new Set(bases)].filter((b) => b !== "." && lstatOf(b)).sort();
+  return { found, linkedFolders: [...new Set(linkedFolders)].sort() };
 }
 
-/** Every folder (or every file and folder) below `dir`, hidden ones and links to folders not entered. */
-function below(dir: string, which: "folders" | "all"): string[] {
+/**
+ * Every folder (or every file and folder) below `dir`, hidden ones and links to folders not
+ * entered: each such link is added to `linkedFolders` (with "all" it is among the paths too).
+ */
+function below(dir: string, which: "folders" | "all", linkedFolders: string[]): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -92,7 +117,8 @@ function below(dir: string, which: "folders" | "all"): string[] {
     .filter((e) => !e.name.startsWith("."))
     .flatMap((e) => {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) return [p, ...below(p, which)];
+      if (e.isDirectory()) return [p, ...below(p, which, linkedFolders)];
+      if (e.isSymbolicLink() && isFolder(p)) linkedFolders.push(p);
       return which === "all" ? [p] : [];
     });
 }
@@ -124,10 +150,12 @@ export function sideFileReason(file: string): string | undefined {
  * file and every subfolder skipped with why) and patterns (each match: a folder it matches is
  * skipped with why), as the files to judge and those skipped with their reason. Each file once, in
  * the order given (a folder's and a pattern's sorted). A folder without a .json file, a pattern
- * that matches nothing, or a path that does not exist, is an error: the message names it.
+ * that matches nothing, a path that does not exist or a broken link is a problem naming it, in its
+ * place among the others: the rest are still read. A link to a folder found in a folder or by a
+ * pattern is skipped with why (never entered); a broken link found there is skipped with why.
  */
 export function exportFiles(args: string[]): ExportFiles {
-  const out: ExportFiles = { candidates: [], skipped: [], inOrder: [] };
+  const out: ExportFiles = { candidates: [], skipped: [], problems: [], inOrder: [] };
   const seen = new Set<string>();
   const skip = (file: string, why: string) => {
     out.skipped.push({ file, why });
@@ -138,7 +166,10 @@ export function exportFiles(args: string[]): ExportFiles {
     if (seen.has(key)) return;
     seen.add(key);
     const side = sideFileReason(file);
+    const broken = brokenLinkReason(file);
     if (side) skip(file, side);
+    else if (broken) skip(file, broken);
+    else if (lstatOf(file)?.isSymbolicLink() && isFolder(file)) skip(file, linkedFolderReason(file));
     else if (isFolder(file)) skip(file, FOUND_FOLDER);
     else if (!named && !file.endsWith(".json")) skip(file, "not a .json file");
     else {
@@ -146,24 +177,39 @@ export function exportFiles(args: string[]): ExportFiles {
       out.inOrder.push({ file, named });
     }
   };
+  const problem = (arg: string, why: string) => {
+    const p = { file: arg, problem: `${arg}: ${why}` };
+    out.problems.push(p);
+    out.inOrder.push(p);
+  };
   for (const arg of args) {
-    if (isFolder(arg)) {
-      const names = fs.readdirSync(arg).sort();
-      if (!names.some((n) => n.endsWith(".json") && fs.statSync(path.join(arg, n)).isFile()))
-        throw new ExportFilesError(`${arg}: a folder without a .json file`);
-      for (const n of names) add(path.join(arg, n), false);
-    } else if (!fs.existsSync(arg) && isPattern(arg)) {
-      if (/(^|[\\/])\*\*[^\\/]|[^\\/]\*\*/.test(arg))
-        throw new ExportFilesError(
-          `${arg}: \`**\` stands for any number of folders only as a whole segment (\`out/**/*.json\`); within a name use \`*\` (\`out/prod*.json\`)`,
-        );
-      const found = expandPattern(arg);
-      if (found.length === 0) throw new ExportFilesError(`${arg}: the pattern matches no file`);
-      for (const f of found) add(f, false);
-    } else if (!fs.existsSync(arg)) throw new ExportFilesError(`${arg}: no such file or folder`);
-    else add(arg, true);
+    const found = argFiles(arg);
+    if (typeof found === "string") problem(arg, found);
+    else for (const f of found.files) add(f, found.named);
   }
   return out;
+}
+
+/**
+ * The paths a command-line argument stands for (itself for a file, `named`; a folder's entries; a
+ * pattern's matches and each link to a folder `**` passed by, where it stands among them, sorted),
+ * or why it names nothing to judge.
+ */
+function argFiles(arg: string): { files: string[]; named: boolean } | string {
+  if (isFolder(arg)) {
+    const names = fs.readdirSync(arg).sort();
+    // A broken link named .json counts: it is listed, skipped with why, rather than unmentioned.
+    if (!names.some((n) => n.endsWith(".json") && !isFolder(path.join(arg, n))))
+      return "a folder without a .json file";
+    return { files: names.map((n) => path.join(arg, n)), named: false };
+  }
+  if (lstatOf(arg)) return brokenLinkReason(arg) ?? { files: [arg], named: true };
+  if (!isPattern(arg)) return "no such file or folder";
+  if (/(^|[\\/])\*\*[^\\/]|[^\\/]\*\*/.test(arg))
+    return "`**` stands for any number of folders only as a whole segment (`out/**/*.json`); within a name use `*` (`out/prod*.json`)";
+  const { found, linkedFolders } = expand(arg);
+  const all = [...new Set([...found, ...linkedFolders])].sort();
+  return all.length > 0 ? { files: all, named: false } : "the pattern matches no file";
 }
 
 /**
@@ -173,12 +219,31 @@ export function exportFiles(args: string[]): ExportFiles {
 const FOUND_FOLDER =
   "a folder: only files are judged (give the folder itself, or a pattern such as 'out/**/*.json', to judge the exports in it)";
 
-const isFolder = (p: string) => fs.existsSync(p) && fs.statSync(p).isDirectory();
+/**
+ * Why a link to a folder, found in a folder or by a pattern, is not entered: a link can point back
+ * above itself, and a shell's `**` does not follow one either. Named, it is read as its folder.
+ */
+function linkedFolderReason(link: string): string {
+  return `a link to the folder ${fs.readlinkSync(link)}: not followed (a link can loop back above itself); give it by name (${link}) to judge the exports in it`;
+}
 
-/** A path or pattern on the command line that names nothing to read (exit 2). */
-export class ExportFilesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ExportFilesError";
+/** Why a broken link is not read (with where it points), or undefined for anything else. */
+function brokenLinkReason(p: string): string | undefined {
+  if (!lstatOf(p)?.isSymbolicLink() || statOf(p)) return undefined;
+  return `a broken link (to ${fs.readlinkSync(p)}, which does not exist): nothing to read`;
+}
+
+/** The path's own stat (a link's, not its target's), or undefined when there is nothing there. */
+const lstatOf = (p: string) => tryStat(() => fs.lstatSync(p));
+/** The stat through links, or undefined when the path or a link's target is not there (or loops). */
+const statOf = (p: string) => tryStat(() => fs.statSync(p));
+
+/** A stat, or undefined when it fails (no entry, a link that loops, a path through a file). */
+function tryStat(stat: () => fs.Stats): fs.Stats | undefined {
+  try {
+    return stat();
+  } catch {
+    return undefined;
   }
 }
+const isFolder = (p: string) => statOf(p)?.isDirectory() ?? false;

@@ -21,30 +21,76 @@ import {
   mergeProblems,
   resourceCount,
 } from "../synth/report";
-import { exportFiles, ExportFilesError, type ExportCandidate } from "./exportFiles";
+import { exportFiles, type ExportCandidate } from "./exportFiles";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
 
 /**
  * `npm run policy:check` (cli/policyCheck.ts is its process wrapper): runs the command line `argv`,
  * writing to `io`, and returns the exit status (0 pass, 1 a mandatory violation, 2 bad input or an
- * unexpected error). It never throws and sets nothing of the process, so tests run it in theirs.
+ * unexpected error), which its last line states on every way out (but --help). It never throws and
+ * sets nothing of the process, so tests run it in theirs.
  */
 export async function runPolicyCheck(argv: string[], io: CliIo): Promise<number> {
   const { err } = printers(io);
   const env = io.env ?? process.env;
+  const { out } = printers(io);
   try {
     return await policyCheckMain(argv, io);
   } catch (e) {
-    if (e instanceof CliArgsError)
+    // The message on stderr; then, as on every other way out, the last line says the exit status
+    // and why (as synth's does).
+    if (e instanceof CliArgsError) {
       err(
         `policy:check: ${e.message}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
       );
-    else if (e instanceof ExportFilesError) err(`policy:check: ${e.message}`);
-    else if ((e as Error | undefined)?.name === "PackConfigError") err((e as Error).message);
-    else err(internalErrorText("policy:check", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
+      out(failLine("bad arguments (above)"));
+    } else if ((e as Error | undefined)?.name === "PackConfigError") {
+      err((e as Error).message);
+      out(failLine("a bad pack config (above)"));
+    } else {
+      err(internalErrorText("policy:check", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
+      out(failLine("an unexpected error (above)"));
+    }
     return 2;
   }
+}
+
+/** The run's closing line when it ends with exit 2, and why. */
+function failLine(why: string): string {
+  return `policy:check: FAIL (exit 2): ${why}`;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+/**
+ * The run's last line, on every way out that judges: the exit status (the worst: 2 when a named
+ * file, folder or pattern could not be judged, then 1 when an export failed) and every reason.
+ */
+function closingLine(
+  verdicts: { file: string; failed: boolean }[],
+  unjudged: string[],
+  args: string[],
+): { line: string; status: number } {
+  const failing = verdicts.filter((v) => v.failed).map((v) => v.file);
+  const judged =
+    failing.length > 0
+      ? `${failing.length} of ${plural(verdicts.length, "export")} failed: ${failing.join(", ")}`
+      : verdicts.length === 1
+        ? "1 export, it passed"
+        : `${verdicts.length} exports, every one passed`;
+  if (unjudged.length > 0) {
+    const rest = verdicts.length > 0 ? judged : "no stack export judged";
+    return { line: failLine(`could not judge ${unjudged.join(", ")} (above); ${rest}`), status: 2 };
+  }
+  if (verdicts.length === 0)
+    return {
+      line: failLine(`no stack export among ${args.join(" ")} (each file above says why)`),
+      status: 2,
+    };
+  return failing.length > 0
+    ? { line: `policy:check: FAIL (exit 1): ${judged}`, status: 1 }
+    : { line: `policy:check: pass (exit 0): ${judged}`, status: 0 };
 }
 
 async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
@@ -66,34 +112,30 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   // passes unseen. One line each: a parser's message can quote the file's own line breaks.
   const skip = (file: string, why: string) => out(`skipped ${file}: ${why.replace(/\s*\n\s*/g, " ")}`);
   const verdicts: { file: string; failed: boolean }[] = [];
+  // What was named and could not be judged: said in its place, every other file still judged.
+  const unjudged: string[] = [];
   for (const entry of inOrder) {
     if ("why" in entry) skip(entry.file, entry.why);
-    else {
+    else if ("problem" in entry) {
+      err(`policy:check: ${entry.problem}`);
+      unjudged.push(entry.file);
+    } else {
       const judged = await judgeFile(entry, config, io, skip);
-      if (judged === "bad input") return 2;
-      if (judged) verdicts.push(judged);
+      if (judged === "bad input") unjudged.push(entry.file);
+      else if (judged) verdicts.push(judged);
     }
   }
-  if (verdicts.length === 0) {
-    err(`policy:check: no stack export among ${args.positional.join(" ")} (each file above says why)`);
-    return 2;
-  }
-  const failing = verdicts.filter((v) => v.failed).map((v) => v.file);
-  // Over several exports, the last line says which failed, with the exit status.
-  if (verdicts.length > 1)
-    out(
-      failing.length > 0
-        ? `policy:check: FAIL (exit 1): ${failing.length} of ${verdicts.length} exports failed: ${failing.join(", ")}`
-        : `policy:check: pass (exit 0): ${verdicts.length} exports, every one passed`,
-    );
-  return failing.length > 0 ? 1 : 0;
+  const { line, status } = closingLine(verdicts, unjudged, args.positional);
+  out(line);
+  return status;
 }
 
 /**
  * One export's lines, grouped under its header: the count (synth's) with the chart values
  * overrides in force, each violation (with the `chartValues` key behind it, as synth names it),
  * then the verdict on a line of its own. A file a folder or pattern found that is not an export is
- * skipped instead; one named on the command line must be an export ("bad input": exit 2).
+ * skipped instead; one named on the command line must be an export ("bad input": said, and the
+ * run goes on to the other files, to exit 2).
  */
 async function judgeFile(
   { file, named }: ExportCandidate,
@@ -129,7 +171,14 @@ async function judgeFile(
   let judged = resources;
   let note = "";
   if (renderedFile !== file && fs.existsSync(renderedFile)) {
-    const renders: ReleaseRender[] = JSON.parse(fs.readFileSync(renderedFile, "utf8")).releases ?? [];
+    let renders: ReleaseRender[];
+    try {
+      renders = JSON.parse(fs.readFileSync(renderedFile, "utf8")).releases ?? [];
+    } catch (e) {
+      // The export is judged with its rendered objects or not at all: alone it would pass unseen.
+      err(`${renderedFile}: cannot read the rendered objects of ${file}: ${(e as Error).message}`);
+      return "bad input";
+    }
     judged = withRenderedObjects(resources as ExportResource[], renders);
     note = ` + ${judged.length - resources.length} rendered objects (${renderedFile})`;
   }

@@ -104,7 +104,7 @@ export const POLICY_CHECK: CliSpec = {
     "Runs the policy pack over stack exports (`pulumi stack export` or `npm run synth` output); a <stack>.rendered.json beside an export is judged with it. Given a folder or a pattern, it judges each stack export there and lists every other file with why it is skipped.",
   positional: {
     name: "<export.json, folder or pattern>...",
-    help: "The exports to judge: files, folders (each `*.json` directly inside; any other file and each subfolder skipped with why) or patterns (`out/*.json`, `out/**/*.json` for every folder below; quote them so the shell does not expand them).",
+    help: "The exports to judge: files, folders (each `*.json` directly inside; any other file and each subfolder skipped with why) or patterns (`out/*.json`, `out/**/*.json` for every folder below, a link to a folder listed and not entered; quote them so the shell does not expand them). A broken link is skipped with why.",
   },
   flags: [
     {
@@ -122,7 +122,10 @@ export const POLICY_CHECK: CliSpec = {
       1,
       "a mandatory policy violation (the pack only: the rendered-object checks, such as Pod Security, run in `npm run synth`)",
     ],
-    [2, "bad arguments, a named file that is not a stack export, a bad pack config, or a program error"],
+    [
+      2,
+      "bad arguments, a named file, folder or pattern that gives nothing to judge (every other one is still judged), a bad pack config, or a program error",
+    ],
   ],
   examples: [
     "npm run policy:check -- out/production.json",

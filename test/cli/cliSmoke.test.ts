@@ -90,7 +90,9 @@ describe("each command through a real process: exit status, stdout and stderr", 
     assert.deepEqual(JSON.parse(fs.readFileSync(loadedByCheck, "utf8")), [bundleOf("cli/policyCheck.ts")]);
     assert.equal(p.status, 1, p.stdout + p.stderr);
     assert.ok(p.stdout.includes(count), `${count} in ${p.stdout}`);
-    assert.match(p.stdout.trimEnd().split("\n").pop()!, /: policy: FAIL \(\d+ mandatory, \d+ advisory\)$/);
+    const pLines = p.stdout.trimEnd().split("\n");
+    assert.match(pLines[pLines.length - 2], /: policy: FAIL \(\d+ mandatory, \d+ advisory\)$/);
+    assert.match(pLines[pLines.length - 1], /^policy:check: FAIL \(exit 1\): 1 of 1 export failed: /);
     assert.equal(p.stderr, "");
   });
 

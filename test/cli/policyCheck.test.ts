@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { exportFiles, ExportFilesError, expandPattern, sideFileReason } from "../../cli/exportFiles";
+import { exportFiles, expandPattern, sideFileReason } from "../../cli/exportFiles";
 import { release } from "../support/policyCases";
 import { policyCheckCli, tmpDir } from "../support/helpers";
 
@@ -99,8 +99,8 @@ describe("policy:check: which files it judges", () => {
       expandPattern(path.join(dir, "sub", "**")).map((f) => path.relative(dir, f)),
       [path.join("sub", "deeper"), path.join("sub", "deeper", "pi.json"), path.join("sub", "staging.json")],
     );
-    assert.throws(
-      () => exportFiles([path.join(dir, "**.json")]),
+    assert.match(
+      exportFiles([path.join(dir, "**.json")]).problems[0]?.problem ?? "no problem",
       /\*\*\.json: `\*\*` stands for any number of folders only as a whole segment \(`out\/\*\*\/\*\.json`\); within a name use `\*`/,
     );
   });
@@ -135,12 +135,74 @@ describe("policy:check: which files it judges", () => {
     assert.equal(sideFileReason(path.join(dir, "x.json")), undefined);
   });
 
-  it("a path that names nothing is an error naming it", () => {
+  it("a path that names nothing is a problem naming it, in its place: the other arguments are still read", () => {
     const dir = synthOut();
-    assert.throws(() => exportFiles([path.join(dir, "nope.json")]), ExportFilesError);
-    assert.throws(() => exportFiles([path.join(dir, "zz*.json")]), /the pattern matches no file/);
     const empty = tmpDir("policy-check-empty");
-    assert.throws(() => exportFiles([empty]), /a folder without a \.json file/);
+    const nope = path.join(dir, "nope.json");
+    const r = exportFiles([nope, path.join(dir, "zz*.json"), empty, path.join(dir, "good.json")]);
+    assert.deepEqual(
+      r.problems.map((p) => p.problem),
+      [
+        `${nope}: no such file or folder`,
+        `${path.join(dir, "zz*.json")}: the pattern matches no file`,
+        `${empty}: a folder without a .json file`,
+      ],
+    );
+    assert.deepEqual(
+      r.candidates.map((c) => path.basename(c.file)),
+      ["good.json"],
+    );
+    assert.deepEqual(
+      r.inOrder.map((e) => path.basename(e.file)),
+      ["nope.json", "zz*.json", path.basename(empty), "good.json"],
+    );
+  });
+
+  it("links: a broken one is skipped with why (in a folder, by a pattern); `**` lists a link to a folder, not entering it", () => {
+    const dir = synthOut();
+    fs.symlinkSync(path.join(dir, "gone.json"), path.join(dir, "broken.json"));
+    fs.mkdirSync(path.join(dir, "pc"));
+    fs.writeFileSync(path.join(dir, "pc", "staging.json"), exportOf([STACK]));
+    fs.symlinkSync(path.join(dir, "pc"), path.join(dir, "pclink"));
+    // A link back above itself: followed, `**` would never end.
+    fs.symlinkSync(dir, path.join(dir, "pc", "up"));
+    const brokenWhy = `a broken link (to ${path.join(dir, "gone.json")}, which does not exist): nothing to read`;
+    for (const arg of [dir, path.join(dir, "**", "*.json")]) {
+      const r = exportFiles([arg]);
+      assert.deepEqual(
+        r.skipped.find((s) => s.file === path.join(dir, "broken.json")),
+        { file: path.join(dir, "broken.json"), why: brokenWhy },
+        arg,
+      );
+      assert.ok(!r.candidates.some((c) => c.file.endsWith("broken.json")), arg);
+    }
+    const r = exportFiles([path.join(dir, "**", "staging.json")]);
+    assert.deepEqual(
+      r.candidates.map((c) => path.relative(dir, c.file)),
+      [path.join("pc", "staging.json")],
+    );
+    assert.deepEqual(
+      r.skipped.map((s) => [path.relative(dir, s.file), s.why]),
+      [
+        [
+          path.join("pc", "up"),
+          `a link to the folder ${dir}: not followed (a link can loop back above itself); give it by name (${path.join(dir, "pc", "up")}) to judge the exports in it`,
+        ],
+        [
+          "pclink",
+          `a link to the folder ${path.join(dir, "pc")}: not followed (a link can loop back above itself); give it by name (${path.join(dir, "pclink")}) to judge the exports in it`,
+        ],
+      ],
+    );
+    // Named, a link to a folder is read as that folder; a broken one is a problem naming it.
+    assert.deepEqual(
+      exportFiles([path.join(dir, "pclink")]).candidates.map((c) => path.relative(dir, c.file)),
+      [path.join("pclink", "staging.json")],
+    );
+    assert.deepEqual(
+      exportFiles([path.join(dir, "broken.json")]).problems.map((p) => p.problem),
+      [`${path.join(dir, "broken.json")}: ${brokenWhy}`],
+    );
   });
 });
 
@@ -232,5 +294,131 @@ describe("policy:check: each export's lines under its own header", function () {
       /1 a mandatory policy violation \(the pack only: the rendered-object checks, .*run in `npm run synth`\)/,
     );
     assert.doesNotMatch(help, /or a rendered-object problem/);
+  });
+});
+
+/** The closing lines of a run: each line stating an exit status. */
+const closing = (stdout: string) =>
+  stdout.split("\n").filter((l) => /^policy:check: (pass|FAIL) \(exit \d\)/.test(l));
+
+describe("policy:check: every way out ends with one line stating its exit status", function () {
+  this.timeout(60000);
+  it("a single export, a folder of one, bad arguments, a bad config, a path naming nothing, no export at all", async () => {
+    const dir = synthOut();
+    const one = tmpDir("policy-check-one");
+    fs.writeFileSync(path.join(one, "staging.json"), exportOf([STACK]));
+    fs.writeFileSync(path.join(one, "staging.rendered.json"), JSON.stringify({ releases: [], raw: [] }));
+    const noExport = tmpDir("policy-check-none");
+    fs.writeFileSync(path.join(noExport, "notes.json"), "{}");
+    const empty = tmpDir("policy-check-empty");
+    const cases: [string[], number, string][] = [
+      [[path.join(dir, "good.json")], 0, "policy:check: pass (exit 0): 1 export, it passed"],
+      [
+        [path.join(dir, "bad.json")],
+        1,
+        `policy:check: FAIL (exit 1): 1 of 1 export failed: ${path.join(dir, "bad.json")}`,
+      ],
+      [[one], 0, "policy:check: pass (exit 0): 1 export, it passed"],
+      [[], 2, "policy:check: FAIL (exit 2): bad arguments (above)"],
+      [
+        [path.join(dir, "good.json"), "--config", path.join(dir, "absent.json")],
+        2,
+        "policy:check: FAIL (exit 2): a bad pack config (above)",
+      ],
+      [[empty], 2, `policy:check: FAIL (exit 2): could not judge ${empty} (above); no stack export judged`],
+      [
+        [path.join(dir, "nonexist")],
+        2,
+        `policy:check: FAIL (exit 2): could not judge ${path.join(dir, "nonexist")} (above); no stack export judged`,
+      ],
+      [
+        [path.join(dir, "zz*.json")],
+        2,
+        `policy:check: FAIL (exit 2): could not judge ${path.join(dir, "zz*.json")} (above); no stack export judged`,
+      ],
+      [
+        [path.join(dir, "notes.json")],
+        2,
+        `policy:check: FAIL (exit 2): could not judge ${path.join(dir, "notes.json")} (above); no stack export judged`,
+      ],
+      [
+        [noExport],
+        2,
+        `policy:check: FAIL (exit 2): no stack export among ${noExport} (each file above says why)`,
+      ],
+    ];
+    for (const [args, status, last] of cases) {
+      const r = await policyCheckCli(args);
+      const what = `${args.join(" ")}:\n${r.stdout}${r.stderr}`;
+      assert.equal(r.status, status, what);
+      assert.equal(r.stdout.trimEnd().split("\n").pop(), last, what);
+      assert.equal(closing(r.stdout).length, 1, what);
+    }
+  });
+
+  it("an unexpected error too", async () => {
+    const file = path.join(tmpDir("policy-check-crash"), "broken.json");
+    fs.writeFileSync(file, JSON.stringify({ deployment: { resources: [null] } }));
+    const r = await policyCheckCli([file], { ...process.env, HOMELAB_DEBUG: "" });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(
+      r.stdout.trimEnd().split("\n").pop(),
+      "policy:check: FAIL (exit 2): an unexpected error (above)",
+    );
+  });
+
+  it("a folder holding a broken link: the link skipped with why, the exports judged", async () => {
+    const dir = synthOut();
+    fs.symlinkSync(path.join(dir, "gone.json"), path.join(dir, "broken.json"));
+    const r = await policyCheckCli([dir]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /^skipped \S+broken\.json: a broken link \(to \S+gone\.json, which does not exist\): nothing to read$/m,
+    );
+    assert.match(
+      r.stdout.trimEnd().split("\n").pop()!,
+      /^policy:check: FAIL \(exit 1\): 1 of 2 exports failed: /,
+    );
+  });
+});
+
+describe("policy:check: every named file judged or said why not, whatever the others' fate", function () {
+  this.timeout(60000);
+  it("a named file that is not an export does not stop the rest: each judged, then exit 2 naming it", async () => {
+    const dir = synthOut();
+    const [notes, good, bad, missing] = ["notes.json", "good.json", "bad.json", "missing.json"].map((f) =>
+      path.join(dir, f),
+    );
+    const r = await policyCheckCli([notes, good, missing, bad]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes(`${good}: policy: pass (0 mandatory, 0 advisory)`), r.stdout);
+    assert.ok(r.stdout.includes(`${bad}: policy: FAIL (1 mandatory, 0 advisory)`), r.stdout);
+    assert.match(r.stderr, /notes\.json: not a `pulumi stack export` file/);
+    assert.match(r.stderr, /missing\.json: no such file or folder/);
+    assert.equal(
+      r.stdout.trimEnd().split("\n").pop(),
+      `policy:check: FAIL (exit 2): could not judge ${notes}, ${missing} (above); 1 of 2 exports failed: ${bad}`,
+    );
+  });
+
+  it("an export whose rendered objects beside it are not JSON is not judged (exit 2, naming it); the rest are", async () => {
+    const dir = synthOut();
+    fs.writeFileSync(path.join(dir, "good.rendered.json"), "{ cut short");
+    const r = await policyCheckCli([dir]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /good\.rendered\.json: cannot read the rendered objects of \S+good\.json: /);
+    assert.equal(
+      r.stdout.trimEnd().split("\n").pop(),
+      `policy:check: FAIL (exit 2): could not judge ${path.join(dir, "good.json")} (above); 1 of 1 export failed: ${path.join(dir, "bad.json")}`,
+    );
+  });
+
+  it("a failing export does not stop the rest: each judged, the worst status", async () => {
+    const dir = synthOut();
+    const [bad, good] = ["bad.json", "good.json"].map((f) => path.join(dir, f));
+    const r = await policyCheckCli([bad, good]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes(`${good}: policy: pass (0 mandatory, 0 advisory)`), r.stdout);
   });
 });
