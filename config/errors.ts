@@ -101,9 +101,12 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
       }`;
     case "invalid_union_discriminator":
       // The variant's name (a receiver's type, the object store's type) is an enum value like any other.
-      return `${at}: expected one of ${issue.options.map(String).join(" | ")}, got ${describe(found)}${
-        typeof found === "string" ? didYouMean(found, issue.options.map(String)) : ""
-      }`;
+      return [
+        `${at}: expected one of ${issue.options.map(String).join(" | ")}, got ${describe(found)}${
+          typeof found === "string" ? didYouMean(found, issue.options.map(String)) : ""
+        }`,
+        ...keysOfNoVariant(issue.path.slice(0, -1), input),
+      ].join("\n");
     case "invalid_union":
       // zod's own "Invalid input" names no form: the union's variants do.
       return `${at}: expected ${expectedForm(issue.path, "a value", found, input)}, got ${describe(found)}`;
@@ -116,6 +119,23 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
     default:
       return `${at}: ${issue.message}, got ${describe(found)}`;
   }
+}
+
+/**
+ * The keys of an object no variant of its discriminated union knows, each with its closest match.
+ * zod stops at a bad discriminator (`type: minoi`) without looking at the other keys, so without
+ * this a slip beside it (`adminEndpont`) would show only once the type is fixed: judged against
+ * every variant's keys, no key valid in the variant meant is refused.
+ */
+function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
+  const at = schemaAt(path, input);
+  const union = at && unwrap(at);
+  const value = valueAt(input, path);
+  if (!(union instanceof z.ZodDiscriminatedUnion) || value === null || typeof value !== "object") return [];
+  const known = [...new Set<string>(union.options.flatMap((o: z.AnyZodObject) => Object.keys(o.shape)))];
+  return Object.keys(value)
+    .filter((k) => !known.includes(k))
+    .map((k) => `${keyPath([...path, k])}: unknown key${didYouMean(k, known)}`);
 }
 
 /** A schema without its wrappers: defaults, optionality, refinements, pipes, lazies, brands. */

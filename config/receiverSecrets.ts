@@ -1,5 +1,7 @@
 import { PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
+import { closestMatch } from "./errors";
+import { propertyPath } from "./stackFile";
 import { needsCredential } from "./receivers";
 import type { ReceiverConfig } from "./schema";
 
@@ -30,25 +32,55 @@ export function credentialReceivers(receivers: ReceiverConfig[]): ReceiverConfig
   return receivers.filter(needsCredential);
 }
 
+/** The text of the problem of a `receiverCredentials` that is no map of text. */
+export const INVALID_CREDENTIALS_PROBLEM = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}: expected a secret map from receiver name to its credential (\`pulumi config set --secret --path '${RECEIVER_CREDENTIALS_KEY}.<name>' <value>\`), got a secret value of another form (not shown)`;
+
+/** The names `receiverCredentials` holds that are no receiver's (a slip, or a receiver since removed). */
+export function unknownCredentialNames(receivers: ReceiverConfig[], names: string[]): string[] {
+  return names.filter((n) => !receivers.some((r) => r.name === n));
+}
+
 /**
  * What is wrong with `receiverCredentials` for these receivers (config backend): each problem
- * names the key and the receiver, never a value. `names` undefined (not set) is reported by the
- * caller's absent-secrets rule.
+ * names the key and the receiver, never a value. A name that is no receiver's but close to one
+ * (a slip) is named with that receiver; when that receiver's own credential is missing, that one message
+ * stands for both (one slip, one line). `names` undefined (not set) is reported by the caller's
+ * absent-secrets rule.
  */
 export function receiverCredentialProblems(
   receivers: ReceiverConfig[],
   names: string[] | "invalid" | undefined,
 ): string[] {
   const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
-  if (names === "invalid")
-    return [
-      `${key}: expected a secret map from receiver name to its credential (\`pulumi config set --secret --path '${RECEIVER_CREDENTIALS_KEY}.<name>' <value>\`), got a secret value of another form (not shown)`,
-    ];
+  const set = (name: string) =>
+    `\`pulumi config set --secret --path '${RECEIVER_CREDENTIALS_KEY}.${name}' <value>\``;
+  if (names === "invalid") return [INVALID_CREDENTIALS_PROBLEM];
   if (names === undefined) return [];
-  return credentialReceivers(receivers)
-    .filter((r) => !names.includes(r.name))
-    .map(
-      (r) =>
-        `${key}.${r.name}: required for alerting.receivers "${r.name}" (${r.type}); set it with \`pulumi config set --secret --path '${RECEIVER_CREDENTIALS_KEY}.${r.name}' <value>\``,
+  const needing = credentialReceivers(receivers);
+  const missing = needing.filter((r) => !names.includes(r.name));
+  const meant = new Set<string>();
+  // Only a name close to a receiver's is named: a credential kept for a receiver since removed
+  // harms nothing, and guessing which one it was would be a wild guess.
+  const unknown = unknownCredentialNames(receivers, names).flatMap((n) => {
+    const near = closestMatch(
+      n,
+      needing.map((x) => x.name),
     );
+    const r = needing.find((x) => x.name === near);
+    if (!r) return [];
+    const at = (name: string) => propertyPath(RECEIVER_CREDENTIALS_KEY, [name]);
+    if (missing.includes(r)) meant.add(r.name);
+    return [
+      `${PROJECT}:${at(n)}: unknown receiver name; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it with \`pulumi config set --secret --path '${at(r.name)}' <value>\`, then remove this one with \`pulumi config rm --path '${at(n)}'\`)`,
+    ];
+  });
+  return [
+    ...unknown,
+    ...missing
+      .filter((r) => !meant.has(r.name))
+      .map(
+        (r) =>
+          `${key}.${r.name}: required for alerting.receivers "${r.name}" (${r.type}); set it with ${set(r.name)}`,
+      ),
+  ];
 }

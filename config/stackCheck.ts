@@ -11,6 +11,8 @@ import {
 import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
 import { formatIssue, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { ConfigLocator } from "./locate";
+import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
+import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { parseStackConfig, rawFromPulumiConfig } from "./resolve";
 import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
@@ -128,6 +130,7 @@ function describeCliIssue(
     }
     case "secure":
     case "plain":
+    case "shape":
       return i.message;
     case "unencrypted":
       return `${at}: expected a secret (\`pulumi config set --secret ${i.key} <value>\`), got a plain value (not shown)`;
@@ -205,6 +208,28 @@ const isRequired = (key: string) => {
   return !!s && !s.isOptional();
 };
 
+/** CLI-stage problems that leave the key's value in place (a placeholder, or what was written). */
+const PASSED_ON = new Set<CliIssue["kind"]>(["secure", "plain", "shape"]);
+
+/**
+ * One line for one slip in `receiverCredentials`: an entry under a name no receiver has is named
+ * once, with its closest receiver (config/receiverSecrets.ts), not again for its undecryptable
+ * value, since the hint sets the value anew under the right name; and an entry of the wrong form,
+ * named with its own hint (stackFile.ts `secretShapeProblems`), not again as a map of another form.
+ */
+function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
+  const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
+  const unknown = problems
+    .map((p) => /^(\S+): unknown receiver name/.exec(p)?.[1])
+    .filter((k): k is string => !!k && k.startsWith(key));
+  const shaped = issues.some((i) => i.kind === "shape" && i.key === RECEIVER_CREDENTIALS_KEY);
+  return problems.filter(
+    (p) =>
+      !(shaped && p === INVALID_CREDENTIALS_PROBLEM) &&
+      !unknown.some((k) => p.startsWith(`${k}: the secure value `)),
+  );
+}
+
 /**
  * The stack's config from its file, or a ConfigError listing every problem of all three stages.
  * The rules between keys run with each refused value left to its default (the value alone where
@@ -235,9 +260,7 @@ export function checkedStackConfig(
     ...cli.strayKeys.map((k) => strayKeyProblem(k, cli.project.name)),
   ];
   // An undecryptable value stands in as a placeholder: the key is still judged.
-  const broken = new Set(
-    cli.issues.filter((i) => i.kind !== "secure" && i.kind !== "plain").map((i) => i.key),
-  );
+  const broken = new Set(cli.issues.filter((i) => !PASSED_ON.has(i.kind)).map((i) => i.key));
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {
     // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
@@ -283,11 +306,13 @@ export function checkedStackConfig(
     }
   }
   // The CLI's own first refusal (its mergeConfig rules, then decryption); a plain secret it passes on.
-  const cliFirst = cli.issues.find((i) => i.kind !== "plain");
+  const cliFirst = cli.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
   if (cliFirst) notes.push(`(the Pulumi CLI itself stops at the first: "${cliFirst.message}")`);
   if (problems.length > 0 || !cfg) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
-    throw new ConfigError(mergeMisspeltRequired(problems), notes).locatedBy((p) => locator.ofProblem(p));
+    throw new ConfigError(mergeMisspeltRequired(oneLinePerSlip(problems, cli.issues)), notes).locatedBy((p) =>
+      locator.ofProblem(p),
+    );
   }
   return { cfg, config: cli.config, secretKeys: cli.secretKeys, file: cli.file };
 }

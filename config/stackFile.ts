@@ -23,9 +23,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse, YAMLParseError } from "yaml";
+import { parseDocument, visit, type Document, type YAMLError } from "yaml";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
+import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { excerpt } from "./locate";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
@@ -58,49 +59,98 @@ export class CliConfigError extends Error {
 /** Codes of eemeli/yaml v2 (src/errors.ts `ErrorCode`) that an indentation slip raises. */
 const INDENT_CODES = new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "TAB_AS_INDENT"]);
 
+/** One slip the YAML parser found: where, why, and its code (eemeli/yaml v2 `ErrorCode`). */
+export interface YamlSlip {
+  line: number;
+  column: number;
+  reason: string;
+  code?: string;
+}
+
+/** One slip as a message block: the file, line and column, the reason, and the lines around it. */
+function slipText(file: string, slip: YamlSlip, text: string): string {
+  const lines = excerpt(text.split(/\r?\n/), slip.line, slip.column, 1);
+  const hint =
+    slip.code && INDENT_CODES.has(slip.code)
+      ? "\n  (check the indentation here and on the next line: keys of one level start in the same column, with spaces, never tabs)"
+      : "";
+  return `${file}:${slip.line}:${slip.column}: not valid YAML: ${slip.reason}\n${lines.join("\n")}${hint}`;
+}
+
 /**
- * A YAML file's text is not YAML: names the file, line and column, and shows that line between its
- * neighbours with a caret under the column, as a config error (the CLIs exit 2, no stack trace).
+ * A YAML file's text is not YAML: names the file, line and column of every slip the parser found
+ * (the first is `line` and `column`), and shows each line between its neighbours with a caret
+ * under the column, as a config error (the CLIs exit 2, no stack trace).
  */
 export class YamlFileError extends CliConfigError {
+  readonly line: number;
+  readonly column: number;
   constructor(
     readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    reason: string,
+    readonly slips: YamlSlip[],
     text: string,
-    code?: string,
   ) {
-    const lines = excerpt(text.split(/\r?\n/), line, column, 1);
-    const hint =
-      code && INDENT_CODES.has(code)
-        ? "\n  (check the indentation here and on the next line: keys of one level start in the same column, with spaces, never tabs)"
-        : "";
-    super(`${file}:${line}:${column}: not valid YAML: ${reason}\n${lines.join("\n")}${hint}`);
+    super(slips.map((s) => slipText(file, s, text)).join("\n"));
+    [this.line, this.column] = [slips[0].line, slips[0].column];
     this.name = "YamlFileError";
   }
 }
 
 /**
- * Parses `text` (the content of `file`) as one YAML document; a syntax error becomes a
- * {@link YamlFileError}. The position is the parser's own (eemeli/yaml v2 `YAMLParseError.linePos`,
- * 1-based, src/errors.ts `prettifyError`); its message up to " at line" is the reason.
+ * Parses `text` (the content of `file`) as one YAML document; syntax errors become one
+ * {@link YamlFileError} naming every slip the parser found (`Document.errors`: it goes on after
+ * the first), not just the first, so one run shows them all. Each position is the parser's own
+ * (eemeli/yaml v2 `YAMLError.linePos`, 1-based, src/errors.ts `prettifyError`); its message up to
+ * " at line" is the reason. A duplicated key also names the line of its first occurrence.
  */
 export function parseYamlText(file: string, text: string): any {
   const known = parsedTexts.get(text);
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
   if (known !== undefined) return structuredClone(known);
-  try {
-    const value = parse(text);
-    if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
-    parsedTexts.set(text, value);
-    return structuredClone(value);
-  } catch (e) {
-    if (!(e instanceof YAMLParseError)) throw e;
-    const at = e.linePos?.[0] ?? { line: 1, col: 1 };
-    const reason = e.message.split(" at line ")[0].split("\n")[0];
-    throw new YamlFileError(file, at.line, at.col, reason, text, e.code);
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0)
+    throw new YamlFileError(
+      file,
+      doc.errors.map((e) => slipOf(e, doc, text)),
+      text,
+    );
+  // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings.
+  for (const w of doc.warnings) process.emitWarning(w);
+  const value = doc.toJS();
+  if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
+  parsedTexts.set(text, value);
+  return structuredClone(value);
+}
+
+/** The 1-based line of an offset into `text`. */
+const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
+
+/** One parser error as a slip; a duplicated key says where the key first appears in its map. */
+function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
+  const at = e.linePos?.[0] ?? { line: 1, col: 1 };
+  let reason = e.message.split(" at line ")[0].split("\n")[0];
+  if (e.code === "DUPLICATE_KEY") {
+    const first = firstOccurrence(doc, e.pos[0]);
+    if (first)
+      reason += `: ${JSON.stringify(first.name)} is already a key at line ${lineAt(text, first.offset)}`;
   }
+  return { line: at.line, column: at.col, reason, code: e.code };
+}
+
+/** The key's name and the offset of its first occurrence in the map holding a key at `offset`. */
+function firstOccurrence(doc: Document, offset: number): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const keys = map.items.map((p) => p.key as { value?: unknown; range?: number[] } | null);
+      const dup = keys.find((k) => k?.range?.[0] === offset);
+      if (!dup) return undefined;
+      const first = keys.find((k) => k?.value === dup.value);
+      found = first?.range ? { name: String(dup.value), offset: first.range[0] } : undefined;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**
@@ -451,8 +501,12 @@ const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** One problem the CLI's `mergeConfig` finds; `message` is the CLI's own text for it. */
 export interface CliIssue {
   key: string;
-  /** `plain`: a secret key in plain text, which the CLI itself passes on (the offline tools refuse it). */
-  kind: "missing" | "unencrypted" | "type" | "secure" | "plain";
+  /**
+   * `plain`: a secret key in plain text, which the CLI itself passes on (the offline tools refuse
+   * it); `shape`: a secret key's value of the wrong form (a map where text is read), which it
+   * passes on too.
+   */
+  kind: "missing" | "unencrypted" | "type" | "secure" | "plain" | "shape";
   /** The declared type (`array<string>`), for a type problem. */
   type?: string;
   message: string;
@@ -465,6 +519,50 @@ export interface CliIssue {
  */
 export function secureProblemText(p: SecureProblem, project: string): string {
   return `${propertyPath(p.key, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown); set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
+}
+
+/** What a value of the wrong form is, for a message (never the value). */
+const formFound = (v: unknown) =>
+  Array.isArray(v) ? "a list" : v !== null && typeof v === "object" ? "a map" : "a plain value";
+
+/**
+ * A secret key's value of the wrong form, each at the place whose form is wrong, with a command
+ * that gives it the right one: every secret key is one secret text, but `receiverCredentials`
+ * (model/secrets.ts) is a map from receiver name to one secret text each (config/receiverSecrets.ts).
+ * A plain `pulumi config set --secret <key>` replaces a whole key whatever it held (config/map.go
+ * `Map.Set` without path); `--path` replaces one entry of a map, but cannot turn a list or text
+ * into a map, so that needs `pulumi config rm` first. Never the value; a whole-value `secure:` is
+ * opaque offline and not judged here.
+ */
+function secretShapeProblems(
+  key: string,
+  v: StackValue,
+  project: string,
+): { at: (string | number)[]; message: string }[] {
+  if (v.secure && !v.object) return [];
+  const value: unknown = v.object ? JSON.parse(v.text) : v.text;
+  const text = (at: (string | number)[]) =>
+    `${propertyPath(key, at)}: expected one secret text (\`${setSecretCommand(key, at, project)}\`), got ${formFound(valueAt(value, at))} (not shown)`;
+  const name = key.slice(key.indexOf(":") + 1);
+  if (name !== RECEIVER_CREDENTIALS_KEY) return v.object ? [{ at: [], message: text([]) }] : [];
+  if (!v.object || Array.isArray(value))
+    return [
+      {
+        at: [],
+        message: `${propertyPath(key, [])}: expected a map from receiver name to its secret credential (\`pulumi config rm ${name}\`, then \`pulumi config set --secret --path '${name}.<receiver name>' <value>\` for each), got ${formFound(value)} (not shown)`,
+      },
+    ];
+  return Object.entries(value as Record<string, unknown>)
+    .filter(([, e]) => e !== null && typeof e === "object")
+    .map(([k]) => ({ at: [k], message: text([k]) }));
+}
+
+/** The value at a path of a plain value. */
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let cur: unknown = root;
+  for (const p of path)
+    cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
+  return cur;
 }
 
 /**
@@ -556,7 +654,7 @@ export function secretPlaceholder(key: string): string {
  */
 export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig & { file: string } {
   const r = cliStackConfigIssues(projectDir, stack);
-  const first = r.issues.find((i) => i.kind !== "plain");
+  const first = r.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
   if (first) throw new CliConfigError(first.message);
   return { config: r.config, secretKeys: r.secretKeys, file: r.file };
 }
@@ -595,7 +693,11 @@ export function cliStackConfigIssues(
     const key = `${project.name}:${name}`;
     const v = stackFile.values.get(key);
     if (!v || unencrypted.has(name)) continue;
-    for (const at of v.plain ?? [])
+    const shapes = secretShapeProblems(key, v, project.name);
+    for (const s of shapes) issues.push({ key: name, kind: "shape", message: s.message });
+    // A leaf under a value of the wrong form is not named again: the form's own hint replaces it.
+    const inside = (at: (string | number)[]) => shapes.some((s) => s.at.every((seg, i) => at[i] === seg));
+    for (const at of (v.plain ?? []).filter((a) => !inside(a)))
       issues.push({
         key: name,
         kind: "plain",

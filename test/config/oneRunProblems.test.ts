@@ -1,0 +1,157 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { ConfigError } from "../../config/errors";
+import { PROJECT } from "../../config/resolve";
+import { parseYamlText, YamlFileError } from "../../config/stackFile";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * What a new user's first run must already say (config/stackCheck.ts): the keys beside a bad
+ * variant name, a misspelt receiver credential's name, a secret of the wrong shape at its own key
+ * with a hint that gives the right one, and every YAML slip, each once, never a secret's value.
+ */
+const P = (k: string) => `${PROJECT}:${k}`;
+
+const BASE = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+`;
+const STORE = `  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+`;
+const RECEIVER = `  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - name: team-slack
+        type: slack
+        channel: "#alerts"
+`;
+
+/** The problems of one run over a stack file of `text` (the run must refuse it). */
+function problemsOf(text: string): string[] {
+  const dir = tmpDir("one-run");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), text);
+  try {
+    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.problems;
+  }
+  assert.fail("the stack file was accepted");
+}
+
+describe("config: every problem in the first run (config/stackCheck.ts)", function () {
+  this.timeout(20000);
+
+  it("an unknown key beside an unknown variant name is named with its closest key in the same run", () => {
+    const problems = problemsOf(`${BASE}  ${P("objectStore")}:
+    type: minoi
+    endpoint: http://minio.storage.svc:9000
+    adminEndpont: http://localhost:9000
+`);
+    assert.deepEqual(problems, [
+      `${P("objectStore.type")}: expected one of minio | garage | ceph-rgw | filesystem, got string "minoi"; did you mean "minio"?`,
+      `${P("objectStore.adminEndpont")}: unknown key; did you mean "adminEndpoint"?`,
+    ]);
+  });
+
+  it("a receiver's unknown type: its misspelt keys are named too, at depth", () => {
+    const problems = problemsOf(`${BASE}${STORE}  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - name: team
+        type: slakc
+        chanel: "#alerts"
+`);
+    assert.ok(
+      problems.some(
+        (p) => p === `${P("alerting.receivers[0].chanel")}: unknown key; did you mean "channel"?`,
+      ),
+      problems.join("\n"),
+    );
+  });
+
+  it("a misspelt receiverCredentials name is one line naming the receiver it is closest to", () => {
+    for (const value of ["AAAABBBBCCCCDDDD", "v1:bm90"]) {
+      const problems = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    team-slak:
+      secure: ${value}
+`);
+      assert.equal(problems.length, 1, problems.join("\n"));
+      assert.match(
+        problems[0],
+        new RegExp(
+          `^${P("receiverCredentials.team-slak")}: unknown receiver name; did you mean "team-slack"\\? .*` +
+            "`pulumi config set --secret --path 'receiverCredentials.team-slack' <value>`",
+        ),
+      );
+      assert.ok(!problems[0].includes(value), "no ciphertext printed");
+    }
+  });
+
+  it("a secret of the wrong shape is named at its key with the command that gives it its shape", () => {
+    const secret = "hunter5-obj";
+    const password = problemsOf(`${BASE}${STORE}  ${P("grafanaAdminPassword")}:
+    nested: ${secret}
+`);
+    assert.deepEqual(password, [
+      `${P("grafanaAdminPassword")}: expected one secret text (\`pulumi config set --secret grafanaAdminPassword <value>\`), got a map (not shown)`,
+    ]);
+    const entry = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    team-slack: [${secret}]
+`);
+    assert.deepEqual(entry, [
+      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --secret --path 'receiverCredentials.team-slack' <value>\`), got a list (not shown)`,
+    ]);
+    const whole = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}: ${secret}
+`);
+    assert.equal(whole.length, 1, whole.join("\n"));
+    assert.match(whole[0], /`pulumi config rm receiverCredentials`, then `pulumi config set --secret --path/);
+    for (const p of [...password, ...entry, ...whole]) assert.ok(!p.includes(secret), p);
+  });
+
+  it("every YAML slip is named, a duplicated key with the line of its first occurrence", () => {
+    const text = `config:\n  ${P("loki")}:\n    replicas: 1\n    replicas: 2\n  ${P("loki")}:\n    retention: 7d\n`;
+    assert.throws(
+      () => parseYamlText("Pulumi.s.yaml", text),
+      (e: unknown) => {
+        assert.ok(e instanceof YamlFileError, String(e));
+        assert.deepEqual([e.line, e.column], [4, 5]);
+        assert.match(
+          e.message,
+          /^Pulumi\.s\.yaml:4:5: not valid YAML: Map keys must be unique: "replicas" is already a key at line 3$/m,
+        );
+        assert.match(
+          e.message,
+          new RegExp(
+            `^Pulumi\\.s\\.yaml:5:3: not valid YAML: Map keys must be unique: "${P("loki")}" is already a key at line 2$`,
+            "m",
+          ),
+        );
+        return true;
+      },
+    );
+  });
+
+  it("a secure value of the right form is not decrypted, as docs/reference/cli.md says", () => {
+    const dir = tmpDir("one-run");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.s.yaml"),
+      `encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n${BASE}${STORE}` +
+        `  ${P("grafanaAdminPassword")}:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n`,
+    );
+    // Of the form a passphrase stack's secrets have, but under no passphrase: only its form is judged.
+    assert.doesNotThrow(() =>
+      checkedStackConfig(dir, "s", { PULUMI_CONFIG_PASSPHRASE: "abc" }, { allowAbsentSecrets: true }),
+    );
+    const doc = fs.readFileSync(path.join(ROOT, "docs/reference/cli.md"), "utf8").replace(/\s+/g, " ");
+    assert.match(doc, /decrypts nothing, even with `PULUMI_CONFIG_PASSPHRASE` set/);
+  });
+});
