@@ -230,7 +230,8 @@ function renderedBy(urn: string, rel: ReleaseRef): boolean {
  * synth/render/objects.ts withRenderedObjects); for a finding, the release its `where` names
  * (`Kind <namespace>/<name> (release <name>`, checks/objects.ts describe: two releases of one name
  * in two namespaces, as the node agents during their handover, are told apart by the object's
- * namespace); for a stack policy's violation without a resource that starts with a workload's
+ * namespace); for a metric that no program emits, the release its emitter names; for a stack
+ * policy's violation without a resource that starts with a workload's
  * name (resource-budget's `grafana: each pod requests …`), the release that rendered that workload.
  */
 function releaseOfReport(
@@ -247,6 +248,13 @@ function releaseOfReport(
     const named = releases.filter((rel) => rel.name === m[2]);
     return named.find((rel) => rel.namespace === m[1]) ?? named[0];
   }
+  // A metric no program of the stack emits (checks/emittedMetrics.ts: `<metric> comes from
+  // <emitter> (…), which this stack does not run`) whose emitter is a release of the stack: the
+  // release runs without what emits it, which its values decide (its args, its collectors).
+  const emitter = / comes from ([a-z0-9][a-z0-9-]*)\b.*?, which this stack does not run/.exec(
+    r.message,
+  )?.[1];
+  if (emitter) return releases.find((rel) => rel.name === emitter);
   if (r.where) return undefined;
   const workload = /^([a-z0-9][a-z0-9.-]*): /.exec(r.message)?.[1];
   if (!workload) return undefined;

@@ -104,6 +104,27 @@ describe("a refused chart values override names its key", () => {
     assert.deepEqual(f.overrides, ["chartValues.node-exporter-next.hostPID"]);
   });
 
+  it("a metric its emitter's release does not emit names that release's overrides, as one of these", () => {
+    const ne = rel("prometheus-node-exporter", "node-exporter", "monitoring", {
+      extraArgs: ["--collector.systemd"],
+    });
+    const [f] = attributeOverrides(
+      [
+        {
+          check: "emitted-metrics",
+          where: "rule PrometheusRule homelab-nodes/node-inotify/NodeInotifyMaxUserWatchesLow",
+          message:
+            "node_sysctl_fs_inotify_max_user_watches comes from node-exporter (sysctl collector, off by default), which this stack does not run (needs node-exporter-sysctl:fs.inotify.max_user_watches)",
+          alsoAt: [],
+        },
+      ] as MergedFinding[],
+      [ne],
+      ["prometheus-node-exporter.extraArgs"],
+    );
+    assert.deepEqual(f.overrides, ["chartValues.prometheus-node-exporter.extraArgs"]);
+    assert.equal(f.overridesUnsure, true);
+  });
+
   it("one bad value failing three releases of a chart is one render error naming each, and the key", () => {
     const a = rel("alloy", "alloy", "monitoring", { image: "grafana/alloy:v1.12.0" });
     const b = rel("alloy", "alloy", "monitoring-agents", { image: "grafana/alloy:v1.12.0" });
