@@ -251,9 +251,7 @@ function releaseOfReport(
   // A metric no program of the stack emits (checks/emittedMetrics.ts: `<metric> comes from
   // <emitter> (…), which this stack does not run`) whose emitter is a release of the stack: the
   // release runs without what emits it, which its values decide (its args, its collectors).
-  const emitter = / comes from ([a-z0-9][a-z0-9-]*)\b.*?, which this stack does not run/.exec(
-    r.message,
-  )?.[1];
+  const emitter = / comes from ([a-z0-9][a-z0-9-]*)\b.*?, which this stack does not run/.exec(r.message)?.[1];
   if (emitter) return releases.find((rel) => rel.name === emitter);
   if (r.where) return undefined;
   const workload = /^([a-z0-9][a-z0-9.-]*): /.exec(r.message)?.[1];
