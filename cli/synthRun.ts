@@ -11,7 +11,7 @@ import { SynthInputError, withoutImportIds, type ExportResource } from "../synth
 import { CliConfigError } from "../config/stackFile";
 import { ChartCacheError, missingChartsError, type MissingChart } from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
-import { renderErrors, renderExport } from "../synth/render/render";
+import { renderExport } from "../synth/render/render";
 import { DEFAULT_KUBE_VERSION, type ReleaseRender } from "../synth/render/types";
 import { placedFrom } from "../checks/placed";
 import { checkStackCached } from "../checks/cache";
@@ -24,9 +24,12 @@ import {
   formatLeftOut,
   formatMergedFindings,
   formatMergedViolations,
+  formatRenderError,
   formatTree,
   leftOutCounts,
   mergeProblems,
+  mergeRenderErrors,
+  overridesWithoutRelease,
   outcomeCode,
   resourceCount,
   runClosingLine,
@@ -111,8 +114,10 @@ export async function runSynth(argv: string[], io: CliIo): Promise<number> {
     if (e instanceof CliArgsError) {
       err(`synth: ${e.message}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
       out(failLine("bad arguments (above)"));
+    } else if (e instanceof SynthInputError) {
+      err(e.message);
+      out(failLine(inputReason(e)));
     } else if (
-      e instanceof SynthInputError ||
       e instanceof CliConfigError ||
       e instanceof ConfigError ||
       e instanceof MissingReferenceError ||
@@ -145,7 +150,9 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
   const progress = progressTo(args.quiet, io.stderr);
   const root = args.dir ? path.resolve(args.dir) : projectRoot();
   const known = stackNames(root);
-  const stacks = args.stacks === "all" ? known : args.stacks;
+  // A stack named twice is judged once: its second verdict would say nothing new, and the run's
+  // count would count it twice.
+  const stacks = args.stacks === "all" ? known : [...new Set(args.stacks)];
   // Every stack named is judged before any work: an unknown one lists the stacks there are.
   for (const s of stacks)
     if (!known.includes(s)) {
@@ -163,6 +170,12 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
   // A previous state that is not an export is bad input, said before any synthesis or render
   // (the change check reads it again after them).
   if (args.against) (await import("../change/against")).readExport(args.against);
+  // A --running folder that does not exist is said as such, not as the stack's takeover key the
+  // flag fills in (whose check would say a file in it is missing).
+  if (args.running !== undefined && !fs.statSync(args.running, { throwIfNoEntry: false })?.isDirectory())
+    throw new SynthInputError(
+      `--running ${args.running}: no such folder; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
+    );
   fs.mkdirSync(args.out, { recursive: true });
   const run: RunContext = {
     root,
@@ -225,7 +238,13 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
   try {
     return await judgeStack(stack, run);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof SynthInputError || e instanceof CliConfigError) {
+    // A flag's input (--against's export, --running's folder) is not the stack's configuration:
+    // its closing line names the flag, so the reader does not look for the mistake in the stack file.
+    if (e instanceof SynthInputError) {
+      err(`${stack}: ${e.message}`);
+      return refused(inputReason(e));
+    }
+    if (e instanceof ConfigError || e instanceof CliConfigError) {
       err(`${stack}: ${e.message}`);
       return refused("the stack configuration is refused (above)");
     }
@@ -237,6 +256,17 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
     err(internalErrorText(`synth ${stack}`, e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
     return refused("an unexpected error (above)");
   }
+}
+
+/**
+ * The closing reason of a refused flag input: `bad input: ` and the message's start up to its first
+ * `: ` after the flag (`--against out/p.json: expected …` gives `bad input: --against out/p.json`),
+ * the rest being above.
+ */
+export function inputReason(e: SynthInputError): string {
+  const first = e.message.split("\n")[0];
+  const flag = /^(--[a-z-]+(?: [^:]+)?):/.exec(first);
+  return `bad input: ${flag ? flag[1] : "the command's input"} (above)`;
 }
 
 /**
@@ -310,9 +340,17 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   // and a violation on the failed release's values is the cause Helm refused, kept and pointed at.
   // Only network-policies-present judges an absence, and no chart here renders NetworkPolicies
   // (they are the stack's own resources).
-  const overrides = overridesOf(result.export);
+  const stated = overridesOf(result.export);
+  // An override of a chart no release installs at this phase changes nothing: said, and not in force.
+  const idle = overridesWithoutRelease(resources, stated);
+  const phase = String(resources.find((x) => x.type === "pulumi:pulumi:Stack")?.outputs?.phase ?? "?");
+  for (const o of idle)
+    err(
+      `${stack}: warning: chartValues.${o}: no release of chart ${o.slice(0, o.indexOf("."))} is in this stack (phase ${phase}); the override changes nothing: remove it, or move it to a stack that runs the chart`,
+    );
+  const overrides = stated.filter((o) => !idle.includes(o));
   const { violations, problems } = await judge(stack, judged, r?.findings ?? [], overrides, packConfig, err);
-  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, err);
+  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, judged, overrides, err);
   // The summary line counts the problems as printed, one per mistake.
   const last = rendered.length - 1;
   if (last >= 0)
@@ -386,21 +424,25 @@ function reportNotRendered(
   stack: string,
   r: StackRender,
   violations: MergedViolation[],
+  resources: ExportResource[],
+  overrides: string[],
   err: (text: string) => void,
 ): void {
-  const lines = r.failed.map((rel) => {
-    const onIt = violations.filter((v) => v.urn === rel.resourceUrn).map((v) => v.policy);
+  // One message per mistake: a bad value fails every release of its chart alike.
+  const lines = mergeRenderErrors(r.failed, resources, overrides).map((m) => {
+    const onIt = violations.filter((v) => v.urn !== undefined && m.urns.includes(v.urn)).map((v) => v.policy);
     const cause = onIt.length
       ? `\n    (the policy violation${onIt.length > 1 ? "s" : ""} ${onIt.join(", ")} below name${onIt.length > 1 ? "" : "s"} the values behind it)`
       : "";
-    return `  ${renderErrors([rel])[0]}${cause}`;
+    return `  ${formatRenderError(m)}${cause}`;
   });
   err(
     `${stack}: ${r.failed.length} of ${r.releases} Helm releases did not render (helm template):\n${lines.join("\n")}`,
   );
+  // namespace/name: two releases may share a name (the node agents' old and new during a handover).
   err(
     `${stack}: !!! the rendered-object checks did not run: they judge the stack's objects as a whole, ` +
-      `and the objects of ${r.failed.map((f) => f.releaseName).join(", ")} are missing; fix the render, then run again`,
+      `and the objects of ${r.failed.map((f) => `${f.namespace}/${f.releaseName}`).join(", ")} are missing; fix the render, then run again`,
   );
 }
 

@@ -97,9 +97,17 @@ export interface CheckFinding {
  * A policy violation with every other place its mistake touches (`[rule] place` each) and the
  * `chartValues` keys behind it (`overrides`, see {@link attributeOverrides}).
  */
-export type MergedViolation = Violation & { alsoAt: string[]; overrides?: string[] };
+export type MergedViolation = Violation & {
+  alsoAt: string[];
+  overrides?: string[];
+  overridesUnsure?: boolean;
+};
 /** A check finding, likewise. */
-export type MergedFinding = CheckFinding & { alsoAt: string[]; overrides?: string[] };
+export type MergedFinding = CheckFinding & {
+  alsoAt: string[];
+  overrides?: string[];
+  overridesUnsure?: boolean;
+};
 
 /**
  * Where a violation is: its resource as `type "name"` (the last type of the URN's type chain), or,
@@ -168,11 +176,16 @@ export function mergeProblems(
 }
 
 /** The lines naming the other places of a merged report and the overrides behind it, indented under it. */
-function alsoLines(m: { alsoAt: string[]; overrides?: string[] }): string {
+function alsoLines(m: { alsoAt: string[]; overrides?: string[]; overridesUnsure?: boolean }): string {
   const also = m.alsoAt.length > 0 ? `\n      the same mistake, also seen at: ${m.alsoAt.join("; ")}` : "";
-  const over = m.overrides?.length
-    ? `\n      from the stack's chart values override${m.overrides.length > 1 ? "s" : ""} ${m.overrides.join(", ")}: change or remove ${m.overrides.length > 1 ? "them" : "it"} in the stack file`
-    : "";
+  const n = m.overrides?.length ?? 0;
+  // Unsure: the message names none of the release's overrides, yet follows from its values.
+  const over =
+    n === 0
+      ? ""
+      : m.overridesUnsure
+        ? `\n      the values of this release include the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: if ${n > 1 ? "one of these is" : "it is"} the cause, change or remove it in the stack file`
+        : `\n      from the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: change or remove ${n > 1 ? "them" : "it"} in the stack file`;
   return also + over;
 }
 
@@ -181,34 +194,74 @@ interface ReleaseRef {
   urn: string;
   /** The Helm release name (`inputs.name`, else the resource's name), as rendered objects' `where` says it. */
   name: string;
+  namespace: string;
   chart: string;
+  /** The values the release renders with (the program's, the stack's overrides merged in). */
+  values: Record<string, unknown>;
 }
 
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+/** The export's Helm releases, as {@link attributeOverrides} looks them up. */
+function releasesOf(resources: { urn: string; type: string; inputs?: Record<string, any> }[]): ReleaseRef[] {
+  return resources
+    .filter((r) => r.type === RELEASE_TYPE)
+    .map((r) => ({
+      urn: r.urn,
+      name: String(r.inputs?.name ?? r.urn.slice(r.urn.lastIndexOf("::") + 2)),
+      namespace: String(r.inputs?.namespace ?? ""),
+      chart: String(r.inputs?.chart ?? ""),
+      values: (r.inputs?.values ?? {}) as Record<string, unknown>,
+    }));
+}
+
+/** Whether `urn` is an object release `rel` rendered (`<release type>$<type>::<release>/<ns>/<name>`). */
+function renderedBy(urn: string, rel: ReleaseRef): boolean {
+  const cut = rel.urn.lastIndexOf("::");
+  return (
+    urn.startsWith(`${rel.urn.slice(0, cut)}$`) &&
+    urn.slice(urn.lastIndexOf("::") + 2).startsWith(`${rel.urn.slice(cut + 2)}/`)
+  );
+}
 
 /**
  * The release a report is about: for a violation, the release itself or the release whose
  * rendered object it judges (URN `<release type>$<object type>::<release>/<namespace>/<name>`,
  * synth/render/objects.ts withRenderedObjects); for a finding, the release its `where` names
- * (`(release <name>`, checks/objects.ts describe).
+ * (`Kind <namespace>/<name> (release <name>`, checks/objects.ts describe: two releases of one name
+ * in two namespaces, as the node agents during their handover, are told apart by the object's
+ * namespace); for a metric that no program emits, the release its emitter names; for a stack
+ * policy's violation without a resource that starts with a workload's
+ * name (resource-budget's `grafana: each pod requests …`), the release that rendered that workload.
  */
 function releaseOfReport(
-  r: { urn?: string; where?: string },
+  r: { urn?: string; where?: string; message: string },
   releases: ReleaseRef[],
+  resources: { urn: string; type: string }[],
 ): ReleaseRef | undefined {
   if (r.urn) {
     const urn = r.urn;
-    return releases.find((rel) => {
-      if (rel.urn === urn) return true;
-      const cut = rel.urn.lastIndexOf("::");
-      return (
-        urn.startsWith(`${rel.urn.slice(0, cut)}$`) &&
-        urn.slice(urn.lastIndexOf("::") + 2).startsWith(`${rel.urn.slice(cut + 2)}/`)
-      );
-    });
+    return releases.find((rel) => rel.urn === urn || renderedBy(urn, rel));
   }
-  const m = r.where ? /\(release ([^,)]+)/.exec(r.where) : null;
-  return m ? releases.find((rel) => rel.name === m[1]) : undefined;
+  const m = r.where ? /^\S+ (?:([^/ ]+)\/)?\S+ \(release ([^,)]+)/.exec(r.where) : null;
+  if (m) {
+    const named = releases.filter((rel) => rel.name === m[2]);
+    return named.find((rel) => rel.namespace === m[1]) ?? named[0];
+  }
+  // A metric no program of the stack emits (checks/emittedMetrics.ts: `<metric> comes from
+  // <emitter> (…), which this stack does not run`) whose emitter is a release of the stack: the
+  // release runs without what emits it, which its values decide (its args, its collectors).
+  const emitter = / comes from ([a-z0-9][a-z0-9-]*)\b.*?, which this stack does not run/.exec(r.message)?.[1];
+  if (emitter) return releases.find((rel) => rel.name === emitter);
+  if (r.where) return undefined;
+  const workload = /^([a-z0-9][a-z0-9.-]*): /.exec(r.message)?.[1];
+  if (!workload) return undefined;
+  const obj = resources.find(
+    (o) =>
+      /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(o.urn) &&
+      o.urn.endsWith(`/${workload}`),
+  );
+  return obj ? releases.find((rel) => renderedBy(obj.urn, rel)) : undefined;
 }
 
 /**
@@ -225,13 +278,29 @@ export function chartValueOverridesOf(
 }
 
 /**
+ * The overrides of charts no release of the export installs (`vector.…` on a stack without
+ * Vector at its phase): they change nothing, so they are not "in force".
+ */
+export function overridesWithoutRelease(
+  resources: { type: string; inputs?: Record<string, any> }[],
+  overrides: string[],
+): string[] {
+  const charts = new Set(
+    resources.filter((r) => r.type === RELEASE_TYPE).map((r) => String(r.inputs?.chart ?? "")),
+  );
+  return overrides.filter((o) => !charts.has(o.slice(0, o.indexOf("."))));
+}
+
+/**
  * The values paths a message names, relative to the release's values: the pack names what it read
- * as `values.<path>` (`values.autoscaling.maxReplicas is 3`) and a stack key as
- * `chartValues.<chart>.<path>`. A trailing full stop ends the sentence, not the path.
+ * as `values.<path>` (`values.autoscaling.maxReplicas is 3`), a stack key as
+ * `chartValues.<chart>.<path>`, and Helm a template's read as `.Values.<path>`
+ * (`at <.Values.image.tag>: can't evaluate field tag`). A trailing full stop ends the sentence, not
+ * the path.
  */
 function valuesPathsIn(message: string, chart: string): string[] {
-  const prefixes = ["values.", `chartValues.${chart}.`].map((p) => p.replace(/\./g, "\\."));
-  const re = new RegExp(`(?:^|[^A-Za-z0-9_.])(?:${prefixes.join("|")})([A-Za-z0-9_.-]+)`, "g");
+  const prefixes = ["values.", ".Values.", `chartValues.${chart}.`].map((p) => p.replace(/\./g, "\\."));
+  const re = new RegExp(`(?:^|[^A-Za-z0-9_])(?:${prefixes.join("|")})([A-Za-z0-9_.-]+)`, "g");
   return [...message.matchAll(re)].map((m) => m[1].replace(/\.+$/, ""));
 }
 
@@ -246,53 +315,178 @@ function namesWord(text: string, word: string): boolean {
 }
 
 /**
+ * The scalar values the release renders with at `path` (one, or each of a list of scalars), as
+ * text; what a message quotes (`image docker.io/…`, `adds capabilities NET_ADMIN`). Values of two
+ * characters or less (`1`, `a`) are left out: they would be found in any message.
+ */
+function valuesAt(values: Record<string, unknown>, path: string): string[] {
+  const v = lookup(values, path.split("."));
+  const scalars = Array.isArray(v) ? v : [v];
+  return scalars
+    .filter((x) => typeof x === "string" || typeof x === "number")
+    .map(String)
+    .filter((x) => x.length > 2);
+}
+
+/** The value at `keys`, a key holding dots (`grafana.ini`) tried before its parts. */
+function lookup(v: unknown, keys: string[]): unknown {
+  if (keys.length === 0) return v;
+  if (!v || typeof v !== "object") return undefined;
+  for (let i = keys.length; i > 0; i--) {
+    const key = keys.slice(0, i).join(".");
+    if (key in v) return lookup((v as Record<string, unknown>)[key], keys.slice(i));
+  }
+  return undefined;
+}
+
+/**
+ * The overrides of `rel` (paths under its chart) a message on it concerns, and whether the
+ * message narrowed them: the values paths it names (`values.<path>`, `.Values.<path>`), else the
+ * fields it names (an override's last key as a word) or the values it quotes (an override's value
+ * as a word). A message that narrows nothing is still a consequence of the release's values, and
+ * so of one of its overrides or of the program: all of them, said as "one of these".
+ */
+function overridesOn(
+  rel: ReleaseRef,
+  message: string,
+  overrides: string[],
+): { overrides: string[]; narrowed: boolean } | undefined {
+  const ofChart = overrides
+    .filter((o) => o.startsWith(`${rel.chart}.`))
+    .map((o) => o.slice(rel.chart.length + 1));
+  if (ofChart.length === 0) return undefined;
+  const read = valuesPathsIn(message, rel.chart);
+  // A value that is the release's own name (a database user `grafana`) is in every message on it.
+  const names = new Set([rel.name, rel.chart, rel.namespace]);
+  const named =
+    read.length > 0
+      ? ofChart.filter((o) => read.some((p) => concerns(o, p)))
+      : ofChart.filter(
+          (o) =>
+            namesWord(message, o.slice(o.lastIndexOf(".") + 1)) ||
+            valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)),
+        );
+  const keys = (named.length > 0 ? named : ofChart).map((o) => `chartValues.${rel.chart}.${o}`);
+  return { overrides: keys, narrowed: named.length > 0 };
+}
+
+/**
  * Names the `chartValues` keys behind each report on a release whose chart the stack overrides
- * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each), by the values
- * paths the report concerns, never by guessing:
- * - a report that names values paths (`values.<path>`, as the pack's do) gets the overrides that
- *   set one of them (the path itself, inside it, or a block holding it), and no other;
- * - a report on an object the release rendered that names no values path (a rendered-object check
- *   sees fields, not values: `container grafana: privileged`) gets the overrides whose last key is
- *   a field it names;
- * - any other report gets none: naming every override of the chart would blame keys that have
- *   nothing to do with it.
- * A refused override is then found by its key in the stack file, not by the rendered object it
- * ended up in.
+ * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each). A report on a
+ * release (its values, an object it rendered, a workload it rendered that the budget judges) is a
+ * consequence of that release's values: it gets the overrides of the release its message concerns
+ * (see overridesOn), and when the message narrows to none, every override of the release with
+ * `overridesUnsure` set ("one of these"). A report on no release (a raw resource of the program)
+ * gets none. A refused override is then found by its key in the stack file, not by the rendered
+ * object it ended up in.
  */
 export function attributeOverrides<
-  T extends { urn?: string; where?: string; message: string; overrides?: string[] },
+  T extends {
+    urn?: string;
+    where?: string;
+    message: string;
+    overrides?: string[];
+    overridesUnsure?: boolean;
+  },
 >(
   reports: T[],
   resources: { urn: string; type: string; inputs?: Record<string, any> }[],
   overrides: string[],
 ): T[] {
   if (overrides.length === 0) return reports;
-  const releases: ReleaseRef[] = resources
-    .filter((r) => r.type === RELEASE_TYPE)
-    .map((r) => ({
-      urn: r.urn,
-      name: String(r.inputs?.name ?? r.urn.slice(r.urn.lastIndexOf("::") + 2)),
-      chart: String(r.inputs?.chart ?? ""),
-    }));
+  const releases = releasesOf(resources);
   for (const report of reports) {
-    const rel = releaseOfReport(report, releases);
-    if (!rel) continue;
-    const ofChart = overrides
-      .filter((o) => o.startsWith(`${rel.chart}.`))
-      .map((o) => o.slice(rel.chart.length + 1));
-    if (ofChart.length === 0) continue;
-    const read = valuesPathsIn(report.message, rel.chart);
-    const rendered = report.urn !== rel.urn;
-    const named =
-      read.length > 0
-        ? ofChart.filter((o) => read.some((p) => concerns(o, p)))
-        : rendered
-          ? ofChart.filter((o) => namesWord(report.message, o.slice(o.lastIndexOf(".") + 1)))
-          : [];
-    if (named.length > 0) report.overrides = named.map((o) => `chartValues.${rel.chart}.${o}`);
+    const rel = releaseOfReport(report, releases, resources);
+    const on = rel && overridesOn(rel, report.message, overrides);
+    if (!on) continue;
+    report.overrides = on.overrides;
+    if (!on.narrowed) report.overridesUnsure = true;
   }
   return reports;
 }
+
+/** A release that did not render, as {@link mergeRenderErrors} takes it (synth/render/types.ts ReleaseRender). */
+interface FailedRelease {
+  resourceUrn: string;
+  releaseName: string;
+  namespace: string;
+  chart: string;
+  version: string;
+  error?: string;
+}
+
+/** One message for the releases one mistake kept from rendering. */
+export interface MergedRenderError {
+  /** `namespace/name` of each release it touches. */
+  releases: string[];
+  /** Their URNs, in the same order. */
+  urns: string[];
+  chart: string;
+  version: string;
+  /** Helm's message for the first of them. */
+  error: string;
+  overrides?: string[];
+  overridesUnsure?: boolean;
+}
+
+/**
+ * The render failures, one per mistake. Helm names the template it was executing, so one bad
+ * value gives one message per release of the chart (the node agents' two releases during their
+ * handover, alloy's DaemonSet and Deployment releases) that differ at most in that template's
+ * file, or even in the read it stopped at (Helm stops at the first template it executes that
+ * fails, `.Values.service.enabled` in one, `.Values.service.port` in the other): failures of one
+ * chart version are merged when their messages are byte-identical, or when each message's
+ * `.Values.<path>` reads narrow to the same overrides (fixing those fixes every one of them). The
+ * merged message keeps the first release's Helm message and names every release it touches, as
+ * `namespace/name`.
+ */
+export function mergeRenderErrors(
+  failed: FailedRelease[],
+  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
+  overrides: string[],
+): MergedRenderError[] {
+  const releases = releasesOf(resources);
+  const out = new Map<string, MergedRenderError>();
+  for (const f of failed) {
+    if (f.error === undefined) continue;
+    const error = f.error.replace(HELM_DEBUG_HINT, "").trim();
+    const rel = releases.find((r) => r.urn === f.resourceUrn);
+    const on = rel && overridesOn(rel, error, overrides);
+    const key = on?.narrowed
+      ? `o\0${f.chart}\0${f.version}\0${on.overrides.join(",")}`
+      : `e\0${f.chart}\0${f.version}\0${error}`;
+    const place = `${f.namespace}/${f.releaseName}`;
+    const seen = out.get(key);
+    if (seen) {
+      if (!seen.releases.includes(place)) {
+        seen.releases.push(place);
+        seen.urns.push(f.resourceUrn);
+      }
+      continue;
+    }
+    out.set(key, {
+      releases: [place],
+      urns: [f.resourceUrn],
+      chart: f.chart,
+      version: f.version,
+      error,
+      ...(on ? { overrides: on.overrides } : {}),
+      ...(on && !on.narrowed ? { overridesUnsure: true } : {}),
+    });
+  }
+  return [...out.values()];
+}
+
+/** A merged render failure: `ns/release[, ns/release…] (chart version): Helm's message`, then its overrides. */
+export function formatRenderError(m: MergedRenderError): string {
+  return `${m.releases.join(", ")} (${m.chart} ${m.version}): ${m.error}${alsoLines({ alsoAt: [], ...m })}`;
+}
+
+/**
+ * The hint `helm template` appends to a failed render, for its own `--debug` flag (see
+ * synth/render/render.ts renderErrors, which drops it likewise).
+ */
+const HELM_DEBUG_HINT = /\s*Use --debug flag to render out invalid YAML\.?/g;
 
 /** Merged violations, mandatory first (as formatViolations), each with its other places. */
 export function formatMergedViolations(violations: MergedViolation[]): string {

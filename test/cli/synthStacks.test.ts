@@ -139,7 +139,7 @@ describe("a release that did not render is one message, not its consequences", f
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /staging: 1 of \d+ Helm releases did not render \(helm template\):\n {2}loki \(loki /,
+      /staging: 1 of \d+ Helm releases did not render \(helm template\):\n {2}monitoring\/loki \(loki /,
     );
     assert.doesNotMatch(r.stdout + r.stderr, /--debug/);
     // The missing objects are no one's mistake: no address, NetworkPolicy or metric reads them as one.

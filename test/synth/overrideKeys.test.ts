@@ -3,6 +3,7 @@ import { evaluateResources, type ExportedResource } from "../../policy/evaluate"
 import {
   attributeOverrides,
   chartValueOverridesOf,
+  formatMergedViolations,
   mergeProblems,
   type MergedFinding,
   type MergedViolation,
@@ -59,7 +60,8 @@ describe("chartValues keys named by the values paths a report concerns", () => {
       "chartValues.grafana.replicas",
       "chartValues.grafana.persistence.enabled",
     ]);
-    // A finding on what the release rendered that names no values path and no key's field: none.
+    // A finding on what the release rendered that names no values path: the override whose value it
+    // quotes (pg:5432), not those whose value is the release's own name (grafana).
     const [egress] = attributeOverrides(
       [
         {
@@ -73,7 +75,8 @@ describe("chartValues keys named by the values paths a report concerns", () => {
       [grafana],
       overrides,
     );
-    assert.equal(egress.overrides, undefined);
+    assert.deepEqual(egress.overrides, ["chartValues.grafana.grafana.ini.database.host"]);
+    assert.equal(egress.overridesUnsure, undefined);
   });
 
   it("grafana autoscaling: both autoscaling keys that make the pod count, not minReplicas", async () => {
@@ -88,16 +91,21 @@ describe("chartValues keys named by the values paths a report concerns", () => {
     );
   });
 
-  it("a violation on the release naming no values path names no key (no guess)", () => {
+  it("a violation on the release that narrows to no key names the release's keys, as one of these", () => {
     const grafana = release("grafana", { replicas: 2 });
     const [v] = attributeOverrides(
       [
-        { policy: "x", level: "mandatory", urn: grafana.urn, message: "replicas are wrong", alsoAt: [] },
+        { policy: "x", level: "mandatory", urn: grafana.urn, message: "the pods are wrong", alsoAt: [] },
       ] as MergedViolation[],
       [grafana],
-      ["grafana.replicas", "grafana.resources.requests.memory"],
+      ["grafana.replicas", "grafana.resources.requests.memory", "loki.replicas"],
     );
-    assert.equal(v.overrides, undefined);
+    assert.deepEqual(v.overrides, [
+      "chartValues.grafana.replicas",
+      "chartValues.grafana.resources.requests.memory",
+    ]);
+    assert.equal(v.overridesUnsure, true);
+    assert.match(formatMergedViolations([v]), /if one of these is the cause, change or remove it/);
   });
 
   it("a block override counts for a path inside it, and a path names the overrides inside it", () => {

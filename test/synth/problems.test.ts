@@ -254,7 +254,7 @@ describe("a report on a release the stack's chartValues override names the overr
     assert.deepEqual(r.overrides, ["chartValues.loki.loki.compactor.delete_request_store"]);
   });
 
-  it("a check finding: the release its place names; no override when the message names none of their keys", () => {
+  it("a check finding: the release its place names; all its overrides, unsure, when the message names none", () => {
     const [named, unnamed, other] = attributeOverrides(
       [
         {
@@ -277,7 +277,11 @@ describe("a report on a release the stack's chartValues override names the overr
       overrides,
     );
     assert.deepEqual(named.overrides, ["chartValues.grafana.containerSecurityContext.privileged"]);
-    assert.equal(unnamed.overrides, undefined, "no guess: the finding names none of the keys");
+    assert.deepEqual(unnamed.overrides, [
+      "chartValues.grafana.replicas",
+      "chartValues.grafana.containerSecurityContext.privileged",
+    ]);
+    assert.equal(unnamed.overridesUnsure, true, "the finding names none of the keys: one of these");
     assert.equal(other.overrides, undefined, "a raw resource is no chart's");
   });
 });

@@ -1,0 +1,161 @@
+/**
+ * `npm run synth` on inputs that are not the stack's configuration: a flag's input refused closes
+ * with that flag as the reason, a stack named twice is judged once, and a chart values override of a
+ * chart the stack does not install is said and not listed as in force.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, synthCli, tmpDir } from "../support/helpers";
+
+const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
+
+/** A project folder with this project's Pulumi.yaml and staging's stack file plus `extra`. */
+function project(extra = ""): string {
+  const dir = tmpDir("inputs");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+  fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), staging + extra);
+  return dir;
+}
+
+describe("synth: flag inputs, stacks named twice, overrides of charts not deployed", function () {
+  this.timeout(120_000);
+
+  it("--running on a stack without a takeover block closes with --running, not the stack configuration", async () => {
+    const dir = project();
+    const running = tmpDir("running");
+    const r = await synthCli(
+      "--stack",
+      "staging",
+      "--dir",
+      dir,
+      "--out",
+      path.join(dir, "out"),
+      "--quiet",
+      "--running",
+      running,
+    );
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /--running: stack staging has no homelab-observability:takeover block/);
+    assert.equal(lastLine(r.stdout), "staging: FAIL (exit 2): bad input: --running (above)");
+  });
+
+  it("--against another stack's export closes with --against, not the stack configuration", async () => {
+    const dir = project();
+    fs.copyFileSync(path.join(ROOT, "Pulumi.production.yaml"), path.join(dir, "Pulumi.production.yaml"));
+    const out = path.join(dir, "out");
+    await synthCli("--stack", "production", "--dir", dir, "--out", out, "--quiet", "--no-render");
+    const against = path.join(out, "production.json");
+    const r = await synthCli(
+      "--stack",
+      "staging",
+      "--dir",
+      dir,
+      "--out",
+      out,
+      "--quiet",
+      "--against",
+      against,
+    );
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /--against: expected an export of stack "staging"/);
+    assert.equal(lastLine(r.stdout), "staging: FAIL (exit 2): bad input: --against (above)");
+  });
+
+  it("one bad override failing three releases is one render error naming each release and the key", async () => {
+    const dir = project(
+      ["  homelab-observability:chartValues:", "    alloy:", "      image: grafana/alloy:v1.12.0", ""].join(
+        "\n",
+      ),
+    );
+    const r = await synthCli("--stack", "staging", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const failures = r.stderr.split("\n").filter((l) => /^  \S.* \(alloy 1\.5\.0\): /.test(l));
+    assert.equal(failures.length, 1, r.stderr);
+    assert.match(
+      failures[0],
+      /^  monitoring\/alloy, monitoring-agents\/alloy, monitoring\/alloy-cluster \(alloy/,
+    );
+    assert.match(
+      r.stderr,
+      /from the stack's chart values override chartValues\.alloy\.image: change or remove it/,
+    );
+    assert.match(
+      r.stderr,
+      /the objects of monitoring\/alloy, monitoring-agents\/alloy, monitoring\/alloy-cluster are missing/,
+    );
+  });
+
+  it("a --running folder that does not exist is said as such", async () => {
+    const dir = project();
+    const missing = path.join(dir, "no-such-folder");
+    const r = await synthCli(
+      "--stack",
+      "staging",
+      "--dir",
+      dir,
+      "--out",
+      path.join(dir, "out"),
+      "--quiet",
+      "--running",
+      missing,
+    );
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /--running .*no-such-folder: no such folder/);
+    assert.doesNotMatch(r.stderr, /takeover\.running/);
+    assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: --running ${missing} (above)`);
+  });
+
+  it("a stack named twice is judged once", async () => {
+    const dir = project();
+    const r = await synthCli(
+      "--stack",
+      "staging",
+      "--stack",
+      "staging",
+      "--dir",
+      dir,
+      "--out",
+      path.join(dir, "out"),
+      "--quiet",
+      "--no-render",
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout.match(/^staging: pass/gm)?.length, 1, r.stdout);
+    assert.doesNotMatch(r.stdout, /2 stacks/);
+  });
+
+  it("an override of a chart no release of the stack installs is a warning, not in force", async () => {
+    const dir = project(
+      [
+        "  homelab-observability:chartValues:",
+        "    vector:",
+        "      podAnnotations:",
+        "        a: b",
+        "    grafana:",
+        "      podAnnotations:",
+        "        a: b",
+        "",
+      ].join("\n"),
+    );
+    const r = await synthCli(
+      "--stack",
+      "staging",
+      "--dir",
+      dir,
+      "--out",
+      path.join(dir, "out"),
+      "--quiet",
+      "--no-render",
+    );
+    assert.match(
+      r.stderr,
+      /staging: warning: chartValues\.vector\.podAnnotations\.a: no release of chart vector is in this stack \(phase kps-removed\)/,
+    );
+    const inForce =
+      /chart values overrides in force \(chartValues\):([^\n]*(\n    [^\n]*)*)/.exec(r.stdout)?.[1] ?? "";
+    assert.match(inForce, /grafana\.podAnnotations\.a/);
+    assert.doesNotMatch(inForce, /vector/);
+  });
+});

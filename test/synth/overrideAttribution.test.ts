@@ -1,0 +1,183 @@
+import { strict as assert } from "assert";
+import type { ExportedResource } from "../../policy/evaluate";
+import {
+  attributeOverrides,
+  formatRenderError,
+  mergeRenderErrors,
+  overridesWithoutRelease,
+  type MergedFinding,
+  type MergedViolation,
+} from "../../synth/report";
+import { release } from "../support/policyCases";
+
+/*
+ * A refused chart values override names its `chartValues.<chart>.<path>` key (synth/report.ts
+ * attributeOverrides, mergeRenderErrors): a report on a release's values, its rendered objects, its
+ * workloads' budget or its render is a consequence of that release's values.
+ */
+
+/** A release `name` of `chart` in `namespace`, with `values`. */
+function rel(chart: string, name: string, namespace: string, values: Record<string, unknown> = {}) {
+  const r = release(chart, values);
+  return {
+    ...r,
+    urn: `${r.urn.slice(0, r.urn.lastIndexOf("::"))}::${name}-${namespace}`,
+    inputs: { ...r.inputs, name, namespace },
+  };
+}
+
+/** A rendered Deployment of `r` (synth/render/objects.ts withRenderedObjects' URN). */
+function deployment(r: ExportedResource, name: string, namespace: string): ExportedResource {
+  const cut = r.urn.lastIndexOf("::");
+  const type = "kubernetes:apps/v1:Deployment";
+  return {
+    urn: `${r.urn.slice(0, cut)}$${type}::${r.urn.slice(cut + 2)}/${namespace}/${name}`,
+    type,
+    custom: true,
+    inputs: {},
+    parent: r.urn,
+  };
+}
+
+describe("a refused chart values override names its key", () => {
+  const grafana = rel("grafana", "grafana", "monitoring", {
+    global: { imageRegistry: "docker.io" },
+    image: { repository: "grafana/grafana-oss" },
+    resources: { requests: { memory: "20Gi" } },
+  });
+  const overrides = [
+    "grafana.global.imageRegistry",
+    "grafana.image.repository",
+    "grafana.resources.requests.memory",
+  ];
+
+  it("a finding quoting an override's value names that override", () => {
+    const [f] = attributeOverrides(
+      [
+        {
+          check: "image-pins",
+          where: "Deployment monitoring/grafana (release grafana)",
+          message: "image docker.io/grafana/grafana-oss:12.3.1 is not pinned in model/versions.ts (images)",
+          alsoAt: [],
+        },
+      ] as MergedFinding[],
+      [grafana],
+      overrides,
+    );
+    assert.deepEqual(f.overrides, [
+      "chartValues.grafana.global.imageRegistry",
+      "chartValues.grafana.image.repository",
+    ]);
+  });
+
+  it("a budget violation on a workload the release rendered names the release's override", () => {
+    const [v] = attributeOverrides(
+      [
+        {
+          policy: "resource-budget",
+          level: "mandatory",
+          message: "grafana: each pod requests 20528Mi of memory, more than one node has in pool workers",
+          alsoAt: [],
+        },
+      ] as MergedViolation[],
+      [grafana, deployment(grafana, "grafana", "monitoring")],
+      overrides,
+    );
+    assert.ok(v.overrides?.includes("chartValues.grafana.resources.requests.memory"), JSON.stringify(v));
+  });
+
+  it("two releases of one name in two namespaces: the finding's namespace picks the release", () => {
+    const old = rel("prometheus-node-exporter", "node-exporter", "monitoring");
+    const next = rel("node-exporter-next", "node-exporter", "monitoring-agents");
+    const [f] = attributeOverrides(
+      [
+        {
+          check: "pod-security",
+          where: "DaemonSet monitoring-agents/node-exporter (release node-exporter)",
+          message: "hostPID: true",
+          alsoAt: [],
+        },
+      ] as MergedFinding[],
+      [old, next],
+      ["prometheus-node-exporter.x", "node-exporter-next.hostPID"],
+    );
+    assert.deepEqual(f.overrides, ["chartValues.node-exporter-next.hostPID"]);
+  });
+
+  it("a metric its emitter's release does not emit names that release's overrides, as one of these", () => {
+    const ne = rel("prometheus-node-exporter", "node-exporter", "monitoring", {
+      extraArgs: ["--collector.systemd"],
+    });
+    const [f] = attributeOverrides(
+      [
+        {
+          check: "emitted-metrics",
+          where: "rule PrometheusRule homelab-nodes/node-inotify/NodeInotifyMaxUserWatchesLow",
+          message:
+            "node_sysctl_fs_inotify_max_user_watches comes from node-exporter (sysctl collector, off by default), which this stack does not run (needs node-exporter-sysctl:fs.inotify.max_user_watches)",
+          alsoAt: [],
+        },
+      ] as MergedFinding[],
+      [ne],
+      ["prometheus-node-exporter.extraArgs"],
+    );
+    assert.deepEqual(f.overrides, ["chartValues.prometheus-node-exporter.extraArgs"]);
+    assert.equal(f.overridesUnsure, true);
+  });
+
+  it("one bad value failing three releases of a chart is one render error naming each, and the key", () => {
+    const a = rel("alloy", "alloy", "monitoring", { image: "grafana/alloy:v1.12.0" });
+    const b = rel("alloy", "alloy", "monitoring-agents", { image: "grafana/alloy:v1.12.0" });
+    const c = rel("alloy", "alloy-cluster", "monitoring", { image: "grafana/alloy:v1.12.0" });
+    const err = (t: string) =>
+      `Error: template: alloy/templates/controllers/${t}.yaml:8:8: executing "x" at <include "alloy.labels" .>: error calling include: at <.Values.image.digest>: can't evaluate field digest in type interface {}`;
+    const failed = [
+      {
+        resourceUrn: a.urn,
+        releaseName: "alloy",
+        namespace: "monitoring",
+        chart: "alloy",
+        version: "1.5.0",
+        error: err("daemonset"),
+      },
+      {
+        resourceUrn: b.urn,
+        releaseName: "alloy",
+        namespace: "monitoring-agents",
+        chart: "alloy",
+        version: "1.5.0",
+        error: err("daemonset"),
+      },
+      {
+        resourceUrn: c.urn,
+        releaseName: "alloy-cluster",
+        namespace: "monitoring",
+        chart: "alloy",
+        version: "1.5.0",
+        error: err("deployment"),
+      },
+    ];
+    const merged = mergeRenderErrors(failed, [a, b, c], ["alloy.image"]);
+    assert.equal(merged.length, 1);
+    assert.deepEqual(merged[0].releases, [
+      "monitoring/alloy",
+      "monitoring-agents/alloy",
+      "monitoring/alloy-cluster",
+    ]);
+    assert.match(formatRenderError(merged[0]), /override chartValues\.alloy\.image: change or remove it/);
+    // The same override read at another path (Helm stopped in another template) is the same mistake.
+    const other = {
+      ...failed[2],
+      error: failed[2].error.replace(".Values.image.digest", ".Values.image.tag"),
+    };
+    assert.equal(mergeRenderErrors([...failed.slice(0, 2), other], [a, b, c], ["alloy.image"]).length, 1);
+    // Without the override to tell, only byte-identical messages are one.
+    assert.equal(mergeRenderErrors(failed, [a, b, c], []).length, 2);
+  });
+
+  it("an override of a chart no release installs is said, not in force", () => {
+    assert.deepEqual(overridesWithoutRelease([grafana], ["grafana.replicas", "vector.podAnnotations.a"]), [
+      "vector.podAnnotations.a",
+    ]);
+  });
+});
