@@ -1,4 +1,5 @@
 import type { ExportResource } from "./synthesize";
+import { withoutHelmDebugHint } from "./render/types";
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
 
 /**
@@ -449,7 +450,7 @@ export function mergeRenderErrors(
   const out = new Map<string, MergedRenderError>();
   for (const f of failed) {
     if (f.error === undefined) continue;
-    const error = f.error.replace(HELM_DEBUG_HINT, "").trim();
+    const error = withoutHelmDebugHint(f.error);
     const rel = releases.find((r) => r.urn === f.resourceUrn);
     const on = rel && overridesOn(rel, error, overrides);
     const key = on?.narrowed
@@ -481,12 +482,6 @@ export function mergeRenderErrors(
 export function formatRenderError(m: MergedRenderError): string {
   return `${m.releases.join(", ")} (${m.chart} ${m.version}): ${m.error}${alsoLines({ alsoAt: [], ...m })}`;
 }
-
-/**
- * The hint `helm template` appends to a failed render, for its own `--debug` flag (see
- * synth/render/render.ts renderErrors, which drops it likewise).
- */
-const HELM_DEBUG_HINT = /\s*Use --debug flag to render out invalid YAML\.?/g;
 
 /** Merged violations, mandatory first (as formatViolations), each with its other places. */
 export function formatMergedViolations(violations: MergedViolation[]): string {

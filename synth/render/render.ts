@@ -25,7 +25,7 @@ import { isNamespaced } from "./kinds";
 import type { parseManifest } from "./manifest";
 import { RELEASE_TYPE, releaseJob, type ReleaseJob } from "./release";
 import { templateOnce, type Cached } from "./template";
-import { DEFAULT_KUBE_VERSION, type ReleaseRender, type RenderOptions } from "./types";
+import { DEFAULT_KUBE_VERSION, withoutHelmDebugHint, type ReleaseRender, type RenderOptions } from "./types";
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -149,18 +149,9 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   return renders;
 }
 
-/**
- * The hint `helm template` appends to a failed render, for its own `--debug` flag: no command of
- * this project has that flag (synth renders in-process, verify likewise), so passed on it sends the
- * reader after an option that does not exist. Helm's message itself says what failed.
- */
-const HELM_DEBUG_HINT = /\s*Use --debug flag to render out invalid YAML\.?/g;
-
 /** Releases that failed to render, as `release (chart version): Helm's message` lines. */
 export function renderErrors(renders: ReleaseRender[]): string[] {
   return renders
     .filter((r) => r.error !== undefined)
-    .map(
-      (r) => `${r.releaseName} (${r.chart} ${r.version}): ${r.error!.replace(HELM_DEBUG_HINT, "").trim()}`,
-    );
+    .map((r) => `${r.releaseName} (${r.chart} ${r.version}): ${withoutHelmDebugHint(r.error!)}`);
 }

@@ -62,3 +62,12 @@ export interface RenderOptions {
 }
 
 export const DEFAULT_KUBE_VERSION = "1.31.0";
+
+/**
+ * Helm's message without the hint `helm template` appends to a failed render for its own `--debug`
+ * flag: no command of this project has that flag (synth and verify render in-process), so passed on
+ * it sends the reader after an option that does not exist. Helm's message itself says what failed.
+ */
+export function withoutHelmDebugHint(message: string): string {
+  return message.replace(/\s*Use --debug flag to render out invalid YAML\.?/g, "").trim();
+}
