@@ -92,7 +92,7 @@ describe("change check: npm run synth -- --against", function () {
       /not-an-export\.json: expected a stack export with deployment\.resources .* found keys hello/,
     );
     // Said before any work: nothing synthesized, nothing written; only the closing line on stdout.
-    assert.equal(r.stdout, "synth: FAIL (exit 2): bad input (above)\n");
+    assert.equal(r.stdout, `synth: FAIL (exit 2): bad input: --against ${file} (above)\n`);
     assert.ok(!fs.existsSync(out), "no out folder made");
   });
 });

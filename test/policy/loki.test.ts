@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { chartCacheDir, helmBinary, runHelm } from "../../synth/render/helm";
+import { cached, cacheKey } from "../support/fixtureCache";
 import { failed, type ExportedResource } from "../../policy/evaluate";
 import { lokiModes } from "../../policy/loki";
 import { check, clone, fails, passes, release, res, secret, stackInfo } from "../support/policyCases";
@@ -485,6 +486,19 @@ describe("policy: loki topology", () => {
   });
 });
 
+/**
+ * `helm template` of a loki archive with `values`, through the fixture cache (keyed by the chart
+ * cache's archives among everything else): the real Helm once per change, not every run.
+ */
+const helmTemplate = (archive: string, values: unknown) =>
+  cached("loki-helm", cacheKey("loki-helm", [archive, values]), () =>
+    runHelm(
+      helmBinary(),
+      ["template", "l", path.join(chartCacheDir(), archive), "--namespace", "monitoring", "-f", "-"],
+      JSON.stringify(values),
+    ),
+  );
+
 describe("policy (loki): the deployment-mode refusals quote each Loki chart in the chart cache, rendered by Helm", function () {
   this.timeout(60000);
   const archives = fs.readdirSync(chartCacheDir()).filter((f) => /^loki-\d[\w.-]*\.tgz$/.test(f));
@@ -495,11 +509,7 @@ describe("policy (loki): the deployment-mode refusals quote each Loki chart in t
     /** The pack's message and Helm's refusal of the same values at this chart version. */
     const both = async (values: any) => {
       const message = (await check(exportAt(values, version), MODES))[0]?.message ?? "";
-      const helm = await runHelm(
-        helmBinary(),
-        ["template", "loki", path.join(chartCacheDir(), archive), "--namespace", "monitoring", "-f", "-"],
-        JSON.stringify(values),
-      );
+      const helm = await helmTemplate(archive, values);
       return { message, helm: helm.code === 0 ? "" : helm.stderr };
     };
     const quoted = (message: string) => /the chart fails with "([^"]+)"/.exec(message)?.[1] ?? "(no quote)";
@@ -524,11 +534,7 @@ describe("policy (loki): the deployment-mode refusals quote each Loki chart in t
       ];
       for (const mode of [...new Set(candidates)]) {
         const values = { ...one, deploymentMode: mode };
-        const helm = await runHelm(
-          helmBinary(),
-          ["template", "l", path.join(chartCacheDir(), archive), "-f", "-"],
-          JSON.stringify(values),
-        );
+        const helm = await helmTemplate(archive, values);
         // The Loki workloads, not the gateway, the caches or the canary.
         const loki =
           /^kind: (StatefulSet|Deployment)\n(?:.*\n){0,3}?  name: "?l(?:oki)?-(?:loki)?(?!.*(cache|gateway|canary))/m.test(
