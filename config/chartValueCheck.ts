@@ -1,5 +1,6 @@
 import { versions } from "../model/versions";
 import type { ChartKeys, KeyTree } from "./chartKeys";
+import { nearest } from "./errors";
 
 /*
  * The stack's `chartValues` checked against the pinned charts' own keys (chartKeys.ts): a key
@@ -67,38 +68,20 @@ export function chartValueProblems(
 
 /**
  * The key of `known` that `key` is a misspelling of: at most one edit away (a letter added,
- * dropped or changed, or two neighbours swapped: Damerau-Levenshtein, case counting), two when
+ * dropped or changed, or two neighbours swapped: config/errors.ts' distance, which ignores case, so a key
+ * that differs only in case, which Helm would not read, is named with the one meant), two when
  * both are at least {@link LONG_KEY} letters long. A looser rule (a third of the letters) sent
  * `containerSecurityContext` to `podSecurityContext`, a key of another scope six edits away.
  */
 export function misspelling(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(key, k);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
+  const { best, distance } = nearest(key, known);
   if (best === undefined) return undefined;
   const allowed = Math.min(key.length, best.length) >= LONG_KEY ? 2 : 1;
-  return bestDistance <= allowed ? best : undefined;
+  return distance <= allowed ? best : undefined;
 }
 
 /** The length from which a key may be two edits from the one meant (`serviceAccountName`). */
 export const LONG_KEY = 12;
-
-/** Edits from `a` to `b`: insertions, deletions, substitutions and swaps of neighbours. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.length][b.length];
-}
 
 /**
  * Said once when charts with `chartValues` keys had no archive at hand (`--no-render` with an

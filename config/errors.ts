@@ -285,30 +285,29 @@ function editDistance(a: string, b: string): number {
   return d[x.length][y.length];
 }
 
-/**
- * The known name closest to a mistyped one, when it is close enough to be the likely intent (at
- * most a third of its letters differ, or, unless `spelling` is set, one contains the other);
- * undefined otherwise, so a "did you mean" is never a wild guess. `spelling` is for names where a
- * longer name holding a known one is a name of its own (a chart's `podAnnotations` beside
- * `annotations`), so only a misspelling counts.
- */
-export function closestMatch(
-  name: string,
-  known: readonly string[],
-  { spelling = false }: { spelling?: boolean } = {},
-): string | undefined {
+/** The known name fewest edits from `name` (the first of a tie), with that distance. */
+export function nearest(name: string, known: readonly string[]): { best?: string; distance: number } {
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let distance = Infinity;
   for (const k of known) {
     const d = editDistance(name, k);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
+    if (d < distance) [best, distance] = [k, d];
   }
+  return { best, distance };
+}
+
+/**
+ * The known name closest to a mistyped one, when it is close enough to be the likely intent (at
+ * most a third of its letters differ, or one contains the other); undefined otherwise, so a "did
+ * you mean" is never a wild guess.
+ */
+export function closestMatch(name: string, known: readonly string[]): string | undefined {
+  const { best, distance } = nearest(name, known);
   if (best === undefined) return undefined;
   const contains =
-    !spelling &&
     name.length >= 3 &&
     (best.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(best.toLowerCase()));
-  return bestDistance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) || contains
+  return distance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) || contains
     ? best
     : undefined;
 }
