@@ -19,23 +19,17 @@ function project(extra = ""): string {
   return dir;
 }
 
+/** synth on the project in `dir`, writing to its `out`, quiet, with `args`. */
+const synthIn = (dir: string, ...args: string[]) =>
+  synthCli("--dir", dir, "--out", path.join(dir, "out"), "--quiet", ...args);
+
 describe("synth: flag inputs, stacks named twice, overrides of charts not deployed", function () {
   this.timeout(120_000);
 
   it("--running on a stack without a takeover block closes with --running, not the stack configuration", async () => {
     const dir = project();
     const running = tmpDir("running");
-    const r = await synthCli(
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--out",
-      path.join(dir, "out"),
-      "--quiet",
-      "--running",
-      running,
-    );
+    const r = await synthIn(dir, "--stack", "staging", "--running", running);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /--running: stack staging has no homelab-observability:takeover block/);
     assert.equal(lastLine(r.stdout), "staging: FAIL (exit 2): bad input: --running (above)");
@@ -69,7 +63,7 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
         "\n",
       ),
     );
-    const r = await synthCli("--stack", "staging", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    const r = await synthIn(dir, "--stack", "staging");
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const failures = r.stderr.split("\n").filter((l) => /^  \S.* \(alloy 1\.5\.0\): /.test(l));
     assert.equal(failures.length, 1, r.stderr);
@@ -90,17 +84,7 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
   it("a --running folder that does not exist is said as such", async () => {
     const dir = project();
     const missing = path.join(dir, "no-such-folder");
-    const r = await synthCli(
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--out",
-      path.join(dir, "out"),
-      "--quiet",
-      "--running",
-      missing,
-    );
+    const r = await synthIn(dir, "--stack", "staging", "--running", missing);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /--running .*no-such-folder: no such folder/);
     assert.doesNotMatch(r.stderr, /takeover\.running/);
@@ -109,18 +93,7 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
 
   it("a stack named twice is judged once", async () => {
     const dir = project();
-    const r = await synthCli(
-      "--stack",
-      "staging",
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--out",
-      path.join(dir, "out"),
-      "--quiet",
-      "--no-render",
-    );
+    const r = await synthIn(dir, "--stack", "staging", "--stack", "staging", "--no-render");
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.equal(r.stdout.match(/^staging: pass/gm)?.length, 1, r.stdout);
     assert.doesNotMatch(r.stdout, /2 stacks/);
@@ -139,16 +112,7 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
         "",
       ].join("\n"),
     );
-    const r = await synthCli(
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--out",
-      path.join(dir, "out"),
-      "--quiet",
-      "--no-render",
-    );
+    const r = await synthIn(dir, "--stack", "staging", "--no-render");
     assert.match(
       r.stderr,
       /staging: warning: chartValues\.vector\.podAnnotations\.a: no release of chart vector is in this stack \(phase kps-removed\)/,

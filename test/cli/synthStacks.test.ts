@@ -24,23 +24,16 @@ const staging = () => fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "u
 /** Staging with its phase misspelt: the configuration is refused. */
 const broken = () => staging().replace(/homelab-observability:phase: .*/, "homelab-observability:phase: kps");
 
+/** synth on the project in `dir`, writing to its `out`, quiet, with `args`. */
+const synthIn = (dir: string, ...args: string[]) =>
+  synthCli("--dir", dir, "--out", path.join(dir, "out"), "--quiet", ...args);
+
 describe("synth over several stacks and its closing lines", function () {
   this.timeout(120_000);
 
   it("a stack whose configuration is refused leaves the others judged, each closing, the run closing last with exit 2", async () => {
     const dir = project({ broken: broken(), staging: staging() });
-    const r = await synthCli(
-      "--stack",
-      "broken",
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--out",
-      path.join(dir, "out"),
-      "--quiet",
-      "--no-render",
-    );
+    const r = await synthIn(dir, "--stack", "broken", "--stack", "staging", "--no-render");
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /broken: invalid stack configuration/);
     assert.match(r.stdout, /^broken: FAIL \(exit 2\): the stack configuration is refused \(above\)$/m);
@@ -51,7 +44,7 @@ describe("synth over several stacks and its closing lines", function () {
 
   it("one stack whose configuration is refused ends with its closing line, exit 2", async () => {
     const dir = project({ broken: broken() });
-    const r = await synthCli("--stack", "broken", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    const r = await synthIn(dir, "--stack", "broken");
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.equal(lastLine(r.stdout), "broken: FAIL (exit 2): the stack configuration is refused (above)");
   });
@@ -135,7 +128,7 @@ describe("a release that did not render is one message, not its consequences", f
     const dir = project({
       staging: `${staging().trimEnd()}\n  homelab-observability:chartValues:\n    loki:\n      read:\n        replicas: 2\n`,
     });
-    const r = await synthCli("--stack", "staging", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    const r = await synthIn(dir, "--stack", "staging");
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(
       r.stderr,
