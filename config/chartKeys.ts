@@ -76,6 +76,22 @@ const WRITES = String.raw`(?:toYaml|toJson|toPrettyJson|toRawJson|tpl)`;
 // A reference: `.Values.a.b` (also `$.Values`, `$root.Values`), `$var.a.b`, `.a.b`, `$var` or `.`.
 const REF = /(?:(\$\w*)|(?<![\w)\]]))((?:\.[A-Za-z_][\w-]*)+)|(\$\w+)|(?<![\w)\]])\.(?![\w.])/g;
 
+// Functions a map passes through as a map: a copy or merge of it is still written out whole.
+const PASSES = String.raw`(?:deepCopy|merge|mergeOverwrite|default)`;
+/** `index P "a"`, `get P "a"` or `pluck "a" P` just before the path: the map picked is the one used. */
+const INDEXES = /(?:index|get)\s*\(?\s*$/;
+/** Whether what stands before a reference writes it out or ranges over it. */
+function usedWholeBefore(before: string): boolean {
+  return (
+    new RegExp(String.raw`(?:${WRITES}|range)\s*\(?\s*(?:${PASSES}\s*\(?\s*)*$`).test(before) ||
+    new RegExp(String.raw`range\s+(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*(?:${PASSES}\s*\(?\s*)*$`).test(before)
+  );
+}
+/** Whether what follows a reference pipes it, through copies and merges, into a writer. */
+function usedWholeAfter(after: string): boolean {
+  return new RegExp(String.raw`^\s*(?:\|\s*${PASSES}\b[^|]*)*\|\s*${WRITES}\b`).test(after);
+}
+
 /**
  * The value paths a template uses, each as the keys on the way: `.Values.a.b` (also `$.Values`,
  * `$root.Values`); a variable assigned a values path (`$c := .Values.singleBinary`, then
@@ -103,24 +119,34 @@ export function templateUses(text: string): TemplateUse[] {
     for (const r of refs) {
       const before = body.slice(0, r.at);
       const after = body.slice(r.end);
-      const whole =
-        new RegExp(String.raw`(?:${WRITES}|range)\s*\(?\s*$`).test(before) ||
-        /range\s+(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*$/.test(before) ||
-        new RegExp(String.raw`^\s*(?:\|\s*default\s+[^|]*)?\|\s*${WRITES}\b`).test(after);
       // Literal keys read below the path: `index P "a" "b"`, `hasKey P "a"`, `set P "a"`, `dig "a" "b" d P`.
       const lit = (s: string) => [...s.matchAll(/"([^"]*)"/g)].map((q) => q[1]);
       let tail: string[] = [];
       const follows = /^((?:\s+"[^"]+")+)/.exec(after)?.[1];
+      const indexed = !!follows && INDEXES.test(before);
       if (follows && /(?:index|hasKey|set|unset|get|pluck)\s*\(?\s*$/.test(before))
         tail = /(?:hasKey|set|unset|get)\s*\(?\s*$/.test(before) ? lit(follows).slice(0, 1) : lit(follows);
       const dig = /dig((?:\s+"[^"]*")+)\s+(?:"[^"]*"|\S+)\s*$/.exec(before);
       if (dig) tail = lit(dig[1]).filter(Boolean);
-      for (const p of r.paths) out.push({ path: [...p, ...tail], whole: whole && tail.length === 0 });
+      // Whole: the path, or the map an `index`/`get` of it picks (`range $k, $v := index .Values
+      // "grafana.ini"`), is written out or ranged over, through copies and merges on the way
+      // (`tpl (deepCopy .Values.vmsingle.spec | mergeOverwrite $spec | toYaml)`).
+      const head = indexed ? before.replace(INDEXES, "") : before;
+      const rest = indexed ? after.slice(follows.length) : after;
+      const whole = (tail.length === 0 || indexed) && (usedWholeBefore(head) || usedWholeAfter(rest));
+      for (const p of r.paths) out.push({ path: [...p, ...tail], whole });
     }
     // Variables: `$x := <values path>` (or `=`), by name across the file.
     const assign = /^(?:(?:with|if)\s+)?(\$\w+)\s*:?=\s*/.exec(body);
     const rhs = refs.find((r) => r.at === (assign ?? /^with\s+/.exec(body))?.[0].length);
     if (assign && rhs) vars.set(assign[1], [...(vars.get(assign[1]) ?? []), ...rhs.paths]);
+    // The values themselves, as helpers called with a context take them: `$Values := (.helm).Values
+    // | default .Values` (victoria-metrics-k8s-stack's _helpers.tpl), then `$Values.vmsingle.spec`.
+    else if (
+      assign &&
+      /^\(\s*\.\w+\s*\)\.Values\s*(?:\||$)|^\$?\.Values\s*$/.test(body.slice(assign[0].length))
+    )
+      vars.set(assign[1], [[]]);
     // Blocks: `with P` makes `.` P inside; `range`, `define` and `block` make it something else.
     const word = /^(\w+)/.exec(body)?.[1];
     if (word === "end") {

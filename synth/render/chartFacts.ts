@@ -121,7 +121,7 @@ export function pinnedChartKeys(chart: string): ChartKeys | undefined {
   const { digest } = chartFacts(archive, cache);
   saveChartFacts(cache);
   // By digest: an archive's keys never change, and a replaced archive has another digest.
-  const file = path.join(cache, "chart-keys", `${digest}.v2.json`);
+  const file = path.join(cache, "chart-keys", `${digest}.v3.json`);
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as ChartKeys;
   } catch {

@@ -105,11 +105,15 @@ describe("config: chartValues keys are checked against the pinned charts (config
         "grafana.ini": {
           "auth.generic_oauth": { enabled: true },
           analytics: { check_for_plugin_updates: false },
+          // One edit from the default's `server`, but a section is Grafana's to read, not Helm's.
+          servr: { root_url: "https://g.lab" },
         },
         podAnnotations: { "example.com/anything": "x", replicsa: "y" },
         persistence: { enabled: false },
       },
       loki: { singleBinary: { replicas: 1 }, loki: { limits_config: { max_query_series: 1000 } } },
+      // The custom resource's spec, written whole (tpl of a deepCopy merged and piped to toYaml).
+      "victoria-metrics-k8s-stack": { vmsingle: { spec: { ports: "8429" } } },
     });
     assert.deepEqual(run(dir), []);
   });
