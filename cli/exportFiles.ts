@@ -200,7 +200,10 @@ function argFiles(arg: string): { files: string[]; named: boolean } | string {
     const names = fs.readdirSync(arg).sort();
     // A broken link named .json counts: it is listed, skipped with why, rather than unmentioned.
     if (!names.some((n) => n.endsWith(".json") && !isFolder(path.join(arg, n))))
-      return "a folder without a .json file";
+      // A folder is read at its top level only: say how to reach the exports below it.
+      return names.some((n) => isFolder(path.join(arg, n)))
+        ? `a folder without a .json file at its top level (give a pattern such as '${path.join(arg, "**", "*.json")}' to judge the exports in its folders)`
+        : "a folder without a .json file";
     return { files: names.map((n) => path.join(arg, n)), named: false };
   }
   if (lstatOf(arg)) return brokenLinkReason(arg) ?? { files: [arg], named: true };
@@ -224,13 +227,21 @@ const FOUND_FOLDER =
  * above itself, and a shell's `**` does not follow one either. Named, it is read as its folder.
  */
 function linkedFolderReason(link: string): string {
-  return `a link to the folder ${fs.readlinkSync(link)}: not followed (a link can loop back above itself); give it by name (${link}) to judge the exports in it`;
+  return `a link to the folder ${fs.readlinkSync(link)}: not followed (a link can loop back above itself); give it as a pattern ('${path.join(link, "**", "*.json")}') to judge the exports in it`;
 }
 
 /** Why a broken link is not read (with where it points), or undefined for anything else. */
 function brokenLinkReason(p: string): string | undefined {
   if (!lstatOf(p)?.isSymbolicLink() || statOf(p)) return undefined;
-  return `a broken link (to ${fs.readlinkSync(p)}, which does not exist): nothing to read`;
+  let code: string | undefined;
+  try {
+    fs.statSync(p);
+  } catch (e) {
+    code = (e as NodeJS.ErrnoException).code;
+  }
+  return code === "ELOOP"
+    ? `a link loop (to ${fs.readlinkSync(p)}, which leads back to a link on the way): nothing to read`
+    : `a broken link (to ${fs.readlinkSync(p)}, which does not exist): nothing to read`;
 }
 
 /** The path's own stat (a link's, not its target's), or undefined when there is nothing there. */

@@ -186,11 +186,11 @@ describe("policy:check: which files it judges", () => {
       [
         [
           path.join("pc", "up"),
-          `a link to the folder ${dir}: not followed (a link can loop back above itself); give it by name (${path.join(dir, "pc", "up")}) to judge the exports in it`,
+          `a link to the folder ${dir}: not followed (a link can loop back above itself); give it as a pattern ('${path.join(dir, "pc", "up", "**", "*.json")}') to judge the exports in it`,
         ],
         [
           "pclink",
-          `a link to the folder ${path.join(dir, "pc")}: not followed (a link can loop back above itself); give it by name (${path.join(dir, "pclink")}) to judge the exports in it`,
+          `a link to the folder ${path.join(dir, "pc")}: not followed (a link can loop back above itself); give it as a pattern ('${path.join(dir, "pclink", "**", "*.json")}') to judge the exports in it`,
         ],
       ],
     );
@@ -202,6 +202,31 @@ describe("policy:check: which files it judges", () => {
     assert.deepEqual(
       exportFiles([path.join(dir, "broken.json")]).problems.map((p) => p.problem),
       [`${path.join(dir, "broken.json")}: ${brokenWhy}`],
+    );
+    // The pattern the skip suggests reaches the exports below the link.
+    assert.deepEqual(
+      exportFiles([path.join(dir, "pclink", "**", "*.json")]).candidates.map((c) =>
+        path.relative(dir, c.file),
+      ),
+      [path.join("pclink", "staging.json")],
+    );
+    // A folder whose exports are all below its top level says how to reach them.
+    const deep = tmpDir("pc-deep");
+    fs.mkdirSync(path.join(deep, "sub"));
+    fs.writeFileSync(path.join(deep, "sub", "staging.json"), exportOf([STACK]));
+    assert.deepEqual(
+      exportFiles([deep]).problems.map((p) => p.problem),
+      [
+        `${deep}: a folder without a .json file at its top level (give a pattern such as '${path.join(deep, "**", "*.json")}' to judge the exports in its folders)`,
+      ],
+    );
+    assert.equal(exportFiles([path.join(deep, "**", "*.json")]).candidates.length, 1);
+    // Two links to each other: a loop, said as one, not as a missing file.
+    fs.symlinkSync(path.join(deep, "loop2"), path.join(deep, "loop1"));
+    fs.symlinkSync(path.join(deep, "loop1"), path.join(deep, "loop2"));
+    assert.match(
+      exportFiles([path.join(deep, "loop1")]).problems[0].problem,
+      /loop1: a link loop \(to .*loop2, which leads back to a link on the way\)/,
     );
   });
 });
