@@ -172,9 +172,11 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
   if (args.against) (await import("../change/against")).readExport(args.against);
   // A --running folder that does not exist is said as such, not as the stack's takeover key the
   // flag fills in (whose check would say a file in it is missing).
-  if (args.running !== undefined && !fs.statSync(args.running, { throwIfNoEntry: false })?.isDirectory())
+  const runningStat =
+    args.running === undefined ? undefined : fs.statSync(args.running, { throwIfNoEntry: false });
+  if (args.running !== undefined && !runningStat?.isDirectory())
     throw new SynthInputError(
-      `--running ${args.running}: no such folder; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
+      `--running ${args.running}: ${runningStat ? "a file, not a folder" : "no such folder"}; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
     );
   fs.mkdirSync(args.out, { recursive: true });
   const run: RunContext = {

@@ -171,8 +171,10 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
       const t = lokiTopology(values, defaultMode(r));
       const modes = lokiModes(r);
       if (!modes.includes(t.mode)) {
+        // Modes are case-sensitive in the chart's templates: `singleBinary` is none of them.
+        const sameButCase = modes.find((m) => m.toLowerCase() === t.mode.toLowerCase());
         report(
-          `${label(r)}: values.deploymentMode is "${t.mode}", none of this chart's modes, so it renders no Loki at all (no single binary, no write, read or backend, no distributed target). Set one of ${modes.join(", ")}.`,
+          `${label(r)}: values.deploymentMode is "${t.mode}", none of this chart's modes, so it renders no Loki at all (no single binary, no write, read or backend, no distributed target)${sameButCase ? `; did you mean "${sameButCase}"?` : `. Set one of ${modes.join(", ")}.`}`,
         );
         return;
       }

@@ -89,6 +89,14 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
     assert.match(r.stderr, /--running .*no-such-folder: no such folder/);
     assert.doesNotMatch(r.stderr, /takeover\.running/);
     assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: --running ${missing} (above)`);
+    // A file where the folder should be is said as a file.
+    const file = path.join(dir, "Pulumi.yaml");
+    const f = await synthIn(dir, "--stack", "staging", "--running", file);
+    assert.equal(f.status, 2, f.stdout + f.stderr);
+    assert.match(
+      f.stderr,
+      /--running .*Pulumi\.yaml: a file, not a folder; give the folder holding what runs/,
+    );
   });
 
   it("a stack named twice is judged once", async () => {

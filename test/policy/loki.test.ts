@@ -175,6 +175,13 @@ describe("policy (loki): replication factor against the replicas that take write
       RF,
       /values\.deploymentMode is "Monolithic", none of this chart's modes/,
     );
+    // A slip of case is none either (the templates compare exactly), said with the mode meant.
+    v.deploymentMode = "singleBinary";
+    await fails(
+      exportAt(v, "18.11.0"),
+      RF,
+      /"singleBinary", none of this chart's modes.*; did you mean "SingleBinary"\?$/,
+    );
   });
   it("structuredConfig is merged last and wins: its common.replication_factor counts", async () => {
     const v: any = clone(good);
