@@ -127,27 +127,41 @@ const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n
 
 /** One parser error as a slip; a duplicated key says where the key first appears in its map. */
 function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
-  const at = e.linePos?.[0] ?? { line: 1, col: 1 };
+  let at = e.linePos?.[0] ?? { line: 1, col: 1 };
   let reason = e.message.split(" at line ")[0].split("\n")[0];
   if (e.code === "DUPLICATE_KEY") {
     const first = firstOccurrence(doc, e.pos[0]);
-    if (first)
+    if (first) {
       reason += `: ${JSON.stringify(first.name)} is already a key at line ${lineAt(text, first.offset)}`;
+      // At the repeated key itself: after a key with an empty value the parser places the error at
+      // that value's end, on the line before.
+      at = { line: lineAt(text, first.dup), col: first.dup - text.lastIndexOf("\n", first.dup - 1) };
+    }
   }
   return { line: at.line, column: at.col, reason, code: e.code };
 }
 
-/** The key's name and the offset of its first occurrence in the map holding a key at `offset`. */
-function firstOccurrence(doc: Document, offset: number): { name: string; offset: number } | undefined {
-  let found: { name: string; offset: number } | undefined;
+/**
+ * The repeated key the parser reports at `offset` (its own start, or, after a key with an empty
+ * value, that value's end: then the first repeated key from there on): its name, its first
+ * occurrence's offset and its own.
+ */
+function firstOccurrence(
+  doc: Document,
+  offset: number,
+): { name: string; offset: number; dup: number } | undefined {
+  let found: { name: string; offset: number; dup: number } | undefined;
   visit(doc, {
     Map(_, map) {
       const keys = map.items.map((p) => p.key as { value?: unknown; range?: number[] } | null);
-      const dup = keys.find((k) => k?.range?.[0] === offset);
-      if (!dup) return undefined;
-      const first = keys.find((k) => k?.value === dup.value);
-      found = first?.range ? { name: String(dup.value), offset: first.range[0] } : undefined;
-      return visit.BREAK;
+      keys.forEach((k, i) => {
+        const start = k?.range?.[0];
+        if (start === undefined || start < offset || (found && found.dup <= start)) return;
+        const first = keys.findIndex((x) => x?.value === k!.value);
+        if (first < i && keys[first]?.range)
+          found = { name: String(k!.value), offset: keys[first].range[0], dup: start };
+      });
+      return undefined;
     },
   });
   return found;

@@ -137,6 +137,23 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
         return true;
       },
     );
+    // After a key with an empty value the parser places the error on that line's end: it is still
+    // named at the repeated key, with its first line.
+    const afterEmpty = `config:\n  ${P("cluster")}: lab\n  ${P("production")}:\n  ${P("cluster")}: again\n`;
+    assert.throws(
+      () => parseYamlText("Pulumi.s.yaml", afterEmpty),
+      (e: unknown) => {
+        assert.ok(e instanceof YamlFileError, String(e));
+        assert.match(
+          e.message,
+          new RegExp(
+            `^Pulumi\\.s\\.yaml:4:3: not valid YAML: Map keys must be unique: "${P("cluster")}" is already a key at line 2$`,
+            "m",
+          ),
+        );
+        return true;
+      },
+    );
   });
 
   it("a secure value of the right form is not decrypted, as docs/reference/cli.md says", () => {
