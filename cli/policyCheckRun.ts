@@ -19,6 +19,7 @@ import {
   chartValueOverridesOf,
   formatMergedViolations,
   mergeProblems,
+  plural,
   resourceCount,
 } from "../synth/report";
 import { exportFiles, type ExportCandidate } from "./exportFiles";
@@ -60,8 +61,6 @@ export async function runPolicyCheck(argv: string[], io: CliIo): Promise<number>
 function failLine(why: string): string {
   return `policy:check: FAIL (exit 2): ${why}`;
 }
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /**
  * The run's last line, on every way out that judges: the exit status (the worst: 2 when a named

@@ -18,6 +18,7 @@ import { checkStackCached } from "../checks/cache";
 import {
   attributeOverrides,
   budgetOf,
+  chartValueOverridesOf,
   closingLine,
   countByType,
   formatBudget,
@@ -31,6 +32,7 @@ import {
   mergeRenderErrors,
   overridesWithoutRelease,
   outcomeCode,
+  plural,
   resourceCount,
   runClosingLine,
   type CheckFinding,
@@ -132,8 +134,6 @@ export async function runSynth(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 }
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /** The run's closing line when it ends before judging any stack: exit 2, and why. */
 function failLine(why: string): string {
@@ -342,10 +342,13 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   // and a violation on the failed release's values is the cause Helm refused, kept and pointed at.
   // Only network-policies-present judges an absence, and no chart here renders NetworkPolicies
   // (they are the stack's own resources).
-  const stated = overridesOf(result.export);
+  // The `chartValues` overrides the stack runs with: a value the schema does not name is never in
+  // force unseen.
+  const stated = chartValueOverridesOf(resources);
   // An override of a chart no release installs at this phase changes nothing: said, and not in force.
   const idle = overridesWithoutRelease(resources, stated);
-  const phase = String(resources.find((x) => x.type === "pulumi:pulumi:Stack")?.outputs?.phase ?? "?");
+  const stackRes = resources.find((x) => x.type === "pulumi:pulumi:Stack");
+  const phase = String(stackRes?.outputs?.phase ?? "?");
   for (const o of idle)
     err(
       `${stack}: warning: chartValues.${o}: no release of chart ${o.slice(0, o.indexOf("."))} is in this stack (phase ${phase}); the override changes nothing: remove it, or move it to a stack that runs the chart`,
@@ -367,7 +370,6 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
     }
     // What this synthesis deletes or replaces on purpose (the stack output `plannedChanges`,
     // e.g. vmsingle giving way to a VMCluster): said here, never done silently.
-    const stackRes = result.export.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     const planned = Object.entries((stackRes?.outputs?.plannedChanges ?? {}) as Record<string, string>);
     if (planned.length > 0)
       out(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
@@ -591,16 +593,4 @@ async function judge(
   if (problems.length > 0)
     err(`${stack}: the rendered stack would fail in a cluster:\n${formatMergedFindings(problems)}`);
   return { violations, problems };
-}
-
-/**
- * The `chartValues` overrides the stack runs with (its output `chartValueOverrides`, `<chart>.<path>`
- * each), for the summary and for the reports they cause: a value the schema does not name is never
- * in force unseen.
- */
-function overridesOf(exp: {
-  deployment: { resources: { type: string; outputs?: Record<string, any> }[] };
-}): string[] {
-  const stackRes = exp.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-  return (stackRes?.outputs?.chartValueOverrides ?? []) as string[];
 }

@@ -1,5 +1,5 @@
 import type { ExportResource } from "./synthesize";
-import { withoutHelmDebugHint } from "./render/types";
+import { withoutHelmDebugHint, type ReleaseRender } from "./render/types";
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
 
 /**
@@ -406,15 +406,11 @@ export function attributeOverrides<
   return reports;
 }
 
-/** A release that did not render, as {@link mergeRenderErrors} takes it (synth/render/types.ts ReleaseRender). */
-interface FailedRelease {
-  resourceUrn: string;
-  releaseName: string;
-  namespace: string;
-  chart: string;
-  version: string;
-  error?: string;
-}
+/** A release that did not render, as {@link mergeRenderErrors} takes it. */
+type FailedRelease = Pick<
+  ReleaseRender,
+  "resourceUrn" | "releaseName" | "namespace" | "chart" | "version" | "error"
+>;
 
 /** One message for the releases one mistake kept from rendering. */
 export interface MergedRenderError {
@@ -524,7 +520,8 @@ export function outcomeCode(o: StackOutcome): number {
   return o.renderErrors > 0 || o.checkProblems > 0 || mandatory ? 1 : 0;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** `1 stack`, `2 stacks`: a count and its noun. */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * The line that ends a stack's output, after the policy's verdict: the exit status it gives and
