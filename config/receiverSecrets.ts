@@ -1,7 +1,7 @@
 import { PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { closestMatch } from "./errors";
-import { propertyPath } from "./stackFile";
+import { propertyPath, setSecretCommand } from "./stackFile";
 import { needsCredential } from "./receivers";
 import type { ReceiverConfig } from "./schema";
 
@@ -52,8 +52,7 @@ export function receiverCredentialProblems(
   names: string[] | "invalid" | undefined,
 ): string[] {
   const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
-  const set = (name: string) =>
-    `\`pulumi config set --secret --path '${RECEIVER_CREDENTIALS_KEY}.${name}' <value>\``;
+  const set = (name: string) => `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\``;
   if (names === "invalid") return [INVALID_CREDENTIALS_PROBLEM];
   if (names === undefined) return [];
   const needing = credentialReceivers(receivers);
@@ -71,7 +70,7 @@ export function receiverCredentialProblems(
     const at = (name: string) => propertyPath(RECEIVER_CREDENTIALS_KEY, [name]);
     if (missing.includes(r)) meant.add(r.name);
     return [
-      `${PROJECT}:${at(n)}: unknown receiver name; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it with \`pulumi config set --secret --path '${at(r.name)}' <value>\`, then remove this one with \`pulumi config rm --path '${at(n)}'\`)`,
+      `${PROJECT}:${at(n)}: unknown receiver name; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it with ${set(r.name)}, then remove this one with \`pulumi config rm --path '${at(n)}'\`)`,
     ];
   });
   return [
