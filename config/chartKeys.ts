@@ -1,3 +1,4 @@
+import { isMap } from "./tree";
 import * as path from "path";
 import { parse } from "yaml";
 
@@ -45,9 +46,6 @@ export function tarFiles(tar: Buffer, want: (name: string) => boolean): Map<stri
   }
   return out;
 }
-
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The tree of a values document: maps with keys become levels, everything else a leaf. */
 function treeOf(values: unknown): KeyTree | 0 {

@@ -1,3 +1,4 @@
+import { isMap } from "./tree";
 import { versions } from "../model/versions";
 import type { ChartKeys, KeyTree } from "./chartKeys";
 import { nearest } from "./errors";
@@ -10,9 +11,6 @@ import { nearest } from "./errors";
 
 /** A chart's pinned entry in model/versions.ts, by chart name. */
 export const pinnedChart = (name: string) => Object.values(versions.charts).find((c) => c.chart === name);
-
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Every text in a values tree, for the names the user's own templated values read. */
 const textsOf = (v: unknown): string[] =>

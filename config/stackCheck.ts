@@ -1,3 +1,4 @@
+import { isMap, valueAt } from "./tree";
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
@@ -183,23 +184,12 @@ function repairedRaw(
       const above = path.slice(0, -1);
       // A list item's key is never cut out (the list would shift): its top-level key goes.
       const parent = round === 0 && above.length > 0 ? valueAt(repaired, above) : undefined;
-      if (isPlainMap(parent) && !above.some((p) => typeof p === "number")) {
+      if (isMap(parent) && !above.some((p) => typeof p === "number")) {
         delete parent[String(path[path.length - 1])];
         leaves.add(pathText(path));
       } else drop(String(path[0]));
     }
   }
-}
-
-const isPlainMap = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
-
-/** The value at a key path of the raw config. */
-function valueAt(root: unknown, path: (string | number)[]): unknown {
-  let cur: unknown = root;
-  for (const p of path)
-    cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
-  return cur;
 }
 
 /** Top-level keys the schema requires (neither optional nor defaulted). */

@@ -21,6 +21,7 @@
  *   providers: `v1:<base64 12-byte nonce>:<base64 ciphertext>`), pkg/secrets/passphrase/manager.go
  *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
  */
+import { valueAt } from "./tree";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument, visit, type Document, type YAMLError } from "yaml";
@@ -569,14 +570,6 @@ function secretShapeProblems(
   return Object.entries(value as Record<string, unknown>)
     .filter(([, e]) => e !== null && typeof e === "object")
     .map(([k]) => ({ at: [k], message: text([k]) }));
-}
-
-/** The value at a path of a plain value. */
-function valueAt(root: unknown, path: (string | number)[]): unknown {
-  let cur: unknown = root;
-  for (const p of path)
-    cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
-  return cur;
 }
 
 /**

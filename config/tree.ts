@@ -1,0 +1,13 @@
+/** Helpers over parsed config values (a stack file's YAML, a chart's values): maps and paths. */
+
+/** A map (a YAML mapping, a JSON object), not a list and not null. */
+export const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The value at `path` (map keys and list indexes), or undefined where the path leaves the tree. */
+export function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let cur: unknown = root;
+  for (const p of path)
+    cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
+  return cur;
+}
