@@ -232,10 +232,11 @@ function linkedFolderReason(link: string): string {
 
 /** Why a broken link is not read (with where it points), or undefined for anything else. */
 function brokenLinkReason(p: string): string | undefined {
-  if (!lstatOf(p)?.isSymbolicLink() || statOf(p)) return undefined;
+  if (!lstatOf(p)?.isSymbolicLink()) return undefined;
   let code: string | undefined;
   try {
     fs.statSync(p);
+    return undefined; // The link leads somewhere.
   } catch (e) {
     code = (e as NodeJS.ErrnoException).code;
   }
