@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PHASES } from "../../config/resolve";
@@ -174,6 +175,12 @@ describe("change check: taking over seed 000's cluster with --running", function
     dir = tmpDir("running000");
     await writeSeed000Running(dir);
     const r = await synth("takeover", { takeover: { ...takeoverBlock(), running: dir } });
+    // The fixture cache keys the running folder by its files, not its path (test/support/helpers.ts
+    // synthKey): that holds while a synthesis never names the folder, whichever run wrote the entry.
+    assert.ok(
+      !JSON.stringify(r).includes(path.join(os.tmpdir(), "running000")),
+      "the entry names the folder",
+    );
     ({ text, code, refused } = await checkChange(ROOT, "takeover", r, { running: dir }));
   });
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { parse } from "yaml";
 import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
 import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
@@ -95,6 +96,24 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
     const refused = synthKey("staging", { phase: "no-such-phase" });
     assert.notEqual(refused, synthKey("staging"));
     assert.notEqual(synthKey("staging", { phase: "nor-this-one" }), refused);
+  });
+
+  it("keys a takeover's running folder by what it holds, not by where it is", () => {
+    const file = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8"));
+    const takeover = file.config["homelab-observability:takeover"];
+    const [a, b] = [tmpDir("running-a"), tmpDir("running-b")];
+    for (const d of [a, b]) {
+      fs.mkdirSync(path.join(d, "values"));
+      fs.writeFileSync(path.join(d, "helm-list.yaml"), "- name: loki\n");
+      fs.writeFileSync(path.join(d, "values", "loki.yaml"), "x: 1\n");
+    }
+    const keyOf = (dir: string) => synthKey("takeover", { takeover: { ...takeover, running: dir } });
+    assert.equal(keyOf(a), keyOf(b), "two folders holding the same files");
+    fs.writeFileSync(path.join(b, "values", "loki.yaml"), "x: 2\n");
+    assert.notEqual(keyOf(a), keyOf(b), "a file nested in it changed");
+    fs.writeFileSync(path.join(b, "values", "loki.yaml"), "x: 1\n");
+    fs.renameSync(path.join(b, "values", "loki.yaml"), path.join(b, "values", "grafana.yaml"));
+    assert.notEqual(keyOf(a), keyOf(b), "a file renamed");
   });
 
   it("hashes every file the program and the pack are built from, the stack files, the lock file, the charts and the reference data", () => {

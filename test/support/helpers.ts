@@ -1,4 +1,5 @@
 import { externalReferenceDir } from "../../upstream/reference";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,7 +9,12 @@ import { parse } from "yaml";
 import { projectRoot } from "../../config/paths";
 import { bundleOf } from "../../cli/bundled";
 import { synthStack } from "../../synth/run";
-import { readStackConfig, type ExportResource, type SynthResult } from "../../synth/synthesize";
+import {
+  readStackConfig,
+  type ExportResource,
+  type StackConfigInput,
+  type SynthResult,
+} from "../../synth/synthesize";
 import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
 import { cached, cacheKey } from "./fixtureCache";
@@ -196,7 +202,56 @@ export function synthKey(stack: string, over: Record<string, unknown> = {}): str
   } catch {
     return cacheKey("synth", [stack, "refused", overrides]);
   }
-  return cacheKey("synth", [stack, read]);
+  return cacheKey("synth", [stack, withRunningContent(read)]);
+}
+
+/**
+ * The config a synthesis reads, with a takeover's `running` folder (the collected state of a live
+ * cluster, model/running.ts) keyed by what it holds rather than where it is: tests write it into a
+ * new temporary folder each run, and keyed by path every run synthesized the takeover stack anew
+ * (two syntheses of each warm run). The synthesis reads the folder's files and never names the
+ * folder in what it returns (changeCheck.test.ts checks an entry holds no such path).
+ */
+function withRunningContent(read: StackConfigInput): unknown {
+  const key = `${PROJECT}:takeover`;
+  const text = read.config[key];
+  let takeover: unknown;
+  try {
+    takeover = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return read;
+  }
+  const running = (takeover as { running?: unknown } | undefined)?.running;
+  if (typeof running !== "string") return read;
+  const dir = path.resolve(ROOT, running);
+  return {
+    ...read,
+    config: {
+      ...read.config,
+      [key]: JSON.stringify({ ...(takeover as object), running: folderDigest(dir) }),
+    },
+  };
+}
+
+/** A folder's files (names and contents, every level), hashed; a path that is no folder keys as itself. */
+function folderDigest(dir: string): string {
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }))
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else files.push(path.join(d, e.name));
+  };
+  try {
+    walk(dir);
+  } catch {
+    return `not a folder: ${dir}`;
+  }
+  const h = crypto.createHash("sha256");
+  for (const f of files.sort())
+    h.update(`${path.relative(dir, f)}\0`)
+      .update(fs.readFileSync(f))
+      .update("\0");
+  return `folder ${h.digest("hex")}`;
 }
 
 export function ofType(resources: ExportResource[], type: string): ExportResource[] {
