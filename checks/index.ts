@@ -96,6 +96,31 @@ export function checkStack(
   const vector = checkVector(objects);
   const images = checkImageDigests(objects);
   const emitted = checkEmittedMetrics(objects);
+  const findings = [
+    ...schema.findings,
+    ...checkDuplicates(objects),
+    ...addresses.findings,
+    ...env.findings,
+    ...checkHostPorts(objects),
+    ...checkOrdering(objects, resources),
+    ...checkPrivileges(objects),
+    ...podSecurity.findings,
+    ...network.findings,
+    ...namedPorts.findings,
+    ...alloy.findings,
+    ...checkAlloyRbac(objects).findings,
+    ...checkWrittenPaths(objects).findings,
+    ...checkBucketReads(objects, resources).findings,
+    ...engines.findings,
+    ...vector.findings,
+    ...images.findings,
+    ...emitted.findings,
+    ...checkRuleEvaluators(objects).findings,
+  ];
+  // A warning of a mistake a finding reports is one more place of that finding (merged into its
+  // message by synth/report.ts mergeProblems), not a line of its own.
+  const causes = new Set(findings.map((f) => f.cause).filter(Boolean));
+  const placed = (w: string) => causes.has(network.warningFindings.get(w)?.cause);
   return {
     objects: objects.length,
     builtinValidated: schema.builtin,
@@ -119,27 +144,7 @@ export function checkStack(
     images: images.images,
     imagesByTagOnly: images.byTagOnly,
     notRun: [...alloy.notRun, ...engines.notRun, ...vector.notRun],
-    warnings: [...engines.warnings, ...vector.warnings, ...network.warnings],
-    findings: [
-      ...schema.findings,
-      ...checkDuplicates(objects),
-      ...addresses.findings,
-      ...env.findings,
-      ...checkHostPorts(objects),
-      ...checkOrdering(objects, resources),
-      ...checkPrivileges(objects),
-      ...podSecurity.findings,
-      ...network.findings,
-      ...namedPorts.findings,
-      ...alloy.findings,
-      ...checkAlloyRbac(objects).findings,
-      ...checkWrittenPaths(objects).findings,
-      ...checkBucketReads(objects, resources).findings,
-      ...engines.findings,
-      ...vector.findings,
-      ...images.findings,
-      ...emitted.findings,
-      ...checkRuleEvaluators(objects).findings,
-    ],
+    warnings: [...engines.warnings, ...vector.warnings, ...network.warnings.filter((w) => !placed(w))],
+    findings: [...findings, ...network.warnings.filter(placed).map((w) => network.warningFindings.get(w)!)],
   };
 }

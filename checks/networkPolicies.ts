@@ -32,6 +32,7 @@ import {
 } from "../builders/security/networkPolicies";
 import { CLUSTER_DNS } from "../model/endpoints";
 import { boundAccounts } from "./privileges";
+import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
 import {
   containersOf,
@@ -80,6 +81,12 @@ export interface NetworkReport {
    * (network.egress: rendered): nothing blocks them in a cluster, so they are said, never failed.
    */
   warnings: string[];
+  /**
+   * The warnings whose mistake is known, by their text: each as the finding it is. When a finding
+   * of the same cause is reported (the Pod Security level that refuses a host-network pod), the
+   * warning is one more place of it, not a line of its own (checks/index.ts).
+   */
+  warningFindings: Map<string, Finding>;
 }
 
 /** A label selector where `{}` (or absent matchLabels and matchExpressions) selects everything. */
@@ -134,6 +141,8 @@ interface Destination {
   labels?: Record<string, string>;
   /** A pod in the host's network: only an ipBlock can admit it. */
   hostNetwork?: boolean;
+  /** The mistake behind a refusal, when it is known (a host-network pod: its workload's). */
+  cause?: string;
   /** For messages. */
   name: string;
 }
@@ -366,8 +375,8 @@ interface NetworkJudge {
   stackNs: Set<string>;
   /** Whether a namespace's ingress is judged: the stack's, not deferred. */
   judged: (ns: string | undefined) => boolean;
-  fail: (where: string, message: string) => void;
-  egressFail: (where: string, message: string) => void;
+  fail: (where: string, message: string, cause?: string) => void;
+  egressFail: (where: string, message: string, cause?: string) => void;
   /** The client's egress towards a destination's port: admitted, or a finding naming what is missing. */
   judgeEgress: (client: PodTemplate, dest: Destination, port: Port, what: string) => void;
   /** One connection from a client pod to a target pod's port, both ways (egress and ingress). */
@@ -397,7 +406,7 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
       if (client.reads.includes(s.monitor.obj.kind))
         j.judge(client.tpl, s.tpl, s.port, `scrape of ${describe(s.monitor)}`);
   checkUnusedIngressRules(j);
-  checkEgressRules(objects, j.policies, j.pods, j.judged, j.usedEgress, scrapers, j.egressFail, j.report);
+  checkEgressRules(objects, j, scrapers);
   return j.report;
 }
 
@@ -411,6 +420,7 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     egressAdmitted: [],
     egressNotEnforced: 0,
     warnings: [],
+    warningFindings: new Map(),
   };
   const namespaceObjs = objects.filter((p) => p.obj.kind === "Namespace");
   const stackNs = new Set(objects.map((p) => p.obj.metadata.namespace).filter(Boolean) as string[]);
@@ -425,8 +435,8 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
   const pods = podTemplates(all.filter((p) => !p.hook)).filter((t) => !isParked(t.spec));
   const services = all.filter((p) => p.obj.kind === "Service" && p.obj.spec?.selector);
   const used = new Set<string>();
-  const fail = (where: string, message: string) =>
-    report.findings.push({ check: "network-policy", where, message });
+  const fail = (where: string, message: string, cause?: string) =>
+    report.findings.push({ check: "network-policy", where, message, ...(cause ? { cause } : {}) });
 
   const usedEgress = new Set<string>();
   const egressFail = (where: string, message: string, cause?: string) =>
@@ -441,12 +451,19 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     const where = `port ${port.number}${port.name ? ` (${port.name})` : ""}${port.protocol === "UDP" ? "/UDP" : ""}`;
     if (r.rules.length === 0) {
       const refused = `${what}: no egress rule of ${cns}/${r.policies.join(", ")} lets ${describe(client.owner)} out to ${dest.name} on ${where}`;
-      if (r.enforced) egressFail(describe(client.owner), refused);
+      if (r.enforced) egressFail(describe(client.owner), refused, dest.cause);
       // Only rendered: the connection works in a cluster today; enforcing egress would cut it.
-      else
-        report.warnings.push(
-          `[network-egress] ${refused}; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would`,
-        );
+      else {
+        const warning = `[network-egress] ${refused}; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would`;
+        report.warnings.push(warning);
+        if (dest.cause)
+          report.warningFindings.set(warning, {
+            check: "network-egress",
+            where: describe(client.owner),
+            message: refused,
+            cause: dest.cause,
+          });
+      }
       return;
     }
     for (const x of r.rules) usedEgress.add(x);
@@ -465,7 +482,13 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     if (client === tpl) return;
     judgeEgress(
       client,
-      { ns: tns, labels: tpl.labels, hostNetwork: tpl.spec.hostNetwork === true, name: id(tpl) },
+      {
+        ns: tns,
+        labels: tpl.labels,
+        hostNetwork: tpl.spec.hostNetwork === true,
+        name: id(tpl),
+        ...(tpl.spec.hostNetwork === true ? { cause: hostNetworkCause(tpl) } : {}),
+      },
       port,
       what,
     );
@@ -704,9 +727,16 @@ function outsideNamespacesIn(policies: Placed[], ns: string, stackNs: Set<string
  * Peers of one group (memberlist, gossip, gRPC among replicas) use rules without ports; rules open
  * to anywhere serve people or the API server. Every other rule must carry a connection seen above.
  */
-function checkUnusedIngressRules({ policies, judged, used, fail }: NetworkJudge): void {
+function checkUnusedIngressRules({ policies, pods, judged, used, fail }: NetworkJudge): void {
   for (const p of policies) {
     if (!judged(p.obj.metadata.namespace)) continue;
+    const cause = hostNetworkCauseOf(
+      pods.filter(
+        (t) =>
+          t.owner.obj.metadata.namespace === p.obj.metadata.namespace &&
+          selectsAll(p.obj.spec?.podSelector, t.labels),
+      ),
+    );
     (p.obj.spec?.ingress ?? []).forEach((r: any, i: number) => {
       if (!r.from || !r.ports) return;
       const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#${i}`;
@@ -714,9 +744,22 @@ function checkUnusedIngressRules({ policies, judged, used, fail }: NetworkJudge)
         fail(
           describe(p),
           `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses`,
+          cause,
         );
     });
   }
+}
+
+/**
+ * The cause of a rule nothing uses when the pods it concerns (those a policy selects, or those an
+ * egress rule's peers select) all run in the host's network: no NetworkPolicy applies to such a
+ * pod nor admits it by a pod selector, so the rule is unused because of the workload's
+ * hostNetwork, one mistake with the Pod Security level refusing it. Undefined otherwise.
+ */
+function hostNetworkCauseOf(concerned: PodTemplate[]): string | undefined {
+  return concerned.length > 0 && concerned.every((t) => t.spec.hostNetwork === true)
+    ? hostNetworkCause(concerned[0])
+    : undefined;
 }
 
 /**
@@ -764,13 +807,8 @@ const runsAlertmanager = (t: PodTemplate) =>
  */
 function checkEgressRules(
   objects: Placed[],
-  policies: Placed[],
-  pods: PodTemplate[],
-  judged: (ns: string | undefined) => boolean,
-  used: Set<string>,
+  { policies, pods, judged, usedEgress: used, egressFail: fail, report, nsLabels }: NetworkJudge,
   scrapers: { tpl: PodTemplate }[],
-  fail: (where: string, message: string) => void,
-  report: NetworkReport,
 ): void {
   const bound = boundAccounts(objects);
   // Whether the pod mounts its token: the pod's own field, else its ServiceAccount's ("Pod-level
@@ -806,7 +844,14 @@ function checkEgressRules(
       );
     const mine = selected(p);
     (p.obj.spec?.egress ?? []).forEach((r: any, i: number) =>
-      egressRuleFindings({ objects, used, scrapers, fail, bound, token }, p, r, i, kinds[i], mine),
+      egressRuleFindings(
+        { objects, used, scrapers, fail, bound, token, pods, nsLabels },
+        p,
+        r,
+        i,
+        kinds[i],
+        mine,
+      ),
     );
   }
   checkApiCallersAdmitted(objects, pods, egressPolicies, judged, bound, token, fail);
@@ -825,17 +870,33 @@ interface EgressRuleJudge {
   bound: Map<string, string>;
   /** Whether a pod mounts its ServiceAccount token. */
   token: (t: PodTemplate) => boolean;
+  /** The stack's pods, and a namespace's labels: whom a rule's peers select. */
+  pods: PodTemplate[];
+  nsLabels: (ns: string) => Record<string, string>;
+}
+
+/** The stack's pods an egress rule's pod peers select (ipBlocks select none), from namespace `ns`. */
+function peerPods(to: any[], ns: string, { pods, nsLabels }: EgressRuleJudge): PodTemplate[] {
+  return pods.filter((t) =>
+    to.some((peer) => {
+      if (peer.ipBlock) return false;
+      const tns = t.owner.obj.metadata.namespace!;
+      const nsOk = peer.namespaceSelector ? selectsAll(peer.namespaceSelector, nsLabels(tns)) : tns === ns;
+      return nsOk && (!peer.podSelector || selectsAll(peer.podSelector, t.labels));
+    }),
+  );
 }
 
 /** One egress rule of a policy, judged by its kind (edge, object store, DNS, API server, receivers, node scrape). */
 function egressRuleFindings(
-  { objects, used, scrapers, fail, bound, token }: EgressRuleJudge,
+  judge: EgressRuleJudge,
   p: Placed,
   r: any,
   i: number,
   kind: string,
   mine: PodTemplate[],
 ): void {
+  const { objects, used, scrapers, fail, bound, token } = judge;
   const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`;
   const rule = `egress rule ${i} (${kind})`;
   const to: any[] = r.to ?? [];
@@ -847,6 +908,7 @@ function egressRuleFindings(
         fail(
           describe(p),
           `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses`,
+          hostNetworkCauseOf(peerPods(to, p.obj.metadata.namespace!, judge)),
         );
       if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);
       break;

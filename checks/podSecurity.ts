@@ -11,8 +11,18 @@
  * sysctls, windowsHostProcess); read, not run here.
  */
 import { isParked } from "../builders/security/podSecurity";
-import { podSecurityLabel } from "@homelab-observability/contract";
-import { containersOf, describe, podTemplates, type Finding, type Placed } from "./objects";
+import { causeKey, MISTAKES, podSecurityLabel } from "@homelab-observability/contract";
+import { containersOf, describe, podTemplates, type Finding, type PodTemplate, type Placed } from "./objects";
+
+/**
+ * The mistake of a workload whose pods run in the host's network (contract/mistakes.ts): the Pod
+ * Security level that refuses it and the NetworkPolicy rules it leaves unused or refused
+ * (./networkPolicies) are one message. Keyed by the workload, which the setting is on.
+ */
+export function hostNetworkCause(t: PodTemplate): string {
+  const o = t.owner.obj;
+  return causeKey(MISTAKES.hostNetwork, `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+}
 
 /** Capabilities baseline allows a container to add (check_capabilities_baseline.go). */
 const BASELINE_CAPABILITIES = new Set([
@@ -135,6 +145,7 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
             check: "pod-security",
             where: describe(t.owner),
             message: `namespace ${ns.obj.metadata.name} enforces ${enforce}, which refuses this pod: ${v.join("; ")}`,
+            ...(t.spec.hostNetwork === true ? { cause: hostNetworkCause(t) } : {}),
           });
       } else passing.push(describe(t.owner));
     }

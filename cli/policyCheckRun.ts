@@ -187,7 +187,10 @@ async function judgeFile(
   if (overrides.length > 0)
     out(`${file}: chart values overrides in force (chartValues): ${overrides.join(", ")}`);
   // One message per mistake (synth/report.ts), as synth prints them.
-  const merged = mergeProblems(await evaluateResources(judged, config), []).violations;
+  const merged = mergeProblems(await evaluateResources(judged, config), [], {
+    resources: judged,
+    overrides,
+  }).violations;
   const violations = attributeOverrides(merged, judged, overrides);
   if (violations.length) out(formatMergedViolations(violations));
   out(`${file}: ${verdict(violations)}`);

@@ -2,7 +2,8 @@
  * Imported first by the offline CLIs (synth, policy:check, bench), before any SDK module: turns on
  * Node's own compile cache (Node 22.1+, `module.enableCompileCache`: V8's code for every module
  * loaded, kept on disk and reused by the next run; deleting the folder is always safe) and the
- * version-guarded SDK start-up shortcut (./sdkStartup).
+ * version-guarded SDK start-up shortcut (./sdkStartup), and drops Node's one deprecation warning
+ * that is no mistake of the project's nor the user's (see {@link withoutPunycodeDeprecation}).
  */
 import * as path from "path";
 import Module from "module";
@@ -14,3 +15,23 @@ const enableCompileCache = (Module as unknown as { enableCompileCache?: (dir: st
   .enableCompileCache;
 enableCompileCache?.(path.join(root, "node_modules", ".cache", "homelab-observability", "node-compile"));
 installSdkShortcut(root);
+
+/**
+ * DEP0040, "The `punycode` module is deprecated": ajv-formats-draft2019 (loaded by
+ * kubernetes-models' validation, checks/schema.ts) requires Node's `punycode`, and a Node that
+ * does not take the require for one of node_modules' prints this to stderr, where a user reads it
+ * as a problem of the stack. Nothing here can act on it; every other warning, of any other code,
+ * is emitted as before.
+ */
+export function withoutPunycodeDeprecation(proc: NodeJS.Process = process): void {
+  const emit = proc.emitWarning.bind(proc) as (...a: unknown[]) => void;
+  proc.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+    const options = rest[0];
+    const code =
+      (warning as { code?: unknown } | null)?.code ??
+      (typeof options === "object" && options ? (options as { code?: unknown }).code : rest[1]);
+    if (code === "DEP0040") return;
+    emit(warning, ...rest);
+  });
+}
+withoutPunycodeDeprecation();

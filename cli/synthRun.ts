@@ -587,7 +587,10 @@ async function judge(
   packConfig: PackConfig,
   err: (text: string) => void,
 ) {
-  const merged = mergeProblems(await evaluateResources(judged, packConfig), findings);
+  const merged = mergeProblems(await evaluateResources(judged, packConfig), findings, {
+    resources: judged,
+    overrides,
+  });
   const violations = attributeOverrides(merged.violations, judged, overrides);
   const problems = attributeOverrides(merged.findings, judged, overrides);
   if (problems.length > 0)

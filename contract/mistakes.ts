@@ -12,6 +12,17 @@
 export const MISTAKES = {
   /** Loki's compactor retention without a usable `delete_request_store`: Loki stops at start. */
   lokiDeleteStore: "loki-delete-store",
+  /**
+   * A workload whose pods run in the host's network: its namespace's Pod Security level may refuse
+   * it, and no NetworkPolicy applies to such pods nor admits them by a pod selector, so the rules
+   * written for its pods go unused and connections to it are refused.
+   */
+  hostNetwork: "host-network",
+  /**
+   * A stack's chartValues override (the keys a report names): what else goes wrong on the release
+   * it changes, where nothing narrows the cause to another override, follows from it too.
+   */
+  chartValues: "chart-values",
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
 import { withoutHelmDebugHint, type ReleaseRender } from "./render/types";
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
@@ -135,11 +136,17 @@ const LEVEL_ORDER: Record<string, number> = { mandatory: 0, remediate: 0, adviso
  * that cause into one, which keeps the first report of the most severe level (the pack's, when it
  * is among them: the values are what the user edits) and names the other places. Reports without
  * a cause are merged only when they say the same thing twice (same rule, place and message).
+ * Given the export and its chartValues overrides (`stack`), what follows from one override is one
+ * cause too ({@link overrideCauses}).
  */
 export function mergeProblems(
-  violations: Violation[],
-  findings: CheckFinding[],
+  violationsIn: Violation[],
+  findingsIn: CheckFinding[],
+  stack?: OverrideContext,
 ): { violations: MergedViolation[]; findings: MergedFinding[] } {
+  const { violations, findings } = stack
+    ? overrideCauses(violationsIn, findingsIn, stack.resources, stack.overrides)
+    : { violations: violationsIn, findings: findingsIn };
   const byCause = new Map<string, MergedViolation | MergedFinding>();
   const seen = new Set<string>();
   const outV: MergedViolation[] = [];
@@ -174,6 +181,58 @@ export function mergeProblems(
     outF.push(merged);
   }
   return { violations: outV, findings: outF };
+}
+
+/** The export and its `chartValues` overrides, for reports to be traced to an override (see {@link overrideCauses}). */
+export interface OverrideContext {
+  resources: { urn: string; type: string; inputs?: Record<string, any> }[];
+  overrides: string[];
+}
+
+/**
+ * One override, one mistake. A report whose message narrows to overrides of a release (the pack's
+ * `values.deploymentMode is "Bogus"`) names the mistake; a report on the same release that narrows
+ * to none (the addresses of the Services that mode no longer renders) can only follow from the
+ * release's overrides or from the program, and the program passes without them: when the first
+ * report names every override of the release, the second is the same mistake. It takes the first
+ * report's cause (a new `chart-values` key when it has none), and so does every report that shared
+ * the second's own cause (the same missing Service dialed from another release). A report that
+ * narrows to other overrides, or a release with overrides no report names, stays apart: which one
+ * is at fault is not known. Copies; the reports given are not changed.
+ */
+export function overrideCauses<V extends Violation, F extends CheckFinding>(
+  violations: V[],
+  findings: F[],
+  resources: OverrideContext["resources"],
+  overrides: string[],
+): { violations: V[]; findings: F[] } {
+  const vs = violations.map((v) => ({ ...v }));
+  const fs = findings.map((f) => ({ ...f }));
+  if (overrides.length === 0) return { violations: vs, findings: fs };
+  const releases = releasesOf(resources);
+  // The most severe first, as mergeProblems keeps them: the cause is named by what leads.
+  const reports: (Violation | CheckFinding)[] = [
+    ...[...vs].sort((a, b) => (LEVEL_ORDER[a.level] ?? 1) - (LEVEL_ORDER[b.level] ?? 1)),
+    ...fs,
+  ];
+  const traced = reports.map((report) => {
+    const rel = releaseOfReport(report, releases, resources);
+    return { report, rel, on: rel && overridesOn(rel, report.message, overrides) };
+  });
+  const alias = new Map<string, string>();
+  for (const t of traced) {
+    if (!t.rel || !t.on || t.on.narrowed) continue;
+    const all = t.on.overrides;
+    const root = traced.find(
+      (n) => n.rel === t.rel && n.on?.narrowed && all.every((o) => n.on!.overrides.includes(o)),
+    );
+    if (!root) continue;
+    root.report.cause ??= causeKey(MISTAKES.chartValues, `${root.rel!.urn}:${root.on!.overrides.join(",")}`);
+    if (t.report.cause && t.report.cause !== root.report.cause) alias.set(t.report.cause, root.report.cause);
+    t.report.cause = root.report.cause;
+  }
+  for (const r of reports) if (r.cause && alias.has(r.cause)) r.cause = alias.get(r.cause);
+  return { violations: vs, findings: fs };
 }
 
 /** The lines naming the other places of a merged report and the overrides behind it, indented under it. */

@@ -13,6 +13,7 @@ import {
 import { defaultDenyIngress, networkPolicy, type Guarded } from "../../builders/security/networkPolicies";
 import { daemonSet, NS } from "../support/objects";
 import { at, service, configMap } from "../support/checkCases";
+import { mergeProblems } from "../../synth/report";
 
 describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () => {
   describe("Pod Security levels", () => {
@@ -142,6 +143,28 @@ describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () =>
         f[1].message,
         /ingress rule 0 \(\[9999\] from 1 peer\(s\)\) allows what no address or scrape of the stack uses/,
       );
+    });
+    it("a server in the host's network: the rule written for its pods and the Pod Security refusal are one mistake", () => {
+      const objects = stack(guarded([{ namespace: NS, pods: client }]));
+      objects[0].obj.spec.template.spec.hostNetwork = true;
+      const ns = at(
+        {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: NS, labels: podSecurityLabels("baseline") },
+        },
+        "urn:ns",
+        "resource ns",
+      );
+      const refused = checkPodSecurity([ns, ...objects]).findings;
+      const unused = checkNetworkPolicies(objects).findings;
+      assert.equal(refused.length, 1, JSON.stringify(refused));
+      assert.match(unused[0].message, /ingress rule 0 .* allows what no address or scrape of the stack uses/);
+      assert.ok(refused[0].cause, "the refusal names its cause");
+      assert.equal(unused[0].cause, refused[0].cause);
+      const merged = mergeProblems([], [...refused, ...unused]).findings;
+      assert.equal(merged.length, 1, JSON.stringify(merged));
+      assert.deepEqual(merged[0].alsoAt, ["[network-policy] NetworkPolicy monitoring/server (resource np)"]);
     });
     const ingressTo = (service: string): K8sObject => ({
       apiVersion: "networking.k8s.io/v1",

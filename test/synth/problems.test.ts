@@ -347,3 +347,61 @@ describe("the closing line says the exit status and every reason for it", () => 
     assert.equal(runClosingLine([ok, refused, bad]), "synth: FAIL (exit 2): 2 of 3 stacks failed: broken, b");
   });
 });
+
+describe("one message per mistake: what follows from one chartValues override", () => {
+  const loki = release("loki", { deploymentMode: "Bogus" }, { name: "loki" });
+  const grafana = release("grafana", { replicas: 2 }, { name: "grafana" });
+  const mode: Violation = {
+    policy: "loki-replication-factor",
+    level: "mandatory",
+    urn: loki.urn,
+    message: `kubernetes:helm.sh/v3:Release "loki": values.deploymentMode is "Bogus", none of this chart's modes`,
+  };
+  const missing = (where: string, service: string): CheckFinding => ({
+    check: "address",
+    where,
+    message: `${service}.monitoring.svc.cluster.local:3100: no Service monitoring/${service} in the rendered stack`,
+    cause: causeKey("address-no-service", `monitoring/${service}`),
+  });
+  const gateway = "ConfigMap monitoring/loki-gateway (release loki)";
+
+  it("an unknown Loki mode set through chartValues and the Services it no longer renders are one message naming every place", () => {
+    const findings = [
+      missing(gateway, "loki-querier"),
+      missing(gateway, "loki-ingester"),
+      missing("ConfigMap monitoring/loki (release loki)", "loki-backend"),
+      // The same missing Service dialed from another release: the same mistake as well.
+      missing("ConfigMap monitoring/grafana (release grafana)", "loki-querier"),
+    ];
+    const stack = { resources: [loki, grafana], overrides: ["loki.deploymentMode", "grafana.replicas"] };
+    const merged = mergeProblems([mode], findings, stack);
+    assert.equal(merged.findings.length, 0, JSON.stringify(merged.findings));
+    assert.equal(merged.violations.length, 1);
+    assert.deepEqual(merged.violations[0].alsoAt, [
+      `[address] ${gateway}`,
+      "[address] ConfigMap monitoring/loki (release loki)",
+      "[address] ConfigMap monitoring/grafana (release grafana)",
+    ]);
+    const [shown] = attributeOverrides(merged.violations, stack.resources, stack.overrides);
+    assert.match(
+      formatMergedViolations([shown]),
+      /also seen at: .*loki-gateway.*\n.*from the stack's chart values override chartValues\.loki\.deploymentMode: change/,
+    );
+    assert.equal(findings[0].cause, causeKey("address-no-service", "monitoring/loki-querier"), "not changed");
+  });
+
+  it("a release with an override no report names keeps its other reports apart: which override is at fault is not known", () => {
+    const stack = {
+      resources: [loki],
+      overrides: ["loki.deploymentMode", "loki.gateway.enabled"],
+    };
+    const merged = mergeProblems([mode], [missing(gateway, "loki-querier")], stack);
+    assert.equal(merged.findings.length, 1);
+    assert.deepEqual(merged.violations[0].alsoAt, []);
+  });
+
+  it("without the stack's overrides, nothing is traced", () => {
+    const merged = mergeProblems([mode], [missing(gateway, "loki-querier")]);
+    assert.equal(merged.findings.length, 1);
+  });
+});
