@@ -196,7 +196,7 @@ function stackOverrides(over: Record<string, unknown>): Record<string, string> {
  */
 export function synthKey(stack: string, over: Record<string, unknown> = {}): string {
   const overrides = stackOverrides(over);
-  let read: unknown;
+  let read: StackConfigInput;
   try {
     read = readStackConfig(ROOT, stack, overrides);
   } catch {
