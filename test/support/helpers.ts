@@ -196,13 +196,31 @@ function stackOverrides(over: Record<string, unknown>): Record<string, string> {
  */
 export function synthKey(stack: string, over: Record<string, unknown> = {}): string {
   const overrides = stackOverrides(over);
-  let read: StackConfigInput;
-  try {
-    read = readStackConfig(ROOT, stack, overrides);
-  } catch {
-    return cacheKey("synth", [stack, "refused", overrides]);
-  }
+  const read = readConfigOnce(stack, overrides);
+  if (read === undefined) return cacheKey("synth", [stack, "refused", overrides]);
   return cacheKey("synth", [stack, withRunningContent(read)]);
+}
+
+/**
+ * readStackConfig of the project's stack, once per process for each stack, overrides and
+ * environment (the secrets it finds there): the stack files do not change while the suite runs (the
+ * fixture cache's key of the sources is taken once per process too), and reading and checking one
+ * costs about 4 ms, for each of the 350 syntheses a warm run asks for. Undefined when refused.
+ */
+const configsRead = new Map<string, StackConfigInput | undefined>();
+function readConfigOnce(stack: string, overrides: Record<string, string>): StackConfigInput | undefined {
+  const env = Object.entries(process.env).filter(([k]) => /^(OP_|PULUMI_|HOMELAB_|KUBECONFIG$|CI$)/.test(k));
+  const key = JSON.stringify([stack, overrides, env.sort()]);
+  if (!configsRead.has(key)) {
+    let read: StackConfigInput | undefined;
+    try {
+      read = readStackConfig(ROOT, stack, overrides);
+    } catch {
+      read = undefined;
+    }
+    configsRead.set(key, read);
+  }
+  return configsRead.get(key);
 }
 
 /**
