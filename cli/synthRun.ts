@@ -265,7 +265,7 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
  * `: ` after the flag (`--against out/p.json: expected …` gives `bad input: --against out/p.json`),
  * the rest being above.
  */
-export function inputReason(e: SynthInputError): string {
+function inputReason(e: SynthInputError): string {
   const first = e.message.split("\n")[0];
   const flag = /^(--[a-z-]+(?: [^:]+)?):/.exec(first);
   return `bad input: ${flag ? flag[1] : "the command's input"} (above)`;

@@ -79,7 +79,7 @@ export function misspelling(key: string, known: readonly string[]): string | und
 }
 
 /** The length from which a key may be two edits from the one meant (`serviceAccountName`). */
-export const LONG_KEY = 12;
+const LONG_KEY = 12;
 
 /**
  * Said once when charts with `chartValues` keys had no archive at hand (`--no-render` with an

@@ -9,27 +9,76 @@ import { formatPlace, type Place } from "./locate";
 /**
  * Raised with every problem found, each naming the key path, the expected form and what was found,
  * and, where the stack file is known, the file, line and column of the key with the line itself.
+ * Placed problems come in file order (the stack file first, `firstFile`), then line and column;
+ * those without a place follow in the order found, so the list reads down the file.
  */
 export class ConfigError extends Error {
+  readonly problems: string[];
+  /** Where each problem's key is (config/locate.ts), by index into `problems`. */
+  readonly places: (Place | undefined)[];
+
   constructor(
-    readonly problems: string[],
+    problems: string[],
     /** What the list leaves out or where it came from (e.g. the Pulumi CLI's own first error). */
     readonly notes: string[] = [],
-    /** Where each problem's key is (config/locate.ts), by index into `problems`. */
-    readonly places: (Place | undefined)[] = [],
+    places: (Place | undefined)[] = [],
+    /** The file whose problems come first (the stack file), when problems are placed. */
+    readonly firstFile?: string,
   ) {
+    const order = inFileOrder(places, problems.length, firstFile);
+    const ordered = order.map((i) => problems[i]);
+    const at = order.map((i) => places[i]);
     super(
-      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):` +
-        problems.map((p, i) => `\n  - ${p}${places[i] ? `\n${formatPlace(places[i])}` : ""}`).join("") +
+      `invalid stack configuration (${ordered.length} problem${ordered.length === 1 ? "" : "s"}):` +
+        ordered.map((p, i) => `\n  - ${p}${at[i] ? `\n${formatPlace(at[i])}` : ""}`).join("") +
         notes.map((n) => `\n${n}`).join(""),
     );
+    this.problems = ordered;
+    this.places = at;
     this.name = "ConfigError";
   }
 
-  /** The same problems, each placed in the stack file by `locate` (config/locate.ts ConfigLocator). */
-  locatedBy(locate: (problem: string) => Place | undefined): ConfigError {
-    return new ConfigError(this.problems, this.notes, this.problems.map(locate));
+  /**
+   * The same problems, each placed by `locate` (config/locate.ts ConfigLocator), in the order of
+   * `firstFile` (the stack file) and its lines.
+   */
+  locatedBy(locate: (problem: string) => Place | undefined, firstFile?: string): ConfigError {
+    return new ConfigError(this.problems, this.notes, this.problems.map(locate), firstFile);
   }
+
+  /**
+   * The same problems and notes with every `pulumi config` command they quote run against
+   * `stack`: a hint followed with another stack selected would set (or remove) the key there.
+   */
+  forStack(stack: string): ConfigError {
+    const run = (text: string) => withStack(text, stack);
+    return new ConfigError(this.problems.map(run), this.notes.map(run), this.places, this.firstFile);
+  }
+}
+
+/**
+ * Indexes 0..n-1 in reading order: placed before unplaced, `firstFile` before other files (the
+ * rest by name), then line and column; ties keep the order found (Array.prototype.sort is stable).
+ */
+function inFileOrder(places: (Place | undefined)[], n: number, firstFile?: string): number[] {
+  const key = (p: Place | undefined): [number, string, number, number] =>
+    p ? [p.file === firstFile ? 0 : 1, p.file, p.line, p.column] : [2, "", 0, 0];
+  return Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+    const [x, y] = [key(places[a]), key(places[b])];
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
+    return 0;
+  });
+}
+
+/**
+ * `text` with `--stack <stack>` after each quoted `pulumi config <verb>` that names no stack: the
+ * CLI otherwise uses whichever stack is selected (`pulumi stack select`), not the one whose file
+ * the message is about. Every config message's hint passes here on its way out, whoever wrote it.
+ */
+function withStack(text: string, stack: string): string {
+  return text.replace(/`pulumi config (set|rm|get)((?: [^`]*)?)`/g, (whole, verb: string, rest: string) =>
+    / --stack[ =]/.test(rest) ? whole : `\`pulumi config ${verb} --stack ${stack}${rest}\``,
+  );
 }
 
 /** Stands for a secret's value in messages. */
@@ -99,14 +148,18 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
           ? didYouMean(found, [issue.expected])
           : ""
       }`;
-    case "invalid_union_discriminator":
+    case "invalid_union_discriminator": {
       // The variant's name (a receiver's type, the object store's type) is an enum value like any other.
+      const options = issue.options.map(String);
+      const near = typeof found === "string" ? closestMatch(found, options) : undefined;
       return [
-        `${at}: expected one of ${issue.options.map(String).join(" | ")}, got ${describe(found)}${
-          typeof found === "string" ? didYouMean(found, issue.options.map(String)) : ""
+        `${at}: expected one of ${options.join(" | ")}, got ${describe(found)}${
+          typeof found === "string" ? didYouMean(found, options) : ""
         }`,
         ...keysOfNoVariant(issue.path.slice(0, -1), input),
+        ...(near ? asClosestVariant(issue.path.slice(0, -1), input, near) : []),
       ].join("\n");
+    }
     case "invalid_union":
       // zod's own "Invalid input" names no form: the union's variants do.
       return `${at}: expected ${expectedForm(issue.path, "a value", found, input)}, got ${describe(found)}`;
@@ -137,6 +190,37 @@ function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
     .filter((k) => !known.includes(k))
     .map((k) => `${keyPath([...path, k])}: unknown key${didYouMean(k, known)}`);
 }
+
+/**
+ * The mistakes under an object whose discriminator names no variant, judged as the variant `near`
+ * (the closest name, the one most likely meant), each saying so: zod stops at the discriminator,
+ * so without this a bad value beside `type: minoi` would show only once the type is fixed. Keys
+ * that variant lacks are left to {@link keysOfNoVariant}, which judges them against every variant
+ * (another variant's key is no mistake if that variant was meant).
+ */
+function asClosestVariant(path: (string | number)[], input: unknown, near: string): string[] {
+  const at = schemaAt(path, input);
+  const union = at && unwrap(at);
+  const value = valueAt(input, path);
+  if (!(union instanceof z.ZodDiscriminatedUnion) || !isObject(value)) return [];
+  const d = union.discriminator as string;
+  const given = value[d];
+  const meant = { ...value, [d]: near };
+  // The stack's config with the variant named right, so each message finds its form and value.
+  const mended = path.length === 0 ? meant : structuredClone(input);
+  if (path.length > 0)
+    (valueAt(mended, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]] = meant;
+  const parsed = (union.optionsMap.get(near) as z.AnyZodObject).safeParse(meant);
+  if (parsed.success) return [];
+  const why = ` (judged as ${d} ${JSON.stringify(near)}, the closest to ${JSON.stringify(given)})`;
+  return parsed.error.issues
+    .filter((i) => !(i.code === "unrecognized_keys" && i.path.length === 0))
+    .flatMap((i) => formatIssue({ ...i, path: [...path, ...i.path] }, mended).split("\n"))
+    .map((line) => `${line}${why}`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** A schema without its wrappers: defaults, optionality, refinements, pipes, lazies, brands. */
 function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {

@@ -37,9 +37,9 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
   if (problems || namespaces.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.
     const locator = ConfigLocator.forStack(projectDir, stack);
-    throw new ConfigError([...namespaces, ...(problems?.problems ?? [])], problems?.notes).locatedBy((p) =>
-      locator.ofProblem(p),
-    );
+    throw locator
+      .locate(new ConfigError([...namespaces, ...(problems?.problems ?? [])], problems?.notes))
+      .forStack(stack);
   }
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {
@@ -59,8 +59,8 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
  * is where the CLI keeps it; the program's own checks after loading (the kube context) use it.
  */
 export function placedInStackFile(e: ConfigError, projectDir: string = process.cwd()): ConfigError {
-  const locator = ConfigLocator.forStack(projectDir, pulumi.getStack());
-  return e.locatedBy((p) => locator.ofProblem(p));
+  const stack = pulumi.getStack();
+  return ConfigLocator.forStack(projectDir, stack).locate(e).forStack(stack);
 }
 
 /**

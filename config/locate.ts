@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { PROJECT, SECRET_KEYS } from "./schema";
+import type { ConfigError } from "./errors";
 
 /*
  * Where a config problem sits in the files: a key path (`loki.retention`, `nodePools[0].arch`,
@@ -21,6 +22,12 @@ export interface Place {
   lines: string[];
   /** The key path was found whole (false: the place is the deepest key found on its way). */
   exact: boolean;
+  /** The last line of the key's value (`line` for a one-line value). */
+  endLine?: number;
+  /** Lines shown each side of `line` (default none). */
+  around?: number;
+  /** The problem's text starts with `file:line:column` itself: no `at` line repeats it. */
+  named?: boolean;
 }
 
 /** One segment of a key path: a map key or a list index. */
@@ -131,15 +138,29 @@ export class ConfigLocator {
     );
   }
 
+  /** The stack file problems are placed in, when there is one. */
+  get file(): string | undefined {
+    return this.stack?.file;
+  }
+
+  /** `e` with each problem placed, in the stack file's line order (errors.ts ConfigError). */
+  locate(e: ConfigError): ConfigError {
+    return e.locatedBy((p) => this.ofProblem(p), this.file);
+  }
+
   private place(
     p: Parsed,
     node: Node,
     exact: boolean,
     redact: false | "after" | "whole" = false,
+    value?: Node,
   ): Place | undefined {
     const start = node.range?.[0];
     if (start === undefined) return undefined;
     const { line, col } = p.counter.linePos(start);
+    // A value's end offset is often the next line's start: its last character's line is meant.
+    const end = value?.range?.[1];
+    const endLine = end !== undefined && end > start ? p.counter.linePos(end - 1).line : line;
     let lines = p.lines;
     if (redact) {
       // A secret's line shows its key, never its value (plain or ciphertext).
@@ -155,7 +176,7 @@ export class ConfigLocator {
         lines[line - 1] = `${kept}${endCol > col ? ":" : ""} <not shown>`;
       }
     }
-    return { file: p.file, line, column: col, lines, exact };
+    return { file: p.file, line, column: col, lines, exact, endLine: Math.max(line, endLine) };
   }
 
   /** The place of a key path of `namespace` (default the project's), or undefined when no file is known. */
@@ -200,7 +221,7 @@ export class ConfigLocator {
       isItem = false;
       i += e.used;
     }
-    return this.place(s, key, i >= rest.length, redact && (isItem ? "whole" : "after"));
+    return this.place(s, key, i >= rest.length, redact && (isItem ? "whole" : "after"), node);
   }
 
   /** The place a problem's key path points at (see {@link problemPath}). */
@@ -214,7 +235,7 @@ export class ConfigLocator {
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
     const e = bare && this.stack?.root ? entry(this.stack.root, [bare]) : undefined;
-    return e && this.stack ? this.place(this.stack, e.key, true) : undefined;
+    return e && this.stack ? this.place(this.stack, e.key, true, false, e.value) : undefined;
   }
 }
 
@@ -240,10 +261,13 @@ export function excerpt(
   ]);
 }
 
-/** `at file:line:col` and the line with a caret under the column, indented by `indent`. */
+/**
+ * `at file:line:col` (unless the problem names it) and the line, with its neighbours when asked, a
+ * caret under the column, indented by `indent`.
+ */
 export function formatPlace(place: Place, indent = "    "): string {
   return [
-    `${indent}at ${place.file}:${place.line}:${place.column}`,
-    ...excerpt(place.lines, place.line, place.column, 0, `${indent}  `),
+    ...(place.named ? [] : [`${indent}at ${place.file}:${place.line}:${place.column}`]),
+    ...excerpt(place.lines, place.line, place.column, place.around ?? 0, `${indent}  `),
   ].join("\n");
 }

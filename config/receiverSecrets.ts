@@ -36,7 +36,7 @@ export function credentialReceivers(receivers: ReceiverConfig[]): ReceiverConfig
 export const INVALID_CREDENTIALS_PROBLEM = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}: expected a secret map from receiver name to its credential (\`pulumi config set --secret --path '${RECEIVER_CREDENTIALS_KEY}.<name>' <value>\`), got a secret value of another form (not shown)`;
 
 /** The names `receiverCredentials` holds that are no receiver's (a slip, or a receiver since removed). */
-export function unknownCredentialNames(receivers: ReceiverConfig[], names: string[]): string[] {
+function unknownCredentialNames(receivers: ReceiverConfig[], names: string[]): string[] {
   return names.filter((n) => !receivers.some((r) => r.name === n));
 }
 

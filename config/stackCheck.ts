@@ -2,16 +2,19 @@ import { isMap, valueAt } from "./tree";
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
+import * as fs from "fs";
 import {
   cliStackConfigIssues,
   propertyPath,
+  slipProblem,
   strayKeyProblem,
   type CliIssue,
   type Project,
+  type YamlSlip,
 } from "./stackFile";
 import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
 import { formatIssue, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
-import { ConfigLocator } from "./locate";
+import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { parseStackConfig, rawFromPulumiConfig } from "./resolve";
@@ -92,7 +95,7 @@ function phaseHint(raw: Record<string, unknown>): string {
  * keys, without the closing "Every key: docs/reference/configuration.md." (the message points
  * there once) or a closing period.
  */
-export function declaredShape(description: string): string {
+function declaredShape(description: string): string {
   return description
     .replace(/\s*Every key: docs\/reference\/configuration\.md\.?\s*$/, "")
     .replace(/\.\s*$/, "");
@@ -221,6 +224,29 @@ function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
 }
 
 /**
+ * `e`'s problems that a stack file's YAML slips cannot have caused, with the slips themselves, in
+ * line order: a problem is kept when its key is in the file as written (a key reported missing may
+ * be one the slip hid) and its lines are clear of every slip's (a key on a slip's line may be one
+ * the slip moved, a value spanning it one the slip cut short).
+ */
+function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigError {
+  const touches = (p: Place) =>
+    slips.some((s) => p.line <= (s.endLine ?? s.line) && s.line <= (p.endLine ?? p.line));
+  const kept = e.problems
+    .map((text, i) => ({ text, place: e.places[i] }))
+    .filter(({ place }) => place !== undefined && place.file === file && place.exact && !touches(place));
+  const lines = fs.readFileSync(file, "utf8").split(/\r?\n/);
+  const slipped = slips.map((s) => slipProblem(file, s, lines));
+  const all = [...kept, ...slipped];
+  return new ConfigError(
+    all.map((p) => p.text),
+    e.notes,
+    all.map((p) => p.place),
+    file,
+  );
+}
+
+/**
  * The stack's config from its file, or a ConfigError listing every problem of all three stages.
  * The rules between keys run with each refused value left to its default (the value alone where
  * its key's other values still parse, {@link repairedRaw}), and a note names those values; when a
@@ -274,7 +300,13 @@ export function checkedStackConfig(
   );
   const blocking = [...whole].filter(isRequired);
   let cfg: StackConfig | undefined;
-  if (blocking.length > 0) {
+  if (cli.slips.length > 0) {
+    // What the parser made of the text around a slip is no config the CLI would read: a rule
+    // judging it could blame a key the slip moved. Each key's own value is judged (besideSlips).
+    notes.push(
+      "(with the file not valid YAML, missing keys, keys on a slip's lines and the rules between keys, config/resolve.ts, are checked once it is valid YAML: a slip can hide or move a key)",
+    );
+  } else if (blocking.length > 0) {
     notes.push(
       `(the rules between keys, config/resolve.ts, are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
     );
@@ -295,14 +327,18 @@ export function checkedStackConfig(
       problems.push(...e.problems);
     }
   }
-  // The CLI's own first refusal (its mergeConfig rules, then decryption); a plain secret it passes on.
+  // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
+  // secret it passes on.
   const cliFirst = cli.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
-  if (cliFirst) notes.push(`(the Pulumi CLI itself stops at the first: "${cliFirst.message}")`);
+  if (cli.slips.length > 0)
+    notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
+  else if (cliFirst) notes.push(`(the Pulumi CLI itself stops at the first: "${cliFirst.message}")`);
   if (problems.length > 0 || !cfg) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
-    throw new ConfigError(mergeMisspeltRequired(oneLinePerSlip(problems, cli.issues)), notes).locatedBy((p) =>
-      locator.ofProblem(p),
+    const located = locator.locate(
+      new ConfigError(mergeMisspeltRequired(oneLinePerSlip(problems, cli.issues)), notes),
     );
+    throw (cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : located).forStack(stack);
   }
   return { cfg, config: cli.config, secretKeys: cli.secretKeys, file: cli.file };
 }

@@ -28,7 +28,7 @@ import { parseDocument, visit, type Document, type YAMLError } from "yaml";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
-import { excerpt } from "./locate";
+import { excerpt, type Place } from "./locate";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -64,18 +64,44 @@ const INDENT_CODES = new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "TAB_AS_IND
 export interface YamlSlip {
   line: number;
   column: number;
+  /** The last line the parser's error spans (`line` when it names one place). */
+  endLine?: number;
   reason: string;
   code?: string;
 }
 
+/** For an indentation slip, where to look and what to check. */
+const indentHint = (slip: YamlSlip) =>
+  slip.code && INDENT_CODES.has(slip.code)
+    ? "(check the indentation here and on the next line: keys of one level start in the same column, with spaces, never tabs)"
+    : undefined;
+
 /** One slip as a message block: the file, line and column, the reason, and the lines around it. */
 function slipText(file: string, slip: YamlSlip, text: string): string {
   const lines = excerpt(text.split(/\r?\n/), slip.line, slip.column, 1);
-  const hint =
-    slip.code && INDENT_CODES.has(slip.code)
-      ? "\n  (check the indentation here and on the next line: keys of one level start in the same column, with spaces, never tabs)"
-      : "";
-  return `${file}:${slip.line}:${slip.column}: not valid YAML: ${slip.reason}\n${lines.join("\n")}${hint}`;
+  const hint = indentHint(slip);
+  return `${file}:${slip.line}:${slip.column}: not valid YAML: ${slip.reason}\n${lines.join("\n")}${hint ? `\n  ${hint}` : ""}`;
+}
+
+/**
+ * One slip as a config problem beside others (config/stackCheck.ts), in the words of
+ * {@link YamlFileError}: its place shows the lines around it without repeating the file.
+ */
+export function slipProblem(file: string, slip: YamlSlip, lines: string[]): { text: string; place: Place } {
+  const hint = indentHint(slip);
+  return {
+    text: `${file}:${slip.line}:${slip.column}: not valid YAML: ${slip.reason}${hint ? ` ${hint}` : ""}`,
+    place: {
+      file,
+      line: slip.line,
+      column: slip.column,
+      lines,
+      exact: true,
+      endLine: slip.endLine,
+      around: 1,
+      named: true,
+    },
+  };
 }
 
 /**
@@ -105,22 +131,29 @@ export class YamlFileError extends CliConfigError {
  * " at line" is the reason. A duplicated key also names the line of its first occurrence.
  */
 export function parseYamlText(file: string, text: string): any {
+  const { value, slips } = parseYamlWithSlips(file, text);
+  if (slips.length > 0) throw new YamlFileError(file, slips, text);
+  return value;
+}
+
+/**
+ * `text` parsed as {@link parseYamlText} does, without throwing: the value the parser still makes
+ * of a text with slips (eemeli/yaml v2 goes on after an error: a duplicated key keeps its last
+ * value, an over-indented key lands in another map) and every slip, none for valid YAML. What a
+ * caller judges of such a value must keep clear of the slips' lines (stackCheck.ts).
+ */
+function parseYamlWithSlips(file: string, text: string): { value: any; slips: YamlSlip[] } {
   const known = parsedTexts.get(text);
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
-  if (known !== undefined) return structuredClone(known);
+  if (known !== undefined) return { value: structuredClone(known.value), slips: known.slips };
   const doc = parseDocument(text);
-  if (doc.errors.length > 0)
-    throw new YamlFileError(
-      file,
-      doc.errors.map((e) => slipOf(e, doc, text)),
-      text,
-    );
+  const slips = doc.errors.map((e) => slipOf(e, doc, text));
   // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings.
-  for (const w of doc.warnings) process.emitWarning(w);
+  if (slips.length === 0) for (const w of doc.warnings) process.emitWarning(w);
   const value = doc.toJS();
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
-  parsedTexts.set(text, value);
-  return structuredClone(value);
+  parsedTexts.set(text, { value, slips });
+  return { value: structuredClone(value), slips };
 }
 
 /** The 1-based line of an offset into `text`. */
@@ -129,6 +162,7 @@ const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n
 /** One parser error as a slip; a duplicated key says where the key first appears in its map. */
 function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
   let at = e.linePos?.[0] ?? { line: 1, col: 1 };
+  let endLine = Math.max(at.line, e.linePos?.[1]?.line ?? at.line);
   let reason = e.message.split(" at line ")[0].split("\n")[0];
   if (e.code === "DUPLICATE_KEY") {
     const first = firstOccurrence(doc, e.pos[0]);
@@ -137,9 +171,10 @@ function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
       // At the repeated key itself: after a key with an empty value the parser places the error at
       // that value's end, on the line before.
       at = { line: lineAt(text, first.dup), col: first.dup - text.lastIndexOf("\n", first.dup - 1) };
+      endLine = at.line;
     }
   }
-  return { line: at.line, column: at.col, reason, code: e.code };
+  return { line: at.line, column: at.col, endLine, reason, code: e.code };
 }
 
 /**
@@ -172,7 +207,7 @@ function firstOccurrence(
  * Texts parsed in this process, by text: Pulumi.yaml and the stack file are read again for every
  * stack `synth --all` judges (and for each synthesis a test runs); the same text parses alike.
  */
-const parsedTexts = new Map<string, unknown>();
+const parsedTexts = new Map<string, { value: unknown; slips: YamlSlip[] }>();
 const PARSED_KEPT = 64;
 
 /** Reads and parses a YAML file (see {@link parseYamlText}). */
@@ -315,6 +350,8 @@ export interface StackFile {
   strayKeys: string[];
   /** Why `encryptionsalt` is unusable ({@link encryptionSaltProblem}); the rest is still judged. */
   saltProblem?: string;
+  /** The file's YAML slips: the rest is the value the parser still made of it ({@link parseYamlWithSlips}). */
+  slips: YamlSlip[];
 }
 
 /**
@@ -448,7 +485,9 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
       `no stack file ${file}${didYouMean(stack, stacks)}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`,
     );
   }
-  const doc = readYamlFile(file) ?? {};
+  const text = fs.readFileSync(file, "utf8");
+  const { value, slips } = parseYamlWithSlips(file, text);
+  const doc = value ?? {};
   const provider: SecretsProvider = doc.encryptionsalt
     ? "passphrase"
     : doc.secretsprovider && doc.encryptedkey
@@ -461,6 +500,8 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
   for (const [rawKey, v] of Object.entries<unknown>(doc.config ?? {})) {
     const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
     if (key.split(":").length > 2 && !/^[^:]+:config:[^:]+$/.test(key)) {
+      // A key a slip made (two lines run together) is the slip's to name.
+      if (slips.length > 0) throw new YamlFileError(file, slips, text);
       throw new CliConfigError(
         `could not unmarshal map: could not parse ${rawKey} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
       );
@@ -470,7 +511,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     if (value.secure) secure.add(key);
   }
   const strayKeys = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
-  return { file, provider, values, secure, secureProblems, strayKeys, saltProblem };
+  return { file, provider, values, secure, secureProblems, strayKeys, saltProblem, slips };
 }
 
 /**
@@ -479,7 +520,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
  * encrypted as v1:<base64 12-byte nonce>:<base64 ciphertext of at least 16 bytes>>, crypt.go
  * symmetricCrypter). Names the part that is wrong, never the value.
  */
-export function encryptionSaltProblem(salt: string): string | undefined {
+function encryptionSaltProblem(salt: string): string | undefined {
   const [version, saltB64, ...rest] = salt.split(":");
   const [checkVersion, nonce, sealed] = rest;
   const wrong =
@@ -661,6 +702,8 @@ export function secretPlaceholder(key: string): string {
  */
 export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig & { file: string } {
   const r = cliStackConfigIssues(projectDir, stack);
+  // The CLI reads no config from a file that is not YAML.
+  if (r.slips.length > 0) throw new YamlFileError(r.file, r.slips, fs.readFileSync(r.file, "utf8"));
   const first = r.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
   if (first) throw new CliConfigError(first.message);
   return { config: r.config, secretKeys: r.secretKeys, file: r.file };
@@ -681,6 +724,8 @@ export function cliStackConfigIssues(
   found: Record<string, unknown>;
   /** The stack file's top-level keys the CLI ignores. */
   strayKeys: string[];
+  /** The stack file's YAML slips; the rest is judged as the parser still read it. */
+  slips: YamlSlip[];
 } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
@@ -733,5 +778,6 @@ export function cliStackConfigIssues(
     project,
     found,
     strayKeys: stackFile.strayKeys,
+    slips: stackFile.slips,
   };
 }

@@ -267,15 +267,18 @@ describe("config: broken secure values, all in one run, each with a command that
   });
 
   it("a top-level secret is set again by its key; a map's entry with --path, so the map stays a map", () => {
-    assert.match(problem(e, "minioAdminUser").text, /`pulumi config set --secret minioAdminUser <value>`$/);
+    assert.match(
+      problem(e, "minioAdminUser").text,
+      /`pulumi config set --stack s --secret minioAdminUser <value>`$/,
+    );
     assert.match(
       problem(e, "receiverCredentials.chat").text,
-      /`pulumi config set --secret --path 'receiverCredentials\.chat' <value>`$/,
+      /`pulumi config set --stack s --secret --path 'receiverCredentials\.chat' <value>`$/,
     );
     // A key with a dot is quoted in the CLI's property-path grammar.
     assert.match(
       problem(e, 'receiverCredentials["team.ops"]').text,
-      /`pulumi config set --secret --path 'receiverCredentials\["team\.ops"\]' <value>`$/,
+      /`pulumi config set --stack s --secret --path 'receiverCredentials\["team\.ops"\]' <value>`$/,
     );
   });
 
@@ -298,11 +301,14 @@ describe("config: broken secure values, all in one run, each with a command that
     const top = problem(r, "minioAdminPassword");
     assert.match(
       top.text,
-      /expected a secret \(`pulumi config set --secret minioAdminPassword <value>`\), got a plain value/,
+      /expected a secret \(`pulumi config set --stack s --secret minioAdminPassword <value>`\), got a plain value/,
     );
     assert.equal(top.place?.line, lineOf(text, "top").line);
     const leaf = problem(r, "receiverCredentials.mail");
-    assert.match(leaf.text, /`pulumi config set --secret --path 'receiverCredentials\.mail' <value>`/);
+    assert.match(
+      leaf.text,
+      /`pulumi config set --stack s --secret --path 'receiverCredentials\.mail' <value>`/,
+    );
     assert.equal(leaf.place?.line, lineOf(text, "leaf").line);
     // The undecryptable one beside it is reported in the same run; the CLI's own note is not the plain one.
     assert.ok(r.problems.some((p) => p.startsWith(`${P("receiverCredentials.chat")}: the secure value`)));
@@ -332,10 +338,12 @@ describe("config: hints that point the right way", function () {
   it("a missing phase names both starts; a stack taking over KPS names the takeover's", () => {
     const fresh = problem(failure(project(base)), "phase").text;
     const last = PHASES[PHASES.length - 1];
-    assert.match(fresh, new RegExp(`\`pulumi config set phase ${last}\` for a fresh install`));
+    assert.match(fresh, new RegExp(`\`pulumi config set --stack s phase ${last}\` for a fresh install`));
     assert.match(
       fresh,
-      new RegExp(`\`pulumi config set phase ${PHASES[0]}\` to take over a running kube-prometheus-stack`),
+      new RegExp(
+        `\`pulumi config set --stack s phase ${PHASES[0]}\` to take over a running kube-prometheus-stack`,
+      ),
     );
     const takeover = problem(
       failure(
@@ -346,7 +354,10 @@ describe("config: hints that point the right way", function () {
       ),
       "phase",
     ).text;
-    assert.match(takeover, new RegExp(`\`pulumi config set phase ${PHASES[0]}\` \\(this stack takes over`));
+    assert.match(
+      takeover,
+      new RegExp(`\`pulumi config set --stack s phase ${PHASES[0]}\` \\(this stack takes over`),
+    );
     assert.ok(!takeover.includes(`phase ${last}`), takeover);
   });
 
@@ -359,8 +370,8 @@ describe("config: hints that point the right way", function () {
     );
     const text = problem(r, "objectStore").text;
     assert.match(text, /write it in the stack file/);
-    assert.match(text, /`pulumi config set --path 'objectStore\.type' minio`/);
-    assert.match(text, /`pulumi config set --path 'objectStore\.endpoint' <value>`/);
+    assert.match(text, /`pulumi config set --stack s --path 'objectStore\.type' minio`/);
+    assert.match(text, /`pulumi config set --stack s --path 'objectStore\.endpoint' <value>`/);
     assert.ok(!/`pulumi config set objectStore /.test(text), text);
     // A list of objects: its first item's required keys; a scalar key needs no --path.
     const pools = leafCommands("nodePools") ?? [];
@@ -401,7 +412,14 @@ describe("config: locating a key path (config/locate.ts)", () => {
     const at = ConfigLocator.forStack(dir, "s");
     assert.deepEqual(
       { ...at.at(["phase"]), lines: undefined },
-      { file: path.join(dir, "stacks", "Pulumi.s.yaml"), line: 3, column: 3, lines: undefined, exact: true },
+      {
+        file: path.join(dir, "stacks", "Pulumi.s.yaml"),
+        line: 3,
+        column: 3,
+        lines: undefined,
+        exact: true,
+        endLine: 3,
+      },
     );
     const pools = at.at(["nodePools", 0, "memory"]);
     assert.equal(pools?.file, path.join(dir, "Pulumi.yaml"));

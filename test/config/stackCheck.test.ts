@@ -60,7 +60,7 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
     // fresh install's phase (the last) first, and the takeover's (the first) beside it.
     line(
       new RegExp(
-        `^${P("phase")}: required .*expected one of ${PHASES.join(" \\| ")}, e\\.g\\. \`pulumi config set phase ${PHASES[PHASES.length - 1]}\` for a fresh install .*, or \`pulumi config set phase ${PHASES[0]}\` to take over a running kube-prometheus-stack .*, got nothing$`,
+        `^${P("phase")}: required .*expected one of ${PHASES.join(" \\| ")}, e\\.g\\. \`pulumi config set --stack s phase ${PHASES[PHASES.length - 1]}\` for a fresh install .*, or \`pulumi config set --stack s phase ${PHASES[0]}\` to take over a running kube-prometheus-stack .*, got nothing$`,
       ),
     );
     line(new RegExp(`^${P("production")}: expected true or false .*got string "maybe"$`));

@@ -183,7 +183,10 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
             e.message,
             new RegExp(`${P("pushoverToken")}: the secure value is not Pulumi Cloud ciphertext`),
           );
-          assert.match(e.message, /pulumi config set --secret pushoverToken <value>/);
+          assert.match(
+            e.message,
+            new RegExp(`pulumi config set --stack ${stack} --secret pushoverToken <value>`),
+          );
           assert.ok(!e.message.includes("cHVzaG92ZXItdG9rZW4"), "the ciphertext is not printed");
           return true;
         });

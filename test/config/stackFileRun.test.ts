@@ -1,0 +1,251 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "../../config/load";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { ConfigError } from "../../config/errors";
+import { PROJECT } from "../../config/resolve";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * One run over a broken stack file, as `npm run synth` makes it (config/stackCheck.ts): every hint
+ * it prints runs against that stack, the problems come in the file's line order, a YAML slip does
+ * not hide the problems beside it, and a bad variant name does not hide the mistakes under it.
+ */
+const P = (k: string) => `${PROJECT}:${k}`;
+const SALT = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n";
+const BASE = `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+`;
+const STORE = `  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+`;
+const RECEIVER = `  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - name: team-slack
+        type: slack
+        channel: "#alerts"
+`;
+
+/** The refusal of one run over a stack file `Pulumi.<stack>.yaml` of `text`. */
+function refusal(text: string, stack = "s"): ConfigError {
+  const dir = tmpDir("stack-file-run");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+  try {
+    checkedStackConfig(dir, stack, {}, { allowAbsentSecrets: true });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e;
+  }
+  assert.fail("the stack file was accepted");
+}
+
+describe("config: one run over a broken stack file (config/stackCheck.ts)", function () {
+  this.timeout(20000);
+
+  it("every `pulumi config` command a problem quotes names the stack it is for", () => {
+    const e = refusal(
+      `${SALT}config:
+  ${P("kubeContext")}: admin@example
+  ${P("objectStore")}:
+    type: garage
+    endpoint: http://garage.storage.svc:3900
+    adminEndpoint: http://localhost:3903
+  ${P("grafanaAdminPassword")}:
+    secure: not-ciphertext
+  ${P("garageAdminToken")}: plain-text
+  ${P("secrets")}:
+    backend: config
+${RECEIVER}  ${P("receiverCredentials")}:
+    team-slak:
+      secure: v1:bm90
+`,
+      "lab-2",
+    );
+    const commands = [...e.problems, ...e.notes].flatMap((p) => p.match(/`pulumi config [^`]*`/g) ?? []);
+    // A broken secure value, a plain secret, a misspelt credential name and the missing phase.
+    assert.ok(commands.length >= 5, e.message);
+    for (const c of commands) assert.match(c, /^`pulumi config (set|rm) --stack lab-2 /, c);
+    assert.ok(
+      e.problems.some((p) =>
+        p.includes("`pulumi config set --stack lab-2 --secret grafanaAdminPassword <value>`"),
+      ),
+      e.message,
+    );
+  });
+
+  it("lists the problems in the stack file's line order, those without a line last", () => {
+    // Stages meet them in another order: the CLI's (production, a typed key), then the schema's.
+    const e = refusal(`${BASE}  ${P("loki")}:
+    mode: SingleBinry
+${STORE}  ${P("production")}:
+  ${P("nodePools")}:
+    - name: workers
+      arch: amd46
+      count: 1
+      cpu: "4"
+      memory: 16Gi
+`);
+    const lines = e.places.map((p) => p?.line ?? Infinity);
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+      e.message,
+    );
+    assert.match(e.problems[0], /loki\.mode/);
+    assert.match(e.problems[1], /production/);
+    assert.match(e.problems[2], /nodePools\[0\]\.arch/);
+  });
+
+  it("a YAML slip is named with the problems found beside it, each once, in line order", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("production")}:
+  ${P("loki")}:
+    retention: 7d
+    retention: 14d
+  ${P("nodePools")}:
+    - name: workers
+      arch: amd46
+      count: 1
+      cpu: "4"
+      memory: 16Gi
+`);
+    assert.equal(e.problems.length, 3, e.message);
+    assert.match(e.problems[0], new RegExp(`^${P("production")}: expected true or false`));
+    assert.match(
+      e.problems[1],
+      /not valid YAML: Map keys must be unique: "retention" is already a key at line 9/,
+    );
+    assert.deepEqual([e.places[1]?.line, e.places[1]?.column], [10, 5]);
+    assert.match(e.problems[2], /nodePools\[0\]\.arch: expected one of amd64 \| arm64/);
+    assert.ok(
+      e.notes.some((n) => /rules between keys.*valid YAML/.test(n)),
+      e.notes.join("\n"),
+    );
+  });
+
+  it("beside a YAML slip, nothing the slip may have caused is named (a key it moved, a key it hid)", () => {
+    // `arch` over-indented by one: the parser reads the rest of the item oddly. The required
+    // kubeContext is absent, but a slip can hide a key too: a missing key waits for valid YAML.
+    const e = refusal(`config:
+  ${P("phase")}: kps-removed
+${STORE}  ${P("nodePools")}:
+    - name: workers
+       arch: amd64
+      count: 1
+  ${P("production")}: maybe
+`);
+    const slips = e.problems.filter((p) => p.includes("not valid YAML"));
+    assert.ok(slips.length >= 1, e.message);
+    assert.ok(!e.problems.some((p) => /nodePools|required/.test(p)), e.message);
+    assert.ok(
+      e.problems.some((p) => p.startsWith(`${P("production")}: expected true or false`)),
+      e.message,
+    );
+  });
+
+  it("beside a bad variant name, the keys under it are judged as the closest variant, saying so", () => {
+    const store = refusal(`${BASE}  ${P("objectStore")}:
+    type: minoi
+    endpoint: http://minio.storage.svc:9000
+    pathStyle: maybe
+    keepUnusedBuckets: [loki-rulr]
+`);
+    assert.deepEqual(store.problems, [
+      `${P("objectStore.type")}: expected one of minio | garage | ceph-rgw | filesystem, got string "minoi"; did you mean "minio"?`,
+      `${P("objectStore.pathStyle")}: expected true or false, got string "maybe" (judged as type "minio", the closest to "minoi")`,
+      `${P("objectStore.keepUnusedBuckets[0]")}: expected one of loki-ruler | loki-admin | mimir-alertmanager, got string "loki-rulr"; did you mean "loki-ruler"? (judged as type "minio", the closest to "minoi")`,
+    ]);
+    const receiver = refusal(`${BASE}${STORE}  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - name: team
+        type: slakc
+        minSeverity: warn
+        to: ops@example.net
+`);
+    assert.deepEqual(receiver.problems, [
+      `${P("alerting.receivers[0].type")}: expected one of email | slack | discord | telegram | msteams | webhook | pagerduty, got string "slakc"; did you mean "slack"?`,
+      `${P("alerting.receivers[0].minSeverity")}: expected one of warning | critical, got string "warn"; did you mean "warning"? (judged as type "slack", the closest to "slakc")`,
+    ]);
+  });
+
+  it("beside a variant name close to none, only keys no variant has are named", () => {
+    const e = refusal(`${BASE}  ${P("objectStore")}:
+    type: s3
+    endpoint: http://minio.storage.svc:9000
+    pathStyle: maybe
+    adminEndpont: http://localhost:9000
+`);
+    assert.deepEqual(e.problems, [
+      `${P("objectStore.type")}: expected one of minio | garage | ceph-rgw | filesystem, got string "s3"`,
+      `${P("objectStore.adminEndpont")}: unknown key; did you mean "adminEndpoint"?`,
+    ]);
+  });
+
+  it("a real run's problems (config/load.ts) come in line order, each hint naming the stack", async () => {
+    const text = `config:
+  homelab-observabilty:production: true
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+  ${P("loki")}:
+    retention: 7days
+  ${P("garageAdminToken")}: hunter2
+`;
+    const dir = tmpDir("stack-file-run");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.lab-2.yaml"), text);
+    const before = pulumi.runtime.allConfig();
+    await pulumi.runtime.setMocks(
+      { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
+      PROJECT,
+      "lab-2",
+      false,
+    );
+    // What the CLI hands the program for that file; the MinIO login is not set.
+    pulumi.runtime.setAllConfig({
+      "homelab-observabilty:production": "true",
+      [P("kubeContext")]: "admin@example",
+      [P("phase")]: "kps-removed",
+      [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
+      [P("loki")]: JSON.stringify({ retention: "7days" }),
+      [P("garageAdminToken")]: "hunter2",
+    });
+    try {
+      assert.throws(
+        () => loadStackConfig(dir),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigError, String(e));
+          const lines = e.places.map((p) => p?.line ?? Infinity);
+          assert.deepEqual(
+            lines,
+            [...lines].sort((a, b) => a - b),
+            e.message,
+          );
+          // Found first (config/load.ts lists the plain secret before the schema's problems), shown last.
+          assert.match(e.problems[0], /^homelab-observabilty:production: unknown key/);
+          assert.match(
+            e.problems[e.problems.length - 1],
+            new RegExp(`^${P("garageAdminToken")}: expected a secret`),
+          );
+          assert.ok(!e.message.includes("hunter2"), "the secret is not printed");
+          const commands = e.problems.flatMap((p) => p.match(/`pulumi config [^`]*`/g) ?? []);
+          assert.ok(commands.length > 0, e.message);
+          for (const c of commands) assert.match(c, /^`pulumi config (set|rm) --stack lab-2 /, c);
+          return true;
+        },
+      );
+    } finally {
+      pulumi.runtime.setAllConfig(before);
+    }
+  });
+});
