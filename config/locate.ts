@@ -81,7 +81,7 @@ function parseFile(file: string): Parsed | undefined {
   const doc = parseDocument(text, { lineCounter: counter });
   const root = doc.contents;
   const top = (name: string) =>
-    isMap(root) ? root.items.find((p) => isScalar(p.key) && p.key.value === name) : undefined;
+    isMap(root) ? lastOf(root.items, (p) => isScalar(p.key) && p.key.value === name) : undefined;
   const pair = top("config");
   const dir = top("stackConfigDir")?.value;
   return {
@@ -95,6 +95,15 @@ function parseFile(file: string): Parsed | undefined {
   };
 }
 
+/**
+ * The last item that matches: a key written twice in one map keeps its last value (the YAML parser's
+ * `toJS`, which the config is judged on while the file has that slip), so its problems are placed there.
+ */
+function lastOf<T>(items: readonly T[], match: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (match(items[i])) return items[i];
+  return undefined;
+}
+
 /** The key node and value of `key` in a map node, also when the key holds dots split apart in `rest`. */
 function entry(
   map: Node,
@@ -104,7 +113,7 @@ function entry(
   // A map key with dots (`grafana.ini` under chartValues) arrives split: the longest match wins.
   for (let n = segments.length; n >= 1; n--) {
     const name = segments.slice(0, n).join(".");
-    const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === name);
+    const pair = lastOf(map.items, (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === name);
     if (pair) return { key: pair.key as Node, value: (pair.value as Node | null) ?? undefined, used: n };
   }
   return undefined;

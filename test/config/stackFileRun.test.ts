@@ -129,6 +129,20 @@ ${STORE}  ${P("production")}:
     );
   });
 
+  it("a key written twice is judged, and its problems placed, at its last copy (the value the parser keeps)", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("loki")}:
+    retention: 7d
+  ${P("objectStore")}:
+    type: minoi
+    endpont: http://x
+`);
+    const at = (re: RegExp) => e.places[e.problems.findIndex((p) => re.test(p))]?.line;
+    // The first copy (lines 4-6) holds a valid store: the problems are the second copy's, there.
+    assert.equal(at(/objectStore\.type: expected one of .*got string "minoi"/), 10, e.message);
+    assert.equal(at(/objectStore\.endpont: unknown key/), 11, e.message);
+    assert.equal(at(/Map keys must be unique/), 9, e.message);
+  });
+
   it("beside a YAML slip, nothing the slip may have caused is named (a key it moved, a key it hid)", () => {
     // `arch` over-indented by one: the parser reads the rest of the item oddly. The required
     // kubeContext is absent, but a slip can hide a key too: a missing key waits for valid YAML.
