@@ -2,7 +2,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { PROJECT, SECRET_KEYS } from "./schema";
-import type { ConfigError } from "./errors";
 
 /*
  * Where a config problem sits in the files: a key path (`loki.retention`, `nodePools[0].arch`,
@@ -152,8 +151,13 @@ export class ConfigLocator {
     return this.stack?.file;
   }
 
-  /** `e` with each problem placed, in the stack file's line order (errors.ts ConfigError). */
-  locate(e: ConfigError): ConfigError {
+  /**
+   * `e` with each problem placed, in the stack file's line order: errors.ts ConfigError, by its
+   * shape (errors.ts imports this module, which names no type of it: no cycle).
+   */
+  locate<E extends { locatedBy(at: (problem: string) => Place | undefined, firstFile?: string): E }>(
+    e: E,
+  ): E {
     return e.locatedBy((p) => this.ofProblem(p), this.file);
   }
 
