@@ -37,7 +37,7 @@ describe("object-store-least-privilege: no key reads another component's bucket"
   });
 
   it("fails when Mimir's Garage key is also granted Loki's bucket", async () => {
-    const rs = (await synth("staging", GARAGE)).export.deployment.resources;
+    const rs = structuredClone((await synth("staging", GARAGE)).export.deployment.resources);
     const loki = rs.find((r) => r.type === GARAGE_GRANT_TYPE && r.inputs.keyName === "staging-loki")!;
     rs.push({ ...loki, urn: `${loki.urn}-copy`, inputs: { ...loki.inputs, keyName: "staging-mimir" } });
     const problems = leastPrivilegeProblems(asRes(rs));
@@ -49,11 +49,11 @@ describe("object-store-least-privilege: no key reads another component's bucket"
   });
 
   it("fails on a Garage owner grant and on a MinIO policy that reaches every bucket", async () => {
-    const garage = (await synth("staging", GARAGE)).export.deployment.resources;
+    const garage = structuredClone((await synth("staging", GARAGE)).export.deployment.resources);
     const g = garage.find((r) => r.type === GARAGE_GRANT_TYPE)!;
     g.inputs = { ...g.inputs, permissions: { read: true, write: true, owner: true } };
     assert.match(leastPrivilegeProblems(asRes(garage)).join("\n"), /owner on bucket/);
-    const minio = (await synth("staging")).export.deployment.resources;
+    const minio = structuredClone((await synth("staging")).export.deployment.resources);
     const p = minio.find((r) => r.type === MINIO_POLICY_TYPE)!;
     const doc = JSON.parse(p.inputs.policy);
     doc.Statement[1].Resource = ["arn:aws:s3:::*"];
@@ -62,7 +62,7 @@ describe("object-store-least-privilege: no key reads another component's bucket"
   });
 
   it("fails when one MinIO policy names another component's bucket", async () => {
-    const rs = (await synth("staging")).export.deployment.resources;
+    const rs = structuredClone((await synth("staging")).export.deployment.resources);
     const policies = rs.filter((r) => r.type === MINIO_POLICY_TYPE && /-rw$/.test(r.inputs.name));
     const mimir = policies.find((r) => r.inputs.name.includes("mimir"))!;
     const doc = JSON.parse(mimir.inputs.policy);

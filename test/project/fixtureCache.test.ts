@@ -13,15 +13,24 @@ import { ENGINE_REFERENCE_FILES } from "../../upstream/engines/references";
 import { externalReferenceDir } from "../../upstream/reference";
 
 describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
-  it("computes an entry once, and every hit is a copy of its own", async () => {
+  it("computes an entry once, and every caller gets the same value, frozen to its last leaf", async () => {
     const dir = tmpDir("fixture-cache");
     let runs = 0;
-    const compute = () => Promise.resolve({ runs: ++runs, list: [1, 2] });
+    const compute = () => Promise.resolve({ runs: ++runs, list: [1, 2], deep: { x: [{ y: 1 }] } });
     const a = await cached("t", "k", compute, dir);
-    a.list.push(3);
+    // The computing caller too: a test behaves the same whether it computed the entry or hit it.
+    assert.throws(() => a.list.push(3), TypeError);
+    assert.throws(() => {
+      a.deep.x[0].y = 2;
+    }, TypeError);
     const b = await cached("t", "k", compute, dir);
     assert.equal(runs, 1);
-    assert.deepEqual(b, { runs: 1, list: [1, 2] }, "a caller's change reached another's copy");
+    assert.equal(b, a, "one value per entry in a process");
+    assert.deepEqual(b, { runs: 1, list: [1, 2], deep: { x: [{ y: 1 }] } });
+    // A copy is the caller's own to change.
+    const mine = structuredClone(b);
+    mine.list.push(3);
+    assert.deepEqual((await cached("t", "k", compute, dir)).list, [1, 2]);
   });
 
   it("makes a second caller of the same entry wait for the first (the lock), not compute it again", async () => {

@@ -17,8 +17,10 @@
  * file taken with O_EXCL makes a second worker wanting the same entry wait for the first instead of
  * doing the same work at the same time. Failures (a refused stack) are never cached.
  *
- * Every hit is a fresh parse of the entry: a test may change what it gets without touching anyone
- * else's copy.
+ * Every caller of an entry (of {@link cached}) gets the same value, frozen to its last leaf: a test
+ * that changes what it gets copies it first (`structuredClone`), and one that forgets throws (the
+ * tests run in strict mode), so no test can change what another reads. Parsing each hit afresh cost
+ * a warm run 580 MB of JSON and the young-generation collections of what it made.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -149,34 +151,47 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STALE_LOCK_MS = 180_000;
 
 /**
- * The texts of the entries this process read last, newest last: many test files ask for the same
- * few stacks (staging's entry is read about 27 times a run, 350 reads and 580 MB in all), and
- * decoding a 2 MB file costs more than parsing it. An entry never changes once written (its key is
- * its inputs), so a kept text is the file's. Each hit is still a fresh parse.
+ * The values of the entries this process read last, newest last, each frozen to its last leaf: many
+ * test files ask for the same few stacks (staging's entry is read about 27 times a run, 350 reads
+ * in all). An entry never changes once written (its key is its inputs), so a kept value is the
+ * file's. Bounded: a synthesized stack's value is some megabytes.
  */
-const recent = new Map<string, string>();
-const RECENT_KEPT = 12;
+const recent = new Map<string, unknown>();
+const RECENT_KEPT = 24;
 
-/** An entry's value, or undefined when it is absent (or torn); `keep`: remember its text (above). */
-function readEntry<T>(file: string, keep = true): T | undefined {
-  let text = recent.get(file);
-  if (text === undefined) {
-    try {
-      text = fs.readFileSync(file, "utf8");
-    } catch {
-      return undefined; // Absent: compute it.
-    }
-  } else recent.delete(file);
+/** `value` and every object in it frozen; returned. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Keeps `value` (frozen) as the entry of `file`, and returns it. */
+function keep<T>(file: string, value: T): T {
+  recent.delete(file);
+  recent.set(file, deepFreeze(value));
+  if (recent.size > RECENT_KEPT) recent.delete(recent.keys().next().value!);
+  return value;
+}
+
+/** An entry's value, or undefined when it is absent (or torn); `share`: the frozen value every caller gets (above). */
+function readEntry<T>(file: string, share = true): T | undefined {
+  if (share && recent.has(file)) return keep(file, recent.get(file) as T);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined; // Absent: compute it.
+  }
   let value: T;
   try {
     value = JSON.parse(text) as T;
   } catch {
     return undefined; // Torn (never expected with the rename): compute it.
   }
-  if (!keep) return value;
-  recent.set(file, text);
-  if (recent.size > RECENT_KEPT) recent.delete(recent.keys().next().value!);
-  return value;
+  return share ? keep(file, value) : value;
 }
 
 /** Writes an entry through a temporary file renamed into place: a reader sees all of it or none. */
@@ -190,8 +205,8 @@ function writeEntry(file: string, text: string): void {
 /**
  * {@link cached} for a synchronous `compute` over small entries, many of them (what a test reads
  * off each source text): no lock, since a synchronous caller cannot wait for another worker (two
- * may compute the same entry; the second rename writes the same text), and their texts are not
- * kept in memory, where they would push out the synthesized stacks'.
+ * may compute the same entry; the second rename writes the same text), and their values are not
+ * kept in memory, where they would push out the synthesized stacks': each call parses its own.
  */
 export function cachedSync<T>(kind: string, key: string, compute: () => T, dir: string = CACHE_DIR): T {
   if (process.env.HOMELAB_TEST_CACHE === "off") return compute();
@@ -245,8 +260,8 @@ export async function cached<T>(
     const result = await compute();
     const text = JSON.stringify(result);
     writeEntry(file, text);
-    // The caller gets its own copy, as a hit would.
-    return JSON.parse(text) as T;
+    // What a hit gets: the value as stored (a JSON round trip), frozen and shared.
+    return keep(file, JSON.parse(text) as T);
   } finally {
     fs.rmSync(lock, { force: true });
   }

@@ -170,7 +170,8 @@ export function config(over: Record<string, unknown> = {}, stack = "test"): Stac
  * Synthesizes a project stack with `project:key` overrides (values as the stack file would hold
  * them). Through the fixture cache (test/support/fixtureCache.ts): each (stack, overrides) is
  * synthesized once for as long as the sources, stack files and environment stay the same, and
- * every call gets its own copy. A synthesis that throws is not cached (each call throws again).
+ * every call gets the same frozen value (a test that changes it copies it first, `structuredClone`).
+ * A synthesis that throws is not cached (each call throws again).
  * Values the program left `undefined` come back absent (a JSON round trip, as in a stack export).
  */
 export function synth(stack: string, over: Record<string, unknown> = {}): Promise<SynthResult> {
