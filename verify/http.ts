@@ -2,6 +2,8 @@
  * The HTTP side of verify: JSON over GET/POST with a deadline, errors as one readable line that
  * never holds a credential (user info in a URL is cut, auth travels only in headers).
  */
+import * as http from "http";
+import * as https from "https";
 
 /** A component did not answer, or answered with an error; `message` is fit to print. */
 export class ApiError extends Error {
@@ -46,35 +48,19 @@ export function basicAuth(user: string, password: string): Record<string, string
 /** Fetches `url` and parses its JSON; any failure is an ApiError naming the URL (redacted). */
 export async function requestJson(url: string, opts: RequestOptions = {}): Promise<any> {
   const shown = redact(url);
-  let res: Response;
-  try {
-    const u = new URL(url);
-    const headers: Record<string, string> = { Accept: "application/json", ...(opts.headers ?? {}) };
-    // Credentials in the URL itself go to a header; fetch refuses URLs that carry them.
-    if (u.username || u.password) {
-      Object.assign(headers, basicAuth(decodeURIComponent(u.username), decodeURIComponent(u.password)));
-      u.username = "";
-      u.password = "";
-    }
-    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-    res = await fetch(u, {
-      method: opts.body !== undefined ? "POST" : "GET",
-      headers,
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-    });
-  } catch (e) {
-    throw new ApiError(`${shown}: unreachable (${unreachable(e, opts.timeoutMs)})`);
-  }
-  const text = await res.text();
+  const headers: Record<string, string> = { Accept: "application/json", ...(opts.headers ?? {}) };
+  const body = opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await exchange(url, { headers, body, timeoutMs: opts.timeoutMs });
   let json: any;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    json = res.text ? JSON.parse(res.text) : undefined;
   } catch {
     json = undefined;
   }
-  if (!res.ok && !(opts.anyStatus && json !== undefined)) {
-    const said = json?.error ?? json?.message ?? text.slice(0, 200).trim();
+  const ok = res.status >= 200 && res.status < 300;
+  if (!ok && !(opts.anyStatus && json !== undefined)) {
+    const said = json?.error ?? json?.message ?? res.text.slice(0, 200).trim();
     throw new ApiError(`${shown}: HTTP ${res.status}${said ? ` (${said})` : ""}`);
   }
   if (json === undefined) throw new ApiError(`${shown}: the answer is not JSON`);
@@ -111,12 +97,72 @@ export async function instantQuery(
 export const tenantHeaders = (tenant?: string): Record<string, string> =>
   tenant ? { "X-Scope-OrgID": tenant } : {};
 
-/** Why a request got no answer: the timeout, or the network error's code (ECONNREFUSED, ...). */
-function unreachable(e: unknown, timeoutMs = 10_000): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return (e as Error).name === "TimeoutError"
-    ? `no answer within ${timeoutMs / 1000} s`
-    : (cause?.code ?? cause?.message ?? (e as Error).message);
+/**
+ * One request (GET, or POST with `body`) and its whole answer, whatever the status; no answer
+ * within the deadline, or none at all, is an ApiError naming the URL (redacted) and why (the
+ * timeout, or the network error's code: ECONNREFUSED, ...). Credentials in the URL itself travel
+ * as a Basic login header, never in the request line.
+ *
+ * Node's http rather than fetch: verify asks a stack's APIs for thousands of small JSON answers,
+ * and fetch's streams cost several times the CPU of the request itself (2,000 requests on loopback:
+ * about 540 ms against 130 ms). Unencoded (no Accept-Encoding): every answer is read whole at once,
+ * so the server's gzip and the inflating here were work for no gain.
+ */
+function exchange(
+  url: string,
+  opts: { headers: Record<string, string>; body?: string; timeoutMs?: number },
+): Promise<{ status: number; text: string }> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const unreachable = (why: string) => new ApiError(`${redact(url)}: unreachable (${why})`);
+  return new Promise((resolve, reject) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch (e) {
+      reject(unreachable((e as Error).message));
+      return;
+    }
+    const headers = { ...opts.headers };
+    if (u.username || u.password)
+      Object.assign(headers, basicAuth(decodeURIComponent(u.username), decodeURIComponent(u.password)));
+    if (opts.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(opts.body));
+    const lib = u.protocol === "https:" ? https : u.protocol === "http:" ? http : undefined;
+    if (!lib) {
+      reject(unreachable(`not an http or https URL: ${u.protocol}`));
+      return;
+    }
+    const req = lib.request(
+      {
+        protocol: u.protocol,
+        hostname: u.hostname.replace(/^\[|\]$/g, ""),
+        port: u.port || undefined,
+        path: u.pathname + u.search,
+        method: opts.body !== undefined ? "POST" : "GET",
+        headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e: NodeJS.ErrnoException) => {
+          clearTimeout(timer);
+          reject(unreachable(e.code ?? e.message));
+        });
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(unreachable(`no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(unreachable(e.code ?? e.message));
+    });
+    req.end(opts.body);
+  });
 }
 
 /** Fetches `url` and returns its status and text, whatever the status; unreachable is an ApiError naming the URL (redacted). */
@@ -124,15 +170,7 @@ export async function requestText(
   url: string,
   opts: Pick<RequestOptions, "headers" | "timeoutMs"> = {},
 ): Promise<{ status: number; text: string }> {
-  try {
-    const res = await fetch(url, {
-      headers: opts.headers ?? {},
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-    });
-    return { status: res.status, text: await res.text() };
-  } catch (e) {
-    throw new ApiError(`${redact(url)}: unreachable (${unreachable(e, opts.timeoutMs)})`);
-  }
+  return exchange(url, { headers: opts.headers ?? {}, timeoutMs: opts.timeoutMs });
 }
 
 /** One series of a range query (resultType "matrix"). */
