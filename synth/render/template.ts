@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { relevantApiVersions, type ChartFacts } from "./chartFacts";
 import { runHelm, withHelmSlot } from "./helm";
-import { parseManifest } from "./manifest";
+import { manifestJson } from "./manifest";
 import type { ReleaseJob } from "./release";
 
 /** A render as cached: the parsed objects as JSON text (fresh copies per use), or Helm's error. */
@@ -124,7 +124,7 @@ async function renderUncached(
     if (r.code !== 0) result = { error: r.stderr.trim() || `helm exited with ${r.code}` };
     else {
       try {
-        result = { json: JSON.stringify(parseManifest(r.stdout)) };
+        result = { json: manifestJson(r.stdout) };
       } catch (e) {
         result = { error: (e as Error).message };
       }
