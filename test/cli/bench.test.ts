@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { TARGET_RATIOS, formatRow, suiteRow, verdict, type Row } from "../../cli/benchTargets";
 import { runCachesEmpty, type SuiteTimings } from "../../cli/suiteTimings";
+import { SDK_MODULES } from "../../cli/sdkReference";
 import { ROOT, tmpDir } from "../support/helpers";
 
 const HEAD = "a".repeat(40);
@@ -95,6 +96,18 @@ describe("the benchmark judges every target as a ratio to the SDK load of the sa
     const dir = tmpDir("bench-reporter-");
     const spec = path.join(dir, "one.test.js");
     fs.writeFileSync(spec, 'it("passes", () => {});\n');
+    // The run's folder holds an SDK of empty modules, each of SDK_MODULES: the reporter measures
+    // their load from it (sdkLoadOnce(process.cwd())) as it measures the real SDK's after every
+    // `npm test`, which loads the real one three times; here that second of CPU proved nothing more.
+    for (const name of SDK_MODULES) {
+      const pkg = path.join(dir, "node_modules", name);
+      fs.mkdirSync(pkg, { recursive: true });
+      fs.writeFileSync(
+        path.join(pkg, "package.json"),
+        JSON.stringify({ name, version: "0.0.0", main: "index.js" }),
+      );
+      fs.writeFileSync(path.join(pkg, "index.js"), "module.exports = {};\n");
+    }
     const out = path.join(dir, "timings.json");
     const env = {
       ...process.env,
@@ -104,8 +117,9 @@ describe("the benchmark judges every target as a ratio to the SDK load of the sa
       HOMELAB_SDK_SAMPLES: "1",
     };
     const mocha = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
-    const args = [mocha, "--no-config", "--require", "tsx", "--reporter", "./test/support/timings.ts", spec];
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env });
+    const reporter = path.join(ROOT, "test", "support", "timings.ts");
+    const args = [mocha, "--no-config", "--require", "tsx", "--reporter", reporter, spec];
+    const r = spawnSync(process.execPath, args, { cwd: dir, encoding: "utf8", env });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^tests: 1 passed, 0 failed, 0 skipped$/m, "the plain closing line");
     const t = JSON.parse(fs.readFileSync(out, "utf8")) as SuiteTimings;

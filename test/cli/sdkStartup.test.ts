@@ -105,6 +105,45 @@ function shared(): SharedRun {
   return (sharedRun = JSON.parse(r.stdout) as SharedRun);
 }
 
+let offRun: { load: { untested: boolean; same: boolean; grpc: boolean }; debuggable: unknown } | undefined;
+/**
+ * One fresh node where the shortcut never acts, for the two tests that state when it turns itself
+ * off: it is asked first for a root whose SDK version it was not tested against (the tested
+ * versions' environment otherwise), then for the project's root with HOMELAB_SDK_SHORTCUT=0 (read
+ * when it is asked); both must refuse. Then the SDK loads as usual (Node's loader untouched, gRPC
+ * loaded with it) and a debuggable promise gets its frames. One start-up instead of two: either
+ * refusal failing installs the shortcut and changes what follows.
+ */
+function off(): NonNullable<typeof offRun> {
+  if (offRun) return offRun;
+  const fake = tmpDir("sdk-versions");
+  for (const [name, version] of Object.entries({ ...TESTED, "@pulumi/pulumi": "3.999.0" })) {
+    fs.mkdirSync(path.join(fake, "node_modules", name), { recursive: true });
+    fs.writeFileSync(
+      path.join(fake, "node_modules", name, "package.json"),
+      JSON.stringify({ name, version }),
+    );
+  }
+  const code = `
+      const untested = installed;
+      process.env.HOMELAB_SDK_SHORTCUT = "0";
+      const disabled = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});
+      require("@pulumi/pulumi");
+      const grpc = Object.keys(require.cache).some((k) => /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/.test(k));
+      const load = { untested, same: require("module")._load === load0, grpc };
+      const d = require("@pulumi/pulumi/runtime/debuggable");
+      const p = Promise.resolve(1);
+      d.debuggablePromise(p, "probe");
+      const debuggable = { installed: disabled, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit };
+      console.log(JSON.stringify({ load, debuggable }));`;
+  const quiet = { ...process.env };
+  delete quiet.PULUMI_DEBUG_PROMISE_LEAKS;
+  delete quiet.HOMELAB_SDK_SHORTCUT;
+  const r = withShortcut(code, fake, quiet);
+  if (r.status !== 0) throw new Error(`the run without the shortcut exited ${r.status}:\n${r.stderr}`);
+  return (offRun = JSON.parse(r.stdout));
+}
+
 describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
   this.timeout(60000);
 
@@ -121,21 +160,7 @@ describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
   });
 
   it("turns itself off for an untested SDK version: Node's loader untouched, the SDK loads as usual", () => {
-    const fake = tmpDir("sdk-versions");
-    for (const [name, version] of Object.entries({ ...TESTED, "@pulumi/pulumi": "3.999.0" })) {
-      fs.mkdirSync(path.join(fake, "node_modules", name), { recursive: true });
-      fs.writeFileSync(
-        path.join(fake, "node_modules", name, "package.json"),
-        JSON.stringify({ name, version }),
-      );
-    }
-    const code = `
-      require("@pulumi/pulumi");
-      const grpc = Object.keys(require.cache).some((k) => /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/.test(k));
-      console.log(JSON.stringify({ installed, same: require("module")._load === load0, grpc }));`;
-    const off = withShortcut(code, fake);
-    assert.equal(off.status, 0, off.stderr);
-    assert.deepEqual(JSON.parse(off.stdout), { installed: false, same: true, grpc: true });
+    assert.deepEqual(off().load, { untested: false, same: true, grpc: true });
     // The same SDK load with the tested versions installed: the shortcut acts and gRPC waits.
     assert.deepEqual(shared().load, { installed: true, same: false, grpc: false });
   });
@@ -155,9 +180,8 @@ describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
     const debug = withShortcut(code, ROOT, { ...quiet, PULUMI_DEBUG_PROMISE_LEAKS: "1" });
     assert.equal(debug.status, 0, debug.stderr);
     assert.deepEqual(JSON.parse(debug.stdout), { installed: true, frames: true, limit: 10 });
-    const plain = withShortcut(code, ROOT, { ...quiet, HOMELAB_SDK_SHORTCUT: "0" });
-    assert.equal(plain.status, 0, plain.stderr);
-    assert.deepEqual(JSON.parse(plain.stdout), { installed: false, frames: true, limit: 10 });
+    // HOMELAB_SDK_SHORTCUT=0: the SDK's own function, frames and all.
+    assert.deepEqual(off().debuggable, { installed: false, frames: true, limit: 10 });
   });
 
   it("defers gRPC, semver, normalize-package-data, OpenTelemetry and glob until the SDK uses them, then serves the real ones", () => {

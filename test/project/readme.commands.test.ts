@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { onPath, ROOT, synth } from "../support/helpers";
 import { helmBinary } from "../../synth/render/helm";
 import { PLAIN_COMMANDS, TOOLS, type CommandSpec, type ToolSpec } from "../support/cliSpecs";
 import { CLIS } from "../../cli/spec";
 import { readmeCommands, resolve, type ShellCommand } from "../support/readmeCommands";
 import { documents } from "../support/documents";
+import { toolRun } from "../support/toolOutput";
 
 /*
  * Every command line in the README's shell code blocks is checked against the subcommands and
@@ -136,11 +136,15 @@ function binaryOf(tool: string): string | undefined {
 }
 
 const helpCache = new Map<string, string>();
-/** `<bin> <path> --help` (or exactly `args` when given), cached. */
+/**
+ * `<bin> <path> --help` (or exactly `args` when given), once per process; asked of the tool once
+ * per installed binary, then read from the fixture cache (test/support/toolOutput.ts): 39 tool runs
+ * a warm run no longer makes.
+ */
 function helpOf(bin: string, p: string[], args: string[] = [...p, "--help"]): string {
   const key = [bin, ...args].join(" ");
   if (!helpCache.has(key)) {
-    const r = spawnSync(bin, args, { encoding: "utf8" });
+    const r = toolRun(bin, args);
     helpCache.set(key, `${r.stdout}\n${r.stderr}`);
   }
   return helpCache.get(key)!;

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -15,6 +14,7 @@ import {
 import { ENDPOINT_AUTH } from "../../upstream/serviceMonitorAuth";
 import { VM_OPERATOR_VERSION } from "../../upstream/operators/victoriaMetrics";
 import { PROMETHEUS_OPERATOR_VERSION } from "../../upstream/operators/prometheusOperator";
+import { toolOutput } from "../support/toolOutput";
 
 /** `helm show values` / `helm template` of the pinned prometheus-node-exporter archive: the chart's own words. */
 function chart(what: "values" | "template", set: string[] = []): string {
@@ -29,7 +29,8 @@ function chart(what: "values" | "template", set: string[] = []): string {
     what === "values"
       ? ["show", "values", archive]
       : ["template", "ne", archive, "--namespace", "agents", ...set.flatMap((s) => ["--set", s])];
-  return execFileSync(helmBinary(), args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  // Asked of helm once per helm binary and archive content, then read from the fixture cache.
+  return toolOutput(helmBinary(), args, [archive]);
 }
 
 describe("upstream/kubeRbacProxy.ts and serviceMonitorAuth.ts: the facts at the pinned versions", function () {

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -31,6 +30,7 @@ import {
   type VmKind,
 } from "../../upstream/operators/victoriaMetrics";
 import { matrixVariants, renderAll, stackFileVariants, VM_CLUSTER_VARIANT } from "../support/rendered";
+import { toolOutput } from "../support/toolOutput";
 
 /**
  * `helm show chart` or `helm template` of a pinned chart archive: the chart's own words, not a copy
@@ -49,7 +49,8 @@ function helm(what: "chart" | "template" | "crds", chart: { chart: string; versi
       : what === "crds"
         ? ["show", "crds", archive]
         : ["template", "crds", archive];
-  return execFileSync(helmBinary(), args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  // Asked of helm once per helm binary and archive content, then read from the fixture cache.
+  return toolOutput(helmBinary(), args, [archive]);
 }
 
 /** The objects of Helm's output, parsed as the synthesis parses every render (synth/render/manifest.ts). */

@@ -15,7 +15,7 @@ import {
   referenceDataDir,
   referenceFilesRead,
 } from "../../upstream/reference";
-import { ROOT, tmpDir } from "../support/helpers";
+import { compiled, ROOT, tmpDir } from "../support/helpers";
 
 const dataFile = (engine: "loki" | "mimir") =>
   path.join(ROOT, "upstream", "engines", "data", ENGINE_REFERENCE_FILES[engine]);
@@ -53,15 +53,16 @@ describe("upstream/reference: the reference data inside the repository", () => {
 
   it("loads every reference in a fresh process whose external reference folder is empty", () => {
     const empty = tmpDir("noref");
+    // The modules' compiled files (what the CLIs run), without tsx's hooks on every module loaded.
     const code = [
-      `const { loadEngineReference } = require(${JSON.stringify(path.join(ROOT, "upstream/engines/references.ts"))});`,
-      `const { loadAlloyReference } = require(${JSON.stringify(path.join(ROOT, "upstream/alloy/components.ts"))});`,
-      `const { referenceFilesRead } = require(${JSON.stringify(path.join(ROOT, "upstream/reference.ts"))});`,
+      `const { loadEngineReference } = require(${JSON.stringify(compiled("upstream/engines/references.ts"))});`,
+      `const { loadAlloyReference } = require(${JSON.stringify(compiled("upstream/alloy/components.ts"))});`,
+      `const { referenceFilesRead } = require(${JSON.stringify(compiled("upstream/reference.ts"))});`,
       "const n = [loadEngineReference('loki').fields.size, loadEngineReference('mimir').fields.size, Object.keys(loadAlloyReference().components).length];",
       "console.log(JSON.stringify({ n, read: [...referenceFilesRead] }));",
     ].join("\n");
     const out = JSON.parse(
-      execFileSync(process.execPath, ["--import", "tsx", "-e", code], {
+      execFileSync(process.execPath, ["-e", code], {
         encoding: "utf8",
         cwd: ROOT,
         env: { ...process.env, HOMELAB_REFERENCE_DIR: empty },

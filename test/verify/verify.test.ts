@@ -14,7 +14,6 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { stringify } from "yaml";
 import type { RuleGroup } from "../../builders/alerting/rules";
 import { alertmanagerConfig } from "../../builders/alerting/alertmanagerConfig";
@@ -24,7 +23,7 @@ import { serviceOf } from "../../verify/reach";
 import { promisedJobs } from "../../cli/verifyJobs";
 import { expectationsFor } from "../../verify/expect";
 import type { Report } from "../../verify/types";
-import { config, requireTool, ROOT, tmpDir, compiledCli } from "../support/helpers";
+import { config, requireTool, ROOT, tmpDir, verifyCli } from "../support/helpers";
 import { freePort, startServer, until, type Server } from "../support/servers";
 
 const JOBS = ["prometheus", "victoriametrics", "alertmanager", "loki-canary"];
@@ -801,12 +800,12 @@ describe("verify: arguments, shapes and judgments without servers", () => {
     assert.match(err, /the stack is at kps-removed/);
   });
 
-  it("the npm script: a stack file that does not exist exits 2 with one line", () => {
-    const r = spawnSync(process.execPath, compiledCli("cli/verify.ts", "--stack", "nope"), {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+  it("the npm script: a stack file that does not exist exits 2 with one line", async () => {
+    // Its main in this process: the process wrapper handing on its status and stderr is
+    // test/cli/cliSmoke.test.ts's spawned verify run.
+    const r = await verifyCli("--stack", "nope");
     assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, "");
     assert.match(r.stderr, /no stack file .*Pulumi\.nope\.yaml/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });

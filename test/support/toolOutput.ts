@@ -1,0 +1,69 @@
+/**
+ * What a program installed on this machine prints for fixed arguments (a Go tool's `--help`,
+ * `helm show` or `helm template` of a pinned chart archive), run once and then kept in the fixture
+ * cache (test/support/fixtureCache.ts cachedSync), so a warm run asks no tool again. Each run of a
+ * Go tool spawned from a test worker costs its own start-up plus a fork of the worker (20-50 ms of
+ * CPU); test/project/readme.commands.test.ts asked 39 of them and test/upstream's chart tests a
+ * few `helm template`s of hundreds of KB each, every run, for the same answers.
+ *
+ * The key is everything the answer depends on: the program's file (its resolved path, size,
+ * modification time and inode: a new version installed is a new file), the arguments, and the
+ * content of each input file the arguments name (a chart archive). HOMELAB_TEST_CACHE=off asks the
+ * program every time, as a cold run does.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import { spawnSync } from "child_process";
+import { cachedSync } from "./fixtureCache";
+
+/** What a program printed and its exit status. */
+export interface ToolRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Bumped when what an entry holds changes shape. */
+const FORMAT = 1;
+
+/** The identity of a file as a new install would change it, without reading a 50 MB binary. */
+function fileIdentity(file: string): unknown[] {
+  const real = fs.realpathSync(file);
+  const st = fs.statSync(real);
+  return [real, st.size, st.mtimeMs, st.ino];
+}
+
+const contentHash = (file: string): string =>
+  fs.existsSync(file)
+    ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
+    : `absent ${file}`;
+
+/**
+ * `bin args` as spawnSync runs it (status, stdout, stderr), from the cache when this machine ran the
+ * same program with the same arguments and `inputs` (files it reads) before. With `ok`, a non-zero
+ * exit throws with what the program printed, and is not kept: the next run asks again.
+ */
+export function toolRun(
+  bin: string,
+  args: string[],
+  opts: { inputs?: string[]; ok?: boolean } = {},
+): ToolRun {
+  const key = crypto
+    .createHash("sha256")
+    .update(
+      JSON.stringify([FORMAT, fileIdentity(bin), args, (opts.inputs ?? []).map(contentHash), !!opts.ok]),
+    )
+    .digest("hex");
+  return cachedSync("tool-output", key, () => {
+    const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+    if (r.error) throw r.error;
+    if (opts.ok && r.status !== 0)
+      throw new Error(`${bin} ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  });
+}
+
+/** The stdout of `bin args`, which must exit 0 ({@link toolRun} with `ok`). */
+export function toolOutput(bin: string, args: string[], inputs: string[] = []): string {
+  return toolRun(bin, args, { inputs, ok: true }).stdout;
+}
