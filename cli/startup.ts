@@ -25,13 +25,13 @@ installSdkShortcut(root);
  */
 export function withoutPunycodeDeprecation(proc: NodeJS.Process = process): void {
   const emit = proc.emitWarning.bind(proc) as (...a: unknown[]) => void;
-  proc.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+  proc.emitWarning = (warning: unknown, ...rest: unknown[]) => {
     const options = rest[0];
     const code =
       (warning as { code?: unknown } | null)?.code ??
       (typeof options === "object" && options ? (options as { code?: unknown }).code : rest[1]);
     if (code === "DEP0040") return;
     emit(warning, ...rest);
-  });
+  };
 }
 withoutPunycodeDeprecation();
