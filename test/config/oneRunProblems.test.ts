@@ -3,33 +3,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { ConfigError } from "../../config/errors";
-import { PROJECT } from "../../config/resolve";
 import { parseYamlText, YamlFileError } from "../../config/stackFile";
 import { ROOT, tmpDir } from "../support/helpers";
+import { BASE, P, RECEIVER, STORE } from "../support/stackText";
 
 /*
  * What a new user's first run must already say (config/stackCheck.ts): the keys beside a bad
  * variant name, a misspelt receiver credential's name, a secret of the wrong shape at its own key
  * with a hint that gives the right one, and every YAML slip, each once, never a secret's value.
  */
-const P = (k: string) => `${PROJECT}:${k}`;
-
-const BASE = `config:
-  ${P("kubeContext")}: admin@example
-  ${P("phase")}: kps-removed
-`;
-const STORE = `  ${P("objectStore")}:
-    type: minio
-    endpoint: http://minio.storage.svc:9000
-`;
-const RECEIVER = `  ${P("alerting")}:
-    pushover: false
-    heartbeat: false
-    receivers:
-      - name: team-slack
-        type: slack
-        channel: "#alerts"
-`;
 
 /** The problems of one run over a stack file of `text` (the run must refuse it). */
 function problemsOf(text: string): string[] {

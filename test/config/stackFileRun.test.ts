@@ -7,30 +7,14 @@ import { checkedStackConfig } from "../../config/stackCheck";
 import { ConfigError } from "../../config/errors";
 import { PROJECT } from "../../config/resolve";
 import { ROOT, tmpDir } from "../support/helpers";
+import { BASE, P, POOL_ARCH_SLIP, RECEIVER, STORE } from "../support/stackText";
 
 /*
  * One run over a broken stack file, as `npm run synth` makes it (config/stackCheck.ts): every hint
  * it prints runs against that stack, the problems come in the file's line order, a YAML slip does
  * not hide the problems beside it, and a bad variant name does not hide the mistakes under it.
  */
-const P = (k: string) => `${PROJECT}:${k}`;
 const SALT = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n";
-const BASE = `config:
-  ${P("kubeContext")}: admin@example
-  ${P("phase")}: kps-removed
-`;
-const STORE = `  ${P("objectStore")}:
-    type: minio
-    endpoint: http://minio.storage.svc:9000
-`;
-const RECEIVER = `  ${P("alerting")}:
-    pushover: false
-    heartbeat: false
-    receivers:
-      - name: team-slack
-        type: slack
-        channel: "#alerts"
-`;
 
 /** The refusal of one run over a stack file `Pulumi.<stack>.yaml` of `text`. */
 function refusal(text: string, stack = "s"): ConfigError {
@@ -85,13 +69,7 @@ ${RECEIVER}  ${P("receiverCredentials")}:
     const e = refusal(`${BASE}  ${P("loki")}:
     mode: SingleBinry
 ${STORE}  ${P("production")}:
-  ${P("nodePools")}:
-    - name: workers
-      arch: amd46
-      count: 1
-      cpu: "4"
-      memory: 16Gi
-`);
+${POOL_ARCH_SLIP}`);
     const lines = e.places.map((p) => p?.line ?? Infinity);
     assert.deepEqual(
       lines,
@@ -108,13 +86,7 @@ ${STORE}  ${P("production")}:
   ${P("loki")}:
     retention: 7d
     retention: 14d
-  ${P("nodePools")}:
-    - name: workers
-      arch: amd46
-      count: 1
-      cpu: "4"
-      memory: 16Gi
-`);
+${POOL_ARCH_SLIP}`);
     assert.equal(e.problems.length, 3, e.message);
     assert.match(e.problems[0], new RegExp(`^${P("production")}: expected true or false`));
     assert.match(
