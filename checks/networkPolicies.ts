@@ -9,7 +9,9 @@
  * Findings: a Service whose pods no policy selects; an address a rendered config dials (the same
  * addresses the address check resolves) that the target's policies do not allow from the pods
  * reading that config; a scrape (ServiceMonitor, PodMonitor, VMServiceScrape, VMPodScrape target)
- * not allowed from every scraper of the stack; a policy rule nothing uses.
+ * not allowed from every scraper of the stack; a policy rule nothing uses (one mistake with every
+ * other rule written for the same pods when those pods are none the stack renders). A finding on a
+ * rule names the releases whose pods it concerns, so that it is traced to their values.
  *
  * Egress (check `network-egress`), judged the same way from the client's side: a pod selected by
  * a policy with egress rules reaches only what one of them allows (`to` peers: pods by selector,
@@ -23,7 +25,7 @@
  * admitted to pods holding no RBAC, or refused to pods that hold some; receivers admitted to
  * anything but Alertmanager; in a namespace whose policies carry egress, a guarded pod without.
  */
-import { causeKey } from "@homelab-observability/contract";
+import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import { isParked, NETWORK_POLICIES_DEFERRED } from "../builders/security/podSecurity";
 import {
   EGRESS_ANNOTATION,
@@ -369,14 +371,17 @@ function scrapersOf(objects: Placed[], pods: PodTemplate[]): { tpl: PodTemplate;
 /** What the NetworkPolicy checks share: the stack's policies, pods and Services, and how one connection is judged. */
 interface NetworkJudge {
   report: NetworkReport;
+  /** Every object, operators' included: which release renders what (releasesConcerned). */
+  objects: Placed[];
   policies: Placed[];
   pods: PodTemplate[];
   services: Placed[];
   stackNs: Set<string>;
   /** Whether a namespace's ingress is judged: the stack's, not deferred. */
   judged: (ns: string | undefined) => boolean;
-  fail: (where: string, message: string, cause?: string) => void;
-  egressFail: (where: string, message: string, cause?: string) => void;
+  /** Reports a finding; `cause` when its mistake is known, `releases` whose pods it concerns (Finding). */
+  fail: (where: string, message: string, cause?: string, releases?: string[]) => void;
+  egressFail: (where: string, message: string, cause?: string, releases?: string[]) => void;
   /** The client's egress towards a destination's port: admitted, or a finding naming what is missing. */
   judgeEgress: (client: PodTemplate, dest: Destination, port: Port, what: string) => void;
   /** One connection from a client pod to a target pod's port, both ways (egress and ingress). */
@@ -435,12 +440,17 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
   const pods = podTemplates(all.filter((p) => !p.hook)).filter((t) => !isParked(t.spec));
   const services = all.filter((p) => p.obj.kind === "Service" && p.obj.spec?.selector);
   const used = new Set<string>();
-  const fail = (where: string, message: string, cause?: string) =>
-    report.findings.push({ check: "network-policy", where, message, ...(cause ? { cause } : {}) });
+  // What a finding knows beyond its place and message: its mistake, the releases whose pods it concerns.
+  const about = (cause?: string, releases?: string[]) => ({
+    ...(cause ? { cause } : {}),
+    ...(releases?.length ? { releases } : {}),
+  });
+  const fail = (where: string, message: string, cause?: string, releases?: string[]) =>
+    report.findings.push({ check: "network-policy", where, message, ...about(cause, releases) });
 
   const usedEgress = new Set<string>();
-  const egressFail = (where: string, message: string, cause?: string) =>
-    report.findings.push({ check: "network-egress", where, message, ...(cause ? { cause } : {}) });
+  const egressFail = (where: string, message: string, cause?: string, releases?: string[]) =>
+    report.findings.push({ check: "network-egress", where, message, ...about(cause, releases) });
   const id = (t: PodTemplate) =>
     `${t.owner.obj.kind} ${t.owner.obj.metadata.namespace}/${t.owner.obj.metadata.name}`;
   const judgeEgress = (client: PodTemplate, dest: Destination, port: Port, what: string) => {
@@ -520,6 +530,7 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
 
   return {
     report,
+    objects: all,
     policies,
     pods,
     services,
@@ -727,25 +738,25 @@ function outsideNamespacesIn(policies: Placed[], ns: string, stackNs: Set<string
  * Peers of one group (memberlist, gossip, gRPC among replicas) use rules without ports; rules open
  * to anywhere serve people or the API server. Every other rule must carry a connection seen above.
  */
-function checkUnusedIngressRules({ policies, pods, judged, used, fail }: NetworkJudge): void {
+function checkUnusedIngressRules(j: NetworkJudge): void {
+  const { policies, pods, judged, used, fail } = j;
   for (const p of policies) {
     if (!judged(p.obj.metadata.namespace)) continue;
-    const cause = hostNetworkCauseOf(
-      pods.filter(
-        (t) =>
-          t.owner.obj.metadata.namespace === p.obj.metadata.namespace &&
-          selectsAll(p.obj.spec?.podSelector, t.labels),
-      ),
-    );
+    const own = policyGroup(p, pods);
     (p.obj.spec?.ingress ?? []).forEach((r: any, i: number) => {
       if (!r.from || !r.ports) return;
       const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#${i}`;
-      if (!used.has(id))
-        fail(
-          describe(p),
-          `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses`,
-          cause,
-        );
+      if (used.has(id)) return;
+      const peers = (r.from as any[]).map((peer) => peerGroup(peer, own.ns, j));
+      // Pods in the host's network are outside every policy: whoever the peers are, the rule waits.
+      const host = hostNetworkCauseOf(own.pods);
+      const absent = host ? undefined : absentPods(own, peers);
+      fail(
+        describe(p),
+        `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses${absent ? absent.why : ""}`,
+        host ?? absent?.cause,
+        releasesConcerned(p, [own, ...peers], j.objects),
+      );
     });
   }
 }
@@ -760,6 +771,115 @@ function hostNetworkCauseOf(concerned: PodTemplate[]): string | undefined {
   return concerned.length > 0 && concerned.every((t) => t.spec.hostNetwork === true)
     ? hostNetworkCause(concerned[0])
     : undefined;
+}
+
+/** Pods a policy or a peer of its rules names: a namespace and a selector, and the stack's pods it selects. */
+interface PodGroup {
+  ns: string;
+  /** A label selector; absent or `{}`: every pod of the namespace. */
+  selector: any;
+  /** The stack's pods it selects, host-network ones included (they exist, policies aside). */
+  pods: PodTemplate[];
+}
+
+/** The pods a policy selects. */
+function policyGroup(p: Placed, pods: PodTemplate[]): PodGroup {
+  const ns = p.obj.metadata.namespace!;
+  const selector = p.obj.spec?.podSelector;
+  return {
+    ns,
+    selector,
+    pods: pods.filter((t) => t.owner.obj.metadata.namespace === ns && selectsAll(selector, t.labels)),
+  };
+}
+
+/**
+ * The pods a rule's peer selects, when the stack renders every pod it could: pods of the policy's
+ * namespace, or of one namespace of the stack named by `kubernetes.io/metadata.name` (the builders'
+ * form). Undefined for an ipBlock or a namespace selector that may reach beyond the stack: whose
+ * pods those are is not known here.
+ */
+function peerGroup(
+  peer: any,
+  policyNs: string,
+  { pods, stackNs }: Pick<NetworkJudge, "pods" | "stackNs">,
+): PodGroup | undefined {
+  if (peer.ipBlock) return undefined;
+  const nsSel = peer.namespaceSelector;
+  const named: unknown = nsSel?.matchLabels?.["kubernetes.io/metadata.name"];
+  const one =
+    typeof named === "string" &&
+    Object.keys(nsSel.matchLabels).length === 1 &&
+    !(nsSel.matchExpressions ?? []).length;
+  const ns = !nsSel ? policyNs : one ? named : undefined;
+  if (ns === undefined || !stackNs.has(ns)) return undefined;
+  return {
+    ns,
+    selector: peer.podSelector,
+    pods: pods.filter((t) => t.owner.obj.metadata.namespace === ns && selectsAll(peer.podSelector, t.labels)),
+  };
+}
+
+/** A selector as a message and a cause key say it: `k=v,…` and its expressions; `every pod` when empty. */
+function selectorText(selector: any): string {
+  const labels = Object.entries((selector?.matchLabels ?? {}) as Record<string, string>)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`);
+  const exprs = ((selector?.matchExpressions ?? []) as any[]).map(
+    (e) => `${e.key} ${e.operator}${e.values ? ` (${[...e.values].sort().join(", ")})` : ""}`,
+  );
+  return [...labels, ...exprs].join(",") || "every pod";
+}
+
+/**
+ * Why a rule nothing uses is unused, when the pods it is written for are none the stack renders:
+ * those its policy selects, else those every peer of the rule selects (each peer's pods known to
+ * the stack). The rule is not wrong; the pods are missing (a release's values that render none of
+ * them, a selector no pod's labels meet), and every rule naming them says so: one mistake, keyed by
+ * the pods' namespace and selector (MISTAKES.absentPods), with the clause the message ends with.
+ * Undefined when the pods exist: then the rule's own finding.
+ */
+function absentPods(
+  own: PodGroup,
+  peers: (PodGroup | undefined)[],
+): { cause: string; why: string } | undefined {
+  const none =
+    own.pods.length === 0
+      ? own
+      : peers.length > 0 && peers.every((g) => g !== undefined && g.pods.length === 0)
+        ? peers[0]
+        : undefined;
+  if (!none) return undefined;
+  const pods = `${none.ns} ${selectorText(none.selector)}`;
+  return {
+    cause: causeKey(MISTAKES.absentPods, pods),
+    why: `: the stack renders no pod of ${pods} (the pods ${none === own ? "the policy selects" : "its peers select"})`,
+  };
+}
+
+/**
+ * The Helm releases (URNs) a finding on a policy concerns, so that it is traced to their values
+ * (synth/report.ts): the release that rendered the policy, and the releases that render the pods of
+ * each group; for a group of no pod, the release its selector names by the label charts give their
+ * pods (`app.kubernetes.io/instance`, else `release`: the release's name) that renders objects in
+ * the group's namespace (the values that no longer render the pods still render the rest).
+ */
+function releasesConcerned(p: Placed, groups: (PodGroup | undefined)[], objects: Placed[]): string[] {
+  const ofRelease = (x: { urn: string; source: string }) => (x.source.startsWith("release ") ? [x.urn] : []);
+  const urns = ofRelease(p);
+  for (const g of groups) {
+    if (!g) continue;
+    if (g.pods.length > 0) {
+      urns.push(...g.pods.flatMap((t) => ofRelease(t.owner)));
+      continue;
+    }
+    const labels = g.selector?.matchLabels ?? {};
+    const name: unknown = labels["app.kubernetes.io/instance"] ?? labels.release;
+    if (typeof name !== "string") continue;
+    const rendered = objects.find((o) => o.source === `release ${name}` && o.obj.metadata.namespace === g.ns);
+    if (rendered) urns.push(rendered.urn);
+  }
+  return [...new Set(urns)];
 }
 
 /**
@@ -807,7 +927,7 @@ const runsAlertmanager = (t: PodTemplate) =>
  */
 function checkEgressRules(
   objects: Placed[],
-  { policies, pods, judged, usedEgress: used, egressFail: fail, report, nsLabels }: NetworkJudge,
+  { policies, pods, stackNs, judged, usedEgress: used, egressFail: fail, report, nsLabels }: NetworkJudge,
   scrapers: { tpl: PodTemplate }[],
 ): void {
   const bound = boundAccounts(objects);
@@ -845,7 +965,7 @@ function checkEgressRules(
     const mine = selected(p);
     (p.obj.spec?.egress ?? []).forEach((r: any, i: number) =>
       egressRuleFindings(
-        { objects, used, scrapers, fail, bound, token, pods, nsLabels },
+        { objects, used, scrapers, fail, bound, token, pods, stackNs, nsLabels },
         p,
         r,
         i,
@@ -864,14 +984,18 @@ interface EgressRuleJudge {
   /** Egress rules some judged connection used. */
   used: Set<string>;
   scrapers: { tpl: PodTemplate }[];
-  /** Reports a finding; `cause` (contract/mistakes.ts causeKey) when other findings share its mistake. */
-  fail: (where: string, message: string, cause?: string) => void;
+  /**
+   * Reports a finding; `cause` (contract/mistakes.ts causeKey) when other findings share its
+   * mistake, `releases` whose pods it concerns (checks/objects.ts Finding).
+   */
+  fail: (where: string, message: string, cause?: string, releases?: string[]) => void;
   /** Accounts the stack's RBAC binds, with what each may do. */
   bound: Map<string, string>;
   /** Whether a pod mounts its ServiceAccount token. */
   token: (t: PodTemplate) => boolean;
-  /** The stack's pods, and a namespace's labels: whom a rule's peers select. */
+  /** The stack's pods, its namespaces and a namespace's labels: whom a rule's peers select. */
   pods: PodTemplate[];
+  stackNs: Set<string>;
   nsLabels: (ns: string) => Record<string, string>;
 }
 
@@ -902,25 +1026,38 @@ function egressRuleFindings(
   const to: any[] = r.to ?? [];
   const blocks = to.filter((x) => x.ipBlock);
   if (to.length === 0) fail(describe(p), `${rule} admits every destination`);
+  // An unused rule: whose pods it concerns (its policy's, its peers'), and whether they are absent.
+  const unused = () => {
+    const own = policyGroup(p, judge.pods);
+    const peers = to.map((peer) => peerGroup(peer, own.ns, judge));
+    return { absent: absentPods(own, peers), releases: releasesConcerned(p, [own, ...peers], objects) };
+  };
   switch (kind) {
     case "edge":
-      if (r.ports && !used.has(id))
+      if (r.ports && !used.has(id)) {
+        const { absent, releases } = unused();
         fail(
           describe(p),
-          `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses`,
-          hostNetworkCauseOf(peerPods(to, p.obj.metadata.namespace!, judge)),
+          `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses${absent ? absent.why : ""}`,
+          absent?.cause ?? hostNetworkCauseOf(peerPods(to, p.obj.metadata.namespace!, judge)),
+          releases,
         );
+      }
       if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);
       break;
     case "object-store":
-      if (blocks.length === 0 && !used.has(id))
+      if (blocks.length === 0 && !used.has(id)) {
+        const { absent, releases } = unused();
         // Rules that admit the same object store no config dials: one mistake (the configs dial
-        // another address, or the rules name the wrong store), said once.
+        // another address, or the rules name the wrong store), said once; unless the pods that
+        // would dial it are absent, which is the mistake then.
         fail(
           describe(p),
-          `${rule} admits an object store no config of its pods dials`,
-          causeKey("egress-object-store-undialed", JSON.stringify(to)),
+          `${rule} admits an object store no config of its pods dials${absent ? absent.why : ""}`,
+          absent?.cause ?? causeKey("egress-object-store-undialed", JSON.stringify(to)),
+          releases,
         );
+      }
       break;
     case "dns": {
       const ok =

@@ -61,6 +61,11 @@ export interface Finding {
    * same mistake elsewhere: the synthesis prints one message naming every place.
    */
   cause?: string;
+  /**
+   * The Helm releases (URNs) whose pods the finding concerns when `where` is another resource (a
+   * NetworkPolicy of the program): what follows from their values (synth/report.ts).
+   */
+  releases?: string[];
 }
 
 /** Minimal shape of a rendered release (synth/render/types.ts `ReleaseRender` satisfies it). */

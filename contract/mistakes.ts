@@ -19,6 +19,13 @@ export const MISTAKES = {
    */
   hostNetwork: "host-network",
   /**
+   * Pods a NetworkPolicy names (those it selects, or those every peer of one of its rules selects)
+   * that the stack renders none of: every rule written for them goes unused, one mistake wherever
+   * it shows (the values that leave the pods out, the selector that names pods no one labels so).
+   * Its origin is the pods' namespace and selector.
+   */
+  absentPods: "absent-pods",
+  /**
    * A stack's chartValues override (the keys a report names): what else goes wrong on the release
    * it changes, where nothing narrows the cause to another override, follows from it too.
    */

@@ -1,0 +1,98 @@
+/**
+ * NetworkPolicy rules nothing uses because the pods they are written for are none the stack renders
+ * (checks/networkPolicies.ts absentPods): one mistake, whichever policy and direction shows it; a
+ * rule unused while its pods run is a finding of its own.
+ */
+import { strict as assert } from "assert";
+import { causeKey, MISTAKES } from "@homelab-observability/contract";
+import { checkNetworkPolicies } from "../../checks/networkPolicies";
+import type { K8sObject, Placed } from "../../checks/objects";
+import { networkPolicy } from "../../builders/security/networkPolicies";
+import { mergeProblems } from "../../synth/report";
+import { NS } from "../support/objects";
+import { at, configMap } from "../support/checkCases";
+
+const ruler = { "app.kubernetes.io/instance": "ruler" };
+const alertmanager = { "app.kubernetes.io/instance": "alertmanager" };
+
+function deployment(name: string, labels: Record<string, string>): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: NS },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: "main", ports: [{ name: "http", containerPort: 9093 }] }] },
+      },
+    },
+  };
+}
+
+/**
+ * A ruler that would send alerts to Alertmanager, and the policies written for that edge: the
+ * ruler's egress to Alertmanager, Alertmanager's ingress from the ruler, the ruler's own ingress.
+ * Nothing dials the edge; with `rulerPods` the ruler's release renders its pods, else only its
+ * ConfigMap.
+ */
+function stack(rulerPods: boolean): Placed[] {
+  const policy = (name: string, pods: Record<string, string>, from: Record<string, string>, to?: object) =>
+    at(
+      networkPolicy({
+        name,
+        namespace: NS,
+        pods,
+        ingress: [{ from: [{ namespace: NS, pods: from }], ports: ["http"], why: "edge" }],
+        egress: to ? [{ to: [to as any], ports: [{ port: "http" }], kind: "edge", why: "edge" }] : [],
+      }) as K8sObject,
+      "urn:np",
+      "resource np",
+    );
+  return [
+    at(deployment("alertmanager", alertmanager), "urn:am", "release alertmanager"),
+    at(configMap("ruler", { "rules.yaml": "groups: []" }), "urn:ruler", "release ruler"),
+    ...(rulerPods ? [at(deployment("ruler", ruler), "urn:ruler", "release ruler")] : []),
+    policy("alertmanager", alertmanager, ruler),
+    policy("ruler", ruler, alertmanager, { namespace: NS, pods: alertmanager }),
+  ];
+}
+
+const unusedRules = (objects: Placed[]) =>
+  checkNetworkPolicies(objects).findings.filter((f) =>
+    / no address or scrape of the stack uses/.test(f.message),
+  );
+
+describe("NetworkPolicy rules written for pods the stack does not render", () => {
+  it("are one mistake, named by the pods' namespace and selector, traced to the release those pods are of", () => {
+    const unused = unusedRules(stack(false));
+    assert.equal(unused.length, 3, JSON.stringify(unused, null, 1));
+    const cause = causeKey(MISTAKES.absentPods, `${NS} app.kubernetes.io/instance=ruler`);
+    assert.deepEqual(
+      unused.map((f) => f.cause),
+      [cause, cause, cause],
+    );
+    assert.match(
+      unused[0].message,
+      /allows what no address or scrape of the stack uses: the stack renders no pod of monitoring app\.kubernetes\.io\/instance=ruler \(the pods its peers select\)/,
+    );
+    for (const f of unused) assert.ok(f.releases?.includes("urn:ruler"), JSON.stringify(f));
+    const merged = mergeProblems([], unused).findings;
+    assert.equal(merged.length, 1, JSON.stringify(merged, null, 1));
+    assert.deepEqual(merged[0].alsoAt, [
+      "[network-policy] NetworkPolicy monitoring/ruler (resource np)",
+      "[network-egress] NetworkPolicy monitoring/ruler (resource np)",
+    ]);
+  });
+
+  it("a rule unused while its pods run is its own finding, each said apart", () => {
+    const unused = unusedRules(stack(true));
+    assert.equal(unused.length, 3, JSON.stringify(unused, null, 1));
+    assert.deepEqual(
+      unused.map((f) => f.cause),
+      [undefined, undefined, undefined],
+    );
+    for (const f of unused) assert.doesNotMatch(f.message, /renders no pod/);
+    assert.equal(mergeProblems([], unused).findings.length, 3);
+  });
+});
