@@ -93,6 +93,8 @@ export interface CheckFinding {
   where: string;
   message: string;
   cause?: string;
+  /** The Helm releases (URNs) whose pods it concerns, when `where` is another resource (a NetworkPolicy). */
+  releases?: string[];
 }
 
 /**
@@ -216,7 +218,7 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     ...fs,
   ];
   const traced = reports.map((report) => {
-    const rel = releaseOfReport(report, releases, resources);
+    const rel = releaseOfReport(report, releases, resources, overrides);
     return { report, rel, on: rel && overridesOn(rel, report.message, overrides) };
   });
   const alias = new Map<string, string>();
@@ -290,15 +292,24 @@ function renderedBy(urn: string, rel: ReleaseRef): boolean {
  * synth/render/objects.ts withRenderedObjects); for a finding, the release its `where` names
  * (`Kind <namespace>/<name> (release <name>`, checks/objects.ts describe: two releases of one name
  * in two namespaces, as the node agents during their handover, are told apart by the object's
- * namespace); for a metric that no program emits, the release its emitter names; for a stack
- * policy's violation without a resource that starts with a workload's
+ * namespace); for a finding that names the releases whose pods it concerns (`releases`: a
+ * NetworkPolicy rule of the program written for them), the one of them whose chart the stack
+ * overrides, the others running as the program made them (none when several are overridden: which
+ * one's values are at fault is not known); for a metric that no program emits, the release its
+ * emitter names; for a stack policy's violation without a resource that starts with a workload's
  * name (resource-budget's `grafana: each pod requests …`), the release that rendered that workload.
  */
 function releaseOfReport(
-  r: { urn?: string; where?: string; message: string },
+  r: { urn?: string; where?: string; message: string; releases?: string[] },
   releases: ReleaseRef[],
   resources: { urn: string; type: string }[],
+  overrides: string[],
 ): ReleaseRef | undefined {
+  if (r.releases?.length) {
+    const concerned = releases.filter((rel) => r.releases!.includes(rel.urn));
+    const overridden = concerned.filter((rel) => overrides.some((o) => o.startsWith(`${rel.chart}.`)));
+    return overridden.length === 0 ? concerned[0] : overridden.length === 1 ? overridden[0] : undefined;
+  }
   if (r.urn) {
     const urn = r.urn;
     return releases.find((rel) => rel.urn === urn || renderedBy(urn, rel));
@@ -433,8 +444,8 @@ function overridesOn(
 /**
  * Names the `chartValues` keys behind each report on a release whose chart the stack overrides
  * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each). A report on a
- * release (its values, an object it rendered, a workload it rendered that the budget judges) is a
- * consequence of that release's values: it gets the overrides of the release its message concerns
+ * release (its values, an object it rendered, a workload it rendered that the budget judges, a
+ * NetworkPolicy rule written for its pods) is a consequence of that release's values: it gets the overrides of the release its message concerns
  * (see overridesOn), and when the message narrows to none, every override of the release with
  * `overridesUnsure` set ("one of these"). A report on no release (a raw resource of the program)
  * gets none. A refused override is then found by its key in the stack file, not by the rendered
@@ -445,6 +456,7 @@ export function attributeOverrides<
     urn?: string;
     where?: string;
     message: string;
+    releases?: string[];
     overrides?: string[];
     overridesUnsure?: boolean;
   },
@@ -456,7 +468,7 @@ export function attributeOverrides<
   if (overrides.length === 0) return reports;
   const releases = releasesOf(resources);
   for (const report of reports) {
-    const rel = releaseOfReport(report, releases, resources);
+    const rel = releaseOfReport(report, releases, resources, overrides);
     const on = rel && overridesOn(rel, report.message, overrides);
     if (!on) continue;
     report.overrides = on.overrides;

@@ -1,0 +1,94 @@
+/**
+ * A NetworkPolicy of the program is no release's object, yet a rule of it nothing uses follows from
+ * the values of the releases whose pods it is written for (checks/networkPolicies.ts
+ * releasesConcerned): synth/report.ts overrideCauses joins it to the report naming that release's
+ * chartValues override, as it joins the release's own reports.
+ */
+import { strict as assert } from "assert";
+import { checkNetworkPolicies } from "../../checks/networkPolicies";
+import type { K8sObject, Placed } from "../../checks/objects";
+import { networkPolicy } from "../../builders/security/networkPolicies";
+import type { Violation } from "../../policy/evaluate";
+import { mergeProblems } from "../../synth/report";
+import { release } from "../support/policyCases";
+
+const NS = "monitoring";
+const lokiPods = { "app.kubernetes.io/instance": "loki" };
+const amPods = { "app.kubernetes.io/instance": "alertmanager" };
+
+function deployment(name: string, labels: Record<string, string>): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: NS },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels: { ...labels, "app.kubernetes.io/component": name } },
+        spec: { containers: [{ name: "main", ports: [{ name: "http", containerPort: 9093 }] }] },
+      },
+    },
+  };
+}
+
+describe("one message per mistake: NetworkPolicy rules follow from the values of the releases whose pods they concern", () => {
+  const loki = release("loki", { deploymentMode: "Bogus" }, { name: "loki" });
+  const am = release("alertmanager", { replicas: 1 }, { name: "alertmanager" });
+  const mode: Violation = {
+    policy: "loki-replication-factor",
+    level: "mandatory",
+    urn: loki.urn,
+    message: `kubernetes:helm.sh/v3:Release "loki": values.deploymentMode is "Bogus", none of this chart's modes`,
+  };
+  const np = (name: string, pods: Record<string, string>, from: Record<string, string>, to?: object) =>
+    ({
+      obj: networkPolicy({
+        name,
+        namespace: NS,
+        pods,
+        ingress: [{ from: [{ namespace: NS, pods: from }], ports: ["http"], why: "edge" }],
+        egress: to ? [{ to: [to as any], ports: [{ port: "http" }], kind: "edge", why: "edge" }] : [],
+      }) as K8sObject,
+      urn: `urn:np-${name}`,
+      source: `resource np-${name}`,
+    }) satisfies Placed;
+  /**
+   * Loki's ruler would send alerts to Alertmanager: with an unknown mode the chart renders no ruler,
+   * only its gateway (`gateway`) or, with that left out too, none of Loki's pods but its ConfigMap.
+   */
+  const objects = (gateway: boolean): Placed[] => [
+    { obj: deployment("alertmanager", amPods), urn: am.urn, source: "release alertmanager" },
+    {
+      obj: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "loki", namespace: NS }, data: {} },
+      urn: loki.urn,
+      source: "release loki",
+    },
+    ...(gateway ? [{ obj: deployment("gateway", lokiPods), urn: loki.urn, source: "release loki" }] : []),
+    np("alertmanager", amPods, lokiPods),
+    np("loki", lokiPods, amPods, { namespace: NS, pods: amPods }),
+  ];
+  const unused = (gateway: boolean) =>
+    checkNetworkPolicies(objects(gateway)).findings.filter((f) => / uses/.test(f.message));
+
+  for (const gateway of [true, false])
+    it(`the rules of the edge an override's release no longer serves join that override's message (${gateway ? "some of its pods left" : "none of its pods left"})`, () => {
+      const findings = unused(gateway);
+      assert.equal(findings.length, 3, JSON.stringify(findings, null, 1));
+      const stack = { resources: [loki, am], overrides: ["loki.deploymentMode"] };
+      const merged = mergeProblems([mode], findings, stack);
+      assert.equal(merged.findings.length, 0, JSON.stringify(merged.findings, null, 1));
+      assert.deepEqual(merged.violations[0].alsoAt, [
+        "[network-policy] NetworkPolicy monitoring/alertmanager (resource np-alertmanager)",
+        "[network-policy] NetworkPolicy monitoring/loki (resource np-loki)",
+        "[network-egress] NetworkPolicy monitoring/loki (resource np-loki)",
+      ]);
+    });
+
+  it("when both releases a rule concerns are overridden, which one is at fault is not known: the rule stays apart", () => {
+    const findings = unused(true);
+    const stack = { resources: [loki, am], overrides: ["loki.deploymentMode", "alertmanager.replicas"] };
+    const merged = mergeProblems([mode], findings, stack);
+    assert.equal(merged.findings.length, findings.length);
+    assert.deepEqual(merged.violations[0].alsoAt, []);
+  });
+});
