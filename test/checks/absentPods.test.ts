@@ -10,25 +10,10 @@ import type { K8sObject, Placed } from "../../checks/objects";
 import { networkPolicy } from "../../builders/security/networkPolicies";
 import { mergeProblems } from "../../synth/report";
 import { NS } from "../support/objects";
-import { at, configMap } from "../support/checkCases";
+import { at, configMap, deployment } from "../support/checkCases";
 
 const ruler = { "app.kubernetes.io/instance": "ruler" };
 const alertmanager = { "app.kubernetes.io/instance": "alertmanager" };
-
-function deployment(name: string, labels: Record<string, string>): K8sObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace: NS },
-    spec: {
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: "main", ports: [{ name: "http", containerPort: 9093 }] }] },
-      },
-    },
-  };
-}
 
 /**
  * A ruler that would send alerts to Alertmanager, and the policies written for that edge: the

@@ -33,6 +33,29 @@ export function service(
   };
 }
 
+/**
+ * A Deployment in {@link NS} whose pods carry `labels` (and `podLabels` beside them, outside the
+ * selector) and serve `http` on 9093.
+ */
+export function deployment(
+  name: string,
+  labels: Record<string, string>,
+  podLabels: Record<string, string> = {},
+): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: NS },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels: { ...labels, ...podLabels } },
+        spec: { containers: [{ name: "main", ports: [{ name: "http", containerPort: 9093 }] }] },
+      },
+    },
+  };
+}
+
 export function configMap(name: string, data: Record<string, string>): K8sObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: NS }, data };
 }

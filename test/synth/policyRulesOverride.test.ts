@@ -11,25 +11,11 @@ import { networkPolicy } from "../../builders/security/networkPolicies";
 import type { Violation } from "../../policy/evaluate";
 import { mergeProblems } from "../../synth/report";
 import { release } from "../support/policyCases";
+import { deployment } from "../support/checkCases";
 
 const NS = "monitoring";
 const lokiPods = { "app.kubernetes.io/instance": "loki" };
 const amPods = { "app.kubernetes.io/instance": "alertmanager" };
-
-function deployment(name: string, labels: Record<string, string>): K8sObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace: NS },
-    spec: {
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels: { ...labels, "app.kubernetes.io/component": name } },
-        spec: { containers: [{ name: "main", ports: [{ name: "http", containerPort: 9093 }] }] },
-      },
-    },
-  };
-}
 
 describe("one message per mistake: NetworkPolicy rules follow from the values of the releases whose pods they concern", () => {
   const loki = release("loki", { deploymentMode: "Bogus" }, { name: "loki" });
@@ -57,13 +43,25 @@ describe("one message per mistake: NetworkPolicy rules follow from the values of
    * only its gateway (`gateway`) or, with that left out too, none of Loki's pods but its ConfigMap.
    */
   const objects = (gateway: boolean): Placed[] => [
-    { obj: deployment("alertmanager", amPods), urn: am.urn, source: "release alertmanager" },
+    {
+      obj: deployment("alertmanager", amPods, { "app.kubernetes.io/component": "alertmanager" }),
+      urn: am.urn,
+      source: "release alertmanager",
+    },
     {
       obj: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "loki", namespace: NS }, data: {} },
       urn: loki.urn,
       source: "release loki",
     },
-    ...(gateway ? [{ obj: deployment("gateway", lokiPods), urn: loki.urn, source: "release loki" }] : []),
+    ...(gateway
+      ? [
+          {
+            obj: deployment("gateway", lokiPods, { "app.kubernetes.io/component": "gateway" }),
+            urn: loki.urn,
+            source: "release loki",
+          },
+        ]
+      : []),
     np("alertmanager", amPods, lokiPods),
     np("loki", lokiPods, amPods, { namespace: NS, pods: amPods }),
   ];
