@@ -199,8 +199,9 @@ export interface OverrideContext {
  * report names every override of the release, the second is the same mistake. It takes the first
  * report's cause (a new `chart-values` key when it has none), and so does every report that shared
  * the second's own cause (the same missing Service dialed from another release). A report that
- * narrows to other overrides, or a release with overrides no report names, stays apart: which one
- * is at fault is not known. Copies; the reports given are not changed.
+ * narrows to other overrides, one that names another release whose chart the stack overrides too,
+ * or a release with overrides no report names, stays apart: which one is at fault is not known.
+ * Copies; the reports given are not changed.
  */
 export function overrideCauses<V extends Violation, F extends CheckFinding>(
   violations: V[],
@@ -222,8 +223,20 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     return { report, rel, on: rel && overridesOn(rel, report.message, overrides) };
   });
   const alias = new Map<string, string>();
+  // Releases whose chart the stack overrides: a report naming one of them may follow from that
+  // release's override rather than from its own release's.
+  const overridden = releases.filter((r) => overrides.some((o) => o.startsWith(`${r.chart}.`)));
   for (const t of traced) {
     if (!t.rel || !t.on || t.on.narrowed) continue;
+    const rel = t.rel;
+    // Grafana's datasource dialing a loki-gateway that `loki.gateway.enabled: false` removed is on
+    // Grafana's release, yet not Grafana's override's doing: which override is at fault is not known.
+    const other = overridden.find(
+      (r) =>
+        r.chart !== rel.chart &&
+        (namesWord(t.report.message, r.name) || namesWord(t.report.message, r.chart)),
+    );
+    if (other) continue;
     const all = t.on.overrides;
     const root = traced.find(
       (n) => n.rel === t.rel && n.on?.narrowed && all.every((o) => n.on!.overrides.includes(o)),

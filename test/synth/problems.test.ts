@@ -400,6 +400,28 @@ describe("one message per mistake: what follows from one chartValues override", 
     assert.deepEqual(merged.violations[0].alsoAt, []);
   });
 
+  it("a report naming another overridden release is not laid on its own release's override: Grafana dialing a loki-gateway that loki.gateway.enabled removed", () => {
+    const replicas: Violation = {
+      policy: "grafana-replicas-share-no-state",
+      level: "mandatory",
+      urn: grafana.urn,
+      message: `kubernetes:helm.sh/v3:Release "grafana": values.replicas is 2, but its database is SQLite`,
+    };
+    const gatewayGone = [
+      missing("ConfigMap monitoring/grafana (release grafana)", "loki-gateway"),
+      missing("ConfigMap monitoring/alloy (release alloy)", "loki-gateway"),
+    ];
+    const stack = {
+      resources: [loki, grafana],
+      overrides: ["grafana.replicas", "loki.gateway.enabled"],
+    };
+    const merged = mergeProblems([replicas], gatewayGone, stack);
+    assert.deepEqual(merged.violations[0].alsoAt, [], "the missing gateway is not Grafana's replicas");
+    // Its own message stays, once for the one missing Service.
+    assert.equal(merged.findings.length, 1, JSON.stringify(merged.findings));
+    assert.match(merged.findings[0].message, /no Service monitoring\/loki-gateway/);
+  });
+
   it("without the stack's overrides, nothing is traced", () => {
     const merged = mergeProblems([mode], [missing(gateway, "loki-querier")]);
     assert.equal(merged.findings.length, 1);
