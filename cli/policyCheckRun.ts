@@ -132,9 +132,9 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
 /**
  * One export's lines, grouped under its header: the count (synth's) with the chart values
  * overrides in force, each violation (with the `chartValues` key behind it, as synth names it),
- * then the verdict on a line of its own. A file a folder or pattern found that is not an export is
- * skipped instead; one named on the command line must be an export ("bad input": said, and the
- * run goes on to the other files, to exit 2).
+ * then the verdict on a line of its own. A JSON file a folder or pattern found that is not an export
+ * is skipped instead; one named on the command line must be an export, and any file that is not
+ * JSON is broken ("bad input": said, and the run goes on to the other files, to exit 2).
  */
 async function judgeFile(
   { file, named }: ExportCandidate,
@@ -147,11 +147,13 @@ async function judgeFile(
   try {
     doc = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    if (!named) {
-      skip(file, `not JSON (${(e as Error).message})`);
-      return undefined;
-    }
-    err(`${file}: cannot read a stack export: ${(e as Error).message}`);
+    // A .json file that does not parse is a broken file (a truncated copy, a failed synth), found
+    // in a folder or named: an export it may have been must not pass unseen, so the run fails.
+    const why =
+      e instanceof SyntaxError
+        ? `not JSON, so not judged (a truncated copy or a failed synth?)`
+        : "cannot read a stack export";
+    err(`${file}: ${why}: ${(e as Error).message.replace(/\s*\n\s*/g, " ")}`);
     return "bad input";
   }
   const resources: ExportedResource[] | undefined = doc?.deployment?.resources;

@@ -124,7 +124,7 @@ export const POLICY_CHECK: CliSpec = {
     ],
     [
       2,
-      "bad arguments, a named file, folder or pattern that gives nothing to judge (every other one is still judged), a bad pack config, or a program error",
+      "bad arguments, a named file, folder or pattern that gives nothing to judge or a .json file that is not JSON (every other one is still judged), a bad pack config, or a program error",
     ],
   ],
   examples: [

@@ -281,9 +281,12 @@ describe("policy:check: each export's lines under its own header", function () {
       lines.slice(header, verdictAt).every((l) => !l.startsWith("skipped ")),
       r.stdout,
     );
-    // Every skip on one line, a subfolder and a file not named .json among them.
-    const broken = lines.find((l) => l.startsWith(`skipped ${path.join(dir, "broken.json")}: not JSON (`));
-    assert.ok(broken?.endsWith(" is not valid JSON)"), r.stdout);
+    // Every skip on one line, a subfolder and a file not named .json among them; a .json file that
+    // is not JSON is not skipped but an error, on one line too (the parser quotes its line breaks).
+    const broken = r.stderr
+      .split("\n")
+      .find((l) => l.startsWith(`${path.join(dir, "broken.json")}: not JSON, so not judged`));
+    assert.ok(broken?.endsWith(" is not valid JSON"), r.stderr);
     assert.ok(
       lines.some((l) => l.startsWith(`skipped ${path.join(dir, "sub")}: a folder`)),
       r.stdout,
@@ -436,6 +439,32 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     assert.equal(
       r.stdout.trimEnd().split("\n").pop(),
       `policy:check: FAIL (exit 2): could not judge ${path.join(dir, "good.json")} (above); 1 of 1 export failed: ${path.join(dir, "bad.json")}`,
+    );
+  });
+
+  it("a .json file in a folder that is not JSON (a truncated export) fails the run (exit 2, naming why); the rest are judged", async () => {
+    const dir = synthOut();
+    const cut = path.join(dir, "cut.json");
+    fs.writeFileSync(cut, fs.readFileSync(path.join(dir, "bad.json"), "utf8").slice(0, 40));
+    const r = await policyCheckCli([dir]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^${cut}: not JSON, so not judged \\(a truncated copy or a failed synth\\?\\): Unexpected end of JSON input$`,
+        "m",
+      ),
+    );
+    assert.doesNotMatch(r.stdout, /^skipped \S+cut\.json/m);
+    // A JSON file that is not an export is still only skipped, and the exports are still judged.
+    assert.match(r.stdout, /^skipped \S+notes\.json: not a `pulumi stack export` file/m);
+    assert.ok(
+      r.stdout.includes(`${path.join(dir, "good.json")}: policy: pass (0 mandatory, 0 advisory)`),
+      r.stdout,
+    );
+    assert.equal(
+      r.stdout.trimEnd().split("\n").pop(),
+      `policy:check: FAIL (exit 2): could not judge ${cut} (above); 1 of 2 exports failed: ${path.join(dir, "bad.json")}`,
     );
   });
 
