@@ -27,6 +27,7 @@ import { COMPONENTS, type Component, type Expectations, type Report } from "../v
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
 import { promDurationSeconds } from "../verify/agree";
 import { internalErrorText } from "./internalError";
+import { plural } from "../synth/report";
 import { compareStores, formatMove, moveSides, movedBuckets } from "../verify/objectMove";
 import { LOKI_STEPS, nextLokiStep, type LokiStep } from "../verify/lokiGate";
 
@@ -220,74 +221,154 @@ async function runMove(
   env: NodeJS.ProcessEnv,
   out: (t: string) => void,
   err: (t: string) => void,
-): Promise<number> {
+): Promise<Outcome> {
   try {
     const sides = moveSides(cfg, move.from, move.to, env);
     const rows = await compareStores(sides.from, sides.to, movedBuckets(cfg));
     out(args.json ? JSON.stringify({ stack: args.stack, move: rows }) + "\n" : formatMove(args.stack, rows));
-    return rows.some((r) => r.status === "fail") ? 1 : 0;
+    const failing = rows.filter((r) => r.status === "fail").map((r) => r.bucket);
+    return failing.length > 0
+      ? {
+          status: 1,
+          why: `${failing.length} of ${plural(rows.length, "bucket")} differ: ${failing.join(", ")}`,
+        }
+      : { status: 0, why: `${plural(rows.length, "bucket")}, each the same on both stores` };
   } catch (e) {
-    err(
-      `verify --stack ${args.stack} --move-from/--move-to: ${e instanceof Error ? e.message : String(e)}\n`,
-    );
-    return 2;
+    err(`${prefixOf(args.stack)}: --move-from/--move-to: ${e instanceof Error ? e.message : String(e)}\n`);
+    return { status: 2, why: "the stores could not be compared (above)" };
   }
 }
 
-/** The whole command; returns its exit code and never throws. */
+/** How a run ends: its exit status and why, for the closing line. */
+interface Outcome {
+  status: number;
+  why: string;
+}
+
+/**
+ * What every message of a run starts with: the stack once the arguments name it (one form, whatever
+ * else the command line holds), `verify` before.
+ */
+function prefixOf(stack: string | undefined): string {
+  return stack ? `verify --stack ${stack}` : "verify";
+}
+
+/** The run's last line, on every way out (but --help): the exit status and why, as synth's. */
+function closingLine(stack: string | undefined, { status, why }: Outcome): string {
+  return `${prefixOf(stack)}: ${status === 0 ? "pass" : "FAIL"} (exit ${status}): ${why}`;
+}
+
+/** The closing line of a report: how many checks failed, and which. */
+function reportOutcome(report: Report): Outcome {
+  const n = report.checks.length;
+  const failing = report.checks.filter((c) => c.status === "fail").map((c) => c.id);
+  return failing.length > 0
+    ? { status: 1, why: `${failing.length} of ${plural(n, "check")} failed: ${failing.join(", ")}` }
+    : { status: 0, why: `${plural(n, "check")}, none failed` };
+}
+
+/**
+ * The command the kube-context problems (config/kubeContext.ts) leave out when they say to correct
+ * kubeContext: how to pin the stack to the context its cluster has.
+ */
+function pinCommand(stack: string, problems: string[]): string {
+  return problems.some((p) => p.includes("pulumi config set"))
+    ? ""
+    : `\n  (to pin the stack to another context: pulumi config set --stack ${stack} kubeContext <context>)`;
+}
+
+/**
+ * The whole command; returns its exit code and never throws. Its last line states the exit status
+ * and why on every way out but --help (on stdout, or stderr with --json: stdout is then one JSON
+ * document), and every message before it starts `verify --stack <stack>:`.
+ */
 export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<number> {
   const out = deps.out ?? ((t: string) => process.stdout.write(t));
   const err = deps.err ?? ((t: string) => process.stderr.write(t));
+  let stack: string | undefined;
+  let json = false;
+  let outcome: Outcome | "help";
+  try {
+    outcome = await verifyMain(argv, deps, out, err, (a) => {
+      stack = a.stack;
+      json = a.json;
+    });
+  } catch (e) {
+    // A throw past the steps that name their own failures (a check's bug): one line and where
+    // its trace went, then the closing line as on every other way out.
+    err(`${internalErrorText(prefixOf(stack), e)}\n`);
+    outcome = { status: 2, why: "an unexpected error (above)" };
+  }
+  if (outcome === "help") return 0;
+  (json ? err : out)(closingLine(stack, outcome) + "\n");
+  return outcome.status;
+}
+
+/** {@link runVerify} but its closing line; `parsed` is told the arguments once they are read. */
+async function verifyMain(
+  argv: string[],
+  deps: VerifyDeps,
+  out: (t: string) => void,
+  err: (t: string) => void,
+  parsed: (args: VerifyArgs) => void,
+): Promise<Outcome | "help"> {
   const env = deps.env ?? process.env;
-  let args: VerifyArgs;
+  let args: VerifyArgs | undefined;
   let exp: Expectations;
   let cfg: StackConfig;
-  const fail = (e: unknown) => {
-    if (e instanceof VerifyArgsError) err(`${e.message}\n${USAGE}\n`);
-    else if (e instanceof ConfigError || e instanceof CliConfigError)
-      err(`${argv.join(" ")}: ${e.message}\n`);
+  const fail = (e: unknown): Outcome => {
+    const prefix = prefixOf(args?.stack);
+    if (e instanceof VerifyArgsError) {
+      err(`${prefix}: ${e.message}\n${USAGE}\n`);
+      return { status: 2, why: "bad arguments (above)" };
+    }
+    if (e instanceof ConfigError || e instanceof CliConfigError) {
+      err(`${prefix}: ${e.message}\n`);
+      return { status: 2, why: "the stack configuration is refused (above)" };
+    }
     // What verify reaches or renders says what went wrong in its own words; anything else is a
     // bug: one line and where its trace went.
-    else if (
-      e instanceof Error &&
-      KNOWN_FAILURES.some((name) => e.name === name || e.constructor.name === name)
-    )
-      err(`verify: ${e.message}\n`);
-    else err(`${internalErrorText("verify", e)}\n`);
-    return 2;
+    if (e instanceof Error && KNOWN_FAILURES.some((name) => e.name === name || e.constructor.name === name)) {
+      err(`${prefix}: ${e.message}\n`);
+      return { status: 2, why: "the stack could not be verified (above)" };
+    }
+    err(`${internalErrorText(prefix, e)}\n`);
+    return { status: 2, why: "an unexpected error (above)" };
   };
   let root: string;
   try {
     args = parseVerifyArgs(argv);
     if (args.help) {
       out(helpText(VERIFY));
-      return 0;
+      return "help";
     }
+    parsed(args);
     root = args.dir ? path.resolve(args.dir) : projectRoot(__dirname);
     cfg = loadStackConfig(root, args.stack, env);
   } catch (e) {
     return fail(e);
   }
+  const prefix = prefixOf(args.stack);
+  const badGate = (why: string): Outcome => {
+    err(`${prefix}: ${why}\n${USAGE}\n`);
+    return { status: 2, why: "bad arguments (above)" };
+  };
   // The move check reaches the two stores only: no cluster, no render.
   if (args.move) return runMove(args, args.move, cfg, env, out, err);
   // Everything that needs no cluster and no render is judged first.
   if (args.lokiStep) {
     const next = nextLokiStep(cfg.loki);
-    if (args.lokiStep !== next) {
-      err(
-        `--gate ${args.lokiStep}: Loki runs ${cfg.loki.mode}${cfg.loki.mode === "Monolithic<->SimpleScalable" ? ` with loki.write ${cfg.loki.write}` : ""}; ${next ? `the next step is ${next}` : "it is not moving off SimpleScalable (no step comes next)"}\n${USAGE}\n`,
+    if (args.lokiStep !== next)
+      return badGate(
+        `--gate ${args.lokiStep}: Loki runs ${cfg.loki.mode}${cfg.loki.mode === "Monolithic<->SimpleScalable" ? ` with loki.write ${cfg.loki.write}` : ""}; ${next ? `the next step is ${next}` : "it is not moving off SimpleScalable (no step comes next)"}`,
       );
-      return 2;
-    }
   }
   if (args.gate) {
     const next = PHASES[PHASES.indexOf(cfg.phase) + 1];
-    if (args.gate !== next) {
-      err(
-        `--gate ${args.gate}: the stack is at ${cfg.phase}; the gate asks about the next phase${next ? ` (${next})` : " and there is none"}\n${USAGE}\n`,
+    if (args.gate !== next)
+      return badGate(
+        `--gate ${args.gate}: the stack is at ${cfg.phase}; the gate asks about the next phase${next ? ` (${next})` : " and there is none"}`,
       );
-      return 2;
-    }
   }
   // Checked once, before the first kubectl call (none is made when every component has a --url and
   // Grafana's login comes from the environment); a refusal is one error and exit 2, not a report.
@@ -303,7 +384,7 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
       problems = [e instanceof Error ? e.message : String(e)];
     }
     if (problems.length > 0)
-      return `not reaching the cluster:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+      return `not reaching the cluster:\n${problems.map((p) => `  - ${p}`).join("\n")}${pinCommand(args.stack, problems)}`;
     return clusterUnreachable(cluster, cfg.namespace, env);
   };
   // Without any --url (the usual run) every component is reached through kubectl, so the context
@@ -314,8 +395,8 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
   const needsCluster = Object.keys(args.urls).length === 0;
   const early = needsCluster ? preflight() : undefined;
   if (early) {
-    err(`verify --stack ${args.stack}: ${early}\n`);
-    return 2;
+    err(`${prefix}: ${early}\n`);
+    return { status: 2, why: unreachedWhy(early) };
   }
   try {
     const jobs =
@@ -346,9 +427,16 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     reach.close();
   }
   if (reach.refused) {
-    err(`verify --stack ${args.stack}: ${reach.refused}\n`);
-    return 2;
+    err(`${prefix}: ${reach.refused}\n`);
+    return { status: 2, why: unreachedWhy(reach.refused) };
   }
   out(args.json ? JSON.stringify(report) + "\n" : formatReport(report));
-  return report.checks.some((c) => c.status === "fail") ? 1 : 0;
+  return reportOutcome(report);
+}
+
+/** The closing line's why for a refused cluster: the kube context's problems, or kubectl's failure. */
+function unreachedWhy(refusal: string): string {
+  return refusal.startsWith("not reaching the cluster")
+    ? "not reaching the cluster (above)"
+    : "cannot reach the cluster (above)";
 }

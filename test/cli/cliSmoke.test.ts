@@ -130,10 +130,10 @@ describe("each command through a real process: exit status, stdout and stderr", 
     );
   });
 
-  it("verify with a mistyped flag: exit 2, the message on stderr, nothing on stdout", () => {
+  it("verify with a mistyped flag: exit 2, the message on stderr, only the closing line on stdout", () => {
     const r = run("cli/verify.ts", "--stak", "staging");
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /unknown flag --stak; did you mean --stack\?/);
-    assert.equal(r.stdout, "");
+    assert.equal(r.stdout, "verify: FAIL (exit 2): bad arguments (above)\n");
   });
 });

@@ -805,7 +805,10 @@ describe("verify: arguments, shapes and judgments without servers", () => {
     // test/cli/cliSmoke.test.ts's spawned verify run.
     const r = await verifyCli("--stack", "nope");
     assert.equal(r.status, 2, r.stderr);
-    assert.equal(r.stdout, "");
+    assert.equal(
+      r.stdout,
+      "verify --stack nope: FAIL (exit 2): the stack configuration is refused (above)\n",
+    );
     assert.match(r.stderr, /no stack file .*Pulumi\.nope\.yaml/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });

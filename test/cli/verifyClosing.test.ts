@@ -1,0 +1,148 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { runVerify } from "../../cli/verifyRun";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * `npm run verify`: every way out ends with one line naming the exit status and why (as synth's and
+ * policy:check's do), every message starts `verify --stack <stack>:` (`verify:` before the
+ * arguments are read), and a stack pinned to a context the kubeconfig lacks is told the command
+ * that pins another.
+ */
+
+/** A project dir with the real Pulumi.yaml and one stack file, `stack`, with `over` on a working base. */
+function project(stack: string, over: Record<string, unknown> = {}): string {
+  const dir = tmpDir("verify-closing");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const base: Record<string, unknown> = {
+    phase: "dual-write",
+    kubeContext: `admin@${stack}`,
+    metricsBackend: "victoriametrics",
+    objectStore: { type: "filesystem" },
+    secrets: { backend: "config" },
+    nodePools: [{ name: "workers", arch: "amd64", count: 2, cpu: "4", memory: "16Gi" }],
+    storageClasses: { default: "local-path" },
+    loki: { mode: "SingleBinary", retention: "7d", canary: true },
+    alerting: { pushover: false, heartbeat: true },
+    ...over,
+  };
+  const cfg = Object.fromEntries(Object.entries(base).map(([k, v]) => [`homelab-observability:${k}`, v]));
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: cfg }));
+  return dir;
+}
+
+/** An empty kubeconfig: no context at all. */
+function noContexts(): string {
+  const f = path.join(tmpDir("verify-closing-kube"), "kubeconfig");
+  fs.writeFileSync(f, stringify({ contexts: [], "current-context": "" }));
+  return f;
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  let out = "";
+  let err = "";
+  const code = await runVerify(argv, {
+    jobs: () => Promise.resolve([]),
+    env: { ...process.env, GRAFANA_ADMIN_USER: "", GRAFANA_ADMIN_PASSWORD: "", ...env },
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+  });
+  return { code, out, err, last: out.trimEnd().split("\n").pop() };
+}
+
+describe("verify: one closing line naming the exit status, on every way out", function () {
+  this.timeout(30000);
+
+  it("a stack pinned to a context the kubeconfig lacks: the command that pins another, then FAIL (exit 2)", async () => {
+    const dir = project("staging");
+    const r = await run(["--dir", dir, "--stack", "staging"], { KUBECONFIG: noContexts() });
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /^verify --stack staging: not reaching the cluster:\n/);
+    assert.ok(
+      r.err.includes("pulumi config set --stack staging kubeContext <context>"),
+      `the command in:\n${r.err}`,
+    );
+    assert.equal(r.last, "verify --stack staging: FAIL (exit 2): not reaching the cluster (above)");
+  });
+
+  it("an invalid stack configuration: the same prefix as every other message, then FAIL (exit 2)", async () => {
+    const dir = project("staging", { profile: "heavy" });
+    const r = await run(["--dir", dir, "--stack", "staging"]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /^verify --stack staging: invalid stack configuration/);
+    assert.equal(r.last, "verify --stack staging: FAIL (exit 2): the stack configuration is refused (above)");
+  });
+
+  it("bad arguments: the message, the usage, then FAIL (exit 2)", async () => {
+    const r = await run(["--stak", "staging"]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^verify: unknown flag --stak; did you mean --stack\?\n/);
+    assert.equal(r.last, "verify: FAIL (exit 2): bad arguments (above)");
+  });
+
+  it("a --gate that is not the next phase: FAIL (exit 2) under the stack's prefix", async () => {
+    const dir = project("staging");
+    const r = await run(["--dir", dir, "--stack", "staging", "--gate", "loki-drain"]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^verify --stack staging: --gate loki-drain: /);
+    assert.equal(r.last, "verify --stack staging: FAIL (exit 2): bad arguments (above)");
+  });
+
+  it("checks run: FAIL (exit 1) naming the failed checks; with --json the line goes to stderr, stdout stays JSON", async () => {
+    const dir = project("staging");
+    // Every component at a closed port: each check that asks one fails, none needs the cluster.
+    const dead = "http://127.0.0.1:9";
+    const urls = ["prometheus", "victoriametrics", "alertmanager", "loki", "grafana"].flatMap((c) => [
+      "--url",
+      `${c}=${dead}`,
+    ]);
+    const env = { GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "x", KUBECONFIG: noContexts() };
+    const r = await run(["--dir", dir, "--stack", "staging", ...urls], env);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.last ?? "", /^verify --stack staging: FAIL \(exit 1\): \d+ of \d+ checks failed: \S/);
+    const j = await run(["--dir", dir, "--stack", "staging", "--json", ...urls], env);
+    assert.equal(j.code, 1);
+    JSON.parse(j.out);
+    assert.match(j.err.trimEnd().split("\n").pop() ?? "", /^verify --stack staging: FAIL \(exit 1\): /);
+  });
+});
+
+describe("verify: an unexpected error still ends with the closing line", () => {
+  it("a throw while the checks run: one line, then FAIL (exit 2)", async () => {
+    const dir = project("staging");
+    const urls = ["prometheus", "victoriametrics", "alertmanager", "loki", "grafana"].flatMap((c) => [
+      "--url",
+      `${c}=http://127.0.0.1:9`,
+    ]);
+    let out = "";
+    let err = "";
+    const code = await runVerify(["--dir", dir, "--stack", "staging", ...urls], {
+      jobs: () => Promise.resolve([]),
+      env: {
+        ...process.env,
+        GRAFANA_ADMIN_USER: "admin",
+        GRAFANA_ADMIN_PASSWORD: "x",
+        KUBECONFIG: noContexts(),
+        HOMELAB_TRACE_DIR: tmpDir("verify-trace"),
+      },
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+      // Options that throw when read, as the checks start: a bug past every step that names its
+      // own failure.
+      agree: Object.defineProperty({}, "windowSeconds", {
+        enumerable: true,
+        get: () => {
+          throw new Error("boom");
+        },
+      }),
+    });
+    assert.equal(code, 2, out + err);
+    assert.match(err, /^verify --stack staging: unexpected error \(please report it\): Error: boom/);
+    assert.equal(
+      out.trimEnd().split("\n").pop(),
+      "verify --stack staging: FAIL (exit 2): an unexpected error (above)",
+    );
+  });
+});
