@@ -356,20 +356,8 @@ async function verifyMain(
   // The move check reaches the two stores only: no cluster, no render.
   if (args.move) return runMove(args, args.move, cfg, env, out, err);
   // Everything that needs no cluster and no render is judged first.
-  if (args.lokiStep) {
-    const next = nextLokiStep(cfg.loki);
-    if (args.lokiStep !== next)
-      return badGate(
-        `--gate ${args.lokiStep}: Loki runs ${cfg.loki.mode}${cfg.loki.mode === "Monolithic<->SimpleScalable" ? ` with loki.write ${cfg.loki.write}` : ""}; ${next ? `the next step is ${next}` : "it is not moving off SimpleScalable (no step comes next)"}`,
-      );
-  }
-  if (args.gate) {
-    const next = PHASES[PHASES.indexOf(cfg.phase) + 1];
-    if (args.gate !== next)
-      return badGate(
-        `--gate ${args.gate}: the stack is at ${cfg.phase}; the gate asks about the next phase${next ? ` (${next})` : " and there is none"}`,
-      );
-  }
+  const wrongGate = gateProblem(args, cfg);
+  if (wrongGate) return badGate(wrongGate);
   // Checked once, before the first kubectl call (none is made when every component has a --url and
   // Grafana's login comes from the environment); a refusal is one error and exit 2, not a report.
   const cluster = {
@@ -432,6 +420,21 @@ async function verifyMain(
   }
   out(args.json ? JSON.stringify(report) + "\n" : formatReport(report));
   return reportOutcome(report);
+}
+
+/** Why `--gate` asks about a step or phase that is not the stack's next one; undefined when it is. */
+function gateProblem(args: VerifyArgs, cfg: StackConfig): string | undefined {
+  if (args.lokiStep) {
+    const next = nextLokiStep(cfg.loki);
+    if (args.lokiStep !== next)
+      return `--gate ${args.lokiStep}: Loki runs ${cfg.loki.mode}${cfg.loki.mode === "Monolithic<->SimpleScalable" ? ` with loki.write ${cfg.loki.write}` : ""}; ${next ? `the next step is ${next}` : "it is not moving off SimpleScalable (no step comes next)"}`;
+  }
+  if (args.gate) {
+    const next = PHASES[PHASES.indexOf(cfg.phase) + 1];
+    if (args.gate !== next)
+      return `--gate ${args.gate}: the stack is at ${cfg.phase}; the gate asks about the next phase${next ? ` (${next})` : " and there is none"}`;
+  }
+  return undefined;
 }
 
 /** The closing line's why for a refused cluster: the kube context's problems, or kubectl's failure. */
