@@ -84,9 +84,13 @@ function withStack(text: string, stack: string): string {
 /** Stands for a secret's value in messages. */
 export const REDACTED = Symbol("redacted secret");
 
+/** Stands for a credential's value written in plain text: not shown either, yet no secret. */
+export const REDACTED_PLAIN = Symbol("redacted plain-text credential");
+
 /** What was found, for a message: a secret's value never. */
 export function describe(value: unknown): string {
   if (value === REDACTED) return "a secret value (not shown)";
+  if (value === REDACTED_PLAIN) return "a plain-text value (not shown)";
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
@@ -112,7 +116,12 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   const secret =
     (SECRET_KEYS as readonly unknown[]).includes(issue.path[0]) ||
     (issue.code === "custom" && issue.params?.secret === true);
-  const found = secret ? REDACTED : valueAt(input, issue.path);
+  // A credential refused for being written in plain text (`params.plain`) was found as plain text.
+  const found = secret
+    ? issue.code === "custom" && issue.params?.plain === true
+      ? REDACTED_PLAIN
+      : REDACTED
+    : valueAt(input, issue.path);
   const at = keyPath(issue.path);
   switch (issue.code) {
     case "unrecognized_keys": {

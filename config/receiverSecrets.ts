@@ -1,7 +1,7 @@
 import { PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { closestMatch } from "./errors";
-import { propertyPath, setSecretCommand } from "./stackFile";
+import { propertyPath, secretMapSteps, setSecretCommand } from "./stackFile";
 import { needsCredential } from "./receivers";
 import type { ReceiverConfig } from "./schema";
 
@@ -33,7 +33,7 @@ export function credentialReceivers(receivers: ReceiverConfig[]): ReceiverConfig
 }
 
 /** The text of the problem of a `receiverCredentials` that is no map of text. */
-export const INVALID_CREDENTIALS_PROBLEM = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}: expected a secret map from receiver name to its credential (\`pulumi config set --secret --path '${RECEIVER_CREDENTIALS_KEY}.<name>' <value>\`), got a secret value of another form (not shown)`;
+export const INVALID_CREDENTIALS_PROBLEM = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}: expected a secret map from receiver name to its credential (${secretMapSteps(RECEIVER_CREDENTIALS_KEY)}), got a secret value of another form (not shown)`;
 
 /** The names `receiverCredentials` holds that are no receiver's (a slip, or a receiver since removed). */
 function unknownCredentialNames(receivers: ReceiverConfig[], names: string[]): string[] {

@@ -22,7 +22,8 @@ function noPlainCredentials(type: ReceiverType) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: [key],
-          params: { secret: true },
+          // Never printed, yet no secret: found as plain text (errors.ts REDACTED_PLAIN).
+          params: { secret: true, plain: true },
           message:
             key === INTEGRATIONS[type].credential
               ? `a credential in plain text; it comes from the secrets backend (\`pulumi config set --secret --path 'receiverCredentials.${typeof v.name === "string" ? v.name : "<name>"}' <value>\`, or the 1Password item's field "${key}") and reaches Alertmanager as ${INTEGRATIONS[type].file}`

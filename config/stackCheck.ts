@@ -207,15 +207,16 @@ const PASSED_ON = new Set<CliIssue["kind"]>(["secure", "plain", "shape"]);
 /**
  * One line for one slip in `receiverCredentials`: an entry under a name no receiver has is named
  * once, with its closest receiver (config/receiverSecrets.ts), not again for its undecryptable
- * value, since the hint sets the value anew under the right name; and an entry of the wrong form,
- * named with its own hint (stackFile.ts `secretShapeProblems`), not again as a map of another form.
+ * value, since the hint sets the value anew under the right name; and a value of the wrong form
+ * (undecryptable or not), named with its own hint (stackFile.ts `secretShapeProblems`), not again
+ * as a map of another form.
  */
 function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
   const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
   const unknown = problems
     .map((p) => /^(\S+): unknown receiver name/.exec(p)?.[1])
     .filter((k): k is string => !!k && k.startsWith(key));
-  const shaped = issues.some((i) => i.kind === "shape" && i.key === RECEIVER_CREDENTIALS_KEY);
+  const shaped = issues.some((i) => i.wrongForm && i.key === RECEIVER_CREDENTIALS_KEY);
   return problems.filter(
     (p) =>
       !(shaped && p === INVALID_CREDENTIALS_PROBLEM) &&
@@ -304,21 +305,23 @@ export function checkedStackConfig(
     // What the parser made of the text around a slip is no config the CLI would read: a rule
     // judging it could blame a key the slip moved. Each key's own value is judged (besideSlips).
     notes.push(
-      "(with the file not valid YAML, missing keys, keys on a slip's lines and the rules between keys, config/resolve.ts, are checked once it is valid YAML: a slip can hide or move a key)",
+      "(with the file not valid YAML, missing keys, keys on a slip's lines and the rules between keys (which keys need which) are checked once it is valid YAML: a slip can hide or move a key)",
     );
   } else if (blocking.length > 0) {
     notes.push(
-      `(the rules between keys, config/resolve.ts, are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
+      `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
     );
   } else {
-    // Said, so a rule's silence is not read as a pass: which values the rules could not see.
+    // Said, so a rule's silence is not read as a pass: which values the rules could not see. A
+    // missing key had no value to refuse (its own problem says so), so it is not named here.
+    const missing = new Set(cli.issues.filter((i) => i.kind === "missing").map((i) => i.key));
     const defaulted = [
       ...leaves,
-      ...[...whole].filter((k) => rawSchema.shape[k as keyof typeof rawSchema.shape]),
+      ...[...whole].filter((k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k)),
     ];
     if (defaulted.length > 0)
       notes.push(
-        `(the rules between keys, config/resolve.ts, ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
+        `(the rules between keys (which keys need which) ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
       );
     try {
       cfg = parseStackConfig(repaired, stack, env, { allowAbsentSecrets: opts.allowAbsentSecrets });

@@ -563,6 +563,12 @@ export interface CliIssue {
    * passes on too.
    */
   kind: "missing" | "unencrypted" | "type" | "secure" | "plain" | "shape";
+  /**
+   * The problem names the value's form, with the steps that give it its form: a `shape` one, or a
+   * `secure` one whose value is of the wrong form too (one message for the key, whose hint makes
+   * it right both ways).
+   */
+  wrongForm?: true;
   /** The declared type (`array<string>`), for a type problem. */
   type?: string;
   message: string;
@@ -577,6 +583,15 @@ export function secureProblemText(p: SecureProblem, project: string): string {
   return `${propertyPath(p.key, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown); set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
 }
 
+/**
+ * The steps that make a map-valued secret key (`receiverCredentials`) a map from receiver name to
+ * one secret text: `--path` cannot turn a list or one text into a map (config/map.go), and setting
+ * the whole key writes one text again, so the key is removed first.
+ */
+export function secretMapSteps(name: string): string {
+  return `\`pulumi config rm ${name}\`, then \`pulumi config set --secret --path '${name}.<receiver name>' <value>\` for each`;
+}
+
 /** What a value of the wrong form is, for a message (never the value). */
 const formFound = (v: unknown) =>
   Array.isArray(v) ? "a list" : v !== null && typeof v === "object" ? "a map" : "a plain value";
@@ -587,27 +602,34 @@ const formFound = (v: unknown) =>
  * (model/secrets.ts) is a map from receiver name to one secret text each (config/receiverSecrets.ts).
  * A plain `pulumi config set --secret <key>` replaces a whole key whatever it held (config/map.go
  * `Map.Set` without path); `--path` replaces one entry of a map, but cannot turn a list or text
- * into a map, so that needs `pulumi config rm` first. Never the value; a whole-value `secure:` is
- * opaque offline and not judged here.
+ * into a map, so that needs `pulumi config rm` first. Never the value. A whole-value `secure:`
+ * is opaque offline: one secret text, judged only where a map is read; `unreadable` is why the CLI
+ * cannot decrypt it either, said in the same line (one mistake, one message, one hint).
  */
 function secretShapeProblems(
   key: string,
   v: StackValue,
   project: string,
+  unreadable?: string,
 ): { at: (string | number)[]; message: string }[] {
-  if (v.secure && !v.object) return [];
+  const name = key.slice(key.indexOf(":") + 1);
+  const notAMap = (found: string) => ({
+    at: [],
+    message: `${propertyPath(key, [])}: expected a map from receiver name to its secret credential (${secretMapSteps(name)}), got ${found}`,
+  });
+  if (v.secure && !v.object) {
+    if (name !== RECEIVER_CREDENTIALS_KEY) return [];
+    return [
+      notAMap(
+        `one secret value (not shown)${unreadable ? `, which the CLI cannot decrypt either: it ${unreadable}` : ""}`,
+      ),
+    ];
+  }
   const value: unknown = v.object ? JSON.parse(v.text) : v.text;
   const text = (at: (string | number)[]) =>
     `${propertyPath(key, at)}: expected one secret text (\`${setSecretCommand(key, at, project)}\`), got ${formFound(valueAt(value, at))} (not shown)`;
-  const name = key.slice(key.indexOf(":") + 1);
   if (name !== RECEIVER_CREDENTIALS_KEY) return v.object ? [{ at: [], message: text([]) }] : [];
-  if (!v.object || Array.isArray(value))
-    return [
-      {
-        at: [],
-        message: `${propertyPath(key, [])}: expected a map from receiver name to its secret credential (\`pulumi config rm ${name}\`, then \`pulumi config set --secret --path '${name}.<receiver name>' <value>\` for each), got ${formFound(value)} (not shown)`,
-      },
-    ];
+  if (!v.object || Array.isArray(value)) return [notAMap(`${formFound(value)} (not shown)`)];
   return Object.entries(value as Record<string, unknown>)
     .filter(([, e]) => e !== null && typeof e === "object")
     .map(([k]) => ({ at: [k], message: text([k]) }));
@@ -741,12 +763,18 @@ export function cliStackConfigIssues(
   // this project declares none: which a stack needs depends on its backend). Each plain leaf is
   // named with the command that encrypts it in place; never the value.
   const unencrypted = new Set(issues.filter((i) => i.kind === "unencrypted").map((i) => i.key));
+  // A whole value that is undecryptable and of the wrong form: one line, the form's (its steps set
+  // a new value, which mends both), in the place of the undecryptable value's.
+  const formOfUnreadable = new Map<SecureProblem, string>();
   for (const name of SECRET_KEYS) {
     const key = `${project.name}:${name}`;
     const v = stackFile.values.get(key);
     if (!v || unencrypted.has(name)) continue;
-    const shapes = secretShapeProblems(key, v, project.name);
-    for (const s of shapes) issues.push({ key: name, kind: "shape", message: s.message });
+    const unreadable = stackFile.secureProblems.find((p) => p.key === key && p.path.length === 0);
+    const shapes = secretShapeProblems(key, v, project.name, unreadable?.problem);
+    for (const s of shapes)
+      if (unreadable && s.at.length === 0) formOfUnreadable.set(unreadable, s.message);
+      else issues.push({ key: name, kind: "shape", wrongForm: true, message: s.message });
     // A leaf under a value of the wrong form is not named again: the form's own hint replaces it.
     const inside = (at: (string | number)[]) => shapes.some((s) => s.at.every((seg, i) => at[i] === seg));
     for (const at of (v.plain ?? []).filter((a) => !inside(a)))
@@ -764,7 +792,12 @@ export function cliStackConfigIssues(
   // so the rest of the stack is still judged.
   for (const p of stackFile.secureProblems) {
     const key = p.key.startsWith(`${project.name}:`) ? p.key.slice(project.name.length + 1) : p.key;
-    issues.push({ key, kind: "secure", message: secureProblemText(p, project.name) });
+    const form = formOfUnreadable.get(p);
+    issues.push(
+      form
+        ? { key, kind: "secure", wrongForm: true, message: form }
+        : { key, kind: "secure", message: secureProblemText(p, project.name) },
+    );
   }
   const config: Record<string, string> = {};
   for (const [key, v] of stackFile.values) {

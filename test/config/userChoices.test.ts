@@ -78,6 +78,8 @@ describe("config: the user's receivers, Grafana's way in and chart values", () =
       p[0],
       /^homelab-observability:alerting\.receivers\[0\]\.api_url: a credential in plain text; .*api_url_file/,
     );
+    // What was found is plain text, not a secret: said so, still without the value.
+    assert.ok(p[0].endsWith(", got a plain-text value (not shown)"), p[0]);
     assert.ok(!p[0].includes("T0KEN"), p[0]);
     // Its *_file form is refused too: the program mounts the file, a path of the user's reads nothing.
     const q = problems(receivers([{ name: "t", type: "telegram", chat_id: 1, bot_token_file: "/x" }], CREDS));

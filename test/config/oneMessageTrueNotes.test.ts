@@ -1,0 +1,91 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { ConfigError } from "../../config/errors";
+import { receiverCredentialProblems } from "../../config/receiverSecrets";
+import { ROOT, tmpDir } from "../support/helpers";
+import { BASE, P, RECEIVER, STORE } from "../support/stackText";
+
+/*
+ * One mistake in a stack file gets one message whose hint works when followed, and the notes
+ * under the problems say only what happened, in the user's terms (config/stackCheck.ts).
+ */
+
+/** The problems and notes of one run over a stack file of `text` (the run must refuse it). */
+function runOf(text: string): { problems: string[]; notes: string[] } {
+  const dir = tmpDir("one-message");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), text);
+  try {
+    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return { problems: e.problems, notes: e.notes };
+  }
+  assert.fail("the stack file was accepted");
+}
+
+/** The steps that turn `receiverCredentials` of another form into the map it must be. */
+const MAP_STEPS =
+  "`pulumi config rm --stack s receiverCredentials`, then `pulumi config set --stack s --secret --path 'receiverCredentials.<receiver name>' <value>`";
+
+describe("config: one message per mistake, true notes (config/stackCheck.ts)", function () {
+  this.timeout(20000);
+
+  it("a whole-value secure receiverCredentials is one problem whose hint makes it a map, readable or not", () => {
+    // Not ciphertext of any backend, and well-formed Pulumi Cloud ciphertext: one secret text either way.
+    for (const ciphertext of ["AAABAKxyz", "AAAABBBBCCCCDDDD"]) {
+      const r = runOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    secure: ${ciphertext}
+`);
+      assert.equal(r.problems.length, 1, r.problems.join("\n"));
+      assert.ok(r.problems[0].startsWith(`${P("receiverCredentials")}: `), r.problems[0]);
+      assert.ok(r.problems[0].includes(MAP_STEPS), r.problems[0]);
+      // Setting the whole key again writes one secret text: the very form refused.
+      for (const line of [...r.problems, ...r.notes]) {
+        assert.ok(!line.includes("--secret receiverCredentials <value>"), line);
+        assert.ok(!line.includes(ciphertext), line);
+      }
+    }
+  });
+
+  it("a receiverCredentials read as no map (the program's own check) names the same steps", () => {
+    const [problem, ...rest] = receiverCredentialProblems([], "invalid");
+    assert.equal(rest.length, 0);
+    assert.ok(
+      problem.includes(
+        "`pulumi config rm receiverCredentials`, then `pulumi config set --secret --path 'receiverCredentials.<receiver name>' <value>`",
+      ),
+      problem,
+    );
+  });
+
+  it("a missing required key is not said to have run at its default", () => {
+    const r = runOf(`config:
+  ${P("phase")}: kps-removed
+${STORE}`);
+    assert.ok(
+      r.problems.some((p) => p.startsWith(`${P("kubeContext")}: required`)),
+      r.problems.join("\n"),
+    );
+    assert.ok(!r.notes.some((n) => n.includes(P("kubeContext"))), r.notes.join("\n"));
+  });
+
+  it("the notes name no source file of the program", () => {
+    const runs = [
+      // A value left to its default for the rules between keys.
+      runOf(`${BASE}${STORE}  ${P("loki")}:\n    retention: 7days\n`),
+      // A required key refused: the rules cannot run.
+      runOf(`config:\n  ${P("kubeContext")}: "a b"\n  ${P("phase")}: kps-removed\n${STORE}`),
+      // A YAML slip.
+      runOf(`${BASE}${STORE}  ${P("loki")}:\n    replicas: 1\n   retention: 7d\n`),
+    ];
+    const notes = runs.flatMap((r) => r.notes);
+    assert.ok(
+      notes.some((n) => n.includes("the rules between keys")),
+      notes.join("\n"),
+    );
+    for (const n of notes) assert.doesNotMatch(n, /\b[\w/]+\.ts\b/, n);
+  });
+});
