@@ -1,9 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { verifyProject } from "../support/verifyProject";
 import { stringify } from "yaml";
 import { runVerify } from "../../cli/verifyRun";
-import { ROOT, tmpDir } from "../support/helpers";
+import { tmpDir } from "../support/helpers";
 
 /*
  * `npm run verify`: every way out ends with one line naming the exit status and why (as synth's and
@@ -11,27 +12,6 @@ import { ROOT, tmpDir } from "../support/helpers";
  * arguments are read), and a stack pinned to a context the kubeconfig lacks is told the command
  * that pins another.
  */
-
-/** A project dir with the real Pulumi.yaml and one stack file, `stack`, with `over` on a working base. */
-function project(stack: string, over: Record<string, unknown> = {}): string {
-  const dir = tmpDir("verify-closing");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const base: Record<string, unknown> = {
-    phase: "dual-write",
-    kubeContext: `admin@${stack}`,
-    metricsBackend: "victoriametrics",
-    objectStore: { type: "filesystem" },
-    secrets: { backend: "config" },
-    nodePools: [{ name: "workers", arch: "amd64", count: 2, cpu: "4", memory: "16Gi" }],
-    storageClasses: { default: "local-path" },
-    loki: { mode: "SingleBinary", retention: "7d", canary: true },
-    alerting: { pushover: false, heartbeat: true },
-    ...over,
-  };
-  const cfg = Object.fromEntries(Object.entries(base).map(([k, v]) => [`homelab-observability:${k}`, v]));
-  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: cfg }));
-  return dir;
-}
 
 /** An empty kubeconfig: no context at all. */
 function noContexts(): string {
@@ -146,3 +126,8 @@ describe("verify: an unexpected error still ends with the closing line", () => {
     );
   });
 });
+
+/** A project dir with the real Pulumi.yaml and one stack file, `stack`, with `over` on a working base. */
+function project(stack: string, over: Record<string, unknown> = {}): string {
+  return verifyProject({ [stack]: over }, "verify-closing");
+}

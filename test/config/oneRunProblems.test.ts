@@ -2,30 +2,18 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { checkedStackConfig } from "../../config/stackCheck";
-import { ConfigError } from "../../config/errors";
 import { parseYamlText, YamlFileError } from "../../config/stackFile";
 import { ROOT, tmpDir } from "../support/helpers";
-import { BASE, P, RECEIVER, STORE } from "../support/stackText";
+import { BASE, P, RECEIVER, refusal, STORE } from "../support/stackText";
+
+/** The problems of one run over a stack file of `text` (the run must refuse it). */
+const problemsOf = (text: string): string[] => refusal(text).problems;
 
 /*
  * What a new user's first run must already say (config/stackCheck.ts): the keys beside a bad
  * variant name, a misspelt receiver credential's name, a secret of the wrong shape at its own key
  * with a hint that gives the right one, and every YAML slip, each once, never a secret's value.
  */
-
-/** The problems of one run over a stack file of `text` (the run must refuse it). */
-function problemsOf(text: string): string[] {
-  const dir = tmpDir("one-run");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), text);
-  try {
-    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-  assert.fail("the stack file was accepted");
-}
 
 describe("config: every problem in the first run (config/stackCheck.ts)", function () {
   this.timeout(20000);

@@ -3,11 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../../config/load";
-import { checkedStackConfig } from "../../config/stackCheck";
 import { ConfigError } from "../../config/errors";
 import { PROJECT } from "../../config/resolve";
 import { ROOT, tmpDir } from "../support/helpers";
-import { BASE, P, POOL_ARCH_SLIP, RECEIVER, STORE } from "../support/stackText";
+import { BASE, P, POOL_ARCH_SLIP, RECEIVER, refusal, STORE } from "../support/stackText";
 
 /*
  * One run over a broken stack file, as `npm run synth` makes it (config/stackCheck.ts): every hint
@@ -15,20 +14,6 @@ import { BASE, P, POOL_ARCH_SLIP, RECEIVER, STORE } from "../support/stackText";
  * not hide the problems beside it, and a bad variant name does not hide the mistakes under it.
  */
 const SALT = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n";
-
-/** The refusal of one run over a stack file `Pulumi.<stack>.yaml` of `text`. */
-function refusal(text: string, stack = "s"): ConfigError {
-  const dir = tmpDir("stack-file-run");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
-  try {
-    checkedStackConfig(dir, stack, {}, { allowAbsentSecrets: true });
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e;
-  }
-  assert.fail("the stack file was accepted");
-}
 
 describe("config: one run over a broken stack file (config/stackCheck.ts)", function () {
   this.timeout(20000);

@@ -1,4 +1,10 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../../config/errors";
 import { PROJECT } from "../../config/resolve";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { ROOT, tmpDir } from "./helpers";
 
 /*
  * Pieces of stack files for the config tests that write one (the text as an operator writes it,
@@ -38,3 +44,17 @@ export const POOL_ARCH_SLIP = `  ${P("nodePools")}:
       cpu: "4"
       memory: 16Gi
 `;
+
+/** The refusal of one run (config/stackCheck.ts) over a stack file `Pulumi.<stack>.yaml` of `text`. */
+export function refusal(text: string, stack = "s"): ConfigError {
+  const dir = tmpDir("stack-file-run");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+  try {
+    checkedStackConfig(dir, stack, {}, { allowAbsentSecrets: true });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e;
+  }
+  assert.fail("the stack file was accepted");
+}

@@ -10,6 +10,7 @@
  * point in time" vector result; Grafana docs/sources/developers/http_api/data_source.md
  * `/api/datasources`, `/api/datasources/uid/:uid/health`, `/api/ds/query`).
  */
+import { verifyProject as project } from "../support/verifyProject";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as http from "http";
@@ -27,29 +28,6 @@ import { config, requireTool, ROOT, tmpDir, verifyCli } from "../support/helpers
 import { freePort, startServer, until, type Server } from "../support/servers";
 
 const JOBS = ["prometheus", "victoriametrics", "alertmanager", "loki-canary"];
-
-/** A project dir with the real Pulumi.yaml and stack files written by the test. */
-function project(stacks: Record<string, Record<string, unknown>>): string {
-  const dir = tmpDir("verify-project");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  for (const [name, over] of Object.entries(stacks)) {
-    const base: Record<string, unknown> = {
-      phase: "dual-write",
-      kubeContext: `admin@${name}`,
-      metricsBackend: "victoriametrics",
-      objectStore: { type: "filesystem" },
-      secrets: { backend: "config" },
-      nodePools: [{ name: "workers", arch: "amd64", count: 2, cpu: "4", memory: "16Gi" }],
-      storageClasses: { default: "local-path" },
-      loki: { mode: "SingleBinary", retention: "7d", canary: true },
-      alerting: { pushover: false, heartbeat: true },
-      ...over,
-    };
-    const cfg = Object.fromEntries(Object.entries(base).map(([k, v]) => [`homelab-observability:${k}`, v]));
-    fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config: cfg }));
-  }
-  return dir;
-}
 
 /** A tiny HTTP server answering `routes[path]` (JSON) and recording the requests. */
 function fake(
