@@ -165,8 +165,9 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
         `${at}: expected one of ${options.join(" | ")}, got ${describe(found)}${
           typeof found === "string" ? didYouMean(found, options) : ""
         }`,
-        ...keysOfNoVariant(issue.path.slice(0, -1), input),
-        ...(near ? asClosestVariant(issue.path.slice(0, -1), input, near) : []),
+        ...(near
+          ? asClosestVariant(issue.path.slice(0, -1), input, near)
+          : keysOfNoVariant(issue.path.slice(0, -1), input)),
       ].join("\n");
     }
     case "invalid_union":
@@ -184,34 +185,41 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
 }
 
 /**
- * The keys of an object no variant of its discriminated union knows, each with its closest match.
- * zod stops at a bad discriminator (`type: minoi`) without looking at the other keys, so without
- * this a slip beside it (`adminEndpont`) would show only once the type is fixed: judged against
- * every variant's keys, no key valid in the variant meant is refused.
+ * The keys of an object no variant of its discriminated union knows, each with its closest match,
+ * when its discriminator is close to no variant's name. zod stops at a bad discriminator (`type:
+ * s3`) without looking at the other keys, so without this a slip beside it (`adminEndpont`) would
+ * show only once the type is fixed: judged against every variant's keys, no key valid in the
+ * variant meant is refused.
  */
 function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
   const at = schemaAt(path, input);
   const union = at && unwrap(at);
   const value = valueAt(input, path);
-  if (!(union instanceof z.ZodDiscriminatedUnion) || value === null || typeof value !== "object") return [];
-  const known = [...new Set<string>(union.options.flatMap((o: z.AnyZodObject) => Object.keys(o.shape)))];
+  if (!(union instanceof z.ZodDiscriminatedUnion) || !isObject(value)) return [];
+  const known = allVariantKeys(union);
   return Object.keys(value)
     .filter((k) => !known.includes(k))
     .map((k) => `${keyPath([...path, k])}: unknown key${didYouMean(k, known)}`);
 }
 
+/** Every key some variant of a discriminated union has. */
+function allVariantKeys(union: z.ZodDiscriminatedUnion<string, z.AnyZodObject[]>): string[] {
+  return [...new Set<string>(union.options.flatMap((o) => Object.keys(o.shape)))];
+}
+
 /**
- * The mistakes under an object whose discriminator names no variant, judged as the variant `near`
+ * Every mistake under an object whose discriminator names no variant, judged as the variant `near`
  * (the closest name, the one most likely meant), each saying so: zod stops at the discriminator,
- * so without this a bad value beside `type: minoi` would show only once the type is fixed. Keys
- * that variant lacks are left to {@link keysOfNoVariant}, which judges them against every variant
- * (another variant's key is no mistake if that variant was meant).
+ * so without this a mistake beside `type: minoi` would show only once the type is fixed. The
+ * object is checked by the schema at its path as a whole, its own refinements too, so what a run
+ * with the name spelt right refuses is refused here (a receiver's plain-text credential,
+ * config/receivers.ts, its value never printed).
  */
 function asClosestVariant(path: (string | number)[], input: unknown, near: string): string[] {
   const at = schemaAt(path, input);
   const union = at && unwrap(at);
   const value = valueAt(input, path);
-  if (!(union instanceof z.ZodDiscriminatedUnion) || !isObject(value)) return [];
+  if (!at || !(union instanceof z.ZodDiscriminatedUnion) || !isObject(value)) return [];
   const d = union.discriminator as string;
   const given = value[d];
   const meant = { ...value, [d]: near };
@@ -219,13 +227,39 @@ function asClosestVariant(path: (string | number)[], input: unknown, near: strin
   const mended = path.length === 0 ? meant : structuredClone(input);
   if (path.length > 0)
     (valueAt(mended, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]] = meant;
-  const parsed = (union.optionsMap.get(near) as z.AnyZodObject).safeParse(meant);
+  const parsed = at.safeParse(meant);
   if (parsed.success) return [];
   const why = ` (judged as ${d} ${JSON.stringify(near)}, the closest to ${JSON.stringify(given)})`;
   return parsed.error.issues
-    .filter((i) => !(i.code === "unrecognized_keys" && i.path.length === 0))
-    .flatMap((i) => formatIssue({ ...i, path: [...path, ...i.path] }, mended).split("\n"))
+    .flatMap((i) =>
+      i.code === "unrecognized_keys" && i.path.length === 0
+        ? i.keys.map((k) => keyNotOfVariant(union, path, k, near, mended))
+        : formatIssue({ ...i, path: [...path, ...i.path] }, mended).split("\n"),
+    )
     .map((line) => `${line}${why}`);
+}
+
+/**
+ * A key the variant `near` lacks. One another variant has may be why it was written (that variant
+ * meant, not the closest), so it is named as that variant's key, not as unknown; a key no variant
+ * has is unknown, with the closest key of `near`, else of any variant.
+ */
+function keyNotOfVariant(
+  union: z.ZodDiscriminatedUnion<string, z.AnyZodObject[]>,
+  path: (string | number)[],
+  key: string,
+  near: string,
+  mended: unknown,
+): string {
+  const d = union.discriminator;
+  const owners = [...union.optionsMap]
+    .filter(([, o]) => key in o.shape)
+    .map(([name]) => JSON.stringify(name));
+  if (owners.length > 0)
+    return `${keyPath([...path, key])}: a key of ${d} ${owners.join(" or ")}, not of ${d} ${JSON.stringify(near)}`;
+  const own = formatIssue({ code: "unrecognized_keys", keys: [key], path, message: "" }, mended);
+  const other = didYouMean(key, allVariantKeys(union));
+  return own.includes("; did you mean ") || !other ? own : `${keyPath([...path, key])}: unknown key${other}`;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -430,8 +464,11 @@ export function mergeMisspeltRequired(problems: string[]): string[] {
     if (i < 0) return p;
     dropped.add(i);
     const required = near.includes(":") ? near : `${parent}${near}`;
+    // The variant it was judged as (asClosestVariant) stays last, as on every line beside it.
+    const judged = / \(judged as [^()]*\)$/.exec(p)?.[0] ?? "";
+    const line = p.slice(0, p.length - judged.length);
     // A key that is right but misplaced (the top of the stack file) says where it goes instead.
-    return `${p} (${required} is required and missing${p.endsWith(")") ? "" : ": rename this key"})`;
+    return `${line} (${required} is required and missing${line.endsWith(")") ? "" : ": rename this key"})${judged}`;
   });
   return out.filter((_, i) => !dropped.has(i));
 }

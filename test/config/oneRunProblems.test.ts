@@ -26,7 +26,7 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
 `);
     assert.deepEqual(problems, [
       `${P("objectStore.type")}: expected one of minio | garage | ceph-rgw | filesystem, got string "minoi"; did you mean "minio"?`,
-      `${P("objectStore.adminEndpont")}: unknown key; did you mean "adminEndpoint"?`,
+      `${P("objectStore.adminEndpont")}: unknown key; did you mean "adminEndpoint"? (judged as type "minio", the closest to "minoi")`,
     ]);
   });
 
@@ -41,7 +41,9 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
 `);
     assert.ok(
       problems.some(
-        (p) => p === `${P("alerting.receivers[0].chanel")}: unknown key; did you mean "channel"?`,
+        (p) =>
+          p ===
+          `${P("alerting.receivers[0].chanel")}: unknown key; did you mean "channel"? (judged as type "slack", the closest to "slakc")`,
       ),
       problems.join("\n"),
     );
