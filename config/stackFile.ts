@@ -60,27 +60,40 @@ export class CliConfigError extends Error {
 /** Codes of eemeli/yaml v2 (src/errors.ts `ErrorCode`) that an indentation slip raises. */
 const INDENT_CODES = new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "TAB_AS_INDENT"]);
 
-/** One slip the YAML parser found: where, why, and its code (eemeli/yaml v2 `ErrorCode`). */
+/**
+ * One slip the YAML parser found: the lines it spans, where the mistake is, why, and its code
+ * (eemeli/yaml v2 `ErrorCode`).
+ */
 export interface YamlSlip {
+  /** The first line the slip spans: from there the parser may have read the file otherwise. */
   line: number;
   column: number;
-  /** The last line the parser's error spans (`line` when it names one place). */
+  /** The last line the slip spans (`line` when it names one place). */
   endLine?: number;
+  /**
+   * Where the mistake is, when not at `line` and `column`: an over-indented key is reported on the
+   * line it seems to continue, an under-indented one at column 1.
+   */
+  at?: { line: number; column: number };
   reason: string;
   code?: string;
 }
 
+/** Where a slip's message and caret point. */
+const shownAt = (slip: YamlSlip) => slip.at ?? { line: slip.line, column: slip.column };
+
 /** For an indentation slip, where to look and what to check. */
 const indentHint = (slip: YamlSlip) =>
   slip.code && INDENT_CODES.has(slip.code)
-    ? "(check the indentation here and on the next line: keys of one level start in the same column, with spaces, never tabs)"
+    ? "(check the indentation of this line against the lines above it: keys of one level start in the same column, with spaces, never tabs)"
     : undefined;
 
 /** One slip as a message block: the file, line and column, the reason, and the lines around it. */
 function slipText(file: string, slip: YamlSlip, text: string): string {
-  const lines = excerpt(text.split(/\r?\n/), slip.line, slip.column, 1);
+  const { line, column } = shownAt(slip);
+  const lines = excerpt(text.split(/\r?\n/), line, column, 1);
   const hint = indentHint(slip);
-  return `${file}:${slip.line}:${slip.column}: not valid YAML: ${slip.reason}\n${lines.join("\n")}${hint ? `\n  ${hint}` : ""}`;
+  return `${file}:${line}:${column}: not valid YAML: ${slip.reason}\n${lines.join("\n")}${hint ? `\n  ${hint}` : ""}`;
 }
 
 /**
@@ -89,15 +102,16 @@ function slipText(file: string, slip: YamlSlip, text: string): string {
  */
 export function slipProblem(file: string, slip: YamlSlip, lines: string[]): { text: string; place: Place } {
   const hint = indentHint(slip);
+  const { line, column } = shownAt(slip);
   return {
-    text: `${file}:${slip.line}:${slip.column}: not valid YAML: ${slip.reason}${hint ? ` ${hint}` : ""}`,
+    text: `${file}:${line}:${column}: not valid YAML: ${slip.reason}${hint ? ` ${hint}` : ""}`,
     place: {
       file,
-      line: slip.line,
-      column: slip.column,
+      line,
+      column,
       lines,
       exact: true,
-      endLine: slip.endLine,
+      endLine: Math.max(line, slip.endLine ?? line),
       around: 1,
       named: true,
     },
@@ -118,7 +132,7 @@ export class YamlFileError extends CliConfigError {
     text: string,
   ) {
     super(slips.map((s) => slipText(file, s, text)).join("\n"));
-    [this.line, this.column] = [slips[0].line, slips[0].column];
+    ({ line: this.line, column: this.column } = shownAt(slips[0]));
     this.name = "YamlFileError";
   }
 }
@@ -147,7 +161,10 @@ function parseYamlWithSlips(file: string, text: string): { value: any; slips: Ya
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
   if (known !== undefined) return { value: structuredClone(known.value), slips: known.slips };
   const doc = parseDocument(text);
-  const slips = doc.errors.map((e) => slipOf(e, doc, text));
+  const slips = oneSlipEach(
+    doc.errors.map((e) => slipOf(e, doc, text)),
+    text.split(/\r?\n/),
+  );
   // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings.
   if (slips.length === 0) for (const w of doc.warnings) process.emitWarning(w);
   const value = doc.toJS();
@@ -175,6 +192,78 @@ function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
     }
   }
   return { line: at.line, column: at.col, endLine, reason, code: e.code };
+}
+
+/** Codes of the errors one indentation slip raises together: as many messages, one mistake. */
+const SLIP_FAMILY = new Set([...INDENT_CODES, "MULTILINE_IMPLICIT_KEY"]);
+
+/** The most telling of one slip's errors first: a tab, then a column off, then a key under a value. */
+const TELLING = ["TAB_AS_INDENT", "BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY"];
+
+/**
+ * The parser's errors as one slip per mistake: eemeli/yaml v2 reports one indentation slip as
+ * several errors on the same or the next line (an over-indented key as BLOCK_AS_IMPLICIT_KEY and
+ * MULTILINE_IMPLICIT_KEY; a tab as those and TAB_AS_INDENT; a key indented less, then the next one
+ * more, as BAD_INDENT and both). Those whose lines meet are one slip spanning all their lines,
+ * told by its most telling error and placed where the indentation goes wrong ({@link slipAt}).
+ */
+function oneSlipEach(slips: YamlSlip[], lines: string[]): YamlSlip[] {
+  const groups: YamlSlip[][] = [];
+  for (const s of slips) {
+    const last = groups[groups.length - 1];
+    const joins =
+      last !== undefined &&
+      SLIP_FAMILY.has(s.code ?? "") &&
+      last.every((x) => SLIP_FAMILY.has(x.code ?? "")) &&
+      s.line <= Math.max(...last.map((x) => x.endLine ?? x.line));
+    if (joins) last.push(s);
+    else groups.push([s]);
+  }
+  return groups.map((g) => {
+    if (g.length === 1 && !SLIP_FAMILY.has(g[0].code ?? "")) return g[0];
+    const rank = (x: YamlSlip) => TELLING.indexOf(x.code ?? "");
+    const told = [...g].sort((a, b) => rank(a) - rank(b))[0];
+    const spanEnd = Math.max(...g.map((x) => x.endLine ?? x.line));
+    const { at, reason } = slipAt(told, spanEnd, lines);
+    // The span reaches the mistake: a comment line can lie between the parser's place and it.
+    return { ...told, at, reason, line: g[0].line, column: g[0].column, endLine: Math.max(spanEnd, at.line) };
+  });
+}
+
+/** The first line from `from` on that holds more than blanks or a comment, and its first column. */
+function keyLine(lines: string[], from: number, to: number): { line: number; column: number } | undefined {
+  for (let n = from; n <= Math.min(to, lines.length); n++) {
+    const column = (lines[n - 1].match(/^[ \t]*/)?.[0].length ?? 0) + 1;
+    const rest = lines[n - 1].slice(column - 1);
+    if (rest !== "" && !rest.startsWith("#")) return { line: n, column };
+  }
+  return undefined;
+}
+
+/**
+ * Where a slip told by `told` is, and its reason. A key under a line that already has its value
+ * (BLOCK_AS_IMPLICIT_KEY spanning lines) is reported at that value: the mistake is the first line
+ * after it, at its key. An under-indented key (BAD_INDENT) is reported at its line's column 1, or
+ * at a comment line above it: the mistake is the key. A tab is at the tab, as reported.
+ */
+function slipAt(
+  told: YamlSlip,
+  endLine: number,
+  lines: string[],
+): { at: { line: number; column: number }; reason: string } {
+  if (told.code === "BLOCK_AS_IMPLICIT_KEY" && endLine > told.line) {
+    const at = keyLine(lines, told.line + 1, endLine);
+    if (at)
+      return {
+        at,
+        reason: `${told.reason}: this line is indented deeper than line ${told.line}, which already has its value`,
+      };
+  }
+  if (told.code === "BAD_INDENT") {
+    const at = keyLine(lines, told.line, lines.length);
+    if (at) return { at, reason: told.reason };
+  }
+  return { at: { line: told.line, column: told.column }, reason: told.reason };
 }
 
 /**

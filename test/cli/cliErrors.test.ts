@@ -40,8 +40,8 @@ describe("errors read like config errors, never a stack trace", function () {
     const at = new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+): not valid YAML: `);
     const m = at.exec(r.stderr);
     assert.ok(m, `file:line:column in ${r.stderr}`);
-    // The parser reports the slip on its line or the one it continues.
-    assert.ok([line, line + 1].includes(Number(m[1])), `line ${m[1]} for the slip on line ${line + 1}`);
+    // At the under-indented key itself, not at column 1 of its line.
+    assert.deepEqual([Number(m[1]), Number(m[2])], [line + 1, 4], r.stderr);
     assert.match(r.stderr, /\|\s+endpoint: http:\/\/minio/, "the offending line is shown");
     assert.match(r.stderr, /\|\s+\^/, "a caret under the column");
     assert.match(r.stderr, /check the indentation/);
@@ -63,16 +63,16 @@ describe("errors read like config errors, never a stack trace", function () {
     );
   });
 
-  it("names the line and column the parser found, with the lines around it", () => {
+  it("names the line and column of the slip, with the lines around it", () => {
     const text = "config:\n  a: 1\n   b: 2\n  c: 3\n";
     assert.throws(
       () => parseYamlText("Pulumi.x.yaml", text),
       (e: unknown) =>
         e instanceof YamlFileError &&
-        e.line === 2 &&
-        e.message.startsWith("Pulumi.x.yaml:2:") &&
-        e.message.includes("  1 | config:\n  2 |   a: 1\n") &&
-        e.message.includes("  3 |    b: 2"),
+        e.line === 3 &&
+        e.column === 4 &&
+        e.message.startsWith("Pulumi.x.yaml:3:4:") &&
+        e.message.includes("  2 |   a: 1\n  3 |    b: 2\n    |    ^\n  4 |   c: 3"),
     );
     assert.deepEqual(parseYamlText("Pulumi.x.yaml", "config:\n  a: 1\n"), { config: { a: 1 } });
   });
