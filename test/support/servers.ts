@@ -2,18 +2,44 @@
  * Real servers for tests, on loopback: each started on a free port with its own temp dir, waited
  * for (bounded), and stopped by `stop()` (SIGTERM, then SIGKILL after 2 s; `stop(0)` kills at once).
  */
+import * as fs from "fs";
 import * as net from "net";
 import { spawn, type ChildProcess } from "child_process";
 
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nothing here listens on, for a server a test starts: below the kernel's ephemeral range
+ * (/proc/sys/net/ipv4/ip_local_port_range, 32768 and up by default), where no outgoing connection
+ * takes one. A port the kernel hands out for `listen(0)` is from that range, and in the moment
+ * before the server binds it, any connection on the machine (the suite's own thousands of HTTP
+ * requests) could take it: "bind: address already in use", seen once under load.
+ */
+export async function freePort(): Promise<number> {
+  const below = ephemeralLow();
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 10000 + Math.floor(Math.random() * (below - 10000));
+    if (await listenable(port)) return port;
+  }
+  throw new Error(`no free port between 10000 and ${below} after 50 tries`);
+}
+
+/** The first port of the ephemeral range (Linux; 32768 elsewhere). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0],
+    );
+    return low > 11000 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** Whether a server can listen on `port` of 127.0.0.1 now. */
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
 }
 
