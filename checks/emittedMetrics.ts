@@ -7,7 +7,7 @@
  * unverified, never passed silently.
  */
 import { describeFault, isFault, judgeMetric } from "../upstream/metrics/emitted";
-import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
+import { causeKey, MISTAKES, NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
 import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql";
 import { fitCommunityDashboards, panelsOf, type LeftOut } from "../builders/grafana/community";
@@ -23,6 +23,9 @@ export interface StackQuery {
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
+
+/** A `present_when` key that is a Kubernetes minor (the name exists from it on), not a component. */
+const isKubernetesMinor = (k: string) => k.startsWith("kubernetes:");
 
 /** Every string of an object (its data and spec), for config text that names a component. */
 function strings(v: unknown, out: string[] = []): string[] {
@@ -43,6 +46,8 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
     .flatMap((o) => strings(o.data ?? {}))
     .join("\n");
   for (const o of objects) {
+    // Scaled to nothing (a chart value `replicas: 0`): no pod runs to emit anything.
+    if (o.spec?.replicas === 0) continue;
     const name = o.metadata?.labels?.["app.kubernetes.io/name"];
     const component = o.metadata?.labels?.["app.kubernetes.io/component"];
     if (WORKLOADS.has(o.kind)) {
@@ -176,7 +181,17 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
       const v = judge(m);
       if (v.kind === "unverified") unverified.add(m);
       if (isFault(v))
-        findings.push({ check: "emitted-metrics", where: q.where, message: describeFault(m, v) });
+        findings.push({
+          check: "emitted-metrics",
+          where: q.where,
+          message: describeFault(m, v),
+          // Every query on a component the stack does not run: one mistake (contract/mistakes.ts).
+          ...(v.kind === "not-running" &&
+          v.row.type !== "record" &&
+          !v.row.presentWhen.every(isKubernetesMinor)
+            ? { cause: causeKey(MISTAKES.notRunning, v.row.presentWhen.join(" or ")) }
+            : {}),
+        });
     }
   }
   return {

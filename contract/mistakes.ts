@@ -26,6 +26,12 @@ export const MISTAKES = {
    */
   absentPods: "absent-pods",
   /**
+   * A component the stack's dashboards and rules read from that the stack does not run (scaled to
+   * no pod, or left out): every query on its metrics shows no data or never fires, one mistake
+   * however many panels and rules read it. Its origin is the components it needs.
+   */
+  notRunning: "not-running",
+  /**
    * A stack's chartValues override (the keys a report names): what else goes wrong on the release
    * it changes, where nothing narrows the cause to another override, follows from it too.
    */

@@ -233,6 +233,33 @@ describe("emitted metrics", () => {
         assert.match(r.findings[0].message, message);
       });
     }
+    it("counts a workload scaled to no pod as not running (a chart value replicas: 0)", () => {
+      const canary = workload("DaemonSet", "loki", "canary");
+      const ksm = (replicas?: number): K8sObject => {
+        const w = workload("Deployment", "kube-state-metrics", "metrics");
+        return replicas === undefined ? w : { ...w, spec: { ...w.spec, replicas } };
+      };
+      assert.ok(presentEmitters([...base, canary, ksm()]).has("kube-state-metrics"));
+      assert.ok(presentEmitters([...base, canary, ksm(1)]).has("kube-state-metrics"));
+      assert.ok(!presentEmitters([...base, canary, ksm(0)]).has("kube-state-metrics"));
+    });
+    it("gives every query on a component the stack does not run one cause, so they are one message", () => {
+      const r = checkEmittedMetrics(
+        [
+          ...base,
+          dashboardMap(["sum(loki_canary_missing_entries_total)", "max(loki_canary_missing_entries_total)"]),
+          rule("sum(loki_canary_missing_entries_total) > 0"),
+          rule("rate(vector_events_out_total[5m])"),
+        ].map(at),
+      );
+      const canary = r.findings.filter((f) => /loki-canary, which this stack does not run/.test(f.message));
+      assert.equal(canary.length, 3, JSON.stringify(r.findings));
+      assert.ok(canary[0].cause, "a cause");
+      assert.ok(canary.every((f) => f.cause === canary[0].cause));
+      // Another fault, a name that does not exist, is a mistake of its own query.
+      const absent = r.findings.find((f) => /does not exist/.test(f.message))!;
+      assert.equal(absent.cause, undefined);
+    });
     it("records the data file it read, so the check cache keys its verdicts on it", () => {
       checkEmittedMetrics([...base, dashboardMap(["up"])].map(at));
       assert.ok(referenceFilesRead.has(path.resolve(emittedMetricsFile())));
