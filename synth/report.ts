@@ -225,13 +225,13 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
   const alias = new Map<string, string>();
   // Releases whose chart the stack overrides: a report naming one of them may follow from that
   // release's override rather than from its own release's.
-  const overridden = releases.filter((r) => overrides.some((o) => o.startsWith(`${r.chart}.`)));
+  const overridden = releases.filter((r) => chartOverrides(r, overrides).length > 0);
   for (const t of traced) {
     if (!t.rel || !t.on || t.on.narrowed) continue;
     const rel = t.rel;
     // Grafana's datasource dialing a loki-gateway that `loki.gateway.enabled: false` removed is on
     // Grafana's release, yet not Grafana's override's doing: which override is at fault is not known.
-    const other = overridden.find(
+    const other = overridden.some(
       (r) =>
         r.chart !== rel.chart &&
         (namesWord(t.report.message, r.name) || namesWord(t.report.message, r.chart)),
@@ -320,7 +320,7 @@ function releaseOfReport(
 ): ReleaseRef | undefined {
   if (r.releases?.length) {
     const concerned = releases.filter((rel) => r.releases!.includes(rel.urn));
-    const overridden = concerned.filter((rel) => overrides.some((o) => o.startsWith(`${rel.chart}.`)));
+    const overridden = concerned.filter((rel) => chartOverrides(rel, overrides).length > 0);
     return overridden.length === 0 ? concerned[0] : overridden.length === 1 ? overridden[0] : undefined;
   }
   if (r.urn) {
@@ -423,6 +423,11 @@ function lookup(v: unknown, keys: string[]): unknown {
   return undefined;
 }
 
+/** The paths under `<chart>.` of the stack's overrides of `rel`'s chart (`chartValues.<chart>`). */
+function chartOverrides(rel: ReleaseRef, overrides: string[]): string[] {
+  return overrides.filter((o) => o.startsWith(`${rel.chart}.`)).map((o) => o.slice(rel.chart.length + 1));
+}
+
 /**
  * The overrides of `rel` (paths under its chart) a message on it concerns, and whether the
  * message narrowed them: the values paths it names (`values.<path>`, `.Values.<path>`), else the
@@ -435,9 +440,7 @@ function overridesOn(
   message: string,
   overrides: string[],
 ): { overrides: string[]; narrowed: boolean } | undefined {
-  const ofChart = overrides
-    .filter((o) => o.startsWith(`${rel.chart}.`))
-    .map((o) => o.slice(rel.chart.length + 1));
+  const ofChart = chartOverrides(rel, overrides);
   if (ofChart.length === 0) return undefined;
   const read = valuesPathsIn(message, rel.chart);
   // A value that is the release's own name (a database user `grafana`) is in every message on it.
@@ -458,11 +461,11 @@ function overridesOn(
  * Names the `chartValues` keys behind each report on a release whose chart the stack overrides
  * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each). A report on a
  * release (its values, an object it rendered, a workload it rendered that the budget judges, a
- * NetworkPolicy rule written for its pods) is a consequence of that release's values: it gets the overrides of the release its message concerns
- * (see overridesOn), and when the message narrows to none, every override of the release with
- * `overridesUnsure` set ("one of these"). A report on no release (a raw resource of the program)
- * gets none. A refused override is then found by its key in the stack file, not by the rendered
- * object it ended up in.
+ * NetworkPolicy rule written for its pods) is a consequence of that release's values: it gets the
+ * overrides of the release its message concerns (see overridesOn), and when the message narrows to
+ * none, every override of the release with `overridesUnsure` set ("one of these"). A report on no
+ * release (a raw resource of the program) gets none. A refused override is then found by its key in
+ * the stack file, not by the rendered object it ended up in.
  */
 export function attributeOverrides<
   T extends {
