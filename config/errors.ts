@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROJECT, rawSchema, redactUrl, SECRET_KEYS } from "./schema";
 import { formatPlace, type Place } from "./locate";
+import { isMap, valueAt } from "./tree";
 
 /*
  * Config errors: every problem names the key path, the expected form and what was found, and a
@@ -98,12 +99,6 @@ export function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(typeof value === "string" ? redactUrl(value) : value)}`;
 }
 
-function valueAt(root: unknown, path: (string | number)[]): unknown {
-  let cur: any = root;
-  for (const p of path) cur = cur === undefined || cur === null ? undefined : cur[p];
-  return cur;
-}
-
 function keyPath(path: (string | number)[]): string {
   return (
     `${PROJECT}:` + path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("")
@@ -195,7 +190,7 @@ function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
   const at = schemaAt(path, input);
   const union = at && unwrap(at);
   const value = valueAt(input, path);
-  if (!(union instanceof z.ZodDiscriminatedUnion) || !isObject(value)) return [];
+  if (!(union instanceof z.ZodDiscriminatedUnion) || !isMap(value)) return [];
   const known = allVariantKeys(union);
   return Object.keys(value)
     .filter((k) => !known.includes(k))
@@ -219,7 +214,7 @@ function asClosestVariant(path: (string | number)[], input: unknown, near: strin
   const at = schemaAt(path, input);
   const union = at && unwrap(at);
   const value = valueAt(input, path);
-  if (!at || !(union instanceof z.ZodDiscriminatedUnion) || !isObject(value)) return [];
+  if (!at || !(union instanceof z.ZodDiscriminatedUnion) || !isMap(value)) return [];
   const d = union.discriminator as string;
   const given = value[d];
   const meant = { ...value, [d]: near };
@@ -261,9 +256,6 @@ function keyNotOfVariant(
   const other = didYouMean(key, allVariantKeys(union));
   return own.includes("; did you mean ") || !other ? own : `${keyPath([...path, key])}: unknown key${other}`;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** A schema without its wrappers: defaults, optionality, refinements, pipes, lazies, brands. */
 function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {
