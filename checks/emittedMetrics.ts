@@ -6,7 +6,7 @@
  * runs, from the rendered workloads and configs. Names the data knows nothing about are counted as
  * unverified, never passed silently.
  */
-import { describeFault, isFault, judgeMetric } from "../upstream/metrics/emitted";
+import { describeFault, isFault, judgeMetric, newerKubernetesOnly } from "../upstream/metrics/emitted";
 import { causeKey, MISTAKES, NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
 import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql";
@@ -23,9 +23,6 @@ export interface StackQuery {
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
-
-/** A `present_when` key that is a Kubernetes minor (the name exists from it on), not a component. */
-const isKubernetesMinor = (k: string) => k.startsWith("kubernetes:");
 
 /** Every string of an object (its data and spec), for config text that names a component. */
 function strings(v: unknown, out: string[] = []): string[] {
@@ -186,9 +183,7 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
           where: q.where,
           message: describeFault(m, v),
           // Every query on a component the stack does not run: one mistake (contract/mistakes.ts).
-          ...(v.kind === "not-running" &&
-          v.row.type !== "record" &&
-          !v.row.presentWhen.every(isKubernetesMinor)
+          ...(v.kind === "not-running" && v.row.type !== "record" && !newerKubernetesOnly(v.row)
             ? { cause: causeKey(MISTAKES.notRunning, v.row.presentWhen.join(" or ")) }
             : {}),
         });

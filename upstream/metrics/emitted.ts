@@ -190,6 +190,13 @@ export function judgeMetric(
 export const isFault = (v: Verdict) =>
   v.kind === "not-running" || v.kind === "absent" || v.kind === "deprecated" || v.kind === "not-recorded";
 
+/**
+ * Whether a row is present only from a Kubernetes minor on (every `present_when` key a
+ * `kubernetes:<minor>`): a name newer than the stack's oldest supported minor, no component.
+ */
+export const newerKubernetesOnly = (row: EmittedRow) =>
+  row.presentWhen.length > 0 && row.presentWhen.every((k) => k.startsWith("kubernetes:"));
+
 /** One sentence saying why a metric is a fault, naming the row's source. */
 export function describeFault(metric: string, v: Verdict): string {
   if (v.kind === "absent")
@@ -198,9 +205,8 @@ export function describeFault(metric: string, v: Verdict): string {
     return `${metric} is deprecated upstream; read ${v.row.replacedBy} (${v.row.emitter}: ${v.row.source})`;
   if (v.kind === "not-recorded") return `${metric} is a recording rule this stack does not ship`;
   // A Kubernetes name newer than the oldest supported minor: say from which minor it exists.
-  const minors = v.kind === "not-running" ? v.row.presentWhen.filter((k) => k.startsWith("kubernetes:")) : [];
-  if (v.kind === "not-running" && minors.length && minors.length === v.row.presentWhen.length)
-    return `${metric} exists from Kubernetes ${minors[0].slice("kubernetes:".length)} on (${v.row.emitter}: ${v.row.versionRead}, ${v.row.source}); the stack supports ${SUPPORTED_KUBERNETES_MINORS[0]}, where it shows nothing`;
+  if (v.kind === "not-running" && newerKubernetesOnly(v.row))
+    return `${metric} exists from Kubernetes ${v.row.presentWhen[0].slice("kubernetes:".length)} on (${v.row.emitter}: ${v.row.versionRead}, ${v.row.source}); the stack supports ${SUPPORTED_KUBERNETES_MINORS[0]}, where it shows nothing`;
   if (v.kind === "not-running")
     return v.row.type === "record"
       ? `${metric} is a recording rule this stack does not ship`
