@@ -786,11 +786,12 @@ interface PodGroup {
 function policyGroup(p: Placed, pods: PodTemplate[]): PodGroup {
   const ns = p.obj.metadata.namespace!;
   const selector = p.obj.spec?.podSelector;
-  return {
-    ns,
-    selector,
-    pods: pods.filter((t) => t.owner.obj.metadata.namespace === ns && selectsAll(selector, t.labels)),
-  };
+  return { ns, selector, pods: podsSelected(pods, ns, selector) };
+}
+
+/** The stack's pods in namespace `ns` that `selector` selects. */
+function podsSelected(pods: PodTemplate[], ns: string, selector: any): PodTemplate[] {
+  return pods.filter((t) => t.owner.obj.metadata.namespace === ns && selectsAll(selector, t.labels));
 }
 
 /**
@@ -813,11 +814,7 @@ function peerGroup(
     !(nsSel.matchExpressions ?? []).length;
   const ns = !nsSel ? policyNs : one ? named : undefined;
   if (ns === undefined || !stackNs.has(ns)) return undefined;
-  return {
-    ns,
-    selector: peer.podSelector,
-    pods: pods.filter((t) => t.owner.obj.metadata.namespace === ns && selectsAll(peer.podSelector, t.labels)),
-  };
+  return { ns, selector: peer.podSelector, pods: podsSelected(pods, ns, peer.podSelector) };
 }
 
 /** A selector as a message and a cause key say it: `k=v,…` and its expressions; `every pod` when empty. */
