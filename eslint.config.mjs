@@ -15,6 +15,7 @@ export default tseslint.config(
       ".mocharc.cjs",
       // Loaded by .mocharc.cjs before tsx is registered: plain CommonJS, outside the TS project.
       "test/support/specOrder.cjs",
+      "test/support/runTmp.cjs",
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

@@ -138,7 +138,7 @@ async function main(): Promise<number> {
     await childRender(child);
     return 0;
   }
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  const out = scratch("bench-");
   console.log(
     `benchmark: ${RUNS} samples each, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}, node ${process.version}` +
       (target !== root ? `, npm commands of ${target}` : "") +
@@ -213,7 +213,7 @@ async function reportRender(exportFile: string, stack: string): Promise<void> {
   // cost the largest stack's synthesis. Informational: it waits for cores on a shared machine.
   const emptyCache = {
     ...process.env,
-    HOMELAB_RENDER_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-")),
+    HOMELAB_RENDER_CACHE: scratch("bench-render-"),
   };
   const cold = renderChild(exportFile, emptyCache).ms / median(sdkSamples);
   console.log(
@@ -273,7 +273,7 @@ function reportSuite(): void {
   let warmFile = TIMINGS_FILE;
   let coldFile = COLD_TIMINGS_FILE;
   if (RUN_SUITE) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-suite-"));
+    const dir = scratch("bench-suite-");
     warmFile = path.join(dir, "timings.json");
     coldFile = `${warmFile}.cold`;
     const env = {
@@ -288,6 +288,13 @@ function reportSuite(): void {
     report(suiteRow(id, readTimings(file), head, path.relative(root, file)));
   judge("suite", warmFile);
   judge("suite-cold", coldFile);
+}
+
+/** A new temporary folder, removed when the benchmark exits (exports, render caches, a whole suite's). */
+function scratch(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 main().then(

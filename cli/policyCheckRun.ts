@@ -57,6 +57,16 @@ export async function runPolicyCheck(argv: string[], io: CliIo): Promise<number>
   }
 }
 
+/** What stands where a resource should, for a message: its kind, or the field it lacks (no value shown). */
+function foundAsResource(r: unknown): string {
+  if (r === null) return "null";
+  if (Array.isArray(r)) return "a list";
+  if (typeof r !== "object") return `a ${typeof r}`;
+  const o = r as Record<string, unknown>;
+  const bad = ["urn", "type"].find((k) => typeof o[k] !== "string")!;
+  return o[bad] === undefined ? `an object without "${bad}"` : `an object whose "${bad}" is not a string`;
+}
+
 /** The run's closing line when it ends with exit 2, and why. */
 function failLine(why: string): string {
   return `policy:check: FAIL (exit 2): ${why}`;
@@ -164,6 +174,17 @@ async function judgeFile(
       return undefined;
     }
     err(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`);
+    return "bad input";
+  }
+  // A broken resource list is bad input, said with where and what was found: the pack would trip
+  // over it with an unexpected error naming none of that.
+  const broken = resources.findIndex(
+    (r) => !r || typeof r !== "object" || typeof r.urn !== "string" || typeof r.type !== "string",
+  );
+  if (broken >= 0) {
+    err(
+      `${file}: deployment.resources[${broken}]: expected a resource (an object with a string "urn" and "type"), found ${foundAsResource(resources[broken])}; not judged`,
+    );
     return "bad input";
   }
   // Rendered objects beside the export (from `npm run synth`) are judged by the pack as the raw

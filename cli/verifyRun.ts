@@ -27,6 +27,7 @@ import { COMPONENTS, type Component, type Expectations, type Report } from "../v
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
 import { promDurationSeconds } from "../verify/agree";
 import { internalErrorText } from "./internalError";
+import { traceDirOf } from "./io";
 import { plural } from "../synth/report";
 import { compareStores, formatMove, moveSides, movedBuckets } from "../verify/objectMove";
 import { LOKI_STEPS, nextLokiStep, type LokiStep } from "../verify/lokiGate";
@@ -296,7 +297,8 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
   } catch (e) {
     // A throw past the steps that name their own failures (a check's bug): one line and where
     // its trace went, then the closing line as on every other way out.
-    err(`${internalErrorText(prefixOf(stack), e)}\n`);
+    const env = deps.env ?? process.env;
+    err(`${internalErrorText(prefixOf(stack), e, env.HOMELAB_DEBUG === "1", traceDirOf(env))}\n`);
     outcome = { status: 2, why: "an unexpected error (above)" };
   }
   if (outcome === "help") return 0;
@@ -332,7 +334,7 @@ async function verifyMain(
       err(`${prefix}: ${e.message}\n`);
       return { status: 2, why: "the stack could not be verified (above)" };
     }
-    err(`${internalErrorText(prefix, e)}\n`);
+    err(`${internalErrorText(prefix, e, env.HOMELAB_DEBUG === "1", traceDirOf(env))}\n`);
     return { status: 2, why: "an unexpected error (above)" };
   };
   let root: string;

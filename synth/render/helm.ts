@@ -166,7 +166,13 @@ export function runHelm(
 
 let helmHomes: string | undefined;
 function helmHome(kind: string): string {
-  helmHomes ??= fs.mkdtempSync(path.join(os.tmpdir(), "homelab-helm-"));
+  if (!helmHomes) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-helm-"));
+    // This process's alone, so removed when it exits: every run of synth and every test process
+    // that rendered left one behind before.
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    helmHomes = dir;
+  }
   return path.join(helmHomes, kind);
 }
 

@@ -5,7 +5,6 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { checkStack } from "../../checks";
 import { spawnSync } from "child_process";
@@ -13,7 +12,7 @@ import { checkerFiles, checkStackCached, inputKey, verdictKey } from "../../chec
 import type { Placed } from "../../checks/objects";
 import { MissingReferenceError, readReferenceFile, referenceFilesRead } from "../../upstream/reference";
 import { daemonSet, NS } from "../support/objects";
-import { ROOT, tsNode } from "../support/helpers";
+import { ROOT, tsNode, tmpDir } from "../support/helpers";
 
 /** Two host-network DaemonSets on distinct ports, and a ConfigMap naming the cluster DNS. */
 function objects(): Placed[] {
@@ -35,7 +34,7 @@ function objects(): Placed[] {
 
 describe("check cache (checks/cache.ts)", () => {
   let dir: string;
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-cache-"))));
+  beforeEach(() => (dir = tmpDir("check-cache")));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("answers an unchanged stack from disk with the verdict checkStack gives", () => {
@@ -109,7 +108,7 @@ describe("check cache (checks/cache.ts)", () => {
     const files = checkerFiles(); // the checks are loaded: this file imports them
     const inputs = inputKey(objects(), [], {});
     // A copy of every listed file of the project (packages by their package.json), in a fresh root.
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "check-tree-"));
+    const copy = tmpDir("check-tree");
     try {
       // A listed file that is absent (a place a package was looked for: checks/schema.ts packageDir)
       // stays absent in the copy: both trees hash it as absent.

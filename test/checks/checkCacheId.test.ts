@@ -1,10 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { checkStackCached } from "../../checks/cache";
 import type { Placed } from "../../checks/objects";
 import { daemonSet } from "../support/objects";
+import { tmpDir } from "../support/helpers";
 
 /** Two host-network DaemonSets: on distinct ports, or (`clash`) on the same one. */
 function objects(clash: boolean): Placed[] {
@@ -16,7 +15,7 @@ function objects(clash: boolean): Placed[] {
 
 describe("check cache keyed by what the objects derive from (checks/cache.ts inputsId)", () => {
   it("serves the verdict for the same id without reading the objects, and checks a new id afresh", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-cache-id-"));
+    const dir = tmpDir("check-cache-id");
     const first = checkStackCached(objects(false), [], { cacheDir: dir, inputsId: "stack-1" });
     assert.equal(first.cached, false);
     assert.equal(first.findings.length, 0);

@@ -9,11 +9,9 @@ import { checkEngineConfigs } from "../../checks/engineConfigs";
 import { mimirConfigMap, mimirWorkloads, type MimirObjectsInput } from "../../builders/metrics/mimirValues";
 import { MIMIR_3_0_TARGETS } from "../../upstream/engines/mimirModules";
 import { parse, stringify } from "yaml";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { checkStack } from "../../checks";
 import { clone, at, configMap } from "../support/checkCases";
+import { tmpDir } from "../support/helpers";
 
 describe("rendered-stack checks (unit): the engines' configs and written paths", () => {
   describe("paths Mimir and Loki write, and Mimir's modules", () => {
@@ -409,7 +407,7 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
       const report = checkStack(bad, []);
       assert.ok(report.findings.some((f) => f.check === "engine-config"));
       assert.equal(report.engineConfigs, 1);
-      const empty = fs.mkdtempSync(path.join(os.tmpdir(), "noref-"));
+      const empty = tmpDir("noref");
       const saved = process.env.HOMELAB_REFERENCE_DIR;
       process.env.HOMELAB_REFERENCE_DIR = empty;
       try {

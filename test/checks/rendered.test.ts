@@ -7,7 +7,6 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { checkChange } from "../../change/check";
 import { PHASES, type Phase } from "../../config/resolve";
@@ -22,7 +21,7 @@ import {
 } from "../../checks";
 import { checkStackCached } from "../../checks/cache";
 import { CACHE_DIR } from "../support/fixtureCache";
-import { ROOT, synth } from "../support/helpers";
+import { ROOT, synth, tmpDir } from "../support/helpers";
 import { changeAgainst } from "../../change/against";
 import { isParked } from "../../builders/security/podSecurity";
 import {
@@ -208,7 +207,7 @@ describe("rendered stack", function () {
       it(`${stack}: skipping the hand-over (stay -> moved) fails the change check (synth --against exits 1) naming the owner move and the host port`, async () => {
         const stay = await synth(stack, { agents: { step: "stay" } });
         const moved = await synth(stack, { agents: { step: "moved" } });
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agents-move-"));
+        const dir = tmpDir("agents-move");
         const previous = path.join(dir, `${stack}.json`);
         fs.writeFileSync(previous, JSON.stringify(stay.export));
         const { code, text } = await checkChange(ROOT, stack, moved, { against: previous });

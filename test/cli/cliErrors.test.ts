@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseYamlText, YamlFileError } from "../../config/stackFile";
 import { internalErrorText } from "../../cli/internalError";
-import { policyCheckCli, ROOT, synthCli, tmpDir } from "../support/helpers";
+import { policyCheckCli, ROOT, synthCli, tmpDir, writeTooDeepExport } from "../support/helpers";
 
 /** A stack frame as Node prints one. */
 const FRAME = /^\s+at /m;
@@ -79,16 +79,15 @@ describe("errors read like config errors, never a stack trace", function () {
 
   it("policy:check: an unexpected error is one line naming the file its full trace went to; HOMELAB_DEBUG=1 prints the trace", async () => {
     const dir = tmpDir("policy-crash");
-    // An export whose resource list holds a null: nothing validates that, the pack trips over it.
     const file = path.join(dir, "broken.json");
-    fs.writeFileSync(file, JSON.stringify({ deployment: { resources: [null] } }));
+    writeTooDeepExport(file);
     const r = await policyCheckCli([file], { ...process.env, TMPDIR: dir, HOMELAB_DEBUG: "" });
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.doesNotMatch(r.stderr, FRAME);
     const lines = r.stderr.trim().split("\n");
     assert.equal(lines.length, 1, r.stderr);
     const m =
-      /^policy:check: unexpected error \(please report it\): TypeError: .* \(full trace in (\S+); HOMELAB_DEBUG=1 prints it here\)$/.exec(
+      /^policy:check: unexpected error \(please report it\): RangeError: .* \(full trace in (\S+); HOMELAB_DEBUG=1 prints it here\)$/.exec(
         lines[0],
       );
     assert.ok(m, lines[0]);

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { exportFiles, expandPattern, sideFileReason } from "../../cli/exportFiles";
 import { release } from "../support/policyCases";
-import { policyCheckCli, tmpDir } from "../support/helpers";
+import { policyCheckCli, tmpDir, writeTooDeepExport } from "../support/helpers";
 
 /*
  * `npm run policy:check` over what `npm run synth` writes: a folder or a pattern, each stack export
@@ -384,10 +384,43 @@ describe("policy:check: every way out ends with one line stating its exit status
     }
   });
 
+  it("a resource list holding something that is no resource: bad input, at its index and what stands there", async () => {
+    const dir = tmpDir("policy-check-resources");
+    const urn = "urn:pulumi:s::p::kubernetes:core/v1:ConfigMap::a";
+    const cases: [unknown, string][] = [
+      [null, "null"],
+      [[urn], "a list"],
+      ["hunter2", "a string"],
+      [{ urn }, 'an object without "type"'],
+      [{ urn: 7, type: "kubernetes:core/v1:ConfigMap" }, 'an object whose "urn" is not a string'],
+    ];
+    for (const [i, [bad, found]] of cases.entries()) {
+      const file = path.join(dir, `export-${i}.json`);
+      const ok = { urn, type: "kubernetes:core/v1:ConfigMap", custom: true, inputs: {} };
+      fs.writeFileSync(file, JSON.stringify({ deployment: { resources: [ok, bad] } }));
+      const r = await policyCheckCli([file]);
+      const what = `${JSON.stringify(bad)}:\n${r.stdout}${r.stderr}`;
+      assert.equal(r.status, 2, what);
+      assert.equal(
+        r.stderr.trim(),
+        `${file}: deployment.resources[1]: expected a resource (an object with a string "urn" and "type"), found ${found}; not judged`,
+        what,
+      );
+      assert.doesNotMatch(r.stdout + r.stderr, /hunter2|unexpected/, what);
+      assert.equal(
+        r.stdout.trimEnd().split("\n").pop(),
+        `policy:check: FAIL (exit 2): could not judge ${file} (above); no stack export judged`,
+        what,
+      );
+    }
+  });
+
   it("an unexpected error too", async () => {
-    const file = path.join(tmpDir("policy-check-crash"), "broken.json");
-    fs.writeFileSync(file, JSON.stringify({ deployment: { resources: [null] } }));
-    const r = await policyCheckCli([file], { ...process.env, HOMELAB_DEBUG: "" });
+    const dir = tmpDir("policy-check-crash");
+    const file = path.join(dir, "broken.json");
+    writeTooDeepExport(file);
+    // Its trace file goes to the run's TMPDIR: here, the test's folder.
+    const r = await policyCheckCli([file], { ...process.env, HOMELAB_DEBUG: "", TMPDIR: dir });
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.equal(
       r.stdout.trimEnd().split("\n").pop(),

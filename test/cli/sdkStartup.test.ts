@@ -72,7 +72,7 @@ function shared(): SharedRun {
         const made = [];
         await pulumi.runtime.setMocks({ newResource: (a) => { made.push(a.type + " " + a.name); return { id: a.name, state: a.inputs }; },
           call: () => ({}) }, "p", "s", false);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cg-"));
+        const dir = fs.mkdtempSync(path.join(process.env.TESTS_TMP || os.tmpdir(), "cg-"));
         fs.writeFileSync(path.join(dir, "a.yaml"), "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: a\\n");
         const cg = new k8s.yaml.ConfigGroup("cg", { files: [path.join(dir, "*.yaml")] });
         await new Promise((r) => cg.resources.apply(r));

@@ -98,6 +98,9 @@ describe("verify: an unexpected error still ends with the closing line", () => {
     ]);
     let out = "";
     let err = "";
+    // The trace goes to the folder of the environment verify is given, as synth's and
+    // policy:check's do, not to this process's.
+    const traceDir = tmpDir("verify-trace");
     const code = await runVerify(["--dir", dir, "--stack", "staging", ...urls], {
       jobs: () => Promise.resolve([]),
       env: {
@@ -105,7 +108,7 @@ describe("verify: an unexpected error still ends with the closing line", () => {
         GRAFANA_ADMIN_USER: "admin",
         GRAFANA_ADMIN_PASSWORD: "x",
         KUBECONFIG: noContexts(),
-        HOMELAB_TRACE_DIR: tmpDir("verify-trace"),
+        TMPDIR: traceDir,
       },
       out: (t) => (out += t),
       err: (t) => (err += t),
@@ -120,6 +123,9 @@ describe("verify: an unexpected error still ends with the closing line", () => {
     });
     assert.equal(code, 2, out + err);
     assert.match(err, /^verify --stack staging: unexpected error \(please report it\): Error: boom/);
+    const trace = /full trace in (\S+);/.exec(err)?.[1];
+    assert.equal(trace && path.dirname(trace), traceDir, err);
+    assert.match(fs.readFileSync(trace!, "utf8"), /Error: boom\n\s+at /);
     assert.equal(
       out.trimEnd().split("\n").pop(),
       "verify --stack staging: FAIL (exit 2): an unexpected error (above)",

@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import {
@@ -28,7 +27,7 @@ import { withRenderedObjects } from "../../synth/render/objects";
 import { evaluateResources } from "../../policy/evaluate";
 import { placedFrom } from "../../checks";
 import { podViews } from "../../checks/privileges";
-import { asRes, config, ROOT, synthCli } from "../support/helpers";
+import { asRes, config, ROOT, synthCli, tmpDir } from "../support/helpers";
 import {
   BIG_POOLS,
   rendered,
@@ -430,7 +429,7 @@ describe("sizing from upstream's capacity rules", function () {
     });
 
     it("VictoriaMetrics on pools even a VMCluster cannot fit: `npm run synth` exits 2 naming workload.activeSeries", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      const dir = tmpDir("sizing");
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
       for (const [k, v] of Object.entries(VM_CLUSTER_VARIANT.over))
@@ -527,7 +526,7 @@ describe("sizing from upstream's capacity rules", function () {
     });
 
     it("switching a running monolithic Mimir to its scaled-out groups: the change check passes it as planned, 0 refused", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      const dir = tmpDir("sizing");
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
       for (const [k, v] of Object.entries(MIMIR_READ_WRITE_VARIANT.over))
@@ -571,7 +570,7 @@ describe("sizing from upstream's capacity rules", function () {
     });
 
     it("on pools too small for it, `npm run synth` exits 2 naming workload.activeSeries, the need and the capacity", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sizing-"));
+      const dir = tmpDir("sizing");
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       const stack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
       delete stack.config["homelab-observability:loki"].mode;

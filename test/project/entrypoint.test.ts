@@ -1,10 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
-import { ROOT, synth } from "../support/helpers";
+import { ROOT, synth, tmpDir } from "../support/helpers";
 import { ConfigError } from "../../config/errors";
 import { synthStack } from "../../synth/run";
 import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
@@ -18,7 +17,7 @@ function pinnedContext(stack: string): string {
 
 /** A kubeconfig with `contexts`, selecting `current`, in a fresh folder; returns its path. */
 function kubeconfig(contexts: string[], current: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
+  const dir = tmpDir("kubeconfig");
   const file = path.join(dir, "config");
   fs.writeFileSync(
     file,

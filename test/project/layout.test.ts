@@ -2,9 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import * as os from "os";
 import { PHASES } from "../../model/phases";
-import { ROOT } from "../support/helpers";
+import { ROOT, tmpDir } from "../support/helpers";
 import {
   configReads,
   cyclesOf,
@@ -136,7 +135,7 @@ describe("layout: imports flow one way", () => {
   });
 
   it("a source file outside every room is listed, so it cannot hide an import", () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "layout-"));
+    const tmp = tmpDir("layout");
     try {
       execFileSync("git", ["init", "-q"], { cwd: tmp });
       for (const f of [

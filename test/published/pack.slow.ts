@@ -78,9 +78,12 @@ describe("the published pack installs on its own and serves like the local one",
   this.timeout(600000);
   const servers: { child: ChildProcess; client: any }[] = [];
   let unpacked = "";
+  // The tarball and its install (about 140 MB), removed after: this file runs with --no-config, so
+  // not under the run's temporary folder (test/support/runTmp.cjs).
+  let dir = "";
 
   before(() => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "published-pack-"));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "published-pack-"));
     // npm pack runs the pack's prepack (the contract compiled into the pack's tree).
     const tarball = npm(path.join(ROOT, "policy"), "pack", "--pack-destination", dir)
       .trim()
@@ -98,6 +101,7 @@ describe("the published pack installs on its own and serves like the local one",
       s.client.close();
       s.child.kill();
     }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("npm install links the contract to the compiled copy inside the pack", () => {

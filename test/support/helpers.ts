@@ -348,8 +348,27 @@ export function externalReference(ctx: Mocha.Context, ...parts: string[]): strin
   return "";
 }
 
+/**
+ * Writes a stack export the pack cannot judge for a reason no check foresees, so a command meets an
+ * unexpected error, as a bug of its own would make it: a resource whose inputs nest deeper than
+ * the call stack (JSON.parse reads it; the pack's walk over the inputs runs out of stack).
+ */
+export function writeTooDeepExport(file: string): void {
+  const n = 100_000;
+  const deep = `${"[".repeat(n)}"x"${"]".repeat(n)}`;
+  const type = "kubernetes:core/v1:ConfigMap";
+  fs.writeFileSync(
+    file,
+    `{"deployment":{"resources":[{"urn":"urn:pulumi:s::p::${type}::a","type":"${type}","custom":true,"inputs":{"metadata":{"name":"a"},"data":{"deep":${deep}}}}]}}`,
+  );
+}
+
+/**
+ * A new folder for a test's files, under the run's temporary folder (`TESTS_TMP`, removed when the
+ * run ends: test/support/runTmp.cjs), else under the system's.
+ */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  return fs.mkdtempSync(path.join(process.env.TESTS_TMP || os.tmpdir(), `${prefix}-`));
 }
 
 export function run(cmd: string, args: string[], cwd?: string): string {

@@ -2,7 +2,6 @@ import { checkAlloy } from "../../checks/alloy";
 import { formatFindings, placedFrom } from "../../checks";
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { load as loadYaml } from "js-yaml";
@@ -31,6 +30,7 @@ import {
   stackFileVariants,
   type RenderedStack,
 } from "../support/rendered";
+import { tmpDir } from "../support/helpers";
 
 const VARIANTS = allVariants();
 
@@ -355,7 +355,7 @@ describe("rendering with the real Helm", function () {
   });
 
   it("fails loudly under CI when a pinned chart is missing from the chart cache", async () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "charts-"));
+    const empty = tmpDir("charts");
     await assert.rejects(
       chartArchive("loki", versions.charts.loki.version, versions.charts.loki.repo, {
         cache: empty,

@@ -1,0 +1,61 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { tmpDir } from "../support/helpers";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { openRunTmp, sweepStale } = require("../support/runTmp.cjs") as {
+  openRunTmp: (base?: string) => string;
+  sweepStale: (base?: string) => string[];
+};
+const RUN_TMP = path.join(__dirname, "..", "support", "runTmp.cjs");
+
+/** The id of a process that has exited (its number is not reused between here and the check). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+    encoding: "utf8",
+  });
+  return Number(r.stdout);
+}
+
+describe("the tests' temporary files (test/support/runTmp.cjs)", () => {
+  it("go under the run's folder, which is named by the run's process", () => {
+    const root = process.env.TESTS_TMP!;
+    assert.match(path.basename(root), /^homelab-tests-\d+$/);
+    const dir = tmpDir("where");
+    assert.equal(path.dirname(dir), root);
+  });
+
+  it("are removed when the process that opened the run's folder exits", () => {
+    const base = tmpDir("run-base");
+    const script = `const root = require(${JSON.stringify(RUN_TMP)}).openRunTmp(${JSON.stringify(base)});
+      require("fs").writeFileSync(require("path").join(root, "left"), "x");
+      process.stdout.write(root);`;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /homelab-tests-\d+$/);
+    assert.ok(!fs.existsSync(r.stdout), `${r.stdout} is still there`);
+  });
+
+  it("of a run stopped before it could remove them are removed by the next run, and no other folder", () => {
+    const base = tmpDir("stale-base");
+    const stale = path.join(base, `homelab-tests-${deadPid()}`);
+    const running = path.join(base, `homelab-tests-${process.pid}`);
+    const other = path.join(base, "homelab-tests-notapid");
+    for (const d of [stale, running, other]) fs.mkdirSync(path.join(d, "inside"), { recursive: true });
+    assert.deepEqual(sweepStale(base), [path.basename(stale)]);
+    assert.ok(!fs.existsSync(stale));
+    assert.ok(fs.existsSync(running) && fs.existsSync(other));
+  });
+
+  it("start empty in a folder opened again under the same process id", () => {
+    const base = tmpDir("reopen-base");
+    const same = path.join(base, `homelab-tests-${process.pid}`);
+    fs.mkdirSync(same);
+    fs.writeFileSync(path.join(same, "old"), "x");
+    const root = openRunTmp(base);
+    assert.equal(root, same);
+    assert.deepEqual(fs.readdirSync(root), []);
+  });
+});

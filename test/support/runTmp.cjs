@@ -1,0 +1,61 @@
+// The folder a test run keeps its temporary files in, removed when the run ends. Before it, every
+// test folder (tmpDir in test/support/helpers.ts) was a new folder of the system's temporary
+// directory that nothing removed: each `npm test` left about 700 of them (stack exports, rendered
+// releases, Garage and Prometheus data, unpacked packs), near 0.7 GB, and rounds of runs filled the
+// disk of the machine they ran on.
+//
+// .mocharc.cjs opens one per mocha process that has none (`TESTS_TMP`, inherited by the parallel
+// workers and every process a test starts), so a single-file run cleans up as `npm test` does. A run
+// stopped before its exit handler ran (killed, a crash of Node itself) leaves its folder, and the
+// next run removes it: the folder is named by the run's process id, and a folder whose process is
+// gone is stale. Not a HOMELAB_* name: the fixture cache keys on those (test/support/fixtureCache.ts
+// envHash), and a new folder each run would make every run miss it.
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const PREFIX = "homelab-tests-";
+
+/** Whether process `pid` is running (signal 0 checks without sending anything). */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return e.code === "EPERM";
+  }
+}
+
+/** Removes the run folders under `base` whose process is gone; returns their names. */
+function sweepStale(base = os.tmpdir()) {
+  let names;
+  try {
+    names = fs.readdirSync(base);
+  } catch {
+    return [];
+  }
+  const removed = [];
+  for (const name of names) {
+    const m = /^homelab-tests-(\d+)$/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    fs.rmSync(path.join(base, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/**
+ * This process's run folder under `base`, made empty now and removed when the process exits; stale
+ * run folders are removed first.
+ */
+function openRunTmp(base = os.tmpdir()) {
+  sweepStale(base);
+  const root = path.join(base, `${PREFIX}${process.pid}`);
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
+  process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
+  return root;
+}
+
+module.exports = { openRunTmp, sweepStale, PREFIX };
