@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { INTEGRATIONS, OTHER_CREDENTIALS, type ReceiverType } from "../upstream/alertmanagerReceivers";
+import {
+  INTEGRATIONS,
+  OTHER_CREDENTIALS,
+  RECEIVER_TYPES,
+  type ReceiverType,
+} from "../upstream/alertmanagerReceivers";
 
 /*
  * `alerting.receivers`: one entry per receiver, with the fields Alertmanager itself names for its
@@ -30,6 +35,36 @@ function noPlainCredentials(type: ReceiverType) {
               : `a credential field the program does not fill; the receiver's credential is ${INTEGRATIONS[type].credential}, from the secrets backend`,
         });
   };
+}
+
+/**
+ * The plain-text credentials of receivers the schema refused for another reason, as
+ * {@link refuseCredentials} words them. Zod runs a refinement only on a value that parsed, so a
+ * receiver with a bad value beside its credential (`channel: 42`) had its credential told only once
+ * that was fixed, one run later. `issues` are the schema's; a key they already name is left out.
+ */
+export function hiddenCredentialIssues(raw: Record<string, unknown>, issues: z.ZodIssue[]): z.ZodIssue[] {
+  const list = (raw.alerting as { receivers?: unknown } | undefined)?.receivers;
+  if (!Array.isArray(list)) return [];
+  const at = (p: (string | number)[]) => JSON.stringify(p);
+  const named = new Set(issues.map((i) => at(i.path)));
+  const refused = new Set(issues.map((i) => at(i.path.slice(0, 3))));
+  const found: z.ZodIssue[] = [];
+  list.forEach((r: unknown, i) => {
+    const base = ["alerting", "receivers", i];
+    if (!r || typeof r !== "object" || !refused.has(at(base))) return;
+    const v = r as Record<string, unknown>;
+    if (!(RECEIVER_TYPES as readonly unknown[]).includes(v.type)) return;
+    const ctx = {
+      path: base,
+      addIssue: (issue: z.IssueData) => {
+        const path = [...base, ...(issue.path ?? [])];
+        if (!named.has(at(path))) found.push({ ...issue, path, message: issue.message ?? "" });
+      },
+    };
+    noPlainCredentials(v.type as ReceiverType)(v, ctx);
+  });
+  return found;
 }
 
 /** The shape keys of a type's credentials: accepted by the shape only to be refused by name (a strict object would say "unknown key"). */

@@ -5,6 +5,7 @@ import { consumersOf, planBuckets } from "./buckets";
 import {
   ADOPTABLE_RELEASES,
   durationSeconds,
+  parseRaw,
   PHASES,
   PROJECT,
   rawSchema,
@@ -98,7 +99,7 @@ export function parseStackConfig(
   /** The offline synthesis lists absent secrets itself (and stands in placeholders). */
   opts: { allowAbsentSecrets?: boolean } = {},
 ): StackConfig {
-  const parsed = rawSchema.safeParse(raw);
+  const parsed = parseRaw(raw);
   if (!parsed.success) {
     throw new ConfigError(
       mergeMisspeltRequired(parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n"))),

@@ -14,7 +14,13 @@ import { SECRET_KEYS, type SecretKey } from "../model/secrets";
 import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 import { engineDurationOf } from "./engineKeys";
-import { refusedCredentials, refuseCredentials, RESERVED_RECEIVERS, uniqueReceiverNames } from "./receivers";
+import {
+  hiddenCredentialIssues,
+  refusedCredentials,
+  refuseCredentials,
+  RESERVED_RECEIVERS,
+  uniqueReceiverNames,
+} from "./receivers";
 import { RECEIVER_TYPES } from "../upstream/alertmanagerReceivers";
 import { chartValues } from "./chartValues";
 
@@ -1127,6 +1133,17 @@ export const rawSchema = z
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
   .strict();
+
+/**
+ * {@link rawSchema}'s parse of a stack's raw config, with the problems its refinements could not
+ * see on values that did not parse (config/receivers.ts hiddenCredentialIssues): every problem in
+ * one run.
+ */
+export function parseRaw(raw: Record<string, unknown>): ReturnType<typeof rawSchema.safeParse> {
+  const parsed = rawSchema.safeParse(raw);
+  if (!parsed.success) parsed.error.addIssues(hiddenCredentialIssues(raw, parsed.error.issues));
+  return parsed;
+}
 
 export type Raw = z.output<typeof rawSchema>;
 /** One of `alerting.receivers`, as the schema outputs it (defaults filled). */

@@ -18,7 +18,7 @@ import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { parseStackConfig, rawFromPulumiConfig } from "./resolve";
-import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
+import { parseRaw, PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
 /*
  * A stack file judged whole, for the offline tools (synth, verify): the three stages that each
@@ -278,7 +278,7 @@ export function checkedStackConfig(
   ];
   // An undecryptable value stands in as a placeholder: the key is still judged.
   const broken = new Set(cli.issues.filter((i) => !PASSED_ON.has(i.kind)).map((i) => i.key));
-  const parsed = rawSchema.safeParse(raw);
+  const parsed = parseRaw(raw);
   if (!parsed.success) {
     // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
     const fresh = parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));

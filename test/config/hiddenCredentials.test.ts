@@ -1,0 +1,68 @@
+import { strict as assert } from "assert";
+import { parseStackConfig } from "../../config/resolve";
+import { ConfigError } from "../../config/errors";
+import { BASE, P, refusal, STORE } from "../support/stackText";
+
+/*
+ * A receiver refused for one value (a number where text goes) still has its plain-text credential
+ * told in the same run: zod runs the credential refusal only on a receiver that parsed, so it was
+ * told one run later, once the other value was fixed (config/receivers.ts hiddenCredentialIssues).
+ */
+const RECEIVERS = `${BASE}${STORE}  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - name: team-slack
+        type: slack
+        channel: 42
+        api_url: https://hooks.slack.com/services/T0/B0/SECRET123
+      - name: mail
+        type: email
+        to: ops@example.net
+        from: am@example.net
+        smarthost: smtp.example.net:587
+        auth_username: am@example.net
+`;
+const CREDENTIAL = `${P("alerting.receivers[0].api_url")}: a credential in plain text; it comes from the secrets backend`;
+
+describe("config: a receiver's plain-text credential beside another bad value of that receiver", () => {
+  it("is told in the same run as the bad value, at its own line, its value not shown", () => {
+    const e = refusal(RECEIVERS, "lab");
+    assert.ok(!e.message.includes("SECRET123"), e.message);
+    const lines = e.problems.filter((p) => p.startsWith(P("alerting.receivers[0]")));
+    assert.equal(lines.length, 2, e.message);
+    assert.match(lines[0], /receivers\[0\]\.channel: expected text/);
+    assert.ok(lines[1].startsWith(CREDENTIAL), lines[1]);
+    assert.match(lines[1], /'receiverCredentials\.team-slack'/);
+    assert.match(e.message, /Pulumi\.lab\.yaml:\d+:\d+\n.*api_url: <not shown>/);
+  });
+
+  it("as pulumi preview reads the config (parseStackConfig), once", () => {
+    const raw = {
+      alerting: {
+        pushover: false,
+        heartbeat: false,
+        receivers: [
+          { name: "team-slack", type: "slack", channel: 42, api_url: "https://hooks.slack.com/x/SECRET123" },
+        ],
+      },
+    };
+    let thrown: unknown;
+    try {
+      parseStackConfig(raw, "lab", {});
+    } catch (e) {
+      thrown = e;
+    }
+    assert.ok(thrown instanceof ConfigError, String(thrown));
+    assert.ok(!thrown.message.includes("SECRET123"), thrown.message);
+    const told = thrown.problems.filter((p) =>
+      p.includes("receivers[0].api_url: a credential in plain text"),
+    );
+    assert.equal(told.length, 1, thrown.message);
+  });
+
+  it("a receiver that parses has its credential told once, by the schema's own refusal", () => {
+    const e = refusal(RECEIVERS.replace("channel: 42", 'channel: "#alerts"'), "lab");
+    assert.equal(e.problems.filter((p) => p.startsWith(CREDENTIAL)).length, 1, e.message);
+  });
+});
