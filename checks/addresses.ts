@@ -10,6 +10,8 @@ import {
   containersOf,
   describe,
   podTemplates,
+  releaseNaming,
+  releaseUrns,
   selects,
   type Finding,
   type K8sObject,
@@ -107,6 +109,9 @@ export function checkAddresses(
         report.external.push(addr);
         continue;
       }
+      const svc = services.find(
+        (s) => s.obj.metadata.name === a.service && s.obj.metadata.namespace === a.namespace,
+      );
       // What is wrong is the Service (absent, without the port, without pods): every client that
       // dials it reports the one mistake, said once with every place (synth/report.ts mergeProblems).
       const fail = (message: string, mistake: string) =>
@@ -119,10 +124,8 @@ export function checkAddresses(
             `address-${mistake}`,
             `${a.namespace}/${a.service}${mistake.includes("port") ? `:${a.port ?? ""}` : ""}`,
           ),
+          ...dialed(p, svc, a, all),
         });
-      const svc = services.find(
-        (s) => s.obj.metadata.name === a.service && s.obj.metadata.namespace === a.namespace,
-      );
       if (!svc) {
         fail(`no Service ${a.namespace}/${a.service} in the rendered stack`, "no-service");
         continue;
@@ -160,4 +163,21 @@ export function checkAddresses(
     }
   }
   return report;
+}
+
+/**
+ * The releases (URNs) an address's finding concerns: the client's, whose config dials it, and the
+ * one whose Service it dials (the Service's release, or for a Service the stack does not render,
+ * the release its name says would: `loki-gateway` is release loki's, whose values may have left it
+ * out). A finding placed on Grafana's ConfigMap can so follow from Loki's values (synth/report.ts).
+ */
+function dialed(
+  client: Placed,
+  svc: Placed | undefined,
+  a: Omit<Address, "found">,
+  all: Placed[],
+): { releases?: string[] } {
+  const server = svc ? releaseUrns([svc]) : [releaseNaming(all, a.service, a.namespace) ?? []].flat();
+  const releases = [...new Set([...releaseUrns([client]), ...server])];
+  return releases.length > 0 ? { releases } : {};
 }

@@ -13,7 +13,7 @@ import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql
 import { fitCommunityDashboards, panelsOf, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
-import type { Finding, K8sObject, Placed } from "./objects";
+import { releaseNaming, type Finding, type K8sObject, type Placed } from "./objects";
 
 /** A query the stack evaluates or shows: a panel target or a rule. */
 export interface StackQuery {
@@ -156,6 +156,18 @@ export function leftOutFor(present: ReadonlySet<string>): LeftOut[] {
   return [...fitCommunityDashboards({ emitters }).leftOut, ...rules.leftOut];
 }
 
+/**
+ * The releases whose values decide whether a component the stack does not run would run: for each
+ * deployment key a row needs (`loki-canary`, `node-exporter-collector:systemd`, the component
+ * before any `:`), the release its name says runs it (checks/objects.ts releaseNaming: `loki-canary`
+ * is release loki's, whose `lokiCanary.enabled: false` leaves it out), so that synth/report.ts
+ * traces the panels and rules gone empty to that release's chartValues override.
+ */
+function releasesRunning(placed: Placed[], presentWhen: string[]): { releases?: string[] } {
+  const urns = presentWhen.flatMap((k) => releaseNaming(placed, k.split(":")[0]) ?? []);
+  return urns.length > 0 ? { releases: [...new Set(urns)] } : {};
+}
+
 /** Judges every panel and rule query of the rendered stack. */
 export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
   const objects = placed.map((p) => p.obj);
@@ -184,7 +196,10 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
           message: describeFault(m, v),
           // Every query on a component the stack does not run: one mistake (contract/mistakes.ts).
           ...(v.kind === "not-running" && v.row.type !== "record" && !newerKubernetesOnly(v.row)
-            ? { cause: causeKey(MISTAKES.notRunning, v.row.presentWhen.join(" or ")) }
+            ? {
+                cause: causeKey(MISTAKES.notRunning, v.row.presentWhen.join(" or ")),
+                ...releasesRunning(placed, v.row.presentWhen),
+              }
             : {}),
         });
     }

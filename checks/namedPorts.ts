@@ -21,10 +21,12 @@
  *   the selected pods. Judged: every selected Service or pod (CRDs in prometheus-operator-crds and
  *   the VictoriaMetrics operator chart describe these fields).
  */
+import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import {
   containersOf,
   describe,
   podTemplates,
+  releaseUrns,
   selects,
   type Finding,
   type Placed,
@@ -37,8 +39,23 @@ export interface NamedPortsReport {
   resolved: number;
 }
 
-const declares = (spec: Record<string, any>, name: string) =>
+export const declares = (spec: Record<string, any>, name: string) =>
   containersOf(spec).some((c) => (c.ports ?? []).some((p: any) => p.name === name));
+
+/**
+ * The cause of a NetworkPolicy rule's named port none of the pods it concerns declares
+ * (MISTAKES.undeclaredPort): the rule admits nothing, and checks/networkPolicies.ts gives the rule
+ * nothing uses the same key.
+ */
+export function undeclaredPortCause(
+  policy: Placed,
+  direction: "ingress" | "egress",
+  rule: number,
+  port: string,
+): string {
+  const { namespace, name } = policy.obj.metadata;
+  return causeKey(MISTAKES.undeclaredPort, `${namespace}/${name} ${direction} rule ${rule} port ${port}`);
+}
 
 const nsOf = (p: Placed) => p.obj.metadata.namespace;
 
@@ -69,7 +86,8 @@ interface PortJudge {
   /** Services with a selector. */
   services: Placed[];
   report: NamedPortsReport;
-  fail: (where: Placed, message: string) => void;
+  /** Reports a finding; `cause` and `releases` as checks/objects.ts Finding says. */
+  fail: (where: Placed, message: string, cause?: string, releases?: string[]) => void;
   podList: (ts: PodTemplate[]) => string;
 }
 
@@ -80,7 +98,14 @@ export function checkNamedPorts(objects: Placed[], generated: Placed[] = []): Na
     pods: podTemplates(all.filter((p) => !p.hook)),
     services: all.filter((p) => p.obj.kind === "Service" && p.obj.spec?.selector),
     report,
-    fail: (where, message) => report.findings.push({ check: "named-port", where: describe(where), message }),
+    fail: (where, message, cause, releases) =>
+      report.findings.push({
+        check: "named-port",
+        where: describe(where),
+        message,
+        ...(cause ? { cause } : {}),
+        ...(releases?.length ? { releases } : {}),
+      }),
     podList: (ts) => ts.map((t) => describe(t.owner)).join(", "),
   };
   for (const p of all) {
@@ -107,6 +132,9 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
         fail(
           p,
           `ingress rule ${i} admits port "${port.port}", which none of the pods it selects declares (${podList(selected)}): the rule admits nothing`,
+          undeclaredPortCause(p, "ingress", i, port.port),
+          // The pods' values decide which ports they declare (synth/report.ts).
+          releaseUrns([p, ...selected.map((t) => t.owner)]),
         );
     }
   });
@@ -128,6 +156,8 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
         fail(
           p,
           `egress rule ${i} admits port "${port.port}", which none of the pods it leads to declares (${podList(dest)}): the rule admits nothing`,
+          undeclaredPortCause(p, "egress", i, port.port),
+          releaseUrns([p, ...dest.map((t: PodTemplate) => t.owner)]),
         );
     }
   });

@@ -36,6 +36,7 @@ import { CLUSTER_DNS } from "../model/endpoints";
 import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
+import { declares, undeclaredPortCause } from "./namedPorts";
 import {
   containersOf,
   describe,
@@ -754,7 +755,7 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
       fail(
         describe(p),
         `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses${absent ? absent.why : ""}`,
-        host ?? absent?.cause,
+        host ?? absent?.cause ?? admitsNothingCause(p, "ingress", i, r.ports, own.pods),
         releasesConcerned(p, [own, ...peers], j.objects),
       );
     });
@@ -770,6 +771,26 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
 function hostNetworkCauseOf(concerned: PodTemplate[]): string | undefined {
   return concerned.length > 0 && concerned.every((t) => t.spec.hostNetwork === true)
     ? hostNetworkCause(concerned[0])
+    : undefined;
+}
+
+/**
+ * The cause of a rule nothing uses that admits nothing: every port it names is a named port none of
+ * `pods` (those its policy selects; for an egress rule, those its peers select) declares. Nothing
+ * can use it, so it is one mistake with the named-port finding on it (checks/namedPorts.ts
+ * undeclaredPortCause): the pods' values that dropped the port, the rule that names another.
+ * Undefined otherwise.
+ */
+function admitsNothingCause(
+  p: Placed,
+  direction: "ingress" | "egress",
+  rule: number,
+  ports: any[],
+  pods: PodTemplate[],
+): string | undefined {
+  const undeclared = (x: any) => typeof x.port === "string" && !pods.some((t) => declares(t.spec, x.port));
+  return pods.length > 0 && ports.length > 0 && ports.every(undeclared)
+    ? undeclaredPortCause(p, direction, rule, ports[0].port)
     : undefined;
 }
 
@@ -1033,10 +1054,11 @@ function egressRuleFindings(
     case "edge":
       if (r.ports && !used.has(id)) {
         const { absent, releases } = unused();
+        const dest = peerPods(to, p.obj.metadata.namespace!, judge);
         fail(
           describe(p),
           `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses${absent ? absent.why : ""}`,
-          absent?.cause ?? hostNetworkCauseOf(peerPods(to, p.obj.metadata.namespace!, judge)),
+          absent?.cause ?? hostNetworkCauseOf(dest) ?? admitsNothingCause(p, "egress", i, r.ports, dest),
           releases,
         );
       }

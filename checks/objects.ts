@@ -103,6 +103,30 @@ export function describe(p: Placed): string {
 
 const shortName = (urn: string) => urn.split("::").pop()!;
 
+/** The Helm releases (URNs) that create the given objects, each once; raw resources have none. */
+export function releaseUrns(places: Pick<Placed, "urn" | "source">[]): string[] {
+  return [...new Set(places.filter((p) => p.source.startsWith("release ")).map((p) => p.urn))];
+}
+
+/**
+ * The Helm release (URN) whose chart would name an object `name` in namespace `ns` (a Service a
+ * config dials, a component a dashboard reads), when the stack renders none of that name: charts
+ * name their objects after the release (`<release>` or `<release>-<component>`, Helm's fullname),
+ * so it is the release of the longest such name that renders objects in `ns` (any namespace when
+ * `ns` is not given). Values that stop rendering a component (`gateway.enabled: false`) leave the
+ * release's other objects. Undefined when no release's name fits.
+ */
+export function releaseNaming(objects: Placed[], name: string, ns?: string): string | undefined {
+  let best: { urn: string; length: number } | undefined;
+  for (const p of objects) {
+    if (!p.source.startsWith("release ") || (ns !== undefined && p.obj.metadata.namespace !== ns)) continue;
+    const release = p.source.slice("release ".length);
+    const fits = name === release || name.startsWith(`${release}-`);
+    if (fits && (!best || release.length > best.length)) best = { urn: p.urn, length: release.length };
+  }
+  return best?.urn;
+}
+
 /**
  * Raw Kubernetes resources of an export as objects: `kubernetes:<group>/<version>:<Kind>` custom
  * resources other than Helm releases, providers, and the v4 Chart/ConfigGroup components.

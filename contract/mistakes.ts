@@ -32,6 +32,13 @@ export const MISTAKES = {
    */
   notRunning: "not-running",
   /**
+   * A NetworkPolicy rule admitting a named port that none of the pods it concerns declares (those
+   * its policy selects, for an egress rule those its peers select): the rule admits nothing, so
+   * nothing uses it either, one mistake whether the named ports or the rules nothing uses show it.
+   * Its origin is the policy, the rule and the port.
+   */
+  undeclaredPort: "undeclared-port",
+  /**
    * A stack's chartValues override (the keys a report names): what else goes wrong on the release
    * it changes, where nothing narrows the cause to another override, follows from it too.
    */

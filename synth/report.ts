@@ -174,7 +174,7 @@ export function mergeProblems(
     seen.add(same);
     const first = f.cause ? byCause.get(f.cause) : undefined;
     if (first) {
-      const place = `[${f.check}] ${f.where}`;
+      const place = findingPlace(f);
       if (!first.alsoAt.includes(place)) first.alsoAt.push(place);
       continue;
     }
@@ -183,6 +183,15 @@ export function mergeProblems(
     outF.push(merged);
   }
   return { violations: outV, findings: outF };
+}
+
+/**
+ * Where a finding is: `[check] where`, and the rule of a NetworkPolicy its message starts with
+ * (`: ingress rule 1`), so that two rules of one policy a mistake touches are two places.
+ */
+function findingPlace(f: Pick<CheckFinding, "check" | "where" | "message">): string {
+  const rule = /^(?:ingress|egress) rule \d+/.exec(f.message)?.[0];
+  return `[${f.check}] ${f.where}${rule ? `: ${rule}` : ""}`;
 }
 
 /** The export and its `chartValues` overrides, for reports to be traced to an override (see {@link overrideCauses}). */
@@ -429,6 +438,18 @@ function chartOverrides(rel: ReleaseRef, overrides: string[]): string[] {
 }
 
 /**
+ * The names of the component an on/off switch of a chart turns (`gateway.enabled`,
+ * `lokiCanary.enabled`): its key, and the key as the chart names the component's objects and
+ * reports name the component (`loki-canary`, `<release>-<component>`). A message naming what the
+ * switch left out (the Service `loki-gateway`, the emitter `loki-canary`) names the switch.
+ */
+function switchedComponent(override: string): string[] {
+  const key = /(?:^|\.)([A-Za-z0-9_-]+)\.enabled$/.exec(override)?.[1];
+  if (!key) return [];
+  return [...new Set([key, key.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase()])];
+}
+
+/**
  * The overrides of `rel` (paths under its chart) a message on it concerns, and whether the
  * message narrowed them: the values paths it names (`values.<path>`, `.Values.<path>`), else the
  * fields it names (an override's last key as a word) or the values it quotes (an override's value
@@ -451,6 +472,7 @@ function overridesOn(
       : ofChart.filter(
           (o) =>
             namesWord(message, o.slice(o.lastIndexOf(".") + 1)) ||
+            switchedComponent(o).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)),
         );
   const keys = (named.length > 0 ? named : ofChart).map((o) => `chartValues.${rel.chart}.${o}`);

@@ -65,8 +65,8 @@ describe("NetworkPolicy rules written for pods the stack does not render", () =>
     const merged = mergeProblems([], unused).findings;
     assert.equal(merged.length, 1, JSON.stringify(merged, null, 1));
     assert.deepEqual(merged[0].alsoAt, [
-      "[network-policy] NetworkPolicy monitoring/ruler (resource np)",
-      "[network-egress] NetworkPolicy monitoring/ruler (resource np)",
+      "[network-policy] NetworkPolicy monitoring/ruler (resource np): ingress rule 0",
+      "[network-egress] NetworkPolicy monitoring/ruler (resource np): egress rule 0",
     ]);
   });
 

@@ -164,7 +164,9 @@ describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () =>
       assert.equal(unused[0].cause, refused[0].cause);
       const merged = mergeProblems([], [...refused, ...unused]).findings;
       assert.equal(merged.length, 1, JSON.stringify(merged));
-      assert.deepEqual(merged[0].alsoAt, ["[network-policy] NetworkPolicy monitoring/server (resource np)"]);
+      assert.deepEqual(merged[0].alsoAt, [
+        "[network-policy] NetworkPolicy monitoring/server (resource np): ingress rule 0",
+      ]);
     });
     const ingressTo = (service: string): K8sObject => ({
       apiVersion: "networking.k8s.io/v1",

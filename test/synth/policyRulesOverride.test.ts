@@ -76,9 +76,9 @@ describe("one message per mistake: NetworkPolicy rules follow from the values of
       const merged = mergeProblems([mode], findings, stack);
       assert.equal(merged.findings.length, 0, JSON.stringify(merged.findings, null, 1));
       assert.deepEqual(merged.violations[0].alsoAt, [
-        "[network-policy] NetworkPolicy monitoring/alertmanager (resource np-alertmanager)",
-        "[network-policy] NetworkPolicy monitoring/loki (resource np-loki)",
-        "[network-egress] NetworkPolicy monitoring/loki (resource np-loki)",
+        "[network-policy] NetworkPolicy monitoring/alertmanager (resource np-alertmanager): ingress rule 0",
+        "[network-policy] NetworkPolicy monitoring/loki (resource np-loki): ingress rule 0",
+        "[network-egress] NetworkPolicy monitoring/loki (resource np-loki): egress rule 0",
       ]);
     });
 

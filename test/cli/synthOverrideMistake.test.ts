@@ -1,0 +1,91 @@
+/**
+ * One chartValues override, one message (issue 51 item 3): what an override that switches a
+ * component off leaves behind (the configs that still dial it, the NetworkPolicy rules written for
+ * it and the named ports only its pods declared, the panels and rules reading what it emitted) is
+ * placed on other releases' objects and on the program's policies, yet follows from that override:
+ * synth prints it once, naming the override as its cause and every place it touches.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, synthCli, tmpDir } from "../support/helpers";
+
+/** Staging with `chartValues` (YAML lines under the key, indented four spaces). */
+function stagingWith(chartValues: string): string {
+  const dir = tmpDir("override-mistake");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8").trimEnd();
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.staging.yaml"),
+    `${staging}\n  homelab-observability:chartValues:\n${chartValues}`,
+  );
+  return dir;
+}
+
+const synthStaging = (dir: string) =>
+  synthCli("--dir", dir, "--out", path.join(dir, "out"), "--quiet", "--stack", "staging");
+
+/** The messages of the rendered-object problems synth prints (each starts `  [check] `). */
+const problems = (stderr: string) => stderr.split("\n").filter((l) => /^ {2}\[[a-z-]+\] /.test(l));
+
+const GATEWAY_OFF = "    loki:\n      gateway:\n        enabled: false\n";
+
+describe("synth: what one chartValues override leaves behind is one message naming it", function () {
+  this.timeout(120_000);
+
+  it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
+    const r = await synthStaging(stagingWith(GATEWAY_OFF));
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(problems(r.stderr).length, 1, r.stderr);
+    assert.match(r.stdout, /^staging: FAIL \(exit 1\): 1 rendered-object problem$/m);
+    const [message, also, cause] = r.stderr.slice(r.stderr.indexOf("  [")).split("\n");
+    assert.match(message, /no Service monitoring\/loki-gateway in the rendered stack/);
+    assert.equal(
+      cause,
+      "      from the stack's chart values override chartValues.loki.gateway.enabled: change or remove it in the stack file",
+    );
+    // Every place: the configs dialing the gateway, each rule written for its edge, each named port.
+    for (const place of [
+      "[address] ConfigMap monitoring/grafana (release grafana)",
+      "[address] ConfigMap monitoring/alloy-cluster (release alloy-cluster)",
+      "[network-policy] NetworkPolicy monitoring/loki (resource network-policies-monitoring-loki): ingress rule 1",
+      "[network-policy] NetworkPolicy monitoring/loki (resource network-policies-monitoring-loki): ingress rule 2",
+      "[network-egress] NetworkPolicy monitoring/grafana (resource network-policies-monitoring-grafana): egress rule 1",
+      "[named-port] NetworkPolicy monitoring/loki (resource network-policies-monitoring-loki): ingress rule 1",
+      "[named-port] NetworkPolicy monitoring/grafana (resource network-policies-monitoring-grafana): egress rule 1",
+    ])
+      assert.ok(also.includes(place), `${place} in:\n${also}`);
+    assert.doesNotMatch(r.stderr, /the values of this release include/);
+  });
+
+  it("grafana.replicas: 2 with it: two mistakes, two messages, each naming its own override", async () => {
+    const r = await synthStaging(stagingWith(`${GATEWAY_OFF}    grafana:\n      replicas: 2\n`));
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(problems(r.stderr).length, 1, r.stderr);
+    assert.match(r.stderr, /from the stack's chart values override chartValues\.loki\.gateway\.enabled: /);
+    const violations = r.stdout.split("\n").filter((l) => /^ {2}\[mandatory\] /.test(l));
+    assert.equal(violations.length, 1, r.stdout);
+    assert.match(violations[0], /grafana-replicas-share-no-state: .*values\.replicas is 2/);
+    const at = r.stdout.slice(r.stdout.indexOf(violations[0]));
+    assert.doesNotMatch(
+      at.split("\n")[1],
+      /also seen at/,
+      "the gateway's places are not Grafana's replicas'",
+    );
+  });
+
+  it("loki.lokiCanary.enabled: false: the panels and rules reading the canary's metrics are one message whose cause is the override", async () => {
+    const r = await synthStaging(stagingWith("    loki:\n      lokiCanary:\n        enabled: false\n"));
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const found = problems(r.stderr);
+    assert.equal(found.length, 1, r.stderr);
+    assert.match(
+      found[0],
+      /\[emitted-metrics\] .*loki_canary_.* comes from loki-canary, which this stack does not run/,
+    );
+    assert.match(
+      r.stderr,
+      /also seen at: .*LokiCanaryMissingEntries\n {6}from the stack's chart values override chartValues\.loki\.lokiCanary\.enabled: change or remove it in the stack file/,
+    );
+  });
+});
