@@ -178,7 +178,7 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     throw new SynthInputError(
       `--running ${args.running}: ${runningStat ? "a file, not a folder" : "no such folder"}; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
     );
-  fs.mkdirSync(args.out, { recursive: true });
+  makeOutFolder(args.out);
   const run: RunContext = {
     root,
     args,
@@ -257,6 +257,23 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
     }
     err(internalErrorText(`synth ${stack}`, e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
     return refused("an unexpected error (above)");
+  }
+}
+
+/**
+ * The --out folder, made when absent. A path that is (or passes through) a file, or that cannot be
+ * made, is bad input naming the flag, not an unexpected error.
+ */
+function makeOutFolder(out: string): void {
+  try {
+    fs.mkdirSync(out, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const found =
+      code === "EEXIST" || code === "ENOTDIR"
+        ? "a file is there (or on its path)"
+        : `it cannot be made (${(e as Error).message.replace(/^\w+: /, "")})`;
+    throw new SynthInputError(`--out ${out}: expected a folder to write the exports into; ${found}`);
   }
 }
 

@@ -99,6 +99,20 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
     );
   });
 
+  it("an --out that is a file, or under one, is bad input naming the flag, not an unexpected error", async () => {
+    const dir = project();
+    const file = path.join(dir, "Pulumi.yaml");
+    for (const out of [file, path.join(file, "sub")]) {
+      const r = await synthCli("--dir", dir, "--out", out, "--quiet", "--stack", "staging", "--no-render");
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.equal(
+        r.stderr.trim(),
+        `--out ${out}: expected a folder to write the exports into; a file is there (or on its path)`,
+      );
+      assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: --out ${out} (above)`);
+    }
+  });
+
   it("a stack named twice is judged once", async () => {
     const dir = project();
     const r = await synthIn(dir, "--stack", "staging", "--stack", "staging", "--no-render");
