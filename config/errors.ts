@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROJECT, rawSchema, redactUrl, SECRET_KEYS } from "./schema";
+import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./schema";
 import { formatPlace, type Place } from "./locate";
 import { isMap, valueAt } from "./tree";
 
@@ -144,7 +144,7 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
         : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}`;
     case "invalid_enum_value":
       return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${
-        typeof found === "string" ? didYouMean(found, issue.options.map(String)) : ""
+        typeof found === "string" ? enumHint(found, issue.options.map(String)) : ""
       }`;
     case "invalid_literal":
       return `${at}: expected ${JSON.stringify(issue.expected)}, got ${describe(found)}${
@@ -429,6 +429,17 @@ export function closestMatch(name: string, known: readonly string[]): string | u
   return distance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) || contains
     ? best
     : undefined;
+}
+
+/**
+ * "; did you mean X?" for an enum value: the value an architecture name as `uname -m` prints it
+ * means (no edit distance relates `aarch64` to `arm64`), else the closest option.
+ */
+function enumHint(found: string, options: string[]): string {
+  const meant = UNAME_ARCHES[found];
+  return meant !== undefined && options.includes(meant)
+    ? `; did you mean "${meant}"? (\`uname -m\` prints "${found}" where Kubernetes says "${meant}")`
+    : didYouMean(found, options);
 }
 
 /** "; did you mean X?" for a mistyped name, or "" when nothing is close. */

@@ -185,6 +185,13 @@ const taint = z
   })
   .strict();
 
+/**
+ * Architecture names as `uname -m` prints them on a node, with the `arch` each means (the node's
+ * kubernetes.io/arch label, Go's GOARCH): Linux names the machine per architecture
+ * (arch/arm64/Makefile and arch/x86/Makefile, UTS_MACHINE), so a Pi's `aarch64` is `arm64` here.
+ */
+export const UNAME_ARCHES: Readonly<Record<string, string>> = { aarch64: "arm64", x86_64: "amd64" };
+
 const nodePool = z
   .object({
     /** Pool name, used in the budget table. */

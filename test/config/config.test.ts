@@ -217,6 +217,17 @@ describe("stack config", () => {
       { nodePools: [{ name: "pi", arch: "arm", count: 3, cpu: "4", memory: "8Gi" }] },
       /homelab-observability:nodePools\[0\].arch: expected one of amd64 \| arm64, got string "arm"/,
     ],
+    [
+      // `uname -m` on a Pi: no edit distance leads from it to arm64, the table does.
+      "node pool arch as uname -m prints it",
+      { nodePools: [{ name: "pi", arch: "aarch64", count: 3, cpu: "4", memory: "8Gi" }] },
+      /nodePools\[0\].arch: expected one of amd64 \| arm64, got string "aarch64"; did you mean "arm64"\? \(`uname -m` prints "aarch64" where Kubernetes says "arm64"\)/,
+    ],
+    [
+      "node pool arch x86_64",
+      { nodePools: [{ name: "pc", arch: "x86_64", count: 3, cpu: "4", memory: "8Gi" }] },
+      /nodePools\[0\].arch: expected one of amd64 \| arm64, got string "x86_64"; did you mean "amd64"\?/,
+    ],
     ["empty node pools", { nodePools: [] }, /homelab-observability:nodePools: expected at least 1 entries/],
     [
       "duplicate pool names",
