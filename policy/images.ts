@@ -35,12 +35,17 @@ export const ARM64_DEFAULTS: Arm64Config = {
 
 const OTHER_ARCH = /(^|[-_.])(amd64|x86_64|x86-64|x64|386|ppc64le|s390x)($|[-_.])/i;
 
-/** Why an image cannot run on arm64, or undefined when it is known to. */
+/** What keeps a workload whose image cannot run on arm64 off the Pi nodes. */
+const PIN_OFF_PI =
+  "pin it off Pi nodes with a nodeSelector or required node affinity on kubernetes.io/arch=amd64";
+
+/** Why an image cannot run on arm64 and what to do, or undefined when it is known to. */
 export function arm64Problem(image: string, known: string[]): string | undefined {
   const { repository, tag } = parseImage(image);
-  if (OTHER_ARCH.test(tag)) return `tag "${tag}" names another architecture`;
+  if (OTHER_ARCH.test(tag))
+    return `tag "${tag}" names another architecture; use the tag without it (an image for every architecture) or ${PIN_OFF_PI}`;
   if (!known.includes(repository)) {
-    return `${repository} is not known to publish linux/arm64; check with \`docker manifest inspect ${repository}:${tag}\` (or \`crane manifest\`) and, if it lists linux/arm64, add "${repository}" to the arm64-images policy's arm64Images config`;
+    return `${repository} is not known to publish linux/arm64; check with \`docker manifest inspect ${repository}:${tag}\` (or \`crane manifest\`) and, if it lists linux/arm64, add "${repository}" to the arm64-images policy's arm64Images config; otherwise ${PIN_OFF_PI}`;
   }
   return undefined;
 }
@@ -121,7 +126,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
             const problem = arm64Problem(use.image, cfg.arm64Images);
             if (problem) {
               report(
-                `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: nothing in ${w.path} keeps it off them, but ${use.path} is "${use.image}": ${problem}. Otherwise pin it off Pi nodes with a nodeSelector or required node affinity on kubernetes.io/arch=amd64.`,
+                `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: nothing in ${w.path} keeps it off them, but ${use.path} is "${use.image}": ${problem}.`,
                 r.urn,
               );
             }

@@ -276,7 +276,7 @@ describe("policy: arm64-images", () => {
     [
       "unknown image, unpinned Deployment",
       () => deploy(pod("example.com/tool:1")),
-      /example\.com\/tool is not known to publish linux\/arm64; check with `docker manifest inspect example\.com\/tool:1`.*add "example\.com\/tool"/,
+      /example\.com\/tool is not known to publish linux\/arm64; check with `docker manifest inspect example\.com\/tool:1`.*add "example\.com\/tool" to the arm64-images policy.s arm64Images config; otherwise pin it off Pi nodes with a nodeSelector or required node affinity on kubernetes\.io\/arch=amd64\.$/,
     ],
     [
       "nodeSelector targets Pi nodes",
@@ -303,7 +303,8 @@ describe("policy: arm64-images", () => {
             },
           }),
         ),
-      /tag "3\.6\.3-amd64" names another architecture/,
+      // Its own remedy, no "Otherwise" after a sentence that offered nothing to do.
+      /tag "3\.6\.3-amd64" names another architecture; use the tag without it \(an image for every architecture\) or pin it off Pi nodes with a nodeSelector or required node affinity on kubernetes\.io\/arch=amd64\.$/,
     ],
     [
       "unpinned DaemonSet",
