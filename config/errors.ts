@@ -378,7 +378,7 @@ function formOf(t: z.ZodTypeAny): string {
 }
 
 /** Known keys at a path (the variant its value selects, for a union), for "did you mean" on typos. */
-function knownKeysAt(path: (string | number)[], input?: unknown): string[] {
+export function knownKeysAt(path: (string | number)[], input?: unknown): string[] {
   const at = schemaAt(path, input);
   let schema = at && unwrap(at);
   if (schema instanceof z.ZodDiscriminatedUnion) schema = variantOf(schema, valueAt(input, path)) ?? schema;

@@ -12,7 +12,7 @@ import {
   type Project,
   type YamlSlip,
 } from "./stackFile";
-import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
+import { closestMatch, ConfigError, describe, expectedForm, knownKeysAt, REDACTED } from "./errors";
 import { formatIssue, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
@@ -157,42 +157,78 @@ const pathText = (path: (string | number)[]) =>
  * are still checked against each other), so it takes its default. Where removing it leaves its
  * top-level key still refused (a required leaf, an item of a list), the whole key goes, as do the
  * keys in `brokenKeys` (refused by the Pulumi CLI's rules). `whole` names the keys gone whole,
- * `leaves` the paths removed inside kept keys.
+ * `leaves` the paths of refused values removed inside kept keys.
+ *
+ * An unknown key inside a map is not a value to default: one whose "did you mean" names a key the
+ * map lacks is read as that key (`readAs`, what it names to what it is read as), so the rules see
+ * what was meant (a misspelt `takeover.releases` key, dropped, made its release look absent and a
+ * rule on it refuse a value that was right); any other unknown key is removed and named nowhere,
+ * as the config it is in never reads it.
  */
 function repairedRaw(
   raw: Record<string, unknown>,
   brokenKeys: string[],
-): { repaired: Record<string, unknown>; whole: Set<string>; leaves: string[] } {
+): { repaired: Record<string, unknown>; whole: Set<string>; leaves: string[]; readAs: Map<string, string> } {
   const repaired = structuredClone(raw);
   const whole = new Set(brokenKeys);
   const leaves = new Set<string>();
+  const readAs = new Map<string, string>();
   const drop = (k: string) => {
     whole.add(k);
     delete repaired[k];
   };
   brokenKeys.forEach(drop);
-  const kept = () => [...leaves].filter((l) => !whole.has(l.split(/[.[]/)[0]));
+  const outside = (l: string) => !whole.has(l.split(/[.[]/)[0]);
+  const done = () => ({
+    repaired,
+    whole,
+    leaves: [...leaves].filter(outside),
+    readAs: new Map([...readAs].filter(([l]) => outside(l))),
+  });
   // A second round cuts whole keys only: what a cut leaf leaves refused cannot be mended below.
   for (let round = 0; ; round++) {
     const parsed = rawSchema.safeParse(repaired);
-    if (parsed.success) return { repaired, whole, leaves: kept() };
+    if (parsed.success) return done();
     const paths = parsed.error.issues.flatMap((i) =>
-      i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path],
+      i.code === "unrecognized_keys"
+        ? i.keys.map((k) => ({ path: [...i.path, k], unknown: true }))
+        : [{ path: i.path, unknown: false }],
     );
     // A refusal of the whole config (no key to cut), or of keys already cut (a required key
     // missing), cannot be repaired further.
-    if (paths.every((p) => p.length > 0 && !(String(p[0]) in repaired)) || paths.some((p) => p.length === 0))
-      return { repaired, whole, leaves: kept() };
-    for (const path of paths) {
+    if (
+      paths.every(({ path: p }) => p.length > 0 && !(String(p[0]) in repaired)) ||
+      paths.some(({ path: p }) => p.length === 0)
+    )
+      return done();
+    for (const { path, unknown } of paths) {
       const above = path.slice(0, -1);
       // A list item's key is never cut out (the list would shift): its top-level key goes.
       const parent = round === 0 && above.length > 0 ? valueAt(repaired, above) : undefined;
       if (isMap(parent) && !above.some((p) => typeof p === "number")) {
-        delete parent[String(path[path.length - 1])];
-        leaves.add(pathText(path));
+        const key = String(path[path.length - 1]);
+        const meant = unknown ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
+        if (meant !== undefined && !(meant in parent)) {
+          parent[meant] = parent[key];
+          readAs.set(pathText(path), pathText([...above, meant]));
+        } else if (!unknown) leaves.add(pathText(path));
+        delete parent[key];
       } else drop(String(path[0]));
     }
   }
+}
+
+/**
+ * A rule's problem on a key read as the one a misspelt key meant (`readAs`, given to meant), said at
+ * the key as written, which the file has and the locator finds: `…Stak (read as …Stack): …`.
+ */
+function asGiven(problem: string, readAs: Map<string, string>): string {
+  for (const [given, meant] of readAs) {
+    const head = `${PROJECT}:${meant}`;
+    if (problem.startsWith(head) && /^[:.[]/.test(problem.slice(head.length)))
+      return `${PROJECT}:${given}${problem.slice(head.length).replace(/^:/, ` (read as ${meant.split(/[.[]/).pop()}):`)}`;
+  }
+  return problem;
 }
 
 /** Top-level keys the schema requires (neither optional nor defaulted). */
@@ -295,7 +331,7 @@ export function checkedStackConfig(
       : chartValueProblems(readChartValues(raw), opts.chartKeys, PROJECT);
   problems.push(...chartKeyProblems);
   if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
-  const { repaired, whole, leaves } = repairedRaw(
+  const { repaired, whole, leaves, readAs } = repairedRaw(
     raw,
     cli.issues.filter((i) => broken.has(i.key)).map((i) => i.key),
   );
@@ -323,11 +359,15 @@ export function checkedStackConfig(
       notes.push(
         `(the rules between keys (which keys need which) ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
       );
+    for (const [given, meant] of readAs)
+      notes.push(
+        `(the rules between keys (which keys need which) read ${PROJECT}:${given} as ${PROJECT}:${meant}, the key it is closest to)`,
+      );
     try {
       cfg = parseStackConfig(repaired, stack, env, { allowAbsentSecrets: opts.allowAbsentSecrets });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems);
+      problems.push(...e.problems.map((p) => asGiven(p, readAs)));
     }
   }
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
