@@ -17,6 +17,8 @@ export interface FlagSpec {
   optionalValue?: boolean;
   /** May be given more than once. */
   repeat?: boolean;
+  /** The command refuses to run without it: its usage shows it without brackets. */
+  required?: boolean;
   /** What it does, and its default. */
   help: string;
 }
@@ -140,7 +142,7 @@ export const VERIFY: CliSpec = {
   summary:
     "Asks the running stack's own APIs whether its phase works, and with --gate whether the next phase is safe. Reaches the cluster only through the stack's pinned kubeContext.",
   flags: [
-    { name: "--stack", value: "<name>", help: "The stack to verify (required)." },
+    { name: "--stack", value: "<name>", required: true, help: "The stack to verify (required)." },
     {
       name: "--url",
       value: "<component>=<url>",
@@ -311,7 +313,9 @@ const flagForm = (f: FlagSpec) =>
 export function usage(spec: CliSpec): string {
   const parts = [
     ...(spec.positional ? [spec.positional.name] : []),
-    ...spec.flags.filter((f) => f !== HELP).map((f) => `[${flagForm(f)}]${f.repeat ? "..." : ""}`),
+    ...spec.flags
+      .filter((f) => f !== HELP)
+      .map((f) => `${f.required ? flagForm(f) : `[${flagForm(f)}]`}${f.repeat ? "..." : ""}`),
   ];
   return wrap(parts.join(" "), 80, "    ", `usage: npm run ${spec.script} -- `);
 }

@@ -89,6 +89,14 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
     assert.deepEqual(parseArgs(BENCH, ["--check=synth"]).values.get("--check"), ["synth"]);
   });
 
+  it("a flag the command cannot run without is shown without brackets (verify's --stack), the others with", () => {
+    const line = helpText(VERIFY).split("\n")[0];
+    assert.ok(line.startsWith("usage: npm run verify -- --stack <name> [--url <component>=<url>]..."), line);
+    for (const spec of CLIS)
+      for (const f of spec.flags.filter((x) => !x.required && x.name !== "--help"))
+        assert.ok(helpText(spec).includes(`[${f.name}`), `${spec.script} ${f.name}`);
+  });
+
   it("every command has a spec, and every spec a script in package.json", () => {
     const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
     for (const c of CLIS) assert.ok(scripts[c.script], `package.json has no script ${c.script}`);

@@ -8,6 +8,7 @@ import { SECRET_REFS } from "../../model/secrets";
 import { PORTS } from "../../model/services";
 import { GRAFANA_ADMIN_USER } from "../../builders/secrets/secrets";
 import { CHECKS } from "../../verify/checks";
+import { COMPONENTS } from "../../verify/types";
 import { formatted } from "../support/prettier";
 
 /**
@@ -122,5 +123,16 @@ describe("documentation", function () {
     for (const f of fs.readdirSync(path.join(ROOT, "checks")))
       for (const m of read(`checks/${f}`).matchAll(/check: "([a-z-]+)"/g)) names.add(m[1]);
     assert.deepEqual(rowsOf("Checks on the rendered stack"), [...names].sort());
+  });
+
+  it("docs/reference/checks.md names every component verify's --url takes, and no other", () => {
+    const doc = read("docs/reference/checks.md");
+    const from = doc.indexOf("`--url <component>=<url>`\nreaches");
+    const to = doc.indexOf("`HOMELAB_KUBECTL`", from);
+    assert.ok(from >= 0 && to > from, "the --url paragraph");
+    // Each component's word on itself is in parentheses after it.
+    const listed = doc.slice(from, to).replace(/\([^()]*\)/g, "");
+    const named = [...listed.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(named)].sort(), [...COMPONENTS].sort());
   });
 });
