@@ -16,7 +16,7 @@ import type { StackExport } from "../synth/synthesize";
 import { BENCH, CliArgsError, helpText, parseArgs, usage } from "./spec";
 import { COLD_TIMINGS_FILE, TIMINGS_FILE, type SuiteTimings } from "./suiteTimings";
 import { median, sdkLoadOnce } from "./sdkReference";
-import { TARGETS, formatRow, suiteRow, times, verdict, type Row } from "./benchTargets";
+import { formatRow, gatedTargets, suiteRow, times, verdict, type Row } from "./benchTargets";
 import { internalErrorText } from "./internalError";
 
 /**
@@ -70,12 +70,14 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
 }
 const checkArg = parsed.switches.has("--check") ? "" : option("--check");
 /** Targets that fail the run when missed: none without --check, all with it, or those named. */
-const GATED = new Set(checkArg === undefined ? [] : checkArg === "" ? TARGETS : checkArg.split(","));
-for (const id of GATED)
-  if (!(TARGETS as string[]).includes(id)) {
-    process.stderr.write(`bench: --check=: unknown target "${id}" (expected one of ${TARGETS.join(", ")})\n`);
+const GATED = (() => {
+  try {
+    return gatedTargets(checkArg);
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
     process.exit(2);
   }
+})();
 /** `--suite`: run the whole test suite here; without it, read the figures of the last `npm test`. */
 const RUN_SUITE = parsed.switches.has("--suite");
 const root = projectRoot(__dirname);

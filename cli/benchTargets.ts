@@ -1,4 +1,5 @@
 import type { SuiteTimings } from "./suiteTimings";
+import { didYouMean } from "../config/errors";
 
 /**
  * Every fast-feedback target's bound, in SDK loads (measured / the time a fresh node takes to load
@@ -96,4 +97,19 @@ export function verdict(rows: Row[], gated: ReadonlySet<string>): { line: string
       (gated.size ? `; gated: ${[...gated].join(", ")} -> ${gatedMisses.length ? "FAIL" : "pass"}` : "")
     : "benchmark: every target met";
   return { line, status: gatedMisses.length ? 1 : 0 };
+}
+
+/**
+ * The targets `--check` gates: none without it (`undefined`), every one with `--check` alone (""),
+ * else those named, comma-separated. A name that is no target throws, naming it, the closest
+ * target and every target.
+ */
+export function gatedTargets(checkArg: string | undefined): Set<string> {
+  const named = checkArg === undefined ? [] : checkArg === "" ? TARGETS : checkArg.split(",");
+  for (const id of named)
+    if (!(TARGETS as string[]).includes(id))
+      throw new Error(
+        `--check=: unknown target "${id}"${didYouMean(id, TARGETS)} (expected one of ${TARGETS.join(", ")})`,
+      );
+  return new Set(named);
 }

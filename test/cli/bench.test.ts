@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { TARGET_RATIOS, formatRow, suiteRow, verdict, type Row } from "../../cli/benchTargets";
+import { TARGET_RATIOS, formatRow, gatedTargets, suiteRow, verdict, type Row } from "../../cli/benchTargets";
 import { runCachesEmpty, type SuiteTimings } from "../../cli/suiteTimings";
 import { SDK_MODULES } from "../../cli/sdkReference";
 import { ROOT, tmpDir } from "../support/helpers";
@@ -73,6 +73,17 @@ describe("the benchmark judges every target as a ratio to the SDK load of the sa
       line: "benchmark: every target met",
       status: 0,
     });
+  });
+
+  it("--check gates none, all, or the targets named; a name that is none is refused with the closest", () => {
+    assert.deepEqual([...gatedTargets(undefined)], []);
+    assert.deepEqual([...gatedTargets("")].sort(), Object.keys(TARGET_RATIOS).sort());
+    assert.deepEqual([...gatedTargets("policy,render")], ["policy", "render"]);
+    assert.throws(
+      () => gatedTargets("policy,synht"),
+      /^Error: --check=: unknown target "synht"; did you mean "synth"\? \(expected one of synth, policy, render, pack, suite, suite-cold\)$/,
+    );
+    assert.throws(() => gatedTargets("zzz"), /unknown target "zzz" \(expected one of/);
   });
 
   it("calls a run cold only when the fixture and render caches are both empty", () => {
