@@ -73,15 +73,66 @@ export function leftOutCounts(leftOut: readonly { what: string }[]): string {
 }
 
 /**
- * The synthesis' detail of what a stack leaves out (checks/emittedMetrics.ts `leftOut`): each
- * panel, dashboard and rule on its line, why on the next.
+ * The synthesis' detail of what a stack leaves out (checks/emittedMetrics.ts `leftOut`), a few
+ * lines per dashboard and rule group, not two per panel and rule (staging printed 158 lines here,
+ * above its resource tree): a whole dashboard left out says why; then its panels (a group's rules)
+ * by reason, each reason once with the metrics it names and the panels it takes, a long list cut
+ * to its first names and how many more. The counts are the summary's (leftOutCounts).
  */
-export function formatLeftOut(stack: string, leftOut: readonly { what: string; why: string }[]): string {
-  return (
-    `== ${stack}: left out (nothing in this stack emits what they read)\n` +
-    leftOut.map((l) => `  ${l.what}\n      ${l.why}`).join("\n") +
-    "\n"
-  );
+export function formatLeftOut(
+  stack: string,
+  leftOut: readonly { what: string; why: string; metric?: string }[],
+): string {
+  interface Group {
+    whole?: string;
+    byReason: Map<string, { items: string[]; metrics: string[] }>;
+  }
+  const groups = new Map<string, Group>();
+  for (const l of leftOut) {
+    const { container, item } = leftOutPlace(l.what);
+    const g: Group = groups.get(container) ?? { byReason: new Map() };
+    groups.set(container, g);
+    if (item === undefined) {
+      g.whole = l.why;
+      continue;
+    }
+    const { metric, reason } = leftOutReason(l);
+    const r = g.byReason.get(reason) ?? { items: [], metrics: [] };
+    g.byReason.set(reason, r);
+    if (!r.items.includes(item)) r.items.push(item);
+    if (metric && !r.metrics.includes(metric)) r.metrics.push(metric);
+  }
+  const lines = [`== ${stack}: left out (nothing in this stack emits what they read)`];
+  for (const [container, g] of groups) {
+    const kind = container.startsWith("rule") ? "rule" : "panel";
+    if (g.whole) lines.push(`  ${container} (whole): ${g.whole}`);
+    for (const [reason, r] of g.byReason) {
+      const n = `${r.items.length} ${kind}${r.items.length === 1 ? "" : "s"}`;
+      lines.push(`  ${container}: ${n} (${firstOf(r.items)})`);
+      lines.push(`      ${r.metrics.length > 0 ? `${firstOf(r.metrics)}: ` : ""}${reason}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Where a left-out entry is: its dashboard or rule group, and the panel or rule (none for a whole dashboard). */
+function leftOutPlace(what: string): { container: string; item?: string } {
+  const rule = /^rule (.+)\/([^/]+)$/.exec(what);
+  if (rule) return { container: `rules ${rule[1]}`, item: rule[2] };
+  const panel = /^(dashboard [^:]+): (.+)$/.exec(what);
+  return panel ? { container: panel[1], item: panel[2] } : { container: what };
+}
+
+/** A left-out reason without the metric it starts with (`name: …`, `name comes from …`). */
+function leftOutReason(l: { why: string; metric?: string }): { metric?: string; reason: string } {
+  if (!l.metric || !l.why.startsWith(l.metric)) return { reason: l.why };
+  return { metric: l.metric, reason: l.why.slice(l.metric.length).replace(/^:? /, "") };
+}
+
+/** The first few names of a list and how many more: `a, b, c and 4 more`. */
+function firstOf(names: string[], shown = 3): string {
+  if (names.length <= shown + 1) return names.join(", ");
+  return `${names.slice(0, shown).join(", ")} and ${names.length - shown} more`;
 }
 
 /**

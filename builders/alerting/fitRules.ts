@@ -37,7 +37,11 @@ export function fitRuleSets(
           if (!needs) return true;
           const blocking = blockingNames(needs, (m) => why(m) === undefined);
           if (blocking.length === 0) return true;
-          leftOut.push({ what: `rule ${set}/${g.name}/${r.alert ?? r.record}`, why: why(blocking[0])! });
+          leftOut.push({
+            what: `rule ${set}/${g.name}/${r.alert ?? r.record}`,
+            why: why(blocking[0])!,
+            metric: blocking[0],
+          });
           changed = true;
           return false;
         });

@@ -188,7 +188,11 @@ export function fitCommunityDashboards(input: CommunityInputs): {
         const blocking = blockingNames(alternatives, (m) => why(m) === undefined);
         if (blocking.length === 0) continue;
         drop.add(i);
-        leftOut.push({ what: `dashboard ${file}: ${panel?.title ?? `panel ${i}`}`, why: why(blocking[0])! });
+        leftOut.push({
+          what: `dashboard ${file}: ${panel?.title ?? `panel ${i}`}`,
+          why: why(blocking[0])!,
+          metric: blocking[0],
+        });
         break;
       }
     });

@@ -64,5 +64,8 @@ export function whyLeftOut(metric: string, v: Verdict): string | undefined {
 export interface LeftOut {
   /** `dashboard <file>: <panel title>`, `dashboard <file>` (nothing left) or `rule <set>/<group>/<name>`. */
   what: string;
+  /** Why, starting with the metric that keeps it out when there is one ({@link whyLeftOut}). */
   why: string;
+  /** That metric: what a report groups the panels and rules one reason keeps out by. */
+  metric?: string;
 }
