@@ -17,11 +17,15 @@ import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
 import type { RenderedObject, StackObject } from "../synth/render/types";
 import { deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
-import { groupVersion, providerDiff, type ProviderFlags } from "./providerDiff";
+import { groupVersion, ignored, providerDiff, withIgnoredChanges, type ProviderFlags } from "./providerDiff";
 import { ownerMoves } from "../checks/duplicates";
 import { transitionHostPortClashes } from "../checks/hostPorts";
 import { lokiMoveChanges } from "./lokiMode";
 import type { Placed } from "../checks/objects";
+import { sameJson } from "./sameJson";
+import { changePath, describeChanges, summarizeChanges } from "./describe";
+
+export { sameJson };
 
 export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 const PROVIDER_TYPE = "pulumi:providers:kubernetes";
@@ -89,64 +93,6 @@ export function plannedChanges(exp: StackExport): Record<string, string> {
   return p && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, string>) : {};
 }
 
-/**
- * Whether two JSON values serialize alike (`JSON.stringify(a) === JSON.stringify(b)`: same keys in
- * the same order, an `undefined` member absent, `undefined` in an array as null), without building
- * the text: an export's objects hold megabytes of dashboards, compared at each of three levels.
- */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  // Two different strings never serialize alike (JSON's escaping is one to one).
-  if (typeof a === "string" && typeof b === "string") return false;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
-    return JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (
-    typeof (a as { toJSON?: unknown }).toJSON === "function" ||
-    typeof (b as { toJSON?: unknown }).toJSON === "function"
-  )
-    return JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(a)) {
-    const y = b as unknown[];
-    if (a.length !== y.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(inArray(a[i]), inArray(y[i]))) return false; // holes too
-    return true;
-  }
-  // The members JSON writes, pairwise in order; no closure or key list per call (this runs for
-  // every node of two exports, and tsx, which runs the tests, names each closure it creates).
-  const x = a as Record<string, unknown>;
-  const z = b as Record<string, unknown>;
-  const ka = Object.keys(x);
-  const kb = Object.keys(z);
-  let i = 0;
-  let j = 0;
-  for (;;) {
-    while (i < ka.length && !written(x[ka[i]])) i++;
-    while (j < kb.length && !written(z[kb[j]])) j++;
-    if (i === ka.length || j === kb.length) return i === ka.length && j === kb.length;
-    if (ka[i] !== kb[j] || !sameJson(x[ka[i]], z[kb[j]])) return false;
-    i++;
-    j++;
-  }
-}
-/** JSON writes an absent element, undefined, a function or a symbol in an array as null. */
-function inArray(v: unknown): unknown {
-  return v === undefined || typeof v === "function" || typeof v === "symbol" ? null : v;
-}
-/** Whether JSON writes an object's member: not undefined, a function or a symbol. */
-function written(v: unknown): boolean {
-  return v !== undefined && typeof v !== "function" && typeof v !== "symbol";
-}
-
-/** Changed top-level-ish paths between two values (two levels deep), for the report. */
-function changedPaths(a: any, b: any, prefix = "", depth = 0): string[] {
-  if (sameJson(a, b)) return [];
-  const obj = (x: any) => x && typeof x === "object" && !Array.isArray(x);
-  if (depth >= 2 || !obj(a) || !obj(b)) return [prefix || "(whole object)"];
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== "status");
-  return keys.flatMap((k) => changedPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k, depth + 1));
-}
-
 /** The object without its status, which the API server writes and no apply sends: never a change of ours. */
 const withoutStatus = (o: RenderedObject): RenderedObject => {
   const rest: any = { ...o };
@@ -203,7 +149,7 @@ function resourceChanges(
   }
   for (const [urn, b] of bRes)
     if (!aRes.has(urn) && b.custom && !b.external)
-      entries.push(resourceDeletion(urn, b, bRes, aRes, planned));
+      entries.push(resourceDeletion(urn, b, bRes, aRes, planned, before));
   for (const [urn, a] of aRes)
     if (!bRes.has(urn) && a.custom && !a.external)
       entries.push({ action: "create", subject: short(a), owner: lastName(urn), why: [], refused: [] });
@@ -225,9 +171,7 @@ function releaseChange(
     .map((k) => `.${k} ${b.inputs?.[k]} -> ${a.inputs?.[k]}`);
   if (why.length === 0) {
     // An upgrade: its objects' changes follow below; the Release itself shows what changed.
-    const changed = [...new Set([...Object.keys(a.inputs ?? {}), ...Object.keys(b.inputs ?? {})])].filter(
-      (k) => !sameJson(a.inputs?.[k], b.inputs?.[k]),
-    );
+    const changed = describeChanges(b.inputs ?? {}, a.inputs ?? {});
     return changed.length > 0
       ? { action: "update", subject: short(a), owner: lastName(urn), why: changed, refused: [] }
       : undefined;
@@ -281,17 +225,24 @@ function objectResourceChange(
   if (!api) return undefined;
   const old = objectOfInputs(b, api);
   const next = objectOfInputs(a, api);
+  const ignore = after.ignoreChanges?.[urn] ?? [];
   const { diff, replaces } = providerDiff(old, next, {
     flags: providerFlags(after.export, a),
-    ignoreChanges: after.ignoreChanges?.[urn] ?? [],
+    ignoreChanges: ignore,
   });
   if (Object.keys(diff).length === 0) return undefined;
   if (replaces.length === 0)
-    return { action: "update", subject: short(a), owner: lastName(urn), why: Object.keys(diff), refused: [] };
+    return {
+      action: "update",
+      subject: short(a),
+      owner: lastName(urn),
+      why: updated(old, next, diff, ignore),
+      refused: [],
+    };
   const refused = engineRefusals(b, a, after);
   if (holdsData(next as RenderedObject))
     refused.push({
-      field: replaces.join(", "),
+      field: summarizeChanges(replaces),
       reason: "the replacement deletes the object that holds the data and creates an empty one",
     });
   return {
@@ -303,6 +254,24 @@ function objectResourceChange(
   };
 }
 
+/**
+ * What an in-place update of a raw object changes, said item by item (describe.ts) rather than as
+ * the provider's indexed paths, where one item inserted into a list shifts every index after it.
+ * What the engine ignores (ignoreChanges) is left out, as in the provider's diff; should the two
+ * ever disagree, the provider's paths are said.
+ */
+function updated(
+  old: Record<string, any>,
+  next: Record<string, any>,
+  diff: Record<string, unknown>,
+  ignore: string[],
+): string[] {
+  const said = describeChanges(old, withIgnoredChanges(old, next, ignore)).filter(
+    (c) => !ignored(changePath(c), ignore),
+  );
+  return said.length > 0 ? said : Object.keys(diff);
+}
+
 /** A resource the new state no longer has: refused when protected, when it loses data, or when it was renamed. */
 function resourceDeletion(
   urn: string,
@@ -310,13 +279,10 @@ function resourceDeletion(
   bRes: Map<string, ExportResource>,
   aRes: Map<string, ExportResource>,
   planned: Record<string, string>,
+  before: StackState,
 ): ChangeEntry {
   const refused: Refusal[] = [];
-  if (b.protect)
-    refused.push({
-      field: "protect",
-      reason: "a protected resource cannot be deleted (pulumi state unprotect first)",
-    });
+  if (b.protect) refused.push(protectRefusal(urn, b, before));
   const api = apiOfType(b.type);
   const obj = api ? (objectOfInputs(b, api) as RenderedObject) : undefined;
   const reason = planned[lastName(urn)];
@@ -350,6 +316,55 @@ function resourceDeletion(
   };
 }
 
+/** `'…'`: a word the shell passes as it is (a URN holds `$`), a `'` in it closed and escaped. */
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The engine refuses to delete a protected resource (step_generator.go). The refusal gives the
+ * command that lifts the protection (Pulumi CLI: `pulumi state unprotect [resource-urn]...` with
+ * `--stack`) and what the update then does: a resource retained on delete leaves the stack and
+ * stays where it is; any other goes, with what the program knows it holds.
+ */
+function protectRefusal(urn: string, b: ExportResource, before: StackState): Refusal {
+  const stack = /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
+  const command = `pulumi state unprotect${stack ? ` --stack ${stack}` : ""} ${shellQuote(urn)}`;
+  const { thing, holds } = whatGoes(urn, b, before);
+  const what = `${thing}${holds ? ` and ${holds}` : ""}`;
+  const then = b.retainOnDelete
+    ? `drops it from the stack and keeps ${what} (retainOnDelete)`
+    : `deletes ${what}`;
+  // The command last, alone at the end of the line: the part to copy.
+  return {
+    field: "protect",
+    reason: `a protected resource cannot be deleted; once unprotected, the update ${then}; if that is intended, first run: ${command}`,
+  };
+}
+
+/** What a resource is, for a person, and what deleting it takes along, where the program knows. */
+function whatGoes(urn: string, b: ExportResource, before: StackState): { thing: string; holds?: string } {
+  const inputs = b.inputs ?? {};
+  if (b.type === "minio:index/s3Bucket:S3Bucket" || b.type === "pulumi-nodejs:dynamic/garage:Bucket")
+    return {
+      thing: `bucket ${String(inputs.bucket ?? inputs.name ?? lastName(urn))}`,
+      holds: "the objects in it",
+    };
+  if (b.type === RELEASE_TYPE) {
+    const data = before.objects
+      .filter((o) => o.resourceUrn === urn && holdsData(o.object))
+      .map((o) => subjectOf(o.object));
+    const name = `${String(inputs.namespace ?? "default")}/${String(inputs.name ?? lastName(urn))}`;
+    return {
+      thing: `release ${name}`,
+      holds: `every object it made${data.length ? `, with the data of ${data.join(", ")}` : ""}`,
+    };
+  }
+  const api = apiOfType(b.type);
+  if (!api) return { thing: short(b) };
+  const obj = objectOfInputs(b, api) as RenderedObject;
+  if (obj.kind === "Namespace") return { thing: `namespace ${obj.metadata.name}`, holds: "everything in it" };
+  return { thing: subjectOf(obj), ...(holdsData(obj) ? { holds: "the data it holds" } : {}) };
+}
+
 /** Objects Helm patches, creates and deletes. */
 function objectChanges(before: StackState, after: StackState, replacedReleases: Set<string>): ChangeEntry[] {
   const entries: ChangeEntry[] = [];
@@ -368,7 +383,7 @@ function objectChanges(before: StackState, after: StackState, replacedReleases: 
     // A replaced Release uninstalls and reinstalls every object: reported on the Release.
     if (replacedReleases.has(a.resourceUrn)) continue;
     const [ob, oa] = [withoutStatus(b.object), withoutStatus(a.object)];
-    const why = changedPaths(ob, oa);
+    const why = describeChanges(ob, oa);
     if (why.length === 0) continue;
     entries.push({
       action: "update",
@@ -512,7 +527,8 @@ export function formatChange(report: ChangeReport, opts: { all?: boolean } = {})
         (e) => e.action !== "update" || e.refused.length > 0 || e.why.some((w) => !w.startsWith("metadata")),
       );
   const lines = shown.map((e) => {
-    const head = `${sym[e.action].padEnd(2)} ${e.action.padEnd(7)} ${e.subject} (${e.owner})${e.why.length ? `: ${e.why.join(", ")}` : ""}`;
+    // What changes, readable: a long run of paths (a rule file's every rule) said as a few and the rest counted.
+    const head = `${sym[e.action].padEnd(2)} ${e.action.padEnd(7)} ${e.subject} (${e.owner})${e.why.length ? `: ${summarizeChanges(e.why)}` : ""}`;
     return [head, ...e.refused.map((r) => `     REFUSED ${e.subject} ${r.field}: ${r.reason}`)].join("\n");
   });
   return [...lines, `${counts}; ${report.refused.length} refused`].join("\n");

@@ -17,6 +17,8 @@ export interface ChangeCheck {
   code: number;
   /** Refusals found (all sections). */
   refused: number;
+  /** The verdict for the stack's closing line when refused: `3 refused (above)`. */
+  why?: string;
 }
 
 const show = (v: unknown) => (v === null || v === undefined ? "unset" : JSON.stringify(v));
@@ -98,5 +100,10 @@ export async function checkChange(
       `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect the running state and give --running <dir> (docs/how-to/check-a-change.md)`,
     );
   }
-  return { text: parts.join("\n\n"), code: refused > 0 ? 1 : 0, refused };
+  return {
+    text: parts.join("\n\n"),
+    code: refused > 0 ? 1 : 0,
+    refused,
+    ...(refused > 0 ? { why: `${refused} refused (above)` } : {}),
+  };
 }

@@ -586,6 +586,7 @@ async function closeStack(
     });
     out(c.text);
     outcome.change = c.code;
+    outcome.changeWhy = c.why;
   }
   out(closingLine(outcome));
 }

@@ -662,6 +662,8 @@ export interface StackOutcome {
   violations: Violation[];
   /** The change check's exit status (`--against`, `--running`, imports), when it ran. */
   change?: number;
+  /** Why the change check failed, for the closing line (`3 refused (above)`). */
+  changeWhy?: string;
   /**
    * Why the stack could not be judged at all (its configuration refused, chart archives missing, an
    * unexpected error): exit 2, the status of bad input, whatever else is set.
@@ -700,7 +702,7 @@ export function closingLine(o: StackOutcome): string {
     ...(o.renderErrors > 0 ? [`${plural(o.renderErrors, "Helm release")} did not render`] : []),
     ...(o.checkProblems > 0 ? [plural(o.checkProblems, "rendered-object problem")] : []),
     ...(mandatory > 0 ? [`policy: FAIL (${mandatory} mandatory)`] : []),
-    ...(o.change !== undefined && o.change !== 0 ? ["the change: FAIL"] : []),
+    ...(o.change !== undefined && o.change !== 0 ? [`the change: ${o.changeWhy ?? "FAIL"}`] : []),
   ];
   return `${o.stack}: FAIL (exit ${code}): ${reasons.join("; ")}`;
 }

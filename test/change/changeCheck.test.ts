@@ -80,6 +80,8 @@ describe("change check: npm run synth -- --against", function () {
       r.stdout,
       /REFUSED StatefulSet monitoring\/loki spec\.volumeClaimTemplates: .*size 5Gi -> 10Gi/,
     );
+    // The stack's last line says why it fails, not only that it does.
+    assert.match(r.stdout, /\nstaging: FAIL \(exit 1\): the change: 1 refused \(above\)\n/);
   });
 
   it("a previous file that is not an export: exit 2 naming the file and the expected form", async () => {
