@@ -215,12 +215,16 @@ export async function evaluateResources(
   });
   for (const r of analyzed) {
     let args: ReturnType<typeof argsOf> | undefined;
+    // Closed whatever throws once it is open, argsOf too (a value nested deeper than the stack):
+    // a scope left open kept its memos for every later evaluation of the process, stale.
+    let opened = false;
     try {
       for (const p of resourcePolicies) {
         for (let j = 0; j < p.validators.length; j++) {
           if (p.types[j] && !p.types[j]!.has(r.type)) continue;
           if (!args) {
             openScope();
+            opened = true;
             args = argsOf(r);
           }
           urnNow = args.urn;
@@ -236,7 +240,7 @@ export async function evaluateResources(
         }
       }
     } finally {
-      if (args) closeScope();
+      if (opened) closeScope();
     }
   }
 

@@ -25,6 +25,19 @@ describe("policy (caches): one parse per text, never a stale one", () => {
     assert.equal((await check([cm], P)).length, 1, "and fails again when broken again");
   });
 
+  it("an evaluation that throws leaves no cache open: the next one judges a changed text anew", async () => {
+    // Inputs nested deeper than the stack: reading them throws (RangeError) once the resource's
+    // scope is open.
+    let deep: unknown = "x";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const tooDeep = res(CM, { metadata: { name: "deep" }, data: { "config.yaml": broken }, deep });
+    await assert.rejects(() => check([tooDeep], P), RangeError);
+    const cm = res(CM, { metadata: { name: "loki" }, data: { "config.yaml": broken } });
+    assert.equal((await check([cm], P)).length, 1, "the broken text fails");
+    cm.inputs!.data["config.yaml"] = fixed;
+    assert.deepEqual(await check([cm], P), [], "its text fixed, it passes");
+  });
+
   it("two resources sharing one inputs object under different types are each judged as their type", async () => {
     const inputs = { metadata: { name: "x" }, data: { "config.yaml": broken } };
     // A Secret's `data` is base64: this text decodes to no Loki config.
