@@ -75,7 +75,9 @@ export async function checkChange(
     const updateStep = await synth("update", true);
     const blind = await synth("update", false);
     const importPreviews = previews(importStep, running, "import");
-    const updatePreviews = previews(updateStep, running, "update");
+    // What the import step installed is in the state by the update: only its own installs can clash.
+    const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
+    const updatePreviews = previews(updateStep, running, "update", installed);
     const update = await updateChange(updateStep, running);
     const blindUpdate = await updateChange(blind, running);
     refused += [...importPreviews, ...updatePreviews].filter((p) => p.refused.length > 0).length;
@@ -85,8 +87,14 @@ export async function checkChange(
     parts.push(
       [
         `== ${stack}: takeover of what runs (${opts.running}); previews as Pulumi CLI 3.174+ shows them`,
-        formatPreviews("import step (takeover.step: import), adopted resources:", importPreviews),
-        formatPreviews("first update (takeover.step: update), adopted resources:", updatePreviews),
+        formatPreviews(
+          "import step (takeover.step: import), adopted resources, and installs of a release that already runs:",
+          importPreviews,
+        ),
+        formatPreviews(
+          "first update (takeover.step: update), adopted resources, and installs of a release that already runs:",
+          updatePreviews,
+        ),
         formatKept(keptValues(blind, running)),
         `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
         formatRuleEvaluators(update.rules, running.dir),
