@@ -1,6 +1,6 @@
 /**
  * What `npm run synth` prints and decides about the change (`--against`, `--running`): glue over
- * against.ts and takeover.ts. Exit code 1 when anything is refused.
+ * against.ts, phaseMove.ts and takeover.ts. Exit code 1 when anything is refused.
  */
 import * as path from "path";
 import { readRunningDir, RunningStateError, type KeptValue } from "../model/running";
@@ -8,6 +8,7 @@ import { synthStack } from "../synth/run";
 import { SynthInputError, type SynthResult } from "../synth/synthesize";
 import { changeAgainst, readExport } from "./against";
 import { formatChange } from "./change";
+import { phaseMove, phaseMoveVerdict } from "./phaseMove";
 import { runningOverrides } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
@@ -55,9 +56,13 @@ export async function checkChange(
   const parts: string[] = [];
   let refused = 0;
   if (opts.against) {
-    const report = await changeAgainst(readExport(opts.against), result);
-    refused += report.refused.length;
-    parts.push(`== ${stack}: change from ${opts.against}\n${formatChange(report)}`);
+    const previous = readExport(opts.against);
+    const report = await changeAgainst(previous, result);
+    const phase = phaseMoveVerdict(phaseMove(previous, result.export), stack, opts.against);
+    refused += report.refused.length + (phase?.refused ? 1 : 0);
+    // After the objects' summary, beside the verdict: the phase's refusal is no object's.
+    const lines = [`== ${stack}: change from ${opts.against}`, formatChange(report)];
+    parts.push([...lines, ...(phase ? [phase.line] : [])].join("\n"));
   }
   const takeover = result.export.deployment.resources.some((r) => r.importId);
   if (opts.running) {
