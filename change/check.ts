@@ -1,6 +1,6 @@
 /**
  * What `npm run synth` prints and decides about the change (`--against`, `--running`): glue over
- * against.ts and takeover.ts. Exit code 1 when anything is refused.
+ * against.ts, phaseMove.ts and takeover.ts. Exit code 1 when anything is refused.
  */
 import * as path from "path";
 import { readRunningDir, RunningStateError, type KeptValue } from "../model/running";
@@ -8,6 +8,7 @@ import { synthStack } from "../synth/run";
 import { SynthInputError, type SynthResult } from "../synth/synthesize";
 import { changeAgainst, readExport } from "./against";
 import { formatChange } from "./change";
+import { phaseMove, phaseMoveVerdict } from "./phaseMove";
 import { runningOverrides } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
@@ -57,9 +58,13 @@ export async function checkChange(
   const parts: string[] = [];
   let refused = 0;
   if (opts.against) {
-    const report = await changeAgainst(readExport(opts.against), result);
-    refused += report.refused.length;
-    parts.push(`== ${stack}: change from ${opts.against}\n${formatChange(report)}`);
+    const previous = readExport(opts.against);
+    const report = await changeAgainst(previous, result);
+    const phase = phaseMoveVerdict(phaseMove(previous, result.export), stack, opts.against);
+    refused += report.refused.length + (phase?.refused ? 1 : 0);
+    // After the objects' summary, beside the verdict: the phase's refusal is no object's.
+    const lines = [`== ${stack}: change from ${opts.against}`, formatChange(report)];
+    parts.push([...lines, ...(phase ? [phase.line] : [])].join("\n"));
   }
   const takeover = result.export.deployment.resources.some((r) => r.importId);
   if (opts.running) {
@@ -77,7 +82,9 @@ export async function checkChange(
     const updateStep = await synth("update", true);
     const blind = await synth("update", false);
     const importPreviews = previews(importStep, running, "import");
-    const updatePreviews = previews(updateStep, running, "update");
+    // What the import step installed is in the state by the update: only its own installs can clash.
+    const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
+    const updatePreviews = previews(updateStep, running, "update", installed);
     const update = await updateChange(updateStep, running);
     const blindUpdate = await updateChange(blind, running);
     refused += [...importPreviews, ...updatePreviews].filter((p) => p.refused.length > 0).length;
@@ -87,8 +94,14 @@ export async function checkChange(
     parts.push(
       [
         `== ${stack}: takeover of what runs (${opts.running}); previews as Pulumi CLI 3.174+ shows them`,
-        formatPreviews("import step (takeover.step: import), adopted resources:", importPreviews),
-        formatPreviews("first update (takeover.step: update), adopted resources:", updatePreviews),
+        formatPreviews(
+          "import step (takeover.step: import), adopted resources, and installs of a release that already runs:",
+          importPreviews,
+        ),
+        formatPreviews(
+          "first update (takeover.step: update), adopted resources, and installs of a release that already runs:",
+          updatePreviews,
+        ),
         formatKept(keptValues(blind, running)),
         `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
         formatRuleEvaluators(update.rules, running.dir),

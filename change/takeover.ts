@@ -4,12 +4,14 @@
  * running releases, rendered with their chart version and `--all` values, against the program's).
  * Previews as Pulumi CLI 3.174+ shows them: an import is followed by the ordinary diff in the same
  * deployment (pulumi/pulumi#19339; step_generator.go v3.259.0), so a leftover difference shows as
- * `= import` then `~ update`, and only a replacement is refused.
+ * `= import` then `~ update`, and only a replacement is refused. A Release a step installs where
+ * one of that name already runs (left out of takeover.releases) is refused too.
  */
 import type { ExportResource, StackExport, SynthResult } from "../synth/synthesize";
 import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
-import { keepRunningValues, type KeptValue, type RunningState } from "../model/running";
+import { ADOPTABLE_RELEASES, type AdoptableRelease } from "../config/resolve";
+import { keepRunningValues, type KeptValue, type RunningRelease, type RunningState } from "../model/running";
 import { canonical, type Refusal } from "./apiRules";
 import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";
 import { providerDiff } from "./providerDiff";
@@ -68,16 +70,77 @@ const inputsObject = (r: ExportResource) => {
   return { apiVersion: api.apiVersion, kind: api.kind, ...placeholderSecrets(r.inputs ?? {}) };
 };
 
-/** Per adopted resource of one synthesis, its preview against what runs. */
-export function previews(result: SynthResult, running: RunningState, step: "import" | "update"): Preview[] {
+/** The running release `<namespace>/<name>` (helm-list.yaml), when it runs. */
+const runningRelease = (running: RunningState, id: string): RunningRelease | undefined =>
+  running.releases.find((x) => `${x.namespace}/${x.name}` === id);
+const resourceName = (r: ExportResource) => `${r.type.split(":").pop()}::${lastName(r.urn)}`;
+const helmList = (running: RunningState) => `${running.dir}/helm-list.yaml`;
+
+/** How to take over a running release the program would install again: the takeover key to add, when one adopts that name. */
+function takeOverHint(rel: RunningRelease): string {
+  const key = (Object.keys(ADOPTABLE_RELEASES) as AdoptableRelease[]).find(
+    (k) => ADOPTABLE_RELEASES[k] === rel.name,
+  );
+  return key
+    ? `take it over: add \`${key}: ${rel.namespace}/${rel.name}\` under takeover.releases (takeover.releases.${key}; docs/how-to/take-over-flux.md step 1)`
+    : `no takeover.releases key adopts a release named ${rel.name} (they adopt ${Object.values(ADOPTABLE_RELEASES).join(", ")})`;
+}
+
+/**
+ * Per Release a step installs (not imported, and not already in the state of an earlier step,
+ * `inState`) whose name runs in its namespace (helm-list.yaml): Helm's install refuses it ("cannot
+ * re-use a name that is still in use", helm pkg/action/install.go availableName), so `pulumi up`
+ * fails there. A release left out of takeover.releases is installed, not adopted, so it lands here.
+ */
+export function installClashes(
+  result: SynthResult,
+  running: RunningState,
+  inState: ReadonlySet<string> = new Set(),
+): Preview[] {
+  const imported = new Set(result.imports.map((i) => i.urn));
+  return result.export.deployment.resources
+    .filter((r) => r.type === RELEASE_TYPE && !imported.has(r.urn) && !inState.has(r.urn))
+    .flatMap((r) => {
+      const rel = runningRelease(running, `${r.inputs?.namespace}/${r.inputs?.name}`);
+      if (!rel) return [];
+      const reason = `release ${rel.namespace}/${rel.name} already runs (${helmList(running)}) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails ("cannot re-use a name that is still in use"); ${takeOverHint(rel)}`;
+      return [
+        { resource: resourceName(r), op: "+ create", fields: [], refused: [{ field: "name", reason }] },
+      ];
+    });
+}
+
+/**
+ * Per adopted resource of one synthesis, its preview against what runs, then each Release it would
+ * install where one of that name runs (installClashes; `inState` as there).
+ */
+export function previews(
+  result: SynthResult,
+  running: RunningState,
+  step: "import" | "update",
+  inState: ReadonlySet<string> = new Set(),
+): Preview[] {
+  return [...adoptedPreviews(result, running, step), ...installClashes(result, running, inState)];
+}
+
+function adoptedPreviews(result: SynthResult, running: RunningState, step: "import" | "update"): Preview[] {
   const out: Preview[] = [];
   for (const imp of result.imports) {
     const r = result.export.deployment.resources.find((x) => x.urn === imp.urn)!;
-    const resource = `${r.type.split(":").pop()}::${lastName(r.urn)}`;
+    const resource = resourceName(r);
     if (r.type === RELEASE_TYPE) {
-      const rel = running.releases.find((x) => `${x.namespace}/${x.name}` === imp.id);
+      const rel = runningRelease(running, imp.id);
       if (step === "import") {
-        out.push({ resource, op: "= import", fields: [], refused: [] });
+        // The provider's import reads the release from Helm: one helm list does not show is not there to adopt.
+        const refused = rel
+          ? []
+          : [
+              {
+                field: "id",
+                reason: `${imp.id} is not in the running state (${helmList(running)}): the import would fail`,
+              },
+            ];
+        out.push({ resource, op: "= import", fields: [], refused });
         continue;
       }
       const fields = rel
@@ -137,7 +200,8 @@ export function previews(result: SynthResult, running: RunningState, step: "impo
 /**
  * The running state as the previous export: each adopted Release with its running chart, version
  * and values (same URN as the program's, so the engine's view matches), each adopted raw object as
- * it lives, and the program's providers.
+ * it lives, and the program's providers. A running release not taken over is no part of the state:
+ * the program installs its own under that name, which installClashes refuses.
  */
 export function runningExport(program: SynthResult, running: RunningState): StackExport {
   const resources: ExportResource[] = [];
@@ -149,7 +213,7 @@ export function runningExport(program: SynthResult, running: RunningState): Stac
     const imp = program.imports.find((i) => i.urn === r.urn);
     if (!imp) continue;
     if (r.type === RELEASE_TYPE) {
-      const rel = running.releases.find((x) => `${x.namespace}/${x.name}` === imp.id);
+      const rel = runningRelease(running, imp.id);
       if (!rel) continue;
       resources.push({
         ...r,
@@ -217,7 +281,7 @@ export function keptValues(
   for (const imp of blind.imports) {
     const r = blind.export.deployment.resources.find((x) => x.urn === imp.urn);
     if (r?.type !== RELEASE_TYPE) continue;
-    const rel = running.releases.find((x) => `${x.namespace}/${x.name}` === imp.id);
+    const rel = runningRelease(running, imp.id);
     if (!rel) continue;
     const { kept } = keepRunningValues(r.inputs?.values ?? {}, rel, running);
     out.push({ release: imp.id, kept });

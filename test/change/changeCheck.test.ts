@@ -243,6 +243,54 @@ describe("change check: taking over seed 000's cluster with --running", function
     assert.equal(ns.op, "= import, ~ update");
   });
 
+  it("refuses (exit 1) a running release left out of takeover.releases, naming it and the key to add", async () => {
+    const project = tmpDir("t-miss");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+    const file = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
+    const missing = file.replace(/^ +grafana: monitoring\/grafana\n/m, "");
+    assert.notEqual(missing, file, "the takeover block lists grafana");
+    fs.writeFileSync(path.join(project, "Pulumi.t-miss.yaml"), missing);
+    const out = tmpDir("t-miss-out");
+    const r = await synthCli(
+      "--dir",
+      project,
+      "--stack",
+      "t-miss",
+      "--quiet",
+      "--running",
+      dir,
+      "--out",
+      out,
+    );
+    assert.equal(r.status, 1, r.stderr + r.stdout);
+    assert.match(
+      r.stdout,
+      /\+ create +Release::grafana\n +REFUSED Release::grafana name: release monitoring\/grafana already runs \(.*helm-list\.yaml\) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails \("cannot re-use a name that is still in use"\); take it over: add `grafana: monitoring\/grafana` under takeover\.releases \(takeover\.releases\.grafana;/,
+    );
+    // The import step installs it; the update finds it in the state, so it is refused once.
+    assert.equal(r.stdout.match(/REFUSED Release::grafana/g)?.length, 1);
+  });
+
+  it("refuses importing a listed release that helm-list.yaml does not show", async () => {
+    const r = await synth("takeover", { takeover: { ...takeoverBlock(), running: dir } });
+    const running = readRunningDir(dir);
+    const without = { ...running, releases: running.releases.filter((x) => x.name !== "grafana") };
+    const grafana = previews(r, without, "import").filter((p) => p.resource === "Release::grafana");
+    assert.deepEqual(grafana, [
+      {
+        resource: "Release::grafana",
+        op: "= import",
+        fields: [],
+        refused: [
+          {
+            field: "id",
+            reason: `monitoring/grafana is not in the running state (${dir}/helm-list.yaml): the import would fail`,
+          },
+        ],
+      },
+    ]);
+  });
+
   it("the update forces field ownership on the adopted namespace and claim only", async () => {
     const r = await synth("takeover", { takeover: { ...takeoverBlock(), step: "update" } });
     const forced = r.export.deployment.resources

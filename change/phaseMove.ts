@@ -1,0 +1,77 @@
+/**
+ * The phase move an `--against` check covers: the phase the previous export was at against the one
+ * the stack file now sets (model/phases.ts PHASES, in order). The docs move a stack one phase at a
+ * time, each after its gate (docs/how-to/move-between-phases.md): a move of more than one phase
+ * forward skips a phase nothing gated (to kps-removed straight from loki-fixed removes KPS before
+ * the new backend ever got a copy of the metrics), so it is refused. Staying and going back are
+ * left as they are: going back is guarded by the change itself (protected buckets and releases).
+ */
+import { STACK_INFO_NAME } from "@homelab-observability/contract";
+import { PHASES, type Phase } from "../model/phases";
+import type { StackExport } from "../synth/synthesize";
+
+/** Where the docs say how to move between phases (its heading's anchor). */
+export const PHASE_MOVE_DOC = "docs/how-to/move-between-phases.md#migration-phases";
+
+/**
+ * The docs' step before setting `phase` to the next one (move-between-phases.md step 2, "Before
+ * every phase change"), the one place the change check takes it from; test/change/phaseMove.test.ts
+ * holds the docs to it.
+ */
+export const gateCommand = (stack: string, phase: string): string =>
+  `npm run verify -- --stack ${stack} --gate ${phase}`;
+
+const isPhase = (v: unknown): v is Phase =>
+  typeof v === "string" && (PHASES as readonly string[]).includes(v);
+
+/**
+ * The phase an export records: the Stack's output `phase` (a real `pulumi stack export` and a
+ * synthesis both carry it), else the stack-info ConfigMap's `data.phase`; undefined when neither does.
+ */
+export function phaseOfExport(exp: StackExport): Phase | undefined {
+  const resources = exp.deployment.resources;
+  const stackOutput = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs?.phase;
+  if (isPhase(stackOutput)) return stackOutput;
+  const info = resources.find(
+    (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === STACK_INFO_NAME,
+  );
+  const data = info?.outputs?.data ?? info?.inputs?.data;
+  return isPhase(data?.phase) ? data.phase : undefined;
+}
+
+/** A move from the previous export's phase to the new one; `steps` > 0 is forward. */
+export interface PhaseMove {
+  from: Phase;
+  to: Phase;
+  steps: number;
+}
+
+/** The move between two exports' phases; undefined when either records none. */
+export function phaseMove(previous: StackExport, next: StackExport): PhaseMove | undefined {
+  const [from, to] = [phaseOfExport(previous), phaseOfExport(next)];
+  if (!from || !to) return undefined;
+  return { from, to, steps: PHASES.indexOf(to) - PHASES.indexOf(from) };
+}
+
+/**
+ * What the change check says of a move: a refusal when it skips a phase forward, one line naming
+ * the docs' step when it is one phase forward, nothing when it stays or goes back.
+ */
+export function phaseMoveVerdict(
+  move: PhaseMove | undefined,
+  stack: string,
+  exportFile: string,
+): { line: string; refused: boolean } | undefined {
+  if (!move || move.steps <= 0) return undefined;
+  const next = PHASES[PHASES.indexOf(move.from) + 1];
+  if (move.steps === 1)
+    return {
+      line: `phase ${move.from} -> ${move.to} (one phase forward): before pulumi up, \`${gateCommand(stack, next)}\` must exit 0 (${PHASE_MOVE_DOC}, step 2)`,
+      refused: false,
+    };
+  const skipped = PHASES.slice(PHASES.indexOf(move.from) + 1, PHASES.indexOf(move.to));
+  return {
+    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from} and Pulumi.${stack}.yaml now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after \`${gateCommand(stack, "<that phase>")}\` passed for it. Set phase: ${next} next (the phase after ${move.from}) and read ${PHASE_MOVE_DOC}`,
+    refused: true,
+  };
+}

@@ -1,0 +1,113 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { STACK_INFO_NAME } from "@homelab-observability/contract";
+import { PHASES, type Phase } from "../../model/phases";
+import { checkChange } from "../../change/check";
+import {
+  gateCommand,
+  PHASE_MOVE_DOC,
+  phaseMove,
+  phaseMoveVerdict,
+  phaseOfExport,
+} from "../../change/phaseMove";
+import type { ExportResource, StackExport } from "../../synth/synthesize";
+import { ROOT, synth, tmpDir } from "../support/helpers";
+
+const exportOf = (...resources: ExportResource[]): StackExport =>
+  ({ deployment: { resources } }) as unknown as StackExport;
+const stackAt = (phase: string): ExportResource =>
+  ({
+    urn: "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s",
+    type: "pulumi:pulumi:Stack",
+    outputs: { phase },
+  }) as any;
+const infoAt = (phase: string): ExportResource =>
+  ({
+    urn: "urn:pulumi:s::p::kubernetes:core/v1:ConfigMap::stack-info",
+    type: "kubernetes:core/v1:ConfigMap",
+    inputs: { metadata: { name: STACK_INFO_NAME, namespace: "monitoring" }, data: { phase } },
+  }) as any;
+const verdict = (from: Phase, to: Phase) =>
+  phaseMoveVerdict(phaseMove(exportOf(stackAt(from)), exportOf(stackAt(to))), "production", "prev.json");
+
+describe("change check: the phase move an --against export covers", () => {
+  it("reads the export's phase from the Stack output, else the stack-info ConfigMap, else none", () => {
+    assert.equal(phaseOfExport(exportOf(stackAt("dual-write"), infoAt("loki-fixed"))), "dual-write");
+    assert.equal(phaseOfExport(exportOf(stackAt("not-a-phase"), infoAt("loki-fixed"))), "loki-fixed");
+    assert.equal(phaseOfExport(exportOf(infoAt("kps-removed"))), "kps-removed");
+    assert.equal(phaseOfExport(exportOf()), undefined);
+    assert.equal(phaseMove(exportOf(), exportOf(stackAt("kps-removed"))), undefined);
+  });
+
+  it("refuses a forward move of more than one phase, naming both phases, the next one to set and the doc", () => {
+    for (let i = 0; i < PHASES.length; i++)
+      for (let j = i + 2; j < PHASES.length; j++) {
+        const v = verdict(PHASES[i], PHASES[j]);
+        assert.equal(v?.refused, true, `${PHASES[i]} -> ${PHASES[j]}`);
+        assert.match(
+          v?.line ?? "",
+          new RegExp(
+            `^REFUSED phase ${PHASES[i]} -> ${PHASES[j]}: the export \\(prev\\.json\\) was at ${PHASES[i]} and Pulumi\\.production\\.yaml now says ${PHASES[j]}, ${j - i} phases forward, skipping ${PHASES.slice(i + 1, j).join(", ")};.* Set phase: ${PHASES[i + 1]} next \\(the phase after ${PHASES[i]}\\) and read docs/how-to/move-between-phases\\.md#migration-phases$`,
+          ),
+        );
+      }
+  });
+
+  it("one phase forward passes with one line naming the move and the docs' gate for it", () => {
+    for (let i = 0; i + 1 < PHASES.length; i++) {
+      const [from, to] = [PHASES[i], PHASES[i + 1]];
+      assert.deepEqual(verdict(from, to), {
+        line: `phase ${from} -> ${to} (one phase forward): before pulumi up, \`npm run verify -- --stack production --gate ${to}\` must exit 0 (${PHASE_MOVE_DOC}, step 2)`,
+        refused: false,
+      });
+    }
+  });
+
+  it("staying and going back say nothing (going back is guarded by the change itself)", () => {
+    for (const from of PHASES)
+      for (const to of PHASES.slice(0, PHASES.indexOf(from) + 1)) assert.equal(verdict(from, to), undefined);
+  });
+
+  it("the docs give the step the check names: the section exists and its gate is run at the phase before", () => {
+    const [file, anchor] = PHASE_MOVE_DOC.split("#");
+    const doc = fs.readFileSync(path.join(ROOT, file), "utf8");
+    assert.match(doc, new RegExp(`^## ${anchor.replace(/-/g, " ")}$`, "im"));
+    for (let i = 0; i + 1 < PHASES.length; i++)
+      assert.match(
+        doc,
+        new RegExp(`${gateCommand("<stack>", PHASES[i + 1]).replace(/[-<>]/g, "\\$&")} +# at ${PHASES[i]}`),
+      );
+  });
+});
+
+describe("change check: npm run synth -- --against across phases", function () {
+  this.timeout(180000);
+  let previous: string;
+  before(async () => {
+    previous = path.join(tmpDir("phase-move"), "production-loki-fixed.json");
+    fs.writeFileSync(previous, JSON.stringify((await synth("production", { phase: "loki-fixed" })).export));
+  });
+
+  it("loki-fixed -> backend-primary: exit 1 naming both phases and dual-write to set next", async () => {
+    const r = await synth("production", { phase: "backend-primary" });
+    const c = await checkChange(ROOT, "production", r, { against: previous });
+    assert.equal(c.code, 1, c.text);
+    assert.equal(c.refused, 1, c.text);
+    assert.match(
+      c.text,
+      /\nREFUSED phase loki-fixed -> backend-primary: .* was at loki-fixed and Pulumi\.production\.yaml now says backend-primary, 2 phases forward, skipping dual-write; .*Set phase: dual-write next/,
+    );
+  });
+
+  it("loki-fixed -> dual-write: exit 0 with the one line naming the move and its gate", async () => {
+    const r = await synth("production", { phase: "dual-write" });
+    const c = await checkChange(ROOT, "production", r, { against: previous });
+    assert.equal(c.code, 0, c.text);
+    assert.match(
+      c.text,
+      /\nphase loki-fixed -> dual-write \(one phase forward\): before pulumi up, `npm run verify -- --stack production --gate dual-write` must exit 0/,
+    );
+    assert.doesNotMatch(c.text, /REFUSED/);
+  });
+});
