@@ -142,7 +142,7 @@ function planPrometheus(
   // or taken over) until the stack asks for its cleanup.
   if (!caps.kps && cfg.prometheus.cleanupVolumeOnRemoval)
     plannedChanges[PROMETHEUS_VOLUME_RESOURCE] =
-      "prometheus.cleanupVolumeOnRemoval: the Prometheus volume is deleted once kube-prometheus-stack is gone";
+      "prometheus.cleanupVolumeOnRemoval: the claim kube-prometheus-stack's Prometheus used, where the stack still has one, is deleted with its data, not kept";
   if (prometheusVolumeKept(caps, cfg)) {
     out.prometheusVolume = {
       inputs: {
