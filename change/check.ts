@@ -62,9 +62,13 @@ export async function checkChange(
     const report = await changeAgainst(previous, result);
     const phase = phaseMoveVerdict(phaseMove(previous, result.export), stack, opts.against);
     refused += report.refused.length + (phase?.refused ? 1 : 0);
-    // After the objects' summary, beside the verdict: the phase's refusal is no object's.
-    const lines = [`== ${stack}: change from ${opts.against}`, formatChange(report)];
-    parts.push([...lines, ...(phase ? [phase.line] : [])].join("\n"));
+    // First, above the objects: a skipped phase is the first thing to set right, and the objects'
+    // summary below counts only their own refusals.
+    parts.push(
+      [`== ${stack}: change from ${opts.against}`, ...(phase ? [phase.line] : []), formatChange(report)].join(
+        "\n",
+      ),
+    );
   }
   const takeover = result.export.deployment.resources.some((r) => r.importId);
   if (opts.running) {

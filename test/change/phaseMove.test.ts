@@ -98,6 +98,8 @@ describe("change check: npm run synth -- --against across phases", function () {
       c.text,
       /\nREFUSED phase loki-fixed -> backend-primary: .* was at loki-fixed and Pulumi\.production\.yaml now says backend-primary, 2 phases forward, skipping dual-write; .*Set phase: dual-write next/,
     );
+    // Said first, right under the header: the objects' list below counts its own refusals only.
+    assert.match(c.text.split("\n")[1], /^REFUSED phase /, c.text);
   });
 
   it("loki-fixed -> dual-write: exit 0 with the one line naming the move and its gate", async () => {
