@@ -41,10 +41,21 @@ export async function tally(side: StoreSide, bucket: string, fetchFn: typeof fet
   let token: string | undefined;
   for (let page = 0; page < 100_000; page++) {
     const url = listObjectsUrl(side.endpoint, bucket, token);
-    const res = await fetchFn(url, {
-      headers: signS3({ method: "GET", url, now: new Date(), ...side }),
-      signal: AbortSignal.timeout(60_000),
-    });
+    let res: Response;
+    try {
+      res = await fetchFn(url, {
+        headers: signS3({ method: "GET", url, now: new Date(), ...side }),
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (e) {
+      // fetch says only "fetch failed": the store and the bucket are what the reader needs, and
+      // the cause (a refused connection, an unknown host, the timeout) why.
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (e as Error).message;
+      throw new Error(
+        `${side.endpoint}: listing bucket "${bucket}": the store could not be reached (${why})`,
+      );
+    }
     const text = await res.text();
     if (res.status === 404 && /NoSuchBucket/.test(text)) return { missing: true };
     if (!res.ok)

@@ -8,8 +8,9 @@
 import { strict as assert } from "assert";
 import { garageCall } from "../../components/objectstore/garage";
 import { loadStackConfig, runVerify } from "../../cli/verifyRun";
-import { movedBuckets, MOVE_ENV } from "../../verify/objectMove";
+import { movedBuckets, MOVE_ENV, tally } from "../../verify/objectMove";
 import { ROOT } from "../support/helpers";
+import { freePort } from "../support/servers";
 import {
   listAll,
   requireServer,
@@ -155,5 +156,42 @@ describe("moving the buckets from MinIO to Garage: the check between real server
     );
     assert.equal(code, 2);
     assert.match(err, /set HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY/);
+  });
+});
+
+describe("moving the buckets: a store that cannot be reached", () => {
+  it("is named with the bucket and why, not fetch's bare 'fetch failed'", async () => {
+    const side = { endpoint: "http://127.0.0.1:9", accessKey: "a", secretKey: "b", region: "garage" };
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    const failing = (() => Promise.reject(new TypeError("fetch failed", { cause: refused }))) as typeof fetch;
+    await assert.rejects(
+      () => tally(side, "staging-loki-chunks", failing),
+      /^Error: http:\/\/127\.0\.0\.1:9: listing bucket "staging-loki-chunks": the store could not be reached \(ECONNREFUSED\)$/,
+    );
+  });
+
+  it("through verify: exit 2, the store's address on the line", async () => {
+    // A free port nothing listens on (port 9 is one fetch will not try: "bad port").
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    let err = "";
+    const code = await runVerify(
+      ["--stack", "staging", "--dir", ROOT, "--move-from", closed, "--move-to", closed],
+      {
+        env: {
+          [MOVE_ENV.from.accessKey]: "a",
+          [MOVE_ENV.from.secretKey]: "b",
+          [MOVE_ENV.to.accessKey]: "c",
+          [MOVE_ENV.to.secretKey]: "d",
+        },
+        out: () => undefined,
+        err: (t) => (err += t),
+      },
+    );
+    assert.equal(code, 2);
+    assert.ok(
+      err.includes(`--move-from/--move-to: ${closed}: listing bucket "`) &&
+        err.includes(`": the store could not be reached (ECONNREFUSED)`),
+      err,
+    );
   });
 });
