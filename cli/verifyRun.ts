@@ -326,6 +326,8 @@ async function verifyMain(
     }
     if (e instanceof ConfigError || e instanceof CliConfigError) {
       err(`${prefix}: ${e.message}\n`);
+      if (e instanceof CliConfigError && e.noStackFile)
+        return { status: 2, why: `no stack file Pulumi.${args?.stack ?? "<stack>"}.yaml (above)` };
       return { status: 2, why: "the stack configuration is refused (above)" };
     }
     // What verify reaches or renders says what went wrong in its own words; anything else is a

@@ -51,7 +51,11 @@ export interface Project {
 
 /** A config error the CLI itself would print before running the program (exit code 2). */
 export class CliConfigError extends Error {
-  constructor(readonly cliMessage: string) {
+  constructor(
+    readonly cliMessage: string,
+    /** The stack has no file at all (a command's closing line says so, not "refused"). */
+    readonly noStackFile = false,
+  ) {
     super(cliMessage);
     this.name = "CliConfigError";
   }
@@ -572,6 +576,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
       .sort();
     throw new CliConfigError(
       `no stack file ${file}${didYouMean(stack, stacks)}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`,
+      true,
     );
   }
   const text = fs.readFileSync(file, "utf8");

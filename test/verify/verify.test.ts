@@ -785,7 +785,8 @@ describe("verify: arguments, shapes and judgments without servers", () => {
     assert.equal(r.status, 2, r.stderr);
     assert.equal(
       r.stdout,
-      "verify --stack nope: FAIL (exit 2): the stack configuration is refused (above)\n",
+      // As synth closes it: the stack has no file, which is no configuration refused.
+      "verify --stack nope: FAIL (exit 2): no stack file Pulumi.nope.yaml (above)\n",
     );
     assert.match(r.stderr, /no stack file .*Pulumi\.nope\.yaml/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
