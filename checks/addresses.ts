@@ -68,15 +68,20 @@ export function addressesIn(p: Placed): Omit<Address, "found">[] {
       });
     }
   }
-  for (const s of configStrings(p.obj)) {
-    // Every match holds ".svc": a string without it (most of them, the dashboards' megabytes among
-    // them) is never handed to the pattern, whose label groups try every position of the string.
-    if (!s.includes(".svc")) continue;
-    for (const m of s.matchAll(ADDRESS)) {
-      const scheme = m[1];
-      const port = m[7] ? Number(m[7]) : scheme === "http" ? 80 : scheme === "https" ? 443 : undefined;
-      out.push({ text: m[0], service: m[3], namespace: m[5], ...(port !== undefined ? { port } : {}) });
-    }
+  for (const s of configStrings(p.obj)) out.push(...addressesInText(s));
+  return out;
+}
+
+/** Addresses mentioned in one string (a URL, a config file's text). */
+export function addressesInText(s: string): Omit<Address, "found">[] {
+  // Every match holds ".svc": a string without it (most of them, the dashboards' megabytes among
+  // them) is never handed to the pattern, whose label groups try every position of the string.
+  if (!s.includes(".svc")) return [];
+  const out: Omit<Address, "found">[] = [];
+  for (const m of s.matchAll(ADDRESS)) {
+    const scheme = m[1];
+    const port = m[7] ? Number(m[7]) : scheme === "http" ? 80 : scheme === "https" ? 443 : undefined;
+    out.push({ text: m[0], service: m[3], namespace: m[5], ...(port !== undefined ? { port } : {}) });
   }
   return out;
 }
