@@ -5,9 +5,17 @@
  * own documentation (prometheus/alertmanager v0.28.1, the image the stack pins, docs/alertmanager.md
  * "High Availability", line 76): "It's important not to load balance traffic between Prometheus and
  * its Alertmanagers, but instead, point Prometheus to a list of all Alertmanagers." A sender that
- * dials a load-balanced (non-headless) Service in front of the replicas reaches one of them per
- * request. So, for each Alertmanager with more than one replica, every alert sender configured in
- * the rendered objects that addresses it through such a Service is reported, once per Alertmanager.
+ * dials one Service name in front of the replicas reaches one of them per request: a ClusterIP
+ * Service balances each connection to one pod, and a headless one answers with every pod's
+ * address, of which the sender's Go dialer connects to the first that answers (net/dial.go
+ * `dialSerial`: "returning either the first successful connection, or the first error", read in
+ * this machine's Go 1.26.8 source). What reaches them all is DNS discovery, which the senders
+ * offer: Loki's `ruler.enable_alertmanager_discovery` ("Multiple Alertmanagers in HA per group can
+ * be supported by using DNS resolution via -ruler.alertmanager-discovery", its flag's help), and
+ * Mimir's service-discovery URL forms `dns+`, `dnssrv+`, `dnssrvnoa+` ("by using DNS service
+ * discovery format, comprehensive of the scheme"); or a URL per pod. So, for each Alertmanager with
+ * more than one replica, every alert sender configured in the rendered objects that addresses it
+ * through one Service name is reported, once per Alertmanager.
  *
  * The Alertmanagers and the field that sets their replicas, read in the charts the stack pins:
  * - the alertmanager chart's StatefulSet (a workload running the Alertmanager image): `spec.replicas`
@@ -49,6 +57,9 @@ interface Sender {
   who: string;
   url: string;
 }
+
+/** Mimir's (and Thanos') DNS service-discovery forms of a URL: a sender that finds every replica. */
+const DISCOVERY_URL = /^\s*(dns|dnssrv|dnssrvnoa)\+/;
 
 /**
  * The values key of each pinned chart that sets its Alertmanager's replicas (see the header), by
@@ -150,7 +161,12 @@ function sendersOf(p: Placed): Sender[] {
     } catch {
       continue; // not YAML: the schema and engine checks say so
     }
-    for (const s of sendersInConfig(config)) out.push({ who: `${where} ${file} ${s.key}`, url: s.url });
+    // Loki's ruler with DNS SRV discovery looks every Alertmanager up behind its URL.
+    const discovers = (config as { ruler?: { enable_alertmanager_discovery?: unknown } } | null)?.ruler
+      ?.enable_alertmanager_discovery;
+    for (const s of sendersInConfig(config))
+      if (!(discovers === true && s.key === "ruler.alertmanager_url"))
+        out.push({ who: `${where} ${file} ${s.key}`, url: s.url });
   }
   const spec = p.obj.spec ?? {};
   if (p.obj.apiVersion.startsWith("operator.victoriametrics.com/") && p.obj.kind === "VMAlert") {
@@ -195,22 +211,23 @@ export function checkAlertmanagerReplicas(
   for (const am of clustered) {
     report.judged++;
     const ns = am.at.obj.metadata.namespace;
-    // Services that spread connections over the replicas: a ClusterIP (any but "None") selecting them.
-    const balanced = services.filter(
+    // Services whose one name stands for every replica: ClusterIP or headless, selecting them.
+    const fronting = services.filter(
       (s) =>
         s.obj.metadata.namespace === ns &&
-        s.obj.spec?.clusterIP !== "None" &&
         s.obj.spec?.type !== "ExternalName" &&
         selects(s.obj.spec?.selector, am.podLabels),
     );
     const through = new Map<string, string[]>();
-    for (const s of senders)
+    for (const s of senders.filter((x) => !DISCOVERY_URL.test(x.url)))
       for (const a of addressesInText(s.url)) {
-        const svc = balanced.find(
+        // `<pod>.<service>.<namespace>.svc`: one replica's own name, which reaches that replica.
+        if (!a.text.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").startsWith(`${a.service}.`)) continue;
+        const svc = fronting.find(
           (b) => b.obj.metadata.name === a.service && b.obj.metadata.namespace === a.namespace,
         );
         if (!svc) continue;
-        const name = `${a.namespace}/${a.service}`;
+        const name = `${svc.obj.spec?.clusterIP === "None" ? "headless " : ""}Service ${a.namespace}/${a.service}`;
         through.set(name, [...new Set([...(through.get(name) ?? []), s.who])]);
       }
     if (through.size === 0) continue;
@@ -223,13 +240,13 @@ function finding(am: Alertmanager, through: Map<string, string[]>): Finding {
   const chart = chartOf(am.at.obj);
   const key = chart ? REPLICAS_VALUE[chart] : undefined;
   const setting = key ? `chartValues.${chart}.${key}` : am.field;
-  const via = [...through].map(([svc, who]) => `through the load-balanced Service ${svc}: ${who.join("; ")}`);
+  const via = [...through].map(([svc, who]) => `through the one name of the ${svc}: ${who.join("; ")}`);
   return {
     check: "alertmanager-replicas",
     where: describe(am.at),
     message:
       `runs ${am.replicas} clustered replicas (${am.field}${key ? `, set by ${setting}` : ""}), but its alert senders reach it ${via.join("; and ")}. ` +
-      `Each alert so reaches one replica per request, and the replicas share silences and notifications, not alerts. ` +
+      `Each alert so reaches one replica per request (a Service balances each connection to one pod; a headless name's client connects to the first pod that answers), and the replicas share silences and notifications, not alerts. ` +
       `Alertmanager's documentation (docs/alertmanager.md, "High Availability"): "It's important not to load balance traffic between Prometheus and its Alertmanagers, but instead, point Prometheus to a list of all Alertmanagers." ` +
       `Keep one replica (${key ? `remove ${setting} or set it to 1` : `${am.field}: 1`}): the program's senders reach it through its Service`,
     releases: am.at.source.startsWith("release ") ? [am.at.urn] : [],

@@ -35,7 +35,7 @@ describe("alertmanager-replicas: a clustered Alertmanager reached through a load
     );
     assert.deepEqual(f.releases, [release!.urn]);
     assert.match(f.message, /runs 3 clustered replicas/);
-    assert.match(f.message, /through the load-balanced Service monitoring\/alertmanager/);
+    assert.match(f.message, /through the one name of the Service monitoring\/alertmanager/);
     assert.match(
       f.message,
       /ConfigMap monitoring\/loki \(release loki\) config\.yaml ruler\.alertmanager_url/,
@@ -141,15 +141,41 @@ describe("alertmanager-replicas: the operators' Alertmanagers", () => {
         found[0].message,
         /VMAlert monitoring\/vm \(release vm\) spec\.extraArgs\["notifier\.url"\]/,
       );
-      // The per-pod address reaches the replica it names: not a load-balanced sender.
+      // The per-pod address reaches the replica it names: not a sender through one name.
       assert.doesNotMatch(found[0].message, /spec\.notifiers\[0\]/);
     });
 
-    it("reports nothing for one replica (unset), nor for senders through the operator's headless Service", () => {
+    it("reports nothing for one replica (unset), nor for senders per pod or through DNS discovery", () => {
       assert.deepEqual(judge([vmam(), balanced, loki(lb)]), []);
       assert.deepEqual(judge([vmam(1), balanced, loki(lb)]), []);
+      assert.deepEqual(judge([vmam(3), vmalert({ notifier: { url: perPod } })]), []);
+      // Loki's ruler looking the Alertmanagers up by DNS SRV, and Mimir's discovery URL form.
+      const srv = `http://_http._tcp.vmalertmanager-vm.${NS}.svc.cluster.local`;
+      const discovering = at(
+        configMap("loki", {
+          "config.yaml": `ruler:\n  alertmanager_url: ${srv}\n  enable_alertmanager_discovery: true\n`,
+        }),
+        "urn:loki",
+        "release loki",
+      );
+      const mimir = at(
+        configMap("mimir-config", {
+          "mimir.yaml": `limits:\n  ruler_alertmanager_client_config:\n    alertmanager_url: dnssrvnoa+${srv},dns+${lb}\n`,
+        }),
+        "urn:mimir",
+        "mimir-config",
+      );
+      assert.deepEqual(judge([vmam(3), balanced, discovering, mimir]), []);
+    });
+
+    it("reports a sender through the operator's headless Service by its one name: its client dials one pod", () => {
       const headless = `http://vmalertmanager-vm.${NS}.svc.cluster.local:9093`;
-      assert.deepEqual(judge([vmam(3), loki(headless), vmalert({ notifier: { url: perPod } })]), []);
+      const found = judge([vmam(3), loki(headless)]);
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.match(
+        found[0].message,
+        /through the one name of the headless Service monitoring\/vmalertmanager-vm: ConfigMap monitoring\/loki/,
+      );
     });
   });
 
@@ -205,7 +231,7 @@ describe("alertmanager-replicas: the operators' Alertmanagers", () => {
       );
       assert.match(
         found[0].message,
-        /through the load-balanced Service monitoring\/kps-alertmanager: ConfigMap monitoring\/loki \(release loki\) config\.yaml ruler\.alertmanager_url\./,
+        /through the one name of the Service monitoring\/kps-alertmanager: ConfigMap monitoring\/loki \(release loki\) config\.yaml ruler\.alertmanager_url\./,
       );
       assert.doesNotMatch(found[0].message, /kps-prometheus/);
     });
