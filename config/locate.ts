@@ -118,6 +118,11 @@ function entry(
   return undefined;
 }
 
+/**
+ * Key names that say they hold a credential, misspelt ones too (`pasword`, `pwd`): the line of a
+ * problem on such a key shows the key, never the value.
+ */
+const CREDENTIAL_NAME = /pass|pasw|pwd|secret|token|credential|api_?key|access_?key|private_?key|bearer/i;
 /** Finds key paths in one stack file (and Pulumi.yaml's defaults beside it). */
 export class ConfigLocator {
   private constructor(
@@ -240,10 +245,13 @@ export class ConfigLocator {
   /** The place a problem's key path points at (see {@link problemPath}). */
   ofProblem(problem: string): Place | undefined {
     const p = problemPath(problem);
-    // A secret key's line, or one whose problem hides the value, shows no value.
+    // A secret key's line, one whose problem hides the value, or one whose name says it holds a
+    // credential (an unknown `adminPasword` is as secret as the key it misspells) shows no value.
+    const last = p?.path[p.path.length - 1];
     const secret =
       / \(not shown|not shown\)|secure value/.test(problem) ||
-      (p?.namespace === this.projectName && (SECRET_KEYS as readonly Segment[]).includes(p.path[0]));
+      (p?.namespace === this.projectName && (SECRET_KEYS as readonly Segment[]).includes(p.path[0])) ||
+      (typeof last === "string" && CREDENTIAL_NAME.test(last));
     if (p) return this.at(p.path, p.namespace, secret);
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
