@@ -1,9 +1,9 @@
-import { runProgram } from "./apply/program";
+import { runPulumiProgram } from "./apply/program";
 
 // The program (apply/program.ts): validate the config, refuse a kube context that is not the
 // stack's, build the tree. The offline synthesis runs the same function; a test holds the names
 // exported here to the outputs it returns.
-const outputs = runProgram({ context: "kubeconfig" });
+const outputs = runPulumiProgram();
 
 export const phase = outputs.phase;
 export const grafanaUrl = outputs.grafanaUrl;

@@ -6,6 +6,21 @@ import { assertStackContext, offlineContextProblems } from "../config/kubeContex
 import { buildStack } from "./stack";
 import type { StackOutputs } from "../plan/types";
 
+/**
+ * {@link runProgram} as `pulumi preview` and `pulumi up` run it (index.ts). A refused config or
+ * kube context is thrown as a `pulumi.RunError`, which the SDK prints as its message alone
+ * (@pulumi/pulumi 3.270.0 cmd/run/run.js: "Always hide the stack for RunErrors"); as a plain Error
+ * it came as "failed with an unhandled exception", its frames and every problem a second time in
+ * the error's dump. Any other error keeps its stack: a bug's trace is wanted.
+ */
+export function runPulumiProgram(): StackOutputs {
+  try {
+    return runProgram({ context: "kubeconfig" });
+  } catch (e) {
+    throw e instanceof ConfigError ? new pulumi.RunError(e.message) : e;
+  }
+}
+
 /** How {@link runProgram} checks the kube context before registering anything. */
 export type ContextCheck =
   /** Against the kubeconfig the provider and kubectl read (`pulumi up`, `pulumi preview`). */

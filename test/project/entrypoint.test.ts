@@ -159,8 +159,11 @@ describe("index.ts as `pulumi up` loads it", function () {
 
   it("refuses another selected context before registering anything, naming both contexts", () => {
     const ctx = pinnedContext("staging");
-    const { status, types, error } = otherSelected;
+    const { status, types, error, runError } = otherSelected;
     assert.equal(status, 3, error);
+    // A RunError: the Pulumi CLI prints its message alone, not "failed with an unhandled exception"
+    // with the frames and the error's fields.
+    assert.equal(runError, true, error);
     assert.deepEqual(types, [], "nothing registered");
     assert.match(
       error ?? "",

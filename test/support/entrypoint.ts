@@ -34,6 +34,8 @@ export interface EntrypointRun {
   /** Every name index.ts exports, whatever its value (JSON drops an undefined one). */
   names?: string[];
   error?: string;
+  /** Whether the error was a `pulumi.RunError`, which the Pulumi CLI prints without its stack. */
+  runError?: boolean;
 }
 
 async function runCase(root: string, { stack, kubeconfig }: EntrypointCase): Promise<EntrypointRun> {
@@ -64,7 +66,12 @@ async function runCase(root: string, { stack, kubeconfig }: EntrypointCase): Pro
     await new Promise((r) => setTimeout(r, 200));
     if (require.cache[index])
       throw new Error("index.ts stayed loaded after it threw: the next case would not run it");
-    return { status: 3, types, error: e instanceof Error ? e.message : String(e) };
+    return {
+      status: 3,
+      types,
+      error: e instanceof Error ? e.message : String(e),
+      runError: pulumi.RunError.isInstance(e),
+    };
   }
   const outputs = Object.fromEntries(
     await Promise.all(
