@@ -86,10 +86,13 @@ export function kubeContextProblems(
   providerFiles: Kubeconfig[],
   ambientFiles: Kubeconfig[],
   providerConfig: Record<string, string>,
+  /** The kubeconfig paths the provider would read that hold no file: named, or a typo in $KUBECONFIG reads as "no contexts". */
+  absent: string[] = [],
 ): string[] {
   const pinned = cfg.kubeContext;
   const selected = ambientFiles.find((f) => f.current)?.current;
-  const where = (files: Kubeconfig[]) => files.map((f) => f.path).join(", ") || "no kubeconfig file";
+  const where = (files: Kubeconfig[]) =>
+    [...files.map((f) => f.path), ...absent.map((a) => `no file at ${a}`)].join(", ") || "no kubeconfig file";
   if (!pinned) return [unpinned(cfg, `the selected context is ${selected ? `"${selected}"` : "none"}`)];
   const p: string[] = [];
   const known = providerFiles.flatMap((f) => f.contexts);
@@ -148,10 +151,15 @@ export function assertStackContext(
   env: Record<string, string | undefined> = process.env,
   read?: (f: string) => string,
 ): void {
-  const load = (files: string[]) =>
-    files.map((f) => readKubeconfig(f, read)).filter((f): f is Kubeconfig => !!f);
-  const ambient = load(ambientKubeconfigPaths(env));
-  const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)]) : ambient;
-  const problems = kubeContextProblems(cfg, providerFiles, ambient, allConfig);
+  const absent: string[] = [];
+  const load = (files: string[], provider: boolean) =>
+    files.flatMap((f) => {
+      const k = readKubeconfig(f, read);
+      if (!k && provider) absent.push(f);
+      return k ? [k] : [];
+    });
+  const ambient = load(ambientKubeconfigPaths(env), !cfg.kubeconfig);
+  const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)], true) : ambient;
+  const problems = kubeContextProblems(cfg, providerFiles, ambient, allConfig, absent);
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -129,7 +129,12 @@ describe("the cluster a stack may touch (kubeContext)", function () {
       assertStackContext({ ...cfg, kubeconfig: "~/prod.yaml" }, {}, { KUBECONFIG: "/b" }, read);
       assert.throws(
         () => assertStackContext({ ...cfg, kubeconfig: "~/missing.yaml" }, {}, { KUBECONFIG: "/b" }, read),
-        /which the kubeconfig \(no kubeconfig file\) does not have/,
+        // The path the provider would read, named: a typo there reads as "no contexts" otherwise.
+        /which the kubeconfig \(no file at \/home\/u\/missing\.yaml\) does not have/,
+      );
+      assert.throws(
+        () => assertStackContext(cfg, {}, { KUBECONFIG: "/nowhere/config" }, read),
+        /which the kubeconfig \(no file at \/nowhere\/config\) does not have; it has no contexts/,
       );
     } finally {
       process.env.HOME = home;
