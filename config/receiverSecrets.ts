@@ -33,7 +33,7 @@ export function credentialReceivers(receivers: ReceiverConfig[]): ReceiverConfig
 }
 
 /** The text of the problem of a `receiverCredentials` that is no map of text. */
-export const INVALID_CREDENTIALS_PROBLEM = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}: expected a secret map from receiver name to its credential (${secretMapSteps(RECEIVER_CREDENTIALS_KEY)}), got a secret value of another form (not shown)`;
+export const INVALID_CREDENTIALS_PROBLEM = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}: expected a map from receiver name to its secret credential (${secretMapSteps(RECEIVER_CREDENTIALS_KEY)}), got a secret value that is no such map (not shown)`;
 
 /** The names `receiverCredentials` holds that are no receiver's (a slip, or a receiver since removed). */
 function unknownCredentialNames(receivers: ReceiverConfig[], names: string[]): string[] {
