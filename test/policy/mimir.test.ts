@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { failed } from "../../policy/evaluate";
+import { evaluateResources, failed } from "../../policy/evaluate";
 import { fails, passes, release, res } from "../support/policyCases";
 
 describe("policy: mimir-distinct-storage", () => {
@@ -13,22 +13,63 @@ describe("policy: mimir-distinct-storage", () => {
       P,
     );
   });
-  it("fails raw config where ruler shares the blocks bucket and prefix", () =>
+  it("fails raw config where ruler shares the blocks bucket and prefix, naming both keys", () =>
     fails(
       [res("kubernetes:core/v1:ConfigMap", { data: { "mimir.yaml": cfg("blocks") } })],
       P,
-      /blocks_storage and ruler_storage both use s3 bucket "blocks" with prefix ""/,
+      /ruler_storage uses blocks_storage's s3 bucket "blocks" \(ruler_storage\.s3\.bucket_name, blocks_storage\.s3\.bucket_name\) with storage_prefix ""; Mimir refuses to start: "S3 bucket name and storage prefix cannot be the same as the one used in blocks storage config"/,
     ));
-  it("fails mimir-distributed structuredConfig sharing a bucket", () =>
-    fails(
+  // Mimir compares ruler and alertmanager storage with blocks storage only (pkg/mimir/mimir.go
+  // validateBucketConfigs): the chart's own MinIO default puts both in "mimir-ruler".
+  it("passes ruler and alertmanager storage sharing one bucket apart from blocks", () =>
+    passes(
+      [
+        release("mimir-distributed", {
+          mimir: {
+            structuredConfig: {
+              blocks_storage: { backend: "s3", s3: { bucket_name: "mimir-blocks" } },
+              ruler_storage: { backend: "s3", s3: { bucket_name: "mimir-ruler" } },
+              alertmanager_storage: { backend: "s3", s3: { bucket_name: "mimir-ruler" } },
+            },
+          },
+        }),
+      ],
+      P,
+    ));
+  it("fails alertmanager storage in the blocks bucket, and passes it on another backend", async () => {
+    const am = (alertmanager_storage: any) =>
+      release("mimir-distributed", {
+        mimir: {
+          structuredConfig: {
+            blocks_storage: { backend: "gcs", gcs: { bucket_name: "b" } },
+            alertmanager_storage,
+          },
+        },
+      });
+    await fails(
+      [am({ backend: "gcs", gcs: { bucket_name: "b" } })],
+      P,
+      /alertmanager_storage uses blocks_storage's gcs bucket "b" .*"GCS bucket name/,
+    );
+    await passes([am({ backend: "s3", s3: { bucket_name: "b" } })], P);
+    await passes([am({ backend: "local", local: { path: "/data" } })], P);
+  });
+  it("says a common.storage bucket shared by all three once, naming the key the user set", async () => {
+    const v = await evaluateResources(
       [
         release("mimir-distributed", {
           mimir: { structuredConfig: { common: { storage: { backend: "s3", s3: { bucket_name: "one" } } } } },
         }),
       ],
-      P,
-      /blocks_storage and ruler_storage both use s3 bucket "one"/,
-    ));
+      { [P]: "mandatory" },
+    );
+    const mine = v.filter((x) => x.policy === P);
+    assert.equal(mine.length, 1, mine.map((x) => x.message).join("\n"));
+    assert.match(
+      mine[0].message,
+      /ruler_storage and alertmanager_storage use blocks_storage's s3 bucket "one" \(common\.storage\.s3\.bucket_name\)/,
+    );
+  });
 });
 
 describe("policy: mimir-remote-write-labels (advisory)", () => {
