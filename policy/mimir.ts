@@ -14,12 +14,33 @@ import {
 } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 
+/**
+ * The Mimir modules a config is run as (`-target`), which decide the stores Mimir compares. The
+ * mimir-distributed chart runs each component with its own target: its ruler and alertmanager
+ * unless disabled. A raw config is run as its `target` (comma-separated), Mimir's default "all"
+ * when it has none: a `-target` flag on a container's command line is not seen here.
+ */
+function chartTargets(values: any): string[] {
+  return [
+    ...(at(values, "ruler.enabled") === false ? [] : ["ruler"]),
+    ...(at(values, "alertmanager.enabled") === false ? [] : ["alertmanager"]),
+  ];
+}
+const targetsOf = (config: Record<string, any>): string[] =>
+  (Array.isArray(config.target) ? config.target : String(config.target ?? "all").split(","))
+    .map((t: unknown) => String(t).trim())
+    .filter(Boolean);
+
 /** Mimir configs in a resource: mimir-distributed structuredConfig, or raw Mimir YAML. */
-function mimirConfigsIn(r: Res): { where: string; config: Record<string, any> }[] {
+function mimirConfigsIn(r: Res): { where: string; config: Record<string, any>; targets: string[] }[] {
   const helm = helmOf(r);
   if (helm && helm.chart === "mimir-distributed") {
     return [
-      { where: "values.mimir.structuredConfig", config: at(helm.values, "mimir.structuredConfig") ?? {} },
+      {
+        where: "values.mimir.structuredConfig",
+        config: at(helm.values, "mimir.structuredConfig") ?? {},
+        targets: chartTargets(helm.values),
+      },
     ];
   }
   if (holdsDashboards(r)) return [];
@@ -34,15 +55,16 @@ function mimirConfigsIn(r: Res): { where: string; config: Record<string, any> }[
           ("blocks_storage" in x.doc || "ruler_storage" in x.doc) &&
           ("common" in x.doc || "limits" in x.doc || "blocks_storage" in x.doc),
       )
-      .map((x) => ({ where: x.where, config: x.doc! }))
+      .map((x) => ({ where: x.where, config: x.doc!, targets: targetsOf(x.doc!) }))
   );
 }
 
 /**
  * The fields naming a store's bucket per backend, and what Mimir says when a store's equal the blocks
- * store's: grafana/mimir pkg/mimir/mimir.go validateBucketConfig (tag mimir-3.0.0, the version
- * model/versions.ts pins). Other backends (filesystem, and the ruler's and alertmanager's `local`)
- * are not compared there.
+ * store's: grafana/mimir pkg/mimir/mimir.go validateBucketConfig at tag mimir-3.0.0 (commit
+ * 3e9aeb4323, the version model/versions.ts pins). Other backends (filesystem, and the ruler's and
+ * alertmanager's `local`) are not compared there; overlapping filesystem directories are another
+ * check of Mimir's (validateFilesystemPaths), not this policy's.
  */
 const BUCKET_CHECKS: Record<string, { fields: string[]; error: string }> = {
   s3: {
@@ -84,7 +106,7 @@ interface Location {
  * bucket, no prefix). `storage_prefix` is a store's own: common.storage has none.
  */
 function location(config: Record<string, any>, store: string): Location {
-  const s = config[store] ?? {};
+  const s = at(config, store) ?? {};
   const common = config.common?.storage ?? {};
   const backend = String(s.backend ?? common.backend ?? "filesystem");
   const fields = (BUCKET_CHECKS[backend]?.fields ?? []).map((f): Setting => {
@@ -110,14 +132,24 @@ function clashes(store: Location, blocks: Location): boolean {
   );
 }
 
-/** The stores Mimir compares with the blocks store (validateBucketConfigs): never blocks with ruler. */
-const COMPARED = ["ruler_storage", "alertmanager_storage"];
+/**
+ * The stores Mimir compares with the blocks store (validateBucketConfigs), never with each other,
+ * each when its module is targeted: ruler storage (targets all or ruler, isRulerEnabled),
+ * alertmanager storage (alertmanager only, isAlertManagerEnabled: "all" runs no check of it) and
+ * the experimental usage tracker's snapshots storage (usage-tracker).
+ */
+const comparedFor = (targets: string[]) => [
+  ...(targets.includes("all") || targets.includes("ruler") ? ["ruler_storage"] : []),
+  ...(targets.includes("alertmanager") ? ["alertmanager_storage"] : []),
+  ...(targets.includes("usage-tracker") ? ["usage_tracker.snapshots_storage"] : []),
+];
 
 /**
  * Mimir refuses a ruler or alertmanager store in the blocks store's bucket with the same prefix
  * (grafana/mimir pkg/mimir/mimir.go validateBucketConfigs, tag mimir-3.0.0): each against the
  * blocks store only, so ruler and alertmanager may share a bucket (mimir-distributed's own MinIO
- * default puts both in "mimir-ruler").
+ * default puts both in "mimir-ruler"). Each component checks its own store when it starts; the
+ * chart runs ruler and alertmanager as components of their own, so both are judged.
  */
 export function mimirDistinctStorage(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
@@ -127,9 +159,9 @@ export function mimirDistinctStorage(level: Level = "mandatory"): ResourceValida
     enforcementLevel: level,
     validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
-      for (const { where, config } of mimirConfigsIn(r)) {
+      for (const { where, config, targets } of mimirConfigsIn(r)) {
         const blocks = location(config, "blocks_storage");
-        const clashing = COMPARED.filter((s) => clashes(location(config, s), blocks));
+        const clashing = comparedFor(targets).filter((s) => clashes(location(config, s), blocks));
         // Stores whose clash comes from the same keys (common.storage setting one bucket for all)
         // are one mistake: one message naming the key the user set.
         const byKeys = new Map<string, string[]>();
@@ -140,7 +172,7 @@ export function mimirDistinctStorage(level: Level = "mandatory"): ResourceValida
         }
         for (const [keys, stores] of byKeys) {
           const named = blocks.fields.map((f) => `"${f.value}"`).join("/");
-          const them = stores.join(" and ");
+          const them = stores.join(stores.length > 2 ? ", " : " and ").replace(/, ([^,]*)$/, " and $1");
           report(
             `${label(r)}: ${where}: ${them} ${stores.length > 1 ? "use" : "uses"} blocks_storage's ${blocks.backend} bucket ${named} (${keys}) with storage_prefix "${blocks.prefix}"; Mimir refuses to start: "${BUCKET_CHECKS[blocks.backend].error}" (pkg/mimir/mimir.go validateBucketConfig). Give ${them} ${stores.length > 1 ? "their" : "its"} own ${BUCKET_CHECKS[blocks.backend].fields.join("/")} or a storage_prefix.`,
           );

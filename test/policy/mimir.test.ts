@@ -54,6 +54,53 @@ describe("policy: mimir-distinct-storage", () => {
     await passes([am({ backend: "s3", s3: { bucket_name: "b" } })], P);
     await passes([am({ backend: "local", local: { path: "/data" } })], P);
   });
+  // Each store is compared when its module is targeted (isRulerEnabled: all or ruler;
+  // isAlertManagerEnabled: alertmanager only; isUsageTrackerEnabled: usage-tracker).
+  it("judges each store as the targets Mimir runs the config as", async () => {
+    const raw = (target: string | undefined, store: string) =>
+      res("kubernetes:core/v1:ConfigMap", {
+        data: {
+          "mimir.yaml":
+            `${target ? `target: ${target}\n` : ""}common:\n  storage:\n    backend: s3\n` +
+            `blocks_storage:\n  s3: {bucket_name: b}\n${store}:\n  s3: {bucket_name: b}\nlimits: {}\n`,
+        },
+      });
+    await passes([raw(undefined, "alertmanager_storage")], P);
+    await fails(
+      [raw("alertmanager", "alertmanager_storage")],
+      P,
+      /alertmanager_storage uses blocks_storage's s3 bucket "b"/,
+    );
+    await fails([raw("ruler,querier", "ruler_storage")], P, /ruler_storage uses/);
+    await passes([raw("querier", "ruler_storage")], P);
+    await fails(
+      [
+        res("kubernetes:core/v1:ConfigMap", {
+          data: {
+            "mimir.yaml":
+              "target: usage-tracker\nblocks_storage:\n  backend: s3\n  s3: {bucket_name: b}\n" +
+              "usage_tracker:\n  snapshots_storage:\n    backend: s3\n    s3: {bucket_name: b}\nlimits: {}\n",
+          },
+        }),
+      ],
+      P,
+      /usage_tracker\.snapshots_storage uses blocks_storage's s3 bucket "b" \(usage_tracker\.snapshots_storage\.s3\.bucket_name/,
+    );
+    await passes(
+      [
+        release("mimir-distributed", {
+          alertmanager: { enabled: false },
+          mimir: {
+            structuredConfig: {
+              blocks_storage: { backend: "s3", s3: { bucket_name: "b" } },
+              alertmanager_storage: { backend: "s3", s3: { bucket_name: "b" } },
+            },
+          },
+        }),
+      ],
+      P,
+    );
+  });
   it("says a common.storage bucket shared by all three once, naming the key the user set", async () => {
     const v = await evaluateResources(
       [
