@@ -40,11 +40,14 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
     configSchema: schemaFor(
       BUDGET_DEFAULTS as unknown as Record<string, unknown>,
       {
-        maxRequestShare: "Largest share (0-1) of capacity the requests may use (default 0.8).",
+        maxRequestShare:
+          "Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default).",
         nodePools:
           "Node pools with count, cpu (cores) and memoryBytes per node; null reads the stack-info ConfigMap.",
       },
       {
+        // A share, not a percentage: 80 would let requests take 80 times the capacity, silently.
+        maxRequestShare: { exclusiveMinimum: 0, maximum: 1 },
         nodePools: {
           type: ["array", "null"],
           items: {
@@ -65,6 +68,15 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
     ),
     validateStack: (args, report) => {
       const cfg = configOf(args, BUDGET_DEFAULTS);
+      // The schema refuses it where the engine validates the config; a run given it unchecked
+      // (a policy host configured directly) must not judge against 80 times the capacity.
+      const share: unknown = cfg.maxRequestShare;
+      if (typeof share !== "number" || !(share > 0 && share <= 1)) {
+        report(
+          `maxRequestShare must be a fraction of capacity in (0, 1] (0.8 for 80%), found ${typeof share === "number" ? share : JSON.stringify(share)}; the budget is not judged until it is one.`,
+        );
+        return;
+      }
       const resources = args.resources.map(toRes);
       const facts = stackFacts(resources);
       const pools = cfg.nodePools ?? facts.pools;
@@ -91,7 +103,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
         report(`${w}: no node pool admits it (nodeSelector/affinity/taints); it would stay Pending.`);
       for (const o of b.oversized)
         report(
-          `${o.workload}: ${o.detail}; it would stay Pending. Lower its requests, or add larger nodes (\`nodePools\`).`,
+          `${o.workload}: ${o.detail}; it would stay Pending. Lower ${o.from ?? "its requests"}, or add larger nodes (\`nodePools\`).`,
         );
     },
   };

@@ -180,9 +180,13 @@ export async function evaluateResources(
   const found: Violation[][] = policies.map(() => []);
   const enabled = policies.flatMap((policy, at) => {
     const given = config[policy.name] ?? (config as any).all;
-    const level: EnforcementLevel =
+    const configured: EnforcementLevel =
       (typeof given === "string" ? given : given?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory";
-    if (level === "disabled") return [];
+    if (configured === "disabled") return [];
+    // The policy host reports a remediate policy's violations as mandatory (@pulumi/policy 1.21.0
+    // server.js makeAnalyzeRpcFun: a violation left after remediation is "downgraded" to mandatory;
+    // makeAnalyzeStackRpcFun: stack policies cannot remediate). No policy here remediates.
+    const level: EnforcementLevel = configured === "remediate" ? "mandatory" : configured;
     const own: Record<string, unknown> =
       typeof given === "object" && given
         ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel"))
@@ -269,9 +273,12 @@ export async function evaluateResources(
   return found.flat();
 }
 
-/** Mandatory violations fail a check (exit 1); advisory ones are printed. */
+/**
+ * Mandatory violations fail a check (exit 1); advisory ones are printed. (A remediate policy's
+ * violations are mandatory by the time they are reported, as the engine's: evaluateResources.)
+ */
 export function failed(violations: Violation[]): boolean {
-  return violations.some((v) => v.level === "mandatory" || v.level === "remediate");
+  return violations.some((v) => v.level === "mandatory");
 }
 
 /** Human-readable lines, mandatory first. */

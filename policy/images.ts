@@ -10,6 +10,7 @@ import {
   parseImage,
   withWellKnownLabels,
   workloadsOf,
+  CHART_DATA_SCHEMA,
 } from "./lib/workloads";
 
 export interface Arm64Config {
@@ -20,9 +21,12 @@ export interface Arm64Config {
   piNodeLabels: Record<string, string>;
   /** Taints on Pi nodes, added to the taints the stack-info ConfigMap records for arm64 pools. */
   piNodeTaints: { key: string; value?: string; effect: string }[];
-  /** Repositories (`registry/repository`) known to publish linux/arm64. */
+  /** Repositories (`registry/repository`) known to publish linux/arm64; a user's add to the built-in list. */
   arm64Images: string[];
-  /** Chart knowledge: default images and workload paths per chart name. */
+  /**
+   * Chart knowledge: default images and workload paths per chart name. A user's charts add to the
+   * built-in ones; a chart the user names replaces the built-in entry of that name.
+   */
   charts: Record<string, ChartData>;
 }
 
@@ -104,15 +108,26 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
     name: "arm64-images",
     description: "Every image of a workload that can land on Pi (arm64) nodes must publish linux/arm64.",
     enforcementLevel: level,
-    configSchema: schemaFor(ARM64_DEFAULTS as unknown as Record<string, unknown>, {
-      piNodeLabels:
-        "Labels identifying Pi nodes (default kubernetes.io/arch=arm64); added to the arm64 pools the stack-info ConfigMap records.",
-      piNodeTaints: "Taints on Pi nodes, added to those the stack-info ConfigMap records.",
-      arm64Images: "Repositories known to publish linux/arm64.",
-      charts: "Per chart: default images and workload value paths.",
-    }),
+    configSchema: schemaFor(
+      ARM64_DEFAULTS as unknown as Record<string, unknown>,
+      {
+        piNodeLabels:
+          "Labels identifying Pi nodes (default kubernetes.io/arch=arm64); added to the arm64 pools the stack-info ConfigMap records.",
+        piNodeTaints: "Taints on Pi nodes, added to those the stack-info ConfigMap records.",
+        arm64Images:
+          "More repositories (registry/repository) known to publish linux/arm64, added to the built-in list.",
+        charts:
+          "More charts, by name: default images and workload value paths (policy/lib/charts.ts ChartData); added to the built-in ones, a name of theirs replacing that chart's entry.",
+      },
+      {
+        arm64Images: { items: { type: "string", minLength: 1 } },
+        charts: { additionalProperties: CHART_DATA_SCHEMA },
+      },
+    ),
     validateStack: (args, report) => {
-      const cfg = configOf(args, ARM64_DEFAULTS);
+      // The user's lists add to the pack's knowledge (docs/reference/policies.md tells users to add
+      // an image): replacing it would turn every built-in image into a violation.
+      const cfg = configOf(args, ARM64_DEFAULTS, ["arm64Images", "charts"]);
       const resources = args.resources.map(toRes);
       const piNodes = piNodesOf(resources, cfg);
       if (piNodes.length === 0) return;

@@ -14,12 +14,33 @@ import {
 } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 
+/**
+ * The Mimir modules a config is run as (`-target`), which decide the stores Mimir compares. The
+ * mimir-distributed chart runs each component with its own target: its ruler and alertmanager
+ * unless disabled. A raw config is run as its `target` (comma-separated), Mimir's default "all"
+ * when it has none: a `-target` flag on a container's command line is not seen here.
+ */
+function chartTargets(values: any): string[] {
+  return [
+    ...(at(values, "ruler.enabled") === false ? [] : ["ruler"]),
+    ...(at(values, "alertmanager.enabled") === false ? [] : ["alertmanager"]),
+  ];
+}
+const targetsOf = (config: Record<string, any>): string[] =>
+  (Array.isArray(config.target) ? config.target : String(config.target ?? "all").split(","))
+    .map((t: unknown) => String(t).trim())
+    .filter(Boolean);
+
 /** Mimir configs in a resource: mimir-distributed structuredConfig, or raw Mimir YAML. */
-function mimirConfigsIn(r: Res): { where: string; config: Record<string, any> }[] {
+function mimirConfigsIn(r: Res): { where: string; config: Record<string, any>; targets: string[] }[] {
   const helm = helmOf(r);
   if (helm && helm.chart === "mimir-distributed") {
     return [
-      { where: "values.mimir.structuredConfig", config: at(helm.values, "mimir.structuredConfig") ?? {} },
+      {
+        where: "values.mimir.structuredConfig",
+        config: at(helm.values, "mimir.structuredConfig") ?? {},
+        targets: chartTargets(helm.values),
+      },
     ];
   }
   if (holdsDashboards(r)) return [];
@@ -34,55 +55,127 @@ function mimirConfigsIn(r: Res): { where: string; config: Record<string, any> }[
           ("blocks_storage" in x.doc || "ruler_storage" in x.doc) &&
           ("common" in x.doc || "limits" in x.doc || "blocks_storage" in x.doc),
       )
-      .map((x) => ({ where: x.where, config: x.doc! }))
+      .map((x) => ({ where: x.where, config: x.doc!, targets: targetsOf(x.doc!) }))
   );
 }
 
-/** Where a Mimir store keeps objects: backend, bucket (or dir) and prefix. */
-function location(
-  config: Record<string, any>,
-  store: string,
-): { backend: string; bucket: string; prefix: string } {
-  const s = config[store] ?? {};
-  const common = config.common?.storage ?? {};
-  const backend = s.backend ?? common.backend ?? "filesystem";
-  const bucket =
-    backend === "filesystem"
-      ? (s.filesystem?.dir ??
-        common.filesystem?.dir ??
-        { blocks_storage: "blocks", ruler_storage: "ruler", alertmanager_storage: "alertmanager" }[store])
-      : (s[backend]?.bucket_name ?? common[backend]?.bucket_name ?? "");
-  return { backend, bucket: String(bucket), prefix: String(s.storage_prefix ?? "") };
+/**
+ * The fields naming a store's bucket per backend, and what Mimir says when a store's equal the blocks
+ * store's: grafana/mimir pkg/mimir/mimir.go validateBucketConfig at tag mimir-3.0.0 (commit
+ * 3e9aeb4323, the version model/versions.ts pins). Other backends (filesystem, and the ruler's and
+ * alertmanager's `local`) are not compared there; overlapping filesystem directories are another
+ * check of Mimir's (validateFilesystemPaths), not this policy's.
+ */
+const BUCKET_CHECKS: Record<string, { fields: string[]; error: string }> = {
+  s3: {
+    fields: ["bucket_name"],
+    error: "S3 bucket name and storage prefix cannot be the same as the one used in blocks storage config",
+  },
+  gcs: {
+    fields: ["bucket_name"],
+    error: "GCS bucket name and storage prefix cannot be the same as the one used in blocks storage config",
+  },
+  azure: {
+    fields: ["container_name", "account_name"],
+    error:
+      "Azure container and account names and storage prefix cannot be the same as the ones used in blocks storage config",
+  },
+  swift: {
+    fields: ["container_name", "project_name"],
+    error:
+      "Swift container and project names and storage prefix cannot be the same as the ones used in blocks storage config",
+  },
+};
+
+/** One setting of a store as Mimir resolves it: its value and the key that set it. */
+interface Setting {
+  value: string;
+  key: string;
 }
 
-/** Mimir refuses a ruler or alertmanager store equal to the blocks bucket and prefix. */
+/** Where a Mimir store keeps objects: backend, the bucket fields of that backend, and prefix. */
+interface Location {
+  backend: string;
+  fields: Setting[];
+  prefix: string;
+}
+
+/**
+ * A store's location as Mimir resolves it: its own setting, else `common.storage`'s (which Mimir
+ * copies into every store that does not set it), else Mimir's default (backend filesystem, no
+ * bucket, no prefix). `storage_prefix` is a store's own: common.storage has none.
+ */
+function location(config: Record<string, any>, store: string): Location {
+  const s = at(config, store) ?? {};
+  const common = config.common?.storage ?? {};
+  const backend = String(s.backend ?? common.backend ?? "filesystem");
+  const fields = (BUCKET_CHECKS[backend]?.fields ?? []).map((f): Setting => {
+    const own = s[backend]?.[f];
+    if (own !== undefined) return { value: String(own), key: `${store}.${backend}.${f}` };
+    const shared = common[backend]?.[f];
+    return { value: String(shared ?? ""), key: `common.storage.${backend}.${f}` };
+  });
+  return { backend, fields, prefix: String(s.storage_prefix ?? "") };
+}
+
+/**
+ * Whether Mimir refuses `store` beside the blocks store: same backend, same prefix and the same
+ * bucket fields (validateBucketConfig). A field neither the store nor common.storage sets is not
+ * known here (a chart's own config may set it), so it refuses nothing.
+ */
+function clashes(store: Location, blocks: Location): boolean {
+  return (
+    BUCKET_CHECKS[store.backend] !== undefined &&
+    store.backend === blocks.backend &&
+    store.prefix === blocks.prefix &&
+    store.fields.every((f, i) => f.value !== "" && f.value === blocks.fields[i].value)
+  );
+}
+
+/**
+ * The stores Mimir compares with the blocks store (validateBucketConfigs), never with each other,
+ * each when its module is targeted: ruler storage (targets all or ruler, isRulerEnabled),
+ * alertmanager storage (alertmanager only, isAlertManagerEnabled: "all" runs no check of it) and
+ * the experimental usage tracker's snapshots storage (usage-tracker).
+ */
+const comparedFor = (targets: string[]) => [
+  ...(targets.includes("all") || targets.includes("ruler") ? ["ruler_storage"] : []),
+  ...(targets.includes("alertmanager") ? ["alertmanager_storage"] : []),
+  ...(targets.includes("usage-tracker") ? ["usage_tracker.snapshots_storage"] : []),
+];
+
+/**
+ * Mimir refuses a ruler or alertmanager store in the blocks store's bucket with the same prefix
+ * (grafana/mimir pkg/mimir/mimir.go validateBucketConfigs, tag mimir-3.0.0): each against the
+ * blocks store only, so ruler and alertmanager may share a bucket (mimir-distributed's own MinIO
+ * default puts both in "mimir-ruler"). Each component checks its own store when it starts; the
+ * chart runs ruler and alertmanager as components of their own, so both are judged.
+ */
 export function mimirDistinctStorage(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
     name: "mimir-distinct-storage",
-    description: "Mimir's blocks, ruler and alertmanager storage must not share a bucket and prefix.",
+    description:
+      "Mimir's ruler and alertmanager storage must not share the blocks storage's bucket and prefix.",
     enforcementLevel: level,
     validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
-      for (const { where, config } of mimirConfigsIn(r)) {
-        const stores = ["blocks_storage", "ruler_storage", "alertmanager_storage"].map((s) => ({
-          s,
-          loc: location(config, s),
-        }));
-        for (let i = 0; i < stores.length; i++) {
-          for (let j = i + 1; j < stores.length; j++) {
-            const a = stores[i];
-            const b = stores[j];
-            if (
-              a.loc.backend === b.loc.backend &&
-              a.loc.bucket === b.loc.bucket &&
-              a.loc.bucket !== "" &&
-              a.loc.prefix === b.loc.prefix
-            ) {
-              report(
-                `${label(r)}: ${where}: ${a.s} and ${b.s} both use ${a.loc.backend} bucket "${a.loc.bucket}" with prefix "${a.loc.prefix}"; Mimir fails with "S3 bucket name and storage prefix cannot be the same as the one used in blocks storage config". Give each its own bucket or storage_prefix.`,
-              );
-            }
-          }
+      for (const { where, config, targets } of mimirConfigsIn(r)) {
+        const blocks = location(config, "blocks_storage");
+        const clashing = comparedFor(targets).filter((s) => clashes(location(config, s), blocks));
+        // Stores whose clash comes from the same keys (common.storage setting one bucket for all)
+        // are one mistake: one message naming the key the user set.
+        const byKeys = new Map<string, string[]>();
+        for (const s of clashing) {
+          const keys = [...new Set([...location(config, s).fields, ...blocks.fields].map((f) => f.key))];
+          const k = keys.join(", ");
+          byKeys.set(k, [...(byKeys.get(k) ?? []), s]);
+        }
+        for (const [keys, stores] of byKeys) {
+          const named = blocks.fields.map((f) => `"${f.value}"`).join("/");
+          const them = stores.join(stores.length > 2 ? ", " : " and ").replace(/, ([^,]*)$/, " and $1");
+          report(
+            `${label(r)}: ${where}: ${them} ${stores.length > 1 ? "use" : "uses"} blocks_storage's ${blocks.backend} bucket ${named} (${keys}) with storage_prefix "${blocks.prefix}"; Mimir refuses to start: "${BUCKET_CHECKS[blocks.backend].error}" (pkg/mimir/mimir.go validateBucketConfig). Give ${them} ${stores.length > 1 ? "their" : "its"} own ${BUCKET_CHECKS[blocks.backend].fields.join("/")} or a storage_prefix.`,
+          );
         }
       }
     }),

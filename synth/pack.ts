@@ -8,9 +8,9 @@
  * keys naming no policy are ignored (ReconcilePolicyPackConfig applies only known names and "all").
  */
 import * as fs from "fs";
-import Ajv from "ajv";
+import Ajv, { type ErrorObject } from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { didYouMean } from "../config/errors";
+import { describe, didYouMean } from "../config/errors";
 import { allPolicies } from "../policy/policies";
 import type { PackConfig } from "../policy/evaluate";
 
@@ -24,7 +24,8 @@ export function packConfigProblems(
   if (!config || typeof config !== "object" || Array.isArray(config))
     return ["the pack config must be a JSON object"];
   const problems: string[] = [];
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // verbose: each error carries the value found and the schema it broke, for the message.
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   const properties: Record<string, Record<string, unknown>> = {};
   for (const [k, v] of Object.entries<any>(config)) {
     if (k === "environments") continue;
@@ -54,10 +55,42 @@ export function packConfigProblems(
     const validate = ajv.compile(schema);
     if (!validate(properties[policy.name] ?? {})) {
       for (const e of validate.errors ?? [])
-        problems.push(`${policy.name}: ${e.instancePath || "(root)"} ${e.message}`);
+        problems.push(
+          `${policy.name}: ${schemaProblem(e, properties[policy.name], policy.configSchema.properties ?? {})}`,
+        );
     }
   }
   return problems;
+}
+
+/**
+ * One schema error as the user's key (`charts.loki.workloads[0].images`), what is expected there
+ * and what was found (never a secret: config/errors.ts describe); a top-level setting's own
+ * description says its expected form.
+ */
+function schemaProblem(e: ErrorObject, given: unknown, settings: Record<string, any>): string {
+  const parts = e.instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let what = `${e.message}, found ${describe(e.data)}`;
+  if (e.keyword === "required") {
+    parts.push(String(e.params.missingProperty));
+    what = "is missing: it is required";
+  } else if (e.keyword === "additionalProperties") {
+    parts.push(String(e.params.additionalProperty));
+    const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
+    what = `is not a key here (expected one of ${allowed.join(", ")})${didYouMean(String(e.params.additionalProperty), allowed)}`;
+  }
+  // An element of a list is written [i] (charts.loki.workloads[0]), a map's key .name.
+  let key = "";
+  let node: any = given;
+  for (const [i, p] of parts.entries()) {
+    key += Array.isArray(node) ? `[${p}]` : i === 0 ? p : `.${p}`;
+    node = node?.[p];
+  }
+  const described = parts.length === 1 ? settings[parts[0]]?.description : undefined;
+  return `${key || "(root)"} ${what}${described ? ` (${parts[0]}: ${String(described).replace(/\.$/, "")})` : ""}`;
 }
 
 /**

@@ -62,7 +62,7 @@ export interface Budget {
    * those pools has: the scheduler places a pod on one node, so it would stay Pending however much
    * the pool holds in all.
    */
-  oversized: { workload: string; detail: string }[];
+  oversized: { workload: string; detail: string; from?: string }[];
   /** Share of capacity the requests may take; headroom is measured against it. */
   share: number;
   /** The declared workload and what each component is sized for (stack-info), when known. */
@@ -146,6 +146,7 @@ export function computeBudget(
           detail:
             `each pod requests ${mib(w.requests.memory)} of memory and ${cores(w.requests.cpu)} of CPU, ` +
             `more than one node has in ${admits.map(({ p }) => `pool ${p.name} (${mib(p.memoryBytes)}, ${cores(p.cpu)} per node)`).join(", ")}`,
+          ...(w.requestsFrom ? { from: w.requestsFrom } : {}),
         });
         continue;
       }

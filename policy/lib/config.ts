@@ -1,17 +1,37 @@
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 
-/** Policy config with the schema's defaults filled in (the engine and the offline checker alike). */
-export function configOf<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
+/**
+ * Policy config with the schema's defaults filled in (the engine and the offline checker alike).
+ * A setting is the user's in place of its default, but for the `additive` ones, which add to the
+ * built-in knowledge instead: a list gets the user's entries after the defaults, a map the user's
+ * keys over the defaults' (a key the user gives replaces that one entry). Without this, naming one
+ * more image would drop every built-in one.
+ */
+export function configOf<T extends object>(
+  args: { getConfig<C extends object>(): C },
+  defaults: T,
+  additive: readonly (keyof T)[] = [],
+): T {
   let given: Partial<T> = {};
   try {
     given = args.getConfig<Partial<T>>() ?? {};
   } catch {
     given = {};
   }
-  return {
-    ...defaults,
-    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-  };
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(given)) {
+    if (v === undefined) continue;
+    out[k] = additive.includes(k as keyof T) ? added((defaults as Record<string, unknown>)[k], v) : v;
+  }
+  return out as T;
+}
+
+/** A user's list or map added to the default one; anything else (a wrong shape) is the user's. */
+function added(def: unknown, given: unknown): unknown {
+  if (Array.isArray(def) && Array.isArray(given)) return [...new Set([...def, ...given])];
+  const isMap = (x: unknown) => !!x && typeof x === "object" && !Array.isArray(x);
+  if (isMap(def) && isMap(given)) return { ...(def as object), ...(given as object) };
+  return given;
 }
 
 /**

@@ -36,6 +36,11 @@ export interface Workload {
   tolerations: any[];
   /** Path of the pod spec (or chart values prefix) for messages. */
   path: string;
+  /**
+   * The value the requests are computed from, when they are not a resources block (a memcached's
+   * `allocatedMemory`): what a message tells the user to lower.
+   */
+  requestsFrom?: string;
   /** Containers and init containers of a raw pod spec, with their paths (none for charts: their env is in values). */
   containers: { spec: any; path: string }[];
 }
@@ -398,9 +403,11 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       return only && (at(v, only.path) ?? only.default) === false ? undefined : at(v, p);
     });
     const totals = sumResources(blocks);
+    let requestsFrom: string | undefined;
     if (w.memcachedAllocatedMemory && !blocks[0]) {
-      totals.requests.memory +=
-        (at(v, w.memcachedAllocatedMemory.path) ?? w.memcachedAllocatedMemory.default) * 1.2 * 2 ** 20;
+      const mb = at(v, w.memcachedAllocatedMemory.path) ?? w.memcachedAllocatedMemory.default;
+      totals.requests.memory += mb * 1.2 * 2 ** 20;
+      requestsFrom = `values.${w.memcachedAllocatedMemory.path} (${mb} MB; with values.${w.resources[0]} unset the chart requests 1.2 times it as memory)`;
     }
     const sched = w.scheduling === undefined ? undefined : w.scheduling === "" ? v : at(v, w.scheduling);
     out.push({
@@ -418,6 +425,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
         ...(sched ? extraContainerImages(sched, `values${w.scheduling ? `.${w.scheduling}` : ""}`) : []),
       ],
       ...totals,
+      ...(requestsFrom ? { requestsFrom } : {}),
       nodeSelector: sched?.nodeSelector ?? {},
       affinity: sched?.affinity,
       tolerations: sched?.tolerations ?? [],
@@ -520,3 +528,71 @@ function exprMatches(e: any, labels: Record<string, string>): boolean {
       return true;
   }
 }
+
+const VALUES_PATH = { type: "string", minLength: 1 };
+/** `{path, default}`: a values path and what the chart assumes when it is unset. */
+const pathWithDefault = (def: Record<string, unknown>) => ({
+  type: "object",
+  required: ["path", "default"],
+  additionalProperties: false,
+  properties: { path: VALUES_PATH, default: def },
+});
+
+/**
+ * JSON Schema of one chart's entry in the arm64-images `charts` setting: ChartData
+ * (policy/lib/charts.ts), which chartWorkloads reads without checking. The engine validates the pack
+ * config against it before any policy runs (as policy:check does, synth/pack.ts), so a malformed
+ * entry is refused naming its key instead of crashing the policy. Unknown keys are refused too: a
+ * misspelt optional one (`replica`) would otherwise be ignored silently.
+ */
+export const CHART_DATA_SCHEMA: Record<string, unknown> = {
+  type: "object",
+  required: ["workloads"],
+  additionalProperties: false,
+  properties: {
+    workloads: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "kind", "resources", "images"],
+        additionalProperties: false,
+        properties: {
+          name: { type: "string", minLength: 1 },
+          kind: { enum: ["Deployment", "StatefulSet", "DaemonSet", "Job"] },
+          enabled: pathWithDefault({ type: "boolean" }),
+          replicas: pathWithDefault({ type: "integer", minimum: 0 }),
+          resources: { type: "array", items: VALUES_PATH },
+          resourcesIf: { type: "object", additionalProperties: pathWithDefault({ type: "boolean" }) },
+          memcachedAllocatedMemory: pathWithDefault({ type: "number", exclusiveMinimum: 0 }),
+          images: { type: "array", items: pathWithDefault({ type: "string", minLength: 1 }) },
+          scheduling: { type: "string" },
+          object: { type: "string", minLength: 1 },
+          objectKind: { type: "string", minLength: 1 },
+          objectIf: {
+            type: "object",
+            required: ["path", "object"],
+            additionalProperties: false,
+            properties: { path: VALUES_PATH, object: { type: "string", minLength: 1 } },
+          },
+          fullnameFrom: { type: "array", items: VALUES_PATH },
+        },
+      },
+    },
+    names: {
+      type: "object",
+      required: ["chart", "fullnameOverrides", "truncate"],
+      additionalProperties: false,
+      properties: {
+        chart: { type: "string", minLength: 1 },
+        nameIf: {
+          type: "object",
+          required: ["path", "name"],
+          additionalProperties: false,
+          properties: { path: VALUES_PATH, name: { type: "string", minLength: 1 } },
+        },
+        fullnameOverrides: { type: "array", items: VALUES_PATH },
+        truncate: { type: "integer", minimum: 1 },
+      },
+    },
+  },
+};

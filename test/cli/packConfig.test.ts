@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { packConfigProblems, packConfigWarnings } from "../../synth/pack";
-import { DEFAULT_ARM64_IMAGES } from "../../policy/lib/charts";
+import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS } from "../../policy/lib/charts";
+import { allPolicies } from "../../policy/policies";
 import { schemaFor } from "../../policy/lib/config";
 import { policyCheckCli, ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 
@@ -15,7 +16,7 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
   it("the shipped example config is valid against every policy's configSchema", () => {
     const example = JSON.parse(fs.readFileSync(EXAMPLE, "utf8"));
     assert.deepEqual(packConfigProblems(example), []);
-    // Giving arm64Images replaces the default list (the engine fills defaults, then applies config).
+    // The example lists every built-in image; a user's list adds to them (policy/lib/config.ts configOf).
     for (const image of DEFAULT_ARM64_IMAGES)
       assert.ok(example["arm64-images"].arm64Images.includes(image), image);
   });
@@ -43,10 +44,10 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
 
   it("rejects what the engine rejects, naming the policy", () => {
     assert.deepEqual(packConfigProblems({ "production-data-protected": { production: "yes" } }), [
-      "production-data-protected: /production must be boolean,null",
+      'production-data-protected: production must be boolean,null, found string "yes" (production: Whether the stack is production (null: read the stack-info ConfigMap))',
     ]);
     assert.deepEqual(packConfigProblems({ "resource-budget": { maxRequestShare: "80%" } }), [
-      "resource-budget: /maxRequestShare must be number",
+      'resource-budget: maxRequestShare must be number, found string "80%" (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))',
     ]);
     assert.deepEqual(packConfigProblems({ "arm64-images": "sometimes" }), [
       'parsing enforcement level for "arm64-images": "sometimes" is not a valid enforcement level (advisory, mandatory, remediate, disabled)',
@@ -55,6 +56,45 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
       packConfigProblems({ "arm64-images": { enforcementLevel: "advisry" } })[0],
       /"advisry" is not a valid enforcement level \(advisory, .*\); did you mean "advisory"\?$/,
     );
+  });
+
+  // A user thinking in percent (80) silently disabled the budget; -1 printed "above the -100.0% budget".
+  it("refuses a maxRequestShare outside (0, 1], naming the key, the expected form and what was found", () => {
+    const schema = (allPolicies().find((p) => p.name === "resource-budget")!.configSchema!.properties as any)
+      .maxRequestShare;
+    assert.equal(schema.exclusiveMinimum, 0);
+    assert.equal(schema.maximum, 1);
+    for (const [share, rule] of [
+      [80, "must be <= 1"],
+      [-1, "must be > 0"],
+      [0, "must be > 0"],
+    ] as const)
+      assert.deepEqual(packConfigProblems({ "resource-budget": { maxRequestShare: share } }), [
+        `resource-budget: maxRequestShare ${rule}, found number ${share} (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))`,
+      ]);
+    assert.deepEqual(packConfigProblems({ "resource-budget": { maxRequestShare: 1 } }), []);
+  });
+
+  // A malformed chart passed validation, then crashed the pack ("Cannot read properties of
+  // undefined (reading 'map')"): the schema describes ChartData, so it is refused up front.
+  it("refuses a malformed arm64-images charts entry naming its key, and takes the built-in ones", () => {
+    const problems = packConfigProblems({
+      "arm64-images": { charts: { loki: { workloads: [{ name: "x" }] } } },
+    });
+    assert.ok(
+      problems.includes("arm64-images: charts.loki.workloads[0].images is missing: it is required"),
+      problems.join("\n"),
+    );
+    assert.match(
+      packConfigProblems({
+        "arm64-images": {
+          charts: { mine: { workloads: [{ name: "w", kind: "Deploy", resources: [], images: [] }] } },
+        },
+      }).join("\n"),
+      /^arm64-images: charts\.mine\.workloads\[0\]\.kind must be equal to one of the allowed values, found string "Deploy"/,
+    );
+    assert.deepEqual(packConfigProblems({ "arm64-images": { charts: DEFAULT_CHARTS } }), []);
+    assert.deepEqual(packConfigProblems({ "arm64-images": { arm64Images: [""] } }).length, 1);
   });
 
   it("warns of what the engine accepts but ignores: a key naming no policy, a setting no schema declares", () => {
@@ -94,7 +134,7 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     fs.writeFileSync(bad, JSON.stringify({ "production-data-protected": { production: "yes" } }));
     const r = await policyCheckCli([exp, "--config", bad]);
     assert.equal(r.status, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /production-data-protected: \/production must be boolean,null/);
+    assert.match(r.stderr, /production-data-protected: production must be boolean,null, found string "yes"/);
   });
 
   it("policy:check prints the warnings on stderr, naming the file, and judges as before", async () => {

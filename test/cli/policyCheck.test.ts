@@ -509,3 +509,20 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     assert.ok(r.stdout.includes(`${good}: policy: pass (0 mandatory, 0 advisory)`), r.stdout);
   });
 });
+
+describe("policy:check: a remediate policy's violations as the engine reports them", function () {
+  this.timeout(60000);
+  // The policy host reports them as mandatory (@pulumi/policy 1.21.0 server.js): policy:check
+  // printed "[remediate]" and "FAIL (0 mandatory, 1 advisory)", failing on a count of none.
+  it("counts and words them mandatory, and fails", async () => {
+    const dir = synthOut();
+    const cfg = path.join(dir, "remediate.cfg");
+    fs.writeFileSync(cfg, JSON.stringify({ "loki-retention-needs-delete-store": "remediate" }));
+    const bad = path.join(dir, "bad.json");
+    const r = await policyCheckCli([bad, "--config", cfg]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /\[mandatory\] loki-retention-needs-delete-store: /);
+    assert.doesNotMatch(r.stdout, /\[remediate\]/);
+    assert.ok(r.stdout.includes(`${bad}: policy: FAIL (1 mandatory, 0 advisory)`), r.stdout);
+  });
+});

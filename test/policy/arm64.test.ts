@@ -344,20 +344,44 @@ describe("policy: arm64-images", () => {
   for (const [title, make, pattern] of variants) it(`fails: ${title}`, () => fails([make()], P, pattern));
 
   it("judges a known chart's default images from pack data", async () => {
-    // kube-prometheus-stack's admission webhook job uses kube-webhook-certgen by default; drop it from the known list.
-    const known = (await import("../../policy/lib/charts")).DEFAULT_ARM64_IMAGES.filter(
-      (i) => !i.includes("kube-webhook-certgen"),
-    );
+    // A chart the user describes adds to the built-in ones; its default image is judged.
+    const charts = {
+      mine: {
+        workloads: [
+          {
+            name: "w",
+            kind: "Deployment",
+            resources: [],
+            images: [{ path: "tool.image", default: "example.com/tool" }],
+          },
+        ],
+      },
+    };
     await fails(
-      [release("kube-prometheus-stack", {})],
+      [release("mine", {})],
       P,
-      /values\.prometheusOperator\.admissionWebhooks\.patch\.image is "registry\.k8s\.io\/ingress-nginx\/kube-webhook-certgen"/,
-      { [P]: { arm64Images: known } },
+      /values\.tool\.image is "example\.com\/tool": example\.com\/tool is not known/,
+      {
+        [P]: { charts },
+      },
     );
-    await passes(
-      [release("kube-prometheus-stack", { prometheusOperator: { admissionWebhooks: { enabled: false } } })],
-      P,
-      { [P]: { arm64Images: known } },
-    );
+    await passes([release("mine", { tool: { image: "docker.io/grafana/loki:3" } })], P, { [P]: { charts } });
+    await passes([release("kube-prometheus-stack", {})], P, { [P]: { charts } });
+  });
+
+  // docs/reference/policies.md tells users to add an image to arm64Images: the list adds to the
+  // built-in one, or naming one image would turn every built-in image into a violation.
+  it("adds the user's arm64Images and charts to the built-in ones instead of replacing them", async () => {
+    await passes([release("loki", {}), release("kube-prometheus-stack", {})], P, {
+      [P]: { arm64Images: ["docker.io/someone/amd64only"] },
+    });
+    await passes([deploy(pod("docker.io/someone/amd64only:1")), release("loki", {})], P, {
+      [P]: { arm64Images: ["docker.io/someone/amd64only"] },
+    });
+    await passes([release("loki", {})], P, {
+      [P]: {
+        charts: { mine: { workloads: [{ name: "w", kind: "Deployment", resources: [], images: [] }] } },
+      },
+    });
   });
 });

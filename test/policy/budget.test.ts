@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { PARKED_NODE_SELECTOR, RENDERED_KEY } from "@homelab-observability/contract";
 import type { ExportedResource } from "../../policy/evaluate";
-import { check, fails, passes, res, stackInfo, v4Chart, workload } from "../support/policyCases";
+import { check, fails, passes, release, res, stackInfo, v4Chart, workload } from "../support/policyCases";
 
 const P = "resource-budget";
 const pools = () =>
@@ -392,4 +392,34 @@ describe("policy (budget): sized components in a live preview (opaque releases)"
       assert.match(live[0], pattern);
       assert.deepEqual(await undersized(stack(st, over, true)), live);
     });
+});
+
+describe("policy (budget): maxRequestShare is a fraction in (0, 1]", () => {
+  // A user thinking in percent (80) would let requests take 80 times the capacity; -1 printed
+  // "above the -100.0% budget". The schema refuses both where the config is validated; the policy
+  // says so itself where it is handed the config unchecked.
+  for (const share of [80, -1, 0])
+    it(`fails naming the key, the form and ${share}, judging nothing else`, async () => {
+      const v = await check([pools(), ...pod({})], P, { [P]: { maxRequestShare: share } });
+      assert.equal(v.length, 1, v.map((x) => x.message).join("\n"));
+      assert.equal(
+        v[0].message,
+        `maxRequestShare must be a fraction of capacity in (0, 1] (0.8 for 80%), found ${share}; the budget is not judged until it is one.`,
+      );
+    });
+  it("passes 1 and 0.5", async () => {
+    await passes([pools(), ...pod({})], P, { [P]: { maxRequestShare: 1 } });
+    await passes([pools(), ...pod({})], P, { [P]: { maxRequestShare: 0.5 } });
+  });
+});
+
+describe("policy (budget): a request computed from a value names that value", () => {
+  // loki's memcached requests 1.2 x allocatedMemory (MB) when its resources are unset: 8192 MB is
+  // 9830Mi, more than an 8Gi node; "Lower its requests" named no key the user could find.
+  it("fails loki's chunks cache on 8Gi nodes, naming values.chunksCache.allocatedMemory", () =>
+    fails(
+      [stackInfo([{ name: "nuc", arch: "amd64", count: 3 }]), release("loki", {})],
+      P,
+      /^loki\/chunksCache: each pod requests 9830Mi of memory .*; it would stay Pending\. Lower values\.chunksCache\.allocatedMemory \(8192 MB; with values\.chunksCache\.resources unset the chart requests 1\.2 times it as memory\), or add larger nodes/,
+    ));
 });

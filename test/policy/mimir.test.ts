@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { failed } from "../../policy/evaluate";
+import { evaluateResources, failed } from "../../policy/evaluate";
 import { fails, passes, release, res } from "../support/policyCases";
 
 describe("policy: mimir-distinct-storage", () => {
@@ -13,22 +13,110 @@ describe("policy: mimir-distinct-storage", () => {
       P,
     );
   });
-  it("fails raw config where ruler shares the blocks bucket and prefix", () =>
+  it("fails raw config where ruler shares the blocks bucket and prefix, naming both keys", () =>
     fails(
       [res("kubernetes:core/v1:ConfigMap", { data: { "mimir.yaml": cfg("blocks") } })],
       P,
-      /blocks_storage and ruler_storage both use s3 bucket "blocks" with prefix ""/,
+      /ruler_storage uses blocks_storage's s3 bucket "blocks" \(ruler_storage\.s3\.bucket_name, blocks_storage\.s3\.bucket_name\) with storage_prefix ""; Mimir refuses to start: "S3 bucket name and storage prefix cannot be the same as the one used in blocks storage config"/,
     ));
-  it("fails mimir-distributed structuredConfig sharing a bucket", () =>
-    fails(
+  // Mimir compares ruler and alertmanager storage with blocks storage only (pkg/mimir/mimir.go
+  // validateBucketConfigs): the chart's own MinIO default puts both in "mimir-ruler".
+  it("passes ruler and alertmanager storage sharing one bucket apart from blocks", () =>
+    passes(
+      [
+        release("mimir-distributed", {
+          mimir: {
+            structuredConfig: {
+              blocks_storage: { backend: "s3", s3: { bucket_name: "mimir-blocks" } },
+              ruler_storage: { backend: "s3", s3: { bucket_name: "mimir-ruler" } },
+              alertmanager_storage: { backend: "s3", s3: { bucket_name: "mimir-ruler" } },
+            },
+          },
+        }),
+      ],
+      P,
+    ));
+  it("fails alertmanager storage in the blocks bucket, and passes it on another backend", async () => {
+    const am = (alertmanager_storage: any) =>
+      release("mimir-distributed", {
+        mimir: {
+          structuredConfig: {
+            blocks_storage: { backend: "gcs", gcs: { bucket_name: "b" } },
+            alertmanager_storage,
+          },
+        },
+      });
+    await fails(
+      [am({ backend: "gcs", gcs: { bucket_name: "b" } })],
+      P,
+      /alertmanager_storage uses blocks_storage's gcs bucket "b" .*"GCS bucket name/,
+    );
+    await passes([am({ backend: "s3", s3: { bucket_name: "b" } })], P);
+    await passes([am({ backend: "local", local: { path: "/data" } })], P);
+  });
+  // Each store is compared when its module is targeted (isRulerEnabled: all or ruler;
+  // isAlertManagerEnabled: alertmanager only; isUsageTrackerEnabled: usage-tracker).
+  it("judges each store as the targets Mimir runs the config as", async () => {
+    const raw = (target: string | undefined, store: string) =>
+      res("kubernetes:core/v1:ConfigMap", {
+        data: {
+          "mimir.yaml":
+            `${target ? `target: ${target}\n` : ""}common:\n  storage:\n    backend: s3\n` +
+            `blocks_storage:\n  s3: {bucket_name: b}\n${store}:\n  s3: {bucket_name: b}\nlimits: {}\n`,
+        },
+      });
+    await passes([raw(undefined, "alertmanager_storage")], P);
+    await fails(
+      [raw("alertmanager", "alertmanager_storage")],
+      P,
+      /alertmanager_storage uses blocks_storage's s3 bucket "b"/,
+    );
+    await fails([raw("ruler,querier", "ruler_storage")], P, /ruler_storage uses/);
+    await passes([raw("querier", "ruler_storage")], P);
+    await fails(
+      [
+        res("kubernetes:core/v1:ConfigMap", {
+          data: {
+            "mimir.yaml":
+              "target: usage-tracker\nblocks_storage:\n  backend: s3\n  s3: {bucket_name: b}\n" +
+              "usage_tracker:\n  snapshots_storage:\n    backend: s3\n    s3: {bucket_name: b}\nlimits: {}\n",
+          },
+        }),
+      ],
+      P,
+      /usage_tracker\.snapshots_storage uses blocks_storage's s3 bucket "b" \(usage_tracker\.snapshots_storage\.s3\.bucket_name/,
+    );
+    await passes(
+      [
+        release("mimir-distributed", {
+          alertmanager: { enabled: false },
+          mimir: {
+            structuredConfig: {
+              blocks_storage: { backend: "s3", s3: { bucket_name: "b" } },
+              alertmanager_storage: { backend: "s3", s3: { bucket_name: "b" } },
+            },
+          },
+        }),
+      ],
+      P,
+    );
+  });
+  it("says a common.storage bucket shared by all three once, naming the key the user set", async () => {
+    const v = await evaluateResources(
       [
         release("mimir-distributed", {
           mimir: { structuredConfig: { common: { storage: { backend: "s3", s3: { bucket_name: "one" } } } } },
         }),
       ],
-      P,
-      /blocks_storage and ruler_storage both use s3 bucket "one"/,
-    ));
+      { [P]: "mandatory" },
+    );
+    const mine = v.filter((x) => x.policy === P);
+    assert.equal(mine.length, 1, mine.map((x) => x.message).join("\n"));
+    assert.match(
+      mine[0].message,
+      /ruler_storage and alertmanager_storage use blocks_storage's s3 bucket "one" \(common\.storage\.s3\.bucket_name\)/,
+    );
+  });
 });
 
 describe("policy: mimir-remote-write-labels (advisory)", () => {
