@@ -2,6 +2,7 @@
  * What RBAC rules and pod specs grant, as the pack and the offline rendered-object checks
  * (checks/privileges.ts) both judge it. Pure functions over plain objects.
  */
+import { parseImage } from "./image";
 
 const has = (list: unknown, ...values: string[]) =>
   Array.isArray(list) && values.some((v) => list.includes(v));
@@ -25,6 +26,44 @@ export function grantsNodesProxy(rule: any): boolean {
   return has(rule?.apiGroups, "", "*") && has(rule?.resources, "nodes/proxy", "nodes/*", "*");
 }
 
+/**
+ * Kubernetes' built-in ClusterRoles that read every Secret they are bound to (get, list or watch on
+ * core `secrets` without resourceNames, as {@link grantsSecretRead} judges a rule), with the rule
+ * that does. The API server creates and reconciles them itself, so a stack binds them without
+ * defining them. Read, not run: kubernetes/kubernetes
+ * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go (`ClusterRoles()`) and its rendering
+ * testdata/cluster-roles.yaml, read at commit 025f2834a128798cef30018a5e6a6ae82b5ad885. The project
+ * supports Kubernetes 1.25 and later (README "Requirements"); the v1.25.0 tag itself is still to be
+ * compared (each Secret rule named here predates it as far as the project knows). `admin` and
+ * `edit` carry no rules of their own: their aggregationRule gathers every ClusterRole labelled
+ * `rbac.authorization.k8s.io/aggregate-to-admin` / `-to-edit`, and `system:aggregate-to-edit`
+ * (labelled for both) reads Secrets. `view` and the other bootstrap roles read none.
+ */
+export const BUILTIN_SECRET_READERS: Readonly<Record<string, string>> = {
+  "cluster-admin": "it grants every verb on every resource",
+  admin: "it aggregates system:aggregate-to-edit, which gets, lists and watches secrets",
+  edit: "it aggregates system:aggregate-to-edit, which gets, lists and watches secrets",
+  "system:aggregate-to-edit": "it gets, lists and watches secrets",
+  "system:kube-controller-manager": "it gets secrets and lists and watches every resource",
+  "system:node": "it gets, lists and watches secrets",
+};
+
+/**
+ * Whether `image` is the image a config entry names: the whole reference when the entry has a tag
+ * or digest, else its repository (`registry/repository`, Docker Hub's implicit parts filled in)
+ * or that repository's trailing path segments (`prometheus-operator/prometheus-operator` names
+ * `quay.io/prometheus-operator/prometheus-operator`). Never a substring: `operator` names no
+ * image, and an empty entry none (as a substring it named every image, turning the check off).
+ */
+export function imageMatches(image: string, entry: string): boolean {
+  const want = entry.trim();
+  const ref = image.trim();
+  if (want === "" || ref === "") return false;
+  if (/@|:[^/]*$/.test(want)) return ref === want;
+  const repo = parseImage(ref).repository;
+  return repo === want || repo.endsWith(`/${want}`) || repo === parseImage(want).repository;
+}
+
 /** The seccomp profile type a container runs with: its own, else the pod's; undefined when unset. */
 export function seccompOf(pod: any, container: any): string | undefined {
   return container?.securityContext?.seccompProfile?.type ?? pod?.securityContext?.seccompProfile?.type;
@@ -33,7 +72,7 @@ export function seccompOf(pod: any, container: any): string | undefined {
 /** A path without trailing slashes ("/" stays "/"). */
 export const normPath = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, "") : p);
 
-/** Host paths a node agent (known by its image repository) needs, and whether it only reads them. */
+/** Host paths a node agent (known by its image, as {@link imageMatches} reads it) needs, and whether it only reads them. */
 export interface AgentHostPaths {
   image: string;
   paths: { path: string; readOnly: boolean }[];
@@ -49,7 +88,7 @@ export function hostPathProblems(
   const images = containers.map((c: any) => String(c?.image ?? ""));
   const needs = new Map<string, { readOnly: boolean }>();
   for (const a of agents)
-    if (images.some((i) => i.includes(a.image))) for (const p of a.paths) needs.set(p.path, p);
+    if (images.some((i) => imageMatches(i, a.image))) for (const p of a.paths) needs.set(p.path, p);
   const out: { volume: string; path: string; problem: string }[] = [];
   for (const vol of pod?.volumes ?? []) {
     if (!vol?.hostPath) continue;

@@ -17,7 +17,8 @@ const CREDENTIAL_KEY =
   /^(secretAccessKey|secret_access_key|accessKeyId|access_key_id|password|passwd|adminPassword|admin_password|rootPassword|root_password|token|auth_token|bearer_token|bot_token|user_key|userKey|apiKey|api_key|api_secret|secretKey|secret_key|client_secret|clientSecret|smtp_auth_password|smtp_auth_secret|auth_password|auth_secret|service_key|routing_key|credentials|slack_api_url|opsgenie_api_key|victorops_api_key|wechat_api_secret|telegram_bot_token)$/i;
 /**
  * What a config text must contain to hold any finding of {@link plaintextIn} or an env line: every
- * key of CREDENTIAL_KEY, SECRET_URL_KEY and KEY_NAME_KEY and every word of CREDENTIAL_ENV contains
+ * key of CREDENTIAL_KEY, SECRET_URL_KEY and KEY_NAME_KEY, every list of RECEIVER_SECRET_KEYS and
+ * every word of CREDENTIAL_ENV contains
  * one of these words (in any case), as a key (then `:` or `=`) or as an env entry's name (then `,`,
  * `}`, `]`, a line's or the text's end); a URL with user info has `://user@`; a Pulumi secret its
  * signature (as a key, in its own case). A text without any is not parsed (a dashboard's JSON is
@@ -32,7 +33,11 @@ const CREDENTIAL_KEY =
  * group finds every place of its words, and where two words of a group overlap ("passecret") both
  * end in the same key, so they are judged alike.
  */
-const WORD_GROUPS = [["credential", "secret", "pass"], ["token", "key", "://"], ["_url"]];
+const WORD_GROUPS = [
+  ["credential", "secret", "pass"],
+  ["token", "key", "://"],
+  ["_url", "_configs"],
+];
 /** Every word the filter looks for, `://` included. */
 export const CREDENTIAL_WORDS: readonly string[] = WORD_GROUPS.flat();
 const WORD_SCANS = WORD_GROUPS.map((g) => new RegExp(g.join("|"), "gi"));
@@ -56,8 +61,9 @@ export function mayHoldCredential(text: string): boolean {
         if (USER_INFO.test(text)) return true;
         continue;
       }
-      // `_url` ends a key only after a letter (`slack_api_url`, `webhook_url`), not in `${__url_time_range}`.
-      if (first === 95 /* "_url" */ && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
+      // `_url` and `_configs` end a key only after a letter (`slack_api_url`, `webhook_url`,
+      // `webhook_configs`, whose entries' keys RECEIVER_SECRET_KEYS judges), not in `${__url_time_range}`.
+      if (first === 95 /* "_url", "_configs" */ && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
       KEY_END.lastIndex = end;
       if (KEY_END.test(text)) return true;
     }
@@ -66,6 +72,37 @@ export function mayHoldCredential(text: string): boolean {
 }
 /** Keys whose value is a URL that carries its secret in the path (Slack, Discord, Teams webhooks). */
 const SECRET_URL_KEY = /^(slack_api_url|webhook_url)$/;
+/**
+ * Keys that are credentials only in an entry of an Alertmanager receiver's integration list, named
+ * by that list: alone they are too common (`url` is everywhere, `api_url` is a plain endpoint in
+ * other integrations). Read, not run: prometheus/alertmanager v0.28.1 config/notifiers.go, the
+ * fields typed `*SecretURL` (the whole URL is the credential: SlackConfig `api_url`, WebhookConfig
+ * `url`, DiscordConfig, MSTeamsConfig and MSTeamsV2Config `webhook_url`) and the `Secret` ones no
+ * key alone already names (RocketchatConfig `token_id`); config/config.go `Receiver` names the
+ * lists. The other `Secret` fields (`auth_password`, `routing_key`, `api_key`, `token`, ...) are
+ * in CREDENTIAL_KEY, wherever they stand.
+ */
+const RECEIVER_SECRET_FIELDS: Record<string, Record<string, "url" | "secret">> = {
+  slack_configs: { api_url: "url" },
+  webhook_configs: { url: "url" },
+  discord_configs: { webhook_url: "url" },
+  msteams_configs: { webhook_url: "url" },
+  msteamsv2_configs: { webhook_url: "url" },
+  rocketchat_configs: { token_id: "secret" },
+};
+// Maps, not objects, to look up: a values key named `constructor` is no field of any integration.
+const RECEIVER_SECRET_KEYS: ReadonlyMap<string, ReadonlyMap<string, "url" | "secret">> = new Map(
+  Object.entries(RECEIVER_SECRET_FIELDS).map(([list, fields]) => [list, new Map(Object.entries(fields))]),
+);
+
+/** Why `key` is a literal credential of an entry of the receiver list `list`, or undefined. */
+function receiverCredentialAt(list: string, key: string, child: unknown): string | undefined {
+  const kind = RECEIVER_SECRET_KEYS.get(list)?.get(key);
+  if (!kind || !literal(child)) return undefined;
+  return kind === "url"
+    ? `is a literal secret URL (Alertmanager keeps ${list}[].${key} secret: the URL is the credential)`
+    : `is a literal credential (Alertmanager's ${list}[].${key})`;
+}
 /** Env var names that hold credentials (PASSWORD, SECRET, TOKEN, ... as a word of the name). */
 const CREDENTIAL_ENV =
   /(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|ACCESS_KEY|SECRET_KEY|API_KEY|APIKEY|USER_KEY|CREDENTIALS?|PRIVATE_KEY)(_|$)/i;
@@ -213,7 +250,15 @@ export function plaintextIn(v: any, path: string): string[] {
       }
       return;
     }
-    for (const k of Object.keys(node)) visit(k, node[k], credentialAt(k, node[k], node));
+    // An entry of a list: the list's name decides for keys too common to judge alone.
+    const list = typeof keys[keys.length - 1] === "number" ? keys[keys.length - 2] : undefined;
+    for (const k of Object.keys(node))
+      visit(
+        k,
+        node[k],
+        credentialAt(k, node[k], node) ??
+          (typeof list === "string" ? receiverCredentialAt(list, k, node[k]) : undefined),
+      );
   };
   if (v && typeof v === "object" && !isPulumiSecret(v)) walk(v);
   return out;

@@ -3,6 +3,7 @@ import { configOf, schemaFor, type Level } from "./lib/config";
 import { label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
+import { BUILTIN_SECRET_READERS, imageMatches } from "@homelab-observability/contract";
 import {
   DEFAULT_AGENT_HOST_PATHS,
   DEFAULT_OPERATOR_IMAGES,
@@ -75,21 +76,47 @@ export function noNodesProxy(level: Level = "mandatory"): ResourceValidationPoli
 }
 
 export interface SecretReadConfig {
-  /** Image repositories (substrings) of the operators allowed to read Secrets cluster-wide. */
+  /** Images of the operators allowed to read Secrets cluster-wide (as imageMatches reads them). */
   operatorImages: string[];
 }
 export const SECRET_READ_DEFAULTS: SecretReadConfig = { operatorImages: DEFAULT_OPERATOR_IMAGES };
+
+/**
+ * An image list entry of a config: an empty string is refused by the engine's validation (as a
+ * substring it once named every image and turned the check off; imageMatches names none by it).
+ */
+const IMAGE_ENTRY = { type: "string", minLength: 1, pattern: "^\\S+$" };
+
+/**
+ * Why a ClusterRole reads Secrets, or undefined: the stack's own role by its first rule reading
+ * them, else a Kubernetes built-in the API server keeps (BUILTIN_SECRET_READERS); a role neither
+ * defines is not judged (the stack cannot see it).
+ */
+function secretReadOf(name: unknown, roles: Res[]): string | undefined {
+  const role = roles.find((r) => r.props.metadata?.name === name);
+  if (role) {
+    const i = (role.props.rules ?? []).findIndex(grantsSecretRead);
+    return i < 0 ? undefined : `whose rules[${i}] reads secrets`;
+  }
+  const builtin = typeof name === "string" ? BUILTIN_SECRET_READERS[name] : undefined;
+  return builtin ? `a Kubernetes built-in that reads secrets (${builtin})` : undefined;
+}
 
 /** Only the operators can read every Secret of the cluster. */
 export function noClusterSecretRead(level: Level = "mandatory"): StackValidationPolicy {
   return {
     name: "no-cluster-secret-read",
     description:
-      "No workload but the operators is bound cluster-wide (ClusterRoleBinding) to a role that reads Secrets.",
+      "No workload but the operators is bound cluster-wide (ClusterRoleBinding) to a role that reads Secrets (the stack's own or a Kubernetes built-in such as cluster-admin, admin, edit).",
     enforcementLevel: level,
-    configSchema: schemaFor(SECRET_READ_DEFAULTS as unknown as Record<string, unknown>, {
-      operatorImages: "Image repositories (substrings) of operators that may read Secrets cluster-wide.",
-    }),
+    configSchema: schemaFor(
+      SECRET_READ_DEFAULTS as unknown as Record<string, unknown>,
+      {
+        operatorImages:
+          "Images of operators that may read Secrets cluster-wide: a repository (registry/repository, or its trailing path such as prometheus-operator/prometheus-operator) or a whole reference with its tag; never a substring.",
+      },
+      { operatorImages: { items: IMAGE_ENTRY } },
+    ),
     validateStack: (args, report) => {
       const cfg = configOf(args, SECRET_READ_DEFAULTS);
       const resources = args.resources.map(toRes);
@@ -101,9 +128,8 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
       const workloads = resources.filter((r) => RAW_WORKLOAD_TYPES.has(r.type));
       for (const b of bindings) {
         const ref = b.props.roleRef ?? {};
-        const role = roles.find((r) => ref.kind === "ClusterRole" && r.props.metadata?.name === ref.name);
-        const ruleIdx = (role?.props.rules ?? []).findIndex(grantsSecretRead);
-        if (!role || ruleIdx < 0) continue;
+        const reads = ref.kind === "ClusterRole" ? secretReadOf(ref.name, roles) : undefined;
+        if (!reads) continue;
         const accounts = (b.props.subjects ?? [])
           .filter((s: any) => s?.kind === "ServiceAccount")
           .map((s: any) => `${s.namespace}/${s.name}`);
@@ -114,9 +140,9 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
           const images = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c: any) =>
             String(c?.image ?? ""),
           );
-          if (images.some((i) => cfg.operatorImages.some((o) => i.includes(o)))) continue;
+          if (images.some((i) => cfg.operatorImages.some((o) => imageMatches(i, String(o))))) continue;
           report(
-            `${label(w)} can read every Secret of the cluster: ClusterRoleBinding ${b.props.metadata?.name} binds its ServiceAccount ${sa} to ClusterRole ${ref.name}, whose rules[${ruleIdx}] reads secrets; give it a role without Secrets (only the operators need them).`,
+            `${label(w)} can read every Secret of the cluster: ClusterRoleBinding ${b.props.metadata?.name} binds its ServiceAccount ${sa} to ClusterRole ${ref.name}, ${reads}; give it a role without Secrets (only the operators need them).`,
           );
         }
       }
@@ -125,7 +151,7 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
 }
 
 export interface HostPathConfig {
-  /** Node agents by image repository (substring) and the host paths each needs. */
+  /** Node agents by image (as imageMatches reads it) and the host paths each needs. */
   agents: AgentHostPaths[];
 }
 export const HOST_PATH_DEFAULTS: HostPathConfig = { agents: DEFAULT_AGENT_HOST_PATHS };
@@ -139,20 +165,23 @@ export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceVali
     enforcementLevel: level,
     configSchema: schemaFor(
       HOST_PATH_DEFAULTS as unknown as Record<string, unknown>,
-      { agents: "Node agents: image (substring) and the host paths it needs ({path, readOnly})." },
+      {
+        agents:
+          "Node agents: image (a repository, its trailing path such as grafana/alloy, or a whole reference with its tag; never a substring) and the host paths it needs ({path, readOnly}).",
+      },
       {
         agents: {
           items: {
             type: "object",
             required: ["image", "paths"],
             properties: {
-              image: { type: "string" },
+              image: IMAGE_ENTRY,
               paths: {
                 type: "array",
                 items: {
                   type: "object",
                   required: ["path", "readOnly"],
-                  properties: { path: { type: "string" }, readOnly: { type: "boolean" } },
+                  properties: { path: { type: "string", minLength: 1 }, readOnly: { type: "boolean" } },
                 },
               },
             },
@@ -167,6 +196,17 @@ export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceVali
         report(`${label(r)}: volume ${p.volume} mounts the host's ${p.path}: ${p.problem}.`);
     }),
   };
+}
+
+/**
+ * Where to set RuntimeDefault for a container: its own field when it sets another type (it
+ * overrides the pod's), else the pod's, which covers every container.
+ */
+function seccompFix(podPath: string, list: string, index: number, container: any): string {
+  const own = container?.securityContext?.seccompProfile?.type;
+  return own !== undefined
+    ? `set ${podPath}.${list}[${index}].securityContext.seccompProfile.type to RuntimeDefault (the container's own setting overrides the pod's)`
+    : `set ${podPath}.securityContext.seccompProfile.type to RuntimeDefault (the pod's, for every container)`;
 }
 
 /** Every container runs with seccomp RuntimeDefault. */
@@ -187,12 +227,15 @@ export function seccompRuntimeDefault(level: Level = "mandatory"): ResourceValid
         return;
       }
       const pod = podSpecOf(r) ?? {};
-      for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
-        const type = seccompOf(pod, c);
-        if (type !== "RuntimeDefault")
-          report(
-            `${label(r)}: container ${c?.name} runs with seccomp ${type ?? "unset"}; set securityContext.seccompProfile.type RuntimeDefault on the pod.`,
-          );
+      const at = POD_SPEC[r.type];
+      for (const list of ["initContainers", "containers"] as const) {
+        (Array.isArray(pod[list]) ? pod[list] : []).forEach((c: any, i: number) => {
+          const type = seccompOf(pod, c);
+          if (type !== "RuntimeDefault")
+            report(
+              `${label(r)}: container ${c?.name} runs with seccomp ${type ?? "unset"}; ${seccompFix(at, list, i, c)}.`,
+            );
+        });
       }
     }),
   };

@@ -41,47 +41,83 @@ function namespacesOf(resources: Res[]) {
     }));
 }
 
-/** The namespace a release or raw workload lands in. */
+/** The namespace a release or raw workload lands in (undefined: none given, the provider's). */
 function namespaceOf(r: Res): string | undefined {
-  if (helmOf(r)) return r.props.namespace;
-  return WORKLOADS.has(r.type) ? r.props.metadata?.namespace : undefined;
+  const ns = helmOf(r) ? r.props.namespace : WORKLOADS.has(r.type) ? r.props.metadata?.namespace : undefined;
+  return typeof ns === "string" && ns !== "" ? ns : undefined;
 }
+
+/**
+ * Whether a raw workload's pods need the host, judged from its pod spec: a DaemonSet (node agents
+ * are) with host paths, the host's network, PID or IPC namespace, and not parked.
+ */
+function rawNeedsHost(r: Res): boolean {
+  if (r.type !== "kubernetes:apps/v1:DaemonSet") return false;
+  const pod = r.props.spec?.template?.spec;
+  if (!pod || isParked(pod)) return false;
+  return (
+    pod.hostNetwork === true ||
+    pod.hostPID === true ||
+    pod.hostIPC === true ||
+    (Array.isArray(pod.volumes) && pod.volumes.some((v: any) => !!v?.hostPath))
+  );
+}
+
+/** Whether a release or raw workload needs the host (a node agent). */
+function isAgent(r: Res, agentCharts: string[]): boolean {
+  const helm = helmOf(r);
+  return helm ? needsHost(helm.chart, helm.values, agentCharts) : rawNeedsHost(r);
+}
+
+/**
+ * What Pod Security admission enforces in a namespace without an enforce label: its defaults,
+ * privileged at latest (kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/admission/
+ * api/v1/defaults.go `SetDefaults_PodSecurityDefaults`), unless the cluster's AdmissionConfiguration
+ * (`PodSecurityConfiguration.defaults`) sets others, which the stack cannot see.
+ */
+const UNLABELLED_ENFORCE = "privileged";
 
 /**
  * Every namespace the stack creates enforces the lowest Pod Security level its pods need, with a
  * pinned version: privileged only where node agents run, never a node agent where it is refused.
+ * An unlabelled namespace is judged at admission's default, privileged; releases and raw
+ * workloads (Deployments, StatefulSets, DaemonSets) both count.
  */
 export function podSecurityLevels(level: Level = "mandatory"): StackValidationPolicy {
   return {
     name: "pod-security-levels",
     description:
-      "Namespaces enforce privileged only for node agents (host paths, host network), baseline or stricter for the rest, with the policy version pinned.",
+      "Namespaces enforce privileged only for node agents (host paths, host network), baseline or stricter for the rest, with the policy version pinned; a namespace without an enforce label counts as privileged (Pod Security admission's default).",
     enforcementLevel: level,
-    configSchema: schemaFor(POD_SECURITY_DEFAULTS as unknown as Record<string, unknown>, {
-      agentCharts: "Charts whose pods need the host (privileged namespace).",
-    }),
+    configSchema: schemaFor(
+      POD_SECURITY_DEFAULTS as unknown as Record<string, unknown>,
+      { agentCharts: "Charts whose pods need the host (privileged namespace)." },
+      { agentCharts: { items: { type: "string", minLength: 1 } } },
+    ),
     validateStack: (args, report) => {
       const cfg = configOf(args, POD_SECURITY_DEFAULTS);
       const resources: Res[] = args.resources.map(toRes);
       for (const ns of namespacesOf(resources)) {
-        const enforce = ns.labels[podSecurityLabel("enforce")];
-        if (!enforce) continue;
+        const labelled = ns.labels[podSecurityLabel("enforce")];
+        const enforce = labelled || UNLABELLED_ENFORCE;
         const version = ns.labels[podSecurityLabel("enforce", true)];
-        if (!version || version === "latest")
+        if (!labelled)
+          report(
+            `${label(ns.res)}: has no ${podSecurityLabel("enforce")} label, so Pod Security admission enforces its default, privileged at latest (unless the cluster's AdmissionConfiguration sets another); label it enforce baseline (privileged only for node agents) with ${podSecurityLabel("enforce", true)} pinned (v1.x).`,
+            ns.res.urn,
+          );
+        else if (!version || version === "latest")
           report(
             `${label(ns.res)}: enforces ${enforce} at version ${version ?? "latest (unset)"}; pin ${podSecurityLabel("enforce", true)} (v1.x) so a cluster upgrade does not tighten it under running pods.`,
             ns.res.urn,
           );
         const inside = resources.filter((r) => namespaceOf(r) === ns.name);
-        const agents = inside.filter((r) => {
-          const helm = helmOf(r);
-          return helm ? needsHost(helm.chart, helm.values, cfg.agentCharts) : false;
-        });
+        const agents = inside.filter((r) => isAgent(r, cfg.agentCharts));
         if (enforce === "privileged") {
-          const others = inside.filter((r) => helmOf(r) && !agents.includes(r));
+          const others = inside.filter((r) => !agents.includes(r));
           if (others.length > 0)
             report(
-              `${label(ns.res)}: enforces privileged, but ${others.map(label).join(", ")} need${others.length === 1 ? "s" : ""} no host access; run ${others.length === 1 ? "it" : "them"} in a namespace enforcing baseline.`,
+              `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${others.map(label).join(", ")} need${others.length === 1 ? "s" : ""} no host access; run ${others.length === 1 ? "it" : "them"} in a namespace enforcing baseline.`,
               ns.res.urn,
             );
         } else if (agents.length > 0) {
@@ -95,26 +131,35 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
   };
 }
 
-/** Every namespace the stack creates and runs workloads in has NetworkPolicies. */
+/**
+ * Every namespace the stack runs workloads in (releases' and raw workloads', created by the stack
+ * or not) has NetworkPolicies.
+ */
 export function networkPoliciesPresent(level: Level = "mandatory"): StackValidationPolicy {
   return {
     name: "network-policies-present",
     description:
-      "Every namespace the stack runs workloads in has NetworkPolicies, so no pod of the cluster reaches the stack's unauthenticated APIs (push, delete, silences).",
+      "Every namespace the stack runs workloads in (releases and raw workloads, whether the stack creates the namespace or not) has NetworkPolicies, so no pod of the cluster reaches the stack's unauthenticated APIs (push, delete, silences).",
     enforcementLevel: level,
     validateStack: (args, report) => {
       const resources: Res[] = args.resources.map(toRes);
       const policies = new Set(
         resources.filter((r) => r.type === NETWORK_POLICY).map((r) => r.props.metadata?.namespace),
       );
-      for (const ns of namespacesOf(resources)) {
-        if (ns.annotations[NETWORK_POLICIES_DEFERRED]) continue;
-        const workloads = resources.filter((r) => namespaceOf(r) === ns.name);
-        if (workloads.length > 0 && !policies.has(ns.name))
-          report(
-            `${label(ns.res)}: ${workloads.map(label).join(", ")} run${workloads.length === 1 ? "s" : ""} here without any NetworkPolicy: every pod of the cluster can reach them.`,
-            ns.res.urn,
-          );
+      const declared = new Map(namespacesOf(resources).map((ns) => [ns.name, ns]));
+      const running = new Map<string, Res[]>();
+      for (const r of resources) {
+        const name = namespaceOf(r);
+        if (name !== undefined) running.set(name, [...(running.get(name) ?? []), r]);
+      }
+      for (const [name, workloads] of running) {
+        const ns = declared.get(name);
+        if (ns?.annotations[NETWORK_POLICIES_DEFERRED] || policies.has(name)) continue;
+        const where = ns ? label(ns.res) : `namespace ${name} (not created by the stack)`;
+        report(
+          `${where}: ${workloads.map(label).join(", ")} run${workloads.length === 1 ? "s" : ""} here without any NetworkPolicy: every pod of the cluster can reach them.`,
+          ns?.res.urn ?? workloads[0].urn,
+        );
       }
     },
   };

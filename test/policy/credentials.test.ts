@@ -214,6 +214,41 @@ describe("policy (credentials): every shape a credential hides in", () => {
       /discord_configs\[0\]\.webhook_url is a webhook URL whose path is the credential/,
     ],
     [
+      "Slack api_url under slack_configs (a *SecretURL in Alertmanager)",
+      () => [
+        release("alertmanager", {
+          config: {
+            receivers: [
+              { name: "s", slack_configs: [{ api_url: "https://hooks.slack.com/services/T/B/x" }] },
+            ],
+          },
+        }),
+      ],
+      /receivers\[0\]\.slack_configs\[0\]\.api_url is a literal secret URL/,
+    ],
+    [
+      "webhook url under webhook_configs (a *SecretURL in Alertmanager)",
+      () => [
+        release("alertmanager", {
+          config: { receivers: [{ name: "w", webhook_configs: [{ url: "https://example.com/hook" }] }] },
+        }),
+      ],
+      /receivers\[0\]\.webhook_configs\[0\]\.url is a literal secret URL/,
+    ],
+    [
+      "webhook url in an alertmanager.yml ConfigMap",
+      () => [
+        res("kubernetes:core/v1:ConfigMap", {
+          metadata: { name: "am" },
+          data: {
+            "alertmanager.yml":
+              "receivers:\n- name: w\n  webhook_configs:\n  - url: https://example.com/hook\n",
+          },
+        }),
+      ],
+      /webhook_configs\[0\]\.url is a literal secret URL/,
+    ],
+    [
       "http_config basic_auth password in Alertmanager",
       () => [
         release("alertmanager", {
@@ -399,7 +434,7 @@ describe("policy (credentials): the text filter before a ConfigMap's text is par
       assert.equal(mayHoldCredential(t), false));
   // The filter searches its words in several passes (for speed); judged against the plainest
   // statement of what it must find: one case-insensitive alternation of the words, each where a key
-  // or an env name ends after it (`_url` only after a letter), `://` with user info after it, or the
+  // or an env name ends after it (`_url` and `_configs` only after a letter), `://` with user info after it, or the
   // signature as it is.
   const plain = (text: string): boolean => {
     if (text.includes(SECRET_SIG_KEY)) return true;
@@ -407,7 +442,7 @@ describe("policy (credentials): the text filter before a ConfigMap's text is par
     for (let m = words.exec(text); m; m = words.exec(text)) {
       const rest = text.slice(m.index + m[0].length);
       if (m[0] === "://" ? /^[^/?#\s@]+@/.test(rest) : /^[\w-]*["']?\s*(?:[:=,}\]\n]|$)/.test(rest)) {
-        if (m[0].toLowerCase() === "_url" && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
+        if (m[0].startsWith("_") && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
         return true;
       }
     }
@@ -458,4 +493,24 @@ describe("policy (credentials): the text filter before a ConfigMap's text is par
     // Both answers were tried many times.
     assert.ok(holding > 200 && holding < 1800, `${holding} of 2000 hold a word`);
   });
+});
+
+describe("policy (credentials: keys judged by their receiver list)", () => {
+  it("passes a url or api_url outside the integration lists that keep it secret", () =>
+    passes(
+      [
+        release("grafana", {
+          datasources: { "d.yaml": { datasources: [{ name: "l", url: "https://loki:3100" }] } },
+        }),
+        release("alertmanager", {
+          config: {
+            receivers: [
+              { name: "o", opsgenie_configs: [{ api_url: "https://api.opsgenie.com/", api_key_file: "/k" }] },
+              { name: "w", webhook_configs: [{ url_file: "/etc/alertmanager/secrets/hook/url" }] },
+            ],
+          },
+        }),
+      ],
+      "no-plaintext-credentials",
+    ));
 });

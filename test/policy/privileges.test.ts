@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { fails, passes, res, workload } from "../support/policyCases";
 import { DEFAULT_AGENT_HOST_PATHS, DEFAULT_OPERATOR_IMAGES } from "../../policy/lib/privileges";
 import { NODE_AGENT_HOST_PATHS, OPERATOR_IMAGES } from "../../builders/security/hardening";
+import { packConfigProblems } from "../../synth/pack";
 
 const RD = { seccompProfile: { type: "RuntimeDefault" } };
 const RBAC = "kubernetes:rbac.authorization.k8s.io/v1";
@@ -111,5 +112,82 @@ describe("policy: least privilege over what a preview sees", () => {
       "seccomp-runtime-default",
       /spec\.securityContext\.seccompProfile\.type is unset/,
     );
+  });
+
+  const builtinBinding = (role: string) =>
+    res(
+      `${RBAC}:ClusterRoleBinding`,
+      {
+        metadata: { name: "app" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+        subjects: [{ kind: "ServiceAccount", name: "app", namespace: "monitoring" }],
+      },
+      { name: `binding-${role}` },
+    );
+  it("no-cluster-secret-read judges a binding to a Kubernetes built-in that reads Secrets (cluster-admin, admin, edit), not view or an unknown role", async () => {
+    const app = w("Deployment", "app", pod("docker.io/grafana/grafana:12", "app"));
+    for (const role of ["cluster-admin", "admin", "edit"])
+      await fails(
+        [builtinBinding(role), app],
+        "no-cluster-secret-read",
+        new RegExp(`to ClusterRole ${role}, a Kubernetes built-in that reads secrets`),
+      );
+    await passes([builtinBinding("view"), app], "no-cluster-secret-read");
+    await passes([builtinBinding("someone-elses-role"), app], "no-cluster-secret-read");
+    // The stack's own role of a built-in's name is judged by its own rules.
+    await passes(
+      [
+        role("edit", [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }]),
+        builtinBinding("edit"),
+        app,
+      ],
+      "no-cluster-secret-read",
+    );
+  });
+
+  it("an empty or partial image in a config list names no image (it no longer turns a policy off)", async () => {
+    await fails(reader([SECRETS]), "no-cluster-secret-read", /can read every Secret of the cluster/, {
+      "no-cluster-secret-read": { operatorImages: [""] },
+    });
+    await fails(reader([SECRETS]), "no-cluster-secret-read", /can read every Secret of the cluster/, {
+      "no-cluster-secret-read": { operatorImages: ["grafana/graf"] },
+    });
+    await passes(reader([SECRETS]), "no-cluster-secret-read", {
+      "no-cluster-secret-read": { operatorImages: ["grafana/grafana"] },
+    });
+    const etc: any = pod("docker.io/grafana/grafana:12");
+    etc.volumes = [{ name: "etc", hostPath: { path: "/etc" } }];
+    await fails(
+      [w("DaemonSet", "agent", etc)],
+      "host-paths-for-agents-only",
+      /mounts the host's \/etc: it does not need it as a node agent/,
+      {
+        "host-paths-for-agents-only": { agents: [{ image: "", paths: [{ path: "/etc", readOnly: false }] }] },
+      },
+    );
+  });
+
+  it("the pack config refuses an empty image entry, naming the key", () => {
+    const problems = [
+      ...packConfigProblems({ "no-cluster-secret-read": { operatorImages: [""] } }),
+      ...packConfigProblems({
+        "host-paths-for-agents-only": {
+          agents: [{ image: "", paths: [{ path: "/var/log", readOnly: true }] }],
+        },
+      }),
+    ].join("\n");
+    assert.match(problems, /operatorImages\/0/);
+    assert.match(problems, /agents\/0\/image/);
+  });
+
+  it("seccomp-runtime-default names the container's own field when it overrides the pod's RuntimeDefault", async () => {
+    const p: any = pod("grafana/mimir:3");
+    p.containers[0].securityContext = { seccompProfile: { type: "Unconfined" } };
+    const v = await fails(
+      [w("StatefulSet", "mimir", p)],
+      "seccomp-runtime-default",
+      /set spec\.template\.spec\.containers\[0\]\.securityContext\.seccompProfile\.type to RuntimeDefault/,
+    );
+    assert.ok(v.every((x) => !/on the pod/.test(x.message)));
   });
 });

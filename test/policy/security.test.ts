@@ -3,7 +3,7 @@ import {
   PARKED_NODE_SELECTOR,
   NETWORK_POLICIES_DEFERRED,
 } from "../../builders/security/podSecurity";
-import { fails, passes, release, res } from "../support/policyCases";
+import { fails, passes, release, res, workload } from "../support/policyCases";
 
 const namespace = (name: string, labels: Record<string, string>, annotations: Record<string, string> = {}) =>
   res("kubernetes:core/v1:Namespace", { metadata: { name, labels, annotations } }, { name: `ns-${name}` });
@@ -66,6 +66,39 @@ describe("policy (Pod Security levels)", () => {
   });
 });
 
+const raw = (ns: string, kind: "Deployment" | "StatefulSet" | "DaemonSet", name: string, pod: any) => {
+  const x = workload(kind, name, pod);
+  x.inputs.metadata.namespace = ns;
+  return res(x.type, x.inputs, { name });
+};
+
+describe("policy (Pod Security levels: unlabelled namespaces, raw workloads)", () => {
+  const P = "pod-security-levels";
+  it("fails: a namespace without an enforce label (admission's default, privileged) holding a release", () =>
+    fails(
+      [namespace("logging", {}), inNs("logging", "grafana", {}), policy("logging")],
+      P,
+      /Namespace "ns-logging": has no pod-security.kubernetes.io\/enforce label, so Pod Security admission enforces its default, privileged/,
+    ));
+  it("fails: a raw Deployment in a namespace enforcing privileged", () =>
+    fails(
+      [...good(), raw("monitoring-agents", "Deployment", "app", { containers: [{ name: "a", image: "x" }] })],
+      P,
+      /enforces privileged, but kubernetes:apps\/v1:Deployment "app" needs no host access/,
+    ));
+  it("passes: a raw node-agent DaemonSet (host paths) in the privileged namespace", () =>
+    passes(
+      [
+        ...good(),
+        raw("monitoring-agents", "DaemonSet", "agent", {
+          containers: [{ name: "a", image: "x" }],
+          volumes: [{ name: "log", hostPath: { path: "/var/log" } }],
+        }),
+      ],
+      P,
+    ));
+});
+
 describe("policy (NetworkPolicies present)", () => {
   const P = "network-policies-present";
   it("passes: every namespace with workloads has policies", () => passes(good(), P));
@@ -83,4 +116,15 @@ describe("policy (NetworkPolicies present)", () => {
       P,
       /Namespace "ns-monitoring-agents": .*Release "alloy", .*Release "prometheus-node-exporter" run here without any NetworkPolicy/,
     ));
+  it("fails: a release into a namespace the stack does not create, without a policy there", () =>
+    fails(
+      [...good(), inNs("logging", "loki", {}, "loki-logging")],
+      P,
+      /namespace logging \(not created by the stack\): kubernetes:helm.sh\/v3:Release "loki-logging" runs here without any NetworkPolicy/,
+    ));
+  it("fails: a raw workload in a namespace the stack does not create; passes once a policy is there", async () => {
+    const app = raw("apps", "Deployment", "app", { containers: [{ name: "a", image: "x" }] });
+    await fails([...good(), app], P, /namespace apps \(not created by the stack\): .*"app" runs here/);
+    await passes([...good(), app, policy("apps")], P);
+  });
 });
