@@ -85,7 +85,7 @@ export const SECRET_READ_DEFAULTS: SecretReadConfig = { operatorImages: DEFAULT_
  * An image list entry of a config: an empty string is refused by the engine's validation (as a
  * substring it once named every image and turned the check off; imageMatches names none by it).
  */
-const IMAGE_ENTRY = { type: "string", minLength: 1, pattern: "^\\S+$" };
+const IMAGE_ENTRY = { type: "string", pattern: "^\\S+$" };
 
 /**
  * Why a ClusterRole reads Secrets, or undefined: the stack's own role by its first rule reading

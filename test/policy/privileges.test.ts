@@ -176,8 +176,11 @@ describe("policy: least privilege over what a preview sees", () => {
         },
       }),
     ].join("\n");
-    assert.match(problems, /operatorImages\/0/);
-    assert.match(problems, /agents\/0\/image/);
+    // One line per mistake: the pattern alone refuses the empty entry.
+    assert.deepEqual(problems.split("\n"), [
+      'no-cluster-secret-read: operatorImages[0] must match pattern "^\\S+$", found string ""',
+      'host-paths-for-agents-only: agents[0].image must match pattern "^\\S+$", found string ""',
+    ]);
   });
 
   it("seccomp-runtime-default names the container's own field when it overrides the pod's RuntimeDefault", async () => {
