@@ -24,6 +24,7 @@ import {
   type AcceptedException,
   type EscalationGrant,
   hostPathProblems,
+  imageMatches,
   normPath,
   seccompOf,
   type StackNamespaces,
@@ -227,7 +228,8 @@ const saOf = (v: PodView) =>
 /** Whether a pod runs an operator (prometheus-operator, the VictoriaMetrics operator) as its main container. */
 export function isOperator(v: PodView, operatorImages: readonly string[] = OPERATOR_IMAGES): boolean {
   return (v.spec.containers ?? []).some(
-    (c: any) => typeof c.image === "string" && operatorImages.some((i) => c.image.includes(i)),
+    // Whole references or repositories, as the pack matches them (contract/privileges.ts imageMatches).
+    (c: any) => typeof c.image === "string" && operatorImages.some((i) => imageMatches(c.image, i)),
   );
 }
 

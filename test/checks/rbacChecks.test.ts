@@ -7,6 +7,7 @@ import { NS } from "../support/objects";
 import { checkAlloyRbac } from "../../checks/alloyRbac";
 import { checkScrapeAuthz } from "../../checks/scrapeAuthz";
 import { at } from "../support/checkCases";
+import { isOperator } from "../../checks/privileges";
 
 describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", () => {
   describe("Alloy RBAC", () => {
@@ -271,5 +272,16 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
       assert.match(m[0], /scheme http \(the default\); the proxy serves HTTPS only/);
       assert.match(m[1], /presents no token .* answers 401/);
     });
+  });
+});
+
+describe("which pods are the operators (checks/privileges.ts isOperator), as the pack reads it", () => {
+  const view = (image: string) => ({ spec: { containers: [{ name: "c", image }] } }) as any;
+  it("an operator image by its whole repository, not a repository that merely contains its name", () => {
+    assert.equal(isOperator(view("quay.io/prometheus-operator/prometheus-operator:v0.93.0")), true);
+    assert.equal(isOperator(view("docker.io/victoriametrics/operator:v0.66.0")), true);
+    // Substring matching took these for the operators, and let them read every Secret.
+    assert.equal(isOperator(view("example.com/victoriametrics/operator-helper:1")), false);
+    assert.equal(isOperator(view("example.com/not-prometheus-operator/prometheus-operator-x:1")), false);
   });
 });
