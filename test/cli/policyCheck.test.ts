@@ -18,16 +18,25 @@ const STACK = {
   custom: false,
 };
 
+/** A NetworkPolicy in the releases' namespace (network-policies-present wants one there). */
+const NETWORK_POLICY = {
+  urn: "urn:pulumi:s::homelab-observability::kubernetes:networking.k8s.io/v1:NetworkPolicy::np",
+  type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  custom: true,
+  inputs: { metadata: { name: "np", namespace: "monitoring" }, spec: { podSelector: {} } },
+};
+
 /** A folder as `npm run synth --all --out` leaves it, plus a stray JSON file. */
 function synthOut(): string {
   const dir = tmpDir("policy-check");
   fs.writeFileSync(path.join(dir, "good.json"), exportOf([STACK]));
   fs.writeFileSync(path.join(dir, "good.rendered.json"), JSON.stringify({ releases: [], raw: [] }));
   fs.writeFileSync(path.join(dir, "good.adopted.json"), JSON.stringify({ imports: [], reads: [] }));
-  // Loki with retention and no delete store: a mandatory violation.
+  // Loki with retention and no delete store: a mandatory violation (its namespace has a
+  // NetworkPolicy, so that is the one).
   fs.writeFileSync(
     path.join(dir, "bad.json"),
-    exportOf([STACK, release("loki", { loki: { compactor: { retention_enabled: true } } })]),
+    exportOf([STACK, release("loki", { loki: { compactor: { retention_enabled: true } } }), NETWORK_POLICY]),
   );
   fs.writeFileSync(path.join(dir, "notes.json"), JSON.stringify({ hello: "world" }));
   fs.writeFileSync(path.join(dir, "README.md"), "not json\n");
@@ -272,7 +281,7 @@ describe("policy:check: each export's lines under its own header", function () {
     const r = await policyCheckCli([dir]);
     const lines = r.stdout.trimEnd().split("\n");
     const bad = path.join(dir, "bad.json");
-    const header = lines.findIndex((l) => l.startsWith(`${bad}: 2 resources`));
+    const header = lines.findIndex((l) => l.startsWith(`${bad}: 3 resources`));
     const violation = lines.findIndex((l) => l.includes("[mandatory] loki-retention-needs-delete-store"));
     const verdictAt = lines.indexOf(`${bad}: policy: FAIL (1 mandatory, 0 advisory)`);
     assert.ok(header >= 0 && header < violation && violation < verdictAt, r.stdout);
@@ -302,6 +311,7 @@ describe("policy:check: each export's lines under its own header", function () {
       exportOf([
         { ...STACK, outputs: { chartValueOverrides: ["grafana.replicas"] } },
         release("grafana", { replicas: 2, persistence: { enabled: true } }),
+        NETWORK_POLICY,
       ]),
     );
     const r = await policyCheckCli([file]);
