@@ -168,7 +168,7 @@ export function judgedStackConfig(
     });
   const problems: string[] = [];
   const notes: string[] = [];
-  // An undecryptable value stands in as a placeholder: the key is still judged.
+  // What the CLI refused is judged as absent; what it passed on (a placeholder, a plain secret) is judged.
   const broken = new Set(cliIssues.filter((i) => i.refused).map((i) => i.key));
   const parsed = parseRaw(raw);
   if (!parsed.success) {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { ConfigError, PROJECT, plainSecretProblems, rawFromPulumiConfig, type StackConfig } from "./resolve";
 import { mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
-import { cachedChartKeys } from "./chartKeys";
+import { cachedChartKeys } from "./chartCache";
 import { uncheckedChartsNote } from "./chartValueCheck";
 import { judgedStackConfig } from "./judge";
 import { ConfigLocator } from "./locate";

@@ -25,7 +25,7 @@ export function helmBinary(root: string = projectRoot(__dirname)): string {
 
 // The chart cache: `HOMELAB_CHART_CACHE`, else `../shared/charts` when it exists, else `.charts/`;
 // one definition, in config, since `pulumi preview` checks chartValues keys against it too.
-export { chartCacheDir } from "../../config/chartKeys";
+export { chartCacheDir } from "../../config/chartCache";
 
 /** A chart archive that is not in the cache and could not be pulled, and what puts it there. */
 export interface MissingChart {

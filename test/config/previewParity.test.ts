@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { cachedChartKeys, chartCacheDir } from "../../config/chartKeys";
+import { cachedChartKeys, chartCacheDir } from "../../config/chartCache";
 import { plainSecretProblems, PROJECT, SECRET_KEYS } from "../../config/resolve";
 import { cliStackConfigIssues } from "../../config/stackFile";
 import { judgedStackConfig } from "../../config/judge";
@@ -56,7 +56,7 @@ describe("config: a secret key in plain text, as the program judges it (config/r
     });
 });
 
-describe("config: a pinned chart's keys from the chart cache (config/chartKeys.ts cachedChartKeys)", function () {
+describe("config: a pinned chart's keys from the chart cache (config/chartCache.ts cachedChartKeys)", function () {
   this.timeout(30000);
   const saved = process.env.HOMELAB_CHART_CACHE;
   afterEach(() => {
