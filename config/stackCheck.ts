@@ -248,5 +248,11 @@ export function checkedStackConfig(
     );
     throw (cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : located).forStack(stack);
   }
-  return { cfg, config: cli.config, secretKeys: cli.secretKeys, file: cli.file };
+  // An override of a secret key (a test's value, a tool's) stands for `pulumi config set --secret`:
+  // it is handed to the program as a secret, which refuses a secret key in plain text (load.ts).
+  const overridden = Object.keys(opts.overrides ?? {}).filter((k) =>
+    (SECRET_KEYS as readonly string[]).some((s) => k === `${cli.project.name}:${s}`),
+  );
+  const secretKeys = [...new Set([...cli.secretKeys, ...overridden])];
+  return { cfg, config: cli.config, secretKeys, file: cli.file };
 }
