@@ -1,45 +1,40 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import {
-  ConfigError,
-  PROJECT,
-  parseStackConfig,
-  plainSecretProblems,
-  rawFromPulumiConfig,
-  type StackConfig,
-} from "./resolve";
-import { misspeltNamespaceProblems } from "./errors";
+import { ConfigError, PROJECT, plainSecretProblems, rawFromPulumiConfig, type StackConfig } from "./resolve";
+import { mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { cachedChartKeys } from "./chartCache";
+import { uncheckedChartsNote } from "./chartValueCheck";
+import { judgedStackConfig } from "./judge";
 import { ConfigLocator } from "./locate";
 import { readRunningDir, RunningStateError } from "../model/running";
 import type { SecretSource } from "../model/secrets";
 
 /**
- * Reads the running stack's whole config from the Pulumi runtime and validates it; a takeover's
- * `running` folder is read here (relative to `projectDir`, default the working directory, where
- * Pulumi runs the program).
+ * Reads the running stack's whole config from the Pulumi runtime and validates it as the offline
+ * tools do (judge.ts): every problem in one run, with the same notes, so a preview refuses what
+ * the synthesis refuses. A takeover's `running` folder is read here (relative to `projectDir`,
+ * default the working directory, where Pulumi runs the program).
  */
 export function loadStackConfig(projectDir: string = process.cwd()): StackConfig {
   const stack = pulumi.getStack();
   const all = pulumi.runtime.allConfig();
-  // The SDK knows which keys the CLI passed as secrets (runtime/config.js isConfigSecret, not in
-  // its typings); without it, nothing is judged.
+  // The SDK knows which keys the CLI passed as secrets: @pulumi/pulumi 3.270.0
+  // runtime/config.js `isConfigSecret`, reading the PULUMI_CONFIG_SECRET_KEYS list the CLI hands
+  // the program (not in its typings); without it, nothing is judged.
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
   const plain = isSecret ? plainSecretProblems((k) => all[k] !== undefined, isSecret) : [];
-  const namespaces = [...misspeltNamespaceProblems(Object.keys(all)), ...plain];
-  let cfg: StackConfig | undefined;
-  let problems: ConfigError | undefined;
-  try {
-    cfg = parseStackConfig(rawFromPulumiConfig(all), stack);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    problems = e;
-  }
-  if (problems || namespaces.length > 0 || !cfg) {
+  const judged = judgedStackConfig(rawFromPulumiConfig(all), stack, process.env, {
+    // The pinned charts' keys when their archives are in the chart cache; never pulled.
+    chartKeys: (chart) => cachedChartKeys(chart),
+  });
+  // Said once, as the synthesis says it: silence would pass the keys off as checked.
+  if (judged.unchecked.length > 0) void pulumi.log.warn(uncheckedChartsNote(judged.unchecked));
+  const problems = [...misspeltNamespaceProblems(Object.keys(all)), ...plain, ...judged.problems];
+  const cfg = judged.cfg;
+  if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.
     const locator = ConfigLocator.forStack(projectDir, stack);
-    throw locator
-      .locate(new ConfigError([...namespaces, ...(problems?.problems ?? [])], problems?.notes))
-      .forStack(stack);
+    throw locator.locate(new ConfigError(mergeMisspeltRequired(problems), judged.notes)).forStack(stack);
   }
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {

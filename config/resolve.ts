@@ -16,6 +16,8 @@ import {
   type StackConfig,
 } from "./schema";
 import { ConfigError, formatIssue, mergeMisspeltRequired } from "./errors";
+import { plainSecretProblem } from "./plainSecret";
+import { setSecretCommand } from "./stackFile";
 import { RELEASES } from "../model/names";
 import { LOG_AGENTS } from "../model/phases";
 import {
@@ -611,21 +613,20 @@ export function s3BucketNameProblem(name: string): string | undefined {
 }
 
 /**
- * Secret keys this stack holds in plain text (`pulumi config set` without `--secret`), each a
- * problem naming the key and the command, never the value. Garage's admin token only: it opens
- * every bucket of the store, and a plain value sits readable in the stack file and in every
- * `pulumi config` listing. `isSecure` says whether a full key (`project:key`) is a secret.
+ * Secret keys (SECRET_KEYS) this stack holds in plain text (`pulumi config set` without
+ * `--secret`), each a problem naming the key and the command, never the value, worded as the
+ * offline tools word it (plainSecret.ts): a plain credential sits readable in the stack file and
+ * in every `pulumi config` listing. `isSecure` says whether a full key (`project:key`) is a secret;
+ * the runtime knows it per top-level key, so a map (receiverCredentials) with a plain leaf beside a
+ * secure one counts as secret here (the offline tools, which read the file, name that leaf).
  */
 export function plainSecretProblems(
   present: (key: string) => boolean,
   isSecure: (key: string) => boolean,
 ): string[] {
-  const key = `${PROJECT}:garageAdminToken`;
-  return present(key) && !isSecure(key)
-    ? [
-        `${key}: expected a secret (\`pulumi config set --secret garageAdminToken <value>\`), got a plain value (not shown)`,
-      ]
-    : [];
+  return SECRET_KEYS.map((name) => `${PROJECT}:${name}`)
+    .filter((key) => present(key) && !isSecure(key))
+    .map((key) => plainSecretProblem(key, setSecretCommand(key, [], PROJECT)));
 }
 
 /**

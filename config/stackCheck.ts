@@ -1,7 +1,5 @@
-import { isMap, valueAt } from "./tree";
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
-import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
 import * as fs from "fs";
 import {
   cliStackConfigIssues,
@@ -12,13 +10,14 @@ import {
   type Project,
   type YamlSlip,
 } from "./stackFile";
-import { closestMatch, ConfigError, describe, expectedForm, knownKeysAt, REDACTED } from "./errors";
-import { formatIssue, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
+import { mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { judgedStackConfig } from "./judge";
 import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
-import { parseStackConfig, rawFromPulumiConfig } from "./resolve";
-import { parseRaw, PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
+import { rawFromPulumiConfig } from "./resolve";
+import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
 /*
  * A stack file judged whole, for the offline tools (synth, verify): the three stages that each
@@ -143,100 +142,6 @@ function describeCliIssue(
   }
 }
 
-/** The stack's `chartValues` as the schema took them (valid: a map per chart name). */
-const readChartValues = (raw: Record<string, unknown>) =>
-  (raw.chartValues ?? {}) as Record<string, Record<string, unknown> | undefined>;
-
-/** A key path as the problems name it: `loki.retention`, `nodePools[1].name`. */
-const pathText = (path: (string | number)[]) =>
-  path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-
-/**
- * `raw` without what the schema refuses, for the rules between keys: each refused value removed
- * where it sits (a bad `loki.retention` goes, `loki.replicas` and `loki.replicationFactor` stay and
- * are still checked against each other), so it takes its default. Where removing it leaves its
- * top-level key still refused (a required leaf, an item of a list), the whole key goes, as do the
- * keys in `brokenKeys` (refused by the Pulumi CLI's rules). `whole` names the keys gone whole,
- * `leaves` the paths of refused values removed inside kept keys.
- *
- * An unknown key inside a map is not a value to default: one whose "did you mean" names a key the
- * map lacks is read as that key (`readAs`, what it names to what it is read as), so the rules see
- * what was meant (a misspelt `takeover.releases` key, dropped, made its release look absent and a
- * rule on it refuse a value that was right); any other unknown key is removed and named nowhere,
- * as the config it is in never reads it.
- */
-function repairedRaw(
-  raw: Record<string, unknown>,
-  brokenKeys: string[],
-): { repaired: Record<string, unknown>; whole: Set<string>; leaves: string[]; readAs: Map<string, string> } {
-  const repaired = structuredClone(raw);
-  const whole = new Set(brokenKeys);
-  const leaves = new Set<string>();
-  const readAs = new Map<string, string>();
-  const drop = (k: string) => {
-    whole.add(k);
-    delete repaired[k];
-  };
-  brokenKeys.forEach(drop);
-  const outside = (l: string) => !whole.has(l.split(/[.[]/)[0]);
-  const done = () => ({
-    repaired,
-    whole,
-    leaves: [...leaves].filter(outside),
-    readAs: new Map([...readAs].filter(([l]) => outside(l))),
-  });
-  // A second round cuts whole keys only: what a cut leaf leaves refused cannot be mended below.
-  for (let round = 0; ; round++) {
-    const parsed = rawSchema.safeParse(repaired);
-    if (parsed.success) return done();
-    const paths = parsed.error.issues.flatMap((i) =>
-      i.code === "unrecognized_keys"
-        ? i.keys.map((k) => ({ path: [...i.path, k], unknown: true }))
-        : [{ path: i.path, unknown: false }],
-    );
-    // A refusal of the whole config (no key to cut), or of keys already cut (a required key
-    // missing), cannot be repaired further.
-    if (
-      paths.every(({ path: p }) => p.length > 0 && !(String(p[0]) in repaired)) ||
-      paths.some(({ path: p }) => p.length === 0)
-    )
-      return done();
-    for (const { path, unknown } of paths) {
-      const above = path.slice(0, -1);
-      // A list item's key is never cut out (the list would shift): its top-level key goes.
-      const parent = round === 0 && above.length > 0 ? valueAt(repaired, above) : undefined;
-      if (isMap(parent) && !above.some((p) => typeof p === "number")) {
-        const key = String(path[path.length - 1]);
-        const meant = unknown ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
-        if (meant !== undefined && !(meant in parent)) {
-          parent[meant] = parent[key];
-          readAs.set(pathText(path), pathText([...above, meant]));
-        } else if (!unknown) leaves.add(pathText(path));
-        delete parent[key];
-      } else drop(String(path[0]));
-    }
-  }
-}
-
-/**
- * A rule's problem on a key read as the one a misspelt key meant (`readAs`, given to meant), said at
- * the key as written, which the file has and the locator finds: `…Stak (read as …Stack): …`.
- */
-function asGiven(problem: string, readAs: Map<string, string>): string {
-  for (const [given, meant] of readAs) {
-    const head = `${PROJECT}:${meant}`;
-    if (problem.startsWith(head) && /^[:.[]/.test(problem.slice(head.length)))
-      return `${PROJECT}:${given}${problem.slice(head.length).replace(/^:/, ` (read as ${meant.split(/[.[]/).pop()}):`)}`;
-  }
-  return problem;
-}
-
-/** Top-level keys the schema requires (neither optional nor defaulted). */
-const isRequired = (key: string) => {
-  const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
-  return !!s && !s.isOptional();
-};
-
 /** CLI-stage problems that leave the key's value in place (a placeholder, or what was written). */
 const PASSED_ON = new Set<CliIssue["kind"]>(["secure", "plain", "shape"]);
 
@@ -286,7 +191,7 @@ function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigErr
 /**
  * The stack's config from its file, or a ConfigError listing every problem of all three stages.
  * The rules between keys run with each refused value left to its default (the value alone where
- * its key's other values still parse, {@link repairedRaw}), and a note names those values; when a
+ * its key's other values still parse, judge.ts), and a note names those values; when a
  * key without a default is refused they cannot run, and a note says so.
  */
 export function checkedStackConfig(
@@ -312,64 +217,24 @@ export function checkedStackConfig(
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
     ...cli.strayKeys.map((k) => strayKeyProblem(k, cli.project.name)),
   ];
-  // An undecryptable value stands in as a placeholder: the key is still judged.
-  const broken = new Set(cli.issues.filter((i) => !PASSED_ON.has(i.kind)).map((i) => i.key));
-  const parsed = parseRaw(raw);
-  if (!parsed.success) {
-    // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
-    const fresh = parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));
-    problems.push(...fresh.flatMap((i) => formatIssue(i, raw).split("\n")));
-    for (const i of parsed.error.issues) {
-      if (i.path.length > 0) broken.add(String(i.path[0]));
-      else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
-    }
-  }
-  const notes: string[] = [];
-  const chartKeyProblems =
-    broken.has("chartValues") || !opts.chartKeys
-      ? []
-      : chartValueProblems(readChartValues(raw), opts.chartKeys, PROJECT);
-  problems.push(...chartKeyProblems);
-  if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
-  const { repaired, whole, leaves, readAs } = repairedRaw(
-    raw,
-    cli.issues.filter((i) => broken.has(i.key)).map((i) => i.key),
-  );
-  const blocking = [...whole].filter(isRequired);
-  let cfg: StackConfig | undefined;
-  if (cli.slips.length > 0) {
+  const judged = judgedStackConfig(raw, stack, env, {
+    allowAbsentSecrets: opts.allowAbsentSecrets,
+    chartKeys: opts.chartKeys,
+    // An undecryptable value stands in as a placeholder: the key is still judged.
+    cliIssues: cli.issues.map((i) => ({
+      key: i.key,
+      refused: !PASSED_ON.has(i.kind),
+      missing: i.kind === "missing",
+    })),
     // What the parser made of the text around a slip is no config the CLI would read: a rule
     // judging it could blame a key the slip moved. Each key's own value is judged (besideSlips).
-    notes.push(
-      "(with the file not valid YAML, missing keys, keys on a slip's lines and the rules between keys (which keys need which) are checked once it is valid YAML: a slip can hide or move a key)",
-    );
-  } else if (blocking.length > 0) {
-    notes.push(
-      `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
-    );
-  } else {
-    // Said, so a rule's silence is not read as a pass: which values the rules could not see. A
-    // missing key had no value to refuse (its own problem says so), so it is not named here.
-    const missing = new Set(cli.issues.filter((i) => i.kind === "missing").map((i) => i.key));
-    const defaulted = [
-      ...leaves,
-      ...[...whole].filter((k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k)),
-    ];
-    if (defaulted.length > 0)
-      notes.push(
-        `(the rules between keys (which keys need which) ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
-      );
-    for (const [given, meant] of readAs)
-      notes.push(
-        `(the rules between keys (which keys need which) read ${PROJECT}:${given} as ${PROJECT}:${meant}, the key it is closest to)`,
-      );
-    try {
-      cfg = parseStackConfig(repaired, stack, env, { allowAbsentSecrets: opts.allowAbsentSecrets });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems.map((p) => asGiven(p, readAs)));
-    }
-  }
+    rulesWithheld:
+      cli.slips.length > 0
+        ? "(with the file not valid YAML, missing keys, keys on a slip's lines and the rules between keys (which keys need which) are checked once it is valid YAML: a slip can hide or move a key)"
+        : undefined,
+  });
+  problems.push(...judged.problems);
+  const { cfg, notes } = judged;
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
   // secret it passes on.
   const cliFirst = cli.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
@@ -383,5 +248,11 @@ export function checkedStackConfig(
     );
     throw (cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : located).forStack(stack);
   }
-  return { cfg, config: cli.config, secretKeys: cli.secretKeys, file: cli.file };
+  // An override of a secret key (a test's value, a tool's) stands for `pulumi config set --secret`:
+  // it is handed to the program as a secret, which refuses a secret key in plain text (load.ts).
+  const overridden = Object.keys(opts.overrides ?? {}).filter((k) =>
+    (SECRET_KEYS as readonly string[]).some((s) => k === `${cli.project.name}:${s}`),
+  );
+  const secretKeys = [...new Set([...cli.secretKeys, ...overridden])];
+  return { cfg, config: cli.config, secretKeys, file: cli.file };
 }

@@ -23,13 +23,9 @@ export function helmBinary(root: string = projectRoot(__dirname)): string {
   return "helm";
 }
 
-/** The chart cache: `HOMELAB_CHART_CACHE`, else `../shared/charts` when it exists, else `.charts/`. */
-export function chartCacheDir(root: string = projectRoot(__dirname)): string {
-  if (process.env.HOMELAB_CHART_CACHE) return path.resolve(process.env.HOMELAB_CHART_CACHE);
-  const shared = path.resolve(root, "..", "shared", "charts");
-  if (fs.existsSync(shared)) return shared;
-  return path.join(root, ".charts");
-}
+// The chart cache: `HOMELAB_CHART_CACHE`, else `../shared/charts` when it exists, else `.charts/`;
+// one definition, in config, since `pulumi preview` checks chartValues keys against it too.
+export { chartCacheDir } from "../../config/chartCache";
 
 /** A chart archive that is not in the cache and could not be pulled, and what puts it there. */
 export interface MissingChart {

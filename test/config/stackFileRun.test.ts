@@ -205,7 +205,14 @@ ${STORE}  ${P("nodePools")}:
             e.message,
           );
           // Found first (config/load.ts lists the plain secret before the schema's problems), shown last.
-          assert.match(e.problems[0], /^homelab-observabilty:production: unknown key/);
+          // The rules between keys run beside the schema's refusal: the MinIO login they require
+          // has no line of its own, so it is placed at the file's head, before the keys' own lines.
+          assert.match(
+            e.problems[0],
+            /^homelab-observability:minioAdminUser: required with secrets\.backend "config"/,
+          );
+          const atKeys = e.problems.filter((_, i) => e.places[i]?.exact);
+          assert.match(atKeys[0], /^homelab-observabilty:production: unknown key/);
           assert.match(
             e.problems[e.problems.length - 1],
             new RegExp(`^${P("garageAdminToken")}: expected a secret`),

@@ -6,6 +6,8 @@ import { parse } from "yaml";
 import { ROOT, synth, tmpDir } from "../support/helpers";
 import { ConfigError } from "../../config/errors";
 import { synthStack } from "../../synth/run";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { pinnedChartKeys } from "../../synth/render/chartFacts";
 import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
 import type { EntrypointCase, EntrypointRun } from "../support/entrypoint";
 
@@ -51,6 +53,37 @@ function runIndex(cases: EntrypointCase[]): EntrypointRun[] {
   const runs = JSON.parse(r.stdout) as EntrypointRun[];
   assert.equal(runs.length, cases.length, r.stdout);
   return runs;
+}
+
+const P = "homelab-observability";
+/** A schema refusal (a misspelt key) beside a rule between keys (Loki's retention). */
+const SCHEMA_AND_RULES = {
+  [`${P}:profil`]: "lightweight",
+  [`${P}:loki`]: JSON.stringify({ retention: "12h" }),
+};
+/** A misspelt release the rules must read as the one meant (its claim is then required). */
+const MISSPELT_RELEASE = {
+  [`${P}:takeover`]: JSON.stringify({
+    step: "import",
+    releases: { kubePrometheusStak: "monitoring/kube-prometheus-stack", loki: "monitoring/loki" },
+  }),
+};
+/** A chartValues key the grafana chart does not read (Helm would ignore it). */
+const CHART_VALUE_TYPO = { [`${P}:chartValues`]: JSON.stringify({ grafana: { replicsa: 3 } }) };
+
+/** What the offline synthesis says of staging with `set` over its config (its ConfigError's text). */
+function synthRefusal(set: Record<string, string>): string {
+  try {
+    checkedStackConfig(ROOT, "staging", process.env, {
+      allowAbsentSecrets: true,
+      overrides: set,
+      chartKeys: pinnedChartKeys,
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+  throw new Error("the synthesis passed the stack");
 }
 
 describe("index.ts as `pulumi up` loads it", function () {
@@ -113,11 +146,39 @@ describe("index.ts as `pulumi up` loads it", function () {
   let otherSelected: EntrypointRun;
   let contextMissing: EntrypointRun;
   let staging: EntrypointRun;
+  /** Staging with a stack file the synthesis refuses, as a preview runs it (the CLI passes it). */
+  let plainSecret: EntrypointRun;
+  let schemaAndRules: EntrypointRun;
+  let misspeltRelease: EntrypointRun;
+  let chartValueTypo: EntrypointRun;
+  let noChartArchives: EntrypointRun;
   before(() => {
     const ctx = pinnedContext("staging");
-    [otherSelected, contextMissing, staging] = runIndex([
+    // Another context selected in the cases below: a config that passes is refused for it, so none
+    // loads index.ts to its end (only the last case may) and each says what the config check said.
+    const other = kubeconfig([ctx, "admin@production"], "admin@production");
+    [
+      otherSelected,
+      contextMissing,
+      plainSecret,
+      schemaAndRules,
+      misspeltRelease,
+      chartValueTypo,
+      noChartArchives,
+      staging,
+    ] = runIndex([
       { stack: "staging", kubeconfig: kubeconfig([ctx, "admin@production"], "admin@production") },
       { stack: "staging", kubeconfig: kubeconfig(["admin@pi"], "admin@pi") },
+      { stack: "staging", kubeconfig: other, set: { [`${P}:minioAdminPassword`]: "hunter2hunter2" } },
+      { stack: "staging", kubeconfig: other, set: SCHEMA_AND_RULES },
+      { stack: "staging", kubeconfig: other, set: MISSPELT_RELEASE },
+      { stack: "staging", kubeconfig: other, set: CHART_VALUE_TYPO },
+      {
+        stack: "staging",
+        kubeconfig: other,
+        set: CHART_VALUE_TYPO,
+        env: { HOMELAB_CHART_CACHE: tmpDir("no-charts") },
+      },
       // Last: the run that loads index.ts to its end (test/support/entrypoint.ts says why).
       { stack: "staging", kubeconfig: kubeconfig([ctx, "other"], ctx) },
     ]);
@@ -178,6 +239,67 @@ describe("index.ts as `pulumi up` loads it", function () {
     assert.match(
       error ?? "",
       /pinned to context "admin@staging", which the kubeconfig \(.*\) does not have; it has "admin@pi" and selects "admin@pi"/,
+    );
+  });
+
+  it("refuses a secret key written in plain text, worded as the synthesis words it, never showing the value", () => {
+    const { status, types, error } = plainSecret;
+    assert.equal(status, 3, error);
+    assert.deepEqual(types, [], "nothing registered");
+    assert.ok(
+      (error ?? "").includes(
+        `${P}:minioAdminPassword: expected a secret (\`pulumi config set --stack staging --secret minioAdminPassword <value>\`), got a plain value in the stack file (not shown; anyone who reads the file has it)`,
+      ),
+      error,
+    );
+    assert.doesNotMatch(error ?? "", /hunter2/);
+  });
+
+  it("reports a schema refusal and the rules between keys in one run, as the synthesis does", () => {
+    const { status, types, error } = schemaAndRules;
+    assert.equal(status, 3, error);
+    assert.deepEqual(types, []);
+    assert.match(error ?? "", /profil: unknown key; did you mean "profile"\?/);
+    assert.match(error ?? "", /loki\.retention/);
+    assert.equal(error, synthRefusal(SCHEMA_AND_RULES));
+  });
+
+  it("reads a misspelt key as the one it meant for the rules, with the synthesis's note", () => {
+    const { status, error } = misspeltRelease;
+    assert.equal(status, 3, error);
+    assert.match(
+      error ?? "",
+      /takeover\.prometheusVolume: required when takeover\.releases\.kubePrometheusStack is set/,
+    );
+    assert.match(error ?? "", /read homelab-observability:takeover\.releases\.kubePrometheusStak as/);
+    assert.equal(error, synthRefusal(MISSPELT_RELEASE));
+  });
+
+  it("refuses a chartValues key the pinned chart does not read when its archive is in the chart cache", () => {
+    const { status, types, error } = chartValueTypo;
+    assert.equal(status, 3, error);
+    assert.deepEqual(types, []);
+    assert.match(
+      error ?? "",
+      /chartValues\.grafana\.replicsa: unknown key of the grafana chart .*did you mean chartValues\.grafana\.replicas\?/,
+    );
+    assert.equal(error, synthRefusal(CHART_VALUE_TYPO));
+  });
+
+  it("says once, as a warning and not a refusal, that chartValues keys went unchecked without the archives", () => {
+    const { status, error, warnings } = noChartArchives;
+    assert.equal(status, 3, error);
+    // Refused for the context alone: the config passed, its chartValues key unchecked.
+    assert.match(error ?? "", /pinned to context/);
+    assert.doesNotMatch(error ?? "", /replicsa/);
+    const said = warnings.filter((w) => w.includes("chartValues keys not checked"));
+    assert.deepEqual(said, [
+      "warning: [runtime] chartValues keys not checked (no chart archive in the chart cache, HOMELAB_CHART_CACHE): grafana",
+    ]);
+    assert.deepEqual(
+      staging.warnings.filter((w) => w.includes("chartValues")),
+      [],
+      "nothing said when the archives are there",
     );
   });
 });

@@ -21,6 +21,13 @@ import { projectRoot } from "../../config/paths";
 export interface EntrypointCase {
   stack: string;
   kubeconfig: string;
+  /**
+   * Keys set over the stack's config in plain text, as the CLI would pass a stack file the offline
+   * synthesis refuses (its check runs on the file, not on these): a value the runtime must judge.
+   */
+  set?: Record<string, string>;
+  /** Environment variables for this run alone (HOMELAB_CHART_CACHE). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -36,11 +43,32 @@ export interface EntrypointRun {
   error?: string;
   /** Whether the error was a `pulumi.RunError`, which the Pulumi CLI prints without its stack. */
   runError?: boolean;
+  /** What the program logged as warnings (pulumi.log.warn, on the console under the mocks). */
+  warnings: string[];
 }
 
-async function runCase(root: string, { stack, kubeconfig }: EntrypointCase): Promise<EntrypointRun> {
+async function runCase(root: string, c: EntrypointCase): Promise<EntrypointRun> {
+  const saved = { ...process.env };
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+  try {
+    return await runOne(root, c, warnings);
+  } finally {
+    console.warn = warn;
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+async function runOne(
+  root: string,
+  { stack, kubeconfig, set = {}, env = {} }: EntrypointCase,
+  warnings: string[],
+): Promise<EntrypointRun> {
   // The child's own environment: the kube context check reads $KUBECONFIG as index.ts runs.
   process.env.KUBECONFIG = kubeconfig;
+  Object.assign(process.env, env);
   const types: string[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -55,7 +83,10 @@ async function runCase(root: string, { stack, kubeconfig }: EntrypointCase): Pro
     false,
   );
   const cfg = readStackConfig(root, stack);
-  pulumi.runtime.setAllConfig(cfg.config, cfg.secretKeys);
+  pulumi.runtime.setAllConfig(
+    { ...cfg.config, ...set },
+    cfg.secretKeys.filter((k) => !(k in set)),
+  );
   const index = path.join(root, "index.ts");
   let exports: Record<string, unknown>;
   try {
@@ -71,6 +102,7 @@ async function runCase(root: string, { stack, kubeconfig }: EntrypointCase): Pro
       types,
       error: e instanceof Error ? e.message : String(e),
       runError: pulumi.RunError.isInstance(e),
+      warnings,
     };
   }
   const outputs = Object.fromEntries(
@@ -83,7 +115,7 @@ async function runCase(root: string, { stack, kubeconfig }: EntrypointCase): Pro
   );
   // Let the last registrations land.
   await new Promise((r) => setTimeout(r, 500));
-  return { status: 0, types, outputs, names: Object.keys(exports) };
+  return { status: 0, types, outputs, names: Object.keys(exports), warnings };
 }
 
 async function main() {

@@ -1,0 +1,224 @@
+import { z } from "zod";
+import type { ChartKeys } from "./chartKeys";
+import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
+import { closestMatch, ConfigError, formatIssue, knownKeysAt } from "./errors";
+import { parseStackConfig } from "./resolve";
+import { parseRaw, PROJECT, rawSchema, type StackConfig } from "./schema";
+import { isMap, valueAt } from "./tree";
+
+/*
+ * A stack's config judged whole, for both ways in: the offline tools (stackCheck.ts, after the
+ * Pulumi CLI's own rules) and the real program (load.ts, after the CLI passed the stack). The
+ * schema's refusals, the chartValues keys and the rules between keys report together, the rules
+ * running with each refused value left to its default and a misspelt key read as the one it
+ * meant, so one run lists every problem and both ways say the same.
+ */
+
+/** The stack's `chartValues` as the schema took them (valid: a map per chart name). */
+const readChartValues = (raw: Record<string, unknown>) =>
+  (raw.chartValues ?? {}) as Record<string, Record<string, unknown> | undefined>;
+
+/** A key path as the problems name it: `loki.retention`, `nodePools[1].name`. */
+const pathText = (path: (string | number)[]) =>
+  path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+
+/**
+ * `raw` without what the schema refuses, for the rules between keys: each refused value removed
+ * where it sits (a bad `loki.retention` goes, `loki.replicas` and `loki.replicationFactor` stay and
+ * are still checked against each other), so it takes its default. Where removing it leaves its
+ * top-level key still refused (a required leaf, an item of a list), the whole key goes, as do the
+ * keys in `brokenKeys` (refused by the Pulumi CLI's rules). `whole` names the keys gone whole,
+ * `leaves` the paths of refused values removed inside kept keys.
+ *
+ * An unknown key inside a map is not a value to default: one whose "did you mean" names a key the
+ * map lacks is read as that key (`readAs`, what it names to what it is read as), so the rules see
+ * what was meant (a misspelt `takeover.releases` key, dropped, made its release look absent and a
+ * rule on it refuse a value that was right); any other unknown key is removed and named nowhere,
+ * as the config it is in never reads it.
+ */
+function repairedRaw(
+  raw: Record<string, unknown>,
+  brokenKeys: string[],
+): { repaired: Record<string, unknown>; whole: Set<string>; leaves: string[]; readAs: Map<string, string> } {
+  const repaired = structuredClone(raw);
+  const whole = new Set(brokenKeys);
+  const leaves = new Set<string>();
+  const readAs = new Map<string, string>();
+  const drop = (k: string) => {
+    whole.add(k);
+    delete repaired[k];
+  };
+  brokenKeys.forEach(drop);
+  const outside = (l: string) => !whole.has(l.split(/[.[]/)[0]);
+  const done = () => ({
+    repaired,
+    whole,
+    leaves: [...leaves].filter(outside),
+    readAs: new Map([...readAs].filter(([l]) => outside(l))),
+  });
+  // A second round cuts whole keys only: what a cut leaf leaves refused cannot be mended below.
+  for (let round = 0; ; round++) {
+    const parsed = rawSchema.safeParse(repaired);
+    if (parsed.success) return done();
+    const paths = parsed.error.issues.flatMap((i) =>
+      i.code === "unrecognized_keys"
+        ? i.keys.map((k) => ({ path: [...i.path, k], unknown: true }))
+        : [{ path: i.path, unknown: false }],
+    );
+    // A refusal of the whole config (no key to cut), or of keys already cut (a required key
+    // missing), cannot be repaired further.
+    if (
+      paths.every(({ path: p }) => p.length > 0 && !(String(p[0]) in repaired)) ||
+      paths.some(({ path: p }) => p.length === 0)
+    )
+      return done();
+    for (const { path, unknown } of paths) {
+      const above = path.slice(0, -1);
+      // A list item's key is never cut out (the list would shift): its top-level key goes.
+      const parent = round === 0 && above.length > 0 ? valueAt(repaired, above) : undefined;
+      if (isMap(parent) && !above.some((p) => typeof p === "number")) {
+        const key = String(path[path.length - 1]);
+        const meant = unknown ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
+        if (meant !== undefined && !(meant in parent)) {
+          parent[meant] = parent[key];
+          readAs.set(pathText(path), pathText([...above, meant]));
+        } else if (!unknown) leaves.add(pathText(path));
+        delete parent[key];
+      } else drop(String(path[0]));
+    }
+  }
+}
+
+/**
+ * A rule's problem on a key read as the one a misspelt key meant (`readAs`, given to meant), said at
+ * the key as written, which the file has and the locator finds: `…Stak (read as …Stack): …`.
+ */
+function asGiven(problem: string, readAs: Map<string, string>): string {
+  for (const [given, meant] of readAs) {
+    const head = `${PROJECT}:${meant}`;
+    if (problem.startsWith(head) && /^[:.[]/.test(problem.slice(head.length)))
+      return `${PROJECT}:${given}${problem.slice(head.length).replace(/^:/, ` (read as ${meant.split(/[.[]/).pop()}):`)}`;
+  }
+  return problem;
+}
+
+/** Top-level keys the schema requires (neither optional nor defaulted). */
+const isRequired = (key: string) => {
+  const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
+  return !!s && !s.isOptional();
+};
+
+/** A Pulumi CLI stage problem (stackFile.ts) as the judge needs it: its key and what it did to it. */
+export interface CliStageIssue {
+  key: string;
+  /** The CLI's rules refused the value (not a placeholder standing in, nor a plain secret passed on). */
+  refused: boolean;
+  /** The key is missing (its own problem says so: no note names it as defaulted). */
+  missing: boolean;
+}
+
+/** Options of {@link judgedStackConfig}. */
+export interface JudgeOptions {
+  /** The offline synthesis lists absent secrets itself (and stands in placeholders). */
+  allowAbsentSecrets?: boolean;
+  /**
+   * A pinned chart's keys, for the chartValues check (config/chartValueCheck.ts), undefined for a
+   * chart whose archive is not at hand; without it the check does not run.
+   */
+  chartKeys?: (chart: string) => ChartKeys | undefined;
+  /** What the Pulumi CLI's rules found in the stack file (the offline tools' first stage). */
+  cliIssues?: CliStageIssue[];
+  /** Said instead of running the rules between keys, when what they would judge is unsure. */
+  rulesWithheld?: string;
+}
+
+/**
+ * Charts whose chartValues keys went unchecked (no archive at hand), by stack, in this process: said
+ * once. The offline synthesis judges the stack file and then runs the program, which judges it
+ * again; the synthesis has said it by then, and the program's warning would repeat it.
+ */
+const uncheckedSaid = new Set<string>();
+
+/**
+ * The stack's config from its raw keys (`rawFromPulumiConfig`), or every problem of the schema,
+ * the chartValues keys and the rules between keys, with notes saying what the rules could not see
+ * (a refused value at its default, a misspelt key read as the one meant, a required key refused).
+ * `cfg` is set only when there is no problem; `unchecked` names the charts whose chartValues keys
+ * had no archive to be checked against, each the first time for this stack in this process.
+ */
+export function judgedStackConfig(
+  raw: Record<string, unknown>,
+  stack: string,
+  env: Record<string, string | undefined>,
+  opts: JudgeOptions = {},
+): { cfg?: StackConfig; problems: string[]; notes: string[]; unchecked: string[] } {
+  const cliIssues = opts.cliIssues ?? [];
+  const unchecked: string[] = [];
+  const keysOf = opts.chartKeys;
+  const chartKeys =
+    keysOf &&
+    ((chart: string) => {
+      const keys = keysOf(chart);
+      const said = `${stack}\0${chart}`;
+      if (!keys && !uncheckedSaid.has(said)) {
+        uncheckedSaid.add(said);
+        unchecked.push(chart);
+      }
+      return keys;
+    });
+  const problems: string[] = [];
+  const notes: string[] = [];
+  // What the CLI refused is judged as absent; what it passed on (a placeholder, a plain secret) is judged.
+  const broken = new Set(cliIssues.filter((i) => i.refused).map((i) => i.key));
+  const parsed = parseRaw(raw);
+  if (!parsed.success) {
+    // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
+    const fresh = parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));
+    problems.push(...fresh.flatMap((i) => formatIssue(i, raw).split("\n")));
+    for (const i of parsed.error.issues) {
+      if (i.path.length > 0) broken.add(String(i.path[0]));
+      else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
+    }
+  }
+  const chartKeyProblems =
+    broken.has("chartValues") || !chartKeys
+      ? []
+      : chartValueProblems(readChartValues(raw), chartKeys, PROJECT);
+  problems.push(...chartKeyProblems);
+  if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
+  const { repaired, whole, leaves, readAs } = repairedRaw(
+    raw,
+    cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key),
+  );
+  const blocking = [...whole].filter(isRequired);
+  let cfg: StackConfig | undefined;
+  if (opts.rulesWithheld) notes.push(opts.rulesWithheld);
+  else if (blocking.length > 0) {
+    notes.push(
+      `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
+    );
+  } else {
+    // Said, so a rule's silence is not read as a pass: which values the rules could not see. A
+    // missing key had no value to refuse (its own problem says so), so it is not named here.
+    const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
+    const defaulted = [
+      ...leaves,
+      ...[...whole].filter((k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k)),
+    ];
+    if (defaulted.length > 0)
+      notes.push(
+        `(the rules between keys (which keys need which) ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
+      );
+    for (const [given, meant] of readAs)
+      notes.push(
+        `(the rules between keys (which keys need which) read ${PROJECT}:${given} as ${PROJECT}:${meant}, the key it is closest to)`,
+      );
+    try {
+      cfg = parseStackConfig(repaired, stack, env, { allowAbsentSecrets: opts.allowAbsentSecrets });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems.map((p) => asGiven(p, readAs)));
+    }
+  }
+  return { cfg: problems.length > 0 ? undefined : cfg, problems, notes, unchecked };
+}
