@@ -29,6 +29,7 @@ import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { excerpt, type Place } from "./locate";
+import { plainSecretProblem } from "./plainSecret";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -875,7 +876,7 @@ export function cliStackConfigIssues(
       issues.push({
         key: name,
         kind: "plain",
-        message: `${propertyPath(key, at)}: expected a secret (\`${setSecretCommand(key, at, project.name)}\`), got a plain value in the stack file (not shown; anyone who reads the file has it)`,
+        message: plainSecretProblem(propertyPath(key, at), setSecretCommand(key, at, project.name)),
       });
   }
   // An unusable salt stops the CLI before any value is decrypted (its crypter comes first); the
