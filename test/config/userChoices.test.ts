@@ -111,7 +111,10 @@ describe("config: the user's receivers, Grafana's way in and chart values", () =
       receivers([{ name: "s", type: "slack" }], { receiverCredentials: "not-json-S3CRET" }),
     );
     assert.equal(bad.length, 1);
-    assert.match(bad[0], /receiverCredentials: expected a map from receiver name to its secret credential .*got a secret value that is no such map/);
+    assert.match(
+      bad[0],
+      /receiverCredentials: expected a map from receiver name to its secret credential .*got a secret value that is no such map/,
+    );
     assert.ok(!bad[0].includes("S3CRET"), bad[0]);
   });
 
