@@ -6,11 +6,10 @@
 import { strict as assert } from "assert";
 import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import { checkNetworkPolicies } from "../../checks/networkPolicies";
-import type { K8sObject, Placed } from "../../checks/objects";
-import { networkPolicy } from "../../builders/security/networkPolicies";
+import type { Placed } from "../../checks/objects";
 import { mergeProblems } from "../../synth/report";
 import { NS } from "../support/objects";
-import { at, configMap, deployment } from "../support/checkCases";
+import { at, configMap, deployment, edgePolicy } from "../support/checkCases";
 
 const ruler = { "app.kubernetes.io/instance": "ruler" };
 const alertmanager = { "app.kubernetes.io/instance": "alertmanager" };
@@ -23,17 +22,7 @@ const alertmanager = { "app.kubernetes.io/instance": "alertmanager" };
  */
 function stack(rulerPods: boolean): Placed[] {
   const policy = (name: string, pods: Record<string, string>, from: Record<string, string>, to?: object) =>
-    at(
-      networkPolicy({
-        name,
-        namespace: NS,
-        pods,
-        ingress: [{ from: [{ namespace: NS, pods: from }], ports: ["http"], why: "edge" }],
-        egress: to ? [{ to: [to as any], ports: [{ port: "http" }], kind: "edge", why: "edge" }] : [],
-      }) as K8sObject,
-      "urn:np",
-      "resource np",
-    );
+    at(edgePolicy(name, pods, from, to), "urn:np", "resource np");
   return [
     at(deployment("alertmanager", alertmanager), "urn:am", "release alertmanager"),
     at(configMap("ruler", { "rules.yaml": "groups: []" }), "urn:ruler", "release ruler"),

@@ -1,6 +1,7 @@
 /** Objects and export resources the rendered-object check tests build their cases from. */
 import type { ExportResource } from "../../synth/synthesize";
 import type { K8sObject, Placed } from "../../checks/objects";
+import { networkPolicy } from "../../builders/security/networkPolicies";
 import { NS } from "./objects";
 
 export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -54,6 +55,26 @@ export function deployment(
       },
     },
   };
+}
+
+/**
+ * A NetworkPolicy for `pods` with one edge: ingress from the pods `from` selects on port "http",
+ * and, with `to`, egress to that peer on "http" (the rule shape the absent-pod and override cases
+ * judge).
+ */
+export function edgePolicy(
+  name: string,
+  pods: Record<string, string>,
+  from: Record<string, string>,
+  to?: object,
+): K8sObject {
+  return networkPolicy({
+    name,
+    namespace: NS,
+    pods,
+    ingress: [{ from: [{ namespace: NS, pods: from }], ports: ["http"], why: "edge" }],
+    egress: to ? [{ to: [to as any], ports: [{ port: "http" }], kind: "edge", why: "edge" }] : [],
+  }) as K8sObject;
 }
 
 export function configMap(name: string, data: Record<string, string>): K8sObject {

@@ -6,12 +6,11 @@
  */
 import { strict as assert } from "assert";
 import { checkNetworkPolicies } from "../../checks/networkPolicies";
-import type { K8sObject, Placed } from "../../checks/objects";
-import { networkPolicy } from "../../builders/security/networkPolicies";
+import type { Placed } from "../../checks/objects";
 import type { Violation } from "../../policy/evaluate";
 import { mergeProblems } from "../../synth/report";
 import { release } from "../support/policyCases";
-import { deployment } from "../support/checkCases";
+import { deployment, edgePolicy } from "../support/checkCases";
 
 const NS = "monitoring";
 const lokiPods = { "app.kubernetes.io/instance": "loki" };
@@ -28,13 +27,7 @@ describe("one message per mistake: NetworkPolicy rules follow from the values of
   };
   const np = (name: string, pods: Record<string, string>, from: Record<string, string>, to?: object) =>
     ({
-      obj: networkPolicy({
-        name,
-        namespace: NS,
-        pods,
-        ingress: [{ from: [{ namespace: NS, pods: from }], ports: ["http"], why: "edge" }],
-        egress: to ? [{ to: [to as any], ports: [{ port: "http" }], kind: "edge", why: "edge" }] : [],
-      }) as K8sObject,
+      obj: edgePolicy(name, pods, from, to),
       urn: `urn:np-${name}`,
       source: `resource np-${name}`,
     }) satisfies Placed;
