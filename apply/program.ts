@@ -45,7 +45,8 @@ export interface ProgramOptions {
  * synthesis (synth/run.ts) both run this, so they register and export the same.
  */
 export function runProgram(opts: ProgramOptions): StackOutputs {
-  const config = loadStackConfig(opts.projectDir);
+  // Offline, the synthesis judged the stack file first and said what went unchecked.
+  const config = loadStackConfig(opts.projectDir, opts.context !== "offline");
   const allConfig = pulumi.runtime.allConfig();
   try {
     if (opts.context === "kubeconfig") assertStackContext(config, allConfig);

@@ -133,18 +133,11 @@ export interface JudgeOptions {
 }
 
 /**
- * Charts whose chartValues keys went unchecked (no archive at hand), by stack, in this process: said
- * once. The offline synthesis judges the stack file and then runs the program, which judges it
- * again; the synthesis has said it by then, and the program's warning would repeat it.
- */
-const uncheckedSaid = new Set<string>();
-
-/**
  * The stack's config from its raw keys (`rawFromPulumiConfig`), or every problem of the schema,
  * the chartValues keys and the rules between keys, with notes saying what the rules could not see
  * (a refused value at its default, a misspelt key read as the one meant, a required key refused).
  * `cfg` is set only when there is no problem; `unchecked` names the charts whose chartValues keys
- * had no archive to be checked against, each the first time for this stack in this process.
+ * had no archive to be checked against (the caller says so, once: apply/program.ts).
  */
 export function judgedStackConfig(
   raw: Record<string, unknown>,
@@ -159,11 +152,7 @@ export function judgedStackConfig(
     keysOf &&
     ((chart: string) => {
       const keys = keysOf(chart);
-      const said = `${stack}\0${chart}`;
-      if (!keys && !uncheckedSaid.has(said)) {
-        uncheckedSaid.add(said);
-        unchecked.push(chart);
-      }
+      if (!keys && !unchecked.includes(chart)) unchecked.push(chart);
       return keys;
     });
   const problems: string[] = [];

@@ -15,7 +15,11 @@ import type { SecretSource } from "../model/secrets";
  * the synthesis refuses. A takeover's `running` folder is read here (relative to `projectDir`,
  * default the working directory, where Pulumi runs the program).
  */
-export function loadStackConfig(projectDir: string = process.cwd()): StackConfig {
+export function loadStackConfig(
+  projectDir: string = process.cwd(),
+  /** Warn of chartValues keys no archive could check. Default true; the synthesis has said it already. */
+  warnUnchecked = true,
+): StackConfig {
   const stack = pulumi.getStack();
   const all = pulumi.runtime.allConfig();
   // The SDK knows which keys the CLI passed as secrets: @pulumi/pulumi 3.270.0
@@ -28,7 +32,8 @@ export function loadStackConfig(projectDir: string = process.cwd()): StackConfig
     chartKeys: (chart) => cachedChartKeys(chart),
   });
   // Said once, as the synthesis says it: silence would pass the keys off as checked.
-  if (judged.unchecked.length > 0) void pulumi.log.warn(uncheckedChartsNote(judged.unchecked));
+  if (warnUnchecked && judged.unchecked.length > 0)
+    void pulumi.log.warn(uncheckedChartsNote(judged.unchecked));
   const problems = [...misspeltNamespaceProblems(Object.keys(all)), ...plain, ...judged.problems];
   const cfg = judged.cfg;
   if (problems.length > 0 || !cfg) {

@@ -7,7 +7,7 @@ import { plainSecretProblems, PROJECT, SECRET_KEYS } from "../../config/resolve"
 import { cliStackConfigIssues } from "../../config/stackFile";
 import { judgedStackConfig } from "../../config/judge";
 import { RECEIVER_CREDENTIALS_KEY } from "../../model/secrets";
-import { ROOT, tmpDir } from "../support/helpers";
+import { ROOT, synthCli, tmpDir, withEnv } from "../support/helpers";
 
 /*
  * What `pulumi preview` (config/load.ts, judging the config the runtime hands the program) says
@@ -82,13 +82,29 @@ describe("config: a pinned chart's keys from the chart cache (config/chartCache.
   });
 });
 
-describe("config: chartValues keys unchecked, said once per stack (config/judge.ts)", () => {
-  it("names a chart without an archive the first time a stack is judged, not when the program judges it again", () => {
+describe("config: chartValues keys unchecked (config/judge.ts), said once by whoever runs", () => {
+  it("the judge names a chart without an archive every time it judges, and keeps nothing between calls", () => {
     const raw = { chartValues: { grafana: { replicsa: 3 } } };
     const none = () => undefined;
-    const first = judgedStackConfig(raw, "said-once", {}, { chartKeys: none });
-    assert.deepEqual(first.unchecked, ["grafana"]);
-    assert.deepEqual(judgedStackConfig(raw, "said-once", {}, { chartKeys: none }).unchecked, []);
-    assert.deepEqual(judgedStackConfig(raw, "said-once-too", {}, { chartKeys: none }).unchecked, ["grafana"]);
+    assert.deepEqual(judgedStackConfig(raw, "s", {}, { chartKeys: none }).unchecked, ["grafana"]);
+    assert.deepEqual(judgedStackConfig(raw, "s", {}, { chartKeys: none }).unchecked, ["grafana"]);
+  });
+
+  it("synth says it once: the program it runs under the mocks does not say it again", async () => {
+    const dir = tmpDir("unchecked-once");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const stack = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      stack.replace(
+        "config:\n",
+        "config:\n  homelab-observability:chartValues:\n    grafana:\n      revisionHistoryLimit: 3\n",
+      ),
+    );
+    const r = await withEnv({ HOMELAB_CHART_CACHE: tmpDir("no-charts") }, () =>
+      synthCli("--dir", dir, "--stack", "staging", "--no-render", "--quiet", "--out", path.join(dir, "out")),
+    );
+    const said = (r.stdout + r.stderr).split("\n").filter((l) => l.includes("chartValues keys not checked"));
+    assert.equal(said.length, 1, r.stdout + r.stderr);
   });
 });
