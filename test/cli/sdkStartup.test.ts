@@ -1,8 +1,6 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { spawnSync } from "child_process";
-import { compiled, ROOT, tmpDir } from "../support/helpers";
+import { compiled, ROOT } from "../support/helpers";
 import { TESTED, untested } from "../../cli/sdkStartup";
 
 /**
@@ -12,11 +10,13 @@ import { TESTED, untested } from "../../cli/sdkStartup";
 const STARTUP = compiled("cli/sdkStartup.ts");
 
 /**
- * Runs `code` in a fresh node after installing the shortcut for `root`: its compiled module, as
+ * Runs `code` in a fresh node after installing the shortcut for the project: its compiled module, as
  * the CLIs load it, with no loader registered (tsx's hooks would cost each SDK module it loads).
+ * Whether it turns itself off, and the SDK load and debuggable promises with it on and off:
+ * test/cli/sdkStartupSynth.test.ts, whose two processes (on, off) serve those tests too.
  */
-function withShortcut(code: string, root = ROOT, env: NodeJS.ProcessEnv = process.env) {
-  const prelude = `const load0 = require("module")._load; const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(root)});`;
+function withShortcut(code: string, env: NodeJS.ProcessEnv) {
+  const prelude = `const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});`;
   return spawnSync(process.execPath, ["-e", prelude + code], {
     cwd: ROOT,
     encoding: "utf8",
@@ -26,8 +26,6 @@ function withShortcut(code: string, root = ROOT, env: NodeJS.ProcessEnv = proces
 
 /** What the shared run below reports: each part read by the test that states it. */
 interface SharedRun {
-  load: { installed: boolean; same: boolean; grpc: boolean };
-  debuggable: { installed: boolean; frames: boolean; limit: number };
   defers: any;
   closure: any;
 }
@@ -36,10 +34,9 @@ let sharedRun: SharedRun | undefined;
 /**
  * One fresh node with the shortcut on (the tested versions, PULUMI_DEBUG_PROMISE_LEAKS unset) for
  * the tests below, each reading its part, in the order a process meets them: what loading
- * @pulumi/pulumi loads (Node's loader, gRPC, the closure-serialization modules), a debuggable
- * promise, what @pulumi/kubernetes and the SDK's deferred modules load when used, then closure
- * serialization. One start-up instead of four; each check still runs on a process where nothing
- * before it used what it looks for.
+ * @pulumi/pulumi loads (the closure-serialization modules), what @pulumi/kubernetes and the SDK's
+ * deferred modules load when used, then closure serialization. One start-up instead of two; each
+ * check still runs on a process where nothing before it used what it looks for.
  */
 function shared(): SharedRun {
   if (sharedRun) return sharedRun;
@@ -51,13 +48,7 @@ function shared(): SharedRun {
       const auto = /@pulumi[\\\\/]pulumi[\\\\/]automation[\\\\/]index\\.js$/;
       const closureLoaded = () => [loaded(ts), loaded(arb), loaded(auto)];
       const pulumi = require("@pulumi/pulumi");
-      const load = { installed, same: require("module")._load === load0, grpc: loaded(grpcRe) };
       const closureBefore = closureLoaded();
-      // The SDK's runtime modules call debuggablePromise through the module object, as here.
-      const d = require("@pulumi/pulumi/runtime/debuggable");
-      const p = Promise.resolve(1);
-      d.debuggablePromise(p, "probe"); // marks the promise it is given
-      const debuggable = { installed, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit };
       const pats = {
         semver: /node_modules[\\/]semver[\\/]index\.js$/,
         normalize: /normalize-package-data[\\/]lib[\\/]normalize\.js$/,
@@ -96,52 +87,13 @@ function shared(): SharedRun {
         const ws = typeof pulumi.automation.LocalWorkspace;
         const closure = { before: closureBefore, after: closureLoaded(), text: fn2.text, paths: paths.size > 0,
           ws };
-        console.log(JSON.stringify({ load, debuggable, defers, closure }));
+        console.log(JSON.stringify({ defers, closure }));
       })().catch((e) => { console.error(e); process.exit(1); });`;
   const quiet = { ...process.env };
   delete quiet.PULUMI_DEBUG_PROMISE_LEAKS;
-  const r = withShortcut(code, ROOT, quiet);
+  const r = withShortcut(code, quiet);
   if (r.status !== 0) throw new Error(`the shared run exited ${r.status}:\n${r.stderr}`);
   return (sharedRun = JSON.parse(r.stdout) as SharedRun);
-}
-
-let offRun: { load: { untested: boolean; same: boolean; grpc: boolean }; debuggable: unknown } | undefined;
-/**
- * One fresh node where the shortcut never acts, for the two tests that state when it turns itself
- * off: it is asked first for a root whose SDK version it was not tested against (the tested
- * versions' environment otherwise), then for the project's root with HOMELAB_SDK_SHORTCUT=0 (read
- * when it is asked); both must refuse. Then the SDK loads as usual (Node's loader untouched, gRPC
- * loaded with it) and a debuggable promise gets its frames. One start-up instead of two: either
- * refusal failing installs the shortcut and changes what follows.
- */
-function off(): NonNullable<typeof offRun> {
-  if (offRun) return offRun;
-  const fake = tmpDir("sdk-versions");
-  for (const [name, version] of Object.entries({ ...TESTED, "@pulumi/pulumi": "3.999.0" })) {
-    fs.mkdirSync(path.join(fake, "node_modules", name), { recursive: true });
-    fs.writeFileSync(
-      path.join(fake, "node_modules", name, "package.json"),
-      JSON.stringify({ name, version }),
-    );
-  }
-  const code = `
-      const untested = installed;
-      process.env.HOMELAB_SDK_SHORTCUT = "0";
-      const disabled = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});
-      require("@pulumi/pulumi");
-      const grpc = Object.keys(require.cache).some((k) => /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/.test(k));
-      const load = { untested, same: require("module")._load === load0, grpc };
-      const d = require("@pulumi/pulumi/runtime/debuggable");
-      const p = Promise.resolve(1);
-      d.debuggablePromise(p, "probe");
-      const debuggable = { installed: disabled, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit };
-      console.log(JSON.stringify({ load, debuggable }));`;
-  const quiet = { ...process.env };
-  delete quiet.PULUMI_DEBUG_PROMISE_LEAKS;
-  delete quiet.HOMELAB_SDK_SHORTCUT;
-  const r = withShortcut(code, fake, quiet);
-  if (r.status !== 0) throw new Error(`the run without the shortcut exited ${r.status}:\n${r.stderr}`);
-  return (offRun = JSON.parse(r.stdout));
 }
 
 describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
@@ -157,31 +109,6 @@ describe("the SDK start-up shortcut (cli/sdkStartup.ts)", function () {
       untested({ "@pulumi/pulumi": TESTED["@pulumi/pulumi"] }) ?? "",
       /@pulumi\/kubernetes missing/,
     );
-  });
-
-  it("turns itself off for an untested SDK version: Node's loader untouched, the SDK loads as usual", () => {
-    assert.deepEqual(off().load, { untested: false, same: true, grpc: true });
-    // The same SDK load with the tested versions installed: the shortcut acts and gRPC waits.
-    assert.deepEqual(shared().load, { installed: true, same: false, grpc: false });
-  });
-
-  it("formats no per-promise stack nobody reads: frames only with PULUMI_DEBUG_PROMISE_LEAKS, as the SDK prints them only then", () => {
-    // The SDK's runtime modules call debuggablePromise through the module object, as here.
-    const code = `
-      require("@pulumi/pulumi");
-      const d = require("@pulumi/pulumi/runtime/debuggable");
-      const p = Promise.resolve(1);
-      d.debuggablePromise(p, "probe"); // marks the promise it is given
-      console.log(JSON.stringify({ installed, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit }));`;
-    const quiet = { ...process.env };
-    delete quiet.PULUMI_DEBUG_PROMISE_LEAKS;
-    // Without it (the shared run's environment): no frames.
-    assert.deepEqual(shared().debuggable, { installed: true, frames: false, limit: 10 });
-    const debug = withShortcut(code, ROOT, { ...quiet, PULUMI_DEBUG_PROMISE_LEAKS: "1" });
-    assert.equal(debug.status, 0, debug.stderr);
-    assert.deepEqual(JSON.parse(debug.stdout), { installed: true, frames: true, limit: 10 });
-    // HOMELAB_SDK_SHORTCUT=0: the SDK's own function, frames and all.
-    assert.deepEqual(off().debuggable, { installed: false, frames: true, limit: 10 });
   });
 
   it("defers gRPC, semver, normalize-package-data, OpenTelemetry and glob until the SDK uses them, then serves the real ones", () => {

@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { spawnSync } from "child_process";
-import { compiled, ROOT } from "../support/helpers";
+import { compiled, ROOT, tmpDir } from "../support/helpers";
+import { TESTED } from "../../cli/sdkStartup";
 
 /**
  * The shortcut's Struct conversion (cli/sdkStartup.ts lightenStructs): the SDK and the mock monitor
@@ -37,28 +40,78 @@ const PROBE_STACKS = `
     });`;
 
 /**
- * The three probes below in one fresh node per mode (on, off), in this order: the Struct probe (no
- * SDK loaded yet), the API groups' (loading @pulumi/kubernetes, which loads @pulumi/pulumi), the
- * source positions' (the SDK's mocks). Each reads only what it set up, and none uses what a later one
- * checks; each prints one line. Two processes instead of six (each SDK load costs about a second
- * of CPU).
+ * What loading @pulumi/pulumi does to Node's loader and gRPC, and whether a debuggable promise
+ * gets its frames (the SDK's runtime modules call debuggablePromise through the module object, as
+ * here). `load0` is Node's loader before the shortcut was asked for.
  */
-const runs = new Map<boolean, { struct: any; groups: any; stacks: any }>();
-function probes(on: boolean): { struct: any; groups: any; stacks: any } {
+const PROBE_LOAD = `
+  require("@pulumi/pulumi");
+  const grpc = Object.keys(require.cache).some((k) => /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\\.js$/.test(k));
+  const load = { installed, same: require("module")._load === load0, grpc };
+  const d = require("@pulumi/pulumi/runtime/debuggable");
+  const p = Promise.resolve(1);
+  d.debuggablePromise(p, "probe"); // marks the promise it is given
+  const debuggable = { installed, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit };
+  console.log(JSON.stringify({ untested, load, debuggable }));`;
+
+/** A root whose installed SDK versions are the tested ones but for @pulumi/pulumi 3.999.0. */
+function untestedRoot(): string {
+  const fake = tmpDir("sdk-versions");
+  for (const [name, version] of Object.entries({ ...TESTED, "@pulumi/pulumi": "3.999.0" })) {
+    fs.mkdirSync(path.join(fake, "node_modules", name), { recursive: true });
+    fs.writeFileSync(
+      path.join(fake, "node_modules", name, "package.json"),
+      JSON.stringify({ name, version }),
+    );
+  }
+  return fake;
+}
+
+/** What one mode's run reports, each part read by the tests that state it. */
+interface Probes {
+  struct: any;
+  load: { untested?: boolean; load: any; debuggable: any };
+  groups: any;
+  stacks: any;
+}
+
+/**
+ * The probes below in one fresh node per mode (on, off), in this order: the Struct probe (no SDK
+ * loaded yet), the SDK load's (Node's loader, gRPC, a debuggable promise), the API groups' (loading
+ * @pulumi/kubernetes), the source positions' (the SDK's mocks). Each reads only what it set up, and
+ * none uses what a later one checks; each prints one line. Two processes instead of seven (each SDK
+ * load without the shortcut costs about 0.4 s of CPU). PULUMI_DEBUG_PROMISE_LEAKS unset in both.
+ *
+ * Off, the shortcut is asked twice and must refuse both: first for a root whose SDK version it was
+ * not tested against (HOMELAB_SDK_SHORTCUT unset, the tested versions' environment otherwise), then
+ * for the project's root with HOMELAB_SDK_SHORTCUT=0 (read when it is asked). Either refusal failing
+ * installs the shortcut and changes every probe that follows.
+ */
+const runs = new Map<boolean, Probes>();
+function probes(on: boolean): Probes {
   let r = runs.get(on);
   if (!r) {
-    const prelude = `const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});`;
+    const startup = `require(${JSON.stringify(STARTUP)}).installSdkShortcut`;
+    const prelude = on
+      ? `const load0 = require("module")._load; const untested = undefined; const installed = ${startup}(${JSON.stringify(ROOT)});`
+      : `const load0 = require("module")._load; const untested = ${startup}(${JSON.stringify(untestedRoot())});
+         process.env.HOMELAB_SDK_SHORTCUT = "0";
+         const installed = ${startup}(${JSON.stringify(ROOT)});`;
+    const env = { ...process.env };
+    delete env.PULUMI_DEBUG_PROMISE_LEAKS;
+    if (on) env.HOMELAB_SDK_SHORTCUT = "1";
+    else delete env.HOMELAB_SDK_SHORTCUT;
     const out = spawnSync(
       process.execPath,
-      ["-e", `${prelude}\n{${PROBE}}\n{${PROBE_GROUPS}}\n{${PROBE_STACKS}}`],
-      { cwd: ROOT, encoding: "utf8", env: { ...process.env, HOMELAB_SDK_SHORTCUT: on ? "1" : "0" } },
+      ["-e", `${prelude}\n{${PROBE}}\n{${PROBE_LOAD}}\n{${PROBE_GROUPS}}\n{${PROBE_STACKS}}`],
+      { cwd: ROOT, encoding: "utf8", env },
     );
     assert.equal(out.status, 0, out.stderr);
-    const [struct, groups, stacks] = out.stdout
+    const [struct, load, groups, stacks] = out.stdout
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    r = { struct, groups, stacks };
+    r = { struct, load, groups, stacks };
     runs.set(on, r);
   }
   return r;
@@ -103,6 +156,37 @@ const PROBE = `
   out.fresh = text(s.toJavaScript());
   Value.fromJavaScript = valueFrom;
   console.log(JSON.stringify(out));`;
+
+describe("the SDK start-up shortcut: when it acts (cli/sdkStartup.ts)", function () {
+  this.timeout(30000);
+
+  it("turns itself off for an untested SDK version: Node's loader untouched, the SDK loads as usual", () => {
+    const off = probes(false).load;
+    assert.equal(off.untested, false);
+    assert.deepEqual(off.load, { installed: false, same: true, grpc: true });
+    // The same SDK load with the tested versions installed: the shortcut acts and gRPC waits.
+    assert.deepEqual(probes(true).load.load, { installed: true, same: false, grpc: false });
+  });
+
+  it("formats no per-promise stack nobody reads: frames only with PULUMI_DEBUG_PROMISE_LEAKS, as the SDK prints them only then", () => {
+    // Without it (the probes' environment): no frames.
+    assert.deepEqual(probes(true).load.debuggable, { installed: true, frames: false, limit: 10 });
+    const code = `
+      const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});
+      require("@pulumi/pulumi");
+      const d = require("@pulumi/pulumi/runtime/debuggable");
+      const p = Promise.resolve(1);
+      d.debuggablePromise(p, "probe"); // marks the promise it is given
+      console.log(JSON.stringify({ installed, frames: / at /.test(p._debugStackTrace), limit: Error.stackTraceLimit }));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" };
+    delete env.HOMELAB_SDK_SHORTCUT;
+    const debug = spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8", env });
+    assert.equal(debug.status, 0, debug.stderr);
+    assert.deepEqual(JSON.parse(debug.stdout), { installed: true, frames: true, limit: 10 });
+    // HOMELAB_SDK_SHORTCUT=0: the SDK's own function, frames and all.
+    assert.deepEqual(probes(false).load.debuggable, { installed: false, frames: true, limit: 10 });
+  });
+});
 
 describe("the SDK start-up shortcut: protobuf Structs as plain data (cli/sdkStartup.ts)", function () {
   this.timeout(30000);
