@@ -591,8 +591,12 @@ describe("roll-forward after rollback (every adjacent pair, both backends)", fun
           // Without saying what exists, the forward step fails exactly on what the step back left.
           const naive = forwardFailures(back, left, await at(to));
           assert.equal(naive.length, left.length, naive.join("\n"));
-          // Listing those buckets in `existing.buckets` adopts every one of them: nothing fails.
-          const again = await at(to, buckets);
+          // Listing those buckets in `existing.buckets` adopts every one of them: nothing fails. With
+          // none left there is nothing to list, and `existing: { buckets: [] }` synthesizes the very
+          // stack `ahead` is (compared whole, manifest time aside): 10 of these 12 steps, each a
+          // synthesis of its own (the fixture cache keys the config as written) that no other test
+          // reads, so the step's own stack serves.
+          const again = buckets.length > 0 ? await at(to, buckets) : ahead;
           assert.deepEqual(forwardFailures(back, left, again), []);
           const shouldSurvive =
             backend === "mimir" && from === "loki-fixed" ? (storeName === "minio" ? 3 : 1) : 0;
@@ -600,7 +604,10 @@ describe("roll-forward after rollback (every adjacent pair, both backends)", fun
           if (left.length)
             console.log(`      imported back: ${left.map((r) => physical(r)!.key).join(", ")}`);
           // Staying listed after the import changes nothing (the state holds the same ID).
-          assert.deepEqual(forwardFailures(again, [], await at(to, buckets)), []);
+          assert.deepEqual(
+            forwardFailures(again, [], buckets.length > 0 ? await at(to, buckets) : ahead),
+            [],
+          );
         });
       }
     }
