@@ -387,29 +387,47 @@ export function knownKeysAt(path: (string | number)[], input?: unknown): string[
 
 /**
  * Edit distance between two names, case-insensitive: insertions, deletions, substitutions and
- * swaps of two neighbouring letters (amd46 is one step from amd64).
+ * swaps of two neighbouring letters (amd46 is one step from amd64). `x` and `y` are lower case
+ * already. Stops at `cutoff` (returns it) once no path can come under it: every chart values key
+ * the stack sets that the chart lacks is measured against every key of its level, on each
+ * synthesis, and most are far off. Three rows reused across calls, not a matrix of arrays per call
+ * (the matrix and its closures were most of the time).
  */
-function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) =>
-    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= x.length; i++)
-    for (let j = 1; j <= y.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+function editDistance(x: string, y: string, cutoff: number): number {
+  // No edit shortens or lengthens a name by more than one letter.
+  if (Math.abs(x.length - y.length) >= cutoff) return cutoff;
+  const n = y.length;
+  if (rows[0].length <= n) rows = [0, 1, 2].map(() => new Int32Array(n + 1)) as typeof rows;
+  let [older, prev, cur] = rows;
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= x.length; i++) {
+    cur[0] = i;
+    let least = i;
+    for (let j = 1; j <= n; j++) {
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d = Math.min(d, older[j - 2] + 1);
+      cur[j] = d;
+      if (d < least) least = d;
     }
-  return d[x.length][y.length];
+    // No later row holds less than this row's least (a swap's cell, one more than the cell two
+    // rows up, is never under the substitution's cell between them, in the row before), and the
+    // distance is in the last row.
+    if (least >= cutoff) return cutoff;
+    [older, prev, cur] = [prev, cur, older];
+  }
+  return prev[n];
 }
+/** {@link editDistance}'s rows, grown to the longest name measured. */
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
 
 /** The known name fewest edits from `name` (the first of a tie), with that distance. */
 export function nearest(name: string, known: readonly string[]): { best?: string; distance: number } {
   let best: string | undefined;
   let distance = Infinity;
+  const x = name.toLowerCase();
   for (const k of known) {
-    const d = editDistance(name, k);
+    // A name no closer than the best so far is never the answer: its measure may stop there.
+    const d = editDistance(x, k.toLowerCase(), distance);
     if (d < distance) [best, distance] = [k, d];
   }
   return { best, distance };

@@ -35,28 +35,40 @@ export function holdsSecret(v: unknown): boolean {
   return false;
 }
 
+/** {@link mapSecrets}' default leaf: the value itself. */
+const same = (x: unknown) => x;
+
 /**
  * The walker over secret envelopes: `v` rebuilt with every envelope, at any depth, replaced by what
  * `onSecret` returns for it, and every other leaf by what `leaf` returns (default: itself). Arrays
- * stay arrays, objects are copied key by key. `path` is where the envelope sits; the walker reuses
- * it, so copy it to keep it.
+ * stay arrays (a hole stays a hole), objects are copied key by key. `path` is where the envelope
+ * sits; the walker reuses it, so copy it to keep it. Indexed loops and no closure per node: every
+ * release's values and every raw resource's inputs go through it on each render.
  */
 export function mapSecrets(
   v: unknown,
   onSecret: (envelope: Record<string, any>, path: ValuePath) => unknown,
-  leaf: (v: unknown) => unknown = (x) => x,
+  leaf: (v: unknown) => unknown = same,
   path: ValuePath = [],
 ): any {
   if (v === null || typeof v !== "object") return leaf(v);
   if (isSecretEnvelope(v)) return onSecret(v as Record<string, any>, path);
-  const step = (k: string | number, x: unknown) => {
-    path.push(k);
-    const out = mapSecrets(x, onSecret, leaf, path);
-    path.pop();
-    return out;
-  };
-  if (Array.isArray(v)) return v.map((x, i) => step(i, x));
+  if (Array.isArray(v)) {
+    const items: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++)
+      if (i in v) {
+        path.push(i);
+        items[i] = mapSecrets(v[i], onSecret, leaf, path);
+        path.pop();
+      }
+    return items;
+  }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = step(k, (v as Record<string, unknown>)[k]);
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    path.push(keys[i]);
+    out[keys[i]] = mapSecrets((v as Record<string, unknown>)[keys[i]], onSecret, leaf, path);
+    path.pop();
+  }
   return out;
 }

@@ -8,7 +8,7 @@
  * keys naming no policy are ignored (ReconcilePolicyPackConfig applies only known names and "all").
  */
 import * as fs from "fs";
-import Ajv, { type ErrorObject } from "ajv";
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, didYouMean } from "../config/errors";
 import { allPolicies } from "../policy/policies";
@@ -24,8 +24,6 @@ export function packConfigProblems(
   if (!config || typeof config !== "object" || Array.isArray(config))
     return ["the pack config must be a JSON object"];
   const problems: string[] = [];
-  // verbose: each error carries the value found and the schema it broke, for the message.
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   const properties: Record<string, Record<string, unknown>> = {};
   for (const [k, v] of Object.entries<any>(config)) {
     if (k === "environments") continue;
@@ -52,7 +50,7 @@ export function packConfigProblems(
     if (Object.keys(policy.configSchema.properties ?? {}).length)
       schema.properties = policy.configSchema.properties;
     if (policy.configSchema.required?.length) schema.required = policy.configSchema.required;
-    const validate = ajv.compile(schema);
+    const validate = compiled(schema);
     if (!validate(properties[policy.name] ?? {})) {
       for (const e of validate.errors ?? [])
         problems.push(
@@ -61,6 +59,29 @@ export function packConfigProblems(
     }
   }
   return problems;
+}
+
+// verbose: each error carries the value found and the schema it broke, for the message.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+/**
+ * Each schema's validator by its JSON text, compiled once per process: compiling the pack's
+ * schemas was most of a check's time (the policies, and so their schema objects, are made afresh
+ * per call, so only the text names the same schema), and the tests check dozens of pack configs.
+ * Bounded: a caller may hand policies of its own.
+ */
+const validators = new Map<string, ValidateFunction>();
+function compiled(schema: Record<string, unknown>): ValidateFunction {
+  const text = JSON.stringify(schema);
+  let validate = validators.get(text);
+  if (!validate) {
+    if (validators.size >= 256) {
+      validators.clear();
+      ajv.removeSchema();
+    }
+    validate = ajv.compile(schema);
+    validators.set(text, validate);
+  }
+  return validate;
 }
 
 /**

@@ -94,16 +94,14 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   for (const j of jobs) if (!("error" in j)) for (const a of hints[digestOf(j)] ?? []) guess.add(a);
   let apiVersions = [...guess].sort();
   let results: Cached[] = [];
-  // This call's own copy of each render (the JSON text is shared between calls), parsed once.
-  let parsed: (ReturnType<typeof parseManifest> | undefined)[] = [];
+  // This call's own copy of each render (the JSON text is shared between calls): ownCopy.
+  let parsed: (Parsed | undefined)[] = [];
   // Render until the API versions of the CRDs the stack installs stop growing (usually twice).
   for (let round = 0; round < 5; round++) {
     results = await pool(jobs, concurrency, (j) =>
       "error" in j ? Promise.resolve({ error: j.error }) : templateOnce(j, charts.get(j)!, apiVersions, o),
     );
-    parsed = results.map((r) =>
-      r.json ? (JSON.parse(r.json) as ReturnType<typeof parseManifest>) : undefined,
-    );
+    parsed = results.map(ownCopy);
     const found = new Set(base);
     const learned: Record<string, string[]> = {};
     parsed.forEach((p, i) => {
@@ -147,6 +145,65 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
         obj.metadata.namespace = r.namespace;
     }
   return renders;
+}
+
+type Parsed = ReturnType<typeof parseManifest>;
+
+/**
+ * Renders this process asked for more than once, parsed once and never handed out (each caller
+ * mutates its copy: namespaces above, and whatever it does next), by the cached render they are
+ * (template.ts keeps one per key). Copying the parsed tree takes about 0.7x the time of parsing
+ * its text again: the tests render the same releases for dozens of stack variants, 90% of the
+ * 127 MB a test file parsed was a text it had parsed before. A render asked for once (one
+ * `synth` of a stack) is parsed as before, and kept only as seen (null). Bounded by the texts'
+ * total length, as manifest.ts's documents.
+ */
+const pristine = new Map<Cached, Parsed | null>();
+let pristineLength = 0;
+const PRISTINE_KEPT = 64 * 1024 * 1024;
+
+/** This call's own copy of a render's objects (undefined for a failed render). */
+function ownCopy(r: Cached): Parsed | undefined {
+  if (!r.json) return undefined;
+  const kept = pristine.get(r);
+  if (kept) return copyJson(kept) as Parsed;
+  const fresh = JSON.parse(r.json) as Parsed;
+  if (kept === undefined) {
+    pristine.set(r, null);
+    return fresh;
+  }
+  if (pristineLength + r.json.length > PRISTINE_KEPT) {
+    pristine.clear();
+    pristineLength = 0;
+  }
+  pristine.set(r, fresh);
+  pristineLength += r.json.length;
+  return copyJson(fresh) as Parsed;
+}
+
+/**
+ * A deep copy of a JSON.parse result, as JSON.parse of its text would make it: same keys in the
+ * same order, `__proto__` an own key as JSON.parse makes it (an assignment would set the prototype).
+ */
+export function copyJson(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      out.push(x !== null && typeof x === "object" ? copyJson(x) : x);
+    }
+    return out;
+  }
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in src) {
+    const x = src[k];
+    const c = x !== null && typeof x === "object" ? copyJson(x) : x;
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
 }
 
 /** Releases that failed to render, as `release (chart version): Helm's message` lines. */

@@ -168,17 +168,34 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * The values pushed out of {@link recent}, held weakly: while something else still holds one
+ * (test/support/rendered.ts keeps the synthesis of every variant it rendered, 26 of them, more than
+ * RECENT_KEPT) the next read takes it back instead of parsing the file again (11 of 39 parses in a
+ * run of five test files, megabytes each); once nothing does, the collector frees it as before.
+ */
+const pushedOut = new Map<string, WeakRef<object>>();
+
 /** Keeps `value` (frozen) as the entry of `file`, and returns it. */
 function keep<T>(file: string, value: T): T {
   recent.delete(file);
+  pushedOut.delete(file);
   recent.set(file, deepFreeze(value));
-  if (recent.size > RECENT_KEPT) recent.delete(recent.keys().next().value!);
+  if (recent.size > RECENT_KEPT) {
+    const [oldest, old] = recent.entries().next().value!;
+    recent.delete(oldest);
+    if (old !== null && typeof old === "object") pushedOut.set(oldest, new WeakRef(old));
+    if (pushedOut.size > 4 * RECENT_KEPT)
+      for (const [f, ref] of pushedOut) if (ref.deref() === undefined) pushedOut.delete(f);
+  }
   return value;
 }
 
 /** An entry's value, or undefined when it is absent (or torn); `share`: the frozen value every caller gets (above). */
 function readEntry<T>(file: string, share = true): T | undefined {
   if (share && recent.has(file)) return keep(file, recent.get(file) as T);
+  const held = share ? pushedOut.get(file)?.deref() : undefined;
+  if (held !== undefined) return keep(file, held as T);
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");

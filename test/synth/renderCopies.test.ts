@@ -1,0 +1,48 @@
+import { strict as assert } from "assert";
+import { copyJson, renderExport } from "../../synth/render/render";
+import type { StackExport } from "../../synth/synthesize";
+import { synth } from "../support/helpers";
+
+/**
+ * A render asked for again in one process is copied from a tree kept for it (synth/render/render.ts
+ * ownCopy) instead of parsed again: every call must still get what a parse gives, its own.
+ */
+describe("renderExport: each call's own copy of a render", () => {
+  it("copies a parsed tree as JSON.parse makes it: keys in order, __proto__ an own key", () => {
+    const text = '{"b":[1,{"__proto__":{"x":1},"2":null}],"a":{"c":"d"},"1":-0}';
+    const parsed = JSON.parse(text);
+    const copy = copyJson(parsed) as any;
+    assert.equal(JSON.stringify(copy), JSON.stringify(parsed));
+    assert.deepEqual(Object.keys(copy.b[1]), Object.keys(parsed.b[1]));
+    assert.equal(Object.getPrototypeOf(copy.b[1]), Object.prototype);
+    assert.ok(Object.is(copy["1"], -0));
+    assert.notEqual(copy.a, parsed.a);
+  });
+
+  it("hands each call objects equal to a fresh parse, that no other call's changes reach", async () => {
+    const exp: StackExport = JSON.parse(JSON.stringify((await synth("pi")).export));
+    // One release (Vector's) is enough, and renders in a fraction of the stack's time.
+    exp.deployment.resources = exp.deployment.resources.filter(
+      (x) => x.type !== "kubernetes:helm.sh/v3:Release" || x.inputs.chart === "vector",
+    );
+    const first = await renderExport(exp);
+    const expected = JSON.stringify(first);
+    assert.ok(first.some((x) => x.objects.length > 0));
+    // The first call parses; the second keeps the parsed tree and hands out a copy; later ones
+    // copy the kept tree. Each call's objects are changed after it: no later call may see that.
+    let before = first;
+    for (let call = 2; call <= 4; call++) {
+      const now = await renderExport(exp);
+      assert.equal(JSON.stringify(now), expected, `call ${call}`);
+      now.forEach((render, i) => render.objects.forEach((o, j) => assert.notEqual(o, before[i].objects[j])));
+      for (const render of now) {
+        render.sources.push("changed");
+        for (const o of render.objects) {
+          o.metadata.labels = { ...o.metadata.labels, changed: "yes" };
+          for (const v of Object.values(o)) if (v && typeof v === "object") v.changed = true;
+        }
+      }
+      before = now;
+    }
+  });
+});
