@@ -256,7 +256,7 @@ export class ConfigLocator {
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
     const e = bare && this.stack?.root ? entry(this.stack.root, [bare]) : undefined;
-    return e && this.stack ? this.place(this.stack, e.key, true, false, e.value) : undefined;
+    return e && this.stack ? this.place(this.stack, e.key, true, secret && "after", e.value) : undefined;
   }
 }
 
