@@ -93,7 +93,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     const c = v.slice(0, eq);
     if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
       throw new VerifyArgsError(
-        `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${v.replace(/\/\/[^/@]*@/, "//")}"`,
+        `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${v.replace(/\/\/[^/@]*@/, "//")}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
       );
     const url = v.slice(eq + 1);
     let ok = false;
