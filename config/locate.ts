@@ -252,6 +252,12 @@ export class ConfigLocator {
       / \(not shown|not shown\)|secure value/.test(problem) ||
       (p?.namespace === this.projectName && (SECRET_KEYS as readonly Segment[]).includes(p.path[0])) ||
       (typeof last === "string" && CREDENTIAL_NAME.test(last));
+    // A config key written at the top of the file (stackFile.ts strayKeyProblem) is placed there,
+    // not at the same key under `config:` when the file has both.
+    if (p && / unknown key at the top of the stack file/.test(problem) && this.stack?.root) {
+      const e = entry(this.stack.root, [`${p.namespace}:${String(p.path[0])}`]);
+      if (e) return this.place(this.stack, e.key, true, false, e.value);
+    }
     if (p) return this.at(p.path, p.namespace, secret);
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
