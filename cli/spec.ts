@@ -249,6 +249,17 @@ export interface ParsedArgs {
   help: boolean;
 }
 
+/**
+ * A bare word given to a tool that takes only flags. The usual cause is npm's: `npm run synth
+ * --stack staging` (no `--`) keeps `--stack` for npm's own config and passes `staging` alone. The
+ * hint shows the flags after `--`, naming the word as a stack where the tool takes `--stack`.
+ */
+function unexpectedArgument(spec: CliSpec, word: string): string {
+  const asStack = spec.flags.some((f) => f.name === "--stack") && /^[\w-]+$/.test(word);
+  const example = `npm run ${spec.script} -- ${asStack ? `--stack ${word}` : "<flags>"}`;
+  return `unexpected argument "${word}" (${spec.script} takes only flags; through npm they go after \`--\`, \`${example}\`: before it npm takes them as its own and passes on only their values)`;
+}
+
 /** Parses argv by the spec: `--flag v` or `--flag=v`; unknown flags are refused with the closest one. */
 export function parseArgs(spec: CliSpec, argv: string[]): ParsedArgs {
   const out: ParsedArgs = { values: new Map(), switches: new Set(), positional: [], help: false };
@@ -260,8 +271,7 @@ export function parseArgs(spec: CliSpec, argv: string[]): ParsedArgs {
       continue;
     }
     if (!a.startsWith("-") || a === "-") {
-      if (!spec.positional)
-        throw new CliArgsError(`unexpected argument "${a}" (${spec.script} takes only flags)`, spec);
+      if (!spec.positional) throw new CliArgsError(unexpectedArgument(spec, a), spec);
       out.positional.push(a);
       continue;
     }

@@ -42,7 +42,7 @@ import {
 import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
 import { didYouMean } from "../config/errors";
 import { uncheckedChartsNote } from "../config/chartValueCheck";
-import { projectRoot, stackNames } from "../config/paths";
+import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
 import { runningOverrides } from "../change/runningConfig";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo, type Sink } from "./io";
@@ -148,6 +148,9 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const progress = progressTo(args.quiet, io.stderr);
+  // A --dir that is no project folder is bad input, said before any stack is looked for.
+  const badDir = args.dir === undefined ? undefined : projectDirRefusal(args.dir);
+  if (badDir) throw new SynthInputError(badDir);
   const root = args.dir ? path.resolve(args.dir) : projectRoot();
   const known = stackNames(root);
   // A stack named twice is judged once: its second verdict would say nothing new, and the run's

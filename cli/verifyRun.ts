@@ -16,7 +16,7 @@ import {
 import { capabilities } from "../model/phases";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
-import { projectRoot } from "../config/paths";
+import { projectDirRefusal, projectRoot } from "../config/paths";
 import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
 import { Reach, clusterUnreachable } from "../verify/reach";
@@ -93,7 +93,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
     const c = v.slice(0, eq);
     if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
       throw new VerifyArgsError(
-        `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${v.replace(/\/\/[^/@]*@/, "//")}"`,
+        `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${v.replace(/\/\/[^/@]*@/, "//")}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
       );
     const url = v.slice(eq + 1);
     let ok = false;
@@ -347,6 +347,8 @@ async function verifyMain(
       return "help";
     }
     parsed(args);
+    const badDir = args.dir === undefined ? undefined : projectDirRefusal(args.dir);
+    if (badDir) throw new VerifyArgsError(badDir);
     root = args.dir ? path.resolve(args.dir) : projectRoot(__dirname);
     cfg = loadStackConfig(root, args.stack, env);
   } catch (e) {

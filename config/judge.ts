@@ -3,7 +3,7 @@ import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
 import { closestMatch, ConfigError, formatIssue, knownKeysAt } from "./errors";
 import { parseStackConfig } from "./resolve";
-import { parseRaw, PROJECT, rawSchema, type StackConfig } from "./schema";
+import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, valueAt } from "./tree";
 
 /*
@@ -39,8 +39,16 @@ const pathText = (path: (string | number)[]) =>
 function repairedRaw(
   raw: Record<string, unknown>,
   brokenKeys: string[],
-): { repaired: Record<string, unknown>; whole: Set<string>; leaves: string[]; readAs: Map<string, string> } {
+): {
+  repaired: Record<string, unknown>;
+  whole: Set<string>;
+  leaves: string[];
+  readAs: Map<string, string>;
+  valuesReadAs: Map<string, [string, string]>;
+} {
   const repaired = structuredClone(raw);
+  brokenKeys.forEach((k) => delete repaired[k]);
+  const valuesReadAs = misspeltValuesReadAs(repaired);
   const whole = new Set(brokenKeys);
   const leaves = new Set<string>();
   const readAs = new Map<string, string>();
@@ -55,6 +63,7 @@ function repairedRaw(
     whole,
     leaves: [...leaves].filter(outside),
     readAs: new Map([...readAs].filter(([l]) => outside(l))),
+    valuesReadAs: new Map([...valuesReadAs].filter(([l]) => outside(l))),
   });
   // A second round cuts whole keys only: what a cut leaf leaves refused cannot be mended below.
   for (let round = 0; ; round++) {
@@ -87,6 +96,45 @@ function repairedRaw(
       } else drop(String(path[0]));
     }
   }
+}
+
+/**
+ * Reads, in `raw` (in place), each value outside a list of allowed ones that is close to one of
+ * them (an enum's `kps-remove`, a variant's `type: slakc`, an architecture as `uname -m` prints it)
+ * as that one, as the value's own problem's "did you mean" names it: the rules between keys then
+ * judge what was meant, in the same run, instead of the whole key at its default (a receiver's
+ * list goes whole for one slip in one item, and `receiverCredentials` would be judged against no
+ * receiver) or, for a required key, not at all. Returns what each path was read as, given to meant.
+ */
+function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string, string]> {
+  const readAs = new Map<string, [string, string]>();
+  // A variant read right can reveal a slip inside it: a few rounds, each on what the last left.
+  for (let round = 0; round < 4; round++) {
+    const parsed = rawSchema.safeParse(raw);
+    if (parsed.success) break;
+    let changed = false;
+    for (const i of parsed.error.issues) {
+      if (i.code !== "invalid_enum_value" && i.code !== "invalid_union_discriminator") continue;
+      if (i.path.length === 0) continue;
+      const holder = valueAt(raw, i.path.slice(0, -1));
+      const last = i.path[i.path.length - 1];
+      const given =
+        isMap(holder) || Array.isArray(holder)
+          ? (holder as Record<string | number, unknown>)[last]
+          : undefined;
+      if (typeof given !== "string") continue;
+      const options = i.options.map(String);
+      const meant = options.includes(UNAME_ARCHES[given])
+        ? UNAME_ARCHES[given]
+        : closestMatch(given, options);
+      if (meant === undefined) continue;
+      (holder as Record<string | number, unknown>)[last] = meant;
+      readAs.set(pathText(i.path), [given, meant]);
+      changed = true;
+    }
+    if (!changed) break;
+  }
+  return readAs;
 }
 
 /**
@@ -175,7 +223,7 @@ export function judgedStackConfig(
       : chartValueProblems(readChartValues(raw), chartKeys, PROJECT);
   problems.push(...chartKeyProblems);
   if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
-  const { repaired, whole, leaves, readAs } = repairedRaw(
+  const { repaired, whole, leaves, readAs, valuesReadAs } = repairedRaw(
     raw,
     cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key),
   );
@@ -201,6 +249,10 @@ export function judgedStackConfig(
     for (const [given, meant] of readAs)
       notes.push(
         `(the rules between keys (which keys need which) read ${PROJECT}:${given} as ${PROJECT}:${meant}, the key it is closest to)`,
+      );
+    for (const [at, [given, meant]] of valuesReadAs)
+      notes.push(
+        `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(given)} as ${JSON.stringify(meant)}, the value it is closest to)`,
       );
     try {
       cfg = parseStackConfig(repaired, stack, env, { allowAbsentSecrets: opts.allowAbsentSecrets });

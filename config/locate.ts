@@ -252,11 +252,17 @@ export class ConfigLocator {
       / \(not shown|not shown\)|secure value/.test(problem) ||
       (p?.namespace === this.projectName && (SECRET_KEYS as readonly Segment[]).includes(p.path[0])) ||
       (typeof last === "string" && CREDENTIAL_NAME.test(last));
+    // A config key written at the top of the file (stackFile.ts strayKeyProblem) is placed there,
+    // not at the same key under `config:` when the file has both.
+    if (p && / unknown key at the top of the stack file/.test(problem) && this.stack?.root) {
+      const e = entry(this.stack.root, [`${p.namespace}:${String(p.path[0])}`]);
+      if (e) return this.place(this.stack, e.key, true, false, e.value);
+    }
     if (p) return this.at(p.path, p.namespace, secret);
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
     const e = bare && this.stack?.root ? entry(this.stack.root, [bare]) : undefined;
-    return e && this.stack ? this.place(this.stack, e.key, true, false, e.value) : undefined;
+    return e && this.stack ? this.place(this.stack, e.key, true, secret && "after", e.value) : undefined;
   }
 }
 

@@ -20,3 +20,26 @@ export function stackNames(dir: string): string[] {
     .filter((s): s is string => !!s)
     .sort();
 }
+
+/**
+ * Why `dir` (a `--dir` flag's folder) is no project folder, or undefined when it holds Pulumi.yaml:
+ * every tool reads Pulumi.yaml and the stack files there, and would otherwise fail on the first
+ * read with the file system's own error.
+ */
+export function projectDirProblem(dir: string): string | undefined {
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!stat) return "nothing there (no such folder)";
+  if (!stat.isDirectory()) return `a file (the folder holding it is ${path.dirname(dir)})`;
+  if (fs.statSync(path.join(dir, "Pulumi.yaml"), { throwIfNoEntry: false })?.isFile()) return undefined;
+  const stacks = stackNames(dir);
+  return `a folder without Pulumi.yaml${stacks.length > 0 ? ` (its stack files: ${stacks.join(", ")})` : ""}`;
+}
+
+/** `--dir <dir>`'s refusal, naming the flag, the expected form and what was found; undefined when it is a project folder. */
+export function projectDirRefusal(dir: string): string | undefined {
+  const problem = projectDirProblem(path.resolve(dir));
+  return (
+    problem &&
+    `--dir ${dir}: expected the project folder (Pulumi.yaml and the Pulumi.<stack>.yaml files), got ${problem}`
+  );
+}

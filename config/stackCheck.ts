@@ -210,6 +210,11 @@ export function checkedStackConfig(
   } = {},
 ): { cfg: StackConfig; config: Record<string, string>; secretKeys: string[]; file: string } {
   const cli = cliStackConfigIssues(projectDir, stack);
+  // A file or `config:` that is no map holds no key: every key would read as missing, one mistake.
+  if (cli.shapeProblem) {
+    const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
+    throw locator.locate(new ConfigError([cli.shapeProblem])).forStack(stack);
+  }
   Object.assign(cli.config, opts.overrides ?? {});
   const raw = rawFromPulumiConfig(cli.config);
   const problems = [

@@ -306,7 +306,7 @@ const PARSED_KEPT = 64;
 
 /** Reads and parses a YAML file (see {@link parseYamlText}). */
 export function readYamlFile(file: string): any {
-  return parseYamlText(file, fs.readFileSync(file, "utf8"));
+  return parseYamlText(file, readText(file));
 }
 
 // project.json `simpleConfigType`; `object` is accepted from CLI 3.187 (pulumi/pulumi#20132), so
@@ -446,6 +446,8 @@ export interface StackFile {
   saltProblem?: string;
   /** The file's YAML slips: the rest is the value the parser still made of it ({@link parseYamlWithSlips}). */
   slips: YamlSlip[];
+  /** Why the file, or its `config:`, is no map (then it holds no key): {@link stackFileShapeProblem}. */
+  shapeProblem?: string;
 }
 
 /**
@@ -580,9 +582,13 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
       true,
     );
   }
-  const text = fs.readFileSync(file, "utf8");
+  const text = readText(file);
   const { value, slips } = parseYamlWithSlips(file, text);
-  const doc = value ?? {};
+  // A file, or a `config:`, that is no map holds no key at all: the CLI cannot unmarshal it, and
+  // its list indexes or a text's characters read as keys would each be named as an unknown one.
+  const shapeProblem = slips.length > 0 ? undefined : stackFileShapeProblem(file, value, project.name);
+  const doc = isPlainMap(value) ? value : {};
+  if (!isPlainMap(doc.config)) doc.config = {};
   const provider: SecretsProvider = doc.encryptionsalt
     ? "passphrase"
     : doc.secretsprovider && doc.encryptedkey
@@ -606,7 +612,49 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     if (value.secure) secure.add(key);
   }
   const strayKeys = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
-  return { file, provider, values, secure, secureProblems, strayKeys, saltProblem, slips };
+  return { file, provider, values, secure, secureProblems, strayKeys, saltProblem, slips, shapeProblem };
+}
+
+const isPlainMap = (v: unknown): v is Record<string, any> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A YAML value's form for a message: never the text itself (a value pasted here may be a secret). */
+function formOf(v: unknown): string {
+  if (Array.isArray(v))
+    return v.length === 0 ? "an empty list" : `a list of ${v.length} item${v.length === 1 ? "" : "s"}`;
+  return typeof v === "string" ? "one text value (not shown)" : `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+/**
+ * Why a stack file's value (or its `config:`) is not the map a stack file is, or undefined: an
+ * empty file or `config:` is none (the CLI reads no key from it, and the required keys say so).
+ * A list of one-key maps under `config:` is keys written as list items.
+ */
+function stackFileShapeProblem(file: string, value: unknown, project: string): string | undefined {
+  if (value !== null && value !== undefined && !isPlainMap(value))
+    return `${file}: expected a stack file, a map of ${STACK_FILE_KEYS.join(", ")} with the config under \`config:\` (\`config:\` then \`  ${project}:phase: kps-removed\`), got ${formOf(value)}`;
+  const config: unknown = isPlainMap(value) ? value.config : undefined;
+  if (config === null || config === undefined || isPlainMap(config)) return undefined;
+  const items = Array.isArray(config) && config.length > 0 && config.every(isPlainMap);
+  return `config: expected a map of config keys, one \`<key>: <value>\` per line (\`${project}:phase: kps-removed\`), got ${formOf(config)}${items ? "; remove the `- ` before each key" : ""}`;
+}
+
+/** A file's text; one that cannot be read (a folder, no permission) is a refusal naming why. */
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "EISDIR"
+        ? "it is a folder, not a file"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "ENOENT"
+            ? "no such file"
+            : (e as Error).message;
+    throw new CliConfigError(`cannot read ${file}: ${why}`);
+  }
 }
 
 /**
@@ -821,6 +869,7 @@ export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig
   const r = cliStackConfigIssues(projectDir, stack);
   // The CLI reads no config from a file that is not YAML.
   if (r.slips.length > 0) throw new YamlFileError(r.file, r.slips, fs.readFileSync(r.file, "utf8"));
+  if (r.shapeProblem) throw new CliConfigError(r.shapeProblem);
   const first = r.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
   if (first) throw new CliConfigError(first.message);
   return { config: r.config, secretKeys: r.secretKeys, file: r.file };
@@ -843,6 +892,8 @@ export function cliStackConfigIssues(
   strayKeys: string[];
   /** The stack file's YAML slips; the rest is judged as the parser still read it. */
   slips: YamlSlip[];
+  /** Why the stack file, or its `config:`, is no map: then it is the one problem. */
+  shapeProblem?: string;
 } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
@@ -907,5 +958,6 @@ export function cliStackConfigIssues(
     found,
     strayKeys: stackFile.strayKeys,
     slips: stackFile.slips,
+    shapeProblem: stackFile.shapeProblem,
   };
 }

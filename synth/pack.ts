@@ -158,18 +158,29 @@ export class PackConfigError extends Error {
  * `warn` what the engine would ignore ({@link packConfigWarnings}), each line naming the file.
  */
 export function readPackConfig(file: string, warn: (line: string) => void = () => undefined): PackConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : (e as Error).message;
+    throw new PackConfigError(`${file}: expected a JSON policy pack configuration, got ${why}`);
+  }
   let config: unknown;
   try {
-    config = JSON.parse(fs.readFileSync(file, "utf8"));
+    config = JSON.parse(text);
   } catch (e) {
     throw new PackConfigError(`${file}: expected a JSON policy pack configuration: ${(e as Error).message}`);
   }
+  // Said whether or not the config is refused: a key the engine ignores is a mistake of its own,
+  // and would otherwise be said one run later, once the refused value is fixed.
+  for (const w of packConfigWarnings(config)) warn(`${file}: warning: ${w}`);
   const problems = packConfigProblems(config);
   if (problems.length)
     throw new PackConfigError(
       `${file}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
     );
-  for (const w of packConfigWarnings(config)) warn(`${file}: warning: ${w}`);
   const valid = config as PackConfig & { environments?: unknown };
   delete valid.environments;
   return valid;

@@ -1,0 +1,102 @@
+/**
+ * A value outside a list of allowed ones but close to one (`type: slakc`, `phase: kps-remove`) is
+ * read as that one by the rules between keys, as a misspelt key is read as the key it meant: what
+ * those rules find is said in the same run, not one run later once the value is fixed, and a hint
+ * that depends on it points the right way. A note names each value so read.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { ConfigError } from "../../config/errors";
+import { PROJECT } from "../../config/resolve";
+import { ROOT, tmpDir } from "../support/helpers";
+
+const P = (k: string) => `${PROJECT}:${k}`;
+
+/** One run over staging's stack file with `extra` config lines appended; its refusal. */
+function refusal(extra: string, edit: (text: string) => string = (t) => t): ConfigError {
+  const dir = tmpDir("value-read-as");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), edit(staging) + extra);
+  try {
+    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e;
+  }
+  assert.fail("the stack file was accepted");
+}
+
+const RECEIVER = (type: string) => `  ${P("alerting")}:
+    receivers:
+      - name: team-slack
+        type: ${type}
+        channel: "#alerts"
+  ${P("receiverCredentials")}:
+    team-slakc:
+      secure: v1:abc:def
+`;
+
+describe("config: a value close to an allowed one is read as it by the rules between keys", () => {
+  it("a receiver's misspelt type: its misspelt credential name is named with the receiver in the same run", () => {
+    const e = refusal(RECEIVER("slakc"));
+    assert.ok(
+      e.problems.some((p) => p.startsWith(`${P("alerting.receivers[0].type")}: expected one of `)),
+      e.message,
+    );
+    const credential = e.problems.find((p) => p.startsWith(`${P("receiverCredentials.team-slakc")}:`));
+    assert.ok(credential, e.message);
+    assert.match(credential, /unknown receiver name; did you mean "team-slack"\?/);
+    // Not the hint that sets the credential again under the misspelt name.
+    assert.ok(!credential.includes("--path 'receiverCredentials.team-slakc' <value>"), credential);
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) read ${P("alerting.receivers[0].type")} "slakc" as "slack", the value it is closest to)`,
+      ),
+      e.notes.join("\n"),
+    );
+    // The same problems as with the type spelt right, besides the type's own.
+    const right = refusal(RECEIVER("slack"));
+    assert.deepEqual(
+      e.problems.filter((p) => !p.startsWith(P("alerting.receivers[0].type"))),
+      right.problems,
+    );
+  });
+
+  it("a misspelt phase: the rules between keys still run, with a note instead of 'checked once it is valid'", () => {
+    // kps-removed needs no takeover block; a rule on a key beside it still speaks.
+    const e = refusal(
+      `  ${P("prometheus")}:\n    keepVolume: true\n    cleanupVolumeOnRemoval: true\n`,
+      (t) =>
+        t
+          .replace(`${P("phase")}: kps-removed`, `${P("phase")}: kps-remove`)
+          .replace(/\n {2}homelab-observability:prometheus:\n {4}keepVolume: true\n/, "\n"),
+    );
+    assert.ok(
+      e.problems.some((p) => p.startsWith(`${P("phase")}: expected one of`)),
+      e.message,
+    );
+    assert.ok(
+      e.problems.some((p) => /cleanupVolumeOnRemoval/.test(p) && /keepVolume/.test(p)),
+      e.message,
+    );
+    assert.ok(!e.notes.some((n) => /checked once/.test(n)), e.notes.join("\n"));
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) read ${P("phase")} "kps-remove" as "kps-removed", the value it is closest to)`,
+      ),
+      e.notes.join("\n"),
+    );
+  });
+
+  it("a value close to none is not guessed: the key is left to its default, or the rules wait for a required one", () => {
+    const e = refusal("", (t) => t.replace(`${P("phase")}: kps-removed`, `${P("phase")}: production`));
+    assert.ok(
+      e.notes.some((n) => /checked once homelab-observability:phase is valid/.test(n)),
+      e.notes.join("\n"),
+    );
+    assert.ok(!e.notes.some((n) => /the value it is closest to/.test(n)), e.notes.join("\n"));
+  });
+});
