@@ -22,6 +22,7 @@
  *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
  */
 import { valueAt } from "./tree";
+import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument, visit, type Document, type YAMLError } from "yaml";
@@ -61,6 +62,9 @@ export class CliConfigError extends Error {
     this.name = "CliConfigError";
   }
 }
+
+/** The phase a fresh install starts at (the last: nothing to migrate from), for the examples in messages. */
+const FRESH_PHASE = PHASES[PHASES.length - 1];
 
 /** Codes of eemeli/yaml v2 (src/errors.ts `ErrorCode`) that an indentation slip raises. */
 const INDENT_CODES = new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "TAB_AS_INDENT"]);
@@ -632,11 +636,11 @@ function formOf(v: unknown): string {
  */
 function stackFileShapeProblem(file: string, value: unknown, project: string): string | undefined {
   if (value !== null && value !== undefined && !isPlainMap(value))
-    return `${file}: expected a stack file, a map of ${STACK_FILE_KEYS.join(", ")} with the config under \`config:\` (\`config:\` then \`  ${project}:phase: kps-removed\`), got ${formOf(value)}`;
+    return `${file}: expected a stack file, a map of ${STACK_FILE_KEYS.join(", ")} with the config under \`config:\` (\`config:\` then \`  ${project}:phase: ${FRESH_PHASE}\`), got ${formOf(value)}`;
   const config: unknown = isPlainMap(value) ? value.config : undefined;
   if (config === null || config === undefined || isPlainMap(config)) return undefined;
   const items = Array.isArray(config) && config.length > 0 && config.every(isPlainMap);
-  return `config: expected a map of config keys, one \`<key>: <value>\` per line (\`${project}:phase: kps-removed\`), got ${formOf(config)}${items ? "; remove the `- ` before each key" : ""}`;
+  return `config: expected a map of config keys, one \`<key>: <value>\` per line (\`${project}:phase: ${FRESH_PHASE}\`), got ${formOf(config)}${items ? "; remove the `- ` before each key" : ""}`;
 }
 
 /** A file's text; one that cannot be read (a folder, no permission) is a refusal naming why. */
