@@ -8,7 +8,8 @@
  */
 import { strict as assert } from "assert";
 import { capabilities, type PhaseCapabilities } from "../../model/phases";
-import { checkStack, placedFrom } from "../../checks";
+import { placedFrom } from "../../checks";
+import { checkedStack } from "../support/checkedStack";
 import { checkNetworkPolicies, type AdmittedEdge } from "../../checks/networkPolicies";
 import { operatorObjects } from "../../checks/objects";
 import {
@@ -17,6 +18,7 @@ import {
   MIMIR_READ_WRITE_VARIANT,
   rendered,
   VM_CLUSTER_VARIANT,
+  type Variant,
 } from "../support/rendered";
 
 /** An edge the phase needs: client and target workloads (`Kind ns/name`) and, if fixed, the port. */
@@ -112,6 +114,25 @@ function missingEdges(wanted: ReturnType<typeof wantedEdges>, admitted: Admitted
   );
 }
 
+/**
+ * The network check's report on a variant's rendered objects, judged once per variant for this
+ * file: the ingress and the egress describes read the same report (its `admitted` and
+ * `egressAdmitted`), so judging it twice would only repeat the same pure computation.
+ */
+const reports = new Map<string, ReturnType<typeof checkNetworkPolicies>>();
+async function networkReport(v: Variant): Promise<ReturnType<typeof checkNetworkPolicies>> {
+  const r = await rendered(v);
+  assertRendered(r);
+  const key = JSON.stringify([v.stack, v.over]);
+  let report = reports.get(key);
+  if (!report) {
+    const objects = placedFrom(r.objects);
+    report = checkNetworkPolicies(objects, operatorObjects(objects));
+    reports.set(key, report);
+  }
+  return report;
+}
+
 const fmt = (e: AdmittedEdge) =>
   `${e.client} -> ${e.target}:${e.port}${e.portName ? ` (${e.portName})` : ""}`;
 
@@ -119,10 +140,7 @@ describe("every edge a phase wires is admitted by the NetworkPolicies", function
   this.timeout(600_000);
   for (const v of [...matrixVariants(), VM_CLUSTER_VARIANT, MIMIR_READ_WRITE_VARIANT]) {
     it(`${v.title}`, async () => {
-      const r = await rendered(v);
-      assertRendered(r);
-      const objects = placedFrom(r.objects);
-      const report = checkNetworkPolicies(objects, operatorObjects(objects));
+      const report = await networkReport(v);
       const caps = capabilities(v.phase!, v.backend!);
       const missing = missingEdges(wantedEdges(caps), report.admitted);
       assert.deepEqual(
@@ -138,10 +156,7 @@ describe("every edge a phase wires is admitted by its client's egress rules too"
   this.timeout(600_000);
   for (const v of [...matrixVariants(), VM_CLUSTER_VARIANT, MIMIR_READ_WRITE_VARIANT]) {
     it(`${v.title}`, async () => {
-      const r = await rendered(v);
-      assertRendered(r);
-      const objects = placedFrom(r.objects);
-      const report = checkNetworkPolicies(objects, operatorObjects(objects));
+      const report = await networkReport(v);
       const caps = capabilities(v.phase!, v.backend!);
       const missing = missingEdges(wantedEdges(caps), report.egressAdmitted);
       const egress = report.findings.filter((f) => f.check === "network-egress");
@@ -172,7 +187,8 @@ describe("network.egress: enforced puts Egress in every policy's types, and the 
       });
       assertRendered(r);
       const objects = placedFrom(r.objects);
-      const report = checkStack(objects, r.synth.export.deployment.resources);
+      // Every check, its verdict cached (test/support/checkedStack.ts).
+      const report = checkedStack(r, objects);
       assert.deepEqual(report.findings, []);
       assert.equal(report.egressNotEnforced, 0);
       const policies = objects.filter((p) => p.obj.kind === "NetworkPolicy" && p.obj.spec?.egress);
