@@ -18,6 +18,7 @@ import { checkBackendAgrees } from "./agreeCheck";
 
 export type { VerifyContext } from "./types";
 import { checkLokiGate } from "./lokiGate";
+import { ComponentError } from "./identify";
 
 /** Window of the remote-write counters (no failed or retried sample in it). */
 export const REMOTE_WRITE_WINDOW = "5m";
@@ -125,6 +126,8 @@ export async function checkRemoteWrite(ctx: VerifyContext): Promise<CheckResult>
   }));
   let backendUp: number | undefined;
   const backend = await metricsApi(ctx, "backend").catch((e: ApiError) => e);
+  // A backend URL that is not the backend (verify/identify.ts) is its own cause, told once.
+  if (backend instanceof ComponentError) throw backend;
   let backendProblem = "";
   if (backend instanceof Error) backendProblem = backend.message;
   else
@@ -552,11 +555,25 @@ export const CHECKS: { id: CheckId; run: (ctx: VerifyContext) => Promise<CheckRe
 /** Runs every check; an error becomes that check's `fail` with its message (never a stack). */
 export async function runChecks(ctx: VerifyContext): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
+  // A component that failed its probe (verify/identify.ts) is one cause: its message once, on the
+  // first check that needed it; the later ones point there.
+  const firstFailed = new Map<string, CheckId>();
   for (const c of CHECKS) {
     try {
       out.push(await c.run(ctx));
     } catch (e) {
-      out.push(fail(c.id, e instanceof Error ? e.message : String(e)));
+      const first = e instanceof ComponentError ? firstFailed.get(e.component) : undefined;
+      if (e instanceof ComponentError && !first) firstFailed.set(e.component, c.id);
+      out.push(
+        fail(
+          c.id,
+          first
+            ? `needs ${(e as ComponentError).component}, which is not usable (see ${first})`
+            : e instanceof Error
+              ? e.message
+              : String(e),
+        ),
+      );
     }
   }
   return out;

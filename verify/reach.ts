@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import { ApiError } from "./http";
+import { ComponentError, componentProblem, misidentified } from "./identify";
 import type { Component, Expectations } from "./types";
 
 /** How long a port-forward may take to say where it listens. */
@@ -85,10 +86,17 @@ export class Reach {
     let hit = this.bases.get(c);
     if (!hit) {
       const url = this.given[c];
-      hit = url ? Promise.resolve(url) : this.forward(c);
+      hit = (url ? Promise.resolve(url) : this.forward(c)).then((base) => this.checked(c, base, !!url));
       this.bases.set(c, hit);
     }
     return hit;
+  }
+
+  /** `base` once it answers as `c` (verify/identify.ts); else a ComponentError every user of `c` gets. */
+  private async checked(c: Component, base: string, given: boolean): Promise<string> {
+    const why = await misidentified(c, base);
+    if (why) throw new ComponentError(c, componentProblem(c, base, given, why));
+    return base;
   }
 
   /** The preflight, once; every later kubectl use gets the same answer. */
