@@ -428,7 +428,10 @@ async function verifyMain(
     reach.close();
   }
   if (reach.refused) {
-    err(`${prefix}: ${reach.refused}\n`);
+    // With some --url given, the operator may not know what still needed the cluster: say it.
+    const instead = [...reach.instead];
+    const without = instead.length ? `\n  (to run without the cluster: ${instead.join("; ")})` : "";
+    err(`${prefix}: ${reach.refused}${without}\n`);
     return { status: 2, why: unreachedWhy(reach.refused) };
   }
   out(args.json ? JSON.stringify(report) + "\n" : formatReport(report));

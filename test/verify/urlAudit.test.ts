@@ -217,4 +217,35 @@ describe("verify: a --url that is not the component it names (real Prometheus, V
     assert.doesNotMatch(right.detail("targets"), /login|401/);
     assert.ok(!(right.out + right.err).includes("right-pw-1"));
   });
+
+  it("the cluster refused while some --url are given: says what still needed it and how to do without", async () => {
+    const kubeconfig = path.join(tmpDir("verify-url-audit-kube"), "config");
+    fs.writeFileSync(kubeconfig, stringify({ contexts: [], "current-context": "" }));
+    const env = { ...process.env, KUBECONFIG: kubeconfig };
+    delete env.GRAFANA_ADMIN_USER;
+    delete env.GRAFANA_ADMIN_PASSWORD;
+    let out = "";
+    let err = "";
+    const code = await runVerify(
+      [
+        "--dir",
+        proj,
+        "--stack",
+        "dw",
+        "--url",
+        `prometheus=${prom.url}`,
+        "--url",
+        `victoriametrics=${vm.url}`,
+        "--url",
+        `alertmanager=${am.url}`,
+      ],
+      { jobs: () => Promise.resolve(["prometheus"]), env, out: (t) => (out += t), err: (t) => (err += t) },
+    );
+    assert.equal(code, 2);
+    assert.match(
+      err,
+      /\n {2}\(to run without the cluster: pass --url loki=<url>; pass --url grafana=<url>; set GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD \(Grafana's login\)\)\n$/,
+    );
+    assert.equal(out, "verify --stack dw: FAIL (exit 2): not reaching the cluster (above)\n");
+  });
 });
