@@ -83,7 +83,12 @@ export function judgeRemoteWrite(
         `${q.queue}: sending ${Math.round(q.lagSeconds)} s behind (bound ${MAX_SEND_LAG_SECONDS} s)`,
       );
   }
-  if (prometheusUp === undefined || backendUp === undefined)
+  if (prometheusUp !== undefined && backendUp === undefined && queues.length > 0)
+    // Queues that send without failing, into a backend with no `up` at all: they send elsewhere.
+    problems.push(
+      `count(up): Prometheus ${prometheusUp}, ${backendName} none: ${backendName} holds no \`up\` series, so what Prometheus remote-writes does not reach it (remote_write names another URL, or this ${backendName} was just started empty)`,
+    );
+  else if (prometheusUp === undefined || backendUp === undefined)
     problems.push(`count(up): Prometheus ${prometheusUp ?? "none"}, ${backendName} ${backendUp ?? "none"}`);
   else if (Math.abs(prometheusUp - backendUp) > Math.max(1, COUNT_TOLERANCE * prometheusUp))
     problems.push(

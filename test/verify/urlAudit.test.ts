@@ -11,6 +11,7 @@ import * as http from "http";
 import * as path from "path";
 import { stringify } from "yaml";
 import { runVerify } from "../../cli/verifyRun";
+import { judgeRemoteWrite } from "../../verify/checks";
 import type { Report } from "../../verify/types";
 import { requireTool, tmpDir } from "../support/helpers";
 import { freePort, startServer, type Server } from "../support/servers";
@@ -221,7 +222,7 @@ describe("verify: a --url that is not the component it names (real Prometheus, V
   it("the cluster refused while some --url are given: says what still needed it and how to do without", async () => {
     const kubeconfig = path.join(tmpDir("verify-url-audit-kube"), "config");
     fs.writeFileSync(kubeconfig, stringify({ contexts: [], "current-context": "" }));
-    const env = { ...process.env, KUBECONFIG: kubeconfig };
+    const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig };
     delete env.GRAFANA_ADMIN_USER;
     delete env.GRAFANA_ADMIN_PASSWORD;
     let out = "";
@@ -247,5 +248,17 @@ describe("verify: a --url that is not the component it names (real Prometheus, V
       /\n {2}\(to run without the cluster: pass --url loki=<url>; pass --url grafana=<url>; set GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD \(Grafana's login\)\)\n$/,
     );
     assert.equal(out, "verify --stack dw: FAIL (exit 2): not reaching the cluster (above)\n");
+  });
+
+  it("a backend with no data while Prometheus' queues send (a fresh VictoriaMetrics): says the writes go elsewhere", () => {
+    // Seen with the real servers: Prometheus remote-writing into one VictoriaMetrics, verify asked
+    // of a second, fresh one; the queue sends without a failure, the backend has no `up` at all.
+    const sending = { queue: "a1b2c3", failed: 0, retried: 0, lagSeconds: 1 };
+    const r = judgeRemoteWrite([sending], 3, undefined, "VictoriaMetrics");
+    assert.equal(r.status, "fail");
+    assert.equal(
+      r.detail,
+      "count(up): Prometheus 3, VictoriaMetrics none: VictoriaMetrics holds no `up` series, so what Prometheus remote-writes does not reach it (remote_write names another URL, or this VictoriaMetrics was just started empty)",
+    );
   });
 });
