@@ -29,7 +29,7 @@ import { promDurationSeconds } from "../verify/agree";
 import { internalErrorText } from "./internalError";
 import { traceDirOf } from "./io";
 import { plural } from "../synth/report";
-import { compareStores, formatMove, moveSides, movedBuckets } from "../verify/objectMove";
+import { compareStores, formatMove, moveSides, movedBuckets, noneOnOldStore } from "../verify/objectMove";
 import { LOKI_STEPS, nextLokiStep, type LokiStep } from "../verify/lokiGate";
 
 /** The usage line, from the spec (cli/spec.ts VERIFY) that also makes --help and the docs. */
@@ -228,6 +228,11 @@ async function runMove(
     const rows = await compareStores(sides.from, sides.to, movedBuckets(cfg));
     out(args.json ? JSON.stringify({ stack: args.stack, move: rows }) + "\n" : formatMove(args.stack, rows));
     const failing = rows.filter((r) => r.status === "fail").map((r) => r.bucket);
+    if (noneOnOldStore(rows))
+      return {
+        status: 1,
+        why: `the old store has none of the stack's ${plural(rows.length, "bucket")} (above)`,
+      };
     return failing.length > 0
       ? {
           status: 1,
@@ -235,7 +240,9 @@ async function runMove(
         }
       : { status: 0, why: `${plural(rows.length, "bucket")}, each the same on both stores` };
   } catch (e) {
-    err(`${prefixOf(args.stack)}: --move-from/--move-to: ${e instanceof Error ? e.message : String(e)}\n`);
+    // A store's refusal names its own flag (--move-from <url>); anything else is about both.
+    const said = e instanceof Error ? e.message : String(e);
+    err(`${prefixOf(args.stack)}: ${said.startsWith("--move-") ? "" : "--move-from/--move-to: "}${said}\n`);
     return { status: 2, why: "the stores could not be compared (above)" };
   }
 }
@@ -421,7 +428,10 @@ async function verifyMain(
     reach.close();
   }
   if (reach.refused) {
-    err(`${prefix}: ${reach.refused}\n`);
+    // With some --url given, the operator may not know what still needed the cluster: say it.
+    const instead = [...reach.instead];
+    const without = instead.length ? `\n  (to run without the cluster: ${instead.join("; ")})` : "";
+    err(`${prefix}: ${reach.refused}${without}\n`);
     return { status: 2, why: unreachedWhy(reach.refused) };
   }
   out(args.json ? JSON.stringify(report) + "\n" : formatReport(report));

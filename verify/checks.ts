@@ -18,6 +18,7 @@ import { checkBackendAgrees } from "./agreeCheck";
 
 export type { VerifyContext } from "./types";
 import { checkLokiGate } from "./lokiGate";
+import { ComponentError } from "./identify";
 
 /** Window of the remote-write counters (no failed or retried sample in it). */
 export const REMOTE_WRITE_WINDOW = "5m";
@@ -82,7 +83,12 @@ export function judgeRemoteWrite(
         `${q.queue}: sending ${Math.round(q.lagSeconds)} s behind (bound ${MAX_SEND_LAG_SECONDS} s)`,
       );
   }
-  if (prometheusUp === undefined || backendUp === undefined)
+  if (prometheusUp !== undefined && backendUp === undefined && queues.length > 0)
+    // Queues that send without failing, into a backend with no `up` at all: they send elsewhere.
+    problems.push(
+      `count(up): Prometheus ${prometheusUp}, ${backendName} none: ${backendName} holds no \`up\` series, so what Prometheus remote-writes does not reach it (remote_write names another URL, or this ${backendName} was just started empty)`,
+    );
+  else if (prometheusUp === undefined || backendUp === undefined)
     problems.push(`count(up): Prometheus ${prometheusUp ?? "none"}, ${backendName} ${backendUp ?? "none"}`);
   else if (Math.abs(prometheusUp - backendUp) > Math.max(1, COUNT_TOLERANCE * prometheusUp))
     problems.push(
@@ -125,6 +131,8 @@ export async function checkRemoteWrite(ctx: VerifyContext): Promise<CheckResult>
   }));
   let backendUp: number | undefined;
   const backend = await metricsApi(ctx, "backend").catch((e: ApiError) => e);
+  // A backend URL that is not the backend (verify/identify.ts) is its own cause, told once.
+  if (backend instanceof ComponentError) throw backend;
   let backendProblem = "";
   if (backend instanceof Error) backendProblem = backend.message;
   else
@@ -552,11 +560,25 @@ export const CHECKS: { id: CheckId; run: (ctx: VerifyContext) => Promise<CheckRe
 /** Runs every check; an error becomes that check's `fail` with its message (never a stack). */
 export async function runChecks(ctx: VerifyContext): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
+  // A component that failed its probe (verify/identify.ts) is one cause: its message once, on the
+  // first check that needed it; the later ones point there.
+  const firstFailed = new Map<string, CheckId>();
   for (const c of CHECKS) {
     try {
       out.push(await c.run(ctx));
     } catch (e) {
-      out.push(fail(c.id, e instanceof Error ? e.message : String(e)));
+      const first = e instanceof ComponentError ? firstFailed.get(e.component) : undefined;
+      if (e instanceof ComponentError && !first) firstFailed.set(e.component, c.id);
+      out.push(
+        fail(
+          c.id,
+          first
+            ? `needs ${(e as ComponentError).component}, which is not usable (see ${first})`
+            : e instanceof Error
+              ? e.message
+              : String(e),
+        ),
+      );
     }
   }
   return out;

@@ -14,6 +14,41 @@ export interface StoreSide {
   accessKey: string;
   secretKey: string;
   region: string;
+  /** Which flag named it (messages say `--move-from <url>` and that side's variables). */
+  role?: "from" | "to";
+}
+
+/** How a message names a side: its flag and URL, or the URL alone. */
+const sideName = (side: StoreSide) => (side.role ? `--move-${side.role} ${side.endpoint}` : side.endpoint);
+
+/**
+ * S3 error codes that mean the store refused the request's key or its signature (AWS S3 API
+ * reference "Error responses"; MinIO and Garage answer the same codes): the fix is the side's
+ * variables, named with the answer.
+ */
+const KEY_REFUSED = new Set([
+  "AccessDenied",
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "AuthorizationHeaderMalformed",
+  "InvalidRegion",
+]);
+
+/** Why a store refused a listing, with what to fix; never the secret, even were the store to echo it. */
+function refusal(side: StoreSide, bucket: string, status: number, text: string): string {
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? "";
+  const said = side.secretKey.length >= 4 ? message.split(side.secretKey).join("<redacted>") : message;
+  const where = `${sideName(side)}: listing bucket "${bucket}"`;
+  if (code === undefined)
+    return `${where} answered ${status} and no S3 error (${JSON.stringify(text.slice(0, 80).trim())}): is this the store's S3 API endpoint?`;
+  const answer = `${status} ${code}${said ? `: ${said.trim().replace(/\.$/, "")}` : ""}`;
+  if (!KEY_REFUSED.has(code) || !side.role) return `${where} answered ${answer}`;
+  const vars = MOVE_ENV[side.role];
+  const region = /Region|Malformed/.test(code)
+    ? `; the region signed for is "${side.region}" (${vars.region} sets it)`
+    : "";
+  return `${where}: the store refused the key (${answer}): check ${vars.accessKey} and ${vars.secretKey}${region}`;
 }
 
 /** A bucket counted on one store; `missing` when the store has no such bucket. */
@@ -53,15 +88,12 @@ export async function tally(side: StoreSide, bucket: string, fetchFn: typeof fet
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (e as Error).message;
       throw new Error(
-        `${side.endpoint}: listing bucket "${bucket}": the store could not be reached (${why})`,
+        `${sideName(side)}: listing bucket "${bucket}": the store could not be reached (${why})`,
       );
     }
     const text = await res.text();
     if (res.status === 404 && /NoSuchBucket/.test(text)) return { missing: true };
-    if (!res.ok)
-      throw new Error(
-        `${side.endpoint}: listing bucket "${bucket}" answered ${res.status} ${(/<Code>([^<]*)<\/Code>/.exec(text) ?? [])[1] ?? text.slice(0, 120)}`,
-      );
+    if (!res.ok) throw new Error(refusal(side, bucket, res.status, text));
     const p = parseListObjectsV2(text);
     objects += p.objects.length;
     bytes += p.objects.reduce((n, o) => n + o.size, 0);
@@ -69,13 +101,23 @@ export async function tally(side: StoreSide, bucket: string, fetchFn: typeof fet
     if (token === undefined) return { objects, bytes };
   }
   throw new Error(
-    `${side.endpoint}: bucket "${bucket}" has more than 100,000,000 objects; count it another way`,
+    `${sideName(side)}: bucket "${bucket}" has more than 100,000,000 objects; count it another way`,
   );
 }
 
 const show = (t: Tally) => ("missing" in t ? "no such bucket" : `${t.objects} objects, ${t.bytes} bytes`);
 
-/** Compares each bucket on both stores; a bucket missing on the old store passes only when missing on both. */
+/**
+ * Whether the old store holds none of the buckets: then it is not the store the stack writes to
+ * (another endpoint, an empty store, bucket names of another stack), and "the same on both" would
+ * only say that both lack them.
+ */
+export const noneOnOldStore = (rows: MoveRow[]) => rows.length > 0 && rows.every((r) => "missing" in r.from);
+
+/**
+ * Compares each bucket on both stores; a bucket missing on the old store passes only when missing
+ * on both, and only while the old store holds some of the others.
+ */
 export async function compareStores(
   from: StoreSide,
   to: StoreSide,
@@ -95,6 +137,11 @@ export async function compareStores(
       detail: same ? `${show(a)} on both` : `old store: ${show(a)}; new store: ${show(b)}`,
     });
   }
+  if (noneOnOldStore(rows))
+    for (const r of rows) {
+      r.status = "fail";
+      r.detail = "no such bucket on either store";
+    }
   return rows;
 }
 
@@ -140,12 +187,14 @@ export function moveSides(
       accessKey: env[MOVE_ENV.from.accessKey]!,
       secretKey: env[MOVE_ENV.from.secretKey]!,
       region: fromRegion,
+      role: "from",
     },
     to: {
       endpoint: toUrl,
       accessKey: env[MOVE_ENV.to.accessKey]!,
       secretKey: env[MOVE_ENV.to.secretKey]!,
       region: toRegion,
+      role: "to",
     },
   };
 }
@@ -155,9 +204,11 @@ export function formatMove(stack: string, rows: MoveRow[]): string {
   const lines = rows.map((r) => `${r.status.padEnd(4)}  ${r.bucket}: ${r.detail}`);
   const failed = rows.filter((r) => r.status === "fail").length;
   lines.push(
-    failed === 0
-      ? `${stack}: every bucket holds the same objects and bytes on both stores: the stack may switch objectStore`
-      : `${stack}: ${failed} bucket(s) differ: copy again (with the writers stopped for the last pass) before switching objectStore`,
+    noneOnOldStore(rows)
+      ? `${stack}: the old store (--move-from) has none of the stack's ${rows.length} buckets: it is not the store the stack writes to, or its buckets are named otherwise; do not switch objectStore`
+      : failed === 0
+        ? `${stack}: every bucket holds the same objects and bytes on both stores: the stack may switch objectStore`
+        : `${stack}: ${failed} bucket(s) differ: copy again (with the writers stopped for the last pass) before switching objectStore`,
   );
   return lines.join("\n") + "\n";
 }

@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import { ApiError } from "./http";
+import { ComponentError, componentProblem, misidentified } from "./identify";
 import type { Component, Expectations } from "./types";
 
 /** How long a port-forward may take to say where it listens. */
@@ -66,12 +67,17 @@ export function clusterUnreachable(
   return `cannot reach the cluster of context "${cluster.context}" (kubectl get namespace ${namespace}): ${last}`;
 }
 
+/** How Grafana's login is had without the cluster's Secret. */
+const GRAFANA_LOGIN_INSTEAD = "set GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD (Grafana's login)";
+
 export class Reach {
   private readonly children: ChildProcess[] = [];
   private readonly bases = new Map<Component, Promise<string>>();
   private asked = false;
   /** Why the cluster was not reached (the preflight's answer), once asked. */
   refused: string | undefined;
+  /** What asked for the cluster once it was refused: how to do without it, one entry each. */
+  readonly instead = new Set<string>();
 
   constructor(
     private readonly exp: Expectations,
@@ -85,10 +91,17 @@ export class Reach {
     let hit = this.bases.get(c);
     if (!hit) {
       const url = this.given[c];
-      hit = url ? Promise.resolve(url) : this.forward(c);
+      hit = (url ? Promise.resolve(url) : this.forward(c)).then((base) => this.checked(c, base, !!url));
       this.bases.set(c, hit);
     }
     return hit;
+  }
+
+  /** `base` once it answers as `c` (verify/identify.ts); else a ComponentError every user of `c` gets. */
+  private async checked(c: Component, base: string, given: boolean): Promise<string> {
+    const why = await misidentified(c, base);
+    if (why) throw new ComponentError(c, componentProblem(c, base, given, why));
+    return base;
   }
 
   /** The preflight, once; every later kubectl use gets the same answer. */
@@ -102,7 +115,13 @@ export class Reach {
 
   private forward(c: Component): Promise<string> {
     const refused = this.ready();
-    if (refused) return Promise.reject(new ApiError(`${c}: ${refused}`));
+    if (refused) {
+      this.instead.add(`pass --url ${c}=<url>`);
+      // Grafana's check asks for the login next: said now, not on the run after.
+      if (c === "grafana" && !(this.env.GRAFANA_ADMIN_USER && this.env.GRAFANA_ADMIN_PASSWORD))
+        this.instead.add(GRAFANA_LOGIN_INSTEAD);
+      return Promise.reject(new ApiError(`${c}: ${refused}`));
+    }
     const target = serviceOf(this.exp.serviceUrls[c]);
     const args = [
       ...contextArgs(this.cluster),
@@ -161,7 +180,10 @@ export class Reach {
     const { GRAFANA_ADMIN_USER: user, GRAFANA_ADMIN_PASSWORD: password } = this.env;
     if (user && password) return Promise.resolve({ user, password });
     const refused = this.ready();
-    if (refused) return Promise.reject(new ApiError(`grafana: ${refused}`));
+    if (refused) {
+      this.instead.add(GRAFANA_LOGIN_INSTEAD);
+      return Promise.reject(new ApiError(`grafana: ${refused}`));
+    }
     const s = this.exp.grafanaAdminSecret;
     const r = spawnSync(
       kubectl(this.env),

@@ -189,7 +189,7 @@ describe("moving the buckets: a store that cannot be reached", () => {
     );
     assert.equal(code, 2);
     assert.ok(
-      err.includes(`--move-from/--move-to: ${closed}: listing bucket "`) &&
+      err.includes(`: --move-from ${closed}: listing bucket "`) &&
         err.includes(`": the store could not be reached (ECONNREFUSED)`),
       err,
     );
