@@ -6,9 +6,12 @@
  * the login or answers as another product is then one message naming the component and how it was
  * reached, instead of one HTTP error per check.
  *
- * What each answers: Prometheus' `/api/v1/status/buildinfo` carries its `goVersion` (prometheus
- * web/api/v1 `PrometheusVersion`); Mimir's adds `application` (pkg/api BuildInfoHandler);
- * VictoriaMetrics' carries neither (it answers `{}` or a `version` only, for Grafana).
+ * What each answers: Prometheus' `/api/v1/status/buildinfo` carries its `revision` and `goVersion`
+ * (prometheus web/api/v1/api.go `PrometheusVersion`; Debian's Prometheus in the tests); Mimir's adds
+ * `application` (grafana/mimir pkg/util/version/info_handler.go, read, not run); VictoriaMetrics'
+ * carries neither: a fixed `{"version":"2.24.0"}` for Grafana (VictoriaMetrics app/vmselect/main.go
+ * `handleStaticAndSimpleRequests` at commit 003d2edd, read, not run), `{}` from Debian's older
+ * VictoriaMetrics in the tests.
  * Alertmanager's `/api/v2/status` carries `versionInfo` and `config` (api/v2/openapi.yaml
  * alertmanagerStatus).
  */
