@@ -52,7 +52,7 @@ const said = (text: string) => {
 };
 
 /** Which product a build-info answer is: "prometheus", the name another gives itself, or "other" (a Prometheus-API engine). */
-function buildOf(json: any): string {
+export function buildOf(json: any): string {
   const data = json?.status === "success" ? json.data : undefined;
   if (typeof data?.application === "string") return data.application;
   if (typeof data?.goVersion === "string" && typeof data?.revision === "string") return "prometheus";
