@@ -376,6 +376,7 @@ describe("roles and scheduling from the config", () => {
     assert.deepEqual(
       ksmCollectors("endpoints"),
       defaults.filter((c) => !(KSM_DROPPED_COLLECTORS as readonly string[]).includes(c)),
+      `kube-state-metrics ${k.version}'s default collectors moved: update ksmCollectors in builders/metrics/exporterValues.ts and check the kube_* series the rules and dashboards read`,
     );
     assert.equal(ksmCollectors("endpointslices").length, defaults.length - KSM_DROPPED_COLLECTORS.length);
     // No rule (KPS's own, rendered into builders/alerting/data, and the program's) and no dashboard

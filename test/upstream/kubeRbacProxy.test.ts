@@ -37,7 +37,11 @@ describe("upstream/kubeRbacProxy.ts and serviceMonitorAuth.ts: the facts at the 
   this.timeout(60_000);
 
   it(`were read at the versions the program pins: prometheus-node-exporter ${NODE_EXPORTER_CHART_VERSION}, whose default proxy image is the pinned kube-rbac-proxy ${KUBE_RBAC_PROXY_VERSION}`, () => {
-    assert.equal(NODE_EXPORTER_CHART_VERSION, versions.charts.nodeExporter.version);
+    assert.equal(
+      NODE_EXPORTER_CHART_VERSION,
+      versions.charts.nodeExporter.version,
+      `prometheus-node-exporter moved to ${versions.charts.nodeExporter.version}: read its templates and default kube-rbac-proxy image there, refresh upstream/kubeRbacProxy.ts (NODE_EXPORTER_CHART_VERSION) and the kubeRbacProxy pin in model/versions.ts`,
+    );
     const image = parse(chart("values")).kubeRBACProxy.image;
     assert.deepEqual(
       { registry: image.registry, repository: image.repository, tag: image.tag },
