@@ -62,8 +62,8 @@ interface SynthArgs {
   help: boolean;
 }
 
-export function parseSynthArgs(argv: string[]): SynthArgs {
-  const p = parseArgs(SYNTH, argv);
+export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SynthArgs {
+  const p = parseArgs(SYNTH, argv, env);
   const one = (f: string) => p.values.get(f)?.[0];
   const given = p.values.get("--stack") ?? [];
   const args: SynthArgs = {
@@ -114,7 +114,7 @@ export async function runSynth(argv: string[], io: CliIo): Promise<number> {
     // saying where its trace went. Then, as on every other way out, the last line says the exit
     // status and why.
     if (e instanceof CliArgsError) {
-      err(`synth: ${e.message}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
+      err(`${e.lines("synth")}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
       out(failLine("bad arguments (above)"));
     } else if (e instanceof SynthInputError) {
       err(e.message);
@@ -126,7 +126,9 @@ export async function runSynth(argv: string[], io: CliIo): Promise<number> {
       (e as Error | undefined)?.name === "PackConfigError"
     ) {
       err((e as Error).message);
-      out(failLine("bad input (above)"));
+      // A refused file names the flag it came from, as a refused --dir or --against does.
+      const source = (e as { source?: string }).source;
+      out(failLine(source ? `bad input: ${source} (above)` : "bad input (above)"));
     } else {
       err(internalErrorText("synth", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
       out(failLine("an unexpected error (above)"));
@@ -142,7 +144,7 @@ function failLine(why: string): string {
 
 async function synthMain(argv: string[], io: CliIo): Promise<number> {
   const { out, err } = printers(io);
-  const args = parseSynthArgs(argv);
+  const args = parseSynthArgs(argv, io.env ?? process.env);
   if (args.help) {
     io.stdout.write(helpText(SYNTH));
     return 0;
@@ -168,7 +170,7 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     }
   // ajv (63 modules) loads only when a pack config is given.
   const packConfig: PackConfig = args.policyConfig
-    ? (await import("../synth/pack")).readPackConfig(args.policyConfig, err)
+    ? (await import("../synth/pack")).readPackConfig(args.policyConfig, err, "--policy-config")
     : {};
   // A previous state that is not an export is bad input, said before any synthesis or render
   // (the change check reads it again after them).
