@@ -25,7 +25,8 @@ import { valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument, visit, type Document, type YAMLError } from "yaml";
+import { visit, type Document, type YAMLError } from "yaml";
+import { parsedYaml } from "./yamlDocument";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
@@ -169,7 +170,7 @@ function parseYamlWithSlips(file: string, text: string): { value: any; slips: Ya
   const known = parsedTexts.get(text);
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
   if (known !== undefined) return { value: structuredClone(known.value), slips: known.slips };
-  const doc = parseDocument(text);
+  const { doc } = parsedYaml(text);
   const slips = oneSlipEach(
     doc.errors.map((e) => slipOf(e, doc, text)),
     text.split(/\r?\n/),
