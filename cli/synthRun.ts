@@ -80,7 +80,13 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   };
   if (args.help) return args;
   const bad = (m: string) => new CliArgsError(m, SYNTH);
-  if (args.stacks !== "all" && args.stacks.length === 0) throw bad("give --stack <name> or --all");
+  // npm's own `all` (`npm run synth --all` keeps it) is not refused as a kept flag: the user's npm
+  // config may set it (cli/spec.ts). Here the run is refused anyway, so it is named as the likely cause.
+  const keptAll =
+    env.npm_lifecycle_event === "synth" && env.npm_config_all === "true"
+      ? ' (npm_config_all is "true": before `--` npm keeps --all for itself; write `npm run synth -- --all`)'
+      : "";
+  if (args.stacks !== "all" && args.stacks.length === 0) throw bad(`give --stack <name> or --all${keptAll}`);
   if (args.stacks === "all" && given.length > 0) throw bad("--all and --stack: give one of them");
   if (args.workloads && !args.render) throw bad("--workloads needs the render: drop --no-render");
   if ((args.against || args.running) && (args.stacks === "all" || args.stacks.length !== 1))

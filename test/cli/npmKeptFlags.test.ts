@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import { CliArgsError, parseArgs, POLICY_CHECK, SYNTH, VERIFY, type CliSpec } from "../../cli/spec";
 import { runPolicyCheck } from "../../cli/policyCheckRun";
+import { parseSynthArgs } from "../../cli/synthRun";
 
 function refusal(spec: CliSpec, argv: string[], env: NodeJS.ProcessEnv): string {
   try {
@@ -93,6 +94,19 @@ describe("a tool's flag npm kept for itself (npm_config_<name>)", () => {
     assert.deepEqual(
       parseArgs(SYNTH, argv, underNpm(SYNTH, { npm_config_render: "true" })).switches,
       new Set(),
+    );
+  });
+
+  it("npm run synth --all: npm's own config name, named as the likely cause of the refusal that follows", () => {
+    assert.throws(
+      () => parseSynthArgs([], underNpm(SYNTH, { npm_config_all: "true" })),
+      (e: Error) =>
+        e.message ===
+        'give --stack <name> or --all (npm_config_all is "true": before `--` npm keeps --all for itself; write `npm run synth -- --all`)',
+    );
+    assert.throws(
+      () => parseSynthArgs([], { npm_config_all: "true" }),
+      (e: Error) => e.message === "give --stack <name> or --all",
     );
   });
 });
