@@ -43,12 +43,13 @@ export async function runPolicyCheck(argv: string[], io: CliIo): Promise<number>
     // and why (as synth's does).
     if (e instanceof CliArgsError) {
       err(
-        `policy:check: ${e.message}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
+        `${e.lines("policy:check")}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
       );
       out(failLine("bad arguments (above)"));
     } else if ((e as Error | undefined)?.name === "PackConfigError") {
       err((e as Error).message);
-      out(failLine("a bad pack config (above)"));
+      const source = (e as { source?: string }).source;
+      out(failLine(source ? `a bad pack config: ${source} (above)` : "a bad pack config (above)"));
     } else {
       err(internalErrorText("policy:check", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
       out(failLine("an unexpected error (above)"));
@@ -104,7 +105,7 @@ function closingLine(
 
 async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const { out, err } = printers(io);
-  const args = parseArgs(POLICY_CHECK, argv);
+  const args = parseArgs(POLICY_CHECK, argv, io.env ?? process.env);
   if (args.help) {
     io.stdout.write(helpText(POLICY_CHECK));
     return 0;
@@ -115,7 +116,7 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const configFile = args.values.get("--config")?.[0];
   // ajv (63 modules) loads only when a pack config is given.
   const config: PackConfig = configFile
-    ? (await import("../synth/pack")).readPackConfig(configFile, err)
+    ? (await import("../synth/pack")).readPackConfig(configFile, err, "--config")
     : {};
   // Every file not judged is said, with why, where it stands among the others: nothing in a folder
   // passes unseen. One line each: a parser's message can quote the file's own line breaks.

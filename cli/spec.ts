@@ -231,12 +231,21 @@ export const CLIS: CliSpec[] = [SYNTH, POLICY_CHECK, VERIFY, BENCH];
 
 /** Bad arguments (exit 2); the message names the flag and, for a typo, the closest one. */
 export class CliArgsError extends Error {
+  /** Each bad argument, one line each (the message is them joined). */
+  readonly problems: string[];
   constructor(
-    message: string,
+    problems: string | string[],
     readonly spec: CliSpec,
   ) {
-    super(message);
+    const all = typeof problems === "string" ? [problems] : problems;
+    super(all.join("\n"));
+    this.problems = all;
     this.name = "CliArgsError";
+  }
+
+  /** Every problem on its own line, each led by `prefix` (the command's name). */
+  lines(prefix: string): string {
+    return this.problems.map((p) => `${prefix}: ${p}`).join("\n");
   }
 }
 
@@ -260,9 +269,87 @@ function unexpectedArgument(spec: CliSpec, word: string): string {
   return `unexpected argument "${word}" (${spec.script} takes only flags; through npm they go after \`--\`, \`${example}\`: before it npm takes them as its own and passes on only their values)`;
 }
 
-/** Parses argv by the spec: `--flag v` or `--flag=v`; unknown flags are refused with the closest one. */
-export function parseArgs(spec: CliSpec, argv: string[]): ParsedArgs {
+/** Shows a flag's value in a message with any `user:password@` of a URL taken out. */
+const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
+
+/**
+ * npm's own config names among the tools' flags (`npm config ls -l`, npm 11): their
+ * npm_config_<name> may just as well come from the user's .npmrc or environment, so they are not
+ * read as a flag npm kept. `--quiet` is not seen either: npm expands it to its loglevel.
+ */
+const NPM_OWN_CONFIG = new Set(["all", "json"]);
+
+/**
+ * The tool's own flags that npm kept for itself. npm (v7+) takes every flag before `--` as its own
+ * config and hands the script each one that differs from npm's default as an environment variable,
+ * `npm_config_<name>` with dashes as underscores (@npmcli/config set-envs.js): `--stack staging`
+ * gives npm_config_stack=true and passes `staging` on as a bare word, `--config=x.json` gives
+ * npm_config_config=x.json, `--no-render` npm_config_render="". Read only where it cannot misfire:
+ * under `npm run <this script>` itself (npm_lifecycle_event; a tool run by a test under `npm test`
+ * or by hand reads none), only the tool's own flag names, none of npm's own (above). A name npm
+ * does not define still reaches the env from an .npmrc line, which npm ignores, so the message
+ * says where else to look.
+ */
+function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): { flag: FlagSpec; value: string }[] {
+  if (env.npm_lifecycle_event !== spec.script) return [];
+  const kept: { flag: FlagSpec; value: string }[] = [];
+  for (const flag of spec.flags) {
+    if (flag === HELP) continue;
+    const negated = !flag.value && flag.name.startsWith("--no-");
+    const name = (negated ? flag.name.slice(5) : flag.name.slice(2)).replace(/-/g, "_");
+    const value = env[`npm_config_${name}`];
+    if (NPM_OWN_CONFIG.has(name) || value === undefined) continue;
+    // nopt turns `--no-render` into render=false, which npm exports as "".
+    if (negated ? value === "" : true) kept.push({ flag, value });
+  }
+  return kept;
+}
+
+/**
+ * The refusal for flags npm kept: each named with the variable that shows it, and the command
+ * written right. A kept flag's value npm read as a switch (`true`) came on as a bare word: with
+ * one such flag and one bare word to a tool that takes no others, the word is its value; otherwise
+ * the flag shows its placeholder and the bare words are named.
+ */
+function npmKeptProblem(
+  spec: CliSpec,
+  argv: string[],
+  kept: { flag: FlagSpec; value: string }[],
+  strays: Set<number>,
+): string {
+  // The bare words no flag took: where a kept flag's value went.
+  const bare = argv.filter((_, i) => strays.has(i));
+  const swallowed = kept.filter((k) => k.flag.value && k.value === "true");
+  const paired = !spec.positional && swallowed.length === 1 && bare.length === 1;
+  const forms = kept.flatMap(({ flag, value }) => {
+    if (!flag.value) return [flag.name];
+    if (value === "true") return [`${flag.name} ${paired ? shown(bare[0]) : flag.value}`];
+    // A repeated flag's values are joined by a blank line (set-envs.js envVal).
+    return value.split("\n\n").map((v) => `${flag.name} ${shown(v)}`);
+  });
+  const rest = (spec.positional ? argv : argv.filter((_, i) => !strays.has(i))).map(shown);
+  const names = kept.map((k) => k.flag.name).join(", ");
+  const vars = kept.map(
+    (k) =>
+      `npm_config_${k.flag.name.replace(/^--(no-)?/, "").replace(/-/g, "_")}=${JSON.stringify(shown(k.value))}`,
+  );
+  const words =
+    swallowed.length > 0 && !paired && bare.length > 0
+      ? `; npm passed ${swallowed.length === 1 ? "its value" : "their values"} on as bare words among ${bare.map(shown).join(", ")}`
+      : "";
+  return `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${words} (or, if your .npmrc sets ${kept.length === 1 ? "that name" : "those names"}, remove ${kept.length === 1 ? "it" : "them"} there)`;
+}
+
+/** {@link parseArgs} that reads on past a bad argument: what it could parse, and every problem. */
+export function parseArgsAll(
+  spec: CliSpec,
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { parsed: ParsedArgs; problems: string[] } {
   const out: ParsedArgs = { values: new Map(), switches: new Set(), positional: [], help: false };
+  const problems: string[] = [];
+  const kept = npmKeptFlags(spec, env);
+  const strays = new Set<number>();
   const known = spec.flags.map((f) => f.name);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -271,17 +358,23 @@ export function parseArgs(spec: CliSpec, argv: string[]): ParsedArgs {
       continue;
     }
     if (!a.startsWith("-") || a === "-") {
-      if (!spec.positional) throw new CliArgsError(unexpectedArgument(spec, a), spec);
-      out.positional.push(a);
+      strays.add(i);
+      if (spec.positional) out.positional.push(a);
+      else if (kept.length === 0) problems.push(unexpectedArgument(spec, a));
       continue;
     }
     const eq = a.indexOf("=");
     const name = eq > 0 ? a.slice(0, eq) : a;
     const flag = spec.flags.find((f) => f.name === name);
-    if (!flag) throw new CliArgsError(`unknown flag ${name}${didYouMean(name, known, (s) => s)}`, spec);
+    if (!flag) {
+      problems.push(`unknown flag ${name}${didYouMean(name, known, (s) => s)}`);
+      // The word after a misspelt flag (`--stak production`) is its value, not a mistake of its own.
+      if (eq < 0 && !spec.positional && argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")) i++;
+      continue;
+    }
     if (!flag.value) {
-      if (eq > 0) throw new CliArgsError(`${name} takes no value`, spec);
-      out.switches.add(name);
+      if (eq > 0) problems.push(`${name} takes no value`);
+      else out.switches.add(name);
       continue;
     }
     let v: string | undefined;
@@ -290,15 +383,30 @@ export function parseArgs(spec: CliSpec, argv: string[]): ParsedArgs {
       out.switches.add(name);
       continue;
     } else {
-      v = argv[++i];
-      if (v === undefined || v.startsWith("--"))
-        throw new CliArgsError(`${name} needs a value (${flag.value})`, spec);
+      v = argv[i + 1];
+      if (v === undefined || v.startsWith("--")) {
+        problems.push(`${name} needs a value (${flag.value})`);
+        continue;
+      }
+      i++;
     }
     const prev = out.values.get(name) ?? [];
-    if (prev.length > 0 && !flag.repeat) throw new CliArgsError(`${name} is given twice`, spec);
-    out.values.set(name, [...prev, v]);
+    if (prev.length > 0 && !flag.repeat) problems.push(`${name} is given twice`);
+    else out.values.set(name, [...prev, v]);
   }
-  return out;
+  // Flags npm kept explain the bare words they left: one message, first, not one per word.
+  if (kept.length > 0) problems.unshift(npmKeptProblem(spec, argv, kept, strays));
+  return { parsed: out, problems };
+}
+
+/**
+ * Parses argv by the spec: `--flag v` or `--flag=v`. Every bad argument is refused in one error:
+ * an unknown flag with the closest one, a bare word, a flag npm kept for itself.
+ */
+export function parseArgs(spec: CliSpec, argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
+  const { parsed, problems } = parseArgsAll(spec, argv, env);
+  if (problems.length > 0) throw new CliArgsError(problems, spec);
+  return parsed;
 }
 
 /** Greedy word wrap of `text` to `width` columns, each line after the first indented by `indent`. */

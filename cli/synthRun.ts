@@ -62,8 +62,8 @@ interface SynthArgs {
   help: boolean;
 }
 
-export function parseSynthArgs(argv: string[]): SynthArgs {
-  const p = parseArgs(SYNTH, argv);
+export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SynthArgs {
+  const p = parseArgs(SYNTH, argv, env);
   const one = (f: string) => p.values.get(f)?.[0];
   const given = p.values.get("--stack") ?? [];
   const args: SynthArgs = {
@@ -80,7 +80,13 @@ export function parseSynthArgs(argv: string[]): SynthArgs {
   };
   if (args.help) return args;
   const bad = (m: string) => new CliArgsError(m, SYNTH);
-  if (args.stacks !== "all" && args.stacks.length === 0) throw bad("give --stack <name> or --all");
+  // npm's own `all` (`npm run synth --all` keeps it) is not refused as a kept flag: the user's npm
+  // config may set it (cli/spec.ts). Here the run is refused anyway, so it is named as the likely cause.
+  const keptAll =
+    env.npm_lifecycle_event === "synth" && env.npm_config_all === "true"
+      ? ' (npm_config_all is "true": before `--` npm keeps --all for itself; write `npm run synth -- --all`)'
+      : "";
+  if (args.stacks !== "all" && args.stacks.length === 0) throw bad(`give --stack <name> or --all${keptAll}`);
   if (args.stacks === "all" && given.length > 0) throw bad("--all and --stack: give one of them");
   if (args.workloads && !args.render) throw bad("--workloads needs the render: drop --no-render");
   if ((args.against || args.running) && (args.stacks === "all" || args.stacks.length !== 1))
@@ -114,7 +120,7 @@ export async function runSynth(argv: string[], io: CliIo): Promise<number> {
     // saying where its trace went. Then, as on every other way out, the last line says the exit
     // status and why.
     if (e instanceof CliArgsError) {
-      err(`synth: ${e.message}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
+      err(`${e.lines("synth")}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
       out(failLine("bad arguments (above)"));
     } else if (e instanceof SynthInputError) {
       err(e.message);
@@ -126,7 +132,9 @@ export async function runSynth(argv: string[], io: CliIo): Promise<number> {
       (e as Error | undefined)?.name === "PackConfigError"
     ) {
       err((e as Error).message);
-      out(failLine("bad input (above)"));
+      // A refused file names the flag it came from, as a refused --dir or --against does.
+      const source = (e as { source?: string }).source;
+      out(failLine(source ? `bad input: ${source} (above)` : "bad input (above)"));
     } else {
       err(internalErrorText("synth", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
       out(failLine("an unexpected error (above)"));
@@ -142,7 +150,7 @@ function failLine(why: string): string {
 
 async function synthMain(argv: string[], io: CliIo): Promise<number> {
   const { out, err } = printers(io);
-  const args = parseSynthArgs(argv);
+  const args = parseSynthArgs(argv, io.env ?? process.env);
   if (args.help) {
     io.stdout.write(helpText(SYNTH));
     return 0;
@@ -168,7 +176,7 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     }
   // ajv (63 modules) loads only when a pack config is given.
   const packConfig: PackConfig = args.policyConfig
-    ? (await import("../synth/pack")).readPackConfig(args.policyConfig, err)
+    ? (await import("../synth/pack")).readPackConfig(args.policyConfig, err, "--policy-config")
     : {};
   // A previous state that is not an export is bad input, said before any synthesis or render
   // (the change check reads it again after them).

@@ -21,7 +21,7 @@ import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
 import { Reach, clusterUnreachable } from "../verify/reach";
 import { formatReport } from "../verify/report";
-import { CliArgsError, helpText, parseArgs, usage, VERIFY, type ParsedArgs } from "./spec";
+import { helpText, parseArgsAll, usage, VERIFY } from "./spec";
 import { didYouMean } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
@@ -37,8 +37,15 @@ export const USAGE =
   usage(VERIFY) +
   `\n  components: ${COMPONENTS.join(", ")}\n  phases: ${PHASES.join(", ")}\n  Loki's steps off SimpleScalable: ${LOKI_STEPS.join(", ")}\n  (npm run verify -- --help describes every flag)`;
 
-/** Bad arguments (exit 2). */
-export class VerifyArgsError extends Error {}
+/** Bad arguments (exit 2): every one of a run, one line each (the message is them joined). */
+export class VerifyArgsError extends Error {
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const all = typeof problems === "string" ? [problems] : problems;
+    super(all.join("\n"));
+    this.problems = all;
+  }
+}
 
 /** Failures with their own message (no trace): the API, the chart cache, reference data, the running state, the synthesis's input. */
 const KNOWN_FAILURES = [
@@ -66,95 +73,110 @@ export interface VerifyArgs {
   help: boolean;
 }
 
-export function parseVerifyArgs(argv: string[]): VerifyArgs {
-  let p: ParsedArgs;
+const isHttp = (url: string): boolean => {
   try {
-    p = parseArgs(VERIFY, argv);
-  } catch (e) {
-    if (e instanceof CliArgsError) throw new VerifyArgsError(e.message);
-    throw e;
+    return ["http:", "https:"].includes(new URL(url).protocol);
+  } catch {
+    return false;
   }
-  if (p.help) return { stack: "", urls: {}, json: false, agree: {}, help: true };
-  const one = (f: string) => p.values.get(f)?.[0];
-  let gate: Phase | undefined;
-  let lokiStep: LokiStep | undefined;
-  const g = one("--gate");
-  if (g !== undefined) {
-    if ((LOKI_STEPS as readonly string[]).includes(g)) lokiStep = g as LokiStep;
-    else if (!(PHASES as readonly string[]).includes(g))
-      throw new VerifyArgsError(
-        `--gate: expected a phase (${PHASES.join(", ")}) or a step of Loki's move off SimpleScalable (${LOKI_STEPS.join(", ")}), got "${g}"${didYouMean(g, [...PHASES, ...LOKI_STEPS])}`,
-      );
-    else gate = g as Phase;
-  }
+};
+
+/** --gate's value: a phase, or a step of Loki's move off SimpleScalable. */
+function parseGate(g: string | undefined, problems: string[]): { gate?: Phase; lokiStep?: LokiStep } {
+  if (g === undefined) return {};
+  if ((LOKI_STEPS as readonly string[]).includes(g)) return { lokiStep: g as LokiStep };
+  if ((PHASES as readonly string[]).includes(g)) return { gate: g as Phase };
+  problems.push(
+    `--gate: expected a phase (${PHASES.join(", ")}) or a step of Loki's move off SimpleScalable (${LOKI_STEPS.join(", ")}), got "${g}"${didYouMean(g, [...PHASES, ...LOKI_STEPS])}`,
+  );
+  return {};
+}
+
+/** Each --url's `<component>=<url>`; a bad one is a problem, its credentials never shown. */
+function parseUrls(values: string[], problems: string[]): Partial<Record<Component, string>> {
   const urls: Partial<Record<Component, string>> = {};
-  for (const v of p.values.get("--url") ?? []) {
+  for (const v of values) {
     const eq = v.indexOf("=");
     const c = v.slice(0, eq);
+    const url = v.slice(eq + 1);
     if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
-      throw new VerifyArgsError(
+      problems.push(
         `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${v.replace(/\/\/[^/@]*@/, "//")}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
       );
-    const url = v.slice(eq + 1);
-    let ok = false;
-    try {
-      ok = ["http:", "https:"].includes(new URL(url).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok)
-      throw new VerifyArgsError(
-        `--url ${c}: expected an http(s) URL, got "${url.replace(/\/\/[^/@]*@/, "//")}"`,
-      );
-    urls[c as Component] = url;
+    else if (!isHttp(url))
+      problems.push(`--url ${c}: expected an http(s) URL, got "${url.replace(/\/\/[^/@]*@/, "//")}"`);
+    else urls[c as Component] = url;
   }
+  return urls;
+}
+
+/** --window and --step of backend-agrees, seconds; a bad one is a problem. */
+function parseAgree(one: (f: string) => string | undefined, problems: string[]): VerifyArgs["agree"] {
   const duration = (flag: string): number | undefined => {
     const v = one(flag);
     if (v === undefined) return undefined;
     const s = promDurationSeconds(v);
-    if (!s || s < 1)
-      throw new VerifyArgsError(`${flag}: expected a duration of at least 1s (30s, 5m, 1h), got "${v}"`);
-    return s;
+    if (s && s >= 1) return s;
+    problems.push(`${flag}: expected a duration of at least 1s (30s, 5m, 1h), got "${v}"`);
+    return undefined;
   };
   const agree = { windowSeconds: duration("--window"), stepSeconds: duration("--step") };
   const window = agree.windowSeconds ?? AGREE_DEFAULTS.windowSeconds;
   const step = agree.stepSeconds ?? AGREE_DEFAULTS.stepSeconds;
   if (window < step)
-    throw new VerifyArgsError(
+    problems.push(
       `--window ${one("--window") ?? "1h"} is shorter than --step ${one("--step") ?? "1m"}: a range query needs at least one step`,
     );
-  const stack = one("--stack");
-  if (!stack) throw new VerifyArgsError("--stack is required");
+  return agree;
+}
+
+/** --move-from and --move-to: both or neither, each an http(s) URL without credentials. */
+function parseMove(
+  one: (f: string) => string | undefined,
+  problems: string[],
+): { from: string; to: string } | undefined {
   const [from, to] = [one("--move-from"), one("--move-to")];
   if ((from === undefined) !== (to === undefined))
-    throw new VerifyArgsError(
+    problems.push(
       `--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only ${from ? "--move-from" : "--move-to"}`,
     );
+  let ok = true;
   for (const [flag, url] of [
     ["--move-from", from],
     ["--move-to", to],
   ] as const) {
-    if (url === undefined) continue;
-    let ok = false;
-    try {
-      ok = ["http:", "https:"].includes(new URL(url).protocol) && !/\/\/[^/]*@/.test(url);
-    } catch {
-      ok = false;
-    }
-    if (!ok)
-      throw new VerifyArgsError(
-        `${flag}: expected an http(s) URL without credentials, like "http://localhost:9000", got "${url.replace(/\/\/[^/@]*@/, "//<redacted>@")}"`,
-      );
+    if (url === undefined || (isHttp(url) && !/\/\/[^/]*@/.test(url))) continue;
+    ok = false;
+    problems.push(
+      `${flag}: expected an http(s) URL without credentials, like "http://localhost:9000", got "${url.replace(/\/\/[^/@]*@/, "//<redacted>@")}"`,
+    );
   }
+  return from && to && ok ? { from, to } : undefined;
+}
+
+/** The command line, every bad argument refused in one {@link VerifyArgsError}. */
+export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): VerifyArgs {
+  const { parsed: p, problems } = parseArgsAll(VERIFY, argv, env);
+  if (p.help && problems.length === 0) return { stack: "", urls: {}, json: false, agree: {}, help: true };
+  const one = (f: string) => p.values.get(f)?.[0];
+  const { gate, lokiStep } = parseGate(one("--gate"), problems);
+  const urls = parseUrls(p.values.get("--url") ?? [], problems);
+  const agree = parseAgree(one, problems);
+  const stack = one("--stack");
+  // A missing --stack that npm kept is said by npm's message, not as missing.
+  if (!stack && !problems.some((m) => m.startsWith("npm kept ") && m.includes("npm_config_stack=")))
+    problems.push("--stack is required");
+  const move = parseMove(one, problems);
+  if (problems.length > 0) throw new VerifyArgsError(problems);
   return {
-    stack,
+    stack: stack ?? "",
     urls,
     json: p.switches.has("--json"),
     gate,
     lokiStep,
     dir: one("--dir"),
     agree,
-    ...(from && to ? { move: { from, to } } : {}),
+    ...(move ? { move } : {}),
     help: false,
   };
 }
@@ -328,7 +350,7 @@ async function verifyMain(
   const fail = (e: unknown): Outcome => {
     const prefix = prefixOf(args?.stack);
     if (e instanceof VerifyArgsError) {
-      err(`${prefix}: ${e.message}\n${USAGE}\n`);
+      err(`${e.problems.map((m) => `${prefix}: ${m}`).join("\n")}\n${USAGE}\n`);
       return { status: 2, why: "bad arguments (above)" };
     }
     if (e instanceof ConfigError || e instanceof CliConfigError) {
@@ -348,7 +370,7 @@ async function verifyMain(
   };
   let root: string;
   try {
-    args = parseVerifyArgs(argv);
+    args = parseVerifyArgs(argv, env);
     if (args.help) {
       out(helpText(VERIFY));
       return "help";

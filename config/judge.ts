@@ -223,10 +223,20 @@ export function judgedStackConfig(
       : chartValueProblems(readChartValues(raw), chartKeys, PROJECT);
   problems.push(...chartKeyProblems);
   if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
-  const { repaired, whole, leaves, readAs, valuesReadAs } = repairedRaw(
-    raw,
-    cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key),
-  );
+  const brokenKeys = cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key);
+  // A config the schema took whole, with no key the CLI refused, has nothing to repair: the rules
+  // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to
+  // find nothing, and parseStackConfig parse it once more).
+  const clean = parsed.success && brokenKeys.length === 0;
+  const { repaired, whole, leaves, readAs, valuesReadAs } = clean
+    ? {
+        repaired: raw,
+        whole: new Set<string>(),
+        leaves: [],
+        readAs: new Map<string, string>(),
+        valuesReadAs: new Map<string, [string, string]>(),
+      }
+    : repairedRaw(raw, brokenKeys);
   const blocking = [...whole].filter(isRequired);
   let cfg: StackConfig | undefined;
   if (opts.rulesWithheld) notes.push(opts.rulesWithheld);
@@ -255,7 +265,10 @@ export function judgedStackConfig(
         `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(given)} as ${JSON.stringify(meant)}, the value it is closest to)`,
       );
     try {
-      cfg = parseStackConfig(repaired, stack, env, { allowAbsentSecrets: opts.allowAbsentSecrets });
+      cfg = parseStackConfig(repaired, stack, env, {
+        allowAbsentSecrets: opts.allowAbsentSecrets,
+        parsed: clean ? parsed : undefined,
+      });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(...e.problems.map((p) => asGiven(p, readAs)));

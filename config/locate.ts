@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import { parsedYaml } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 
 /*
@@ -75,9 +76,9 @@ function parseFile(file: string): Parsed | undefined {
   } catch {
     return undefined;
   }
-  const counter = new LineCounter();
-  // A file that is not YAML gets its own error (stackFile.ts YamlFileError) before any problem is placed.
-  const doc = parseDocument(text, { lineCounter: counter });
+  // A file that is not YAML gets its own error (stackFile.ts YamlFileError) before any problem is
+  // placed. The parse is the one stackFile.ts read the file's values from (yamlDocument.ts).
+  const { doc, counter } = parsedYaml(text);
   const root = doc.contents;
   const top = (name: string) =>
     isMap(root) ? lastOf(root.items, (p) => isScalar(p.key) && p.key.value === name) : undefined;

@@ -98,10 +98,17 @@ export function parseStackConfig(
   raw: Record<string, unknown>,
   stack: string,
   env: Record<string, string | undefined> = process.env,
-  /** The offline synthesis lists absent secrets itself (and stands in placeholders). */
-  opts: { allowAbsentSecrets?: boolean } = {},
+  opts: {
+    /** The offline synthesis lists absent secrets itself (and stands in placeholders). */
+    allowAbsentSecrets?: boolean;
+    /**
+     * `parseRaw(raw)`, when the caller has already parsed this very `raw` (judge.ts): the schema
+     * is the costliest step, and the same input parses alike.
+     */
+    parsed?: ReturnType<typeof parseRaw>;
+  } = {},
 ): StackConfig {
-  const parsed = parseRaw(raw);
+  const parsed = opts.parsed ?? parseRaw(raw);
   if (!parsed.success) {
     throw new ConfigError(
       mergeMisspeltRequired(parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n"))),

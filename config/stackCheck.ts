@@ -5,12 +5,13 @@ import {
   cliStackConfigIssues,
   propertyPath,
   slipProblem,
+  STACK_FILE_KEYS,
   strayKeyProblem,
   type CliIssue,
   type Project,
   type YamlSlip,
 } from "./stackFile";
-import { ConfigError, describe, expectedForm, REDACTED } from "./errors";
+import { closestMatch, ConfigError, describe, expectedForm, REDACTED } from "./errors";
 import { mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { judgedStackConfig } from "./judge";
 import { ConfigLocator, type Place } from "./locate";
@@ -189,6 +190,21 @@ function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigErr
 }
 
 /**
+ * The top-level key of a stack file without `config:` that meant `config` (`confg:`): everything
+ * under it is ignored, so every required key is missing because of it.
+ */
+function configHidingKey(strayKeys: string[], noConfig: boolean): string | undefined {
+  return noConfig ? strayKeys.find((k) => closestMatch(k, STACK_FILE_KEYS) === "config") : undefined;
+}
+
+/** The required keys a misspelt `config:` leaves unset, said as what follows from it. */
+function hiddenRequired(keys: string[]): string {
+  if (keys.length === 0) return "";
+  const named = keys.map((k) => `${PROJECT}:${k}`).join(", ");
+  return `; with it ignored the stack sets no config, so ${named} (required: Pulumi.yaml gives ${keys.length > 1 ? "them" : "it"} no default) ${keys.length > 1 ? "are" : "is"} missing`;
+}
+
+/**
  * The stack's config from its file, or a ConfigError listing every problem of all three stages.
  * The rules between keys run with each refused value left to its default (the value alone where
  * its key's other values still parse, judge.ts), and a note names those values; when a
@@ -215,12 +231,19 @@ export function checkedStackConfig(
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     throw locator.locate(new ConfigError([cli.shapeProblem])).forStack(stack);
   }
+  const hiding = configHidingKey(cli.strayKeys, !cli.hasConfig);
   Object.assign(cli.config, opts.overrides ?? {});
   const raw = rawFromPulumiConfig(cli.config);
+  // The required keys a misspelt `config:` hides are said as its consequence, not as mistakes.
+  const hidden = hiding ? cli.issues.filter((i) => i.kind === "missing").map((i) => i.key) : [];
   const problems = [
-    ...cli.issues.map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
+    ...cli.issues
+      .filter((i) => !hidden.includes(i.key))
+      .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
-    ...cli.strayKeys.map((k) => strayKeyProblem(k, cli.project.name)),
+    ...cli.strayKeys.map(
+      (k) => strayKeyProblem(k, cli.project.name) + (k === hiding ? hiddenRequired(hidden) : ""),
+    ),
   ];
   const judged = judgedStackConfig(raw, stack, env, {
     allowAbsentSecrets: opts.allowAbsentSecrets,

@@ -25,7 +25,8 @@ import { valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument, visit, type Document, type YAMLError } from "yaml";
+import { visit, type Document, type YAMLError } from "yaml";
+import { parsedYaml } from "./yamlDocument";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
@@ -169,7 +170,7 @@ function parseYamlWithSlips(file: string, text: string): { value: any; slips: Ya
   const known = parsedTexts.get(text);
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
   if (known !== undefined) return { value: structuredClone(known.value), slips: known.slips };
-  const doc = parseDocument(text);
+  const { doc } = parsedYaml(text);
   const slips = oneSlipEach(
     doc.errors.map((e) => slipOf(e, doc, text)),
     text.split(/\r?\n/),
@@ -446,6 +447,8 @@ export interface StackFile {
   secureProblems: SecureProblem[];
   /** The file's top-level keys that are no field of a stack file, which the CLI ignores. */
   strayKeys: string[];
+  /** The file has a top-level `config:` (without one, a misspelt one may hold every key). */
+  hasConfig: boolean;
   /** Why `encryptionsalt` is unusable ({@link encryptionSaltProblem}); the rest is still judged. */
   saltProblem?: string;
   /** The file's YAML slips: the rest is the value the parser still made of it ({@link parseYamlWithSlips}). */
@@ -592,6 +595,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
   // its list indexes or a text's characters read as keys would each be named as an unknown one.
   const shapeProblem = slips.length > 0 ? undefined : stackFileShapeProblem(file, value, project.name);
   const doc = isPlainMap(value) ? value : {};
+  const hasConfig = "config" in doc;
   if (!isPlainMap(doc.config)) doc.config = {};
   const provider: SecretsProvider = doc.encryptionsalt
     ? "passphrase"
@@ -616,7 +620,18 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     if (value.secure) secure.add(key);
   }
   const strayKeys = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
-  return { file, provider, values, secure, secureProblems, strayKeys, saltProblem, slips, shapeProblem };
+  return {
+    file,
+    provider,
+    values,
+    secure,
+    secureProblems,
+    strayKeys,
+    hasConfig,
+    saltProblem,
+    slips,
+    shapeProblem,
+  };
 }
 
 const isPlainMap = (v: unknown): v is Record<string, any> =>
@@ -894,6 +909,8 @@ export function cliStackConfigIssues(
   found: Record<string, unknown>;
   /** The stack file's top-level keys the CLI ignores. */
   strayKeys: string[];
+  /** The stack file has a top-level `config:`. */
+  hasConfig: boolean;
   /** The stack file's YAML slips; the rest is judged as the parser still read it. */
   slips: YamlSlip[];
   /** Why the stack file, or its `config:`, is no map: then it is the one problem. */
@@ -961,6 +978,7 @@ export function cliStackConfigIssues(
     project,
     found,
     strayKeys: stackFile.strayKeys,
+    hasConfig: stackFile.hasConfig,
     slips: stackFile.slips,
     shapeProblem: stackFile.shapeProblem,
   };

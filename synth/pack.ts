@@ -151,13 +151,25 @@ export function packConfigWarnings(
 /** A pack config file that cannot be read, is not JSON, or breaks the engine's rules. */
 export class PackConfigError extends Error {
   override readonly name = "PackConfigError";
+  constructor(
+    message: string,
+    /** The flag and file it came from (`--policy-config pack.json`), for the run's closing line. */
+    readonly source?: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
  * Reads and checks a pack config file; throws {@link PackConfigError} with every problem, and hands
  * `warn` what the engine would ignore ({@link packConfigWarnings}), each line naming the file.
  */
-export function readPackConfig(file: string, warn: (line: string) => void = () => undefined): PackConfig {
+export function readPackConfig(
+  file: string,
+  warn: (line: string) => void = () => undefined,
+  flag?: string,
+): PackConfig {
+  const source = flag === undefined ? undefined : `${flag} ${file}`;
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -165,13 +177,16 @@ export function readPackConfig(file: string, warn: (line: string) => void = () =
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : (e as Error).message;
-    throw new PackConfigError(`${file}: expected a JSON policy pack configuration, got ${why}`);
+    throw new PackConfigError(`${file}: expected a JSON policy pack configuration, got ${why}`, source);
   }
   let config: unknown;
   try {
     config = JSON.parse(text);
   } catch (e) {
-    throw new PackConfigError(`${file}: expected a JSON policy pack configuration: ${(e as Error).message}`);
+    throw new PackConfigError(
+      `${file}: expected a JSON policy pack configuration: ${(e as Error).message}`,
+      source,
+    );
   }
   // Said whether or not the config is refused: a key the engine ignores is a mistake of its own,
   // and would otherwise be said one run later, once the refused value is fixed.
@@ -180,6 +195,7 @@ export function readPackConfig(file: string, warn: (line: string) => void = () =
   if (problems.length)
     throw new PackConfigError(
       `${file}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
+      source,
     );
   const valid = config as PackConfig & { environments?: unknown };
   delete valid.environments;

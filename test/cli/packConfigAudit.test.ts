@@ -28,7 +28,10 @@ describe("policy pack config: every mistake in one run", function () {
       r.stderr,
       /cfg\.json: policy pack configuration is invalid:\n {2}- .*"mandatry" is not a valid enforcement level.*did you mean "mandatory"\?/,
     );
-    assert.equal(lastLine(r.stdout), "policy:check: FAIL (exit 2): a bad pack config (above)");
+    assert.equal(
+      lastLine(r.stdout),
+      `policy:check: FAIL (exit 2): a bad pack config: --config ${cfg} (above)`,
+    );
   });
 
   it("a config file that is missing or a folder: said as such", async () => {

@@ -361,7 +361,7 @@ describe("policy:check: every way out ends with one line stating its exit status
       [
         [path.join(dir, "good.json"), "--config", path.join(dir, "absent.json")],
         2,
-        "policy:check: FAIL (exit 2): a bad pack config (above)",
+        `policy:check: FAIL (exit 2): a bad pack config: --config ${path.join(dir, "absent.json")} (above)`,
       ],
       [[empty], 2, `policy:check: FAIL (exit 2): could not judge ${empty} (above); no stack export judged`],
       [

@@ -1,0 +1,28 @@
+import { LineCounter, parseDocument, type Document } from "yaml";
+
+/** A YAML text parsed once: its document and the line counter that parse filled. */
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  counter: LineCounter;
+}
+
+/**
+ * Documents parsed in this process, by text. A stack file is parsed for the Pulumi CLI's rules
+ * (stackFile.ts: its values and slips) and again to place each problem (locate.ts: its nodes and
+ * lines), Pulumi.yaml likewise; the same text parses to the same document (the parse's only
+ * option is the counter, which records line starts and changes nothing else), and neither reader
+ * changes it, so both read one parse.
+ */
+const parsedDocs = new Map<string, ParsedYaml>();
+const DOCS_KEPT = 64;
+
+/** `text` as eemeli/yaml v2 `parseDocument` parses it, with a {@link LineCounter}: one parse per text. */
+export function parsedYaml(text: string): ParsedYaml {
+  const known = parsedDocs.get(text);
+  if (known) return known;
+  const counter = new LineCounter();
+  const parsed = { doc: parseDocument(text, { lineCounter: counter }), counter };
+  if (parsedDocs.size >= DOCS_KEPT) parsedDocs.clear();
+  parsedDocs.set(text, parsed);
+  return parsed;
+}

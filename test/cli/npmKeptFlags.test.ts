@@ -1,0 +1,112 @@
+/**
+ * A tool's own flag written before npm's `--` (`npm run synth --stack staging`): npm keeps it as
+ * its own config and hands it to the script only as `npm_config_<name>`. Under `npm run <tool>` the
+ * tool refuses the run with the command written right, instead of judging what is left; npm's own
+ * config names, and the same variables outside `npm run <tool>`, are not read as kept flags.
+ */
+import { strict as assert } from "assert";
+import { CliArgsError, parseArgs, POLICY_CHECK, SYNTH, VERIFY, type CliSpec } from "../../cli/spec";
+import { runPolicyCheck } from "../../cli/policyCheckRun";
+import { parseSynthArgs } from "../../cli/synthRun";
+
+function refusal(spec: CliSpec, argv: string[], env: NodeJS.ProcessEnv): string {
+  try {
+    parseArgs(spec, argv, env);
+  } catch (e) {
+    assert.ok(e instanceof CliArgsError, String(e));
+    return e.message;
+  }
+  assert.fail("accepted");
+}
+
+const underNpm = (spec: CliSpec, vars: Record<string, string>): NodeJS.ProcessEnv => ({
+  npm_lifecycle_event: spec.script,
+  ...vars,
+});
+
+describe("a tool's flag npm kept for itself (npm_config_<name>)", () => {
+  it("npm run synth --stack staging: one refusal with the command written right, not the bare word's", () => {
+    const m = refusal(SYNTH, ["staging"], underNpm(SYNTH, { npm_config_stack: "true" }));
+    assert.equal(
+      m,
+      'npm kept --stack for itself (npm_config_stack="true" in the environment) and synth never saw it: through npm the flags go after `--`, `npm run synth -- --stack staging` (or, if your .npmrc sets that name, remove it there)',
+    );
+  });
+
+  it("npm run policy:check out --config x.json: refused before anything is judged, naming both bare words", async () => {
+    let out = "";
+    let err = "";
+    const status = await runPolicyCheck(["out", "x.json"], {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t) },
+      env: underNpm(POLICY_CHECK, { npm_config_config: "true" }),
+    });
+    assert.equal(status, 2);
+    assert.match(
+      err,
+      /^policy:check: npm kept --config for itself \(npm_config_config="true" in the environment\).*`npm run policy:check -- --config <policy-config\.json> out x\.json`; npm passed its value on as bare words among out, x\.json/,
+    );
+    assert.equal(out.trimEnd(), "policy:check: FAIL (exit 2): bad arguments (above)");
+  });
+
+  it("--flag=value and a repeated flag: the values npm kept are written back, a URL's credentials never shown", () => {
+    assert.match(
+      refusal(POLICY_CHECK, ["out"], underNpm(POLICY_CHECK, { npm_config_config: "x.json" })),
+      /`npm run policy:check -- --config x\.json out`/,
+    );
+    const m = refusal(
+      VERIFY,
+      ["--stack", "s"],
+      underNpm(VERIFY, {
+        npm_config_url: "grafana=http://a\n\nloki=http://u:hunter2@b",
+        npm_config_move_from: "http://k:s3cret@c",
+      }),
+    );
+    assert.match(
+      m,
+      /`npm run verify -- --url grafana=http:\/\/a --url loki=http:\/\/<redacted>@b --move-from http:\/\/<redacted>@c --stack s`/,
+    );
+    assert.ok(!/hunter2|s3cret/.test(m), m);
+  });
+
+  it('a negated switch (--no-render gives npm_config_render="") and a dashed name (--policy-config)', () => {
+    assert.match(
+      refusal(SYNTH, ["--all"], underNpm(SYNTH, { npm_config_render: "" })),
+      /npm kept --no-render .*`npm run synth -- --no-render --all`/,
+    );
+    assert.match(
+      refusal(SYNTH, ["--all", "p.json"], underNpm(SYNTH, { npm_config_policy_config: "true" })),
+      /`npm run synth -- --policy-config p\.json --all`/,
+    );
+  });
+
+  it("not read outside `npm run <tool>`, for npm's own config names (all, json), nor for a value of render that is no --no-render", () => {
+    const argv = ["--stack", "s"];
+    assert.deepEqual(
+      parseArgs(SYNTH, argv, { npm_lifecycle_event: "test", npm_config_stack: "true" }).values.get("--stack"),
+      ["s"],
+    );
+    assert.deepEqual(parseArgs(SYNTH, argv, {}).values.get("--stack"), ["s"]);
+    assert.deepEqual(
+      parseArgs(VERIFY, argv, underNpm(VERIFY, { npm_config_json: "true", npm_config_all: "true" })).switches,
+      new Set(),
+    );
+    assert.deepEqual(
+      parseArgs(SYNTH, argv, underNpm(SYNTH, { npm_config_render: "true" })).switches,
+      new Set(),
+    );
+  });
+
+  it("npm run synth --all: npm's own config name, named as the likely cause of the refusal that follows", () => {
+    assert.throws(
+      () => parseSynthArgs([], underNpm(SYNTH, { npm_config_all: "true" })),
+      (e: Error) =>
+        e.message ===
+        'give --stack <name> or --all (npm_config_all is "true": before `--` npm keeps --all for itself; write `npm run synth -- --all`)',
+    );
+    assert.throws(
+      () => parseSynthArgs([], { npm_config_all: "true" }),
+      (e: Error) => e.message === "give --stack <name> or --all",
+    );
+  });
+});
