@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { outFolderProblem } from "./outFolder";
 import { ConfigError } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
@@ -271,21 +272,10 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
   }
 }
 
-/**
- * The --out folder, made when absent. A path that is (or passes through) a file, or that cannot be
- * made, is bad input naming the flag, not an unexpected error.
- */
+/** The --out folder, made when absent (cli/outFolder.ts); a path it cannot be is bad input naming the flag. */
 function makeOutFolder(out: string): void {
-  try {
-    fs.mkdirSync(out, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const found =
-      code === "EEXIST" || code === "ENOTDIR"
-        ? "a file is there (or on its path)"
-        : `it cannot be made (${(e as Error).message.replace(/^\w+: /, "")})`;
-    throw new SynthInputError(`--out ${out}: expected a folder to write the exports into; ${found}`);
-  }
+  const found = outFolderProblem(out);
+  if (found) throw new SynthInputError(`--out ${out}: expected a folder to write the exports into; ${found}`);
 }
 
 /**

@@ -1,0 +1,52 @@
+/**
+ * The --out folder (cli/outFolder.ts), in a process of its own under a time limit: the fault it
+ * guards against (Node 22's recursive mkdir where the file system makes no folders) never returns,
+ * and in the test's own process it would stop the whole run instead of failing one test.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/** outFolderProblem(out) of the compiled module, in a fresh node given 15 s. */
+function problemOf(out: string): { status: number | null; said: string } {
+  const mod = path.join(ROOT, "dist", "cli", "outFolder.js");
+  const s = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      `process.stdout.write(JSON.stringify(require(${JSON.stringify(mod)}).outFolderProblem(process.argv[1]) ?? null))`,
+      out,
+    ],
+    { encoding: "utf8", timeout: 15_000 },
+  );
+  return { status: s.status, said: s.status === 0 ? (JSON.parse(s.stdout) as string) : s.stderr };
+}
+
+describe("synth --out: the folder made, or said why not", function () {
+  this.timeout(30_000);
+
+  it("a place where the file system makes no folders (/proc) is said, not waited on forever", function () {
+    if (!fs.existsSync("/proc/self")) this.skip(); // Linux only: the fault and /proc are Linux's
+    const r = problemOf("/proc/homelab-out/exports");
+    assert.equal(r.status, 0, `the process did not end by itself (status ${r.status}): ${r.said}`);
+    assert.equal(r.said, "the file system there makes no folders");
+  });
+
+  it("makes every missing folder of a path, and takes a folder that exists", () => {
+    const base = tmpDir("out-folder");
+    const out = path.join(base, "a", "b", "c");
+    assert.equal(problemOf(out).said, null);
+    assert.ok(fs.statSync(out).isDirectory());
+    assert.equal(problemOf(out).said, null);
+  });
+
+  it("a file there, or on the path, is said as a file", () => {
+    const base = tmpDir("out-folder");
+    const file = path.join(base, "f");
+    fs.writeFileSync(file, "");
+    assert.equal(problemOf(file).said, "a file is there (or on its path)");
+    assert.equal(problemOf(path.join(file, "sub")).said, "a file is there (or on its path)");
+  });
+});
