@@ -133,6 +133,14 @@ export function vmValues(input: VmInputs): Record<string, any> {
     grafana: { enabled: false },
     defaultDashboards: { enabled: false },
     defaultRules: { create: false },
+    // After 0.80.0 the chart's default dashboards and rules leave its templates for a post-install
+    // Job (0.91.2 templates/sync-job/job.yaml, config.yaml: `syncJob.enabled`, default true) that
+    // fetches them from raw.githubusercontent.com into ConfigMaps and VMRules, with an unpinned
+    // ghcr.io/victoriametrics/sync-job image. The program ships its own dashboards and rules; and
+    // 0.91.2 syncs rules while `defaultRules.enabled` (its new default true) OR `create` is set, so
+    // `create: false` alone would no longer stop them. The pinned 0.80.0 reads no `syncJob` (no
+    // template names it, no values schema): Helm ignores the key until the bump.
+    syncJob: { enabled: false },
     "kube-state-metrics": { enabled: false },
     // Control-plane scrapes with the job names kube-prometheus-stack gave them, so its rules (shipped
     // as ours) keep matching after KPS: the chart's CoreDNS job would be "core-dns" (jobLabel

@@ -71,6 +71,9 @@ describe("docs/how-to/chart-upgrades.md: a chart bump as written", () => {
       ["upstream/kubeRbacProxy.ts", "prometheus-node-exporter"],
       ["KSM_DROPPED_COLLECTORS", "kube-state-metrics"],
       ["upstream/operators/victoriaMetrics.ts", "victoria-metrics-k8s-stack"],
+      ["syncJob.enabled", "victoria-metrics-k8s-stack"],
+      ["scripts/genDashboards.ts", "victoria-metrics-k8s-stack"],
+      ["upstream/alloy/apiNeeds.ts", "alloy"],
     ];
     for (const [file, chart] of facts) {
       assert.ok(howto.includes(file), `the how-to does not say to refresh ${file} after a ${chart} bump`);
