@@ -335,6 +335,38 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
   return outcome.status;
 }
 
+/**
+ * The outcome of what stopped verify before its checks ran: bad arguments, a refused stack
+ * configuration, a failure verify names in its own words, or (anything else) a bug, said in one
+ * line with where its trace went.
+ */
+function failureOutcome(
+  e: unknown,
+  stack: string | undefined,
+  env: NodeJS.ProcessEnv,
+  err: (t: string) => void,
+): Outcome {
+  const prefix = prefixOf(stack);
+  if (e instanceof VerifyArgsError) {
+    err(`${e.problems.map((m) => `${prefix}: ${m}`).join("\n")}\n${USAGE}\n`);
+    return { status: 2, why: "bad arguments (above)" };
+  }
+  if (e instanceof ConfigError || e instanceof CliConfigError) {
+    err(`${prefix}: ${e.message}\n`);
+    if (e instanceof CliConfigError && e.noStackFile)
+      return { status: 2, why: `no stack file Pulumi.${stack ?? "<stack>"}.yaml (above)` };
+    return { status: 2, why: "the stack configuration is refused (above)" };
+  }
+  // What verify reaches or renders says what went wrong in its own words; anything else is a
+  // bug: one line and where its trace went.
+  if (e instanceof Error && KNOWN_FAILURES.some((name) => e.name === name || e.constructor.name === name)) {
+    err(`${prefix}: ${e.message}\n`);
+    return { status: 2, why: "the stack could not be verified (above)" };
+  }
+  err(`${internalErrorText(prefix, e, env.HOMELAB_DEBUG === "1", traceDirOf(env))}\n`);
+  return { status: 2, why: "an unexpected error (above)" };
+}
+
 /** {@link runVerify} but its closing line; `parsed` is told the arguments once they are read. */
 async function verifyMain(
   argv: string[],
@@ -347,27 +379,7 @@ async function verifyMain(
   let args: VerifyArgs | undefined;
   let exp: Expectations;
   let cfg: StackConfig;
-  const fail = (e: unknown): Outcome => {
-    const prefix = prefixOf(args?.stack);
-    if (e instanceof VerifyArgsError) {
-      err(`${e.problems.map((m) => `${prefix}: ${m}`).join("\n")}\n${USAGE}\n`);
-      return { status: 2, why: "bad arguments (above)" };
-    }
-    if (e instanceof ConfigError || e instanceof CliConfigError) {
-      err(`${prefix}: ${e.message}\n`);
-      if (e instanceof CliConfigError && e.noStackFile)
-        return { status: 2, why: `no stack file Pulumi.${args?.stack ?? "<stack>"}.yaml (above)` };
-      return { status: 2, why: "the stack configuration is refused (above)" };
-    }
-    // What verify reaches or renders says what went wrong in its own words; anything else is a
-    // bug: one line and where its trace went.
-    if (e instanceof Error && KNOWN_FAILURES.some((name) => e.name === name || e.constructor.name === name)) {
-      err(`${prefix}: ${e.message}\n`);
-      return { status: 2, why: "the stack could not be verified (above)" };
-    }
-    err(`${internalErrorText(prefix, e, env.HOMELAB_DEBUG === "1", traceDirOf(env))}\n`);
-    return { status: 2, why: "an unexpected error (above)" };
-  };
+  const fail = (e: unknown): Outcome => failureOutcome(e, args?.stack, env, err);
   let root: string;
   try {
     args = parseVerifyArgs(argv, env);
