@@ -122,7 +122,7 @@ describe("verify: Loki, Grafana and Mimir are asked whether they are what their 
         ? state.grafanaDb
           ? json(GRAFANA_HEALTH)
           : json({ ...GRAFANA_HEALTH, database: "failing" }, 503)
-        : // Not signed in: 401 under /api, else a redirect to the login page (middleware/auth.go notAuthorized).
+        : // Not signed in: 401 under /api, else a redirect to the login page (as Grafana answers; not read at the source).
           p.startsWith("/api/")
           ? { status: 401, body: '{"message":"Unauthorized"}' }
           : { status: 302, body: '<a href="/login">Found</a>.\n\n', type: "text/html" },
