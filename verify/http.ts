@@ -59,12 +59,53 @@ export async function requestJson(url: string, opts: RequestOptions = {}): Promi
     json = undefined;
   }
   const ok = res.status >= 200 && res.status < 300;
-  if (!ok && !(opts.anyStatus && json !== undefined)) {
-    const said = json?.error ?? json?.message ?? res.text.slice(0, 200).trim();
-    throw new ApiError(`${shown}: HTTP ${res.status}${said ? ` (${said})` : ""}`);
-  }
+  if (!ok && !(opts.anyStatus && json !== undefined))
+    throw new ApiError(`${shown}: ${statusSaid(res.status, res.text)}`);
   if (json === undefined) throw new ApiError(`${shown}: the answer is not JSON`);
   return json;
+}
+
+/** How much of an answer a message quotes: its first words, enough to tell a proxy's page from an API's error. */
+const SAID_MAX = 120;
+
+/**
+ * An answer's first words as one line of text, for a message: the `error` or `message` of a JSON
+ * answer (Prometheus' and Mimir's API errors, Grafana's), else the text itself with its markup
+ * removed (an nginx 502 page, Grafana's HTML 404: their `<title>` and headings are what is worth
+ * reading; scripts, styles and comments are not), the common entities decoded, whitespace
+ * collapsed, at most SAID_MAX characters. A login written in a URL the answer echoes is cut as
+ * redact() cuts it. Empty when nothing readable is left.
+ */
+export function answerWords(text: string): string {
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const said = [json?.error, json?.message].find((m) => typeof m === "string") ?? text;
+  const words = said
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
+    .replace(/<!--[\s\S]*?-->/g, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&(nbsp|amp|lt|gt|quot|#39);/g, (_m: string, e: string) => ENTITIES[e])
+    .replace(/\/\/[^\s/@]*@/g, "//")
+    .replace(/\s+/g, " ")
+    // A tag closed before a full stop or a comma left a space there.
+    .replace(/ ([.,;:!?])(?= |$)/g, "$1")
+    .trim();
+  return words.length > SAID_MAX ? `${words.slice(0, SAID_MAX - 1).trimEnd()}…` : words;
+}
+
+const ENTITIES: Record<string, string> = { nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" };
+
+/**
+ * An error status as every verify message shows it: `HTTP <status> (<the answer's first words>)`,
+ * the words from answerWords (no markup, one line, bounded, no login).
+ */
+export function statusSaid(status: number, text: string): string {
+  const words = answerWords(text);
+  return `HTTP ${status}${words ? ` (${words})` : ""}`;
 }
 
 /** One sample of an instant vector (Prometheus HTTP API, resultType "vector"). */

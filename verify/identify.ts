@@ -6,16 +6,30 @@
  * the login or answers as another product is then one message naming the component and how it was
  * reached, instead of one HTTP error per check.
  *
- * What each answers: Prometheus' `/api/v1/status/buildinfo` carries its `revision` and `goVersion`
- * (prometheus web/api/v1/api.go `PrometheusVersion`; Debian's Prometheus in the tests); Mimir's adds
- * `application` (grafana/mimir pkg/util/version/info_handler.go, read, not run); VictoriaMetrics'
- * carries neither: a fixed `{"version":"2.24.0"}` for Grafana (VictoriaMetrics app/vmselect/main.go
- * `handleStaticAndSimpleRequests` at commit 003d2edd, read, not run), `{}` from Debian's older
- * VictoriaMetrics in the tests.
- * Alertmanager's `/api/v2/status` carries `versionInfo` and `config` (api/v2/openapi.yaml
- * alertmanagerStatus).
+ * Every probe is a path the product serves without a tenant or a login, so it can be asked before
+ * the checks send theirs. What each answers, read in the sources (only Prometheus, VictoriaMetrics
+ * and Alertmanager run in the tests; the others were read, not run):
+ * - Prometheus' `/api/v1/status/buildinfo` carries its `revision` and `goVersion` (prometheus
+ *   web/api/v1/api.go `PrometheusVersion`; Debian's Prometheus in the tests).
+ * - Mimir's adds `application` ("Grafana Mimir", pkg/mimir/mimir.go) in the same envelope (grafana/mimir
+ *   pkg/util/version/info_handler.go at a4f0dd53). Mimir serves it under `/prometheus` on the
+ *   query-frontend (RegisterQueryAPI) and on the ruler (RegisterRulerAPI), both registered with
+ *   `auth` false (pkg/api/api.go): no X-Scope-OrgID needed. Read, not run.
+ * - VictoriaMetrics' carries neither: a fixed `{"version":"2.24.0"}` for Grafana (VictoriaMetrics
+ *   app/vmselect/main.go `handleStaticAndSimpleRequests` at commit 003d2edd, read, not run), `{}`
+ *   from Debian's older VictoriaMetrics in the tests.
+ * - Loki's `/loki/api/v1/status/buildinfo` is Prometheus' `PrometheusVersion` written bare, with no
+ *   `status`/`data` envelope (grafana/loki v3.7.6 pkg/loki/version_handler.go), registered on every
+ *   target's own server outside the auth middleware (pkg/loki/loki.go, "Each component serves its
+ *   version"): no tenant needed, on the query Service and on the ring's pods alike. Read, not run.
+ * - Grafana's `/api/health` is `{"database": "ok", "version", "commit"}` (version and commit hidden
+ *   by `hide_version`), 503 with `"database": "failing"`; it is mounted before the context
+ *   middleware, so it wants no login (grafana/grafana pkg/api/http_server.go
+ *   addMiddlewaresAndStaticRoutes, apiHealthHandler, at ab59f3cb). Read, not run.
+ * - Alertmanager's `/api/v2/status` carries `versionInfo` and `config` (api/v2/openapi.yaml
+ *   alertmanagerStatus).
  */
-import { ApiError, redact, requestText, urlOf } from "./http";
+import { answerWords, ApiError, redact, requestText, urlOf } from "./http";
 import type { Component } from "./types";
 
 /** A component's URL is not usable; every check that needs it fails with this one cause. */
@@ -41,13 +55,9 @@ async function ask(url: string): Promise<{ status: number; json: any; text: stri
   return { ...res, json };
 }
 
-/** The answer's first words, for a message (an HTML error page, a plain 404). */
+/** The answer's first words in parentheses, for a message (verify/http.ts answerWords). */
 const said = (text: string) => {
-  const t = text
-    .replace(/<[^>]*>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 100);
+  const t = answerWords(text);
   return t ? ` (${t})` : "";
 };
 
@@ -59,14 +69,62 @@ export function buildOf(json: any): string {
   return "other";
 }
 
-/**
- * Why `base` is not `c` (one line, after the component's name and how it was reached), or undefined
- * when it answers as `c` or `c` has no probe here (Mimir and Loki need their tenant; Grafana its
- * login: their checks' own messages say what went wrong).
- */
+/** A product's probe: the path it answers without a tenant or a login, and what its answer holds. */
+interface Probe {
+  product: string;
+  path: string;
+  /** Whether a 2xx answer (its JSON) is the product's. */
+  answers(json: any): boolean;
+  /** Whether a 401 or 403 there is the product asking for a login (Grafana's health never does). */
+  mayWantLogin: boolean;
+}
+
+const PROMETHEUS_API = "/api/v1/status/buildinfo";
+
+/** Every component's probe (the sources are cited at the top of this file). */
+const PROBES: Record<Component, Probe> = {
+  prometheus: { product: "Prometheus", path: PROMETHEUS_API, answers: () => true, mayWantLogin: true },
+  victoriametrics: { product: "Prometheus", path: PROMETHEUS_API, answers: () => true, mayWantLogin: true },
+  alertmanager: {
+    product: "Alertmanager",
+    path: "/api/v2/status",
+    answers: (json) => !!json?.versionInfo,
+    mayWantLogin: true,
+  },
+  mimir: mimirProbe(),
+  "mimir-ruler": mimirProbe(),
+  loki: lokiProbe(),
+  "loki-ring": lokiProbe(),
+  grafana: {
+    product: "Grafana",
+    path: "/api/health",
+    answers: (json) => typeof json?.database === "string",
+    mayWantLogin: false,
+  },
+};
+
+function mimirProbe(): Probe {
+  return {
+    product: "Mimir",
+    path: `/prometheus${PROMETHEUS_API}`,
+    answers: (json) => !["prometheus", "other"].includes(buildOf(json)),
+    mayWantLogin: true,
+  };
+}
+
+function lokiProbe(): Probe {
+  return {
+    product: "Loki",
+    path: "/loki/api/v1/status/buildinfo",
+    answers: (json) => typeof json?.goVersion === "string" && json?.status === undefined,
+    mayWantLogin: true,
+  };
+}
+
+/** Why `base` is not `c` (one line, after the component's name and how it was reached), or undefined when it answers as `c`. */
 export async function misidentified(c: Component, base: string): Promise<string | undefined> {
-  if (c !== "prometheus" && c !== "victoriametrics" && c !== "alertmanager") return undefined;
-  const path = c === "alertmanager" ? "/api/v2/status" : "/api/v1/status/buildinfo";
+  const probe = PROBES[c];
+  const path = probe.path;
   let r: Awaited<ReturnType<typeof ask>>;
   try {
     r = await ask(urlOf(base, path));
@@ -74,19 +132,17 @@ export async function misidentified(c: Component, base: string): Promise<string 
     return (e as Error).message.replace(/^[^ ]*: /, "");
   }
   const answered = `GET ${path} answered ${r.status}${said(r.text)}`;
-  if (r.status === 401 || r.status === 403)
+  if (probe.mayWantLogin && (r.status === 401 || r.status === 403))
     return new URL(base).username
       ? `${answered}: it refused the login given in the URL`
       : `${answered}: it wants a login; give it in the URL (http://<user>:<password>@host)`;
   if (r.status >= 500) return `${answered}: the server failed`;
-  if (c === "alertmanager") {
-    if (r.status < 200 || r.status > 299 || !r.json?.versionInfo)
-      return `no Alertmanager API there (${answered}); is it another component's port?`;
-    return undefined;
-  }
-  if (r.status < 200 || r.status > 299)
-    return `no Prometheus API there (${answered}); is it another component's port?`;
   const build = buildOf(r.json);
+  if (probe.product === "Mimir" && r.json?.status === "success" && !probe.answers(r.json))
+    // VictoriaMetrics serves the Prometheus API under `/prometheus` too.
+    return `it is no Mimir: its build info (GET ${path}) names no application, as Prometheus' and VictoriaMetrics' do not; is it ${build === "prometheus" ? "Prometheus'" : "VictoriaMetrics'"} port?`;
+  if (r.status < 200 || r.status > 299 || !probe.answers(r.json))
+    return `no ${probe.product} API there (${answered}); is it another component's port?`;
   if (c === "prometheus" && build !== "prometheus")
     return `it is ${build === "other" ? "no Prometheus: its build info (GET " + path + ") has no goVersion, as VictoriaMetrics answers" : `${build}, not Prometheus (GET ${path})`}; is it the backend's port?`;
   if (c === "victoriametrics" && build !== "other")

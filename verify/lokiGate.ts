@@ -29,7 +29,7 @@
  */
 import { parse } from "yaml";
 import type { LokiMode } from "../model/sizing";
-import { ApiError, requestJson, requestText, urlOf } from "./http";
+import { ApiError, requestJson, requestText, statusSaid, urlOf } from "./http";
 
 /** The steps of the move, each the update the gate of that name judges. */
 export const LOKI_STEPS = ["loki-join", "loki-drain", "loki-monolithic"] as const;
@@ -165,14 +165,13 @@ export async function checkLokiGate(
   const problems: string[] = [];
   const said: string[] = [];
   const ready = await requestText(urlOf(base, "/ready"));
-  if (ready.status !== 200)
-    problems.push(`/ready: ${ready.status} ${ready.text.trim().split("\n").join(" ")}`);
+  if (ready.status !== 200) problems.push(`/ready: ${statusSaid(ready.status, ready.text)}`);
   const ringUrl = urlOf(base, "/ring");
   const ring = judgeLokiRing(step, m, shardsOf(await requestJson(ringUrl), ringUrl));
   (ring.ok ? said : problems).push(`ingester ring: ${ring.detail}`);
   if (step === "loki-join") {
     const cfg = await requestText(urlOf(base, "/config"));
-    if (cfg.status !== 200) problems.push(`/config: ${cfg.status}`);
+    if (cfg.status !== 200) problems.push(`/config: ${statusSaid(cfg.status, cfg.text)}`);
     else {
       const p = judgeLokiConfig(cfg.text);
       if (p.length > 0) problems.push(...p);

@@ -6,6 +6,7 @@
  */
 import type { StackConfig } from "../config/resolve";
 import { planBuckets } from "../config/buckets";
+import { answerWords } from "./http";
 import { listObjectsUrl, parseListObjectsV2, signS3 } from "../builders/objectstore/s3Signature";
 
 /** One store as the check reaches it: its S3 endpoint, a key that may list the buckets, the region it signs for. */
@@ -38,10 +39,11 @@ const KEY_REFUSED = new Set([
 function refusal(side: StoreSide, bucket: string, status: number, text: string): string {
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? "";
-  const said = side.secretKey.length >= 4 ? message.split(side.secretKey).join("<redacted>") : message;
+  const hide = (t: string) => (side.secretKey.length >= 4 ? t.split(side.secretKey).join("<redacted>") : t);
+  const said = hide(message);
   const where = `${sideName(side)}: listing bucket "${bucket}"`;
   if (code === undefined)
-    return `${where} answered ${status} and no S3 error (${JSON.stringify(text.slice(0, 80).trim())}): is this the store's S3 API endpoint?`;
+    return `${where} answered ${status} and no S3 error (${JSON.stringify(hide(answerWords(text)))}): is this the store's S3 API endpoint?`;
   const answer = `${status} ${code}${said ? `: ${said.trim().replace(/\.$/, "")}` : ""}`;
   if (!KEY_REFUSED.has(code) || !side.role) return `${where} answered ${answer}`;
   const vars = MOVE_ENV[side.role];

@@ -169,7 +169,10 @@ describe("verify --gate loki-*: the move off SimpleScalable asked of Loki's ring
     loki.ready = { status: 503, text: "Ingester not ready: instance 10.0.0.12:9095 in state JOINING" };
     const r = await checkLokiGate(base, "loki-drain", MOVE);
     assert.equal(r.ok, false);
-    assert.match(r.detail, /\/ready: 503 Ingester not ready: instance 10\.0\.0\.12:9095 in state JOINING/);
+    assert.match(
+      r.detail,
+      /\/ready: HTTP 503 \(Ingester not ready: instance 10\.0\.0\.12:9095 in state JOINING\)/,
+    );
     assert.match(r.detail, /loki-2 is JOINING/);
     assert.match(r.detail, /2 of the 3 monolithic pods \(loki\) are ACTIVE in the ring/);
   });

@@ -189,6 +189,9 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     // Loki and Grafana in their documented shapes.
     const lokiFake = await fake((req) => {
       const u = new URL(req.url!, "http://x");
+      // Loki v3.7.6's build info, bare (pkg/loki/version_handler.go): verify's probe (verify/identify.ts).
+      if (u.pathname === "/loki/api/v1/status/buildinfo")
+        return { json: { version: "3.7.6", goVersion: "go1.25" } };
       if (u.pathname !== "/loki/api/v1/query") return undefined;
       const byNode = u.searchParams.get("query")!.startsWith("sum by (node)");
       return {
@@ -206,6 +209,8 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     });
     const grafanaFake = await fake((req, body) => {
       seenAuth.push(String(req.headers.authorization ?? ""));
+      // Grafana's health wants no login (pkg/api/http_server.go): verify's probe (verify/identify.ts).
+      if (req.url === "/api/health") return { json: { database: "ok", version: "12.3.0" } };
       if (req.headers.authorization !== `Basic ${Buffer.from("admin:s3cret-pw").toString("base64")}`)
         return { status: 401, json: { message: "Unauthorized" } };
       const u = new URL(req.url!, "http://x");
