@@ -112,7 +112,7 @@ function mimirProbe(): Probe {
   };
 }
 
-function lokiProbe(): Probe {
+export function lokiProbe(): Probe {
   return {
     product: "Loki",
     path: "/loki/api/v1/status/buildinfo",
