@@ -3,6 +3,7 @@
  * for (bounded), and stopped by `stop()` (SIGTERM, then SIGKILL after 2 s; `stop(0)` kills at once).
  */
 import * as fs from "fs";
+import * as path from "path";
 import * as net from "net";
 import { spawn, type ChildProcess } from "child_process";
 
@@ -109,4 +110,36 @@ export async function startServer(
     throw new Error(`${(e as Error).message}\n${out}`);
   }
   return { url, child, log: () => out, stop };
+}
+
+/**
+ * Prometheus on loopback with `<dir>/prometheus.yml`, its TSDB in `<dir>/prom`; `extra` flags after
+ * the tests' usual ones.
+ */
+export function startPrometheus(
+  bin: string,
+  dir: string,
+  port: number,
+  extra: string[] = [],
+): Promise<Server> {
+  const args = [
+    `--config.file=${path.join(dir, "prometheus.yml")}`,
+    `--storage.tsdb.path=${path.join(dir, "prom")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    ...extra,
+    "--log.level=error",
+  ];
+  return startServer(bin, args, port, "/-/ready");
+}
+
+/** Alertmanager on loopback with `<dir>/am.yml`, its state in `<dir>/am`, no cluster peer port. */
+export function startAlertmanager(bin: string, dir: string, port: number): Promise<Server> {
+  const args = [
+    `--config.file=${path.join(dir, "am.yml")}`,
+    `--storage.path=${path.join(dir, "am")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--cluster.listen-address=",
+    "--log.level=error",
+  ];
+  return startServer(bin, args, port, "/-/ready");
 }

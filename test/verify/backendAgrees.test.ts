@@ -19,7 +19,7 @@ import { ApiError } from "../../verify/http";
 import { capabilities } from "../../model/phases";
 import type { Component, Report } from "../../verify/types";
 import { config, requireTool, ROOT, tmpDir } from "../support/helpers";
-import { freePort, startServer, until, type Server } from "../support/servers";
+import { freePort, startPrometheus, startServer, until, type Server } from "../support/servers";
 
 describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real servers)", function () {
   this.timeout(40000);
@@ -92,17 +92,7 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
         vp,
         "/health",
       ),
-      startServer(
-        promBin,
-        [
-          `--config.file=${path.join(dir, "prometheus.yml")}`,
-          `--storage.tsdb.path=${path.join(dir, "prom")}`,
-          `--web.listen-address=127.0.0.1:${pp}`,
-          "--log.level=error",
-        ],
-        pp,
-        "/-/ready",
-      ),
+      startPrometheus(promBin, dir, pp),
     ]);
     proj = tmpDir("agree-project");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(proj, "Pulumi.yaml"));

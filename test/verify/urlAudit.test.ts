@@ -14,7 +14,7 @@ import { runVerify } from "../../cli/verifyRun";
 import { judgeRemoteWrite } from "../../verify/checks";
 import type { Report } from "../../verify/types";
 import { requireTool, tmpDir } from "../support/helpers";
-import { freePort, startServer, type Server } from "../support/servers";
+import { freePort, startAlertmanager, startPrometheus, startServer, type Server } from "../support/servers";
 import { verifyProject } from "../support/verifyProject";
 
 describe("verify: a --url that is not the component it names (real Prometheus, VictoriaMetrics, Alertmanager)", function () {
@@ -54,35 +54,14 @@ describe("verify: a --url that is not the component it names (real Prometheus, V
       stringify({ route: { receiver: "null" }, receivers: [{ name: "null" }] }),
     );
     [prom, vm, am] = await Promise.all([
-      startServer(
-        promBin,
-        [
-          `--config.file=${path.join(dir, "prometheus.yml")}`,
-          `--storage.tsdb.path=${path.join(dir, "prom")}`,
-          `--web.listen-address=127.0.0.1:${pp}`,
-          "--log.level=error",
-        ],
-        pp,
-        "/-/ready",
-      ),
+      startPrometheus(promBin, dir, pp),
       startServer(
         vmBin,
         [`-storageDataPath=${path.join(dir, "vm")}`, `-httpListenAddr=127.0.0.1:${vp}`, "-loggerLevel=ERROR"],
         vp,
         "/health",
       ),
-      startServer(
-        amBin,
-        [
-          `--config.file=${path.join(dir, "am.yml")}`,
-          `--storage.path=${path.join(dir, "am")}`,
-          `--web.listen-address=127.0.0.1:${ap}`,
-          "--cluster.listen-address=",
-          "--log.level=error",
-        ],
-        ap,
-        "/-/ready",
-      ),
+      startAlertmanager(amBin, dir, ap),
     ]);
     closed = `http://127.0.0.1:${await freePort()}`;
     silent = await serve(() => undefined); // accepts, never answers

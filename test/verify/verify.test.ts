@@ -25,7 +25,14 @@ import { promisedJobs } from "../../cli/verifyJobs";
 import { expectationsFor } from "../../verify/expect";
 import type { Report } from "../../verify/types";
 import { config, requireTool, ROOT, tmpDir, verifyCli } from "../support/helpers";
-import { freePort, startServer, until, type Server } from "../support/servers";
+import {
+  freePort,
+  startAlertmanager,
+  startPrometheus,
+  startServer,
+  until,
+  type Server,
+} from "../support/servers";
 
 const JOBS = ["prometheus", "victoriametrics", "alertmanager", "loki-canary"];
 
@@ -157,34 +164,14 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     // start, whoever else is up by then (it retries the scrapes and the remote write).
     [vm, am, prom] = await Promise.all([
       startServer(vmBin, vmArgs, vp, "/health"),
-      startServer(
-        amBin,
-        [
-          `--config.file=${path.join(dir, "am.yml")}`,
-          `--storage.path=${path.join(dir, "am")}`,
-          `--web.listen-address=127.0.0.1:${ap}`,
-          "--cluster.listen-address=",
-          "--log.level=error",
-        ],
-        ap,
-        "/-/ready",
-      ),
-      startServer(
-        promBin,
-        [
-          `--config.file=${path.join(dir, "prometheus.yml")}`,
-          `--storage.tsdb.path=${path.join(dir, "prom")}`,
-          `--web.listen-address=127.0.0.1:${pp}`,
-          "--web.enable-lifecycle",
-          // Alertmanagers are discovered up to 5 s after start; alerts are re-sent every 3 s, not every
-          // minute, so the Watchdog arrives soon after. Each send is valid for 4 x 3 s, which rides
-          // out an evaluation delayed by a busy machine.
-          "--rules.alert.resend-delay=3s",
-          "--log.level=error",
-        ],
-        pp,
-        "/-/ready",
-      ),
+      startAlertmanager(amBin, dir, ap),
+      startPrometheus(promBin, dir, pp, [
+        "--web.enable-lifecycle",
+        // Alertmanagers are discovered up to 5 s after start; alerts are re-sent every 3 s, not every
+        // minute, so the Watchdog arrives soon after. Each send is valid for 4 x 3 s, which rides
+        // out an evaluation delayed by a busy machine.
+        "--rules.alert.resend-delay=3s",
+      ]),
     ]);
     // Loki and Grafana in their documented shapes.
     const lokiFake = await fake((req) => {
