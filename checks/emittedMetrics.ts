@@ -10,7 +10,7 @@ import { describeFault, isFault, judgeMetric, newerKubernetesOnly } from "../ups
 import { causeKey, MISTAKES, NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
 import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql";
-import { fitCommunityDashboards, panelsOf, type LeftOut } from "../builders/grafana/community";
+import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
 import { releaseNaming, type Finding, type K8sObject, type Placed } from "./objects";
@@ -153,7 +153,7 @@ export interface EmittedMetricsReport {
 export function leftOutFor(present: ReadonlySet<string>): LeftOut[] {
   const emitters = [...present];
   const rules = fitRuleSets({ "kube-prometheus": KPS_RULES_DATA.groups }, emitters);
-  return [...fitCommunityDashboards({ emitters }).leftOut, ...rules.leftOut];
+  return [...communityLeftOut({ emitters }), ...rules.leftOut];
 }
 
 /**

@@ -7,9 +7,10 @@ import type { ExportedResource } from "../policy/evaluate";
 /**
  * A variant of a resource for the pack benchmark: every name, namespace and label value made
  * unique, and every ConfigMap/Secret text rewritten with its own values, so no two resources of
- * the 10,000 share a text or a values tree. Texts are multi-line YAML or JSON on one line
- * (Grafana dashboards, the stack-info pools); each carries a mark of its own (variant and
- * resource), so it is distinct even when none of its keys is a name or two stacks hold the same.
+ * the 10,000 share a text or a values tree (a resource's outputs are varied as its inputs). Texts
+ * are multi-line YAML or JSON on one line (Grafana dashboards, the stack-info pools); each carries
+ * a mark of its own (variant and resource), so it is distinct even when none of its keys is a name
+ * or two stacks hold the same.
  */
 const NAMEY = /^(name|namespace|cluster|job|app|tenant_id|bucket_name|chunks|ruler|admin|instance|release)$/;
 function vary(value: any, tag: string, key = "", mark = tag): any {
@@ -67,7 +68,10 @@ export function distinctResources(base: ExportedResource[], n: number, seed: num
         ...r,
         urn: `${r.urn}-${tag}`,
         inputs: vary(r.inputs ?? {}, tag, "", `${tag}r${j}`),
-        outputs: {},
+        // The stack policies judge the outputs: varied as the inputs (the same names, a tree of
+        // their own, as an export records them). Empty outputs left every stack policy nothing
+        // to judge, and its work out of the figure.
+        outputs: vary(r.outputs ?? r.inputs ?? {}, tag, "", `${tag}r${j}`),
       });
     }
   return out;

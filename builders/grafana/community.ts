@@ -164,9 +164,41 @@ export function fitCommunityDashboards(input: CommunityInputs): {
   dashboards: ProvisionedDashboard[];
   leftOut: LeftOut[];
 } {
-  const present = new Set(input.emitters);
   const out: ProvisionedDashboard[] = [];
   const leftOut: LeftOut[] = [];
+  for (const { d, vars, fitted } of fitEach(input, leftOut)) {
+    const metricsUid = METRICSQL_SOURCES.has(d.source) ? VICTORIAMETRICS_UID : METRICS_UID;
+    const json = rewriteDatasources(fitted, vars, metricsUid);
+    json.templating = {
+      ...(json.templating ?? {}),
+      list: (json.templating?.list ?? []).filter((v: any) => v.type !== "datasource"),
+    };
+    out.push({ file: `${d.source}-${d.file}.json`, folder: d.folder, source: d.source, json });
+  }
+  return { dashboards: out, leftOut };
+}
+
+/**
+ * Only {@link fitCommunityDashboards}' `leftOut`, without rewriting the dashboards kept (a copy
+ * of every one of them): what the emitted-metrics check reports (checks/emittedMetrics.ts).
+ */
+export function communityLeftOut(input: CommunityInputs): LeftOut[] {
+  const leftOut: LeftOut[] = [];
+  // Run for what it pushes: the dashboards it yields are not rewritten.
+  for (const kept of fitEach(input, leftOut)) void kept;
+  return leftOut;
+}
+
+/**
+ * Each dashboard the stack gets, without the panels it cannot fill (still with the chart's
+ * datasource references), in the data's order; what it leaves out is pushed to `leftOut` as it
+ * goes, in the same order.
+ */
+function* fitEach(
+  input: CommunityInputs,
+  leftOut: LeftOut[],
+): Generator<{ d: CommunityDashboard; vars: Map<string, "prometheus" | "loki">; fitted: any }> {
+  const present = new Set(input.emitters);
   for (const d of communityDashboardsData().dashboards) {
     if (!d.needs.some((n) => n === "always" || present.has(n))) continue;
     const file = `${d.source}-${d.file}.json`;
@@ -201,13 +233,6 @@ export function fitCommunityDashboards(input: CommunityInputs): {
       leftOut.push({ what: `dashboard ${file}`, why: "no panel left that this stack can fill" });
       continue;
     }
-    const metricsUid = METRICSQL_SOURCES.has(d.source) ? VICTORIAMETRICS_UID : METRICS_UID;
-    const json = rewriteDatasources(fitted, vars, metricsUid);
-    json.templating = {
-      ...(json.templating ?? {}),
-      list: (json.templating?.list ?? []).filter((v: any) => v.type !== "datasource"),
-    };
-    out.push({ file, folder: d.folder, source: d.source, json });
+    yield { d, vars, fitted };
   }
-  return { dashboards: out, leftOut };
 }

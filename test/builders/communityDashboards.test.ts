@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import {
   communityDashboards,
   communityDashboardsData,
+  communityLeftOut,
   fitCommunityDashboards,
   panelsOf,
 } from "../../builders/grafana/community";
@@ -160,6 +161,24 @@ describe("community dashboards", function () {
     // Logs panels read LogQL (`| logfmt`), which is no metric: they stay.
     const logs = fitted.dashboards.find((d) => d.file === "loki-loki-logs.json")!;
     assert.ok(panelsOf(logs.json).some((p) => p.type === "logs"));
+  });
+
+  it("lists what it leaves out without rewriting the dashboards, exactly as the fitting does", () => {
+    // Every phase, the backends and log agents taking turns; and a stack emitting nothing.
+    const inputs = PHASES.map((phase, i) => ({
+      emitters: stackEmitters({
+        caps: capabilities(phase, BACKENDS[i % 2]),
+        backend: BACKENDS[i % 2],
+        logAgent: LOG_AGENTS[i % 2],
+        lokiCanary: false,
+        minio: false,
+      }),
+    }));
+    for (const input of [...inputs, { emitters: [] }])
+      assert.deepEqual(communityLeftOut(input), fitCommunityDashboards(input).leftOut, input.emitters.join());
+    // Whole dashboards and single panels are among them.
+    const none = communityLeftOut({ emitters: [] });
+    assert.ok(none.some((l) => /^dashboard [^:]+$/.test(l.what)) && none.some((l) => /: /.test(l.what)));
   });
 
   it("reads and ships dashboards in the pre-Grafana-5 `rows` schema (the loki-mixin's chunks and retention at chart 18)", () => {

@@ -147,6 +147,32 @@ describe("policy (evaluator): props as the engine hands them, copied only where 
     });
   });
 
+  it("a resource without recorded outputs is unwrapped once: stack policies get the props its resource policies got", async () => {
+    const seen: { resource: any[]; stack: any[] } = { resource: [], stack: [] };
+    const secretTree = () => ({ d: { e: { ...SIG, plaintext: '"p"' } } });
+    const own = res(CM, secretTree());
+    const recorded = { ...res(CM, secretTree()), outputs: { f: { ...SIG, ciphertext: "z" } } };
+    const chart = res("kubernetes:helm.sh/v4:Chart", secretTree());
+    await evaluateResources([own, recorded, chart], {}, [
+      {
+        name: "capture",
+        description: "d",
+        enforcementLevel: "advisory",
+        validateResource: (a: ResourceValidationArgs) => void seen.resource.push(a.props),
+      },
+      {
+        name: "capture-stack",
+        description: "d",
+        enforcementLevel: "advisory",
+        validateStack: (a) => void seen.stack.push(...a.resources.map((r) => r.props)),
+      },
+    ]);
+    assert.deepEqual(seen.resource, [{ d: { e: "p" } }, { d: { e: "p" } }, {}]);
+    assert.deepEqual(seen.stack, [{ d: { e: "p" } }, { f: "[secret]" }, { d: { e: "p" } }]);
+    // The same unwrapped copy (one walk of the tree), not a second one.
+    assert.equal(seen.stack[0], seen.resource[0]);
+  });
+
   it("a tree without a secret is handed over as it is (the same object, no copy)", async () => {
     const inputs = { a: [1, "x", { b: [{ c: "4dabf18193072939515e22adb298388d" }] }], n: null };
     assert.equal(await propsOf(inputs), inputs);
