@@ -172,6 +172,11 @@ export const VERIFY: CliSpec = {
       help: "backend-agrees: the step of every range query on both sides (default 1m); at most the window.",
     },
     {
+      name: "--timeout",
+      value: "<duration>",
+      help: "How long each request to the stack's APIs waits for an answer (default 10s): longer for a slow link to the cluster. (The move check gives each page of a bucket listing 60s.)",
+    },
+    {
       name: "--dir",
       value: "<project dir>",
       help: "The project directory (Pulumi.yaml and the stack files). Default: this checkout.",

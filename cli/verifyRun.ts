@@ -21,6 +21,7 @@ import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
 import { Reach, clusterUnreachable } from "../verify/reach";
 import { formatReport } from "../verify/report";
+import { setRequestTimeout } from "../verify/http";
 import { helpText, parseArgsAll, usage, VERIFY } from "./spec";
 import { didYouMean } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
@@ -69,6 +70,8 @@ export interface VerifyArgs {
   move?: { from: string; to: string };
   /** --window and --step of backend-agrees, seconds (defaults in verify/agreeCheck.ts). */
   agree: { windowSeconds?: number; stepSeconds?: number };
+  /** --timeout: how long each request waits for an answer, seconds (default in verify/http.ts). */
+  timeoutSeconds?: number;
   /** --help: print the help, exit 0, nothing else. */
   help: boolean;
 }
@@ -110,16 +113,23 @@ function parseUrls(values: string[], problems: string[]): Partial<Record<Compone
   return urls;
 }
 
+/** A duration flag's value in seconds (at least 1s); a bad one is a problem. */
+function durationFlag(
+  one: (f: string) => string | undefined,
+  problems: string[],
+  flag: string,
+): number | undefined {
+  const v = one(flag);
+  if (v === undefined) return undefined;
+  const s = promDurationSeconds(v);
+  if (s && s >= 1) return s;
+  problems.push(`${flag}: expected a duration of at least 1s (30s, 5m, 1h), got "${v}"`);
+  return undefined;
+}
+
 /** --window and --step of backend-agrees, seconds; a bad one is a problem. */
 function parseAgree(one: (f: string) => string | undefined, problems: string[]): VerifyArgs["agree"] {
-  const duration = (flag: string): number | undefined => {
-    const v = one(flag);
-    if (v === undefined) return undefined;
-    const s = promDurationSeconds(v);
-    if (s && s >= 1) return s;
-    problems.push(`${flag}: expected a duration of at least 1s (30s, 5m, 1h), got "${v}"`);
-    return undefined;
-  };
+  const duration = (flag: string) => durationFlag(one, problems, flag);
   const agree = { windowSeconds: duration("--window"), stepSeconds: duration("--step") };
   const window = agree.windowSeconds ?? AGREE_DEFAULTS.windowSeconds;
   const step = agree.stepSeconds ?? AGREE_DEFAULTS.stepSeconds;
@@ -162,6 +172,7 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const { gate, lokiStep } = parseGate(one("--gate"), problems);
   const urls = parseUrls(p.values.get("--url") ?? [], problems);
   const agree = parseAgree(one, problems);
+  const timeoutSeconds = durationFlag(one, problems, "--timeout");
   const stack = one("--stack");
   // A missing --stack that npm kept is said by npm's message, not as missing.
   if (!stack && !problems.some((m) => m.startsWith("npm kept ") && m.includes("npm_config_stack=")))
@@ -176,6 +187,7 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
     lokiStep,
     dir: one("--dir"),
     agree,
+    ...(timeoutSeconds ? { timeoutSeconds } : {}),
     ...(move ? { move } : {}),
     help: false,
   };
@@ -318,10 +330,12 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
   let stack: string | undefined;
   let json = false;
   let outcome: Outcome | "help";
+  let restoreTimeout = () => {};
   try {
     outcome = await verifyMain(argv, deps, out, err, (a) => {
       stack = a.stack;
       json = a.json;
+      restoreTimeout = setRequestTimeout(a.timeoutSeconds);
     });
   } catch (e) {
     // A throw past the steps that name their own failures (a check's bug): one line and where
@@ -329,6 +343,8 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     const env = deps.env ?? process.env;
     err(`${internalErrorText(prefixOf(stack), e, env.HOMELAB_DEBUG === "1", traceDirOf(env))}\n`);
     outcome = { status: 2, why: "an unexpected error (above)" };
+  } finally {
+    restoreTimeout();
   }
   if (outcome === "help") return 0;
   (json ? err : out)(closingLine(stack, outcome) + "\n");

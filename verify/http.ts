@@ -138,6 +138,28 @@ export async function instantQuery(
 export const tenantHeaders = (tenant?: string): Record<string, string> =>
   tenant ? { "X-Scope-OrgID": tenant } : {};
 
+/** How long a request without a deadline of its own waits for an answer (verify --timeout). */
+const DEFAULT_TIMEOUT_MS = 10_000;
+let requestTimeoutMs = DEFAULT_TIMEOUT_MS;
+
+/** How long a request without a deadline of its own waits now, seconds. */
+export function requestTimeoutSeconds(): number {
+  return requestTimeoutMs / 1000;
+}
+
+/**
+ * Sets how long a request without a deadline of its own waits (seconds; undefined: the default),
+ * for one verify run; returns what puts the previous one back. One run at a time per process: the
+ * CLI runs once, the tests run verify in process one after another.
+ */
+export function setRequestTimeout(seconds: number | undefined): () => void {
+  const previous = requestTimeoutMs;
+  requestTimeoutMs = seconds === undefined ? DEFAULT_TIMEOUT_MS : seconds * 1000;
+  return () => {
+    requestTimeoutMs = previous;
+  };
+}
+
 /**
  * One request (GET, or POST with `body`) and its whole answer, whatever the status; no answer
  * within the deadline, or none at all, is an ApiError naming the URL (redacted) and why (the
@@ -153,7 +175,7 @@ function exchange(
   url: string,
   opts: { headers: Record<string, string>; body?: string; timeoutMs?: number },
 ): Promise<{ status: number; text: string }> {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const timeoutMs = opts.timeoutMs ?? requestTimeoutMs;
   const unreachable = (why: string) => new ApiError(`${redact(url)}: unreachable (${why})`);
   return new Promise((resolve, reject) => {
     let u: URL;
