@@ -28,6 +28,19 @@ import { config } from "../support/helpers";
 import { BACKENDS, capabilities, type Backend } from "../../model/phases";
 
 const alerting = { pushover: true, pushoverPriority: 0, heartbeat: true, heartbeatInterval: "1m" };
+/** The Pi profile's VictoriaMetrics values in `phase`. */
+const piVmValues = (phase: Phase) =>
+  vmValues({
+    caps: capabilities(phase, "victoriametrics"),
+    cluster: "pi",
+    profile: "lightweight",
+    retention: "14d",
+    volumeSize: "20Gi",
+    storageClass: "nvme",
+    scrapeInterval: "30s",
+    bufferBytes: 1 << 30,
+    alerting,
+  });
 
 describe("bucket plan", () => {
   for (const phase of PHASES) {
@@ -640,18 +653,7 @@ describe("metrics builders", () => {
     }
   });
   it("VictoriaMetrics: vmsingle from dual-write, vmalert+alertmanager at backend-primary, vmagent only after KPS", () => {
-    const vm = (phase: Phase) =>
-      vmValues({
-        caps: capabilities(phase, "victoriametrics"),
-        cluster: "pi",
-        profile: "lightweight",
-        retention: "14d",
-        volumeSize: "20Gi",
-        storageClass: "nvme",
-        scrapeInterval: "30s",
-        bufferBytes: 1 << 30,
-        alerting,
-      });
+    const vm = piVmValues;
     assert.deepEqual(
       (["dual-write", "backend-primary", "kps-removed"] as Phase[]).map((p) => [
         vm(p).vmsingle.enabled,
@@ -672,6 +674,10 @@ describe("metrics builders", () => {
     assert.equal(v.vmagent.spec.statefulMode, true);
     assert.equal(v.grafana.enabled, false);
     assert.deepEqual(v.alertmanager.spec.secrets, ["alertmanager-pushover", "alertmanager-heartbeat"]);
+  });
+  it("VictoriaMetrics: the chart's sync-job is off in every phase (victoria-metrics-k8s-stack 0.91.2 templates/sync-job/job.yaml: `syncJob.enabled`; see test/builders/chartUpgradeVmSyncJob.test.ts)", () => {
+    for (const phase of PHASES)
+      assert.deepEqual(piVmValues(phase).syncJob, { enabled: false }, `${phase}: syncJob`);
   });
   it("Alertmanager: credentials only as files in the mounted Secrets, Watchdog to the heartbeat", () => {
     const c = alertmanagerConfig(alerting, "/etc/alertmanager/secrets");

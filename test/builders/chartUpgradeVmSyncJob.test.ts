@@ -1,13 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import * as zlib from "zlib";
-import { vmValues } from "../../builders/metrics/vmValues";
-import { capabilities } from "../../model/phases";
-import { PHASES } from "../../config/resolve";
 import { versions } from "../../model/versions";
 import { tarFiles } from "../../config/chartKeys";
-import { chartCacheDir } from "../../synth/render/helm";
+import { pinnedChartArchive } from "../support/helpers";
 import communityData from "../../builders/grafana/data/community-dashboards.json";
 
 /*
@@ -20,34 +16,11 @@ import communityData from "../../builders/grafana/data/community-dashboards.json
  * takes from the chart's files/dashboards/generated/.
  */
 
-const alerting = { pushover: true, pushoverPriority: 0, heartbeat: true, heartbeatInterval: "1m" };
-
 describe("victoria-metrics-k8s-stack: what a bump past 0.80.0 moves", () => {
-  it("the values turn the chart's sync-job off in every phase (0.91.2 templates/sync-job/job.yaml: `syncJob.enabled`)", () => {
-    for (const phase of PHASES) {
-      const v = vmValues({
-        caps: capabilities(phase, "victoriametrics"),
-        cluster: "pi",
-        profile: "lightweight",
-        retention: "14d",
-        volumeSize: "20Gi",
-        storageClass: "nvme",
-        scrapeInterval: "30s",
-        bufferBytes: 1 << 30,
-        alerting,
-      });
-      assert.deepEqual(v.syncJob, { enabled: false }, `${phase}: syncJob`);
-    }
-  });
-
-  it("every VictoriaMetrics dashboard the program ships is a file of the pinned chart archive", () => {
+  // The Job itself is turned off by the values: test/builders/builders.test.ts.
+  it("every VictoriaMetrics dashboard the program ships is a file of the pinned chart archive", function () {
     const chart = versions.charts.victoriaMetricsStack;
-    const archive = path.join(chartCacheDir(), `${chart.chart}-${chart.version}.tgz`);
-    if (!fs.existsSync(archive)) {
-      const why = `no chart archive ${archive} (set HOMELAB_CHART_CACHE)`;
-      if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-      return console.warn(`\n  !!! ${why}\n`);
-    }
+    const archive = pinnedChartArchive(this, chart);
     const dir = `${chart.chart}/files/dashboards/generated/`;
     const files = tarFiles(zlib.gunzipSync(fs.readFileSync(archive)), (n) => n.startsWith(dir));
     const shipped = communityData.dashboards.filter((d) => d.source === chart.chart).map((d) => d.file);

@@ -18,6 +18,7 @@ import {
 import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
 import { cached, cacheKey } from "./fixtureCache";
+import { chartCacheDir } from "../../synth/render/helm";
 
 export const ROOT = projectRoot(__dirname);
 
@@ -342,6 +343,20 @@ export function externalReference(ctx: Mocha.Context, ...parts: string[]): strin
   const file = dir && path.join(dir, ...parts);
   if (file && fs.existsSync(file)) return file;
   const why = `reference data ${path.join(...parts)} is missing (set HOMELAB_REFERENCE_DIR to the folder holding it)`;
+  if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+  console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
+  ctx.skip();
+  return "";
+}
+
+/**
+ * The archive of a pinned chart in the chart cache (HOMELAB_CHART_CACHE, else ../shared/charts):
+ * skips the test loudly when it is absent; under CI its absence is a failure.
+ */
+export function pinnedChartArchive(ctx: Mocha.Context, chart: { chart: string; version: string }): string {
+  const archive = path.join(chartCacheDir(), `${chart.chart}-${chart.version}.tgz`);
+  if (fs.existsSync(archive)) return archive;
+  const why = `no chart archive ${archive} (set HOMELAB_CHART_CACHE)`;
   if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
   console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
   ctx.skip();

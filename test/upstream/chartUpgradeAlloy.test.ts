@@ -1,11 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import * as zlib from "zlib";
 import { parse } from "yaml";
 import { versions } from "../../model/versions";
 import { tarFiles } from "../../config/chartKeys";
-import { chartCacheDir } from "../../synth/render/helm";
+import { pinnedChartArchive } from "../support/helpers";
 
 /*
  * The Alloy reference (upstream/alloy: components.json, the parser corpus, apiNeeds.ts) is read at
@@ -15,14 +14,9 @@ import { chartCacheDir } from "../../synth/render/helm";
  * the reference it was read at.
  */
 describe("alloy chart: the Alloy it deploys is the pinned image the reference was read at", () => {
-  it("images.alloy is the pinned chart's appVersion (Chart.yaml)", () => {
+  it("images.alloy is the pinned chart's appVersion (Chart.yaml)", function () {
     const chart = versions.charts.alloy;
-    const archive = path.join(chartCacheDir(), `${chart.chart}-${chart.version}.tgz`);
-    if (!fs.existsSync(archive)) {
-      const why = `no chart archive ${archive} (set HOMELAB_CHART_CACHE)`;
-      if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
-      return console.warn(`\n  !!! ${why}\n`);
-    }
+    const archive = pinnedChartArchive(this, chart);
     const file = `${chart.chart}/Chart.yaml`;
     const meta = parse(
       tarFiles(zlib.gunzipSync(fs.readFileSync(archive)), (n) => n === file).get(file) ?? "{}",
