@@ -6,14 +6,13 @@
  * verify/identify.ts say (read, not run): Loki v3.7.6's bare build info, Grafana's /api/health
  * (no login), Mimir's build info under /prometheus (no tenant).
  */
+import { verifyJson } from "../support/verifyJson";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { stringify } from "yaml";
-import { runVerify } from "../../cli/verifyRun";
 import { misidentified } from "../../verify/identify";
-import type { Report } from "../../verify/types";
 import { requireTool, tmpDir } from "../support/helpers";
 import { freePort, startServer, type Server } from "../support/servers";
 import { verifyProject } from "../support/verifyProject";
@@ -147,33 +146,17 @@ describe("verify: Loki, Grafana and Mimir are asked whether they are what their 
 
   /** verify --json of `stack` with these URLs; the report's details by check id and all it printed. */
   async function verify(stack: string, urls: Record<string, string>) {
-    let out = "";
-    let err = "";
-    await runVerify(
-      [
-        "--dir",
-        proj,
-        "--stack",
-        stack,
-        "--json",
-        ...Object.entries({
-          prometheus: prom.url,
-          victoriametrics: vm.url,
-          alertmanager: vm.url,
-          "mimir-ruler": urls.mimir ?? vm.url,
-          ...urls,
-        }).flatMap(([c, u]) => ["--url", `${c}=${u}`]),
-      ],
-      {
-        jobs: () => Promise.resolve(["prometheus"]),
-        env: { ...process.env, GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "grafana-pw" },
-        out: (t) => (out += t),
-        err: (t) => (err += t),
-      },
-    );
-    const report: Report = JSON.parse(out);
-    const detail = (id: string) => report.checks.find((c) => c.id === id)!.detail;
-    return { detail, all: out + err };
+    const given = {
+      prometheus: prom.url,
+      victoriametrics: vm.url,
+      alertmanager: vm.url,
+      "mimir-ruler": urls.mimir ?? vm.url,
+      ...urls,
+    };
+    const r = await verifyJson(proj, stack, given, {
+      env: { ...process.env, GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "grafana-pw" },
+    });
+    return { detail: r.detail, all: r.out + r.err };
   }
 
   it("Loki's and Grafana's URLs given Prometheus' and VictoriaMetrics' ports: one message naming --url loki, --url grafana", async () => {

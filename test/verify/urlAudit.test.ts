@@ -5,6 +5,7 @@
  * server that never answers, a Prometheus behind a login. Each is one message naming the `--url`
  * to fix, on the first check that needs the component; the others point there; no login printed.
  */
+import { verifyJson } from "../support/verifyJson";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as http from "http";
@@ -12,7 +13,6 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { runVerify } from "../../cli/verifyRun";
 import { judgeRemoteWrite } from "../../verify/checks";
-import type { Report } from "../../verify/types";
 import { requireTool, tmpDir } from "../support/helpers";
 import { freePort, startAlertmanager, startPrometheus, startServer, type Server } from "../support/servers";
 import { verifyProject } from "../support/verifyProject";
@@ -90,7 +90,7 @@ describe("verify: a --url that is not the component it names (real Prometheus, V
   });
 
   /** verify --json with these URLs (Loki and Grafana on a closed port); the report and all it printed. */
-  async function verify(
+  function verify(
     urls: { prometheus?: string; victoriametrics?: string; alertmanager?: string },
     extra: string[] = [],
   ) {
@@ -102,30 +102,10 @@ describe("verify: a --url that is not the component it names (real Prometheus, V
       grafana: closed,
       ...urls,
     };
-    let out = "";
-    let err = "";
-    const started = Date.now();
-    const code = await runVerify(
-      [
-        "--dir",
-        proj,
-        "--stack",
-        "dw",
-        "--json",
-        ...Object.entries(given).flatMap(([c, u]) => ["--url", `${c}=${u}`]),
-        ...extra,
-      ],
-      {
-        jobs: () => Promise.resolve(["prometheus"]),
-        env: { ...process.env, GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "grafana-pw" },
-        out: (t) => (out += t),
-        err: (t) => (err += t),
-      },
-    );
-    const report: Report = JSON.parse(out);
-    const detail = (id: string) => report.checks.find((c) => c.id === id)!.detail;
-    const status = (id: string) => report.checks.find((c) => c.id === id)!.status;
-    return { code, report, out, err, detail, status, seconds: (Date.now() - started) / 1000 };
+    return verifyJson(proj, "dw", given, {
+      extra,
+      env: { ...process.env, GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "grafana-pw" },
+    });
   }
 
   it("Prometheus' URL given VictoriaMetrics' port: one message naming --url prometheus; the other checks point there", async () => {

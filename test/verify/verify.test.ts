@@ -10,6 +10,7 @@
  * point in time" vector result; Grafana docs/sources/developers/http_api/data_source.md
  * `/api/datasources`, `/api/datasources/uid/:uid/health`, `/api/ds/query`).
  */
+import { verifyJson } from "../support/verifyJson";
 import { verifyProject as project } from "../support/verifyProject";
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -273,33 +274,9 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
 
   const env = { ...process.env, GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "s3cret-pw" };
   /** verify in process: its exit code, the JSON report and everything printed. */
-  async function verify(stack: string, extra: string[] = [], jobs = JOBS, e: NodeJS.ProcessEnv = env) {
-    let out = "";
-    let err = "";
-    const code = await runVerify(
-      [
-        "--dir",
-        proj,
-        "--stack",
-        stack,
-        "--json",
-        "--url",
-        `prometheus=${prom.url}`,
-        "--url",
-        `victoriametrics=${vm.url}`,
-        "--url",
-        `alertmanager=${am.url}`,
-        "--url",
-        `loki=${loki}`,
-        "--url",
-        `grafana=${grafana}`,
-        ...extra,
-      ],
-      { jobs: () => Promise.resolve(jobs), env: e, out: (t) => (out += t), err: (t) => (err += t) },
-    );
-    const report: Report | undefined = out ? JSON.parse(out) : undefined;
-    const check = (id: string) => report?.checks.find((c) => c.id === id);
-    return { code, report, out, err, check };
+  function verify(stack: string, extra: string[] = [], jobs = JOBS, e: NodeJS.ProcessEnv = env) {
+    const urls = { prometheus: prom.url, victoriametrics: vm.url, alertmanager: am.url, loki, grafana };
+    return verifyJson(proj, stack, urls, { extra, jobs, env: e });
   }
   /** Polls verify until check `id` has `status` (bounded), then returns that run. */
   async function verifyUntil(id: string, status: string, stack = "dw", extra: string[] = [], jobs = JOBS) {
