@@ -6,22 +6,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { checkedStackConfig } from "../../config/stackCheck";
-import { ConfigError } from "../../config/errors";
-import { ROOT, tmpDir } from "../support/helpers";
-
-function refusal(stackText: string): ConfigError {
-  const dir = tmpDir("misspelt-config");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), stackText);
-  try {
-    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e;
-  }
-  assert.fail("accepted");
-}
+import { ROOT } from "../support/helpers";
+import { refusal } from "../support/stackText";
 
 const production = () => fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8");
 

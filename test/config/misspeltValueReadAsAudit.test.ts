@@ -7,27 +7,12 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { checkedStackConfig } from "../../config/stackCheck";
-import { ConfigError } from "../../config/errors";
-import { PROJECT } from "../../config/resolve";
-import { ROOT, tmpDir } from "../support/helpers";
+import { ROOT } from "../support/helpers";
+import { P, refusal } from "../support/stackText";
 
-const P = (k: string) => `${PROJECT}:${k}`;
-
-/** One run over staging's stack file with `extra` config lines appended; its refusal. */
-function refusal(extra: string, edit: (text: string) => string = (t) => t): ConfigError {
-  const dir = tmpDir("value-read-as");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
-  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), edit(staging) + extra);
-  try {
-    checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e;
-  }
-  assert.fail("the stack file was accepted");
-}
+/** One run over staging's stack file, `edit`ed, with `extra` config lines appended; its refusal. */
+const stagingRefusal = (extra: string, edit: (text: string) => string = (t) => t) =>
+  refusal(edit(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")) + extra);
 
 const RECEIVER = (type: string) => `  ${P("alerting")}:
     receivers:
@@ -41,7 +26,7 @@ const RECEIVER = (type: string) => `  ${P("alerting")}:
 
 describe("config: a value close to an allowed one is read as it by the rules between keys", () => {
   it("a receiver's misspelt type: its misspelt credential name is named with the receiver in the same run", () => {
-    const e = refusal(RECEIVER("slakc"));
+    const e = stagingRefusal(RECEIVER("slakc"));
     assert.ok(
       e.problems.some((p) => p.startsWith(`${P("alerting.receivers[0].type")}: expected one of `)),
       e.message,
@@ -58,7 +43,7 @@ describe("config: a value close to an allowed one is read as it by the rules bet
       e.notes.join("\n"),
     );
     // The same problems as with the type spelt right, besides the type's own.
-    const right = refusal(RECEIVER("slack"));
+    const right = stagingRefusal(RECEIVER("slack"));
     assert.deepEqual(
       e.problems.filter((p) => !p.startsWith(P("alerting.receivers[0].type"))),
       right.problems,
@@ -67,7 +52,7 @@ describe("config: a value close to an allowed one is read as it by the rules bet
 
   it("a misspelt phase: the rules between keys still run, with a note instead of 'checked once it is valid'", () => {
     // kps-removed needs no takeover block; a rule on a key beside it still speaks.
-    const e = refusal(
+    const e = stagingRefusal(
       `  ${P("prometheus")}:\n    keepVolume: true\n    cleanupVolumeOnRemoval: true\n`,
       (t) =>
         t
@@ -92,7 +77,7 @@ describe("config: a value close to an allowed one is read as it by the rules bet
   });
 
   it("a value close to none is not guessed: the key is left to its default, or the rules wait for a required one", () => {
-    const e = refusal("", (t) => t.replace(`${P("phase")}: kps-removed`, `${P("phase")}: production`));
+    const e = stagingRefusal("", (t) => t.replace(`${P("phase")}: kps-removed`, `${P("phase")}: production`));
     assert.ok(
       e.notes.some((n) => /checked once homelab-observability:phase is valid/.test(n)),
       e.notes.join("\n"),

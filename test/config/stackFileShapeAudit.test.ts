@@ -10,15 +10,7 @@ import * as path from "path";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { ConfigError } from "../../config/errors";
 import { CliConfigError } from "../../config/stackFile";
-import { ROOT, tmpDir } from "../support/helpers";
-
-/** A project folder with this project's Pulumi.yaml and `Pulumi.s.yaml` holding `text`. */
-function project(text: string): string {
-  const dir = tmpDir("shape-audit");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), text);
-  return dir;
-}
+import { stackProject } from "../support/stackText";
 
 /** What one run over `Pulumi.s.yaml` refuses. */
 function refusal(dir: string): Error {
@@ -36,7 +28,7 @@ describe("a stack file or its config that is no map", () => {
     ["a text", "hunter2\n", "got one text value (not shown)"],
   ] as const)
     it(`a stack file that is ${name}: one problem naming the file and the form`, () => {
-      const dir = project(text);
+      const dir = stackProject(text);
       const e = refusal(dir);
       assert.ok(e instanceof ConfigError, String(e));
       assert.deepEqual(e.problems.length, 1, e.message);
@@ -57,7 +49,7 @@ describe("a stack file or its config that is no map", () => {
     ],
   ] as const)
     it(`config: that is ${name}: one problem at config:, no key named missing or unknown`, () => {
-      const e = refusal(project(text));
+      const e = refusal(stackProject(text));
       assert.ok(e instanceof ConfigError, String(e));
       assert.equal(e.problems.length, 1, e.message);
       assert.ok(e.problems[0].startsWith("config: expected a map of config keys"), e.problems[0]);
@@ -68,7 +60,7 @@ describe("a stack file or its config that is no map", () => {
 
   it("an empty file or an empty config: is no shape problem: the required keys are named missing", () => {
     for (const text of ["", "config:\n"]) {
-      const e = refusal(project(text));
+      const e = refusal(stackProject(text));
       assert.ok(e instanceof ConfigError, String(e));
       assert.ok(
         e.problems.some((p) => p.startsWith("homelab-observability:phase: required")),
@@ -78,7 +70,7 @@ describe("a stack file or its config that is no map", () => {
   });
 
   it("a stack file that is a folder is refused as such", () => {
-    const dir = project("");
+    const dir = stackProject("");
     fs.rmSync(path.join(dir, "Pulumi.s.yaml"));
     fs.mkdirSync(path.join(dir, "Pulumi.s.yaml"));
     const e = refusal(dir);

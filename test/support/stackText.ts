@@ -45,11 +45,17 @@ export const POOL_ARCH_SLIP = `  ${P("nodePools")}:
       memory: 16Gi
 `;
 
-/** The refusal of one run (config/stackCheck.ts) over a stack file `Pulumi.<stack>.yaml` of `text`. */
-export function refusal(text: string, stack = "s"): ConfigError {
+/** A project folder with this project's Pulumi.yaml and a stack file `Pulumi.<stack>.yaml` of `text`. */
+export function stackProject(text: string, stack = "s"): string {
   const dir = tmpDir("stack-file-run");
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+  return dir;
+}
+
+/** The refusal of one run (config/stackCheck.ts) over a stack file `Pulumi.<stack>.yaml` of `text`. */
+export function refusal(text: string, stack = "s"): ConfigError {
+  const dir = stackProject(text, stack);
   try {
     checkedStackConfig(dir, stack, {}, { allowAbsentSecrets: true });
   } catch (e) {
