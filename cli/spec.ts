@@ -284,6 +284,13 @@ const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
  */
 const NPM_OWN_CONFIG = new Set(["all", "json"]);
 
+/** A flag of the tool npm kept for itself: the environment variable that shows it, and its value there. */
+interface NpmKept {
+  flag: FlagSpec;
+  value: string;
+  variable: string;
+}
+
 /**
  * The tool's own flags that npm kept for itself. npm (v7+) takes every flag before `--` as its own
  * config and hands the script each one that differs from npm's default as an environment variable,
@@ -295,17 +302,18 @@ const NPM_OWN_CONFIG = new Set(["all", "json"]);
  * does not define still reaches the env from an .npmrc line, which npm ignores, so the message
  * says where else to look.
  */
-function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): { flag: FlagSpec; value: string }[] {
+function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): NpmKept[] {
   if (env.npm_lifecycle_event !== spec.script) return [];
-  const kept: { flag: FlagSpec; value: string }[] = [];
+  const kept: NpmKept[] = [];
   for (const flag of spec.flags) {
     if (flag === HELP) continue;
     const negated = !flag.value && flag.name.startsWith("--no-");
     const name = (negated ? flag.name.slice(5) : flag.name.slice(2)).replace(/-/g, "_");
-    const value = env[`npm_config_${name}`];
+    const variable = `npm_config_${name}`;
+    const value = env[variable];
     if (NPM_OWN_CONFIG.has(name) || value === undefined) continue;
     // nopt turns `--no-render` into render=false, which npm exports as "".
-    if (negated ? value === "" : true) kept.push({ flag, value });
+    if (negated ? value === "" : true) kept.push({ flag, value, variable });
   }
   return kept;
 }
@@ -316,12 +324,7 @@ function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): { flag: FlagSpec; 
  * one such flag and one bare word to a tool that takes no others, the word is its value; otherwise
  * the flag shows its placeholder and the bare words are named.
  */
-function npmKeptProblem(
-  spec: CliSpec,
-  argv: string[],
-  kept: { flag: FlagSpec; value: string }[],
-  strays: Set<number>,
-): string {
+function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: Set<number>): string {
   // The bare words no flag took: where a kept flag's value went.
   const bare = argv.filter((_, i) => strays.has(i));
   const swallowed = kept.filter((k) => k.flag.value && k.value === "true");
@@ -334,10 +337,7 @@ function npmKeptProblem(
   });
   const rest = (spec.positional ? argv : argv.filter((_, i) => !strays.has(i))).map(shown);
   const names = kept.map((k) => k.flag.name).join(", ");
-  const vars = kept.map(
-    (k) =>
-      `npm_config_${k.flag.name.replace(/^--(no-)?/, "").replace(/-/g, "_")}=${JSON.stringify(shown(k.value))}`,
-  );
+  const vars = kept.map((k) => `${k.variable}=${JSON.stringify(shown(k.value))}`);
   const words =
     swallowed.length > 0 && !paired && bare.length > 0
       ? `; npm passed ${swallowed.length === 1 ? "its value" : "their values"} on as bare words among ${bare.map(shown).join(", ")}`
