@@ -81,6 +81,22 @@ interface Probe {
 
 const PROMETHEUS_API = "/api/v1/status/buildinfo";
 
+/** Mimir's probe, on the query-frontend and the ruler alike. */
+const MIMIR_PROBE: Probe = {
+  product: "Mimir",
+  path: `/prometheus${PROMETHEUS_API}`,
+  answers: (json) => !["prometheus", "other"].includes(buildOf(json)),
+  mayWantLogin: true,
+};
+
+/** Loki's probe, on the query path (through the gateway when the stack runs one) and the ring's pods alike. */
+export const LOKI_PROBE: Probe = {
+  product: "Loki",
+  path: "/loki/api/v1/status/buildinfo",
+  answers: (json) => typeof json?.goVersion === "string" && json?.status === undefined,
+  mayWantLogin: true,
+};
+
 /** Every component's probe (the sources are cited at the top of this file). */
 const PROBES: Record<Component, Probe> = {
   prometheus: { product: "Prometheus", path: PROMETHEUS_API, answers: () => true, mayWantLogin: true },
@@ -91,10 +107,10 @@ const PROBES: Record<Component, Probe> = {
     answers: (json) => !!json?.versionInfo,
     mayWantLogin: true,
   },
-  mimir: mimirProbe(),
-  "mimir-ruler": mimirProbe(),
-  loki: lokiProbe(),
-  "loki-ring": lokiProbe(),
+  mimir: MIMIR_PROBE,
+  "mimir-ruler": MIMIR_PROBE,
+  loki: LOKI_PROBE,
+  "loki-ring": LOKI_PROBE,
   grafana: {
     product: "Grafana",
     path: "/api/health",
@@ -102,24 +118,6 @@ const PROBES: Record<Component, Probe> = {
     mayWantLogin: false,
   },
 };
-
-function mimirProbe(): Probe {
-  return {
-    product: "Mimir",
-    path: `/prometheus${PROMETHEUS_API}`,
-    answers: (json) => !["prometheus", "other"].includes(buildOf(json)),
-    mayWantLogin: true,
-  };
-}
-
-export function lokiProbe(): Probe {
-  return {
-    product: "Loki",
-    path: "/loki/api/v1/status/buildinfo",
-    answers: (json) => typeof json?.goVersion === "string" && json?.status === undefined,
-    mayWantLogin: true,
-  };
-}
 
 /** Why `base` is not `c` (one line, after the component's name and how it was reached), or undefined when it answers as `c`. */
 export async function misidentified(c: Component, base: string): Promise<string | undefined> {

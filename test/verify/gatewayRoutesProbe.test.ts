@@ -7,7 +7,7 @@
  * regular-expression search, and a test below holds the config to having none).
  */
 import { strict as assert } from "assert";
-import { lokiProbe } from "../../verify/identify";
+import { LOKI_PROBE } from "../../verify/identify";
 import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
 
 interface Location {
@@ -40,7 +40,7 @@ function chosen(locs: Location[], uri: string): Location | undefined {
 
 describe("verify: the Loki gateway passes on the path verify asks Loki who it is", function () {
   this.timeout(120_000);
-  const probe = lokiProbe().path;
+  const probe = LOKI_PROBE.path;
   let gateways = 0;
 
   it("holds the location matcher to nginx's choice on a made-up config", () => {
