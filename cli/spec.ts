@@ -43,7 +43,10 @@ const HELP: FlagSpec = { name: "--help", help: "Print this help and exit 0." };
 const EXITS_PACK: [number, string][] = [
   [0, "clean: no mandatory policy violation"],
   [1, "a mandatory policy violation (or a rendered-object problem)"],
-  [2, "bad arguments, bad stack configuration, or a program error"],
+  [
+    2,
+    "bad arguments, bad stack configuration, a chart archive missing from the chart cache, or a program error",
+  ],
 ];
 
 export const SYNTH: CliSpec = {
