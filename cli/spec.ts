@@ -5,6 +5,8 @@
  * generated reference is stale; test/project/readme.commands.test.ts checks the documents'
  * commands against the same specs.
  */
+import { readFileSync } from "fs";
+import { dirname, join } from "path";
 import { didYouMean } from "../config/errors";
 import { PHASES } from "../model/phases";
 
@@ -41,7 +43,10 @@ const HELP: FlagSpec = { name: "--help", help: "Print this help and exit 0." };
 const EXITS_PACK: [number, string][] = [
   [0, "clean: no mandatory policy violation"],
   [1, "a mandatory policy violation (or a rendered-object problem)"],
-  [2, "bad arguments, bad stack configuration, or a program error"],
+  [
+    2,
+    "bad arguments, bad stack configuration, a chart archive missing from the chart cache, or a program error",
+  ],
 ];
 
 export const SYNTH: CliSpec = {
@@ -278,17 +283,53 @@ function unexpectedArgument(spec: CliSpec, word: string): string {
 const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
 
 /**
- * npm's own config names among the tools' flags (`npm config ls -l`, npm 11): their
- * npm_config_<name> may just as well come from the user's .npmrc or environment, so they are not
- * read as a flag npm kept. `--quiet` is not seen either: npm expands it to its loglevel.
+ * npm's own config names among the tools' flags (`npm config ls -l`, npm 11): `npm run verify
+ * --json` sets npm_config_json=true just as a `json=true` line in an .npmrc does, so they are read
+ * as kept only when no config file npm read sets them ({@link npmrcSets}). `--quiet` is not seen:
+ * npm expands it to its loglevel, which .npmrc files and CI environments set for npm's own sake.
  */
 const NPM_OWN_CONFIG = new Set(["all", "json"]);
+
+/**
+ * The config files npm read for this run, from the variables npm itself exports to every script
+ * (set-envs.js): the user's and the global npmrc, the project's `.npmrc` and npm's builtin one.
+ * Undefined when npm_config_userconfig is absent (a tool started by hand with a hand-made
+ * environment): then which file set a name cannot be known, and npm's own names are not read.
+ */
+function npmrcFiles(env: NodeJS.ProcessEnv): string[] | undefined {
+  if (!env.npm_config_userconfig) return undefined;
+  return [
+    env.npm_config_userconfig,
+    env.npm_config_globalconfig,
+    env.npm_config_local_prefix && join(env.npm_config_local_prefix, ".npmrc"),
+    env.npm_execpath && join(dirname(dirname(env.npm_execpath)), "npmrc"),
+  ].filter((f): f is string => Boolean(f));
+}
+
+/** Whether an npmrc line sets `name` (`json=true`, `json = false`, a bare `json`); unreadable is unset. */
+function npmrcSets(file: string, name: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return false;
+  }
+  return new RegExp(`^\\s*${name}\\s*(=|$)`, "m").test(text);
+}
+
+/** npm's own `name` came from the command line (or the environment): no npmrc of this run sets it. */
+function npmOwnFromCommandLine(env: NodeJS.ProcessEnv, name: string): boolean {
+  const files = npmrcFiles(env);
+  return files !== undefined && !files.some((f) => npmrcSets(f, name));
+}
 
 /** A flag of the tool npm kept for itself: the environment variable that shows it, and its value there. */
 interface NpmKept {
   flag: FlagSpec;
   value: string;
   variable: string;
+  /** One of npm's own names ({@link NPM_OWN_CONFIG}), which no npmrc of this run sets. */
+  npmOwn: boolean;
 }
 
 /**
@@ -298,9 +339,9 @@ interface NpmKept {
  * gives npm_config_stack=true and passes `staging` on as a bare word, `--config=x.json` gives
  * npm_config_config=x.json, `--no-render` npm_config_render="". Read only where it cannot misfire:
  * under `npm run <this script>` itself (npm_lifecycle_event; a tool run by a test under `npm test`
- * or by hand reads none), only the tool's own flag names, none of npm's own (above). A name npm
- * does not define still reaches the env from an .npmrc line, which npm ignores, so the message
- * says where else to look.
+ * or by hand reads none), only the tool's own flag names, npm's own (above) only when no npmrc
+ * sets them. A name npm does not define still reaches the env from an .npmrc line, which npm
+ * ignores, so the message says where else to look.
  */
 function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): NpmKept[] {
   if (env.npm_lifecycle_event !== spec.script) return [];
@@ -311,9 +352,12 @@ function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): NpmKept[] {
     const name = (negated ? flag.name.slice(5) : flag.name.slice(2)).replace(/-/g, "_");
     const variable = `npm_config_${name}`;
     const value = env[variable];
-    if (NPM_OWN_CONFIG.has(name) || value === undefined) continue;
+    if (value === undefined) continue;
+    const npmOwn = NPM_OWN_CONFIG.has(name);
+    // npm's own switches: only `true` is the flag (`--json=false` or an npmrc is not a kept --json).
+    if (npmOwn && (value !== "true" || !npmOwnFromCommandLine(env, name))) continue;
     // nopt turns `--no-render` into render=false, which npm exports as "".
-    if (negated ? value === "" : true) kept.push({ flag, value, variable });
+    if (negated ? value === "" : true) kept.push({ flag, value, variable, npmOwn });
   }
   return kept;
 }
@@ -342,7 +386,13 @@ function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: 
     swallowed.length > 0 && !paired && bare.length > 0
       ? `; npm passed ${swallowed.length === 1 ? "its value" : "their values"} on as bare words among ${bare.map(shown).join(", ")}`
       : "";
-  return `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${words} (or, if your .npmrc sets ${kept.length === 1 ? "that name" : "those names"}, remove ${kept.length === 1 ? "it" : "them"} there)`;
+  const own = kept.filter((k) => k.npmOwn).map((k) => k.variable.slice("npm_config_".length));
+  // npm's own names were checked against the npmrc files: only the environment is left to name.
+  const elsewhere =
+    own.length === kept.length
+      ? `no .npmrc sets ${own.join(" or ")}; if your environment sets ${own.map((n) => `npm_config_${n}`).join(" or ")}, unset it`
+      : `or, if your .npmrc sets ${kept.length === 1 ? "that name" : "those names"}, remove ${kept.length === 1 ? "it" : "them"} there`;
+  return `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${words} (${elsewhere})`;
 }
 
 /** {@link parseArgs} that reads on past a bad argument: what it could parse, and every problem. */

@@ -45,6 +45,7 @@ import { didYouMean } from "../config/errors";
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
 import { runningOverrides } from "../change/runningConfig";
+import { readRunningDir, RunningStateError } from "../model/running";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo, type Sink } from "./io";
 import { MissingReferenceError } from "../upstream/reference";
@@ -272,6 +273,20 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
   }
 }
 
+/**
+ * The --running folder's reports, read before the synthesis: a file missing or misshapen there is
+ * said as --running's, not as the stack's takeover.running key (which the flag fills in and the
+ * stack file may not set at all).
+ */
+function readRunningFlag(dir: string): void {
+  try {
+    readRunningDir(path.resolve(dir));
+  } catch (e) {
+    if (e instanceof RunningStateError) throw new SynthInputError(`--running ${dir}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** The --out folder, made when absent (cli/outFolder.ts); a path it cannot be is bad input naming the flag. */
 function makeOutFolder(out: string): void {
   const found = outFolderProblem(out);
@@ -325,11 +340,9 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   const { root, args, packConfig, progress } = run;
   const { out, err } = printers(run.io);
   progress(`${stack}: synthesizing the program under mocks`);
-  const result = await synthStack(
-    root,
-    stack,
-    args.running ? runningOverrides(root, stack, args.running) : {},
-  );
+  const takeoverOverrides = args.running ? runningOverrides(root, stack, args.running) : {};
+  if (args.running) readRunningFlag(args.running);
+  const result = await synthStack(root, stack, takeoverOverrides);
   if (result.placeholders.length > 0) {
     err(
       `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,

@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { didYouMean } from "../../config/errors";
 import { projectRoot } from "../reference";
 import { refreshAlloy } from "./alloy";
 import { refreshLoki } from "./loki";
@@ -44,7 +45,10 @@ export function refreshReference(argv: string[]): RefreshResult {
     if (a === "--tag" || a === "--commit" || a === "--out") {
       if (argv[i + 1] === undefined) throw new Error(`${a}: expected a value after it\n${USAGE}`);
       opts[a.slice(2)] = argv[++i];
-    } else if (a.startsWith("--")) throw new Error(`${a}: no such option\n${USAGE}`);
+    } else if (a.startsWith("-"))
+      throw new Error(
+        `${a}: no such option${didYouMean(a, ["--tag", "--commit", "--out", "--help"], (s) => s)}\n${USAGE}`,
+      );
     else positional.push(a);
   }
   const [component, checkout] = positional;
@@ -75,6 +79,11 @@ export function refreshReference(argv: string[]): RefreshResult {
 }
 
 if (require.main === module) {
+  // --help anywhere is a request for the usage, not an option to refuse.
+  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   try {
     const r = refreshReference(process.argv.slice(2));
     for (const f of r.files) console.log(`wrote ${path.join(r.dir, f)}`);

@@ -36,6 +36,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { sharedColumns, type TableRow } from "../metrics/emitted";
+import { didYouMean } from "../../config/errors";
 import { projectRoot } from "../reference";
 import { ensureModule, type Fetched, type GoModule, moduleFiles, parseGoModules } from "./goModule";
 
@@ -832,16 +833,32 @@ const USAGE = `usage: npm run refresh-metrics -- [<sources-root>] [--check] [--o
                   it does not hold is read from its Go modules (the Go module proxy, cached)
   --check         regenerate and compare with the committed data; exit 1 naming the first differing row`;
 
+/** The refusal of a bad command line (a flag it has not, --out without its file, a folder that is not there), or undefined. */
+function badArgs(args: string[], outAt: number): string | undefined {
+  if (outAt >= 0 && (args[outAt + 1] === undefined || args[outAt + 1].startsWith("-")))
+    return "--out needs a value (<file>)";
+  const flag = args.find((a, i) => a.startsWith("-") && a !== "--check" && i !== outAt);
+  if (flag) return `unknown flag ${flag}${didYouMean(flag, ["--check", "--out", "--help"], (s) => s)}`;
+  const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
+  if (rest.length > 1) return `expected at most one sources directory, found ${JSON.stringify(rest)}`;
+  if (rest.length === 1 && !fs.existsSync(rest[0]))
+    return `${rest[0]}: no such sources directory (leave it out to read every source from the Go module proxy)`;
+  return undefined;
+}
+
 async function main(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   const outAt = args.indexOf("--out");
   const out = outAt >= 0 ? args[outAt + 1] : path.join(projectRoot(), GENERATED_FILE);
   const check = args.includes("--check");
   const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
   const root = rest[0];
-  if (rest.length > 1 || (root !== undefined && !fs.existsSync(root))) {
-    console.error(
-      `refresh-metrics: expected at most one existing sources directory, found ${JSON.stringify(rest)}\n${USAGE}`,
-    );
+  const bad = badArgs(args, outAt);
+  if (bad) {
+    console.error(`refresh-metrics: ${bad}\n${USAGE}`);
     return 2;
   }
   const started = Date.now();
