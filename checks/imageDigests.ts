@@ -100,7 +100,8 @@ export function checkImageDigests(objects: Placed[]): ImageDigestReport {
       findings.push({
         check: "image-pins",
         where: u.where,
-        message: `${u.path}: image ${u.ref} is not pinned in model/versions.ts (images)`,
+        // Why it matters and what to do, for a user whose chartValues image override landed here.
+        message: `${u.path}: image ${u.ref} is not pinned in model/versions.ts (images), so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use the chart's pinned image (remove the image override) or add the image to model/versions.ts images`,
       });
       continue;
     }

@@ -31,6 +31,7 @@ import {
 } from "@homelab-observability/contract";
 import { containersOf, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
 import { checkScrapeAuthz } from "./scrapeAuthz";
+import { rbacRuleCause } from "../policy/lib/report";
 
 /** One pod as the checks and the workload table see it. */
 export interface PodView {
@@ -251,6 +252,7 @@ export function checkRbac(objects: Placed[], operatorImages: readonly string[] =
         findings.push({
           check: "secret-read",
           where: v.name,
+          cause: ruleCause(g.role.obj, secretRule),
           message: `${v.name} (${v.owner.source}) can read every Secret of the cluster: ${label} rules[${secretRule}] grants ${JSON.stringify(g.role.obj.rules[secretRule].verbs)} on secrets to ServiceAccount ${saOf(v)}; only the operators need that`,
         });
     }
@@ -259,6 +261,7 @@ export function checkRbac(objects: Placed[], operatorImages: readonly string[] =
       findings.push({
         check: "nodes-proxy",
         where: `${g.binding.obj.kind} ${g.binding.obj.metadata.name}`,
+        cause: ruleCause(g.role.obj, proxyRule),
         message: `${label} rules[${proxyRule}] grants nodes/proxy (the kubelet's API, exec included) to ${g.accounts.join(", ")}; kubelet metrics need only nodes/metrics`,
       });
   }
@@ -278,7 +281,13 @@ export interface Escalation {
   grant: EscalationGrant;
   rule: number;
   source: string;
+  /** The rule's key: the paths one rule opens are one mistake with the pack's findings on it. */
+  cause: string;
 }
+
+/** The key of a role's `rules[i]`, as the pack keys its findings on that rule (policy/lib/report.ts). */
+const ruleCause = (role: K8sObject, i: number) =>
+  rbacRuleCause(role.kind, role.metadata?.namespace, role.metadata?.name, i);
 
 /**
  * Every escalation path of every Role and ClusterRole of the stack, operators' included, accepted
@@ -292,7 +301,8 @@ export function escalations(objects: Placed[]): Escalation[] {
     if (p.obj.kind !== "ClusterRole" && p.obj.kind !== "Role") continue;
     const subject = roleSubject(p.obj);
     (p.obj.rules ?? []).forEach((rule: any, i: number) => {
-      for (const grant of escalationsOf(rule)) out.push({ subject, grant, rule: i, source: p.source });
+      for (const grant of escalationsOf(rule))
+        out.push({ subject, grant, rule: i, source: p.source, cause: ruleCause(p.obj, i) });
     });
   }
   for (const g of grants(objects)) {
@@ -300,7 +310,13 @@ export function escalations(objects: Placed[]): Escalation[] {
     const i = ruleIndex(g.role.obj, grantsSecretRead);
     const subject = roleSubject(g.role.obj);
     if (i >= 0 && !out.some((e) => e.subject === subject && e.grant === "cluster-secret-read"))
-      out.push({ subject, grant: "cluster-secret-read", rule: i, source: g.role.source });
+      out.push({
+        subject,
+        grant: "cluster-secret-read",
+        rule: i,
+        source: g.role.source,
+        cause: ruleCause(g.role.obj, i),
+      });
   }
   return out;
 }
@@ -339,6 +355,7 @@ export function checkEscalations(
     .map((e) => ({
       check: "rbac-escalation",
       where: e.subject,
+      cause: e.cause,
       message: `${e.subject} (${e.source}) rules[${e.rule}] opens the escalation path ${e.grant}; give it explicit verbs and resources, or name it with a reason in the accepted exceptions (contract/exceptions.ts)`,
     }));
 }

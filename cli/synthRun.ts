@@ -32,6 +32,8 @@ import {
   mergeProblems,
   mergeRenderErrors,
   overridesWithoutRelease,
+  overridePlacesIn,
+  type OverridePlace,
   outcomeCode,
   plural,
   resourceCount,
@@ -385,8 +387,17 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
       `${stack}: warning: chartValues.${o}: no release of chart ${o.slice(0, o.indexOf("."))} is in this stack (phase ${phase}); the override changes nothing: remove it, or move it to a stack that runs the chart`,
     );
   const overrides = stated.filter((o) => !idle.includes(o));
-  const { violations, problems } = await judge(stack, judged, r?.findings ?? [], overrides, packConfig, err);
-  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, judged, overrides, err);
+  // A refused override is named with its line in the stack file.
+  const at = overridePlacesIn(root, stack);
+  const { violations, problems } = await judge(
+    stack,
+    judged,
+    r?.findings ?? [],
+    { overrides, at },
+    packConfig,
+    err,
+  );
+  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, judged, { overrides, at }, err);
   // The summary line counts the problems as printed, one per mistake.
   const last = rendered.length - 1;
   if (last >= 0)
@@ -460,11 +471,11 @@ function reportNotRendered(
   r: StackRender,
   violations: MergedViolation[],
   resources: ExportResource[],
-  overrides: string[],
+  { overrides, at }: { overrides: string[]; at: OverridePlace },
   err: (text: string) => void,
 ): void {
   // One message per mistake: a bad value fails every release of its chart alike.
-  const lines = mergeRenderErrors(r.failed, resources, overrides).map((m) => {
+  const lines = mergeRenderErrors(r.failed, resources, overrides, at).map((m) => {
     const onIt = violations.filter((v) => v.urn !== undefined && m.urns.includes(v.urn)).map((v) => v.policy);
     const cause = onIt.length
       ? `\n    (the policy violation${onIt.length > 1 ? "s" : ""} ${onIt.join(", ")} below name${onIt.length > 1 ? "" : "s"} the values behind it)`
@@ -615,7 +626,7 @@ async function judge(
   stack: string,
   judged: ExportResource[],
   findings: CheckFinding[],
-  overrides: string[],
+  { overrides, at }: { overrides: string[]; at: OverridePlace },
   packConfig: PackConfig,
   err: (text: string) => void,
 ) {
@@ -623,8 +634,8 @@ async function judge(
     resources: judged,
     overrides,
   });
-  const violations = attributeOverrides(merged.violations, judged, overrides);
-  const problems = attributeOverrides(merged.findings, judged, overrides);
+  const violations = attributeOverrides(merged.violations, judged, overrides, at);
+  const problems = attributeOverrides(merged.findings, judged, overrides, at);
   if (problems.length > 0)
     err(`${stack}: the rendered stack would fail in a cluster:\n${formatMergedFindings(problems)}`);
   return { violations, problems };

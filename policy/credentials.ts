@@ -3,6 +3,8 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
 import { HELM_TYPES, helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
 import { forTypes } from "./lib/typed";
+import { reportCause, resourceCause } from "./lib/report";
+import { createHash } from "crypto";
 import { RAW_WORKLOAD_TYPES, workloadsOf } from "./lib/workloads";
 
 /**
@@ -205,7 +207,18 @@ function credentialAt(key: string, child: unknown, parent?: Record<string, any>)
 
 /** Credential-looking keys with literal values in a tree, with their paths and why. */
 export function plaintextIn(v: any, path: string): string[] {
-  const out: string[] = [];
+  return plaintextFound(v, path).map((f) => f.text);
+}
+
+/** One literal credential {@link plaintextFound} finds: its path and why, and the literal itself (never printed). */
+interface FoundCredential {
+  text: string;
+  value: unknown;
+}
+
+/** {@link plaintextIn}, each finding with the value it is about. */
+function plaintextFound(v: any, path: string): FoundCredential[] {
+  const out: FoundCredential[] = [];
   // The keys from `v` down to the node being read; a path string is only built for a finding (the
   // pack reads every Helm value and ConfigMap document of a stack, and finds almost nothing).
   const keys: (string | number)[] = [];
@@ -215,7 +228,7 @@ export function plaintextIn(v: any, path: string): string[] {
     return p;
   };
   const visit = (key: string | number, child: any, why: string | undefined) => {
-    if (why) out.push(`${pathTo(key)} ${why}`);
+    if (why) out.push({ text: `${pathTo(key)} ${why}`, value: child });
     else if (
       child &&
       typeof child === "object" &&
@@ -224,9 +237,10 @@ export function plaintextIn(v: any, path: string): string[] {
       "value" in child &&
       (isPulumiSecret(child.value) || (credentialEnvName(child.name) && literal(child.value)))
     ) {
-      out.push(
-        `${pathTo(key)} (env ${child.name}) ${isPulumiSecret(child.value) ? "has a Pulumi secret as its value (it ends up in the pod spec in plain text)" : "is a literal credential"}`,
-      );
+      out.push({
+        text: `${pathTo(key)} (env ${child.name}) ${isPulumiSecret(child.value) ? "has a Pulumi secret as its value (it ends up in the pod spec in plain text)" : "is a literal credential"}`,
+        value: child.value,
+      });
     } else if (child && typeof child === "object") {
       keys.push(key);
       walk(child);
@@ -293,6 +307,18 @@ const CREDENTIAL_TYPES: ReadonlySet<string> = new Set([
   ...RAW_WORKLOAD_TYPES,
 ]);
 
+/**
+ * The mistake one literal credential is: the same value at several places of one origin (a Helm
+ * release's values, the ConfigMap or Deployment the chart renders from them) is one credential to
+ * move into a Secret, one message naming every place. Keyed by a digest of the value, which is
+ * never printed; a Pulumi secret's stand-in has no value of its own and keys nothing.
+ */
+function literalCause(args: { urn: string; opts?: { parent?: string } }, value: unknown): string {
+  if (isPulumiSecret(value) || (typeof value !== "string" && typeof value !== "number")) return "";
+  const digest = createHash("sha256").update(String(value)).digest("hex").slice(0, 16);
+  return resourceCause(`plaintext-credential:${digest}`, args);
+}
+
 /** No literal credentials in Helm values, ConfigMaps or container env: use Secrets and references. */
 export function noPlaintextCredentials(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
@@ -314,9 +340,11 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
           `${label(r)}: the release's values are a Pulumi secret, so a credential was put into Helm values (they end up in the release Secret and in every \`helm get values\`). ${fix}`,
         );
       } else if (helm) {
-        for (const p of plaintextIn(helm.values, "values"))
-          report(
-            `${label(r)}: ${p} in Helm values (stored in the release Secret, shown by \`helm get values\`). ${fix}`,
+        for (const p of plaintextFound(helm.values, "values"))
+          reportCause(
+            report,
+            `${label(r)}: ${p.text} in Helm values (stored in the release Secret, shown by \`helm get values\`). ${fix}`,
+            literalCause(args, p.value),
           );
       }
       if (r.type === "kubernetes:core/v1:ConfigMap") {
@@ -330,16 +358,20 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
           // Env-style ConfigMaps (loaded with envFrom) hold one credential per key.
           const why = credentialAt(key, value);
           if (why) {
-            report(
+            reportCause(
+              report,
               `${label(r)}: data["${key}"] ${why} in a ConfigMap (readable by anyone who can read the namespace; envFrom hands it to containers as is). ${fix}`,
+              literalCause(args, value),
             );
             continue;
           }
           if (typeof value !== "string" || !mayHoldCredential(value)) continue;
           const doc = parseDoc(value) ?? envLines(value);
-          for (const p of doc ? plaintextIn(doc, `data["${key}"]`) : [])
-            report(
-              `${label(r)}: ${p} in a ConfigMap (readable by anyone who can read the namespace). ${fix}`,
+          for (const p of doc ? plaintextFound(doc, `data["${key}"]`) : [])
+            reportCause(
+              report,
+              `${label(r)}: ${p.text} in a ConfigMap (readable by anyone who can read the namespace). ${fix}`,
+              literalCause(args, p.value),
             );
         }
       }
@@ -351,7 +383,11 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
               `${label(r)}: ${c.path} env ${e.name} has a Pulumi secret as its value; pod specs are not secret (anyone who can read the workload reads it). ${fix}`,
             );
           else if (credentialEnvName(e?.name ?? "") && literal(e.value))
-            report(`${label(r)}: ${c.path} env ${e.name} has a literal value. ${fix}`);
+            reportCause(
+              report,
+              `${label(r)}: ${c.path} env ${e.name} has a literal value. ${fix}`,
+              literalCause(args, e.value),
+            );
           else if (urlWithUserInfo(e?.value))
             report(
               `${label(r)}: ${c.path} env ${e.name} is a URL with user info (credentials in the URL). ${fix}`,

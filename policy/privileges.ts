@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
+import { rbacRuleCause, reportCause } from "./lib/report";
 import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
 import { BUILTIN_SECRET_READERS, imageMatches } from "@homelab-observability/contract";
 import {
@@ -65,10 +66,14 @@ export function noNodesProxy(level: Level = "mandatory"): ResourceValidationPoli
       // Rules of a Role or ClusterRole only (the body itself reads its types, as the guard does).
       if (!ROLE_TYPES.has(args.type)) return;
       const rules: any[] = Array.isArray(args.props.rules) ? args.props.rules : [];
+      const kind = args.type.split(":").pop() ?? "";
+      const meta = args.props.metadata ?? {};
       rules.forEach((rule, i) => {
         if (grantsNodesProxy(rule))
-          report(
+          reportCause(
+            report,
             `${label(toRes(args))}: rules[${i}] grants nodes/proxy (the kubelet's API, exec included); grant nodes/metrics for kubelet metrics instead.`,
+            rbacRuleCause(kind, meta.namespace, String(meta.name ?? ""), i),
           );
       });
     }),
@@ -92,14 +97,20 @@ const IMAGE_ENTRY = { type: "string", pattern: "^\\S+$" };
  * them, else a Kubernetes built-in the API server keeps (BUILTIN_SECRET_READERS); a role neither
  * defines is not judged (the stack cannot see it).
  */
-function secretReadOf(name: unknown, roles: Res[]): string | undefined {
+function secretReadOf(name: unknown, roles: Res[]): { why: string; cause?: string } | undefined {
   const role = roles.find((r) => r.props.metadata?.name === name);
   if (role) {
     const i = (role.props.rules ?? []).findIndex(grantsSecretRead);
-    return i < 0 ? undefined : `whose rules[${i}] reads secrets`;
+    // The rule is the mistake the rendered-object checks see too (secret-read, rbac-escalation).
+    return i < 0
+      ? undefined
+      : {
+          why: `whose rules[${i}] reads secrets`,
+          cause: rbacRuleCause("ClusterRole", undefined, String(name), i),
+        };
   }
   const builtin = typeof name === "string" ? BUILTIN_SECRET_READERS[name] : undefined;
-  return builtin ? `a Kubernetes built-in that reads secrets (${builtin})` : undefined;
+  return builtin ? { why: `a Kubernetes built-in that reads secrets (${builtin})` } : undefined;
 }
 
 /** Only the operators can read every Secret of the cluster. */
@@ -141,8 +152,13 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
             String(c?.image ?? ""),
           );
           if (images.some((i) => cfg.operatorImages.some((o) => imageMatches(i, String(o))))) continue;
-          report(
-            `${label(w)} can read every Secret of the cluster: ClusterRoleBinding ${b.props.metadata?.name} binds its ServiceAccount ${sa} to ClusterRole ${ref.name}, ${reads}; give it a role without Secrets (only the operators need them).`,
+          // On the workload's URN: the release that rendered it is then known, and with it the
+          // chartValues override that widened its role (synth/report.ts attributeOverrides).
+          reportCause(
+            report,
+            `${label(w)} can read every Secret of the cluster: ClusterRoleBinding ${b.props.metadata?.name} binds its ServiceAccount ${sa} to ClusterRole ${ref.name}, ${reads.why}; give it a role without Secrets (only the operators need them).`,
+            reads.cause ?? "",
+            w.urn,
           );
         }
       }

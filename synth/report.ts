@@ -2,6 +2,8 @@ import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
 import { withoutHelmDebugHint, type ReleaseRender } from "./render/types";
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
+import * as path from "path";
+import { ConfigLocator, parseSegments } from "../config/locate";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -286,6 +288,7 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
   // Releases whose chart the stack overrides: a report naming one of them may follow from that
   // release's override rather than from its own release's.
   const overridden = releases.filter((r) => chartOverrides(r, overrides).length > 0);
+  sameOverrides(traced, alias);
   for (const t of traced) {
     if (!t.rel || !t.on || t.on.narrowed) continue;
     const rel = t.rel;
@@ -308,6 +311,51 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
   }
   for (const r of reports) if (r.cause && alias.has(r.cause)) r.cause = alias.get(r.cause);
   return { violations: vs, findings: fs };
+}
+
+/** A report with the release it is on and the overrides its message narrows to, as overrideCauses traces it. */
+interface Traced {
+  report: Violation | CheckFinding;
+  rel: ReleaseRef | undefined;
+  on: { overrides: string[]; narrowed: boolean } | undefined;
+}
+
+/** Whether two reports come from one rule (policy or check) at one resource. */
+function sameRuleAndPlace(a: Violation | CheckFinding, b: Violation | CheckFinding): boolean {
+  if ("policy" in a && "policy" in b) return a.policy === b.policy && a.urn === b.urn;
+  if ("check" in a && "check" in b) return a.check === b.check && a.where === b.where;
+  return false;
+}
+
+/** Whether a report fails the run: a mandatory (or remediate) violation, or a rendered-object problem. */
+const failsRun = (r: Violation | CheckFinding) =>
+  !("level" in r) || r.level === "mandatory" || r.level === "remediate";
+
+/**
+ * Reports on one release whose messages narrow to the same overrides (an image override that the
+ * `image-pins` check and the `arm64-images` policy both refuse; a literal env value in the release's
+ * values and in the Deployment rendered from them) are one mistake: changing those keys fixes
+ * every one of them. They take the first one's cause (a new `chart-values` key when it has none).
+ * Only reports that agree on failing the run are joined, so that a failure is never folded into an
+ * advisory message and the exit status keeps its reason.
+ */
+function sameOverrides(traced: Traced[], alias: Map<string, string>): void {
+  const roots = new Map<string, Traced>();
+  for (const t of traced) {
+    if (!t.rel || !t.on?.narrowed) continue;
+    const key = `${t.rel.urn}\0${failsRun(t.report)}\0${[...t.on.overrides].sort().join(",")}`;
+    const root = roots.get(key);
+    if (!root) {
+      roots.set(key, t);
+      continue;
+    }
+    // Two reports of one rule on one resource are two things that rule found there (two literal
+    // credentials in one override's list), each its own message, not one place seen twice.
+    if (sameRuleAndPlace(root.report, t.report)) continue;
+    root.report.cause ??= causeKey(MISTAKES.chartValues, `${t.rel.urn}:${root.on!.overrides.join(",")}`);
+    if (t.report.cause && t.report.cause !== root.report.cause) alias.set(t.report.cause, root.report.cause);
+    t.report.cause = root.report.cause;
+  }
 }
 
 /** The lines naming the other places of a merged report and the overrides behind it, indented under it. */
@@ -452,10 +500,13 @@ function valuesPathsIn(message: string, chart: string): string[] {
 const concerns = (override: string, read: string) =>
   override === read || override.startsWith(`${read}.`) || read.startsWith(`${override}.`);
 
-/** Whether `text` names `word` as a whole word (a field such as `privileged`). */
-function namesWord(text: string, word: string): boolean {
+/**
+ * Whether `text` names `word` as a whole word (a field such as `privileged`); `anyCase` for a
+ * field a message spells as prose (resource-budget's "6005m of CPU" for `resources.requests.cpu`).
+ */
+function namesWord(text: string, word: string, anyCase = false): boolean {
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^A-Za-z0-9_])${escaped}($|[^A-Za-z0-9_])`).test(text);
+  return new RegExp(`(^|[^A-Za-z0-9_])${escaped}($|[^A-Za-z0-9_])`, anyCase ? "i" : "").test(text);
 }
 
 /**
@@ -522,7 +573,7 @@ function overridesOn(
       ? ofChart.filter((o) => read.some((p) => concerns(o, p)))
       : ofChart.filter(
           (o) =>
-            namesWord(message, o.slice(o.lastIndexOf(".") + 1)) ||
+            namesWord(message, o.slice(o.lastIndexOf(".") + 1), true) ||
             switchedComponent(o).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)),
         );
@@ -540,6 +591,33 @@ function overridesOn(
  * release (a raw resource of the program) gets none. A refused override is then found by its key in
  * the stack file, not by the rendered object it ended up in.
  */
+/**
+ * Where a `chartValues.<chart>.<path>` key is written, as `file:line`, or undefined when the file
+ * does not hold it (see {@link overridePlacesIn}).
+ */
+export type OverridePlace = (key: string) => string | undefined;
+
+/**
+ * The places of the stack's override keys in its stack file (`Pulumi.<stack>.yaml` of
+ * `projectDir`, config/locate.ts): a refused override is found by its key and line, not by the
+ * rendered object it ended up in. Only a key the file holds whole gets a line; the file is named
+ * relative to the working directory, as the config refusals name it.
+ */
+export function overridePlacesIn(projectDir: string, stack: string): OverridePlace {
+  const locator = ConfigLocator.forStack(projectDir, stack);
+  return (key) => {
+    const place = locator.at(parseSegments(key));
+    if (!place?.exact) return undefined;
+    return `${path.relative(process.cwd(), place.file) || place.file}:${place.line}`;
+  };
+}
+
+/** `key`, followed by its place in the stack file when `at` knows it. */
+const placed = (key: string, at?: OverridePlace) => {
+  const where = at?.(key);
+  return where ? `${key} (${where})` : key;
+};
+
 export function attributeOverrides<
   T extends {
     urn?: string;
@@ -553,6 +631,7 @@ export function attributeOverrides<
   reports: T[],
   resources: { urn: string; type: string; inputs?: Record<string, any> }[],
   overrides: string[],
+  at?: OverridePlace,
 ): T[] {
   if (overrides.length === 0) return reports;
   const releases = releasesOf(resources);
@@ -560,7 +639,7 @@ export function attributeOverrides<
     const rel = releaseOfReport(report, releases, resources, overrides);
     const on = rel && overridesOn(rel, report.message, overrides);
     if (!on) continue;
-    report.overrides = on.overrides;
+    report.overrides = on.overrides.map((k) => placed(k, at));
     if (!on.narrowed) report.overridesUnsure = true;
   }
   return reports;
@@ -601,6 +680,7 @@ export function mergeRenderErrors(
   failed: FailedRelease[],
   resources: { urn: string; type: string; inputs?: Record<string, any> }[],
   overrides: string[],
+  at?: OverridePlace,
 ): MergedRenderError[] {
   const releases = releasesOf(resources);
   const out = new Map<string, MergedRenderError>();
@@ -627,7 +707,7 @@ export function mergeRenderErrors(
       chart: f.chart,
       version: f.version,
       error,
-      ...(on ? { overrides: on.overrides } : {}),
+      ...(on ? { overrides: on.overrides.map((k) => placed(k, at)) } : {}),
       ...(on && !on.narrowed ? { overridesUnsure: true } : {}),
     });
   }

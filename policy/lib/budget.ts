@@ -144,7 +144,10 @@ export function computeBudget(
         oversized.push({
           workload: w.name,
           detail:
-            `each pod requests ${mib(w.requests.memory)} of memory and ${cores(w.requests.cpu)} of CPU, ` +
+            `each pod requests ${overBudget(
+              w.requests,
+              admits.map(({ p }) => p),
+            )}, ` +
             `more than one node has in ${admits.map(({ p }) => `pool ${p.name} (${mib(p.memoryBytes)}, ${cores(p.cpu)} per node)`).join(", ")}`,
           ...(w.requestsFrom ? { from: w.requestsFrom } : {}),
         });
@@ -201,6 +204,23 @@ export function headroom(b: Budget, row: BudgetRow): number {
 
 const mib = (b: number) => `${Math.round(b / 2 ** 20)}Mi`;
 const cores = (c: number) => `${Math.round(c * 1000)}m`;
+
+/**
+ * What of a pod's requests no node of `pools` holds: its memory, its CPU or both, each named only
+ * when it is over some pool's node, so that the message (and the `chartValues` key synth traces
+ * it to, synth/report.ts overridesOn) names the request to lower, not one that fits.
+ */
+function overBudget(
+  req: { memory: number; cpu: number },
+  pools: { memoryBytes: number; cpu: number }[],
+): string {
+  const memory = pools.some((p) => req.memory > p.memoryBytes);
+  const cpu = pools.some((p) => req.cpu > p.cpu);
+  return [
+    ...(memory ? [`${mib(req.memory)} of memory`] : []),
+    ...(cpu ? [`${cores(req.cpu)} of CPU`] : []),
+  ].join(" and ");
+}
 
 /** The budget as a printable table. */
 export function formatBudget(b: Budget): string {

@@ -73,7 +73,7 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
     );
     assert.match(
       r.stderr,
-      /from the stack's chart values override chartValues\.alloy\.image: change or remove it/,
+      /from the stack's chart values override chartValues\.alloy\.image \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it/,
     );
     assert.match(
       r.stderr,

@@ -40,9 +40,10 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.match(r.stdout, /^staging: FAIL \(exit 1\): 1 rendered-object problem$/m);
     const [message, also, cause] = r.stderr.slice(r.stderr.indexOf("  [")).split("\n");
     assert.match(message, /no Service monitoring\/loki-gateway in the rendered stack/);
-    assert.equal(
+    // The key and its line in the stack file.
+    assert.match(
       cause,
-      "      from the stack's chart values override chartValues.loki.gateway.enabled: change or remove it in the stack file",
+      /^ {6}from the stack's chart values override chartValues\.loki\.gateway\.enabled \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it in the stack file$/,
     );
     // Every place: the configs dialing the gateway, each rule written for its edge, each named port.
     for (const place of [
@@ -62,7 +63,10 @@ describe("synth: what one chartValues override leaves behind is one message nami
     const r = await synthStaging(stagingWith(`${GATEWAY_OFF}    grafana:\n      replicas: 2\n`));
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.equal(problems(r.stderr).length, 1, r.stderr);
-    assert.match(r.stderr, /from the stack's chart values override chartValues\.loki\.gateway\.enabled: /);
+    assert.match(
+      r.stderr,
+      /from the stack's chart values override chartValues\.loki\.gateway\.enabled \(\S*Pulumi\.staging\.yaml:\d+\): /,
+    );
     const violations = r.stdout.split("\n").filter((l) => /^ {2}\[mandatory\] /.test(l));
     assert.equal(violations.length, 1, r.stdout);
     assert.match(violations[0], /grafana-replicas-share-no-state: .*values\.replicas is 2/);
@@ -85,7 +89,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
     assert.match(
       r.stderr,
-      /also seen at: .*LokiCanaryMissingEntries\n {6}from the stack's chart values override chartValues\.loki\.lokiCanary\.enabled: change or remove it in the stack file/,
+      /also seen at: .*LokiCanaryMissingEntries\n {6}from the stack's chart values override chartValues\.loki\.lokiCanary\.enabled \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it in the stack file/,
     );
   });
 });

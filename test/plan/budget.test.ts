@@ -158,7 +158,7 @@ describe("lightweight profile and resource budget", function () {
     assert.equal(big.length, 1, big.map((x) => x.message).join("\n"));
     assert.match(
       big[0].message,
-      /big.*: each pod requests 12288Mi of memory and 1000m of CPU, more than one node has in pool workers \(8192Mi, 4000m per node\); it would stay Pending\. Lower its requests, or add larger nodes \(`nodePools`\)\./,
+      /big.*: each pod requests 12288Mi of memory, more than one node has in pool workers \(8192Mi, 4000m per node\); it would stay Pending\. Lower its requests, or add larger nodes \(`nodePools`\)\./,
     );
     assert.equal(big[0].level, "mandatory");
     assert.match((await judged(deployment("cpu", "1Gi", "6")))[0]?.message ?? "", /6000m of CPU/);

@@ -420,6 +420,6 @@ describe("policy (budget): a request computed from a value names that value", ()
     fails(
       [stackInfo([{ name: "nuc", arch: "amd64", count: 3 }]), release("loki", {})],
       P,
-      /^loki\/chunksCache: each pod requests 9830Mi of memory .*; it would stay Pending\. Lower values\.chunksCache\.allocatedMemory \(8192 MB; with values\.chunksCache\.resources unset the chart requests 1\.2 times it as memory\), or add larger nodes/,
+      /^loki\/chunksCache: each pod requests 9830Mi of memory, more than one node has .*; it would stay Pending\. Lower values\.chunksCache\.allocatedMemory \(8192 MB; with values\.chunksCache\.resources unset the chart requests 1\.2 times it as memory\), or add larger nodes/,
     ));
 });

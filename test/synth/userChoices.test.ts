@@ -170,8 +170,8 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
         chartValues: { grafana: { replicas: 2, containerSecurityContext: { privileged: true } } },
       },
       [
-        /\[pod-security\] Deployment monitoring\/grafana .*enforces baseline, which refuses this pod: container grafana: privileged\n {6}from the stack's chart values override chartValues\.grafana\.containerSecurityContext\.privileged:/,
-        /\[mandatory\] grafana-replicas-share-no-state: kubernetes:helm\.sh\/v3:Release "grafana": values\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\).*\n {6}from the stack's chart values override chartValues\.grafana\.replicas:/,
+        /\[pod-security\] Deployment monitoring\/grafana .*enforces baseline, which refuses this pod: container grafana: privileged\n {6}from the stack's chart values override chartValues\.grafana\.containerSecurityContext\.privileged \(\S*Pulumi\.[\w-]+\.yaml:\d+\):/,
+        /\[mandatory\] grafana-replicas-share-no-state: kubernetes:helm\.sh\/v3:Release "grafana": values\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\).*\n {6}from the stack's chart values override chartValues\.grafana\.replicas \(\S*Pulumi\.[\w-]+\.yaml:\d+\):/,
       ],
       ["chartValues.grafana.containerSecurityContext.privileged", "chartValues.grafana.replicas"],
     ],
@@ -208,8 +208,11 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
       assert.equal(r.status, 1, r.stdout + r.stderr);
       for (const message of messages) assert.match(r.stdout + r.stderr, message);
       for (const key of keys)
+        // The key, then its line in the stack file.
         assert.ok(
-          (r.stdout + r.stderr).includes(`from the stack's chart values override ${key}:`),
+          new RegExp(
+            `from the stack's chart values override ${key.replace(/\./g, "\\.")} \\(\\S*Pulumi\\.${stack}\\.yaml:\\d+\\):`,
+          ).test(r.stdout + r.stderr),
           r.stdout + r.stderr,
         );
       assert.match(r.stdout.trimEnd().split("\n").pop()!, new RegExp(`^${stack}: FAIL \\(exit 1\\): `));
