@@ -582,16 +582,6 @@ function overridesOn(
 }
 
 /**
- * Names the `chartValues` keys behind each report on a release whose chart the stack overrides
- * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each). A report on a
- * release (its values, an object it rendered, a workload it rendered that the budget judges, a
- * NetworkPolicy rule written for its pods) is a consequence of that release's values: it gets the
- * overrides of the release its message concerns (see overridesOn), and when the message narrows to
- * none, every override of the release with `overridesUnsure` set ("one of these"). A report on no
- * release (a raw resource of the program) gets none. A refused override is then found by its key in
- * the stack file, not by the rendered object it ended up in.
- */
-/**
  * Where a `chartValues.<chart>.<path>` key is written, as `file:line`, or undefined when the file
  * does not hold it (see {@link overridePlacesIn}).
  */
@@ -618,6 +608,16 @@ const placed = (key: string, at?: OverridePlace) => {
   return where ? `${key} (${where})` : key;
 };
 
+/**
+ * Names the `chartValues` keys behind each report on a release whose chart the stack overrides
+ * (`overrides`: the stack output `chartValueOverrides`, `<chart>.<path>` each). A report on a
+ * release (its values, an object it rendered, a workload it rendered that the budget judges, a
+ * NetworkPolicy rule written for its pods) is a consequence of that release's values: it gets the
+ * overrides of the release its message concerns (see overridesOn), and when the message narrows to
+ * none, every override of the release with `overridesUnsure` set ("one of these"). A report on no
+ * release (a raw resource of the program) gets none. A refused override is then found by its key in
+ * the stack file, not by the rendered object it ended up in.
+ */
 export function attributeOverrides<
   T extends {
     urn?: string;
