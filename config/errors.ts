@@ -133,7 +133,9 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
             : "";
       return issue.keys
         .map((k) => {
-          const near = didYouMean(k, shape);
+          // A map with its own word on its keys (chartValues' chart names) says why better than a
+          // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
+          const near = didYouMean(k, shape) || (described ? "" : elsewhereHint(k, issue.path, input));
           return `${keyPath([...issue.path, k])}: unknown key${near || listed}`;
         })
         .join("\n");
@@ -195,6 +197,46 @@ function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
   return Object.keys(value)
     .filter((k) => !known.includes(k))
     .map((k) => `${keyPath([...path, k])}: unknown key${didYouMean(k, known)}`);
+}
+
+/**
+ * "; did you mean X? (…)" for a key no key of its own map is close to, naming the same key (or the
+ * one closest to it) one or more levels up, or one level down: a key written at the wrong depth
+ * (`retention` at the top for `loki.retention`, `secrets` under `objectStore` for the top-level
+ * `secrets`) is the mistake, and "unknown key" alone would send its writer looking for a typo.
+ * Nearer levels first; several maps a level down that have it are all named (each is a key that
+ * exists). "" when no level has it.
+ */
+function elsewhereHint(key: string, at: (string | number)[], input: unknown): string {
+  // Ancestors, nearest first: the map holding `at`, and up to the top.
+  for (let n = at.length - 1; n >= 0; n--) {
+    const above = at.slice(0, n);
+    if (typeof at[n] === "number") continue;
+    const meant = closestMatch(key, schemaKeys(schemaAt(above, input)));
+    if (meant !== undefined)
+      return `; did you mean ${JSON.stringify(keyPath([...above, meant]))}? (a key of ${above.length === 0 ? "the top level" : keyPath(above)}, not of ${keyPath(at)}: move it there)`;
+  }
+  // One level down: the maps (and list items) this map holds.
+  const here = schemaAt(at, input);
+  const shape = here && unwrap(here);
+  const children =
+    shape instanceof z.ZodObject ? Object.entries(shape.shape as Record<string, z.ZodTypeAny>) : [];
+  const below = children.flatMap(([child, t]) => {
+    const list = unwrap(t) instanceof z.ZodArray;
+    const inner = list ? (unwrap(t) as z.ZodArray<z.ZodTypeAny>).element : t;
+    const meant = closestMatch(key, schemaKeys(inner));
+    return meant === undefined ? [] : [keyPath([...at, child, ...(list ? [0] : []), meant])];
+  });
+  if (below.length === 0) return "";
+  return `; did you mean ${below.map((b) => JSON.stringify(b)).join(" or ")}? (a key one level down: move it under the map ${below.length > 1 ? "meant" : "named"})`;
+}
+
+/** The keys of an object schema, of every variant for a discriminated union; [] for anything else. */
+function schemaKeys(t: z.ZodTypeAny | undefined): string[] {
+  const s = t && unwrap(t);
+  if (s instanceof z.ZodObject) return Object.keys(s.shape);
+  if (s instanceof z.ZodDiscriminatedUnion) return allVariantKeys(s);
+  return [];
 }
 
 /** Every key some variant of a discriminated union has. */
@@ -320,8 +362,9 @@ export function expectedForm(
   input?: unknown,
 ): string {
   let schema = schemaAt(path, input);
-  // Nothing given: the key's own check of empty text names the form (its reason, about "", dropped).
-  if (schema && found === undefined && zodType === "string") {
+  // Nothing given, or a map or list where text goes: the key's own check of empty text names the
+  // form (its reason, about "", dropped), which "text" alone would not (a duration, a quantity).
+  if (schema && (found === undefined || typeof found === "object") && zodType === "string") {
     const m = ownForm(schema.safeParse("").error?.issues);
     if (m) return m.replace(/ \(it [^()]*\)$/, "");
   }
@@ -337,7 +380,8 @@ export function expectedForm(
       if (m) return m;
     } else if (typeof found !== "string" && zodType === "string") return `text (quote it: "${scalar}")`;
   }
-  while (schema instanceof z.ZodEffects) schema = schema._def.schema as z.ZodTypeAny;
+  // Past its own checks: a list with a default and a check of its items (alerting.receivers) is a list.
+  if (schema) schema = unwrap(schema);
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodTypeAny[]).map(formOf).join(", or ");
   if (schema instanceof z.ZodEnum) return `one of ${(schema.options as string[]).join(" | ")}`;
   if (schema instanceof z.ZodBoolean) return "true or false";

@@ -150,6 +150,12 @@ function asGiven(problem: string, readAs: Map<string, string>): string {
   return problem;
 }
 
+/** Whether `problem` is said of the key path `key` (`network.nodes`) or of a key under it. */
+const isAt = (problem: string, key: string) => {
+  const head = `${PROJECT}:${key}`;
+  return problem.startsWith(head) && /^[:.[ ]/.test(problem.slice(head.length));
+};
+
 /** Top-level keys the schema requires (neither optional nor defaulted). */
 const isRequired = (key: string) => {
   const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
@@ -271,7 +277,13 @@ export function judgedStackConfig(
       });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems.map((p) => asGiven(p, readAs)));
+      // A rule's problem at a key whose value was refused judged the default standing in for it,
+      // not what the file says: the refusal is that key's one message (a `network.nodes` written as
+      // one text is "expected a list", not also "expected at least one CIDR ..., got none").
+      const defaulted = [...leaves, ...whole];
+      problems.push(
+        ...e.problems.filter((p) => !defaulted.some((k) => isAt(p, k))).map((p) => asGiven(p, readAs)),
+      );
     }
   }
   return { cfg: problems.length > 0 ? undefined : cfg, problems, notes, unchecked };

@@ -85,8 +85,8 @@ describe("stack config", () => {
     ],
     [
       "unknown top-level key",
-      { retension: "7d" },
-      /homelab-observability:retension: unknown key \(every key: docs\/reference\/configuration.md\)/,
+      { colour: "blue" },
+      /homelab-observability:colour: unknown key \(every key: docs\/reference\/configuration.md\)/,
     ],
     [
       "unknown nested key",

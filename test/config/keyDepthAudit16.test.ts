@@ -1,0 +1,80 @@
+/**
+ * Round 16's audit of the stack file's messages, by the mistakes users make: a key written one
+ * level too high or too low is named with the key it is at the right depth; a value refused by
+ * its own check is one message, not also a rule's about the default standing in for it; a list or
+ * a text written as something else is told the form (a list, a duration), in the project's words.
+ */
+import { strict as assert } from "assert";
+import { BASE, P, RECEIVER, STORE, refusal } from "../support/stackText";
+
+/** The problems of a stack file of the base, the store, Pushover and the heartbeat off, and `more`. */
+const problemsOf = (more: string, head = BASE) =>
+  refusal(`${head}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false}\n${more}`).problems;
+
+describe("round 16: a key at the wrong depth", () => {
+  it("a nested key written at the top names the maps one level down that have it", () => {
+    const problems = problemsOf(`  ${P("retention")}: 7d\n`);
+    assert.deepEqual(problems, [
+      `${P("retention")}: unknown key; did you mean "${P("loki.retention")}" or "${P("prometheus.retention")}" or "${P("victoriametrics.retention")}"? (a key one level down: move it under the map meant)`,
+    ]);
+  });
+
+  it("a top-level key written inside a map names the top-level key", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    secrets:\n      backend: config\n`);
+    assert.deepEqual(problems, [
+      `${P("loki.secrets")}: unknown key; did you mean "${P("secrets")}"? (a key of the top level, not of ${P("loki")}: move it there)`,
+    ]);
+  });
+
+  it("a list item's key written on the item above names it in the list one level down", () => {
+    const pool = `  ${P("nodePools")}:\n    - name: a\n      arch: amd64\n      count: 1\n      cpu: "4"\n      memory: 8Gi\n      effect: NoSchedule\n`;
+    const problems = problemsOf(pool);
+    assert.deepEqual(problems, [
+      `${P("nodePools[0].effect")}: unknown key; did you mean "${P("nodePools[0].taints[0].effect")}"? (a key one level down: move it under the map named)`,
+    ]);
+  });
+
+  it("a required key written one level too low is one message: the key, where it goes, and that it is missing", () => {
+    const head = `config:\n  ${P("kubeContext")}: admin@example\n`;
+    const problems = problemsOf(`  ${P("loki")}:\n    phase: kps-removed\n`, head);
+    assert.deepEqual(problems, [
+      `${P("loki.phase")}: unknown key; did you mean "${P("phase")}"? (a key of the top level, not of ${P("loki")}: move it there) (${P("phase")} is required and missing)`,
+    ]);
+  });
+
+  it("a key with a close name at its own level keeps that name, not one at another level", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    retension: 7d\n`);
+    assert.deepEqual(problems, [`${P("loki.retension")}: unknown key; did you mean "retention"?`]);
+  });
+});
+
+describe("round 16: one message for a value refused by its own check", () => {
+  it("a list written as one text is refused once, not also by the rule that needs the list", () => {
+    const network = `  ${P("network")}:\n    egress: enforced\n    apiServer:\n      cidrs: 10.0.0.1/32\n    nodes: 10.0.0.0/24\n`;
+    const problems = problemsOf(network);
+    assert.deepEqual(problems, [
+      `${P("network.apiServer.cidrs")}: expected a list (YAML: one \`- item\` per line), got string "10.0.0.1/32"`,
+      `${P("network.nodes")}: expected a list (YAML: one \`- item\` per line), got string "10.0.0.0/24"`,
+    ]);
+  });
+});
+
+describe("round 16: the form a key expects, whatever was written", () => {
+  it("a list with a default and a check of its items is told it is a list, not zod's `array`", () => {
+    const receivers = RECEIVER.replace("      - name", "        name").replace(
+      /\n {8}(type|channel)/g,
+      "\n        $1",
+    );
+    const problems = refusal(`${BASE}${STORE}${receivers}`).problems;
+    assert.deepEqual(problems, [
+      `${P("alerting.receivers")}: expected a list (YAML: one \`- item\` per line), got an object`,
+    ]);
+  });
+
+  it("a map where a duration goes names the duration's form", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    retention:\n      days: 7\n`);
+    assert.deepEqual(problems, [
+      `${P("loki.retention")}: expected a duration like "7d" (number + ms|s|m|h|d|w|y), got an object`,
+    ]);
+  });
+});
