@@ -384,12 +384,40 @@ export function expectedForm(
   if (schema) schema = unwrap(schema);
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodTypeAny[]).map(formOf).join(", or ");
   if (schema instanceof z.ZodEnum) return `one of ${(schema.options as string[]).join(" | ")}`;
-  if (schema instanceof z.ZodBoolean) return "true or false";
-  if (schema instanceof z.ZodNumber) return "a number, like 3";
+  if (schema instanceof z.ZodBoolean)
+    return `true or false${found === "true" || found === "false" ? ` (drop the quotes: ${found})` : ""}`;
+  if (schema instanceof z.ZodNumber) return numberForm(schema, found);
   if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
   if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion)
     return "an object (YAML: `key: value` lines; every key: docs/reference/configuration.md)";
   return zodType === "string" ? "text" : zodType;
+}
+
+/**
+ * A number's form from its own checks: whole or not, its bounds, and an example inside them (a
+ * fixed "like 3" told `alerting.pushoverPriority`, at most 2, to write a value it refuses). A
+ * number written in quotes is text to YAML: the form says to drop them (`count: "3"` as `count: 3`)
+ * when the number is one the key takes, as a text written as a number is told to quote it.
+ */
+function numberForm(schema: z.ZodNumber, found: unknown): string {
+  const checks = schema._def.checks;
+  const min = checks.find((c) => c.kind === "min")?.value;
+  const max = checks.find((c) => c.kind === "max")?.value;
+  const whole = checks.some((c) => c.kind === "int");
+  const bounds =
+    min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min !== undefined
+        ? ` of at least ${min}`
+        : max !== undefined
+          ? ` of at most ${max}`
+          : "";
+  const example = Math.min(Math.max(3, min ?? -Infinity), max ?? Infinity);
+  const quoted =
+    typeof found === "string" && found.trim() !== "" && schema.safeParse(Number(found)).success
+      ? ` (drop the quotes: ${found.trim()})`
+      : "";
+  return `${whole ? "a whole number" : "a number"}${bounds}, like ${example}${quoted}`;
 }
 
 /**

@@ -101,7 +101,7 @@ describe("stack config", () => {
     [
       "wrong type for a number",
       { loki: { replicas: "two" } },
-      /homelab-observability:loki.replicas: expected a number, like 3, got string "two"/,
+      /homelab-observability:loki.replicas: expected a whole number of at least 1, like 3, got string "two"/,
     ],
     [
       "minio without endpoint",

@@ -78,3 +78,42 @@ describe("round 16: the form a key expects, whatever was written", () => {
     ]);
   });
 });
+
+describe("round 16: a number or a boolean written in quotes", () => {
+  it("a quoted number the key takes is told to drop the quotes, with the key's own bounds", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    replicas: "2"\n`);
+    assert.deepEqual(problems, [
+      `${P("loki.replicas")}: expected a whole number of at least 1, like 3 (drop the quotes: 2), got string "2"`,
+    ]);
+  });
+
+  it("the example of a bounded number is inside its bounds, and a quoted number it refuses is not told to drop the quotes", () => {
+    const problems = refusal(
+      `${BASE}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false, pushoverPriority: "5"}\n`,
+    ).problems;
+    assert.deepEqual(problems, [
+      `${P("alerting.pushoverPriority")}: expected a whole number from -2 to 2, like 2, got string "5"`,
+    ]);
+  });
+
+  it("a quoted true or false is told to drop the quotes", () => {
+    const problems = refusal(
+      `${BASE}${STORE}  ${P("alerting")}: {pushover: "false", heartbeat: false}\n`,
+    ).problems;
+    assert.deepEqual(problems, [
+      `${P("alerting.pushover")}: expected true or false (drop the quotes: false), got string "false"`,
+    ]);
+  });
+});
+
+describe("round 16: a broken secure value", () => {
+  it("an empty `secure:` is said to be empty, not to be something other than base64", () => {
+    const problems = refusal(`${BASE}${STORE}  ${P("minioAdminUser")}:\n    secure: ""\n`).problems;
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      /^homelab-observability:minioAdminUser: the secure value is empty \(no ciphertext after `secure:`\), so the CLI cannot decrypt it/,
+    );
+    assert.doesNotMatch(problems[0], /base64/);
+  });
+});
