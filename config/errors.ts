@@ -82,6 +82,12 @@ function withStack(text: string, stack: string): string {
   );
 }
 
+/** Whether `problem` is said of the key path `key` (`network.nodes`) or of a key under it. */
+export function problemIsAt(problem: string, key: string): boolean {
+  const head = `${PROJECT}:${key}`;
+  return problem.startsWith(head) && /^[:.[ ]/.test(problem.slice(head.length));
+}
+
 /** Stands for a secret's value in messages. */
 export const REDACTED = Symbol("redacted secret");
 

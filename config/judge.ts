@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
-import { closestMatch, ConfigError, formatIssue, knownKeysAt } from "./errors";
+import { closestMatch, ConfigError, formatIssue, knownKeysAt, problemIsAt } from "./errors";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, valueAt } from "./tree";
@@ -150,12 +150,6 @@ function asGiven(problem: string, readAs: Map<string, string>): string {
   return problem;
 }
 
-/** Whether `problem` is said of the key path `key` (`network.nodes`) or of a key under it. */
-const isAt = (problem: string, key: string) => {
-  const head = `${PROJECT}:${key}`;
-  return problem.startsWith(head) && /^[:.[ ]/.test(problem.slice(head.length));
-};
-
 /** Top-level keys the schema requires (neither optional nor defaulted). */
 const isRequired = (key: string) => {
   const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
@@ -282,7 +276,7 @@ export function judgedStackConfig(
       // one text is "expected a list", not also "expected at least one CIDR ..., got none").
       const defaulted = [...leaves, ...whole];
       problems.push(
-        ...e.problems.filter((p) => !defaulted.some((k) => isAt(p, k))).map((p) => asGiven(p, readAs)),
+        ...e.problems.filter((p) => !defaulted.some((k) => problemIsAt(p, k))).map((p) => asGiven(p, readAs)),
       );
     }
   }

@@ -117,3 +117,39 @@ describe("round 16: a broken secure value", () => {
     assert.doesNotMatch(problems[0], /base64/);
   });
 });
+
+describe("round 16: a key the stack's other settings leave unread", () => {
+  it("the backend not chosen: one message at its section naming each key, and no rule on their values", () => {
+    const mimir = `  ${P("metricsBackend")}: victoriametrics\n  ${P("mimir")}:\n    replicas: 2\n    tenant: __mimir_cluster\n`;
+    const problems = problemsOf(mimir);
+    assert.deepEqual(problems, [
+      `${P("mimir")}: expected no mimir key while metricsBackend is "victoriametrics" (Mimir does not run, so nothing reads them), got mimir.replicas, mimir.tenant; remove them, or set metricsBackend "mimir"`,
+    ]);
+  });
+
+  it("VictoriaMetrics' keys under the standard profile's default backend say the default", () => {
+    const problems = problemsOf(`  ${P("victoriametrics")}:\n    retention: 30d\n`);
+    assert.deepEqual(problems, [
+      `${P("victoriametrics")}: expected no victoriametrics key while metricsBackend is "mimir", the standard profile's default (VictoriaMetrics does not run, so nothing reads it), got victoriametrics.retention; remove it, or set metricsBackend "victoriametrics"`,
+    ]);
+  });
+
+  it("Loki's pod counts of a mode it does not run are one message at the first", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    mode: Monolithic\n    write: 0\n    read: 3\n`);
+    assert.deepEqual(problems, [
+      `${P("loki.write")}: expected no loki.write or loki.read in loki.mode "Monolithic" (loki.write, loki.read size SimpleScalable's pods, which only "SimpleScalable" and "Monolithic<->SimpleScalable" run), got loki.write: 0, loki.read: 3; remove them, or set the loki.mode they are for`,
+    ]);
+  });
+
+  it("loki.replicas in SimpleScalable is refused, and kept in the transitional mode that reads both", () => {
+    const ssd = problemsOf(
+      `  ${P("loki")}:\n    mode: SimpleScalable\n    replicas: 3\n    write: 3\n    read: 3\n    backend: 3\n`,
+    );
+    assert.deepEqual(ssd, [
+      `${P("loki.replicas")}: expected no loki.replicas in loki.mode "SimpleScalable" (loki.replicas sizes the monolithic pods, which only "Monolithic", "SingleBinary" and "Monolithic<->SimpleScalable" run), got loki.replicas: 3; remove it, or set the loki.mode it is for`,
+    ]);
+    const pools = `  ${P("nodePools")}:\n    - {name: a, arch: amd64, count: 3, cpu: "8", memory: 32Gi}\n`;
+    const moving = `  ${P("loki")}:\n    mode: Monolithic<->SimpleScalable\n    replicas: 3\n    write: 3\n    read: 3\n    backend: 3\n    replicationFactor: 1\n`;
+    assert.throws(() => problemsOf(`${pools}${moving}`), /the stack file was accepted/);
+  });
+});
