@@ -457,11 +457,15 @@ function crossChecks(
     p.push(
       `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
     );
-  const poolNames = new Set<string>();
+  // The first pool of each name, so the second names where the first is: one mistake, both places.
+  const poolNames = new Map<string, number>();
   c.nodePools.forEach((pool, i) => {
-    if (poolNames.has(pool.name))
-      p.push(`${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}"`);
-    poolNames.add(pool.name);
+    const first = poolNames.get(pool.name);
+    if (first !== undefined)
+      p.push(
+        `${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}" (nodePools[${first}].name has it)`,
+      );
+    else poolNames.set(pool.name, i);
   });
   return p;
 }

@@ -153,3 +153,19 @@ describe("round 16: a key the stack's other settings leave unread", () => {
     assert.throws(() => problemsOf(`${pools}${moving}`), /the stack file was accepted/);
   });
 });
+
+describe("round 16: a name given twice", () => {
+  it("a second pool or receiver of a name names the first one's place", () => {
+    const pool = (name: string) => `    - {name: ${name}, arch: amd64, count: 1, cpu: "4", memory: 8Gi}\n`;
+    const problems = refusal(
+      `${BASE}${STORE}  ${P("nodePools")}:\n${pool("w")}${pool("w")}${RECEIVER}        - {name: team-slack, type: slack}\n`.replace(
+        "        - {name",
+        "      - {name",
+      ),
+    ).problems;
+    assert.deepEqual(problems, [
+      `${P("nodePools[1].name")}: expected a unique pool name, got duplicate "w" (nodePools[0].name has it)`,
+      `${P("alerting.receivers[1].name")}: expected a name no other receiver has ("team-slack" is taken by alerting.receivers[0]), got string "team-slack"`,
+    ]);
+  });
+});
