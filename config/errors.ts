@@ -82,6 +82,12 @@ function withStack(text: string, stack: string): string {
   );
 }
 
+/** Whether `problem` is said of the key path `key` (`network.nodes`) or of a key under it. */
+export function problemIsAt(problem: string, key: string): boolean {
+  const head = `${PROJECT}:${key}`;
+  return problem.startsWith(head) && /^[:.[ ]/.test(problem.slice(head.length));
+}
+
 /** Stands for a secret's value in messages. */
 export const REDACTED = Symbol("redacted secret");
 
@@ -133,7 +139,9 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
             : "";
       return issue.keys
         .map((k) => {
-          const near = didYouMean(k, shape);
+          // A map with its own word on its keys (chartValues' chart names) says why better than a
+          // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
+          const near = didYouMean(k, shape) || (described ? "" : elsewhereHint(k, issue.path, input));
           return `${keyPath([...issue.path, k])}: unknown key${near || listed}`;
         })
         .join("\n");
@@ -195,6 +203,46 @@ function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
   return Object.keys(value)
     .filter((k) => !known.includes(k))
     .map((k) => `${keyPath([...path, k])}: unknown key${didYouMean(k, known)}`);
+}
+
+/**
+ * "; did you mean X? (…)" for a key no key of its own map is close to, naming the same key (or the
+ * one closest to it) one or more levels up, or one level down: a key written at the wrong depth
+ * (`retention` at the top for `loki.retention`, `secrets` under `objectStore` for the top-level
+ * `secrets`) is the mistake, and "unknown key" alone would send its writer looking for a typo.
+ * Nearer levels first; several maps a level down that have it are all named (each is a key that
+ * exists). "" when no level has it.
+ */
+function elsewhereHint(key: string, at: (string | number)[], input: unknown): string {
+  // Ancestors, nearest first: the map holding `at`, and up to the top.
+  for (let n = at.length - 1; n >= 0; n--) {
+    const above = at.slice(0, n);
+    if (typeof at[n] === "number") continue;
+    const meant = closestMatch(key, schemaKeys(schemaAt(above, input)));
+    if (meant !== undefined)
+      return `; did you mean ${JSON.stringify(keyPath([...above, meant]))}? (a key of ${above.length === 0 ? "the top level" : keyPath(above)}, not of ${keyPath(at)}: move it there)`;
+  }
+  // One level down: the maps (and list items) this map holds.
+  const here = schemaAt(at, input);
+  const shape = here && unwrap(here);
+  const children =
+    shape instanceof z.ZodObject ? Object.entries(shape.shape as Record<string, z.ZodTypeAny>) : [];
+  const below = children.flatMap(([child, t]) => {
+    const list = unwrap(t) instanceof z.ZodArray;
+    const inner = list ? (unwrap(t) as z.ZodArray<z.ZodTypeAny>).element : t;
+    const meant = closestMatch(key, schemaKeys(inner));
+    return meant === undefined ? [] : [keyPath([...at, child, ...(list ? [0] : []), meant])];
+  });
+  if (below.length === 0) return "";
+  return `; did you mean ${below.map((b) => JSON.stringify(b)).join(" or ")}? (a key one level down: move it under the map ${below.length > 1 ? "meant" : "named"})`;
+}
+
+/** The keys of an object schema, of every variant for a discriminated union; [] for anything else. */
+function schemaKeys(t: z.ZodTypeAny | undefined): string[] {
+  const s = t && unwrap(t);
+  if (s instanceof z.ZodObject) return Object.keys(s.shape);
+  if (s instanceof z.ZodDiscriminatedUnion) return allVariantKeys(s);
+  return [];
 }
 
 /** Every key some variant of a discriminated union has. */
@@ -320,8 +368,9 @@ export function expectedForm(
   input?: unknown,
 ): string {
   let schema = schemaAt(path, input);
-  // Nothing given: the key's own check of empty text names the form (its reason, about "", dropped).
-  if (schema && found === undefined && zodType === "string") {
+  // Nothing given, or a map or list where text goes: the key's own check of empty text names the
+  // form (its reason, about "", dropped), which "text" alone would not (a duration, a quantity).
+  if (schema && (found === undefined || typeof found === "object") && zodType === "string") {
     const m = ownForm(schema.safeParse("").error?.issues);
     if (m) return m.replace(/ \(it [^()]*\)$/, "");
   }
@@ -337,15 +386,44 @@ export function expectedForm(
       if (m) return m;
     } else if (typeof found !== "string" && zodType === "string") return `text (quote it: "${scalar}")`;
   }
-  while (schema instanceof z.ZodEffects) schema = schema._def.schema as z.ZodTypeAny;
+  // Past its own checks: a list with a default and a check of its items (alerting.receivers) is a list.
+  if (schema) schema = unwrap(schema);
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodTypeAny[]).map(formOf).join(", or ");
   if (schema instanceof z.ZodEnum) return `one of ${(schema.options as string[]).join(" | ")}`;
-  if (schema instanceof z.ZodBoolean) return "true or false";
-  if (schema instanceof z.ZodNumber) return "a number, like 3";
+  if (schema instanceof z.ZodBoolean)
+    return `true or false${found === "true" || found === "false" ? ` (drop the quotes: ${found})` : ""}`;
+  if (schema instanceof z.ZodNumber) return numberForm(schema, found);
   if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
   if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion)
     return "an object (YAML: `key: value` lines; every key: docs/reference/configuration.md)";
   return zodType === "string" ? "text" : zodType;
+}
+
+/**
+ * A number's form from its own checks: whole or not, its bounds, and an example inside them (a
+ * fixed "like 3" told `alerting.pushoverPriority`, at most 2, to write a value it refuses). A
+ * number written in quotes is text to YAML: the form says to drop them (`count: "3"` as `count: 3`)
+ * when the number is one the key takes, as a text written as a number is told to quote it.
+ */
+function numberForm(schema: z.ZodNumber, found: unknown): string {
+  const checks = schema._def.checks;
+  const min = checks.find((c) => c.kind === "min")?.value;
+  const max = checks.find((c) => c.kind === "max")?.value;
+  const whole = checks.some((c) => c.kind === "int");
+  const bounds =
+    min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min !== undefined
+        ? ` of at least ${min}`
+        : max !== undefined
+          ? ` of at most ${max}`
+          : "";
+  const example = Math.min(Math.max(3, min ?? -Infinity), max ?? Infinity);
+  const quoted =
+    typeof found === "string" && found.trim() !== "" && schema.safeParse(Number(found)).success
+      ? ` (drop the quotes: ${found.trim()})`
+      : "";
+  return `${whole ? "a whole number" : "a number"}${bounds}, like ${example}${quoted}`;
 }
 
 /**

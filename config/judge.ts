@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
-import { closestMatch, ConfigError, formatIssue, knownKeysAt } from "./errors";
+import { closestMatch, ConfigError, formatIssue, knownKeysAt, problemIsAt } from "./errors";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, valueAt } from "./tree";
@@ -271,7 +271,13 @@ export function judgedStackConfig(
       });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems.map((p) => asGiven(p, readAs)));
+      // A rule's problem at a key whose value was refused judged the default standing in for it,
+      // not what the file says: the refusal is that key's one message (a `network.nodes` written as
+      // one text is "expected a list", not also "expected at least one CIDR ..., got none").
+      const defaulted = [...leaves, ...whole];
+      problems.push(
+        ...e.problems.filter((p) => !defaulted.some((k) => problemIsAt(p, k))).map((p) => asGiven(p, readAs)),
+      );
     }
   }
   return { cfg: problems.length > 0 ? undefined : cfg, problems, notes, unchecked };

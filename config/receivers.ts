@@ -87,15 +87,17 @@ export function refuseCredentials(
 
 /** A second receiver of one name (superRefine of the receivers' list). */
 export function uniqueReceiverNames(list: { name: string }[], ctx: z.RefinementCtx): void {
-  const seen = new Set<string>();
+  // The first holder of each name, so the second names where the first is: one mistake, both places.
+  const seen = new Map<string, number>();
   list.forEach((r, i) => {
-    if (seen.has(r.name))
+    const first = seen.get(r.name);
+    if (first !== undefined)
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: [i, "name"],
-        message: `expected a name no other receiver has ("${r.name}" is taken)`,
+        message: `expected a name no other receiver has ("${r.name}" is taken by alerting.receivers[${first}])`,
       });
-    seen.add(r.name);
+    else seen.set(r.name, i);
   });
 }
 

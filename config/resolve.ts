@@ -15,7 +15,7 @@ import {
   type SecretKey,
   type StackConfig,
 } from "./schema";
-import { ConfigError, formatIssue, mergeMisspeltRequired } from "./errors";
+import { ConfigError, formatIssue, mergeMisspeltRequired, problemIsAt } from "./errors";
 import { plainSecretProblem } from "./plainSecret";
 import { setSecretCommand } from "./stackFile";
 import { RELEASES } from "../model/names";
@@ -187,10 +187,16 @@ export function parseStackConfig(
       (r as Record<string, unknown>).receiverCredentials as string | undefined,
     ),
   };
+  // A key nothing reads is its one message: a rule judging its value would judge a setting that
+  // does nothing (mimir.replicas against the filesystem store while VictoriaMetrics runs).
+  const unread = unreadKeys(raw, cfg);
   const problems = [
-    ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
-    ...userChoiceProblems(cfg),
-    ...workloadChecks(cfg, r, sized),
+    ...unread.map((u) => u.problem),
+    ...[
+      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
+      ...userChoiceProblems(cfg),
+      ...workloadChecks(cfg, r, sized),
+    ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
@@ -276,6 +282,63 @@ function userChoiceProblems(c: StackConfig): string[] {
       : []),
     ...grafanaExposureProblems(c),
   ];
+}
+
+/**
+ * The keys the stack sets that its other settings leave unread, each with why and what to do: the
+ * metrics backend not chosen (`mimir.*` while VictoriaMetrics runs, and the other way round), and
+ * Loki's pod counts of the modes it does not run (`loki.replicas` sizes only the monolithic pods,
+ * `loki.write`/`read`/`backend` only SimpleScalable's: builders/logging/lokiModes.ts
+ * lokiTargetReplicas). Like an unknown key, a setting that silently does nothing is a mistake:
+ * its writer believes the stack runs with it. `raw` tells what the stack file sets from what
+ * defaults (Pulumi.yaml's are empty maps).
+ */
+function unreadKeys(raw: Record<string, unknown>, c: StackConfig): { keys: string[]; problem: string }[] {
+  const out: { keys: string[]; problem: string }[] = [];
+  const set = (section: string) => {
+    const v = raw[section];
+    return v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.entries(v).filter(([, x]) => x !== undefined)
+      : [];
+  };
+  // One message per cause, at the key that holds what it makes unread: the backend's section.
+  const other = c.metricsBackend === "mimir" ? "victoriametrics" : "mimir";
+  const unused = set(other).map(([k]) => k);
+  if (unused.length > 0) {
+    const why = raw.metricsBackend === undefined ? `, the ${c.profile} profile's default` : "";
+    const one = unused.length === 1;
+    out.push({
+      keys: [other],
+      problem: `${PROJECT}:${other}: expected no ${other} key while metricsBackend is "${c.metricsBackend}"${why} (${other === "mimir" ? "Mimir" : "VictoriaMetrics"} does not run, so nothing reads ${one ? "it" : "them"}), got ${unused.map((k) => `${other}.${k}`).join(", ")}; remove ${one ? "it" : "them"}, or set metricsBackend "${other}"`,
+    });
+  }
+  // Loki's pod counts of the modes it does not run: one message at the first, naming each.
+  const mode = c.loki.mode;
+  const given = new Map(set("loki"));
+  const monolithic = !runsMonolithic(mode) && given.has("replicas") ? ["replicas"] : [];
+  const scalable = runsScalable(mode) ? [] : ["write", "read", "backend"].filter((k) => given.has(k));
+  const idle = [...monolithic, ...scalable].map((k) => `loki.${k}`);
+  if (idle.length > 0) {
+    const why = [
+      ...(monolithic.length > 0
+        ? [
+            `loki.replicas sizes the monolithic pods, which only "Monolithic", "SingleBinary" and "${LOKI_TRANSITIONAL_MODE}" run`,
+          ]
+        : []),
+      ...(scalable.length > 0
+        ? [
+            `${scalable.map((k) => `loki.${k}`).join(", ")} size${scalable.length === 1 ? "s" : ""} SimpleScalable's pods, which only "SimpleScalable" and "${LOKI_TRANSITIONAL_MODE}" run`,
+          ]
+        : []),
+    ];
+    const modeWhy = given.has("mode") ? "" : ", its default here";
+    const one = idle.length === 1;
+    out.push({
+      keys: idle,
+      problem: `${PROJECT}:${idle[0]}: expected no ${idle.join(" or ")} in loki.mode "${mode}"${modeWhy} (${why.join("; ")}), got ${idle.map((k) => `${k}: ${JSON.stringify(given.get(k.slice("loki.".length)))}`).join(", ")}; remove ${one ? "it" : "them"}, or set the loki.mode ${one ? "it is" : "they are"} for`,
+    });
+  }
+  return out;
 }
 
 /** Rules that span several keys; each message names the key to change. */
@@ -394,11 +457,15 @@ function crossChecks(
     p.push(
       `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
     );
-  const poolNames = new Set<string>();
+  // The first pool of each name, so the second names where the first is: one mistake, both places.
+  const poolNames = new Map<string, number>();
   c.nodePools.forEach((pool, i) => {
-    if (poolNames.has(pool.name))
-      p.push(`${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}"`);
-    poolNames.add(pool.name);
+    const first = poolNames.get(pool.name);
+    if (first !== undefined)
+      p.push(
+        `${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}" (nodePools[${first}].name has it)`,
+      );
+    else poolNames.set(pool.name, i);
   });
   return p;
 }

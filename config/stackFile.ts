@@ -482,6 +482,9 @@ const b64Bytes = (s: string) => (B64.test(s) && s.length % 4 === 0 ? Buffer.from
  * form is right. Never includes the value.
  */
 export function ciphertextProblem(ciphertext: string, provider: SecretsProvider): string | undefined {
+  // Nothing after `secure:` is no ciphertext of any form; "not base64" would send its reader to
+  // look for a character that is not there.
+  if (ciphertext.trim() === "") return "is empty (no ciphertext after `secure:`)";
   if (provider === "service") {
     return b64Bytes(ciphertext) > 0 && !ciphertext.startsWith("v1:")
       ? undefined

@@ -34,7 +34,8 @@ const STEPS = {
   drain2: step({ mode: "Monolithic<->SimpleScalable", replicas: 3, write: 2 }),
   drain1: step({ mode: "Monolithic<->SimpleScalable", replicas: 3, write: 1 }),
   drain0: step({ mode: "Monolithic<->SimpleScalable", replicas: 3, write: 0 }),
-  mono: step({ mode: "Monolithic", replicas: 3 }),
+  // The last step drops write, read and backend (docs/how-to/loki-off-simple-scalable.md): nothing reads them now.
+  mono: step({ mode: "Monolithic", replicas: 3, write: undefined, read: undefined, backend: undefined }),
 };
 
 const release = (values: object): ExportResource => ({

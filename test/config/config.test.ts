@@ -85,8 +85,8 @@ describe("stack config", () => {
     ],
     [
       "unknown top-level key",
-      { retension: "7d" },
-      /homelab-observability:retension: unknown key \(every key: docs\/reference\/configuration.md\)/,
+      { colour: "blue" },
+      /homelab-observability:colour: unknown key \(every key: docs\/reference\/configuration.md\)/,
     ],
     [
       "unknown nested key",
@@ -101,7 +101,7 @@ describe("stack config", () => {
     [
       "wrong type for a number",
       { loki: { replicas: "two" } },
-      /homelab-observability:loki.replicas: expected a number, like 3, got string "two"/,
+      /homelab-observability:loki.replicas: expected a whole number of at least 1, like 3, got string "two"/,
     ],
     [
       "minio without endpoint",

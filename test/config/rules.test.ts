@@ -149,7 +149,7 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   ],
   [
     "buffer size without unit",
-    { victoriametrics: { bufferSize: "1024" } },
+    { metricsBackend: "victoriametrics", victoriametrics: { bufferSize: "1024" } },
     /victoriametrics.bufferSize: expected a Kubernetes quantity like "1Gi" with a byte unit/,
   ],
   [
@@ -187,12 +187,12 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   // VictoriaMetrics retention (app/vmstorage: at least a day; no lower-case "m").
   [
     "VictoriaMetrics retention below a day",
-    { victoriametrics: { retention: "12h" } },
+    { metricsBackend: "victoriametrics", victoriametrics: { retention: "12h" } },
     /homelab-observability:victoriametrics.retention: expected a duration of at least 1d .*got "12h"/,
   ],
   [
     "VictoriaMetrics retention in minutes",
-    { victoriametrics: { retention: "2000m" } },
+    { metricsBackend: "victoriametrics", victoriametrics: { retention: "2000m" } },
     /victoriametrics.retention: expected a duration of at least 1d/,
   ],
 ];
@@ -229,7 +229,10 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
       "a tenant with every character dskit allows",
       { loki: { authEnabled: true, tenant: "Team_a.b-c!*'()" } },
     ],
-    ["VictoriaMetrics retention of exactly 24h", { victoriametrics: { retention: "24h" } }],
+    [
+      "VictoriaMetrics retention of exactly 24h",
+      { metricsBackend: "victoriametrics", victoriametrics: { retention: "24h" } },
+    ],
     [
       "node CPU as a plain YAML number (cpu: 8, cpu: 0.5), as Kubernetes takes it",
       {

@@ -60,7 +60,7 @@ describe("config: the user's receivers, Grafana's way in and chart values", () =
     // The form is the receiver's own type's (telegram's chat_id is a number), not zod's bare type name.
     assert.ok(
       p.includes(
-        `${PROJECT}:alerting.receivers[0].chat_id: required, expected a number, like 3, got nothing`,
+        `${PROJECT}:alerting.receivers[0].chat_id: required, expected a whole number, like 3, got nothing`,
       ),
       p.join("\n"),
     );

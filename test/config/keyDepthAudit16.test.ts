@@ -1,0 +1,171 @@
+/**
+ * Round 16's audit of the stack file's messages, by the mistakes users make: a key written one
+ * level too high or too low is named with the key it is at the right depth; a value refused by
+ * its own check is one message, not also a rule's about the default standing in for it; a list or
+ * a text written as something else is told the form (a list, a duration), in the project's words.
+ */
+import { strict as assert } from "assert";
+import { BASE, P, RECEIVER, STORE, refusal } from "../support/stackText";
+
+/** The problems of a stack file of the base, the store, Pushover and the heartbeat off, and `more`. */
+const problemsOf = (more: string, head = BASE) =>
+  refusal(`${head}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false}\n${more}`).problems;
+
+describe("round 16: a key at the wrong depth", () => {
+  it("a nested key written at the top names the maps one level down that have it", () => {
+    const problems = problemsOf(`  ${P("retention")}: 7d\n`);
+    assert.deepEqual(problems, [
+      `${P("retention")}: unknown key; did you mean "${P("loki.retention")}" or "${P("prometheus.retention")}" or "${P("victoriametrics.retention")}"? (a key one level down: move it under the map meant)`,
+    ]);
+  });
+
+  it("a top-level key written inside a map names the top-level key", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    secrets:\n      backend: config\n`);
+    assert.deepEqual(problems, [
+      `${P("loki.secrets")}: unknown key; did you mean "${P("secrets")}"? (a key of the top level, not of ${P("loki")}: move it there)`,
+    ]);
+  });
+
+  it("a list item's key written on the item above names it in the list one level down", () => {
+    const pool = `  ${P("nodePools")}:\n    - name: a\n      arch: amd64\n      count: 1\n      cpu: "4"\n      memory: 8Gi\n      effect: NoSchedule\n`;
+    const problems = problemsOf(pool);
+    assert.deepEqual(problems, [
+      `${P("nodePools[0].effect")}: unknown key; did you mean "${P("nodePools[0].taints[0].effect")}"? (a key one level down: move it under the map named)`,
+    ]);
+  });
+
+  it("a required key written one level too low is one message: the key, where it goes, and that it is missing", () => {
+    const head = `config:\n  ${P("kubeContext")}: admin@example\n`;
+    const problems = problemsOf(`  ${P("loki")}:\n    phase: kps-removed\n`, head);
+    assert.deepEqual(problems, [
+      `${P("loki.phase")}: unknown key; did you mean "${P("phase")}"? (a key of the top level, not of ${P("loki")}: move it there) (${P("phase")} is required and missing)`,
+    ]);
+  });
+
+  it("a key with a close name at its own level keeps that name, not one at another level", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    retension: 7d\n`);
+    assert.deepEqual(problems, [`${P("loki.retension")}: unknown key; did you mean "retention"?`]);
+  });
+});
+
+describe("round 16: one message for a value refused by its own check", () => {
+  it("a list written as one text is refused once, not also by the rule that needs the list", () => {
+    const network = `  ${P("network")}:\n    egress: enforced\n    apiServer:\n      cidrs: 10.0.0.1/32\n    nodes: 10.0.0.0/24\n`;
+    const problems = problemsOf(network);
+    assert.deepEqual(problems, [
+      `${P("network.apiServer.cidrs")}: expected a list (YAML: one \`- item\` per line), got string "10.0.0.1/32"`,
+      `${P("network.nodes")}: expected a list (YAML: one \`- item\` per line), got string "10.0.0.0/24"`,
+    ]);
+  });
+});
+
+describe("round 16: the form a key expects, whatever was written", () => {
+  it("a list with a default and a check of its items is told it is a list, not zod's `array`", () => {
+    const receivers = RECEIVER.replace("      - name", "        name").replace(
+      /\n {8}(type|channel)/g,
+      "\n        $1",
+    );
+    const problems = refusal(`${BASE}${STORE}${receivers}`).problems;
+    assert.deepEqual(problems, [
+      `${P("alerting.receivers")}: expected a list (YAML: one \`- item\` per line), got an object`,
+    ]);
+  });
+
+  it("a map where a duration goes names the duration's form", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    retention:\n      days: 7\n`);
+    assert.deepEqual(problems, [
+      `${P("loki.retention")}: expected a duration like "7d" (number + ms|s|m|h|d|w|y), got an object`,
+    ]);
+  });
+});
+
+describe("round 16: a number or a boolean written in quotes", () => {
+  it("a quoted number the key takes is told to drop the quotes, with the key's own bounds", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    replicas: "2"\n`);
+    assert.deepEqual(problems, [
+      `${P("loki.replicas")}: expected a whole number of at least 1, like 3 (drop the quotes: 2), got string "2"`,
+    ]);
+  });
+
+  it("the example of a bounded number is inside its bounds, and a quoted number it refuses is not told to drop the quotes", () => {
+    const problems = refusal(
+      `${BASE}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false, pushoverPriority: "5"}\n`,
+    ).problems;
+    assert.deepEqual(problems, [
+      `${P("alerting.pushoverPriority")}: expected a whole number from -2 to 2, like 2, got string "5"`,
+    ]);
+  });
+
+  it("a quoted true or false is told to drop the quotes", () => {
+    const problems = refusal(
+      `${BASE}${STORE}  ${P("alerting")}: {pushover: "false", heartbeat: false}\n`,
+    ).problems;
+    assert.deepEqual(problems, [
+      `${P("alerting.pushover")}: expected true or false (drop the quotes: false), got string "false"`,
+    ]);
+  });
+});
+
+describe("round 16: a broken secure value", () => {
+  it("an empty `secure:` is said to be empty, not to be something other than base64", () => {
+    const problems = refusal(`${BASE}${STORE}  ${P("minioAdminUser")}:\n    secure: ""\n`).problems;
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      /^homelab-observability:minioAdminUser: the secure value is empty \(no ciphertext after `secure:`\), so the CLI cannot decrypt it/,
+    );
+    assert.doesNotMatch(problems[0], /base64/);
+  });
+});
+
+describe("round 16: a key the stack's other settings leave unread", () => {
+  it("the backend not chosen: one message at its section naming each key, and no rule on their values", () => {
+    const mimir = `  ${P("metricsBackend")}: victoriametrics\n  ${P("mimir")}:\n    replicas: 2\n    tenant: __mimir_cluster\n`;
+    const problems = problemsOf(mimir);
+    assert.deepEqual(problems, [
+      `${P("mimir")}: expected no mimir key while metricsBackend is "victoriametrics" (Mimir does not run, so nothing reads them), got mimir.replicas, mimir.tenant; remove them, or set metricsBackend "mimir"`,
+    ]);
+  });
+
+  it("VictoriaMetrics' keys under the standard profile's default backend say the default", () => {
+    const problems = problemsOf(`  ${P("victoriametrics")}:\n    retention: 30d\n`);
+    assert.deepEqual(problems, [
+      `${P("victoriametrics")}: expected no victoriametrics key while metricsBackend is "mimir", the standard profile's default (VictoriaMetrics does not run, so nothing reads it), got victoriametrics.retention; remove it, or set metricsBackend "victoriametrics"`,
+    ]);
+  });
+
+  it("Loki's pod counts of a mode it does not run are one message at the first", () => {
+    const problems = problemsOf(`  ${P("loki")}:\n    mode: Monolithic\n    write: 0\n    read: 3\n`);
+    assert.deepEqual(problems, [
+      `${P("loki.write")}: expected no loki.write or loki.read in loki.mode "Monolithic" (loki.write, loki.read size SimpleScalable's pods, which only "SimpleScalable" and "Monolithic<->SimpleScalable" run), got loki.write: 0, loki.read: 3; remove them, or set the loki.mode they are for`,
+    ]);
+  });
+
+  it("loki.replicas in SimpleScalable is refused, and kept in the transitional mode that reads both", () => {
+    const ssd = problemsOf(
+      `  ${P("loki")}:\n    mode: SimpleScalable\n    replicas: 3\n    write: 3\n    read: 3\n    backend: 3\n`,
+    );
+    assert.deepEqual(ssd, [
+      `${P("loki.replicas")}: expected no loki.replicas in loki.mode "SimpleScalable" (loki.replicas sizes the monolithic pods, which only "Monolithic", "SingleBinary" and "Monolithic<->SimpleScalable" run), got loki.replicas: 3; remove it, or set the loki.mode it is for`,
+    ]);
+    const pools = `  ${P("nodePools")}:\n    - {name: a, arch: amd64, count: 3, cpu: "8", memory: 32Gi}\n`;
+    const moving = `  ${P("loki")}:\n    mode: Monolithic<->SimpleScalable\n    replicas: 3\n    write: 3\n    read: 3\n    backend: 3\n    replicationFactor: 1\n`;
+    assert.throws(() => problemsOf(`${pools}${moving}`), /the stack file was accepted/);
+  });
+});
+
+describe("round 16: a name given twice", () => {
+  it("a second pool or receiver of a name names the first one's place", () => {
+    const pool = (name: string) => `    - {name: ${name}, arch: amd64, count: 1, cpu: "4", memory: 8Gi}\n`;
+    const problems = refusal(
+      `${BASE}${STORE}  ${P("nodePools")}:\n${pool("w")}${pool("w")}${RECEIVER}        - {name: team-slack, type: slack}\n`.replace(
+        "        - {name",
+        "      - {name",
+      ),
+    ).problems;
+    assert.deepEqual(problems, [
+      `${P("nodePools[1].name")}: expected a unique pool name, got duplicate "w" (nodePools[0].name has it)`,
+      `${P("alerting.receivers[1].name")}: expected a name no other receiver has ("team-slack" is taken by alerting.receivers[0]), got string "team-slack"`,
+    ]);
+  });
+});
