@@ -26,12 +26,12 @@ import {
   hostPathProblems,
   imageMatches,
   normPath,
+  rbacRuleCause,
   seccompOf,
   type StackNamespaces,
 } from "@homelab-observability/contract";
 import { containersOf, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
 import { checkScrapeAuthz } from "./scrapeAuthz";
-import { rbacRuleCause } from "../policy/lib/report";
 
 /** One pod as the checks and the workload table see it. */
 export interface PodView {

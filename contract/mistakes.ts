@@ -43,6 +43,8 @@ export const MISTAKES = {
    * it changes, where nothing narrows the cause to another override, follows from it too.
    */
   chartValues: "chart-values",
+  /** One rule of a Role or ClusterRole that grants too much ({@link rbacRuleCause}). */
+  rbacRule: "rbac-rule",
 } as const;
 
 /**
@@ -52,6 +54,23 @@ export const MISTAKES = {
  */
 export function causeKey(mistake: string, origin: string): string {
   return `${mistake}@${origin}`;
+}
+
+/**
+ * The key of one rule of a Role or ClusterRole (`rules[i]`): every finding on that rule (the pack's
+ * `no-nodes-proxy`, `no-cluster-secret-read`; the rendered-object checks' `secret-read`,
+ * `nodes-proxy`, `rbac-escalation`, checks/privileges.ts) is one mistake, fixed by changing that one
+ * rule, and printed as one message naming every place. The role is named as
+ * checks/privileges.ts roleSubject names it (`Role <namespace>/<name>`, `ClusterRole <name>`).
+ */
+export function rbacRuleCause(
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+  rule: number,
+): string {
+  const subject = kind === "Role" ? `Role ${namespace ?? "?"}/${name}` : `${kind} ${name}`;
+  return causeKey(MISTAKES.rbacRule, `${subject} rules[${rule}]`);
 }
 
 /** A rendered object's URN, as the offline synthesis names it: `<release type>$<object type>::...`. */

@@ -4,7 +4,7 @@ import type { Level } from "./lib/config";
 import { HELM_TYPES, helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, resourceCause } from "./lib/report";
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { RAW_WORKLOAD_TYPES, workloadsOf } from "./lib/workloads";
 
 /**

@@ -2,9 +2,9 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
-import { rbacRuleCause, reportCause } from "./lib/report";
+import { reportCause } from "./lib/report";
 import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
-import { BUILTIN_SECRET_READERS, imageMatches } from "@homelab-observability/contract";
+import { BUILTIN_SECRET_READERS, imageMatches, rbacRuleCause } from "@homelab-observability/contract";
 import {
   DEFAULT_AGENT_HOST_PATHS,
   DEFAULT_OPERATOR_IMAGES,

@@ -22,20 +22,3 @@ export function reportCause(report: ReportViolation, message: string, cause: str
 export function resourceCause(mistake: string, args: { urn: string; opts?: { parent?: string } }): string {
   return causeKey(mistake, originOf(args.urn, args.opts?.parent));
 }
-
-/**
- * The key of one rule of a Role or ClusterRole (`rules[i]`): every finding on that rule (the pack's
- * `no-nodes-proxy`, `no-cluster-secret-read`; the rendered-object checks' `secret-read`,
- * `nodes-proxy`, `rbac-escalation`, checks/privileges.ts) is one mistake, fixed by changing that one
- * rule, and printed as one message naming every place. The role is named as
- * checks/privileges.ts roleSubject names it (`Role <namespace>/<name>`, `ClusterRole <name>`).
- */
-export function rbacRuleCause(
-  kind: string,
-  namespace: string | undefined,
-  name: string,
-  rule: number,
-): string {
-  const subject = kind === "Role" ? `Role ${namespace ?? "?"}/${name}` : `${kind} ${name}`;
-  return causeKey("rbac-rule", `${subject} rules[${rule}]`);
-}

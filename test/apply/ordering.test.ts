@@ -4,7 +4,7 @@ import { podSecurityLabels } from "../../builders/security/podSecurity";
 import { mentions } from "../../apply/ordering";
 import type { ExportResource } from "../../synth/synthesize";
 import { stackNames } from "../../config/paths";
-import { atPhase, ROOT, synth } from "../support/helpers";
+import { atPhase, onBackend, ROOT, synth } from "../support/helpers";
 import { BACKENDS } from "../../model/phases";
 
 const CRD_RELEASE = "prometheus-operator-crds";
@@ -18,7 +18,7 @@ describe("ordering as data: every stack x phase x backend", function () {
     for (const backend of BACKENDS) {
       for (const phase of PHASES) {
         it(`${stack} ${backend} ${phase}: namespace first, CRDs before custom resources, Secrets before their consumers`, async () => {
-          const rs = (await synth(stack, { ...atPhase(stack, phase), metricsBackend: backend })).export
+          const rs = (await synth(stack, { ...atPhase(stack, phase), ...onBackend(backend) })).export
             .deployment.resources;
           const k8s = rs.filter(isK8s);
 

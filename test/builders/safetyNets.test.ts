@@ -19,7 +19,7 @@ import {
   minioPrometheusToken,
   MINIO_TOKEN_EXPIRY,
 } from "../../builders/objectstore/minioMetrics";
-import { atPhase, config, ROOT } from "../support/helpers";
+import { atPhase, config, onBackend, ROOT } from "../support/helpers";
 import { agentScheduling } from "../../builders/security/hardening";
 
 /** The alerts every stack must ship in every phase, by what it watches. */
@@ -35,7 +35,7 @@ const FILESYSTEM = ["StoreVolumeFreeSpaceLow"];
 
 /** A project stack at `phase` with `metricsBackend`, read the way the synthesis reads its file. */
 function stackPlan(stack: string, phase: string, backend: Backend): StackPlan {
-  const over = { ...atPhase(stack, phase), metricsBackend: backend };
+  const over = { ...atPhase(stack, phase), ...onBackend(backend) };
   const overrides = Object.fromEntries(
     Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
   );

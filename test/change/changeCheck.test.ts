@@ -14,7 +14,7 @@ import { planChange, providerFlags, type StackState } from "../../change/change"
 import { checkChange } from "../../change/check";
 import { previews } from "../../change/takeover";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
+import { onBackend, ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
 
@@ -146,7 +146,7 @@ describe("change check: every adjacent phase transition, both directions, both b
       it(`${stack} with ${backend}: nothing refused but the documented unprotect step`, async () => {
         const states: StackState[] = [];
         for (const phase of PHASES) {
-          const r = await synth(stack, { phase, metricsBackend: backend });
+          const r = await synth(stack, { phase, ...onBackend(backend) });
           states.push(await stateOf(r.export, { secretKeys: r.secretDataKeys, adopted: r }));
         }
         const seen: Record<string, string[]> = {};

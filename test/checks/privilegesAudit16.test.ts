@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { checkEscalations, checkRbac } from "../../checks/privileges";
 import { checkImageDigests } from "../../checks/imageDigests";
 import type { Placed } from "../../checks/objects";
-import { rbacRuleCause } from "../../policy/lib/report";
+import { rbacRuleCause } from "@homelab-observability/contract";
 import { at } from "../support/checkCases";
 
 /*

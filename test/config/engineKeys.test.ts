@@ -73,7 +73,8 @@ describe("config/engineKeys: stack-config keys in the engines' language", functi
         multitenancy: true,
       },
       prometheus: { retention: "17d" },
-      victoriametrics: { retention: "19d", scrapeInterval: "29s" },
+      // No victoriametrics sentinels: staging runs Mimir, and a stack refuses the keys its backend
+      // leaves unread (config/resolve.ts unreadKeys), so they cannot reach a file here.
       alerting: { heartbeatInterval: "7m" },
     };
     let configs: Record<Engine, unknown>;
@@ -113,7 +114,7 @@ describe("config/engineKeys: stack-config keys in the engines' language", functi
 
     it("no other duration key of the stack config reaches Loki's or Mimir's file, and the durations land only where mapped", () => {
       const found = (["loki", "mimir"] as Engine[]).flatMap((e) =>
-        ["11d", "72h", "3d", "97d", "17d", "19d", "29s", "7m"].flatMap((v) =>
+        ["11d", "72h", "3d", "97d", "17d", "7m"].flatMap((v) =>
           pathsOf(configs[e], v).map((p) => `${e} ${p}=${v}`),
         ),
       );

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type { ExportedResource } from "../../policy/evaluate";
-import { rbacRuleCause } from "../../policy/lib/report";
+import { rbacRuleCause } from "@homelab-observability/contract";
 import { check, release, stackInfo, v4Chart, workload } from "../support/policyCases";
 
 /*

@@ -17,6 +17,7 @@ import {
 } from "../../synth/synthesize";
 import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
+import type { Backend } from "../../model/phases";
 import { cached, cacheKey } from "./fixtureCache";
 import { chartCacheDir } from "../../synth/render/helm";
 
@@ -431,6 +432,15 @@ export function atPhase(stack: string, phase: string): Record<string, unknown> {
   const takeover = file[`${PROJECT}:takeover`];
   if (!takeover || file[`${PROJECT}:phase`] === phase) return { phase };
   return { phase, takeover: { ...takeover, step: "update" } };
+}
+
+/**
+ * Overrides that run a project stack on `backend`: the backend, and the other backend's section
+ * emptied, as its operator would (a stack refuses the keys its backend leaves unread,
+ * config/resolve.ts unreadKeys: the pi stack's `victoriametrics` settings under Mimir).
+ */
+export function onBackend(backend: Backend): Record<string, unknown> {
+  return { metricsBackend: backend, [backend === "mimir" ? "victoriametrics" : "mimir"]: {} };
 }
 
 /** Export resources as the pack's helpers see them (custom resources, props = inputs). */

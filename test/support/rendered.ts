@@ -12,7 +12,7 @@ import type { StackExport } from "../../synth/synthesize";
 import type { SynthResult } from "../../synth/synthesize";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import { ROOT, synth, synthKey } from "./helpers";
+import { onBackend, ROOT, synth, synthKey } from "./helpers";
 import { BACKENDS, type Backend } from "../../model/phases";
 
 /** Renders an export and collects every object, throwing when a release does not render. */
@@ -67,7 +67,7 @@ export function variant(stack: string, phase: Phase, backend: Backend): Variant 
   return {
     title: `${stack} ${phase} ${backend}`,
     stack,
-    over: { phase, metricsBackend: backend },
+    over: { phase, ...onBackend(backend) },
     phase,
     backend,
   };
@@ -141,7 +141,7 @@ export function workloadVariants(): Variant[] {
   ].map(([phase, backend]) => ({
     title: `staging ${phase} ${backend} with workload 2M series, 50GiB a day`,
     stack: "staging",
-    over: { ...over, phase, metricsBackend: backend },
+    over: { ...over, phase, ...onBackend(backend as Backend) },
     phase: phase as Phase,
     backend: backend as Backend,
   }));

@@ -36,7 +36,6 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { sharedColumns, type TableRow } from "../metrics/emitted";
-import { didYouMean } from "../../config/errors";
 import { projectRoot } from "../reference";
 import { ensureModule, type Fetched, type GoModule, moduleFiles, parseGoModules } from "./goModule";
 
@@ -838,7 +837,9 @@ function badArgs(args: string[], outAt: number): string | undefined {
   if (outAt >= 0 && (args[outAt + 1] === undefined || args[outAt + 1].startsWith("-")))
     return "--out needs a value (<file>)";
   const flag = args.find((a, i) => a.startsWith("-") && a !== "--check" && i !== outAt);
-  if (flag) return `unknown flag ${flag}${didYouMean(flag, ["--check", "--out", "--help"], (s) => s)}`;
+  // The flags are few: naming them all serves as well as a closest match (upstream/ imports only
+  // the contract, not config/errors.ts).
+  if (flag) return `unknown flag ${flag} (the flags: --check, --out <file>, --help)`;
   const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
   if (rest.length > 1) return `expected at most one sources directory, found ${JSON.stringify(rest)}`;
   if (rest.length === 1 && !fs.existsSync(rest[0]))
