@@ -8,8 +8,12 @@
  *
  * The key is everything the answer depends on: the program's file (its resolved path, size,
  * modification time and inode: a new version installed is a new file), the arguments, and the
- * content of each input file the arguments name (a chart archive). HOMELAB_TEST_CACHE=off asks the
- * program every time, as a cold run does.
+ * content of each input file the arguments name (a chart archive, or a file a test wrote: the rules
+ * a phase ships, which `promtool check rules` judges). An input's path stands in the key as its
+ * place in `inputs` (its content is there already): a file a test writes under the run's own
+ * temporary folder (a new name each run) is the same question the next run, and what the program
+ * printed names the path of the run that reads it. HOMELAB_TEST_CACHE=off asks the program every
+ * time, as a cold run does.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -24,7 +28,7 @@ export interface ToolRun {
 }
 
 /** Bumped when what an entry holds changes shape. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The identity of a file as a new install would change it, without reading a 50 MB binary. */
 function fileIdentity(file: string): unknown[] {
@@ -48,19 +52,42 @@ export function toolRun(
   args: string[],
   opts: { inputs?: string[]; ok?: boolean } = {},
 ): ToolRun {
+  const inputs = opts.inputs ?? [];
   const key = crypto
     .createHash("sha256")
     .update(
-      JSON.stringify([FORMAT, fileIdentity(bin), args, (opts.inputs ?? []).map(contentHash), !!opts.ok]),
+      JSON.stringify([
+        FORMAT,
+        fileIdentity(bin),
+        args.map((a) => placeholders(a, inputs)),
+        inputs.map(contentHash),
+        !!opts.ok,
+      ]),
     )
     .digest("hex");
-  return cachedSync("tool-output", key, () => {
+  const run = cachedSync("tool-output", key, () => {
     const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
     if (r.error) throw r.error;
     if (opts.ok && r.status !== 0)
       throw new Error(`${bin} ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    return {
+      status: r.status,
+      stdout: placeholders(r.stdout, inputs),
+      stderr: placeholders(r.stderr, inputs),
+    };
   });
+  return { status: run.status, stdout: paths(run.stdout, inputs), stderr: paths(run.stderr, inputs) };
+}
+
+/** `text` with each input's path as its place in `inputs` (longest path first: one may hold another). */
+function placeholders(text: string, inputs: string[]): string {
+  const order = inputs.map((f, i) => [f, i] as const).sort((a, b) => b[0].length - a[0].length);
+  return order.reduce((t, [f, i]) => t.split(f).join(`\u0000input ${i}\u0000`), text);
+}
+
+/** {@link placeholders} undone: each place in `inputs` as that input's path. */
+function paths(text: string, inputs: string[]): string {
+  return text.replace(/\u0000input (\d+)\u0000/g, (_, i: string) => inputs[Number(i)]);
 }
 
 /** The stdout of `bin args`, which must exit 0 ({@link toolRun} with `ok`). */
