@@ -57,4 +57,34 @@ describe("toolRun (test/support/toolOutput.ts) on files a test writes", () => {
     assert.equal(toolRun(bin, [a], { inputs: [a] }).stdout, `checking ${a}: groups: [x]\n`);
     assert.equal(runs(), 2);
   });
+
+  it("a folder input, run from it: the same files elsewhere are answered from the cache; a changed file asks again", () => {
+    // The program reads a file named relative to its working folder.
+    const folder = (name: string, text: string) => {
+      const d = tmpDir(name);
+      fs.mkdirSync(path.join(d, "sub"));
+      fs.writeFileSync(path.join(d, "sub", "rules.yaml"), text);
+      return d;
+    };
+    const a = folder("first", "groups: []\n");
+    assert.equal(
+      toolRun(bin, ["sub/rules.yaml"], { inputs: [a], cwd: a }).stdout,
+      "checking sub/rules.yaml: groups: []\n",
+    );
+    const b = folder("second", "groups: []\n");
+    assert.equal(
+      toolRun(bin, ["sub/rules.yaml"], { inputs: [b], cwd: b }).stdout,
+      "checking sub/rules.yaml: groups: []\n",
+    );
+    assert.equal(
+      runs(),
+      process.env.HOMELAB_TEST_CACHE === "off" ? 2 : 1,
+      "asked once for one folder's content",
+    );
+    fs.writeFileSync(path.join(b, "sub", "rules.yaml"), "groups: [x]\n");
+    assert.equal(
+      toolRun(bin, ["sub/rules.yaml"], { inputs: [b], cwd: b }).stdout,
+      "checking sub/rules.yaml: groups: [x]\n",
+    );
+  });
 });

@@ -17,6 +17,7 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as path from "path";
 import { spawnSync } from "child_process";
 import { cachedSync } from "./fixtureCache";
 
@@ -37,20 +38,30 @@ function fileIdentity(file: string): unknown[] {
   return [real, st.size, st.mtimeMs, st.ino];
 }
 
-const contentHash = (file: string): string =>
-  fs.existsSync(file)
-    ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
-    : `absent ${file}`;
+/**
+ * The content of an input: a file's bytes, or a folder's files (each by its path under it and its
+ * content, every depth), which a program given the folder reads.
+ */
+function contentHash(file: string): string {
+  if (!fs.existsSync(file)) return `absent ${file}`;
+  const hash = crypto.createHash("sha256");
+  if (!fs.statSync(file).isDirectory()) return hash.update(fs.readFileSync(file)).digest("hex");
+  const names = (fs.readdirSync(file, { recursive: true }) as string[]).sort();
+  for (const name of names) hash.update(`${name}\u0000${contentHash(path.join(file, name))}\u0000`);
+  return hash.digest("hex");
+}
 
 /**
  * `bin args` as spawnSync runs it (status, stdout, stderr), from the cache when this machine ran the
- * same program with the same arguments and `inputs` (files it reads) before. With `ok`, a non-zero
- * exit throws with what the program printed, and is not kept: the next run asks again.
+ * same program with the same arguments and `inputs` (files or folders it reads) before, from `cwd`
+ * (default: this process's; an input itself, or under one, when the arguments name files relative to
+ * it). With `ok`, a non-zero exit throws with what the program printed, and is not kept: the next run
+ * asks again.
  */
 export function toolRun(
   bin: string,
   args: string[],
-  opts: { inputs?: string[]; ok?: boolean } = {},
+  opts: { inputs?: string[]; ok?: boolean; cwd?: string } = {},
 ): ToolRun {
   const inputs = opts.inputs ?? [];
   const key = crypto
@@ -60,13 +71,14 @@ export function toolRun(
         FORMAT,
         fileIdentity(bin),
         args.map((a) => placeholders(a, inputs)),
+        placeholders(path.resolve(opts.cwd ?? "."), inputs),
         inputs.map(contentHash),
         !!opts.ok,
       ]),
     )
     .digest("hex");
   const run = cachedSync("tool-output", key, () => {
-    const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+    const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20, cwd: opts.cwd });
     if (r.error) throw r.error;
     if (opts.ok && r.status !== 0)
       throw new Error(`${bin} ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
