@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { stringify } from "yaml";
 import { lokiRules, objectStoreRules, programRuleSets, type RuleGroup } from "../../builders/alerting/rules";
 import { alertmanagerConfig, type AlertmanagerInputs } from "../../builders/alerting/alertmanagerConfig";
@@ -10,9 +9,18 @@ import { vmValues } from "../../builders/metrics/vmValues";
 import { standaloneAlertmanagerValues } from "../../builders/metrics/exporterValues";
 import { mimirConfig } from "../../builders/metrics/mimirConfig";
 import { forAmtool025, ofType, requireTool, synth, tmpDir } from "../support/helpers";
+import { toolRun } from "../support/toolOutput";
 import { capabilities } from "../../model/phases";
 
-const exec = (cmd: string, args: string[], cwd?: string) => spawnSync(cmd, args, { encoding: "utf8", cwd });
+/**
+ * `cmd args` run from `cwd` on `inputs`, the files or folders it reads (those this file writes): the
+ * real validator's status and output, kept in the fixture cache keyed by the program, its arguments
+ * and every input's content (test/support/toolOutput.ts), so a warm run whose generated configs
+ * are unchanged asks no validator again, and any change to them (or a new validator installed) asks
+ * afresh. Its 13 processes were most of this file's warm CPU.
+ */
+const exec = (cmd: string, args: string[], inputs: string[], cwd?: string) =>
+  toolRun(cmd, args, { inputs, cwd });
 
 function writeRules(dir: string, name: string, groups: RuleGroup[]): string {
   const file = path.join(dir, name);
@@ -204,7 +212,7 @@ describe("real validators", function () {
       // --lint=none: the chart's kube-apiserver-availability.rules record
       // code_verb:apiserver_request_total:increase1h once per code class (2xx..5xx), which promtool's
       // duplicate-rule lint flags although the `code` label keeps the series apart.
-      const r = exec(promtool, ["check", "rules", "--lint=none", file]);
+      const r = exec(promtool, ["check", "rules", "--lint=none", file], [file]);
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(
         r.stdout,
@@ -228,7 +236,7 @@ describe("real validators", function () {
       }
       // One promtool over every file (`check rules <rule-files>...`): it checks each and names each
       // file that fails; its exit status is non-zero when any does.
-      const out = exec(promtool, ["check", "rules", "--lint=none", ...files]);
+      const out = exec(promtool, ["check", "rules", "--lint=none", ...files], files);
       assert.equal(out.status, 0, `${out.stdout}${out.stderr}`);
       assert.equal(out.stdout.match(/SUCCESS: \d+ rules found/g)?.length, files.length, out.stdout);
     });
@@ -238,7 +246,7 @@ describe("real validators", function () {
       const file = writeRules(tmpDir("bad"), "bad.yaml", [
         { name: "x", rules: [{ alert: "Broken", expr: "sum(rate(x[5m]" }] },
       ]);
-      assert.notEqual(exec(promtool, ["check", "rules", file]).status, 0);
+      assert.notEqual(exec(promtool, ["check", "rules", file], [file]).status, 0);
     });
 
     it("unit-tests the alerts with input series and expected alerts", function () {
@@ -434,7 +442,7 @@ describe("real validators", function () {
         );
         return file;
       });
-      const r = exec(promtool, ["test", "rules", ...files], dir);
+      const r = exec(promtool, ["test", "rules", ...files], [dir], dir);
       assert.equal(r.status, 0, r.stdout + r.stderr);
       // promtool says SUCCESS under each file it passes.
       assert.equal(r.stdout.match(/^\s*SUCCESS$/gm)?.length, files.length, r.stdout);
@@ -501,7 +509,7 @@ describe("real validators", function () {
         for (const f of files) assert.ok(f.includes(base), `${f} points into the mounted Secrets (${base})`);
         const file = path.join(tmpDir("am"), "alertmanager.yml");
         fs.writeFileSync(file, stringify(forAmtool025(cfg)));
-        const r = exec(amtool, ["check-config", file]);
+        const r = exec(amtool, ["check-config", file], [file]);
         assert.equal(r.status, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /SUCCESS/);
       });
@@ -512,7 +520,7 @@ describe("real validators", function () {
       cfg.route.routes[0].receiver = "nobody";
       const file = path.join(tmpDir("am"), "bad.yml");
       fs.writeFileSync(file, stringify(cfg));
-      assert.notEqual(exec(amtool, ["check-config", file]).status, 0);
+      assert.notEqual(exec(amtool, ["check-config", file], [file]).status, 0);
     });
   });
 
@@ -527,12 +535,16 @@ describe("real validators", function () {
       // One vmalert over every file (`-rule` may be given several times).
       const files = rules.map((r) => writeRules(dir, `${r.inputs.metadata.name}.yaml`, r.inputs.spec.groups));
       assert.ok(files.length > 0);
-      const out = exec(vmalert, ["-dryRun", ...files.map((f) => `-rule=${f}`)]);
+      const out = exec(vmalert, ["-dryRun", ...files.map((f) => `-rule=${f}`)], files);
       assert.equal(out.status, 0, out.stdout + out.stderr);
       const bad = writeRules(dir, "bad.yaml", [
         { name: "x", rules: [{ alert: "Broken", expr: "sum(rate(x[5m]" }] },
       ]);
-      assert.notEqual(exec(vmalert, ["-dryRun", `-rule=${bad}`]).status, 0, "vmalert rejects a broken rule");
+      assert.notEqual(
+        exec(vmalert, ["-dryRun", `-rule=${bad}`], [bad]).status,
+        0,
+        "vmalert rejects a broken rule",
+      );
     });
   });
 
@@ -556,7 +568,7 @@ describe("real validators", function () {
         ),
       );
       writeRules(dir, "rules.yaml", ALL_RULES);
-      const r = exec(yamllint, ["-d", "{extends: relaxed, rules: {line-length: disable}}", dir]);
+      const r = exec(yamllint, ["-d", "{extends: relaxed, rules: {line-length: disable}}", dir], [dir]);
       assert.equal(r.status, 0, r.stdout + r.stderr);
     });
 
@@ -565,7 +577,7 @@ describe("real validators", function () {
       const dir = tmpDir("yaml-bad");
       // A duplicated key: the relaxed profile keeps key-duplicates as an error.
       fs.writeFileSync(path.join(dir, "bad.yaml"), "groups:\n  - name: a\n    name: b\n");
-      const r = exec(yamllint, ["-d", "{extends: relaxed, rules: {line-length: disable}}", dir]);
+      const r = exec(yamllint, ["-d", "{extends: relaxed, rules: {line-length: disable}}", dir], [dir]);
       assert.notEqual(r.status, 0, "yamllint accepted a duplicated key");
       assert.match(r.stdout + r.stderr, /duplication of key "name"/);
     });

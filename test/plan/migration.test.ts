@@ -2,7 +2,6 @@ import { describeErrors, parseAlloy } from "../../upstream/alloy/syntax";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { parse, stringify } from "yaml";
 import { PHASES, type Phase } from "../../config/resolve";
 import { KPS_RULES_DATA, ALERTMANAGER_JOBS } from "../../builders/alerting/kpsRules";
@@ -22,9 +21,17 @@ import type { ExportResource } from "../../synth/synthesize";
 import { renderKpsRules } from "../../scripts/genKpsRules";
 import { forAmtool025, requireTool, synth, tmpDir } from "../support/helpers";
 import { cached, cacheKey } from "../support/fixtureCache";
+import { toolRun } from "../support/toolOutput";
 
 const NS = "monitoring";
-const exec = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
+/**
+ * `cmd args` on `inputs`, the files it reads (the rules and Alertmanager configurations this file
+ * writes): the real program's status and output, kept in the fixture cache keyed by the program and
+ * every input's content (test/support/toolOutput.ts), so a warm run with the same stacks asks no
+ * validator again and any change to what the phases ship asks it afresh. 24 spawns from the worker
+ * (promtool, vmalert, amtool) were 0.6-0.8 s of this file's warm CPU.
+ */
+const exec = (cmd: string, args: string[], inputs: string[]) => toolRun(cmd, args, { inputs });
 const names = (c: RuleCoverage) => c.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record!));
 
 /** Synthesized staging stacks, each computed once for the whole file. */
@@ -131,12 +138,12 @@ describe("migration keeps the alerts (every phase x backend)", function () {
         fs.writeFileSync(file, stringify({ groups: c.groups }));
         if (c.evaluators[0] === "vmalert") {
           const vmalert = requireTool(this, "vmalert", "victoria-metrics");
-          const r = exec(vmalert, ["-dryRun", `-rule=${file}`]);
+          const r = exec(vmalert, ["-dryRun", `-rule=${file}`], [file]);
           assert.equal(r.status, 0, r.stdout + r.stderr);
         } else {
           const promtool = requireTool(this, "promtool", "prometheus");
           // --lint=none: see validators.test.ts (the chart records one name once per code class).
-          const r = exec(promtool, ["check", "rules", "--lint=none", file]);
+          const r = exec(promtool, ["check", "rules", "--lint=none", file], [file]);
           assert.equal(r.status, 0, r.stdout + r.stderr);
           assert.match(r.stdout, new RegExp(`SUCCESS: ${alerts + records} rules found`));
         }
@@ -156,7 +163,11 @@ describe("migration keeps the alerts (every phase x backend)", function () {
         const labels = Object.entries({ alertname: "Watchdog", ...watchdog.labels }).map(
           ([k, v]) => `${k}=${v}`,
         );
-        const routed = exec(amtool, ["config", "routes", "test", `--config.file=${amFile}`, ...labels]);
+        const routed = exec(
+          amtool,
+          ["config", "routes", "test", `--config.file=${amFile}`, ...labels],
+          [amFile],
+        );
         assert.equal(routed.status, 0, routed.stdout + routed.stderr);
         assert.equal(routed.stdout.trim(), "heartbeat", `Watchdog goes to ${routed.stdout.trim()}`);
         // ... and that Alertmanager is one the alertmanager rules watch.
@@ -402,7 +413,7 @@ describe("migration keeps the dashboards (rendered, every phase x backend)", fun
           expr: withoutGrafanaVariables(expr),
         }));
         fs.writeFileSync(file, stringify({ groups: [{ name: "panels", rules }] }));
-        const r = exec(promtool, ["check", "rules", "--lint=none", file]);
+        const r = exec(promtool, ["check", "rules", "--lint=none", file], [file]);
         assert.equal(r.status, 0, r.stdout + r.stderr);
       });
     }

@@ -11,13 +11,13 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { execFileSync } from "child_process";
 import { dump } from "js-yaml";
 import { load as loadYaml } from "js-yaml";
 import { chartCacheDir, helmBinary } from "../../synth/render/helm";
 import { renderExport } from "../../synth/render/render";
 import type { RenderedObject } from "../../synth/render/types";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
+import { toolOutput } from "./toolOutput";
 
 const NS = "monitoring";
 /** The cluster's default StorageClass (seed 000: openebs-hostpath), filled into claims without a class. */
@@ -136,11 +136,14 @@ export function coalesce(defaults: any, user: any): any {
   return out;
 }
 
-/** `helm get values --all` of a release: the chart's own values.yaml coalesced with the release's. */
+/**
+ * `helm get values --all` of a release: the chart's own values.yaml coalesced with the release's.
+ * The chart's values are `helm show values` of the pinned archive, kept in the fixture cache
+ * (test/support/toolOutput.ts): three test files asked Helm for the same three charts every run.
+ */
 export function allValues(chart: string, version: string, values: Record<string, any>): Record<string, any> {
   const archive = path.join(chartCacheDir(), `${chart}-${version}.tgz`);
-  const defaults =
-    loadYaml(execFileSync(helmBinary(), ["show", "values", archive], { encoding: "utf8" })) ?? {};
+  const defaults = loadYaml(toolOutput(helmBinary(), ["show", "values", archive], [archive])) ?? {};
   return coalesce(defaults, values);
 }
 

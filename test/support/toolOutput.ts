@@ -8,11 +8,16 @@
  *
  * The key is everything the answer depends on: the program's file (its resolved path, size,
  * modification time and inode: a new version installed is a new file), the arguments, and the
- * content of each input file the arguments name (a chart archive). HOMELAB_TEST_CACHE=off asks the
- * program every time, as a cold run does.
+ * content of each input file the arguments name (a chart archive, or a file a test wrote: the rules
+ * a phase ships, which `promtool check rules` judges). An input's path stands in the key as its
+ * place in `inputs` (its content is there already): a file a test writes under the run's own
+ * temporary folder (a new name each run) is the same question the next run, and what the program
+ * printed names the path of the run that reads it. HOMELAB_TEST_CACHE=off asks the program every
+ * time, as a cold run does.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as path from "path";
 import { spawnSync } from "child_process";
 import { cachedSync } from "./fixtureCache";
 
@@ -24,7 +29,7 @@ export interface ToolRun {
 }
 
 /** Bumped when what an entry holds changes shape. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The identity of a file as a new install would change it, without reading a 50 MB binary. */
 function fileIdentity(file: string): unknown[] {
@@ -33,34 +38,68 @@ function fileIdentity(file: string): unknown[] {
   return [real, st.size, st.mtimeMs, st.ino];
 }
 
-const contentHash = (file: string): string =>
-  fs.existsSync(file)
-    ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
-    : `absent ${file}`;
+/**
+ * The content of an input: a file's bytes, or a folder's files (each by its path under it and its
+ * content, every depth), which a program given the folder reads.
+ */
+function contentHash(file: string): string {
+  if (!fs.existsSync(file)) return `absent ${file}`;
+  const hash = crypto.createHash("sha256");
+  if (!fs.statSync(file).isDirectory()) return hash.update(fs.readFileSync(file)).digest("hex");
+  const names = (fs.readdirSync(file, { recursive: true }) as string[]).sort();
+  for (const name of names) hash.update(`${name}\u0000${contentHash(path.join(file, name))}\u0000`);
+  return hash.digest("hex");
+}
 
 /**
  * `bin args` as spawnSync runs it (status, stdout, stderr), from the cache when this machine ran the
- * same program with the same arguments and `inputs` (files it reads) before. With `ok`, a non-zero
- * exit throws with what the program printed, and is not kept: the next run asks again.
+ * same program with the same arguments and `inputs` (files or folders it reads) before, from `cwd`
+ * (default: this process's; an input itself, or under one, when the arguments name files relative to
+ * it). With `ok`, a non-zero exit throws with what the program printed, and is not kept: the next run
+ * asks again.
  */
 export function toolRun(
   bin: string,
   args: string[],
-  opts: { inputs?: string[]; ok?: boolean } = {},
+  opts: { inputs?: string[]; ok?: boolean; cwd?: string } = {},
 ): ToolRun {
+  const inputs = opts.inputs ?? [];
   const key = crypto
     .createHash("sha256")
     .update(
-      JSON.stringify([FORMAT, fileIdentity(bin), args, (opts.inputs ?? []).map(contentHash), !!opts.ok]),
+      JSON.stringify([
+        FORMAT,
+        fileIdentity(bin),
+        args.map((a) => placeholders(a, inputs)),
+        placeholders(path.resolve(opts.cwd ?? "."), inputs),
+        inputs.map(contentHash),
+        !!opts.ok,
+      ]),
     )
     .digest("hex");
-  return cachedSync("tool-output", key, () => {
-    const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const run = cachedSync("tool-output", key, () => {
+    const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20, cwd: opts.cwd });
     if (r.error) throw r.error;
     if (opts.ok && r.status !== 0)
       throw new Error(`${bin} ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    return {
+      status: r.status,
+      stdout: placeholders(r.stdout, inputs),
+      stderr: placeholders(r.stderr, inputs),
+    };
   });
+  return { status: run.status, stdout: paths(run.stdout, inputs), stderr: paths(run.stderr, inputs) };
+}
+
+/** `text` with each input's path as its place in `inputs` (longest path first: one may hold another). */
+function placeholders(text: string, inputs: string[]): string {
+  const order = inputs.map((f, i) => [f, i] as const).sort((a, b) => b[0].length - a[0].length);
+  return order.reduce((t, [f, i]) => t.split(f).join(`\u0000input ${i}\u0000`), text);
+}
+
+/** {@link placeholders} undone: each place in `inputs` as that input's path. */
+function paths(text: string, inputs: string[]): string {
+  return text.replace(/\u0000input (\d+)\u0000/g, (_, i: string) => inputs[Number(i)]);
 }
 
 /** The stdout of `bin args`, which must exit 0 ({@link toolRun} with `ok`). */
