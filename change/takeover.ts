@@ -98,16 +98,44 @@ export function installClashes(
   inState: ReadonlySet<string> = new Set(),
 ): Preview[] {
   const imported = new Set(result.imports.map((i) => i.urn));
+  const adopted = new Set(result.imports.map((i) => i.id));
   return result.export.deployment.resources
     .filter((r) => r.type === RELEASE_TYPE && !imported.has(r.urn) && !inState.has(r.urn))
     .flatMap((r) => {
-      const rel = runningRelease(running, `${r.inputs?.namespace}/${r.inputs?.name}`);
-      if (!rel) return [];
-      const reason = `release ${rel.namespace}/${rel.name} already runs (${helmList(running)}) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails ("cannot re-use a name that is still in use"); ${takeOverHint(rel)}`;
-      return [
-        { resource: resourceName(r), op: "+ create", fields: [], refused: [{ field: "name", reason }] },
-      ];
+      const reason = clashReason(r, running, adopted);
+      return reason
+        ? [{ resource: resourceName(r), op: "+ create", fields: [], refused: [{ field: "name", reason }] }]
+        : [];
     });
+}
+
+/**
+ * Why installing the program's Release `r` fails beside what runs, if it does: a running release
+ * of its name in its namespace (Helm refuses the name), or, not taken over, one of its name and
+ * chart in another namespace. Helm names releases per namespace, so that install starts; but the
+ * chart names its cluster-wide objects (ClusterRole, ClusterRoleBinding) after the release, which
+ * the running one owns, so Helm refuses them ("invalid ownership metadata", helm
+ * pkg/action/validate.go), and the two would run the same pods (a Flux-run Alloy in the stack's
+ * namespace while the program installs its own in the agents' namespace).
+ */
+function clashReason(
+  r: ExportResource,
+  running: RunningState,
+  adopted: ReadonlySet<string>,
+): string | undefined {
+  const [ns, name] = [r.inputs?.namespace, r.inputs?.name];
+  const here = runningRelease(running, `${ns}/${name}`);
+  if (here)
+    return `release ${here.namespace}/${here.name} already runs (${helmList(running)}) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails ("cannot re-use a name that is still in use"); ${takeOverHint(here)}`;
+  const chart = String(r.inputs?.chart ?? "")
+    .split("/")
+    .pop();
+  const twin = running.releases.find(
+    (x) => x.name === name && x.chart === chart && !adopted.has(`${x.namespace}/${x.name}`),
+  );
+  if (!twin) return undefined;
+  const agent = twin.name === "alloy" || twin.name === "vector";
+  return `release ${twin.namespace}/${twin.name} (chart ${twin.chart} ${twin.version}) already runs (${helmList(running)}) and is not taken over: the program would install its own ${name} in ${ns}, and the chart names its cluster-wide objects (ClusterRole, ClusterRoleBinding) after the release, which the running one owns, so pulumi up fails ("exists and cannot be imported into the current release: invalid ownership metadata") and the two would run the same pods; ${takeOverHint(twin)}${agent ? `, with agents.step: stay for the import step (docs/how-to/move-node-agents.md)` : ""}`;
 }
 
 /**
