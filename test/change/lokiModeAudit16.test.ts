@@ -7,18 +7,17 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const LOKI_URN = `urn:pulumi:production::homelab-observability::${RELEASE}::loki`;
 
 /** A StatefulSet of release monitoring/loki holding a claim template (its data). */
-const sts = (name: string): RenderedObject =>
-  ({
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name, namespace: "monitoring" },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      volumeClaimTemplates: [
-        { metadata: { name: "storage" }, spec: { resources: { requests: { storage: "10Gi" } } } },
-      ],
-    },
-  }) as RenderedObject;
+const sts = (name: string): RenderedObject => ({
+  apiVersion: "apps/v1",
+  kind: "StatefulSet",
+  metadata: { name, namespace: "monitoring" },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    volumeClaimTemplates: [
+      { metadata: { name: "storage" }, spec: { resources: { requests: { storage: "10Gi" } } } },
+    ],
+  },
+});
 
 function state(values: Record<string, unknown>, names: string[]): StackState {
   const release = { name: "loki", namespace: "monitoring", chart: "loki", version: "18.11.0", source: "" };
