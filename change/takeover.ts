@@ -151,6 +151,37 @@ export function previews(
   return [...adoptedPreviews(result, running, step), ...installClashes(result, running, inState)];
 }
 
+/** The takeover.releases key that adopts `<namespace>/<name>`. */
+const releaseKey = (id: string): string => {
+  const key = (Object.keys(ADOPTABLE_RELEASES) as AdoptableRelease[]).find(
+    (k) => ADOPTABLE_RELEASES[k] === id.split("/").pop(),
+  );
+  return key ? `takeover.releases.${key}` : "takeover.releases";
+};
+const listed = (names: string[]) => (names.length ? names.join(", ") : "none");
+
+/** The report an adopted raw object is looked for in, and what it holds of that kind. */
+function runningFileOf(r: ExportResource, running: RunningState): string {
+  if (r.type === "kubernetes:core/v1:PersistentVolumeClaim")
+    return `${running.dir}/pvcs.yaml lists ${listed(running.pvcs.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`))}`;
+  return running.dir;
+}
+
+/**
+ * What to do when an adopted object is not in the folder: it was taken with another cluster's
+ * context selected, or before the object existed, so the folder is collected again with the
+ * context the stack deploys to (its Kubernetes provider's, from kubeContext).
+ */
+function collectAgain(result: SynthResult, key: string): string {
+  const context = result.export.deployment.resources.find((x) => x.type === "pulumi:providers:kubernetes")
+    ?.inputs?.context;
+  const use =
+    typeof context === "string" && context
+      ? `kubectl config use-context ${context}`
+      : "the stack's kubeContext selected";
+  return `if the folder was collected from another cluster, collect it again with ${use} (docs/how-to/check-a-change.md#collecting-what-runs); else correct ${key}`;
+}
+
 function adoptedPreviews(result: SynthResult, running: RunningState, step: "import" | "update"): Preview[] {
   const out: Preview[] = [];
   for (const imp of result.imports) {
@@ -165,7 +196,7 @@ function adoptedPreviews(result: SynthResult, running: RunningState, step: "impo
           : [
               {
                 field: "id",
-                reason: `${imp.id} is not in the running state (${helmList(running)}): the import would fail`,
+                reason: `${imp.id} is not in the running state (${helmList(running)} lists ${listed(running.releases.map((x) => `${x.namespace}/${x.name}`))}): the import would fail; ${collectAgain(result, releaseKey(imp.id))}`,
               },
             ];
         out.push({ resource, op: "= import", fields: [], refused });
@@ -181,6 +212,16 @@ function adoptedPreviews(result: SynthResult, running: RunningState, step: "impo
     }
     const live = liveObjectOf(r, running);
     if (!live) {
+      // One message per mistake: the import step's refusal says it; the update has nothing to diff.
+      if (step === "update") {
+        out.push({
+          resource,
+          op: "~ update",
+          fields: ["(unknown: not in the running state, see the import step)"],
+          refused: [],
+        });
+        continue;
+      }
       out.push({
         resource,
         op: "= import",
@@ -189,7 +230,7 @@ function adoptedPreviews(result: SynthResult, running: RunningState, step: "impo
           ? [
               {
                 field: "id",
-                reason: `${imp.id} is not in the running state (${running.dir}): the import would fail`,
+                reason: `${imp.id} is not in the running state (${runningFileOf(r, running)}): the import would fail; ${collectAgain(result, r.type === "kubernetes:core/v1:PersistentVolumeClaim" ? "takeover.prometheusVolume" : "the takeover block")}`,
               },
             ]
           : [],

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { installClashes } from "../../change/takeover";
+import { installClashes, previews } from "../../change/takeover";
 import type { RunningRelease, RunningState } from "../../model/running";
 import type { SynthResult } from "../../synth/synthesize";
 
@@ -64,5 +64,65 @@ describe("takeover --running: a Flux-run release the program installs again else
     });
     assert.deepEqual(installClashes(adopting, running(rel("monitoring", "alloy", "alloy"))), []);
     assert.deepEqual(installClashes(program, running(rel("logging", "alloy", "promtail", "6.16.6"))), []);
+  });
+});
+
+describe("takeover --running: an adopted object missing from the folder (audit 16)", () => {
+  const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+  const claim =
+    "prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0";
+  const program = {
+    export: {
+      deployment: {
+        resources: [
+          {
+            urn: "urn:pulumi:takeover::homelab-observability::pulumi:providers:kubernetes::k8s",
+            custom: true,
+            type: "pulumi:providers:kubernetes",
+            inputs: { context: "admin@production" },
+          },
+          {
+            urn: `urn:pulumi:takeover::homelab-observability::${PVC}::prometheus-volume`,
+            custom: true,
+            type: PVC,
+            inputs: { metadata: { name: claim, namespace: "monitoring" } },
+          },
+        ],
+      },
+    },
+    imports: [
+      {
+        urn: `urn:pulumi:takeover::homelab-observability::${PVC}::prometheus-volume`,
+        id: `monitoring/${claim}`,
+      },
+    ],
+    reads: [],
+  } as unknown as SynthResult;
+  // pvcs.yaml of another cluster, whose KPS runs under another full name.
+  const other: RunningState = {
+    ...running(),
+    pvcs: [
+      {
+        metadata: {
+          name: "prometheus-kps-prometheus-db-prometheus-kps-prometheus-0",
+          namespace: "monitoring",
+        },
+      },
+    ],
+  };
+
+  it("names the file, what it holds, the stack's context to collect it with, and the key to correct", () => {
+    const [p] = previews(program, other, "import");
+    assert.equal(p.refused.length, 1);
+    assert.match(
+      p.refused[0].reason,
+      /is not in the running state \(running\/pvcs\.yaml lists monitoring\/prometheus-kps-prometheus-db-prometheus-kps-prometheus-0\): the import would fail; if the folder was collected from another cluster, collect it again with kubectl config use-context admin@production .*; else correct takeover\.prometheusVolume$/,
+    );
+  });
+
+  it("refuses it once: the update step has nothing to diff and says so without a second refusal", () => {
+    const [p] = previews(program, other, "update");
+    assert.deepEqual(p.refused, []);
+    assert.equal(p.op, "~ update");
   });
 });
