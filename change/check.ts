@@ -9,7 +9,7 @@ import { synthStack } from "../synth/run";
 import { SynthInputError, type SynthResult } from "../synth/synthesize";
 import { changeAgainst, readExport } from "./against";
 import { formatChange } from "./change";
-import { phaseMove, phaseMoveVerdict } from "./phaseMove";
+import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { runningOverrides } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
@@ -94,7 +94,10 @@ export async function checkChange(
   if (opts.against) {
     const previous = readExport(opts.against);
     const report = await changeAgainst(previous, result);
-    const phase = phaseMoveVerdict(phaseMove(previous, result.export), stack, opts.against);
+    const move = phaseMove(previous, result.export);
+    // A skipped phase is said first; a one-phase move of production is held while staging is behind.
+    const skip = phaseMoveVerdict(move, stack, opts.against);
+    const phase = skip?.refused ? skip : (stagingAheadVerdict(move, stack, stackPhases(root)) ?? skip);
     refused += report.refused.length + (phase?.refused ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
