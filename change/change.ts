@@ -123,9 +123,33 @@ export function planChange(before: StackState, after: StackState): ChangeReport 
       entry = { action: "update", subject, owner: lastName(m.release.urn), why: [], refused: [] };
       entries.push(entry);
     }
-    entry.refused.push(...m.refused);
+    entry.refused.push(...foldLokiRenames(entries, m.release, m.refused));
   }
   return { entries, refused: entries.filter((e) => e.refused.length > 0) };
+}
+
+/**
+ * One message per mistake: a refused Loki mode move deletes the release's write and backend
+ * StatefulSets while it creates the monolithic one, which objectDeletion reads as renames. Those
+ * are the same mistake, so their refusals are dropped and the move's first refusal names them.
+ */
+function foldLokiRenames(entries: ChangeEntry[], release: ExportResource, refused: Refusal[]): Refusal[] {
+  const owner = `release ${release.inputs?.namespace}/${release.inputs?.name}`;
+  const renamed = (r: Refusal) => r.field === "metadata.name" && r.reason.startsWith("renamed to ");
+  const folded: string[] = [];
+  for (const e of entries) {
+    if (e.action !== "delete" || e.owner !== owner || !e.subject.startsWith("StatefulSet ")) continue;
+    if (!e.refused.some(renamed)) continue;
+    e.refused = e.refused.filter((r) => !renamed(r));
+    folded.push(e.subject);
+  }
+  if (folded.length === 0 || refused.length === 0) return refused;
+  const [first, ...rest] = refused;
+  const also = `; the same update deletes ${folded.join(" and ")}, whose claims stay behind, unused`;
+  // Before the closing pointer to the docs, when the reason ends with one.
+  const doc = / \(docs\/[^)]*\)$/.exec(first.reason);
+  const reason = doc ? `${first.reason.slice(0, doc.index)}${also}${doc[0]}` : `${first.reason}${also}`;
+  return [{ ...first, reason }, ...rest];
 }
 
 /** Resources the engine diffs itself: Releases (name/namespace) and raw Kubernetes objects. */

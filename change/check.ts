@@ -3,12 +3,13 @@
  * against.ts, phaseMove.ts and takeover.ts. Exit code 1 when anything is refused.
  */
 import * as path from "path";
-import { readRunningDir, RunningStateError, type KeptValue } from "../model/running";
+import { readRunningDir, RunningStateError, type KeptValue, type RunningState } from "../model/running";
+import { ChartCacheError } from "../synth/render/helm";
 import { synthStack } from "../synth/run";
 import { SynthInputError, type SynthResult } from "../synth/synthesize";
 import { changeAgainst, readExport } from "./against";
 import { formatChange } from "./change";
-import { phaseMove, phaseMoveVerdict } from "./phaseMove";
+import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { runningOverrides } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
@@ -48,6 +49,39 @@ function formatKept(kept: { release: string; kept: KeptValue[] }[]): string {
   return ["adopted from what runs (kept by the update):", ...lines].join("\n");
 }
 
+/**
+ * The renders of what runs, whose archives are the running releases' versions (helm-list.yaml),
+ * not the stack's: a missing one is said as such, with where its repository is found (the Flux
+ * HelmRepository the HelmRelease names; the program's own repository may not serve an older
+ * version), and without the stack's way out `--no-render`, which --running refuses.
+ */
+export async function runningRenders<T>(
+  running: RunningState,
+  dir: string,
+  render: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await render();
+  } catch (e) {
+    if (!(e instanceof ChartCacheError) || e.missing.length === 0) throw e;
+    const whose = (archive: string) =>
+      running.releases.filter((r) => `${r.chart}-${r.version}.tgz` === archive);
+    const lines = e.missing.map((m) => {
+      const rels = whose(m.archive);
+      const of = rels.map((r) => `${r.namespace}/${r.name}`).join(", ") || "a running release";
+      const [chart, version] = rels.length ? [rels[0].chart, rels[0].version] : [m.archive, "?"];
+      return `    helm pull --repo <its repository: flux get sources helm -A> ${chart} --version ${version} -d ${e.cache}    # ${of}`;
+    });
+    throw new ChartCacheError(
+      `--running ${dir}: the chart cache ${e.cache} lacks ${e.missing.map((m) => m.archive).join(", ")}, the chart of what runs (${path.join(running.dir, "helm-list.yaml")}); the change check renders each running release with the chart version it runs, so fill it with:\n` +
+        `${lines.join("\n")}\n  or point HOMELAB_CHART_CACHE at a folder holding them (--running needs the render, so --no-render is no way out)`,
+      e.missing,
+      e.needed,
+      e.cache,
+    );
+  }
+}
+
 /** Checks the change of one synthesized stack; `result` is the synthesis the stack file (plus --running) asked for. */
 export async function checkChange(
   root: string,
@@ -60,7 +94,10 @@ export async function checkChange(
   if (opts.against) {
     const previous = readExport(opts.against);
     const report = await changeAgainst(previous, result);
-    const phase = phaseMoveVerdict(phaseMove(previous, result.export), stack, opts.against);
+    const move = phaseMove(previous, result.export);
+    // A skipped phase is said first; a one-phase move of production is held while staging is behind.
+    const skip = phaseMoveVerdict(move, stack, opts.against);
+    const phase = skip?.refused ? skip : (stagingAheadVerdict(move, stack, stackPhases(root)) ?? skip);
     refused += report.refused.length + (phase?.refused ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
@@ -89,8 +126,9 @@ export async function checkChange(
     // What the import step installed is in the state by the update: only its own installs can clash.
     const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
     const updatePreviews = previews(updateStep, running, "update", installed);
-    const update = await updateChange(updateStep, running);
-    const blindUpdate = await updateChange(blind, running);
+    const [update, blindUpdate] = await runningRenders(running, opts.running, () =>
+      Promise.all([updateChange(updateStep, running), updateChange(blind, running)]),
+    );
     refused += [...importPreviews, ...updatePreviews].filter((p) => p.refused.length > 0).length;
     refused += update.refused.length;
     // The rules' refusals count once the update is checked with the running rules.

@@ -14,8 +14,9 @@
  *    the previous one flushed and gone from the ring;
  * 3. then "Monolithic".
  * Refused: an update that removes write pods while no monolithic pod ran before it (nothing would
- * serve the ring they leave), one that removes more than one, and a jump from SimpleScalable
- * straight to Monolithic (which is both).
+ * serve the ring they leave), one that removes more than one, a jump from SimpleScalable
+ * straight to Monolithic (which is both), and "Monolithic" while write pods still run (step 3
+ * before step 2 is done).
  */
 import type { ExportResource } from "../synth/synthesize";
 import type { Refusal } from "./apiRules";
@@ -67,6 +68,17 @@ export function lokiMoveRefusals(before: LokiSide, after: LokiSide): Refusal[] {
     out.push({
       field: "values.deploymentMode",
       reason: `a jump from "SimpleScalable" straight to "Monolithic" removes all ${before.write} write pods in one update, before any monolithic pod serves: the lines only their ingesters hold go with them. Take the transitional step first: loki.mode "${TRANSITIONAL}" (the monolithic pods join the ring beside the write pods), then loki.write down by one per update, then "Monolithic" (${LOKI_MOVE_DOC})`,
+    });
+    return out;
+  }
+  // The last step, with write pods still in the ring: they leave in the update that also rolls the
+  // monolithic pods (their config changes with the mode) and deletes the write and backend
+  // StatefulSets, with no `loki-drain` gate seeing the last ones flushed and gone, nor
+  // `loki-monolithic` seeing the ring without them.
+  if (before.mode === TRANSITIONAL && after.mode === "Monolithic" && before.write > 0) {
+    out.push({
+      field: "values.deploymentMode",
+      reason: `"${TRANSITIONAL}" -> "Monolithic" while ${before.write} write pod(s) still run: they leave in the update that rolls the monolithic pods and deletes the write StatefulSet, with no gate seeing them flushed and gone from the ring. Lower loki.write by one per update down to 0 first (each after npm run verify -- --gate loki-drain), then set "Monolithic" after npm run verify -- --gate loki-monolithic passes (${LOKI_MOVE_DOC})`,
     });
     return out;
   }

@@ -9,6 +9,9 @@
 import { STACK_INFO_NAME } from "@homelab-observability/contract";
 import { PHASES, type Phase } from "../model/phases";
 import type { StackExport } from "../synth/synthesize";
+import { cliStackConfig } from "../config/stackFile";
+import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
+import { stackNames } from "../config/paths";
 
 /** Where the docs say how to move between phases (its heading's anchor). */
 export const PHASE_MOVE_DOC = "docs/how-to/move-between-phases.md#migration-phases";
@@ -72,6 +75,60 @@ export function phaseMoveVerdict(
   const skipped = PHASES.slice(PHASES.indexOf(move.from) + 1, PHASES.indexOf(move.to));
   return {
     line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from} and Pulumi.${stack}.yaml now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after \`${gateCommand(stack, "<that phase>")}\` passed for it. Set phase: ${next} next (the phase after ${move.from}) and read ${PHASE_MOVE_DOC}`,
+    refused: true,
+  };
+}
+
+/** What the staging-ahead rule needs of one stack file. */
+export interface StackPhase {
+  stack: string;
+  production: boolean;
+  phase: Phase;
+  metricsBackend: string;
+}
+
+/**
+ * Each stack file of the project as the phase rule reads it: its phase, whether it is production,
+ * its metrics backend (the defaults filled in as the program fills them). A file the program
+ * refuses is left out (its own synthesis says why).
+ */
+export function stackPhases(root: string, env: NodeJS.ProcessEnv = process.env): StackPhase[] {
+  const out: StackPhase[] = [];
+  for (const stack of stackNames(root)) {
+    try {
+      const raw = rawFromPulumiConfig(cliStackConfig(root, stack).config);
+      const c = parseStackConfig(raw, stack, env, { allowAbsentSecrets: true });
+      out.push({ stack, production: c.production, phase: c.phase, metricsBackend: c.metricsBackend });
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
+/**
+ * "Staging runs ahead of production" (move-between-phases.md): a production stack moving one phase
+ * forward is refused while every non-production stack of its metrics backend (its rehearsals) is
+ * still behind that phase, naming them and the move to make first. Nothing is said when the
+ * project has no such stack (nothing to rehearse on) or the move is not one phase forward (the
+ * skip has its own refusal).
+ */
+export function stagingAheadVerdict(
+  move: PhaseMove | undefined,
+  stack: string,
+  stacks: StackPhase[],
+): { line: string; refused: boolean } | undefined {
+  const self = stacks.find((s) => s.stack === stack);
+  if (!move || move.steps !== 1 || !self?.production) return undefined;
+  const rehearsals = stacks.filter(
+    (s) => s.stack !== stack && !s.production && s.metricsBackend === self.metricsBackend,
+  );
+  if (rehearsals.length === 0) return undefined;
+  const at = PHASES.indexOf(move.to);
+  if (rehearsals.some((s) => PHASES.indexOf(s.phase) >= at)) return undefined;
+  const behind = rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ");
+  return {
+    line: `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. Move ${rehearsals[0].stack} to ${move.to} first (its own \`${gateCommand(rehearsals[0].stack, move.to)}\`, --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
     refused: true,
   };
 }

@@ -98,16 +98,44 @@ export function installClashes(
   inState: ReadonlySet<string> = new Set(),
 ): Preview[] {
   const imported = new Set(result.imports.map((i) => i.urn));
+  const adopted = new Set(result.imports.map((i) => i.id));
   return result.export.deployment.resources
     .filter((r) => r.type === RELEASE_TYPE && !imported.has(r.urn) && !inState.has(r.urn))
     .flatMap((r) => {
-      const rel = runningRelease(running, `${r.inputs?.namespace}/${r.inputs?.name}`);
-      if (!rel) return [];
-      const reason = `release ${rel.namespace}/${rel.name} already runs (${helmList(running)}) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails ("cannot re-use a name that is still in use"); ${takeOverHint(rel)}`;
-      return [
-        { resource: resourceName(r), op: "+ create", fields: [], refused: [{ field: "name", reason }] },
-      ];
+      const reason = clashReason(r, running, adopted);
+      return reason
+        ? [{ resource: resourceName(r), op: "+ create", fields: [], refused: [{ field: "name", reason }] }]
+        : [];
     });
+}
+
+/**
+ * Why installing the program's Release `r` fails beside what runs, if it does: a running release
+ * of its name in its namespace (Helm refuses the name), or, not taken over, one of its name and
+ * chart in another namespace. Helm names releases per namespace, so that install starts; but the
+ * chart names its cluster-wide objects (ClusterRole, ClusterRoleBinding) after the release, which
+ * the running one owns, so Helm refuses them ("invalid ownership metadata", helm
+ * pkg/action/validate.go), and the two would run the same pods (a Flux-run Alloy in the stack's
+ * namespace while the program installs its own in the agents' namespace).
+ */
+function clashReason(
+  r: ExportResource,
+  running: RunningState,
+  adopted: ReadonlySet<string>,
+): string | undefined {
+  const [ns, name] = [r.inputs?.namespace, r.inputs?.name];
+  const here = runningRelease(running, `${ns}/${name}`);
+  if (here)
+    return `release ${here.namespace}/${here.name} already runs (${helmList(running)}) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails ("cannot re-use a name that is still in use"); ${takeOverHint(here)}`;
+  const chart = String(r.inputs?.chart ?? "")
+    .split("/")
+    .pop();
+  const twin = running.releases.find(
+    (x) => x.name === name && x.chart === chart && !adopted.has(`${x.namespace}/${x.name}`),
+  );
+  if (!twin) return undefined;
+  const agent = twin.name === "alloy" || twin.name === "vector";
+  return `release ${twin.namespace}/${twin.name} (chart ${twin.chart} ${twin.version}) already runs (${helmList(running)}) and is not taken over: the program would install its own ${name} in ${ns}, and the chart names its cluster-wide objects (ClusterRole, ClusterRoleBinding) after the release, which the running one owns, so pulumi up fails ("exists and cannot be imported into the current release: invalid ownership metadata") and the two would run the same pods; ${takeOverHint(twin)}${agent ? `, with agents.step: stay for the import step (docs/how-to/move-node-agents.md)` : ""}`;
 }
 
 /**
@@ -121,6 +149,37 @@ export function previews(
   inState: ReadonlySet<string> = new Set(),
 ): Preview[] {
   return [...adoptedPreviews(result, running, step), ...installClashes(result, running, inState)];
+}
+
+/** The takeover.releases key that adopts `<namespace>/<name>`. */
+const releaseKey = (id: string): string => {
+  const key = (Object.keys(ADOPTABLE_RELEASES) as AdoptableRelease[]).find(
+    (k) => ADOPTABLE_RELEASES[k] === id.split("/").pop(),
+  );
+  return key ? `takeover.releases.${key}` : "takeover.releases";
+};
+const listed = (names: string[]) => (names.length ? names.join(", ") : "none");
+
+/** The report an adopted raw object is looked for in, and what it holds of that kind. */
+function runningFileOf(r: ExportResource, running: RunningState): string {
+  if (r.type === "kubernetes:core/v1:PersistentVolumeClaim")
+    return `${running.dir}/pvcs.yaml lists ${listed(running.pvcs.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`))}`;
+  return running.dir;
+}
+
+/**
+ * What to do when an adopted object is not in the folder: it was taken with another cluster's
+ * context selected, or before the object existed, so the folder is collected again with the
+ * context the stack deploys to (its Kubernetes provider's, from kubeContext).
+ */
+function collectAgain(result: SynthResult, key: string): string {
+  const context = result.export.deployment.resources.find((x) => x.type === "pulumi:providers:kubernetes")
+    ?.inputs?.context;
+  const use =
+    typeof context === "string" && context
+      ? `kubectl config use-context ${context}`
+      : "the stack's kubeContext selected";
+  return `if the folder was collected from another cluster, collect it again with ${use} (docs/how-to/check-a-change.md#collecting-what-runs); else correct ${key}`;
 }
 
 function adoptedPreviews(result: SynthResult, running: RunningState, step: "import" | "update"): Preview[] {
@@ -137,7 +196,7 @@ function adoptedPreviews(result: SynthResult, running: RunningState, step: "impo
           : [
               {
                 field: "id",
-                reason: `${imp.id} is not in the running state (${helmList(running)}): the import would fail`,
+                reason: `${imp.id} is not in the running state (${helmList(running)} lists ${listed(running.releases.map((x) => `${x.namespace}/${x.name}`))}): the import would fail; ${collectAgain(result, releaseKey(imp.id))}`,
               },
             ];
         out.push({ resource, op: "= import", fields: [], refused });
@@ -153,6 +212,16 @@ function adoptedPreviews(result: SynthResult, running: RunningState, step: "impo
     }
     const live = liveObjectOf(r, running);
     if (!live) {
+      // One message per mistake: the import step's refusal says it; the update has nothing to diff.
+      if (step === "update") {
+        out.push({
+          resource,
+          op: "~ update",
+          fields: ["(unknown: not in the running state, see the import step)"],
+          refused: [],
+        });
+        continue;
+      }
       out.push({
         resource,
         op: "= import",
@@ -161,7 +230,7 @@ function adoptedPreviews(result: SynthResult, running: RunningState, step: "impo
           ? [
               {
                 field: "id",
-                reason: `${imp.id} is not in the running state (${running.dir}): the import would fail`,
+                reason: `${imp.id} is not in the running state (${runningFileOf(r, running)}): the import would fail; ${collectAgain(result, r.type === "kubernetes:core/v1:PersistentVolumeClaim" ? "takeover.prometheusVolume" : "the takeover block")}`,
               },
             ]
           : [],

@@ -123,7 +123,7 @@ function onepasswordItem(inputs: Record<string, any>): Record<string, any> {
     username: v("username"),
     password: v("password"),
     url: v("url"),
-    credential: "",
+    credential: v("credential"),
     database: "",
     hostname: "",
     noteValue: "",

@@ -284,7 +284,7 @@ describe("change check: taking over seed 000's cluster with --running", function
         refused: [
           {
             field: "id",
-            reason: `monitoring/grafana is not in the running state (${dir}/helm-list.yaml): the import would fail`,
+            reason: `monitoring/grafana is not in the running state (${dir}/helm-list.yaml lists monitoring/kube-prometheus-stack, monitoring/loki): the import would fail; if the folder was collected from another cluster, collect it again with kubectl config use-context admin@production (docs/how-to/check-a-change.md#collecting-what-runs); else correct takeover.releases.grafana`,
           },
         ],
       },

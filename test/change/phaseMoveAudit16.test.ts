@@ -1,0 +1,57 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { stackPhases, stagingAheadVerdict, type StackPhase } from "../../change/phaseMove";
+import { ROOT, tmpDir } from "../support/helpers";
+
+const move = { from: "loki-fixed", to: "dual-write", steps: 1 } as const;
+const at = (
+  stack: string,
+  phase: StackPhase["phase"],
+  production = false,
+  metricsBackend = "mimir",
+): StackPhase => ({
+  stack,
+  production,
+  phase,
+  metricsBackend,
+});
+
+describe("change check: staging runs ahead of production (audit 16)", () => {
+  it("refuses a production stack's move while every rehearsal of its backend is behind, naming them and the move to make first", () => {
+    const v = stagingAheadVerdict(move, "production", [
+      at("production", "loki-fixed", true),
+      at("staging", "loki-fixed"),
+      at("pi", "kps-removed", false, "victoriametrics"),
+    ]);
+    assert.equal(v?.refused, true);
+    assert.match(
+      v.line,
+      /^REFUSED phase loki-fixed -> dual-write on production stack production before any rehearsal: no non-production stack of metrics backend mimir has reached dual-write \(staging at loki-fixed\); staging runs ahead of production\. Move staging to dual-write first \(its own `npm run verify -- --stack staging --gate dual-write`/,
+    );
+  });
+
+  it("lets it move once a rehearsal is there, and says nothing without one, for a non-production stack, or going back", () => {
+    const prod = at("production", "loki-fixed", true);
+    assert.equal(stagingAheadVerdict(move, "production", [prod, at("staging", "dual-write")]), undefined);
+    assert.equal(stagingAheadVerdict(move, "production", [prod]), undefined);
+    assert.equal(stagingAheadVerdict(move, "staging", [prod, at("staging", "loki-fixed")]), undefined);
+    const back = { from: "dual-write", to: "loki-fixed", steps: -1 } as const;
+    assert.equal(stagingAheadVerdict(back, "production", [prod, at("staging", "loki-fixed")]), undefined);
+  });
+
+  it("reads each stack file's phase, production flag and backend", () => {
+    const dir = tmpDir("audit16-phases");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    for (const s of ["production", "staging"])
+      fs.copyFileSync(path.join(ROOT, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+    const got = stackPhases(dir);
+    assert.deepEqual(
+      got.map((s) => [s.stack, s.production, s.metricsBackend]),
+      [
+        ["production", true, "mimir"],
+        ["staging", false, "mimir"],
+      ],
+    );
+  });
+});

@@ -1,0 +1,50 @@
+import { strict as assert } from "assert";
+import { runningRenders } from "../../change/check";
+import { ChartCacheError } from "../../synth/render/helm";
+import type { RunningState } from "../../model/running";
+
+const running: RunningState = {
+  dir: "/ops/running",
+  releases: [
+    {
+      name: "kube-prometheus-stack",
+      namespace: "monitoring",
+      chart: "kube-prometheus-stack",
+      version: "45.0.0",
+      values: {},
+    },
+  ],
+  statefulSets: [],
+  pvcs: [],
+};
+
+describe("--running: the archive of a running release's older chart missing from the cache (audit 16)", () => {
+  it("names the running release, its version and where its repository is found, and offers no --no-render", async () => {
+    const missing = new ChartCacheError(
+      "the chart cache /c lacks 1 of the 3 chart archives this stack renders: kube-prometheus-stack-45.0.0.tgz; ... or synthesize with --no-render",
+      [{ archive: "kube-prometheus-stack-45.0.0.tgz", fix: "helm pull --repo <repo> ..." }],
+      ["kube-prometheus-stack-45.0.0.tgz"],
+      "/c",
+    );
+    await assert.rejects(
+      runningRenders(running, "running/", () => Promise.reject(missing)),
+      (e: Error) => {
+        assert.ok(e instanceof ChartCacheError, "still a missing archive: exit 2, cannot render");
+        assert.match(
+          e.message,
+          /^--running running\/: the chart cache \/c lacks kube-prometheus-stack-45\.0\.0\.tgz, the chart of what runs \(\/ops\/running\/helm-list\.yaml\)/,
+        );
+        assert.match(
+          e.message,
+          /helm pull --repo <its repository: flux get sources helm -A> kube-prometheus-stack --version 45\.0\.0 -d \/c +# monitoring\/kube-prometheus-stack/,
+        );
+        assert.doesNotMatch(e.message, /synthesize with --no-render|this stack renders/);
+        return true;
+      },
+    );
+  });
+
+  it("passes the renders through when nothing is missing", async () => {
+    assert.equal(await runningRenders(running, "running/", () => Promise.resolve(7)), 7);
+  });
+});
