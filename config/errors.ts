@@ -177,14 +177,27 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
       // zod's own "Invalid input" names no form: the union's variants do.
       return `${at}: expected ${expectedForm(issue.path, "a value", found, input)}, got ${describe(found)}`;
     case "too_small":
-      return `${at}: expected ${issue.type === "array" ? "at least" : "a value >="} ${issue.minimum}${
-        issue.type === "array" ? " entries" : ""
-      }, got ${describe(found)}`;
     case "too_big":
-      return `${at}: expected a value <= ${issue.maximum}, got ${describe(found)}`;
+      return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
       return `${at}: ${issue.message}, got ${describe(found)}`;
   }
+}
+
+/**
+ * The form a value outside its key's bounds is told, in the words every other form uses: a number's
+ * from the key's own checks (`a whole number of at least 1, like 3`, {@link expectedForm}), a list's
+ * and a text's from the bound zod reports.
+ */
+function boundedForm(issue: z.ZodTooSmallIssue | z.ZodTooBigIssue, found: unknown, input: unknown): string {
+  const small = issue.code === "too_small";
+  const bound = Number(small ? issue.minimum : issue.maximum);
+  const side = small ? "at least" : "at most";
+  if (issue.type === "number") return expectedForm(issue.path, "number", found, input);
+  if (issue.type === "array") return `a list of ${side} ${bound} ${bound === 1 ? "entry" : "entries"}`;
+  if (issue.type === "string")
+    return small && bound === 1 ? "non-empty text" : `text of ${side} ${bound} characters`;
+  return `a value of ${side} ${bound}`;
 }
 
 /**
@@ -407,14 +420,19 @@ export function expectedForm(
  */
 function numberForm(schema: z.ZodNumber, found: unknown): string {
   const checks = schema._def.checks;
-  const min = checks.find((c) => c.kind === "min")?.value;
-  const max = checks.find((c) => c.kind === "max")?.value;
+  const minCheck = checks.find((c) => c.kind === "min");
+  const maxCheck = checks.find((c) => c.kind === "max");
+  const [min, max] = [minCheck?.value, maxCheck?.value];
   const whole = checks.some((c) => c.kind === "int");
+  // `.positive()` is an exclusive minimum of 0: "at least 0" would admit the 0 it refuses.
+  const above = minCheck?.kind === "min" && !minCheck.inclusive;
   const bounds =
-    min !== undefined && max !== undefined
+    min !== undefined && max !== undefined && !above
       ? ` from ${min} to ${max}`
       : min !== undefined
-        ? ` of at least ${min}`
+        ? above
+          ? ` above ${min}`
+          : ` of at least ${min}`
         : max !== undefined
           ? ` of at most ${max}`
           : "";
@@ -513,18 +531,23 @@ export function nearest(name: string, known: readonly string[]): { best?: string
 
 /**
  * The known name closest to a mistyped one, when it is close enough to be the likely intent (at
- * most a third of its letters differ, or one contains the other); undefined otherwise, so a "did
- * you mean" is never a wild guess.
+ * most a third of its letters differ, or one contains the other: the one known name it begins, or
+ * the nearest name it holds); undefined otherwise, so a "did you mean" is never a wild guess.
  */
 export function closestMatch(name: string, known: readonly string[]): string | undefined {
   const { best, distance } = nearest(name, known);
   if (best === undefined) return undefined;
-  const contains =
-    name.length >= 3 &&
-    (best.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(best.toLowerCase()));
-  return distance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) || contains
-    ? best
-    : undefined;
+  if (distance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3))) return best;
+  if (name.length < 3) return undefined;
+  const given = name.toLowerCase();
+  // A short form of a longer name (`prod` for `production`) is many edits from it, so a short name
+  // a few edits away (`pi`) can be nearer yet no likelier: the one known name it begins is meant,
+  // nearest or not. Two or more it begins are no answer (a pick among them would be a guess), nor
+  // is a name that merely holds it (`blocksRetention` for `retention`).
+  const holders = known.filter((k) => k.toLowerCase().startsWith(given));
+  if (holders.length > 0) return holders.length === 1 ? holders[0] : undefined;
+  // A longer form of a known name (`lokis` for `loki`) names the nearest, which it holds.
+  return given.includes(best.toLowerCase()) ? best : undefined;
 }
 
 /**

@@ -178,6 +178,8 @@ export interface JudgeOptions {
   cliIssues?: CliStageIssue[];
   /** Said instead of running the rules between keys, when what they would judge is unsure. */
   rulesWithheld?: string;
+  /** A key's `file:line` in the stack file, for a problem that names a second key's place. */
+  placeOf?: (key: string) => string | undefined;
 }
 
 /**
@@ -268,6 +270,7 @@ export function judgedStackConfig(
       cfg = parseStackConfig(repaired, stack, env, {
         allowAbsentSecrets: opts.allowAbsentSecrets,
         parsed: clean ? parsed : undefined,
+        placeOf: opts.placeOf,
       });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;

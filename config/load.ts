@@ -27,9 +27,11 @@ export function loadStackConfig(
   // the program (not in its typings); without it, nothing is judged.
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
   const plain = isSecret ? plainSecretProblems((k) => all[k] !== undefined, isSecret) : [];
+  const placer = ConfigLocator.forStack(projectDir, stack);
   const judged = judgedStackConfig(rawFromPulumiConfig(all), stack, process.env, {
     // The pinned charts' keys when their archives are in the chart cache; never pulled.
     chartKeys: (chart) => cachedChartKeys(chart),
+    placeOf: (key) => placer.fileLine(key),
   });
   // Said once, as the synthesis says it: silence would pass the keys off as checked.
   if (warnUnchecked && judged.unchecked.length > 0)

@@ -243,6 +243,15 @@ export class ConfigLocator {
     return this.place(s, key, i >= rest.length, redact && (isItem ? "whole" : "after"), node);
   }
 
+  /**
+   * `file:line` of a key the stack file holds whole (the file named as the problem's own `at` line
+   * names it), for a problem naming a second key beside its own.
+   */
+  fileLine(key: string): string | undefined {
+    const place = this.at(parseSegments(key));
+    return place?.exact ? `${place.file}:${place.line}` : undefined;
+  }
+
   /** The place a problem's key path points at (see {@link problemPath}). */
   ofProblem(problem: string): Place | undefined {
     const p = problemPath(problem);

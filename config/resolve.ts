@@ -48,6 +48,7 @@ import {
 import { LOKI_SIZING } from "@homelab-observability/contract";
 import { credentialNames, credentialReceivers, receiverCredentialProblems } from "./receiverSecrets";
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
+import { sameSettingProblems } from "./stackKeyPaths";
 
 export { base2Bytes, parseQuantity };
 export * from "./schema";
@@ -106,6 +107,8 @@ export function parseStackConfig(
      * is the costliest step, and the same input parses alike.
      */
     parsed?: ReturnType<typeof parseRaw>;
+    /** A key's `file:line` in the stack file, when it holds the key (config/locate.ts). */
+    placeOf?: (key: string) => string | undefined;
   } = {},
 ): StackConfig {
   const parsed = opts.parsed ?? parseRaw(raw);
@@ -192,6 +195,11 @@ export function parseStackConfig(
   const unread = unreadKeys(raw, cfg);
   const problems = [
     ...unread.map((u) => u.problem),
+    ...sameSettingProblems(
+      raw,
+      unread.flatMap((u) => u.keys),
+      opts.placeOf,
+    ),
     ...[
       ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
       ...userChoiceProblems(cfg),

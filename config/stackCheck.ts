@@ -245,9 +245,11 @@ export function checkedStackConfig(
       (k) => strayKeyProblem(k, cli.project.name) + (k === hiding ? hiddenRequired(hidden) : ""),
     ),
   ];
+  const placer = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
   const judged = judgedStackConfig(raw, stack, env, {
     allowAbsentSecrets: opts.allowAbsentSecrets,
     chartKeys: opts.chartKeys,
+    placeOf: (key) => placer.fileLine(key),
     // An undecryptable value stands in as a placeholder: the key is still judged.
     cliIssues: cli.issues.map((i) => ({
       key: i.key,

@@ -1,3 +1,4 @@
+import { withStackKeys } from "../../config/stackKeyPaths";
 import { RELEASES } from "../../model/names";
 import { SECRET_REFS } from "../../model/secrets";
 import { sizing, type Profile } from "../../model/sizing";
@@ -59,7 +60,7 @@ export const GRAFANA_WRITABLE_DIRS = [
 export function grafanaValues(input: GrafanaInputs, namespace: string): Record<string, any> {
   const g = SECRET_REFS.grafanaAdmin;
   const sidecarImage = versions.images.k8sSidecar;
-  return {
+  const values = {
     // The chart names its ServiceAccount after the fullname; components/grafana/grafana.ts binds it.
     fullnameOverride: RELEASES.grafana,
     image: imageValues(versions.images.grafana, "sha"),
@@ -85,7 +86,7 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
       GF_SECURITY_ADMIN_USER__FILE: `${GRAFANA_ADMIN_DIR}/${g.userKey}`,
       GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_ADMIN_DIR}/${g.passwordKey}`,
     },
-    persistence: { enabled: true, size: input.volumeSize, storageClassName: input.storageClass },
+    persistence: { enabled: true, storageClassName: input.storageClass },
     // The chown init container runs busybox as root; fsGroup does the same job.
     initChownData: { enabled: false },
     securityContext: nonRootPod(472),
@@ -135,6 +136,8 @@ export function grafanaValues(input: GrafanaInputs, namespace: string): Record<s
     serviceMonitor: { enabled: true },
     ...grafanaExposureValues(input.ingress, input.httpRoute),
   };
+  // Where the stack key's value goes is config/stackKeyPaths.ts' table, read by the config check too.
+  return withStackKeys("grafana", values, { "grafana.volumeSize": input.volumeSize });
 }
 
 /** Label (any value) by which Grafana's dashboard sidecar loads a ConfigMap's JSON files. */

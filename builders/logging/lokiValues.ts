@@ -6,6 +6,7 @@ import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/ha
 import { PART_OF_LABEL } from "../metadata";
 import type { RuleGroup } from "../alerting/ruleGroup";
 import { stringify } from "yaml";
+import { withStackKeys } from "../../config/stackKeyPaths";
 import {
   LOKI_DISTRIBUTED_CLAIMS,
   LOKI_DISTRIBUTED_WORKLOADS,
@@ -108,8 +109,8 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       };
   // Targets with a claim (all but read) are stateful: they preempt ordinary pods. Those holding
   // an ingester (monolithic, write) get the grace their flush needs (lokiModes.ts).
-  const target = (replicas: number, workload: Parameters<typeof sizing>[1], ruler = false) => ({
-    replicas,
+  // Each target's replicas come from its stack key, placed below (withStackKeys).
+  const target = (workload: Parameters<typeof sizing>[1], ruler = false) => ({
     ...(workload !== "lokiRead" ? { priorityClassName: PRIORITY_CLASSES.stateful.name } : {}),
     ...(workload === "lokiSingleBinary" || workload === "lokiWrite"
       ? { terminationGracePeriodSeconds: LOKI_TERMINATION_GRACE_SECONDS }
@@ -150,7 +151,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         }
       : { type: "filesystem" };
 
-  return {
+  const values = {
     // The chart's own names (Monolithic since chart 12.0; builders/logging/lokiModes.ts).
     deploymentMode: chartDeploymentMode(loki.mode),
     // Chart 18 mounts the ServiceAccount token into every Loki pod by default
@@ -163,8 +164,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       // Loki pod (loki.podSecurityContext / loki.containerSecurityContext, loki 18.11.0 values.yaml).
       podSecurityContext: { ...nonRootPod(10001), fsGroupChangePolicy: "OnRootMismatch" },
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),
-      auth_enabled: loki.authEnabled,
-      commonConfig: { replication_factor: loki.replicationFactor },
       schemaConfig: {
         configs: [
           {
@@ -178,7 +177,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       },
       storage: storageValues,
       limits_config: {
-        retention_period: loki.retention,
         allow_structured_metadata: true,
         volume_enabled: true,
         // The level of every line as structured metadata `detected_level` (Loki 3's default, kept
@@ -197,7 +195,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         working_directory: "/var/loki/compactor",
         compaction_interval: "10m",
         retention_enabled: true,
-        retention_delete_delay: loki.deleteDelay,
         retention_delete_worker_count: 150,
         delete_request_store: store,
       },
@@ -205,13 +202,13 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       ingester: lokiIngesterConfig(),
       ...lokiDistributedConfig(loki.mode),
     },
-    singleBinary: target(replicas.singleBinary, "lokiSingleBinary", true),
-    write: target(replicas.write, "lokiWrite"),
+    singleBinary: target("lokiSingleBinary", true),
+    write: target("lokiWrite"),
     // The read target is a Deployment without claims: chart 18 refuses a claim on a Deployment of
     // more than one replica (loki 18.11.0 templates/_workload.tpl, "Persistence with PVC is not
     // supported for Deployment"), and 6.x never gave it one either.
-    read: { ...target(replicas.read, "lokiRead"), persistence: { enabled: false } },
-    backend: target(replicas.backend, "lokiBackend", true),
+    read: { ...target("lokiRead"), persistence: { enabled: false } },
+    backend: target("lokiBackend", true),
     ...lokiDistributedValues(loki, input.logsPerDayBytes, component, {
       size: loki.volumeSize,
       storageClass: input.storageClass,
@@ -222,7 +219,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     // Neither Loki nor the canary calls the Kubernetes API (the rules sidecar is off below): no token.
     serviceAccount: { automountServiceAccountToken: false },
     gateway: {
-      enabled: loki.gateway,
       // Two in production, so a drain or a node loss never stops every push. From 2 replicas the
       // chart renders a PodDisruptionBudget, but since chart 18 only with a budget to put in it
       // (loki 18.11.0 templates/_pdb.tpl: no PDB when `maxUnavailable` and
@@ -242,7 +238,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       },
     },
     lokiCanary: {
-      enabled: loki.canary,
       image: imageValues(versions.images.lokiCanary, LOKI_DIGEST_FORM),
       resources: sizing(profile, "lokiCanary"),
     },
@@ -264,6 +259,20 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     },
     minio: { enabled: false },
   };
+  // Where each stack key's value goes is config/stackKeyPaths.ts' table, which the config check
+  // of chartValues overrides reads too.
+  return withStackKeys("loki", values, {
+    "loki.replicas": replicas.singleBinary,
+    "loki.write": replicas.write,
+    "loki.read": replicas.read,
+    "loki.backend": replicas.backend,
+    "loki.replicationFactor": loki.replicationFactor,
+    "loki.retention": loki.retention,
+    "loki.deleteDelay": loki.deleteDelay,
+    "loki.authEnabled": loki.authEnabled,
+    "loki.canary": loki.canary,
+    "loki.gateway": loki.gateway,
+  });
 }
 
 /** The ConfigMap the ruler's rule directory mounts: LogQL alerting rules for Loki's ruler. */

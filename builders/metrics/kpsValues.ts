@@ -1,3 +1,4 @@
+import { withStackKeys } from "../../config/stackKeyPaths";
 import { claimSpec } from "../core/claim";
 import { capabilities, PHASES, type PhaseCapabilities, type Backend } from "../../model/phases";
 import { RELEASES } from "../../model/endpoints";
@@ -44,7 +45,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
   const remoteWrite = input.caps.prometheusRemoteWrite;
   const prometheusEvaluates = input.caps.ruleEvaluator === "prometheus";
   const p = input.profile;
-  return {
+  const values = {
     fullnameOverride: input.fullname ?? RELEASES.kps,
     crds: { enabled: false },
     grafana: { enabled: false },
@@ -84,8 +85,6 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
         replicas: 1,
         // A change here reaches the operator's StatefulSet through its pod template only.
         priorityClassName: PRIORITY_CLASSES.stateful.name,
-        retention: input.retention,
-        retentionSize: input.retentionSize,
         resources: sizing(p, "prometheus", input.sized),
         externalLabels: { cluster: input.cluster },
         replicaExternalLabelName: replicaLabelFor(input.backend),
@@ -128,6 +127,11 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
       },
     },
   };
+  // Where each stack key's value goes is config/stackKeyPaths.ts' table, read by the config check too.
+  return withStackKeys("kube-prometheus-stack", values, {
+    "prometheus.retention": input.retention,
+    "prometheus.retentionSize": input.retentionSize,
+  });
 }
 
 /** The claim every Alertmanager keeps its silences and notification log on. */

@@ -1,3 +1,4 @@
+import { withStackKeys } from "../../config/stackKeyPaths";
 import { claimSpec } from "../core/claim";
 import type { PhaseCapabilities } from "../../model/phases";
 import { RELEASES, type Endpoints } from "../../model/endpoints";
@@ -128,7 +129,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
   const p = input.profile;
   const primary = input.caps.ruleEvaluator === "vmalert";
   const scraping = input.caps.scraper === "vmagent";
-  return {
+  const values = {
     fullnameOverride: RELEASES.vm,
     grafana: { enabled: false },
     defaultDashboards: { enabled: false },
@@ -200,7 +201,6 @@ export function vmValues(input: VmInputs): Record<string, any> {
         },
         // The data volume the operator mounts (vmsingle.go:27-28, 455-478 at v0.66.0).
         ...vmPodHardening(true, VM_USER, { volume: "data", image: imageOf(versions.images.victoriaMetrics) }),
-        retentionPeriod: input.retention,
         // Without an owner reference the PVC outlives the VMSingle CR: removing the release keeps the data.
         removePvcAfterDelete: false,
         resources: sizing(p, "vmsingle", input.sized),
@@ -220,7 +220,6 @@ export function vmValues(input: VmInputs): Record<string, any> {
         }),
         // Its own account and roles: the operator makes none (builders/metrics/vmRbac.ts).
         serviceAccountName: VMAGENT_ACCOUNT,
-        scrapeInterval: input.scrapeInterval,
         externalLabels: { cluster: input.cluster },
         resources: sizing(p, "vmagent"),
         // The remote-write queue lives on a PVC, so a vmsingle restart or a reboot loses nothing.
@@ -284,6 +283,11 @@ export function vmValues(input: VmInputs): Record<string, any> {
       },
     },
   };
+  // Where each stack key's value goes is config/stackKeyPaths.ts' table, read by the config check too.
+  return withStackKeys("victoria-metrics-k8s-stack", values, {
+    "victoriametrics.retention": input.retention,
+    "victoriametrics.scrapeInterval": input.scrapeInterval,
+  });
 }
 
 /**
@@ -298,7 +302,6 @@ function vmClusterValues(input: VmInputs, shape: VmClusterShape): Record<string,
   return {
     enabled: true,
     spec: {
-      retentionPeriod: input.retention,
       replicationFactor: shape.replicationFactor,
       vmstorage: {
         image: { repository: versions.images.vmstorage.repository, tag: tag(versions.images.vmstorage) },

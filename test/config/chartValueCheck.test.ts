@@ -111,7 +111,11 @@ describe("config: chartValues keys are checked against the pinned charts (config
         podAnnotations: { "example.com/anything": "x", replicsa: "y" },
         persistence: { enabled: false },
       },
-      loki: { singleBinary: { replicas: 1 }, loki: { limits_config: { max_query_series: 1000 } } },
+      // A nested key no stack key sets (singleBinary.replicas is loki.replicas': set twice, refused).
+      loki: {
+        singleBinary: { terminationGracePeriodSeconds: 900 },
+        loki: { limits_config: { max_query_series: 1000 } },
+      },
       // The custom resource's spec, written whole (tpl of a deepCopy merged and piped to toYaml).
       "victoria-metrics-k8s-stack": { vmsingle: { spec: { ports: "8429" } } },
     });

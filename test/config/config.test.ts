@@ -147,7 +147,7 @@ describe("stack config", () => {
     [
       "zero replicas",
       { loki: { replicas: 0 } },
-      /homelab-observability:loki.replicas: expected a value >= 1, got number 0/,
+      /homelab-observability:loki.replicas: expected a whole number of at least 1, like 3, got number 0/,
     ],
     [
       "fractional replicas",
@@ -228,7 +228,11 @@ describe("stack config", () => {
       { nodePools: [{ name: "pc", arch: "x86_64", count: 3, cpu: "4", memory: "8Gi" }] },
       /nodePools\[0\].arch: expected one of amd64 \| arm64, got string "x86_64"; did you mean "amd64"\?/,
     ],
-    ["empty node pools", { nodePools: [] }, /homelab-observability:nodePools: expected at least 1 entries/],
+    [
+      "empty node pools",
+      { nodePools: [] },
+      /homelab-observability:nodePools: expected a list of at least 1 entry, got/,
+    ],
     [
       "duplicate pool names",
       {
@@ -281,7 +285,7 @@ describe("stack config", () => {
     [
       "pushover priority out of range",
       { alerting: { pushoverPriority: 3 } },
-      /homelab-observability:alerting.pushoverPriority: expected a value <= 2, got number 3/,
+      /homelab-observability:alerting.pushoverPriority: expected a whole number from -2 to 2, like 2, got number 3/,
     ],
   ];
   for (const [title, over, pattern, drop] of cases) {
