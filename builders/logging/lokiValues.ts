@@ -67,6 +67,27 @@ const LOKI_DIGEST_FORM = "tag";
 /** `-config.expand-env=true` makes Loki expand `${AWS_ACCESS_KEY_ID}` from the pod environment. */
 const EXPAND_ENV = ["-config.expand-env=true"];
 
+/** The chart's `loki.storage`: S3 with its credentials as `${VAR}` references, or the filesystem. */
+function lokiStorageValues(storage: LokiInputs["storage"]): Record<string, unknown> {
+  return storage.kind === "s3"
+    ? {
+        type: "s3",
+        // Chunks only: the ruler reads a local directory (rulerConfig below), and the admin
+        // bucket serves only Enterprise Logs (model/storage.ts UNUSED_PURPOSES).
+        bucketNames: { chunks: storage.locations.chunks!.bucket },
+        s3: {
+          endpoint: storage.endpoint,
+          region: storage.region,
+          accessKeyId: `\${${S3_ENV.accessKey}}`,
+          secretAccessKey: `\${${S3_ENV.secretKey}}`,
+          s3ForcePathStyle: storage.pathStyle,
+          insecure: storage.plainHttp,
+          ...(storage.skipVerify ? { http_config: { insecure_skip_verify: true } } : {}),
+        },
+      }
+    : { type: "filesystem" };
+}
+
 /**
  * Values for the loki chart (grafana-community 18.x). Retention always comes with the compactor's
  * delete_request_store (Loki 3 crash-loops without it); credentials only as `${VAR}` references.
@@ -132,25 +153,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     ...(c === "ruler" ? rules : {}),
   });
 
-  const storageValues =
-    storage.kind === "s3"
-      ? {
-          type: "s3",
-          // Chunks only: the ruler reads a local directory (rulerConfig below), and the admin
-          // bucket serves only Enterprise Logs (model/storage.ts UNUSED_PURPOSES).
-          bucketNames: { chunks: storage.locations.chunks!.bucket },
-          s3: {
-            endpoint: storage.endpoint,
-            region: storage.region,
-            accessKeyId: `\${${S3_ENV.accessKey}}`,
-            secretAccessKey: `\${${S3_ENV.secretKey}}`,
-            s3ForcePathStyle: storage.pathStyle,
-            insecure: storage.plainHttp,
-            ...(storage.skipVerify ? { http_config: { insecure_skip_verify: true } } : {}),
-          },
-        }
-      : { type: "filesystem" };
-
   const values = {
     // The chart's own names (Monolithic since chart 12.0; builders/logging/lokiModes.ts).
     deploymentMode: chartDeploymentMode(loki.mode),
@@ -175,7 +177,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
           },
         ],
       },
-      storage: storageValues,
+      storage: lokiStorageValues(storage),
       limits_config: {
         allow_structured_metadata: true,
         volume_enabled: true,
