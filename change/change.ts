@@ -457,8 +457,13 @@ function objectDeletion(b: StackObject, created: StackObject[]): ChangeEntry {
  * What changes hands between Pulumi resources, checked with the rendered-object checks' own
  * transition logic (checks/duplicates.ts ownerMoves, hostPorts.ts
  * transitionHostPortClashes), with Pulumi's order: creates and updates first, in dependency
- * order, deletes of resources the new program dropped at the end. The refusal goes on the entry of
- * the new object (one is added when the object itself does not change).
+ * order, deletes of resources the new program dropped at the end.
+ *
+ * One message per mistake: every object that changes owner and every host port still claimed
+ * between the same old and new resource (a release moved without its hand-over: its ClusterRole,
+ * its ClusterRoleBinding, each port of its DaemonSet) has one cause and one way out, so they are
+ * one refusal naming every place, on the entry of the new resource (one is added when it does
+ * not change itself).
  */
 function handOverRefusals(before: StackState, after: StackState, entries: ChangeEntry[]): void {
   // Helm installs a chart's `crds/` folder without its ownership metadata and skips CRDs that
@@ -482,37 +487,88 @@ function handOverRefusals(before: StackState, after: StackState, entries: Change
     resources: s.export.deployment.resources,
   });
   const [b, a] = [side(before), side(after)];
-  const refuse = (to: Placed, refusal: Refusal) => {
-    const subject = subjectOf(to.obj);
-    let entry = entries.find((e) => e.subject === subject && e.owner === to.source && e.action !== "delete");
+  const pairs = new Map<string, HandOver>();
+  const pairOf = (from: Placed, to: Placed): HandOver => {
+    const key = `${from.urn}\0${to.urn}`;
+    let pair = pairs.get(key);
+    if (!pair) {
+      const kept = a.resources.some((r) => r.urn === from.urn);
+      pair = { from, to, kept, objects: [], ports: [] };
+      pairs.set(key, pair);
+    }
+    return pair;
+  };
+  for (const m of ownerMoves(b, a)) pairOf(m.from, m.to).objects.push(subjectOf(m.to.obj));
+  for (const c of transitionHostPortClashes(b, a))
+    pairOf(c.old.owner, c.now.owner).ports.push({
+      port: `${c.now.protocol}/${c.now.port}`,
+      old: subjectOf(c.old.owner.obj),
+      now: subjectOf(c.now.owner.obj),
+    });
+  for (const pair of pairs.values()) {
+    const res = a.resources.find((r) => r.urn === pair.to.urn);
+    const subject = res ? short(res) : subjectOf(pair.to.obj);
+    const owner = res ? lastName(res.urn) : pair.to.source;
+    let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
     if (!entry) {
-      entry = { action: "update", subject, owner: to.source, why: [], refused: [] };
+      entry = { action: "update", subject, owner, why: [], refused: [] };
       entries.push(entry);
     }
-    entry.refused.push(refusal);
-  };
-  for (const m of ownerMoves(b, a)) {
-    const kept = a.resources.some((r) => r.urn === m.from.urn);
-    refuse(m.to, {
-      field: "meta.helm.sh/release-name",
-      reason:
-        `its owner changes from ${m.from.source} to ${m.to.source} while ${m.from.source} still ` +
-        `${kept ? "renders it or is not waited for" : "owns it (Pulumi creates the new Release before it deletes the old one)"}: ` +
+    entry.refused.push(handOverRefusal(pair));
+  }
+}
+
+/** What changes hands from one resource to another in one update (see {@link handOverRefusals}). */
+interface HandOver {
+  from: Placed;
+  to: Placed;
+  /** The old resource stays in the new program (not parked, or not waited for). */
+  kept: boolean;
+  /** Objects whose owner changes (`Kind namespace/name`). */
+  objects: string[];
+  /** Host ports the old resource's pods still hold when the new one's start. */
+  ports: { port: string; old: string; now: string }[];
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (xs: string[]) =>
+  xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
+
+/** The one refusal of a hand-over: every object and port it touches, both failures, one way out. */
+function handOverRefusal(p: HandOver): Refusal {
+  const [from, to] = [p.from.source, p.to.source];
+  const when = p.kept
+    ? `${from} stays in the update, not parked and not waited for`
+    : `${from} is deleted only at the end of the update (Pulumi creates the new one before it deletes the old one)`;
+  const fails: string[] = [];
+  if (p.objects.length > 0)
+    fails.push(
+      `${listed(p.objects)} ${p.objects.length > 1 ? "change" : "changes"} owner from ${from} to ${to} while ${from} still owns ${p.objects.length > 1 ? "them" : "it"}: ` +
         `Helm refuses to install an object another release owns ("exists and cannot be imported into the current release: invalid ownership metadata"; ` +
-        `helm pkg/action/validate.go existingResourceConflict, checkOwnership); ` +
-        `keep ${m.from.source} for one update without it and make ${m.to.source} wait for it (the agents' hand-over: agents.step handover)`,
-    });
+        `helm pkg/action/validate.go existingResourceConflict, checkOwnership)`,
+    );
+  const byOwners = new Map<string, string[]>();
+  for (const x of p.ports) {
+    const k = `${x.old}\0${x.now}`;
+    byOwners.set(k, [...(byOwners.get(k) ?? []), x.port]);
   }
-  for (const c of transitionHostPortClashes(b, a)) {
-    const kept = a.resources.some((r) => r.urn === c.old.owner.urn);
-    refuse(c.now.owner, {
-      field: `hostPort ${c.now.protocol}/${c.now.port}`,
-      reason:
-        `${subjectOf(c.old.owner.obj)} (${c.old.owner.source}) still claims it on the same nodes when this one starts ` +
-        `(${kept ? "kept, not parked, and not waited for" : "deleted only at the end of the update"}): the new pods stay Pending and the Release's await times out; ` +
-        `park or remove the old one in an update the new Release waits for (agents.step handover)`,
-    });
+  for (const [k, ports] of byOwners) {
+    const [old, now] = k.split("\0");
+    fails.push(
+      `${old} still claims host ${ports.length > 1 ? "ports" : "port"} ${listed(ports)} on the same nodes when ${now} starts: ` +
+        `the new pods stay Pending and the Release's await times out`,
+    );
   }
+  const fields = [
+    ...(p.objects.length > 0 ? ["meta.helm.sh/release-name"] : []),
+    ...(p.ports.length > 0 ? [`hostPort ${p.ports.map((x) => x.port).join(", ")}`] : []),
+  ];
+  return {
+    field: fields.join(", "),
+    reason:
+      `${to} installs while ${when}: ${fails.join("; and ")}; ` +
+      `keep ${from} for one update without ${p.objects.length > 0 ? "those objects" : "its pods"}${p.ports.length > 0 && p.objects.length > 0 ? ", its pods parked," : ""} and make ${to} wait for it (the agents' hand-over: agents.step handover)`,
+  };
 }
 
 /** The engine's refusals of replacing `b` by `a`: protected on both sides, or still importing. */

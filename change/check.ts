@@ -10,7 +10,7 @@ import { SynthInputError, type SynthResult } from "../synth/synthesize";
 import { changeAgainst, readExport } from "./against";
 import { formatChange } from "./change";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
-import { runningOverrides } from "./runningConfig";
+import { runningOverrides, stackTakeover } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
 
@@ -126,8 +126,10 @@ export async function checkChange(
     // What the import step installed is in the state by the update: only its own installs can clash.
     const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
     const updatePreviews = previews(updateStep, running, "update", installed);
+    // The stack's acknowledgements of what the update loses by intent (its takeover block).
+    const acks = { grafanaDatabaseSaved: stackTakeover(root, stack).grafanaDatabaseSaved === true };
     const [update, blindUpdate] = await runningRenders(running, opts.running, () =>
-      Promise.all([updateChange(updateStep, running), updateChange(blind, running)]),
+      Promise.all([updateChange(updateStep, running, acks), updateChange(blind, running, acks)]),
     );
     refused += [...importPreviews, ...updatePreviews].filter((p) => p.refused.length > 0).length;
     refused += update.refused.length;
@@ -146,6 +148,7 @@ export async function checkChange(
         ),
         formatKept(keptValues(blind, running)),
         `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
+        ...update.notes.map((n) => `NOTE ${n}`),
         formatRuleEvaluators(update.rules, running.dir),
         `without the running state the same update would hit ${blindUpdate.refused.length} refused change(s)${blindUpdate.refused.length ? `: ${blindUpdate.refused.map((e) => `${e.subject} ${e.refused.map((r) => r.field).join(", ")}`).join("; ")}` : ""}`,
       ].join("\n"),

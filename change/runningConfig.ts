@@ -3,6 +3,17 @@ import { PROJECT } from "../config/resolve";
 import { cliStackConfig } from "../config/stackFile";
 import { SynthInputError } from "../synth/synthesize";
 
+/** The stack file's `takeover` block, as written (the synthesis validates it); `{}` when it has none. */
+export function stackTakeover(root: string, stack: string): Record<string, unknown> {
+  const { config } = cliStackConfig(root, stack);
+  const text = config[`${PROJECT}:takeover`];
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
+}
+
 /**
  * Config overrides that make a synthesis read what runs: the stack's own `takeover` block with
  * `running` pointing at `dir` (absolute, so it holds wherever the program runs) and, when given,
@@ -15,13 +26,7 @@ export function runningOverrides(
   step?: "import" | "update",
 ): Record<string, string> {
   const key = `${PROJECT}:takeover`;
-  const { config } = cliStackConfig(root, stack);
-  let takeover: Record<string, unknown> = {};
-  try {
-    takeover = config[key] ? JSON.parse(config[key]) : {};
-  } catch {
-    takeover = {};
-  }
+  const takeover = stackTakeover(root, stack);
   if (Object.keys(takeover).length === 0)
     throw new SynthInputError(
       `--running: stack ${stack} has no ${key} block; --running checks a takeover (docs/how-to/take-over-flux.md)`,

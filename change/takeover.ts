@@ -17,6 +17,7 @@ import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackS
 import { providerDiff } from "./providerDiff";
 import { stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
+import { grafanaDataVerdicts } from "./grafanaData";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -365,7 +366,8 @@ export function keptValues(
 export async function updateChange(
   update: SynthResult,
   running: RunningState,
-): Promise<ChangeReport & { rules: RuleEvaluatorChange }> {
+  opts: { grafanaDatabaseSaved?: boolean } = {},
+): Promise<ChangeReport & { rules: RuleEvaluatorChange; notes: string[] }> {
   const [before, after] = await Promise.all([
     stateOf(runningExport(update, running)),
     stateOf(update.export, { secretKeys: update.secretDataKeys, adopted: update }),
@@ -384,9 +386,22 @@ export async function updateChange(
         refused: l.refused,
       });
   }
+  // Grafana's database in an emptyDir the update swaps for a claim (grafanaData.ts).
+  const notes: string[] = [];
+  for (const g of grafanaDataVerdicts(before.objects, after.objects, running, !!opts.grafanaDatabaseSaved)) {
+    if (g.note) notes.push(g.note);
+    if (!g.refusal) continue;
+    let entry = report.entries.find((e) => e.subject === g.subject && e.action !== "delete");
+    if (!entry) {
+      entry = { action: "update", subject: g.subject, owner: "running", why: [], refused: [] };
+      report.entries.push(entry);
+    }
+    entry.refused.push(g.refusal);
+  }
   return {
     entries: report.entries,
     refused: report.entries.filter((e) => e.refused.length > 0),
     rules: ruleEvaluatorChange(before.objects, after.objects, running),
+    notes,
   };
 }

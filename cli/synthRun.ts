@@ -48,7 +48,7 @@ import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
 import { runningOverrides } from "../change/runningConfig";
 import { readRunningDir, RunningStateError } from "../model/running";
-import { internalErrorText } from "./internalError";
+import { inputFailure, internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo, type Sink } from "./io";
 import { MissingReferenceError } from "../upstream/reference";
 
@@ -269,6 +269,11 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
     if (e instanceof MissingReferenceError) {
       err(`${stack}: ${e.message}`);
       return refused("reference data missing (above)");
+    }
+    const known = inputFailure(stack, e);
+    if (known) {
+      err(known.text);
+      return refused(known.reason);
     }
     err(internalErrorText(`synth ${stack}`, e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
     return refused("an unexpected error (above)");

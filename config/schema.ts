@@ -908,6 +908,12 @@ const takeover = z
     /** The running Prometheus's PVC, imported and kept by name so the TSDB keeps its history. Default none. */
     prometheusVolume: k8sName.optional(),
     /**
+     * Grafana's SQLite database is copied out of the running pod (docs/how-to/take-over-flux.md
+     * step 8): the change check (`--running`) then passes the update that moves Grafana from its
+     * emptyDir to a new claim, and says how to restore the copy.
+     */
+    grafanaDatabaseSaved: z.boolean().default(false),
+    /**
      * Existing buckets per consumer and purpose, used instead of the planned ones. Used by name only
      * (never in state) unless also listed in `existing.buckets`, which imports them. Default none.
      */

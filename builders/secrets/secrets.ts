@@ -8,6 +8,21 @@ export interface OnePasswordItem {
   sections?: { fields?: { label?: string; value?: string }[] }[];
 }
 
+/**
+ * A 1Password item lacks a field the stack reads: the operator's item to correct, not a bug. It is
+ * thrown inside an Output's apply, and the Pulumi SDK prefixes the message of an error raised
+ * while it serializes a resource's inputs with each property on the way (`error serializing
+ * property "password": error serializing property "stringData": …`; @pulumi/pulumi
+ * runtime/rpc.js serializeFilteredProperties), keeping the error itself: `detail` keeps the
+ * message as written, for the command to print as one line.
+ */
+export class SecretItemError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = "SecretItemError";
+  }
+}
+
 const TOP_LEVEL_FIELDS = ["username", "password", "url", "credential", "hostname"] as const;
 
 /** A named field of a 1Password item: a top-level login field or a section field by label. */
@@ -18,8 +33,9 @@ export function itemField(item: OnePasswordItem, field: string, where: string): 
   const fromSection = item.sections?.flatMap((s) => s.fields ?? []).find((f) => f.label === field)?.value;
   const value = (top as string | undefined) || fromSection;
   if (!value) {
-    throw new Error(
-      `${where}: 1Password item "${item.title}" in vault ${item.vault} has no field "${field}" (or it is empty); add the field to the item`,
+    // The item's title and vault ID and the field's name only: never a value of the item.
+    throw new SecretItemError(
+      `${where}: 1Password item "${item.title}" in vault ${item.vault} has no field "${field}" (or it is empty); add the field "${field}" to the item, or point ${where} at an item that has it`,
     );
   }
   return value;

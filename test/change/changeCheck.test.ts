@@ -186,13 +186,20 @@ describe("change check: taking over seed 000's cluster with --running", function
     ({ text, code, refused } = await checkChange(ROOT, "takeover", r, { running: dir }));
   });
 
-  it("plans the update with 0 refused changes and 0 replacements, and imports without a change", () => {
-    assert.equal(code, 0, text);
-    assert.equal(refused, 0);
+  it("plans the update with 0 replacements and one refusal, Grafana's database in an emptyDir, and imports without a change", () => {
+    // Seed 000's Grafana runs without persistence: the update's claim would start it on an empty
+    // database, so that is refused until the stack says it is copied out (change/grafanaData.ts).
+    assert.equal(code, 1, text);
+    assert.equal(refused, 1);
     assert.match(
       text,
-      /first update, object by object[^]*\d+ create, \d+ update, 0 replace, \d+ delete; 0 refused/,
+      /first update, object by object[^]*\d+ create, \d+ update, 0 replace, \d+ delete; 1 refused/,
     );
+    assert.deepEqual(
+      text.match(/REFUSED .*/g)?.map((l) => l.split(":")[0]),
+      ["REFUSED Deployment monitoring/grafana spec.template.spec.volumes[storage]"],
+    );
+    assert.match(text, /takeover\.grafanaDatabaseSaved: true$/m);
     const importStep = text.split("import step")[1].split("first update")[0];
     assert.deepEqual(
       importStep
@@ -220,7 +227,7 @@ describe("change check: taking over seed 000's cluster with --running", function
     // Without the running state the same update would break on exactly those claim templates.
     assert.match(
       text,
-      /without the running state the same update would hit 3 refused change\(s\): StatefulSet monitoring\/loki-backend spec\.volumeClaimTemplates; StatefulSet monitoring\/loki-write spec\.volumeClaimTemplates; Alertmanager monitoring\/kube-prometheus-stack-alertmanager spec\.storage\.volumeClaimTemplate/,
+      /without the running state the same update would hit 4 refused change\(s\): StatefulSet monitoring\/loki-backend spec\.volumeClaimTemplates; StatefulSet monitoring\/loki-write spec\.volumeClaimTemplates; Alertmanager monitoring\/kube-prometheus-stack-alertmanager spec\.storage\.volumeClaimTemplate; Deployment monitoring\/grafana spec\.template\.spec\.volumes\[storage\]/,
     );
   });
 

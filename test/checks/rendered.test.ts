@@ -213,26 +213,23 @@ describe("rendered stack", function () {
         const { code, text } = await checkChange(ROOT, stack, moved, { against: previous });
         fs.rmSync(dir, { recursive: true, force: true });
         assert.equal(code, 1, text);
-        // A cluster-scoped object of an agent changes release: Helm's ownership check refuses it.
-        const clusterObject = stack === "pi" ? "ClusterRoleBinding vector" : "ClusterRole alloy";
+        // One refusal per moved release, on the new Release, naming every place: the cluster-scoped
+        // objects that change owner (Helm's ownership check) and the host ports still held.
         const release = stack === "pi" ? "vector" : "alloy";
         assert.match(
           text,
           new RegExp(
-            `REFUSED ${clusterObject} meta\\.helm\\.sh/release-name: its owner changes from release monitoring/${release} to release monitoring-agents/${release} .*existingResourceConflict`,
+            `REFUSED Release::${release}-agents meta\\.helm\\.sh/release-name: release monitoring-agents/${release} installs while release monitoring/${release} .*ClusterRole ${release} and ClusterRoleBinding ${release} change owner from release monitoring/${release} to release monitoring-agents/${release} .*existingResourceConflict`,
           ),
         );
-        // The new DaemonSet starts while the old one, deleted only at the end, holds the port.
-        const port =
-          stack === "pi"
-            ? ""
-            : "DaemonSet monitoring-agents/node-exporter hostPort TCP/9100: DaemonSet monitoring/node-exporter";
-        if (port) assert.ok(text.includes(`REFUSED ${port}`), text);
-        else
-          assert.match(
-            text,
-            /REFUSED DaemonSet monitoring-agents\/\S+ hostPort TCP\/\d+: DaemonSet monitoring\/\S+ \(release monitoring\/\S+\) still claims it/,
-          );
+        // The new DaemonSet starts while the old one, deleted only at the end, holds the ports.
+        assert.match(
+          text,
+          /REFUSED Release::\S*node-exporter-agents meta\.helm\.sh\/release-name, hostPort TCP\/9100, TCP\/8888: .*ClusterRole node-exporter and ClusterRoleBinding node-exporter change owner .*; and DaemonSet monitoring\/node-exporter still claims host ports TCP\/9100 and TCP\/8888 on the same nodes when DaemonSet monitoring-agents\/node-exporter starts/,
+        );
+        // One mistake per moved release: two refusals, and the closing count says two.
+        assert.equal((text.match(/REFUSED/g) ?? []).length, 2, text);
+        assert.match(text, /; 2 refused$/m, text);
       });
     it("skipping the hand-over (stay -> moved) is caught: both node-exporters would claim host port 9100", async () => {
       const f = await transition("staging", "stay", "moved");
