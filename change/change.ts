@@ -505,17 +505,19 @@ function handOverRefusals(before: StackState, after: StackState, entries: Change
       old: subjectOf(c.old.owner.obj),
       now: subjectOf(c.now.owner.obj),
     });
-  for (const pair of pairs.values()) {
-    const res = a.resources.find((r) => r.urn === pair.to.urn);
-    const subject = res ? short(res) : subjectOf(pair.to.obj);
-    const owner = res ? lastName(res.urn) : pair.to.source;
-    let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
-    if (!entry) {
-      entry = { action: "update", subject, owner, why: [], refused: [] };
-      entries.push(entry);
-    }
-    entry.refused.push(handOverRefusal(pair));
+  // One mistake, the agents moved in one update without their hand-over, however many releases
+  // move (the agents and node-exporter): one refusal, on the first new Release, naming each.
+  const all = [...pairs.values()];
+  if (all.length === 0) return;
+  const res = a.resources.find((r) => r.urn === all[0].to.urn);
+  const subject = res ? short(res) : subjectOf(all[0].to.obj);
+  const owner = res ? lastName(res.urn) : all[0].to.source;
+  let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
+  if (!entry) {
+    entry = { action: "update", subject, owner, why: [], refused: [] };
+    entries.push(entry);
   }
+  entry.refused.push(handOverRefusal(all));
 }
 
 /** What changes hands from one resource to another in one update (see {@link handOverRefusals}). */
@@ -535,7 +537,8 @@ const listed = (xs: string[]) =>
   xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
 
 /** The one refusal of a hand-over: every object and port it touches, both failures, one way out. */
-function handOverRefusal(p: HandOver): Refusal {
+/** Why one release pair cannot change hands in one update, and the fields it touches. */
+function handOverFailure(p: HandOver): { fields: string[]; why: string } {
   const [from, to] = [p.from.source, p.to.source];
   const when = p.kept
     ? `${from} stays in the update, not parked and not waited for`
@@ -559,15 +562,32 @@ function handOverRefusal(p: HandOver): Refusal {
         `the new pods stay Pending and the Release's await times out`,
     );
   }
-  const fields = [
-    ...(p.objects.length > 0 ? ["meta.helm.sh/release-name"] : []),
-    ...(p.ports.length > 0 ? [`hostPort ${p.ports.map((x) => x.port).join(", ")}`] : []),
-  ];
   return {
-    field: fields.join(", "),
+    fields: [
+      ...(p.objects.length > 0 ? ["meta.helm.sh/release-name"] : []),
+      ...(p.ports.length > 0 ? [`hostPort ${p.ports.map((x) => x.port).join(", ")}`] : []),
+    ],
+    why: `${to} installs while ${when}: ${fails.join("; and ")}`,
+  };
+}
+
+/**
+ * The one refusal of a move done without the agents' hand-over: each release pair's failure, then
+ * the one fix (keep each old release for one update and make its successor wait for it).
+ */
+function handOverRefusal(pairs: HandOver[]): Refusal {
+  const failures = pairs.map(handOverFailure);
+  const objects = pairs.some((p) => p.objects.length > 0);
+  const ports = pairs.some((p) => p.ports.length > 0);
+  const one = pairs.length === 1;
+  const olds = pairs.map((p) => p.from.source);
+  const their = one ? "its" : "their";
+  return {
+    field: [...new Set(failures.flatMap((f) => f.fields))].join(", "),
     reason:
-      `${to} installs while ${when}: ${fails.join("; and ")}; ` +
-      `keep ${from} for one update without ${p.objects.length > 0 ? "those objects" : "its pods"}${p.ports.length > 0 && p.objects.length > 0 ? ", its pods parked," : ""} and make ${to} wait for it (the agents' hand-over: agents.step handover)`,
+      (one ? "" : `${pairs.length} releases change hands in one update: `) +
+      failures.map((f) => f.why).join("; also ") +
+      `; keep ${listed(olds)} for one update without ${objects ? "those objects" : `${their} pods`}${ports && objects ? `, ${their} pods parked,` : ""} and make ${one ? pairs[0].to.source : "each new one"} wait for ${one ? "it" : "the old one"} (the agents' hand-over: agents.step handover)`,
   };
 }
 
