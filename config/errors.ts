@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./schema";
 import { formatPlace, type Place } from "./locate";
+import { arm32Hint, isArm32 } from "./nodePools";
 import { isMap, valueAt } from "./tree";
 
 /*
@@ -555,6 +556,8 @@ export function closestMatch(name: string, known: readonly string[]): string | u
  * means (no edit distance relates `aarch64` to `arm64`), else the closest option.
  */
 function enumHint(found: string, options: string[]): string {
+  // 32-bit ARM is another machine, not a misspelt arm64 (`arm` is its prefix, so it would be offered).
+  if (options.includes("arm64") && isArm32(found)) return arm32Hint(found);
   const meant = UNAME_ARCHES[found];
   return meant !== undefined && options.includes(meant)
     ? `; did you mean "${meant}"? (\`uname -m\` prints "${found}" where Kubernetes says "${meant}")`

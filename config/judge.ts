@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
 import { closestMatch, ConfigError, formatIssue, knownKeysAt, problemIsAt } from "./errors";
+import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, valueAt } from "./tree";
@@ -124,6 +125,8 @@ function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string
           : undefined;
       if (typeof given !== "string") continue;
       const options = i.options.map(String);
+      // 32-bit ARM is not arm64 misspelt: the rules run without it rather than on a guess.
+      if (options.includes("arm64") && isArm32(given)) continue;
       const meant = options.includes(UNAME_ARCHES[given])
         ? UNAME_ARCHES[given]
         : closestMatch(given, options);
