@@ -21,7 +21,7 @@ export function isArm32(arch: string): boolean {
 export function arm32Hint(arch: string): string {
   return (
     `; "${arch}" is 32-bit ARM (kubernetes.io/arch "arm"), which nodePools and the arm64-images policy ` +
-    `do not model (amd64 and arm64 only). A Raspberry Pi 3, 4 or 5 runs a 64-bit OS: if ` +
+    `do not model (amd64 and arm64 only). A Raspberry Pi 3, 4 or 5 can run a 64-bit OS: if ` +
     `\`kubectl get nodes -L kubernetes.io/arch\` shows "arm64" (\`uname -m\` "aarch64"), set "arm64"; ` +
     `otherwise install a 64-bit OS (Raspberry Pi OS 64-bit) on the node first`
   );
