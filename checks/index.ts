@@ -7,6 +7,7 @@ import type { ExportResource } from "../synth/synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
+import { checkAlertmanagerConfigs } from "./alertmanagerConfigs";
 import { checkAlertmanagerReplicas } from "./alertmanagerReplicas";
 import { checkBucketReads } from "./bucketReads";
 import { checkDuplicates } from "./duplicates";
@@ -118,6 +119,7 @@ export function checkStack(
     ...emitted.findings,
     ...checkRuleEvaluators(objects).findings,
     ...checkAlertmanagerReplicas(objects, generated).findings,
+    ...checkAlertmanagerConfigs(objects).findings,
   ];
   // A warning of a mistake a finding reports is one more place of that finding (merged into its
   // message by synth/report.ts mergeProblems), not a line of its own.
