@@ -84,7 +84,7 @@ type Problem = ConfigProblem;
 /** The matchers of one route or inhibit rule, `keys` naming its matcher lists. */
 function matcherProblems(node: Record<string, any>, at: string, keys: string[]): Problem[] {
   const out: Problem[] = [];
-  for (const key of keys) {
+  for (const key of keys.filter((k) => !k.endsWith("match_re"))) {
     const list = node[key];
     if (list === undefined) continue;
     (Array.isArray(list) ? list : [list]).forEach((line, i) => {
@@ -93,7 +93,7 @@ function matcherProblems(node: Record<string, any>, at: string, keys: string[]):
     });
   }
   // `match_re` (deprecated, still read): a map from label to a regular expression.
-  for (const key of keys.filter((k) => k.endsWith("match_re")).map((k) => k))
+  for (const key of keys.filter((k) => k.endsWith("match_re")))
     for (const [label, v] of Object.entries<unknown>(node[key] ?? {})) {
       const bad = typeof v === "string" ? regexProblem(v) : "not a string";
       if (bad)

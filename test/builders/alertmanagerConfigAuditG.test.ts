@@ -6,7 +6,6 @@ import { alertmanagerConfig, type AlertmanagerInputs } from "../../builders/aler
 import { alertmanagerConfigProblems, matcherProblem } from "../../builders/alerting/configCheck";
 import { checkAlertmanagerConfigs } from "../../checks/alertmanagerConfigs";
 import type { Placed } from "../../checks/objects";
-import type { ReceiverConfig } from "../../config/schema";
 import { forAmtool025, requireTool, tmpDir } from "../support/helpers";
 import { toolRun } from "../support/toolOutput";
 
@@ -23,8 +22,8 @@ const alerting: AlertmanagerInputs = {
   heartbeat: true,
   heartbeatInterval: "1m",
   receivers: [
-    { name: "team-slack", type: "slack", minSeverity: "warning" } as ReceiverConfig,
-    { name: "oncall", type: "pagerduty", minSeverity: "critical" } as ReceiverConfig,
+    { name: "team-slack", type: "slack", minSeverity: "warning" },
+    { name: "oncall", type: "pagerduty", minSeverity: "critical" },
   ],
 };
 const good = () => alertmanagerConfig(alerting, "/etc/alertmanager/secrets");
@@ -94,10 +93,18 @@ describe("Alertmanager configs as Alertmanager loads them (audit hG)", () => {
       assert.equal(matcherProblem(ok), undefined, ok);
   });
 
+  it("reads the deprecated match_re as a map of regular expressions", () => {
+    const cfg: any = good();
+    cfg.route.routes[2].match_re = { severity: "warning|critical" };
+    assert.deepEqual(paths(cfg), []);
+    cfg.route.routes[2].match_re = { severity: "(warning" };
+    assert.deepEqual(paths(cfg), ["route.routes[2].match_re.severity"]);
+  });
+
   it("refuses a root route without a receiver or with matchers", () => {
     const cfg = good();
     delete cfg.route.receiver;
-    (cfg.route as any).matchers = ['severity="critical"'];
+    cfg.route.matchers = ['severity="critical"'];
     assert.deepEqual(paths(cfg).slice(0, 2), ["route.receiver", "route.matchers"]);
   });
 
