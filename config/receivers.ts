@@ -85,10 +85,10 @@ function hiddenDuplicateNames(list: unknown[], issues: z.ZodIssue[]): z.ZodIssue
         const path = ["alerting", "receivers", ...(issue.path ?? [])];
         const i = issue.path?.[0];
         if (typeof i === "number" && names[i] !== "" && !named.has(at(path)))
-          found.push({ ...issue, path, message: issue.message ?? "" } as z.ZodIssue);
+          found.push({ ...issue, path, message: issue.message ?? "" });
       },
       path: ["alerting", "receivers"],
-    } as unknown as z.RefinementCtx,
+    },
   );
   return found;
 }
