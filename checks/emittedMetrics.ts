@@ -121,7 +121,13 @@ export function dashboardQueries(objects: K8sObject[]): StackQuery[] {
     if (o.kind !== "ConfigMap" || o.metadata?.labels?.grafana_dashboard === undefined) continue;
     for (const [file, text] of Object.entries<string>(o.data ?? {})) {
       if (!file.endsWith(".json")) continue;
-      const json = JSON.parse(text);
+      // A file that is no JSON has no queries: checks/dashboards.ts reports it.
+      let json: any;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        continue;
+      }
       for (const p of panelsOf(json))
         for (const t of p.targets ?? []) {
           if (typeof t.expr !== "string" || !t.expr || isLogs(t.datasource ?? p.datasource)) continue;

@@ -7,8 +7,10 @@ import type { ExportResource } from "../synth/synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
+import { checkAlertmanagerConfigs } from "./alertmanagerConfigs";
 import { checkAlertmanagerReplicas } from "./alertmanagerReplicas";
 import { checkBucketReads } from "./bucketReads";
+import { checkDashboards } from "./dashboards";
 import { checkDuplicates } from "./duplicates";
 import { checkEngineConfigs } from "./engineConfigs";
 import { checkEnvVars } from "./envVars";
@@ -118,6 +120,8 @@ export function checkStack(
     ...emitted.findings,
     ...checkRuleEvaluators(objects).findings,
     ...checkAlertmanagerReplicas(objects, generated).findings,
+    ...checkAlertmanagerConfigs(objects).findings,
+    ...checkDashboards(objects).findings,
   ];
   // A warning of a mistake a finding reports is one more place of that finding (merged into its
   // message by synth/report.ts mergeProblems), not a line of its own.

@@ -577,6 +577,11 @@ function checkRendered(
   const pins = checks.imagesByTagOnly.length
     ? `${checks.imagesByTagOnly.length} pins without a digest`
     : "every pin with its digest";
+  // The names themselves: a count alone does not tell which of a dashboard's queries to look at.
+  const unverifiedNames = (names: string[]) =>
+    names.length === 0
+      ? ""
+      : `: ${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}`;
   const summary = [
     `checked ${checks.builtinValidated} built-in + ${checks.customValidated} custom objects`,
     `${checks.addressesResolved} addresses`,
@@ -584,7 +589,7 @@ function checkRendered(
     `${checks.podsJudged} pods at their Pod Security level`,
     `${checks.connectionsAllowed} connections allowed by NetworkPolicies${deferred}`,
     `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
-    `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data; ${leftOutCounts(checks.leftOut ?? [])} left out: nothing here emits what they read)`,
+    `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data${unverifiedNames(checks.metricsUnverified)}; ${leftOutCounts(checks.leftOut ?? [])} left out: nothing here emits what they read)`,
     ...(checks.vectorConfigs
       ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
       : []),

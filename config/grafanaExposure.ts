@@ -47,9 +47,18 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }): string[
       `${k("grafana.httpRoute")}: expected either grafana.ingress or grafana.httpRoute, got both (Grafana has one root_url)`,
     ];
   const exposed = grafanaExposure(g);
-  if (exposed && g.url && new URL(g.url).hostname !== exposed.host)
+  if (!exposed || !g.url) return [];
+  const url = new URL(g.url);
+  if (url.hostname !== exposed.host)
     return [
       `${k("grafana.url")}: expected a URL on grafana.${exposed.kind}.host "${exposed.host}" (Grafana's links and redirects use it), got "${g.url}"`,
+    ];
+  // The scheme people reach Grafana with: an http root_url behind TLS sends every redirect and
+  // OAuth callback to plain HTTP (and the other way round to a port nothing serves).
+  const scheme = new URL(exposed.url).protocol;
+  if (url.protocol !== scheme)
+    return [
+      `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${exposed.kind}.host (${exposed.kind === "ingress" ? (g.ingress?.tls ? "grafana.ingress.tls is set" : "grafana.ingress has no tls") : `grafana.httpRoute.scheme is ${exposed.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${exposed.url}`,
     ];
   return [];
 }

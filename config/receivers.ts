@@ -67,6 +67,44 @@ export function hiddenCredentialIssues(raw: Record<string, unknown>, issues: z.Z
   return found;
 }
 
+/**
+ * Receiver names given twice, as {@link uniqueReceiverNames} words them, when the list did not
+ * parse for another reason: zod runs the list's refinement only once every entry parsed, so a
+ * second "team-slack" beside a bad `minSeverity` was told one run later. A name the issues
+ * already name is left out.
+ */
+function hiddenDuplicateNames(list: unknown[], issues: z.ZodIssue[]): z.ZodIssue[] {
+  const at = (p: (string | number)[]) => JSON.stringify(p);
+  const named = new Set(issues.map((i) => at(i.path)));
+  const names = list.map((r) => (r && typeof r === "object" ? (r as { name?: unknown }).name : undefined));
+  const found: z.ZodIssue[] = [];
+  uniqueReceiverNames(
+    names.map((name) => ({ name: typeof name === "string" ? name : "" })),
+    {
+      addIssue: (issue: z.IssueData) => {
+        const path = ["alerting", "receivers", ...(issue.path ?? [])];
+        const i = issue.path?.[0];
+        if (typeof i === "number" && names[i] !== "" && !named.has(at(path)))
+          found.push({ ...issue, path, message: issue.message ?? "" });
+      },
+      path: ["alerting", "receivers"],
+    },
+  );
+  return found;
+}
+
+/**
+ * Every receiver problem the schema's refinements could not see because a value beside it did not
+ * parse: plain-text credentials ({@link hiddenCredentialIssues}) and names given twice.
+ */
+export function hiddenReceiverIssues(raw: Record<string, unknown>, issues: z.ZodIssue[]): z.ZodIssue[] {
+  const list = (raw.alerting as { receivers?: unknown } | undefined)?.receivers;
+  return [
+    ...hiddenCredentialIssues(raw, issues),
+    ...(Array.isArray(list) ? hiddenDuplicateNames(list, issues) : []),
+  ];
+}
+
 /** The shape keys of a type's credentials: accepted by the shape only to be refused by name (a strict object would say "unknown key"). */
 export function refusedCredentials(type: ReceiverType): Record<never, never> {
   return Object.fromEntries(

@@ -15,7 +15,7 @@ import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 import { engineDurationOf } from "./engineKeys";
 import {
-  hiddenCredentialIssues,
+  hiddenReceiverIssues,
   refusedCredentials,
   refuseCredentials,
   RESERVED_RECEIVERS,
@@ -1149,12 +1149,12 @@ export const rawSchema = z
 
 /**
  * {@link rawSchema}'s parse of a stack's raw config, with the problems its refinements could not
- * see on values that did not parse (config/receivers.ts hiddenCredentialIssues): every problem in
+ * see on values that did not parse (config/receivers.ts hiddenReceiverIssues): every problem in
  * one run.
  */
 export function parseRaw(raw: Record<string, unknown>): ReturnType<typeof rawSchema.safeParse> {
   const parsed = rawSchema.safeParse(raw);
-  if (!parsed.success) parsed.error.addIssues(hiddenCredentialIssues(raw, parsed.error.issues));
+  if (!parsed.success) parsed.error.addIssues(hiddenReceiverIssues(raw, parsed.error.issues));
   return parsed;
 }
 

@@ -1,0 +1,190 @@
+import { closestMatch } from "../../config/errors";
+
+/*
+ * Every Alertmanager configuration the rendered stack holds, judged by the rules Alertmanager
+ * applies when it loads one (prometheus/alertmanager v0.28.1, the pinned image): a receiver name
+ * given twice (config/config.go:408 "notification config name %q is not unique"), a route to a
+ * receiver the config does not define (config/config.go:685-695 checkReceiver "undefined receiver
+ * %q used in route"), a root route without a receiver or with matchers (config/config.go:644-648),
+ * and a matcher its parser refuses (config/config.go:1115-1125 Matchers, through
+ * matcher/compat/parse.go to pkg/labels/parse.go:26 and :117-176, and a regular expression
+ * pkg/labels/matcher.go:69 cannot compile). Alertmanager refuses such a file at start, and the
+ * reloader keeps the old one: nothing the synthesis renders would say so. A receiver no route
+ * reaches loads but never gets an alert, which is as silent: reported too.
+ *
+ * The program's own configuration (alertmanagerConfig.ts) passes; what breaks one is a
+ * `chartValues` override of it (`chartValues.alertmanager.config.route.routes` replaces the whole
+ * list: Helm merges maps, not lists), which synth/report.ts traces to the override. The rendered
+ * files are found by checks/alertmanagerConfigs.ts.
+ */
+
+/** The classic matcher form (pkg/labels/parse.go:26), with a quoted name as the UTF-8 parser takes it. */
+const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*|"[^"]*")\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
+
+/** RE2's inline flags (`(?i)`, `(?s:...)`), which JavaScript's RegExp does not take: compiled without them. */
+const RE2_FLAGS = /\(\?[imsU]+\)|\(\?[imsU]*-?[imsU]*:/g;
+
+/** Why a regular expression fails to compile, as near as JavaScript's RegExp judges RE2's syntax. */
+function regexProblem(v: string): string | undefined {
+  try {
+    new RegExp(`^(?:${v.replace(RE2_FLAGS, (m) => (m.endsWith(":") ? "(?:" : ""))})$`);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Invalid regular expression: /, "");
+  }
+}
+
+/** Splits a matcher line on commas outside quotes, without its braces (pkg/labels/parse.go:55-90). */
+function matcherTokens(line: string): string[] {
+  const s = line.trim().replace(/^\{/, "").replace(/\}$/, "");
+  const tokens: string[] = [];
+  let [token, quoted, escaped] = ["", false, false];
+  for (const c of s) {
+    if (c === "," && !quoted) {
+      tokens.push(token);
+      token = "";
+      continue;
+    }
+    if (c === '"' && !escaped) quoted = !quoted;
+    escaped = c === "\\" ? !escaped : false;
+    token += c;
+  }
+  if (token.trim() !== "") tokens.push(token);
+  return tokens;
+}
+
+/** What is wrong with one matcher line, undefined when Alertmanager takes it. */
+export function matcherProblem(line: unknown): string | undefined {
+  const form = 'expected matchers like severity="critical" or alertname=~"Kube.*"';
+  if (typeof line !== "string") return `${form}, got ${JSON.stringify(line)}`;
+  for (const token of matcherTokens(line)) {
+    const m = MATCHER.exec(token);
+    if (!m)
+      return `${form}, got ${JSON.stringify(line)} ("${token.trim()}": no label name, operator and value)`;
+    let value = m[3];
+    if (value.startsWith('"')) {
+      if (value.length < 2 || !value.endsWith('"') || /(^|[^\\])"/.test(value.slice(1, -1)))
+        return `${form}, got ${JSON.stringify(line)} (the value of "${token.trim()}" has an unescaped or unclosed double quote)`;
+      value = value.slice(1, -1).replace(/\\(["\\])/g, "$1");
+    }
+    const bad = m[2].includes("~") ? regexProblem(value) : undefined;
+    if (bad)
+      return `${form}, got ${JSON.stringify(line)} (the regular expression of "${token.trim()}" does not compile: ${bad})`;
+  }
+  return undefined;
+}
+
+/** One problem of a configuration: the key path in the file and what is wrong there. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+type Problem = ConfigProblem;
+
+/** The matchers of one route or inhibit rule, `keys` naming its matcher lists. */
+function matcherProblems(node: Record<string, any>, at: string, keys: string[]): Problem[] {
+  const out: Problem[] = [];
+  for (const key of keys.filter((k) => !k.endsWith("match_re"))) {
+    const list = node[key];
+    if (list === undefined) continue;
+    (Array.isArray(list) ? list : [list]).forEach((line, i) => {
+      const bad = matcherProblem(line);
+      if (bad) out.push({ path: `${at}${key}[${i}]`, message: bad });
+    });
+  }
+  // `match_re` (deprecated, still read): a map from label to a regular expression.
+  for (const key of keys.filter((k) => k.endsWith("match_re")))
+    for (const [label, v] of Object.entries<unknown>(node[key] ?? {})) {
+      const bad = typeof v === "string" ? regexProblem(v) : "not a string";
+      if (bad)
+        out.push({
+          path: `${at}${key}.${label}`,
+          message: `expected a regular expression, got ${JSON.stringify(v)} (${bad})`,
+        });
+    }
+  return out;
+}
+
+/** Every route of the tree with its path (`route`, `route.routes[2]`, ...). */
+function routesOf(route: Record<string, any>, at = "route"): { node: Record<string, any>; at: string }[] {
+  const children: any[] = Array.isArray(route.routes) ? route.routes : [];
+  return [
+    { node: route, at },
+    ...children.flatMap((r, i) => (r && typeof r === "object" ? routesOf(r, `${at}.routes[${i}]`) : [])),
+  ];
+}
+
+/** What Alertmanager 0.28.1 would refuse in a configuration, and the receivers no route reaches. */
+export function alertmanagerConfigProblems(config: unknown): Problem[] {
+  if (!config || typeof config !== "object") return [];
+  const c = config as Record<string, any>;
+  const out: Problem[] = [];
+  const receivers: any[] = Array.isArray(c.receivers) ? c.receivers : [];
+  const names = receivers.map((r) => String(r?.name ?? ""));
+  names.forEach((n, i) => {
+    const first = names.indexOf(n);
+    if (first !== i)
+      out.push({
+        path: `receivers[${i}].name`,
+        message: `expected a receiver name no other receiver has, got "${n}", which receivers[${first}] has too (Alertmanager refuses the file: "notification config name \\"${n}\\" is not unique")`,
+      });
+  });
+  const route = c.route && typeof c.route === "object" ? (c.route as Record<string, any>) : undefined;
+  if (!route)
+    return [
+      ...out,
+      {
+        path: "route",
+        message:
+          'expected a root route with a receiver, got none (Alertmanager refuses the file: "no routes provided")',
+      },
+    ];
+  if (!route.receiver)
+    out.push({
+      path: "route.receiver",
+      message:
+        'expected the receiver of every alert no child route takes, got none (Alertmanager refuses the file: "root route must specify a default receiver")',
+    });
+  for (const key of ["match", "match_re", "matchers"])
+    if (route[key] !== undefined)
+      out.push({
+        path: `route.${key}`,
+        message:
+          'expected no matchers on the root route (it takes every alert), got some (Alertmanager refuses the file: "root route must not have any matchers")',
+      });
+  const used = new Set<string>();
+  for (const { node, at } of routesOf(route)) {
+    if (at !== "route") out.push(...matcherProblems(node, `${at}.`, ["matchers", "match_re"]));
+    if (typeof node.receiver !== "string" || node.receiver === "") continue;
+    used.add(node.receiver);
+    if (!names.includes(node.receiver)) {
+      const near = closestMatch(node.receiver, names);
+      out.push({
+        path: `${at}.receiver`,
+        message: `expected a receiver the file defines (${names.join(", ")}), got "${node.receiver}"${near ? `; did you mean "${near}"?` : ""} (Alertmanager refuses the file: "undefined receiver \\"${node.receiver}\\" used in route")`,
+      });
+    }
+  }
+  (Array.isArray(c.inhibit_rules) ? c.inhibit_rules : []).forEach((r: any, i: number) => {
+    if (r && typeof r === "object")
+      out.push(
+        ...matcherProblems(r, `inhibit_rules[${i}].`, [
+          "source_matchers",
+          "target_matchers",
+          "source_match_re",
+          "target_match_re",
+        ]),
+      );
+  });
+  // One message for every receiver left without a route: one override of route.routes drops them
+  // all. Not beside a route to an undefined receiver: that route's receiver, mistyped, is the one
+  // left without a route, and the message above already stands for the mistake.
+  const misrouted = out.some((p) => p.message.includes("undefined receiver"));
+  const unrouted = names.flatMap((n, i) => (n && !used.has(n) && names.indexOf(n) === i ? [i] : []));
+  if (unrouted.length > 0 && !misrouted)
+    out.push({
+      path: unrouted.map((i) => `receivers[${i}]`).join(", "),
+      message: `expected every receiver named by some route, got ${unrouted.map((i) => `"${names[i]}"`).join(", ")} that no route names: ${unrouted.length === 1 ? "it never gets" : "they never get"} an alert (a chartValues list such as route.routes replaces the program's whole list)`,
+    });
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * The dashboards of the rendered stack's ConfigMaps labelled for Grafana's sidecar, judged by
+ * builders/grafana/dashboardCheck.ts against the datasource uids the rendered Grafana provisions
+ * (the grafana chart's `datasources.yaml`, grafana 12.3.1 templates/_config.tpl).
+ */
+import { parse } from "yaml";
+import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
+import { dashboardProblems, type DashboardFile } from "../builders/grafana/dashboardCheck";
+import { describe, type Finding, type Placed } from "./objects";
+
+/** The datasource uids of every rendered `datasources.yaml`; undefined when none is rendered. */
+function provisionedUids(objects: Placed[]): string[] | undefined {
+  let found: string[] | undefined;
+  for (const { obj } of objects) {
+    if (obj.kind !== "ConfigMap") continue;
+    const text = obj.data?.["datasources.yaml"];
+    if (typeof text !== "string") continue;
+    let doc: any;
+    try {
+      doc = parse(text);
+    } catch {
+      continue;
+    }
+    found = [
+      ...(found ?? []),
+      ...(doc?.datasources ?? []).map((d: any) => String(d?.uid ?? "")).filter(Boolean),
+    ];
+  }
+  return found;
+}
+
+/** Judges every dashboard file of the rendered stack. */
+export function checkDashboards(objects: Placed[]): { judged: number; findings: Finding[] } {
+  const files: DashboardFile[] = [];
+  for (const p of objects) {
+    const o = p.obj;
+    if (o.kind !== "ConfigMap" || o.metadata.labels?.[DASHBOARD_LABEL] === undefined) continue;
+    for (const [file, text] of Object.entries<unknown>(o.data ?? {}))
+      if (file.endsWith(".json") && typeof text === "string")
+        files.push({
+          where: `${describe(p)} ${file}`,
+          text,
+          annotations: o.metadata.annotations ?? {},
+          labels: o.metadata.labels ?? {},
+        });
+  }
+  // The program's own first: of two dashboards sharing a uid, the one added later is told to change.
+  files.sort((a, b) => Number(!a.where.includes("(resource ")) - Number(!b.where.includes("(resource ")));
+  const findings = dashboardProblems(files, provisionedUids(objects)).map((p) => ({
+    check: "dashboard",
+    where: p.where,
+    message: p.message,
+  }));
+  return { judged: files.length, findings };
+}

@@ -1,0 +1,127 @@
+import { strict as assert } from "assert";
+import { stringify } from "yaml";
+import { dashboardProblems, type DashboardFile } from "../../builders/grafana/dashboardCheck";
+import { checkDashboards } from "../../checks/dashboards";
+import { dashboardQueries } from "../../checks/emittedMetrics";
+import type { Placed } from "../../checks/objects";
+
+/*
+ * The dashboards the stack's ConfigMaps hold, judged as Grafana's sidecar and Grafana take them
+ * (builders/grafana/dashboardCheck.ts). A dashboard ConfigMap placed through the stack (the grafana
+ * chart's extraObjects) whose file was no JSON stopped the synthesis with "unexpected error
+ * (please report it)"; an unknown datasource uid, a repeated dashboard uid and a misspelt folder
+ * annotation passed with exit 0.
+ */
+
+const file = (text: string, over: Partial<DashboardFile> = {}): DashboardFile => ({
+  where: "ConfigMap ns/mine (release grafana) a.json",
+  text,
+  annotations: { grafana_folder: "Mine" },
+  labels: { grafana_dashboard: "1" },
+  ...over,
+});
+const dash = (uid: string, ds: string) =>
+  JSON.stringify({
+    uid,
+    title: uid,
+    panels: [{ title: "p", datasource: { type: "prometheus", uid: ds }, targets: [{ expr: "up" }] }],
+  });
+const UIDS = ["metrics", "victoriametrics", "loki"];
+
+describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
+  it("refuses a file that is no JSON, saying the sidecar skips it", () => {
+    const [p] = dashboardProblems([file('{ "uid": "x", "panels": [ }')], UIDS);
+    assert.equal(p.where, "ConfigMap ns/mine (release grafana) a.json");
+    assert.match(
+      p.message,
+      /^expected dashboard JSON, got text that does not parse \(.*\): the sidecar's provisioning skips the file/,
+    );
+  });
+
+  it("refuses a datasource uid the stack does not provision, naming the provisioned ones and the closest", () => {
+    const [p] = dashboardProblems([file(dash("a", "victoriametric"))], UIDS);
+    assert.match(
+      p.message,
+      /expected a datasource uid the stack provisions \(metrics, victoriametrics, loki\), got "victoriametric" in panel "p"; did you mean "victoriametrics"\?/,
+    );
+  });
+
+  it("takes template variables and Grafana's built-in datasources, and every provisioned uid", () => {
+    for (const ds of ["$datasource", "${ds}", "-- Grafana --", "-- Mixed --", "grafana", ...UIDS])
+      assert.deepEqual(dashboardProblems([file(dash("a", ds))], UIDS), [], ds);
+    // No Grafana rendered: uids are not judged.
+    assert.deepEqual(dashboardProblems([file(dash("a", "nope"))], undefined), []);
+  });
+
+  it("refuses a dashboard uid another dashboard has, naming both, once", () => {
+    const problems = dashboardProblems(
+      [
+        file(dash("same", "metrics"), { where: "ConfigMap ns/theirs (resource x) o.json" }),
+        file(dash("same", "loki")),
+      ],
+      UIDS,
+    );
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].where, "ConfigMap ns/mine (release grafana) a.json");
+    assert.match(
+      problems[0].message,
+      /got "same", which ConfigMap ns\/theirs \(resource x\) o\.json has too/,
+    );
+  });
+
+  it("refuses a folder annotation under a near key or as a label, once per ConfigMap", () => {
+    const near = dashboardProblems(
+      [
+        file(dash("a", "metrics"), { annotations: { "grafana-folder": "Mine" } }),
+        file(dash("b", "metrics"), {
+          annotations: { "grafana-folder": "Mine" },
+          where: "ConfigMap ns/mine (release grafana) b.json",
+        }),
+      ],
+      UIDS,
+    );
+    assert.equal(near.length, 1);
+    assert.equal(near[0].where, "ConfigMap ns/mine (release grafana)");
+    assert.match(near[0].message, /got "grafana-folder"; did you mean grafana_folder\?/);
+    const label = dashboardProblems(
+      [file(dash("a", "metrics"), { annotations: {}, labels: { grafana_folder: "Mine" } })],
+      UIDS,
+    );
+    assert.match(label[0].message, /got it as a label/);
+    assert.deepEqual(dashboardProblems([file(dash("a", "metrics"), { annotations: {} })], UIDS), []);
+  });
+
+  it("reads the rendered stack: datasources.yaml's uids, the program's dashboards first, and no crash on a broken file", () => {
+    const placed = (obj: any, source: string): Placed => ({ obj, urn: "u", source });
+    const cm = (name: string, data: Record<string, string>) => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name, namespace: "ns", labels: { grafana_dashboard: "1" } },
+      data,
+    });
+    const objects = [
+      placed(cm("mine", { "a.json": dash("home", "prometheus"), "b.json": "{" }), "release grafana"),
+      placed(cm("homelab-dashboards", { "o.json": dash("home", "metrics") }), "resource homelab-dashboards"),
+      placed(
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "grafana" },
+          data: { "datasources.yaml": stringify({ datasources: [{ uid: "metrics" }, { uid: "loki" }] }) },
+        },
+        "release grafana",
+      ),
+    ];
+    const r = checkDashboards(objects);
+    assert.equal(r.judged, 3);
+    assert.deepEqual(
+      r.findings.map((f) => `${f.where}: ${f.message.slice(0, 40)}`),
+      [
+        "ConfigMap ns/mine (release grafana) a.json: expected a dashboard uid no other dashbo",
+        "ConfigMap ns/mine (release grafana) a.json: expected a datasource uid the stack prov",
+        "ConfigMap ns/mine (release grafana) b.json: expected dashboard JSON, got text that d",
+      ],
+    );
+    assert.doesNotThrow(() => dashboardQueries(objects.map((p) => p.obj)));
+  });
+});

@@ -1,0 +1,53 @@
+import { strict as assert } from "assert";
+import { BASE, P, refusal, STORE } from "../support/stackText";
+
+/*
+ * grafana.url beside grafana.ingress or grafana.httpRoute: its host was checked, its scheme not, so
+ * `http://` behind an Ingress with TLS (or `https://` on a plain one) passed and set Grafana's
+ * root_url, its redirects and OAuth callbacks, to a scheme people do not reach it with.
+ */
+const stack = (url: string, exposure: string) => `${BASE}${STORE}  ${P("grafana")}:
+    url: ${url}
+${exposure}`;
+const INGRESS_TLS = `    ingress:
+      host: grafana.example.net
+      controllerNamespace: ingress-nginx
+      tls:
+        secretName: grafana-tls
+`;
+const ROUTE_HTTP = `    httpRoute:
+      host: grafana.example.net
+      scheme: http
+      parentRef:
+        name: gw
+        namespace: gateways
+`;
+
+describe("config: grafana.url's scheme against the way Grafana is exposed (audit hG)", () => {
+  it("refuses http:// behind an Ingress with TLS, saying why and what to do", () => {
+    const e = refusal(stack("http://grafana.example.net", INGRESS_TLS), "lab");
+    const [p] = e.problems.filter((x) => x.startsWith(P("grafana.url")));
+    assert.ok(p, e.message);
+    assert.match(
+      p,
+      /expected a URL starting https:\/\/ as people reach grafana\.ingress\.host \(grafana\.ingress\.tls is set\), got "http:\/\/grafana\.example\.net"; leave grafana\.url out and the program sets it to https:\/\/grafana\.example\.net/,
+    );
+    assert.match(e.message, /Pulumi\.lab\.yaml:\d+:\d+/);
+  });
+
+  it("refuses https:// on an HTTPRoute whose scheme is http", () => {
+    const e = refusal(stack("https://grafana.example.net/", ROUTE_HTTP), "lab");
+    assert.ok(
+      e.problems.some((x) => /grafana\.httpRoute\.scheme is http/.test(x)),
+      e.message,
+    );
+  });
+
+  it("takes the matching scheme, and still refuses another host once", () => {
+    assert.throws(() => refusal(stack("https://grafana.example.net/", INGRESS_TLS), "lab"));
+    const e = refusal(stack("http://other.example.net", INGRESS_TLS), "lab");
+    const lines = e.problems.filter((x) => x.startsWith(P("grafana.url")));
+    assert.equal(lines.length, 1, e.message);
+    assert.match(lines[0], /expected a URL on grafana\.ingress\.host "grafana\.example\.net"/);
+  });
+});
