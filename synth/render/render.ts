@@ -176,21 +176,47 @@ function ownCopy(r: Cached): Parsed | undefined {
     pristine.clear();
     pristineLength = 0;
   }
-  pristine.set(r, fresh);
+  pristine.set(r, freezeSchemas(fresh));
   pristineLength += r.json.length;
   return copyJson(fresh) as Parsed;
 }
 
 /**
+ * `kept` with each CRD version's `schema` frozen to its last leaf, so that every copy shares it
+ * instead of copying it (copyJson leaves a frozen tree as it is): the schemas are 80% of what the
+ * tests' renders hold (25.6 of 31.7 MB of cached renders), and copying them was most of the 250 MB
+ * a run of fifteen test files copied. Nothing changes a schema: the checks read it into a tree of
+ * their own (checks/schema.ts toJsonSchema), and in strict mode a change would throw rather than
+ * reach another call. The rest of each object (its metadata, which renderExport fills in, and
+ * every other field) is still each call's own.
+ */
+function freezeSchemas(kept: Parsed): Parsed {
+  for (const o of kept.objects) {
+    const versions: unknown = o?.kind === "CustomResourceDefinition" ? o.spec?.versions : undefined;
+    if (Array.isArray(versions))
+      for (const v of versions) if (v !== null && typeof v === "object") deepFreeze(v.schema);
+  }
+  return kept;
+}
+
+/** `v` and every object in it frozen. */
+function deepFreeze(v: unknown): void {
+  if (v === null || typeof v !== "object" || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+}
+
+/**
  * A deep copy of a JSON.parse result, as JSON.parse of its text would make it: same keys in the
  * same order, `__proto__` an own key as JSON.parse makes it (an assignment would set the prototype).
+ * A frozen object (JSON.parse makes none) is shared, not copied: no one can change it.
  */
 export function copyJson(v: unknown): unknown {
   if (Array.isArray(v)) {
     const out: unknown[] = [];
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      out.push(x !== null && typeof x === "object" ? copyJson(x) : x);
+      out.push(x !== null && typeof x === "object" && !Object.isFrozen(x) ? copyJson(x) : x);
     }
     return out;
   }
@@ -198,7 +224,7 @@ export function copyJson(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k in src) {
     const x = src[k];
-    const c = x !== null && typeof x === "object" ? copyJson(x) : x;
+    const c = x !== null && typeof x === "object" && !Object.isFrozen(x) ? copyJson(x) : x;
     if (k === "__proto__")
       Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
     else out[k] = c;

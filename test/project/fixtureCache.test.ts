@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
-import { cached, cacheKey, keyFiles } from "../support/fixtureCache";
+import { cached, cachedSync, cacheKey, keyFiles } from "../support/fixtureCache";
 import { ROOT, synth, synthKey, tmpDir } from "../support/helpers";
 import { sourceFiles } from "../support/layout";
 import { chartCacheDir } from "../../synth/render/helm";
@@ -33,13 +33,53 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
     assert.deepEqual((await cached("t", "k", compute, dir)).list, [1, 2]);
   });
 
+  it("stores an output the provider echoes from the inputs once, and reads it back as a parse of the whole would give it", async () => {
+    const dir = tmpDir("fixture-cache");
+    const dashboard = `{"title":"${"x".repeat(5000)}"}`;
+    const value = {
+      export: {
+        deployment: {
+          resources: [
+            { urn: "u0", inputs: { a: 1 }, outputs: { a: 2 } },
+            {
+              urn: "u1",
+              inputs: { data: { "d.json": dashboard }, spec: { l: [1, { m: "n" }] }, only: "in" },
+              outputs: {
+                id: "i",
+                spec: { l: [1, { m: "n" }] },
+                data: { "d.json": dashboard },
+                skipped: undefined,
+              },
+            },
+          ],
+        },
+      },
+      other: [1],
+    };
+    const computed = await cached("t", "k", () => Promise.resolve(value), dir);
+    const text = fs.readFileSync(path.join(dir, "t", "k.f2.json"), "utf8");
+    assert.equal(text.split("x".repeat(5000)).length - 1, 1, "the dashboard is written once");
+    // A hit from another process (cachedSync parses the file afresh) and the computing caller both
+    // get what a JSON round trip of the value gives, keys in their order, each container its own.
+    const read = cachedSync<typeof value>("t", "k", () => assert.fail("a hit computes nothing"), dir);
+    for (const got of [read, computed]) {
+      assert.equal(JSON.stringify(got), JSON.stringify(value));
+      assert.deepEqual(got, JSON.parse(JSON.stringify(value)));
+      const r = got.export.deployment.resources[1];
+      assert.notEqual(r.outputs.spec!.l[1], r.inputs.spec!.l[1]);
+      assert.notEqual(r.outputs.spec, r.inputs.spec);
+    }
+    read.export.deployment.resources[1].outputs.spec!.l.push(2);
+    assert.deepEqual(read.export.deployment.resources[1].inputs.spec!.l, [1, { m: "n" }]);
+  });
+
   it("makes a second caller of the same entry wait for the first (the lock), not compute it again", async () => {
     const dir = tmpDir("fixture-cache");
     let runs = 0;
     const slow = () => new Promise<number>((r) => setTimeout(() => r(++runs), 300));
     const [a, b] = await Promise.all([cached("t", "k", slow, dir), cached("t", "k", slow, dir)]);
     assert.deepEqual([a, b, runs], [1, 1, 1]);
-    assert.deepEqual(fs.readdirSync(path.join(dir, "t")), ["k.json"], "no lock or temporary file left");
+    assert.deepEqual(fs.readdirSync(path.join(dir, "t")), ["k.f2.json"], "no lock or temporary file left");
   });
 
   it("never keeps a failure, and releases the lock after one", async () => {
@@ -54,7 +94,7 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
   it("takes over the lock of a worker that died holding it", async () => {
     const dir = tmpDir("fixture-cache");
     fs.mkdirSync(path.join(dir, "t"));
-    const lock = path.join(dir, "t", "k.json.lock");
+    const lock = path.join(dir, "t", "k.f2.json.lock");
     fs.writeFileSync(lock, "");
     const old = new Date(Date.now() - 3_600_000);
     fs.utimesSync(lock, old, old);

@@ -29,11 +29,12 @@ import { projectRoot } from "../../config/paths";
 import { chartCacheDir } from "../../synth/render/helm";
 import { TEST_CACHE_DIR } from "../../cli/suiteTimings";
 import { externalReferenceDir } from "../../upstream/reference";
+import { copyJson } from "../../synth/render/render";
 
 const ROOT = projectRoot(__dirname);
 
-/** Bumped when an entry's form changes. */
-const FORMAT = 1;
+/** Bumped when an entry's form changes. 2: {@link encode}'s form. */
+const FORMAT = 2;
 
 /** `HOMELAB_TEST_CACHE=off` computes every time; another value is a folder to use instead. */
 export const CACHE_DIR = TEST_CACHE_DIR;
@@ -204,11 +205,86 @@ function readEntry<T>(file: string, share = true): T | undefined {
   }
   let value: T;
   try {
-    value = JSON.parse(text) as T;
+    value = decode(text) as T;
   } catch {
     return undefined; // Torn (never expected with the rename): compute it.
   }
   return share ? keep(file, value) : value;
+}
+
+/** A resource of a stack export, as far as {@link encode} reads it. */
+type Resource = { inputs?: unknown; outputs?: unknown };
+type Json = Record<string, unknown>;
+const isMap = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The resources of a value that holds a stack export (a synthesis), else undefined. */
+function resourcesOf(value: unknown): unknown[] | undefined {
+  const exp = isMap(value) ? value.export : undefined;
+  const deployment = isMap(exp) ? exp.deployment : undefined;
+  return isMap(deployment) && Array.isArray(deployment.resources) ? deployment.resources : undefined;
+}
+
+/** The keys of `r`'s outputs whose JSON is its input's under the same key. */
+function echoed(r: Resource): string[] {
+  const { inputs, outputs } = r;
+  if (!isMap(inputs) || !isMap(outputs)) return [];
+  return Object.keys(outputs).filter((k) => {
+    if (k === "__proto__" || !Object.hasOwn(inputs, k)) return false;
+    const text = JSON.stringify(inputs[k]);
+    return text !== undefined && text === JSON.stringify(outputs[k]);
+  });
+}
+
+/**
+ * An entry's text: `{"same":[[resource index, [output keys]], ...],"value":...}`. An output the
+ * provider echoes from the inputs (a resource's `outputs[k]` equal to its `inputs[k]`, as Pulumi's
+ * mocks return them) is written once, as the input, with a 0 holding its place among the outputs:
+ * half of a synthesized stack's text (its ConfigMaps' dashboards twice), which each worker read
+ * and parsed.
+ */
+function encode(value: unknown): string {
+  const resources = resourcesOf(value);
+  const same: [number, string[]][] = [];
+  const stored = resources?.map((r, i) => {
+    const keys = isMap(r) ? echoed(r) : [];
+    if (keys.length === 0) return r;
+    same.push([i, keys]);
+    const outputs = Object.fromEntries(
+      Object.entries((r as Json).outputs as Json).map(([k, v]) => [k, keys.includes(k) ? 0 : v]),
+    );
+    return { ...(r as Json), outputs };
+  });
+  // The value with those resources in place of its own, every key where it was.
+  const v = value as { export: { deployment: Json } };
+  const text = JSON.stringify(
+    same.length === 0
+      ? value
+      : { ...v, export: { ...v.export, deployment: { ...v.export.deployment, resources: stored } } },
+  );
+  return `{"same":${JSON.stringify(same)},"value":${text}}`;
+}
+
+/** The value of an entry's text ({@link encode}): each echoed output a copy of its input, as a parse of it would be. */
+function decode(text: string): unknown {
+  const { same, value } = JSON.parse(text) as { same: [number, string[]][]; value: unknown };
+  const resources = resourcesOf(value) ?? [];
+  for (const [i, keys] of same) {
+    const { inputs, outputs } = resources[i] as { inputs: Json; outputs: Json };
+    for (const k of keys) {
+      const v = inputs[k];
+      outputs[k] = v !== null && typeof v === "object" ? copyJson(v) : v;
+    }
+  }
+  return value;
+}
+
+/**
+ * An entry's file. The form is in its name: a caller's own key (toolOutput's, layout's) does not
+ * hold {@link FORMAT}, and a checkout of another form must neither read this one's entries nor
+ * overwrite them.
+ */
+function entryFile(dir: string, kind: string, key: string): string {
+  return path.join(dir, kind, `${key}.f${FORMAT}.json`);
 }
 
 /** Writes an entry through a temporary file renamed into place: a reader sees all of it or none. */
@@ -227,13 +303,13 @@ function writeEntry(file: string, text: string): void {
  */
 export function cachedSync<T>(kind: string, key: string, compute: () => T, dir: string = CACHE_DIR): T {
   if (process.env.HOMELAB_TEST_CACHE === "off") return compute();
-  const file = path.join(dir, kind, `${key}.json`);
+  const file = entryFile(dir, kind, key);
   const hit = readEntry<T>(file, false);
   if (hit !== undefined) return hit;
-  const text = JSON.stringify(compute());
+  const text = encode(compute());
   writeEntry(file, text);
   // The caller gets its own copy, as a hit would.
-  return JSON.parse(text) as T;
+  return decode(text) as T;
 }
 
 /**
@@ -247,7 +323,7 @@ export async function cached<T>(
   dir: string = CACHE_DIR,
 ): Promise<T> {
   if (process.env.HOMELAB_TEST_CACHE === "off") return compute();
-  const file = path.join(dir, kind, `${key}.json`);
+  const file = entryFile(dir, kind, key);
   const hit = readEntry<T>(file);
   if (hit !== undefined) return hit;
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -275,10 +351,10 @@ export async function cached<T>(
     const again = readEntry<T>(file);
     if (again !== undefined) return again;
     const result = await compute();
-    const text = JSON.stringify(result);
+    const text = encode(result);
     writeEntry(file, text);
     // What a hit gets: the value as stored (a JSON round trip), frozen and shared.
-    return keep(file, JSON.parse(text) as T);
+    return keep(file, decode(text) as T);
   } finally {
     fs.rmSync(lock, { force: true });
   }

@@ -45,4 +45,33 @@ describe("renderExport: each call's own copy of a render", () => {
       before = now;
     }
   });
+
+  it("shares each CRD version's schema, frozen, between the calls after the first: changing it throws and reaches no one", async () => {
+    const exp: StackExport = JSON.parse(JSON.stringify((await synth("pi")).export));
+    // The CRDs-only chart: every object a CustomResourceDefinition.
+    exp.deployment.resources = exp.deployment.resources.filter(
+      (x) => x.type !== "kubernetes:helm.sh/v3:Release" || x.inputs.chart === "prometheus-operator-crds",
+    );
+    const first = await renderExport(exp);
+    const expected = JSON.stringify(first);
+    const crds = (rs: typeof first) =>
+      rs.flatMap((r) => r.objects).filter((o) => o.kind === "CustomResourceDefinition");
+    assert.ok(crds(first).length > 0);
+    const [second, third] = [await renderExport(exp), await renderExport(exp)];
+    for (const now of [second, third]) assert.equal(JSON.stringify(now), expected);
+    crds(third).forEach((o, i) => {
+      const [was, schema] = [crds(second)[i], o.spec.versions[0].schema];
+      assert.equal(schema, was.spec.versions[0].schema, `${o.metadata.name}: the schema is shared`);
+      assert.notEqual(o, was);
+      assert.notEqual(o.spec, was.spec);
+      assert.ok(Object.isFrozen(schema.openAPIV3Schema.properties));
+      assert.throws(() => {
+        schema.openAPIV3Schema.changed = true;
+      }, TypeError);
+      // The rest of the object is this call's own to change.
+      o.metadata.labels = { changed: "yes" };
+      o.spec.changed = true;
+    });
+    assert.equal(JSON.stringify(await renderExport(exp)), expected);
+  });
 });
