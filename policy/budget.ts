@@ -193,12 +193,15 @@ function agentData(images: string[]): string {
  * (builders/security/hardening.ts tolerationsFor) and no nodeSelector beyond the OS. One that a
  * `chartValues` override (`tolerations`, `nodeSelector`, `affinity`) keeps off a pool another
  * admits is scheduled without complaint and leaves those nodes without logs or metrics, silently.
- * Matching as the scheduler does it (canLandOn): a toleration tolerates a taint when its effect is
- * empty or equal, its key empty or equal, and its operator Exists or Equal with an equal value
- * (kubernetes/kubernetes staging/src/k8s.io/api/core/v1/toleration.go ToleratesTaint:41-59);
- * PreferNoSchedule keeps nothing off; a pod's nodeSelector must match every label and one of its
- * required node affinity terms every expression (k8s.io/component-helpers
- * scheduling/corev1/nodeaffinity/nodeaffinity.go GetRequiredNodeAffinity Match). A parked
+ * Matching as the scheduler does it (canLandOn), restated from kubernetes/kubernetes: a toleration
+ * tolerates a taint when its effect is empty or the taint's, its key empty or the taint's, and its
+ * operator Exists, or Equal (also when empty) with the taint's value (staging/src/k8s.io/api/core/v1/
+ * toleration.go:34-66 ToleratesTaint, at 19c6083b; its Lt/Gt operators are not modelled, so such a
+ * toleration counts as tolerating nothing); PreferNoSchedule keeps nothing off. A pod's nodeSelector
+ * must match every label of the node, and of its required node affinity one term (ORed) with every
+ * expression (staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity/nodeaffinity.go:305-333
+ * GetRequiredNodeAffinity and RequiredNodeAffinity.Match, :81-102 terms ORed, :190-201 one term, at
+ * 1ca8f84e). A parked
  * DaemonSet (the agents' handover) runs nowhere on purpose; one no pool admits is the budget's.
  */
 export function agentsOnEveryPool(level: Level = "mandatory"): StackValidationPolicy {
