@@ -374,9 +374,21 @@ export function checkHostPaths(
     hostPathProblems(v.kind, v.spec, [...agents]).map((p) => ({
       check: "host-path",
       where: `${v.name} volume ${p.volume}`,
-      message: `${v.name} (${v.owner.source}) mounts the host's ${p.path}: ${p.problem}`,
+      message: `${v.name} (${v.owner.source}) mounts the host's ${p.path}: ${p.problem}${notAnAgent(p.problem, v.spec, agents)}`,
     })),
   );
+}
+
+/**
+ * What a DaemonSet known by no node agent's image runs instead, named: the image is what decides
+ * (a renamed or mirrored image of an agent is none of them), and naming it ties the finding to the
+ * `chartValues.<chart>.image.*` override that set it, so the synthesis prints it with that
+ * override's other consequences (arm64-images, image-pins) as one mistake (synth/report.ts).
+ */
+function notAnAgent(problem: string, pod: any, agents: typeof NODE_AGENT_HOST_PATHS): string {
+  if (!problem.endsWith("(no node agent image)")) return "";
+  const images = [...new Set(containersOf(pod).map((c: any) => String(c?.image ?? "")))].filter(Boolean);
+  return `: it runs ${images.join(", ")}, none of the node agents' images (${agents.map((a) => a.image).join(", ")}); an agent is known by its image's repository, so a renamed or mirrored one is not: keep the agent's repository`;
 }
 
 export { seccompOf };

@@ -24,6 +24,8 @@ interface VectorConfig {
   where: string;
   text: string;
   json: boolean;
+  /** The Vector containers of the pods that mount it, `<pod template> container <name>` and their image. */
+  runners: { where: string; image: string }[];
 }
 
 const imageRepository = (image: string) => image.replace(/@.*$/, "").replace(/:[^/:]*$/, "");
@@ -31,13 +33,19 @@ const imageRepository = (image: string) => image.replace(/@.*$/, "").replace(/:[
 /** The config files of the ConfigMaps that pods running Vector's image mount, named `<ConfigMap> <key>`. */
 export function vectorConfigs(objects: Placed[]): VectorConfig[] {
   const repo = versions.images.vector.repository;
-  const mounted = new Set<string>();
+  const mounted = new Map<string, VectorConfig["runners"]>();
   for (const t of podTemplates(objects)) {
-    if (!containersOf(t.spec).some((c: any) => imageRepository(String(c.image ?? "")).endsWith(repo)))
-      continue;
+    const runners = containersOf(t.spec)
+      .filter((c: any) => imageRepository(String(c.image ?? "")).endsWith(repo))
+      .map((c: any) => ({ where: `${describe(t.owner)} container ${c.name}`, image: String(c.image) }));
+    if (runners.length === 0) continue;
     for (const v of t.spec.volumes ?? []) {
       const names = [v.configMap?.name, ...(v.projected?.sources ?? []).map((s: any) => s.configMap?.name)];
-      for (const n of names) if (n) mounted.add(`${t.owner.obj.metadata.namespace ?? ""}/${n}`);
+      for (const n of names) {
+        if (!n) continue;
+        const key = `${t.owner.obj.metadata.namespace ?? ""}/${n}`;
+        mounted.set(key, [...(mounted.get(key) ?? []), ...runners]);
+      }
     }
   }
   return objects
@@ -48,8 +56,57 @@ export function vectorConfigs(objects: Placed[]): VectorConfig[] {
     .flatMap((p) =>
       Object.entries<unknown>(p.obj.data ?? {})
         .filter((e): e is [string, string] => /\.(ya?ml|json)$/.test(e[0]) && typeof e[1] === "string")
-        .map(([key, text]) => ({ where: `${describe(p)} ${key}`, text, json: key.endsWith(".json") })),
+        .map(([key, text]) => ({
+          where: `${describe(p)} ${key}`,
+          text,
+          json: key.endsWith(".json"),
+          runners: mounted.get(`${p.obj.metadata.namespace ?? ""}/${p.obj.metadata.name}`) ?? [],
+        })),
     );
+}
+
+/**
+ * Whether a Vector image has `journalctl`, which the journald source runs as a subprocess (vector
+ * v0.56.0 website/cue/reference/components/sources/journald.cue:22-24, `interface: binary: name:
+ * "journalctl"`; :130-134 "Vector interacts with the systemd journal via the `journalctl`
+ * command"). Of the images Vector publishes only the Debian one installs it (v0.56.0
+ * distribution/docker/debian/Dockerfile:19 `apt-get install … systemd`); alpine/Dockerfile:24 adds
+ * ca-certificates and tzdata only, distroless-libc/Dockerfile:18 and distroless-static/Dockerfile:12
+ * are distroless bases. Tags name the variant: `<version>-debian`, `-alpine`, `-distroless-libc`,
+ * `-distroless-static` (the project pins `-debian`, model/versions.ts).
+ */
+export function hasJournalctl(image: string): boolean {
+  const tag = /:([^/:@]+)(?:@|$)/.exec(image)?.[1] ?? "";
+  return /(^|-)debian(-|$)/.test(tag);
+}
+
+/** The names of a config's sources of type journald. */
+function journaldSources(config: unknown): string[] {
+  const sources = (config as { sources?: unknown } | null)?.sources;
+  if (!sources || typeof sources !== "object") return [];
+  return Object.entries(sources as Record<string, any>)
+    .filter(([, s]) => s?.type === "journald")
+    .map(([name]) => name);
+}
+
+/**
+ * A journald source in a pod whose Vector image lacks `journalctl` (see {@link hasJournalctl}):
+ * Vector starts, then the source fails to spawn it and no journal line is ever read. One finding
+ * per container, on the pod (where the image is set), naming the image key.
+ */
+function journalFindings(c: VectorConfig, config: unknown): Finding[] {
+  const names = journaldSources(config);
+  if (names.length === 0) return [];
+  return c.runners
+    .filter((r) => !hasJournalctl(r.image))
+    .map((r) => ({
+      check: "vector-journald",
+      where: r.where,
+      message:
+        `runs ${r.image}, not a -debian image of Vector, the only ones with journalctl, yet its config ${c.where} has the journald source ${names.join(", ")}, which runs journalctl (vector website/cue/reference/components/sources/journald.cue); ` +
+        `only Vector's -debian images install it (distribution/docker/debian/Dockerfile: systemd; alpine and distroless have none). ` +
+        `Set chartValues.vector.image.tag to a -debian tag (the pinned ${versions.images.vector.tag}), or turn the journal off (nodeLogs.journal: false)`,
+    }));
 }
 
 export interface VectorReport {
@@ -97,6 +154,7 @@ export function checkVector(objects: Placed[]): VectorReport {
       });
       continue;
     }
+    report.findings.push(...journalFindings(c, config));
     const verdict = checkVectorConfig(config, ref);
     report.components += verdict.components;
     for (const f of verdict.findings)

@@ -52,6 +52,22 @@ const duration = (example: string) =>
       message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
     });
 /**
+ * VictoriaMetrics' `-retentionPeriod` as vmstorage takes it (v1.144.0): a bare number is months
+ * (lib/flagutil/duration.go:99-111 RetentionDuration.Set), a lower-case `m` is refused (:116-118),
+ * and below a day vmstorage stops (app/vmstorage/main.go:125). The schema takes h, d, w or y of at
+ * least a day, the one form both agree on, and says so for a number as for "1h".
+ */
+export const VM_RETENTION_FORM =
+  'a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h)';
+const vmRetention = (example: string) =>
+  z
+    .string({ description: `a duration of at least 1d in h|d|w|y, like "${example}"` })
+    .refine((v) => (durationSeconds(v) ?? 0) >= 86400 && /^\d+(\.\d+)?[hdwy]$/.test(v), {
+      message: `expected ${VM_RETENTION_FORM}`,
+    })
+    .default(example);
+
+/**
  * A duration the program writes into a Loki or Mimir field (config/engineKeys.ts): the form that
  * field's Go type takes. A Go `time.Duration` has no d, w or y (Go's time.ParseDuration;
  * upstream/engines/data/loki-3.6.3 README, `go_duration`): `1d` there stops Loki at load, so the schema
@@ -488,8 +504,8 @@ const mimir = z
 
 const victoriametrics = z
   .object({
-    /** vmsingle retention. */
-    retention: duration("14d").default("14d"),
+    /** vmsingle retention (-retentionPeriod). */
+    retention: vmRetention("14d"),
     /**
      * vmsingle PVC size. Default "20Gi", or what retention x workload.activeSeries needs (about 1
      * byte a sample, 20% free space, 20% index) when that is more.

@@ -4,7 +4,16 @@ import { reportCause } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
 import { toRes } from "./lib/resources";
-import { computeBudget, stackFacts, type PoolInfo } from "./lib/budget";
+import {
+  computeBudget,
+  keptOffBy,
+  stackFacts,
+  type Budget,
+  type PoolInfo,
+  type PoolRefusal,
+} from "./lib/budget";
+import { workloadsOf } from "./lib/workloads";
+import { isParked } from "@homelab-observability/contract";
 import { BUDGET_MAX_REQUEST_SHARE } from "@homelab-observability/contract";
 
 export interface BudgetConfig {
@@ -99,12 +108,174 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       }
       for (const u of b.undersized)
         report(`${u}; the program sizes it from upstream's capacity rules (contract/sizing.ts).`);
-      for (const w of b.unschedulable)
-        report(`${w}: no node pool admits it (nodeSelector/affinity/taints); it would stay Pending.`);
+      for (const { message, cause } of keptOffMessages(b.keptOff, pools, !cfg.nodePools))
+        reportCause(report, message, cause);
       for (const o of b.oversized)
         report(
           `${o.workload}: ${o.detail}; it would stay Pending. Lower ${o.from ?? "its requests"}, or add larger nodes (\`nodePools\`).`,
         );
     },
   };
+}
+
+/** A taint as Kubernetes prints it: `key=value:Effect`, `key:Effect` without a value. */
+const taintText = (t: PoolInfo["taints"][number]) =>
+  `${t.key}${t.value !== undefined && t.value !== "" ? `=${t.value}` : ""}:${t.effect}`;
+
+/**
+ * The stack key of pool `i` (`nodePools[i]`), written in backquotes so that the synthesis places
+ * it in the stack file (synth/report.ts); a pool of the pack's own `nodePools` setting is named
+ * by its name only, the stack file not holding it.
+ */
+const poolKey = (r: PoolRefusal, ofStack: boolean, sub = "") =>
+  ofStack ? `\`nodePools[${r.index}]${sub}\` (pool ${r.pool})` : `pool ${r.pool}`;
+
+/** What keeps a workload off one pool, with the key that says it. */
+function refusalText(r: PoolRefusal, ofStack: boolean): string {
+  const parts: string[] = [];
+  if (r.taints.length > 0)
+    parts.push(
+      `${poolKey(r, ofStack, ".taints")}: taint ${r.taints.map(taintText).join(", ")}, not tolerated`,
+    );
+  if (r.selector)
+    parts.push(`${poolKey(r, ofStack, ".labels")}: its labels match no nodeSelector/affinity of theirs`);
+  return parts.join("; ");
+}
+
+/**
+ * One message per cause for the workloads no pool admits: every pool keeps them off, each for its
+ * reasons (a taint, its labels), and the workloads kept off for the same reasons are one mistake
+ * (one taint on the only pool keeps every workload without a toleration off, six messages before).
+ * The cause is the reasons, so the synthesis merges nothing else into it.
+ */
+export function keptOffMessages(
+  keptOff: Budget["keptOff"],
+  pools: PoolInfo[],
+  ofStack: boolean,
+): { message: string; cause: string }[] {
+  const byReasons = new Map<string, { reasons: PoolRefusal[]; workloads: string[] }>();
+  for (const k of keptOff) {
+    const id = JSON.stringify(k.pools.map((r) => [r.index, r.selector, r.taints.map(taintText)]));
+    const entry = byReasons.get(id) ?? { reasons: k.pools, workloads: [] };
+    if (!entry.workloads.includes(k.workload)) entry.workloads.push(k.workload);
+    byReasons.set(id, entry);
+  }
+  return [...byReasons.entries()].map(([id, { reasons, workloads }]) => {
+    const tainted = reasons.some((r) => r.taints.length > 0);
+    const fix = [
+      ...(tainted
+        ? [
+            "remove the taint, add a pool without it, or give these workloads a toleration for it (chartValues.<chart>.tolerations)",
+          ]
+        : []),
+      ...(reasons.some((r) => r.selector) ? ["label a pool as they select, or change what they select"] : []),
+    ].join("; or ");
+    const them = workloads.length === 1 ? "it" : "them";
+    const message =
+      `${reasons.map((r) => refusalText(r, ofStack)).join("; ")}: no node of ${plural(pools.length, "pool")} admits ` +
+      `${workloads.join(", ")}, so ${workloads.length === 1 ? "it" : "they"} would stay Pending. To run ${them}: ${fix}.`;
+    return { message, cause: causeKey("kept-off-every-pool", id) };
+  });
+}
+
+const plural = (n: number, one: string) => (n === 1 ? `the ${one}` : `the ${n} ${one}s`);
+
+/** What a node agent's DaemonSet brings from each node (the data lost from a node it is kept off). */
+function agentData(images: string[]): string {
+  if (images.some((i) => /node-exporter/.test(i))) return "node metrics (node-exporter)";
+  if (images.some((i) => /vector|alloy/.test(i))) return "pod logs and the journal (the log agent)";
+  return "data the agent collects";
+}
+
+/**
+ * Every DaemonSet the stack renders is a node agent (the log agent, node-exporter), meant for
+ * every node: the program gives it a toleration for each taint of `nodePools`
+ * (builders/security/hardening.ts tolerationsFor) and no nodeSelector beyond the OS. One that a
+ * `chartValues` override (`tolerations`, `nodeSelector`, `affinity`) keeps off a pool another
+ * admits is scheduled without complaint and leaves those nodes without logs or metrics, silently.
+ * Matching as the scheduler does it (canLandOn), restated from kubernetes/kubernetes: a toleration
+ * tolerates a taint when its effect is empty or the taint's, its key empty or the taint's, and its
+ * operator Exists, or Equal (also when empty) with the taint's value (staging/src/k8s.io/api/core/v1/
+ * toleration.go:34-66 ToleratesTaint, at 19c6083b; its Lt/Gt operators are not modelled, so such a
+ * toleration counts as tolerating nothing); PreferNoSchedule keeps nothing off. A pod's nodeSelector
+ * must match every label of the node, and of its required node affinity one term (ORed) with every
+ * expression (staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity/nodeaffinity.go:305-333
+ * GetRequiredNodeAffinity and RequiredNodeAffinity.Match, :81-102 terms ORed, :190-201 one term, at
+ * 1ca8f84e). A parked
+ * DaemonSet (the agents' handover) runs nowhere on purpose; one no pool admits is the budget's.
+ */
+export function agentsOnEveryPool(level: Level = "mandatory"): StackValidationPolicy {
+  return {
+    name: "node-agents-on-every-pool",
+    description:
+      "Every node agent (each DaemonSet the stack renders) runs on every node pool: its tolerations, nodeSelector and affinity admit them all.",
+    enforcementLevel: level,
+    configSchema: schemaFor({}, {}),
+    validateStack: (args, report) => {
+      const resources = args.resources.map(toRes);
+      const pools = stackFacts(resources).pools ?? [];
+      if (pools.length === 0) return;
+      for (const r of resources)
+        for (const w of workloadsOf(r, DEFAULT_CHARTS)) {
+          if (w.kind !== "DaemonSet" || isParked(w)) continue;
+          const refused = pools.map((p, i) => keptOffBy(w, p, i));
+          const off = refused.filter((x) => x.selector || x.taints.length > 0);
+          // Kept off every pool: no pod at all, which resource-budget reports.
+          if (off.length === 0 || off.length === pools.length) continue;
+          const nodes = off.reduce((n, x) => n + (pools[x.index]?.count ?? 0), 0);
+          const why = off
+            .map((x) => {
+              const parts: string[] = [];
+              if (x.taints.length > 0)
+                parts.push(
+                  `its tolerations do not tolerate ${x.taints.map(taintText).join(", ")} of \`nodePools[${x.index}].taints\``,
+                );
+              if (x.selector)
+                parts.push(
+                  `its ${selectorText(w)} matches none of its labels (${poolLabels(pools[x.index])})`,
+                );
+              return `pool ${x.pool}: ${parts.join(" and ")}`;
+            })
+            .join("; ");
+          // Only the fields at fault are named: the synthesis traces a message to the overrides it names.
+          const fields = [
+            ...(off.some((x) => x.taints.length > 0) ? ["tolerations"] : []),
+            ...(off.some((x) => x.selector) ? [selectorFields(w)] : []),
+          ].join(" and ");
+          report(
+            `DaemonSet ${w.name} runs no pod on ${off.length} of ${pools.length} node pools (${nodes} node${nodes === 1 ? "" : "s"}), so the ${agentData(w.images.map((i) => i.image))} of those nodes never arrive: ${why}. ` +
+              `A node agent runs on every node: leave its ${fields} to the program (it tolerates every pool's taints and selects no pool), or take the pool out of nodePools.`,
+            r.urn,
+          );
+        }
+    },
+  };
+}
+
+/** The pod's node selection as a message names it: `nodeSelector kubernetes.io/arch=amd64`, `required node affinity`. */
+function selectorText(w: { nodeSelector: Record<string, string>; affinity: any }): string {
+  const sel = Object.entries(w.nodeSelector ?? {}).filter(([k]) => k !== "kubernetes.io/os");
+  const parts = [
+    ...(sel.length > 0 ? [`nodeSelector ${sel.map(([k, v]) => `${k}=${v}`).join(",")}`] : []),
+    ...(w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+      ? ["required node affinity"]
+      : []),
+  ];
+  return parts.join(" and ") || "nodeSelector";
+}
+
+/** The fields of the pod's node selection that are set: `nodeSelector`, `affinity`. */
+function selectorFields(w: { nodeSelector: Record<string, string>; affinity: any }): string {
+  const sel = Object.keys(w.nodeSelector ?? {}).some((k) => k !== "kubernetes.io/os");
+  const aff = Boolean(w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
+  return [...(sel || !aff ? ["nodeSelector"] : []), ...(aff ? ["affinity"] : [])].join(" and ");
+}
+
+/** A pool's labels with the kubelet's arch label, as the selector is matched against them. */
+function poolLabels(p: PoolInfo | undefined): string {
+  if (!p) return "?";
+  const labels = { "kubernetes.io/arch": p.arch, ...(p.labels ?? {}) };
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
 }

@@ -12,7 +12,7 @@ import { mimirDistinctStorage, mimirRemoteWriteLabels } from "./mimir";
 import { grafanaReplicasShareNoState, grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
 import { noPlaintextCredentials } from "./credentials";
 import { productionDataProtected } from "./production";
-import { resourceBudget } from "./budget";
+import { agentsOnEveryPool, resourceBudget } from "./budget";
 import { objectStoreLeastPrivilege } from "./objectStore";
 import {
   hostPathsForAgentsOnly,
@@ -44,6 +44,7 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     noPlaintextCredentials(),
     productionDataProtected(),
     resourceBudget(),
+    agentsOnEveryPool(),
     noNodesProxy(),
     noClusterSecretRead(),
     hostPathsForAgentsOnly(),

@@ -332,7 +332,7 @@ const failsRun = (r: Violation | CheckFinding) =>
   !("level" in r) || r.level === "mandatory" || r.level === "remediate";
 
 /**
- * Reports on one release whose messages narrow to the same overrides (an image override that the
+ * Reports on the releases of one chart whose messages narrow to the same overrides (an image override that the
  * `image-pins` check and the `arm64-images` policy both refuse; a literal env value in the release's
  * values and in the Deployment rendered from them) are one mistake: changing those keys fixes
  * every one of them. They take the first one's cause (a new `chart-values` key when it has none).
@@ -343,7 +343,9 @@ function sameOverrides(traced: Traced[], alias: Map<string, string>): void {
   const roots = new Map<string, Traced>();
   for (const t of traced) {
     if (!t.rel || !t.on?.narrowed) continue;
-    const key = `${t.rel.urn}\0${failsRun(t.report)}\0${[...t.on.overrides].sort().join(",")}`;
+    // By chart, not release: an override is `chartValues.<chart>.<path>`, one key in the stack file
+    // whatever number of releases install the chart (the node agents' two during their handover).
+    const key = `${t.rel.chart}\0${failsRun(t.report)}\0${[...t.on.overrides].sort().join(",")}`;
     const root = roots.get(key);
     if (!root) {
       roots.set(key, t);
@@ -411,7 +413,7 @@ function renderedBy(urn: string, rel: ReleaseRef): boolean {
  * The release a report is about: for a violation, the release itself or the release whose
  * rendered object it judges (URN `<release type>$<object type>::<release>/<namespace>/<name>`,
  * synth/render/objects.ts withRenderedObjects); for a finding, the release its `where` names
- * (`Kind <namespace>/<name> (release <name>`, checks/objects.ts describe: two releases of one name
+ * (`Kind <namespace>/<name> (release <name>`, checks/objects.ts describe, else its message's start: two releases of one name
  * in two namespaces, as the node agents during their handover, are told apart by the object's
  * namespace); for a finding that names the releases whose pods it concerns (`releases`: a
  * NetworkPolicy rule of the program written for them), the one of them whose chart the stack
@@ -435,7 +437,10 @@ function releaseOfReport(
     const urn = r.urn;
     return releases.find((rel) => rel.urn === urn || renderedBy(urn, rel));
   }
-  const m = r.where ? /^\S+ (?:([^/ ]+)\/)?\S+ \(release ([^,)]+)/.exec(r.where) : null;
+  // A finding whose `where` is a part of the object (`… volume data`, checks/privileges.ts
+  // checkHostPaths) names the object, as checks/objects.ts describe says it, at its message's start.
+  const described = /^\S+ (?:([^/ ]+)\/)?\S+ \(release ([^,)]+)/;
+  const m = r.where ? (described.exec(r.where) ?? described.exec(r.message)) : null;
   if (m) {
     const named = releases.filter((rel) => rel.name === m[2]);
     return named.find((rel) => rel.namespace === m[1]) ?? named[0];
@@ -633,6 +638,7 @@ export function attributeOverrides<
   overrides: string[],
   at?: OverridePlace,
 ): T[] {
+  if (at) for (const report of reports) report.message = placeStackKeys(report.message, at);
   if (overrides.length === 0) return reports;
   const releases = releasesOf(resources);
   for (const report of reports) {
@@ -643,6 +649,19 @@ export function attributeOverrides<
     if (!on.narrowed) report.overridesUnsure = true;
   }
   return reports;
+}
+
+/**
+ * A message with each stack key it names in backquotes (`` `nodePools[0].taints` ``, a key path
+ * with a `.` or an index; resource-budget names the pool whose taint keeps workloads off so) followed
+ * by its place in the stack file, as the config refusals name theirs: the pack sees the stack-info
+ * ConfigMap, not the file. A key the file does not hold whole stays as it is.
+ */
+export function placeStackKeys(message: string, at: OverridePlace): string {
+  return message.replace(/`([A-Za-z][A-Za-z0-9_]*(?:\[\d+\]|\.[A-Za-z0-9_]+)+)`/g, (whole, key: string) => {
+    const where = at(key);
+    return where ? `${whole} (${where})` : whole;
+  });
 }
 
 /** A release that did not render, as {@link mergeRenderErrors} takes it. */

@@ -57,6 +57,8 @@ export interface Budget {
   total: BudgetRow;
   /** Workloads no pool admits. */
   unschedulable: string[];
+  /** Why no pool admits each of them, pool by pool ({@link keptOffBy}), in `unschedulable`'s order. */
+  keptOff: { workload: string; pools: PoolRefusal[] }[];
   /**
    * Workloads some pool admits but whose pod asks for more CPU or memory than one node of any of
    * those pools has: the scheduler places a pod on one node, so it would stay Pending however much
@@ -122,6 +124,7 @@ export function computeBudget(
   }));
   const floating = zero();
   const unschedulable: string[] = [];
+  const keptOff: Budget["keptOff"] = [];
   const oversized: Budget["oversized"] = [];
   const sidecars = injectedSidecars(resources);
   for (const r of resources) {
@@ -136,6 +139,7 @@ export function computeBudget(
         .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
       if (admits.length === 0) {
         unschedulable.push(w.name);
+        keptOff.push({ workload: w.name, pools: pools.map((p, i) => keptOffBy(w, p, i)) });
         continue;
       }
       // A pod lands on one node: only pools whose nodes each hold its requests can run it.
@@ -188,12 +192,51 @@ export function computeBudget(
     floating,
     total,
     unschedulable,
+    keptOff,
     oversized,
     share,
     workload: opts.facts?.workload,
     sized,
     undersized,
     retention: prometheusRetention(resources),
+  };
+}
+
+/** Why one pool admits no pod of a workload: its labels, its taints, or both. */
+export interface PoolRefusal {
+  /** The pool's index in the stack's `nodePools`. */
+  index: number;
+  pool: string;
+  /** Its labels do not satisfy the pod's nodeSelector or required node affinity. */
+  selector: boolean;
+  /** Its NoSchedule and NoExecute taints the pod does not tolerate. */
+  taints: PoolInfo["taints"];
+}
+
+/**
+ * Why pool `p` (index `i`) admits no pod of `w`: the selector judged alone (canLandOn without the
+ * taints), then each taint alone against the pod's tolerations (canLandOn without selector), so a
+ * message names each taint that keeps the pod off, not the pool as a whole.
+ */
+export function keptOffBy(
+  w: Pick<Workload, "nodeSelector" | "affinity" | "tolerations">,
+  p: PoolInfo,
+  i: number,
+): PoolRefusal {
+  const labels = p.labels ?? {};
+  return {
+    index: i,
+    pool: p.name,
+    selector: !canLandOn({ ...w, tolerations: [] }, labels, [], p.arch),
+    taints: (p.taints ?? []).filter(
+      (t) =>
+        !canLandOn(
+          { nodeSelector: {}, affinity: undefined, tolerations: w.tolerations },
+          labels,
+          [t],
+          p.arch,
+        ),
+    ),
   };
 }
 

@@ -188,7 +188,7 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   [
     "VictoriaMetrics retention below a day",
     { metricsBackend: "victoriametrics", victoriametrics: { retention: "12h" } },
-    /homelab-observability:victoriametrics.retention: expected a duration of at least 1d .*got "12h"/,
+    /homelab-observability:victoriametrics.retention: expected a duration of at least 1d .*got (string )?"12h"/,
   ],
   [
     "VictoriaMetrics retention in minutes",

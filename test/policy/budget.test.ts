@@ -38,7 +38,7 @@ describe("policy (budget): well-known node labels are on every node", () => {
     fails(
       [pools(), ...pod({ nodeSelector: { disktype: "ssd" } })],
       P,
-      /app: no node pool admits it .*it would stay Pending/,
+      /no node of the 2 pools admits app, so it would stay Pending/,
     ));
   it("passes: a parked DaemonSet (the agents' hand-over) runs on no node on purpose", () =>
     passes(
@@ -57,7 +57,7 @@ describe("policy (budget): well-known node labels are on every node", () => {
     fails(
       [pools(), ...pod({ nodeSelector: { ...PARKED_NODE_SELECTOR } })],
       P,
-      /app: no node pool admits it/,
+      /admits app, so it would stay Pending/,
     ));
   it("fails: kubernetes.io/os: windows matches no Linux pool", () =>
     fails([pools(), ...pod({ nodeSelector: { "kubernetes.io/os": "windows" } })], P, /would stay Pending/));
