@@ -309,6 +309,7 @@ function unreadKeys(raw: Record<string, unknown>, c: StackConfig): { keys: strin
       ? Object.entries(v).filter(([, x]) => x !== undefined)
       : [];
   };
+  out.push(...idleAlertingSecrets(raw, c));
   // One message per cause, at the key that holds what it makes unread: the backend's section.
   const other = c.metricsBackend === "mimir" ? "victoriametrics" : "mimir";
   const unused = set(other).map(([k]) => k);
@@ -347,6 +348,35 @@ function unreadKeys(raw: Record<string, unknown>, c: StackConfig): { keys: strin
     });
   }
   return out;
+}
+
+/**
+ * The secrets of an alerting integration that is off: the heartbeat's URL with `alerting.heartbeat`
+ * false, Pushover's token and user key with `alerting.pushover` false. Nothing reads them
+ * (config/resolve.ts absentSecrets asks for them only with the integration on; the Secrets
+ * component projects them only when needed), so the stack would run without the notifications its
+ * writer set them up for. One message per integration, at the first key set, with what to do.
+ */
+const ALERTING_SECRETS = [
+  { toggle: "heartbeat", keys: ["heartbeatUrl"], what: "the heartbeat" },
+  { toggle: "pushover", keys: ["pushoverToken", "pushoverUserKey"], what: "Pushover" },
+] as const;
+
+function idleAlertingSecrets(
+  raw: Record<string, unknown>,
+  c: StackConfig,
+): { keys: string[]; problem: string }[] {
+  return ALERTING_SECRETS.flatMap(({ toggle, keys, what }) => {
+    const given: string[] = keys.filter((k) => raw[k] !== undefined);
+    if (c.alerting[toggle] || given.length === 0) return [];
+    const one = given.length === 1;
+    return [
+      {
+        keys: given,
+        problem: `${PROJECT}:${given[0]}: expected no ${given.join(" or ")} while alerting.${toggle} is false (${what} is off, so nothing reads ${one ? "it" : "them"}), got ${one ? "it" : "them"} set; remove ${one ? "it" : "them"} with ${given.map((k) => `\`pulumi config rm ${k}\``).join(" and ")}, or set alerting.${toggle} true`,
+      },
+    ];
+  });
 }
 
 /** Rules that span several keys; each message names the key to change. */
