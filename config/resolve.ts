@@ -282,6 +282,27 @@ function onePasswordEnvConflicts(c: StackConfig, env: Record<string, string | un
     );
 }
 
+/** A 1Password vault ID: 26 lowercase letters and digits (connect-sdk-go v1.5.3 connect/client.go isValidUUID). */
+const ONEPASSWORD_ID = /^[a-z0-9]{26}$/;
+
+/**
+ * `secrets.vault` is the vault's ID in both 1Password modes. Reading by title would take a name
+ * too (Connect: connect-sdk-go v1.5.3 `getVaultUUID` looks any other text up as a vault title; a
+ * service account: `op item get --vault` takes either), but the generated credentials the stack
+ * writes back are `onepassword.Item` resources whose `vault` the provider sets to the vault's ID
+ * after each create and read (terraform-provider-onepassword v2.1.2
+ * internal/provider/onepassword_item_resource.go `itemToData`) and replaces the item when it
+ * changes (`stringplanmodifier.RequiresReplace`): a name would differ from the ID it stores and
+ * replace every such item on each update. Both the provider's schema and the data source say
+ * "The UUID of the vault the item is in."
+ */
+function onePasswordVaultProblems(c: StackConfig): string[] {
+  if (c.secrets.backend !== "onepassword" || ONEPASSWORD_ID.test(c.secrets.vault)) return [];
+  return [
+    `${PROJECT}:secrets.vault: expected a 1Password vault ID (26 lowercase letters and digits, as \`op vault list\` prints it), got ${JSON.stringify(c.secrets.vault)}; the 1Password provider keeps the ID of the vault it writes the generated credentials to, so a name would replace them on every update. Set it to the ID of the vault that holds the items`,
+  ];
+}
+
 /** The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in. */
 function userChoiceProblems(c: StackConfig): string[] {
   return [
@@ -444,6 +465,7 @@ function crossChecks(
   }
   if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
   p.push(...onePasswordEnvConflicts(c, env));
+  p.push(...onePasswordVaultProblems(c));
   // Mimir keeps its own data under the tenant "__mimir_cluster" (Mimir docs, configure/about-tenant-ids).
   if (c.mimir.tenant === "__mimir_cluster") {
     p.push(
