@@ -49,8 +49,10 @@ export function unwrapped(message: string): string {
 /**
  * An error that reaches a command from inside the program but is the operator's input to correct,
  * not a bug: its one line for stderr (`<stack>: …`) and the stack's closing reason (exit 2, as for
- * bad input). Today: a 1Password item without a field the stack reads, raised inside an apply
- * (builders/secrets/secrets.ts), whose own words the SDK's wrapping would bury.
+ * bad input). Today: a 1Password item the stack reads that is missing, several items of its
+ * title, a vault not found, or an item without a field the stack reads, raised inside an Output
+ * (builders/secrets/secrets.ts SecretItemError, whose message the SDK's wrapping leaves as written;
+ * under `pulumi preview` the SDK prints it alone, as a RunError).
  */
 export function inputFailure(stack: string, e: unknown): { text: string; reason: string } | undefined {
   if (e instanceof SecretItemError)

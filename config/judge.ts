@@ -26,10 +26,16 @@ const pathText = (path: (string | number)[]) =>
 /**
  * `raw` without what the schema refuses, for the rules between keys: each refused value removed
  * where it sits (a bad `loki.retention` goes, `loki.replicas` and `loki.replicationFactor` stay and
- * are still checked against each other), so it takes its default. Where removing it leaves its
- * top-level key still refused (a required leaf, an item of a list), the whole key goes, as do the
- * keys in `brokenKeys` (refused by the Pulumi CLI's rules). `whole` names the keys gone whole,
- * `leaves` the paths of refused values removed inside kept keys.
+ * are still checked against each other), so it takes its default. A refused item of a list takes
+ * the list with it, at the list's own key (the list would shift): `grafana.dashboardNamespaces[0]`
+ * cuts `grafana.dashboardNamespaces`, which takes its default, and the rest of `grafana` is still
+ * judged (the whole `grafana` cut for one bad namespace hid a `grafana.url` on the wrong host until
+ * the next run). Where a cut leaves its top-level key still refused (a required key now missing,
+ * a list at the top level), the whole key goes: an optional map cut for its missing key would be
+ * judged as absent, which is not what the file says (`grafana.ingress.tls` cut for a bad
+ * `secretName` made `https://` in `grafana.url` look wrong). So do the keys in `brokenKeys`
+ * (refused by the Pulumi CLI's rules). `whole` names the keys gone whole, `leaves` the paths of
+ * values removed inside kept keys.
  *
  * An unknown key inside a map is not a value to default: one whose "did you mean" names a key the
  * map lacks is read as that key (`readAs`, what it names to what it is read as), so the rules see
@@ -83,20 +89,32 @@ function repairedRaw(
     )
       return done();
     for (const { path, unknown } of paths) {
-      const above = path.slice(0, -1);
-      // A list item's key is never cut out (the list would shift): its top-level key goes.
+      const target = listCut(path);
+      const above = target.slice(0, -1);
       const parent = round === 0 && above.length > 0 ? valueAt(repaired, above) : undefined;
-      if (isMap(parent) && !above.some((p) => typeof p === "number")) {
-        const key = String(path[path.length - 1]);
-        const meant = unknown ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
-        if (meant !== undefined && !(meant in parent)) {
-          parent[meant] = parent[key];
-          readAs.set(pathText(path), pathText([...above, meant]));
-        } else if (!unknown) leaves.add(pathText(path));
-        delete parent[key];
-      } else drop(String(path[0]));
+      if (!isMap(parent) || !(String(target[target.length - 1]) in parent)) {
+        drop(String(path[0]));
+        continue;
+      }
+      const key = String(target[target.length - 1]);
+      const inList = target !== path;
+      const meant = unknown && !inList ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
+      if (meant !== undefined && !(meant in parent)) {
+        parent[meant] = parent[key];
+        readAs.set(pathText(path), pathText([...above, meant]));
+      } else if (!unknown || inList) leaves.add(pathText(target));
+      delete parent[key];
     }
   }
+}
+
+/**
+ * Where a refusal at `path` is cut: the value itself, or, inside a list, the list at its own key
+ * (an item cut out would shift the rest). `path` itself when it holds no list index.
+ */
+function listCut(path: (string | number)[]): (string | number)[] {
+  const at = path.findIndex((p) => typeof p === "number");
+  return at < 0 ? path : path.slice(0, at);
 }
 
 /**

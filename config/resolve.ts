@@ -282,6 +282,27 @@ function onePasswordEnvConflicts(c: StackConfig, env: Record<string, string | un
     );
 }
 
+/** A 1Password vault ID: 26 lowercase letters and digits (connect-sdk-go v1.5.3 connect/client.go isValidUUID). */
+const ONEPASSWORD_ID = /^[a-z0-9]{26}$/;
+
+/**
+ * `secrets.vault` is the vault's ID in both 1Password modes. Reading by title would take a name
+ * too (Connect: connect-sdk-go v1.5.3 `getVaultUUID` looks any other text up as a vault title; a
+ * service account: `op item get --vault` takes either), but the generated credentials the stack
+ * writes back are `onepassword.Item` resources whose `vault` the provider sets to the vault's ID
+ * after each create and read (terraform-provider-onepassword v2.1.2
+ * internal/provider/onepassword_item_resource.go `itemToData`) and replaces the item when it
+ * changes (`stringplanmodifier.RequiresReplace`): a name would differ from the ID it stores and
+ * replace every such item on each update. Both the provider's schema and the data source say
+ * "The UUID of the vault the item is in."
+ */
+function onePasswordVaultProblems(c: StackConfig): string[] {
+  if (c.secrets.backend !== "onepassword" || ONEPASSWORD_ID.test(c.secrets.vault)) return [];
+  return [
+    `${PROJECT}:secrets.vault: expected a 1Password vault ID (26 lowercase letters and digits, as \`op vault list\` prints it), got ${JSON.stringify(c.secrets.vault)}; the 1Password provider keeps the ID of the vault it writes the generated credentials to, so a name would replace them on every update. Set it to the ID of the vault that holds the items`,
+  ];
+}
+
 /** The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in. */
 function userChoiceProblems(c: StackConfig): string[] {
   return [
@@ -309,6 +330,7 @@ function unreadKeys(raw: Record<string, unknown>, c: StackConfig): { keys: strin
       ? Object.entries(v).filter(([, x]) => x !== undefined)
       : [];
   };
+  out.push(...idleAlertingSecrets(raw, c));
   // One message per cause, at the key that holds what it makes unread: the backend's section.
   const other = c.metricsBackend === "mimir" ? "victoriametrics" : "mimir";
   const unused = set(other).map(([k]) => k);
@@ -347,6 +369,35 @@ function unreadKeys(raw: Record<string, unknown>, c: StackConfig): { keys: strin
     });
   }
   return out;
+}
+
+/**
+ * The secrets of an alerting integration that is off: the heartbeat's URL with `alerting.heartbeat`
+ * false, Pushover's token and user key with `alerting.pushover` false. Nothing reads them
+ * (config/resolve.ts absentSecrets asks for them only with the integration on; the Secrets
+ * component projects them only when needed), so the stack would run without the notifications its
+ * writer set them up for. One message per integration, at the first key set, with what to do.
+ */
+const ALERTING_SECRETS = [
+  { toggle: "heartbeat", keys: ["heartbeatUrl"], what: "the heartbeat" },
+  { toggle: "pushover", keys: ["pushoverToken", "pushoverUserKey"], what: "Pushover" },
+] as const;
+
+function idleAlertingSecrets(
+  raw: Record<string, unknown>,
+  c: StackConfig,
+): { keys: string[]; problem: string }[] {
+  return ALERTING_SECRETS.flatMap(({ toggle, keys, what }) => {
+    const given: string[] = keys.filter((k) => raw[k] !== undefined);
+    if (c.alerting[toggle] || given.length === 0) return [];
+    const one = given.length === 1;
+    return [
+      {
+        keys: given,
+        problem: `${PROJECT}:${given[0]}: expected no ${given.join(" or ")} while alerting.${toggle} is false (${what} is off, so nothing reads ${one ? "it" : "them"}), got ${one ? "it" : "them"} set; remove ${one ? "it" : "them"} with ${given.map((k) => `\`pulumi config rm ${k}\``).join(" and ")}, or set alerting.${toggle} true`,
+      },
+    ];
+  });
 }
 
 /** Rules that span several keys; each message names the key to change. */
@@ -414,6 +465,7 @@ function crossChecks(
   }
   if (!allowAbsentSecrets) p.push(...absentSecrets(c, env).map((a) => a.problem));
   p.push(...onePasswordEnvConflicts(c, env));
+  p.push(...onePasswordVaultProblems(c));
   // Mimir keeps its own data under the tenant "__mimir_cluster" (Mimir docs, configure/about-tenant-ids).
   if (c.mimir.tenant === "__mimir_cluster") {
     p.push(

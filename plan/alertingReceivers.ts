@@ -7,15 +7,25 @@ import type { ReceiverConfig } from "../config/schema";
  * the Secrets component projects, and the ports Alertmanager's egress admits.
  */
 
-/** Each receiver with a credential: its name, the Secret key (the integration's credential field), its 1Password item. */
+/**
+ * Each receiver with a credential: its name, its place in `alerting.receivers` (for the messages
+ * about its item), the Secret key (the integration's credential field), its 1Password item.
+ */
 export function receiverCredentialNeeds(
   receivers: ReceiverConfig[],
-): { name: string; key: string; item: string }[] {
-  return receivers.filter(needsCredential).map((r) => ({
-    name: r.name,
-    key: INTEGRATIONS[r.type].credential,
-    item: r.item ?? `alertmanager-${r.name}`,
-  }));
+): { name: string; index: number; key: string; item: string }[] {
+  return receivers.flatMap((r, index) =>
+    needsCredential(r)
+      ? [
+          {
+            name: r.name,
+            index,
+            key: INTEGRATIONS[r.type].credential,
+            item: r.item ?? `alertmanager-${r.name}`,
+          },
+        ]
+      : [],
+  );
 }
 
 /** The port of a URL (its scheme's default when it names none). */

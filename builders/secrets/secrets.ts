@@ -9,17 +9,130 @@ export interface OnePasswordItem {
 }
 
 /**
- * A 1Password item lacks a field the stack reads: the operator's item to correct, not a bug. It is
- * thrown inside an Output's apply, and the Pulumi SDK prefixes the message of an error raised
- * while it serializes a resource's inputs with each property on the way (`error serializing
- * property "password": error serializing property "stringData": …`; @pulumi/pulumi
- * runtime/rpc.js serializeFilteredProperties), keeping the error itself: `detail` keeps the
- * message as written, for the command to print as one line.
+ * A 1Password item the stack reads is missing, in another vault, or lacks a field: the operator's
+ * item or setting to correct, not a bug. It is raised inside an Output (the item's read, or an
+ * apply on it), and reaches the command two ways, both printing `detail` alone, one line:
+ *
+ * - The offline synthesis: cli/internalError.ts `inputFailure` prints it with the stack's name.
+ * - `pulumi preview` and `up`: nothing of ours catches it; the SDK's uncaught-error handler
+ *   (@pulumi/pulumi 3.270.0 cmd/run/run.js) prints a RunError's message alone, where any other
+ *   error comes as "failed with an unhandled exception" and its stack. RunError is known by its
+ *   marker `__pulumiRunError` (errors.js `RunError.isInstance`, made to work across SDK copies),
+ *   set here by name: builders load no Pulumi package.
+ *
+ * On the way the SDK prefixes the message once per input it was serializing (`error serializing
+ * property "password": error serializing property "stringData": …`; runtime/rpc.js
+ * serializeFilteredProperties assigns `err.message` and rethrows the same error), which buried
+ * these words at the end of a long line: the message stays `detail`, and each prefix is kept in
+ * `inputs` (the trace's, not the operator's).
  */
 export class SecretItemError extends Error {
+  readonly __pulumiRunError = true;
+  /** The inputs the SDK was serializing when the error passed, outermost first. */
+  readonly inputs: string[] = [];
   constructor(readonly detail: string) {
     super(detail);
     this.name = "SecretItemError";
+    Object.defineProperty(this, "message", {
+      get: () => this.detail,
+      set: (m: string) => {
+        const key = /^error serializing property "([^"]*)": /.exec(String(m))?.[1];
+        if (key !== undefined) this.inputs.unshift(key);
+      },
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}
+
+/** One item read from 1Password: the stack key naming it, its title and the vault. */
+export interface ItemRead {
+  /** The stack key that names the item, `homelab-observability:secrets.items.minioAdmin`. */
+  where: string;
+  title: string;
+  vault: string;
+  /** The field read first, for the message. */
+  field: string;
+}
+
+/**
+ * The words of the provider's failure, without the wrapping the engine and the bridge put around
+ * them (`invocation of … returned an error: `, `1 error occurred: *`, the data source's `Unable
+ * to read item, got error: `): the item's title, the vault and 1Password's reason, never an item's
+ * value (the read failed before any value came back).
+ */
+export function providerReason(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const reason = text
+    .replace(/invocation of \S+ returned an error: /g, "")
+    .replace(/Invoke of '[^']*' failed: /g, "")
+    .replace(/\d+ errors? occurred:/g, "")
+    .replace(/Unable to read item, got error: /g, "")
+    .replace(/\s*\*\s+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
+}
+
+/**
+ * What a failed read of a 1Password item means, from the provider's own words. The item data
+ * source (terraform-provider-onepassword v2.1.2, internal/provider/onepassword_item_data_source.go
+ * `getItemForDataSource`) looks the item up by title in the vault: with Connect through
+ * connect-sdk-go v1.5.3 (connect/client.go `GetItemByTitle`: "Found %d item(s) in vault %q with
+ * title %q" unless exactly one; `getVaultUUID` takes a 26-character ID, or looks a name up with
+ * `GetVaultByTitle`: "Found %d vaults with title %q"), with a service account through
+ * `op item get <title> --vault <vault>` (internal/onepassword/cli/op.go `GetItemByTitle`, its
+ * error "op error: …").
+ */
+export function itemReadKind(reason: string): "missing" | "several" | "vault" | "unknown" {
+  if (/Found 0 item\(s\)/.test(reason) || /isn't an item/i.test(reason)) return "missing";
+  if (/Found \d+ item\(s\)/.test(reason) || /more than one item/i.test(reason)) return "several";
+  if (
+    /vaults? with title|isn't a vault|vault.*(not found|no access|access denied)|malformed vault/i.test(
+      reason,
+    )
+  )
+    return "vault";
+  return "unknown";
+}
+
+/**
+ * The operator's message for a read of `read` that failed with `e`: the key, the title, that
+ * items are looked up by title, the vault, 1Password's reason and what to do. A vault that is
+ * wrong fails every item alike: `vaultErrors` hands each read of that vault the same error, which
+ * the SDK's handler reports once (cmd/run/run.js dedupes by identity).
+ */
+export function itemReadError(
+  e: unknown,
+  read: ItemRead,
+  vaultErrors: Map<string, SecretItemError> = new Map(),
+): SecretItemError {
+  const reason = providerReason(e);
+  const said = `1Password said: ${reason}`;
+  const { where, title, vault, field } = read;
+  const vaultKey = `${PROJECT}:secrets.vault`;
+  switch (itemReadKind(reason)) {
+    case "missing":
+      return new SecretItemError(
+        `${where}: expected a 1Password item titled "${title}" in vault ${vault} (items are looked up by their exact title), got none (${said}); create it there with the field "${field}", or set ${where} to the title of the item that holds it`,
+      );
+    case "several":
+      return new SecretItemError(
+        `${where}: expected one 1Password item titled "${title}" in vault ${vault} (items are looked up by their exact title), got several (${said}); rename or remove the others, or set ${where} to a title only one item has`,
+      );
+    case "vault": {
+      const known = vaultErrors.get(vault);
+      if (known) return known;
+      const error = new SecretItemError(
+        `${vaultKey}: expected the ID of a vault this token can read, got ${vault}, where no item could be read (first ${where}, item "${title}"; ${said}); set ${vaultKey} to the vault's ID (\`op vault list\` prints it), and grant the Connect server or service account access to that vault`,
+      );
+      vaultErrors.set(vault, error);
+      return error;
+    }
+    default:
+      return new SecretItemError(
+        `${where}: the 1Password item titled "${title}" could not be read from vault ${vault} (items are looked up by their exact title; ${said}); check that ${vaultKey} is the ID of the vault that holds "${title}" and that the token may read it`,
+      );
   }
 }
 

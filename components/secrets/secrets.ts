@@ -12,6 +12,8 @@ import {
   GRAFANA_ADMIN_USER,
   generatedItemArgs,
   itemField,
+  itemReadError,
+  type SecretItemError,
   itemSlug,
   onepasswordProviderArgs,
   onepasswordTokenEnv,
@@ -45,7 +47,8 @@ export interface SecretsArgs {
     garageAdmin?: boolean;
     pushover: boolean;
     heartbeat: boolean;
-    receivers?: { name: string; key: string; item: string }[];
+    /** `index`: the receiver's place in `alerting.receivers`, named by the messages about its item. */
+    receivers?: { name: string; index?: number; key: string; item: string }[];
   };
   /** What every Kubernetes child waits for besides what apply/ordering.ts adds. Default: none. */
   dependsOn?: pulumi.Resource[];
@@ -115,11 +118,21 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       );
       const provider = this.onepasswordProvider;
       const items = new Map<string, pulumi.Output<Item>>();
+      const vaultErrors = new Map<string, SecretItemError>();
       const titled = (title: string, field: string, where: string) => {
         if (!items.has(title)) {
+          // A failed read (no such title, a wrong vault) says which key, item and vault, not only
+          // the provider's words: builders/secrets/secrets.ts itemReadError.
+          const read = { where, title, vault: backend.vault, field };
           items.set(
             title,
-            onepassword.getItemOutput({ vault: backend.vault, title }, { provider, parent: this }),
+            pulumi.output(
+              onepassword
+                .getItem({ vault: backend.vault, title }, { provider, parent: this })
+                .catch((e: unknown) => {
+                  throw itemReadError(e, read, vaultErrors);
+                }),
+            ),
           );
         }
         return pulumi.secret(items.get(title)!.apply((item) => itemField(item, field, where)));
@@ -230,7 +243,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
   ): void {
     for (const r of args.needs.receivers ?? []) {
       const value = readTitled
-        ? readTitled(r.item, r.key, `${PROJECT}:alerting.receivers "${r.name}" (item "${r.item}")`)
+        ? readTitled(r.item, r.key, receiverItemKey(r))
         : args.secretSource.require(RECEIVER_CREDENTIALS_KEY).apply((text) => credentialOf(text, r.name));
       this.projected(
         `${this.name}-receiver-${r.name}`,
@@ -272,4 +285,10 @@ function credentialOf(text: string, receiver: string): string {
       `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}.${receiver}: required (a secret map from receiver name to its credential), not found`,
     );
   return value;
+}
+
+/** The stack key naming a receiver's 1Password item, for the messages: `alerting.receivers[0].item`. */
+function receiverItemKey(r: { name: string; index?: number; item: string }): string {
+  const at = r.index === undefined ? ` "${r.name}"` : `[${r.index}]`;
+  return `${PROJECT}:alerting.receivers${at}.item (receiver "${r.name}")`;
 }

@@ -299,7 +299,9 @@ describe("stack config", () => {
   }
 
   it("requires a 1Password token from config or the environment", () => {
-    const op = { secrets: { backend: "onepassword", vault: "v", connectUrl: "http://op:8080" } };
+    const op = {
+      secrets: { backend: "onepassword", vault: "6qf2homelabvault0000000000", connectUrl: "http://op:8080" },
+    };
     assert.throws(
       () => parseStackConfig(rawConfig(op), "t", {}),
       /homelab-observability:onepasswordToken: required with secrets.backend "onepassword".*export OP_CONNECT_TOKEN/,
@@ -313,7 +315,12 @@ describe("stack config", () => {
       "onepassword",
     );
     assert.throws(
-      () => parseStackConfig(rawConfig({ secrets: { backend: "onepassword", vault: "v" } }), "t", {}),
+      () =>
+        parseStackConfig(
+          rawConfig({ secrets: { backend: "onepassword", vault: "6qf2homelabvault0000000000" } }),
+          "t",
+          {},
+        ),
       /export OP_SERVICE_ACCOUNT_TOKEN/,
     );
   });

@@ -144,11 +144,15 @@ describe("the cluster a stack may touch (kubeContext)", function () {
 
 describe('1Password variables of the other mode (the provider\'s "Config conflict")', () => {
   const connect = rawConfig({
-    secrets: { backend: "onepassword", vault: "v", connectUrl: "http://localhost:8080" },
+    secrets: {
+      backend: "onepassword",
+      vault: "6qf2homelabvault0000000000",
+      connectUrl: "http://localhost:8080",
+    },
     onepasswordToken: "t",
   });
   const serviceAccount = rawConfig({
-    secrets: { backend: "onepassword", vault: "v" },
+    secrets: { backend: "onepassword", vault: "6qf2homelabvault0000000000" },
     onepasswordToken: "t",
   });
 
