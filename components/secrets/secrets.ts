@@ -86,6 +86,29 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
   private readonly name: string;
   private readonly vault?: string;
 
+  /**
+   * Reads a field of a 1Password item by the item's title, each item once. A failed read (no such
+   * title, a wrong vault) says which key, item and vault, not only the provider's words
+   * (builders/secrets/secrets.ts itemReadError).
+   */
+  private itemReader(vault: string, provider: onepassword.Provider) {
+    const items = new Map<string, pulumi.Output<Item>>();
+    const vaultErrors = new Map<string, SecretItemError>();
+    return (title: string, field: string, where: string): pulumi.Output<string> => {
+      let item = items.get(title);
+      if (!item) {
+        const read = { where, title, vault, field };
+        item = pulumi.output(
+          onepassword.getItem({ vault, title }, { provider, parent: this }).catch((e: unknown) => {
+            throw itemReadError(e, read, vaultErrors);
+          }),
+        );
+        items.set(title, item);
+      }
+      return pulumi.secret(item.apply((i) => itemField(i, field, where)));
+    };
+  }
+
   constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:secrets:Secrets", name, {}, opts);
     this.name = name;
@@ -116,27 +139,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
         onepasswordProviderArgs(backend.connectUrl, tokenValue),
         { parent: this },
       );
-      const provider = this.onepasswordProvider;
-      const items = new Map<string, pulumi.Output<Item>>();
-      const vaultErrors = new Map<string, SecretItemError>();
-      const titled = (title: string, field: string, where: string) => {
-        if (!items.has(title)) {
-          // A failed read (no such title, a wrong vault) says which key, item and vault, not only
-          // the provider's words: builders/secrets/secrets.ts itemReadError.
-          const read = { where, title, vault: backend.vault, field };
-          items.set(
-            title,
-            pulumi.output(
-              onepassword
-                .getItem({ vault: backend.vault, title }, { provider, parent: this })
-                .catch((e: unknown) => {
-                  throw itemReadError(e, read, vaultErrors);
-                }),
-            ),
-          );
-        }
-        return pulumi.secret(items.get(title)!.apply((item) => itemField(item, field, where)));
-      };
+      const titled = this.itemReader(backend.vault, this.onepasswordProvider);
       readTitled = titled;
       read = (key, field) => titled(itemTitles[key] ?? "", field, `${PROJECT}:secrets.items.${key}`);
     } else {
