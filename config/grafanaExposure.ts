@@ -54,11 +54,15 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }): string[
       `${k("grafana.url")}: expected a URL on grafana.${exposed.kind}.host "${exposed.host}" (Grafana's links and redirects use it), got "${g.url}"`,
     ];
   // The scheme people reach Grafana with: an http root_url behind TLS sends every redirect and
-  // OAuth callback to plain HTTP (and the other way round to a port nothing serves).
+  // OAuth callback to plain HTTP (and the other way round to a port nothing serves). An Ingress
+  // without grafana.ingress.tls may still be reached over https: TLS can end before it (a tunnel,
+  // a load balancer, the controller's default certificate), which the stack cannot see, so only
+  // http:// behind the Ingress's own TLS is known to be wrong.
   const scheme = new URL(exposed.url).protocol;
-  if (url.protocol !== scheme)
+  const tlsInFront = exposed.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:";
+  if (url.protocol !== scheme && !tlsInFront)
     return [
-      `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${exposed.kind}.host (${exposed.kind === "ingress" ? (g.ingress?.tls ? "grafana.ingress.tls is set" : "grafana.ingress has no tls") : `grafana.httpRoute.scheme is ${exposed.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${exposed.url}`,
+      `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${exposed.kind}.host (${exposed.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${exposed.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${exposed.url}`,
     ];
   return [];
 }

@@ -6,9 +6,11 @@ import { closestMatch } from "../../config/errors";
  * given twice (config/config.go:408 "notification config name %q is not unique"), a route to a
  * receiver the config does not define (config/config.go:685-695 checkReceiver "undefined receiver
  * %q used in route"), a root route without a receiver or with matchers (config/config.go:644-648),
- * and a matcher its parser refuses (config/config.go:1115-1125 Matchers, through
- * matcher/compat/parse.go to pkg/labels/parse.go:26 and :117-176, and a regular expression
- * pkg/labels/matcher.go:69 cannot compile). Alertmanager refuses such a file at start, and the
+ * and a matcher both its parsers refuse (config/config.go:1115-1125 Matchers calls
+ * matcher/compat/parse.go Matchers; without a feature flag, and the charts set none,
+ * cmd/alertmanager/main.go:199 InitFromFlags picks FallbackMatchersParser, parse.go:152-188: the
+ * UTF-8 parser matcher/parse, and where it fails the classic pkg/labels/parse.go:26 and :117-176;
+ * either way a regular expression pkg/labels/matcher.go:69 cannot compile). Alertmanager refuses such a file at start, and the
  * reloader keeps the old one: nothing the synthesis renders would say so. A receiver no route
  * reaches loads but never gets an alert, which is as silent: reported too.
  *
@@ -18,8 +20,19 @@ import { closestMatch } from "../../config/errors";
  * files are found by checks/alertmanagerConfigs.ts.
  */
 
-/** The classic matcher form (pkg/labels/parse.go:26), with a quoted name as the UTF-8 parser takes it. */
-const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*|"[^"]*")\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
+/** The classic matcher form (pkg/labels/parse.go:26). */
+const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
+
+/**
+ * The UTF-8 parser's form (matcher/parse/parse.go parseMatcher, lexer.go:27 isReserved): a name
+ * and a value each quoted or unquoted, unquoted being any run without white space or
+ * `{}!=~,\"'` and backquote. It takes names the classic form refuses (`k8s-app`, `service.name`).
+ */
+const UNQUOTED = "[^\\s{}!=~,\\\\\"'`]+";
+const QUOTED = '"(?:[^"\\\\]|\\\\.)*"';
+const UTF8_MATCHER = new RegExp(
+  `^\\s*(${UNQUOTED}|${QUOTED})\\s*(=~|=|!=|!~)\\s*(${UNQUOTED}|${QUOTED})\\s*$`,
+);
 
 /** RE2's inline flags (`(?i)`, `(?s:...)`), which JavaScript's RegExp does not take: compiled without them. */
 const RE2_FLAGS = /\(\?[imsU]+\)|\(\?[imsU]*-?[imsU]*:/g;
@@ -57,8 +70,13 @@ function matcherTokens(line: string): string[] {
 export function matcherProblem(line: unknown): string | undefined {
   const form = 'expected matchers like severity="critical" or alertname=~"Kube.*"';
   if (typeof line !== "string") return `${form}, got ${JSON.stringify(line)}`;
-  for (const token of matcherTokens(line)) {
-    const m = MATCHER.exec(token);
+  const tokens = matcherTokens(line);
+  // The line as the UTF-8 parser reads it, or, where it refuses any of it, as the classic one does
+  // (the fallback is per line, not per matcher).
+  const utf8 = tokens.map((token) => UTF8_MATCHER.exec(token));
+  const inUtf8 = utf8.every((m) => m !== null);
+  for (const [i, token] of tokens.entries()) {
+    const m = inUtf8 ? utf8[i] : MATCHER.exec(token);
     if (!m)
       return `${form}, got ${JSON.stringify(line)} ("${token.trim()}": no label name, operator and value)`;
     let value = m[3];

@@ -31,9 +31,11 @@ export interface DashboardProblem {
 
 /**
  * Datasource references Grafana resolves itself, not by a provisioned uid: a template variable
- * (`$ds`, `${ds}`), the built-in Grafana, Mixed and Dashboard datasources.
+ * (`$ds`, `${ds}`), the built-in Grafana, Mixed and Dashboard datasources, and server-side
+ * expressions (a math, reduce or threshold query: grafana/grafana pkg/expr/service.go
+ * DatasourceUID "__expr__", and OldDatasourceUID "-100" kept for older dashboards).
  */
-const BUILT_IN = /^\$|^-- .* --$|^grafana$/;
+const BUILT_IN = /^\$|^-- .* --$|^grafana$|^__expr__$|^-100$/;
 
 /** The datasource uids a dashboard names, each with the panel or variable naming it. */
 function datasourceUids(json: any): { uid: string; at: string }[] {

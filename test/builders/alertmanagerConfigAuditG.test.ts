@@ -93,6 +93,17 @@ describe("Alertmanager configs as Alertmanager loads them (audit hG)", () => {
       assert.equal(matcherProblem(ok), undefined, ok);
   });
 
+  it("takes what Alertmanager 0.28.1's UTF-8 parser takes, line by line (review hRev)", () => {
+    // Without a feature flag a line loads when the UTF-8 parser or, failing it, the classic one
+    // takes the whole line (matcher/compat/parse.go FallbackMatchersParser).
+    for (const ok of ['k8s-app="x"', 'service.name=~"api.*"', '"a b"="x"', '{k8s-app="x", severity!=info}'])
+      assert.equal(matcherProblem(ok), undefined, ok);
+    // Neither parser takes these lines: a UTF-8-only name beside a classic-only value, a quoted
+    // name with an unquoted value holding a space, an unclosed UTF-8 regular expression.
+    for (const bad of ['k8s-app="x", a=b c', '"foo"=bar baz', 'service.name=~"(api"'])
+      assert.ok(matcherProblem(bad), bad);
+  });
+
   it("reads the deprecated match_re as a map of regular expressions", () => {
     const cfg: any = good();
     cfg.route.routes[2].match_re = { severity: "warning|critical" };

@@ -49,6 +49,9 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
   it("takes template variables and Grafana's built-in datasources, and every provisioned uid", () => {
     for (const ds of ["$datasource", "${ds}", "-- Grafana --", "-- Mixed --", "grafana", ...UIDS])
       assert.deepEqual(dashboardProblems([file(dash("a", ds))], UIDS), [], ds);
+    // A server-side expression's query names Grafana's expression datasource (review hRev).
+    for (const ds of ["__expr__", "-100"])
+      assert.deepEqual(dashboardProblems([file(dash("a", ds))], UIDS), [], ds);
     // No Grafana rendered: uids are not judged.
     assert.deepEqual(dashboardProblems([file(dash("a", "nope"))], undefined), []);
   });

@@ -51,3 +51,20 @@ describe("config: grafana.url's scheme against the way Grafana is exposed (audit
     assert.match(lines[0], /expected a URL on grafana\.ingress\.host "grafana\.example\.net"/);
   });
 });
+
+describe("config: https:// grafana.url on an Ingress without tls (review hRev)", () => {
+  // TLS may end before the Ingress (a tunnel, a load balancer, the controller's default
+  // certificate): the stack cannot see it, so https:// there is taken, not refused.
+  const INGRESS_PLAIN = `    ingress:
+      host: grafana.example.net
+      controllerNamespace: ingress-nginx
+`;
+  it("takes https:// on an Ingress without tls, and still refuses another host", () => {
+    assert.throws(() => refusal(stack("https://grafana.example.net", INGRESS_PLAIN), "lab"), /was accepted/);
+    const e = refusal(stack("https://other.example.net", INGRESS_PLAIN), "lab");
+    assert.ok(
+      e.problems.some((x) => /expected a URL on grafana\.ingress\.host "grafana\.example\.net"/.test(x)),
+      e.message,
+    );
+  });
+});
