@@ -9,8 +9,9 @@
 import { STACK_INFO_NAME } from "@homelab-observability/contract";
 import { PHASES, type Phase } from "../model/phases";
 import type { StackExport } from "../synth/synthesize";
-import { cliStackConfig } from "../config/stackFile";
+import { CliConfigError, cliStackConfig } from "../config/stackFile";
 import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
+import { ConfigError } from "../config/errors";
 import { stackNames } from "../config/paths";
 
 /** Where the docs say how to move between phases (its heading's anchor). */
@@ -90,20 +91,26 @@ export interface StackPhase {
 /**
  * Each stack file of the project as the phase rule reads it: its phase, whether it is production,
  * its metrics backend (the defaults filled in as the program fills them). A file the program
- * refuses is left out (its own synthesis says why).
+ * refuses is left out and named in `refused` (its own synthesis says why); any other error is the
+ * program's and is thrown.
  */
-export function stackPhases(root: string, env: NodeJS.ProcessEnv = process.env): StackPhase[] {
-  const out: StackPhase[] = [];
+export function stackPhases(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { stacks: StackPhase[]; refused: string[] } {
+  const stacks: StackPhase[] = [];
+  const refused: string[] = [];
   for (const stack of stackNames(root)) {
     try {
       const raw = rawFromPulumiConfig(cliStackConfig(root, stack).config);
       const c = parseStackConfig(raw, stack, env, { allowAbsentSecrets: true });
-      out.push({ stack, production: c.production, phase: c.phase, metricsBackend: c.metricsBackend });
-    } catch {
-      continue;
+      stacks.push({ stack, production: c.production, phase: c.phase, metricsBackend: c.metricsBackend });
+    } catch (e) {
+      if (!(e instanceof ConfigError) && !(e instanceof CliConfigError)) throw e;
+      refused.push(stack);
     }
   }
-  return out;
+  return { stacks, refused };
 }
 
 /**
@@ -116,7 +123,7 @@ export function stackPhases(root: string, env: NodeJS.ProcessEnv = process.env):
 export function stagingAheadVerdict(
   move: PhaseMove | undefined,
   stack: string,
-  stacks: StackPhase[],
+  { stacks, refused = [] }: { stacks: StackPhase[]; refused?: string[] },
 ): { line: string; refused: boolean } | undefined {
   const self = stacks.find((s) => s.stack === stack);
   if (!move || move.steps !== 1 || !self?.production) return undefined;
@@ -126,7 +133,11 @@ export function stagingAheadVerdict(
   if (rehearsals.length === 0) return undefined;
   const at = PHASES.indexOf(move.to);
   if (rehearsals.some((s) => PHASES.indexOf(s.phase) >= at)) return undefined;
-  const behind = rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ");
+  // A stack whose file is refused may be the rehearsal: say it was not read.
+  const unread = refused.length
+    ? `; not read, their stack files refused: ${refused.join(", ")} (npm run synth -- --stack ${refused[0]} says why)`
+    : "";
+  const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ")}${unread}`;
   return {
     line: `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. Move ${rehearsals[0].stack} to ${move.to} first (its own \`${gateCommand(rehearsals[0].stack, move.to)}\`, --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
     refused: true,

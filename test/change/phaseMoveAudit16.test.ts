@@ -19,11 +19,13 @@ const at = (
 
 describe("change check: staging runs ahead of production (audit 16)", () => {
   it("refuses a production stack's move while every rehearsal of its backend is behind, naming them and the move to make first", () => {
-    const v = stagingAheadVerdict(move, "production", [
-      at("production", "loki-fixed", true),
-      at("staging", "loki-fixed"),
-      at("pi", "kps-removed", false, "victoriametrics"),
-    ]);
+    const v = stagingAheadVerdict(move, "production", {
+      stacks: [
+        at("production", "loki-fixed", true),
+        at("staging", "loki-fixed"),
+        at("pi", "kps-removed", false, "victoriametrics"),
+      ],
+    });
     assert.equal(v?.refused, true);
     assert.match(
       v.line,
@@ -33,11 +35,20 @@ describe("change check: staging runs ahead of production (audit 16)", () => {
 
   it("lets it move once a rehearsal is there, and says nothing without one, for a non-production stack, or going back", () => {
     const prod = at("production", "loki-fixed", true);
-    assert.equal(stagingAheadVerdict(move, "production", [prod, at("staging", "dual-write")]), undefined);
-    assert.equal(stagingAheadVerdict(move, "production", [prod]), undefined);
-    assert.equal(stagingAheadVerdict(move, "staging", [prod, at("staging", "loki-fixed")]), undefined);
+    assert.equal(
+      stagingAheadVerdict(move, "production", { stacks: [prod, at("staging", "dual-write")] }),
+      undefined,
+    );
+    assert.equal(stagingAheadVerdict(move, "production", { stacks: [prod] }), undefined);
+    assert.equal(
+      stagingAheadVerdict(move, "staging", { stacks: [prod, at("staging", "loki-fixed")] }),
+      undefined,
+    );
     const back = { from: "dual-write", to: "loki-fixed", steps: -1 } as const;
-    assert.equal(stagingAheadVerdict(back, "production", [prod, at("staging", "loki-fixed")]), undefined);
+    assert.equal(
+      stagingAheadVerdict(back, "production", { stacks: [prod, at("staging", "loki-fixed")] }),
+      undefined,
+    );
   });
 
   it("reads each stack file's phase, production flag and backend", () => {
@@ -46,12 +57,38 @@ describe("change check: staging runs ahead of production (audit 16)", () => {
     for (const s of ["production", "staging"])
       fs.copyFileSync(path.join(ROOT, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
     const got = stackPhases(dir);
+    assert.deepEqual(got.refused, []);
     assert.deepEqual(
-      got.map((s) => [s.stack, s.production, s.metricsBackend]),
+      got.stacks.map((s) => [s.stack, s.production, s.metricsBackend]),
       [
         ["production", true, "mimir"],
         ["staging", false, "mimir"],
       ],
+    );
+  });
+
+  it("a stack file the program refuses is left out and named, never silently: the refusal says it was not read", () => {
+    const dir = tmpDir("audit16-phases-refused");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.production.yaml"), path.join(dir, "Pulumi.production.yaml"));
+    const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      staging.replace(/(homelab-observability:phase:) .*/, "$1 dual-wrte"),
+    );
+    const got = stackPhases(dir);
+    assert.deepEqual(got.refused, ["staging"]);
+    assert.deepEqual(
+      got.stacks.map((s) => s.stack),
+      ["production"],
+    );
+    const v = stagingAheadVerdict(move, "production", {
+      stacks: [at("production", "loki-fixed", true), at("takeover", "loki-fixed")],
+      refused: got.refused,
+    });
+    assert.match(
+      v!.line,
+      /\(takeover at loki-fixed; not read, their stack files refused: staging \(npm run synth -- --stack staging says why\)\)/,
     );
   });
 });
