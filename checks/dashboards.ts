@@ -8,8 +8,26 @@ import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
 import { dashboardProblems, type DashboardFile } from "../builders/grafana/dashboardCheck";
 import { describe, type Finding, type Placed } from "./objects";
 
-/** The datasource uids of every rendered `datasources.yaml`; undefined when none is rendered. */
+/**
+ * Whether a rendered pod runs Grafana's datasource sidecar: its volume `sc-datasources-volume` is
+ * there exactly when `sidecar.datasources.enabled` (grafana 12.3.1 templates/_pod.tpl:1646-1647).
+ * The sidecar loads datasources from labelled ConfigMaps and Secrets anywhere in the cluster, so
+ * their uids cannot be known from the render.
+ */
+function loadsDatasourcesAtRuntime(objects: Placed[]): boolean {
+  return objects.some(({ obj }) =>
+    (obj.spec?.template?.spec?.volumes ?? []).some(
+      (v: { name?: string }) => v?.name === "sc-datasources-volume",
+    ),
+  );
+}
+
+/**
+ * The datasource uids of every rendered `datasources.yaml`; undefined when none is rendered, or
+ * when Grafana also loads datasources at runtime (then a uid missing here may still be there).
+ */
 function provisionedUids(objects: Placed[]): string[] | undefined {
+  if (loadsDatasourcesAtRuntime(objects)) return undefined;
   let found: string[] | undefined;
   for (const { obj } of objects) {
     if (obj.kind !== "ConfigMap") continue;

@@ -126,5 +126,20 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
       ],
     );
     assert.doesNotThrow(() => dashboardQueries(objects.map((p) => p.obj)));
+    // With Grafana's datasource sidecar (its volume sc-datasources-volume in the pod), datasources
+    // come from ConfigMaps the render does not hold: an unknown uid is no longer judged.
+    const sidecar = placed(
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "grafana", namespace: "ns" },
+        spec: { template: { spec: { volumes: [{ name: "sc-datasources-volume", emptyDir: {} }] } } },
+      },
+      "release grafana",
+    );
+    assert.deepEqual(
+      checkDashboards([...objects, sidecar]).findings.map((f) => f.message.slice(0, 40)),
+      ["expected a dashboard uid no other dashbo", "expected dashboard JSON, got text that d"],
+    );
   });
 });
