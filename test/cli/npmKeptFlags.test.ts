@@ -5,19 +5,13 @@
  * config names, and the same variables outside `npm run <tool>`, are not read as kept flags.
  */
 import { strict as assert } from "assert";
-import { CliArgsError, parseArgs, POLICY_CHECK, SYNTH, VERIFY, type CliSpec } from "../../cli/spec";
+import { parseArgs, POLICY_CHECK, SYNTH, VERIFY, type CliSpec } from "../../cli/spec";
+import { argsRefusal } from "../support/argsRefusal";
 import { runPolicyCheck } from "../../cli/policyCheckRun";
 import { parseSynthArgs } from "../../cli/synthRun";
 
-function refusal(spec: CliSpec, argv: string[], env: NodeJS.ProcessEnv): string {
-  try {
-    parseArgs(spec, argv, env);
-  } catch (e) {
-    assert.ok(e instanceof CliArgsError, String(e));
-    return e.message;
-  }
-  assert.fail("accepted");
-}
+/** The message the tool refuses `argv` with (test/support/argsRefusal.ts). */
+const refusal = argsRefusal;
 
 const underNpm = (spec: CliSpec, vars: Record<string, string>): NodeJS.ProcessEnv => ({
   npm_lifecycle_event: spec.script,

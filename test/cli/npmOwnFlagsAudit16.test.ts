@@ -8,7 +8,8 @@
 import { strict as assert } from "assert";
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { CliArgsError, parseArgs, SYNTH, VERIFY, type CliSpec } from "../../cli/spec";
+import { parseArgs, SYNTH, VERIFY, type CliSpec } from "../../cli/spec";
+import { argsRefusal } from "../support/argsRefusal";
 import { parseVerifyArgs } from "../../cli/verifyRun";
 import { tmpDir } from "../support/helpers";
 
@@ -25,15 +26,8 @@ function npmEnv(spec: CliSpec, vars: Record<string, string>, npmrc: Record<strin
   };
 }
 
-function refusal(spec: CliSpec, argv: string[], env: NodeJS.ProcessEnv): string {
-  try {
-    parseArgs(spec, argv, env);
-  } catch (e) {
-    assert.ok(e instanceof CliArgsError, String(e));
-    return e.message;
-  }
-  assert.fail("accepted");
-}
+/** The message the tool refuses `argv` with (test/support/argsRefusal.ts). */
+const refusal = argsRefusal;
 
 describe("npm's own names among the tools' flags (--json, --all) written before `--`", () => {
   it("npm run verify --json -- --stack staging: refused, naming --json, npm_config_json and the command written right", () => {
