@@ -6,6 +6,7 @@ import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, valueAt } from "./tree";
+import type { SecureProblem } from "./stackFile";
 
 /*
  * A stack's config judged whole, for both ways in: the offline tools (stackCheck.ts, after the
@@ -30,12 +31,16 @@ const pathText = (path: (string | number)[]) =>
  * the list with it, at the list's own key (the list would shift): `grafana.dashboardNamespaces[0]`
  * cuts `grafana.dashboardNamespaces`, which takes its default, and the rest of `grafana` is still
  * judged (the whole `grafana` cut for one bad namespace hid a `grafana.url` on the wrong host until
- * the next run). Where a cut leaves its top-level key still refused (a required key now missing,
- * a list at the top level), the whole key goes: an optional map cut for its missing key would be
- * judged as absent, which is not what the file says (`grafana.ingress.tls` cut for a bad
- * `secretName` made `https://` in `grafana.url` look wrong). So do the keys in `brokenKeys`
- * (refused by the Pulumi CLI's rules). `whole` names the keys gone whole, `leaves` the paths of
- * values removed inside kept keys.
+ * the next run). A map left without a required key (its value refused and cut, or never written)
+ * goes itself, and the rest of its key stays judged: a bad `grafana.ingress.host` sets
+ * `grafana.ingress` aside, not `grafana` with its `grafana.url` rule; a map required in turn is
+ * missing in the next round and its own holder goes, up to the top-level key. A map set aside is
+ * judged as absent, which the file does not say: a rule's problem naming it is dropped
+ * (`setAside`, judgedStackConfig), so `grafana.ingress.tls` gone for a bad `secretName` never
+ * makes `https://` in `grafana.url` look wrong. Where a cut leaves a top-level key still refused
+ * (a list at the top level, a value a second round still refuses), the whole key goes; so do the
+ * keys in `brokenKeys` (refused by the Pulumi CLI's rules). `whole` names the keys gone whole,
+ * `leaves` the paths of values removed inside kept keys.
  *
  * An unknown key inside a map is not a value to default: one whose "did you mean" names a key the
  * map lacks is read as that key (`readAs`, what it names to what it is read as), so the rules see
@@ -52,6 +57,7 @@ function repairedRaw(
   leaves: string[];
   readAs: Map<string, string>;
   valuesReadAs: Map<string, [string, string]>;
+  setAside: string[];
 } {
   const repaired = structuredClone(raw);
   brokenKeys.forEach((k) => delete repaired[k]);
@@ -64,15 +70,20 @@ function repairedRaw(
     delete repaired[k];
   };
   brokenKeys.forEach(drop);
-  const outside = (l: string) => !whole.has(l.split(/[.[]/)[0]);
+  // Maps set aside for a required key they lack: what was cut or read inside them is moot.
+  const maps = new Set<string>();
+  const within = (l: string, m: string) => l.startsWith(m) && /^[.[]/.test(l.slice(m.length));
+  const outside = (l: string) => !whole.has(l.split(/[.[]/)[0]) && ![...maps].some((m) => within(l, m));
   const done = () => ({
     repaired,
     whole,
     leaves: [...leaves].filter(outside),
     readAs: new Map([...readAs].filter(([l]) => outside(l))),
     valuesReadAs: new Map([...valuesReadAs].filter(([l]) => outside(l))),
+    setAside: [...maps].filter(outside),
   });
-  // A second round cuts whole keys only: what a cut leaf leaves refused cannot be mended below.
+  // A later round cuts only maps left without a required key, and whole keys: what a cut leaf
+  // leaves refused otherwise cannot be mended below.
   for (let round = 0; ; round++) {
     const parsed = rawSchema.safeParse(repaired);
     if (parsed.success) return done();
@@ -91,8 +102,23 @@ function repairedRaw(
     for (const { path, unknown } of paths) {
       const target = listCut(path);
       const above = target.slice(0, -1);
-      const parent = round === 0 && above.length > 0 ? valueAt(repaired, above) : undefined;
-      if (!isMap(parent) || !(String(target[target.length - 1]) in parent)) {
+      const holder = above.length > 0 ? valueAt(repaired, above) : undefined;
+      const present = isMap(holder) && String(target[target.length - 1]) in holder;
+      if (!present && !unknown && isMap(holder) && above.length > 1) {
+        // A required key missing from a map that is there (refused and cut, or never written):
+        // the map holding it goes, the rest of its key stays judged. A map that is required in
+        // turn is missing at the next round and its own holder goes.
+        const gone = listCut(above);
+        const outer = valueAt(repaired, gone.slice(0, -1));
+        if (isMap(outer)) {
+          delete outer[String(gone[gone.length - 1])];
+          leaves.add(pathText(gone));
+          maps.add(pathText(gone));
+          continue;
+        }
+      }
+      const parent = round === 0 ? holder : undefined;
+      if (!isMap(parent) || !present) {
         drop(String(path[0]));
         continue;
       }
@@ -171,6 +197,16 @@ function asGiven(problem: string, readAs: Map<string, string>): string {
   return problem;
 }
 
+/**
+ * `problem` names the key path `path` (or a key inside it) anywhere in its text: a rule that names
+ * a map set aside for a required key it lacks judged the map as absent, which the file does not
+ * say (`grafana.ingress.tls` gone for a bad `secretName` is not "no TLS").
+ */
+function names(problem: string, path: string): boolean {
+  const at = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[\\s:"'(\`])(${PROJECT}:)?${at}($|[^\\w-])`).test(problem);
+}
+
 /** Top-level keys the schema requires (neither optional nor defaulted). */
 const isRequired = (key: string) => {
   const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
@@ -201,6 +237,8 @@ export interface JudgeOptions {
   rulesWithheld?: string;
   /** A key's `file:line` in the stack file, for a problem that names a second key's place. */
   placeOf?: (key: string) => string | undefined;
+  /** The `secure:` values the CLI cannot decrypt: a key nothing reads says so in its one message. */
+  unreadable?: SecureProblem[];
 }
 
 /**
@@ -251,13 +289,14 @@ export function judgedStackConfig(
   // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to
   // find nothing, and parseStackConfig parse it once more).
   const clean = parsed.success && brokenKeys.length === 0;
-  const { repaired, whole, leaves, readAs, valuesReadAs } = clean
+  const { repaired, whole, leaves, readAs, valuesReadAs, setAside } = clean
     ? {
         repaired: raw,
         whole: new Set<string>(),
         leaves: [],
         readAs: new Map<string, string>(),
         valuesReadAs: new Map<string, [string, string]>(),
+        setAside: [],
       }
     : repairedRaw(raw, brokenKeys);
   const blocking = [...whole].filter(isRequired);
@@ -292,6 +331,7 @@ export function judgedStackConfig(
         allowAbsentSecrets: opts.allowAbsentSecrets,
         parsed: clean ? parsed : undefined,
         placeOf: opts.placeOf,
+        unreadable: opts.unreadable,
       });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
@@ -300,7 +340,9 @@ export function judgedStackConfig(
       // one text is "expected a list", not also "expected at least one CIDR ..., got none").
       const defaulted = [...leaves, ...whole];
       problems.push(
-        ...e.problems.filter((p) => !defaulted.some((k) => problemIsAt(p, k))).map((p) => asGiven(p, readAs)),
+        ...e.problems
+          .filter((p) => !defaulted.some((k) => problemIsAt(p, k)) && !setAside.some((m) => names(p, m)))
+          .map((p) => asGiven(p, readAs)),
       );
     }
   }

@@ -17,7 +17,7 @@ import {
 } from "./schema";
 import { ConfigError, formatIssue, mergeMisspeltRequired, problemIsAt } from "./errors";
 import { plainSecretProblem } from "./plainSecret";
-import { setSecretCommand } from "./stackFile";
+import { setSecretCommand, undecryptableFact, type SecureProblem } from "./stackFile";
 import { RELEASES } from "../model/names";
 import { LOG_AGENTS } from "../model/phases";
 import {
@@ -109,6 +109,11 @@ export function parseStackConfig(
     parsed?: ReturnType<typeof parseRaw>;
     /** A key's `file:line` in the stack file, when it holds the key (config/locate.ts). */
     placeOf?: (key: string) => string | undefined;
+    /**
+     * The `secure:` values the Pulumi CLI cannot decrypt (config/stackFile.ts): a key nothing
+     * reads says it in its own message (one mistake, one line: removing the key mends both).
+     */
+    unreadable?: SecureProblem[];
   } = {},
 ): StackConfig {
   const parsed = opts.parsed ?? parseRaw(raw);
@@ -192,7 +197,7 @@ export function parseStackConfig(
   };
   // A key nothing reads is its one message: a rule judging its value would judge a setting that
   // does nothing (mimir.replicas against the filesystem store while VictoriaMetrics runs).
-  const unread = unreadKeys(raw, cfg);
+  const unread = unreadKeys(raw, cfg, opts.unreadable ?? []);
   const problems = [
     ...unread.map((u) => u.problem),
     ...sameSettingProblems(
@@ -322,7 +327,11 @@ function userChoiceProblems(c: StackConfig): string[] {
  * its writer believes the stack runs with it. `raw` tells what the stack file sets from what
  * defaults (Pulumi.yaml's are empty maps).
  */
-function unreadKeys(raw: Record<string, unknown>, c: StackConfig): { keys: string[]; problem: string }[] {
+function unreadKeys(
+  raw: Record<string, unknown>,
+  c: StackConfig,
+  unreadable: SecureProblem[],
+): { keys: string[]; problem: string }[] {
   const out: { keys: string[]; problem: string }[] = [];
   const set = (section: string) => {
     const v = raw[section];
@@ -330,7 +339,10 @@ function unreadKeys(raw: Record<string, unknown>, c: StackConfig): { keys: strin
       ? Object.entries(v).filter(([, x]) => x !== undefined)
       : [];
   };
-  out.push(...idleAlertingSecrets(raw, c));
+  // With the onepassword backend every config secret is unread whatever its integration: that
+  // one message stands for the alerting toggles' too (one cause per key).
+  out.push(...idleBackendSecrets(raw, c, unreadable));
+  if (c.secrets.backend === "config") out.push(...idleAlertingSecrets(raw, c, unreadable));
   // One message per cause, at the key that holds what it makes unread: the backend's section.
   const other = c.metricsBackend === "mimir" ? "victoriametrics" : "mimir";
   const unused = set(other).map(([k]) => k);
@@ -386,18 +398,105 @@ const ALERTING_SECRETS = [
 function idleAlertingSecrets(
   raw: Record<string, unknown>,
   c: StackConfig,
+  unreadable: SecureProblem[],
 ): { keys: string[]; problem: string }[] {
   return ALERTING_SECRETS.flatMap(({ toggle, keys, what }) => {
     const given: string[] = keys.filter((k) => raw[k] !== undefined);
     if (c.alerting[toggle] || given.length === 0) return [];
-    const one = given.length === 1;
     return [
-      {
-        keys: given,
-        problem: `${PROJECT}:${given[0]}: expected no ${given.join(" or ")} while alerting.${toggle} is false (${what} is off, so nothing reads ${one ? "it" : "them"}), got ${one ? "it" : "them"} set; remove ${one ? "it" : "them"} with ${given.map((k) => `\`pulumi config rm ${k}\``).join(" and ")}, or set alerting.${toggle} true`,
-      },
+      idleSecrets(given, unreadable, {
+        when: `while alerting.${toggle} is false`,
+        why: `${what} is off`,
+        instead: `set alerting.${toggle} true`,
+      }),
     ];
   });
+}
+
+/**
+ * The config secrets that only one secrets backend or object store reads (model/secrets.ts):
+ * components/secrets/secrets.ts reads a config secret (`source.require`/`get`) only with
+ * `secrets.backend` "config" (with "onepassword" each human-owned secret is a field of a
+ * 1Password item, secrets.items, and each receiver's credential its item's), MinIO's admin login
+ * only for the minio store and Garage's admin token only for garage (plan/foundation.ts `needs`);
+ * the 1Password token is read only with the onepassword backend (config/load.ts
+ * pulumiSecretSource `onepasswordToken`). Another backend or store leaves them unread: the stack
+ * runs without what their writer set them up for (or with secrets kept where nothing rotates
+ * them). One message per cause, at the first key set.
+ */
+const STORE_SECRETS = [
+  { store: "minio", keys: ["minioAdminUser", "minioAdminPassword"], what: "MinIO's admin login" },
+  { store: "garage", keys: ["garageAdminToken"], what: "Garage's admin token" },
+] as const;
+
+function idleBackendSecrets(
+  raw: Record<string, unknown>,
+  c: StackConfig,
+  unreadable: SecureProblem[],
+): { keys: string[]; problem: string }[] {
+  const given = (keys: readonly string[]) => keys.filter((k) => raw[k] !== undefined);
+  const backendWhy = raw.secrets === undefined ? ", the default" : "";
+  if (c.secrets.backend === "onepassword") {
+    const idle = given(SECRET_KEYS.filter((k) => k !== "onepasswordToken"));
+    if (idle.length === 0) return [];
+    return [
+      idleSecrets(idle, unreadable, {
+        when: `while secrets.backend is "onepassword"`,
+        why: "the stack reads its secrets from the 1Password items of secrets.items and alerting.receivers[].item, not from config secrets",
+        instead: `set secrets.backend "config"`,
+      }),
+    ];
+  }
+  const type = c.objectStore.type;
+  const out = STORE_SECRETS.filter(({ store }) => store !== type).flatMap(({ store, keys, what }) => {
+    const idle = given(keys);
+    if (idle.length === 0) return [];
+    return [
+      idleSecrets(idle, unreadable, {
+        when: `while objectStore.type is "${type}"`,
+        why: `only the ${store} store reads ${what}`,
+        instead: `set objectStore.type "${store}"`,
+      }),
+    ];
+  });
+  if (raw.onepasswordToken !== undefined)
+    out.push(
+      idleSecrets(["onepasswordToken"], unreadable, {
+        when: `while secrets.backend is "config"${backendWhy}`,
+        why: "only the onepassword backend reads the 1Password token",
+        instead: `set secrets.backend "onepassword" with its vault`,
+      }),
+    );
+  return out;
+}
+
+/**
+ * One message for config secrets nothing reads: why, and what to do. A `secure:` value among them
+ * the CLI cannot decrypt is said here too (removing the key mends both; the other way out sets it
+ * again), not in a second message.
+ */
+function idleSecrets(
+  given: string[],
+  unreadable: SecureProblem[],
+  cause: { when: string; why: string; instead: string },
+): { keys: string[]; problem: string } {
+  const one = given.length === 1;
+  const them = one ? "it" : "them";
+  const named = one ? given[0] : `${given.slice(0, -1).join(", ")} or ${given[given.length - 1]}`;
+  const broken = unreadable.filter((p) => given.includes(p.key.slice(p.key.indexOf(":") + 1)));
+  const facts = broken.length > 0 ? ` (${broken.map(undecryptableFact).join("; ")})` : "";
+  const again = broken.map((p) => {
+    const name = p.key.slice(p.key.indexOf(":") + 1);
+    return `\`${setSecretCommand(name, p.path, PROJECT)}\``;
+  });
+  const setAgain =
+    again.length > 0
+      ? ` and set the value${again.length > 1 ? "s" : ""} again with ${again.join(" and ")}`
+      : "";
+  return {
+    keys: given,
+    problem: `${PROJECT}:${given[0]}: expected no ${named} ${cause.when} (${cause.why}, so nothing reads ${them}), got ${them} set${facts}; remove ${them} with ${given.map((k) => `\`pulumi config rm ${k}\``).join(" and ")}, or ${cause.instead}${setAgain}`,
+  };
 }
 
 /** Rules that span several keys; each message names the key to change. */

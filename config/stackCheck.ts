@@ -7,6 +7,7 @@ import {
   slipProblem,
   STACK_FILE_KEYS,
   strayKeyProblem,
+  undecryptableFact,
   type CliIssue,
   type Project,
   type YamlSlip,
@@ -167,6 +168,19 @@ function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
 }
 
 /**
+ * One line for a key nothing reads whose `secure:` value the CLI cannot decrypt either: that key's
+ * message says both (config/resolve.ts idleSecrets), so the undecryptable value's own goes.
+ */
+function saidOnce(problems: string[], issues: CliIssue[]): string[] {
+  const told = new Set(
+    issues
+      .filter((i) => i.unreadable && problems.some((p) => p.includes(undecryptableFact(i.unreadable!))))
+      .map((i) => i.message),
+  );
+  return problems.filter((p) => !told.has(p));
+}
+
+/**
  * `e`'s problems that a stack file's YAML slips cannot have caused, with the slips themselves, in
  * line order: a problem is kept when its key is in the file as written (a key reported missing may
  * be one the slip hid) and its lines are clear of every slip's (a key on a slip's line may be one
@@ -250,6 +264,7 @@ export function checkedStackConfig(
     allowAbsentSecrets: opts.allowAbsentSecrets,
     chartKeys: opts.chartKeys,
     placeOf: (key) => placer.fileLine(key),
+    unreadable: cli.issues.flatMap((i) => (i.unreadable ? [i.unreadable] : [])),
     // An undecryptable value stands in as a placeholder: the key is still judged.
     cliIssues: cli.issues.map((i) => ({
       key: i.key,
@@ -274,7 +289,10 @@ export function checkedStackConfig(
   if (problems.length > 0 || !cfg) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     const located = locator.locate(
-      new ConfigError(mergeMisspeltRequired(oneLinePerSlip(problems, cli.issues)), notes),
+      new ConfigError(
+        mergeMisspeltRequired(oneLinePerSlip(saidOnce(problems, cli.issues), cli.issues)),
+        notes,
+      ),
     );
     throw (cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : located).forStack(stack);
   }

@@ -736,6 +736,8 @@ export interface CliIssue {
   wrongForm?: true;
   /** The declared type (`array<string>`), for a type problem. */
   type?: string;
+  /** A `secure` problem's undecryptable value, which a message of its key may say instead (config/judge.ts). */
+  unreadable?: SecureProblem;
   message: string;
 }
 
@@ -746,6 +748,16 @@ export interface CliIssue {
  */
 export function secureProblemText(p: SecureProblem, project: string): string {
   return `${propertyPath(p.key, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown); set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
+}
+
+/**
+ * That a `secure:` value the CLI cannot decrypt, said inside the message of its key when that key
+ * has a mistake of its own that removing it mends (config/resolve.ts: a secret nothing reads), so
+ * the key gets one line. Never the value.
+ */
+export function undecryptableFact(p: SecureProblem): string {
+  const name = p.key.slice(p.key.indexOf(":") + 1);
+  return `${propertyPath(name, p.path)}'s secure value ${p.problem}, so the CLI cannot decrypt it either (the value is not shown)`;
 }
 
 /**
@@ -966,7 +978,7 @@ export function cliStackConfigIssues(
     issues.push(
       form
         ? { key, kind: "secure", wrongForm: true, message: form }
-        : { key, kind: "secure", message: secureProblemText(p, project.name) },
+        : { key, kind: "secure", unreadable: p, message: secureProblemText(p, project.name) },
     );
   }
   const config: Record<string, string> = {};

@@ -172,7 +172,7 @@ ${STORE}  ${P("nodePools")}:
     endpoint: http://minio.storage.svc:9000
   ${P("loki")}:
     retention: 7days
-  ${P("garageAdminToken")}: hunter2
+  ${P("minioAdminPassword")}: hunter2
 `;
     const dir = tmpDir("stack-file-run");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -184,14 +184,15 @@ ${STORE}  ${P("nodePools")}:
       "lab-2",
       false,
     );
-    // What the CLI hands the program for that file; the MinIO login is not set.
+    // What the CLI hands the program for that file; the MinIO login is not set but for its
+    // password, in plain text (a secret the minio store reads: one nothing reads is refused as such).
     pulumi.runtime.setAllConfig({
       "homelab-observabilty:production": "true",
       [P("kubeContext")]: "admin@example",
       [P("phase")]: "kps-removed",
       [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
       [P("loki")]: JSON.stringify({ retention: "7days" }),
-      [P("garageAdminToken")]: "hunter2",
+      [P("minioAdminPassword")]: "hunter2",
     });
     try {
       assert.throws(
@@ -215,7 +216,7 @@ ${STORE}  ${P("nodePools")}:
           assert.match(atKeys[0], /^homelab-observabilty:production: unknown key/);
           assert.match(
             e.problems[e.problems.length - 1],
-            new RegExp(`^${P("garageAdminToken")}: expected a secret`),
+            new RegExp(`^${P("minioAdminPassword")}: expected a secret`),
           );
           assert.ok(!e.message.includes("hunter2"), "the secret is not printed");
           const commands = e.problems.flatMap((p) => p.match(/`pulumi config [^`]*`/g) ?? []);

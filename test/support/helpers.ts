@@ -150,16 +150,26 @@ export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise
   }
 }
 
-/** A valid minimal raw config; tests override what they exercise. */
+/**
+ * A valid minimal raw config; tests override what they exercise. It sets the config secrets the
+ * stack reads (config/resolve.ts refuses one nothing reads): with the config backend only, MinIO's
+ * admin login only for the minio store.
+ */
 export function rawConfig(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+  const base = {
     phase: "loki-fixed",
     objectStore: { type: "minio", endpoint: "http://minio.storage.svc:9000" },
-    minioAdminUser: "u",
-    minioAdminPassword: "p",
-    pushoverToken: "t",
-    pushoverUserKey: "k",
-    heartbeatUrl: "h",
+  };
+  const chosen = { ...base, ...over } as {
+    objectStore?: { type?: unknown };
+    secrets?: { backend?: unknown };
+  };
+  const configBackend = (chosen.secrets?.backend ?? "config") === "config";
+  const minio = configBackend && chosen.objectStore?.type === "minio";
+  return {
+    ...base,
+    ...(minio ? { minioAdminUser: "u", minioAdminPassword: "p" } : {}),
+    ...(configBackend ? { pushoverToken: "t", pushoverUserKey: "k", heartbeatUrl: "h" } : {}),
     ...over,
   };
 }
