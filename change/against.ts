@@ -9,6 +9,7 @@ import { rawObjects, stackObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
 import type { RenderOptions } from "../synth/render/types";
 import { planChange, type ChangeReport, type StackState } from "./change";
+import type { OverridePlace } from "../synth/report";
 
 /** Reads a stack export (`pulumi stack export` or `npm run synth`'s `<stack>.json`). */
 export function readExport(file: string): StackExport {
@@ -70,6 +71,7 @@ export async function changeAgainst(
   previous: StackExport,
   next: SynthResult,
   opts: RenderOptions = {},
+  at?: OverridePlace,
 ): Promise<ChangeReport> {
   const [was, is] = [stackOfExport(previous), stackOfExport(next.export)];
   if (was && is && (was.stack !== is.stack || was.project !== is.project))
@@ -80,5 +82,5 @@ export async function changeAgainst(
     stateOf(previous, opts),
     stateOf(next.export, { ...opts, secretKeys: next.secretDataKeys, adopted: next }),
   ]);
-  return planChange(before, after);
+  return planChange(before, after, at);
 }

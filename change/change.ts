@@ -17,6 +17,8 @@ import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
 import type { RenderedObject, StackObject } from "../synth/render/types";
 import { deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
+import { withClaimCauses } from "./claimCause";
+import type { OverridePlace } from "../synth/report";
 import { groupVersion, ignored, providerDiff, withIgnoredChanges, type ProviderFlags } from "./providerDiff";
 import { ownerMoves } from "../checks/duplicates";
 import { transitionHostPortClashes } from "../checks/hostPorts";
@@ -104,11 +106,15 @@ const withoutStatus = (o: RenderedObject): RenderedObject => {
  * The change from `before` to `after`. Resources are matched by URN (as the engine does), objects
  * by group, kind, namespace and name (as the API server does).
  */
-export function planChange(before: StackState, after: StackState): ChangeReport {
+/**
+ * `at` places a stack key in the stack file (synth/report.ts overridePlacesIn): a refused claim
+ * change names the key behind it with its line.
+ */
+export function planChange(before: StackState, after: StackState, at?: OverridePlace): ChangeReport {
   const replacedReleases = new Set<string>();
   const entries = [
     ...resourceChanges(before, after, replacedReleases),
-    ...objectChanges(before, after, replacedReleases),
+    ...objectChanges(before, after, replacedReleases, at),
   ];
   handOverRefusals(before, after, entries);
   // The move off SimpleScalable: what one update does to the write pods (change/lokiMode.ts).
@@ -390,12 +396,18 @@ function whatGoes(urn: string, b: ExportResource, before: StackState): { thing: 
 }
 
 /** Objects Helm patches, creates and deletes. */
-function objectChanges(before: StackState, after: StackState, replacedReleases: Set<string>): ChangeEntry[] {
+function objectChanges(
+  before: StackState,
+  after: StackState,
+  replacedReleases: Set<string>,
+  at?: OverridePlace,
+): ChangeEntry[] {
   const entries: ChangeEntry[] = [];
   const index = (s: StackState) =>
     new Map(s.objects.filter((o) => o.release).map((o) => [objectKey(o.object), o]));
   const bObj = index(before);
   const aObj = index(after);
+  const exports = { before: before.export.deployment.resources, after: after.export.deployment.resources };
   const created: StackObject[] = [];
   const deleted: StackObject[] = [];
   for (const [key, a] of aObj) {
@@ -414,7 +426,8 @@ function objectChanges(before: StackState, after: StackState, replacedReleases: 
       subject: subjectOf(a.object),
       owner: ownerOf(a),
       why,
-      refused: refusedUpdate(ob, oa),
+      // A refused claim change names the stack setting whose change it is.
+      refused: withClaimCauses(refusedUpdate(ob, oa), b, a, exports, at),
     });
   }
   for (const [key, b] of bObj) if (!aObj.has(key)) deleted.push(b);

@@ -7,6 +7,7 @@ import { readRunningDir, RunningStateError, type KeptValue, type RunningState } 
 import { ChartCacheError } from "../synth/render/helm";
 import { synthStack } from "../synth/run";
 import { SynthInputError, type SynthResult } from "../synth/synthesize";
+import { overridePlacesIn } from "../synth/report";
 import { changeAgainst, readExport } from "./against";
 import { formatChange } from "./change";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
@@ -93,7 +94,8 @@ export async function checkChange(
   let refused = 0;
   if (opts.against) {
     const previous = readExport(opts.against);
-    const report = await changeAgainst(previous, result);
+    // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
+    const report = await changeAgainst(previous, result, {}, overridePlacesIn(root, stack));
     const move = phaseMove(previous, result.export);
     // A skipped phase is said first; a one-phase move of production is held while staging is behind.
     const skip = phaseMoveVerdict(move, stack, opts.against);

@@ -33,6 +33,10 @@ export const STACK_KEY_CHART_PATHS = [
   { key: "loki.authEnabled", chart: "loki", path: ["loki", "auth_enabled"] },
   { key: "loki.canary", chart: "loki", path: ["lokiCanary", "enabled"] },
   { key: "loki.gateway", chart: "loki", path: ["gateway", "enabled"] },
+  // The claim size of each target that keeps one (the read target has none: builders/logging/lokiValues.ts).
+  { key: "loki.volumeSize", chart: "loki", path: ["singleBinary", "persistence", "size"] },
+  { key: "loki.volumeSize", chart: "loki", path: ["write", "persistence", "size"] },
+  { key: "loki.volumeSize", chart: "loki", path: ["backend", "persistence", "size"] },
   {
     key: "prometheus.retention",
     chart: "kube-prometheus-stack",
@@ -44,9 +48,28 @@ export const STACK_KEY_CHART_PATHS = [
     path: ["prometheus", "prometheusSpec", "retentionSize"],
   },
   {
+    key: "prometheus.volumeSize",
+    chart: "kube-prometheus-stack",
+    path: [
+      "prometheus",
+      "prometheusSpec",
+      "storageSpec",
+      "volumeClaimTemplate",
+      "spec",
+      "resources",
+      "requests",
+      "storage",
+    ],
+  },
+  {
     key: "victoriametrics.retention",
     chart: "victoria-metrics-k8s-stack",
     path: ["vmsingle", "spec", "retentionPeriod"],
+  },
+  {
+    key: "victoriametrics.volumeSize",
+    chart: "victoria-metrics-k8s-stack",
+    path: ["vmsingle", "spec", "storage", "resources", "requests", "storage"],
   },
   {
     key: "victoriametrics.retention",

@@ -196,8 +196,8 @@ function agentData(images: string[]): string {
  * Matching as the scheduler does it (canLandOn), restated from kubernetes/kubernetes: a toleration
  * tolerates a taint when its effect is empty or the taint's, its key empty or the taint's, and its
  * operator Exists, or Equal (also when empty) with the taint's value (staging/src/k8s.io/api/core/v1/
- * toleration.go:34-66 ToleratesTaint, at 19c6083b; its Lt/Gt operators are not modelled, so such a
- * toleration counts as tolerating nothing); PreferNoSchedule keeps nothing off. A pod's nodeSelector
+ * toleration.go:34-66 ToleratesTaint, at 19c6083b; Lt/Gt compare the values as integers, as
+ * canLandOn restates); PreferNoSchedule keeps nothing off. A pod's nodeSelector
  * must match every label of the node, and of its required node affinity one term (ORed) with every
  * expression (staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity/nodeaffinity.go:305-333
  * GetRequiredNodeAffinity and RequiredNodeAffinity.Match, :81-102 terms ORed, :190-201 one term, at

@@ -502,7 +502,7 @@ function valuesPathsIn(message: string, chart: string): string[] {
 }
 
 /** Whether setting `override` (a path under a chart) sets `read`, or the other way round. */
-const concerns = (override: string, read: string) =>
+export const concerns = (override: string, read: string) =>
   override === read || override.startsWith(`${read}.`) || read.startsWith(`${override}.`);
 
 /**

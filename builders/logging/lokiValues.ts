@@ -273,6 +273,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     "loki.deleteDelay": loki.deleteDelay,
     "loki.authEnabled": loki.authEnabled,
     "loki.canary": loki.canary,
+    "loki.volumeSize": loki.volumeSize,
     "loki.gateway": loki.gateway,
   });
 }

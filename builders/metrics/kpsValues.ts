@@ -131,6 +131,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
   return withStackKeys("kube-prometheus-stack", values, {
     "prometheus.retention": input.retention,
     "prometheus.retentionSize": input.retentionSize,
+    "prometheus.volumeSize": input.volumeSize,
   });
 }
 

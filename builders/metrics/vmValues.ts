@@ -287,6 +287,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
   return withStackKeys("victoria-metrics-k8s-stack", values, {
     "victoriametrics.retention": input.retention,
     "victoriametrics.scrapeInterval": input.scrapeInterval,
+    "victoriametrics.volumeSize": input.volumeSize,
   });
 }
 

@@ -109,10 +109,13 @@ describe("round 16b: one chart value set by a stack key and a chartValues overri
       {
         "victoriametrics.retention": "14d",
         "victoriametrics.scrapeInterval": "30s",
+        "victoriametrics.volumeSize": "20Gi",
       },
     );
     assert.deepEqual(vm, {
-      vmsingle: { spec: { retentionPeriod: "14d" } },
+      vmsingle: {
+        spec: { retentionPeriod: "14d", storage: { resources: { requests: { storage: "20Gi" } } } },
+      },
       vmagent: { spec: { scrapeInterval: "30s" } },
     });
   });

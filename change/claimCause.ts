@@ -1,0 +1,126 @@
+/**
+ * The stack setting behind a refused claim change, and what to do instead. A claim's size or class
+ * comes from a release's values, which the program builds from stack keys (config/stackKeyPaths.ts
+ * says where each lands) and `chartValues` overrides merge into last: the values paths that changed
+ * between the two exports, and that carry the values the refusal quotes, name the setting. What the
+ * API server refuses is apiRules.ts'; this only says whose change it was.
+ */
+import { STACK_KEY_CHART_PATHS, type StackKeyPath } from "../config/stackKeyPaths";
+import { chartValueOverridesOf, concerns, type OverridePlace } from "../synth/report";
+import type { ExportResource } from "../synth/synthesize";
+import type { StackObject } from "../synth/render/types";
+import { quantityBytes, type Refusal } from "./apiRules";
+
+/** Where the ways out are written down. */
+export const CLAIM_DOC = "docs/how-to/check-a-change.md#a-refused-claim";
+
+/** Charts whose claims take `storageClasses.metrics` (plan/metrics.ts); the others take the default. */
+const METRICS_CHARTS = new Set(["kube-prometheus-stack", "victoria-metrics-k8s-stack"]);
+
+/** One scalar of a release's values that differs between the two exports. */
+interface ValueChange {
+  path: string;
+  was: unknown;
+  now: unknown;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object";
+
+/** The scalars (list items by index) that differ between two values trees. */
+function valueChanges(a: unknown, b: unknown, path = ""): ValueChange[] {
+  if (isMap(a) && isMap(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    const at = (k: string) => (path ? `${path}.${k}` : k);
+    return [...keys].flatMap((k) => valueChanges(a[k], b[k], at(k)));
+  }
+  if (isMap(a) || isMap(b)) return valueChanges(isMap(a) ? a : {}, isMap(b) ? b : {}, path);
+  return a === b ? [] : [{ path, was: a, now: b }];
+}
+
+/** Whether `text` quotes `v` as a whole word (`size 20Gi -> 10Gi`, `"local-path"`). */
+function quotes(text: string, v: unknown): boolean {
+  if (typeof v !== "string" && typeof v !== "number") return false;
+  const s = String(v);
+  if (s.length < 3) return false;
+  const escaped = s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^A-Za-z0-9_.-])${escaped}($|[^A-Za-z0-9_-])`).test(text);
+}
+
+/**
+ * The setting of `chart` whose change is the values change at `path`: the `chartValues` override
+ * that sets it (in force now, or removed since), else the stack key the table places there, else
+ * the storage class key for a class; undefined when the program set it of its own.
+ */
+function settingOf(chart: string, path: string, overrides: string[]): string | undefined {
+  const override = overrides.find(
+    (o) => o.startsWith(`${chart}.`) && concerns(o.slice(chart.length + 1), path),
+  );
+  if (override) return `chartValues.${override}`;
+  const entry = (STACK_KEY_CHART_PATHS as readonly StackKeyPath[]).find(
+    (e) => e.chart === chart && e.path.join(".") === path,
+  );
+  if (entry) return entry.key;
+  if (/(^|\.)storageClass(Name)?$/.test(path))
+    return METRICS_CHARTS.has(chart) ? "storageClasses.metrics" : "storageClasses.default";
+  return undefined;
+}
+
+const show = (v: unknown): string =>
+  v === undefined ? "unset" : typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v);
+
+/** What to do instead of the change, by what it does to the claim. */
+function wayOut(key: string, c: ValueChange, template: boolean): string {
+  const back = `set ${key} back to ${show(c.was)}`;
+  const [was, now] = [quantityBytes(c.was), quantityBytes(c.now)];
+  if (now < was) return `a claim cannot shrink: ${back}, or move the data to a new claim: ${CLAIM_DOC}`;
+  if (now > was && template)
+    return `a claim template cannot grow in place: ${back}, or grow the claims and let the update recreate the StatefulSet: ${CLAIM_DOC}`;
+  return `${back}, or move the data to a new claim: ${CLAIM_DOC}`;
+}
+
+/** The Release resource of an object rendered from one, in an export's resources. */
+const releaseOf = (o: StackObject, resources: ExportResource[]) =>
+  resources.find((r) => r.urn === o.resourceUrn);
+
+/**
+ * `refused` (the refusals of updating `before` into `after`, both rendered by a release) with each
+ * claim refusal naming the stack setting whose change caused it, with its place in the stack file
+ * when `at` knows it, and what to do instead. A refusal whose cause is no setting of the stack (a
+ * chart upgrade changing its templates) stays as it was.
+ */
+export function withClaimCauses(
+  refused: Refusal[],
+  before: StackObject,
+  after: StackObject,
+  exports: { before: ExportResource[]; after: ExportResource[] },
+  at?: OverridePlace,
+): Refusal[] {
+  const [rb, ra] = [releaseOf(before, exports.before), releaseOf(after, exports.after)];
+  if (!rb || !ra || !after.release) return refused;
+  const chart = String(ra.inputs?.chart ?? after.release.chart);
+  const changes = valueChanges(rb.inputs?.values ?? {}, ra.inputs?.values ?? {});
+  const overrides = [
+    ...new Set([...chartValueOverridesOf(exports.after), ...chartValueOverridesOf(exports.before)]),
+  ];
+  const template = after.object.kind !== "PersistentVolumeClaim";
+  return refused.map((r) => {
+    if (
+      !/volumeClaimTemplate|^spec\.(storage|resources|storageClassName|accessModes|volumeMode)/.test(r.field)
+    )
+      return r;
+    const causes = changes.filter(
+      (c) => quotes(r.reason, c.now ?? c.was) && (c.was === undefined || quotes(r.reason, c.was)),
+    );
+    const named = new Map<string, ValueChange>();
+    for (const c of causes) {
+      const key = settingOf(chart, c.path, overrides);
+      if (key && !named.has(key)) named.set(key, c);
+    }
+    if (named.size === 0) return r;
+    const said = [...named].map(([key, c]) => {
+      const where = at?.(key);
+      return `${key}${where ? ` (${where})` : ""} changed from ${show(c.was)} to ${show(c.now)}: ${wayOut(key, c, template)}`;
+    });
+    return { ...r, reason: `${r.reason}; caused by ${said.join("; and by ")}` };
+  });
+}
