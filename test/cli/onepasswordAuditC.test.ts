@@ -1,12 +1,10 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram } from "../../apply/program";
 import { itemReadError, itemReadKind, providerReason, SecretItemError } from "../../builders/secrets/secrets";
 import { inputFailure } from "../../cli/internalError";
 import { parseStackConfig } from "../../config/resolve";
-import { mockCall } from "../../synth/mocks";
-import { readStackConfig, synthesize } from "../../synth/synthesize";
-import { rawConfig, ROOT } from "../support/helpers";
+import { rawConfig } from "../support/helpers";
+import { productionWithItems } from "../support/itemAnswers";
 
 /*
  * Audit C: 1Password's failures at `pulumi` time. A missing item or a wrong vault failed inside the
@@ -31,28 +29,13 @@ async function failure(
   fail: (title: string, vault: string) => string | undefined,
   overrides: Record<string, string> = {},
 ): Promise<{ error: unknown; values: string[] }> {
-  const values: string[] = [];
-  const call = (token: string, inputs: Record<string, any>) => {
+  return productionWithItems((token, inputs, item) => {
     if (token === GETITEM) {
       const reason = fail(String(inputs.title), String(inputs.vault));
       if (reason) throw invokeFailure(reason);
     }
-    const item = mockCall(token, inputs);
-    for (const v of Object.values(item)) if (typeof v === "string" && v.startsWith("synth-")) values.push(v);
-    return item;
-  };
-  const cfg = readStackConfig(ROOT, "production", overrides);
-  try {
-    await synthesize(
-      "production",
-      cfg,
-      (rootOpts) => ({ ...runProgram({ context: "offline", projectDir: ROOT, rootOpts }) }),
-      call,
-    );
-  } catch (error) {
-    return { error, values };
-  }
-  assert.fail("the synthesis passed though 1Password failed");
+    return item();
+  }, overrides);
 }
 
 /** What `pulumi preview` prints for it: cmd/run/run.js logs a RunError's message alone. */

@@ -1,11 +1,8 @@
 import { strict as assert } from "assert";
-import { runProgram } from "../../apply/program";
 import { SecretItemError } from "../../builders/secrets/secrets";
 import { inputFailure, internalErrorText, unwrapped } from "../../cli/internalError";
-import { mockCall } from "../../synth/mocks";
 import { closingLine, outcomeCode } from "../../synth/report";
-import { readStackConfig, synthesize } from "../../synth/synthesize";
-import { ROOT } from "../support/helpers";
+import { productionWithItems } from "../support/itemAnswers";
 
 /** Production moved to Garage (docs/how-to/move-to-garage.md step 4): the admin token is item garageAdmin's `credential`. */
 const GARAGE = {
@@ -20,25 +17,11 @@ const GARAGE = {
 
 /** What the synthesis of that stack throws when 1Password's item garage-admin has no `credential`. */
 async function withoutCredential(): Promise<{ error: unknown; values: string[] }> {
-  const values: string[] = [];
-  const call = (token: string, inputs: Record<string, any>) => {
-    const item = mockCall(token, inputs);
-    if (inputs.title === "garage-admin") item.credential = "";
-    for (const v of Object.values(item)) if (typeof v === "string" && v.startsWith("synth-")) values.push(v);
-    return item;
-  };
-  const cfg = readStackConfig(ROOT, "production", GARAGE);
-  try {
-    await synthesize(
-      "production",
-      cfg,
-      (rootOpts) => ({ ...runProgram({ context: "offline", projectDir: ROOT, rootOpts }) }),
-      call,
-    );
-  } catch (error) {
-    return { error, values };
-  }
-  assert.fail("the synthesis passed without the item's credential field");
+  return productionWithItems((_token, inputs, item) => {
+    const answer = item();
+    if (inputs.title === "garage-admin") answer.credential = "";
+    return answer;
+  }, GARAGE);
 }
 
 describe("a 1Password item without the field a stack reads, raised inside an apply (audit 16c)", function () {
