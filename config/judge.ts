@@ -6,7 +6,7 @@ import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, valueAt } from "./tree";
-import type { SecureProblem } from "./stackFile";
+import type { PlainSecret, SecureProblem } from "./stackFile";
 
 /*
  * A stack's config judged whole, for both ways in: the offline tools (stackCheck.ts, after the
@@ -239,6 +239,8 @@ export interface JudgeOptions {
   placeOf?: (key: string) => string | undefined;
   /** The `secure:` values the CLI cannot decrypt: a key nothing reads says so in its one message. */
   unreadable?: SecureProblem[];
+  /** The secret values in plain text: a key nothing reads says so in its one message. */
+  plainText?: PlainSecret[];
 }
 
 /**
@@ -332,6 +334,7 @@ export function judgedStackConfig(
         parsed: clean ? parsed : undefined,
         placeOf: opts.placeOf,
         unreadable: opts.unreadable,
+        plainText: opts.plainText,
       });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
