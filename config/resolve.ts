@@ -15,7 +15,7 @@ import {
   type SecretKey,
   type StackConfig,
 } from "./schema";
-import { ConfigError, formatIssue, mergeMisspeltRequired, problemIsAt } from "./errors";
+import { ConfigError, formatIssue, mergeMisspeltRequired, namesKey, problemIsAt } from "./errors";
 import { plainSecretProblem } from "./plainSecret";
 import {
   plainTextFact,
@@ -125,6 +125,11 @@ export function parseStackConfig(
      * message too (removing the key mends both), never the value.
      */
     plainText?: PlainSecret[];
+    /**
+     * The key paths the file sets whose values the schema refused (judge.ts repairedRaw):
+     * `defaulted` cut to their default, `setAside` maps removed for a required key they lack.
+     */
+    refused?: Refused;
   } = {},
 ): StackConfig {
   const parsed = opts.parsed ?? parseRaw(raw);
@@ -209,17 +214,19 @@ export function parseStackConfig(
   // A key nothing reads is its one message: a rule judging its value would judge a setting that
   // does nothing (mimir.replicas against the filesystem store while VictoriaMetrics runs).
   const unread = unreadKeys(raw, cfg, { unreadable: opts.unreadable ?? [], plainText: opts.plainText ?? [] });
+  const refused = opts.refused ?? { defaulted: [], setAside: [] };
+  const seen = judgedAsWritten(refused);
   const problems = [
-    ...unread.map((u) => u.problem),
+    ...unread.map((u) => u.problem).filter(seen),
     ...sameSettingProblems(
       raw,
       unread.flatMap((u) => u.keys),
       opts.placeOf,
-    ),
+    ).filter(seen),
     ...[
-      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
-      ...userChoiceProblems(cfg),
-      ...workloadChecks(cfg, r, sized),
+      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true).filter(seen),
+      ...userChoiceProblems(cfg, refused, seen),
+      ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
@@ -319,13 +326,37 @@ function onePasswordVaultProblems(c: StackConfig): string[] {
   ];
 }
 
-/** The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in. */
-function userChoiceProblems(c: StackConfig): string[] {
+/** Key paths whose values the schema refused (judge.ts repairedRaw), judged at a default or as absent. */
+export interface Refused {
+  /** Values cut to their defaults (a map set aside among them), and top-level keys gone whole. */
+  defaulted: string[];
+  /** Maps set aside for a required key they lack: judged as absent. */
+  setAside: string[];
+}
+
+/**
+ * Whether a rule's problem judged what the file says: not one at a key whose value was refused
+ * (it judged the default standing in; the refusal is that key's one message: a `network.nodes`
+ * written as one text is "expected a list", not also "expected at least one CIDR ..., got none"),
+ * nor one naming a map set aside (judged as absent, which the file does not say:
+ * `grafana.ingress.tls` gone for a bad `secretName` is not "no TLS").
+ */
+function judgedAsWritten(refused: Refused): (problem: string) => boolean {
+  return (p) =>
+    !refused.defaulted.some((k) => problemIsAt(p, k)) && !refused.setAside.some((m) => namesKey(p, m));
+}
+
+/**
+ * The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in.
+ * Grafana's rules are told which of its keys were refused, so they judge none at a stand-in and
+ * still count a refused way in as set (grafanaExposure.ts): their problems all stand.
+ */
+function userChoiceProblems(c: StackConfig, refused: Refused, seen: (p: string) => boolean): string[] {
   return [
     ...(c.secrets.backend === "config"
-      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames)
+      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames).filter(seen)
       : []),
-    ...grafanaExposureProblems(c),
+    ...grafanaExposureProblems(c, [...refused.defaulted, ...refused.setAside]),
   ];
 }
 

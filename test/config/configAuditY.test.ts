@@ -112,3 +112,74 @@ describe("config: a plain-text secret nothing reads is one message (audit hY)", 
     }
   });
 });
+
+describe("config: grafana's ways in judged on what the file sets, a refused one too (audit hY)", function () {
+  this.timeout(20000);
+
+  const INGRESS = `    ingress:
+      host: grafana.example.com
+      controllerNamespace: ingress-nginx
+`;
+  const route = (host: string, scheme = "https") => `    httpRoute:
+      host: ${host}
+      scheme: ${scheme}
+      parentRef:
+        name: gw
+        namespace: gateway
+`;
+  const grafana = (url: string, ...ways: string[]) =>
+    `${BASE}${STORE}  ${P("grafana")}:\n    url: ${url}\n${ways.join("")}`;
+  const HOST_REFUSED = (at: string) =>
+    `${P(at)}: expected a host name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.') like "grafana.example.net", got string "Not A Host"`;
+  const BOTH = `${P("grafana.httpRoute")}: expected either grafana.ingress or grafana.httpRoute, got both (Grafana has one root_url)`;
+
+  it("a bad grafana.ingress beside grafana.httpRoute: both set is said, grafana.url not judged on the route's host", () => {
+    const e = refusal(
+      grafana(
+        "https://grafana.example.com",
+        INGRESS.replace("host: grafana.example.com", "host: Not A Host"),
+        route("route.example.com"),
+      ),
+    );
+    assert.deepEqual(e.problems, [HOST_REFUSED("grafana.ingress.host"), BOTH], e.message);
+  });
+
+  it("a bad grafana.httpRoute beside grafana.ingress: both set is said too", () => {
+    const e = refusal(grafana("https://grafana.example.com", INGRESS, route("Not A Host")));
+    assert.deepEqual(e.problems, [BOTH, HOST_REFUSED("grafana.httpRoute.host")], e.message);
+  });
+
+  it("a grafana.ingress that is no map beside grafana.httpRoute: both set, no URL judged", () => {
+    const e = refusal(grafana("http://route.example.com", "    ingress: text\n", route("route.example.com")));
+    assert.equal(e.problems.length, 2, e.message);
+    assert.match(e.problems[0], /^homelab-observability:grafana\.ingress: expected an object/);
+    assert.equal(e.problems[1], BOTH);
+  });
+
+  it("a refused grafana.httpRoute.scheme: grafana.url's scheme is not judged against the default", () => {
+    const e = refusal(grafana("http://route.example.com", route("route.example.com", "ftp")));
+    assert.deepEqual(
+      e.problems,
+      [`${P("grafana.httpRoute.scheme")}: expected one of http | https, got string "ftp"`],
+      e.message,
+    );
+  });
+
+  it("one way in refused alone: no both-set message, and grafana.url still judged against a way that parsed", () => {
+    const alone = refusal(
+      grafana(
+        "https://grafana.example.com",
+        INGRESS.replace("host: grafana.example.com", "host: Not A Host"),
+      ),
+    );
+    assert.deepEqual(alone.problems, [HOST_REFUSED("grafana.ingress.host")], alone.message);
+    const tlsBad = refusal(
+      grafana("http://other.example.com", `${INGRESS}      tls:\n        secretName: Bad Name\n`),
+    );
+    assert.equal(tlsBad.problems.length, 2, tlsBad.message);
+    assert.match(
+      tlsBad.problems[0],
+      /^homelab-observability:grafana\.url: expected a URL on grafana\.ingress\.host/,
+    );
+  });
+});
