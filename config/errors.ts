@@ -89,6 +89,16 @@ export function problemIsAt(problem: string, key: string): boolean {
   return problem.startsWith(head) && /^[:.[ ]/.test(problem.slice(head.length));
 }
 
+/**
+ * `problem` names the key path `path` (or a key inside it) anywhere in its text: a rule that names
+ * a map set aside for a required key it lacks judged the map as absent, which the file does not
+ * say (`grafana.ingress.tls` gone for a bad `secretName` is not "no TLS").
+ */
+export function namesKey(problem: string, path: string): boolean {
+  const at = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[\\s:"'(\`])(${PROJECT}:)?${at}($|[^\\w-])`).test(problem);
+}
+
 /** Stands for a secret's value in messages. */
 export const REDACTED = Symbol("redacted secret");
 

@@ -38,11 +38,20 @@ export function grafanaExposure(
   return undefined;
 }
 
-/** Rules between the keys: one way in, and a `grafana.url` naming the same host. */
-export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }): string[] {
+/**
+ * Rules between the keys: one way in, and a `grafana.url` naming the same host. `refused` are the
+ * key paths the file sets whose values the schema refused (config/judge.ts): a way in refused (or
+ * set aside for a bad host) is still set, so both set is said in the same run as its own problem,
+ * and no URL is judged against the other way's host; a refused `tls` or `scheme` leaves the scheme
+ * unknown, so the URL's scheme is not judged against the default standing in for it.
+ */
+export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused: string[] = []): string[] {
   const g = c.grafana;
   const k = (path: string) => `${PROJECT}:${path}`;
-  if (g.ingress && g.httpRoute)
+  const at = (path: string) => `grafana.${path}`;
+  const unknown = (path: string) => refused.some((r) => r === at(path) || r.startsWith(`${at(path)}.`));
+  const given = (way: "ingress" | "httpRoute") => g[way] !== undefined || refused.includes(at(way));
+  if (given("ingress") && given("httpRoute"))
     return [
       `${k("grafana.httpRoute")}: expected either grafana.ingress or grafana.httpRoute, got both (Grafana has one root_url)`,
     ];
@@ -58,6 +67,7 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }): string[
   // without grafana.ingress.tls may still be reached over https: TLS can end before it (a tunnel,
   // a load balancer, the controller's default certificate), which the stack cannot see, so only
   // http:// behind the Ingress's own TLS is known to be wrong.
+  if (unknown(exposed.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme")) return [];
   const scheme = new URL(exposed.url).protocol;
   const tlsInFront = exposed.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:";
   if (url.protocol !== scheme && !tlsInFront)

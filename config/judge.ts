@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
-import { closestMatch, ConfigError, formatIssue, knownKeysAt, problemIsAt } from "./errors";
+import { closestMatch, ConfigError, formatIssue, knownKeysAt } from "./errors";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, valueAt } from "./tree";
-import type { SecureProblem } from "./stackFile";
+import type { PlainSecret, SecureProblem } from "./stackFile";
 
 /*
  * A stack's config judged whole, for both ways in: the offline tools (stackCheck.ts, after the
@@ -197,16 +197,6 @@ function asGiven(problem: string, readAs: Map<string, string>): string {
   return problem;
 }
 
-/**
- * `problem` names the key path `path` (or a key inside it) anywhere in its text: a rule that names
- * a map set aside for a required key it lacks judged the map as absent, which the file does not
- * say (`grafana.ingress.tls` gone for a bad `secretName` is not "no TLS").
- */
-function names(problem: string, path: string): boolean {
-  const at = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[\\s:"'(\`])(${PROJECT}:)?${at}($|[^\\w-])`).test(problem);
-}
-
 /** Top-level keys the schema requires (neither optional nor defaulted). */
 const isRequired = (key: string) => {
   const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
@@ -239,6 +229,8 @@ export interface JudgeOptions {
   placeOf?: (key: string) => string | undefined;
   /** The `secure:` values the CLI cannot decrypt: a key nothing reads says so in its one message. */
   unreadable?: SecureProblem[];
+  /** The secret values in plain text: a key nothing reads says so in its one message. */
+  plainText?: PlainSecret[];
 }
 
 /**
@@ -332,18 +324,16 @@ export function judgedStackConfig(
         parsed: clean ? parsed : undefined,
         placeOf: opts.placeOf,
         unreadable: opts.unreadable,
+        plainText: opts.plainText,
+        // A rule's problem at a key whose value was refused judged the default standing in for
+        // it, not what the file says: the refusal is that key's one message (a `network.nodes`
+        // written as one text is "expected a list", not also "expected at least one CIDR ...,
+        // got none"). The rules that ask which keys are set count these as set (resolve.ts).
+        refused: { defaulted: [...leaves, ...whole], setAside },
       });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      // A rule's problem at a key whose value was refused judged the default standing in for it,
-      // not what the file says: the refusal is that key's one message (a `network.nodes` written as
-      // one text is "expected a list", not also "expected at least one CIDR ..., got none").
-      const defaulted = [...leaves, ...whole];
-      problems.push(
-        ...e.problems
-          .filter((p) => !defaulted.some((k) => problemIsAt(p, k)) && !setAside.some((m) => names(p, m)))
-          .map((p) => asGiven(p, readAs)),
-      );
+      problems.push(...e.problems.map((p) => asGiven(p, readAs)));
     }
   }
   return { cfg: problems.length > 0 ? undefined : cfg, problems, notes, unchecked };

@@ -1,6 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ConfigError, PROJECT, plainSecretProblems, rawFromPulumiConfig, type StackConfig } from "./resolve";
+import {
+  ConfigError,
+  PROJECT,
+  plainSecretLine,
+  plainSecrets,
+  rawFromPulumiConfig,
+  type StackConfig,
+} from "./resolve";
+import { plainTextFact } from "./stackFile";
 import { mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { cachedChartKeys } from "./chartCache";
 import { uncheckedChartsNote } from "./chartValueCheck";
@@ -26,17 +34,22 @@ export function loadStackConfig(
   // runtime/config.js `isConfigSecret`, reading the PULUMI_CONFIG_SECRET_KEYS list the CLI hands
   // the program (not in its typings); without it, nothing is judged.
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
-  const plain = isSecret ? plainSecretProblems((k) => all[k] !== undefined, isSecret) : [];
+  const plain = isSecret ? plainSecrets((k) => all[k] !== undefined, isSecret) : [];
   const placer = ConfigLocator.forStack(projectDir, stack);
   const judged = judgedStackConfig(rawFromPulumiConfig(all), stack, process.env, {
     // The pinned charts' keys when their archives are in the chart cache; never pulled.
     chartKeys: (chart) => cachedChartKeys(chart),
     placeOf: (key) => placer.fileLine(key),
+    plainText: plain,
   });
   // Said once, as the synthesis says it: silence would pass the keys off as checked.
   if (warnUnchecked && judged.unchecked.length > 0)
     void pulumi.log.warn(uncheckedChartsNote(judged.unchecked));
-  const problems = [...misspeltNamespaceProblems(Object.keys(all)), ...plain, ...judged.problems];
+  // A plain secret nothing reads is said in that key's message (resolve.ts idleSecrets), once.
+  const plainLines = plain
+    .filter((p) => !judged.problems.some((j) => j.includes(plainTextFact(p))))
+    .map(plainSecretLine);
+  const problems = [...misspeltNamespaceProblems(Object.keys(all)), ...plainLines, ...judged.problems];
   const cfg = judged.cfg;
   if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.

@@ -15,9 +15,15 @@ import {
   type SecretKey,
   type StackConfig,
 } from "./schema";
-import { ConfigError, formatIssue, mergeMisspeltRequired, problemIsAt } from "./errors";
+import { ConfigError, formatIssue, mergeMisspeltRequired, namesKey, problemIsAt } from "./errors";
 import { plainSecretProblem } from "./plainSecret";
-import { setSecretCommand, undecryptableFact, type SecureProblem } from "./stackFile";
+import {
+  plainTextFact,
+  setSecretCommand,
+  undecryptableFact,
+  type PlainSecret,
+  type SecureProblem,
+} from "./stackFile";
 import { RELEASES } from "../model/names";
 import { LOG_AGENTS } from "../model/phases";
 import {
@@ -114,6 +120,16 @@ export function parseStackConfig(
      * reads says it in its own message (one mistake, one line: removing the key mends both).
      */
     unreadable?: SecureProblem[];
+    /**
+     * The secret keys' values written in plain text: a key nothing reads says it in its own
+     * message too (removing the key mends both), never the value.
+     */
+    plainText?: PlainSecret[];
+    /**
+     * The key paths the file sets whose values the schema refused (judge.ts repairedRaw):
+     * `defaulted` cut to their default, `setAside` maps removed for a required key they lack.
+     */
+    refused?: Refused;
   } = {},
 ): StackConfig {
   const parsed = opts.parsed ?? parseRaw(raw);
@@ -197,18 +213,20 @@ export function parseStackConfig(
   };
   // A key nothing reads is its one message: a rule judging its value would judge a setting that
   // does nothing (mimir.replicas against the filesystem store while VictoriaMetrics runs).
-  const unread = unreadKeys(raw, cfg, opts.unreadable ?? []);
+  const unread = unreadKeys(raw, cfg, { unreadable: opts.unreadable ?? [], plainText: opts.plainText ?? [] });
+  const refused = opts.refused ?? { defaulted: [], setAside: [] };
+  const seen = judgedAsWritten(refused);
   const problems = [
-    ...unread.map((u) => u.problem),
+    ...unread.map((u) => u.problem).filter(seen),
     ...sameSettingProblems(
       raw,
       unread.flatMap((u) => u.keys),
       opts.placeOf,
-    ),
+    ).filter(seen),
     ...[
-      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true),
-      ...userChoiceProblems(cfg),
-      ...workloadChecks(cfg, r, sized),
+      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true).filter(seen),
+      ...userChoiceProblems(cfg, refused, seen),
+      ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
@@ -308,13 +326,37 @@ function onePasswordVaultProblems(c: StackConfig): string[] {
   ];
 }
 
-/** The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in. */
-function userChoiceProblems(c: StackConfig): string[] {
+/** Key paths whose values the schema refused (judge.ts repairedRaw), judged at a default or as absent. */
+export interface Refused {
+  /** Values cut to their defaults (a map set aside among them), and top-level keys gone whole. */
+  defaulted: string[];
+  /** Maps set aside for a required key they lack: judged as absent. */
+  setAside: string[];
+}
+
+/**
+ * Whether a rule's problem judged what the file says: not one at a key whose value was refused
+ * (it judged the default standing in; the refusal is that key's one message: a `network.nodes`
+ * written as one text is "expected a list", not also "expected at least one CIDR ..., got none"),
+ * nor one naming a map set aside (judged as absent, which the file does not say:
+ * `grafana.ingress.tls` gone for a bad `secretName` is not "no TLS").
+ */
+function judgedAsWritten(refused: Refused): (problem: string) => boolean {
+  return (p) =>
+    !refused.defaulted.some((k) => problemIsAt(p, k)) && !refused.setAside.some((m) => namesKey(p, m));
+}
+
+/**
+ * The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in.
+ * Grafana's rules are told which of its keys were refused, so they judge none at a stand-in and
+ * still count a refused way in as set (grafanaExposure.ts): their problems all stand.
+ */
+function userChoiceProblems(c: StackConfig, refused: Refused, seen: (p: string) => boolean): string[] {
   return [
     ...(c.secrets.backend === "config"
-      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames)
+      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames).filter(seen)
       : []),
-    ...grafanaExposureProblems(c),
+    ...grafanaExposureProblems(c, [...refused.defaulted, ...refused.setAside]),
   ];
 }
 
@@ -330,7 +372,7 @@ function userChoiceProblems(c: StackConfig): string[] {
 function unreadKeys(
   raw: Record<string, unknown>,
   c: StackConfig,
-  unreadable: SecureProblem[],
+  slips: ValueSlips,
 ): { keys: string[]; problem: string }[] {
   const out: { keys: string[]; problem: string }[] = [];
   const set = (section: string) => {
@@ -341,8 +383,8 @@ function unreadKeys(
   };
   // With the onepassword backend every config secret is unread whatever its integration: that
   // one message stands for the alerting toggles' too (one cause per key).
-  out.push(...idleBackendSecrets(raw, c, unreadable));
-  if (c.secrets.backend === "config") out.push(...idleAlertingSecrets(raw, c, unreadable));
+  out.push(...idleBackendSecrets(raw, c, slips));
+  if (c.secrets.backend === "config") out.push(...idleAlertingSecrets(raw, c, slips));
   // One message per cause, at the key that holds what it makes unread: the backend's section.
   const other = c.metricsBackend === "mimir" ? "victoriametrics" : "mimir";
   const unused = set(other).map(([k]) => k);
@@ -398,13 +440,13 @@ const ALERTING_SECRETS = [
 function idleAlertingSecrets(
   raw: Record<string, unknown>,
   c: StackConfig,
-  unreadable: SecureProblem[],
+  slips: ValueSlips,
 ): { keys: string[]; problem: string }[] {
   return ALERTING_SECRETS.flatMap(({ toggle, keys, what }) => {
     const given: string[] = keys.filter((k) => raw[k] !== undefined);
     if (c.alerting[toggle] || given.length === 0) return [];
     return [
-      idleSecrets(given, unreadable, {
+      idleSecrets(given, slips, {
         when: `while alerting.${toggle} is false`,
         why: `${what} is off`,
         instead: `set alerting.${toggle} true`,
@@ -432,7 +474,7 @@ const STORE_SECRETS = [
 function idleBackendSecrets(
   raw: Record<string, unknown>,
   c: StackConfig,
-  unreadable: SecureProblem[],
+  slips: ValueSlips,
 ): { keys: string[]; problem: string }[] {
   const given = (keys: readonly string[]) => keys.filter((k) => raw[k] !== undefined);
   const backendWhy = raw.secrets === undefined ? ", the default" : "";
@@ -440,7 +482,7 @@ function idleBackendSecrets(
     const idle = given(SECRET_KEYS.filter((k) => k !== "onepasswordToken"));
     if (idle.length === 0) return [];
     return [
-      idleSecrets(idle, unreadable, {
+      idleSecrets(idle, slips, {
         when: `while secrets.backend is "onepassword"`,
         why: "the stack reads its secrets from the 1Password items of secrets.items and alerting.receivers[].item, not from config secrets",
         instead: `set secrets.backend "config"`,
@@ -452,7 +494,7 @@ function idleBackendSecrets(
     const idle = given(keys);
     if (idle.length === 0) return [];
     return [
-      idleSecrets(idle, unreadable, {
+      idleSecrets(idle, slips, {
         when: `while objectStore.type is "${type}"`,
         why: `only the ${store} store reads ${what}`,
         instead: `set objectStore.type "${store}"`,
@@ -461,7 +503,7 @@ function idleBackendSecrets(
   });
   if (raw.onepasswordToken !== undefined)
     out.push(
-      idleSecrets(["onepasswordToken"], unreadable, {
+      idleSecrets(["onepasswordToken"], slips, {
         when: `while secrets.backend is "config"${backendWhy}`,
         why: "only the onepassword backend reads the 1Password token",
         instead: `set secrets.backend "onepassword" with its vault`,
@@ -471,27 +513,40 @@ function idleBackendSecrets(
 }
 
 /**
+ * What is wrong with the secret values themselves, each said in the message of a key nothing reads
+ * instead of its own: the `secure:` values the CLI cannot decrypt and the values in plain text.
+ */
+interface ValueSlips {
+  unreadable: SecureProblem[];
+  plainText: PlainSecret[];
+}
+
+/**
  * One message for config secrets nothing reads: why, and what to do. A `secure:` value among them
- * the CLI cannot decrypt is said here too (removing the key mends both; the other way out sets it
- * again), not in a second message.
+ * the CLI cannot decrypt, or a value in plain text, is said here too (removing the key mends both;
+ * the other way out sets it again, as a secret), not in a second message.
  */
 function idleSecrets(
   given: string[],
-  unreadable: SecureProblem[],
+  slips: ValueSlips,
   cause: { when: string; why: string; instead: string },
 ): { keys: string[]; problem: string } {
   const one = given.length === 1;
   const them = one ? "it" : "them";
   const named = one ? given[0] : `${given.slice(0, -1).join(", ")} or ${given[given.length - 1]}`;
-  const broken = unreadable.filter((p) => given.includes(p.key.slice(p.key.indexOf(":") + 1)));
-  const facts = broken.length > 0 ? ` (${broken.map(undecryptableFact).join("; ")})` : "";
+  const ours = (p: { key: string }) => given.includes(p.key.slice(p.key.indexOf(":") + 1));
+  const broken = [...slips.unreadable.filter(ours), ...slips.plainText.filter(ours)];
+  const fact = (p: SecureProblem | PlainSecret) => ("problem" in p ? undecryptableFact(p) : plainTextFact(p));
+  const facts = broken.length > 0 ? ` (${broken.map(fact).join("; ")})` : "";
   const again = broken.map((p) => {
     const name = p.key.slice(p.key.indexOf(":") + 1);
     return `\`${setSecretCommand(name, p.path, PROJECT)}\``;
   });
+  // A value in plain text is set again encrypted: said, as the command's `--secret` is easy to miss.
+  const asSecret = slips.plainText.some(ours) ? " as a secret" : "";
   const setAgain =
     again.length > 0
-      ? ` and set the value${again.length > 1 ? "s" : ""} again with ${again.join(" and ")}`
+      ? ` and set the value${again.length > 1 ? "s" : ""} again${asSecret} with ${again.join(" and ")}`
       : "";
   return {
     keys: given,
@@ -847,19 +902,33 @@ export function s3BucketNameProblem(name: string): string | undefined {
 
 /**
  * Secret keys (SECRET_KEYS) this stack holds in plain text (`pulumi config set` without
- * `--secret`), each a problem naming the key and the command, never the value, worded as the
- * offline tools word it (plainSecret.ts): a plain credential sits readable in the stack file and
- * in every `pulumi config` listing. `isSecure` says whether a full key (`project:key`) is a secret;
- * the runtime knows it per top-level key, so a map (receiverCredentials) with a plain leaf beside a
- * secure one counts as secret here (the offline tools, which read the file, name that leaf).
+ * `--secret`): a plain credential sits readable in the stack file and in every `pulumi config`
+ * listing. `isSecure` says whether a full key (`project:key`) is a secret; the runtime knows it per
+ * top-level key, so a map (receiverCredentials) with a plain leaf beside a secure one counts as
+ * secret here (the offline tools, which read the file, name that leaf).
  */
+export function plainSecrets(
+  present: (key: string) => boolean,
+  isSecure: (key: string) => boolean,
+): PlainSecret[] {
+  return SECRET_KEYS.map((name) => `${PROJECT}:${name}`)
+    .filter((key) => present(key) && !isSecure(key))
+    .map((key) => ({ key, path: [] }));
+}
+
+/**
+ * A value in plain text as its own problem, naming the key and the command, never the value,
+ * worded as the offline tools word it (plainSecret.ts).
+ */
+export const plainSecretLine = (p: PlainSecret): string =>
+  plainSecretProblem(p.key, setSecretCommand(p.key, p.path, PROJECT));
+
+/** {@link plainSecrets}, each as its own problem line. */
 export function plainSecretProblems(
   present: (key: string) => boolean,
   isSecure: (key: string) => boolean,
 ): string[] {
-  return SECRET_KEYS.map((name) => `${PROJECT}:${name}`)
-    .filter((key) => present(key) && !isSecure(key))
-    .map((key) => plainSecretProblem(key, setSecretCommand(key, [], PROJECT)));
+  return plainSecrets(present, isSecure).map(plainSecretLine);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   slipProblem,
   STACK_FILE_KEYS,
   strayKeyProblem,
+  plainTextFact,
   undecryptableFact,
   type CliIssue,
   type Project,
@@ -168,13 +169,19 @@ function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
 }
 
 /**
- * One line for a key nothing reads whose `secure:` value the CLI cannot decrypt either: that key's
- * message says both (config/resolve.ts idleSecrets), so the undecryptable value's own goes.
+ * One line for a key nothing reads whose `secure:` value the CLI cannot decrypt either, or whose
+ * value is in plain text: that key's message says both (config/resolve.ts idleSecrets), so the
+ * value's own line goes.
  */
 function saidOnce(problems: string[], issues: CliIssue[]): string[] {
+  const fact = (i: CliIssue) =>
+    i.unreadable ? undecryptableFact(i.unreadable) : i.plainText ? plainTextFact(i.plainText) : undefined;
   const told = new Set(
     issues
-      .filter((i) => i.unreadable && problems.some((p) => p.includes(undecryptableFact(i.unreadable!))))
+      .filter((i) => {
+        const f = fact(i);
+        return f !== undefined && problems.some((p) => p.includes(f));
+      })
       .map((i) => i.message),
   );
   return problems.filter((p) => !told.has(p));
@@ -265,6 +272,7 @@ export function checkedStackConfig(
     chartKeys: opts.chartKeys,
     placeOf: (key) => placer.fileLine(key),
     unreadable: cli.issues.flatMap((i) => (i.unreadable ? [i.unreadable] : [])),
+    plainText: cli.issues.flatMap((i) => (i.plainText ? [i.plainText] : [])),
     // An undecryptable value stands in as a placeholder: the key is still judged.
     cliIssues: cli.issues.map((i) => ({
       key: i.key,

@@ -738,6 +738,8 @@ export interface CliIssue {
   type?: string;
   /** A `secure` problem's undecryptable value, which a message of its key may say instead (config/judge.ts). */
   unreadable?: SecureProblem;
+  /** A `plain` problem's value, which a message of its key may say instead (config/judge.ts). */
+  plainText?: PlainSecret;
   message: string;
 }
 
@@ -758,6 +760,22 @@ export function secureProblemText(p: SecureProblem, project: string): string {
 export function undecryptableFact(p: SecureProblem): string {
   const name = p.key.slice(p.key.indexOf(":") + 1);
   return `${propertyPath(name, p.path)}'s secure value ${p.problem}, so the CLI cannot decrypt it either (the value is not shown)`;
+}
+
+/** A secret key's value, or a leaf of it, written in plain text: the key (`project:key`) and where under it. */
+export interface PlainSecret {
+  key: string;
+  path: (string | number)[];
+}
+
+/**
+ * That a secret key's value is in plain text, said inside the message of its key when that key
+ * has a mistake of its own that removing it mends (config/resolve.ts: a secret nothing reads), so
+ * the key gets one line (config/plainSecret.ts words it alone). Never the value.
+ */
+export function plainTextFact(p: PlainSecret): string {
+  const name = p.key.slice(p.key.indexOf(":") + 1);
+  return `${propertyPath(name, p.path)}'s value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it`;
 }
 
 /**
@@ -963,6 +981,7 @@ export function cliStackConfigIssues(
       issues.push({
         key: name,
         kind: "plain",
+        plainText: { key, path: at },
         message: plainSecretProblem(propertyPath(key, at), setSecretCommand(key, at, project.name)),
       });
   }
