@@ -100,37 +100,43 @@ function parseScalar(value: string): unknown {
   }
 }
 
+/** {@link parseStackConfig}'s options. */
+interface ParseOptions {
+  /** The offline synthesis lists absent secrets itself (and stands in placeholders). */
+  allowAbsentSecrets?: boolean;
+  /**
+   * `parseRaw(raw)`, when the caller has already parsed this very `raw` (judge.ts): the schema
+   * is the costliest step, and the same input parses alike.
+   */
+  parsed?: ReturnType<typeof parseRaw>;
+  /** A key's `file:line` in the stack file, when it holds the key (config/locate.ts). */
+  placeOf?: (key: string) => string | undefined;
+  /**
+   * The `secure:` values the Pulumi CLI cannot decrypt (config/stackFile.ts): a key nothing
+   * reads says it in its own message (one mistake, one line: removing the key mends both).
+   */
+  unreadable?: SecureProblem[];
+  /**
+   * The secret keys' values written in plain text: a key nothing reads says it in its own
+   * message too (removing the key mends both), never the value.
+   */
+  plainText?: PlainSecret[];
+  /**
+   * The key paths the file sets whose values the schema refused (judge.ts repairedRaw):
+   * `defaulted` cut to their default, `setAside` maps removed for a required key they lack.
+   */
+  refused?: Refused;
+}
+
+/** The schema's parse of a stack's raw config, when it succeeded. */
+type ParsedStack = Extract<ReturnType<typeof parseRaw>, { success: true }>["data"];
+
 /** Validates a stack's raw config and fills every default; throws ConfigError listing all problems. */
 export function parseStackConfig(
   raw: Record<string, unknown>,
   stack: string,
   env: Record<string, string | undefined> = process.env,
-  opts: {
-    /** The offline synthesis lists absent secrets itself (and stands in placeholders). */
-    allowAbsentSecrets?: boolean;
-    /**
-     * `parseRaw(raw)`, when the caller has already parsed this very `raw` (judge.ts): the schema
-     * is the costliest step, and the same input parses alike.
-     */
-    parsed?: ReturnType<typeof parseRaw>;
-    /** A key's `file:line` in the stack file, when it holds the key (config/locate.ts). */
-    placeOf?: (key: string) => string | undefined;
-    /**
-     * The `secure:` values the Pulumi CLI cannot decrypt (config/stackFile.ts): a key nothing
-     * reads says it in its own message (one mistake, one line: removing the key mends both).
-     */
-    unreadable?: SecureProblem[];
-    /**
-     * The secret keys' values written in plain text: a key nothing reads says it in its own
-     * message too (removing the key mends both), never the value.
-     */
-    plainText?: PlainSecret[];
-    /**
-     * The key paths the file sets whose values the schema refused (judge.ts repairedRaw):
-     * `defaulted` cut to their default, `setAside` maps removed for a required key they lack.
-     */
-    refused?: Refused;
-  } = {},
+  opts: ParseOptions = {},
 ): StackConfig {
   const parsed = opts.parsed ?? parseRaw(raw);
   if (!parsed.success) {
@@ -211,12 +217,29 @@ export function parseStackConfig(
       (r as Record<string, unknown>).receiverCredentials as string | undefined,
     ),
   };
+  const problems = ruleProblems(raw, cfg, r, sized, env, opts);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return cfg;
+}
+
+/**
+ * The problems of a parsed stack between its keys: keys nothing reads, one value set in two places,
+ * and the rules across keys, each judged on the values as written (not a refused value's stand-in).
+ */
+function ruleProblems(
+  raw: Record<string, unknown>,
+  cfg: StackConfig,
+  r: ParsedStack,
+  sized: ReturnType<typeof sizedDefaults>,
+  env: Record<string, string | undefined>,
+  opts: ParseOptions,
+): string[] {
   // A key nothing reads is its one message: a rule judging its value would judge a setting that
   // does nothing (mimir.replicas against the filesystem store while VictoriaMetrics runs).
   const unread = unreadKeys(raw, cfg, { unreadable: opts.unreadable ?? [], plainText: opts.plainText ?? [] });
   const refused = opts.refused ?? { defaulted: [], setAside: [] };
   const seen = judgedAsWritten(refused);
-  const problems = [
+  return [
     ...unread.map((u) => u.problem).filter(seen),
     ...sameSettingProblems(
       raw,
@@ -229,8 +252,6 @@ export function parseStackConfig(
       ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
   ];
-  if (problems.length > 0) throw new ConfigError(problems);
-  return cfg;
 }
 
 /**
