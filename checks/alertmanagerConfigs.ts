@@ -4,7 +4,7 @@
  */
 import { parse } from "yaml";
 import { alertmanagerConfigProblems } from "../builders/alerting/configCheck";
-import { describe, type Finding, type Placed } from "./objects";
+import { describe, filesOf, type Finding, type Placed } from "./objects";
 
 /** Where each pinned chart puts the file: the alertmanager chart's ConfigMap (`alertmanager.yml`), kube-prometheus-stack's and VictoriaMetrics' Secret (`alertmanager.yaml`). */
 const CONFIG_FILE = /^alertmanager\.ya?ml$/;
@@ -16,25 +16,14 @@ interface ConfigFile {
   text: string;
 }
 
-/** The Alertmanager configuration files of the rendered objects. */
+/** The Alertmanager configuration files of the rendered objects (their text as objects.ts filesOf reads it). */
 function configFiles(objects: Placed[]): ConfigFile[] {
   const out: ConfigFile[] = [];
   for (const p of objects) {
-    const o = p.obj;
-    const add = (key: string, text: unknown) => {
-      if (typeof text === "string") out.push({ at: p, key, text });
-    };
-    if (o.kind === "ConfigMap" || o.kind === "Secret") {
-      for (const [k, v] of Object.entries<unknown>(o.stringData ?? {})) if (CONFIG_FILE.test(k)) add(k, v);
-      for (const [k, v] of Object.entries<unknown>(o.data ?? {}))
-        if (CONFIG_FILE.test(k))
-          add(
-            k,
-            o.kind === "Secret" && typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : v,
-          );
-    }
+    for (const [key, text] of filesOf(p.obj)) if (CONFIG_FILE.test(key)) out.push({ at: p, key, text });
     // A VMAlertmanager given its file inline (victoria-metrics-k8s-stack `alertmanager.spec.configRawYaml`).
-    if (o.kind === "VMAlertmanager") add("spec.configRawYaml", o.spec?.configRawYaml);
+    const raw: unknown = p.obj.kind === "VMAlertmanager" ? p.obj.spec?.configRawYaml : undefined;
+    if (typeof raw === "string") out.push({ at: p, key: "spec.configRawYaml", text: raw });
   }
   return out;
 }

@@ -40,7 +40,15 @@ import { parse } from "yaml";
 import { serverPodLabels } from "../upstream/operators/prometheusOperator";
 import { vmPodLabels } from "../upstream/operators/victoriaMetrics";
 import { addressesInText } from "./addresses";
-import { describe, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
+import {
+  describe,
+  filesOf,
+  podTemplates,
+  selects,
+  type Finding,
+  type K8sObject,
+  type Placed,
+} from "./objects";
 
 /** One Alertmanager the stack runs, with its replicas and its pods' labels. */
 interface Alertmanager {
@@ -129,20 +137,6 @@ function sendersInConfig(config: unknown, path: (string | number)[] = []): { key
   if (config && typeof config === "object")
     return Object.entries(config).flatMap(([k, v]) => sendersInConfig(v, [...path, k]));
   return [];
-}
-
-/** Config files an object carries: a ConfigMap's data, a Secret's stringData and (decoded) data. */
-function filesOf(obj: K8sObject): [string, string][] {
-  if (obj.kind === "ConfigMap") return Object.entries(obj.data ?? {}).map(([k, v]) => [k, String(v)]);
-  if (obj.kind !== "Secret") return [];
-  const decoded = Object.entries(obj.data ?? {}).map(([k, v]): [string, string] => [
-    k,
-    Buffer.from(String(v), "base64").toString("utf8"),
-  ]);
-  return [
-    ...Object.entries(obj.stringData ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
-    ...decoded,
-  ];
 }
 
 /** The flags that post alerts: Loki's and Mimir's ruler, vmalert. */

@@ -436,3 +436,17 @@ function vmOperatorObjects(p: Placed): Placed[] {
     c.headless,
   );
 }
+
+/** Config files an object carries: a ConfigMap's data, a Secret's stringData and (decoded) data. */
+export function filesOf(obj: K8sObject): [string, string][] {
+  if (obj.kind === "ConfigMap") return Object.entries(obj.data ?? {}).map(([k, v]) => [k, String(v)]);
+  if (obj.kind !== "Secret") return [];
+  const decoded = Object.entries(obj.data ?? {}).map(([k, v]): [string, string] => [
+    k,
+    Buffer.from(String(v), "base64").toString("utf8"),
+  ]);
+  return [
+    ...Object.entries(obj.stringData ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+    ...decoded,
+  ];
+}
