@@ -99,7 +99,9 @@ export async function checkChange(
     const move = phaseMove(previous, result.export);
     // A skipped phase is said first; a one-phase move of production is held while staging is behind.
     const skip = phaseMoveVerdict(move, stack, opts.against);
-    const phase = skip?.refused ? skip : (stagingAheadVerdict(move, stack, stackPhases(root)) ?? skip);
+    // Every stack file is read only for a move one phase forward, the one the rule judges.
+    const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root)) : undefined;
+    const phase = skip?.refused ? skip : (ahead ?? skip);
     refused += report.refused.length + (phase?.refused ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
