@@ -113,6 +113,30 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
     }
   });
 
+  it("a HOMELAB_HELM_JOBS that is no count of at least 1 is bad input naming it, before anything is written", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const { inProcess } = await import("../support/helpers");
+    // -1 left every render waiting for a slot: the process ran dry and exited 0 with no verdict;
+    // 0 and a word silently meant the default.
+    for (const value of ["-1", "0", "auto", "1.5"]) {
+      const dir = project();
+      const out = path.join(dir, "out");
+      const r = await inProcess(runSynth, ["--dir", dir, "--out", out, "--quiet", "--stack", "staging"], {
+        ...process.env,
+        HOMELAB_HELM_JOBS: value,
+      });
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(
+        r.stderr.trim(),
+        new RegExp(
+          `^HOMELAB_HELM_JOBS: expected a whole number of at least 1 \\(how many Helm renders run at once; unset, the CPU count, at least 2: \\d+ here\\), got ${JSON.stringify(value).replace(/\./g, "\\.")}$`,
+        ),
+      );
+      assert.equal(lastLine(r.stdout), "synth: FAIL (exit 2): bad input: HOMELAB_HELM_JOBS (above)");
+      assert.equal(fs.existsSync(out), false, "nothing written");
+    }
+  });
+
   it("a stack named twice is judged once", async () => {
     const dir = project();
     const r = await synthIn(dir, "--stack", "staging", "--stack", "staging", "--no-render");
