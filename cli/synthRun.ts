@@ -199,7 +199,7 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
       `--running ${args.running}: ${runningStat ? "a file, not a folder" : "no such folder"}; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
     );
   // A Helm job count that is no count is refused before any render waits on it.
-  const jobs = helmJobsSetting(io.env ?? process.env).problem;
+  const jobs = helmJobsSetting((io.env ?? process.env).HOMELAB_HELM_JOBS).problem;
   if (jobs) throw new SynthInputError(jobs);
   makeOutFolder(args.out);
   const run: RunContext = {

@@ -181,8 +181,10 @@ const DEFAULT_HELM_JOBS = Math.max(2, os.cpus().length);
  * waiting for a slot that never came: the process ran out of work and exited 0 with no verdict
  * (`-1`), and a word (`auto`) or `0` silently meant the default.
  */
-export function helmJobsSetting(env: NodeJS.ProcessEnv = process.env): { jobs: number; problem?: string } {
-  const raw = env.HOMELAB_HELM_JOBS;
+export function helmJobsSetting(raw: string | undefined = process.env.HOMELAB_HELM_JOBS): {
+  jobs: number;
+  problem?: string;
+} {
   if (raw === undefined || raw === "") return { jobs: DEFAULT_HELM_JOBS };
   if (/^[1-9][0-9]*$/.test(raw)) return { jobs: Number(raw) };
   return {
