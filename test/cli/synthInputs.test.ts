@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, synthCli, tmpDir } from "../support/helpers";
+import { inProcess, ROOT, synthCli, tmpDir } from "../support/helpers";
 
 const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
 
@@ -115,7 +115,6 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
 
   it("a HOMELAB_HELM_JOBS that is no count of at least 1 is bad input naming it, before anything is written", async () => {
     const { runSynth } = await import("../../cli/synthRun");
-    const { inProcess } = await import("../support/helpers");
     // -1 left every render waiting for a slot: the process ran dry and exited 0 with no verdict;
     // 0 and a word silently meant the default.
     for (const value of ["-1", "0", "auto", "1.5"]) {
