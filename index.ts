@@ -13,3 +13,5 @@ export const metricsQueryUrl = outputs.metricsQueryUrl;
 export const bucketNames = outputs.bucketNames;
 /** What this update deletes or replaces on purpose, by resource name, with why (the change check reads it). */
 export const plannedChanges = outputs.plannedChanges;
+/** Every value the stack file's `chartValues` sets (`chart.path.to.key`), absent when none: policy:check names them. */
+export const chartValueOverrides = outputs.chartValueOverrides;

@@ -10,7 +10,12 @@ import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate"
 import { synthStack } from "../synth/run";
 import { SynthInputError, withoutImportIds, type ExportResource } from "../synth/synthesize";
 import { CliConfigError } from "../config/stackFile";
-import { ChartCacheError, missingChartsError, type MissingChart } from "../synth/render/helm";
+import {
+  ChartCacheError,
+  helmJobsSetting,
+  missingChartsError,
+  type MissingChart,
+} from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
 import { renderExport } from "../synth/render/render";
 import { DEFAULT_KUBE_VERSION, type ReleaseRender } from "../synth/render/types";
@@ -193,6 +198,9 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     throw new SynthInputError(
       `--running ${args.running}: ${runningStat ? "a file, not a folder" : "no such folder"}; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
     );
+  // A Helm job count that is no count is refused before any render waits on it.
+  const jobs = helmJobsSetting((io.env ?? process.env).HOMELAB_HELM_JOBS).problem;
+  if (jobs) throw new SynthInputError(jobs);
   makeOutFolder(args.out);
   const run: RunContext = {
     root,
@@ -303,11 +311,12 @@ function makeOutFolder(out: string): void {
 /**
  * The closing reason of a refused flag input: `bad input: ` and the message's start up to its first
  * `: ` after the flag (`--against out/p.json: expected …` gives `bad input: --against out/p.json`),
- * the rest being above.
+ * or after the environment variable (`bad input: HOMELAB_HELM_JOBS`), the rest being above.
  */
 function inputReason(e: SynthInputError): string {
   const first = e.message.split("\n")[0];
-  const flag = /^(--[a-z-]+(?: [^:]+)?):/.exec(first);
+  // A flag and its value, or an environment variable (HOMELAB_HELM_JOBS: …).
+  const flag = /^(--[a-z-]+(?: [^:]+)?|[A-Z][A-Z0-9_]+):/.exec(first);
   return `bad input: ${flag ? flag[1] : "the command's input"} (above)`;
 }
 

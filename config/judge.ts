@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
+import { CHART_NAMES } from "./chartValues";
 import { closestMatch, ConfigError, formatIssue, knownKeysAt } from "./errors";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
@@ -16,9 +17,17 @@ import type { PlainSecret, SecureProblem } from "./stackFile";
  * meant, so one run lists every problem and both ways say the same.
  */
 
-/** The stack's `chartValues` as the schema took them (valid: a map per chart name). */
+/**
+ * The stack's `chartValues` entries the schema takes: a map under a chart name. An unknown chart
+ * name or a value that is no map is the schema's problem; the other charts' keys are still
+ * checked, in the same run (one misspelt chart name hid every other chart's misspelt keys).
+ */
 const readChartValues = (raw: Record<string, unknown>) =>
-  (raw.chartValues ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  Object.fromEntries(
+    Object.entries(isMap(raw.chartValues) ? raw.chartValues : {}).filter(
+      ([chart, v]) => (CHART_NAMES as readonly string[]).includes(chart) && isMap(v),
+    ),
+  ) as Record<string, Record<string, unknown>>;
 
 /** A key path as the problems name it: `loki.retention`, `nodePools[1].name`. */
 const pathText = (path: (string | number)[]) =>
@@ -260,6 +269,7 @@ export function judgedStackConfig(
   const notes: string[] = [];
   // What the CLI refused is judged as absent; what it passed on (a placeholder, a plain secret) is judged.
   const broken = new Set(cliIssues.filter((i) => i.refused).map((i) => i.key));
+  const cliRefusedChartValues = broken.has("chartValues");
   const parsed = parseRaw(raw);
   if (!parsed.success) {
     // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
@@ -271,9 +281,7 @@ export function judgedStackConfig(
     }
   }
   const chartKeyProblems =
-    broken.has("chartValues") || !chartKeys
-      ? []
-      : chartValueProblems(readChartValues(raw), chartKeys, PROJECT);
+    cliRefusedChartValues || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT);
   problems.push(...chartKeyProblems);
   if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
   const brokenKeys = cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key);

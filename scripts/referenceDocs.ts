@@ -106,17 +106,40 @@ function sources(root: string): string[] {
   return out.sort();
 }
 
-/** Every `process.env.NAME` / `process.env["NAME"]` the code reads, with the files that read it. */
+/**
+ * Every `process.env.NAME` / `process.env["NAME"]` the code reads, with the files that read it.
+ * Read from the syntax tree, not the text: a comment naming the form (this one) is no read, and
+ * the text match listed a variable `NAME` read in this file.
+ */
 export function envReads(root: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const f of sources(root)) {
-    const text = fs.readFileSync(path.join(root, f), "utf8");
-    for (const m of text.matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*"([A-Z][A-Z0-9_]*)"\s*\])/g)) {
-      const name = m[1] ?? m[2];
-      out.set(name, [...new Set([...(out.get(name) ?? []), f])]);
-    }
+    const src = ts.createSourceFile(
+      f,
+      fs.readFileSync(path.join(root, f), "utf8"),
+      ts.ScriptTarget.ES2022,
+      true,
+    );
+    const visit = (n: ts.Node): void => {
+      const name = envName(n);
+      if (name) out.set(name, [...new Set([...(out.get(name) ?? []), f])]);
+      ts.forEachChild(n, visit);
+    };
+    visit(src);
   }
   return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The variable `n` reads when it is `process.env.NAME` or `process.env["NAME"]` (upper case). */
+function envName(n: ts.Node): string | undefined {
+  const isEnv = (e: ts.Expression) => e.getText() === "process.env";
+  const name =
+    ts.isPropertyAccessExpression(n) && isEnv(n.expression)
+      ? n.name.text
+      : ts.isElementAccessExpression(n) && isEnv(n.expression) && ts.isStringLiteral(n.argumentExpression)
+        ? n.argumentExpression.text
+        : undefined;
+  return name && /^[A-Z][A-Z0-9_]*$/.test(name) ? name : undefined;
 }
 
 function environmentTable(root: string): string {
@@ -145,6 +168,13 @@ function outputsTable(root: string): string {
           fields.set(m.name.text, { type: m.type?.getText(src) ?? "", doc });
         }
   });
+  // A declared output index.ts leaves out is one `pulumi stack output` never shows, while the
+  // offline synthesis, which reads the program's return value, has it: chartValueOverrides was so.
+  const unexported = [...fields.keys()].filter((f) => !exported.includes(f));
+  if (unexported.length > 0)
+    throw new Error(
+      `plan/types.ts StackOutputs declares ${unexported.join(", ")}, which index.ts does not export: a real stack would not output it`,
+    );
   return table(
     ["output", "type", "meaning"],
     exported.map((o) => {

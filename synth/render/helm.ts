@@ -172,11 +172,33 @@ function helmHome(kind: string): string {
   return path.join(helmHomes, kind);
 }
 
+/** Helm processes at once when `HOMELAB_HELM_JOBS` is unset: the number of CPUs, at least 2. */
+const DEFAULT_HELM_JOBS = Math.max(2, os.cpus().length);
+
+/**
+ * `HOMELAB_HELM_JOBS` as a count of Helm processes, and why its value is refused when it is: a
+ * whole number of at least 1, or unset. Read strictly because a value below 1 left every render
+ * waiting for a slot that never came: the process ran out of work and exited 0 with no verdict
+ * (`-1`), and a word (`auto`) or `0` silently meant the default.
+ */
+export function helmJobsSetting(raw: string | undefined = process.env.HOMELAB_HELM_JOBS): {
+  jobs: number;
+  problem?: string;
+} {
+  if (raw === undefined || raw === "") return { jobs: DEFAULT_HELM_JOBS };
+  if (/^[1-9][0-9]*$/.test(raw)) return { jobs: Number(raw) };
+  return {
+    jobs: DEFAULT_HELM_JOBS,
+    problem: `HOMELAB_HELM_JOBS: expected a whole number of at least 1 (how many Helm renders run at once; unset, the CPU count, at least 2: ${DEFAULT_HELM_JOBS} here), got ${JSON.stringify(raw)}`,
+  };
+}
+
 /**
  * Helm processes running at once, across every render of this process (each takes up to ~150 MB
- * and a core): `HOMELAB_HELM_JOBS`, default the number of CPUs, at least 2.
+ * and a core): {@link helmJobsSetting}. A refused value runs at the default here; the commands
+ * refuse it before rendering (cli/synthRun.ts).
  */
-const HELM_JOBS = Number(process.env.HOMELAB_HELM_JOBS) || Math.max(2, os.cpus().length);
+const HELM_JOBS = helmJobsSetting().jobs;
 let running = 0;
 const waiting: (() => void)[] = [];
 export async function withHelmSlot<T>(fn: () => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, synthCli, tmpDir } from "../support/helpers";
+import { inProcess, ROOT, synthCli, tmpDir } from "../support/helpers";
 
 const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
 
@@ -110,6 +110,29 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
         `--out ${out}: expected a folder to write the exports into; a file is there (or on its path)`,
       );
       assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: --out ${out} (above)`);
+    }
+  });
+
+  it("a HOMELAB_HELM_JOBS that is no count of at least 1 is bad input naming it, before anything is written", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    // -1 left every render waiting for a slot: the process ran dry and exited 0 with no verdict;
+    // 0 and a word silently meant the default.
+    for (const value of ["-1", "0", "auto", "1.5"]) {
+      const dir = project();
+      const out = path.join(dir, "out");
+      const r = await inProcess(runSynth, ["--dir", dir, "--out", out, "--quiet", "--stack", "staging"], {
+        ...process.env,
+        HOMELAB_HELM_JOBS: value,
+      });
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(
+        r.stderr.trim(),
+        new RegExp(
+          `^HOMELAB_HELM_JOBS: expected a whole number of at least 1 \\(how many Helm renders run at once; unset, the CPU count, at least 2: \\d+ here\\), got ${JSON.stringify(value).replace(/\./g, "\\.")}$`,
+        ),
+      );
+      assert.equal(lastLine(r.stdout), "synth: FAIL (exit 2): bad input: HOMELAB_HELM_JOBS (above)");
+      assert.equal(fs.existsSync(out), false, "nothing written");
     }
   });
 

@@ -282,4 +282,26 @@ describe("config: an unknown chart under chartValues (config/chartValues.ts)", f
     );
     assert.equal(r[0].line, lineOf(lines, "mimir", lineOf(lines, P("chartValues"))));
   });
+
+  it("leaves the other charts' keys checked in the same run: a misspelt chart name hid every misspelt key", () => {
+    const { dir, lines } = withChartValues({
+      grafanna: { replicas: 2 },
+      grafana: { replicsa: 2 },
+      loki: { singleBinary: { replcas: 2 } },
+      alloy: "not a map",
+    });
+    const r = run(dir);
+    const cv = lineOf(lines, P("chartValues"));
+    const at = (key: string) => r.find((p) => p.problem.startsWith(`${P(`chartValues.${key}`)}: `));
+    assert.equal(r.length, 4, r.map((p) => p.problem).join("\n"));
+    assert.match(at("grafanna")?.problem ?? "", /unknown key; did you mean "grafana"\?/);
+    assert.match(at("alloy")?.problem ?? "", /expected .*map|object/);
+    assert.ok(at("grafana.replicsa")?.problem.endsWith("did you mean chartValues.grafana.replicas?"));
+    assert.equal(at("grafana.replicsa")?.line, lineOf(lines, "replicsa", cv));
+    assert.ok(
+      at("loki.singleBinary.replcas")?.problem.endsWith(
+        "did you mean chartValues.loki.singleBinary.replicas?",
+      ),
+    );
+  });
 });

@@ -86,6 +86,13 @@ describe("documentation", function () {
     for (const v of env.keys()) assert.ok(doc.includes(`\`${v}\``), v);
   });
 
+  it("the environment table lists only variables the code reads, not a name a comment shows the form with", () => {
+    // scripts/referenceDocs.ts's own doc comment writes `process.env.NAME`: no code reads NAME.
+    const env = envReads(ROOT);
+    assert.equal(env.has("NAME"), false, `NAME read in ${env.get("NAME")?.join(", ")}`);
+    assert.ok(env.get("HOMELAB_HELM_JOBS")?.includes("synth/render/helm.ts"), "a real read is still found");
+  });
+
   it("the versions table states each pinned chart's declared kubeVersion, and the README's floor is the highest", () => {
     const doc = read("docs/reference/versions.md");
     const floors = [...doc.matchAll(/`>=(\d+)\.(\d+)\.\d+-0`/g)].map((m) => Number(m[2]));
