@@ -152,13 +152,13 @@ export const VERIFY: CliSpec = {
       name: "--url",
       value: "<component>=<url>",
       repeat: true,
-      help: "Reach a component at this URL instead of a kubectl port-forward (Mimir's and its ruler's base URLs: their APIs are under /prometheus).",
+      help: "Reach a component at this URL instead of a kubectl port-forward (Mimir's and its ruler's base URLs: their APIs are under /prometheus). One per component; a component the stack never reads (the other metrics backend's, loki-ring without a Loki step --gate) is a bad argument.",
     },
     { name: "--json", help: "Print the report as JSON." },
     {
       name: "--move-from",
       value: "<S3 URL>",
-      help: "With --move-to: compare every bucket the stack plans on the old object store (this S3 endpoint) and the new one, object count and total bytes, and nothing else; keys from HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY, HOMELAB_MOVE_TO_ACCESS_KEY_ID, HOMELAB_MOVE_TO_SECRET_ACCESS_KEY (docs/how-to/move-to-garage.md).",
+      help: "With --move-to: compare every bucket the stack plans on the old object store (this S3 endpoint) and the new one, object count and total bytes, and nothing else; keys from HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY, HOMELAB_MOVE_TO_ACCESS_KEY_ID, HOMELAB_MOVE_TO_SECRET_ACCESS_KEY (docs/how-to/move-to-garage.md). --gate, --url, --window, --step and --timeout are refused beside it.",
     },
     { name: "--move-to", value: "<S3 URL>", help: "The new object store's S3 endpoint (with --move-from)." },
     {
@@ -169,12 +169,12 @@ export const VERIFY: CliSpec = {
     {
       name: "--window",
       value: "<duration>",
-      help: "backend-agrees: the longest window compared, ending 2m before now (default 1h; never longer than a dashboard's own range).",
+      help: "backend-agrees, so only with a phase --gate: the longest window compared, ending 2m before now (default 1h; never longer than a dashboard's own range).",
     },
     {
       name: "--step",
       value: "<duration>",
-      help: "backend-agrees: the step of every range query on both sides (default 1m); at most the window.",
+      help: "backend-agrees, so only with a phase --gate: the step of every range query on both sides (default 1m); at most the window.",
     },
     {
       name: "--timeout",

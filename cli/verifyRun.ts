@@ -11,7 +11,6 @@ import {
   expandHome,
   kubeContextProblems,
   readKubeconfig,
-  type Kubeconfig,
 } from "../config/kubeContext";
 import { capabilities } from "../model/phases";
 import { CliConfigError } from "../config/stackFile";
@@ -95,21 +94,31 @@ function parseGate(g: string | undefined, problems: string[]): { gate?: Phase; l
   return {};
 }
 
+/** A URL as messages show it: any `user:password@` taken out. */
+const withoutLogin = (url: string): string => url.replace(/\/\/[^/@]*@/, "//");
+
 /** Each --url's `<component>=<url>`; a bad one is a problem, its credentials never shown. */
 function parseUrls(values: string[], problems: string[]): Partial<Record<Component, string>> {
   const urls: Partial<Record<Component, string>> = {};
+  const twice = new Map<Component, string[]>();
   for (const v of values) {
     const eq = v.indexOf("=");
     const c = v.slice(0, eq);
     const url = v.slice(eq + 1);
     if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
       problems.push(
-        `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${v.replace(/\/\/[^/@]*@/, "//")}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
+        `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${withoutLogin(v)}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
       );
-    else if (!isHttp(url))
-      problems.push(`--url ${c}: expected an http(s) URL, got "${url.replace(/\/\/[^/@]*@/, "//")}"`);
+    else if (!isHttp(url)) problems.push(`--url ${c}: expected an http(s) URL, got "${withoutLogin(url)}"`);
+    else if (urls[c as Component] !== undefined)
+      // The last one winning silently would reach one of the two without saying which.
+      twice.set(c as Component, [...(twice.get(c as Component) ?? [urls[c as Component]!]), url]);
     else urls[c as Component] = url;
   }
+  for (const [c, given] of twice)
+    problems.push(
+      `--url ${c}: expected one URL, got ${given.length}: ${given.map((u) => `"${withoutLogin(u)}"`).join(", ")}`,
+    );
   return urls;
 }
 
@@ -128,12 +137,18 @@ function durationFlag(
 }
 
 /** --window and --step of backend-agrees, seconds; a bad one is a problem. */
-function parseAgree(one: (f: string) => string | undefined, problems: string[]): VerifyArgs["agree"] {
+function parseAgree(
+  one: (f: string) => string | undefined,
+  problems: string[],
+  /** Whether backend-agrees can run (a --gate that is no Loki step); else the flags are unread. */
+  read: boolean,
+): VerifyArgs["agree"] {
   const duration = (flag: string) => durationFlag(one, problems, flag);
   const agree = { windowSeconds: duration("--window"), stepSeconds: duration("--step") };
   const window = agree.windowSeconds ?? AGREE_DEFAULTS.windowSeconds;
   const step = agree.stepSeconds ?? AGREE_DEFAULTS.stepSeconds;
-  if (window < step)
+  // Unread, their one mistake is being given at all (unreadFlags), not their lengths.
+  if (read && window < step)
     problems.push(
       `--window ${one("--window") ?? "1h"} is shorter than --step ${one("--step") ?? "1m"}: a range query needs at least one step`,
     );
@@ -164,6 +179,36 @@ function parseMove(
   return from && to && ok ? { from, to } : undefined;
 }
 
+/**
+ * Flags the run would not read, each a problem: a flag that silently does nothing lets a run pass
+ * that did not ask what the operator meant (`--window 6h` without `--gate` compares nothing).
+ * The move check runs alone; backend-agrees, the only reader of --window and --step, runs only
+ * with a phase --gate.
+ */
+function unreadFlags(
+  p: { values: Map<string, string[]> },
+  run: { gate?: Phase; move: boolean },
+  problems: string[],
+): void {
+  // A flag whose value is already refused is that one mistake, said once.
+  const given = (flags: string[]) =>
+    flags.filter((f) => p.values.has(f) && !problems.some((m) => m.startsWith(f)));
+  if (run.move) {
+    const unread = given(["--gate", "--url", "--window", "--step", "--timeout"]);
+    if (unread.length > 0)
+      problems.push(
+        `${unread.join(", ")}: expected none with --move-from and --move-to, got ${unread.length === 1 ? "it" : "them"}: the move check compares the two stores and runs nothing else (each page of a listing waits 60s); run the checks without --move-from and --move-to`,
+      );
+    return;
+  }
+  const agree = given(["--window", "--step"]);
+  // A --gate that is no phase or step is its own problem; a Loki step asks Loki's ring only.
+  if (agree.length > 0 && !run.gate && !problems.some((m) => m.startsWith("--gate")))
+    problems.push(
+      `${agree.join(", ")}: expected only with a phase --gate (${PHASES.slice(1).join(", ")}), got ${p.values.has("--gate") ? `--gate ${p.values.get("--gate")![0]}, which asks Loki's ring` : "no --gate"}: only backend-agrees reads ${agree.length === 1 ? "it" : "them"}, and it runs only before a phase change`,
+    );
+}
+
 /** The command line, every bad argument refused in one {@link VerifyArgsError}. */
 export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): VerifyArgs {
   const { parsed: p, problems } = parseArgsAll(VERIFY, argv, env);
@@ -171,13 +216,20 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const one = (f: string) => p.values.get(f)?.[0];
   const { gate, lokiStep } = parseGate(one("--gate"), problems);
   const urls = parseUrls(p.values.get("--url") ?? [], problems);
-  const agree = parseAgree(one, problems);
+  const moving = p.values.has("--move-from") && p.values.has("--move-to");
+  const agree = parseAgree(one, problems, one("--gate") !== undefined && !lokiStep && !moving);
   const timeoutSeconds = durationFlag(one, problems, "--timeout");
   const stack = one("--stack");
-  // A missing --stack that npm kept is said by npm's message, not as missing.
-  if (!stack && !problems.some((m) => m.startsWith("npm kept ") && m.includes("npm_config_stack=")))
-    problems.push("--stack is required");
+  // A missing --stack that another problem already names (npm kept it, `--stak`, `--stack` without
+  // its value, a bare stack name) is that one mistake, said once.
+  if (!stack && !problems.some((m) => m.includes("--stack"))) problems.push("--stack is required");
   const move = parseMove(one, problems);
+  unreadFlags(
+    p,
+    // Only a whole move asks for the move check alone; half of one is its own mistake (parseMove).
+    { gate, move: moving },
+    problems,
+  );
   if (problems.length > 0) throw new VerifyArgsError(problems);
   return {
     stack: stack ?? "",
@@ -230,10 +282,18 @@ export async function loadExpectations(
  * cluster even if the selection changes while it runs.
  */
 export function verifyContextProblems(cfg: StackConfig, env: NodeJS.ProcessEnv): string[] {
-  const load = (files: string[]) => files.map((f) => readKubeconfig(f)).filter((f): f is Kubeconfig => !!f);
-  const ambient = load(ambientKubeconfigPaths(env));
-  const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)]) : ambient;
-  return kubeContextProblems(cfg, providerFiles, ambient, {});
+  // The paths read that hold no file are named, as `pulumi up` names them (assertStackContext): a
+  // typo in $KUBECONFIG or the kubeconfig key otherwise reads as "no kubeconfig file".
+  const absent: string[] = [];
+  const load = (files: string[], provider: boolean) =>
+    files.flatMap((f) => {
+      const k = readKubeconfig(f);
+      if (!k && provider) absent.push(f);
+      return k ? [k] : [];
+    });
+  const ambient = load(ambientKubeconfigPaths(env), !cfg.kubeconfig);
+  const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)], true) : ambient;
+  return kubeContextProblems(cfg, providerFiles, ambient, {}, absent);
 }
 
 const definedOnly = <T extends object>(o: T): Partial<T> =>
@@ -412,15 +472,15 @@ async function verifyMain(
     return fail(e);
   }
   const prefix = prefixOf(args.stack);
-  const badGate = (why: string): Outcome => {
-    err(`${prefix}: ${why}\n${USAGE}\n`);
+  const badArgs = (why: string[]): Outcome => {
+    err(`${why.map((w) => `${prefix}: ${w}`).join("\n")}\n${USAGE}\n`);
     return { status: 2, why: "bad arguments (above)" };
   };
   // The move check reaches the two stores only: no cluster, no render.
   if (args.move) return runMove(args, args.move, cfg, env, out, err);
-  // Everything that needs no cluster and no render is judged first.
-  const wrongGate = gateProblem(args, cfg);
-  if (wrongGate) return badGate(wrongGate);
+  // Everything that needs no cluster and no render is judged first, every problem in one run.
+  const wrong = [gateProblem(args, cfg), ...unreadUrls(args, cfg)].filter((w): w is string => !!w);
+  if (wrong.length > 0) return badArgs(wrong);
   // Checked once, before the first kubectl call (none is made when every component has a --url and
   // Grafana's login comes from the environment); a refusal is one error and exit 2, not a report.
   const cluster = {
@@ -501,6 +561,36 @@ function gateProblem(args: VerifyArgs, cfg: StackConfig): string | undefined {
       return `--gate ${args.gate}: the stack is at ${cfg.phase}; the gate asks about the next phase${next ? ` (${next})` : " and there is none"}`;
   }
   return undefined;
+}
+
+/** What each metrics backend is reached as (`--url <component>`). */
+const BACKEND_COMPONENTS: Record<StackConfig["metricsBackend"], Component[]> = {
+  mimir: ["mimir", "mimir-ruler"],
+  victoriametrics: ["victoriametrics"],
+};
+
+/**
+ * The --url components this stack never reads, one problem each: the other metrics backend's (a
+ * script written for another stack; its checks would reach this backend through kubectl and the
+ * URL would be ignored), and Loki's ring pods without a step of Loki's move.
+ */
+function unreadUrls(args: VerifyArgs, cfg: StackConfig): string[] {
+  const own = BACKEND_COMPONENTS[cfg.metricsBackend];
+  const problems: string[] = [];
+  for (const c of Object.keys(args.urls) as Component[]) {
+    const backend = (Object.keys(BACKEND_COMPONENTS) as StackConfig["metricsBackend"][]).find(
+      (b) => b !== cfg.metricsBackend && BACKEND_COMPONENTS[b].includes(c),
+    );
+    if (backend)
+      problems.push(
+        `--url ${c}: the stack runs no ${c} (metricsBackend: ${cfg.metricsBackend}); expected ${own.map((o) => `--url ${o}=<url>`).join(" or ")}, got --url ${c}`,
+      );
+    else if (c === "loki-ring" && !args.lokiStep)
+      problems.push(
+        `--url loki-ring: expected only with a step of Loki's move off SimpleScalable (--gate ${LOKI_STEPS.join(", ")}), got ${args.gate ? `--gate ${args.gate}` : "no --gate"}: no other check reads Loki's ring`,
+      );
+  }
+  return problems;
 }
 
 /** The closing line's why for a refused cluster: the kube context's problems, or kubectl's failure. */

@@ -101,7 +101,10 @@ export function kubeContextProblems(
       `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}", which the kubeconfig (${where(providerFiles)}) does not have; it has ${known.length > 0 ? known.map((c) => `"${c}"`).join(", ") : "no contexts"} and selects ${selected ? `"${selected}"` : "none"}. Add the cluster's context (kubectl config set-context) or correct kubeContext`,
     );
   }
-  if (selected && selected !== pinned) {
+  // A pinned context no kubeconfig has is one mistake, said above with the selected one:
+  // `kubectl config use-context <pinned>` would fail there.
+  const anywhere = known.includes(pinned) || ambientFiles.some((f) => f.contexts.includes(pinned));
+  if (selected && selected !== pinned && anywhere) {
     p.push(
       `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${pinned}\`, restart your port-forwards, then run Pulumi again`,
     );

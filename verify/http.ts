@@ -218,7 +218,13 @@ function exchange(
     );
     const timer = setTimeout(() => {
       req.destroy();
-      reject(unreachable(`no answer within ${timeoutMs / 1000} s`));
+      // The wait --timeout sets says so: on a slow link the flag is the way out. A request with
+      // its own deadline (a range query of backend-agrees) is not the flag's.
+      reject(
+        unreachable(
+          `no answer within ${timeoutMs / 1000} s${opts.timeoutMs === undefined ? "; --timeout waits longer" : ""}`,
+        ),
+      );
     }, timeoutMs);
     req.on("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);

@@ -13,10 +13,6 @@ export function formatReport(r: Report): string {
     for (const q of c.queries ?? [])
       lines.push(`        ${q.verdict.toUpperCase().padEnd(10)}  ${describe(q)}  [${q.sources.join("; ")}]`);
   }
-  const failed = r.checks.filter((c) => c.status === "fail").map((c) => c.id);
-  lines.push(
-    "",
-    failed.length ? `${failed.length} check(s) failed: ${failed.join(", ")}` : "no check failed",
-  );
-  return lines.join("\n") + "\n";
+  // How many failed, and which, is the run's closing line (cli/verifyRun.ts): said once, there.
+  return lines.join("\n") + "\n\n";
 }

@@ -32,7 +32,9 @@ describe("verify --timeout", () => {
     try {
       const restore = setRequestTimeout(1);
       const started = Date.now();
-      await assert.rejects(requestText(url), /no answer within 1 s/);
+      // The wait --timeout sets names the flag; a request with its own deadline does not.
+      await assert.rejects(requestText(url), /unreachable \(no answer within 1 s; --timeout waits longer\)$/);
+      await assert.rejects(requestText(url, { timeoutMs: 200 }), /unreachable \(no answer within 0\.2 s\)$/);
       assert.ok(Date.now() - started < 5000);
       restore();
       assert.equal(requestTimeoutSeconds(), 10, "the default wait again after the run");

@@ -282,16 +282,18 @@ describe("backend-agrees: the queries, the order of the report, the flags", () =
   });
 
   it("--window shorter than --step, or not a duration, is a bad argument naming both", () => {
+    // With a phase --gate: without one, backend-agrees does not run and nothing reads them.
+    const gate = ["--gate", "backend-primary"];
     assert.throws(
-      () => parseVerifyArgs(["--stack", "s", "--window", "30s", "--step", "1m"]),
+      () => parseVerifyArgs(["--stack", "s", ...gate, "--window", "30s", "--step", "1m"]),
       (e: Error) => e instanceof VerifyArgsError && /--window 30s is shorter than --step 1m/.test(e.message),
     );
     assert.throws(
-      () => parseVerifyArgs(["--stack", "s", "--step", "soon"]),
+      () => parseVerifyArgs(["--stack", "s", ...gate, "--step", "soon"]),
       (e: Error) =>
         e instanceof VerifyArgsError && /--step: expected a duration .* got "soon"/.test(e.message),
     );
-    assert.deepEqual(parseVerifyArgs(["--stack", "s", "--window", "10m", "--step", "15s"]).agree, {
+    assert.deepEqual(parseVerifyArgs(["--stack", "s", ...gate, "--window", "10m", "--step", "15s"]).agree, {
       windowSeconds: 600,
       stepSeconds: 15,
     });

@@ -1,0 +1,161 @@
+/**
+ * verify, as an operator moving phases gets its command line wrong: one message per mistake (a
+ * misspelt or valueless --stack is not also "required"), and no flag the run would not read is
+ * taken silently (a run that passes without asking what the flag asked for), each refused naming
+ * the flag, what it expects and what it got. No servers: every case is refused before a request.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { parseVerifyArgs, runVerify, VerifyArgsError } from "../../cli/verifyRun";
+import { formatReport } from "../../verify/report";
+import { tmpDir } from "../support/helpers";
+import { verifyProject } from "../support/verifyProject";
+
+/** The problems parseVerifyArgs refuses `argv` with (none: it parses). */
+function problems(argv: string[]): string[] {
+  try {
+    parseVerifyArgs(argv, {});
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof VerifyArgsError, String(e));
+    return e.problems;
+  }
+}
+
+/** runVerify in process: exit code, stderr, and the closing line. */
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  let out = "";
+  let err = "";
+  const code = await runVerify(argv, {
+    jobs: () => Promise.resolve([]),
+    env: { ...process.env, GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "pw", ...env },
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+  });
+  return { code, out, err, last: out.trimEnd().split("\n").pop() };
+}
+
+describe("verify: a missing --stack that another message already names is said once", () => {
+  for (const [argv, only] of [
+    [["--stak", "production"], "unknown flag --stak; did you mean --stack?"],
+    [["--Stack", "production"], "unknown flag --Stack; did you mean --stack?"],
+    [["--stack"], "--stack needs a value (<name>)"],
+  ] as const)
+    it(`${argv.join(" ")}: only "${only}"`, () => {
+      assert.deepEqual(problems([...argv]), [only]);
+    });
+
+  it("a bare stack name: the word, with the command that passes it, and nothing else", () => {
+    const p = problems(["production"]);
+    assert.equal(p.length, 1, p.join("\n"));
+    assert.match(p[0], /^unexpected argument "production" .*`npm run verify -- --stack production`/);
+  });
+
+  it("no --stack and nothing else wrong: required", () => {
+    assert.deepEqual(problems(["--json"]), ["--stack is required"]);
+  });
+});
+
+describe("verify: a flag the run would not read is a bad argument, not ignored", () => {
+  it("--url for one component twice: each URL named, logins taken out", () => {
+    assert.deepEqual(problems(["--stack", "s", "--url", "loki=http://a", "--url", "loki=http://op:pw-1@b"]), [
+      '--url loki: expected one URL, got 2: "http://a", "http://b"',
+    ]);
+  });
+
+  it("--window or --step without a phase --gate: only backend-agrees reads them", () => {
+    assert.deepEqual(problems(["--stack", "s", "--window", "6h"]), [
+      "--window: expected only with a phase --gate (dual-write, backend-primary, kps-removed), got no --gate: only backend-agrees reads it, and it runs only before a phase change",
+    ]);
+    assert.match(
+      problems(["--stack", "s", "--gate", "loki-join", "--window", "6h", "--step", "5m"]).join("\n"),
+      /^--window, --step: expected only with a phase --gate .*, got --gate loki-join, which asks Loki's ring: only backend-agrees reads them/,
+    );
+    // Unread, their lengths are not a second mistake ("--window 1h is shorter than --step 2h").
+    assert.deepEqual(
+      problems(["--stack", "s", "--step", "2h"]).map((m) => m.replace(/ .*/, "")),
+      ["--step:"],
+    );
+    // With a phase gate they are read; a --gate that is no gate at all is its own one problem.
+    assert.deepEqual(problems(["--stack", "s", "--gate", "backend-primary", "--window", "6h"]), []);
+    assert.equal(problems(["--stack", "s", "--gate", "later", "--window", "6h"]).length, 1);
+  });
+
+  it("--gate, --url, --window, --step or --timeout beside --move-from/--move-to: one message naming them", () => {
+    const p = problems([
+      ...["--stack", "s", "--move-from", "http://a:9000", "--move-to", "http://b:3900"],
+      ...["--gate", "dual-write", "--url", "loki=http://l", "--timeout", "30s"],
+    ]);
+    assert.equal(p.length, 1, p.join("\n"));
+    assert.match(
+      p[0],
+      /^--gate, --url, --timeout: expected none with --move-from and --move-to, got them: the move check compares the two stores and runs nothing else/,
+    );
+    assert.deepEqual(
+      problems(["--stack", "s", "--move-from", "http://a", "--move-to", "http://b", "--json"]),
+      [],
+    );
+    // A flag already refused for its value is not named again; half a move is its own mistake.
+    assert.equal(
+      problems(["--stack", "s", "--move-from", "http://a", "--move-to", "http://b", "--gate", "nope"]).length,
+      1,
+    );
+    assert.equal(problems(["--stack", "s", "--move-to", "http://b", "--gate", "dual-write"]).length, 1);
+  });
+
+  describe("with the stack read", function () {
+    this.timeout(20_000);
+    // verifyProject's stacks run VictoriaMetrics; "mim" runs Mimir.
+    const dir = verifyProject({ vm: {}, mim: { metricsBackend: "mimir" } });
+
+    it("--url of the metrics backend the stack does not run: names the stack's backend and its --url, exit 2", async () => {
+      const r = await run(["--dir", dir, "--stack", "vm", "--url", "mimir=http://127.0.0.1:9"]);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(
+        r.err,
+        /^verify --stack vm: --url mimir: the stack runs no mimir \(metricsBackend: victoriametrics\); expected --url victoriametrics=<url>, got --url mimir\n/,
+      );
+      assert.equal(r.last, "verify --stack vm: FAIL (exit 2): bad arguments (above)");
+      const m = await run([
+        ...["--dir", dir, "--stack", "mim", "--url", "victoriametrics=http://127.0.0.1:9"],
+        ...["--url", "loki-ring=http://127.0.0.1:9"],
+      ]);
+      assert.equal(m.code, 2);
+      const lines = m.err.split("\n");
+      assert.equal(
+        lines[0],
+        "verify --stack mim: --url victoriametrics: the stack runs no victoriametrics (metricsBackend: mimir); expected --url mimir=<url> or --url mimir-ruler=<url>, got --url victoriametrics",
+      );
+      assert.equal(
+        lines[1],
+        "verify --stack mim: --url loki-ring: expected only with a step of Loki's move off SimpleScalable (--gate loki-join, loki-drain, loki-monolithic), got no --gate: no other check reads Loki's ring",
+      );
+    });
+
+    it("a $KUBECONFIG that names no file: named, as pulumi up names it, not 'no kubeconfig file'", async () => {
+      const missing = path.join(tmpDir("verify-kubeconfig-typo"), "confg");
+      const r = await run(["--dir", dir, "--stack", "vm"], { KUBECONFIG: missing });
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.ok(r.err.includes(`which the kubeconfig (no file at ${missing}) does not have`), r.err);
+      assert.equal(r.last, "verify --stack vm: FAIL (exit 2): not reaching the cluster (above)");
+    });
+  });
+});
+
+describe("verify: how many checks failed is said once, by the closing line", () => {
+  it("the report is one line per check and no count of its own", () => {
+    const text = formatReport({
+      stack: "s",
+      phase: "dual-write",
+      checks: [
+        { id: "targets", status: "fail", detail: "job x has no up target" },
+        { id: "rules", status: "pass", detail: "ok" },
+      ],
+    });
+    assert.doesNotMatch(text, /failed|no check/, text);
+    assert.deepEqual(text.trimEnd().split("\n").slice(2), [
+      "  FAIL  targets  job x has no up target",
+      "  PASS  rules    ok",
+    ]);
+  });
+});
