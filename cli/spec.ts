@@ -119,6 +119,11 @@ export const POLICY_CHECK: CliSpec = {
       value: "<policy-config.json>",
       help: "A policy pack config (as `pulumi up --policy-pack-config`). What the engine would refuse exits 2; a key naming no policy or setting, which the engine ignores, is a warning.",
     },
+    {
+      name: "--dir",
+      value: "<project dir>",
+      help: "The project directory whose stack files place a refused key (`chartValues.<chart>.<path>`, `nodePools[i].taints`) at its `Pulumi.<stack>.yaml:<line>`, the stack being the one the export's URNs name. Default: this checkout, as synth. Without the file, or with a key it no longer holds, the key is named without a place.",
+    },
     HELP,
   ],
   // The pack only: the rendered objects beside an export are judged by the policies as resources;
