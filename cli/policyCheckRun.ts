@@ -27,6 +27,7 @@ import {
 } from "../synth/report";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { PROJECT } from "../model/names";
+import { placerFor } from "../policy/lib/stackKeys";
 import { exportFiles, type ExportCandidate } from "./exportFiles";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
@@ -85,7 +86,21 @@ function placesOf(resources: ExportedResource[], projectDir: string): OverridePl
   // Pulumi's stack names: letters, digits, `-`, `_` and `.`; anything else is no file name to try.
   const m = /^urn:pulumi:([A-Za-z0-9_.-]+)::([^:]+)::/.exec(root?.urn ?? "");
   if (!m || m[2] !== PROJECT) return undefined;
-  return overridePlacesIn(projectDir, m[1]);
+  const overrides = overridePlacesIn(projectDir, m[1]);
+  // A pool's key is placed only where the file holds the pool the pack judged (the stack-info
+  // ConfigMap's record): `nodePools[0]` of a file edited since the export may be another pool.
+  const pools = placerFor(
+    resources.map((r) => ({
+      type: r.type,
+      urn: r.urn,
+      name: r.urn.slice(r.urn.lastIndexOf("::") + 2),
+      props: r.outputs ?? r.inputs ?? {},
+    })),
+    projectDir,
+    // Named from the working directory, as synth and the config refusals name the file.
+    (f) => path.relative(process.cwd(), f) || f,
+  );
+  return (key) => (/^nodePools\[/.test(key) ? pools?.(key) : overrides(key));
 }
 
 /** The run's closing line when it ends with exit 2, and why. */

@@ -122,7 +122,7 @@ export const POLICY_CHECK: CliSpec = {
     {
       name: "--dir",
       value: "<project dir>",
-      help: "The project directory whose stack files place a refused key (`chartValues.<chart>.<path>`, `nodePools[i].taints`) at its `Pulumi.<stack>.yaml:<line>`, the stack being the one the export's URNs name. Default: this checkout, as synth. Without the file, or with a key it no longer holds, the key is named without a place.",
+      help: "The project directory whose stack files place a refused key (`chartValues.<chart>.<path>`, `nodePools[i].taints`) at its `Pulumi.<stack>.yaml:<line>`, the stack being the one the export's URNs name. Default: this checkout, as synth. Without the file, with a key it no longer holds, or with a pool's key where it now holds another pool than the export's, the key is named without a place.",
     },
     HELP,
   ],

@@ -80,14 +80,15 @@ function valueAt(v: unknown, segs: Segment[]): unknown {
 }
 
 /**
- * Where `Pulumi.<stack>.yaml` of `projectDir` writes each stack key, as `file:line` named from the
- * project folder (where the user runs `pulumi preview`), for a key whose value there is `judged`
- * gives it; undefined when the folder is no project `project`'s or has no such stack file.
+ * Where `Pulumi.<stack>.yaml` of `projectDir` writes each stack key, as `file:line` with the file
+ * named by `shown` (its path from the project folder), for a key whose value there is the one
+ * `judged` gives; undefined when the folder is no project `project`'s or has no such stack file.
  */
 export function stackFilePlaces(
   projectDir: string,
   stack: string,
   project: string,
+  shown: (file: string) => string,
 ): ((key: string, judged: (segs: Segment[]) => unknown) => string | undefined) | undefined {
   const proj = readYaml(path.join(projectDir, "Pulumi.yaml"));
   if (!proj || valueOf(pairOf(proj.root, ["name"])?.value) !== project) return undefined;
@@ -113,7 +114,7 @@ export function stackFilePlaces(
     const written = (found.value as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? null;
     const seen = judged(segments(key));
     if (seen === undefined || canonical(written) !== canonical(seen)) return undefined;
-    return `${file}:${stackFile.counter.linePos(start).line}`;
+    return `${shown(path.join(projectDir, file))}:${stackFile.counter.linePos(start).line}`;
   };
 }
 
@@ -160,14 +161,20 @@ export function withStackKeyPlaces(
   });
 }
 
-/** The places for one run over `resources`, or undefined when the stack file cannot be known. */
-function placerFor(
+/**
+ * The places for one run over `resources` (as policies see them), each file named by `shown`
+ * (default: from the project folder, where `pulumi preview` runs), or undefined when the stack
+ * file cannot be known. policy:check takes its `nodePools` keys from here too: an export judged after
+ * its stack file changed (a pool moved up) gets no line rather than another pool's.
+ */
+export function placerFor(
   resources: { type: string; urn: string; name: string; props: Record<string, any> }[],
   projectDir: string,
+  shown: (file: string) => string = (f) => path.relative(projectDir, f),
 ): ((key: string) => string | undefined) | undefined {
   const m = /^urn:pulumi:([A-Za-z0-9_.-]+)::([^:]+)::/.exec(resources[0]?.urn ?? "");
   if (!m) return undefined;
-  const places = stackFilePlaces(projectDir, m[1], m[2]);
+  const places = stackFilePlaces(projectDir, m[1], m[2], shown);
   if (!places) return undefined;
   const facts = stackFacts(resources.map(toRes));
   const recorded = { nodePools: facts.pools };

@@ -89,6 +89,28 @@ describe("policy:check: a refused stack key with its file and line (audit hL)", 
     );
   });
 
+  it("no line for a pool's key where the file now holds another pool there (edited since the export)", async () => {
+    const stackFile = [
+      "config:",
+      "  homelab-observability:nodePools:",
+      "    - name: x86",
+      "      arch: amd64",
+      "      taints:",
+      "        - { key: gpu, effect: NoSchedule }",
+      "    - name: pi5",
+      "      arch: arm64",
+      "      taints:",
+      "        - { key: pi, value: 'true', effect: NoSchedule }",
+      "",
+    ].join("\n");
+    const pools = stackInfo([
+      { name: "pi5", arch: "arm64", count: 3, taints: [{ key: "pi", value: "true", effect: "NoSchedule" }] },
+    ]);
+    const { dir, file } = project(stackFile, [STACK, pools, ...v4Chart("s", [app]), NETWORK_POLICY]);
+    const r = await policyCheckCli([file, "--dir", dir]);
+    assert.match(r.stdout, /`nodePools\[0\]\.taints` \(pool pi5\): taint/);
+  });
+
   it("without the stack file, or with a key it no longer holds, names the key alone", async () => {
     for (const stackFile of [undefined, "config:\n  homelab-observability:phase: loki-fixed\n"]) {
       const { dir, file } = project(stackFile, grafanaExport());
