@@ -3,6 +3,7 @@
  * (cli/policyCheck.ts is the process wrapper that calls it with the process's own).
  */
 import * as fs from "fs";
+import * as path from "path";
 import {
   evaluateResources,
   failed,
@@ -19,9 +20,14 @@ import {
   chartValueOverridesOf,
   formatMergedViolations,
   mergeProblems,
+  overridePlacesIn,
   plural,
   resourceCount,
+  type OverridePlace,
 } from "../synth/report";
+import { projectDirRefusal, projectRoot } from "../config/paths";
+import { PROJECT } from "../model/names";
+import { placerFor } from "../policy/lib/stackKeys";
 import { exportFiles, type ExportCandidate } from "./exportFiles";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
@@ -68,6 +74,35 @@ function foundAsResource(r: unknown): string {
   return o[bad] === undefined ? `an object without "${bad}"` : `an object whose "${bad}" is not a string`;
 }
 
+/**
+ * Where the stack keys a report names are written (`file:line`, synth/report.ts overridePlacesIn):
+ * in `Pulumi.<stack>.yaml` of `projectDir` (--dir, else this checkout, as synth reads it), the stack
+ * the export's URNs name (`urn:pulumi:<stack>::<project>::…`). The export alone says nothing of the
+ * file, so an export of another project, of a stack whose file is not there, or a key the file no
+ * longer holds gets no place rather than a line of some other file.
+ */
+function placesOf(resources: ExportedResource[], projectDir: string): OverridePlace | undefined {
+  const root = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? resources[0];
+  // Pulumi's stack names: letters, digits, `-`, `_` and `.`; anything else is no file name to try.
+  const m = /^urn:pulumi:([A-Za-z0-9_.-]+)::([^:]+)::/.exec(root?.urn ?? "");
+  if (!m || m[2] !== PROJECT) return undefined;
+  const overrides = overridePlacesIn(projectDir, m[1]);
+  // A pool's key is placed only where the file holds the pool the pack judged (the stack-info
+  // ConfigMap's record): `nodePools[0]` of a file edited since the export may be another pool.
+  const pools = placerFor(
+    resources.map((r) => ({
+      type: r.type,
+      urn: r.urn,
+      name: r.urn.slice(r.urn.lastIndexOf("::") + 2),
+      props: r.outputs ?? r.inputs ?? {},
+    })),
+    projectDir,
+    // Named from the working directory, as synth and the config refusals name the file.
+    (f) => path.relative(process.cwd(), f) || f,
+  );
+  return (key) => (/^nodePools\[/.test(key) ? pools?.(key) : overrides(key));
+}
+
 /** The run's closing line when it ends with exit 2, and why. */
 function failLine(why: string): string {
   return `policy:check: FAIL (exit 2): ${why}`;
@@ -112,6 +147,11 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   }
   if (args.positional.length === 0)
     throw new CliArgsError("give at least one export file, folder or pattern", POLICY_CHECK);
+  // A --dir that is no project folder is bad input, said before any export is read (as synth's).
+  const dirArg = args.values.get("--dir")?.[0];
+  const badDir = dirArg === undefined ? undefined : projectDirRefusal(dirArg);
+  if (badDir) throw new CliArgsError(badDir, POLICY_CHECK);
+  const projectDir = dirArg ? path.resolve(dirArg) : projectRoot();
   const { inOrder } = exportFiles(args.positional);
   const configFile = args.values.get("--config")?.[0];
   // ajv (63 modules) loads only when a pack config is given.
@@ -130,7 +170,7 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
       err(`policy:check: ${entry.problem}`);
       unjudged.push(entry.file);
     } else {
-      const judged = await judgeFile(entry, config, io, skip);
+      const judged = await judgeFile(entry, { config, projectDir }, io, skip);
       if (judged === "bad input") unjudged.push(entry.file);
       else if (judged) verdicts.push(judged);
     }
@@ -149,7 +189,7 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
  */
 async function judgeFile(
   { file, named }: ExportCandidate,
-  config: PackConfig,
+  { config, projectDir }: { config: PackConfig; projectDir: string },
   io: CliIo,
   skip: (file: string, why: string) => void,
 ): Promise<{ file: string; failed: boolean } | "bad input" | undefined> {
@@ -215,7 +255,7 @@ async function judgeFile(
     resources: judged,
     overrides,
   }).violations;
-  const violations = attributeOverrides(merged, judged, overrides);
+  const violations = attributeOverrides(merged, judged, overrides, placesOf(resources, projectDir));
   if (violations.length) out(formatMergedViolations(violations));
   out(`${file}: ${verdict(violations)}`);
   return { file, failed: failed(violations) };

@@ -119,6 +119,11 @@ export const POLICY_CHECK: CliSpec = {
       value: "<policy-config.json>",
       help: "A policy pack config (as `pulumi up --policy-pack-config`). What the engine would refuse exits 2; a key naming no policy or setting, which the engine ignores, is a warning.",
     },
+    {
+      name: "--dir",
+      value: "<project dir>",
+      help: "The project directory whose stack files place a refused key (`chartValues.<chart>.<path>`, `nodePools[i].taints`) at its `Pulumi.<stack>.yaml:<line>`, the stack being the one the export's URNs name. Default: this checkout, as synth. Without the file, with a key it no longer holds, or with a pool's key where it now holds another pool than the export's, the key is named without a place.",
+    },
     HELP,
   ],
   // The pack only: the rendered objects beside an export are judged by the policies as resources;
@@ -285,42 +290,72 @@ const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
 /**
  * npm's own config names among the tools' flags (`npm config ls -l`, npm 11): `npm run verify
  * --json` sets npm_config_json=true just as a `json=true` line in an .npmrc does, so they are read
- * as kept only when no config file npm read sets them ({@link npmrcSets}). `--quiet` is not seen:
- * npm expands it to its loglevel, which .npmrc files and CI environments set for npm's own sake.
+ * as kept only when the config files npm read do not give them that value ({@link npmrcValue}):
+ * then it came from the command line or the environment, which npm puts over every file.
+ * `--quiet` is not seen: npm expands it to its loglevel, which .npmrc files and CI environments
+ * set for npm's own sake.
  */
 const NPM_OWN_CONFIG = new Set(["all", "json"]);
 
 /**
  * The config files npm read for this run, from the variables npm itself exports to every script
- * (set-envs.js): the user's and the global npmrc, the project's `.npmrc` and npm's builtin one.
- * Undefined when npm_config_userconfig is absent (a tool started by hand with a hand-made
- * environment): then which file set a name cannot be known, and npm's own names are not read.
+ * (set-envs.js), in npm's order of precedence, the first winning (@npmcli/config: the project's
+ * `.npmrc`, then the user's, the global and npm's builtin one). Undefined when
+ * npm_config_userconfig is absent (a tool started by hand with a hand-made environment): then
+ * which file set a name cannot be known, and npm's own names are not read.
  */
 function npmrcFiles(env: NodeJS.ProcessEnv): string[] | undefined {
   if (!env.npm_config_userconfig) return undefined;
   return [
+    env.npm_config_local_prefix && join(env.npm_config_local_prefix, ".npmrc"),
     env.npm_config_userconfig,
     env.npm_config_globalconfig,
-    env.npm_config_local_prefix && join(env.npm_config_local_prefix, ".npmrc"),
     env.npm_execpath && join(dirname(dirname(env.npm_execpath)), "npmrc"),
   ].filter((f): f is string => Boolean(f));
 }
 
-/** Whether an npmrc line sets `name` (`json=true`, `json = false`, a bare `json`); unreadable is unset. */
-function npmrcSets(file: string, name: string): boolean {
+/**
+ * The value of the last line of `file` that sets `name` (`json=true`, `json = false`, a bare
+ * `json`), as text: quotes taken off, an unquoted value cut at a `;` or `#` comment (the ini
+ * format npm reads); undefined when no line sets it or the file cannot be read.
+ */
+function npmrcLine(file: string, name: string): string | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    return false;
+    return undefined;
   }
-  return new RegExp(`^\\s*${name}\\s*(=|$)`, "m").test(text);
+  const lines = [...text.matchAll(new RegExp(`^[ \\t]*${name}[ \\t]*(?:=(.*?))?\\r?$`, "gm"))];
+  if (lines.length === 0) return undefined;
+  const raw = (lines[lines.length - 1][1] ?? "").trim();
+  const quoted = /^(["'])(.*)\1$/.exec(raw);
+  return quoted ? quoted[2] : raw.replace(/[;#].*$/, "").trim();
 }
 
-/** npm's own `name` came from the command line (or the environment): no npmrc of this run sets it. */
+/**
+ * What npm's config files make of `name` for a switch: "true" (a bare line, an empty value and
+ * `true` are all true to npm 11), or another value that is not the switch (`false`, `0`); the
+ * first file in {@link npmrcFiles}'s order that sets it decides. A value npm would expand
+ * (`${VAR}`) may be anything, so it counts as true. Undefined when no file sets it.
+ */
+function npmrcValue(files: string[], name: string): "true" | "other" | undefined {
+  for (const f of files) {
+    const v = npmrcLine(f, name);
+    if (v === undefined) continue;
+    return v === "" || v === "true" || v.includes("${") ? "true" : "other";
+  }
+  return undefined;
+}
+
+/**
+ * npm's own switch `name` is true from the command line (or the environment): the config files
+ * npm read do not make it true (none sets it, or the one that decides sets it false), and npm puts
+ * both over every file, so a `json=false` line does not hide `npm run verify --json`.
+ */
 function npmOwnFromCommandLine(env: NodeJS.ProcessEnv, name: string): boolean {
   const files = npmrcFiles(env);
-  return files !== undefined && !files.some((f) => npmrcSets(f, name));
+  return files !== undefined && npmrcValue(files, name) !== "true";
 }
 
 /** A flag of the tool npm kept for itself: the environment variable that shows it, and its value there. */
@@ -328,7 +363,7 @@ interface NpmKept {
   flag: FlagSpec;
   value: string;
   variable: string;
-  /** One of npm's own names ({@link NPM_OWN_CONFIG}), which no npmrc of this run sets. */
+  /** One of npm's own names ({@link NPM_OWN_CONFIG}), which no npmrc of this run makes true. */
   npmOwn: boolean;
 }
 
@@ -340,7 +375,7 @@ interface NpmKept {
  * npm_config_config=x.json, `--no-render` npm_config_render="". Read only where it cannot misfire:
  * under `npm run <this script>` itself (npm_lifecycle_event; a tool run by a test under `npm test`
  * or by hand reads none), only the tool's own flag names, npm's own (above) only when no npmrc
- * sets them. A name npm does not define still reaches the env from an .npmrc line, which npm
+ * makes them true. A name npm does not define still reaches the env from an .npmrc line, which npm
  * ignores, so the message says where else to look.
  */
 function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): NpmKept[] {
@@ -390,7 +425,7 @@ function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: 
   // npm's own names were checked against the npmrc files: only the environment is left to name.
   const elsewhere =
     own.length === kept.length
-      ? `no .npmrc sets ${own.join(" or ")}; if your environment sets ${own.map((n) => `npm_config_${n}`).join(" or ")}, unset it`
+      ? `no .npmrc sets ${own.join(" or ")} to true; if your environment sets ${own.map((n) => `npm_config_${n}`).join(" or ")}, unset it`
       : `or, if your .npmrc sets ${kept.length === 1 ? "that name" : "those names"}, remove ${kept.length === 1 ? "it" : "them"} there`;
   return `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${words} (${elsewhere})`;
 }

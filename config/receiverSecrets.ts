@@ -1,7 +1,7 @@
 import { PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { closestMatch } from "./errors";
-import { propertyPath, secretMapSteps, setSecretCommand } from "./stackFile";
+import { plainTextFact, propertyPath, secretMapSteps, setSecretCommand, type PlainSecret } from "./stackFile";
 import { needsCredential } from "./receivers";
 import type { ReceiverConfig } from "./schema";
 
@@ -41,15 +41,34 @@ function unknownCredentialNames(receivers: ReceiverConfig[], names: string[]): s
 }
 
 /**
+ * The plain-text value among `plainText` that is the entry `name` of `receiverCredentials` and
+ * nothing else: its leaf (the stack file's reading), or the whole key when the entry is all it
+ * holds (the runtime's, which knows a key's secrecy, not a leaf's). A plain key holding other
+ * entries too is another mistake, said on its own.
+ */
+function plainEntry(plainText: PlainSecret[], names: string[], name: string): PlainSecret | undefined {
+  const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
+  return plainText.find(
+    (p) =>
+      p.key === key &&
+      ((p.path.length === 1 && p.path[0] === name) || (p.path.length === 0 && names.length === 1)),
+  );
+}
+
+/**
  * What is wrong with `receiverCredentials` for these receivers (config backend): each problem
  * names the key and the receiver, never a value. A name that is no receiver's but close to one
  * (a slip) is named with that receiver; when that receiver's own credential is missing, that one message
- * stands for both (one slip, one line). `names` undefined (not set) is reported by the caller's
- * absent-secrets rule.
+ * stands for both (one slip, one line). An entry under such a name written in plain text
+ * (`plainText`) says so in that message: its fix sets the credential anew as a secret under the
+ * right name and removes the entry, mending both, so the plain value's own line is not said again
+ * (config/stackCheck.ts saidOnce, config/load.ts). `names` undefined (not set) is reported by the
+ * caller's absent-secrets rule.
  */
 export function receiverCredentialProblems(
   receivers: ReceiverConfig[],
   names: string[] | "invalid" | undefined,
+  plainText: PlainSecret[] = [],
 ): string[] {
   const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
   const set = (name: string) => `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\``;
@@ -69,8 +88,9 @@ export function receiverCredentialProblems(
     if (!r) return [];
     const at = (name: string) => propertyPath(RECEIVER_CREDENTIALS_KEY, [name]);
     if (missing.includes(r)) meant.add(r.name);
+    const plain = plainEntry(plainText, names, n);
     return [
-      `${PROJECT}:${at(n)}: unknown receiver name; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it with ${set(r.name)}, then remove this one with \`pulumi config rm --path '${at(n)}'\`)`,
+      `${PROJECT}:${at(n)}: unknown receiver name${plain ? ` (${plainTextFact(plain)})` : ""}; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it${plain ? " as a secret" : ""} with ${set(r.name)}, then remove this one with \`pulumi config rm --path '${at(n)}'\`)`,
     ];
   });
   return [

@@ -248,7 +248,7 @@ function ruleProblems(
     ).filter(seen),
     ...[
       ...crossChecks(cfg, env, opts.allowAbsentSecrets === true).filter(seen),
-      ...userChoiceProblems(cfg, refused, seen),
+      ...userChoiceProblems(cfg, refused, seen, opts.plainText ?? []),
       ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
   ];
@@ -372,10 +372,15 @@ function judgedAsWritten(refused: Refused): (problem: string) => boolean {
  * Grafana's rules are told which of its keys were refused, so they judge none at a stand-in and
  * still count a refused way in as set (grafanaExposure.ts): their problems all stand.
  */
-function userChoiceProblems(c: StackConfig, refused: Refused, seen: (p: string) => boolean): string[] {
+function userChoiceProblems(
+  c: StackConfig,
+  refused: Refused,
+  seen: (p: string) => boolean,
+  plainText: PlainSecret[],
+): string[] {
   return [
     ...(c.secrets.backend === "config"
-      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames).filter(seen)
+      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames, plainText).filter(seen)
       : []),
     ...grafanaExposureProblems(c, [...refused.defaulted, ...refused.setAside]),
   ];

@@ -33,7 +33,7 @@ describe("npm's own names among the tools' flags (--json, --all) written before 
   it("npm run verify --json -- --stack staging: refused, naming --json, npm_config_json and the command written right", () => {
     assert.equal(
       refusal(VERIFY, ["--stack", "staging"], npmEnv(VERIFY, { npm_config_json: "true" })),
-      'npm kept --json for itself (npm_config_json="true" in the environment) and verify never saw it: through npm the flags go after `--`, `npm run verify -- --json --stack staging` (no .npmrc sets json; if your environment sets npm_config_json, unset it)',
+      'npm kept --json for itself (npm_config_json="true" in the environment) and verify never saw it: through npm the flags go after `--`, `npm run verify -- --json --stack staging` (no .npmrc sets json to true; if your environment sets npm_config_json, unset it)',
     );
     // The whole parse says it once, not also "--stack is required".
     assert.throws(
@@ -45,7 +45,7 @@ describe("npm's own names among the tools' flags (--json, --all) written before 
   it("npm run synth --all: refused as a kept flag, `npm run synth -- --all`", () => {
     assert.match(
       refusal(SYNTH, [], npmEnv(SYNTH, { npm_config_all: "true" })),
-      /^npm kept --all for itself \(npm_config_all="true" in the environment\).*`npm run synth -- --all` \(no \.npmrc sets all;/,
+      /^npm kept --all for itself \(npm_config_all="true" in the environment\).*`npm run synth -- --all` \(no \.npmrc sets all to true;/,
     );
   });
 

@@ -1,0 +1,182 @@
+import * as fs from "fs";
+import * as path from "path";
+import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { stackFacts } from "./budget";
+import { toRes } from "./resources";
+
+/*
+ * The place in the stack file of a stack key a message names, under `pulumi preview --policy-pack
+ * policy`. synth and policy:check place such a key themselves (synth/report.ts placeStackKeys,
+ * around the pack), but under the engine nothing stands around the pack: its message goes to the
+ * CLI as written, and the engine tells a policy pack neither the project's folder nor its stack
+ * file (pulumi sdk/go/common/resource/plugin/analyzer_plugin.go NewPolicyAnalyzer: a Node.js pack
+ * runs with the pack's folder as its working directory and root, and gets the stack and project
+ * names only). So the pack looks where this checkout keeps it: the folder holding the pack (the
+ * README's `--policy-pack policy` from the project folder), when its Pulumi.yaml names the
+ * project the URNs name and `Pulumi.<stack>.yaml` there holds the key with the very value the pack
+ * judged (the stack-info ConfigMap's record of it): a stack configured from elsewhere
+ * (`--config-file`, an ESC environment, another checkout) gets no line rather than a wrong one,
+ * and a published pack, with no project folder around it, none.
+ */
+
+/** A stack key as a message names it in backquotes: synth/report.ts placeStackKeys' form. */
+const STACK_KEY = /`([A-Za-z][A-Za-z0-9_]*(?:\[\d+\]|\.[A-Za-z0-9_]+)+)`/g;
+
+type Segment = string | number;
+
+/** `nodePools[0].taints` -> ["nodePools", 0, "taints"]. */
+function segments(key: string): Segment[] {
+  return [...key.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]));
+}
+
+/** The last pair of a map whose key is one of `names` (YAML keeps a key's last value). */
+function pairOf(map: unknown, names: string[]): { key: Node; value: Node | undefined } | undefined {
+  if (!isMap(map)) return undefined;
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const p = map.items[i];
+    if (isPair(p) && isScalar(p.key) && names.includes(String(p.key.value)))
+      return { key: p.key as Node, value: (p.value as Node | null) ?? undefined };
+  }
+  return undefined;
+}
+
+/** A YAML file's document, or undefined when it is missing or does not parse cleanly. */
+function readYaml(file: string): { root: unknown; counter: LineCounter } | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  return doc.errors.length > 0 ? undefined : { root: doc.contents, counter };
+}
+
+/** A value with its maps' keys sorted, as JSON: two values alike whatever their key order. */
+function canonical(v: unknown): string {
+  const sort = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(sort)
+      : x && typeof x === "object"
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, sort((x as Record<string, unknown>)[k])]),
+          )
+        : x;
+  return JSON.stringify(sort(v)) ?? "undefined";
+}
+
+/** The value at `segs` of a plain value, or undefined. */
+function valueAt(v: unknown, segs: Segment[]): unknown {
+  let cur = v;
+  for (const s of segs) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[s];
+  }
+  return cur;
+}
+
+/**
+ * Where `Pulumi.<stack>.yaml` of `projectDir` writes each stack key, as `file:line` with the file
+ * named by `shown` (its path from the project folder), for a key whose value there is the one
+ * `judged` gives; undefined when the folder is no project `project`'s or has no such stack file.
+ */
+export function stackFilePlaces(
+  projectDir: string,
+  stack: string,
+  project: string,
+  shown: (file: string) => string,
+): ((key: string, judged: (segs: Segment[]) => unknown) => string | undefined) | undefined {
+  const proj = readYaml(path.join(projectDir, "Pulumi.yaml"));
+  if (!proj || valueOf(pairOf(proj.root, ["name"])?.value) !== project) return undefined;
+  // Pulumi.yaml's stackConfigDir, where the CLI looks for stack files (pkg/workspace DetectProjectStackPath).
+  const dir = valueOf(pairOf(proj.root, ["stackConfigDir"])?.value);
+  const file = path.join(typeof dir === "string" ? dir : "", `Pulumi.${stack}.yaml`);
+  const stackFile = readYaml(path.join(projectDir, file));
+  const config = stackFile && pairOf(stackFile.root, ["config"])?.value;
+  if (!stackFile || !config) return undefined;
+  return (key, judged) => {
+    const [top, ...rest] = segments(key);
+    let found = pairOf(config, [`${project}:${String(top)}`, String(top)]);
+    for (const s of rest) {
+      if (!found?.value) return undefined;
+      if (typeof s === "number") {
+        const item = isSeq(found.value) ? (found.value.items[s] as Node | undefined) : undefined;
+        found = item ? { key: item, value: item } : undefined;
+      } else found = pairOf(found.value, [s]);
+    }
+    const start = found?.key.range?.[0];
+    if (!found || start === undefined) return undefined;
+    // The line is where the value the pack judged is written, or no line at all.
+    const written = (found.value as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? null;
+    const seen = judged(segments(key));
+    if (seen === undefined || canonical(written) !== canonical(seen)) return undefined;
+    return `${shown(path.join(projectDir, file))}:${stackFile.counter.linePos(start).line}`;
+  };
+}
+
+/** A scalar node's value. */
+function valueOf(node: Node | undefined): unknown {
+  return node && isScalar(node) ? node.value : undefined;
+}
+
+/** `message` with each stack key it names followed by its place (`` `nodePools[0].taints` (Pulumi.lab.yaml:23) ``). */
+export function placedMessage(message: string, at: (key: string) => string | undefined): string {
+  return message.replace(STACK_KEY, (whole, key: string) => {
+    const where = at(key);
+    return where ? `${whole} (${where})` : whole;
+  });
+}
+
+/**
+ * `policies` as the engine runs them: each stack policy's messages with the stack keys they name
+ * placed in the stack file of the project folder `projectDir` (see above). The stack and project
+ * are those of the resources' URNs (`urn:pulumi:<stack>::<project>::…`), the judged values those
+ * the stack-info ConfigMap records (`nodePools`). Only the engine's entry point (policy/index.ts)
+ * wraps them: synth and policy:check place the keys themselves.
+ */
+export function withStackKeyPlaces(
+  policies: (ResourceValidationPolicy | StackValidationPolicy)[],
+  projectDir: string,
+): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  return policies.map((policy) => {
+    if (!("validateStack" in policy)) return policy;
+    const validate = policy.validateStack;
+    return {
+      ...policy,
+      validateStack: (args, report) => {
+        let at: ((key: string) => string | undefined) | undefined | null = null;
+        const place = (key: string) => {
+          if (at === null) at = placerFor(args.resources, projectDir);
+          return at?.(key);
+        };
+        const placing: ReportViolation = (message, urn, ...rest: unknown[]) =>
+          (report as (...a: unknown[]) => void)(placedMessage(message, place), urn, ...rest);
+        return validate(args, placing);
+      },
+    };
+  });
+}
+
+/**
+ * The places for one run over `resources` (as policies see them), each file named by `shown`
+ * (default: from the project folder, where `pulumi preview` runs), or undefined when the stack
+ * file cannot be known. policy:check takes its `nodePools` keys from here too: an export judged after
+ * its stack file changed (a pool moved up) gets no line rather than another pool's.
+ */
+export function placerFor(
+  resources: { type: string; urn: string; name: string; props: Record<string, any> }[],
+  projectDir: string,
+  shown: (file: string) => string = (f) => path.relative(projectDir, f),
+): ((key: string) => string | undefined) | undefined {
+  const m = /^urn:pulumi:([A-Za-z0-9_.-]+)::([^:]+)::/.exec(resources[0]?.urn ?? "");
+  if (!m) return undefined;
+  const places = stackFilePlaces(projectDir, m[1], m[2], shown);
+  if (!places) return undefined;
+  const facts = stackFacts(resources.map(toRes));
+  const recorded = { nodePools: facts.pools };
+  return (key) => places(key, (segs) => valueAt(recorded, segs));
+}
