@@ -7,6 +7,7 @@ import * as path from "path";
 import {
   evaluateResources,
   failed,
+  placerFor,
   verdict,
   type ExportedResource,
   type PackConfig,
@@ -27,7 +28,6 @@ import {
 } from "../synth/report";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { PROJECT } from "../model/names";
-import { placerFor } from "../policy/lib/stackKeys";
 import { exportFiles, type ExportCandidate } from "./exportFiles";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
