@@ -13,10 +13,10 @@ import { budgetOf } from "../synth/report";
 import { withRenderedObjects } from "../synth/render/objects";
 import { renderExport } from "../synth/render/render";
 import type { StackExport } from "../synth/synthesize";
-import { BENCH, CliArgsError, helpText, parseArgs, usage } from "./spec";
 import { COLD_TIMINGS_FILE, TIMINGS_FILE, type SuiteTimings } from "./suiteTimings";
 import { median, sdkLoadOnce } from "./sdkReference";
-import { formatRow, gatedTargets, suiteRow, times, verdict, type Row } from "./benchTargets";
+import { benchOptions } from "./benchArgs";
+import { formatRow, suiteRow, times, verdict, type Row } from "./benchTargets";
 import { internalErrorText } from "./internalError";
 
 /**
@@ -48,40 +48,12 @@ import { internalErrorText } from "./internalError";
  * - `--root` times the npm commands of another checkout (e.g. an older commit) for a before/after
  *   comparison; everything else runs from this one.
  */
-// Flags by the spec that also makes --help and docs/reference/cli.md (cli/spec.ts BENCH).
-const parsed = (() => {
-  try {
-    return parseArgs(BENCH, process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof CliArgsError)) throw e;
-    process.stderr.write(`bench: ${e.message}\n${usage(BENCH)}\n`);
-    process.exit(2);
-  }
-})();
-if (parsed.help) {
-  process.stdout.write(helpText(BENCH));
-  process.exit(0);
-}
-const option = (name: string) => parsed.values.get(name)?.[0];
-const RUNS = Number(option("--runs") ?? process.env.BENCH_RUNS ?? 5);
-if (!Number.isInteger(RUNS) || RUNS < 1) {
-  process.stderr.write(`bench: --runs: expected a whole number >= 1, like 5, got "${option("--runs")}"\n`);
-  process.exit(2);
-}
-const checkArg = parsed.switches.has("--check") ? "" : option("--check");
-/** Targets that fail the run when missed: none without --check, all with it, or those named. */
-const GATED = (() => {
-  try {
-    return gatedTargets(checkArg);
-  } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\n`);
-    process.exit(2);
-  }
-})();
-/** `--suite`: run the whole test suite here; without it, read the figures of the last `npm test`. */
-const RUN_SUITE = parsed.switches.has("--suite");
 const root = projectRoot(__dirname);
-const target = path.resolve(option("--root") ?? root);
+// Flags by the spec that also makes --help and docs/reference/cli.md (cli/spec.ts BENCH), read in
+// cli/benchArgs.ts: a run that ends there (--help, a refused flag) exits with its status.
+const options = benchOptions(process.argv.slice(2), process, root);
+if ("exit" in options) process.exit(options.exit);
+const { runs: RUNS, gated: GATED, suite: RUN_SUITE, target, childRender: CHILD_RENDER } = options;
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
 /** Commands whose exit 1 is a verdict (a mandatory policy violation), not a failed run. */
@@ -135,9 +107,8 @@ async function childRender(file: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const child = option("--child-render");
-  if (child) {
-    await childRender(child);
+  if (CHILD_RENDER) {
+    await childRender(CHILD_RENDER);
     return 0;
   }
   const out = scratch("bench-");

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -17,32 +16,41 @@ import { cliStackConfig, CliConfigError } from "../../config/stackFile";
 import { PHASES } from "../../config/resolve";
 import { loadStackConfig, parseVerifyArgs } from "../../cli/verifyRun";
 import { nextLokiStep } from "../../verify/lokiGate";
-import { policyCheckCli, ROOT, synthCli, tmpDir, verifyCli, withEnv, type CliRun } from "../support/helpers";
+import { benchOptions } from "../../cli/benchArgs";
+import {
+  inProcess,
+  policyCheckCli,
+  ROOT,
+  synthCli,
+  tmpDir,
+  verifyCli,
+  withEnv,
+  type CliRun,
+} from "../support/helpers";
 
 /** A command line run to its end: its exit status and what it printed. */
 type Runner = (...args: string[]) => Promise<CliRun>;
 
-/** The compiled file npm runs, in a fresh process. */
-const spawned =
-  (compiled: string): Runner =>
-  (...args) => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, compiled), ...args], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    return Promise.resolve({ status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr });
-  };
+/**
+ * bench's command line read in this process (cli/benchArgs.ts): a run that ends there says what it
+ * ends with; one that goes on to the benchmark is not run here (status 0, nothing said).
+ */
+const benchArgs: Runner = (...args) =>
+  inProcess((argv, io) => {
+    const o = benchOptions(argv, io, ROOT);
+    return Promise.resolve("exit" in o ? o.exit : 0);
+  }, args);
 
 /**
  * The file whose parser reads each command's arguments, and the command run: in this process
- * through its main (the process wrappers: test/cli/cliSmoke.test.ts), bench in a process of its
- * own, as it parses its flags when its module loads (cli/bench.ts).
+ * through its main, bench through its command-line reader (the process wrappers, bench's
+ * included: test/cli/cliSmoke.test.ts).
  */
 const PARSERS: [CliSpec, string, Runner, string][] = [
   [SYNTH, "cli/synthRun.ts", synthCli, "SYNTH"],
   [POLICY_CHECK, "cli/policyCheckRun.ts", (...args) => policyCheckCli(args), "POLICY_CHECK"],
   [VERIFY, "cli/verifyRun.ts", verifyCli, "VERIFY"],
-  [BENCH, "cli/bench.ts", spawned("dist/cli/bench.js"), "BENCH"],
+  [BENCH, "cli/benchArgs.ts", benchArgs, "BENCH"],
 ];
 
 describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's staleness: test/project/docs.test.ts)", function () {

@@ -1,8 +1,9 @@
 /**
  * The one spawned run of each command (issue 51): its process wrapper (cli/synth.ts,
- * cli/policyCheck.ts, cli/verify.ts) hands the process's arguments and streams to the command's
- * main and exits with its status. Every other test of a command calls its main in the test's own
- * process (inProcess in test/support/helpers.ts), without a process's start-up and SDK load.
+ * cli/policyCheck.ts, cli/verify.ts, cli/bench.ts) hands the process's arguments and streams to the
+ * command's main (bench's command-line reader, cli/benchArgs.ts) and exits with its status. Every
+ * other test of a command calls its main in the test's own process (inProcess in
+ * test/support/helpers.ts), without a process's start-up and SDK load.
  */
 import { strict as assert } from "assert";
 import { spawnSync, type SpawnSyncReturns } from "child_process";
@@ -143,5 +144,12 @@ describe("each command through a real process: exit status, stdout and stderr", 
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /unknown flag --stak; did you mean --stack\?/);
     assert.equal(r.stdout, "verify: FAIL (exit 2): bad arguments (above)\n");
+  });
+
+  it("bench with a mistyped flag: exit 2, the message and the usage on stderr, nothing on stdout", () => {
+    const r = run("cli/bench.ts", "--runss");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^bench: unknown flag --runss; did you mean --runs\?\nusage: npm run bench -- /);
+    assert.equal(r.stdout, "");
   });
 });

@@ -14,7 +14,7 @@ import { refreshAlloy } from "./alloy";
 import { refreshLoki } from "./loki";
 import { refreshMimir } from "./mimir";
 import { garageBinaryTag, refreshGarage } from "./garage";
-import { gitSource, type Refreshed, type Source } from "./source";
+import { gitSource, type Refreshed, type RefreshIo, type Source } from "./source";
 
 /** Each component the data is refreshed for, and the repository its checkout must be of. */
 export const REFRESHERS: Record<
@@ -79,20 +79,29 @@ export function refreshReference(argv: string[]): RefreshResult {
   return { dir, files: Object.keys(out.files) };
 }
 
-if (require.main === module) {
+/**
+ * The command: its arguments and output streams in, its exit status out (the process wrapper below
+ * exits with it, `process` as the streams).
+ */
+export function main(argv: string[], io: RefreshIo): number {
   // --help anywhere is a request for the usage, not an option to refuse.
-  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
-    console.log(USAGE);
-    process.exit(0);
+  if (argv.some((a) => a === "--help" || a === "-h")) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   try {
-    const r = refreshReference(process.argv.slice(2));
-    for (const f of r.files) console.log(`wrote ${path.join(r.dir, f)}`);
-    console.log(
-      "review the diff (git diff upstream/), then point the reading module at the folder if it is new",
+    const r = refreshReference(argv);
+    for (const f of r.files) io.stdout.write(`wrote ${path.join(r.dir, f)}\n`);
+    io.stdout.write(
+      "review the diff (git diff upstream/), then point the reading module at the folder if it is new\n",
     );
+    return 0;
   } catch (e) {
-    console.error(`refresh-reference: ${(e as Error).message}`);
-    process.exit(2);
+    io.stderr.write(`refresh-reference: ${(e as Error).message}\n`);
+    return 2;
   }
 }
+
+// The exit status set, not process.exit: the output written to a pipe is flushed first wherever
+// Node writes pipes asynchronously.
+if (require.main === module) process.exitCode = main(process.argv.slice(2), process);

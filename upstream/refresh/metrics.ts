@@ -38,6 +38,7 @@ import YAML from "yaml";
 import { sharedColumns, type TableRow } from "../metrics/emitted";
 import { projectRoot } from "../reference";
 import { ensureModule, type Fetched, type GoModule, moduleFiles, parseGoModules } from "./goModule";
+import type { RefreshIo } from "./source";
 
 export const METRIC_COLUMNS = [
   "metric",
@@ -847,39 +848,45 @@ function badArgs(args: string[], outAt: number): string | undefined {
   return undefined;
 }
 
-async function main(args: string[]): Promise<number> {
+/**
+ * The command: its arguments and output streams in, its exit status out (the process wrapper below
+ * exits with it, `process` as the streams).
+ */
+export async function main(args: string[], io: RefreshIo): Promise<number> {
+  const out = (text: string) => void io.stdout.write(`${text}\n`);
+  const err = (text: string) => void io.stderr.write(`${text}\n`);
   if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
+    out(USAGE);
     return 0;
   }
   const outAt = args.indexOf("--out");
-  const out = outAt >= 0 ? args[outAt + 1] : path.join(projectRoot(), GENERATED_FILE);
+  const outFile = outAt >= 0 ? args[outAt + 1] : path.join(projectRoot(), GENERATED_FILE);
   const check = args.includes("--check");
   const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
   const root = rest[0];
   const bad = badArgs(args, outAt);
   if (bad) {
-    console.error(`refresh-metrics: ${bad}\n${USAGE}`);
+    err(`refresh-metrics: ${bad}\n${USAGE}`);
     return 2;
   }
   const started = Date.now();
   const sources = readSources();
   const report = await fetchModules(sources, root);
-  const committed = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
+  const committed = fs.existsSync(outFile) ? fs.readFileSync(outFile, "utf8") : "";
   const bytes = report.fetched.reduce((n, f) => n + f.bytes, 0);
   const cached = report.fetched.filter((f) => f.cached).length;
-  console.log(
+  out(
     `refresh-metrics: ${report.fetched.length} Go modules (${cached} from the cache, ${report.fetched.length - cached} downloaded, ${(bytes / 1e6).toFixed(1)} MB)`,
   );
   if (report.refused.length && !check) {
-    for (const r of report.refused) console.error(`refresh-metrics: ${r.reason}`);
+    for (const r of report.refused) err(`refresh-metrics: ${r.reason}`);
     return 2;
   }
   // A check keeps the committed rows of a source the proxy refuses, and says so: the rest is
   // still compared byte for byte.
   const kept = new Map(report.refused.map((r) => [r.index, committedRows(committed, r.source)]));
   for (const r of report.refused)
-    console.warn(
+    err(
       `refresh-metrics: NOT CHECKED: ${r.source.emitter} (${r.source.repository} ${r.source.tag}), ${kept.get(r.index)!.length} rows kept as committed: ${r.reason}`,
     );
   const text = refreshMetrics(root, projectRoot(), kept);
@@ -891,25 +898,25 @@ async function main(args: string[]): Promise<number> {
       ? differenceBeyondUnread(committed, text)
       : { diff: firstDifference(committed, text), exact: 0, loose: 0 };
     if (diff) {
-      console.error(
-        `refresh-metrics --check: ${out} differs from its sources at ${diff}\nrun npm run refresh-metrics and review the diff`,
+      err(
+        `refresh-metrics --check: ${outFile} differs from its sources at ${diff}\nrun npm run refresh-metrics and review the diff`,
       );
       return 1;
     }
-    console.log(
+    out(
       report.refused.length
-        ? `refresh-metrics --check: ${out} reproduced from ${sources.length - report.refused.length} of ${sources.length} sources in ${seconds} s: ${exact} lines byte for byte, ${loose} differing only by the labels or type a source not read adds`
-        : `refresh-metrics --check: ${out} reproduced byte for byte from all ${sources.length} sources in ${seconds} s`,
+        ? `refresh-metrics --check: ${outFile} reproduced from ${sources.length - report.refused.length} of ${sources.length} sources in ${seconds} s: ${exact} lines byte for byte, ${loose} differing only by the labels or type a source not read adds`
+        : `refresh-metrics --check: ${outFile} reproduced byte for byte from all ${sources.length} sources in ${seconds} s`,
     );
     return 0;
   }
-  fs.writeFileSync(out, text);
-  console.log(`wrote ${out} in ${seconds} s; review the diff (git diff upstream/metrics/data/)`);
+  fs.writeFileSync(outFile, text);
+  out(`wrote ${outFile} in ${seconds} s; review the diff (git diff upstream/metrics/data/)`);
   return 0;
 }
 
 if (require.main === module)
-  main(process.argv.slice(2)).then(
+  main(process.argv.slice(2), process).then(
     (code) => process.exit(code),
     (e) => {
       console.error(`refresh-metrics: ${(e as Error).message}`);

@@ -7,6 +7,16 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 
+/**
+ * Where a refresh command's main writes: the process's streams (its process wrapper passes
+ * `process`), or a test's buffers, so a test runs the command in its own process without a node's
+ * start-up. The shape of cli/io.ts's CliIo, written out here: upstream/ imports nothing of cli/.
+ */
+export interface RefreshIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
 /** The upstream version a checkout holds. */
 export interface Source {
   /** The release tag (`v3.6.3`, `mimir-3.0.0`, `v1.12.0`). */
