@@ -157,7 +157,7 @@ export const VERIFY: CliSpec = {
       name: "--url",
       value: "<component>=<url>",
       repeat: true,
-      help: "Reach a component at this URL instead of a kubectl port-forward (Mimir's and its ruler's base URLs: their APIs are under /prometheus). One per component; a component the stack never reads (the other metrics backend's, loki-ring without a Loki step --gate) is a bad argument.",
+      help: "Reach a component at this URL instead of a kubectl port-forward (Mimir's and its ruler's base URLs: their APIs are under /prometheus). One per component; a component the stack never reads (the other metrics backend's, one its phase does not run: prometheus at kps-removed, the backend at loki-fixed; loki-ring without a Loki step --gate) is a bad argument.",
     },
     { name: "--json", help: "Print the report as JSON." },
     {
@@ -273,6 +273,43 @@ export interface ParsedArgs {
   help: boolean;
 }
 
+/** Shows a flag's value in a message with any `user:password@` of a URL taken out. */
+const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
+
+/**
+ * A bare word that is one of the tool's flags without its dashes (`stack s`, `stack=s`, `json`),
+ * undefined for any other word. npm strips no dashes, so the flag was typed so: the word after it is
+ * the value meant, and the hint must name that value, not the flag's name as a stack.
+ */
+function dashlessFlag(spec: CliSpec, word: string): FlagSpec | undefined {
+  const name = `--${word.split("=")[0]}`;
+  return spec.flags.find((f) => f.name === name);
+}
+
+/**
+ * Whether a flag written without its dashes takes `next` as its value: the word after a flag that
+ * takes one is what the operator meant it to take (`check synth`, for `--check=synth`, too).
+ */
+const takesNext = (flag: FlagSpec, word: string, next: string | undefined): next is string =>
+  Boolean(flag.value) && !word.includes("=") && next !== undefined && !next.startsWith("-");
+
+/**
+ * The refusal of a flag written without its dashes, with the command written right: `value` is the
+ * word after it, its value ({@link takesNext}), or undefined when it takes none.
+ */
+function dashlessProblem(spec: CliSpec, flag: FlagSpec, word: string, value: string | undefined): string {
+  const eq = word.indexOf("=");
+  const given = eq > 0 ? word.slice(eq + 1) : value;
+  // A value that may be left out is given only in the `=` form; one that may not is always shown.
+  const form =
+    given !== undefined
+      ? `${flag.name}${eq > 0 || flag.optionalValue ? "=" : " "}${shown(given)}`
+      : flag.value && !flag.optionalValue
+        ? `${flag.name} ${flag.value}`
+        : flag.name;
+  return `unexpected argument "${shown(word)}": expected the flag ${flag.name} (flags start with \`--\`), like \`npm run ${spec.script} -- ${form}\``;
+}
+
 /**
  * A bare word given to a tool that takes only flags. The usual cause is npm's: `npm run synth
  * --stack staging` (no `--`) keeps `--stack` for npm's own config and passes `staging` alone. The
@@ -283,9 +320,6 @@ function unexpectedArgument(spec: CliSpec, word: string): string {
   const example = `npm run ${spec.script} -- ${asStack ? `--stack ${word}` : "<flags>"}`;
   return `unexpected argument "${word}" (${spec.script} takes only flags; through npm they go after \`--\`, \`${example}\`: before it npm takes them as its own and passes on only their values)`;
 }
-
-/** Shows a flag's value in a message with any `user:password@` of a URL taken out. */
-const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
 
 /**
  * npm's own config names among the tools' flags (`npm config ls -l`, npm 11): `npm run verify
@@ -449,8 +483,13 @@ export function parseArgsAll(
     }
     if (!a.startsWith("-") || a === "-") {
       strays.add(i);
+      const dashless = spec.positional || kept.length > 0 ? undefined : dashlessFlag(spec, a);
       if (spec.positional) out.positional.push(a);
-      else if (kept.length === 0) problems.push(unexpectedArgument(spec, a));
+      else if (dashless) {
+        // `stack s`: one mistake, the flag's dashes; the word after it is its value, not a stray.
+        const value = takesNext(dashless, a, argv[i + 1]) ? argv[++i] : undefined;
+        problems.push(dashlessProblem(spec, dashless, a, value));
+      } else if (kept.length === 0) problems.push(unexpectedArgument(spec, a));
       continue;
     }
     const eq = a.indexOf("=");

@@ -6,19 +6,14 @@
  */
 import * as path from "path";
 import { ConfigError, PHASES, type Phase, type StackConfig } from "../config/resolve";
-import {
-  ambientKubeconfigPaths,
-  expandHome,
-  kubeContextProblems,
-  readKubeconfig,
-} from "../config/kubeContext";
+import { expandHome, stackContextProblems } from "../config/kubeContext";
 import { capabilities } from "../model/phases";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
-import { Reach, clusterUnreachable } from "../verify/reach";
+import { Reach, clusterUnreachable, halfSetGrafanaLogin } from "../verify/reach";
 import { formatReport } from "../verify/report";
 import { setRequestTimeout } from "../verify/http";
 import { helpText, parseArgsAll, usage, VERIFY } from "./spec";
@@ -282,18 +277,9 @@ export async function loadExpectations(
  * cluster even if the selection changes while it runs.
  */
 export function verifyContextProblems(cfg: StackConfig, env: NodeJS.ProcessEnv): string[] {
-  // The paths read that hold no file are named, as `pulumi up` names them (assertStackContext): a
-  // typo in $KUBECONFIG or the kubeconfig key otherwise reads as "no kubeconfig file".
-  const absent: string[] = [];
-  const load = (files: string[], provider: boolean) =>
-    files.flatMap((f) => {
-      const k = readKubeconfig(f);
-      if (!k && provider) absent.push(f);
-      return k ? [k] : [];
-    });
-  const ambient = load(ambientKubeconfigPaths(env), !cfg.kubeconfig);
-  const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)], true) : ambient;
-  return kubeContextProblems(cfg, providerFiles, ambient, {}, absent);
+  // Judged as `pulumi up` judges it (the same files, each missing path named); what to run again
+  // once the context is right is verify.
+  return stackContextProblems(cfg, {}, env, "verify");
 }
 
 const definedOnly = <T extends object>(o: T): Partial<T> =>
@@ -472,15 +458,23 @@ async function verifyMain(
     return fail(e);
   }
   const prefix = prefixOf(args.stack);
-  const badArgs = (why: string[]): Outcome => {
-    err(`${why.map((w) => `${prefix}: ${w}`).join("\n")}\n${USAGE}\n`);
-    return { status: 2, why: "bad arguments (above)" };
-  };
   // The move check reaches the two stores only: no cluster, no render.
   if (args.move) return runMove(args, args.move, cfg, env, out, err);
-  // Everything that needs no cluster and no render is judged first, every problem in one run.
+  // Everything that needs no cluster and no render is judged first, every problem in one run: the
+  // arguments, and Grafana's login in the environment (the checks always ask Grafana).
   const wrong = [gateProblem(args, cfg), ...unreadUrls(args, cfg)].filter((w): w is string => !!w);
-  if (wrong.length > 0) return badArgs(wrong);
+  const login = halfSetGrafanaLogin(env);
+  if (wrong.length > 0 || login) {
+    // The usage helps with the arguments only; the login is the environment's.
+    err(
+      `${[...wrong, ...(login ? [login] : [])].map((w) => `${prefix}: ${w}\n`).join("")}${wrong.length > 0 ? `${USAGE}\n` : ""}`,
+    );
+    const why = [
+      ...(wrong.length > 0 ? ["bad arguments"] : []),
+      ...(login ? ["Grafana's login is half set"] : []),
+    ];
+    return { status: 2, why: `${why.join(" and ")} (above)` };
+  }
   // Checked once, before the first kubectl call (none is made when every component has a --url and
   // Grafana's login comes from the environment); a refusal is one error and exit 2, not a report.
   const cluster = {
@@ -570,20 +564,53 @@ const BACKEND_COMPONENTS: Record<StackConfig["metricsBackend"], Component[]> = {
 };
 
 /**
+ * Why the stack's phase runs no `c` (the phase table, model/phases.ts: Prometheus while
+ * kube-prometheus-stack runs, the backend once it is up), undefined when it runs it. Each check
+ * reads a component only where that table runs it (verify/checks.ts), so a URL given for one it
+ * does not run is read by none.
+ */
+function notRunAt(c: Component, cfg: StackConfig): string | undefined {
+  const caps = capabilities(cfg.phase, cfg.metricsBackend);
+  if (c === "prometheus" && !caps.kps)
+    return `no Prometheus runs at ${cfg.phase} (kube-prometheus-stack is removed)`;
+  if (BACKEND_COMPONENTS[cfg.metricsBackend].includes(c) && !caps.backend) {
+    const from = PHASES.find((p) => capabilities(p, cfg.metricsBackend).backend);
+    return `no ${cfg.metricsBackend} runs at ${cfg.phase}${from ? ` (it first runs at ${from})` : ""}`;
+  }
+  return undefined;
+}
+
+/**
  * The --url components this stack never reads, one problem each: the other metrics backend's (a
  * script written for another stack; its checks would reach this backend through kubectl and the
- * URL would be ignored), and Loki's ring pods without a step of Loki's move.
+ * URL would be ignored), one its phase does not run (Prometheus at kps-removed, the backend before
+ * dual-write), and Loki's ring pods without a step of Loki's move.
  */
 function unreadUrls(args: VerifyArgs, cfg: StackConfig): string[] {
   const own = BACKEND_COMPONENTS[cfg.metricsBackend];
   const problems: string[] = [];
-  for (const c of Object.keys(args.urls) as Component[]) {
+  const given = Object.keys(args.urls) as Component[];
+  // What the operator can give instead: every component this run reads.
+  const read = COMPONENTS.filter(
+    (c) =>
+      !(Object.values(BACKEND_COMPONENTS).flat().includes(c) && !own.includes(c)) &&
+      !notRunAt(c, cfg) &&
+      (c !== "loki-ring" || args.lokiStep),
+  );
+  for (const c of given) {
     const backend = (Object.keys(BACKEND_COMPONENTS) as StackConfig["metricsBackend"][]).find(
       (b) => b !== cfg.metricsBackend && BACKEND_COMPONENTS[b].includes(c),
     );
+    const absent = notRunAt(c, cfg);
+    // The stack's own backend is what such a URL meant, once its phase runs it.
+    const ownRead = own.filter((o) => read.includes(o));
     if (backend)
       problems.push(
-        `--url ${c}: the stack runs no ${c} (metricsBackend: ${cfg.metricsBackend}); expected ${own.map((o) => `--url ${o}=<url>`).join(" or ")}, got --url ${c}`,
+        `--url ${c}: the stack runs no ${c} (metricsBackend: ${cfg.metricsBackend}); expected ${ownRead.length > 0 ? ownRead.map((o) => `--url ${o}=<url>`).join(" or ") : `a component it runs at ${cfg.phase} (${read.join(", ")})`}, got --url ${c}`,
+      );
+    else if (absent)
+      problems.push(
+        `--url ${c}: expected a component the stack runs at ${cfg.phase} (${read.join(", ")}), got --url ${c}: ${absent}, so no check reads it`,
       );
     else if (c === "loki-ring" && !args.lokiStep)
       problems.push(

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { ConfigError } from "./errors";
+import { closestMatch, ConfigError, nearest } from "./errors";
 import { PROJECT, type StackConfig } from "./schema";
 
 /*
@@ -74,6 +74,12 @@ export function ambientKubeconfigPaths(
 const KEY = `${PROJECT}:kubeContext`;
 
 /**
+ * The command a context problem tells the operator to run again once the context is fixed: the
+ * one that found it (`pulumi preview`/`up`, whose program checks the context, or `verify`).
+ */
+export type ContextChecker = "Pulumi" | "verify";
+
+/**
  * Why this run must not touch the cluster, one line per problem (empty when it may):
  * - no `kubeContext` (only a stack file the CLI would already refuse gets here);
  * - the kubeconfig the provider reads (`kubeconfig`, else the ambient files) lacks the context;
@@ -88,6 +94,8 @@ export function kubeContextProblems(
   providerConfig: Record<string, string>,
   /** The kubeconfig paths the provider would read that hold no file: named, or a typo in $KUBECONFIG reads as "no contexts". */
   absent: string[] = [],
+  /** The command running, which the operator runs again once the context is right. */
+  checker: ContextChecker = "Pulumi",
 ): string[] {
   const pinned = cfg.kubeContext;
   const selected = ambientFiles.find((f) => f.current)?.current;
@@ -98,7 +106,7 @@ export function kubeContextProblems(
   const known = providerFiles.flatMap((f) => f.contexts);
   if (!known.includes(pinned)) {
     p.push(
-      `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}", which the kubeconfig (${where(providerFiles)}) does not have; it has ${known.length > 0 ? known.map((c) => `"${c}"`).join(", ") : "no contexts"} and selects ${selected ? `"${selected}"` : "none"}. Add the cluster's context (kubectl config set-context) or correct kubeContext`,
+      `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}", which the kubeconfig (${where(providerFiles)}) does not have; it has ${known.length > 0 ? known.map((c) => `"${c}"`).join(", ") : "no contexts"} and selects ${selected ? `"${selected}"` : "none"}. Add the cluster's context (kubectl config set-context) or correct kubeContext${closestContexts(pinned, known)}`,
     );
   }
   // A pinned context no kubeconfig has is one mistake, said above with the selected one:
@@ -106,10 +114,28 @@ export function kubeContextProblems(
   const anywhere = known.includes(pinned) || ambientFiles.some((f) => f.contexts.includes(pinned));
   if (selected && selected !== pinned && anywhere) {
     p.push(
-      `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${pinned}\`, restart your port-forwards, then run Pulumi again`,
+      `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${pinned}\`, restart your port-forwards, then run ${checker} again`,
     );
   }
   return [...p, ...providerContextProblems(cfg, providerConfig)];
+}
+
+/**
+ * ` (did you mean ...?)` for a pinned context the kubeconfig lacks: the contexts it has that are
+ * close to it, as config/errors.ts closestMatch judges every other misspelt name; each one as near
+ * as the nearest, since a pick among equally near names (`admin@stagingx` and `admin@stagin2` for
+ * `admin@staging`) would be a guess. "" when none is close.
+ */
+function closestContexts(pinned: string, contexts: string[]): string {
+  // One name in two kubeconfig files is one name (two would read as a tie, no answer).
+  const known = [...new Set(contexts)];
+  const best = closestMatch(pinned, known);
+  if (best === undefined) return "";
+  const distance = (c: string) => nearest(pinned, [c]).distance;
+  const tied = known.filter(
+    (c) => c !== best && distance(c) === distance(best) && closestMatch(pinned, [c]) !== undefined,
+  );
+  return ` (did you mean ${[best, ...tied].map((c) => `"${c}"`).join(" or ")}?)`;
 }
 
 /** The problem of a stack that pins no context; `selection` says what is selected, or why that is unknown. */
@@ -144,6 +170,30 @@ export function offlineContextProblems(
 }
 
 /**
+ * {@link kubeContextProblems} from the files themselves: the ambient kubeconfig files (what kubectl
+ * reads) and the provider's (the `kubeconfig` key's file, else the ambient ones), naming each path
+ * the provider would read that holds no file.
+ */
+export function stackContextProblems(
+  cfg: Pick<StackConfig, "stack" | "kubeContext" | "kubeconfig">,
+  allConfig: Record<string, string>,
+  env: Record<string, string | undefined>,
+  checker: ContextChecker,
+  read?: (f: string) => string,
+): string[] {
+  const absent: string[] = [];
+  const load = (files: string[], provider: boolean) =>
+    files.flatMap((f) => {
+      const k = readKubeconfig(f, read);
+      if (!k && provider) absent.push(f);
+      return k ? [k] : [];
+    });
+  const ambient = load(ambientKubeconfigPaths(env), !cfg.kubeconfig);
+  const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)], true) : ambient;
+  return kubeContextProblems(cfg, providerFiles, ambient, allConfig, absent, checker);
+}
+
+/**
  * Refuses (ConfigError) a run whose kube context is not the stack's, before any resource is
  * registered. The program calls it (apply/program.ts); the offline synthesis, which touches no
  * cluster, runs {@link offlineContextProblems} instead.
@@ -154,15 +204,6 @@ export function assertStackContext(
   env: Record<string, string | undefined> = process.env,
   read?: (f: string) => string,
 ): void {
-  const absent: string[] = [];
-  const load = (files: string[], provider: boolean) =>
-    files.flatMap((f) => {
-      const k = readKubeconfig(f, read);
-      if (!k && provider) absent.push(f);
-      return k ? [k] : [];
-    });
-  const ambient = load(ambientKubeconfigPaths(env), !cfg.kubeconfig);
-  const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)], true) : ambient;
-  const problems = kubeContextProblems(cfg, providerFiles, ambient, allConfig, absent);
+  const problems = stackContextProblems(cfg, allConfig, env, "Pulumi", read);
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -70,6 +70,21 @@ export function clusterUnreachable(
 /** How Grafana's login is had without the cluster's Secret. */
 const GRAFANA_LOGIN_INSTEAD = "set GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD (Grafana's login)";
 
+/**
+ * Why Grafana's login in the environment is half set (one of GRAFANA_ADMIN_USER and
+ * GRAFANA_ADMIN_PASSWORD, an empty one unset), undefined when both or neither are. The login is
+ * taken from the environment only whole: half of one is a mistake, which reading the Secret instead
+ * would hide (a run that passes with another login than the one given, or that reaches the cluster
+ * when every --url was given to avoid it). Names the variables, never a value.
+ */
+export function halfSetGrafanaLogin(env: NodeJS.ProcessEnv): string | undefined {
+  const set = (["GRAFANA_ADMIN_USER", "GRAFANA_ADMIN_PASSWORD"] as const).filter((v) => env[v]);
+  if (set.length !== 1) return undefined;
+  const [given] = set;
+  const missing = given === "GRAFANA_ADMIN_USER" ? "GRAFANA_ADMIN_PASSWORD" : "GRAFANA_ADMIN_USER";
+  return `Grafana's login: expected both GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, or neither (then it is read from Grafana's Secret through kubectl), got only ${given}; set ${missing} or unset ${given}`;
+}
+
 export class Reach {
   private readonly children: ChildProcess[] = [];
   private readonly bases = new Map<Component, Promise<string>>();
@@ -174,11 +189,13 @@ export class Reach {
 
   /**
    * Grafana's admin login: `GRAFANA_ADMIN_USER` and `GRAFANA_ADMIN_PASSWORD` from the environment,
-   * else the plan's Secret through `kubectl get secret`. Never printed.
+   * else (neither set) the plan's Secret through `kubectl get secret`. Never printed.
    */
   grafanaLogin(): Promise<{ user: string; password: string }> {
     const { GRAFANA_ADMIN_USER: user, GRAFANA_ADMIN_PASSWORD: password } = this.env;
     if (user && password) return Promise.resolve({ user, password });
+    const half = halfSetGrafanaLogin(this.env);
+    if (half) return Promise.reject(new ApiError(half));
     const refused = this.ready();
     if (refused) {
       this.instead.add(GRAFANA_LOGIN_INSTEAD);

@@ -7,6 +7,7 @@ import { ConfigError, parseStackConfig } from "../../config/resolve";
 import {
   assertStackContext,
   kubeContextProblems,
+  stackContextProblems,
   offlineContextProblems,
   type Kubeconfig,
 } from "../../config/kubeContext";
@@ -83,6 +84,34 @@ describe("the cluster a stack may touch (kubeContext)", function () {
     assert.deepEqual(p.length, 1);
     assert.match(p[0], /pinned to context "admin@production" but the selected context is "admin@staging"/);
     assert.match(p[0], /kubectl config use-context admin@production/);
+  });
+
+  it("another selected context: the command to run again is the one that found it (Pulumi, verify)", () => {
+    const f = [file("/k", ["admin@production", "admin@staging"], "admin@staging")];
+    const cfg = { stack: "production", kubeContext: "admin@production" };
+    assert.match(kubeContextProblems(cfg, f, f, {})[0], /restart your port-forwards, then run Pulumi again$/);
+    const read = () => kubeconfigText(["admin@production", "admin@staging"], "admin@staging");
+    const [p] = stackContextProblems(cfg, {}, { KUBECONFIG: "/k" }, "verify", read);
+    assert.match(p, /restart your port-forwards, then run verify again$/);
+    assert.doesNotMatch(p, /Pulumi/);
+  });
+
+  it("a pinned context the kubeconfig lacks: the close ones it has offered, each as near as the nearest", () => {
+    const cfg = { stack: "staging", kubeContext: "admin@staging" };
+    const near = [file("/k", ["admin@stagingx", "admin@stagin2", "admin@production"], "admin@production")];
+    assert.match(
+      kubeContextProblems(cfg, near, near, {})[0],
+      /or correct kubeContext \(did you mean "admin@stagingx" or "admin@stagin2"\?\)$/,
+    );
+    // One name in two files is offered once.
+    const twice = [file("/a", ["admin@stagin"]), file("/b", ["admin@stagin"], "admin@stagin")];
+    assert.match(
+      kubeContextProblems(cfg, twice, twice, {})[0],
+      /or correct kubeContext \(did you mean "admin@stagin"\?\)$/,
+    );
+    // Nothing close: no guess.
+    const far = [file("/k", ["kind-lab", "admin@production"], "kind-lab")];
+    assert.match(kubeContextProblems(cfg, far, far, {})[0], /or correct kubeContext$/);
   });
 
   it("refuses a kubernetes:context provider config that names another context", () => {
