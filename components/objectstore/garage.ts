@@ -14,7 +14,17 @@ import { listObjectsUrl, parseListObjectsV2, signS3 } from "../../builders/objec
  * appears in no message.
  *
  * Every body sent and read is one of the admin API's schemas: the tests validate each against the
- * document. The module needs nothing but `fetch` at run time: Pulumi serializes the provider into
+ * document.
+ *
+ * Each operation makes the fewest admin calls that keep this contract, because Garage checks the
+ * admin token with Argon2 on every call (src/api/admin/api_server.rs `verify_authorization`):
+ * about 15 ms of server CPU each where the tests run, more on a Raspberry Pi. What a change answers
+ * is used rather than asked again (CreateBucket, AllowBucketKey and DenyBucketKey answer the bucket
+ * as it is after the change), and deleting a key or a grant lets Garage's 404 say "already gone"
+ * instead of looking first. test/objectstore/garageAdminApi.test.ts holds the calls of each
+ * operation.
+ *
+ * The module needs nothing but `fetch` at run time: Pulumi serializes the provider into
  * the state and runs it from there.
  */
 
@@ -106,12 +116,15 @@ export interface Permissions {
   owner?: boolean;
 }
 
+/** Whether Garage answered that the bucket or key asked for is not there (NoSuchBucket, NoSuchAccessKey). */
+const notFound = (e: unknown): boolean => e instanceof GarageApiError && e.status === 404;
+
 /** The bucket whose global alias is `alias`, or undefined when Garage has none. */
 export async function bucketByAlias(admin: GarageAdmin, alias: string): Promise<BucketInfo | undefined> {
   try {
     return await garageCall<BucketInfo>(admin, "GET", "GetBucketInfo", { globalAlias: alias });
   } catch (e) {
-    if (e instanceof GarageApiError && e.status === 404) return undefined;
+    if (notFound(e)) return undefined;
     throw e;
   }
 }
@@ -121,7 +134,7 @@ async function bucketById(admin: GarageAdmin, id: string): Promise<BucketInfo | 
   try {
     return await garageCall<BucketInfo>(admin, "GET", "GetBucketInfo", { id });
   } catch (e) {
-    if (e instanceof GarageApiError && e.status === 404) return undefined;
+    if (notFound(e)) return undefined;
     throw e;
   }
 }
@@ -164,19 +177,26 @@ function changed<T extends object>(olds: T, news: T, keys: readonly (keyof T)[])
 
 export const bucketProvider: pulumi.dynamic.ResourceProvider<BucketInputs, BucketOutputs> = {
   async create(inputs) {
-    const existing = await bucketByAlias(inputs.admin, inputs.name);
-    if (existing)
+    // One call: CreateBucket itself refuses an alias Garage already has (409 BucketAlreadyExists,
+    // src/api/admin/bucket.rs) and answers the new bucket. Only that refusal reads the bucket
+    // there, for the message.
+    try {
+      const info = await garageCall<BucketInfo>(
+        inputs.admin,
+        "POST",
+        "CreateBucket",
+        {},
+        { globalAlias: inputs.name },
+      );
+      return { id: inputs.name, outs: bucketOuts(inputs, info) };
+    } catch (e) {
+      const taken = e instanceof GarageApiError && e.code === "BucketAlreadyExists";
+      const existing = taken ? await bucketByAlias(inputs.admin, inputs.name) : undefined;
+      if (!existing) throw e;
       throw new Error(
         `Garage already has a bucket "${inputs.name}" (id ${existing.id}, ${existing.objects} objects) that this stack did not create: list it in existing.buckets to import it, or choose another objectStore.bucketPrefix`,
       );
-    const info = await garageCall<BucketInfo>(
-      inputs.admin,
-      "POST",
-      "CreateBucket",
-      {},
-      { globalAlias: inputs.name },
-    );
-    return { id: inputs.name, outs: bucketOuts(inputs, info) };
+    }
   },
   async read(id, props) {
     if (!props) throw new Error(`Garage bucket "${id}": importing needs the stack's inputs`);
@@ -286,11 +306,15 @@ interface KeyInfo {
   secretAccessKey?: string | null;
 }
 
+/** Whether Garage answered that the key asked for by its ID is not there (404 NoSuchAccessKey, or 400). */
+const keyGone = (e: unknown): boolean =>
+  e instanceof GarageApiError && (e.status === 404 || e.status === 400);
+
 async function keyById(admin: GarageAdmin, id: string): Promise<KeyInfo | undefined> {
   try {
     return await garageCall<KeyInfo>(admin, "GET", "GetKeyInfo", { id, showSecretKey: "true" });
   } catch (e) {
-    if (e instanceof GarageApiError && (e.status === 404 || e.status === 400)) return undefined;
+    if (keyGone(e)) return undefined;
     throw e;
   }
 }
@@ -298,7 +322,9 @@ async function keyById(admin: GarageAdmin, id: string): Promise<KeyInfo | undefi
 export const keyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> = {
   async create(inputs) {
     // Garage lets two keys share a name; one made outside the stack under this name is refused,
-    // so the stack never hands out a second key beside one an operator already uses.
+    // so the stack never hands out a second key beside one an operator already uses. ListKeys, not
+    // GetKeyInfo's `search`: that matches a name without case or an ID prefix too and answers 400
+    // for none as for several (src/api/admin/key.rs), and it would be a call all the same.
     const keys = await garageCall<{ id: string; name: string }[]>(inputs.admin, "GET", "ListKeys");
     const same = keys.find((k) => k.name === inputs.name);
     if (same)
@@ -334,7 +360,12 @@ export const keyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>
     return { outs: { ...olds, ...news } };
   },
   async delete(id, props) {
-    if (await keyById(props.admin, id)) await garageCall(props.admin, "POST", "DeleteKey", { id });
+    // DeleteKey answers 404 for a key already gone: nothing to look up first.
+    try {
+      await garageCall(props.admin, "POST", "DeleteKey", { id });
+    } catch (e) {
+      if (!keyGone(e)) throw e;
+    }
   },
 };
 
@@ -356,13 +387,27 @@ export type GrantOutputs = GrantInputs;
 
 const PERMISSIONS = ["read", "write", "owner"] as const;
 
-/** Sets a key's permissions on a bucket to exactly `wanted`: allows what is wanted, denies the rest. */
+/**
+ * Sets a key's permissions on a bucket to exactly `wanted`: allows what is wanted, denies the rest.
+ * AllowBucketKey answers the bucket as it is after the change (AllowBucketKeyResponse is
+ * GetBucketInfoResponse), so DenyBucketKey is sent only when that answer shows the key still holding
+ * a permission not wanted (a new grant's key holds none) or when nothing is allowed.
+ */
 async function setPermissions(inputs: GrantInputs, wanted: GrantInputs["permissions"]): Promise<void> {
   const allow = Object.fromEntries(PERMISSIONS.map((p) => [p, wanted[p]]));
   const deny = Object.fromEntries(PERMISSIONS.map((p) => [p, !wanted[p]]));
   const target = { bucketId: inputs.bucketId, accessKeyId: inputs.accessKeyId };
-  if (PERMISSIONS.some((p) => wanted[p]))
-    await garageCall(inputs.admin, "POST", "AllowBucketKey", {}, { ...target, permissions: allow });
+  if (PERMISSIONS.some((p) => wanted[p])) {
+    const after = await garageCall<BucketInfo>(
+      inputs.admin,
+      "POST",
+      "AllowBucketKey",
+      {},
+      { ...target, permissions: allow },
+    );
+    const held = after.keys.find((k) => k.accessKeyId === inputs.accessKeyId)?.permissions;
+    if (held && !PERMISSIONS.some((p) => !wanted[p] && held[p] === true)) return;
+  }
   if (PERMISSIONS.some((p) => !wanted[p]))
     await garageCall(inputs.admin, "POST", "DenyBucketKey", {}, { ...target, permissions: deny });
 }
@@ -393,9 +438,13 @@ export const grantProvider: pulumi.dynamic.ResourceProvider<GrantInputs, GrantOu
     return { outs: news };
   },
   async delete(_id, props) {
-    const info = await bucketById(props.admin, props.bucketId);
-    if (!info?.keys.some((k) => k.accessKeyId === props.accessKeyId)) return;
-    await setPermissions(props, { read: false, write: false, owner: false });
+    // DenyBucketKey answers 404 when the bucket or the key is gone (NoSuchBucket, NoSuchAccessKey):
+    // then nothing is left to remove, as a read would have said, without one.
+    try {
+      await setPermissions(props, { read: false, write: false, owner: false });
+    } catch (e) {
+      if (!notFound(e)) throw e;
+    }
   },
 };
 

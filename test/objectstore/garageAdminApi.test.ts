@@ -225,6 +225,104 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
     conforms();
   });
 
+  /** The admin operations `run` calls, in order (what Garage checks the token of, with Argon2, each time). */
+  async function callsOf(run: () => Promise<unknown>): Promise<string[]> {
+    const from = recorder.calls.length;
+    await run();
+    return recorder.calls.slice(from).map((x) => x.operation);
+  }
+
+  it("each operation makes only the admin calls it needs: Garage checks the token with Argon2 on every one", async () => {
+    const calls: Record<string, string[]> = {};
+    let made: BucketOutputs | undefined;
+    calls["bucket create"] = await callsOf(async () => {
+      made = (await bucketProvider.create(bucketInputs("t-calls"))).outs!;
+    });
+    const b = made!;
+    calls["bucket read"] = await callsOf(() => bucketProvider.read!("t-calls", b));
+    calls["bucket diff"] = await callsOf(() => bucketProvider.diff!("t-calls", b, bucketInputs("t-calls")));
+    calls["bucket update"] = await callsOf(() =>
+      bucketProvider.update!("t-calls", b, bucketInputs("t-calls", { deleteNonEmpty: true })),
+    );
+    let k: KeyOutputs | undefined;
+    calls["key create"] = await callsOf(async () => {
+      k = (await keyProvider.create({ admin: admin(), name: "t-calls-key" })).outs!;
+    });
+    calls["key read"] = await callsOf(() => keyProvider.read!(k!.accessKeyId, k));
+    calls["key update"] = await callsOf(() =>
+      keyProvider.update!(k!.accessKeyId, k!, { admin: admin(), name: "t-calls-key-2" }),
+    );
+    const g = grant(b, k!);
+    calls["grant create"] = await callsOf(() => grantProvider.create(g));
+    calls["grant read"] = await callsOf(() => grantProvider.read!("t-calls/g", g));
+    calls["grant update"] = await callsOf(() =>
+      grantProvider.update!("t-calls/g", g, {
+        ...g,
+        permissions: { read: true, write: false, owner: false },
+      }),
+    );
+    calls["grant delete"] = await callsOf(() => grantProvider.delete!("t-calls/g", g));
+    calls["key delete"] = await callsOf(() => keyProvider.delete!(k!.accessKeyId, k!));
+    calls["bucket delete"] = await callsOf(() => bucketProvider.delete!("t-calls", b));
+    assert.deepEqual(calls, {
+      // CreateBucket refuses a taken alias itself and answers the bucket: no GetBucketInfo first.
+      "bucket create": ["CreateBucket"],
+      "bucket read": ["GetBucketInfo"],
+      "bucket diff": [],
+      "bucket update": ["GetBucketInfo"],
+      // The name is checked against every key before one is made (a second key of a name is refused).
+      "key create": ["ListKeys", "CreateKey"],
+      "key read": ["GetKeyInfo"],
+      "key update": ["UpdateKey"],
+      // AllowBucketKey's answer shows nothing more to deny on a new grant.
+      "grant create": ["AllowBucketKey"],
+      "grant read": ["GetBucketInfo"],
+      // write held and no longer wanted: denied.
+      "grant update": ["AllowBucketKey", "DenyBucketKey"],
+      // No look first: a gone bucket or key answers 404.
+      "grant delete": ["DenyBucketKey"],
+      "key delete": ["DeleteKey"],
+      // The bucket's objects are read before it is deleted (a bucket holding any is refused).
+      "bucket delete": ["GetBucketInfo", "DeleteBucket"],
+    });
+    conforms();
+  });
+
+  it("deletes stay idempotent without a look first: a grant, key or bucket already gone is no error", async () => {
+    const b = (await bucketProvider.create(bucketInputs("t-gone"))).outs!;
+    const k = (await keyProvider.create({ admin: admin(), name: "t-gone-key" })).outs!;
+    const other = (await keyProvider.create({ admin: admin(), name: "t-gone-other" })).outs!;
+    await grantProvider.create(grant(b, k));
+    await grantProvider.create(grant(b, other));
+    // The key deleted outside the stack: its grant is gone with it.
+    await garageCall(admin(), "POST", "DeleteKey", { id: k.accessKeyId });
+    assert.deepEqual(await grantProvider.read!("g", grant(b, k)), {});
+    assert.deepEqual(await callsOf(() => grantProvider.delete!("g", grant(b, k))), ["DenyBucketKey"]);
+    await keyProvider.delete!(k.accessKeyId, k);
+    assert.deepEqual(await keyProvider.read!(k.accessKeyId, k), {});
+    // The bucket deleted outside the stack: the other key's grant is gone with it.
+    await garageCall(admin(), "POST", "DeleteBucket", { id: b.bucketId });
+    await grantProvider.delete!("g", grant(b, other));
+    await bucketProvider.delete!("t-gone", b);
+    assert.deepEqual(await bucketProvider.read!("t-gone", b), {});
+    // A grant made on a key already holding more on the bucket is set to exactly what it asks.
+    const b2 = (await bucketProvider.create(bucketInputs("t-gone-2"))).outs!;
+    await garageCall(
+      admin(),
+      "POST",
+      "AllowBucketKey",
+      {},
+      { bucketId: b2.bucketId, accessKeyId: other.accessKeyId, permissions: { owner: true } },
+    );
+    const made = await grantProvider.create(grant(b2, other));
+    assert.deepEqual((await grantProvider.read!(made.id, made.outs)).props!.permissions, {
+      read: true,
+      write: true,
+      owner: false,
+    });
+    conforms();
+  });
+
   it("a refused token is named as the problem, and no token appears in any message", async () => {
     const wrong = { endpoint: g!.admin, token: "wrong-token-not-to-be-printed" };
     let text = "";
