@@ -9,6 +9,8 @@ import { rawObjects, stackObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
 import type { RenderOptions } from "../synth/render/types";
 import { planChange, type ChangeReport, type StackState } from "./change";
+import { chartKeysAt } from "../synth/render/chartFacts";
+import { valuesNoLongerRead, type KeysAt } from "./valuesRead";
 import type { OverridePlace } from "../synth/report";
 
 /** Reads a stack export (`pulumi stack export` or `npm run synth`'s `<stack>.json`). */
@@ -82,5 +84,33 @@ export async function changeAgainst(
     stateOf(previous, opts),
     stateOf(next.export, { ...opts, secretKeys: next.secretDataKeys, adopted: next }),
   ]);
-  return planChange(before, after, at);
+  return withUnreadValues(planChange(before, after, at), previous, next.export, chartKeysAt, at);
+}
+
+/**
+ * `report` with each value a release sets that its chart read at the previous version and does not
+ * read at the new one refused on the release's update (change/valuesRead.ts): Helm would render
+ * the bump without a word and drop the setting.
+ */
+export function withUnreadValues(
+  report: ChangeReport,
+  previous: StackExport,
+  next: StackExport,
+  keysAt: KeysAt,
+  at?: OverridePlace,
+): ChangeReport {
+  const found = valuesNoLongerRead(previous.deployment.resources, next.deployment.resources, keysAt, at);
+  if (found.length === 0) return report;
+  const entries = [...report.entries];
+  for (const { urn, refused } of found) {
+    const name = urn.split("::").pop()!;
+    const subject = `Release::${name}`;
+    const i = entries.findIndex((e) => e.subject === subject && e.action !== "delete");
+    const entry =
+      i >= 0 ? entries[i] : { action: "update" as const, subject, owner: name, why: [], refused: [] };
+    const merged = { ...entry, refused: [...entry.refused, ...refused] };
+    if (i >= 0) entries[i] = merged;
+    else entries.push(merged);
+  }
+  return { entries, refused: entries.filter((e) => e.refused.length > 0) };
 }

@@ -644,5 +644,11 @@ export function formatChange(report: ChangeReport, opts: { all?: boolean } = {})
     const head = `${sym[e.action].padEnd(2)} ${e.action.padEnd(7)} ${e.subject} (${e.owner})${e.why.length ? `: ${summarizeChanges(e.why)}` : ""}`;
     return [head, ...e.refused.map((r) => `     REFUSED ${e.subject} ${r.field}: ${r.reason}`)].join("\n");
   });
-  return [...lines, `${counts}; ${report.refused.length} refused`].join("\n");
+  // Said, so the counts add up to what is listed: a chart bump relabels most of its objects
+  // (`helm.sh/chart`), and eleven updates under one listed line read as ten unexplained ones.
+  const unlisted = report.entries.length - shown.length;
+  const why = unlisted
+    ? ` (${unlisted} update(s) of metadata alone, such as a chart's version label, not listed)`
+    : "";
+  return [...lines, `${counts}; ${report.refused.length} refused${why}`].join("\n");
 }

@@ -101,18 +101,29 @@ function usedWholeAfter(after: string): boolean {
 export function templateUses(text: string): TemplateUse[] {
   const out: TemplateUse[] = [];
   const vars = new Map<string, string[][]>();
+  // Variables holding a key, by name: `$k := "vmagent"`, `$k := .agentKey | default "vmagent"`.
+  const keyVars = new Map<string, string>();
   // What `.` is in each open block: a values path, or undefined (the root, a range element, a define's argument).
   const dots: (string[] | undefined)[] = [undefined];
   for (const action of text.matchAll(/\{\{-?([\s\S]*?)-?\}\}/g)) {
-    const body = action[1].trim();
-    if (body.startsWith("/*")) continue;
+    const raw = action[1].trim();
+    if (raw.startsWith("/*")) continue;
+    // Only a literal, or one field of the context (`.agentKey`, what a helper is called with)
+    // defaulting to one: a values path defaulting to a literal (`$tag := .Values.image.tag | default
+    // "x"`) stays a values path, read below.
+    const keyVar = /^(\$\w+)\s*:?=\s*(?:"([^"]+)"|\.\w+\s*\|\s*default\s+"([^"]+)")\s*$/.exec(raw);
+    if (keyVar) keyVars.set(keyVar[1], keyVar[2] ?? keyVar[3]);
+    // A key variable read as a literal, so `index $Values $agentKey` (victoria-metrics-k8s-stack
+    // 0.91.2 `vm.agent.spec`) reads the key it holds (its default, when a caller may pass another).
+    const body = raw.replace(/\$\w+\b/g, (v) => (keyVars.has(v) ? `"${keyVars.get(v)}"` : v));
     const dot = dots[dots.length - 1];
-    const refs: { at: number; end: number; paths: string[][] }[] = [];
+    const refs: { at: number; end: number; paths: string[][]; full: string[][] }[] = [];
     // Quoted text blanked out (same length): a literal such as "app.kubernetes.io/name" is no path.
     const code = body.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, (q) => `"${" ".repeat(q.length - 2)}"`);
     for (const m of code.matchAll(REF)) {
       const paths = resolve(m, dot, vars);
-      if (paths.length > 0) refs.push({ at: m.index ?? 0, end: (m.index ?? 0) + m[0].length, paths });
+      if (paths.length > 0)
+        refs.push({ at: m.index ?? 0, end: (m.index ?? 0) + m[0].length, paths, full: paths });
     }
     for (const r of refs) {
       const before = body.slice(0, r.at);
@@ -132,11 +143,17 @@ export function templateUses(text: string): TemplateUse[] {
       const head = indexed ? before.replace(INDEXES, "") : before;
       const rest = indexed ? after.slice(follows.length) : after;
       const whole = (tail.length === 0 || indexed) && (usedWholeBefore(head) || usedWholeAfter(rest));
-      for (const p of r.paths) out.push({ path: [...p, ...tail], whole });
+      r.full = r.paths.map((p) => [...p, ...tail]);
+      for (const p of r.full) out.push({ path: p, whole });
     }
-    // Variables: `$x := <values path>` (or `=`), by name across the file.
+    // Variables: `$x := <values path>` (or `=`), by name across the file; also the map an `index`
+    // or `get` of one picks (`$agentValues := index $Values "vmagent"`), whose path has the keys.
     const assign = /^(?:(?:with|if)\s+)?(\$\w+)\s*:?=\s*/.exec(body);
-    const rhs = refs.find((r) => r.at === (assign ?? /^with\s+/.exec(body))?.[0].length);
+    const start = (assign ?? /^with\s+/.exec(body))?.[0].length;
+    const picked = start === undefined ? undefined : /^\(?\s*(?:index|get)\s+\(?\s*/.exec(body.slice(start));
+    const direct = refs.find((r) => r.at === start);
+    const viaIndex = picked && refs.find((r) => r.at === start! + picked[0].length);
+    const rhs = direct ?? (viaIndex && { ...viaIndex, paths: viaIndex.full });
     if (assign && rhs) vars.set(assign[1], [...(vars.get(assign[1]) ?? []), ...rhs.paths]);
     // The values themselves, as helpers called with a context take them: `$Values := (.helm).Values
     // | default .Values` (victoria-metrics-k8s-stack's _helpers.tpl), then `$Values.vmsingle.spec`.

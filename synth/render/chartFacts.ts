@@ -114,14 +114,24 @@ export function relevantApiVersions(facts: ChartFacts, all: string[]): string[] 
  */
 export function pinnedChartKeys(chart: string): ChartKeys | undefined {
   const pin = pinnedChart(chart);
+  return pin && chartKeysAt(chart, pin.version);
+}
+
+/**
+ * The keys of `<chart>-<version>.tgz` in the chart cache, as {@link pinnedChartKeys} keeps them;
+ * any version, for the change check's values read by one release of a chart and not the next
+ * (change/valuesRead.ts). Undefined when the archive is not there.
+ */
+export function chartKeysAt(chart: string, version: string): ChartKeys | undefined {
   const root = projectRoot(__dirname);
-  const archive = pin && path.join(chartCacheDir(root), `${chart}-${pin.version}.tgz`);
-  if (!archive || !fs.existsSync(archive)) return undefined;
+  const archive = path.join(chartCacheDir(root), `${chart}-${version}.tgz`);
+  if (!fs.existsSync(archive)) return undefined;
   const cache = defaultRenderCacheDir(root);
   const { digest } = chartFacts(archive, cache);
   saveChartFacts(cache);
-  // By digest: an archive's keys never change, and a replaced archive has another digest.
-  const file = path.join(cache, "chart-keys", `${digest}.v3.json`);
+  // By digest: an archive's keys never change, and a replaced archive has another digest. The
+  // suffix is how config/chartKeys.ts reads them (v4: keys a variable picks by `index`).
+  const file = path.join(cache, "chart-keys", `${digest}.v4.json`);
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as ChartKeys;
   } catch {

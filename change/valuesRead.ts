@@ -1,0 +1,141 @@
+/**
+ * A chart bump that stops reading a value the release sets. Helm ignores a value no template reads,
+ * so a key the new version renamed or removed (a Renovate PR moving one pin) renders without an
+ * error and the setting is silently gone: a hardening, a limit, a retention. Nothing in the
+ * rendered objects says which value it was, so the change check compares the release's values with
+ * what each version of the chart reads (config/chartKeys.ts: its values.yaml and the value paths its
+ * templates use) and refuses each key the previous version read and the new one does not.
+ *
+ * Only keys read before and unread after: a key neither version is known to read is a gap of the
+ * key reader, not news of the bump, and the stack file's own check (config/chartValueCheck.ts)
+ * judges the user's keys against the pinned chart.
+ */
+import { isSecretEnvelope } from "@homelab-observability/contract";
+import type { ChartKeys, KeyTree } from "../config/chartKeys";
+import { misspelling } from "../config/chartValueCheck";
+import type { ExportResource } from "../synth/synthesize";
+import { chartValueOverridesOf, type OverridePlace } from "../synth/report";
+import type { Refusal } from "./apiRules";
+
+const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+/** A chart's keys at one version, or undefined when its archive is not at hand. */
+export type KeysAt = (chart: string, version: string) => ChartKeys | undefined;
+
+/** The refusals of one Release resource, by URN. */
+export interface ReleaseRefusals {
+  urn: string;
+  refused: Refusal[];
+}
+
+const isMap = (x: unknown): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x);
+
+/** Every value the release sets, as the keys on the way: a scalar, a list, a secret or an empty map. */
+function setPaths(values: unknown, at: string[] = []): string[][] {
+  if (values === null || values === undefined) return [];
+  if (!isMap(values) || isSecretEnvelope(values) || Object.keys(values).length === 0) return [at];
+  return Object.entries(values).flatMap(([k, v]) => setPaths(v, [...at, k]));
+}
+
+/**
+ * How far the chart reads `path`: the number of its keys the chart knows, `path.length` when all
+ * are read (a leaf, or a level left to the user below them), fewer when a key is one no values.yaml
+ * or template names.
+ */
+function readDepth(tree: KeyTree, path: string[]): number {
+  let level: KeyTree | 0 = tree;
+  for (const [i, k] of path.entries()) {
+    if (level === 0) return path.length;
+    const next: KeyTree | 0 | undefined = level[k];
+    if (next === undefined) return i;
+    level = next;
+  }
+  return path.length;
+}
+
+/** The keys of the level `path` leads to, when the chart knows them one by one. */
+function levelKeys(tree: KeyTree, path: string[]): string[] {
+  let level: KeyTree | 0 | undefined = tree;
+  for (const k of path) level = level ? level[k] : undefined;
+  return level ? Object.keys(level) : [];
+}
+
+/**
+ * For each Release whose chart version moves, a refusal for each key of its values the previous
+ * version read and the new one does not: `values.<key>`, naming both versions, how many values under
+ * it are lost, who sets them (the program, or the stack's `chartValues.<chart>.<key>` with its place
+ * in the stack file when `at` knows it), the closest key the new version reads at that level, and
+ * where to look. A release whose archives are not both at hand is skipped (the render names them).
+ */
+export function valuesNoLongerRead(
+  before: ExportResource[],
+  after: ExportResource[],
+  keysAt: KeysAt,
+  at?: OverridePlace,
+): ReleaseRefusals[] {
+  const was = new Map(before.filter((r) => r.type === RELEASE_TYPE).map((r) => [r.urn, r]));
+  const overrides = chartValueOverridesOf(after);
+  const out: ReleaseRefusals[] = [];
+  for (const a of after) {
+    const b = was.get(a.urn);
+    const chart = String(a.inputs?.chart ?? "");
+    const [from, to] = [String(b?.inputs?.version ?? ""), String(a.inputs?.version ?? "")];
+    if (a.type !== RELEASE_TYPE || !b || String(b.inputs?.chart ?? "") !== chart || from === to) continue;
+    const [oldKeys, newKeys] = [keysAt(chart, from), keysAt(chart, to)];
+    if (!oldKeys || !newKeys) continue;
+    // The values under each key the new version stops reading, by that key.
+    const lost = new Map<string, string[][]>();
+    for (const p of setPaths(a.inputs?.values)) {
+      const depth = readDepth(newKeys.values, p);
+      if (depth === p.length || readDepth(oldKeys.values, p) <= depth) continue;
+      const key = p.slice(0, depth + 1).join("\u0000");
+      lost.set(key, [...(lost.get(key) ?? []), p]);
+    }
+    const refused = [...lost].map(([key, paths]) =>
+      refusal(chart, from, to, key.split("\u0000"), paths, newKeys, overrides, a, at),
+    );
+    if (refused.length > 0) out.push({ urn: a.urn, refused });
+  }
+  return out;
+}
+
+function refusal(
+  chart: string,
+  from: string,
+  to: string,
+  key: string[],
+  paths: string[][],
+  newKeys: ChartKeys,
+  overrides: string[],
+  release: ExportResource,
+  at?: OverridePlace,
+): Refusal {
+  const dotted = key.join(".");
+  const full = (p: string[]) => `${chart}.${p.join(".")}`;
+  const overrideOf = (p: string[]) => overrides.find((o) => o === full(p) || full(p).startsWith(`${o}.`));
+  const theirs = [...new Set(paths.map(overrideOf).filter((o): o is string => o !== undefined))];
+  const by = theirs.map((o) => {
+    const where = at?.(`chartValues.${o}`);
+    return `chartValues.${o}${where ? ` (${where})` : ""}`;
+  });
+  const mine = paths.filter((p) => overrideOf(p) === undefined).length;
+  const setBy =
+    theirs.length === 0
+      ? "set by the program"
+      : mine === 0
+        ? `set by ${by.join(", ")}`
+        : `set by the program and by ${by.join(", ")}`;
+  const under =
+    paths.length === 1 && paths[0].length === key.length ? "" : ` (${paths.length} value(s) under it)`;
+  const near = misspelling(key[key.length - 1], levelKeys(newKeys.values, key.slice(0, -1)));
+  const repo = String(release.inputs?.repositoryOpts?.repo ?? "<its repo, model/versions.ts>");
+  return {
+    field: `values.${dotted}`,
+    reason:
+      `${setBy}${under}; ${chart} ${from} reads it, ${to} does not (neither its values.yaml nor its templates name it), ` +
+      `so Helm would drop the setting without a word${near ? `; did ${to} rename it to ${[...key.slice(0, -1), near].join(".")}?` : ""}. ` +
+      `Find where ${to} takes it (\`helm show values ${chart} --repo ${repo} --version ${to}\`, its templates) and move ` +
+      `${theirs.length === 0 ? "the program's value (builders/)" : "the override"} there in the same change, or drop it ` +
+      `if ${to} has no such setting (docs/how-to/chart-upgrades.md)`,
+  };
+}
