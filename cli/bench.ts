@@ -13,10 +13,11 @@ import { budgetOf } from "../synth/report";
 import { withRenderedObjects } from "../synth/render/objects";
 import { renderExport } from "../synth/render/render";
 import type { StackExport } from "../synth/synthesize";
-import { BENCH, CliArgsError, helpText, parseArgs, usage } from "./spec";
+import { BENCH, helpText, usage } from "./spec";
+import { benchArgs } from "./benchArgs";
 import { COLD_TIMINGS_FILE, TIMINGS_FILE, type SuiteTimings } from "./suiteTimings";
 import { median, sdkLoadOnce } from "./sdkReference";
-import { formatRow, gatedTargets, suiteRow, times, verdict, type Row } from "./benchTargets";
+import { benchFailLine, formatRow, suiteRow, times, verdict, type Row } from "./benchTargets";
 import { internalErrorText } from "./internalError";
 
 /**
@@ -48,40 +49,27 @@ import { internalErrorText } from "./internalError";
  * - `--root` times the npm commands of another checkout (e.g. an older commit) for a before/after
  *   comparison; everything else runs from this one.
  */
-// Flags by the spec that also makes --help and docs/reference/cli.md (cli/spec.ts BENCH).
-const parsed = (() => {
-  try {
-    return parseArgs(BENCH, process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof CliArgsError)) throw e;
-    process.stderr.write(`bench: ${e.message}\n${usage(BENCH)}\n`);
-    process.exit(2);
-  }
-})();
+// Flags by the spec that also makes --help and docs/reference/cli.md (cli/spec.ts BENCH), every
+// one judged before the benchmark starts (cli/benchArgs.ts).
+const root = projectRoot(__dirname);
+const { args: parsed, problems } = benchArgs(process.argv.slice(2), root);
+if (problems.length > 0) {
+  process.stderr.write(
+    `${problems.map((p) => `bench: ${p}`).join("\n")}\n${usage(BENCH)}\n(npm run bench -- --help describes every flag)\n`,
+  );
+  console.log(benchFailLine("bad arguments (above)"));
+  process.exit(2);
+}
 if (parsed.help) {
   process.stdout.write(helpText(BENCH));
   process.exit(0);
 }
-const option = (name: string) => parsed.values.get(name)?.[0];
-const RUNS = Number(option("--runs") ?? process.env.BENCH_RUNS ?? 5);
-if (!Number.isInteger(RUNS) || RUNS < 1) {
-  process.stderr.write(`bench: --runs: expected a whole number >= 1, like 5, got "${option("--runs")}"\n`);
-  process.exit(2);
-}
-const checkArg = parsed.switches.has("--check") ? "" : option("--check");
+const RUNS = parsed.runs;
 /** Targets that fail the run when missed: none without --check, all with it, or those named. */
-const GATED = (() => {
-  try {
-    return gatedTargets(checkArg);
-  } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\n`);
-    process.exit(2);
-  }
-})();
+const GATED = parsed.gated;
 /** `--suite`: run the whole test suite here; without it, read the figures of the last `npm test`. */
-const RUN_SUITE = parsed.switches.has("--suite");
-const root = projectRoot(__dirname);
-const target = path.resolve(option("--root") ?? root);
+const RUN_SUITE = parsed.suite;
+const target = parsed.target;
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
 /** Commands whose exit 1 is a verdict (a mandatory policy violation), not a failed run. */
@@ -135,7 +123,7 @@ async function childRender(file: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const child = option("--child-render");
+  const child = parsed.child;
   if (child) {
     await childRender(child);
     return 0;
@@ -303,6 +291,7 @@ main().then(
   (code) => process.exit(code),
   (e) => {
     console.error(internalErrorText("bench", e));
+    console.log(benchFailLine("an unexpected error (above)"));
     process.exit(2);
   },
 );

@@ -36,13 +36,13 @@ const spawned =
 /**
  * The file whose parser reads each command's arguments, and the command run: in this process
  * through its main (the process wrappers: test/cli/cliSmoke.test.ts), bench in a process of its
- * own, as it parses its flags when its module loads (cli/bench.ts).
+ * own, as it parses its flags when its module loads (cli/bench.ts, by cli/benchArgs.ts).
  */
 const PARSERS: [CliSpec, string, Runner, string][] = [
   [SYNTH, "cli/synthRun.ts", synthCli, "SYNTH"],
   [POLICY_CHECK, "cli/policyCheckRun.ts", (...args) => policyCheckCli(args), "POLICY_CHECK"],
   [VERIFY, "cli/verifyRun.ts", verifyCli, "VERIFY"],
-  [BENCH, "cli/bench.ts", spawned("dist/cli/bench.js"), "BENCH"],
+  [BENCH, "cli/benchArgs.ts", spawned("dist/cli/bench.js"), "BENCH"],
 ];
 
 describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's staleness: test/project/docs.test.ts)", function () {

@@ -1,0 +1,92 @@
+import * as fs from "fs";
+import * as path from "path";
+import { BENCH, parseArgsAll } from "./spec";
+import { gatedTargets } from "./benchTargets";
+
+/** `npm run bench`'s command line, read and judged (cli/bench.ts runs it). */
+export interface BenchArgs {
+  help: boolean;
+  /** Samples per target: `--runs`, else `BENCH_RUNS`, else 5. */
+  runs: number;
+  /** Targets that fail the run when missed: none without --check, all with it, or those named. */
+  gated: Set<string>;
+  /** `--suite`: run the whole test suite here instead of reading the last `npm test`'s records. */
+  suite: boolean;
+  /** The checkout whose npm commands are timed (`--root`, else this one). */
+  target: string;
+  /** `--child-render <export.json>`: the internal child that renders once. */
+  child?: string;
+}
+
+/** Samples per target when neither --runs nor BENCH_RUNS says. */
+const DEFAULT_RUNS = 5;
+
+/**
+ * Reads bench's arguments and judges every one before the benchmark starts (it synthesizes every
+ * stack first, minutes before a bad `--root` would fail): every problem of the run, each one line
+ * naming the flag or variable it came from and what was found. `root` is this checkout; `env` the
+ * environment npm's kept flags are read from, `runsVariable` the `BENCH_RUNS` read.
+ */
+export function benchArgs(
+  argv: string[],
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+  runsVariable: string | undefined = process.env.BENCH_RUNS,
+): { args: BenchArgs; problems: string[] } {
+  const { parsed, problems } = parseArgsAll(BENCH, argv, env);
+  const option = (name: string) => parsed.values.get(name)?.[0];
+  const runs = runsOf(option("--runs"), runsVariable, problems);
+  let gated = new Set<string>();
+  try {
+    gated = gatedTargets(parsed.switches.has("--check") ? "" : option("--check"));
+  } catch (e) {
+    // One line per target that is none.
+    problems.push(...(e as Error).message.split("\n"));
+  }
+  const given = option("--root");
+  const target = path.resolve(given ?? root);
+  const checkout = given === undefined ? undefined : checkoutProblem(target);
+  if (checkout)
+    problems.push(
+      `--root ${given}: expected a checkout of this project (a folder with package.json, whose npm run synth and policy:check are timed), got ${checkout}`,
+    );
+  return {
+    args: {
+      help: parsed.help,
+      runs,
+      gated,
+      suite: parsed.switches.has("--suite"),
+      target,
+      child: option("--child-render"),
+    },
+    problems,
+  };
+}
+
+/**
+ * Samples per target from `--runs`, else `BENCH_RUNS`: a whole number of at least 1. A refused
+ * value is said naming where it came from (the flag, or the variable when the flag is not given).
+ */
+function runsOf(flag: string | undefined, variable: string | undefined, problems: string[]): number {
+  const [source, raw] =
+    flag !== undefined
+      ? ["--runs", flag]
+      : variable !== undefined && variable !== ""
+        ? ["BENCH_RUNS", variable]
+        : [undefined, undefined];
+  if (raw === undefined) return DEFAULT_RUNS;
+  if (/^[1-9][0-9]*$/.test(raw)) return Number(raw);
+  problems.push(
+    `${source}: expected a whole number of at least 1 (samples per target), like 5, got ${JSON.stringify(raw)}`,
+  );
+  return DEFAULT_RUNS;
+}
+
+/** Why `dir` is no checkout whose npm scripts can be run, or undefined. */
+function checkoutProblem(dir: string): string | undefined {
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!st) return "no such folder";
+  if (!st.isDirectory()) return "a file, not a folder";
+  if (!fs.existsSync(path.join(dir, "package.json"))) return "a folder without package.json";
+  return undefined;
+}
