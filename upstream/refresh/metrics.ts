@@ -38,6 +38,7 @@ import YAML from "yaml";
 import { sharedColumns, type TableRow } from "../metrics/emitted";
 import { projectRoot } from "../reference";
 import { ensureModule, type Fetched, type GoModule, moduleFiles, parseGoModules } from "./goModule";
+import { closingLine, parseRefreshArgs } from "./args";
 
 export const METRIC_COLUMNS = [
   "metric",
@@ -827,41 +828,53 @@ export function differenceBeyondUnread(
   return { exact, loose };
 }
 
-const USAGE = `usage: npm run refresh-metrics -- [<sources-root>] [--check] [--out <file>]
-  <sources-root>  a directory of <owner>+<name>/repo mirrors or <owner>+<name>@<tag>/ checkouts; a source
-                  it does not hold is read from its Go modules (the Go module proxy, cached)
-  --check         regenerate and compare with the committed data; exit 1 naming the first differing row`;
+/** The command line and what each part does, as --help and every refusal print it (80 columns). */
+export const USAGE = `usage: npm run refresh-metrics -- [<sources-root>] [--check] [--out <file>]
+  <sources-root>  a directory of <owner>+<name>/repo mirrors or
+                  <owner>+<name>@<tag>/ checkouts; a source it does not hold is
+                  read from its Go modules (the Go module proxy, cached)
+  --check         regenerate and compare with the committed data; exit 1
+                  naming the first differing row
+  --out <file>    write (with --check: compare with) this file instead of
+                  ${GENERATED_FILE}
+exit codes: 0 written (or the same); 1 --check found a difference; 2 bad
+arguments, or a source could not be read`;
 
-/** The refusal of a bad command line (a flag it has not, --out without its file, a folder that is not there), or undefined. */
-function badArgs(args: string[], outAt: number): string | undefined {
-  if (outAt >= 0 && (args[outAt + 1] === undefined || args[outAt + 1].startsWith("-")))
-    return "--out needs a value (<file>)";
-  const flag = args.find((a, i) => a.startsWith("-") && a !== "--check" && i !== outAt);
-  // The flags are few: naming them all serves as well as a closest match (upstream/ imports only
-  // the contract, not config/errors.ts).
-  if (flag) return `unknown flag ${flag} (the flags: --check, --out <file>, --help)`;
-  const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
-  if (rest.length > 1) return `expected at most one sources directory, found ${JSON.stringify(rest)}`;
-  if (rest.length === 1 && !fs.existsSync(rest[0]))
-    return `${rest[0]}: no such sources directory (leave it out to read every source from the Go module proxy)`;
-  return undefined;
+/** The options refresh-metrics takes. */
+const OPTIONS = { valued: { "--out": "<file>" }, switches: ["--check"], maxPositional: 1 };
+
+/** Every refusal of the command line (an option it has not, --out without its file, a folder that is not there), one line each. */
+export function badArgs(argv: string[]): string[] {
+  const a = parseRefreshArgs(argv, OPTIONS);
+  const problems = [...a.problems];
+  if (a.positional.length > 1)
+    problems.push(`expected at most one sources directory, found ${JSON.stringify(a.positional)}`);
+  else if (a.positional.length === 1 && !a.unsure.has(a.positional[0])) {
+    const st = fs.statSync(a.positional[0], { throwIfNoEntry: false });
+    if (!st?.isDirectory())
+      problems.push(
+        `${a.positional[0]}: ${st ? "a file, not a sources directory" : "no such sources directory"} (leave it out to read every source from the Go module proxy)`,
+      );
+  }
+  return problems;
 }
 
-async function main(args: string[]): Promise<number> {
+/** `npm run refresh-metrics`: the exit status, every way out ending with one line saying it and why. */
+export async function main(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     console.log(USAGE);
     return 0;
   }
-  const outAt = args.indexOf("--out");
-  const out = outAt >= 0 ? args[outAt + 1] : path.join(projectRoot(), GENERATED_FILE);
-  const check = args.includes("--check");
-  const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
-  const root = rest[0];
-  const bad = badArgs(args, outAt);
-  if (bad) {
-    console.error(`refresh-metrics: ${bad}\n${USAGE}`);
+  const bad = badArgs(args);
+  if (bad.length > 0) {
+    console.error(`${bad.map((b) => `refresh-metrics: ${b}`).join("\n")}\n${USAGE}`);
+    console.log(closingLine("refresh-metrics", 2, "bad arguments (above)"));
     return 2;
   }
+  const a = parseRefreshArgs(args, OPTIONS);
+  const out = a.values.get("--out") ?? path.join(projectRoot(), GENERATED_FILE);
+  const check = a.switches.has("--check");
+  const root = a.positional[0];
   const started = Date.now();
   const sources = readSources();
   const report = await fetchModules(sources, root);
@@ -873,6 +886,13 @@ async function main(args: string[]): Promise<number> {
   );
   if (report.refused.length && !check) {
     for (const r of report.refused) console.error(`refresh-metrics: ${r.reason}`);
+    console.log(
+      closingLine(
+        "refresh-metrics",
+        2,
+        `${report.refused.length} of ${sources.length} sources could not be read (above); nothing written`,
+      ),
+    );
     return 2;
   }
   // A check keeps the committed rows of a source the proxy refuses, and says so: the rest is
@@ -894,17 +914,24 @@ async function main(args: string[]): Promise<number> {
       console.error(
         `refresh-metrics --check: ${out} differs from its sources at ${diff}\nrun npm run refresh-metrics and review the diff`,
       );
+      console.log(closingLine("refresh-metrics --check", 1, `${out} differs from its sources (above)`));
       return 1;
     }
     console.log(
       report.refused.length
-        ? `refresh-metrics --check: ${out} reproduced from ${sources.length - report.refused.length} of ${sources.length} sources in ${seconds} s: ${exact} lines byte for byte, ${loose} differing only by the labels or type a source not read adds`
-        : `refresh-metrics --check: ${out} reproduced byte for byte from all ${sources.length} sources in ${seconds} s`,
+        ? `refresh-metrics --check: pass (exit 0): ${out} reproduced from ${sources.length - report.refused.length} of ${sources.length} sources in ${seconds} s: ${exact} lines byte for byte, ${loose} differing only by the labels or type a source not read adds`
+        : `refresh-metrics --check: pass (exit 0): ${out} reproduced byte for byte from all ${sources.length} sources in ${seconds} s`,
     );
     return 0;
   }
   fs.writeFileSync(out, text);
-  console.log(`wrote ${out} in ${seconds} s; review the diff (git diff upstream/metrics/data/)`);
+  console.log(
+    closingLine(
+      "refresh-metrics",
+      0,
+      `wrote ${out} in ${seconds} s; review the diff (git diff upstream/metrics/data/)`,
+    ),
+  );
   return 0;
 }
 
@@ -913,6 +940,7 @@ if (require.main === module)
     (code) => process.exit(code),
     (e) => {
       console.error(`refresh-metrics: ${(e as Error).message}`);
+      console.log(closingLine("refresh-metrics", 2, "stopped by the error above"));
       process.exit(2);
     },
   );
