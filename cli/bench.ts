@@ -16,7 +16,7 @@ import type { StackExport } from "../synth/synthesize";
 import { COLD_TIMINGS_FILE, TIMINGS_FILE, type SuiteTimings } from "./suiteTimings";
 import { median, sdkLoadOnce } from "./sdkReference";
 import { benchOptions } from "./benchArgs";
-import { formatRow, suiteRow, times, verdict, type Row } from "./benchTargets";
+import { benchFailLine, formatRow, suiteRow, times, verdict, type Row } from "./benchTargets";
 import { internalErrorText } from "./internalError";
 
 /**
@@ -49,11 +49,12 @@ import { internalErrorText } from "./internalError";
  *   comparison; everything else runs from this one.
  */
 const root = projectRoot(__dirname);
-// Flags by the spec that also makes --help and docs/reference/cli.md (cli/spec.ts BENCH), read in
-// cli/benchArgs.ts: a run that ends there (--help, a refused flag) exits with its status.
+// Flags by the spec that also makes --help and docs/reference/cli.md (cli/spec.ts BENCH), every
+// one judged before the benchmark starts, in cli/benchArgs.ts: a run that ends there (--help, bad
+// arguments) exits with its status.
 const options = benchOptions(process.argv.slice(2), process, root);
 if ("exit" in options) process.exit(options.exit);
-const { runs: RUNS, gated: GATED, suite: RUN_SUITE, target, childRender: CHILD_RENDER } = options;
+const { runs: RUNS, gated: GATED, suite: RUN_SUITE, target, child: CHILD_RENDER } = options;
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
 /** Commands whose exit 1 is a verdict (a mandatory policy violation), not a failed run. */
@@ -274,6 +275,7 @@ main().then(
   (code) => process.exit(code),
   (e) => {
     console.error(internalErrorText("bench", e));
+    console.log(benchFailLine("an unexpected error (above)"));
     process.exit(2);
   },
 );

@@ -1,65 +1,127 @@
 /**
- * bench's command line (cli/spec.ts BENCH) read into what the benchmark runs, or the exit status of
- * a run that ends there: `--help`, a flag the spec has not, a bad `--runs` or `--check=`. A module
- * of its own that loads nothing of the benchmark: cli/bench.ts runs as its module loads, so a test
- * reads the command line here, in its own process, and one spawned run proves bench's process
- * wiring (test/cli/cliSmoke.test.ts).
+ * bench's command line (cli/spec.ts BENCH) read and judged: every problem of a run, before the
+ * benchmark starts, and what the benchmark runs, or the exit status of a run that ends there
+ * (`--help`, bad arguments). A module of its own that loads nothing of the benchmark: cli/bench.ts
+ * runs as its module loads, so a test reads the command line here, in its own process, and one
+ * spawned run proves bench's process wiring (test/cli/cliSmoke.test.ts).
  */
+import * as fs from "fs";
 import * as path from "path";
-import { gatedTargets } from "./benchTargets";
+import { benchFailLine, gatedTargets } from "./benchTargets";
 import type { CliIo } from "./io";
-import { BENCH, CliArgsError, helpText, parseArgs, usage } from "./spec";
+import { BENCH, helpText, parseArgsAll, usage } from "./spec";
 
-/** What one bench run does, from its command line. */
-export interface BenchOptions {
-  /** Samples per target: --runs, else BENCH_RUNS, else 5. */
+/** `npm run bench`'s command line, read and judged (cli/bench.ts runs it). */
+export interface BenchArgs {
+  help: boolean;
+  /** Samples per target: `--runs`, else `BENCH_RUNS`, else 5. */
   runs: number;
   /** Targets that fail the run when missed: none without --check, all with it, or those named. */
   gated: Set<string>;
-  /** `--suite`: run the whole test suite here; without it, read the figures of the last `npm test`. */
+  /** `--suite`: run the whole test suite here instead of reading the last `npm test`'s records. */
   suite: boolean;
-  /** The checkout whose npm commands are timed (--root, resolved; default `root`). */
+  /** The checkout whose npm commands are timed (`--root`, else this one). */
   target: string;
-  /** `--child-render <export.json>`: one render of an export in this process (bench's own child). */
-  childRender?: string;
+  /** `--child-render <export.json>`: the internal child that renders once. */
+  child?: string;
 }
 
+/** What one bench run does, from its command line that {@link benchOptions} let through. */
+export type BenchOptions = Omit<BenchArgs, "help">;
+
+/** Samples per target when neither --runs nor BENCH_RUNS says. */
+const DEFAULT_RUNS = 5;
+
 /**
- * The options of `argv` for the project at `root`, or `{ exit }` with what was said on `io` (the
- * help on stdout, a refusal on stderr).
+ * The options of `argv` for the project at `root`, or `{ exit }` with what was said on `io`: the
+ * help on stdout (exit 0), or every problem of the run, the usage and a pointer to --help on
+ * stderr and the closing line with the exit status on stdout (exit 2). What the command reads of
+ * the environment (npm's kept flags, BENCH_RUNS) is `io.env`, default this process's.
  */
 export function benchOptions(argv: string[], io: CliIo, root: string): BenchOptions | { exit: number } {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs(BENCH, argv);
-  } catch (e) {
-    if (!(e instanceof CliArgsError)) throw e;
-    io.stderr.write(`bench: ${e.message}\n${usage(BENCH)}\n`);
+  const env = io.env ?? process.env;
+  const { args, problems } = benchArgs(argv, root, env, env.BENCH_RUNS);
+  if (problems.length > 0) {
+    io.stderr.write(
+      `${problems.map((p) => `bench: ${p}`).join("\n")}\n${usage(BENCH)}\n(npm run bench -- --help describes every flag)\n`,
+    );
+    io.stdout.write(`${benchFailLine("bad arguments (above)")}\n`);
     return { exit: 2 };
   }
-  if (parsed.help) {
+  const { help, ...options } = args;
+  if (help) {
     io.stdout.write(helpText(BENCH));
     return { exit: 0 };
   }
+  return options;
+}
+
+/**
+ * Reads bench's arguments and judges every one before the benchmark starts (it synthesizes every
+ * stack first, minutes before a bad `--root` would fail): every problem of the run, each one line
+ * naming the flag or variable it came from and what was found. `root` is this checkout; `env` the
+ * environment npm's kept flags are read from, `runsVariable` the `BENCH_RUNS` read.
+ */
+export function benchArgs(
+  argv: string[],
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+  runsVariable: string | undefined = process.env.BENCH_RUNS,
+): { args: BenchArgs; problems: string[] } {
+  const { parsed, problems } = parseArgsAll(BENCH, argv, env);
   const option = (name: string) => parsed.values.get(name)?.[0];
-  const runs = Number(option("--runs") ?? process.env.BENCH_RUNS ?? 5);
-  if (!Number.isInteger(runs) || runs < 1) {
-    io.stderr.write(`bench: --runs: expected a whole number >= 1, like 5, got "${option("--runs")}"\n`);
-    return { exit: 2 };
-  }
-  let gated: Set<string>;
+  const runs = runsOf(option("--runs"), runsVariable, problems);
+  let gated = new Set<string>();
   try {
     gated = gatedTargets(parsed.switches.has("--check") ? "" : option("--check"));
   } catch (e) {
-    io.stderr.write(`bench: ${(e as Error).message}\n`);
-    return { exit: 2 };
+    // One line per target that is none.
+    problems.push(...(e as Error).message.split("\n"));
   }
-  const childRender = option("--child-render");
+  const given = option("--root");
+  const target = path.resolve(given ?? root);
+  const checkout = given === undefined ? undefined : checkoutProblem(target);
+  if (checkout)
+    problems.push(
+      `--root ${given}: expected a checkout of this project (a folder with package.json, whose npm run synth and policy:check are timed), got ${checkout}`,
+    );
   return {
-    runs,
-    gated,
-    suite: parsed.switches.has("--suite"),
-    target: path.resolve(option("--root") ?? root),
-    ...(childRender ? { childRender } : {}),
+    args: {
+      help: parsed.help,
+      runs,
+      gated,
+      suite: parsed.switches.has("--suite"),
+      target,
+      child: option("--child-render"),
+    },
+    problems,
   };
+}
+
+/**
+ * Samples per target from `--runs`, else `BENCH_RUNS`: a whole number of at least 1. A refused
+ * value is said naming where it came from (the flag, or the variable when the flag is not given).
+ */
+function runsOf(flag: string | undefined, variable: string | undefined, problems: string[]): number {
+  const [source, raw] =
+    flag !== undefined
+      ? ["--runs", flag]
+      : variable !== undefined && variable !== ""
+        ? ["BENCH_RUNS", variable]
+        : [undefined, undefined];
+  if (raw === undefined) return DEFAULT_RUNS;
+  if (/^[1-9][0-9]*$/.test(raw)) return Number(raw);
+  problems.push(
+    `${source}: expected a whole number of at least 1 (samples per target), like 5, got ${JSON.stringify(raw)}`,
+  );
+  return DEFAULT_RUNS;
+}
+
+/** Why `dir` is no checkout whose npm scripts can be run, or undefined. */
+function checkoutProblem(dir: string): string | undefined {
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!st) return "no such folder";
+  if (!st.isDirectory()) return "a file, not a folder";
+  if (!fs.existsSync(path.join(dir, "package.json"))) return "a folder without package.json";
+  return undefined;
 }

@@ -88,28 +88,42 @@ export function suiteRow(
   };
 }
 
-/** The closing line and the exit status: 1 when a gated target is missed. */
+/**
+ * The closing line and the exit status: 1 when a gated target is missed. The line says the status
+ * it gives, as every command's last line does: `bench: FAIL (exit 1): missed synth (gated), render`.
+ */
 export function verdict(rows: Row[], gated: ReadonlySet<string>): { line: string; status: 0 | 1 } {
   const missed = rows.filter((r) => !met(r));
   const gatedMisses = missed.filter((r) => gated.has(r.id));
-  const line = missed.length
-    ? `benchmark: missed ${missed.map((r) => r.id).join(", ")}` +
-      (gated.size ? `; gated: ${[...gated].join(", ")} -> ${gatedMisses.length ? "FAIL" : "pass"}` : "")
-    : "benchmark: every target met";
-  return { line, status: gatedMisses.length ? 1 : 0 };
+  const status = gatedMisses.length ? 1 : 0;
+  const names = missed.map((r) => (gated.has(r.id) ? `${r.id} (gated)` : r.id)).join(", ");
+  const why = !missed.length
+    ? "every target met"
+    : status
+      ? `missed ${names}`
+      : `missed ${names}; ${gated.size ? `every gated target met (${[...gated].join(", ")})` : "none gated (--check gates them)"}`;
+  return { line: `bench: ${status ? "FAIL" : "pass"} (exit ${status}): ${why}`, status };
 }
+
+/** The closing line of a run that ends before any verdict: exit 2, and why. */
+export const benchFailLine = (why: string): string => `bench: FAIL (exit 2): ${why}`;
 
 /**
  * The targets `--check` gates: none without it (`undefined`), every one with `--check` alone (""),
- * else those named, comma-separated. A name that is no target throws, naming it, the closest
- * target and every target.
+ * else those named, comma-separated. Names that are no target throw, every one of them on its own
+ * line, each naming the closest target and every target.
  */
 export function gatedTargets(checkArg: string | undefined): Set<string> {
   const named = checkArg === undefined ? [] : checkArg === "" ? TARGETS : checkArg.split(",");
-  for (const id of named)
-    if (!(TARGETS as string[]).includes(id))
-      throw new Error(
-        `--check=: unknown target "${id}"${didYouMean(id, TARGETS)} (expected one of ${TARGETS.join(", ")})`,
-      );
+  const unknown = named.filter((id) => !(TARGETS as string[]).includes(id));
+  if (unknown.length > 0)
+    throw new Error(
+      unknown
+        .map(
+          (id) =>
+            `--check=: unknown target "${id}"${didYouMean(id, TARGETS)} (expected one of ${TARGETS.join(", ")})`,
+        )
+        .join("\n"),
+    );
   return new Set(named);
 }

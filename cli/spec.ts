@@ -509,7 +509,10 @@ export function parseArgsAll(
     let v: string | undefined;
     if (eq > 0) v = a.slice(eq + 1);
     else if (flag.optionalValue) {
-      out.switches.add(name);
+      // `--check --check=synth`: given twice, as `--check=a --check=b` is, not one silently dropped.
+      if ((out.switches.has(name) || out.values.has(name)) && !flag.repeat)
+        problems.push(`${name} is given twice`);
+      else out.switches.add(name);
       continue;
     } else {
       v = argv[i + 1];
@@ -520,7 +523,7 @@ export function parseArgsAll(
       i++;
     }
     const prev = out.values.get(name) ?? [];
-    if (prev.length > 0 && !flag.repeat) problems.push(`${name} is given twice`);
+    if ((prev.length > 0 || out.switches.has(name)) && !flag.repeat) problems.push(`${name} is given twice`);
     else out.values.set(name, [...prev, v]);
   }
   // Flags npm kept explain the bare words they left: one message, first, not one per word.

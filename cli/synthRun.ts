@@ -14,6 +14,7 @@ import {
   ChartCacheError,
   helmJobsSetting,
   missingChartsError,
+  renderSetupProblems,
   type MissingChart,
 } from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
@@ -198,9 +199,15 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     throw new SynthInputError(
       `--running ${args.running}: ${runningStat ? "a file, not a folder" : "no such folder"}; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
     );
-  // A Helm job count that is no count is refused before any render waits on it.
-  const jobs = helmJobsSetting((io.env ?? process.env).HOMELAB_HELM_JOBS).problem;
-  if (jobs) throw new SynthInputError(jobs);
+  // A Helm job count that is no count is refused before any render waits on it; a Helm that cannot
+  // run, a chart cache that is no folder, said once before any render (each release's would say it
+  // again). Every one of them in one run.
+  const env = io.env ?? process.env;
+  const setup = [
+    helmJobsSetting(env.HOMELAB_HELM_JOBS).problem,
+    ...(args.render ? renderSetupProblems(env) : []),
+  ].filter((p) => p !== undefined);
+  if (setup.length > 0) throw new SynthInputError(setup.join("\n"));
   makeOutFolder(args.out);
   const run: RunContext = {
     root,
@@ -314,10 +321,13 @@ function makeOutFolder(out: string): void {
  * or after the environment variable (`bad input: HOMELAB_HELM_JOBS`), the rest being above.
  */
 function inputReason(e: SynthInputError): string {
-  const first = e.message.split("\n")[0];
+  const lines = e.message.split("\n");
   // A flag and its value, or an environment variable (HOMELAB_HELM_JOBS: …).
-  const flag = /^(--[a-z-]+(?: [^:]+)?|[A-Z][A-Z0-9_]+):/.exec(first);
-  return `bad input: ${flag ? flag[1] : "the command's input"} (above)`;
+  const flag = /^(--[a-z-]+(?: [^:]+)?|[A-Z][A-Z0-9_]+):/.exec(lines[0]);
+  // Several variables refused at once (HOMELAB_HELM and HOMELAB_CHART_CACHE) are each named.
+  const vars = lines.map((l) => /^([A-Z][A-Z0-9_]+):/.exec(l)?.[1]).filter((v) => v !== undefined);
+  const named = flag && /^[A-Z]/.test(flag[1]) ? [...new Set(vars)].join(", ") : flag?.[1];
+  return `bad input: ${named ?? "the command's input"} (above)`;
 }
 
 /**

@@ -48,6 +48,7 @@ import {
   prometheusDiskBytes,
   prometheusRetentionSize,
   seconds,
+  type SizedEngine,
   vmDiskBytes,
   volumeQuantity,
 } from "./sizing";
@@ -866,26 +867,34 @@ function sizedDefaults(r: Raw): SizedDefaults {
 function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
+  // Engines refused here are left out of the fit below: a Loki sized for its logs in the wrong mode
+  // would only be refused again in other words (one message per mistake); the others are judged.
+  const refused = new Set<SizedEngine>();
   const series = c.workload.activeSeries;
   const logs = c.workload.logsPerDayBytes;
   if (
     series !== undefined &&
     r.mimir.maxGlobalSeriesPerUser !== undefined &&
     r.mimir.maxGlobalSeriesPerUser < series
-  )
+  ) {
     p.push(
       `${k("mimir.maxGlobalSeriesPerUser")}: expected at least workload.activeSeries (${series}), or Mimir refuses series the stack declares; got ${r.mimir.maxGlobalSeriesPerUser}`,
     );
+    refused.add("mimir");
+  }
   if (logs !== undefined && logs > LOKI_SIZING.monolithicMaxBytesPerDay) {
     const past = `${formatBytes(logs)} a day is above what Monolithic Loki holds (about 20 GB a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
-    if (c.objectStore.type === "filesystem")
+    if (c.objectStore.type === "filesystem") {
       p.push(
         `${k("workload.logsPerDay")}: ${past}; past it Loki runs Distributed, which needs object storage, and objectStore.type is "filesystem"`,
       );
-    else if (c.loki.mode === "Monolithic")
+      refused.add("loki");
+    } else if (c.loki.mode === "Monolithic") {
       p.push(
         `${k("loki.mode")}: expected "Distributed" (or no loki.mode) for workload.logsPerDay: ${past}; got "${r.loki.mode}"`,
       );
+      refused.add("loki");
+    }
   }
   // A volume the stack sets explicitly and the workload outgrows: never enlarged behind its back
   // (a StatefulSet's volumeClaimTemplates cannot change in place).
@@ -905,13 +914,14 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
     const need = sized.needs[key];
     const set = own[key];
     if (!runs[key] || need === undefined || set === undefined) continue;
-    if ((parseQuantity(set) ?? 0) < need)
+    if ((parseQuantity(set) ?? 0) < need) {
+      refused.add(key);
       p.push(
         `${k(`${key}.volumeSize`)}: expected at least ${volumeQuantity(need)}, what ${key === "loki" ? "workload.logsPerDay x loki.retention" : `workload.activeSeries (${series})`} needs; got "${set}" (a running StatefulSet's claim size cannot change in place: resize the volume first, then set the new size)`,
       );
+    }
   }
-  if (p.length === 0) p.push(...fitProblems(c, planSizing(c), k));
-  return p;
+  return [...p, ...fitProblems(c, planSizing(c), k, refused)];
 }
 
 /** Why S3 would refuse a bucket name, or undefined (AWS S3 general purpose bucket naming rules). */

@@ -650,12 +650,31 @@ function keyOf(c: SizedComponent): string {
   return "workload.logsPerDay";
 }
 
+/** The engines a sized component belongs to, by the `<engine>.volumeSize` key that names its volume. */
+export type SizedEngine = keyof typeof DEFAULT_VOLUMES;
+
+/** The engine a sized component belongs to ("mimir write" is Mimir's, "vmstorage" VictoriaMetrics'). */
+export function engineOf(c: Pick<SizedComponent, "component">): SizedEngine {
+  if (c.component === "prometheus") return "prometheus";
+  if (c.component === "mimir" || c.component.startsWith("mimir ")) return "mimir";
+  if (c.component.startsWith("vm")) return "victoriametrics";
+  return "loki";
+}
+
 /**
  * Why the node pools cannot hold the sized components: a pod bigger than every node, or sized pods
  * requesting more than BUDGET_MAX_REQUEST_SHARE of the pools. Each line names the key, the need
- * and the capacity.
+ * and the capacity. The engines in `leftOut` are not judged: their own workload check already
+ * refused them (a Loki sized for 50 GiB a day in Monolithic mode), and their fit would only repeat
+ * that mistake in other words; the others are judged in the same run.
  */
-export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => string): string[] {
+export function fitProblems(
+  cfg: StackConfig,
+  planned: Sizing,
+  k: (key: string) => string,
+  leftOut: ReadonlySet<SizedEngine> = new Set(),
+): string[] {
+  const s = { ...planned, components: planned.components.filter((c) => !leftOut.has(engineOf(c))) };
   const problems: string[] = [];
   const pools = openPools(cfg.nodePools);
   const nodeBytes = (p: NodePool) => parseQuantity(p.memory) ?? 0;
@@ -665,8 +684,10 @@ export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => str
   );
   // Only what the workload or a cap sized is judged here; the profile's sizes are the budget's.
   const judged = s.components.filter((c) => !c.sizedFor.startsWith("the profile"));
+  const fitNoNode = new Set<SizedEngine>();
   for (const c of judged) {
     if (!largest || c.memoryBytes > nodeBytes(largest)) {
+      fitNoNode.add(engineOf(c));
       // With workload.activeSeries declared a monolithic Mimir this big runs scaled out instead.
       const why =
         c.component === "mimir"
@@ -678,9 +699,11 @@ export function fitProblems(cfg: StackConfig, s: Sizing, k: (key: string) => str
     }
   }
   // Pods of one component that each fit a node must also find a node each: as many as the pools
-  // hold side by side (a node takes floor(its memory / the pod's) of them).
-  if (problems.length === 0)
-    for (const c of judged) {
+  // hold side by side (a node takes floor(its memory / the pod's) of them). An engine with a pod
+  // that fits no node already says why (one message for the one mistake); the others are judged
+  // in the same run.
+  for (const c of judged)
+    if (!fitNoNode.has(engineOf(c))) {
       const slots = pools.reduce((n, p) => n + p.count * Math.floor(nodeBytes(p) / c.memoryBytes), 0);
       if (c.replicas > 1 && slots < c.replicas)
         problems.push(

@@ -15,8 +15,78 @@ import * as path from "path";
 import { spawn } from "child_process";
 import { projectRoot } from "../../config/paths";
 
-/** The Helm 3 binary: `HOMELAB_HELM`, else `.tools/helm` of the project, else `helm` on PATH. */
+/**
+ * Raised when a variable the render reads names nothing it can use: `HOMELAB_HELM` no Helm that
+ * runs, `HOMELAB_CHART_CACHE` no folder. Said once, before any render, instead of once per release
+ * (`spawn /nope/helm ENOENT` seven times) or as seven archives missing from a folder that is not there.
+ */
+export class RenderSetupError extends Error {}
+
+/**
+ * What the render's variables name that it cannot use ({@link helmBinaryProblem},
+ * {@link chartCacheProblem}), every one of them, each on its own line; empty when both are usable.
+ */
+export function renderSetupProblems(env: Record<string, string | undefined> = process.env): string[] {
+  return [helmBinaryProblem(env), chartCacheProblem(env)].filter((p): p is string => p !== undefined);
+}
+
+/**
+ * Why `HOMELAB_CHART_CACHE` names no folder (nothing there, or a file), naming the variable, what
+ * was found and what to set; undefined when it is unset or a folder. A folder the variable names is
+ * never made here: a mistyped path would otherwise become an empty cache that seven archives are
+ * "missing" from.
+ */
+export function chartCacheProblem(env: Record<string, string | undefined> = process.env): string | undefined {
+  const set = env.HOMELAB_CHART_CACHE;
+  if (!set) return undefined;
+  const dir = path.resolve(set);
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  if (st?.isDirectory()) return undefined;
+  const found = st ? "a file, not a folder" : "no such folder";
+  // A new cache is filled by the pulls once it exists; a file there is no cache to make.
+  const make = st ? "" : ` (to fill a new one, make it first: mkdir -p ${dir})`;
+  return `HOMELAB_CHART_CACHE: expected the folder holding the chart archives (<chart>-<version>.tgz), got ${JSON.stringify(set)}: ${found}; point it at the folder that holds them${make}, or unset it for ../shared/charts beside the project, else .charts/`;
+}
+
+/**
+ * Why `HOMELAB_HELM` names no binary that can run (no such file, a folder, not executable, a bare
+ * name not on PATH), naming the variable, what was found and what to set; undefined when it is
+ * unset or runs.
+ */
+export function helmBinaryProblem(env: Record<string, string | undefined> = process.env): string | undefined {
+  const set = env.HOMELAB_HELM;
+  if (!set) return undefined;
+  const found = executableProblem(set, env.PATH);
+  if (!found) return undefined;
+  return `HOMELAB_HELM: expected the path of a Helm 3 binary to run, got ${JSON.stringify(set)}: ${found}; set it to one (\`command -v helm\` prints the one on PATH) or unset it for .tools/helm (scripts/install-helm.sh puts one there)`;
+}
+
+/** Why `file` cannot run: a bare name is looked for on PATH, as spawn does; undefined when it can. */
+function executableProblem(file: string, searchPath: string | undefined): string | undefined {
+  if (!file.includes(path.sep)) {
+    const dirs = (searchPath ?? "").split(path.delimiter).filter((d) => d !== "");
+    return dirs.some((d) => executableProblem(path.join(d, file), undefined) === undefined)
+      ? undefined
+      : "no such command on PATH";
+  }
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st) return "no such file";
+  if (st.isDirectory()) return "a folder, not a file";
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    return "a file that is not executable (chmod +x it)";
+  }
+  return undefined;
+}
+
+/**
+ * The Helm 3 binary: `HOMELAB_HELM`, else `.tools/helm` of the project, else `helm` on PATH.
+ * Throws {@link RenderSetupError} when `HOMELAB_HELM` names none that can run.
+ */
 export function helmBinary(root: string = projectRoot(__dirname)): string {
+  const problem = helmBinaryProblem();
+  if (problem) throw new RenderSetupError(problem);
   if (process.env.HOMELAB_HELM) return process.env.HOMELAB_HELM;
   const local = path.join(root, ".tools", "helm");
   if (fs.existsSync(local)) return local;
@@ -35,6 +105,57 @@ export interface MissingChart {
   fix: string;
   /** The stacks that render it, when one run over several stacks lists what they all lack. */
   neededBy?: string[];
+  /** What the cache holds of that chart ({@link cacheHoldings}), when it holds anything near. */
+  held?: string;
+}
+
+/** `<chart>-<version>.tgz`: the chart is what comes before the last `-` followed by a digit. */
+const ARCHIVE = /^(.+?)-(\d[^/]*)\.tgz$/;
+
+/** The versions of each chart the cache folder holds, in version order (numeric parts compared as numbers). */
+function cachedVersions(cache: string): Map<string, string[]> {
+  const held = new Map<string, string[]>();
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(cache);
+  } catch {
+    return held;
+  }
+  for (const name of names) {
+    const m = ARCHIVE.exec(name);
+    if (m) held.set(m[1], [...(held.get(m[1]) ?? []), m[2]]);
+  }
+  const order = new Intl.Collator("en", { numeric: true });
+  for (const versions of held.values()) versions.sort(order.compare);
+  return held;
+}
+
+/**
+ * What the cache holds of `chart`, for the message of an archive it lacks: its versions (a pin
+ * the cache does not have, `grafana 12.3.1, 12.11.1`), or the chart name it holds that the one
+ * asked for is a slip of (a misspelt chart in model/versions.ts), with that chart's versions.
+ * Only what is in the folder; undefined when it holds nothing near.
+ */
+export function cacheHoldings(chart: string, cache: string): string | undefined {
+  const held = cachedVersions(cache);
+  const versions = held.get(chart);
+  if (versions) return `the chart cache holds ${chart} ${versions.join(", ")}`;
+  // Loaded on a miss only: the name matching lives with the config's messages.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { closestMatch } = require("../../config/errors") as typeof import("../../config/errors");
+  const meant = closestMatch(chart, [...held.keys()]);
+  return meant
+    ? `the chart cache holds no ${chart}; did you mean ${meant}? (it holds ${meant} ${held.get(meant)!.join(", ")})`
+    : undefined;
+}
+
+/**
+ * A missing archive's line: the command that fills the cache, then as a shell comment (the line
+ * still runs pasted) the stacks that need it and what the cache holds of the chart.
+ */
+function missingLine(m: MissingChart, neededBy: string): string {
+  const notes = [neededBy, m.held].filter((n) => n !== undefined && n !== "");
+  return `    ${m.fix}${notes.length > 0 ? `    # ${notes.join("; ")}` : ""}`;
 }
 
 /**
@@ -68,11 +189,11 @@ export function missingChartsError(
   const ci = process.env.CI === "true" ? " (and CI never pulls)" : "";
   const whose = stacks.length > 1 ? `the stacks ${stacks.join(", ")} render` : "this stack renders";
   const neededBy = (m: MissingChart) =>
-    stacks.length > 1 && m.neededBy?.length ? `    # ${m.neededBy.join(", ")}` : "";
+    stacks.length > 1 && m.neededBy?.length ? m.neededBy.join(", ") : "";
   return new ChartCacheError(
     `the chart cache ${cache} lacks ${missing.length} of the ${needed.length} chart archives ${whose}${ci}: ` +
       `${missing.map((m) => m.archive).join(", ")}; fill it with:\n` +
-      missing.map((m) => `    ${m.fix}${neededBy(m)}`).join("\n") +
+      missing.map((m) => missingLine(m, neededBy(m))).join("\n") +
       `\n  or point HOMELAB_CHART_CACHE at a folder holding them, or synthesize with --no-render`,
     missing,
     needed,
@@ -89,28 +210,31 @@ export async function chartArchive(
 ): Promise<string> {
   const file = path.join(opts.cache, `${chart}-${version}.tgz`);
   if (fs.existsSync(file)) return file;
+  const held = cacheHoldings(chart, opts.cache);
+  const holds = held ? ` (${held})` : "";
   if (!opts.pull || !repo) {
     const fix = `helm pull --repo ${repo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}`;
     throw new ChartCacheError(
-      `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})` +
+      `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})${holds}` +
         (process.env.CI === "true"
           ? " and CI never pulls"
           : repo
             ? ""
             : " and the release names no repository") +
         `; fill it with: ${fix}, point HOMELAB_CHART_CACHE at a folder holding it, or synthesize with --no-render`,
-      [{ archive: path.basename(file), fix: repo ? fix : `${fix} (the release names no repository)` }],
+      [{ archive: path.basename(file), fix: repo ? fix : `${fix} (the release names no repository)`, held }],
     );
   }
   fs.mkdirSync(opts.cache, { recursive: true });
   const r = await runHelm(opts.helm, ["pull", "--repo", repo, chart, "--version", version, "-d", opts.cache]);
   if (r.code !== 0 || !fs.existsSync(file))
     throw new ChartCacheError(
-      `helm pull --repo ${repo} ${chart} --version ${version} failed: ${r.stderr.trim() || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}), or synthesize with --no-render`,
+      `helm pull --repo ${repo} ${chart} --version ${version} failed: ${r.stderr.trim() || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}${held ? `; ${held}` : ""}), or synthesize with --no-render`,
       [
         {
           archive: path.basename(file),
           fix: `helm pull --repo ${repo} ${chart} --version ${version} -d ${opts.cache} (failed here: ${r.stderr.trim().split("\n")[0] || `exit ${r.code}`})`,
+          held,
         },
       ],
     );

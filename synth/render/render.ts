@@ -16,9 +16,11 @@ import { chartFacts, defaultRenderCacheDir, saveChartFacts, type ChartFacts } fr
 import {
   chartArchive,
   chartCacheDir,
+  chartCacheProblem,
   ChartCacheError,
   helmBinary,
   missingChartsError,
+  RenderSetupError,
   type MissingChart,
 } from "./helm";
 import { isNamespaced } from "./kinds";
@@ -44,11 +46,16 @@ async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): 
 /**
  * Renders every `kubernetes:helm.sh/v3:Release` of a synthesized (or real) export with the real
  * Helm. Never throws for a template error: that release carries `error` with Helm's own message
- * (see {@link renderErrors}). Throws {@link ChartCacheError} when a chart cannot be found.
+ * (see {@link renderErrors}). Throws {@link ChartCacheError} when a chart cannot be found, and
+ * {@link RenderSetupError} when HOMELAB_HELM or HOMELAB_CHART_CACHE names nothing it can use.
  */
 export async function renderExport(exp: StackExport, opts: RenderOptions = {}): Promise<ReleaseRender[]> {
   const root = projectRoot(__dirname);
   const helm = opts.helm ?? helmBinary(root);
+  // A HOMELAB_CHART_CACHE that is no folder is said as such, not as every archive missing from it
+  // (nor made into an empty folder by the first pull).
+  const cacheProblem = opts.chartCache === undefined ? chartCacheProblem() : undefined;
+  if (cacheProblem) throw new RenderSetupError(cacheProblem);
   const cache = opts.chartCache ?? chartCacheDir(root);
   const pull = opts.pull ?? process.env.CI !== "true";
   const o = {

@@ -64,13 +64,21 @@ describe("the benchmark judges every target as a ratio to the SDK load of the sa
       { id: "synth", what: "s", ratio: 1.1 },
       { id: "render", what: "r", ratio: 0.2 },
     ];
+    // The closing line says the exit status it gives.
     assert.deepEqual(verdict(rows, new Set(["synth"])), {
-      line: "benchmark: missed render; gated: synth -> pass",
+      line: "bench: pass (exit 0): missed render; every gated target met (synth)",
       status: 0,
     });
-    assert.equal(verdict(rows, new Set(["synth", "render"])).status, 1);
+    assert.deepEqual(verdict(rows, new Set(["synth", "render"])), {
+      line: "bench: FAIL (exit 1): missed render (gated)",
+      status: 1,
+    });
+    assert.deepEqual(verdict(rows, new Set()), {
+      line: "bench: pass (exit 0): missed render; none gated (--check gates them)",
+      status: 0,
+    });
     assert.deepEqual(verdict(rows.slice(0, 1), new Set()), {
-      line: "benchmark: every target met",
+      line: "bench: pass (exit 0): every target met",
       status: 0,
     });
   });

@@ -15,6 +15,7 @@ import { refreshLoki } from "./loki";
 import { refreshMimir } from "./mimir";
 import { garageBinaryTag, refreshGarage } from "./garage";
 import { gitSource, type Refreshed, type RefreshIo, type Source } from "./source";
+import { closingLine, parseRefreshArgs } from "./args";
 
 /** Each component the data is refreshed for, and the repository its checkout must be of. */
 export const REFRESHERS: Record<
@@ -28,7 +29,43 @@ export const REFRESHERS: Record<
   garage: { repository: "Deuxfleurs/garage", refresh: refreshGarage },
 };
 
-const USAGE = `usage: npm run refresh-reference -- <${Object.keys(REFRESHERS).join("|")}> <path-to-upstream-checkout> [--tag <tag>] [--commit <sha>] [--out <dir>]`;
+/** The command line, as --help and every refusal print it (at 80 columns). */
+export const USAGE = `usage: npm run refresh-reference -- <${Object.keys(REFRESHERS).join("|")}> <checkout>
+    [--tag <tag>] [--commit <sha>] [--out <dir>]`;
+
+/** --help: the usage, then what each argument and option does and the exit codes. */
+export const HELP = `${USAGE}
+
+Rebuilds one component's reference data from a checkout of its repository at
+the pinned tag, into upstream/<area>/data/<component>-<version>/ (alloy-1.12,
+loki-3.7.6, mimir-3.0, garage-2.0.0).
+
+  <component>      ${Object.keys(REFRESHERS).join(", ")}
+  <checkout>       a checkout of its repository at the tag (for garage also
+                   the release's binary): ${Object.values(REFRESHERS)
+                     .map((r) => r.repository)
+                     .join(", ")
+                     .replace(/, (?=grafana\/mimir)/, ",\n                   ")}
+  --tag <tag>      the tag it holds (default: the exact tag of its git HEAD)
+  --commit <sha>   the commit it holds (default: its git HEAD, when --tag is
+                   not given)
+  --out <dir>      write there instead of upstream/<area>/data/<folder>/
+
+exit codes: 0 written; 2 bad arguments, or the checkout could not be read`;
+
+/** The options refresh-reference takes. */
+const OPTIONS = {
+  valued: { "--tag": "<tag>", "--commit": "<sha>", "--out": "<dir>" },
+  switches: [],
+  maxPositional: 2,
+};
+
+/** Bad arguments (exit 2): every one of a run, one line each; the message is them and the usage. */
+export class RefreshArgsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`${problems.join("\n")}\n${USAGE}`);
+  }
+}
 
 export interface RefreshResult {
   dir: string;
@@ -37,39 +74,32 @@ export interface RefreshResult {
 
 /** Parses the arguments, refreshes and writes; throws an Error whose message is for the user. */
 export function refreshReference(argv: string[]): RefreshResult {
-  const positional: string[] = [];
-  const opts: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--tag" || a === "--commit" || a === "--out") {
-      if (argv[i + 1] === undefined) throw new Error(`${a}: expected a value after it\n${USAGE}`);
-      opts[a.slice(2)] = argv[++i];
-    } else if (a.startsWith("-"))
-      throw new Error(
-        // The options are few: naming them all serves as well as a closest match (upstream/ imports
-        // only the contract, not config/errors.ts).
-        `${a}: no such option (the options: --tag, --commit, --out, --help)\n${USAGE}`,
-      );
-    else positional.push(a);
-  }
-  const [component, checkout] = positional;
-  const refresher = REFRESHERS[component];
-  if (!refresher || !checkout || positional.length > 2)
-    throw new Error(
-      `${component === undefined || refresher ? "expected a component and a checkout" : `"${component}" is not a component with reference data`}, got ${JSON.stringify(positional)}\n${USAGE}`,
+  const a = parseRefreshArgs(argv, OPTIONS);
+  const problems = [...a.problems];
+  const [component, checkout] = a.positional;
+  const refresher = component === undefined ? undefined : REFRESHERS[component];
+  if (a.positional.length !== 2)
+    problems.push(`expected a component and a checkout, got ${JSON.stringify(a.positional)}`);
+  // A word that may be an unknown option's value is not judged as a component or a checkout.
+  if (component !== undefined && !refresher && !a.unsure.has(component))
+    problems.push(
+      `"${component}" is not a component with reference data (the components: ${Object.keys(REFRESHERS).join(", ")})`,
     );
   // Garage's document also comes from the release's own binary, which names its version.
-  const binary = component === "garage" && fs.existsSync(checkout) && fs.statSync(checkout).isFile();
-  if (!binary && (!fs.existsSync(checkout) || !fs.statSync(checkout).isDirectory()))
-    throw new Error(
-      `${checkout}: expected a checkout of ${refresher.repository} (a directory), found nothing there`,
+  const st = checkout === undefined ? undefined : fs.statSync(checkout, { throwIfNoEntry: false });
+  const binary = component === "garage" && st?.isFile() === true;
+  if (refresher && checkout !== undefined && !a.unsure.has(checkout) && !binary && !st?.isDirectory())
+    problems.push(
+      `${checkout}: expected a checkout of ${refresher.repository} (a directory), found ${st ? "a file" : "nothing there"}`,
     );
+  if (problems.length > 0 || !refresher || checkout === undefined) throw new RefreshArgsError(problems);
+  const opts = { tag: a.values.get("--tag"), commit: a.values.get("--commit"), out: a.values.get("--out") };
   const fromGit = binary ? { tag: garageBinaryTag(checkout) ?? "" } : gitSource(checkout);
   const tag = opts.tag ?? (fromGit?.tag || undefined);
   if (!tag)
-    throw new Error(
+    throw new RefreshArgsError([
       `${checkout}: its HEAD carries no tag (or it is no git checkout); name the tag of ${refresher.repository} it holds with --tag`,
-    );
+    ]);
   const commit =
     opts.commit ?? (opts.tag === undefined && fromGit && "commit" in fromGit ? fromGit.commit : undefined);
   const out = refresher.refresh(checkout, { tag, ...(commit ? { commit } : {}) });
@@ -80,24 +110,40 @@ export function refreshReference(argv: string[]): RefreshResult {
 }
 
 /**
- * The command: its arguments and output streams in, its exit status out (the process wrapper below
- * exits with it, `process` as the streams).
+ * `npm run refresh-reference`: its arguments and output streams in, its exit status out (the
+ * process wrapper below exits with it, `process` as the streams); every way out ends with one line
+ * saying the status and why.
  */
 export function main(argv: string[], io: RefreshIo): number {
-  // --help anywhere is a request for the usage, not an option to refuse.
+  const out = (text: string) => void io.stdout.write(`${text}\n`);
+  const err = (text: string) => void io.stderr.write(`${text}\n`);
+  // --help anywhere is a request for the help, not an option to refuse.
   if (argv.some((a) => a === "--help" || a === "-h")) {
-    io.stdout.write(`${USAGE}\n`);
+    out(HELP);
     return 0;
   }
   try {
     const r = refreshReference(argv);
-    for (const f of r.files) io.stdout.write(`wrote ${path.join(r.dir, f)}\n`);
-    io.stdout.write(
-      "review the diff (git diff upstream/), then point the reading module at the folder if it is new\n",
+    for (const f of r.files) out(`wrote ${path.join(r.dir, f)}`);
+    out(
+      closingLine(
+        "refresh-reference",
+        0,
+        `${r.files.length} file(s) in ${r.dir}; review the diff (git diff upstream/), then point the reading module at the folder if it is new`,
+      ),
     );
     return 0;
   } catch (e) {
-    io.stderr.write(`refresh-reference: ${(e as Error).message}\n`);
+    const bad = e instanceof RefreshArgsError;
+    const lines = bad ? e.problems : [(e as Error).message];
+    err(lines.map((l) => `refresh-reference: ${l}`).join("\n") + (bad ? `\n${USAGE}` : ""));
+    out(
+      closingLine(
+        "refresh-reference",
+        2,
+        bad ? "bad arguments (above)" : "the checkout could not be read (above)",
+      ),
+    );
     return 2;
   }
 }

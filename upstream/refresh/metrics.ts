@@ -38,6 +38,7 @@ import YAML from "yaml";
 import { sharedColumns, type TableRow } from "../metrics/emitted";
 import { projectRoot } from "../reference";
 import { ensureModule, type Fetched, type GoModule, moduleFiles, parseGoModules } from "./goModule";
+import { closingLine, parseRefreshArgs } from "./args";
 import type { RefreshIo } from "./source";
 
 export const METRIC_COLUMNS = [
@@ -828,29 +829,41 @@ export function differenceBeyondUnread(
   return { exact, loose };
 }
 
-const USAGE = `usage: npm run refresh-metrics -- [<sources-root>] [--check] [--out <file>]
-  <sources-root>  a directory of <owner>+<name>/repo mirrors or <owner>+<name>@<tag>/ checkouts; a source
-                  it does not hold is read from its Go modules (the Go module proxy, cached)
-  --check         regenerate and compare with the committed data; exit 1 naming the first differing row`;
+/** The command line and what each part does, as --help and every refusal print it (80 columns). */
+export const USAGE = `usage: npm run refresh-metrics -- [<sources-root>] [--check] [--out <file>]
+  <sources-root>  a directory of <owner>+<name>/repo mirrors or
+                  <owner>+<name>@<tag>/ checkouts; a source it does not hold is
+                  read from its Go modules (the Go module proxy, cached)
+  --check         regenerate and compare with the committed data; exit 1
+                  naming the first differing row
+  --out <file>    write (with --check: compare with) this file instead of
+                  ${GENERATED_FILE}
+exit codes: 0 written (or the same); 1 --check found a difference; 2 bad
+arguments, or a source could not be read`;
 
-/** The refusal of a bad command line (a flag it has not, --out without its file, a folder that is not there), or undefined. */
-function badArgs(args: string[], outAt: number): string | undefined {
-  if (outAt >= 0 && (args[outAt + 1] === undefined || args[outAt + 1].startsWith("-")))
-    return "--out needs a value (<file>)";
-  const flag = args.find((a, i) => a.startsWith("-") && a !== "--check" && i !== outAt);
-  // The flags are few: naming them all serves as well as a closest match (upstream/ imports only
-  // the contract, not config/errors.ts).
-  if (flag) return `unknown flag ${flag} (the flags: --check, --out <file>, --help)`;
-  const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
-  if (rest.length > 1) return `expected at most one sources directory, found ${JSON.stringify(rest)}`;
-  if (rest.length === 1 && !fs.existsSync(rest[0]))
-    return `${rest[0]}: no such sources directory (leave it out to read every source from the Go module proxy)`;
-  return undefined;
+/** The options refresh-metrics takes. */
+const OPTIONS = { valued: { "--out": "<file>" }, switches: ["--check"], maxPositional: 1 };
+
+/** Every refusal of the command line (an option it has not, --out without its file, a folder that is not there), one line each. */
+export function badArgs(argv: string[]): string[] {
+  const a = parseRefreshArgs(argv, OPTIONS);
+  const problems = [...a.problems];
+  if (a.positional.length > 1)
+    problems.push(`expected at most one sources directory, found ${JSON.stringify(a.positional)}`);
+  else if (a.positional.length === 1 && !a.unsure.has(a.positional[0])) {
+    const st = fs.statSync(a.positional[0], { throwIfNoEntry: false });
+    if (!st?.isDirectory())
+      problems.push(
+        `${a.positional[0]}: ${st ? "a file, not a sources directory" : "no such sources directory"} (leave it out to read every source from the Go module proxy)`,
+      );
+  }
+  return problems;
 }
 
 /**
- * The command: its arguments and output streams in, its exit status out (the process wrapper below
- * exits with it, `process` as the streams).
+ * `npm run refresh-metrics`: its arguments and output streams in, its exit status out (the process
+ * wrapper below exits with it, `process` as the streams); every way out ends with one line saying
+ * the status and why.
  */
 export async function main(args: string[], io: RefreshIo): Promise<number> {
   const out = (text: string) => void io.stdout.write(`${text}\n`);
@@ -859,16 +872,16 @@ export async function main(args: string[], io: RefreshIo): Promise<number> {
     out(USAGE);
     return 0;
   }
-  const outAt = args.indexOf("--out");
-  const outFile = outAt >= 0 ? args[outAt + 1] : path.join(projectRoot(), GENERATED_FILE);
-  const check = args.includes("--check");
-  const rest = args.filter((a, i) => a !== "--check" && (outAt < 0 || (i !== outAt && i !== outAt + 1)));
-  const root = rest[0];
-  const bad = badArgs(args, outAt);
-  if (bad) {
-    err(`refresh-metrics: ${bad}\n${USAGE}`);
+  const bad = badArgs(args);
+  if (bad.length > 0) {
+    err(`${bad.map((b) => `refresh-metrics: ${b}`).join("\n")}\n${USAGE}`);
+    out(closingLine("refresh-metrics", 2, "bad arguments (above)"));
     return 2;
   }
+  const a = parseRefreshArgs(args, OPTIONS);
+  const outFile = a.values.get("--out") ?? path.join(projectRoot(), GENERATED_FILE);
+  const check = a.switches.has("--check");
+  const root = a.positional[0];
   const started = Date.now();
   const sources = readSources();
   const report = await fetchModules(sources, root);
@@ -880,6 +893,13 @@ export async function main(args: string[], io: RefreshIo): Promise<number> {
   );
   if (report.refused.length && !check) {
     for (const r of report.refused) err(`refresh-metrics: ${r.reason}`);
+    out(
+      closingLine(
+        "refresh-metrics",
+        2,
+        `${report.refused.length} of ${sources.length} sources could not be read (above); nothing written`,
+      ),
+    );
     return 2;
   }
   // A check keeps the committed rows of a source the proxy refuses, and says so: the rest is
@@ -901,17 +921,24 @@ export async function main(args: string[], io: RefreshIo): Promise<number> {
       err(
         `refresh-metrics --check: ${outFile} differs from its sources at ${diff}\nrun npm run refresh-metrics and review the diff`,
       );
+      out(closingLine("refresh-metrics --check", 1, `${outFile} differs from its sources (above)`));
       return 1;
     }
     out(
       report.refused.length
-        ? `refresh-metrics --check: ${outFile} reproduced from ${sources.length - report.refused.length} of ${sources.length} sources in ${seconds} s: ${exact} lines byte for byte, ${loose} differing only by the labels or type a source not read adds`
-        : `refresh-metrics --check: ${outFile} reproduced byte for byte from all ${sources.length} sources in ${seconds} s`,
+        ? `refresh-metrics --check: pass (exit 0): ${outFile} reproduced from ${sources.length - report.refused.length} of ${sources.length} sources in ${seconds} s: ${exact} lines byte for byte, ${loose} differing only by the labels or type a source not read adds`
+        : `refresh-metrics --check: pass (exit 0): ${outFile} reproduced byte for byte from all ${sources.length} sources in ${seconds} s`,
     );
     return 0;
   }
   fs.writeFileSync(outFile, text);
-  out(`wrote ${outFile} in ${seconds} s; review the diff (git diff upstream/metrics/data/)`);
+  out(
+    closingLine(
+      "refresh-metrics",
+      0,
+      `wrote ${outFile} in ${seconds} s; review the diff (git diff upstream/metrics/data/)`,
+    ),
+  );
   return 0;
 }
 
@@ -920,6 +947,7 @@ if (require.main === module)
     (code) => process.exit(code),
     (e) => {
       console.error(`refresh-metrics: ${(e as Error).message}`);
+      console.log(closingLine("refresh-metrics", 2, "stopped by the error above"));
       process.exit(2);
     },
   );

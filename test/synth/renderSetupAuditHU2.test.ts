@@ -1,0 +1,195 @@
+/**
+ * What the render's own variables and cache say when they name nothing usable, or lack a pin: a
+ * HOMELAB_HELM that cannot run and a HOMELAB_CHART_CACHE that is no folder are each one message
+ * naming the variable, what was found and what to set (exit 2, bad input), not one per release or
+ * "7 of 7 archives missing"; an archive the cache lacks says which versions of that chart it holds,
+ * or the chart name it holds that the pinned one is a slip of.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  chartArchive,
+  ChartCacheError,
+  chartCacheProblem,
+  helmBinary,
+  helmBinaryProblem,
+  missingChartsError,
+  RenderSetupError,
+} from "../../synth/render/helm";
+import { renderExport } from "../../synth/render/render";
+import { inProcess, ROOT, tmpDir, withEnv } from "../support/helpers";
+
+const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
+
+/** A project folder with this project's Pulumi.yaml and staging's stack file. */
+function project(): string {
+  const dir = tmpDir("render-setup");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.staging.yaml"));
+  return dir;
+}
+
+/** A file that is there but cannot run. */
+function plainFile(): string {
+  const file = path.join(tmpDir("plain"), "helm");
+  fs.writeFileSync(file, "not a program\n", { mode: 0o644 });
+  return file;
+}
+
+describe("the render's variables: one message each naming the variable, what was found and what to set", function () {
+  this.timeout(120_000);
+
+  it("HOMELAB_HELM that names no Helm that runs: what was found, per kind", () => {
+    const folder = tmpDir("helm-folder");
+    const plain = plainFile();
+    const cases: [string, string][] = [
+      ["/nope/helm", "no such file"],
+      [folder, "a folder, not a file"],
+      [plain, "a file that is not executable (chmod +x it)"],
+      ["no-such-helm-command", "no such command on PATH"],
+    ];
+    for (const [value, found] of cases)
+      assert.equal(
+        helmBinaryProblem({ HOMELAB_HELM: value, PATH: "/nonexistent" }),
+        `HOMELAB_HELM: expected the path of a Helm 3 binary to run, got ${JSON.stringify(value)}: ${found}; set it to one (\`command -v helm\` prints the one on PATH) or unset it for .tools/helm (scripts/install-helm.sh puts one there)`,
+      );
+    // Unset, or a Helm that runs: nothing to say.
+    assert.equal(helmBinaryProblem({}), undefined);
+    assert.equal(helmBinaryProblem({ HOMELAB_HELM: path.join(ROOT, ".tools", "helm") }), undefined);
+    assert.equal(helmBinaryProblem({ HOMELAB_HELM: "helm", PATH: path.join(ROOT, ".tools") }), undefined);
+  });
+
+  it("HOMELAB_CHART_CACHE that is no folder: no such folder, or a file", () => {
+    const missing = path.join(tmpDir("cache"), "nope");
+    const file = plainFile();
+    assert.match(
+      chartCacheProblem({ HOMELAB_CHART_CACHE: missing })!,
+      new RegExp(
+        `^HOMELAB_CHART_CACHE: expected the folder holding the chart archives \\(<chart>-<version>\\.tgz\\), got "${missing}": no such folder; point it at the folder that holds them \\(to fill a new one, make it first: mkdir -p ${missing}\\), or unset it`,
+      ),
+    );
+    assert.match(
+      chartCacheProblem({ HOMELAB_CHART_CACHE: file })!,
+      new RegExp(`got "${file}": a file, not a folder; point it at the folder that holds them, or unset it`),
+    );
+    assert.equal(chartCacheProblem({ HOMELAB_CHART_CACHE: tmpDir("cache") }), undefined);
+    assert.equal(chartCacheProblem({}), undefined);
+  });
+
+  it("synth: each is one message and bad input naming it (exit 2), before anything is written; both in one run", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const helm = "/nope/helm";
+    const cache = path.join(tmpDir("cache"), "nope");
+    const runs: [Record<string, string>, string[]][] = [
+      [{ HOMELAB_HELM: helm }, ["HOMELAB_HELM"]],
+      [{ HOMELAB_CHART_CACHE: cache }, ["HOMELAB_CHART_CACHE"]],
+      [{ HOMELAB_HELM: helm, HOMELAB_CHART_CACHE: cache }, ["HOMELAB_HELM", "HOMELAB_CHART_CACHE"]],
+    ];
+    for (const [vars, named] of runs) {
+      const dir = project();
+      const out = path.join(dir, "out");
+      // A cold render cache of its own: a warm one would render nothing and so never run Helm.
+      const env = { ...process.env, HOMELAB_RENDER_CACHE: tmpDir("render-cache"), ...vars };
+      const r = await inProcess(runSynth, ["--dir", dir, "--out", out, "--quiet", "--stack", "staging"], env);
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      const lines = r.stderr.trim().split("\n");
+      assert.deepEqual(
+        lines.map((l) => l.split(":")[0]),
+        named,
+        r.stderr,
+      );
+      assert.doesNotMatch(r.stderr, /did not render|lacks \d+ of the/);
+      assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: ${named.join(", ")} (above)`);
+      assert.equal(fs.existsSync(out), false, "nothing written");
+      assert.equal(fs.existsSync(cache), false, "the missing cache folder is not made");
+    }
+  });
+
+  it("synth --no-render needs neither, and runs", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const dir = project();
+    const env = { ...process.env, HOMELAB_HELM: "/nope/helm", HOMELAB_CHART_CACHE: "/nope/charts" };
+    const r = await inProcess(
+      runSynth,
+      ["--dir", dir, "--out", path.join(dir, "out"), "--quiet", "--stack", "staging", "--no-render"],
+      env,
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
+  it("every other caller of the render (verify, bench, --against) gets the one error before any release runs", async () => {
+    const none = { deployment: { resources: [] } } as unknown as Parameters<typeof renderExport>[0];
+    await withEnv({ HOMELAB_HELM: "/nope/helm" }, async () => {
+      assert.throws(
+        () => helmBinary(),
+        (e: Error) => e instanceof RenderSetupError && /^HOMELAB_HELM: /.test(e.message),
+      );
+      await assert.rejects(renderExport(none), RenderSetupError);
+    });
+    await withEnv({ HOMELAB_CHART_CACHE: "/nope/charts" }, async () => {
+      await assert.rejects(
+        renderExport(none),
+        (e: Error) =>
+          e instanceof RenderSetupError && /^HOMELAB_CHART_CACHE: .*no such folder/.test(e.message),
+      );
+    });
+  });
+});
+
+describe("an archive the chart cache lacks: what the cache holds of that chart", () => {
+  /** A cache folder holding empty archives of these names. */
+  function cache(...archives: string[]): string {
+    const dir = tmpDir("chart-cache");
+    for (const a of archives) fs.writeFileSync(path.join(dir, a), "");
+    return dir;
+  }
+  const lacking = async (chart: string, version: string, dir: string): Promise<ChartCacheError> => {
+    try {
+      await chartArchive(chart, version, "https://example.invalid", {
+        cache: dir,
+        helm: "helm",
+        pull: false,
+      });
+    } catch (e) {
+      assert.ok(e instanceof ChartCacheError, String(e));
+      return e;
+    }
+    assert.fail("the archive was found");
+  };
+
+  it("a pinned version the cache lacks: the versions of that chart it holds, in version order", async () => {
+    const dir = cache("grafana-12.11.1.tgz", "grafana-12.3.1.tgz", "loki-18.11.0.tgz", "index.json");
+    const e = await lacking("grafana", "12.4.0", dir);
+    assert.match(
+      e.message,
+      /\(expected grafana-12\.4\.0\.tgz\) \(the chart cache holds grafana 12\.3\.1, 12\.11\.1\)/,
+    );
+    assert.equal(e.missing[0].held, "the chart cache holds grafana 12.3.1, 12.11.1");
+    // In the list a run prints, as a shell comment after the command (which still runs pasted).
+    const list = missingChartsError(e.missing, ["grafana-12.4.0.tgz"], dir).message;
+    assert.ok(
+      list.includes(
+        `    helm pull --repo https://example.invalid grafana --version 12.4.0 -d ${dir}    # the chart cache holds grafana 12.3.1, 12.11.1\n`,
+      ),
+      list,
+    );
+  });
+
+  it("a chart name the cache lacks: the one it holds that is close, with its versions; nothing near, nothing said", async () => {
+    const dir = cache("grafana-12.3.1.tgz", "prometheus-node-exporter-4.49.1.tgz");
+    const typo = await lacking("grafanna", "12.3.1", dir);
+    assert.equal(
+      typo.missing[0].held,
+      "the chart cache holds no grafanna; did you mean grafana? (it holds grafana 12.3.1)",
+    );
+    const dashes = await lacking("prometheus-node-exporte", "4.49.1", dir);
+    assert.match(
+      dashes.missing[0].held ?? "",
+      /did you mean prometheus-node-exporter\? \(it holds prometheus-node-exporter 4\.49\.1\)/,
+    );
+    // Only what the cache holds: an empty cache, or nothing near, adds nothing.
+    assert.equal((await lacking("loki", "18.11.0", dir)).missing[0].held, undefined);
+    assert.equal((await lacking("grafana", "12.3.1", cache())).missing[0].held, undefined);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The command lines of the refreshers (`npm run refresh-reference`, `npm run refresh-metrics`):
+ * every problem of one run, each its own line, and the last line saying the exit status, as the
+ * other tools do (cli/spec.ts, which upstream/ does not import: it imports only the contract).
+ */
+
+/** The options a refresher takes: those with a value (`--out <file>`) and switches (`--check`). */
+export interface RefreshOptions {
+  /** Each option with a value, and the form of its value for messages (`--out` -> `<file>`). */
+  valued: Record<string, string>;
+  switches: readonly string[];
+  /** How many bare words it takes at most. */
+  maxPositional: number;
+}
+
+export interface RefreshArgs {
+  values: Map<string, string>;
+  switches: Set<string>;
+  positional: string[];
+  /**
+   * Bare words kept that came right after an unknown option: maybe its value, so not judged as
+   * words of their own (`--outt x` is one mistake, not also "x: no such directory").
+   */
+  unsure: Set<string>;
+  help: boolean;
+  problems: string[];
+}
+
+/**
+ * Reads `argv`: `--opt v` or `--opt=v`, switches, bare words. Every bad option is its own problem:
+ * one it has not (naming those it has), one without its value, one given twice, a value on a
+ * switch. A bare word after an unknown option is read as that option's value when the words are
+ * otherwise too many (`--tagg v1` is one mistake, not also a third argument), else kept but marked
+ * unsure.
+ */
+export function parseRefreshArgs(argv: string[], o: RefreshOptions): RefreshArgs {
+  const out: RefreshArgs = {
+    values: new Map(),
+    switches: new Set(),
+    positional: [],
+    unsure: new Set(),
+    help: false,
+    problems: [],
+  };
+  const names = [...Object.entries(o.valued).map(([n, v]) => `${n} ${v}`), ...o.switches, "--help"];
+  const words: { word: string; afterUnknown: boolean }[] = [];
+  let afterUnknown = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const wasAfterUnknown = afterUnknown;
+    afterUnknown = false;
+    if (a === "--help" || a === "-h") {
+      out.help = true;
+      continue;
+    }
+    if (!a.startsWith("-") || a === "-") {
+      words.push({ word: a, afterUnknown: wasAfterUnknown });
+      continue;
+    }
+    const eq = a.indexOf("=");
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const given = (): boolean => out.values.has(name) || out.switches.has(name);
+    if (o.switches.includes(name)) {
+      if (eq > 0) out.problems.push(`${name} takes no value, got ${JSON.stringify(a.slice(eq + 1))}`);
+      else if (given()) out.problems.push(`${name} is given twice`);
+      else out.switches.add(name);
+      continue;
+    }
+    const form = o.valued[name];
+    if (form === undefined) {
+      out.problems.push(`${name}: no such option (the options: ${names.join(", ")})`);
+      afterUnknown = eq < 0;
+      continue;
+    }
+    let v: string | undefined = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
+    if (eq < 0) {
+      if (v === undefined || v.startsWith("-")) v = undefined;
+      else i++;
+    }
+    if (v === undefined || v === "") out.problems.push(`${name} needs a value (${form})`);
+    else if (given()) out.problems.push(`${name} is given twice`);
+    else out.values.set(name, v);
+  }
+  // Too many words: those right after an unknown option were its value, not words of their own.
+  let extra = words.length - o.maxPositional;
+  for (const w of words)
+    if (extra > 0 && w.afterUnknown) extra--;
+    else {
+      out.positional.push(w.word);
+      if (w.afterUnknown) out.unsure.add(w.word);
+    }
+  return out;
+}
+
+/** The last line of a run that ends with `status`, and why. */
+export const closingLine = (tool: string, status: number, why: string): string =>
+  `${tool}: ${status === 0 ? "pass" : "FAIL"} (exit ${status}): ${why}`;
