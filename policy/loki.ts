@@ -28,7 +28,7 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
       for (const found of lokiConfigsIn(r)) {
         const c = found.config.compactor ?? {};
         const enabled = c.retention_enabled;
-        // Loki 3.6 reads its config with gopkg.in/yaml.v2 UnmarshalStrict (pkg/util/cfg/files.go);
+        // Loki 3.7.6 reads its config with gopkg.in/yaml.v2 UnmarshalStrict (pkg/util/cfg/files.go:69);
         // yaml.v2 decode.go sets a bool field only from a resolved bool, so a quoted "true" is a
         // string and the config is refused ("cannot unmarshal !!str `true` into bool").
         if (typeof enabled === "string" && !UNRESOLVED_TEMPLATE.test(enabled)) {

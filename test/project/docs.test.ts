@@ -10,6 +10,11 @@ import { GRAFANA_ADMIN_USER } from "../../builders/secrets/secrets";
 import { CHECKS } from "../../verify/checks";
 import { COMPONENTS } from "../../verify/types";
 import { formatted } from "../support/prettier";
+import { PHASES } from "../../config/resolve";
+import { KPS_RULES_DATA } from "../../builders/alerting/kpsRules";
+import { ruleCounts, ruleCoverage, type Evaluator } from "../support/ruleCoverage";
+import { BACKENDS } from "../support/rendered";
+import { synth } from "../support/helpers";
 
 /**
  * The documentation: a short README, every generated reference table current, every relative link
@@ -141,5 +146,37 @@ describe("documentation", function () {
     const listed = doc.slice(from, to).replace(/\([^()]*\)/g, "");
     const named = [...listed.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
     assert.deepEqual([...new Set(named)].sort(), [...COMPONENTS].sort());
+  });
+  it("docs/explanation/migration-design.md states the shipped KPS rules and each phase's evaluator and rule counts as the staging stack has them", async () => {
+    const doc = read("docs/explanation/migration-design.md");
+    const rules = KPS_RULES_DATA.groups.reduce((n, g) => n + g.rules.length, 0);
+    assert.ok(
+      doc.includes(`${KPS_RULES_DATA.groups.length} groups, ${rules} rules`),
+      `expected "${KPS_RULES_DATA.groups.length} groups, ${rules} rules"`,
+    );
+    const ENGINE: Record<Evaluator, string> = {
+      prometheus: "Prometheus",
+      "mimir-ruler": "Mimir ruler (Alloy)",
+      vmalert: "vmalert",
+    };
+    const expected: string[] = [];
+    const stated: string[] = [];
+    for (const phase of PHASES) {
+      const row = doc.split("\n").find((l) => l.startsWith(`| \`${phase}\``));
+      assert.ok(row, `the alerts table has a row for ${phase}`);
+      const cells = row.split("|").map((c) => c.trim());
+      for (const [i, backend] of BACKENDS.entries()) {
+        const c = ruleCoverage(
+          (await synth("staging", { phase, metricsBackend: backend })).export.deployment.resources,
+          "monitoring",
+        );
+        const { alerts, records } = ruleCounts(c.groups);
+        expected.push(
+          `${phase} ${backend}: ${c.evaluators.map((e) => ENGINE[e]).join(", ")}, ${alerts} alerts + ${records} records`,
+        );
+        stated.push(`${phase} ${backend}: ${cells[2 + i]}`);
+      }
+    }
+    assert.deepEqual(stated, expected);
   });
 });

@@ -58,6 +58,13 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
     );
   });
 
+  it("label: a component declared without its label", () => {
+    const f = check(plant('remote.kubernetes.secret "minio_metrics" {', "remote.kubernetes.secret {"));
+    const labels = f.filter((x) => x.rule === "label");
+    assert.equal(labels.length, 1, JSON.stringify(f));
+    assert.match(labels[0].message, /component remote\.kubernetes\.secret needs a label/);
+  });
+
   it("unknown-argument: an argument the component does not document", () => {
     const f = check(
       plant(
