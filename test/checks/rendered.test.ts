@@ -2,8 +2,8 @@
  * Checks on what the cluster would receive, over every stack file, every phase x metrics backend
  * of the staging and production topologies, and every adjacent phase transition both ways. Each
  * configuration is synthesized and rendered (real Helm, pinned charts) once per process and shared
- * by all tests; the checks themselves are pure (checks, unit tests with failing cases
- * in renderedChecks.test.ts).
+ * by all tests; the checks themselves are pure (checks/, each with its failing cases in a unit test
+ * of its own beside this file: rbacChecks, objectChecks, egressChecks and the rest of test/checks/).
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
