@@ -628,6 +628,14 @@ function objectOfInputs(r: ExportResource, api: { apiVersion: string; kind: stri
   return { apiVersion: api.apiVersion, kind: api.kind, ...inputs };
 }
 
+/**
+ * How many refusals a report lists: one per REFUSED line, so a release refused for two values it
+ * stops reading counts two, as the closing line and the exit status say (not one per object).
+ */
+export function refusalCount(report: Pick<ChangeReport, "refused">): number {
+  return report.refused.reduce((n, e) => n + e.refused.length, 0);
+}
+
 /** The report as lines: one per entry, refusals indented under it. */
 export function formatChange(report: ChangeReport, opts: { all?: boolean } = {}): string {
   const sym: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
@@ -650,5 +658,5 @@ export function formatChange(report: ChangeReport, opts: { all?: boolean } = {})
   const why = unlisted
     ? ` (${unlisted} update(s) of metadata alone, such as a chart's version label, not listed)`
     : "";
-  return [...lines, `${counts}; ${report.refused.length} refused${why}`].join("\n");
+  return [...lines, `${counts}; ${refusalCount(report)} refused${why}`].join("\n");
 }

@@ -9,7 +9,7 @@ import { synthStack } from "../synth/run";
 import { SynthInputError, type SynthResult } from "../synth/synthesize";
 import { overridePlacesIn } from "../synth/report";
 import { changeAgainst, readExport } from "./against";
-import { formatChange } from "./change";
+import { formatChange, refusalCount } from "./change";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { runningOverrides, stackTakeover } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
@@ -102,7 +102,8 @@ export async function checkChange(
     // Every stack file is read only for a move one phase forward, the one the rule judges.
     const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root)) : undefined;
     const phase = skip?.refused ? skip : (ahead ?? skip);
-    refused += report.refused.length + (phase?.refused ? 1 : 0);
+    // One per refusal listed, as the objects' counts line says them (two on one release are two).
+    refused += refusalCount(report) + (phase?.refused ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
     parts.push(
@@ -136,7 +137,7 @@ export async function checkChange(
       Promise.all([updateChange(updateStep, running, acks), updateChange(blind, running, acks)]),
     );
     refused += [...importPreviews, ...updatePreviews].filter((p) => p.refused.length > 0).length;
-    refused += update.refused.length;
+    refused += refusalCount(update);
     // The rules' refusals count once the update is checked with the running rules.
     refused += update.rules.rules.filter((r) => r.refused.length > 0).length;
     parts.push(

@@ -74,8 +74,15 @@ const WRITES = String.raw`(?:toYaml|toJson|toPrettyJson|toRawJson|tpl)`;
 // A reference: `.Values.a.b` (also `$.Values`, `$root.Values`), `$var.a.b`, `.a.b`, `$var` or `.`.
 const REF = /(?:(\$\w*)|(?<![\w)\]]))((?:\.[A-Za-z_][\w-]*)+)|(\$\w+)|(?<![\w)\]])\.(?![\w.])/g;
 
-// Functions a map passes through as a map: a copy or merge of it is still written out whole.
-const PASSES = String.raw`(?:deepCopy|merge|mergeOverwrite|default)`;
+// Functions a map passes through as a map: a copy, a merge, or all its keys but some (`omit`) are
+// still written out whole.
+const PASSES = String.raw`(?:deepCopy|merge|mergeOverwrite|default|omit)`;
+/**
+ * The copies a variable's value may be made through and still be the values map it copies:
+ * `$config := omit .Values.config "enabled"` (alertmanager), `$output := deepCopy (omit
+ * $Values.vmalert.spec "notifiers") | mergeOverwrite ...` (victoria-metrics-k8s-stack vm.alert.spec).
+ */
+const COPIED = new RegExp(String.raw`^(?:\(\s*)*(?:(?:deepCopy|omit|merge|mergeOverwrite)\s+(?:\(\s*)*)+`);
 /** `index P "a"`, `get P "a"` or `pluck "a" P` just before the path: the map picked is the one used. */
 const INDEXES = /(?:index|get)\s*\(?\s*$/;
 /** Whether what stands before a reference writes it out or ranges over it. */
@@ -91,23 +98,98 @@ function usedWholeAfter(after: string): boolean {
 }
 
 /**
+ * What `.`, a variable or a field of a dict stands for where a template runs: values paths (inside
+ * `with .Values.a`, or a dict's field given `.Values.a`), the chart's root context (`.` at the top
+ * of a file: `.Values` is read from it), or a dict made with `dict` and handed to a named template
+ * (`include "x" (dict "ctx" . "spec" .Values.vmalert.spec)`), by field.
+ */
+export type Context =
+  { kind: "paths"; paths: string[][] } | { kind: "root" } | { kind: "dict"; fields: Record<string, Context> };
+
+const ROOT: Context = { kind: "root" };
+
+/** The named templates of a chart archive by name, and what each reads called with a context. */
+export interface Defines {
+  bodies: Map<string, string[]>;
+  /** The uses of a template called with a context, by name and context: each read once. */
+  seen: Map<string, TemplateUse[]>;
+}
+
+// Actions that open a block closed by `end`.
+const OPENS = /^(?:if|with|range|define|block)\b/;
+
+/**
+ * The named templates (`define`, `block`) of a chart's template files: one namespace across the
+ * chart and its subcharts, as Helm parses them together (the operator subchart of
+ * victoria-metrics-k8s-stack includes `vm.securityContext` from victoria-metrics-common).
+ */
+export function definesOf(texts: Iterable<string>): Defines {
+  const bodies = new Map<string, string[]>();
+  for (const text of texts) {
+    const open: (string | undefined)[] = [];
+    let from = 0;
+    for (const action of text.matchAll(/\{\{-?([\s\S]*?)-?\}\}/g)) {
+      const raw = action[1].trim();
+      const end = (action.index ?? 0) + action[0].length;
+      const name = /^(?:define|block)\s+"([^"]+)"/.exec(raw)?.[1];
+      if (name !== undefined) {
+        open.push(name);
+        from = end;
+      } else if (OPENS.test(raw)) open.push(undefined);
+      else if (/^end\b/.test(raw)) {
+        const closed = open.pop();
+        if (closed !== undefined && open.length === 0)
+          bodies.set(closed, [...(bodies.get(closed) ?? []), text.slice(from, action.index)]);
+      }
+    }
+  }
+  return { bodies, seen: new Map() };
+}
+
+/**
  * The value paths a template uses, each as the keys on the way: `.Values.a.b` (also `$.Values`,
  * `$root.Values`); a variable assigned a values path (`$c := .Values.singleBinary`, then
- * `$c.replicas`); the dot inside `with .Values.a` (`.b`); and literal keys read by `index`, `dig`,
- * `hasKey` and `set`. A use is whole when it is written out (`toYaml`, `tpl`, `toJson`) or ranged
- * over: only then are the map's keys the user's. A map merely tested or passed on (`hasKey`,
- * `include`, a variable) keeps the keys its default and the reads under it name.
+ * `$c.replicas`), or a copy of one (`$config := omit .Values.config "enabled"`); the dot inside
+ * `with .Values.a` (`.b`); and literal keys read by `index`, `dig`, `hasKey` and `set`. A use is
+ * whole when it is written out (`toYaml`, `tpl`, `toJson`) or ranged over: only then are the map's
+ * keys the user's. A map merely tested or passed on (`hasKey`, a variable) keeps the keys its
+ * default and the reads under it name.
+ *
+ * With the chart's named templates (`defines`), a values path handed to one in a `dict`
+ * (`include "vm.securityContext" (dict "securityContext" .Values.securityContext "helm" .)`) or as
+ * its argument is followed into it, as Helm runs it: `.securityContext.x` there reads
+ * `securityContext.x`, `toYaml .securityContext` writes it whole, and `.helm.Values.y` reads `y`.
  */
-export function templateUses(text: string): TemplateUse[] {
+export function templateUses(text: string, defines?: Defines): TemplateUse[] {
+  return usesIn(text, defines, ROOT, 0);
+}
+
+/** How deep named templates are followed into each other (the pinned charts go four deep). */
+const MAX_CALL_DEPTH = 8;
+
+/** The variables of a template, by name: values paths, key literals, contexts. */
+interface Scope {
+  vars: Map<string, string[][]>;
+  keyVars: Map<string, string>;
+  ctxVars: Map<string, Context>;
+}
+const newScope = (): Scope => ({ vars: new Map(), keyVars: new Map(), ctxVars: new Map() });
+
+/** The uses of `text` run with `top` as its `.` and `$` (undefined: not known). */
+function usesIn(
+  text: string,
+  defines: Defines | undefined,
+  top: Context | undefined,
+  depth: number,
+): TemplateUse[] {
   const out: TemplateUse[] = [];
-  const vars = new Map<string, string[][]>();
-  // Variables holding a key, by name: `$k := "vmagent"`, `$k := .agentKey | default "vmagent"`.
-  const keyVars = new Map<string, string>();
-  // What `.` is in each open block: a values path, or undefined (the root, a range element, a define's argument).
-  const dots: (string[] | undefined)[] = [undefined];
+  let scope = newScope();
+  // What `.` is in each open block; a define's block keeps the scope outside it, restored at its end.
+  const blocks: { dot: Context | undefined; outer?: Scope }[] = [{ dot: top }];
   for (const action of text.matchAll(/\{\{-?([\s\S]*?)-?\}\}/g)) {
     const raw = action[1].trim();
     if (raw.startsWith("/*")) continue;
+    const { vars, keyVars, ctxVars } = scope;
     // Only a literal, or one field of the context (`.agentKey`, what a helper is called with)
     // defaulting to one: a values path defaulting to a literal (`$tag := .Values.image.tag | default
     // "x"`) stays a values path, read below.
@@ -116,12 +198,13 @@ export function templateUses(text: string): TemplateUse[] {
     // A key variable read as a literal, so `index $Values $agentKey` (victoria-metrics-k8s-stack
     // 0.91.2 `vm.agent.spec`) reads the key it holds (its default, when a caller may pass another).
     const body = raw.replace(/\$\w+\b/g, (v) => (keyVars.has(v) ? `"${keyVars.get(v)}"` : v));
-    const dot = dots[dots.length - 1];
+    const dot = blocks[blocks.length - 1].dot;
+    const at: Where = { dot, top, scope };
     const refs: { at: number; end: number; paths: string[][]; full: string[][] }[] = [];
     // Quoted text blanked out (same length): a literal such as "app.kubernetes.io/name" is no path.
     const code = body.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, (q) => `"${" ".repeat(q.length - 2)}"`);
     for (const m of code.matchAll(REF)) {
-      const paths = resolve(m, dot, vars);
+      const paths = resolve(m, at);
       if (paths.length > 0)
         refs.push({ at: m.index ?? 0, end: (m.index ?? 0) + m[0].length, paths, full: paths });
     }
@@ -146,14 +229,22 @@ export function templateUses(text: string): TemplateUse[] {
       r.full = r.paths.map((p) => [...p, ...tail]);
       for (const p of r.full) out.push({ path: p, whole });
     }
-    // Variables: `$x := <values path>` (or `=`), by name across the file; also the map an `index`
-    // or `get` of one picks (`$agentValues := index $Values "vmagent"`), whose path has the keys.
+    // Variables: `$x := <values path>` (or `=`), by name in the template, also through copies
+    // (`$x := deepCopy (omit P "k")`); also the map an `index` or `get` of one picks
+    // (`$agentValues := index $Values "vmagent"`), whose path has the keys.
     const assign = /^(?:(?:with|if)\s+)?(\$\w+)\s*:?=\s*/.exec(body);
     const start = (assign ?? /^with\s+/.exec(body))?.[0].length;
+    const copied = start === undefined ? 0 : (COPIED.exec(body.slice(start))?.[0].length ?? 0);
     const picked = start === undefined ? undefined : /^\(?\s*(?:index|get)\s+\(?\s*/.exec(body.slice(start));
-    const direct = refs.find((r) => r.at === start);
+    // Not a path a field is then taken of: `(.Values.alertmanager).config`.
+    const direct = refs.find(
+      (r) => (r.at === start || r.at === start! + copied) && !/^\s*\)+\./.test(body.slice(r.end)),
+    );
     const viaIndex = picked && refs.find((r) => r.at === start! + picked[0].length);
     const rhs = direct ?? (viaIndex && { ...viaIndex, paths: viaIndex.full });
+    // A context: `$ctx := .ctx`, `$ctx := dict "helm" . "appKey" "vmalert"`, `with $ctx`.
+    const expr = start === undefined || rhs ? undefined : contextOf(body, code, start, at);
+    const held = expr && code.slice(expr.end).trim() === "" ? expr.ctx : undefined;
     if (assign && rhs) vars.set(assign[1], [...(vars.get(assign[1]) ?? []), ...rhs.paths]);
     // The values themselves, as helpers called with a context take them: `$Values := (.helm).Values
     // | default .Values` (victoria-metrics-k8s-stack's _helpers.tpl), then `$Values.vmsingle.spec`.
@@ -162,26 +253,182 @@ export function templateUses(text: string): TemplateUse[] {
       /^\(\s*\.\w+\s*\)\.Values\s*(?:\||$)|^\$?\.Values\s*$/.test(body.slice(assign[0].length))
     )
       vars.set(assign[1], [[]]);
-    // Blocks: `with P` makes `.` P inside; `range`, `define` and `block` make it something else.
+    else if (assign && held) ctxVars.set(assign[1], held);
+    if (defines) for (const call of callsIn(body, code, at)) out.push(...called(defines, call, depth));
+    // Blocks: `with P` makes `.` P inside; `range`, `define` and `block` make it something else, and
+    // a define's variables are its own.
     const word = /^(\w+)/.exec(body)?.[1];
     if (word === "end") {
-      if (dots.length > 1) dots.pop();
-    } else if (word === "with") dots.push(rhs?.paths[0]);
-    else if (word === "if") dots.push(dot);
-    else if (word === "range" || word === "define" || word === "block") dots.push(undefined);
+      const closed = blocks.length > 1 ? blocks.pop() : undefined;
+      if (closed?.outer) scope = closed.outer;
+    } else if (word === "with") blocks.push({ dot: rhs ? { kind: "paths", paths: rhs.paths } : held });
+    else if (word === "if") blocks.push({ dot });
+    else if (word === "range") blocks.push({ dot: undefined });
+    else if (word === "define" || word === "block") {
+      blocks.push({ dot: undefined, outer: scope });
+      scope = newScope();
+    }
   }
   return out;
 }
 
-/** The values paths a reference stands for (none when it is not one). */
-function resolve(m: RegExpMatchArray, dot: string[] | undefined, vars: Map<string, string[][]>): string[][] {
-  const [, variable, fields, bare] = m;
-  if (bare !== undefined) return vars.get(bare) ?? [];
-  if (fields === undefined) return dot ? [dot] : [];
+/** Where a template runs: what `.` and `$` are, and its variables. */
+interface Where {
+  dot: Context | undefined;
+  top: Context | undefined;
+  scope: Scope;
+}
+
+/** A named template called with a context: `include "x" (dict ...)`, `template "x" .Values.y`. */
+interface Call {
+  name: string;
+  ctx: Context;
+}
+
+/**
+ * The calls of one action whose argument carries values: a dict with a field that is a values path
+ * or the root (`"ctx" .`), or a values path itself. A call with the root alone (`include "x" .`) is
+ * not followed: the template's own reads of `.Values` are read where it is defined.
+ */
+function callsIn(body: string, code: string, at: Where): Call[] {
+  const out: Call[] = [];
+  for (const m of code.matchAll(/\b(?:include|template)\s+"/g)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    const close = code.indexOf('"', open + 1);
+    if (close < 0) continue;
+    const ctx = contextOf(body, code, close + 1, at)?.ctx;
+    if (ctx && (ctx.kind === "paths" || (ctx.kind === "dict" && Object.keys(ctx.fields).length > 0)))
+      out.push({ name: body.slice(open + 1, close), ctx });
+  }
+  return out;
+}
+
+/** The uses of a named template run with a context, each template and context read once. */
+function called(defines: Defines, call: Call, depth: number): TemplateUse[] {
+  const key = `${call.name}\u0000${JSON.stringify(call.ctx)}`;
+  const known = defines.seen.get(key);
+  if (known) return known;
+  if (depth >= MAX_CALL_DEPTH) return [];
+  // A template that calls itself with the same context reads nothing more the second time.
+  defines.seen.set(key, []);
+  const uses = (defines.bodies.get(call.name) ?? []).flatMap((b) => usesIn(b, defines, call.ctx, depth + 1));
+  defines.seen.set(key, uses);
+  return uses;
+}
+
+/**
+ * The context the expression at `from` in an action stands for, and where it ends: `.`, `$`, a
+ * variable or a field path (`.ctx`, `$x.spec`, `.Values.a`), a `(dict "k" v ...)` by its fields, or
+ * a parenthesised one of those. Undefined for anything else (a literal, a function's result).
+ */
+function contextOf(
+  body: string,
+  code: string,
+  from: number,
+  at: Where,
+): { ctx?: Context; end: number } | undefined {
+  let i = from;
+  while (/\s/.test(code[i] ?? "")) i++;
+  if (code[i] === "(") {
+    const end = closing(code, i);
+    // `(.helm).Values`: fields taken of the group's value.
+    const fields = /^(?:\.[A-Za-z_][\w-]*)+/.exec(code.slice(end + 1))?.[0] ?? "";
+    const group = contextOf(body, code, i + 1, at);
+    const inner = /^\(\s*dict\b/.test(code.slice(i))
+      ? dictOf(body, code, i + 1 + code.slice(i + 1).indexOf("dict") + 4, end, at)
+      : group && code.slice(group.end, end).trim() === ""
+        ? group.ctx
+        : undefined;
+    const names = fields.split(".").filter(Boolean);
+    return { ctx: inner && lookup(inner, names), end: end + 1 + fields.length };
+  }
+  // A literal: no context, but its end.
+  if (code[i] === '"') return { end: code.indexOf('"', i + 1) + 1 };
+  if (/^dict\b/.test(code.slice(i))) {
+    const end = code.length;
+    return { ctx: dictOf(body, code, i + 4, end, at), end };
+  }
+  const token = /^[^\s()|]+/.exec(code.slice(i))?.[0];
+  if (!token) return undefined;
+  return { ctx: tokenContext(token, at), end: i + token.length };
+}
+
+/** The context of one token: `.`, `$`, `$x`, `.a.b`, `$.a`, `$x.a`. */
+function tokenContext(token: string, at: Where): Context | undefined {
+  if (token === ".") return at.dot;
+  if (token === "$") return at.top;
+  const m = /^(\$\w*)?((?:\.[A-Za-z_][\w-]*)*)$/.exec(token);
+  if (!m) return undefined;
+  const [, variable, fields] = m;
   const names = fields.split(".").filter(Boolean);
-  if (names[0] === "Values" && (variable === undefined || !vars.has(variable))) return [names.slice(1)];
-  if (variable !== undefined) return (vars.get(variable) ?? []).map((p) => [...p, ...names]);
-  return dot ? [[...dot, ...names]] : [];
+  const base =
+    variable === undefined
+      ? at.dot
+      : variable === "$"
+        ? at.top
+        : at.scope.vars.has(variable)
+          ? { kind: "paths" as const, paths: at.scope.vars.get(variable)! }
+          : at.scope.ctxVars.get(variable);
+  const found = lookup(base, names);
+  // `.Values` wherever `.` is not a dict: helpers are mostly called with the root.
+  return (
+    found ??
+    (names[0] === "Values" && base?.kind !== "dict" ? { kind: "paths", paths: [names.slice(1)] } : undefined)
+  );
+}
+
+/** `dict "k1" v1 "k2" v2 ...` from `from` to `end`: each field whose value is a context. */
+function dictOf(body: string, code: string, from: number, end: number, at: Where): Context | undefined {
+  const fields: Record<string, Context> = {};
+  let i = from;
+  for (;;) {
+    while (i < end && /\s/.test(code[i])) i++;
+    if (i >= end || code[i] !== '"') break;
+    const close = code.indexOf('"', i + 1);
+    const key = body.slice(i + 1, close);
+    const value = contextOf(body, code, close + 1, at);
+    if (!value) break;
+    if (value.ctx) fields[key] = value.ctx;
+    i = value.end;
+  }
+  return { kind: "dict", fields };
+}
+
+/** The index of the parenthesis closing the one at `open` (quotes are blanked in `code`). */
+function closing(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === "(") depth++;
+    else if (code[i] === ")" && --depth === 0) return i;
+  }
+  return code.length;
+}
+
+/** What `names` below a context is: a field of a dict, keys below values paths, the root's `.Values`. */
+function lookup(ctx: Context | undefined, names: string[]): Context | undefined {
+  if (!ctx || names.length === 0) return ctx;
+  if (ctx.kind === "paths") return { kind: "paths", paths: ctx.paths.map((p) => [...p, ...names]) };
+  if (ctx.kind === "root")
+    return names[0] === "Values" ? { kind: "paths", paths: [names.slice(1)] } : undefined;
+  return lookup(ctx.fields[names[0]], names.slice(1));
+}
+
+const pathsOf = (ctx: Context | undefined): string[][] => (ctx?.kind === "paths" ? ctx.paths : []);
+
+/** The values paths a reference stands for (none when it is not one). */
+function resolve(m: RegExpMatchArray, at: Where): string[][] {
+  const [, variable, fields, bare] = m;
+  const { vars, ctxVars } = at.scope;
+  if (bare !== undefined) return vars.get(bare) ?? pathsOf(ctxVars.get(bare));
+  if (fields === undefined) return pathsOf(at.dot);
+  const names = fields.split(".").filter(Boolean);
+  // In a template handed a dict, `.x` and `$.x` are its fields (`.Values` only when it has one).
+  if (variable === undefined && at.dot?.kind === "dict") return pathsOf(lookup(at.dot, names));
+  if (variable === "$" && at.top?.kind === "dict") return pathsOf(lookup(at.top, names));
+  if (variable !== undefined && vars.has(variable)) return vars.get(variable)!.map((p) => [...p, ...names]);
+  if (variable !== undefined && ctxVars.has(variable)) return pathsOf(lookup(ctxVars.get(variable), names));
+  if (names[0] === "Values") return [names.slice(1)];
+  return variable === undefined ? pathsOf(lookup(at.dot, names)) : [];
 }
 
 /**
@@ -242,13 +489,17 @@ export function chartKeys(tar: Buffer): ChartKeys {
   }
   // A template belongs to the deepest chart directory holding it: `.Values` is that chart's.
   const owner = (file: string) => dirs.filter((d) => file.startsWith(`${d}/`)).pop();
+  // Named templates are one namespace across the chart and its subcharts, as Helm parses them.
+  const defines = definesOf(
+    [...files].filter(([n]) => /\/templates\//.test(n) || n.endsWith(".tpl")).map(([, text]) => text),
+  );
   let values: KeyTree = {};
   for (const dir of dirs) {
     const own = treeOf(safeYaml(files.get(`${dir}/values.yaml`))) || {};
     const uses: TemplateUse[] = [];
     for (const [name, text] of files)
       if (owner(name) === dir && (name.startsWith(`${dir}/templates/`) || name.endsWith(".tpl")))
-        uses.push(...templateUses(text));
+        uses.push(...templateUses(text, defines));
     const tree = withTemplateUses(own, uses);
     for (const prefix of prefixes.get(dir) ?? []) {
       const placed = prefix.reduceRight<KeyTree>((acc, k) => ({ [k]: acc }), tree);

@@ -130,8 +130,9 @@ export function chartKeysAt(chart: string, version: string): ChartKeys | undefin
   const { digest } = chartFacts(archive, cache);
   saveChartFacts(cache);
   // By digest: an archive's keys never change, and a replaced archive has another digest. The
-  // suffix is how config/chartKeys.ts reads them (v4: keys a variable picks by `index`).
-  const file = path.join(cache, "chart-keys", `${digest}.v4.json`);
+  // suffix is how config/chartKeys.ts reads them (v4: keys a variable picks by `index`; v5: values
+  // handed to named templates in a `dict`, and variables holding a copy of a values map).
+  const file = path.join(cache, "chart-keys", `${digest}.v5.json`);
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as ChartKeys;
   } catch {
