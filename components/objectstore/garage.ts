@@ -360,11 +360,13 @@ export const keyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>
     return { outs: { ...olds, ...news } };
   },
   async delete(id, props) {
-    // DeleteKey answers 404 for a key already gone: nothing to look up first.
+    // DeleteKey answers 404 for a key already gone: nothing to look up first. Its 400
+    // (InvalidRequest: an empty ID, a state that lost it) is no key gone but a delete not done,
+    // said rather than dropped from the state with the key maybe still there.
     try {
       await garageCall(props.admin, "POST", "DeleteKey", { id });
     } catch (e) {
-      if (!keyGone(e)) throw e;
+      if (!notFound(e)) throw e;
     }
   },
 };

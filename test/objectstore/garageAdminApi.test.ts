@@ -288,6 +288,15 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
     conforms();
   });
 
+  it("a key delete Garage refuses as a bad request (400, an empty ID) fails, not taken as already gone", async () => {
+    await assert.rejects(
+      keyProvider.delete!("", { admin: admin(), name: "t-empty-id", accessKeyId: "", secretAccessKey: "" }),
+      (e: unknown) =>
+        e instanceof Error && /DeleteKey/.test(e.message) && /400|InvalidRequest/.test(e.message),
+    );
+    conforms();
+  });
+
   it("deletes stay idempotent without a look first: a grant, key or bucket already gone is no error", async () => {
     const b = (await bucketProvider.create(bucketInputs("t-gone"))).outs!;
     const k = (await keyProvider.create({ admin: admin(), name: "t-gone-key" })).outs!;
