@@ -633,7 +633,16 @@ function objectOfInputs(r: ExportResource, api: { apiVersion: string; kind: stri
  * stops reading counts two, as the closing line and the exit status say (not one per object).
  */
 export function refusalCount(report: Pick<ChangeReport, "refused">): number {
-  return report.refused.reduce((n, e) => n + e.refused.length, 0);
+  return refusalsIn(report.refused);
+}
+
+/**
+ * The refusals of any listed things that each print one REFUSED line per refusal (report entries,
+ * takeover previews, running PrometheusRules): every count of refusals goes through here, so no
+ * section counts the objects instead and reads two refusals on one object as one.
+ */
+export function refusalsIn(items: readonly { refused: readonly unknown[] }[]): number {
+  return items.reduce((n, e) => n + e.refused.length, 0);
 }
 
 /** The report as lines: one per entry, refusals indented under it. */

@@ -9,7 +9,7 @@ import { synthStack } from "../synth/run";
 import { SynthInputError, type SynthResult } from "../synth/synthesize";
 import { overridePlacesIn } from "../synth/report";
 import { changeAgainst, readExport } from "./against";
-import { formatChange, refusalCount } from "./change";
+import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { runningOverrides, stackTakeover } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
@@ -48,6 +48,16 @@ function formatKept(kept: { release: string; kept: KeptValue[] }[]): string {
     ];
   });
   return ["adopted from what runs (kept by the update):", ...lines].join("\n");
+}
+
+/**
+ * What the same update would hit without the running state: counted as the refusals it names
+ * (each field), as the counts line above counts them, not as the objects they fall on.
+ */
+export function formatBlind(blind: Pick<ChangeReport, "refused">): string {
+  const n = refusalCount(blind);
+  const named = blind.refused.map((e) => `${e.subject} ${e.refused.map((r) => r.field).join(", ")}`);
+  return `without the running state the same update would hit ${n} refused change(s)${n ? `: ${named.join("; ")}` : ""}`;
 }
 
 /**
@@ -136,10 +146,11 @@ export async function checkChange(
     const [update, blindUpdate] = await runningRenders(running, opts.running, () =>
       Promise.all([updateChange(updateStep, running, acks), updateChange(blind, running, acks)]),
     );
-    refused += [...importPreviews, ...updatePreviews].filter((p) => p.refused.length > 0).length;
+    // One per REFUSED line printed below, whichever section prints it (two on one object are two).
+    refused += refusalsIn([...importPreviews, ...updatePreviews]);
     refused += refusalCount(update);
     // The rules' refusals count once the update is checked with the running rules.
-    refused += update.rules.rules.filter((r) => r.refused.length > 0).length;
+    refused += refusalsIn(update.rules.rules);
     parts.push(
       [
         `== ${stack}: takeover of what runs (${opts.running}); previews as Pulumi CLI 3.174+ shows them`,
@@ -155,7 +166,7 @@ export async function checkChange(
         `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
         ...update.notes.map((n) => `NOTE ${n}`),
         formatRuleEvaluators(update.rules, running.dir),
-        `without the running state the same update would hit ${blindUpdate.refused.length} refused change(s)${blindUpdate.refused.length ? `: ${blindUpdate.refused.map((e) => `${e.subject} ${e.refused.map((r) => r.field).join(", ")}`).join("; ")}` : ""}`,
+        formatBlind(blindUpdate),
       ].join("\n"),
     );
   } else if (takeover) {

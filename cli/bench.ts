@@ -18,6 +18,7 @@ import { median, sdkLoadOnce } from "./sdkReference";
 import { benchOptions } from "./benchArgs";
 import { benchFailLine, formatRow, suiteRow, times, verdict, type Row } from "./benchTargets";
 import { internalErrorText } from "./internalError";
+import { runTimed, TimedCommandError, timedCommandFailure } from "./benchCommand";
 
 /**
  * A benchmark, not a test: every target of the fast-feedback issues measured side by side in one
@@ -62,17 +63,15 @@ const VERDICT_EXIT = new Set(["synth", "policy:check"]);
 let verdictsFailed = 0;
 
 /**
- * Wall time of one fresh process; fails loudly when the command does. For synth and policy:check
+ * Wall time of one fresh process of target `id`'s npm command; a failed one ends the run naming the
+ * target, its exit status and its last words (cli/benchCommand.ts). For synth and policy:check
  * exit 1 only reports a mandatory violation after a complete run: timed, and counted below.
  */
-function wall(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const t = performance.now();
-  const r = spawnSync(cmd, args, { cwd: target, encoding: "utf8", env, maxBuffer: 64 * 2 ** 20 });
-  const ms = performance.now() - t;
-  if (r.status === 1 && args[0] === "run" && VERDICT_EXIT.has(args[1])) verdictsFailed++;
-  else if (r.status !== 0)
-    throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  return ms;
+function wall(id: string, cmd: string, args: string[]): number {
+  const verdictExit = args[0] === "run" && VERDICT_EXIT.has(args[1]);
+  const r = runTimed(id, cmd, args, { cwd: target, ok: verdictExit ? [0, 1] : [0] });
+  if (r.status === 1) verdictsFailed++;
+  return r.ms;
 }
 
 const loadSdk = () => sdkLoadOnce(root);
@@ -132,13 +131,13 @@ async function main(): Promise<number> {
   report({
     id: "synth",
     what: `npm run synth -- --stack ${largest} (the largest stack; fresh, via npm)`,
-    ratio: await sideBySide(() => wall(NPM, synthArgs)),
+    ratio: await sideBySide(() => wall("synth", NPM, synthArgs)),
   });
   const exportFile = path.join(out, `${largest}.json`);
   report({
     id: "policy",
     what: `npm run policy:check -- ${largest}.json (fresh, via npm)`,
-    ratio: await sideBySide(() => wall(NPM, ["run", "policy:check", "--", exportFile])),
+    ratio: await sideBySide(() => wall("policy", NPM, ["run", "policy:check", "--", exportFile])),
   });
   await reportRender(exportFile, largest);
   await reportPack([...exports.values()]);
@@ -160,12 +159,10 @@ function renderChild(
   exportFile: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { ms: number; releases: number } {
-  const r = spawnSync(process.execPath, [__filename, "--child-render", exportFile], {
+  const r = runTimed("render", process.execPath, [__filename, "--child-render", exportFile], {
     cwd: root,
-    encoding: "utf8",
     env,
   });
-  if (r.status !== 0) throw new Error(`render child exited ${r.status}: ${r.stderr}`);
   const [ms, , releases] = r.stdout.trim().split(" ").map(Number);
   return { ms, releases };
 }
@@ -274,8 +271,15 @@ function scratch(prefix: string): string {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(internalErrorText("bench", e));
-    console.log(benchFailLine("an unexpected error (above)"));
+    // A timed command that failed is no bug of the benchmark: said as what it is, without a trace.
+    if (e instanceof TimedCommandError) {
+      const { message, why } = timedCommandFailure(e);
+      console.error(message);
+      console.log(benchFailLine(why));
+    } else {
+      console.error(internalErrorText("bench", e));
+      console.log(benchFailLine("an unexpected error (above)"));
+    }
     process.exit(2);
   },
 );

@@ -1,0 +1,80 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { dump, load as loadYaml } from "js-yaml";
+import { refusalsIn } from "../../change/change";
+import { checkChange, formatBlind } from "../../change/check";
+import { ROOT, synth, tmpDir } from "../support/helpers";
+import { writeSeed000Running } from "../support/runningSeed000";
+
+/*
+ * Under --running every count of refusals is one per REFUSED line (issue 51: the closing line
+ * matches what is listed): the previews, the rule evaluators, the update and the "without the
+ * running state" line count refusals, not the objects they fall on.
+ */
+
+const entry = (subject: string, fields: string[]) => ({
+  subject,
+  refused: fields.map((field) => ({ field, reason: "r" })),
+});
+
+describe("change check --running: refusals counted one per REFUSED line (change/check.ts)", function () {
+  this.timeout(180000);
+
+  it("the line without the running state counts two refused fields of one object as 2", () => {
+    const line = formatBlind({
+      refused: [
+        { ...entry("StatefulSet monitoring/loki-write", ["spec.volumeClaimTemplates", "spec.selector"]) },
+        { ...entry("Deployment monitoring/grafana", ["spec.template.spec.volumes[storage]"]) },
+      ] as never,
+    });
+    assert.equal(
+      line,
+      "without the running state the same update would hit 3 refused change(s): StatefulSet monitoring/loki-write spec.volumeClaimTemplates, spec.selector; Deployment monitoring/grafana spec.template.spec.volumes[storage]",
+    );
+    assert.equal(
+      formatBlind({ refused: [] }),
+      "without the running state the same update would hit 0 refused change(s)",
+    );
+  });
+
+  it("a preview or a rule with two refusals counts 2", () => {
+    assert.equal(refusalsIn([entry("Release::a", ["id", "name"]), entry("Release::b", [])]), 2);
+  });
+
+  it("seed 000 with loki-write's selector changed too: every count and the closing verdict agree with the REFUSED lines", async () => {
+    const dir = tmpDir("running-count");
+    await writeSeed000Running(dir);
+    // A live selector the chart does not render: the update refuses it, and the blind update
+    // refuses it beside the claim templates, two refusals on one StatefulSet.
+    const file = path.join(dir, "statefulsets.yaml");
+    const doc = loadYaml(fs.readFileSync(file, "utf8")) as { items: any[] };
+    const write = doc.items.find((s) => s.metadata.name === "loki-write");
+    assert.ok(write, "the seed runs loki-write");
+    write.spec.selector.matchLabels = { ...write.spec.selector.matchLabels, tier: "old" };
+    fs.writeFileSync(file, dump(doc, { noRefs: true }));
+    const block = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8")).config[
+      "homelab-observability:takeover"
+    ];
+    const r = await synth("takeover", { takeover: { ...block, running: dir } });
+    const { text, code, refused, why } = await checkChange(ROOT, "takeover", r, { running: dir });
+    const lines = text.split("\n").filter((l) => /^\s+REFUSED /.test(l));
+    assert.deepEqual(
+      lines.map((l) => l.trim().split(":")[0]),
+      [
+        "REFUSED StatefulSet monitoring/loki-write spec.selector",
+        "REFUSED Deployment monitoring/grafana spec.template.spec.volumes[storage]",
+      ],
+      text,
+    );
+    assert.equal(refused, lines.length);
+    assert.equal(why, `${lines.length} refused (above)`);
+    assert.equal(code, 1);
+    assert.match(text, /first update, object by object[^]*\d+ delete; 2 refused/);
+    assert.match(
+      text,
+      /without the running state the same update would hit 5 refused change\(s\): StatefulSet monitoring\/loki-backend spec\.volumeClaimTemplates; StatefulSet monitoring\/loki-write spec\.volumeClaimTemplates, spec\.selector; /,
+    );
+  });
+});
