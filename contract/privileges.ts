@@ -30,14 +30,30 @@ export function grantsNodesProxy(rule: any): boolean {
  * Kubernetes' built-in ClusterRoles that read every Secret they are bound to (get, list or watch on
  * core `secrets` without resourceNames, as {@link grantsSecretRead} judges a rule), with the rule
  * that does. The API server creates and reconciles them itself, so a stack binds them without
- * defining them. Read, not run: kubernetes/kubernetes
- * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go (`ClusterRoles()`) and its rendering
- * testdata/cluster-roles.yaml, read at commit 025f2834a128798cef30018a5e6a6ae82b5ad885. The project
- * supports Kubernetes 1.25 and later (README "Requirements"); the v1.25.0 tag itself is still to be
- * compared (each Secret rule named here predates it as far as the project knows). `admin` and
- * `edit` carry no rules of their own: their aggregationRule gathers every ClusterRole labelled
- * `rbac.authorization.k8s.io/aggregate-to-admin` / `-to-edit`, and `system:aggregate-to-edit`
- * (labelled for both) reads Secrets. `view` and the other bootstrap roles read none.
+ * defining them.
+ *
+ * Read, not run: kubernetes/kubernetes
+ * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/cluster-roles.yaml (the rendering of
+ * policy.go `ClusterRoles()`) at commit 025f2834a128798cef30018a5e6a6ae82b5ad885, every role in it:
+ * - `cluster-admin`: `*` verbs on `*` resources in `*` groups;
+ * - `system:aggregate-to-edit` (labelled `rbac.authorization.k8s.io/aggregate-to-edit`): get, list,
+ *   watch on `secrets` (policy.go builds it from `Read...` on "secrets");
+ * - `edit` (labelled `aggregate-to-admin`) has no rules of its own: its aggregationRule gathers the
+ *   roles labelled `aggregate-to-edit` (system:aggregate-to-edit, view); `admin` gathers those
+ *   labelled `aggregate-to-admin` (edit, system:aggregate-to-admin), so it reads them through edit;
+ * - `system:kube-controller-manager`: get on `secrets`, and list, watch on `*` in `*`;
+ * - `system:node`: get, list, watch on `configmaps` and `secrets`;
+ * - no other role there names `secrets` or a `*` resource (view's system:aggregate-to-view lists
+ *   no secrets).
+ * The project supports Kubernetes 1.25 and later (README "Requirements"), but the tags could not
+ * be compared: the tools reach no tagged version of that file (`fetch` refused the repository's
+ * 1,913,937,920-byte snapshot, over its 524,288,000-byte limit; `find_files` lists one stored
+ * commit per path, f587127f for cluster-roles.yaml, an rbac v1beta1 rendering older than 1.25, and
+ * `read_file` at another commit answers "stored, but not at that commit"). Which release 025f2834
+ * is was not established either. A role that reads Secrets in any supported version belongs here;
+ * until v1.25.0 and the newest tag are read, this is the list of that one commit.
+ * Not read: the controller roles (testdata/controller-roles.yaml, `system:controller:*`), which
+ * the API server also creates; a stack binding one is not judged as a built-in here.
  */
 export const BUILTIN_SECRET_READERS: Readonly<Record<string, string>> = {
   "cluster-admin": "it grants every verb on every resource",
