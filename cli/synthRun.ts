@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { outFolderProblem } from "./outFolder";
-import { ConfigError } from "../config/resolve";
+import { ConfigError, PROJECT } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
 import { SynthInputError, withoutImportIds, type ExportResource } from "../synth/synthesize";
@@ -300,6 +300,19 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
  * said as --running's, not as the stack's takeover.running key (which the flag fills in and the
  * stack file may not set at all).
  */
+/**
+ * A warning of the program's (`pulumi.log.warn`) as synth says it: under the stack's name, and a
+ * stack key it opens with (`homelab-observability:loki.mode: …`, as Pulumi names config keys)
+ * followed by the key's place in the stack file when the file holds it.
+ */
+export function stackWarning(stack: string, warning: string, at: OverridePlace): string {
+  const key = new RegExp(`^${PROJECT}:([A-Za-z][\\w.\\[\\]-]*): `).exec(warning);
+  const where = key ? at(key[1]) : undefined;
+  if (!key || !where) return `${stack}: warning: ${warning}`;
+  const name = `${PROJECT}:${key[1]}`;
+  return `${stack}: warning: ${name} (${where})${warning.slice(name.length)}`;
+}
+
 function readRunningFlag(dir: string): void {
   try {
     readRunningDir(path.resolve(dir));
@@ -375,6 +388,9 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
     );
   }
   if (result.uncheckedCharts.length > 0) err(`${stack}: ${uncheckedChartsNote(result.uncheckedCharts)}`);
+  // Stack keys are named with their line in the stack file: a refused override, a warned-of key.
+  const at = overridePlacesIn(root, stack);
+  for (const w of result.warnings) err(stackWarning(stack, w, at));
   const resources = result.export.deployment.resources;
   const file = path.join(args.out, `${stack}.json`);
   // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
@@ -411,8 +427,6 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
       `${stack}: warning: chartValues.${o}: no release of chart ${o.slice(0, o.indexOf("."))} is in this stack (phase ${phase}); the override changes nothing: remove it, or move it to a stack that runs the chart`,
     );
   const overrides = stated.filter((o) => !idle.includes(o));
-  // A refused override is named with its line in the stack file.
-  const at = overridePlacesIn(root, stack);
   const { violations, problems } = await judge(
     stack,
     judged,

@@ -133,7 +133,20 @@ export interface SynthResult {
    * one secret envelope, but checks of what reads a Secret need them (synth/render/objects.ts).
    */
   secretDataKeys: Record<string, string[]>;
+  /**
+   * What the program warned of (`pulumi.log.warn`), each message once, for the caller to say under
+   * the stack's name (see {@link RUNTIME_WARNING}).
+   */
+  warnings: string[];
 }
+
+/**
+ * How the SDK writes a program's `pulumi.log.warn` when no engine runs (@pulumi/pulumi 3.270.0
+ * log/index.js `warn`: `console.warn(\`warning: [runtime] ${msg}\`)`). Under synthesis such a line
+ * named no stack: `synth --all` printed production's SimpleScalable warning after pi's and
+ * staging's verdicts, where it read as theirs.
+ */
+const RUNTIME_WARNING = "warning: [runtime] ";
 
 /**
  * Runs `program` under Pulumi's mock runtime with the given config and returns what a real
@@ -210,6 +223,16 @@ export async function synthesize(
     fail(e);
   };
   process.on("unhandledRejection", onRejection);
+  // The program's warnings, kept rather than printed: the stacks synthesize one at a time (the
+  // mocks are global), so what the SDK writes in this window is this stack's.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...parts: unknown[]) => {
+    const text = parts.map(String).join(" ");
+    if (!text.startsWith(RUNTIME_WARNING)) return consoleWarn(...parts);
+    const msg = text.slice(RUNTIME_WARNING.length);
+    if (!warnings.includes(msg)) warnings.push(msg);
+  };
   let outputs: Record<string, unknown>;
   try {
     outputs = program({ transformations: [recorder] });
@@ -225,6 +248,7 @@ export async function synthesize(
     }
   } finally {
     process.off("unhandledRejection", onRejection);
+    console.warn = consoleWarn;
   }
   if (failures.length > 0) throw failures[0];
 
@@ -299,6 +323,7 @@ export async function synthesize(
   }
   return {
     secretDataKeys,
+    warnings,
     export: {
       version: 3,
       deployment: {

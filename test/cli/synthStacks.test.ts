@@ -154,4 +154,21 @@ describe("a release that did not render is one message, not its consequences", f
       "staging: FAIL (exit 1): 1 Helm release did not render; policy: FAIL (1 mandatory)",
     );
   });
+
+  it("a warning of the program (SimpleScalable, deprecated) is said under its stack's name with its key's line, once, not as a bare runtime line", async () => {
+    const production = fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8");
+    const dir = project({ production, staging: staging() });
+    const r = await synthIn(dir, "--stack", "staging", "--stack", "production", "--no-render");
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const line = production.split("\n").findIndex((l) => /^\s+mode: SimpleScalable$/.test(l)) + 1;
+    const warned = r.stderr.split("\n").filter((l) => l.includes('"SimpleScalable" is deprecated'));
+    assert.equal(warned.length, 1, r.stderr);
+    assert.match(
+      warned[0],
+      new RegExp(
+        `^production: warning: homelab-observability:loki\\.mode \\(\\S*Pulumi\\.production\\.yaml:${line}\\): "SimpleScalable" is deprecated`,
+      ),
+    );
+    assert.doesNotMatch(r.stderr, /^warning: \[runtime\]/m);
+  });
 });
