@@ -17,7 +17,7 @@ import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
 import type { RenderedObject, StackObject } from "../synth/render/types";
 import { deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
-import { withClaimCauses } from "./claimCause";
+import { withClaimCauses, withObjectClaimCauses } from "./claimCause";
 import type { OverridePlace } from "../synth/report";
 import { groupVersion, ignored, providerDiff, withIgnoredChanges, type ProviderFlags } from "./providerDiff";
 import { ownerMoves } from "../checks/duplicates";
@@ -113,7 +113,7 @@ const withoutStatus = (o: RenderedObject): RenderedObject => {
 export function planChange(before: StackState, after: StackState, at?: OverridePlace): ChangeReport {
   const replacedReleases = new Set<string>();
   const entries = [
-    ...resourceChanges(before, after, replacedReleases),
+    ...resourceChanges(before, after, replacedReleases, at),
     ...objectChanges(before, after, replacedReleases, at),
   ];
   handOverRefusals(before, after, entries);
@@ -163,6 +163,7 @@ function resourceChanges(
   before: StackState,
   after: StackState,
   replacedReleases: Set<string>,
+  at?: OverridePlace,
 ): ChangeEntry[] {
   const entries: ChangeEntry[] = [];
   const planned = plannedChanges(after.export);
@@ -174,7 +175,7 @@ function resourceChanges(
     const entry =
       a.type === RELEASE_TYPE
         ? releaseChange(urn, b, a, before, after, planned, replacedReleases)
-        : objectResourceChange(urn, b, a, after);
+        : objectResourceChange(urn, b, a, after, at);
     if (entry) entries.push(entry);
   }
   for (const [urn, b] of bRes)
@@ -250,6 +251,7 @@ function objectResourceChange(
   b: ExportResource,
   a: ExportResource,
   after: StackState,
+  at?: OverridePlace,
 ): ChangeEntry | undefined {
   const api = apiOfType(a.type);
   if (!api) return undefined;
@@ -271,10 +273,20 @@ function objectResourceChange(
     };
   const refused = engineRefusals(b, a, after);
   if (holdsData(next as RenderedObject))
-    refused.push({
-      field: summarizeChanges(replaces),
-      reason: "the replacement deletes the object that holds the data and creates an empty one",
-    });
+    refused.push(
+      // A refused claim change names the stack key whose change it is.
+      ...withObjectClaimCauses(
+        [
+          {
+            field: summarizeChanges(replaces),
+            reason: "the replacement deletes the object that holds the data and creates an empty one",
+          },
+        ],
+        old,
+        next,
+        at,
+      ),
+    );
   return {
     action: "replace",
     subject: short(a),

@@ -2,10 +2,12 @@
  * The stack setting behind a refused claim change, and what to do instead. A claim's size or class
  * comes from a release's values, which the program builds from stack keys (config/stackKeyPaths.ts
  * says where each lands) and `chartValues` overrides merge into last: the values paths that changed
- * between the two exports, and that carry the values the refusal quotes, name the setting. What the
- * API server refuses is apiRules.ts'; this only says whose change it was.
+ * between the two exports, and that carry the values the refusal quotes, name the setting. An
+ * object the program writes itself (Mimir's StatefulSets) has its claim fields placed by the same
+ * table: the fields that changed name the key. What the API server refuses is apiRules.ts' and
+ * what the engine replaces providerDiff.ts'; this only says whose change it was.
  */
-import { STACK_KEY_CHART_PATHS, type StackKeyPath } from "../config/stackKeyPaths";
+import { STACK_KEY_CHART_PATHS, targetOf, type StackKeyPath } from "../config/stackKeyPaths";
 import { chartValueOverridesOf, concerns, type OverridePlace } from "../synth/report";
 import type { ExportResource } from "../synth/synthesize";
 import type { StackObject } from "../synth/render/types";
@@ -57,7 +59,7 @@ function settingOf(chart: string, path: string, overrides: string[]): string | u
   );
   if (override) return `chartValues.${override}`;
   const entry = (STACK_KEY_CHART_PATHS as readonly StackKeyPath[]).find(
-    (e) => e.chart === chart && e.path.join(".") === path,
+    (e) => targetOf(e) === chart && e.path.join(".") === path,
   );
   if (entry) return entry.key;
   if (/(^|\.)storageClass(Name)?$/.test(path))
@@ -117,10 +119,51 @@ export function withClaimCauses(
       if (key && !named.has(key)) named.set(key, c);
     }
     if (named.size === 0) return r;
-    const said = [...named].map(([key, c]) => {
-      const where = at?.(key);
-      return `${key}${where ? ` (${where})` : ""} changed from ${show(c.was)} to ${show(c.now)}: ${wayOut(key, c, template)}`;
-    });
-    return { ...r, reason: `${r.reason}; caused by ${said.join("; and by ")}` };
+    return { ...r, reason: `${r.reason}; caused by ${causedBy(named, template, at)}` };
   });
+}
+
+/** The value at a table path (map keys, list indexes as digits). */
+function at(tree: unknown, path: readonly string[]): unknown {
+  let v = tree;
+  for (const step of path) v = isMap(v) ? v[step] : undefined;
+  return v;
+}
+
+/**
+ * `refused` (the refusals of the engine replacing an object the program writes itself, `before`
+ * into `after`, both as the resource's inputs with kind and name) with each claim refusal naming the
+ * stack key whose change caused it, with its place in the stack file when `place` knows it, and what
+ * to do instead: the table's fields of that object that changed. A refusal no key's change caused
+ * (a scaled-out Mimir group's size, the program's own) stays as it was.
+ */
+export function withObjectClaimCauses(
+  refused: Refusal[],
+  before: Record<string, any>,
+  after: Record<string, any>,
+  place?: OverridePlace,
+): Refusal[] {
+  const object = `${after.kind}/${after.metadata?.name}`;
+  const changed = new Map<string, ValueChange>();
+  for (const e of STACK_KEY_CHART_PATHS as readonly StackKeyPath[]) {
+    if (targetOf(e) !== object || changed.has(e.key)) continue;
+    const [was, now] = [at(before, e.path), at(after, e.path)];
+    if (was !== now) changed.set(e.key, { path: e.path.join("."), was, now });
+  }
+  if (changed.size === 0) return refused;
+  const template = after.kind !== "PersistentVolumeClaim";
+  return refused.map((r) => {
+    if (!/volumeClaimTemplate|^spec\.(storage|resources|storageClassName)/.test(r.field)) return r;
+    return { ...r, reason: `${r.reason}; caused by ${causedBy(changed, template, place)}` };
+  });
+}
+
+/** `key (file:line) changed from a to b: what to do instead`, for each key, joined. */
+function causedBy(named: Map<string, ValueChange>, template: boolean, place?: OverridePlace): string {
+  return [...named]
+    .map(([key, c]) => {
+      const where = place?.(key);
+      return `${key}${where ? ` (${where})` : ""} changed from ${show(c.was)} to ${show(c.now)}: ${wayOut(key, c, template)}`;
+    })
+    .join("; and by ");
 }

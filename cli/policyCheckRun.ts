@@ -3,6 +3,7 @@
  * (cli/policyCheck.ts is the process wrapper that calls it with the process's own).
  */
 import * as fs from "fs";
+import { FileReadError, readUtf8 } from "../config/readFile";
 import * as path from "path";
 import {
   evaluateResources,
@@ -196,8 +197,13 @@ async function judgeFile(
   const { out, err } = printers(io);
   let doc: any;
   try {
-    doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    doc = JSON.parse(readUtf8(file));
   } catch (e) {
+    // One wording for a file that cannot be read, wherever it is read (config/readFile.ts).
+    if (e instanceof FileReadError) {
+      err(e.message);
+      return "bad input";
+    }
     // A .json file that does not parse is a broken file (a truncated copy, a failed synth), found
     // in a folder or named: an export it may have been must not pass unseen, so the run fails.
     const why =

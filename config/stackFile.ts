@@ -32,6 +32,7 @@ import { SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { excerpt, type Place } from "./locate";
 import { plainSecretProblem } from "./plainSecret";
+import { FileReadError, readUtf8 } from "./readFile";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -661,21 +662,13 @@ function stackFileShapeProblem(file: string, value: unknown, project: string): s
   return `config: expected a map of config keys, one \`<key>: <value>\` per line (\`${project}:phase: ${FRESH_PHASE}\`), got ${formOf(config)}${items ? "; remove the `- ` before each key" : ""}`;
 }
 
-/** A file's text; one that cannot be read (a folder, no permission) is a refusal naming why. */
+/** A file's text; one that cannot be read (a folder, no permission, not UTF-8) is a refusal naming why (config/readFile.ts). */
 function readText(file: string): string {
   try {
-    return fs.readFileSync(file, "utf8");
+    return readUtf8(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "EISDIR"
-        ? "it is a folder, not a file"
-        : code === "EACCES"
-          ? "permission denied"
-          : code === "ENOENT"
-            ? "no such file"
-            : (e as Error).message;
-    throw new CliConfigError(`cannot read ${file}: ${why}`);
+    if (e instanceof FileReadError) throw new CliConfigError(e.message);
+    throw e;
   }
 }
 
@@ -920,7 +913,7 @@ export function secretPlaceholder(key: string): string {
 export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig & { file: string } {
   const r = cliStackConfigIssues(projectDir, stack);
   // The CLI reads no config from a file that is not YAML.
-  if (r.slips.length > 0) throw new YamlFileError(r.file, r.slips, fs.readFileSync(r.file, "utf8"));
+  if (r.slips.length > 0) throw new YamlFileError(r.file, r.slips, readText(r.file));
   if (r.shapeProblem) throw new CliConfigError(r.shapeProblem);
   const first = r.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
   if (first) throw new CliConfigError(first.message);

@@ -2,20 +2,50 @@ import { isMap } from "./tree";
 import { PROJECT } from "./schema";
 
 /*
- * Where a stack key's value lands in its chart's values: one table, read by the builders that put
- * the value there (builders/logging/lokiValues.ts, builders/metrics/kpsValues.ts and vmValues.ts,
- * builders/grafana/grafanaValues.ts, through {@link withStackKeys}) and by the config check that
- * refuses a `chartValues` override of the same value ({@link sameSettingProblems}). It lives in
- * config/ because config may not import builders (docs/explanation/architecture.md, Layout).
+ * Where a stack key's value lands in its chart's values, or in an object the program writes
+ * itself: one table, read by the builders that put the value there (builders/logging/lokiValues.ts
+ * and lokiModes.ts, builders/metrics/kpsValues.ts, vmValues.ts and mimirValues.ts,
+ * builders/grafana/grafanaValues.ts, through {@link withStackKeys}), by the config check that
+ * refuses a `chartValues` override of the same value ({@link sameSettingProblems}) and by the
+ * change check that names the key behind a refused claim change (change/claimCause.ts). It lives
+ * in config/ because config may not import builders (docs/explanation/architecture.md, Layout).
  */
 
-/** One chart value a stack key sets: the chart (its name in model/versions.ts) and the path in its values. */
-export interface StackKeyPath {
+/** Where a key's value goes; a path's steps are map keys, and list indexes as their digits (`claims.0.size`). */
+interface Placement {
   /** The stack-config key (`loki.replicas`). */
   key: string;
-  chart: string;
   path: readonly string[];
+  /**
+   * How many leading steps of `path` the build must have made (maps, or a list's item) for the
+   * value to go there. Default 1, the top-level section: a value is placed only where that part
+   * renders (a Distributed component's claim exists only in Distributed mode, and the chart still
+   * gets the component's `replicas: 0` in the others).
+   */
+  made?: number;
 }
+/** One chart value a stack key sets: the chart (its name in model/versions.ts) and the path in its values. */
+export interface ChartKeyPath extends Placement {
+  chart: string;
+}
+/**
+ * One field a stack key sets in an object the program writes itself, with no chart between
+ * (Mimir's StatefulSets, components/metrics/mimir.ts): `<Kind>/<name>` and the path in the object.
+ */
+export interface ObjectKeyPath extends Placement {
+  object: string;
+}
+export type StackKeyPath = ChartKeyPath | ObjectKeyPath;
+
+/** Where a claim template's size and class sit in a StatefulSet (builders/core/claim.ts claimSpec). */
+const CLAIM_TEMPLATE = ["spec", "volumeClaimTemplates", "0", "spec"] as const;
+
+/** Mimir's StatefulSets by group, as `<Kind>/<name>` (model/services.ts mimirName). */
+export const MIMIR_STATEFUL_SETS = {
+  all: "StatefulSet/mimir",
+  write: "StatefulSet/mimir-write",
+  backend: "StatefulSet/mimir-backend",
+} as const;
 
 /**
  * The chart values the stack's keys set. A path under a top-level section the build does not
@@ -37,6 +67,27 @@ export const STACK_KEY_CHART_PATHS = [
   { key: "loki.volumeSize", chart: "loki", path: ["singleBinary", "persistence", "size"] },
   { key: "loki.volumeSize", chart: "loki", path: ["write", "persistence", "size"] },
   { key: "loki.volumeSize", chart: "loki", path: ["backend", "persistence", "size"] },
+  // Distributed mode: the components with a claim (config/sizing.ts LOKI_DISTRIBUTED_CLAIMS); the
+  // chart takes the ingester's and compactor's from `persistence.claims` (loki 18.11.0
+  // templates/ingester/statefulset-ingester.yaml, compactor/statefulset-compactor.yaml), the
+  // others' from `persistence.size`. Only where the build made the claim: in the other modes each
+  // component is `replicas: 0` alone.
+  { key: "loki.volumeSize", chart: "loki", path: ["ingester", "persistence", "size"], made: 2 },
+  {
+    key: "loki.volumeSize",
+    chart: "loki",
+    path: ["ingester", "persistence", "claims", "0", "size"],
+    made: 4,
+  },
+  { key: "loki.volumeSize", chart: "loki", path: ["indexGateway", "persistence", "size"], made: 2 },
+  { key: "loki.volumeSize", chart: "loki", path: ["compactor", "persistence", "size"], made: 2 },
+  {
+    key: "loki.volumeSize",
+    chart: "loki",
+    path: ["compactor", "persistence", "claims", "0", "size"],
+    made: 4,
+  },
+  { key: "loki.volumeSize", chart: "loki", path: ["ruler", "persistence", "size"], made: 2 },
   {
     key: "prometheus.retention",
     chart: "kube-prometheus-stack",
@@ -82,41 +133,85 @@ export const STACK_KEY_CHART_PATHS = [
     path: ["vmagent", "spec", "scrapeInterval"],
   },
   { key: "grafana.volumeSize", chart: "grafana", path: ["persistence", "size"] },
+  // Mimir's claims: monolithic Mimir's size is mimir.volumeSize; the scaled-out groups' sizes are
+  // the program's, from the declared workload (config/sizing.ts mimirReadWriteShape), so no key's.
+  // Every group's class is storageClasses.metrics (plan/metrics.ts).
+  {
+    key: "mimir.volumeSize",
+    object: MIMIR_STATEFUL_SETS.all,
+    path: [...CLAIM_TEMPLATE, "resources", "requests", "storage"],
+    made: 3,
+  },
+  {
+    key: "storageClasses.metrics",
+    object: MIMIR_STATEFUL_SETS.all,
+    path: [...CLAIM_TEMPLATE, "storageClassName"],
+    made: 3,
+  },
+  {
+    key: "storageClasses.metrics",
+    object: MIMIR_STATEFUL_SETS.write,
+    path: [...CLAIM_TEMPLATE, "storageClassName"],
+    made: 3,
+  },
+  {
+    key: "storageClasses.metrics",
+    object: MIMIR_STATEFUL_SETS.backend,
+    path: [...CLAIM_TEMPLATE, "storageClassName"],
+    made: 3,
+  },
 ] as const satisfies readonly StackKeyPath[];
 
 type Entry = (typeof STACK_KEY_CHART_PATHS)[number];
-/** The stack keys whose values land in `chart`'s values. */
-export type StackKeysOf<C extends string> = Extract<Entry, { chart: C }>["key"];
+/** What a row places into: its chart, or its object (`StatefulSet/mimir`). */
+type TargetOf<E> = E extends { chart: infer C } ? C : E extends { object: infer O } ? O : never;
+/** The charts and objects the table places values into. */
+export type StackKeyTarget = TargetOf<Entry>;
+/** The stack keys whose values land in `target`'s values (a chart) or fields (an object). */
+export type StackKeysOf<C extends string> = Extract<Entry, { chart: C } | { object: C }>["key"];
+
+/** What a row places into. */
+export const targetOf = (e: StackKeyPath): string => ("chart" in e ? e.chart : e.object);
 
 /**
- * `values` with each stack key's value of `chart` at its paths: how the builders put them there,
- * so the table is the one place that says where. `given` must name every key of the chart (the
- * type says so), the value the build derived from it (`loki.write` is 0 where SimpleScalable does
- * not run). A path whose top-level section `values` lacks is skipped: that part is not rendered.
+ * `values` with each stack key's value of `target` (a chart, or an object such as
+ * `StatefulSet/mimir`) at its paths: how the builders put them there, so the table is the one
+ * place that says where. `given` must name every key of the target (the type says so), the value
+ * the build derived from it (`loki.write` is 0 where SimpleScalable does not run). A path is
+ * skipped where `values` lacks the part its row says the build makes (`made`): not rendered.
  */
-export function withStackKeys<C extends Entry["chart"]>(
-  chart: C,
+export function withStackKeys<C extends StackKeyTarget>(
+  target: C,
   values: Record<string, unknown>,
   given: Record<StackKeysOf<C>, unknown>,
 ): Record<string, unknown> {
   let out = values;
   for (const e of STACK_KEY_CHART_PATHS as readonly StackKeyPath[]) {
-    if (e.chart !== chart || !isMap(out[e.path[0]])) continue;
-    out = placed(out, e.path, (given as Record<string, unknown>)[e.key]);
+    if (targetOf(e) !== target || !madeAt(out, e.path.slice(0, e.made ?? 1))) continue;
+    out = placed(out, e.path, (given as Record<string, unknown>)[e.key]) as Record<string, unknown>;
   }
   return out;
 }
 
-/** `tree` with `value` at `path`, the maps on the way copied (a shared map stays as it was). */
-function placed(
-  tree: Record<string, unknown>,
-  path: readonly string[],
-  value: unknown,
-): Record<string, unknown> {
+/** Whether each step of `path` leads to a map or a list in `tree`. */
+function madeAt(tree: unknown, path: readonly string[]): boolean {
+  let v = tree;
+  for (const step of path) {
+    if (!isMap(v) && !Array.isArray(v)) return false;
+    v = (v as Record<string, unknown>)[step];
+    if (!isMap(v) && !Array.isArray(v)) return false;
+  }
+  return true;
+}
+
+/** `tree` with `value` at `path`, the maps and lists on the way copied (a shared one stays as it was). */
+function placed(tree: unknown, path: readonly string[], value: unknown): unknown {
   const [head, ...rest] = path;
-  if (rest.length === 0) return { ...tree, [head]: value };
-  const below = isMap(tree[head]) ? tree[head] : {};
-  return { ...tree, [head]: placed(below, rest, value) };
+  const below = (t: unknown) =>
+    isMap(t) || Array.isArray(t) ? (t as Record<string, unknown>)[head] : undefined;
+  const next = rest.length === 0 ? value : placed(below(tree) ?? {}, rest, value);
+  if (Array.isArray(tree)) return tree.map((item, i) => (String(i) === head ? next : item));
+  return { ...(isMap(tree) ? tree : {}), [head]: next };
 }
 
 /** What a chartValues override holds at `path`: a value there, or a plain value (null included) on the way that replaces it. */
@@ -146,6 +241,8 @@ export function sameSettingProblems(
   const out: string[] = [];
   const charts = isMap(raw.chartValues) ? raw.chartValues : {};
   for (const e of STACK_KEY_CHART_PATHS as readonly StackKeyPath[]) {
+    // An object the program writes itself takes no chartValues override.
+    if (!("chart" in e)) continue;
     const [section, name] = e.key.split(".");
     const own = isMap(raw[section]) ? raw[section][name] : undefined;
     if (own === undefined || unread.some((u) => e.key === u || e.key.startsWith(`${u}.`))) continue;

@@ -7,10 +7,10 @@
  * (`convertSchema`), with a JSON Schema validator. Here that validator is ajv. Like the engine,
  * keys naming no policy are ignored (ReconcilePolicyPackConfig applies only known names and "all").
  */
-import * as fs from "fs";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, didYouMean } from "../config/errors";
+import { FileReadError, readUtf8 } from "../config/readFile";
 import { allPolicies } from "../policy/policies";
 import type { PackConfig } from "../policy/evaluate";
 
@@ -172,12 +172,11 @@ export function readPackConfig(
   const source = flag === undefined ? undefined : `${flag} ${file}`;
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readUtf8(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : (e as Error).message;
-    throw new PackConfigError(`${file}: expected a JSON policy pack configuration, got ${why}`, source);
+    // The same wording as any file the program reads (config/readFile.ts).
+    if (e instanceof FileReadError) throw new PackConfigError(e.message, source);
+    throw e;
   }
   let config: unknown;
   try {

@@ -120,13 +120,14 @@ export type ComponentValues = (c: LokiDistributedComponent, replicas: number) =>
  * StatefulSets need the rollout operator and zone labels a homelab's nodes do not carry:
  * `ingester.zoneAwareReplication.enabled`, default true), so they keep the chart's hard node
  * anti-affinity (`ingester.affinity`). The components with a claim keep it when the StatefulSet
- * goes (`persistence.enableStatefulSetAutoDeletePVC: false`, whenDeleted/whenScaled Retain).
+ * goes (`persistence.enableStatefulSetAutoDeletePVC: false`, whenDeleted/whenScaled Retain). Their
+ * size is loki.volumeSize, which lokiValues places through config/stackKeyPaths.ts' table.
  */
 export function lokiDistributedValues(
   loki: Pick<LokiConfig, "mode">,
   logsPerDayBytes: number | undefined,
   shell: ComponentValues,
-  persistence: { size: string; storageClass: string },
+  storageClass: string,
 ): Record<string, unknown> {
   const on = loki.mode === "Distributed";
   const shape = lokiDistributedShape(logsPerDayBytes);
@@ -141,20 +142,10 @@ export function lokiDistributedValues(
       ? {
           persistence: {
             enabled: true,
-            size: persistence.size,
-            storageClass: persistence.storageClass,
+            storageClass,
             enableStatefulSetAutoDeletePVC: false,
             ...(c === "ingester" || c === "compactor"
-              ? {
-                  claims: [
-                    {
-                      name: "data",
-                      accessModes: ["ReadWriteOnce"],
-                      size: persistence.size,
-                      storageClass: persistence.storageClass,
-                    },
-                  ],
-                }
+              ? { claims: [{ name: "data", accessModes: ["ReadWriteOnce"], storageClass }] }
               : {}),
           },
         }

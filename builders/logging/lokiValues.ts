@@ -105,10 +105,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   // write but true for backend, values.yaml), so
   // removing the release, or scaling down, deletes the logs (filesystem store) and the WAL and
   // compactor state (object store). Off, the chart renders no policy and Kubernetes retains them;
-  // a reinstall reattaches the claims by name.
+  // a reinstall reattaches the claims by name. The claim's size is loki.volumeSize, placed below
+  // (withStackKeys) on every target and component with a claim.
   const persistence = {
     enabled: true,
-    size: loki.volumeSize,
     storageClass: input.storageClass,
     enableStatefulSetAutoDeletePVC: false,
   };
@@ -211,10 +211,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     // supported for Deployment"), and 6.x never gave it one either.
     read: { ...target("lokiRead"), persistence: { enabled: false } },
     backend: target("lokiBackend", true),
-    ...lokiDistributedValues(loki, input.logsPerDayBytes, component, {
-      size: loki.volumeSize,
-      storageClass: input.storageClass,
-    }),
+    ...lokiDistributedValues(loki, input.logsPerDayBytes, component, input.storageClass),
     // The chart's caches ask for ~9.8 GiB (chunks) and ~1.2 GiB (results) even in SingleBinary.
     chunksCache: { enabled: false },
     resultsCache: { enabled: false },

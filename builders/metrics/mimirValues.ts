@@ -1,4 +1,5 @@
 import { claimSpec } from "../core/claim";
+import { MIMIR_STATEFUL_SETS, withStackKeys } from "../../config/stackKeyPaths";
 import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
@@ -208,14 +209,20 @@ function podTemplate(input: MimirObjectsInput, target: MimirTarget, resources: R
   };
 }
 
+/**
+ * A StatefulSet spec of `target` (with a claim: all, write or backend). The stack keys' values go
+ * where config/stackKeyPaths.ts' table places them (the class, and monolithic Mimir's size), which
+ * the change check reads to name the key behind a refused claim change; the scaled-out groups'
+ * sizes are the program's (config/sizing.ts mimirReadWriteShape).
+ */
 function statefulSetSpec(
   input: MimirObjectsInput,
-  target: MimirTarget,
+  target: Exclude<MimirTarget, "read">,
   replicas: number,
   resources: Resources,
   volumeSize: string,
 ): k8s.types.input.apps.v1.StatefulSetSpec {
-  return {
+  const spec = {
     serviceName: MIMIR_GOSSIP,
     replicas,
     podManagementPolicy: "Parallel",
@@ -230,6 +237,12 @@ function statefulSetSpec(
       },
     ],
   };
+  const keys = { "storageClasses.metrics": input.storageClass };
+  const placed =
+    target === "all"
+      ? withStackKeys(MIMIR_STATEFUL_SETS.all, { spec }, { ...keys, "mimir.volumeSize": volumeSize })
+      : withStackKeys(MIMIR_STATEFUL_SETS[target], { spec }, keys);
+  return placed.spec as k8s.types.input.apps.v1.StatefulSetSpec;
 }
 
 /** The StatefulSet spec of monolithic Mimir: one binary, `-target=all`, config expanded from env. */

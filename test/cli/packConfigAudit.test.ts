@@ -37,12 +37,12 @@ describe("policy pack config: every mistake in one run", function () {
   it("a config file that is missing or a folder: said as such", async () => {
     const dir = tmpDir("packcfg-audit");
     for (const [file, got] of [
-      [path.join(dir, "none.json"), "got no such file"],
-      [dir, "got a folder, not a file"],
+      [path.join(dir, "none.json"), "no such file; check the path"],
+      [dir, "it is a folder, not a file; name the file itself"],
     ]) {
       const r = await policyCheckCli([dir, "--config", file]);
       assert.equal(r.status, 2, r.stdout + r.stderr);
-      assert.ok(r.stderr.includes(`${file}: expected a JSON policy pack configuration, ${got}`), r.stderr);
+      assert.ok(r.stderr.includes(`cannot read ${file}: ${got}`), r.stderr);
     }
   });
 });

@@ -75,6 +75,6 @@ describe("a stack file or its config that is no map", () => {
     fs.mkdirSync(path.join(dir, "Pulumi.s.yaml"));
     const e = refusal(dir);
     assert.ok(e instanceof CliConfigError, String(e));
-    assert.equal(e.message, `cannot read ${path.join(dir, "Pulumi.s.yaml")}: it is a folder, not a file`);
+    assert.equal(e.message, `cannot read ${path.join(dir, "Pulumi.s.yaml")}: it is a folder, not a file; name the file itself`);
   });
 });
