@@ -25,6 +25,7 @@ import {
 import { MissingReferenceError } from "../upstream/reference";
 import type { Finding, Placed } from "./objects";
 import { engineContainers } from "./writtenPaths";
+import { unknownKeyHint } from "../config/lokiValueCheck";
 
 export interface EngineConfigReport {
   /** Containers whose config file and flags were judged. */
@@ -141,7 +142,7 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
       fail(`${file} is not YAML after expansion: ${(e as Error).message.split("\n")[0]}`);
       continue;
     }
-    for (const p of checkEngineConfig(ref, config))
+    for (const p of checkEngineConfig(ref, config).map(unknownKeyHint))
       if (p.severity === "error" && p.mistake)
         // Its origin is the release (or resource) the pod comes from, as the pack's is.
         report.findings.push({

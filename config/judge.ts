@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
+import { judgedByLoki, lokiValueProblems } from "./lokiValueCheck";
 import { CHART_NAMES } from "./chartValues";
 import { closestMatch, ConfigError, formatIssue, knownKeysAt } from "./errors";
 import { isArm32 } from "./nodePools";
@@ -280,10 +281,14 @@ export function judgedStackConfig(
       else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
     }
   }
-  const chartKeyProblems =
-    cliRefusedChartValues || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT);
+  // Keys under the Loki blocks the chart copies into Loki's config are Loki's to judge (lokiValueCheck.ts): one message each.
+  const chartKeyProblems = (
+    cliRefusedChartValues || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT)
+  ).filter((p) => !judgedByLoki(p, PROJECT));
   problems.push(...chartKeyProblems);
   if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
+  // The Loki settings the chart copies whole into Loki's config file, judged by Loki's reference.
+  if (!cliRefusedChartValues) problems.push(...lokiValueProblems(readChartValues(raw).loki, PROJECT));
   const brokenKeys = cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key);
   // A config the schema took whole, with no key the CLI refused, has nothing to repair: the rules
   // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to

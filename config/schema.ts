@@ -49,7 +49,7 @@ const duration = (example: string) =>
   z
     .string({ description: `a duration like "${example}" (a number + ms, s, m, h, d, w or y, as text)` })
     .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
-      message: `expected a duration like "${example}" (number + ms|s|m|h|d|w|y)`,
+      message: `expected a duration above zero like "${example}" (number + ms|s|m|h|d|w|y)`,
     });
 /**
  * VictoriaMetrics' `-retentionPeriod` as vmstorage takes it (v1.144.0): a bare number is months

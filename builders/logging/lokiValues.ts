@@ -7,6 +7,7 @@ import { PART_OF_LABEL } from "../metadata";
 import type { RuleGroup } from "../alerting/ruleGroup";
 import { stringify } from "yaml";
 import { withStackKeys } from "../../config/stackKeyPaths";
+import { LOKI_SCHEMA_PERIOD } from "../../config/lokiValueCheck";
 import {
   LOKI_DISTRIBUTED_CLAIMS,
   LOKI_DISTRIBUTED_WORKLOADS,
@@ -168,12 +169,13 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),
       schemaConfig: {
         configs: [
+          // Never changed once written: the logs since `from` are read by it (config/lokiValueCheck.ts).
           {
-            from: "2024-04-01",
-            store: "tsdb",
+            from: LOKI_SCHEMA_PERIOD.from,
+            store: LOKI_SCHEMA_PERIOD.store,
             object_store: store,
-            schema: "v13",
-            index: { prefix: "loki_index_", period: "24h" },
+            schema: LOKI_SCHEMA_PERIOD.schema,
+            index: { ...LOKI_SCHEMA_PERIOD.index },
           },
         ],
       },

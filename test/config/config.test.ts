@@ -122,7 +122,7 @@ describe("stack config", () => {
     [
       "negative retention",
       { loki: { retention: "-3d" } },
-      /homelab-observability:loki.retention: expected a duration like "7d".*got string "-3d"/,
+      /homelab-observability:loki.retention: expected a duration above zero like "7d".*got string "-3d"/,
     ],
     [
       "unparseable retention",

@@ -131,7 +131,7 @@ describe("config: a broken stack file, every problem placed and hinted (config/s
       ["alerting.receivers[0].chanel", /unknown key; did you mean "channel"\?/],
       ["alerting.receivers[1].type", /got string "slak"; did you mean "slack"\?/],
       ["chartValues.grafan", /unknown key; did you mean "grafana"\?/],
-      ["loki.retention", /expected a duration like "7d".*got string "7days"/],
+      ["loki.retention", /expected a duration above zero like "7d".*got string "7days"/],
     ];
     for (const [key, re] of cases) assert.match(problem(e, key).text, re, key);
   });

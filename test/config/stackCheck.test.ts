@@ -75,7 +75,7 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
   it("a duration given as a number names the form with an example (7d)", () => {
     const r = problems(stackFile((c) => (c[P("loki")].retention = 7)));
     assert.deepEqual(r.problems, [
-      `${P("loki.retention")}: expected a duration like "7d" (number + ms|s|m|h|d|w|y), got number 7`,
+      `${P("loki.retention")}: expected a duration above zero like "7d" (number + ms|s|m|h|d|w|y), got number 7`,
     ]);
   });
 
@@ -103,7 +103,7 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
     const expected = [
       /production: expected true or false/,
       /namespce: unknown key; did you mean "namespace"\?/,
-      /loki.retention: expected a duration like "7d"/,
+      /loki.retention: expected a duration above zero like "7d"/,
       /loki.replicass: unknown key; did you mean "replicas"\?/,
       /profile: expected one of standard \| lightweight, got string "lightwieght"; did you mean "lightweight"\?/,
       /nodePools\[1\].name: expected a unique pool name, got duplicate "workers"/,

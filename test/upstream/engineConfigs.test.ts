@@ -55,13 +55,15 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
       assert.match(m, /compactor\.retention_delete_delay: expected a Go time\.Duration.*found "1d"/);
   });
 
-  it("refuses a key the engine does not have, and a flag", () => {
+  it("refuses a key the engine does not have, with the closest key of its level, and a flag", () => {
     const typo = editConfig(objects, "config.yaml", (c) => {
       if (c.compactor) c.compactor.delete_request_storee = "s3";
     });
     assert.ok(
       checkEngineConfigs(typo).findings.some((f) =>
-        /Loki 3\.7\.6 has no key compactor\.delete_request_storee/.test(f.message),
+        /Loki 3\.7\.6 has no key compactor\.delete_request_storee.*; did you mean compactor\.delete_request_store\?$/.test(
+          f.message,
+        ),
       ),
     );
     const flag = clone(objects);

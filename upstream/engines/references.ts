@@ -48,6 +48,8 @@ export interface EngineField {
   kind: "leaf" | "block" | "list" | "map" | "opaque" | "flag-only";
   /** The flag without its leading dash, if any. */
   flag?: string;
+  /** The default as the reference prints it (Loki only; `3MB` marks a byte size). */
+  default?: string;
   duration?: DurationKind;
   /** Mimir only: the field's category at the pinned version. */
   category?: Category;
@@ -85,7 +87,15 @@ function parseLoki(text: string, folder: string): EngineReference {
       throw new Error(`${folder}/${FILES.loki}: expected a column ${name}, found ${header.join(", ")}`);
     return i;
   };
-  const [p, t, f, k, d, line] = ["path", "type", "cli_flag", "kind", "go_duration", "md_line"].map(col);
+  const [p, t, f, k, d, line, def] = [
+    "path",
+    "type",
+    "cli_flag",
+    "kind",
+    "go_duration",
+    "md_line",
+    "default",
+  ].map(col);
   const ref: EngineReference = { engine: "loki", folder, version: m[1], fields: new Map(), flags: new Map() };
   for (const r of rows) {
     const field: EngineField = {
@@ -93,6 +103,7 @@ function parseLoki(text: string, folder: string): EngineReference {
       type: r[t],
       kind: r[k] as EngineField["kind"],
       ...(r[f] ? { flag: r[f].replace(/^-+/, "") } : {}),
+      ...(r[def] ? { default: r[def] } : {}),
       ...(r[d] === "time.Duration" || r[d] === "model.Duration" ? { duration: r[d] } : {}),
       atVersion: true,
       source: `${folder}/${FILES.loki} (configuration.md:${r[line]})`,
@@ -185,7 +196,45 @@ function at(config: unknown, path: string): unknown {
   return v;
 }
 
+/** The schema periods of a parsed Loki config (`schema_config.configs`), when it is a list. */
+const schemaPeriods = (config: unknown): Record<string, unknown>[] => {
+  const configs = at(config, "schema_config.configs");
+  return Array.isArray(configs) ? configs.filter((c) => typeof c === "object" && c !== null) : [];
+};
+
 export const ENGINE_RULES: readonly EngineRule[] = [
+  {
+    // PeriodConfig.validate, run for every period by SchemaConfig.Validate (:311-341), which
+    // Config.Validate calls before any module starts (pkg/loki/loki.go:284-287).
+    engine: "loki",
+    source: "grafana/loki v3.7.6 pkg/storage/config/schema_config.go:48, 464-471 (PeriodConfig.validate)",
+    problem: (config) => {
+      const bad = schemaPeriods(config)
+        .map((c, i) => ({ i, c, period: (c.index as Record<string, unknown> | undefined)?.period }))
+        .filter(({ c, period }) => c.store === "tsdb" && period !== undefined && period !== "24h");
+      return bad.length === 0
+        ? undefined
+        : bad
+            .map(
+              ({ i, period }) =>
+                `schema_config.configs[${i}].index.period is ${JSON.stringify(period)} with store tsdb: Loki stops at start ("tsdb must always have periodic config for index set to 24h"); set it to 24h`,
+            )
+            .join("; ");
+    },
+  },
+  {
+    engine: "loki",
+    source: "grafana/loki v3.7.6 pkg/storage/config/schema_config.go:44, 335-339 (SchemaConfig.Validate)",
+    problem: (config) => {
+      const froms = schemaPeriods(config).map((c) =>
+        typeof c.from === "string" ? c.from : JSON.stringify(c.from ?? ""),
+      );
+      const i = froms.findIndex((f, j) => j > 0 && !(froms[j - 1] < f));
+      return i < 0
+        ? undefined
+        : `schema_config.configs[${i}].from is "${froms[i]}", not after configs[${i - 1}].from "${froms[i - 1]}": Loki stops at start ("from time in schemas must be distinct and in increasing order"); order the periods by date, each on its own day`;
+    },
+  },
   {
     engine: "loki",
     source: "grafana/loki v3.7.6 pkg/compactor/config.go:107-110 (Config.Validate)",
@@ -298,6 +347,8 @@ export interface FieldProblem {
   message: string;
   /** The mistake (contract/mistakes.ts MISTAKES) when the pack reports it too. */
   mistake?: string;
+  /** For an unknown key: the keys the reference has at its level, for a closest match. */
+  known?: string[];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -305,6 +356,20 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 const SCALAR = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
+
+/**
+ * Loki's byte sizes (`per_stream_rate_limit`, `max_line_size`) are `int` in the reference but a
+ * `flagext.ByteSize` in Go, which takes text: grafana/loki v3.7.6 pkg/util/flagext/bytesize.go
+ * (UnmarshalYAML reads a string, Set upper-cases it for c2h5oh/datasize UnmarshalText,
+ * vendor/github.com/c2h5oh/datasize/datasize.go: digits, optional spaces, then B, K(B), M(B), G(B),
+ * T(B), P(B), E(B) or their long names; no fraction). The reference prints such a default in
+ * datasize's form ("3MB"), which is how they are told from plain integers.
+ */
+const BYTE_SIZE_DEFAULT = /^\d+(B|KB|MB|GB|TB|PB|EB)$/;
+const BYTE_SIZE_TEXT =
+  /^\d+\s*(b|byte|k|kb|kilo|kilobytes?|m|mb|mega|megabytes?|g|gb|giga|gigabytes?|t|tb|tera|terabytes?|p|pb|peta|petabytes?|e|eb)?$/i;
+const isByteSize = (field: EngineField) =>
+  field.type === "int" && field.default !== undefined && BYTE_SIZE_DEFAULT.test(field.default);
 
 /** What is wrong with `value` for a leaf of `type`, or undefined. */
 function leafProblem(field: EngineField, value: unknown): string | undefined {
@@ -320,7 +385,12 @@ function leafProblem(field: EngineField, value: unknown): string | undefined {
     case "boolean":
       return typeof value === "boolean" ? undefined : `expected a boolean (true or false); ${found}`;
     case "int":
-      return Number.isInteger(value) ? undefined : `expected an integer; ${found}`;
+      if (Number.isInteger(value)) return undefined;
+      if (isByteSize(field))
+        return typeof value === "string" && BYTE_SIZE_TEXT.test(value.trim())
+          ? undefined
+          : `expected a byte size: an integer of bytes or whole units like "3MB", "256KB" (no fraction, no KiB); ${found}`;
+      return `expected an integer; ${found}`;
     case "float":
       return typeof value === "number" ? undefined : `expected a number; ${found}`;
     case "list of strings":
@@ -358,6 +428,18 @@ function parentsOf(ref: EngineReference): Set<string> {
   return set;
 }
 
+/** The keys the reference has directly under `refPath` (the top level for ""). */
+export function keysAt(ref: EngineReference, refPath: string): string[] {
+  const prefix = refPath ? `${refPath}.` : "";
+  const out = new Set<string>();
+  for (const p of ref.fields.keys())
+    if (p.startsWith(prefix)) {
+      const key = p.slice(prefix.length).split(".")[0].replace(/\[\]$/, "");
+      if (key && key !== "*") out.add(key);
+    }
+  return [...out];
+}
+
 /**
  * Every problem of one configuration file against the engine's reference: unknown keys (both
  * engines refuse them at load), values of the wrong type, durations in the wrong unit family, keys
@@ -378,6 +460,7 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
           path,
           severity: "error",
           message: `${name} ${ref.version} has no key ${candidate} (${ref.folder}); it refuses unknown keys at load`,
+          known: keysAt(ref, refPath),
         });
         continue;
       }

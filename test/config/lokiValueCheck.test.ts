@@ -1,0 +1,169 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { ConfigError } from "../../config/errors";
+import { PROJECT } from "../../config/resolve";
+import { LOKI_SCHEMA_PERIOD, lokiValueProblems } from "../../config/lokiValueCheck";
+import { readStackConfig } from "../../synth/synthesize";
+import { checkEngineConfig, loadEngineReference } from "../../upstream/engines/references";
+import { ROOT, tmpDir } from "../support/helpers";
+
+/*
+ * The Loki settings a stack passes through chartValues.loki.loki.<block> (config/lokiValueCheck.ts):
+ * the chart copies them whole into Loki's config file, so they are judged by Loki 3.7.6's own
+ * reference when the stack file is read, each named with its line and a closest match; a schema
+ * override that would leave the logs already written unreadable, or that Loki refuses at start, is
+ * refused there too.
+ */
+const P = (k: string) => `${PROJECT}:${k}`;
+const ref = loadEngineReference("loki");
+const period = (over: Record<string, unknown> = {}) => ({
+  ...LOKI_SCHEMA_PERIOD,
+  object_store: "s3",
+  index: { ...LOKI_SCHEMA_PERIOD.index },
+  ...over,
+});
+
+/** Each problem of the offline config check of staging's stack file with these chartValues, with its line. */
+function run(values: Record<string, unknown>): {
+  problems: { problem: string; line?: number }[];
+  lines: string[];
+} {
+  const dir = tmpDir("loki-values");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+  doc.config[P("chartValues")] = values;
+  const text = stringify(doc);
+  fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), text);
+  try {
+    readStackConfig(dir, "s", {}, {});
+    return { problems: [], lines: text.split("\n") };
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return {
+      problems: e.problems.map((problem, i) => ({ problem, line: e.places[i]?.line })),
+      lines: text.split("\n"),
+    };
+  }
+}
+
+describe("config: chartValues.loki.loki blocks are judged by Loki's reference (config/lokiValueCheck.ts)", function () {
+  this.timeout(60000);
+
+  it("a misspelt key of limits_config or ingester is one problem each, with its line and the closest key", () => {
+    const { problems, lines } = run({
+      loki: {
+        loki: {
+          limits_config: { ingestion_rate_mbb: 10, reject_old_sample: true },
+          ingester: { chunk_idle_perod: "1h" },
+        },
+      },
+    });
+    const cases: [string, string][] = [
+      ["limits_config.ingestion_rate_mbb", "limits_config.ingestion_rate_mb"],
+      // reject_old_samples is also a key of the chart's default limits_config: said once, by Loki's reference.
+      ["limits_config.reject_old_sample", "limits_config.reject_old_samples"],
+      ["ingester.chunk_idle_perod", "ingester.chunk_idle_period"],
+    ];
+    assert.equal(problems.length, cases.length, problems.map((p) => p.problem).join("\n"));
+    for (const [key, near] of cases) {
+      const hit = problems.find((p) =>
+        p.problem.startsWith(`${P(`chartValues.loki.loki.${key}`)}: unknown key of Loki 3.7.6's`),
+      );
+      assert.ok(hit, `${key} in\n${problems.map((p) => p.problem).join("\n")}`);
+      assert.match(
+        hit.problem,
+        new RegExp(
+          `got "${key.split(".")[1]}"; did you mean chartValues\\.loki\\.loki\\.${near.replace(/\./g, "\\.")}\\?$`,
+        ),
+      );
+      const leaf = key.split(".")[1];
+      assert.equal(hit.line, lines.findIndex((l) => l.trimStart().startsWith(`${leaf}:`)) + 1, hit.problem);
+    }
+  });
+
+  it("a byte size takes Loki's text form (8MB) and is refused with a fraction", () => {
+    assert.deepEqual(
+      lokiValueProblems(
+        { loki: { limits_config: { per_stream_rate_limit: "8MB", max_line_size: 262144 } } },
+        PROJECT,
+        ref,
+      ),
+      [],
+    );
+    const [p, ...rest] = lokiValueProblems(
+      { loki: { limits_config: { per_stream_rate_limit: "1.5MB" } } },
+      PROJECT,
+      ref,
+    );
+    assert.deepEqual(rest, []);
+    assert.match(
+      p,
+      /^homelab-observability:chartValues\.loki\.loki\.limits_config\.per_stream_rate_limit: expected a byte size.*found "1\.5MB"/,
+    );
+  });
+
+  it("a value the chart computes with tpl is left to the render", () => {
+    assert.deepEqual(
+      lokiValueProblems({ loki: { limits_config: { max_line_size: "{{ .Values.x }}" } } }, PROJECT, ref),
+      [],
+    );
+  });
+
+  it("a schema override keeping the program's period and adding a later one passes", () => {
+    const configs = [period(), period({ from: "2030-01-01" })];
+    assert.deepEqual(lokiValueProblems({ loki: { schemaConfig: { configs } } }, PROJECT, ref), []);
+  });
+
+  it("a changed period already written is refused, once, naming the field (its logs would be unreadable)", () => {
+    const configs = [period({ index: { prefix: "loki_index_", period: "168h" } })];
+    const problems = lokiValueProblems({ loki: { schemaConfig: { configs } } }, PROJECT, ref);
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      /^homelab-observability:chartValues\.loki\.loki\.schemaConfig\.configs\[0\]\.index\.period: expected "24h".*unreadable.*got "168h"$/,
+    );
+    const dropped = lokiValueProblems(
+      { loki: { schemaConfig: { configs: [period({ from: "2025-01-01" })] } } },
+      PROJECT,
+      ref,
+    );
+    assert.equal(dropped.length, 1, dropped.join("\n"));
+    assert.match(dropped[0], /schemaConfig\.configs: expected .* got no period from 2024-04-01/);
+  });
+
+  it("a new period Loki refuses at start (tsdb off 24h, dates out of order) is refused with Loki's words and source", () => {
+    const configs = [
+      period(),
+      period({ from: "2024-03-01", index: { prefix: "loki_index_", period: "48h" } }),
+    ];
+    const problems = lokiValueProblems({ loki: { schemaConfig: { configs } } }, PROJECT, ref);
+    assert.equal(problems.length, 2, problems.join("\n"));
+    assert.match(
+      problems[0],
+      /configs\[1\]\.index\.period is "48h" with store tsdb.*schema_config\.go:48, 464-471/,
+    );
+    assert.match(
+      problems[1],
+      /configs\[1\]\.from is "2024-03-01", not after configs\[0\]\.from "2024-04-01".*schema_config\.go:44, 335-339/,
+    );
+  });
+});
+
+describe("upstream/engines/references.ts: Loki's byte sizes, schema rules and unknown keys' neighbours", () => {
+  it("a ByteSize field takes datasize text; a plain int field does not", () => {
+    const errors = (c: unknown) => checkEngineConfig(ref, c).filter((p) => p.severity === "error");
+    assert.deepEqual(
+      errors({ limits_config: { per_stream_rate_limit: "8MB", per_stream_rate_limit_burst: "15 mb" } }),
+      [],
+    );
+    assert.equal(errors({ limits_config: { per_stream_rate_limit: "8MiB" } }).length, 1);
+    assert.equal(errors({ limits_config: { max_streams_per_user: "8MB" } }).length, 1);
+  });
+
+  it("an unknown key carries the keys of its level", () => {
+    const [p] = checkEngineConfig(ref, { ingester: { chunk_idle_perod: "1h" } });
+    assert.ok(p.known?.includes("chunk_idle_period"), JSON.stringify(p));
+  });
+});
