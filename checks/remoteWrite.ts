@@ -42,7 +42,7 @@ export function checkRemoteWrite(objects: Placed[]): { judged: number; findings:
     const urls = entries.map((e) => (e && typeof e === "object" ? (e as { url?: unknown }).url : undefined));
     if (urls.includes(push)) continue;
     findings.push({
-      check: "remote-write",
+      check: "mimir-remote-write",
       where: `Prometheus ${ns}/${p.obj.metadata.name} (${p.source})`,
       message:
         `Mimir runs beside this Prometheus, so Prometheus must remote-write to ${push}; found ` +

@@ -509,8 +509,13 @@ const mimir = z
      * node could not hold a Mimir sized for that (the most it can, in steps of 10000).
      */
     maxGlobalSeriesPerUser: count(1).optional(),
-    /** Samples per second per tenant. */
-    ingestionRate: count(1).default(100_000),
+    /**
+     * Samples per second per tenant (`limits.ingestion_rate`; the burst is twice it). Default
+     * 100000, or what Mimir's series cap (maxGlobalSeriesPerUser) scraped every 30s sends when that
+     * is more. A set value below what workload.activeSeries sends is refused: the distributor
+     * refuses the samples beyond it.
+     */
+    ingestionRate: count(1).optional(),
     /** Multi-tenancy; when on, writers send X-Scope-OrgID. */
     multitenancy: z.boolean().default(false),
     /** Tenant when multitenancy is on. */
@@ -1250,9 +1255,10 @@ interface Resolved {
     volumeSize: string;
     retentionSize: string;
   };
-  mimir: Omit<Raw["mimir"], "volumeSize" | "maxGlobalSeriesPerUser"> & {
+  mimir: Omit<Raw["mimir"], "volumeSize" | "maxGlobalSeriesPerUser" | "ingestionRate"> & {
     volumeSize: string;
     maxGlobalSeriesPerUser: number;
+    ingestionRate: number;
   };
   victoriametrics: Omit<Raw["victoriametrics"], "volumeSize"> & { volumeSize: string };
   grafana: Raw["grafana"] & { url: string };

@@ -2,7 +2,7 @@
  * Audit hMi: while Prometheus and Mimir both run (dual-write, backend-primary), an override of
  * kube-prometheus-stack's `prometheus.prometheusSpec.remoteWrite` list replaces the program's
  * entry to Mimir (Helm replaces lists): it used to pass (exit 0) while Mimir got no samples. The
- * rendered check `remote-write` refuses it, naming the override with its file:line, what Prometheus
+ * rendered check `mimir-remote-write` refuses it, naming the override with its file:line, what Prometheus
  * must write to and what it found, and where one's own targets go
  * (`additionalRemoteWrite`, which the chart appends and which passes).
  */
@@ -24,7 +24,7 @@ function project(prometheusSpec: Record<string, unknown>): string {
   return dir;
 }
 
-describe("check remote-write: Prometheus keeps writing to Mimir while both run (audit hMi)", function () {
+describe("check mimir-remote-write: Prometheus keeps writing to Mimir while both run (audit hMi)", function () {
   this.timeout(600000);
 
   it("an override of prometheusSpec.remoteWrite at dual-write is refused at its line, one message", async () => {
@@ -32,7 +32,7 @@ describe("check remote-write: Prometheus keeps writing to Mimir while both run (
     const r = await synthCli("--stack", "mim", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
     const out = r.stdout + r.stderr;
     assert.equal(r.status, 1, out);
-    const lines = out.split("\n").filter((l) => l.includes("[remote-write]"));
+    const lines = out.split("\n").filter((l) => l.includes("[mimir-remote-write]"));
     assert.equal(lines.length, 1, out);
     assert.match(
       lines[0],

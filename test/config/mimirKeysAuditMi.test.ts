@@ -30,3 +30,40 @@ describe("config: mimir.blocksRetention of at least a day, at its line (audit hM
       assert.equal(config({ mimir: { blocksRetention: value } }).mimir.blocksRetention, value);
     });
 });
+
+/*
+ * `mimir.ingestionRate` against the declared series: Mimir's distributor refuses every sample a
+ * second beyond it (HTTP 429), so a set rate below what workload.activeSeries sends every 30s lost
+ * samples while the synthesis passed, and the default (100000) stayed put for a workload that sends
+ * more (6000000 series: 200000 a second).
+ */
+describe("config: mimir.ingestionRate takes what the declared series send (audit hMi)", () => {
+  const workload = (series: number, rate?: number) =>
+    `${production}  ${P("workload")}:\n    activeSeries: ${series}\n` +
+    (rate === undefined ? "" : `  ${P("mimir")}:\n    ingestionRate: ${rate}\n`);
+
+  it("a set rate below what the series send is refused at its line, one message", () => {
+    const e = refusal(workload(500000, 10));
+    const lines = e.problems.filter((p) => p.startsWith(`${P("mimir.ingestionRate")}:`));
+    assert.deepEqual(
+      lines,
+      [
+        `${P("mimir.ingestionRate")}: expected at least 16667 samples a second (workload.activeSeries 500000 scraped every 30s), or Mimir's distributor refuses the samples beyond it; got 10`,
+      ],
+      e.message,
+    );
+    assert.match(e.message, /Pulumi\.s\.yaml:\d+:\d+\n\s+\d+ \|\s+ingestionRate: 10/);
+  });
+
+  it("a set rate that takes them is kept", () => {
+    assert.equal(
+      config({ workload: { activeSeries: 500000 }, mimir: { ingestionRate: 16667 } }).mimir.ingestionRate,
+      16667,
+    );
+  });
+
+  it("the default follows the series cap past 100000 a second, and stays 100000 below", () => {
+    assert.equal(config({}).mimir.ingestionRate, 100000);
+    assert.equal(config({ mimir: { maxGlobalSeriesPerUser: 6000000 } }).mimir.ingestionRate, 200000);
+  });
+});
