@@ -56,4 +56,21 @@ describe("check mimir-remote-write: Prometheus keeps writing to Mimir while both
     const r = await synthCli("--stack", "mim", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
+
+  it("a misspelt queue setting of one's own target is named with the field meant", async () => {
+    const dir = project({
+      additionalRemoteWrite: [{ ...ELSEWHERE, queueConfig: { maxShard: 20 } }],
+    });
+    const r = await synthCli("--stack", "mim", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 1, out);
+    assert.match(
+      out,
+      /\/spec\/remoteWrite\/1\/queueConfig must NOT have additional properties \(maxShard: unknown, the API server drops it; did you mean maxShards\?\)/,
+    );
+    assert.match(
+      out,
+      /override chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.additionalRemoteWrite \([^)]*Pulumi\.mim\.yaml:\d+\)/,
+    );
+  });
 });
