@@ -11,6 +11,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { PROJECT } from "../../model/names";
+import { checkRemoteWrite } from "../../checks/remoteWrite";
+import { mimirEndpoints } from "../../model/endpoints";
 import { ROOT, synthCli, tmpDir } from "../support/helpers";
 
 const ELSEWHERE = { url: "http://elsewhere.example.net:9090/api/v1/write" };
@@ -72,5 +74,26 @@ describe("check mimir-remote-write: Prometheus keeps writing to Mimir while both
       out,
       /override chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.additionalRemoteWrite \([^)]*Pulumi\.mim\.yaml:\d+\)/,
     );
+  });
+
+  it("scaled out, the entry must reach mimir-write's push endpoint", () => {
+    const placed = (obj: any) => ({ obj, urn: "urn:x", source: "release kube-prometheus-stack" });
+    const write = placed({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "mimir-write", namespace: "monitoring" },
+    });
+    const prometheus = (url: string) =>
+      placed({
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "Prometheus",
+        metadata: { name: "kps-prometheus", namespace: "monitoring" },
+        spec: { remoteWrite: [{ url }] },
+      });
+    const ok = checkRemoteWrite([write, prometheus(mimirEndpoints("monitoring", true).push)]);
+    assert.deepEqual(ok, { judged: 1, findings: [] });
+    const bad = checkRemoteWrite([write, prometheus(mimirEndpoints("monitoring", false).push)]);
+    assert.equal(bad.findings.length, 1);
+    assert.match(bad.findings[0].message, /must remote-write to http:\/\/mimir-write\./);
   });
 });
