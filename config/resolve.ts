@@ -874,9 +874,9 @@ export const MIMIR_DEFAULT_INGESTION_RATE = 100_000;
 
 /**
  * The samples a second `series` send when scraped every SCRAPE_INTERVAL_SECONDS, whole: what
- * Mimir's per-tenant ingestion rate must take, or its distributor refuses the rest ("the request
- * has been rejected because the tenant exceeded the ingestion rate limit", HTTP 429; the writer
- * drops or retries them, and either way the samples are late or lost).
+ * Mimir's per-tenant `limits.ingestion_rate` (upstream/engines/data/mimir-3.0) must take, or its
+ * distributor rate-limits the rest (HTTP 429; the writer drops or retries them). Mimir's behaviour
+ * here is read in its documentation, not in its 3.0 source, and not run.
  */
 export function mimirSamplesPerSecond(series: number): number {
   return Math.ceil(samplesPerSecond(series, SCRAPE_INTERVAL_SECONDS));
