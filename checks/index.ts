@@ -20,6 +20,7 @@ import { checkImageDigests } from "./imageDigests";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
+import { checkRemoteWrite } from "./remoteWrite";
 import { checkRuleEvaluators } from "./ruleEvaluators";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
@@ -119,6 +120,7 @@ export function checkStack(
     ...images.findings,
     ...emitted.findings,
     ...checkRuleEvaluators(objects).findings,
+    ...checkRemoteWrite(objects).findings,
     ...checkAlertmanagerReplicas(objects, generated).findings,
     ...checkAlertmanagerConfigs(objects).findings,
     ...checkDashboards(objects).findings,

@@ -11,7 +11,8 @@ import { referenceFilesRead } from "../upstream/reference";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import type Ajv from "ajv";
-import type { ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { misspelling } from "../config/chartValueCheck";
 import {
   builtinGroup,
   crdFor,
@@ -132,6 +133,18 @@ function goRegExp(pattern: string, flags: string): RegExp {
 }
 const goRegExpEngine = Object.assign(goRegExp, { code: "goRegExp" });
 
+/**
+ * An unknown field of a custom resource, with the field of that level it is a misspelling of
+ * (config/chartValueCheck.ts `misspelling`): `maxShard` in a remote_write `queueConfig` is
+ * `maxShards`, which the API server would otherwise drop without a word.
+ */
+function unknownField(x: ErrorObject): string {
+  const field = String((x.params as { additionalProperty?: unknown }).additionalProperty);
+  const known = Object.keys((x.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+  const near = misspelling(field, known);
+  return `${field}: unknown, the API server drops it${near ? `; did you mean ${near}?` : ""}`;
+}
+
 let ajvInstance: Ajv | undefined;
 /** ajv, loaded on first use: a synthesis answered from the check cache (./cache.ts) never needs it. */
 function ajv(): Ajv {
@@ -142,6 +155,8 @@ function ajv(): Ajv {
       strict: false,
       allErrors: true,
       validateFormats: false,
+      // The schema beside each error: an unknown field is named with the closest one it has.
+      verbose: true,
       code: { regExp: goRegExpEngine },
     });
   }
@@ -263,7 +278,7 @@ export function checkSchemas(objects: Placed[]): SchemaReport {
         (validate.errors ?? [])
           .map(
             (x) =>
-              `${x.instancePath || "/"} ${x.message}${x.keyword === "additionalProperties" ? ` (${(x.params as any).additionalProperty}: unknown, the API server drops it)` : ""}`,
+              `${x.instancePath || "/"} ${x.message}${x.keyword === "additionalProperties" ? ` (${unknownField(x)})` : ""}`,
           )
           .join("; "),
       );

@@ -1,6 +1,6 @@
 import { isIP } from "net";
 import { z } from "zod";
-import { base2Bytes, parseQuantity } from "@homelab-observability/contract";
+import { base2Bytes, parseQuantity, samplesPerSecond } from "@homelab-observability/contract";
 import { consumersOf, planBuckets } from "./buckets";
 import {
   ADOPTABLE_RELEASES,
@@ -47,6 +47,7 @@ import {
   planSizing,
   prometheusDiskBytes,
   prometheusRetentionSize,
+  SCRAPE_INTERVAL_SECONDS,
   seconds,
   type SizedEngine,
   vmDiskBytes,
@@ -194,7 +195,12 @@ export function parseStackConfig(
       volumeSize: sized.volumes.prometheus,
       retentionSize: sized.prometheusRetentionSize,
     },
-    mimir: { ...r.mimir, maxGlobalSeriesPerUser: sized.seriesCap, volumeSize: sized.volumes.mimir },
+    mimir: {
+      ...r.mimir,
+      maxGlobalSeriesPerUser: sized.seriesCap,
+      ingestionRate: r.mimir.ingestionRate ?? mimirIngestionRateFor(sized.seriesCap),
+      volumeSize: sized.volumes.mimir,
+    },
     victoriametrics: { ...r.victoriametrics, volumeSize: sized.volumes.victoriametrics },
     alerting: r.alerting,
     existing: r.existing,
@@ -863,6 +869,24 @@ function sizedDefaults(r: Raw): SizedDefaults {
   };
 }
 
+/** Mimir's default `limits.ingestion_rate` (samples a second) when the stack sets none. */
+export const MIMIR_DEFAULT_INGESTION_RATE = 100_000;
+
+/**
+ * The samples a second `series` send when scraped every SCRAPE_INTERVAL_SECONDS, whole: what
+ * Mimir's per-tenant `limits.ingestion_rate` (upstream/engines/data/mimir-3.0) must take, or its
+ * distributor rate-limits the rest (HTTP 429; the writer drops or retries them). Mimir's behaviour
+ * here is read in its documentation, not in its 3.0 source, and not run.
+ */
+export function mimirSamplesPerSecond(series: number): number {
+  return Math.ceil(samplesPerSecond(series, SCRAPE_INTERVAL_SECONDS));
+}
+
+/** The ingestion rate a stack gets when it sets none: the default, or what the series cap sends when more. */
+export function mimirIngestionRateFor(seriesCap: number): number {
+  return Math.max(MIMIR_DEFAULT_INGESTION_RATE, mimirSamplesPerSecond(seriesCap));
+}
+
 /** The declared workload against what the stack sets and what its node pools hold. */
 function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] {
   const p: string[] = [];
@@ -881,6 +905,15 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
       `${k("mimir.maxGlobalSeriesPerUser")}: expected at least workload.activeSeries (${series}), or Mimir refuses series the stack declares; got ${r.mimir.maxGlobalSeriesPerUser}`,
     );
     refused.add("mimir");
+  }
+  if (
+    series !== undefined &&
+    r.mimir.ingestionRate !== undefined &&
+    r.mimir.ingestionRate < mimirSamplesPerSecond(series)
+  ) {
+    p.push(
+      `${k("mimir.ingestionRate")}: expected at least ${mimirSamplesPerSecond(series)} samples a second (workload.activeSeries ${series} scraped every ${SCRAPE_INTERVAL_SECONDS}s), or Mimir's distributor refuses the samples beyond it; got ${r.mimir.ingestionRate}`,
+    );
   }
   if (logs !== undefined && logs > LOKI_SIZING.monolithicMaxBytesPerDay) {
     const past = `${formatBytes(logs)} a day is above what Monolithic Loki holds (about 20 GB a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;

@@ -473,6 +473,32 @@ const prometheus = z
   })
   .strict();
 
+/**
+ * The least `mimir.blocksRetention` taken: a day. The compactor deletes every block of the bucket
+ * whose newest sample is older than `limits.compactor_blocks_retention_period`, and the ingesters
+ * keep the last 13h themselves (`blocks_storage.tsdb.retention_period`, default 46800s in
+ * upstream/engines/data/mimir-3.0/config-fields.tsv): below that the bucket keeps nothing the
+ * ingesters do not, so a slip such as "3m" (minutes, meant as months) deletes all history at the
+ * compactor's next run. Mimir starts with it, so only this refuses it.
+ */
+export const MIMIR_MIN_BLOCKS_RETENTION_SECONDS = 86400;
+export const MIMIR_BLOCKS_RETENTION_FORM =
+  'a duration of at least 1d like "90d" (number + h|d|w|y; "m" is minutes, not months): the compactor deletes every block older than this, and below a day the bucket keeps no history';
+
+/**
+ * `mimir.blocksRetention`: a Prometheus model.Duration in the limits block (config/engineKeys.ts),
+ * of at least a day, with one form for every wrong value (no duration at all, or too short).
+ */
+const mimirBlocksRetention = () => {
+  if (engineDurationOf("mimir.blocksRetention") !== "model.Duration")
+    throw new Error("config/engineKeys.ts: mimir.blocksRetention is no longer a model.Duration");
+  return z
+    .string({ description: `a duration of at least 1d like "90d" (a number + h, d, w or y, as text)` })
+    .refine((v) => (durationSeconds(v) ?? 0) >= MIMIR_MIN_BLOCKS_RETENTION_SECONDS, {
+      message: `expected ${MIMIR_BLOCKS_RETENTION_FORM}`,
+    });
+};
+
 const mimir = z
   .object({
     /** Monolithic replicas. */
@@ -483,8 +509,13 @@ const mimir = z
      * node could not hold a Mimir sized for that (the most it can, in steps of 10000).
      */
     maxGlobalSeriesPerUser: count(1).optional(),
-    /** Samples per second per tenant. */
-    ingestionRate: count(1).default(100_000),
+    /**
+     * Samples per second per tenant (`limits.ingestion_rate`; the burst is twice it). Default
+     * 100000, or what Mimir's series cap (maxGlobalSeriesPerUser) scraped every 30s sends when that
+     * is more. A set value below what workload.activeSeries sends is refused: the distributor
+     * refuses the samples beyond it.
+     */
+    ingestionRate: count(1).optional(),
     /** Multi-tenancy; when on, writers send X-Scope-OrgID. */
     multitenancy: z.boolean().default(false),
     /** Tenant when multitenancy is on. */
@@ -496,9 +527,10 @@ const mimir = z
     volumeSize: size("20Gi").optional(),
     /**
      * How long the compactor keeps blocks in the bucket (Mimir's own default, 0, keeps them
-     * forever and the bucket only grows). Default "90d": well beyond Prometheus's 14 days.
+     * forever and the bucket only grows). Default "90d": well beyond Prometheus's 14 days. At
+     * least "1d": less deletes the history as the ingesters upload it (docs/explanation/mimir.md).
      */
-    blocksRetention: engineDuration("mimir.blocksRetention", "90d").default("90d"),
+    blocksRetention: mimirBlocksRetention().default("90d"),
   })
   .strict();
 
@@ -1223,9 +1255,10 @@ interface Resolved {
     volumeSize: string;
     retentionSize: string;
   };
-  mimir: Omit<Raw["mimir"], "volumeSize" | "maxGlobalSeriesPerUser"> & {
+  mimir: Omit<Raw["mimir"], "volumeSize" | "maxGlobalSeriesPerUser" | "ingestionRate"> & {
     volumeSize: string;
     maxGlobalSeriesPerUser: number;
+    ingestionRate: number;
   };
   victoriametrics: Omit<Raw["victoriametrics"], "volumeSize"> & { volumeSize: string };
   grafana: Raw["grafana"] & { url: string };

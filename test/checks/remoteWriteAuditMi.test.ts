@@ -1,0 +1,99 @@
+/**
+ * Audit hMi: while Prometheus and Mimir both run (dual-write, backend-primary), an override of
+ * kube-prometheus-stack's `prometheus.prometheusSpec.remoteWrite` list replaces the program's
+ * entry to Mimir (Helm replaces lists): it used to pass (exit 0) while Mimir got no samples. The
+ * rendered check `mimir-remote-write` refuses it, naming the override with its file:line, what Prometheus
+ * must write to and what it found, and where one's own targets go
+ * (`additionalRemoteWrite`, which the chart appends and which passes).
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { PROJECT } from "../../model/names";
+import { checkRemoteWrite } from "../../checks/remoteWrite";
+import { mimirEndpoints } from "../../model/endpoints";
+import { ROOT, synthCli, tmpDir } from "../support/helpers";
+
+const ELSEWHERE = { url: "http://elsewhere.example.net:9090/api/v1/write" };
+
+function project(prometheusSpec: Record<string, unknown>): string {
+  const dir = tmpDir("remote-write");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"));
+  doc.config[`${PROJECT}:chartValues`] = { "kube-prometheus-stack": { prometheus: { prometheusSpec } } };
+  fs.writeFileSync(path.join(dir, "Pulumi.mim.yaml"), stringify(doc));
+  return dir;
+}
+
+describe("check mimir-remote-write: Prometheus keeps writing to Mimir while both run (audit hMi)", function () {
+  this.timeout(600000);
+
+  it("an override of prometheusSpec.remoteWrite at dual-write is refused at its line, one message", async () => {
+    const dir = project({ remoteWrite: [ELSEWHERE] });
+    const r = await synthCli("--stack", "mim", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 1, out);
+    const lines = out.split("\n").filter((l) => l.includes("[mimir-remote-write]"));
+    assert.equal(lines.length, 1, out);
+    assert.match(
+      lines[0],
+      /must remote-write to http:\/\/mimir\.monitoring\.svc\.cluster\.local:8080\/api\/v1\/push/,
+    );
+    assert.match(
+      lines[0],
+      /found remote_write to "http:\/\/elsewhere\.example\.net:9090\/api\/v1\/write" only/,
+    );
+    assert.match(lines[0], /prometheus\.prometheusSpec\.additionalRemoteWrite/);
+    assert.match(
+      out,
+      /override chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.remoteWrite \([^)]*Pulumi\.mim\.yaml:\d+\)/,
+    );
+    assert.match(r.stdout.trimEnd().split("\n").pop()!, /^mim: FAIL \(exit 1\): 1 rendered-object problem$/);
+    assert.doesNotMatch(out, /\n\s+at .*\.ts:\d+/);
+  });
+
+  it("one's own target under additionalRemoteWrite passes", async () => {
+    const dir = project({ additionalRemoteWrite: [ELSEWHERE] });
+    const r = await synthCli("--stack", "mim", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
+  it("a misspelt queue setting of one's own target is named with the field meant", async () => {
+    const dir = project({
+      additionalRemoteWrite: [{ ...ELSEWHERE, queueConfig: { maxShard: 20 } }],
+    });
+    const r = await synthCli("--stack", "mim", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 1, out);
+    assert.match(
+      out,
+      /\/spec\/remoteWrite\/1\/queueConfig must NOT have additional properties \(maxShard: unknown, the API server drops it; did you mean maxShards\?\)/,
+    );
+    assert.match(
+      out,
+      /override chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.additionalRemoteWrite \([^)]*Pulumi\.mim\.yaml:\d+\)/,
+    );
+  });
+
+  it("scaled out, the entry must reach mimir-write's push endpoint", () => {
+    const placed = (obj: any) => ({ obj, urn: "urn:x", source: "release kube-prometheus-stack" });
+    const write = placed({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "mimir-write", namespace: "monitoring" },
+    });
+    const prometheus = (url: string) =>
+      placed({
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "Prometheus",
+        metadata: { name: "kps-prometheus", namespace: "monitoring" },
+        spec: { remoteWrite: [{ url }] },
+      });
+    const ok = checkRemoteWrite([write, prometheus(mimirEndpoints("monitoring", true).push)]);
+    assert.deepEqual(ok, { judged: 1, findings: [] });
+    const bad = checkRemoteWrite([write, prometheus(mimirEndpoints("monitoring", false).push)]);
+    assert.equal(bad.findings.length, 1);
+    assert.match(bad.findings[0].message, /must remote-write to http:\/\/mimir-write\./);
+  });
+});
