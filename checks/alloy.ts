@@ -9,6 +9,8 @@
  *   types, undefined references and exports, logs vs metrics receivers, stability levels;
  * - the reference's version against the Alloy the program pins (model/versions.ts).
  */
+import { createHash } from "crypto";
+import { causeKey } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
 import {
   checkAlloyComponents,
@@ -92,21 +94,42 @@ export function checkAlloy(objects: Placed[]): AlloyReport {
   }
   for (const c of configs) {
     const parsed = parseAlloy(c.text);
-    for (const e of parsed.errors)
+    // The same text mounted elsewhere is the same mistake: one cause (see sameText).
+    const found = (f: Finding & { pos: { line: number; column: number } }) =>
       report.findings.push({
+        check: f.check,
+        where: `${c.where}:${f.pos.line}:${f.pos.column}`,
+        message: f.message,
+        cause: sameText(c.text, f.check, f.pos, f.message),
+      });
+    for (const e of parsed.errors)
+      found({
         check: "alloy-syntax",
-        where: `${c.where}:${e.pos.line}:${e.pos.column}`,
+        where: c.where,
+        pos: e.pos,
         message: `Alloy cannot parse its config: ${e.message}`,
       });
     if (!ref || parsed.errors.length > 0) continue;
     for (const f of checkAlloyComponents(parsed.body, ref, { stabilityLevel: stabilityOf(objects, c) }))
-      report.findings.push({
+      found({
         check: "alloy-component",
-        where: `${c.where}:${f.pos.line}:${f.pos.column}`,
+        where: c.where,
+        pos: f.pos,
         message: `${f.message} [${f.rule}${f.source ? `; ${f.source}` : ""}]`,
       });
   }
   return report;
+}
+
+/**
+ * One mistake in one config text, wherever that text is mounted: a `chartValues.alloy` override
+ * of `alloy.configMap.content` goes into every release of the chart (the node DaemonSet, the
+ * cluster Deployment, the parked node release of a handover), and the synthesis prints the
+ * findings of one key once, naming every ConfigMap (synth/report.ts mergeProblems).
+ */
+function sameText(text: string, check: string, pos: { line: number; column: number }, message: string) {
+  const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  return causeKey("alloy-config", `${digest}:${pos.line}:${pos.column} ${check} ${message}`);
 }
 
 /** Syntax only (kept for callers that need no reference data). */

@@ -24,6 +24,11 @@ interface VectorConfig {
   where: string;
   text: string;
   json: boolean;
+  /**
+   * Whether the vector chart wrote it from its `customConfig` value: the chart's own ConfigMap,
+   * key `vector.yaml` (vector chart 0.56.0 templates/configmap.yaml:10-12), rendered by a release.
+   */
+  fromCustomConfig: boolean;
   /** The Vector containers of the pods that mount it, `<pod template> container <name>` and their image. */
   runners: { where: string; image: string }[];
 }
@@ -60,6 +65,7 @@ export function vectorConfigs(objects: Placed[]): VectorConfig[] {
           where: `${describe(p)} ${key}`,
           text,
           json: key.endsWith(".json"),
+          fromCustomConfig: key === "vector.yaml" && p.source.startsWith("release "),
           runners: mounted.get(`${p.obj.metadata.namespace ?? ""}/${p.obj.metadata.name}`) ?? [],
         })),
     );
@@ -107,6 +113,25 @@ function journalFindings(c: VectorConfig, config: unknown): Finding[] {
         `only Vector's -debian images install it (distribution/docker/debian/Dockerfile: systemd; alpine and distroless have none). ` +
         `Set chartValues.vector.image.tag to a -debian tag (the pinned ${versions.images.vector.tag}), or turn the journal off (nodeLogs.journal: false)`,
     }));
+}
+
+/** A finding's message without the path `where` already names (the judge starts with it). */
+const withoutPath = (message: string, path: string) =>
+  path && message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+
+/**
+ * The chart value a finding is about, as ` (values.customConfig.<path>)`, for a config the chart
+ * wrote from `customConfig`: so a refusal that follows from a `chartValues.vector.customConfig…`
+ * override names that override and no other (synth/report.ts reads `values.<path>` in a message).
+ * A missing option is about the map that lacks it; a path that is no key of the config (a
+ * component name given twice) names none.
+ */
+function chartValue(c: VectorConfig, config: unknown, f: { path: string; rule: string }): string {
+  if (!c.fromCustomConfig || !f.path || config === null || typeof config !== "object") return "";
+  const path = f.rule === "required" ? f.path.slice(0, Math.max(f.path.lastIndexOf("."), 0)) : f.path;
+  const top = path.split(/[.[]/)[0];
+  if (!top || !(top in config)) return "";
+  return ` (values.customConfig.${path})`;
 }
 
 export interface VectorReport {
@@ -160,11 +185,11 @@ export function checkVector(objects: Placed[]): VectorReport {
     for (const f of verdict.findings)
       report.findings.push({
         check: "vector-config",
-        where: `${c.where} ${f.path}`,
-        message: `${f.message} [${f.rule}; ${f.source}]`,
+        where: `${c.where}${f.path ? ` ${f.path}` : ""}`,
+        message: `${withoutPath(f.message, f.path)}${chartValue(c, config, f)} [${f.rule}; ${f.source}]`,
       });
     for (const w of verdict.warnings)
-      report.warnings.push(`${c.where} ${w.path}: ${w.message} [${w.source}]`);
+      report.warnings.push(`${c.where} ${w.path}: ${withoutPath(w.message, w.path)} [${w.source}]`);
   }
   return report;
 }

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { checkAlloy, checkAlloySyntax } from "../../checks/alloy";
 import { loadAlloyReference } from "../../upstream/alloy/components";
 import { checkStack } from "../../checks";
+import { mergeProblems } from "../../synth/report";
 import type { K8sObject, Placed } from "../../checks/objects";
 import { NS } from "../support/objects";
 
@@ -28,6 +29,35 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
     assert.equal(findings[0].check, "alloy-syntax");
     assert.match(findings[0].where, /^ConfigMap .*\/alloy \(release alloy-agents\) config\.alloy:2:\d+$/);
     assert.match(findings[0].message, /expected/);
+  });
+
+  it("says a mistake of one config text once, naming every ConfigMap that holds it", () => {
+    // chartValues.alloy.alloy.configMap.content goes into every release of the chart: the node
+    // agents (old and new namespace during a handover) and the cluster replica.
+    const broken = good.replace('"default" {', '"default" {\n  url = "a" "b"');
+    // The same mistake at the same place of another config is that config's own.
+    const other = `${broken}// the cluster replica's config\n`;
+    const cm = (namespace: string, name: string, text: string): Placed => ({
+      obj: { ...configMap({ "config.alloy": text }), metadata: { name, namespace } },
+      urn: `urn:${name}`,
+      source: `release ${name}`,
+    });
+    const { findings } = checkAlloy([
+      cm("monitoring", "alloy", broken),
+      cm("monitoring-agents", "alloy", broken),
+      cm("monitoring", "alloy-cluster", other),
+    ]);
+    const merged = mergeProblems([], findings).findings;
+    assert.deepEqual(
+      merged.map((f) => [f.where, f.alsoAt]),
+      [
+        [
+          "ConfigMap monitoring/alloy (release alloy) config.alloy:2:16",
+          ["[alloy-syntax] ConfigMap monitoring-agents/alloy (release alloy) config.alloy:2:16"],
+        ],
+        ["ConfigMap monitoring/alloy-cluster (release alloy-cluster) config.alloy:2:16", []],
+      ],
+    );
   });
 
   it("runs as part of every stack's checks", () => {

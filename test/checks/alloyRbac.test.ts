@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { placedFrom, type Placed } from "../../checks";
+import { checkAlloy } from "../../checks/alloy";
 import { checkAlloyRbac } from "../../checks/alloyRbac";
 import { alloyApiNeeds } from "../../upstream/alloy/apiNeeds";
 import { parseAlloy } from "../../upstream/alloy/syntax";
@@ -66,6 +67,39 @@ describe("alloy-rbac: each Alloy's ServiceAccount holds what its components call
     assert.equal(msgs.length, 2, msgs.join("\n"));
     assert.ok(msgs.some((m) => /alloy is granted get nodes\/proxy cluster-wide/.test(m)));
     assert.ok(msgs.some((m) => /alloy-cluster is granted get secrets in monitoring/.test(m)));
+  });
+
+  it("leaves a block that is no Alloy component to alloy-component: one message for the misspelling", () => {
+    const misspelt = clone(objects);
+    const cm = misspelt.find((p) => p.obj.kind === "ConfigMap" && p.obj.metadata.name === "alloy-cluster")!;
+    cm.obj.data["config.alloy"] += '\nloki.source.fiel "x" {\n}\n';
+    assert.deepEqual(checkAlloyRbac(misspelt).findings, []);
+    const unknown = checkAlloy(misspelt).findings.filter((f) => /loki\.source\.fiel/.test(f.message));
+    assert.equal(unknown.length, 1, JSON.stringify(unknown));
+    assert.match(unknown[0].message, /did you mean "loki\.source\.file"\?.*\[unknown-component\]/);
+  });
+
+  it("says what one role grants beyond the config once, listing each access", () => {
+    // A config that calls nothing (as one a chartValues override put in place of the program's).
+    const replaced = clone(objects);
+    const cm = replaced.find((p) => p.obj.kind === "ConfigMap" && p.obj.metadata.name === "alloy-cluster")!;
+    cm.obj.data["config.alloy"] = 'logging {\n  level = "info"\n}\n';
+    const msgs = checkAlloyRbac(replaced)
+      .findings.filter((f) => f.where.includes("alloy-cluster"))
+      .map((f) => f.message);
+    const cluster = msgs.filter((m) =>
+      /ClusterRoleBinding alloy-cluster -> ClusterRole alloy-cluster/.test(m),
+    );
+    assert.equal(cluster.length, 1, msgs.join("\n"));
+    assert.match(
+      cluster[0],
+      /^ServiceAccount monitoring\/alloy-cluster is granted \d+ accesses no component of its config calls that widely, all through ClusterRoleBinding alloy-cluster -> ClusterRole alloy-cluster: .*list pods cluster-wide, watch pods cluster-wide/,
+    );
+    // Each other role the account is bound to: its own message.
+    assert.equal(
+      new Set(msgs.map((m) => /(Role)?Binding [^ ]+ -> \w+ [^ :),]+/.exec(m)?.[0])).size,
+      msgs.length,
+    );
   });
 
   it("knows every component it judges: an unknown one is an error naming where to add it", () => {

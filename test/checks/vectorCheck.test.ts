@@ -52,8 +52,36 @@ describe("rendered-stack checks: Vector configs judged by Vector's reference (ch
     );
     assert.match(
       r.findings[0].message,
-      /expected one of .*"raw_message".*found "raw" \[enum; vectordotdev\/vector@v0\.56\.0 website\/cue\/reference\/components\/sinks\/generated\/loki\.cue:\d+\]/,
+      /expected one of .*"raw_message".*found "raw" \(values\.customConfig\.sinks\.loki_pods\.encoding\.codec\) \[enum; vectordotdev\/vector@v0\.56\.0 website\/cue\/reference\/components\/sinks\/generated\/loki\.cue:\d+\]/,
     );
+  });
+
+  it("says each finding's path once, in where, and names the chart's customConfig value it is about", () => {
+    const bad = parse(config);
+    bad.sources.app = { type: "file", include: ["/var/log/app/*.log"], read_form: "beginning" };
+    bad.transforms = { errors: { type: "filter", inputs: ["app"] } };
+    const r = checkVector(objects(stringify(bad)));
+    assert.deepEqual(
+      r.findings.map((f) => `${f.where} | ${f.message.replace(/ \[.*$/, "")}`),
+      [
+        'ConfigMap monitoring/vector (release vector) vector.yaml sources.app.read_form | not an option here (did you mean "read_from"?) (values.customConfig.sources.app.read_form)',
+        // A missing option is about the map that lacks it.
+        "ConfigMap monitoring/vector (release vector) vector.yaml transforms.errors.condition | required option missing (values.customConfig.transforms.errors)",
+      ],
+    );
+  });
+
+  it("names no chart value for a config the chart did not write from customConfig", () => {
+    const bad = parse(config);
+    bad.sinks.loki_pods.encoding.codec = "raw";
+    const placed = objects(stringify(bad));
+    placed[0] = at(
+      configMap("vector", { "vector.yaml": stringify(bad) }),
+      "urn:cm",
+      "resource vector-config",
+    );
+    const [f] = checkVector(placed).findings;
+    assert.doesNotMatch(f.message, /values\./);
   });
 
   it("fails a config that is not YAML", () => {

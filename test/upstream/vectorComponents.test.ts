@@ -63,14 +63,41 @@ describe("upstream/vector/components: Vector configs judged by Vector's own refe
     assert.match(f.message, /sinks\.prom_exporter: no type/);
   });
 
-  it("refuses an option the component does not have, listing the ones it has", () => {
+  it("refuses a misspelt option, naming the option it is closest to", () => {
     const f = only(judge((c) => (c.sinks.loki_pods.label = { a: "b" })).findings);
     assert.equal(f.rule, "unknown-option");
     assert.equal(f.path, "sinks.loki_pods.label");
-    assert.match(f.message, /not an option here \(known: .*\blabels\b.*\)/);
+    assert.equal(f.message, 'sinks.loki_pods.label: not an option here (did you mean "labels"?)');
     assert.match(
       f.source,
       /^vectordotdev\/vector@v0\.56\.0 website\/cue\/reference\/components\/sinks\/generated\/loki\.cue$/,
+    );
+  });
+
+  it("refuses an option near none the component has, listing the ones it has", () => {
+    const f = only(judge((c) => (c.sinks.loki_pods.colour = "blue")).findings);
+    assert.equal(f.rule, "unknown-option");
+    assert.match(f.message, /^sinks\.loki_pods\.colour: not an option here \(known: .*\blabels\b.*\)$/);
+  });
+
+  it("reports a misspelt required option once, as the misspelling, not also as missing", () => {
+    // Vector stops at the unknown field (serde deny_unknown_fields); the missing `condition` is
+    // the same mistake.
+    const v = judge((c) => {
+      c.transforms = { errors: { type: "filter", inputs: ["pod_logs"], condtion: '.level == "error"' } };
+    });
+    const f = only(v.findings);
+    assert.equal(f.rule, "unknown-option");
+    assert.equal(f.message, 'transforms.errors.condtion: not an option here (did you mean "condition"?)');
+  });
+
+  it("still refuses a required option left out when no unknown key is near it", () => {
+    const v = judge((c) => {
+      c.transforms = { errors: { type: "filter", inputs: ["pod_logs"], colour: "x" } };
+    });
+    assert.deepEqual(
+      v.findings.map((f) => `${f.rule} ${f.path}`),
+      ["unknown-option transforms.errors.colour", "required transforms.errors.condition"],
     );
   });
 
@@ -96,6 +123,12 @@ describe("upstream/vector/components: Vector configs judged by Vector's own refe
     const f = only(judge((c) => (c.sinks.loki_pods.out_of_order_action = "reorder")).findings);
     assert.equal(f.rule, "enum");
     assert.match(f.message, /expected one of "accept", .*found "reorder"/);
+  });
+
+  it("names the closest value of the enum for a misspelt one", () => {
+    const f = only(judge((c) => (c.sinks.loki_pods.out_of_order_action = "acept")).findings);
+    assert.equal(f.rule, "enum");
+    assert.match(f.message, /found "acept" \(did you mean "accept"\?\)$/);
   });
 
   it("refuses a missing required option", () => {
@@ -130,15 +163,30 @@ describe("upstream/vector/components: Vector configs judged by Vector's own refe
     assert.match(both.message, /a memory buffer takes max_events or max_size, not both/);
   });
 
-  it("refuses an input that names no source or transform, a sink among them", () => {
+  it("refuses an input that names no source or transform, a sink among them, naming the closest", () => {
     const f = only(judge((c) => (c.sinks.loki_pods.inputs = ["pod_log"])).findings);
     assert.equal(f.rule, "inputs");
-    assert.match(
-      f.message,
-      /"pod_log" matches no source or transform \(internal_metrics, journal, pod_logs, syslog\)/,
-    );
+    assert.match(f.message, /"pod_log" matches no source or transform \(did you mean "pod_logs"\?\)$/);
     assert.match(f.source, /src\/config\/graph\.rs:\d+$/);
-    assert.equal(only(judge((c) => (c.sinks.loki_pods.inputs = ["loki_journal"])).findings).rule, "inputs");
+    const sink = only(judge((c) => (c.sinks.loki_pods.inputs = ["loki_journal"])).findings);
+    assert.equal(sink.rule, "inputs");
+    assert.match(
+      sink.message,
+      /matches no source or transform \(internal_metrics, journal, pod_logs, syslog\)$/,
+    );
+  });
+
+  it("never offers a component its own name as an input", () => {
+    const f = only(
+      judge((c) => {
+        c.transforms = { tidy: { type: "remap", inputs: ["pod_logs", "tidyy"], source: "." } };
+        c.sinks.loki_pods.inputs = ["tidy"];
+      }).findings,
+    );
+    assert.equal(
+      f.message,
+      'transforms.tidy.inputs: "tidyy" matches no source or transform (internal_metrics, journal, pod_logs, syslog)',
+    );
   });
 
   it("resolves globs and a transform's named outputs, and refuses a glob matching nothing", () => {

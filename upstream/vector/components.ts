@@ -215,7 +215,14 @@ class Judge {
         {
           path: where,
           rule: "enum",
-          message: `${where}: expected one of ${t.enum.map((e) => JSON.stringify(e)).join(", ")}, found ${show(v)}`,
+          message: `${where}: expected one of ${t.enum.map((e) => JSON.stringify(e)).join(", ")}, found ${show(v)}${
+            typeof v === "string"
+              ? near(
+                  v,
+                  t.enum.filter((e): e is string => typeof e === "string"),
+                )
+              : ""
+          }`,
         },
         file,
         node.line,
@@ -236,6 +243,10 @@ class Judge {
     line: number,
     extraKeys: string[] = [],
   ): void {
+    // The options the map's unknown keys are misspellings of: a required one among them is not
+    // reported missing too, as one misspelling is one mistake (Vector itself stops at the unknown
+    // field, serde's `deny_unknown_fields` on every `#[configurable_component]`).
+    const meant = new Set<string>();
     for (const [key, v] of Object.entries(obj)) {
       const path = where ? `${where}.${key}` : key;
       const node = options[key];
@@ -249,16 +260,22 @@ class Judge {
             message: `${path}: not in the reference, but Vector has an alias or hidden option of this name somewhere: check it applies here`,
             source: `${this.ref.source.repo}@${this.ref.source.tag} ${hidden.join(", ")}`,
           });
-        else
+        else {
+          const close = nearNames(key, Object.keys(options));
+          close.forEach((c) => meant.add(c));
           this.finding(
             {
               path,
               rule: "unknown-option",
-              message: `${path}: not an option here (known: ${Object.keys(options).sort().join(", ")})`,
+              message:
+                close.length > 0
+                  ? `${path}: not an option here${near(key, close)}`
+                  : `${path}: not an option here (known: ${Object.keys(options).sort().join(", ")})`,
             },
             file,
             line,
           );
+        }
         continue;
       }
       if (node.relevant_when && relevantWhen(node.relevant_when, obj, options) === false) {
@@ -276,7 +293,7 @@ class Judge {
       this.value(v, node, path, file, key);
     }
     for (const [key, node] of Object.entries(options)) {
-      if (!node.required || key in obj) continue;
+      if (!node.required || key in obj || meant.has(key)) continue;
       if (node.relevant_when && relevantWhen(node.relevant_when, obj, options) !== true) continue;
       const path = where ? `${where}.${key}` : key;
       this.finding({ path, rule: "required", message: `${path}: required option missing` }, file, node.line);
@@ -567,13 +584,23 @@ function resolveInputs(
         judge.findings.push({
           path: `${p.kind}.${p.name}.inputs`,
           rule: "inputs",
-          message: `${p.kind}.${p.name}.inputs: ${JSON.stringify(input)} matches no source or transform (${[...byName.keys()].sort().join(", ") || "none"})`,
+          message: `${p.kind}.${p.name}.inputs: ${JSON.stringify(input)} matches no source or transform${inputCandidates(input, p, byName)}`,
           source: at(...split(ref.rust.input_unknown)),
         });
     }
     return out;
   };
   return new Map(placed.filter((p) => p.kind !== "sources").map((p) => [p, inputsOf(p)]));
+}
+
+/**
+ * The sources and transforms an input could have meant: the closest names, else every one, never
+ * the component itself (a component cannot read its own output).
+ */
+function inputCandidates(input: string, p: Component, byName: Map<string, Component>): string {
+  const names = [...byName.keys()].filter((n) => n !== p.name).sort();
+  const close = near(input, names);
+  return close || ` (${names.join(", ") || "none"})`;
 }
 
 /** Data types: what an input gives must meet what the component takes. */
@@ -628,9 +655,14 @@ function checkAcknowledgements(
 const types = (t: Record<DataType, boolean>) =>
   (Object.keys(t) as DataType[]).filter((d) => t[d]).join(", ") || "nothing";
 
-/** ` (did you mean "x"?)` for a near name: same letters but one edit, or a shared prefix. */
+/** The known names at most two edits from `name`. */
+function nearNames(name: string, known: string[]): string[] {
+  return known.filter((k) => distance(k, name) <= 2);
+}
+
+/** ` (did you mean "x"?)` for a near name (at most two edits away), else nothing. */
 function near(name: string, known: string[]): string {
-  const close = known.filter((k) => distance(k, name) <= 2);
+  const close = nearNames(name, known);
   return close.length > 0 ? ` (did you mean ${close.map((c) => JSON.stringify(c)).join(" or ")}?)` : "";
 }
 
