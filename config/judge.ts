@@ -284,7 +284,7 @@ export function judgedStackConfig(
   // Keys under the Loki blocks the chart copies into Loki's config are Loki's to judge (lokiValueCheck.ts): one message each.
   const chartKeyProblems = (
     cliRefusedChartValues || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT)
-  ).filter((p) => !judgedByLoki(p, PROJECT));
+  ).filter((p) => !judgedByLoki(p, PROJECT, readChartValues(raw).loki));
   problems.push(...chartKeyProblems);
   if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
   // The Loki settings the chart copies whole into Loki's config file, judged by Loki's reference.

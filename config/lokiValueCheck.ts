@@ -1,5 +1,7 @@
 /*
- * The Loki settings a stack passes through `chartValues.loki.loki.<block>`, judged against Loki's
+ * The Loki settings a stack passes through `chartValues.loki.loki.<block>` (and the values the
+ * chart writes into a block under another name: `rulerConfig` as `ruler`, `commonConfig` as
+ * `common`, `memberlistConfig` or `extraMemberlistConfig` as `memberlist`), judged against Loki's
  * own configuration reference at the pinned version (upstream/engines/data/loki-3.7.6) when the
  * stack file is read, not only against the chart's defaults. The chart copies each such block
  * whole into Loki's config file (loki 18.11.0 values.yaml `loki.config`, lines 334-553:
@@ -32,8 +34,7 @@ export const LOKI_SCHEMA_PERIOD = {
 
 /**
  * The chart's `loki.<key>` values it writes whole into a block of Loki's config, by the block's
- * name there (loki 18.11.0 values.yaml `loki.config`). Blocks the chart fills from several places
- * (`common`'s storage, the ruler's helper, memberlist's join list) are judged by the render.
+ * name there (loki 18.11.0 values.yaml `loki.config`).
  */
 export const LOKI_CONFIG_BLOCKS: Readonly<Record<string, string>> = {
   server: "server",
@@ -58,10 +59,64 @@ export const LOKI_CONFIG_BLOCKS: Readonly<Record<string, string>> = {
   operational_config: "operational_config",
 };
 
-/** Whether a problem names a key under a block {@link lokiValueProblems} judges (the chart check then stays silent on it). */
-export function judgedByLoki(problem: string, project: string): boolean {
+/**
+ * The chart's `loki.<key>` values it writes into a block of Loki's config under another name, each
+ * only when the chart writes it (loki 18.11.0 values.yaml `loki.config`, lines 347-361, 378-383,
+ * 442-444; templates/_helpers.tpl:418-421). What the chart adds to the block itself (`common`'s
+ * storage, the ruler's storage helper, memberlist's join list) is the render's to judge.
+ */
+export const LOKI_RENAMED_BLOCKS: Readonly<
+  Record<string, { block: string; written: (values: Record<string, unknown>) => boolean }>
+> = {
+  // `{{- if .Values.ruler.enabled }} {{ include "loki.rulerConfig" . }}`: merged over the ruler's
+  // storage helper (`mergeOverwrite`), so every key given lands under `ruler`.
+  rulerConfig: {
+    block: "ruler",
+    written: (values) =>
+      !isMap(values.ruler) || !("enabled" in values.ruler) || Boolean(values.ruler.enabled),
+  },
+  // `{{- if .Values.loki.commonConfig}} common: {{- toYaml .Values.loki.commonConfig }}`, then the
+  // chart's `storage:` under it.
+  commonConfig: { block: "common", written: () => true },
+  // `memberlist: {{- if .Values.loki.memberlistConfig }} {{- toYaml .Values.loki.memberlistConfig }}`:
+  // it replaces the chart's memberlist block whole.
+  memberlistConfig: { block: "memberlist", written: () => true },
+  // `{{- else }} {{- toYaml .Values.loki.extraMemberlistConfig }}`, above the chart's join list:
+  // read only when memberlistConfig is empty.
+  extraMemberlistConfig: {
+    block: "memberlist",
+    written: (values) => {
+      const own = isMap(values.loki) ? values.loki.memberlistConfig : undefined;
+      return !isMap(own) || Object.keys(own).length === 0;
+    },
+  },
+};
+
+/**
+ * The values of `lokiChartValues.loki` the chart writes into Loki's config, each with the block it
+ * becomes there: {@link LOKI_CONFIG_BLOCKS}, and {@link LOKI_RENAMED_BLOCKS} where the chart writes them.
+ */
+function writtenBlocks(lokiChartValues: Record<string, unknown>): [string, string][] {
+  return [
+    ...Object.entries(LOKI_CONFIG_BLOCKS),
+    ...Object.entries(LOKI_RENAMED_BLOCKS)
+      .filter(([, { written }]) => written(lokiChartValues))
+      .map(([key, { block }]): [string, string] => [key, block]),
+  ];
+}
+
+/**
+ * Whether a problem names a key under a block {@link lokiValueProblems} judges (the chart check then
+ * stays silent on it): `lokiChartValues` are the stack's `chartValues.loki`, which say whether the
+ * chart writes a renamed block at all.
+ */
+export function judgedByLoki(
+  problem: string,
+  project: string,
+  lokiChartValues: Record<string, unknown> = {},
+): boolean {
   const m = new RegExp(`^${project}:chartValues\\.loki\\.loki\\.(\\w+)\\.`).exec(problem);
-  return m !== null && m[1] in LOKI_CONFIG_BLOCKS;
+  return m !== null && writtenBlocks(lokiChartValues).some(([key]) => key === m[1]);
 }
 
 /** A copy without the values the chart computes with `tpl` (`{{ ... }}`): their result is the render's to judge. */
@@ -94,9 +149,9 @@ export function lokiValueProblems(
   ref: EngineReference | undefined = lokiReference(),
 ): string[] {
   const own = lokiChartValues?.loki;
-  if (!ref || !isMap(own)) return [];
+  if (!ref || !lokiChartValues || !isMap(own)) return [];
   const out: string[] = [];
-  for (const [chartKey, block] of Object.entries(LOKI_CONFIG_BLOCKS)) {
+  for (const [chartKey, block] of writtenBlocks(lokiChartValues)) {
     if (!isMap(own[chartKey])) continue;
     const config = { [block]: withoutTemplates(own[chartKey]) };
     for (const p of checkEngineConfig(ref, config).map(unknownKeyHint)) {

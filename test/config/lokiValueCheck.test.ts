@@ -6,7 +6,7 @@ import { ConfigError } from "../../config/errors";
 import { PROJECT } from "../../config/resolve";
 import { LOKI_SCHEMA_PERIOD, lokiValueProblems } from "../../config/lokiValueCheck";
 import { readStackConfig } from "../../synth/synthesize";
-import { checkEngineConfig, loadEngineReference } from "../../upstream/engines/references";
+import { checkEngineConfig, loadEngineReference, modelDurationText } from "../../upstream/engines/references";
 import { ROOT, tmpDir } from "../support/helpers";
 
 /*
@@ -81,6 +81,100 @@ describe("config: chartValues.loki.loki blocks are judged by Loki's reference (c
       const leaf = key.split(".")[1];
       assert.equal(hit.line, lines.findIndex((l) => l.trimStart().startsWith(`${leaf}:`)) + 1, hit.problem);
     }
+  });
+
+  it("rulerConfig, commonConfig and memberlistConfig are judged as the ruler, common and memberlist blocks they become: one problem per key, with its line and closest key", () => {
+    const { problems, lines } = run({
+      loki: {
+        loki: {
+          // replication_factor is also a key of the chart's default commonConfig: said once, by Loki's reference.
+          commonConfig: { path_prefix: "/var/loki", replication_factr: 1 },
+          rulerConfig: { enable_apii: true, evaluation_interval: "1d" },
+          memberlistConfig: { join_memberz: ["loki-memberlist"] },
+        },
+      },
+    });
+    const cases: [string, string, RegExp][] = [
+      [
+        "commonConfig.replication_factr",
+        "common",
+        /did you mean chartValues\.loki\.loki\.commonConfig\.replication_factor\?$/,
+      ],
+      [
+        "rulerConfig.enable_apii",
+        "ruler",
+        /did you mean chartValues\.loki\.loki\.rulerConfig\.enable_api\?$/,
+      ],
+      ["rulerConfig.evaluation_interval", "ruler", /expected a Go time\.Duration.*found "1d"/],
+      [
+        "memberlistConfig.join_memberz",
+        "memberlist",
+        /did you mean chartValues\.loki\.loki\.memberlistConfig\.join_members\?$/,
+      ],
+    ];
+    assert.equal(problems.length, cases.length, problems.map((p) => p.problem).join("\n"));
+    for (const [key, block, said] of cases) {
+      const hit = problems.find((p) => p.problem.startsWith(`${P(`chartValues.loki.loki.${key}`)}: `));
+      assert.ok(hit, `${key} in\n${problems.map((p) => p.problem).join("\n")}`);
+      assert.match(hit.problem, said);
+      if (!said.source.startsWith("expected"))
+        assert.match(hit.problem, new RegExp(`unknown key of Loki 3\\.7\\.6's ${block} `));
+      const leaf = key.split(".")[1];
+      assert.equal(hit.line, lines.findIndex((l) => l.trimStart().startsWith(`${leaf}:`)) + 1, hit.problem);
+    }
+  });
+
+  it("a renamed block the chart does not write is not judged by Loki (rulerConfig with the ruler off, extraMemberlistConfig beside memberlistConfig)", () => {
+    assert.deepEqual(
+      lokiValueProblems(
+        { ruler: { enabled: false }, loki: { rulerConfig: { enable_apii: true } } },
+        PROJECT,
+        ref,
+      ),
+      [],
+    );
+    const extra = { extraMemberlistConfig: { bind_prot: 7946 } };
+    assert.deepEqual(
+      lokiValueProblems({ loki: { ...extra, memberlistConfig: { join_members: ["x"] } } }, PROJECT, ref),
+      [],
+    );
+    const [p, ...rest] = lokiValueProblems({ loki: extra }, PROJECT, ref);
+    assert.deepEqual(rest, []);
+    assert.match(
+      p,
+      /^homelab-observability:chartValues\.loki\.loki\.extraMemberlistConfig\.bind_prot: unknown key of Loki 3\.7\.6's memberlist .*did you mean chartValues\.loki\.loki\.extraMemberlistConfig\.bind_port\?$/,
+    );
+  });
+
+  it("a retention_stream entry under 24h is refused at its line with Loki's rule, its words and what to set", () => {
+    const retention_stream = [
+      { selector: '{namespace="dev"}', priority: 1, period: "24h" },
+      { selector: '{namespace="ci"}', priority: 2, period: "12h" },
+      { selector: '{app="x"}', priority: 3 },
+      { selector: '{app="y"}', priority: 4, period: "1d" },
+    ];
+    const { problems, lines } = run({ loki: { loki: { limits_config: { retention_stream } } } });
+    assert.equal(problems.length, 2, problems.map((p) => p.problem).join("\n"));
+    const [short, missing] = problems;
+    assert.match(
+      short.problem,
+      new RegExp(
+        `^${P("chartValues.loki.loki.limits_config.retention_stream[1].period").replace(/[.[\]]/g, "\\$&")}: ` +
+          `expected a retention period of at least 24h for the streams \\{namespace="ci"\\}; found "12h": ` +
+          `Loki stops at start \\("CONFIG ERROR: invalid limits_config config: retention period must be >= 24h was 12h"\\); ` +
+          `set period to 24h or more.*pkg/validation/limits\\.go:605-607`,
+      ),
+    );
+    assert.equal(short.line, lines.findIndex((l) => l.includes("period: 12h")) + 1, short.problem);
+    assert.match(
+      missing.problem,
+      /retention_stream\[2\]: expected a retention period of at least 24h for the streams \{app="x"\}; found no period \(Loki reads it as 0s\).*was 0s/,
+    );
+    assert.equal(
+      missing.line,
+      lines.findIndex((l) => l.includes("selector: '{app=\"x\"}'")) + 1,
+      missing.problem,
+    );
   });
 
   it("a byte size takes Loki's text form (8MB) and is refused with a fraction", () => {
@@ -160,6 +254,22 @@ describe("upstream/engines/references.ts: Loki's byte sizes, schema rules and un
     );
     assert.equal(errors({ limits_config: { per_stream_rate_limit: "8MiB" } }).length, 1);
     assert.equal(errors({ limits_config: { max_streams_per_user: "8MB" } }).length, 1);
+  });
+
+  it("a retention_stream period is judged as model.Duration and said in Loki's words (model.Duration.String)", () => {
+    const errors = (period: unknown) =>
+      checkEngineConfig(ref, {
+        limits_config: { retention_stream: [{ selector: '{a="b"}', period }] },
+      }).filter((p) => p.severity === "error");
+    assert.deepEqual(errors("1d"), []);
+    assert.deepEqual(errors("1w"), []);
+    const [short] = errors("90m");
+    assert.equal(short.path, "limits_config.retention_stream[0].period");
+    assert.match(short.message, /was 1h30m"/);
+    assert.match(errors("23h59m")[0].message, /was 23h59m"/);
+    assert.match(errors("24hours")[0].message, /expected a Prometheus model\.Duration.*found "24hours"/);
+    assert.equal(modelDurationText(90 * 86_400_000), "90d");
+    assert.equal(modelDurationText(14 * 86_400_000), "2w");
   });
 
   it("an unknown key carries the keys of its level", () => {

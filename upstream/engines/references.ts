@@ -272,6 +272,72 @@ export const ENGINE_RULES: readonly EngineRule[] = [
   },
 ];
 
+/**
+ * A load-time rule an engine's `Validate()` applies to one key's value, read in its source: its
+ * problems are named at the entry they concern (`limits_config.retention_stream[1].period`), so a
+ * stack file's override of that key is named with its line.
+ */
+export interface EngineValueRule {
+  engine: Engine;
+  /** The key's path in the reference. */
+  field: string;
+  source: string;
+  /** What is wrong with the key's value at `path` (the path as the config has it): a path below it and why. */
+  problems(value: unknown, path: string): { path: string; message: string }[];
+}
+
+/** Loki's least stream retention period (pkg/validation/limits.go:605, `24*time.Hour`). */
+const LOKI_LEAST_STREAM_RETENTION_MS = 86_400_000;
+
+export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
+  {
+    // Limits.Validate, which Config.Validate calls before any module starts and wraps as
+    // "CONFIG ERROR: invalid limits_config config" (pkg/loki/loki.go:314-315). Each entry's period is
+    // a model.Duration (StreamRetention, pkg/validation/limits.go:300-301), zero when left out. The
+    // reference lists retention_stream without its entries' keys (`opaque`), so the period is what
+    // is judged here; Loki reports the first entry it refuses, this every one.
+    engine: "loki",
+    field: "limits_config.retention_stream",
+    source: "grafana/loki v3.7.6 pkg/validation/limits.go:605-607 (Limits.Validate)",
+    problems: (value, path) => {
+      if (!Array.isArray(value)) return [];
+      return value.flatMap((entry, i) => {
+        if (!isObject(entry)) return [];
+        const streams =
+          typeof entry.selector === "string" ? `the streams ${entry.selector}` : "the entry's streams";
+        const given = entry.period;
+        const absent = given === undefined || given === null;
+        const at = absent ? `${path}[${i}]` : `${path}[${i}].period`;
+        // yaml.v2 reads a scalar's text into model.Duration's string (so `24` is "24", no unit).
+        const text = absent
+          ? "0"
+          : typeof given === "string" || typeof given === "number"
+            ? String(given)
+            : undefined;
+        const ms = text === undefined ? undefined : modelDurationMs(text);
+        if (ms === undefined)
+          return [
+            {
+              path: at,
+              message: `expected ${durationForm("model.Duration")} of at least 24h for ${streams}; found ${JSON.stringify(given)}`,
+            },
+          ];
+        if (ms >= LOKI_LEAST_STREAM_RETENTION_MS) return [];
+        const found = absent ? "no period (Loki reads it as 0s)" : JSON.stringify(given);
+        return [
+          {
+            path: at,
+            message:
+              `expected a retention period of at least 24h for ${streams}; found ${found}: ` +
+              `Loki stops at start ("CONFIG ERROR: invalid limits_config config: retention period must be >= 24h was ${modelDurationText(ms)}"); ` +
+              `set period to 24h or more (e.g. "24h" or "7d"), or remove the entry to keep those streams at retention_period`,
+          },
+        ];
+      });
+    },
+  },
+];
+
 const loaded = new Map<string, EngineReference>();
 
 /** An engine's reference, read once per file; throws MissingReferenceError (upstream/reference.ts) when its data file is absent. */
@@ -314,19 +380,57 @@ export function parsesAsGoDuration(s: string): boolean {
 }
 
 export function parsesAsModelDuration(s: string): boolean {
-  if (s === "0") return true;
-  if (s === "") return false;
+  return modelDurationMs(s) !== undefined;
+}
+
+/** Each Prometheus unit in milliseconds (common/model/time.go:191-199: a year is 365d, a week 7d). */
+const PROM_UNIT_MS: Record<string, number> = {
+  y: 365 * 86_400_000,
+  w: 7 * 86_400_000,
+  d: 86_400_000,
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+};
+
+/** A `model.Duration` text in milliseconds, as `model.ParseDuration` reads it, or undefined when it does not parse. */
+export function modelDurationMs(s: string): number | undefined {
+  if (s === "0") return 0;
+  if (s === "") return undefined;
   let rest = s;
   let last = -1;
+  let ms = 0;
   while (rest !== "") {
     const m = /^(\d+)(ms|[ywdhms])/.exec(rest);
-    if (!m) return false;
+    if (!m) return undefined;
     const pos = PROM_UNITS.indexOf(m[2]);
-    if (pos <= last) return false; // units go from largest to smallest, each once
+    if (pos <= last) return undefined; // units go from largest to smallest, each once
     last = pos;
+    ms += Number(m[1]) * PROM_UNIT_MS[m[2]];
     rest = rest.slice(m[0].length);
   }
-  return true;
+  return ms;
+}
+
+/**
+ * A duration as `model.Duration.String` prints it (common/model/time.go:272-310 at loki v3.7.6):
+ * the words Loki's own messages use for it. Years and weeks only when exact.
+ */
+export function modelDurationText(ms: number): string {
+  if (ms === 0) return "0s";
+  let rest = ms;
+  let out = "";
+  for (const unit of PROM_UNITS) {
+    const mult = PROM_UNIT_MS[unit];
+    if ((unit === "y" || unit === "w") && rest % mult !== 0) continue;
+    const v = Math.floor(rest / mult);
+    if (v > 0) {
+      out += `${v}${unit}`;
+      rest -= v * mult;
+    }
+  }
+  return out;
 }
 
 /** The form a duration field takes, with an example, for messages. */
@@ -480,6 +584,10 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
         severity: "warning",
         message: `${field.path} is ${field.category} in ${name} ${ref.version} (${field.source})`,
       });
+    for (const rule of ENGINE_VALUE_RULES)
+      if (rule.engine === ref.engine && rule.field === field.path)
+        for (const p of rule.problems(v, path))
+          problems.push({ path: p.path, severity: "error", message: `${p.message} (${rule.source})` });
     switch (field.kind) {
       case "block":
         if (v !== null && !isObject(v))
