@@ -94,7 +94,10 @@ describe("round 16b: one chart value set by a stack key and a chartValues overri
       gateway: {},
     };
     const given = Object.fromEntries(
-      STACK_KEY_CHART_PATHS.filter((e) => "chart" in e && e.chart === "loki").map((e) => [e.key, `v:${e.key}`]),
+      STACK_KEY_CHART_PATHS.filter((e) => "chart" in e && e.chart === "loki").map((e) => [
+        e.key,
+        `v:${e.key}`,
+      ]),
     ) as Parameters<typeof withStackKeys<"loki">>[2];
     const out = withStackKeys("loki", values, given) as Record<string, Record<string, unknown>>;
     assert.equal(out.singleBinary.replicas, "v:loki.replicas");

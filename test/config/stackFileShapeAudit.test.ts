@@ -75,6 +75,9 @@ describe("a stack file or its config that is no map", () => {
     fs.mkdirSync(path.join(dir, "Pulumi.s.yaml"));
     const e = refusal(dir);
     assert.ok(e instanceof CliConfigError, String(e));
-    assert.equal(e.message, `cannot read ${path.join(dir, "Pulumi.s.yaml")}: it is a folder, not a file; name the file itself`);
+    assert.equal(
+      e.message,
+      `cannot read ${path.join(dir, "Pulumi.s.yaml")}: it is a folder, not a file; name the file itself`,
+    );
   });
 });
