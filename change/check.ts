@@ -14,6 +14,7 @@ import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from ".
 import { runningOverrides, stackTakeover } from "./runningConfig";
 import { keptValues, previews, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
+import { tenantMoveVerdicts } from "./tenantMove";
 
 export interface ChangeCheck {
   text: string;
@@ -105,21 +106,27 @@ export async function checkChange(
   if (opts.against) {
     const previous = readExport(opts.against);
     // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
-    const report = await changeAgainst(previous, result, {}, overridePlacesIn(root, stack));
+    const at = overridePlacesIn(root, stack);
+    const report = await changeAgainst(previous, result, {}, at);
     const move = phaseMove(previous, result.export);
     // A skipped phase is said first; a one-phase move of production is held while staging is behind.
     const skip = phaseMoveVerdict(move, stack, opts.against);
     // Every stack file is read only for a move one phase forward, the one the rule judges.
     const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root)) : undefined;
     const phase = skip?.refused ? skip : (ahead ?? skip);
+    // A moved tenant is stack-wide: the objects below show only the headers that carry it.
+    const tenants = tenantMoveVerdicts(previous, result.export, at);
     // One per refusal listed, as the objects' counts line says them (two on one release are two).
-    refused += refusalCount(report) + (phase?.refused ? 1 : 0);
+    refused += refusalCount(report) + (phase?.refused ? 1 : 0) + tenants.length;
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
     parts.push(
-      [`== ${stack}: change from ${opts.against}`, ...(phase ? [phase.line] : []), formatChange(report)].join(
-        "\n",
-      ),
+      [
+        `== ${stack}: change from ${opts.against}`,
+        ...(phase ? [phase.line] : []),
+        ...tenants.map((t) => t.line),
+        formatChange(report),
+      ].join("\n"),
     );
   }
   const takeover = result.export.deployment.resources.some((r) => r.importId);

@@ -1,0 +1,187 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { checkChange } from "../../change/check";
+import {
+  lokiTenantOf,
+  MIMIR_NO_AUTH_TENANT,
+  mimirTenantOf,
+  TENANT_DOC,
+  tenantMoveVerdicts,
+} from "../../change/tenantMove";
+import type { StackExport } from "../../synth/synthesize";
+import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
+
+/**
+ * A change that moves Mimir's or Loki's tenant (multitenancy turned on or off, another tenant ID)
+ * moves every write and read away from the history: `--against` refuses it, naming the keys, both
+ * tenants and how to keep the tenant. CI runs it against the previous commit's export.
+ */
+/** Pulumi.staging.yaml's loki block: an override of `loki` replaces it whole. */
+const STAGING_LOKI = { mode: "SingleBinary", replicas: 1, replicationFactor: 1, retention: "7d" };
+
+describe("change check: a change of Mimir's or Loki's tenant (--against)", function () {
+  this.timeout(180000);
+  const previousOf = async (stack: string, over: Record<string, unknown>, name: string) => {
+    const file = path.join(tmpDir("tenant-move"), `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify((await synth(stack, over)).export));
+    return file;
+  };
+  const check = async (stack: string, over: Record<string, unknown>, against: string) =>
+    checkChange(ROOT, stack, await synth(stack, over), { against });
+
+  it("Mimir's no_auth_tenant default is the reference data's (mimir-3.0 config-fields.tsv)", () => {
+    const tsv = fs.readFileSync(path.join(ROOT, "upstream/engines/data/mimir-3.0/config-fields.tsv"), "utf8");
+    const row = tsv.split("\n").find((l) => l.startsWith("no_auth_tenant\t"));
+    assert.ok(row, "config-fields.tsv has no no_auth_tenant row");
+    const cols = row.split("\t");
+    assert.equal(cols[3], JSON.stringify(MIMIR_NO_AUTH_TENANT));
+    assert.equal(cols[7], "cmd/mimir/config-descriptor.json:29", "the source the refusal cites");
+  });
+
+  it("reads the tenant an export runs: Mimir's no_auth_tenant with multitenancy off, else Grafana's header", async () => {
+    const off = (await synth("production", {})).export;
+    const on = (await synth("production", { mimir: { multitenancy: true, tenant: "team-a" } })).export;
+    assert.deepEqual(mimirTenantOf(off), { id: "anonymous", auth: false });
+    assert.deepEqual(mimirTenantOf(on), { id: "team-a", auth: true });
+    assert.deepEqual(lokiTenantOf(off), { id: "fake", auth: false });
+  });
+
+  it("multitenancy false -> true: 1 refused, naming the key, both tenants, what is lost and how to keep it", async () => {
+    const previous = await previousOf("production", {}, "mt-off");
+    const c = await check("production", { mimir: { multitenancy: true } }, previous);
+    assert.equal(c.code, 1, c.text);
+    assert.equal(c.refused, 1, c.text);
+    const line = c.text.split("\n").find((l) => l.startsWith("REFUSED Mimir tenant"));
+    assert.ok(line, c.text);
+    assert.match(
+      line,
+      /^REFUSED Mimir tenant anonymous -> homelab: mimir\.multitenancy changed from false to true, with mimir\.tenant homelab\./,
+    );
+    assert.match(
+      line,
+      /Mimir's no_auth_tenant, upstream\/engines\/data\/mimir-3\.0\/config-fields\.tsv: cmd\/mimir\/config-descriptor\.json:29/,
+    );
+    assert.match(line, /the metrics history .* no longer shows in Grafana/);
+    assert.match(
+      line,
+      /Keep the tenant: set mimir\.tenant to anonymous .*, or mimir\.multitenancy back to false/,
+    );
+    assert.ok(line.endsWith(`(${TENANT_DOC})`), line);
+    assert.match(c.why ?? "", /^1 refused/);
+  });
+
+  it("multitenancy turned on under the tenant the data is filed under (anonymous) passes", async () => {
+    const previous = await previousOf("production", {}, "mt-off-keep");
+    const c = await check(
+      "production",
+      { mimir: { multitenancy: true, tenant: MIMIR_NO_AUTH_TENANT } },
+      previous,
+    );
+    assert.equal(c.code, 0, c.text);
+    assert.doesNotMatch(c.text, /REFUSED/);
+  });
+
+  it("mimir.tenant changed while multitenancy is on: refused with the tenant to set back", async () => {
+    const previous = await previousOf("staging", { mimir: { multitenancy: true, tenant: "team-a" } }, "t-a");
+    const c = await check("staging", { mimir: { multitenancy: true, tenant: "team-b" } }, previous);
+    assert.equal(c.refused, 1, c.text);
+    assert.match(
+      c.text,
+      /\nREFUSED Mimir tenant team-a -> team-b: mimir\.tenant changed from team-a to team-b\. .*Keep the tenant: set mimir\.tenant back to team-a\./,
+    );
+  });
+
+  it("multitenancy true -> false: refused, keep multitenancy on", async () => {
+    const previous = await previousOf("staging", { mimir: { multitenancy: true, tenant: "team-a" } }, "t-on");
+    const c = await check("staging", { mimir: { multitenancy: false, tenant: "team-a" } }, previous);
+    assert.equal(c.refused, 1, c.text);
+    assert.match(
+      c.text,
+      /\nREFUSED Mimir tenant team-a -> anonymous: mimir\.multitenancy changed from true to false\. .*Keep the tenant: keep mimir\.multitenancy true \(with mimir\.tenant team-a\)\./,
+    );
+  });
+
+  it("mimir.tenant changed while multitenancy is off changes nothing and passes", async () => {
+    const previous = await previousOf("staging", {}, "off-tenant");
+    const c = await check("staging", { mimir: { tenant: "team-b" } }, previous);
+    assert.equal(c.code, 0, c.text);
+  });
+
+  it("loki.authEnabled false -> true is refused; on under Loki's own tenant (fake) passes", async () => {
+    const previous = await previousOf("staging", {}, "loki-off");
+    const moved = await check("staging", { loki: { ...STAGING_LOKI, authEnabled: true } }, previous);
+    assert.equal(moved.refused, 1, moved.text);
+    assert.match(
+      moved.text,
+      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled changed from false to true, with loki\.tenant homelab\. .*the logs history .*Keep the tenant: set loki\.tenant to fake .*, or loki\.authEnabled back to false\./,
+    );
+    const kept = await check(
+      "staging",
+      { loki: { ...STAGING_LOKI, authEnabled: true, tenant: "fake" } },
+      previous,
+    );
+    assert.doesNotMatch(kept.text, /REFUSED Loki tenant/);
+  });
+
+  it("the pi profile (VictoriaMetrics) has no metrics tenant; its Loki tenant is judged the same", async () => {
+    const pi = (await synth("pi", {})).export;
+    assert.equal(mimirTenantOf(pi), undefined, "vmsingle has no tenants and no key sets VMCluster's account");
+    const previous = await previousOf("pi", {}, "pi");
+    const c = await check(
+      "pi",
+      { loki: { mode: "SingleBinary", retention: "7d", authEnabled: true } },
+      previous,
+    );
+    assert.equal(c.refused, 1, c.text);
+    assert.match(
+      c.text,
+      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled changed from false to true/,
+    );
+  });
+
+  it("a previous export that ran no Mimir (a first install of it) is not refused", async () => {
+    const empty = { deployment: { resources: [] } } as unknown as StackExport;
+    const next = (await synth("production", { mimir: { multitenancy: true } })).export;
+    assert.deepEqual(tenantMoveVerdicts(empty, next), []);
+    const before = await previousOf("production", { phase: "loki-fixed" }, "no-mimir");
+    assert.equal(mimirTenantOf(JSON.parse(fs.readFileSync(before, "utf8"))), undefined);
+    const c = await check("production", { phase: "dual-write", mimir: { multitenancy: true } }, before);
+    assert.doesNotMatch(c.text, /REFUSED Mimir tenant/);
+  });
+
+  it("synth --against names the keys at their lines in the stack file", async () => {
+    const dir = tmpDir("tenant-move-cli");
+    for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
+      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const previous = path.join(dir, "before.json");
+    fs.writeFileSync(previous, JSON.stringify((await synth("staging", {})).export));
+    const file = path.join(dir, "Pulumi.staging.yaml");
+    const text = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(
+      file,
+      `${text.trimEnd()}\n  homelab-observability:mimir:\n    multitenancy: true\n    tenant: team-a\n`,
+    );
+    const line = text.trimEnd().split("\n").length + 2;
+    const r = await synthCli(
+      "--dir",
+      dir,
+      "--stack",
+      "staging",
+      "--out",
+      dir,
+      "--quiet",
+      "--against",
+      previous,
+    );
+    assert.equal(r.status, 1, r.stderr + r.stdout);
+    const where = path.relative(process.cwd(), file);
+    assert.ok(
+      r.stdout.includes(
+        `REFUSED Mimir tenant anonymous -> team-a: mimir.multitenancy (${where}:${line}) changed from false to true, with mimir.tenant (${where}:${line + 1}) team-a.`,
+      ),
+      r.stdout,
+    );
+    assert.match(r.stdout, /staging: FAIL \(exit 1\): the change: 1 refused \(above\)/);
+  });
+});
