@@ -516,9 +516,13 @@ const mimir = z
      * refuses the samples beyond it.
      */
     ingestionRate: count(1).optional(),
-    /** Multi-tenancy; when on, writers send X-Scope-OrgID. */
+    /**
+     * Multi-tenancy; when on, writers send X-Scope-OrgID. Off, Mimir files everything under the
+     * tenant `anonymous`: turning it on or off on a running stack is refused by `synth --against`
+     * (docs/how-to/check-a-change.md, "A refused tenant change").
+     */
     multitenancy: z.boolean().default(false),
-    /** Tenant when multitenancy is on. */
+    /** Tenant when multitenancy is on; a change on a running stack is refused likewise. */
     tenant: tenant.default("homelab"),
     /**
      * PVC size. Default "20Gi", or what the ingester, store-gateway and compactor need for a declared
