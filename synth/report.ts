@@ -580,10 +580,37 @@ function overridesOn(
           (o) =>
             namesWord(message, o.slice(o.lastIndexOf(".") + 1), true) ||
             switchedComponent(o).some((c) => namesWord(message, c)) ||
-            valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)),
+            valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)) ||
+            namedItems(rel.values, o, message, names)[0] !== o,
         );
-  const keys = (named.length > 0 ? named : ofChart).map((o) => `chartValues.${rel.chart}.${o}`);
+  const keys = (named.length > 0 ? named : ofChart)
+    .flatMap((o) => namedItems(rel.values, o, message, names))
+    .map((o) => `chartValues.${rel.chart}.${o}`);
   return { overrides: keys, narrowed: named.length > 0 };
+}
+
+/**
+ * `override` as the items of its list a message names by their `name` (a volume, a mount, an env
+ * var: `controller.volumes.extra[1]` for "volume etc"), else as it is. One item of a list override
+ * is one mistake wherever it lands (each release of the chart, each check and policy that sees it),
+ * and another item of the same list another: keys that differ by item are not merged
+ * (sameOverrides), and the key with its index is found at its line in the stack file.
+ */
+function namedItems(
+  values: Record<string, unknown>,
+  override: string,
+  message: string,
+  names: Set<string>,
+): string[] {
+  const v = lookup(values, override.split("."));
+  if (!Array.isArray(v)) return [override];
+  const items = v.flatMap((item, i) => {
+    const name: unknown = item && typeof item === "object" ? (item as { name?: unknown }).name : undefined;
+    return typeof name === "string" && name.length > 2 && !names.has(name) && namesWord(message, name)
+      ? [`${override}[${i}]`]
+      : [];
+  });
+  return items.length > 0 ? items : [override];
 }
 
 /**
