@@ -10,7 +10,7 @@
  * - the reference's version against the Alloy the program pins (model/versions.ts).
  */
 import { createHash } from "crypto";
-import { causeKey } from "@homelab-observability/contract";
+import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
 import {
   checkAlloyComponents,
@@ -92,6 +92,7 @@ export function checkAlloy(objects: Placed[]): AlloyReport {
     });
     ref = undefined;
   }
+  report.findings.push(...sharedAcrossRoles(objects, configs));
   for (const c of configs) {
     const parsed = parseAlloy(c.text);
     // The same text mounted elsewhere is the same mistake: one cause (see sameText).
@@ -130,6 +131,50 @@ export function checkAlloy(objects: Placed[]): AlloyReport {
 function sameText(text: string, check: string, pos: { line: number; column: number }, message: string) {
   const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
   return causeKey("alloy-config", `${digest}:${pos.line}:${pos.column} ${check} ${message}`);
+}
+
+/** The kinds of the workloads whose pods mount a config's ConfigMap (`DaemonSet`, `Deployment`). */
+function mountedBy(objects: Placed[], c: AlloyConfig): string[] {
+  const kinds = podTemplates(objects)
+    .filter(
+      (t) =>
+        t.owner.obj.metadata.namespace === c.namespace &&
+        (t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap),
+    )
+    .map((t) => String(t.owner.obj.kind));
+  return [...new Set(kinds)];
+}
+
+/**
+ * One config text in the ConfigMaps of a node agent (a DaemonSet: one pod per node, its own node's
+ * logs) and of a workload that is none (the cluster collector's Deployment: the cluster's events,
+ * the scrapes, the remote write, the rules). The program writes each its own config; the alloy
+ * chart's `alloy.configMap.content` goes into every release of the chart, so an override of it gives
+ * the cluster release the node config (or the reverse), and what the lost pipeline did goes missing
+ * all over the stack: the NetworkPolicy rules and grants written for it go unused, the metrics it
+ * sent and the rules it loaded are gone. This is that one mistake, said on the ConfigMap that lost
+ * its own config, naming the chart value (so synth/report.ts names the override and prints what
+ * follows from it as its places). Its cause is the text's, so each ConfigMap is one place.
+ */
+function sharedAcrossRoles(objects: Placed[], configs: AlloyConfig[]): Finding[] {
+  const byText = new Map<string, { c: AlloyConfig; kinds: string[] }[]>();
+  for (const c of configs)
+    byText.set(c.text, [...(byText.get(c.text) ?? []), { c, kinds: mountedBy(objects, c) }]);
+  const out: Finding[] = [];
+  for (const [text, held] of byText) {
+    const agents = held.filter((h) => h.kinds.includes("DaemonSet"));
+    const others = held.filter((h) => h.kinds.some((k) => k !== "DaemonSet"));
+    if (agents.length === 0 || others.length === 0) continue;
+    const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
+    for (const o of others)
+      out.push({
+        check: "alloy-roles",
+        where: o.c.where,
+        cause: causeKey(MISTAKES.chartValues, `alloy-roles:${digest}`),
+        message: `the ${o.kinds.join(", ")}'s config is the same text as the node agents' (${agents.map((a) => a.c.where).join(", ")}): one config for pods of two roles, where each needs its own (the node agents read their node's logs; the ${o.kinds.join(", ")} the cluster's events, scrapes, remote write and rules). The alloy chart's values.alloy.configMap.content goes into every release of the chart; leave it to the program (remove the override), since one chart value cannot give the releases different configs`,
+      });
+  }
+  return out;
 }
 
 /** Syntax only (kept for callers that need no reference data). */

@@ -452,6 +452,33 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
   const usedEgress = new Set<string>();
   const egressFail = (where: string, message: string, cause?: string, releases?: string[]) =>
     report.findings.push({ check: "network-egress", where, message, ...about(cause, releases) });
+  // One warning per connection (an address, its Service and port), naming every client that makes
+  // it: one config text several releases hold (an override of `alloy.configMap.content` reaches
+  // every Alloy release) is one mistake, not one warning per release.
+  const unenforced = new Map<string, { text: string; clients: string[] }>();
+  const unenforcedEgress = (
+    key: string,
+    w: { refused: string; client: string; many: (clients: string) => string; where: string; cause?: string },
+  ) => {
+    const seen = unenforced.get(key);
+    const clients = [...(seen?.clients ?? []), w.client];
+    const refused = seen ? w.many(clients.join(", ")) : w.refused;
+    const text = `[network-egress] ${refused}; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would`;
+    const where = (seen && report.warningFindings.get(seen.text)?.where) ?? w.where;
+    if (seen) {
+      report.warnings[report.warnings.indexOf(seen.text)] = text;
+      report.warningFindings.delete(seen.text);
+    } else report.warnings.push(text);
+    unenforced.set(key, { text, clients });
+    if (w.cause) {
+      report.warningFindings.set(text, {
+        check: "network-egress",
+        where,
+        message: refused,
+        cause: w.cause,
+      });
+    }
+  };
   const id = (t: PodTemplate) =>
     `${t.owner.obj.kind} ${t.owner.obj.metadata.namespace}/${t.owner.obj.metadata.name}`;
   const judgeEgress = (client: PodTemplate, dest: Destination, port: Port, what: string) => {
@@ -464,17 +491,14 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
       const refused = `${what}: no egress rule of ${cns}/${r.policies.join(", ")} lets ${describe(client.owner)} out to ${dest.name} on ${where}`;
       if (r.enforced) egressFail(describe(client.owner), refused, dest.cause);
       // Only rendered: the connection works in a cluster today; enforcing egress would cut it.
-      else {
-        const warning = `[network-egress] ${refused}; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would`;
-        report.warnings.push(warning);
-        if (dest.cause)
-          report.warningFindings.set(warning, {
-            check: "network-egress",
-            where: describe(client.owner),
-            message: refused,
-            cause: dest.cause,
-          });
-      }
+      else
+        unenforcedEgress(`${what}\0${dest.name}\0${where}`, {
+          refused,
+          client: `${describe(client.owner)} under ${cns}/${r.policies.join(", ")}`,
+          many: (clients) => `${what}: no egress rule lets ${clients} out to ${dest.name} on ${where}`,
+          where: describe(client.owner),
+          cause: dest.cause,
+        });
       return;
     }
     for (const x of r.rules) usedEgress.add(x);

@@ -374,7 +374,9 @@ export function checkHostPaths(
     hostPathProblems(v.kind, v.spec, [...agents]).map((p) => ({
       check: "host-path",
       where: `${v.name} volume ${p.volume}`,
-      message: `${v.name} (${v.owner.source}) mounts the host's ${p.path}: ${p.problem}${notAnAgent(p.problem, v.spec, agents)}`,
+      // The volume's name in the message, as the policy's says it: synth/report.ts traces it to the
+      // chartValues list item that added the volume (`controller.volumes.extra[1]`).
+      message: `${v.name} (${v.owner.source}) volume ${p.volume} mounts the host's ${p.path}: ${p.problem}${notAnAgent(p.problem, v.spec, agents)}`,
     })),
   );
 }

@@ -20,6 +20,8 @@ import {
   type PodTemplate,
 } from "./objects";
 import {
+  ALLOY_IMAGE_WORKDIR,
+  ALLOY_STORAGE_PATH,
   LOKI_IMAGE_WORKDIR,
   LOKI_TARGET_MODULES,
   LOKI_WRITTEN_PATHS,
@@ -201,6 +203,7 @@ function valueOf(
 
 export function checkWrittenPaths(objects: Placed[]): WrittenPathsReport {
   const report: WrittenPathsReport = { judged: 0, findings: [] };
+  judgeAlloyStorage(objects, report);
   for (const { template: t, volumes, container: c, engine, where, flags, file, text } of engineContainers(
     objects,
   )) {
@@ -269,4 +272,46 @@ export function checkWrittenPaths(objects: Placed[]): WrittenPathsReport {
     }
   }
   return report;
+}
+
+/** The alloy chart's values that place Alloy's storage path and the volumes under it (chart 1.5.0). */
+const ALLOY_CHART_VALUES =
+  "values.alloy.storagePath, and the volume under it from values.controller.volumes.extra mounted by values.alloy.mounts.extra";
+
+/**
+ * Alloy's `--storage.path` (its WALs and its files' and journal's positions) lies on a volume the
+ * pod mounts writable: on the container's own filesystem it is lost with the container, and logs
+ * are read again or lost on every restart (upstream/engines/writablePaths.ts ALLOY_STORAGE_PATH).
+ * An override of `controller.volumes.extra` replaces the program's whole list, the volume under the
+ * storage path with it. The message names the chart values that place it, which is how the
+ * synthesis names the override behind it (synth/report.ts).
+ */
+function judgeAlloyStorage(objects: Placed[], report: WrittenPathsReport): void {
+  for (const t of podTemplates(objects)) {
+    const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v.name, v]));
+    for (const c of t.spec.containers ?? []) {
+      if (!/(^|\/)grafana\/alloy(:|@|$)/.test(String(c.image ?? ""))) continue;
+      const args = [...(c.command ?? []), ...(c.args ?? [])];
+      const flag = flagsOf(args).get(ALLOY_STORAGE_PATH.flag);
+      const value = flag ?? ALLOY_STORAGE_PATH.default;
+      const abs = path.posix.resolve(c.workingDir ?? ALLOY_IMAGE_WORKDIR, value);
+      report.judged++;
+      const where = `${describe(t.owner)} container ${c.name}`;
+      const said = `Alloy's storage path (its write-ahead logs and log positions) is ${abs} (${flag === undefined ? `--${ALLOY_STORAGE_PATH.flag} unset, Alloy's default ${ALLOY_STORAGE_PATH.default}; ${ALLOY_STORAGE_PATH.source}` : `--${ALLOY_STORAGE_PATH.flag}`})`;
+      const fix = `put it on a volume the pod mounts writable (an emptyDir, or a hostPath for a node agent); in the alloy chart: ${ALLOY_CHART_VALUES}, whose override replaces the program's whole list`;
+      const mount = mountOf(c.volumeMounts ?? [], abs);
+      const kind = mount && volumeKind(t.owner.obj, volumes, mount.name);
+      const problem = !mount
+        ? "on no volume: on the container's own filesystem, lost with the container, so every restart reads the logs again from where it starts or loses what the write-ahead log held"
+        : mount.readOnly
+          ? `on volume ${mount.name}, mounted read-only at ${mount.mountPath}`
+          : kind === undefined
+            ? `on volume ${mount.name}, which the pod does not define (the API server refuses the pod)`
+            : READ_ONLY_KINDS.has(kind)
+              ? `on ${kind} volume ${mount.name}, which the kubelet mounts read-only`
+              : undefined;
+      if (problem)
+        report.findings.push({ check: "written-paths", where, message: `${said}, ${problem}; ${fix}` });
+    }
+  }
 }

@@ -111,14 +111,19 @@ export function hostPathProblems(
     const path = normPath(String(vol.hostPath.path ?? ""));
     const need = needs.get(path);
     if (kind !== "DaemonSet") {
-      out.push({ volume: vol.name, path, problem: "only node agents (DaemonSets) may mount host paths" });
+      out.push({
+        volume: vol.name,
+        path,
+        problem:
+          "only node agents (DaemonSets) may mount host paths; remove the volume and its mount, or give the pod its data another way (a PersistentVolumeClaim, an emptyDir, a ConfigMap or Secret)",
+      });
       continue;
     }
     if (!need) {
       out.push({
         volume: vol.name,
         path,
-        problem: `it does not need it as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})`,
+        problem: `it does not need it as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})${needs.size > 0 ? "; remove the volume and its mount: a node agent mounts only the host paths it needs" : ""}`,
       });
       continue;
     }

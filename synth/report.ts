@@ -300,9 +300,14 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
         (namesWord(t.report.message, r.name) || namesWord(t.report.message, r.chart)),
     );
     if (other) continue;
+    // A mistake at a place in a config text (`…config.alloy:12:3`, a misspelt argument) is one of
+    // its own, even in the text an override wrote: fixing it is not removing the override.
+    if ("where" in t.report && /:\d+:\d+$/.test(t.report.where)) continue;
     const all = t.on.overrides;
+    // By chart, not release: the override is one key for every release of the chart, and what it
+    // does to one release (the node config in the cluster release's ConfigMap) shows on the others.
     const root = traced.find(
-      (n) => n.rel === t.rel && n.on?.narrowed && all.every((o) => n.on!.overrides.includes(o)),
+      (n) => n.rel?.chart === rel.chart && n.on?.narrowed && all.every((o) => n.on!.overrides.includes(o)),
     );
     if (!root) continue;
     root.report.cause ??= causeKey(MISTAKES.chartValues, `${root.rel!.urn}:${root.on!.overrides.join(",")}`);
@@ -310,7 +315,11 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     t.report.cause = root.report.cause;
   }
   for (const r of reports) if (r.cause && alias.has(r.cause)) r.cause = alias.get(r.cause);
-  return { violations: vs, findings: fs };
+  // The report that names the override leads its cause's message (mergeProblems keeps the first):
+  // it says what the override did, the others are where that shows.
+  const leads = new Set(traced.filter((t) => t.on?.narrowed && t.report.cause).map((t) => t.report));
+  const led = (f: F) => (leads.has(f) ? 0 : 1);
+  return { violations: vs, findings: [...fs].sort((a, b) => led(a) - led(b)) };
 }
 
 /** A report with the release it is on and the overrides its message narrows to, as overrideCauses traces it. */
@@ -431,7 +440,9 @@ function releaseOfReport(
   if (r.releases?.length) {
     const concerned = releases.filter((rel) => r.releases!.includes(rel.urn));
     const overridden = concerned.filter((rel) => chartOverrides(rel, overrides).length > 0);
-    return overridden.length === 0 ? concerned[0] : overridden.length === 1 ? overridden[0] : undefined;
+    // Several releases of one chart (the node and cluster Alloys) have the same overrides: any of them.
+    const oneChart = overridden.every((rel) => rel.chart === overridden[0].chart);
+    return overridden.length === 0 ? concerned[0] : oneChart ? overridden[0] : undefined;
   }
   if (r.urn) {
     const urn = r.urn;
@@ -580,10 +591,37 @@ function overridesOn(
           (o) =>
             namesWord(message, o.slice(o.lastIndexOf(".") + 1), true) ||
             switchedComponent(o).some((c) => namesWord(message, c)) ||
-            valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)),
+            valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)) ||
+            namedItems(rel.values, o, message, names)[0] !== o,
         );
-  const keys = (named.length > 0 ? named : ofChart).map((o) => `chartValues.${rel.chart}.${o}`);
+  const keys = (named.length > 0 ? named : ofChart)
+    .flatMap((o) => namedItems(rel.values, o, message, names))
+    .map((o) => `chartValues.${rel.chart}.${o}`);
   return { overrides: keys, narrowed: named.length > 0 };
+}
+
+/**
+ * `override` as the items of its list a message names by their `name` (a volume, a mount, an env
+ * var: `controller.volumes.extra[1]` for "volume etc"), else as it is. One item of a list override
+ * is one mistake wherever it lands (each release of the chart, each check and policy that sees it),
+ * and another item of the same list another: keys that differ by item are not merged
+ * (sameOverrides), and the key with its index is found at its line in the stack file.
+ */
+function namedItems(
+  values: Record<string, unknown>,
+  override: string,
+  message: string,
+  names: Set<string>,
+): string[] {
+  const v = lookup(values, override.split("."));
+  if (!Array.isArray(v)) return [override];
+  const items = v.flatMap((item, i) => {
+    const name: unknown = item && typeof item === "object" ? (item as { name?: unknown }).name : undefined;
+    return typeof name === "string" && name.length > 2 && !names.has(name) && namesWord(message, name)
+      ? [`${override}[${i}]`]
+      : [];
+  });
+  return items.length > 0 ? items : [override];
 }
 
 /**

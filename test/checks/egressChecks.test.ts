@@ -149,6 +149,35 @@ describe("egress NetworkPolicies (network-egress)", () => {
     );
   });
 
+  it("warns once of a connection several clients make from one config text, naming each client (audit hAg2)", () => {
+    // One config text in two releases' ConfigMaps (a chartValues override of alloy.configMap.content
+    // reaches every Alloy release): one connection to another namespace's Service, one warning.
+    const config = "pg.db.svc:5432";
+    const other = { app: "other" };
+    const extra = [
+      at(deployment("other", other, { config: "other-config" }), "urn:o", "release o"),
+      at(
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "other-config", namespace: NS },
+          data: { url: config },
+        },
+        "urn:o",
+        "release o",
+      ),
+      at(
+        networkPolicy({ name: "other", namespace: NS, pods: other, ingress: [], egress: [dns] }) as K8sObject,
+        "urn:np",
+        "resource np",
+      ),
+    ];
+    const r = checkNetworkPolicies(stack([dns, toServer], { config, extra }));
+    assert.deepEqual(r.warnings, [
+      "[network-egress] pg.db.svc:5432: no egress rule lets Deployment monitoring/client (release c) under monitoring/client, Deployment monitoring/other (release o) under monitoring/other out to Service db/pg on port 5432; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would",
+    ]);
+  });
+
   it("warns, never fails, of a connection no egress rule admits while egress is only rendered (nothing blocks it)", () => {
     // The client dials a database of another namespace, which no rule of the stack names.
     const config = `http://server.${NS}.svc.cluster.local:8080 pg.db.svc:5432`;

@@ -230,3 +230,27 @@ export const LOKI_WRITTEN_PATHS: readonly WrittenPath[] = [
 
 /** The working directory of the `grafana/loki` image (cmd/loki/Dockerfile:29 at v3.7.6). */
 export const LOKI_IMAGE_WORKDIR = "/";
+
+/**
+ * Where Alloy keeps what it must not lose: its `--storage.path` directory (the `run` flag; no config
+ * key sets it) holds the components' data, the Loki and Prometheus write-ahead logs and
+ * `loki.source.file`'s and `loki.source.journal`'s positions. On the container's own filesystem
+ * they go with the container: a restart re-reads every log from where it starts, or loses what the
+ * WAL held. The default is `data-alloy/`, relative to the working directory (grafana/alloy
+ * internal/alloycli/cmd_run.go `runCommand`, `storagePath: "data-alloy/"`, read at commit
+ * 00c836e24f425dc3128bab100cf5044da3262cdc; docs/sources/reference/cli/run.md documents the same
+ * default); the alloy chart 1.5.0 always passes the flag, from its value `alloy.storagePath`
+ * (templates/containers/_agent.yaml:9; values.yaml:59, default `/tmp/alloy`).
+ */
+export const ALLOY_STORAGE_PATH = {
+  flag: "storage.path",
+  default: "data-alloy/",
+  source: "grafana/alloy internal/alloycli/cmd_run.go runCommand",
+} as const;
+
+/**
+ * The working directory a relative `--storage.path` resolves against when the container sets no
+ * `workingDir`: `/`, an assumption (the Alloy image's Dockerfile is not pinned here); the chart
+ * always passes an absolute path.
+ */
+export const ALLOY_IMAGE_WORKDIR = "/";
