@@ -3,7 +3,7 @@
  * or an earlier synthesis) and the new one rendered with the same Helm and chart cache, then
  * compared object by object (change.ts).
  */
-import * as fs from "fs";
+import { FileReadError, readUtf8 } from "../config/readFile";
 import { SynthInputError, type StackExport, type SynthResult } from "../synth/synthesize";
 import { rawObjects, stackObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
@@ -13,13 +13,18 @@ import { chartKeysAt } from "../synth/render/chartFacts";
 import { valuesNoLongerRead, type KeysAt } from "./valuesRead";
 import type { OverridePlace } from "../synth/report";
 
-/** Reads a stack export (`pulumi stack export` or `npm run synth`'s `<stack>.json`). */
+/**
+ * Reads a stack export (`pulumi stack export` or `npm run synth`'s `<stack>.json`) as policy:check
+ * does (config/readFile.ts): the same words for a file that cannot be read, and a byte-order mark
+ * (Windows PowerShell's `Out-File -Encoding utf8` writes one) taken off rather than read as JSON.
+ */
 export function readExport(file: string): StackExport {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readUtf8(file);
   } catch (e) {
-    throw new SynthInputError(`--against ${file}: cannot read it (${(e as Error).message})`);
+    if (e instanceof FileReadError) throw new SynthInputError(`--against ${e.message}`);
+    throw e;
   }
   let exp: any;
   try {

@@ -256,6 +256,27 @@ describe("upstream/engines/references.ts: Loki's byte sizes, schema rules and un
     assert.equal(errors({ limits_config: { max_streams_per_user: "8MB" } }).length, 1);
   });
 
+  it("a flagext.Bytes field (default printed like 63KiB1023B) takes ParseBase2Bytes text, not a bare number", () => {
+    // The fields are found by their default's form in the reference data, not listed by hand.
+    const base2 = [...ref.fields.values()].filter((f) => f.type === "int" && /iB/.test(f.default ?? ""));
+    const window = base2.find((f) => f.path === "frontend.grpc_client_config.initial_stream_window_size");
+    assert.ok(window, `no Base2 default on frontend's window size: ${base2.map((f) => f.path).join(", ")}`);
+    const problems = (v: unknown) =>
+      lokiValueProblems(
+        { loki: { frontend: { grpc_client_config: { initial_stream_window_size: v } } } },
+        PROJECT,
+        ref,
+      );
+    for (const ok of ["1MiB", "63KiB1023B", "1.5MiB", "1MB", "512B", "0", 0])
+      assert.deepEqual(problems(ok), [], String(ok));
+    for (const bad of [1048576, "1048576", "1 MiB", "1mb", "1KiB1KB"])
+      assert.match(
+        problems(bad)[0] ?? "",
+        /^homelab-observability:chartValues\.loki\.loki\.frontend\.grpc_client_config\.initial_stream_window_size: expected a byte size with a unit/,
+        String(bad),
+      );
+  });
+
   it("a retention_stream period is judged as model.Duration and said in Loki's words (model.Duration.String)", () => {
     const errors = (period: unknown) =>
       checkEngineConfig(ref, {

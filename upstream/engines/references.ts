@@ -475,6 +475,24 @@ const BYTE_SIZE_TEXT =
 const isByteSize = (field: EngineField) =>
   field.type === "int" && field.default !== undefined && BYTE_SIZE_DEFAULT.test(field.default);
 
+/**
+ * dskit's `flagext.Bytes` (the gRPC clients' window sizes, the dataobj and bloom page sizes) is
+ * `int` in the reference too, but read by alecthomas/units ParseBase2Bytes (grafana/loki v3.7.6
+ * vendor/github.com/grafana/dskit/flagext/bytes.go, vendor/github.com/alecthomas/units/bytes.go,
+ * util.go ParseUnit): numbers, a fraction allowed, each with a unit, all KiB-style or all KB-style
+ * (both 1024), "0" alone without one; yaml.v2 hands it an integer's text, so a bare number but 0
+ * is refused. The reference prints its default in that form ("16KiB", "63KiB1023B").
+ */
+const BASE2_BYTES_DEFAULT = /^(\d+[KMGTPE]iB)+(\d+B)?$/;
+const BASE2_BYTES_TEXT = [/^((\d+(\.\d*)?|\.\d+)(B|[KMGTPE]iB))+$/, /^((\d+(\.\d*)?|\.\d+)[KMGTPE]?B)+$/];
+const isBase2Bytes = (field: EngineField) =>
+  field.type === "int" && field.default !== undefined && BASE2_BYTES_DEFAULT.test(field.default);
+/** Whether ParseBase2Bytes reads `value` (given as YAML, so an integer as its text). */
+const base2BytesReads = (value: unknown): boolean => {
+  const text = typeof value === "number" && Number.isInteger(value) ? String(value) : value;
+  return typeof text === "string" && (text === "0" || BASE2_BYTES_TEXT.some((re) => re.test(text)));
+};
+
 /** What is wrong with `value` for a leaf of `type`, or undefined. */
 function leafProblem(field: EngineField, value: unknown): string | undefined {
   const found = `found ${JSON.stringify(value)}`;
@@ -489,6 +507,10 @@ function leafProblem(field: EngineField, value: unknown): string | undefined {
     case "boolean":
       return typeof value === "boolean" ? undefined : `expected a boolean (true or false); ${found}`;
     case "int":
+      if (isBase2Bytes(field))
+        return base2BytesReads(value)
+          ? undefined
+          : `expected a byte size with a unit like "64KiB", "1.5MiB" or "1MB" (KB and KiB are both 1024; a bare number but 0 has no unit, which Loki refuses); ${found}`;
       if (Number.isInteger(value)) return undefined;
       if (isByteSize(field))
         return typeof value === "string" && BYTE_SIZE_TEXT.test(value.trim())
