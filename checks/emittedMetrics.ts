@@ -14,6 +14,7 @@ import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/co
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
 import { releaseNaming, type Finding, type K8sObject, type Placed } from "./objects";
+import { alloyConfigReleases } from "./ruleEvaluators";
 
 /** A query the stack evaluates or shows: a panel target or a rule. */
 export interface StackQuery {
@@ -170,9 +171,21 @@ export function leftOutFor(present: ReadonlySet<string>): LeftOut[] {
  * traces the panels and rules gone empty to that release's chartValues override.
  */
 function releasesRunning(placed: Placed[], presentWhen: string[]): { releases?: string[] } {
-  const urns = presentWhen.flatMap((k) => releaseNaming(placed, k.split(":")[0]) ?? []);
+  const urns = presentWhen.flatMap((k) => [
+    ...(releaseNaming(placed, k.split(":")[0]) ?? []),
+    ...(FROM_ALLOY_CONFIG.has(k) ? alloyConfigReleases(placed) : []),
+  ]);
   return urns.length > 0 ? { releases: [...new Set(urns)] } : {};
 }
+
+/**
+ * The deployment keys presentEmitters reads from an Alloy config's text, not from a workload of
+ * their name (Mimir's ruler evaluates only the groups Alloy's `mimir.rules.kubernetes` loads into
+ * it; the remote write and the MinIO scrape are Alloy components): the values of the releases
+ * holding Alloy configs decide whether they run (a `chartValues` override of the config that drops
+ * the rule sync empties the ruler's panels).
+ */
+const FROM_ALLOY_CONFIG = new Set(["mimir-ruler", "alloy-remote-write", "minio-scrape"]);
 
 /** Judges every panel and rule query of the rendered stack. */
 export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {

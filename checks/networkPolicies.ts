@@ -41,6 +41,7 @@ import {
   containersOf,
   describe,
   podTemplates,
+  releaseUrns,
   selects,
   type Finding,
   type K8sObject,
@@ -1137,10 +1138,14 @@ function egressRuleFindings(
     }
     case "node-scrape": {
       const others = mine.filter((t) => !scrapers.some((s) => s.tpl === t));
+      // Whether pods scrape is their config's doing: the finding names their releases (and the
+      // policy's), so that synth/report.ts traces it to an override of their values.
       if (mine.length > 0 && others.length === mine.length)
         fail(
           describe(p),
           `${rule} admits the nodes' scrape ports to ${others.map((t) => describe(t.owner)).join(", ")}, which scrape nothing`,
+          undefined,
+          releaseUrns([p, ...others.map((t) => t.owner)]),
         );
       break;
     }

@@ -8,7 +8,7 @@
  */
 import { RULE_OPT_OUT } from "../builders/alerting/rules";
 import { evaluatorsOf, ruleEvaluators, type RuleSubject } from "../upstream/ruleSelection";
-import type { Finding, Placed } from "./objects";
+import { releaseUrns, type Finding, type Placed } from "./objects";
 
 /** The rule another app's chart brings: its own namespace, the labels Helm charts set. */
 export const OTHER_APP_RULE: RuleSubject = {
@@ -17,9 +17,35 @@ export const OTHER_APP_RULE: RuleSubject = {
   labels: { "app.kubernetes.io/name": "another-app", "app.kubernetes.io/managed-by": "Helm" },
 };
 
+/**
+ * The Helm releases (URNs) rendering a ConfigMap that holds an Alloy config (a `.alloy` key, as
+ * checks/alloy.ts reads them): what its text loads (`mimir.rules.kubernetes`, the scrapes, the
+ * remote write) is decided by their values.
+ */
+export function alloyConfigReleases(objects: Placed[]): string[] {
+  return releaseUrns(
+    objects.filter(
+      (p) => p.obj.kind === "ConfigMap" && Object.keys(p.obj.data ?? {}).some((k) => k.endsWith(".alloy")),
+    ),
+  );
+}
+
+/**
+ * The Helm releases whose values decide which engines evaluate rules: those rendering an
+ * evaluator (a Prometheus's or VMAlert's selectors, an Alloy config's `mimir.rules.kubernetes`) or
+ * an Alloy config that could hold one. A rule with no evaluator or two follows from their values
+ * or from the program's, so the finding names them for synth/report.ts to trace it to an override
+ * of theirs (the cluster Alloy's config replaced by a `chartValues` override loses the rule sync).
+ */
+function ruleEngineReleases(objects: Placed[]): string[] {
+  const engines = objects.filter((p) => ruleEvaluators([p.obj]).length > 0);
+  return [...new Set([...releaseUrns(engines), ...alloyConfigReleases(objects)])];
+}
+
 export function checkRuleEvaluators(objects: Placed[]): { rules: number; findings: Finding[] } {
   const evaluators = ruleEvaluators(objects.map((p) => p.obj));
   const findings: Finding[] = [];
+  const releases = ruleEngineReleases(objects);
   const judge = (subject: RuleSubject, what: string) => {
     const by = evaluatorsOf(evaluators, subject);
     if (by.length !== 1)
@@ -27,6 +53,7 @@ export function checkRuleEvaluators(objects: Placed[]): { rules: number; finding
         check: "rule-evaluators",
         where: `PrometheusRule ${subject.namespace}/${subject.name}`,
         message: `${what} has ${by.length} evaluator(s)${by.length ? ` (${by.join(", ")})` : ""}; expected exactly one: ${by.length ? "every alert would fire twice" : "its alerts would never fire"}`,
+        ...(releases.length > 0 ? { releases } : {}),
       });
   };
   const own = objects.filter(
