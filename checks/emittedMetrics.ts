@@ -171,10 +171,11 @@ export function leftOutFor(present: ReadonlySet<string>): LeftOut[] {
  * traces the panels and rules gone empty to that release's chartValues override.
  */
 function releasesRunning(placed: Placed[], presentWhen: string[]): { releases?: string[] } {
-  const urns = presentWhen.flatMap((k) => [
-    ...(releaseNaming(placed, k.split(":")[0]) ?? []),
-    ...(FROM_ALLOY_CONFIG.has(k) ? alloyConfigReleases(placed) : []),
-  ]);
+  const urns = presentWhen.flatMap((k) => {
+    // releaseNaming answers one URN (a string: spread, it would give its characters).
+    const named = releaseNaming(placed, k.split(":")[0]);
+    return [...(named ? [named] : []), ...(FROM_ALLOY_CONFIG.has(k) ? alloyConfigReleases(placed) : [])];
+  });
   return urns.length > 0 ? { releases: [...new Set(urns)] } : {};
 }
 
