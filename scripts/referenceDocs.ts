@@ -114,12 +114,11 @@ function sources(root: string): string[] {
 export function envReads(root: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const f of sources(root)) {
-    const src = ts.createSourceFile(
-      f,
-      fs.readFileSync(path.join(root, f), "utf8"),
-      ts.ScriptTarget.ES2022,
-      true,
-    );
+    const text = fs.readFileSync(path.join(root, f), "utf8");
+    // Only a file whose text holds `process.env` can read a variable as envName judges it: the
+    // others are not parsed (parsing every source took about 0.3 s a call).
+    if (!text.includes("process.env")) continue;
+    const src = ts.createSourceFile(f, text, ts.ScriptTarget.ES2022, true);
     const visit = (n: ts.Node): void => {
       const name = envName(n);
       if (name) out.set(name, [...new Set([...(out.get(name) ?? []), f])]);
