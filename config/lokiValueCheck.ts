@@ -146,10 +146,14 @@ export function unknownKeyHint(p: FieldProblem): FieldProblem {
 export function lokiValueProblems(
   lokiChartValues: Record<string, unknown> | undefined,
   project: string,
-  ref: EngineReference | undefined = lokiReference(),
+  reference?: EngineReference,
 ): string[] {
   const own = lokiChartValues?.loki;
-  if (!ref || !lokiChartValues || !isMap(own)) return [];
+  if (!lokiChartValues || !isMap(own)) return [];
+  // Loaded only for a stack that sets Loki's own settings: reading the reference costs every
+  // other synthesis about 5 ms.
+  const ref = reference ?? lokiReference();
+  if (!ref) return [];
   const out: string[] = [];
   for (const [chartKey, block] of writtenBlocks(lokiChartValues)) {
     if (!isMap(own[chartKey])) continue;
