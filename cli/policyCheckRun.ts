@@ -242,10 +242,15 @@ async function judgeFile(
   if (renderedFile !== file && fs.existsSync(renderedFile)) {
     let renders: ReleaseRender[];
     try {
-      renders = JSON.parse(fs.readFileSync(renderedFile, "utf8")).releases ?? [];
+      // Read as the export itself is (config/readFile.ts): a BOM is taken, an unreadable file said in words.
+      renders = JSON.parse(readUtf8(renderedFile)).releases ?? [];
     } catch (e) {
       // The export is judged with its rendered objects or not at all: alone it would pass unseen.
-      err(`${renderedFile}: cannot read the rendered objects of ${file}: ${(e as Error).message}`);
+      err(
+        e instanceof FileReadError
+          ? `${e.message} (the rendered objects of ${file})`
+          : `${renderedFile}: cannot read the rendered objects of ${file}: ${(e as Error).message}`,
+      );
       return "bad input";
     }
     judged = withRenderedObjects(resources as ExportResource[], renders);

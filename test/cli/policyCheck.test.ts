@@ -473,6 +473,15 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     );
   });
 
+  it("rendered objects beside an export saved with a UTF-8 BOM are read as the export is (config/readFile.ts)", async () => {
+    const dir = synthOut();
+    const rendered = path.join(dir, "good.rendered.json");
+    fs.writeFileSync(rendered, "\uFEFF" + fs.readFileSync(rendered, "utf8"));
+    const r = await policyCheckCli([dir]);
+    assert.doesNotMatch(r.stderr, /cannot read/, r.stderr);
+    assert.match(r.stdout, /good\.json: .* \+ \d+ rendered objects \(\S*good\.rendered\.json\)/);
+  });
+
   it("an export whose rendered objects beside it are not JSON is not judged (exit 2, naming it); the rest are", async () => {
     const dir = synthOut();
     fs.writeFileSync(path.join(dir, "good.rendered.json"), "{ cut short");
