@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
 import { loadStackConfig } from "../../config/load";
-import { PROJECT } from "../../config/resolve";
 import { ROOT, tmpDir } from "../support/helpers";
 import { BASE, P, refusal, STORE } from "../support/stackText";
+import { withRuntimeConfig } from "../support/runtimeConfig";
 
 /*
  * Audit hY: a plain-text secret nothing reads is one message (its key's), in the offline run and
@@ -72,15 +71,9 @@ describe("config: a plain-text secret nothing reads is one message (audit hY)", 
     const dir = tmpDir("audit-y");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, "Pulumi.lab.yaml"), text);
-    const before = pulumi.runtime.allConfig();
-    await pulumi.runtime.setMocks(
-      { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
-      PROJECT,
-      "lab",
-      false,
-    );
     // What the CLI hands the program for that file: no key among its secret keys.
-    pulumi.runtime.setAllConfig(
+    await withRuntimeConfig(
+      "lab",
       {
         [P("kubeContext")]: "admin@example",
         [P("phase")]: "kps-removed",
@@ -88,28 +81,25 @@ describe("config: a plain-text secret nothing reads is one message (audit hY)", 
         [P("alerting")]: JSON.stringify({ heartbeat: false }),
         [P("heartbeatUrl")]: VALUE,
       },
-      [],
+      () => {
+        assert.throws(
+          () => loadStackConfig(dir),
+          (e: unknown) => {
+            assert.ok(e instanceof ConfigError, String(e));
+            const about = e.problems.filter((p) => p.includes("heartbeatUrl"));
+            assert.deepEqual(
+              about,
+              [
+                `${P("heartbeatUrl")}: expected no heartbeatUrl while alerting.heartbeat is false (the heartbeat is off, so nothing reads it), got it set (heartbeatUrl's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it); remove it with \`pulumi config rm --stack lab heartbeatUrl\`, or set alerting.heartbeat true and set the value again as a secret with \`pulumi config set --stack lab --secret heartbeatUrl <value>\``,
+              ],
+              e.message,
+            );
+            assert.ok(!e.message.includes(VALUE), "the secret is not printed");
+            return true;
+          },
+        );
+      },
     );
-    try {
-      assert.throws(
-        () => loadStackConfig(dir),
-        (e: unknown) => {
-          assert.ok(e instanceof ConfigError, String(e));
-          const about = e.problems.filter((p) => p.includes("heartbeatUrl"));
-          assert.deepEqual(
-            about,
-            [
-              `${P("heartbeatUrl")}: expected no heartbeatUrl while alerting.heartbeat is false (the heartbeat is off, so nothing reads it), got it set (heartbeatUrl's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it); remove it with \`pulumi config rm --stack lab heartbeatUrl\`, or set alerting.heartbeat true and set the value again as a secret with \`pulumi config set --stack lab --secret heartbeatUrl <value>\``,
-            ],
-            e.message,
-          );
-          assert.ok(!e.message.includes(VALUE), "the secret is not printed");
-          return true;
-        },
-      );
-    } finally {
-      pulumi.runtime.setAllConfig(before);
-    }
   });
 });
 

@@ -4,12 +4,12 @@ import * as path from "path";
 import { checkedStackConfig, leafCommands } from "../../config/stackCheck";
 import { ConfigError } from "../../config/errors";
 import { ConfigLocator, parseSegments, problemPath } from "../../config/locate";
-import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../../config/load";
 import { synthStack } from "../../synth/run";
 import { PHASES, PROJECT } from "../../config/resolve";
 import { propertyPath, setSecretCommand } from "../../config/stackFile";
 import { ROOT, tmpDir } from "../support/helpers";
+import { withRuntimeConfig } from "../support/runtimeConfig";
 
 /*
  * A new user's broken stack file, judged in one run (config/stackCheck.ts): every problem names
@@ -456,37 +456,31 @@ describe("config: locating a key path (config/locate.ts)", () => {
   homelab-observabilty:production: true # ns
 `;
     const dir = project(text);
-    const before = pulumi.runtime.allConfig();
-    await pulumi.runtime.setMocks(
-      { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
-      PROJECT,
-      "s",
-      false,
-    );
     // What the CLI hands the program for that file: text, objects as JSON.
-    pulumi.runtime.setAllConfig({
-      [P("kubeContext")]: "admin@example",
-      [P("phase")]: "kps-removed",
-      [P("objectStore")]: JSON.stringify({ type: "filesystem" }),
-      [P("loki")]: JSON.stringify({ retention: "7days" }),
-      "homelab-observabilty:production": "true",
-    });
-    try {
-      const { line, column } = lineOf(text, "retention");
-      assert.throws(
-        () => loadStackConfig(dir),
-        (e: unknown) =>
-          e instanceof ConfigError &&
-          e.message.includes(`${P("loki.retention")}: expected a duration`) &&
-          e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${line}:${column}\n`) &&
-          // A slip of the namespace, which the schema never sees, is named too.
-          e.message.includes(
-            `homelab-observabilty:production: unknown key (namespace "homelab-observabilty" is not the project's`,
-          ) &&
-          e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${lineOf(text, "ns").line}:3\n`),
-      );
-    } finally {
-      pulumi.runtime.setAllConfig(before);
-    }
+    await withRuntimeConfig(
+      "s",
+      {
+        [P("kubeContext")]: "admin@example",
+        [P("phase")]: "kps-removed",
+        [P("objectStore")]: JSON.stringify({ type: "filesystem" }),
+        [P("loki")]: JSON.stringify({ retention: "7days" }),
+        "homelab-observabilty:production": "true",
+      },
+      () => {
+        const { line, column } = lineOf(text, "retention");
+        assert.throws(
+          () => loadStackConfig(dir),
+          (e: unknown) =>
+            e instanceof ConfigError &&
+            e.message.includes(`${P("loki.retention")}: expected a duration`) &&
+            e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${line}:${column}\n`) &&
+            // A slip of the namespace, which the schema never sees, is named too.
+            e.message.includes(
+              `homelab-observabilty:production: unknown key (namespace "homelab-observabilty" is not the project's`,
+            ) &&
+            e.message.includes(`at ${path.join(dir, "Pulumi.s.yaml")}:${lineOf(text, "ns").line}:3\n`),
+        );
+      },
+    );
   });
 });

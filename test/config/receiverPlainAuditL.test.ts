@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
 import { loadStackConfig } from "../../config/load";
-import { PROJECT } from "../../config/resolve";
 import { ROOT, tmpDir } from "../support/helpers";
 import { BASE, P, RECEIVER, refusal, STORE } from "../support/stackText";
+import { withRuntimeConfig } from "../support/runtimeConfig";
 
 /*
  * Audit hL: a plain-text value under a `receiverCredentials` name that is a slip of a receiver's
@@ -53,15 +52,9 @@ describe("config: a plain value under a misspelt receiverCredentials name is one
   it("under the Pulumi runtime (config/load.ts): the same one message", async () => {
     const dir = tmpDir("audit-l");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const before = pulumi.runtime.allConfig();
-    await pulumi.runtime.setMocks(
-      { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
-      PROJECT,
-      "lab",
-      false,
-    );
     // What the CLI hands the program for that file: receiverCredentials not among its secret keys.
-    pulumi.runtime.setAllConfig(
+    await withRuntimeConfig(
+      "lab",
       {
         [P("kubeContext")]: "admin@example",
         [P("phase")]: "kps-removed",
@@ -74,25 +67,22 @@ describe("config: a plain value under a misspelt receiverCredentials name is one
         }),
         [P("receiverCredentials")]: JSON.stringify({ "team-slak": VALUE }),
       },
-      [],
+      () => {
+        assert.throws(
+          () => loadStackConfig(dir),
+          (e: unknown) => {
+            assert.ok(e instanceof ConfigError, String(e));
+            const about = e.problems.filter((p) => p.includes("receiverCredentials"));
+            assert.equal(about.length, 1, e.message);
+            assert.match(
+              about[0],
+              /^homelab-observability:receiverCredentials\.team-slak: unknown receiver name \(receiverCredentials's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it\); did you mean "team-slack"\? .*set it as a secret with/,
+            );
+            assert.ok(!e.message.includes(VALUE), "the secret is not printed");
+            return true;
+          },
+        );
+      },
     );
-    try {
-      assert.throws(
-        () => loadStackConfig(dir),
-        (e: unknown) => {
-          assert.ok(e instanceof ConfigError, String(e));
-          const about = e.problems.filter((p) => p.includes("receiverCredentials"));
-          assert.equal(about.length, 1, e.message);
-          assert.match(
-            about[0],
-            /^homelab-observability:receiverCredentials\.team-slak: unknown receiver name \(receiverCredentials's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it\); did you mean "team-slack"\? .*set it as a secret with/,
-          );
-          assert.ok(!e.message.includes(VALUE), "the secret is not printed");
-          return true;
-        },
-      );
-    } finally {
-      pulumi.runtime.setAllConfig(before);
-    }
   });
 });

@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../../config/load";
 import { ConfigError } from "../../config/errors";
-import { PROJECT } from "../../config/resolve";
 import { ROOT, tmpDir } from "../support/helpers";
 import { BASE, P, POOL_ARCH_SLIP, RECEIVER, refusal, STORE } from "../support/stackText";
+import { withRuntimeConfig } from "../support/runtimeConfig";
 
 /*
  * One run over a broken stack file, as `npm run synth` makes it (config/stackCheck.ts): every hint
@@ -177,56 +176,50 @@ ${STORE}  ${P("nodePools")}:
     const dir = tmpDir("stack-file-run");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, "Pulumi.lab-2.yaml"), text);
-    const before = pulumi.runtime.allConfig();
-    await pulumi.runtime.setMocks(
-      { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
-      PROJECT,
-      "lab-2",
-      false,
-    );
     // What the CLI hands the program for that file; the MinIO login is not set but for its
     // password, in plain text (a secret the minio store reads: one nothing reads is refused as such).
-    pulumi.runtime.setAllConfig({
-      "homelab-observabilty:production": "true",
-      [P("kubeContext")]: "admin@example",
-      [P("phase")]: "kps-removed",
-      [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
-      [P("loki")]: JSON.stringify({ retention: "7days" }),
-      [P("minioAdminPassword")]: "hunter2",
-    });
-    try {
-      assert.throws(
-        () => loadStackConfig(dir),
-        (e: unknown) => {
-          assert.ok(e instanceof ConfigError, String(e));
-          const lines = e.places.map((p) => p?.line ?? Infinity);
-          assert.deepEqual(
-            lines,
-            [...lines].sort((a, b) => a - b),
-            e.message,
-          );
-          // Found first (config/load.ts lists the plain secret before the schema's problems), shown last.
-          // The rules between keys run beside the schema's refusal: the MinIO login they require
-          // has no line of its own, so it is placed at the file's head, before the keys' own lines.
-          assert.match(
-            e.problems[0],
-            /^homelab-observability:minioAdminUser: required with secrets\.backend "config"/,
-          );
-          const atKeys = e.problems.filter((_, i) => e.places[i]?.exact);
-          assert.match(atKeys[0], /^homelab-observabilty:production: unknown key/);
-          assert.match(
-            e.problems[e.problems.length - 1],
-            new RegExp(`^${P("minioAdminPassword")}: expected a secret`),
-          );
-          assert.ok(!e.message.includes("hunter2"), "the secret is not printed");
-          const commands = e.problems.flatMap((p) => p.match(/`pulumi config [^`]*`/g) ?? []);
-          assert.ok(commands.length > 0, e.message);
-          for (const c of commands) assert.match(c, /^`pulumi config (set|rm) --stack lab-2 /, c);
-          return true;
-        },
-      );
-    } finally {
-      pulumi.runtime.setAllConfig(before);
-    }
+    await withRuntimeConfig(
+      "lab-2",
+      {
+        "homelab-observabilty:production": "true",
+        [P("kubeContext")]: "admin@example",
+        [P("phase")]: "kps-removed",
+        [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
+        [P("loki")]: JSON.stringify({ retention: "7days" }),
+        [P("minioAdminPassword")]: "hunter2",
+      },
+      () => {
+        assert.throws(
+          () => loadStackConfig(dir),
+          (e: unknown) => {
+            assert.ok(e instanceof ConfigError, String(e));
+            const lines = e.places.map((p) => p?.line ?? Infinity);
+            assert.deepEqual(
+              lines,
+              [...lines].sort((a, b) => a - b),
+              e.message,
+            );
+            // Found first (config/load.ts lists the plain secret before the schema's problems), shown last.
+            // The rules between keys run beside the schema's refusal: the MinIO login they require
+            // has no line of its own, so it is placed at the file's head, before the keys' own lines.
+            assert.match(
+              e.problems[0],
+              /^homelab-observability:minioAdminUser: required with secrets\.backend "config"/,
+            );
+            const atKeys = e.problems.filter((_, i) => e.places[i]?.exact);
+            assert.match(atKeys[0], /^homelab-observabilty:production: unknown key/);
+            assert.match(
+              e.problems[e.problems.length - 1],
+              new RegExp(`^${P("minioAdminPassword")}: expected a secret`),
+            );
+            assert.ok(!e.message.includes("hunter2"), "the secret is not printed");
+            const commands = e.problems.flatMap((p) => p.match(/`pulumi config [^`]*`/g) ?? []);
+            assert.ok(commands.length > 0, e.message);
+            for (const c of commands) assert.match(c, /^`pulumi config (set|rm) --stack lab-2 /, c);
+            return true;
+          },
+        );
+      },
+    );
   });
 });
