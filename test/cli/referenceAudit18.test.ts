@@ -146,3 +146,11 @@ describe("policy:check: bad arguments, --dir and --config said in one run", () =
     );
   });
 });
+
+describe("docs/reference/alerts.md: every kind of object store", () => {
+  it("the generated table names the alerts of each store kind the stack may run on (garage was left out)", async () => {
+    const { STORE_KINDS } = await import("../../builders/alerting/rules");
+    const doc = fs.readFileSync(path.join(__dirname, "../../docs/reference/alerts.md"), "utf8");
+    for (const kind of STORE_KINDS) assert.ok(doc.includes(`\`homelab-object-store\` (${kind})`), kind);
+  });
+});
