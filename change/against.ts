@@ -23,7 +23,7 @@ export function readExport(file: string): StackExport {
   try {
     text = readUtf8(file);
   } catch (e) {
-    if (e instanceof FileReadError) throw new SynthInputError(`--against ${e.message}`);
+    if (e instanceof FileReadError) throw new SynthInputError(`--against ${file}: ${e.message}`);
     throw e;
   }
   let exp: any;

@@ -16,7 +16,7 @@ import {
 import { withRenderedObjects } from "../synth/render/objects";
 import type { ReleaseRender } from "../synth/render/types";
 import type { ExportResource } from "../synth/synthesize";
-import { CliArgsError, helpText, parseArgs, POLICY_CHECK, usage } from "./spec";
+import { CliArgsError, helpText, parseArgsAll, POLICY_CHECK, usage } from "./spec";
 import {
   attributeOverrides,
   chartValueOverridesOf,
@@ -46,21 +46,11 @@ export async function runPolicyCheck(argv: string[], io: CliIo): Promise<number>
   try {
     return await policyCheckMain(argv, io);
   } catch (e) {
-    // The message on stderr; then, as on every other way out, the last line says the exit status
-    // and why (as synth's does).
-    if (e instanceof CliArgsError) {
-      err(
-        `${e.lines("policy:check")}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
-      );
-      out(failLine("bad arguments (above)"));
-    } else if ((e as Error | undefined)?.name === "PackConfigError") {
-      err((e as Error).message);
-      const source = (e as { source?: string }).source;
-      out(failLine(source ? `a bad pack config: ${source} (above)` : "a bad pack config (above)"));
-    } else {
-      err(internalErrorText("policy:check", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
-      out(failLine("an unexpected error (above)"));
-    }
+    // Bad arguments and a refused pack config are said by policyCheckMain; anything else is one
+    // line saying where its trace went, then, as on every other way out, the last line says the
+    // exit status and why.
+    err(internalErrorText("policy:check", e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
+    out(failLine("an unexpected error (above)"));
     return 2;
   }
 }
@@ -141,24 +131,37 @@ function closingLine(
 
 async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const { out, err } = printers(io);
-  const args = parseArgs(POLICY_CHECK, argv, io.env ?? process.env);
-  if (args.help) {
+  const { parsed: args, problems } = parseArgsAll(POLICY_CHECK, argv, io.env ?? process.env);
+  if (args.help && problems.length === 0) {
     io.stdout.write(helpText(POLICY_CHECK));
     return 0;
   }
-  if (args.positional.length === 0)
-    throw new CliArgsError("give at least one export file, folder or pattern", POLICY_CHECK);
+  if (args.positional.length === 0 && !args.help)
+    problems.push("give at least one export file, folder or pattern");
   // A --dir that is no project folder is bad input, said before any export is read (as synth's).
   const dirArg = args.values.get("--dir")?.[0];
   const badDir = dirArg === undefined ? undefined : projectDirRefusal(dirArg);
-  if (badDir) throw new CliArgsError(badDir, POLICY_CHECK);
+  if (badDir) problems.push(badDir);
+  // The pack config is read beside bad arguments: every mistake of the command line in one run.
+  // Its lines (warnings, refusal) follow the arguments' and their usage.
+  const configLines: string[] = [];
+  const pack = await readConfig(args.values.get("--config")?.[0], (l) => configLines.push(l));
+  if (problems.length > 0)
+    err(
+      `${new CliArgsError(problems, POLICY_CHECK).lines("policy:check")}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
+    );
+  for (const l of configLines) err(l);
+  if (problems.length > 0 || "refused" in pack) {
+    const reasons = [
+      ...(problems.length > 0 ? ["bad arguments (above)"] : []),
+      ...("refused" in pack ? [pack.refused] : []),
+    ];
+    out(failLine(reasons.join("; ")));
+    return 2;
+  }
+  const { config } = pack;
   const projectDir = dirArg ? path.resolve(dirArg) : projectRoot();
   const { inOrder } = exportFiles(args.positional);
-  const configFile = args.values.get("--config")?.[0];
-  // ajv (63 modules) loads only when a pack config is given.
-  const config: PackConfig = configFile
-    ? (await import("../synth/pack")).readPackConfig(configFile, err, "--config")
-    : {};
   // Every file not judged is said, with why, where it stands among the others: nothing in a folder
   // passes unseen. One line each: a parser's message can quote the file's own line breaks.
   const skip = (file: string, why: string) => out(`skipped ${file}: ${why.replace(/\s*\n\s*/g, " ")}`);
@@ -179,6 +182,25 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const { line, status } = closingLine(verdicts, unjudged, args.positional);
   out(line);
   return status;
+}
+
+/**
+ * The pack config of --config (none: the policies' defaults), or why it is refused, said on stderr
+ * with the closing line's reason (`a bad pack config: --config pack.json (above)`).
+ */
+async function readConfig(
+  file: string | undefined,
+  err: (text: string) => void,
+): Promise<{ config: PackConfig } | { refused: string }> {
+  if (file === undefined) return { config: {} };
+  try {
+    // ajv (63 modules) loads only when a pack config is given.
+    return { config: (await import("../synth/pack")).readPackConfig(file, err, "--config") };
+  } catch (e) {
+    if ((e as Error | undefined)?.name !== "PackConfigError") throw e;
+    err((e as Error).message);
+    return { refused: `a bad pack config: ${(e as { source?: string }).source} (above)` };
+  }
 }
 
 /**

@@ -464,6 +464,15 @@ function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: 
   return `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${words} (${elsewhere})`;
 }
 
+/**
+ * The refusal of a flag given without its value: the flag, the value's form, and what stood there
+ * instead. A value that may be left out is given only after `=`, so the way out names both forms.
+ */
+function missingValue(flag: FlagSpec, found: string): string {
+  const alone = flag.optionalValue ? `; or give ${flag.name} alone` : "";
+  return `${flag.name} needs a value (${flag.value}), got ${found}${alone}`;
+}
+
 /** {@link parseArgs} that reads on past a bad argument: what it could parse, and every problem. */
 export function parseArgsAll(
   spec: CliSpec,
@@ -517,10 +526,17 @@ export function parseArgsAll(
     } else {
       v = argv[i + 1];
       if (v === undefined || v.startsWith("--")) {
-        problems.push(`${name} needs a value (${flag.value})`);
+        problems.push(missingValue(flag, v === undefined ? "nothing after it" : `the flag ${v} after it`));
         continue;
       }
       i++;
+    }
+    // An empty value (`--out=`, `--config ""`, a variable that expanded to nothing) is no value: read
+    // on, it would be taken as the flag left out (`--config=` judging with no pack config) or as an
+    // empty name (`--stack=` looking for Pulumi..yaml).
+    if (v === "") {
+      problems.push(missingValue(flag, eq > 0 ? 'nothing after "="' : "an empty word"));
+      continue;
     }
     const prev = out.values.get(name) ?? [];
     if ((prev.length > 0 || out.switches.has(name)) && !flag.repeat) problems.push(`${name} is given twice`);

@@ -48,7 +48,7 @@ import {
   type MergedViolation,
   type StackOutcome,
 } from "../synth/report";
-import { CliArgsError, helpText, parseArgs, SYNTH, usage, wrap } from "./spec";
+import { CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
 import { didYouMean } from "../config/errors";
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
@@ -73,7 +73,7 @@ interface SynthArgs {
 }
 
 export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SynthArgs {
-  const p = parseArgs(SYNTH, argv, env);
+  const { parsed: p, problems } = parseArgsAll(SYNTH, argv, env);
   const one = (f: string) => p.values.get(f)?.[0];
   const given = p.values.get("--stack") ?? [];
   const args: SynthArgs = {
@@ -89,21 +89,43 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     help: p.help,
   };
   if (args.help) return args;
-  const bad = (m: string) => new CliArgsError(m, SYNTH);
+  const rules = combinationProblems(args, given, problems.length > 0, env);
+  if (problems.length + rules.length > 0) throw new CliArgsError([...problems, ...rules], SYNTH);
+  return args;
+}
+
+/**
+ * The flags that cannot go together, every one in the run that has the others' mistakes. How many
+ * stacks are asked for is judged only when every argument could be read: a misspelt `--stak`, a
+ * `--stack` without its value or one npm kept is the stack meant, already named, not a second
+ * mistake of a missing or extra --stack.
+ */
+function combinationProblems(
+  args: SynthArgs,
+  given: string[],
+  unreadable: boolean,
+  env: NodeJS.ProcessEnv,
+): string[] {
+  const problems: string[] = [];
   // npm's own `all` (`npm run synth --all` keeps it) is not refused as a kept flag: the user's npm
   // config may set it (cli/spec.ts). Here the run is refused anyway, so it is named as the likely cause.
   const keptAll =
     env.npm_lifecycle_event === "synth" && env.npm_config_all === "true"
       ? ' (npm_config_all is "true": before `--` npm keeps --all for itself; write `npm run synth -- --all`)'
       : "";
-  if (args.stacks !== "all" && args.stacks.length === 0) throw bad(`give --stack <name> or --all${keptAll}`);
-  if (args.stacks === "all" && given.length > 0) throw bad("--all and --stack: give one of them");
-  if (args.workloads && !args.render) throw bad("--workloads needs the render: drop --no-render");
-  if ((args.against || args.running) && (args.stacks === "all" || args.stacks.length !== 1))
-    throw bad("--against and --running check one stack: give exactly one --stack");
-  if ((args.against || args.running) && !args.render)
-    throw bad("--against and --running render: drop --no-render");
-  return args;
+  const count = args.stacks === "all" ? undefined : args.stacks.length;
+  if (!unreadable && count === 0) problems.push(`give --stack <name> or --all${keptAll}`);
+  if (args.stacks === "all" && given.length > 0) problems.push("--all and --stack: give one of them");
+  if (args.workloads && !args.render) problems.push("--workloads needs the render: drop --no-render");
+  const change = [args.against && "--against", args.running && "--running"].filter(Boolean).join(" and ");
+  const several = args.stacks === "all" ? "--all" : `${given.length} --stack`;
+  if (change && (args.stacks === "all" || (!unreadable && count !== 1)))
+    problems.push(
+      `${change} check${args.against && args.running ? "" : "s"} one stack: give exactly one --stack, got ${several}`,
+    );
+  if (change && !args.render)
+    problems.push(`${change} render${args.against && args.running ? "" : "s"}: drop --no-render`);
+  return problems;
 }
 
 /** Progress on stderr, for a person watching: never under --quiet or when stderr is not a terminal. */
@@ -166,49 +188,14 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const progress = progressTo(args.quiet, io.stderr);
-  // A --dir that is no project folder is bad input, said before any stack is looked for.
-  const badDir = args.dir === undefined ? undefined : projectDirRefusal(args.dir);
-  if (badDir) throw new SynthInputError(badDir);
-  const root = args.dir ? path.resolve(args.dir) : projectRoot();
-  const known = stackNames(root);
-  // A stack named twice is judged once: its second verdict would say nothing new, and the run's
-  // count would count it twice.
-  const stacks = args.stacks === "all" ? known : [...new Set(args.stacks)];
-  // Every stack named is judged before any work: an unknown one lists the stacks there are.
-  for (const s of stacks)
-    if (!known.includes(s)) {
-      err(
-        `--stack ${s}: no stack file Pulumi.${s}.yaml in ${root}${didYouMean(s, known)}\n` +
-          `  stacks there: ${known.join(", ") || "none"}`,
-      );
-      out(failLine(`no stack file Pulumi.${s}.yaml`));
-      return 2;
-    }
-  // ajv (63 modules) loads only when a pack config is given.
-  const packConfig: PackConfig = args.policyConfig
-    ? (await import("../synth/pack")).readPackConfig(args.policyConfig, err, "--policy-config")
-    : {};
-  // A previous state that is not an export is bad input, said before any synthesis or render
-  // (the change check reads it again after them).
-  if (args.against) (await import("../change/against")).readExport(args.against);
-  // A --running folder that does not exist is said as such, not as the stack's takeover key the
-  // flag fills in (whose check would say a file in it is missing).
-  const runningStat =
-    args.running === undefined ? undefined : fs.statSync(args.running, { throwIfNoEntry: false });
-  if (args.running !== undefined && !runningStat?.isDirectory())
-    throw new SynthInputError(
-      `--running ${args.running}: ${runningStat ? "a file, not a folder" : "no such folder"}; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
-    );
-  // A Helm job count that is no count is refused before any render waits on it; a Helm that cannot
-  // run, a chart cache that is no folder, said once before any render (each release's would say it
-  // again). Every one of them in one run.
   const env = io.env ?? process.env;
-  const setup = [
-    helmJobsSetting(env.HOMELAB_HELM_JOBS).problem,
-    ...(args.render ? renderSetupProblems(env) : []),
-  ].filter((p) => p !== undefined);
-  if (setup.length > 0) throw new SynthInputError(setup.join("\n"));
-  makeOutFolder(args.out);
+  const inputs = await readInputs(args, env, err);
+  if ("refused" in inputs) {
+    err(inputs.refused.map((r) => r.text).join("\n"));
+    out(failLine(refusedReason(inputs.refused)));
+    return 2;
+  }
+  const { root, stacks, packConfig } = inputs;
   const run: RunContext = {
     root,
     args,
@@ -234,6 +221,100 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
   // Over several stacks, the last line says which failed: the exit status is the worst of them.
   if (outcomes.length > 1) out(runClosingLine(outcomes));
   return outcomes.reduce((c, o) => Math.max(c, outcomeCode(o)), 0);
+}
+
+/** One refused input of the command line: its message, and the closing line's reason. */
+interface Refusal {
+  text: string;
+  reason: string;
+}
+
+/**
+ * The closing line's reason for refused inputs: each reason once, the flags' inputs named in one
+ * `bad input: --dir x, --against y.json (above)`.
+ */
+function refusedReason(refused: Refusal[]): string {
+  const bad = /^bad input: (.*) \(above\)$/;
+  const inputs = refused.map((r) => bad.exec(r.reason)?.[1]).filter((n) => n !== undefined);
+  const others = refused.map((r) => r.reason).filter((r) => !bad.test(r));
+  return [
+    ...new Set(others),
+    ...(inputs.length > 0 ? [`bad input: ${[...new Set(inputs)].join(", ")} (above)`] : []),
+  ].join("; ");
+}
+
+/**
+ * Every input the flags name, judged before any work, each refusal said in the same run: the
+ * project folder (--dir) and the stacks asked for in it, the pack config, --against's export,
+ * --running's folder, the Helm settings of the environment and the --out folder. The stacks are
+ * looked for only in a project folder, and the --out folder is made only when nothing is refused
+ * (a refused run leaves nothing behind).
+ */
+async function readInputs(
+  args: SynthArgs,
+  env: NodeJS.ProcessEnv,
+  err: (text: string) => void,
+): Promise<{ root: string; stacks: string[]; packConfig: PackConfig } | { refused: Refusal[] }> {
+  const refused: Refusal[] = [];
+  const input = (e: SynthInputError) => refused.push({ text: e.message, reason: inputReason(e) });
+  // A --dir that is no project folder is bad input, said before any stack is looked for.
+  const badDir = args.dir === undefined ? undefined : projectDirRefusal(args.dir);
+  if (badDir) input(new SynthInputError(badDir));
+  const root = args.dir ? path.resolve(args.dir) : projectRoot();
+  const known = badDir ? [] : stackNames(root);
+  // A stack named twice is judged once: its second verdict would say nothing new, and the run's
+  // count would count it twice.
+  const stacks = args.stacks === "all" ? known : [...new Set(args.stacks)];
+  // Every stack named is judged before any work: an unknown one lists the stacks there are.
+  for (const s of badDir ? [] : stacks.filter((s) => !known.includes(s)))
+    refused.push({
+      text:
+        `--stack ${s}: no stack file Pulumi.${s}.yaml in ${root}${didYouMean(s, known)}\n` +
+        `  stacks there: ${known.join(", ") || "none"}`,
+      reason: `no stack file Pulumi.${s}.yaml`,
+    });
+  let packConfig: PackConfig = {};
+  try {
+    // ajv (63 modules) loads only when a pack config is given.
+    if (args.policyConfig)
+      packConfig = (await import("../synth/pack")).readPackConfig(args.policyConfig, err, "--policy-config");
+  } catch (e) {
+    if ((e as Error | undefined)?.name !== "PackConfigError") throw e;
+    const source = (e as { source?: string }).source;
+    refused.push({ text: (e as Error).message, reason: `bad input: ${source} (above)` });
+  }
+  try {
+    // A previous state that is not an export is bad input, said before any synthesis or render
+    // (the change check reads it again after them).
+    if (args.against) (await import("../change/against")).readExport(args.against);
+  } catch (e) {
+    if (!(e instanceof SynthInputError)) throw e;
+    input(e);
+  }
+  // A --running folder that does not exist is said as such, not as the stack's takeover key the
+  // flag fills in (whose check would say a file in it is missing).
+  const runningStat =
+    args.running === undefined ? undefined : fs.statSync(args.running, { throwIfNoEntry: false });
+  if (args.running !== undefined && !runningStat?.isDirectory())
+    input(
+      new SynthInputError(
+        `--running ${args.running}: ${runningStat ? "a file, not a folder" : "no such folder"}; give the folder holding what runs (helm-list.yaml and the rest, docs/how-to/take-over-flux.md)`,
+      ),
+    );
+  // A Helm job count that is no count is refused before any render waits on it; a Helm that cannot
+  // run, a chart cache that is no folder, said once before any render (each release's would say it
+  // again). Every one of them in one run.
+  const setup = [
+    helmJobsSetting(env.HOMELAB_HELM_JOBS).problem,
+    ...(args.render ? renderSetupProblems(env) : []),
+  ].filter((p) => p !== undefined);
+  if (setup.length > 0) input(new SynthInputError(setup.join("\n")));
+  const outProblem = outFolderProblem(args.out, refused.length === 0);
+  if (outProblem)
+    input(
+      new SynthInputError(`--out ${args.out}: expected a folder to write the exports into; ${outProblem}`),
+    );
+  return refused.length > 0 ? { refused } : { root, stacks, packConfig };
 }
 
 /** What every stack of one run shares, and the chart archives they lack (gathered, said once). */
@@ -320,12 +401,6 @@ function readRunningFlag(dir: string): void {
     if (e instanceof RunningStateError) throw new SynthInputError(`--running ${dir}: ${e.message}`);
     throw e;
   }
-}
-
-/** The --out folder, made when absent (cli/outFolder.ts); a path it cannot be is bad input naming the flag. */
-function makeOutFolder(out: string): void {
-  const found = outFolderProblem(out);
-  if (found) throw new SynthInputError(`--out ${out}: expected a folder to write the exports into; ${found}`);
 }
 
 /**

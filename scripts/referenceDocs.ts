@@ -8,7 +8,7 @@ import { cliReference } from "../cli/spec";
 import { allPolicies } from "../policy/policies";
 import { versions } from "../model/versions";
 import { BACKENDS, PHASE_TABLE, PHASES } from "../model/phases";
-import { lokiRules, nodeRules, objectStoreRules } from "../builders/alerting/rules";
+import { lokiRules, nodeRules, objectStoreRules, STORE_KINDS } from "../builders/alerting/rules";
 import { logRules } from "../builders/alerting/logRules";
 import type { RuleGroup } from "../builders/alerting/ruleGroup";
 import { componentNeeds, KNOWN_COMPONENTS, type ApiNeed } from "../upstream/alloy/apiNeeds";
@@ -207,7 +207,7 @@ function alertsTable(): string {
   const sets: [string, RuleGroup[]][] = [
     ["`homelab-loki`", lokiRules({ canary: true })],
     ["`homelab-nodes`", nodeRules()],
-    ...(["minio", "ceph-rgw", "filesystem"] as const).map((store): [string, RuleGroup[]] => [
+    ...STORE_KINDS.map((store): [string, RuleGroup[]] => [
       `\`homelab-object-store\` (${store})`,
       objectStoreRules({ store, namespace: "monitoring" }),
     ]),

@@ -175,7 +175,9 @@ export function readPackConfig(
     text = readUtf8(file);
   } catch (e) {
     // The same wording as any file the program reads (config/readFile.ts).
-    if (e instanceof FileReadError) throw new PackConfigError(e.message, source);
+    // Led by the flag, as its other refusals are: the message alone would not say which input it is.
+    if (e instanceof FileReadError)
+      throw new PackConfigError(source ? `${source}: ${e.message}` : e.message, source);
     throw e;
   }
   let config: unknown;

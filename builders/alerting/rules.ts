@@ -101,7 +101,9 @@ export function lokiRules(opts: { canary: boolean }): RuleGroup[] {
 }
 
 /** The object store a stack writes to (config `objectStore.type`). */
-export type StoreKind = "minio" | "garage" | "ceph-rgw" | "filesystem";
+/** Every kind of object store the stack may keep its data in (docs/reference/alerts.md lists each one's alerts). */
+export const STORE_KINDS = ["minio", "garage", "ceph-rgw", "filesystem"] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
 
 /** Inputs of {@link objectStoreRules}. */
 export interface ObjectStoreRuleInputs {

@@ -30,7 +30,7 @@ describe("change/against.ts readExport: the export read as policy:check reads it
       () => readExport(file),
       (e: unknown) =>
         e instanceof SynthInputError &&
-        e.message === `--against cannot read ${file}: no such file; check the path`,
+        e.message === `--against ${file}: cannot read ${file}: no such file; check the path`,
     );
   });
 

@@ -41,7 +41,7 @@ describe("every bad argument in one run", () => {
     assert.equal(r.status, 2);
     assert.match(
       r.stderr,
-      /^synth: unknown flag --stak; did you mean --stack\?\nsynth: unknown flag --bogus\nsynth: --out needs a value \(<dir>\)\nusage:/,
+      /^synth: unknown flag --stak; did you mean --stack\?\nsynth: unknown flag --bogus\nsynth: --out needs a value \(<dir>\), got nothing after it\nusage:/,
     );
     const p = await policyCheckCli(["out", "--conifg", "x.json", "--json"]);
     assert.match(

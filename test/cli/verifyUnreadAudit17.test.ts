@@ -39,7 +39,7 @@ describe("verify: a missing --stack that another message already names is said o
   for (const [argv, only] of [
     [["--stak", "production"], "unknown flag --stak; did you mean --stack?"],
     [["--Stack", "production"], "unknown flag --Stack; did you mean --stack?"],
-    [["--stack"], "--stack needs a value (<name>)"],
+    [["--stack"], "--stack needs a value (<name>), got nothing after it"],
   ] as const)
     it(`${argv.join(" ")}: only "${only}"`, () => {
       assert.deepEqual(problems([...argv]), [only]);
