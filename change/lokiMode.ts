@@ -85,11 +85,20 @@ export function lokiMoveRefusals(before: LokiSide, after: LokiSide): Refusal[] {
   const leaving = before.write - after.write;
   if (leaving <= 0) return out;
   const moving = after.mode === TRANSITIONAL || after.mode === "Monolithic";
-  if (moving && before.monolithic === 0)
+  // One change of loki.write, one refusal: leaving in the update that starts the monolithic pods
+  // and leaving more than one at once are said together when both hold, with the one fix (keep
+  // loki.write now, then down by one per update) that mends both.
+  const together =
+    leaving > 1
+      ? `, ${leaving} at once (the chart stops them together, write.podManagementPolicy "Parallel")`
+      : "";
+  if (moving && before.monolithic === 0) {
     out.push({
       field: "values.write.replicas",
-      reason: `removes ${leaving} write pod(s) (${before.write} -> ${after.write}) in the update that starts the monolithic pods: nothing serves the ring yet when they leave. Keep loki.write at ${before.write} in the update to "${TRANSITIONAL}", and let npm run verify -- --gate loki-drain say when the first may go (${LOKI_MOVE_DOC})`,
+      reason: `removes ${leaving} write pod(s) (${before.write} -> ${after.write})${together} in the update that starts the monolithic pods: nothing serves the ring yet when they leave. Keep loki.write at ${before.write} in the update to "${TRANSITIONAL}", then lower it by one per update, each after npm run verify -- --gate loki-drain passes (${LOKI_MOVE_DOC})`,
     });
+    return out;
+  }
   if (leaving > 1)
     out.push({
       field: "values.write.replicas",

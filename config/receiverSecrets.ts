@@ -95,6 +95,7 @@ export function receiverCredentialProblems(
   });
   return [
     ...unknown,
+    ...unreadCredentials(receivers, names, plainText),
     ...missing
       .filter((r) => !meant.has(r.name))
       .map(
@@ -102,4 +103,24 @@ export function receiverCredentialProblems(
           `${key}.${r.name}: required for alerting.receivers "${r.name}" (${r.type}); set it with ${set(r.name)}`,
       ),
   ];
+}
+
+/**
+ * An entry under the name of a receiver that reads no credential: an email receiver without
+ * `auth_username`. Alertmanager logs in to the smarthost only with a username (prometheus/alertmanager
+ * notify/email/email.go `auth`: no username, no authentication), and the program mounts the
+ * credential only where it is read (config/receivers.ts needsCredential), so the mail goes out
+ * without the login its writer set up. A plain-text entry says so here, once (config/stackCheck.ts
+ * saidOnce).
+ */
+function unreadCredentials(receivers: ReceiverConfig[], names: string[], plainText: PlainSecret[]): string[] {
+  return names.flatMap((n) => {
+    const r = receivers.find((x) => x.name === n);
+    if (!r || needsCredential(r)) return [];
+    const at = propertyPath(RECEIVER_CREDENTIALS_KEY, [n]);
+    const plain = plainEntry(plainText, names, n);
+    return [
+      `${PROJECT}:${at}: expected no credential for alerting.receivers "${n}" (${r.type}) while it has no auth_username (Alertmanager logs in to the smarthost only with one, so nothing reads it), got one (${plain ? plainTextFact(plain) : "not shown"}); set auth_username on the receiver, or remove it with \`pulumi config rm --path '${at}'\``,
+    ];
+  });
 }

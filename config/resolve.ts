@@ -15,7 +15,7 @@ import {
   type SecretKey,
   type StackConfig,
 } from "./schema";
-import { ConfigError, formatIssue, mergeMisspeltRequired, namesKey, problemIsAt } from "./errors";
+import { ConfigError, didYouMean, formatIssue, mergeMisspeltRequired, namesKey, problemIsAt } from "./errors";
 import { plainSecretProblem } from "./plainSecret";
 import {
   plainTextFact,
@@ -699,6 +699,7 @@ function crossChecks(
     }
   }
   p.push(...garageNameChecks(c));
+  p.push(...existingBucketChecks(c));
   p.push(...takeoverChecks(c));
   if (c.agents.namespace === c.namespace)
     p.push(
@@ -1040,6 +1041,35 @@ function garageNameChecks(c: StackConfig): string[] {
       }
   }
   return p;
+}
+
+/**
+ * `existing.buckets` imports a bucket only where the stack plans one of that name (plan/takeover.ts
+ * existingBuckets: matched by name). A name the stack plans in no phase imports nothing, and the
+ * bucket it was meant for is created instead, which MinIO and Garage refuse in `pulumi up` (the
+ * bucket exists): a misspelt name, or the prefix of another stack, is only found there. Judged
+ * against every phase's plan, so a bucket listed ahead of the phase that uses it passes.
+ */
+function existingBucketChecks(c: StackConfig): string[] {
+  if (c.existing.buckets.length === 0) return [];
+  const planned = [
+    ...new Set(
+      PHASES.flatMap((phase) =>
+        planBuckets({ ...c, phase }).consumers.flatMap((x) => [...x.buckets, ...x.referenced, ...x.unused]),
+      ),
+    ),
+  ].sort();
+  const none =
+    planned.length === 0
+      ? `none with objectStore.type "${c.objectStore.type}"`
+      : planned.map((b) => `"${b}"`).join(", ");
+  return c.existing.buckets.flatMap((name, i) =>
+    planned.includes(name)
+      ? []
+      : [
+          `${PROJECT}:existing.buckets[${i}]: expected a bucket the stack plans in some phase (${none}; it imports only those, by name), got "${name}", which it plans in none, so nothing is imported${didYouMean(name, planned)}`,
+        ],
+  );
 }
 
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */

@@ -158,7 +158,7 @@ const PASSED_ON = new Set<CliIssue["kind"]>(["secure", "plain", "shape"]);
 function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
   const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
   const unknown = problems
-    .map((p) => /^(\S+): unknown receiver name/.exec(p)?.[1])
+    .map((p) => /^(\S+): (?:unknown receiver name|expected no credential)/.exec(p)?.[1])
     .filter((k): k is string => !!k && k.startsWith(key));
   const shaped = issues.some((i) => i.wrongForm && i.key === RECEIVER_CREDENTIALS_KEY);
   return problems.filter(

@@ -162,8 +162,11 @@ export const MOVE_ENV = {
 } as const;
 
 /**
- * Both sides from the flags' URLs and the environment. The old store's region defaults to the
- * stack's (`objectStore.region`), the new one's to Garage's "garage" (config/schema.ts garageStore).
+ * Both sides from the flags' URLs and the environment. The check runs before the switch, so the old
+ * store is the one the stack writes to: its region defaults to the stack's `objectStore.region`,
+ * whichever store that is. The new one's defaults to the other store's own default: Garage's
+ * "garage" (config/schema.ts garageStore) on the way from MinIO, MinIO's "us-east-1" (minioStore)
+ * on the way back from Garage, which the how-to calls the same move the other way.
  * Throws naming every variable that is missing, never a value.
  */
 export function moveSides(
@@ -181,8 +184,8 @@ export function moveSides(
   if (missing.length > 0)
     throw new Error(`the move check needs each store's key in the environment: set ${missing.join(", ")}`);
   const os = cfg.objectStore;
-  const fromRegion = env[MOVE_ENV.from.region] ?? (os.type === "minio" ? os.region : "us-east-1");
-  const toRegion = env[MOVE_ENV.to.region] ?? (os.type === "garage" ? os.region : "garage");
+  const fromRegion = env[MOVE_ENV.from.region] ?? ("region" in os ? os.region : "us-east-1");
+  const toRegion = env[MOVE_ENV.to.region] ?? (os.type === "garage" ? "us-east-1" : "garage");
   return {
     from: {
       endpoint: fromUrl,

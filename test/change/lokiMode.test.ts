@@ -120,6 +120,16 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
     );
   });
 
+  it("two write pods leaving in the update that starts the monolithic pods are one refusal: one change, one fix", () => {
+    const r = refusalsOf(STEPS.ssd.values, STEPS.drain1.values);
+    assert.equal(r.length, 1, r.map((x) => x.reason).join("\n"));
+    assert.equal(r[0].field, "values.write.replicas");
+    assert.match(
+      r[0].reason,
+      /removes 2 write pod\(s\) \(3 -> 1\), 2 at once \(the chart stops them together, write\.podManagementPolicy "Parallel"\) in the update that starts the monolithic pods.*Keep loki\.write at 3 in the update to "Monolithic<->SimpleScalable", then lower it by one per update/,
+    );
+  });
+
   it("reads the chart's old names too, as `helm get values` of a 6.x release shows them", () => {
     assert.deepEqual(lokiSide({ deploymentMode: "SingleBinary", singleBinary: { replicas: 1 } }), {
       mode: "Monolithic",

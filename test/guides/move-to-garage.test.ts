@@ -1,0 +1,169 @@
+/**
+ * docs/how-to/move-to-garage.md as a new user follows it: the keys its switch step sets and the
+ * regions its check signs for, in both directions ("Going back is the same move the other way").
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { moveSides, MOVE_ENV } from "../../verify/objectMove";
+import { config, ROOT } from "../support/helpers";
+import { rendered, type Variant } from "../support/rendered";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { BASE, P, refusal, stackProject } from "../support/stackText";
+
+/** The switch step's stack file (the guide's YAML) with `buckets` as the `existing.buckets` list. */
+const switched = (buckets: string) => `${BASE}  ${P("cluster")}: staging
+  ${P("secrets")}:
+    backend: config
+  ${P("objectStore")}:
+    type: garage
+    endpoint: http://garage.storage.svc.cluster.local:3900
+    adminEndpoint: http://localhost:3903
+    region: garage
+  ${P("existing")}:
+    buckets: ${buckets}
+`;
+
+describe("move-to-garage: existing.buckets names only buckets the stack plans", () => {
+  it("a misspelt bucket is one message at its line, with what the stack plans and the close match", () => {
+    const e = refusal(switched("[staging-loki-chunk, staging-mimir-blocks, staging-mimir-ruler]"), "staging");
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:existing\.buckets\[0\]: expected a bucket the stack plans in some phase \("staging-loki-chunks", "staging-mimir-blocks", "staging-mimir-ruler"; it imports only those, by name\), got "staging-loki-chunk", which it plans in none, so nothing is imported; did you mean "staging-loki-chunks"\?$/,
+    );
+    assert.match(e.message, /Pulumi\.staging\.yaml:13:15/);
+  });
+
+  it("another stack's bucket has no did-you-mean guess beside the list", () => {
+    const e = refusal(switched("[staging-loki-chunks, production-mimir-blocks]"), "staging");
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /existing\.buckets\[1\]: .*got "production-mimir-blocks", which it plans in none, so nothing is imported$/,
+    );
+  });
+
+  it("the guide's own list passes", () => {
+    const dir = stackProject(
+      switched("[staging-loki-chunks, staging-mimir-blocks, staging-mimir-ruler]"),
+      "staging",
+    );
+    const { cfg } = checkedStackConfig(dir, "staging", {}, { allowAbsentSecrets: true });
+    assert.deepEqual(cfg.existing.buckets, [
+      "staging-loki-chunks",
+      "staging-mimir-blocks",
+      "staging-mimir-ruler",
+    ]);
+  });
+});
+
+describe("move-to-garage: the check signs for each store's own region", () => {
+  const env = {
+    [MOVE_ENV.from.accessKey]: "a",
+    [MOVE_ENV.from.secretKey]: "b",
+    [MOVE_ENV.to.accessKey]: "c",
+    [MOVE_ENV.to.secretKey]: "d",
+  };
+
+  it("from MinIO: the stack's MinIO region, then Garage's", () => {
+    const cfg = config({
+      phase: "kps-removed",
+      objectStore: { type: "minio", endpoint: "http://minio.storage.svc:9000", region: "eu-west-1" },
+    });
+    const s = moveSides(cfg, "http://localhost:9000", "http://localhost:3900", env);
+    assert.deepEqual([s.from.region, s.to.region], ["eu-west-1", "garage"]);
+  });
+
+  it("back from Garage (the same move the other way): the stack's Garage region, then MinIO's default", () => {
+    const cfg = config({
+      phase: "kps-removed",
+      objectStore: {
+        type: "garage",
+        endpoint: "http://garage.storage.svc:3900",
+        adminEndpoint: "http://localhost:3903",
+        region: "home",
+      },
+      garageAdminToken: "t",
+    });
+    const s = moveSides(cfg, "http://localhost:3900", "http://localhost:9000", env);
+    assert.deepEqual([s.from.region, s.to.region], ["home", "us-east-1"]);
+  });
+});
+
+/**
+ * Step 3's commands, read from the guide: the StatefulSets its `scale` selectors pick are every one
+ * that runs a pod writing to the store, and its `wait` selectors match exactly their pods, so the
+ * wait ends once they are gone (a selector of a DaemonSet's or a running Deployment's pods never
+ * empties). Over the modes the guide's stacks run: Monolithic, SimpleScalable, Distributed Loki, and
+ * Mimir monolithic and in groups.
+ */
+describe("move-to-garage: step 3 stops and waits for exactly the pods that write to the store", function () {
+  this.timeout(600_000);
+  const doc = fs.readFileSync(path.join(ROOT, "docs/how-to/move-to-garage.md"), "utf8");
+  const selectors = (verb: RegExp) =>
+    [...doc.matchAll(verb)].map((m) => m[1].replace(/^'|'$/g, "")).map(parseSelector);
+  const scale = selectors(/kubectl -n monitoring scale statefulset -l (\S+) --replicas 0/g);
+  const wait = selectors(/kubectl -n monitoring wait --for=delete pod --timeout=15m -l ('[^']+'|\S+)/g);
+
+  const variants: Variant[] = [
+    { title: "staging", stack: "staging", over: {} },
+    { title: "production", stack: "production", over: {} },
+    {
+      title: "staging Distributed",
+      stack: "staging",
+      over: { loki: { mode: "Distributed", retention: "7d" } },
+    },
+    {
+      title: "staging Mimir in groups",
+      stack: "staging",
+      over: {
+        workload: { activeSeries: 2_000_000 },
+        nodePools: [{ name: "workers", arch: "amd64", count: 6, cpu: "4", memory: "16Gi" }],
+      },
+    },
+  ];
+
+  it("the guide shows one scale and one wait for Loki and for Mimir", () => {
+    assert.equal(scale.length, 2, doc);
+    assert.equal(wait.length, 2, doc);
+  });
+
+  for (const v of variants)
+    it(`${v.title}: the scaled StatefulSets' pods are the waited ones, nothing else`, async () => {
+      const r = await rendered(v);
+      const workloads = r.objects
+        .map((o) => o.object as any)
+        .filter((o) => ["StatefulSet", "Deployment", "DaemonSet"].includes(o.kind));
+      const scaled = workloads.filter(
+        (o) => o.kind === "StatefulSet" && scale.some((s) => s(o.metadata?.labels ?? {})),
+      );
+      const writers = workloads.filter(
+        (o) =>
+          o.kind === "StatefulSet" &&
+          (o.metadata?.labels?.["app.kubernetes.io/instance"] === "loki" ||
+            o.metadata?.labels?.["app.kubernetes.io/name"] === "mimir"),
+      );
+      assert.deepEqual(names(scaled), names(writers));
+      const waited = workloads.filter((o) => wait.some((s) => s(o.spec.template.metadata.labels ?? {})));
+      assert.deepEqual(names(waited), names(writers));
+      if (v.title.includes("groups"))
+        assert.ok(names(writers).includes("mimir-write"), names(writers).join());
+    });
+});
+
+const names = (objs: any[]) => objs.map((o) => String(o.metadata.name)).sort();
+
+/** A kubectl label selector (`k=v`, `k in (a,b)`, comma-joined) as a predicate over labels. */
+function parseSelector(text: string): (labels: Record<string, string>) => boolean {
+  const terms = text.split(/,(?![^(]*\))/).map((t) => {
+    const inSet = /^([\w./-]+) in \(([^)]*)\)$/.exec(t.trim());
+    if (inSet) {
+      const values = inSet[2].split(",").map((x) => x.trim());
+      return (l: Record<string, string>) => values.includes(l[inSet[1]]);
+    }
+    const [k, val] = t.trim().split("=");
+    return (l: Record<string, string>) => l[k] === val;
+  });
+  return (labels) => terms.every((t) => t(labels));
+}
