@@ -150,6 +150,10 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
             : "";
       return issue.keys
         .map((k) => {
+          // A key another variant has (keepDeletedDays of a MinIO store, under type garage) was
+          // written for that variant: saying so names the way out, where "unknown" names none.
+          const other = otherVariantOf(issue.path, k, input);
+          if (other) return `${keyPath([...issue.path, k])}: ${other}`;
           // A map with its own word on its keys (chartValues' chart names) says why better than a
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
           const near = didYouMean(k, shape) || (described ? "" : elsewhereHint(k, issue.path, input));
@@ -327,6 +331,26 @@ function keyNotOfVariant(
   const own = formatIssue({ code: "unrecognized_keys", keys: [key], path, message: "" }, mended);
   const other = didYouMean(key, allVariantKeys(union));
   return own.includes("; did you mean ") || !other ? own : `${keyPath([...path, key])}: unknown key${other}`;
+}
+
+/**
+ * `a key of type "minio", not of type "garage"` for a key of a discriminated union's map that the
+ * variant its discriminator picks lacks and another variant has; undefined otherwise (a bad
+ * discriminator is judged by keyNotOfVariant, against the variant closest to it).
+ */
+function otherVariantOf(path: (string | number)[], key: string, input: unknown): string | undefined {
+  const at = schemaAt(path, input);
+  const union = at && unwrap(at);
+  if (!(union instanceof z.ZodDiscriminatedUnion)) return undefined;
+  const d = union.discriminator;
+  const chosen = (valueAt(input, path) as Record<string, unknown> | undefined)?.[d];
+  if (!union.optionsMap.has(chosen as z.Primitive)) return undefined;
+  const owners = [...union.optionsMap]
+    .filter(([, o]) => key in (o as z.AnyZodObject).shape)
+    .map(([name]) => JSON.stringify(name));
+  return owners.length > 0
+    ? `a key of ${d} ${owners.join(" or ")}, not of ${d} ${JSON.stringify(chosen)}`
+    : undefined;
 }
 
 /** A schema without its wrappers: defaults, optionality, refinements, pipes, lazies, brands. */

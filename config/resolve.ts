@@ -15,7 +15,7 @@ import {
   type SecretKey,
   type StackConfig,
 } from "./schema";
-import { ConfigError, formatIssue, mergeMisspeltRequired, namesKey, problemIsAt } from "./errors";
+import { ConfigError, didYouMean, formatIssue, mergeMisspeltRequired, namesKey, problemIsAt } from "./errors";
 import { plainSecretProblem } from "./plainSecret";
 import {
   plainTextFact,
@@ -699,6 +699,7 @@ function crossChecks(
     }
   }
   p.push(...garageNameChecks(c));
+  p.push(...existingBucketChecks(c));
   p.push(...takeoverChecks(c));
   if (c.agents.namespace === c.namespace)
     p.push(
@@ -1040,6 +1041,41 @@ function garageNameChecks(c: StackConfig): string[] {
       }
   }
   return p;
+}
+
+/**
+ * `existing.buckets` names no phase of the stack makes. Only a bucket the program makes is imported
+ * (plan/takeover.ts existingBuckets), so such a name adopts nothing, and the bucket meant (a slip of
+ * its name, or its name without the prefix) is created anew: on a store restored from a backup
+ * MinIO refuses that with "bucket already exists!", in `pulumi up` only. A name some other phase
+ * makes is no mistake: it may be listed ahead of the phase that uses it again.
+ */
+function existingBucketChecks(c: StackConfig): string[] {
+  if (c.existing.buckets.length === 0) return [];
+  const made = [
+    ...new Set(
+      PHASES.flatMap((phase) =>
+        planBuckets({ ...c, phase }).consumers.flatMap((x) => [...x.buckets, ...x.referenced, ...x.unused]),
+      ),
+    ),
+  ];
+  const prefix = c.objectStore.type === "filesystem" ? undefined : c.objectStore.bucketPrefix;
+  const expected =
+    made.length === 0
+      ? `no bucket (objectStore.type "${c.objectStore.type}" keeps logs and metrics on claims)`
+      : `the name of a bucket the stack makes in some phase (${made.join(", ")})`;
+  return c.existing.buckets.flatMap((name, i) => {
+    // Garage's own naming rule has said what is wrong with it (garageNameChecks).
+    if (made.includes(name) || (c.objectStore.type === "garage" && garageBucketNameProblem(name))) return [];
+    // Written without the prefix the stack's bucket names start with: no edit distance finds that.
+    const hint =
+      prefix && made.includes(`${prefix}-${name}`)
+        ? `; did you mean "${prefix}-${name}"? (every bucket name starts with objectStore.bucketPrefix, "${prefix}")`
+        : didYouMean(name, made);
+    return [
+      `${PROJECT}:existing.buckets[${i}]: expected ${expected}, got "${name}", which nothing imports${hint}`,
+    ];
+  });
 }
 
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
