@@ -242,11 +242,24 @@ function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
  * exists). "" when no level has it.
  */
 function elsewhereHint(key: string, at: (string | number)[], input: unknown): string {
+  // The key itself at another level is what was meant, before any close name: `clusterIssuer`
+  // under grafana.ingress is tls.clusterIssuer one level down, not the top-level `cluster` it holds.
+  const exact = (k: string, known: string[]) => (known.includes(k) ? k : undefined);
+  return levelHint(key, at, input, exact) || levelHint(key, at, input, closestMatch);
+}
+
+/** {@link elsewhereHint} with one way of matching a key among a level's keys. */
+function levelHint(
+  key: string,
+  at: (string | number)[],
+  input: unknown,
+  match: (key: string, known: string[]) => string | undefined,
+): string {
   // Ancestors, nearest first: the map holding `at`, and up to the top.
   for (let n = at.length - 1; n >= 0; n--) {
     const above = at.slice(0, n);
     if (typeof at[n] === "number") continue;
-    const meant = closestMatch(key, schemaKeys(schemaAt(above, input)));
+    const meant = match(key, schemaKeys(schemaAt(above, input)));
     if (meant !== undefined)
       return `; did you mean ${JSON.stringify(keyPath([...above, meant]))}? (a key of ${above.length === 0 ? "the top level" : keyPath(above)}, not of ${keyPath(at)}: move it there)`;
   }
@@ -258,7 +271,7 @@ function elsewhereHint(key: string, at: (string | number)[], input: unknown): st
   const below = children.flatMap(([child, t]) => {
     const list = unwrap(t) instanceof z.ZodArray;
     const inner = list ? (unwrap(t) as z.ZodArray<z.ZodTypeAny>).element : t;
-    const meant = closestMatch(key, schemaKeys(inner));
+    const meant = match(key, schemaKeys(inner));
     return meant === undefined ? [] : [keyPath([...at, child, ...(list ? [0] : []), meant])];
   });
   if (below.length === 0) return "";
