@@ -455,9 +455,23 @@ export function expectedForm(
     return `true or false${found === "true" || found === "false" ? ` (drop the quotes: ${found})` : ""}`;
   if (schema instanceof z.ZodNumber) return numberForm(schema, found);
   if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
-  if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion)
-    return "an object (YAML: `key: value` lines; every key: docs/reference/configuration.md)";
+  if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion) {
+    const under = listKeyOf(schema, path, found);
+    return `an object (YAML: \`key: value\` lines; ${under ? `this list goes under ${under}` : "every key: docs/reference/configuration.md"})`;
+  }
   return zodType === "string" ? "text" : zodType;
+}
+
+/**
+ * Where a list given for a map goes when the map has one list key (`existing: [a, b]` for
+ * `existing.buckets`): the list is right, one level too high.
+ */
+function listKeyOf(schema: z.ZodTypeAny, path: (string | number)[], found: unknown): string | undefined {
+  if (!Array.isArray(found) || !(schema instanceof z.ZodObject)) return undefined;
+  const lists = Object.entries(schema.shape as Record<string, z.ZodTypeAny>).filter(
+    ([, t]) => unwrap(t) instanceof z.ZodArray,
+  );
+  return lists.length === 1 ? keyPath([...path, lists[0][0]]) : undefined;
 }
 
 /**

@@ -72,3 +72,13 @@ describe("guide backup-restore: objectStore.keepDeletedDays under another store 
     assert.equal(e.places[e.problems.indexOf(mine[0])]?.line, 8, e.message);
   });
 });
+
+describe("guide backup-restore: the bucket list written as existing itself", () => {
+  it("says the list goes under existing.buckets, once, at its line", () => {
+    const e = refusal(`${STACK}  ${P("existing")}: [staging-mimir-blocks]\n`);
+    assert.deepEqual(e.problems, [
+      "homelab-observability:existing: expected an object (YAML: `key: value` lines; this list goes under homelab-observability:existing.buckets), got a list",
+    ]);
+    assert.equal(e.places[0]?.line, 8, e.message);
+  });
+});
