@@ -42,7 +42,10 @@ export interface CliSpec {
 const HELP: FlagSpec = { name: "--help", help: "Print this help and exit 0." };
 const EXITS_PACK: [number, string][] = [
   [0, "clean: no mandatory policy violation"],
-  [1, "a mandatory policy violation (or a rendered-object problem)"],
+  [
+    1,
+    "a mandatory policy violation, a rendered-object problem, a Helm release that did not render, or a change --against or --running refuses",
+  ],
   [
     2,
     "bad arguments, bad stack configuration, a chart archive missing from the chart cache, or a program error",

@@ -150,6 +150,10 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
             : "";
       return issue.keys
         .map((k) => {
+          // A key another variant has (keepDeletedDays of a MinIO store, under type garage) was
+          // written for that variant: saying so names the way out, where "unknown" names none.
+          const other = otherVariantOf(issue.path, k, input);
+          if (other) return `${keyPath([...issue.path, k])}: ${other}`;
           // A map with its own word on its keys (chartValues' chart names) says why better than a
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
           const near = didYouMean(k, shape) || (described ? "" : elsewhereHint(k, issue.path, input));
@@ -238,11 +242,24 @@ function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
  * exists). "" when no level has it.
  */
 function elsewhereHint(key: string, at: (string | number)[], input: unknown): string {
+  // The key itself at another level is what was meant, before any close name: `clusterIssuer`
+  // under grafana.ingress is tls.clusterIssuer one level down, not the top-level `cluster` it holds.
+  const exact = (k: string, known: string[]) => (known.includes(k) ? k : undefined);
+  return levelHint(key, at, input, exact) || levelHint(key, at, input, closestMatch);
+}
+
+/** {@link elsewhereHint} with one way of matching a key among a level's keys. */
+function levelHint(
+  key: string,
+  at: (string | number)[],
+  input: unknown,
+  match: (key: string, known: string[]) => string | undefined,
+): string {
   // Ancestors, nearest first: the map holding `at`, and up to the top.
   for (let n = at.length - 1; n >= 0; n--) {
     const above = at.slice(0, n);
     if (typeof at[n] === "number") continue;
-    const meant = closestMatch(key, schemaKeys(schemaAt(above, input)));
+    const meant = match(key, schemaKeys(schemaAt(above, input)));
     if (meant !== undefined)
       return `; did you mean ${JSON.stringify(keyPath([...above, meant]))}? (a key of ${above.length === 0 ? "the top level" : keyPath(above)}, not of ${keyPath(at)}: move it there)`;
   }
@@ -254,7 +271,7 @@ function elsewhereHint(key: string, at: (string | number)[], input: unknown): st
   const below = children.flatMap(([child, t]) => {
     const list = unwrap(t) instanceof z.ZodArray;
     const inner = list ? (unwrap(t) as z.ZodArray<z.ZodTypeAny>).element : t;
-    const meant = closestMatch(key, schemaKeys(inner));
+    const meant = match(key, schemaKeys(inner));
     return meant === undefined ? [] : [keyPath([...at, child, ...(list ? [0] : []), meant])];
   });
   if (below.length === 0) return "";
@@ -327,6 +344,26 @@ function keyNotOfVariant(
   const own = formatIssue({ code: "unrecognized_keys", keys: [key], path, message: "" }, mended);
   const other = didYouMean(key, allVariantKeys(union));
   return own.includes("; did you mean ") || !other ? own : `${keyPath([...path, key])}: unknown key${other}`;
+}
+
+/**
+ * `a key of type "minio", not of type "garage"` for a key of a discriminated union's map that the
+ * variant its discriminator picks lacks and another variant has; undefined otherwise (a bad
+ * discriminator is judged by keyNotOfVariant, against the variant closest to it).
+ */
+function otherVariantOf(path: (string | number)[], key: string, input: unknown): string | undefined {
+  const at = schemaAt(path, input);
+  const union = at && unwrap(at);
+  if (!(union instanceof z.ZodDiscriminatedUnion)) return undefined;
+  const d = union.discriminator;
+  const chosen = (valueAt(input, path) as Record<string, unknown> | undefined)?.[d];
+  if (!union.optionsMap.has(chosen as z.Primitive)) return undefined;
+  const owners = [...union.optionsMap]
+    .filter(([, o]) => key in (o as z.AnyZodObject).shape)
+    .map(([name]) => JSON.stringify(name));
+  return owners.length > 0
+    ? `a key of ${d} ${owners.join(" or ")}, not of ${d} ${JSON.stringify(chosen)}`
+    : undefined;
 }
 
 /** A schema without its wrappers: defaults, optionality, refinements, pipes, lazies, brands. */
@@ -418,9 +455,23 @@ export function expectedForm(
     return `true or false${found === "true" || found === "false" ? ` (drop the quotes: ${found})` : ""}`;
   if (schema instanceof z.ZodNumber) return numberForm(schema, found);
   if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
-  if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion)
-    return "an object (YAML: `key: value` lines; every key: docs/reference/configuration.md)";
+  if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion) {
+    const under = listKeyOf(schema, path, found);
+    return `an object (YAML: \`key: value\` lines; ${under ? `this list goes under ${under}` : "every key: docs/reference/configuration.md"})`;
+  }
   return zodType === "string" ? "text" : zodType;
+}
+
+/**
+ * Where a list given for a map goes when the map has one list key (`existing: [a, b]` for
+ * `existing.buckets`): the list is right, one level too high.
+ */
+function listKeyOf(schema: z.ZodTypeAny, path: (string | number)[], found: unknown): string | undefined {
+  if (!Array.isArray(found) || !(schema instanceof z.ZodObject)) return undefined;
+  const lists = Object.entries(schema.shape as Record<string, z.ZodTypeAny>).filter(
+    ([, t]) => unwrap(t) instanceof z.ZodArray,
+  );
+  return lists.length === 1 ? keyPath([...path, lists[0][0]]) : undefined;
 }
 
 /**

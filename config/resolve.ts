@@ -1044,32 +1044,38 @@ function garageNameChecks(c: StackConfig): string[] {
 }
 
 /**
- * `existing.buckets` imports a bucket only where the stack plans one of that name (plan/takeover.ts
- * existingBuckets: matched by name). A name the stack plans in no phase imports nothing, and the
- * bucket it was meant for is created instead, which MinIO and Garage refuse in `pulumi up` (the
- * bucket exists): a misspelt name, or the prefix of another stack, is only found there. Judged
- * against every phase's plan, so a bucket listed ahead of the phase that uses it passes.
+ * `existing.buckets` names no phase of the stack makes. Only a bucket the program makes is imported
+ * (plan/takeover.ts existingBuckets), so such a name adopts nothing, and the bucket meant (a slip of
+ * its name, or its name without the prefix) is created anew: on a store restored from a backup
+ * MinIO refuses that with "bucket already exists!", in `pulumi up` only. A name some other phase
+ * makes is no mistake: it may be listed ahead of the phase that uses it again.
  */
 function existingBucketChecks(c: StackConfig): string[] {
   if (c.existing.buckets.length === 0) return [];
-  const planned = [
+  const made = [
     ...new Set(
       PHASES.flatMap((phase) =>
         planBuckets({ ...c, phase }).consumers.flatMap((x) => [...x.buckets, ...x.referenced, ...x.unused]),
       ),
     ),
-  ].sort();
-  const none =
-    planned.length === 0
-      ? `none with objectStore.type "${c.objectStore.type}"`
-      : planned.map((b) => `"${b}"`).join(", ");
-  return c.existing.buckets.flatMap((name, i) =>
-    planned.includes(name)
-      ? []
-      : [
-          `${PROJECT}:existing.buckets[${i}]: expected a bucket the stack plans in some phase (${none}; it imports only those, by name), got "${name}", which it plans in none, so nothing is imported${didYouMean(name, planned)}`,
-        ],
-  );
+  ];
+  const prefix = c.objectStore.type === "filesystem" ? undefined : c.objectStore.bucketPrefix;
+  const expected =
+    made.length === 0
+      ? `no bucket (objectStore.type "${c.objectStore.type}" keeps logs and metrics on claims)`
+      : `the name of a bucket the stack makes in some phase (${made.join(", ")})`;
+  return c.existing.buckets.flatMap((name, i) => {
+    // Garage's own naming rule has said what is wrong with it (garageNameChecks).
+    if (made.includes(name) || (c.objectStore.type === "garage" && garageBucketNameProblem(name))) return [];
+    // Written without the prefix the stack's bucket names start with: no edit distance finds that.
+    const hint =
+      prefix && made.includes(`${prefix}-${name}`)
+        ? `; did you mean "${prefix}-${name}"? (every bucket name starts with objectStore.bucketPrefix, "${prefix}")`
+        : didYouMean(name, made);
+    return [
+      `${PROJECT}:existing.buckets[${i}]: expected ${expected}, got "${name}", which nothing imports${hint}`,
+    ];
+  });
 }
 
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */

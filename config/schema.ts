@@ -897,7 +897,11 @@ const storageClasses = z
  */
 const existing = z
   .object({
-    /** Bucket names (MinIO buckets, or the bucketName of a Ceph ObjectBucketClaim). Default []. */
+    /**
+     * Bucket names (MinIO buckets, or the bucketName of a Ceph ObjectBucketClaim), each the full
+     * name of a bucket some phase of the stack makes (with objectStore.bucketPrefix, or a
+     * takeover's): any other would import nothing and is refused. Default [].
+     */
     buckets: z
       .array(
         z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
