@@ -157,7 +157,7 @@ export async function checkChange(
     refused += refusalsIn([...importPreviews, ...updatePreviews]);
     refused += refusalCount(update);
     // The rules' refusals count once the update is checked with the running rules.
-    refused += refusalsIn(update.rules.rules);
+    refused += refusalsIn(update.rules.refusals);
     parts.push(
       [
         `== ${stack}: takeover of what runs (${opts.running}); previews as Pulumi CLI 3.174+ shows them`,
