@@ -14,7 +14,7 @@ import { ADOPTABLE_RELEASES, type AdoptableRelease } from "../config/resolve";
 import { keepRunningValues, type KeptValue, type RunningRelease, type RunningState } from "../model/running";
 import type { OverridePlace } from "../synth/report";
 import type { RenderedObject } from "../synth/render/types";
-import { canonical, refusedUpdate, type Refusal } from "./apiRules";
+import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal } from "./apiRules";
 import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";
 import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
 import { stateOf } from "./against";
@@ -438,15 +438,20 @@ export function liveStatefulSetRefusals(
     );
     if (!live) continue;
     const refused: Refusal[] = [];
-    if (canonical(norm(live.spec?.volumeClaimTemplates)) !== canonical(norm(o.spec?.volumeClaimTemplates)))
+    const [liveClaims, newClaims] = [
+      norm(live.spec?.volumeClaimTemplates),
+      norm(o.spec?.volumeClaimTemplates),
+    ];
+    if (canonical(liveClaims) !== canonical(newClaims))
       refused.push({
         field: "spec.volumeClaimTemplates",
-        reason: `differs from the running StatefulSet's (${running.dir}/statefulsets.yaml); updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden`,
+        // What differs, running -> update, as the --against refusal says it (apiRules.ts vctChanges).
+        reason: `differs from the running StatefulSet's (${running.dir}/statefulsets.yaml): ${vctChanges(liveClaims, newClaims).join("; ") || "the templates' other fields"}; updates to statefulset spec for fields other than ${STATEFULSET_MUTABLE.map((f) => `'${f}'`).join(", ")} are forbidden (kubernetes pkg/apis/apps/validation ValidateStatefulSetUpdate)`,
       });
     if (canonical(live.spec?.selector) !== canonical(o.spec?.selector))
       refused.push({
         field: "spec.selector",
-        reason: `differs from the running StatefulSet's selector (${running.dir}/statefulsets.yaml)`,
+        reason: `differs from the running StatefulSet's selector (${running.dir}/statefulsets.yaml): it runs with ${canonical(live.spec?.selector ?? null)}, the update sets ${canonical(o.spec?.selector ?? null)}; updates to statefulset spec for fields other than ${STATEFULSET_MUTABLE.map((f) => `'${f}'`).join(", ")} are forbidden (kubernetes pkg/apis/apps/validation ValidateStatefulSetUpdate)`,
       });
     if (refused.length)
       out.push({ subject: `StatefulSet ${o.metadata.namespace}/${o.metadata.name}`, refused });

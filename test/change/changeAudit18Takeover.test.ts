@@ -19,14 +19,15 @@ import { writeSeed000Running } from "../support/runningSeed000";
 
 const refusedLines = (text: string) => text.split("\n").filter((l) => /^\s+REFUSED /.test(l));
 
-async function takeoverWithClaim(change: (spec: Record<string, any>) => void) {
-  const dir = tmpDir("audit18-pvc");
+/** The seed's takeover checked with one running object's spec changed (`report`: pvcs.yaml, statefulsets.yaml). */
+async function takeoverWith(report: string, name: string, change: (spec: Record<string, any>) => void) {
+  const dir = tmpDir("audit18-running");
   await writeSeed000Running(dir);
-  const file = path.join(dir, "pvcs.yaml");
+  const file = path.join(dir, report);
   const doc = loadYaml(fs.readFileSync(file, "utf8")) as { items: any[] };
-  const claim = doc.items.find((p) => p.metadata.name.startsWith("prometheus-"));
-  assert.ok(claim, "the seed runs Prometheus's claim");
-  change(claim.spec);
+  const item = doc.items.find((p) => p.metadata.name.startsWith(name));
+  assert.ok(item, `the seed runs ${name}`);
+  change(item.spec);
   fs.writeFileSync(file, dump(doc, { noRefs: true }));
   const block = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8")).config[
     "homelab-observability:takeover"
@@ -34,6 +35,8 @@ async function takeoverWithClaim(change: (spec: Record<string, any>) => void) {
   const r = await synth("takeover", { takeover: { ...block, running: dir } });
   return { dir, check: await checkChange(ROOT, "takeover", r, { running: dir }) };
 }
+const takeoverWithClaim = (change: (spec: Record<string, any>) => void) =>
+  takeoverWith("pvcs.yaml", "prometheus-", change);
 
 describe("change check --running: the taken-over Prometheus claim refused once, at the import step, with its key (change/takeover.ts)", function () {
   this.timeout(300000);
@@ -72,5 +75,26 @@ describe("change check --running: the taken-over Prometheus claim refused once, 
     );
     assert.equal(check.refused, refusedLines(check.text).length, check.text);
     assert.equal(check.why, `${check.refused} refused (above)`);
+  });
+
+  it("a running StatefulSet's claim template or selector the update would change: says what runs and what the update sets", async () => {
+    const { dir, check } = await takeoverWith("statefulsets.yaml", "loki-write", (spec) => {
+      spec.volumeClaimTemplates[0].spec.resources.requests.storage = "77Gi";
+      spec.selector.matchLabels.tier = "old";
+    });
+    const sts = refusedLines(check.text).filter((l) =>
+      l.includes("REFUSED StatefulSet monitoring/loki-write"),
+    );
+    assert.equal(sts.length, 2, check.text);
+    assert.match(
+      sts[0],
+      new RegExp(
+        `spec\\.volumeClaimTemplates: differs from the running StatefulSet's \\(${dir}/statefulsets\\.yaml\\): data: size 77Gi -> 10Gi; updates to statefulset spec`,
+      ),
+    );
+    assert.match(
+      sts[1],
+      /spec\.selector: .*it runs with \{"matchLabels":\{.*"tier":"old"\}\}, the update sets \{"matchLabels":\{[^}]*"app.kubernetes.io\/name":"loki"\}\}/,
+    );
   });
 });
