@@ -12,7 +12,7 @@ import { changeAgainst, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { runningOverrides, stackTakeover } from "./runningConfig";
-import { keptValues, previews, updateChange, type Preview } from "./takeover";
+import { keptValues, previews, refusedOnceAtImport, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
 
@@ -144,20 +144,27 @@ export async function checkChange(
     const importStep = await synth("import", true);
     const updateStep = await synth("update", true);
     const blind = await synth("update", false);
-    const importPreviews = previews(importStep, running, "import");
+    // A refused adopted object names the stack key behind it at its line in Pulumi.<stack>.yaml.
+    const at = overridePlacesIn(root, stack);
+    const importPreviews = previews(importStep, running, "import", new Set(), at);
     // What the import step installed is in the state by the update: only its own installs can clash.
     const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
-    const updatePreviews = previews(updateStep, running, "update", installed);
     // The stack's acknowledgements of what the update loses by intent (its takeover block).
     const acks = { grafanaDatabaseSaved: stackTakeover(root, stack).grafanaDatabaseSaved === true };
-    const [update, blindUpdate] = await runningRenders(running, opts.running, () =>
+    const [updated, blindUpdate] = await runningRenders(running, opts.running, () =>
       Promise.all([updateChange(updateStep, running, acks), updateChange(blind, running, acks)]),
+    );
+    // One message per mistake: what the import step refuses is not refused again by the update.
+    const { updatePreviews, update } = refusedOnceAtImport(
+      importPreviews,
+      previews(updateStep, running, "update", installed, at),
+      updated,
     );
     // One per REFUSED line printed below, whichever section prints it (two on one object are two).
     refused += refusalsIn([...importPreviews, ...updatePreviews]);
     refused += refusalCount(update);
     // The rules' refusals count once the update is checked with the running rules.
-    refused += refusalsIn(update.rules.rules);
+    refused += refusalsIn(update.rules.refusals);
     parts.push(
       [
         `== ${stack}: takeover of what runs (${opts.running}); previews as Pulumi CLI 3.174+ shows them`,

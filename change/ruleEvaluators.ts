@@ -19,6 +19,17 @@ export interface RuleEvaluation {
   after: string[];
   /** The update deletes it with the release that renders it. */
   removed?: string;
+}
+
+/**
+ * One refused cause: the running rules the update leaves with the same evaluators (none, or more
+ * than one), from the same ones. One selector change moves every rule it selects, so it is one
+ * refusal naming each rule, not one per rule (issue 51: one message per mistake).
+ */
+export interface RuleRefusal {
+  rules: string[];
+  before: string[];
+  after: string[];
   refused: Refusal[];
 }
 
@@ -26,6 +37,8 @@ export interface RuleEvaluatorChange {
   /** False when the running state holds no `prometheusrules.yaml`. */
   checked: boolean;
   rules: RuleEvaluation[];
+  /** The refusals, one per cause (see {@link RuleRefusal}); counted one per REFUSED line. */
+  refusals: RuleRefusal[];
 }
 
 const key = (o: ObjectLike) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
@@ -36,7 +49,7 @@ export function ruleEvaluatorChange(
   after: { object: ObjectLike }[],
   running: RunningState,
 ): RuleEvaluatorChange {
-  if (!running.prometheusRules) return { checked: false, rules: [] };
+  if (!running.prometheusRules) return { checked: false, rules: [], refusals: [] };
   const nsLabels = new Map<string, Record<string, string>>(
     (running.namespaces ?? []).map((n) => [n.metadata?.name, n.metadata?.labels ?? {}]),
   );
@@ -49,6 +62,8 @@ export function ruleEvaluatorChange(
     after.filter((o) => o.object.kind === "PrometheusRule").map((o) => key(o.object)),
   );
   const rules: RuleEvaluation[] = [];
+  // The rules left with no evaluator or with several, by the evaluators before and after.
+  const refusals = new Map<string, RuleRefusal>();
   for (const live of running.prometheusRules) {
     const md = live.metadata ?? {};
     const subject: RuleSubject = {
@@ -63,26 +78,31 @@ export function ruleEvaluatorChange(
       rule: id,
       before: evaluatorsOf(was, subject),
       after: evaluatorsOf(will, subject),
-      refused: [],
     };
     if (owner && !renderedAfter.has(id)) {
       entry.removed = `${owner.namespace}/${owner.name}`;
       entry.after = [];
     } else if (subject.labels[RULE_OPT_OUT.key] === RULE_OPT_OUT.value) {
       // Opted out: no evaluator is what its owner asked for.
-    } else if (entry.after.length === 0)
-      entry.refused.push({
-        field: "evaluator",
-        reason: `no evaluator after the update${entry.before.length ? ` (today ${entry.before.join(", ")})` : ""}: its alerts would stop; label it ${RULE_OPT_OUT.key}=${RULE_OPT_OUT.value} if that is meant`,
-      });
-    else if (entry.after.length > 1)
-      entry.refused.push({
-        field: "evaluator",
-        reason: `${entry.after.length} evaluators after the update (${entry.after.join(", ")}): every alert would fire twice`,
-      });
+    } else if (entry.after.length !== 1) {
+      const k = `${entry.before.join(",")}\0${entry.after.join(",")}`;
+      const group = refusals.get(k) ?? { rules: [], before: entry.before, after: entry.after, refused: [] };
+      group.rules.push(id);
+      refusals.set(k, group);
+    }
     rules.push(entry);
   }
-  return { checked: true, rules };
+  for (const g of refusals.values()) g.refused = [{ field: "evaluator", reason: refusalReason(g) }];
+  return { checked: true, rules, refusals: [...refusals.values()] };
+}
+
+/** Why the rules of one group are refused: what they had, what they get, what follows, the way out. */
+function refusalReason(g: RuleRefusal): string {
+  const one = g.rules.length === 1;
+  const today = `today ${list(g.before)}`;
+  if (g.after.length === 0)
+    return `no evaluator after the update (${g.before.length ? today : "today none either"}): ${one ? "its" : "their"} alerts ${g.before.length ? "would stop" : "never fire"}; label ${one ? "it" : "each"} ${RULE_OPT_OUT.key}=${RULE_OPT_OUT.value} if that is meant`;
+  return `${g.after.length} evaluators after the update (${list(g.after)}; ${today}), where one is expected: every alert would fire ${g.after.length === 2 ? "twice" : `${g.after.length} times`}`;
 }
 
 const list = (es: string[]) => (es.length ? es.join(", ") : "none");
@@ -94,6 +114,7 @@ export function formatRuleEvaluators(change: RuleEvaluatorChange, dir: string): 
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const lines: string[] = [];
   let unchanged = 0;
+  const refusedRules = new Set(change.refusals.flatMap((g) => g.rules));
   // A release's own rules go with it: one line per release and former evaluator, every name on it.
   const removed = new Map<string, string[]>();
   for (const r of change.rules)
@@ -102,12 +123,21 @@ export function formatRuleEvaluators(change: RuleEvaluatorChange, dir: string): 
       removed.set(k, [...(removed.get(k) ?? []), r.rule]);
     }
   for (const [k, names] of removed) lines.push(`  ${names.length} ${k}: ${names.join(", ")}`);
+  // The rules whose evaluators change alike, one line each change; a refused one with its refusal under it.
+  const moved = new Map<string, string[]>();
   for (const r of change.rules) {
-    if (r.removed) continue;
-    else if (!same(r.before, r.after) || r.refused.length)
-      lines.push(`  ${r.rule}: ${list(r.before)} -> ${list(r.after)}`);
-    else unchanged++;
-    for (const x of r.refused) lines.push(`     REFUSED PrometheusRule ${r.rule} ${x.field}: ${x.reason}`);
+    if (r.removed || refusedRules.has(r.rule)) continue;
+    if (same(r.before, r.after)) unchanged++;
+    else {
+      const k = `${list(r.before)} -> ${list(r.after)}`;
+      moved.set(k, [...(moved.get(k) ?? []), r.rule]);
+    }
+  }
+  for (const [k, names] of moved) lines.push(`  ${names.join(", ")}: ${k}`);
+  for (const g of change.refusals) {
+    lines.push(`  ${g.rules.join(", ")}: ${list(g.before)} -> ${list(g.after)}`);
+    const subject = `${g.rules.length === 1 ? "PrometheusRule" : "PrometheusRules"} ${g.rules.join(", ")}`;
+    for (const x of g.refused) lines.push(`     REFUSED ${subject} ${x.field}: ${x.reason}`);
   }
   return [
     `rule evaluators of the ${change.rules.length} running PrometheusRule(s) (${unchanged} unchanged):`,

@@ -12,9 +12,11 @@ import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
 import { ADOPTABLE_RELEASES, type AdoptableRelease } from "../config/resolve";
 import { keepRunningValues, type KeptValue, type RunningRelease, type RunningState } from "../model/running";
-import { canonical, type Refusal } from "./apiRules";
+import type { OverridePlace } from "../synth/report";
+import type { RenderedObject } from "../synth/render/types";
+import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal } from "./apiRules";
 import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";
-import { providerDiff } from "./providerDiff";
+import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
 import { stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 import { grafanaDataVerdicts } from "./grafanaData";
@@ -148,8 +150,39 @@ export function previews(
   running: RunningState,
   step: "import" | "update",
   inState: ReadonlySet<string> = new Set(),
+  at?: OverridePlace,
 ): Preview[] {
-  return [...adoptedPreviews(result, running, step), ...installClashes(result, running, inState)];
+  return [...adoptedPreviews(result, running, step, at), ...installClashes(result, running, inState)];
+}
+
+/**
+ * One message per mistake: an adopted object the import step refuses fails that step's `pulumi
+ * up`, and the first update diffs the same program inputs against the same live object, so its
+ * preview and its object-by-object entry say the same mistake again. They keep their lines and
+ * say where it is refused; only the import step's refusal counts.
+ */
+export function refusedOnceAtImport<R extends ChangeReport>(
+  importPreviews: Preview[],
+  updatePreviews: Preview[],
+  update: R,
+): { updatePreviews: Preview[]; update: R } {
+  const atImport = new Set(
+    importPreviews.filter((p) => p.refused.length > 0 && p.op !== "+ create").map((p) => p.resource),
+  );
+  if (atImport.size === 0) return { updatePreviews, update };
+  const said = "(refused at the import step above)";
+  const previewsOut = updatePreviews.map((p) =>
+    atImport.has(p.resource) && p.refused.length > 0 && p.op !== "+ create"
+      ? { ...p, fields: [...p.fields, said], refused: [] }
+      : p,
+  );
+  const entries = update.entries.map((e) =>
+    atImport.has(e.subject) && e.action !== "create" ? { ...e, why: [said, ...e.why], refused: [] } : e,
+  );
+  return {
+    updatePreviews: previewsOut,
+    update: { ...update, entries, refused: entries.filter((e) => e.refused.length > 0) },
+  };
 }
 
 /** The takeover.releases key that adopts `<namespace>/<name>`. */
@@ -183,7 +216,12 @@ function collectAgain(result: SynthResult, key: string): string {
   return `if the folder was collected from another cluster, collect it again with ${use} (docs/how-to/check-a-change.md#collecting-what-runs); else correct ${key}`;
 }
 
-function adoptedPreviews(result: SynthResult, running: RunningState, step: "import" | "update"): Preview[] {
+function adoptedPreviews(
+  result: SynthResult,
+  running: RunningState,
+  step: "import" | "update",
+  at?: OverridePlace,
+): Preview[] {
   const out: Preview[] = [];
   for (const imp of result.imports) {
     const r = result.export.deployment.resources.find((x) => x.urn === imp.urn)!;
@@ -238,20 +276,14 @@ function adoptedPreviews(result: SynthResult, running: RunningState, step: "impo
       });
       continue;
     }
-    const { diff, replaces } = providerDiff(live, inputsObject(r), {
+    const planned = inputsObject(r);
+    const { diff, replaces } = providerDiff(live, planned, {
       flags: providerFlags(result.export, r),
       ignoreChanges: imp.ignoreChanges ?? [],
     });
     const fields = Object.entries(diff).map(([p, k]) => `${p} (${k})`);
-    const refused: Refusal[] = replaces.length
-      ? [
-          {
-            field: replaces.join(", "),
-            reason:
-              "the diff after import replaces it: previously-imported resources that still specify an ID may not be replaced, nor protected ones (pulumi/pulumi step_generator.go)",
-          },
-        ]
-      : [];
+    const goal = withIgnoredChanges(live, planned, imp.ignoreChanges ?? []);
+    const refused = adoptedRefusals(r, live, goal, replaces, running, at);
     const changed = Object.keys(diff).length > 0;
     const op = replaces.length
       ? "+- replace"
@@ -265,6 +297,86 @@ function adoptedPreviews(result: SynthResult, running: RunningState, step: "impo
     out.push({ resource, op, fields, refused });
   }
   return out;
+}
+
+/** The value at a provider path (`spec.resources.requests.storage`), as a person reads it. */
+function valueAt(o: Record<string, any>, p: string): string {
+  const v = pathSegments(p).reduce<any>((x, k) => (x && typeof x === "object" ? x[k] : undefined), o);
+  return v === undefined ? "unset" : typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/**
+ * The stack key that sets a field of an adopted object, where one does: the one claim a takeover
+ * adopts is Prometheus's (takeover.prometheusVolume, plan/takeover.ts), whose class and size are
+ * storageClasses.metrics, which falls back to storageClasses.default, and prometheus.volumeSize
+ * (plan/metrics.ts planPrometheus).
+ */
+function keyOf(r: ExportResource, field: string, at?: OverridePlace): string | undefined {
+  if (r.type !== "kubernetes:core/v1:PersistentVolumeClaim") return undefined;
+  if (field === "spec.resources.requests.storage") return "prometheus.volumeSize";
+  if (field === "spec.storageClassName")
+    return at?.("storageClasses.metrics") || !at?.("storageClasses.default")
+      ? "storageClasses.metrics"
+      : "storageClasses.default";
+  return undefined;
+}
+
+/**
+ * What one field of an adopted object says: the running value (from which report), the program's,
+ * the stack key behind it with its line, and what to set so the object is adopted as it runs.
+ */
+function fieldSays(
+  r: ExportResource,
+  field: string,
+  live: Record<string, any>,
+  goal: Record<string, any>,
+  running: RunningState,
+  at?: OverridePlace,
+): string {
+  const [found, planned] = [valueAt(live, field), valueAt(goal, field)];
+  const report =
+    r.type === "kubernetes:core/v1:PersistentVolumeClaim" ? `${running.dir}/pvcs.yaml` : running.dir;
+  const key = keyOf(r, field, at);
+  const where = key ? at?.(key) : undefined;
+  const from = key ? ` from ${key}${where ? ` (${where})` : ""}` : " (no stack key sets it)";
+  const fix =
+    key === "prometheus.volumeSize"
+      ? `: set ${key} to ${found} (the running claim's; a claim only grows)`
+      : key
+        ? `: set storageClasses.metrics to ${found} (the running claim's)`
+        : "";
+  return `it runs with ${found} (${report}), the program sets ${planned}${from}${fix}`;
+}
+
+/**
+ * Why the import step fails on an adopted raw object: the diff after the import replaces it (the
+ * engine refuses that), or patches it in place where the API server refuses the change (a claim
+ * shrinking: apiRules.ts). Each names what runs, what the program sets and the key behind it.
+ */
+function adoptedRefusals(
+  r: ExportResource,
+  live: Record<string, any>,
+  goal: Record<string, any>,
+  replaces: string[],
+  running: RunningState,
+  at?: OverridePlace,
+): Refusal[] {
+  // The refusal's field names the one field it says; of several, each is named before its values.
+  const says = (fs: string[]) =>
+    fs.length === 1
+      ? fieldSays(r, fs[0], live, goal, running, at)
+      : fs.map((f) => `${f}: ${fieldSays(r, f, live, goal, running, at)}`).join("; ");
+  if (replaces.length)
+    return [
+      {
+        field: replaces.join(", "),
+        reason: `the diff after import replaces it, which the engine refuses for a resource still imported or protected (pulumi/pulumi step_generator.go), and a replacement would start it empty; ${says(replaces)}`,
+      },
+    ];
+  return refusedUpdate(live as RenderedObject, goal as RenderedObject).map((x) => ({
+    field: x.field,
+    reason: `${x.reason}; ${says([x.field])}`,
+  }));
 }
 
 /**
@@ -326,15 +438,20 @@ export function liveStatefulSetRefusals(
     );
     if (!live) continue;
     const refused: Refusal[] = [];
-    if (canonical(norm(live.spec?.volumeClaimTemplates)) !== canonical(norm(o.spec?.volumeClaimTemplates)))
+    const [liveClaims, newClaims] = [
+      norm(live.spec?.volumeClaimTemplates),
+      norm(o.spec?.volumeClaimTemplates),
+    ];
+    if (canonical(liveClaims) !== canonical(newClaims))
       refused.push({
         field: "spec.volumeClaimTemplates",
-        reason: `differs from the running StatefulSet's (${running.dir}/statefulsets.yaml); updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden`,
+        // What differs, running -> update, as the --against refusal says it (apiRules.ts vctChanges).
+        reason: `differs from the running StatefulSet's (${running.dir}/statefulsets.yaml): ${vctChanges(liveClaims, newClaims).join("; ") || "the templates' other fields"}; updates to statefulset spec for fields other than ${STATEFULSET_MUTABLE.map((f) => `'${f}'`).join(", ")} are forbidden (kubernetes pkg/apis/apps/validation ValidateStatefulSetUpdate)`,
       });
     if (canonical(live.spec?.selector) !== canonical(o.spec?.selector))
       refused.push({
         field: "spec.selector",
-        reason: `differs from the running StatefulSet's selector (${running.dir}/statefulsets.yaml)`,
+        reason: `differs from the running StatefulSet's selector (${running.dir}/statefulsets.yaml): it runs with ${canonical(live.spec?.selector ?? null)}, the update sets ${canonical(o.spec?.selector ?? null)}; updates to statefulset spec for fields other than ${STATEFULSET_MUTABLE.map((f) => `'${f}'`).join(", ")} are forbidden (kubernetes pkg/apis/apps/validation ValidateStatefulSetUpdate)`,
       });
     if (refused.length)
       out.push({ subject: `StatefulSet ${o.metadata.namespace}/${o.metadata.name}`, refused });

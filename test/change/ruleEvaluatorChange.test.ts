@@ -40,17 +40,21 @@ describe("change check: each running PrometheusRule's evaluator before and after
     const gained = ruleEvaluatorChange([narrow], [prometheus(EVERY_RULE)], r);
     assert.deepEqual(gained.rules[0].before, []);
     assert.deepEqual(gained.rules[0].after, ["prometheus monitoring/kps-prometheus"]);
-    assert.deepEqual(gained.rules[0].refused, []);
+    assert.deepEqual(gained.refusals, []);
     assert.match(
       formatRuleEvaluators(gained, "/r"),
       /cert-manager\/cert-manager: none -> prometheus monitoring\/kps-prometheus/,
     );
     const lost = ruleEvaluatorChange([prometheus(EVERY_RULE)], [narrow], r);
     assert.match(
-      lost.rules[0].refused[0].reason,
+      lost.refusals[0].refused[0].reason,
       /no evaluator after the update \(today prometheus monitoring\/kps-prometheus\)/,
     );
-    assert.deepEqual(lost.rules[1].refused, [], "an opted-out rule may have none");
+    assert.deepEqual(
+      lost.refusals[0].rules,
+      ["cert-manager/cert-manager"],
+      "an opted-out rule may have none",
+    );
     const doubled = ruleEvaluatorChange(
       [],
       [
@@ -66,7 +70,7 @@ describe("change check: each running PrometheusRule's evaluator before and after
       ],
       r,
     );
-    assert.match(doubled.rules[0].refused[0].reason, /2 evaluators after the update/);
+    assert.match(doubled.refusals[0].refused[0].reason, /2 evaluators after the update/);
   });
 
   it("reads prometheusrules.yaml as an optional report, and says how to collect it when absent", () => {
