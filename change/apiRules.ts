@@ -35,6 +35,12 @@ export interface Refusal {
   field: string;
   /** Why it cannot apply, with the rule's source. */
   reason: string;
+  /**
+   * The stack setting change behind it, as `reason` ends in after `; caused by ` (claimCause.ts):
+   * the same text wherever one change is refused, so the refusals it makes are merged into one
+   * (change.ts oneRefusalPerCause).
+   */
+  cause?: string;
 }
 
 /** StatefulSet spec fields an update may change (Kubernetes 1.31 ValidateStatefulSetUpdate). */

@@ -116,6 +116,8 @@ export function planChange(before: StackState, after: StackState, at?: OverrideP
     ...resourceChanges(before, after, replacedReleases, at),
     ...objectChanges(before, after, replacedReleases, at),
   ];
+  // One message per mistake: a key's change refused at several objects is one refusal.
+  oneRefusalPerCause(entries);
   handOverRefusals(before, after, entries);
   // The move off SimpleScalable: what one update does to the write pods (change/lokiMode.ts).
   for (const m of lokiMoveChanges(
@@ -133,6 +135,42 @@ export function planChange(before: StackState, after: StackState, at?: OverrideP
   }
   return { entries, refused: entries.filter((e) => e.refused.length > 0) };
 }
+
+/**
+ * One message per mistake: one stack setting's change refused at several objects has one cause
+ * and one way out (claimCause.ts says both, the same text at each), so it is one refusal, on the
+ * first place it is refused, naming every other place and why each refuses it. While
+ * kube-prometheus-stack runs, prometheus.volumeSize shrinking is refused at the claim the program
+ * writes (the API server) and at the Prometheus resource's claim template (its operator).
+ */
+function oneRefusalPerCause(entries: ChangeEntry[]): void {
+  const first = new Map<string, { entry: ChangeEntry; refusal: Refusal; also: string[] }>();
+  for (const e of entries)
+    e.refused = e.refused.filter((r) => {
+      if (!r.cause) return true;
+      const seen = first.get(r.cause);
+      if (!seen) {
+        first.set(r.cause, { entry: e, refusal: r, also: [] });
+        return true;
+      }
+      seen.also.push(`${e.subject} ${r.field}: ${withoutCause(r)}`);
+      return false;
+    });
+  for (const [cause, { entry, refusal, also }] of first) {
+    if (also.length === 0) continue;
+    const merged: Refusal = {
+      ...refusal,
+      reason: `${withoutCause(refusal)}; the same change is refused at ${also.join("; and at ")}; caused by ${cause}`,
+    };
+    entry.refused = entry.refused.map((r) => (r === refusal ? merged : r));
+  }
+}
+
+/** A refusal's reason without its closing `; caused by <cause>`. */
+const withoutCause = (r: Refusal): string =>
+  r.cause && r.reason.endsWith(`; caused by ${r.cause}`)
+    ? r.reason.slice(0, -`; caused by ${r.cause}`.length)
+    : r.reason;
 
 /**
  * One message per mistake: a refused Loki mode move deletes the release's write and backend
@@ -269,7 +307,7 @@ function objectResourceChange(
       subject: short(a),
       owner: lastName(urn),
       why: updated(old, next, diff, ignore),
-      refused: [],
+      refused: inPlaceRefusals(old, withIgnoredChanges(old, next, ignore), at),
     };
   const refused = engineRefusals(b, a, after);
   if (holdsData(next as RenderedObject))
@@ -294,6 +332,23 @@ function objectResourceChange(
     why: replaces.map((p) => `${p} (pulumi-kubernetes diff.go force-new)`),
     refused,
   };
+}
+
+/**
+ * What the API server refuses of an in-place update the provider makes of a raw object (`goal`:
+ * the inputs after ignoreChanges, as the engine sends them): the provider replaces what its table
+ * marks force-new (a claim's class, a Service's clusterIP, a Job's template), and patches the rest,
+ * where the API server's own rules still apply (apiRules.ts: a bound claim's size only grows and
+ * its other spec fields are frozen; an immutable ConfigMap or Secret stays so). Each refusal names
+ * the object as the cluster knows it (the resource's name is the program's) and, for a claim, the
+ * stack key behind it with its line.
+ */
+function inPlaceRefusals(old: Record<string, any>, goal: Record<string, any>, at?: OverridePlace): Refusal[] {
+  const refused = refusedUpdate(old as RenderedObject, goal as RenderedObject).map((r) => ({
+    ...r,
+    reason: `${subjectOf(goal as RenderedObject)}: ${r.reason}`,
+  }));
+  return withObjectClaimCauses(refused, old, goal, at);
 }
 
 /**

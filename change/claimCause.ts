@@ -4,8 +4,9 @@
  * says where each lands) and `chartValues` overrides merge into last: the values paths that changed
  * between the two exports, and that carry the values the refusal quotes, name the setting. An
  * object the program writes itself (Mimir's StatefulSets) has its claim fields placed by the same
- * table: the fields that changed name the key. What the API server refuses is apiRules.ts' and
- * what the engine replaces providerDiff.ts'; this only says whose change it was.
+ * table: the fields that changed name the key; so has the Prometheus claim the program writes
+ * ({@link PROMETHEUS_CLAIM_KEYS}). What the API server refuses is apiRules.ts' and what the engine
+ * replaces providerDiff.ts'; this only says whose change it was.
  */
 import { STACK_KEY_CHART_PATHS, targetOf, type StackKeyPath } from "../config/stackKeyPaths";
 import { chartValueOverridesOf, concerns, type OverridePlace } from "../synth/report";
@@ -18,6 +19,30 @@ export const CLAIM_DOC = "docs/how-to/check-a-change.md#a-refused-claim";
 
 /** Charts whose claims take `storageClasses.metrics` (plan/metrics.ts); the others take the default. */
 const METRICS_CHARTS = new Set(["kube-prometheus-stack", "victoria-metrics-k8s-stack"]);
+
+/**
+ * The stack keys of the Prometheus claim the program writes itself (components/metrics/
+ * prometheusVolume.ts; builders/core/claim.ts claimSpec places its fields), by field: its size is
+ * prometheus.volumeSize and its class storageClasses.metrics (plan/metrics.ts planPrometheus). It is
+ * the program's one raw claim, the one a takeover adopts (takeover.prometheusVolume), whatever its
+ * name, so the kind says it.
+ */
+export const PROMETHEUS_CLAIM_KEYS: Readonly<Record<string, string>> = {
+  "spec.resources.requests.storage": "prometheus.volumeSize",
+  "spec.storageClassName": "storageClasses.metrics",
+};
+
+/**
+ * Which key of the stack file holds `key`'s value, with its place: storageClasses.metrics, when the
+ * file leaves it unset, takes storageClasses.default (config/resolve.ts), so that key's line is
+ * where the value is written.
+ */
+export function writtenAt(key: string, place?: OverridePlace): { key: string; where?: string } {
+  const where = place?.(key);
+  if (key !== "storageClasses.metrics" || where) return { key, where };
+  const fallback = place?.("storageClasses.default");
+  return fallback ? { key: "storageClasses.default", where: fallback } : { key };
+}
 
 /** One scalar of a release's values that differs between the two exports. */
 interface ValueChange {
@@ -70,9 +95,12 @@ function settingOf(chart: string, path: string, overrides: string[]): string | u
 const show = (v: unknown): string =>
   v === undefined ? "unset" : typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v);
 
-/** What to do instead of the change, by what it does to the claim. */
-function wayOut(key: string, c: ValueChange, template: boolean): string {
-  const back = `set ${key} back to ${show(c.was)}`;
+/**
+ * What to do instead of the change, by what it does to the claim; `unset`: the stack file does not
+ * set `key` (it falls back to another), so it is set rather than set back.
+ */
+function wayOut(key: string, c: ValueChange, template: boolean, unset = false): string {
+  const back = `set ${key}${unset ? "" : " back"} to ${show(c.was)}`;
   const [was, now] = [quantityBytes(c.was), quantityBytes(c.now)];
   if (now < was) return `a claim cannot shrink: ${back}, or move the data to a new claim: ${CLAIM_DOC}`;
   if (now > was && template)
@@ -119,9 +147,16 @@ export function withClaimCauses(
       if (key && !named.has(key)) named.set(key, c);
     }
     if (named.size === 0) return r;
-    return { ...r, reason: `${r.reason}; caused by ${causedBy(named, template, at)}` };
+    return withCause(r, causedBy(named, template, at));
   });
 }
+
+/** `r` ending in its cause, which it also keeps apart for the merge of one cause's refusals. */
+const withCause = (r: Refusal, cause: string): Refusal => ({
+  ...r,
+  reason: `${r.reason}; caused by ${cause}`,
+  cause,
+});
 
 /** The value at a table path (map keys, list indexes as digits). */
 function at(tree: unknown, path: readonly string[]): unknown {
@@ -131,11 +166,23 @@ function at(tree: unknown, path: readonly string[]): unknown {
 }
 
 /**
- * `refused` (the refusals of the engine replacing an object the program writes itself, `before`
- * into `after`, both as the resource's inputs with kind and name) with each claim refusal naming the
- * stack key whose change caused it, with its place in the stack file when `place` knows it, and what
- * to do instead: the table's fields of that object that changed. A refusal no key's change caused
- * (a scaled-out Mimir group's size, the program's own) stays as it was.
+ * Where stack keys land in an object the program writes itself: the table's rows for it (Mimir's
+ * StatefulSets, by `<Kind>/<name>`), and the Prometheus claim's keys for a claim.
+ */
+function objectKeyPaths(o: Record<string, any>): { key: string; path: readonly string[] }[] {
+  if (o.kind === "PersistentVolumeClaim")
+    return Object.entries(PROMETHEUS_CLAIM_KEYS).map(([field, key]) => ({ key, path: field.split(".") }));
+  const object = `${o.kind}/${o.metadata?.name}`;
+  return (STACK_KEY_CHART_PATHS as readonly StackKeyPath[]).filter((e) => targetOf(e) === object);
+}
+
+/**
+ * `refused` (the refusals of the engine replacing, or the API server updating, an object the
+ * program writes itself, `before` into `after`, both as the resource's inputs with kind and name)
+ * with each claim refusal naming the stack key whose change caused it, with its place in the stack
+ * file when `place` knows it, and what to do instead: the keyed fields of that object that changed
+ * ({@link objectKeyPaths}). A refusal no key's change caused (a scaled-out Mimir group's size, the
+ * program's own) stays as it was.
  */
 export function withObjectClaimCauses(
   refused: Refusal[],
@@ -143,10 +190,9 @@ export function withObjectClaimCauses(
   after: Record<string, any>,
   place?: OverridePlace,
 ): Refusal[] {
-  const object = `${after.kind}/${after.metadata?.name}`;
   const changed = new Map<string, ValueChange>();
-  for (const e of STACK_KEY_CHART_PATHS as readonly StackKeyPath[]) {
-    if (targetOf(e) !== object || changed.has(e.key)) continue;
+  for (const e of objectKeyPaths(after)) {
+    if (changed.has(e.key)) continue;
     const [was, now] = [at(before, e.path), at(after, e.path)];
     if (was !== now) changed.set(e.key, { path: e.path.join("."), was, now });
   }
@@ -154,16 +200,35 @@ export function withObjectClaimCauses(
   const template = after.kind !== "PersistentVolumeClaim";
   return refused.map((r) => {
     if (!/volumeClaimTemplate|^spec\.(storage|resources|storageClassName)/.test(r.field)) return r;
-    return { ...r, reason: `${r.reason}; caused by ${causedBy(changed, template, place)}` };
+    // Only the keys behind this field: a claim's size and class are two refusals, two causes.
+    const own = new Map([...changed].filter(([, c]) => fieldCovers(r.field, c.path)));
+    return withCause(r, causedBy(own.size > 0 ? own : changed, template, place));
   });
 }
 
-/** `key (file:line) changed from a to b: what to do instead`, for each key, joined. */
+/**
+ * Whether a refusal's field (`spec.resources.requests.storage`; the provider's paths, comma
+ * separated, with `[0]` for a list item) is, or holds, a keyed path (`.0` for a list item).
+ */
+const fieldCovers = (field: string, path: string) =>
+  field
+    .split(", ")
+    .map((f) => f.replace(/\[(\d+)\]/g, ".$1"))
+    .some((f) => path === f || path.startsWith(`${f}.`));
+
+/**
+ * `key (file:line) changed from a to b: what to do instead`, for each key, joined; a key the file
+ * leaves to another ({@link writtenAt}) names that one's line and is set rather than set back.
+ */
 function causedBy(named: Map<string, ValueChange>, template: boolean, place?: OverridePlace): string {
   return [...named]
     .map(([key, c]) => {
-      const where = place?.(key);
-      return `${key}${where ? ` (${where})` : ""} changed from ${show(c.was)} to ${show(c.now)}: ${wayOut(key, c, template)}`;
+      const w = writtenAt(key, place);
+      const unset = w.key !== key;
+      const name = unset
+        ? `${key} (not set: it takes ${w.key}${w.where ? `, ${w.where}` : ""})`
+        : `${key}${w.where ? ` (${w.where})` : ""}`;
+      return `${name} changed from ${show(c.was)} to ${show(c.now)}: ${wayOut(key, c, template, unset)}`;
     })
     .join("; and by ");
 }

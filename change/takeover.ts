@@ -15,6 +15,7 @@ import { keepRunningValues, type KeptValue, type RunningRelease, type RunningSta
 import type { OverridePlace } from "../synth/report";
 import type { RenderedObject } from "../synth/render/types";
 import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal } from "./apiRules";
+import { PROMETHEUS_CLAIM_KEYS, writtenAt } from "./claimCause";
 import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";
 import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
 import { stateOf } from "./against";
@@ -307,18 +308,13 @@ function valueAt(o: Record<string, any>, p: string): string {
 
 /**
  * The stack key that sets a field of an adopted object, where one does: the one claim a takeover
- * adopts is Prometheus's (takeover.prometheusVolume, plan/takeover.ts), whose class and size are
- * storageClasses.metrics, which falls back to storageClasses.default, and prometheus.volumeSize
- * (plan/metrics.ts planPrometheus).
+ * adopts is Prometheus's (takeover.prometheusVolume, plan/takeover.ts), keyed as the claim the
+ * program writes (claimCause.ts PROMETHEUS_CLAIM_KEYS), at the key the stack file writes it under.
  */
 function keyOf(r: ExportResource, field: string, at?: OverridePlace): string | undefined {
   if (r.type !== "kubernetes:core/v1:PersistentVolumeClaim") return undefined;
-  if (field === "spec.resources.requests.storage") return "prometheus.volumeSize";
-  if (field === "spec.storageClassName")
-    return at?.("storageClasses.metrics") || !at?.("storageClasses.default")
-      ? "storageClasses.metrics"
-      : "storageClasses.default";
-  return undefined;
+  const key = PROMETHEUS_CLAIM_KEYS[field];
+  return key ? writtenAt(key, at).key : undefined;
 }
 
 /**
