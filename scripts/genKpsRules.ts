@@ -15,7 +15,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { parseAllDocuments, stringify } from "yaml";
+import { loadAll } from "js-yaml";
+import { stringify } from "yaml";
 import { generatorKpsValues } from "../builders/metrics/kpsValues";
 import { versions } from "../model/versions";
 import { KPS_RULES_NAMESPACE_PLACEHOLDER, type KpsRulesData } from "../builders/alerting/kpsRules";
@@ -43,8 +44,8 @@ export function renderKpsRules(root: string = projectRoot(__dirname)): KpsRulesD
     { encoding: "utf8", maxBuffer: 256 * 2 ** 20 },
   );
   const groups: RuleGroup[] = [];
-  for (const doc of parseAllDocuments(out)) {
-    const obj = doc.toJS();
+  // js-yaml, as every render is parsed (synth/render/manifest.ts): several times faster than `yaml`.
+  for (const obj of loadAll(out) as any[]) {
     if (obj?.kind !== "PrometheusRule") continue;
     groups.push(...(obj.spec.groups as RuleGroup[]));
   }

@@ -1,12 +1,16 @@
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { PHASES } from "../../model/phases";
 import { ROOT, tmpDir } from "../support/helpers";
+import { CACHE_DIR } from "../support/fixtureCache";
 import {
   configReads,
   cyclesOf,
+  functionLengths,
+  importsOf,
   layoutViolations,
   MAY_IMPORT,
   PUBLIC_ENTRIES,
@@ -258,5 +262,36 @@ describe("layout: the flow's boundaries hold", () => {
       "stack.ts reads config beyond the plan",
     );
     assert.ok(!/["'`]http/.test(root), "stack.ts builds no URL");
+  });
+});
+
+/** The fixture cache's entries of what the tests read off source texts. */
+const factEntries = (): string[] => {
+  const dir = path.join(CACHE_DIR, "source-facts");
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
+};
+
+describe("a source text's facts (test/support/layout.ts): one parse and one cache entry for every test that reads them", () => {
+  it("after its function lengths (the size test), its imports and config reads (this file) add no entry", function () {
+    if (process.env.HOMELAB_TEST_CACHE === "off") this.skip();
+    // A text no run has seen: its facts are computed here.
+    const text = [
+      `// ${crypto.randomUUID()}`,
+      'import { a } from "./a";',
+      "export const f = () => process.env.X ?? a;",
+      "",
+    ].join("\n");
+    const before = factEntries().length;
+    assert.deepEqual(
+      functionLengths("x.ts", text).map((f) => f.name),
+      ["x.ts:3 f"],
+    );
+    assert.equal(factEntries().length, before + 1, "the facts of a new text are one entry");
+    assert.deepEqual(configReads("x.ts", text), ["3: process.env"]);
+    assert.deepEqual(
+      importsOf("x.ts", text, (f) => f === "a.ts"),
+      ["a.ts"],
+    );
+    assert.equal(factEntries().length, before + 1, "the other facts of the text came from that entry");
   });
 });

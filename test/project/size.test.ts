@@ -1,9 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
 import { ROOT } from "../support/helpers";
-import { parsedSource, roomOf, sourceFiles, textFacts } from "../support/layout";
+import { functionLengths, roomOf, sourceFiles } from "../support/layout";
 
 /**
  * Sizes that keep the code easy to take over: a function short enough to read whole, a test file
@@ -18,27 +17,6 @@ const TEST_FILE_LIMIT = 1000;
 const ROOM_SHARE_LIMIT = 0.25;
 
 const lines = (text: string) => text.split("\n").length;
-
-/** Every function of a source file (declarations, methods, arrows, expressions) with its length in lines. */
-export function functionLengths(file: string, text: string): { name: string; lines: number }[] {
-  return textFacts("function-lengths", file, text, __filename, () => measuredFunctions(file, text));
-}
-
-function measuredFunctions(file: string, text: string): { name: string; lines: number }[] {
-  const src = parsedSource(file, text);
-  const out: { name: string; lines: number }[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isFunctionLike(n) && "body" in n && n.body) {
-      const from = src.getLineAndCharacterOfPosition(n.getStart(src)).line;
-      const to = src.getLineAndCharacterOfPosition(n.getEnd()).line;
-      const named = (n as { name?: ts.Node }).name ?? (n.parent as { name?: ts.Node }).name;
-      out.push({ name: `${file}:${from + 1} ${named?.getText(src) ?? "(anonymous)"}`, lines: to - from + 1 });
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(src);
-  return out;
-}
 
 describe("sizes: functions, test files and rooms", () => {
   const sources = sourceFiles(ROOT).map((f) => ({ f, text: fs.readFileSync(path.join(ROOT, f), "utf8") }));
