@@ -51,6 +51,7 @@ export function isPulumiSecret(v: unknown): boolean {
  * The parts of each dotted path {@link at} was given: the paths are the pack's own (chart data,
  * policies), a few hundred, read for every release of a stack. Split once, not on every call:
  * the split arrays were garbage for the collector over the pack benchmark's 10,000 resources.
+ * 700,000 reads of 7 paths over 2,000 objects of many shapes: 31.6 ms split per call, 13.2 split once.
  */
 const pathParts = new Map<string, readonly string[]>();
 
