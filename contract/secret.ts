@@ -17,20 +17,27 @@ export type ValuePath = (string | number)[];
 /**
  * Whether `v` holds a secret envelope at any depth. Indexed loops, a child visited only when it is
  * an object, and the envelope found by its key among the keys being read: the pack asks this of
- * every resource's inputs, so no Object.values copies and no lookup of a key the object lacks
- * (slow on objects of many shapes).
+ * every resource's inputs and outputs, so no Object.values copies and no lookup of a key the object
+ * lacks (slow on objects of many shapes). Keys by `for...in`, not Object.keys: V8 walks the map's
+ * enum cache without the array Object.keys allocates per object. Over the pack benchmark's 20,000
+ * input and output trees (alternated, medians of 9): Object.keys 74 ms, Object.values 63,
+ * `for...in` 60, and no garbage left. `for...in` also reads inherited enumerable keys, which trees
+ * of exports and Pulumi's props never have: at worst a "yes" whose copy finds nothing to replace.
  */
 export function holdsSecret(v: unknown): boolean {
   if (v === null || typeof v !== "object") return false;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (holdsSecret(v[i])) return true;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x !== null && typeof x === "object" && holdsSecret(x)) return true;
+    }
     return false;
   }
-  const keys = Object.keys(v);
-  for (let i = 0; i < keys.length; i++) {
-    const x = (v as Record<string, unknown>)[keys[i]];
-    if (keys[i] === SECRET_SIG_KEY && x === SECRET_SIG) return true;
-    if (x !== null && typeof x === "object" && holdsSecret(x)) return true;
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== null && typeof x === "object") {
+      if (holdsSecret(x)) return true;
+    } else if (x === SECRET_SIG && k === SECRET_SIG_KEY) return true;
   }
   return false;
 }

@@ -26,14 +26,20 @@ const CREDENTIAL_KEY =
  * signature (as a key, in its own case). A text without any is not parsed (a dashboard's JSON is
  * hundreds of kilobytes and holds none).
  *
- * The words and `://` are searched in a few passes rather than one: V8's irregexp skips ahead through a
- * text only as far as its shortest alternative and the spread of their first letters allow, so one
- * alternation of all of them reads nearly every character, while a few groups skip most of them.
- * Measured over the pack benchmark's 100 MB of dashboard JSON (one pass, CPU): the one alternation
- * 260 ms, these three groups and an indexOf for the signature 165 ms; other groupings (a pass per
- * word, `://` by indexOf, lower-casing the text first) were slower. Grouped for speed only: each
- * group finds every place of its words, and where two words of a group overlap ("passecret") both
- * end in the same key, so they are judged alike.
+ * The words are searched in a few passes rather than one: V8's irregexp skips ahead through a text
+ * only as far as its shortest alternative and the spread of their first letters allow, so one
+ * alternation of all of them reads nearly every character. Measured over the pack benchmark's
+ * 100 MB of dashboard JSON (one pass, CPU): the one alternation 260 ms; three regex groups
+ * (`credential|secret|pass`, `token|key|://`, `_url|_configs`) and an indexOf for the signature
+ * 165 ms; other groupings (a pass per word, `://` by indexOf, lower-casing the text first:
+ * toLowerCase alone costs 73 ms) were slower. Now only the first group is a regex (56 ms for its
+ * pass: its words are long and their letters common, none rare enough to hunt); the others are
+ * found by a rare character each (`k`, `K`, `//`, `_`: 0.45, 0.002, 0.04 and 1 % of the
+ * characters), which String.prototype.indexOf finds with memchr (bare passes 9, 4, 5 and 14 ms),
+ * and the word around it is checked by hand, where their two regex groups took 73 + 55 ms. The
+ * whole filter: 85 ms, the three groups 166 (same process, alternated, medians of 9). Every
+ * occurrence of each word is judged (a regex pass skips those overlapping an earlier match, which
+ * end in the same key anyway), so nothing the groups found is missed.
  */
 const WORD_GROUPS = [
   ["credential", "secret", "pass"],
@@ -42,34 +48,73 @@ const WORD_GROUPS = [
 ];
 /** Every word the filter looks for, `://` included. */
 export const CREDENTIAL_WORDS: readonly string[] = WORD_GROUPS.flat();
-const WORD_SCANS = WORD_GROUPS.map((g) => new RegExp(g.join("|"), "gi"));
+/** The words of the first group, found by irregexp. */
+const LONG_WORDS = new RegExp(WORD_GROUPS[0].join("|"), "gi");
 /** After a word: the rest of a key (then `:` or `=`) or of an env entry's name (then `,`, `}`, `]`, a line's or the text's end). */
 const KEY_END = /[\w-]*["']?\s*(?:[:=,}\]\n]|$)/y;
 /** After `://`: user info and its `@` (urlWithUserInfo). */
 const USER_INFO = /[^/?#\s@]+@/y;
+
+/** Whether `text` at `at` holds `lower` (lowercase ASCII letters) in any case, as the `i` flag matches. */
+function wordAt(text: string, at: number, lower: string): boolean {
+  if (at < 0 || at + lower.length > text.length) return false;
+  // `| 32` lower-cases an ASCII letter and leaves its lowercase as is; only a letter of either case
+  // equals a lowercase letter after it (as /i without `u`, which folds no other character to ASCII).
+  for (let j = 0; j < lower.length; j++)
+    if ((text.charCodeAt(at + j) | 32) !== lower.charCodeAt(j)) return false;
+  return true;
+}
+
+/** Whether a key or an env entry's name ends after a word that ends at `end`. */
+function keyEndsAt(text: string, end: number): boolean {
+  KEY_END.lastIndex = end;
+  return KEY_END.test(text);
+}
+
+/** Whether the `k` or `K` at `at` is in `key` or `token` (in any case) that ends a key. */
+function keyWordAt(text: string, at: number): boolean {
+  // Both words end one past their `e`: `key` at `at`, `token` two before it.
+  return (
+    (wordAt(text, at + 1, "ey") || (wordAt(text, at + 1, "en") && wordAt(text, at - 2, "to"))) &&
+    keyEndsAt(text, at + 3)
+  );
+}
+
+/** Whether the `_` at `at` starts `_url` or `_configs` (in any case) that ends a key. */
+function underscoreWordAt(text: string, at: number): boolean {
+  // They end a key only after a letter (`slack_api_url`, `webhook_url`, `webhook_configs`, whose
+  // entries' keys RECEIVER_SECRET_KEYS judges), not in `${__url_time_range}`.
+  const before = text.charCodeAt(at - 1) | 32;
+  if (before < 97 || before > 122) return false;
+  if (wordAt(text, at + 1, "url")) return keyEndsAt(text, at + 4);
+  return wordAt(text, at + 1, "configs") && keyEndsAt(text, at + 8);
+}
+
+/** Whether the `//` at `at` follows a `:` and user info with its `@` follows it. */
+function userInfoAt(text: string, at: number): boolean {
+  if (text.charCodeAt(at - 1) !== 58 /* ":" */) return false;
+  USER_INFO.lastIndex = at + 2;
+  return USER_INFO.test(text);
+}
+
 /**
  * Whether `text` may hold a finding: a credential word ending a key or an env name, `://` with user
  * info after it, or a Pulumi secret's signature (which the evaluator recognises in its own case).
  */
 export function mayHoldCredential(text: string): boolean {
   if (text.includes(SECRET_SIG_KEY)) return true;
-  for (const scan of WORD_SCANS) {
-    scan.lastIndex = 0;
-    for (let m = scan.exec(text); m; m = scan.exec(text)) {
-      const first = m[0].charCodeAt(0);
-      const end = m.index + m[0].length;
-      if (first === 58 /* "://" */) {
-        USER_INFO.lastIndex = end;
-        if (USER_INFO.test(text)) return true;
-        continue;
-      }
-      // `_url` and `_configs` end a key only after a letter (`slack_api_url`, `webhook_url`,
-      // `webhook_configs`, whose entries' keys RECEIVER_SECRET_KEYS judges), not in `${__url_time_range}`.
-      if (first === 95 /* "_url", "_configs" */ && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
-      KEY_END.lastIndex = end;
-      if (KEY_END.test(text)) return true;
-    }
-  }
+  LONG_WORDS.lastIndex = 0;
+  for (let m = LONG_WORDS.exec(text); m; m = LONG_WORDS.exec(text))
+    if (keyEndsAt(text, m.index + m[0].length)) return true;
+  // A loop per needle, not one helper given the check: a call through a parameter that takes
+  // several functions is not inlined, and these loops run once per `k` or `_` (1.7 million times
+  // over the benchmark's texts; with the helper the filter took 134 ms in a busier run).
+  for (let i = text.indexOf("k"); i >= 0; i = text.indexOf("k", i + 1)) if (keyWordAt(text, i)) return true;
+  for (let i = text.indexOf("K"); i >= 0; i = text.indexOf("K", i + 1)) if (keyWordAt(text, i)) return true;
+  for (let i = text.indexOf("//"); i >= 0; i = text.indexOf("//", i + 1))
+    if (userInfoAt(text, i)) return true;
+  for (let i = text.indexOf("_"); i >= 0; i = text.indexOf("_", i + 1))
+    if (underscoreWordAt(text, i)) return true;
   return false;
 }
 /** Keys whose value is a URL that carries its secret in the path (Slack, Discord, Teams webhooks). */
@@ -297,6 +342,20 @@ function envLines(text: string): Record<string, string> | undefined {
   );
 }
 
+/** What {@link plaintextFound} finds in a config text (YAML, JSON or env lines), parsed whole: no filter first. */
+function textFindings(text: string, path: string): FoundCredential[] {
+  const doc = parseDoc(text) ?? envLines(text);
+  return doc ? plaintextFound(doc, path) : [];
+}
+
+/**
+ * {@link plaintextIn} for a ConfigMap's text, without {@link mayHoldCredential} before it: what the
+ * filter must never hide (its property test reads this).
+ */
+export function plaintextInText(text: string, path: string): string[] {
+  return textFindings(text, path).map((f) => f.text);
+}
+
 /**
  * What the policy reads: Helm values, ConfigMap data and the containers of raw pod templates
  * (workloadsOf finds containers only in those; Secrets are where credentials belong).
@@ -366,8 +425,7 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
             continue;
           }
           if (typeof value !== "string" || !mayHoldCredential(value)) continue;
-          const doc = parseDoc(value) ?? envLines(value);
-          for (const p of doc ? plaintextFound(doc, `data["${key}"]`) : [])
+          for (const p of textFindings(value, `data["${key}"]`))
             reportCause(
               report,
               `${label(r)}: ${p.text} in a ConfigMap (readable by anyone who can read the namespace). ${fix}`,

@@ -47,13 +47,27 @@ export function isPulumiSecret(v: unknown): boolean {
   return v === SECRET_STAND_IN || isSecretEnvelope(v);
 }
 
+/**
+ * The parts of each dotted path {@link at} was given: the paths are the pack's own (chart data,
+ * policies), a few hundred, read for every release of a stack. Split once, not on every call:
+ * the split arrays were garbage for the collector over the pack benchmark's 10,000 resources.
+ * 700,000 reads of 7 paths over 2,000 objects of many shapes: 31.6 ms split per call, 13.2 split once.
+ */
+const pathParts = new Map<string, readonly string[]>();
+
 /** Value at a dotted path ("a.b.c"); "" is the object itself. */
 export function at(obj: any, path: string): any {
   if (path === "") return obj;
+  let parts = pathParts.get(path);
+  if (parts === undefined) {
+    // Bounded: a caller building paths from data must not grow it without end.
+    if (pathParts.size >= 4096) pathParts.clear();
+    pathParts.set(path, (parts = path.split(".")));
+  }
   let cur = obj;
-  for (const p of path.split(".")) {
+  for (let i = 0; i < parts.length; i++) {
     if (cur === null || cur === undefined || typeof cur !== "object") return undefined;
-    cur = cur[p];
+    cur = cur[parts[i]];
   }
   return cur;
 }

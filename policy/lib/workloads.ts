@@ -2,7 +2,7 @@ import { parse as parseYaml } from "yaml";
 import { isRenderedRelease, parseImage } from "@homelab-observability/contract";
 
 export { parseImage };
-import { at, helmOf, type Res } from "./resources";
+import { at, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
 
@@ -444,7 +444,21 @@ export function workloadsOf(
 ): Workload[] {
   if (POD_SPEC_PATHS[res.type]) return rawWorkloads(res);
   if (OPERATED[res.type] || res.type === VMCLUSTER_TYPE) return operatedWorkloads(res, sidecars);
-  return chartWorkloads(res, charts);
+  return charts === DEFAULT_CHARTS ? defaultChartWorkloads(res) : chartWorkloads(res, charts);
+}
+
+/**
+ * What the pack's own chart data renders for a release, once per scope: the budget, DaemonSet and
+ * arm64 stack policies each ask for every release of the stack. Per resource, not per props alone:
+ * a workload names its source, and two resources may be handed the same props. Callers only read
+ * the workloads.
+ */
+const chartWorkloadsOf = perScope(() => new Map<Res, Workload[]>());
+function defaultChartWorkloads(res: Res): Workload[] {
+  const byRes = chartWorkloadsOf(res);
+  let found = byRes.get(res);
+  if (!found) byRes.set(res, (found = chartWorkloads(res, DEFAULT_CHARTS)));
+  return found;
 }
 
 /**
