@@ -1,6 +1,7 @@
 /**
- * Required by .mocharc.cjs right after tsx, before any test loads an SDK module: the workers run
- * the program with the offline CLIs' start-up shortcut (cli/sdkStartup.ts), as `npm run synth` does.
+ * Required by .mocharc.cjs right after tsx (and test/support/lexerReady.ts), before any test loads
+ * an SDK module: the workers run the program with the offline CLIs' start-up shortcut
+ * (cli/sdkStartup.ts), as `npm run synth` does.
  * Under tsx every `Error.stack` is mapped through source maps, and the SDK formats one per promise
  * (`debuggablePromise`) that nothing reads without PULUMI_DEBUG_PROMISE_LEAKS: with the shortcut a
  * file that synthesizes stacks uncached (test/checks/wiredEdges.test.ts, HOMELAB_TEST_CACHE=off)
