@@ -2,24 +2,30 @@
  * Changes the Kubernetes API server (or the operator that owns an object) refuses to apply in
  * place, for objects that reach the cluster through a Helm upgrade. Helm patches each object from
  * its previous manifest to the new one (3-way merge); a patch touching an immutable field fails,
- * and with `atomic` the whole upgrade rolls back. Read, not run (no API server here):
- * - StatefulSet: kubernetes/kubernetes pkg/apis/apps/validation/validation.go
- *   `ValidateStatefulSetUpdate`: every spec field but `replicas`, `ordinals`, `template`,
- *   `updateStrategy`, `revisionHistoryLimit`, `persistentVolumeClaimRetentionPolicy` and
- *   `minReadySeconds` is compared with the old one ("updates to statefulset spec for fields other
- *   than ... are forbidden", the message of Kubernetes 1.31; the stored 1.2x copy lists only the
- *   first three), so the whole `volumeClaimTemplates` (names, labels, classes, sizes) is frozen;
+ * and with `atomic` the whole upgrade rolls back. Read, not run (no API server here), for the
+ * Kubernetes the program renders for (`--kube-version` 1.31, synth/render/types.ts); the stored
+ * kubernetes/kubernetes copies are not tagged, so each rule names the function it restates:
+ * - StatefulSet: pkg/apis/apps/validation/validation.go `ValidateStatefulSetUpdate` (stored copy
+ *   2dd1588c): every spec field but `replicas`, `ordinals`, `template`, `updateStrategy`,
+ *   `persistentVolumeClaimRetentionPolicy` and `minReadySeconds` is compared with the old one, so
+ *   the whole `volumeClaimTemplates` (names, labels, classes, sizes) is frozen, and so is
+ *   `revisionHistoryLimit` in 1.31 (its own message names no other field; a 1.31.4 server refuses
+ *   it: kubernetes/kubernetes#130263);
  * - Deployment/DaemonSet `spec.selector`: `ValidateDeploymentUpdate`/`ValidateDaemonSetUpdate`
  *   (apps/v1: "field is immutable");
  * - Service `spec.clusterIP` (core validation `ValidateServiceUpdate`: clusterIP is immutable once
  *   set; "None" makes it headless, so headlessness cannot change either);
  * - PersistentVolumeClaim: `ValidatePersistentVolumeClaimUpdate`: only `spec.resources.requests`
  *   may change, and storage only grow ("spec is immutable after creation except
- *   resources.requests ..."; shrinking: "field can not be less than previous value");
+ *   resources.requests ..."; shrinking: "field can not be less than previous value"); an unset
+ *   `spec.volumeName` may be set once (the binder does it);
  * - Job `spec.template` (batch validation `ValidateJobUpdate`: "field is immutable"); Helm hooks
  *   are deleted and created again, so a hook Job is never patched;
- * - Secret/ConfigMap with `immutable: true`: data and immutable itself are frozen
+ * - Secret `type` (`ValidateSecretUpdate`: ValidateImmutableField on `type`, unset being Opaque);
+ *   Secret/ConfigMap with `immutable: true`: data and immutable itself are frozen
  *   (`ValidateSecretUpdate`/`ValidateConfigMapUpdate`);
+ * - RoleBinding/ClusterRoleBinding `roleRef` (pkg/apis/rbac/validation/validation.go
+ *   `ValidateRoleBindingUpdate`/`ValidateClusterRoleBindingUpdate`: "cannot change roleRef");
  * - Prometheus and Alertmanager CRs (monitoring.coreos.com) `spec.storage`, VMAlertmanager
  *   `spec.storage`, VMAgent `spec.statefulStorage`: the operator renders them into its
  *   StatefulSet's volumeClaimTemplates, which the API server refuses to change (the operator then
@@ -43,22 +49,39 @@ export interface Refusal {
   cause?: string;
 }
 
-/** StatefulSet spec fields an update may change (Kubernetes 1.31 ValidateStatefulSetUpdate). */
+/**
+ * StatefulSet spec fields an update may change in Kubernetes 1.31, in the order its message names
+ * them (pkg/apis/apps/validation/validation.go ValidateStatefulSetUpdate, which copies exactly these
+ * from the old spec before comparing; revisionHistoryLimit is not among them before 1.33).
+ */
 export const STATEFULSET_MUTABLE = [
   "replicas",
   "ordinals",
   "template",
   "updateStrategy",
-  "revisionHistoryLimit",
   "persistentVolumeClaimRetentionPolicy",
   "minReadySeconds",
 ];
 
+/** ValidateStatefulSetUpdate's own words: `'a', 'b', ... and 'f'`. */
+const STATEFULSET_FORBIDDEN = `updates to statefulset spec for fields other than ${STATEFULSET_MUTABLE.slice(
+  0,
+  -1,
+)
+  .map((f) => `'${f}'`)
+  .join(
+    ", ",
+  )} and '${STATEFULSET_MUTABLE.at(-1)}' are forbidden (kubernetes pkg/apis/apps/validation ValidateStatefulSetUpdate)`;
+
 /**
  * Defaults the API server fills in, so a field absent on one side and at its default on the other
- * is no change (apps/v1 SetDefaults_StatefulSet; core SetDefaults_PersistentVolumeClaimSpec).
+ * is no change (kubernetes pkg/apis/apps/v1/defaults.go SetDefaults_StatefulSet: podManagementPolicy
+ * OrderedReady, revisionHistoryLimit 10).
  */
-const STATEFULSET_DEFAULTS: Record<string, unknown> = { podManagementPolicy: "OrderedReady" };
+const STATEFULSET_DEFAULTS: Record<string, unknown> = {
+  podManagementPolicy: "OrderedReady",
+  revisionHistoryLimit: 10,
+};
 
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 /** JSON with sorted keys: key order never makes a difference. */
@@ -145,8 +168,8 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
         field: `spec.${k}`,
         reason:
           k === "volumeClaimTemplates"
-            ? `the volume claim templates change (${vctChanges(a[k], b[k]).join("; ")}); updates to statefulset spec for fields other than ${STATEFULSET_MUTABLE.map((f) => `'${f}'`).join(", ")} are forbidden (kubernetes pkg/apis/apps/validation ValidateStatefulSetUpdate)`
-            : `updates to statefulset spec for fields other than ${STATEFULSET_MUTABLE.map((f) => `'${f}'`).join(", ")} are forbidden (kubernetes pkg/apis/apps/validation ValidateStatefulSetUpdate)`,
+            ? `the volume claim templates change (${vctChanges(a[k], b[k]).join("; ")}); ${STATEFULSET_FORBIDDEN}`
+            : STATEFULSET_FORBIDDEN,
       });
     }
   }
@@ -174,7 +197,10 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
   if (group === "" && kind === "PersistentVolumeClaim") {
     const src =
       "only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate)";
-    for (const f of claimSpecChanges(before.spec, after.spec)) out.push({ field: `spec.${f}`, reason: src });
+    // ValidatePersistentVolumeClaimUpdate: "volumeName changes are allowed once", from unset.
+    const bindsOnce = (f: string) => f === "volumeName" && !before.spec?.volumeName;
+    for (const f of claimSpecChanges(before.spec, after.spec))
+      if (!bindsOnce(f)) out.push({ field: `spec.${f}`, reason: src });
     out.push(
       ...sizeChange(
         "spec.resources.requests.storage",
@@ -194,6 +220,22 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
       field: "spec.template",
       reason:
         "a Job's pod template is immutable (kubernetes pkg/apis/batch/validation ValidateJobUpdate); Helm patches a Job that is not a hook",
+    });
+  // ValidateSecretUpdate: the type never changes; unset is Opaque (core/v1 SetDefaults_Secret).
+  const secretType = (o: RenderedObject) => o.type ?? "Opaque";
+  if (group === "" && kind === "Secret" && secretType(before) !== secretType(after))
+    out.push({
+      field: "type",
+      reason: `the Secret's type changes from ${String(secretType(before))} to ${String(secretType(after))}; it is immutable (kubernetes pkg/apis/core/validation ValidateSecretUpdate: field is immutable)`,
+    });
+  if (
+    group === "rbac.authorization.k8s.io" &&
+    (kind === "RoleBinding" || kind === "ClusterRoleBinding") &&
+    !same(before.roleRef, after.roleRef)
+  )
+    out.push({
+      field: "roleRef",
+      reason: `the ${kind}'s roleRef changes (${refName(before.roleRef)} -> ${refName(after.roleRef)}); cannot change roleRef (kubernetes pkg/apis/rbac/validation Validate${kind}Update)`,
     });
   if (group === "" && (kind === "Secret" || kind === "ConfigMap") && before.immutable === true) {
     for (const f of kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"])
@@ -239,6 +281,9 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
   }
   return out;
 }
+
+/** `ClusterRole/name`, as a roleRef names its role. */
+const refName = (r: any) => (r ? `${String(r.kind)}/${String(r.name)}` : "unset");
 
 /** Human summary of how two volumeClaimTemplates lists differ, by template name. */
 export function vctChanges(a: any[] = [], b: any[] = []): string[] {

@@ -261,7 +261,8 @@ function releaseChange(
       "pulumi-kubernetes helm_release.go Diff: forceNewFields .name, .namespace",
       ...(reason ? [`planned: ${reason}`] : []),
     ],
-    refused: [
+    // The uninstall and the protection are one change's refusals: one message (withProtection).
+    refused: withProtection(engineRefusals(b, a, after), [
       ...(!reason
         ? [
             {
@@ -278,8 +279,7 @@ function releaseChange(
               },
             ]
           : []),
-      ...engineRefusals(b, a, after),
-    ],
+    ]),
   };
 }
 
@@ -309,22 +309,25 @@ function objectResourceChange(
       why: updated(old, next, diff, ignore),
       refused: inPlaceRefusals(old, withIgnoredChanges(old, next, ignore), at),
     };
-  const refused = engineRefusals(b, a, after);
-  if (holdsData(next as RenderedObject))
-    refused.push(
-      // A refused claim change names the stack key whose change it is.
-      ...withObjectClaimCauses(
-        [
-          {
-            field: summarizeChanges(replaces),
-            reason: "the replacement deletes the object that holds the data and creates an empty one",
-          },
-        ],
-        old,
-        next,
-        at,
-      ),
-    );
+  const engine = engineRefusals(b, a, after);
+  const refused = holdsData(next as RenderedObject)
+    ? // One replacement, one message: the data it loses and the protection that refuses it.
+      withProtection(
+        engine,
+        // A refused claim change names the stack key whose change it is.
+        withObjectClaimCauses(
+          [
+            {
+              field: summarizeChanges(replaces),
+              reason: "the replacement deletes the object that holds the data and creates an empty one",
+            },
+          ],
+          old,
+          next,
+          at,
+        ),
+      )
+    : engine;
   return {
     action: "replace",
     subject: short(a),
@@ -671,13 +674,38 @@ function handOverRefusal(pairs: HandOver[]): Refusal {
   };
 }
 
+/** What the engine says when it refuses to replace a protected resource (step_generator.go). */
+const PROTECTED = "unable to replace a resource marked for protection (pulumi/pulumi step_generator.go)";
+
+/**
+ * One message per mistake (issue 51 item 3): a protected resource whose replacement is refused
+ * for what it loses (a claim's data; a Release's uninstall) is refused twice by one change, by the
+ * engine (protected) and for the loss. The protect refusal is folded into the first loss refusal,
+ * which names the field and the stack key behind it, and keeps that refusal's cause, so
+ * oneRefusalPerCause still merges every place the one change touches into one message. `engine`:
+ * the engine's refusals of the replacement; `losses`: the refusals of what it loses.
+ */
+function withProtection(engine: Refusal[], losses: Refusal[]): Refusal[] {
+  const protect = engine.find((r) => r.field === "protect");
+  if (!protect || losses.length === 0) return [...engine, ...losses];
+  const [first, ...rest] = losses;
+  const own = withoutCause(first);
+  const reason = `${own}; and the resource is protected: ${PROTECTED}`;
+  const merged: Refusal = {
+    ...first,
+    field: `${first.field}, protect`,
+    reason: first.cause ? `${reason}; caused by ${first.cause}` : reason,
+  };
+  return [...engine.filter((r) => r !== protect), merged, ...rest];
+}
+
 /** The engine's refusals of replacing `b` by `a`: protected on both sides, or still importing. */
 function engineRefusals(b: ExportResource, a: ExportResource, after: StackState): Refusal[] {
   const out: Refusal[] = [];
   if (b.protect && a.protect)
     out.push({
       field: "protect",
-      reason: "unable to replace a resource marked for protection (pulumi/pulumi step_generator.go)",
+      reason: PROTECTED,
     });
   if (after.imports?.[a.urn] ?? a.importId)
     out.push({

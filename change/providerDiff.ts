@@ -7,6 +7,18 @@
  * resolves inside the one-path slice of the patch). Upstream's own cases (`diff_test.go`,
  * `TestPatchToDiff`) run against this in test/change/change.test.ts as a table.
  *
+ * The project pins @pulumi/kubernetes 4.34.2 (package-lock.json; the provider binary is the same
+ * tag), but no copy of pulumi/pulumi-kubernetes past v4.32.0-27 could be read here. Compared field
+ * by field with that snapshot (read, not run): the table below matches diff.go lines 45-251 for every
+ * kind the program writes (StatefulSet, Deployment, ConfigMap, Secret, PersistentVolumeClaim,
+ * Service, RoleBinding, ClusterRoleBinding; Namespace, NetworkPolicy, ClusterRole, Role,
+ * PriorityClass and custom resources have no row: only name and namespace replace them), and
+ * `forceNewProperties` matches diff.go lines 23-37 (Secret before the kind's row, ConfigMap after).
+ * What provider.go `Diff` (lines 1431-1677) does beyond that and is not restated: Patch resources
+ * (kinds.IsPatchResource) replace only on name and namespace, and a namespaced object's unset
+ * namespace is compared as "default"; the program writes neither a Patch resource nor a namespaced
+ * object without its namespace.
+ *
  * Helm releases are not diffed here: their objects go through Helm's upgrade, where the API
  * server's rules apply (apiRules.ts); a Release itself is replaced when `.name` or `.namespace`
  * changes (helm_release.go `Diff`, forceNewFields).
