@@ -180,36 +180,7 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
         reason: `the selector is immutable in apps/v1 (kubernetes pkg/apis/apps/validation Validate${kind}Update: field is immutable)`,
       });
   }
-  if (group === "" && kind === "Service") {
-    const [a, b] = [before.spec?.clusterIP, after.spec?.clusterIP];
-    const headless = (x: unknown) => x === "None";
-    if (headless(a) !== headless(b))
-      out.push({
-        field: "spec.clusterIP",
-        reason: `the Service turns ${headless(b) ? "headless" : "non-headless"}; clusterIP is immutable once set (kubernetes pkg/apis/core/validation ValidateServiceUpdate)`,
-      });
-    else if (a !== undefined && b !== undefined && a !== b)
-      out.push({
-        field: "spec.clusterIP",
-        reason: `clusterIP changes from ${a} to ${b}; it is immutable once set (kubernetes pkg/apis/core/validation ValidateServiceUpdate)`,
-      });
-  }
-  if (group === "" && kind === "PersistentVolumeClaim") {
-    const src =
-      "only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate)";
-    // ValidatePersistentVolumeClaimUpdate: "volumeName changes are allowed once", from unset.
-    const bindsOnce = (f: string) => f === "volumeName" && !before.spec?.volumeName;
-    for (const f of claimSpecChanges(before.spec, after.spec))
-      if (!bindsOnce(f)) out.push({ field: `spec.${f}`, reason: src });
-    out.push(
-      ...sizeChange(
-        "spec.resources.requests.storage",
-        before.spec?.resources?.requests?.storage,
-        after.spec?.resources?.requests?.storage,
-        src,
-      ),
-    );
-  }
+  if (group === "") out.push(...coreRefusals(before, after, kind));
   if (
     group === "batch" &&
     kind === "Job" &&
@@ -221,13 +192,6 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
       reason:
         "a Job's pod template is immutable (kubernetes pkg/apis/batch/validation ValidateJobUpdate); Helm patches a Job that is not a hook",
     });
-  // ValidateSecretUpdate: the type never changes; unset is Opaque (core/v1 SetDefaults_Secret).
-  const secretType = (o: RenderedObject) => o.type ?? "Opaque";
-  if (group === "" && kind === "Secret" && secretType(before) !== secretType(after))
-    out.push({
-      field: "type",
-      reason: `the Secret's type changes from ${String(secretType(before))} to ${String(secretType(after))}; it is immutable (kubernetes pkg/apis/core/validation ValidateSecretUpdate: field is immutable)`,
-    });
   if (
     group === "rbac.authorization.k8s.io" &&
     (kind === "RoleBinding" || kind === "ClusterRoleBinding") &&
@@ -237,16 +201,6 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
       field: "roleRef",
       reason: `the ${kind}'s roleRef changes (${refName(before.roleRef)} -> ${refName(after.roleRef)}); cannot change roleRef (kubernetes pkg/apis/rbac/validation Validate${kind}Update)`,
     });
-  if (group === "" && (kind === "Secret" || kind === "ConfigMap") && before.immutable === true) {
-    for (const f of kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"])
-      if (!same(before[f], after[f]))
-        out.push({
-          field: f,
-          reason: `the ${kind} is immutable: its ${f} cannot change (kubernetes pkg/apis/core/validation Validate${kind}Update)`,
-        });
-    if (after.immutable !== true)
-      out.push({ field: "immutable", reason: `an immutable ${kind} cannot become mutable again` });
-  }
   const storagePath = OPERATOR_STORAGE[`${group}/${kind}`];
   if (storagePath) {
     const [a, b] = [at(before, storagePath), at(after, storagePath)];
@@ -278,6 +232,59 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
         src,
       ),
     );
+  }
+  return out;
+}
+
+/** {@link refusedUpdate}'s rules for the core group (""): Services, claims, Secrets and ConfigMaps. */
+function coreRefusals(before: RenderedObject, after: RenderedObject, kind: string): Refusal[] {
+  const out: Refusal[] = [];
+  if (kind === "Service") {
+    const [a, b] = [before.spec?.clusterIP, after.spec?.clusterIP];
+    const headless = (x: unknown) => x === "None";
+    if (headless(a) !== headless(b))
+      out.push({
+        field: "spec.clusterIP",
+        reason: `the Service turns ${headless(b) ? "headless" : "non-headless"}; clusterIP is immutable once set (kubernetes pkg/apis/core/validation ValidateServiceUpdate)`,
+      });
+    else if (a !== undefined && b !== undefined && a !== b)
+      out.push({
+        field: "spec.clusterIP",
+        reason: `clusterIP changes from ${a} to ${b}; it is immutable once set (kubernetes pkg/apis/core/validation ValidateServiceUpdate)`,
+      });
+  }
+  if (kind === "PersistentVolumeClaim") {
+    const src =
+      "only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate)";
+    // ValidatePersistentVolumeClaimUpdate: "volumeName changes are allowed once", from unset.
+    const bindsOnce = (f: string) => f === "volumeName" && !before.spec?.volumeName;
+    for (const f of claimSpecChanges(before.spec, after.spec))
+      if (!bindsOnce(f)) out.push({ field: `spec.${f}`, reason: src });
+    out.push(
+      ...sizeChange(
+        "spec.resources.requests.storage",
+        before.spec?.resources?.requests?.storage,
+        after.spec?.resources?.requests?.storage,
+        src,
+      ),
+    );
+  }
+  // ValidateSecretUpdate: the type never changes; unset is Opaque (core/v1 SetDefaults_Secret).
+  const secretType = (o: RenderedObject) => o.type ?? "Opaque";
+  if (kind === "Secret" && secretType(before) !== secretType(after))
+    out.push({
+      field: "type",
+      reason: `the Secret's type changes from ${String(secretType(before))} to ${String(secretType(after))}; it is immutable (kubernetes pkg/apis/core/validation ValidateSecretUpdate: field is immutable)`,
+    });
+  if ((kind === "Secret" || kind === "ConfigMap") && before.immutable === true) {
+    for (const f of kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"])
+      if (!same(before[f], after[f]))
+        out.push({
+          field: f,
+          reason: `the ${kind} is immutable: its ${f} cannot change (kubernetes pkg/apis/core/validation Validate${kind}Update)`,
+        });
+    if (after.immutable !== true)
+      out.push({ field: "immutable", reason: `an immutable ${kind} cannot become mutable again` });
   }
   return out;
 }
