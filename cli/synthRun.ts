@@ -89,16 +89,26 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     help: p.help,
   };
   if (args.help) return args;
-  const rules = combinationProblems(args, given, problems.length > 0, env);
+  const rules = combinationProblems(args, given, mayHideStack(problems), env);
   if (problems.length + rules.length > 0) throw new CliArgsError([...problems, ...rules], SYNTH);
   return args;
 }
 
 /**
+ * Whether a refused argument may be the stack asked for: a misspelt `--stak`, a bare word, a
+ * `--stack` without its value, one npm kept. A problem led by another of synth's flags (`--out
+ * needs a value`, `--dir is given twice`) cannot be: beside it a missing --stack is a mistake of
+ * its own, said in the same run.
+ */
+function mayHideStack(problems: string[]): boolean {
+  const others = SYNTH.flags.map((f) => f.name).filter((n) => n !== "--stack");
+  return problems.some((p) => !others.some((n) => p.startsWith(`${n} `)));
+}
+
+/**
  * The flags that cannot go together, every one in the run that has the others' mistakes. How many
- * stacks are asked for is judged only when every argument could be read: a misspelt `--stak`, a
- * `--stack` without its value or one npm kept is the stack meant, already named, not a second
- * mistake of a missing or extra --stack.
+ * stacks are asked for is judged only when no refused argument may be the stack meant (already
+ * named, not a second mistake of a missing or extra --stack).
  */
 function combinationProblems(
   args: SynthArgs,
@@ -114,11 +124,13 @@ function combinationProblems(
       ? ' (npm_config_all is "true": before `--` npm keeps --all for itself; write `npm run synth -- --all`)'
       : "";
   const count = args.stacks === "all" ? undefined : args.stacks.length;
-  if (!unreadable && count === 0) problems.push(`give --stack <name> or --all${keptAll}`);
+  const change = [args.against && "--against", args.running && "--running"].filter(Boolean).join(" and ");
+  // No stack beside --against is one mistake: its one message names the one stack it takes (not
+  // also "or --all", which it refuses).
+  if (!unreadable && count === 0 && !change) problems.push(`give --stack <name> or --all${keptAll}`);
   if (args.stacks === "all" && given.length > 0) problems.push("--all and --stack: give one of them");
   if (args.workloads && !args.render) problems.push("--workloads needs the render: drop --no-render");
-  const change = [args.against && "--against", args.running && "--running"].filter(Boolean).join(" and ");
-  const several = args.stacks === "all" ? "--all" : `${given.length} --stack`;
+  const several = args.stacks === "all" ? "--all" : given.length === 0 ? "none" : `${given.length} --stack`;
   if (change && (args.stacks === "all" || (!unreadable && count !== 1)))
     problems.push(
       `${change} check${args.against && args.running ? "" : "s"} one stack: give exactly one --stack, got ${several}`,

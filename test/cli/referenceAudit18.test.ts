@@ -63,6 +63,24 @@ describe("synth: every bad argument and every refused input in one run", () => {
     assert.equal(lastLine(r.stdout), "synth: FAIL (exit 2): bad arguments (above)");
   });
 
+  it("a missing --stack beside another flag's missing value: both said (the other flag is no stack)", async () => {
+    const r = await synthCli("--out=");
+    assert.equal(r.status, 2);
+    assert.deepEqual(
+      r.stderr.split("\n").filter((l) => l.startsWith("synth: ")),
+      ['synth: --out needs a value (<dir>), got nothing after "="', "synth: give --stack <name> or --all"],
+    );
+  });
+
+  it("--against without any --stack: one message, naming the one stack it takes", async () => {
+    const r = await synthCli("--against", "x.json");
+    assert.equal(r.status, 2);
+    assert.deepEqual(
+      r.stderr.split("\n").filter((l) => l.startsWith("synth: ")),
+      ["synth: --against checks one stack: give exactly one --stack, got none"],
+    );
+  });
+
   it("a misspelt --stack is one mistake, not also a missing stack for --against", async () => {
     const r = await synthCli("--stak", "production", "--against", "x.json");
     assert.deepEqual(
