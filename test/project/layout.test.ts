@@ -265,33 +265,42 @@ describe("layout: the flow's boundaries hold", () => {
   });
 });
 
-/** The fixture cache's entries of what the tests read off source texts. */
-const factEntries = (): string[] => {
-  const dir = path.join(CACHE_DIR, "source-facts");
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
-};
+/**
+ * The fixture cache's entries of what the tests read off source texts that mention `id`. Counted by
+ * their content, not all of them: the size test in another worker writes entries of its own into
+ * the same folder meanwhile (every source file's, in a cold run).
+ */
+const FACTS_DIR = path.join(CACHE_DIR, "source-facts");
+const factFiles = (): string[] =>
+  fs.existsSync(FACTS_DIR) ? fs.readdirSync(FACTS_DIR).filter((f) => f.endsWith(".json")) : [];
+const factEntries = (id: string, before: ReadonlySet<string>): string[] =>
+  factFiles().filter((f) => !before.has(f) && fs.readFileSync(path.join(FACTS_DIR, f), "utf8").includes(id));
 
 describe("a source text's facts (test/support/layout.ts): one parse and one cache entry for every test that reads them", () => {
   it("after its function lengths (the size test), its imports and config reads (this file) add no entry", function () {
     if (process.env.HOMELAB_TEST_CACHE === "off") this.skip();
-    // A text no run has seen: its facts are computed here.
+    // A text no run has seen: its facts are computed here. The id is in its file's name (so in its
+    // function lengths) and in its import (so in its imports): an entry of either fact names it.
+    const id = crypto.randomUUID();
+    const file = `x-${id}.ts`;
     const text = [
-      `// ${crypto.randomUUID()}`,
-      'import { a } from "./a";',
+      `import { a } from "./a-${id}";`,
+      "",
       "export const f = () => process.env.X ?? a;",
       "",
     ].join("\n");
-    const before = factEntries().length;
+    // Only the entries written from here on are read: the folder keeps every text's of earlier runs.
+    const before = new Set(factFiles());
     assert.deepEqual(
-      functionLengths("x.ts", text).map((f) => f.name),
-      ["x.ts:3 f"],
+      functionLengths(file, text).map((f) => f.name),
+      [`${file}:3 f`],
     );
-    assert.equal(factEntries().length, before + 1, "the facts of a new text are one entry");
-    assert.deepEqual(configReads("x.ts", text), ["3: process.env"]);
+    assert.equal(factEntries(id, before).length, 1, "the facts of a new text are one entry");
+    assert.deepEqual(configReads(file, text), ["3: process.env"]);
     assert.deepEqual(
-      importsOf("x.ts", text, (f) => f === "a.ts"),
-      ["a.ts"],
+      importsOf(file, text, (f) => f === `a-${id}.ts`),
+      [`a-${id}.ts`],
     );
-    assert.equal(factEntries().length, before + 1, "the other facts of the text came from that entry");
+    assert.equal(factEntries(id, before).length, 1, "the other facts of the text came from that entry");
   });
 });
