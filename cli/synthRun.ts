@@ -72,6 +72,22 @@ interface SynthArgs {
   help: boolean;
 }
 
+/**
+ * Bad arguments of synth, with what could still be read of the rest: the inputs those name are
+ * judged in the same run (cli/synthRun.ts readInputs), every problem in one run. `unread` holds the
+ * flags a problem is about (`--against is given twice`, `--out needs a value`): their input is that
+ * problem's, never judged a second time.
+ */
+export class SynthArgsError extends CliArgsError {
+  constructor(
+    problems: string[],
+    readonly args: SynthArgs,
+    readonly unread: ReadonlySet<string>,
+  ) {
+    super(problems, SYNTH);
+  }
+}
+
 export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SynthArgs {
   const { parsed: p, problems } = parseArgsAll(SYNTH, argv, env);
   const one = (f: string) => p.values.get(f)?.[0];
@@ -90,7 +106,10 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   };
   if (args.help) return args;
   const rules = combinationProblems(args, given, mayHideStack(problems), env);
-  if (problems.length + rules.length > 0) throw new CliArgsError([...problems, ...rules], SYNTH);
+  if (problems.length + rules.length > 0) {
+    const unread = new Set(problems.flatMap((q) => /^--[a-z-]+/.exec(q)?.[0] ?? []));
+    throw new SynthArgsError([...problems, ...rules], args, unread);
+  }
   return args;
 }
 
@@ -194,7 +213,13 @@ function failLine(why: string): string {
 
 async function synthMain(argv: string[], io: CliIo): Promise<number> {
   const { out, err } = printers(io);
-  const args = parseSynthArgs(argv, io.env ?? process.env);
+  let args: SynthArgs;
+  try {
+    args = parseSynthArgs(argv, io.env ?? process.env);
+  } catch (e) {
+    if (!(e instanceof SynthArgsError)) throw e;
+    return await badArguments(e, io);
+  }
   if (args.help) {
     io.stdout.write(helpText(SYNTH));
     return 0;
@@ -235,6 +260,36 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
   return outcomes.reduce((c, o) => Math.max(c, outcomeCode(o)), 0);
 }
 
+/**
+ * A run with bad arguments: each said, with the usage, then every input the arguments that could
+ * be read name, judged as a good run judges them (a missing --against file, a --dir that is no
+ * project), so no second run finds them. A flag a problem is about is not judged again, and
+ * nothing is made (--out).
+ */
+async function badArguments(e: SynthArgsError, io: CliIo): Promise<number> {
+  const { out, err } = printers(io);
+  const read = (flag: string, v: string | undefined) => (e.unread.has(flag) ? undefined : v);
+  const args: SynthArgs = {
+    ...e.args,
+    stacks: e.unread.has("--stack") ? [] : e.args.stacks,
+    dir: read("--dir", e.args.dir),
+    policyConfig: read("--policy-config", e.args.policyConfig),
+    against: read("--against", e.args.against),
+    running: read("--running", e.args.running),
+  };
+  err(`${e.lines("synth")}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
+  const inputs = await readInputs(args, io.env ?? process.env, err, {
+    outFolder: !e.unread.has("--out"),
+    make: false,
+  });
+  const refused = "refused" in inputs ? inputs.refused : [];
+  if (refused.length > 0) err(refused.map((r) => r.text).join("\n"));
+  out(
+    failLine(["bad arguments (above)", ...(refused.length > 0 ? [refusedReason(refused)] : [])].join("; ")),
+  );
+  return 2;
+}
+
 /** One refused input of the command line: its message, and the closing line's reason. */
 interface Refusal {
   text: string;
@@ -266,6 +321,8 @@ async function readInputs(
   args: SynthArgs,
   env: NodeJS.ProcessEnv,
   err: (text: string) => void,
+  /** Whether --out is judged, and may be made when nothing is refused (not beside bad arguments). */
+  out = { outFolder: true, make: true },
 ): Promise<{ root: string; stacks: string[]; packConfig: PackConfig } | { refused: Refusal[] }> {
   const refused: Refusal[] = [];
   const input = (e: SynthInputError) => refused.push({ text: e.message, reason: inputReason(e) });
@@ -321,7 +378,7 @@ async function readInputs(
     ...(args.render ? renderSetupProblems(env) : []),
   ].filter((p) => p !== undefined);
   if (setup.length > 0) input(new SynthInputError(setup.join("\n")));
-  const outProblem = outFolderProblem(args.out, refused.length === 0);
+  const outProblem = out.outFolder && outFolderProblem(args.out, out.make && refused.length === 0);
   if (outProblem)
     input(
       new SynthInputError(`--out ${args.out}: expected a folder to write the exports into; ${outProblem}`),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./schema";
-import { formatPlace, type Place } from "./locate";
+import { formatPlace, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
 import { isMap, valueAt } from "./tree";
 
@@ -164,7 +164,7 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
     case "invalid_type":
       return found === undefined
         ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
-        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}`;
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}`;
     case "invalid_enum_value":
       return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${
         typeof found === "string" ? enumHint(found, issue.options.map(String)) : ""
@@ -457,9 +457,41 @@ export function expectedForm(
   if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
   if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion) {
     const under = listKeyOf(schema, path, found);
-    return `an object (YAML: \`key: value\` lines; ${under ? `this list goes under ${under}` : "every key: docs/reference/configuration.md"})`;
+    return `an object (YAML: \`key: value\` lines${under ? `; this list goes under ${under}` : `${objectExample(schema)}; every key: docs/reference/configuration.md`})`;
   }
   return zodType === "string" ? "text" : zodType;
+}
+
+/**
+ * An example of an object's lines for its form: its required keys (else its first), each a
+ * `key: value` line one level under the key; "" for a union of objects, whose keys depend on the
+ * variant. Said because a list or a scalar where an object goes shows no way to its right form.
+ */
+function objectExample(schema: z.ZodTypeAny): string {
+  if (!(schema instanceof z.ZodObject)) return "";
+  const keys = Object.entries(schema.shape as Record<string, z.ZodTypeAny>);
+  const required = keys.filter(([, t]) => !t.isOptional()).map(([k]) => k);
+  const shown = (required.length > 0 ? required : keys.slice(0, 1).map(([k]) => k)).slice(0, 3);
+  return shown.length > 0
+    ? ` indented under the key, not \`- \` items, like ${shown.map((k) => `\`${k}: <${k}>\``).join(" then ")}`
+    : "";
+}
+
+/**
+ * A list of one map where a map goes, whose keys are all the map's: most likely the map itself
+ * written with one `- ` too many (`parentRef:` then `- name: public`). Says so as a "did you mean",
+ * with whether that item is a valid value there; "" for any other value.
+ */
+function oneItemHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (!Array.isArray(found) || found.length !== 1 || !isMap(found[0])) return "";
+  const schema = unwrap(schemaAt(path, input) ?? z.never());
+  if (!(schema instanceof z.ZodObject) || listKeyOf(schema, path, found)) return "";
+  const item = found[0];
+  const known = Object.keys(schema.shape as Record<string, unknown>);
+  if (!Object.keys(item).every((k) => known.includes(k))) return "";
+  const key = String(path[path.length - 1]);
+  const valid = schema.safeParse(item).success;
+  return `; did you mean its one item as the value? (drop the \`- \`, so its keys ${Object.keys(item).join(", ")} sit right under ${key}: ${valid ? `that item is a valid ${key}` : `that item is no valid ${key} either; its own problems are said once it is written so`})`;
 }
 
 /**
@@ -632,31 +664,100 @@ export function didYouMean(name: string, known: readonly string[], quote = (s: s
 }
 
 /**
- * One message for one misspelt required key: the unknown key whose closest match is a required
- * key reported missing beside it (`objectStore.endpont` and `objectStore.endpoint`, or a top-level
- * `phse` and `phase`) keeps its line, which gains that the match is required, and the "required,
- * got nothing" line goes.
+ * The value a stack sets at a key path under a namespace (`homelab-observability`,
+ * ["receiverCredentials", "oncall"]), undefined where it sets none: what
+ * {@link mergeMisspeltRequired} asks of a misspelt key.
  */
-export function mergeMisspeltRequired(problems: string[]): string[] {
+export type ValueAt = (namespace: string, path: Segment[]) => unknown;
+
+/**
+ * {@link ValueAt} over the config the Pulumi CLI hands a program: `<namespace>:<key>` to text, a
+ * map or a list as JSON text (config/stackFile.ts, the SDK's allConfig).
+ */
+export function cliConfigValues(config: Record<string, unknown>): ValueAt {
+  return (ns, [top, ...rest]) => walk(config[`${ns}:${top}`], rest);
+}
+
+/** {@link ValueAt} over a stack's raw config (config/resolve.ts rawFromPulumiConfig): the project's keys alone. */
+export function rawConfigValues(raw: Record<string, unknown>, project = PROJECT): ValueAt {
+  return (ns, [top, ...rest]) => (ns === project ? walk(raw[top], rest) : undefined);
+}
+
+/** {@link valueAt}, reading JSON text on the way: a map-valued key (a secret map) is handed over as text. */
+function walk(value: unknown, path: Segment[]): unknown {
+  let cur = value;
+  for (const step of [...path, undefined]) {
+    if (typeof cur === "string" && /^\s*[[{]/.test(cur)) {
+      try {
+        cur = JSON.parse(cur) as unknown;
+      } catch {
+        // Text that merely begins like JSON is a value like any other.
+      }
+    }
+    if (step === undefined) return cur;
+    cur = valueAt(cur, [step]);
+  }
+  return cur;
+}
+
+/**
+ * One message for one misspelt key whose closest match is required, or holds required entries,
+ * beside it. The unknown key keeps its line and the "required" lines it explains go:
+ * - the match is itself reported missing (`objectStore.endpont` beside `objectStore.endpoint`, a
+ *   top-level `phse` beside `phase`): the line gains that the match is required (rename this key);
+ * - the match is set but lacks entries the misspelt key holds (`receiverCredentials` without
+ *   `oncall`, a `receiverCredential` holding it; `objectStore` without `endpoint`, an `objectStor`
+ *   holding it): renaming would set the key twice, so the line names each missing entry and says
+ *   to move them under the match. An entry the misspelt key does not hold is another mistake and
+ *   keeps its own line. `valueOf` reads the misspelt key's value; without it only the first case
+ *   merges.
+ */
+export function mergeMisspeltRequired(problems: string[], valueOf: ValueAt = () => undefined): string[] {
   const unknown = /^([^:\s]+:)(\S*?)([^.\]\s]+): unknown key[^;]*; did you mean "([^"]+)"\?/;
   const dropped = new Set<number>();
   const out = problems.map((p) => {
     const m = unknown.exec(p);
     if (!m) return p;
-    const [, ns, parent, , near] = m;
+    const [, ns, parent, leaf, near] = m;
     // A slip of the namespace suggests the whole key.
     const sibling = near.includes(":") ? near : `${ns}${parent}${near}`;
-    const i = problems.findIndex((q, j) => !dropped.has(j) && q.startsWith(`${sibling}: required`));
-    if (i < 0) return p;
-    dropped.add(i);
     const required = near.includes(":") ? near : `${parent}${near}`;
     // The variant it was judged as (asClosestVariant) stays last, as on every line beside it.
     const judged = / \(judged as [^()]*\)$/.exec(p)?.[0] ?? "";
     const line = p.slice(0, p.length - judged.length);
-    // A key that is right but misplaced (the top of the stack file) says where it goes instead.
-    return `${line} (${required} is required and missing${line.endsWith(")") ? "" : ": rename this key"})${judged}`;
+    const i = problems.findIndex((q, j) => !dropped.has(j) && q.startsWith(`${sibling}: required`));
+    if (i >= 0) {
+      dropped.add(i);
+      // A key that is right but misplaced (the top of the stack file) says where it goes instead.
+      return `${line} (${required} is required and missing${line.endsWith(")") ? "" : ": rename this key"})${judged}`;
+    }
+    const held = valueOf(ns.slice(0, -1), parseSegments(`${parent}${leaf}`));
+    const moved = heldRequired(problems, dropped, sibling, held);
+    if (moved.length === 0) return p;
+    const them = moved.length > 1 ? "them" : "it";
+    return `${line} (${moved.join(", ")} ${moved.length > 1 ? "are" : "is"} required and missing, and this key holds ${them}: move ${them} under ${required}, then remove this key)${judged}`;
   });
   return out.filter((_, i) => !dropped.has(i));
+}
+
+/**
+ * The "required" problems under `sibling` (`<ns>:receiverCredentials.oncall: required ...`) whose
+ * entry `held` (a misspelt key's value) holds: each is marked dropped and named (without the
+ * namespace) in the result.
+ */
+function heldRequired(problems: string[], dropped: Set<number>, sibling: string, held: unknown): string[] {
+  if (held === undefined) return [];
+  const named: string[] = [];
+  problems.forEach((q, j) => {
+    if (dropped.has(j) || !(q.startsWith(`${sibling}.`) || q.startsWith(`${sibling}[`))) return;
+    const at = /^(\S+?): required\b/.exec(q)?.[1];
+    if (at === undefined) return;
+    const rest = parseSegments(at.slice(sibling.length));
+    if (rest.length === 0 || walk(held, rest) === undefined) return;
+    dropped.add(j);
+    named.push(at.slice(at.indexOf(":") + 1));
+  });
+  return named;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   type StackConfig,
 } from "./resolve";
 import { plainTextFact } from "./stackFile";
-import { mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { cachedChartKeys } from "./chartCache";
 import { uncheckedChartsNote } from "./chartValueCheck";
 import { judgedStackConfig } from "./judge";
@@ -54,7 +54,9 @@ export function loadStackConfig(
   if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.
     const locator = ConfigLocator.forStack(projectDir, stack);
-    throw locator.locate(new ConfigError(mergeMisspeltRequired(problems), judged.notes)).forStack(stack);
+    throw locator
+      .locate(new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), judged.notes))
+      .forStack(stack);
   }
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {

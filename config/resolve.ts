@@ -15,7 +15,15 @@ import {
   type SecretKey,
   type StackConfig,
 } from "./schema";
-import { ConfigError, didYouMean, formatIssue, mergeMisspeltRequired, namesKey, problemIsAt } from "./errors";
+import {
+  ConfigError,
+  didYouMean,
+  formatIssue,
+  mergeMisspeltRequired,
+  namesKey,
+  problemIsAt,
+  rawConfigValues,
+} from "./errors";
 import { plainSecretProblem } from "./plainSecret";
 import {
   plainTextFact,
@@ -143,7 +151,10 @@ export function parseStackConfig(
   const parsed = opts.parsed ?? parseRaw(raw);
   if (!parsed.success) {
     throw new ConfigError(
-      mergeMisspeltRequired(parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n"))),
+      mergeMisspeltRequired(
+        parsed.error.issues.flatMap((i) => formatIssue(i, raw).split("\n")),
+        rawConfigValues(raw),
+      ),
     );
   }
   const r = parsed.data;

@@ -14,7 +14,7 @@ import {
   type YamlSlip,
 } from "./stackFile";
 import { closestMatch, ConfigError, describe, expectedForm, REDACTED } from "./errors";
-import { mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { judgedStackConfig } from "./judge";
 import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
@@ -298,7 +298,10 @@ export function checkedStackConfig(
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     const located = locator.locate(
       new ConfigError(
-        mergeMisspeltRequired(oneLinePerSlip(saidOnce(problems, cli.issues), cli.issues)),
+        mergeMisspeltRequired(
+          oneLinePerSlip(saidOnce(problems, cli.issues), cli.issues),
+          cliConfigValues(cli.config),
+        ),
         notes,
       ),
     );
