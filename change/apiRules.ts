@@ -205,7 +205,7 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
   if (storagePath) {
     const [a, b] = [at(before, storagePath), at(after, storagePath)];
     // prometheus-operator names an unnamed template `<prometheus|alertmanager>-<CR name>-db`
-    // (pkg/prometheus/statefulset.go, pkg/alertmanager/statefulset.go volumeName): spelling that
+    // (pkg/prometheus/common.go VolumeName, pkg/alertmanager/statefulset.go volumeName): spelling that
     // default out changes nothing in the StatefulSet.
     const defaultName =
       group === "monitoring.coreos.com" ? `${kind.toLowerCase()}-${after.metadata.name}-db` : undefined;

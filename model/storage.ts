@@ -137,8 +137,8 @@ export const PROMETHEUS_CLAIM_TEMPLATE = "prometheus-db";
 /**
  * What every claim of the operator's Prometheus StatefulSet ends in for a KPS fullname: the
  * StatefulSet is `prometheus-<fullname>-prometheus` and its first pod's claim
- * `<template>-<statefulset>-0` (prometheus-operator pkg/prometheus/statefulset.go volumeName,
- * prefixedName). The config's takeover check and the plan's claim both read it here.
+ * `<template>-<statefulset>-0` (prometheus-operator v0.93.0 pkg/prometheus/server/statefulset.go:130-142,
+ * pkg/prometheus/common.go `VolumeName`, `PrefixedName`). The config's takeover check and the plan's claim both read it here.
  */
 export function prometheusClaimSuffix(kpsFullname: string): string {
   return `-prometheus-${prometheusName(kpsFullname)}-0`;

@@ -7,8 +7,9 @@ import { renderStack } from "../support/rendered";
 
 /**
  * Loki's and Mimir's S3 `insecure` means "use http:// for the S3 endpoint instead of https://"
- * (mimir-3.0.0 pkg/storage/bucket/s3/config.go; loki v3.6.3 pkg/storage/chunk/client/aws, "Disable
- * https on s3 connection"), never "skip certificate verification": the endpoint's scheme decides it,
+ * (mimir-3.0.0 pkg/storage/bucket/s3/config.go:112; loki v3.7.6
+ * pkg/storage/chunk/client/aws/s3_storage_client.go:118, "Disable https on s3 connection"), never
+ * "skip certificate verification": the endpoint's scheme decides it,
  * and `objectStore.insecure` with an https:// endpoint becomes the engines' insecure_skip_verify.
  */
 describe("the object store hop: TLS when the endpoint is https, its scheme and nothing else decides", function () {

@@ -267,7 +267,7 @@ describe("takeover: adoption paths (Pulumi.takeover.yaml)", function () {
     const prom = renders[0].objects.find((o) => o.kind === "Prometheus");
     assert.ok(prom, renders[0].error);
     const template = prom.spec.storage.volumeClaimTemplate.metadata.name;
-    // prometheus-operator pkg/prometheus/statefulset.go: StatefulSet prometheus-<name>, claim
+    // prometheus-operator v0.93.0 pkg/prometheus/common.go PrefixedName: StatefulSet prometheus-<name>, claim
     // <template>-<statefulset>-<ordinal>.
     assert.equal(`${template}-prometheus-${prom.metadata.name}-0`, PVC);
     assert.equal(prom.metadata.name, "kube-prometheus-stack-prometheus");

@@ -7,6 +7,7 @@ import { MIMIR_GROUP_MODULES } from "../../builders/metrics/mimirValues";
 import { ENGINE_KEYS } from "../../config/engineKeys";
 import { defaultSeriesCap, prometheusRetentionSize } from "../../config/sizing";
 import { receiverEgressPorts } from "../../plan/alertingReceivers";
+import { BACKENDS, PHASES, capabilities } from "../../model/phases";
 
 /**
  * The explanation documents (docs/explanation/*.md) state facts the code holds: file paths, the
@@ -224,5 +225,56 @@ describe("docs/explanation: every claim the code holds is true of the code", () 
     assert.deepEqual(withEmail, [443, 587]);
     assert.match(row, /each of `alerting\.receivers`' own ports/, "a receiver's own port is admitted too");
     assert.match(row, /an entry of `alerting\.receivers`/, "alerting.receivers alone turns the rule on");
+  });
+
+  it("operator-contracts.md's failing variants are the production phases x backends that run KPS", () => {
+    const m = /(\d+) of the (\d+) production variants fail \(every phase that runs KPS/.exec(
+      read(`${DIR}/operator-contracts.md`),
+    );
+    assert.ok(m, "the wired-edges experiment's count");
+    // test/checks/wiredEdges.test.ts runs every phase x backend of each topology (matrixVariants).
+    const all = PHASES.flatMap((p) => BACKENDS.map((b) => capabilities(p, b)));
+    assert.equal(Number(m[2]), all.length, "production variants");
+    assert.equal(Number(m[1]), all.filter((c) => c.kps).length, "variants that run KPS");
+  });
+
+  it("the Mimir source the documents cite is the commit and mirror the code's facts were read at", () => {
+    const code = read("upstream/engines/mimirModules.ts");
+    const commit = /`mimir-3\.0\.0` \(commit ([0-9a-f]{40}), via the mirror\s+\*?\s*([\w-]+\/[\w-]+)\)/.exec(
+      code,
+    );
+    assert.ok(commit, "mimirModules.ts names the commit and the mirror it was read through");
+    const [, sha, mirror] = commit;
+    assert.match(read("upstream/engines/writablePaths.ts"), new RegExp(`mimir-3\\.0\\.0, commit ${sha}`));
+    const doc = read(`${DIR}/mimir.md`);
+    assert.ok(doc.includes(sha) && doc.includes(mirror), `mimir.md names commit ${sha} and ${mirror}`);
+    // The source was read, so no document may say it could not be had.
+    for (const { file, text } of docs())
+      assert.doesNotMatch(
+        text,
+        /source could not be\s+fetched/,
+        `${file} says the source could not be fetched`,
+      );
+  });
+
+  it("every `config-fields.tsv:<line>` a document cites is the Mimir field it names, with its default", () => {
+    const rows = read("upstream/engines/data/mimir-3.0/config-fields.tsv").split("\n");
+    const wrong: string[] = [];
+    let seen = 0;
+    for (const { file, text } of docs())
+      for (const m of text.matchAll(/`([a-z_.]+)`([^`]*)`config-fields\.tsv:(\d+)`/g)) {
+        seen++;
+        const [key, , , def] = rows[Number(m[3]) - 1].split("\t");
+        if (key !== m[1]) {
+          wrong.push(`${file}: config-fields.tsv:${m[3]} is ${key}, not ${m[1]}`);
+          continue;
+        }
+        // "default 46800 s", "12 hours by default": the duration stated is the row's (nanoseconds).
+        const d = /(\d+) (s|hours)\b/.exec(m[2]);
+        if (d && Number(d[1]) * (d[2] === "s" ? 1e9 : 3600e9) !== Number(def))
+          wrong.push(`${file}: ${m[1]}'s default is ${def} ns, not ${d[0]}`);
+      }
+    assert.ok(seen >= 2, `${seen} citations found: the pattern still reads the documents`);
+    assert.deepEqual(wrong, []);
   });
 });

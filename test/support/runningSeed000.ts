@@ -164,7 +164,7 @@ function defaultedTemplate(t: any): any {
   };
 }
 
-/** The StatefulSet prometheus-operator makes for a Prometheus or Alertmanager CR (pkg/prometheus/statefulset.go). */
+/** The StatefulSet prometheus-operator makes for a Prometheus or Alertmanager CR (pkg/prometheus/server/statefulset.go, pkg/alertmanager/statefulset.go). */
 function operatorStatefulSet(cr: RenderedObject): any {
   const kind = cr.kind.toLowerCase();
   const name = `${kind}-${cr.metadata.name}`;

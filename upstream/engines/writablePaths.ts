@@ -10,10 +10,10 @@ import type { MimirModule } from "./mimirModules";
  * Mimir (grafana/mimir tag mimir-3.0.0, commit 3e9aeb4323014b4bda858d1cbe5d83559b710cdd):
  * - the activity tracker: every process opens it, because the `server` module depends on
  *   `activity-tracker` (pkg/mimir/modules.go:1463) and `initActivityTracker` creates the file unless
- *   the path is empty (modules.go:171-175; pkg/util/activitytracker/activity_tracker.go:175-177
+ *   the path is empty (modules.go:171-175, 189; pkg/util/activitytracker/activity_tracker.go:60, 175-177
  *   `os.OpenFile(..., O_CREATE|O_RDWR|O_TRUNC)`, failing with "failed to create activity file");
  * - the rest is Mimir's own start-up check of the directories each module writes,
- *   `validateFilesystemPaths` (pkg/mimir/mimir.go:484-582): TSDB dir (ingester), bucket-store
+ *   `validateFilesystemPaths` (pkg/mimir/mimir.go:484-628): TSDB dir (ingester), bucket-store
  *   sync dir (store-gateway), compactor data dir, ruler rule path, Alertmanager data dir, and the
  *   filesystem storage dirs when a store's backend is `filesystem`.
  * - A relative path resolves against the working directory: the image's Dockerfile sets no WORKDIR
