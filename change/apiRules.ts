@@ -13,14 +13,35 @@
  *   it: kubernetes/kubernetes#130263);
  * - Deployment/DaemonSet `spec.selector`: `ValidateDeploymentUpdate`/`ValidateDaemonSetUpdate`
  *   (apps/v1: "field is immutable");
- * - Service `spec.clusterIP` (core validation `ValidateServiceUpdate`: clusterIP is immutable once
- *   set; "None" makes it headless, so headlessness cannot change either);
- * - PersistentVolumeClaim: `ValidatePersistentVolumeClaimUpdate`: only `spec.resources.requests`
- *   may change, and storage only grow ("spec is immutable after creation except
- *   resources.requests ..."; shrinking: "field can not be less than previous value"); an unset
- *   `spec.volumeName` may be set once (the binder does it);
- * - Job `spec.template` (batch validation `ValidateJobUpdate`: "field is immutable"); Helm hooks
- *   are deleted and created again, so a hook Job is never patched;
+ *   The API server defaults both sides before it compares them, so a default spelled out on one
+ *   side only is no change: SetDefaults_StatefulSet (pkg/apis/apps/v1/defaults.go) and, for each
+ *   claim template, SetDefaults_PersistentVolumeClaim / SetDefaults_PersistentVolumeClaimSpec
+ *   (pkg/apis/core/v1/defaults.go: status.phase Pending, volumeMode Filesystem; called from
+ *   apps/v1 zz_generated.defaults.go SetObjectDefaults_StatefulSet), quantities compared by value
+ *   (apiequality.Semantic), and the `apiVersion: v1`/`kind: PersistentVolumeClaim` every stored
+ *   template carries since kubernetes/kubernetes#87706 (kubernetes/website#38981);
+ * - Service `spec.clusterIP` (core validation `ValidateServiceUpdate`, stored copy 000f2605:
+ *   `validateUpgradeDowngradeClusterIPs`, "may not change once set"; ExternalName on either side
+ *   is exempt). The live Service holds the address allocated at creation, so a manifest setting
+ *   one where it had none asks for a change too; "None" makes it headless, so headlessness
+ *   cannot change either; unsetting it keeps the allocated one;
+ * - PersistentVolumeClaim: `ValidatePersistentVolumeClaimUpdate` (stored copy 000f2605): only
+ *   `spec.resources.requests` may change, and storage only grow ("spec is immutable after
+ *   creation except resources.requests ..."; shrinking: "field can not be less than previous
+ *   value"); an unset `spec.volumeName` may be set once (the binder does it); an unset
+ *   `storageClassName` may be set (`validateStorageClassUpgradeFromNil`; its gate,
+ *   RetroactiveDefaultStorageClass, is GA and locked on since 1.28), to the class the beta
+ *   annotation names when it has one (`validateStorageClassUpgradeFromAnnotation`), and the beta
+ *   annotation is otherwise immutable. The live claim is what the API server compares, and a claim
+ *   created without a class gets the cluster's default class then (the DefaultStorageClass
+ *   admission plugin, on create), so setting another one later is refused there;
+ * - Job (batch validation `ValidateJobSpecUpdate`, a 1.31-era stored copy with managedBy and
+ *   successPolicy): `template`, `selector`, `completionMode`, `podFailurePolicy`,
+ *   `backoffLimitPerIndex`, `managedBy`, `successPolicy` are immutable, and `completions` too
+ *   unless an Indexed Job changes it in tandem with `parallelism` (`validateCompletions`,
+ *   ElasticIndexedJob); both sides defaulted as SetDefaults_Job does (pkg/apis/batch/v1/defaults.go:
+ *   completions and parallelism 1 when both are unset, parallelism 1, completionMode NonIndexed).
+ *   Helm hooks are deleted and created again, so a hook Job is never patched;
  * - Secret `type` (`ValidateSecretUpdate`: ValidateImmutableField on `type`, unset being Opaque);
  *   Secret/ConfigMap with `immutable: true`: data and immutable itself are frozen
  *   (`ValidateSecretUpdate`/`ValidateConfigMapUpdate`);
@@ -82,6 +103,49 @@ const STATEFULSET_DEFAULTS: Record<string, unknown> = {
   podManagementPolicy: "OrderedReady",
   revisionHistoryLimit: 10,
 };
+
+/**
+ * A claim template as the API server stores it in a StatefulSet, for comparing: apiVersion and
+ * kind written in (kubernetes/kubernetes#87706), status.phase Pending and volumeMode Filesystem
+ * when unset (core/v1 SetDefaults_PersistentVolumeClaim, SetDefaults_PersistentVolumeClaimSpec),
+ * and each resource quantity by its value ("1Gi" is "1024Mi": apiequality.Semantic compares
+ * quantities, not their spelling).
+ */
+export function storedClaimTemplate(t: any): any {
+  if (!t || typeof t !== "object") return t;
+  const spec = t.spec ?? {};
+  const byValue = (list: unknown) =>
+    list && typeof list === "object"
+      ? Object.fromEntries(
+          Object.entries(list).map(([k, v]) => [k, Number.isNaN(quantityBytes(v)) ? v : quantityBytes(v)]),
+        )
+      : list;
+  const resources = spec.resources
+    ? {
+        ...spec.resources,
+        requests: byValue(spec.resources.requests),
+        limits: byValue(spec.resources.limits),
+      }
+    : undefined;
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    ...t,
+    spec: { ...spec, volumeMode: spec.volumeMode ?? "Filesystem", ...(resources ? { resources } : {}) },
+    status: { ...(t.status ?? {}), phase: t.status?.phase ?? "Pending" },
+  };
+}
+
+/**
+ * A StatefulSet spec (its own defaults already in) with its claim templates as stored; no
+ * templates and an empty list are the same (apiequality.Semantic: nil and empty slices are equal).
+ */
+function storedStatefulSetSpec(spec: Record<string, any>): Record<string, any> {
+  const vct: unknown[] | undefined = spec.volumeClaimTemplates;
+  const out = { ...spec, volumeClaimTemplates: vct?.length ? vct.map(storedClaimTemplate) : undefined };
+  if (out.volumeClaimTemplates === undefined) delete out.volumeClaimTemplates;
+  return out;
+}
 
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 /** JSON with sorted keys: key order never makes a difference. */
@@ -162,8 +226,10 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
   if (group === "apps" && kind === "StatefulSet") {
     const a = { ...STATEFULSET_DEFAULTS, ...(before.spec ?? {}) };
     const b = { ...STATEFULSET_DEFAULTS, ...(after.spec ?? {}) };
+    // Compared as the API server stores them (its defaults in), said as written.
+    const [sa, sb] = [storedStatefulSetSpec(a), storedStatefulSetSpec(b)];
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (STATEFULSET_MUTABLE.includes(k) || same(a[k], b[k])) continue;
+      if (STATEFULSET_MUTABLE.includes(k) || same(sa[k], sb[k])) continue;
       out.push({
         field: `spec.${k}`,
         reason:
@@ -181,17 +247,7 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
       });
   }
   if (group === "") out.push(...coreRefusals(before, after, kind));
-  if (
-    group === "batch" &&
-    kind === "Job" &&
-    !isHook(after) &&
-    !same(before.spec?.template, after.spec?.template)
-  )
-    out.push({
-      field: "spec.template",
-      reason:
-        "a Job's pod template is immutable (kubernetes pkg/apis/batch/validation ValidateJobUpdate); Helm patches a Job that is not a hook",
-    });
+  if (group === "batch" && kind === "Job" && !isHook(after)) out.push(...jobRefusals(before, after));
   if (
     group === "rbac.authorization.k8s.io" &&
     (kind === "RoleBinding" || kind === "ClusterRoleBinding") &&
@@ -214,7 +270,9 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
       if (!t || !defaultName) return t;
       return { ...t, metadata: { ...(t.metadata ?? {}), name: t.metadata?.name ?? defaultName } };
     };
-    if (!same(claimOf(a), claimOf(b)) || (a?.emptyDir === undefined) !== (b?.emptyDir === undefined))
+    // The operator copies the template into its StatefulSet, where the API server defaults it.
+    const stored = (s: any) => storedClaimTemplate(claimOf(s));
+    if (!same(stored(a), stored(b)) || (a?.emptyDir === undefined) !== (b?.emptyDir === undefined))
       out.push({
         field: `${storagePath}.volumeClaimTemplate`,
         reason: `the operator puts this claim template into its StatefulSet's volumeClaimTemplates, which the API server refuses to change (${vctChanges(claimOf(a) ? [claimOf(a)] : [], claimOf(b) ? [claimOf(b)] : []).join("; ") || "storage kind changes"}); the operator then deletes and recreates the StatefulSet`,
@@ -239,27 +297,17 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
 /** {@link refusedUpdate}'s rules for the core group (""): Services, claims, Secrets and ConfigMaps. */
 function coreRefusals(before: RenderedObject, after: RenderedObject, kind: string): Refusal[] {
   const out: Refusal[] = [];
-  if (kind === "Service") {
-    const [a, b] = [before.spec?.clusterIP, after.spec?.clusterIP];
-    const headless = (x: unknown) => x === "None";
-    if (headless(a) !== headless(b))
-      out.push({
-        field: "spec.clusterIP",
-        reason: `the Service turns ${headless(b) ? "headless" : "non-headless"}; clusterIP is immutable once set (kubernetes pkg/apis/core/validation ValidateServiceUpdate)`,
-      });
-    else if (a !== undefined && b !== undefined && a !== b)
-      out.push({
-        field: "spec.clusterIP",
-        reason: `clusterIP changes from ${a} to ${b}; it is immutable once set (kubernetes pkg/apis/core/validation ValidateServiceUpdate)`,
-      });
-  }
+  if (kind === "Service") out.push(...clusterIPRefusals(before, after));
   if (kind === "PersistentVolumeClaim") {
     const src =
       "only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate)";
     // ValidatePersistentVolumeClaimUpdate: "volumeName changes are allowed once", from unset.
     const bindsOnce = (f: string) => f === "volumeName" && !before.spec?.volumeName;
+    // A class set where there was none has rules of its own (claimClassRefusals).
+    const classFromUnset = (f: string) => f === "storageClassName" && before.spec?.storageClassName == null;
     for (const f of claimSpecChanges(before.spec, after.spec))
-      if (!bindsOnce(f)) out.push({ field: `spec.${f}`, reason: src });
+      if (!bindsOnce(f) && !classFromUnset(f)) out.push({ field: `spec.${f}`, reason: src });
+    out.push(...claimClassRefusals(before, after));
     out.push(
       ...sizeChange(
         "spec.resources.requests.storage",
@@ -289,6 +337,123 @@ function coreRefusals(before: RenderedObject, after: RenderedObject, kind: strin
   return out;
 }
 
+/**
+ * A Service's clusterIP (validateUpgradeDowngradeClusterIPs: "may not change once set"; nothing is
+ * checked when either side is ExternalName). Helm patches the live Service, which holds the address
+ * allocated at creation: unset in the manifest is that address, so setting one where there was none
+ * changes it unless it is that very address (the Service registry's normalizeClusterIPs makes
+ * clusterIPs follow the new clusterIP, and the check above refuses it), and unsetting it keeps it
+ * (patchAllocatedValues fills an empty clusterIP from the old Service; both read in
+ * pkg/registry/core/service).
+ */
+function clusterIPRefusals(before: RenderedObject, after: RenderedObject): Refusal[] {
+  if (before.spec?.type === "ExternalName" || after.spec?.type === "ExternalName") return [];
+  const [a, b] = [before.spec?.clusterIP, after.spec?.clusterIP];
+  const unset = (x: unknown) => x === undefined || x === null || x === "";
+  const headless = (x: unknown) => x === "None";
+  const src =
+    "clusterIPs may not change once set (kubernetes pkg/apis/core/validation ValidateServiceUpdate)";
+  if (headless(a) !== headless(b))
+    return [
+      {
+        field: "spec.clusterIP",
+        reason: `the Service turns ${headless(b) ? "headless" : "non-headless"}; ${src}`,
+      },
+    ];
+  if (headless(a) || unset(b) || a === b) return [];
+  if (unset(a))
+    return [
+      {
+        field: "spec.clusterIP",
+        reason: `clusterIP is set to ${String(b)} where the manifest had none: the live Service keeps the address allocated when it was created, and ${src}; it applies only if ${String(b)} is that address (kubectl get service ${after.metadata.name} -o jsonpath={.spec.clusterIP})`,
+      },
+    ];
+  return [{ field: "spec.clusterIP", reason: `clusterIP changes from ${String(a)} to ${String(b)}; ${src}` }];
+}
+
+/** The beta annotation that named a claim's class before spec.storageClassName (core v1 BetaStorageClassAnnotation). */
+const BETA_CLASS = "volume.beta.kubernetes.io/storage-class";
+
+/**
+ * A claim's class set where there was none, and its beta class annotation
+ * (ValidatePersistentVolumeClaimUpdate with validateStorageClassUpgradeFromAnnotation and
+ * validateStorageClassUpgradeFromNil; a class that was set is frozen like the rest of the spec).
+ */
+function claimClassRefusals(before: RenderedObject, after: RenderedObject): Refusal[] {
+  const [a, b] = [before.spec?.storageClassName, after.spec?.storageClassName];
+  const annotated = (o: RenderedObject): string | undefined => o.metadata?.annotations?.[BETA_CLASS];
+  const [oldAnn, newAnn] = [annotated(before), annotated(after)];
+  const out: Refusal[] = [];
+  // The upgrade from the annotation to the field may drop the annotation; otherwise it is frozen.
+  const fromAnnotation =
+    a == null && oldAnn !== undefined && b === oldAnn && (newAnn === undefined || newAnn === oldAnn);
+  if (!fromAnnotation && oldAnn !== newAnn)
+    out.push({
+      field: `metadata.annotations.${BETA_CLASS}`,
+      reason: `the claim's beta class annotation changes from ${String(oldAnn ?? "unset")} to ${String(newAnn ?? "unset")}: field is immutable (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate)`,
+    });
+  if (a != null || b == null || fromAnnotation) return out;
+  const src =
+    "(kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate, validateStorageClassUpgradeFromNil)";
+  if (oldAnn !== undefined) {
+    if (b !== oldAnn)
+      out.push({
+        field: "spec.storageClassName",
+        reason: `storageClassName is set to ${String(b)} but the claim's beta annotation names ${String(oldAnn)}: an unset class may be set only to the annotated one ${src}`,
+      });
+    return out;
+  }
+  out.push({
+    field: "spec.storageClassName",
+    reason: `storageClassName is set to ${String(b)} where the claim had none: the API server lets a class be set only on a claim that still has none ${src}, but a claim created without one was given the cluster's default StorageClass then (the DefaultStorageClass admission plugin, on create), and changing that is refused (spec is immutable after creation); if ${String(b)} is the cluster's default class, the claim has it already: leave the class unset`,
+  });
+  return out;
+}
+
+/** Job spec fields ValidateJobSpecUpdate keeps as they were (ValidateImmutableField), besides template and completions. */
+const JOB_IMMUTABLE = [
+  "selector",
+  "completionMode",
+  "podFailurePolicy",
+  "backoffLimitPerIndex",
+  "managedBy",
+  "successPolicy",
+];
+
+/** A Job spec with what SetDefaults_Job fills in (pkg/apis/batch/v1/defaults.go). */
+function jobDefaults(spec: Record<string, any> = {}): Record<string, any> {
+  const neither = spec.completions == null && spec.parallelism == null;
+  return {
+    ...spec,
+    completions: neither ? 1 : spec.completions,
+    parallelism: spec.parallelism ?? 1,
+    completionMode: spec.completionMode ?? "NonIndexed",
+  };
+}
+
+/**
+ * What the API server refuses of a Job that Helm patches (not a hook): ValidateJobSpecUpdate.
+ * `completions` may change only for an Indexed Job, and only together with `parallelism`
+ * (validateCompletions, ElasticIndexedJob, on by default since 1.27).
+ */
+function jobRefusals(before: RenderedObject, after: RenderedObject): Refusal[] {
+  const src =
+    "(kubernetes pkg/apis/batch/validation ValidateJobSpecUpdate: field is immutable); Helm patches a Job that is not a hook";
+  const [a, b] = [jobDefaults(before.spec), jobDefaults(after.spec)];
+  const out: Refusal[] = [];
+  if (!same(a.template, b.template))
+    out.push({ field: "spec.template", reason: `a Job's pod template is immutable ${src}` });
+  const elastic = b.completionMode === "Indexed" && b.completions != null && b.completions === b.parallelism;
+  if (!same(a.completions, b.completions) && !elastic)
+    out.push({
+      field: "spec.completions",
+      reason: `completions changes from ${String(a.completions ?? "unset")} to ${String(b.completions ?? "unset")}: only an Indexed Job may change it, and only to its parallelism ${src}`,
+    });
+  for (const f of JOB_IMMUTABLE)
+    if (!same(a[f], b[f])) out.push({ field: `spec.${f}`, reason: `a Job's ${f} cannot change ${src}` });
+  return out;
+}
+
 /** `ClusterRole/name`, as a roleRef names its role. */
 const refName = (r: any) => (r ? `${String(r.kind)}/${String(r.name)}` : "unset");
 
@@ -307,7 +472,8 @@ export function vctChanges(a: any[] = [], b: any[] = []): string[] {
     }
     const sa = o.spec?.resources?.requests?.storage;
     const sb = t.spec?.resources?.requests?.storage;
-    if (!same(sa, sb)) out.push(`${n}: size ${sa ?? "unset"} -> ${sb ?? "unset"}`);
+    if (!same(sa, sb) && quantityBytes(sa) !== quantityBytes(sb))
+      out.push(`${n}: size ${sa ?? "unset"} -> ${sb ?? "unset"}`);
     for (const f of claimSpecChanges(o.spec, t.spec))
       out.push(
         `${n}: ${f} ${JSON.stringify(o.spec?.[f]) ?? "unset"} -> ${JSON.stringify(t.spec?.[f]) ?? "unset"}`,

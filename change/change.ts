@@ -412,8 +412,25 @@ function resourceDeletion(
     subject: short(b),
     owner: lastName(urn),
     why: reason ? [`planned: ${reason}`] : [],
-    refused,
+    refused: oneDeletionRefusal(refused),
   };
+}
+
+/**
+ * One message per mistake (issue 51 item 3): one deletion refused for its protection, for the data
+ * it loses and for a rename is one mistake, so one refusal naming every field, the loss first and
+ * the protection last, whose reason ends with the command that lifts it (the part to copy).
+ */
+function oneDeletionRefusal(refused: Refusal[]): Refusal[] {
+  if (refused.length < 2) return refused;
+  const protect = refused.find((r) => r.field === "protect");
+  const ordered = [...refused.filter((r) => r !== protect), ...(protect ? [protect] : [])];
+  return [
+    {
+      field: ordered.map((r) => r.field).join(", "),
+      reason: ordered.map((r) => r.reason).join("; and "),
+    },
+  ];
 }
 
 /** `'…'`: a word the shell passes as it is (a URN holds `$`), a `'` in it closed and escaped. */
@@ -676,27 +693,34 @@ function handOverRefusal(pairs: HandOver[]): Refusal {
 
 /** What the engine says when it refuses to replace a protected resource (step_generator.go). */
 const PROTECTED = "unable to replace a resource marked for protection (pulumi/pulumi step_generator.go)";
+/** What the engine says when it refuses to replace a resource that still carries its import ID. */
+const IMPORTED =
+  "previously-imported resources that still specify an ID may not be replaced (pulumi/pulumi step_generator.go)";
 
 /**
- * One message per mistake (issue 51 item 3): a protected resource whose replacement is refused
- * for what it loses (a claim's data; a Release's uninstall) is refused twice by one change, by the
- * engine (protected) and for the loss. The protect refusal is folded into the first loss refusal,
- * which names the field and the stack key behind it, and keeps that refusal's cause, so
- * oneRefusalPerCause still merges every place the one change touches into one message. `engine`:
- * the engine's refusals of the replacement; `losses`: the refusals of what it loses.
+ * One message per mistake (issue 51 item 3): a replacement refused for what it loses (a claim's
+ * data; a Release's uninstall) is refused by the engine too when the resource is protected or
+ * still carries its import ID, all by one change. The engine's refusals are folded into the first
+ * loss refusal, which names the field and the stack key behind it, and keeps that refusal's cause,
+ * so oneRefusalPerCause still merges every place the one change touches into one message. With no
+ * loss, the engine's own refusals of the one replacement are one message too. `engine`: the
+ * engine's refusals of the replacement; `losses`: the refusals of what it loses.
  */
 function withProtection(engine: Refusal[], losses: Refusal[]): Refusal[] {
-  const protect = engine.find((r) => r.field === "protect");
-  if (!protect || losses.length === 0) return [...engine, ...losses];
-  const [first, ...rest] = losses;
-  const own = withoutCause(first);
-  const reason = `${own}; and the resource is protected: ${PROTECTED}`;
+  if (engine.length === 0 || engine.length + losses.length < 2) return [...engine, ...losses];
+  const [first, ...rest] = [...losses, ...engine];
+  const also = (losses.length > 0 ? engine : engine.slice(1)).map((r) =>
+    r.field === "protect"
+      ? `the resource is protected: ${r.reason}`
+      : `it still carries its import ID: ${r.reason}`,
+  );
+  const reason = `${withoutCause(first)}; and ${also.join("; and ")}`;
   const merged: Refusal = {
     ...first,
-    field: `${first.field}, protect`,
+    field: [first, ...(losses.length > 0 ? engine : engine.slice(1))].map((r) => r.field).join(", "),
     reason: first.cause ? `${reason}; caused by ${first.cause}` : reason,
   };
-  return [...engine.filter((r) => r !== protect), merged, ...rest];
+  return [merged, ...rest.filter((r) => !engine.includes(r))];
 }
 
 /** The engine's refusals of replacing `b` by `a`: protected on both sides, or still importing. */
@@ -710,8 +734,7 @@ function engineRefusals(b: ExportResource, a: ExportResource, after: StackState)
   if (after.imports?.[a.urn] ?? a.importId)
     out.push({
       field: "import",
-      reason:
-        "previously-imported resources that still specify an ID may not be replaced (pulumi/pulumi step_generator.go)",
+      reason: IMPORTED,
     });
   return out;
 }

@@ -272,8 +272,8 @@ describe("change: the engine's steps and what loses data", () => {
       state([pvc("b", { protect: true, importId: "m/vol" })]),
     );
     const reasons = report.refused[0].refused.map((r) => r.field);
-    // The protection and the lost data are one replacement's: one refusal saying both.
-    assert.deepEqual(reasons, ["import", "spec.storageClassName, protect"]);
+    // The protection, the import and the lost data are one replacement's: one refusal saying all.
+    assert.deepEqual(reasons, ["spec.storageClassName, protect, import"]);
     const cm = (v: string): ExportResource => ({
       urn: `${URN}kubernetes:core/v1:ConfigMap::cm`,
       custom: true,

@@ -30,10 +30,12 @@ describe("change: the refused count is one per refusal listed (change/change.ts 
     assert.match(text, /; 3 refused$/);
   });
 
-  it("synth --against: a protected claim holding data, deleted, is 2 refused on the counts and closing lines, exit 1", async () => {
+  // Was 2 (one for the protection, one for the data) until one deletion became one refusal naming
+  // both (issue 51 item 3): the counts still equal the REFUSED lines, now 1.
+  it("synth --against: a protected claim holding data, deleted, is 1 refusal naming both, on the counts and closing lines, exit 1", async () => {
     const dir = tmpDir("refusal-count");
     const previous = JSON.parse(JSON.stringify((await synth("staging")).export));
-    // A protected, unretained claim the new state no longer has: two refusals of one object.
+    // A protected, unretained claim the new state no longer has: one deletion, one refusal.
     const claim: ExportResource = {
       urn: "urn:pulumi:staging::homelab-observability::kubernetes:core/v1:PersistentVolumeClaim::old-data",
       custom: true,
@@ -50,13 +52,14 @@ describe("change: the refused count is one per refusal listed (change/change.ts 
     fs.writeFileSync(file, JSON.stringify(previous));
     const r = await synthCli("--stack", "staging", "--out", dir, "--quiet", "--against", file);
     const refusedLines = r.stdout.split("\n").filter((l) => /^\s+REFUSED /.test(l));
-    assert.equal(refusedLines.length, 2, r.stdout);
+    assert.equal(refusedLines.length, 1, r.stdout);
+    assert.match(refusedLines[0], /retainOnDelete, protect: .*deletes the data it holds.*pulumi state unprotect/);
     assert.ok(
       refusedLines.every((l) => l.includes("PersistentVolumeClaim")),
       refusedLines.join("\n"),
     );
-    assert.match(r.stdout, /0 replace, 1 delete; 2 refused\n/, r.stdout);
+    assert.match(r.stdout, /0 replace, 1 delete; 1 refused\n/, r.stdout);
     assert.equal(r.status, 1, r.stderr + r.stdout);
-    assert.equal(lastLine(r.stdout), "staging: FAIL (exit 1): the change: 2 refused (above)");
+    assert.equal(lastLine(r.stdout), "staging: FAIL (exit 1): the change: 1 refused (above)");
   });
 });
