@@ -131,7 +131,7 @@ function closingLine(
 
 async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const { out, err } = printers(io);
-  const { parsed: args, problems } = parseArgsAll(POLICY_CHECK, argv, io.env ?? process.env);
+  const { parsed: args, problems, keptValues } = parseArgsAll(POLICY_CHECK, argv, io.env ?? process.env);
   if (args.help && problems.length === 0) {
     io.stdout.write(helpText(POLICY_CHECK));
     return 0;
@@ -152,9 +152,16 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
     );
   for (const l of configLines) err(l);
   if (problems.length > 0 || "refused" in pack) {
+    // The files named are read beside bad arguments too (every problem in one run), but for the
+    // bare words npm may have passed on as a kept flag's value: its one message names them.
+    const unread = namedInputProblems(
+      args.positional.filter((a) => !keptValues.has(a)),
+      io,
+    );
     const reasons = [
       ...(problems.length > 0 ? ["bad arguments (above)"] : []),
       ...("refused" in pack ? [pack.refused] : []),
+      ...(unread.length > 0 ? [`could not judge ${unread.join(", ")} (above)`] : []),
     ];
     out(failLine(reasons.join("; ")));
     return 2;
@@ -171,7 +178,7 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   for (const entry of inOrder) {
     if ("why" in entry) skip(entry.file, entry.why);
     else if ("problem" in entry) {
-      err(`policy:check: ${entry.problem}`);
+      err(led(entry.problem));
       unjudged.push(entry.file);
     } else {
       const judged = await judgeFile(entry, { config, projectDir }, io, skip);
@@ -182,6 +189,30 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const { line, status } = closingLine(verdicts, unjudged, args.positional);
   out(line);
   return status;
+}
+
+/**
+ * A refusal of an argument or an input, in policy:check's one form: `policy:check: <flag or file>:
+ * <what is wrong>; <what to do>` (an indented line after it only where it lists choices or a
+ * file's own problems). Its stdout lines (a file's count, verdict, `skipped …`) are not refusals.
+ */
+const led = (text: string): string => `policy:check: ${text}`;
+
+/**
+ * What the arguments name, judged as inputs beside bad arguments (no pack runs): each path that
+ * names nothing, and each file named that is no readable stack export, said; returns them.
+ */
+function namedInputProblems(named: string[], io: CliIo): string[] {
+  const { err } = printers(io);
+  const unread: string[] = [];
+  for (const entry of exportFiles(named).inOrder) {
+    if ("problem" in entry) {
+      err(led(entry.problem));
+      unread.push(entry.file);
+    } else if ("named" in entry && entry.named && readExportFile(entry, io, () => {}) === "bad input")
+      unread.push(entry.file);
+  }
+  return unread;
 }
 
 /**
@@ -198,32 +229,37 @@ async function readConfig(
     return { config: (await import("../synth/pack")).readPackConfig(file, err, "--config") };
   } catch (e) {
     if ((e as Error | undefined)?.name !== "PackConfigError") throw e;
-    err((e as Error).message);
+    err(led((e as Error).message));
     return { refused: `a bad pack config: ${(e as { source?: string }).source} (above)` };
   }
 }
 
+/** A stack export read for judging: its resources, those with its rendered objects, and what they add. */
+interface ReadExport {
+  resources: ExportedResource[];
+  judged: ExportedResource[];
+  note: string;
+}
+
 /**
- * One export's lines, grouped under its header: the count (synth's) with the chart values
- * overrides in force, each violation (with the `chartValues` key behind it, as synth names it),
- * then the verdict on a line of its own. A JSON file a folder or pattern found that is not an export
- * is skipped instead; one named on the command line must be an export, and any file that is not
- * JSON is broken ("bad input": said, and the run goes on to the other files, to exit 2).
+ * A stack export as an input, and its rendered objects beside it: "bad input" (said, led as every
+ * refusal is) when a file that is not JSON, a file named on the command line that is no export, a
+ * broken resource list or unreadable rendered objects; undefined (skipped, with why) for a JSON
+ * file a folder or pattern found that is no export.
  */
-async function judgeFile(
+function readExportFile(
   { file, named }: ExportCandidate,
-  { config, projectDir }: { config: PackConfig; projectDir: string },
   io: CliIo,
   skip: (file: string, why: string) => void,
-): Promise<{ file: string; failed: boolean } | "bad input" | undefined> {
-  const { out, err } = printers(io);
+): ReadExport | "bad input" | undefined {
+  const { err } = printers(io);
   let doc: any;
   try {
     doc = JSON.parse(readUtf8(file));
   } catch (e) {
     // One wording for a file that cannot be read, wherever it is read (config/readFile.ts).
     if (e instanceof FileReadError) {
-      err(e.message);
+      err(led(e.message));
       return "bad input";
     }
     // A .json file that does not parse is a broken file (a truncated copy, a failed synth), found
@@ -232,7 +268,7 @@ async function judgeFile(
       e instanceof SyntaxError
         ? `not JSON, so not judged (a truncated copy or a failed synth?)`
         : "cannot read a stack export";
-    err(`${file}: ${why}: ${(e as Error).message.replace(/\s*\n\s*/g, " ")}`);
+    err(led(`${file}: ${why}: ${(e as Error).message.replace(/\s*\n\s*/g, " ")}`));
     return "bad input";
   }
   const resources: ExportedResource[] | undefined = doc?.deployment?.resources;
@@ -242,7 +278,7 @@ async function judgeFile(
       skip(file, "not a `pulumi stack export` file (no deployment.resources[])");
       return undefined;
     }
-    err(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`);
+    err(led(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`));
     return "bad input";
   }
   // A broken resource list is bad input, said with where and what was found: the pack would trip
@@ -252,32 +288,67 @@ async function judgeFile(
   );
   if (broken >= 0) {
     err(
-      `${file}: deployment.resources[${broken}]: expected a resource (an object with a string "urn" and "type"), found ${foundAsResource(resources[broken])}; not judged`,
+      led(
+        `${file}: deployment.resources[${broken}]: expected a resource (an object with a string "urn" and "type"), found ${foundAsResource(resources[broken])}; not judged`,
+      ),
     );
     return "bad input";
   }
-  // Rendered objects beside the export (from `npm run synth`) are judged by the pack as the raw
-  // resources they are; the rendered-object checks (schemas, addresses, Pod Security) are synth's.
+  return withRendered(file, resources, err);
+}
+
+/**
+ * Rendered objects beside the export (from `npm run synth`) are judged by the pack as the raw
+ * resources they are; the rendered-object checks (schemas, addresses, Pod Security) are synth's.
+ */
+function withRendered(
+  file: string,
+  resources: ExportedResource[],
+  err: (text: string) => void,
+): ReadExport | "bad input" {
   const renderedFile = file.replace(/\.json$/, ".rendered.json");
-  let judged = resources;
-  let note = "";
-  if (renderedFile !== file && fs.existsSync(renderedFile)) {
-    let renders: ReleaseRender[];
-    try {
-      // Read as the export itself is (config/readFile.ts): a BOM is taken, an unreadable file said in words.
-      renders = JSON.parse(readUtf8(renderedFile)).releases ?? [];
-    } catch (e) {
-      // The export is judged with its rendered objects or not at all: alone it would pass unseen.
-      err(
+  if (renderedFile === file || !fs.existsSync(renderedFile))
+    return { resources, judged: resources, note: "" };
+  let renders: ReleaseRender[];
+  try {
+    // Read as the export itself is (config/readFile.ts): a BOM is taken, an unreadable file said in words.
+    renders = JSON.parse(readUtf8(renderedFile)).releases ?? [];
+  } catch (e) {
+    // The export is judged with its rendered objects or not at all: alone it would pass unseen.
+    err(
+      led(
         e instanceof FileReadError
           ? `${e.message} (the rendered objects of ${file})`
           : `${renderedFile}: cannot read the rendered objects of ${file}: ${(e as Error).message}`,
-      );
-      return "bad input";
-    }
-    judged = withRenderedObjects(resources as ExportResource[], renders);
-    note = ` + ${judged.length - resources.length} rendered objects (${renderedFile})`;
+      ),
+    );
+    return "bad input";
   }
+  const judged = withRenderedObjects(resources as ExportResource[], renders);
+  return {
+    resources,
+    judged,
+    note: ` + ${judged.length - resources.length} rendered objects (${renderedFile})`,
+  };
+}
+
+/**
+ * One export's lines, grouped under its header: the count (synth's) with the chart values
+ * overrides in force, each violation (with the `chartValues` key behind it, as synth names it),
+ * then the verdict on a line of its own. A file that cannot be judged is said
+ * ({@link readExportFile}), and the run goes on to the other files, to exit 2.
+ */
+async function judgeFile(
+  entry: ExportCandidate,
+  { config, projectDir }: { config: PackConfig; projectDir: string },
+  io: CliIo,
+  skip: (file: string, why: string) => void,
+): Promise<{ file: string; failed: boolean } | "bad input" | undefined> {
+  const { out } = printers(io);
+  const { file } = entry;
+  const read = readExportFile(entry, io, skip);
+  if (read === undefined || read === "bad input") return read;
+  const { resources, judged, note } = read;
   // The stack output synth reads too: a report on an overridden chart names the key behind it.
   const overrides = chartValueOverridesOf(resources);
   out(`${file}: ${resourceCount(resources)}${note}`);

@@ -476,12 +476,17 @@ function missingValue(flag: FlagSpec, found: string): string {
   return `${flag.name} needs a value (${flag.value}), got ${found}${alone}`;
 }
 
-/** {@link parseArgs} that reads on past a bad argument: what it could parse, and every problem. */
+/**
+ * {@link parseArgs} that reads on past a bad argument: what it could parse, every problem, and the
+ * bare words that may be the value of a flag npm kept (`npm run policy:check --config pack.json
+ * out` passes `pack.json` and `out` on as bare words): the kept-flag problem names them, so a tool
+ * that reads bare words as its input must not judge them again as a second mistake.
+ */
 export function parseArgsAll(
   spec: CliSpec,
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
-): { parsed: ParsedArgs; problems: string[] } {
+): { parsed: ParsedArgs; problems: string[]; keptValues: Set<string> } {
   const out: ParsedArgs = { values: new Map(), switches: new Set(), positional: [], help: false };
   const problems: string[] = [];
   const kept = npmKeptFlags(spec, env);
@@ -547,7 +552,10 @@ export function parseArgsAll(
   }
   // Flags npm kept explain the bare words they left: one message, first, not one per word.
   if (kept.length > 0) problems.unshift(npmKeptProblem(spec, argv, kept, strays));
-  return { parsed: out, problems };
+  // Which bare word a kept flag's value was cannot be told: each may be.
+  const swallowed = kept.some((k) => k.flag.value && k.value === "true");
+  const keptValues = new Set(swallowed ? argv.filter((_, i) => strays.has(i)) : []);
+  return { parsed: out, problems, keptValues };
 }
 
 /**

@@ -9,7 +9,7 @@ import { ConfigError, PROJECT } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
 import { SynthInputError, withoutImportIds, type ExportResource } from "../synth/synthesize";
-import { CliConfigError } from "../config/stackFile";
+import { CliConfigError, noStackFileMessage } from "../config/stackFile";
 import {
   ChartCacheError,
   helmJobsSetting,
@@ -49,7 +49,6 @@ import {
   type StackOutcome,
 } from "../synth/report";
 import { CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
-import { didYouMean } from "../config/errors";
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
 import { runningOverrides } from "../change/runningConfig";
@@ -186,7 +185,7 @@ export async function runSynth(argv: string[], io: CliIo): Promise<number> {
       err(`${e.lines("synth")}\n${usage(SYNTH)}\n(npm run synth -- --help describes every flag)`);
       out(failLine("bad arguments (above)"));
     } else if (e instanceof SynthInputError) {
-      err(e.message);
+      err(led(e.message));
       out(failLine(inputReason(e)));
     } else if (
       e instanceof CliConfigError ||
@@ -194,7 +193,7 @@ export async function runSynth(argv: string[], io: CliIo): Promise<number> {
       e instanceof MissingReferenceError ||
       (e as Error | undefined)?.name === "PackConfigError"
     ) {
-      err((e as Error).message);
+      err(led((e as Error).message));
       // A refused file names the flag it came from, as a refused --dir or --against does.
       const source = (e as { source?: string }).source;
       out(failLine(source ? `bad input: ${source} (above)` : "bad input (above)"));
@@ -228,7 +227,7 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
   const env = io.env ?? process.env;
   const inputs = await readInputs(args, env, err);
   if ("refused" in inputs) {
-    err(inputs.refused.map((r) => r.text).join("\n"));
+    err(refusalLines(inputs.refused));
     out(failLine(refusedReason(inputs.refused)));
     return 2;
   }
@@ -283,7 +282,7 @@ async function badArguments(e: SynthArgsError, io: CliIo): Promise<number> {
     make: false,
   });
   const refused = "refused" in inputs ? inputs.refused : [];
-  if (refused.length > 0) err(refused.map((r) => r.text).join("\n"));
+  if (refused.length > 0) err(refusalLines(refused));
   out(
     failLine(["bad arguments (above)", ...(refused.length > 0 ? [refusedReason(refused)] : [])].join("; ")),
   );
@@ -295,6 +294,18 @@ interface Refusal {
   text: string;
   reason: string;
 }
+
+/**
+ * Refused inputs as printed, in the one form of every refusal of synth's, an argument's too:
+ * `synth: <flag> <value>: <what is wrong>; <what to do>`, then an indented line only where the
+ * refusal lists choices (`  stacks there: …`) or a file's own problems.
+ */
+function refusalLines(refused: Refusal[]): string {
+  return refused.map((r) => led(r.text)).join("\n");
+}
+
+/** A refusal led by synth's name: the reader tells the tool's own lines from a stack's (`<stack>: …`). */
+const led = (text: string): string => `synth: ${text}`;
 
 /**
  * The closing line's reason for refused inputs: each reason once, the flags' inputs named in one
@@ -337,9 +348,7 @@ async function readInputs(
   // Every stack named is judged before any work: an unknown one lists the stacks there are.
   for (const s of badDir ? [] : stacks.filter((s) => !known.includes(s)))
     refused.push({
-      text:
-        `--stack ${s}: no stack file Pulumi.${s}.yaml in ${root}${didYouMean(s, known)}\n` +
-        `  stacks there: ${known.join(", ") || "none"}`,
+      text: `--stack ${s}: ${noStackFileMessage(s, root, known)}`,
       reason: `no stack file Pulumi.${s}.yaml`,
     });
   let packConfig: PackConfig = {};
@@ -377,7 +386,8 @@ async function readInputs(
     helmJobsSetting(env.HOMELAB_HELM_JOBS).problem,
     ...(args.render ? renderSetupProblems(env) : []),
   ].filter((p) => p !== undefined);
-  if (setup.length > 0) input(new SynthInputError(setup.join("\n")));
+  // Each its own refusal, led by synth's name as every other is.
+  for (const p of setup) input(new SynthInputError(p));
   const outProblem = out.outFolder && outFolderProblem(args.out, out.make && refused.length === 0);
   if (outProblem)
     input(

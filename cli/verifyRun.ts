@@ -32,10 +32,17 @@ export const USAGE =
   usage(VERIFY) +
   `\n  components: ${COMPONENTS.join(", ")}\n  phases: ${PHASES.join(", ")}\n  Loki's steps off SimpleScalable: ${LOKI_STEPS.join(", ")}\n  (npm run verify -- --help describes every flag)`;
 
-/** Bad arguments (exit 2): every one of a run, one line each (the message is them joined). */
+/**
+ * Bad arguments (exit 2): every one of a run, one line each (the message is them joined). `stack`
+ * is the stack the command line names beside them, when no problem is about --stack: its lines are
+ * then led by `verify --stack <stack>:` as every other line of a run on that stack is.
+ */
 export class VerifyArgsError extends Error {
   readonly problems: string[];
-  constructor(problems: string | string[]) {
+  constructor(
+    problems: string | string[],
+    readonly stack?: string,
+  ) {
     const all = typeof problems === "string" ? [problems] : problems;
     super(all.join("\n"));
     this.problems = all;
@@ -226,7 +233,12 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
     { gate, move: moving },
     problems,
   );
-  if (problems.length > 0) throw new VerifyArgsError(problems);
+  // A --dir that is no project folder is a bad argument, said beside the others (every one in one run).
+  const dir = one("--dir");
+  const badDir = dir === undefined ? undefined : projectDirRefusal(dir);
+  if (badDir) problems.push(badDir);
+  if (problems.length > 0)
+    throw new VerifyArgsError(problems, problems.some((m) => m.includes("--stack")) ? undefined : stack);
   return {
     stack: stack ?? "",
     urls,
@@ -332,6 +344,8 @@ async function runMove(
 interface Outcome {
   status: number;
   why: string;
+  /** The stack bad arguments named beside their problems (the run's own is unset then). */
+  stack?: string;
 }
 
 /**
@@ -394,7 +408,7 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     restoreTimeout();
   }
   if (outcome === "help") return 0;
-  (json ? err : out)(closingLine(stack, outcome) + "\n");
+  (json ? err : out)(closingLine(stack ?? outcome.stack, outcome) + "\n");
   return outcome.status;
 }
 
@@ -411,8 +425,9 @@ function failureOutcome(
 ): Outcome {
   const prefix = prefixOf(stack);
   if (e instanceof VerifyArgsError) {
-    err(`${e.problems.map((m) => `${prefix}: ${m}`).join("\n")}\n${USAGE}\n`);
-    return { status: 2, why: "bad arguments (above)" };
+    // One form whatever else the command line holds: a stack it names leads each line.
+    err(`${e.problems.map((m) => `${prefixOf(e.stack ?? stack)}: ${m}`).join("\n")}\n${USAGE}\n`);
+    return { status: 2, why: "bad arguments (above)", stack: e.stack };
   }
   if (e instanceof ConfigError || e instanceof CliConfigError) {
     err(`${prefix}: ${e.message}\n`);
@@ -451,8 +466,6 @@ async function verifyMain(
       return "help";
     }
     parsed(args);
-    const badDir = args.dir === undefined ? undefined : projectDirRefusal(args.dir);
-    if (badDir) throw new VerifyArgsError(badDir);
     root = args.dir ? path.resolve(args.dir) : projectRoot(__dirname);
     cfg = loadStackConfig(root, args.stack, env);
   } catch (e) {

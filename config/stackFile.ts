@@ -578,6 +578,18 @@ function toStackValue(
   return { text: JSON.stringify(value ?? null), secure, object: true, plain };
 }
 
+/**
+ * The refusal of a stack without its file, one wording for every tool (synth and verify lead it
+ * with their name and `--stack <name>`): the file and folder looked in, the stack a typo most likely
+ * meant, and on a line of its own the stacks the folder has, the choices.
+ */
+export function noStackFileMessage(stack: string, projectDir: string, stacks: string[]): string {
+  return (
+    `no stack file Pulumi.${stack}.yaml in ${projectDir}${didYouMean(stack, stacks)}\n` +
+    `  stacks there: ${stacks.join(", ") || "none (no Pulumi.<stack>.yaml)"}`
+  );
+}
+
 /** Reads `Pulumi.<stack>.yaml` as `LoadProjectStackBytes` does and checks every `secure:` value's form. */
 export function readStackFile(projectDir: string, project: Project, stack: string): StackFile {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
@@ -588,10 +600,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
       .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
       .filter((n): n is string => !!n)
       .sort();
-    throw new CliConfigError(
-      `no stack file ${file}${didYouMean(stack, stacks)}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`,
-      true,
-    );
+    throw new CliConfigError(noStackFileMessage(stack, projectDir, stacks), true);
   }
   const text = readText(file);
   const { value, slips } = parseYamlWithSlips(file, text);

@@ -184,7 +184,7 @@ describe("a missing stack names the stacks there are", () => {
       () => cliStackConfig(ROOT, "stagign"),
       (e: unknown) =>
         e instanceof CliConfigError &&
-        /no stack file .*Pulumi\.stagign\.yaml; did you mean "staging"\? \(stacks here: example, pi, production, staging, takeover\)/.test(
+        /^no stack file Pulumi\.stagign\.yaml in .*; did you mean "staging"\?\n {2}stacks there: example, pi, production, staging, takeover$/.test(
           e.message,
         ),
     );

@@ -20,7 +20,7 @@ describe("synth: bad arguments and the inputs the others name, in one run (hM)",
     const r = await synthCli("--all", "--against", absent, "--out", path.join(dir, "out"));
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^synth: --against checks one stack: give exactly one --stack, got --all\n/);
-    assert.ok(r.stderr.includes(`--against ${absent}: cannot read ${absent}: no such file`), r.stderr);
+    assert.ok(r.stderr.includes(`synth: --against ${absent}: cannot read ${absent}: no such file`), r.stderr);
     assert.equal(
       closing(r.stdout),
       `synth: FAIL (exit 2): bad arguments (above); bad input: --against ${absent} (above)`,
@@ -37,8 +37,8 @@ describe("synth: bad arguments and the inputs the others name, in one run (hM)",
       .split("\n")
       .filter((l) => /stak|stack/.test(l) && !l.startsWith("usage") && !l.startsWith(" "));
     assert.deepEqual(said, ["synth: unknown flag --stak; did you mean --stack?"], r.stderr);
-    assert.ok(r.stderr.includes(`--running ${nofolder}: no such folder`), r.stderr);
-    assert.ok(r.stderr.includes(`--policy-config ${absent}: cannot read`), r.stderr);
+    assert.ok(r.stderr.includes(`synth: --running ${nofolder}: no such folder`), r.stderr);
+    assert.ok(r.stderr.includes(`synth: --policy-config ${absent}: cannot read`), r.stderr);
   });
 
   it("a flag given twice is that one message: its value is not judged again", async () => {

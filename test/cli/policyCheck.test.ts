@@ -294,7 +294,7 @@ describe("policy:check: each export's lines under its own header", function () {
     // is not JSON is not skipped but an error, on one line too (the parser quotes its line breaks).
     const broken = r.stderr
       .split("\n")
-      .find((l) => l.startsWith(`${path.join(dir, "broken.json")}: not JSON, so not judged`));
+      .find((l) => l.startsWith(`policy:check: ${path.join(dir, "broken.json")}: not JSON, so not judged`));
     assert.ok(broken?.endsWith(" is not valid JSON"), r.stderr);
     assert.ok(
       lines.some((l) => l.startsWith(`skipped ${path.join(dir, "sub")}: a folder`)),
@@ -413,7 +413,7 @@ describe("policy:check: every way out ends with one line stating its exit status
       assert.equal(r.status, 2, what);
       assert.equal(
         r.stderr.trim(),
-        `${file}: deployment.resources[1]: expected a resource (an object with a string "urn" and "type"), found ${found}; not judged`,
+        `policy:check: ${file}: deployment.resources[1]: expected a resource (an object with a string "urn" and "type"), found ${found}; not judged`,
         what,
       );
       assert.doesNotMatch(r.stdout + r.stderr, /hunter2|unexpected/, what);
@@ -503,7 +503,7 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     assert.match(
       r.stderr,
       new RegExp(
-        `^${cut}: not JSON, so not judged \\(a truncated copy or a failed synth\\?\\): Unexpected end of JSON input$`,
+        `^policy:check: ${cut}: not JSON, so not judged \\(a truncated copy or a failed synth\\?\\): Unexpected end of JSON input$`,
         "m",
       ),
     );

@@ -37,7 +37,7 @@ describe("--dir that is no project folder", function () {
         assert.match(
           r.stderr,
           new RegExp(
-            `^--dir ${dir}: expected the project folder \\(Pulumi\\.yaml and the Pulumi\\.<stack>\\.yaml files\\), `,
+            `^synth: --dir ${dir}: expected the project folder \\(Pulumi\\.yaml and the Pulumi\\.<stack>\\.yaml files\\), `,
           ),
         );
         assert.match(r.stderr, found);

@@ -37,7 +37,8 @@ describe("a flag without its value: the flag, its form and what stood there", ()
     });
 
   it("policy:check --config= is refused, not run without a pack config (it passed before)", async () => {
-    const r = await policyCheckCli(["out", "--config="]);
+    // "." holds .json files: named beside bad arguments, it is judged too (refusalForms18.test.ts).
+    const r = await policyCheckCli([".", "--config="]);
     assert.equal(r.status, 2);
     assert.match(
       r.stderr,
@@ -58,6 +59,8 @@ describe("synth: every bad argument and every refused input in one run", () => {
         "synth: --workloads needs the render: drop --no-render",
         "synth: --against checks one stack: give exactly one --stack, got --all",
         "synth: --against renders: drop --no-render",
+        // An input's refusal is led by synth: as an argument's is (refusalForms18.test.ts).
+        "synth: --against x.json: cannot read x.json: no such file; check the path",
       ],
     );
     // x.json, which does not exist, is judged in the same run (issue 51 item 1: every problem in one run).
@@ -81,7 +84,10 @@ describe("synth: every bad argument and every refused input in one run", () => {
     assert.equal(r.status, 2);
     assert.deepEqual(
       r.stderr.split("\n").filter((l) => l.startsWith("synth: ")),
-      ["synth: --against checks one stack: give exactly one --stack, got none"],
+      [
+        "synth: --against checks one stack: give exactly one --stack, got none",
+        "synth: --against x.json: cannot read x.json: no such file; check the path",
+      ],
     );
   });
 
@@ -89,7 +95,10 @@ describe("synth: every bad argument and every refused input in one run", () => {
     const r = await synthCli("--stak", "production", "--against", "x.json");
     assert.deepEqual(
       r.stderr.split("\n").filter((l) => l.startsWith("synth: ")),
-      ["synth: unknown flag --stak; did you mean --stack?"],
+      [
+        "synth: unknown flag --stak; did you mean --stack?",
+        "synth: --against x.json: cannot read x.json: no such file; check the path",
+      ],
     );
   });
 
@@ -114,12 +123,12 @@ describe("synth: every bad argument and every refused input in one run", () => {
     assert.equal(r.status, 2);
     const lines = r.stderr.trimEnd().split("\n");
     assert.deepEqual(
-      lines.map((l) => l.split(":")[0]),
+      lines.map((l) => l.split(":").slice(0, 2).join(":")),
       [
-        `--policy-config ${missing}`,
-        `--against ${missing}`,
-        `--running ${file}`,
-        `--out ${path.join(file, "out")}`,
+        `synth: --policy-config ${missing}`,
+        `synth: --against ${missing}`,
+        `synth: --running ${file}`,
+        `synth: --out ${path.join(file, "out")}`,
       ],
     );
     assert.match(lines[0], /: cannot read .*missing\.json: no such file; check the path$/);
@@ -129,11 +138,11 @@ describe("synth: every bad argument and every refused input in one run", () => {
     );
     const r2 = await synthCli("--stack", "nope", "--stack", "prod", "--dir", dir, "--out", out);
     assert.equal(r2.status, 2);
-    assert.match(r2.stderr, /^--dir .*: expected the project folder/);
+    assert.match(r2.stderr, /^synth: --dir .*: expected the project folder/);
     assert.ok(!fs.existsSync(out), "a refused run makes no --out folder");
     const r3 = await synthCli("--stack", "nope", "--stack", "prod", "--policy-config", missing, "--out", out);
-    assert.match(r3.stderr, /^--stack nope: no stack file/m);
-    assert.match(r3.stderr, /^--stack prod: no stack file .*; did you mean "production"\?/m);
+    assert.match(r3.stderr, /^synth: --stack nope: no stack file/m);
+    assert.match(r3.stderr, /^synth: --stack prod: no stack file .*; did you mean "production"\?/m);
     assert.equal(
       lastLine(r3.stdout),
       `synth: FAIL (exit 2): no stack file Pulumi.nope.yaml; no stack file Pulumi.prod.yaml; bad input: --policy-config ${missing} (above)`,
@@ -146,12 +155,14 @@ describe("policy:check: bad arguments, --dir and --config said in one run", () =
   it("a --dir that is no project folder and a --config that is missing: both, and both in the last line", async () => {
     const dir = tmpDir("reference-audit18");
     const missing = path.join(dir, "missing.json");
-    const r = await policyCheckCli(["out", "--dir", dir, "--config", missing]);
+    const r = await policyCheckCli([".", "--dir", dir, "--config", missing]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^policy:check: --dir .*: expected the project folder/);
     assert.match(
       r.stderr,
-      new RegExp(`\\n--config ${missing}: cannot read ${missing}: no such file; check the path\\n`),
+      new RegExp(
+        `\\npolicy:check: --config ${missing}: cannot read ${missing}: no such file; check the path\\n`,
+      ),
     );
     assert.equal(
       lastLine(r.stdout),

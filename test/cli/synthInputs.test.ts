@@ -107,7 +107,7 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
       assert.equal(r.status, 2, r.stdout + r.stderr);
       assert.equal(
         r.stderr.trim(),
-        `--out ${out}: expected a folder to write the exports into; a file is there (or on its path)`,
+        `synth: --out ${out}: expected a folder to write the exports into; a file is there (or on its path)`,
       );
       assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: --out ${out} (above)`);
     }
@@ -128,7 +128,7 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
       assert.match(
         r.stderr.trim(),
         new RegExp(
-          `^HOMELAB_HELM_JOBS: expected a whole number of at least 1 \\(how many Helm renders run at once; unset, the CPU count, at least 2: \\d+ here\\), got ${JSON.stringify(value).replace(/\./g, "\\.")}$`,
+          `^synth: HOMELAB_HELM_JOBS: expected a whole number of at least 1 \\(how many Helm renders run at once; unset, the CPU count, at least 2: \\d+ here\\), got ${JSON.stringify(value).replace(/\./g, "\\.")}$`,
         ),
       );
       assert.equal(lastLine(r.stdout), "synth: FAIL (exit 2): bad input: HOMELAB_HELM_JOBS (above)");

@@ -94,9 +94,10 @@ describe("the render's variables: one message each naming the variable, what was
       const r = await inProcess(runSynth, ["--dir", dir, "--out", out, "--quiet", "--stack", "staging"], env);
       assert.equal(r.status, 2, r.stdout + r.stderr);
       const lines = r.stderr.trim().split("\n");
+      // Each led by synth: as every refusal of an input is (test/cli/refusalForms18.test.ts).
       assert.deepEqual(
-        lines.map((l) => l.split(":")[0]),
-        named,
+        lines.map((l) => l.split(":").slice(0, 2).join(":")),
+        named.map((n) => `synth: ${n}`),
         r.stderr,
       );
       assert.doesNotMatch(r.stderr, /did not render|lacks \d+ of the/);
