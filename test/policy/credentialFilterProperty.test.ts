@@ -2,25 +2,14 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 import { CREDENTIAL_WORDS, mayHoldCredential, plaintextInText } from "../../policy/credentials";
+import { plainCredentialFilter } from "../support/credentialFilter";
 
 // The text filter before a ConfigMap's text is parsed (mayHoldCredential) finds its words by a
 // regex for some and by a rare character and a check by hand for others (for speed). Whatever its
 // way, it must never say "no" where the whole check (parse, then every key) finds a credential,
 // and it must let through every text the plainest statement of it lets through.
 
-/** The plainest statement of the filter: one case-insensitive alternation of its words. */
-function plain(text: string): boolean {
-  if (text.includes(SECRET_SIG_KEY)) return true;
-  const words = new RegExp(CREDENTIAL_WORDS.join("|"), "gi");
-  for (let m = words.exec(text); m; m = words.exec(text)) {
-    const rest = text.slice(m.index + m[0].length);
-    if (m[0] === "://" ? /^[^/?#\s@]+@/.test(rest) : /^[\w-]*["']?\s*(?:[:=,}\]\n]|$)/.test(rest)) {
-      if (m[0].startsWith("_") && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
-      return true;
-    }
-  }
-  return false;
-}
+const plain = plainCredentialFilter;
 
 /** Keys the whole check judges (CREDENTIAL_KEY, SECRET_URL_KEY, KEY_NAME_KEY, env names) and some it does not. */
 const KEYS = [

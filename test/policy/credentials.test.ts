@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { SECRET_SIG_KEY } from "@homelab-observability/contract";
 import { CREDENTIAL_WORDS, mayHoldCredential } from "../../policy/credentials";
+import { plainCredentialFilter } from "../support/credentialFilter";
 import { fails, passes, release, res, secret, v4Chart, workload } from "../support/policyCases";
 
 const P = "no-plaintext-credentials";
@@ -436,18 +437,7 @@ describe("policy (credentials): the text filter before a ConfigMap's text is par
   // statement of what it must find: one case-insensitive alternation of the words, each where a key
   // or an env name ends after it (`_url` and `_configs` only after a letter), `://` with user info after it, or the
   // signature as it is.
-  const plain = (text: string): boolean => {
-    if (text.includes(SECRET_SIG_KEY)) return true;
-    const words = new RegExp(CREDENTIAL_WORDS.join("|"), "gi");
-    for (let m = words.exec(text); m; m = words.exec(text)) {
-      const rest = text.slice(m.index + m[0].length);
-      if (m[0] === "://" ? /^[^/?#\s@]+@/.test(rest) : /^[\w-]*["']?\s*(?:[:=,}\]\n]|$)/.test(rest)) {
-        if (m[0].startsWith("_") && !/[a-z]/i.test(text[m.index - 1] ?? "")) continue;
-        return true;
-      }
-    }
-    return false;
-  };
+  const plain = plainCredentialFilter;
   it("finds every word in any case, as one alternation of them would", () => {
     for (const w of ["pass", "secret", "token", "key", "credential", "_url", "://"])
       assert.ok(CREDENTIAL_WORDS.includes(w), `the filter looks for ${w}`);
