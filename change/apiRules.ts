@@ -105,6 +105,18 @@ const STATEFULSET_DEFAULTS: Record<string, unknown> = {
 };
 
 /**
+ * A resource list (`requests`, `limits`) with each quantity as its value, for comparing:
+ * apiequality.Semantic compares quantities by value, so `1Gi` and `1024Mi` are one value.
+ */
+function quantitiesByValue(list: unknown): unknown {
+  return list && typeof list === "object"
+    ? Object.fromEntries(
+        Object.entries(list).map(([k, v]) => [k, Number.isNaN(quantityBytes(v)) ? v : quantityBytes(v)]),
+      )
+    : list;
+}
+
+/**
  * A claim template as the API server stores it in a StatefulSet, for comparing: apiVersion and
  * kind written in (kubernetes/kubernetes#87706), status.phase Pending and volumeMode Filesystem
  * when unset (core/v1 SetDefaults_PersistentVolumeClaim, SetDefaults_PersistentVolumeClaimSpec),
@@ -114,17 +126,11 @@ const STATEFULSET_DEFAULTS: Record<string, unknown> = {
 export function storedClaimTemplate(t: any): any {
   if (!t || typeof t !== "object") return t;
   const spec = t.spec ?? {};
-  const byValue = (list: unknown) =>
-    list && typeof list === "object"
-      ? Object.fromEntries(
-          Object.entries(list).map(([k, v]) => [k, Number.isNaN(quantityBytes(v)) ? v : quantityBytes(v)]),
-        )
-      : list;
   const resources = spec.resources
     ? {
         ...spec.resources,
-        requests: byValue(spec.resources.requests),
-        limits: byValue(spec.resources.limits),
+        requests: quantitiesByValue(spec.resources.requests),
+        limits: quantitiesByValue(spec.resources.limits),
       }
     : undefined;
   return {
@@ -206,7 +212,13 @@ function claimSpecChanges(a: Record<string, any> = {}, b: Record<string, any> = 
       const rb = { ...(b.resources ?? {}), requests: { ...(b.resources?.requests ?? {}) } };
       delete ra.requests.storage;
       delete rb.requests.storage;
-      if (!same(ra, rb)) out.push("resources");
+      // By value, as the API server compares the spec (`limits.storage: 1Gi` is `1024Mi`).
+      const valued = (r: Record<string, any>) => ({
+        ...r,
+        requests: quantitiesByValue(r.requests),
+        limits: quantitiesByValue(r.limits),
+      });
+      if (!same(valued(ra), valued(rb))) out.push("resources");
     } else if (k === "volumeMode") {
       // Filesystem is the default the API server fills in.
       if ((a[k] ?? "Filesystem") !== (b[k] ?? "Filesystem")) out.push(k);

@@ -50,3 +50,20 @@ describe("change: quantities read with Kubernetes' suffixes", () => {
     assert.deepEqual(refusedUpdate(sts("1G"), sts("1e9")), []);
   });
 });
+
+describe("change: a claim's other resources compared by value (ValidatePersistentVolumeClaimUpdate, apiequality.Semantic)", () => {
+  const claim = (limits: Record<string, string>): RenderedObject => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: "grafana", namespace: "monitoring" },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" }, limits } },
+  });
+
+  it("passes a limit written another way, refuses a limit that changes", () => {
+    assert.deepEqual(refusedUpdate(claim({ storage: "20Gi" }), claim({ storage: "20480Mi" })), []);
+    assert.deepEqual(
+      refusedUpdate(claim({ storage: "20Gi" }), claim({ storage: "30Gi" })).map((r) => r.field),
+      ["spec.resources"],
+    );
+  });
+});
