@@ -105,6 +105,18 @@ const STATEFULSET_DEFAULTS: Record<string, unknown> = {
 };
 
 /**
+ * A resource list (`requests`, `limits`) with each quantity as its value, for comparing:
+ * apiequality.Semantic compares quantities by value, so `1Gi` and `1024Mi` are one value.
+ */
+function quantitiesByValue(list: unknown): unknown {
+  return list && typeof list === "object"
+    ? Object.fromEntries(
+        Object.entries(list).map(([k, v]) => [k, Number.isNaN(quantityBytes(v)) ? v : quantityBytes(v)]),
+      )
+    : list;
+}
+
+/**
  * A claim template as the API server stores it in a StatefulSet, for comparing: apiVersion and
  * kind written in (kubernetes/kubernetes#87706), status.phase Pending and volumeMode Filesystem
  * when unset (core/v1 SetDefaults_PersistentVolumeClaim, SetDefaults_PersistentVolumeClaimSpec),
@@ -114,17 +126,11 @@ const STATEFULSET_DEFAULTS: Record<string, unknown> = {
 export function storedClaimTemplate(t: any): any {
   if (!t || typeof t !== "object") return t;
   const spec = t.spec ?? {};
-  const byValue = (list: unknown) =>
-    list && typeof list === "object"
-      ? Object.fromEntries(
-          Object.entries(list).map(([k, v]) => [k, Number.isNaN(quantityBytes(v)) ? v : quantityBytes(v)]),
-        )
-      : list;
   const resources = spec.resources
     ? {
         ...spec.resources,
-        requests: byValue(spec.resources.requests),
-        limits: byValue(spec.resources.limits),
+        requests: quantitiesByValue(spec.resources.requests),
+        limits: quantitiesByValue(spec.resources.limits),
       }
     : undefined;
   return {
@@ -161,17 +167,39 @@ export function canonical(v: unknown): string {
   );
 }
 
-/** A Kubernetes quantity in bytes (binary and decimal suffixes), NaN when it is not one. */
+/**
+ * A Kubernetes quantity's value (in bytes for storage), NaN when it is not one. Read as
+ * apimachinery's pkg/api/resource does (suffix.go): binary `Ki`…`Ei`, decimal `n` `u` `m` (milli,
+ * not mega) `k` `M` `G` `T` `P` `E`, or a decimal exponent `e<n>`/`E<n>` (`1e9` is `1G`); `K` alone
+ * and a lower-case `g` are no suffix. Claims are compared by this value, so a suffix misread would
+ * hide a change or invent one.
+ */
 export function quantityBytes(q: unknown): number {
   if (typeof q !== "string" && typeof q !== "number") return NaN;
-  const m = /^([0-9.]+)([KMGTPE]i?|[kmgtpe])?$/.exec(String(q).trim());
+  const m =
+    /^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/.exec(
+      String(q).trim(),
+    );
   if (!m) return NaN;
   const n = Number(m[1]);
   const unit = m[2] ?? "";
-  const pow: Record<string, number> = { k: 1, K: 1, M: 2, G: 3, T: 4, P: 5, E: 6 };
-  if (!unit) return n;
-  const base = unit.endsWith("i") ? 1024 : 1000;
-  return n * base ** pow[unit[0]];
+  const binary: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+  const decimal: Record<string, number> = {
+    "": 0,
+    n: -9,
+    u: -6,
+    m: -3,
+    k: 3,
+    M: 6,
+    G: 9,
+    T: 12,
+    P: 15,
+    E: 18,
+  };
+  if (unit in binary) return n * 1024 ** binary[unit];
+  const exp = unit in decimal ? decimal[unit] : Number(unit.slice(1));
+  // Dividing by a whole power of ten keeps `1500m` exactly 1.5 (0.001 is no exact double).
+  return exp < 0 ? n / 10 ** -exp : n * 10 ** exp;
 }
 
 /** The fields of two claim specs that differ, size apart (`storageClassName`, `accessModes`, ...). */
@@ -184,7 +212,13 @@ function claimSpecChanges(a: Record<string, any> = {}, b: Record<string, any> = 
       const rb = { ...(b.resources ?? {}), requests: { ...(b.resources?.requests ?? {}) } };
       delete ra.requests.storage;
       delete rb.requests.storage;
-      if (!same(ra, rb)) out.push("resources");
+      // By value, as the API server compares the spec (`limits.storage: 1Gi` is `1024Mi`).
+      const valued = (r: Record<string, any>) => ({
+        ...r,
+        requests: quantitiesByValue(r.requests),
+        limits: quantitiesByValue(r.limits),
+      });
+      if (!same(valued(ra), valued(rb))) out.push("resources");
     } else if (k === "volumeMode") {
       // Filesystem is the default the API server fills in.
       if ((a[k] ?? "Filesystem") !== (b[k] ?? "Filesystem")) out.push(k);

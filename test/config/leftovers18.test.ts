@@ -115,6 +115,50 @@ describe("config: a misspelt map key holding the entries its match lacks is one 
   });
 });
 
+describe("config: the misspelt key's value is read, never said (hM, config/load.ts cliConfigValues)", function () {
+  this.timeout(20000);
+
+  it("a receiverCredential holding a decrypted credential: one message naming the entry, not the credential", async () => {
+    const dir = tmpDir("hm-secret");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const credential = "pd-routing-key-0123456789abcdef";
+    await withRuntimeConfig(
+      "lab",
+      {
+        [P("kubeContext")]: "admin@example",
+        [P("phase")]: "kps-removed",
+        [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
+        [P("alerting")]: JSON.stringify({
+          pushover: false,
+          heartbeat: false,
+          receivers: [
+            { name: "oncall", type: "pagerduty" },
+            { name: "ops", type: "pagerduty" },
+          ],
+        }),
+        [P("receiverCredentials")]: JSON.stringify({ ops: "pd-routing-key-ops" }),
+        // What the CLI hands the program for a secret map: its decrypted JSON text.
+        [P("receiverCredential")]: JSON.stringify({ oncall: credential }),
+      },
+      () =>
+        assert.throws(
+          () => loadStackConfig(dir),
+          (e: unknown) => {
+            assert.ok(e instanceof ConfigError, String(e));
+            const line = e.problems.filter((p) => p.startsWith(`${P("receiverCredential")}:`));
+            assert.equal(line.length, 1, e.message);
+            assert.match(
+              line[0],
+              /receiverCredentials\.oncall is required and missing, and this key holds it/,
+            );
+            assert.ok(!e.message.includes(credential), e.message);
+            return true;
+          },
+        ),
+    );
+  });
+});
+
 describe("config: an object written as a list says its form and whether its one item is meant (hM)", () => {
   const route = (parentRef: string) =>
     `${BASE}${STORE}  ${P("grafana")}:\n    httpRoute:\n      host: grafana.example.net\n      parentRef:${parentRef}`;
