@@ -141,14 +141,17 @@ function combinationProblems(
     env.npm_lifecycle_event === "synth" && env.npm_config_all === "true"
       ? ' (npm_config_all is "true": before `--` npm keeps --all for itself; write `npm run synth -- --all`)'
       : "";
-  const count = args.stacks === "all" ? undefined : args.stacks.length;
+  // A stack named twice is judged once (docs/reference/cli.md), so it is one stack here too.
+  const distinct = [...new Set(given)];
+  const count = args.stacks === "all" ? undefined : new Set(args.stacks).size;
   const change = [args.against && "--against", args.running && "--running"].filter(Boolean).join(" and ");
   // No stack beside --against is one mistake: its one message names the one stack it takes (not
   // also "or --all", which it refuses).
   if (!unreadable && count === 0 && !change) problems.push(`give --stack <name> or --all${keptAll}`);
   if (args.stacks === "all" && given.length > 0) problems.push("--all and --stack: give one of them");
   if (args.workloads && !args.render) problems.push("--workloads needs the render: drop --no-render");
-  const several = args.stacks === "all" ? "--all" : given.length === 0 ? "none" : `${given.length} --stack`;
+  const several =
+    args.stacks === "all" ? "--all" : distinct.length === 0 ? "none" : `${distinct.length} --stack`;
   if (change && (args.stacks === "all" || (!unreadable && count !== 1)))
     problems.push(
       `${change} check${args.against && args.running ? "" : "s"} one stack: give exactly one --stack, got ${several}`,

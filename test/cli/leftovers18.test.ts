@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { parseSynthArgs } from "../../cli/synthRun";
 import { synthCli, tmpDir } from "../support/helpers";
 
 /*
@@ -54,5 +55,14 @@ describe("synth: bad arguments and the inputs the others name, in one run (hM)",
     assert.equal(r.status, 2);
     assert.ok(!r.stderr.includes("cannot read"), r.stderr);
     assert.equal(closing(r.stdout), "synth: FAIL (exit 2): bad arguments (above)");
+  });
+
+  it("a stack named twice is one stack for --against, as it is judged once (docs/reference/cli.md)", () => {
+    const args = parseSynthArgs(["--stack", "staging", "--stack", "staging", "--against", "x.json"], {});
+    assert.deepEqual([...new Set(args.stacks)], ["staging"]);
+    assert.throws(
+      () => parseSynthArgs(["--stack", "staging", "--stack", "pi", "--against", "x.json"], {}),
+      /--against checks one stack: give exactly one --stack, got 2 --stack/,
+    );
   });
 });
