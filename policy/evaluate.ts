@@ -84,7 +84,9 @@ export { SECRET_STAND_IN };
  */
 export function unwrapSecrets(v: any): any {
   // Most trees hold no secret: hand those over as they are (policies only read them) instead of
-  // copying every resource's inputs.
+  // copying every resource's inputs. One copy-on-write walk instead of the search then the copy
+  // was slower in the pack benchmark (main-thread CPU 287 -> 307 ms, medians of 15 alternated
+  // runs), the search then a copy-on-write copy no faster (301 -> 303): the two walks stay.
   return holdsSecret(v) ? mapSecrets(v, unwrapped) : v;
 }
 
@@ -142,11 +144,13 @@ const NO_PROPERTY_DEPENDENCIES = Object.freeze({}) as Record<string, never>;
 type Shared = Pick<ResourceValidationArgs, "stackTags" | "getConfig" | "notApplicable" | "isType" | "asType">;
 
 /**
- * A resource as a stack policy sees it, its outputs unwrapped when `props` is first read. The stack
- * policies read the props of only some types (a PrometheusRule's rule groups, a RandomPassword's
- * secret result, a NetworkPolicy's spec: never), and their search for secrets and copy were the
- * largest share of unwrapping: over the pack benchmark's 10,000 outputs, 29.5 ms eager, 11 ms for
- * those read (a warm pass per type).
+ * A resource as a stack policy sees it, its outputs unwrapped when `props` is first read (then
+ * kept). The stack policies read the props of only some types (never a PrometheusRule's rule
+ * groups, a RandomPassword's secret result, a PriorityClass or a provider): over the pack
+ * benchmark's 10,000 outputs, unwrapping all of them took 29.5 ms (warm, per type), those read
+ * 18. With the shared option parts above: main-thread CPU 330 -> 308 ms per run (alternated,
+ * medians of 15); then 299 -> 270 once chart workloads stopped reading every type's props
+ * (policy/lib/workloads.ts defaultChartWorkloads).
  */
 class StackResource {
   readonly stackTags: Shared["stackTags"];
