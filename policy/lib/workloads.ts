@@ -2,7 +2,7 @@ import { parse as parseYaml } from "yaml";
 import { isRenderedRelease, parseImage } from "@homelab-observability/contract";
 
 export { parseImage };
-import { at, helmOf, perScope, type Res } from "./resources";
+import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
 
@@ -455,6 +455,10 @@ export function workloadsOf(
  */
 const chartWorkloadsOf = perScope(() => new Map<Res, Workload[]>());
 function defaultChartWorkloads(res: Res): Workload[] {
+  // Only a Helm resource renders any (chartWorkloads): the others' props are not read, not even to
+  // key the memo, so a stack policy's resource whose outputs nothing reads is never unwrapped
+  // (policy/evaluate.ts StackResource).
+  if (!HELM_TYPES.has(res.type)) return [];
   const byRes = chartWorkloadsOf(res);
   let found = byRes.get(res);
   if (!found) byRes.set(res, (found = chartWorkloads(res, DEFAULT_CHARTS)));
