@@ -53,7 +53,10 @@ describe("change: the refused count is one per refusal listed (change/change.ts 
     const r = await synthCli("--stack", "staging", "--out", dir, "--quiet", "--against", file);
     const refusedLines = r.stdout.split("\n").filter((l) => /^\s+REFUSED /.test(l));
     assert.equal(refusedLines.length, 1, r.stdout);
-    assert.match(refusedLines[0], /retainOnDelete, protect: .*deletes the data it holds.*pulumi state unprotect/);
+    assert.match(
+      refusedLines[0],
+      /retainOnDelete, protect: .*deletes the data it holds.*pulumi state unprotect/,
+    );
     assert.ok(
       refusedLines.every((l) => l.includes("PersistentVolumeClaim")),
       refusedLines.join("\n"),
