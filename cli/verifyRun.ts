@@ -212,6 +212,14 @@ function unreadFlags(
     );
 }
 
+/**
+ * Whether a problem is about the --stack flag itself (missing, misspelt, given twice, kept by npm):
+ * it names the flag outside the quoted value it found, so a --url whose value holds the word is not.
+ */
+function namesStackFlag(problem: string): boolean {
+  return /--stack\b/.test(problem.replace(/"[^"]*"/g, ""));
+}
+
 /** The command line, every bad argument refused in one {@link VerifyArgsError}. */
 export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): VerifyArgs {
   const { parsed: p, problems } = parseArgsAll(VERIFY, argv, env);
@@ -225,7 +233,7 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const stack = one("--stack");
   // A missing --stack that another problem already names (npm kept it, `--stak`, `--stack` without
   // its value, a bare stack name) is that one mistake, said once.
-  if (!stack && !problems.some((m) => m.includes("--stack"))) problems.push("--stack is required");
+  if (!stack && !problems.some(namesStackFlag)) problems.push("--stack is required");
   const move = parseMove(one, problems);
   unreadFlags(
     p,
@@ -238,7 +246,7 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const badDir = dir === undefined ? undefined : projectDirRefusal(dir);
   if (badDir) problems.push(badDir);
   if (problems.length > 0)
-    throw new VerifyArgsError(problems, problems.some((m) => m.includes("--stack")) ? undefined : stack);
+    throw new VerifyArgsError(problems, problems.some(namesStackFlag) ? undefined : stack);
   return {
     stack: stack ?? "",
     urls,

@@ -8,6 +8,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { parseVerifyArgs, VerifyArgsError } from "../../cli/verifyRun";
 import { policyCheckCli, synthCli, tmpDir, verifyCli, withEnv } from "../support/helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -194,5 +195,27 @@ describe("policy:check: every refusal led by policy:check:, and the files named 
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0], /^policy:check: npm kept --config for itself/);
     assert.equal(lastLine(r.stdout), "policy:check: FAIL (exit 2): bad arguments (above)");
+  });
+});
+
+describe("verify: the word --stack inside a value is not the flag (hRev2)", function () {
+  const refused = (argv: string[]): VerifyArgsError => {
+    try {
+      parseVerifyArgs(argv, {});
+    } catch (e) {
+      if (e instanceof VerifyArgsError) return e;
+      throw e;
+    }
+    throw new Error("not refused");
+  };
+
+  it("a --url value holding --stack keeps the stack's lead", () => {
+    const e = refused(["--stack", "staging", "--url", "prometheus=http://x --stack"]);
+    assert.equal(e.stack, "staging");
+  });
+
+  it("without --stack, a --url value holding --stack still leaves --stack required", () => {
+    const e = refused(["--url", "prometheus=http://x --stack"]);
+    assert.ok(e.problems.includes("--stack is required"), e.problems.join("\n"));
   });
 });
