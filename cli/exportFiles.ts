@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { closestMatch } from "../config/errors";
 
 /** A file to read as a stack export; `named` when the command line named it (not found in a folder or by a pattern). */
 export interface ExportCandidate {
@@ -207,12 +208,24 @@ function argFiles(arg: string): { files: string[]; named: boolean } | string {
     return { files: names.map((n) => path.join(arg, n)), named: false };
   }
   if (lstatOf(arg)) return brokenLinkReason(arg) ?? { files: [arg], named: true };
-  if (!isPattern(arg)) return "no such file or folder";
+  if (!isPattern(arg)) return `no such file or folder${missingHint(arg)}`;
   if (/(^|[\\/])\*\*[^\\/]|[^\\/]\*\*/.test(arg))
     return "`**` stands for any number of folders only as a whole segment (`out/**/*.json`); within a name use `*` (`out/prod*.json`)";
   const { found, linkedFolders } = expand(arg);
   const all = [...new Set([...found, ...linkedFolders])].sort();
   return all.length > 0 ? { files: all, named: false } : "the pattern matches no file";
+}
+
+/**
+ * What to do about a path that names nothing: the closest name beside it (a misspelt export or
+ * folder), else where exports come from.
+ */
+function missingHint(arg: string): string {
+  const dir = path.dirname(arg);
+  const near = isFolder(dir) ? closestMatch(path.basename(arg), fs.readdirSync(dir)) : undefined;
+  return near !== undefined
+    ? `; did you mean ${path.join(dir, near)}?`
+    : "; `npm run synth -- --all --out out` writes an export per stack (out/<stack>.json), then give out";
 }
 
 /**

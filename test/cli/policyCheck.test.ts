@@ -152,7 +152,8 @@ describe("policy:check: which files it judges", () => {
     assert.deepEqual(
       r.problems.map((p) => p.problem),
       [
-        `${nope}: no such file or folder`,
+        // The closest name beside it, for a misspelt export.
+        `${nope}: no such file or folder; did you mean ${path.join(dir, "notes.json")}?`,
         `${path.join(dir, "zz*.json")}: the pattern matches no file`,
         `${empty}: a folder without a .json file`,
       ],
