@@ -85,16 +85,19 @@ const PASSES = String.raw`(?:deepCopy|merge|mergeOverwrite|default|omit)`;
 const COPIED = new RegExp(String.raw`^(?:\(\s*)*(?:(?:deepCopy|omit|merge|mergeOverwrite)\s+(?:\(\s*)*)+`);
 /** `index P "a"`, `get P "a"` or `pluck "a" P` just before the path: the map picked is the one used. */
 const INDEXES = /(?:index|get)\s*\(?\s*$/;
+// Built once: usedWholeBefore and usedWholeAfter run for every reference of every chart's templates,
+// and building both patterns per call was most of their time. Measured: templateUses over the 20
+// pinned archives, alternated, medians of 4: 783 ms before, 683 ms after.
+const WRITTEN_BEFORE = new RegExp(String.raw`(?:${WRITES}|range)\s*\(?\s*(?:${PASSES}\s*\(?\s*)*$`);
+const RANGED_BEFORE = new RegExp(String.raw`range\s+(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*(?:${PASSES}\s*\(?\s*)*$`);
+const WRITTEN_AFTER = new RegExp(String.raw`^\s*(?:\|\s*${PASSES}\b[^|]*)*\|\s*${WRITES}\b`);
 /** Whether what stands before a reference writes it out or ranges over it. */
 function usedWholeBefore(before: string): boolean {
-  return (
-    new RegExp(String.raw`(?:${WRITES}|range)\s*\(?\s*(?:${PASSES}\s*\(?\s*)*$`).test(before) ||
-    new RegExp(String.raw`range\s+(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*(?:${PASSES}\s*\(?\s*)*$`).test(before)
-  );
+  return WRITTEN_BEFORE.test(before) || RANGED_BEFORE.test(before);
 }
 /** Whether what follows a reference pipes it, through copies and merges, into a writer. */
 function usedWholeAfter(after: string): boolean {
-  return new RegExp(String.raw`^\s*(?:\|\s*${PASSES}\b[^|]*)*\|\s*${WRITES}\b`).test(after);
+  return WRITTEN_AFTER.test(after);
 }
 
 /**
