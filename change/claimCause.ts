@@ -52,16 +52,24 @@ interface ValueChange {
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object";
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const ENUMERABLE = Object.prototype.propertyIsEnumerable;
 
-/** The scalars (list items by index) that differ between two values trees. */
-function valueChanges(a: unknown, b: unknown, path = ""): ValueChange[] {
-  if (isMap(a) && isMap(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    const at = (k: string) => (path ? `${path}.${k}` : k);
-    return [...keys].flatMap((k) => valueChanges(a[k], b[k], at(k)));
-  }
-  if (isMap(a) || isMap(b)) return valueChanges(isMap(a) ? a : {}, isMap(b) ? b : {}, path);
-  return a === b ? [] : [{ path, was: a, now: b }];
+/**
+ * The scalars (list items by index) that differ between two values trees, in the order of `a`'s
+ * keys then `b`'s others. Pushed into one list, no key set or flatMap per level: a release's values
+ * hold its dashboards, megabytes walked for every pair of objects with a refused claim.
+ */
+function valueChanges(a: unknown, b: unknown, path = "", out: ValueChange[] = []): ValueChange[] {
+  if (isMap(a) || isMap(b)) {
+    const x = isMap(a) ? a : {};
+    const y = isMap(b) ? b : {};
+    const prefix = path ? `${path}.` : "";
+    for (const k of Object.keys(x)) valueChanges(x[k], y[k], prefix + k, out);
+    // `b`'s keys `a` lacks (own enumerable: Object.keys' own test, so an array's `length` is one).
+    for (const k of Object.keys(y)) if (!ENUMERABLE.call(x, k)) valueChanges(x[k], y[k], prefix + k, out);
+  } else if (a !== b) out.push({ path, was: a, now: b });
+  return out;
 }
 
 /** Whether `text` quotes `v` as a whole word (`size 20Gi -> 10Gi`, `"local-path"`). */
@@ -125,6 +133,9 @@ export function withClaimCauses(
   exports: { before: ExportResource[]; after: ExportResource[] },
   at?: OverridePlace,
 ): Refusal[] {
+  // Most objects have no claim refusal: the values trees are walked only for one that has. Measured
+  // (changeCheck, claimCauseAuditX2, claimCauseDistributedMimir tests, medians of 3-4): 4.15 s -> 4.0 s.
+  if (!refused.some(isClaimRefusal)) return refused;
   const [rb, ra] = [releaseOf(before, exports.before), releaseOf(after, exports.after)];
   if (!rb || !ra || !after.release) return refused;
   const chart = String(ra.inputs?.chart ?? after.release.chart);
@@ -134,10 +145,7 @@ export function withClaimCauses(
   ];
   const template = after.object.kind !== "PersistentVolumeClaim";
   return refused.map((r) => {
-    if (
-      !/volumeClaimTemplate|^spec\.(storage|resources|storageClassName|accessModes|volumeMode)/.test(r.field)
-    )
-      return r;
+    if (!isClaimRefusal(r)) return r;
     const causes = changes.filter(
       (c) => quotes(r.reason, c.now ?? c.was) && (c.was === undefined || quotes(r.reason, c.was)),
     );
@@ -150,6 +158,10 @@ export function withClaimCauses(
     return withCause(r, causedBy(named, template, at));
   });
 }
+
+/** Whether a refusal is of a claim's fields, the ones a release's values may have caused. */
+const isClaimRefusal = (r: Refusal) =>
+  /volumeClaimTemplate|^spec\.(storage|resources|storageClassName|accessModes|volumeMode)/.test(r.field);
 
 /** `r` ending in its cause, which it also keeps apart for the merge of one cause's refusals. */
 const withCause = (r: Refusal, cause: string): Refusal => ({
