@@ -27,9 +27,21 @@ export function stringsIn(value: unknown, into = new Set<string>(), depth = 0): 
   return into;
 }
 
-/** Whether plain data (never Outputs or promises) holds the string `name` anywhere. */
+/**
+ * Whether plain data (never Outputs or promises) holds the string `name` anywhere, down to the
+ * depth {@link stringsIn} reads. It stops at the first match and keeps no set of every string:
+ * tests ask it of every resource's inputs for each Secret.
+ */
 export function mentions(value: unknown, name: string): boolean {
-  return stringsIn(value).has(name);
+  return mentionedIn(value, name, 0);
+}
+function mentionedIn(value: unknown, name: string, depth: number): boolean {
+  if (typeof value === "string") return value === name;
+  if (!value || typeof value !== "object" || depth > 12) return false;
+  if (pulumi.Output.isInstance(value) || value instanceof Promise || pulumi.Resource.isInstance(value))
+    return false;
+  for (const v of Object.values(value)) if (mentionedIn(v, name, depth + 1)) return true;
+  return false;
 }
 
 /**
