@@ -128,12 +128,25 @@ function stableRef(ref: unknown, vars: Map<string, "prometheus" | "loki">, metri
 
 /** Every `datasource` field (panels, targets, annotations, variables) pointed at a stable uid. */
 function rewriteDatasources(node: any, vars: Map<string, "prometheus" | "loki">, metricsUid: string): any {
-  if (Array.isArray(node)) return node.map((n) => rewriteDatasources(n, vars, metricsUid));
   if (!node || typeof node !== "object") return node;
+  // Indexed loops, no entry pair or closure per node: every stack's dashboards (megabytes of JSON)
+  // are copied through here each time they are fitted.
+  if (Array.isArray(node)) {
+    const items: any[] = new Array(node.length);
+    for (let i = 0; i < node.length; i++)
+      if (i in node) items[i] = rewriteDatasources(node[i], vars, metricsUid); // a hole stays one, as map keeps it
+    return items;
+  }
   const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(node))
+  const keys = Object.keys(node);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     // `null` is Grafana's default datasource, which is Metrics (uid `metrics`) in every phase.
-    out[k] = k === "datasource" ? stableRef(v, vars, metricsUid) : rewriteDatasources(v, vars, metricsUid);
+    out[k] =
+      k === "datasource"
+        ? stableRef(node[k], vars, metricsUid)
+        : rewriteDatasources(node[k], vars, metricsUid);
+  }
   return out;
 }
 
