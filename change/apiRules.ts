@@ -68,6 +68,18 @@ export interface Refusal {
    * (change.ts oneRefusalPerCause).
    */
   cause?: string;
+  /**
+   * What the mistake is, for a check that says it inside its own refusal and drops this one
+   * (change.ts foldLokiRenames): read here, never from `reason`'s wording or the count of lines.
+   * `rename`: a data holder Helm deletes while one of its kind appears in the release under
+   * another name, said once whatever its deletion loses.
+   */
+  kind?: "rename";
+  /**
+   * Of a `rename`: what the deletion is refused for by itself (its claims deleted with it), which
+   * still holds when another refusal says the rename.
+   */
+  deletion?: Refusal[];
 }
 
 /**

@@ -175,21 +175,32 @@ const withoutCause = (r: Refusal): string =>
 /**
  * One message per mistake: a refused Loki mode move deletes the release's write and backend
  * StatefulSets while it creates the monolithic one, which objectDeletion reads as renames. Those
- * are the same mistake, so their refusals are dropped and the move's first refusal names them.
+ * are the same mistake, so their rename refusals (found by their kind, not their wording) are
+ * dropped and the move's first refusal names them. What a deletion is refused for by itself (its
+ * claims deleted with it) stays, as its own refusal: the move done step by step still hits it.
  */
 function foldLokiRenames(entries: ChangeEntry[], release: ExportResource, refused: Refusal[]): Refusal[] {
   const owner = `release ${release.inputs?.namespace}/${release.inputs?.name}`;
-  const renamed = (r: Refusal) => r.field === "metadata.name" && r.reason.startsWith("renamed to ");
-  const folded: string[] = [];
+  const left: string[] = [];
+  const gone: string[] = [];
   for (const e of entries) {
     if (e.action !== "delete" || e.owner !== owner || !e.subject.startsWith("StatefulSet ")) continue;
-    if (!e.refused.some(renamed)) continue;
-    e.refused = e.refused.filter((r) => !renamed(r));
-    folded.push(e.subject);
+    const rename = e.refused.find((r) => r.kind === "rename");
+    if (!rename) continue;
+    const alone = rename.deletion ?? [];
+    e.refused = e.refused.flatMap((r) => (r === rename ? alone : [r]));
+    (alone.length > 0 ? gone : left).push(e.subject);
   }
-  if (folded.length === 0 || refused.length === 0) return refused;
+  if (left.length + gone.length === 0 || refused.length === 0) return refused;
   const [first, ...rest] = refused;
-  const also = `; the same update deletes ${folded.join(" and ")}, whose claims stay behind, unused`;
+  const also = `; the same update deletes ${[
+    ...(left.length > 0 ? [`${left.join(" and ")}, whose claims stay behind, unused`] : []),
+    ...(gone.length > 0
+      ? [
+          `${gone.join(" and ")}, whose claims go with ${gone.length > 1 ? "them (each refused on its own)" : "it (refused on its own)"}`,
+        ]
+      : []),
+  ].join(", and ")}`;
   // Before the closing pointer to the docs, when the reason ends with one.
   const doc = / \(docs\/[^)]*\)$/.exec(first.reason);
   const reason = doc ? `${first.reason.slice(0, doc.index)}${also}${doc[0]}` : `${first.reason}${also}`;
@@ -524,12 +535,27 @@ function objectChanges(
   return entries;
 }
 
-/** An object Helm deletes: refused when its claims or data go with it, or when it was renamed. */
+/**
+ * An object Helm deletes: refused when its claims or data go with it, or when it was renamed.
+ * One message per mistake: a renamed one is one refusal, whatever its deletion loses besides.
+ */
 function objectDeletion(b: StackObject, created: StackObject[]): ChangeEntry {
-  const refused: Refusal[] = [];
   const o = b.object;
-  const kept = o.metadata.annotations?.["helm.sh/resource-policy"] === "keep";
-  if (o.kind === "PersistentVolumeClaim" && !kept)
+  const alone = deletionRefusals(o);
+  // Renamed: a data-holding object of the same kind in the same release appears under another name.
+  const twin = holdsData(o)
+    ? created.find(
+        (c) => c.release?.name === b.release?.name && c.object.kind === o.kind && holdsData(c.object),
+      )
+    : undefined;
+  const refused = twin ? [renameRefusal(o, twin.object, alone)] : alone;
+  return { action: "delete", subject: subjectOf(o), owner: ownerOf(b), why: [], refused };
+}
+
+/** What deleting a Helm object loses by itself: a claim not kept, or claims its retention policy deletes. */
+function deletionRefusals(o: RenderedObject): Refusal[] {
+  const refused: Refusal[] = [];
+  if (o.kind === "PersistentVolumeClaim" && !keptByHelm(o))
     refused.push({
       field: "metadata.name",
       reason: "Helm deletes the claim with its data (no helm.sh/resource-policy: keep)",
@@ -539,18 +565,33 @@ function objectDeletion(b: StackObject, created: StackObject[]): ChangeEntry {
       field: "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
       reason: "deleting the StatefulSet deletes its claims (retention policy whenDeleted: Delete)",
     });
-  // Renamed: a data-holding object of the same kind in the same release appears under another name.
-  const twin = holdsData(o)
-    ? created.find(
-        (c) => c.release?.name === b.release?.name && c.object.kind === o.kind && holdsData(c.object),
-      )
-    : undefined;
-  if (twin)
-    refused.push({
-      field: "metadata.name",
-      reason: `renamed to ${subjectOf(twin.object)}: its claims stay behind, unused, and the new one starts empty`,
-    });
-  return { action: "delete", subject: subjectOf(o), owner: ownerOf(b), why: [], refused };
+  return refused;
+}
+
+const keptByHelm = (o: RenderedObject) => o.metadata.annotations?.["helm.sh/resource-policy"] === "keep";
+
+/**
+ * The one refusal of a rename: the old name (the entry's subject) and the new, what the old one's
+ * deletion does with the data (`alone`: its own refusals, kept on the refusal for a check that says
+ * the rename itself, change.ts foldLokiRenames), and the way out.
+ */
+function renameRefusal(o: RenderedObject, twin: RenderedObject, alone: Refusal[]): Refusal {
+  const lost =
+    o.kind === "PersistentVolumeClaim"
+      ? keptByHelm(o)
+        ? "the old claim stays behind (helm.sh/resource-policy: keep), unused"
+        : "Helm deletes the old claim with its data (no helm.sh/resource-policy: keep)"
+      : deletesClaims(o)
+        ? "deleting the old one deletes its claims (retention policy whenDeleted: Delete)"
+        : "its claims stay behind, unused";
+  return {
+    field: [...new Set(["metadata.name", ...alone.map((r) => r.field)])].join(", "),
+    reason:
+      `renamed to ${subjectOf(twin)}: ${lost}, and the new one starts empty; ` +
+      "keep the old name (set back the chart value that names it, such as nameOverride or fullnameOverride, or stay on the chart version before the one that renamed it)",
+    kind: "rename",
+    deletion: alone,
+  };
 }
 
 /**

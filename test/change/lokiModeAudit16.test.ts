@@ -84,4 +84,24 @@ describe("Loki's move off SimpleScalable, the steps the change check refuses (au
       2,
     );
   });
+
+  it("finds the renames it folds by their kind: a write StatefulSet whose deletion deletes its claims keeps only that refusal, named in the move's", () => {
+    const before = state({ deploymentMode: "SimpleScalable", write: { replicas: 3 } }, [
+      "loki-write",
+      "loki-backend",
+    ]);
+    before.objects[0].object.spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: "Delete" };
+    const after = state({ deploymentMode: "Monolithic", singleBinary: { replicas: 3 } }, ["loki"]);
+    const report = planChange(before, after);
+    const said = report.refused.map((e) => `${e.subject}: ${e.refused.map((r) => r.field).join(" | ")}`);
+    assert.deepEqual(said, [
+      "Release::loki: values.deploymentMode",
+      "StatefulSet monitoring/loki-write: spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
+    ]);
+    assert.match(
+      report.refused[0].refused[0].reason,
+      /; the same update deletes StatefulSet monitoring\/loki-backend, whose claims stay behind, unused, and StatefulSet monitoring\/loki-write, whose claims go with it \(refused on its own\) \(docs\/how-to\/loki-off-simple-scalable\.md\)$/,
+    );
+    assert.ok(report.refused.every((e) => e.refused.every((r) => r.kind !== "rename")));
+  });
 });
