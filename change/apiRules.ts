@@ -135,8 +135,9 @@ function quantitiesByValue(list: unknown): unknown {
  * and each resource quantity by its value ("1Gi" is "1024Mi": apiequality.Semantic compares
  * quantities, not their spelling).
  */
-export function storedClaimTemplate(t: any): any {
-  if (!t || typeof t !== "object") return t;
+export function storedClaimTemplate(written: any): any {
+  if (!written || typeof written !== "object") return written;
+  const t = semanticClaim(written) as any;
   const spec = t.spec ?? {};
   const resources = spec.resources
     ? {
@@ -153,6 +154,48 @@ export function storedClaimTemplate(t: any): any {
     status: { ...(t.status ?? {}), phase: t.status?.phase ?? "Pending" },
   };
 }
+
+/**
+ * The fields of a claim (core/v1 PersistentVolumeClaim) that are Go pointers to structs, from the
+ * template's root: set to `{}` they hold a zero struct, which apiequality.Semantic.DeepEqual tells
+ * from a nil pointer (deep_equal.go, reflect.Ptr: an invalid Elem is equal only to another).
+ */
+const CLAIM_POINTERS = new Set([
+  "spec.selector",
+  "spec.dataSource",
+  "spec.dataSourceRef",
+  "status.modifyVolumeStatus",
+]);
+
+/**
+ * A claim (template) without what the API server cannot tell from absent: a null member (JSON
+ * null decodes to the zero value), an empty map or list (apiequality.Semantic.DeepEqual, which
+ * ValidateStatefulSetUpdate compares the spec with, holds an empty map or slice equal to a nil
+ * one: apimachinery third_party/forked/golang/reflect/deep_equal.go, equateNilAndEmpty), and `{}`
+ * for a struct member (metadata, spec, spec.resources, status), which decodes to the same zero
+ * struct as an absent one. `{}` for a pointer member (CLAIM_POINTERS) is kept: it is a value
+ * (an empty selector is no nil one).
+ * Empty strings are kept: `storageClassName: ""` (a pointer) means no class, not the default one.
+ */
+export function semanticClaim(v: unknown, path = ""): unknown {
+  if (Array.isArray(v)) return v.map((x) => semanticClaim(x, `${path}[]`));
+  if (!v || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const p = path ? `${path}.${k}` : k;
+    const y = semanticClaim(x, p);
+    // A pointer set to `{}` is kept; null is nil there too.
+    if (isEmptyJson(y) && !(CLAIM_POINTERS.has(p) && y !== null && y !== undefined)) continue;
+    out[k] = y;
+  }
+  return out;
+}
+
+/** null, undefined, `[]` or `{}`. */
+const isEmptyJson = (v: unknown): boolean =>
+  v === null ||
+  v === undefined ||
+  (Array.isArray(v) ? v.length === 0 : typeof v === "object" && Object.keys(v).length === 0);
 
 /**
  * A StatefulSet spec (its own defaults already in) with its claim templates as stored; no
@@ -504,7 +547,9 @@ function jobRefusals(before: RenderedObject, after: RenderedObject): Refusal[] {
 const refName = (r: any) => (r ? `${String(r.kind)}/${String(r.name)}` : "unset");
 
 /** Human summary of how two volumeClaimTemplates lists differ, by template name. */
-export function vctChanges(a: any[] = [], b: any[] = []): string[] {
+export function vctChanges(written: any[] = [], next: any[] = []): string[] {
+  // What the API server cannot tell from absent is no change to say (semanticClaim).
+  const [a, b] = [written.map((t) => semanticClaim(t)), next.map((t) => semanticClaim(t))] as any[][];
   const name = (t: any, i: number) => t?.metadata?.name ?? `#${i}`;
   const byName = (l: any[]) => new Map(l.map((t, i) => [name(t, i), t]));
   const [ma, mb] = [byName(a), byName(b)];
