@@ -269,8 +269,11 @@ export class CliArgsError extends Error {
 
 /**
  * One bad argument: its message, and the flags it is about. A reader that asks which flag a problem
- * is about asks this, never the message: a value may quote another flag's name (`--gate --stack`,
- * `--url 'x=http://h/--stack'`), and a hint may show a command with flags the problem is not about.
+ * is about asks this, never the message: a message may name the flag that stood where a value was
+ * due (`--gate needs a value (<next-phase>), got the flag --stack after it`) or quote a value that
+ * holds a flag's name, a hint may show a command with flags the problem is not about (npm kept
+ * --json: `npm run verify -- --json --stack s`), and a problem may be about a flag it does not lead
+ * with (`unknown flag --outt; did you mean --out?`).
  */
 export interface ArgProblem {
   /** The message, as printed. */

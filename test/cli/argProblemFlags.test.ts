@@ -92,6 +92,13 @@ describe("verify: a problem whose text names --stack but is not about it leaves 
     );
   });
 
+  it("a --url whose value holds --stack: about --url, the stack still named", () => {
+    const e = verifyRefusal(["--stack", "production", "--url", "http://x/--stack"]);
+    assert.equal(e.problems.length, 1, e.problems.join("\n"));
+    assert.match(e.problems[0], /^--url: expected <component>=<url> .*got "http:\/\/x\/--stack"/);
+    assert.equal(e.stack, "production");
+  });
+
   it("npm kept --json: its hint shows `--stack production`, yet it is about --json", () => {
     const e = verifyRefusal(["--stack", "production"], keptJson("verify"));
     assert.equal(e.problems.length, 1, e.problems.join("\n"));
