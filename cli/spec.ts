@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "fs";
 import { dirname, join } from "path";
-import { didYouMean } from "../config/errors";
+import { closestMatch, didYouMean } from "../config/errors";
 import { PHASES } from "../model/phases";
 
 export interface FlagSpec {
@@ -267,6 +267,41 @@ export class CliArgsError extends Error {
   }
 }
 
+/**
+ * One bad argument: its message, and the flags it is about. A reader that asks which flag a problem
+ * is about asks this, never the message: a message may name the flag that stood where a value was
+ * due (`--gate needs a value (<next-phase>), got the flag --stack after it`) or quote a value that
+ * holds a flag's name, a hint may show a command with flags the problem is not about (npm kept
+ * --json: `npm run verify -- --json --stack s`), and a problem may be about a flag it does not lead
+ * with (`unknown flag --outt; did you mean --out?`).
+ */
+export interface ArgProblem {
+  /** The message, as printed. */
+  text: string;
+  /**
+   * The flags it is about: the one given (`--out needs a value`), the one a misspelt flag, a flag
+   * without its dashes or a bare stack name was meant to be (`--stak`, `stack s`, `production` for
+   * `--stack production`), an unknown flag with none close as written, the flags npm kept; none
+   * for a bare word meant for no flag or a problem about no flag.
+   */
+  flags: readonly string[];
+  /**
+   * The flag was given, spelt right, and what it was given is refused (no value, a value it takes
+   * not, given twice): what was read of it is this problem's, not to be judged again.
+   */
+  valueRefused?: boolean;
+}
+
+/** A problem about `flags` ({@link ArgProblem}). */
+export const argProblem = (text: string, ...flags: string[]): ArgProblem => ({ text, flags });
+
+/** A problem about what the flag `flag`, given spelt right, was given. */
+const valueProblem = (text: string, flag: string): ArgProblem => ({
+  text,
+  flags: [flag],
+  valueRefused: true,
+});
+
 export interface ParsedArgs {
   /** Each flag given with a value, its values in order. */
   values: Map<string, string[]>;
@@ -318,10 +353,13 @@ function dashlessProblem(spec: CliSpec, flag: FlagSpec, word: string, value: str
  * --stack staging` (no `--`) keeps `--stack` for npm's own config and passes `staging` alone. The
  * hint shows the flags after `--`, naming the word as a stack where the tool takes `--stack`.
  */
-function unexpectedArgument(spec: CliSpec, word: string): string {
+function unexpectedArgument(spec: CliSpec, word: string): ArgProblem {
   const asStack = spec.flags.some((f) => f.name === "--stack") && /^[\w-]+$/.test(word);
   const example = `npm run ${spec.script} -- ${asStack ? `--stack ${word}` : "<flags>"}`;
-  return `unexpected argument "${word}" (${spec.script} takes only flags; through npm they go after \`--\`, \`${example}\`: before it npm takes them as its own and passes on only their values)`;
+  return argProblem(
+    `unexpected argument "${word}" (${spec.script} takes only flags; through npm they go after \`--\`, \`${example}\`: before it npm takes them as its own and passes on only their values)`,
+    ...(asStack ? ["--stack"] : []),
+  );
 }
 
 /**
@@ -440,7 +478,7 @@ function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): NpmKept[] {
  * one such flag and one bare word to a tool that takes no others, the word is its value; otherwise
  * the flag shows its placeholder and the bare words are named.
  */
-function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: Set<number>): string {
+function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: Set<number>): ArgProblem {
   // The bare words no flag took: where a kept flag's value went.
   const bare = argv.filter((_, i) => strays.has(i));
   const swallowed = kept.filter((k) => k.flag.value && k.value === "true");
@@ -464,20 +502,24 @@ function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: 
     own.length === kept.length
       ? `no .npmrc sets ${own.join(" or ")} to true; if your environment sets ${own.map((n) => `npm_config_${n}`).join(" or ")}, unset it`
       : `or, if your .npmrc sets ${kept.length === 1 ? "that name" : "those names"}, remove ${kept.length === 1 ? "it" : "them"} there`;
-  return `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${words} (${elsewhere})`;
+  return argProblem(
+    `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${words} (${elsewhere})`,
+    ...kept.map((k) => k.flag.name),
+  );
 }
 
 /**
  * The refusal of a flag given without its value: the flag, the value's form, and what stood there
  * instead. A value that may be left out is given only after `=`, so the way out names both forms.
  */
-function missingValue(flag: FlagSpec, found: string): string {
+function missingValue(flag: FlagSpec, found: string): ArgProblem {
   const alone = flag.optionalValue ? `; or give ${flag.name} alone` : "";
-  return `${flag.name} needs a value (${flag.value}), got ${found}${alone}`;
+  return valueProblem(`${flag.name} needs a value (${flag.value}), got ${found}${alone}`, flag.name);
 }
 
 /**
- * {@link parseArgs} that reads on past a bad argument: what it could parse, every problem, and the
+ * {@link parseArgs} that reads on past a bad argument: what it could parse, every problem (as
+ * printed, and in `argProblems` the same in order, each with the flags it is about), and the
  * bare words that may be the value of a flag npm kept (`npm run policy:check --config pack.json
  * out` passes `pack.json` and `out` on as bare words): the kept-flag problem names them, so a tool
  * that reads bare words as its input must not judge them again as a second mistake.
@@ -486,9 +528,9 @@ export function parseArgsAll(
   spec: CliSpec,
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
-): { parsed: ParsedArgs; problems: string[]; keptValues: Set<string> } {
+): { parsed: ParsedArgs; problems: string[]; argProblems: ArgProblem[]; keptValues: Set<string> } {
   const out: ParsedArgs = { values: new Map(), switches: new Set(), positional: [], help: false };
-  const problems: string[] = [];
+  const problems: ArgProblem[] = [];
   const kept = npmKeptFlags(spec, env);
   const strays = new Set<number>();
   const known = spec.flags.map((f) => f.name);
@@ -505,7 +547,7 @@ export function parseArgsAll(
       else if (dashless) {
         // `stack s`: one mistake, the flag's dashes; the word after it is its value, not a stray.
         const value = takesNext(dashless, a, argv[i + 1]) ? argv[++i] : undefined;
-        problems.push(dashlessProblem(spec, dashless, a, value));
+        problems.push(argProblem(dashlessProblem(spec, dashless, a, value), dashless.name));
       } else if (kept.length === 0) problems.push(unexpectedArgument(spec, a));
       continue;
     }
@@ -513,13 +555,15 @@ export function parseArgsAll(
     const name = eq > 0 ? a.slice(0, eq) : a;
     const flag = spec.flags.find((f) => f.name === name);
     if (!flag) {
-      problems.push(`unknown flag ${name}${didYouMean(name, known, (s) => s)}`);
+      // About the flag it was meant to be, or, with none close, the one written.
+      const meant = closestMatch(name, known);
+      problems.push(argProblem(`unknown flag ${name}${didYouMean(name, known, (s) => s)}`, meant ?? name));
       // The word after a misspelt flag (`--stak production`) is its value, not a mistake of its own.
       if (eq < 0 && !spec.positional && argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")) i++;
       continue;
     }
     if (!flag.value) {
-      if (eq > 0) problems.push(`${name} takes no value`);
+      if (eq > 0) problems.push(valueProblem(`${name} takes no value`, name));
       else out.switches.add(name);
       continue;
     }
@@ -528,7 +572,7 @@ export function parseArgsAll(
     else if (flag.optionalValue) {
       // `--check --check=synth`: given twice, as `--check=a --check=b` is, not one silently dropped.
       if ((out.switches.has(name) || out.values.has(name)) && !flag.repeat)
-        problems.push(`${name} is given twice`);
+        problems.push(valueProblem(`${name} is given twice`, name));
       else out.switches.add(name);
       continue;
     } else {
@@ -547,7 +591,8 @@ export function parseArgsAll(
       continue;
     }
     const prev = out.values.get(name) ?? [];
-    if ((prev.length > 0 || out.switches.has(name)) && !flag.repeat) problems.push(`${name} is given twice`);
+    if ((prev.length > 0 || out.switches.has(name)) && !flag.repeat)
+      problems.push(valueProblem(`${name} is given twice`, name));
     else out.values.set(name, [...prev, v]);
   }
   // Flags npm kept explain the bare words they left: one message, first, not one per word.
@@ -555,7 +600,7 @@ export function parseArgsAll(
   // Which bare word a kept flag's value was cannot be told: each may be.
   const swallowed = kept.some((k) => k.flag.value && k.value === "true");
   const keptValues = new Set(swallowed ? argv.filter((_, i) => strays.has(i)) : []);
-  return { parsed: out, problems, keptValues };
+  return { parsed: out, problems: problems.map((p) => p.text), argProblems: problems, keptValues };
 }
 
 /**

@@ -48,7 +48,7 @@ import {
   type MergedViolation,
   type StackOutcome,
 } from "../synth/report";
-import { CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
+import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
 import { runningOverrides } from "../change/runningConfig";
@@ -88,7 +88,7 @@ export class SynthArgsError extends CliArgsError {
 }
 
 export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SynthArgs {
-  const { parsed: p, problems } = parseArgsAll(SYNTH, argv, env);
+  const { parsed: p, argProblems: problems } = parseArgsAll(SYNTH, argv, env);
   const one = (f: string) => p.values.get(f)?.[0];
   const given = p.values.get("--stack") ?? [];
   const args: SynthArgs = {
@@ -106,21 +106,23 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (args.help) return args;
   const rules = combinationProblems(args, given, mayHideStack(problems), env);
   if (problems.length + rules.length > 0) {
-    const unread = new Set(problems.flatMap((q) => /^--[a-z-]+/.exec(q)?.[0] ?? []));
-    throw new SynthArgsError([...problems, ...rules], args, unread);
+    const unread = new Set(problems.filter((q) => q.valueRefused).flatMap((q) => q.flags));
+    throw new SynthArgsError([...problems.map((q) => q.text), ...rules], args, unread);
   }
   return args;
 }
 
 /**
- * Whether a refused argument may be the stack asked for: a misspelt `--stak`, a bare word, a
- * `--stack` without its value, one npm kept. A problem led by another of synth's flags (`--out
- * needs a value`, `--dir is given twice`) cannot be: beside it a missing --stack is a mistake of
- * its own, said in the same run.
+ * Whether a refused argument may be the stacks asked for: one about --stack or --all (a misspelt
+ * `--stak`, `stack s`, a bare stack name, a `--stack` without its value, `--all=yes`, one npm
+ * kept), a bare word meant for no flag, an unknown flag with none close. One about another of
+ * synth's flags (`--out needs a value`, `--dir is given twice`, `--outt`) cannot be: beside it a
+ * missing --stack is a mistake of its own, said in the same run. Read from the flags each problem
+ * is about, not its text: `unknown flag --outt; did you mean --out?` is about --out, led by none.
  */
-function mayHideStack(problems: string[]): boolean {
-  const others = SYNTH.flags.map((f) => f.name).filter((n) => n !== "--stack");
-  return problems.some((p) => !others.some((n) => p.startsWith(`${n} `)));
+function mayHideStack(problems: ArgProblem[]): boolean {
+  const others = SYNTH.flags.map((f) => f.name).filter((n) => n !== "--stack" && n !== "--all");
+  return problems.some((p) => p.flags.length === 0 || p.flags.some((f) => !others.includes(f)));
 }
 
 /**

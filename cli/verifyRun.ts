@@ -16,7 +16,7 @@ import { expectationsFor } from "../verify/expect";
 import { Reach, clusterUnreachable, halfSetGrafanaLogin } from "../verify/reach";
 import { formatReport } from "../verify/report";
 import { setRequestTimeout } from "../verify/http";
-import { helpText, parseArgsAll, usage, VERIFY } from "./spec";
+import { type ArgProblem, argProblem, helpText, parseArgsAll, usage, VERIFY } from "./spec";
 import { didYouMean } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
@@ -87,12 +87,15 @@ const isHttp = (url: string): boolean => {
 };
 
 /** --gate's value: a phase, or a step of Loki's move off SimpleScalable. */
-function parseGate(g: string | undefined, problems: string[]): { gate?: Phase; lokiStep?: LokiStep } {
+function parseGate(g: string | undefined, problems: ArgProblem[]): { gate?: Phase; lokiStep?: LokiStep } {
   if (g === undefined) return {};
   if ((LOKI_STEPS as readonly string[]).includes(g)) return { lokiStep: g as LokiStep };
   if ((PHASES as readonly string[]).includes(g)) return { gate: g as Phase };
   problems.push(
-    `--gate: expected a phase (${PHASES.join(", ")}) or a step of Loki's move off SimpleScalable (${LOKI_STEPS.join(", ")}), got "${g}"${didYouMean(g, [...PHASES, ...LOKI_STEPS])}`,
+    argProblem(
+      `--gate: expected a phase (${PHASES.join(", ")}) or a step of Loki's move off SimpleScalable (${LOKI_STEPS.join(", ")}), got "${g}"${didYouMean(g, [...PHASES, ...LOKI_STEPS])}`,
+      "--gate",
+    ),
   );
   return {};
 }
@@ -101,7 +104,7 @@ function parseGate(g: string | undefined, problems: string[]): { gate?: Phase; l
 const withoutLogin = (url: string): string => url.replace(/\/\/[^/@]*@/, "//");
 
 /** Each --url's `<component>=<url>`; a bad one is a problem, its credentials never shown. */
-function parseUrls(values: string[], problems: string[]): Partial<Record<Component, string>> {
+function parseUrls(values: string[], problems: ArgProblem[]): Partial<Record<Component, string>> {
   const urls: Partial<Record<Component, string>> = {};
   const twice = new Map<Component, string[]>();
   for (const v of values) {
@@ -110,9 +113,13 @@ function parseUrls(values: string[], problems: string[]): Partial<Record<Compone
     const url = v.slice(eq + 1);
     if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
       problems.push(
-        `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${withoutLogin(v)}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
+        argProblem(
+          `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${withoutLogin(v)}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
+          "--url",
+        ),
       );
-    else if (!isHttp(url)) problems.push(`--url ${c}: expected an http(s) URL, got "${withoutLogin(url)}"`);
+    else if (!isHttp(url))
+      problems.push(argProblem(`--url ${c}: expected an http(s) URL, got "${withoutLogin(url)}"`, "--url"));
     else if (urls[c as Component] !== undefined)
       // The last one winning silently would reach one of the two without saying which.
       twice.set(c as Component, [...(twice.get(c as Component) ?? [urls[c as Component]!]), url]);
@@ -120,7 +127,10 @@ function parseUrls(values: string[], problems: string[]): Partial<Record<Compone
   }
   for (const [c, given] of twice)
     problems.push(
-      `--url ${c}: expected one URL, got ${given.length}: ${given.map((u) => `"${withoutLogin(u)}"`).join(", ")}`,
+      argProblem(
+        `--url ${c}: expected one URL, got ${given.length}: ${given.map((u) => `"${withoutLogin(u)}"`).join(", ")}`,
+        "--url",
+      ),
     );
   return urls;
 }
@@ -128,21 +138,21 @@ function parseUrls(values: string[], problems: string[]): Partial<Record<Compone
 /** A duration flag's value in seconds (at least 1s); a bad one is a problem. */
 function durationFlag(
   one: (f: string) => string | undefined,
-  problems: string[],
+  problems: ArgProblem[],
   flag: string,
 ): number | undefined {
   const v = one(flag);
   if (v === undefined) return undefined;
   const s = promDurationSeconds(v);
   if (s && s >= 1) return s;
-  problems.push(`${flag}: expected a duration of at least 1s (30s, 5m, 1h), got "${v}"`);
+  problems.push(argProblem(`${flag}: expected a duration of at least 1s (30s, 5m, 1h), got "${v}"`, flag));
   return undefined;
 }
 
 /** --window and --step of backend-agrees, seconds; a bad one is a problem. */
 function parseAgree(
   one: (f: string) => string | undefined,
-  problems: string[],
+  problems: ArgProblem[],
   /** Whether backend-agrees can run (a --gate that is no Loki step); else the flags are unread. */
   read: boolean,
 ): VerifyArgs["agree"] {
@@ -153,7 +163,11 @@ function parseAgree(
   // Unread, their one mistake is being given at all (unreadFlags), not their lengths.
   if (read && window < step)
     problems.push(
-      `--window ${one("--window") ?? "1h"} is shorter than --step ${one("--step") ?? "1m"}: a range query needs at least one step`,
+      argProblem(
+        `--window ${one("--window") ?? "1h"} is shorter than --step ${one("--step") ?? "1m"}: a range query needs at least one step`,
+        "--window",
+        "--step",
+      ),
     );
   return agree;
 }
@@ -161,12 +175,16 @@ function parseAgree(
 /** --move-from and --move-to: both or neither, each an http(s) URL without credentials. */
 function parseMove(
   one: (f: string) => string | undefined,
-  problems: string[],
+  problems: ArgProblem[],
 ): { from: string; to: string } | undefined {
   const [from, to] = [one("--move-from"), one("--move-to")];
   if ((from === undefined) !== (to === undefined))
     problems.push(
-      `--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only ${from ? "--move-from" : "--move-to"}`,
+      argProblem(
+        `--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only ${from ? "--move-from" : "--move-to"}`,
+        "--move-from",
+        "--move-to",
+      ),
     );
   let ok = true;
   for (const [flag, url] of [
@@ -176,7 +194,10 @@ function parseMove(
     if (url === undefined || (isHttp(url) && !/\/\/[^/]*@/.test(url))) continue;
     ok = false;
     problems.push(
-      `${flag}: expected an http(s) URL without credentials, like "http://localhost:9000", got "${url.replace(/\/\/[^/@]*@/, "//<redacted>@")}"`,
+      argProblem(
+        `${flag}: expected an http(s) URL without credentials, like "http://localhost:9000", got "${url.replace(/\/\/[^/@]*@/, "//<redacted>@")}"`,
+        flag,
+      ),
     );
   }
   return from && to && ok ? { from, to } : undefined;
@@ -191,38 +212,43 @@ function parseMove(
 function unreadFlags(
   p: { values: Map<string, string[]> },
   run: { gate?: Phase; move: boolean },
-  problems: string[],
+  problems: ArgProblem[],
 ): void {
-  // A flag whose value is already refused is that one mistake, said once.
-  const given = (flags: string[]) =>
-    flags.filter((f) => p.values.has(f) && !problems.some((m) => m.startsWith(f)));
+  // A flag a problem is already about is that one mistake, said once.
+  const refused = (f: string) => problems.some((m) => m.flags.includes(f));
+  const given = (flags: string[]) => flags.filter((f) => p.values.has(f) && !refused(f));
   if (run.move) {
     const unread = given(["--gate", "--url", "--window", "--step", "--timeout"]);
     if (unread.length > 0)
       problems.push(
-        `${unread.join(", ")}: expected none with --move-from and --move-to, got ${unread.length === 1 ? "it" : "them"}: the move check compares the two stores and runs nothing else (each page of a listing waits 60s); run the checks without --move-from and --move-to`,
+        argProblem(
+          `${unread.join(", ")}: expected none with --move-from and --move-to, got ${unread.length === 1 ? "it" : "them"}: the move check compares the two stores and runs nothing else (each page of a listing waits 60s); run the checks without --move-from and --move-to`,
+          ...unread,
+        ),
       );
     return;
   }
   const agree = given(["--window", "--step"]);
   // A --gate that is no phase or step is its own problem; a Loki step asks Loki's ring only.
-  if (agree.length > 0 && !run.gate && !problems.some((m) => m.startsWith("--gate")))
+  if (agree.length > 0 && !run.gate && !refused("--gate"))
     problems.push(
-      `${agree.join(", ")}: expected only with a phase --gate (${PHASES.slice(1).join(", ")}), got ${p.values.has("--gate") ? `--gate ${p.values.get("--gate")![0]}, which asks Loki's ring` : "no --gate"}: only backend-agrees reads ${agree.length === 1 ? "it" : "them"}, and it runs only before a phase change`,
+      argProblem(
+        `${agree.join(", ")}: expected only with a phase --gate (${PHASES.slice(1).join(", ")}), got ${p.values.has("--gate") ? `--gate ${p.values.get("--gate")![0]}, which asks Loki's ring` : "no --gate"}: only backend-agrees reads ${agree.length === 1 ? "it" : "them"}, and it runs only before a phase change`,
+        ...agree,
+      ),
     );
 }
 
 /**
- * Whether a problem is about the --stack flag itself (missing, misspelt, given twice, kept by npm):
- * it names the flag outside the quoted value it found, so a --url whose value holds the word is not.
+ * Whether a problem is about the --stack flag itself (missing, misspelt, given twice, kept by npm,
+ * a bare stack name): asked of the flags it is about, not its text, which may name --stack in a
+ * found value or a hint (`--gate needs a value (<next-phase>), got the flag --stack after it`).
  */
-function namesStackFlag(problem: string): boolean {
-  return /--stack\b/.test(problem.replace(/"[^"]*"/g, ""));
-}
+const namesStackFlag = (problem: ArgProblem): boolean => problem.flags.includes("--stack");
 
 /** The command line, every bad argument refused in one {@link VerifyArgsError}. */
 export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): VerifyArgs {
-  const { parsed: p, problems } = parseArgsAll(VERIFY, argv, env);
+  const { parsed: p, argProblems: problems } = parseArgsAll(VERIFY, argv, env);
   if (p.help && problems.length === 0) return { stack: "", urls: {}, json: false, agree: {}, help: true };
   const one = (f: string) => p.values.get(f)?.[0];
   const { gate, lokiStep } = parseGate(one("--gate"), problems);
@@ -233,7 +259,7 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const stack = one("--stack");
   // A missing --stack that another problem already names (npm kept it, `--stak`, `--stack` without
   // its value, a bare stack name) is that one mistake, said once.
-  if (!stack && !problems.some(namesStackFlag)) problems.push("--stack is required");
+  if (!stack && !problems.some(namesStackFlag)) problems.push(argProblem("--stack is required", "--stack"));
   const move = parseMove(one, problems);
   unreadFlags(
     p,
@@ -244,9 +270,12 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   // A --dir that is no project folder is a bad argument, said beside the others (every one in one run).
   const dir = one("--dir");
   const badDir = dir === undefined ? undefined : projectDirRefusal(dir);
-  if (badDir) problems.push(badDir);
+  if (badDir) problems.push(argProblem(badDir, "--dir"));
   if (problems.length > 0)
-    throw new VerifyArgsError(problems, problems.some(namesStackFlag) ? undefined : stack);
+    throw new VerifyArgsError(
+      problems.map((q) => q.text),
+      problems.some(namesStackFlag) ? undefined : stack,
+    );
   return {
     stack: stack ?? "",
     urls,

@@ -170,12 +170,14 @@ export function readPackConfig(
   flag?: string,
 ): PackConfig {
   const source = flag === undefined ? undefined : `${flag} ${file}`;
+  // Every refusal is led by the flag and file, as each refusal of an argument is (`--config
+  // pack.json: …`): the file name alone would not say which input it is.
+  const lead = source ?? file;
   let text: string;
   try {
     text = readUtf8(file);
   } catch (e) {
-    // The same wording as any file the program reads (config/readFile.ts).
-    // Led by the flag, as its other refusals are: the message alone would not say which input it is.
+    // The same wording as any file the program reads (config/readFile.ts), which names the file.
     if (e instanceof FileReadError)
       throw new PackConfigError(source ? `${source}: ${e.message}` : e.message, source);
     throw e;
@@ -185,7 +187,7 @@ export function readPackConfig(
     config = JSON.parse(text);
   } catch (e) {
     throw new PackConfigError(
-      `${file}: expected a JSON policy pack configuration: ${(e as Error).message}`,
+      `${lead}: expected a JSON policy pack configuration: ${(e as Error).message}`,
       source,
     );
   }
@@ -195,7 +197,7 @@ export function readPackConfig(
   const problems = packConfigProblems(config);
   if (problems.length)
     throw new PackConfigError(
-      `${file}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
+      `${lead}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
       source,
     );
   const valid = config as PackConfig & { environments?: unknown };

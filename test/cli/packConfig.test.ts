@@ -152,23 +152,39 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     );
   });
 
-  it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 naming the file, without a stack", async () => {
+  it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 led by the flag and file, as its other refusals, without a stack", async () => {
     const dir = tmpDir("packcfg");
-    const cases: [string, RegExp][] = [
-      ["{not json", /notjson\.json: expected a JSON policy pack configuration: /],
+    const cases: [string, string, RegExp][] = [
+      ["notjson.json", "{not json", /^expected a JSON policy pack configuration: /],
       [
+        "loud.json",
         JSON.stringify({ all: "loud" }),
-        /loud\.json: policy pack configuration is invalid:\n {2}- .*"loud" is not a valid enforcement level/,
+        /^policy pack configuration is invalid:\n {2}- .*"loud" is not a valid enforcement level/,
       ],
     ];
-    for (const [text, message] of cases) {
-      const file = path.join(dir, text.startsWith("{not") ? "notjson.json" : "loud.json");
+    for (const [name, text, message] of cases) {
+      const file = path.join(dir, name);
       fs.writeFileSync(file, text);
       const r = await synthCli("--stack", "pi", "--out", dir, "--no-render", "--policy-config", file);
       assert.equal(r.status, 2, r.stdout + r.stderr);
-      assert.match(r.stderr, message);
+      // The same lead as `synth: --policy-config <file>: cannot read <file>: …` (refusalForms18).
+      const lead = `synth: --policy-config ${file}: `;
+      assert.ok(r.stderr.startsWith(lead), r.stderr);
+      assert.match(r.stderr.slice(lead.length), message);
       assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace for bad input");
     }
+  });
+
+  it("policy:check --config: a config that is not JSON is led by the flag and file, as its other refusals", async () => {
+    const dir = tmpDir("packcfg");
+    const file = path.join(dir, "notjson.json");
+    fs.writeFileSync(file, "{not json");
+    const r = await policyCheckCli([dir, "--config", file]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(
+      r.stderr.includes(`policy:check: --config ${file}: expected a JSON policy pack configuration: `),
+      r.stderr,
+    );
   });
 });
 
