@@ -235,7 +235,7 @@ function readConfigOnce(stack: string, overrides: Record<string, string>): Stack
  * readStackConfig reads (the stack files and Pulumi.yaml, the chart archives its chartValues check
  * reads, the 1Password and KUBECONFIG variables). Only the synthesis's key is made of it; a
  * synthesis still reads its own config. Measured warm on 12 test files that call synth (--no-parallel,
- * 101 reads): ~2.4 ms of CPU a read, ~0.2 ms from the cache.
+ * 101 reads, ~2.4 ms of CPU each), alternating, medians of 6: 7.93 s of CPU before, 7.54 s after.
  */
 export function storedConfigRead(
   stack: string,
