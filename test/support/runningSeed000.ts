@@ -200,7 +200,9 @@ function operatorStatefulSet(cr: RenderedObject): any {
  * (test/support/fixtureCache.ts), keyed by everything they are made of: the sources and chart
  * archives (cacheKey), this file's text (test/ is not in cacheKey's sources) and the Helm binary that
  * renders the releases (toolOutput.ts fileIdentity). Five test files wrote them every run, each
- * rendering three releases and writing their YAML: ~160 ms of CPU each.
+ * call rendering three releases and dumping their YAML. Measured warm, --no-parallel over those five
+ * files (7 calls), alternating: 370 ms of CPU in the calls before, 40 ms after; the run's user+sys
+ * medians of 7, 6.54 s before, 6.12 s after.
  */
 export async function writeSeed000Running(dir: string, cacheDir: string = CACHE_DIR): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
