@@ -170,12 +170,14 @@ const CLAIM_POINTERS = new Set([
 /**
  * A claim (template) without what the API server cannot tell from absent: a null member (JSON
  * null decodes to the zero value), an empty map or list (apiequality.Semantic.DeepEqual, which
- * ValidateStatefulSetUpdate compares the spec with, holds an empty map or slice equal to a nil
- * one: apimachinery third_party/forked/golang/reflect/deep_equal.go, equateNilAndEmpty), and `{}`
+ * ValidateStatefulSetUpdate compares the spec with, and ValidatePersistentVolumeClaimUpdate a
+ * claim's, holds an empty map or slice equal to a nil one: apimachinery
+ * third_party/forked/golang/reflect/deep_equal.go, equateNilAndEmpty), and `{}`
  * for a struct member (metadata, spec, spec.resources, status), which decodes to the same zero
  * struct as an absent one. `{}` for a pointer member (CLAIM_POINTERS) is kept: it is a value
  * (an empty selector is no nil one).
  * Empty strings are kept: `storageClassName: ""` (a pointer) means no class, not the default one.
+ * `path` is where `v` sits in a claim (`spec` for a claim's spec), so the pointers are found.
  */
 export function semanticClaim(v: unknown, path = ""): unknown {
   if (Array.isArray(v)) return v.map((x) => semanticClaim(x, `${path}[]`));
@@ -257,8 +259,19 @@ export function quantityBytes(q: unknown): number {
   return exp < 0 ? n / 10 ** -exp : n * 10 ** exp;
 }
 
-/** The fields of two claim specs that differ, size apart (`storageClassName`, `accessModes`, ...). */
-function claimSpecChanges(a: Record<string, any> = {}, b: Record<string, any> = {}): string[] {
+/**
+ * The fields of two claim specs that differ, size apart (`storageClassName`, `accessModes`, ...),
+ * compared as the API server does. Read, not run: kubernetes/kubernetes
+ * pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaimUpdate (commit a7264f95)
+ * resets volumeName (when unset before), the class (upgrade from nil or from the beta annotation),
+ * requests.storage (bound claims) and volumeAttributesClassName on copies of both, then compares
+ * the whole specs with apiequality.Semantic.DeepEqual: an empty map or list is a missing one and
+ * null is absent, but a pointer set to `{}` (selector, dataSource) is not (semanticClaim, the
+ * normaliser claim templates use too). The callers say which of those resets apply.
+ */
+function claimSpecChanges(written?: Record<string, any> | null, next?: Record<string, any> | null): string[] {
+  const asStored = (s: unknown) => (semanticClaim(s ?? {}, "spec") ?? {}) as Record<string, any>;
+  const [a, b] = [asStored(written), asStored(next)];
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   const out: string[] = [];
   for (const k of keys) {
@@ -370,6 +383,12 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
   if (group === "operator.victoriametrics.com" && kind === "VMSingle") {
     const [a, b] = [before.spec?.storage, after.spec?.storage];
     const src = "VMSingle's storage is the claim the operator creates: only its size may grow";
+    // The operator makes the claim's spec from spec.storage and, on an update, sends the live
+    // spec with spec.storage's resources only (read, not run: VictoriaMetrics/operator
+    // internal/controller/operator/factory/vmsingle/vmsingle.go CreateVMSingleStorage and
+    // makeVMSinglePvc, commit b45f79d6; later reconcile/pvc.go PersistentVolumeClaim, 17df84a3):
+    // the API server compares those as any claim's (claimSpecChanges, Semantic.DeepEqual), and a
+    // change to another field never reaches the claim.
     for (const f of claimSpecChanges(a, b)) out.push({ field: `spec.storage.${f}`, reason: src });
     out.push(
       ...sizeChange(
