@@ -192,7 +192,15 @@ async function reportRender(exportFile: string, stack: string): Promise<void> {
   );
 }
 
-/** The pack over 10,000 distinct resources, in process; a new set per run. */
+/**
+ * The pack over 10,000 distinct resources, in process; a new set per run. The set is built just
+ * before the timed call, so collecting its garbage can fall inside the timed region. Collecting it
+ * first (gc() through --expose-gc) was measured and not kept: main-thread CPU per run, medians of
+ * 5-13 alternated runs in one process, none 230 ms, a full gc() 250-275 (its sweeping runs on into
+ * the pack), a full gc() then 300 ms of sleep 268, one or two scavenges 250 and 231, a sleep alone
+ * 228-236 (wall time no better either). The pack allocates about 60 MB a run; its scavenges copy
+ * what the pack keeps and the set's last objects alike.
+ */
 async function reportPack(exportsOf: StackExport[]): Promise<void> {
   const base = exportsOf.flatMap((e) => e.deployment.resources.filter((r) => r.custom));
   let violations = 0;
