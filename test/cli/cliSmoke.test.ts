@@ -30,6 +30,9 @@ function loadedProbe(out: string): string[] {
   return ["--require", probe];
 }
 
+/** What every bundled command's entry loads to run its bundle (cli/bundled.ts entryText). */
+const LOADER = "dist/cli/bundleLoader.js";
+
 /** One synth run, with where it wrote and what its probe recorded. */
 interface SynthRun {
   dir: string;
@@ -81,9 +84,11 @@ describe("each command through a real process: exit status, stdout and stderr", 
   it("synth, then policy:check on its export: a failing stack's status, closing line and stderr pass through each process", () => {
     const { dir, out, loaded, s } = synthOnce();
     assert.equal(s.status, 1, s.stdout + s.stderr);
-    // The command is one file behind its entry (cli/bundled.ts): none of the project's modules on its own.
+    // The command is one file behind its entry and loader (cli/bundled.ts, cli/bundleLoader.ts):
+    // none of the project's modules on its own.
     assert.deepEqual(JSON.parse(fs.readFileSync(loaded, "utf8")), [
       entryOf("cli/synth.ts"),
+      LOADER,
       bundleOf("cli/synth.ts"),
     ]);
     assert.match(s.stdout, /\[mandatory\] resource-budget: pool tiny/);
@@ -104,6 +109,7 @@ describe("each command through a real process: exit status, stdout and stderr", 
     );
     assert.deepEqual(JSON.parse(fs.readFileSync(loadedByCheck, "utf8")), [
       entryOf("cli/policyCheck.ts"),
+      LOADER,
       bundleOf("cli/policyCheck.ts"),
     ]);
     assert.equal(p.status, 1, p.stdout + p.stderr);
