@@ -34,12 +34,15 @@ interface ModuleInternals {
 const Internals = Module as unknown as ModuleInternals;
 
 /**
- * The process's Node and V8 options, as V8 checks cached code against its flags (a run with other
- * flags would refuse the code, and write its own over it): without the values that name files (a
- * test's `--require <probe>` in a folder of its own), which would give every such run a file.
+ * The process's Node and V8 options (its own and NODE_OPTIONS), as V8 checks cached code against
+ * its flags (a run with other flags would refuse the code, and write its own over it): without the
+ * values that name files (a test's `--require <probe>` in a folder of its own), which would give
+ * every such run a file of its own.
  */
 function runtimeFlags(): string[] {
-  return process.execArgv.filter((a) => /^--[\w-]+(=[^/\\]*)?$/.test(a));
+  // NODE_OPTIONS too: the test workers pass theirs on to the commands they start (.mocharc.cjs).
+  const options = (process.env.NODE_OPTIONS ?? "").split(/\s+/);
+  return [...process.execArgv, "\0", ...options].filter((a) => a === "\0" || /^--[\w-]+(=[^/\\]*)?$/.test(a));
 }
 
 /** The cached code's file for this bundle's bytes under this Node and its options. */

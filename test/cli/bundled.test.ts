@@ -21,7 +21,11 @@ describe("bundled commands: the entry runs the bundle with its code from an earl
     fs.writeFileSync(entry, entryText("cli/synth.ts"));
     fs.writeFileSync(bundle, body);
     const cache = path.join(root, BUNDLE_CODE_CACHE);
-    const run = () => spawnSync(process.execPath, [entry], { encoding: "utf8" });
+    const run = (nodeOptions = "") =>
+      spawnSync(process.execPath, [entry], {
+        encoding: "utf8",
+        env: { ...process.env, NODE_OPTIONS: nodeOptions },
+      });
     const files = () =>
       fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.endsWith(".code")) : [];
     return { root, entry, bundle, cache, run, files };
@@ -50,6 +54,19 @@ describe("bundled commands: the entry runs the bundle with its code from an earl
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, "2");
     assert.notEqual(fs.readFileSync(path.join(p.cache, file), "utf8"), "torn");
+  });
+
+  it("runs with other V8 flags (NODE_OPTIONS too) keep code of their own, each taken by the next such run", () => {
+    const p = project('process.stdout.write("x");\n');
+    const flags = "--max-semi-space-size=32";
+    assert.equal(p.run().stdout, "x");
+    assert.equal(p.run(flags).stdout, "x");
+    assert.equal(p.files().length, 2, p.files().join(", "));
+    const stamps = () => p.files().map((f) => fs.statSync(path.join(p.cache, f)).mtimeMs);
+    const before = stamps();
+    p.run();
+    p.run(flags);
+    assert.deepEqual(stamps(), before, "each taken, none written again");
   });
 
   it("the bundle runs as a required module: its module in Node's cache, require with resolve and paths", () => {
