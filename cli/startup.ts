@@ -9,11 +9,14 @@ import * as path from "path";
 import Module from "module";
 import { projectRoot } from "../config/paths";
 import { installSdkShortcut } from "./sdkStartup";
+import { COMPILE_CACHE } from "./bundled";
 
 const root = projectRoot(__dirname);
 const enableCompileCache = (Module as unknown as { enableCompileCache?: (dir: string) => unknown })
   .enableCompileCache;
-enableCompileCache?.(path.join(root, "node_modules", ".cache", "homelab-observability", "node-compile"));
+// Already on in a bundled command, whose entry turned it on before the bundle was compiled
+// (cli/bundled.ts entryText); a second call keeps it as it is.
+enableCompileCache?.(path.join(root, COMPILE_CACHE));
 installSdkShortcut(root);
 
 /**

@@ -7,7 +7,7 @@ import * as util from "util";
 import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
 import { projectRoot } from "../../config/paths";
-import { bundleOf } from "../../cli/bundled";
+import { entryOf } from "../../cli/bundled";
 import { synthStack } from "../../synth/run";
 import {
   readStackConfig,
@@ -55,14 +55,14 @@ export function compiled(file: string): string {
 
 /**
  * Node arguments that run a CLI (`cli/synth.ts`, path relative to the root) as `npm run` runs it:
- * its {@link compiled} file, or for a command built as one file its bundle (cli/bundled.ts), with
+ * its {@link compiled} file, or for a command built as one file its bundle's entry (cli/bundled.ts), with
  * the CLIs' compile cache and SDK start-up shortcut.
  */
 export function compiledCli(file: string, ...args: string[]): string[] {
   // compiled() builds first when a source is newer: a bundle is written by the same build.
   const compiledFile = compiled(file);
-  const bundle = bundleOf(file);
-  return [bundle ? path.join(ROOT, bundle) : compiledFile, ...args];
+  const entry = entryOf(file);
+  return [entry ? path.join(ROOT, entry) : compiledFile, ...args];
 }
 
 /** What a command printed and its exit status, as spawnSync reports a child's. */

@@ -1,0 +1,109 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { compiled, compiledCli, ROOT, tmpDir } from "../support/helpers";
+import { BUNDLE_CODE_CACHE, BUNDLED, bundleOf, entryOf, entryText } from "../../cli/bundled";
+
+/**
+ * A bundled command's entry (cli/bundled.ts entryText) runs its bundle through cli/bundleLoader.ts:
+ * as `require` would, with V8's code for it kept from an earlier run, never another build's.
+ */
+describe("bundled commands: the entry runs the bundle with its code from an earlier run", () => {
+  /** A project of its own (dist/bin/ two folders below its root) whose synth bundle is `body`. */
+  function project(body: string) {
+    const root = tmpDir("entry");
+    const entry = path.join(root, entryOf("cli/synth.ts")!);
+    const bundle = path.join(root, bundleOf("cli/synth.ts")!);
+    fs.mkdirSync(path.dirname(entry), { recursive: true });
+    fs.mkdirSync(path.join(root, "dist", "cli"), { recursive: true });
+    fs.copyFileSync(compiled("cli/bundleLoader.ts"), path.join(root, "dist", "cli", "bundleLoader.js"));
+    fs.writeFileSync(entry, entryText("cli/synth.ts"));
+    fs.writeFileSync(bundle, body);
+    const cache = path.join(root, BUNDLE_CODE_CACHE);
+    const run = (nodeOptions = "") =>
+      spawnSync(process.execPath, [entry], {
+        encoding: "utf8",
+        env: { ...process.env, NODE_OPTIONS: nodeOptions },
+      });
+    const files = () =>
+      fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.endsWith(".code")) : [];
+    return { root, entry, bundle, cache, run, files };
+  }
+
+  it("a rebuilt bundle of the same length runs its own code, not the code kept for the one before", () => {
+    // V8 takes cached code for any source of the same length: the file must be named by content.
+    const p = project('process.stdout.write("A");\n');
+    assert.equal(p.run().stdout, "A");
+    assert.equal(p.files().length, 1);
+    fs.writeFileSync(p.bundle, 'process.stdout.write("B");\n');
+    assert.equal(p.run().stdout, "B");
+    // The old build's code is dropped when the new one's is written.
+    assert.equal(p.files().length, 1);
+  });
+
+  it("the second run takes the code the first wrote (not written again); a torn file is only rewritten", () => {
+    const p = project("process.stdout.write(String(1 + 1));\n");
+    assert.equal(p.run().stdout, "2");
+    const [file] = p.files();
+    const written = fs.statSync(path.join(p.cache, file)).mtimeMs;
+    assert.equal(p.run().stdout, "2");
+    assert.equal(fs.statSync(path.join(p.cache, file)).mtimeMs, written, "accepted, not written again");
+    fs.writeFileSync(path.join(p.cache, file), "torn");
+    const r = p.run();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "2");
+    assert.notEqual(fs.readFileSync(path.join(p.cache, file), "utf8"), "torn");
+  });
+
+  it("runs with other V8 flags (NODE_OPTIONS too) keep code of their own, each taken by the next such run", () => {
+    const p = project('process.stdout.write("x");\n');
+    const flags = "--max-semi-space-size=32";
+    assert.equal(p.run().stdout, "x");
+    assert.equal(p.run(flags).stdout, "x");
+    assert.equal(p.files().length, 2, p.files().join(", "));
+    const stamps = () => p.files().map((f) => fs.statSync(path.join(p.cache, f)).mtimeMs);
+    const before = stamps();
+    p.run();
+    p.run(flags);
+    assert.deepEqual(stamps(), before, "each taken, none written again");
+  });
+
+  it("the bundle runs as a required module: its module in Node's cache, require with resolve and paths", () => {
+    const p = project(
+      [
+        'const path = require("path");',
+        "const seen = {",
+        "  cached: require.cache[__filename] === module,",
+        "  dir: __dirname,",
+        "  file: __filename,",
+        '  resolved: require.resolve("./other.js"),',
+        '  paths: Array.isArray(require.resolve.paths("some-package")),',
+        '  other: require("./other.js"),',
+        '  child: module.children.some((c) => c.filename === path.join(__dirname, "other.js")),',
+        "};",
+        "process.stdout.write(JSON.stringify(seen));",
+        "",
+      ].join("\n"),
+    );
+    fs.writeFileSync(path.join(path.dirname(p.bundle), "other.js"), "module.exports = 7;\n");
+    const r = p.run();
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      cached: true,
+      dir: path.dirname(p.bundle),
+      file: p.bundle,
+      resolved: path.join(path.dirname(p.bundle), "other.js"),
+      paths: true,
+      other: 7,
+      child: true,
+    });
+  });
+
+  it("the built entries are entryText's; no other command has one", () => {
+    compiledCli("cli/synth.ts"); // builds when a source is newer
+    for (const file of BUNDLED)
+      assert.equal(fs.readFileSync(path.join(ROOT, entryOf(file)!), "utf8"), entryText(file));
+    assert.throws(() => entryText("cli/verify.ts"), /cli\/verify\.ts is not a bundled command/);
+  });
+});
