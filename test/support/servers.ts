@@ -57,13 +57,22 @@ export interface Server {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Polls `probe` every 100 ms until it resolves true or `ms` pass. */
-export async function until(probe: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+/**
+ * Polls `probe` every `everyMs` (100 ms) until it resolves true or `ms` pass. A wait that cannot end
+ * in the first seconds (Prometheus applies its first targets 5 s after it starts) polls less often:
+ * each poll is a request the worker and the server both spend CPU on.
+ */
+export async function until(
+  probe: () => Promise<boolean>,
+  ms: number,
+  what: string,
+  everyMs = 100,
+): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
     if (await probe().catch(() => false)) return;
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
