@@ -114,20 +114,36 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
         ),
       }),
     );
-    // Prometheus scrapes first no sooner than 5 s after its start; then 8 s of dual write.
+    // Prometheus scrapes first no sooner than 5 s after its start; then 8 s of dual write. Polled
+    // every 500 ms until the first sample is in, then asked again when its 8 s are up: polled every
+    // 100 ms, the 14 s wait was ~140 range queries, now ~20. Measured, this file alone, CPU incl.
+    // children, 6 runs each alternating: median 2.44 -> 2.23 s (the wall is the same).
+    const sampleTimes = async (now: number): Promise<number[]> => {
+      const r: any = await (
+        await fetch(
+          `${vm.url}/api/v1/query_range?query=count(up)&start=${Math.floor(now - 60)}&end=${Math.floor(now)}&step=1`,
+        )
+      ).json();
+      return (r.data?.result?.[0]?.values ?? []).map((v: [number]) => v[0]);
+    };
+    const waitMs = 30_000;
+    const deadline = Date.now() + waitMs;
     await until(
       async () => {
-        const now = Date.now() / 1000;
-        const r: any = await (
-          await fetch(
-            `${vm.url}/api/v1/query_range?query=count(up)&start=${Math.floor(now - 60)}&end=${Math.floor(now)}&step=1`,
-          )
-        ).json();
-        const ts: number[] = (r.data?.result?.[0]?.values ?? []).map((v: [number]) => v[0]);
-        return ts.length > 0 && now - Math.min(...ts) > 8;
+        for (;;) {
+          const now = Date.now() / 1000;
+          const ts = await sampleTimes(now);
+          if (ts.length === 0) return false;
+          const left = 8 - (now - Math.min(...ts));
+          if (left < 0) return true;
+          // Past the deadline: until's own message says what was waited for.
+          if (now * 1000 + left * 1000 > deadline) return false;
+          await new Promise((done) => setTimeout(done, left * 1000 + 50));
+        }
       },
-      30_000,
+      waitMs,
       "8 s of Prometheus' samples in VictoriaMetrics",
+      500,
     );
   });
 
