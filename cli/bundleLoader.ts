@@ -23,7 +23,7 @@ import * as vm from "vm";
 import Module from "module";
 
 /** Node's module internals this loader stands in for, as `Module._load` uses them. */
-interface ModuleInternals {
+export interface ModuleInternals {
   new (id: string, parent?: NodeJS.Module): NodeJS.Module;
   _cache: Record<string, NodeJS.Module>;
   _nodeModulePaths(dir: string): string[];
@@ -77,16 +77,19 @@ function saveCode(script: vm.Script, file: string): void {
 /**
  * Runs `bundle` (an absolute path) as a CommonJS module, as `require(bundle)` would from `parent`:
  * its own module object in Node's cache, a `require` of its own (with `resolve` and `cache`), its
- * `__filename` and `__dirname`.
+ * `__filename` and `__dirname`. False, with nothing run, when this Node lacks one of the internals
+ * it stands in for: the entry then requires the bundle by its name (cli/bundled.ts entryText), so
+ * every import stays a string the layout check follows.
  */
-export function runBundle(bundle: string, cacheDir: string, parent?: NodeJS.Module): void {
-  // Node's internals this stands in for, as Node 22 has them; without one, Node's own require.
+export function runBundle(
+  bundle: string,
+  cacheDir: string,
+  parent?: NodeJS.Module,
+  internals: Partial<ModuleInternals> = Internals,
+): boolean {
+  // Node's internals this stands in for, as Node 22 has them (`internals`: Node's, a test's without one).
   const internal = ["_cache", "_nodeModulePaths", "_resolveFilename", "_resolveLookupPaths", "wrap"] as const;
-  if (internal.some((k) => Internals[k] === undefined)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(bundle);
-    return;
-  }
+  if (internal.some((k) => internals[k] === undefined)) return false;
   const bytes = fs.readFileSync(bundle);
   const file = codeCacheFile(bundle, bytes, cacheDir);
   let cached: Buffer | undefined;
@@ -122,4 +125,5 @@ export function runBundle(bundle: string, cacheDir: string, parent?: NodeJS.Modu
     throw e;
   }
   m.loaded = true;
+  return true;
 }

@@ -3,7 +3,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { compiled, compiledCli, ROOT, tmpDir } from "../support/helpers";
+import Module from "module";
 import { BUNDLE_CODE_CACHE, BUNDLED, bundleOf, entryOf, entryText } from "../../cli/bundled";
+import { runBundle, type ModuleInternals } from "../../cli/bundleLoader";
 
 /**
  * A bundled command's entry (cli/bundled.ts entryText) runs its bundle through cli/bundleLoader.ts:
@@ -40,6 +42,36 @@ describe("bundled commands: the entry runs the bundle with its code from an earl
     assert.equal(p.run().stdout, "B");
     // The old build's code is dropped when the new one's is written.
     assert.equal(p.files().length, 1);
+  });
+
+  it("a Node without one of the module internals it stands in for: the loader runs nothing and says so", () => {
+    const p = project('process.stdout.write("ran");\n');
+    for (const k of [
+      "_cache",
+      "_nodeModulePaths",
+      "_resolveFilename",
+      "_resolveLookupPaths",
+      "wrap",
+    ] as const) {
+      const internals: Partial<ModuleInternals> = {
+        ...(Module as unknown as ModuleInternals),
+        [k]: undefined,
+      };
+      assert.equal(runBundle(p.bundle, p.cache, undefined, internals), false, k);
+    }
+    assert.deepEqual(p.files(), [], "no code kept");
+  });
+
+  it("the entry requires the bundle by its name when the loader runs nothing", () => {
+    const p = project('process.stdout.write(require("path").basename(__filename));\n');
+    // The loader of a Node without the internals (above): runBundle gives false.
+    fs.writeFileSync(
+      path.join(p.root, "dist", "cli", "bundleLoader.js"),
+      "exports.runBundle = () => false;\n",
+    );
+    const r = p.run();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, path.basename(p.bundle));
   });
 
   it("the second run takes the code the first wrote (not written again); a torn file is only rewritten", () => {
