@@ -77,9 +77,10 @@ function saveCode(script: vm.Script, file: string): void {
 /**
  * Runs `bundle` (an absolute path) as a CommonJS module, as `require(bundle)` would from `parent`:
  * its own module object in Node's cache, a `require` of its own (with `resolve` and `cache`), its
- * `__filename` and `__dirname`. False, with nothing run, when this Node lacks one of the internals
- * it stands in for: the entry then requires the bundle by its name (cli/bundled.ts entryText), so
- * every import stays a string the layout check follows.
+ * `__filename` and `__dirname`, and `import()` as Node's loader does it. False, with nothing run,
+ * when this Node lacks one of the internals it stands in for, or the run has source maps on: the
+ * entry then requires the bundle by its name (cli/bundled.ts entryText), so every import stays a
+ * string the layout check follows.
  */
 export function runBundle(
   bundle: string,
@@ -90,6 +91,9 @@ export function runBundle(
   // Node's internals this stands in for, as Node 22 has them (`internals`: Node's, a test's without one).
   const internal = ["_cache", "_nodeModulePaths", "_resolveFilename", "_resolveLookupPaths", "wrap"] as const;
   if (internal.some((k) => internals[k] === undefined)) return false;
+  // Node maps a required module's positions through its source map (--enable-source-maps), never a
+  // vm.Script's: a run asking for them gets the bundle required, its errors pointing into the sources.
+  if (process.sourceMapsEnabled) return false;
   const bytes = fs.readFileSync(bundle);
   const file = codeCacheFile(bundle, bytes, cacheDir);
   let cached: Buffer | undefined;
@@ -101,6 +105,9 @@ export function runBundle(
   const script = new vm.Script(Internals.wrap(bytes.toString("utf8")), {
     filename: bundle,
     cachedData: cached,
+    // import() as in a module Node loads: without it, every import() in the bundle is refused
+    // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cached === undefined || script.cachedDataRejected === true)
     process.once("exit", () => saveCode(script, file));
@@ -118,11 +125,14 @@ export function runBundle(
   req.main = require.main;
   req.extensions = require.extensions;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  // As Module._load: a finally, not a catch that throws again, so that Node reports an uncaught
+  // error at the bundle's line that threw it rather than at this file's.
+  let threw = true;
   try {
     wrapper.call(m.exports, m.exports, req, m, bundle, path.dirname(bundle));
-  } catch (e) {
-    delete Internals._cache[bundle];
-    throw e;
+    threw = false;
+  } finally {
+    if (threw) delete Internals._cache[bundle];
   }
   m.loaded = true;
   return true;
