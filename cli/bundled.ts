@@ -64,7 +64,7 @@ export function entryText(file: string): string {
     "    module,",
     "  )",
     ")",
-    "  // A Node without the module internals the loader stands in for: the bundle, required.",
+    "  // A run the loader leaves to Node (no module internals it stands in for, source maps on): the bundle, required.",
     `  require(${JSON.stringify(`./${path.posix.basename(bundle)}`)});`,
     "",
   ].join("\n");

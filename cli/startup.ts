@@ -14,8 +14,9 @@ import { COMPILE_CACHE } from "./bundled";
 const root = projectRoot(__dirname);
 const enableCompileCache = (Module as unknown as { enableCompileCache?: (dir: string) => unknown })
   .enableCompileCache;
-// Already on in a bundled command, whose entry turned it on before the bundle was compiled
-// (cli/bundled.ts entryText); a second call keeps it as it is.
+// In a bundled command, for the SDK modules the bundle loads: the bundle's own code is kept by
+// cli/bundleLoader.ts instead. Already on when NODE_COMPILE_CACHE set it (the test workers,
+// .mocharc.cjs); a second call keeps it as it is.
 enableCompileCache?.(path.join(root, COMPILE_CACHE));
 installSdkShortcut(root);
 

@@ -100,7 +100,7 @@ export function build(): void {
     bundle: true,
     external: BUNDLE_EXTERNAL,
   });
-  // Each bundle's entry, which runs it with Node's compile cache on (cli/bundled.ts entryText).
+  // Each bundle's entry, which runs it with V8's code from an earlier run (cli/bundled.ts entryText).
   for (const file of BUNDLED) fs.writeFileSync(path.join(ROOT, entryOf(file)!), entryText(file));
   fs.writeFileSync(path.join(ROOT, STAMP), `${new Date().toISOString()}\n`);
 }
