@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { refusedUpdate } from "../../change/apiRules";
-import { planChange, type StackState } from "../../change/change";
+import { planChange } from "../../change/change";
 import type { RenderedObject } from "../../synth/render/types";
-import type { ExportResource } from "../../synth/synthesize";
+import { lokiStatefulSet, prometheusClaim, stackState } from "../support/changeStates";
 
 /*
  * The change check's restated API server rules against their upstream sources, Kubernetes 1.31
@@ -57,17 +57,7 @@ describe("change: a claim's class set where it had none (ValidatePersistentVolum
   });
 });
 
-const sts = (vct: Record<string, any>[]): RenderedObject => ({
-  apiVersion: "apps/v1",
-  kind: "StatefulSet",
-  metadata: { name: "loki", namespace: "monitoring" },
-  spec: {
-    serviceName: "loki-headless",
-    selector: { matchLabels: { app: "loki" } },
-    template: { metadata: { labels: { app: "loki" } }, spec: { containers: [{ name: "l", image: "a" }] } },
-    volumeClaimTemplates: vct,
-  },
-});
+const sts = lokiStatefulSet;
 const template = (extra: Record<string, any> = {}, spec: Record<string, any> = {}) => ({
   metadata: { name: "storage" },
   spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } }, ...spec },
@@ -186,32 +176,11 @@ describe("change: a Job's selector and completions (ValidateJobSpecUpdate, 1.31)
   });
 });
 
-const URN = "urn:pulumi:production::homelab-observability::";
-const state = (resources: ExportResource[]): StackState => ({
-  export: { version: 3, deployment: { manifest: {}, resources } } as any,
-  objects: [],
-});
-const claim = (cls: string, extra: Partial<ExportResource> = {}): ExportResource => ({
-  urn: `${URN}kubernetes:core/v1:PersistentVolumeClaim::prometheus-volume`,
-  custom: true,
-  type: "kubernetes:core/v1:PersistentVolumeClaim",
-  inputs: {
-    metadata: { name: "prometheus-db", namespace: "monitoring" },
-    spec: {
-      accessModes: ["ReadWriteOnce"],
-      storageClassName: cls,
-      resources: { requests: { storage: "50Gi" } },
-    },
-  },
-  outputs: {},
-  ...extra,
-});
-
 describe("change: one refusal per replacement and per deletion (change/change.ts, issue 51 item 3)", () => {
   it("a claim still imported whose replacement loses data: one refusal saying both", () => {
     const report = planChange(
-      state([claim("a")]),
-      state([claim("b", { importId: "monitoring/prometheus-db" })]),
+      stackState([prometheusClaim("a", "50Gi")]),
+      stackState([prometheusClaim("b", "50Gi", { importId: "monitoring/prometheus-db" })]),
     );
     const refused = report.refused.flatMap((e) => e.refused);
     assert.equal(refused.length, 1, JSON.stringify(refused));
@@ -223,7 +192,7 @@ describe("change: one refusal per replacement and per deletion (change/change.ts
   });
 
   it("a protected claim the new state drops, not retained: one refusal, the command last", () => {
-    const report = planChange(state([claim("a", { protect: true })]), state([]));
+    const report = planChange(stackState([prometheusClaim("a", "50Gi", { protect: true })]), stackState([]));
     const refused = report.refused.flatMap((e) => e.refused);
     assert.equal(refused.length, 1, JSON.stringify(refused));
     assert.equal(refused[0].field, "retainOnDelete, protect");

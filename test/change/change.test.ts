@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
 import { forceNewProperties, mergePatch, patchToDiff, providerDiff } from "../../change/providerDiff";
 import { holdsData, quantityBytes, refusedUpdate, STATEFULSET_MUTABLE } from "../../change/apiRules";
-import { planChange, type StackState } from "../../change/change";
+import { planChange } from "../../change/change";
 import type { RenderedObject, StackObject } from "../../synth/render/types";
 import type { ExportResource } from "../../synth/synthesize";
 import { PROVIDER_DIFF_CASES } from "../support/providerDiffCases";
+import { stackState } from "../support/changeStates";
 
 describe("change: the provider's replace rules (pulumi-kubernetes diff_test.go TestPatchToDiff, ported)", () => {
   for (const c of PROVIDER_DIFF_CASES) {
@@ -241,19 +242,15 @@ const placed = (rel: ExportResource, object: RenderedObject): StackObject => ({
     source: "",
   },
 });
-const state = (resources: ExportResource[], objects: StackObject[] = []): StackState => ({
-  export: { version: 3, deployment: { manifest: {}, resources } } as any,
-  objects,
-});
 
 describe("change: the engine's steps and what loses data", () => {
   it("reports nothing for an unchanged state", () => {
     const r = release("loki");
-    const s = state([r], [placed(r, sts())]);
+    const s = stackState([r], [placed(r, sts())]);
     assert.deepEqual(planChange(s, s), { entries: [], refused: [] });
   });
   it("refuses a Release whose namespace changes (uninstall and install), naming the field", () => {
-    const report = planChange(state([release("alloy")]), state([release("alloy", "agents")]));
+    const report = planChange(stackState([release("alloy")]), stackState([release("alloy", "agents")]));
     assert.equal(report.refused.length, 1);
     assert.equal(report.refused[0].action, "replace");
     assert.match(report.refused[0].refused[0].field, /namespace/);
@@ -268,8 +265,8 @@ describe("change: the engine's steps and what loses data", () => {
       ...extra,
     });
     const report = planChange(
-      state([pvc("a", { protect: true })]),
-      state([pvc("b", { protect: true, importId: "m/vol" })]),
+      stackState([pvc("a", { protect: true })]),
+      stackState([pvc("b", { protect: true, importId: "m/vol" })]),
     );
     const reasons = report.refused[0].refused.map((r) => r.field);
     // The protection, the import and the lost data are one replacement's: one refusal saying all.
@@ -289,11 +286,13 @@ describe("change: the engine's steps and what loses data", () => {
       outputs: {},
     });
     assert.equal(
-      planChange(state([provider(true), cm("a")]), state([provider(true), cm("b")])).entries[0].action,
+      planChange(stackState([provider(true), cm("a")]), stackState([provider(true), cm("b")])).entries[0]
+        .action,
       "update",
     );
     assert.equal(
-      planChange(state([provider(false), cm("a")]), state([provider(false), cm("b")])).entries[0].action,
+      planChange(stackState([provider(false), cm("a")]), stackState([provider(false), cm("b")])).entries[0]
+        .action,
       "replace",
     );
   });
@@ -306,14 +305,18 @@ describe("change: the engine's steps and what loses data", () => {
       outputs: {},
     };
     assert.deepEqual(
-      planChange(state([pvc]), state([])).refused[0].refused.map((r) => r.field),
+      planChange(stackState([pvc]), stackState([])).refused[0].refused.map((r) => r.field),
       ["retainOnDelete"],
     );
-    assert.equal(planChange(state([{ ...pvc, retainOnDelete: true }]), state([])).refused.length, 0);
+    assert.equal(
+      planChange(stackState([{ ...pvc, retainOnDelete: true }]), stackState([])).refused.length,
+      0,
+    );
     assert.deepEqual(
-      planChange(state([{ ...pvc, protect: true, retainOnDelete: true }]), state([])).refused[0].refused.map(
-        (r) => r.field,
-      ),
+      planChange(
+        stackState([{ ...pvc, protect: true, retainOnDelete: true }]),
+        stackState([]),
+      ).refused[0].refused.map((r) => r.field),
       ["protect"],
     );
   });
@@ -321,11 +324,13 @@ describe("change: the engine's steps and what loses data", () => {
     const r = release("loki");
     const renamed = sts();
     renamed.metadata = { name: "loki-writer", namespace: "monitoring" };
-    const report = planChange(state([r], [placed(r, sts())]), state([r], [placed(r, renamed)]));
+    const report = planChange(stackState([r], [placed(r, sts())]), stackState([r], [placed(r, renamed)]));
     assert.match(report.refused[0].refused[0].reason, /renamed to StatefulSet monitoring\/loki-writer/);
     const deleting = sts({ persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete" } });
     assert.deepEqual(
-      planChange(state([r], [placed(r, deleting)]), state([r])).refused[0].refused.map((x) => x.field),
+      planChange(stackState([r], [placed(r, deleting)]), stackState([r])).refused[0].refused.map(
+        (x) => x.field,
+      ),
       ["spec.persistentVolumeClaimRetentionPolicy.whenDeleted"],
     );
     assert.equal(holdsData(sts({ volumeClaimTemplates: [] })), false);
@@ -334,7 +339,7 @@ describe("change: the engine's steps and what loses data", () => {
     const r = release("loki");
     const bigger = sts();
     bigger.spec.volumeClaimTemplates[0].spec.resources.requests.storage = "20Gi";
-    const report = planChange(state([r], [placed(r, sts())]), state([r], [placed(r, bigger)]));
+    const report = planChange(stackState([r], [placed(r, sts())]), stackState([r], [placed(r, bigger)]));
     assert.equal(report.refused[0].subject, "StatefulSet monitoring/loki-write");
     assert.equal(report.refused[0].refused[0].field, "spec.volumeClaimTemplates");
   });
@@ -372,13 +377,13 @@ describe("change: raw stateful resources renamed", () => {
     outputs: {},
   });
   it("refuses a StatefulSet with claims that moves to another resource name (no alias)", () => {
-    const report = planChange(state([raw("mimir", "mimir")]), state([raw("mimir-store", "mimir")]));
+    const report = planChange(stackState([raw("mimir", "mimir")]), stackState([raw("mimir-store", "mimir")]));
     assert.deepEqual(
       report.refused.map((e) => `${e.action} ${e.subject}: ${e.refused.map((r) => r.field).join(", ")}`),
       ["delete StatefulSet::mimir: metadata.name"],
     );
   });
   it("lets one go away when nothing takes its place (its claims are retained by Kubernetes)", () => {
-    assert.equal(planChange(state([raw("mimir", "mimir")]), state([])).refused.length, 0);
+    assert.equal(planChange(stackState([raw("mimir", "mimir")]), stackState([])).refused.length, 0);
   });
 });

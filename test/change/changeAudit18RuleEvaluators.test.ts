@@ -3,6 +3,7 @@ import type { RunningState } from "../../model/running";
 import { formatRuleEvaluators, ruleEvaluatorChange } from "../../change/ruleEvaluators";
 import { refusalsIn } from "../../change/change";
 import { EVERY_RULE } from "../../builders/alerting/rules";
+import { refusedLines } from "../support/changeStates";
 
 /*
  * Issue 51, one message per mistake: one evaluator's selector change moves every running rule it
@@ -31,7 +32,6 @@ const running: RunningState = {
   pvcs: [],
   prometheusRules: [rule("a", "x"), rule("b", "y"), rule("c", "z")],
 };
-const refusedLines = (text: string) => text.split("\n").filter((l) => /^\s+REFUSED /.test(l));
 
 describe("change check --running: rules one selector change leaves without an evaluator are one refusal (change/ruleEvaluators.ts)", () => {
   it("three rules losing their one evaluator: one REFUSED line naming the three, counted 1", () => {

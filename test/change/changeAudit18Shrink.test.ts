@@ -7,6 +7,7 @@ import { PROMETHEUS_PVC } from "../../model/storage";
 import type { RenderedObject, StackObject } from "../../synth/render/types";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
 import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
+import { stackState } from "../support/changeStates";
 
 /*
  * An object the program writes itself (no Helm release) is patched in place by the provider where
@@ -25,11 +26,6 @@ const lines: Record<string, string> = {
   "storageClasses.default": "Pulumi.s.yaml:38",
 };
 const at = (key: string) => lines[key];
-
-const state = (resources: ExportResource[], objects: StackObject[] = []): StackState => ({
-  export: { version: 3, deployment: { manifest: {}, resources } } as any,
-  objects,
-});
 
 /** The Prometheus claim as components/metrics/prometheusVolume.ts writes it. */
 const claim = (size: string, cls = "local-path", more: Record<string, unknown> = {}): ExportResource => ({
@@ -102,7 +98,7 @@ const refusedOf = (before: StackState, after: StackState, place = at) =>
 
 describe("a raw object the program writes, updated in place: the API server's rules (audit 18)", () => {
   it("the Prometheus claim shrinking is refused once: the claim, both sizes, prometheus.volumeSize at its line and what to set", () => {
-    const got = refusedOf(state([claim("900Gi")]), state([claim("70Gi")]));
+    const got = refusedOf(stackState([claim("900Gi")]), stackState([claim("70Gi")]));
     assert.equal(got.length, 1, JSON.stringify(got));
     assert.equal(got[0].field, "spec.resources.requests.storage");
     assert.equal(
@@ -112,7 +108,7 @@ describe("a raw object the program writes, updated in place: the API server's ru
   });
 
   it("the Prometheus claim growing is no refusal (a class with allowVolumeExpansion grows it in place)", () => {
-    const report = planChange(state([claim("70Gi")]), state([claim("900Gi")]), at);
+    const report = planChange(stackState([claim("70Gi")]), stackState([claim("900Gi")]), at);
     assert.equal(report.entries.length, 1);
     assert.equal(report.entries[0].action, "update");
     assert.equal(refusalCount(report), 0, formatChange(report));
@@ -120,8 +116,8 @@ describe("a raw object the program writes, updated in place: the API server's ru
 
   it("another frozen field of a claim's spec (volumeMode) is refused in place", () => {
     const got = refusedOf(
-      state([claim("70Gi", "local-path", { volumeMode: "Block" })]),
-      state([claim("70Gi", "local-path")]),
+      stackState([claim("70Gi", "local-path", { volumeMode: "Block" })]),
+      stackState([claim("70Gi", "local-path")]),
     );
     assert.deepEqual(
       got.map((r) => r.field),
@@ -132,8 +128,8 @@ describe("a raw object the program writes, updated in place: the API server's ru
 
   it("an immutable ConfigMap made mutable, and an immutable Secret, are refused in place", () => {
     const cm = refusedOf(
-      state([keyed("ConfigMap", { a: "1" }, true)]),
-      state([keyed("ConfigMap", { a: "1" })]),
+      stackState([keyed("ConfigMap", { a: "1" }, true)]),
+      stackState([keyed("ConfigMap", { a: "1" })]),
     );
     assert.deepEqual(
       cm.map((r) => r.field),
@@ -144,8 +140,8 @@ describe("a raw object the program writes, updated in place: the API server's ru
       /^ConfigMap monitoring\/stack-info: an immutable ConfigMap cannot become mutable again$/,
     );
     const secret = refusedOf(
-      state([keyed("Secret", { a: "MQ==" }, true)]),
-      state([keyed("Secret", { a: "MQ==" }, false)]),
+      stackState([keyed("Secret", { a: "MQ==" }, true)]),
+      stackState([keyed("Secret", { a: "MQ==" }, false)]),
     );
     assert.deepEqual(
       secret.map((r) => r.field),
@@ -154,15 +150,17 @@ describe("a raw object the program writes, updated in place: the API server's ru
   });
 
   it("the claim's class (a replacement) names storageClasses.metrics, falling back to storageClasses.default at its line, and what to set", () => {
-    const got = refusedOf(state([claim("70Gi", "fast-ssd")]), state([claim("70Gi", "local-path")]));
+    const got = refusedOf(stackState([claim("70Gi", "fast-ssd")]), stackState([claim("70Gi", "local-path")]));
     assert.equal(got.length, 1, JSON.stringify(got));
     assert.match(
       got[0].reason,
       /; caused by storageClasses\.metrics \(not set: it takes storageClasses\.default, Pulumi\.s\.yaml:38\) changed from fast-ssd to local-path: set storageClasses\.metrics to fast-ssd, or move the data to a new claim/,
     );
     // Set in the file: that key, at its line, set back.
-    const own = refusedOf(state([claim("70Gi", "fast-ssd")]), state([claim("70Gi", "local-path")]), (k) =>
-      k === "storageClasses.metrics" ? "Pulumi.s.yaml:39" : at(k),
+    const own = refusedOf(
+      stackState([claim("70Gi", "fast-ssd")]),
+      stackState([claim("70Gi", "local-path")]),
+      (k) => (k === "storageClasses.metrics" ? "Pulumi.s.yaml:39" : at(k)),
     );
     assert.match(
       own[0].reason,
@@ -173,8 +171,8 @@ describe("a raw object the program writes, updated in place: the API server's ru
   it("while kube-prometheus-stack runs, the claim and the Prometheus resource refused for one shrink: one message naming both", () => {
     const [b, a] = [kps("900Gi"), kps("70Gi")];
     const report = planChange(
-      state([claim("900Gi"), b.rel], [b.placed]),
-      state([claim("70Gi"), a.rel], [a.placed]),
+      stackState([claim("900Gi"), b.rel], [b.placed]),
+      stackState([claim("70Gi"), a.rel], [a.placed]),
       at,
     );
     assert.equal(refusalCount(report), 1, formatChange(report));
@@ -194,8 +192,8 @@ describe("a raw object the program writes, updated in place: the API server's ru
   it("while kube-prometheus-stack runs, the claim's class change: one message naming the claim and the Prometheus resource", () => {
     const [b, a] = [kps("70Gi", "fast-ssd"), kps("70Gi")];
     const report = planChange(
-      state([claim("70Gi", "fast-ssd"), b.rel], [b.placed]),
-      state([claim("70Gi"), a.rel], [a.placed]),
+      stackState([claim("70Gi", "fast-ssd"), b.rel], [b.placed]),
+      stackState([claim("70Gi"), a.rel], [a.placed]),
       at,
     );
     const reasons = report.refused.flatMap((e) => e.refused.map((r) => r.reason));

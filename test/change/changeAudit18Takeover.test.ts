@@ -6,6 +6,7 @@ import { dump, load as loadYaml } from "js-yaml";
 import { checkChange } from "../../change/check";
 import { ROOT, synth, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
+import { refusedLines } from "../support/changeStates";
 
 /*
  * Issue 51 for the taken-over Prometheus claim (takeover.prometheusVolume) at `--running`: a claim
@@ -16,8 +17,6 @@ import { writeSeed000Running } from "../support/runningSeed000";
  * object-by-object entry say where it is refused instead of refusing it again. The shrink, an
  * in-place update the provider does not replace, was not refused at all.
  */
-
-const refusedLines = (text: string) => text.split("\n").filter((l) => /^\s+REFUSED /.test(l));
 
 /** The seed's takeover checked with one running object's spec changed (`report`: pvcs.yaml, statefulsets.yaml). */
 async function takeoverWith(report: string, name: string, change: (spec: Record<string, any>) => void) {

@@ -1,19 +1,16 @@
 import { strict as assert } from "assert";
-import { formatChange, planChange, type StackState } from "../../change/change";
+import { formatChange, planChange } from "../../change/change";
 import { describeChanges, summarizeChanges } from "../../change/describe";
 import { closingLine } from "../../synth/report";
 import type { StackObject } from "../../synth/render/types";
 import type { ExportResource } from "../../synth/synthesize";
+import { stackState } from "../support/changeStates";
 
 /**
  * What the change check prints (`synth --against`): a line a person can read that still says what
  * changes, and a refusal that says what to run.
  */
 const URN = "urn:pulumi:production::homelab-observability::";
-const state = (resources: ExportResource[], objects: StackObject[] = []): StackState => ({
-  export: { version: 3, deployment: { manifest: {}, resources } } as any,
-  objects,
-});
 const rule = (alert: string, expr = "up == 0") => ({
   alert,
   expr,
@@ -93,7 +90,7 @@ describe("change output: list changes said by item, long runs summed up", () => 
     const next = groups
       .filter((_, i) => i !== 1)
       .map((g, i) => (i === 33 ? { ...g, rules: g.rules.slice(0, 3) } : g));
-    const report = planChange(state([prometheusRule(groups)]), state([prometheusRule(next)]));
+    const report = planChange(stackState([prometheusRule(groups)]), stackState([prometheusRule(next)]));
     assert.deepEqual(
       report.entries.map((e) => [e.action, e.why]),
       [
@@ -121,7 +118,7 @@ describe("change output: list changes said by item, long runs summed up", () => 
       },
       outputs: {},
     });
-    const [entry] = planChange(state([job("a:1")]), state([job("a:2")])).entries;
+    const [entry] = planChange(stackState([job("a:1")]), stackState([job("a:2")])).entries;
     assert.equal(entry.action, "replace");
     assert.deepEqual(entry.why, [
       "spec.template.spec.containers[0].image (pulumi-kubernetes diff.go force-new)",
@@ -140,7 +137,7 @@ describe("change output: a refused deletion of a protected resource says what to
     retainOnDelete,
   });
   const refusal = (b: ExportResource, objects: StackObject[] = []) => {
-    const [entry] = planChange(state([b], objects), state([])).refused;
+    const [entry] = planChange(stackState([b], objects), stackState([])).refused;
     return entry.refused.find((r) => r.field === "protect")!.reason;
   };
 

@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { planChange, type StackState } from "../../change/change";
+import { planChange } from "../../change/change";
 import type { RenderedObject, StackObject } from "../../synth/render/types";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
 import { synth, synthCli, tmpDir } from "../support/helpers";
+import { stackState } from "../support/changeStates";
 
 const URN = "urn:pulumi:s::homelab-observability::";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -35,10 +36,6 @@ const placed = (rel: ExportResource, object: RenderedObject): StackObject => ({
     version: "1.0.0",
     source: "",
   },
-});
-const state = (resources: ExportResource[], objects: StackObject[]): StackState => ({
-  export: { version: 3, deployment: { manifest: {}, resources } } as any,
-  objects,
 });
 const claimSpec = (size: string, storageClassName = "local-path") => ({
   storageClassName,
@@ -83,8 +80,8 @@ function reasons(
 ): string[] {
   const [rb, ra] = [release(chart, was[0]), release(chart, now[0])];
   const report = planChange(
-    state([stackResource(overrides.before ?? []), rb], [placed(rb, was[1])]),
-    state([stackResource(overrides.after ?? []), ra], [placed(ra, now[1])]),
+    stackState([stackResource(overrides.before ?? []), rb], [placed(rb, was[1])]),
+    stackState([stackResource(overrides.after ?? []), ra], [placed(ra, now[1])]),
     at,
   );
   return report.refused.flatMap((e) => e.refused.map((r) => r.reason));

@@ -6,16 +6,13 @@ import { mimirName } from "../../model/services";
 import type { RenderedObject, StackObject } from "../../synth/render/types";
 import type { ExportResource } from "../../synth/synthesize";
 import { P, refusal, BASE, STORE } from "../support/stackText";
+import { stackState } from "../support/changeStates";
 
 const URN = "urn:pulumi:s::homelab-observability::";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const STS = "kubernetes:apps/v1:StatefulSet";
 const at = (key: string) =>
   ({ "loki.volumeSize": "Pulumi.s.yaml:12", "mimir.volumeSize": "Pulumi.s.yaml:20" })[key];
-const state = (resources: ExportResource[], objects: StackObject[] = []): StackState => ({
-  export: { version: 3, deployment: { manifest: {}, resources } } as any,
-  objects,
-});
 const reasonsOf = (before: StackState, after: StackState) =>
   planChange(before, after, at).refused.flatMap((e) => e.refused.map((r) => r.reason));
 
@@ -69,7 +66,7 @@ const ingester = (size: string) => {
     resourceUrn: rel.urn,
     release: { name: "loki", namespace: "monitoring", chart: "loki", version: "1.0.0", source: "" },
   };
-  return state([rel], [placed]);
+  return stackState([rel], [placed]);
 };
 
 describe("a refused claim change of Distributed Loki or Mimir names the stack key behind it", () => {
@@ -81,14 +78,20 @@ describe("a refused claim change of Distributed Loki or Mimir names the stack ke
     );
   });
   it("monolithic Mimir's shrunk claim template (a replacement the engine makes): mimir.volumeSize at its line", () => {
-    const [reason] = reasonsOf(state([mimirSts("mimir", "30Gi")]), state([mimirSts("mimir", "20Gi")]));
+    const [reason] = reasonsOf(
+      stackState([mimirSts("mimir", "30Gi")]),
+      stackState([mimirSts("mimir", "20Gi")]),
+    );
     assert.match(
       reason,
       /^the replacement deletes the object that holds the data and creates an empty one; caused by mimir\.volumeSize \(Pulumi\.s\.yaml:20\) changed from 30Gi to 20Gi: a claim cannot shrink: set mimir\.volumeSize back to 30Gi, or move the data to a new claim: docs\/how-to\/check-a-change\.md#a-refused-claim$/,
     );
   });
   it("a grown Mimir claim template: it cannot grow in place", () => {
-    const [reason] = reasonsOf(state([mimirSts("mimir", "20Gi")]), state([mimirSts("mimir", "40Gi")]));
+    const [reason] = reasonsOf(
+      stackState([mimirSts("mimir", "20Gi")]),
+      stackState([mimirSts("mimir", "40Gi")]),
+    );
     assert.match(
       reason,
       /caused by mimir\.volumeSize .*changed from 20Gi to 40Gi: a claim template cannot grow in place/,
@@ -96,15 +99,15 @@ describe("a refused claim change of Distributed Loki or Mimir names the stack ke
   });
   it("a scaled-out group's class change: storageClasses.metrics", () => {
     const [reason] = reasonsOf(
-      state([mimirSts("mimir-write", "24Gi", "fast-ssd")]),
-      state([mimirSts("mimir-write", "24Gi")]),
+      stackState([mimirSts("mimir-write", "24Gi", "fast-ssd")]),
+      stackState([mimirSts("mimir-write", "24Gi")]),
     );
     assert.match(reason, /caused by storageClasses\.metrics changed from fast-ssd to local-path/);
   });
   it("a scaled-out group's size, the program's own from the workload, names no key", () => {
     const [reason] = reasonsOf(
-      state([mimirSts("mimir-write", "24Gi")]),
-      state([mimirSts("mimir-write", "30Gi")]),
+      stackState([mimirSts("mimir-write", "24Gi")]),
+      stackState([mimirSts("mimir-write", "30Gi")]),
     );
     assert.doesNotMatch(reason, /caused by/);
   });

@@ -2,10 +2,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { refusedUpdate } from "../../change/apiRules";
-import { formatChange, planChange, refusalCount, type StackState } from "../../change/change";
+import { formatChange, planChange, refusalCount } from "../../change/change";
 import type { RenderedObject } from "../../synth/render/types";
 import type { ExportResource } from "../../synth/synthesize";
 import { synth, synthCli, tmpDir } from "../support/helpers";
+import { prometheusClaim, refusedLines, stackState } from "../support/changeStates";
 
 /*
  * The change checks' restated rules, compared with their upstream sources (read, not run: no API
@@ -100,32 +101,13 @@ describe("change: the API server's update rules as Kubernetes 1.31 has them (cha
 });
 
 const URN = "urn:pulumi:production::homelab-observability::";
-const state = (resources: ExportResource[]): StackState => ({
-  export: { version: 3, deployment: { manifest: {}, resources } } as any,
-  objects: [],
-});
-const refusedLines = (text: string) => text.split("\n").filter((l) => /^\s+REFUSED /.test(l));
 
 describe("change: a protected resource's refused replacement is one refusal saying both (change/change.ts)", function () {
   this.timeout(120000);
 
   it("a protected claim whose class changes: one refusal, the lost data and the protection, with the key behind it", () => {
-    const pvc = (cls: string): ExportResource => ({
-      urn: `${URN}kubernetes:core/v1:PersistentVolumeClaim::prometheus-volume`,
-      custom: true,
-      protect: true,
-      type: "kubernetes:core/v1:PersistentVolumeClaim",
-      inputs: {
-        metadata: { name: "prometheus-db", namespace: "monitoring" },
-        spec: {
-          accessModes: ["ReadWriteOnce"],
-          storageClassName: cls,
-          resources: { requests: { storage: "70Gi" } },
-        },
-      },
-      outputs: {},
-    });
-    const report = planChange(state([pvc("other")]), state([pvc("openebs-hostpath")]));
+    const pvc = (cls: string) => prometheusClaim(cls, "70Gi", { protect: true });
+    const report = planChange(stackState([pvc("other")]), stackState([pvc("openebs-hostpath")]));
     assert.equal(report.refused.length, 1);
     const refused = report.refused[0].refused;
     assert.deepEqual(
@@ -169,7 +151,7 @@ describe("change: a protected resource's refused replacement is one refusal sayi
       },
       outputs: {},
     });
-    const report = planChange(state([set("10Gi")]), state([set("20Gi")]));
+    const report = planChange(stackState([set("10Gi")]), stackState([set("20Gi")]));
     assert.equal(report.refused.length, 1);
     const refused = report.refused[0].refused;
     assert.equal(refused.length, 1, JSON.stringify(refused));
@@ -186,7 +168,7 @@ describe("change: a protected resource's refused replacement is one refusal sayi
       inputs: { name: "grafana", namespace, chart: "grafana", version: "1.0.0", values: {} },
       outputs: {},
     });
-    const report = planChange(state([rel("monitoring")]), state([rel("grafana")]));
+    const report = planChange(stackState([rel("monitoring")]), stackState([rel("grafana")]));
     const refused = report.refused[0].refused;
     assert.deepEqual(
       refused.map((r) => r.field),

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { quantityBytes, refusedUpdate } from "../../change/apiRules";
 import type { RenderedObject } from "../../synth/render/types";
+import { lokiStatefulSet } from "../support/changeStates";
 
 /*
  * A quantity read as the API server reads it (apimachinery pkg/api/resource suffix.go, read at
@@ -22,22 +23,13 @@ describe("change: quantities read with Kubernetes' suffixes", () => {
       assert.ok(Number.isNaN(quantityBytes(bad)), bad);
   });
 
-  const sts = (storage: string): RenderedObject => ({
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: "loki", namespace: "monitoring" },
-    spec: {
-      serviceName: "loki-headless",
-      selector: { matchLabels: { app: "loki" } },
-      template: { metadata: { labels: { app: "loki" } }, spec: { containers: [{ name: "l", image: "a" }] } },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: "storage" },
-          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
-        },
-      ],
-    },
-  });
+  const sts = (storage: string) =>
+    lokiStatefulSet([
+      {
+        metadata: { name: "storage" },
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
+      },
+    ]);
 
   it("refuses a claim template whose size goes from 10M to 10m (ten megabytes to a hundredth of a byte)", () => {
     assert.deepEqual(
