@@ -4,7 +4,7 @@ import * as path from "path";
 import { ConfigError } from "../../config/errors";
 import { loadStackConfig } from "../../config/load";
 import { ROOT, tmpDir } from "../support/helpers";
-import { BASE, P, refusal, STORE } from "../support/stackText";
+import { BASE, P, RECEIVER, refusal, STORE } from "../support/stackText";
 import { withRuntimeConfig } from "../support/runtimeConfig";
 
 /*
@@ -16,14 +16,8 @@ import { withRuntimeConfig } from "../support/runtimeConfig";
 const SALT = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n";
 const CIPHER = "secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB";
 const SECRETS = `  ${P("secrets")}:\n    backend: config\n`;
-const RECEIVERS = `  ${P("alerting")}:
-    pushover: false
-    heartbeat: false
-    receivers:
-      - name: team-slack
-        type: slack
-        channel: "#alerts"
-      - name: oncall
+/** stackText's one Slack receiver, and two PagerDuty ones. */
+const RECEIVERS = `${RECEIVER}      - name: oncall
         type: pagerduty
       - name: ops
         type: pagerduty
