@@ -25,22 +25,29 @@
  *   is exempt). The live Service holds the address allocated at creation, so a manifest setting
  *   one where it had none asks for a change too; "None" makes it headless, so headlessness
  *   cannot change either; unsetting it keeps the allocated one;
- * - PersistentVolumeClaim: `ValidatePersistentVolumeClaimUpdate` (stored copy 000f2605): only
- *   `spec.resources.requests` may change, and storage only grow ("spec is immutable after
- *   creation except resources.requests ..."; shrinking: "field can not be less than previous
- *   value"); an unset `spec.volumeName` may be set once (the binder does it); an unset
- *   `storageClassName` may be set (`validateStorageClassUpgradeFromNil`; its gate,
- *   RetroactiveDefaultStorageClass, is GA and locked on since 1.28), to the class the beta
- *   annotation names when it has one (`validateStorageClassUpgradeFromAnnotation`), and the beta
- *   annotation is otherwise immutable. The live claim is what the API server compares, and a claim
- *   created without a class gets the cluster's default class then (the DefaultStorageClass
- *   admission plugin, on create), so setting another one later is refused there;
- * - Job (batch validation `ValidateJobSpecUpdate`, a 1.31-era stored copy with managedBy and
- *   successPolicy): `template`, `selector`, `completionMode`, `podFailurePolicy`,
+ * - PersistentVolumeClaim: `ValidatePersistentVolumeClaimUpdate` (kubernetes/kubernetes
+ *   pkg/apis/core/validation/validation.go, commit a7264f95): the spec is frozen ("spec is immutable
+ *   after creation except resources.requests and volumeAttributesClassName for bound claims") and
+ *   storage never shrinks ("field can not be less than previous value"). The storage request is
+ *   let through only when the claim is Bound (`newPvc.Status.Phase == core.ClaimBound`; the status
+ *   is the live one, PrepareForUpdate copies it), which an export does not hold, so a growth is
+ *   said with that condition rather than refused (claimGrowth). An unset `spec.volumeName` may be
+ *   set once (the binder does it); an unset `storageClassName` may be set
+ *   (`validateStorageClassUpgradeFromNil`; its gate, RetroactiveDefaultStorageClass, is GA and
+ *   locked on since 1.28), to the class the beta annotation names when it has one
+ *   (`validateStorageClassUpgradeFromAnnotation`), and the beta annotation is otherwise immutable.
+ *   The live claim is what the API server compares, and a claim created without a class gets the
+ *   cluster's default class then (the DefaultStorageClass admission plugin, on create), so setting
+ *   another one later is refused there. `volumeAttributesClassName` has rules of its own
+ *   (attributesClassRefusals);
+ * - Job (batch validation `ValidateJobSpecUpdate`, a 1.31-era copy with managedBy and
+ *   successPolicy, unattributed in the index: jobRefusals): `template`, `selector`, `completionMode`, `podFailurePolicy`,
  *   `backoffLimitPerIndex`, `managedBy`, `successPolicy` are immutable, and `completions` too
- *   unless an Indexed Job changes it in tandem with `parallelism` (`validateCompletions`,
+ *   unless the Job is Indexed and its new completions equal its new parallelism
+ *   (`validateCompletions`: "can only be modified in tandem with spec.parallelism";
  *   ElasticIndexedJob); both sides defaulted as SetDefaults_Job does (pkg/apis/batch/v1/defaults.go:
- *   completions and parallelism 1 when both are unset, parallelism 1, completionMode NonIndexed).
+ *   completions and parallelism 1 when both are unset, parallelism 1, completionMode NonIndexed,
+ *   each `podFailurePolicy.rules[].onPodConditions[].status` True when empty).
  *   Helm hooks are deleted and created again, so a hook Job is never patched;
  * - Secret `type` (`ValidateSecretUpdate`: ValidateImmutableField on `type`, unset being Opaque);
  *   Secret/ConfigMap with `immutable: true`: data and immutable itself are frozen
@@ -51,7 +58,9 @@
  *   `spec.storage`, VMAgent `spec.statefulStorage`: the operator renders them into its
  *   StatefulSet's volumeClaimTemplates, which the API server refuses to change (the operator then
  *   deletes and recreates the StatefulSet: every pod restarts and a changed claim starts empty);
- *   VMSingle `spec.storage` is the claim the operator creates: only a size increase applies.
+ *   VMSingle `spec.storage` is the claim the operator creates; on later reconciles it sends the
+ *   live claim's spec with only `resources` replaced, and never a smaller size
+ *   (vmSingleStorageRefusals).
  */
 import type { RenderedObject } from "../synth/render/types";
 import { groupVersion } from "./providerDiff";
@@ -302,6 +311,123 @@ function sizeChange(field: string, a: unknown, b: unknown, source: string): Refu
   return [];
 }
 
+/**
+ * Where the claim rules come from (read, not run): kubernetes/kubernetes
+ * pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaimUpdate, commit a7264f95.
+ */
+const CLAIM_RULE = "kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate";
+
+/** ValidatePersistentVolumeClaimUpdate's words for any spec change it does not let through. */
+const CLAIM_FROZEN =
+  "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims";
+
+/**
+ * Its words for a smaller storage request (RecoverVolumeExpansionFailure is off by default in 1.31).
+ * The way out is the cause's (claimCause.ts wayOut), said once after `; caused by`.
+ */
+const CLAIM_SHRINK = `the API server refuses it: "spec.resources.requests.storage: Forbidden: field can not be less than previous value" (${CLAIM_RULE})`;
+
+/** The claim spec field with rules of its own (attributesClassRefusals). */
+const VAC = "volumeAttributesClassName";
+
+const shown = (v: unknown) => (v === undefined ? "unset" : JSON.stringify(v));
+
+/** A claim spec field the API server keeps as it was: what changes and its words (the way out is the cause's). */
+function frozenClaimField(f: string, was: unknown, now: unknown): string {
+  return `${f} changes from ${shown(was)} to ${shown(now)}; the API server refuses it: "spec: Forbidden: ${CLAIM_FROZEN}" (${CLAIM_RULE})`;
+}
+
+/**
+ * A claim's `spec.volumeAttributesClassName` (VolumeAttributesClass: alpha 1.29, beta and off by
+ * default 1.31-1.33, GA and on from 1.34; kubernetes/kubernetes pkg/features/kube_features.go,
+ * commit b0b89d3b). ValidatePersistentVolumeClaimUpdate (a7264f95) leaves it out of the spec
+ * comparison, so it is never "spec is immutable", bound or not, and judges it alone:
+ * - from a class to none (null or absent) or to "": refused whatever the gate ("update from non-nil
+ *   value to nil is forbidden", "... to an empty string is forbidden"; the options keep that check
+ *   on when the old claim has a class, ValidationOptionsForPersistentVolumeClaim);
+ * - from none to a class, or from one class to another: let through where the gate is on; where it
+ *   is off (1.31's default) the field is dropped before validation unless the live claim has one
+ *   (pkg/api/persistentvolumeclaim/util.go DropDisabledFields, read in a copy the index does not
+ *   attribute: the kubernetes/kubernetes copy stored at that path predates the field), so a class
+ *   written with the gate off never reached the claim and a change of it is dropped again. The
+ *   one refusal left, "update is forbidden when the VolumeAttributesClass feature gate is
+ *   disabled", needs a claim given its class while the gate was on and a gate turned off since,
+ *   which the export cannot show: not refused here.
+ */
+export function attributesClassRefusals(was: unknown, now: unknown): Refusal[] {
+  if (was === null || was === undefined || same(was, now)) return [];
+  const field = `spec.${VAC}`;
+  // A class by its name; "" (a class of its own to the API server: non-nil) quoted.
+  const had = typeof was === "string" && was !== "" ? was : JSON.stringify(was);
+  const fix = `keep ${had}, or set the class the claim should move to (a VolumeAttributesClass name)`;
+  if (now === null || now === undefined)
+    return [
+      {
+        field,
+        reason: `${VAC} is unset where the claim has ${had}; the API server refuses it: "${field}: Forbidden: update from non-nil value to nil is forbidden" (${CLAIM_RULE}): ${fix}`,
+      },
+    ];
+  if (now === "")
+    return [
+      {
+        field,
+        reason: `${VAC} is set to "" where the claim has ${had}; the API server refuses it: "${field}: Forbidden: update from non-nil value to an empty string is forbidden" (${CLAIM_RULE}): ${fix}`,
+      },
+    ];
+  return [];
+}
+
+/**
+ * What a claim's larger storage request does, said beside the change (change.ts): not refused,
+ * since ValidatePersistentVolumeClaimUpdate lets it through for a Bound claim and an export does
+ * not hold the claim's phase, but not promised either: an unbound (Pending) claim refuses it.
+ * Undefined when the size does not grow.
+ */
+export function claimGrowth(before: RenderedObject, after: RenderedObject): string | undefined {
+  if (before.kind !== "PersistentVolumeClaim" || groupVersion(after.apiVersion).group !== "")
+    return undefined;
+  const [a, b] = [before.spec?.resources?.requests?.storage, after.spec?.resources?.requests?.storage];
+  if (!(quantityBytes(b) > quantityBytes(a))) return undefined;
+  return `spec.resources.requests.storage: grows from ${String(a)} to ${String(b)}, which the API server takes only for a Bound claim (an unbound one refuses it: "${CLAIM_FROZEN}", ${CLAIM_RULE}); kubectl get pvc ${after.metadata.name} -n ${after.metadata.namespace ?? "default"} shows its STATUS`;
+}
+
+/** Where the VMSingle claim rules come from (read, not run). */
+const VMSINGLE_PVC =
+  "VictoriaMetrics/operator internal/controller/operator/factory/reconcile/pvc.go PersistentVolumeClaim, commit 17df84a3";
+
+/**
+ * A VMSingle's `spec.storage`, which the operator turns into the claim it creates (vmsingle.go
+ * makeVMSinglePvc, commit b45f79d6). On later reconciles (reconcile/pvc.go PersistentVolumeClaim,
+ * 17df84a3: "It updates only resource spec, other fields are ignored") it sends the live claim's
+ * spec with `resources` replaced, and only when the size grows or labels or annotations change;
+ * a smaller size it logs and skips (mayGrow: "cannot decrease PVC size"). So:
+ * - `resources` beyond the storage request (limits, other requests) reaches the claim, and the API
+ *   server compares it as any claim's: refused;
+ * - any other field (class, access modes, volumeAttributesClassName, ...) never reaches it: the
+ *   running claim keeps what it has while the stack says otherwise;
+ * - a smaller size never reaches it either; a larger one does, where the class can expand.
+ */
+function vmSingleStorageRefusals(a: any, b: any): Refusal[] {
+  const out: Refusal[] = [];
+  for (const f of claimSpecChanges(a, b)) {
+    const [was, now] = [a?.[f], b?.[f]];
+    out.push({
+      field: `spec.storage.${f}`,
+      reason:
+        f === "resources"
+          ? `the VMSingle's claim resources change beyond its storage request; the operator sends them to the claim (${VMSINGLE_PVC}) and the API server refuses it: "spec: Forbidden: ${CLAIM_FROZEN}" (${CLAIM_RULE}): set them back`
+          : `${f} changes from ${shown(was)} to ${shown(now)}, but the operator sends an existing claim only spec.storage.resources (${VMSINGLE_PVC}: other fields are ignored): the running claim keeps ${shown(was)}; set ${f} back, or move the data to a new claim`,
+    });
+  }
+  const [x, y] = [a?.resources?.requests?.storage, b?.resources?.requests?.storage];
+  if (!same(x, y) && quantityBytes(y) < quantityBytes(x))
+    out.push({
+      field: "spec.storage.resources.requests.storage",
+      reason: `storage shrinks from ${String(x)} to ${String(y)}, but the operator never sends a smaller size (${VMSINGLE_PVC}, mayGrow: "cannot decrease PVC size"): the running claim keeps ${String(x)}; a claim never shrinks: set the size back, or move the data to a new claim`,
+    });
+  return out;
+}
+
 /** Where an operator's CR keeps the claim template of the StatefulSet it makes, by group and kind. */
 const OPERATOR_STORAGE: Record<string, string> = {
   "monitoring.coreos.com/Prometheus": "spec.storage",
@@ -380,25 +506,8 @@ export function refusedUpdate(before: RenderedObject, after: RenderedObject): Re
         reason: `the operator puts this claim template into its StatefulSet's volumeClaimTemplates, which the API server refuses to change (${vctChanges(claimOf(a) ? [claimOf(a)] : [], claimOf(b) ? [claimOf(b)] : []).join("; ") || "storage kind changes"}); the operator then deletes and recreates the StatefulSet`,
       });
   }
-  if (group === "operator.victoriametrics.com" && kind === "VMSingle") {
-    const [a, b] = [before.spec?.storage, after.spec?.storage];
-    const src = "VMSingle's storage is the claim the operator creates: only its size may grow";
-    // The operator makes the claim's spec from spec.storage and, on an update, sends the live
-    // spec with spec.storage's resources only (read, not run: VictoriaMetrics/operator
-    // internal/controller/operator/factory/vmsingle/vmsingle.go CreateVMSingleStorage and
-    // makeVMSinglePvc, commit b45f79d6; later reconcile/pvc.go PersistentVolumeClaim, 17df84a3):
-    // the API server compares those as any claim's (claimSpecChanges, Semantic.DeepEqual), and a
-    // change to another field never reaches the claim.
-    for (const f of claimSpecChanges(a, b)) out.push({ field: `spec.storage.${f}`, reason: src });
-    out.push(
-      ...sizeChange(
-        "spec.storage.resources.requests.storage",
-        a?.resources?.requests?.storage,
-        b?.resources?.requests?.storage,
-        src,
-      ),
-    );
-  }
+  if (group === "operator.victoriametrics.com" && kind === "VMSingle")
+    out.push(...vmSingleStorageRefusals(before.spec?.storage, after.spec?.storage));
   return out;
 }
 
@@ -407,21 +516,23 @@ function coreRefusals(before: RenderedObject, after: RenderedObject, kind: strin
   const out: Refusal[] = [];
   if (kind === "Service") out.push(...clusterIPRefusals(before, after));
   if (kind === "PersistentVolumeClaim") {
-    const src =
-      "only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate)";
     // ValidatePersistentVolumeClaimUpdate: "volumeName changes are allowed once", from unset.
     const bindsOnce = (f: string) => f === "volumeName" && !before.spec?.volumeName;
     // A class set where there was none has rules of its own (claimClassRefusals).
     const classFromUnset = (f: string) => f === "storageClassName" && before.spec?.storageClassName == null;
+    // Left out of the spec comparison upstream; judged by attributesClassRefusals.
+    const ownRule = (f: string) => f === VAC;
     for (const f of claimSpecChanges(before.spec, after.spec))
-      if (!bindsOnce(f) && !classFromUnset(f)) out.push({ field: `spec.${f}`, reason: src });
+      if (!bindsOnce(f) && !classFromUnset(f) && !ownRule(f))
+        out.push({ field: `spec.${f}`, reason: frozenClaimField(f, before.spec?.[f], after.spec?.[f]) });
     out.push(...claimClassRefusals(before, after));
+    out.push(...attributesClassRefusals(before.spec?.[VAC], after.spec?.[VAC]));
     out.push(
       ...sizeChange(
         "spec.resources.requests.storage",
         before.spec?.resources?.requests?.storage,
         after.spec?.resources?.requests?.storage,
-        src,
+        CLAIM_SHRINK,
       ),
     );
   }
@@ -528,7 +639,13 @@ const JOB_IMMUTABLE = [
   "successPolicy",
 ];
 
-/** A Job spec with what SetDefaults_Job fills in (pkg/apis/batch/v1/defaults.go). */
+/**
+ * A Job spec with what SetDefaults_Job fills in and ValidateJobSpecUpdate then compares
+ * (pkg/apis/batch/v1/defaults.go of 1.29 and later, read in a copy the index does not attribute:
+ * the kubernetes/kubernetes copies stored at that path, 045bbb19 and 3e36dd62, predate
+ * podFailurePolicy). An empty `onPodConditions[].status` is "True" there, so spelling it out
+ * changes no podFailurePolicy.
+ */
 function jobDefaults(spec: Record<string, any> = {}): Record<string, any> {
   const neither = spec.completions == null && spec.parallelism == null;
   return {
@@ -536,13 +653,37 @@ function jobDefaults(spec: Record<string, any> = {}): Record<string, any> {
     completions: neither ? 1 : spec.completions,
     parallelism: spec.parallelism ?? 1,
     completionMode: spec.completionMode ?? "NonIndexed",
+    ...(spec.podFailurePolicy ? { podFailurePolicy: podFailurePolicyDefaults(spec.podFailurePolicy) } : {}),
+  };
+}
+
+/** A podFailurePolicy with each empty onPodConditions status at its default, "True". */
+function podFailurePolicyDefaults(policy: Record<string, any>): Record<string, any> {
+  if (!Array.isArray(policy.rules)) return policy;
+  return {
+    ...policy,
+    rules: policy.rules.map((rule: any) =>
+      Array.isArray(rule?.onPodConditions)
+        ? {
+            ...rule,
+            onPodConditions: rule.onPodConditions.map((p: any) =>
+              p && typeof p === "object" && (p.status === undefined || p.status === null || p.status === "")
+                ? { ...p, status: "True" }
+                : p,
+            ),
+          }
+        : rule,
+    ),
   };
 }
 
 /**
  * What the API server refuses of a Job that Helm patches (not a hook): ValidateJobSpecUpdate.
- * `completions` may change only for an Indexed Job, and only together with `parallelism`
- * (validateCompletions, ElasticIndexedJob, on by default since 1.27).
+ * `completions` may change only for an Indexed Job, and only to a value equal to its new
+ * `parallelism` (validateCompletions compares the new completions with the new parallelism, both
+ * defaulted; ElasticIndexedJob). Read in a 1.31-era copy of pkg/apis/batch/validation/validation.go
+ * (managedBy, successPolicy) the index does not attribute; the kubernetes/kubernetes copy stored at
+ * that path, 3989b185, predates these rules.
  */
 function jobRefusals(before: RenderedObject, after: RenderedObject): Refusal[] {
   const src =
@@ -555,7 +696,7 @@ function jobRefusals(before: RenderedObject, after: RenderedObject): Refusal[] {
   if (!same(a.completions, b.completions) && !elastic)
     out.push({
       field: "spec.completions",
-      reason: `completions changes from ${String(a.completions ?? "unset")} to ${String(b.completions ?? "unset")}: only an Indexed Job may change it, and only to its parallelism ${src}`,
+      reason: `completions changes from ${String(a.completions ?? "unset")} to ${String(b.completions ?? "unset")}: only an Indexed Job may change it, and only to its new parallelism ("can only be modified in tandem with spec.parallelism", validateCompletions) ${src}`,
     });
   for (const f of JOB_IMMUTABLE)
     if (!same(a[f], b[f])) out.push({ field: `spec.${f}`, reason: `a Job's ${f} cannot change ${src}` });

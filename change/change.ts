@@ -16,7 +16,7 @@ import type { ExportResource, StackExport } from "../synth/synthesize";
 import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
 import type { RenderedObject, StackObject } from "../synth/render/types";
-import { deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
+import { claimGrowth, deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
 import { withClaimCauses, withObjectClaimCauses } from "./claimCause";
 import type { OverridePlace } from "../synth/report";
 import { groupVersion, ignored, providerDiff, withIgnoredChanges, type ProviderFlags } from "./providerDiff";
@@ -317,7 +317,7 @@ function objectResourceChange(
       action: "update",
       subject: short(a),
       owner: lastName(urn),
-      why: updated(old, next, diff, ignore),
+      why: withGrowth(updated(old, next, diff, ignore), old, withIgnoredChanges(old, next, ignore)),
       refused: inPlaceRefusals(old, withIgnoredChanges(old, next, ignore), at),
     };
   const engine = engineRefusals(b, a, after);
@@ -363,6 +363,16 @@ function inPlaceRefusals(old: Record<string, any>, goal: Record<string, any>, at
     reason: `${subjectOf(goal as RenderedObject)}: ${r.reason}`,
   }));
   return withObjectClaimCauses(refused, old, goal, at);
+}
+
+/**
+ * An update's changes with a claim's growth said with the condition it applies under (apiRules.ts
+ * claimGrowth: only a Bound claim takes it, and the export does not say whether it is bound).
+ */
+function withGrowth(why: string[], before: Record<string, any>, after: Record<string, any>): string[] {
+  const growth = claimGrowth(before as RenderedObject, after as RenderedObject);
+  if (!growth) return why;
+  return why.map((w) => (changePath(w) === "spec.resources.requests.storage" ? growth : w));
 }
 
 /**
@@ -517,7 +527,7 @@ function objectChanges(
     // A replaced Release uninstalls and reinstalls every object: reported on the Release.
     if (replacedReleases.has(a.resourceUrn)) continue;
     const [ob, oa] = [withoutStatus(b.object), withoutStatus(a.object)];
-    const why = describeChanges(ob, oa);
+    const why = withGrowth(describeChanges(ob, oa), ob, oa);
     if (why.length === 0) continue;
     entries.push({
       action: "update",

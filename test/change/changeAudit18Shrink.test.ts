@@ -103,7 +103,7 @@ describe("a raw object the program writes, updated in place: the API server's ru
     assert.equal(got[0].field, "spec.resources.requests.storage");
     assert.equal(
       got[0].reason,
-      `PersistentVolumeClaim monitoring/${PROMETHEUS_PVC}: storage shrinks from 900Gi to 70Gi; only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate); caused by prometheus.volumeSize (Pulumi.s.yaml:48) changed from 900Gi to 70Gi: a claim cannot shrink: set prometheus.volumeSize back to 900Gi, or move the data to a new claim: docs/how-to/check-a-change.md#a-refused-claim`,
+      `PersistentVolumeClaim monitoring/${PROMETHEUS_PVC}: storage shrinks from 900Gi to 70Gi; the API server refuses it: "spec.resources.requests.storage: Forbidden: field can not be less than previous value" (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate); caused by prometheus.volumeSize (Pulumi.s.yaml:48) changed from 900Gi to 70Gi: a claim cannot shrink: set prometheus.volumeSize back to 900Gi, or move the data to a new claim: docs/how-to/check-a-change.md#a-refused-claim`,
     );
   });
 

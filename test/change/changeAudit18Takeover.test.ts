@@ -46,7 +46,7 @@ describe("change check --running: the taken-over Prometheus claim refused once, 
     assert.deepEqual(
       pvc,
       [
-        `     REFUSED PersistentVolumeClaim::prometheus-volume spec.resources.requests.storage: storage shrinks from 900Gi to 70Gi; only spec.resources.requests may change and storage only grow (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate); it runs with 900Gi (${dir}/pvcs.yaml), the program sets 70Gi from prometheus.volumeSize (Pulumi.takeover.yaml:44): set prometheus.volumeSize to 900Gi (the running claim's; a claim only grows)`,
+        `     REFUSED PersistentVolumeClaim::prometheus-volume spec.resources.requests.storage: storage shrinks from 900Gi to 70Gi; the API server refuses it: "spec.resources.requests.storage: Forbidden: field can not be less than previous value" (kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate); it runs with 900Gi (${dir}/pvcs.yaml), the program sets 70Gi from prometheus.volumeSize (Pulumi.takeover.yaml:44): set prometheus.volumeSize to 900Gi (the running claim's; a claim only grows)`,
       ],
       check.text,
     );
