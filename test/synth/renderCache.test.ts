@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawn, spawnSync } from "child_process";
 import { chartCacheDir, HELM_GOGC, helmBinary, runHelm } from "../../synth/render/helm";
+import { renderExport } from "../../synth/render/render";
 import type { StackExport } from "../../synth/synthesize";
 import { compiled, ROOT, tmpDir } from "../support/helpers";
 
@@ -170,6 +171,25 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
       [],
       "the lock is released",
     );
+  });
+
+  it("two stacks of one process rendering the same release at once run Helm once, with no render cache on disk (the render in flight is shared)", async () => {
+    // What keeps a worker's concurrent stacks (test/support/rendered.ts renderAll) from rendering a
+    // release they share twice before any file of it exists: the in-memory render in flight, the
+    // disk not involved (cacheDir false). The values are this run's own, so no earlier render of
+    // this process answers.
+    const values = { fullnameOverride: `in-flight-${process.pid}-${Date.now()}` };
+    const other = exportWith(values);
+    other.deployment.resources[0].urn = other.deployment.resources[0].urn.replace("cache::", "other::");
+    fs.writeFileSync(log, "");
+    const opts = { helm, chartCache: charts, cacheDir: false as const, pull: false };
+    const [a, b] = await Promise.all([renderExport(exportWith(values), opts), renderExport(other, opts)]);
+    assert.equal(templates(), 1, "one helm template for both stacks");
+    for (const r of [a, b]) {
+      assert.equal(r[0].error, undefined);
+      assert.ok(r[0].objects.length > 0, "each stack gets the release's objects");
+    }
+    assert.notEqual(a[0].objects[0], b[0].objects[0], "each stack gets its own copy of them");
   });
 
   it("runs Helm with Go's GC target at HELM_GOGC, or at the GOGC the environment sets", async () => {
