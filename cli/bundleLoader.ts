@@ -14,7 +14,8 @@
  * 2.3 MB synth bundle) as well as the Node version and the process's Node options: a rebuilt bundle
  * never runs another build's code. The code is written only by a run that found none, or found it
  * refused, and exits 0; through a temporary file renamed into place, so that a reader never sees
- * half of one.
+ * half of one; a temporary file whose writer was killed before the rename is removed by the next
+ * run that writes code (removeOrphans).
  * Any failure to read or write it is only a slower start. Deleting the folder is always safe.
  */
 import * as crypto from "crypto";
@@ -70,8 +71,37 @@ function saveCode(script: vm.Script, file: string): void {
     for (const f of fs.readdirSync(path.dirname(file)))
       if (f.startsWith(`${name}-`) && f.endsWith(".code") && f.split("-")[1] !== content)
         fs.rmSync(path.join(path.dirname(file), f), { force: true });
+    removeOrphans(path.dirname(file));
   } catch {
     // A folder that cannot be written: the next run compiles again.
+  }
+}
+
+/** A temporary code file's name: `<code file>.<pid of its writer>.tmp`, as saveCode names it. */
+const TEMPORARY = /^.+\.code\.(\d+)\.tmp$/;
+
+/** Whether a process with this id runs now (signal 0 checks without sending anything). */
+export function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, under another user. Only ESRCH says that no such process exists.
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Removes the temporary files in `dir` whose writer no longer runs: a process killed between
+ * writing one and renaming it leaves it behind, and no later run would write that name again.
+ * A file whose writer still runs is kept, since it may be about to be renamed; a writer's id
+ * taken again by another process only keeps its file until that one ends.
+ */
+export function removeOrphans(dir: string, runs: (pid: number) => boolean = processRuns): void {
+  for (const f of fs.readdirSync(dir)) {
+    const pid = TEMPORARY.exec(f)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !runs(Number(pid)))
+      fs.rmSync(path.join(dir, f), { force: true });
   }
 }
 

@@ -24,7 +24,14 @@ import { promDurationSeconds } from "../verify/agree";
 import { internalErrorText } from "./internalError";
 import { traceDirOf } from "./io";
 import { plural } from "../synth/report";
-import { compareStores, formatMove, moveSides, movedBuckets, noneOnOldStore } from "../verify/objectMove";
+import {
+  compareStores,
+  formatMove,
+  moveSides,
+  movedBuckets,
+  noneOnOldStore,
+  StoreSideError,
+} from "../verify/objectMove";
 import { LOKI_STEPS, nextLokiStep, type LokiStep } from "../verify/lokiGate";
 
 /** The usage line, from the spec (cli/spec.ts VERIFY) that also makes --help and the docs. */
@@ -344,6 +351,16 @@ function progressLine(deps: VerifyDeps): AgreeOptions["progress"] {
     write(`\rbackend-agrees: ${done}/${total} queries compared${done === total ? "\n" : ""}`);
 }
 
+/**
+ * The line for an error of the move check: a store's failure names its own flag (`--move-from
+ * <url>`, StoreSideError); anything else (a missing key variable) is about both flags. Read by the
+ * error's kind, so that rewording a message cannot change which line it gets.
+ */
+export function moveProblem(e: unknown): string {
+  const said = e instanceof Error ? e.message : String(e);
+  return e instanceof StoreSideError && e.flag !== undefined ? said : `--move-from/--move-to: ${said}`;
+}
+
 /** `--move-from`/`--move-to`: every planned bucket compared on both stores (verify/objectMove.ts). */
 async function runMove(
   args: VerifyArgs,
@@ -370,9 +387,7 @@ async function runMove(
         }
       : { status: 0, why: `${plural(rows.length, "bucket")}, each the same on both stores` };
   } catch (e) {
-    // A store's refusal names its own flag (--move-from <url>); anything else is about both.
-    const said = e instanceof Error ? e.message : String(e);
-    err(`${prefixOf(args.stack)}: ${said.startsWith("--move-") ? "" : "--move-from/--move-to: "}${said}\n`);
+    err(`${prefixOf(args.stack)}: ${moveProblem(e)}\n`);
     return { status: 2, why: "the stores could not be compared (above)" };
   }
 }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import { keyLocator, lastOf, parseSegments, type Segment } from "@homelab-observability/contract";
 import { parsedYaml } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 
@@ -30,8 +31,9 @@ export interface Place {
   named?: boolean;
 }
 
-/** One segment of a key path: a map key or a list index. */
-export type Segment = string | number;
+// The key path grammar and the walk are the pack's too (contract/locate.ts): one reading of the file.
+export { parseSegments, type Segment };
+const { keyEntry, firstKeyEntry, walkKeyPath } = keyLocator<Node>({ isMap, isPair, isScalar, isSeq });
 
 /**
  * The key path a problem names: the text after `<namespace>:` up to the first ": " (every config
@@ -42,18 +44,6 @@ export function problemPath(problem: string): { namespace: string; path: Segment
   const m = /^([A-Za-z0-9_.-]+):((?:[^\s:[\]"]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+)/.exec(problem);
   if (!m) return undefined;
   return { namespace: m[1], path: parseSegments(m[2]) };
-}
-
-/** `a.b[0]["c.d"]` -> ["a", "b", 0, "c.d"] (the Pulumi property-path grammar, resource/properties_path.go). */
-export function parseSegments(text: string): Segment[] {
-  const out: Segment[] = [];
-  const re = /\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|([^.[\]]+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[1] !== undefined) out.push(Number(m[1]));
-    else if (m[2] !== undefined) out.push(m[2].replace(/\\"/g, '"'));
-    else out.push(m[3]);
-  }
-  return out;
 }
 
 interface Parsed {
@@ -93,30 +83,6 @@ function parseFile(file: string): Parsed | undefined {
     configKey: pair?.key ?? undefined,
     config: (pair?.value as Node | undefined) ?? undefined,
   };
-}
-
-/**
- * The last item that matches: a key written twice in one map keeps its last value (the YAML parser's
- * `toJS`, which the config is judged on while the file has that slip), so its problems are placed there.
- */
-function lastOf<T>(items: readonly T[], match: (item: T) => boolean): T | undefined {
-  for (let i = items.length - 1; i >= 0; i--) if (match(items[i])) return items[i];
-  return undefined;
-}
-
-/** The key node and value of `key` in a map node, also when the key holds dots split apart in `rest`. */
-function entry(
-  map: Node,
-  segments: Segment[],
-): { key: Node; value: Node | undefined; used: number } | undefined {
-  if (!isMap(map)) return undefined;
-  // A map key with dots (`grafana.ini` under chartValues) arrives split: the longest match wins.
-  for (let n = segments.length; n >= 1; n--) {
-    const name = segments.slice(0, n).join(".");
-    const pair = lastOf(map.items, (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === name);
-    if (pair) return { key: pair.key as Node, value: (pair.value as Node | null) ?? undefined, used: n };
-  }
-  return undefined;
 }
 
 /**
@@ -206,41 +172,18 @@ export class ConfigLocator {
     const names =
       namespace === this.projectName ? [`${namespace}:${top}`, String(top)] : [`${namespace}:${top}`];
     // A key under `config:`, else one written at the top of the file (a slip of indentation).
-    const found =
-      names.map((n) => (s.config ? entry(s.config, [n]) : undefined)).find((e) => e) ??
-      names.map((n) => (s.root ? entry(s.root, [n]) : undefined)).find((e) => e);
+    const found = firstKeyEntry(s.config, names) ?? firstKeyEntry(s.root, names);
     if (!found) {
       // Left to Pulumi.yaml: its declaration with a default holds the value; else the key belongs
       // under the stack file's `config:` (or at its top when it has none).
-      const decl = this.project?.config ? entry(this.project.config, [String(top)]) : undefined;
-      if (decl?.value && isMap(decl.value) && entry(decl.value, ["default"]))
+      const decl = this.project?.config ? keyEntry(this.project.config, [String(top)]) : undefined;
+      if (decl?.value && isMap(decl.value) && keyEntry(decl.value, ["default"]))
         return this.place(this.project!, decl.key, false);
       if (s.configKey) return this.place(s, s.configKey, false);
       return { file: s.file, line: 1, column: 1, lines: s.lines, exact: false };
     }
-    let key = found.key;
-    let node = found.value;
-    let isItem = false;
-    let i = 0;
-    while (i < rest.length && node) {
-      const seg = rest[i];
-      if (typeof seg === "number" && isSeq(node)) {
-        const item = node.items[seg] as Node | undefined;
-        if (!item) break;
-        key = item;
-        node = item;
-        isItem = true;
-        i += 1;
-        continue;
-      }
-      const e = entry(node, rest.slice(i).map(String));
-      if (!e) break;
-      key = e.key;
-      node = e.value;
-      isItem = false;
-      i += e.used;
-    }
-    return this.place(s, key, i >= rest.length, redact && (isItem ? "whole" : "after"), node);
+    const { key, value, exact, isItem } = walkKeyPath(found, rest);
+    return this.place(s, key, exact, redact && (isItem ? "whole" : "after"), value);
   }
 
   /**
@@ -265,13 +208,13 @@ export class ConfigLocator {
     // A config key written at the top of the file (stackFile.ts strayKeyProblem) is placed there,
     // not at the same key under `config:` when the file has both.
     if (p && / unknown key at the top of the stack file/.test(problem) && this.stack?.root) {
-      const e = entry(this.stack.root, [`${p.namespace}:${String(p.path[0])}`]);
+      const e = keyEntry(this.stack.root, [`${p.namespace}:${String(p.path[0])}`]);
       if (e) return this.place(this.stack, e.key, true, false, e.value);
     }
     if (p) return this.at(p.path, p.namespace, secret);
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
-    const e = bare && this.stack?.root ? entry(this.stack.root, [bare]) : undefined;
+    const e = bare && this.stack?.root ? keyEntry(this.stack.root, [bare]) : undefined;
     return e && this.stack ? this.place(this.stack, e.key, true, secret && "after", e.value) : undefined;
   }
 }

@@ -14,3 +14,4 @@ export * from "./exceptions";
 export * from "./expansion";
 export * from "./image";
 export * from "./mistakes";
+export * from "./locate";

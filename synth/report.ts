@@ -705,7 +705,7 @@ export function placeStackKeys(message: string, at: OverridePlace): string {
 /** A release that did not render, as {@link mergeRenderErrors} takes it. */
 type FailedRelease = Pick<
   ReleaseRender,
-  "resourceUrn" | "releaseName" | "namespace" | "chart" | "version" | "error"
+  "resourceUrn" | "releaseName" | "namespace" | "chart" | "version" | "error" | "notHelm"
 >;
 
 /** One message for the releases one mistake kept from rendering. */
@@ -718,6 +718,8 @@ export interface MergedRenderError {
   version: string;
   /** Helm's message for the first of them. */
   error: string;
+  /** The program run as Helm is no Helm: one message for every release, whatever its chart. */
+  notHelm?: boolean;
   overrides?: string[];
   overridesUnsure?: boolean;
 }
@@ -731,7 +733,8 @@ export interface MergedRenderError {
  * chart version are merged when their messages are byte-identical, or when each message's
  * `.Values.<path>` reads narrow to the same overrides (fixing those fixes every one of them). The
  * merged message keeps the first release's Helm message and names every release it touches, as
- * `namespace/name`.
+ * `namespace/name`. A program run as Helm that is no Helm (render/helm.ts notHelmAnswer) fails every
+ * release alike, whatever its chart: those are one message, read by the render's flag, not its words.
  */
 export function mergeRenderErrors(
   failed: FailedRelease[],
@@ -744,11 +747,13 @@ export function mergeRenderErrors(
   for (const f of failed) {
     if (f.error === undefined) continue;
     const error = withoutHelmDebugHint(f.error);
-    const rel = releases.find((r) => r.urn === f.resourceUrn);
+    const rel = f.notHelm ? undefined : releases.find((r) => r.urn === f.resourceUrn);
     const on = rel && overridesOn(rel, error, overrides);
-    const key = on?.narrowed
-      ? `o\0${f.chart}\0${f.version}\0${on.overrides.join(",")}`
-      : `e\0${f.chart}\0${f.version}\0${error}`;
+    const key = f.notHelm
+      ? `n\0${error}`
+      : on?.narrowed
+        ? `o\0${f.chart}\0${f.version}\0${on.overrides.join(",")}`
+        : `e\0${f.chart}\0${f.version}\0${error}`;
     const place = `${f.namespace}/${f.releaseName}`;
     const seen = out.get(key);
     if (seen) {
@@ -764,6 +769,7 @@ export function mergeRenderErrors(
       chart: f.chart,
       version: f.version,
       error,
+      ...(f.notHelm ? { notHelm: true } : {}),
       ...(on ? { overrides: on.overrides.map((k) => placed(k, at)) } : {}),
       ...(on && !on.narrowed ? { overridesUnsure: true } : {}),
     });
@@ -773,6 +779,8 @@ export function mergeRenderErrors(
 
 /** A merged render failure: `ns/release[, ns/release…] (chart version): Helm's message`, then its overrides. */
 export function formatRenderError(m: MergedRenderError): string {
+  // No chart is at fault: the message leads, then the releases it kept from rendering.
+  if (m.notHelm) return `${m.error}\n    (so none of ${m.releases.join(", ")} rendered)`;
   return `${m.releases.join(", ")} (${m.chart} ${m.version}): ${m.error}${alsoLines({ alsoAt: [], ...m })}`;
 }
 

@@ -23,6 +23,20 @@ export interface StoreSide {
 const sideName = (side: StoreSide) => (side.role ? `--move-${side.role} ${side.endpoint}` : side.endpoint);
 
 /**
+ * A failure on one store. `flag` says which flag named it (its message then begins with that flag
+ * and the URL, sideName), so that verify reads the kind and never the message's words to decide
+ * whether the line needs both flags before it.
+ */
+export class StoreSideError extends Error {
+  /** `--move-from` or `--move-to`; undefined for a side no flag named (a test's). */
+  readonly flag: `--move-${"from" | "to"}` | undefined;
+  constructor(side: StoreSide, message: string) {
+    super(message);
+    this.flag = side.role ? `--move-${side.role}` : undefined;
+  }
+}
+
+/**
  * S3 error codes that mean the store refused the request's key or its signature (AWS S3 API
  * reference "Error responses"; MinIO and Garage answer the same codes): the fix is the side's
  * variables, named with the answer.
@@ -89,20 +103,22 @@ export async function tally(side: StoreSide, bucket: string, fetchFn: typeof fet
       // the cause (a refused connection, an unknown host, the timeout) why.
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (e as Error).message;
-      throw new Error(
+      throw new StoreSideError(
+        side,
         `${sideName(side)}: listing bucket "${bucket}": the store could not be reached (${why})`,
       );
     }
     const text = await res.text();
     if (res.status === 404 && /NoSuchBucket/.test(text)) return { missing: true };
-    if (!res.ok) throw new Error(refusal(side, bucket, res.status, text));
+    if (!res.ok) throw new StoreSideError(side, refusal(side, bucket, res.status, text));
     const p = parseListObjectsV2(text);
     objects += p.objects.length;
     bytes += p.objects.reduce((n, o) => n + o.size, 0);
     token = p.nextToken;
     if (token === undefined) return { objects, bytes };
   }
-  throw new Error(
+  throw new StoreSideError(
+    side,
     `${sideName(side)}: bucket "${bucket}" has more than 100,000,000 objects; count it another way`,
   );
 }

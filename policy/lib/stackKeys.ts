@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { keyLocator, parseSegments, type Segment } from "@homelab-observability/contract";
 import { stackFacts } from "./budget";
 import { toRes } from "./resources";
 
@@ -23,23 +24,8 @@ import { toRes } from "./resources";
 /** A stack key as a message names it in backquotes: synth/report.ts placeStackKeys' form. */
 const STACK_KEY = /`([A-Za-z][A-Za-z0-9_]*(?:\[\d+\]|\.[A-Za-z0-9_]+)+)`/g;
 
-type Segment = string | number;
-
-/** `nodePools[0].taints` -> ["nodePools", 0, "taints"]. */
-function segments(key: string): Segment[] {
-  return [...key.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]));
-}
-
-/** The last pair of a map whose key is one of `names` (YAML keeps a key's last value). */
-function pairOf(map: unknown, names: string[]): { key: Node; value: Node | undefined } | undefined {
-  if (!isMap(map)) return undefined;
-  for (let i = map.items.length - 1; i >= 0; i--) {
-    const p = map.items[i];
-    if (isPair(p) && isScalar(p.key) && names.includes(String(p.key.value)))
-      return { key: p.key as Node, value: (p.value as Node | null) ?? undefined };
-  }
-  return undefined;
-}
+/** The program's own walk (config/locate.ts places config problems with it): one reading of the file. */
+const { keyEntry, firstKeyEntry, walkKeyPath } = keyLocator<Node>({ isMap, isPair, isScalar, isSeq });
 
 /** A YAML file's document, or undefined when it is missing or does not parse cleanly. */
 function readYaml(file: string): { root: unknown; counter: LineCounter } | undefined {
@@ -91,28 +77,23 @@ export function stackFilePlaces(
   shown: (file: string) => string,
 ): ((key: string, judged: (segs: Segment[]) => unknown) => string | undefined) | undefined {
   const proj = readYaml(path.join(projectDir, "Pulumi.yaml"));
-  if (!proj || valueOf(pairOf(proj.root, ["name"])?.value) !== project) return undefined;
+  if (!proj || valueOf(keyEntry(proj.root, ["name"])?.value) !== project) return undefined;
   // Pulumi.yaml's stackConfigDir, where the CLI looks for stack files (pkg/workspace DetectProjectStackPath).
-  const dir = valueOf(pairOf(proj.root, ["stackConfigDir"])?.value);
+  const dir = valueOf(keyEntry(proj.root, ["stackConfigDir"])?.value);
   const file = path.join(typeof dir === "string" ? dir : "", `Pulumi.${stack}.yaml`);
   const stackFile = readYaml(path.join(projectDir, file));
-  const config = stackFile && pairOf(stackFile.root, ["config"])?.value;
+  const config = stackFile && keyEntry(stackFile.root, ["config"])?.value;
   if (!stackFile || !config) return undefined;
   return (key, judged) => {
-    const [top, ...rest] = segments(key);
-    let found = pairOf(config, [`${project}:${String(top)}`, String(top)]);
-    for (const s of rest) {
-      if (!found?.value) return undefined;
-      if (typeof s === "number") {
-        const item = isSeq(found.value) ? (found.value.items[s] as Node | undefined) : undefined;
-        found = item ? { key: item, value: item } : undefined;
-      } else found = pairOf(found.value, [s]);
-    }
+    const segs = parseSegments(key);
+    const [top, ...rest] = segs;
+    const first = firstKeyEntry(config, [`${project}:${String(top)}`, String(top)]);
+    const found = first && walkKeyPath(first, rest);
     const start = found?.key.range?.[0];
-    if (!found || start === undefined) return undefined;
+    if (!found?.exact || start === undefined) return undefined;
     // The line is where the value the pack judged is written, or no line at all.
     const written = (found.value as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? null;
-    const seen = judged(segments(key));
+    const seen = judged(segs);
     if (seen === undefined || canonical(written) !== canonical(seen)) return undefined;
     return `${shown(path.join(projectDir, file))}:${stackFile.counter.linePos(start).line}`;
   };

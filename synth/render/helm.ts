@@ -61,6 +61,47 @@ export function helmBinaryProblem(env: Record<string, string | undefined> = proc
   return `HOMELAB_HELM: expected the path of a Helm 3 binary to run, got ${JSON.stringify(set)}: ${found}; set it to one (\`command -v helm\` prints the one on PATH) or unset it for .tools/helm (scripts/install-helm.sh puts one there)`;
 }
 
+/**
+ * What the program run as Helm did, when its answer to `helm template` is not Helm's (a HOMELAB_HELM
+ * naming /bin/false, or a script): Helm 3 says a failure on stderr behind `Error: ` (cobra's
+ * prefix, cmd/helm/helm.go) and writes each manifest it renders behind `# Source: <chart>/<file>`.
+ * Read from the render's own answer, so no `helm version` runs on every synthesis. Undefined when
+ * the answer is Helm's (an empty render included: a chart may render nothing). A first line that
+ * echoes the values it was given (`stdin`, secrets among them) is not shown.
+ */
+export function notHelmAnswer(
+  r: { code: number; stdout: string; stderr: string },
+  stdin: string,
+): string | undefined {
+  const helms =
+    r.code === 0 ? r.stdout.trim() === "" || /^# Source: /m.test(r.stdout) : /^Error: /m.test(r.stderr);
+  if (helms) return undefined;
+  const streams = r.code === 0 ? [r.stdout, r.stderr] : [r.stderr, r.stdout];
+  const first = streams.map((t) => t.trim().split("\n")[0].trim()).find((l) => l !== "");
+  const said =
+    first === undefined
+      ? "printed nothing"
+      : stdin.includes(first)
+        ? "printed back the values it was given (not shown)"
+        : `printed ${JSON.stringify(first.length > 120 ? `${first.slice(0, 120)}…` : first)} first`;
+  return `exited with status ${r.code} and ${said}`;
+}
+
+/**
+ * The one message for a program run as Helm that is not Helm ({@link notHelmAnswer} says what it
+ * did), naming HOMELAB_HELM, what was found and what it expects, as {@link helmBinaryProblem} does.
+ */
+export function notHelmProblem(
+  helm: string,
+  did: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
+  const fix = "(`command -v helm` prints the one on PATH)";
+  return env.HOMELAB_HELM
+    ? `HOMELAB_HELM: expected the path of a Helm 3 binary, got ${JSON.stringify(env.HOMELAB_HELM)}, which is no Helm: asked to render a release (helm template), it ${did}; set it to a Helm 3 binary ${fix} or unset it for .tools/helm (scripts/install-helm.sh puts one there)`
+    : `HOMELAB_HELM: unset, so the render ran ${JSON.stringify(helm)}, which is no Helm: asked to render a release (helm template), it ${did}; expected a Helm 3 binary there: run scripts/install-helm.sh, or set HOMELAB_HELM to one ${fix}`;
+}
+
 /** Why `file` cannot run: a bare name is looked for on PATH, as spawn does; undefined when it can. */
 function executableProblem(file: string, searchPath: string | undefined): string | undefined {
   if (!file.includes(path.sep)) {

@@ -137,7 +137,7 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
       sources: [],
     };
     const r = results[i];
-    if (r.error !== undefined) out.error = r.error;
+    if (r.error !== undefined) Object.assign(out, { error: r.error }, r.notHelm ? { notHelm: true } : {});
     else {
       out.objects = parsed[i]?.objects ?? [];
       out.sources = parsed[i]?.sources ?? [];

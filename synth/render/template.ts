@@ -9,7 +9,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { relevantApiVersions, type ChartFacts } from "./chartFacts";
-import { runHelm, withHelmSlot } from "./helm";
+import { notHelmAnswer, notHelmProblem, runHelm, withHelmSlot } from "./helm";
 import { manifestJson } from "./manifest";
 import type { ReleaseJob } from "./release";
 
@@ -17,6 +17,8 @@ import type { ReleaseJob } from "./release";
 export interface Cached {
   json?: string;
   error?: string;
+  /** The program run as Helm is no Helm: `error` says so, alike for every release (never cached). */
+  notHelm?: boolean;
 }
 /** Renders by key, in flight or done: concurrent stacks with the same release share one Helm run. */
 const memory = new Map<string, Promise<Cached>>();
@@ -129,6 +131,10 @@ async function renderUncached(
 
   async function renderWithHelm(a: string[], stdin: string): Promise<Cached & { transient?: boolean }> {
     const r = await withHelmSlot(() => runHelm(helm, a, stdin));
+    // Not Helm's answer: said once for every release (synth/report.ts), and never cached, since the
+    // next run may name a real Helm and would read this failure back for every release.
+    const did = r.code === -1 ? undefined : notHelmAnswer(r, stdin);
+    if (did) return { error: notHelmProblem(helm, did), notHelm: true, transient: true };
     let result: Cached;
     if (r.code !== 0) result = { error: r.stderr.trim() || `helm exited with ${r.code}` };
     else {

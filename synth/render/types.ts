@@ -27,6 +27,8 @@ export interface ReleaseRender {
   sources: string[];
   /** Helm's own message when `helm template` failed (objects is then empty). */
   error?: string;
+  /** The program run as Helm is no Helm: `error` names HOMELAB_HELM, alike for every release. */
+  notHelm?: boolean;
 }
 
 /** A raw (non-Helm) Kubernetes resource of the export as an object. */

@@ -110,6 +110,24 @@ describe("bundled commands: the entry runs the bundle with its code from an earl
     assert.equal(p.files().length, 1);
   });
 
+  it("a temporary code file whose writer was killed is removed by the next run that writes; a live writer's is kept", () => {
+    // saveCode writes `<code>.<pid>.tmp` and renames it: a process killed in between leaves it.
+    const p = project('process.stdout.write("t");\n');
+    fs.mkdirSync(p.cache, { recursive: true });
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid; // ended and reaped: its id names no process
+    const orphan = path.join(p.cache, `synth.bundle-0-0.code.${gone}.tmp`);
+    // This test's own process runs on: its file may be one about to be renamed.
+    const writing = path.join(p.cache, `synth.bundle-0-0.code.${process.pid}.tmp`);
+    const other = path.join(p.cache, "notes.tmp");
+    for (const f of [orphan, writing, other]) fs.writeFileSync(f, "half");
+    const r = p.run();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(p.files().length, 1, "the run wrote its code");
+    assert.equal(fs.existsSync(orphan), false, "the killed writer's file is removed");
+    assert.equal(fs.existsSync(writing), true, "a running writer's file is kept");
+    assert.equal(fs.existsSync(other), true, "a file not named as saveCode names them is kept");
+  });
+
   it("runs with other V8 flags (NODE_OPTIONS too) keep code of their own, each taken by the next such run", () => {
     const p = project('process.stdout.write("x");\n');
     const flags = "--max-semi-space-size=32";

@@ -1,0 +1,120 @@
+/**
+ * A HOMELAB_HELM that runs but is no Helm (/bin/false, a script printing something else): one
+ * message naming HOMELAB_HELM, the program's path, what it did (exit status, first line of output)
+ * and that a Helm 3 binary is expected, instead of one error per release; told from the render's own
+ * answer (no `helm version` on every synthesis), and never kept in the render cache, which the next
+ * run with a real Helm would otherwise read back for every release.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { notHelmAnswer, notHelmProblem } from "../../synth/render/helm";
+import { formatRenderError, mergeRenderErrors } from "../../synth/report";
+import { inProcess, ROOT, tmpDir, withEnv } from "../support/helpers";
+
+const VALUES = '{"grafana":{"adminPassword":"s3cr3t-value"}}';
+
+describe("a HOMELAB_HELM that runs but is no Helm", function () {
+  this.timeout(120_000);
+
+  it("what it did is read from its answer; Helm's own answers (a template error, a render, nothing) are Helm's", () => {
+    assert.equal(
+      notHelmAnswer({ code: 1, stdout: "", stderr: "" }, VALUES),
+      "exited with status 1 and printed nothing",
+    );
+    assert.equal(
+      notHelmAnswer({ code: 0, stdout: "hello\nmore\n", stderr: "" }, VALUES),
+      'exited with status 0 and printed "hello" first',
+    );
+    assert.equal(
+      notHelmAnswer({ code: 64, stdout: "out\n", stderr: "usage: x [opts]\n" }, VALUES),
+      'exited with status 64 and printed "usage: x [opts]" first',
+    );
+    // A program echoing its stdin (the values, secrets among them) shows none of it.
+    assert.equal(
+      notHelmAnswer({ code: 0, stdout: `${VALUES}\n`, stderr: "" }, VALUES),
+      "exited with status 0 and printed back the values it was given (not shown)",
+    );
+    const helms = [
+      { code: 1, stdout: "", stderr: "Error: execution error at (loki/templates/x.yaml:3:4): bad\n" },
+      { code: 1, stdout: "", stderr: "walk.go:75: found symbolic link\nError: INSTALLATION FAILED: x\n" },
+      { code: 0, stdout: "---\n# Source: loki/templates/cm.yaml\nkind: ConfigMap\n", stderr: "" },
+      { code: 0, stdout: "", stderr: "" },
+    ];
+    for (const r of helms) assert.equal(notHelmAnswer(r, VALUES), undefined, JSON.stringify(r));
+  });
+
+  it("the message names HOMELAB_HELM, what was found and what it expects, set or unset", () => {
+    assert.equal(
+      notHelmProblem("/bin/false", "exited with status 1 and printed nothing", {
+        HOMELAB_HELM: "/bin/false",
+      }),
+      'HOMELAB_HELM: expected the path of a Helm 3 binary, got "/bin/false", which is no Helm: asked to render a release (helm template), it exited with status 1 and printed nothing; set it to a Helm 3 binary (`command -v helm` prints the one on PATH) or unset it for .tools/helm (scripts/install-helm.sh puts one there)',
+    );
+    assert.match(
+      notHelmProblem("/x/.tools/helm", "exited with status 1 and printed nothing", {}),
+      /^HOMELAB_HELM: unset, so the render ran "\/x\/\.tools\/helm", which is no Helm: .*expected a Helm 3 binary there/,
+    );
+  });
+
+  it("the releases it failed are one message whatever their charts, by the render's flag, not its words", () => {
+    const fail = (name: string, chart: string, notHelm?: boolean) => ({
+      resourceUrn: `urn:${name}`,
+      releaseName: name,
+      namespace: "monitoring",
+      chart,
+      version: "1.0.0",
+      error: "the same words",
+      ...(notHelm ? { notHelm } : {}),
+    });
+    const folded = mergeRenderErrors([fail("loki", "loki", true), fail("grafana", "grafana", true)], [], []);
+    assert.equal(folded.length, 1);
+    assert.deepEqual(folded[0].releases, ["monitoring/loki", "monitoring/grafana"]);
+    assert.equal(
+      formatRenderError(folded[0]),
+      "the same words\n    (so none of monitoring/loki, monitoring/grafana rendered)",
+    );
+    // Helm's own failures of two charts stay two, even with the same words.
+    assert.equal(mergeRenderErrors([fail("loki", "loki"), fail("grafana", "grafana")], [], []).length, 2);
+  });
+
+  it("synth: one message for every release, nothing cached; the next run with a real Helm renders", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const dir = tmpDir("not-helm");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.staging.yaml"));
+    // Exits 0 with what is no manifest: before, every release "rendered" into nothing, and was cached.
+    const fake = path.join(dir, "fake-helm");
+    fs.writeFileSync(fake, '#!/bin/sh\necho "fake helm 0.1"\necho "second line"\n', { mode: 0o755 });
+    // A cold render cache of its own: a warm one would render nothing and so never run Helm.
+    const cache = tmpDir("render-cache");
+    const synth = (helm: string) => {
+      const vars = { HOMELAB_HELM: helm, HOMELAB_RENDER_CACHE: cache };
+      return withEnv(vars, () =>
+        inProcess(runSynth, ["--dir", dir, "--out", path.join(dir, "out"), "--stack", "staging"], {
+          ...process.env,
+          ...vars,
+        }),
+      );
+    };
+    const r = await synth(fake);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const named = r.stderr.split("\n").filter((l) => /HOMELAB_HELM/.test(l));
+    assert.deepEqual(
+      named,
+      [
+        `  HOMELAB_HELM: expected the path of a Helm 3 binary, got ${JSON.stringify(fake)}, which is no Helm: asked to render a release (helm template), it exited with status 0 and printed "fake helm 0.1" first; set it to a Helm 3 binary (\`command -v helm\` prints the one on PATH) or unset it for .tools/helm (scripts/install-helm.sh puts one there)`,
+      ],
+      r.stderr,
+    );
+    assert.match(r.stderr, /^staging: 10 of 10 Helm releases did not render/m);
+    assert.deepEqual(
+      fs.readdirSync(cache).filter((f) => /^[0-9a-f]{64}\.(json|error)$/.test(f)),
+      [],
+      "no render of the fake kept",
+    );
+    const real = await synth(path.join(ROOT, ".tools", "helm"));
+    assert.doesNotMatch(real.stderr, /did not render/, real.stderr);
+    assert.equal(real.status, 0, real.stdout + real.stderr);
+  });
+});
