@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, placedInStackFile } from "../config/load";
 import { ConfigError } from "../config/errors";
 import { configWarnings } from "../config/resolve";
+import type { ChartKeys } from "../config/chartKeys";
 import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
 import { buildStack } from "./stack";
 import type { StackOutputs } from "../plan/types";
@@ -36,6 +37,11 @@ export interface ProgramOptions {
   projectDir?: string;
   /** Reaches every top-level component and provider (the synthesis records through it). Default: none. */
   rootOpts?: pulumi.ComponentResourceOptions;
+  /**
+   * A pinned chart's keys, for the config's chartValues check (config/load.ts). Default: read from
+   * the chart cache's archive; the offline synthesis hands in the keys it already judged with.
+   */
+  chartKeys?: (chart: string) => ChartKeys | undefined;
 }
 
 /**
@@ -46,7 +52,7 @@ export interface ProgramOptions {
  */
 export function runProgram(opts: ProgramOptions): StackOutputs {
   // Offline, the synthesis judged the stack file first and said what went unchecked.
-  const config = loadStackConfig(opts.projectDir, opts.context !== "offline");
+  const config = loadStackConfig(opts.projectDir, opts.context !== "offline", opts.chartKeys);
   const allConfig = pulumi.runtime.allConfig();
   try {
     if (opts.context === "kubeconfig") assertStackContext(config, allConfig);

@@ -1,5 +1,6 @@
 import { runProgram } from "../apply/program";
 import { readStackConfig, synthesize, type SynthResult } from "./synthesize";
+import { pinnedChartKeys } from "./render/chartFacts";
 
 /**
  * Synthesizes one stack file of the project exactly as `index.ts` runs it: the same function
@@ -14,7 +15,8 @@ export async function synthStack(
 ): Promise<SynthResult & { placeholders: string[]; uncheckedCharts: string[] }> {
   const cfg = readStackConfig(projectDir, stack, overrides);
   const result = await synthesize(stack, cfg, (rootOpts) => ({
-    ...runProgram({ context: "offline", projectDir, rootOpts }),
+    // The chart keys the stack file was judged with (readStackConfig), from the render cache.
+    ...runProgram({ context: "offline", projectDir, rootOpts, chartKeys: pinnedChartKeys }),
   }));
   return { ...result, placeholders: cfg.placeholders, uncheckedCharts: cfg.uncheckedCharts };
 }

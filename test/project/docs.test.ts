@@ -3,7 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../support/helpers";
 import { documents } from "../support/documents";
-import { endOf, envReads, GENERATED, startOf, withSection } from "../../scripts/referenceDocs";
+import { spawnSync } from "child_process";
+import { endOf, envReads, GENERATED, kubeVersionOf, startOf, withSection } from "../../scripts/referenceDocs";
+import { chartCacheDir, helmBinary } from "../../synth/render/helm";
+import { versions } from "../../model/versions";
 import { SECRET_REFS } from "../../model/secrets";
 import { PORTS } from "../../model/services";
 import { GRAFANA_ADMIN_USER } from "../../builders/secrets/secrets";
@@ -32,6 +35,14 @@ const LANDING_LATER = new Set([
 ]);
 
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
+
+let envRead: Map<string, string[]> | undefined;
+/**
+ * The variables the code reads (scripts/referenceDocs.ts envReads), read once for the two tests
+ * that ask: the sources do not change within a file's run, and each read parses every source that
+ * names `process.env` with TypeScript (0.13-0.16 s of CPU after the first).
+ */
+const envReadsOnce = () => (envRead ??= envReads(ROOT));
 
 describe("documentation", function () {
   this.timeout(60000);
@@ -85,7 +96,7 @@ describe("documentation", function () {
   });
 
   it("the environment table lists every variable the code reads", () => {
-    const env = envReads(ROOT);
+    const env = envReadsOnce();
     for (const v of ["CI", "HOMELAB_HELM", "HOMELAB_CHART_CACHE"]) assert.ok(env.has(v), v);
     const doc = read("docs/reference/environment.md");
     for (const v of env.keys()) assert.ok(doc.includes(`\`${v}\``), v);
@@ -93,7 +104,7 @@ describe("documentation", function () {
 
   it("the environment table lists only variables the code reads, not a name a comment shows the form with", () => {
     // scripts/referenceDocs.ts's own doc comment writes `process.env.NAME`: no code reads NAME.
-    const env = envReads(ROOT);
+    const env = envReadsOnce();
     assert.equal(env.has("NAME"), false, `NAME read in ${env.get("NAME")?.join(", ")}`);
     assert.ok(env.get("HOMELAB_HELM_JOBS")?.includes("synth/render/helm.ts"), "a real read is still found");
   });
@@ -104,6 +115,18 @@ describe("documentation", function () {
     assert.ok(floors.length >= 5, `${floors.length} charts declare a kubeVersion`);
     const highest = Math.max(...floors);
     assert.match(read("README.md"), new RegExp(`\\| Kubernetes \\| 1\\.${highest} or newer`));
+  });
+
+  it("the versions table's kubeVersion is the chart's own Chart.yaml's, as `helm show chart` prints it (not a subchart's)", () => {
+    // kube-prometheus-stack's grafana subchart declares another (`^1.25.0-0`); alloy declares none.
+    for (const name of ["kube-prometheus-stack", "alloy"]) {
+      const pin = Object.values(versions.charts).find((c) => c.chart === name)!;
+      const tgz = path.join(chartCacheDir(ROOT), `${name}-${pin.version}.tgz`);
+      const r = spawnSync(helmBinary(ROOT), ["show", "chart", tgz], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      const shown = /^kubeVersion:\s*['"]?([^'"\n]+)['"]?\s*$/m.exec(r.stdout)?.[1] ?? "none declared";
+      assert.equal(kubeVersionOf(ROOT, name, pin.version), shown, name);
+    }
   });
 
   it("the first deploy opens Grafana with the Service port, Secret, keys and user the program uses", () => {
