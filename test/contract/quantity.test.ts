@@ -219,6 +219,11 @@ describe("contract: one reader of apimachinery's quantity grammar", () => {
     // More digits than a double holds: still rounded once (2^53 + 1 thousandths is a tie, to even).
     assert.equal(quantityValue("9007199254740993m"), 9007199254740.992);
     assert.equal(quantityValue("18014398509481985n"), 18014398.509481985);
+    // Halfway between the doubles 2^60 and 2^60 + 2^8, give or take a nano: the nano decides.
+    const halfway = (2n ** 60n + 2n ** 7n) * 10n ** 9n;
+    assert.equal(quantityValue(`${halfway + 1n}n`), 2 ** 60 + 2 ** 8);
+    assert.equal(quantityValue(`${halfway}n`), 2 ** 60);
+    assert.equal(quantityValue(`${halfway - 1n}n`), 2 ** 60);
     assert.equal(
       quantityNumber(
         readQuantity(
