@@ -62,6 +62,7 @@
  *   live claim's spec with only `resources` replaced, and never a smaller size
  *   (vmSingleStorageRefusals).
  */
+import { quantityValue } from "@homelab-observability/contract";
 import type { RenderedObject } from "../synth/render/types";
 import { groupVersion } from "./providerDiff";
 
@@ -234,38 +235,14 @@ export function canonical(v: unknown): string {
 }
 
 /**
- * A Kubernetes quantity's value (in bytes for storage), NaN when it is not one. Read as
- * apimachinery's pkg/api/resource does (suffix.go): binary `Ki`…`Ei`, decimal `n` `u` `m` (milli,
- * not mega) `k` `M` `G` `T` `P` `E`, or a decimal exponent `e<n>`/`E<n>` (`1e9` is `1G`); `K` alone
- * and a lower-case `g` are no suffix. Claims are compared by this value, so a suffix misread would
- * hide a change or invent one.
+ * A Kubernetes quantity's value (in bytes for storage), NaN when it is not one: read as the API
+ * server reads it, by the contract's one reader of apimachinery's grammar (contract/quantity.ts
+ * quantityValue: `m` is milli, not mega; `e<n>` a decimal exponent; `K` alone and a lower-case `g`
+ * no suffix). Claims are compared by this value, so a suffix misread would hide a change or
+ * invent one.
  */
 export function quantityBytes(q: unknown): number {
-  if (typeof q !== "string" && typeof q !== "number") return NaN;
-  const m =
-    /^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/.exec(
-      String(q).trim(),
-    );
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  const unit = m[2] ?? "";
-  const binary: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
-  const decimal: Record<string, number> = {
-    "": 0,
-    n: -9,
-    u: -6,
-    m: -3,
-    k: 3,
-    M: 6,
-    G: 9,
-    T: 12,
-    P: 15,
-    E: 18,
-  };
-  if (unit in binary) return n * 1024 ** binary[unit];
-  const exp = unit in decimal ? decimal[unit] : Number(unit.slice(1));
-  // Dividing by a whole power of ten keeps `1500m` exactly 1.5 (0.001 is no exact double).
-  return exp < 0 ? n / 10 ** -exp : n * 10 ** exp;
+  return quantityValue(q) ?? NaN;
 }
 
 /**
