@@ -67,7 +67,9 @@ export function helmBinaryProblem(env: Record<string, string | undefined> = proc
  * prefix, cmd/helm/helm.go) and writes each manifest it renders behind `# Source: <chart>/<file>`.
  * Read from the render's own answer, so no `helm version` runs on every synthesis. Undefined when
  * the answer is Helm's (an empty render included: a chart may render nothing). A first line that
- * echoes the values it was given (`stdin`, secrets among them) is not shown.
+ * holds any of the values it was given (`stdin`, secrets among them) is not shown: a program may
+ * echo them whole, or reshaped (`yq -P` prints `adminPassword: <password>`, `xargs echo` drops the
+ * quotes), or behind words of its own, so the line is judged by each value, not by the whole input.
  */
 export function notHelmAnswer(
   r: { code: number; stdout: string; stderr: string },
@@ -81,10 +83,37 @@ export function notHelmAnswer(
   const said =
     first === undefined
       ? "printed nothing"
-      : stdin.includes(first)
-        ? "printed back the values it was given (not shown)"
+      : holdsInput(first, stdin)
+        ? "printed a line holding values it was given (not shown)"
         : `printed ${JSON.stringify(first.length > 120 ? `${first.slice(0, 120)}…` : first)} first`;
   return `exited with status ${r.code} and ${said}`;
+}
+
+/**
+ * The shortest value text judged: shorter ones ("on", "1") are in most lines of any program, and
+ * would hide every line; a secret is longer.
+ */
+const SHORTEST_SHOWN_VALUE = 3;
+
+/** Whether `line` holds the input (JSON values) whole, or any of its string or number leaves. */
+function holdsInput(line: string, stdin: string): boolean {
+  if (stdin.includes(line)) return true;
+  let values: unknown;
+  try {
+    values = JSON.parse(stdin);
+  } catch {
+    // Not JSON: only the whole input can be told apart (above).
+    return false;
+  }
+  return leaves(values).some((v) => v.length >= SHORTEST_SHOWN_VALUE && line.includes(v));
+}
+
+/** Every string and number under `v`, as text. */
+function leaves(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (typeof v === "number") return [String(v)];
+  if (v === null || typeof v !== "object") return [];
+  return Object.values(v).flatMap(leaves);
 }
 
 /**

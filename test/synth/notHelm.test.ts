@@ -33,7 +33,7 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
     // A program echoing its stdin (the values, secrets among them) shows none of it.
     assert.equal(
       notHelmAnswer({ code: 0, stdout: `${VALUES}\n`, stderr: "" }, VALUES),
-      "exited with status 0 and printed back the values it was given (not shown)",
+      "exited with status 0 and printed a line holding values it was given (not shown)",
     );
     const helms = [
       { code: 1, stdout: "", stderr: "Error: execution error at (loki/templates/x.yaml:3:4): bad\n" },
@@ -42,6 +42,27 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
       { code: 0, stdout: "", stderr: "" },
     ];
     for (const r of helms) assert.equal(notHelmAnswer(r, VALUES), undefined, JSON.stringify(r));
+  });
+
+  it("a first line holding a value it was given, reshaped or behind words of its own, is not shown", () => {
+    const said = (line: string, code = 1) =>
+      notHelmAnswer({ code, stdout: "", stderr: `${line}\nmore\n` }, VALUES);
+    const hidden = (code: number) =>
+      `exited with status ${code} and printed a line holding values it was given (not shown)`;
+    // As `yq -P` prints it, as `xargs echo` prints it, and behind a program's own words.
+    assert.equal(said("adminPassword: s3cr3t-value"), hidden(1));
+    assert.equal(said("{grafana:{adminPassword:s3cr3t-value}}"), hidden(1));
+    assert.equal(said(`unexpected input: ${VALUES}`), hidden(1));
+    // A number among the values is a value too.
+    assert.equal(
+      notHelmAnswer({ code: 2, stdout: "", stderr: "bad pin 482913\n" }, '{"pin":482913}'),
+      hidden(2),
+    );
+    // A line holding none of them is shown.
+    assert.equal(
+      said("usage: wrapper [opts]"),
+      'exited with status 1 and printed "usage: wrapper [opts]" first',
+    );
   });
 
   it("the message names HOMELAB_HELM, what was found and what it expects, set or unset", () => {
