@@ -377,32 +377,46 @@ const VMSINGLE_PVC =
  * makeVMSinglePvc, commit b45f79d6). On later reconciles (reconcile/pvc.go PersistentVolumeClaim,
  * 17df84a3: "It updates only resource spec, other fields are ignored") it sends the live claim's
  * spec with `resources` replaced, and only when the size grows or labels or annotations change;
- * a smaller size it logs and skips (mayGrow: "cannot decrease PVC size"). So:
- * - `resources` beyond the storage request (limits, other requests) reaches the claim, and the API
- *   server compares it as any claim's: refused;
+ * a smaller size alone it logs and skips (mayGrow: "cannot decrease PVC size"). So:
+ * - `resources` beyond the storage request (limits, other requests) reaches the claim only with a
+ *   larger size (the same change) or a change of the claim's labels or annotations, and the API
+ *   server then refuses the whole update, the growth with it; otherwise the claim keeps its own;
  * - any other field (class, access modes, volumeAttributesClassName, ...) never reaches it: the
  *   running claim keeps what it has while the stack says otherwise;
- * - a smaller size never reaches it either; a larger one does, where the class can expand.
+ * - a smaller size is sent only beside a change of labels or annotations, and then refused; the
+ *   claim keeps its size either way. A larger one is sent, where the class can expand.
  */
 function vmSingleStorageRefusals(a: any, b: any): Refusal[] {
   const out: Refusal[] = [];
+  const [x, y] = [a?.resources?.requests?.storage, b?.resources?.requests?.storage];
   for (const f of claimSpecChanges(a, b)) {
     const [was, now] = [a?.[f], b?.[f]];
     out.push({
       field: `spec.storage.${f}`,
       reason:
         f === "resources"
-          ? `the VMSingle's claim resources change beyond its storage request; the operator sends them to the claim (${VMSINGLE_PVC}) and the API server refuses it: "spec: Forbidden: ${CLAIM_FROZEN}" (${CLAIM_RULE}): set them back`
+          ? vmSingleResourcesReason(quantityBytes(y) > quantityBytes(x))
           : `${f} changes from ${shown(was)} to ${shown(now)}, but the operator sends an existing claim only spec.storage.resources (${VMSINGLE_PVC}: other fields are ignored): the running claim keeps ${shown(was)}; set ${f} back, or move the data to a new claim`,
     });
   }
-  const [x, y] = [a?.resources?.requests?.storage, b?.resources?.requests?.storage];
   if (!same(x, y) && quantityBytes(y) < quantityBytes(x))
     out.push({
       field: "spec.storage.resources.requests.storage",
-      reason: `storage shrinks from ${String(x)} to ${String(y)}, but the operator never sends a smaller size (${VMSINGLE_PVC}, mayGrow: "cannot decrease PVC size"): the running claim keeps ${String(x)}; a claim never shrinks: set the size back, or move the data to a new claim`,
+      reason: `storage shrinks from ${String(x)} to ${String(y)}, but the operator does not send a smaller size on its own (${VMSINGLE_PVC}, mayGrow: "cannot decrease PVC size"), and beside a change of the claim's labels or annotations it sends it and the API server refuses it ("field can not be less than previous value"): the running claim keeps ${String(x)}; a claim never shrinks: set the size back, or move the data to a new claim`,
     });
   return out;
+}
+
+/**
+ * A VMSingle's claim resources beyond its storage request: the operator sends them only with a
+ * larger size or a change of the claim's labels or annotations (reconcile/pvc.go), and the API
+ * server then refuses the update, so `grows` (the same change grows the size) says the growth fails too.
+ */
+function vmSingleResourcesReason(grows: boolean): string {
+  const refused = `the API server refuses it: "spec: Forbidden: ${CLAIM_FROZEN}" (${CLAIM_RULE})`;
+  return grows
+    ? `the VMSingle's claim resources change beyond its storage request while the size grows; the operator sends both to the claim (${VMSINGLE_PVC}) and ${refused}, so the claim does not grow either: set them back`
+    : `the VMSingle's claim resources change beyond its storage request; the operator sends them to the claim only with a larger size or a change of the claim's labels or annotations (${VMSINGLE_PVC}), and then ${refused}; until then the running claim keeps its own: set them back`;
 }
 
 /** Where an operator's CR keeps the claim template of the StatefulSet it makes, by group and kind. */

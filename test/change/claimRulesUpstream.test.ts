@@ -134,7 +134,7 @@ describe("change: a VMSingle's storage against its existing claim (VictoriaMetri
     assert.match(vac[0].reason, /the running claim keeps unset/);
   });
 
-  it("says a smaller size is never sent, lets a larger one through, and refuses other resources in the API server's words", () => {
+  it("says a smaller size is sent only beside a label or annotation change (and then refused), lets a larger one through, and says other resources are refused once sent", () => {
     const shrink = refusedUpdate(vmsingle(storage()), vmsingle(storage({}, "5Gi")));
     assert.deepEqual(
       shrink.map((x) => x.field),
@@ -142,7 +142,7 @@ describe("change: a VMSingle's storage against its existing claim (VictoriaMetri
     );
     assert.match(
       shrink[0].reason,
-      /^storage shrinks from 10Gi to 5Gi, but the operator never sends a smaller size .*the running claim keeps 10Gi/,
+      /^storage shrinks from 10Gi to 5Gi, but the operator does not send a smaller size on its own .*beside a change of the claim's labels or annotations it sends it and the API server refuses it .*the running claim keeps 10Gi/,
     );
     assert.deepEqual(refusedUpdate(vmsingle(storage()), vmsingle(storage({}, "20Gi"))), []);
     const limits = refusedUpdate(
@@ -153,9 +153,25 @@ describe("change: a VMSingle's storage against its existing claim (VictoriaMetri
       limits.map((x) => x.field),
       ["spec.storage.resources"],
     );
+    // reconcile/pvc.go sends nothing while the size stays and labels and annotations do not change.
     assert.match(
       limits[0].reason,
-      /the operator sends them to the claim .* "spec: Forbidden: spec is immutable after creation/,
+      /the operator sends them to the claim only with a larger size or a change of the claim's labels or annotations .*, and then the API server refuses it: "spec: Forbidden: spec is immutable after creation.*; until then the running claim keeps its own/,
+    );
+  });
+
+  it("says resources beyond the storage request changed with a growth make the API server refuse the growth too", () => {
+    const both = refusedUpdate(
+      vmsingle(storage()),
+      vmsingle(storage({ resources: { requests: { storage: "20Gi" }, limits: { storage: "30Gi" } } })),
+    );
+    assert.deepEqual(
+      both.map((x) => x.field),
+      ["spec.storage.resources"],
+    );
+    assert.match(
+      both[0].reason,
+      /while the size grows; the operator sends both to the claim .* the API server refuses it: .*, so the claim does not grow either/,
     );
   });
 });
