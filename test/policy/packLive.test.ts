@@ -61,12 +61,16 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
     });
     port = await new Promise<string>((resolve, reject) => {
       let out = "";
+      // Its stderr too: a pack that stops before printing its port says why only there (a type
+      // error of Pulumi's ts-node, a module not found).
+      let err = "";
       child.stdout!.on("data", (d) => {
         out += d;
         const m = /^(\d+)\s*$/m.exec(out);
         if (m) resolve(m[1]);
       });
-      child.on("exit", (code) => reject(new Error(`pack exited ${code}: ${out}`)));
+      child.stderr!.on("data", (d) => (err += d));
+      child.on("exit", (code) => reject(new Error(`pack exited ${code}: ${out}${err}`)));
     });
     client = new rpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   });
