@@ -23,6 +23,13 @@ export type ValuePath = (string | number)[];
  * input and output trees (alternated, medians of 9): Object.keys 74 ms, Object.values 63,
  * `for...in` 60, and no garbage left. `for...in` also reads inherited enumerable keys, which trees
  * of exports and Pulumi's props never have: at worst a "yes" whose copy finds nothing to replace.
+ * Measured and not kept (CPU over one benchmark set's Release, NetworkPolicy, ConfigMap, Secret and
+ * StatefulSet inputs and outputs, medians of 9, in two processes of either order): a loop over an
+ * explicit stack of pending objects, 28.0 / 27.1 ms against 32.0 / 27.9 recursive (a stack shared
+ * across calls no faster, and it kept the last walk's objects alive); an array walker and an object
+ * walker calling each other, 32.0 / 26.8. Within the noise, and the stack would stop a tree nested
+ * deeper than the call stack from throwing RangeError here, which the evaluator's tests of an
+ * unexpected error rely on (test/policy/parseCache.test.ts, test/cli/cliErrors.test.ts).
  */
 export function holdsSecret(v: unknown): boolean {
   if (v === null || typeof v !== "object") return false;
