@@ -29,11 +29,13 @@ export function loadStackConfig(
   /** Warn of chartValues keys no archive could check. Default true; the synthesis has said it already. */
   warnUnchecked = true,
   /**
-   * A pinned chart's keys, for the chartValues check. Default: read from the archive in the chart
-   * cache, once per process. The offline synthesis hands in the keys it judged the stack file with
-   * (kept on disk by the archive's digest, synth/render/chartFacts.ts pinnedChartKeys), the same
-   * keys: reading an archive costs 0.2-0.5 s of CPU (loki's 0.53 s, kube-prometheus-stack's 0.3 s),
-   * which every process that synthesized a stack with chartValues paid a second time here.
+   * A pinned chart's keys, for the chartValues check. Default: those of the archive in the chart
+   * cache, from the chart keys store by the archive's digest (config/chartCache.ts
+   * cachedChartKeys), read from the archive and kept there only when the store lacks them. The
+   * offline synthesis hands in the keys it judged the stack file with (synth/render/chartFacts.ts
+   * pinnedChartKeys, the same store, its digest from charts.json), the same keys: reading an
+   * archive costs 0.2-0.5 s of CPU (loki's 0.53 s, kube-prometheus-stack's 0.3 s), which every
+   * process that synthesized a stack with chartValues paid a second time here.
    * Measured warm, each file alone, 3 runs each alternating, CPU medians: test/cli/synthStacks
    * 3.07 -> 2.36 s, test/synth/userChoices 3.29 -> 2.70 s, test/cli/synthOverrideMistake 2.58 -> 1.82 s.
    */

@@ -3,13 +3,16 @@
  * digest and the API versions its templates test), read once and kept in
  * `<render cache>/charts.json`. Beside it, and only for the check of a stack's `chartValues`
  * (config/chartValueCheck.ts), the keys a chart reads, by digest in `<render cache>/chart-keys/`:
- * every render reads charts.json, and the keys are a hundred times its size.
+ * every render reads charts.json, and the keys are a hundred times its size. That store is the
+ * foundation's (config/chartCache.ts storedChartKeys), so `pulumi preview` reads and writes the
+ * same one.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { chartKeys, type ChartKeys } from "../../config/chartKeys";
+import { renderCacheDir, storedChartKeys } from "../../config/chartCache";
+import type { ChartKeys } from "../../config/chartKeys";
 import { pinnedChart } from "../../config/chartValueCheck";
 import { projectRoot } from "../../config/paths";
 import { chartCacheDir } from "./helm";
@@ -86,7 +89,7 @@ export function chartFacts(archive: string, cacheDir: string | false): ChartFact
 
 /** The render cache when none is given: `HOMELAB_RENDER_CACHE`, else `.cache/render` of the project. */
 export function defaultRenderCacheDir(root: string): string {
-  return process.env.HOMELAB_RENDER_CACHE ?? path.join(root, ".cache", "render");
+  return renderCacheDir(root);
 }
 
 /** Writes what {@link chartFacts} learned to the render cache. */
@@ -127,21 +130,9 @@ export function chartKeysAt(chart: string, version: string): ChartKeys | undefin
   const archive = path.join(chartCacheDir(root), `${chart}-${version}.tgz`);
   if (!fs.existsSync(archive)) return undefined;
   const cache = defaultRenderCacheDir(root);
+  // The digest from charts.json, trusted across processes by the archive's stat: a render that
+  // judged this archive before reads neither it nor its hash.
   const { digest } = chartFacts(archive, cache);
   saveChartFacts(cache);
-  // By digest: an archive's keys never change, and a replaced archive has another digest. The
-  // suffix is how config/chartKeys.ts reads them (v4: keys a variable picks by `index`; v5: values
-  // handed to named templates in a `dict`, and variables holding a copy of a values map).
-  const file = path.join(cache, "chart-keys", `${digest}.v5.json`);
-  try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as ChartKeys;
-  } catch {
-    // Not kept yet (or torn): read the archive.
-  }
-  const keys = chartKeys(zlib.gunzipSync(fs.readFileSync(archive)));
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(keys));
-  fs.renameSync(tmp, file);
-  return keys;
+  return storedChartKeys(archive, digest, cache);
 }
