@@ -54,12 +54,17 @@ export async function templateOnce(
     .createHash("sha256")
     .update(JSON.stringify([CACHE_FORMAT, facts.digest, valuesJson, args.filter((a) => a !== archive)]))
     .digest("hex");
-  const hit = memory.get(key);
+  // In memory, by the Helm run and the cache too: memory stands in front of one cache folder and one
+  // program run as Helm, and a process may render with others (a test running HOMELAB_HELM set to
+  // no Helm into a cache of its own after a real render of the same release in the same worker got
+  // the real render back from memory, and no message).
+  const memoryKey = JSON.stringify([key, o.helm, o.cacheDir]);
+  const hit = memory.get(memoryKey);
   if (hit) return hit;
   const pending = renderUncached(key, args, valuesJson, o.helm, o.cacheDir);
-  memory.set(key, pending);
+  memory.set(memoryKey, pending);
   const result = await pending;
-  if (result.transient) memory.delete(key);
+  if (result.transient) memory.delete(memoryKey);
   return result;
 }
 

@@ -118,6 +118,17 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
         }),
       );
     };
+    // The same releases rendered first in this process by the real Helm through the project's
+    // cache, as a worker running other files before this one does: the fake must still be asked.
+    const first = await inProcess(runSynth, [
+      "--dir",
+      dir,
+      "--out",
+      path.join(dir, "first"),
+      "--stack",
+      "staging",
+    ]);
+    assert.equal(first.status, 0, first.stdout + first.stderr);
     const r = await synth(fake);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const named = r.stderr.split("\n").filter((l) => /HOMELAB_HELM/.test(l));
