@@ -211,6 +211,11 @@ export class ConfigLocator {
       const e = keyEntry(this.stack.root, [`${p.namespace}:${String(p.path[0])}`]);
       if (e) return this.place(this.stack, e.key, true, false, e.value);
     }
+    // A key written namespaced and bare (stackFile.ts keySetTwiceProblem) is placed at the bare one.
+    if (p && / set twice under `config:`/.test(problem) && this.stack?.config) {
+      const e = keyEntry(this.stack.config, [String(p.path[0])]);
+      if (e) return this.place(this.stack, e.key, true, secret && "after", e.value);
+    }
     if (p) return this.at(p.path, p.namespace, secret);
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];

@@ -7,6 +7,7 @@ import {
   slipProblem,
   STACK_FILE_KEYS,
   strayKeyProblem,
+  keySetTwiceProblem,
   plainTextFact,
   undecryptableFact,
   type CliIssue,
@@ -255,6 +256,7 @@ export function checkedStackConfig(
   const hiding = configHidingKey(cli.strayKeys, !cli.hasConfig);
   Object.assign(cli.config, opts.overrides ?? {});
   const raw = rawFromPulumiConfig(cli.config);
+  const placer = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
   // The required keys a misspelt `config:` hides are said as its consequence, not as mistakes.
   const hidden = hiding ? cli.issues.filter((i) => i.kind === "missing").map((i) => i.key) : [];
   const problems = [
@@ -262,11 +264,13 @@ export function checkedStackConfig(
       .filter((i) => !hidden.includes(i.key))
       .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
+    ...cli.setTwice.map((k) =>
+      keySetTwiceProblem(k, cli.project.name, placer.fileLine(k.slice(cli.project.name.length + 1))),
+    ),
     ...cli.strayKeys.map(
       (k) => strayKeyProblem(k, cli.project.name) + (k === hiding ? hiddenRequired(hidden) : ""),
     ),
   ];
-  const placer = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
   const judged = judgedStackConfig(raw, stack, env, {
     allowAbsentSecrets: opts.allowAbsentSecrets,
     chartKeys: opts.chartKeys,

@@ -456,6 +456,8 @@ export interface StackFile {
   slips: YamlSlip[];
   /** Why the file, or its `config:`, is no map (then it holds no key): {@link stackFileShapeProblem}. */
   shapeProblem?: string;
+  /** Keys written twice under `config:`, namespaced and bare ({@link keySetTwiceProblem}). */
+  setTwice: string[];
 }
 
 /**
@@ -619,8 +621,12 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
   const values = new Map<string, StackValue>();
   const secure = new Set<string>();
   const secureProblems: SecureProblem[] = [];
+  const setTwice: string[] = [];
   for (const [rawKey, v] of Object.entries<unknown>(doc.config ?? {})) {
     const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
+    // YAML's duplicate-key check sees two texts; the CLI reads one key (a bare key is the
+    // project's) and keeps whichever its map order gives, so the value in effect is a coin toss.
+    if (values.has(key)) setTwice.push(key);
     if (key.split(":").length > 2 && !/^[^:]+:config:[^:]+$/.test(key)) {
       // A key a slip made (two lines run together) is the slip's to name.
       if (slips.length > 0) throw new YamlFileError(file, slips, text);
@@ -644,7 +650,17 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     saltProblem,
     slips,
     shapeProblem,
+    setTwice,
   };
+}
+
+/**
+ * A key written both namespaced and bare under `config:`, as a problem; the values are never shown
+ * (either may be a secret). Placed at the bare key (locate.ts).
+ */
+export function keySetTwiceProblem(key: string, project: string, namespacedAt?: string): string {
+  const bare = key.slice(project.length + 1);
+  return `${key}: set twice under \`config:\`, as "${key}"${namespacedAt ? ` (${namespacedAt})` : ""} and as "${bare}" here: a key without a namespace is the project's, so both are one key and the Pulumi CLI keeps either value (the values are not shown); delete one of the two lines`;
 }
 
 const isPlainMap = (v: unknown): v is Record<string, any> =>
@@ -950,6 +966,8 @@ export function cliStackConfigIssues(
   slips: YamlSlip[];
   /** Why the stack file, or its `config:`, is no map: then it is the one problem. */
   shapeProblem?: string;
+  /** Keys written both namespaced and bare under `config:`. */
+  setTwice: string[];
 } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
@@ -1017,5 +1035,6 @@ export function cliStackConfigIssues(
     hasConfig: stackFile.hasConfig,
     slips: stackFile.slips,
     shapeProblem: stackFile.shapeProblem,
+    setTwice: stackFile.setTwice,
   };
 }

@@ -125,12 +125,12 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   [
     "volume size without unit",
     { loki: { volumeSize: "10" } },
-    /homelab-observability:loki.volumeSize: expected a Kubernetes quantity like "10Gi" with a byte unit.*got string "10"/,
+    /homelab-observability:loki.volumeSize: expected a Kubernetes quantity like "10Gi": digits, an optional fraction and a byte unit.*got string "10"/,
   ],
   [
     "node CPU that is neither text nor a number",
     { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: true, memory: "16Gi" }] },
-    /nodePools\[0\].cpu: expected a Kubernetes quantity like "4", got boolean true/,
+    /nodePools\[0\].cpu: expected a Kubernetes quantity like "4": .*, got boolean true/,
   ],
   [
     "node CPU of zero",
@@ -140,7 +140,7 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   [
     "node memory without unit",
     { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: "4", memory: "16" }] },
-    /nodePools\[0\].memory: expected a Kubernetes quantity like "8Gi" with a byte unit/,
+    /nodePools\[0\].memory: expected a Kubernetes quantity like "8Gi": digits, an optional fraction and a byte unit/,
   ],
   [
     "memory in millis",
@@ -150,7 +150,7 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   [
     "buffer size without unit",
     { metricsBackend: "victoriametrics", victoriametrics: { bufferSize: "1024" } },
-    /victoriametrics.bufferSize: expected a Kubernetes quantity like "1Gi" with a byte unit/,
+    /victoriametrics.bufferSize: expected a Kubernetes quantity like "1Gi": digits, an optional fraction and a byte unit/,
   ],
   [
     "retention size above its volume",

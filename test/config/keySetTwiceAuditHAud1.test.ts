@@ -1,0 +1,45 @@
+/**
+ * A key written both namespaced and bare under `config:` is one key to the Pulumi CLI (a bare key
+ * is the project's), which keeps either value: the stack file is refused, once, at the bare line,
+ * naming both and showing neither value.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../support/helpers";
+import { refusal } from "../support/stackText";
+
+const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+
+describe("a key set both namespaced and bare", () => {
+  it("is refused once, at the bare key's line, naming both spellings", () => {
+    const text = staging.replace(
+      "  homelab-observability:phase: kps-removed\n",
+      "  homelab-observability:phase: kps-removed\n  phase: dual-write\n",
+    );
+    const e = refusal(text);
+    const mine = e.problems.filter((p) => p.includes("set twice"));
+    assert.equal(mine.length, 1, e.message);
+    assert.match(
+      mine[0],
+      /^homelab-observability:phase: set twice .*"homelab-observability:phase".*"phase"/,
+      e.message,
+    );
+    const i = e.problems.indexOf(mine[0]);
+    const line = text.split("\n").indexOf("  phase: dual-write") + 1;
+    assert.equal(e.places[i]?.line, line, e.message);
+  });
+
+  it("never prints a secret key's values", () => {
+    const text = staging.replace(
+      "config:\n",
+      "config:\n  minioAdminPassword: hunter2value\n  homelab-observability:minioAdminPassword: hunter3value\n",
+    );
+    const e = refusal(text);
+    assert.ok(
+      e.problems.some((p) => p.includes("set twice")),
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /hunter[23]value/);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * Quantities the API server takes but a stack file refuses ("+16Gi", "1e3", a sign or an
+ * exponent, contract/quantity.ts STACK_FILE_QUANTITY): the message spells out the form a stack
+ * file takes, so a value Kubernetes would accept does not read as wrongly refused.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../support/helpers";
+import { refusal } from "../support/stackText";
+
+const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+
+describe("a quantity in a form only the API server takes", () => {
+  for (const [key, from, to] of [
+    ["memory", "      memory: 16Gi\n", '      memory: "+16Gi"\n'],
+    ["memory", "      memory: 16Gi\n", '      memory: "1e3"\n'],
+    ["cpu", '      cpu: "4"\n', '      cpu: "+4"\n'],
+    ["cpu", '      cpu: "4"\n', '      cpu: "4e0"\n'],
+  ])
+    it(`${to.trim()} names the form a stack file takes: no sign or exponent`, () => {
+      const e = refusal(staging.replace(from, to));
+      const mine = e.problems.filter((p) => p.startsWith(`homelab-observability:nodePools[0].${key}:`));
+      assert.equal(mine.length, 1, e.message);
+      assert.match(mine[0], /digits, an optional fraction and .*unit.*no sign or exponent/, e.message);
+    });
+});
