@@ -99,4 +99,18 @@ describe("policy:check and verify: a new user's mistakes (audit hAud2)", () => {
     assert.equal(v.status, 2);
     assert.match(v.stderr, /verify --stack staging: unexpected argument "--" \(verify takes no "--"/);
   });
+
+  for (const args of [
+    ["--url", "grafana=admin:s3cretPW@grafana.lab"],
+    ["--url", "grafna=admin:s3cretPW@grafana.lab"],
+    ["--url", "https://admin:s3c=retPW@grafana.lab"],
+    ["--url", "grafana=https://admin:s3c/retPW@grafana.lab"],
+    ["--move-from", "admin:s3cretPW@garage.lab:3900", "--move-to", "http://x:3900"],
+  ])
+    it(`never prints the password of a refused ${args.join(" ")}`, async () => {
+      const v = await verifyCli("--stack", "staging", ...args);
+      assert.equal(v.status, 2);
+      assert.doesNotMatch(v.stdout + v.stderr, /s3c|retPW/);
+      assert.match(v.stderr, /grafana\.lab|garage\.lab/);
+    });
 });
