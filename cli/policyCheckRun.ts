@@ -65,6 +65,26 @@ function foundAsResource(r: unknown): string {
   return o[bad] === undefined ? `an object without "${bad}"` : `an object whose "${bad}" is not a string`;
 }
 
+/** The format version of the exports the pack reads (apitype.DeploymentSchemaVersionCurrent). */
+const EXPORT_VERSION = 3;
+
+/**
+ * What a JSON file that is no stack export holds, for a message: a Kubernetes object's kind (as
+ * `kubectl get -o json` prints), else its top-level keys (names only, never a value: a value may
+ * be a secret).
+ */
+function foundAsExport(doc: unknown): string {
+  if (doc === null || typeof doc !== "object") return doc === null ? "null" : `a ${typeof doc}`;
+  if (Array.isArray(doc)) return "a list";
+  const o = doc as Record<string, unknown>;
+  if (typeof o.kind === "string" && typeof o.apiVersion === "string")
+    return `a Kubernetes ${JSON.stringify(o.kind)} of ${JSON.stringify(o.apiVersion)}, as \`kubectl get -o json\` prints`;
+  const keys = Object.keys(o);
+  if (keys.length === 0) return "an empty object";
+  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
+  return `an object with the keys ${shown.join(", ")}${keys.length > 5 ? ", …" : ""}`;
+}
+
 /**
  * Where the stack keys a report names are written (`file:line`, synth/report.ts overridePlacesIn):
  * in `Pulumi.<stack>.yaml` of `projectDir` (--dir, else this checkout, as synth reads it), the stack
@@ -131,7 +151,16 @@ function closingLine(
 
 async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const { out, err } = printers(io);
-  const { parsed: args, problems, keptValues } = parseArgsAll(POLICY_CHECK, argv, io.env ?? process.env);
+  const {
+    parsed: args,
+    problems,
+    argProblems,
+    keptValues,
+  } = parseArgsAll(POLICY_CHECK, argv, io.env ?? process.env);
+  // A flag whose value is refused (given twice, no value) is that one message: the first of two
+  // values read on would add a second about a file the user may not have meant.
+  const refused = (flag: string) => argProblems.some((p) => p.valueRefused && p.flags.includes(flag));
+  const one = (flag: string) => (refused(flag) ? undefined : args.values.get(flag)?.[0]);
   if (args.help && problems.length === 0) {
     io.stdout.write(helpText(POLICY_CHECK));
     return 0;
@@ -139,13 +168,13 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   if (args.positional.length === 0 && !args.help)
     problems.push("give at least one export file, folder or pattern");
   // A --dir that is no project folder is bad input, said before any export is read (as synth's).
-  const dirArg = args.values.get("--dir")?.[0];
+  const dirArg = one("--dir");
   const badDir = dirArg === undefined ? undefined : projectDirRefusal(dirArg);
   if (badDir) problems.push(badDir);
   // The pack config is read beside bad arguments: every mistake of the command line in one run.
   // Its lines (warnings, refusal) follow the arguments' and their usage.
   const configLines: string[] = [];
-  const pack = await readConfig(args.values.get("--config")?.[0], (l) => configLines.push(l));
+  const pack = await readConfig(one("--config"), (l) => configLines.push(l));
   if (problems.length > 0)
     err(
       `${new CliArgsError(problems, POLICY_CHECK).lines("policy:check")}\n${usage(POLICY_CHECK)}\n(npm run policy:check -- --help describes every flag)`,
@@ -275,10 +304,27 @@ function readExportFile(
   if (!Array.isArray(resources)) {
     // A file named on the command line must be an export; one a folder or pattern found is skipped.
     if (!named) {
-      skip(file, "not a `pulumi stack export` file (no deployment.resources[])");
+      skip(
+        file,
+        `not a \`pulumi stack export\` file (no deployment.resources[]; found ${foundAsExport(doc)})`,
+      );
       return undefined;
     }
-    err(led(`${file}: not a \`pulumi stack export\` file (expected deployment.resources[])`));
+    err(
+      led(
+        `${file}: not a \`pulumi stack export\` file (expected deployment.resources[], found ${foundAsExport(doc)}); give the file \`pulumi stack export\` or \`npm run synth -- --out <dir>\` writes`,
+      ),
+    );
+    return "bad input";
+  }
+  // Another format version may keep its resources elsewhere or in other fields: judged as version
+  // 3, it could pass with what the pack cannot see. An export without one (a hand-made file) is read.
+  if (doc.version !== undefined && doc.version !== EXPORT_VERSION) {
+    err(
+      led(
+        `${file}: version: expected ${EXPORT_VERSION} (the format \`pulumi stack export\` of the Pulumi CLI v3 and \`npm run synth\` write), found ${JSON.stringify(doc.version)}; not judged: export the stack again with the Pulumi CLI v3`,
+      ),
+    );
     return "bad input";
   }
   // A broken resource list is bad input, said with where and what was found: the pack would trip

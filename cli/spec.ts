@@ -353,6 +353,12 @@ function dashlessProblem(spec: CliSpec, flag: FlagSpec, word: string, value: str
  * --stack staging` (no `--`) keeps `--stack` for npm's own config and passes `staging` alone. The
  * hint shows the flags after `--`, naming the word as a stack where the tool takes `--stack`.
  */
+/** Why a `--` among a tool's arguments is refused, and the command line written right. */
+function doubleDashProblem(spec: CliSpec): string {
+  const example = `npm run ${spec.script} -- ${spec.positional ? "out --config pack.json" : "--stack <name>"}`;
+  return `unexpected argument "--" (${spec.script} takes no "--": npm takes the first one and passes what follows it on, so write it once, \`${example}\`)`;
+}
+
 function unexpectedArgument(spec: CliSpec, word: string): ArgProblem {
   const asStack = spec.flags.some((f) => f.name === "--stack") && /^[\w-]+$/.test(word);
   const example = `npm run ${spec.script} -- ${asStack ? `--stack ${word}` : "<flags>"}`;
@@ -549,6 +555,13 @@ export function parseArgsAll(
         const value = takesNext(dashless, a, argv[i + 1]) ? argv[++i] : undefined;
         problems.push(argProblem(dashlessProblem(spec, dashless, a, value), dashless.name));
       } else if (kept.length === 0) problems.push(unexpectedArgument(spec, a));
+      continue;
+    }
+    if (a === "--") {
+      // No flag is near it, and `unknown flag --` says nothing of the cause: a second `--` of an
+      // npm command line (npm takes the first and passes the rest on), or an end of flags no
+      // tool here needs (none takes a word starting with "-").
+      problems.push(argProblem(doubleDashProblem(spec)));
       continue;
     }
     const eq = a.indexOf("=");

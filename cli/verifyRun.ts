@@ -107,8 +107,25 @@ function parseGate(g: string | undefined, problems: ArgProblem[]): { gate?: Phas
   return {};
 }
 
-/** A URL as messages show it: any `user:password@` taken out. */
-const withoutLogin = (url: string): string => url.replace(/\/\/[^/@]*@/, "//");
+/**
+ * A URL as messages show it: any `user:password@` taken out (or replaced by `mark`), with or
+ * without a scheme (`admin:pw@grafana.lab` is a mistake that still holds a password), up to the
+ * last `@`: a password may hold `/` or `@`, and a refused URL is not parsed, so nothing of the
+ * userinfo may be told apart from the host. An `@` in a path costs the message only its readability.
+ */
+const withoutLogin = (url: string, mark = ""): string =>
+  url.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, `$1${mark}`);
+
+/**
+ * A --url value as a message shows it: its component as written when it reads as a name (a URL's
+ * login may hold `=`, so anything else before `=` may be part of it), its URL without the login.
+ */
+function shownUrlArg(v: string): string {
+  const eq = v.indexOf("=");
+  return eq >= 0 && /^[\w-]*$/.test(v.slice(0, eq))
+    ? `${v.slice(0, eq)}=${withoutLogin(v.slice(eq + 1))}`
+    : withoutLogin(v);
+}
 
 /** Each --url's `<component>=<url>`; a bad one is a problem, its credentials never shown. */
 function parseUrls(values: string[], problems: ArgProblem[]): Partial<Record<Component, string>> {
@@ -121,7 +138,7 @@ function parseUrls(values: string[], problems: ArgProblem[]): Partial<Record<Com
     if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
       problems.push(
         argProblem(
-          `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${withoutLogin(v)}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
+          `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${shownUrlArg(v)}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
           "--url",
         ),
       );
@@ -202,7 +219,7 @@ function parseMove(
     ok = false;
     problems.push(
       argProblem(
-        `${flag}: expected an http(s) URL without credentials, like "http://localhost:9000", got "${url.replace(/\/\/[^/@]*@/, "//<redacted>@")}"`,
+        `${flag}: expected an http(s) URL without credentials, like "http://localhost:9000", got "${withoutLogin(url, "<redacted>@")}"`,
         flag,
       ),
     );
