@@ -50,6 +50,7 @@ import {
 } from "../synth/report";
 import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
 import { uncheckedChartsNote } from "../config/chartValueCheck";
+import { unexpandedVariableWarnings } from "../config/unexpandedVariables";
 import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
 import { runningOverrides } from "../change/runningConfig";
 import { readRunningDir, RunningStateError } from "../model/running";
@@ -550,6 +551,8 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   // Stack keys are named with their line in the stack file: a refused override, a warned-of key.
   const at = overridePlacesIn(root, stack);
   for (const w of result.warnings) err(stackWarning(stack, w, at));
+  // A `$VAR` in the stack file reaches the program as written (config/unexpandedVariables.ts).
+  for (const w of unexpandedVariableWarnings(root, stack)) err(`${stack}: warning: ${w}`);
   const resources = result.export.deployment.resources;
   const file = path.join(args.out, `${stack}.json`);
   // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.

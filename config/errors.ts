@@ -228,9 +228,15 @@ function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
   const value = valueAt(input, path);
   if (!(union instanceof z.ZodDiscriminatedUnion) || !isMap(value)) return [];
   const known = allVariantKeys(union);
+  // A key close to none: the keys every variant takes, and where the rest are (one variant's
+  // own keys, listed whole, would name keys the variant meant may not have).
+  const common = (union.options as z.AnyZodObject[])
+    .map((o) => Object.keys(o.shape))
+    .reduce((all, keys) => all.filter((k) => keys.includes(k)));
+  const listed = `; expected one of the keys every ${union.discriminator} takes (${common.join(", ")}) or one of its ${union.discriminator}'s own (every key: docs/reference/configuration.md)`;
   return Object.keys(value)
     .filter((k) => !known.includes(k))
-    .map((k) => `${keyPath([...path, k])}: unknown key${didYouMean(k, known)}`);
+    .map((k) => `${keyPath([...path, k])}: unknown key${didYouMean(k, known) || listed}`);
 }
 
 /**

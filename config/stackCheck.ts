@@ -195,8 +195,12 @@ function saidOnce(problems: string[], issues: CliIssue[]): string[] {
  * the slip moved, a value spanning it one the slip cut short).
  */
 function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigError {
+  const meets = (p: Place, from: number, to: number) => p.line <= to && from <= (p.endLine ?? p.line);
   const touches = (p: Place) =>
-    slips.some((s) => p.line <= (s.endLine ?? s.line) && s.line <= (p.endLine ?? p.line));
+    slips.some(
+      (s) =>
+        meets(p, s.line, s.endLine ?? s.line) || (s.followOns ?? []).some((f) => meets(p, f.line, f.endLine)),
+    );
   const kept = e.problems
     .map((text, i) => ({ text, place: e.places[i] }))
     .filter(({ place }) => place !== undefined && place.file === file && place.exact && !touches(place));

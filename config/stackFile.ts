@@ -88,6 +88,12 @@ export interface YamlSlip {
   at?: { line: number; column: number };
   reason: string;
   code?: string;
+  /**
+   * The lines of the errors this slip caused further on, not reported of their own (a tab's
+   * follow-ons, {@link withoutTabFollowOns}): what the parser made of them is no more the file's
+   * than a slip's own lines.
+   */
+  followOns?: { line: number; endLine: number }[];
 }
 
 /** Where a slip's message and caret point. */
@@ -172,16 +178,70 @@ function parseYamlWithSlips(file: string, text: string): { value: any; slips: Ya
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
   if (known !== undefined) return { value: structuredClone(known.value), slips: known.slips };
   const { doc } = parsedYaml(text);
-  const slips = oneSlipEach(
-    doc.errors.map((e) => slipOf(e, doc, text)),
-    text.split(/\r?\n/),
-  );
+  const slips = withoutTabFollowOns(slipsOf(doc, text), text);
   // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings.
   if (slips.length === 0) for (const w of doc.warnings) process.emitWarning(w);
   const value = doc.toJS();
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
   parsedTexts.set(text, { value, slips });
   return { value: structuredClone(value), slips };
+}
+
+/** The parser's errors over `text` (parsed as `doc`), one slip per mistake. */
+const slipsOf = (doc: Document, text: string) =>
+  oneSlipEach(
+    doc.errors.map((e) => slipOf(e, doc, text)),
+    text.split(/\r?\n/),
+  );
+
+/**
+ * `slips` without the errors a tab used as indentation causes further on: eemeli/yaml v2 reads the
+ * rest of the map from the tab's line on at another column, and reports every later key of the
+ * map's level as "All mapping items must start at the same column", one mistake told many times.
+ * The follow-ons are the slips that go away when each tab's line is indented with spaces as its
+ * neighbours are ({@link spacedTabLines}); a slip that stays is a mistake of its own and is kept.
+ * Each tab slip keeps its follow-ons' lines (stackCheck.ts judges no key on them).
+ */
+function withoutTabFollowOns(slips: YamlSlip[], text: string): YamlSlip[] {
+  const tabs = slips.filter((s) => s.code === "TAB_AS_INDENT");
+  if (tabs.length === 0) return slips;
+  const lines = text.split(/\r?\n/);
+  const spaced = spacedTabLines(lines, new Set(tabs.map((s) => s.line)));
+  const remaining = slipsOf(parsedYaml(spaced).doc, spaced);
+  const stays = (s: YamlSlip) => remaining.some((r) => r.line === s.line && r.code === s.code);
+  const followOns = slips.filter((s) => s.code !== "TAB_AS_INDENT" && !stays(s));
+  if (followOns.length === 0) return slips;
+  const spans = followOns.map((s) => ({ line: s.line, endLine: Math.max(s.line, s.endLine ?? s.line) }));
+  return slips
+    .filter((s) => !followOns.includes(s))
+    .map((s) =>
+      s === tabs[0]
+        ? {
+            ...s,
+            reason: `${s.reason}: the keys below it are read once it is indented with spaces`,
+            followOns: spans,
+          }
+        : s,
+    );
+}
+
+/**
+ * `lines` with each of `tabLines` indented with spaces: as deep as the key line above it, or two
+ * deeper when that line opens a block (ends with `:`), the indentation its writer most likely meant.
+ */
+function spacedTabLines(lines: string[], tabLines: Set<number>): string {
+  return lines
+    .map((text, i) => {
+      if (!tabLines.has(i + 1)) return text;
+      const above = lines
+        .slice(0, i)
+        .reverse()
+        .find((l) => l.trim() !== "" && !l.trim().startsWith("#") && !/^[ ]*\t/.test(l));
+      const indent = above?.match(/^ */)?.[0].length ?? 0;
+      const opens = above !== undefined && /:\s*$/.test(above);
+      return " ".repeat(indent + (opens ? 2 : 0)) + text.replace(/^[ \t]*/, "");
+    })
+    .join("\n");
 }
 
 /** The 1-based line of an offset into `text`. */

@@ -1,0 +1,50 @@
+import * as fs from "fs";
+import { isMap, isPair, isScalar, isSeq } from "yaml";
+import { ConfigLocator } from "./locate";
+import { parsedYaml } from "./yamlDocument";
+
+/*
+ * `$VAR` and `${VAR}` in a stack file's values are read as written: the Pulumi CLI decodes the file
+ * with gopkg.in/yaml.v2 (sdk/go/common/encoding/marshal.go) into config.Map, whose UnmarshalYAML
+ * (sdk/go/common/resource/config/map.go) keeps each value as the text it is, and nothing on the way
+ * to the program expands variables (pulumi/pulumi#11547 and pulumi/pulumi-yaml#545 ask for it;
+ * Pulumi ESC environments are the supported way). A value that reads like one is most likely meant
+ * to be expanded, so a run says so; a key whose form cannot hold a `$` is refused by its own check.
+ */
+
+/** A shell variable reference: `$NAME` or `${NAME}` (also `${NAME:-x}`). */
+const VARIABLE = /\$(?:\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * One warning per stack-file value holding a variable reference: the key, its `file:line`, the
+ * references (never the value: a secret's plain text is not printed) and what to write instead.
+ */
+export function unexpandedVariableWarnings(projectDir: string, stack: string): string[] {
+  const file = ConfigLocator.forStack(projectDir, stack).file;
+  if (!file || !fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, "utf8");
+  const { doc, counter } = parsedYaml(text);
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return [];
+  const config = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "config")?.value;
+  if (!isMap(config)) return [];
+  const warnings: string[] = [];
+  const walk = (node: unknown, key: string) => {
+    if (isScalar(node) && typeof node.value === "string") {
+      const refs = [...new Set(node.value.match(VARIABLE) ?? [])];
+      if (refs.length === 0) return;
+      const line = counter.linePos(node.range?.[0] ?? 0).line;
+      warnings.push(
+        `${key}: ${refs.join(", ")} at ${file}:${line} is read as written: stack files do not expand environment variables; write the value itself, or set it from your shell (\`pulumi config set --path '${key.slice(key.indexOf(":") + 1)}' "<value>"\`, where the shell expands it)`,
+      );
+    } else if (isMap(node)) {
+      for (const p of node.items) {
+        if (!isPair(p) || !isScalar(p.key)) continue;
+        // A secure value is ciphertext the CLI decrypts: never read as text here.
+        if (p.key.value === "secure" && node.items.length === 1) return;
+        walk(p.value, `${key}.${String(p.key.value)}`);
+      }
+    } else if (isSeq(node)) node.items.forEach((item: unknown, i: number) => walk(item, `${key}[${i}]`));
+  };
+  for (const p of config.items) if (isPair(p) && isScalar(p.key)) walk(p.value, String(p.key.value));
+  return warnings;
+}

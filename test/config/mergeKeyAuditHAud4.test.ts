@@ -1,0 +1,47 @@
+/**
+ * A YAML merge key (`<<: *anchor`) in a stack file: the Pulumi CLI reads stack files with
+ * gopkg.in/yaml.v2 (sdk/go/common/encoding/marshal.go), whose decoder merges `<<` into the map
+ * that holds it (decode.go `mapping`: `isMerge` then `d.merge`), so the program receives the merged
+ * map. The offline synthesis reads the file the same way: the merged keys are the values, and `<<`
+ * is no key of its own.
+ */
+import { strict as assert } from "assert";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { BASE, P, STORE, refusal, stackProject } from "../support/stackText";
+
+/** Two node pools, the second merging the first's keys and overriding its name and count. */
+const MERGED_POOLS = `  ${P("nodePools")}:
+    - &pool
+      name: workers
+      arch: amd64
+      count: 3
+      cpu: "4"
+      memory: 16Gi
+    - <<: *pool
+      name: big
+      count: 1
+`;
+
+describe("a merge key in a stack file", () => {
+  it("is merged as the Pulumi CLI merges it: the pool gets the anchor's keys, its own keys win", () => {
+    const dir = stackProject(BASE + STORE + MERGED_POOLS);
+    const { config } = checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
+    const pools = JSON.parse(config[P("nodePools")]);
+    assert.deepEqual(pools[1], { name: "big", arch: "amd64", count: 1, cpu: "4", memory: "16Gi" });
+    assert.equal(pools[0].name, "workers");
+  });
+
+  it("reports a merged map's bad value once per item, and never `<<` as an unknown key", () => {
+    const e = refusal(BASE + STORE + MERGED_POOLS.replace("arch: amd64", "arch: amd46"));
+    assert.doesNotMatch(e.problems.join("\n"), /<<|required, got nothing/, e.message);
+    const arch = e.problems.filter((p) => p.includes("arch"));
+    assert.deepEqual(
+      arch.map((p) => /^[^:]+:(\S+):/.exec(p)?.[1]),
+      ["nodePools[0].arch", "nodePools[1].arch"],
+      e.message,
+    );
+    // The merged item's value is placed at its item, the line that merges the anchor in.
+    const i = e.problems.findIndex((p) => p.includes("nodePools[1].arch"));
+    assert.equal(e.places[i]?.line, 14, e.message);
+  });
+});
