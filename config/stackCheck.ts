@@ -8,6 +8,8 @@ import {
   STACK_FILE_KEYS,
   strayKeyProblem,
   keySetTwiceProblem,
+  keyBeforeMergeProblem,
+  type KeyBeforeMerge,
   plainTextFact,
   undecryptableFact,
   type CliIssue,
@@ -216,6 +218,25 @@ function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigErr
 }
 
 /**
+ * `e` with a problem for each key written above a `<<` that sets it too (stackFile.ts
+ * keysBeforeMerge), in line order among the problems placed in the stack file.
+ */
+function withMergeOrder(e: ConfigError, cli: { mergeOrder: KeyBeforeMerge[]; file: string }): ConfigError {
+  if (cli.mergeOrder.length === 0) return e;
+  const lines = fs.readFileSync(cli.file, "utf8").split(/\r?\n/);
+  const all = [
+    ...e.problems.map((text, i) => ({ text, place: e.places[i] })),
+    ...cli.mergeOrder.map((k) => keyBeforeMergeProblem(cli.file, k, lines)),
+  ];
+  return new ConfigError(
+    all.map((p) => p.text),
+    e.notes,
+    all.map((p) => p.place),
+    e.firstFile ?? cli.file,
+  );
+}
+
+/**
  * The top-level key of a stack file without `config:` that meant `config` (`confg:`): everything
  * under it is ignored, so every required key is missing because of it.
  */
@@ -302,7 +323,7 @@ export function checkedStackConfig(
   if (cli.slips.length > 0)
     notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
   else if (cliFirst) notes.push(`(the Pulumi CLI itself stops at the first: "${cliFirst.message}")`);
-  if (problems.length > 0 || !cfg) {
+  if (problems.length > 0 || !cfg || cli.mergeOrder.length > 0) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     const located = locator.locate(
       new ConfigError(
@@ -313,7 +334,9 @@ export function checkedStackConfig(
         notes,
       ),
     );
-    throw (cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : located).forStack(stack);
+    throw (
+      cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : withMergeOrder(located, cli)
+    ).forStack(stack);
   }
   // An override of a secret key (a test's value, a tool's) stands for `pulumi config set --secret`:
   // it is handed to the program as a secret, which refuses a secret key in plain text (load.ts).

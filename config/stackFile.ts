@@ -25,7 +25,7 @@ import { valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
-import { visit, type Document, type YAMLError } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Scalar, type YAMLError } from "yaml";
 import { parsedYaml } from "./yamlDocument";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
@@ -173,18 +173,23 @@ export function parseYamlText(file: string, text: string): any {
  * value, an over-indented key lands in another map) and every slip, none for valid YAML. What a
  * caller judges of such a value must keep clear of the slips' lines (stackCheck.ts).
  */
-function parseYamlWithSlips(file: string, text: string): { value: any; slips: YamlSlip[] } {
+function parseYamlWithSlips(
+  file: string,
+  text: string,
+): { value: any; slips: YamlSlip[]; mergeOrder: KeyBeforeMerge[] } {
   const known = parsedTexts.get(text);
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
-  if (known !== undefined) return { value: structuredClone(known.value), slips: known.slips };
+  if (known !== undefined)
+    return { value: structuredClone(known.value), slips: known.slips, mergeOrder: known.mergeOrder };
   const { doc } = parsedYaml(text);
   const slips = withoutTabFollowOns(slipsOf(doc, text), text);
+  const mergeOrder = slips.length === 0 ? keysBeforeMerge(doc, text) : [];
   // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings.
   if (slips.length === 0) for (const w of doc.warnings) process.emitWarning(w);
   const value = doc.toJS();
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
-  parsedTexts.set(text, { value, slips });
-  return { value: structuredClone(value), slips };
+  parsedTexts.set(text, { value, slips, mergeOrder });
+  return { value: structuredClone(value), slips, mergeOrder };
 }
 
 /** The parser's errors over `text` (parsed as `doc`), one slip per mistake. */
@@ -193,6 +198,80 @@ const slipsOf = (doc: Document, text: string) =>
     doc.errors.map((e) => slipOf(e, doc, text)),
     text.split(/\r?\n/),
   );
+
+/**
+ * Keys written before a merge key (`<<`) in the same map that the merged map sets too: the two
+ * readers of a stack file disagree on them. YAML's merge rule (yaml.org/type/merge.html, which
+ * eemeli/yaml's `merge: true` follows) keeps the key written in the map wherever it stands; the
+ * Pulumi CLI's gopkg.in/yaml.v2 decodes a map's pairs in order, and `d.merge` unmarshals the merged
+ * map into the one being filled (decode.go `mapping`, `merge`, read, not run), so a merged value
+ * overwrites a key written above `<<` and a key written below it wins. One slip per such key, at
+ * its line: what the CLI would deploy is not what this check reads.
+ */
+export interface KeyBeforeMerge {
+  key: string;
+  line: number;
+  column: number;
+  /** The line of the `<<` below it. */
+  mergeLine: number;
+}
+function keysBeforeMerge(doc: Document, text: string): KeyBeforeMerge[] {
+  const found: KeyBeforeMerge[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const mergeAt = map.items.findIndex((p) => isMergeKey(p.key));
+      if (mergeAt <= 0) return;
+      const merged = mergedKeys(doc, map.items[mergeAt].value);
+      const mergeLine = lineAt(text, (map.items[mergeAt].key as Scalar).range?.[0] ?? 0);
+      for (const pair of map.items.slice(0, mergeAt)) {
+        if (!isScalar(pair.key) || !merged.has(String(pair.key.value))) continue;
+        const offset = pair.key.range?.[0] ?? 0;
+        const line = lineAt(text, offset);
+        const column = offset - text.lastIndexOf("\n", offset - 1);
+        found.push({ key: String(pair.key.value), line, column, mergeLine });
+      }
+    },
+  });
+  return found;
+}
+
+/**
+ * A key written above `<<` that the merged map sets too ({@link keysBeforeMerge}), as a problem
+ * placed at the key: valid YAML, read two ways.
+ */
+export function keyBeforeMergeProblem(
+  file: string,
+  k: KeyBeforeMerge,
+  lines: string[],
+): { text: string; place: Place } {
+  return {
+    text: `${file}:${k.line}:${k.column}: ${JSON.stringify(k.key)} is written above the merge key \`<<\` at line ${k.mergeLine}, whose merged map sets it too: the Pulumi CLI (gopkg.in/yaml.v2) deploys the merged value, YAML's merge rule (which this check reads) keeps this one; write it below the \`<<\` line to override the merged value, or delete it`,
+    place: { file, line: k.line, column: k.column, lines, exact: true, around: 1, named: true },
+  };
+}
+
+/**
+ * Whether a pair's key is a merge key: with `merge: true`, eemeli/yaml v2 parses a plain `<<` key
+ * to a Scalar whose value is the symbol `<<` (its MERGE_KEY); the text "<<" where it is not one.
+ */
+const isMergeKey = (k: unknown): boolean =>
+  isScalar(k) && (k.value === "<<" || (typeof k.value === "symbol" && k.value.description === "<<"));
+
+/** The keys a merge key's value sets: an alias's map, a map, or a list of those (nested merges included). */
+function mergedKeys(doc: Document, v: unknown, seen = new Set<unknown>()): Set<string> {
+  const keys = new Set<string>();
+  if (seen.has(v)) return keys;
+  seen.add(v);
+  const node = isAlias(v) ? v.resolve(doc) : v;
+  if (isSeq(node)) for (const item of node.items) for (const k of mergedKeys(doc, item, seen)) keys.add(k);
+  if (isMap(node))
+    for (const p of node.items) {
+      if (!isScalar(p.key)) continue;
+      if (isMergeKey(p.key)) for (const k of mergedKeys(doc, p.value, seen)) keys.add(k);
+      else keys.add(String(p.key.value));
+    }
+  return keys;
+}
 
 /**
  * `slips` without the errors a tab used as indentation causes further on: eemeli/yaml v2 reads the
@@ -367,7 +446,7 @@ function firstOccurrence(
  * Texts parsed in this process, by text: Pulumi.yaml and the stack file are read again for every
  * stack `synth --all` judges (and for each synthesis a test runs); the same text parses alike.
  */
-const parsedTexts = new Map<string, { value: unknown; slips: YamlSlip[] }>();
+const parsedTexts = new Map<string, { value: unknown; slips: YamlSlip[]; mergeOrder: KeyBeforeMerge[] }>();
 const PARSED_KEPT = 64;
 
 /** Reads and parses a YAML file (see {@link parseYamlText}). */
@@ -518,6 +597,8 @@ export interface StackFile {
   shapeProblem?: string;
   /** Keys written twice under `config:`, namespaced and bare ({@link keySetTwiceProblem}). */
   setTwice: string[];
+  /** Keys written above a `<<` that sets them too ({@link keyBeforeMergeProblem}). */
+  mergeOrder: KeyBeforeMerge[];
 }
 
 /**
@@ -665,7 +746,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     throw new CliConfigError(noStackFileMessage(stack, projectDir, stacks), true);
   }
   const text = readText(file);
-  const { value, slips } = parseYamlWithSlips(file, text);
+  const { value, slips, mergeOrder } = parseYamlWithSlips(file, text);
   // A file, or a `config:`, that is no map holds no key at all: the CLI cannot unmarshal it, and
   // its list indexes or a text's characters read as keys would each be named as an unknown one.
   const shapeProblem = slips.length > 0 ? undefined : stackFileShapeProblem(file, value, project.name);
@@ -711,6 +792,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     slips,
     shapeProblem,
     setTwice,
+    mergeOrder,
   };
 }
 
@@ -1028,6 +1110,8 @@ export function cliStackConfigIssues(
   shapeProblem?: string;
   /** Keys written both namespaced and bare under `config:`. */
   setTwice: string[];
+  /** Keys written above a `<<` that sets them too. */
+  mergeOrder: KeyBeforeMerge[];
 } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
@@ -1096,5 +1180,6 @@ export function cliStackConfigIssues(
     slips: stackFile.slips,
     shapeProblem: stackFile.shapeProblem,
     setTwice: stackFile.setTwice,
+    mergeOrder: stackFile.mergeOrder,
   };
 }

@@ -44,4 +44,25 @@ describe("a merge key in a stack file", () => {
     const i = e.problems.findIndex((p) => p.includes("nodePools[1].arch"));
     assert.equal(e.places[i]?.line, 14, e.message);
   });
+
+  it("refuses a key written above `<<` that the merged map sets too, once per key at its line: the CLI deploys the merged value", () => {
+    const above = MERGED_POOLS.replace(
+      "    - <<: *pool\n      name: big\n      count: 1\n",
+      "    - name: big\n      count: 1\n      <<: *pool\n",
+    );
+    assert.notEqual(above, MERGED_POOLS);
+    const e = refusal(BASE + STORE + above);
+    const before = e.problems.filter((p) => p.includes("written above the merge key"));
+    assert.deepEqual(
+      before.map((p) => /"(\w+)" is written above/.exec(p)?.[1]),
+      ["name", "count"],
+      e.message,
+    );
+    assert.match(
+      before[0],
+      /:14:7: "name" is written above the merge key `<<` at line 16, whose merged map sets it too: the Pulumi CLI \(gopkg\.in\/yaml\.v2\) deploys the merged value/,
+    );
+    // Valid YAML, read two ways: not a slip, and the rest of the file is still judged.
+    assert.doesNotMatch(e.message, /not valid YAML/);
+  });
 });
