@@ -203,10 +203,12 @@ const slipsOf = (doc: Document, text: string) =>
  * Keys written before a merge key (`<<`) in the same map that the merged map sets too: the two
  * readers of a stack file disagree on them. YAML's merge rule (yaml.org/type/merge.html, which
  * eemeli/yaml's `merge: true` follows) keeps the key written in the map wherever it stands; the
- * Pulumi CLI's gopkg.in/yaml.v2 decodes a map's pairs in order, and `d.merge` unmarshals the merged
- * map into the one being filled (decode.go `mapping`, `merge`, read, not run), so a merged value
- * overwrites a key written above `<<` and a key written below it wins. One slip per such key, at
- * its line: what the CLI would deploy is not what this check reads.
+ * Pulumi CLI decodes stack files with gopkg.in/yaml.v2 (pulumi/pulumi
+ * sdk/go/common/encoding/marshal.go, commit 0c8d867a), which decodes a map's pairs in order, and
+ * `d.merge` unmarshals the merged map into the one being filled (decode.go `mapping`, `merge`;
+ * read, not run), so a merged value overwrites a key written above `<<` and a key written below it
+ * wins. One problem per such key, at its line (keyBeforeMergeProblem): what the CLI would deploy is
+ * not what this check reads.
  */
 export interface KeyBeforeMerge {
   key: string;
