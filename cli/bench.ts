@@ -9,10 +9,11 @@ import { evaluateResources } from "../policy/evaluate";
 import { distinctResources } from "./benchPack";
 import { projectRoot, stackNames } from "../config/paths";
 import { synthStack } from "../synth/run";
-import { budgetOf } from "../synth/report";
+import { budgetOf, notRenderedText } from "../synth/report";
 import { withRenderedObjects } from "../synth/render/objects";
 import { renderExport } from "../synth/render/render";
 import type { StackExport } from "../synth/synthesize";
+import type { ReleaseRender } from "../synth/render/types";
 import { COLD_TIMINGS_FILE, TIMINGS_FILE, type SuiteTimings } from "./suiteTimings";
 import { median, sdkLoadOnce } from "./sdkReference";
 import { benchOptions } from "./benchArgs";
@@ -104,6 +105,9 @@ async function childRender(file: string): Promise<void> {
   const renders = await renderExport(exp);
   const used = process.cpuUsage(c);
   process.stdout.write(`${performance.now() - t} ${(used.user + used.system) / 1000} ${renders.length}\n`);
+  // Its stdout is the parent's figures; what did not render goes to stderr (the parent says it once).
+  const failed = notRenderedText(renders, exp.deployment.resources);
+  if (failed) process.stderr.write(`render: ${failed}\n`);
 }
 
 async function main(): Promise<number> {
@@ -224,13 +228,22 @@ async function reportPack(exportsOf: StackExport[]): Promise<void> {
 /** Memory requests per stack, the lightweight profile beside the standard ones. */
 async function reportMemory(exportsOf: Map<string, StackExport>): Promise<void> {
   const figures: string[] = [];
+  const renders: ReleaseRender[] = [];
+  const resources: StackExport["deployment"]["resources"] = [];
   for (const [stack, exp] of exportsOf) {
     // Measured on the rendered objects, as `npm run synth` prints it.
-    const b = budgetOf(withRenderedObjects(exp.deployment.resources, await renderExport(exp)));
+    const rendered = await renderExport(exp);
+    renders.push(...rendered);
+    resources.push(...exp.deployment.resources);
+    const b = budgetOf(withRenderedObjects(exp.deployment.resources, rendered));
     if (b)
       figures.push(`${stack} ${Math.round(b.total.sums.memory / 2 ** 20)}Mi over ${b.total.nodes} nodes`);
   }
   console.log(`     memory requests: ${figures.join(", ")}`);
+  // Every stack's failures folded together: a HOMELAB_HELM that is no Helm is one message for the
+  // whole run, not one per release of each stack. The figures above lack what did not render.
+  const failed = notRenderedText(renders, resources);
+  if (failed) console.error(`     note: the figures above lack releases that did not render: ${failed}`);
 }
 
 /** A record of the reporter's (cli/suiteTimings.ts), or undefined when there is none. */

@@ -56,11 +56,12 @@ export class VerifyArgsError extends Error {
   }
 }
 
-/** Failures with their own message (no trace): the API, the chart cache, the render's variables, reference data, the running state, the synthesis's input. */
+/** Failures with their own message (no trace): the API, the chart cache, the render's variables, releases that did not render, reference data, the running state, the synthesis's input. */
 const KNOWN_FAILURES = [
   "ApiError",
   "ChartCacheError",
   "RenderSetupError",
+  "StackRenderError",
   "MissingReferenceError",
   "RunningStateError",
   "SynthInputError",

@@ -784,6 +784,22 @@ export function formatRenderError(m: MergedRenderError): string {
   return `${m.releases.join(", ")} (${m.chart} ${m.version}): ${m.error}${alsoLines({ alsoAt: [], ...m })}`;
 }
 
+/**
+ * What a command that renders a stack only to read it (verify's promised jobs, bench's figures)
+ * says of the releases that did not render: how many of how many, then one line per mistake as
+ * synth prints them ({@link mergeRenderErrors}, {@link formatRenderError}), so a HOMELAB_HELM that
+ * is no Helm is one message there too, not one per release. Undefined when every release rendered.
+ */
+export function notRenderedText(
+  renders: FailedRelease[],
+  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
+): string | undefined {
+  const failed = renders.filter((r) => r.error !== undefined);
+  if (failed.length === 0) return undefined;
+  const lines = mergeRenderErrors(failed, resources, []).map((m) => `  ${formatRenderError(m)}`);
+  return `${failed.length} of ${plural(renders.length, "Helm release")} did not render (helm template):\n${lines.join("\n")}`;
+}
+
 /** Merged violations, mandatory first (as formatViolations), each with its other places. */
 export function formatMergedViolations(violations: MergedViolation[]): string {
   return violations.map((v) => `  [${v.level}] ${v.policy}: ${v.message}${alsoLines(v)}`).join("\n");

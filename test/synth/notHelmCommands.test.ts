@@ -1,0 +1,71 @@
+/**
+ * A HOMELAB_HELM that runs but is no Helm, in the commands besides synth that render a stack:
+ * verify (its promised jobs, cli/verifyJobs.ts) and bench (its render child and its figures). Each
+ * says it once, as synth does (test/synth/notHelm.test.ts), not once per release; the exit status
+ * is what it was.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { compiled, ROOT, synth, tmpDir, withEnv } from "../support/helpers";
+
+/** A project folder with the staging stack, and a "Helm" that exits 0 printing something else. */
+function notHelmProject(): { dir: string; fake: string } {
+  const dir = tmpDir("not-helm-cmd");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.staging.yaml"));
+  const fake = path.join(dir, "fake-helm");
+  fs.writeFileSync(fake, '#!/bin/sh\necho "fake helm 0.1"\necho "second line"\n', { mode: 0o755 });
+  return { dir, fake };
+}
+
+/** The lines naming HOMELAB_HELM: one message, whatever the number of releases. */
+const named = (text: string) => text.split("\n").filter((l) => /HOMELAB_HELM/.test(l));
+
+describe("a HOMELAB_HELM that is no Helm, in the other commands that render", function () {
+  this.timeout(120_000);
+
+  it("verify: one message for every release, a failure in its own words, exit 2 as before", async () => {
+    const { runVerify } = await import("../../cli/verifyRun");
+    const { dir, fake } = notHelmProject();
+    // A cold render cache of its own: renders are kept per Helm path and cache, so none is reused.
+    const vars = { HOMELAB_HELM: fake, HOMELAB_RENDER_CACHE: tmpDir("render-cache") };
+    let err = "";
+    let out = "";
+    // A --url, so no kubectl is asked before the render (the preflight is Reach's, after it).
+    const code = await withEnv(vars, () =>
+      runVerify(["--dir", dir, "--stack", "staging", "--url", "grafana=http://127.0.0.1:9"], {
+        env: { ...process.env, ...vars, GRAFANA_ADMIN_USER: "", GRAFANA_ADMIN_PASSWORD: "" },
+        err: (t) => (err += t),
+        out: (t) => (out += t),
+      }),
+    );
+    assert.equal(code, 2, err);
+    assert.equal(named(err).length, 1, err);
+    assert.match(
+      err,
+      /^verify --stack staging: the stack does not render, so its promised jobs are unknown: 10 of 10 Helm releases did not render \(helm template\):\n {2}HOMELAB_HELM: expected the path of a Helm 3 binary, got .*, which is no Helm: .*"fake helm 0\.1" first.*\n {4}\(so none of monitoring\/.* rendered\)\n$/,
+    );
+    assert.doesNotMatch(err, /unexpected error|\n\s+at /, "no bug, no trace");
+    assert.equal(out, "verify --stack staging: FAIL (exit 2): the stack could not be verified (above)\n");
+  });
+
+  it("bench: its render child says it once on stderr, its figures still on stdout, exit 0 as before", async () => {
+    const { dir, fake } = notHelmProject();
+    const file = path.join(dir, "staging.json");
+    fs.writeFileSync(file, JSON.stringify((await synth("staging")).export));
+    const r = spawnSync(process.execPath, [compiled("cli/bench.ts"), "--child-render", file], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, HOMELAB_HELM: fake, HOMELAB_RENDER_CACHE: tmpDir("render-cache") },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^[\d.]+ [\d.]+ 10\n$/);
+    assert.equal(named(r.stderr).length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^render: 10 of 10 Helm releases did not render \(helm template\):\n {2}HOMELAB_HELM: /,
+    );
+  });
+});
