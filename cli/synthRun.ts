@@ -808,7 +808,16 @@ async function closeStack(
   outcome: StackOutcome,
   out: (text: string) => void,
 ): Promise<void> {
-  if (args.against || args.running || result.export.deployment.resources.some((r) => r.importId)) {
+  const asked = args.against || args.running || result.export.deployment.resources.some((r) => r.importId);
+  if (asked && outcome.renderErrors > 0) {
+    // The change is computed on rendered objects: with releases unrendered it is not known, and
+    // rendering the other state with the same Helm fails the same way (a HOMELAB_HELM that is no
+    // Helm was an unexpected error here, its message lost). The render errors are said above and
+    // fail the stack already.
+    out(
+      `  change check not run: ${plural(outcome.renderErrors, "release")} of this synthesis did not render (above), so what it changes is not known`,
+    );
+  } else if (asked) {
     const change = await import("../change/check");
     const c = await change.checkChange(root, outcome.stack, result, {
       against: args.against,

@@ -68,4 +68,24 @@ describe("a HOMELAB_HELM that is no Helm, in the other commands that render", fu
       /^render: 10 of 10 Helm releases did not render \(helm template\):\n {2}HOMELAB_HELM: /,
     );
   });
+
+  it("synth --against: the change check is not run, said once, no unexpected error; exit 1 for the releases as before", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const { inProcess } = await import("../support/helpers");
+    const { dir, fake } = notHelmProject();
+    const previous = path.join(dir, "previous.json");
+    fs.writeFileSync(previous, JSON.stringify((await synth("staging")).export));
+    const vars = { HOMELAB_HELM: fake, HOMELAB_RENDER_CACHE: tmpDir("render-cache") };
+    const args = ["--dir", dir, "--out", path.join(dir, "out"), "--stack", "staging", "--against", previous];
+    const r = await withEnv(vars, () => inProcess(runSynth, args, { ...process.env, ...vars }));
+    const all = r.stdout + r.stderr;
+    assert.equal(r.status, 1, all);
+    assert.equal(named(all).length, 1, all);
+    assert.doesNotMatch(all, /unexpected error/, all);
+    assert.match(
+      all,
+      /change check not run: 10 releases of this synthesis did not render \(above\), so what it changes is not known/,
+    );
+    assert.match(r.stdout + r.stderr, /staging: FAIL \(exit 1\): 10 Helm releases did not render/);
+  });
 });
