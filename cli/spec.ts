@@ -21,6 +21,8 @@ export interface FlagSpec {
   repeat?: boolean;
   /** The command refuses to run without it: its usage shows it without brackets. */
   required?: boolean;
+  /** Its value is a URL that may hold a login (`user:password@`): a message shows it without. */
+  login?: boolean;
   /** What it does, and its default. */
   help: string;
 }
@@ -160,15 +162,22 @@ export const VERIFY: CliSpec = {
       name: "--url",
       value: "<component>=<url>",
       repeat: true,
+      login: true,
       help: "Reach a component at this URL instead of a kubectl port-forward (Mimir's and its ruler's base URLs: their APIs are under /prometheus). One per component; a component the stack never reads (the other metrics backend's, one its phase does not run: prometheus at kps-removed, the backend at loki-fixed; loki-ring without a Loki step --gate) is a bad argument.",
     },
     { name: "--json", help: "Print the report as JSON." },
     {
       name: "--move-from",
       value: "<S3 URL>",
+      login: true,
       help: "With --move-to: compare every bucket the stack plans on the old object store (this S3 endpoint) and the new one, object count and total bytes, and nothing else; keys from HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY, HOMELAB_MOVE_TO_ACCESS_KEY_ID, HOMELAB_MOVE_TO_SECRET_ACCESS_KEY (docs/how-to/move-to-garage.md). --gate, --url, --window, --step and --timeout are refused beside it.",
     },
-    { name: "--move-to", value: "<S3 URL>", help: "The new object store's S3 endpoint (with --move-from)." },
+    {
+      name: "--move-to",
+      value: "<S3 URL>",
+      login: true,
+      help: "The new object store's S3 endpoint (with --move-from).",
+    },
     {
       name: "--gate",
       value: "<next-phase>",
@@ -313,6 +322,31 @@ export interface ParsedArgs {
 
 /** Shows a flag's value in a message with any `user:password@` of a URL taken out. */
 const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
+
+/**
+ * A value of a flag that takes a URL with its login ({@link FlagSpec.login}) as a message shows it,
+ * as verify shows a refused URL (cli/verifyRun.ts withoutLogin): with or without a scheme
+ * (`admin:pw@store.lab` is a mistake that still holds a password), everything up to the last `@`
+ * is left out, since a password may hold `/` or `@` and an unparsed value's login cannot be told
+ * apart from its host otherwise.
+ */
+const withoutLogin = (v: string) => v.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, "$1<redacted>@");
+
+/**
+ * The refusal of a flag given more than once, naming what each one gave, in order, so the user
+ * sees which to keep: a value quoted (a login left out, {@link withoutLogin}), an optional value's
+ * flag as written (`--check`, `--check=synth`).
+ */
+function givenTwice(flag: FlagSpec, given: (string | undefined)[]): string {
+  const each = given.map((v) => {
+    const value = v === undefined ? undefined : flag.login ? withoutLogin(v) : shown(v);
+    if (flag.optionalValue) return value === undefined ? flag.name : `${flag.name}=${value}`;
+    return JSON.stringify(value);
+  });
+  const times = given.length === 2 ? "twice" : `${given.length} times`;
+  const listed = `${each.slice(0, -1).join(", ")} and ${each[each.length - 1]}`;
+  return `${flag.name} is given ${times}: ${listed}; keep one`;
+}
 
 /**
  * A bare word that is one of the tool's flags without its dashes (`stack s`, `stack=s`, `json`),
@@ -540,6 +574,20 @@ export function parseArgsAll(
   const kept = npmKeptFlags(spec, env);
   const strays = new Set<number>();
   const known = spec.flags.map((f) => f.name);
+  // What each flag taken once was given, in order (undefined: an optional value left out), and
+  // its one refusal once it is given again: the values are named when the run's flags are read.
+  const given = new Map<FlagSpec, (string | undefined)[]>();
+  const twice = new Map<FlagSpec, ArgProblem>();
+  const giveOnce = (flag: FlagSpec, v: string | undefined): boolean => {
+    const before = given.get(flag) ?? [];
+    given.set(flag, [...before, v]);
+    if (before.length === 0) return true;
+    if (!twice.has(flag)) {
+      twice.set(flag, valueProblem("", flag.name));
+      problems.push(twice.get(flag)!);
+    }
+    return false;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--help" || a === "-h") {
@@ -584,9 +632,7 @@ export function parseArgsAll(
     if (eq > 0) v = a.slice(eq + 1);
     else if (flag.optionalValue) {
       // `--check --check=synth`: given twice, as `--check=a --check=b` is, not one silently dropped.
-      if ((out.switches.has(name) || out.values.has(name)) && !flag.repeat)
-        problems.push(valueProblem(`${name} is given twice`, name));
-      else out.switches.add(name);
+      if (flag.repeat || giveOnce(flag, undefined)) out.switches.add(name);
       continue;
     } else {
       v = argv[i + 1];
@@ -603,11 +649,9 @@ export function parseArgsAll(
       problems.push(missingValue(flag, eq > 0 ? 'nothing after "="' : "an empty word"));
       continue;
     }
-    const prev = out.values.get(name) ?? [];
-    if ((prev.length > 0 || out.switches.has(name)) && !flag.repeat)
-      problems.push(valueProblem(`${name} is given twice`, name));
-    else out.values.set(name, [...prev, v]);
+    if (flag.repeat || giveOnce(flag, v)) out.values.set(name, [...(out.values.get(name) ?? []), v]);
   }
+  for (const [flag, problem] of twice) problem.text = givenTwice(flag, given.get(flag)!);
   // Flags npm kept explain the bare words they left: one message, first, not one per word.
   if (kept.length > 0) problems.unshift(npmKeptProblem(spec, argv, kept, strays));
   // Which bare word a kept flag's value was cannot be told: each may be.

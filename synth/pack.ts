@@ -16,49 +16,70 @@ import type { PackConfig } from "../policy/evaluate";
 
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
 
+type Policies = (ResourceValidationPolicy | StackValidationPolicy)[];
+
+/**
+ * One problem or warning about a pack config, and the JSON path of what it is about (a policy's
+ * key, a setting's value), so a file's reader can say where it stands ({@link readPackConfig}).
+ */
+interface Finding {
+  text: string;
+  /** Keys and list indexes from the top of the document; [] is the document itself. */
+  path: string[];
+  /** About the key itself (a name the engine does not know), not its value. */
+  atKey?: boolean;
+}
+
 /** Every problem the engine would report for `config`, each naming the policy. */
-export function packConfigProblems(
-  config: unknown,
-  policies: (ResourceValidationPolicy | StackValidationPolicy)[] = allPolicies(),
-): string[] {
+export function packConfigProblems(config: unknown, policies: Policies = allPolicies()): string[] {
+  return problemsOf(config, policies).map((f) => f.text);
+}
+
+function problemsOf(config: unknown, policies: Policies): Finding[] {
   if (!config || typeof config !== "object" || Array.isArray(config))
-    return ["the pack config must be a JSON object"];
-  const problems: string[] = [];
+    return [{ text: "the pack config must be a JSON object", path: [] }];
+  const problems: Finding[] = [];
   const properties: Record<string, Record<string, unknown>> = {};
   for (const [k, v] of Object.entries<any>(config)) {
     if (k === "environments") continue;
     if (typeof v === "string") {
-      if (!LEVELS.includes(v))
-        problems.push(
-          `parsing enforcement level for "${k}": "${v}" is not a valid enforcement level (${LEVELS.join(", ")})${didYouMean(v, LEVELS)}`,
-        );
+      if (!LEVELS.includes(v)) problems.push({ text: badLevel(k, v), path: [k] });
     } else if (v && typeof v === "object" && !Array.isArray(v)) {
       const { enforcementLevel, ...rest } = v;
-      if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel)) {
-        problems.push(
-          `parsing enforcement level for "${k}": "${enforcementLevel}" is not a valid enforcement level (${LEVELS.join(", ")})${typeof enforcementLevel === "string" ? didYouMean(enforcementLevel, LEVELS) : ""}`,
-        );
-      }
+      if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel))
+        problems.push({ text: badLevel(k, enforcementLevel), path: [k, "enforcementLevel"] });
       properties[k] = rest;
     } else {
-      problems.push(`parsing "${k}": ${JSON.stringify(v)} is not a valid value; must be a string or object`);
+      problems.push({
+        text: `parsing "${k}": ${JSON.stringify(v)} is not a valid value; must be a string or object`,
+        path: [k],
+      });
     }
   }
-  for (const policy of policies) {
-    if (!policy.configSchema) continue;
-    const schema: Record<string, unknown> = { type: "object" };
-    if (Object.keys(policy.configSchema.properties ?? {}).length)
-      schema.properties = policy.configSchema.properties;
-    if (policy.configSchema.required?.length) schema.required = policy.configSchema.required;
-    const validate = compiled(schema);
-    if (!validate(properties[policy.name] ?? {})) {
-      for (const e of validate.errors ?? [])
-        problems.push(
-          `${policy.name}: ${schemaProblem(e, properties[policy.name], policy.configSchema.properties ?? {})}`,
-        );
-    }
-  }
+  for (const policy of policies) problems.push(...schemaProblems(policy, properties[policy.name]));
   return problems;
+}
+
+/** The engine's words for an enforcement level it does not know, with the closest one. */
+const badLevel = (policy: string, level: unknown): string =>
+  `parsing enforcement level for "${policy}": "${String(level)}" is not a valid enforcement level (${LEVELS.join(", ")})${typeof level === "string" ? didYouMean(level, LEVELS) : ""}`;
+
+/** What `policy`'s configSchema refuses of its settings `given` (the policy's object without enforcementLevel). */
+function schemaProblems(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  given: Record<string, unknown> | undefined,
+): Finding[] {
+  if (!policy.configSchema) return [];
+  const schema: Record<string, unknown> = { type: "object" };
+  if (Object.keys(policy.configSchema.properties ?? {}).length)
+    schema.properties = policy.configSchema.properties;
+  if (policy.configSchema.required?.length) schema.required = policy.configSchema.required;
+  const validate = compiled(schema);
+  if (validate(given ?? {})) return [];
+  return (validate.errors ?? []).map((e) => {
+    const { text, path, atKey } = schemaProblem(e, given, policy.configSchema!.properties ?? {});
+    return { text: `${policy.name}: ${text}`, path: [policy.name, ...path], atKey };
+  });
 }
 
 // verbose: each error carries the value found and the schema it broke, for the message.
@@ -89,17 +110,26 @@ function compiled(schema: Record<string, unknown>): ValidateFunction {
  * and what was found (never a secret: config/errors.ts describe); a top-level setting's own
  * description says its expected form.
  */
-function schemaProblem(e: ErrorObject, given: unknown, settings: Record<string, any>): string {
+function schemaProblem(
+  e: ErrorObject,
+  given: unknown,
+  settings: Record<string, any>,
+): { text: string; path: string[]; atKey?: boolean } {
   const parts = e.instancePath
     .split("/")
     .slice(1)
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  // Where it stands in the file: the value broken; for a missing key, the object that lacks it.
+  const path = [...parts];
+  let atKey: boolean | undefined;
   let what = `${e.message}, found ${describe(e.data)}`;
   if (e.keyword === "required") {
     parts.push(String(e.params.missingProperty));
     what = "is missing: it is required";
   } else if (e.keyword === "additionalProperties") {
     parts.push(String(e.params.additionalProperty));
+    path.push(String(e.params.additionalProperty));
+    atKey = true;
     const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
     what = `is not a key here (expected one of ${allowed.join(", ")})${didYouMean(String(e.params.additionalProperty), allowed)}`;
   }
@@ -111,7 +141,8 @@ function schemaProblem(e: ErrorObject, given: unknown, settings: Record<string, 
     node = node?.[p];
   }
   const described = parts.length === 1 ? settings[parts[0]]?.description : undefined;
-  return `${key || "(root)"} ${what}${described ? ` (${parts[0]}: ${String(described).replace(/\.$/, "")})` : ""}`;
+  const text = `${key || "(root)"} ${what}${described ? ` (${parts[0]}: ${String(described).replace(/\.$/, "")})` : ""}`;
+  return { text, path, atKey };
 }
 
 /**
@@ -120,29 +151,34 @@ function schemaProblem(e: ErrorObject, given: unknown, settings: Record<string, 
  * declare. The engine applies neither (ReconcilePolicyPackConfig; a schema without
  * additionalProperties: false), so a misspelt name or setting would change nothing, silently.
  */
-export function packConfigWarnings(
-  config: unknown,
-  policies: (ResourceValidationPolicy | StackValidationPolicy)[] = allPolicies(),
-): string[] {
+export function packConfigWarnings(config: unknown, policies: Policies = allPolicies()): string[] {
+  return warningsOf(config, policies).map((f) => f.text);
+}
+
+function warningsOf(config: unknown, policies: Policies): Finding[] {
   if (!config || typeof config !== "object" || Array.isArray(config)) return [];
   const byName = new Map(policies.map((p) => [p.name, p]));
-  const warnings: string[] = [];
+  const warnings: Finding[] = [];
   for (const [k, v] of Object.entries<any>(config)) {
     if (k === "all" || k === "environments") continue;
     const policy = byName.get(k);
     if (!policy) {
-      warnings.push(
-        `"${k}" names no policy of this pack, so the engine ignores it${didYouMean(k, [...byName.keys(), "all"])} (every policy: docs/reference/policies.md)`,
-      );
+      warnings.push({
+        text: `"${k}" names no policy of this pack, so the engine ignores it${didYouMean(k, [...byName.keys(), "all"])} (every policy: docs/reference/policies.md)`,
+        path: [k],
+        atKey: true,
+      });
       continue;
     }
     if (!v || typeof v !== "object" || Array.isArray(v)) continue;
     const settings = Object.keys(policy.configSchema?.properties ?? {});
     for (const key of Object.keys(v)) {
       if (key === "enforcementLevel" || settings.includes(key)) continue;
-      warnings.push(
-        `${k}: "${key}" is not one of its settings (${settings.length ? settings.join(", ") : "it has none"}, and enforcementLevel), so the engine ignores it${didYouMean(key, [...settings, "enforcementLevel"])}`,
-      );
+      warnings.push({
+        text: `${k}: "${key}" is not one of its settings (${settings.length ? settings.join(", ") : "it has none"}, and enforcementLevel), so the engine ignores it${didYouMean(key, [...settings, "enforcementLevel"])}`,
+        path: [k, key],
+        atKey: true,
+      });
     }
   }
   return warnings;
@@ -186,15 +222,19 @@ export function readPackConfig(
   try {
     config = JSON.parse(text);
   } catch (e) {
+    // Led by the place of the mistake too (`pack.json:3:5: …`): V8 says a position only for some
+    // mistakes, and never where the file ends early.
+    const place = `${file}:${lineColumn(text, syntaxErrorAt(text))}`;
     throw new PackConfigError(
-      `${lead}: expected a JSON policy pack configuration: ${(e as Error).message}`,
+      `${source ? `${source}: ` : ""}${place}: expected a JSON policy pack configuration: ${(e as Error).message}`,
       source,
     );
   }
+  const placed = placer(file, text);
   // Said whether or not the config is refused: a key the engine ignores is a mistake of its own,
   // and would otherwise be said one run later, once the refused value is fixed.
-  for (const w of packConfigWarnings(config)) warn(`${file}: warning: ${w}`);
-  const problems = packConfigProblems(config);
+  for (const w of warningsOf(config, allPolicies())) warn(`${placed(w)}: warning: ${w.text}`);
+  const problems = problemsOf(config, allPolicies()).map((p) => `${placed(p)}: ${p.text}`);
   if (problems.length)
     throw new PackConfigError(
       `${lead}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
@@ -203,4 +243,172 @@ export function readPackConfig(
   const valid = config as PackConfig & { environments?: unknown };
   delete valid.environments;
   return valid;
+}
+
+/**
+ * `file:line:column` of what a finding is about, from the file's text: the value (or, for a name
+ * the engine does not know, the key) at its path; where the path ends before its last key (a
+ * required setting missing), the object that lacks it. Just `file` when the text cannot be walked.
+ */
+function placer(file: string, text: string): (finding: Finding) => string {
+  let root: JsonNode | undefined;
+  try {
+    root = jsonTree(text);
+  } catch {
+    // JSON.parse read it, so only a nesting deeper than the stack gets here: no place, same words.
+    return () => file;
+  }
+  return ({ path, atKey }) => `${file}:${lineColumn(text, offsetOf(root, path, atKey))}`;
+}
+
+/**
+ * Where a JSON value starts in its text (`at`), and for an object or a list where each member's
+ * key and value start. A key given twice is its last one, as JSON.parse takes it.
+ */
+export interface JsonNode {
+  at: number;
+  members?: Map<string, { keyAt: number; node: JsonNode }>;
+  items?: JsonNode[];
+}
+
+/** The offset of the key or value at `path`, or of the deepest node the path reaches. */
+function offsetOf(root: JsonNode, path: string[], atKey?: boolean): number {
+  let node = root;
+  for (const [i, step] of path.entries()) {
+    const member = node.members?.get(step);
+    const next = member?.node ?? node.items?.[Number(step)];
+    if (!next) return node.at;
+    if (atKey && member && i === path.length - 1) return member.keyAt;
+    node = next;
+  }
+  return node.at;
+}
+
+/** `line:column` of `offset` in `text`, both from 1 (as V8's own `(line 2 column 9)` counts). */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return `${line}:${offset - (before.lastIndexOf("\n") + 1) + 1}`;
+}
+
+/** Thrown by {@link jsonTree} at the offset of the first character that breaks JSON's grammar. */
+class JsonSyntaxAt extends Error {
+  constructor(readonly at: number) {
+    super(`not JSON at offset ${at}`);
+  }
+}
+
+/**
+ * The offset where `text`, which JSON.parse refused, stops being JSON; its end when the walk finds
+ * no such place (only a nesting too deep for it: JSON.parse and the walk read the same grammar).
+ */
+function syntaxErrorAt(text: string): number {
+  try {
+    jsonTree(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxAt) return e.at;
+  }
+  return text.length;
+}
+
+/**
+ * The places of every key and value of a JSON text (ECMA-404, the grammar JSON.parse reads), or
+ * {@link JsonSyntaxAt} where it breaks it. A position walk, not a parser: the values are JSON.parse's.
+ */
+export function jsonTree(text: string): JsonNode {
+  let i = 0;
+  const fail = (): never => {
+    throw new JsonSyntaxAt(i);
+  };
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const expect = (c: string) => (text[i] === c ? i++ : fail());
+  const string = () => {
+    expect('"');
+    while (text[i] !== '"') {
+      if (i >= text.length || text.charCodeAt(i) < 0x20) fail();
+      if (text[i++] !== "\\") continue;
+      if (text[i] === "u") {
+        for (let k = 0; k < 4; k++) if (!/[0-9a-fA-F]/.test(text[++i] ?? "")) fail();
+        i++;
+      } else if (i < text.length && '"\\/bfnrt'.includes(text[i])) i++;
+      else fail();
+    }
+    i++;
+  };
+  const digits = () => {
+    if (!/[0-9]/.test(text[i] ?? "")) fail();
+    while (/[0-9]/.test(text[i] ?? "")) i++;
+  };
+  // Each part where JSON.parse wants it: a digit missing is placed where it is due (`1.` at its end).
+  const number = () => {
+    if (text[i] === "-") i++;
+    if (text[i] === "0") i++;
+    else digits();
+    if (text[i] === ".") {
+      i++;
+      digits();
+    }
+    if (text[i] !== "e" && text[i] !== "E") return;
+    i++;
+    if (text[i] === "+" || text[i] === "-") i++;
+    digits();
+  };
+  const scalar = () => {
+    if (text[i] === "-" || /[0-9]/.test(text[i] ?? "")) return number();
+    const word = ["true", "false", "null"].find((w) => w[0] === text[i]) ?? fail();
+    for (const c of word) expect(c);
+  };
+  const value = (): JsonNode => {
+    ws();
+    const at = i;
+    if (text[i] === "{") return object(at);
+    if (text[i] === "[") return list(at);
+    if (text[i] === '"') string();
+    else scalar();
+    return { at };
+  };
+  const object = (at: number): JsonNode => {
+    const members: JsonNode["members"] = new Map();
+    i++;
+    ws();
+    if (text[i] !== "}") members.set(...member());
+    while (text[i] === ",") {
+      i++;
+      members.set(...member());
+    }
+    expect("}");
+    return { at, members };
+  };
+  // A key given twice is set twice: the last one stays, as JSON.parse keeps it.
+  const member = (): [string, { keyAt: number; node: JsonNode }] => {
+    ws();
+    const keyAt = i;
+    string();
+    const key = JSON.parse(text.slice(keyAt, i)) as string;
+    ws();
+    expect(":");
+    const node = value();
+    ws();
+    return [key, { keyAt, node }];
+  };
+  const list = (at: number): JsonNode => {
+    const items: JsonNode[] = [];
+    i++;
+    ws();
+    if (text[i] !== "]") items.push(value());
+    ws();
+    while (text[i] === ",") {
+      i++;
+      items.push(value());
+      ws();
+    }
+    expect("]");
+    return { at, items };
+  };
+  const root = value();
+  ws();
+  if (i < text.length) fail();
+  return root;
 }

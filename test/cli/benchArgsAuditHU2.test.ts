@@ -54,7 +54,11 @@ describe("bench: every bad argument in one run, before the benchmark starts", fu
       ["--check=synth", "--check"],
       ["--check=synth", "--check=pack"],
     ])
-      assert.deepEqual(parseArgsAll(BENCH, argv, {}).problems, ["--check is given twice"], argv.join(" "));
+      assert.deepEqual(
+        parseArgsAll(BENCH, argv, {}).problems,
+        [`--check is given twice: ${argv.join(" and ")}; keep one`],
+        argv.join(" "),
+      );
     assert.deepEqual(parseArgsAll(BENCH, ["--check"], {}).problems, []);
   });
 
@@ -71,7 +75,7 @@ describe("bench: every bad argument in one run, before the benchmark starts", fu
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /^bench: --check is given twice\nbench: --runs: expected a whole number of at least 1/,
+      /^bench: --check is given twice: --check and --check=zz; keep one\nbench: --runs: expected a whole number of at least 1/,
     );
     assert.match(r.stderr, /\(npm run bench -- --help describes every flag\)\n$/);
     assert.equal(r.stdout, "bench: FAIL (exit 2): bad arguments (above)\n");

@@ -148,14 +148,14 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /typo\.json: warning: "arm64-image" names no policy of this pack.*did you mean "arm64-images"\?/,
+      /typo\.json:1:2: warning: "arm64-image" names no policy of this pack.*did you mean "arm64-images"\?/,
     );
   });
 
   it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 led by the flag and file, as its other refusals, without a stack", async () => {
     const dir = tmpDir("packcfg");
     const cases: [string, string, RegExp][] = [
-      ["notjson.json", "{not json", /^expected a JSON policy pack configuration: /],
+      ["notjson.json", "{not json", /^\S*notjson\.json:1:2: expected a JSON policy pack configuration: /],
       [
         "loud.json",
         JSON.stringify({ all: "loud" }),
@@ -182,7 +182,9 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     const r = await policyCheckCli([dir, "--config", file]);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.ok(
-      r.stderr.includes(`policy:check: --config ${file}: expected a JSON policy pack configuration: `),
+      r.stderr.includes(
+        `policy:check: --config ${file}: ${file}:1:2: expected a JSON policy pack configuration: `,
+      ),
       r.stderr,
     );
   });

@@ -22,7 +22,7 @@ describe("policy pack config: every mistake in one run", function () {
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /cfg\.json: warning: "arm64-image" names no policy of this pack.*did you mean "arm64-images"\?/,
+      /cfg\.json:1:2: warning: "arm64-image" names no policy of this pack.*did you mean "arm64-images"\?/,
     );
     assert.match(
       r.stderr,

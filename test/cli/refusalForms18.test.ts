@@ -117,7 +117,7 @@ describe("verify: bad arguments led as every other line of a run on the stack", 
   it("a problem about --stack itself (given twice) leaves the lines led by verify:", async () => {
     const r = await verifyCli("--stack", "a", "--stack", "b");
     assert.equal(r.status, 2);
-    assert.deepEqual(refusals(r.stderr), ["verify: --stack is given twice"]);
+    assert.deepEqual(refusals(r.stderr), ['verify: --stack is given twice: "a" and "b"; keep one']);
     assert.equal(lastLine(r.stdout), "verify: FAIL (exit 2): bad arguments (above)");
   });
 });
