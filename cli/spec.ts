@@ -324,13 +324,14 @@ export interface ParsedArgs {
 const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
 
 /**
- * A value of a flag that takes a URL with its login ({@link FlagSpec.login}) as a message shows it,
- * as verify shows a refused URL (cli/verifyRun.ts withoutLogin): with or without a scheme
- * (`admin:pw@store.lab` is a mistake that still holds a password), everything up to the last `@`
- * is left out, since a password may hold `/` or `@` and an unparsed value's login cannot be told
- * apart from its host otherwise.
+ * A URL as messages show it, a flag's value ({@link FlagSpec.login}) or one verify refuses
+ * (cli/verifyRun.ts): any `user:password@` taken out (or replaced by `mark`), with or without a
+ * scheme (`admin:pw@grafana.lab` is a mistake that still holds a password), up to the last `@`: a
+ * password may hold `/` or `@`, and a refused URL is not parsed, so nothing of the userinfo may be
+ * told apart from the host. An `@` in a path costs the message only its readability.
  */
-const withoutLogin = (v: string) => v.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, "$1<redacted>@");
+export const withoutLogin = (url: string, mark = ""): string =>
+  url.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, `$1${mark}`);
 
 /**
  * The refusal of a flag given more than once, naming what each one gave, in order, so the user
@@ -339,7 +340,7 @@ const withoutLogin = (v: string) => v.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, "$
  */
 function givenTwice(flag: FlagSpec, given: (string | undefined)[]): string {
   const each = given.map((v) => {
-    const value = v === undefined ? undefined : flag.login ? withoutLogin(v) : shown(v);
+    const value = v === undefined ? undefined : flag.login ? withoutLogin(v, "<redacted>@") : shown(v);
     if (flag.optionalValue) return value === undefined ? flag.name : `${flag.name}=${value}`;
     return JSON.stringify(value);
   });

@@ -16,7 +16,7 @@ import { expectationsFor } from "../verify/expect";
 import { Reach, clusterUnreachable, halfSetGrafanaLogin } from "../verify/reach";
 import { formatReport } from "../verify/report";
 import { setRequestTimeout } from "../verify/http";
-import { type ArgProblem, argProblem, helpText, parseArgsAll, usage, VERIFY } from "./spec";
+import { type ArgProblem, argProblem, helpText, parseArgsAll, usage, VERIFY, withoutLogin } from "./spec";
 import { didYouMean } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
@@ -107,15 +107,6 @@ function parseGate(g: string | undefined, problems: ArgProblem[]): { gate?: Phas
   );
   return {};
 }
-
-/**
- * A URL as messages show it: any `user:password@` taken out (or replaced by `mark`), with or
- * without a scheme (`admin:pw@grafana.lab` is a mistake that still holds a password), up to the
- * last `@`: a password may hold `/` or `@`, and a refused URL is not parsed, so nothing of the
- * userinfo may be told apart from the host. An `@` in a path costs the message only its readability.
- */
-const withoutLogin = (url: string, mark = ""): string =>
-  url.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, `$1${mark}`);
 
 /**
  * A --url value as a message shows it: its component as written when it reads as a name (a URL's
