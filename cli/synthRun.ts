@@ -32,11 +32,10 @@ import {
   formatLeftOut,
   formatMergedFindings,
   formatMergedViolations,
-  formatRenderError,
   formatTree,
   leftOutCounts,
   mergeProblems,
-  mergeRenderErrors,
+  notRenderedText,
   overridesWithoutRelease,
   overridePlacesIn,
   type OverridePlace,
@@ -654,17 +653,16 @@ interface StackRender {
   summary: string[];
   /** The export with the rendered objects beside their releases (withRenderedObjects). */
   judged: ExportResource[];
-  /** The Helm releases that did not render, of `releases` in all. */
+  /** Every release's render, and those of them that did not render. */
+  renders: ReleaseRender[];
   failed: ReleaseRender[];
-  releases: number;
   findings: CheckFinding[];
 }
 
 /**
- * The releases that did not render, each with Helm's message, said once the pack has judged the
- * stack: a violation on the release itself judges the values Helm refused, so the line names it
- * (it names the key to change; Helm names only its template). Then, once, why the rendered-object
- * checks did not run.
+ * The releases that did not render, each with Helm's message ({@link notRenderedText}, with the
+ * pack's violations and the stack's overrides, which only synth has), said once the pack has judged
+ * the stack. Then, once, why the rendered-object checks did not run.
  */
 function reportNotRendered(
   stack: string,
@@ -674,17 +672,9 @@ function reportNotRendered(
   { overrides, at }: { overrides: string[]; at: OverridePlace },
   err: (text: string) => void,
 ): void {
-  // One message per mistake: a bad value fails every release of its chart alike.
-  const lines = mergeRenderErrors(r.failed, resources, overrides, at).map((m) => {
-    const onIt = violations.filter((v) => v.urn !== undefined && m.urns.includes(v.urn)).map((v) => v.policy);
-    const cause = onIt.length
-      ? `\n    (the policy violation${onIt.length > 1 ? "s" : ""} ${onIt.join(", ")} below name${onIt.length > 1 ? "" : "s"} the values behind it)`
-      : "";
-    return `  ${formatRenderError(m)}${cause}`;
-  });
-  err(
-    `${stack}: ${r.failed.length} of ${r.releases} Helm releases did not render (helm template):\n${lines.join("\n")}`,
-  );
+  const text = notRenderedText(r.renders, resources, { overrides, at, violations });
+  if (text === undefined) return;
+  err(`${stack}: ${text}`);
   // namespace/name: two releases may share a name (the node agents' old and new during a handover).
   err(
     `${stack}: !!! the rendered-object checks did not run: they judge the stack's objects as a whole, ` +
@@ -736,14 +726,14 @@ async function renderStack(
   // stack fails on the render anyway; so they wait for every release to render, and say so once.
   if (failed.length > 0) {
     summary.push(`rendered-object checks not run: ${plural(failed.length, "release")} did not render`);
-    return { summary, judged, failed, releases: renders.length, findings: [] };
+    return { summary, judged, renders, failed, findings: [] };
   }
   const checks = checkRendered(stack, placed, resources, renderedText, run);
   return {
     summary: [...summary, checks.summary],
     judged,
+    renders,
     failed,
-    releases: renders.length,
     findings: checks.findings,
   };
 }

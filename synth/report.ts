@@ -784,20 +784,46 @@ export function formatRenderError(m: MergedRenderError): string {
   return `${m.releases.join(", ")} (${m.chart} ${m.version}): ${m.error}${alsoLines({ alsoAt: [], ...m })}`;
 }
 
+/** What only some callers of {@link notRenderedText} know of the stack. */
+export interface NotRenderedOptions {
+  /**
+   * The `chartValues` overrides in force, and where the stack file states each: a failure Helm's
+   * message traces to one names it (synth reads the stack file; verify and bench do not).
+   */
+  overrides?: string[];
+  at?: OverridePlace;
+  /**
+   * The pack's verdict on the same resources, printed after this text (synth): a violation on a
+   * release that did not render judges the values Helm refused, so its line points at it (the
+   * violation names the key to change; Helm names only its template).
+   */
+  violations?: MergedViolation[];
+}
+
 /**
- * What a command that renders a stack only to read it (verify's promised jobs, bench's figures)
- * says of the releases that did not render: how many of how many, then one line per mistake as
- * synth prints them ({@link mergeRenderErrors}, {@link formatRenderError}), so a HOMELAB_HELM that
- * is no Helm is one message there too, not one per release. Undefined when every release rendered.
+ * What a command says of the releases that did not render: how many of how many, then one line per
+ * mistake ({@link mergeRenderErrors}, {@link formatRenderError}), so a HOMELAB_HELM that is no Helm
+ * is one message, not one per release. synth, verify's promised jobs and bench's figures all say it
+ * through here; each caller puts its own lead (`staging: `, `render: `) before it. Undefined when
+ * every release rendered.
  */
 export function notRenderedText(
   renders: FailedRelease[],
   resources: { urn: string; type: string; inputs?: Record<string, any> }[],
+  { overrides = [], at, violations = [] }: NotRenderedOptions = {},
 ): string | undefined {
   const failed = renders.filter((r) => r.error !== undefined);
   if (failed.length === 0) return undefined;
-  const lines = mergeRenderErrors(failed, resources, []).map((m) => `  ${formatRenderError(m)}`);
-  return `${failed.length} of ${plural(renders.length, "Helm release")} did not render (helm template):\n${lines.join("\n")}`;
+  const lines = mergeRenderErrors(failed, resources, overrides, at).map((m) => {
+    const onIt = violations.filter((v) => v.urn !== undefined && m.urns.includes(v.urn)).map((v) => v.policy);
+    const cause = onIt.length
+      ? `\n    (the policy violation${onIt.length > 1 ? "s" : ""} ${onIt.join(", ")} below name${onIt.length > 1 ? "" : "s"} the values behind it)`
+      : "";
+    return `  ${formatRenderError(m)}${cause}`;
+  });
+  // "of M Helm releases" whatever M, as synth always said it. M is never one in a stack:
+  // apply/stack.ts creates the prometheus-crds, loki and grafana releases whatever the config.
+  return `${failed.length} of ${renders.length} Helm releases did not render (helm template):\n${lines.join("\n")}`;
 }
 
 /** Merged violations, mandatory first (as formatViolations), each with its other places. */
