@@ -20,6 +20,34 @@ function notHelmProject(): { dir: string; fake: string } {
   return { dir, fake };
 }
 
+/** verify --stack staging of `dir` with `fake` as Helm, in this process: its status and streams. */
+async function verifyWith(dir: string, fake: string): Promise<{ code: number; out: string; err: string }> {
+  const { runVerify } = await import("../../cli/verifyRun");
+  // A cold render cache of its own: renders are kept per Helm path and cache, so none is reused.
+  const vars = { HOMELAB_HELM: fake, HOMELAB_RENDER_CACHE: tmpDir("render-cache") };
+  let err = "";
+  let out = "";
+  // A --url, so no kubectl is asked before the render (the preflight is Reach's, after it).
+  const code = await withEnv(vars, () =>
+    runVerify(["--dir", dir, "--stack", "staging", "--url", "grafana=http://127.0.0.1:9"], {
+      env: { ...process.env, ...vars, GRAFANA_ADMIN_USER: "", GRAFANA_ADMIN_PASSWORD: "" },
+      err: (t) => (err += t),
+      out: (t) => (out += t),
+    }),
+  );
+  return { code, out, err };
+}
+
+let verified: Promise<{ dir: string; fake: string; code: number; out: string; err: string }> | undefined;
+/** verify's run above, once for the file: two tests read it, and each run renders the stack. */
+function verifyOnce() {
+  verified ??= (async () => {
+    const { dir, fake } = notHelmProject();
+    return { dir, fake, ...(await verifyWith(dir, fake)) };
+  })();
+  return verified;
+}
+
 /** The lines naming HOMELAB_HELM: one message, whatever the number of releases. */
 const named = (text: string) => text.split("\n").filter((l) => /HOMELAB_HELM/.test(l));
 
@@ -27,20 +55,7 @@ describe("a HOMELAB_HELM that is no Helm, in the other commands that render", fu
   this.timeout(120_000);
 
   it("verify: one message for every release, a failure in its own words, exit 2 as before", async () => {
-    const { runVerify } = await import("../../cli/verifyRun");
-    const { dir, fake } = notHelmProject();
-    // A cold render cache of its own: renders are kept per Helm path and cache, so none is reused.
-    const vars = { HOMELAB_HELM: fake, HOMELAB_RENDER_CACHE: tmpDir("render-cache") };
-    let err = "";
-    let out = "";
-    // A --url, so no kubectl is asked before the render (the preflight is Reach's, after it).
-    const code = await withEnv(vars, () =>
-      runVerify(["--dir", dir, "--stack", "staging", "--url", "grafana=http://127.0.0.1:9"], {
-        env: { ...process.env, ...vars, GRAFANA_ADMIN_USER: "", GRAFANA_ADMIN_PASSWORD: "" },
-        err: (t) => (err += t),
-        out: (t) => (out += t),
-      }),
-    );
+    const { code, out, err } = await verifyOnce();
     assert.equal(code, 2, err);
     assert.equal(named(err).length, 1, err);
     assert.match(
@@ -67,6 +82,24 @@ describe("a HOMELAB_HELM that is no Helm, in the other commands that render", fu
       r.stderr,
       /^render: 10 of 10 Helm releases did not render \(helm template\):\n {2}HOMELAB_HELM: /,
     );
+  });
+
+  it("synth and verify say the same of the same releases that did not render", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const { inProcess } = await import("../support/helpers");
+    // The same project and fake Helm as verify's run.
+    const { dir, fake, ...verify } = await verifyOnce();
+    const vars = { HOMELAB_HELM: fake, HOMELAB_RENDER_CACHE: tmpDir("render-cache") };
+    const args = ["--dir", dir, "--out", path.join(dir, "out"), "--stack", "staging", "--quiet"];
+    const synth = await withEnv(vars, () => inProcess(runSynth, args, { ...process.env, ...vars }));
+    // Each puts its own lead before the one text (synth/report.ts notRenderedText); the text, from
+    // the count to the last release, is the same.
+    const verifySaid = /unknown: (\d+ of \d+ Helm releases did not render[^]*)\n$/.exec(verify.err)?.[1];
+    const synthSaid = /^staging: (\d+ of \d+ Helm releases did not render[^]*?)\nstaging: !!! /m.exec(
+      synth.stderr,
+    )?.[1];
+    assert.ok(verifySaid, verify.err);
+    assert.equal(synthSaid, verifySaid, synth.stderr);
   });
 
   it("synth --against: the change check is not run, said once, no unexpected error; exit 1 for the releases as before", async () => {

@@ -1,0 +1,82 @@
+/**
+ * The one text of the releases that did not render (synth/report.ts notRenderedText): synth,
+ * verify's promised jobs and bench say it through the same function, and what only synth knows
+ * (the pack's violations, the stack's chartValues overrides) comes in as options.
+ */
+import { strict as assert } from "assert";
+import { notRenderedText, type MergedViolation } from "../../synth/report";
+import { release } from "../support/policyCases";
+
+const loki = release("loki", { read: { replicas: 2 } });
+const grafana = release("grafana", {});
+
+/** A render of `r`: failed with `error`, or rendered when it is undefined. */
+function render(r: typeof loki, error?: string) {
+  return {
+    resourceUrn: r.urn,
+    releaseName: String(r.inputs?.chart),
+    namespace: "monitoring",
+    chart: String(r.inputs?.chart),
+    version: "1.0.0",
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+const REFUSED = "execution error at (loki/templates/validate.yaml:31:4): Cannot run scalable targets";
+
+/** A violation of `policy` on `r`, as the pack's merged verdict holds it. */
+const violation = (policy: string, r: typeof loki): MergedViolation => ({
+  policy,
+  level: "mandatory",
+  urn: r.urn,
+  message: "x",
+  alsoAt: [],
+});
+
+describe("the text of the releases that did not render", () => {
+  it("is undefined when every release rendered", () => {
+    assert.equal(notRenderedText([render(loki), render(grafana)], [loki, grafana]), undefined);
+  });
+
+  it("counts the failed of all in synth's words, whatever the count", () => {
+    // verify and bench said "1 of 1 Helm release" where synth says "Helm releases": one heading now.
+    assert.equal(
+      notRenderedText([render(loki, REFUSED)], [loki]),
+      `1 of 1 Helm releases did not render (helm template):\n  monitoring/loki (loki 1.0.0): ${REFUSED}`,
+    );
+    assert.match(
+      notRenderedText([render(loki, REFUSED), render(grafana)], [loki, grafana]) ?? "",
+      /^1 of 2 Helm releases did not render \(helm template\):\n/,
+    );
+  });
+
+  it("points a failure at the violations on its own release, and at none of another's", () => {
+    const one = notRenderedText([render(loki, REFUSED), render(grafana)], [loki, grafana], {
+      violations: [violation("loki-single-binary-and-scalable", loki), violation("grafana-x", grafana)],
+    });
+    assert.equal(
+      one,
+      `1 of 2 Helm releases did not render (helm template):\n  monitoring/loki (loki 1.0.0): ${REFUSED}\n` +
+        "    (the policy violation loki-single-binary-and-scalable below names the values behind it)",
+    );
+    const two = notRenderedText([render(loki, REFUSED)], [loki], {
+      violations: [violation("a", loki), violation("b", loki)],
+    });
+    assert.match(two ?? "", /\n {4}\(the policy violations a, b below name the values behind it\)$/);
+  });
+
+  it("names the chartValues override Helm's message reads, with its place in the stack file", () => {
+    const text = notRenderedText(
+      [render(loki, "template: loki/templates/x.yaml:3:4: executing at <.Values.read.replicas>: bad")],
+      [loki],
+      {
+        overrides: ["loki.read.replicas"],
+        at: (k) => (k === "chartValues.loki.read.replicas" ? "Pulumi.s.yaml:7" : undefined),
+      },
+    );
+    assert.match(
+      text ?? "",
+      /override chartValues\.loki\.read\.replicas \(Pulumi\.s\.yaml:7\): change or remove it/,
+    );
+  });
+});
