@@ -229,7 +229,7 @@ function resourceChanges(
   }
   for (const [urn, b] of bRes)
     if (!aRes.has(urn) && b.custom && !b.external)
-      entries.push(resourceDeletion(urn, b, bRes, aRes, planned, before));
+      entries.push(resourceDeletion(urn, b, bRes, aRes, planned, before, at));
   for (const [urn, a] of aRes)
     if (!bRes.has(urn) && a.custom && !a.external)
       entries.push({ action: "create", subject: short(a), owner: lastName(urn), why: [], refused: [] });
@@ -401,9 +401,10 @@ function resourceDeletion(
   aRes: Map<string, ExportResource>,
   planned: Record<string, string>,
   before: StackState,
+  at?: OverridePlace,
 ): ChangeEntry {
   const refused: Refusal[] = [];
-  if (b.protect) refused.push(protectRefusal(urn, b, before));
+  if (b.protect) refused.push(protectRefusal(urn, b, before, at));
   const api = apiOfType(b.type);
   const obj = api ? (objectOfInputs(b, api) as RenderedObject) : undefined;
   const reason = planned[lastName(urn)];
@@ -463,7 +464,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * `--stack`) and what the update then does: a resource retained on delete leaves the stack and
  * stays where it is; any other goes, with what the program knows it holds.
  */
-function protectRefusal(urn: string, b: ExportResource, before: StackState): Refusal {
+function protectRefusal(urn: string, b: ExportResource, before: StackState, at?: OverridePlace): Refusal {
   const stack = /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
   const command = `pulumi state unprotect${stack ? ` --stack ${stack}` : ""} ${shellQuote(urn)}`;
   const { thing, holds } = whatGoes(urn, b, before);
@@ -474,8 +475,22 @@ function protectRefusal(urn: string, b: ExportResource, before: StackState): Ref
   // The command last, alone at the end of the line: the part to copy.
   return {
     field: "protect",
-    reason: `a protected resource cannot be deleted; once unprotected, the update ${then}; if that is intended, first run: ${command}`,
+    reason: `a protected resource cannot be deleted; ${prometheusClaimKeys(urn, at)}once unprotected, the update ${then}; if that is intended, first run: ${command}`,
   };
+}
+
+/** The component the program's Prometheus claim is built in (components/metrics/prometheusVolume.ts). */
+const PROMETHEUS_VOLUME_URN = "homelab:metrics:PrometheusVolume$kubernetes:core/v1:PersistentVolumeClaim::";
+
+/**
+ * The stack keys that decide the Prometheus claim once kube-prometheus-stack is gone (plan/metrics.ts
+ * prometheusVolumeKept), for its protected deletion: without them the refusal's only way out read as
+ * unprotecting it, when keeping its history in the stack is one key. Empty for any other resource.
+ */
+function prometheusClaimKeys(urn: string, at?: OverridePlace): string {
+  if (!urn.includes(PROMETHEUS_VOLUME_URN)) return "";
+  const place = (key: string) => (at?.(key) ? ` (${at(key)})` : "");
+  return `the stack no longer plans the Prometheus claim, which holds its history: to keep it in the stack, set prometheus.keepVolume${place("prometheus.keepVolume")}: true; to delete it with its data, set prometheus.cleanupVolumeOnRemoval: true in an update before this one (docs/how-to/move-between-phases.md); `;
 }
 
 /** What a resource is, for a person, and what deleting it takes along, where the program knows. */

@@ -15,6 +15,7 @@ import { runningOverrides, stackTakeover } from "./runningConfig";
 import { keptValues, previews, refusedOnceAtImport, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
+import { backendMoveVerdict } from "./backendMove";
 
 export interface ChangeCheck {
   text: string;
@@ -110,20 +111,23 @@ export async function checkChange(
     const report = await changeAgainst(previous, result, {}, at);
     const move = phaseMove(previous, result.export);
     // A skipped phase is said first; a one-phase move of production is held while staging is behind.
-    const skip = phaseMoveVerdict(move, stack, opts.against);
+    const skip = phaseMoveVerdict(move, stack, opts.against, at);
     // Every stack file is read only for a move one phase forward, the one the rule judges.
     const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root)) : undefined;
     const phase = skip?.refused ? skip : (ahead ?? skip);
     // A moved tenant is stack-wide: the objects below show only the headers that carry it.
     const tenants = tenantMoveVerdicts(previous, result.export, at);
+    // A backend swapped is stack-wide too: the objects below show only the old one's deletions.
+    const backend = backendMoveVerdict(previous, result.export, at);
     // One per refusal listed, as the objects' counts line says them (two on one release are two).
-    refused += refusalCount(report) + (phase?.refused ? 1 : 0) + tenants.length;
+    refused += refusalCount(report) + (phase?.refused ? 1 : 0) + tenants.length + (backend ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
     parts.push(
       [
         `== ${stack}: change from ${opts.against}`,
         ...(phase ? [phase.line] : []),
+        ...(backend ? [backend.line] : []),
         ...tenants.map((t) => t.line),
         formatChange(report),
       ].join("\n"),

@@ -13,6 +13,7 @@ import { CliConfigError, cliStackConfig } from "../config/stackFile";
 import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
 import { ConfigError } from "../config/errors";
 import { stackNames } from "../config/paths";
+import type { OverridePlace } from "../synth/report";
 
 /** Where the docs say how to move between phases (its heading's anchor). */
 export const PHASE_MOVE_DOC = "docs/how-to/move-between-phases.md#migration-phases";
@@ -65,6 +66,7 @@ export function phaseMoveVerdict(
   move: PhaseMove | undefined,
   stack: string,
   exportFile: string,
+  at?: OverridePlace,
 ): { line: string; refused: boolean } | undefined {
   if (!move || move.steps <= 0) return undefined;
   const next = PHASES[PHASES.indexOf(move.from) + 1];
@@ -74,8 +76,11 @@ export function phaseMoveVerdict(
       refused: false,
     };
   const skipped = PHASES.slice(PHASES.indexOf(move.from) + 1, PHASES.indexOf(move.to));
+  // The key and its line, where the stack file sets it (the line to edit), else the file.
+  const where = at?.("phase");
+  const setting = where ? `phase (${where})` : `Pulumi.${stack}.yaml`;
   return {
-    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from} and Pulumi.${stack}.yaml now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after \`${gateCommand(stack, "<that phase>")}\` passed for it. Set phase: ${next} next (the phase after ${move.from}) and read ${PHASE_MOVE_DOC}`,
+    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from} and ${setting} now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after \`${gateCommand(stack, "<that phase>")}\` passed for it. Set phase: ${next} next (the phase after ${move.from}) and read ${PHASE_MOVE_DOC}`,
     refused: true,
   };
 }

@@ -54,6 +54,15 @@ describe("change check: the phase move an --against export covers", () => {
       }
   });
 
+  it("a skip names the phase key at its line in the stack file, the line to edit", () => {
+    const move = phaseMove(exportOf(stackAt("dual-write")), exportOf(stackAt("kps-removed")));
+    const at = (key: string) => (key === "phase" ? "Pulumi.production.yaml:8" : undefined);
+    assert.match(
+      phaseMoveVerdict(move, "production", "prev.json", at)?.line ?? "",
+      /^REFUSED phase dual-write -> kps-removed: the export \(prev\.json\) was at dual-write and phase \(Pulumi\.production\.yaml:8\) now says kps-removed, 2 phases forward/,
+    );
+  });
+
   it("one phase forward passes with one line naming the move and the docs' gate for it", () => {
     for (let i = 0; i + 1 < PHASES.length; i++) {
       const [from, to] = [PHASES[i], PHASES[i + 1]];
@@ -96,7 +105,7 @@ describe("change check: npm run synth -- --against across phases", function () {
     assert.equal(c.refused, 1, c.text);
     assert.match(
       c.text,
-      /\nREFUSED phase loki-fixed -> backend-primary: .* was at loki-fixed and Pulumi\.production\.yaml now says backend-primary, 2 phases forward, skipping dual-write; .*Set phase: dual-write next/,
+      /\nREFUSED phase loki-fixed -> backend-primary: .* was at loki-fixed and phase \(Pulumi\.production\.yaml:\d+\) now says backend-primary, 2 phases forward, skipping dual-write; .*Set phase: dual-write next/,
     );
     // Said first, right under the header: the objects' list below counts its own refusals only.
     assert.match(c.text.split("\n")[1], /^REFUSED phase /, c.text);

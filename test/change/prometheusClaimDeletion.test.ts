@@ -1,0 +1,43 @@
+import { strict as assert } from "assert";
+import { planChange } from "../../change/change";
+import { claimSpec } from "../../builders/core/claim";
+import { PROMETHEUS_PVC } from "../../model/storage";
+import type { ExportResource } from "../../synth/synthesize";
+import { stackState } from "../support/changeStates";
+
+const URN = "urn:pulumi:production::homelab-observability::";
+const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+/** The Prometheus claim as components/metrics/prometheusVolume.ts writes it in production. */
+const claim = (name = "prometheus-volume", parent = "homelab:metrics:PrometheusVolume"): ExportResource => ({
+  urn: `${URN}${parent}$${PVC}::${name}`,
+  custom: true,
+  type: PVC,
+  protect: true,
+  retainOnDelete: true,
+  inputs: {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: PROMETHEUS_PVC, namespace: "monitoring" },
+    spec: claimSpec("local-path", "70Gi"),
+  },
+  outputs: {},
+});
+const at = (key: string) => (key === "prometheus.keepVolume" ? "Pulumi.production.yaml:55" : undefined);
+
+describe("change check: the protected Prometheus claim leaving the stack at kps-removed", () => {
+  it("names prometheus.keepVolume (at its line) to keep it and cleanupVolumeOnRemoval to delete it, before the unprotect command", () => {
+    const report = planChange(stackState([claim()]), stackState([]), at);
+    const refused = report.refused.flatMap((e) => e.refused);
+    assert.equal(refused.length, 1, JSON.stringify(refused));
+    assert.equal(refused[0].field, "protect");
+    assert.match(
+      refused[0].reason,
+      /^a protected resource cannot be deleted; the stack no longer plans the Prometheus claim, which holds its history: to keep it in the stack, set prometheus\.keepVolume \(Pulumi\.production\.yaml:55\): true; to delete it with its data, set prometheus\.cleanupVolumeOnRemoval: true in an update before this one .*; once unprotected, the update drops it from the stack .*first run: pulumi state unprotect --stack production '[^']+::prometheus-volume'$/,
+    );
+  });
+
+  it("another protected claim gets no Prometheus keys", () => {
+    const report = planChange(stackState([claim("grafana", "homelab:grafana:Grafana")]), stackState([]), at);
+    assert.doesNotMatch(report.refused[0].refused[0].reason, /keepVolume/);
+  });
+});
