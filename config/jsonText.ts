@@ -101,6 +101,32 @@ function controlInString(c: string): string {
 }
 
 /**
+ * The offset just past the JSON string whose opening quote is before `start`, or
+ * {@link JsonSyntaxAt} where it breaks JSON's rules for one.
+ */
+function stringEnd(text: string, start: number): number {
+  let i = start;
+  while (text[i] !== '"') {
+    if (i >= text.length) throw new JsonSyntaxAt(i, "the end of the file inside a string");
+    if (text.charCodeAt(i) < 0x20) throw new JsonSyntaxAt(i, controlInString(text[i]));
+    if (text[i++] !== "\\") continue;
+    if (i >= text.length) throw new JsonSyntaxAt(i, "the end of the file inside a string");
+    if (text[i] === "u") {
+      for (let k = 0; k < 4; k++)
+        if (!/[0-9a-fA-F]/.test(text[++i] ?? ""))
+          throw new JsonSyntaxAt(i, "a \\u escape without four hexadecimal digits inside a string");
+      i++;
+    } else if ('"\\/bfnrt'.includes(text[i])) i++;
+    else
+      throw new JsonSyntaxAt(
+        i,
+        'a backslash escape JSON does not have inside a string (it has \\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)',
+      );
+  }
+  return i + 1;
+}
+
+/**
  * The places of every key and value of a JSON text (ECMA-404, the grammar JSON.parse reads), or
  * {@link JsonSyntaxAt} where it breaks it. A position walk, not a parser: the values are JSON.parse's.
  * Where V8 names a position for a mistake the walk names the same one; a word that is not true,
@@ -123,25 +149,7 @@ export function jsonTree(text: string): JsonNode {
   };
   const string = (due: string) => {
     if (text[i] !== '"') fail(due);
-    i++;
-    while (text[i] !== '"') {
-      if (i >= text.length) throw new JsonSyntaxAt(i, "the end of the file inside a string");
-      if (text.charCodeAt(i) < 0x20) throw new JsonSyntaxAt(i, controlInString(text[i]));
-      if (text[i++] !== "\\") continue;
-      if (text[i] === "u") {
-        for (let k = 0; k < 4; k++)
-          if (!/[0-9a-fA-F]/.test(text[++i] ?? ""))
-            throw new JsonSyntaxAt(i, "a \\u escape without four hexadecimal digits inside a string");
-        i++;
-      } else if (i < text.length && '"\\/bfnrt'.includes(text[i])) i++;
-      else if (i >= text.length) throw new JsonSyntaxAt(i, "the end of the file inside a string");
-      else
-        throw new JsonSyntaxAt(
-          i,
-          'a backslash escape JSON does not have inside a string (it has \\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)',
-        );
-    }
-    i++;
+    i = stringEnd(text, i + 1);
   };
   const digits = () => {
     if (!/[0-9]/.test(text[i] ?? "")) fail("where a digit is due");
