@@ -4,6 +4,7 @@
  * compared object by object (change.ts).
  */
 import { FileReadError, readUtf8 } from "../config/readFile";
+import { notJsonMessage } from "../config/jsonText";
 import { SynthInputError, type StackExport, type SynthResult } from "../synth/synthesize";
 import { rawObjects, stackObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
@@ -29,10 +30,10 @@ export function readExport(file: string): StackExport {
   let exp: any;
   try {
     exp = JSON.parse(text);
-  } catch (e) {
-    throw new SynthInputError(
-      `--against ${file}: expected a stack export (JSON), got: ${(e as Error).message}`,
-    );
+  } catch {
+    // Placed and said in words (config/jsonText.ts): V8's message quotes the text, and an export
+    // made with --show-secrets holds the stack's secrets in plain text.
+    throw new SynthInputError(`--against ${file}: ${notJsonMessage(file, text, "a stack export (JSON)")}`);
   }
   if (!Array.isArray(exp?.deployment?.resources))
     throw new SynthInputError(

@@ -12,6 +12,7 @@
  */
 import { parse } from "yaml";
 import { versions } from "../model/versions";
+import { notJsonMessage } from "../config/jsonText";
 import {
   MissingVectorReferenceError,
   checkVectorConfig,
@@ -172,10 +173,13 @@ export function checkVector(objects: Placed[]): VectorReport {
     try {
       config = c.json ? JSON.parse(c.text) : parse(c.text);
     } catch (e) {
+      // A JSON file is placed and said in words (config/jsonText.ts): V8's message quotes the
+      // text, and a Vector config holds its sinks' credentials.
+      const file = c.where.slice(c.where.lastIndexOf(" ") + 1);
       report.findings.push({
         check: "vector-config",
         where: c.where,
-        message: `Vector cannot parse its config: ${(e as Error).message.split("\n")[0]}`,
+        message: `Vector cannot parse its config: ${c.json ? notJsonMessage(file, c.text, "a Vector config (JSON)") : (e as Error).message.split("\n")[0]}`,
       });
       continue;
     }

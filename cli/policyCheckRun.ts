@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import { FileReadError, readUtf8 } from "../config/readFile";
+import { notJsonMessage } from "../config/jsonText";
 import * as path from "path";
 import {
   evaluateResources,
@@ -282,22 +283,30 @@ function readExportFile(
   skip: (file: string, why: string) => void,
 ): ReadExport | "bad input" | undefined {
   const { err } = printers(io);
-  let doc: any;
+  let text: string;
   try {
-    doc = JSON.parse(readUtf8(file));
+    text = readUtf8(file);
   } catch (e) {
     // One wording for a file that cannot be read, wherever it is read (config/readFile.ts).
     if (e instanceof FileReadError) {
       err(led(e.message));
       return "bad input";
     }
+    throw e;
+  }
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch {
     // A .json file that does not parse is a broken file (a truncated copy, a failed synth), found
     // in a folder or named: an export it may have been must not pass unseen, so the run fails.
-    const why =
-      e instanceof SyntaxError
-        ? `not JSON, so not judged (a truncated copy or a failed synth?)`
-        : "cannot read a stack export";
-    err(led(`${file}: ${why}: ${(e as Error).message.replace(/\s*\n\s*/g, " ")}`));
+    // Placed and said in words (config/jsonText.ts): V8's message quotes the text, and an export
+    // made with --show-secrets holds the stack's secrets in plain text.
+    err(
+      led(
+        `${notJsonMessage(file, text, "a stack export (JSON)")}; not judged (a truncated copy or a failed synth?)`,
+      ),
+    );
     return "bad input";
   }
   const resources: ExportedResource[] | undefined = doc?.deployment?.resources;
@@ -355,21 +364,37 @@ function withRendered(
   const renderedFile = file.replace(/\.json$/, ".rendered.json");
   if (renderedFile === file || !fs.existsSync(renderedFile))
     return { resources, judged: resources, note: "" };
-  let renders: ReleaseRender[];
+  // The export is judged with its rendered objects or not at all: alone it would pass unseen.
+  let text: string;
   try {
     // Read as the export itself is (config/readFile.ts): a BOM is taken, an unreadable file said in words.
-    renders = JSON.parse(readUtf8(renderedFile)).releases ?? [];
+    text = readUtf8(renderedFile);
   } catch (e) {
-    // The export is judged with its rendered objects or not at all: alone it would pass unseen.
+    if (!(e instanceof FileReadError)) throw e;
+    err(led(`${e.message} (the rendered objects of ${file})`));
+    return "bad input";
+  }
+  let parsed: any;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Placed and said in words (config/jsonText.ts): V8's message quotes the text, values included.
     err(
       led(
-        e instanceof FileReadError
-          ? `${e.message} (the rendered objects of ${file})`
-          : `${renderedFile}: cannot read the rendered objects of ${file}: ${(e as Error).message}`,
+        `${notJsonMessage(renderedFile, text, `the rendered objects of ${file} (JSON, as npm run synth writes them)`)}; not judged`,
       ),
     );
     return "bad input";
   }
+  if (parsed === null || typeof parsed !== "object") {
+    err(
+      led(
+        `${renderedFile}: expected the rendered objects of ${file} (a JSON object, as npm run synth writes them), found ${parsed === null ? "null" : typeof parsed}; not judged`,
+      ),
+    );
+    return "bad input";
+  }
+  const renders: ReleaseRender[] = parsed.releases ?? [];
   const judged = withRenderedObjects(resources as ExportResource[], renders);
   return {
     resources,

@@ -11,6 +11,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, didYouMean } from "../config/errors";
 import { FileReadError, readUtf8 } from "../config/readFile";
+import { jsonTree, lineColumn, notJsonMessage, type JsonNode } from "../config/jsonText";
 import { allPolicies } from "../policy/policies";
 import type { PackConfig } from "../policy/evaluate";
 
@@ -221,12 +222,11 @@ export function readPackConfig(
   let config: unknown;
   try {
     config = JSON.parse(text);
-  } catch (e) {
-    // Led by the place of the mistake too (`pack.json:3:5: …`): V8 says a position only for some
-    // mistakes, and never where the file ends early.
-    const place = `${file}:${lineColumn(text, syntaxErrorAt(text))}`;
+  } catch {
+    // Placed and said in words (config/jsonText.ts): V8's own message quotes the text, which may
+    // hold a secret, and says a position only for some mistakes.
     throw new PackConfigError(
-      `${source ? `${source}: ` : ""}${place}: expected a JSON policy pack configuration: ${(e as Error).message}`,
+      `${source ? `${source}: ` : ""}${notJsonMessage(file, text, "a JSON policy pack configuration")}`,
       source,
     );
   }
@@ -261,16 +261,6 @@ function placer(file: string, text: string): (finding: Finding) => string {
   return ({ path, atKey }) => `${file}:${lineColumn(text, offsetOf(root, path, atKey))}`;
 }
 
-/**
- * Where a JSON value starts in its text (`at`), and for an object or a list where each member's
- * key and value start. A key given twice is its last one, as JSON.parse takes it.
- */
-export interface JsonNode {
-  at: number;
-  members?: Map<string, { keyAt: number; node: JsonNode }>;
-  items?: JsonNode[];
-}
-
 /** The offset of the key or value at `path`, or of the deepest node the path reaches. */
 function offsetOf(root: JsonNode, path: string[], atKey?: boolean): number {
   let node = root;
@@ -282,133 +272,4 @@ function offsetOf(root: JsonNode, path: string[], atKey?: boolean): number {
     node = next;
   }
   return node.at;
-}
-
-/** `line:column` of `offset` in `text`, both from 1 (as V8's own `(line 2 column 9)` counts). */
-function lineColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return `${line}:${offset - (before.lastIndexOf("\n") + 1) + 1}`;
-}
-
-/** Thrown by {@link jsonTree} at the offset of the first character that breaks JSON's grammar. */
-class JsonSyntaxAt extends Error {
-  constructor(readonly at: number) {
-    super(`not JSON at offset ${at}`);
-  }
-}
-
-/**
- * The offset where `text`, which JSON.parse refused, stops being JSON; its end when the walk finds
- * no such place (only a nesting too deep for it: JSON.parse and the walk read the same grammar).
- */
-function syntaxErrorAt(text: string): number {
-  try {
-    jsonTree(text);
-  } catch (e) {
-    if (e instanceof JsonSyntaxAt) return e.at;
-  }
-  return text.length;
-}
-
-/**
- * The places of every key and value of a JSON text (ECMA-404, the grammar JSON.parse reads), or
- * {@link JsonSyntaxAt} where it breaks it. A position walk, not a parser: the values are JSON.parse's.
- */
-export function jsonTree(text: string): JsonNode {
-  let i = 0;
-  const fail = (): never => {
-    throw new JsonSyntaxAt(i);
-  };
-  const ws = () => {
-    while (i < text.length && " \t\n\r".includes(text[i])) i++;
-  };
-  const expect = (c: string) => (text[i] === c ? i++ : fail());
-  const string = () => {
-    expect('"');
-    while (text[i] !== '"') {
-      if (i >= text.length || text.charCodeAt(i) < 0x20) fail();
-      if (text[i++] !== "\\") continue;
-      if (text[i] === "u") {
-        for (let k = 0; k < 4; k++) if (!/[0-9a-fA-F]/.test(text[++i] ?? "")) fail();
-        i++;
-      } else if (i < text.length && '"\\/bfnrt'.includes(text[i])) i++;
-      else fail();
-    }
-    i++;
-  };
-  const digits = () => {
-    if (!/[0-9]/.test(text[i] ?? "")) fail();
-    while (/[0-9]/.test(text[i] ?? "")) i++;
-  };
-  // Each part where JSON.parse wants it: a digit missing is placed where it is due (`1.` at its end).
-  const number = () => {
-    if (text[i] === "-") i++;
-    if (text[i] === "0") i++;
-    else digits();
-    if (text[i] === ".") {
-      i++;
-      digits();
-    }
-    if (text[i] !== "e" && text[i] !== "E") return;
-    i++;
-    if (text[i] === "+" || text[i] === "-") i++;
-    digits();
-  };
-  const scalar = () => {
-    if (text[i] === "-" || /[0-9]/.test(text[i] ?? "")) return number();
-    const word = ["true", "false", "null"].find((w) => w[0] === text[i]) ?? fail();
-    for (const c of word) expect(c);
-  };
-  const value = (): JsonNode => {
-    ws();
-    const at = i;
-    if (text[i] === "{") return object(at);
-    if (text[i] === "[") return list(at);
-    if (text[i] === '"') string();
-    else scalar();
-    return { at };
-  };
-  const object = (at: number): JsonNode => {
-    const members: JsonNode["members"] = new Map();
-    i++;
-    ws();
-    if (text[i] !== "}") members.set(...member());
-    while (text[i] === ",") {
-      i++;
-      members.set(...member());
-    }
-    expect("}");
-    return { at, members };
-  };
-  // A key given twice is set twice: the last one stays, as JSON.parse keeps it.
-  const member = (): [string, { keyAt: number; node: JsonNode }] => {
-    ws();
-    const keyAt = i;
-    string();
-    const key = JSON.parse(text.slice(keyAt, i)) as string;
-    ws();
-    expect(":");
-    const node = value();
-    ws();
-    return [key, { keyAt, node }];
-  };
-  const list = (at: number): JsonNode => {
-    const items: JsonNode[] = [];
-    i++;
-    ws();
-    if (text[i] !== "]") items.push(value());
-    ws();
-    while (text[i] === ",") {
-      i++;
-      items.push(value());
-      ws();
-    }
-    expect("]");
-    return { at, items };
-  };
-  const root = value();
-  ws();
-  if (i < text.length) fail();
-  return root;
 }

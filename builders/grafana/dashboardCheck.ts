@@ -1,4 +1,5 @@
 import { closestMatch } from "../../config/errors";
+import { notJsonMessage } from "../../config/jsonText";
 import { panelsOf } from "./community";
 import { FOLDER_ANNOTATION } from "./grafanaValues";
 
@@ -88,10 +89,12 @@ export function dashboardProblems(
     let json: any;
     try {
       json = JSON.parse(f.text);
-    } catch (e) {
+    } catch {
+      // Placed in the file and said in words (config/jsonText.ts): V8's message quotes the text.
+      const file = f.where.slice(cm.length + 1);
       out.push({
         where: f.where,
-        message: `expected dashboard JSON, got text that does not parse (${(e as Error).message}): the sidecar's provisioning skips the file and only Grafana's log says so`,
+        message: `${notJsonMessage(file, f.text, "dashboard JSON")}: the sidecar's provisioning skips the file and only Grafana's log says so`,
       });
       continue;
     }

@@ -34,7 +34,7 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
     assert.equal(p.where, "ConfigMap ns/mine (release grafana) a.json");
     assert.match(
       p.message,
-      /^expected dashboard JSON, got text that does not parse \(.*\): the sidecar's provisioning skips the file/,
+      /^a\.json:1:27: expected dashboard JSON, found a } where a value is due: the sidecar's provisioning skips the file/,
     );
   });
 
@@ -122,7 +122,7 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
       [
         "ConfigMap ns/mine (release grafana) a.json: expected a dashboard uid no other dashbo",
         "ConfigMap ns/mine (release grafana) a.json: expected a datasource uid the stack prov",
-        "ConfigMap ns/mine (release grafana) b.json: expected dashboard JSON, got text that d",
+        "ConfigMap ns/mine (release grafana) b.json: b.json:1:2: expected dashboard JSON, fou",
       ],
     );
     assert.doesNotThrow(() => dashboardQueries(objects.map((p) => p.obj)));
@@ -139,7 +139,7 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
     );
     assert.deepEqual(
       checkDashboards([...objects, sidecar]).findings.map((f) => f.message.slice(0, 40)),
-      ["expected a dashboard uid no other dashbo", "expected dashboard JSON, got text that d"],
+      ["expected a dashboard uid no other dashbo", "b.json:1:2: expected dashboard JSON, fou"],
     );
   });
 });

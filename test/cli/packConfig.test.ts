@@ -155,7 +155,11 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
   it("synth --policy-config: a config that is not JSON or breaks the rules exits 2 led by the flag and file, as its other refusals, without a stack", async () => {
     const dir = tmpDir("packcfg");
     const cases: [string, string, RegExp][] = [
-      ["notjson.json", "{not json", /^\S*notjson\.json:1:2: expected a JSON policy pack configuration: /],
+      [
+        "notjson.json",
+        "{not json",
+        /^\S*notjson\.json:1:2: expected a JSON policy pack configuration, found a word where a key \(a string in double quotes\) is due/,
+      ],
       [
         "loud.json",
         JSON.stringify({ all: "loud" }),
@@ -183,7 +187,7 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.ok(
       r.stderr.includes(
-        `policy:check: --config ${file}: ${file}:1:2: expected a JSON policy pack configuration: `,
+        `policy:check: --config ${file}: ${file}:1:2: expected a JSON policy pack configuration, found `,
       ),
       r.stderr,
     );

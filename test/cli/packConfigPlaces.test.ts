@@ -8,7 +8,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { jsonTree, readPackConfig } from "../../synth/pack";
+import { jsonTree } from "../../config/jsonText";
+import { readPackConfig } from "../../synth/pack";
 import { policyCheckCli, tmpDir } from "../support/helpers";
 
 /** What readPackConfig says of `text`: its warnings, and its refusal (undefined when accepted). */
@@ -85,9 +86,10 @@ describe("pack config file: each mistake at its file:line:column", () => {
     assert.equal(said('{"all": "loud",\n "all": "mandatory"}').refusal, undefined);
   });
 
-  it("a file that is not JSON: the place where it stops being JSON, then the parser's words", () => {
+  it("a file that is not JSON: the place where it stops being JSON, then what is there in words", () => {
     const cases: [string, string][] = [
-      ['{\n  "a": 1,\n  "b": tru\n}', "3:11"],
+      // A bare word is placed where it starts.
+      ['{\n  "a": 1,\n  "b": tru\n}', "3:8"],
       ['{\n  "a": 1,\n}', "3:1"],
       ['{"all": "mandatory"', "1:20"],
       ["", "1:1"],
@@ -96,7 +98,7 @@ describe("pack config file: each mistake at its file:line:column", () => {
     for (const [text, place] of cases) {
       const { file, refusal } = said(text);
       assert.ok(
-        refusal?.startsWith(`${file}:${place}: expected a JSON policy pack configuration: `),
+        refusal?.startsWith(`${file}:${place}: expected a JSON policy pack configuration, found `),
         `${JSON.stringify(text)}: ${refusal}`,
       );
     }

@@ -292,11 +292,13 @@ describe("policy:check: each export's lines under its own header", function () {
       r.stdout,
     );
     // Every skip on one line, a subfolder and a file not named .json among them; a .json file that
-    // is not JSON is not skipped but an error, on one line too (the parser quotes its line breaks).
+    // is not JSON is not skipped but an error, on one line too.
     const broken = r.stderr
       .split("\n")
-      .find((l) => l.startsWith(`policy:check: ${path.join(dir, "broken.json")}: not JSON, so not judged`));
-    assert.ok(broken?.endsWith(" is not valid JSON"), r.stderr);
+      .find((l) =>
+        l.startsWith(`policy:check: ${path.join(dir, "broken.json")}:1:1: expected a stack export`),
+      );
+    assert.ok(broken?.endsWith("; not judged (a truncated copy or a failed synth?)"), r.stderr);
     assert.ok(
       lines.some((l) => l.startsWith(`skipped ${path.join(dir, "sub")}: a folder`)),
       r.stdout,
@@ -488,7 +490,10 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     fs.writeFileSync(path.join(dir, "good.rendered.json"), "{ cut short");
     const r = await policyCheckCli([dir]);
     assert.equal(r.status, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /good\.rendered\.json: cannot read the rendered objects of \S+good\.json: /);
+    assert.match(
+      r.stderr,
+      /good\.rendered\.json:1:3: expected the rendered objects of \S+good\.json \(JSON, as npm run synth writes them\), found a word where a key \(a string in double quotes\) is due; not judged$/m,
+    );
     assert.equal(
       r.stdout.trimEnd().split("\n").pop(),
       `policy:check: FAIL (exit 2): could not judge ${path.join(dir, "good.json")} (above); 1 of 1 export failed: ${path.join(dir, "bad.json")}`,
@@ -504,7 +509,7 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     assert.match(
       r.stderr,
       new RegExp(
-        `^policy:check: ${cut}: not JSON, so not judged \\(a truncated copy or a failed synth\\?\\): Unexpected end of JSON input$`,
+        `^policy:check: ${cut}:\\d+:\\d+: expected a stack export \\(JSON\\), found the end of the file inside .*; not judged \\(a truncated copy or a failed synth\\?\\)$`,
         "m",
       ),
     );
