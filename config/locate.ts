@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
 import { keyLocator, lastOf, parseSegments, type Segment } from "@homelab-observability/contract";
-import { parsedYaml } from "./yamlDocument";
+import { isMergeKey, parsedYaml } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 
 /*
@@ -11,8 +11,20 @@ import { PROJECT, SECRET_KEYS } from "./schema";
  * YAML document (eemeli/yaml v2 `parseDocument` with a `LineCounter`: each node keeps its source
  * range). A key the file lacks is placed at the deepest key it has on the way (a missing
  * `objectStore.endpoint` at `objectStore:`, a missing top-level key at `config:`); a top-level key
- * the stack file leaves to Pulumi.yaml's default is placed at that default.
+ * the stack file leaves to Pulumi.yaml's default is placed at that default. A value that reaches
+ * its key through a merge key (`<<: *base`) or an alias (`*pool`) is placed where it is written,
+ * in the anchored map, with the `<<` or alias line it arrives through (`through`).
  */
+
+/**
+ * One step by which a value reaches its key from elsewhere in the file: the line of a merge key
+ * (`<<: *base`, `merge`) or of an alias (`*pool`), and that text as written.
+ */
+export interface Through {
+  line: number;
+  text: string;
+  merge: boolean;
+}
 
 /** A place in a file: 1-based line and column. */
 export interface Place {
@@ -29,11 +41,18 @@ export interface Place {
   around?: number;
   /** The problem's text starts with `file:line:column` itself: no `at` line repeats it. */
   named?: boolean;
+  /**
+   * The merge keys and aliases the value reaches its key through, outermost first: `line` is where
+   * it is written, in an anchored map, not where the key is used.
+   */
+  through?: Through[];
 }
 
-// The key path grammar and the walk are the pack's too (contract/locate.ts): one reading of the file.
+// The key path grammar and the key lookup are the pack's too (contract/locate.ts): one reading of
+// the file. The walk here also follows merge keys and aliases (walk), as the program's parse merges
+// them (yamlDocument.ts); the pack's parse keeps `<<` as a key and places a merged key at its item.
 export { parseSegments, type Segment };
-const { keyEntry, firstKeyEntry, walkKeyPath } = keyLocator<Node>({ isMap, isPair, isScalar, isSeq });
+const { keyEntry } = keyLocator<Node>({ isMap, isPair, isScalar, isSeq });
 
 /**
  * The key path a problem names: the text after `<namespace>:` up to the first ": " (every config
@@ -48,6 +67,8 @@ export function problemPath(problem: string): { namespace: string; path: Segment
 
 interface Parsed {
   file: string;
+  /** The parse, for its aliases' anchors. */
+  doc: Document;
   lines: string[];
   counter: LineCounter;
   /** The `config:` pair's key node and its map, when the file has one. */
@@ -78,11 +99,95 @@ function parseFile(file: string): Parsed | undefined {
     stackConfigDir: isScalar(dir) && typeof dir.value === "string" ? dir.value : undefined,
     root: (root as Node | null) ?? undefined,
     file,
+    doc,
     lines: text.split(/\r?\n/),
     counter,
     configKey: pair?.key ?? undefined,
     config: (pair?.value as Node | undefined) ?? undefined,
   };
+}
+
+/** A key found, with the merge keys and aliases its value arrives through (outermost first). */
+interface Reached {
+  key: Node;
+  value: Node | undefined;
+  /** How many segments its name took (a key with dots, keyLocator's `keyEntry`). */
+  used: number;
+  through: Through[];
+}
+
+/** The 1-based line of a node's start. */
+const lineOf = (p: Parsed, node: Node) => p.counter.linePos(node.range?.[0] ?? 0).line;
+
+/** A merge key's value as written, for a message: `*base`, `[*a, *b]`, or `{...}` for a map written in place. */
+const entryText = (n: unknown) => (isAlias(n) ? `*${n.source}` : "{...}");
+
+/**
+ * The key `segments[0]` names in `map` (a name with dots as keyLocator's `keyEntry` takes it),
+ * also when a merge key brings it in. A key written in the map itself comes first: that is the
+ * value eemeli/yaml's merge keeps and the config is judged on (one written above a `<<` that sets
+ * it too, where gopkg.in/yaml.v2 takes the merged one, is refused of its own: stackFile.ts
+ * keysBeforeMerge). Else the first `<<` of the map that sets it (eemeli/yaml's merge adds a key
+ * only where none is set yet; gopkg.in/yaml.v2 lets a later `<<` of the same map overwrite it, a
+ * second way of reading the file that nothing refuses yet), followed into its map as far as it goes: nested merges, and in a
+ * merge list (`<<: [*a, *b]`) the first entry that sets the key, which gopkg.in/yaml.v2 also keeps:
+ * decode.go `merge` applies a list's entries last to first, "as earlier nodes take precedence"
+ * (go-yaml/yaml v2.4.0, commit 7649d454; read, not run).
+ */
+function reach(p: Parsed, map: unknown, segments: Segment[], seen = new Set<unknown>()): Reached | undefined {
+  const own = keyEntry(map, segments);
+  if (own) return { ...own, through: [] };
+  if (!isMap(map) || seen.has(map)) return undefined;
+  seen.add(map);
+  for (const pair of map.items) {
+    if (!isPair(pair) || !isMergeKey(pair.key)) continue;
+    const entries = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const entry of entries) {
+      const target = isAlias(entry) ? entry.resolve(p.doc) : entry;
+      const found = isMap(target) ? reach(p, target, segments, seen) : undefined;
+      if (!found) continue;
+      const written = isSeq(pair.value)
+        ? `\`${entryText(entry)}\` of \`<<: [${entries.map(entryText).join(", ")}]\``
+        : `\`<<: ${entryText(entry)}\``;
+      const step = { line: lineOf(p, pair.key as Node), text: written, merge: true };
+      return { ...found, through: [step, ...found.through] };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * From a found key down the rest of its path (keyLocator's `walkKeyPath`), through merge keys and
+ * aliases: list indexes into lists, names into maps, an alias into its anchored node.
+ */
+function walk(
+  p: Parsed,
+  from: Reached,
+  rest: Segment[],
+): { key: Node; value: Node | undefined; exact: boolean; isItem: boolean; through: Through[] } {
+  let { key, value: node } = from;
+  const through = [...from.through];
+  let isItem = false;
+  let i = 0;
+  while (i < rest.length && node) {
+    // An alias's anchored node is never an alias itself: one step reaches what it names.
+    const alias = isAlias(node) ? node : undefined;
+    const target = alias ? (alias.resolve(p.doc) as Node | undefined) : node;
+    if (!target) break;
+    const seg = rest[i];
+    let next: Reached | undefined;
+    if (typeof seg === "number" && isSeq(target)) {
+      const item = target.items[seg] as Node | undefined;
+      next = item ? { key: item, value: item, used: 1, through: [] } : undefined;
+    } else next = reach(p, target, rest.slice(i).map(String));
+    if (!next) break;
+    if (alias) through.push({ line: lineOf(p, alias), text: `\`*${alias.source}\``, merge: false });
+    through.push(...next.through);
+    ({ key, value: node } = next);
+    isItem = typeof seg === "number" && isSeq(target);
+    i += next.used;
+  }
+  return { key, value: node, exact: i >= rest.length, isItem, through };
 }
 
 /**
@@ -172,7 +277,8 @@ export class ConfigLocator {
     const names =
       namespace === this.projectName ? [`${namespace}:${top}`, String(top)] : [`${namespace}:${top}`];
     // A key under `config:`, else one written at the top of the file (a slip of indentation).
-    const found = firstKeyEntry(s.config, names) ?? firstKeyEntry(s.root, names);
+    const first = (map: unknown) => names.map((n) => reach(s, map, [n])).find((e) => e !== undefined);
+    const found = first(s.config) ?? first(s.root);
     if (!found) {
       // Left to Pulumi.yaml: its declaration with a default holds the value; else the key belongs
       // under the stack file's `config:` (or at its top when it has none).
@@ -182,8 +288,9 @@ export class ConfigLocator {
       if (s.configKey) return this.place(s, s.configKey, false);
       return { file: s.file, line: 1, column: 1, lines: s.lines, exact: false };
     }
-    const { key, value, exact, isItem } = walkKeyPath(found, rest);
-    return this.place(s, key, exact, redact && (isItem ? "whole" : "after"), value);
+    const { key, value, exact, isItem, through } = walk(s, found, rest);
+    const place = this.place(s, key, exact, redact && (isItem ? "whole" : "after"), value);
+    return place && through.length > 0 ? { ...place, through } : place;
   }
 
   /**
@@ -247,12 +354,24 @@ export function excerpt(
 }
 
 /**
+ * How a value written in an anchored map reaches its key, outermost step first: ` (merged at line
+ * 30 through \`<<: *base\`, then at line 8 through \`<<: *common\`)`; empty for a value written at
+ * its key.
+ */
+function throughText(place: Place): string {
+  const steps = place.through ?? [];
+  if (steps.length === 0) return "";
+  const first = steps[0].merge ? "merged" : "reached";
+  return ` (${steps.map((s, i) => `${i === 0 ? first : "then"} at line ${s.line} through ${s.text}`).join(", ")})`;
+}
+
+/**
  * `at file:line:col` (unless the problem names it) and the line, with its neighbours when asked, a
  * caret under the column, indented by `indent`.
  */
 export function formatPlace(place: Place, indent = "    "): string {
   return [
-    ...(place.named ? [] : [`${indent}at ${place.file}:${place.line}:${place.column}`]),
+    ...(place.named ? [] : [`${indent}at ${place.file}:${place.line}:${place.column}${throughText(place)}`]),
     ...excerpt(place.lines, place.line, place.column, place.around ?? 0, `${indent}  `),
   ].join("\n");
 }
