@@ -1,7 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
-import { keyLocator, lastOf, parseSegments, type Segment } from "@homelab-observability/contract";
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type LineCounter, type Node } from "yaml";
+import {
+  keyLocator,
+  lastOf,
+  parseSegments,
+  type KeyLocator,
+  type Segment,
+} from "@homelab-observability/contract";
 import { isMergeKey, parsedYaml } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 
@@ -48,11 +54,12 @@ export interface Place {
   through?: Through[];
 }
 
-// The key path grammar and the key lookup are the pack's too (contract/locate.ts): one reading of
-// the file. The walk here also follows merge keys and aliases (walk), as the program's parse merges
-// them (yamlDocument.ts); the pack's parse keeps `<<` as a key and places a merged key at its item.
+// The key path grammar and the walk are the pack's too (contract/locate.ts): one reading of the file.
+// The walk here also follows merge keys and aliases, as the program's parse merges them
+// (yamlDocument.ts); the pack's parse keeps `<<` as a key.
 export { parseSegments, type Segment };
-const { keyEntry } = keyLocator<Node>({ isMap, isPair, isScalar, isSeq });
+const GUARDS = { isMap, isPair, isScalar, isSeq };
+const { keyEntry } = keyLocator<Node>(GUARDS);
 
 /**
  * The key path a problem names: the text after `<namespace>:` up to the first ": " (every config
@@ -67,8 +74,8 @@ export function problemPath(problem: string): { namespace: string; path: Segment
 
 interface Parsed {
   file: string;
-  /** The parse, for its aliases' anchors. */
-  doc: Document;
+  /** The walk over this parse, following its merge keys and aliases to their anchors. */
+  walker: KeyLocator<Node>;
   lines: string[];
   counter: LineCounter;
   /** The `config:` pair's key node and its map, when the file has one. */
@@ -99,95 +106,12 @@ function parseFile(file: string): Parsed | undefined {
     stackConfigDir: isScalar(dir) && typeof dir.value === "string" ? dir.value : undefined,
     root: (root as Node | null) ?? undefined,
     file,
-    doc,
+    walker: keyLocator<Node>(GUARDS, { isAlias, isMergeKey, resolve: (a) => (a as Alias).resolve(doc) }),
     lines: text.split(/\r?\n/),
     counter,
     configKey: pair?.key ?? undefined,
     config: (pair?.value as Node | undefined) ?? undefined,
   };
-}
-
-/** A key found, with the merge keys and aliases its value arrives through (outermost first). */
-interface Reached {
-  key: Node;
-  value: Node | undefined;
-  /** How many segments its name took (a key with dots, keyLocator's `keyEntry`). */
-  used: number;
-  through: Through[];
-}
-
-/** The 1-based line of a node's start. */
-const lineOf = (p: Parsed, node: Node) => p.counter.linePos(node.range?.[0] ?? 0).line;
-
-/** A merge key's value as written, for a message: `*base`, `[*a, *b]`, or `{...}` for a map written in place. */
-const entryText = (n: unknown) => (isAlias(n) ? `*${n.source}` : "{...}");
-
-/**
- * The key `segments[0]` names in `map` (a name with dots as keyLocator's `keyEntry` takes it),
- * also when a merge key brings it in. A key written in the map itself comes first: that is the
- * value eemeli/yaml's merge keeps and the config is judged on (one written above a `<<` that sets
- * it too, where gopkg.in/yaml.v2 takes the merged one, is refused of its own: stackFile.ts
- * keysBeforeMerge). Else the first `<<` of the map that sets it (eemeli/yaml's merge adds a key
- * only where none is set yet; gopkg.in/yaml.v2 lets a later `<<` of the same map overwrite it, a
- * second way of reading the file that nothing refuses yet), followed into its map as far as it goes: nested merges, and in a
- * merge list (`<<: [*a, *b]`) the first entry that sets the key, which gopkg.in/yaml.v2 also keeps:
- * decode.go `merge` applies a list's entries last to first, "as earlier nodes take precedence"
- * (go-yaml/yaml v2.4.0, commit 7649d454; read, not run).
- */
-function reach(p: Parsed, map: unknown, segments: Segment[], seen = new Set<unknown>()): Reached | undefined {
-  const own = keyEntry(map, segments);
-  if (own) return { ...own, through: [] };
-  if (!isMap(map) || seen.has(map)) return undefined;
-  seen.add(map);
-  for (const pair of map.items) {
-    if (!isPair(pair) || !isMergeKey(pair.key)) continue;
-    const entries = isSeq(pair.value) ? pair.value.items : [pair.value];
-    for (const entry of entries) {
-      const target = isAlias(entry) ? entry.resolve(p.doc) : entry;
-      const found = isMap(target) ? reach(p, target, segments, seen) : undefined;
-      if (!found) continue;
-      const written = isSeq(pair.value)
-        ? `\`${entryText(entry)}\` of \`<<: [${entries.map(entryText).join(", ")}]\``
-        : `\`<<: ${entryText(entry)}\``;
-      const step = { line: lineOf(p, pair.key as Node), text: written, merge: true };
-      return { ...found, through: [step, ...found.through] };
-    }
-  }
-  return undefined;
-}
-
-/**
- * From a found key down the rest of its path (keyLocator's `walkKeyPath`), through merge keys and
- * aliases: list indexes into lists, names into maps, an alias into its anchored node.
- */
-function walk(
-  p: Parsed,
-  from: Reached,
-  rest: Segment[],
-): { key: Node; value: Node | undefined; exact: boolean; isItem: boolean; through: Through[] } {
-  let { key, value: node } = from;
-  const through = [...from.through];
-  let isItem = false;
-  let i = 0;
-  while (i < rest.length && node) {
-    // An alias's anchored node is never an alias itself: one step reaches what it names.
-    const alias = isAlias(node) ? node : undefined;
-    const target = alias ? (alias.resolve(p.doc) as Node | undefined) : node;
-    if (!target) break;
-    const seg = rest[i];
-    let next: Reached | undefined;
-    if (typeof seg === "number" && isSeq(target)) {
-      const item = target.items[seg] as Node | undefined;
-      next = item ? { key: item, value: item, used: 1, through: [] } : undefined;
-    } else next = reach(p, target, rest.slice(i).map(String));
-    if (!next) break;
-    if (alias) through.push({ line: lineOf(p, alias), text: `\`*${alias.source}\``, merge: false });
-    through.push(...next.through);
-    ({ key, value: node } = next);
-    isItem = typeof seg === "number" && isSeq(target);
-    i += next.used;
-  }
-  return { key, value: node, exact: i >= rest.length, isItem, through };
 }
 
 /**
@@ -277,8 +201,7 @@ export class ConfigLocator {
     const names =
       namespace === this.projectName ? [`${namespace}:${top}`, String(top)] : [`${namespace}:${top}`];
     // A key under `config:`, else one written at the top of the file (a slip of indentation).
-    const first = (map: unknown) => names.map((n) => reach(s, map, [n])).find((e) => e !== undefined);
-    const found = first(s.config) ?? first(s.root);
+    const found = s.walker.firstKeyEntry(s.config, names) ?? s.walker.firstKeyEntry(s.root, names);
     if (!found) {
       // Left to Pulumi.yaml: its declaration with a default holds the value; else the key belongs
       // under the stack file's `config:` (or at its top when it has none).
@@ -288,9 +211,11 @@ export class ConfigLocator {
       if (s.configKey) return this.place(s, s.configKey, false);
       return { file: s.file, line: 1, column: 1, lines: s.lines, exact: false };
     }
-    const { key, value, exact, isItem, through } = walk(s, found, rest);
+    const { key, value, exact, isItem, through } = s.walker.walkKeyPath(found, rest);
     const place = this.place(s, key, exact, redact && (isItem ? "whole" : "after"), value);
-    return place && through.length > 0 ? { ...place, through } : place;
+    if (!place || through.length === 0) return place;
+    const line = (n: Node) => s.counter.linePos(n.range?.[0] ?? 0).line;
+    return { ...place, through: through.map((t) => ({ line: line(t.node), text: t.text, merge: t.merge })) };
   }
 
   /**
