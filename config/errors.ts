@@ -3,6 +3,7 @@ import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./sche
 import { formatPlace, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
 import { isMap, valueAt } from "./tree";
+import { withUnexpanded } from "./unexpandedVariables";
 
 /*
  * Config errors: every problem names the key path, the expected form and what was found, and a
@@ -122,7 +123,23 @@ function keyPath(path: (string | number)[]): string {
   );
 }
 
+/**
+ * One zod issue as a problem line: the key path, the expected form and what was found; a text
+ * refused that holds `$VAR` or `${VAR}` also says it is read as written, not expanded (the Pulumi
+ * CLI expands no variables in stack config, config/unexpandedVariables.ts).
+ */
 export function formatIssue(issue: z.ZodIssue, input: unknown): string {
+  const text = issueText(issue, input);
+  // A secret's references are part of its value: never named. Nor a URL's login, which describe() hides.
+  const secret =
+    (SECRET_KEYS as readonly unknown[]).includes(issue.path[0]) ||
+    (issue.code === "custom" && issue.params?.secret === true);
+  const found = valueAt(input, issue.path);
+  if (secret || issue.code === "unrecognized_keys" || typeof found !== "string") return text;
+  return withUnexpanded(text, keyPath(issue.path), redactUrl(found));
+}
+
+function issueText(issue: z.ZodIssue, input: unknown): string {
   // A secret's value is never printed, whatever is wrong with it.
   // A credential where it does not belong (a receiver's, config/receivers.ts) is flagged by its issue.
   const secret =

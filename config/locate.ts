@@ -1,8 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
-import { keyLocator, lastOf, parseSegments, type Segment } from "@homelab-observability/contract";
-import { parsedYaml } from "./yamlDocument";
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type LineCounter, type Node } from "yaml";
+import {
+  keyLocator,
+  lastOf,
+  parseSegments,
+  type KeyLocator,
+  type Segment,
+} from "@homelab-observability/contract";
+import { isMergeKey, parsedYaml } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 
 /*
@@ -11,8 +17,20 @@ import { PROJECT, SECRET_KEYS } from "./schema";
  * YAML document (eemeli/yaml v2 `parseDocument` with a `LineCounter`: each node keeps its source
  * range). A key the file lacks is placed at the deepest key it has on the way (a missing
  * `objectStore.endpoint` at `objectStore:`, a missing top-level key at `config:`); a top-level key
- * the stack file leaves to Pulumi.yaml's default is placed at that default.
+ * the stack file leaves to Pulumi.yaml's default is placed at that default. A value that reaches
+ * its key through a merge key (`<<: *base`) or an alias (`*pool`) is placed where it is written,
+ * in the anchored map, with the `<<` or alias line it arrives through (`through`).
  */
+
+/**
+ * One step by which a value reaches its key from elsewhere in the file: the line of a merge key
+ * (`<<: *base`, `merge`) or of an alias (`*pool`), and that text as written.
+ */
+export interface Through {
+  line: number;
+  text: string;
+  merge: boolean;
+}
 
 /** A place in a file: 1-based line and column. */
 export interface Place {
@@ -29,11 +47,19 @@ export interface Place {
   around?: number;
   /** The problem's text starts with `file:line:column` itself: no `at` line repeats it. */
   named?: boolean;
+  /**
+   * The merge keys and aliases the value reaches its key through, outermost first: `line` is where
+   * it is written, in an anchored map, not where the key is used.
+   */
+  through?: Through[];
 }
 
 // The key path grammar and the walk are the pack's too (contract/locate.ts): one reading of the file.
+// The walk here also follows merge keys and aliases, as the program's parse merges them
+// (yamlDocument.ts); the pack's parse keeps `<<` as a key.
 export { parseSegments, type Segment };
-const { keyEntry, firstKeyEntry, walkKeyPath } = keyLocator<Node>({ isMap, isPair, isScalar, isSeq });
+const GUARDS = { isMap, isPair, isScalar, isSeq };
+const { keyEntry } = keyLocator<Node>(GUARDS);
 
 /**
  * The key path a problem names: the text after `<namespace>:` up to the first ": " (every config
@@ -48,6 +74,8 @@ export function problemPath(problem: string): { namespace: string; path: Segment
 
 interface Parsed {
   file: string;
+  /** The walk over this parse, following its merge keys and aliases to their anchors. */
+  walker: KeyLocator<Node>;
   lines: string[];
   counter: LineCounter;
   /** The `config:` pair's key node and its map, when the file has one. */
@@ -78,6 +106,7 @@ function parseFile(file: string): Parsed | undefined {
     stackConfigDir: isScalar(dir) && typeof dir.value === "string" ? dir.value : undefined,
     root: (root as Node | null) ?? undefined,
     file,
+    walker: keyLocator<Node>(GUARDS, { isAlias, isMergeKey, resolve: (a) => (a as Alias).resolve(doc) }),
     lines: text.split(/\r?\n/),
     counter,
     configKey: pair?.key ?? undefined,
@@ -172,7 +201,7 @@ export class ConfigLocator {
     const names =
       namespace === this.projectName ? [`${namespace}:${top}`, String(top)] : [`${namespace}:${top}`];
     // A key under `config:`, else one written at the top of the file (a slip of indentation).
-    const found = firstKeyEntry(s.config, names) ?? firstKeyEntry(s.root, names);
+    const found = s.walker.firstKeyEntry(s.config, names) ?? s.walker.firstKeyEntry(s.root, names);
     if (!found) {
       // Left to Pulumi.yaml: its declaration with a default holds the value; else the key belongs
       // under the stack file's `config:` (or at its top when it has none).
@@ -182,8 +211,11 @@ export class ConfigLocator {
       if (s.configKey) return this.place(s, s.configKey, false);
       return { file: s.file, line: 1, column: 1, lines: s.lines, exact: false };
     }
-    const { key, value, exact, isItem } = walkKeyPath(found, rest);
-    return this.place(s, key, exact, redact && (isItem ? "whole" : "after"), value);
+    const { key, value, exact, isItem, through } = s.walker.walkKeyPath(found, rest);
+    const place = this.place(s, key, exact, redact && (isItem ? "whole" : "after"), value);
+    if (!place || through.length === 0) return place;
+    const line = (n: Node) => s.counter.linePos(n.range?.[0] ?? 0).line;
+    return { ...place, through: through.map((t) => ({ line: line(t.node), text: t.text, merge: t.merge })) };
   }
 
   /**
@@ -247,12 +279,24 @@ export function excerpt(
 }
 
 /**
+ * How a value written in an anchored map reaches its key, outermost step first: ` (merged at line
+ * 30 through \`<<: *base\`, then at line 8 through \`<<: *common\`)`; empty for a value written at
+ * its key.
+ */
+function throughText(place: Place): string {
+  const steps = place.through ?? [];
+  if (steps.length === 0) return "";
+  const first = steps[0].merge ? "merged" : "reached";
+  return ` (${steps.map((s, i) => `${i === 0 ? first : "then"} at line ${s.line} through ${s.text}`).join(", ")})`;
+}
+
+/**
  * `at file:line:col` (unless the problem names it) and the line, with its neighbours when asked, a
  * caret under the column, indented by `indent`.
  */
 export function formatPlace(place: Place, indent = "    "): string {
   return [
-    ...(place.named ? [] : [`${indent}at ${place.file}:${place.line}:${place.column}`]),
+    ...(place.named ? [] : [`${indent}at ${place.file}:${place.line}:${place.column}${throughText(place)}`]),
     ...excerpt(place.lines, place.line, place.column, place.around ?? 0, `${indent}  `),
   ].join("\n");
 }

@@ -23,6 +23,7 @@ import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { rawFromPulumiConfig } from "./resolve";
+import { withUnexpanded } from "./unexpandedVariables";
 import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
 /*
@@ -143,8 +144,11 @@ function describeCliIssue(
       return i.message;
     case "unencrypted":
       return `${at}: expected a secret (\`pulumi config set --secret ${i.key} <value>\`), got a plain value (not shown)`;
-    case "type":
-      return `${at}: expected ${expectedForm([i.key], i.type ?? "string", secret ? undefined : found)} (Pulumi.yaml declares type '${i.type}'), got ${describe(secret ? REDACTED : found)}`;
+    case "type": {
+      const text = `${at}: expected ${expectedForm([i.key], i.type ?? "string", secret ? undefined : found)} (Pulumi.yaml declares type '${i.type}'), got ${describe(secret ? REDACTED : found)}`;
+      // A secret's references are part of its value: never named.
+      return secret ? text : withUnexpanded(text, at, found);
+    }
   }
 }
 

@@ -26,7 +26,7 @@ import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
 import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Scalar, type YAMLError } from "yaml";
-import { parsedYaml } from "./yamlDocument";
+import { isMergeKey, parsedYaml } from "./yamlDocument";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
@@ -251,13 +251,6 @@ export function keyBeforeMergeProblem(
     place: { file, line: k.line, column: k.column, lines, exact: true, around: 1, named: true },
   };
 }
-
-/**
- * Whether a pair's key is a merge key: with `merge: true`, eemeli/yaml v2 parses a plain `<<` key
- * to a Scalar whose value is the symbol `<<` (its MERGE_KEY); the text "<<" where it is not one.
- */
-const isMergeKey = (k: unknown): boolean =>
-  isScalar(k) && (k.value === "<<" || (typeof k.value === "symbol" && k.value.description === "<<"));
 
 /** The keys a merge key's value sets: an alias's map, a map, or a list of those (nested merges included). */
 function mergedKeys(doc: Document, v: unknown, seen = new Set<unknown>()): Set<string> {

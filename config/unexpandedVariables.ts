@@ -9,11 +9,35 @@ import { parsedYaml } from "./yamlDocument";
  * (sdk/go/common/resource/config/map.go) keeps each value as the text it is, and nothing on the way
  * to the program expands variables (pulumi/pulumi#11547 and pulumi/pulumi-yaml#545 ask for it;
  * Pulumi ESC environments are the supported way). A value that reads like one is most likely meant
- * to be expanded, so a run says so; a key whose form cannot hold a `$` is refused by its own check.
+ * to be expanded, so a run says so. A key whose form cannot hold a `$` is refused by its own check,
+ * and that refusal says the same in its one line (config/errors.ts formatIssue): the run stops there.
  */
 
 /** A shell variable reference: `$NAME` or `${NAME}` (also `${NAME:-x}`). */
 const VARIABLE = /\$(?:\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** The variable references in a text, each once, in the order written. */
+export const variableReferences = (text: string): string[] => [...new Set(text.match(VARIABLE) ?? [])];
+
+/**
+ * What to say of a value holding variable references, after the references (`$HOME is` ...): it is
+ * read as written, and how to give the key the value meant. `key` is the key path under the
+ * project's namespace or with it (`kubeconfig`, `homelab-observability:nodePools[0].arch`).
+ */
+export function readAsWritten(key: string): string {
+  return `read as written: stack files do not expand environment variables; write the value itself, or set it from your shell (\`pulumi config set --path '${key.slice(key.indexOf(":") + 1)}' "<value>"\`, where the shell expands it)`;
+}
+
+/**
+ * `text` followed by the fact that `found`'s variable references are read as written, when `found`
+ * is a text that holds any: a value refused for its form (an enum, a number, a name) that was
+ * meant to be expanded is one mistake, told in one line.
+ */
+export function withUnexpanded(text: string, key: string, found: unknown): string {
+  const refs = typeof found === "string" ? variableReferences(found) : [];
+  if (refs.length === 0) return text;
+  return `${text}; ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} ${readAsWritten(key)}`;
+}
 
 /**
  * One warning per stack-file value holding a variable reference: the key, its `file:line`, the
@@ -30,12 +54,10 @@ export function unexpandedVariableWarnings(projectDir: string, stack: string): s
   const warnings: string[] = [];
   const walk = (node: unknown, key: string) => {
     if (isScalar(node) && typeof node.value === "string") {
-      const refs = [...new Set(node.value.match(VARIABLE) ?? [])];
+      const refs = variableReferences(node.value);
       if (refs.length === 0) return;
       const line = counter.linePos(node.range?.[0] ?? 0).line;
-      warnings.push(
-        `${key}: ${refs.join(", ")} at ${file}:${line} is read as written: stack files do not expand environment variables; write the value itself, or set it from your shell (\`pulumi config set --path '${key.slice(key.indexOf(":") + 1)}' "<value>"\`, where the shell expands it)`,
-      );
+      warnings.push(`${key}: ${refs.join(", ")} at ${file}:${line} is ${readAsWritten(key)}`);
     } else if (isMap(node)) {
       for (const p of node.items) {
         if (!isPair(p) || !isScalar(p.key)) continue;

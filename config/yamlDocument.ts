@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type Document } from "yaml";
+import { isScalar, LineCounter, parseDocument, type Document } from "yaml";
 
 /** A YAML text parsed once: its document and the line counter that parse filled. */
 export interface ParsedYaml {
@@ -32,3 +32,10 @@ export function parsedYaml(text: string): ParsedYaml {
   parsedDocs.set(text, parsed);
   return parsed;
 }
+
+/**
+ * Whether a pair's key is a merge key: with `merge: true`, eemeli/yaml v2 parses a plain `<<` key
+ * to a Scalar whose value is the symbol `<<` (its MERGE_KEY); the text "<<" where it is not one.
+ */
+export const isMergeKey = (k: unknown): boolean =>
+  isScalar(k) && (k.value === "<<" || (typeof k.value === "symbol" && k.value.description === "<<"));

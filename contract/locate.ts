@@ -5,6 +5,9 @@
  * stack keys its messages name (policy/lib/stackKeys.ts): one reading of the file, so that both
  * put a key on the same line. The contract imports no package, so each side passes in yaml's own
  * guards (keyLocator): they tell nodes apart by yaml's marks, whichever copy of yaml parsed them.
+ * A side whose parse merges merge keys (`<<: *base`, the program's: config/yamlDocument.ts) passes
+ * the guards for those too ({@link MergeGuards}), and the walk follows them and aliases to where a
+ * value is written.
  */
 
 /** One segment of a key path: a map key or a list index. */
@@ -39,11 +42,35 @@ export interface YamlGuards {
   isScalar: (node: unknown) => boolean;
 }
 
+/**
+ * What a walk that follows merge keys and aliases needs of yaml v2 beyond {@link YamlGuards}:
+ * `isAlias`, an alias's anchored node (`Alias.resolve(doc)`), and whether a pair's key is a merge
+ * key (a parse with `merge: true` makes `<<` one).
+ */
+export interface MergeGuards {
+  isAlias: (node: unknown) => boolean;
+  resolve: (alias: unknown) => unknown;
+  isMergeKey: (key: unknown) => boolean;
+}
+
+/**
+ * One step by which a value reaches its key from elsewhere in the file: a merge key's key node
+ * (`merge`) or an alias node, and the text it stands for (`` `<<: *base` ``, `` `*a` of `<<: [*a, *b]` ``,
+ * `` `*pool` ``).
+ */
+export interface Step<N> {
+  node: N;
+  text: string;
+  merge: boolean;
+}
+
 /** A key found in a map: its key node, its value, and how many segments its name took. */
 export interface KeyEntry<N> {
   key: N;
   value: N | undefined;
   used: number;
+  /** The merge keys it arrives through, outermost first (a walk with {@link MergeGuards} only). */
+  through?: Step<N>[];
 }
 
 /** Where a key path leads: the deepest key found on its way and its value. */
@@ -54,24 +81,29 @@ export interface KeyFound<N> {
   exact: boolean;
   /** `key` is a list item (the value itself, with no key of its own). */
   isItem: boolean;
+  /** The merge keys and aliases the value arrives through, outermost first (with {@link MergeGuards}). */
+  through: Step<N>[];
 }
 
 /** The walk over one YAML document's nodes (`N`: the caller's node type, yaml's `Node`). */
 export interface KeyLocator<N> {
   /** The key node and value of `segments[0]` in a map node, also when the key holds dots split apart. */
   keyEntry: (map: unknown, segments: Segment[]) => KeyEntry<N> | undefined;
-  /** The first of `names` (in that order of preference) that `map` holds as a key. */
+  /** The first of `names` (in that order of preference) that `map` holds as a key (or merges in). */
   firstKeyEntry: (map: unknown, names: string[]) => KeyEntry<N> | undefined;
   /** From a found key down the rest of its path: list indexes into lists, names into maps. */
-  walkKeyPath: (from: { key: N; value: N | undefined }, rest: Segment[]) => KeyFound<N>;
+  walkKeyPath: (from: KeyEntry<N> | { key: N; value: N | undefined }, rest: Segment[]) => KeyFound<N>;
 }
 
 /** yaml v2's shapes the walk reads, once a guard has said which a node is. */
 type Items = { items: unknown[] };
 type Pair = { key: unknown; value: unknown };
 
-/** The walk, told nodes apart by the caller's guards: `{ isMap, isPair, isScalar, isSeq }` of yaml v2. */
-export function keyLocator<N>(yaml: YamlGuards): KeyLocator<N> {
+/**
+ * The walk, told nodes apart by the caller's guards: `{ isMap, isPair, isScalar, isSeq }` of yaml v2,
+ * and with `merges` it follows merge keys and aliases.
+ */
+export function keyLocator<N>(yaml: YamlGuards, merges?: MergeGuards): KeyLocator<N> {
   const keyEntry = (map: unknown, segments: Segment[]): KeyEntry<N> | undefined => {
     if (!yaml.isMap(map)) return undefined;
     const items = (map as Items).items;
@@ -89,36 +121,72 @@ export function keyLocator<N>(yaml: YamlGuards): KeyLocator<N> {
     }
     return undefined;
   };
+  /** A merge key's entry as written, for a message: `*base`, or `{...}` for a map written in place. */
+  const entryText = (n: unknown) => (merges?.isAlias(n) ? `*${(n as { source: string }).source}` : "{...}");
+  /**
+   * `keyEntry`, also when a merge key brings the key in. A key written in the map itself comes
+   * first: the value eemeli/yaml's merge keeps, which the program judges (one written above a `<<`
+   * that sets it too, where gopkg.in/yaml.v2 takes the merged one, the program refuses of its own:
+   * config/stackFile.ts keysBeforeMerge). Else the first `<<` of the map that sets it (eemeli/yaml
+   * adds a merged key only where none is set yet; gopkg.in/yaml.v2 lets a later `<<` of the same map
+   * overwrite it, a second reading nothing refuses yet), followed into its map as far as it goes:
+   * nested merges, and in a list (`<<: [*a, *b]`) the first entry that sets the key, which
+   * gopkg.in/yaml.v2 keeps too: decode.go `merge` applies a list's entries last to first, "as
+   * earlier nodes take precedence" (go-yaml/yaml v2.4.0, commit 7649d454; read, not run).
+   */
+  const reach = (map: unknown, segments: Segment[], seen = new Set<unknown>()): KeyEntry<N> | undefined => {
+    const own = keyEntry(map, segments);
+    if (own || !merges || !yaml.isMap(map) || seen.has(map)) return own;
+    seen.add(map);
+    for (const pair of (map as Items).items as Pair[]) {
+      if (!yaml.isPair(pair) || !merges.isMergeKey(pair.key)) continue;
+      const list = yaml.isSeq(pair.value);
+      const entries = list ? (pair.value as Items).items : [pair.value];
+      for (const entry of entries) {
+        const found = reach(merges.isAlias(entry) ? merges.resolve(entry) : entry, segments, seen);
+        if (!found) continue;
+        const text = list
+          ? `\`${entryText(entry)}\` of \`<<: [${entries.map(entryText).join(", ")}]\``
+          : `\`<<: ${entryText(entry)}\``;
+        return { ...found, through: [{ node: pair.key as N, text, merge: true }, ...(found.through ?? [])] };
+      }
+    }
+    return undefined;
+  };
   const firstKeyEntry = (map: unknown, names: string[]): KeyEntry<N> | undefined => {
     for (const n of names) {
-      const e = keyEntry(map, [n]);
+      const e = reach(map, [n]);
       if (e) return e;
     }
     return undefined;
   };
-  const walkKeyPath = (from: { key: N; value: N | undefined }, rest: Segment[]): KeyFound<N> => {
+  const walkKeyPath = (
+    from: KeyEntry<N> | { key: N; value: N | undefined },
+    rest: Segment[],
+  ): KeyFound<N> => {
     let { key, value: node } = from;
+    const through = [...(("through" in from ? from.through : undefined) ?? [])];
     let isItem = false;
     let i = 0;
     while (i < rest.length && node) {
+      // An alias's anchored node is never an alias itself (YAML gives an alias no anchor): one step.
+      const alias = merges?.isAlias(node) ? node : undefined;
+      const target = alias ? (merges!.resolve(alias) as N | undefined) : node;
+      if (!target) break;
       const seg = rest[i];
-      if (typeof seg === "number" && yaml.isSeq(node)) {
-        const item = (node as unknown as Items).items[seg] as N | undefined;
-        if (!item) break;
-        key = item;
-        node = item;
-        isItem = true;
-        i += 1;
-        continue;
-      }
-      const e = keyEntry(node, rest.slice(i).map(String));
-      if (!e) break;
-      key = e.key;
-      node = e.value;
-      isItem = false;
-      i += e.used;
+      const item = typeof seg === "number" && yaml.isSeq(target);
+      const listed = item ? ((target as unknown as Items).items[seg] as N | undefined) : undefined;
+      const next: KeyEntry<N> | undefined = item
+        ? listed && { key: listed, value: listed, used: 1 }
+        : reach(target, rest.slice(i).map(String));
+      if (!next) break;
+      if (alias) through.push({ node: alias, text: `\`${entryText(alias)}\``, merge: false });
+      through.push(...(next.through ?? []));
+      ({ key, value: node } = next);
+      isItem = item;
+      i += next.used;
     }
-    return { key, value: node, exact: i >= rest.length, isItem };
+    return { key, value: node, exact: i >= rest.length, isItem, through };
   };
   return { keyEntry, firstKeyEntry, walkKeyPath };
 }

@@ -40,9 +40,88 @@ describe("a merge key in a stack file", () => {
       ["nodePools[0].arch", "nodePools[1].arch"],
       e.message,
     );
-    // The merged item's value is placed at its item, the line that merges the anchor in.
+  });
+
+  it("places a merged value where the anchor's map writes it, naming the `<<` line it arrives through, in one message", () => {
+    const e = refusal(BASE + STORE + MERGED_POOLS.replace("arch: amd64", "arch: amd46"));
     const i = e.problems.findIndex((p) => p.includes("nodePools[1].arch"));
-    assert.equal(e.places[i]?.line, 14, e.message);
+    assert.equal(e.places[i]?.line, 10, e.message);
+    assert.deepEqual(e.places[i]?.through, [{ line: 14, text: "`<<: *pool`", merge: true }], e.message);
+    assert.match(
+      e.message,
+      /nodePools\[1\]\.arch: expected one of amd64 \| arm64, got string "amd46"[^\n]*\n {4}at \S+Pulumi\.s\.yaml:10:7 \(merged at line 14 through `<<: \*pool`\)\n {6}10 \| {7}arch: amd46\n/,
+    );
+    // The anchor's own item is placed at the same line, with nothing merged.
+    const own = e.problems.findIndex((p) => p.includes("nodePools[0].arch"));
+    assert.equal(e.places[own]?.line, 10, e.message);
+    assert.equal(e.places[own]?.through, undefined, e.message);
+  });
+
+  it("follows nested merges to the map that writes the value, naming each `<<` line outermost first", () => {
+    const nested = `  ${P("nodePools")}:
+    - &common
+      name: common
+      arch: amd46
+      count: 1
+      cpu: "4"
+      memory: 16Gi
+    - &pool
+      <<: *common
+      name: workers
+    - <<: *pool
+      name: big
+`;
+    const e = refusal(BASE + STORE + nested);
+    const i = e.problems.findIndex((p) => p.includes("nodePools[2].arch"));
+    assert.equal(e.places[i]?.line, 10, e.message);
+    assert.deepEqual(
+      e.places[i]?.through?.map((t) => [t.line, t.text]),
+      [
+        [17, "`<<: *pool`"],
+        [15, "`<<: *common`"],
+      ],
+      e.message,
+    );
+    assert.match(
+      e.message,
+      /:10:7 \(merged at line 17 through `<<: \*pool`, then at line 15 through `<<: \*common`\)/,
+    );
+  });
+
+  it("takes a key from the first entry of a merge list that sets it, as gopkg.in/yaml.v2 does", () => {
+    const listed = `  ${P("nodePools")}:
+    - &a
+      name: a
+      arch: amd46
+      count: 1
+      cpu: "4"
+      memory: 16Gi
+    - &b
+      name: b
+      arch: arm65
+      count: 1
+      cpu: "4"
+      memory: 16Gi
+    - <<: [*a, *b]
+      name: c
+`;
+    const e = refusal(BASE + STORE + listed);
+    const i = e.problems.findIndex((p) => p.includes("nodePools[2].arch"));
+    assert.match(e.problems[i], /got string "amd46"/, e.message);
+    assert.equal(e.places[i]?.line, 10, e.message);
+    assert.match(e.message, /:10:7 \(merged at line 20 through `\*a` of `<<: \[\*a, \*b\]`\)/);
+    // Reversed, the list takes b's.
+    const r = refusal(BASE + STORE + listed.replace("[*a, *b]", "[*b, *a]"));
+    const j = r.problems.findIndex((p) => p.includes("nodePools[2].arch"));
+    assert.match(r.problems[j], /got string "arm65"/, r.message);
+    assert.equal(r.places[j]?.line, 16, r.message);
+  });
+
+  it("places a value an alias brings in where its anchor writes it, naming the alias's line", () => {
+    const e = refusal(BASE + STORE + MERGED_POOLS.replace("arch: amd64", "arch: amd46") + "    - *pool\n");
+    const i = e.problems.findIndex((p) => p.includes("nodePools[2].arch"));
+    assert.equal(e.places[i]?.line, 10, e.message);
+    assert.match(e.message, /:10:7 \(reached at line 17 through `\*pool`\)/);
   });
 
   it("refuses a key written above `<<` that the merged map sets too, once per key at its line: the CLI deploys the merged value", () => {

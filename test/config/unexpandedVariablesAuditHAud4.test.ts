@@ -1,11 +1,12 @@
 /**
  * `$VAR` / `${VAR}` in a stack file's value is read as written (the Pulumi CLI expands no
  * environment variables in stack config): a run warns once per value, naming the key, its
- * file:line and the references, never the rest of the value.
+ * file:line and the references, never the rest of the value. A key whose form cannot hold a `$`
+ * refuses such a value in one message at its line that says both.
  */
 import { strict as assert } from "assert";
 import { unexpandedVariableWarnings } from "../../config/unexpandedVariables";
-import { BASE, P, STORE, stackProject } from "../support/stackText";
+import { BASE, P, refusal, STORE, stackProject } from "../support/stackText";
 
 describe("an environment variable in a stack file value", () => {
   it("is warned of once per value, with the key, file:line and that stack files do not expand it", () => {
@@ -26,5 +27,48 @@ describe("an environment variable in a stack file value", () => {
   it("says nothing of a secure value, nor of a stack without variables", () => {
     const text = BASE + STORE + `  ${P("minioAdminPassword")}:\n    secure: v1:$abc:$def\n`;
     assert.deepEqual(unexpandedVariableWarnings(stackProject(text), "s"), []);
+  });
+});
+
+describe("an environment variable where a key's form cannot hold one", () => {
+  const READ_AS_WRITTEN =
+    /is read as written: stack files do not expand environment variables; write the value itself, or set it from your shell \(`pulumi config set --stack s --path '([^']+)' "<value>"`, where the shell expands it\)$/;
+
+  it("is refused once per key, at its line, with the form the key expects and that the stack file does not expand it", () => {
+    const text =
+      BASE.replace("kps-removed", "$PHASE") +
+      `  ${P("cluster")}: \${CLUSTER}\n` +
+      STORE +
+      `  ${P("nodePools")}:\n    - name: w\n      arch: amd64\n      count: \${COUNT}\n      cpu: "4"\n      memory: $MEM\n`;
+    const e = refusal(text);
+    const said = e.problems.map((p, i) => ({ p, line: e.places[i]?.line }));
+    const of = (key: string) => said.filter((x) => x.p.startsWith(`${P(key)}:`));
+    for (const [key, line, expects, ref] of [
+      ["phase", 3, /expected one of loki-fixed \| /, "$PHASE"],
+      ["cluster", 4, /expected a DNS label/, "${CLUSTER}"],
+      ["nodePools[0].count", 11, /expected a whole number of at least 1/, "${COUNT}"],
+      ["nodePools[0].memory", 13, /expected a Kubernetes quantity/, "$MEM"],
+    ] as const) {
+      const found = of(key);
+      assert.equal(found.length, 1, e.message);
+      assert.equal(found[0].line, line, e.message);
+      assert.match(found[0].p, expects);
+      assert.ok(found[0].p.includes(`; ${ref} is read as written`), found[0].p);
+      assert.equal(READ_AS_WRITTEN.exec(found[0].p)?.[1], key, found[0].p);
+    }
+  });
+
+  it("says so of a key Pulumi.yaml types, refused before the schema", () => {
+    const e = refusal(BASE + STORE + `  ${P("production")}: $PROD\n`);
+    const p = e.problems.find((x) => x.startsWith(`${P("production")}:`)) ?? "";
+    assert.match(p, /declares type 'boolean'\), got string "\$PROD"; \$PROD is read as written/, e.message);
+  });
+
+  it("names no reference inside a URL's login, which the message hides", () => {
+    const e = refusal(
+      BASE + `  ${P("objectStore")}:\n    type: minio\n    endpoint: http://admin:pa$word@minio:9000\n`,
+    );
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(e.problems[0], /got string "http:\/\/<redacted>@minio:9000"$/, e.message);
   });
 });
