@@ -21,6 +21,7 @@ import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
 import { stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 import { grafanaDataVerdicts } from "./grafanaData";
+import { lokiStoreRefusals } from "./lokiStore";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -100,17 +101,51 @@ export function installClashes(
   result: SynthResult,
   running: RunningState,
   inState: ReadonlySet<string> = new Set(),
+  at?: OverridePlace,
 ): Preview[] {
   const imported = new Set(result.imports.map((i) => i.urn));
   const adopted = new Set(result.imports.map((i) => i.id));
   return result.export.deployment.resources
-    .filter((r) => r.type === RELEASE_TYPE && !imported.has(r.urn) && !inState.has(r.urn))
+    .filter((r) => !imported.has(r.urn) && !inState.has(r.urn))
     .flatMap((r) => {
-      const reason = clashReason(r, running, adopted);
+      const reason =
+        r.type === RELEASE_TYPE
+          ? clashReason(r, running, adopted)
+          : r.type === NAMESPACE_TYPE
+            ? namespaceClash(r, running, at)
+            : undefined;
       return reason
         ? [{ resource: resourceName(r), op: "+ create", fields: [], refused: [{ field: "name", reason }] }]
         : [];
     });
+}
+
+/**
+ * Why creating the program's Namespace `r` fails beside what runs, if it does: the folder shows
+ * something living in it (a release, a StatefulSet, a claim) or lists it (namespaces.yaml), so it
+ * exists, and the provider's create of an existing object fails ("already exists";
+ * pulumi-kubernetes 4.29+ creates client-side unless upsertExistingObjects, which apply/stack.ts
+ * pins off).
+ */
+function namespaceClash(r: ExportResource, running: RunningState, at?: OverridePlace): string | undefined {
+  const name = r.inputs?.metadata?.name;
+  if (typeof name !== "string") return undefined;
+  const inIt = (xs: Record<string, any>[]) => xs.filter((x) => x.metadata?.namespace === name);
+  const releases = running.releases
+    .filter((x) => x.namespace === name)
+    .map((x) => `${x.namespace}/${x.name}`);
+  const evidence = releases.length
+    ? `${helmList(running)} shows ${releases.join(", ")} in it`
+    : inIt(running.statefulSets).length
+      ? `${running.dir}/statefulsets.yaml shows StatefulSets in it`
+      : inIt(running.pvcs).length
+        ? `${running.dir}/pvcs.yaml shows claims in it`
+        : running.namespaces?.some((x) => x.metadata?.name === name)
+          ? `${running.dir}/namespaces.yaml lists it`
+          : undefined;
+  if (!evidence) return undefined;
+  const where = at?.("takeover.namespace");
+  return `namespace ${name} already exists (${evidence}) and is not taken over: the program would create it, and pulumi up fails ("already exists"); take it over: set takeover.namespace: true${where ? ` (${where})` : ""} (docs/how-to/take-over-flux.md)`;
 }
 
 /**
@@ -153,7 +188,7 @@ export function previews(
   inState: ReadonlySet<string> = new Set(),
   at?: OverridePlace,
 ): Preview[] {
-  return [...adoptedPreviews(result, running, step, at), ...installClashes(result, running, inState)];
+  return [...adoptedPreviews(result, running, step, at), ...installClashes(result, running, inState, at)];
 }
 
 /**
@@ -247,7 +282,10 @@ function adoptedPreviews(
             .filter((k) => String(r.inputs?.[k]).split("/").pop() !== rel[k])
             .map((k) => `${k} ${rel[k]} -> ${r.inputs?.[k]}`)
         : [];
-      out.push({ resource, op: "~ update", fields: [...fields, "values", "maxHistory"], refused: [] });
+      // Where the adopted Loki keeps its logs: nothing in Kubernetes refuses a move to an empty store.
+      const refused =
+        rel?.chart === "loki" ? lokiStoreRefusals(r.inputs?.values ?? {}, rel, running, at) : [];
+      out.push({ resource, op: "~ update", fields: [...fields, "values", "maxHistory"], refused });
       continue;
     }
     const live = liveObjectOf(r, running);
