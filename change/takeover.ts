@@ -22,6 +22,7 @@ import { stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 import { grafanaDataVerdicts } from "./grafanaData";
 import { lokiStoreRefusals } from "./lokiStore";
+import { retentionRefusals } from "./retentionShrink";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -282,9 +283,15 @@ function adoptedPreviews(
             .filter((k) => String(r.inputs?.[k]).split("/").pop() !== rel[k])
             .map((k) => `${k} ${rel[k]} -> ${r.inputs?.[k]}`)
         : [];
-      // Where the adopted Loki keeps its logs: nothing in Kubernetes refuses a move to an empty store.
-      const refused =
-        rel?.chart === "loki" ? lokiStoreRefusals(r.inputs?.values ?? {}, rel, running, at) : [];
+      // Where the adopted Loki keeps its logs, and how long a release keeps its data: nothing in
+      // Kubernetes or Helm refuses a move to an empty store or a shorter retention.
+      const values = r.inputs?.values ?? {};
+      const refused = rel
+        ? [
+            ...(rel.chart === "loki" ? lokiStoreRefusals(values, rel, running, at) : []),
+            ...retentionRefusals(values, rel, running, at),
+          ]
+        : [];
       out.push({ resource, op: "~ update", fields: [...fields, "values", "maxHistory"], refused });
       continue;
     }

@@ -66,6 +66,7 @@ const lines: Record<string, string> = {
   "takeover.buckets.loki.chunks": "Pulumi.takeover.yaml:58",
   "objectStore.type": "Pulumi.takeover.yaml:16",
   "takeover.namespace": "Pulumi.takeover.yaml:47",
+  "prometheus.retention": "Pulumi.takeover.yaml:43",
 };
 const at = (key: string) => lines[key];
 
@@ -155,6 +156,63 @@ describe("takeover --running: the update keeps a taken-over Loki's logs readable
     assert.deepEqual(previews(program, running, "update", new Set(), at)[0].refused, []);
     const moved = runningOf([runningLoki({ bucketNames: { chunks: "loki-chunks" } })]);
     assert.deepEqual(previews(program, moved, "import", new Set(), at)[0].refused, []);
+  });
+});
+
+describe("takeover --running: the update deletes nothing the running releases keep", () => {
+  const kps = (retention: string): RunningRelease => ({
+    name: "kube-prometheus-stack",
+    namespace: "monitoring",
+    chart: "kube-prometheus-stack",
+    version: "88.0.0",
+    values: { prometheus: { prometheusSpec: { retention } } },
+  });
+  const programKps = (retention: string) =>
+    synthOf(
+      [
+        {
+          type: RELEASE,
+          res: "kube-prometheus-stack",
+          inputs: {
+            name: "kube-prometheus-stack",
+            namespace: "monitoring",
+            chart: "kube-prometheus-stack",
+            version: "88.0.0",
+            values: { prometheus: { prometheusSpec: { retention } } },
+          },
+        },
+      ],
+      { "kube-prometheus-stack": "monitoring/kube-prometheus-stack" },
+    );
+
+  it("refuses a shorter Prometheus retention, naming what runs, the key with its line and the value to keep", () => {
+    const [p] = previews(programKps("14d"), runningOf([kps("60d")]), "update", new Set(), at);
+    assert.equal(p.refused.length, 1, "one refusal for one mistake");
+    assert.equal(p.refused[0].field, "values.prometheus.prometheusSpec.retention");
+    assert.match(
+      p.refused[0].reason,
+      /^it runs with "60d" \(running\/monitoring\.kube-prometheus-stack\.values\.yaml\), the update sets "14d" from prometheus\.retention \(Pulumi\.takeover\.yaml:43\): Prometheus deletes the samples older than 14d .*; set prometheus\.retention to "60d"/,
+    );
+  });
+
+  it("refuses a Loki retention where the running Loki keeps every log, naming loki.retention", () => {
+    const release = runningLoki({});
+    release.values.loki.compactor = { retention_enabled: false };
+    const program = programLoki({ type: "s3", bucketNames: { chunks: "loki" } });
+    program.export.deployment.resources[0].inputs.values.loki.compactor = { retention_enabled: true };
+    program.export.deployment.resources[0].inputs.values.loki.limits_config = { retention_period: "30d" };
+    const [p] = previews(program, runningOf([release]), "update", new Set(), at);
+    assert.equal(p.refused.length, 1);
+    assert.match(
+      p.refused[0].reason,
+      /^it runs without retention .*keeping every log, the update sets "30d" from loki\.retention \(its default: not set in the stack file\): Loki's compactor deletes the logs older than 30d/,
+    );
+  });
+
+  it("passes a retention as long or longer, in any unit", () => {
+    assert.deepEqual(previews(programKps("14d"), runningOf([kps("14d")]), "update")[0].refused, []);
+    assert.deepEqual(previews(programKps("2w"), runningOf([kps("336h")]), "update")[0].refused, []);
+    assert.deepEqual(previews(programKps("30d"), runningOf([kps("10d")]), "update")[0].refused, []);
   });
 });
 
