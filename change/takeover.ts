@@ -407,17 +407,20 @@ function adoptedRefusals(
     fs.length === 1
       ? fieldSays(r, fs[0], live, goal, running, at)
       : fs.map((f) => `${f}: ${fieldSays(r, f, live, goal, running, at)}`).join("; ");
-  if (replaces.length)
-    return [
-      {
-        field: replaces.join(", "),
-        reason: `the diff after import replaces it, which the engine refuses for a resource still imported or protected (pulumi/pulumi step_generator.go), and a replacement would start it empty; ${says(replaces)}`,
-      },
-    ];
-  return refusedUpdate(live as RenderedObject, goal as RenderedObject).map((x) => ({
-    field: x.field,
-    reason: `${x.reason}; ${says([x.field])}`,
-  }));
+  // Every cause at once: a claim of another class and a smaller size is two keys to set, said
+  // together rather than one per run of the check.
+  const replaced: Refusal[] = replaces.length
+    ? [
+        {
+          field: replaces.join(", "),
+          reason: `the diff after import replaces it, which the engine refuses for a resource still imported or protected (pulumi/pulumi step_generator.go), and a replacement would start it empty; ${says(replaces)}`,
+        },
+      ]
+    : [];
+  const refusedInPlace = refusedUpdate(live as RenderedObject, goal as RenderedObject)
+    .filter((x) => !replaces.includes(x.field))
+    .map((x) => ({ field: x.field, reason: `${x.reason}; ${says([x.field])}` }));
+  return [...replaced, ...refusedInPlace];
 }
 
 /**

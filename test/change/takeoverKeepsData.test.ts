@@ -67,6 +67,8 @@ const lines: Record<string, string> = {
   "objectStore.type": "Pulumi.takeover.yaml:16",
   "takeover.namespace": "Pulumi.takeover.yaml:47",
   "prometheus.retention": "Pulumi.takeover.yaml:43",
+  "prometheus.volumeSize": "Pulumi.takeover.yaml:44",
+  "storageClasses.default": "Pulumi.takeover.yaml:33",
 };
 const at = (key: string) => lines[key];
 
@@ -213,6 +215,44 @@ describe("takeover --running: the update deletes nothing the running releases ke
     assert.deepEqual(previews(programKps("14d"), runningOf([kps("14d")]), "update")[0].refused, []);
     assert.deepEqual(previews(programKps("2w"), runningOf([kps("336h")]), "update")[0].refused, []);
     assert.deepEqual(previews(programKps("30d"), runningOf([kps("10d")]), "update")[0].refused, []);
+  });
+});
+
+describe("takeover --running: the adopted Prometheus claim, every cause at once", () => {
+  const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+  const claim =
+    "prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0";
+  const spec = (storageClassName: string, storage: string) => ({
+    accessModes: ["ReadWriteOnce"],
+    storageClassName,
+    resources: { requests: { storage } },
+  });
+  const program = synthOf(
+    [
+      {
+        type: PVC,
+        res: "prometheus-volume",
+        inputs: {
+          metadata: { name: claim, namespace: "monitoring" },
+          spec: spec("openebs-hostpath", "70Gi"),
+        },
+      },
+    ],
+    { "prometheus-volume": `monitoring/${claim}` },
+  );
+
+  it("names both the class and the size when the running claim differs in each, with both keys and their lines", () => {
+    const live = { metadata: { name: claim, namespace: "monitoring" }, spec: spec("openebs-lvm", "100Gi") };
+    const [p] = previews(program, runningOf([], { pvcs: [live] }), "import", new Set(), at);
+    assert.deepEqual(
+      p.refused.map((x) => x.field),
+      ["spec.storageClassName", "spec.resources.requests.storage"],
+    );
+    assert.match(p.refused[0].reason, /set storageClasses\.metrics to openebs-lvm/);
+    assert.match(
+      p.refused[1].reason,
+      /from prometheus\.volumeSize \(Pulumi\.takeover\.yaml:44\): set prometheus\.volumeSize to 100Gi/,
+    );
   });
 });
 
