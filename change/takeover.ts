@@ -34,6 +34,8 @@ export interface Preview {
   op: string;
   fields: string[];
   refused: Refusal[];
+  /** A Release the step installs: its `<namespace>/<name>`. */
+  release?: string;
 }
 
 /** A live object as the provider's import reads it: server-only metadata and status dropped. */
@@ -115,8 +117,17 @@ export function installClashes(
           : r.type === NAMESPACE_TYPE
             ? namespaceClash(r, running, at)
             : undefined;
+      const release = r.type === RELEASE_TYPE ? { release: `${r.inputs?.namespace}/${r.inputs?.name}` } : {};
       return reason
-        ? [{ resource: resourceName(r), op: "+ create", fields: [], refused: [{ field: "name", reason }] }]
+        ? [
+            {
+              resource: resourceName(r),
+              op: "+ create",
+              fields: [],
+              refused: [{ field: "name", reason }],
+              ...release,
+            },
+          ]
         : [];
     });
 }
@@ -196,25 +207,36 @@ export function previews(
  * One message per mistake: an adopted object the import step refuses fails that step's `pulumi
  * up`, and the first update diffs the same program inputs against the same live object, so its
  * preview and its object-by-object entry say the same mistake again. They keep their lines and
- * say where it is refused; only the import step's refusal counts.
+ * say where it is refused; only the import step's refusal counts. Likewise a release the import
+ * step refuses to install beside a running one of its name (not taken over): the objects it would
+ * create where the running release's live (its StatefulSets' claim templates) follow from that
+ * one mistake, and taking the release over (with takeover.running) keeps them.
  */
 export function refusedOnceAtImport<R extends ChangeReport>(
   importPreviews: Preview[],
   updatePreviews: Preview[],
   update: R,
 ): { updatePreviews: Preview[]; update: R } {
-  const atImport = new Set(
-    importPreviews.filter((p) => p.refused.length > 0 && p.op !== "+ create").map((p) => p.resource),
+  const refusedHere = importPreviews.filter((p) => p.refused.length > 0);
+  const atImport = new Set(refusedHere.filter((p) => p.op !== "+ create").map((p) => p.resource));
+  // The Releases refused as installs, as their rendered objects' entries name their owner.
+  const clashed = new Set(
+    refusedHere.flatMap((p) => (p.op === "+ create" && p.release ? [`release ${p.release}`] : [])),
   );
-  if (atImport.size === 0) return { updatePreviews, update };
+  if (atImport.size === 0 && clashed.size === 0) return { updatePreviews, update };
   const said = "(refused at the import step above)";
   const previewsOut = updatePreviews.map((p) =>
     atImport.has(p.resource) && p.refused.length > 0 && p.op !== "+ create"
       ? { ...p, fields: [...p.fields, said], refused: [] }
       : p,
   );
+  const ofClash = "(its release is refused at the import step above: not taken over)";
   const entries = update.entries.map((e) =>
-    atImport.has(e.subject) && e.action !== "create" ? { ...e, why: [said, ...e.why], refused: [] } : e,
+    atImport.has(e.subject) && e.action !== "create"
+      ? { ...e, why: [said, ...e.why], refused: [] }
+      : clashed.has(e.owner) && e.action === "create" && e.refused.length > 0
+        ? { ...e, why: [ofClash, ...e.why], refused: [] }
+        : e,
   );
   return {
     updatePreviews: previewsOut,

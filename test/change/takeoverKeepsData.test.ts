@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { installClashes, previews } from "../../change/takeover";
+import { installClashes, previews, refusedOnceAtImport } from "../../change/takeover";
 import { keepRunningValues, type RunningRelease, type RunningState } from "../../model/running";
 import type { SynthResult } from "../../synth/synthesize";
 import { synth } from "../support/helpers";
@@ -256,7 +256,7 @@ describe("takeover --running: the adopted Prometheus claim, every cause at once"
   });
 });
 
-describe("takeover --running: a namespace that runs, created again", () => {
+describe("takeover --running: what runs, created again, said once", () => {
   const program = synthOf([
     { type: NAMESPACE, res: "namespace", inputs: { metadata: { name: "monitoring" } } },
   ]);
@@ -272,7 +272,36 @@ describe("takeover --running: a namespace that runs, created again", () => {
     );
   });
 
-  it("says nothing once it is imported, or when nothing in the folder lives in it", () => {
+  it("says a release left out of takeover.releases once: its StatefulSets' claim templates follow from it", () => {
+    const program = synthOf([
+      {
+        type: RELEASE,
+        res: "loki",
+        inputs: { name: "loki", namespace: "monitoring", chart: "loki", values: {} },
+      },
+    ]);
+    const importPreviews = installClashes(program, runningOf([loki]));
+    assert.equal(importPreviews.length, 1);
+    const entry = (subject: string, owner: string) => ({
+      action: "create" as const,
+      subject,
+      owner,
+      why: [],
+      refused: [{ field: "spec.volumeClaimTemplates", reason: "differs from the running StatefulSet's" }],
+    });
+    const entries = [
+      entry("StatefulSet monitoring/loki-write", "release monitoring/loki"),
+      entry("StatefulSet monitoring/other", "release monitoring/other"),
+    ];
+    const { update } = refusedOnceAtImport(importPreviews, [], { entries, refused: entries });
+    assert.deepEqual(
+      update.refused.map((e) => e.subject),
+      ["StatefulSet monitoring/other"],
+    );
+    assert.match(update.entries[0].why[0], /its release is refused at the import step above/);
+  });
+
+  it("says nothing of the namespace once it is imported, or when nothing in the folder lives in it", () => {
     const adopting = synthOf(
       [{ type: NAMESPACE, res: "namespace", inputs: { metadata: { name: "monitoring" } } }],
       {
