@@ -35,7 +35,7 @@ export interface Preview {
   fields: string[];
   refused: Refusal[];
   /** A Release the step installs: its `<namespace>/<name>`. */
-  release?: string;
+  installs?: string;
 }
 
 /** A live object as the provider's import reads it: server-only metadata and status dropped. */
@@ -117,7 +117,7 @@ export function installClashes(
           : r.type === NAMESPACE_TYPE
             ? namespaceClash(r, running, at)
             : undefined;
-      const release = r.type === RELEASE_TYPE ? { release: `${r.inputs?.namespace}/${r.inputs?.name}` } : {};
+      const release = r.type === RELEASE_TYPE ? { installs: `${r.inputs?.namespace}/${r.inputs?.name}` } : {};
       return reason
         ? [
             {
@@ -221,7 +221,7 @@ export function refusedOnceAtImport<R extends ChangeReport>(
   const atImport = new Set(refusedHere.filter((p) => p.op !== "+ create").map((p) => p.resource));
   // The Releases refused as installs, as their rendered objects' entries name their owner.
   const clashed = new Set(
-    refusedHere.flatMap((p) => (p.op === "+ create" && p.release ? [`release ${p.release}`] : [])),
+    refusedHere.flatMap((p) => (p.op === "+ create" && p.installs ? [`release ${p.installs}`] : [])),
   );
   if (atImport.size === 0 && clashed.size === 0) return { updatePreviews, update };
   const said = "(refused at the import step above)";
