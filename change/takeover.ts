@@ -21,6 +21,8 @@ import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
 import { stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 import { grafanaDataVerdicts } from "./grafanaData";
+import { lokiStoreRefusals } from "./lokiStore";
+import { retentionRefusals } from "./retentionShrink";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -32,6 +34,8 @@ export interface Preview {
   op: string;
   fields: string[];
   refused: Refusal[];
+  /** A Release the step installs: its `<namespace>/<name>`. */
+  installs?: string;
 }
 
 /** A live object as the provider's import reads it: server-only metadata and status dropped. */
@@ -100,17 +104,60 @@ export function installClashes(
   result: SynthResult,
   running: RunningState,
   inState: ReadonlySet<string> = new Set(),
+  at?: OverridePlace,
 ): Preview[] {
   const imported = new Set(result.imports.map((i) => i.urn));
   const adopted = new Set(result.imports.map((i) => i.id));
   return result.export.deployment.resources
-    .filter((r) => r.type === RELEASE_TYPE && !imported.has(r.urn) && !inState.has(r.urn))
+    .filter((r) => !imported.has(r.urn) && !inState.has(r.urn))
     .flatMap((r) => {
-      const reason = clashReason(r, running, adopted);
+      const reason =
+        r.type === RELEASE_TYPE
+          ? clashReason(r, running, adopted)
+          : r.type === NAMESPACE_TYPE
+            ? namespaceClash(r, running, at)
+            : undefined;
+      const release = r.type === RELEASE_TYPE ? { installs: `${r.inputs?.namespace}/${r.inputs?.name}` } : {};
       return reason
-        ? [{ resource: resourceName(r), op: "+ create", fields: [], refused: [{ field: "name", reason }] }]
+        ? [
+            {
+              resource: resourceName(r),
+              op: "+ create",
+              fields: [],
+              refused: [{ field: "name", reason }],
+              ...release,
+            },
+          ]
         : [];
     });
+}
+
+/**
+ * Why creating the program's Namespace `r` fails beside what runs, if it does: the folder shows
+ * something living in it (a release, a StatefulSet, a claim) or lists it (namespaces.yaml), so it
+ * exists, and the provider's create of an existing object fails ("already exists";
+ * pulumi-kubernetes 4.29+ creates client-side unless upsertExistingObjects, which apply/stack.ts
+ * pins off).
+ */
+function namespaceClash(r: ExportResource, running: RunningState, at?: OverridePlace): string | undefined {
+  const name = r.inputs?.metadata?.name;
+  if (typeof name !== "string") return undefined;
+  const inIt = (xs: Record<string, any>[]) => xs.filter((x) => x.metadata?.namespace === name);
+  const releases = running.releases
+    .filter((x) => x.namespace === name)
+    .map((x) => `${x.namespace}/${x.name}`);
+  const evidence = releases.length
+    ? `${helmList(running)} shows ${releases.join(", ")} in it`
+    : inIt(running.statefulSets).length
+      ? `${running.dir}/statefulsets.yaml shows StatefulSets in it`
+      : inIt(running.pvcs).length
+        ? `${running.dir}/pvcs.yaml shows claims in it`
+        : running.namespaces?.some((x) => x.metadata?.name === name)
+          ? `${running.dir}/namespaces.yaml lists it`
+          : undefined;
+  if (!evidence) return undefined;
+  const where = at?.("takeover.namespace");
+  return `namespace ${name} already exists (${evidence}) and is not taken over: the program would create it, and pulumi up fails ("already exists"); take it over: set takeover.namespace: true${where ? ` (${where})` : ""} (docs/how-to/take-over-flux.md)`;
 }
 
 /**
@@ -153,32 +200,43 @@ export function previews(
   inState: ReadonlySet<string> = new Set(),
   at?: OverridePlace,
 ): Preview[] {
-  return [...adoptedPreviews(result, running, step, at), ...installClashes(result, running, inState)];
+  return [...adoptedPreviews(result, running, step, at), ...installClashes(result, running, inState, at)];
 }
 
 /**
  * One message per mistake: an adopted object the import step refuses fails that step's `pulumi
  * up`, and the first update diffs the same program inputs against the same live object, so its
  * preview and its object-by-object entry say the same mistake again. They keep their lines and
- * say where it is refused; only the import step's refusal counts.
+ * say where it is refused; only the import step's refusal counts. Likewise a release the import
+ * step refuses to install beside a running one of its name (not taken over): the objects it would
+ * create where the running release's live (its StatefulSets' claim templates) follow from that
+ * one mistake, and taking the release over (with takeover.running) keeps them.
  */
 export function refusedOnceAtImport<R extends ChangeReport>(
   importPreviews: Preview[],
   updatePreviews: Preview[],
   update: R,
 ): { updatePreviews: Preview[]; update: R } {
-  const atImport = new Set(
-    importPreviews.filter((p) => p.refused.length > 0 && p.op !== "+ create").map((p) => p.resource),
+  const refusedHere = importPreviews.filter((p) => p.refused.length > 0);
+  const atImport = new Set(refusedHere.filter((p) => p.op !== "+ create").map((p) => p.resource));
+  // The Releases refused as installs, as their rendered objects' entries name their owner.
+  const clashed = new Set(
+    refusedHere.flatMap((p) => (p.op === "+ create" && p.installs ? [`release ${p.installs}`] : [])),
   );
-  if (atImport.size === 0) return { updatePreviews, update };
+  if (atImport.size === 0 && clashed.size === 0) return { updatePreviews, update };
   const said = "(refused at the import step above)";
   const previewsOut = updatePreviews.map((p) =>
     atImport.has(p.resource) && p.refused.length > 0 && p.op !== "+ create"
       ? { ...p, fields: [...p.fields, said], refused: [] }
       : p,
   );
+  const ofClash = "(its release is refused at the import step above: not taken over)";
   const entries = update.entries.map((e) =>
-    atImport.has(e.subject) && e.action !== "create" ? { ...e, why: [said, ...e.why], refused: [] } : e,
+    atImport.has(e.subject) && e.action !== "create"
+      ? { ...e, why: [said, ...e.why], refused: [] }
+      : clashed.has(e.owner) && e.action === "create" && e.refused.length > 0
+        ? { ...e, why: [ofClash, ...e.why], refused: [] }
+        : e,
   );
   return {
     updatePreviews: previewsOut,
@@ -247,7 +305,16 @@ function adoptedPreviews(
             .filter((k) => String(r.inputs?.[k]).split("/").pop() !== rel[k])
             .map((k) => `${k} ${rel[k]} -> ${r.inputs?.[k]}`)
         : [];
-      out.push({ resource, op: "~ update", fields: [...fields, "values", "maxHistory"], refused: [] });
+      // Where the adopted Loki keeps its logs, and how long a release keeps its data: nothing in
+      // Kubernetes or Helm refuses a move to an empty store or a shorter retention.
+      const values = r.inputs?.values ?? {};
+      const refused = rel
+        ? [
+            ...(rel.chart === "loki" ? lokiStoreRefusals(values, rel, running, at) : []),
+            ...retentionRefusals(values, rel, running, at),
+          ]
+        : [];
+      out.push({ resource, op: "~ update", fields: [...fields, "values", "maxHistory"], refused });
       continue;
     }
     const live = liveObjectOf(r, running);
@@ -362,17 +429,20 @@ function adoptedRefusals(
     fs.length === 1
       ? fieldSays(r, fs[0], live, goal, running, at)
       : fs.map((f) => `${f}: ${fieldSays(r, f, live, goal, running, at)}`).join("; ");
-  if (replaces.length)
-    return [
-      {
-        field: replaces.join(", "),
-        reason: `the diff after import replaces it, which the engine refuses for a resource still imported or protected (pulumi/pulumi step_generator.go), and a replacement would start it empty; ${says(replaces)}`,
-      },
-    ];
-  return refusedUpdate(live as RenderedObject, goal as RenderedObject).map((x) => ({
-    field: x.field,
-    reason: `${x.reason}; ${says([x.field])}`,
-  }));
+  // Every cause at once: a claim of another class and a smaller size is two keys to set, said
+  // together rather than one per run of the check.
+  const replaced: Refusal[] = replaces.length
+    ? [
+        {
+          field: replaces.join(", "),
+          reason: `the diff after import replaces it, which the engine refuses for a resource still imported or protected (pulumi/pulumi step_generator.go), and a replacement would start it empty; ${says(replaces)}`,
+        },
+      ]
+    : [];
+  const refusedInPlace = refusedUpdate(live as RenderedObject, goal as RenderedObject)
+    .filter((x) => !replaces.includes(x.field))
+    .map((x) => ({ field: x.field, reason: `${x.reason}; ${says([x.field])}` }));
+  return [...replaced, ...refusedInPlace];
 }
 
 /**

@@ -137,6 +137,8 @@ export interface KeptPath {
   statefulSet?: (release: string) => string;
   /** Kept only while this running value is true (the object it shapes exists). */
   whenRunning?: string;
+  /** Kept only when the running release passes this test (the running value means something). */
+  when?: (release: RunningRelease) => boolean;
   /**
    * The value that renders what runs, read from the live objects rather than from the running
    * values (undefined: keep the running value as usual).
@@ -173,6 +175,25 @@ function lokiHeadlessFullname(release: RunningRelease, state: Pick<RunningState,
   return undefined;
 }
 
+/** Loki's schema periods as the running values hold them, when they hold any. */
+const schemaPeriods = (release: RunningRelease): unknown[] | undefined => {
+  const configs = release.values.loki?.schemaConfig?.configs;
+  return Array.isArray(configs) && configs.length > 0 ? configs : undefined;
+};
+
+/**
+ * The running schema periods with each `from` as Loki reads it, a `YYYY-MM-DD` day (grafana/loki
+ * v3.7.6 pkg/storage/config/schema_config.go DayTime.UnmarshalYAML): a YAML reader may have made an
+ * unquoted day a Date, which Helm would write back as a timestamp Loki refuses.
+ */
+function runningSchema(release: RunningRelease): unknown {
+  const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
+  const configs = (schemaPeriods(release) ?? []).map((c) =>
+    c && typeof c === "object" ? { ...c, from: day((c as Record<string, unknown>).from) } : c,
+  );
+  return { ...release.values.loki.schemaConfig, configs };
+}
+
 const lokiTarget = (target: string, sset: (release: string) => string): KeptPath[] =>
   [
     "volumeClaimsEnabled",
@@ -193,6 +214,10 @@ const lokiTarget = (target: string, sset: (release: string) => string): KeptPath
  */
 export const KEPT_VALUES: Record<string, KeptPath[]> = {
   loki: [
+    // Loki finds each day's index and chunks by the schema period whose `from` covers it
+    // (config/lokiValueCheck.ts lokiSchemaProblems): the program's one period in place of the
+    // running ones reads every day written before with another layout, and finds nothing.
+    { path: "loki.schemaConfig", when: (r) => schemaPeriods(r) !== undefined, derive: runningSchema },
     { path: "nameOverride" },
     { path: "fullnameOverride", derive: lokiHeadlessFullname },
     ...lokiTarget("singleBinary", (r) => r),
@@ -220,7 +245,19 @@ export const KEPT_VALUES: Record<string, KeptPath[]> = {
 
 const get = (o: any, p: string[]) =>
   p.reduce((x, k) => (x == null || typeof x !== "object" ? undefined : x[k]), o);
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** JSON with every map's keys sorted: two values that differ only in key order are the same. */
+const sorted = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(sorted)
+    : v && typeof v === "object" && !(v instanceof Date)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+const same = (a: unknown, b: unknown) =>
+  JSON.stringify(sorted(a ?? null)) === JSON.stringify(sorted(b ?? null));
 
 /** One value the program takes from what runs. */
 export interface KeptValue {
@@ -252,6 +289,7 @@ export function keepRunningValues(
   for (const rule of KEPT_VALUES[release.chart] ?? []) {
     if (rule.statefulSet && !hasSts(rule.statefulSet(release.name))) continue;
     if (rule.whenRunning && get(running, rule.whenRunning.split(".")) !== true) continue;
+    if (rule.when && !rule.when(release)) continue;
     const p = rule.path;
     const parts = p.split(".");
     const derived = rule.derive?.(release, state);
