@@ -82,9 +82,13 @@ export interface Refusal {
    * What the mistake is, for a check that says it inside its own refusal and drops this one
    * (change.ts foldLokiRenames): read here, never from `reason`'s wording or the count of lines.
    * `rename`: a data holder Helm deletes while one of its kind appears in the release under
-   * another name, said once whatever its deletion loses.
+   * another name, said once whatever its deletion loses. `protected`: the engine refuses to delete
+   * a protected resource, and nothing else refuses this deletion (change/backendMove.ts names it
+   * inside the refusal of the mistake that deletes it).
    */
-  kind?: "rename";
+  kind?: "rename" | "protected";
+  /** Of a `protected` deletion: what it deletes, for a person (`bucket production-mimir-blocks`). */
+  thing?: string;
   /**
    * Of a `rename`: what the deletion is refused for by itself (its claims deleted with it), which
    * still holds when another refusal says the rename.

@@ -8,8 +8,10 @@
  * with its line, and the way to change the backend where no backend runs: at `loki-fixed`.
  */
 import { BACKENDS, PHASES, type Backend } from "../model/phases";
-import type { StackExport } from "../synth/synthesize";
+import type { ExportResource, StackExport } from "../synth/synthesize";
 import type { OverridePlace } from "../synth/report";
+import type { StackSynthesis } from "../synth/run";
+import type { ChangeReport } from "./change";
 import { phaseOfExport } from "./phaseMove";
 
 /** Where the docs say how to change the backend (its heading's anchor). */
@@ -41,15 +43,141 @@ export function backendOfExport(exp: StackExport): Backend | undefined {
   return BACKENDS.find((b) => types.has(COMPONENT_OF[b]));
 }
 
+/** The component the object store's buckets are built in (components/objectstore/objectStore.ts). */
+const OBJECT_STORE = "homelab:objectstore:ObjectStore";
+
+/**
+ * Where each kind of bucket the object store makes holds its bucket's name, as both a synthesis
+ * and `pulumi stack export` record inputs: MinIO's `bucket` (builders/objectstore/storeObjects.ts
+ * bucketArgs), Garage's `name` (components/objectstore/garage.ts), a Ceph ObjectBucketClaim's
+ * `spec.bucketName` (storeObjects.ts objectBucketClaim).
+ */
+const BUCKET_NAME: Record<string, (inputs: Record<string, any>) => unknown> = {
+  "minio:index/s3Bucket:S3Bucket": (i) => i.bucket,
+  "pulumi-nodejs:dynamic/garage:Bucket": (i) => i.name,
+  "kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim": (i) => i.spec?.bucketName,
+};
+
+/** The component types above a resource, nearest first, by its `parent` chain. */
+function ancestors(r: ExportResource, byUrn: Map<string, ExportResource>): string[] {
+  const out: string[] = [];
+  for (let p = byUrn.get(r.parent ?? ""); p; p = byUrn.get(p.parent ?? "")) out.push(p.type);
+  return out;
+}
+
+/**
+ * What the old backend's removal alone deletes, in the previous export: every resource under the
+ * backend's component (its `parent` chain, which a synthesis and `pulumi stack export` both record:
+ * pulumi/pulumi sdk/go/common/apitype/core.go ResourceV3 `parent`), and the object store's buckets
+ * the plan gives only that backend (`buckets`: config/buckets.ts backendBuckets, under the new
+ * config; a bucket renamed besides, by a new prefix, has another cause too and is not among them).
+ * Its releases are named as the change names the owner of the objects they render.
+ */
+export function removedWithBackend(
+  previous: StackExport,
+  backend: Backend,
+  buckets: readonly string[],
+): { urns: Set<string>; owners: Set<string> } {
+  const all = previous.deployment.resources;
+  const byUrn = new Map(all.map((r) => [r.urn, r]));
+  const urns = new Set<string>();
+  const owners = new Set<string>();
+  for (const r of all) {
+    const above = ancestors(r, byUrn);
+    const name = BUCKET_NAME[r.type]?.(r.inputs ?? {});
+    const mine =
+      above.includes(COMPONENT_OF[backend]) ||
+      (above.includes(OBJECT_STORE) && typeof name === "string" && buckets.includes(name));
+    if (!mine) continue;
+    urns.add(r.urn);
+    if (r.type === "kubernetes:helm.sh/v3:Release")
+      owners.add(
+        `release ${String(r.inputs?.namespace ?? "default")}/${String(r.inputs?.name ?? r.urn.split("::").pop())}`,
+      );
+  }
+  return { urns, owners };
+}
+
+/** What a backend's removal deletes that is refused on its own: said inside the backend's refusal. */
+export interface AlsoDeleted {
+  /** Protected resources, refused for nothing else (`bucket production-mimir-blocks`). */
+  protected: string[];
+  /** Any other refused deletion, as the change would list it (`<subject> <field>: <reason>`). */
+  other: string[];
+}
+
+/**
+ * One message per mistake: the refusals of the change whose only cause is the old backend's
+ * removal (its protected buckets, its protected release, whatever else its removal refuses) leave
+ * the report and are returned, for the backend's refusal to name. Their entries stay listed, as
+ * the deletions they are. Without this, production's Mimir -> VictoriaMetrics read as 4 refused,
+ * three of them ending in a `pulumi state unprotect` the backend's refusal advises against.
+ */
+export function foldBackendRemoval(
+  report: ChangeReport,
+  removed: { urns: Set<string>; owners: Set<string> },
+): { report: ChangeReport; also: AlsoDeleted } {
+  const also: AlsoDeleted = { protected: [], other: [] };
+  const entries = report.entries.map((e) => {
+    const gone =
+      e.action === "delete" &&
+      ((e.urn !== undefined && removed.urns.has(e.urn)) || removed.owners.has(e.owner));
+    if (!gone || e.refused.length === 0) return e;
+    for (const r of e.refused)
+      if (r.kind === "protected" && r.thing) also.protected.push(r.thing);
+      else also.other.push(`${e.subject} ${r.field}: ${r.reason}`);
+    return { ...e, refused: [] };
+  });
+  return { report: { entries, refused: entries.filter((e) => e.refused.length > 0) }, also };
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (xs: string[]) =>
+  xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
+
+/** What the backend's refusal says of the deletions it folds (see {@link foldBackendRemoval}). */
+function alsoSaid(from: Backend, also: AlsoDeleted): string {
+  const parts = [
+    ...(also.protected.length > 0
+      ? [
+          // The engine's rule, as change.ts says it for a protected deletion of its own.
+          `It would also delete the protected ${listed(also.protected)}, which the engine refuses (pulumi/pulumi step_generator.go).`,
+        ]
+      : []),
+    ...(also.other.length > 0 ? [`Its removal is also refused at ${also.other.join("; and at ")}.`] : []),
+  ];
+  if (parts.length === 0) return "";
+  const one = also.protected.length + also.other.length === 1;
+  return ` ${parts.join(" ")} ${one ? "It is" : "Each is"} listed below without a refusal of its own: keeping ${from} keeps ${one ? "it" : "them"}.`;
+}
+
+/**
+ * The backend swap's refusal, with the change's refusals it causes folded into it (see
+ * {@link foldBackendRemoval}): `report` unchanged and no verdict when the backend stays.
+ */
+export function backendMove(
+  previous: StackExport,
+  next: Pick<StackSynthesis, "export" | "backendBuckets">,
+  report: ChangeReport,
+  at?: OverridePlace,
+): { verdict?: { line: string; refused: true }; report: ChangeReport } {
+  const from = backendOfExport(previous);
+  if (!from || !backendMoveVerdict(previous, next.export)) return { report };
+  const folded = foldBackendRemoval(report, removedWithBackend(previous, from, next.backendBuckets[from]));
+  return { verdict: backendMoveVerdict(previous, next.export, at, folded.also), report: folded.report };
+}
+
 /**
  * One refusal when the previous export ran one backend and the new state runs the other; nothing
  * when the previous one ran none (the backend is chosen at `loki-fixed`) or either side runs none
- * (going back to `loki-fixed` removes the backend, which the change itself judges).
+ * (going back to `loki-fixed` removes the backend, which the change itself judges). `also`: what
+ * the old backend's removal deletes that is refused besides, said here rather than again.
  */
 export function backendMoveVerdict(
   previous: StackExport,
   next: StackExport,
   at?: OverridePlace,
+  also: AlsoDeleted = { protected: [], other: [] },
 ): { line: string; refused: true } | undefined {
   const [from, to] = [backendOfExport(previous), backendOfExport(next)];
   if (!from || !to || from === to) return undefined;
@@ -69,7 +197,7 @@ export function backendMoveVerdict(
   return {
     line:
       `REFUSED metrics backend ${from} -> ${to}: ${key} changed from ${from} to ${to}, where the export ran ${from}${phase ? ` at ${phase}` : ""}. ` +
-      `The update removes ${from} and starts ${to} empty: what ${from} holds, ${HOLDS[from]}, stays where it is (retained) but no longer shows in Grafana, and the program copies none of it to ${to}.${only} ` +
+      `The update removes ${from} and starts ${to} empty: what ${from} holds, ${HOLDS[from]}, stays where it is (retained) but no longer shows in Grafana, and the program copies none of it to ${to}.${only}${alsoSaid(from, also)} ` +
       `Keep the backend: set metricsBackend back to ${from}. To change it, do so at ${first}, where no backend runs: move back one phase at a time (each with --against), set metricsBackend: ${to} there, then forward again (${BACKEND_MOVE_DOC})`,
     refused: true,
   };

@@ -55,6 +55,8 @@ export interface ChangeEntry {
   why: string[];
   /** What the API server, Helm or the engine refuses, or what loses data. */
   refused: Refusal[];
+  /** Of a resource's own deletion: its URN (the export's identity, where `subject` is for a person). */
+  urn?: string;
 }
 
 export interface ChangeReport {
@@ -435,6 +437,7 @@ function resourceDeletion(
     owner: lastName(urn),
     why: reason ? [`planned: ${reason}`] : [],
     refused: oneDeletionRefusal(refused),
+    urn,
   };
 }
 
@@ -476,6 +479,8 @@ function protectRefusal(urn: string, b: ExportResource, before: StackState, at?:
   return {
     field: "protect",
     reason: `a protected resource cannot be deleted; ${prometheusClaimKeys(urn, at)}once unprotected, the update ${then}; if that is intended, first run: ${command}`,
+    kind: "protected",
+    thing,
   };
 }
 

@@ -5,8 +5,8 @@
 import * as path from "path";
 import { readRunningDir, RunningStateError, type KeptValue, type RunningState } from "../model/running";
 import { ChartCacheError } from "../synth/render/helm";
-import { synthStack } from "../synth/run";
-import { SynthInputError, type SynthResult } from "../synth/synthesize";
+import { synthStack, type StackSynthesis } from "../synth/run";
+import { SynthInputError } from "../synth/synthesize";
 import { overridePlacesIn } from "../synth/report";
 import { changeAgainst, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
@@ -15,7 +15,7 @@ import { runningOverrides, stackTakeover } from "./runningConfig";
 import { keptValues, previews, refusedOnceAtImport, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
-import { backendMoveVerdict } from "./backendMove";
+import { backendMove } from "./backendMove";
 
 export interface ChangeCheck {
   text: string;
@@ -99,7 +99,7 @@ export async function runningRenders<T>(
 export async function checkChange(
   root: string,
   stack: string,
-  result: SynthResult,
+  result: StackSynthesis,
   opts: { against?: string; running?: string },
 ): Promise<ChangeCheck> {
   const parts: string[] = [];
@@ -108,7 +108,7 @@ export async function checkChange(
     const previous = readExport(opts.against);
     // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
     const at = overridePlacesIn(root, stack);
-    const report = await changeAgainst(previous, result, {}, at);
+    const change = await changeAgainst(previous, result, {}, at);
     const move = phaseMove(previous, result.export);
     // A skipped phase is said first; a one-phase move of production is held while staging is behind.
     const skip = phaseMoveVerdict(move, stack, opts.against, at);
@@ -117,8 +117,9 @@ export async function checkChange(
     const phase = skip?.refused ? skip : (ahead ?? skip);
     // A moved tenant is stack-wide: the objects below show only the headers that carry it.
     const tenants = tenantMoveVerdicts(previous, result.export, at);
-    // A backend swapped is stack-wide too: the objects below show only the old one's deletions.
-    const backend = backendMoveVerdict(previous, result.export, at);
+    // A backend swapped is stack-wide too: the objects below show the old one's deletions, whose
+    // refusals (its protected buckets and release) it names instead, one message for one mistake.
+    const { verdict: backend, report } = backendMove(previous, result, change, at);
     // One per refusal listed, as the objects' counts line says them (two on one release are two).
     refused += refusalCount(report) + (phase?.refused ? 1 : 0) + tenants.length + (backend ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'

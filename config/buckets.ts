@@ -1,5 +1,5 @@
 import type { StackConfig } from "./schema";
-import { capabilities } from "../model/phases";
+import { BACKENDS, capabilities, type Backend } from "../model/phases";
 import {
   PURPOSES,
   UNUSED_PURPOSES,
@@ -70,4 +70,22 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
     };
   });
   return { type: store.type, consumers, ...base };
+}
+
+/**
+ * Per metrics backend, the buckets the plan above gives the consumers only that backend brings
+ * (Mimir's blocks and ruler buckets, and its unused ones `objectStore.keepUnusedBuckets` keeps;
+ * VictoriaMetrics keeps its TSDB on disk and brings none) under this config at its phase: what an
+ * update that swaps the backend deletes from the object store because of the swap alone
+ * (change/backendMove.ts). A consumer both backends bring (Loki) is neither's.
+ */
+export function backendBuckets(cfg: StackConfig): Record<Backend, string[]> {
+  const plans = BACKENDS.map((b) => planBuckets({ ...cfg, metricsBackend: b }).consumers);
+  const names = (c: ConsumerPlan) => [...c.buckets, ...c.unused];
+  return Object.fromEntries(
+    BACKENDS.map((b, i) => {
+      const others = new Set(plans.filter((_, j) => j !== i).flatMap((ps) => ps.map((c) => c.consumer)));
+      return [b, plans[i].filter((c) => !others.has(c.consumer)).flatMap(names)];
+    }),
+  ) as Record<Backend, string[]>;
 }

@@ -5,6 +5,8 @@ import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { credentialReceivers } from "../config/receiverSecrets";
 import { secretPlaceholder } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
+import { backendBuckets } from "../config/buckets";
+import type { Backend } from "../model/phases";
 import { mockCall, mockRead, mockState, SECRET_OUTPUTS } from "./mocks";
 import { requiredSecretKeys } from "../components/existingSecret";
 
@@ -57,6 +59,13 @@ export interface StackConfigInput {
   placeholders: string[];
   /** Charts whose `chartValues` keys went unchecked, their archive not being in the chart cache. */
   uncheckedCharts: string[];
+  /**
+   * Per metrics backend, the buckets only it brings under this config (config/buckets.ts
+   * backendBuckets): the change check's fact of which deletions a swapped backend alone causes,
+   * taken from the plan that creates the buckets: an export's buckets are all the object store's
+   * children, and one nothing reads is granted to no consumer.
+   */
+  backendBuckets: Record<Backend, string[]>;
 }
 
 /**
@@ -100,7 +109,7 @@ export function readStackConfig(
     secretKeys.push(full);
     placeholders.push(full);
   }
-  return { config, secretKeys, placeholders, uncheckedCharts };
+  return { config, secretKeys, placeholders, uncheckedCharts, backendBuckets: backendBuckets(parsed) };
 }
 
 /** Raised for a missing stack file or bad arguments (exit code 2, like a config error). */

@@ -1,10 +1,19 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { backendMoveVerdict, backendOfExport, BACKEND_MOVE_DOC } from "../../change/backendMove";
+import {
+  backendMoveVerdict,
+  backendOfExport,
+  BACKEND_MOVE_DOC,
+  foldBackendRemoval,
+  removedWithBackend,
+} from "../../change/backendMove";
 import { checkChange } from "../../change/check";
+import type { ChangeEntry } from "../../change/change";
+import { BACKENDS, type Backend } from "../../model/phases";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { ROOT, synth, tmpDir } from "../support/helpers";
+import { refusedLines } from "../support/changeStates";
+import { onBackend, ROOT, synth, tmpDir } from "../support/helpers";
 
 const exportOf = (phase: string, ...types: string[]): StackExport =>
   ({
@@ -60,16 +69,207 @@ describe("change check: the metrics backend changed under a stack that runs one"
   });
 });
 
+/** An export as `pulumi stack export` writes it (ResourceV3: id, parent, protect, provider inputs). */
+const P = "urn:pulumi:production::homelab-observability::";
+const realExport = (...resources: Partial<ExportResource>[]): StackExport =>
+  ({
+    version: 3,
+    deployment: {
+      manifest: { time: "2026-01-01T00:00:00Z", magic: "m", version: "v3.259.0" },
+      secrets_providers: { type: "passphrase", state: {} },
+      resources: resources.map((r) => ({
+        custom: true,
+        created: "2026-01-01T00:00:00Z",
+        modified: "2026-01-01T00:00:00Z",
+        dependencies: [],
+        ...r,
+      })),
+    },
+  }) as unknown as StackExport;
+const STORE = `${P}homelab:objectstore:ObjectStore::objectstore`;
+const VM_COMPONENT = `${P}homelab:metrics:VictoriaMetrics::victoriametrics`;
+const bucket = (name: string, parent = STORE): Partial<ExportResource> => ({
+  urn: `${P}homelab:objectstore:ObjectStore$minio:index/s3Bucket:S3Bucket::objectstore-${name}`,
+  type: "minio:index/s3Bucket:S3Bucket",
+  id: name,
+  inputs: { bucket: name, acl: "private", forceDestroy: false },
+  parent,
+  protect: true,
+  retainOnDelete: true,
+});
+const exported = realExport(
+  {
+    urn: `${P}pulumi:pulumi:Stack::homelab-observability-production`,
+    type: "pulumi:pulumi:Stack",
+    custom: false,
+  },
+  { urn: STORE, type: "homelab:objectstore:ObjectStore", custom: false },
+  bucket("production-loki-chunks"),
+  bucket("production-mimir-blocks"),
+  bucket("production-mimir-alertmanager"),
+  { urn: VM_COMPONENT, type: "homelab:metrics:VictoriaMetrics", custom: false },
+  {
+    urn: `${P}homelab:metrics:VictoriaMetrics$kubernetes:helm.sh/v3:Release::victoriametrics`,
+    type: "kubernetes:helm.sh/v3:Release",
+    id: "monitoring/vm",
+    inputs: { name: "vm", namespace: "monitoring", chart: "victoria-metrics-k8s-stack" },
+    parent: VM_COMPONENT,
+    protect: true,
+  },
+);
+
+describe("change check: what the old backend's removal alone deletes", () => {
+  it("reads a pulumi stack export: the backend component's children by their parent, the plan's buckets by their bucket input", () => {
+    const mimir = removedWithBackend(exported, "mimir", [
+      "production-mimir-blocks",
+      "production-mimir-alertmanager",
+    ]);
+    assert.deepEqual(
+      [...mimir.urns].map((u) => u.split("::").pop()),
+      ["objectstore-production-mimir-blocks", "objectstore-production-mimir-alertmanager"],
+    );
+    assert.deepEqual([...mimir.owners], []);
+    const vm = removedWithBackend(exported, "victoriametrics", []);
+    assert.deepEqual(
+      [...vm.urns].map((u) => u.split("::").pop()),
+      ["victoriametrics"],
+    );
+    assert.deepEqual([...vm.owners], ["release monitoring/vm"]);
+  });
+
+  it("a bucket of the plan's name outside the object store is not the backend's", () => {
+    const stray = realExport(
+      bucket("production-mimir-blocks", VM_COMPONENT.replace("VictoriaMetrics", "Other")),
+    );
+    assert.equal(removedWithBackend(stray, "mimir", ["production-mimir-blocks"]).urns.size, 0);
+  });
+
+  it("folds the protected deletions it names and leaves a refusal of another cause where it is", () => {
+    const entry = (e: Partial<ChangeEntry>): ChangeEntry => ({
+      action: "delete",
+      subject: "x",
+      owner: "x",
+      why: [],
+      refused: [],
+      ...e,
+    });
+    const removed = { urns: new Set([`${P}a`, `${P}b`]), owners: new Set(["release monitoring/vm"]) };
+    const report = {
+      entries: [
+        entry({
+          urn: `${P}a`,
+          refused: [{ field: "protect", reason: "r", kind: "protected", thing: "bucket a" }],
+        }),
+        entry({
+          urn: `${P}b`,
+          subject: "PersistentVolumeClaim::b",
+          refused: [{ field: "retainOnDelete", reason: "loses it" }],
+        }),
+        entry({
+          owner: "release monitoring/vm",
+          subject: "PersistentVolumeClaim monitoring/c",
+          refused: [{ field: "metadata.name", reason: "gone" }],
+        }),
+        entry({
+          urn: `${P}z`,
+          refused: [{ field: "protect", reason: "r", kind: "protected", thing: "namespace z" }],
+        }),
+        entry({
+          action: "update",
+          owner: "release monitoring/vm",
+          refused: [{ field: "spec", reason: "kept" }],
+        }),
+      ],
+      refused: [],
+    };
+    const { report: left, also } = foldBackendRemoval(report, removed);
+    assert.deepEqual(also, {
+      protected: ["bucket a"],
+      other: [
+        "PersistentVolumeClaim::b retainOnDelete: loses it",
+        "PersistentVolumeClaim monitoring/c metadata.name: gone",
+      ],
+    });
+    assert.deepEqual(
+      left.refused.map((e) => e.refused[0].reason),
+      ["r", "kept"],
+    );
+    assert.equal(left.entries.length, 5);
+  });
+});
+
 describe("change check: npm run synth -- --against with the backend swapped", function () {
   this.timeout(180000);
 
-  it("staging at kps-removed, mimir -> victoriametrics: exit 1 with one refusal, said first (its buckets are not protected, so nothing else refuses it)", async () => {
-    const previous = path.join(tmpDir("backend-move"), "staging-mimir.json");
-    fs.writeFileSync(previous, JSON.stringify((await synth("staging")).export));
-    const r = await synth("staging", { metricsBackend: "victoriametrics", phase: "kps-removed" });
-    const c = await checkChange(ROOT, "staging", r, { against: previous });
+  /** The change check of `stack` from `from` to `to`, with `over` on both sides and `next` on the new one. */
+  async function swapped(stack: string, from: Backend, to: typeof from, over = {}, next = {}) {
+    const previous = path.join(tmpDir("backend-move"), `${stack}-${from}.json`);
+    fs.writeFileSync(previous, JSON.stringify((await synth(stack, { ...over, ...onBackend(from) })).export));
+    const r = await synth(stack, { ...over, ...next, ...onBackend(to) });
+    return checkChange(ROOT, stack, r, { against: previous });
+  }
+
+  /** Only the backend's refusal is printed and counted; the objects' summary counts none. */
+  const oneRefusal = (c: { code: number; refused: number; text: string }, head: RegExp) => {
     assert.equal(c.code, 1, c.text);
     assert.equal(c.refused, 1, c.text);
-    assert.match(c.text.split("\n")[1], /^REFUSED metrics backend mimir -> victoriametrics: /, c.text);
+    assert.match(c.text.split("\n")[1], head, c.text);
+    assert.deepEqual(refusedLines(c.text), [], c.text);
+    assert.match(c.text, /; 0 refused/, c.text);
+    assert.doesNotMatch(c.text, /pulumi state unprotect/, c.text);
+  };
+
+  it("production at dual-write, mimir -> victoriametrics: one refusal, naming Mimir's three protected buckets instead of refusing each", async () => {
+    const c = await swapped("production", "mimir", "victoriametrics");
+    oneRefusal(c, /^REFUSED metrics backend mimir -> victoriametrics: /);
+    assert.match(
+      c.text,
+      /It would also delete the protected bucket production-mimir-blocks, bucket production-mimir-ruler and bucket production-mimir-alertmanager, which the engine refuses \(pulumi\/pulumi step_generator\.go\)\. Each is listed below without a refusal of its own: keeping mimir keeps them\. Keep the backend: /,
+    );
+    // Still listed, as the deletions they are.
+    assert.match(c.text, /^- {2}delete {2}S3Bucket::objectstore-production-mimir-blocks /m, c.text);
   });
+
+  it("production at dual-write, victoriametrics -> mimir: one refusal, naming VictoriaMetrics' protected release", async () => {
+    const c = await swapped("production", "victoriametrics", "mimir");
+    oneRefusal(c, /^REFUSED metrics backend victoriametrics -> mimir: /);
+    assert.match(
+      c.text,
+      /It would also delete the protected release monitoring\/vm, which the engine refuses \(pulumi\/pulumi step_generator\.go\)\. It is listed below without a refusal of its own: keeping victoriametrics keeps it\./,
+    );
+  });
+
+  it("production: a refusal with another cause in the same update stays its own (the Prometheus claim shrunk)", async () => {
+    const prometheus = { retention: "14d", volumeSize: "60Gi", keepVolume: true };
+    const c = await swapped("production", "mimir", "victoriametrics", {}, { prometheus });
+    assert.equal(c.refused, 2, c.text);
+    assert.deepEqual(
+      refusedLines(c.text).map((l) => l.trim().split(": ")[0]),
+      ["REFUSED PersistentVolumeClaim::prometheus-volume spec.resources.requests.storage"],
+      c.text,
+    );
+    assert.match(c.text, /; 1 refused/, c.text);
+  });
+
+  const [one, other] = BACKENDS;
+  for (const [from, to] of [
+    [one, other],
+    [other, one],
+  ] as const) {
+    it(`staging at kps-removed, ${from} -> ${to}: one refusal, said first, naming nothing else (staging protects nothing)`, async () => {
+      const c = await swapped("staging", from, to);
+      oneRefusal(c, new RegExp(`^REFUSED metrics backend ${from} -> ${to}: `));
+      assert.doesNotMatch(c.text, /It would also delete/, c.text);
+    });
+
+    it(`staging made a production stack, ${from} -> ${to}: one refusal naming what the old backend's removal deletes that is protected`, async () => {
+      const c = await swapped("staging", from, to, { production: true });
+      oneRefusal(c, new RegExp(`^REFUSED metrics backend ${from} -> ${to}: `));
+      assert.match(
+        c.text,
+        /With kube-prometheus-stack gone, that is every metric the stack has\. It would also delete the protected /,
+        c.text,
+      );
+    });
+  }
 });

@@ -8,13 +8,8 @@ import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
 import { projectRoot } from "../../config/paths";
 import { entryOf } from "../../cli/bundled";
-import { synthStack } from "../../synth/run";
-import {
-  readStackConfig,
-  type ExportResource,
-  type StackConfigInput,
-  type SynthResult,
-} from "../../synth/synthesize";
+import { synthStack, type StackSynthesis } from "../../synth/run";
+import { readStackConfig, type ExportResource, type StackConfigInput } from "../../synth/synthesize";
 import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
 import type { Backend } from "../../model/phases";
@@ -186,7 +181,7 @@ export function config(over: Record<string, unknown> = {}, stack = "test"): Stac
  * A synthesis that throws is not cached (each call throws again).
  * Values the program left `undefined` come back absent (a JSON round trip, as in a stack export).
  */
-export function synth(stack: string, over: Record<string, unknown> = {}): Promise<SynthResult> {
+export function synth(stack: string, over: Record<string, unknown> = {}): Promise<StackSynthesis> {
   return cached("synth", synthKey(stack, over), () => synthStack(ROOT, stack, stackOverrides(over)));
 }
 
