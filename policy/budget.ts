@@ -3,7 +3,7 @@ import { causeKey } from "@homelab-observability/contract";
 import { reportCause } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
-import { toRes } from "./lib/resources";
+import { toRes, type Res } from "./lib/resources";
 import {
   computeBudget,
   keptOffBy,
@@ -13,7 +13,7 @@ import {
   type PoolInfo,
   type PoolRefusal,
 } from "./lib/budget";
-import { workloadsOf } from "./lib/workloads";
+import { parseImage, workloadsOf } from "./lib/workloads";
 import { isParked } from "@homelab-observability/contract";
 import { BUDGET_MAX_REQUEST_SHARE } from "@homelab-observability/contract";
 
@@ -29,15 +29,40 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /**
  * What makes a stack fit, as config keys: the user reads this message in `pulumi preview` and
- * `npm run synth`, so it names the keys to change, starting with the lighter profile.
+ * `npm run synth`, so it names the keys to change, starting with the lighter profile. A lightweight
+ * stack that chose the standard profile's Mimir or Alloy (`metricsBackend`, `logAgent`) is told
+ * that first: "already lightweight" would send its owner to buy nodes for a choice of theirs.
  */
-export function toFit(profile: string | undefined): string {
+export function toFit(profile: string | undefined, runs: { mimir?: boolean; alloy?: boolean } = {}): string {
   const nodes = "add nodes or larger ones (`nodePools`), or declare a smaller workload (`workload.*`).";
-  if (profile === "lightweight") return `The profile is already lightweight: ${nodes}`;
+  if (profile === "lightweight") {
+    const heavier = [
+      ...(runs.mimir
+        ? ["Mimir (`metricsBackend: mimir`; the profile's VictoriaMetrics requests much less)"]
+        : []),
+      ...(runs.alloy ? ["Alloy (`logAgent: alloy`; the profile's Vector requests less)"] : []),
+    ];
+    if (heavier.length === 0) return `The profile is already lightweight: ${nodes}`;
+    return `The profile is lightweight, but the stack runs ${heavier.join(" and ")}: leave ${[...(runs.mimir ? ["`metricsBackend`"] : []), ...(runs.alloy ? ["`logAgent`"] : [])].join(" and ")} to the profile, or ${nodes}`;
+  }
   return (
     `The profile is ${profile ?? "standard"}: \`profile: lightweight\` (VictoriaMetrics, Vector, Loki without canary and gateway) requests much less; ` +
     `so do \`metricsBackend: victoriametrics\`, \`loki.canary: false\` and \`loki.gateway: false\` alone; or ${nodes}`
   );
+}
+
+/** The repositories of Mimir's and Alloy's images (model/versions.ts pins them). */
+const MIMIR_IMAGE = "docker.io/grafana/mimir";
+const ALLOY_IMAGE = "docker.io/grafana/alloy";
+
+/** Whether the stack runs Mimir or Alloy: a workload running its image (the program's own StatefulSet, a chart's). */
+function heavierChoices(resources: Res[]): { mimir: boolean; alloy: boolean } {
+  const repos = new Set(
+    resources.flatMap((r) =>
+      workloadsOf(r, DEFAULT_CHARTS).flatMap((w) => w.images.map((i) => parseImage(i.image).repository)),
+    ),
+  );
+  return { mimir: repos.has(MIMIR_IMAGE), alloy: repos.has(ALLOY_IMAGE) };
 }
 
 /** The stack's requests fit the node pools with headroom. */
@@ -94,6 +119,10 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       const b = computeBudget(resources, pools, DEFAULT_CHARTS, { share: cfg.maxRequestShare, facts });
       // The total covers every pool: with one pool it is that pool's row again, the same mistake.
       const covered = (pool: string) => (pool === b.total.pool ? pools.map((p) => p.name) : [pool]);
+      // Only asked when a pool is over budget: it walks every workload again.
+      let runs: { mimir: boolean; alloy: boolean } | undefined;
+      const fit = () =>
+        toFit(facts.profile, facts.profile === "lightweight" ? (runs ??= heavierChoices(resources)) : {});
       for (const row of [...b.rows, b.total]) {
         for (const dim of ["cpu", "memory"] as const) {
           const used = row.sums[dim];
@@ -101,7 +130,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           if (cap > 0 && used > cfg.maxRequestShare * cap) {
             reportCause(
               report,
-              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${toFit(facts.profile)}`,
+              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${fit()}`,
               causeKey(`resource-budget-${dim}`, [...new Set(covered(row.pool))].sort().join(",")),
             );
           }

@@ -129,6 +129,26 @@ describe("lightweight profile and resource budget", function () {
       assert.match(v.message, /The profile is already lightweight: add nodes or larger ones \(`nodePools`\)/);
   });
 
+  it("a lightweight stack that chose Mimir and Alloy is told to leave them to the profile, not that it is already lightweight", async () => {
+    const v = (
+      await evaluateResources(
+        (
+          await synth("example", {
+            metricsBackend: "mimir",
+            logAgent: "alloy",
+            nodePools: [{ name: "pi4", arch: "arm64", count: 1, cpu: "4", memory: "4Gi" }],
+          })
+        ).export.deployment.resources,
+      )
+    ).filter((x) => x.policy === "resource-budget" && /above the 80\.0% budget/.test(x.message));
+    assert.ok(v.length > 0, "Mimir and Alloy do not fit one 4 GiB Pi");
+    for (const x of v)
+      assert.match(
+        x.message,
+        /The profile is lightweight, but the stack runs Mimir \(`metricsBackend: mimir`.*\) and Alloy \(`logAgent: alloy`.*\): leave `metricsBackend` and `logAgent` to the profile, or add nodes/,
+      );
+  });
+
   it("a pod that asks for more than one node has is refused, though its pool holds it in all", async () => {
     const deployment = (name: string, memory: string, cpu: string) => ({
       urn: `urn:pulumi:t::p::kubernetes:apps/v1:Deployment::${name}`,

@@ -15,7 +15,14 @@ const STACK = "urn:pulumi:production::homelab-observability";
 function grafana(values: Record<string, any>) {
   const rel = res(
     "kubernetes:helm.sh/v3:Release",
-    { name: "grafana", chart: "grafana", version: "1.0.0", namespace: "monitoring", values, [RENDERED_KEY]: 1 },
+    {
+      name: "grafana",
+      chart: "grafana",
+      version: "1.0.0",
+      namespace: "monitoring",
+      values,
+      [RENDERED_KEY]: 1,
+    },
     { name: "grafana" },
   );
   const dep = workload("Deployment", "grafana", {
@@ -55,8 +62,9 @@ describe("policy (resource-budget): a workload its node selection keeps off ever
     );
     assert.equal(v.urn, resources[2].urn);
     // The synthesis traces it to the override that set the selector, not to the image's.
+    const report: typeof v & { overrides?: string[] } = { ...v };
     const [traced] = attributeOverrides(
-      [{ ...v }],
+      [report],
       resources,
       ["grafana.nodeSelector.kubernetes.io/arch", "grafana.image.tag"],
       (k) => (k === "chartValues.grafana.nodeSelector.kubernetes.io/arch" ? "Pulumi.pi.yaml:52" : undefined),
