@@ -202,6 +202,22 @@ describe("lightweight profile and resource budget", function () {
     assert.equal(tutorial?.[1], pct);
   });
 
+  it("the Raspberry Pi how-to states the profile's requests on one node as the budget computes them, and one 4 GiB Pi within the budget", async () => {
+    const b = budgetOf(
+      (
+        await synth("pi", {
+          nodePools: [{ name: "pi4", arch: "arm64", count: 1, cpu: "4", memory: "4Gi" }],
+        })
+      ).export.deployment.resources,
+    )!;
+    const stated = /The profile requests\s+about ([\d.]+) GiB on one node/.exec(
+      fs.readFileSync(path.join(ROOT, "docs/how-to/raspberry-pi.md"), "utf8"),
+    );
+    assert.ok(stated, "docs/how-to/raspberry-pi.md states the profile's requests on one node");
+    assert.equal(stated[1], (b.total.sums.memory / 2 ** 30).toFixed(1));
+    assert.ok(b.total.sums.memory <= b.share * b.total.capacity.memory, "one 4 GiB Pi passes");
+  });
+
   it("leaves out what a Pi cannot afford: canary, gateway, chunk caches", async () => {
     const loki = release((await synth("pi")).export.deployment.resources, "loki").inputs.values;
     assert.equal(loki.lokiCanary.enabled, false);
