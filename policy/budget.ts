@@ -3,16 +3,17 @@ import { causeKey } from "@homelab-observability/contract";
 import { reportCause } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
-import { toRes } from "./lib/resources";
+import { toRes, type Res } from "./lib/resources";
 import {
   computeBudget,
   keptOffBy,
   stackFacts,
   type Budget,
+  type KeptOff,
   type PoolInfo,
   type PoolRefusal,
 } from "./lib/budget";
-import { workloadsOf } from "./lib/workloads";
+import { parseImage, workloadsOf } from "./lib/workloads";
 import { isParked } from "@homelab-observability/contract";
 import { BUDGET_MAX_REQUEST_SHARE } from "@homelab-observability/contract";
 
@@ -28,15 +29,40 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /**
  * What makes a stack fit, as config keys: the user reads this message in `pulumi preview` and
- * `npm run synth`, so it names the keys to change, starting with the lighter profile.
+ * `npm run synth`, so it names the keys to change, starting with the lighter profile. A lightweight
+ * stack that chose the standard profile's Mimir or Alloy (`metricsBackend`, `logAgent`) is told
+ * that first: "already lightweight" would send its owner to buy nodes for a choice of theirs.
  */
-export function toFit(profile: string | undefined): string {
+export function toFit(profile: string | undefined, runs: { mimir?: boolean; alloy?: boolean } = {}): string {
   const nodes = "add nodes or larger ones (`nodePools`), or declare a smaller workload (`workload.*`).";
-  if (profile === "lightweight") return `The profile is already lightweight: ${nodes}`;
+  if (profile === "lightweight") {
+    const heavier = [
+      ...(runs.mimir
+        ? ["Mimir (`metricsBackend: mimir`; the profile's VictoriaMetrics requests much less)"]
+        : []),
+      ...(runs.alloy ? ["Alloy (`logAgent: alloy`; the profile's Vector requests less)"] : []),
+    ];
+    if (heavier.length === 0) return `The profile is already lightweight: ${nodes}`;
+    return `The profile is lightweight, but the stack runs ${heavier.join(" and ")}: leave ${[...(runs.mimir ? ["`metricsBackend`"] : []), ...(runs.alloy ? ["`logAgent`"] : [])].join(" and ")} to the profile, or ${nodes}`;
+  }
   return (
     `The profile is ${profile ?? "standard"}: \`profile: lightweight\` (VictoriaMetrics, Vector, Loki without canary and gateway) requests much less; ` +
     `so do \`metricsBackend: victoriametrics\`, \`loki.canary: false\` and \`loki.gateway: false\` alone; or ${nodes}`
   );
+}
+
+/** The repositories of Mimir's and Alloy's images (model/versions.ts pins them). */
+const MIMIR_IMAGE = "docker.io/grafana/mimir";
+const ALLOY_IMAGE = "docker.io/grafana/alloy";
+
+/** Whether the stack runs Mimir or Alloy: a workload running its image (the program's own StatefulSet, a chart's). */
+function heavierChoices(resources: Res[]): { mimir: boolean; alloy: boolean } {
+  const repos = new Set(
+    resources.flatMap((r) =>
+      workloadsOf(r, DEFAULT_CHARTS).flatMap((w) => w.images.map((i) => parseImage(i.image).repository)),
+    ),
+  );
+  return { mimir: repos.has(MIMIR_IMAGE), alloy: repos.has(ALLOY_IMAGE) };
 }
 
 /** The stack's requests fit the node pools with headroom. */
@@ -93,6 +119,10 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       const b = computeBudget(resources, pools, DEFAULT_CHARTS, { share: cfg.maxRequestShare, facts });
       // The total covers every pool: with one pool it is that pool's row again, the same mistake.
       const covered = (pool: string) => (pool === b.total.pool ? pools.map((p) => p.name) : [pool]);
+      // Only asked when a pool is over budget: it walks every workload again.
+      let runs: { mimir: boolean; alloy: boolean } | undefined;
+      const fit = () =>
+        toFit(facts.profile, facts.profile === "lightweight" ? (runs ??= heavierChoices(resources)) : {});
       for (const row of [...b.rows, b.total]) {
         for (const dim of ["cpu", "memory"] as const) {
           const used = row.sums[dim];
@@ -100,7 +130,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           if (cap > 0 && used > cfg.maxRequestShare * cap) {
             reportCause(
               report,
-              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${toFit(facts.profile)}`,
+              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${fit()}`,
               causeKey(`resource-budget-${dim}`, [...new Set(covered(row.pool))].sort().join(",")),
             );
           }
@@ -108,8 +138,8 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       }
       for (const u of b.undersized)
         report(`${u}; the program sizes it from upstream's capacity rules (contract/sizing.ts).`);
-      for (const { message, cause } of keptOffMessages(b.keptOff, pools, !cfg.nodePools))
-        reportCause(report, message, cause);
+      for (const { message, cause, urn } of keptOffMessages(b.keptOff, pools, !cfg.nodePools))
+        reportCause(report, message, cause, urn);
       for (const o of b.oversized)
         report(
           `${o.workload}: ${o.detail}; it would stay Pending. Lower ${o.from ?? "its requests"}, or add larger nodes (\`nodePools\`).`,
@@ -130,51 +160,81 @@ const taintText = (t: PoolInfo["taints"][number]) =>
 const poolKey = (r: PoolRefusal, ofStack: boolean, sub = "") =>
   ofStack ? `\`nodePools[${r.index}]${sub}\` (pool ${r.pool})` : `pool ${r.pool}`;
 
-/** What keeps a workload off one pool, with the key that says it. */
-function refusalText(r: PoolRefusal, ofStack: boolean): string {
+/** What keeps a workload off one pool, with the key that says it, and what the workload selects. */
+function refusalText(r: PoolRefusal, pool: PoolInfo | undefined, ofStack: boolean): string {
   const parts: string[] = [];
   if (r.taints.length > 0)
     parts.push(
       `${poolKey(r, ofStack, ".taints")}: taint ${r.taints.map(taintText).join(", ")}, not tolerated`,
     );
   if (r.selector)
-    parts.push(`${poolKey(r, ofStack, ".labels")}: its labels match no nodeSelector/affinity of theirs`);
+    parts.push(`${poolKey(r, ofStack, ".labels")}: its labels (${poolLabels(pool)}) do not satisfy it`);
   return parts.join("; ");
 }
 
 /**
+ * The release (or raw resource) a workload comes from: its URN's type chain up to the release and
+ * the release's name (`…Release$…:DaemonSet::vector-agents/monitoring-agents/vector` is
+ * `vector-agents`'s). Workloads of one origin are one release's values to change.
+ */
+function originOfUrn(urn: string): string {
+  const cut = urn.lastIndexOf("::");
+  const types = urn.slice(0, cut);
+  const dollar = types.lastIndexOf("$");
+  return dollar < 0 ? urn : `${types.slice(0, dollar)}::${urn.slice(cut + 2).split("/")[0]}`;
+}
+
+/**
  * One message per cause for the workloads no pool admits: every pool keeps them off, each for its
- * reasons (a taint, its labels), and the workloads kept off for the same reasons are one mistake
- * (one taint on the only pool keeps every workload without a toleration off, six messages before).
- * The cause is the reasons, so the synthesis merges nothing else into it.
+ * reasons (a taint, its labels against what they select), and the workloads kept off for the same
+ * reasons are one mistake (one taint on the only pool keeps every workload without a toleration
+ * off, six messages before). The cause is the reasons, so the synthesis merges nothing else into
+ * it. When the workloads come from one release, the message carries the URN of the first, so the
+ * synthesis names the chartValues override behind it with its line.
  */
 export function keptOffMessages(
   keptOff: Budget["keptOff"],
   pools: PoolInfo[],
   ofStack: boolean,
-): { message: string; cause: string }[] {
-  const byReasons = new Map<string, { reasons: PoolRefusal[]; workloads: string[] }>();
+): { message: string; cause: string; urn?: string }[] {
+  const byReasons = new Map<string, { reasons: PoolRefusal[]; selects: string; workloads: KeptOff[] }>();
   for (const k of keptOff) {
-    const id = JSON.stringify(k.pools.map((r) => [r.index, r.selector, r.taints.map(taintText)]));
-    const entry = byReasons.get(id) ?? { reasons: k.pools, workloads: [] };
-    if (!entry.workloads.includes(k.workload)) entry.workloads.push(k.workload);
+    const bySelector = k.pools.some((r) => r.selector);
+    const selects = bySelector ? selectorText(k) : "";
+    const id = JSON.stringify([k.pools.map((r) => [r.index, r.selector, r.taints.map(taintText)]), selects]);
+    const entry = byReasons.get(id) ?? { reasons: k.pools, selects, workloads: [] };
+    if (!entry.workloads.some((w) => w.workload === k.workload)) entry.workloads.push(k);
     byReasons.set(id, entry);
   }
-  return [...byReasons.entries()].map(([id, { reasons, workloads }]) => {
+  return [...byReasons.entries()].map(([id, { reasons, selects, workloads }]) => {
+    const names = workloads.map((w) => w.workload);
     const tainted = reasons.some((r) => r.taints.length > 0);
+    const them = names.length === 1 ? "it" : "them";
+    const they = names.length === 1 ? "it" : "they";
     const fix = [
       ...(tainted
         ? [
             "remove the taint, add a pool without it, or give these workloads a toleration for it (chartValues.<chart>.tolerations)",
           ]
         : []),
-      ...(reasons.some((r) => r.selector) ? ["label a pool as they select, or change what they select"] : []),
+      ...(reasons.some((r) => r.selector)
+        ? [
+            `label a pool as ${they} select${names.length === 1 ? "s" : ""}, or change what ${they} select${names.length === 1 ? "s" : ""}`,
+          ]
+        : []),
     ].join("; or ");
-    const them = workloads.length === 1 ? "it" : "them";
+    // What the workloads select, spelt out once: the user sees which value to change, and the
+    // synthesis traces the message to the chartValues override that wrote it (synth/report.ts overridesOn).
+    const whose = selects === "" ? "" : `the ${selects} of ${names.length === 1 ? names[0] : "each"}: `;
     const message =
-      `${reasons.map((r) => refusalText(r, ofStack)).join("; ")}: no node of ${plural(pools.length, "pool")} admits ` +
-      `${workloads.join(", ")}, so ${workloads.length === 1 ? "it" : "they"} would stay Pending. To run ${them}: ${fix}.`;
-    return { message, cause: causeKey("kept-off-every-pool", id) };
+      `${whose}${reasons.map((r) => refusalText(r, pools[r.index], ofStack)).join("; ")}: no node of ${plural(pools.length, "pool")} admits ` +
+      `${names.join(", ")}, so ${they} would stay Pending. To run ${them}: ${fix}.`;
+    const origins = new Set(workloads.map((w) => originOfUrn(w.urn)));
+    return {
+      message,
+      cause: causeKey("kept-off-every-pool", id),
+      ...(origins.size === 1 && { urn: workloads[0].urn }),
+    };
   });
 }
 
@@ -252,13 +312,31 @@ export function agentsOnEveryPool(level: Level = "mandatory"): StackValidationPo
   };
 }
 
-/** The pod's node selection as a message names it: `nodeSelector kubernetes.io/arch=amd64`, `required node affinity`. */
+/**
+ * The pod's node selection as a message names it: `nodeSelector kubernetes.io/arch=amd64`,
+ * `required node affinity kubernetes.io/arch In amd64` (terms joined by "or", as the scheduler ORs
+ * them). The OS label every Linux node has is left out.
+ */
 function selectorText(w: { nodeSelector: Record<string, string>; affinity: any }): string {
-  const sel = Object.entries(w.nodeSelector ?? {}).filter(([k]) => k !== "kubernetes.io/os");
+  const sel = Object.entries(w.nodeSelector ?? {}).filter(
+    ([k, v]) => !(k === "kubernetes.io/os" && v === "linux"),
+  );
+  const terms: any[] =
+    w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const requirement = (e: any, field: boolean) =>
+    `${field ? "field " : ""}${e?.key} ${e?.operator}${Array.isArray(e?.values) && e.values.length > 0 ? ` ${e.values.join(",")}` : ""}`;
+  const affinity = terms
+    .map((t) =>
+      [
+        ...(t?.matchExpressions ?? []).map((e: any) => requirement(e, false)),
+        ...(t?.matchFields ?? []).map((e: any) => requirement(e, true)),
+      ].join(" and "),
+    )
+    .filter((t) => t !== "");
   const parts = [
     ...(sel.length > 0 ? [`nodeSelector ${sel.map(([k, v]) => `${k}=${v}`).join(",")}`] : []),
     ...(w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
-      ? ["required node affinity"]
+      ? [`required node affinity${affinity.length > 0 ? ` ${affinity.join(" or ")}` : ""}`]
       : []),
   ];
   return parts.join(" and ") || "nodeSelector";

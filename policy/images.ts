@@ -49,7 +49,11 @@ export function arm64Problem(image: string, known: string[]): string | undefined
   if (OTHER_ARCH.test(tag))
     return `tag "${tag}" names another architecture; use the tag without it (an image for every architecture) or ${PIN_OFF_PI}`;
   if (!known.includes(repository)) {
-    return `${repository} is not known to publish linux/arm64; check with \`docker manifest inspect ${repository}:${tag}\` (or \`crane manifest\`) and, if it lists linux/arm64, add "${repository}" to the arm64-images policy's arm64Images config; otherwise ${PIN_OFF_PI}`;
+    // A digest names what the node pulls, whatever the tag beside it says: the command inspects
+    // that, not the tag (`:latest` for a reference pinned by digest alone).
+    const digest = image.includes("@") ? image.slice(image.indexOf("@") + 1).trim() : undefined;
+    const ref = digest ? `${repository}@${digest}` : `${repository}:${tag}`;
+    return `${repository} is not known to publish linux/arm64; check with \`docker manifest inspect ${ref}\` (or \`crane manifest\`) and, if it lists linux/arm64, add "${repository}" to the arm64-images policy's arm64Images config; otherwise ${PIN_OFF_PI}`;
   }
   return undefined;
 }

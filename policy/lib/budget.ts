@@ -58,7 +58,7 @@ export interface Budget {
   /** Workloads no pool admits. */
   unschedulable: string[];
   /** Why no pool admits each of them, pool by pool ({@link keptOffBy}), in `unschedulable`'s order. */
-  keptOff: { workload: string; pools: PoolRefusal[] }[];
+  keptOff: KeptOff[];
   /**
    * Workloads some pool admits but whose pod asks for more CPU or memory than one node of any of
    * those pools has: the scheduler places a pod on one node, so it would stay Pending however much
@@ -139,7 +139,13 @@ export function computeBudget(
         .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
       if (admits.length === 0) {
         unschedulable.push(w.name);
-        keptOff.push({ workload: w.name, pools: pools.map((p, i) => keptOffBy(w, p, i)) });
+        keptOff.push({
+          workload: w.name,
+          urn: w.source.urn,
+          nodeSelector: w.nodeSelector,
+          affinity: w.affinity,
+          pools: pools.map((p, i) => keptOffBy(w, p, i)),
+        });
         continue;
       }
       // A pod lands on one node: only pools whose nodes each hold its requests can run it.
@@ -200,6 +206,16 @@ export function computeBudget(
     undersized,
     retention: prometheusRetention(resources),
   };
+}
+
+/** A workload no pool admits: why, pool by pool, and what it selects nodes by. */
+export interface KeptOff {
+  workload: string;
+  /** The resource it comes from (a rendered object, or a release the pack models): a report's URN. */
+  urn: string;
+  nodeSelector: Record<string, string>;
+  affinity: any;
+  pools: PoolRefusal[];
 }
 
 /** Why one pool admits no pod of a workload: its labels, its taints, or both. */

@@ -129,6 +129,26 @@ describe("lightweight profile and resource budget", function () {
       assert.match(v.message, /The profile is already lightweight: add nodes or larger ones \(`nodePools`\)/);
   });
 
+  it("a lightweight stack that chose Mimir and Alloy is told to leave them to the profile, not that it is already lightweight", async () => {
+    const v = (
+      await evaluateResources(
+        (
+          await synth("example", {
+            metricsBackend: "mimir",
+            logAgent: "alloy",
+            nodePools: [{ name: "pi4", arch: "arm64", count: 1, cpu: "4", memory: "4Gi" }],
+          })
+        ).export.deployment.resources,
+      )
+    ).filter((x) => x.policy === "resource-budget" && /above the 80\.0% budget/.test(x.message));
+    assert.ok(v.length > 0, "Mimir and Alloy do not fit one 4 GiB Pi");
+    for (const x of v)
+      assert.match(
+        x.message,
+        /The profile is lightweight, but the stack runs Mimir \(`metricsBackend: mimir`.*\) and Alloy \(`logAgent: alloy`.*\): leave `metricsBackend` and `logAgent` to the profile, or add nodes/,
+      );
+  });
+
   it("a pod that asks for more than one node has is refused, though its pool holds it in all", async () => {
     const deployment = (name: string, memory: string, cpu: string) => ({
       urn: `urn:pulumi:t::p::kubernetes:apps/v1:Deployment::${name}`,
@@ -180,6 +200,22 @@ describe("lightweight profile and resource budget", function () {
       fs.readFileSync(path.join(ROOT, "docs/tutorials/first-deploy.md"), "utf8"),
     );
     assert.equal(tutorial?.[1], pct);
+  });
+
+  it("the Raspberry Pi how-to states the profile's requests on one node as the budget computes them, and one 4 GiB Pi within the budget", async () => {
+    const b = budgetOf(
+      (
+        await synth("pi", {
+          nodePools: [{ name: "pi4", arch: "arm64", count: 1, cpu: "4", memory: "4Gi" }],
+        })
+      ).export.deployment.resources,
+    )!;
+    const stated = /The profile requests\s+about ([\d.]+) GiB on one node/.exec(
+      fs.readFileSync(path.join(ROOT, "docs/how-to/raspberry-pi.md"), "utf8"),
+    );
+    assert.ok(stated, "docs/how-to/raspberry-pi.md states the profile's requests on one node");
+    assert.equal(stated[1], (b.total.sums.memory / 2 ** 30).toFixed(1));
+    assert.ok(b.total.sums.memory <= b.share * b.total.capacity.memory, "one 4 GiB Pi passes");
   });
 
   it("leaves out what a Pi cannot afford: canary, gateway, chunk caches", async () => {

@@ -279,6 +279,17 @@ describe("policy: arm64-images", () => {
       /example\.com\/tool is not known to publish linux\/arm64; check with `docker manifest inspect example\.com\/tool:1`.*add "example\.com\/tool" to the arm64-images policy.s arm64Images config; otherwise pin it off Pi nodes with a nodeSelector or required node affinity on kubernetes\.io\/arch=amd64\.$/,
     ],
     [
+      // Pinned by digest alone: the node pulls the digest, so that is what to inspect, not `:latest`.
+      "unknown image pinned by digest",
+      () => deploy(pod(`example.com/tool@sha256:${"2".repeat(64)}`)),
+      new RegExp(`check with \`docker manifest inspect example\\.com/tool@sha256:${"2".repeat(64)}\``),
+    ],
+    [
+      "unknown image with a tag and a digest: the digest is what runs",
+      () => deploy(pod(`example.com/tool:1@sha256:${"3".repeat(64)}`)),
+      new RegExp(`check with \`docker manifest inspect example\\.com/tool@sha256:${"3".repeat(64)}\``),
+    ],
+    [
       "nodeSelector targets Pi nodes",
       () => deploy(pod("example.com/tool:1", { nodeSelector: { "kubernetes.io/arch": "arm64" } })),
       /Deployment w can run on Pi nodes/,
