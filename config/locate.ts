@@ -4,6 +4,11 @@ import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yam
 import { keyLocator, lastOf, parseSegments, type Segment } from "@homelab-observability/contract";
 import { parsedYaml } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
+import { CREDENTIAL_NAME } from "../model/secrets";
+import { excerpt } from "../model/yamlText";
+
+// The excerpt a config problem shows is the one a YAML mistake shows (model/yamlText.ts).
+export { excerpt };
 
 /*
  * Where a config problem sits in the files: a key path (`loki.retention`, `nodePools[0].arch`,
@@ -85,11 +90,6 @@ function parseFile(file: string): Parsed | undefined {
   };
 }
 
-/**
- * Key names that say they hold a credential, misspelt ones too (`pasword`, `pwd`): the line of a
- * problem on such a key shows the key, never the value.
- */
-const CREDENTIAL_NAME = /pass|pasw|pwd|secret|token|credential|api_?key|access_?key|private_?key|bearer/i;
 /** Finds key paths in one stack file (and Pulumi.yaml's defaults beside it). */
 export class ConfigLocator {
   private constructor(
@@ -222,28 +222,6 @@ export class ConfigLocator {
     const e = bare && this.stack?.root ? keyEntry(this.stack.root, [bare]) : undefined;
     return e && this.stack ? this.place(this.stack, e.key, true, secret && "after", e.value) : undefined;
   }
-}
-
-/**
- * Lines `line - around` to `line + around` of a file, each behind a gutter with its number, and a
- * caret under `column` of `line`: the excerpt a YAML slip (stackFile.ts YamlFileError) and a
- * config problem both show.
- */
-export function excerpt(
-  lines: string[],
-  line: number,
-  column: number,
-  around: number,
-  indent = "  ",
-): string[] {
-  const shown: number[] = [];
-  for (let n = line - around; n <= line + around; n++) if (n >= 1 && n <= lines.length) shown.push(n);
-  const width = String(shown[shown.length - 1] ?? line).length;
-  const gutter = (n: number | string) => `${indent}${String(n).padStart(width)} | `;
-  return shown.flatMap((n) => [
-    `${gutter(n)}${lines[n - 1]}`,
-    ...(n === line ? [`${gutter("")}${" ".repeat(Math.max(0, column - 1))}^`] : []),
-  ]);
 }
 
 /**
