@@ -12,7 +12,7 @@
  * Secret): for Loki, what the chart renders from the program's values, not the values themselves.
  */
 import { causeKey, expansionProblem, isSecretEnvelope } from "@homelab-observability/contract";
-import { parse } from "yaml";
+import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
 import {
   checkEngineConfig,
@@ -137,9 +137,19 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
     judgedFiles.add(key);
     let config: unknown;
     try {
-      config = parse(expanded);
+      config = parseUserYaml(expanded);
     } catch (e) {
-      fail(`${file} is not YAML after expansion: ${(e as Error).message.split("\n")[0]}`);
+      // Its storage credentials (a Secret's, once expanded) may sit on the mistake's line: the
+      // place and reason alone.
+      const engineName = engine === "loki" ? "Loki" : "Mimir";
+      fail(
+        notYamlMessage(
+          file ?? `${engineName}'s config`,
+          expanded,
+          e,
+          `a ${engineName} config (YAML, after expansion)`,
+        ),
+      );
       continue;
     }
     for (const p of checkEngineConfig(ref, config).map(unknownKeyHint))
