@@ -5,7 +5,7 @@ import { keyLocator, lastOf, parseSegments, type Segment } from "@homelab-observ
 import { parsedYaml } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 import { CREDENTIAL_NAME } from "../model/secrets";
-import { excerpt } from "../model/yamlText";
+import { excerpt, shownYamlLines } from "../model/yamlText";
 
 // The excerpt a config problem shows is the one a YAML mistake shows (model/yamlText.ts).
 export { excerpt };
@@ -83,7 +83,9 @@ function parseFile(file: string): Parsed | undefined {
     stackConfigDir: isScalar(dir) && typeof dir.value === "string" ? dir.value : undefined,
     root: (root as Node | null) ?? undefined,
     file,
-    lines: text.split(/\r?\n/),
+    // The lines a problem shows, as a YAML mistake shows them (model/yamlText.ts): a secret's
+    // value, a URL's login and a token-looking word are not shown, whichever key the problem names.
+    lines: shownYamlLines(text),
     counter,
     configKey: pair?.key ?? undefined,
     config: (pair?.value as Node | undefined) ?? undefined,
