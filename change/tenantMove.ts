@@ -14,7 +14,7 @@
  * under account 0, which no stack key changes (model/endpoints.ts).
  */
 import { isSecretEnvelope } from "@homelab-observability/contract";
-import { parse } from "yaml";
+import { parseUserYaml } from "../model/yamlText";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import { LOKI_UID } from "../builders/grafana/datasources";
@@ -75,7 +75,7 @@ export function mimirTenantOf(exp: StackExport): Tenant | undefined {
   if (typeof text !== "string") return undefined;
   let config: any;
   try {
-    config = parse(text);
+    config = parseUserYaml(text);
   } catch {
     return undefined;
   }

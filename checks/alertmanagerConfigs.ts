@@ -2,7 +2,7 @@
  * Every Alertmanager configuration file the rendered stack holds, judged by what Alertmanager
  * 0.28.1 refuses at load (builders/alerting/configCheck.ts, where the rules and their sources are).
  */
-import { parse } from "yaml";
+import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import { alertmanagerConfigProblems } from "../builders/alerting/configCheck";
 import { describe, filesOf, type Finding, type Placed } from "./objects";
 
@@ -36,12 +36,13 @@ export function checkAlertmanagerConfigs(objects: Placed[]): { judged: number; f
     const where = `${describe(f.at)} ${f.key}`;
     let config: unknown;
     try {
-      config = parse(f.text);
+      config = parseUserYaml(f.text);
     } catch (e) {
       findings.push({
         check: "alertmanager-config",
         where,
-        message: `expected YAML, got text that does not parse: ${(e as Error).message.split("\n")[0]}`,
+        // Receivers' passwords and webhook URLs sit on its lines: the place and reason alone.
+        message: notYamlMessage(f.key, f.text, e, "an Alertmanager config (YAML)"),
       });
       continue;
     }

@@ -36,8 +36,8 @@
  * Alertmanagers by Service (`spec.alerting.alertmanagers`), and the operator discovers every pod
  * behind it: not a sender through a load balancer. Readers (a Grafana datasource) are not senders.
  */
-import { parse } from "yaml";
 import { serverPodLabels } from "../upstream/operators/prometheusOperator";
+import { parseUserYaml } from "../model/yamlText";
 import { vmPodLabels } from "../upstream/operators/victoriaMetrics";
 import { addressesInText } from "./addresses";
 import {
@@ -151,7 +151,7 @@ function sendersOf(p: Placed): Sender[] {
     if (!text.includes(".svc")) continue;
     let config: unknown;
     try {
-      config = parse(text);
+      config = parseUserYaml(text);
     } catch {
       continue; // not YAML: the schema and engine checks say so
     }

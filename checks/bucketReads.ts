@@ -9,8 +9,8 @@
  * Where no such policy exists (Ceph RGW claims, the filesystem store, a takeover's own Secret) the
  * grants are not the program's to judge, and nothing is judged.
  */
-import { parse } from "yaml";
 import { loadEngineReference, type EngineReference, type Engine } from "../upstream/engines/references";
+import { parseUserYaml } from "../model/yamlText";
 import { bucketsRead } from "../upstream/engines/bucketKeys";
 import { MissingReferenceError } from "../upstream/reference";
 import type { ExportResource } from "../synth/synthesize";
@@ -81,7 +81,7 @@ export function checkBucketReads(objects: Placed[], resources: ExportResource[])
     if (!ref) continue;
     let config: unknown;
     try {
-      config = parse(text);
+      config = parseUserYaml(text);
     } catch {
       continue; // not YAML: the schema checks and the engine say so
     }

@@ -3,8 +3,8 @@
  * builders/grafana/dashboardCheck.ts against the datasource uids the rendered Grafana provisions
  * (the grafana chart's `datasources.yaml`, grafana 12.3.1 templates/_config.tpl).
  */
-import { parse } from "yaml";
 import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
+import { parseUserYaml } from "../model/yamlText";
 import { dashboardProblems, type DashboardFile } from "../builders/grafana/dashboardCheck";
 import { describe, type Finding, type Placed } from "./objects";
 
@@ -35,7 +35,7 @@ function provisionedUids(objects: Placed[]): string[] | undefined {
     if (typeof text !== "string") continue;
     let doc: any;
     try {
-      doc = parse(text);
+      doc = parseUserYaml(text);
     } catch {
       continue;
     }

@@ -12,7 +12,7 @@
  * Secret): for Loki, what the chart renders from the program's values, not the values themselves.
  */
 import { causeKey, expansionProblem, isSecretEnvelope } from "@homelab-observability/contract";
-import { parse } from "yaml";
+import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
 import {
   checkEngineConfig,
@@ -37,6 +37,15 @@ export interface EngineConfigReport {
 }
 
 const PINNED: Record<Engine, string> = { loki: versions.images.loki.tag, mimir: versions.images.mimir.tag };
+
+/**
+ * A config that is not YAML after expansion, placed and said in words: its storage credentials (a
+ * Secret's, once expanded) may sit on the mistake's line, so nothing of the text is quoted.
+ */
+function notYaml(engine: string, file: string | undefined, text: string, e: unknown): string {
+  const name = engine === "loki" ? "Loki" : "Mimir";
+  return notYamlMessage(file ?? `${name}'s config`, text, e, `a ${name} config (YAML, after expansion)`);
+}
 
 /** Flags the engines' main() reads apart from the config's own flags (Mimir cmd/mimir/main.go:108-110 at mimir-3.0.0; Loki pkg/util/cfg/files.go:80-124 at v3.7.6). */
 const LOADER_FLAGS = new Set(["config.file", "config.expand-env"]);
@@ -137,9 +146,9 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
     judgedFiles.add(key);
     let config: unknown;
     try {
-      config = parse(expanded);
+      config = parseUserYaml(expanded);
     } catch (e) {
-      fail(`${file} is not YAML after expansion: ${(e as Error).message.split("\n")[0]}`);
+      fail(notYaml(engine, file, expanded, e));
       continue;
     }
     for (const p of checkEngineConfig(ref, config).map(unknownKeyHint))

@@ -24,6 +24,7 @@
  * A scrape the proxy would refuse is a finding (`scrape-authz`): its target's series would vanish
  * with a 401 or 403 in the scraper's target list and nothing else to show for it.
  */
+import { notYamlMessage, yamlMistake } from "../model/yamlText";
 import { isParked } from "../builders/security/podSecurity";
 import {
   CONFIG_FILE_FLAG,
@@ -97,7 +98,7 @@ function proxyConfig(
   namespace: string,
   pod: Record<string, any>,
   container: Record<string, any>,
-): { text: string; configMap: string } | undefined {
+): { text: string; configMap: string; key: string } | undefined {
   const file = (container.args ?? [])
     .find((a: unknown) => typeof a === "string" && a.startsWith(CONFIG_FILE_FLAG))
     ?.slice(CONFIG_FILE_FLAG.length);
@@ -114,7 +115,7 @@ function proxyConfig(
   );
   const key = file.slice(mount.mountPath.length + 1);
   const text = cm?.obj.data?.[key];
-  return typeof text === "string" ? { text, configMap: `${namespace}/${name}` } : undefined;
+  return typeof text === "string" ? { text, configMap: `${namespace}/${name}`, key } : undefined;
 }
 
 /**
@@ -195,7 +196,16 @@ export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; f
             try {
               access = proxyAccessRequest(proxyAuthorizationOf(cfg.text), "GET", path);
             } catch (e) {
-              findings.push({ check: "scrape-authz", where: endpoint, message: (e as Error).message });
+              // A config that is not YAML: eemeli/yaml's message would quote its lines.
+              const message = yamlMistake(e)
+                ? notYamlMessage(
+                    `ConfigMap ${cfg.configMap} ${cfg.key}`,
+                    cfg.text,
+                    e,
+                    "a kube-rbac-proxy config (YAML)",
+                  )
+                : (e as Error).message;
+              findings.push({ check: "scrape-authz", where: endpoint, message });
               return;
             }
             targets.push({

@@ -10,9 +10,9 @@
  * image mounts (Vector loads every such file of its `--config-dir`; the chart mounts its ConfigMap
  * there, vector chart 0.56.0 templates/daemonset.yaml).
  */
-import { parse } from "yaml";
 import { versions } from "../model/versions";
 import { notJsonMessage } from "../config/jsonText";
+import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import {
   MissingVectorReferenceError,
   checkVectorConfig,
@@ -171,15 +171,15 @@ export function checkVector(objects: Placed[]): VectorReport {
   for (const c of configs) {
     let config: unknown;
     try {
-      config = c.json ? JSON.parse(c.text) : parse(c.text);
+      config = c.json ? JSON.parse(c.text) : parseUserYaml(c.text);
     } catch (e) {
-      // A JSON file is placed and said in words (config/jsonText.ts): V8's message quotes the
-      // text, and a Vector config holds its sinks' credentials.
+      // Placed and said in words (config/jsonText.ts, model/yamlText.ts): V8's message and
+      // eemeli/yaml's quote the text, and a Vector config holds its sinks' credentials.
       const file = c.where.slice(c.where.lastIndexOf(" ") + 1);
       report.findings.push({
         check: "vector-config",
         where: c.where,
-        message: `Vector cannot parse its config: ${c.json ? notJsonMessage(file, c.text, "a Vector config (JSON)") : (e as Error).message.split("\n")[0]}`,
+        message: `Vector cannot parse its config: ${c.json ? notJsonMessage(file, c.text, "a Vector config (JSON)") : notYamlMessage(file, c.text, e, "a Vector config (YAML)")}`,
       });
       continue;
     }

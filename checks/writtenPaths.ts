@@ -9,7 +9,7 @@
  * uid cannot write, and no Mimir process starts.
  */
 import * as path from "path";
-import { parse } from "yaml";
+import { parseUserYaml } from "../model/yamlText";
 import { isSecretEnvelope } from "@homelab-observability/contract";
 import {
   describe,
@@ -224,7 +224,7 @@ export function checkWrittenPaths(objects: Placed[]): WrittenPathsReport {
     let config: unknown = {};
     if (file && text === undefined) continue; // a config the render cannot show: nothing to judge
     try {
-      config = text === undefined ? {} : (parse(text) ?? {});
+      config = text === undefined ? {} : (parseUserYaml(text) ?? {});
     } catch {
       continue; // not YAML: other checks (and the engine) say so
     }

@@ -1,6 +1,6 @@
 import { isMap } from "./tree";
+import { parseUserYaml } from "../model/yamlText";
 import * as path from "path";
-import { parse } from "yaml";
 
 /*
  * The keys a chart reads, from its archive: the tree of its default values (values.yaml, each
@@ -516,7 +516,7 @@ export function chartKeys(tar: Buffer): ChartKeys {
 function safeYaml(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
-    return parse(text, { maxAliasCount: -1, uniqueKeys: false, merge: true });
+    return parseUserYaml(text, { maxAliasCount: -1, uniqueKeys: false, merge: true });
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
+import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import { closestMatch, ConfigError, nearest } from "./errors";
 import { PROJECT, type StackConfig } from "./schema";
 
@@ -37,10 +37,11 @@ export function readKubeconfig(
   }
   let doc: any;
   try {
-    doc = parse(text);
+    doc = parseUserYaml(text);
   } catch (e) {
+    // Its tokens and client keys sit on the lines a mistake is on: the place and reason alone.
     throw new ConfigError([
-      `${PROJECT}:kubeContext: cannot read the kubeconfig ${file}: ${(e as Error).message.split("\n")[0]}`,
+      `${PROJECT}:kubeContext: cannot read the kubeconfig ${file}: ${notYamlMessage(file, text, e, "a kubeconfig (YAML)")}`,
     ]);
   }
   const contexts = Array.isArray(doc?.contexts)

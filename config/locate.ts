@@ -10,6 +10,11 @@ import {
 } from "@homelab-observability/contract";
 import { isMergeKey, parsedYaml } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
+import { CREDENTIAL_NAME } from "../model/secrets";
+import { excerpt, shownYamlLines } from "../model/yamlText";
+
+// The excerpt a config problem shows is the one a YAML mistake shows (model/yamlText.ts).
+export { excerpt };
 
 /*
  * Where a config problem sits in the files: a key path (`loki.retention`, `nodePools[0].arch`,
@@ -107,18 +112,15 @@ function parseFile(file: string): Parsed | undefined {
     root: (root as Node | null) ?? undefined,
     file,
     walker: keyLocator<Node>(GUARDS, { isAlias, isMergeKey, resolve: (a) => (a as Alias).resolve(doc) }),
-    lines: text.split(/\r?\n/),
+    // The lines a problem shows, as a YAML mistake shows them (model/yamlText.ts): a secret's
+    // value, a URL's login and a token-looking word are not shown, whichever key the problem names.
+    lines: shownYamlLines(text),
     counter,
     configKey: pair?.key ?? undefined,
     config: (pair?.value as Node | undefined) ?? undefined,
   };
 }
 
-/**
- * Key names that say they hold a credential, misspelt ones too (`pasword`, `pwd`): the line of a
- * problem on such a key shows the key, never the value.
- */
-const CREDENTIAL_NAME = /pass|pasw|pwd|secret|token|credential|api_?key|access_?key|private_?key|bearer/i;
 /** Finds key paths in one stack file (and Pulumi.yaml's defaults beside it). */
 export class ConfigLocator {
   private constructor(
@@ -254,28 +256,6 @@ export class ConfigLocator {
     const e = bare && this.stack?.root ? keyEntry(this.stack.root, [bare]) : undefined;
     return e && this.stack ? this.place(this.stack, e.key, true, secret && "after", e.value) : undefined;
   }
-}
-
-/**
- * Lines `line - around` to `line + around` of a file, each behind a gutter with its number, and a
- * caret under `column` of `line`: the excerpt a YAML slip (stackFile.ts YamlFileError) and a
- * config problem both show.
- */
-export function excerpt(
-  lines: string[],
-  line: number,
-  column: number,
-  around: number,
-  indent = "  ",
-): string[] {
-  const shown: number[] = [];
-  for (let n = line - around; n <= line + around; n++) if (n >= 1 && n <= lines.length) shown.push(n);
-  const width = String(shown[shown.length - 1] ?? line).length;
-  const gutter = (n: number | string) => `${indent}${String(n).padStart(width)} | `;
-  return shown.flatMap((n) => [
-    `${gutter(n)}${lines[n - 1]}`,
-    ...(n === line ? [`${gutter("")}${" ".repeat(Math.max(0, column - 1))}^`] : []),
-  ]);
 }
 
 /**

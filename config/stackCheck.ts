@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { shownYamlLines } from "../model/yamlText";
 import type { ChartKeys } from "./chartKeys";
 import * as fs from "fs";
 import {
@@ -227,7 +228,8 @@ function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigErr
  */
 function withMergeOrder(e: ConfigError, cli: { mergeOrder: KeyBeforeMerge[]; file: string }): ConfigError {
   if (cli.mergeOrder.length === 0) return e;
-  const lines = fs.readFileSync(cli.file, "utf8").split(/\r?\n/);
+  // Each problem shows its key's neighbours: a secret's value among them is not shown.
+  const lines = shownYamlLines(fs.readFileSync(cli.file, "utf8"));
   const all = [
     ...e.problems.map((text, i) => ({ text, place: e.places[i] })),
     ...cli.mergeOrder.map((k) => keyBeforeMergeProblem(cli.file, k, lines)),

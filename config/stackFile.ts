@@ -25,12 +25,13 @@ import { valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
-import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Scalar, type YAMLError } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, Scalar, visit, type Document, type YAMLError } from "yaml";
 import { isMergeKey, parsedYaml } from "./yamlDocument";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { excerpt, type Place } from "./locate";
+import { shownYamlLines, yamlReason } from "../model/yamlText";
 import { plainSecretProblem } from "./plainSecret";
 import { FileReadError, readUtf8 } from "./readFile";
 
@@ -108,7 +109,8 @@ const indentHint = (slip: YamlSlip) =>
 /** One slip as a message block: the file, line and column, the reason, and the lines around it. */
 function slipText(file: string, slip: YamlSlip, text: string): string {
   const { line, column } = shownAt(slip);
-  const lines = excerpt(text.split(/\r?\n/), line, column, 1);
+  // The lines as a message may show them: a secret's value on or beside the slip is not shown.
+  const lines = excerpt(shownYamlLines(text), line, column, 1);
   const hint = indentHint(slip);
   return `${file}:${line}:${column}: not valid YAML: ${slip.reason}\n${lines.join("\n")}${hint ? `\n  ${hint}` : ""}`;
 }
@@ -126,7 +128,7 @@ export function slipProblem(file: string, slip: YamlSlip, lines: string[]): { te
       file,
       line,
       column,
-      lines,
+      lines: shownYamlLines(lines.join("\n")),
       exact: true,
       endLine: Math.max(line, slip.endLine ?? line),
       around: 1,
@@ -184,9 +186,27 @@ function parseYamlWithSlips(
   const { doc } = parsedYaml(text);
   const slips = withoutTabFollowOns(slipsOf(doc, text), text);
   const mergeOrder = slips.length === 0 ? keysBeforeMerge(doc, text) : [];
-  // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings.
-  if (slips.length === 0) for (const w of doc.warnings) process.emitWarning(w);
-  const value = doc.toJS();
+  // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings, placed and
+  // in words, without the line eemeli/yaml quotes under each (a secret's value may be on it).
+  if (slips.length === 0)
+    for (const w of doc.warnings) {
+      const at = w.linePos?.[0];
+      const where = at ? `${file}:${at.line}:${at.col}: ` : `${file}: `;
+      process.emitWarning(`${where}${yamlReason(w.message.split(" at line ")[0].split("\n")[0])}`, {
+        type: w.name,
+        code: w.code,
+      });
+    }
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (e) {
+    // eemeli/yaml v2 finds an alias without its anchor only here (nodes/Alias.js `toJSON` throws a
+    // ReferenceError naming it, with no place): a slip at the alias, like any other.
+    if (!(e instanceof ReferenceError)) throw e;
+    slips.push(aliasSlip(doc, text, e));
+    value = withoutLostAliases(doc);
+  }
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
   parsedTexts.set(text, { value, slips, mergeOrder });
   return { value: structuredClone(value), slips, mergeOrder };
@@ -318,6 +338,41 @@ function spacedTabLines(lines: string[], tabLines: Set<number>): string {
     .join("\n");
 }
 
+/**
+ * The slip of a document whose value cannot be made (`toJS` threw `e`): at the first alias whose
+ * anchor is not set before it, else (too many aliases) at the start of the file.
+ */
+function aliasSlip(doc: Document, text: string, e: ReferenceError): YamlSlip {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      at = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  if (at === undefined) return { line: 1, column: 1, reason: yamlReason(e.message), code: "BAD_ALIAS" };
+  return {
+    line: lineAt(text, at),
+    column: at - text.lastIndexOf("\n", at - 1),
+    reason: "Unresolved alias (the anchor must be set before the alias)",
+    code: "BAD_ALIAS",
+  };
+}
+
+/** The value of `doc` with each alias whose anchor is not set before it read as null, as the rest is read. */
+function withoutLostAliases(doc: Document): unknown {
+  const copy = doc.clone();
+  visit(copy, {
+    Alias: (_, node) => (node.resolve(copy) === undefined ? new Scalar(null) : undefined),
+  });
+  try {
+    return copy.toJS();
+  } catch {
+    return null;
+  }
+}
+
 /** The 1-based line of an offset into `text`. */
 const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
 
@@ -325,7 +380,9 @@ const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n
 function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
   let at = e.linePos?.[0] ?? { line: 1, col: 1 };
   let endLine = Math.max(at.line, e.linePos?.[1]?.line ?? at.line);
-  let reason = e.message.split(" at line ")[0].split("\n")[0];
+  // The reason alone: eemeli/yaml's message goes on with the line (a secret's value among them),
+  // and some reasons quote a piece of it (model/yamlText.ts yamlReason).
+  let reason = yamlReason(e.message.split(" at line ")[0].split("\n")[0]);
   if (e.code === "DUPLICATE_KEY") {
     const first = firstOccurrence(doc, e.pos[0]);
     if (first) {

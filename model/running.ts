@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { load as loadYaml } from "js-yaml";
 import { lokiName } from "./services";
+import { notYamlMessage } from "./yamlText";
 
 /**
  * What runs in the cluster before a takeover, as the operator's own tools report it (README
@@ -70,9 +71,9 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
     try {
       return loadYaml(text);
     } catch (e) {
-      throw new RunningStateError(
-        `${path.join(dir, file)}: expected YAML (${cmd}), got: ${(e as Error).message}`,
-      );
+      // A values file of `helm get values --all` holds credentials in plain text: js-yaml's own
+      // message quotes the lines about the mistake, these are shown without their secrets.
+      throw new RunningStateError(notYamlMessage(path.join(dir, file), text, e, `YAML (${cmd})`, 1));
     }
   };
   const list = need("helm-list.yaml", COMMANDS["helm-list.yaml"]);

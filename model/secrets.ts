@@ -13,6 +13,14 @@ export const SECRET_KEYS = [
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
+/**
+ * Key names that say they hold a credential, misspelt ones too (`pasword`, `pwd`): a config
+ * problem's line (config/locate.ts) and a YAML mistake's lines (model/yamlText.ts) show such a
+ * key, never its value.
+ */
+export const CREDENTIAL_NAME =
+  /pass|pasw|pwd|secret|token|credential|api_?key|access_?key|private_?key|bearer/i;
+
 /** The secret config key holding the receivers' credentials with the `config` backend. */
 export const RECEIVER_CREDENTIALS_KEY = "receiverCredentials" satisfies (typeof SECRET_KEYS)[number];
 

@@ -61,7 +61,9 @@ function fromDoc(doc: any, source: string, via: FoundDatasource["via"]): FoundDa
 function listFromString(text: unknown): any[] {
   if (typeof text !== "string" || text.trim() === "") return [];
   try {
-    const v = parseYaml(text);
+    // Its warnings unsaid: `parse` prints each with the line it quotes, a secret's among them
+    // (the program's model/yamlText.ts parseUserYaml, which the pack does not import).
+    const v = parseYaml(text, { logLevel: "error" });
     return Array.isArray(v) ? v : [];
   } catch {
     return [];

@@ -84,7 +84,8 @@ export type ProxyAccessRequest =
 
 /** The authorization a config file text holds (`authorization:`), `{}` when it has none. */
 export function proxyAuthorizationOf(configFile: string): ProxyAuthorization {
-  const doc = parseYaml(configFile) ?? {};
+  // Its warnings unsaid: `parse` prints each with the line it quotes (model/yamlText.ts parseUserYaml).
+  const doc = parseYaml(configFile, { logLevel: "error" }) ?? {};
   return (doc.authorization ?? {}) as ProxyAuthorization;
 }
 

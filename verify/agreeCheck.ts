@@ -8,8 +8,8 @@
  * step, to query-tee's skip of recent samples before now, at most `--window` and never longer
  * than the dashboard's own range. The answers are compared series by series (./agree.ts).
  */
-import { parse } from "yaml";
 import { ApiError, labelValues, rangeQuery, requestJson, urlOf } from "./http";
+import { parseUserYaml } from "../model/yamlText";
 import { metricsApi } from "./metricsApi";
 import type { AgreeOptions, CheckResult, PanelTarget, QueryReport, VerifyContext } from "./types";
 
@@ -48,7 +48,7 @@ export async function scrapeIntervalSeconds(base: string, timeoutMs: number): Pr
   const body = await requestJson(urlOf(base, "/api/v1/status/config"), { timeoutMs });
   let cfg: any;
   try {
-    cfg = parse(String(body?.data?.yaml ?? ""));
+    cfg = parseUserYaml(String(body?.data?.yaml ?? ""));
   } catch {
     cfg = undefined;
   }

@@ -10,8 +10,8 @@
  *   docs/sources/developers/http_api/data_source.md).
  * Each returns pass/fail/skip with one line of detail; an unreachable component fails its checks.
  */
-import { parse } from "yaml";
 import { ApiError, basicAuth, instantQuery, requestJson, tenantHeaders, urlOf } from "./http";
+import { parseUserYaml } from "../model/yamlText";
 import type { CheckId, CheckResult, Evaluator, Expectations, VerifyContext } from "./types";
 import { metricsApi } from "./metricsApi";
 import { checkBackendAgrees } from "./agreeCheck";
@@ -257,7 +257,7 @@ export async function checkAlerting(ctx: VerifyContext): Promise<CheckResult> {
   const problems: string[] = [];
   let config: any;
   try {
-    config = parse(String(status?.config?.original ?? ""));
+    config = parseUserYaml(String(status?.config?.original ?? ""));
   } catch {
     config = undefined;
   }

@@ -27,8 +27,8 @@
  *   one instance runs the compactor, the one the ring elects (pkg/compactor/compactor.go:
  *   `ringNumTokens = 1`, `ringKeyOfLeader`).
  */
-import { parse } from "yaml";
 import type { LokiMode } from "../model/sizing";
+import { parseUserYaml } from "../model/yamlText";
 import { ApiError, requestJson, requestText, statusSaid, urlOf } from "./http";
 
 /** The steps of the move, each the update the gate of that name judges. */
@@ -130,7 +130,7 @@ export function judgeLokiRing(
 export function judgeLokiConfig(yamlText: string): string[] {
   let cfg: any;
   try {
-    cfg = parse(yamlText);
+    cfg = parseUserYaml(yamlText);
   } catch {
     return ["/config did not answer YAML"];
   }

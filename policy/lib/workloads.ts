@@ -150,7 +150,8 @@ export function extraContainerImages(scope: any, path: string): ImageUse[] {
     let list = scope[key];
     if (typeof list === "string" && list.trim() !== "") {
       try {
-        list = parseYaml(list);
+        // Its warnings unsaid: `parse` prints each with the line it quotes (policy/grafana.ts).
+        list = parseYaml(list, { logLevel: "error" });
       } catch {
         // A template that is not YAML before rendering: read image lines.
         list = [...list.matchAll(/image:\s*["']?([^\s"'{}]+)/g)].map((m) => ({ image: m[1] }));

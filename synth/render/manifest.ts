@@ -1,5 +1,6 @@
 import { load as loadYaml } from "js-yaml";
 import type { RenderedObject } from "./types";
+import { notYamlMessage } from "../../model/yamlText";
 
 /**
  * Parses `helm template` output into objects with their `# Source:` templates. Helm writes each
@@ -72,7 +73,10 @@ function itemsOf(doc: string, src: string): object[] {
   try {
     value = loadYaml(doc);
   } catch (e) {
-    throw new Error(`helm output of ${src || "a template"} does not parse as YAML: ${(e as Error).message}`);
+    // A Secret's data or a values-fed ConfigMap may sit on the lines js-yaml's message quotes.
+    throw new Error(
+      notYamlMessage(`helm output of ${src || "a template"}`, doc, e, "Kubernetes objects (YAML)", 1),
+    );
   }
   if (!value || typeof value !== "object") return [];
   const items: any[] = /List$/.test(String(value.kind)) && Array.isArray(value.items) ? value.items : [value];

@@ -71,7 +71,7 @@ describe("render: Helm's output as the render cache keeps it (synth/render/manif
   it("names the template whose output does not parse", () => {
     assert.throws(
       () => manifestJson("---\n# Source: chart/templates/bad.yaml\nkey: [unclosed\n"),
-      /helm output of chart\/templates\/bad.yaml does not parse as YAML/,
+      /helm output of chart\/templates\/bad\.yaml:4:1: expected Kubernetes objects \(YAML\), found text that is not YAML: /,
     );
   });
 });

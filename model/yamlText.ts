@@ -1,0 +1,207 @@
+/*
+ * A YAML text the user hands the program (a stack file, a kubeconfig, the running folder of a
+ * takeover, an engine's or Alertmanager's config written in the stack config) that does not
+ * parse: the place, what was expected and the parser's reason, with the file's lines shown only
+ * as far as they hold no secret. Both parsers quote the text when they refuse it: eemeli/yaml v2
+ * (2.9.1, dist/errors.js `prettifyError`, on by default) adds the line of the mistake, and the one
+ * above when the mistake is at its start, under the message; js-yaml (4.3.2, lib/loader.js
+ * `generateError`, lib/snippet.js) adds the three lines above and the two below. Some of their
+ * reasons quote a piece of the line too (below). A values file of `helm get values --all`, a
+ * kubeconfig or an Alertmanager config holds credentials on the very lines a mistake sits on.
+ */
+import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from "yaml";
+import { CREDENTIAL_NAME, SECRET_KEYS } from "./secrets";
+
+/**
+ * eemeli/yaml v2 `parse` for a user's text, its warnings unsaid: at its default log level `parse`
+ * hands each warning (an unknown tag: `password: !secret x`) to `process.emitWarning`
+ * (dist/public-api.js `parse`, dist/log.js `warn`), and Node prints it whole, the line it quotes
+ * with it. Errors are thrown as before (for {@link notYamlMessage}).
+ */
+export function parseUserYaml(
+  text: string,
+  options: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions = {},
+): any {
+  return parse(text, { ...options, logLevel: "error" });
+}
+
+/** What stands where a secret's value was. */
+export const NOT_SHOWN = "<not shown>";
+
+/**
+ * The reasons that carry a piece of the text, as each parser writes them, and the words kept of
+ * them. Read, not guessed: yaml 2.9.1 compose/resolve-flow-scalar.js (`Invalid escape sequence
+ * ${raw}`: up to the 8 characters after `\U`), compose/resolve-block-scalar.js (the header),
+ * compose/compose-scalar.js and compose-collection.js (the tag), doc/directives.js (tags,
+ * directives, the version), nodes/Alias.js (the alias), schema/yaml-1.1/omap.js,
+ * schema/json/schema.js; js-yaml 4.3.2 lib/loader.js `throwError` calls that append a tag, a
+ * handle, an alias or a directive.
+ */
+const QUOTING_REASONS: [RegExp, string][] = [
+  [/^Invalid escape sequence[^]*/, "Invalid escape sequence in a double-quoted string"],
+  [/^Block scalar header includes extra characters[^]*/, "Block scalar header includes extra characters"],
+  [/^(Unresolved tag|Not a valid tag|Could not resolve tag): [^]*/, "$1"],
+  [/^Verbatim tags aren't resolved[^]*/, "Verbatim tags aren't resolved"],
+  [/^The [^]* tag has no suffix$/, "A tag has no suffix"],
+  [/^(Unsupported YAML version|Unknown directive) [^]*/, "$1"],
+  [/^(Ordered maps must not include duplicate keys): [^]*/, "$1"],
+  [/^(Unresolved plain scalar) [^]*/, "$1"],
+  [/^(Unresolved alias \(the anchor must be set before the alias\)): [^]*/, "$1"],
+  [/^(tag prefix is malformed|tag name cannot contain such characters|tag name is malformed): [^]*/, "$1"],
+  [/^(unidentified alias|undeclared tag handle|unknown document directive) "[^]*"$/, "$1"],
+  [/^there is a previously declared suffix for "[^]*" tag handle$/, "a tag handle declared twice"],
+  [/!<[^>]*>/g, "!<…>"],
+];
+
+/** A parser's reason without the piece of the text it may quote (see {@link QUOTING_REASONS}). */
+export function yamlReason(reason: string): string {
+  return QUOTING_REASONS.reduce((r, [pattern, kept]) => r.replace(pattern, kept), reason);
+}
+
+/** Where a YAML parser stopped (1-based) and why, in words that quote nothing of the text. */
+export interface YamlMistake {
+  line: number;
+  column: number;
+  reason: string;
+}
+
+/**
+ * The place and reason of an error either parser threw; undefined for any other error. eemeli/yaml
+ * v2: `YAMLError` with `linePos` (set by `prettifyError`, which `parse` runs) and a message that
+ * ends ` at line L, column C` and its excerpt; js-yaml: `YAMLException` with `reason` and a 0-based
+ * `mark`.
+ */
+export function yamlMistake(e: unknown): YamlMistake | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const x = e as Error & {
+    linePos?: { line: number; col: number }[];
+    reason?: unknown;
+    mark?: { line?: unknown; column?: unknown };
+  };
+  if (e.name === "YAMLParseError" && x.linePos?.[0]) {
+    const { line, col } = x.linePos[0];
+    return { line, column: col, reason: yamlReason(e.message.split(" at line ")[0].split("\n")[0]) };
+  }
+  if (e.name === "YAMLException" && typeof x.reason === "string" && typeof x.mark?.line === "number") {
+    const column = typeof x.mark.column === "number" ? x.mark.column : 0;
+    return { line: x.mark.line + 1, column: column + 1, reason: yamlReason(x.reason) };
+  }
+  return undefined;
+}
+
+/**
+ * `<file>:<line>:<column>: expected <expected>, found text that is not YAML: <reason>`, and with
+ * `around` the lines about it as {@link shownYamlLines} shows them, a caret under the column. An
+ * error of neither parser names the file alone (its message may quote the text too).
+ */
+export function notYamlMessage(
+  file: string,
+  text: string,
+  e: unknown,
+  expected: string,
+  around?: number,
+): string {
+  const at = yamlMistake(e);
+  if (!at) return `${file}: expected ${expected}, found text that is not YAML`;
+  const head = `${file}:${at.line}:${at.column}: expected ${expected}, found text that is not YAML: ${at.reason}`;
+  if (around === undefined) return head;
+  return [head, ...excerpt(shownYamlLines(text), at.line, at.column, around)].join("\n");
+}
+
+/** A line's indentation, an optional list dash, and a key (plain or quoted) before `:` and a space or the line's end. */
+const KEY_LINE = /^(\s*(?:-\s+)*)("[^"]*"|'[^']*'|[^\s#"'-][^#]*?|-[^\s#][^#]*?)\s*:(?=\s|$)(.*)$/;
+/** A list item without a key: `- <value>`. */
+const ITEM_LINE = /^(\s*-\s+)(.*)$/;
+/** A URL's user info: `scheme://user:password@`, or a user alone. */
+const USER_INFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"']+)@/gi;
+/**
+ * A token by its look: 20 or more characters of base64, URL-safe base64 or a JWT's dots, holding an
+ * upper-case and a lower-case letter and a digit (Pulumi's ciphertext, bearer tokens, access keys).
+ * Kubernetes names and hex digests are lower case: they stay.
+ */
+const TOKEN_LOOK = /(?<![\w+/=.-])(?=[\w+/=.-]*[A-Z])(?=[\w+/=.-]*[a-z])(?=[\w+/=.-]*\d)[\w+/=.-]{20,}/g;
+
+/** Whether a key names a secret: a `secure:` value, a secret config key, or a credential's name. */
+function secretKey(name: string): boolean {
+  return name === "secure" || (SECRET_KEYS as readonly string[]).includes(name) || CREDENTIAL_NAME.test(name);
+}
+
+/** A key as written, without its quotes and its namespace (`homelab-observability:pushoverToken`). */
+function bareKey(key: string): string {
+  const bare = key.replace(/^["']|["']$/g, "");
+  return bare.slice(bare.lastIndexOf(":") + 1);
+}
+
+/** A login in a URL: a password, or a user alone that is a token. */
+const loginHolds = (info: string) => info.includes(":") || new RegExp(TOKEN_LOOK.source).test(info);
+
+/** A line with its logins and token-looking words hidden. */
+function withoutLoose(line: string): string {
+  return line
+    .replace(USER_INFO, (all, scheme: string, info: string) =>
+      loginHolds(info) ? `${scheme}${NOT_SHOWN}@` : all,
+    )
+    .replace(TOKEN_LOOK, NOT_SHOWN);
+}
+
+/** A key's line with its value hidden (a key whose value is on the lines below stays as it is). */
+const keyOnly = (key: RegExpExecArray) => `${key[1]}${key[2]}:${key[3].trim() === "" ? "" : ` ${NOT_SHOWN}`}`;
+
+/**
+ * The lines of a YAML text as a message may show them, read line by line (the text may not parse):
+ * the value of a key that names a secret ({@link CREDENTIAL_NAME}, the rule config/locate.ts
+ * places problems by, a secret config key, `secure:`) is `<not shown>`, and so is each line below
+ * it indented deeper that continues it (a block scalar, a value on the next line, a list); under a
+ * secret config key (`receiverCredentials`: a map of credentials) every deeper line is. A deeper
+ * key under another credential-named key (`secrets:` holds `backend:`) is judged by its own name.
+ * A URL's login and a token-looking word are `<not shown>` on any line. Other lines are shown as
+ * written.
+ */
+export function shownYamlLines(text: string): string[] {
+  // The secret key whose value the deeper lines below continue, while they do: `child` is the
+  // indentation of its first line below; a line less deep than that is no part of it (a slip).
+  let hiding: { indent: number; all: boolean; child?: number } | undefined;
+  return text.split(/\r?\n/).map((line) => {
+    const indent = line.match(/^\s*/)![0].length;
+    if (line.trim() === "") return line;
+    if (hiding && indent > hiding.indent && indent >= (hiding.child ?? indent)) hiding.child ??= indent;
+    else hiding = undefined;
+    // A comment is the file's own note, unless it sits inside a secret's value (a block scalar).
+    if (line.trim().startsWith("#") && !hiding?.all) return line;
+    const key = KEY_LINE.exec(line);
+    if (hiding && (hiding.all || !key)) {
+      if (key) return keyOnly(key);
+      const item = ITEM_LINE.exec(line);
+      return item ? `${item[1]}${NOT_SHOWN}` : `${" ".repeat(indent)}${NOT_SHOWN}`;
+    }
+    hiding = undefined;
+    if (!key || !secretKey(bareKey(key[2]))) return withoutLoose(line);
+    hiding = {
+      indent: key[1].replace(/-/g, " ").length,
+      all: key[3].trim() !== "" || (SECRET_KEYS as readonly string[]).includes(bareKey(key[2])),
+    };
+    return keyOnly(key);
+  });
+}
+
+/**
+ * Lines `line - around` to `line + around` of a file, each behind a gutter with its number, and a
+ * caret under `column` of `line`: the excerpt a YAML slip (config/stackFile.ts YamlFileError), a
+ * config problem and {@link notYamlMessage} show.
+ */
+export function excerpt(
+  lines: string[],
+  line: number,
+  column: number,
+  around: number,
+  indent = "  ",
+): string[] {
+  const shown: number[] = [];
+  for (let n = line - around; n <= line + around; n++) if (n >= 1 && n <= lines.length) shown.push(n);
+  const width = String(shown[shown.length - 1] ?? line).length;
+  const gutter = (n: number | string) => `${indent}${String(n).padStart(width)} | `;
+  return shown.flatMap((n) => [
+    `${gutter(n)}${lines[n - 1]}`,
+    ...(n === line ? [`${gutter("")}${" ".repeat(Math.max(0, column - 1))}^`] : []),
+  ]);
+}

@@ -1,0 +1,115 @@
+import { strict as assert } from "assert";
+import { load } from "js-yaml";
+import { parse } from "yaml";
+import { shownYamlLines, yamlMistake } from "../../model/yamlText";
+import { SECRET, holdsSecretPiece } from "../support/secretPieces";
+
+/*
+ * What a message may show of a YAML text that does not parse (model/yamlText.ts): the parsers'
+ * reasons without the piece of the text some of them quote, and the file's lines with every
+ * secret's value replaced by `<not shown>`, the other lines as written.
+ */
+
+describe("model/yamlText: a YAML mistake said without a secret", () => {
+  it("no reason of either parser quotes the text: escapes, block headers, tags, handles, directives", () => {
+    const texts = [
+      `a: "\\u${SECRET}"`,
+      `a: "\\U${SECRET}"`,
+      `a: |${SECRET}\n  x\n`,
+      `%YAML ${SECRET}\n---\na: 1\n`,
+      `a: !${SECRET}!x y\n`,
+      `a: !<${SECRET}> x\n`,
+      `a: *${SECRET}\n`,
+      `a: !!${SECRET} x\n`,
+    ];
+    for (const text of texts) {
+      // eemeli/yaml accepts some of them (an unknown tag is a warning there): js-yaml refuses all.
+      for (const run of [() => parse(text, { logLevel: "error" }), () => load(text)]) {
+        const e = thrown(run, true);
+        // An alias without its anchor: eemeli/yaml throws a ReferenceError, no parse error
+        // (config/stackFile.ts places it; elsewhere only the file is named).
+        if (e === undefined || e instanceof ReferenceError) continue;
+        const m = yamlMistake(e);
+        assert.ok(m, (e as Error).message);
+        assert.ok(!holdsSecretPiece(m.reason), `${JSON.stringify(text)}: ${m.reason}`);
+      }
+    }
+    assert.equal(
+      yamlMistake(thrown(() => parse(`a: "\\u${SECRET}"`)))?.reason,
+      "Invalid escape sequence in a double-quoted string",
+    );
+    assert.equal(yamlMistake(thrown(() => load(`a: *${SECRET}\n`)))?.reason, "unidentified alias");
+  });
+
+  it("places eemeli/yaml's mistakes by its own line and column, js-yaml's from its 0-based mark", () => {
+    assert.deepEqual(yamlMistake(thrown(() => parse("a: 1\nb: [\n"))), {
+      line: 3,
+      column: 1,
+      reason: "Flow sequence in block collection must be sufficiently indented and end with a ]",
+    });
+    assert.deepEqual(yamlMistake(thrown(() => load("a: 1\na: 2\n"))), {
+      line: 2,
+      column: 1,
+      reason: "duplicated mapping key",
+    });
+    assert.equal(yamlMistake(new Error("other")), undefined);
+  });
+
+  it("hides a credential's value, a secure: value, a secret key's map, a block scalar, a login and a token; shows the rest", () => {
+    const text = [
+      "config:",
+      "  homelab-observability:cluster: pi",
+      "  homelab-observability:minioAdminPassword:",
+      `    secure: v1:${SECRET}`,
+      "  homelab-observability:receiverCredentials:",
+      `    ops: ${SECRET}`,
+      "  homelab-observability:secrets:",
+      "    backend: config",
+      `  endpoint: https://user:${SECRET}@minio.example:9000`,
+      "  db: postgres://grafana@db/grafana",
+      `  note: eyJhbGciOiJIUzI1NiJ9.${SECRET}${SECRET}`,
+      "  image: sha256:0123456789abcdef0123456789abcdef",
+      "  password: |",
+      `    ${SECRET}`,
+      "  # a note",
+      `  - token: ${SECRET}`,
+      "    name: ops",
+      "  pass:",
+      `    ${SECRET}`,
+    ].join("\n");
+    assert.deepEqual(shownYamlLines(text), [
+      "config:",
+      "  homelab-observability:cluster: pi",
+      "  homelab-observability:minioAdminPassword:",
+      "    secure: <not shown>",
+      "  homelab-observability:receiverCredentials:",
+      "    ops: <not shown>",
+      // A credential-named key's map is judged key by key: `backend` names nothing secret.
+      "  homelab-observability:secrets:",
+      "    backend: config",
+      "  endpoint: https://<not shown>@minio.example:9000",
+      // A user without a password is no secret.
+      "  db: postgres://grafana@db/grafana",
+      "  note: <not shown>",
+      "  image: sha256:0123456789abcdef0123456789abcdef",
+      "  password: <not shown>",
+      "    <not shown>",
+      "  # a note",
+      "  - token: <not shown>",
+      "    name: ops",
+      "  pass:",
+      "    <not shown>",
+    ]);
+  });
+});
+
+/** What `f` throws; with `maybe`, undefined when it throws nothing. */
+function thrown(f: () => unknown, maybe = false): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  if (!maybe) assert.fail("nothing thrown");
+  return undefined;
+}
