@@ -10,6 +10,7 @@ import {
 } from "./resolve";
 import { plainTextFact } from "./stackFile";
 import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { cachedChartKeys } from "./chartCache";
 import type { ChartKeys } from "./chartKeys";
 import { uncheckedChartsNote } from "./chartValueCheck";
@@ -62,7 +63,13 @@ export function loadStackConfig(
   const plainLines = plain
     .filter((p) => !judged.problems.some((j) => j.includes(plainTextFact(p))))
     .map(plainSecretLine);
-  const problems = [...misspeltNamespaceProblems(Object.keys(all)), ...plainLines, ...judged.problems];
+  const problems = [
+    ...misspeltNamespaceProblems(Object.keys(all)),
+    // The runtime knows which keys the CLI passed as secrets; without isConfigSecret, none is plain.
+    ...onepasswordKeyProblems(Object.keys(all), (k) => !isSecret || isSecret(k)),
+    ...plainLines,
+    ...judged.problems,
+  ];
   const cfg = judged.cfg;
   if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.

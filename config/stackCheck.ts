@@ -19,6 +19,7 @@ import {
 } from "./stackFile";
 import { closestMatch, ConfigError, describe, expectedForm, REDACTED } from "./errors";
 import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { judgedStackConfig } from "./judge";
 import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
@@ -295,6 +296,7 @@ export function checkedStackConfig(
       .filter((i) => !hidden.includes(i.key))
       .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
+    ...onepasswordKeyProblems(Object.keys(cli.config), (k) => cli.secretKeys.includes(k), cli.project.name),
     ...cli.setTwice.map((k) =>
       keySetTwiceProblem(k, cli.project.name, placer.fileLine(k.slice(cli.project.name.length + 1))),
     ),

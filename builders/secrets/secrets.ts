@@ -5,7 +5,7 @@ import { PART_OF_LABEL } from "../metadata";
 export interface OnePasswordItem {
   title: string;
   vault: string;
-  sections?: { fields?: { label?: string; value?: string }[] }[];
+  sections?: { label?: string; fields?: { label?: string; value?: string }[] }[];
 }
 
 /**
@@ -138,13 +138,40 @@ export function itemReadError(
 
 const TOP_LEVEL_FIELDS = ["username", "password", "url", "credential", "hostname"] as const;
 
-/** A named field of a 1Password item: a top-level login field or a section field by label. */
+/**
+ * A named field of a 1Password item: a top-level field (the provider's `username`, `password`,
+ * `url`, ...) or a section field by label. The provider fills the top-level ones from the item's
+ * own fields (terraform-provider-onepassword v2.1.2 onepassword_item_data_source.go Read: `url` is
+ * the item's primary website, `credential` an API Credential's), and lists every section field
+ * beside them, so one name can have two values: a Login's website and a section field "url" with
+ * the webhook, say. Taking either would send the credential the operator did not mean without a
+ * word, so two different values are refused, naming where each is and never either value.
+ */
 export function itemField(item: OnePasswordItem, field: string, where: string): string {
   const top = (TOP_LEVEL_FIELDS as readonly string[]).includes(field)
     ? (item as unknown as Record<string, unknown>)[field]
     : undefined;
-  const fromSection = item.sections?.flatMap((s) => s.fields ?? []).find((f) => f.label === field)?.value;
-  const value = (top as string | undefined) || fromSection;
+  const places: { at: string; value: string }[] = [];
+  if (typeof top === "string" && top !== "")
+    places.push({
+      at: field === "url" ? "the item's website (its primary URL)" : `the item's own ${field}`,
+      value: top,
+    });
+  for (const s of item.sections ?? [])
+    for (const f of s.fields ?? [])
+      if (f.label === field && f.value)
+        places.push({
+          at: `the field "${field}" of section ${JSON.stringify(s.label ?? "")}`,
+          value: f.value,
+        });
+  const values = new Set(places.map((p) => p.value));
+  if (values.size > 1) {
+    // Where each value is, never a value.
+    throw new SecretItemError(
+      `${where}: expected one value for field "${field}" of 1Password item "${item.title}" in vault ${item.vault}, got ${values.size} different ones (in ${places.map((p) => p.at).join(", ")}; not shown); keep the one the stack should use and remove or empty the others`,
+    );
+  }
+  const value = places[0]?.value;
   if (!value) {
     // The item's title and vault ID and the field's name only: never a value of the item.
     throw new SecretItemError(

@@ -191,7 +191,8 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
       this.registerOutputs({});
       return;
     }
-    // Grafana's admin: 1Password item, or a config secret, or generated here and written back.
+    // Grafana's admin: 1Password item, or a config secret, or generated here (config backend only:
+    // kept in the state and the Secret, nowhere else). Grafana reads it on its first start only.
     let grafanaUser: pulumi.Input<string> = GRAFANA_ADMIN_USER;
     let grafanaPassword: pulumi.Output<string>;
     if (args.backend.backend === "onepassword") {
