@@ -16,6 +16,7 @@ import { keptValues, previews, refusedOnceAtImport, updateChange, type Preview }
 import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
 import { backendMove } from "./backendMove";
+import { grafanaAdminVerdict } from "./grafanaAdmin";
 
 export interface ChangeCheck {
   text: string;
@@ -120,8 +121,12 @@ export async function checkChange(
     // A backend swapped is stack-wide too: the objects below show the old one's deletions, whose
     // refusals (its protected buckets and release) it names instead, one message for one mistake.
     const { verdict: backend, report } = backendMove(previous, result, change, at);
+    // A replaced admin password source is stack-wide too: the objects below show only the Secret's
+    // update, which says nothing of Grafana keeping the password it was first given.
+    const admin = grafanaAdminVerdict(previous, result.export, at);
     // One per refusal listed, as the objects' counts line says them (two on one release are two).
-    refused += refusalCount(report) + (phase?.refused ? 1 : 0) + tenants.length + (backend ? 1 : 0);
+    refused +=
+      refusalCount(report) + (phase?.refused ? 1 : 0) + tenants.length + (backend ? 1 : 0) + (admin ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
     parts.push(
@@ -130,6 +135,7 @@ export async function checkChange(
         ...(phase ? [phase.line] : []),
         ...(backend ? [backend.line] : []),
         ...tenants.map((t) => t.line),
+        ...(admin ? [admin.line] : []),
         formatChange(report),
       ].join("\n"),
     );
