@@ -126,6 +126,7 @@ export function planChange(before: StackState, after: StackState, at?: OverrideP
     before.export.deployment.resources,
     after.export.deployment.resources,
     RELEASE_TYPE,
+    at,
   )) {
     const subject = short(m.release);
     let entry = entries.find((e) => e.subject === subject && e.action !== "delete");

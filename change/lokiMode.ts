@@ -18,6 +18,7 @@
  * straight to Monolithic (which is both), and "Monolithic" while write pods still run (step 3
  * before step 2 is done).
  */
+import type { OverridePlace } from "../synth/report";
 import type { ExportResource } from "../synth/synthesize";
 import type { Refusal } from "./apiRules";
 
@@ -61,13 +62,24 @@ export function lokiSide(values: Record<string, any> | undefined): LokiSide | un
   };
 }
 
+/**
+ * The stack key a refusal is about, with its place in the stack file: the refusal sits on the
+ * rendered Release, but the operator mends `loki.mode` or `loki.write` in Pulumi.<stack>.yaml.
+ */
+function keyAt(key: string, at?: OverridePlace): string {
+  const where = at?.(key);
+  return where ? `${key} (${where})` : `${key} (not set in the stack file)`;
+}
+
 /** Why the change from `before` to `after` could lose the lines the write pods hold (empty when it cannot). */
-export function lokiMoveRefusals(before: LokiSide, after: LokiSide): Refusal[] {
+export function lokiMoveRefusals(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal[] {
   const out: Refusal[] = [];
+  const mode = `${keyAt("loki.mode", at)}: `;
+  const write = `${keyAt("loki.write", at)}: `;
   if (before.mode === "SimpleScalable" && after.mode === "Monolithic") {
     out.push({
       field: "values.deploymentMode",
-      reason: `a jump from "SimpleScalable" straight to "Monolithic" removes all ${before.write} write pods in one update, before any monolithic pod serves: the lines only their ingesters hold go with them. Take the transitional step first: loki.mode "${TRANSITIONAL}" (the monolithic pods join the ring beside the write pods), then loki.write down by one per update, then "Monolithic" (${LOKI_MOVE_DOC})`,
+      reason: `${mode}a jump from "SimpleScalable" straight to "Monolithic" removes all ${before.write} write pods in one update, before any monolithic pod serves: the lines only their ingesters hold go with them. Take the transitional step first: loki.mode "${TRANSITIONAL}" (the monolithic pods join the ring beside the write pods), then loki.write down by one per update, then "Monolithic" (${LOKI_MOVE_DOC})`,
     });
     return out;
   }
@@ -78,7 +90,7 @@ export function lokiMoveRefusals(before: LokiSide, after: LokiSide): Refusal[] {
   if (before.mode === TRANSITIONAL && after.mode === "Monolithic" && before.write > 0) {
     out.push({
       field: "values.deploymentMode",
-      reason: `"${TRANSITIONAL}" -> "Monolithic" while ${before.write} write pod(s) still run: they leave in the update that rolls the monolithic pods and deletes the write StatefulSet, with no gate seeing them flushed and gone from the ring. Lower loki.write by one per update down to 0 first (each after npm run verify -- --gate loki-drain), then set "Monolithic" after npm run verify -- --gate loki-monolithic passes (${LOKI_MOVE_DOC})`,
+      reason: `${mode}"${TRANSITIONAL}" -> "Monolithic" while ${before.write} write pod(s) still run: they leave in the update that rolls the monolithic pods and deletes the write StatefulSet, with no gate seeing them flushed and gone from the ring. Lower loki.write by one per update down to 0 first (each after npm run verify -- --gate loki-drain), then set "Monolithic" after npm run verify -- --gate loki-monolithic passes (${LOKI_MOVE_DOC})`,
     });
     return out;
   }
@@ -95,14 +107,14 @@ export function lokiMoveRefusals(before: LokiSide, after: LokiSide): Refusal[] {
   if (moving && before.monolithic === 0) {
     out.push({
       field: "values.write.replicas",
-      reason: `removes ${leaving} write pod(s) (${before.write} -> ${after.write})${together} in the update that starts the monolithic pods: nothing serves the ring yet when they leave. Keep loki.write at ${before.write} in the update to "${TRANSITIONAL}", then lower it by one per update, each after npm run verify -- --gate loki-drain passes (${LOKI_MOVE_DOC})`,
+      reason: `${write}removes ${leaving} write pod(s) (${before.write} -> ${after.write})${together} in the update that starts the monolithic pods: nothing serves the ring yet when they leave. Keep loki.write at ${before.write} in the update to "${TRANSITIONAL}", then lower it by one per update, each after npm run verify -- --gate loki-drain passes (${LOKI_MOVE_DOC})`,
     });
     return out;
   }
   if (leaving > 1)
     out.push({
       field: "values.write.replicas",
-      reason: `removes ${leaving} write pods at once (${before.write} -> ${after.write}); the chart stops them together (write.podManagementPolicy "Parallel") and no gate sees one flushed before the next goes. Lower loki.write by one per update, each after npm run verify -- --gate loki-drain passes (${LOKI_MOVE_DOC})`,
+      reason: `${write}removes ${leaving} write pods at once (${before.write} -> ${after.write}); the chart stops them together (write.podManagementPolicy "Parallel") and no gate sees one flushed before the next goes. Lower loki.write by one per update, each after npm run verify -- --gate loki-drain passes (${LOKI_MOVE_DOC})`,
     });
   return out;
 }
@@ -116,11 +128,15 @@ function lokiReleases(resources: ExportResource[], releaseType: string): Map<str
   );
 }
 
-/** Refusals of the move, per loki Release present on both sides (matched by URN, as the engine does). */
+/**
+ * Refusals of the move, per loki Release present on both sides (matched by URN, as the engine
+ * does), each naming the stack key and its file:line when `at` knows it.
+ */
 export function lokiMoveChanges(
   before: ExportResource[],
   after: ExportResource[],
   releaseType: string,
+  at?: OverridePlace,
 ): { release: ExportResource; refused: Refusal[] }[] {
   const b = lokiReleases(before, releaseType);
   const out: { release: ExportResource; refused: Refusal[] }[] = [];
@@ -129,7 +145,7 @@ export function lokiMoveChanges(
     const sb = lokiSide(prev?.inputs?.values);
     const sa = lokiSide(a.inputs?.values);
     if (!sb || !sa) continue;
-    const refused = lokiMoveRefusals(sb, sa);
+    const refused = lokiMoveRefusals(sb, sa, at);
     if (refused.length > 0) out.push({ release: a, refused });
   }
   return out;

@@ -71,10 +71,11 @@ export function archiveDigest(archive: string): string {
  * Where the store keeps the keys of the archive with `digest`. By digest: an archive's keys never
  * change, and a replaced archive has another digest. The suffix is how config/chartKeys.ts reads
  * them (v4: keys a variable picks by `index`; v5: values handed to named templates in a `dict`,
- * and variables holding a copy of a values map); bump it when that reading changes.
+ * and variables holding a copy of a values map; v6: template text in values.yaml, which charts
+ * render with `tpl`); bump it when that reading changes.
  */
 export function chartKeysFile(digest: string, store: string = renderCacheDir()): string {
-  return path.join(store, "chart-keys", `${digest}.v5.json`);
+  return path.join(store, "chart-keys", `${digest}.v6.json`);
 }
 
 /** {@link storedChartKeys}'s reads, by store file, with the stat they were read under ("" unwritten). */

@@ -498,8 +498,13 @@ export function chartKeys(tar: Buffer): ChartKeys {
   );
   let values: KeyTree = {};
   for (const dir of dirs) {
-    const own = treeOf(safeYaml(files.get(`${dir}/values.yaml`))) || {};
-    const uses: TemplateUse[] = [];
+    const doc = safeYaml(files.get(`${dir}/values.yaml`));
+    const own = treeOf(doc) || {};
+    // Template text in the defaults is read too: a chart renders it with `tpl`, so what it names is
+    // read. The loki chart writes Loki's whole config that way (values.yaml `loki.config`, rendered
+    // by `tpl .Values.loki.config` in templates/_helpers.tpl, 6.55.0 and 18.11.0 alike), and with it
+    // `loki.ingester`, `loki.compactor` and the other blocks it writes out whole.
+    const uses: TemplateUse[] = templateStrings(doc).flatMap((text) => templateUses(text, defines));
     for (const [name, text] of files)
       if (owner(name) === dir && (name.startsWith(`${dir}/templates/`) || name.endsWith(".tpl")))
         uses.push(...templateUses(text, defines));
@@ -510,6 +515,13 @@ export function chartKeys(tar: Buffer): ChartKeys {
     }
   }
   return { values };
+}
+
+/** The strings of a values document that hold template actions (`{{ ... }}`). */
+function templateStrings(doc: unknown): string[] {
+  if (typeof doc === "string") return doc.includes("{{") ? [doc] : [];
+  if (Array.isArray(doc)) return doc.flatMap(templateStrings);
+  return isMap(doc) ? Object.values(doc).flatMap(templateStrings) : [];
 }
 
 /** A YAML document, or undefined when it is absent or not YAML Helm could read either. */

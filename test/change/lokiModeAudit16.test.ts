@@ -105,3 +105,37 @@ describe("Loki's move off SimpleScalable, the steps the change check refuses (au
     assert.ok(report.refused.every((e) => e.refused.every((r) => r.kind !== "rename")));
   });
 });
+
+describe("Loki's move off SimpleScalable: each refusal names the stack key to mend and its line (hLoki audit)", () => {
+  // The refusal sits on Release::loki's values, but the operator edits loki.mode or loki.write in
+  // the stack file: the message names that key and its file:line, as the other change refusals do.
+  const at = (key: string) =>
+    ({ "loki.mode": "Pulumi.production.yaml:40", "loki.write": "Pulumi.production.yaml:41" })[key];
+  it("names loki.mode at its line for a jump straight to Monolithic", () => {
+    const refused = lokiMoveRefusals(
+      { mode: "SimpleScalable", monolithic: 0, write: 3 },
+      { mode: "Monolithic", monolithic: 3, write: 0 },
+      at,
+    );
+    assert.equal(refused.length, 1);
+    assert.match(refused[0].reason, /^loki\.mode \(Pulumi\.production\.yaml:40\): /);
+  });
+  it("names loki.write at its line for two write pods leaving in one update", () => {
+    const refused = lokiMoveRefusals(
+      { mode: TRANSITIONAL, monolithic: 3, write: 3 },
+      { mode: TRANSITIONAL, monolithic: 3, write: 1 },
+      at,
+    );
+    assert.equal(refused.length, 1);
+    assert.match(
+      refused[0].reason,
+      /^loki\.write \(Pulumi\.production\.yaml:41\): removes 2 write pods at once/,
+    );
+  });
+  it("passes the stack file's places through planChange", () => {
+    const before = state({ deploymentMode: "SimpleScalable", write: { replicas: 3 } }, []);
+    const after = state({ deploymentMode: "Monolithic", singleBinary: { replicas: 3 } }, []);
+    const [entry] = planChange(before, after, at).refused;
+    assert.match(entry.refused[0].reason, /^loki\.mode \(Pulumi\.production\.yaml:40\): a jump/);
+  });
+});

@@ -189,3 +189,27 @@ describe("change: the counts line says the updates it does not list (change/chan
     ]);
   });
 });
+
+describe("change: the loki bump 6.55.0 -> 18.11.0 (grafana/loki to grafana-community) loses none of the program's values", function () {
+  this.timeout(120000);
+  // loki.ingester is written into Loki's config by the template text of values.yaml's own
+  // loki.config (`{{- with .Values.loki.ingester }} ... tpl (. | toYaml) $`), which the chart
+  // renders with `tpl` (18.11.0 templates/_helpers.tpl). 18.11.0 gives loki.ingester a default
+  // (wal.flush_on_shutdown) where 6.55.0 had `{}`, so a reader of templates/ alone took
+  // flush_op_timeout and lifecycler for unread and refused the production chart move.
+  for (const stack of ["production", "staging"])
+    it(`every value the program sets on ${stack}'s loki release is read by 18.11.0 as by 6.55.0 (no false refusal)`, async function () {
+      for (const version of ["6.55.0", "18.11.0"]) pinnedChartArchive(this, { chart: "loki", version });
+      const res = (await synth(stack)).export.deployment.resources;
+      const loki = release(res, "loki");
+      const found = valuesNoLongerRead(
+        [{ ...loki, inputs: { ...loki.inputs, version: "6.55.0" } }],
+        [{ ...loki, inputs: { ...loki.inputs, version: "18.11.0" } }],
+        chartKeysAt,
+      );
+      assert.deepEqual(
+        found.flatMap((f) => f.refused.map((r) => `${r.field}: ${r.reason.slice(0, 60)}`)),
+        [],
+      );
+    });
+});
