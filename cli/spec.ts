@@ -170,7 +170,7 @@ export const VERIFY: CliSpec = {
       name: "--move-from",
       value: "<S3 URL>",
       login: true,
-      help: "With --move-to: compare every bucket the stack plans on the old object store (this S3 endpoint) and the new one, object count and total bytes, and nothing else; keys from HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY, HOMELAB_MOVE_TO_ACCESS_KEY_ID, HOMELAB_MOVE_TO_SECRET_ACCESS_KEY (docs/how-to/move-to-garage.md). --gate, --url, --window, --step and --timeout are refused beside it.",
+      help: "With --move-to: compare every bucket the stack plans on the old object store (this S3 endpoint) and the new one, key by key (each object's key and size), and nothing else; keys from HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY, HOMELAB_MOVE_TO_ACCESS_KEY_ID, HOMELAB_MOVE_TO_SECRET_ACCESS_KEY (docs/how-to/move-to-garage.md). --gate, --url, --window, --step and --timeout are refused beside it.",
     },
     {
       name: "--move-to",

@@ -70,6 +70,17 @@ function refusal(side: StoreSide, bucket: string, status: number, text: string):
 /** A bucket counted on one store; `missing` when the store has no such bucket. */
 export type Tally = { objects: number; bytes: number } | { missing: true };
 
+/**
+ * Keys that differ between the stores in one bucket: only on one side, or on both with another
+ * size. The first of each kind is kept to name it; the rest are counted.
+ */
+export interface KeyDifferences {
+  onlyOld: number;
+  onlyNew: number;
+  otherSize: number;
+  first: { onlyOld?: string; onlyNew?: string; otherSize?: { key: string; old: number; new: number } };
+}
+
 /** One bucket compared. */
 export interface MoveRow {
   bucket: string;
@@ -77,6 +88,8 @@ export interface MoveRow {
   from: Tally;
   to: Tally;
   detail: string;
+  /** Set when both stores hold the bucket and a key differs. */
+  keys?: KeyDifferences;
 }
 
 /** Every bucket of the stack's plan (in any phase's consumers: used, kept, referenced), sorted. */
@@ -85,16 +98,48 @@ export function movedBuckets(cfg: StackConfig): string[] {
   return [...new Set(plan.consumers.flatMap((c) => [...c.buckets, ...c.referenced, ...c.unused]))].sort();
 }
 
-/** Objects and bytes of one bucket, page by page (1,000 keys a page, at most 100,000 pages). */
-export async function tally(side: StoreSide, bucket: string, fetchFn: typeof fetch = fetch): Promise<Tally> {
-  let objects = 0;
-  let bytes = 0;
-  let token: string | undefined;
-  for (let page = 0; page < 100_000; page++) {
-    const url = listObjectsUrl(side.endpoint, bucket, token);
+type Entry = { key: string; size: number };
+
+/**
+ * One store's listing of a bucket, an object at a time, in the order the store lists them;
+ * `missing` when it has no such bucket. `node` is the first answer's x-amz-id-2 (MinIO sends the
+ * answering node's ID there; Garage sends none), to tell one store named twice.
+ */
+class Listing {
+  missing = false;
+  node: string | undefined;
+  private page: Entry[] = [];
+  private at = 0;
+  private token: string | undefined;
+  private pages = 0;
+  private done = false;
+  constructor(
+    private readonly side: StoreSide,
+    private readonly bucket: string,
+    private readonly fetchFn: typeof fetch,
+  ) {}
+
+  /** The next object, undefined at the end; fetches the next page (1,000 keys) when needed. */
+  async peek(): Promise<Entry | undefined> {
+    while (this.at >= this.page.length && !this.done) await this.fetchPage();
+    return this.page[this.at];
+  }
+
+  next(): void {
+    this.at++;
+  }
+
+  private async fetchPage(): Promise<void> {
+    const { side, bucket } = this;
+    if (this.pages++ >= 100_000)
+      throw new StoreSideError(
+        side,
+        `${sideName(side)}: bucket "${bucket}" has more than 100,000,000 objects; count it another way`,
+      );
+    const url = listObjectsUrl(side.endpoint, bucket, this.token);
     let res: Response;
     try {
-      res = await fetchFn(url, {
+      res = await this.fetchFn(url, {
         headers: signS3({ method: "GET", url, now: new Date(), ...side }),
         signal: AbortSignal.timeout(60_000),
       });
@@ -108,22 +153,139 @@ export async function tally(side: StoreSide, bucket: string, fetchFn: typeof fet
         `${sideName(side)}: listing bucket "${bucket}": the store could not be reached (${why})`,
       );
     }
+    if (this.pages === 1) this.node = res.headers.get("x-amz-id-2") ?? undefined;
     const text = await res.text();
-    if (res.status === 404 && /NoSuchBucket/.test(text)) return { missing: true };
+    if (this.pages === 1 && res.status === 404 && /NoSuchBucket/.test(text)) {
+      this.missing = this.done = true;
+      return;
+    }
     if (!res.ok) throw new StoreSideError(side, refusal(side, bucket, res.status, text));
     const p = parseListObjectsV2(text);
-    objects += p.objects.length;
-    bytes += p.objects.reduce((n, o) => n + o.size, 0);
-    token = p.nextToken;
-    if (token === undefined) return { objects, bytes };
+    this.page = p.objects;
+    this.at = 0;
+    this.token = p.nextToken;
+    this.done = p.nextToken === undefined;
   }
-  throw new StoreSideError(
-    side,
-    `${sideName(side)}: bucket "${bucket}" has more than 100,000,000 objects; count it another way`,
-  );
+}
+
+/** Objects and bytes of one bucket, page by page (1,000 keys a page, at most 100,000 pages). */
+export async function tally(side: StoreSide, bucket: string, fetchFn: typeof fetch = fetch): Promise<Tally> {
+  const l = new Listing(side, bucket, fetchFn);
+  let objects = 0;
+  let bytes = 0;
+  for (let o = await l.peek(); o !== undefined; l.next(), o = await l.peek()) {
+    objects++;
+    bytes += o.size;
+  }
+  return l.missing ? { missing: true } : { objects, bytes };
 }
 
 const show = (t: Tally) => ("missing" in t ? "no such bucket" : `${t.objects} objects, ${t.bytes} bytes`);
+
+/**
+ * S3 lists keys in ascending order of their UTF-8 bytes (ListObjectsV2: "returned in UTF-8 binary
+ * order"); JavaScript's `<` compares UTF-16 units, which orders some keys otherwise.
+ */
+const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** What a row says of the keys that differ (after the counts). */
+function showKeys(k: KeyDifferences): string {
+  const parts: string[] = [];
+  if (k.onlyOld > 0)
+    parts.push(
+      `${k.onlyOld} ${k.onlyOld === 1 ? "object" : "objects"} only on the old store (${JSON.stringify(k.first.onlyOld)}${k.onlyOld > 1 ? " and more" : ""})`,
+    );
+  if (k.onlyNew > 0)
+    parts.push(
+      `${k.onlyNew} only on the new store (${JSON.stringify(k.first.onlyNew)}${k.onlyNew > 1 ? " and more" : ""})`,
+    );
+  const o = k.first.otherSize;
+  if (o)
+    parts.push(
+      `${k.otherSize} ${k.otherSize === 1 ? "object" : "objects"} of another size (${JSON.stringify(o.key)}: ${o.old} bytes on the old store, ${o.new} on the new)`,
+    );
+  return parts.join(", ");
+}
+
+/**
+ * One bucket on both stores, key by key: both listings are in the same order, so they are walked
+ * side by side a page at a time, and an object copied under another key, left behind by a copy
+ * that did not finish, or of another size is found even where the counts and bytes agree.
+ * Throws when both answers come from one MinIO node: one store named twice.
+ */
+async function compareBucket(
+  from: StoreSide,
+  to: StoreSide,
+  bucket: string,
+  fetchFn: typeof fetch,
+): Promise<MoveRow> {
+  const [a, b] = [new Listing(from, bucket, fetchFn), new Listing(to, bucket, fetchFn)];
+  const counts = { from: { objects: 0, bytes: 0 }, to: { objects: 0, bytes: 0 } };
+  const k: KeyDifferences = { onlyOld: 0, onlyNew: 0, otherSize: 0, first: {} };
+  for (;;) {
+    const [x, y] = [await a.peek(), await b.peek()];
+    if (a.node !== undefined && a.node === b.node)
+      throw new SameStoreError(from, to, "answer as the same MinIO node (the same x-amz-id-2)");
+    if (x === undefined && y === undefined) break;
+    const order = x === undefined ? 1 : y === undefined ? -1 : byBytes(x.key, y.key);
+    if (order <= 0) {
+      counts.from.objects++;
+      counts.from.bytes += x!.size;
+    }
+    if (order >= 0) {
+      counts.to.objects++;
+      counts.to.bytes += y!.size;
+    }
+    if (order < 0) {
+      k.onlyOld++;
+      k.first.onlyOld ??= x!.key;
+    } else if (order > 0) {
+      k.onlyNew++;
+      k.first.onlyNew ??= y!.key;
+    } else if (x!.size !== y!.size) {
+      k.otherSize++;
+      k.first.otherSize ??= { key: x!.key, old: x!.size, new: y!.size };
+    }
+    if (order <= 0) a.next();
+    if (order >= 0) b.next();
+  }
+  const tallies: [Tally, Tally] = [
+    a.missing ? { missing: true } : counts.from,
+    b.missing ? { missing: true } : counts.to,
+  ];
+  const [ta, tb] = tallies;
+  const both = !a.missing && !b.missing;
+  const differ = both && k.onlyOld + k.onlyNew + k.otherSize > 0;
+  const same = a.missing ? b.missing : both && !differ;
+  return {
+    bucket,
+    status: same ? "pass" : "fail",
+    from: ta,
+    to: tb,
+    detail: same
+      ? `${show(ta)} on both`
+      : `old store: ${show(ta)}; new store: ${show(tb)}${differ ? `; ${showKeys(k)}` : ""}`,
+    ...(differ ? { keys: k } : {}),
+  };
+}
+
+/** One store named by both flags: every bucket would be "the same on both", with nothing copied. */
+export class SameStoreError extends Error {
+  constructor(from: StoreSide, to: StoreSide, how: string) {
+    super(
+      `expected two stores, got the same one: --move-from ${from.endpoint} and --move-to ${to.endpoint} ${how}: every bucket would be the same on both with nothing copied, and the switch would leave every object behind; give --move-to the new store's S3 API`,
+    );
+  }
+}
+
+/** An endpoint as a URL compares: scheme, host and port as the URL parser writes them, no trailing slash. */
+const sameUrl = (a: string, b: string) => {
+  const norm = (u: string) => {
+    const p = new URL(u);
+    return `${p.protocol}//${p.host}${p.pathname.replace(/\/+$/, "")}`;
+  };
+  return norm(a) === norm(b);
+};
 
 /**
  * Whether the old store holds none of the buckets: then it is not the store the stack writes to
@@ -133,8 +295,9 @@ const show = (t: Tally) => ("missing" in t ? "no such bucket" : `${t.objects} ob
 export const noneOnOldStore = (rows: MoveRow[]) => rows.length > 0 && rows.every((r) => "missing" in r.from);
 
 /**
- * Compares each bucket on both stores; a bucket missing on the old store passes only when missing
- * on both, and only while the old store holds some of the others.
+ * Compares each bucket on both stores, key by key (compareBucket); a bucket missing on the old
+ * store passes only when missing on both, and only while the old store holds some of the others.
+ * Refuses one store named twice: by the same URL, or answering as the same MinIO node.
  */
 export async function compareStores(
   from: StoreSide,
@@ -142,19 +305,9 @@ export async function compareStores(
   buckets: string[],
   fetchFn: typeof fetch = fetch,
 ): Promise<MoveRow[]> {
+  if (sameUrl(from.endpoint, to.endpoint)) throw new SameStoreError(from, to, "are one URL");
   const rows: MoveRow[] = [];
-  for (const bucket of buckets) {
-    const [a, b] = [await tally(from, bucket, fetchFn), await tally(to, bucket, fetchFn)];
-    const same =
-      "missing" in a ? "missing" in b : !("missing" in b) && a.objects === b.objects && a.bytes === b.bytes;
-    rows.push({
-      bucket,
-      status: same ? "pass" : "fail",
-      from: a,
-      to: b,
-      detail: same ? `${show(a)} on both` : `old store: ${show(a)}; new store: ${show(b)}`,
-    });
-  }
+  for (const bucket of buckets) rows.push(await compareBucket(from, to, bucket, fetchFn));
   if (noneOnOldStore(rows))
     for (const r of rows) {
       r.status = "fail";

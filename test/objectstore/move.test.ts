@@ -6,6 +6,7 @@
  * until a catch-up copy brings it over.
  */
 import { strict as assert } from "assert";
+import * as net from "net";
 import { garageCall } from "../../components/objectstore/garage";
 import { loadStackConfig, runVerify } from "../../cli/verifyRun";
 import { movedBuckets, MOVE_ENV, tally } from "../../verify/objectMove";
@@ -148,6 +149,86 @@ describe("moving the buckets from MinIO to Garage: the check between real server
     assert.equal((await verifyMove()).code, 0);
   });
 
+  it("an object under another key on Garage fails the check, though counts and bytes agree", async () => {
+    // An interrupted `rclone sync` (it deletes after it copies): a deletion mark of Mimir's
+    // compactor that MinIO dropped is still on Garage, and the one it wrote since is not. Marks
+    // differ in the block's ID only, so the counts and bytes are equal on both stores.
+    const [kept, dropped] = ["01JKT0A1B2C3D4E5F6G7H8J9K0", "01JKT0Z9Y8X7W6V5T4S3R2Q1P0"];
+    const mark = (id: string) => `/staging-mimir-blocks/anonymous/markers/${id}-deletion-mark.json`;
+    const body = (id: string) => JSON.stringify({ id, deletion_time: 1764000000, version: 1 });
+    assert.equal((await s3(m!.url, m!.root, "PUT", mark(kept), body(kept))).status, 200);
+    assert.equal((await s3(g!.s3, garageKey, "PUT", mark(dropped), body(dropped))).status, 200);
+    const r = await verifyMove();
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(
+      r.out,
+      new RegExp(
+        `fail {2}staging-mimir-blocks: old store: (\\d+ objects, \\d+ bytes); new store: \\1; ` +
+          `1 object only on the old store \\("anonymous/markers/${kept}-deletion-mark\\.json"\\), ` +
+          `1 only on the new store \\("anonymous/markers/${dropped}-deletion-mark\\.json"\\)\n`,
+      ),
+    );
+    // The sync finished: the mark copied, the stale one deleted.
+    assert.equal((await s3(g!.s3, garageKey, "DELETE", mark(dropped))).status, 204);
+    assert.equal(await copy("staging-mimir-blocks"), 1);
+    assert.equal((await verifyMove()).code, 0);
+  });
+
+  it("two objects whose sizes are swapped on Garage fail the check, naming one of them", async () => {
+    const [a, b] = ["/staging-loki-chunks/fake/swap-a", "/staging-loki-chunks/fake/swap-b"];
+    await s3(m!.url, m!.root, "PUT", a, "12345");
+    await s3(m!.url, m!.root, "PUT", b, "1");
+    await s3(g!.s3, garageKey, "PUT", a, "1");
+    await s3(g!.s3, garageKey, "PUT", b, "12345");
+    const r = await verifyMove();
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(
+      r.out,
+      /fail {2}staging-loki-chunks: old store: (\d+ objects, \d+ bytes); new store: \1; 2 objects of another size \("fake\/swap-a": 5 bytes on the old store, 1 on the new\)\n/,
+    );
+    for (const p of [a, b]) assert.equal((await s3(m!.url, m!.root, "DELETE", p)).status, 204);
+    for (const p of [a, b]) assert.equal((await s3(g!.s3, garageKey, "DELETE", p)).status, 204);
+    assert.equal((await verifyMove()).code, 0);
+  });
+
+  it("refuses one store named by both flags, which would pass with nothing copied", async () => {
+    // Both port-forwards to MinIO: every bucket "the same on both", and the switch would leave
+    // every object behind. Also by another spelling of the address, and by another address of
+    // the same server (MinIO's x-amz-id-2 names the node that answers).
+    const minioKeys = {
+      [MOVE_ENV.from.accessKey]: m!.root.accessKey,
+      [MOVE_ENV.from.secretKey]: m!.root.secretKey,
+      [MOVE_ENV.to.accessKey]: m!.root.accessKey,
+      [MOVE_ENV.to.secretKey]: m!.root.secretKey,
+      [MOVE_ENV.to.region]: "us-east-1",
+    };
+    // A second port-forward to the same MinIO: a plain TCP relay on another port.
+    const relay = net.createServer((c) => {
+      const up = net.connect(Number(new URL(m!.url).port), "127.0.0.1");
+      c.pipe(up).pipe(c);
+      c.on("error", () => up.destroy());
+      up.on("error", () => c.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
+    const relayed = `http://127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
+    const port = new URL(m!.url).port;
+    try {
+      for (const to of [`${m!.url}/`, `HTTP://127.0.0.1:${port}`, relayed]) {
+        let out = "";
+        let err = "";
+        const code = await runVerify(
+          ["--stack", "staging", "--dir", ROOT, "--move-from", m!.url, "--move-to", to],
+          { env: minioKeys, out: (t) => (out += t), err: (t) => (err += t) },
+        );
+        assert.equal(code, 2, `${to}: ${out}${err}`);
+        assert.match(err, /--move-from\/--move-to: expected two stores, got the same one/, err);
+        assert.ok(!(out + err).includes(m!.root.secretKey));
+      }
+    } finally {
+      relay.close();
+    }
+  });
+
   it("refuses to run without the stores' keys, naming the variables and no value", async () => {
     let err = "";
     const code = await runVerify(
@@ -175,7 +256,17 @@ describe("moving the buckets: a store that cannot be reached", () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     let err = "";
     const code = await runVerify(
-      ["--stack", "staging", "--dir", ROOT, "--move-from", closed, "--move-to", closed],
+      // --move-to is never reached; another URL, since one store named twice is refused first.
+      [
+        "--stack",
+        "staging",
+        "--dir",
+        ROOT,
+        "--move-from",
+        closed,
+        "--move-to",
+        closed.replace("127.0.0.1", "localhost"),
+      ],
       {
         env: {
           [MOVE_ENV.from.accessKey]: "a",
