@@ -52,7 +52,7 @@ const OBJECT_STORE = "homelab:objectstore:ObjectStore";
  * bucketArgs), Garage's `name` (components/objectstore/garage.ts), a Ceph ObjectBucketClaim's
  * `spec.bucketName` (storeObjects.ts objectBucketClaim).
  */
-const BUCKET_NAME: Record<string, (inputs: Record<string, any>) => unknown> = {
+export const BUCKET_NAME: Record<string, (inputs: Record<string, any>) => unknown> = {
   "minio:index/s3Bucket:S3Bucket": (i) => i.bucket,
   "pulumi-nodejs:dynamic/garage:Bucket": (i) => i.name,
   "kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim": (i) => i.spec?.bucketName,

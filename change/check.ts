@@ -17,6 +17,7 @@ import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
 import { backendMove } from "./backendMove";
 import { grafanaAdminVerdict } from "./grafanaAdmin";
+import { bucketMove } from "./bucketMove";
 
 export interface ChangeCheck {
   text: string;
@@ -120,13 +121,22 @@ export async function checkChange(
     const tenants = tenantMoveVerdicts(previous, result.export, at);
     // A backend swapped is stack-wide too: the objects below show the old one's deletions, whose
     // refusals (its protected buckets and release) it names instead, one message for one mistake.
-    const { verdict: backend, report } = backendMove(previous, result, change, at);
+    const { verdict: backend, report: withoutBackend } = backendMove(previous, result, change, at);
     // A replaced admin password source is stack-wide too: the objects below show only the Secret's
     // update, which says nothing of Grafana keeping the password it was first given.
     const admin = grafanaAdminVerdict(previous, result.export, at);
+    // Buckets renamed under a running Loki or Mimir are stack-wide too: the objects below show a
+    // values update and bucket creations, nothing of the engine starting on an empty store; the old
+    // buckets' deletions (protected in production) it names instead, one message for one mistake.
+    const { verdict: buckets, report } = bucketMove(previous, result.export, withoutBackend, at);
     // One per refusal listed, as the objects' counts line says them (two on one release are two).
     refused +=
-      refusalCount(report) + (phase?.refused ? 1 : 0) + tenants.length + (backend ? 1 : 0) + (admin ? 1 : 0);
+      refusalCount(report) +
+      (phase?.refused ? 1 : 0) +
+      tenants.length +
+      (backend ? 1 : 0) +
+      (admin ? 1 : 0) +
+      (buckets ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
     parts.push(
@@ -134,6 +144,7 @@ export async function checkChange(
         `== ${stack}: change from ${opts.against}`,
         ...(phase ? [phase.line] : []),
         ...(backend ? [backend.line] : []),
+        ...(buckets ? [buckets.line] : []),
         ...tenants.map((t) => t.line),
         ...(admin ? [admin.line] : []),
         formatChange(report),

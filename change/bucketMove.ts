@@ -1,0 +1,271 @@
+/**
+ * The `--against` refusal of an update that points Loki or Mimir at other buckets. Each engine
+ * reads and writes its objects in the buckets its config names (Loki's chunks, Mimir's blocks and
+ * ruler store); the names come from the object-store plan (config/buckets.ts planBuckets:
+ * `<objectStore.bucketPrefix>-<consumer>-<purpose>`, the prefix defaulting to the cluster name, or
+ * one bucket per consumer on Ceph RGW, or `takeover.buckets`). A new name makes the update create
+ * an empty bucket and start the engine on it; the old bucket is retained (`retainOnDelete`) but
+ * never read again, so every stored log or metric disappears from Grafana and retention no longer
+ * deletes it. Nothing in Kubernetes, Helm or the object store refuses that, and the objects' list
+ * shows it only as a values update and bucket creations and deletions, so it is refused here,
+ * once for the stack, naming each engine's old and new bucket and the key that moved them.
+ *
+ * The buckets are read from each export as the engines get them (the loki Release's values, the
+ * mimir ConfigMap's config), so a real `pulumi stack export` is read the same way; a bucket made
+ * or dropped that no engine reads (`objectStore.keepUnusedBuckets`) is not judged. The `--running`
+ * counterpart for a takeover is change/lokiStore.ts.
+ */
+import { isSecretEnvelope } from "@homelab-observability/contract";
+import { parseUserYaml } from "../model/yamlText";
+import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
+import type { StackExport } from "../synth/synthesize";
+import type { OverridePlace } from "../synth/report";
+import type { ChangeReport } from "./change";
+import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove";
+
+/** Where the ways out are written down. */
+export const BUCKET_MOVE_DOC = "docs/how-to/check-a-change.md#a-refused-bucket-move";
+
+const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+/** A value a real export may hold as a secret envelope: unreadable, so not judged. */
+const plain = (v: any): any => (isSecretEnvelope(v) ? undefined : v);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** Where one engine keeps one kind of object: a bucket and, where buckets are shared, a key prefix. */
+export interface EngineBucket {
+  engine: "Loki" | "Mimir";
+  /** The object-store plan's consumer and purpose (model/storage.ts PURPOSES). */
+  consumer: "loki" | "mimir";
+  purpose: "chunks" | "blocks" | "ruler";
+  bucket: string;
+  prefix?: string;
+}
+
+/**
+ * Loki's chunks bucket: the loki Release's `loki.storage.bucketNames.chunks` with
+ * `loki.storage.type` s3, the values the chart turns into Loki's common storage (loki 6.49.0
+ * values.yaml 429-436 and templates/_helpers.tpl 205-207, as change/lokiStore.ts cites them).
+ * Loki's ruler reads a local directory here (builders/logging/lokiValues.ts), so no ruler bucket.
+ */
+function lokiBuckets(exp: StackExport): EngineBucket[] {
+  const loki = exp.deployment.resources.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "loki");
+  const storage = plain(plain(plain(loki?.inputs?.values)?.loki)?.storage);
+  if (str(plain(storage?.type)) !== "s3") return [];
+  const bucket = str(plain(plain(storage?.bucketNames)?.chunks));
+  return bucket ? [{ engine: "Loki", consumer: "loki", purpose: "chunks", bucket }] : [];
+}
+
+/**
+ * Mimir's blocks and ruler buckets from its config (the ConfigMap the program writes,
+ * builders/metrics/mimirConfig.ts): each store's `backend` (else `common.storage.backend`, else
+ * Mimir's default "filesystem") and, on s3, its `s3.bucket_name` and `storage_prefix`
+ * (upstream/engines/data/mimir-3.0/config-fields.tsv: blocks_storage.backend, .s3.bucket_name,
+ * .storage_prefix at cmd/mimir/config-descriptor.json:8210, 8246, 9241; ruler_storage's at 14042,
+ * 14078, 15073; common.storage.backend at 19138).
+ */
+function mimirBuckets(exp: StackExport): EngineBucket[] {
+  const cm = exp.deployment.resources.find(
+    (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
+  );
+  const text = plain(plain(cm?.inputs?.data)?.["mimir.yaml"]);
+  if (typeof text !== "string") return [];
+  let config: any;
+  try {
+    config = parseUserYaml(text);
+  } catch {
+    return [];
+  }
+  const common = config?.common?.storage;
+  const out: EngineBucket[] = [];
+  for (const [purpose, key] of [
+    ["blocks", "blocks_storage"],
+    ["ruler", "ruler_storage"],
+  ] as const) {
+    const store = config?.[key];
+    if ((store?.backend ?? common?.backend ?? "filesystem") !== "s3") continue;
+    const bucket = str(store?.s3?.bucket_name) ?? str(common?.s3?.bucket_name);
+    const prefix = str(store?.storage_prefix) ?? str(common?.storage_prefix);
+    if (bucket)
+      out.push({ engine: "Mimir", consumer: "mimir", purpose, bucket, ...(prefix ? { prefix } : {}) });
+  }
+  return out;
+}
+
+/** Every bucket Loki and Mimir read in an export; empty for an engine it does not run on S3. */
+export function engineBucketsOf(exp: StackExport): EngineBucket[] {
+  return [...lokiBuckets(exp), ...mimirBuckets(exp)];
+}
+
+/** The buckets a new state imports (`existing.buckets`): they exist before the update, filled. */
+function importedBuckets(exp: StackExport): Set<string> {
+  const out = new Set<string>();
+  for (const r of exp.deployment.resources) {
+    const name = r.importId ? BUCKET_NAME[r.type]?.(r.inputs ?? {}) : undefined;
+    if (typeof name === "string") out.add(name);
+  }
+  return out;
+}
+
+const where = (b: Pick<EngineBucket, "bucket" | "prefix">) =>
+  b.prefix ? `${b.bucket}/${b.prefix}/` : b.bucket;
+
+/** One engine's bucket before and after. */
+export interface Moved {
+  from: EngineBucket;
+  to: EngineBucket;
+}
+
+/** `key (Pulumi.<stack>.yaml:<line>)` when the stack file sets it, else the key. */
+const placed = (key: string, at?: OverridePlace) => {
+  const w = at?.(key);
+  return w ? `${key} (${w})` : key;
+};
+
+/**
+ * The prefix of a planned name (config/buckets.ts planBuckets): `<prefix>-<consumer>-<purpose>` on
+ * MinIO and Garage, `<prefix>-<consumer>` with the purpose as key prefix on Ceph RGW.
+ */
+function prefixOf(b: EngineBucket): string | undefined {
+  const tail = b.prefix ? `-${b.consumer}` : `-${b.consumer}-${b.purpose}`;
+  return b.bucket.endsWith(tail) ? b.bucket.slice(0, -tail.length) : undefined;
+}
+
+/** The stack keys behind the moves, with their places: the prefix's, else each takeover name's. */
+function causes(moved: Moved[], at?: OverridePlace): { said: string; back: string } {
+  const said: string[] = [];
+  const back: string[] = [];
+  for (const m of moved) {
+    const key = `takeover.buckets.${m.to.consumer}.${m.to.purpose}`;
+    if (at?.(key) || (prefixOf(m.to) === undefined && prefixOf(m.from) !== undefined)) {
+      said.push(`${placed(key, at)} names ${m.to.bucket}`);
+      back.push(`${key} to ${m.from.bucket}`);
+    } else if (prefixOf(m.from) === undefined) {
+      said.push(`${key}, which named ${m.from.bucket}, is no longer set`);
+      back.push(`${key} back to ${m.from.bucket}`);
+    } else if (!!m.from.prefix !== !!m.to.prefix) {
+      said.push(
+        `${placed("objectStore.type", at)} moved ${m.to.engine} to ${m.to.prefix ? "one bucket per consumer (Ceph RGW)" : "one bucket per purpose"}`,
+      );
+      back.push("objectStore.type back");
+    } else {
+      const [was, now] = [prefixOf(m.from), prefixOf(m.to)];
+      // Left out, the prefix is the cluster name (config/schema.ts objectStore.bucketPrefix).
+      const key = at?.("objectStore.bucketPrefix")
+        ? placed("objectStore.bucketPrefix", at)
+        : `objectStore.bucketPrefix (not set in the stack file, so its default, ${placed("cluster", at)})`;
+      said.push(`${key} changed from ${was} to ${now}`);
+      back.push(`objectStore.bucketPrefix to ${was}`);
+    }
+  }
+  return { said: [...new Set(said)].join("; "), back: [...new Set(back)].join(", ") };
+}
+
+/** What each engine's old bucket holds that the new one lacks. */
+const HOLDS: Record<EngineBucket["purpose"], string> = {
+  chunks: "Loki's logs (its chunks and index)",
+  blocks: "Mimir's metrics history (its blocks)",
+  ruler: "Mimir's rule groups",
+};
+
+/** Each bucket resource of an export by its bucket name, with its URN. */
+function bucketUrns(exp: StackExport): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of exp.deployment.resources) {
+    const name = BUCKET_NAME[r.type]?.(r.inputs ?? {});
+    if (typeof name === "string") out.set(name, r.urn);
+  }
+  return out;
+}
+
+/**
+ * The old buckets the same renaming drops from the state: those the engines read, and those a
+ * changed prefix renames besides (`<was>-<rest>` gone where `<now>-<rest>` comes: the buckets
+ * `objectStore.keepUnusedBuckets` keeps). Their deletions are this refusal's to name, not refused
+ * again (in production each is protected, and its own refusal's `pulumi state unprotect` would
+ * carry the mistake out).
+ */
+function renamedAway(previous: StackExport, next: StackExport, moved: Moved[]): Set<string> {
+  const [was, now] = [bucketUrns(previous), bucketUrns(next)];
+  const urns = new Set<string>();
+  for (const m of moved) {
+    const urn = was.get(m.from.bucket);
+    if (urn && !now.has(m.from.bucket)) urns.add(urn);
+    const [p, q] = [prefixOf(m.from), prefixOf(m.to)];
+    if (p === undefined || q === undefined || p === q) continue;
+    for (const [name, u] of was)
+      if (name.startsWith(`${p}-`) && !now.has(name) && now.has(`${q}-${name.slice(p.length + 1)}`))
+        urns.add(u);
+  }
+  return urns;
+}
+
+/** What the refusal says of the deletions it folds (as change/backendMove.ts alsoSaid does). */
+function alsoSaid(also: AlsoDeleted): string {
+  const parts = [
+    ...(also.protected.length > 0
+      ? [
+          `It would also delete the protected ${also.protected.join(", ")} from the state, which the engine refuses (pulumi/pulumi step_generator.go).`,
+        ]
+      : []),
+    ...(also.other.length > 0
+      ? [`Dropping the old buckets is also refused at ${also.other.join("; and at ")}.`]
+      : []),
+  ];
+  if (parts.length === 0) return "";
+  return ` ${parts.join(" ")} Each is listed below without a refusal of its own: keeping the names keeps them.`;
+}
+
+/**
+ * The bucket move's refusal, with the change's refusals of the old buckets' deletions folded into
+ * it (see {@link renamedAway}): `report` unchanged and no verdict when every engine keeps its buckets.
+ */
+export function bucketMove(
+  previous: StackExport,
+  next: StackExport,
+  report: ChangeReport,
+  at?: OverridePlace,
+): { verdict?: { line: string; refused: true }; report: ChangeReport } {
+  const moved = movedBuckets(previous, next);
+  if (moved.length === 0) return { report };
+  const folded = foldBackendRemoval(report, { urns: renamedAway(previous, next, moved), owners: new Set() });
+  return { verdict: bucketMoveVerdict(moved, at, folded.also), report: folded.report };
+}
+
+/**
+ * Each engine's store the new state points at another bucket than the previous export did;
+ * nothing when the previous export ran no such engine on S3, or the new one runs none (a backend
+ * swapped, which change/backendMove.ts refuses, or a phase that removes it, which the change
+ * judges), or the new bucket is imported (`existing.buckets`: made and filled before the update,
+ * the move guide's way).
+ */
+export function movedBuckets(previous: StackExport, next: StackExport): Moved[] {
+  const now = engineBucketsOf(next);
+  const imported = importedBuckets(next);
+  const moved: Moved[] = [];
+  for (const from of engineBucketsOf(previous)) {
+    const to = now.find((b) => b.engine === from.engine && b.purpose === from.purpose);
+    if (!to || where(to) === where(from) || imported.has(to.bucket)) continue;
+    moved.push({ from, to });
+  }
+  return moved;
+}
+
+/** One refusal for every engine store moved: each pair, the keys behind them and the ways out. */
+function bucketMoveVerdict(
+  moved: Moved[],
+  at: OverridePlace | undefined,
+  also: AlsoDeleted,
+): { line: string; refused: true } {
+  const pairs = moved.map((m) => `${m.from.engine} ${m.from.purpose} ${where(m.from)} -> ${where(m.to)}`);
+  const holds = [...new Set(moved.map((m) => HOLDS[m.from.purpose]))].join(", ");
+  const { said, back } = causes(moved, at);
+  const olds = [...new Set(moved.map((m) => m.from.bucket))];
+  return {
+    line:
+      `REFUSED buckets ${pairs.join(", ")}: ${said}. ` +
+      `The update points each engine at the new bucket, which it creates empty: what the old ${olds.length === 1 ? "one" : "ones"} (${olds.join(", ")}) hold, ${holds}, stays there (retained) but is never read again, so it no longer shows in Grafana, and retention no longer deletes it.${alsoSaid(also)} ` +
+      `Keep the buckets: set ${back}. To move them: stop the writers, copy each old bucket to its new name (rclone sync or mc mirror --remove, as docs/how-to/move-to-garage.md steps 2-3 do), list the new names in existing.buckets (the update then imports them instead of creating them empty), then change (${BUCKET_MOVE_DOC})`,
+    refused: true,
+  };
+}
