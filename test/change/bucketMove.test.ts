@@ -1,10 +1,8 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { BUCKET_MOVE_DOC, bucketMove, engineBucketsOf } from "../../change/bucketMove";
-import { checkChange } from "../../change/check";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { atPhase, onBackend, ROOT, synth, tmpDir } from "../support/helpers";
+import { atPhase, onBackend, synth } from "../support/helpers";
+import { againstChecks } from "../support/changeStates";
 
 /**
  * An update that points Loki or Mimir at other buckets (objectStore.bucketPrefix, the cluster name
@@ -23,15 +21,7 @@ const PRODUCTION_STORE = { ...STAGING_STORE, bucketPrefix: "production" };
 
 describe("change check: Loki or Mimir pointed at other buckets (--against)", function () {
   this.timeout(180000);
-  const write = (exp: StackExport, name: string) => {
-    const file = path.join(tmpDir("bucket-move"), `${name}.json`);
-    fs.writeFileSync(file, JSON.stringify(exp));
-    return file;
-  };
-  const previousOf = async (stack: string, over: Record<string, unknown>, name: string) =>
-    write((await synth(stack, over)).export, name);
-  const check = async (stack: string, over: Record<string, unknown>, against: string) =>
-    checkChange(ROOT, stack, await synth(stack, over), { against });
+  const { write, previousOf, check } = againstChecks("bucket-move");
   const bucketLine = (text: string) => text.split("\n").find((l) => l.startsWith("REFUSED buckets"));
 
   it("reads each engine's buckets from the export: the loki release's values, Mimir's config", async () => {

@@ -1,9 +1,6 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { checkChange } from "../../change/check";
-import type { StackExport } from "../../synth/synthesize";
-import { ROOT, synth, tmpDir } from "../support/helpers";
+import { synth } from "../support/helpers";
+import { againstChecks } from "../support/changeStates";
 
 /**
  * Grafana takes its admin password from the Secret only on its first start, while its database
@@ -18,15 +15,7 @@ const GIVEN = "given-admin-password-for-the-test";
 
 describe("change check: Grafana's admin password source replaced after it first ran (--against)", function () {
   this.timeout(180000);
-  const write = (exp: StackExport, name: string) => {
-    const file = path.join(tmpDir("grafana-admin"), `${name}.json`);
-    fs.writeFileSync(file, JSON.stringify(exp));
-    return file;
-  };
-  const previousOf = async (stack: string, over: Record<string, unknown>, name: string) =>
-    write((await synth(stack, over)).export, name);
-  const check = async (stack: string, over: Record<string, unknown>, against: string) =>
-    checkChange(ROOT, stack, await synth(stack, over), { against });
+  const { write, previousOf, check } = againstChecks("grafana-admin");
   const adminLine = (text: string) => text.split("\n").find((l) => l.startsWith("REFUSED Grafana admin"));
 
   it("grafanaAdminPassword set on a stack that generated one: 1 refused, naming the key, what Grafana keeps and the ways out", async () => {

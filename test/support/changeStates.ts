@@ -3,9 +3,32 @@
  * as change/change.ts planChange reads it, the refusal lines of its report, and the two stateful
  * objects most of its rules are tried on.
  */
+import * as fs from "fs";
+import * as path from "path";
 import type { StackState } from "../../change/change";
+import { checkChange } from "../../change/check";
 import type { RenderedObject, StackObject } from "../../synth/render/types";
-import type { ExportResource } from "../../synth/synthesize";
+import type { ExportResource, StackExport } from "../../synth/synthesize";
+import { ROOT, synth, tmpDir } from "./helpers";
+
+/**
+ * The change check as `npm run synth -- --stack <s> --against <file>` runs it, for the tests of its
+ * stack-wide verdicts: `write` puts an export in a file of its own (under a `folder`-named temporary
+ * folder), `previousOf` writes a synthesis of `stack` with `over` as the previous export, and
+ * `check` judges `stack` synthesized with `over` against such a file.
+ */
+export function againstChecks(folder: string) {
+  const write = (exp: StackExport, name: string): string => {
+    const file = path.join(tmpDir(folder), `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(exp));
+    return file;
+  };
+  const previousOf = async (stack: string, over: Record<string, unknown>, name: string) =>
+    write((await synth(stack, over)).export, name);
+  const check = async (stack: string, over: Record<string, unknown>, against: string) =>
+    checkChange(ROOT, stack, await synth(stack, over), { against });
+  return { write, previousOf, check };
+}
 
 /** A stack's state: an export holding `resources` (version 3, as `pulumi stack export` writes), and its rendered objects. */
 export const stackState = (resources: ExportResource[], objects: StackObject[] = []): StackState => ({
