@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { checkChange } from "../../change/check";
-import { ROOT, storedSyntheses, synth, tmpDir } from "../support/helpers";
+import { ROOT, synth, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { refusedLines } from "../support/changeStates";
 
@@ -32,7 +32,7 @@ async function takeoverWith(report: string, name: string, change: (spec: Record<
     "homelab-observability:takeover"
   ];
   const r = await synth("takeover", { takeover: { ...block, running: dir } });
-  return { dir, check: await storedSyntheses(() => checkChange(ROOT, "takeover", r, { running: dir })) };
+  return { dir, check: await checkChange(ROOT, "takeover", r, { running: dir }) };
 }
 const takeoverWithClaim = (change: (spec: Record<string, any>) => void) =>
   takeoverWith("pvcs.yaml", "prometheus-", change);

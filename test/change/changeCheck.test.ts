@@ -14,7 +14,7 @@ import { planChange, providerFlags, type StackState } from "../../change/change"
 import { checkChange } from "../../change/check";
 import { previews } from "../../change/takeover";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { onBackend, ROOT, storedSyntheses, synth, synthCli, tmpDir } from "../support/helpers";
+import { onBackend, ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
 
@@ -183,9 +183,7 @@ describe("change check: taking over seed 000's cluster with --running", function
       !JSON.stringify(r).includes(path.join(os.tmpdir(), "running000")),
       "the entry names the folder",
     );
-    ({ text, code, refused } = await storedSyntheses(() =>
-      checkChange(ROOT, "takeover", r, { running: dir }),
-    ));
+    ({ text, code, refused } = await checkChange(ROOT, "takeover", r, { running: dir }));
   });
 
   it("plans the update with 0 replacements and one refusal, Grafana's database in an emptyDir, and imports without a change", () => {
@@ -314,7 +312,7 @@ describe("change check: taking over seed 000's cluster with --running", function
 
   it("without --running a takeover says plainly that the update step is unchecked", async () => {
     const r = await synth("takeover");
-    const c = await storedSyntheses(() => checkChange(ROOT, "takeover", r, {}));
+    const c = await checkChange(ROOT, "takeover", r, {});
     assert.match(c.text, /the update step is unchecked/);
     assert.equal(c.code, 0);
   });

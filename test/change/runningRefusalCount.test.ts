@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { refusalsIn } from "../../change/change";
 import { checkChange, formatBlind } from "../../change/check";
-import { ROOT, storedSyntheses, synth, tmpDir } from "../support/helpers";
+import { ROOT, synth, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 
 /*
@@ -58,9 +58,7 @@ describe("change check --running: refusals counted one per REFUSED line (change/
       "homelab-observability:takeover"
     ];
     const r = await synth("takeover", { takeover: { ...block, running: dir } });
-    const { text, code, refused, why } = await storedSyntheses(() =>
-      checkChange(ROOT, "takeover", r, { running: dir }),
-    );
+    const { text, code, refused, why } = await checkChange(ROOT, "takeover", r, { running: dir });
     const lines = text.split("\n").filter((l) => /^\s+REFUSED /.test(l));
     assert.deepEqual(
       lines.map((l) => l.trim().split(":")[0]),

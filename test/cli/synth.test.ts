@@ -4,7 +4,7 @@ import * as path from "path";
 import { formatTree } from "../../synth/report";
 import { readStackConfig, SECRET_SIG, SECRET_SIG_KEY, type ExportResource } from "../../synth/synthesize";
 import { mapSecrets } from "@homelab-observability/contract";
-import { inProcess, ROOT, named, release, synth, synthCli, tmpDir } from "../support/helpers";
+import { ROOT, named, release, synth, synthCli, tmpDir } from "../support/helpers";
 
 const STACKS = ["staging", "production", "pi"];
 
@@ -236,9 +236,6 @@ describe("offline synthesis", () => {
     it("runs again in the same process with nothing carried over: failed runs between two leave the second the same", async () => {
       // The Pulumi mocks' runtime state (setMocks, setAllConfig) and any module-level cache must
       // not leak from one run into the next: tests and the benchmark run the command back to back.
-      // Each run synthesizes (synthCli's runs take their syntheses from the fixture cache).
-      const { runSynth: main } = await import("../../cli/synthRun");
-      const runSynth = (args: string[]) => inProcess(main, args);
       const outs = [tmpDir("again"), tmpDir("again")];
       const first = await runSynth(["--stack", "production", "--no-render", "--out", outs[0]]);
       assert.equal(first.status, 0, first.stderr);

@@ -8,8 +8,7 @@ import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
 import { projectRoot } from "../../config/paths";
 import { entryOf } from "../../cli/bundled";
-import { AsyncLocalStorage } from "async_hooks";
-import { setSynthesisStore, synthStack, type StackSynthesis } from "../../synth/run";
+import { synthStack, type StackSynthesis } from "../../synth/run";
 import { readStackConfig, type ExportResource, type StackConfigInput } from "../../synth/synthesize";
 import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
@@ -104,14 +103,10 @@ export async function inProcess(main: CliMain, args: string[], env?: NodeJS.Proc
   }
 }
 
-/**
- * `npm run synth -- <args>` in this process ({@link inProcess}; cli/synthRun.ts), its syntheses
- * from the fixture cache ({@link storedSyntheses}).
- */
+/** `npm run synth -- <args>` in this process ({@link inProcess}; cli/synthRun.ts). */
 export async function synthCli(...args: string[]): Promise<CliRun> {
   // Loaded on first use: the render, checks and report modules only the files running it need.
-  const { runSynth } = await import("../../cli/synthRun");
-  return storedSyntheses(() => inProcess(runSynth, args));
+  return inProcess((await import("../../cli/synthRun")).runSynth, args);
 }
 
 /** `npm run policy:check -- <args>` in this process ({@link inProcess}; cli/policyCheckRun.ts). */
@@ -122,55 +117,15 @@ export async function policyCheckCli(args: string[], env?: NodeJS.ProcessEnv): P
 /** `npm run verify -- <args>` in this process ({@link inProcess}; cli/verifyRun.ts). */
 export async function verifyCli(...args: string[]): Promise<CliRun> {
   const { runVerify } = await import("../../cli/verifyRun");
-  return storedSyntheses(() =>
-    inProcess(
-      (argv, io) =>
-        runVerify(argv, {
-          out: (t) => void io.stdout.write(t),
-          err: (t) => void io.stderr.write(t),
-          env: io.env,
-        }),
-      args,
-    ),
+  return inProcess(
+    (argv, io) =>
+      runVerify(argv, {
+        out: (t) => void io.stdout.write(t),
+        err: (t) => void io.stderr.write(t),
+        env: io.env,
+      }),
+    args,
   );
-}
-
-/** Whether a synthStack (synth/run.ts) in this async context is answered by {@link storedSynthesis}. */
-const storing = new AsyncLocalStorage<boolean>();
-setSynthesisStore((projectDir, stack, overrides, synthesize) =>
-  storing.getStore() === true ? storedSynthesis(projectDir, stack, overrides, synthesize) : synthesize(),
-);
-
-/**
- * Runs `fn` (a command run in this process, a change check) with every synthStack it makes
- * answered from the fixture cache, as {@link synth} answers a test: the commands' own syntheses
- * were the suite's repeated ones, staging's 20 times and production's 10 in a warm run (108 runs of
- * the program under mocks for 55 different inputs, each 0.1-0.3 s of CPU). Measured warm on the 23
- * files that run them (--no-parallel, alternating): 16.6 and 16.3 s of CPU before, 15.4 and 15.3 s
- * after; in the whole suite about a second, below its noise on a loaded machine. Only around such a call,
- * never for the whole process: a test of the synthesis itself (test/project/fixtureCache.test.ts)
- * or of a program it changed in process (test/project/imageDigests.test.ts) calls synthStack fresh.
- */
-export function storedSyntheses<T>(fn: () => Promise<T>): Promise<T> {
-  return storing.run(true, fn);
-}
-
-/**
- * synthStack's answer through the fixture cache, under {@link synth}'s key (the same entry for
- * the same stack config read), for the project's own stack files; a stack in another folder (a test's
- * copy, which may differ from the project's in what the key does not read: its lines) is
- * synthesized. The caller gets its own copy, as a synthesis would give it: a command may change
- * what it got, and the cached value is frozen for every reader.
- */
-async function storedSynthesis(
-  projectDir: string,
-  stack: string,
-  overrides: Record<string, string>,
-  synthesize: () => Promise<StackSynthesis>,
-): Promise<StackSynthesis> {
-  if (path.resolve(projectDir) !== ROOT || keyedOnThisRun()) return synthesize();
-  const value = await cached("synth", synthKeyOf(stack, overrides), synthesize);
-  return structuredClone(value);
 }
 
 /**
@@ -227,10 +182,7 @@ export function config(over: Record<string, unknown> = {}, stack = "test"): Stac
  * Values the program left `undefined` come back absent (a JSON round trip, as in a stack export).
  */
 export function synth(stack: string, over: Record<string, unknown> = {}): Promise<StackSynthesis> {
-  // Not through the store (a synth() inside storedSyntheses): the entry's lock is this call's own.
-  return cached("synth", synthKey(stack, over), () =>
-    storing.run(false, () => synthStack(ROOT, stack, stackOverrides(over))),
-  );
+  return cached("synth", synthKey(stack, over), () => synthStack(ROOT, stack, stackOverrides(over)));
 }
 
 /** The `project:key` overrides {@link synth} hands the synthesis. */
@@ -251,27 +203,7 @@ function stackOverrides(over: Record<string, unknown>): Record<string, string> {
  * overrides as written: its synthesis throws the same error and is never cached.
  */
 export function synthKey(stack: string, over: Record<string, unknown> = {}): string {
-  return synthKeyOf(stack, stackOverrides(over));
-}
-
-/**
- * Whether the environment the fixture cache keys on (fixtureCache.ts envHash) names this run's
- * temporary folder (`TESTS_TMP`, test/support/runTmp.cjs; a chart cache of a test's own): a key
- * made of it is new in every run, and storing its entry cost a warm run five syntheses written
- * (about 1 MB of JSON each) and never read.
- */
-function keyedOnThisRun(): boolean {
-  const tmp = process.env.TESTS_TMP;
-  return (
-    !!tmp &&
-    Object.entries(process.env).some(
-      ([k, v]) => /^(OP_|PULUMI_|HOMELAB_|KUBECONFIG$|CI$)/.test(k) && v?.includes(tmp),
-    )
-  );
-}
-
-/** {@link synthKey} of overrides in synthStack's form (`project:key` -> text). */
-function synthKeyOf(stack: string, overrides: Record<string, string>): string {
+  const overrides = stackOverrides(over);
   const read = readConfigOnce(stack, overrides);
   if (read === undefined) return cacheKey("synth", [stack, "refused", overrides]);
   return cacheKey("synth", [stack, withRunningContent(read)]);
