@@ -135,13 +135,87 @@ function bareKey(key: string): string {
 /** A login in a URL: a password, or a user alone that is a token. */
 const loginHolds = (info: string) => info.includes(":") || new RegExp(TOKEN_LOOK.source).test(info);
 
-/** A line with its logins and token-looking words hidden. */
+/**
+ * A key and its value in a flow collection (`{username: admin, password: …}`, `[token: …]`, or a
+ * multi-line flow map's `, password: …`, JSON's `{"password":"…"}`: a quoted key needs no space
+ * after its colon): the opening bracket or comma before it, the key, and a
+ * quoted value (its quotes may hold commas and brackets, and may run past the line), a flow
+ * sequence, or a plain value up to the next comma or bracket. A nested flow map's value is empty
+ * here: its own keys are judged.
+ */
+const FLOW_PAIR =
+  /([{[,]\s*)("[^"]*"|'[^']*'|[^\s{}[\],:#'"][^{}[\],]*?)\s*:(?:(?<=["']\s*:)|(?=\s|$))(\s*)("(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|\[[^\]]*\]?|[^,{}[\]]*)/g;
+/**
+ * A URL query parameter (`?token=…`, `&sig=…`) and its value up to the next parameter, the
+ * fragment, a space, a quote or a flow bracket.
+ */
+const QUERY_PARAM = /([?&;])([^=&#?;\s"'{}[\],]+)=([^&#;\s"'{}[\]]*)/g;
+/**
+ * Query parameter names that carry a credential in URLs and that {@link CREDENTIAL_NAME} leaves:
+ * an API key (`key`, `api-key`), a signature (`sig` of Azure's SAS, `X-Amz-Signature`), `auth`.
+ */
+const QUERY_CREDENTIAL = /(?:key|sig|signature|auth)$/i;
+
+/** A flow pair's value hidden when its key names a secret, or it is `value` beside a credential's `name`. */
+function withoutFlowSecrets(line: string): string {
+  // An env pair written as a flow map (`- {name: ADMIN_PASSWORD, value: …}`): the name says what
+  // the value is. Any such name on the line hides each `value` on it: more hidden, never less.
+  const named = [...line.matchAll(FLOW_PAIR)].some(
+    (m) => bareKey(m[2]) === "name" && CREDENTIAL_NAME.test(m[4]),
+  );
+  return line.replace(FLOW_PAIR, (all, before: string, key: string, space: string, value: string) =>
+    value.trim() !== "" && (secretKey(bareKey(key)) || (named && bareKey(key) === "value"))
+      ? `${before}${key}:${space}${NOT_SHOWN}`
+      : all,
+  );
+}
+
+/**
+ * A line with its flow pairs' secrets, credential-named query parameters, logins and
+ * token-looking words hidden.
+ */
 function withoutLoose(line: string): string {
-  return line
+  return withoutFlowSecrets(line)
+    .replace(QUERY_PARAM, (all, before: string, name: string, value: string) =>
+      value !== "" && (CREDENTIAL_NAME.test(name) || QUERY_CREDENTIAL.test(name))
+        ? `${before}${name}=${NOT_SHOWN}`
+        : all,
+    )
     .replace(USER_INFO, (all, scheme: string, info: string) =>
       loginHolds(info) ? `${scheme}${NOT_SHOWN}@` : all,
     )
     .replace(TOKEN_LOOK, NOT_SHOWN);
+}
+
+/**
+ * The lines (0-based) of `value:` keys whose list item's `name:` names a credential: an env
+ * variable (`- name: ADMIN_PASSWORD` / `  value: …`), the usual form of a password in Helm values
+ * and `helm get values --all`. Read before the lines are shown, as `value:` may come first. A
+ * `valueFrom:` is a reference to a Secret and is no `value:`.
+ */
+function credentialValueLines(lines: string[]): Set<number> {
+  const hidden = new Set<number>();
+  // The list items open at this line, innermost last: the column of their keys, their `value:`
+  // lines and whether their `name:` names a credential.
+  const items: { column: number; values: number[]; named: boolean }[] = [];
+  const close = () => {
+    const item = items.pop()!;
+    if (item.named) item.values.forEach((n) => hidden.add(n));
+  };
+  lines.forEach((line, n) => {
+    if (line.trim() === "" || line.trim().startsWith("#")) return;
+    const indent = line.match(/^\s*/)![0].length;
+    while (items.length > 0 && items[items.length - 1].column > indent) close();
+    const key = KEY_LINE.exec(line);
+    if (!key) return;
+    if (key[1].includes("-")) items.push({ column: key[1].length, values: [], named: false });
+    const item = items[items.length - 1];
+    if (!item || key[1].length !== item.column) return;
+    if (bareKey(key[2]) === "value") item.values.push(n);
+    if (bareKey(key[2]) === "name" && CREDENTIAL_NAME.test(key[3])) item.named = true;
+  });
+  while (items.length > 0) close();
+  return hidden;
 }
 
 /** A key's line with its value hidden (a key whose value is on the lines below stays as it is). */
@@ -154,14 +228,18 @@ const keyOnly = (key: RegExpExecArray) => `${key[1]}${key[2]}:${key[3].trim() ==
  * it indented deeper that continues it (a block scalar, a value on the next line, a list); under a
  * secret config key (`receiverCredentials`: a map of credentials) every deeper line is. A deeper
  * key under another credential-named key (`secrets:` holds `backend:`) is judged by its own name.
- * A URL's login and a token-looking word are `<not shown>` on any line. Other lines are shown as
- * written.
+ * An env entry's `value:` whose `name:` names a credential is hidden so too ({@link credentialValueLines}).
+ * On any other line, a flow map's credential-named value, a credential-named URL query parameter,
+ * a URL's login and a token-looking word are `<not shown>`. Other lines are shown as written: a
+ * rule over names and looks, so a secret under a name it does not know is shown.
  */
 export function shownYamlLines(text: string): string[] {
   // The secret key whose value the deeper lines below continue, while they do: `child` is the
   // indentation of its first line below; a line less deep than that is no part of it (a slip).
   let hiding: { indent: number; all: boolean; child?: number } | undefined;
-  return text.split(/\r?\n/).map((line) => {
+  const lines = text.split(/\r?\n/);
+  const credentialValues = credentialValueLines(lines);
+  return lines.map((line, n) => {
     const indent = line.match(/^\s*/)![0].length;
     if (line.trim() === "") return line;
     if (hiding && indent > hiding.indent && indent >= (hiding.child ?? indent)) hiding.child ??= indent;
@@ -175,7 +253,7 @@ export function shownYamlLines(text: string): string[] {
       return item ? `${item[1]}${NOT_SHOWN}` : `${" ".repeat(indent)}${NOT_SHOWN}`;
     }
     hiding = undefined;
-    if (!key || !secretKey(bareKey(key[2]))) return withoutLoose(line);
+    if (!key || !(secretKey(bareKey(key[2])) || credentialValues.has(n))) return withoutLoose(line);
     hiding = {
       indent: key[1].replace(/-/g, " ").length,
       all: key[3].trim() !== "" || (SECRET_KEYS as readonly string[]).includes(bareKey(key[2])),

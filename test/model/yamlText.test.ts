@@ -101,6 +101,49 @@ describe("model/yamlText: a YAML mistake said without a secret", () => {
       "    <not shown>",
     ]);
   });
+
+  it("hides a flow map's credential, an env pair's value by its name and a URL's credential parameter", () => {
+    const text = [
+      `basic_auth: {username: admin, password: ${SECRET}}`,
+      `x: {"token":"${SECRET}", "user": "a"}`,
+      `- {name: GITHUB_TOKEN, value: ${SECRET}}`,
+      "- {name: LOG_LEVEL, value: debug}",
+      "env:",
+      "- name: ADMIN_PASSWORD",
+      `  value: ${SECRET}`,
+      `- value: ${SECRET}`,
+      "  name: API_TOKEN",
+      "- name: LOG_LEVEL",
+      "  value: debug",
+      "- name: DB_PASSWORD",
+      "  valueFrom:",
+      "    configMapKeyRef: {name: db, key: password}",
+      `webhook: https://host/hook?token=${SECRET}`,
+      `signed: https://host/o?a=1&sig=${SECRET}&X-Amz-Signature=${SECRET}&page=2#top`,
+      "plain: https://host/path?page=2&sort=asc",
+    ].join("\n");
+    assert.deepEqual(shownYamlLines(text), [
+      "basic_auth: {username: admin, password: <not shown>}",
+      'x: {"token":<not shown>, "user": "a"}',
+      "- {name: GITHUB_TOKEN, value: <not shown>}",
+      "- {name: LOG_LEVEL, value: debug}",
+      "env:",
+      "- name: ADMIN_PASSWORD",
+      "  value: <not shown>",
+      // The name may come after the value: the item is read whole first.
+      "- value: <not shown>",
+      "  name: API_TOKEN",
+      "- name: LOG_LEVEL",
+      "  value: debug",
+      // A reference to where the value is kept names no secret.
+      "- name: DB_PASSWORD",
+      "  valueFrom:",
+      "    configMapKeyRef: {name: db, key: password}",
+      "webhook: https://host/hook?token=<not shown>",
+      "signed: https://host/o?a=1&sig=<not shown>&X-Amz-Signature=<not shown>&page=2#top",
+      "plain: https://host/path?page=2&sort=asc",
+    ]);
+  });
 });
 
 /** What `f` throws; with `maybe`, undefined when it throws nothing. */
