@@ -102,8 +102,8 @@ type Entry = { key: string; size: number };
 
 /**
  * One store's listing of a bucket, an object at a time, in the order the store lists them;
- * `missing` when it has no such bucket. `node` is the first answer's x-amz-id-2 (MinIO sends the
- * answering node's ID there; Garage sends none), to tell one store named twice.
+ * `missing` when it has no such bucket. `node` is the first answer's x-amz-id-2 (MinIO sends a
+ * hash of the answering node's name there; Garage sends none): a hint of one store named twice.
  */
 class Listing {
   missing = false;
@@ -211,21 +211,25 @@ function showKeys(k: KeyDifferences): string {
  * One bucket on both stores, key by key: both listings are in the same order, so they are walked
  * side by side a page at a time, and an object copied under another key, left behind by a copy
  * that did not finish, or of another size is found even where the counts and bytes agree.
- * Throws when both answers come from one MinIO node: one store named twice.
+ * When both answers carry one MinIO node ID, `sameNode` decides (and throws for one store).
  */
 async function compareBucket(
   from: StoreSide,
   to: StoreSide,
   bucket: string,
   fetchFn: typeof fetch,
+  sameNode: () => Promise<void>,
 ): Promise<MoveRow> {
   const [a, b] = [new Listing(from, bucket, fetchFn), new Listing(to, bucket, fetchFn)];
+  let hinted = false;
   const counts = { from: { objects: 0, bytes: 0 }, to: { objects: 0, bytes: 0 } };
   const k: KeyDifferences = { onlyOld: 0, onlyNew: 0, otherSize: 0, first: {} };
   for (;;) {
     const [x, y] = [await a.peek(), await b.peek()];
-    if (a.node !== undefined && a.node === b.node)
-      throw new SameStoreError(from, to, "answer as the same MinIO node (the same x-amz-id-2)");
+    if (!hinted && a.node !== undefined && a.node === b.node) {
+      hinted = true;
+      await sameNode();
+    }
     if (x === undefined && y === undefined) break;
     const order = x === undefined ? 1 : y === undefined ? -1 : byBytes(x.key, y.key);
     if (order <= 0) {
@@ -288,6 +292,63 @@ const sameUrl = (a: string, b: string) => {
 };
 
 /**
+ * Every bucket of a store with its creation date, as ListBuckets says them (`name date` lines,
+ * sorted), or the refusal's status and S3 code. Read only: nothing is written to either store.
+ */
+async function bucketDates(side: StoreSide, fetchFn: typeof fetch): Promise<string[] | { refused: string }> {
+  const url = `${side.endpoint.replace(/\/+$/, "")}/`;
+  let res: Response;
+  try {
+    res = await fetchFn(url, {
+      headers: signS3({ method: "GET", url, now: new Date(), ...side }),
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch (e) {
+    return { refused: (e as Error).message };
+  }
+  const text = await res.text();
+  if (!res.ok)
+    return { refused: `${res.status} ${/<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? "and no S3 error"}` };
+  const lines = [...text.matchAll(/<Bucket>([\s\S]*?)<\/Bucket>/g)].map((m) => {
+    const field = (f: string) => new RegExp(`<${f}>([^<]*)</${f}>`).exec(m[1])?.[1] ?? "";
+    return `${field("Name")} ${field("CreationDate")}`;
+  });
+  return lines.sort();
+}
+
+/**
+ * Whether two stores whose answers carry one MinIO node ID are one store. That ID is no proof:
+ * MinIO sets x-amz-id-2 to the hex SHA-256 of its local node name (minio/minio @ 7aac2a2c5b7c,
+ * the version scripts/install-validators.sh pins: cmd/generic-handlers.go sets
+ * `xhttp.AmzRequestHostID` to `globalLocalNodeNameHex`; cmd/server-main.go hashes
+ * `GetLocalPeer(...)`), and a single-node server's name is its `--address` as written, host and
+ * port, "127.0.0.1:<port>" when the host is empty (cmd/endpoint.go `GetLocalPeer`). Two clusters'
+ * single-node `minio-0` started alike send the same ID. So the ID is only the hint, and the
+ * stores' bucket lists decide: each bucket's creation date is the time it was made on that
+ * store, and a copy's buckets are made later, so two distinct stores never list the same
+ * non-empty set of names and dates. When either store refuses ListBuckets the check cannot tell,
+ * and refuses rather than pass a move that copied nothing.
+ */
+async function confirmSameNode(from: StoreSide, to: StoreSide, fetchFn: typeof fetch): Promise<void> {
+  const [a, b] = [await bucketDates(from, fetchFn), await bucketDates(to, fetchFn)];
+  for (const [side, l] of [
+    [from, a],
+    [to, b],
+  ] as const)
+    if (!Array.isArray(l))
+      throw new StoreSideError(
+        side,
+        `${sideName(side)}: both stores answer as the same MinIO node (x-amz-id-2), which two single-node MinIOs started at the same address also do, and ListBuckets, which tells them apart by the buckets' creation dates, was refused (${l.refused}): allow s3:ListAllMyBuckets for ${side.role ? MOVE_ENV[side.role].accessKey : "the key"}`,
+      );
+  if (Array.isArray(a) && Array.isArray(b) && a.length > 0 && a.join("\n") === b.join("\n"))
+    throw new SameStoreError(
+      from,
+      to,
+      "answer as the same MinIO node (x-amz-id-2) and list the same buckets with the same creation dates",
+    );
+}
+
+/**
  * Whether the old store holds none of the buckets: then it is not the store the stack writes to
  * (another endpoint, an empty store, bucket names of another stack), and "the same on both" would
  * only say that both lack them.
@@ -297,7 +358,8 @@ export const noneOnOldStore = (rows: MoveRow[]) => rows.length > 0 && rows.every
 /**
  * Compares each bucket on both stores, key by key (compareBucket); a bucket missing on the old
  * store passes only when missing on both, and only while the old store holds some of the others.
- * Refuses one store named twice: by the same URL, or answering as the same MinIO node.
+ * Refuses one store named twice: by the same URL, or answering as the same MinIO node with the
+ * same buckets made at the same times (confirmSameNode).
  */
 export async function compareStores(
   from: StoreSide,
@@ -306,8 +368,11 @@ export async function compareStores(
   fetchFn: typeof fetch = fetch,
 ): Promise<MoveRow[]> {
   if (sameUrl(from.endpoint, to.endpoint)) throw new SameStoreError(from, to, "are one URL");
+  // Asked once: the node ID is the same for every bucket.
+  let confirmed: Promise<void> | undefined;
+  const sameNode = () => (confirmed ??= confirmSameNode(from, to, fetchFn));
   const rows: MoveRow[] = [];
-  for (const bucket of buckets) rows.push(await compareBucket(from, to, bucket, fetchFn));
+  for (const bucket of buckets) rows.push(await compareBucket(from, to, bucket, fetchFn, sameNode));
   if (noneOnOldStore(rows))
     for (const r of rows) {
       r.status = "fail";

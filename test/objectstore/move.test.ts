@@ -6,12 +6,16 @@
  * until a catch-up copy brings it over.
  */
 import { strict as assert } from "assert";
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
+import * as path from "path";
 import { garageCall } from "../../components/objectstore/garage";
 import { loadStackConfig, runVerify } from "../../cli/verifyRun";
-import { movedBuckets, MOVE_ENV, tally } from "../../verify/objectMove";
+import { compareStores, movedBuckets, MOVE_ENV, tally } from "../../verify/objectMove";
 import { ROOT } from "../support/helpers";
-import { freePort } from "../support/servers";
+import { freePort, startServer, until, type Server } from "../support/servers";
 import {
   listAll,
   requireServer,
@@ -237,6 +241,165 @@ describe("moving the buckets from MinIO to Garage: the check between real server
     );
     assert.equal(code, 2);
     assert.match(err, /set HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY/);
+  });
+});
+
+describe("moving the buckets from MinIO to another MinIO whose node ID is the same", function () {
+  this.timeout(120_000);
+  // Two clusters' single-node MinIOs started alike (`minio-0`, the same `--address`) send the same
+  // x-amz-id-2: it is the SHA-256 of the node name, the address as written (verify/objectMove.ts
+  // confirmSameNode cites MinIO's source). On one host the second listens at the first's address
+  // inside its own network namespace, reached through a relay: another cluster's port-forward.
+  const stops: (() => unknown)[] = [];
+  let m: MinioServer | undefined;
+  let other: Server | undefined;
+  const keys = () => ({
+    [MOVE_ENV.from.accessKey]: m!.root.accessKey,
+    [MOVE_ENV.from.secretKey]: m!.root.secretKey,
+    [MOVE_ENV.to.accessKey]: m!.root.accessKey,
+    [MOVE_ENV.to.secretKey]: m!.root.secretKey,
+    [MOVE_ENV.to.region]: "us-east-1",
+  });
+
+  before(async function () {
+    this.timeout(90_000);
+    const bin = requireServer(this, "minio");
+    // A network namespace needs root (or user namespaces); without it the case cannot be built.
+    if (spawnSync("unshare", ["-n", "true"]).status !== 0) {
+      console.warn(
+        "\n  !!! SKIPPING: unshare -n is not permitted here; a second MinIO at one address needs it.\n",
+      );
+      this.skip();
+    }
+    m = await startMinio(bin);
+    stops.push(() => m!.stop(0));
+    const port = Number(new URL(m.url).port);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "minio-ns-"));
+    const holder = spawn("unshare", ["-n", "sleep", "infinity"], { stdio: "ignore" });
+    stops.push(() => holder.kill("SIGKILL"));
+    const inNs = ["-t", String(holder.pid), "-n"];
+    // The holder is in its own namespace only once unshare has run: before that, nsenter would
+    // bring up (and later start MinIO on) this host's loopback.
+    const own = fs.readlinkSync("/proc/self/ns/net");
+    await until(
+      () => Promise.resolve(fs.readlinkSync(`/proc/${holder.pid}/ns/net`) !== own),
+      5000,
+      "the namespace",
+    );
+    assert.equal(spawnSync("nsenter", [...inNs, "ip", "link", "set", "lo", "up"]).status, 0);
+    const sock = path.join(dir, "relay.sock");
+    const inner = spawn(
+      "nsenter",
+      [
+        ...inNs,
+        process.execPath,
+        "-e",
+        `require("net").createServer((c) => { const u = require("net").connect(${port}, "127.0.0.1"); c.pipe(u).pipe(c); c.on("error", () => u.destroy()); u.on("error", () => c.destroy()); }).listen(${JSON.stringify(sock)})`,
+      ],
+      { stdio: "ignore" },
+    );
+    stops.push(() => inner.kill("SIGKILL"));
+    await until(() => Promise.resolve(fs.existsSync(sock)), 5000, "the relay's socket");
+    const outer = net.createServer((c) => {
+      const u = net.connect(sock);
+      c.pipe(u).pipe(c);
+      c.on("error", () => u.destroy());
+      u.on("error", () => c.destroy());
+    });
+    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    stops.push(() => outer.close());
+    // The same command line as startMinio's, the same root login, the same `--address`.
+    other = await startServer(
+      "nsenter",
+      [
+        ...inNs,
+        bin,
+        "server",
+        path.join(dir, "data"),
+        "--address",
+        `127.0.0.1:${port}`,
+        "--console-address",
+        "127.0.0.1:0",
+        "--quiet",
+      ],
+      (outer.address() as net.AddressInfo).port,
+      "/minio/health/cluster",
+      [200],
+      {
+        MINIO_ROOT_USER: m.root.accessKey,
+        MINIO_ROOT_PASSWORD: m.root.secretKey,
+        MINIO_BROWSER: "off",
+        HOME: dir,
+      },
+    );
+    stops.push(() => other!.stop(0));
+    for (const b of STAGING) assert.equal((await s3(m.url, m.root, "PUT", `/${b}`)).status, 200);
+    await s3(m.url, m.root, "PUT", `/${STAGING[0]}/tenant/chunk`, "x".repeat(99));
+  });
+  after(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+
+  it("sends the same x-amz-id-2 from both, and the move check still compares them", async () => {
+    const id = async (url: string) => (await fetch(`${url}/minio/health/live`)).headers.get("x-amz-id-2");
+    const [a, b] = [await id(m!.url), await id(other!.url)];
+    assert.ok(a, "MinIO sends x-amz-id-2");
+    assert.equal(a, b, "the case this test is about: two servers, one node ID");
+    const run = async () => {
+      let out = "";
+      let err = "";
+      const code = await runVerify(
+        ["--stack", "staging", "--dir", ROOT, "--move-from", m!.url, "--move-to", other!.url],
+        { env: keys(), out: (t) => (out += t), err: (t) => (err += t) },
+      );
+      return { code, out, err };
+    };
+    // Nothing copied yet: a real difference, not "the same store".
+    const before = await run();
+    assert.equal(before.code, 1, before.out + before.err);
+    assert.match(
+      before.out,
+      /fail {2}staging-loki-admin: old store: 1 objects, 99 bytes; new store: no such bucket/,
+    );
+    // Copied: the buckets are made later on the new MinIO, so their creation dates differ.
+    for (const b of STAGING) {
+      assert.equal((await s3(other!.url, m!.root, "PUT", `/${b}`)).status, 200);
+      for (const o of await listAll(m!.url, m!.root, b)) {
+        const body = (await s3(m!.url, m!.root, "GET", `/${b}/${o.key}`)).text;
+        assert.equal((await s3(other!.url, m!.root, "PUT", `/${b}/${o.key}`, body)).status, 200);
+      }
+    }
+    const after = await run();
+    assert.equal(after.code, 0, after.out + after.err);
+  });
+});
+
+describe("moving the buckets: one MinIO node ID and no leave to list the buckets", () => {
+  it("refuses, naming the permission, rather than pass or call them one store", async () => {
+    const side = (role: "from" | "to", port: number) => ({
+      endpoint: `http://127.0.0.1:${port}`,
+      accessKey: "a",
+      secretKey: "secret-never-shown",
+      region: "us-east-1",
+      role,
+    });
+    // Both answer as node "n"; ListBuckets (GET /) is refused on --move-to, as a scoped key is.
+    const fake = ((url: string) => {
+      const u = new URL(url);
+      const denied = u.pathname === "/" && u.port === "2";
+      const body = denied
+        ? "<Error><Code>AccessDenied</Code></Error>"
+        : u.pathname === "/"
+          ? "<ListAllMyBucketsResult><Buckets></Buckets></ListAllMyBucketsResult>"
+          : "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>";
+      return Promise.resolve(
+        new Response(body, { status: denied ? 403 : 200, headers: { "x-amz-id-2": "n" } }),
+      );
+    }) as unknown as typeof fetch;
+    await assert.rejects(
+      () => compareStores(side("from", 1), side("to", 2), ["b"], fake),
+      /^Error: --move-to http:\/\/127\.0\.0\.1:2: both stores answer as the same MinIO node .*was refused \(403 AccessDenied\): allow s3:ListAllMyBuckets for HOMELAB_MOVE_TO_ACCESS_KEY_ID$/,
+    );
   });
 });
 
