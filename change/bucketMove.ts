@@ -19,7 +19,7 @@ import { isSecretEnvelope } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import type { StackExport } from "../synth/synthesize";
-import type { OverridePlace } from "../synth/report";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ChangeReport } from "./change";
 import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove";
 
@@ -116,12 +116,6 @@ export interface Moved {
   to: EngineBucket;
 }
 
-/** `key (Pulumi.<stack>.yaml:<line>)` when the stack file sets it, else the key. */
-const placed = (key: string, at?: OverridePlace) => {
-  const w = at?.(key);
-  return w ? `${key} (${w})` : key;
-};
-
 /**
  * The prefix of a planned name (config/buckets.ts planBuckets): `<prefix>-<consumer>-<purpose>` on
  * MinIO and Garage, `<prefix>-<consumer>` with the purpose as key prefix on Ceph RGW.
@@ -138,22 +132,22 @@ function causes(moved: Moved[], at?: OverridePlace): { said: string; back: strin
   for (const m of moved) {
     const key = `takeover.buckets.${m.to.consumer}.${m.to.purpose}`;
     if (at?.(key) || (prefixOf(m.to) === undefined && prefixOf(m.from) !== undefined)) {
-      said.push(`${placed(key, at)} names ${m.to.bucket}`);
+      said.push(`${stackKeyAt(key, at)} names ${m.to.bucket}`);
       back.push(`${key} to ${m.from.bucket}`);
     } else if (prefixOf(m.from) === undefined) {
       said.push(`${key}, which named ${m.from.bucket}, is no longer set`);
       back.push(`${key} back to ${m.from.bucket}`);
     } else if (!!m.from.prefix !== !!m.to.prefix) {
       said.push(
-        `${placed("objectStore.type", at)} moved ${m.to.engine} to ${m.to.prefix ? "one bucket per consumer (Ceph RGW)" : "one bucket per purpose"}`,
+        `${stackKeyAt("objectStore.type", at)} moved ${m.to.engine} to ${m.to.prefix ? "one bucket per consumer (Ceph RGW)" : "one bucket per purpose"}`,
       );
       back.push("objectStore.type back");
     } else {
       const [was, now] = [prefixOf(m.from), prefixOf(m.to)];
       // Left out, the prefix is the cluster name (config/schema.ts objectStore.bucketPrefix).
       const key = at?.("objectStore.bucketPrefix")
-        ? placed("objectStore.bucketPrefix", at)
-        : `objectStore.bucketPrefix (not set in the stack file, so its default, ${placed("cluster", at)})`;
+        ? stackKeyAt("objectStore.bucketPrefix", at)
+        : `objectStore.bucketPrefix (not set in the stack file, so its default, ${stackKeyAt("cluster", at)})`;
       said.push(`${key} changed from ${was} to ${now}`);
       back.push(`objectStore.bucketPrefix to ${was}`);
     }

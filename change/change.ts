@@ -25,6 +25,7 @@ import { transitionHostPortClashes } from "../checks/hostPorts";
 import { lokiMoveChanges } from "./lokiMode";
 import type { Placed } from "../checks/objects";
 import { sameJson } from "./sameJson";
+import { PROMETHEUS_VOLUME_TYPE } from "../model/storage";
 import { changePath, describeChanges, summarizeChanges } from "./describe";
 
 export { sameJson };
@@ -479,22 +480,21 @@ function protectRefusal(urn: string, b: ExportResource, before: StackState, at?:
   // The command last, alone at the end of the line: the part to copy.
   return {
     field: "protect",
-    reason: `a protected resource cannot be deleted; ${prometheusClaimKeys(urn, at)}once unprotected, the update ${then}; if that is intended, first run: ${command}`,
+    reason: `a protected resource cannot be deleted; ${prometheusClaimKeys(urn, b, at)}once unprotected, the update ${then}; if that is intended, first run: ${command}`,
     kind: "protected",
     thing,
   };
 }
-
-/** The component the program's Prometheus claim is built in (components/metrics/prometheusVolume.ts). */
-const PROMETHEUS_VOLUME_URN = "homelab:metrics:PrometheusVolume$kubernetes:core/v1:PersistentVolumeClaim::";
 
 /**
  * The stack keys that decide the Prometheus claim once kube-prometheus-stack is gone (plan/metrics.ts
  * prometheusVolumeKept), for its protected deletion: without them the refusal's only way out read as
  * unprotecting it, when keeping its history in the stack is one key. Empty for any other resource.
  */
-function prometheusClaimKeys(urn: string, at?: OverridePlace): string {
-  if (!urn.includes(PROMETHEUS_VOLUME_URN)) return "";
+function prometheusClaimKeys(urn: string, b: ExportResource, at?: OverridePlace): string {
+  // The claim is the PVC child of the PrometheusVolume component: its URN's type chain ends in both.
+  const claim = apiOfType(b.type)?.kind === "PersistentVolumeClaim";
+  if (!claim || !urn.includes(`${PROMETHEUS_VOLUME_TYPE}$${b.type}::`)) return "";
   const place = (key: string) => (at?.(key) ? ` (${at(key)})` : "");
   return `the stack no longer plans the Prometheus claim, which holds its history: to keep it in the stack, set prometheus.keepVolume${place("prometheus.keepVolume")}: true; to delete it with its data, set prometheus.cleanupVolumeOnRemoval: true in an update before this one (docs/how-to/move-between-phases.md); `;
 }

@@ -34,7 +34,8 @@ function formatPreviews(title: string, ps: Preview[]): string {
   const lines = ps.map(
     (p) =>
       `  ${p.op.padEnd(20)} ${p.resource}${p.fields.length ? `: ${p.fields.join(", ")}` : ""}` +
-      p.refused.map((r) => `\n     REFUSED ${p.resource} ${r.field}: ${r.reason}`).join(""),
+      p.refused.map((r) => `\n     REFUSED ${p.resource} ${r.field}: ${r.reason}`).join("") +
+      (p.warnings ?? []).map((w) => `\n     WARNING ${p.resource} ${w.field}: ${w.reason}`).join(""),
   );
   return [title, ...lines].join("\n");
 }

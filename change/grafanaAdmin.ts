@@ -27,7 +27,7 @@
 import { isSecretEnvelope } from "@homelab-observability/contract";
 import { SECRET_REFS } from "../model/secrets";
 import type { ExportResource, StackExport } from "../synth/synthesize";
-import type { OverridePlace } from "../synth/report";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
 
 /** Where the ways out are written down. */
 export const GRAFANA_ADMIN_DOC = "docs/how-to/check-a-change.md#a-refused-grafana-admin-source";
@@ -122,25 +122,19 @@ function said(s: AdminSource): string {
   }
 }
 
-/** `key (Pulumi.<stack>.yaml:<line>)` when the stack file sets it; else the key and why it has no line. */
-const placed = (key: string, at?: OverridePlace) => {
-  const where = at?.(key);
-  return where ? `${key} (${where})` : `${key} (not in the stack file)`;
-};
-
 /** The stack keys whose change made the switch, with their lines. */
 function causes(from: AdminSource, to: AdminSource, at?: OverridePlace): string {
   const keys: string[] = [];
   const backend = (s: AdminSource) =>
     s.kind === "onepassword" ? "onepassword" : s.kind === "existing" ? undefined : "config";
   const [b1, b2] = [backend(from), backend(to)];
-  if (b1 && b2 && b1 !== b2) keys.push(`${placed("secrets.backend", at)} changed from ${b1} to ${b2}`);
+  if (b1 && b2 && b1 !== b2) keys.push(`${stackKeyAt("secrets.backend", at)} changed from ${b1} to ${b2}`);
   if ((from.kind === "existing") !== (to.kind === "existing"))
     keys.push(
-      `${placed("takeover.secrets.grafanaAdmin", at)} ${from.kind === "existing" ? `no longer names ${from.secret}` : `now names ${to.kind === "existing" ? to.secret : ""}`}`,
+      `${stackKeyAt("takeover.secrets.grafanaAdmin", at)} ${from.kind === "existing" ? `no longer names ${from.secret}` : `now names ${to.kind === "existing" ? to.secret : ""}`}`,
     );
   if (from.kind === "generated" && to.kind === "config")
-    keys.push(`${placed("grafanaAdminPassword", at)} is set where it was not`);
+    keys.push(`${stackKeyAt("grafanaAdminPassword", at)} is set where it was not`);
   if (from.kind === "config" && to.kind === "generated")
     keys.push(`grafanaAdminPassword is no longer set, so the program generates one`);
   if (from.kind === "generated" && to.kind === "generated")

@@ -18,7 +18,7 @@
  * straight to Monolithic (which is both), and "Monolithic" while write pods still run (step 3
  * before step 2 is done).
  */
-import type { OverridePlace } from "../synth/report";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ExportResource } from "../synth/synthesize";
 import type { Refusal } from "./apiRules";
 
@@ -62,20 +62,11 @@ export function lokiSide(values: Record<string, any> | undefined): LokiSide | un
   };
 }
 
-/**
- * The stack key a refusal is about, with its place in the stack file: the refusal sits on the
- * rendered Release, but the operator mends `loki.mode` or `loki.write` in Pulumi.<stack>.yaml.
- */
-function keyAt(key: string, at?: OverridePlace): string {
-  const where = at?.(key);
-  return where ? `${key} (${where})` : `${key} (not set in the stack file)`;
-}
-
 /** Why the change from `before` to `after` could lose the lines the write pods hold (empty when it cannot). */
 export function lokiMoveRefusals(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal[] {
   const out: Refusal[] = [];
-  const mode = `${keyAt("loki.mode", at)}: `;
-  const write = `${keyAt("loki.write", at)}: `;
+  const mode = `${stackKeyAt("loki.mode", at)}: `;
+  const write = `${stackKeyAt("loki.write", at)}: `;
   if (before.mode === "SimpleScalable" && after.mode === "Monolithic") {
     out.push({
       field: "values.deploymentMode",

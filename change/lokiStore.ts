@@ -9,16 +9,10 @@
  * refuses that, so the change check does, naming the stack key that sets the program's side.
  */
 import type { RunningRelease, RunningState } from "../model/running";
-import type { OverridePlace } from "../synth/report";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { Refusal } from "./apiRules";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-
-/** `key`, with its place in the stack file when the file writes it. */
-function keyAt(key: string, at?: OverridePlace): string {
-  const where = at?.(key);
-  return where ? `${key} (${where})` : `${key} (not set in the stack file)`;
-}
 
 /**
  * The refusals of the update on an adopted Loki release: `planned` is the program's values for it,
@@ -39,7 +33,7 @@ export function lokiStoreRefusals(
     return [
       {
         field: "values.loki.storage.type",
-        reason: `it runs with "${wasType}" (${file}), the update sets "${nowType}" from ${keyAt("objectStore.type", at)}: Loki would start on an empty store, and the logs already written ${wasType === "filesystem" ? "on its claims" : "in its bucket"} would no longer be read (nor deleted by retention); set objectStore.type to keep them where they run`,
+        reason: `it runs with "${wasType}" (${file}), the update sets "${nowType}" from ${stackKeyAt("objectStore.type", at)}: Loki would start on an empty store, and the logs already written ${wasType === "filesystem" ? "on its claims" : "in its bucket"} would no longer be read (nor deleted by retention); set objectStore.type to keep them where they run`,
       },
     ];
   const [wasBucket, nowBucket] = [str(was.bucketNames?.chunks), str(now.bucketNames?.chunks)];
@@ -48,7 +42,7 @@ export function lokiStoreRefusals(
   return [
     {
       field: "values.loki.storage.bucketNames.chunks",
-      reason: `it runs with "${wasBucket}" (${file}), the update sets "${nowBucket}" from ${keyAt(key, at)}: Loki would read and write another bucket, and the logs already in "${wasBucket}" would no longer be found (nor deleted by retention); set ${key} to "${wasBucket}"`,
+      reason: `it runs with "${wasBucket}" (${file}), the update sets "${nowBucket}" from ${stackKeyAt(key, at)}: Loki would read and write another bucket, and the logs already in "${wasBucket}" would no longer be found (nor deleted by retention); set ${key} to "${wasBucket}"`,
     },
   ];
 }

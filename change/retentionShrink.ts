@@ -10,7 +10,7 @@
  */
 import { durationSeconds } from "../config/schema";
 import type { RunningRelease, RunningState } from "../model/running";
-import type { OverridePlace } from "../synth/report";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { Refusal } from "./apiRules";
 
 const get = (o: unknown, p: string): unknown =>
@@ -53,40 +53,53 @@ const RETENTIONS: Record<string, Retention> = {
   },
 };
 
-/** `key`, with its place in the stack file when the file writes it. */
-const keyAt = (key: string, at?: OverridePlace) => {
-  const where = at?.(key);
-  return where ? `${key} (${where})` : `${key} (its default: not set in the stack file)`;
-};
+/** A retention the update changes, said but not refused (`check.ts` prints it, counts nothing). */
+export interface RetentionWarning {
+  field: string;
+  reason: string;
+}
 
 /**
- * The refusal of the update on an adopted release whose retention the program's values
- * (`planned`) shorten; empty when they keep as long, or when either side cannot be read.
+ * The update's verdicts on an adopted release's retention (`planned`: the program's values).
+ * Refused: a retention shorter than the running one, where the running one is known. Warned: a
+ * retention where the running Loki keeps every log (compactor.retention_enabled unset, the loki
+ * chart's own default: 6.55.0 values.yaml line 576 `compactor: {}`). The program always turns
+ * retention on (builders/logging/lokiValues.ts), and the age of the oldest log is unknown offline,
+ * so no value of loki.retention is known to keep everything: refusing would refuse every takeover
+ * of such a Loki. Empty when either side cannot be read.
  */
-export function retentionRefusals(
+export function retentionVerdicts(
   planned: Record<string, any>,
   rel: RunningRelease,
   running: Pick<RunningState, "dir">,
   at?: OverridePlace,
-): Refusal[] {
+): { refused: Refusal[]; warnings: RetentionWarning[] } {
+  const none = { refused: [], warnings: [] };
   const r = RETENTIONS[rel.chart];
-  if (!r) return [];
+  if (!r) return none;
   const [was, now] = [r.of(rel.values), r.of(planned)];
-  if (!was || !now || now === "forever") return [];
-  if (was !== "forever" && now.seconds >= was.seconds) return [];
+  if (!was || !now || now === "forever") return none;
   const file = `${running.dir}/${rel.namespace}.${rel.name}.values.yaml`;
-  const runs =
-    was === "forever"
-      ? `it runs without retention (${file}: compactor.retention_enabled not true), keeping every log`
-      : `it runs with "${was.text}" (${file})`;
-  const fix =
-    was === "forever"
-      ? `set ${r.key} to at least the age of the oldest log to keep`
-      : `set ${r.key} to "${was.text}"`;
-  return [
-    {
-      field: `values.${r.path}`,
-      reason: `${runs}, the update sets "${now.text}" from ${keyAt(r.key, at)}: ${r.what} older than ${now.text} at its next compaction; ${fix}, and shorten it in a later update of its own if that is the intent`,
-    },
-  ];
+  const field = `values.${r.path}`;
+  const sets = `the update sets "${now.text}" from ${stackKeyAt(r.key, at)}: ${r.what} older than ${now.text}`;
+  if (was === "forever")
+    return {
+      refused: [],
+      warnings: [
+        {
+          field,
+          reason: `it runs without retention (${file}: compactor.retention_enabled not true), keeping every log; ${sets} at its first compaction after the update; before pulumi up, look for logs older than ${now.text} (Grafana Explore on Loki, a time range ending ${now.text} ago): they are deleted unless ${r.key} is set longer than their age`,
+        },
+      ],
+    };
+  if (now.seconds >= was.seconds) return none;
+  return {
+    refused: [
+      {
+        field,
+        reason: `it runs with "${was.text}" (${file}), ${sets} at its next compaction; set ${r.key} to "${was.text}", and shorten it in a later update of its own if that is the intent`,
+      },
+    ],
+    warnings: [],
+  };
 }

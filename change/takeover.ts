@@ -22,7 +22,7 @@ import { stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 import { grafanaDataVerdicts } from "./grafanaData";
 import { lokiStoreRefusals } from "./lokiStore";
-import { retentionRefusals } from "./retentionShrink";
+import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -34,6 +34,8 @@ export interface Preview {
   op: string;
   fields: string[];
   refused: Refusal[];
+  /** What the step deletes by the program's intent, said with the refusals but not counted. */
+  warnings?: RetentionWarning[];
   /** A Release the step installs: its `<namespace>/<name>`. */
   installs?: string;
 }
@@ -308,13 +310,17 @@ function adoptedPreviews(
       // Where the adopted Loki keeps its logs, and how long a release keeps its data: nothing in
       // Kubernetes or Helm refuses a move to an empty store or a shorter retention.
       const values = r.inputs?.values ?? {};
+      const retention = rel ? retentionVerdicts(values, rel, running, at) : { refused: [], warnings: [] };
       const refused = rel
-        ? [
-            ...(rel.chart === "loki" ? lokiStoreRefusals(values, rel, running, at) : []),
-            ...retentionRefusals(values, rel, running, at),
-          ]
+        ? [...(rel.chart === "loki" ? lokiStoreRefusals(values, rel, running, at) : []), ...retention.refused]
         : [];
-      out.push({ resource, op: "~ update", fields: [...fields, "values", "maxHistory"], refused });
+      out.push({
+        resource,
+        op: "~ update",
+        fields: [...fields, "values", "maxHistory"],
+        refused,
+        ...(retention.warnings.length ? { warnings: retention.warnings } : {}),
+      });
       continue;
     }
     const live = liveObjectOf(r, running);

@@ -19,7 +19,7 @@ import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import { LOKI_UID } from "../builders/grafana/datasources";
 import type { ExportResource, StackExport } from "../synth/synthesize";
-import type { OverridePlace } from "../synth/report";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
 
 /** Where the ways out are written down. */
 export const TENANT_DOC = "docs/how-to/check-a-change.md#a-refused-tenant-change";
@@ -135,19 +135,13 @@ const ENGINES: Engine[] = [
   },
 ];
 
-/** `key (Pulumi.<stack>.yaml:<line>)` when the stack file sets it, else the key. */
-const placed = (key: string, at?: OverridePlace) => {
-  const where = at?.(key);
-  return where ? `${key} (${where})` : key;
-};
-
 /** The stack keys that made the move, as they were and are now. */
 function causes(e: Engine, from: Tenant, to: Tenant, at?: OverridePlace): string {
   // No stack key sets the tenant with multitenancy off: only the engine's config can move it.
   if (!from.auth && !to.auth) return `its tenant with multitenancy off changed from ${from.id} to ${to.id}`;
-  if (from.auth === to.auth) return `${placed(e.tenantKey, at)} changed from ${from.id} to ${to.id}`;
-  const flip = `${placed(e.switchKey, at)} changed from ${from.auth} to ${to.auth}`;
-  return to.auth ? `${flip}, with ${placed(e.tenantKey, at)} ${to.id}` : flip;
+  if (from.auth === to.auth) return `${stackKeyAt(e.tenantKey, at)} changed from ${from.id} to ${to.id}`;
+  const flip = `${stackKeyAt(e.switchKey, at)} changed from ${from.auth} to ${to.auth}`;
+  return to.auth ? `${flip}, with ${stackKeyAt(e.tenantKey, at)} ${to.id}` : flip;
 }
 
 /** What keeps the tenant where the data is. */

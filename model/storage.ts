@@ -166,3 +166,10 @@ export function prometheusClaim(fullname: string, existing?: string): { claim: s
 
 /** The claim the program's own Prometheus uses; pre-created so it can be retained and protected. */
 export const PROMETHEUS_PVC = prometheusClaim(RELEASES.kps).claim;
+
+/**
+ * The type token of the component that holds that claim (components/metrics/prometheusVolume.ts):
+ * the change check (change/change.ts) finds the claim by it in a URN, and may not import the
+ * component, so both read it here and a rename moves both.
+ */
+export const PROMETHEUS_VOLUME_TYPE = "homelab:metrics:PrometheusVolume";

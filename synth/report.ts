@@ -631,6 +631,16 @@ function namedItems(
 export type OverridePlace = (key: string) => string | undefined;
 
 /**
+ * `key (Pulumi.<stack>.yaml:N)` where the stack file writes the key whole, else
+ * `key (not set in the stack file)`: a refusal sits on a rendered object, but the operator mends the
+ * key, and one that has no line is one to add rather than to look for.
+ */
+export function stackKeyAt(key: string, at?: OverridePlace): string {
+  const where = at?.(key);
+  return where ? `${key} (${where})` : `${key} (not set in the stack file)`;
+}
+
+/**
  * The places of the stack's override keys in its stack file (`Pulumi.<stack>.yaml` of
  * `projectDir`, config/locate.ts): a refused override is found by its key and line, not by the
  * rendered object it ended up in. Only a key the file holds whole gets a line; the file is named

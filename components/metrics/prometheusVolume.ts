@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PROMETHEUS_PVC } from "../../model/storage";
+import { PROMETHEUS_PVC, PROMETHEUS_VOLUME_TYPE } from "../../model/storage";
 import { prometheusVolumeClaim } from "../../builders/metrics/prometheusVolume";
 
 /** Arguments of {@link PrometheusVolume}. */
@@ -29,7 +29,7 @@ export interface PrometheusVolumeArgs {
  */
 export class PrometheusVolume extends pulumi.ComponentResource {
   constructor(name: string, args: PrometheusVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("homelab:metrics:PrometheusVolume", name, {}, opts);
+    super(PROMETHEUS_VOLUME_TYPE, name, {}, opts);
     new k8s.core.v1.PersistentVolumeClaim(
       name,
       prometheusVolumeClaim({

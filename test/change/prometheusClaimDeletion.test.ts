@@ -1,14 +1,15 @@
 import { strict as assert } from "assert";
 import { planChange } from "../../change/change";
 import { claimSpec } from "../../builders/core/claim";
-import { PROMETHEUS_PVC } from "../../model/storage";
+import { PROMETHEUS_PVC, PROMETHEUS_VOLUME_TYPE } from "../../model/storage";
 import type { ExportResource } from "../../synth/synthesize";
 import { stackState } from "../support/changeStates";
+import { synth } from "../support/helpers";
 
 const URN = "urn:pulumi:production::homelab-observability::";
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 /** The Prometheus claim as components/metrics/prometheusVolume.ts writes it in production. */
-const claim = (name = "prometheus-volume", parent = "homelab:metrics:PrometheusVolume"): ExportResource => ({
+const claim = (name = "prometheus-volume", parent = PROMETHEUS_VOLUME_TYPE): ExportResource => ({
   urn: `${URN}${parent}$${PVC}::${name}`,
   custom: true,
   type: PVC,
@@ -39,5 +40,20 @@ describe("change check: the protected Prometheus claim leaving the stack at kps-
   it("another protected claim gets no Prometheus keys", () => {
     const report = planChange(stackState([claim("grafana", "homelab:grafana:Grafana")]), stackState([]), at);
     assert.doesNotMatch(report.refused[0].refused[0].reason, /keepVolume/);
+  });
+
+  // The claim as the program itself exports it, not as a fixture spells its URN: a renamed
+  // component type token must still lead the refusal to prometheus.keepVolume.
+  it("finds the claim the program exports (staging keeps it) and names prometheus.keepVolume for it", async function () {
+    this.timeout(240000);
+    const exported = (await synth("staging")).export.deployment.resources.find(
+      (r) => r.type === PVC && r.inputs?.metadata?.name === PROMETHEUS_PVC,
+    );
+    assert.ok(exported, "staging exports the Prometheus claim (prometheus.keepVolume)");
+    const report = planChange(stackState([{ ...exported, protect: true }]), stackState([]), at);
+    assert.match(
+      report.refused[0].refused[0].reason,
+      /set prometheus\.keepVolume \(Pulumi\.production\.yaml:55\): true/,
+    );
   });
 });

@@ -197,18 +197,52 @@ describe("takeover --running: the update deletes nothing the running releases ke
     );
   });
 
-  it("refuses a Loki retention where the running Loki keeps every log, naming loki.retention", () => {
+  // The chart's own default runs Loki without retention (loki 6.55.0 values.yaml line 576,
+  // `compactor: {}`), and the program always turns it on: no loki.retention is known to keep every
+  // log, so the update is warned about, not refused, whatever value the operator sets.
+  const lokiKeepingEverything = (retention: string) => {
     const release = runningLoki({});
-    release.values.loki.compactor = { retention_enabled: false };
+    release.values.loki.compactor = {};
     const program = programLoki({ type: "s3", bucketNames: { chunks: "loki" } });
-    program.export.deployment.resources[0].inputs.values.loki.compactor = { retention_enabled: true };
-    program.export.deployment.resources[0].inputs.values.loki.limits_config = { retention_period: "30d" };
+    const values = program.export.deployment.resources[0].inputs.values;
+    values.loki.compactor = { retention_enabled: true };
+    values.loki.limits_config = { retention_period: retention };
+    return previews(program, runningOf([release]), "update", new Set(), at)[0];
+  };
+
+  it("warns, without refusing, of a Loki retention where the running Loki keeps every log, and says how to see what goes", () => {
+    const p = lokiKeepingEverything("30d");
+    assert.deepEqual(
+      p.refused,
+      [],
+      "no loki.retention can clear a refusal here: the oldest log's age is unknown",
+    );
+    assert.equal(p.warnings?.length, 1);
+    assert.equal(p.warnings[0].field, "values.loki.limits_config.retention_period");
+    assert.match(
+      p.warnings[0].reason,
+      /^it runs without retention .*keeping every log; the update sets "30d" from loki\.retention \(not set in the stack file\): Loki's compactor deletes the logs older than 30d at its first compaction after the update; before pulumi up, look for logs older than 30d .*: they are deleted unless loki\.retention is set longer than their age$/,
+    );
+  });
+
+  it("follows its own advice: a longer loki.retention is not refused, and the warning names it", () => {
+    const p = lokiKeepingEverything("3650d");
+    assert.deepEqual(p.refused, []);
+    assert.match(p.warnings![0].reason, /older than 3650d/);
+  });
+
+  it("still refuses a Loki retention shorter than the running one", () => {
+    const release = runningLoki({});
+    release.values.loki.compactor = { retention_enabled: true };
+    release.values.loki.limits_config = { retention_period: "90d" };
+    const program = programLoki({ type: "s3", bucketNames: { chunks: "loki" } });
+    const values = program.export.deployment.resources[0].inputs.values;
+    values.loki.compactor = { retention_enabled: true };
+    values.loki.limits_config = { retention_period: "30d" };
     const [p] = previews(program, runningOf([release]), "update", new Set(), at);
     assert.equal(p.refused.length, 1);
-    assert.match(
-      p.refused[0].reason,
-      /^it runs without retention .*keeping every log, the update sets "30d" from loki\.retention \(its default: not set in the stack file\): Loki's compactor deletes the logs older than 30d/,
-    );
+    assert.equal(p.warnings, undefined);
+    assert.match(p.refused[0].reason, /^it runs with "90d" .*; set loki\.retention to "90d"/);
   });
 
   it("passes a retention as long or longer, in any unit", () => {

@@ -56,7 +56,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.ok(line, c.text);
     assert.match(
       line,
-      /^REFUSED Mimir tenant anonymous -> homelab: mimir\.multitenancy changed from false to true, with mimir\.tenant homelab\./,
+      /^REFUSED Mimir tenant anonymous -> homelab: mimir\.multitenancy \(not set in the stack file\) changed from false to true, with mimir\.tenant \(not set in the stack file\) homelab\./,
     );
     assert.match(
       line,
@@ -88,7 +88,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.equal(c.refused, 1, c.text);
     assert.match(
       c.text,
-      /\nREFUSED Mimir tenant team-a -> team-b: mimir\.tenant changed from team-a to team-b\. .*Keep the tenant: set mimir\.tenant back to team-a\./,
+      /\nREFUSED Mimir tenant team-a -> team-b: mimir\.tenant \(not set in the stack file\) changed from team-a to team-b\. .*Keep the tenant: set mimir\.tenant back to team-a\./,
     );
   });
 
@@ -98,7 +98,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.equal(c.refused, 1, c.text);
     assert.match(
       c.text,
-      /\nREFUSED Mimir tenant team-a -> anonymous: mimir\.multitenancy changed from true to false\. .*Keep the tenant: keep mimir\.multitenancy true \(with mimir\.tenant team-a\)\./,
+      /\nREFUSED Mimir tenant team-a -> anonymous: mimir\.multitenancy \(not set in the stack file\) changed from true to false\. .*Keep the tenant: keep mimir\.multitenancy true \(with mimir\.tenant team-a\)\./,
     );
   });
 
@@ -114,7 +114,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.equal(moved.refused, 1, moved.text);
     assert.match(
       moved.text,
-      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled changed from false to true, with loki\.tenant homelab\. .*the logs history .*Keep the tenant: set loki\.tenant to fake .*, or loki\.authEnabled back to false\./,
+      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled \(not set in the stack file\) changed from false to true, with loki\.tenant \(not set in the stack file\) homelab\. .*the logs history .*Keep the tenant: set loki\.tenant to fake .*, or loki\.authEnabled back to false\./,
     );
     const kept = await check(
       "staging",
@@ -136,7 +136,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.equal(c.refused, 1, c.text);
     assert.match(
       c.text,
-      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled changed from false to true/,
+      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled \(not set in the stack file\) changed from false to true/,
     );
   });
 
