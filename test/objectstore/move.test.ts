@@ -18,6 +18,8 @@ import { ROOT } from "../support/helpers";
 import { freePort, startServer, until, type Server } from "../support/servers";
 import {
   listAll,
+  minioEnv,
+  minioServerArgs,
   requireServer,
   s3,
   startGarage,
@@ -29,6 +31,22 @@ import {
 
 /** The buckets of the project's staging stack, read as verify reads it: what the run compares. */
 const STAGING = movedBuckets(loadStackConfig(ROOT, "staging", {}));
+
+/**
+ * A plain TCP relay on a free loopback port to what `connect` opens (another address of one
+ * server, as a second port-forward gives): every connection piped both ways, each side closed with
+ * the other's error.
+ */
+async function tcpRelay(connect: () => net.Socket): Promise<{ server: net.Server; port: number }> {
+  const server = net.createServer((c) => {
+    const up = connect();
+    c.pipe(up).pipe(c);
+    c.on("error", () => up.destroy());
+    up.on("error", () => c.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, port: (server.address() as net.AddressInfo).port };
+}
 
 describe("moving the buckets from MinIO to Garage: the check between real servers", function () {
   this.timeout(120_000);
@@ -207,14 +225,8 @@ describe("moving the buckets from MinIO to Garage: the check between real server
       [MOVE_ENV.to.region]: "us-east-1",
     };
     // A second port-forward to the same MinIO: a plain TCP relay on another port.
-    const relay = net.createServer((c) => {
-      const up = net.connect(Number(new URL(m!.url).port), "127.0.0.1");
-      c.pipe(up).pipe(c);
-      c.on("error", () => up.destroy());
-      up.on("error", () => c.destroy());
-    });
-    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
-    const relayed = `http://127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
+    const relay = await tcpRelay(() => net.connect(Number(new URL(m!.url).port), "127.0.0.1"));
+    const relayed = `http://127.0.0.1:${relay.port}`;
     const port = new URL(m!.url).port;
     try {
       for (const to of [`${m!.url}/`, `HTTP://127.0.0.1:${port}`, relayed]) {
@@ -229,7 +241,7 @@ describe("moving the buckets from MinIO to Garage: the check between real server
         assert.ok(!(out + err).includes(m!.root.secretKey));
       }
     } finally {
-      relay.close();
+      relay.server.close();
     }
   });
 
@@ -305,37 +317,16 @@ describe("moving the buckets from MinIO to another MinIO whose node ID is the sa
     );
     stops.push(() => inner.kill("SIGKILL"));
     await until(() => Promise.resolve(fs.existsSync(sock)), 5000, "the relay's socket");
-    const outer = net.createServer((c) => {
-      const u = net.connect(sock);
-      c.pipe(u).pipe(c);
-      c.on("error", () => u.destroy());
-      u.on("error", () => c.destroy());
-    });
-    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
-    stops.push(() => outer.close());
+    const outer = await tcpRelay(() => net.connect(sock));
+    stops.push(() => outer.server.close());
     // The same command line as startMinio's, the same root login, the same `--address`.
     other = await startServer(
       "nsenter",
-      [
-        ...inNs,
-        bin,
-        "server",
-        path.join(dir, "data"),
-        "--address",
-        `127.0.0.1:${port}`,
-        "--console-address",
-        "127.0.0.1:0",
-        "--quiet",
-      ],
-      (outer.address() as net.AddressInfo).port,
+      [...inNs, bin, ...minioServerArgs(dir, `127.0.0.1:${port}`, "127.0.0.1:0")],
+      outer.port,
       "/minio/health/cluster",
       [200],
-      {
-        MINIO_ROOT_USER: m.root.accessKey,
-        MINIO_ROOT_PASSWORD: m.root.secretKey,
-        MINIO_BROWSER: "off",
-        HOME: dir,
-      },
+      minioEnv(m.root, dir),
     );
     stops.push(() => other!.stop(0));
     for (const b of STAGING) assert.equal((await s3(m.url, m.root, "PUT", `/${b}`)).status, 200);

@@ -185,6 +185,29 @@ export interface MinioServer extends Server {
   root: S3Creds;
 }
 
+/** MinIO's server command line on one drive under `dir`: the one every test MinIO runs. */
+export function minioServerArgs(dir: string, address: string, consoleAddress: string): string[] {
+  return [
+    "server",
+    path.join(dir, "data"),
+    "--address",
+    address,
+    "--console-address",
+    consoleAddress,
+    "--quiet",
+  ];
+}
+
+/** The environment of a test MinIO: its root login, no console, its home under `dir`. */
+export function minioEnv(root: S3Creds, dir: string): Record<string, string> {
+  return {
+    MINIO_ROOT_USER: root.accessKey,
+    MINIO_ROOT_PASSWORD: root.secretKey,
+    MINIO_BROWSER: "off",
+    HOME: dir,
+  };
+}
+
 /** Starts MinIO's server on one drive in a temp dir, root login generated. */
 export async function startMinio(bin: string): Promise<MinioServer> {
   const dir = tmpDir("minio");
@@ -192,15 +215,7 @@ export async function startMinio(bin: string): Promise<MinioServer> {
   const root = { accessKey: "root", secretKey: randomBytes(16).toString("hex"), region: "us-east-1" };
   const server = await startServer(
     bin,
-    [
-      "server",
-      path.join(dir, "data"),
-      "--address",
-      `127.0.0.1:${port}`,
-      "--console-address",
-      `127.0.0.1:${console}`,
-      "--quiet",
-    ],
+    minioServerArgs(dir, `127.0.0.1:${port}`, `127.0.0.1:${console}`),
     port,
     // Ready for requests, not only running: /minio/health/live answers 200 as soon as the process
     // listens, while a bucket call before the object layer is up gets 503 (seen under load here);
@@ -208,7 +223,7 @@ export async function startMinio(bin: string): Promise<MinioServer> {
     // docs/metrics/healthcheck/README.md, "Cluster probe").
     "/minio/health/cluster",
     [200],
-    { MINIO_ROOT_USER: root.accessKey, MINIO_ROOT_PASSWORD: root.secretKey, MINIO_BROWSER: "off", HOME: dir },
+    minioEnv(root, dir),
   );
   return { ...server, root };
 }
