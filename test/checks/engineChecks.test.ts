@@ -10,7 +10,7 @@ import { mimirConfigMap, mimirWorkloads, type MimirObjectsInput } from "../../bu
 import { MIMIR_3_0_TARGETS } from "../../upstream/engines/mimirModules";
 import { parse, stringify } from "yaml";
 import { checkStack } from "../../checks";
-import { clone, at, configMap } from "../support/checkCases";
+import { clone, at, configMap, lokiReadingConfig } from "../support/checkCases";
 import { tmpDir } from "../support/helpers";
 
 describe("rendered-stack checks (unit): the engines' configs and written paths", () => {
@@ -290,33 +290,11 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
     };
     const loki = (config: Record<string, unknown>, values: Record<string, string> = safe): Placed[] => [
       at(configMap("loki", { "config.yaml": stringify(config).replace(/'(\$\{[A-Z_]+\})'/g, "$1") })),
-      at({
-        apiVersion: "apps/v1",
-        kind: "StatefulSet",
-        metadata: { name: "loki", namespace: NS },
-        spec: {
-          selector: { matchLabels: { app: "loki" } },
-          template: {
-            metadata: { labels: { app: "loki" } },
-            spec: {
-              containers: [
-                {
-                  name: "loki",
-                  image: "docker.io/grafana/loki:3.7.6",
-                  args: [
-                    "-config.file=/etc/loki/config/config.yaml",
-                    "-target=all",
-                    "-config.expand-env=true",
-                  ],
-                  envFrom: [{ secretRef: { name: "creds" } }],
-                  volumeMounts: [{ name: "config", mountPath: "/etc/loki/config" }],
-                },
-              ],
-              volumes: [{ name: "config", configMap: { name: "loki" } }],
-            },
-          },
-        },
-      }),
+      at(
+        lokiReadingConfig("docker.io/grafana/loki:3.7.6", ["-config.expand-env=true"], {
+          envFrom: [{ secretRef: { name: "creds" } }],
+        }),
+      ),
       creds(values),
     ];
     const lokiBase = {

@@ -8,7 +8,6 @@
 import { strict as assert } from "assert";
 import { checkAlertmanagerConfigs } from "../../checks/alertmanagerConfigs";
 import { checkEngineConfigs } from "../../checks/engineConfigs";
-import type { K8sObject, Placed } from "../../checks/objects";
 import { proxiedTargets } from "../../checks/scrapeAuthz";
 import { checkVector } from "../../checks/vector";
 import { readKubeconfig } from "../../config/kubeContext";
@@ -17,6 +16,7 @@ import { parseRunning } from "../../model/running";
 import { versions } from "../../model/versions";
 import { parseManifest } from "../../synth/render/manifest";
 import { daemonSet, NS } from "../support/objects";
+import { at, configMap, lokiReadingConfig } from "../support/checkCases";
 import { BASE, P, refusal } from "../support/stackText";
 import { SECRET, holdsSecretPiece } from "../support/secretPieces";
 
@@ -44,14 +44,6 @@ function thrown(f: () => unknown): Error {
 
 /** That `message` gives none of the secret away. */
 const noSecret = (message: string) => assert.ok(!holdsSecretPiece(message), message);
-
-const at = (obj: K8sObject): Placed => ({ obj, urn: "urn:r", source: "release r" });
-const configMap = (name: string, data: Record<string, string>): K8sObject => ({
-  apiVersion: "v1",
-  kind: "ConfigMap",
-  metadata: { name, namespace: NS },
-  data,
-});
 
 describe("a user's YAML that does not parse: placed, the reason in words, no secret shown", function () {
   this.timeout(60_000);
@@ -189,28 +181,7 @@ describe("a user's YAML that does not parse: placed, the reason in words, no sec
     const text = `storage_config:\n  aws:\n    secret_access_key: ${AT}\n`;
     const objects = [
       at(configMap("loki", { "config.yaml": text })),
-      at({
-        apiVersion: "apps/v1",
-        kind: "StatefulSet",
-        metadata: { name: "loki", namespace: NS },
-        spec: {
-          selector: { matchLabels: { app: "loki" } },
-          template: {
-            metadata: { labels: { app: "loki" } },
-            spec: {
-              containers: [
-                {
-                  name: "loki",
-                  image: `docker.io/grafana/loki:${versions.images.loki.tag}`,
-                  args: ["-config.file=/etc/loki/config/config.yaml", "-target=all"],
-                  volumeMounts: [{ name: "config", mountPath: "/etc/loki/config" }],
-                },
-              ],
-              volumes: [{ name: "config", configMap: { name: "loki" } }],
-            },
-          },
-        },
-      }),
+      at(lokiReadingConfig(`docker.io/grafana/loki:${versions.images.loki.tag}`)),
     ];
     const messages = checkEngineConfigs(objects).findings.map((f) => f.message);
     assert.ok(

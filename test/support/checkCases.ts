@@ -81,6 +81,41 @@ export function configMap(name: string, data: Record<string, string>): K8sObject
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: NS }, data };
 }
 
+/**
+ * Loki as the engine check reads it: a StatefulSet `loki` in {@link NS} running `image` as
+ * `-target=all` with config.yaml from the ConfigMap `loki` (mounted at /etc/loki/config); `args`
+ * follow those two, and `container` adds fields to its one container.
+ */
+export function lokiReadingConfig(
+  image: string,
+  args: string[] = [],
+  container: Record<string, unknown> = {},
+): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "loki", namespace: NS },
+    spec: {
+      selector: { matchLabels: { app: "loki" } },
+      template: {
+        metadata: { labels: { app: "loki" } },
+        spec: {
+          containers: [
+            {
+              name: "loki",
+              image,
+              args: ["-config.file=/etc/loki/config/config.yaml", "-target=all", ...args],
+              ...container,
+              volumeMounts: [{ name: "config", mountPath: "/etc/loki/config" }],
+            },
+          ],
+          volumes: [{ name: "config", configMap: { name: "loki" } }],
+        },
+      },
+    },
+  };
+}
+
 export const crd: K8sObject = {
   apiVersion: "apiextensions.k8s.io/v1",
   kind: "CustomResourceDefinition",
