@@ -3,7 +3,7 @@ import { causeKey } from "@homelab-observability/contract";
 import { reportCause } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
-import { toRes, type Res } from "./lib/resources";
+import { toRes } from "./lib/resources";
 import {
   computeBudget,
   keptOffBy,
@@ -13,7 +13,7 @@ import {
   type PoolInfo,
   type PoolRefusal,
 } from "./lib/budget";
-import { parseImage, workloadsOf } from "./lib/workloads";
+import { parseImage, workloadsOf, type Workload } from "./lib/workloads";
 import { isParked } from "@homelab-observability/contract";
 import { BUDGET_MAX_REQUEST_SHARE } from "@homelab-observability/contract";
 
@@ -55,13 +55,12 @@ export function toFit(profile: string | undefined, runs: { mimir?: boolean; allo
 const MIMIR_IMAGE = "docker.io/grafana/mimir";
 const ALLOY_IMAGE = "docker.io/grafana/alloy";
 
-/** Whether the stack runs Mimir or Alloy: a workload running its image (the program's own StatefulSet, a chart's). */
-function heavierChoices(resources: Res[]): { mimir: boolean; alloy: boolean } {
-  const repos = new Set(
-    resources.flatMap((r) =>
-      workloadsOf(r, DEFAULT_CHARTS).flatMap((w) => w.images.map((i) => parseImage(i.image).repository)),
-    ),
-  );
+/**
+ * Whether the stack runs Mimir or Alloy: a workload running its image (the program's own
+ * StatefulSet, a chart's), from the workloads the budget walked.
+ */
+function heavierChoices(workloads: Workload[]): { mimir: boolean; alloy: boolean } {
+  const repos = new Set(workloads.flatMap((w) => w.images.map((i) => parseImage(i.image).repository)));
   return { mimir: repos.has(MIMIR_IMAGE), alloy: repos.has(ALLOY_IMAGE) };
 }
 
@@ -119,10 +118,10 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       const b = computeBudget(resources, pools, DEFAULT_CHARTS, { share: cfg.maxRequestShare, facts });
       // The total covers every pool: with one pool it is that pool's row again, the same mistake.
       const covered = (pool: string) => (pool === b.total.pool ? pools.map((p) => p.name) : [pool]);
-      // Only asked when a pool is over budget: it walks every workload again.
+      // Only asked when a pool is over budget: it reads every workload's images.
       let runs: { mimir: boolean; alloy: boolean } | undefined;
       const fit = () =>
-        toFit(facts.profile, facts.profile === "lightweight" ? (runs ??= heavierChoices(resources)) : {});
+        toFit(facts.profile, facts.profile === "lightweight" ? (runs ??= heavierChoices(b.workloads)) : {});
       for (const row of [...b.rows, b.total]) {
         for (const dim of ["cpu", "memory"] as const) {
           const used = row.sums[dim];

@@ -74,6 +74,11 @@ export interface Budget {
   undersized: string[];
   /** Each rendered Prometheus CR's size retention against its volume. */
   retention: PrometheusRetention[];
+  /**
+   * Every workload the budget walked, parked DaemonSets too: a message that asks what the stack
+   * runs (policy/budget.ts, which images) reads them here instead of walking the resources again.
+   */
+  workloads: Workload[];
 }
 
 /** A Prometheus CR's `spec.retentionSize` and the volume its claim template asks for. */
@@ -127,8 +132,10 @@ export function computeBudget(
   const keptOff: Budget["keptOff"] = [];
   const oversized: Budget["oversized"] = [];
   const sidecars = injectedSidecars(resources);
+  const workloads: Workload[] = [];
   for (const r of resources) {
     for (const w of workloadsOf(r, charts, sidecars)) {
+      workloads.push(w);
       // By the object's name and kind: a rendered StatefulSet and the chart model of the opaque
       // release (live `pulumi preview`) both carry the name the sized component records.
       if (w.object !== undefined && SIZED_OBJECT_KINDS.includes(w.objectKind ?? "")) found.set(w.object, w);
@@ -205,6 +212,7 @@ export function computeBudget(
     sized,
     undersized,
     retention: prometheusRetention(resources),
+    workloads,
   };
 }
 
