@@ -221,7 +221,21 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     this.registerOutputs({});
   }
 
-  /** Writes a generated credential back to 1Password as a login item; a no-op with the config backend. */
+  /**
+   * Writes a generated credential back to 1Password as a login item; a no-op with the config backend.
+   *
+   * Retained on delete: the item is the operator's copy outside the cluster, and deleting the
+   * resource deletes it from the vault (terraform-provider-onepassword v2.1.2, b942ecfa,
+   * internal/provider/onepassword_item_resource.go `Delete` calls `DeleteItem`: Connect's item
+   * DELETE, or `op item delete` without `--archive`). A switch to `secrets.backend: config` drops
+   * every item from the program while the credentials live on, so without this the update
+   * emptied the vault of them. `retainOnDelete` is a resource option, not an input: the provider's
+   * diff never sees it, and the engine writes it into the state on the next update that leaves the
+   * item as it is (pulumi/pulumi 1b594989 pkg/backend/snapshot.go `mustWrite`), so an existing
+   * stack gains it without a replacement. The engine reads it from the old state when it deletes
+   * (pkg/resource/deploy/step.go DeleteStep.Apply, `s.old.RetainOnDelete`): a stack must run one
+   * update with it before the switch, which the change check says (change/vaultItems.ts).
+   */
   record(
     title: string,
     login: { username: pulumi.Input<string>; password: pulumi.Output<string> },
@@ -231,7 +245,7 @@ export class Secrets extends pulumi.ComponentResource implements CredentialSink 
     new onepassword.Item(
       `${this.name}-${itemSlug(title)}`,
       generatedItemArgs(this.vault, title, login.username, pulumi.secret(login.password)),
-      { ...opts, provider: this.onepasswordProvider },
+      { ...opts, provider: this.onepasswordProvider, retainOnDelete: true },
     );
   }
 

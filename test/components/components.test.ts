@@ -204,6 +204,25 @@ describe("components under mocks", () => {
     );
   });
 
+  it("1Password: the generated items are retained on delete (an option, no input), so leaving the backend keeps them in the vault", async () => {
+    const rs = (await synth("production")).export.deployment.resources;
+    const items = ofType(rs, "onepassword:index/item:Item");
+    assert.equal(items.length, 2, "production writes back its two MinIO users");
+    for (const i of items) {
+      assert.equal(i.retainOnDelete, true, `${i.urn} is retained on delete`);
+      // An option: the provider's diff never sees it, so an existing item is not updated or replaced.
+      assert.deepEqual(Object.keys(i.inputs).sort(), [
+        "category",
+        "password",
+        "tags",
+        "title",
+        "username",
+        "vault",
+      ]);
+      assert.equal(i.protect, undefined, "not protected: a renamed user's item may still leave the stack");
+    }
+  });
+
   it("fails with the item and field named when a 1Password field is missing", async () => {
     const cfg = readStackConfig(ROOT, "production");
     await assert.rejects(
