@@ -17,6 +17,7 @@ import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
 import { backendMove } from "./backendMove";
 import { grafanaAdminVerdict } from "./grafanaAdmin";
+import { vaultItemsVerdict } from "./vaultItems";
 import { bucketMove } from "./bucketMove";
 
 export interface ChangeCheck {
@@ -126,6 +127,9 @@ export async function checkChange(
     // A replaced admin password source is stack-wide too: the objects below show only the Secret's
     // update, which says nothing of Grafana keeping the password it was first given.
     const admin = grafanaAdminVerdict(previous, result.export, at);
+    // Generated items leaving the vault with the 1Password backend are stack-wide too: the objects
+    // below list their deletions, which say nothing of the vault losing the operator's copy.
+    const items = vaultItemsVerdict(previous, result.export, at);
     // Buckets renamed under a running Loki or Mimir are stack-wide too: the objects below show a
     // values update and bucket creations, nothing of the engine starting on an empty store; the old
     // buckets' deletions (protected in production) it names instead, one message for one mistake.
@@ -137,6 +141,7 @@ export async function checkChange(
       tenants.length +
       (backend ? 1 : 0) +
       (admin ? 1 : 0) +
+      (items ? 1 : 0) +
       (buckets ? 1 : 0);
     // First, above the objects: a skipped phase is the first thing to set right, and the objects'
     // summary below counts only their own refusals.
@@ -148,6 +153,7 @@ export async function checkChange(
         ...(buckets ? [buckets.line] : []),
         ...tenants.map((t) => t.line),
         ...(admin ? [admin.line] : []),
+        ...(items ? [items.line] : []),
         formatChange(report),
       ].join("\n"),
     );
