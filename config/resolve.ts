@@ -265,7 +265,9 @@ function ruleProblems(
       opts.placeOf,
     ).filter(seen),
     ...[
-      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true).filter(seen),
+      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true, logAgentFrom(raw, cfg, opts.placeOf)).filter(
+        seen,
+      ),
       ...userChoiceProblems(cfg, refused, seen, opts.plainText ?? []),
       ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
@@ -612,6 +614,7 @@ function crossChecks(
   c: StackConfig,
   env: Record<string, string | undefined>,
   allowAbsentSecrets: boolean,
+  agentFrom: string,
 ): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
@@ -711,7 +714,7 @@ function crossChecks(
   }
   p.push(...garageNameChecks(c));
   p.push(...existingBucketChecks(c));
-  p.push(...takeoverChecks(c));
+  p.push(...takeoverChecks(c, agentFrom));
   if (c.agents.namespace === c.namespace)
     p.push(
       `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
@@ -1097,8 +1100,23 @@ function kpsFullnameOf(t: NonNullable<Raw["takeover"]>): string {
   return name.slice(0, 26).replace(/-+$/, "");
 }
 
+/**
+ * The key that decides the log agent, as a message names it: `logAgent "vector" (file:line)` where
+ * the stack file writes it, else the profile's default it falls back to (parseStackConfig).
+ */
+function logAgentFrom(
+  raw: Record<string, unknown>,
+  c: StackConfig,
+  placeOf?: (key: string) => string | undefined,
+): string {
+  if (raw.logAgent === undefined || raw.logAgent === "")
+    return `logAgent is "${c.logAgent}", the ${c.profile} profile's default`;
+  const where = placeOf?.("logAgent");
+  return `logAgent is "${c.logAgent}"${where ? ` (${where})` : ""}`;
+}
+
 /** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
-function takeoverChecks(c: StackConfig): string[] {
+function takeoverChecks(c: StackConfig, agentFrom: string): string[] {
   const t = c.takeover;
   if (!t) return [];
   const p: string[] = [];
@@ -1117,9 +1135,23 @@ function takeoverChecks(c: StackConfig): string[] {
         `${k(`releases.${key}`)}: expected the release name the program uses, "${c.namespace}/${ADOPTABLE_RELEASES[key]}" (a rename would replace the release), got "${id}"`,
       );
   }
+  // The stack installs one log agent, so only its release can be adopted: an entry for the other
+  // is the one mistake, whatever else it would set off (the import step's agents.step rule, the
+  // import that finds no Release to attach to, apply/takeover.ts AdoptionError).
+  const otherAgent = LOG_AGENTS.find((a) => a !== c.logAgent)!;
+  const otherId = t.releases[otherAgent];
+  if (otherId) {
+    const name = { alloy: "Alloy", vector: "Vector" };
+    // The rule below would hold the adopted agent next: say it with the fix rather than after it.
+    const stay =
+      t.step === "import" && c.agents.step !== "stay" ? ` with agents.step "stay" for the import step` : "";
+    p.push(
+      `${k(`releases.${otherAgent}`)}: expected no ${otherAgent} release while ${agentFrom} (the program installs no ${name[otherAgent]} to import it into), got "${otherId}"; set logAgent "${otherAgent}"${stay} to take the running ${name[otherAgent]} over, or remove takeover.releases.${otherAgent} (the program then installs ${name[c.logAgent]} beside it)`,
+    );
+  }
   // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
   for (const key of LOG_AGENTS)
-    if (t.releases[key] && t.step === "import" && c.agents.step !== "stay")
+    if (key === c.logAgent && t.releases[key] && t.step === "import" && c.agents.step !== "stay")
       p.push(
         `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover after the update step), got "${c.agents.step}"`,
       );
