@@ -265,9 +265,7 @@ function ruleProblems(
       opts.placeOf,
     ).filter(seen),
     ...[
-      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true, logAgentFrom(raw, cfg, opts.placeOf)).filter(
-        seen,
-      ),
+      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true, raw, opts.placeOf).filter(seen),
       ...userChoiceProblems(cfg, refused, seen, opts.plainText ?? []),
       ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
@@ -614,7 +612,8 @@ function crossChecks(
   c: StackConfig,
   env: Record<string, string | undefined>,
   allowAbsentSecrets: boolean,
-  agentFrom: string,
+  raw: Record<string, unknown>,
+  placeOf?: (key: string) => string | undefined,
 ): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
@@ -714,7 +713,7 @@ function crossChecks(
   }
   p.push(...garageNameChecks(c));
   p.push(...existingBucketChecks(c));
-  p.push(...takeoverChecks(c, agentFrom));
+  p.push(...takeoverChecks(c, raw, placeOf));
   if (c.agents.namespace === c.namespace)
     p.push(
       `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
@@ -1116,11 +1115,33 @@ function logAgentFrom(
 }
 
 /** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
-function takeoverChecks(c: StackConfig, agentFrom: string): string[] {
+function takeoverChecks(
+  c: StackConfig,
+  raw: Record<string, unknown>,
+  placeOf?: (key: string) => string | undefined,
+): string[] {
   const t = c.takeover;
   if (!t) return [];
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:takeover.${path}`;
+  const placed = (key: string) => (placeOf?.(key) ? `${key} (${placeOf(key)})` : key);
+  // What the import step imports from the stack's namespace proves that namespace exists; the
+  // program creating it instead fails in pulumi up ("already exists": apply/stack.ts pins
+  // upsertExistingObjects off), and every later finding of that synthesis (the running
+  // kube-prometheus-stack's node-exporter taken for absent: checks/emittedMetrics.ts reads the
+  // adopted namespace's mark) follows from this one key.
+  const inNamespace = [
+    ...(Object.entries(t.releases) as [AdoptableRelease, string | undefined][])
+      .filter(([, id]) => id?.split("/")[0] === c.namespace)
+      .map(([key]) => `releases.${key}`),
+    ...(t.prometheusVolume ? ["prometheusVolume"] : []),
+  ].map((key) => placed(`takeover.${key}`));
+  if (t.step === "import" && !t.namespace && inNamespace.length > 0) {
+    const given = (raw.takeover as Record<string, unknown> | undefined)?.namespace;
+    p.push(
+      `${k("namespace")}: expected true while the import step imports from the stack's namespace "${c.namespace}" (${inNamespace.join(", ")}): that namespace exists, and the program would create it instead, so pulumi up fails ("already exists"), got ${given === undefined ? "nothing (default false)" : JSON.stringify(given)}; set takeover.namespace: true to import it`,
+    );
+  }
   for (const [key, id] of Object.entries(t.releases) as [AdoptableRelease, string | undefined][]) {
     if (!id) continue;
     const [ns, name] = id.split("/");
@@ -1146,7 +1167,7 @@ function takeoverChecks(c: StackConfig, agentFrom: string): string[] {
     const stay =
       t.step === "import" && c.agents.step !== "stay" ? ` with agents.step "stay" for the import step` : "";
     p.push(
-      `${k(`releases.${otherAgent}`)}: expected no ${otherAgent} release while ${agentFrom} (the program installs no ${name[otherAgent]} to import it into), got "${otherId}"; set logAgent "${otherAgent}"${stay} to take the running ${name[otherAgent]} over, or remove takeover.releases.${otherAgent} (the program then installs ${name[c.logAgent]} beside it)`,
+      `${k(`releases.${otherAgent}`)}: expected no ${otherAgent} release while ${logAgentFrom(raw, c, placeOf)} (the program installs no ${name[otherAgent]} to import it into), got "${otherId}"; set logAgent "${otherAgent}"${stay} to take the running ${name[otherAgent]} over, or remove takeover.releases.${otherAgent} (the program then installs ${name[c.logAgent]} beside it)`,
     );
   }
   // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).

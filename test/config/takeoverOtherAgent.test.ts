@@ -9,7 +9,7 @@ import { BASE, P, refusal, STORE } from "../support/stackText";
  */
 
 const takeover = (releases: Record<string, string>, step = "import") =>
-  `  ${P("takeover")}:\n    step: ${step}\n    releases:\n${Object.entries(releases)
+  `  ${P("takeover")}:\n    step: ${step}\n    namespace: true\n    releases:\n${Object.entries(releases)
     .map(([k, v]) => `      ${k}: ${v}\n`)
     .join("")}`;
 
@@ -26,7 +26,7 @@ describe("config: takeover.releases names the log agent the stack does not run",
       e.message,
     );
     assert.equal(path.basename(e.places[0]!.file), "Pulumi.s.yaml");
-    assert.equal(e.places[0]!.line, 10, e.message);
+    assert.equal(e.places[0]!.line, 11, e.message);
   });
 
   it("alloy while the stack file sets logAgent vector: names logAgent at its line; the update step needs no agents.step", () => {
