@@ -265,7 +265,7 @@ function ruleProblems(
       opts.placeOf,
     ).filter(seen),
     ...[
-      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true).filter(seen),
+      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true, raw, opts.placeOf).filter(seen),
       ...userChoiceProblems(cfg, refused, seen, opts.plainText ?? []),
       ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
@@ -612,6 +612,8 @@ function crossChecks(
   c: StackConfig,
   env: Record<string, string | undefined>,
   allowAbsentSecrets: boolean,
+  raw: Record<string, unknown>,
+  placeOf?: (key: string) => string | undefined,
 ): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
@@ -711,7 +713,7 @@ function crossChecks(
   }
   p.push(...garageNameChecks(c));
   p.push(...existingBucketChecks(c));
-  p.push(...takeoverChecks(c));
+  p.push(...takeoverChecks(c, raw, placeOf));
   if (c.agents.namespace === c.namespace)
     p.push(
       `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
@@ -1097,12 +1099,49 @@ function kpsFullnameOf(t: NonNullable<Raw["takeover"]>): string {
   return name.slice(0, 26).replace(/-+$/, "");
 }
 
+/**
+ * The key that decides the log agent, as a message names it: `logAgent "vector" (file:line)` where
+ * the stack file writes it, else the profile's default it falls back to (parseStackConfig).
+ */
+function logAgentFrom(
+  raw: Record<string, unknown>,
+  c: StackConfig,
+  placeOf?: (key: string) => string | undefined,
+): string {
+  if (raw.logAgent === undefined || raw.logAgent === "")
+    return `logAgent is "${c.logAgent}", the ${c.profile} profile's default`;
+  const where = placeOf?.("logAgent");
+  return `logAgent is "${c.logAgent}"${where ? ` (${where})` : ""}`;
+}
+
 /** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
-function takeoverChecks(c: StackConfig): string[] {
+function takeoverChecks(
+  c: StackConfig,
+  raw: Record<string, unknown>,
+  placeOf?: (key: string) => string | undefined,
+): string[] {
   const t = c.takeover;
   if (!t) return [];
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:takeover.${path}`;
+  const placed = (key: string) => (placeOf?.(key) ? `${key} (${placeOf(key)})` : key);
+  // What the import step imports from the stack's namespace proves that namespace exists; the
+  // program creating it instead fails in pulumi up ("already exists": apply/stack.ts pins
+  // upsertExistingObjects off), and every later finding of that synthesis (the running
+  // kube-prometheus-stack's node-exporter taken for absent: checks/emittedMetrics.ts reads the
+  // adopted namespace's mark) follows from this one key.
+  const inNamespace = [
+    ...(Object.entries(t.releases) as [AdoptableRelease, string | undefined][])
+      .filter(([, id]) => id?.split("/")[0] === c.namespace)
+      .map(([key]) => `releases.${key}`),
+    ...(t.prometheusVolume ? ["prometheusVolume"] : []),
+  ].map((key) => placed(`takeover.${key}`));
+  if (t.step === "import" && !t.namespace && inNamespace.length > 0) {
+    const given = (raw.takeover as Record<string, unknown> | undefined)?.namespace;
+    p.push(
+      `${k("namespace")}: expected true while the import step imports from the stack's namespace "${c.namespace}" (${inNamespace.join(", ")}): that namespace exists, and the program would create it instead, so pulumi up fails ("already exists"), got ${given === undefined ? "nothing (default false)" : JSON.stringify(given)}; set takeover.namespace: true to import it`,
+    );
+  }
   for (const [key, id] of Object.entries(t.releases) as [AdoptableRelease, string | undefined][]) {
     if (!id) continue;
     const [ns, name] = id.split("/");
@@ -1117,9 +1156,23 @@ function takeoverChecks(c: StackConfig): string[] {
         `${k(`releases.${key}`)}: expected the release name the program uses, "${c.namespace}/${ADOPTABLE_RELEASES[key]}" (a rename would replace the release), got "${id}"`,
       );
   }
+  // The stack installs one log agent, so only its release can be adopted: an entry for the other
+  // is the one mistake, whatever else it would set off (the import step's agents.step rule, the
+  // import that finds no Release to attach to, apply/takeover.ts AdoptionError).
+  const otherAgent = LOG_AGENTS.find((a) => a !== c.logAgent)!;
+  const otherId = t.releases[otherAgent];
+  if (otherId) {
+    const name = { alloy: "Alloy", vector: "Vector" };
+    // The rule below would hold the adopted agent next: say it with the fix rather than after it.
+    const stay =
+      t.step === "import" && c.agents.step !== "stay" ? ` with agents.step "stay" for the import step` : "";
+    p.push(
+      `${k(`releases.${otherAgent}`)}: expected no ${otherAgent} release while ${logAgentFrom(raw, c, placeOf)} (the program installs no ${name[otherAgent]} to import it into), got "${otherId}"; set logAgent "${otherAgent}"${stay} to take the running ${name[otherAgent]} over, or remove takeover.releases.${otherAgent} (the program then installs ${name[c.logAgent]} beside it)`,
+    );
+  }
   // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
   for (const key of LOG_AGENTS)
-    if (t.releases[key] && t.step === "import" && c.agents.step !== "stay")
+    if (key === c.logAgent && t.releases[key] && t.step === "import" && c.agents.step !== "stay")
       p.push(
         `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover after the update step), got "${c.agents.step}"`,
       );

@@ -947,7 +947,10 @@ const takeover = z
   .object({
     /** import: the first update adopts without changing anything; update: apply the program's values. Default import. */
     step: z.enum(["import", "update"]).default("import"),
-    /** The stack's namespace already exists: import it instead of creating it. */
+    /**
+     * The stack's namespace already exists: import it instead of creating it. Must be true in the
+     * import step while takeover.releases or takeover.prometheusVolume name anything in it.
+     */
     namespace: z.boolean().default(false),
     /** Running Helm releases to import, as "<namespace>/<name>". Default none. */
     releases: z

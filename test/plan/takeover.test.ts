@@ -116,7 +116,7 @@ describe("takeover: config", () => {
     assert.match(msg, /takeover\.step/);
     assert.doesNotMatch(msg, /releases/); // shape errors first: cross-key rules need a parsed config
     const second = configError({
-      takeover: { releases: { loki: "logging/loki", grafana: "monitoring/graf" } },
+      takeover: { namespace: true, releases: { loki: "logging/loki", grafana: "monitoring/graf" } },
     });
     assert.match(second, /\(2 problems\)/);
   });
