@@ -32,25 +32,7 @@ import { Alloy } from "../components/logging/alloy";
 import { Vector } from "../components/logging/vector";
 import { Grafana } from "../components/grafana/grafana";
 import { NetworkPolicies } from "../components/network/networkPolicies";
-
-/**
- * The Kubernetes provider's switches, the same for every stack.
- * - ConfigMaps and Secrets update in place (pulumi-kubernetes diff.go replaces their data
- *   otherwise, deleting the named object before the new one exists): docs/explanation/migration-design.md.
- * - Creating an object that already exists fails ("already exists") instead of taking it over,
- *   pinned off so PULUMI_K8S_UPSERT_EXISTING_OBJECTS in the shell cannot turn it on. With upsert a
- *   takeover that forgot an entry would silently patch the running Namespace, Secret or claim, and
- *   a later delete of that resource would remove it (pulumi-kubernetes v4.29.0 CHANGELOG.md;
- *   provider/pkg/provider/provider.go Configure reads the parameter before the variable, at
- *   94977969d64112b04e19945818a7d5d5f38f631d). A switch like this one changes no cluster: DiffConfig
- *   replaces the provider only on kubeconfig, context or cluster (same file, DiffConfig).
- */
-const PROVIDER_SWITCHES = {
-  enableServerSideApply: true,
-  enableConfigMapMutable: true,
-  enableSecretMutable: true,
-  upsertExistingObjects: false,
-} as const;
+import { PROVIDER_SWITCHES } from "../model/kubernetesProvider";
 
 /**
  * The composition root applies the plan: validated config in, `planStack` decides every component

@@ -11,6 +11,7 @@ import {
 import { plainTextFact } from "./stackFile";
 import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
+import { kubernetesKeyFindings } from "./kubernetesKeys";
 import { cachedChartKeys } from "./chartCache";
 import type { ChartKeys } from "./chartKeys";
 import { uncheckedChartsNote } from "./chartValueCheck";
@@ -63,10 +64,17 @@ export function loadStackConfig(
   const plainLines = plain
     .filter((p) => !judged.problems.some((j) => j.includes(plainTextFact(p))))
     .map(plainSecretLine);
+  // The runtime knows which keys the CLI passed as secrets; without isConfigSecret, none is plain.
+  const isSecure = (k: string) => !isSecret || isSecret(k);
+  const kubernetesKeys = kubernetesKeyFindings(all, isSecure, {
+    stack,
+    placeOf: (name) => placer.fileLine(name, "kubernetes"),
+  });
+  for (const w of kubernetesKeys.warnings) void pulumi.log.warn(w);
   const problems = [
     ...misspeltNamespaceProblems(Object.keys(all)),
-    // The runtime knows which keys the CLI passed as secrets; without isConfigSecret, none is plain.
-    ...onepasswordKeyProblems(Object.keys(all), (k) => !isSecret || isSecret(k)),
+    ...onepasswordKeyProblems(Object.keys(all), isSecure),
+    ...kubernetesKeys.problems,
     ...plainLines,
     ...judged.problems,
   ];

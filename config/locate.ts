@@ -222,10 +222,10 @@ export class ConfigLocator {
 
   /**
    * `file:line` of a key the stack file holds whole (the file named as the problem's own `at` line
-   * names it), for a problem naming a second key beside its own.
+   * names it), for a problem naming a second key beside its own, or a warning about the key.
    */
-  fileLine(key: string): string | undefined {
-    const place = this.at(parseSegments(key));
+  fileLine(key: string, namespace = this.projectName): string | undefined {
+    const place = this.at(parseSegments(key), namespace);
     return place?.exact ? `${place.file}:${place.line}` : undefined;
   }
 

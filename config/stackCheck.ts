@@ -20,6 +20,7 @@ import {
 import { closestMatch, ConfigError, describe, expectedForm, REDACTED } from "./errors";
 import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
+import { kubernetesKeyFindings } from "./kubernetesKeys";
 import { judgedStackConfig } from "./judge";
 import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
@@ -297,6 +298,9 @@ export function checkedStackConfig(
       .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
     ...onepasswordKeyProblems(Object.keys(cli.config), (k) => cli.secretKeys.includes(k), cli.project.name),
+    // Its warnings are the program's to say (config/load.ts), once per run.
+    ...kubernetesKeyFindings(cli.config, (k) => cli.secretKeys.includes(k), { project: cli.project.name })
+      .problems,
     ...cli.setTwice.map((k) =>
       keySetTwiceProblem(k, cli.project.name, placer.fileLine(k.slice(cli.project.name.length + 1))),
     ),
