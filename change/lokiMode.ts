@@ -1,14 +1,19 @@
 /**
- * The move off SimpleScalable, judged update by update: what one update does to Loki's write
- * pods, read from the loki Release's values on both sides (a previous export, or what runs with
- * `--running`). Pure.
+ * The moves between Loki's monolithic pods and SimpleScalable's write pods, judged update by
+ * update: what one update does to the pods that hold an ingester, read from the loki Release's
+ * values on both sides (a previous export, or what runs with `--running`). Pure.
  *
- * A write pod holds the newest lines in its ingester's memory and WAL until it flushes them to
- * object storage; a write pod that goes before its flush is done takes them along, and with the
- * chart's `write.podManagementPolicy: "Parallel"` (grafana-community loki 18.11.0 values.yaml)
- * a scale-down stops every removed pod at once. So, through the chart's transitional mode
+ * A pod that holds an ingester holds the newest lines in its memory and WAL until it flushes them
+ * to object storage; a pod that goes before its flush is done leaves them in a WAL no pod replays
+ * once its ordinal is gone ("we won't be replaying the WAL on an ingester that will no longer
+ * exist", and ingesters "should be scaled down one by one": grafana/loki v3.7.6
+ * docs/sources/operations/storage/wal.md:90,112). A flush on shutdown that fails is queued again
+ * until the pod is killed (pkg/ingester/flush.go:243). The chart stops every removed pod of a
+ * scale-down at once: `write.podManagementPolicy` and `singleBinary.podManagementPolicy` are both
+ * "Parallel" (grafana-community loki 18.11.0 values.yaml; loki 6.55.0 writes it into
+ * templates/single-binary/statefulset.yaml). So, through the chart's transitional mode
  * (templates/validate.yaml: monolithic and simple scalable replicas together only in
- * "Monolithic<->SimpleScalable"):
+ * "Monolithic<->SimpleScalable"), off SimpleScalable:
  * 1. the monolithic pods join the ring beside the write pods (write pods unchanged);
  * 2. the write pods leave one per update, each after `npm run verify -- --gate loki-drain` saw
  *    the previous one flushed and gone from the ring;
@@ -17,6 +22,13 @@
  * serve the ring they leave), one that removes more than one, a jump from SimpleScalable
  * straight to Monolithic (which is both), and "Monolithic" while write pods still run (step 3
  * before step 2 is done).
+ *
+ * The other way (staging's rehearsal, or any Monolithic stack) is the same judgement of the
+ * monolithic pods: the write pods join in the transitional mode, the monolithic pods leave one per
+ * update (down to the one the chart keeps), then "SimpleScalable" removes the last. Refused:
+ * monolithic pods leaving while no write pod ran before the update (Monolithic straight to
+ * SimpleScalable is that), more than one leaving in one update (a scale-down of loki.replicas in
+ * any mode, or "SimpleScalable" while several still run).
  */
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ExportResource } from "../synth/synthesize";
@@ -57,13 +69,21 @@ export function lokiSide(values: Record<string, any> | undefined): LokiSide | un
   const monolithic = mode === "Monolithic" || mode === TRANSITIONAL;
   return {
     mode,
-    monolithic: monolithic ? num(values.singleBinary?.replicas, 0) : 0,
+    // The chart runs one monolithic pod below 2 (`loki.monolithicReplicas`, loki 18.11.0
+    // templates/_helpers.tpl; `loki.singleBinaryReplicas` in 6.55.0), and `helm get values --all`
+    // shows its default 0: that pod holds lines too.
+    monolithic: monolithic ? Math.max(1, num(values.singleBinary?.replicas, 0)) : 0,
     write: scalable ? num(values.write?.replicas, 3) : 0,
   };
 }
 
-/** Why the change from `before` to `after` could lose the lines the write pods hold (empty when it cannot). */
+/** Why the change from `before` to `after` could lose the lines its ingesters hold (empty when it cannot). */
 export function lokiMoveRefusals(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal[] {
+  return [...writeLeaving(before, after, at), ...monolithicLeaving(before, after, at)];
+}
+
+/** The write pods' side: the move off SimpleScalable. */
+function writeLeaving(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal[] {
   const out: Refusal[] = [];
   const mode = `${stackKeyAt("loki.mode", at)}: `;
   const write = `${stackKeyAt("loki.write", at)}: `;
@@ -108,6 +128,50 @@ export function lokiMoveRefusals(before: LokiSide, after: LokiSide, at?: Overrid
       reason: `${write}removes ${leaving} write pods at once (${before.write} -> ${after.write}); the chart stops them together (write.podManagementPolicy "Parallel") and no gate sees one flushed before the next goes. Lower loki.write by one per update, each after npm run verify -- --gate loki-drain passes (${LOKI_MOVE_DOC})`,
     });
   return out;
+}
+
+/** The monolithic pods' side: the way onto SimpleScalable, and a scale-down of loki.replicas. */
+function monolithicLeaving(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal[] {
+  const leaving = before.monolithic - after.monolithic;
+  if (leaving <= 0) return [];
+  const mode = `${stackKeyAt("loki.mode", at)}: `;
+  const replicas = `${stackKeyAt("loki.replicas", at)}: `;
+  const parallel = `the chart stops them together (singleBinary.podManagementPolicy "Parallel")`;
+  const oneByOne = `each after the one before has flushed and left the ring (Loki's /ring page shows it LEAVING while it flushes)`;
+  // The chart deletes the loki StatefulSet in this update and starts the write pods in it: nothing
+  // else serves the ring while the monolithic pods flush, and what they do not flush stays in WALs
+  // on claims no pod mounts again.
+  if (after.mode === "SimpleScalable" && before.write === 0)
+    return [
+      {
+        field: "values.deploymentMode",
+        reason: `${mode}a jump from "${before.mode}" straight to "SimpleScalable" removes all ${before.monolithic} monolithic pod(s) in one update, before any write pod serves: the lines only their ingesters hold go with them. ${before.mode === TRANSITIONAL ? `Raise loki.write in "${TRANSITIONAL}" first` : `Take the transitional step first: loki.mode "${TRANSITIONAL}" with loki.write`} (the write pods join the ring beside the monolithic pods), then loki.replicas down by one per update to 1, ${oneByOne}, then "SimpleScalable" (${LOKI_MOVE_DOC})`,
+      },
+    ];
+  if (after.mode === "SimpleScalable" && leaving > 1)
+    return [
+      {
+        field: "values.deploymentMode",
+        reason: `${mode}"${before.mode}" -> "SimpleScalable" while ${before.monolithic} monolithic pods still run: the update deletes the loki StatefulSet and ${parallel}, no flush seen before the next goes. Lower loki.replicas by one per update down to 1 first (loki.replicationFactor at most loki.replicas), ${oneByOne}, then set "SimpleScalable" (${LOKI_MOVE_DOC})`,
+      },
+    ];
+  if (after.mode === "SimpleScalable") return [];
+  const together = leaving > 1 ? `, ${leaving} at once (${parallel})` : "";
+  if (before.write === 0 && after.write > 0)
+    return [
+      {
+        field: "values.singleBinary.replicas",
+        reason: `${replicas}removes ${leaving} monolithic pod(s) (${before.monolithic} -> ${after.monolithic})${together} in the update that starts the write pods: nothing else serves the ring yet when they leave. Keep loki.replicas at ${before.monolithic} in the update to "${after.mode}", then lower it by one per update, ${oneByOne} (${LOKI_MOVE_DOC})`,
+      },
+    ];
+  if (leaving > 1)
+    return [
+      {
+        field: "values.singleBinary.replicas",
+        reason: `${replicas}removes ${leaving} monolithic pods at once (${before.monolithic} -> ${after.monolithic}); ${parallel} and none is seen flushed before the next goes. Lower loki.replicas by one per update, ${oneByOne} (${LOKI_MOVE_DOC})`,
+      },
+    ];
+  return [];
 }
 
 /** The loki Releases of an export, by URN. */

@@ -555,13 +555,14 @@ export function keptValues(
 export async function updateChange(
   update: SynthResult,
   running: RunningState,
-  opts: { grafanaDatabaseSaved?: boolean } = {},
+  opts: { grafanaDatabaseSaved?: boolean; at?: OverridePlace } = {},
 ): Promise<ChangeReport & { rules: RuleEvaluatorChange; notes: string[] }> {
   const [before, after] = await Promise.all([
     stateOf(runningExport(update, running)),
     stateOf(update.export, { secretKeys: update.secretDataKeys, adopted: update }),
   ]);
-  const report = planChange(before, after);
+  // A refusal names the stack key to mend at its line, as at --against (a Loki move's loki.mode).
+  const report = planChange(before, after, opts.at);
   for (const l of liveStatefulSetRefusals(after, running)) {
     const entry = report.entries.find((e) => e.subject === l.subject);
     if (entry)

@@ -8,11 +8,13 @@ import { chartDeploymentMode, LOKI_TERMINATION_GRACE_SECONDS } from "../../build
 import { LOKI_MODES, lokiModeOf } from "../../model/sizing";
 import { lokiMoveRefusals, lokiSide } from "../../change/lokiMode";
 import { planChange, RELEASE_TYPE, type StackState } from "../../change/change";
+import { updateChange } from "../../change/takeover";
+import type { RunningState } from "../../model/running";
 import { configWarnings } from "../../config/resolve";
 import { versions } from "../../model/versions";
 import { planStack } from "../../plan/plan";
 import { chartCacheDir, helmBinary, runHelm } from "../../synth/render/helm";
-import type { ExportResource } from "../../synth/synthesize";
+import type { ExportResource, SynthResult } from "../../synth/synthesize";
 import { cached, cacheKey } from "../support/fixtureCache";
 import { config, ROOT } from "../support/helpers";
 
@@ -212,6 +214,41 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
       for (const mode of LOKI_MODES) assert.ok(known.has(mode), `${mode} not in ${[...known].join(", ")}`);
       // And the names the builder writes are the chart's too.
       for (const mode of LOKI_MODES) assert.ok(known.has(chartDeploymentMode(lokiModeOf(mode))), mode);
+    });
+
+    it("a takeover (--running) judges the move the same way, naming the stack key at its line", async function () {
+      this.timeout(60000);
+      // What runs: a monolithic Loki of 3 pods; the program's first update: SimpleScalable.
+      const program = release(STEPS.ssd.values);
+      const update = {
+        export: { version: 3, deployment: { resources: [program] } },
+        imports: [{ urn: program.urn, type: RELEASE_TYPE, id: "monitoring/loki" }],
+        reads: [],
+        outputs: {},
+        secretDataKeys: {},
+        warnings: [],
+      } as unknown as SynthResult;
+      const running: RunningState = {
+        dir: "/running",
+        releases: [
+          {
+            name: "loki",
+            namespace: "monitoring",
+            chart: "loki",
+            version: versions.charts.loki.version,
+            values: STEPS.mono.values,
+          },
+        ],
+        statefulSets: [],
+        pvcs: [],
+      };
+      const at = (key: string) => (key === "loki.mode" ? "Pulumi.takeover.yaml:36" : undefined);
+      const report = await updateChange(update, running, { at });
+      const loki = report.refused.find((e) => e.subject === "Release::loki");
+      assert.match(
+        loki?.refused.map((r) => r.reason).join("\n") ?? JSON.stringify(report.refused),
+        /^loki\.mode \(Pulumi\.takeover\.yaml:36\): a jump from "Monolithic" straight to "SimpleScalable" removes all 3 monolithic pod\(s\)/m,
+      );
     });
 
     it("the chart itself refuses monolithic pods beside write pods outside the transitional mode", async function () {

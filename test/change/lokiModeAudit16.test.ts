@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { planChange, type StackState } from "../../change/change";
-import { lokiMoveRefusals, TRANSITIONAL } from "../../change/lokiMode";
+import { lokiMoveRefusals, lokiSide, TRANSITIONAL } from "../../change/lokiMode";
 import type { RenderedObject } from "../../synth/render/types";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -137,5 +137,88 @@ describe("Loki's move off SimpleScalable: each refusal names the stack key to me
     const after = state({ deploymentMode: "Monolithic", singleBinary: { replicas: 3 } }, []);
     const [entry] = planChange(before, after, at).refused;
     assert.match(entry.refused[0].reason, /^loki\.mode \(Pulumi\.production\.yaml:40\): a jump/);
+  });
+});
+
+describe("Loki onto SimpleScalable, and monolithic pods scaled down: each leaves one per update (hLokiMode)", () => {
+  // The monolithic pods hold lines in memory and WAL as the write pods do, and the chart stops the
+  // removed ones together (singleBinary.podManagementPolicy "Parallel", loki 18.11.0 and 6.55.0).
+  const at = (key: string) =>
+    ({ "loki.mode": "Pulumi.staging.yaml:30", "loki.replicas": "Pulumi.staging.yaml:31" })[key];
+  const mono = (replicas: number) => ({ deploymentMode: "Monolithic", singleBinary: { replicas } });
+  const both = (replicas: number, write: number) => ({
+    deploymentMode: TRANSITIONAL,
+    singleBinary: { replicas },
+    write: { replicas: write },
+  });
+  const ssd = { deploymentMode: "SimpleScalable", write: { replicas: 3 } };
+  const refusedOf = (from: Record<string, unknown>, to: Record<string, unknown>) =>
+    planChange(state(from, []), state(to, []), at).refused.flatMap((e) => e.refused);
+
+  it("refuses Monolithic straight to SimpleScalable, naming loki.mode at its line and the transitional step", () => {
+    const r = refusedOf(mono(3), ssd);
+    assert.equal(r.length, 1, JSON.stringify(r));
+    assert.equal(r[0].field, "values.deploymentMode");
+    assert.match(
+      r[0].reason,
+      /^loki\.mode \(Pulumi\.staging\.yaml:30\): a jump from "Monolithic" straight to "SimpleScalable" removes all 3 monolithic pod\(s\) in one update, before any write pod serves.*Take the transitional step first: loki\.mode "Monolithic<->SimpleScalable" with loki\.write.*then loki\.replicas down by one per update to 1.*then "SimpleScalable" \(docs\/how-to\/loki-off-simple-scalable\.md\)$/,
+    );
+  });
+
+  it("counts the one pod the chart runs below 2 replicas: a 6.x release at its default singleBinary.replicas 0", () => {
+    // `helm get values --all` of a loki 6.55.0 release shows the default 0; the chart renders 1
+    // (templates/single-binary/_helpers-single-binary.tpl loki.singleBinaryReplicas).
+    assert.deepEqual(lokiSide({ deploymentMode: "SingleBinary", singleBinary: { replicas: 0 } }), {
+      mode: "Monolithic",
+      monolithic: 1,
+      write: 0,
+    });
+    const r = refusedOf({ deploymentMode: "SingleBinary", singleBinary: { replicas: 0 } }, ssd);
+    assert.match(r.map((x) => x.reason).join("\n"), /removes all 1 monolithic pod\(s\) in one update/);
+  });
+
+  it('refuses "SimpleScalable" while several monolithic pods run beside the write pods; the last one may go with it', () => {
+    const r = refusedOf(both(3, 3), ssd);
+    assert.equal(r.length, 1, JSON.stringify(r));
+    assert.equal(r[0].field, "values.deploymentMode");
+    assert.match(
+      r[0].reason,
+      /^loki\.mode \(Pulumi\.staging\.yaml:30\): "Monolithic<->SimpleScalable" -> "SimpleScalable" while 3 monolithic pods still run: .*singleBinary\.podManagementPolicy "Parallel".*Lower loki\.replicas by one per update down to 1 first/,
+    );
+    // Staging's rehearsal (docs/how-to/loki-off-simple-scalable.md "Staging first"): one pod, then the write pods.
+    assert.deepEqual(refusedOf(mono(1), both(1, 3)), []);
+    assert.deepEqual(refusedOf(both(1, 3), ssd), []);
+    // With no write pod yet, the last monolithic pod has nothing to hand the ring to.
+    assert.match(
+      refusedOf(both(1, 0), ssd)
+        .map((x) => x.reason)
+        .join("\n"),
+      /a jump from "Monolithic<->SimpleScalable" straight to "SimpleScalable" removes all 1 monolithic pod\(s\).*Raise loki\.write in "Monolithic<->SimpleScalable" first/,
+    );
+  });
+
+  it("refuses monolithic pods leaving in the update that starts the write pods, and several leaving at once in any mode", () => {
+    const early = refusedOf(mono(3), both(2, 3));
+    assert.equal(early.length, 1, JSON.stringify(early));
+    assert.equal(early[0].field, "values.singleBinary.replicas");
+    assert.match(
+      early[0].reason,
+      /^loki\.replicas \(Pulumi\.staging\.yaml:31\): removes 1 monolithic pod\(s\) \(3 -> 2\) in the update that starts the write pods.*Keep loki\.replicas at 3 in the update to "Monolithic<->SimpleScalable"/,
+    );
+    for (const [from, to] of [
+      [mono(3), mono(1)],
+      [both(3, 3), both(1, 3)],
+    ]) {
+      const r = refusedOf(from, to);
+      assert.equal(r.length, 1, JSON.stringify(r));
+      assert.match(
+        r[0].reason,
+        /^loki\.replicas \(Pulumi\.staging\.yaml:31\): removes 2 monolithic pods at once \(3 -> 1\); the chart stops them together \(singleBinary\.podManagementPolicy "Parallel"\).*Lower loki\.replicas by one per update/,
+      );
+    }
+    // One per update passes.
+    assert.deepEqual(refusedOf(mono(3), mono(2)), []);
+    assert.deepEqual(refusedOf(mono(3), both(3, 3)), []);
+    assert.deepEqual(refusedOf(both(3, 3), both(2, 3)), []);
   });
 });
