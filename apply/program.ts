@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, placedInStackFile } from "../config/load";
 import { ConfigError } from "../config/errors";
 import { configWarnings } from "../config/resolve";
+import { overridePlacesIn } from "../config/locate";
 import type { ChartKeys } from "../config/chartKeys";
 import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
 import { buildStack } from "./stack";
@@ -66,5 +67,7 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
   }
   // Said on every preview and update (and, under the synthesis's mocks, on stderr).
   for (const w of configWarnings(config)) void pulumi.log.warn(w);
-  return buildStack(config, opts.rootOpts);
+  // Read the stack file again only for a key a refusal names (Garage's region, on Garage alone).
+  const at = (key: string) => overridePlacesIn(opts.projectDir ?? process.cwd(), pulumi.getStack())(key);
+  return buildStack(config, opts.rootOpts, undefined, at);
 }

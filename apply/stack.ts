@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../config/resolve";
 import { pulumiSecretSource } from "../config/load";
+import { stackKeyAt, type OverridePlace } from "../config/locate";
 import {
   PROMETHEUS_VOLUME_RESOURCE,
   planStack,
@@ -39,12 +40,14 @@ import { PROVIDER_SWITCHES } from "../model/kubernetesProvider";
  * and its inputs (plan/plan.ts), this creates them with providers and turns what each waits for
  * into resources. It decides nothing and builds no URL. `index.ts`, the tests and the offline
  * synthesis all call this; `rootOpts` reaches every top-level component and provider. `plan` is
- * always `planStack(cfg)` but for tests of this wiring.
+ * always `planStack(cfg)` but for tests of this wiring. `at` places a stack key in the stack file,
+ * for a refusal a provider makes later, in the update (default: no place known).
  */
 export function buildStack(
   cfg: StackConfig,
   rootOpts: pulumi.ComponentResourceOptions = {},
   plan: StackPlan = planStack(cfg),
+  at?: OverridePlace,
 ): StackOutputs {
   // Takeover: what already runs is imported, not created; the adoption must see every resource first.
   const adopt = adoptionTransformation(plan.adoptions);
@@ -122,6 +125,8 @@ export function buildStack(
       ...opts("objectStore", plan.objectStore),
       minioAdmin: secrets.minioAdmin,
       garageAdminToken: secrets.garageAdminToken,
+      // A refusal the store's provider makes in the update names the key at its line.
+      keyAt: (key: string) => stackKeyAt(key, at),
       credentialSink: secrets,
       randomProvider,
     },

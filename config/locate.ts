@@ -280,3 +280,34 @@ export function formatPlace(place: Place, indent = "    "): string {
     ...excerpt(place.lines, place.line, place.column, place.around ?? 0, `${indent}  `),
   ].join("\n");
 }
+
+/**
+ * Where a stack key is written, as `file:line`, or undefined when the file does not hold it whole
+ * (see {@link overridePlacesIn}).
+ */
+export type OverridePlace = (key: string) => string | undefined;
+
+/**
+ * `key (Pulumi.<stack>.yaml:N)` where the stack file writes the key whole, else
+ * `key (not set in the stack file)`: a refusal sits on a rendered object, but the operator mends the
+ * key, and one that has no line is one to add rather than to look for.
+ */
+export function stackKeyAt(key: string, at?: OverridePlace): string {
+  const where = at?.(key);
+  return where ? `${key} (${where})` : `${key} (not set in the stack file)`;
+}
+
+/**
+ * The places of the stack's keys in its stack file (`Pulumi.<stack>.yaml` of `projectDir`): a
+ * refused override is found by its key and line, not by the rendered object it ended up in. Only a
+ * key the file holds whole gets a line; the file is named relative to the working directory, as the
+ * config refusals name it.
+ */
+export function overridePlacesIn(projectDir: string, stack: string): OverridePlace {
+  const locator = ConfigLocator.forStack(projectDir, stack);
+  return (key) => {
+    const place = locator.at(parseSegments(key));
+    if (!place?.exact) return undefined;
+    return `${path.relative(process.cwd(), place.file) || place.file}:${place.line}`;
+  };
+}

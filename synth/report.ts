@@ -2,8 +2,7 @@ import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
 import { withoutHelmDebugHint, type ReleaseRender } from "./render/types";
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
-import * as path from "path";
-import { ConfigLocator, parseSegments } from "../config/locate";
+import type { OverridePlace } from "../config/locate";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -624,36 +623,9 @@ function namedItems(
   return items.length > 0 ? items : [override];
 }
 
-/**
- * Where a `chartValues.<chart>.<path>` key is written, as `file:line`, or undefined when the file
- * does not hold it (see {@link overridePlacesIn}).
- */
-export type OverridePlace = (key: string) => string | undefined;
-
-/**
- * `key (Pulumi.<stack>.yaml:N)` where the stack file writes the key whole, else
- * `key (not set in the stack file)`: a refusal sits on a rendered object, but the operator mends the
- * key, and one that has no line is one to add rather than to look for.
- */
-export function stackKeyAt(key: string, at?: OverridePlace): string {
-  const where = at?.(key);
-  return where ? `${key} (${where})` : `${key} (not set in the stack file)`;
-}
-
-/**
- * The places of the stack's override keys in its stack file (`Pulumi.<stack>.yaml` of
- * `projectDir`, config/locate.ts): a refused override is found by its key and line, not by the
- * rendered object it ended up in. Only a key the file holds whole gets a line; the file is named
- * relative to the working directory, as the config refusals name it.
- */
-export function overridePlacesIn(projectDir: string, stack: string): OverridePlace {
-  const locator = ConfigLocator.forStack(projectDir, stack);
-  return (key) => {
-    const place = locator.at(parseSegments(key));
-    if (!place?.exact) return undefined;
-    return `${path.relative(process.cwd(), place.file) || place.file}:${place.line}`;
-  };
-}
+// Where a key is written, and a refusal's words for it: config/locate.ts, which the program itself
+// also names keys with (a refusal the Garage provider makes in `pulumi up`).
+export { overridePlacesIn, stackKeyAt, type OverridePlace } from "../config/locate";
 
 /** `key`, followed by its place in the stack file when `at` knows it. */
 const placed = (key: string, at?: OverridePlace) => {

@@ -8,6 +8,7 @@ import type { StackConfig } from "../config/resolve";
 import { planBuckets } from "../config/buckets";
 import { answerWords } from "./http";
 import { listObjectsUrl, parseListObjectsV2, signS3 } from "../builders/objectstore/s3Signature";
+import { answeredRegion } from "../builders/objectstore/garageAnswers";
 
 /** One store as the check reaches it: its S3 endpoint, a key that may list the buckets, the region it signs for. */
 export interface StoreSide {
@@ -61,8 +62,12 @@ function refusal(side: StoreSide, bucket: string, status: number, text: string):
   const answer = `${status} ${code}${said ? `: ${said.trim().replace(/\.$/, "")}` : ""}`;
   if (!KEY_REFUSED.has(code) || !side.role) return `${where} answered ${answer}`;
   const vars = MOVE_ENV[side.role];
+  // Garage names the region it serves in each error (builders/objectstore/garageAnswers.ts).
+  const served = answeredRegion(text);
   const region = /Region|Malformed/.test(code)
-    ? `; the region signed for is "${side.region}" (${vars.region} sets it)`
+    ? `; the region signed for is "${side.region}" (${vars.region} sets it)${
+        served !== undefined && served !== side.region ? `, the store answers for "${served}"` : ""
+      }`
     : "";
   return `${where}: the store refused the key (${answer}): check ${vars.accessKey} and ${vars.secretKey}${region}`;
 }

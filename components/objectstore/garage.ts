@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { listObjectsUrl, parseListObjectsV2, signS3 } from "../../builders/objectstore/s3Signature";
+import { answeredRegion, garageNoLayoutHint } from "../../builders/objectstore/garageAnswers";
 
 /**
  * Garage's buckets, access keys and grants as Pulumi resources: a dynamic provider over Garage's
@@ -90,7 +91,7 @@ export async function garageCall<T>(
     const hint =
       res.status === 401 || res.status === 403
         ? " (the admin token was refused: check garageAdminToken or the 1Password item)"
-        : "";
+        : garageNoLayoutHint(res.status, text);
     throw new GarageApiError(
       res.status,
       code,
@@ -150,8 +151,13 @@ export interface BucketInputs {
   deleteNonEmpty: boolean;
   /** S3 endpoint from where Pulumi runs, to empty it with a short-lived key before a delete. */
   s3Endpoint: string;
-  /** Garage's s3_region, which signs that emptying. */
+  /** Garage's s3_region, which signs that emptying, and Loki's and Mimir's requests. */
   region: string;
+  /**
+   * How a refusal names the config key `region` comes from, with its place in the stack file
+   * (`objectStore.region (Pulumi.staging.yaml:14)`). Default: `objectStore.region`.
+   */
+  regionKey?: string;
 }
 /** A bucket's outputs: its inputs and what Garage reports. */
 export interface BucketOutputs extends BucketInputs {
@@ -175,7 +181,48 @@ function changed<T extends object>(olds: T, news: T, keys: readonly (keyof T)[])
   return keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).map(String);
 }
 
+/**
+ * The region Garage serves, read from an admin API answer: every error answer names it (v2.0.0
+ * src/api/admin/api_server.rs `run` hands `s3_api.s3_region` to the error bodies), and a call
+ * without a token is refused before Garage hashes anything (`verify_authorization`: no header, no
+ * Argon2), so asking costs Garage nothing and needs no secret. Undefined when Garage is not reached
+ * or names no region: the calls that follow report an unreachable endpoint in their own words.
+ */
+async function servedRegion(endpoint: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${endpoint.replace(/\/+$/, "")}/v2/GetClusterHealth`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    return answeredRegion(await res.text());
+  } catch {
+    return undefined;
+  }
+}
+
 export const bucketProvider: pulumi.dynamic.ResourceProvider<BucketInputs, BucketOutputs> = {
+  /**
+   * Refuses, in every preview and update before anything changes, a region Garage does not serve:
+   * Garage refuses each request signed for another (400 AuthorizationHeaderMalformed, "unexpected
+   * scope", v2.0.0 src/api/common/signature/payload.rs `verify_v4`), so Loki and Mimir would start
+   * and neither write nor read. A MinIO store's region left in the stack file after the switch is
+   * the usual way there (MinIO's default is "us-east-1", Garage's examples say "garage").
+   */
+  async check(_olds, news) {
+    const endpoint = (news.admin as Partial<GarageAdmin> | undefined)?.endpoint;
+    const served = typeof endpoint === "string" ? await servedRegion(endpoint) : undefined;
+    if (served === undefined || typeof news.region !== "string" || news.region === served)
+      return { inputs: news };
+    const key = news.regionKey ?? "objectStore.region";
+    return {
+      inputs: news,
+      failures: [
+        {
+          property: "region",
+          reason: `${key}: expected the region Garage at ${endpoint} serves, "${served}" (its garage.toml's [s3_api] s3_region, as its admin API answers), got "${news.region}": Garage refuses every request signed for another region (400 AuthorizationHeaderMalformed), so Loki and Mimir could neither write nor read; set objectStore.region: ${JSON.stringify(served)}`,
+        },
+      ],
+    };
+  },
   async create(inputs) {
     // One call: CreateBucket itself refuses an alias Garage already has (409 BucketAlreadyExists,
     // src/api/admin/bucket.rs) and answers the new bucket. Only that refusal reads the bucket

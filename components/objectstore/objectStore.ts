@@ -73,6 +73,12 @@ export interface ObjectStoreArgs {
   /** Garage's admin API token, from the secrets backend. Required with the garage store; default: none. */
   garageAdminToken?: pulumi.Output<string>;
   /**
+   * How a refusal the store's provider makes names a stack key, with its place in the stack file
+   * (`objectStore.region (Pulumi.staging.yaml:14)`); asked only for a key such a refusal names.
+   * Default: the key alone.
+   */
+  keyAt?: (key: string) => string;
+  /**
    * Scrape MinIO's cluster metrics (minio store): a user that may only read metrics
    * (`admin:Prometheus`), its bearer token in a Secret, and a ScrapeConfig. Default: no scrape.
    */
@@ -221,6 +227,7 @@ export class ObjectStore extends pulumi.ComponentResource {
       args.garageAdminToken.apply((token) => ({ endpoint: store.adminEndpoint, token })),
     );
     const gOpts = { parent: this, dependsOn: k8sOpts.dependsOn };
+    const regionKey = args.keyAt?.("objectStore.region") ?? "objectStore.region";
     for (const plan of args.plan.consumers) {
       const bucket = (b: string) =>
         new GarageBucket(
@@ -231,6 +238,7 @@ export class ObjectStore extends pulumi.ComponentResource {
             deleteNonEmpty: store.deleteNonEmptyBuckets,
             s3Endpoint: store.s3AdminEndpoint ?? store.endpoint,
             region: store.region,
+            regionKey,
           },
           // Listed in existing.buckets: imported by name (plan/takeover.ts planAdoptions).
           { ...gOpts, ...dataOpts },

@@ -18,6 +18,7 @@ import {
   type GrantInputs,
   type KeyOutputs,
 } from "../../components/objectstore/garage";
+import { garageNoLayoutHint } from "../../builders/objectstore/garageAnswers";
 import { GarageApiJudge, garageDocument, recordAdminCalls, type Exchange } from "../support/garageApi";
 import {
   garageVersion,
@@ -348,5 +349,85 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
       ),
       (e: Error) => /objectStore.adminEndpoint/.test(e.message) && !e.message.includes(g!.token),
     );
+  });
+
+  /** A check's olds for a resource not yet in the state (the engine sends none). */
+  const NEW = {} as BucketInputs;
+
+  it("check refuses a region Garage does not serve, at the key's line, with the region Garage names", async () => {
+    const key = "objectStore.region (Pulumi.staging.yaml:14)";
+    const left = await bucketProvider.check!(
+      NEW,
+      bucketInputs("t-region", { region: "us-east-1", regionKey: key }),
+    );
+    assert.deepEqual(
+      left.failures?.map((f) => f.property),
+      ["region"],
+      JSON.stringify(left),
+    );
+    assert.equal(
+      left.failures?.[0]?.reason,
+      `objectStore.region (Pulumi.staging.yaml:14): expected the region Garage at ${g!.admin} serves, "garage" (its garage.toml's [s3_api] s3_region, as its admin API answers), got "us-east-1": Garage refuses every request signed for another region (400 AuthorizationHeaderMalformed), so Loki and Mimir could neither write nor read; set objectStore.region: "garage"`,
+    );
+    // What Loki and Mimir would meet: Garage's own refusal of a request signed for that region.
+    const k = (await keyProvider.create({ admin: admin(), name: "t-region-key" })).outs!;
+    const refused = await s3(g!.s3, { ...creds(k), region: "us-east-1" }, "GET", "/");
+    assert.equal(refused.status, 400, refused.text);
+    assert.match(refused.text, /<Code>AuthorizationHeaderMalformed<\/Code>.*<Region>garage<\/Region>/);
+    await keyProvider.delete!(k.accessKeyId, k);
+    // The region Garage serves passes, and asking sends no token: nothing for Garage to hash.
+    const asked = await callsOf(async () => {
+      const right = await bucketProvider.check!(NEW, bucketInputs("t-region"));
+      assert.equal(right.failures, undefined);
+    });
+    assert.deepEqual(asked, ["GetClusterHealth"]);
+    assert.ok(
+      !recorder.calls.some((x) => x.operation === "GetClusterHealth" && x.authorized),
+      JSON.stringify(recorder.calls.filter((x) => x.operation === "GetClusterHealth")),
+    );
+    // Garage not reached: no verdict here; the calls that follow name the endpoint.
+    const away = await bucketProvider.check!(
+      NEW,
+      bucketInputs("t-region", {
+        region: "us-east-1",
+        admin: { endpoint: "http://127.0.0.1:1", token: "x" },
+      }),
+    );
+    assert.equal(away.failures, undefined);
+    conforms();
+  });
+
+  it("a Garage without a layout: its 503 'Could not reach quorum' comes with the commands that apply one", async function () {
+    const bare = await startGarage(bin, () => Promise.reject(new Error("no set-up calls")), {
+      layout: false,
+    });
+    try {
+      const bareAdmin = { endpoint: bare.admin, token: bare.token };
+      let text = "";
+      try {
+        await bucketProvider.create({ ...bucketInputs("t-bare"), admin: bareAdmin, s3Endpoint: bare.s3 });
+      } catch (e) {
+        text = (e as Error).message;
+      }
+      assert.match(
+        text,
+        /^Garage CreateBucket: 503 ServiceUnavailable .*Could not reach quorum of \d+ \(sets=None\)\. 0 of 0 request/,
+      );
+      assert.match(
+        text,
+        /Garage asked no node: its cluster layout gives no node a storage role.*`garage status` lists the node IDs, `garage layout assign -z <zone> -c <capacity> <node id>` for each, then `garage layout apply --version <N>` with the N that `garage layout show` prints \(1 on a new cluster\)\)$/,
+      );
+      // A key too: its name is looked up first (ListKeys), refused the same way, with the same hint.
+      await assert.rejects(keyProvider.create({ admin: bareAdmin, name: "t-bare-key" }), (e: Error) =>
+        /^Garage ListKeys: 503 .*\. 0 of 0 request.*garage layout apply --version/.test(e.message),
+      );
+      assert.ok(!text.includes(bare.token), text);
+      // Nodes that are down are not a missing layout: Garage asked one and it failed.
+      const down =
+        'Internal error: Could not reach quorum of 1 (sets=None). 0 of 1 request succeeded, others returned errors: ["Timeout"]';
+      assert.equal(garageNoLayoutHint(503, down), "");
+    } finally {
+      await bare.stop(0);
+    }
   });
 });

@@ -69,6 +69,14 @@ describe("staging on Garage, rendered", function () {
     assert.equal(mimir.common.storage.s3.endpoint, "garage.storage.svc.cluster.local:3900");
     assert.equal(mimir.common.storage.s3.region, "garage");
     assert.equal(mimir.common.storage.s3.bucket_lookup_type, "path");
+    // Garage's provider, which refuses a region Garage does not serve, names the key at its line.
+    const keys = r.synth.export.deployment.resources
+      .filter((x) => x.type === GARAGE_BUCKET_TYPE)
+      .map((x) => x.inputs.regionKey);
+    assert.ok(
+      keys.length > 0 && keys.every((k) => /^objectStore\.region \(Pulumi\.staging\.yaml:\d+\)$/.test(k)),
+      JSON.stringify(keys),
+    );
   });
 
   it("Loki and Mimir read only buckets their Garage keys are granted: a grant of another bucket fails the check", async () => {

@@ -48,6 +48,8 @@ export interface Exchange {
   body?: unknown;
   status: number;
   response?: unknown;
+  /** It carried an Authorization header (a token Garage hashes with Argon2). */
+  authorized?: boolean;
 }
 
 export class GarageApiJudge {
@@ -139,6 +141,7 @@ export function recordAdminCalls(adminUrl: () => string | undefined): {
       body: typeof init?.body === "string" ? JSON.parse(init.body) : undefined,
       status: res.status,
       response,
+      authorized: new Headers(init?.headers).has("authorization"),
     });
     return res;
   };

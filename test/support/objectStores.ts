@@ -96,9 +96,15 @@ export interface GarageServer extends Server {
 /**
  * Starts one Garage node: a config of its own (SQLite metadata, replication factor 1, RPC, S3 and
  * admin API on free loopback ports), then gives it a layout of one zone through the admin API so
- * it serves buckets. The settings are Garage 2.0.0's (src/util/config.rs `Config`).
+ * it serves buckets. The settings are Garage 2.0.0's (src/util/config.rs `Config`). `layout: false`
+ * leaves it as a new cluster is before anyone applies a layout: every bucket or key call answers
+ * 503 "Could not reach quorum".
  */
-export async function startGarage(bin: string, call: GarageSetupCall): Promise<GarageServer> {
+export async function startGarage(
+  bin: string,
+  call: GarageSetupCall,
+  { layout = true }: { layout?: boolean } = {},
+): Promise<GarageServer> {
   const dir = tmpDir("garage");
   const [rpc, s3Port, adminPort] = [await freePort(), await freePort(), await freePort()];
   const token = randomBytes(24).toString("hex");
@@ -136,6 +142,7 @@ export async function startGarage(bin: string, call: GarageSetupCall): Promise<G
   );
   const admin = `http://127.0.0.1:${adminPort}`;
   const g: GarageServer = { ...server, s3: `http://127.0.0.1:${s3Port}`, admin, token, region };
+  if (!layout) return g;
   try {
     const status = await call<{ nodes: { id: string }[] }>(g, "GET", "GetClusterStatus");
     const id = status.nodes[0].id;

@@ -116,12 +116,12 @@ describe("verify --move-from/--move-to: what an operator gets wrong (real MinIO 
     assert.ok(!r.all.includes(garageKey.secret));
   });
 
-  it("a region the new store does not serve names HOMELAB_MOVE_TO_REGION", async () => {
+  it("a region the new store does not serve names HOMELAB_MOVE_TO_REGION and the region Garage answers for", async () => {
     const r = await move(keys({ [MOVE_ENV.to.region]: "us-east-1" }));
     assert.equal(r.code, 2, r.all);
     assert.match(
       r.err,
-      /--move-to .*the store refused the key \(400 AuthorizationHeaderMalformed.*the region signed for is "us-east-1" \(HOMELAB_MOVE_TO_REGION sets it\)/,
+      /--move-to .*the store refused the key \(400 AuthorizationHeaderMalformed.*the region signed for is "us-east-1" \(HOMELAB_MOVE_TO_REGION sets it\), the store answers for "garage"/,
     );
   });
 
