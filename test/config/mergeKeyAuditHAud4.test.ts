@@ -124,6 +124,78 @@ describe("a merge key in a stack file", () => {
     assert.match(e.message, /:10:7 \(reached at line 17 through `\*pool`\)/);
   });
 
+  /** Two pools, a (amd64) and b (arm64), and a third written with two merge keys, `<<: *a` at line 20 and `<<: *b` at line 21. */
+  const TWO_MERGES = `  ${P("nodePools")}:
+    - &a
+      name: a
+      arch: amd64
+      count: 1
+      cpu: "4"
+      memory: 16Gi
+    - &b
+      name: b
+      arch: arm64
+      count: 2
+      cpu: "4"
+      memory: 16Gi
+    - <<: *a
+      <<: *b
+      name: c
+`;
+
+  it("refuses a map with two merge keys once, at the second `<<`, naming both lines: the Pulumi CLI refuses the file, where YAML's merge would keep the first", () => {
+    const e = refusal(BASE + STORE + TWO_MERGES);
+    const twice = e.problems.filter((p) => p.includes("merge keys `<<`"));
+    assert.equal(twice.length, 1, e.message);
+    assert.equal(
+      twice[0],
+      `${e.places[e.problems.indexOf(twice[0])]?.file}:21:7: homelab-observability:nodePools[2] has two merge keys \`<<\`, at lines 20 and 21: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line 21: mapping key "<<" already defined at line 20\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, \`<<: [*a, *b]\`, which the CLI and this check read alike: a key from the first entry that sets it`,
+      e.message,
+    );
+    const i = e.problems.indexOf(twice[0]);
+    assert.equal(e.places[i]?.line, 21, e.message);
+    // The excerpt shows both `<<` lines.
+    assert.match(e.message, / 20 \| +- <<: \*a\n.* 21 \| +<<: \*b\n/, e.message);
+  });
+
+  it("reads the one `<<: [*a, *b]` it suggests as it read the two merge keys, and refuses it no more", () => {
+    const fixed = TWO_MERGES.replace("    - <<: *a\n      <<: *b\n", "    - <<: [*a, *b]\n");
+    assert.notEqual(fixed, TWO_MERGES);
+    const { config } = checkedStackConfig(
+      stackProject(BASE + STORE + fixed),
+      "s",
+      {},
+      { allowAbsentSecrets: true },
+    );
+    const pools = JSON.parse(config[P("nodePools")]);
+    assert.deepEqual(pools[2], { name: "c", arch: "amd64", count: 1, cpu: "4", memory: "16Gi" });
+  });
+
+  it("refuses each map with several merge keys in one message naming every `<<` line, and no key of it as written above a `<<`", () => {
+    const three = TWO_MERGES.replace(
+      "    - <<: *a\n      <<: *b\n      name: c\n",
+      "    - name: c\n      <<: *a\n      <<: *b\n      <<: *a\n    - <<: *b\n      <<: *a\n      name: d\n",
+    );
+    assert.notEqual(three, TWO_MERGES);
+    const e = refusal(BASE + STORE + three);
+    const twice = e.problems.filter((p) => p.includes("merge keys `<<`"));
+    assert.deepEqual(
+      twice.map((p) =>
+        /:(\d+):\d+: (\S+) has (\w+) merge keys `<<`, at lines ([\d, and]+):/.exec(p)?.slice(1),
+      ),
+      [
+        ["22", "homelab-observability:nodePools[2]", "three", "21, 22 and 23"],
+        ["25", "homelab-observability:nodePools[3]", "two", "24 and 25"],
+      ],
+      e.message,
+    );
+    assert.match(twice[0], /`line 22: mapping key "<<" already defined at line 21`/, e.message);
+    assert.match(twice[0], /`<<: \[\*a, \*b, \*a\]`/, e.message);
+    assert.match(twice[1], /`<<: \[\*b, \*a\]`/, e.message);
+    // `name` above the `<<` lines is the two-merge-key map's mistake, said once.
+    assert.doesNotMatch(e.message, /written above the merge key/, e.message);
+  });
+
   it("refuses a key written above `<<` that the merged map sets too, once per key at its line: the CLI deploys the merged value", () => {
     const above = MERGED_POOLS.replace(
       "    - <<: *pool\n      name: big\n      count: 1\n",
