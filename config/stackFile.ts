@@ -27,7 +27,6 @@ import * as fs from "fs";
 import * as path from "path";
 import {
   isAlias,
-  isMap,
   isPair,
   isScalar,
   isSeq,
@@ -190,19 +189,17 @@ export function parseYamlText(file: string, text: string): any {
 function parseYamlWithSlips(
   file: string,
   text: string,
-): { value: any; slips: YamlSlip[]; mergeOrder: KeyBeforeMerge[]; mergeKeys: MergeKeysInOneMap[] } {
+): { value: any; slips: YamlSlip[]; mergeKeys: MergeKeysInOneMap[] } {
   const known = parsedTexts.get(text);
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
   if (known !== undefined)
     return {
       value: structuredClone(known.value),
       slips: known.slips,
-      mergeOrder: known.mergeOrder,
       mergeKeys: known.mergeKeys,
     };
   const { doc } = parsedYaml(text);
   const slips = withoutTabFollowOns(slipsOf(doc, text), text);
-  const mergeOrder = slips.length === 0 ? keysBeforeMerge(doc, text) : [];
   const mergeKeys = slips.length === 0 ? mapsWithMergeKeys(doc, text) : [];
   // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings, placed and
   // in words, without the line eemeli/yaml quotes under each (a secret's value may be on it).
@@ -226,8 +223,8 @@ function parseYamlWithSlips(
     value = withoutLostAliases(doc);
   }
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
-  parsedTexts.set(text, { value, slips, mergeOrder, mergeKeys });
-  return { value: structuredClone(value), slips, mergeOrder, mergeKeys };
+  parsedTexts.set(text, { value, slips, mergeKeys });
+  return { value: structuredClone(value), slips, mergeKeys };
 }
 
 /** The parser's errors over `text` (parsed as `doc`), one slip per mistake. */
@@ -238,71 +235,19 @@ const slipsOf = (doc: Document, text: string) =>
   );
 
 /**
- * Keys written before a merge key (`<<`) in the same map that the merged map sets too: the two
- * readers of a stack file disagree on them. YAML's merge rule (yaml.org/type/merge.html, which
- * eemeli/yaml's `merge: true` follows) keeps the key written in the map wherever it stands; the
- * Pulumi CLI decodes stack files with gopkg.in/yaml.v2 (pulumi/pulumi
- * sdk/go/common/encoding/marshal.go, commit 0c8d867a), which decodes a map's pairs in order, and
- * `d.merge` unmarshals the merged map into the one being filled (decode.go `mapping`, `merge`;
- * read, not run), so a merged value overwrites a key written above `<<` and a key written below it
- * wins. One problem per such key, at its line (keyBeforeMergeProblem): what the CLI would deploy is
- * not what this check reads.
- */
-export interface KeyBeforeMerge {
-  key: string;
-  line: number;
-  column: number;
-  /** The line of the `<<` below it. */
-  mergeLine: number;
-}
-function keysBeforeMerge(doc: Document, text: string): KeyBeforeMerge[] {
-  const found: KeyBeforeMerge[] = [];
-  visit(doc, {
-    Map(_, map) {
-      const mergeAt = map.items.findIndex((p) => isMergeKey(p.key));
-      // A map with a second `<<` is refused whole (mapsWithMergeKeys): the CLI reads none of it.
-      if (mergeAt <= 0 || mergeKeysOf(map).length > 1) return;
-      const merged = mergedKeys(doc, map.items[mergeAt].value);
-      const mergeLine = lineAt(text, (map.items[mergeAt].key as Scalar).range?.[0] ?? 0);
-      for (const pair of map.items.slice(0, mergeAt)) {
-        if (!isScalar(pair.key) || !merged.has(String(pair.key.value))) continue;
-        const offset = pair.key.range?.[0] ?? 0;
-        const line = lineAt(text, offset);
-        const column = offset - text.lastIndexOf("\n", offset - 1);
-        found.push({ key: String(pair.key.value), line, column, mergeLine });
-      }
-    },
-  });
-  return found;
-}
-
-/**
- * A key written above `<<` that the merged map sets too ({@link keysBeforeMerge}), as a problem
- * placed at the key: valid YAML, read two ways.
- */
-export function keyBeforeMergeProblem(
-  file: string,
-  k: KeyBeforeMerge,
-  lines: string[],
-): { text: string; place: Place } {
-  return {
-    text: `${file}:${k.line}:${k.column}: ${JSON.stringify(k.key)} is written above the merge key \`<<\` at line ${k.mergeLine}, whose merged map sets it too: the Pulumi CLI (gopkg.in/yaml.v2) deploys the merged value, YAML's merge rule (which this check reads) keeps this one; write it below the \`<<\` line to override the merged value, or delete it`,
-    place: { file, line: k.line, column: k.column, lines, exact: true, around: 1, named: true },
-  };
-}
-
-/**
- * A map of a stack file with two or more merge keys (`<<: *a` then `<<: *b`): the Pulumi CLI and
- * this check part ways on it. The CLI (3.50 and later) reads a stack file with gopkg.in/yaml.v3
- * v3.0.1 (pulumi/pulumi v3.259.0, commit 0ac56e87: sdk/go/common/workspace/loaders.go
- * `LoadProjectStackBytes` through sdk/go/common/encoding/marshal.go, pkg/go.mod), whose decoder
- * refuses a key written twice in one map, `<<` among them (decode.go:769-776 `mapping`,
- * `uniqueKeys`), before it merges anything: `line 21: mapping key "<<" already defined at line 20`.
- * eemeli/yaml 2.9.1 (`merge: true`) merges each `<<` in turn where no key is set yet, so a key of
- * the first wins; gopkg.in/yaml.v2 v2.4.0 (the CLI before 3.50) lets the later overwrite it. Run,
- * not read: each of the three Go and Node readers over the same texts. One `<<: [*a, *b]` all three
- * read alike, a key from the first entry that sets it (v2 decode.go `merge`, "earlier nodes take
- * precedence"; v3 decode.go `merge` with `mergedFields`). One problem per map
+ * A map of a stack file with two or more merge keys (`<<: *a` then `<<: *b`): the one merge-key
+ * layout the Pulumi CLI and this check read apart. The CLI (3.50 and later) reads a stack file with
+ * gopkg.in/yaml.v3 v3.0.1 (pulumi/pulumi v3.259.0, commit 0ac56e87: pkg/go.mod;
+ * sdk/go/common/workspace/loaders.go `LoadProjectStackBytes` through
+ * sdk/go/common/encoding/marshal.go), whose decoder refuses a key written twice in one map, `<<`
+ * among them, before it merges anything (decode.go:767-783 `mapping`, `uniqueKeys`):
+ * `line 21: mapping key "<<" already defined at line 20`. eemeli/yaml 2.9.1 (`merge: true`)
+ * merges each `<<` in turn where no key is set yet, so a key of the first wins (gopkg.in/yaml.v2
+ * v2.4.0, the CLI before 3.50, let the later overwrite it). Everything else the two read alike: a
+ * key written in the map wins wherever it stands, above or below its `<<` (v3 decode.go `merge`
+ * marks the map's own keys in `mergedFields` before it merges), and in `<<: [*a, *b]` the first
+ * entry that sets a key wins. Run, not only read: a Go program over both modules from the Go
+ * module proxy and eemeli/yaml here, over the same texts. One problem per map
  * (mergeKeysProblem), at its second `<<`.
  */
 export interface MergeKeysInOneMap {
@@ -378,22 +323,6 @@ export function mergeKeysProblem(
     text: `${file}:${second.line}:${second.column}: ${where} has ${COUNTS[n] ?? n} merge keys \`<<\`, at lines ${listed(m.merges.map((k) => k.line))}: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line ${second.line}: mapping key "<<" already defined at line ${first.line}\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, ${list}, which the CLI and this check read alike: a key from the first entry that sets it`,
     place: { file, line: second.line, column: second.column, lines, exact: true, around: 1, named: true },
   };
-}
-
-/** The keys a merge key's value sets: an alias's map, a map, or a list of those (nested merges included). */
-function mergedKeys(doc: Document, v: unknown, seen = new Set<unknown>()): Set<string> {
-  const keys = new Set<string>();
-  if (seen.has(v)) return keys;
-  seen.add(v);
-  const node = isAlias(v) ? v.resolve(doc) : v;
-  if (isSeq(node)) for (const item of node.items) for (const k of mergedKeys(doc, item, seen)) keys.add(k);
-  if (isMap(node))
-    for (const p of node.items) {
-      if (!isScalar(p.key)) continue;
-      if (isMergeKey(p.key)) for (const k of mergedKeys(doc, p.value, seen)) keys.add(k);
-      else keys.add(String(p.key.value));
-    }
-  return keys;
 }
 
 /**
@@ -606,10 +535,7 @@ function firstOccurrence(
  * Texts parsed in this process, by text: Pulumi.yaml and the stack file are read again for every
  * stack `synth --all` judges (and for each synthesis a test runs); the same text parses alike.
  */
-const parsedTexts = new Map<
-  string,
-  { value: unknown; slips: YamlSlip[]; mergeOrder: KeyBeforeMerge[]; mergeKeys: MergeKeysInOneMap[] }
->();
+const parsedTexts = new Map<string, { value: unknown; slips: YamlSlip[]; mergeKeys: MergeKeysInOneMap[] }>();
 const PARSED_KEPT = 64;
 
 /** Reads and parses a YAML file (see {@link parseYamlText}). */
@@ -760,8 +686,6 @@ export interface StackFile {
   shapeProblem?: string;
   /** Keys written twice under `config:`, namespaced and bare ({@link keySetTwiceProblem}). */
   setTwice: string[];
-  /** Keys written above a `<<` that sets them too ({@link keyBeforeMergeProblem}). */
-  mergeOrder: KeyBeforeMerge[];
   /** Maps with two or more merge keys ({@link mergeKeysProblem}). */
   mergeKeys: MergeKeysInOneMap[];
 }
@@ -911,7 +835,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     throw new CliConfigError(noStackFileMessage(stack, projectDir, stacks), true);
   }
   const text = readText(file);
-  const { value, slips, mergeOrder, mergeKeys } = parseYamlWithSlips(file, text);
+  const { value, slips, mergeKeys } = parseYamlWithSlips(file, text);
   // A file, or a `config:`, that is no map holds no key at all: the CLI cannot unmarshal it, and
   // its list indexes or a text's characters read as keys would each be named as an unknown one.
   const shapeProblem = slips.length > 0 ? undefined : stackFileShapeProblem(file, value, project.name);
@@ -957,7 +881,6 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     slips,
     shapeProblem,
     setTwice,
-    mergeOrder,
     mergeKeys,
   };
 }
@@ -1276,8 +1199,6 @@ export function cliStackConfigIssues(
   shapeProblem?: string;
   /** Keys written both namespaced and bare under `config:`. */
   setTwice: string[];
-  /** Keys written above a `<<` that sets them too. */
-  mergeOrder: KeyBeforeMerge[];
   /** Maps with two or more merge keys. */
   mergeKeys: MergeKeysInOneMap[];
 } {
@@ -1348,7 +1269,6 @@ export function cliStackConfigIssues(
     slips: stackFile.slips,
     shapeProblem: stackFile.shapeProblem,
     setTwice: stackFile.setTwice,
-    mergeOrder: stackFile.mergeOrder,
     mergeKeys: stackFile.mergeKeys,
   };
 }
