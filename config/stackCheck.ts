@@ -9,8 +9,8 @@ import {
   STACK_FILE_KEYS,
   strayKeyProblem,
   keySetTwiceProblem,
-  keyBeforeMergeProblem,
-  type KeyBeforeMerge,
+  mergeKeysProblem,
+  type MergeKeysInOneMap,
   plainTextFact,
   undecryptableFact,
   type CliIssue,
@@ -225,16 +225,19 @@ function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigErr
 }
 
 /**
- * `e` with a problem for each key written above a `<<` that sets it too (stackFile.ts
- * keysBeforeMerge), in line order among the problems placed in the stack file.
+ * `e` with a problem for each map with several merge keys (stackFile.ts mapsWithMergeKeys), in
+ * line order among the problems placed in the stack file.
  */
-function withMergeOrder(e: ConfigError, cli: { mergeOrder: KeyBeforeMerge[]; file: string }): ConfigError {
-  if (cli.mergeOrder.length === 0) return e;
+function withMergeKeys(
+  e: ConfigError,
+  cli: { mergeKeys: MergeKeysInOneMap[]; file: string; project: { name: string } },
+): ConfigError {
+  if (cli.mergeKeys.length === 0) return e;
   // Each problem shows its key's neighbours: a secret's value among them is not shown.
   const lines = shownYamlLines(fs.readFileSync(cli.file, "utf8"));
   const all = [
     ...e.problems.map((text, i) => ({ text, place: e.places[i] })),
-    ...cli.mergeOrder.map((k) => keyBeforeMergeProblem(cli.file, k, lines)),
+    ...cli.mergeKeys.map((m) => mergeKeysProblem(cli.file, m, lines, cli.project.name)),
   ];
   return new ConfigError(
     all.map((p) => p.text),
@@ -335,7 +338,7 @@ export function checkedStackConfig(
   if (cli.slips.length > 0)
     notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
   else if (cliFirst) notes.push(`(the Pulumi CLI itself stops at the first: "${cliFirst.message}")`);
-  if (problems.length > 0 || !cfg || cli.mergeOrder.length > 0) {
+  if (problems.length > 0 || !cfg || cli.mergeKeys.length > 0) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     const located = locator.locate(
       new ConfigError(
@@ -347,7 +350,7 @@ export function checkedStackConfig(
       ),
     );
     throw (
-      cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : withMergeOrder(located, cli)
+      cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : withMergeKeys(located, cli)
     ).forStack(stack);
   }
   // An override of a secret key (a test's value, a tool's) stands for `pulumi config set --secret`:

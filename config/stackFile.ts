@@ -25,7 +25,18 @@ import { valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
-import { isAlias, isMap, isScalar, isSeq, Scalar, visit, type Document, type YAMLError } from "yaml";
+import {
+  isAlias,
+  isPair,
+  isScalar,
+  isSeq,
+  Scalar,
+  visit,
+  type Document,
+  type Pair,
+  type YAMLError,
+  type YAMLMap,
+} from "yaml";
 import { isMergeKey, parsedYaml } from "./yamlDocument";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
@@ -178,14 +189,18 @@ export function parseYamlText(file: string, text: string): any {
 function parseYamlWithSlips(
   file: string,
   text: string,
-): { value: any; slips: YamlSlip[]; mergeOrder: KeyBeforeMerge[] } {
+): { value: any; slips: YamlSlip[]; mergeKeys: MergeKeysInOneMap[] } {
   const known = parsedTexts.get(text);
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
   if (known !== undefined)
-    return { value: structuredClone(known.value), slips: known.slips, mergeOrder: known.mergeOrder };
+    return {
+      value: structuredClone(known.value),
+      slips: known.slips,
+      mergeKeys: known.mergeKeys,
+    };
   const { doc } = parsedYaml(text);
   const slips = withoutTabFollowOns(slipsOf(doc, text), text);
-  const mergeOrder = slips.length === 0 ? keysBeforeMerge(doc, text) : [];
+  const mergeKeys = slips.length === 0 ? mapsWithMergeKeys(doc, text) : [];
   // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings, placed and
   // in words, without the line eemeli/yaml quotes under each (a secret's value may be on it).
   if (slips.length === 0)
@@ -208,8 +223,8 @@ function parseYamlWithSlips(
     value = withoutLostAliases(doc);
   }
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
-  parsedTexts.set(text, { value, slips, mergeOrder });
-  return { value: structuredClone(value), slips, mergeOrder };
+  parsedTexts.set(text, { value, slips, mergeKeys });
+  return { value: structuredClone(value), slips, mergeKeys };
 }
 
 /** The parser's errors over `text` (parsed as `doc`), one slip per mistake. */
@@ -220,72 +235,94 @@ const slipsOf = (doc: Document, text: string) =>
   );
 
 /**
- * Keys written before a merge key (`<<`) in the same map that the merged map sets too: the two
- * readers of a stack file disagree on them. YAML's merge rule (yaml.org/type/merge.html, which
- * eemeli/yaml's `merge: true` follows) keeps the key written in the map wherever it stands; the
- * Pulumi CLI decodes stack files with gopkg.in/yaml.v2 (pulumi/pulumi
- * sdk/go/common/encoding/marshal.go, commit 0c8d867a), which decodes a map's pairs in order, and
- * `d.merge` unmarshals the merged map into the one being filled (decode.go `mapping`, `merge`;
- * read, not run), so a merged value overwrites a key written above `<<` and a key written below it
- * wins. One problem per such key, at its line (keyBeforeMergeProblem): what the CLI would deploy is
- * not what this check reads.
+ * A map of a stack file with two or more merge keys (`<<: *a` then `<<: *b`): the one merge-key
+ * layout the Pulumi CLI and this check read apart. The CLI (3.50 and later) reads a stack file with
+ * gopkg.in/yaml.v3 v3.0.1 (pulumi/pulumi v3.259.0, commit 0ac56e87: pkg/go.mod;
+ * sdk/go/common/workspace/loaders.go `LoadProjectStackBytes` through
+ * sdk/go/common/encoding/marshal.go), whose decoder refuses a key written twice in one map, `<<`
+ * among them, before it merges anything (decode.go:767-783 `mapping`, `uniqueKeys`):
+ * `line 21: mapping key "<<" already defined at line 20`. eemeli/yaml 2.9.1 (`merge: true`)
+ * merges each `<<` in turn where no key is set yet, so a key of the first wins (gopkg.in/yaml.v2
+ * v2.4.0, the CLI before 3.50, let the later overwrite it). Everything else the two read alike: a
+ * key written in the map wins wherever it stands, above or below its `<<` (v3 decode.go `merge`
+ * marks the map's own keys in `mergedFields` before it merges), and in `<<: [*a, *b]` the first
+ * entry that sets a key wins. Run, not only read: a Go program over both modules from the Go
+ * module proxy and eemeli/yaml here, over the same texts. One problem per map
+ * (mergeKeysProblem), at its second `<<`.
  */
-export interface KeyBeforeMerge {
-  key: string;
-  line: number;
-  column: number;
-  /** The line of the `<<` below it. */
-  mergeLine: number;
+export interface MergeKeysInOneMap {
+  /** The map's place from the top of the file: `["config", "homelab-observability:nodePools", 2]`. */
+  path: (string | number)[];
+  /** Each `<<` of the map in order: its line and column, and its value's entries (`*a`, `{...}`). */
+  merges: { line: number; column: number; entries: string[] }[];
 }
-function keysBeforeMerge(doc: Document, text: string): KeyBeforeMerge[] {
-  const found: KeyBeforeMerge[] = [];
+
+/** The pairs of a map whose key is a merge key (`<<` unquoted, which eemeli/yaml merges). */
+const mergeKeysOf = (map: YAMLMap): Pair[] =>
+  map.items.filter((p) => isMergeKey(p.key) && typeof (p.key as Scalar).value === "symbol");
+
+/** A merge key's value as written, entry by entry: `*a` for an alias, `{...}` for a map in place. */
+const mergeEntries = (v: unknown): string[] =>
+  isSeq(v) ? v.items.flatMap(mergeEntries) : [isAlias(v) ? `*${v.source}` : "{...}"];
+
+function mapsWithMergeKeys(doc: Document, text: string): MergeKeysInOneMap[] {
+  const found: MergeKeysInOneMap[] = [];
   visit(doc, {
-    Map(_, map) {
-      const mergeAt = map.items.findIndex((p) => isMergeKey(p.key));
-      if (mergeAt <= 0) return;
-      const merged = mergedKeys(doc, map.items[mergeAt].value);
-      const mergeLine = lineAt(text, (map.items[mergeAt].key as Scalar).range?.[0] ?? 0);
-      for (const pair of map.items.slice(0, mergeAt)) {
-        if (!isScalar(pair.key) || !merged.has(String(pair.key.value))) continue;
-        const offset = pair.key.range?.[0] ?? 0;
-        const line = lineAt(text, offset);
-        const column = offset - text.lastIndexOf("\n", offset - 1);
-        found.push({ key: String(pair.key.value), line, column, mergeLine });
-      }
+    Map(_, map, ancestors) {
+      const merges = mergeKeysOf(map);
+      if (merges.length < 2) return;
+      const path: (string | number)[] = [];
+      const chain = [...ancestors, map];
+      chain.forEach((n, i) => {
+        if (isPair(n)) path.push(String(isScalar(n.key) ? n.key.value : n.key));
+        else if (isSeq(n)) path.push(n.items.indexOf(chain[i + 1]));
+      });
+      found.push({
+        path,
+        merges: merges.map((p) => {
+          const offset = (p.key as Scalar).range?.[0] ?? 0;
+          return {
+            line: lineAt(text, offset),
+            column: offset - text.lastIndexOf("\n", offset - 1),
+            entries: mergeEntries(p.value),
+          };
+        }),
+      });
     },
   });
   return found;
 }
 
-/**
- * A key written above `<<` that the merged map sets too ({@link keysBeforeMerge}), as a problem
- * placed at the key: valid YAML, read two ways.
- */
-export function keyBeforeMergeProblem(
-  file: string,
-  k: KeyBeforeMerge,
-  lines: string[],
-): { text: string; place: Place } {
-  return {
-    text: `${file}:${k.line}:${k.column}: ${JSON.stringify(k.key)} is written above the merge key \`<<\` at line ${k.mergeLine}, whose merged map sets it too: the Pulumi CLI (gopkg.in/yaml.v2) deploys the merged value, YAML's merge rule (which this check reads) keeps this one; write it below the \`<<\` line to override the merged value, or delete it`,
-    place: { file, line: k.line, column: k.column, lines, exact: true, around: 1, named: true },
-  };
-}
+const COUNTS = ["", "", "two", "three", "four", "five"];
+/** `20 and 21`, `21, 22 and 23`. */
+const listed = (ns: number[]) => `${ns.slice(0, -1).join(", ")} and ${ns[ns.length - 1]}`;
 
-/** The keys a merge key's value sets: an alias's map, a map, or a list of those (nested merges included). */
-function mergedKeys(doc: Document, v: unknown, seen = new Set<unknown>()): Set<string> {
-  const keys = new Set<string>();
-  if (seen.has(v)) return keys;
-  seen.add(v);
-  const node = isAlias(v) ? v.resolve(doc) : v;
-  if (isSeq(node)) for (const item of node.items) for (const k of mergedKeys(doc, item, seen)) keys.add(k);
-  if (isMap(node))
-    for (const p of node.items) {
-      if (!isScalar(p.key)) continue;
-      if (isMergeKey(p.key)) for (const k of mergedKeys(doc, p.value, seen)) keys.add(k);
-      else keys.add(String(p.key.value));
-    }
-  return keys;
+/**
+ * A map with several merge keys ({@link MergeKeysInOneMap}) as one problem at its second `<<`,
+ * naming the map by its key (`homelab-observability:nodePools[2]`) and every `<<` line.
+ */
+export function mergeKeysProblem(
+  file: string,
+  m: MergeKeysInOneMap,
+  lines: string[],
+  projectName: string,
+): { text: string; place: Place } {
+  const [first, second] = m.merges;
+  const [top, name, ...rest] = m.path;
+  const where =
+    m.path.length === 0
+      ? "the stack file's top-level map"
+      : top === "config" && name === undefined
+        ? "`config:`"
+        : top === "config"
+          ? propertyPath(String(name).includes(":") ? String(name) : `${projectName}:${name}`, rest)
+          : propertyPath(String(top), m.path.slice(1));
+  const n = m.merges.length;
+  const list = `\`<<: [${m.merges.flatMap((k) => k.entries).join(", ")}]\``;
+  return {
+    text: `${file}:${second.line}:${second.column}: ${where} has ${COUNTS[n] ?? n} merge keys \`<<\`, at lines ${listed(m.merges.map((k) => k.line))}: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line ${second.line}: mapping key "<<" already defined at line ${first.line}\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, ${list}, which the CLI and this check read alike: a key from the first entry that sets it`,
+    place: { file, line: second.line, column: second.column, lines, exact: true, around: 1, named: true },
+  };
 }
 
 /**
@@ -498,7 +535,7 @@ function firstOccurrence(
  * Texts parsed in this process, by text: Pulumi.yaml and the stack file are read again for every
  * stack `synth --all` judges (and for each synthesis a test runs); the same text parses alike.
  */
-const parsedTexts = new Map<string, { value: unknown; slips: YamlSlip[]; mergeOrder: KeyBeforeMerge[] }>();
+const parsedTexts = new Map<string, { value: unknown; slips: YamlSlip[]; mergeKeys: MergeKeysInOneMap[] }>();
 const PARSED_KEPT = 64;
 
 /** Reads and parses a YAML file (see {@link parseYamlText}). */
@@ -649,8 +686,8 @@ export interface StackFile {
   shapeProblem?: string;
   /** Keys written twice under `config:`, namespaced and bare ({@link keySetTwiceProblem}). */
   setTwice: string[];
-  /** Keys written above a `<<` that sets them too ({@link keyBeforeMergeProblem}). */
-  mergeOrder: KeyBeforeMerge[];
+  /** Maps with two or more merge keys ({@link mergeKeysProblem}). */
+  mergeKeys: MergeKeysInOneMap[];
 }
 
 /**
@@ -798,7 +835,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     throw new CliConfigError(noStackFileMessage(stack, projectDir, stacks), true);
   }
   const text = readText(file);
-  const { value, slips, mergeOrder } = parseYamlWithSlips(file, text);
+  const { value, slips, mergeKeys } = parseYamlWithSlips(file, text);
   // A file, or a `config:`, that is no map holds no key at all: the CLI cannot unmarshal it, and
   // its list indexes or a text's characters read as keys would each be named as an unknown one.
   const shapeProblem = slips.length > 0 ? undefined : stackFileShapeProblem(file, value, project.name);
@@ -844,7 +881,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     slips,
     shapeProblem,
     setTwice,
-    mergeOrder,
+    mergeKeys,
   };
 }
 
@@ -1162,8 +1199,8 @@ export function cliStackConfigIssues(
   shapeProblem?: string;
   /** Keys written both namespaced and bare under `config:`. */
   setTwice: string[];
-  /** Keys written above a `<<` that sets them too. */
-  mergeOrder: KeyBeforeMerge[];
+  /** Maps with two or more merge keys. */
+  mergeKeys: MergeKeysInOneMap[];
 } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
@@ -1232,6 +1269,6 @@ export function cliStackConfigIssues(
     slips: stackFile.slips,
     shapeProblem: stackFile.shapeProblem,
     setTwice: stackFile.setTwice,
-    mergeOrder: stackFile.mergeOrder,
+    mergeKeys: stackFile.mergeKeys,
   };
 }

@@ -5,7 +5,7 @@ import { parsedYaml } from "./yamlDocument";
 
 /*
  * `$VAR` and `${VAR}` in a stack file's values are read as written: the Pulumi CLI decodes the file
- * with gopkg.in/yaml.v2 (sdk/go/common/encoding/marshal.go) into config.Map, whose UnmarshalYAML
+ * with gopkg.in/yaml.v3 (sdk/go/common/encoding/marshal.go) into config.Map, whose UnmarshalYAML
  * (sdk/go/common/resource/config/map.go) keeps each value as the text it is, and nothing on the way
  * to the program expands variables (pulumi/pulumi#11547 and pulumi/pulumi-yaml#545 ask for it;
  * Pulumi ESC environments are the supported way). A value that reads like one is most likely meant

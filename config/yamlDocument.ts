@@ -18,10 +18,10 @@ const DOCS_KEPT = 64;
 
 /**
  * `text` as eemeli/yaml v2 `parseDocument` parses it, with a {@link LineCounter}: one parse per text.
- * Merge keys (`<<: *anchor`) are merged, as the Pulumi CLI reads them: it decodes stack files and
- * Pulumi.yaml with gopkg.in/yaml.v2 (sdk/go/common/encoding/marshal.go), whose decoder merges
- * `<<` into the map holding it (decode.go `mapping`, `isMerge`, `merge`); YAML 1.2 alone would keep
- * `<<` as a key.
+ * Merge keys (`<<: *anchor`) are merged, as the Pulumi CLI reads them: since 3.50 it decodes stack
+ * files and Pulumi.yaml with gopkg.in/yaml.v3 v3.0.1 (pulumi/pulumi v3.259.0
+ * sdk/go/common/encoding/marshal.go, pkg/go.mod), whose decoder merges `<<` into the map holding it
+ * (decode.go `mapping`, `isMerge`, `merge`); YAML 1.2 alone would keep `<<` as a key.
  */
 export function parsedYaml(text: string): ParsedYaml {
   const known = parsedDocs.get(text);

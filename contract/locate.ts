@@ -125,14 +125,13 @@ export function keyLocator<N>(yaml: YamlGuards, merges?: MergeGuards): KeyLocato
   const entryText = (n: unknown) => (merges?.isAlias(n) ? `*${(n as { source: string }).source}` : "{...}");
   /**
    * `keyEntry`, also when a merge key brings the key in. A key written in the map itself comes
-   * first: the value eemeli/yaml's merge keeps, which the program judges (one written above a `<<`
-   * that sets it too, where gopkg.in/yaml.v2 takes the merged one, the program refuses of its own:
-   * config/stackFile.ts keysBeforeMerge). Else the first `<<` of the map that sets it (eemeli/yaml
-   * adds a merged key only where none is set yet; gopkg.in/yaml.v2 lets a later `<<` of the same map
-   * overwrite it, a second reading nothing refuses yet), followed into its map as far as it goes:
-   * nested merges, and in a list (`<<: [*a, *b]`) the first entry that sets the key, which
-   * gopkg.in/yaml.v2 keeps too: decode.go `merge` applies a list's entries last to first, "as
-   * earlier nodes take precedence" (go-yaml/yaml v2.4.0, commit 7649d454; read, not run).
+   * first, wherever it stands: the value eemeli/yaml's merge keeps, and the Pulumi CLI's
+   * gopkg.in/yaml.v3 v3.0.1 too (decode.go `merge` marks the map's own keys in `mergedFields`
+   * before it merges). Else the first `<<` of the map that sets it (a map with a second `<<` the
+   * CLI refuses, and the program with it: config/stackFile.ts mapsWithMergeKeys), followed into its
+   * map as far as it goes: nested merges, and in a list (`<<: [*a, *b]`) the first entry that sets
+   * the key, which yaml.v3 keeps too (decode.go `merge` unmarshals the entries in order, each key
+   * once; run against gopkg.in/yaml.v3 v3.0.1 from the Go module proxy).
    */
   const reach = (map: unknown, segments: Segment[], seen = new Set<unknown>()): KeyEntry<N> | undefined => {
     const own = keyEntry(map, segments);

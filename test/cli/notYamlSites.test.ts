@@ -103,16 +103,17 @@ describe("a user's YAML that does not parse: placed, the reason in words, no sec
     noSecret(e.message);
   });
 
-  it("a config problem's excerpt (a URL with a login, written above a merge key `<<`): the login is not shown", () => {
-    // Two problems show the line: the URL's own (it carries credentials) and the key above `<<`.
+  it("a config problem's excerpt (a URL with a login, beside a second merge key `<<`): the login is not shown", () => {
+    // Two problems show the line: the URL's own (it carries credentials) and the second `<<`'s,
+    // whose excerpt shows the line above it.
     const e = refusal(`${BASE}  ${P("objectStore")}:
-    endpoint: http://minio:${SECRET}@minio.storage.svc:9000
     <<: &store
       type: minio
-      endpoint: http://minio.storage.svc:9000
+    endpoint: http://minio:${SECRET}@minio.storage.svc:9000
+    <<: *store
 `);
     assert.match(e.message, /objectStore\.endpoint: expected a URL .*no credentials/);
-    assert.match(e.message, /"endpoint" is written above the merge key/);
+    assert.match(e.message, /:8:5: homelab-observability:objectStore has two merge keys `<<`/);
     assert.equal(e.message.match(/endpoint: http:\/\/<not shown>@minio/g)?.length, 2, e.message);
     assert.match(e.message, /endpoint: http:\/\/<not shown>@minio\.storage\.svc:9000/);
     noSecret(e.message);

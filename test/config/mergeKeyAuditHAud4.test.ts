@@ -1,8 +1,8 @@
 /**
- * A YAML merge key (`<<: *anchor`) in a stack file: the Pulumi CLI reads stack files with
- * gopkg.in/yaml.v2 (sdk/go/common/encoding/marshal.go), whose decoder merges `<<` into the map
- * that holds it (decode.go `mapping`: `isMerge` then `d.merge`), so the program receives the merged
- * map. The offline synthesis reads the file the same way: the merged keys are the values, and `<<`
+ * A YAML merge key (`<<: *anchor`) in a stack file: the Pulumi CLI (3.50 and later) reads stack
+ * files with gopkg.in/yaml.v3 v3.0.1 (sdk/go/common/encoding/marshal.go), whose decoder merges `<<`
+ * into the map that holds it (decode.go `mapping`: `isMerge` then `d.merge`), so the program
+ * receives the merged map. The offline synthesis reads the file the same way: the merged keys are the values, and `<<`
  * is no key of its own.
  */
 import { strict as assert } from "assert";
@@ -88,7 +88,7 @@ describe("a merge key in a stack file", () => {
     );
   });
 
-  it("takes a key from the first entry of a merge list that sets it, as gopkg.in/yaml.v2 does", () => {
+  it("takes a key from the first entry of a merge list that sets it, as the CLI's gopkg.in/yaml.v3 does", () => {
     const listed = `  ${P("nodePools")}:
     - &a
       name: a
@@ -124,24 +124,90 @@ describe("a merge key in a stack file", () => {
     assert.match(e.message, /:10:7 \(reached at line 17 through `\*pool`\)/);
   });
 
-  it("refuses a key written above `<<` that the merged map sets too, once per key at its line: the CLI deploys the merged value", () => {
+  /** Two pools, a (amd64) and b (arm64), and a third written with two merge keys, `<<: *a` at line 20 and `<<: *b` at line 21. */
+  const TWO_MERGES = `  ${P("nodePools")}:
+    - &a
+      name: a
+      arch: amd64
+      count: 1
+      cpu: "4"
+      memory: 16Gi
+    - &b
+      name: b
+      arch: arm64
+      count: 2
+      cpu: "4"
+      memory: 16Gi
+    - <<: *a
+      <<: *b
+      name: c
+`;
+
+  it("refuses a map with two merge keys once, at the second `<<`, naming both lines: the Pulumi CLI refuses the file, where YAML's merge would keep the first", () => {
+    const e = refusal(BASE + STORE + TWO_MERGES);
+    const twice = e.problems.filter((p) => p.includes("merge keys `<<`"));
+    assert.equal(twice.length, 1, e.message);
+    assert.equal(
+      twice[0],
+      `${e.places[e.problems.indexOf(twice[0])]?.file}:21:7: homelab-observability:nodePools[2] has two merge keys \`<<\`, at lines 20 and 21: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line 21: mapping key "<<" already defined at line 20\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, \`<<: [*a, *b]\`, which the CLI and this check read alike: a key from the first entry that sets it`,
+      e.message,
+    );
+    const i = e.problems.indexOf(twice[0]);
+    assert.equal(e.places[i]?.line, 21, e.message);
+    // The excerpt shows both `<<` lines.
+    assert.match(e.message, / 20 \| +- <<: \*a\n.* 21 \| +<<: \*b\n/, e.message);
+  });
+
+  it("reads the one `<<: [*a, *b]` it suggests as it read the two merge keys, and refuses it no more", () => {
+    const fixed = TWO_MERGES.replace("    - <<: *a\n      <<: *b\n", "    - <<: [*a, *b]\n");
+    assert.notEqual(fixed, TWO_MERGES);
+    const { config } = checkedStackConfig(
+      stackProject(BASE + STORE + fixed),
+      "s",
+      {},
+      { allowAbsentSecrets: true },
+    );
+    const pools = JSON.parse(config[P("nodePools")]);
+    assert.deepEqual(pools[2], { name: "c", arch: "amd64", count: 1, cpu: "4", memory: "16Gi" });
+  });
+
+  it("refuses each map with several merge keys in one message naming every `<<` line", () => {
+    const three = TWO_MERGES.replace(
+      "    - <<: *a\n      <<: *b\n      name: c\n",
+      "    - name: c\n      <<: *a\n      <<: *b\n      <<: *a\n    - <<: *b\n      <<: *a\n      name: d\n",
+    );
+    assert.notEqual(three, TWO_MERGES);
+    const e = refusal(BASE + STORE + three);
+    const twice = e.problems.filter((p) => p.includes("merge keys `<<`"));
+    assert.deepEqual(
+      twice.map((p) =>
+        /:(\d+):\d+: (\S+) has (\w+) merge keys `<<`, at lines ([\d, and]+):/.exec(p)?.slice(1),
+      ),
+      [
+        ["22", "homelab-observability:nodePools[2]", "three", "21, 22 and 23"],
+        ["25", "homelab-observability:nodePools[3]", "two", "24 and 25"],
+      ],
+      e.message,
+    );
+    assert.match(twice[0], /`line 22: mapping key "<<" already defined at line 21`/, e.message);
+    assert.match(twice[0], /`<<: \[\*a, \*b, \*a\]`/, e.message);
+    assert.match(twice[1], /`<<: \[\*b, \*a\]`/, e.message);
+  });
+
+  it("reads a key written above `<<` as the Pulumi CLI reads it: the map's own key wins wherever it stands", () => {
     const above = MERGED_POOLS.replace(
       "    - <<: *pool\n      name: big\n      count: 1\n",
       "    - name: big\n      count: 1\n      <<: *pool\n",
     );
     assert.notEqual(above, MERGED_POOLS);
-    const e = refusal(BASE + STORE + above);
-    const before = e.problems.filter((p) => p.includes("written above the merge key"));
-    assert.deepEqual(
-      before.map((p) => /"(\w+)" is written above/.exec(p)?.[1]),
-      ["name", "count"],
-      e.message,
+    // gopkg.in/yaml.v3 v3.0.1 over the same item: {"arch":"amd64","count":1,"name":"big"} (run).
+    const { config } = checkedStackConfig(
+      stackProject(BASE + STORE + above),
+      "s",
+      {},
+      { allowAbsentSecrets: true },
     );
-    assert.match(
-      before[0],
-      /:14:7: "name" is written above the merge key `<<` at line 16, whose merged map sets it too: the Pulumi CLI \(gopkg\.in\/yaml\.v2\) deploys the merged value/,
-    );
-    // Valid YAML, read two ways: not a slip, and the rest of the file is still judged.
-    assert.doesNotMatch(e.message, /not valid YAML/);
+    const pools = JSON.parse(config[P("nodePools")]);
+    assert.deepEqual(pools[1], { name: "big", arch: "amd64", count: 1, cpu: "4", memory: "16Gi" });
   });
 });
