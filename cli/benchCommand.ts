@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "child_process";
 import { performance } from "perf_hooks";
+import { shownToolText } from "../model/yamlText";
 
 /** Lines of a failed command's output said (its last ones: where a command says why it stopped). */
 const TAIL_LINES = 12;
@@ -80,7 +81,9 @@ export function runTimed(
 export function timedCommandFailure(e: TimedCommandError): { message: string; why: string } {
   const err = tailOf(e.stderr);
   // A command that says why on stdout only (a closing line) is read there instead.
-  const [which, tail] = err.length ? ["stderr", err] : ["stdout", tailOf(e.stdout)];
+  const [which, lines] = err.length ? ["stderr", err] : ["stdout", tailOf(e.stdout)];
+  // Read as every child's text is (model/yamlText.ts shownToolText): no secret a command printed.
+  const tail = lines.length ? shownToolText(lines.join("\n")).split("\n") : [];
   const said = tail.length
     ? `; its ${which} ends:\n${tail.map((l) => `  | ${l}`).join("\n")}`
     : "; it wrote nothing";

@@ -176,8 +176,11 @@ function withoutFlowSecrets(line: string): string {
  */
 function withoutLoose(line: string): string {
   return withoutFlowSecrets(line)
-    .replace(QUERY_PARAM, (all, before: string, name: string, value: string) =>
-      value !== "" && (CREDENTIAL_NAME.test(name) || QUERY_CREDENTIAL.test(name))
+    .replace(QUERY_PARAM, (all, before: string, name: string, value: string, at: number, whole: string) =>
+      // A value hidden already (a tool's text is read twice: shownToolText) stays as it is.
+      value !== "" &&
+      !whole.startsWith(NOT_SHOWN, at + before.length + name.length + 1) &&
+      (CREDENTIAL_NAME.test(name) || QUERY_CREDENTIAL.test(name))
         ? `${before}${name}=${NOT_SHOWN}`
         : all,
     )
@@ -260,6 +263,67 @@ export function shownYamlLines(text: string): string[] {
     };
     return keyOnly(key);
   });
+}
+
+/**
+ * A Go string literal as `%q` (strconv.Quote) writes it into an error: Helm's `tpl` quotes the whole
+ * template text it failed on this way, on one line (helm/helm v3.17.3, e4da497,
+ * pkg/engine/engine.go `tplFun`: `cannot parse template %q`, `error during tpl function execution
+ * for %q`), and so a chart's config built from the values (Loki's `structuredConfig`, Vector's
+ * `customConfig`, an `extraManifests` entry) reaches stderr whole, every credential in it, whatever
+ * line the mistake is on. Go's text/template then says where in that text it stopped
+ * (`template: gotpl:36: function "…" not defined`, `template: gotpl:36:38: executing "gotpl" at
+ * <…>: …`), and its reason may quote the line: it follows the literal here.
+ */
+const GO_QUOTED = /"((?:[^"\\\n]|\\.)*)"(?:(: template: [^\s:]+:(\d+)(?::\d+)?: )([^\n]*))?/g;
+/** A literal's body of the escapes strconv.Quote writes, and one escape. */
+const GO_BODY = /^(?:[^"\\]|\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[abfnrtv\\"]))*$/;
+const GO_ESCAPE = /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([abfnrtv\\"]))/g;
+const GO_SIMPLE: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+
+/** The text of a Go string literal's body; undefined when it holds an escape strconv.Quote does not write. */
+function goUnquoted(body: string): string | undefined {
+  if (!GO_BODY.test(body)) return undefined;
+  return body.replace(GO_ESCAPE, (_, x?: string, u?: string, U?: string, c?: string) => {
+    const hex = x ?? u ?? U;
+    return hex !== undefined ? String.fromCodePoint(parseInt(hex, 16)) : (GO_SIMPLE[c!] ?? c!);
+  });
+}
+
+/**
+ * Each Go string literal of `text` with its lines as {@link shownYamlLines} shows them (quoted
+ * again, as JSON, when any changed), and the reason of a template error that follows one hidden when
+ * the line it points at held a secret.
+ */
+function shownLiterals(text: string): string {
+  return text.replace(
+    GO_QUOTED,
+    (all, body: string, where: string | undefined, line: string | undefined, reason: string | undefined) => {
+      const inner = goUnquoted(body);
+      if (inner === undefined) return all;
+      const original = inner.split(/\r?\n/);
+      const shown = shownYamlLines(inner);
+      const quoted = shown.every((l, i) => l === original[i])
+        ? `"${body}"`
+        : JSON.stringify(shown.join("\n"));
+      if (where === undefined) return quoted;
+      const n = Number(line) - 1;
+      const hidden = n >= 0 && n < shown.length && shown[n] !== original[n];
+      return `${quoted}${where}${hidden ? NOT_SHOWN : shownLiterals(reason!)}`;
+    },
+  );
+}
+
+/**
+ * What a message may show of a child tool's text (Helm's stderr, kubectl's): the text read as
+ * {@link shownYamlLines} reads a file, line by line, and each Go string literal in it read so too
+ * (Helm's `tpl` quotes a whole config on one line: {@link GO_QUOTED}); when a template error that
+ * follows a literal points at a line of it that held a secret, its reason, which may quote that
+ * line, is `<not shown>` too. The rest stays as the tool wrote it, so the message keeps its place,
+ * its key and its reason.
+ */
+export function shownToolText(text: string): string {
+  return shownYamlLines(shownLiterals(text)).join("\n");
 }
 
 /**

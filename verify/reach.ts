@@ -5,6 +5,7 @@
  * sets one). Each forward is started on first use, bounded in time, and stopped by `close()`.
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { shownToolText } from "../model/yamlText";
 import { ApiError } from "./http";
 import { ComponentError, componentProblem, misidentified } from "./identify";
 import type { Component, Expectations } from "./types";
@@ -63,7 +64,11 @@ export function clusterUnreachable(
       ? `kubectl not found (set HOMELAB_KUBECTL, or pass --url for every component and GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD)`
       : `kubectl --context ${cluster.context}: ${r.error.message}`;
   if (r.status === 0) return undefined;
-  const last = (r.stderr || r.stdout || "").trim().split("\n").pop() || `exit ${r.status}`;
+  // kubectl may quote the kubeconfig (a server URL with a login, a token): shown as the line rule shows it.
+  const last =
+    shownToolText((r.stderr || r.stdout || "").trim())
+      .split("\n")
+      .pop() || `exit ${r.status}`;
   return `cannot reach the cluster of context "${cluster.context}" (kubectl get namespace ${namespace}): ${last}`;
 }
 
@@ -182,7 +187,7 @@ export class Reach {
         done(`${(e as NodeJS.ErrnoException).code === "ENOENT" ? "kubectl not found" : e.message}`),
       );
       child.on("exit", (code) =>
-        done(`exited ${code}${err.trim() ? `: ${err.trim().split("\n").pop()}` : ""}`),
+        done(`exited ${code}${err.trim() ? `: ${shownToolText(err.trim()).split("\n").pop()}` : ""}`),
       );
     });
   }

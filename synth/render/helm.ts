@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
 import { projectRoot } from "../../config/paths";
+import { shownToolText } from "../../model/yamlText";
 
 /**
  * Raised when a variable the render reads names nothing it can use: `HOMELAB_HELM` no Helm that
@@ -70,6 +71,7 @@ export function helmBinaryProblem(env: Record<string, string | undefined> = proc
  * holds any of the values it was given (`stdin`, secrets among them) is not shown: a program may
  * echo them whole, or reshaped (`yq -P` prints `adminPassword: <password>`, `xargs echo` drops the
  * quotes), or behind words of its own, so the line is judged by each value, not by the whole input.
+ * Any other line is shown as model/yamlText.ts `shownToolText` shows a tool's text.
  */
 export function notHelmAnswer(
   r: { code: number; stdout: string; stderr: string },
@@ -80,12 +82,14 @@ export function notHelmAnswer(
   if (helms) return undefined;
   const streams = r.code === 0 ? [r.stdout, r.stderr] : [r.stderr, r.stdout];
   const first = streams.map((t) => t.trim().split("\n")[0].trim()).find((l) => l !== "");
+  // Cut after the line rule, so a token cut short is still seen whole.
+  const shown = first === undefined ? "" : shownToolText(first);
   const said =
     first === undefined
       ? "printed nothing"
       : holdsInput(first, stdin)
         ? "printed a line holding values it was given (not shown)"
-        : `printed ${JSON.stringify(first.length > 120 ? `${first.slice(0, 120)}…` : first)} first`;
+        : `printed ${JSON.stringify(shown.length > 120 ? `${shown.slice(0, 120)}…` : shown)} first`;
   return `exited with status ${r.code} and ${said}`;
 }
 
@@ -282,8 +286,10 @@ export async function chartArchive(
   if (fs.existsSync(file)) return file;
   const held = cacheHoldings(chart, opts.cache);
   const holds = held ? ` (${held})` : "";
+  // A repository's URL may carry a login (https://user:token@host/…): said without it.
+  const shownRepo = repo === undefined ? undefined : shownToolText(repo);
   if (!opts.pull || !repo) {
-    const fix = `helm pull --repo ${repo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}`;
+    const fix = `helm pull --repo ${shownRepo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}`;
     throw new ChartCacheError(
       `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})${holds}` +
         (process.env.CI === "true"
@@ -297,13 +303,16 @@ export async function chartArchive(
   }
   fs.mkdirSync(opts.cache, { recursive: true });
   const r = await runHelm(opts.helm, ["pull", "--repo", repo, chart, "--version", version, "-d", opts.cache]);
+  // Helm quotes the repository's URL whole, its login too (`looks like "https://user:token@…" is
+  // not a valid chart repository`).
+  const said = shownToolText(r.stderr.trim());
   if (r.code !== 0 || !fs.existsSync(file))
     throw new ChartCacheError(
-      `helm pull --repo ${repo} ${chart} --version ${version} failed: ${r.stderr.trim() || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}${held ? `; ${held}` : ""}), or synthesize with --no-render`,
+      `helm pull --repo ${shownRepo} ${chart} --version ${version} failed: ${said || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}${held ? `; ${held}` : ""}), or synthesize with --no-render`,
       [
         {
           archive: path.basename(file),
-          fix: `helm pull --repo ${repo} ${chart} --version ${version} -d ${opts.cache} (failed here: ${r.stderr.trim().split("\n")[0] || `exit ${r.code}`})`,
+          fix: `helm pull --repo ${shownRepo} ${chart} --version ${version} -d ${opts.cache} (failed here: ${said.split("\n")[0] || `exit ${r.code}`})`,
           held,
         },
       ],

@@ -8,6 +8,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { shownToolText } from "../../model/yamlText";
 import { relevantApiVersions, type ChartFacts } from "./chartFacts";
 import { notHelmAnswer, notHelmProblem, runHelm, withHelmSlot } from "./helm";
 import { manifestJson } from "./manifest";
@@ -83,7 +84,8 @@ async function renderUncached(
     const json = readIfThere(file);
     if (json !== undefined) return { json };
     const error = readIfThere(errorFile);
-    return error === undefined ? undefined : { error };
+    // Read through the rule again: an error cached before Helm's text was filtered holds it as is.
+    return error === undefined ? undefined : { error: shownToolText(error) };
   };
   const hit = stored();
   if (hit) return hit;
@@ -141,7 +143,9 @@ async function renderUncached(
     const did = r.code === -1 ? undefined : notHelmAnswer(r, stdin);
     if (did) return { error: notHelmProblem(helm, did), notHelm: true, transient: true };
     let result: Cached;
-    if (r.code !== 0) result = { error: r.stderr.trim() || `helm exited with ${r.code}` };
+    // Helm's text quotes the values (a `tpl` error quotes the whole config it failed on): it is
+    // shown, and cached, as the line rule shows a user's YAML, secrets `<not shown>`.
+    if (r.code !== 0) result = { error: shownToolText(r.stderr.trim()) || `helm exited with ${r.code}` };
     else {
       try {
         result = { json: manifestJson(r.stdout) };

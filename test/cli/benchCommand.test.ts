@@ -4,6 +4,7 @@ import * as path from "path";
 import { benchFailLine } from "../../cli/benchTargets";
 import { runTimed, TimedCommandError, timedCommandFailure } from "../../cli/benchCommand";
 import { tmpDir } from "../support/helpers";
+import { SECRET, holdsSecretPiece } from "../support/secretPieces";
 
 /*
  * A timed command of `npm run bench` that fails (synth failing in an older --root checkout, a
@@ -70,6 +71,23 @@ describe("bench: a timed command that fails (cli/benchCommand.ts)", function () 
     assert.equal(runTimed("synth", NPM, ["run", "synth"], { cwd: dir, ok: [0, 1] }).status, 1);
     const e = failure(() => runTimed("render", NPM, ["run", "synth"], { cwd: dir }));
     assert.equal(timedCommandFailure(e).why, "the render target's command exited 1 (above)");
+  });
+
+  it("says the end of its output as every child tool's text is said: a login or a secret's value <not shown>", () => {
+    const e = new TimedCommandError(
+      "synth",
+      "npm run synth",
+      "/tmp/x",
+      "exited 2",
+      `synth: helm pull --repo https://robot:${SECRET}@charts.example/ failed\n  grafanaAdminPassword: ${SECRET}\n`,
+      "",
+    );
+    const { message } = timedCommandFailure(e);
+    assert.ok(!holdsSecretPiece(message), message);
+    assert.match(
+      message,
+      /\| synth: helm pull --repo https:\/\/<not shown>@charts\.example\/ failed\n {2}\| {3}grafanaAdminPassword: <not shown>$/,
+    );
   });
 
   it("a command that cannot start says so", () => {
