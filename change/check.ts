@@ -179,7 +179,7 @@ export async function checkChange(
     // What the import step installed is in the state by the update: only its own installs can clash.
     const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
     // The stack's acknowledgements of what the update loses by intent (its takeover block).
-    const acks = { grafanaDatabaseSaved: stackTakeover(root, stack).grafanaDatabaseSaved === true };
+    const acks = { grafanaDatabaseSaved: stackTakeover(root, stack).grafanaDatabaseSaved === true, at };
     const [updated, blindUpdate] = await runningRenders(running, opts.running, () =>
       Promise.all([updateChange(updateStep, running, acks), updateChange(blind, running, acks)]),
     );
