@@ -149,7 +149,7 @@ export function ingesterRefusal(
     : `${id} ${was} -> ${now}`;
   return {
     field: "spec.replicas",
-    reason: `${key.named}: removes ${n} Mimir ingesters at once (${counts}); the StatefulSet stops them together (podManagementPolicy "Parallel"), and ${whatGoes(n, rf)}. ${theWay(set.name === mimirName("all") ? "mimir.replicas" : "the write group")}`,
+    reason: `${key.named}: removes ${n} Mimir ingesters at once (${counts}); the StatefulSet stops them together (podManagementPolicy "Parallel"), and ${whatGoes(n, rf)}. ${theWay(set.name === mimirName("all") ? "mimir.replicas" : "the write group's count (through the keys it follows)")}`,
   };
 }
 
