@@ -23,6 +23,7 @@ import { groupVersion, ignored, providerDiff, withIgnoredChanges, type ProviderF
 import { ownerMoves } from "../checks/duplicates";
 import { transitionHostPortClashes } from "../checks/hostPorts";
 import { lokiMoveChanges } from "./lokiMode";
+import { mimirIngesterChanges } from "./mimirIngesters";
 import type { Placed } from "../checks/objects";
 import { sameJson } from "./sameJson";
 import { PROMETHEUS_VOLUME_TYPE } from "../model/storage";
@@ -136,6 +137,21 @@ export function planChange(before: StackState, after: StackState, at?: OverrideP
       entries.push(entry);
     }
     entry.refused.push(...foldLokiRenames(entries, m.release, m.refused));
+  }
+  // Mimir's ingesters leaving more than one at once (change/mimirIngesters.ts).
+  const afterByUrn = new Map(after.export.deployment.resources.map((r) => [r.urn, r]));
+  for (const m of mimirIngesterChanges(
+    before.export.deployment.resources,
+    after.export.deployment.resources,
+    at,
+  )) {
+    const subject = short(afterByUrn.get(m.urn)!);
+    let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
+    if (!entry) {
+      entry = { action: "update", subject, owner: lastName(m.urn), why: [], refused: [] };
+      entries.push(entry);
+    }
+    entry.refused.push(m.refused);
   }
   return { entries, refused: entries.filter((e) => e.refused.length > 0) };
 }

@@ -22,6 +22,7 @@ import { stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 import { grafanaDataVerdicts } from "./grafanaData";
 import { lokiStoreRefusals } from "./lokiStore";
+import { runningIngesterRefusals } from "./mimirIngesters";
 import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
@@ -575,6 +576,20 @@ export async function updateChange(
         why: ["spec"],
         refused: l.refused,
       });
+  }
+  // Mimir's ingesters the update stops at once, counted from what runs (mimirIngesters.ts).
+  for (const m of runningIngesterRefusals(
+    update.export.deployment.resources,
+    running.statefulSets,
+    `${running.dir}/statefulsets.yaml`,
+    opts.at,
+  )) {
+    let entry = report.entries.find((e) => e.subject === m.subject && e.action !== "delete");
+    if (!entry) {
+      entry = { action: "update", subject: m.subject, owner: "running", why: ["spec.replicas"], refused: [] };
+      report.entries.push(entry);
+    }
+    entry.refused.push(m.refused);
   }
   // Grafana's database in an emptyDir the update swaps for a claim (grafanaData.ts).
   const notes: string[] = [];
