@@ -99,6 +99,118 @@ export async function runningRenders<T>(
   }
 }
 
+/** One section of the change check's report: its text and the refusals it lists. */
+interface Section {
+  text: string;
+  refused: number;
+}
+
+/**
+ * The `--against` section: the stack-wide verdicts first (each one message for one mistake, above
+ * the objects, whose summary counts only their own refusals), then the objects' change.
+ */
+async function againstSection(
+  root: string,
+  stack: string,
+  result: StackSynthesis,
+  against: string,
+): Promise<Section> {
+  const previous = readExport(against);
+  // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
+  const at = overridePlacesIn(root, stack);
+  const change = await changeAgainst(previous, result, {}, at);
+  const move = phaseMove(previous, result.export);
+  // A skipped phase is said first; a one-phase move of production is held while staging is behind.
+  const skip = phaseMoveVerdict(move, stack, against, at);
+  // Every stack file is read only for a move one phase forward, the one the rule judges.
+  const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root)) : undefined;
+  const phase = skip?.refused ? skip : (ahead ?? skip);
+  // A moved tenant is stack-wide: the objects below show only the headers that carry it.
+  const tenants = tenantMoveVerdicts(previous, result.export, at);
+  // A backend swapped is stack-wide too: the objects below show the old one's deletions, whose
+  // refusals (its protected buckets and release) it names instead, one message for one mistake.
+  const { verdict: backend, report: withoutBackend } = backendMove(previous, result, change, at);
+  // A replaced admin password source is stack-wide too: the objects below show only the Secret's
+  // update, which says nothing of Grafana keeping the password it was first given.
+  const admin = grafanaAdminVerdict(previous, result.export, at);
+  // Generated items leaving the vault with the 1Password backend are stack-wide too: the objects
+  // below list their deletions, which say nothing of the vault losing the operator's copy.
+  const items = vaultItemsVerdict(previous, result.export, at);
+  // Buckets renamed under a running Loki or Mimir are stack-wide too: the objects below show a
+  // values update and bucket creations, nothing of the engine starting on an empty store; the old
+  // buckets' deletions (protected in production) it names instead, one message for one mistake.
+  const { verdict: buckets, report } = bucketMove(previous, result.export, withoutBackend, at);
+  // Each refuses once; the phase line may be a note that refuses nothing.
+  const refusing = [backend, buckets, ...tenants, admin, items].filter((v) => v !== undefined);
+  return {
+    // One per refusal listed, as the objects' counts line says them (two on one release are two).
+    refused: refusalCount(report) + (phase?.refused ? 1 : 0) + refusing.length,
+    text: [
+      `== ${stack}: change from ${against}`,
+      ...(phase ? [phase.line] : []),
+      ...refusing.map((v) => v.line),
+      formatChange(report),
+    ].join("\n"),
+  };
+}
+
+/** The `--running` section: the takeover's import step and first update against what runs. */
+async function runningSection(root: string, stack: string, runningDir: string): Promise<Section> {
+  let running;
+  try {
+    running = readRunningDir(path.resolve(runningDir));
+  } catch (e) {
+    if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
+    throw e;
+  }
+  const synth = (step: "import" | "update", withRunning: boolean) =>
+    synthStack(root, stack, runningOverrides(root, stack, withRunning ? runningDir : undefined, step));
+  // One at a time: a synthesis owns the process-wide mock runtime while it runs.
+  const importStep = await synth("import", true);
+  const updateStep = await synth("update", true);
+  const blind = await synth("update", false);
+  // A refused adopted object names the stack key behind it at its line in Pulumi.<stack>.yaml.
+  const at = overridePlacesIn(root, stack);
+  const importPreviews = previews(importStep, running, "import", new Set(), at);
+  // What the import step installed is in the state by the update: only its own installs can clash.
+  const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
+  // The stack's acknowledgements of what the update loses by intent (its takeover block).
+  const acks = { grafanaDatabaseSaved: stackTakeover(root, stack).grafanaDatabaseSaved === true, at };
+  const [updated, blindUpdate] = await runningRenders(running, runningDir, () =>
+    Promise.all([updateChange(updateStep, running, acks), updateChange(blind, running, acks)]),
+  );
+  // One message per mistake: what the import step refuses is not refused again by the update.
+  const { updatePreviews, update } = refusedOnceAtImport(
+    importPreviews,
+    previews(updateStep, running, "update", installed, at),
+    updated,
+  );
+  return {
+    // One per REFUSED line printed below, whichever section prints it (two on one object are two);
+    // the rules' refusals count once the update is checked with the running rules.
+    refused:
+      refusalsIn([...importPreviews, ...updatePreviews]) +
+      refusalCount(update) +
+      refusalsIn(update.rules.refusals),
+    text: [
+      `== ${stack}: takeover of what runs (${runningDir}); previews as Pulumi CLI 3.174+ shows them`,
+      formatPreviews(
+        "import step (takeover.step: import), adopted resources, and installs of a release that already runs:",
+        importPreviews,
+      ),
+      formatPreviews(
+        "first update (takeover.step: update), adopted resources, and installs of a release that already runs:",
+        updatePreviews,
+      ),
+      formatKept(keptValues(blind, running)),
+      `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
+      ...update.notes.map((n) => `NOTE ${n}`),
+      formatRuleEvaluators(update.rules, running.dir),
+      formatBlind(blindUpdate),
+    ].join("\n"),
+  };
+}
+
 /** Checks the change of one synthesized stack; `result` is the synthesis the stack file (plus --running) asked for. */
 export async function checkChange(
   root: string,
@@ -106,117 +218,17 @@ export async function checkChange(
   result: StackSynthesis,
   opts: { against?: string; running?: string },
 ): Promise<ChangeCheck> {
-  const parts: string[] = [];
-  let refused = 0;
-  if (opts.against) {
-    const previous = readExport(opts.against);
-    // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
-    const at = overridePlacesIn(root, stack);
-    const change = await changeAgainst(previous, result, {}, at);
-    const move = phaseMove(previous, result.export);
-    // A skipped phase is said first; a one-phase move of production is held while staging is behind.
-    const skip = phaseMoveVerdict(move, stack, opts.against, at);
-    // Every stack file is read only for a move one phase forward, the one the rule judges.
-    const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root)) : undefined;
-    const phase = skip?.refused ? skip : (ahead ?? skip);
-    // A moved tenant is stack-wide: the objects below show only the headers that carry it.
-    const tenants = tenantMoveVerdicts(previous, result.export, at);
-    // A backend swapped is stack-wide too: the objects below show the old one's deletions, whose
-    // refusals (its protected buckets and release) it names instead, one message for one mistake.
-    const { verdict: backend, report: withoutBackend } = backendMove(previous, result, change, at);
-    // A replaced admin password source is stack-wide too: the objects below show only the Secret's
-    // update, which says nothing of Grafana keeping the password it was first given.
-    const admin = grafanaAdminVerdict(previous, result.export, at);
-    // Generated items leaving the vault with the 1Password backend are stack-wide too: the objects
-    // below list their deletions, which say nothing of the vault losing the operator's copy.
-    const items = vaultItemsVerdict(previous, result.export, at);
-    // Buckets renamed under a running Loki or Mimir are stack-wide too: the objects below show a
-    // values update and bucket creations, nothing of the engine starting on an empty store; the old
-    // buckets' deletions (protected in production) it names instead, one message for one mistake.
-    const { verdict: buckets, report } = bucketMove(previous, result.export, withoutBackend, at);
-    // One per refusal listed, as the objects' counts line says them (two on one release are two).
-    refused +=
-      refusalCount(report) +
-      (phase?.refused ? 1 : 0) +
-      tenants.length +
-      (backend ? 1 : 0) +
-      (admin ? 1 : 0) +
-      (items ? 1 : 0) +
-      (buckets ? 1 : 0);
-    // First, above the objects: a skipped phase is the first thing to set right, and the objects'
-    // summary below counts only their own refusals.
-    parts.push(
-      [
-        `== ${stack}: change from ${opts.against}`,
-        ...(phase ? [phase.line] : []),
-        ...(backend ? [backend.line] : []),
-        ...(buckets ? [buckets.line] : []),
-        ...tenants.map((t) => t.line),
-        ...(admin ? [admin.line] : []),
-        ...(items ? [items.line] : []),
-        formatChange(report),
-      ].join("\n"),
-    );
-  }
+  const sections: Section[] = [];
+  if (opts.against) sections.push(await againstSection(root, stack, result, opts.against));
   const takeover = result.export.deployment.resources.some((r) => r.importId);
-  if (opts.running) {
-    let running;
-    try {
-      running = readRunningDir(path.resolve(opts.running));
-    } catch (e) {
-      if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
-      throw e;
-    }
-    const synth = (step: "import" | "update", withRunning: boolean) =>
-      synthStack(root, stack, runningOverrides(root, stack, withRunning ? opts.running : undefined, step));
-    // One at a time: a synthesis owns the process-wide mock runtime while it runs.
-    const importStep = await synth("import", true);
-    const updateStep = await synth("update", true);
-    const blind = await synth("update", false);
-    // A refused adopted object names the stack key behind it at its line in Pulumi.<stack>.yaml.
-    const at = overridePlacesIn(root, stack);
-    const importPreviews = previews(importStep, running, "import", new Set(), at);
-    // What the import step installed is in the state by the update: only its own installs can clash.
-    const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
-    // The stack's acknowledgements of what the update loses by intent (its takeover block).
-    const acks = { grafanaDatabaseSaved: stackTakeover(root, stack).grafanaDatabaseSaved === true, at };
-    const [updated, blindUpdate] = await runningRenders(running, opts.running, () =>
-      Promise.all([updateChange(updateStep, running, acks), updateChange(blind, running, acks)]),
-    );
-    // One message per mistake: what the import step refuses is not refused again by the update.
-    const { updatePreviews, update } = refusedOnceAtImport(
-      importPreviews,
-      previews(updateStep, running, "update", installed, at),
-      updated,
-    );
-    // One per REFUSED line printed below, whichever section prints it (two on one object are two).
-    refused += refusalsIn([...importPreviews, ...updatePreviews]);
-    refused += refusalCount(update);
-    // The rules' refusals count once the update is checked with the running rules.
-    refused += refusalsIn(update.rules.refusals);
-    parts.push(
-      [
-        `== ${stack}: takeover of what runs (${opts.running}); previews as Pulumi CLI 3.174+ shows them`,
-        formatPreviews(
-          "import step (takeover.step: import), adopted resources, and installs of a release that already runs:",
-          importPreviews,
-        ),
-        formatPreviews(
-          "first update (takeover.step: update), adopted resources, and installs of a release that already runs:",
-          updatePreviews,
-        ),
-        formatKept(keptValues(blind, running)),
-        `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
-        ...update.notes.map((n) => `NOTE ${n}`),
-        formatRuleEvaluators(update.rules, running.dir),
-        formatBlind(blindUpdate),
-      ].join("\n"),
-    );
-  } else if (takeover) {
-    parts.push(
-      `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect the running state and give --running <dir> (docs/how-to/check-a-change.md)`,
-    );
-  }
+  if (opts.running) sections.push(await runningSection(root, stack, opts.running));
+  else if (takeover)
+    sections.push({
+      text: `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect the running state and give --running <dir> (docs/how-to/check-a-change.md)`,
+      refused: 0,
+    });
+  const parts = sections.map((s) => s.text);
+  const refused = sections.reduce((n, s) => n + s.refused, 0);
   return {
     text: parts.join("\n\n"),
     code: refused > 0 ? 1 : 0,

@@ -598,7 +598,6 @@ function idleSecrets(
   };
 }
 
-/** Rules that span several keys; each message names the key to change. */
 /** `prometheus.keepVolume` and `prometheus.cleanupVolumeOnRemoval` contradict each other. */
 function prometheusVolumeProblems(c: StackConfig): string[] {
   return c.prometheus.keepVolume && c.prometheus.cleanupVolumeOnRemoval
@@ -608,6 +607,32 @@ function prometheusVolumeProblems(c: StackConfig): string[] {
     : [];
 }
 
+/**
+ * Bucket names are the prefix plus a per-consumer suffix; S3 and MinIO refuse what breaks the
+ * bucket naming rules (AWS S3 "General purpose bucket naming rules"; minio-go
+ * pkg/s3utils CheckValidBucketNameStrict). Checked for every bucket any phase creates; the first
+ * bucket the prefix breaks is named.
+ */
+function bucketPrefixProblems(c: StackConfig): string[] {
+  if (c.objectStore.type === "filesystem") return [];
+  const prefixKey =
+    c.objectStore.bucketPrefix === c.cluster
+      ? "cluster (the default bucketPrefix)"
+      : "objectStore.bucketPrefix";
+  const lastPhase = { ...c, phase: PHASES[PHASES.length - 1] };
+  for (const name of planBuckets(lastPhase).consumers.flatMap((x) => [...x.buckets, ...x.unused])) {
+    const problem =
+      s3BucketNameProblem(name) ??
+      (c.objectStore.type === "garage" ? garageBucketNameProblem(name) : undefined);
+    if (problem)
+      return [
+        `${PROJECT}:${prefixKey}: expected a prefix that keeps every bucket name valid (3-63 lowercase letters, digits, '-' or '.'), got "${c.objectStore.bucketPrefix}", which makes bucket "${name}" ${problem}`,
+      ];
+  }
+  return [];
+}
+
+/** Rules that span several keys; each message names the key to change. */
 function crossChecks(
   c: StackConfig,
   env: Record<string, string | undefined>,
@@ -690,27 +715,7 @@ function crossChecks(
       `${k("prometheus.retentionSize")}: expected at most the volume it lives on (prometheus.volumeSize "${c.prometheus.volumeSize}"), got "${c.prometheus.retentionSize}"`,
     );
   }
-  // Bucket names are the prefix plus a per-consumer suffix; S3 and MinIO refuse what breaks the
-  // bucket naming rules (AWS S3 "General purpose bucket naming rules"; minio-go
-  // pkg/s3utils CheckValidBucketNameStrict). Checked for every bucket any phase creates.
-  if (c.objectStore.type !== "filesystem") {
-    const prefixKey =
-      c.objectStore.bucketPrefix === c.cluster
-        ? "cluster (the default bucketPrefix)"
-        : "objectStore.bucketPrefix";
-    const lastPhase = { ...c, phase: PHASES[PHASES.length - 1] };
-    for (const name of planBuckets(lastPhase).consumers.flatMap((x) => [...x.buckets, ...x.unused])) {
-      const problem =
-        s3BucketNameProblem(name) ??
-        (c.objectStore.type === "garage" ? garageBucketNameProblem(name) : undefined);
-      if (problem) {
-        p.push(
-          `${k(prefixKey)}: expected a prefix that keeps every bucket name valid (3-63 lowercase letters, digits, '-' or '.'), got "${c.objectStore.bucketPrefix}", which makes bucket "${name}" ${problem}`,
-        );
-        break;
-      }
-    }
-  }
+  p.push(...bucketPrefixProblems(c));
   p.push(...garageNameChecks(c));
   p.push(...existingBucketChecks(c));
   p.push(...takeoverChecks(c, raw, placeOf));
