@@ -8,8 +8,23 @@
  * of two runs took 19.9 s instead of 13, so it was not kept), in backendAgrees.test.ts ~0.4 s;
  * VictoriaMetrics 0.2-0.3 s; Alertmanager and vmalert under 0.1 s; MinIO ~0.33 s to start, nothing
  * idle (GOMAXPROCS=1 changed nothing); Garage ~0.15 s to start, then ~15 ms per admin API call (it
- * checks the token with Argon2 on each: garageAdminApi.test.ts's ~100 calls are its 1.7 s). One
- * server per worker instead of per file was not tried: the files' buckets, keys and users would meet.
+ * checks the token with Argon2 on each: garageAdminApi.test.ts's ~100 calls are its 1.7 s).
+ *
+ * Why each file starts its own (measured the same way, under load): a suite run starts 19
+ * (Prometheus 4, VictoriaMetrics 5, Alertmanager 2, vmalert 1, MinIO 4, Garage 3). Prometheus,
+ * VictoriaMetrics, Alertmanager and vmalert are ready in ~0.12 s for 0.01-0.04 s of CPU each, so
+ * sharing them would save tenths of a second in all. MinIO costs ~0.35 s of CPU to start, 0.27 s of
+ * it its binary's package initialisation (`minio --version` alone costs as much; GOGC=off or 400,
+ * GOMAXPROCS=1 changed nothing), but the files that start it hold the staging stack's bucket names
+ * with other contents, or need a store without them (moveAudit.test.ts): a shared one would let one
+ * file's buckets change another's result (minioLeastPrivilege.test.ts's t-* buckets would meet
+ * none, but it would save its 0.35 s only when a worker ran it after one of them). The long waits
+ * are Prometheus' and the tests' own: Prometheus 2.42 applies its first targets and Alertmanagers
+ * 5 s after it starts (prometheus v2.42.0 225c61122d88, scrape/manager.go reloader(),
+ * discovery/manager.go updatert), and backendAgrees.test.ts then waits 8 s because its window case
+ * compares the 3 s that end 4 s back (skipRecentSeconds), which must lie inside the dual write
+ * (verify/agreeCheck.ts: the backend's first `up` at or before the window's start, else
+ * "too-recent").
  */
 import * as fs from "fs";
 import * as path from "path";
