@@ -1,6 +1,8 @@
 /**
  * `npm run verify -- --gate loki-join|loki-drain|loki-monolithic`: is the next step of the move off
- * SimpleScalable safe (docs/how-to/loki-off-simple-scalable.md)? Asked of Loki's own HTTP server
+ * SimpleScalable safe (docs/how-to/loki-off-simple-scalable.md)? And `--gate
+ * loki-scale-down|loki-simple-scalable`: may the next monolithic pod leave (the way back, "The
+ * other way" in the same how-to, or a scale-down of loki.replicas)? Asked of Loki's own HTTP server
  * on the pods that hold ingesters (model/endpoints.ts `loki.ring`); no Loki runs in the tests, so
  * what each endpoint answers is read at the source and cited here (grafana/loki v3.7.6, and
  * grafana/dskit 8d1c6d34bb5a, the version its go.mod pins):
