@@ -25,7 +25,9 @@
  *
  * The other way (staging's rehearsal, or any Monolithic stack) is the same judgement of the
  * monolithic pods: the write pods join in the transitional mode, the monolithic pods leave one per
- * update (down to the one the chart keeps), then "SimpleScalable" removes the last. Refused:
+ * update (down to the one the chart keeps), each after `npm run verify -- --gate loki-scale-down`
+ * saw the previous one flushed and gone from the ring, then "SimpleScalable" removes the last
+ * (after `--gate loki-simple-scalable`). Refused:
  * monolithic pods leaving while no write pod ran before the update (Monolithic straight to
  * SimpleScalable is that), more than one leaving in one update (a scale-down of loki.replicas in
  * any mode, or "SimpleScalable" while several still run).
@@ -137,7 +139,8 @@ function monolithicLeaving(before: LokiSide, after: LokiSide, at?: OverridePlace
   const mode = `${stackKeyAt("loki.mode", at)}: `;
   const replicas = `${stackKeyAt("loki.replicas", at)}: `;
   const parallel = `the chart stops them together (singleBinary.podManagementPolicy "Parallel")`;
-  const oneByOne = `each after the one before has flushed and left the ring (Loki's /ring page shows it LEAVING while it flushes)`;
+  const oneByOne = `each after npm run verify -- --gate loki-scale-down passes (it sees the one before flushed and gone from Loki's ring)`;
+  const lastGate = `after npm run verify -- --gate loki-simple-scalable passes`;
   // The chart deletes the loki StatefulSet in this update and starts the write pods in it: nothing
   // else serves the ring while the monolithic pods flush, and what they do not flush stays in WALs
   // on claims no pod mounts again.
@@ -145,14 +148,14 @@ function monolithicLeaving(before: LokiSide, after: LokiSide, at?: OverridePlace
     return [
       {
         field: "values.deploymentMode",
-        reason: `${mode}a jump from "${before.mode}" straight to "SimpleScalable" removes all ${before.monolithic} monolithic pod(s) in one update, before any write pod serves: the lines only their ingesters hold go with them. ${before.mode === TRANSITIONAL ? `Raise loki.write in "${TRANSITIONAL}" first` : `Take the transitional step first: loki.mode "${TRANSITIONAL}" with loki.write`} (the write pods join the ring beside the monolithic pods), then loki.replicas down by one per update to 1, ${oneByOne}, then "SimpleScalable" (${LOKI_MOVE_DOC})`,
+        reason: `${mode}a jump from "${before.mode}" straight to "SimpleScalable" removes all ${before.monolithic} monolithic pod(s) in one update, before any write pod serves: the lines only their ingesters hold go with them. ${before.mode === TRANSITIONAL ? `Raise loki.write in "${TRANSITIONAL}" first` : `Take the transitional step first: loki.mode "${TRANSITIONAL}" with loki.write`} (the write pods join the ring beside the monolithic pods), then loki.replicas down by one per update to 1, ${oneByOne}, then "SimpleScalable" ${lastGate} (${LOKI_MOVE_DOC})`,
       },
     ];
   if (after.mode === "SimpleScalable" && leaving > 1)
     return [
       {
         field: "values.deploymentMode",
-        reason: `${mode}"${before.mode}" -> "SimpleScalable" while ${before.monolithic} monolithic pods still run: the update deletes the loki StatefulSet and ${parallel}, no flush seen before the next goes. Lower loki.replicas by one per update down to 1 first (loki.replicationFactor at most loki.replicas), ${oneByOne}, then set "SimpleScalable" (${LOKI_MOVE_DOC})`,
+        reason: `${mode}"${before.mode}" -> "SimpleScalable" while ${before.monolithic} monolithic pods still run: the update deletes the loki StatefulSet and ${parallel}, no flush seen before the next goes. Lower loki.replicas by one per update down to 1 first (loki.replicationFactor at most loki.replicas), ${oneByOne}, then set "SimpleScalable" ${lastGate} (${LOKI_MOVE_DOC})`,
       },
     ];
   if (after.mode === "SimpleScalable") return [];

@@ -181,7 +181,7 @@ export const VERIFY: CliSpec = {
     {
       name: "--gate",
       value: "<next-phase>",
-      help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's. Or a step of Loki's move off SimpleScalable (loki-join, loki-drain, loki-monolithic): whether the next one is safe, asked of Loki's ring.",
+      help: "Also judge whether the next phase is safe to apply; it must be the phase after the stack's. Or a Loki step, asked of Loki's ring: off SimpleScalable loki-join, loki-drain, loki-monolithic; a monolithic pod leaving (loki.replicas down by one, in Monolithic or on the way onto SimpleScalable) loki-scale-down, the last one with \"SimpleScalable\" loki-simple-scalable. It must be a step the stack file's Loki may take next.",
     },
     {
       name: "--window",

@@ -8,6 +8,7 @@ import * as path from "path";
 import { ConfigError, PHASES, type Phase, type StackConfig } from "../config/resolve";
 import { expandHome, stackContextProblems } from "../config/kubeContext";
 import { capabilities } from "../model/phases";
+import { LOKI_TRANSITIONAL_MODE, runsMonolithic } from "../model/sizing";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
 import { projectDirRefusal, projectRoot } from "../config/paths";
@@ -32,12 +33,12 @@ import {
   noneOnOldStore,
   StoreSideError,
 } from "../verify/objectMove";
-import { LOKI_STEPS, nextLokiStep, type LokiStep } from "../verify/lokiGate";
+import { LOKI_STEPS, lokiStepsFrom, type LokiStep } from "../verify/lokiGate";
 
 /** The usage line, from the spec (cli/spec.ts VERIFY) that also makes --help and the docs. */
 export const USAGE =
   usage(VERIFY) +
-  `\n  components: ${COMPONENTS.join(", ")}\n  phases: ${PHASES.join(", ")}\n  Loki's steps off SimpleScalable: ${LOKI_STEPS.join(", ")}\n  (npm run verify -- --help describes every flag)`;
+  `\n  components: ${COMPONENTS.join(", ")}\n  phases: ${PHASES.join(", ")}\n  Loki's steps (off or onto SimpleScalable, a scale-down): ${LOKI_STEPS.join(", ")}\n  (npm run verify -- --help describes every flag)`;
 
 /**
  * Bad arguments (exit 2): every one of a run, one line each (the message is them joined). `stack`
@@ -94,14 +95,14 @@ const isHttp = (url: string): boolean => {
   }
 };
 
-/** --gate's value: a phase, or a step of Loki's move off SimpleScalable. */
+/** --gate's value: a phase, or a step of a Loki move (off or onto SimpleScalable, a scale-down). */
 function parseGate(g: string | undefined, problems: ArgProblem[]): { gate?: Phase; lokiStep?: LokiStep } {
   if (g === undefined) return {};
   if ((LOKI_STEPS as readonly string[]).includes(g)) return { lokiStep: g as LokiStep };
   if ((PHASES as readonly string[]).includes(g)) return { gate: g as Phase };
   problems.push(
     argProblem(
-      `--gate: expected a phase (${PHASES.join(", ")}) or a step of Loki's move off SimpleScalable (${LOKI_STEPS.join(", ")}), got "${g}"${didYouMean(g, [...PHASES, ...LOKI_STEPS])}`,
+      `--gate: expected a phase (${PHASES.join(", ")}) or a Loki step (${LOKI_STEPS.join(", ")}), got "${g}"${didYouMean(g, [...PHASES, ...LOKI_STEPS])}`,
       "--gate",
     ),
   );
@@ -620,9 +621,17 @@ async function verifyMain(
 /** Why `--gate` asks about a step or phase that is not the stack's next one; undefined when it is. */
 function gateProblem(args: VerifyArgs, cfg: StackConfig): string | undefined {
   if (args.lokiStep) {
-    const next = nextLokiStep(cfg.loki);
-    if (args.lokiStep !== next)
-      return `--gate ${args.lokiStep}: Loki runs ${cfg.loki.mode}${cfg.loki.mode === "Monolithic<->SimpleScalable" ? ` with loki.write ${cfg.loki.write}` : ""}; ${next ? `the next step is ${next}` : "it is not moving off SimpleScalable (no step comes next)"}`;
+    const next = lokiStepsFrom(cfg.loki);
+    if (!next.includes(args.lokiStep)) {
+      const runs = `${cfg.loki.mode === LOKI_TRANSITIONAL_MODE ? ` with loki.write ${cfg.loki.write}` : ""}${runsMonolithic(cfg.loki.mode) ? `${cfg.loki.mode === LOKI_TRANSITIONAL_MODE ? " and" : " with"} loki.replicas ${cfg.loki.replicas}` : ""}`;
+      const steps =
+        next.length === 0
+          ? `no step comes next (${runsMonolithic(cfg.loki.mode) ? "loki-scale-down needs loki.replicas above 1: below 2 the chart still runs one monolithic pod" : `no Loki step starts from ${cfg.loki.mode}`})`
+          : next.length === 1
+            ? `the next step is ${next[0]}`
+            : `the next step is one of ${next.join(", ")}`;
+      return `--gate ${args.lokiStep}: Loki runs ${cfg.loki.mode}${runs}; ${steps}`;
+    }
   }
   if (args.gate) {
     const next = PHASES[PHASES.indexOf(cfg.phase) + 1];
@@ -689,7 +698,7 @@ function unreadUrls(args: VerifyArgs, cfg: StackConfig): string[] {
       );
     else if (c === "loki-ring" && !args.lokiStep)
       problems.push(
-        `--url loki-ring: expected only with a step of Loki's move off SimpleScalable (--gate ${LOKI_STEPS.join(", ")}), got ${args.gate ? `--gate ${args.gate}` : "no --gate"}: no other check reads Loki's ring`,
+        `--url loki-ring: expected only with a Loki step (--gate ${LOKI_STEPS.join(", ")}), got ${args.gate ? `--gate ${args.gate}` : "no --gate"}: no other check reads Loki's ring`,
       );
   }
   return problems;

@@ -17,7 +17,7 @@ import { metricsApi } from "./metricsApi";
 import { checkBackendAgrees } from "./agreeCheck";
 
 export type { VerifyContext } from "./types";
-import { checkLokiGate } from "./lokiGate";
+import { checkLokiGate, LOKI_STEPS } from "./lokiGate";
 import { ComponentError } from "./identify";
 
 /** Window of the remote-write counters (no failed or retried sample in it). */
@@ -534,12 +534,12 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
 }
 
 /**
- * `loki-ring` (with --gate loki-join, loki-drain or loki-monolithic): whether the next step of the
- * move off SimpleScalable is safe, asked of Loki's ring, readiness and config (verify/lokiGate.ts).
+ * `loki-ring` (with a Loki step's --gate, verify/lokiGate.ts LOKI_STEPS): whether the next step of a
+ * move off or onto SimpleScalable, or a scale-down, is safe, asked of Loki's ring, readiness and
+ * config (verify/lokiGate.ts).
  */
 export async function checkLokiRing(ctx: VerifyContext): Promise<CheckResult> {
-  if (!ctx.lokiStep)
-    return skip("loki-ring", "asked only with --gate loki-join, loki-drain or loki-monolithic");
+  if (!ctx.lokiStep) return skip("loki-ring", `asked only with --gate ${LOKI_STEPS.join(", ")}`);
   const r = await checkLokiGate(await ctx.base("loki-ring"), ctx.lokiStep, ctx.exp.loki);
   return r.ok ? pass("loki-ring", r.detail) : fail("loki-ring", r.detail);
 }

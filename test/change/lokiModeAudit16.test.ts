@@ -161,7 +161,7 @@ describe("Loki onto SimpleScalable, and monolithic pods scaled down: each leaves
     assert.equal(r[0].field, "values.deploymentMode");
     assert.match(
       r[0].reason,
-      /^loki\.mode \(Pulumi\.staging\.yaml:30\): a jump from "Monolithic" straight to "SimpleScalable" removes all 3 monolithic pod\(s\) in one update, before any write pod serves.*Take the transitional step first: loki\.mode "Monolithic<->SimpleScalable" with loki\.write.*then loki\.replicas down by one per update to 1.*then "SimpleScalable" \(docs\/how-to\/loki-off-simple-scalable\.md\)$/,
+      /^loki\.mode \(Pulumi\.staging\.yaml:30\): a jump from "Monolithic" straight to "SimpleScalable" removes all 3 monolithic pod\(s\) in one update, before any write pod serves.*Take the transitional step first: loki\.mode "Monolithic<->SimpleScalable" with loki\.write.*then loki\.replicas down by one per update to 1.*then "SimpleScalable" after npm run verify -- --gate loki-simple-scalable passes \(docs\/how-to\/loki-off-simple-scalable\.md\)$/,
     );
   });
 

@@ -15,7 +15,7 @@ import {
 import { cliStackConfig, CliConfigError } from "../../config/stackFile";
 import { PHASES } from "../../config/resolve";
 import { loadStackConfig, parseVerifyArgs } from "../../cli/verifyRun";
-import { nextLokiStep } from "../../verify/lokiGate";
+import { lokiStepsFrom } from "../../verify/lokiGate";
 import { benchOptions } from "../../cli/benchArgs";
 import {
   inProcess,
@@ -173,7 +173,10 @@ describe("verify's examples ask what their stacks can be asked (cli/spec.ts VERI
       if (args.gate)
         assert.equal(args.gate, PHASES[PHASES.indexOf(cfg.phase) + 1], `${args.stack} is at ${cfg.phase}`);
       if (args.lokiStep)
-        assert.equal(args.lokiStep, nextLokiStep(cfg.loki), `${args.stack}'s Loki runs ${cfg.loki.mode}`);
+        assert.ok(
+          lokiStepsFrom(cfg.loki).includes(args.lokiStep),
+          `${args.stack}'s Loki runs ${cfg.loki.mode}`,
+        );
     });
   }
 });

@@ -128,7 +128,7 @@ describe("verify: a flag the run would not read is a bad argument, not ignored",
       );
       assert.equal(
         lines[1],
-        "verify --stack mim: --url loki-ring: expected only with a step of Loki's move off SimpleScalable (--gate loki-join, loki-drain, loki-monolithic), got no --gate: no other check reads Loki's ring",
+        "verify --stack mim: --url loki-ring: expected only with a Loki step (--gate loki-join, loki-drain, loki-monolithic, loki-scale-down, loki-simple-scalable), got no --gate: no other check reads Loki's ring",
       );
     });
 

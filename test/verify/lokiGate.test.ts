@@ -5,11 +5,13 @@ import { stringify } from "yaml";
 import {
   checkLokiGate,
   judgeLokiRing,
-  nextLokiStep,
+  LOKI_STEPS,
+  lokiStepsFrom,
   type LokiMove,
   type RingShard,
 } from "../../verify/lokiGate";
 import { runVerify } from "../../cli/verifyRun";
+import { lokiMoveRefusals, TRANSITIONAL, type LokiSide } from "../../change/lokiMode";
 import { expectationsFor } from "../../verify/expect";
 import { config } from "../support/helpers";
 
@@ -188,17 +190,150 @@ describe("verify --gate loki-*: the move off SimpleScalable asked of Loki's ring
     assert.match(f.detail, /write pods still in the ring: loki-write-0 \(LEAVING\)/);
   });
 
+  // The way back onto SimpleScalable, and a monolithic scale-down: the monolithic pods leave one
+  // per update (change/lokiMode.ts refuses more), each gate judging the ring before the next goes.
+  const BACK: LokiMove = { ...MOVE, mode: "Monolithic<->SimpleScalable", replicas: 3, write: 3 };
+
+  it("loki-scale-down: every write pod ACTIVE beside exactly the monolithic pods the stack runs passes, naming the next to leave; the monolithic pods' config is asked", async () => {
+    loki.ring = [...pods("loki", 3, "ACTIVE", 10), ...pods("loki-write", 3)];
+    const r = await checkLokiGate(base, "loki-scale-down", BACK);
+    assert.ok(r.ok, r.detail);
+    assert.match(
+      r.detail,
+      /^loki-scale-down: ingester ring: 3 monolithic pod\(s\) ACTIVE, 3 write pod\(s\) ACTIVE, next to leave: loki-2 \(set loki\.replicas to 2\); flush on shutdown and unregister on shutdown set$/,
+    );
+    assert.ok(seen.some((s) => s.path === "/config"));
+  });
+
+  it("loki-scale-down: write pods that have not joined the ring ACTIVE yet fail before a monolithic pod leaves, each named", async () => {
+    loki.ring = [
+      ...pods("loki", 3, "ACTIVE", 10),
+      shard("loki-write-0", "ACTIVE", 0),
+      shard("loki-write-1", "JOINING", 1),
+    ];
+    loki.ready = { status: 503, text: "Ingester not ready: instance 10.0.0.1:9095 in state JOINING" };
+    const r = await checkLokiGate(base, "loki-scale-down", BACK);
+    assert.equal(r.ok, false);
+    assert.match(r.detail, /loki-write-1 is JOINING \(not yet ACTIVE: wait until it is\)/);
+    assert.match(
+      r.detail,
+      /loki-write-2 not in the ring, though the stack runs 3 write pod\(s\) \(loki\.write 3\): the write pods must all have joined ACTIVE before a monolithic pod leaves; wait until they have/,
+    );
+  });
+
+  it("loki-scale-down: the monolithic pod the last update removed, still LEAVING, fails as one message naming it; UNHEALTHY says how its WAL comes back; once gone the next may go", async () => {
+    const two = { ...BACK, replicas: 2 };
+    loki.ring = [...pods("loki", 2, "ACTIVE", 10), shard("loki-2", "LEAVING", 12), ...pods("loki-write", 3)];
+    const r = await checkLokiGate(base, "loki-scale-down", two);
+    assert.equal(r.ok, false);
+    assert.equal(
+      r.detail,
+      "loki-scale-down: ingester ring: loki-2 is LEAVING: the last update removed it (loki.replicas is 2, so the stack runs 2 monolithic pod(s)) and it is still flushing its chunks; wait until it has left the ring",
+    );
+    loki.ring = [
+      ...pods("loki", 2, "ACTIVE", 10),
+      shard("loki-2", "UNHEALTHY", 12),
+      ...pods("loki-write", 3),
+    ];
+    const u = await checkLokiGate(base, "loki-scale-down", two);
+    assert.match(
+      u.detail,
+      /loki-2 is UNHEALTHY: the last update removed it .* stopped without leaving the ring \(no heartbeat\); its WAL is on its claim: set loki\.replicas back to 3 so it starts and replays it/,
+    );
+    loki.ring = [...pods("loki", 2, "ACTIVE", 10), ...pods("loki-write", 3)];
+    const ok = await checkLokiGate(base, "loki-scale-down", two);
+    assert.ok(ok.ok, ok.detail);
+    assert.match(ok.detail, /next to leave: loki-1 \(set loki\.replicas to 1\)/);
+  });
+
+  it("loki-scale-down in Monolithic (a plain scale-down) asks for no write pod, and fails on a monolithic config that does not flush on shutdown, naming the key", async () => {
+    // loki.write keeps its default (3) in a Monolithic stack file; no write pod runs.
+    const mono = { ...MOVE, mode: "Monolithic" as const, replicas: 3, write: 3 };
+    loki.ring = pods("loki", 3, "ACTIVE", 10);
+    const r = await checkLokiGate(base, "loki-scale-down", mono);
+    assert.ok(r.ok, r.detail);
+    assert.doesNotMatch(r.detail, /write pod/);
+    loki.config = runningConfig(false);
+    const f = await checkLokiGate(base, "loki-scale-down", mono);
+    assert.equal(f.ok, false);
+    assert.match(
+      f.detail,
+      /ingester\.wal\.flush_on_shutdown is false: a monolithic pod that leaves would keep its chunks in its WAL only/,
+    );
+  });
+
+  it("loki-simple-scalable: one monolithic pod left, write pods ACTIVE up to the replication factor and a backend pod ACTIVE in the compactor ring pass; a compactor ring of the monolithic pod alone fails", async () => {
+    const last = { ...BACK, replicas: 1 };
+    loki.ring = [shard("loki-0", "ACTIVE", 10), ...pods("loki-write", 3)];
+    loki.compactors = [shard("loki-0", "ACTIVE", 10), ...pods("loki-backend", 3, "ACTIVE", 20)];
+    const r = await checkLokiGate(base, "loki-simple-scalable", last);
+    assert.ok(r.ok, r.detail);
+    assert.match(
+      r.detail,
+      /last to leave: loki-0 \(set loki\.mode to "SimpleScalable" and drop loki\.replicas\)/,
+    );
+    assert.match(r.detail, /compactor ring: 3 ACTIVE outside the monolithic pods/);
+    loki.compactors = [shard("loki-0", "ACTIVE", 10), shard("loki-backend-0", "JOINING", 20)];
+    const f = await checkLokiGate(base, "loki-simple-scalable", last);
+    assert.equal(f.ok, false);
+    assert.match(
+      f.detail,
+      /compactor ring: no ACTIVE instance outside the monolithic pods \(loki-0 ACTIVE, loki-backend-0 JOINING\): once they leave nothing runs the compactor; wait until a backend pod is ACTIVE in it/,
+    );
+  });
+
+  it("loki-simple-scalable: a monolithic pod still LEAVING, or fewer write pods ACTIVE than the replication factor, fail", async () => {
+    const last = { ...BACK, replicas: 1, write: 2 };
+    loki.ring = [shard("loki-0", "ACTIVE", 10), shard("loki-1", "LEAVING", 11), ...pods("loki-write", 2)];
+    const r = await checkLokiGate(base, "loki-simple-scalable", last);
+    assert.equal(r.ok, false);
+    assert.match(
+      r.detail,
+      /loki-1 is LEAVING: the last update removed it \(loki\.replicas is 1, so the stack runs 1 monolithic pod\(s\)\) and it is still flushing its chunks; wait until it has left the ring/,
+    );
+    loki.ring = [
+      shard("loki-0", "ACTIVE", 10),
+      shard("loki-write-0", "ACTIVE", 0),
+      shard("loki-write-1", "JOINING", 1),
+    ];
+    const w = await checkLokiGate(base, "loki-simple-scalable", last);
+    assert.match(
+      w.detail,
+      /1 write pod\(s\) ACTIVE, fewer than the replication factor 2: once the last monolithic pod leaves, the write pods must hold every copy/,
+    );
+  });
+
   it("a URL that serves no ring page is an error naming the URL and the status", async () => {
     await assert.rejects(checkLokiGate(`${base}/nowhere`, "loki-drain", MOVE), /\/nowhere\/ring: HTTP 404/);
   });
 });
 
 describe("verify --gate loki-*: which step comes next, from the stack file", () => {
-  it("SimpleScalable -> loki-join; the transitional mode -> loki-drain while write pods are left, then loki-monolithic; else none", () => {
-    assert.equal(nextLokiStep({ mode: "SimpleScalable", write: 3 }), "loki-join");
-    assert.equal(nextLokiStep({ mode: "Monolithic<->SimpleScalable", write: 1 }), "loki-drain");
-    assert.equal(nextLokiStep({ mode: "Monolithic<->SimpleScalable", write: 0 }), "loki-monolithic");
-    assert.equal(nextLokiStep({ mode: "Monolithic", write: 3 }), undefined);
+  it("the steps that may come next: loki-join from SimpleScalable; in the transitional mode loki-drain or loki-monolithic, loki-scale-down while more than one monolithic pod runs, loki-simple-scalable once one is left; in Monolithic loki-scale-down", () => {
+    const from = (mode: LokiMove["mode"], replicas: number, write: number) =>
+      lokiStepsFrom({ mode, replicas, write });
+    const T = "Monolithic<->SimpleScalable";
+    assert.deepEqual(from("SimpleScalable", 1, 3), ["loki-join"]);
+    assert.deepEqual(from(T, 3, 3), ["loki-drain", "loki-scale-down"]);
+    assert.deepEqual(from(T, 3, 0), ["loki-monolithic", "loki-scale-down"]);
+    assert.deepEqual(from(T, 1, 0), ["loki-monolithic"]);
+    assert.deepEqual(from(T, 1, 3), ["loki-drain", "loki-simple-scalable"]);
+    assert.deepEqual(from("Monolithic", 3, 3), ["loki-scale-down"]);
+    // Below 2 the chart still runs one monolithic pod: none can leave.
+    assert.deepEqual(from("Monolithic", 1, 3), []);
+    assert.deepEqual(from("Distributed", 3, 3), []);
+  });
+
+  it("judges loki-simple-scalable from the ring alone too: several monolithic pods still running is refused", () => {
+    const r = judgeLokiRing("loki-simple-scalable", { ...MOVE, replicas: 3 }, [
+      ...pods("loki", 3),
+      ...pods("loki-write", 3),
+    ]);
+    assert.equal(r.ok, false);
+    assert.match(
+      r.detail,
+      /loki\.replicas is 3, so the stack runs 3 monolithic pod\(s\): "SimpleScalable" would remove them all in one update; lower loki\.replicas by one per update to 1 first, each after --gate loki-scale-down passes/,
+    );
   });
 
   it("the plan's expectations name the pods and the Service verify reads the ring at", () => {
@@ -246,7 +381,10 @@ describe("verify --gate loki-*: which step comes next, from the stack file", () 
       out: () => {},
     });
     assert.equal(staging, 2);
-    assert.match(err, /Loki runs Monolithic; it is not moving off SimpleScalable/);
+    assert.match(
+      err,
+      /--gate loki-join: Loki runs Monolithic with loki\.replicas 1; no step comes next \(loki-scale-down needs loki\.replicas above 1: below 2 the chart still runs one monolithic pod\)/,
+    );
   });
 
   it("--gate names a phase or a step; anything else exits 2 listing both", async () => {
@@ -259,7 +397,44 @@ describe("verify --gate loki-*: which step comes next, from the stack file", () 
     assert.equal(code, 2);
     assert.match(
       err,
-      /--gate: expected a phase \(.*\) or a step of Loki's move off SimpleScalable \(loki-join, loki-drain, loki-monolithic\), got "loki-dran"/,
+      /--gate: expected a phase \(.*\) or a Loki step \(loki-join, loki-drain, loki-monolithic, loki-scale-down, loki-simple-scalable\), got "loki-dran"/,
     );
   });
+});
+
+describe("the change check's refusals of monolithic pods leaving name the gate that judges the step", () => {
+  const side = (mode: string, monolithic: number, write: number): LokiSide => ({ mode, monolithic, write });
+  const cases: [string, LokiSide, LokiSide, RegExp][] = [
+    [
+      "Monolithic straight to SimpleScalable",
+      side("Monolithic", 3, 0),
+      side("SimpleScalable", 0, 3),
+      /loki-simple-scalable/,
+    ],
+    [
+      "SimpleScalable while 3 run",
+      side(TRANSITIONAL, 3, 3),
+      side("SimpleScalable", 0, 3),
+      /loki-simple-scalable/,
+    ],
+    ["two leaving at once", side(TRANSITIONAL, 3, 3), side(TRANSITIONAL, 1, 3), /loki-scale-down/],
+    [
+      "one leaving as the write pods start",
+      side("Monolithic", 3, 0),
+      side(TRANSITIONAL, 2, 3),
+      /loki-scale-down/,
+    ],
+    ["a plain scale-down by two", side("Monolithic", 3, 0), side("Monolithic", 1, 0), /loki-scale-down/],
+  ];
+  for (const [what, before, after, gate] of cases)
+    it(`${what}: names npm run verify -- --gate, never a manual look at the ring page`, () => {
+      const reasons = lokiMoveRefusals(before, after).map((r) => r.reason);
+      assert.equal(reasons.length, 1, JSON.stringify(reasons));
+      assert.match(reasons[0], gate);
+      assert.doesNotMatch(reasons[0], /\/ring page/);
+      const named = [...reasons[0].matchAll(/npm run verify -- --gate (\S+)/g)].map((x) => x[1]);
+      assert.ok(named.length > 0, reasons[0]);
+      for (const g of named)
+        assert.ok((LOKI_STEPS as readonly string[]).includes(g), `${g} is a gate verify takes`);
+    });
 });
