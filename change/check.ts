@@ -138,7 +138,7 @@ export async function checkChange(
     refused +=
       refusalCount(report) +
       (phase?.refused ? 1 : 0) +
-      tenants.length +
+      tenants.filter((t) => t.refused).length +
       (backend ? 1 : 0) +
       (admin ? 1 : 0) +
       (items ? 1 : 0) +
