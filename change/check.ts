@@ -140,15 +140,16 @@ async function againstSection(
   // values update and bucket creations, nothing of the engine starting on an empty store; the old
   // buckets' deletions (protected in production) it names instead, one message for one mistake.
   const { verdict: buckets, report } = bucketMove(previous, result.export, withoutBackend, at);
-  // Each refuses once; the phase line may be a note that refuses nothing.
-  const refusing = [backend, buckets, ...tenants, admin, items].filter((v) => v !== undefined);
+  // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
+  // old tenant stays readable (previousTenants) a warning.
+  const verdicts = [backend, buckets, ...tenants, admin, items].filter((v) => v !== undefined);
   return {
     // One per refusal listed, as the objects' counts line says them (two on one release are two).
-    refused: refusalCount(report) + (phase?.refused ? 1 : 0) + refusing.length,
+    refused: refusalCount(report) + (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length,
     text: [
       `== ${stack}: change from ${against}`,
       ...(phase ? [phase.line] : []),
-      ...refusing.map((v) => v.line),
+      ...verdicts.map((v) => v.line),
       formatChange(report),
     ].join("\n"),
   };

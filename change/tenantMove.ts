@@ -6,9 +6,14 @@
  * turning `mimir.multitenancy` or `loki.authEnabled` on or off, or changing `mimir.tenant` or
  * `loki.tenant` while it is on, moves every write and read to another tenant: the history under
  * the old one stays in the store but no longer shows in Grafana, with the rules' state, and nothing
- * the program does brings it back. So it is refused, naming the keys with their lines and the way
- * to keep the tenant. No stack key or `plannedChanges` entry acknowledges such a move: the program
- * has no way to carry the data across (docs/how-to/check-a-change.md#a-refused-tenant-change).
+ * the program does brings it back. So it is refused, naming the keys with their lines, the way to
+ * keep the tenant and the way to keep reading it. The program has no way to carry the data across,
+ * but both engines read several tenants in one request (tenant federation, X-Scope-OrgID `a|b`):
+ * a move whose old tenant `mimir.previousTenants` / `loki.previousTenants` lists keeps its history
+ * in Grafana, so it passes, with a warning of what reading it does not carry (the rules, and the
+ * APIs that take one tenant). Federation needs multitenancy on: with it off the engine ignores the
+ * header, so a move to multitenancy off stays refused
+ * (docs/how-to/check-a-change.md#a-refused-tenant-change).
  *
  * VictoriaMetrics has no equivalent: vmsingle has no tenants, and a VMCluster is written and read
  * under account 0, which no stack key changes (model/endpoints.ts).
@@ -17,7 +22,7 @@ import { isSecretEnvelope } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
-import { LOKI_UID } from "../builders/grafana/datasources";
+import { LOKI_UID, TENANT_SEPARATOR } from "../builders/grafana/datasources";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 
@@ -45,26 +50,34 @@ export interface Tenant {
   id: string;
   /** Multitenancy on (Mimir `multitenancy_enabled`, Loki `auth_enabled`): the ID is the stack's. */
   auth: boolean;
+  /** The tenants Grafana reads beside it (`mimir.previousTenants`, `loki.previousTenants`); absent when none. */
+  alsoReads?: string[];
 }
 
 /** A value a real export may hold as a secret envelope: unreadable, so not said. */
 const plain = (v: any): any => (isSecretEnvelope(v) ? undefined : v);
 
-/** The X-Scope-OrgID Grafana's datasource `uid` sends, from the grafana Release's values. */
-function grafanaHeader(resources: ExportResource[], uid: string): string | undefined {
+/**
+ * The tenants Grafana's datasource `uid` reads, from the X-Scope-OrgID in the grafana Release's
+ * values: the written one first, then those read beside it (builders/grafana/datasources.ts).
+ */
+function grafanaTenants(resources: ExportResource[], uid: string, auth: true): Tenant | undefined {
   const grafana = resources.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "grafana");
   const file = plain(plain(grafana?.inputs?.values)?.datasources?.["datasources.yaml"]);
   const list: unknown = plain(file?.datasources);
   const ds = Array.isArray(list) ? list.find((d) => d?.uid === uid) : undefined;
   if (plain(ds?.jsonData)?.httpHeaderName1 !== "X-Scope-OrgID") return undefined;
-  const id = plain(ds?.secureJsonData)?.httpHeaderValue1;
-  return typeof id === "string" ? id : undefined;
+  const header = plain(ds?.secureJsonData)?.httpHeaderValue1;
+  if (typeof header !== "string") return undefined;
+  const [id, ...alsoReads] = header.split(TENANT_SEPARATOR);
+  return { id, auth, ...(alsoReads.length > 0 ? { alsoReads } : {}) };
 }
 
 /**
  * Mimir's tenant in an export: its config (the ConfigMap the program writes) says whether
- * multitenancy is on; off, the tenant is its no_auth_tenant; on, the one Grafana's Mimir
- * datasource sends. Undefined when the export runs no Mimir or does not say (a secret value).
+ * multitenancy is on; off, the tenant is its no_auth_tenant; on, the first Grafana's Mimir
+ * datasource sends, with the others it reads. Undefined when the export runs no Mimir or does not
+ * say (a secret value).
  */
 export function mimirTenantOf(exp: StackExport): Tenant | undefined {
   const resources = exp.deployment.resources;
@@ -84,13 +97,13 @@ export function mimirTenantOf(exp: StackExport): Tenant | undefined {
     const id = config?.no_auth_tenant ?? MIMIR_NO_AUTH_TENANT;
     return typeof id === "string" ? { id, auth: false } : undefined;
   }
-  const id = grafanaHeader(resources, MIMIR_UID);
-  return id === undefined ? undefined : { id, auth: true };
+  return grafanaTenants(resources, MIMIR_UID, true);
 }
 
 /**
  * Loki's tenant in an export: the loki Release's `loki.auth_enabled` (the program always writes
- * it); off, "fake"; on, the one Grafana's Loki datasource sends. Undefined without a Loki release
+ * it); off, "fake"; on, the first Grafana's Loki datasource sends, with the others it reads.
+ * Undefined without a Loki release
  * or when the export does not say.
  */
 export function lokiTenantOf(exp: StackExport): Tenant | undefined {
@@ -98,8 +111,7 @@ export function lokiTenantOf(exp: StackExport): Tenant | undefined {
   const auth = plain(plain(plain(loki?.inputs?.values)?.loki)?.auth_enabled);
   if (auth === false) return { id: LOKI_SINGLE_TENANT, auth: false };
   if (auth !== true) return undefined;
-  const id = grafanaHeader(exp.deployment.resources, LOKI_UID);
-  return id === undefined ? undefined : { id, auth: true };
+  return grafanaTenants(exp.deployment.resources, LOKI_UID, true);
 }
 
 /** One engine's tenant settings: the stack keys and what the engine does with them. */
@@ -108,10 +120,20 @@ interface Engine {
   /** The stack key that turns multitenancy on. */
   switchKey: string;
   tenantKey: string;
+  /** The stack key listing the tenants read beside the written one. */
+  previousKey: string;
   /** Where the tenant with multitenancy off comes from. */
   offTenant: string;
   /** What the old tenant holds that the move leaves behind. */
   holds: string;
+  /** Grafana's datasources that read the engine. */
+  datasources: string;
+  /** The engine's setting that reads several tenants. */
+  federation: string;
+  /** Why reading several tenants needs multitenancy on, with the engine's source. */
+  ignoresHeader: string;
+  /** What reading the old tenant beside the new one does not carry across, `from` to `to`. */
+  leaves: (from: string, to: string) => string;
   of: (exp: StackExport) => Tenant | undefined;
 }
 
@@ -120,17 +142,44 @@ const ENGINES: Engine[] = [
     name: "Mimir",
     switchKey: "mimir.multitenancy",
     tenantKey: "mimir.tenant",
+    previousKey: "mimir.previousTenants",
     offTenant: MIMIR_NO_AUTH_SOURCE,
     holds:
       "the metrics history (its blocks in the bucket, the series in the ingesters) and the rule groups and alert state the ruler keeps for it",
+    datasources: "Mimir datasources",
+    federation: "tenant_federation.enabled",
+    ignoresHeader:
+      "with multitenancy off Mimir gives every request its no_auth_tenant and ignores the header, grafana/mimir mimir-3.0.0 pkg/util/noauth/no_auth.go",
+    // grafana/mimir mimir-3.0.0 (3e9aeb43): the merged series' label, pkg/querier/tenantfederation/
+    // merge_queryable.go:460; the ruler syncs every tenant its storage lists, pkg/ruler/ruler.go:718,
+    // and reads another tenant only for a group's source_tenants, pkg/ruler/manager.go:434; its
+    // rules API takes one tenant, pkg/ruler/api.go:172, 331.
+    leaves: (from, to) =>
+      `every series a read of both returns carries a __tenant_id__ label naming its tenant, so one that spans the move shows as two; ` +
+      `the ruler evaluates the program's rules under ${to} over ${to}'s data alone (no rule group the program writes names source_tenants), so a rule over a window reaching back before the move sees only what ${to} has, ` +
+      `and the rule groups and alert state under ${from} stay there: Mimir's ruler keeps evaluating every tenant its rule storage holds, ${from} included, until its groups are deleted under ${from}; ` +
+      `the ruler's API answers one tenant only (grafana/mimir mimir-3.0.0 pkg/ruler/api.go:172), so Grafana cannot list the rules through a datasource that names two`,
     of: mimirTenantOf,
   },
   {
     name: "Loki",
     switchKey: "loki.authEnabled",
     tenantKey: "loki.tenant",
+    previousKey: "loki.previousTenants",
     offTenant: "Loki's tenant with auth_enabled false, builders/logging/lokiValues.ts LOKI_SINGLE_TENANT",
     holds: "the logs history (its chunks and index)",
+    datasources: "Loki datasource",
+    federation: "querier.multi_tenant_queries_enabled",
+    ignoresHeader:
+      "with auth_enabled false Loki gives every request the tenant fake and ignores the header, grafana/loki v3.7.6 pkg/util/fakeauth/fake_auth.go",
+    // grafana/loki v3.7.6 (5003600d): the label, pkg/querier/multi_tenant_querier.go:30, 503-505;
+    // one tenant only: tail, pkg/querier/tail/querier.go:145; the ruler's API,
+    // pkg/ruler/base/api.go:153. The program's LogQL rules are mounted under loki.tenant's directory
+    // (builders/logging/lokiValues.ts), so the ruler evaluates them under the new tenant alone.
+    leaves: (_from, to) =>
+      `every line and series a read of both returns carries a __tenant_id__ label naming its tenant; ` +
+      `the ruler evaluates the program's LogQL rules under ${to} alone, so a rule over a window reaching back before the move sees only ${to}'s logs; ` +
+      `live tail and the ruler's API answer one tenant only (grafana/loki v3.7.6 pkg/querier/tail/querier.go:145, pkg/ruler/base/api.go:153), so both fail through a datasource that names two`,
     of: lokiTenantOf,
   },
 ];
@@ -152,17 +201,31 @@ function keep(e: Engine, from: Tenant, to: Tenant): string {
   return `set ${e.tenantKey} to ${from.id} (multitenancy on, under the tenant the data is already filed under), or ${e.switchKey} back to false`;
 }
 
-/** One refusal line for a stack-wide change the objects' list does not show whole. */
+/** What keeps the old tenant readable after the move, if anything can. */
+function keepReading(e: Engine, from: Tenant, to: Tenant, at?: OverridePlace): string {
+  if (!to.auth)
+    return `${e.previousKey} cannot keep ${from.id} readable: reading several tenants needs ${e.switchKey} true (${e.ignoresHeader})`;
+  return `Or move and keep reading ${from.id}: add "${from.id}" to ${stackKeyAt(e.previousKey, at)} (the engine then reads both, writes go to ${to.id} alone, and the move passes with a warning of what stays behind)`;
+}
+
+/** Every tenant a side reads. */
+const reads = (t: Tenant) => [t.id, ...(t.alsoReads ?? [])];
+
+/** One line for a stack-wide change the objects' list does not show whole. */
 export interface TenantVerdict {
   line: string;
-  refused: true;
+  /** A refusal (counted, exit 1), or a warning of what a passed move leaves behind. */
+  refused: boolean;
 }
 
 /**
- * The refusals of a change that moves Mimir's or Loki's tenant away from the one the previous
- * export ran: one per engine, naming the keys (with their lines, `at`), both tenants, what the old
- * one holds and how to keep it. Nothing when the previous export ran no such engine (a first
- * install of it) or either side does not say its tenant.
+ * The verdicts of a change that moves Mimir's or Loki's tenant away from the one the previous
+ * export ran, one per engine: refused, naming the keys (with their lines, `at`), both tenants, what
+ * the old one holds, how to keep it and how to keep reading it; or, when the new export still reads
+ * the old tenant (its previousTenants key lists it), passed with a warning of what reading it does
+ * not carry. A tenant the previous export read that the new one no longer reads is warned of too.
+ * Nothing when the previous export ran no such engine (a first install of it) or either side does
+ * not say its tenant.
  */
 export function tenantMoveVerdicts(
   previous: StackExport,
@@ -172,15 +235,36 @@ export function tenantMoveVerdicts(
   const out: TenantVerdict[] = [];
   for (const e of ENGINES) {
     const [from, to] = [e.of(previous), e.of(next)];
-    if (!from || !to || from.id === to.id) continue;
+    if (!from || !to) continue;
     const off = (t: Tenant) => (t.auth ? "" : ` (multitenancy off: ${e.offTenant})`);
-    out.push({
-      line:
-        `REFUSED ${e.name} tenant ${from.id} -> ${to.id}: ${causes(e, from, to, at)}. Every write and read (X-Scope-OrgID) moves from tenant ${from.id}${off(from)} to ${to.id}${off(to)}: ` +
-        `what ${from.id} holds, ${e.holds}, stays in the store but no longer shows in Grafana, and nothing the program does brings it back. ` +
-        `Keep the tenant: ${keep(e, from, to)}. The program has no way to move the data to another tenant (${TENANT_DOC})`,
-      refused: true,
-    });
+    const moved = from.id !== to.id;
+    const stillRead = to.auth && reads(to).includes(from.id);
+    if (moved && !stillRead) {
+      out.push({
+        line:
+          `REFUSED ${e.name} tenant ${from.id} -> ${to.id}: ${causes(e, from, to, at)}. Every write and read (X-Scope-OrgID) moves from tenant ${from.id}${off(from)} to ${to.id}${off(to)}: ` +
+          `what ${from.id} holds, ${e.holds}, stays in the store but no longer shows in Grafana, and nothing the program does brings it back. ` +
+          `Keep the tenant: ${keep(e, from, to)}. ${keepReading(e, from, to, at)}. The program has no way to move the data to another tenant (${TENANT_DOC})`,
+        refused: true,
+      });
+    } else if (moved) {
+      out.push({
+        line:
+          `WARNING ${e.name} tenant ${from.id} -> ${to.id}: ${causes(e, from, to, at)}. Writes move to ${to.id}; ${from.id}${off(from)} stays readable, as ${stackKeyAt(e.previousKey, at)} lists it: ` +
+          `Grafana's ${e.datasources} send${e.datasources.endsWith("s") ? "" : "s"} X-Scope-OrgID ${reads(to).join(TENANT_SEPARATOR)} and ${e.name} reads them all (${e.federation}). ` +
+          `What reading ${from.id} does not carry: ${e.leaves(from.id, to.id)} (${TENANT_DOC})`,
+        refused: false,
+      });
+    }
+    // A tenant read before and no longer: its history leaves Grafana. The list is the operator's
+    // own acknowledgement of which old tenants stay read, so dropping one is said, not refused.
+    const dropped = reads(from).filter((id) => id !== from.id && !reads(to).includes(id));
+    if (dropped.length > 0) {
+      out.push({
+        line: `WARNING ${e.name} tenants no longer read: ${dropped.join(", ")}. ${stackKeyAt(e.previousKey, at)} no longer lists ${dropped.length === 1 ? "it" : "them"}: the history under ${dropped.join(", ")} stays in the store but no longer shows in Grafana (${TENANT_DOC})`,
+        refused: false,
+      });
+    }
   }
   return out;
 }

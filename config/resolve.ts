@@ -632,6 +632,56 @@ function bucketPrefixProblems(c: StackConfig): string[] {
   return [];
 }
 
+/**
+ * `mimir.previousTenants` and `loki.previousTenants`: tenants read beside the one written. Each
+ * engine reads the header only with multitenancy on (grafana/mimir mimir-3.0.0
+ * pkg/util/noauth/no_auth.go: off, every request gets no_auth_tenant; grafana/loki v3.7.6
+ * pkg/util/fakeauth/fake_auth.go: off, every request gets "fake"), and federation normalizes the
+ * header's IDs, sorted and each once (grafana/dskit tenant.NormalizeTenantIDs, vendored by both), so
+ * a repeat or the written tenant itself is a mistake, not a second read.
+ */
+function previousTenantProblems(c: StackConfig): string[] {
+  const p: string[] = [];
+  const engines = [
+    {
+      name: "mimir",
+      on: c.mimir.multitenancy,
+      switchKey: "mimir.multitenancy",
+      tenant: c.mimir.tenant,
+      list: c.mimir.previousTenants,
+    },
+    {
+      name: "loki",
+      on: c.loki.authEnabled,
+      switchKey: "loki.authEnabled",
+      tenant: c.loki.tenant,
+      list: c.loki.previousTenants,
+    },
+  ];
+  for (const e of engines) {
+    const key = `${PROJECT}:${e.name}.previousTenants`;
+    if (e.list.length > 0 && !e.on) {
+      p.push(
+        `${key}: expected [] while ${e.switchKey} is false (with it off the engine answers every read from its own tenant and ignores X-Scope-OrgID, so no other tenant can be read), got ${JSON.stringify(e.list)}`,
+      );
+      continue;
+    }
+    e.list.forEach((id, i) => {
+      if (id === e.tenant)
+        p.push(
+          `${key}[${i}]: expected a tenant other than ${e.name}.tenant, which is written and read already, got "${id}"`,
+        );
+      else if (e.list.indexOf(id) !== i)
+        p.push(
+          `${key}[${i}]: expected each tenant once, got "${id}" again (${e.name}.previousTenants[${e.list.indexOf(id)}])`,
+        );
+      else if (e.name === "mimir" && id === "__mimir_cluster")
+        p.push(`${key}[${i}]: expected a tenant other than Mimir's internal "__mimir_cluster", got "${id}"`);
+    });
+  }
+  return p;
+}
+
 /** Rules that span several keys; each message names the key to change. */
 function crossChecks(
   c: StackConfig,
@@ -697,6 +747,7 @@ function crossChecks(
       `${k("mimir.tenant")}: expected a tenant ID other than Mimir's internal "__mimir_cluster", got "${c.mimir.tenant}"`,
     );
   }
+  p.push(...previousTenantProblems(c));
   // VictoriaMetrics refuses -retentionPeriod below a day (app/vmstorage/main.go: "-retentionPeriod
   // cannot be smaller than a day") and a lower-case "m" suffix (lib/flagutil/duration.go
   // RetentionDuration.Set: months need "M", minutes are not allowed).

@@ -431,6 +431,15 @@ const loki = z
     authEnabled: z.boolean().default(false),
     /** Tenant used by agents when authEnabled. */
     tenant: tenant.default("homelab"),
+    /**
+     * Tenants Loki filed logs under before `loki.tenant` (or turning `loki.authEnabled` on) moved
+     * them: Grafana's Loki datasource reads them beside `loki.tenant` (X-Scope-OrgID
+     * `<tenant>|<old>...`, Loki's `querier.multi_tenant_queries_enabled`), writes still go to
+     * `loki.tenant` alone. "fake" is the tenant with authEnabled false. Needs authEnabled (with it
+     * off Loki ignores the header). Default [] (docs/how-to/check-a-change.md, "A refused tenant
+     * change").
+     */
+    previousTenants: z.array(tenant).default([]),
     /** Canary DaemonSet. Default true (false in the lightweight profile). */
     canary: z.boolean().optional(),
     /** nginx gateway. Default true (false in the lightweight profile). */
@@ -526,6 +535,14 @@ const mimir = z
     multitenancy: z.boolean().default(false),
     /** Tenant when multitenancy is on; a change on a running stack is refused likewise. */
     tenant: tenant.default("homelab"),
+    /**
+     * Tenants Mimir filed metrics under before `mimir.tenant` (or turning `mimir.multitenancy` on)
+     * moved them: Grafana's Mimir datasources read them beside `mimir.tenant` (X-Scope-OrgID
+     * `<tenant>|<old>...`, Mimir's `tenant_federation.enabled`), writes and the ruler's rules stay on
+     * `mimir.tenant`. "anonymous" is the tenant with multitenancy off. Needs multitenancy (with it off
+     * Mimir ignores the header). Default [] (docs/how-to/check-a-change.md, "A refused tenant change").
+     */
+    previousTenants: z.array(tenant).default([]),
     /**
      * PVC size. Default "20Gi", or what the ingester, store-gateway and compactor need for a declared
      * workload.activeSeries when that is more.

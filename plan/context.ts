@@ -37,10 +37,17 @@ export interface PlanContext {
   alerting: AlertmanagerInputs;
   /** The backend's tenant (Mimir with multitenancy only). */
   tenant?: string;
+  /**
+   * The tenants Mimir's reads also cover (`mimir.previousTenants`, multitenancy only): Grafana reads
+   * them beside `tenant`, which alone is written. Empty without multitenancy.
+   */
+  previousTenants: string[];
   backendEp: Endpoints["mimir"] | Endpoints["victoriametrics"];
   /** Where metrics are written while the phase runs a backend. */
   backendPushUrl?: string;
   lokiTenant?: string;
+  /** Loki's likewise (`loki.previousTenants`, authEnabled only). */
+  lokiPreviousTenants: string[];
   sized: Sizing;
   /** Node agents run on every pool the config declares, first. */
   scheduling: AgentScheduling;
@@ -90,9 +97,11 @@ export function planContext(cfg: StackConfig): PlanContext {
       receivers: cfg.alerting.receivers,
     },
     tenant: mimirBackend && cfg.mimir.multitenancy ? cfg.mimir.tenant : undefined,
+    previousTenants: mimirBackend && cfg.mimir.multitenancy ? cfg.mimir.previousTenants : [],
     backendEp,
     backendPushUrl: caps.backend ? backendEp.push : undefined,
     lokiTenant: cfg.loki.authEnabled ? cfg.loki.tenant : undefined,
+    lokiPreviousTenants: cfg.loki.authEnabled ? cfg.loki.previousTenants : [],
     sized: planSizing(cfg),
     scheduling: agentScheduling(cfg.nodePools),
     minioScrape:

@@ -28,6 +28,8 @@ export function planGrafana(ctx: PlanContext): Pick<StackPlan, "grafana"> {
             lokiUrl: ep.loki.query,
             backendTenant: ctx.tenant,
             lokiTenant: ctx.lokiTenant,
+            backendPreviousTenants: ctx.previousTenants,
+            lokiPreviousTenants: ctx.lokiPreviousTenants,
           },
           dashboards: {
             backend: cfg.metricsBackend,

@@ -64,6 +64,7 @@ function planMimir(ctx: PlanContext, plannedChanges: Record<string, string>): Pi
           blocksRetention: cfg.mimir.blocksRetention,
           ingestionRate: cfg.mimir.ingestionRate,
           multitenancy: cfg.mimir.multitenancy,
+          tenantFederation: ctx.previousTenants.length > 0,
           storage: ctx.storage("mimir"),
           // The ruler notifies an Alertmanager only once it holds the rules.
           alertmanagerUrl: ctx.caps.ruleEvaluator === "mimir-ruler" ? ctx.ep.alertmanager : "",

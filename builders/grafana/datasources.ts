@@ -23,6 +23,12 @@ export interface DatasourceInputs {
   /** Tenant header for the backend (Mimir multitenancy) and for Loki (auth_enabled). */
   backendTenant?: string;
   lokiTenant?: string;
+  /**
+   * Tenants read beside each one (`mimir.previousTenants`, `loki.previousTenants`), only with a
+   * tenant. Default none.
+   */
+  backendPreviousTenants?: readonly string[];
+  lokiPreviousTenants?: readonly string[];
 }
 
 /** uid of the default metrics datasource: dashboards reference it, so it never changes across the flip. */
@@ -34,9 +40,22 @@ export const VICTORIAMETRICS_UID = "victoriametrics";
 /** uid of the Loki datasource, the same in every phase. */
 export const LOKI_UID = "loki";
 
-const tenantHeader = (tenant?: string) =>
+/**
+ * The separator of the tenants one read covers (grafana/dskit tenant/tenant.go `tenantIDsSeparator`,
+ * vendored by Loki v3.7.6 and Mimir 3.0.0).
+ */
+export const TENANT_SEPARATOR = "|";
+
+/**
+ * The X-Scope-OrgID a datasource sends: its tenant first (the one written), then the previous ones,
+ * which the engine's federation reads beside it.
+ */
+const tenantHeader = (tenant?: string, previous: readonly string[] = []) =>
   tenant
-    ? { jsonData: { httpHeaderName1: "X-Scope-OrgID" }, secureJsonData: { httpHeaderValue1: tenant } }
+    ? {
+        jsonData: { httpHeaderName1: "X-Scope-OrgID" },
+        secureJsonData: { httpHeaderValue1: [tenant, ...previous].join(TENANT_SEPARATOR) },
+      }
     : {};
 
 /**
@@ -54,7 +73,7 @@ export function grafanaDatasources(input: DatasourceInputs): {
   const backendUid = input.backend === "mimir" ? "mimir" : VICTORIAMETRICS_UID;
   const hasPrometheus = input.caps.kps;
   const hasBackend = input.caps.backend;
-  const backendExtra = tenantHeader(input.backendTenant);
+  const backendExtra = tenantHeader(input.backendTenant, input.backendPreviousTenants);
   const ds: any[] = [
     {
       name: "Metrics",
@@ -98,7 +117,7 @@ export function grafanaDatasources(input: DatasourceInputs): {
     access: "proxy",
     isDefault: false,
     editable: false,
-    ...tenantHeader(input.lokiTenant),
+    ...tenantHeader(input.lokiTenant, input.lokiPreviousTenants),
   });
   // Provisioning never removes a datasource on its own: say so when Prometheus goes away.
   const deleteDatasources = hasPrometheus ? [] : [{ name: "Prometheus", orgId: 1 }];

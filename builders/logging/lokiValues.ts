@@ -202,6 +202,14 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
         retention_delete_worker_count: 150,
         delete_request_store: store,
       },
+      // Reads naming the previous tenants beside loki.tenant (loki.previousTenants, only with
+      // auth_enabled): the querier is wrapped by the multi-tenant one, which queries each tenant and
+      // labels its lines and series __tenant_id__ (grafana/loki v3.7.6 pkg/loki/modules.go:567-569,
+      // pkg/querier/multi_tenant_querier.go:30, 503-505). Written only then, so other stacks'
+      // config is unchanged.
+      ...(loki.authEnabled && loki.previousTenants.length > 0
+        ? { querier: { multi_tenant_queries_enabled: true } }
+        : {}),
       pattern_ingester: { enabled: true },
       ingester: lokiIngesterConfig(),
       ...lokiDistributedConfig(loki.mode),

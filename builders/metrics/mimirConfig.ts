@@ -11,6 +11,11 @@ export interface MimirInputs {
   maxGlobalSeriesPerUser: number;
   ingestionRate: number;
   multitenancy: boolean;
+  /**
+   * Reads may name several tenants (`tenant_federation.enabled`): Grafana reads the previous
+   * tenants beside the one written (`mimir.previousTenants`). Default false.
+   */
+  tenantFederation?: boolean;
   storage: ConsumerStorage;
   /**
    * Alertmanager the ruler notifies; "" for none (the ruler has no rules until it is the evaluator,
@@ -90,6 +95,13 @@ export function mimirConfig(input: MimirInputs): Record<string, any> {
   };
   return {
     multitenancy_enabled: input.multitenancy,
+    // Without it every request naming two tenants is refused with 422 "too many tenant IDs present
+    // in the request. max: 1" (grafana/mimir mimir-3.0.0 3e9aeb43 pkg/api/tenant.go:33-34); with it
+    // the querier merges the tenants' series, each labelled __tenant_id__
+    // (pkg/querier/tenantfederation/merge_queryable.go:460, pkg/mimir/modules.go:559-575). One config for
+    // every process: the flag must be on in all of them (its help, tenant_federation.go:32).
+    // max_tenants stays 0, no limit (tenant_federation.go:19).
+    ...(input.tenantFederation ? { tenant_federation: { enabled: true } } : {}),
     usage_stats: { enabled: false },
     server: { http_listen_port: PORTS.mimir.http, grpc_listen_port: PORTS.mimir.grpc, log_level: "info" },
     ingest_storage: { enabled: false },

@@ -10,7 +10,45 @@ import {
   tenantMoveVerdicts,
 } from "../../change/tenantMove";
 import type { StackExport } from "../../synth/synthesize";
+import { MIMIR_CONFIG_MAP } from "../../builders/metrics/mimirValues";
 import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
+
+/**
+ * An export as the tenant verdict reads it: Mimir's config (multitenancy), the loki release's
+ * auth_enabled and the X-Scope-OrgID Grafana's Mimir and Loki datasources send.
+ */
+function exportOf(o: {
+  mimir?: { multitenancy: boolean; header?: string };
+  loki?: { auth: boolean; header?: string };
+}): StackExport {
+  const release = (chart: string, values: unknown) => ({
+    type: "kubernetes:helm.sh/v3:Release",
+    inputs: { chart, values },
+  });
+  const ds = (uid: string, header?: string) => ({
+    uid,
+    ...(header
+      ? { jsonData: { httpHeaderName1: "X-Scope-OrgID" }, secureJsonData: { httpHeaderValue1: header } }
+      : {}),
+  });
+  const resources: unknown[] = [
+    release("grafana", {
+      datasources: {
+        "datasources.yaml": { datasources: [ds("mimir", o.mimir?.header), ds("loki", o.loki?.header)] },
+      },
+    }),
+  ];
+  if (o.mimir)
+    resources.push({
+      type: "kubernetes:core/v1:ConfigMap",
+      inputs: {
+        metadata: { name: MIMIR_CONFIG_MAP },
+        data: { "mimir.yaml": `multitenancy_enabled: ${o.mimir.multitenancy}\n` },
+      },
+    });
+  if (o.loki) resources.push(release("loki", { loki: { auth_enabled: o.loki.auth } }));
+  return { deployment: { resources } } as unknown as StackExport;
+}
 
 /**
  * A change that moves Mimir's or Loki's tenant (multitenancy turned on or off, another tenant ID)
@@ -19,6 +57,15 @@ import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
  */
 /** Pulumi.staging.yaml's loki block: an override of `loki` replaces it whole. */
 const STAGING_LOKI = { mode: "SingleBinary", replicas: 1, replicationFactor: 1, retention: "7d" };
+/** Pulumi.production.yaml's loki block, likewise. */
+const PRODUCTION_LOKI = {
+  mode: "SimpleScalable",
+  write: 3,
+  read: 3,
+  backend: 3,
+  replicationFactor: 2,
+  retention: "30d",
+};
 
 describe("change check: a change of Mimir's or Loki's tenant (--against)", function () {
   this.timeout(180000);
@@ -148,6 +195,105 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.equal(mimirTenantOf(JSON.parse(fs.readFileSync(before, "utf8"))), undefined);
     const c = await check("production", { phase: "dual-write", mimir: { multitenancy: true } }, before);
     assert.doesNotMatch(c.text, /REFUSED Mimir tenant/);
+  });
+
+  describe("a move whose old tenant is still read (mimir.previousTenants, loki.previousTenants)", () => {
+    const mimirOff = exportOf({ mimir: { multitenancy: false } });
+
+    it("passes with a warning: writes move, the old tenant is read beside, and what reading it does not carry", () => {
+      const next = exportOf({ mimir: { multitenancy: true, header: "homelab|anonymous" } });
+      assert.deepEqual(mimirTenantOf(next), { id: "homelab", auth: true, alsoReads: ["anonymous"] });
+      const [v, ...more] = tenantMoveVerdicts(mimirOff, next);
+      assert.deepEqual(more, []);
+      assert.equal(v.refused, false, v.line);
+      assert.match(
+        v.line,
+        /^WARNING Mimir tenant anonymous -> homelab: mimir\.multitenancy \(not set in the stack file\) changed from false to true, with mimir\.tenant \(not set in the stack file\) homelab\. Writes move to homelab; anonymous \(multitenancy off: .*\) stays readable, as mimir\.previousTenants \(not set in the stack file\) lists it: Grafana's Mimir datasources send X-Scope-OrgID homelab\|anonymous and Mimir reads them all \(tenant_federation\.enabled\)\./,
+      );
+      assert.match(v.line, /__tenant_id__ label/);
+      assert.match(v.line, /the ruler evaluates the program's rules under homelab over homelab's data alone/);
+      assert.match(v.line, /the rule groups and alert state under anonymous stay there/);
+      assert.match(v.line, /ruler's API answers one tenant only/);
+      assert.ok(v.line.endsWith(`(${TENANT_DOC})`), v.line);
+    });
+
+    it("a move whose old tenant is not listed stays refused, naming the key to add it to", () => {
+      const previous = exportOf({ mimir: { multitenancy: true, header: "team-a" } });
+      const next = exportOf({ mimir: { multitenancy: true, header: "team-b|team-c" } });
+      const [v] = tenantMoveVerdicts(previous, next);
+      assert.equal(v.refused, true, v.line);
+      assert.match(
+        v.line,
+        /^REFUSED Mimir tenant team-a -> team-b: mimir\.tenant .* changed from team-a to team-b\./,
+      );
+      assert.match(
+        v.line,
+        /Keep the tenant: set mimir\.tenant back to team-a\. Or move and keep reading team-a: add "team-a" to mimir\.previousTenants \(not set in the stack file\)/,
+      );
+    });
+
+    it("a move to multitenancy off stays refused: the engine then ignores the header, so nothing else is read", () => {
+      const previous = exportOf({ mimir: { multitenancy: true, header: "team-a|anonymous" } });
+      const [v, ...more] = tenantMoveVerdicts(previous, mimirOff);
+      assert.deepEqual(more, [], "anonymous, read before, is the tenant now: nothing dropped");
+      assert.equal(v.refused, true, v.line);
+      assert.match(
+        v.line,
+        /mimir\.previousTenants cannot keep team-a readable: reading several tenants needs mimir\.multitenancy true \(with multitenancy off Mimir gives every request its no_auth_tenant and ignores the header, grafana\/mimir mimir-3\.0\.0 pkg\/util\/noauth\/no_auth\.go\)/,
+      );
+    });
+
+    it("Loki: auth turned on reading fake beside passes, warning of tail and the ruler's API", () => {
+      const previous = exportOf({ loki: { auth: false } });
+      const next = exportOf({ loki: { auth: true, header: "homelab|fake" } });
+      const [v] = tenantMoveVerdicts(previous, next);
+      assert.equal(v.refused, false, v.line);
+      assert.match(
+        v.line,
+        /^WARNING Loki tenant fake -> homelab: loki\.authEnabled .* changed from false to true/,
+      );
+      assert.match(
+        v.line,
+        /Grafana's Loki datasource sends X-Scope-OrgID homelab\|fake and Loki reads them all \(querier\.multi_tenant_queries_enabled\)/,
+      );
+      assert.match(v.line, /live tail and the ruler's API answer one tenant only/);
+    });
+
+    it("a tenant read before and no longer is warned of, not refused", () => {
+      const previous = exportOf({ mimir: { multitenancy: true, header: "homelab|anonymous" } });
+      const next = exportOf({ mimir: { multitenancy: true, header: "homelab" } });
+      const verdicts = tenantMoveVerdicts(previous, next);
+      assert.equal(verdicts.length, 1, JSON.stringify(verdicts));
+      assert.equal(verdicts[0].refused, false);
+      assert.match(
+        verdicts[0].line,
+        /^WARNING Mimir tenants no longer read: anonymous\. mimir\.previousTenants \(not set in the stack file\) no longer lists it: the history under anonymous stays in the store but no longer shows in Grafana/,
+      );
+    });
+  });
+
+  it("synth --against: a move reading the old tenants passes, with federation on and the datasources reading both", async () => {
+    const previous = await previousOf("production", {}, "federated");
+    const over = {
+      mimir: { multitenancy: true, previousTenants: ["anonymous"] },
+      loki: { ...PRODUCTION_LOKI, authEnabled: true, previousTenants: ["fake"] },
+    };
+    const next = (await synth("production", over)).export;
+    const mimirYaml = next.deployment.resources.find(
+      (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
+    )?.inputs?.data?.["mimir.yaml"];
+    assert.match(mimirYaml, /\ntenant_federation:\n {2}enabled: true\n/);
+    const lokiRelease = next.deployment.resources.find(
+      (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs?.chart === "loki",
+    );
+    assert.deepEqual(lokiRelease?.inputs?.values?.loki?.querier, { multi_tenant_queries_enabled: true });
+    assert.deepEqual(mimirTenantOf(next), { id: "homelab", auth: true, alsoReads: ["anonymous"] });
+    assert.deepEqual(lokiTenantOf(next), { id: "homelab", auth: true, alsoReads: ["fake"] });
+    const c = await check("production", over, previous);
+    assert.equal(c.code, 0, c.text);
+    assert.equal(c.refused, 0, c.text);
+    assert.match(c.text, /\nWARNING Mimir tenant anonymous -> homelab: /);
+    assert.match(c.text, /\nWARNING Loki tenant fake -> homelab: /);
   });
 
   it("synth --against names the keys at their lines in the stack file", async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigError, parseStackConfig, s3BucketNameProblem } from "../../config/resolve";
 import { config, rawConfig } from "../support/helpers";
+import { BASE, P, STORE, refusal } from "../support/stackText";
 
 /** The problems a raw config yields; fails the test when it is accepted. */
 function problems(over: Record<string, unknown>): string[] {
@@ -184,6 +185,37 @@ const table: [string, Record<string, unknown>, RegExp][] = [
     { mimir: { multitenancy: true, tenant: "__mimir_cluster" } },
     /homelab-observability:mimir.tenant: expected a tenant ID other than Mimir's internal "__mimir_cluster"/,
   ],
+  // Tenants read beside the written one: valid IDs, only with multitenancy on, none twice.
+  [
+    "a previous Mimir tenant with a '|' (the federation separator)",
+    { mimir: { multitenancy: true, previousTenants: ["anonymous", "a|b"] } },
+    /homelab-observability:mimir.previousTenants\[1\]: expected a tenant ID Loki and Mimir accept .*got string "a\|b"/,
+  ],
+  [
+    "previous Mimir tenants with multitenancy off (Mimir then ignores X-Scope-OrgID)",
+    { mimir: { previousTenants: ["team-a"] } },
+    /^homelab-observability:mimir.previousTenants: expected \[\] while mimir.multitenancy is false \(with it off the engine answers every read from its own tenant and ignores X-Scope-OrgID, so no other tenant can be read\), got \["team-a"\]$/,
+  ],
+  [
+    "previous Loki tenants with authEnabled off",
+    { loki: { previousTenants: ["fake"] } },
+    /^homelab-observability:loki.previousTenants: expected \[\] while loki.authEnabled is false/,
+  ],
+  [
+    "the written Mimir tenant listed as a previous one",
+    { mimir: { multitenancy: true, tenant: "homelab", previousTenants: ["anonymous", "homelab"] } },
+    /^homelab-observability:mimir.previousTenants\[1\]: expected a tenant other than mimir.tenant, which is written and read already, got "homelab"$/,
+  ],
+  [
+    "a previous Loki tenant given twice",
+    { loki: { authEnabled: true, previousTenants: ["fake", "old", "fake"] } },
+    /^homelab-observability:loki.previousTenants\[2\]: expected each tenant once, got "fake" again \(loki.previousTenants\[0\]\)$/,
+  ],
+  [
+    "Mimir's internal tenant as a previous one",
+    { mimir: { multitenancy: true, previousTenants: ["__mimir_cluster"] } },
+    /^homelab-observability:mimir.previousTenants\[0\]: expected a tenant other than Mimir's internal "__mimir_cluster", got "__mimir_cluster"$/,
+  ],
   // VictoriaMetrics retention (app/vmstorage: at least a day; no lower-case "m").
   [
     "VictoriaMetrics retention below a day",
@@ -243,6 +275,13 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
       },
     ],
     ["retention size equal to the volume", { prometheus: { retentionSize: "70GiB", volumeSize: "70Gi" } }],
+    [
+      "previous tenants read beside the written one, each engine's own no-auth tenant included",
+      {
+        mimir: { multitenancy: true, previousTenants: ["anonymous", "team-a"] },
+        loki: { authEnabled: true, previousTenants: ["fake"] },
+      },
+    ],
     ["an https endpoint with a trailing slash", minio({ endpoint: "https://minio.lab:9000/" })],
     ["a Grafana URL with a sub path", { grafana: { url: "https://lab.example.net/grafana" } }],
     [
@@ -251,6 +290,15 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
     ],
   ];
   for (const [title, over] of valid) it(`accepts ${title}`, () => assert.ok(config(over)));
+
+  it("places a previous tenant's problem at its list item's line in the stack file", () => {
+    const mimir = `  ${P("mimir")}:\n    multitenancy: true\n    previousTenants:\n      - anonymous\n      - homelab\n`;
+    const text = `${BASE}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false}\n${mimir}`;
+    const e = refusal(text);
+    const i = e.problems.findIndex((p) => p.startsWith(`${P("mimir.previousTenants[1]")}: `));
+    assert.ok(i >= 0, e.message);
+    assert.equal(e.places[i]?.line, text.trimEnd().split("\n").length, e.message);
+  });
 
   it("keeps a node pool's numeric CPU as its quantity text", () => {
     const c = config({ nodePools: [{ name: "a", arch: "amd64", count: 1, cpu: 0.5, memory: "4Gi" }] });
