@@ -182,13 +182,31 @@ function changed<T extends object>(olds: T, news: T, keys: readonly (keyof T)[])
 }
 
 /**
+ * Each endpoint's answer, asked once per provider process: the engine checks one resource at a
+ * time (pulumi/pulumi 1b594989 pkg/resource/deploy/step_generator.go `generateSteps` calls the
+ * provider's Check from the deployment executor's one event loop, deployment_executor.go
+ * `handleSingleEvent`), and every bucket of a stack has the same endpoint, so a Garage that never
+ * answers would otherwise hold a preview up to 10 s per bucket. The dynamic provider deserializes
+ * the provider once per process (@pulumi/pulumi 3.270.0 cmd/dynamic-provider/index.js
+ * `getProvider`, its `providerCache`), so every bucket's check reads this one object. A plain
+ * object: the closure serializer writes it as `{}`.
+ */
+const servedRegions: Record<string, Promise<string | undefined>> = {};
+
+/**
  * The region Garage serves, read from an admin API answer: every error answer names it (v2.0.0
  * src/api/admin/api_server.rs `run` hands `s3_api.s3_region` to the error bodies), and a call
  * without a token is refused before Garage hashes anything (`verify_authorization`: no header, no
  * Argon2), so asking costs Garage nothing and needs no secret. Undefined when Garage is not reached
  * or names no region: the calls that follow report an unreachable endpoint in their own words.
+ * Asked once per endpoint ({@link servedRegions}).
  */
-async function servedRegion(endpoint: string): Promise<string | undefined> {
+function servedRegion(endpoint: string): Promise<string | undefined> {
+  servedRegions[endpoint] ??= askedRegion(endpoint);
+  return servedRegions[endpoint];
+}
+
+async function askedRegion(endpoint: string): Promise<string | undefined> {
   try {
     const res = await fetch(`${endpoint.replace(/\/+$/, "")}/v2/GetClusterHealth`, {
       signal: AbortSignal.timeout(10_000),
