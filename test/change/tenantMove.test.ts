@@ -328,6 +328,12 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
       ),
       r.stdout,
     );
+    // The objects' counts line counts the stack-wide refusal above them too: it and the closing
+    // line say the same number (they said 0 and 1).
+    assert.match(
+      r.stdout,
+      /\n0 create, \d+ update, 0 replace, 0 delete; 1 refused \(1 stack-wide, above the objects\)\n/,
+    );
     assert.match(r.stdout, /staging: FAIL \(exit 1\): the change: 1 refused \(above\)/);
   });
 });
