@@ -852,7 +852,7 @@ export function refusalsIn(items: readonly { refused: readonly unknown[] }[]): n
 }
 
 /** The report as lines: one per entry, refusals indented under it. */
-export function formatChange(report: ChangeReport, opts: { all?: boolean } = {}): string {
+export function formatChange(report: ChangeReport, opts: { all?: boolean; above?: number } = {}): string {
   const sym: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
   const counts = (["create", "update", "replace", "delete"] as Action[])
     .map((a) => `${report.entries.filter((e) => e.action === a).length} ${a}`)
@@ -873,5 +873,9 @@ export function formatChange(report: ChangeReport, opts: { all?: boolean } = {})
   const why = unlisted
     ? ` (${unlisted} update(s) of metadata alone, such as a chart's version label, not listed)`
     : "";
-  return [...lines, `${counts}; ${refusalCount(report)} refused${why}`].join("\n");
+  // The stack-wide refusals printed above the objects (a tenant move, a skipped phase) count too, so
+  // this line and the stack's closing line say the same number of REFUSED lines.
+  const above = opts.above ?? 0;
+  const stackWide = above ? ` (${above} stack-wide, above the objects)` : "";
+  return [...lines, `${counts}; ${refusalCount(report) + above} refused${stackWide}${why}`].join("\n");
 }

@@ -107,7 +107,7 @@ interface Section {
 
 /**
  * The `--against` section: the stack-wide verdicts first (each one message for one mistake, above
- * the objects, whose summary counts only their own refusals), then the objects' change.
+ * the objects), then the objects' change, whose counts line counts both.
  */
 async function againstSection(
   root: string,
@@ -143,14 +143,15 @@ async function againstSection(
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
   // old tenant stays readable (previousTenants) a warning.
   const verdicts = [backend, buckets, ...tenants, admin, items].filter((v) => v !== undefined);
+  // One per refusal listed (two on one release are two); the objects' counts line says them all.
+  const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;
   return {
-    // One per refusal listed, as the objects' counts line says them (two on one release are two).
-    refused: refusalCount(report) + (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length,
+    refused: refusalCount(report) + above,
     text: [
       `== ${stack}: change from ${against}`,
       ...(phase ? [phase.line] : []),
       ...verdicts.map((v) => v.line),
-      formatChange(report),
+      formatChange(report, { above }),
     ].join("\n"),
   };
 }

@@ -172,12 +172,17 @@ export function kubernetesKeyFindings(
     }
     const instead = REFUSED[name];
     if (instead) {
-      const plain =
-        name === "kubeconfig" && !secure && value !== undefined && looksLikeKubeconfigText(value)
-          ? " It holds a kubeconfig's contents, not a path, in plain text (not shown): anyone who reads the stack file has any token or client key in it, so rotate them."
-          : "";
+      const text = name === "kubeconfig" && !secure && value !== undefined && looksLikeKubeconfigText(value);
+      const plain = text
+        ? " It holds a kubeconfig's contents, not a path, in plain text (not shown): anyone who reads the stack file has any token or client key in it, so rotate them."
+        : "";
+      // A path (the provider's other form, in plain text) moves to the program's key as it is.
+      const asPath = name === "kubeconfig" && !secure && value !== undefined && value !== "" && !text;
+      const what = asPath
+        ? `set ${project}:kubeconfig to the same path (or export KUBECONFIG), which the program's provider reads`
+        : instead(project);
       problems.push(
-        `${key}: expected no Kubernetes provider setting in the stack file, got ${found}, ${NEVER}; ${instead(project)}, then ${rm}.${plain}`,
+        `${key}: expected no Kubernetes provider setting in the stack file, got ${found}, ${NEVER}; ${what}, then ${rm}.${plain}`,
       );
       continue;
     }

@@ -328,6 +328,58 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
       ),
       r.stdout,
     );
+    // The objects' counts line counts the stack-wide refusal above them too: it and the closing
+    // line say the same number (they said 0 and 1).
+    assert.match(
+      r.stdout,
+      /\n0 create, \d+ update, 0 replace, 0 delete; 1 refused \(1 stack-wide, above the objects\)\n/,
+    );
     assert.match(r.stdout, /staging: FAIL \(exit 1\): the change: 1 refused \(above\)/);
+  });
+
+  it("docs/how-to/check-a-change.md: its REFUSED and WARNING lines are what its steps print on Pulumi.production.yaml", async () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs/how-to/check-a-change.md"), "utf8");
+    const section = doc.slice(
+      doc.indexOf("### A refused tenant change"),
+      doc.indexOf("### A refused bucket move"),
+    );
+    const refusal = /\n(REFUSED Mimir tenant [^\n]*)\n/.exec(section)?.[1];
+    const warning = /\n(WARNING Mimir tenant [^\n]*), \.\.\.\n/.exec(section)?.[1];
+    // The way out the doc shows: the block it adds to the stack file, with previousTenants.
+    const block = /```yaml\n( *homelab-observability:mimir:\n[^`]*previousTenants[^`]*)```/.exec(
+      section,
+    )?.[1];
+    assert.ok(refusal && warning && block, section);
+    const dir = tmpDir("tenant-move-doc");
+    for (const f of ["Pulumi.yaml", "Pulumi.production.yaml"])
+      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const previous = path.join(dir, "before.json");
+    fs.writeFileSync(previous, JSON.stringify((await synth("production", {})).export));
+    const file = path.join(dir, "Pulumi.production.yaml");
+    const text = fs.readFileSync(file, "utf8").trimEnd();
+    // Indented as a stack file's key under config:, whatever the list item's indent in the doc.
+    const lines = block.trimEnd().split("\n");
+    const indent = /^ */.exec(lines[0])![0].length;
+    const indented = lines.map((l) => `  ${l.slice(indent)}`).join("\n");
+    const run = async (yaml: string) => {
+      fs.writeFileSync(file, `${text}\n${yaml}\n`);
+      const r = await synthCli(
+        "--dir",
+        dir,
+        "--stack",
+        "production",
+        "--out",
+        dir,
+        "--quiet",
+        "--against",
+        previous,
+      );
+      return r.stdout.split(path.relative(process.cwd(), file)).join("Pulumi.production.yaml");
+    };
+    // The refusal: the block without its previousTenants line.
+    const refused = await run(indented.replace(/\n.*previousTenants.*/, ""));
+    assert.ok(refused.includes(`\n${refusal}\n`), refused);
+    const warned = await run(indented);
+    assert.ok(warned.includes(`\n${warning}, `), warned);
   });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, synth } from "../support/helpers";
+import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 import { againstChecks } from "../support/changeStates";
 import { VAULT_ITEMS_DOC, vaultItemsVerdict } from "../../change/vaultItems";
 import type { StackExport } from "../../synth/synthesize";
@@ -74,6 +74,42 @@ describe("change check: 1Password items deleted by a switch of secrets.backend (
     assert.ok(v);
     assert.match(v.line, /the generated credential's item "production-mimir \(MinIO\)" from vault /);
     assert.ok(!v.line.includes("production-loki"), v.line);
+  });
+
+  it("docs/how-to/1password.md: its secrets block, written into Pulumi.production.yaml, is accepted, and the check refuses what the doc says", async () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs/how-to/1password.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## Switching to the config backend"));
+    const block = /```yaml\n(homelab-observability:secrets:\n[^`]*)```/.exec(section)?.[1];
+    assert.ok(block, section);
+    const dir = tmpDir("vault-items-doc");
+    for (const f of ["Pulumi.yaml", "Pulumi.production.yaml"])
+      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const file = path.join(dir, "Pulumi.production.yaml");
+    const stackFile = fs.readFileSync(file, "utf8");
+    // The stack file's secrets block (its comments too), replaced by the doc's.
+    const old = /\n {2}homelab-observability:secrets:\n(?: {4}.*\n)+/.exec(stackFile)?.[0];
+    assert.ok(old !== undefined && old.includes("vault:"), stackFile);
+    fs.writeFileSync(file, stackFile.replace(old, `\n${block.replace(/^(?=.)/gm, "  ")}`));
+    const previous = path.join(dir, "before.json");
+    fs.writeFileSync(previous, JSON.stringify(recordedBefore((await synth("production")).export)));
+    const r = await synthCli(
+      "--dir",
+      dir,
+      "--stack",
+      "production",
+      "--out",
+      dir,
+      "--quiet",
+      "--against",
+      previous,
+    );
+    // Accepted as a stack file (it was refused for the vault and connectUrl the doc left in it), and
+    // refused by the change check alone: the items, and Grafana's admin source.
+    assert.doesNotMatch(r.stdout + r.stderr, /invalid stack configuration/, r.stdout + r.stderr);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /\nREFUSED 1Password items deleted: secrets\.backend \(/);
+    assert.match(r.stdout, /\nREFUSED Grafana admin password onepassword -> generated: /);
+    assert.match(r.stdout, /production: FAIL \(exit 1\): the change: 2 refused \(above\)/);
   });
 
   it("the docs have the section the refusal names", () => {

@@ -22,6 +22,15 @@ const none = () => false;
 describe("config: the Kubernetes provider's own keys in the stack file", function () {
   this.timeout(20000);
 
+  it("a kubeconfig path (the provider's other form) is moved to the program's key as it is, not put in a file", () => {
+    const f = kubernetesKeyFindings({ "kubernetes:kubeconfig": "/home/op/.kube/lab.yaml" }, none, {
+      stack: "lab",
+    });
+    assert.deepEqual(f.problems, [
+      "kubernetes:kubeconfig: expected no Kubernetes provider setting in the stack file, got kubernetes:kubeconfig (its value not shown), which this program never reads (it creates its own Kubernetes provider; a `kubernetes:` key configures only Pulumi's default provider, which none of its resources uses); set homelab-observability:kubeconfig to the same path (or export KUBECONFIG), which the program's provider reads, then remove it with `pulumi config rm --stack lab kubernetes:kubeconfig`.",
+    ]);
+  });
+
   it("offline: each is one problem at its line naming what the program reads instead; a kubeconfig is never shown", () => {
     const e = refusal(
       `${BASE}${STORE}  kubernetes:namespace: observability\n  kubernetes:kubeconfig: |\n    apiVersion: v1\n    users:\n    - name: admin\n      user:\n        token: k8s-token-31337\n  kubernetes:cluster: homelab\n`,
