@@ -153,11 +153,18 @@ const ENGINES: Engine[] = [
     // grafana/mimir mimir-3.0.0 (3e9aeb43): the merged series' label, pkg/querier/tenantfederation/
     // merge_queryable.go:460; the ruler syncs every tenant its storage lists, pkg/ruler/ruler.go:718,
     // and reads another tenant only for a group's source_tenants, pkg/ruler/manager.go:434; its
-    // rules API takes one tenant, pkg/ruler/api.go:172, 331.
+    // rules API takes one tenant, pkg/ruler/api.go:172, 331. The groups left under the old tenant
+    // are evaluated over a tenant no sample reaches any more, so an alert built on absent() (the
+    // program ships KubeAPIDown, `absent(up{job="apiserver"})`, from kube-prometheus:
+    // builders/alerting/data/kps-default-rules.json) fires
+    // there and goes to the one Alertmanager the ruler notifies; the ruler's config API lists and
+    // deletes them per tenant, pkg/api/api.go:367 (GET /config/v1/rules), 372 (DELETE .../{namespace}).
     leaves: (from, to) =>
       `every series a read of both returns carries a __tenant_id__ label naming its tenant, so one that spans the move shows as two; ` +
       `the ruler evaluates the program's rules under ${to} over ${to}'s data alone (no rule group the program writes names source_tenants), so a rule over a window reaching back before the move sees only what ${to} has, ` +
       `and the rule groups and alert state under ${from} stay there: Mimir's ruler keeps evaluating every tenant its rule storage holds, ${from} included, until its groups are deleted under ${from}; ` +
+      `${from} gets no new samples, so every alert of those groups built on absent() (the program's KubeAPIDown and the like) fires from ${from} after its \`for\` and reaches the Alertmanager: ` +
+      `delete them under ${from}: list the namespaces with GET /prometheus/config/v1/rules and delete each with DELETE /prometheus/config/v1/rules/<namespace>, both sending X-Scope-OrgID ${from} (grafana/mimir mimir-3.0.0 pkg/api/api.go:367, 372); ` +
       `the ruler's API answers one tenant only (grafana/mimir mimir-3.0.0 pkg/ruler/api.go:172), so Grafana cannot list the rules through a datasource that names two`,
     of: mimirTenantOf,
   },

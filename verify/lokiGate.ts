@@ -247,6 +247,14 @@ export function judgeLokiConfig(yamlText: string, leaving = "a write pod"): stri
     problems.push(
       `ingester.lifecycler.unregister_on_shutdown is ${JSON.stringify(cfg?.ingester?.lifecycler?.unregister_on_shutdown)}: ${leaving} that left would stay in the ring`,
     );
+  // The gate's proof that a pod flushed is that it left the ring; with autoforget every ingester
+  // removes an instance without a heartbeat for ring.kvstore.heartbeat_timeout (grafana/loki v3.7.6
+  // pkg/ingester/ingester.go:164, 460-520 setupAutoForget), so a pod killed mid-flush would leave
+  // it too. Loki's default is false (config-keys.tsv `ingester.autoforget_unhealthy`).
+  if (cfg?.ingester?.autoforget_unhealthy === true)
+    problems.push(
+      `ingester.autoforget_unhealthy is true: ${leaving} stopped before it flushed (killed at its grace period, out of memory) would be forgotten by the ring after ring.kvstore.heartbeat_timeout, its WAL still on its claim, and this gate would pass; set it false`,
+    );
   return problems;
 }
 

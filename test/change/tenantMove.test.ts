@@ -11,6 +11,7 @@ import {
 } from "../../change/tenantMove";
 import type { StackExport } from "../../synth/synthesize";
 import { MIMIR_CONFIG_MAP } from "../../builders/metrics/mimirValues";
+import { KPS_RULES_DATA } from "../../builders/alerting/kpsRules";
 import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 
 /**
@@ -213,6 +214,25 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
       assert.match(v.line, /__tenant_id__ label/);
       assert.match(v.line, /the ruler evaluates the program's rules under homelab over homelab's data alone/);
       assert.match(v.line, /the rule groups and alert state under anonymous stay there/);
+      // The old tenant gets no samples any more: the program's alerts on absent series (KubeAPIDown,
+      // absent(up{job="apiserver"})) would page from its groups; the warning says so and how to
+      // delete them.
+      assert.match(
+        v.line,
+        /anonymous gets no new samples, so every alert of those groups built on absent\(\) \(the program's KubeAPIDown and the like\) fires from anonymous after its `for` and reaches the Alertmanager/,
+      );
+      const kubeApiDown = KPS_RULES_DATA.groups
+        .flatMap((g) => g.rules)
+        .find((r) => r.alert === "KubeAPIDown");
+      assert.match(
+        kubeApiDown?.expr ?? "",
+        /^absent\(/,
+        "the example the warning names is an alert on absent()",
+      );
+      assert.match(
+        v.line,
+        /delete them under anonymous: list the namespaces with GET \/prometheus\/config\/v1\/rules and delete each with DELETE \/prometheus\/config\/v1\/rules\/<namespace>, both sending X-Scope-OrgID anonymous \(grafana\/mimir mimir-3\.0\.0 pkg\/api\/api\.go:367, 372\)/,
+      );
       assert.match(v.line, /ruler's API answers one tenant only/);
       assert.ok(v.line.endsWith(`(${TENANT_DOC})`), v.line);
     });

@@ -246,6 +246,24 @@ describe("verify --gate loki-*: the move off SimpleScalable asked of Loki's ring
     assert.match(ok.detail, /next to leave: loki-1 \(set loki\.replicas to 1\)/);
   });
 
+  it("a running config that forgets unhealthy ingesters fails: a pod killed before it flushed would leave the ring and the gate pass", async () => {
+    // grafana/loki v3.7.6 pkg/ingester/ingester.go:460-520 setupAutoForget: each ingester removes
+    // from the ring every other instance without a heartbeat for ring.kvstore.heartbeat_timeout.
+    const mono = { ...MOVE, mode: "Monolithic" as const, replicas: 2, write: 3 };
+    loki.ring = pods("loki", 2, "ACTIVE", 10);
+    const cfg = runningConfig(true);
+    loki.config = { ...cfg, ingester: { ...cfg.ingester, autoforget_unhealthy: true } };
+    const f = await checkLokiGate(base, "loki-scale-down", mono);
+    assert.equal(f.ok, false, f.detail);
+    assert.match(
+      f.detail,
+      /ingester\.autoforget_unhealthy is true: a monolithic pod stopped before it flushed \(killed at its grace period, out of memory\) would be forgotten by the ring after ring\.kvstore\.heartbeat_timeout, its WAL still on its claim, and this gate would pass; set it false/,
+    );
+    loki.config = { ...cfg, ingester: { ...cfg.ingester, autoforget_unhealthy: false } };
+    const ok = await checkLokiGate(base, "loki-scale-down", mono);
+    assert.ok(ok.ok, ok.detail);
+  });
+
   it("loki-scale-down in Monolithic (a plain scale-down) asks for no write pod, and fails on a monolithic config that does not flush on shutdown, naming the key", async () => {
     // loki.write keeps its default (3) in a Monolithic stack file; no write pod runs.
     const mono = { ...MOVE, mode: "Monolithic" as const, replicas: 3, write: 3 };
