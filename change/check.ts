@@ -99,12 +99,24 @@ export async function runningRenders<T>(
   }
 }
 
+/** Overrides as one string, whatever the order of their keys. */
+const overridesKey = (o: Record<string, string>): string => JSON.stringify(Object.entries(o).sort());
+
 /** Checks the change of one synthesized stack; `result` is the synthesis the stack file (plus --running) asked for. */
 export async function checkChange(
   root: string,
   stack: string,
   result: StackSynthesis,
-  opts: { against?: string; running?: string },
+  opts: {
+    against?: string;
+    running?: string;
+    /**
+     * The config overrides `result` was synthesized with (synthStack's): a step of the takeover
+     * that --running synthesizes with the same overrides is `result` itself, not a second run of
+     * the program (`synth --running` on a stack at takeover.step import synthesized that step twice).
+     */
+    overrides?: Record<string, string>;
+  },
 ): Promise<ChangeCheck> {
   const parts: string[] = [];
   let refused = 0;
@@ -167,8 +179,11 @@ export async function checkChange(
       if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
       throw e;
     }
-    const synth = (step: "import" | "update", withRunning: boolean) =>
-      synthStack(root, stack, runningOverrides(root, stack, withRunning ? opts.running : undefined, step));
+    const made = opts.overrides && overridesKey(opts.overrides);
+    const synth = (step: "import" | "update", withRunning: boolean) => {
+      const overrides = runningOverrides(root, stack, withRunning ? opts.running : undefined, step);
+      return overridesKey(overrides) === made ? Promise.resolve(result) : synthStack(root, stack, overrides);
+    };
     // One at a time: a synthesis owns the process-wide mock runtime while it runs.
     const importStep = await synth("import", true);
     const updateStep = await synth("update", true);
