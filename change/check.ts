@@ -99,6 +99,9 @@ export async function runningRenders<T>(
   }
 }
 
+/** Overrides as one string, whatever the order of their keys. */
+const overridesKey = (o: Record<string, string>): string => JSON.stringify(Object.entries(o).sort());
+
 /** One section of the change check's report: its text and the refusals it lists. */
 interface Section {
   text: string;
@@ -157,7 +160,13 @@ async function againstSection(
 }
 
 /** The `--running` section: the takeover's import step and first update against what runs. */
-async function runningSection(root: string, stack: string, runningDir: string): Promise<Section> {
+async function runningSection(
+  root: string,
+  stack: string,
+  result: StackSynthesis,
+  runningDir: string,
+  overrides?: Record<string, string>,
+): Promise<Section> {
   let running;
   try {
     running = readRunningDir(path.resolve(runningDir));
@@ -165,8 +174,14 @@ async function runningSection(root: string, stack: string, runningDir: string): 
     if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
     throw e;
   }
-  const synth = (step: "import" | "update", withRunning: boolean) =>
-    synthStack(root, stack, runningOverrides(root, stack, withRunning ? runningDir : undefined, step));
+  // A step synthesized with the overrides `result` was made from is `result` itself.
+  const made = overrides && overridesKey(overrides);
+  const synth = (step: "import" | "update", withRunning: boolean) => {
+    const stepOverrides = runningOverrides(root, stack, withRunning ? runningDir : undefined, step);
+    return overridesKey(stepOverrides) === made
+      ? Promise.resolve(result)
+      : synthStack(root, stack, stepOverrides);
+  };
   // One at a time: a synthesis owns the process-wide mock runtime while it runs.
   const importStep = await synth("import", true);
   const updateStep = await synth("update", true);
@@ -218,12 +233,21 @@ export async function checkChange(
   root: string,
   stack: string,
   result: StackSynthesis,
-  opts: { against?: string; running?: string },
+  opts: {
+    against?: string;
+    running?: string;
+    /**
+     * The config overrides `result` was synthesized with (synthStack's): a step of the takeover
+     * that --running synthesizes with the same overrides is `result` itself, not a second run of
+     * the program (`synth --running` on a stack at takeover.step import synthesized that step twice).
+     */
+    overrides?: Record<string, string>;
+  },
 ): Promise<ChangeCheck> {
   const sections: Section[] = [];
   if (opts.against) sections.push(await againstSection(root, stack, result, opts.against));
   const takeover = result.export.deployment.resources.some((r) => r.importId);
-  if (opts.running) sections.push(await runningSection(root, stack, opts.running));
+  if (opts.running) sections.push(await runningSection(root, stack, result, opts.running, opts.overrides));
   else if (takeover)
     sections.push({
       text: `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect the running state and give --running <dir> (docs/how-to/check-a-change.md)`,

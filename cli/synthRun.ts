@@ -812,6 +812,7 @@ async function closeStack(
     const c = await change.checkChange(root, outcome.stack, result, {
       against: args.against,
       running: args.running,
+      overrides: args.running ? runningOverrides(root, outcome.stack, args.running) : {},
     });
     out(c.text);
     outcome.change = c.code;

@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { checkChange } from "../../change/check";
-import { ROOT, synth, tmpDir } from "../support/helpers";
+import { ROOT, stackOverrides, synth, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { refusedLines } from "../support/changeStates";
 
@@ -31,8 +31,12 @@ async function takeoverWith(report: string, name: string, change: (spec: Record<
   const block = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8")).config[
     "homelab-observability:takeover"
   ];
-  const r = await synth("takeover", { takeover: { ...block, running: dir } });
-  return { dir, check: await checkChange(ROOT, "takeover", r, { running: dir }) };
+  const over = { takeover: { ...block, running: dir } };
+  const r = await synth("takeover", over);
+  return {
+    dir,
+    check: await checkChange(ROOT, "takeover", r, { running: dir, overrides: stackOverrides(over) }),
+  };
 }
 const takeoverWithClaim = (change: (spec: Record<string, any>) => void) =>
   takeoverWith("pvcs.yaml", "prometheus-", change);

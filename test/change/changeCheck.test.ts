@@ -14,7 +14,7 @@ import { planChange, providerFlags, type StackState } from "../../change/change"
 import { checkChange } from "../../change/check";
 import { previews } from "../../change/takeover";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { onBackend, ROOT, synth, synthCli, tmpDir } from "../support/helpers";
+import { onBackend, ROOT, stackOverrides, synth, synthCli, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
 
@@ -176,14 +176,18 @@ describe("change check: taking over seed 000's cluster with --running", function
   before(async () => {
     dir = tmpDir("running000");
     await writeSeed000Running(dir);
-    const r = await synth("takeover", { takeover: { ...takeoverBlock(), running: dir } });
+    const over = { takeover: { ...takeoverBlock(), running: dir } };
+    const r = await synth("takeover", over);
     // The fixture cache keys the running folder by its files, not its path (test/support/helpers.ts
     // synthKey): that holds while a synthesis never names the folder, whichever run wrote the entry.
     assert.ok(
       !JSON.stringify(r).includes(path.join(os.tmpdir(), "running000")),
       "the entry names the folder",
     );
-    ({ text, code, refused } = await checkChange(ROOT, "takeover", r, { running: dir }));
+    ({ text, code, refused } = await checkChange(ROOT, "takeover", r, {
+      running: dir,
+      overrides: stackOverrides(over),
+    }));
   });
 
   it("plans the update with 0 replacements and one refusal, Grafana's database in an emptyDir, and imports without a change", () => {

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { refusalsIn } from "../../change/change";
 import { checkChange, formatBlind } from "../../change/check";
-import { ROOT, synth, tmpDir } from "../support/helpers";
+import { ROOT, stackOverrides, synth, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 
 /*
@@ -57,8 +57,12 @@ describe("change check --running: refusals counted one per REFUSED line (change/
     const block = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8")).config[
       "homelab-observability:takeover"
     ];
-    const r = await synth("takeover", { takeover: { ...block, running: dir } });
-    const { text, code, refused, why } = await checkChange(ROOT, "takeover", r, { running: dir });
+    const over = { takeover: { ...block, running: dir } };
+    const r = await synth("takeover", over);
+    const { text, code, refused, why } = await checkChange(ROOT, "takeover", r, {
+      running: dir,
+      overrides: stackOverrides(over),
+    });
     const lines = text.split("\n").filter((l) => /^\s+REFUSED /.test(l));
     assert.deepEqual(
       lines.map((l) => l.trim().split(":")[0]),

@@ -185,8 +185,11 @@ export function synth(stack: string, over: Record<string, unknown> = {}): Promis
   return cached("synth", synthKey(stack, over), () => synthStack(ROOT, stack, stackOverrides(over)));
 }
 
-/** The `project:key` overrides {@link synth} hands the synthesis. */
-function stackOverrides(over: Record<string, unknown>): Record<string, string> {
+/**
+ * The `project:key` overrides {@link synth} hands the synthesis: what its value was synthesized
+ * with, for checkChange's `overrides` (a takeover step it would synthesize again from the same).
+ */
+export function stackOverrides(over: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
   );
