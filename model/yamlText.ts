@@ -115,11 +115,22 @@ const ITEM_LINE = /^(\s*-\s+)(.*)$/;
 /** A URL's user info: `scheme://user:password@`, or a user alone. */
 const USER_INFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"']+)@/gi;
 /**
+ * A Go template's field path, as Helm's errors name the value a template read
+ * (`at <.Values.loki.storage.s3.secretAccessKey>: nil pointer ...`): dotted names after a leading
+ * dot, which no token has (base64 has no dot, a JWT's dots only separate its parts). Without it the
+ * path's mixed case and a digit (`s3`) looked like a token, and the message hid the one name that
+ * says which value to fix.
+ */
+const FIELD_PATH = String.raw`\.[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?![\w+/=.-])`;
+/**
  * A token by its look: 20 or more characters of base64, URL-safe base64 or a JWT's dots, holding an
  * upper-case and a lower-case letter and a digit (Pulumi's ciphertext, bearer tokens, access keys).
- * Kubernetes names and hex digests are lower case: they stay.
+ * Kubernetes names and hex digests are lower case: they stay; so does a template's field path.
  */
-const TOKEN_LOOK = /(?<![\w+/=.-])(?=[\w+/=.-]*[A-Z])(?=[\w+/=.-]*[a-z])(?=[\w+/=.-]*\d)[\w+/=.-]{20,}/g;
+const TOKEN_LOOK = new RegExp(
+  String.raw`(?<![\w+/=.-])(?!${FIELD_PATH})(?=[\w+/=.-]*[A-Z])(?=[\w+/=.-]*[a-z])(?=[\w+/=.-]*\d)[\w+/=.-]{20,}`,
+  "g",
+);
 
 /** Whether a key names a secret: a `secure:` value, a secret config key, or a credential's name. */
 function secretKey(name: string): boolean {

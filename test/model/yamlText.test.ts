@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { load } from "js-yaml";
 import { parse } from "yaml";
-import { shownYamlLines, yamlMistake } from "../../model/yamlText";
+import { shownToolText, shownYamlLines, yamlMistake } from "../../model/yamlText";
 import { SECRET, holdsSecretPiece } from "../support/secretPieces";
 
 /*
@@ -143,6 +143,17 @@ describe("model/yamlText: a YAML mistake said without a secret", () => {
       "signed: https://host/o?a=1&sig=<not shown>&X-Amz-Signature=<not shown>&page=2#top",
       "plain: https://host/path?page=2&sort=asc",
     ]);
+  });
+  it("shows the value a Helm template error names by its field path, and still hides a token beside it", () => {
+    // Helm 3.17.3's nil-pointer error names the value a template read; the path's mixed case and a
+    // digit (`s3`) are no token.
+    const helm =
+      'Error: template: loki/templates/_helpers.tpl:42:17: executing "loki.s3" at <.Values.loki.storage.s3.secretAccessKey>: nil pointer evaluating interface {}.secretAccessKey';
+    assert.equal(shownToolText(helm), helm);
+    const withToken = `${helm} (token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fw)`;
+    assert.equal(shownToolText(withToken), `${helm} (token <not shown>)`);
+    // A dotted word that does not start with a dot is a token's shape as before.
+    assert.equal(shownToolText("x Values.loki.storage.s3.secretAccessKey"), "x <not shown>");
   });
 });
 
