@@ -11,7 +11,8 @@
  * but both engines read several tenants in one request (tenant federation, X-Scope-OrgID `a|b`):
  * a move whose old tenant `mimir.previousTenants` / `loki.previousTenants` lists keeps its history
  * in Grafana, so it passes, with a warning of what reading it does not carry (the rules, and the
- * APIs that take one tenant). Federation needs multitenancy on: with it off the engine ignores the
+ * APIs that take one tenant, which Grafana's alerting pages reach through a datasource of their own,
+ * builders/grafana/datasources.ts). Federation needs multitenancy on: with it off the engine ignores the
  * header, so a move to multitenancy off stays refused
  * (docs/how-to/check-a-change.md#a-refused-tenant-change).
  *
@@ -22,7 +23,12 @@ import { isSecretEnvelope } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
-import { LOKI_UID, TENANT_SEPARATOR } from "../builders/grafana/datasources";
+import {
+  LOKI_ALERTING_UID,
+  LOKI_UID,
+  MIMIR_ALERTING_UID,
+  TENANT_SEPARATOR,
+} from "../builders/grafana/datasources";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 
@@ -165,7 +171,7 @@ const ENGINES: Engine[] = [
       `and the rule groups and alert state under ${from} stay there: Mimir's ruler keeps evaluating every tenant its rule storage holds, ${from} included, until its groups are deleted under ${from}; ` +
       `${from} gets no new samples, so every alert of those groups built on absent() (the program's KubeAPIDown and the like) fires from ${from} after its \`for\` and reaches the Alertmanager: ` +
       `delete them under ${from}: list the namespaces with GET /prometheus/config/v1/rules and delete each with DELETE /prometheus/config/v1/rules/<namespace>, both sending X-Scope-OrgID ${from} (grafana/mimir mimir-3.0.0 pkg/api/api.go:367, 372); ` +
-      `the ruler's API answers one tenant only (grafana/mimir mimir-3.0.0 pkg/ruler/api.go:172), so Grafana cannot list the rules through a datasource that names two`,
+      `the ruler's API answers one tenant only (grafana/mimir mimir-3.0.0 pkg/ruler/api.go:172), so Grafana's Mimir datasources that send both have manageAlerts false and Grafana's alerting pages read the rules through "Mimir (alerting)" (uid ${MIMIR_ALERTING_UID}), which sends ${to} alone`,
     of: mimirTenantOf,
   },
   {
@@ -186,7 +192,7 @@ const ENGINES: Engine[] = [
     leaves: (_from, to) =>
       `every line and series a read of both returns carries a __tenant_id__ label naming its tenant; ` +
       `the ruler evaluates the program's LogQL rules under ${to} alone, so a rule over a window reaching back before the move sees only ${to}'s logs; ` +
-      `live tail and the ruler's API answer one tenant only (grafana/loki v3.7.6 pkg/querier/tail/querier.go:145, pkg/ruler/base/api.go:153), so both fail through a datasource that names two`,
+      `live tail and the ruler's API answer one tenant only (grafana/loki v3.7.6 pkg/querier/tail/querier.go:145, pkg/ruler/base/api.go:153): live tail fails through the Loki datasource, which sends both, so tail through "Loki (alerting)" (uid ${LOKI_ALERTING_UID}), which sends ${to} alone; the Loki datasource has manageAlerts false and Grafana's alerting pages read the rules through "Loki (alerting)"`,
     of: lokiTenantOf,
   },
 ];

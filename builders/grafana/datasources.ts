@@ -1,4 +1,5 @@
 import type { PhaseCapabilities, Backend } from "../../model/phases";
+import { MANAGE_ALERTS } from "../../upstream/grafanaAlerting";
 
 export interface Datasource {
   name: string;
@@ -9,6 +10,7 @@ export interface Datasource {
   isDefault: boolean;
   editable: false;
   jsonData?: Record<string, unknown>;
+  secureJsonData?: Record<string, string>;
 }
 
 export interface DatasourceInputs {
@@ -41,6 +43,13 @@ export const VICTORIAMETRICS_UID = "victoriametrics";
 export const LOKI_UID = "loki";
 
 /**
+ * uids of the datasources Grafana's alerting pages use while the others read several tenants
+ * (`mimir.previousTenants`, `loki.previousTenants`): the engines' ruler APIs answer one tenant only.
+ */
+export const MIMIR_ALERTING_UID = "mimir-alerting";
+export const LOKI_ALERTING_UID = "loki-alerting";
+
+/**
  * The separator of the tenants one read covers (grafana/dskit tenant/tenant.go `tenantIDsSeparator`,
  * vendored by Loki v3.7.6 and Mimir 3.0.0).
  */
@@ -53,16 +62,45 @@ export const TENANT_SEPARATOR = "|";
 const tenantHeader = (tenant?: string, previous: readonly string[] = []) =>
   tenant
     ? {
-        jsonData: { httpHeaderName1: "X-Scope-OrgID" },
+        jsonData: {
+          httpHeaderName1: "X-Scope-OrgID",
+          // Grafana's alerting pages ask every datasource that manages alerts for its rules, and
+          // the engine's ruler API refuses a request naming several tenants: this one stays out.
+          ...(previous.length > 0 ? { [MANAGE_ALERTS]: false } : {}),
+        },
         secureJsonData: { httpHeaderValue1: [tenant, ...previous].join(TENANT_SEPARATOR) },
       }
     : {};
+
+/**
+ * The datasource the alerting pages use instead of one that reads several tenants: the same
+ * engine, the written tenant alone, managing alerts. None while one tenant is read.
+ */
+function alertingDatasource(
+  base: { name: string; type: "prometheus" | "loki"; uid: string; url: string },
+  tenant?: string,
+  previous: readonly string[] = [],
+): Datasource[] {
+  if (!tenant || previous.length === 0) return [];
+  return [
+    {
+      ...base,
+      access: "proxy",
+      isDefault: false,
+      editable: false,
+      jsonData: { httpHeaderName1: "X-Scope-OrgID", [MANAGE_ALERTS]: true },
+      secureJsonData: { httpHeaderValue1: tenant },
+    },
+  ];
+}
 
 /**
  * Datasources per phase. "Metrics" (uid `metrics`, the only default) points at Prometheus until
  * the table's flip (caps.defaultDatasource), then at the backend, so dashboards keep working
  * through the flip in one update.
  * The explicit Prometheus and backend datasources stay for comparison while both exist.
+ * With previous tenants, each datasource that reads them is kept off Grafana's alerting pages and
+ * one more per engine, "Mimir (alerting)" or "Loki (alerting)", serves them with one tenant.
  */
 export function grafanaDatasources(input: DatasourceInputs): {
   datasources: Datasource[];
@@ -108,6 +146,13 @@ export function grafanaDatasources(input: DatasourceInputs): {
       editable: false,
       ...backendExtra,
     });
+    ds.push(
+      ...alertingDatasource(
+        { name: "Mimir (alerting)", type: "prometheus", uid: MIMIR_ALERTING_UID, url: input.backendUrl },
+        input.backendTenant,
+        input.backendPreviousTenants,
+      ),
+    );
   }
   ds.push({
     name: "Loki",
@@ -119,6 +164,13 @@ export function grafanaDatasources(input: DatasourceInputs): {
     editable: false,
     ...tenantHeader(input.lokiTenant, input.lokiPreviousTenants),
   });
+  ds.push(
+    ...alertingDatasource(
+      { name: "Loki (alerting)", type: "loki", uid: LOKI_ALERTING_UID, url: input.lokiUrl },
+      input.lokiTenant,
+      input.lokiPreviousTenants,
+    ),
+  );
   // Provisioning never removes a datasource on its own: say so when Prometheus goes away.
   const deleteDatasources = hasPrometheus ? [] : [{ name: "Prometheus", orgId: 1 }];
   return { datasources: ds, deleteDatasources };

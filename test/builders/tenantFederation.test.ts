@@ -1,9 +1,17 @@
 import { strict as assert } from "assert";
-import { grafanaDatasources, LOKI_UID, METRICS_UID } from "../../builders/grafana/datasources";
+import {
+  grafanaDatasources,
+  LOKI_ALERTING_UID,
+  LOKI_UID,
+  METRICS_UID,
+  MIMIR_ALERTING_UID,
+  type DatasourceInputs,
+} from "../../builders/grafana/datasources";
 import { lokiValues } from "../../builders/logging/lokiValues";
 import { mimirConfig, type MimirInputs } from "../../builders/metrics/mimirConfig";
 import { capabilities } from "../../model/phases";
 import { checkEngineConfig, loadEngineReference } from "../../upstream/engines/references";
+import { GRAFANA_ALERTING_SOURCES, MANAGE_ALERTS, RULES_SOURCE_TYPES } from "../../upstream/grafanaAlerting";
 import { config } from "../support/helpers";
 
 /**
@@ -71,5 +79,89 @@ describe("tenants read beside the written one (tenant federation)", () => {
     assert.equal(header(METRICS_UID), "homelab|anonymous|team-a");
     assert.equal(header("mimir"), "homelab|anonymous|team-a");
     assert.equal(header(LOKI_UID), "logs|fake");
+  });
+
+  // Grafana's alerting pages ask every Prometheus and Loki datasource whose jsonData.manageAlerts is
+  // not false for its rules (upstream/grafanaAlerting.ts); the engines' ruler APIs answer one tenant
+  // only, so the federated datasources step out and one datasource per engine asks as the written
+  // tenant alone.
+  const inputs = (over: Partial<DatasourceInputs> = {}): DatasourceInputs => ({
+    caps: capabilities("backend-primary", "mimir"),
+    backend: "mimir",
+    prometheusUrl: "http://p",
+    backendUrl: "http://m",
+    lokiUrl: "http://l",
+    backendTenant: "homelab",
+    lokiTenant: "logs",
+    ...over,
+  });
+  const federated = inputs({ backendPreviousTenants: ["anonymous"], lokiPreviousTenants: ["fake"] });
+  const byUid = (i: DatasourceInputs) =>
+    new Map(grafanaDatasources(i).datasources.map((d: any) => [d.uid, d]));
+
+  it("Grafana: with previous tenants, the federated datasources leave the alerting pages to one single-tenant datasource per engine", () => {
+    const ds = byUid(federated);
+    for (const uid of [METRICS_UID, "mimir", LOKI_UID]) {
+      assert.equal(ds.get(uid)?.jsonData?.[MANAGE_ALERTS], false, `${uid} stays out of the alerting pages`);
+    }
+    const alerting = [
+      [MIMIR_ALERTING_UID, "Mimir (alerting)", "prometheus", "http://m", "homelab"],
+      [LOKI_ALERTING_UID, "Loki (alerting)", "loki", "http://l", "logs"],
+    ] as const;
+    for (const [uid, name, type, url, tenant] of alerting) {
+      const d = ds.get(uid);
+      assert.ok(d, `${uid} is provisioned`);
+      assert.deepEqual(
+        { name: d.name, type: d.type, url: d.url, isDefault: d.isDefault, editable: d.editable },
+        { name, type, url, isDefault: false, editable: false },
+      );
+      assert.deepEqual(d.jsonData, { httpHeaderName1: "X-Scope-OrgID", [MANAGE_ALERTS]: true });
+      assert.deepEqual(d.secureJsonData, { httpHeaderValue1: tenant }, "the written tenant alone");
+    }
+    assert.deepEqual(
+      [...ds.values()].filter((d) => d.isDefault).map((d) => d.uid),
+      [METRICS_UID],
+      "dashboards keep reading the federated default",
+    );
+    // Only the engine that reads several tenants changes: Loki alone, Mimir alone.
+    const lokiOnly = byUid(inputs({ lokiPreviousTenants: ["fake"] }));
+    assert.ok(lokiOnly.has(LOKI_ALERTING_UID) && !lokiOnly.has(MIMIR_ALERTING_UID));
+    assert.equal(lokiOnly.get("mimir")?.jsonData?.[MANAGE_ALERTS], undefined);
+    const mimirOnly = byUid(inputs({ backendPreviousTenants: ["anonymous"] }));
+    assert.ok(mimirOnly.has(MIMIR_ALERTING_UID) && !mimirOnly.has(LOKI_ALERTING_UID));
+    assert.equal(mimirOnly.get(LOKI_UID)?.jsonData?.[MANAGE_ALERTS], undefined);
+    // Before the flip "Metrics" reads Prometheus, one tenant: it keeps the alerting pages.
+    const beforeFlip = byUid({ ...federated, caps: capabilities("dual-write", "mimir") });
+    assert.equal(beforeFlip.get(METRICS_UID)?.jsonData, undefined);
+    assert.equal(beforeFlip.get("mimir")?.jsonData?.[MANAGE_ALERTS], false);
+    assert.ok(beforeFlip.has(MIMIR_ALERTING_UID));
+  });
+
+  it("Grafana: without previous tenants, no datasource says manageAlerts and none is added", () => {
+    for (const i of [inputs(), inputs({ backendTenant: undefined, lokiTenant: undefined })]) {
+      const ds = grafanaDatasources(i).datasources;
+      assert.deepEqual(
+        ds.map((d) => d.uid),
+        [METRICS_UID, "prometheus", "mimir", LOKI_UID],
+      );
+      assert.deepEqual(
+        ds.filter((d) => d.jsonData && MANAGE_ALERTS in d.jsonData).map((d) => d.uid),
+        [],
+      );
+    }
+  });
+
+  it("Grafana: manageAlerts is the jsonData key Grafana 13.0.1 reads, on datasource types its alerting pages ask", () => {
+    assert.equal(MANAGE_ALERTS, "manageAlerts");
+    assert.match(GRAFANA_ALERTING_SOURCES.field, /@grafana\/data 13\.0\.1 .*manageAlerts\?: boolean/);
+    assert.match(GRAFANA_ALERTING_SOURCES.rulesSources, /jsonData\.manageAlerts \?\? /);
+    const saying = grafanaDatasources(federated).datasources.filter(
+      (d) => d.jsonData && MANAGE_ALERTS in d.jsonData,
+    );
+    assert.equal(saying.length, 5, "Metrics, Mimir and Loki out; the two alerting datasources in");
+    for (const d of saying) {
+      assert.ok(RULES_SOURCE_TYPES.includes(d.type), `${d.uid}: ${d.type} is no rules source type`);
+      assert.equal(typeof d.jsonData![MANAGE_ALERTS], "boolean");
+    }
   });
 });

@@ -233,7 +233,10 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
         v.line,
         /delete them under anonymous: list the namespaces with GET \/prometheus\/config\/v1\/rules and delete each with DELETE \/prometheus\/config\/v1\/rules\/<namespace>, both sending X-Scope-OrgID anonymous \(grafana\/mimir mimir-3\.0\.0 pkg\/api\/api\.go:367, 372\)/,
       );
-      assert.match(v.line, /ruler's API answers one tenant only/);
+      assert.match(
+        v.line,
+        /ruler's API answers one tenant only .*, so Grafana's Mimir datasources that send both have manageAlerts false and Grafana's alerting pages read the rules through "Mimir \(alerting\)" \(uid mimir-alerting\), which sends homelab alone/,
+      );
       assert.ok(v.line.endsWith(`(${TENANT_DOC})`), v.line);
     });
 
@@ -276,7 +279,10 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
         v.line,
         /Grafana's Loki datasource sends X-Scope-OrgID homelab\|fake and Loki reads them all \(querier\.multi_tenant_queries_enabled\)/,
       );
-      assert.match(v.line, /live tail and the ruler's API answer one tenant only/);
+      assert.match(
+        v.line,
+        /live tail and the ruler's API answer one tenant only .*: live tail fails through the Loki datasource, which sends both, so tail through "Loki \(alerting\)" \(uid loki-alerting\), which sends homelab alone; the Loki datasource has manageAlerts false/,
+      );
     });
 
     it("a tenant read before and no longer is warned of, not refused", () => {
@@ -309,6 +315,23 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.deepEqual(lokiRelease?.inputs?.values?.loki?.querier, { multi_tenant_queries_enabled: true });
     assert.deepEqual(mimirTenantOf(next), { id: "homelab", auth: true, alsoReads: ["anonymous"] });
     assert.deepEqual(lokiTenantOf(next), { id: "homelab", auth: true, alsoReads: ["fake"] });
+    // The alerting pages' own datasources, each sending the written tenant alone ("Metrics" reads
+    // Prometheus in this phase, one tenant, and keeps the pages).
+    const grafana = next.deployment.resources.find(
+      (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs?.chart === "grafana",
+    );
+    const provisioned: any[] = grafana?.inputs?.values?.datasources?.["datasources.yaml"]?.datasources;
+    assert.deepEqual(
+      provisioned
+        .filter((d) => d.jsonData?.manageAlerts !== undefined)
+        .map((d) => [d.uid, d.jsonData.manageAlerts, d.secureJsonData?.httpHeaderValue1]),
+      [
+        ["mimir", false, "homelab|anonymous"],
+        ["mimir-alerting", true, "homelab"],
+        ["loki", false, "homelab|fake"],
+        ["loki-alerting", true, "homelab"],
+      ],
+    );
     const c = await check("production", over, previous);
     assert.equal(c.code, 0, c.text);
     assert.equal(c.refused, 0, c.text);
