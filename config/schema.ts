@@ -436,8 +436,9 @@ const loki = z
      * them: Grafana's Loki datasource reads them beside `loki.tenant` (X-Scope-OrgID
      * `<tenant>|<old>...`, Loki's `querier.multi_tenant_queries_enabled`), writes still go to
      * `loki.tenant` alone. "fake" is the tenant with authEnabled false. Needs authEnabled (with it
-     * off Loki ignores the header). Default [] (docs/how-to/check-a-change.md, "A refused tenant
-     * change").
+     * off Loki ignores the header). Non-empty, Grafana also gets a "Loki (alerting)" datasource that
+     * reads `loki.tenant` alone, for the alerting pages and live tail (Loki's ruler and tail APIs
+     * take one tenant). Default [] (docs/how-to/check-a-change.md, "A refused tenant change").
      */
     previousTenants: z.array(tenant).default([]),
     /** Canary DaemonSet. Default true (false in the lightweight profile). */
@@ -540,7 +541,9 @@ const mimir = z
      * moved them: Grafana's Mimir datasources read them beside `mimir.tenant` (X-Scope-OrgID
      * `<tenant>|<old>...`, Mimir's `tenant_federation.enabled`), writes and the ruler's rules stay on
      * `mimir.tenant`. "anonymous" is the tenant with multitenancy off. Needs multitenancy (with it off
-     * Mimir ignores the header). Default [] (docs/how-to/check-a-change.md, "A refused tenant change").
+     * Mimir ignores the header). Non-empty, Grafana also gets a "Mimir (alerting)" datasource that
+     * reads `mimir.tenant` alone, for the alerting pages (Mimir's ruler API takes one tenant).
+     * Default [] (docs/how-to/check-a-change.md, "A refused tenant change").
      */
     previousTenants: z.array(tenant).default([]),
     /**
