@@ -13,7 +13,7 @@
 import { ApiError, basicAuth, instantQuery, requestJson, tenantHeaders, urlOf } from "./http";
 import { parseUserYaml } from "../model/yamlText";
 import type { CheckId, CheckResult, Evaluator, Expectations, VerifyContext } from "./types";
-import { metricsApi } from "./metricsApi";
+import { historyApi, metricsApi } from "./metricsApi";
 import { checkBackendAgrees } from "./agreeCheck";
 
 export type { VerifyContext } from "./types";
@@ -167,7 +167,10 @@ async function rulesApi(
   e: Evaluator,
 ): Promise<{ base: string; headers: Record<string, string>; name: string }> {
   if (e === "prometheus") return metricsApi(ctx, "prometheus");
-  // The ruler's API (the backend group when scaled out; the one Mimir Service otherwise).
+  // The ruler's API (the backend group when scaled out; the one Mimir Service otherwise), with the
+  // written tenant alone, whatever mimir.previousTenants lists: the ruler evaluates the program's
+  // groups under that tenant, and its API refuses a request naming two (tenant.TenantID's
+  // ErrTooManyOrgIDs, grafana/mimir mimir-3.0.0 pkg/ruler/api.go:172).
   if (e === "mimir-ruler")
     return {
       base: urlOf(await ctx.base("mimir-ruler"), "/prometheus"),
@@ -290,6 +293,8 @@ async function lokiVector(
   expr: string,
 ): Promise<{ metric: Record<string, string>; value: number }[]> {
   const base = await ctx.base("loki");
+  // loki.tenant alone, whatever loki.previousTenants lists: `logs` asks for the last minutes'
+  // lines, which the agents write to that tenant only.
   const body = await requestJson(urlOf(base, "/loki/api/v1/query", { query: expr }), {
     headers: tenantHeaders(ctx.exp.lokiTenant),
   });
@@ -464,6 +469,8 @@ export function metricNames(expr: string): string[] {
  *   keeps data, every dashboard series Prometheus has;
  * - Prometheus (KPS) goes away: the backend's own evaluator must have evaluated the alerts over
  *   that window (its Watchdog `ALERTS` series), and the heartbeat's Watchdog must come from it.
+ * The backend is read as Grafana reads it (`historyApi`): after a tenant move whose old tenant
+ * `mimir.previousTenants` lists, the history under it counts, as it shows on the dashboards.
  */
 export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
   const { gate, next, exp } = ctx;
@@ -477,7 +484,11 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
   // One hour into the window: data written at its very start may already be compacted away.
   const at = since + 3600;
   const date = new Date(since * 1000).toISOString().slice(0, 16) + "Z";
-  const backend = await metricsApi(ctx, "backend");
+  // As Grafana reads it: the written tenant and, where federation is on, the previous ones.
+  const backend = await historyApi(ctx);
+  // count() without `by` drops every label, so the one sample counts the series of every tenant
+  // read: a federated read labels each series __tenant_id__ (grafana/mimir mimir-3.0.0
+  // pkg/querier/tenantfederation/merge_queryable.go:400-407) and splits none here.
   const heldAt = async (selector: string) =>
     (
       await instantQuery(backend.base, `count(last_over_time(${selector}[1h]))`, {

@@ -1,7 +1,7 @@
 import { durationSeconds, type StackConfig } from "../config/resolve";
 import { SECRET_REFS } from "../model/secrets";
 import { alertmanagerConfig } from "../builders/alerting/alertmanagerConfig";
-import { grafanaDatasources, METRICS_UID } from "../builders/grafana/datasources";
+import { grafanaDatasources, METRICS_UID, type DatasourceInputs } from "../builders/grafana/datasources";
 import { dashboardsFor } from "../builders/grafana/dashboards";
 import { communityDashboards, panelsOf } from "../builders/grafana/community";
 import { planStack } from "../plan/plan";
@@ -52,6 +52,23 @@ function communityTargets(emitters: readonly string[]): PanelTarget[] {
     communityCache.set(key, t);
   }
   return t;
+}
+
+/**
+ * The tenants the history check reads: what Grafana's Mimir datasources send (the written tenant,
+ * then `mimir.previousTenants`), where the plan turns Mimir's tenant federation on, and only
+ * there: without it Mimir refuses a read naming two tenants (422, grafana/mimir mimir-3.0.0
+ * pkg/api/tenant.go:33-34). Loki's previous tenants are read by no check: verify's only Loki read
+ * (`logs`) is of the last minutes, written to `loki.tenant` alone.
+ */
+function historyTenants(
+  plan: ReturnType<typeof planStack>,
+  ds: DatasourceInputs,
+): Pick<Expectations, "backendHistoryTenants"> {
+  const previous = ds.backendPreviousTenants ?? [];
+  if (plan.mimir?.inputs.settings.tenantFederation !== true || !ds.backendTenant || previous.length === 0)
+    return {};
+  return { backendHistoryTenants: [ds.backendTenant, ...previous] };
 }
 
 /**
@@ -122,6 +139,7 @@ export function expectationsFor(cfg: StackConfig, jobs: string[]): Expectations 
     panelTargets,
     backendTenant: g.datasources.backendTenant,
     lokiTenant: g.datasources.lokiTenant,
+    ...historyTenants(plan, g.datasources),
     nodes: cfg.nodePools.reduce((n, p) => n + p.count, 0),
     nodeLabelled: cfg.nodeLogs.journal || cfg.nodeLogs.syslogFiles.length > 0,
     canary: cfg.loki.canary,

@@ -85,9 +85,18 @@ export interface Expectations {
    * the community ones it provisions, with its dashboard's variables and time range.
    */
   panelTargets: PanelTarget[];
-  /** Backend tenant (Mimir multitenancy) and Loki tenant, sent as X-Scope-OrgID. */
+  /**
+   * Backend tenant (Mimir multitenancy) and Loki tenant, sent as X-Scope-OrgID: the tenant written,
+   * the one every check but `history` asks.
+   */
   backendTenant?: string;
   lokiTenant?: string;
+  /**
+   * The tenants `history` reads, as Grafana's Mimir datasources do: `backendTenant` first, then
+   * `mimir.previousTenants`. Only where the plan turns Mimir's tenant federation on (a non-empty
+   * list); absent otherwise, and `history` asks `backendTenant` alone.
+   */
+  backendHistoryTenants?: string[];
   /** Nodes that run a log agent (the node pools' counts) and whether node logs say which node. */
   nodes: number;
   nodeLabelled: boolean;
