@@ -58,8 +58,8 @@ function communityTargets(emitters: readonly string[]): PanelTarget[] {
  * The tenants the history check reads: what Grafana's Mimir datasources send (the written tenant,
  * then `mimir.previousTenants`), where the plan turns Mimir's tenant federation on, and only
  * there: without it Mimir refuses a read naming two tenants (422, grafana/mimir mimir-3.0.0
- * pkg/api/tenant.go:33-34). Loki's previous tenants are read by no check: verify's only Loki read
- * (`logs`) is of the last minutes, written to `loki.tenant` alone.
+ * pkg/api/tenant.go:33-34). Loki's previous tenants are read by no check: verify's only Loki
+ * query (`logs`) asks for the last minutes, written to `loki.tenant` alone.
  */
 function historyTenants(
   plan: ReturnType<typeof planStack>,
