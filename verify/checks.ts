@@ -538,7 +538,10 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
       problems.push(
         `the heartbeat's Watchdog comes from ${senders.length ? [...new Set(senders)].join(", ") : "nobody"}, not ${evaluator === "prometheus" ? "the backend" : evaluator}`,
       );
-    else held.push(`${evaluator} evaluated the alerts since ${date} (${days}d) and sends the heartbeat`);
+    else
+      held.push(
+        `${evaluator} evaluated the alerts since ${date} (${days}d, read on ${backend.name}) and sends the heartbeat`,
+      );
   }
   if (problems.length > 0) return fail("history", problems.join("; "));
   return pass("history", held.join("; "));
