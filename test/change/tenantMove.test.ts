@@ -21,6 +21,8 @@ import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 function exportOf(o: {
   mimir?: { multitenancy: boolean; header?: string };
   loki?: { auth: boolean; header?: string };
+  /** The uids of more datasources Grafana provisions (the alerting ones). */
+  more?: string[];
 }): StackExport {
   const release = (chart: string, values: unknown) => ({
     type: "kubernetes:helm.sh/v3:Release",
@@ -35,7 +37,13 @@ function exportOf(o: {
   const resources: unknown[] = [
     release("grafana", {
       datasources: {
-        "datasources.yaml": { datasources: [ds("mimir", o.mimir?.header), ds("loki", o.loki?.header)] },
+        "datasources.yaml": {
+          datasources: [
+            ds("mimir", o.mimir?.header),
+            ds("loki", o.loki?.header),
+            ...(o.more ?? []).map((u) => ds(u)),
+          ],
+        },
       },
     }),
   ];
@@ -293,8 +301,43 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
       assert.equal(verdicts[0].refused, false);
       assert.match(
         verdicts[0].line,
-        /^WARNING Mimir tenants no longer read: anonymous\. mimir\.previousTenants \(not set in the stack file\) no longer lists it: the history under anonymous stays in the store but no longer shows in Grafana/,
+        /^WARNING Mimir tenants no longer read: anonymous\. mimir\.previousTenants \(not set in the stack file\) no longer lists it: the history under anonymous stays in the store but no longer shows in Grafana \(/,
       );
+    });
+
+    it("an emptied list says that Grafana keeps the alerting datasource the program no longer provisions", () => {
+      const previous = exportOf({
+        mimir: { multitenancy: true, header: "homelab|anonymous" },
+        loki: { auth: true, header: "logs|fake" },
+        more: ["mimir-alerting", "loki-alerting"],
+      });
+      const next = exportOf({
+        mimir: { multitenancy: true, header: "homelab" },
+        loki: { auth: true, header: "logs" },
+      });
+      const [mimir, loki, ...more] = tenantMoveVerdicts(previous, next);
+      assert.deepEqual(more, []);
+      assert.match(
+        mimir.line,
+        /no longer shows in Grafana; the program no longer provisions "Mimir \(alerting\)" \(uid mimir-alerting\), but Grafana keeps it: its provisioning deletes only a datasource its files name under deleteDatasources or one provisioned as prunable, and the program writes neither \(grafana\/grafana 032967e6 pkg\/services\/provisioning\/datasources\/datasources\.go applyChanges\), so it stays in Grafana's database, still a rules source of the alerting pages, beside the Mimir datasources that no longer say manageAlerts false: the alert list can show each rule twice \(/,
+      );
+      assert.match(
+        loki.line,
+        /^WARNING Loki tenants no longer read: fake\. .*Grafana keeps it.*beside the Loki datasource that/,
+      );
+      // A list that still names a tenant keeps the datasource provisioned: nothing is left behind.
+      const still = exportOf({
+        mimir: { multitenancy: true, header: "homelab|team-a" },
+        more: ["mimir-alerting"],
+      });
+      const [v] = tenantMoveVerdicts(
+        exportOf({
+          mimir: { multitenancy: true, header: "homelab|anonymous|team-a" },
+          more: ["mimir-alerting"],
+        }),
+        still,
+      );
+      assert.doesNotMatch(v.line, /Grafana keeps it/);
     });
   });
 
