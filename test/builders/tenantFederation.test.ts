@@ -62,18 +62,22 @@ describe("tenants read beside the written one (tenant federation)", () => {
     assert.equal(field.default, "false", "off unless the program turns it on");
   });
 
+  /** The datasources' inputs after the flip, Mimir's tenant homelab and Loki's logs. */
+  const inputs = (over: Partial<DatasourceInputs> = {}): DatasourceInputs => ({
+    caps: capabilities("backend-primary", "mimir"),
+    backend: "mimir",
+    prometheusUrl: "http://p",
+    backendUrl: "http://m",
+    lokiUrl: "http://l",
+    backendTenant: "homelab",
+    lokiTenant: "logs",
+    ...over,
+  });
+
   it("Grafana: the datasources read the written tenant first, then the previous ones, separated by |", () => {
-    const { datasources } = grafanaDatasources({
-      caps: capabilities("backend-primary", "mimir"),
-      backend: "mimir",
-      prometheusUrl: "http://p",
-      backendUrl: "http://m",
-      lokiUrl: "http://l",
-      backendTenant: "homelab",
-      backendPreviousTenants: ["anonymous", "team-a"],
-      lokiTenant: "logs",
-      lokiPreviousTenants: ["fake"],
-    });
+    const { datasources } = grafanaDatasources(
+      inputs({ backendPreviousTenants: ["anonymous", "team-a"], lokiPreviousTenants: ["fake"] }),
+    );
     const header = (uid: string) =>
       (datasources.find((d) => d.uid === uid) as any)?.secureJsonData?.httpHeaderValue1;
     assert.equal(header(METRICS_UID), "homelab|anonymous|team-a");
@@ -85,16 +89,6 @@ describe("tenants read beside the written one (tenant federation)", () => {
   // not false for its rules (upstream/grafanaAlerting.ts); the engines' ruler APIs answer one tenant
   // only, so the federated datasources step out and one datasource per engine asks as the written
   // tenant alone.
-  const inputs = (over: Partial<DatasourceInputs> = {}): DatasourceInputs => ({
-    caps: capabilities("backend-primary", "mimir"),
-    backend: "mimir",
-    prometheusUrl: "http://p",
-    backendUrl: "http://m",
-    lokiUrl: "http://l",
-    backendTenant: "homelab",
-    lokiTenant: "logs",
-    ...over,
-  });
   const federated = inputs({ backendPreviousTenants: ["anonymous"], lokiPreviousTenants: ["fake"] });
   const byUid = (i: DatasourceInputs) =>
     new Map(grafanaDatasources(i).datasources.map((d: any) => [d.uid, d]));

@@ -12,7 +12,7 @@ import {
 import type { StackExport } from "../../synth/synthesize";
 import { MIMIR_CONFIG_MAP } from "../../builders/metrics/mimirValues";
 import { KPS_RULES_DATA } from "../../builders/alerting/kpsRules";
-import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
+import { ROOT, stackCopy, synth, tmpDir } from "../support/helpers";
 
 /**
  * An export as the tenant verdict reads it: Mimir's config (multitenancy), the loki release's
@@ -383,29 +383,16 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
   });
 
   it("synth --against names the keys at their lines in the stack file", async () => {
-    const dir = tmpDir("tenant-move-cli");
-    for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
-      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const { dir, file, against } = stackCopy("tenant-move-cli", "staging");
     const previous = path.join(dir, "before.json");
     fs.writeFileSync(previous, JSON.stringify((await synth("staging", {})).export));
-    const file = path.join(dir, "Pulumi.staging.yaml");
     const text = fs.readFileSync(file, "utf8");
     fs.writeFileSync(
       file,
       `${text.trimEnd()}\n  homelab-observability:mimir:\n    multitenancy: true\n    tenant: team-a\n`,
     );
     const line = text.trimEnd().split("\n").length + 2;
-    const r = await synthCli(
-      "--dir",
-      dir,
-      "--stack",
-      "staging",
-      "--out",
-      dir,
-      "--quiet",
-      "--against",
-      previous,
-    );
+    const r = await against(previous);
     assert.equal(r.status, 1, r.stderr + r.stdout);
     const where = path.relative(process.cwd(), file);
     assert.ok(
@@ -436,12 +423,9 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
       section,
     )?.[1];
     assert.ok(refusal && warning && block, section);
-    const dir = tmpDir("tenant-move-doc");
-    for (const f of ["Pulumi.yaml", "Pulumi.production.yaml"])
-      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const { dir, file, against } = stackCopy("tenant-move-doc", "production");
     const previous = path.join(dir, "before.json");
     fs.writeFileSync(previous, JSON.stringify((await synth("production", {})).export));
-    const file = path.join(dir, "Pulumi.production.yaml");
     const text = fs.readFileSync(file, "utf8").trimEnd();
     // Indented as a stack file's key under config:, whatever the list item's indent in the doc.
     const lines = block.trimEnd().split("\n");
@@ -449,17 +433,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     const indented = lines.map((l) => `  ${l.slice(indent)}`).join("\n");
     const run = async (yaml: string) => {
       fs.writeFileSync(file, `${text}\n${yaml}\n`);
-      const r = await synthCli(
-        "--dir",
-        dir,
-        "--stack",
-        "production",
-        "--out",
-        dir,
-        "--quiet",
-        "--against",
-        previous,
-      );
+      const r = await against(previous);
       return r.stdout.split(path.relative(process.cwd(), file)).join("Pulumi.production.yaml");
     };
     // The refusal: the block without its previousTenants line.
