@@ -24,8 +24,10 @@ import { parseUserYaml } from "../model/yamlText";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import {
+  LOKI_ALERTING_NAME,
   LOKI_ALERTING_UID,
   LOKI_UID,
+  MIMIR_ALERTING_NAME,
   MIMIR_ALERTING_UID,
   TENANT_SEPARATOR,
 } from "../builders/grafana/datasources";
@@ -63,21 +65,30 @@ export interface Tenant {
 /** A value a real export may hold as a secret envelope: unreadable, so not said. */
 const plain = (v: any): any => (isSecretEnvelope(v) ? undefined : v);
 
+/** The datasources the grafana Release's values provision; [] when they do not say (a secret value). */
+function grafanaDatasources(resources: ExportResource[]): any[] {
+  const grafana = resources.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "grafana");
+  const file = plain(plain(grafana?.inputs?.values)?.datasources?.["datasources.yaml"]);
+  const list: unknown = plain(file?.datasources);
+  return Array.isArray(list) ? list : [];
+}
+
 /**
  * The tenants Grafana's datasource `uid` reads, from the X-Scope-OrgID in the grafana Release's
  * values: the written one first, then those read beside it (builders/grafana/datasources.ts).
  */
 function grafanaTenants(resources: ExportResource[], uid: string, auth: true): Tenant | undefined {
-  const grafana = resources.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "grafana");
-  const file = plain(plain(grafana?.inputs?.values)?.datasources?.["datasources.yaml"]);
-  const list: unknown = plain(file?.datasources);
-  const ds = Array.isArray(list) ? list.find((d) => d?.uid === uid) : undefined;
+  const ds = grafanaDatasources(resources).find((d) => d?.uid === uid);
   if (plain(ds?.jsonData)?.httpHeaderName1 !== "X-Scope-OrgID") return undefined;
   const header = plain(ds?.secureJsonData)?.httpHeaderValue1;
   if (typeof header !== "string") return undefined;
   const [id, ...alsoReads] = header.split(TENANT_SEPARATOR);
   return { id, auth, ...(alsoReads.length > 0 ? { alsoReads } : {}) };
 }
+
+/** Whether the export's Grafana provisions the datasource `uid` (builders/grafana/datasources.ts). */
+const grafanaProvisions = (exp: StackExport, uid: string): boolean =>
+  grafanaDatasources(exp.deployment.resources).some((d) => d?.uid === uid);
 
 /**
  * Mimir's tenant in an export: its config (the ConfigMap the program writes) says whether
@@ -136,6 +147,8 @@ interface Engine {
   datasources: string;
   /** The engine's setting that reads several tenants. */
   federation: string;
+  /** The single-tenant datasource Grafana's alerting pages use while previous tenants are read. */
+  alerting: { name: string; uid: string };
   /** Why reading several tenants needs multitenancy on, with the engine's source. */
   ignoresHeader: string;
   /** What reading the old tenant beside the new one does not carry across, `from` to `to`. */
@@ -154,6 +167,7 @@ const ENGINES: Engine[] = [
       "the metrics history (its blocks in the bucket, the series in the ingesters) and the rule groups and alert state the ruler keeps for it",
     datasources: "Mimir datasources",
     federation: "tenant_federation.enabled",
+    alerting: { name: MIMIR_ALERTING_NAME, uid: MIMIR_ALERTING_UID },
     ignoresHeader:
       "with multitenancy off Mimir gives every request its no_auth_tenant and ignores the header, grafana/mimir mimir-3.0.0 pkg/util/noauth/no_auth.go",
     // grafana/mimir mimir-3.0.0 (3e9aeb43): the merged series' label, pkg/querier/tenantfederation/
@@ -182,6 +196,7 @@ const ENGINES: Engine[] = [
     offTenant: "Loki's tenant with auth_enabled false, builders/logging/lokiValues.ts LOKI_SINGLE_TENANT",
     holds: "the logs history (its chunks and index)",
     datasources: "Loki datasource",
+    alerting: { name: LOKI_ALERTING_NAME, uid: LOKI_ALERTING_UID },
     federation: "querier.multi_tenant_queries_enabled",
     ignoresHeader:
       "with auth_enabled false Loki gives every request the tenant fake and ignores the header, grafana/loki v3.7.6 pkg/util/fakeauth/fake_auth.go",
@@ -219,6 +234,22 @@ function keepReading(e: Engine, from: Tenant, to: Tenant, at?: OverridePlace): s
   if (!to.auth)
     return `${e.previousKey} cannot keep ${from.id} readable: reading several tenants needs ${e.switchKey} true (${e.ignoresHeader})`;
   return `Or move and keep reading ${from.id}: add "${from.id}" to ${stackKeyAt(e.previousKey, at)} (the engine then reads both, writes go to ${to.id} alone, and the move passes with a warning of what stays behind)`;
+}
+
+/**
+ * What an emptied previousTenants leaves in Grafana: the alerting datasource the previous export
+ * provisioned and the next does not. Grafana's provisioning deletes only the datasources its files
+ * name under deleteDatasources and those provisioned as prunable, neither of which the program
+ * writes (grafana/grafana 032967e6 pkg/services/provisioning/datasources/datasources.go
+ * applyChanges); docs/how-to/check-a-change.md says the same.
+ */
+function alertingLeftBehind(e: Engine, previous: StackExport, next: StackExport): string {
+  const { name, uid } = e.alerting;
+  if (!grafanaProvisions(previous, uid) || grafanaProvisions(next, uid)) return "";
+  return (
+    `; the program no longer provisions "${name}" (uid ${uid}), but Grafana keeps it: its provisioning deletes only a datasource its files name under deleteDatasources or one provisioned as prunable, and the program writes neither (grafana/grafana 032967e6 pkg/services/provisioning/datasources/datasources.go applyChanges), ` +
+    `so it stays in Grafana's database, still a rules source of the alerting pages, beside the ${e.datasources} that no longer say manageAlerts false: the alert list can show each rule twice`
+  );
 }
 
 /** Every tenant a side reads. */
@@ -274,7 +305,7 @@ export function tenantMoveVerdicts(
     const dropped = reads(from).filter((id) => id !== from.id && !reads(to).includes(id));
     if (dropped.length > 0) {
       out.push({
-        line: `WARNING ${e.name} tenants no longer read: ${dropped.join(", ")}. ${stackKeyAt(e.previousKey, at)} no longer lists ${dropped.length === 1 ? "it" : "them"}: the history under ${dropped.join(", ")} stays in the store but no longer shows in Grafana (${TENANT_DOC})`,
+        line: `WARNING ${e.name} tenants no longer read: ${dropped.join(", ")}. ${stackKeyAt(e.previousKey, at)} no longer lists ${dropped.length === 1 ? "it" : "them"}: the history under ${dropped.join(", ")} stays in the store but no longer shows in Grafana${alertingLeftBehind(e, previous, next)} (${TENANT_DOC})`,
         refused: false,
       });
     }

@@ -119,9 +119,12 @@ const USER_INFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"']+)@/gi;
  * (`at <.Values.loki.storage.s3.secretAccessKey>: nil pointer ...`): dotted names after a leading
  * dot, which no token has (base64 has no dot, a JWT's dots only separate its parts). Without it the
  * path's mixed case and a digit (`s3`) looked like a token, and the message hid the one name that
- * says which value to fix.
+ * says which value to fix. A name is no token-looking word itself (20 characters or more holding an
+ * upper-case and a lower-case letter and a digit, as a JWT's header and signature do): a JWT written
+ * after a dot (`.eyJhbGciOiJIUzI1NiJ9.eyJzdWIi….Sfl…`) has a field path's shape and stays hidden.
  */
-const FIELD_PATH = String.raw`\.[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?![\w+/=.-])`;
+const FIELD_NAME = String.raw`(?!(?=\w*[A-Z])(?=\w*[a-z])(?=\w*\d)\w{20})[A-Za-z_]\w*`;
+const FIELD_PATH = String.raw`\.${FIELD_NAME}(?:\.${FIELD_NAME})+(?![\w+/=.-])`;
 /**
  * A token by its look: 20 or more characters of base64, URL-safe base64 or a JWT's dots, holding an
  * upper-case and a lower-case letter and a digit (Pulumi's ciphertext, bearer tokens, access keys).

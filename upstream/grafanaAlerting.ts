@@ -1,16 +1,19 @@
 /**
  * What Grafana's alerting pages ask of a Prometheus or Loki datasource, and the datasource setting
- * that keeps them from asking. The grafana chart 12.3.1 deploys Grafana 13.0.1 (its Chart.yaml
- * `appVersion`). Read, not run. The field and its default are read from the npm packages Grafana
- * 13.0.1 publishes. The pages and the proxy are read in grafana/grafana at the nearest versions the
- * index stores, since the v13.0.1 tag's commit is not there (each with its commit below).
+ * that keeps them from asking. The program runs Grafana 12.3.1: model/versions.ts
+ * `images.grafana` sets the grafana chart 12.3.1's `image.tag` (the chart's own default is its
+ * `appVersion`, 13.0.1, which does not run). Read, not run. The field is read from the npm package
+ * Grafana 12.3.1 publishes, the switch from @grafana/prometheus 12.3.0 (no 12.3.1 is published).
+ * The pages and the proxy are read in grafana/grafana at the commits the index stores, since the
+ * v12.3.1 tag's commit is not there (each with its commit below); a false `manageAlerts` keeps a
+ * datasource off the pages in each of them.
  */
 
 /** Where each fact below was read. */
 export const GRAFANA_ALERTING_SOURCES = {
   field:
-    "@grafana/data 13.0.1 dist/types/types/datasource.d.ts:497 (DataSourceJsonData.manageAlerts?: boolean); " +
-    "@grafana/prometheus 13.0.1 dist/esm/configuration/AlertingSettingsOverhaul.mjs (the switch writes jsonData.manageAlerts, unset reads as config.defaultDatasourceManageAlertsUiToggle)",
+    "@grafana/data 12.3.1 dist/types/types/datasource.d.ts:461 (DataSourceJsonData.manageAlerts?: boolean); " +
+    "@grafana/prometheus 12.3.0 dist/esm/configuration/AlertingSettingsOverhaul.mjs:43-46 (the switch writes jsonData.manageAlerts, unset reads as config.defaultDatasourceManageAlertsUiToggle)",
   rulesSources:
     "grafana/grafana 014fd73c public/app/features/alerting/unified/utils/datasource.ts getRulesDataSources, isDataSourceManagingAlerts " +
     "(jsonData.manageAlerts ?? config.defaultDatasourceManageAlertsUiToggle); the rule list asks every one of them, " +

@@ -48,6 +48,9 @@ export const LOKI_UID = "loki";
  */
 export const MIMIR_ALERTING_UID = "mimir-alerting";
 export const LOKI_ALERTING_UID = "loki-alerting";
+/** Their names. */
+export const MIMIR_ALERTING_NAME = "Mimir (alerting)";
+export const LOKI_ALERTING_NAME = "Loki (alerting)";
 
 /**
  * The separator of the tenants one read covers (grafana/dskit tenant/tenant.go `tenantIDsSeparator`,
@@ -148,7 +151,7 @@ export function grafanaDatasources(input: DatasourceInputs): {
     });
     ds.push(
       ...alertingDatasource(
-        { name: "Mimir (alerting)", type: "prometheus", uid: MIMIR_ALERTING_UID, url: input.backendUrl },
+        { name: MIMIR_ALERTING_NAME, type: "prometheus", uid: MIMIR_ALERTING_UID, url: input.backendUrl },
         input.backendTenant,
         input.backendPreviousTenants,
       ),
@@ -166,7 +169,7 @@ export function grafanaDatasources(input: DatasourceInputs): {
   });
   ds.push(
     ...alertingDatasource(
-      { name: "Loki (alerting)", type: "loki", uid: LOKI_ALERTING_UID, url: input.lokiUrl },
+      { name: LOKI_ALERTING_NAME, type: "loki", uid: LOKI_ALERTING_UID, url: input.lokiUrl },
       input.lokiTenant,
       input.lokiPreviousTenants,
     ),

@@ -12,7 +12,7 @@ import {
 import type { StackExport } from "../../synth/synthesize";
 import { MIMIR_CONFIG_MAP } from "../../builders/metrics/mimirValues";
 import { KPS_RULES_DATA } from "../../builders/alerting/kpsRules";
-import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
+import { ROOT, stackCopy, synth, tmpDir } from "../support/helpers";
 
 /**
  * An export as the tenant verdict reads it: Mimir's config (multitenancy), the loki release's
@@ -21,6 +21,8 @@ import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 function exportOf(o: {
   mimir?: { multitenancy: boolean; header?: string };
   loki?: { auth: boolean; header?: string };
+  /** The uids of more datasources Grafana provisions (the alerting ones). */
+  more?: string[];
 }): StackExport {
   const release = (chart: string, values: unknown) => ({
     type: "kubernetes:helm.sh/v3:Release",
@@ -35,7 +37,13 @@ function exportOf(o: {
   const resources: unknown[] = [
     release("grafana", {
       datasources: {
-        "datasources.yaml": { datasources: [ds("mimir", o.mimir?.header), ds("loki", o.loki?.header)] },
+        "datasources.yaml": {
+          datasources: [
+            ds("mimir", o.mimir?.header),
+            ds("loki", o.loki?.header),
+            ...(o.more ?? []).map((u) => ds(u)),
+          ],
+        },
       },
     }),
   ];
@@ -293,8 +301,43 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
       assert.equal(verdicts[0].refused, false);
       assert.match(
         verdicts[0].line,
-        /^WARNING Mimir tenants no longer read: anonymous\. mimir\.previousTenants \(not set in the stack file\) no longer lists it: the history under anonymous stays in the store but no longer shows in Grafana/,
+        /^WARNING Mimir tenants no longer read: anonymous\. mimir\.previousTenants \(not set in the stack file\) no longer lists it: the history under anonymous stays in the store but no longer shows in Grafana \(/,
       );
+    });
+
+    it("an emptied list says that Grafana keeps the alerting datasource the program no longer provisions", () => {
+      const previous = exportOf({
+        mimir: { multitenancy: true, header: "homelab|anonymous" },
+        loki: { auth: true, header: "logs|fake" },
+        more: ["mimir-alerting", "loki-alerting"],
+      });
+      const next = exportOf({
+        mimir: { multitenancy: true, header: "homelab" },
+        loki: { auth: true, header: "logs" },
+      });
+      const [mimir, loki, ...more] = tenantMoveVerdicts(previous, next);
+      assert.deepEqual(more, []);
+      assert.match(
+        mimir.line,
+        /no longer shows in Grafana; the program no longer provisions "Mimir \(alerting\)" \(uid mimir-alerting\), but Grafana keeps it: its provisioning deletes only a datasource its files name under deleteDatasources or one provisioned as prunable, and the program writes neither \(grafana\/grafana 032967e6 pkg\/services\/provisioning\/datasources\/datasources\.go applyChanges\), so it stays in Grafana's database, still a rules source of the alerting pages, beside the Mimir datasources that no longer say manageAlerts false: the alert list can show each rule twice \(/,
+      );
+      assert.match(
+        loki.line,
+        /^WARNING Loki tenants no longer read: fake\. .*Grafana keeps it.*beside the Loki datasource that/,
+      );
+      // A list that still names a tenant keeps the datasource provisioned: nothing is left behind.
+      const still = exportOf({
+        mimir: { multitenancy: true, header: "homelab|team-a" },
+        more: ["mimir-alerting"],
+      });
+      const [v] = tenantMoveVerdicts(
+        exportOf({
+          mimir: { multitenancy: true, header: "homelab|anonymous|team-a" },
+          more: ["mimir-alerting"],
+        }),
+        still,
+      );
+      assert.doesNotMatch(v.line, /Grafana keeps it/);
     });
   });
 
@@ -340,29 +383,16 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
   });
 
   it("synth --against names the keys at their lines in the stack file", async () => {
-    const dir = tmpDir("tenant-move-cli");
-    for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
-      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const { dir, file, against } = stackCopy("tenant-move-cli", "staging");
     const previous = path.join(dir, "before.json");
     fs.writeFileSync(previous, JSON.stringify((await synth("staging", {})).export));
-    const file = path.join(dir, "Pulumi.staging.yaml");
     const text = fs.readFileSync(file, "utf8");
     fs.writeFileSync(
       file,
       `${text.trimEnd()}\n  homelab-observability:mimir:\n    multitenancy: true\n    tenant: team-a\n`,
     );
     const line = text.trimEnd().split("\n").length + 2;
-    const r = await synthCli(
-      "--dir",
-      dir,
-      "--stack",
-      "staging",
-      "--out",
-      dir,
-      "--quiet",
-      "--against",
-      previous,
-    );
+    const r = await against(previous);
     assert.equal(r.status, 1, r.stderr + r.stdout);
     const where = path.relative(process.cwd(), file);
     assert.ok(
@@ -393,12 +423,9 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
       section,
     )?.[1];
     assert.ok(refusal && warning && block, section);
-    const dir = tmpDir("tenant-move-doc");
-    for (const f of ["Pulumi.yaml", "Pulumi.production.yaml"])
-      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const { dir, file, against } = stackCopy("tenant-move-doc", "production");
     const previous = path.join(dir, "before.json");
     fs.writeFileSync(previous, JSON.stringify((await synth("production", {})).export));
-    const file = path.join(dir, "Pulumi.production.yaml");
     const text = fs.readFileSync(file, "utf8").trimEnd();
     // Indented as a stack file's key under config:, whatever the list item's indent in the doc.
     const lines = block.trimEnd().split("\n");
@@ -406,17 +433,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     const indented = lines.map((l) => `  ${l.slice(indent)}`).join("\n");
     const run = async (yaml: string) => {
       fs.writeFileSync(file, `${text}\n${yaml}\n`);
-      const r = await synthCli(
-        "--dir",
-        dir,
-        "--stack",
-        "production",
-        "--out",
-        dir,
-        "--quiet",
-        "--against",
-        previous,
-      );
+      const r = await against(previous);
       return r.stdout.split(path.relative(process.cwd(), file)).join("Pulumi.production.yaml");
     };
     // The refusal: the block without its previousTenants line.

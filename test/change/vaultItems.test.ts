@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, synth, synthCli, tmpDir } from "../support/helpers";
+import { ROOT, stackCopy, synth } from "../support/helpers";
 import { againstChecks } from "../support/changeStates";
 import { VAULT_ITEMS_DOC, vaultItemsVerdict } from "../../change/vaultItems";
 import type { StackExport } from "../../synth/synthesize";
@@ -81,10 +81,7 @@ describe("change check: 1Password items deleted by a switch of secrets.backend (
     const section = doc.slice(doc.indexOf("## Switching to the config backend"));
     const block = /```yaml\n(homelab-observability:secrets:\n[^`]*)```/.exec(section)?.[1];
     assert.ok(block, section);
-    const dir = tmpDir("vault-items-doc");
-    for (const f of ["Pulumi.yaml", "Pulumi.production.yaml"])
-      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
-    const file = path.join(dir, "Pulumi.production.yaml");
+    const { dir, file, against } = stackCopy("vault-items-doc", "production");
     const stackFile = fs.readFileSync(file, "utf8");
     // The stack file's secrets block (its comments too), replaced by the doc's.
     const old = /\n {2}homelab-observability:secrets:\n(?: {4}.*\n)+/.exec(stackFile)?.[0];
@@ -92,17 +89,7 @@ describe("change check: 1Password items deleted by a switch of secrets.backend (
     fs.writeFileSync(file, stackFile.replace(old, `\n${block.replace(/^(?=.)/gm, "  ")}`));
     const previous = path.join(dir, "before.json");
     fs.writeFileSync(previous, JSON.stringify(recordedBefore((await synth("production")).export)));
-    const r = await synthCli(
-      "--dir",
-      dir,
-      "--stack",
-      "production",
-      "--out",
-      dir,
-      "--quiet",
-      "--against",
-      previous,
-    );
+    const r = await against(previous);
     // Accepted as a stack file (it was refused for the vault and connectUrl the doc left in it), and
     // refused by the change check alone: the items, and Grafana's admin source.
     assert.doesNotMatch(r.stdout + r.stderr, /invalid stack configuration/, r.stdout + r.stderr);

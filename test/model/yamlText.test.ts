@@ -155,6 +155,12 @@ describe("model/yamlText: a YAML mistake said without a secret", () => {
     // A dotted word that does not start with a dot is a token's shape as before.
     assert.equal(shownToolText("x Values.loki.storage.s3.secretAccessKey"), "x <not shown>");
   });
+  it("hides a JWT written after a dot, which has a field path's shape", () => {
+    // Each of its parts is a name's characters, but its header and signature look like tokens.
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${SECRET}${SECRET}_x`;
+    assert.equal(shownToolText(`header .${jwt}`), "header <not shown>");
+    assert.deepEqual(shownYamlLines(`note: .eyJhbGciOiJIUzI1NiJ9.${SECRET}${SECRET}`), ["note: <not shown>"]);
+  });
 });
 
 /** What `f` throws; with `maybe`, undefined when it throws nothing. */

@@ -417,6 +417,23 @@ export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(process.env.TESTS_TMP || os.tmpdir(), `${prefix}-`));
 }
 
+/**
+ * A fresh folder holding copies of Pulumi.yaml and Pulumi.<stack>.yaml, for a test that edits the
+ * stack file, and `npm run synth -- --dir <it> --stack <stack> --out <it> --quiet --against <file>`
+ * run on it.
+ */
+export function stackCopy(prefix: string, stack: string) {
+  const dir = tmpDir(prefix);
+  for (const f of ["Pulumi.yaml", `Pulumi.${stack}.yaml`])
+    fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  return {
+    dir,
+    file: path.join(dir, `Pulumi.${stack}.yaml`),
+    against: (previous: string) =>
+      synthCli("--dir", dir, "--stack", stack, "--out", dir, "--quiet", "--against", previous),
+  };
+}
+
 export function run(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { encoding: "utf8", cwd, stdio: ["ignore", "pipe", "pipe"] });
 }
