@@ -27,6 +27,8 @@
  */
 import { isSecretEnvelope } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
+import { engineOf, flagsOf } from "../checks/writtenPaths";
+import { mimirModulesOf } from "../upstream/engines/mimirModules";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import { mimirName } from "../model/services";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
@@ -48,14 +50,17 @@ export interface IngesterSet {
   replicas: number;
 }
 
-/** Whether a StatefulSet's pods run Mimir's ingester: a `-target=` list naming `ingester` or `all`. */
+/**
+ * Whether a StatefulSet's pods run Mimir's ingester: a Mimir container whose `-target` (Mimir's
+ * default `all` when unset) runs the ingester module, read as the rendered-object checks read it
+ * (checks/writtenPaths.ts engineOf and flagsOf, upstream/engines/mimirModules.ts mimirModulesOf).
+ */
 export function runsIngesters(sts: Record<string, any> | undefined): boolean {
   const containers: any[] = sts?.spec?.template?.spec?.containers ?? [];
-  return containers.some((c) =>
-    (c?.args ?? []).some((a: unknown) => {
-      const m = typeof a === "string" ? /^--?target=(.*)$/.exec(a) : null;
-      return !!m && m[1].split(",").some((t) => t === "ingester" || t === "all");
-    }),
+  return containers.some(
+    (c) =>
+      engineOf(String(c?.image ?? "")) === "mimir" &&
+      mimirModulesOf(flagsOf(c?.args ?? []).get("target") ?? "all").modules.includes("ingester"),
   );
 }
 
