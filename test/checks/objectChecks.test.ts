@@ -13,7 +13,7 @@ import { checkEnvVars } from "../../checks/envVars";
 import { checkOrdering } from "../../checks/ordering";
 import { PARKED_NODE_SELECTOR } from "../../builders/security/podSecurity";
 import { daemonSet, NS } from "../support/objects";
-import { clone, at, res, service, configMap, crd, widget } from "../support/checkCases";
+import { clone, at, res, service, configMap, crd, widget, lokiReadingConfig } from "../support/checkCases";
 
 describe("rendered-stack checks (unit): schemas, duplicates, host ports, addresses, ${VAR}s, ordering", () => {
   describe("schema", () => {
@@ -285,30 +285,8 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
   });
 
   describe("${VAR} in configs", () => {
-    const statefulSet = (args: string[], envFrom: any[], env: any[] = []): K8sObject => ({
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      metadata: { name: "loki", namespace: NS },
-      spec: {
-        selector: { matchLabels: { app: "loki" } },
-        template: {
-          metadata: { labels: { app: "loki" } },
-          spec: {
-            containers: [
-              {
-                name: "loki",
-                image: "docker.io/grafana/loki:3.7.6",
-                args,
-                envFrom,
-                env,
-                volumeMounts: [{ name: "config", mountPath: "/etc/loki" }],
-              },
-            ],
-            volumes: [{ name: "config", configMap: { name: "loki" } }],
-          },
-        },
-      },
-    });
+    const statefulSet = (args: string[], envFrom: any[], env: any[] = []): K8sObject =>
+      lokiReadingConfig("docker.io/grafana/loki:3.7.6", args, { envFrom, env });
     const secret = (keys: string[]): K8sObject => ({
       apiVersion: "v1",
       kind: "Secret",
