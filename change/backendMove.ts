@@ -13,6 +13,7 @@ import type { OverridePlace } from "../synth/report";
 import type { StackSynthesis } from "../synth/run";
 import type { ChangeReport } from "./change";
 import { phaseOfExport } from "./phaseMove";
+import { listed } from "./describe";
 
 /** Where the docs say how to change the backend (its heading's anchor). */
 export const BACKEND_MOVE_DOC = "docs/how-to/move-between-phases.md#changing-the-metrics-backend";
@@ -130,10 +131,6 @@ export function foldBackendRemoval(
   });
   return { report: { entries, refused: entries.filter((e) => e.refused.length > 0) }, also };
 }
-
-/** `a`, `a and b`, `a, b and c`. */
-const listed = (xs: string[]) =>
-  xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
 
 /** What the backend's refusal says of the deletions it folds (see {@link foldBackendRemoval}). */
 function alsoSaid(from: Backend, also: AlsoDeleted): string {

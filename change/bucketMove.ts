@@ -15,21 +15,19 @@
  * or dropped that no engine reads (`objectStore.keepUnusedBuckets`) is not judged. The `--running`
  * counterpart for a takeover is change/lokiStore.ts.
  */
-import { isSecretEnvelope } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import type { StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ChangeReport } from "./change";
 import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove";
+import { plainValue } from "./describe";
 
 /** Where the ways out are written down. */
 export const BUCKET_MOVE_DOC = "docs/how-to/check-a-change.md#a-refused-bucket-move";
 
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
-/** A value a real export may hold as a secret envelope: unreadable, so not judged. */
-const plain = (v: any): any => (isSecretEnvelope(v) ? undefined : v);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** Where one engine keeps one kind of object: a bucket and, where buckets are shared, a key prefix. */
@@ -50,9 +48,9 @@ export interface EngineBucket {
  */
 function lokiBuckets(exp: StackExport): EngineBucket[] {
   const loki = exp.deployment.resources.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "loki");
-  const storage = plain(plain(plain(loki?.inputs?.values)?.loki)?.storage);
-  if (str(plain(storage?.type)) !== "s3") return [];
-  const bucket = str(plain(plain(storage?.bucketNames)?.chunks));
+  const storage = plainValue(plainValue(plainValue(loki?.inputs?.values)?.loki)?.storage);
+  if (str(plainValue(storage?.type)) !== "s3") return [];
+  const bucket = str(plainValue(plainValue(storage?.bucketNames)?.chunks));
   return bucket ? [{ engine: "Loki", consumer: "loki", purpose: "chunks", bucket }] : [];
 }
 
@@ -68,7 +66,7 @@ function mimirBuckets(exp: StackExport): EngineBucket[] {
   const cm = exp.deployment.resources.find(
     (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
   );
-  const text = plain(plain(cm?.inputs?.data)?.["mimir.yaml"]);
+  const text = plainValue(plainValue(cm?.inputs?.data)?.["mimir.yaml"]);
   if (typeof text !== "string") return [];
   let config: any;
   try {

@@ -27,7 +27,7 @@ import { mimirIngesterChanges } from "./mimirIngesters";
 import type { Placed } from "../checks/objects";
 import { sameJson } from "./sameJson";
 import { PROMETHEUS_VOLUME_TYPE } from "../model/storage";
-import { changePath, describeChanges, summarizeChanges } from "./describe";
+import { changePath, describeChanges, summarizeChanges, listed } from "./describe";
 
 export { sameJson };
 
@@ -719,10 +719,6 @@ interface HandOver {
   /** Host ports the old resource's pods still hold when the new one's start. */
   ports: { port: string; old: string; now: string }[];
 }
-
-/** `a`, `a and b`, `a, b and c`. */
-const listed = (xs: string[]) =>
-  xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
 
 /** The one refusal of a hand-over: every object and port it touches, both failures, one way out. */
 /** Why one release pair cannot change hands in one update, and the fields it touches. */

@@ -24,10 +24,10 @@
  * `grafanaAdminPassword`, an item's password edited, an item renamed while the backend stays
  * onepassword: the item's title is not in the export).
  */
-import { isSecretEnvelope } from "@homelab-observability/contract";
 import { SECRET_REFS } from "../model/secrets";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
+import { plainValue } from "./describe";
 
 /** Where the ways out are written down. */
 export const GRAFANA_ADMIN_DOC = "docs/how-to/check-a-change.md#a-refused-grafana-admin-source";
@@ -60,9 +60,6 @@ export interface GrafanaAdmin {
   claim?: string;
 }
 
-/** A value a real export may hold as a secret envelope: unreadable, so not said. */
-const plain = (v: any): any => (isSecretEnvelope(v) ? undefined : v);
-
 const nameOf = (r: ExportResource) => r.urn.split("::").pop() ?? "";
 
 /**
@@ -70,9 +67,9 @@ const nameOf = (r: ExportResource) => r.urn.split("::").pop() ?? "";
  * else the release name when it holds the chart's name, else `<release>-grafana`.
  */
 function fullname(values: any, release: string): string {
-  const over = plain(values?.fullnameOverride);
+  const over = plainValue(values?.fullnameOverride);
   if (typeof over === "string" && over) return over;
-  const name = plain(values?.nameOverride) || "grafana";
+  const name = plainValue(values?.nameOverride) || "grafana";
   return release.includes(name) ? release : `${release}-${name}`;
 }
 
@@ -81,19 +78,19 @@ export function grafanaAdminOf(exp: StackExport): GrafanaAdmin | undefined {
   const all = exp.deployment.resources;
   const release = all.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "grafana");
   if (!release) return undefined;
-  const values = plain(release.inputs?.values);
-  const admin = plain(values?.admin);
+  const values = plainValue(release.inputs?.values);
+  const admin = plainValue(values?.admin);
   const namespace = String(release.inputs?.namespace ?? "default");
   const workload = fullname(values, String(release.inputs?.name ?? nameOf(release)));
   const g = SECRET_REFS.grafanaAdmin;
-  const secret = String(plain(admin?.existingSecret) ?? g.secretName);
-  const passwordKey = String(plain(admin?.passwordKey) ?? g.passwordKey);
+  const secret = String(plainValue(admin?.existingSecret) ?? g.secretName);
+  const passwordKey = String(plainValue(admin?.passwordKey) ?? g.passwordKey);
   // The claim exists with persistence on, as a claim, outside a StatefulSet (templates/pvc.yaml:1),
   // named after the fullname unless an existing claim is given.
-  const p = plain(values?.persistence);
+  const p = plainValue(values?.persistence);
   const claimed =
-    p?.enabled === true && (p.type ?? "pvc") === "pvc" && plain(values?.useStatefulSet) !== true;
-  const claim = claimed ? `${namespace}/${String(plain(p.existingClaim) ?? workload)}` : undefined;
+    p?.enabled === true && (p.type ?? "pvc") === "pvc" && plainValue(values?.useStatefulSet) !== true;
+  const claim = claimed ? `${namespace}/${String(plainValue(p.existingClaim) ?? workload)}` : undefined;
   const secrets = new Set(all.filter((r) => r.type === SECRETS_TYPE).map((r) => r.urn));
   const underSecrets = all.filter((r) => secrets.has(r.parent ?? ""));
   const generated = underSecrets.find((r) => r.type === RANDOM_PASSWORD && nameOf(r).endsWith(ADMIN_SUFFIX));

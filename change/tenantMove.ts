@@ -19,7 +19,6 @@
  * VictoriaMetrics has no equivalent: vmsingle has no tenants, and a VMCluster is written and read
  * under account 0, which no stack key changes (model/endpoints.ts).
  */
-import { isSecretEnvelope } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
@@ -33,6 +32,7 @@ import {
 } from "../builders/grafana/datasources";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
+import { plainValue } from "./describe";
 
 /** Where the ways out are written down. */
 export const TENANT_DOC = "docs/how-to/check-a-change.md#a-refused-tenant-change";
@@ -62,14 +62,11 @@ export interface Tenant {
   alsoReads?: string[];
 }
 
-/** A value a real export may hold as a secret envelope: unreadable, so not said. */
-const plain = (v: any): any => (isSecretEnvelope(v) ? undefined : v);
-
 /** The datasources the grafana Release's values provision; [] when they do not say (a secret value). */
 function grafanaDatasources(resources: ExportResource[]): any[] {
   const grafana = resources.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "grafana");
-  const file = plain(plain(grafana?.inputs?.values)?.datasources?.["datasources.yaml"]);
-  const list: unknown = plain(file?.datasources);
+  const file = plainValue(plainValue(grafana?.inputs?.values)?.datasources?.["datasources.yaml"]);
+  const list: unknown = plainValue(file?.datasources);
   return Array.isArray(list) ? list : [];
 }
 
@@ -79,8 +76,8 @@ function grafanaDatasources(resources: ExportResource[]): any[] {
  */
 function grafanaTenants(resources: ExportResource[], uid: string, auth: true): Tenant | undefined {
   const ds = grafanaDatasources(resources).find((d) => d?.uid === uid);
-  if (plain(ds?.jsonData)?.httpHeaderName1 !== "X-Scope-OrgID") return undefined;
-  const header = plain(ds?.secureJsonData)?.httpHeaderValue1;
+  if (plainValue(ds?.jsonData)?.httpHeaderName1 !== "X-Scope-OrgID") return undefined;
+  const header = plainValue(ds?.secureJsonData)?.httpHeaderValue1;
   if (typeof header !== "string") return undefined;
   const [id, ...alsoReads] = header.split(TENANT_SEPARATOR);
   return { id, auth, ...(alsoReads.length > 0 ? { alsoReads } : {}) };
@@ -101,7 +98,7 @@ export function mimirTenantOf(exp: StackExport): Tenant | undefined {
   const cm = resources.find(
     (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
   );
-  const text = plain(plain(cm?.inputs?.data)?.["mimir.yaml"]);
+  const text = plainValue(plainValue(cm?.inputs?.data)?.["mimir.yaml"]);
   if (typeof text !== "string") return undefined;
   let config: any;
   try {
@@ -125,7 +122,7 @@ export function mimirTenantOf(exp: StackExport): Tenant | undefined {
  */
 export function lokiTenantOf(exp: StackExport): Tenant | undefined {
   const loki = exp.deployment.resources.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "loki");
-  const auth = plain(plain(plain(loki?.inputs?.values)?.loki)?.auth_enabled);
+  const auth = plainValue(plainValue(plainValue(loki?.inputs?.values)?.loki)?.auth_enabled);
   if (auth === false) return { id: LOKI_SINGLE_TENANT, auth: false };
   if (auth !== true) return undefined;
   return grafanaTenants(exp.deployment.resources, LOKI_UID, true);

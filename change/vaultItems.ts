@@ -21,9 +21,9 @@
  * store user takes its credential with it: the item left behind names a user that is gone), and an
  * item kept under another URN by an alias (the engine never deletes it).
  */
-import { isSecretEnvelope } from "@homelab-observability/contract";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
+import { listed, plainValue } from "./describe";
 
 /** Where the way through is written down (its heading's anchor). */
 export const VAULT_ITEMS_DOC = "docs/how-to/1password.md#switching-to-the-config-backend";
@@ -32,18 +32,11 @@ export const VAULT_ITEMS_DOC = "docs/how-to/1password.md#switching-to-the-config
 const ITEM = "onepassword:index/item:Item";
 const PROVIDER = "pulumi:providers:onepassword";
 
-/** A value a real export may hold as a secret envelope: unreadable, so not said. */
-const plain = (v: unknown): unknown => (isSecretEnvelope(v) ? undefined : v);
-
 /** `"loki (MinIO)"`, or the resource's name where the export hides the title. */
 function itemName(r: ExportResource): string {
-  const title = plain(r.inputs?.title);
+  const title = plainValue(r.inputs?.title);
   return typeof title === "string" && title ? JSON.stringify(title) : (r.urn.split("::").pop() ?? r.urn);
 }
-
-/** `a`, `a and b`, `a, b and c`. */
-const listed = (xs: string[]) =>
-  xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
 
 /**
  * One refusal when the previous export used the onepassword backend, the new state does not, and
@@ -62,7 +55,9 @@ export function vaultItemsVerdict(
   const kept = new Set(after.map((r) => r.urn));
   const lost = before.filter((r) => r.type === ITEM && !r.external && !r.retainOnDelete && !kept.has(r.urn));
   if (lost.length === 0) return undefined;
-  const vaults = [...new Set(lost.map((r) => plain(r.inputs?.vault)).filter((v) => typeof v === "string"))];
+  const vaults = [
+    ...new Set(lost.map((r) => plainValue(r.inputs?.vault)).filter((v) => typeof v === "string")),
+  ];
   const where = vaults.length === 1 ? ` from vault ${String(vaults[0])}` : " from the vault";
   const one = lost.length === 1;
   return {
