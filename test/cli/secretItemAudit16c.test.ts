@@ -3,6 +3,7 @@ import { SecretItemError } from "../../builders/secrets/secrets";
 import { inputFailure, internalErrorText, unwrapped } from "../../cli/internalError";
 import { closingLine, outcomeCode } from "../../synth/report";
 import { productionWithItems } from "../support/itemAnswers";
+import { tmpDir } from "../support/helpers";
 
 /** Production moved to Garage (docs/how-to/move-to-garage.md step 4): the admin token is item garageAdmin's `credential`. */
 const GARAGE = {
@@ -72,7 +73,7 @@ describe("a 1Password item without the field a stack reads, raised inside an app
     );
     assert.equal(unwrapped(e.message), "boom (raised while serializing the input password.stringData.admin)");
     assert.match(
-      internalErrorText("synth x", e, false),
+      internalErrorText("synth x", e, false, tmpDir("trace")),
       /^synth x: unexpected error \(please report it\): Error: boom \(raised while serializing the input password\.stringData\.admin\) \(full trace in /,
     );
     assert.equal(unwrapped("plain"), "plain");

@@ -9,12 +9,11 @@ import { strict as assert } from "assert";
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
-import * as os from "os";
 import * as path from "path";
 import { garageCall } from "../../components/objectstore/garage";
 import { loadStackConfig, runVerify } from "../../cli/verifyRun";
 import { compareStores, movedBuckets, MOVE_ENV, tally } from "../../verify/objectMove";
-import { ROOT } from "../support/helpers";
+import { ROOT, tmpDir } from "../support/helpers";
 import { freePort, startServer, until, type Server } from "../support/servers";
 import {
   listAll,
@@ -291,7 +290,7 @@ describe("moving the buckets from MinIO to another MinIO whose node ID is the sa
     m = await startMinio(bin);
     stops.push(() => m!.stop(0));
     const port = Number(new URL(m.url).port);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "minio-ns-"));
+    const dir = tmpDir("minio-ns");
     const holder = spawn("unshare", ["-n", "sleep", "infinity"], { stdio: "ignore" });
     stops.push(() => holder.kill("SIGKILL"));
     const inNs = ["-t", String(holder.pid), "-n"];

@@ -21,9 +21,9 @@ function deadPid(): number {
 
 describe("the tests' temporary files (test/support/runTmp.cjs)", () => {
   it("go under the run's folder, which is named by the run's process", () => {
+    const dir = tmpDir("where");
     const root = process.env.TESTS_TMP!;
     assert.match(path.basename(root), /^homelab-tests-\d+$/);
-    const dir = tmpDir("where");
     assert.equal(path.dirname(dir), root);
   });
 
@@ -36,6 +36,21 @@ describe("the tests' temporary files (test/support/runTmp.cjs)", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /homelab-tests-\d+$/);
     assert.ok(!fs.existsSync(r.stdout), `${r.stdout} is still there`);
+  });
+
+  it("of a process without a run folder (mocha --no-config) go under one opened for it, removed at its exit", () => {
+    const base = tmpDir("no-config-base");
+    // As tmpDir does in a process that has no TESTS_TMP: the run folder comes from runTmpRoot.
+    const script = `const root = require(${JSON.stringify(RUN_TMP)}).runTmpRoot(${JSON.stringify(base)});
+      const dir = require("fs").mkdtempSync(require("path").join(root, "t-"));
+      require("fs").writeFileSync(require("path").join(dir, "left"), "x");
+      process.stdout.write(process.env.TESTS_TMP);`;
+    const env = { ...process.env };
+    delete env.TESTS_TMP;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(path.dirname(r.stdout), base);
+    assert.deepEqual(fs.readdirSync(base), [], "nothing is left in the base folder");
   });
 
   it("of a run stopped before it could remove them are removed by the next run, and no other folder", () => {

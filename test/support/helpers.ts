@@ -1,7 +1,6 @@
 import { externalReferenceDir } from "../../upstream/reference";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as util from "util";
 import { execFileSync, spawnSync } from "child_process";
@@ -15,6 +14,8 @@ import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolv
 import type { Backend } from "../../model/phases";
 import { CACHE_DIR, cached, cachedSync, cacheKey } from "./fixtureCache";
 import { chartCacheDir } from "../../synth/render/helm";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { runTmpRoot } = require("./runTmp.cjs") as { runTmpRoot: () => string };
 
 export const ROOT = projectRoot(__dirname);
 
@@ -411,10 +412,10 @@ export function writeTooDeepExport(file: string): void {
 
 /**
  * A new folder for a test's files, under the run's temporary folder (`TESTS_TMP`, removed when the
- * run ends: test/support/runTmp.cjs), else under the system's.
+ * run ends; opened for this process when it has none: test/support/runTmp.cjs runTmpRoot).
  */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(process.env.TESTS_TMP || os.tmpdir(), `${prefix}-`));
+  return fs.mkdtempSync(path.join(runTmpRoot(), `${prefix}-`));
 }
 
 /**

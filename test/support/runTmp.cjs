@@ -58,4 +58,16 @@ function openRunTmp(base = os.tmpdir()) {
   return root;
 }
 
-module.exports = { openRunTmp, sweepStale, PREFIX };
+/**
+ * The run's folder: `TESTS_TMP`, or, in a process that has none (mocha with `--no-config`, as the
+ * short loop in CONTRIBUTING.md runs one file, reads no .mocharc.cjs), one opened now for this
+ * process and set as `TESTS_TMP` for the processes it starts. Before, such runs put every test
+ * folder straight into the system's temporary directory and left it there: hundreds per day of
+ * one-file runs.
+ */
+function runTmpRoot(base = os.tmpdir()) {
+  if (!process.env.TESTS_TMP) process.env.TESTS_TMP = openRunTmp(base);
+  return process.env.TESTS_TMP;
+}
+
+module.exports = { openRunTmp, runTmpRoot, sweepStale, PREFIX };
