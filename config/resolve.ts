@@ -65,6 +65,7 @@ import { LOKI_SIZING } from "@homelab-observability/contract";
 import { credentialNames, credentialReceivers, receiverCredentialProblems } from "./receiverSecrets";
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
 import { sameSettingProblems } from "./stackKeyPaths";
+import { isMap } from "./tree";
 
 export { base2Bytes, parseQuantity };
 export * from "./schema";
@@ -768,7 +769,7 @@ function crossChecks(
   }
   p.push(...bucketPrefixProblems(c));
   p.push(...garageNameChecks(c));
-  p.push(...existingBucketChecks(c));
+  p.push(...existingBucketChecks(c, raw, placeOf));
   p.push(...takeoverChecks(c, raw, placeOf));
   if (c.agents.namespace === c.namespace)
     p.push(
@@ -1117,9 +1118,16 @@ function garageNameChecks(c: StackConfig): string[] {
  * (plan/takeover.ts existingBuckets), so such a name adopts nothing, and the bucket meant (a slip of
  * its name, or its name without the prefix) is created anew: on a store restored from a backup
  * MinIO refuses that with "bucket already exists!", in `pulumi up` only. A name some other phase
- * makes is no mistake: it may be listed ahead of the phase that uses it again.
+ * makes is no mistake: it may be listed ahead of the phase that uses it again. Two or more names
+ * that are the stack's own buckets under one other prefix (the copied buckets of a store move after
+ * `objectStore.bucketPrefix` or `cluster` changed, or another stack's list) are one mistake, said
+ * once at the list with both ways out; a single such name keeps its own line.
  */
-function existingBucketChecks(c: StackConfig): string[] {
+function existingBucketChecks(
+  c: StackConfig,
+  raw: Record<string, unknown>,
+  placeOf?: (key: string) => string | undefined,
+): string[] {
   if (c.existing.buckets.length === 0) return [];
   const made = [
     ...new Set(
@@ -1133,18 +1141,71 @@ function existingBucketChecks(c: StackConfig): string[] {
     made.length === 0
       ? `no bucket (objectStore.type "${c.objectStore.type}" keeps logs and metrics on claims)`
       : `the name of a bucket the stack makes in some phase (${made.join(", ")})`;
-  return c.existing.buckets.flatMap((name, i) => {
+  const unmade = c.existing.buckets
+    .map((name, i) => ({ name, i }))
     // Garage's own naming rule has said what is wrong with it (garageNameChecks).
-    if (made.includes(name) || (c.objectStore.type === "garage" && garageBucketNameProblem(name))) return [];
+    .filter(
+      ({ name }) =>
+        !made.includes(name) && !(c.objectStore.type === "garage" && garageBucketNameProblem(name)),
+    );
+  const byPrefix = prefix ? otherPrefixGroups(unmade, made, prefix) : new Map<string, typeof unmade>();
+  const grouped = new Set([...byPrefix.values()].flat().map((u) => u.i));
+  const problems = [...byPrefix].map(([other, names]) =>
+    otherPrefixProblem(other, names, made, prefix!, raw, placeOf),
+  );
+  for (const { name, i } of unmade) {
+    if (grouped.has(i)) continue;
     // Written without the prefix the stack's bucket names start with: no edit distance finds that.
     const hint =
       prefix && made.includes(`${prefix}-${name}`)
         ? `; did you mean "${prefix}-${name}"? (every bucket name starts with objectStore.bucketPrefix, "${prefix}")`
         : didYouMean(name, made);
-    return [
+    problems.push(
       `${PROJECT}:existing.buckets[${i}]: expected ${expected}, got "${name}", which nothing imports${hint}`,
-    ];
-  });
+    );
+  }
+  return problems;
+}
+
+/**
+ * The names of `unmade` that are a bucket of `made` with another prefix than `prefix` (the part of
+ * the name before the suffix the stack's bucket has after `<prefix>-`), by that prefix: only
+ * prefixes two or more names share.
+ */
+function otherPrefixGroups<T extends { name: string }>(
+  unmade: T[],
+  made: string[],
+  prefix: string,
+): Map<string, T[]> {
+  const suffixes = made.filter((m) => m.startsWith(`${prefix}-`)).map((m) => m.slice(prefix.length + 1));
+  const groups = new Map<string, T[]>();
+  for (const u of unmade) {
+    const suffix = suffixes
+      .filter((s) => u.name.endsWith(`-${s}`) && u.name.length > s.length + 1)
+      .sort((a, b) => b.length - a.length)[0];
+    if (suffix === undefined) continue;
+    const other = u.name.slice(0, -(suffix.length + 1));
+    groups.set(other, [...(groups.get(other) ?? []), u]);
+  }
+  return new Map([...groups].filter(([, names]) => names.length > 1));
+}
+
+/** One message for the names of `existing.buckets` that carry the prefix `other` (otherPrefixGroups). */
+function otherPrefixProblem(
+  other: string,
+  names: { name: string }[],
+  made: string[],
+  prefix: string,
+  raw: Record<string, unknown>,
+  placeOf?: (key: string) => string | undefined,
+): string {
+  const written = isMap(raw.objectStore) && raw.objectStore.bucketPrefix !== undefined;
+  const where = written ? placeOf?.("objectStore.bucketPrefix") : placeOf?.("cluster");
+  const source = written
+    ? `objectStore.bucketPrefix "${prefix}"${where ? ` (${where})` : ""}`
+    : `objectStore.bucketPrefix "${prefix}" (not set: the cluster name${where ? `, cluster at ${where}` : ""})`;
+  const own = made.filter((m) => m.startsWith(`${prefix}-`));
+  return `${PROJECT}:existing.buckets: expected the stack's own buckets (${own.join(", ")}), named with ${source}, got ${names.length} names with the prefix "${other}" instead (${names.map((n) => n.name).join(", ")}), which nothing imports. If these are the buckets the stack has used (copied to a new store), set objectStore.bucketPrefix "${other}": a new prefix points Loki and Mimir at new, empty buckets. If they are another stack's, list this stack's own`;
 }
 
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */

@@ -44,6 +44,33 @@ describe("move-to-garage: existing.buckets names only buckets the stack plans", 
     );
   });
 
+  it("the copied list under a changed bucketPrefix is one message at the list, naming the prefix's line and both ways out", () => {
+    // The step's own list, with the prefix changed beside it: one mistake, not one per bucket.
+    const text = switched("[staging-loki-chunks, staging-mimir-blocks, staging-mimir-ruler]").replace(
+      "    region: garage\n",
+      "    region: garage\n    bucketPrefix: homelab\n",
+    );
+    const e = refusal(text, "staging");
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:existing\.buckets: expected the stack's own buckets \(homelab-loki-chunks, homelab-mimir-blocks, homelab-mimir-ruler\), named with objectStore\.bucketPrefix "homelab" \(\S*Pulumi\.staging\.yaml:12\), got 3 names with the prefix "staging" instead \(staging-loki-chunks, staging-mimir-blocks, staging-mimir-ruler\), which nothing imports\. If these are the buckets the stack has used \(copied to a new store\), set objectStore\.bucketPrefix "staging": .*If they are another stack's, list this stack's own$/,
+    );
+    assert.match(e.message, /at \S*Pulumi\.staging\.yaml:14:5\n/);
+  });
+
+  it("another stack's whole list is one message, with the prefix the cluster name gives", () => {
+    const e = refusal(
+      switched("[production-loki-chunks, production-mimir-blocks, staging-mimir-ruler]"),
+      "staging",
+    );
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:existing\.buckets: .*named with objectStore\.bucketPrefix "staging" \(not set: the cluster name, cluster at \S*Pulumi\.staging\.yaml:4\), got 2 names with the prefix "production" instead \(production-loki-chunks, production-mimir-blocks\)/,
+    );
+  });
+
   it("the guide's own list passes", () => {
     const dir = stackProject(
       switched("[staging-loki-chunks, staging-mimir-blocks, staging-mimir-ruler]"),
