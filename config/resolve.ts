@@ -378,12 +378,16 @@ export interface Refused {
  * Whether a rule's problem judged what the file says: not one at a key whose value was refused
  * (it judged the default standing in; the refusal is that key's one message: a `network.nodes`
  * written as one text is "expected a list", not also "expected at least one CIDR ..., got none"),
- * nor one naming a map set aside (judged as absent, which the file does not say:
- * `grafana.ingress.tls` gone for a bad `secretName` is not "no TLS").
+ * nor one at another key that names a refused value inside a key as what it judged by (a refused
+ * `takeover.releases.kubePrometheusStack` is not also a `takeover.prometheusVolume` of the wrong
+ * Prometheus, judged from the default release name), nor one naming a map set aside (judged as
+ * absent, which the file does not say: `grafana.ingress.tls` gone for a bad `secretName` is not
+ * "no TLS"). A whole top-level key is matched only where the problem is at it: its bare name
+ * (`cluster`, `loki`) is a word many messages use.
  */
 function judgedAsWritten(refused: Refused): (problem: string) => boolean {
-  return (p) =>
-    !refused.defaulted.some((k) => problemIsAt(p, k)) && !refused.setAside.some((m) => namesKey(p, m));
+  const named = (p: string, k: string) => problemIsAt(p, k) || (/[.[]/.test(k) && namesKey(p, k));
+  return (p) => !refused.defaulted.some((k) => named(p, k)) && !refused.setAside.some((m) => namesKey(p, m));
 }
 
 /**
@@ -1208,6 +1212,19 @@ function otherPrefixProblem(
   return `${PROJECT}:existing.buckets: expected the stack's own buckets (${own.join(", ")}), named with ${source}, got ${names.length} names with the prefix "${other}" instead (${names.map((n) => n.name).join(", ")}), which nothing imports. If these are the buckets the stack has used (copied to a new store), set objectStore.bucketPrefix "${other}": a new prefix points Loki and Mimir at new, empty buckets. If they are another stack's, list this stack's own`;
 }
 
+/**
+ * Which key the Prometheus a claim belongs to is named from, as a message says it: the key is named
+ * so that a rule's problem judged from a refused value's default is known as such (judgedAsWritten).
+ */
+function kpsFullnameFrom(raw: Record<string, unknown>, t: NonNullable<StackConfig["takeover"]>): string {
+  const written = isMap(raw.takeover) ? raw.takeover : {};
+  if (written.kpsFullname !== undefined) return `takeover.kpsFullname "${t.kpsFullname}"`;
+  const release = t.releases.kubePrometheusStack;
+  return release
+    ? `the fullname of takeover.releases.kubePrometheusStack "${release}"`
+    : `takeover.releases.kubePrometheusStack not set: the program's own release "${RELEASES.kps}"`;
+}
+
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
 function kpsFullnameOf(t: NonNullable<Raw["takeover"]>): string {
   const release = t.releases.kubePrometheusStack?.split("/")[1];
@@ -1295,7 +1312,7 @@ function takeoverChecks(
       );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(
-      `${k("prometheusVolume")}: expected the claim of Prometheus "${prometheusName(t.kpsFullname)}" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
+      `${k("prometheusVolume")}: expected the claim of Prometheus "${prometheusName(t.kpsFullname)}" (${kpsFullnameFrom(raw, t)}: a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
     );
   }
   if (t.releases.kubePrometheusStack && !t.prometheusVolume) {

@@ -1,0 +1,44 @@
+import { strict as assert } from "assert";
+import { BASE, P, refusal, STORE } from "../support/stackText";
+
+/*
+ * Mistakes a user following the how-to guides makes in a stack file, each said once, at its key's
+ * line, with nothing said of it that is not so (config/stackCheck.ts, config/resolve.ts).
+ */
+
+/** The takeover block of take-over-flux.md, with `release` as the adopted kube-prometheus-stack. */
+const takeover = (release: string) => `${BASE}${STORE}  ${P("takeover")}:
+    step: import
+    namespace: true
+    releases:
+      kubePrometheusStack: ${release}
+    prometheusVolume: prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0
+`;
+
+describe("config: the mistakes the how-to guides lead to, one message each", function () {
+  this.timeout(20000);
+
+  it("a takeover release without its namespace is one message: the claim of that release's Prometheus is not judged again by the default release", () => {
+    const e = refusal(takeover("kube-prometheus-stack"));
+    assert.deepEqual(
+      e.problems.map((p) => p.split(":").slice(0, 2).join(":")),
+      [`${P("takeover.releases.kubePrometheusStack")}`],
+      e.message,
+    );
+    assert.match(e.message, /Pulumi\.s\.yaml:11:7/);
+  });
+
+  it("a claim of another Prometheus still names the release it was judged by", () => {
+    const e = refusal(
+      takeover("monitoring/kube-prometheus-stack").replace(
+        /prometheusVolume: .*/,
+        "prometheusVolume: prometheus-db-prometheus-kps-prometheus-0",
+      ),
+    );
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /takeover\.prometheusVolume: expected the claim of Prometheus "kube-prometheus-stack-prometheus" \(the fullname of takeover\.releases\.kubePrometheusStack "monitoring\/kube-prometheus-stack": a name ending in/,
+    );
+  });
+});
