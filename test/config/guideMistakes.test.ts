@@ -1,5 +1,8 @@
 import { strict as assert } from "assert";
-import { BASE, P, refusal, STORE } from "../support/stackText";
+import * as fs from "fs";
+import * as path from "path";
+import { synthCli, tmpDir } from "../support/helpers";
+import { BASE, P, refusal, stackProject, STORE } from "../support/stackText";
 
 /*
  * Mistakes a user following the how-to guides makes in a stack file, each said once, at its key's
@@ -39,6 +42,25 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
     assert.match(
       e.problems[0],
       /takeover\.prometheusVolume: expected the claim of Prometheus "kube-prometheus-stack-prometheus" \(the fullname of takeover\.releases\.kubePrometheusStack "monitoring\/kube-prometheus-stack": a name ending in/,
+    );
+  });
+
+  it("a takeover.running folder that is not there is said at the key's line, with the close folder that holds what runs", async () => {
+    const dir = stackProject(
+      takeover("monitoring/kube-prometheus-stack").replace(
+        "    step: import\n",
+        "    step: update\n    running: runing\n",
+      ),
+    );
+    fs.mkdirSync(path.join(dir, "running"));
+    fs.writeFileSync(path.join(dir, "running", "helm-list.yaml"), "[]\n");
+    const r = await synthCli("--stack", "s", "--dir", dir, "--out", tmpDir("out"), "--no-render", "--quiet");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `  - ${P("takeover.running")}: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "runing": no such folder (${path.join(dir, "runing")}); did you mean "running"?\n    at ${path.join(dir, "Pulumi.s.yaml")}:9:5\n`,
+      ),
+      r.stderr,
     );
   });
 });
