@@ -63,4 +63,20 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
       r.stderr,
     );
   });
+
+  it("a secure value the CLI cannot decrypt is said once: the note says the CLI stops there, not the same message again as the CLI's", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("pushoverToken")}:\n    secure: AAABAHardcodedGarbage\n`);
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:pushoverToken: the secure value is not Pulumi Cloud ciphertext/,
+    );
+    assert.equal(e.message.split("the secure value is not Pulumi Cloud ciphertext").length, 2, e.message);
+    assert.ok(
+      e.notes.includes(
+        "(the Pulumi CLI itself stops at a secure value it cannot decrypt, before the program runs)",
+      ),
+      e.message,
+    );
+  });
 });
