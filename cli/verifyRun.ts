@@ -195,7 +195,10 @@ function parseMove(
   problems: ArgProblem[],
 ): { from: string; to: string } | undefined {
   const [from, to] = [one("--move-from"), one("--move-to")];
-  if ((from === undefined) !== (to === undefined))
+  // The half left out that another problem already names (`--move-form`, misspelt: "did you mean
+  // --move-from?") is that one mistake, said once.
+  const missing = from === undefined ? "--move-from" : "--move-to";
+  if ((from === undefined) !== (to === undefined) && !problems.some((m) => m.flags.includes(missing)))
     problems.push(
       argProblem(
         `--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only ${from ? "--move-from" : "--move-to"}`,
