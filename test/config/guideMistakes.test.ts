@@ -79,4 +79,33 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
       e.message,
     );
   });
+
+  it("a size or a duration with its unit spelled another way gets the nearest value its key takes", () => {
+    const pool = (memory: string) => `${BASE}${STORE}  ${P("nodePools")}:
+    - name: pi5
+      arch: arm64
+      count: 1
+      cpu: "4"
+      memory: ${memory}
+`;
+    for (const [written, meant] of [
+      ["8GB", "8Gi"],
+      ["8 Gi", "8Gi"],
+      ["8gib", "8Gi"],
+    ]) {
+      const e = refusal(pool(written));
+      assert.equal(e.problems.length, 1, e.message);
+      assert.ok(e.problems[0].endsWith(`, got string "${written}"; did you mean "${meant}"?`), e.problems[0]);
+    }
+    const vm = refusal(
+      `${BASE}${STORE}  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    retention: 14days\n`,
+    );
+    assert.equal(vm.problems.length, 1, vm.message);
+    assert.ok(vm.problems[0].endsWith(`, got string "14days"; did you mean "14d"?`), vm.problems[0]);
+    // A spelling whose nearest value the key refuses too gets no guess: minutes are no VictoriaMetrics retention.
+    const minutes = refusal(
+      `${BASE}${STORE}  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    retention: 30 minutes\n`,
+    );
+    assert.doesNotMatch(minutes.problems.join("\n"), /did you mean/);
+  });
 });
