@@ -416,8 +416,7 @@ function keyNotOfVariant(
   const owners = [...union.optionsMap]
     .filter(([, o]) => key in o.shape)
     .map(([name]) => JSON.stringify(name));
-  if (owners.length > 0)
-    return `${keyPath([...path, key])}: a key of ${d} ${owners.join(" or ")}, not of ${d} ${JSON.stringify(near)}`;
+  if (owners.length > 0) return `${keyPath([...path, key])}: ${otherVariantText(d, owners, near, key)}`;
   const own = formatIssue({ code: "unrecognized_keys", keys: [key], path, message: "" }, mended);
   const other = didYouMean(key, allVariantKeys(union));
   return own.includes("; did you mean ") || !other ? own : `${keyPath([...path, key])}: unknown key${other}`;
@@ -438,9 +437,17 @@ function otherVariantOf(path: (string | number)[], key: string, input: unknown):
   const owners = [...union.optionsMap]
     .filter(([, o]) => key in (o as z.AnyZodObject).shape)
     .map(([name]) => JSON.stringify(name));
-  return owners.length > 0
-    ? `a key of ${d} ${owners.join(" or ")}, not of ${d} ${JSON.stringify(chosen)}`
-    : undefined;
+  return owners.length > 0 ? otherVariantText(d, owners, chosen, key) : undefined;
+}
+
+/**
+ * A key of other variants (`owners`, quoted) under `chosen`, with what to do both ways: the key is
+ * read only by those variants (a MinIO store's keepUnusedBuckets kept in the stack file after the
+ * move to Garage, move-to-garage.md step 4).
+ */
+function otherVariantText(d: string, owners: string[], chosen: unknown, key: string): string {
+  const variant = `${d} ${JSON.stringify(chosen)}`;
+  return `a key of ${d} ${owners.join(" or ")}, not of ${variant}: ${variant} reads no ${key}; remove it, or set ${d} ${owners.join(" or ")}`;
 }
 
 /** A schema without its wrappers: defaults, optionality, refinements, pipes, lazies, brands. */
