@@ -57,9 +57,9 @@ async function peekBoth(
 ) {
   const [x, y] = await Promise.allSettled([a.peek(), b.peek()]);
   if (x.status === "fulfilled" && y.status === "fulfilled") return [x.value, y.value] as const;
-  const failed = [x, y].flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
-  if (failed.length === 2 && failed.every((e) => e instanceof StoreSideError))
-    throw new StoreSidesError(failed as StoreSideError[]);
+  const failed: unknown[] = [x, y].flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+  const sides = failed.filter((e): e is StoreSideError => e instanceof StoreSideError);
+  if (sides.length === 2) throw new StoreSidesError(sides);
   throw failed[0];
 }
 
