@@ -112,6 +112,25 @@ const where = (b: Pick<EngineBucket, "bucket" | "prefix">) =>
 export interface Moved {
   from: EngineBucket;
   to: EngineBucket;
+  /** The same name on another object store (`objectStore.type` changed): the stores, old and new. */
+  store?: { from: string; to: string };
+}
+
+/** The object store a bucket resource of each type lives on, as messages name it. */
+const STORE_OF: Record<string, string> = {
+  "minio:index/s3Bucket:S3Bucket": "MinIO",
+  "pulumi-nodejs:dynamic/garage:Bucket": "Garage",
+  "kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim": "Ceph RGW",
+};
+
+/** The store of each bucket resource of an export, by its bucket name. */
+function bucketStores(exp: StackExport): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of exp.deployment.resources) {
+    const name = BUCKET_NAME[r.type]?.(r.inputs ?? {});
+    if (typeof name === "string" && STORE_OF[r.type]) out.set(name, STORE_OF[r.type]);
+  }
+  return out;
 }
 
 /**
@@ -129,7 +148,10 @@ function causes(moved: Moved[], at?: OverridePlace): { said: string; back: strin
   const back: string[] = [];
   for (const m of moved) {
     const key = `takeover.buckets.${m.to.consumer}.${m.to.purpose}`;
-    if (at?.(key) || (prefixOf(m.to) === undefined && prefixOf(m.from) !== undefined)) {
+    if (m.store) {
+      said.push(`${stackKeyAt("objectStore.type", at)} moved them from ${m.store.from} to ${m.store.to}`);
+      back.push(`objectStore back to ${m.store.from}`);
+    } else if (at?.(key) || (prefixOf(m.to) === undefined && prefixOf(m.from) !== undefined)) {
       said.push(`${stackKeyAt(key, at)} names ${m.to.bucket}`);
       back.push(`${key} to ${m.from.bucket}`);
     } else if (prefixOf(m.from) === undefined) {
@@ -182,7 +204,8 @@ function renamedAway(previous: StackExport, next: StackExport, moved: Moved[]): 
   const urns = new Set<string>();
   for (const m of moved) {
     const urn = was.get(m.from.bucket);
-    if (urn && !now.has(m.from.bucket)) urns.add(urn);
+    // Gone, or the same name made on another store: the old bucket's resource leaves the state.
+    if (urn && now.get(m.from.bucket) !== urn) urns.add(urn);
     const [p, q] = [prefixOf(m.from), prefixOf(m.to)];
     if (p === undefined || q === undefined || p === q) continue;
     for (const [name, u] of was)
@@ -225,20 +248,28 @@ export function bucketMove(
 }
 
 /**
- * Each engine's store the new state points at another bucket than the previous export did;
- * nothing when the previous export ran no such engine on S3, or the new one runs none (a backend
- * swapped, which change/backendMove.ts refuses, or a phase that removes it, which the change
- * judges), or the new bucket is imported (`existing.buckets`: made and filled before the update,
- * the move guide's way).
+ * Each engine's store the new state points at another bucket than the previous export did: another
+ * name, or the same name the stack makes on another object store (`objectStore.type` changed, the
+ * move guide's step 4 without its `existing.buckets`: the update creates it empty there, or fails
+ * where it was copied); nothing when the previous export ran no such engine on S3, or the new one
+ * runs none (a backend swapped, which change/backendMove.ts refuses, or a phase that removes it,
+ * which the change judges), or the new bucket is imported (`existing.buckets`: made and filled
+ * before the update, the move guide's way).
  */
 export function movedBuckets(previous: StackExport, next: StackExport): Moved[] {
   const now = engineBucketsOf(next);
   const imported = importedBuckets(next);
+  const [wasOn, nowOn] = [bucketStores(previous), bucketStores(next)];
   const moved: Moved[] = [];
   for (const from of engineBucketsOf(previous)) {
     const to = now.find((b) => b.engine === from.engine && b.purpose === from.purpose);
-    if (!to || where(to) === where(from) || imported.has(to.bucket)) continue;
-    moved.push({ from, to });
+    if (!to || imported.has(to.bucket)) continue;
+    if (where(to) !== where(from)) moved.push({ from, to });
+    else {
+      // A bucket named by the takeover (used by name, in no state) has no store here: not judged.
+      const [a, b] = [wasOn.get(from.bucket), nowOn.get(to.bucket)];
+      if (a && b && a !== b) moved.push({ from, to, store: { from: a, to: b } });
+    }
   }
   return moved;
 }
@@ -249,15 +280,25 @@ function bucketMoveVerdict(
   at: OverridePlace | undefined,
   also: AlsoDeleted,
 ): { line: string; refused: true } {
-  const pairs = moved.map((m) => `${m.from.engine} ${m.from.purpose} ${where(m.from)} -> ${where(m.to)}`);
+  const pairs = moved.map((m) =>
+    m.store
+      ? `${m.from.engine} ${m.from.purpose} ${where(m.from)} (${m.store.from} -> ${m.store.to})`
+      : `${m.from.engine} ${m.from.purpose} ${where(m.from)} -> ${where(m.to)}`,
+  );
   const holds = [...new Set(moved.map((m) => HOLDS[m.from.purpose]))].join(", ");
   const { said, back } = causes(moved, at);
   const olds = [...new Set(moved.map((m) => m.from.bucket))];
+  // The same names on a new store: the copy keeps each name, and where the copy already ran the
+  // create fails instead ("already exists"), which listing them avoids as well.
+  const sameNames = moved.every((m) => m.store);
+  const copy = sameNames
+    ? `copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then npm run verify -- --move-from --move-to), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails)`
+    : `stop the writers, copy each old bucket to its new name (rclone sync or mc mirror --remove, as docs/how-to/move-to-garage.md steps 2-3 do), list the new names in existing.buckets (the update then imports them instead of creating them empty)`;
   return {
     line:
       `REFUSED buckets ${pairs.join(", ")}: ${said}. ` +
       `The update points each engine at the new bucket, which it creates empty: what the old ${olds.length === 1 ? "one" : "ones"} (${olds.join(", ")}) hold, ${holds}, stays there (retained) but is never read again, so it no longer shows in Grafana, and retention no longer deletes it.${alsoSaid(also)} ` +
-      `Keep the buckets: set ${back}. To move them: stop the writers, copy each old bucket to its new name (rclone sync or mc mirror --remove, as docs/how-to/move-to-garage.md steps 2-3 do), list the new names in existing.buckets (the update then imports them instead of creating them empty), then change (${BUCKET_MOVE_DOC})`,
+      `Keep the buckets: set ${back}. To move them: ${copy}, then change (${BUCKET_MOVE_DOC})`,
     refused: true,
   };
 }

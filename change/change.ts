@@ -847,8 +847,15 @@ export function refusalsIn(items: readonly { refused: readonly unknown[] }[]): n
   return items.reduce((n, e) => n + e.refused.length, 0);
 }
 
-/** The report as lines: one per entry, refusals indented under it. */
-export function formatChange(report: ChangeReport, opts: { all?: boolean; above?: number } = {}): string {
+/**
+ * The report as lines: one per entry, refusals indented under it. `above` counts the REFUSED lines
+ * printed before the objects (`aboveWhat` says where: by default stack-wide verdicts), `below` those
+ * printed after them (`belowWhat`), so the counts line says every refusal the closing line counts.
+ */
+export function formatChange(
+  report: ChangeReport,
+  opts: { all?: boolean; above?: number; aboveWhat?: string; below?: number; belowWhat?: string } = {},
+): string {
   const sym: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
   const counts = (["create", "update", "replace", "delete"] as Action[])
     .map((a) => `${report.entries.filter((e) => e.action === a).length} ${a}`)
@@ -869,9 +876,15 @@ export function formatChange(report: ChangeReport, opts: { all?: boolean; above?
   const why = unlisted
     ? ` (${unlisted} update(s) of metadata alone, such as a chart's version label, not listed)`
     : "";
-  // The stack-wide refusals printed above the objects (a tenant move, a skipped phase) count too, so
-  // this line and the stack's closing line say the same number of REFUSED lines.
+  // The refusals printed above the objects (a tenant move, a skipped phase; a takeover's previews)
+  // and below them (the running rules' evaluators) count too, so this line and the stack's closing
+  // line say the same number of REFUSED lines.
   const above = opts.above ?? 0;
-  const stackWide = above ? ` (${above} stack-wide, above the objects)` : "";
-  return [...lines, `${counts}; ${refusalCount(report) + above} refused${stackWide}${why}`].join("\n");
+  const below = opts.below ?? 0;
+  const elsewhere = [
+    ...(above ? [`${above} ${opts.aboveWhat ?? "stack-wide, above the objects"}`] : []),
+    ...(below ? [`${below} ${opts.belowWhat ?? "below the objects"}`] : []),
+  ];
+  const where = elsewhere.length ? ` (${elsewhere.join("; ")})` : "";
+  return [...lines, `${counts}; ${refusalCount(report) + above + below} refused${where}${why}`].join("\n");
 }

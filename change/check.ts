@@ -202,13 +202,12 @@ async function runningSection(
     previews(updateStep, running, "update", installed, at),
     updated,
   );
+  const previewRefusals = refusalsIn([...importPreviews, ...updatePreviews]);
+  const ruleRefusals = refusalsIn(update.rules.refusals);
   return {
     // One per REFUSED line printed below, whichever section prints it (two on one object are two);
     // the rules' refusals count once the update is checked with the running rules.
-    refused:
-      refusalsIn([...importPreviews, ...updatePreviews]) +
-      refusalCount(update) +
-      refusalsIn(update.rules.refusals),
+    refused: previewRefusals + refusalCount(update) + ruleRefusals,
     text: [
       `== ${stack}: takeover of what runs (${runningDir}); previews as Pulumi CLI 3.174+ shows them`,
       formatPreviews(
@@ -220,7 +219,15 @@ async function runningSection(
         updatePreviews,
       ),
       formatKept(keptValues(blind, running)),
-      `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(update)}`,
+      `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(
+        update,
+        {
+          above: previewRefusals,
+          aboveWhat: "in the takeover's previews above",
+          below: ruleRefusals,
+          belowWhat: "among the rule evaluators below",
+        },
+      )}`,
       ...update.notes.map((n) => `NOTE ${n}`),
       formatRuleEvaluators(update.rules, running.dir),
       formatBlind(blindUpdate),

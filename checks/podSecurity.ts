@@ -11,7 +11,12 @@
  * sysctls, windowsHostProcess); read, not run here.
  */
 import { isParked } from "../builders/security/podSecurity";
-import { causeKey, MISTAKES, podSecurityLabel } from "@homelab-observability/contract";
+import {
+  causeKey,
+  MISTAKES,
+  podSecurityLabel,
+  privilegedNamespaceCause,
+} from "@homelab-observability/contract";
 import { containersOf, describe, podTemplates, type Finding, type PodTemplate, type Placed } from "./objects";
 
 /**
@@ -149,11 +154,14 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
           });
       } else passing.push(describe(t.owner));
     }
+    // The pack sees the same namespace in the releases (policy/security.ts pod-security-levels):
+    // one mistake, one message naming both places.
     if (enforce === "privileged" && passing.length > 0)
       findings.push({
         check: "pod-security",
         where,
         message: `enforces privileged, but ${passing.join(", ")} pass${passing.length === 1 ? "es" : ""} baseline: run ${passing.length === 1 ? "it" : "them"} in a namespace enforcing baseline`,
+        cause: privilegedNamespaceCause(ns.obj.metadata.name),
       });
     if (enforce === "privileged" && needsPrivileged === 0 && passing.length === 0)
       findings.push({

@@ -32,6 +32,7 @@ import {
   movedBuckets,
   noneOnOldStore,
   StoreSideError,
+  StoreSidesError,
 } from "../verify/objectMove";
 import { LOKI_STEPS, lokiStepsFrom, type LokiStep } from "../verify/lokiGate";
 
@@ -195,7 +196,10 @@ function parseMove(
   problems: ArgProblem[],
 ): { from: string; to: string } | undefined {
   const [from, to] = [one("--move-from"), one("--move-to")];
-  if ((from === undefined) !== (to === undefined))
+  // The half left out that another problem already names (`--move-form`, misspelt: "did you mean
+  // --move-from?") is that one mistake, said once.
+  const missing = from === undefined ? "--move-from" : "--move-to";
+  if ((from === undefined) !== (to === undefined) && !problems.some((m) => m.flags.includes(missing)))
     problems.push(
       argProblem(
         `--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only ${from ? "--move-from" : "--move-to"}`,
@@ -371,6 +375,11 @@ export function moveProblem(e: unknown): string {
   return e instanceof StoreSideError && e.flag !== undefined ? said : `--move-from/--move-to: ${said}`;
 }
 
+/** Each line of a move error: one per store when both failed (StoreSidesError), else one. */
+export function moveProblems(e: unknown): string[] {
+  return e instanceof StoreSidesError ? e.errors.map(moveProblem) : [moveProblem(e)];
+}
+
 /** `--move-from`/`--move-to`: every planned bucket compared on both stores (verify/objectMove.ts). */
 async function runMove(
   args: VerifyArgs,
@@ -397,7 +406,7 @@ async function runMove(
         }
       : { status: 0, why: `${plural(rows.length, "bucket")}, each the same on both stores` };
   } catch (e) {
-    err(`${prefixOf(args.stack)}: ${moveProblem(e)}\n`);
+    for (const line of moveProblems(e)) err(`${prefixOf(args.stack)}: ${line}\n`);
     return { status: 2, why: "the stores could not be compared (above)" };
   }
 }

@@ -212,8 +212,62 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input)}`;
   }
+}
+
+/** Unit words and spellings people write for the units a size or a duration takes. */
+const DURATION_WORDS: Record<string, string> = {
+  ms: "ms",
+  s: "s",
+  sec: "s",
+  secs: "s",
+  second: "s",
+  seconds: "s",
+  m: "m",
+  min: "m",
+  mins: "m",
+  minute: "m",
+  minutes: "m",
+  h: "h",
+  hr: "h",
+  hrs: "h",
+  hour: "h",
+  hours: "h",
+  d: "d",
+  day: "d",
+  days: "d",
+  w: "w",
+  wk: "w",
+  week: "w",
+  weeks: "w",
+  y: "y",
+  yr: "y",
+  year: "y",
+  years: "y",
+};
+
+/**
+ * `; did you mean "8Gi"?` for a size or a duration written with its unit spelled another way
+ * ("8GB", "8 Gi", "8gi"; "14days", "14 d", "2weeks"), when the key's own schema takes the
+ * spelling it has: the form in the message is right, but the nearest value that passes is quicker
+ * to act on. Else "".
+ */
+function unitHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (typeof found !== "string") return "";
+  const schema = schemaAt(path, input);
+  if (!schema) return "";
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(found);
+  if (!m) return "";
+  const [, n, unit] = m;
+  const candidates: string[] = [];
+  // A byte unit: GB, GiB, gi, G as the binary unit Kubernetes sizes are written in.
+  const bytes = /^([kmgtp])(i?b?)$/i.exec(unit);
+  if (bytes) candidates.push(`${n}${bytes[1].toLowerCase() === "k" ? "K" : bytes[1].toUpperCase()}i`);
+  const word = DURATION_WORDS[unit.toLowerCase()];
+  if (word) candidates.push(`${n}${word}`);
+  const near = candidates.find((c) => c !== found && schema.safeParse(c).success);
+  return near ? `; did you mean "${near}"?` : "";
 }
 
 /**
@@ -362,8 +416,7 @@ function keyNotOfVariant(
   const owners = [...union.optionsMap]
     .filter(([, o]) => key in o.shape)
     .map(([name]) => JSON.stringify(name));
-  if (owners.length > 0)
-    return `${keyPath([...path, key])}: a key of ${d} ${owners.join(" or ")}, not of ${d} ${JSON.stringify(near)}`;
+  if (owners.length > 0) return `${keyPath([...path, key])}: ${otherVariantText(d, owners, near, key)}`;
   const own = formatIssue({ code: "unrecognized_keys", keys: [key], path, message: "" }, mended);
   const other = didYouMean(key, allVariantKeys(union));
   return own.includes("; did you mean ") || !other ? own : `${keyPath([...path, key])}: unknown key${other}`;
@@ -384,9 +437,17 @@ function otherVariantOf(path: (string | number)[], key: string, input: unknown):
   const owners = [...union.optionsMap]
     .filter(([, o]) => key in (o as z.AnyZodObject).shape)
     .map(([name]) => JSON.stringify(name));
-  return owners.length > 0
-    ? `a key of ${d} ${owners.join(" or ")}, not of ${d} ${JSON.stringify(chosen)}`
-    : undefined;
+  return owners.length > 0 ? otherVariantText(d, owners, chosen, key) : undefined;
+}
+
+/**
+ * A key of other variants (`owners`, quoted) under `chosen`, with what to do both ways: the key is
+ * read only by those variants (a MinIO store's keepUnusedBuckets kept in the stack file after the
+ * move to Garage, move-to-garage.md step 4).
+ */
+function otherVariantText(d: string, owners: string[], chosen: unknown, key: string): string {
+  const variant = `${d} ${JSON.stringify(chosen)}`;
+  return `a key of ${d} ${owners.join(" or ")}, not of ${variant}: ${variant} reads no ${key}; remove it, or set ${d} ${owners.join(" or ")}`;
 }
 
 /** A schema without its wrappers: defaults, optionality, refinements, pipes, lazies, brands. */

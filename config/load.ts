@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
 import * as path from "path";
 import {
   ConfigError,
@@ -9,7 +10,7 @@ import {
   type StackConfig,
 } from "./resolve";
 import { plainTextFact } from "./stackFile";
-import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { cliConfigValues, didYouMean, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
 import { cachedChartKeys } from "./chartCache";
@@ -88,15 +89,48 @@ export function loadStackConfig(
   }
   const dir = cfg.takeover?.running;
   if (cfg.takeover && dir) {
+    // Placed at the key's line, as every other config problem is: the folder it names is the
+    // stack file's value, which may be the mistake (a misspelt folder).
+    const refuse = (why: string) =>
+      placer
+        .locate(
+          new ConfigError([
+            `${PROJECT}:takeover.running: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${dir}": ${why}`,
+          ]),
+        )
+        .forStack(stack);
+    const folder = path.resolve(projectDir, dir);
+    const stat = fs.statSync(folder, { throwIfNoEntry: false });
+    if (!stat?.isDirectory())
+      throw refuse(
+        `${stat ? "a file, not a folder" : "no such folder"} (${folder})${runningFolderHint(folder)}`,
+      );
     try {
-      cfg.takeover.runningState = readRunningDir(path.resolve(projectDir, dir));
+      cfg.takeover.runningState = readRunningDir(folder);
     } catch (e) {
-      if (e instanceof RunningStateError)
-        throw new ConfigError([`${PROJECT}:takeover.running: ${e.message}`]);
+      if (e instanceof RunningStateError) throw refuse(e.message);
       throw e;
     }
   }
   return cfg;
+}
+
+/**
+ * `; did you mean "<name>"?` naming the folder beside a missing `takeover.running` folder that
+ * holds what runs (its helm-list.yaml) and whose name is close, else "".
+ */
+function runningFolderHint(folder: string): string {
+  const parent = path.dirname(folder);
+  let names: string[];
+  try {
+    names = fs
+      .readdirSync(parent, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join(parent, d.name, "helm-list.yaml")))
+      .map((d) => d.name);
+  } catch {
+    return "";
+  }
+  return didYouMean(path.basename(folder), names);
 }
 
 /**

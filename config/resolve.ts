@@ -65,6 +65,7 @@ import { LOKI_SIZING } from "@homelab-observability/contract";
 import { credentialNames, credentialReceivers, receiverCredentialProblems } from "./receiverSecrets";
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
 import { sameSettingProblems } from "./stackKeyPaths";
+import { isMap } from "./tree";
 
 export { base2Bytes, parseQuantity };
 export * from "./schema";
@@ -377,12 +378,16 @@ export interface Refused {
  * Whether a rule's problem judged what the file says: not one at a key whose value was refused
  * (it judged the default standing in; the refusal is that key's one message: a `network.nodes`
  * written as one text is "expected a list", not also "expected at least one CIDR ..., got none"),
- * nor one naming a map set aside (judged as absent, which the file does not say:
- * `grafana.ingress.tls` gone for a bad `secretName` is not "no TLS").
+ * nor one at another key that names a refused value inside a key as what it judged by (a refused
+ * `takeover.releases.kubePrometheusStack` is not also a `takeover.prometheusVolume` of the wrong
+ * Prometheus, judged from the default release name), nor one naming a map set aside (judged as
+ * absent, which the file does not say: `grafana.ingress.tls` gone for a bad `secretName` is not
+ * "no TLS"). A whole top-level key is matched only where the problem is at it: its bare name
+ * (`cluster`, `loki`) is a word many messages use.
  */
 function judgedAsWritten(refused: Refused): (problem: string) => boolean {
-  return (p) =>
-    !refused.defaulted.some((k) => problemIsAt(p, k)) && !refused.setAside.some((m) => namesKey(p, m));
+  const named = (p: string, k: string) => problemIsAt(p, k) || (/[.[]/.test(k) && namesKey(p, k));
+  return (p) => !refused.defaulted.some((k) => named(p, k)) && !refused.setAside.some((m) => namesKey(p, m));
 }
 
 /**
@@ -768,7 +773,7 @@ function crossChecks(
   }
   p.push(...bucketPrefixProblems(c));
   p.push(...garageNameChecks(c));
-  p.push(...existingBucketChecks(c));
+  p.push(...existingBucketChecks(c, raw, placeOf));
   p.push(...takeoverChecks(c, raw, placeOf));
   if (c.agents.namespace === c.namespace)
     p.push(
@@ -1117,9 +1122,16 @@ function garageNameChecks(c: StackConfig): string[] {
  * (plan/takeover.ts existingBuckets), so such a name adopts nothing, and the bucket meant (a slip of
  * its name, or its name without the prefix) is created anew: on a store restored from a backup
  * MinIO refuses that with "bucket already exists!", in `pulumi up` only. A name some other phase
- * makes is no mistake: it may be listed ahead of the phase that uses it again.
+ * makes is no mistake: it may be listed ahead of the phase that uses it again. Two or more names
+ * that are the stack's own buckets under one other prefix (the copied buckets of a store move after
+ * `objectStore.bucketPrefix` or `cluster` changed, or another stack's list) are one mistake, said
+ * once at the list with both ways out; a single such name keeps its own line.
  */
-function existingBucketChecks(c: StackConfig): string[] {
+function existingBucketChecks(
+  c: StackConfig,
+  raw: Record<string, unknown>,
+  placeOf?: (key: string) => string | undefined,
+): string[] {
   if (c.existing.buckets.length === 0) return [];
   const made = [
     ...new Set(
@@ -1133,18 +1145,84 @@ function existingBucketChecks(c: StackConfig): string[] {
     made.length === 0
       ? `no bucket (objectStore.type "${c.objectStore.type}" keeps logs and metrics on claims)`
       : `the name of a bucket the stack makes in some phase (${made.join(", ")})`;
-  return c.existing.buckets.flatMap((name, i) => {
+  const unmade = c.existing.buckets
+    .map((name, i) => ({ name, i }))
     // Garage's own naming rule has said what is wrong with it (garageNameChecks).
-    if (made.includes(name) || (c.objectStore.type === "garage" && garageBucketNameProblem(name))) return [];
+    .filter(
+      ({ name }) =>
+        !made.includes(name) && !(c.objectStore.type === "garage" && garageBucketNameProblem(name)),
+    );
+  const byPrefix = prefix ? otherPrefixGroups(unmade, made, prefix) : new Map<string, typeof unmade>();
+  const grouped = new Set([...byPrefix.values()].flat().map((u) => u.i));
+  const problems = [...byPrefix].map(([other, names]) =>
+    otherPrefixProblem(other, names, made, prefix!, raw, placeOf),
+  );
+  for (const { name, i } of unmade) {
+    if (grouped.has(i)) continue;
     // Written without the prefix the stack's bucket names start with: no edit distance finds that.
     const hint =
       prefix && made.includes(`${prefix}-${name}`)
         ? `; did you mean "${prefix}-${name}"? (every bucket name starts with objectStore.bucketPrefix, "${prefix}")`
         : didYouMean(name, made);
-    return [
+    problems.push(
       `${PROJECT}:existing.buckets[${i}]: expected ${expected}, got "${name}", which nothing imports${hint}`,
-    ];
-  });
+    );
+  }
+  return problems;
+}
+
+/**
+ * The names of `unmade` that are a bucket of `made` with another prefix than `prefix` (the part of
+ * the name before the suffix the stack's bucket has after `<prefix>-`), by that prefix: only
+ * prefixes two or more names share.
+ */
+function otherPrefixGroups<T extends { name: string }>(
+  unmade: T[],
+  made: string[],
+  prefix: string,
+): Map<string, T[]> {
+  const suffixes = made.filter((m) => m.startsWith(`${prefix}-`)).map((m) => m.slice(prefix.length + 1));
+  const groups = new Map<string, T[]>();
+  for (const u of unmade) {
+    const suffix = suffixes
+      .filter((s) => u.name.endsWith(`-${s}`) && u.name.length > s.length + 1)
+      .sort((a, b) => b.length - a.length)[0];
+    if (suffix === undefined) continue;
+    const other = u.name.slice(0, -(suffix.length + 1));
+    groups.set(other, [...(groups.get(other) ?? []), u]);
+  }
+  return new Map([...groups].filter(([, names]) => names.length > 1));
+}
+
+/** One message for the names of `existing.buckets` that carry the prefix `other` (otherPrefixGroups). */
+function otherPrefixProblem(
+  other: string,
+  names: { name: string }[],
+  made: string[],
+  prefix: string,
+  raw: Record<string, unknown>,
+  placeOf?: (key: string) => string | undefined,
+): string {
+  const written = isMap(raw.objectStore) && raw.objectStore.bucketPrefix !== undefined;
+  const where = written ? placeOf?.("objectStore.bucketPrefix") : placeOf?.("cluster");
+  const source = written
+    ? `objectStore.bucketPrefix "${prefix}"${where ? ` (${where})` : ""}`
+    : `objectStore.bucketPrefix "${prefix}" (not set: the cluster name${where ? `, cluster at ${where}` : ""})`;
+  const own = made.filter((m) => m.startsWith(`${prefix}-`));
+  return `${PROJECT}:existing.buckets: expected the stack's own buckets (${own.join(", ")}), named with ${source}, got ${names.length} names with the prefix "${other}" instead (${names.map((n) => n.name).join(", ")}), which nothing imports. If these are the buckets the stack has used (copied to a new store), set objectStore.bucketPrefix "${other}": a new prefix points Loki and Mimir at new, empty buckets. If they are another stack's, list this stack's own`;
+}
+
+/**
+ * Which key the Prometheus a claim belongs to is named from, as a message says it: the key is named
+ * so that a rule's problem judged from a refused value's default is known as such (judgedAsWritten).
+ */
+function kpsFullnameFrom(raw: Record<string, unknown>, t: NonNullable<StackConfig["takeover"]>): string {
+  const written = isMap(raw.takeover) ? raw.takeover : {};
+  if (written.kpsFullname !== undefined) return `takeover.kpsFullname "${t.kpsFullname}"`;
+  const release = t.releases.kubePrometheusStack;
+  return release
+    ? `the fullname of takeover.releases.kubePrometheusStack "${release}"`
+    : `takeover.releases.kubePrometheusStack not set: the program's own release "${RELEASES.kps}"`;
 }
 
 /** The fullname kube-prometheus-stack derives from its release name (chart _helpers.tpl: trunc 26). */
@@ -1234,7 +1312,7 @@ function takeoverChecks(
       );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(
-      `${k("prometheusVolume")}: expected the claim of Prometheus "${prometheusName(t.kpsFullname)}" (a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
+      `${k("prometheusVolume")}: expected the claim of Prometheus "${prometheusName(t.kpsFullname)}" (${kpsFullnameFrom(raw, t)}: a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
     );
   }
   if (t.releases.kubePrometheusStack && !t.prometheusVolume) {

@@ -255,6 +255,21 @@ function configHidingKey(strayKeys: string[], noConfig: boolean): string | undef
   return noConfig ? strayKeys.find((k) => closestMatch(k, STACK_FILE_KEYS) === "config") : undefined;
 }
 
+/**
+ * What the Pulumi CLI itself does with the stack file, beside the problems listed: its own words
+ * where the message is its own (mergeConfig's, stackFile.ts), quoted. A value it cannot decrypt is
+ * listed in this project's words (stackFile.ts secureProblemText), not the CLI's (its crypter's
+ * error: pulumi/pulumi sdk/go/common/resource/config/crypt.go `symmetricCrypter.DecryptValue`
+ * "bad value", "unknown value version"), so the note says what the CLI does, without quoting the
+ * listed problem again as if the CLI printed it.
+ */
+function cliFirstNote(first: CliIssue): string {
+  if (first.kind !== "secure") return `(the Pulumi CLI itself stops at the first: "${first.message}")`;
+  return first.key === "encryptionsalt"
+    ? "(the Pulumi CLI itself stops at the stack file's encryptionsalt, before it decrypts any value or runs the program)"
+    : "(the Pulumi CLI itself stops at a secure value it cannot decrypt, before the program runs)";
+}
+
 /** The required keys a misspelt `config:` leaves unset, said as what follows from it. */
 function hiddenRequired(keys: string[]): string {
   if (keys.length === 0) return "";
@@ -337,7 +352,7 @@ export function checkedStackConfig(
   const cliFirst = cli.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
   if (cli.slips.length > 0)
     notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
-  else if (cliFirst) notes.push(`(the Pulumi CLI itself stops at the first: "${cliFirst.message}")`);
+  else if (cliFirst) notes.push(cliFirstNote(cliFirst));
   if (problems.length > 0 || !cfg || cli.mergeKeys.length > 0) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     const located = locator.locate(

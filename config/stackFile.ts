@@ -816,8 +816,15 @@ function toStackValue(
  * meant, and on a line of its own the stacks the folder has, the choices.
  */
 export function noStackFileMessage(stack: string, projectDir: string, stacks: string[]): string {
+  // The stack file's name given for the stack's (`--stack Pulumi.pi.yaml`, a path to it): the stack
+  // is the name inside it, which no edit distance finds.
+  const named = /(?:^|[\\/])Pulumi\.([^\\/]+)\.ya?ml$/.exec(stack)?.[1];
+  const hint =
+    named !== undefined && stacks.includes(named)
+      ? `; did you mean "${named}"? (the stack's name, not its file's)`
+      : didYouMean(stack, stacks);
   return (
-    `no stack file Pulumi.${stack}.yaml in ${projectDir}${didYouMean(stack, stacks)}\n` +
+    `no stack file Pulumi.${stack}.yaml in ${projectDir}${hint}\n` +
     `  stacks there: ${stacks.join(", ") || "none (no Pulumi.<stack>.yaml)"}`
   );
 }

@@ -45,7 +45,18 @@ export const MISTAKES = {
   chartValues: "chart-values",
   /** One rule of a Role or ClusterRole that grants too much ({@link rbacRuleCause}). */
   rbacRule: "rbac-rule",
+  /**
+   * A namespace enforcing Pod Security privileged that holds workloads baseline admits: the pack
+   * sees it in the releases and raw workloads (`pod-security-levels`), the rendered-object checks
+   * in the pods (`pod-security`), one mistake fixed at the namespace. Its origin is the namespace.
+   */
+  privilegedNamespace: "privileged-namespace",
 } as const;
+
+/** The key of a namespace enforcing privileged beside workloads baseline admits ({@link MISTAKES}). */
+export function privilegedNamespaceCause(namespace: string): string {
+  return causeKey(MISTAKES.privilegedNamespace, `Namespace ${namespace}`);
+}
 
 /**
  * The key of one mistake at one origin: the resource the mistake comes from (a Helm release's URN

@@ -1,5 +1,11 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { isParked, NETWORK_POLICIES_DEFERRED, podSecurityLabel } from "@homelab-observability/contract";
+import {
+  isParked,
+  NETWORK_POLICIES_DEFERRED,
+  podSecurityLabel,
+  privilegedNamespaceCause,
+} from "@homelab-observability/contract";
+import { reportCause } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { helmOf, label, type Res, toRes } from "./lib/resources";
 
@@ -27,6 +33,15 @@ export function needsHost(chart: string, values: any, agentCharts: string[]): bo
   if (chart === "alloy") return (values?.controller?.type ?? "daemonset") === "daemonset";
   if (chart === "vector") return values?.role === "Agent";
   return true;
+}
+
+/**
+ * What to do when node agents share the namespace (the stack's own agents while `agents.step` is
+ * "stay"): the privileged level is theirs, so they are what moves out, not the rest.
+ */
+export function agentsBeside(agents: Res[]): string {
+  if (agents.length === 0) return "";
+  return `, or move the node agents that need privileged (${agents.map(label).join(", ")}) to a namespace of their own (the stack's agents.namespace: agents.step handover, then moved; docs/how-to/move-node-agents.md)`;
 }
 
 /** Namespaces the stack declares, with their labels and annotations. */
@@ -126,9 +141,13 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
         if (enforce === "privileged") {
           const isAgentHere = new Set(agents);
           const others = inside.filter((r) => !isAgentHere.has(r));
+          // The rendered-object checks see the same namespace in its pods (checks/podSecurity.ts):
+          // one mistake, one message naming both places.
           if (others.length > 0)
-            report(
-              `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${others.map(label).join(", ")} need${others.length === 1 ? "s" : ""} no host access; run ${others.length === 1 ? "it" : "them"} in a namespace enforcing baseline.`,
+            reportCause(
+              report,
+              `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${others.map(label).join(", ")} need${others.length === 1 ? "s" : ""} no host access; run ${others.length === 1 ? "it" : "them"} in a namespace enforcing baseline${agentsBeside(agents)}.`,
+              privilegedNamespaceCause(ns.name),
               ns.res.urn,
             );
         } else if (agents.length > 0) {

@@ -233,8 +233,13 @@ export function readPackConfig(
   const placed = placer(file, text);
   // Said whether or not the config is refused: a key the engine ignores is a mistake of its own,
   // and would otherwise be said one run later, once the refused value is fixed.
-  for (const w of warningsOf(config, allPolicies())) warn(`${placed(w)}: warning: ${w.text}`);
-  const problems = problemsOf(config, allPolicies()).map((p) => `${placed(p)}: ${p.text}`);
+  for (const w of inFileOrder(warningsOf(config, allPolicies()), placed))
+    warn(`${placed(w).place}: warning: ${w.text}`);
+  // In the order of the file, as the config refusals list theirs: the engine's own order (every
+  // enforcement level, then every policy's settings) would send the reader up and down the file.
+  const problems = inFileOrder(problemsOf(config, allPolicies()), placed).map(
+    (p) => `${placed(p).place}: ${p.text}`,
+  );
   if (problems.length)
     throw new PackConfigError(
       `${lead}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
@@ -250,15 +255,26 @@ export function readPackConfig(
  * the engine does not know, the key) at its path; where the path ends before its last key (a
  * required setting missing), the object that lacks it. Just `file` when the text cannot be walked.
  */
-function placer(file: string, text: string): (finding: Finding) => string {
+function placer(file: string, text: string): (finding: Finding) => { place: string; offset: number } {
   let root: JsonNode | undefined;
   try {
     root = jsonTree(text);
   } catch {
     // JSON.parse read it, so only a nesting deeper than the stack gets here: no place, same words.
-    return () => file;
+    return () => ({ place: file, offset: 0 });
   }
-  return ({ path, atKey }) => `${file}:${lineColumn(text, offsetOf(root, path, atKey))}`;
+  return ({ path, atKey }) => {
+    const offset = offsetOf(root, path, atKey);
+    return { place: `${file}:${lineColumn(text, offset)}`, offset };
+  };
+}
+
+/** `findings` by where each sits in the file (a stable sort: ties keep the order found). */
+function inFileOrder(findings: Finding[], placed: (f: Finding) => { offset: number }): Finding[] {
+  return findings
+    .map((f) => ({ f, at: placed(f).offset }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ f }) => f);
 }
 
 /** The offset of the key or value at `path`, or of the deepest node the path reaches. */

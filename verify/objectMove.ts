@@ -38,6 +38,32 @@ export class StoreSideError extends Error {
 }
 
 /**
+ * Both stores failing at once (two port-forwards not running, both keys refused): two mistakes,
+ * each said with its own flag, rather than the first and, once it is mended, the second.
+ */
+export class StoreSidesError extends Error {
+  constructor(readonly errors: StoreSideError[]) {
+    super(errors.map((e) => e.message).join("\n"));
+  }
+}
+
+/**
+ * The next entry of both listings, asked together: a store that fails is said with the other's
+ * failure beside it (StoreSidesError), never hiding it until the next run.
+ */
+async function peekBoth(
+  a: { peek(): Promise<Entry | undefined> },
+  b: { peek(): Promise<Entry | undefined> },
+) {
+  const [x, y] = await Promise.allSettled([a.peek(), b.peek()]);
+  if (x.status === "fulfilled" && y.status === "fulfilled") return [x.value, y.value] as const;
+  const failed: unknown[] = [x, y].flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+  const sides = failed.filter((e): e is StoreSideError => e instanceof StoreSideError);
+  if (sides.length === 2) throw new StoreSidesError(sides);
+  throw failed[0];
+}
+
+/**
  * S3 error codes that mean the store refused the request's key or its signature (AWS S3 API
  * reference "Error responses"; MinIO and Garage answer the same codes): the fix is the side's
  * variables, named with the answer.
@@ -230,7 +256,7 @@ async function compareBucket(
   const counts = { from: { objects: 0, bytes: 0 }, to: { objects: 0, bytes: 0 } };
   const k: KeyDifferences = { onlyOld: 0, onlyNew: 0, otherSize: 0, first: {} };
   for (;;) {
-    const [x, y] = [await a.peek(), await b.peek()];
+    const [x, y] = await peekBoth(a, b);
     if (!hinted && a.node !== undefined && a.node === b.node) {
       hinted = true;
       await sameNode();

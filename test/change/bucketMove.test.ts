@@ -157,7 +157,7 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
     assert.doesNotMatch(c.text, /pulumi state unprotect/);
   });
 
-  it("the switch to Garage under another prefix: refused; under the same names: silent", async () => {
+  it("the switch to Garage under another prefix: refused; under the same names, listed in existing.buckets as the guide does: silent", async () => {
     const previous = await previousOf("production", {}, "production-garage");
     const garage = (bucketPrefix: string) => ({
       objectStore: {
@@ -174,12 +174,47 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
       /^REFUSED buckets Loki chunks production-loki-chunks -> prod-loki-chunks, Mimir blocks production-mimir-blocks -> prod-mimir-blocks, Mimir ruler production-mimir-ruler -> prod-mimir-ruler: /,
       moved.text,
     );
-    const same = await check("production", garage("production"), previous);
+    const same = await check(
+      "production",
+      {
+        ...garage("production"),
+        existing: {
+          buckets: ["production-loki-chunks", "production-mimir-blocks", "production-mimir-ruler"],
+        },
+      },
+      previous,
+    );
     assert.equal(bucketLine(same.text), undefined, same.text);
     // The switch itself drops the six protected MinIO buckets from the state, refused as the guide
     // says; under another prefix the three the engines read are named in the buckets' refusal instead.
     assert.equal(same.refused, 6, same.text);
     assert.equal(moved.refused, 1 + 3, moved.text);
+  });
+
+  it("the switch to Garage under the same names without existing.buckets (step 4 half done, or before the copy): refused once, naming objectStore.type and the copy", async () => {
+    const previous = await previousOf("staging", {}, "staging-garage-unlisted");
+    const c = await check(
+      "staging",
+      {
+        objectStore: {
+          type: "garage",
+          endpoint: "http://garage.storage.svc.cluster.local:3900",
+          adminEndpoint: "http://localhost:3903",
+          region: "garage",
+        },
+      },
+      previous,
+    );
+    assert.equal(c.code, 1, c.text);
+    assert.equal(c.refused, 1, c.text);
+    const line = bucketLine(c.text) ?? "";
+    assert.match(
+      line,
+      /^REFUSED buckets Loki chunks staging-loki-chunks \(MinIO -> Garage\), Mimir blocks staging-mimir-blocks \(MinIO -> Garage\), Mimir ruler staging-mimir-ruler \(MinIO -> Garage\): objectStore\.type .*moved them from MinIO to Garage\./,
+      c.text,
+    );
+    assert.match(line, /Keep the buckets: set objectStore back to MinIO\./);
+    assert.match(line, /npm run verify -- --move-from --move-to\), list the names in existing\.buckets/);
   });
 
   it("a backend swapped with the prefix: the backend's refusal, and the buckets' for Loki alone", async () => {

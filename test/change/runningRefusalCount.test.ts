@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { refusalsIn } from "../../change/change";
 import { checkChange, formatBlind } from "../../change/check";
-import { ROOT, stackOverrides, synth, tmpDir } from "../support/helpers";
+import { ROOT, stackOverrides, synth, synthCli, tmpDir } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 
 /*
@@ -79,6 +79,51 @@ describe("change check --running: refusals counted one per REFUSED line (change/
     assert.match(
       text,
       /without the running state the same update would hit 5 refused change\(s\): StatefulSet monitoring\/loki-backend spec\.volumeClaimTemplates; StatefulSet monitoring\/loki-write spec\.volumeClaimTemplates, spec\.selector; /,
+    );
+  });
+
+  it("a refusal in the takeover's previews is counted on the object-by-object line too, which then says where it is", async () => {
+    const running = tmpDir("running-count-previews");
+    await writeSeed000Running(running);
+    // The takeover stack with a retention shorter than the running Prometheus's: the update's
+    // preview of the adopted release refuses it, above the objects.
+    const dir = tmpDir("running-count-project");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const stackText = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
+    assert.match(stackText, /\n {4}retention: 14d\n/);
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.takeover.yaml"),
+      stackText.replace(/\n {4}retention: 14d\n/, "\n    retention: 7d\n"),
+    );
+    const r = await synthCli(
+      "--stack",
+      "takeover",
+      "--dir",
+      dir,
+      "--running",
+      running,
+      "--out",
+      tmpDir("out"),
+      "--quiet",
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const lines = r.stdout.split("\n").filter((l) => /^\s+REFUSED /.test(l));
+    assert.ok(
+      lines.some((l) =>
+        /REFUSED Release::kube-prometheus-stack values\.prometheus\.prometheusSpec\.retention/.test(l),
+      ),
+      r.stdout,
+    );
+    const counts =
+      /first update, object by object[^]*?\n(\d+ create, \d+ update, \d+ replace, \d+ delete; (\d+) refused[^\n]*)/.exec(
+        r.stdout,
+      );
+    assert.ok(counts, r.stdout);
+    assert.equal(Number(counts[2]), lines.length, counts[1]);
+    assert.match(counts[1], /; \d+ refused \(1 in the takeover's previews above\)/);
+    assert.match(
+      r.stdout,
+      new RegExp(`takeover: FAIL \\(exit 1\\): the change: ${lines.length} refused \\(above\\)`),
     );
   });
 });

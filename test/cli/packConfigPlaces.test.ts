@@ -39,14 +39,14 @@ const MISTAKES = [
 ].join("\n");
 
 describe("pack config file: each mistake at its file:line:column", () => {
-  it("places each refused value where it is written, the words after the place as before", () => {
+  it("places each refused value where it is written, in the file's order, the words after the place as before", () => {
     const { file, refusal } = said(MISTAKES);
     assert.deepEqual(refusal?.split("\n"), [
       `${file}: policy pack configuration is invalid:`,
       `  - ${file}:3:41: parsing enforcement level for "arm64-images": "loud" is not a valid enforcement level (advisory, mandatory, remediate, disabled)`,
       `  - ${file}:4:31: parsing enforcement level for "loki-compactor-misplaced": "mandatry" is not a valid enforcement level (advisory, mandatory, remediate, disabled); did you mean "mandatory"?`,
-      `  - ${file}:9:23: parsing "network-policies": 3 is not a valid value; must be a string or object`,
       `  - ${file}:6:24: resource-budget: maxRequestShare must be number, found string "80%" (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))`,
+      `  - ${file}:9:23: parsing "network-policies": 3 is not a valid value; must be a string or object`,
     ]);
   });
 

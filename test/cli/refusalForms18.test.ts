@@ -62,6 +62,17 @@ describe("synth: every refusal of an argument or an input in one form", function
     ]);
   });
 
+  it("the stack file's name given for the stack's: the stack inside it is the one meant", async () => {
+    for (const given of ["Pulumi.pi.yaml", "./Pulumi.pi.yaml"]) {
+      const r = await synthCli("--stack", given, "--no-render");
+      assert.equal(r.status, 2);
+      assert.deepEqual(refusals(r.stderr), [
+        `synth: --stack ${given}: no stack file Pulumi.${given}.yaml in ${ROOT}; did you mean "pi"? (the stack's name, not its file's)`,
+        "  stacks there: example, pi, production, staging, takeover",
+      ]);
+    }
+  });
+
   it("two environment settings refused are two lines, each led by synth:", async () => {
     const dir = tmpDir("forms-env-");
     const file = path.join(dir, "not-a-folder");

@@ -51,6 +51,26 @@ describe("verify: a missing --stack that another message already names is said o
     assert.match(p[0], /^unexpected argument "production" .*`npm run verify -- --stack production`/);
   });
 
+  for (const [argv, only] of [
+    [
+      ["--stack", "staging", "--move-form", "http://localhost:9000", "--move-to", "http://localhost:3900"],
+      "unknown flag --move-form; did you mean --move-from?",
+    ],
+    [
+      ["--stack", "staging", "--move-from", "http://localhost:9000", "--move-t", "http://localhost:3900"],
+      "unknown flag --move-t; did you mean --move-to?",
+    ],
+  ] as const)
+    it(`a misspelt half of the move (${argv[2]}) is that one mistake, not also "expected both"`, () => {
+      assert.deepEqual(problems([...argv]), [only]);
+    });
+
+  it("half a move and nothing misspelt: expected both", () => {
+    assert.deepEqual(problems(["--stack", "staging", "--move-to", "http://localhost:3900"]), [
+      "--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only --move-to",
+    ]);
+  });
+
   it("no --stack and nothing else wrong: required", () => {
     assert.deepEqual(problems(["--json"]), ["--stack is required"]);
   });

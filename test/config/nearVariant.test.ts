@@ -53,7 +53,7 @@ describe("config: keys beside a near-miss variant name (config/errors.ts)", func
     flavour: mint
 `);
     assert.deepEqual(store.problems.slice(1), [
-      `${P("objectStore.pathStyle")}: a key of type "minio", not of type "garage"${judged("garage", "garag")}`,
+      `${P("objectStore.pathStyle")}: a key of type "minio", not of type "garage": type "garage" reads no pathStyle; remove it, or set type "minio"${judged("garage", "garag")}`,
       `${P("objectStore.flavour")}: unknown key (every key: docs/reference/configuration.md)${judged("garage", "garag")}`,
     ]);
     const mail = refusal(`${ALERTING}      - name: mail
@@ -65,7 +65,7 @@ describe("config: keys beside a near-miss variant name (config/errors.ts)", func
         flavour: mint
 `);
     assert.deepEqual(mail.problems.slice(1), [
-      `${P("alerting.receivers[0].channel")}: a key of type "slack", not of type "email"${judged("email", "emial")}`,
+      `${P("alerting.receivers[0].channel")}: a key of type "slack", not of type "email": type "email" reads no channel; remove it, or set type "slack"${judged("email", "emial")}`,
       `${P("alerting.receivers[0].flavour")}: unknown key (every key: docs/reference/configuration.md)${judged("email", "emial")}`,
     ]);
   });

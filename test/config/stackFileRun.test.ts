@@ -144,7 +144,7 @@ ${STORE}  ${P("nodePools")}:
       `${P("alerting.receivers[0].type")}: expected one of email | slack | discord | telegram | msteams | webhook | pagerduty, got string "slakc"; did you mean "slack"?`,
       `${P("alerting.receivers[0].minSeverity")}: expected one of warning | critical, got string "warn"; did you mean "warning"? (judged as type "slack", the closest to "slakc")`,
       // Another type's key may be why it was written: named as that type's, not as unknown.
-      `${P("alerting.receivers[0].to")}: a key of type "email", not of type "slack" (judged as type "slack", the closest to "slakc")`,
+      `${P("alerting.receivers[0].to")}: a key of type "email", not of type "slack": type "slack" reads no to; remove it, or set type "email" (judged as type "slack", the closest to "slakc")`,
     ]);
   });
 

@@ -67,7 +67,7 @@ describe("guide backup-restore: objectStore.keepDeletedDays under another store 
 `);
     const mine = e.problems.filter((p) => p.includes("keepDeletedDays"));
     assert.deepEqual(mine, [
-      'homelab-observability:objectStore.keepDeletedDays: a key of type "minio", not of type "garage"',
+      'homelab-observability:objectStore.keepDeletedDays: a key of type "minio", not of type "garage": type "garage" reads no keepDeletedDays; remove it, or set type "minio"',
     ]);
     assert.equal(e.places[e.problems.indexOf(mine[0])]?.line, 8, e.message);
   });

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { moveSides, MOVE_ENV } from "../../verify/objectMove";
-import { config, ROOT } from "../support/helpers";
+import { config, ROOT, synthCli, tmpDir } from "../support/helpers";
 import { rendered, type Variant } from "../support/rendered";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { BASE, P, refusal, stackProject } from "../support/stackText";
@@ -44,6 +44,33 @@ describe("move-to-garage: existing.buckets names only buckets the stack plans", 
     );
   });
 
+  it("the copied list under a changed bucketPrefix is one message at the list, naming the prefix's line and both ways out", () => {
+    // The step's own list, with the prefix changed beside it: one mistake, not one per bucket.
+    const text = switched("[staging-loki-chunks, staging-mimir-blocks, staging-mimir-ruler]").replace(
+      "    region: garage\n",
+      "    region: garage\n    bucketPrefix: homelab\n",
+    );
+    const e = refusal(text, "staging");
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:existing\.buckets: expected the stack's own buckets \(homelab-loki-chunks, homelab-mimir-blocks, homelab-mimir-ruler\), named with objectStore\.bucketPrefix "homelab" \(\S*Pulumi\.staging\.yaml:12\), got 3 names with the prefix "staging" instead \(staging-loki-chunks, staging-mimir-blocks, staging-mimir-ruler\), which nothing imports\. If these are the buckets the stack has used \(copied to a new store\), set objectStore\.bucketPrefix "staging": .*If they are another stack's, list this stack's own$/,
+    );
+    assert.match(e.message, /at \S*Pulumi\.staging\.yaml:14:5\n/);
+  });
+
+  it("another stack's whole list is one message, with the prefix the cluster name gives", () => {
+    const e = refusal(
+      switched("[production-loki-chunks, production-mimir-blocks, staging-mimir-ruler]"),
+      "staging",
+    );
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:existing\.buckets: .*named with objectStore\.bucketPrefix "staging" \(not set: the cluster name, cluster at \S*Pulumi\.staging\.yaml:4\), got 2 names with the prefix "production" instead \(production-loki-chunks, production-mimir-blocks\)/,
+    );
+  });
+
   it("the guide's own list passes", () => {
     const dir = stackProject(
       switched("[staging-loki-chunks, staging-mimir-blocks, staging-mimir-ruler]"),
@@ -55,6 +82,51 @@ describe("move-to-garage: existing.buckets names only buckets the stack plans", 
       "staging-mimir-blocks",
       "staging-mimir-ruler",
     ]);
+  });
+});
+
+describe("move-to-garage: step 4 without existing.buckets", function () {
+  this.timeout(120_000);
+
+  it("synth --against refuses the switch once, as check-a-change.md quotes it", async () => {
+    const dir = tmpDir("garage-unlisted");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), staging);
+    const out = tmpDir("garage-unlisted-out");
+    const before = await synthCli("--stack", "staging", "--dir", dir, "--out", out, "--no-render", "--quiet");
+    assert.equal(before.status, 0, before.stdout + before.stderr);
+    const previous = path.join(tmpDir("garage-unlisted-previous"), "staging.json");
+    fs.copyFileSync(path.join(out, "staging.json"), previous);
+    // The guide's objectStore block in place of MinIO's, and no existing.buckets.
+    const switched = staging.replace(
+      /^ {2}homelab-observability:objectStore:\n(?: {4}.*\n)+/m,
+      "  homelab-observability:objectStore:\n    type: garage\n    endpoint: http://garage.storage.svc.cluster.local:3900\n    adminEndpoint: http://localhost:3903\n    region: garage\n",
+    );
+    assert.notEqual(switched, staging);
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), switched);
+    const r = await synthCli(
+      "--stack",
+      "staging",
+      "--dir",
+      dir,
+      "--out",
+      out,
+      "--quiet",
+      "--against",
+      previous,
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const refused = r.stdout.split("\n").filter((l) => /REFUSED /.test(l));
+    assert.equal(refused.length, 1, r.stdout);
+    const doc = fs.readFileSync(path.join(ROOT, "docs/how-to/check-a-change.md"), "utf8");
+    const quoted = /\n(REFUSED buckets [^\n]*\(MinIO -> Garage\)[^\n]*?) \.\.\.\n/.exec(doc)?.[1];
+    assert.ok(quoted, "check-a-change.md quotes the refusal");
+    const shown = path.relative(process.cwd(), path.join(dir, "Pulumi.staging.yaml"));
+    assert.ok(
+      refused[0].split(shown).join("Pulumi.staging.yaml").startsWith(quoted),
+      `${refused[0]}\n${quoted}`,
+    );
   });
 });
 

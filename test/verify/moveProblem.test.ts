@@ -4,8 +4,8 @@
  * (StoreSideError), never from its words, so that a reworded message keeps its line.
  */
 import { strict as assert } from "assert";
-import { moveProblem } from "../../cli/verifyRun";
-import { StoreSideError, tally, type StoreSide } from "../../verify/objectMove";
+import { moveProblem, moveProblems } from "../../cli/verifyRun";
+import { compareStores, StoreSideError, tally, type StoreSide } from "../../verify/objectMove";
 
 const side = (role?: "from" | "to"): StoreSide => ({
   endpoint: "http://127.0.0.1:9",
@@ -56,5 +56,45 @@ describe("verify --move-*: which flags a move error's line names", () => {
       assert.match(e.message, new RegExp(`^--move-${role} http://127\\.0\\.0\\.1:9: listing bucket "b"`));
       assert.equal(moveProblem(e), e.message);
     }
+  });
+
+  it("both stores failing are two lines, each with its own flag, not the first alone", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const unreachable = (() =>
+      Promise.reject(new TypeError("fetch failed", { cause: refused }))) as typeof fetch;
+    const from = { ...side("from"), endpoint: "http://127.0.0.1:9" };
+    const to = { ...side("to"), endpoint: "http://127.0.0.1:10" };
+    const e: unknown = await compareStores(from, to, ["b"], unreachable).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    assert.deepEqual(moveProblems(e), [
+      '--move-from http://127.0.0.1:9: listing bucket "b": the store could not be reached (ECONNREFUSED)',
+      '--move-to http://127.0.0.1:10: listing bucket "b": the store could not be reached (ECONNREFUSED)',
+    ]);
+  });
+
+  it("one store failing is its one line", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const fetchFn = ((url: string) =>
+      url.startsWith("http://127.0.0.1:9/")
+        ? Promise.reject(new TypeError("fetch failed", { cause: refused }))
+        : Promise.resolve(
+            new Response("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>", {
+              status: 200,
+            }),
+          )) as unknown as typeof fetch;
+    const e: unknown = await compareStores(
+      side("from"),
+      { ...side("to"), endpoint: "http://127.0.0.1:10" },
+      ["b"],
+      fetchFn,
+    ).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    assert.deepEqual(moveProblems(e), [
+      '--move-from http://127.0.0.1:9: listing bucket "b": the store could not be reached (ECONNREFUSED)',
+    ]);
   });
 });

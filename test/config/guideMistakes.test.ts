@@ -1,0 +1,111 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { synthCli, tmpDir } from "../support/helpers";
+import { BASE, P, refusal, stackProject, STORE } from "../support/stackText";
+
+/*
+ * Mistakes a user following the how-to guides makes in a stack file, each said once, at its key's
+ * line, with nothing said of it that is not so (config/stackCheck.ts, config/resolve.ts).
+ */
+
+/** The takeover block of take-over-flux.md, with `release` as the adopted kube-prometheus-stack. */
+const takeover = (release: string) => `${BASE}${STORE}  ${P("takeover")}:
+    step: import
+    namespace: true
+    releases:
+      kubePrometheusStack: ${release}
+    prometheusVolume: prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0
+`;
+
+describe("config: the mistakes the how-to guides lead to, one message each", function () {
+  this.timeout(20000);
+
+  it("a takeover release without its namespace is one message: the claim of that release's Prometheus is not judged again by the default release", () => {
+    const e = refusal(takeover("kube-prometheus-stack"));
+    assert.deepEqual(
+      e.problems.map((p) => p.split(":").slice(0, 2).join(":")),
+      [`${P("takeover.releases.kubePrometheusStack")}`],
+      e.message,
+    );
+    assert.match(e.message, /Pulumi\.s\.yaml:11:7/);
+  });
+
+  it("a claim of another Prometheus still names the release it was judged by", () => {
+    const e = refusal(
+      takeover("monitoring/kube-prometheus-stack").replace(
+        /prometheusVolume: .*/,
+        "prometheusVolume: prometheus-db-prometheus-kps-prometheus-0",
+      ),
+    );
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /takeover\.prometheusVolume: expected the claim of Prometheus "kube-prometheus-stack-prometheus" \(the fullname of takeover\.releases\.kubePrometheusStack "monitoring\/kube-prometheus-stack": a name ending in/,
+    );
+  });
+
+  it("a takeover.running folder that is not there is said at the key's line, with the close folder that holds what runs", async () => {
+    const dir = stackProject(
+      takeover("monitoring/kube-prometheus-stack").replace(
+        "    step: import\n",
+        "    step: update\n    running: runing\n",
+      ),
+    );
+    fs.mkdirSync(path.join(dir, "running"));
+    fs.writeFileSync(path.join(dir, "running", "helm-list.yaml"), "[]\n");
+    const r = await synthCli("--stack", "s", "--dir", dir, "--out", tmpDir("out"), "--no-render", "--quiet");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `  - ${P("takeover.running")}: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "runing": no such folder (${path.join(dir, "runing")}); did you mean "running"?\n    at ${path.join(dir, "Pulumi.s.yaml")}:9:5\n`,
+      ),
+      r.stderr,
+    );
+  });
+
+  it("a secure value the CLI cannot decrypt is said once: the note says the CLI stops there, not the same message again as the CLI's", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("pushoverToken")}:\n    secure: AAABAHardcodedGarbage\n`);
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:pushoverToken: the secure value is not Pulumi Cloud ciphertext/,
+    );
+    assert.equal(e.message.split("the secure value is not Pulumi Cloud ciphertext").length, 2, e.message);
+    assert.ok(
+      e.notes.includes(
+        "(the Pulumi CLI itself stops at a secure value it cannot decrypt, before the program runs)",
+      ),
+      e.message,
+    );
+  });
+
+  it("a size or a duration with its unit spelled another way gets the nearest value its key takes", () => {
+    const pool = (memory: string) => `${BASE}${STORE}  ${P("nodePools")}:
+    - name: pi5
+      arch: arm64
+      count: 1
+      cpu: "4"
+      memory: ${memory}
+`;
+    for (const [written, meant] of [
+      ["8GB", "8Gi"],
+      ["8 Gi", "8Gi"],
+      ["8gib", "8Gi"],
+    ]) {
+      const e = refusal(pool(written));
+      assert.equal(e.problems.length, 1, e.message);
+      assert.ok(e.problems[0].endsWith(`, got string "${written}"; did you mean "${meant}"?`), e.problems[0]);
+    }
+    const vm = refusal(
+      `${BASE}${STORE}  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    retention: 14days\n`,
+    );
+    assert.equal(vm.problems.length, 1, vm.message);
+    assert.ok(vm.problems[0].endsWith(`, got string "14days"; did you mean "14d"?`), vm.problems[0]);
+    // A spelling whose nearest value the key refuses too gets no guess: minutes are no VictoriaMetrics retention.
+    const minutes = refusal(
+      `${BASE}${STORE}  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    retention: 30 minutes\n`,
+    );
+    assert.doesNotMatch(minutes.problems.join("\n"), /did you mean/);
+  });
+});

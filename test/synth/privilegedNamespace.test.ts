@@ -1,0 +1,38 @@
+/**
+ * A namespace enforcing Pod Security privileged beside workloads baseline admits is one mistake:
+ * the pack (`pod-security-levels`, from the releases) and the rendered-object checks
+ * (`pod-security`, from the pods) both see it, and the synthesis says it once, naming both places
+ * (contract/mistakes.ts privilegedNamespaceCause). With the node agents in that namespace
+ * (`agents.step: stay`) the message says to move them, the one fix that leaves the rest at baseline.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, synthCli, tmpDir } from "../support/helpers";
+
+describe("synth: the node agents left in the stack's namespace (agents.step stay)", function () {
+  this.timeout(120_000);
+
+  it("is one message, from the pack, also seen at the rendered namespace, that says to move the agents", async () => {
+    const dir = tmpDir("agents-stay");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    assert.match(text, /\n {4}step: handover\n/);
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      text.replace(/\n {4}step: handover\n/, "\n    step: stay\n"),
+    );
+    const r = await synthCli("--stack", "staging", "--dir", dir, "--out", tmpDir("out"), "--quiet");
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const all = r.stdout + r.stderr;
+    assert.equal(all.match(/enforces privileged, but /g)?.length, 1, all);
+    assert.match(
+      all,
+      /\[mandatory\] pod-security-levels: kubernetes:core\/v1:Namespace "namespace": enforces privileged, but .* need no host access; run them in a namespace enforcing baseline, or move the node agents that need privileged \(.*kubernetes:apps\/v1:DaemonSet "alloy\/monitoring\/alloy"\) to a namespace of their own \(the stack's agents\.namespace: agents\.step handover, then moved; docs\/how-to\/move-node-agents\.md\)\.\n {6}the same mistake, also seen at: \[pod-security\] Namespace monitoring \(resource namespace\)\n/,
+    );
+    assert.match(
+      r.stdout.trimEnd().split("\n").pop()!,
+      /^staging: FAIL \(exit 1\): policy: FAIL \(1 mandatory\)$/,
+    );
+  });
+});
