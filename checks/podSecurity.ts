@@ -15,6 +15,7 @@ import {
   causeKey,
   MISTAKES,
   podSecurityLabel,
+  POD_SECURITY_DEFERRED,
   privilegedNamespaceCause,
 } from "@homelab-observability/contract";
 import { containersOf, describe, podTemplates, type Finding, type PodTemplate, type Placed } from "./objects";
@@ -156,7 +157,10 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
     }
     // The pack sees the same namespace in the releases (policy/security.ts pod-security-levels):
     // one mistake, one message naming both places.
-    if (enforce === "privileged" && passing.length > 0)
+    // A takeover's import step adopting a running node agent where it runs (POD_SECURITY_DEFERRED):
+    // privileged for that step, while a pod there needs it.
+    const deferred = needsPrivileged > 0 && !!ns.obj.metadata.annotations?.[POD_SECURITY_DEFERRED];
+    if (enforce === "privileged" && passing.length > 0 && !deferred)
       findings.push({
         check: "pod-security",
         where,

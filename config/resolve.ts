@@ -1308,7 +1308,7 @@ function takeoverChecks(
   for (const key of LOG_AGENTS)
     if (key === c.logAgent && t.releases[key] && t.step === "import" && c.agents.step !== "stay")
       p.push(
-        `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover after the update step), got "${c.agents.step}"`,
+        `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover at the update step), got "${c.agents.step}"`,
       );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(

@@ -25,6 +25,16 @@ export function isParked(spec: { nodeSelector?: Record<string, string> } | undef
  */
 export const NETWORK_POLICIES_DEFERRED = "homelab-observability/network-policies";
 
+/**
+ * Annotation on the stack's namespace while a takeover's import step adopts a running node agent
+ * (takeover.releases.alloy or .vector, with agents.step "stay"): the release is imported where it
+ * runs, so the namespace keeps privileged beside the other workloads for that one step (the same
+ * level the unlabelled namespace admitted under Flux, Pod Security admission's default). The
+ * update step moves the agents out (agents.step handover); a namespace with this annotation and no
+ * node agent in it is judged as any other.
+ */
+export const POD_SECURITY_DEFERRED = "homelab-observability/pod-security";
+
 /** The Pod Security admission label of `mode` (enforce, warn, audit). */
 export const podSecurityLabel = (mode: "enforce" | "warn" | "audit", version = false): string =>
   `pod-security.kubernetes.io/${mode}${version ? "-version" : ""}`;

@@ -1,6 +1,7 @@
 import { stackInfoData } from "../builders/stackInfo";
 import {
   NETWORK_POLICIES_DEFERRED,
+  POD_SECURITY_DEFERRED,
   podSecurityLabels,
   type PodSecurityLevel,
 } from "../builders/security/podSecurity";
@@ -33,6 +34,10 @@ export function planFoundation(
   // and is warned about at restricted. While the agents stay, the stack's namespace keeps privileged.
   const step = cfg.agents.step;
   const stackLevel: PodSecurityLevel = step === "stay" ? "privileged" : "baseline";
+  // A takeover's import step adopts a running log agent where it runs: privileged stays for that
+  // step only, said on the namespace so the pack and the rendered checks defer it (the config
+  // requires agents.step "stay" there, and the update step moves the agents with handover).
+  const adoptsAgent = ctx.importing && step === "stay" && !!cfg.takeover?.releases[cfg.logAgent];
   const nsInputs = (
     name: string,
     labels: Record<string, string>,
@@ -42,11 +47,14 @@ export function planFoundation(
     adoptions: planAdoptions(cfg),
     cluster: { context: cfg.kubeContext, kubeconfig: cfg.kubeconfig },
     namespace: {
-      inputs: nsInputs(
-        ns,
-        podSecurityLabels(stackLevel, "restricted"),
-        ctx.importing ? { [NETWORK_POLICIES_DEFERRED]: "deferred until takeover.step update" } : {},
-      ),
+      inputs: nsInputs(ns, podSecurityLabels(stackLevel, "restricted"), {
+        ...(ctx.importing ? { [NETWORK_POLICIES_DEFERRED]: "deferred until takeover.step update" } : {}),
+        ...(adoptsAgent
+          ? {
+              [POD_SECURITY_DEFERRED]: "privileged until the adopted node agent moves (agents.step handover)",
+            }
+          : {}),
+      }),
       waitsFor: none(),
     },
     ...(step === "stay"

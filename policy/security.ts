@@ -2,6 +2,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import {
   isParked,
   NETWORK_POLICIES_DEFERRED,
+  POD_SECURITY_DEFERRED,
   podSecurityLabel,
   privilegedNamespaceCause,
 } from "@homelab-observability/contract";
@@ -142,8 +143,11 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
           const isAgentHere = new Set(agents);
           const others = inside.filter((r) => !isAgentHere.has(r));
           // The rendered-object checks see the same namespace in its pods (checks/podSecurity.ts):
-          // one mistake, one message naming both places.
-          if (others.length > 0)
+          // one mistake, one message naming both places. A takeover's import step that adopts a
+          // running node agent where it runs keeps privileged for that step (POD_SECURITY_DEFERRED),
+          // only while a node agent is there.
+          const deferred = agents.length > 0 && !!ns.annotations[POD_SECURITY_DEFERRED];
+          if (others.length > 0 && !deferred)
             reportCause(
               report,
               `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${others.map(label).join(", ")} need${others.length === 1 ? "s" : ""} no host access; run ${others.length === 1 ? "it" : "them"} in a namespace enforcing baseline${agentsBeside(agents)}.`,

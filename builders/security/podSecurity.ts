@@ -35,7 +35,12 @@ export function podSecurityLabels(
 }
 
 // The parked-DaemonSet and deferred-policies markers are shared with the pack and the checks.
-export { isParked, NETWORK_POLICIES_DEFERRED, PARKED_NODE_SELECTOR } from "@homelab-observability/contract";
+export {
+  isParked,
+  NETWORK_POLICIES_DEFERRED,
+  PARKED_NODE_SELECTOR,
+  POD_SECURITY_DEFERRED,
+} from "@homelab-observability/contract";
 
 /**
  * Where a node agent's release runs. `moved`: it runs in the agents' namespace under its own

@@ -9,6 +9,7 @@ import {
   PARKED_NODE_SELECTOR,
   podSecurityLabels,
   NETWORK_POLICIES_DEFERRED,
+  POD_SECURITY_DEFERRED,
 } from "../../builders/security/podSecurity";
 import { defaultDenyIngress, networkPolicy, type Guarded } from "../../builders/security/networkPolicies";
 import { daemonSet, NS } from "../support/objects";
@@ -72,6 +73,21 @@ describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () =>
       );
       const bare = [namespace(NS, {}), at(plain())];
       assert.match(checkPodSecurity(bare).findings[0].message, /enforces no Pod Security level/);
+    });
+    it("lets privileged stand where it is deferred (a takeover's adopted agent) only while a pod there needs it", () => {
+      const adopting = (withAgent: boolean) => {
+        const ns = namespace(NS, podSecurityLabels("privileged"));
+        ns.obj.metadata.annotations = { [POD_SECURITY_DEFERRED]: "until handover" };
+        const there = { ...agent(), metadata: { name: "alloy", namespace: NS } };
+        return [ns, at(plain()), ...(withAgent ? [at(there, "urn:alloy")] : [])];
+      };
+      assert.deepEqual(checkPodSecurity(adopting(true)).findings, []);
+      assert.match(
+        checkPodSecurity(adopting(false))
+          .findings.map((f) => f.message)
+          .join("\n"),
+        /enforces privileged, but .* passes baseline/,
+      );
     });
     it("does not judge a parked DaemonSet (it runs no pod)", () => {
       const parked: K8sObject = { ...agent(), metadata: { name: "old", namespace: NS } };

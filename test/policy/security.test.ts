@@ -2,6 +2,7 @@ import {
   podSecurityLabels,
   PARKED_NODE_SELECTOR,
   NETWORK_POLICIES_DEFERRED,
+  POD_SECURITY_DEFERRED,
 } from "../../builders/security/podSecurity";
 import { fails, passes, release, res, workload } from "../support/policyCases";
 
@@ -48,6 +49,21 @@ describe("policy (Pod Security levels)", () => {
       [...good(), inNs("monitoring-agents", "grafana", {})],
       P,
       /Namespace "ns-monitoring-agents": enforces privileged, but kubernetes:helm.sh\/v3:Release "grafana" needs no host access/,
+    ));
+  // A takeover's import step adopting a running Alloy where it runs (plan/foundation.ts).
+  const adopting = (agentThere: boolean) => [
+    namespace("monitoring", podSecurityLabels("privileged"), { [POD_SECURITY_DEFERRED]: "until handover" }),
+    inNs("monitoring", "loki", {}),
+    ...(agentThere ? [inNs("monitoring", "alloy", { controller: { type: "daemonset" } })] : []),
+    policy("monitoring"),
+  ];
+  it("passes: privileged deferred on a namespace where an adopted node agent still runs (takeover import)", () =>
+    passes(adopting(true), P));
+  it("fails: the deferral on a namespace with no node agent in it silences nothing", () =>
+    fails(
+      adopting(false),
+      P,
+      /Namespace "ns-monitoring": enforces privileged, but kubernetes:helm.sh\/v3:Release "loki" needs no host access/,
     ));
   it("fails: a node agent in a namespace enforcing baseline (its pods would be refused)", () =>
     fails(

@@ -35,4 +35,24 @@ describe("synth: the node agents left in the stack's namespace (agents.step stay
       /^staging: FAIL \(exit 1\): policy: FAIL \(1 mandatory\)$/,
     );
   });
+
+  it("a takeover's import step that adopts the running Alloy where it runs (agents.step stay) passes; the update step moves it", async () => {
+    const dir = tmpDir("adopt-alloy");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
+    assert.match(text, /\n {6}grafana: monitoring\/grafana\n/);
+    const importing = `${text.replace(/\n {6}grafana: monitoring\/grafana\n/, "\n      grafana: monitoring/grafana\n      alloy: monitoring/alloy\n")}  homelab-observability:agents:\n    step: stay\n`;
+    fs.writeFileSync(path.join(dir, "Pulumi.takeover.yaml"), importing);
+    const out = tmpDir("out");
+    const r = await synthCli("--stack", "takeover", "--dir", dir, "--out", out, "--quiet");
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    // The same step kept at the update step is refused: the deferral is the import step's alone.
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.takeover.yaml"),
+      importing.replace(/\n {4}step: import\n/, "\n    step: update\n"),
+    );
+    const kept = await synthCli("--stack", "takeover", "--dir", dir, "--out", tmpDir("out"), "--quiet");
+    assert.equal(kept.status, 1, kept.stdout + kept.stderr);
+    assert.match(kept.stdout + kept.stderr, /\[mandatory\] pod-security-levels: .*enforces privileged, but /);
+  });
 });
