@@ -328,7 +328,7 @@ export function checkAlloyComponents(
         rule: "duplicate",
         pos: s.pos,
         message: `block ${idOf(s)} already declared at ${at(first.pos)}`,
-        source: "internal/validator/validate.go:478-490",
+        source: "internal/validator/validate.go:488-501",
       });
     else seen.set(idOf(s), s);
     if (ref.code.components[s.name] && s.label && !first) declared.set(idOf(s), s);
