@@ -1,12 +1,14 @@
 /**
  * Every Alloy config the stack ships, judged as Alloy v1.12.0 would judge it at load: a config
  * Alloy cannot load fails `alloy run`'s initial load and the agent exits, taking every log and
- * scrape it carries down with it. No Alloy binary can be had, so:
+ * scrape it carries down with it. The synthesis runs no Alloy (docs/explanation/alloy-conformance.md
+ * records the session that ran `alloy validate` and `alloy run` against these rules), so:
  * - syntax: the project's own parser (upstream/alloy/syntax.ts, held to Alloy's parser corpus);
- * - components: Alloy's component reference (upstream/alloy/components.ts, reading
- *   upstream/alloy/data/alloy-1.12/components.json): unknown components, arguments and blocks,
- *   attributes written as blocks and the reverse, missing required arguments and blocks, literal
- *   types, undefined references and exports, logs vs metrics receivers, stability levels;
+ * - components: upstream/alloy/components.ts, reading Alloy's registry as its code declares it
+ *   (upstream/alloy/data/alloy-1.12/registry.json: what `alloy validate` checks: unknown
+ *   components, arguments and blocks, attributes written as blocks and the reverse, required ones,
+ *   repeats, duplicates, references, cycles, stability and community components) and the docs'
+ *   argument types (components.json: literal types, logs vs metrics receivers);
  * - the reference's version against the Alloy the program pins (model/versions.ts).
  */
 import { createHash } from "crypto";
@@ -17,6 +19,7 @@ import {
   loadAlloyReference,
   referenceVersionProblem,
   STABILITY_LEVELS,
+  type CheckOptions,
   type StabilityLevel,
 } from "../upstream/alloy/components";
 import { parseAlloy } from "../upstream/alloy/syntax";
@@ -47,22 +50,30 @@ export function alloyConfigs(objects: Placed[]): AlloyConfig[] {
 }
 
 /**
- * The `--stability.level` of the pods that mount a ConfigMap (the lowest if several differ), or
- * Alloy's default, generally-available (docs/sources/reference/cli/run.md:66 at v1.12.0).
+ * The flags of `alloy run` the pods that mount a ConfigMap give (internal/alloycli/cmd_run.go:165-166
+ * at v1.12.0): `--stability.level` (the lowest if several differ; Alloy's default,
+ * generally-available, docs/sources/reference/cli/run.md:66) and
+ * `--feature.community-components.enabled` (a bool flag: on when given bare or `=true`, on every pod).
  */
-function stabilityOf(objects: Placed[], c: AlloyConfig): StabilityLevel {
+function runFlagsOf(objects: Placed[], c: AlloyConfig): CheckOptions {
   let level: StabilityLevel = "generally-available";
+  let community: boolean | undefined;
   for (const t of podTemplates(objects)) {
     if (t.owner.obj.metadata.namespace !== c.namespace) continue;
     if (!(t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap)) continue;
-    for (const container of t.spec.containers ?? [])
-      for (const a of container.args ?? []) {
-        const m = /^--stability\.level=(.+)$/.exec(String(a));
+    for (const container of t.spec.containers ?? []) {
+      const args: string[] = (container.args ?? []).map(String);
+      for (const a of args) {
+        const m = /^--stability\.level=(.+)$/.exec(a);
         const l = m?.[1] as StabilityLevel | undefined;
         if (l && STABILITY_LEVELS.indexOf(l) < STABILITY_LEVELS.indexOf(level)) level = l;
       }
+      if (!args.includes("run")) continue;
+      const on = args.some((a) => /^--feature\.community-components\.enabled(=true)?$/.test(a));
+      community = (community ?? true) && on;
+    }
   }
-  return level;
+  return { stabilityLevel: level, communityComponents: community === true };
 }
 
 export interface AlloyReport {
@@ -111,7 +122,7 @@ export function checkAlloy(objects: Placed[]): AlloyReport {
         message: `Alloy cannot parse its config: ${e.message}`,
       });
     if (!ref || parsed.errors.length > 0) continue;
-    for (const f of checkAlloyComponents(parsed.body, ref, { stabilityLevel: stabilityOf(objects, c) }))
+    for (const f of checkAlloyComponents(parsed.body, ref, runFlagsOf(objects, c)))
       found({
         check: "alloy-component",
         where: c.where,

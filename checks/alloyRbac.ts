@@ -147,7 +147,9 @@ function alloyKnown(body: Stmt[]): Stmt[] {
     if (e instanceof MissingReferenceError) return body;
     throw e;
   }
-  return body.filter((s) => s.kind !== "block" || !!ref.components[s.name] || !!ref.config_blocks[s.name]);
+  return body.filter(
+    (s) => s.kind !== "block" || !!ref.code.components[s.name] || !!ref.code.config_blocks[s.name],
+  );
 }
 
 export function checkAlloyRbac(objects: Placed[]): AlloyRbacReport {

@@ -68,13 +68,22 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
     );
   });
 
-  it("judges components against Alloy's reference, with the --stability.level of the pods that mount the config", () => {
-    const [experimental] = Object.entries(loadAlloyReference().components).find(
+  /** The first component of the registry at a stability (or community) with nothing required. */
+  const bare = (
+    pred: (c: ReturnType<typeof loadAlloyReference>["code"]["components"][string]) => boolean,
+  ) => {
+    const { code } = loadAlloyReference();
+    return Object.entries(code.components).find(
       ([, c]) =>
-        c.stage === "experimental" &&
-        !(c.arguments ?? []).some((a) => a.required) &&
-        !Object.values(c.blocks ?? {}).some((b) => b.required),
-    )!;
+        pred(c) &&
+        c.args !== null &&
+        !Object.values(code.types[c.args].attributes).some((a) => a.required) &&
+        !Object.values(code.types[c.args].blocks).some((b) => b.required),
+    )![0];
+  };
+
+  it("judges components against Alloy's reference, with the --stability.level of the pods that mount the config", () => {
+    const experimental = bare((c) => c.stability === "experimental" && !c.community);
     const cm = configMap({ "config.alloy": `${good}${experimental} "x" {\n}\n` });
     const pod = (args: string[]): K8sObject => ({
       apiVersion: "apps/v1",
@@ -98,5 +107,39 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
     );
     assert.match(plain.findings[0].message, /--stability\.level=experimental.*\[stability;/);
     assert.deepEqual(checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"]))]).findings, []);
+  });
+
+  it("takes a community component only where every pod that mounts the config runs with --feature.community-components.enabled", () => {
+    const community = bare((c) => c.community === true);
+    const cm = configMap({ "config.alloy": `${good}${community} "x" {\n}\n` });
+    const pod = (name: string, args: string[]): K8sObject => ({
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name, namespace: NS },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: {
+            containers: [{ name: "alloy", image: "grafana/alloy", args }],
+            volumes: [{ name: "config", configMap: { name: "alloy" } }],
+          },
+        },
+      },
+    });
+    const on = ["run", "/etc/alloy/config.alloy", "--feature.community-components.enabled"];
+    const without = checkAlloy([at(cm), at(pod("alloy", ["run", "/etc/alloy/config.alloy"]))]);
+    assert.deepEqual(
+      without.findings.map((f) => f.message.replace(/ \[.*$/, "")),
+      [
+        `${community} is a community component of Alloy v1.12.0; Alloy refuses it unless run with --feature.community-components.enabled`,
+      ],
+    );
+    assert.deepEqual(checkAlloy([at(cm), at(pod("alloy", on))]).findings, []);
+    const oneWithout = checkAlloy([at(cm), at(pod("alloy", on)), at(pod("other", ["run", "x"]))]);
+    assert.deepEqual(
+      oneWithout.findings.map((f) => f.check),
+      ["alloy-component"],
+    );
   });
 });

@@ -10,7 +10,7 @@ import { PROJECT } from "../../config/resolve";
 import { readStackConfig } from "../../synth/synthesize";
 import { sourceFiles } from "../support/layout";
 import { chartCacheDir } from "../../synth/render/helm";
-import { alloyReferenceFile } from "../../upstream/alloy/components";
+import { alloyReferenceFile, alloyRegistryFile } from "../../upstream/alloy/components";
 import { ENGINE_REFERENCE_FILES } from "../../upstream/engines/references";
 import { externalReferenceDir } from "../../upstream/reference";
 
@@ -216,6 +216,7 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
     for (const data of [ENGINE_REFERENCE_FILES.loki, ENGINE_REFERENCE_FILES.mimir])
       assert.ok(hashed.has(path.join("upstream", "engines", "data", data)), `${data} hashed`);
     assert.ok(hashed.has(path.relative(ROOT, alloyReferenceFile())), "Alloy's component reference hashed");
+    assert.ok(hashed.has(path.relative(ROOT, alloyRegistryFile())), "Alloy's registry hashed");
     assert.ok(![...hashed].some((f) => f.startsWith(`test${path.sep}`)), "the tests are not the program");
   });
 

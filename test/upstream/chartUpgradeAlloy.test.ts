@@ -7,7 +7,7 @@ import { tarFiles } from "../../config/chartKeys";
 import { pinnedChartArchive } from "../support/helpers";
 
 /*
- * The Alloy reference (upstream/alloy: components.json, the parser corpus, apiNeeds.ts) is read at
+ * The Alloy reference (upstream/alloy: registry.json, components.json, the parser corpus, apiNeeds.ts) is read at
  * the pinned Alloy image, and test/upstream/reference.test.ts holds it to that pin. The chart is
  * bumped on its own: alloy 1.11.1 deploys Alloy v1.18.1 (Chart.yaml appVersion; 1.5.0: v1.12.0), and
  * its templates pass what that version reads. Nothing failed when the chart moved past the image and

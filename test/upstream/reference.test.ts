@@ -3,7 +3,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { versions } from "../../model/versions";
-import { ALLOY_REFERENCE, alloyReferenceFile, loadAlloyReference } from "../../upstream/alloy/components";
+import {
+  ALLOY_REFERENCE,
+  alloyReferenceFile,
+  alloyRegistryFile,
+  loadAlloyReference,
+} from "../../upstream/alloy/components";
 import {
   ENGINE_REFERENCES,
   ENGINE_REFERENCE_FILES,
@@ -29,7 +34,7 @@ describe("upstream/reference: the reference data inside the repository", () => {
     loadEngineReference("loki");
     loadEngineReference("mimir");
     loadAlloyReference();
-    for (const f of [dataFile("loki"), dataFile("mimir"), alloyReferenceFile()]) {
+    for (const f of [dataFile("loki"), dataFile("mimir"), alloyReferenceFile(), alloyRegistryFile()]) {
       assert.ok(path.isAbsolute(f));
       assert.ok(referenceFilesRead.has(f), `${f} recorded`);
     }
@@ -72,7 +77,10 @@ describe("upstream/reference: the reference data inside the repository", () => {
       out.n.every((n) => n > 100),
       JSON.stringify(out.n),
     );
-    assert.deepEqual(out.read.sort(), [dataFile("loki"), dataFile("mimir"), alloyReferenceFile()].sort());
+    assert.deepEqual(
+      out.read.sort(),
+      [dataFile("loki"), dataFile("mimir"), alloyReferenceFile(), alloyRegistryFile()].sort(),
+    );
   });
 
   it("each data file names the upstream tag model/versions.ts pins, as does its folder's README", () => {
@@ -86,8 +94,10 @@ describe("upstream/reference: the reference data inside the repository", () => {
       mimir,
       new RegExp(`^# source: grafana/mimir mimir-${versions.images.mimir.tag.replace(/\./g, "\\.")}[ :]`),
     );
-    const alloy = JSON.parse(fs.readFileSync(alloyReferenceFile(), "utf8")) as { source: { tag: string } };
-    assert.equal(alloy.source.tag, versions.images.alloy.tag);
+    for (const file of [alloyReferenceFile(), alloyRegistryFile()]) {
+      const alloy = JSON.parse(fs.readFileSync(file, "utf8")) as { source: { tag: string } };
+      assert.equal(alloy.source.tag, versions.images.alloy.tag, file);
+    }
     const readmes: [string, string][] = [
       [path.join(path.dirname(dataFile("loki")), "README.md"), `v${versions.images.loki.tag}`],
       [path.join(path.dirname(dataFile("mimir")), "README.md"), `mimir-${versions.images.mimir.tag}`],

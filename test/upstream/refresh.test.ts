@@ -5,6 +5,7 @@ import { refreshAlloy } from "../../upstream/refresh/alloy";
 import { refreshReference } from "../../upstream/refresh/cli";
 import { refreshLoki } from "../../upstream/refresh/loki";
 import { refreshMimir } from "../../upstream/refresh/mimir";
+import { ALLOY_CODE_FIXTURE } from "../support/alloyCodeFixture";
 import { run, tmpDir } from "../support/helpers";
 
 /** A directory laid out like an upstream checkout: path -> text. */
@@ -324,15 +325,23 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     assert.ok(!r.has("server.max-idle"), "a flag a field carries is no flag-only row");
   });
 
-  it("Alloy: arguments, blocks through their links and shared fragments, exports, stages and the standard library", () => {
+  it("Alloy: the docs' arguments, blocks through their links and shared fragments, exports, stages and standard library, and the registry from the code", () => {
     const dir = checkout({
       "docs/sources/reference/components/demo/demo.write.md": ALLOY_DOC,
       "docs/sources/shared/reference/components/basic-auth-block.md": ALLOY_SHARED,
       "docs/sources/reference/config-blocks/logging.md": "---\ntitle: logging\n---\n\n# logging\n",
       "docs/sources/reference/stdlib/sys.md": "# sys\n\n## sys.env\n\nReads.\n",
       "docs/sources/reference/stdlib/coalesce.md": "# coalesce\n\n## Examples\n",
+      ...ALLOY_CODE_FIXTURE,
     });
     const out = refreshAlloy(dir, { tag: "v9.8.0", commit: "abc" });
+    // Beside the docs, the registry read from the code (test/upstream/alloyCode.test.ts reads it in detail).
+    const registry: any = JSON.parse(out.files["registry.json"]);
+    assert.deepEqual(
+      [registry.source.tag, registry.source.generator],
+      ["v9.8.0", "upstream/refresh/alloyCode.ts"],
+    );
+    assert.deepEqual(Object.keys(registry.components), ["demo.community", "demo.journal", "demo.write"]);
     assert.equal(out.folder, "alloy-9.8");
     const data: any = JSON.parse(out.files["components.json"]);
     assert.deepEqual([data.source.tag, data.source.commit], ["v9.8.0", "abc"]);

@@ -1,15 +1,23 @@
 /**
- * Alloy configs judged by Alloy's component reference: upstream/alloy/data/alloy-1.12/components.json,
- * extracted from Alloy v1.12.0's own docs (docs/sources/reference/components/**, config-blocks/**,
- * stdlib/**; its README states the shape and the doubts). Every rule below says where it comes from;
- * the data is read, never restated.
- *
- * The reference is the docs, and the README lists where the docs and the code disagree: a finding
- * here is a departure from the documented contract, which is what the project promises to follow.
+ * Alloy configs judged as Alloy v1.12.0 judges them, from two kinds of reference data under
+ * upstream/alloy/data/alloy-1.12/ (each README states the shape):
+ * - registry.json, read from Alloy's code at the tag (upstream/refresh/alloyCode.ts): the components
+ *   the binary registers, their stability, and their arguments and blocks as the `alloy:"..."` tags
+ *   of their Go types declare them; the configuration blocks and services; the standard library.
+ *   That is what `alloy validate` checks (internal/validator/validate.go,
+ *   syntax/typecheck/typecheck.go) and what `alloy run` loads, so every structural rule reads it:
+ *   names, attribute or block, required, how often a block may appear, stability, duplicates,
+ *   references, cycles.
+ * - components.json, read from Alloy's docs at the tag: the argument types (`duration`,
+ *   `list(LogsReceiver)`, ...) the literal-type and receiver-kind rules read. `alloy validate` does
+ *   not check types (typecheck.go: "FIXME ... correct types"); `alloy run` refuses a wrong one when
+ *   it decodes the component (syntax/vm), which these rules foresee.
+ * Every rule below says where it comes from; the data is read, never restated.
  */
 import * as path from "path";
 import { readReferenceFile, referenceDataDir } from "../reference";
-import { blocksOf, dottedName, type Attribute, type Block, type Expr, type Pos, type Stmt } from "./syntax";
+import type { AlloyCode, CodeBlock, CodeType } from "../refresh/alloyCode";
+import { dottedName, startOf, type Block, type Expr, type Pos, type Stmt } from "./syntax";
 
 export interface ArgumentRef {
   name: string;
@@ -39,25 +47,34 @@ export interface ComponentRef {
   exports?: { name: string; type: string; source: string }[];
 }
 
+/** Alloy's docs (components.json) and its code (registry.json, as `code`). */
 export interface AlloyReference {
   source: { repository: string; tag: string; commit: string };
   components: Record<string, ComponentRef>;
   config_blocks: Record<string, ComponentRef>;
   stdlib: { functions: Record<string, string>; objects: Record<string, Record<string, string>> };
+  code: AlloyCode;
 }
 
 /** The folder of the reference data this module judges against, under upstream/alloy/data/. */
 export const ALLOY_REFERENCE = "alloy-1.12";
 
-/** The component reference's file. */
+/** The component reference's file (from the docs). */
 export const alloyReferenceFile = (): string =>
   path.join(referenceDataDir("alloy", ALLOY_REFERENCE), "components.json");
 
-/** Alloy's component reference, read once from its data file. */
+/** The registry's file (from the code). */
+export const alloyRegistryFile = (): string =>
+  path.join(referenceDataDir("alloy", ALLOY_REFERENCE), "registry.json");
+
+/** Alloy's component reference and registry, read once from their data files. */
 export const loadAlloyReference = (() => {
   let cached: AlloyReference | undefined;
   return (): AlloyReference =>
-    (cached ??= JSON.parse(readReferenceFile(alloyReferenceFile())) as AlloyReference);
+    (cached ??= {
+      ...(JSON.parse(readReferenceFile(alloyReferenceFile())) as Omit<AlloyReference, "code">),
+      code: JSON.parse(readReferenceFile(alloyRegistryFile())) as AlloyCode,
+    });
 })();
 
 /**
@@ -80,17 +97,6 @@ export function referenceVersionProblem(
 export const STABILITY_LEVELS = ["experimental", "public-preview", "generally-available"] as const;
 export type StabilityLevel = (typeof STABILITY_LEVELS)[number];
 
-/** A component's stage, as the front matter spells it, on the `--stability.level` scale. */
-function stageLevel(stage: string | undefined): StabilityLevel {
-  if (!stage) return "generally-available";
-  const s = stage.replace(/_/g, "-");
-  return (STABILITY_LEVELS as readonly string[]).includes(s)
-    ? (s as StabilityLevel)
-    : s === "general-availability"
-      ? "generally-available"
-      : "experimental";
-}
-
 export interface AlloyFinding {
   rule:
     | "unknown-component"
@@ -106,10 +112,19 @@ export interface AlloyFinding {
     | "unknown-export"
     | "receiver-kind"
     | "unknown-function"
-    | "stability";
+    | "deprecated-function"
+    | "stability"
+    | "community"
+    | "duplicate"
+    | "repeated-argument"
+    | "repeated-block"
+    | "cycle"
+    | "root-block"
+    | "top-level-attribute"
+    | "not-configurable";
   pos: Pos;
   message: string;
-  /** The docs line the rule read (`path:line` in grafana/alloy at the reference's tag). */
+  /** The line the rule read (`path:line` in grafana/alloy at the reference's tag: code or docs). */
   source?: string;
 }
 
@@ -144,14 +159,13 @@ const didYouMean = (name: string, candidates: Iterable<string>) => {
 };
 
 /**
- * A row is doubtful when the docs contradict themselves: Required "yes" with a default (the
- * README's "Reading the values"). Such a row is not enforced as required.
+ * A `duration` argument is decoded by Go's time.ParseDuration (syntax/internal/value/decode.go:319-329
+ * at v1.12.0): a sequence of decimal numbers with a unit each, `ns`, `us` (or `µs`, `μs`), `ms`,
+ * `s`, `m`, `h`; "0" alone. `"60000000us"` loads (run in the session); `"1d"` is refused
+ * (`time: unknown unit "d"`). Arguments whose Go type is Prometheus's model.Duration also take
+ * `d`, `w` and `y`, which the docs' `duration` does not tell apart: those are refused here too.
  */
-const enforcedRequired = (a: { required: boolean | null; default?: string | null }) =>
-  a.required === true && (a.default === null || a.default === undefined || a.default === "");
-
-/** Go-style duration units the docs list for `duration` (types_and_values.md at v1.12.0, lines 33-40). */
-const DURATION = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms|ns))+$/;
+const DURATION = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs|μs|ns))+$/;
 
 /** Whether a literal expression can be the documented type; undefined when it is not a literal. */
 function literalFits(type: string, e: Expr): boolean | undefined {
@@ -183,7 +197,8 @@ function literalFits(type: string, e: Expr): boolean | undefined {
         return numeric || (e.type === "string" && e.value !== "" && !Number.isNaN(Number(e.value)));
       case "duration":
       case "Duration":
-        return e.type === "string" && (DURATION.test(String(e.value)) || e.value === "0");
+        // A number reaches time.ParseDuration as its text: only 0 has no unit to miss.
+        return e.type === "string" ? DURATION.test(String(e.value)) || e.value === "0" : e.value === 0;
       default:
         if (/^(list|array)\(|^\[\]|^map\(|^map\[|^object$/.test(t)) return false;
         // A capsule type (LogsReceiver, MetricsReceiver, RelabelRules, ...) is never a literal.
@@ -193,12 +208,15 @@ function literalFits(type: string, e: Expr): boolean | undefined {
   }
   const inner = /^(?:list|array)\((.*)\)$/.exec(t)?.[1];
   if (e.kind === "array") {
+    // `alloy run`: `["c"] should be object, got array` (run in the session).
+    if (/^map\(|^map\[|^object$/.test(t)) return false;
     if (inner === undefined)
       return /^(list|array)\(|^\[\]/.test(t) || t === "any" ? true : isAggregateUnknown(t);
     const verdicts = e.elements.map((x) => literalFits(inner, x));
     return verdicts.every((v) => v !== false);
   }
   if (e.kind === "object") {
+    if (inner !== undefined) return false;
     const value = /^map\((.*)\)$/.exec(t)?.[1];
     if (value === undefined) return /^map\[|^object$|^any$/.test(t) ? true : isAggregateUnknown(t);
     return e.fields.every((f) => literalFits(value, f.value) !== false);
@@ -213,11 +231,20 @@ function isAggregateUnknown(t: string): boolean | undefined {
     : undefined;
 }
 
-/** Every dotted reference an expression makes, with the argument position it sits in. */
-function referencesIn(e: Expr, out: { name: string; pos: Pos; called: boolean }[] = []): typeof out {
+/** Every dotted reference an expression makes: the name, where it starts and where its last field is. */
+interface Reference {
+  name: string;
+  /** Where Alloy reports a reference to nothing: its first identifier (internal/util/ast/references.go:48-53). */
+  start: Pos;
+  /** Where `alloy run` reports a field that does not exist: the field (`field "recv" does not exist`). */
+  pos: Pos;
+  called: boolean;
+}
+
+function referencesIn(e: Expr, out: Reference[] = []): Reference[] {
   const name = dottedName(e);
   if (name !== undefined) {
-    out.push({ name, pos: e.pos, called: false });
+    out.push({ name, start: startOf(e), pos: e.pos, called: false });
     return out;
   }
   switch (e.kind) {
@@ -234,7 +261,7 @@ function referencesIn(e: Expr, out: { name: string; pos: Pos; called: boolean }[
       break;
     case "call": {
       const fn = dottedName(e.value);
-      if (fn !== undefined) out.push({ name: fn, pos: e.value.pos, called: true });
+      if (fn !== undefined) out.push({ name: fn, start: startOf(e.value), pos: e.value.pos, called: true });
       else referencesIn(e.value, out);
       e.args.forEach((x) => referencesIn(x, out));
       break;
@@ -253,10 +280,26 @@ function referencesIn(e: Expr, out: { name: string; pos: Pos; called: boolean }[
   return out;
 }
 
+/** Every reference in a block's body, nested blocks included. */
+function referencesOfBody(stmts: Stmt[], out: Reference[] = []): Reference[] {
+  for (const s of stmts)
+    if (s.kind === "attribute") referencesIn(s.value, out);
+    else referencesOfBody(s.body, out);
+  return out;
+}
+
 export interface CheckOptions {
   /** The `--stability.level` Alloy runs with (default: generally-available, run.md line 66). */
   stabilityLevel?: StabilityLevel;
+  /** Whether Alloy runs with `--feature.community-components.enabled` (default: no). */
+  communityComponents?: boolean;
 }
+
+/** A block's id as Alloy keys it: its name, then its label (validate.go blockID). */
+const idOf = (b: Block) => (b.label ? `${b.name}.${b.label}` : b.name);
+const at = (p: Pos) => `${p.line}:${p.column}`;
+const below = (stage: string, level: StabilityLevel) =>
+  STABILITY_LEVELS.indexOf(stage as StabilityLevel) < STABILITY_LEVELS.indexOf(level);
 
 /** Judges one parsed Alloy config (the top-level body of its main file) against the reference. */
 export function checkAlloyComponents(
@@ -267,152 +310,282 @@ export function checkAlloyComponents(
   const findings: AlloyFinding[] = [];
   const level = opts.stabilityLevel ?? "generally-available";
   const declared = new Map<string, Block>();
-  for (const s of body)
-    if (s.kind === "block" && ref.components[s.name] && s.label) declared.set(`${s.name}.${s.label}`, s);
-
+  const seen = new Map<string, Block>();
   for (const s of body) {
-    if (s.kind !== "block") continue;
-    const component = ref.components[s.name];
-    const configBlock = ref.config_blocks[s.name];
-    const def = component ?? configBlock;
-    if (!def) {
+    if (s.kind === "attribute") {
+      // internal/runtime/source.go:69-75: a config's top level holds blocks only.
       findings.push({
-        rule: "unknown-component",
+        rule: "top-level-attribute",
         pos: s.pos,
-        message: `"${s.name}" is neither a component nor a configuration block of Alloy ${ref.source.tag}${didYouMean(s.name, [...Object.keys(ref.components), ...Object.keys(ref.config_blocks)])}`,
+        message: `unrecognized attribute ${s.name}: a config's top level holds only components and configuration blocks`,
+        source: "internal/runtime/source.go:74",
       });
       continue;
     }
-    // Components are declared with a label (configuration-syntax/components.md: "Each component has
-    // a name and a label"); without one Alloy cannot tell two apart.
-    if (component && !s.label)
+    const first = seen.get(idOf(s));
+    if (first)
       findings.push({
-        rule: "label",
+        rule: "duplicate",
         pos: s.pos,
-        message: `component ${s.name} needs a label: ${s.name} "<label>" { ... }`,
-        source: def.doc,
+        message: `block ${idOf(s)} already declared at ${at(first.pos)}`,
+        source: "internal/validator/validate.go:488-501",
       });
-    if (component && STABILITY_LEVELS.indexOf(stageLevel(def.stage)) < STABILITY_LEVELS.indexOf(level))
-      findings.push({
-        rule: "stability",
-        pos: s.pos,
-        message: `${s.name} is ${def.stage} in Alloy ${ref.source.tag}; Alloy refuses it unless run with --stability.level=${stageLevel(def.stage)} (it runs with ${level})`,
-        source: def.doc,
-      });
-    checkBody(s.name, s.body, [], def, ref, findings, s.pos);
+    else seen.set(idOf(s), s);
+    if (ref.code.components[s.name] && s.label && !first) declared.set(idOf(s), s);
+    checkTopBlock(s, ref, level, opts.communityComponents === true, findings);
   }
-
-  // References: `<component>.<label>.<export>` must name a declared component and one of its exports.
-  const each = (stmts: Stmt[], visit: (a: Attribute) => void) => {
-    for (const s of stmts) if (s.kind === "attribute") visit(s);
-    for (const { block } of blocksOf(stmts)) for (const s of block.body) if (s.kind === "attribute") visit(s);
-  };
-  each(body, (a) => {
-    for (const r of referencesIn(a.value)) judgeReference(r, declared, ref, findings);
-  });
+  for (const s of body)
+    if (s.kind === "block")
+      for (const r of referencesOfBody(s.body)) judgeReference(r, declared, ref, level, findings);
+  checkCycles(declared, ref, findings);
   checkReceiverKinds(body, declared, ref, findings);
   return findings.sort((a, b) => a.pos.offset - b.pos.offset);
 }
 
+/** One top-level block: a component or a configuration block, its stability and its body. */
+function checkTopBlock(
+  s: Block,
+  ref: AlloyReference,
+  level: StabilityLevel,
+  community: boolean,
+  findings: AlloyFinding[],
+): void {
+  const component = ref.code.components[s.name];
+  const config = ref.code.config_blocks[s.name];
+  const docs = ref.components[s.name] ?? ref.config_blocks[s.name];
+  const judge = (typeId: string | null, template?: string) =>
+    checkBody({ ref, docs, findings, template }, s.name, s.body, typeId, [], s.pos);
+  if (component) {
+    // Components are declared with a label (validate.go validateComponents: "must have a label").
+    if (!s.label)
+      findings.push({
+        rule: "label",
+        pos: s.pos,
+        message: `component ${s.name} needs a label: ${s.name} "<label>" { ... }`,
+        source: component.source,
+      });
+    if (component.community && !community)
+      findings.push({
+        rule: "community",
+        pos: s.pos,
+        message: `${s.name} is a community component of Alloy ${ref.source.tag}; Alloy refuses it unless run with --feature.community-components.enabled`,
+        source: component.source,
+      });
+    else if (!component.community && below(component.stability, level))
+      findings.push({
+        rule: "stability",
+        pos: s.pos,
+        message: `${s.name} is ${component.stability} in Alloy ${ref.source.tag}; Alloy refuses it unless run with --stability.level=${component.stability} (it runs with ${level})`,
+        source: component.source,
+      });
+    judge(component.args);
+    return;
+  }
+  if (!config) {
+    const names = [...Object.keys(ref.code.components), ...Object.keys(ref.code.config_blocks)];
+    findings.push({
+      rule: "unknown-component",
+      pos: s.pos,
+      message: `"${s.name}" is neither a component nor a configuration block of Alloy ${ref.source.tag}${didYouMean(s.name, names)}`,
+    });
+    return;
+  }
+  const problem = configProblem(s.name, config, level);
+  if (problem) findings.push({ ...problem, pos: s.pos, source: config.source });
+  judge(config.args, config.template);
+}
+
+/** What Alloy refuses of a configuration block at a config's top level, whatever its body. */
+function configProblem(
+  name: string,
+  config: AlloyCode["config_blocks"][string],
+  level: StabilityLevel,
+): Pick<AlloyFinding, "rule" | "message"> | undefined {
+  if (config.configurable === false)
+    return { rule: "not-configurable", message: `service "${name}" does not support being configured` };
+  if (config.root === "forbidden")
+    return {
+      rule: "root-block",
+      message: `${name} blocks are only allowed inside a module (a declare block)`,
+    };
+  if (config.stability && below(config.stability, level))
+    return {
+      rule: "stability",
+      message: `${name} blocks are ${config.stability}; Alloy refuses them unless run with --stability.level=${config.stability} (it runs with ${level})`,
+    };
+  return undefined;
+}
+
+interface BodyContext {
+  ref: AlloyReference;
+  /** The docs' entry of the top-level block, for the argument types. */
+  docs: ComponentRef | undefined;
+  findings: AlloyFinding[];
+  /** A block in the top-level block whose body is components (foreach's `template`): not judged. */
+  template?: string;
+}
+
+/** The block a name in a body names: a block field, or a member of an enum (`stage.cri`). */
+function blockOf(t: CodeType, name: string, ref: AlloyReference): CodeBlock | undefined {
+  if (t.blocks[name]) return t.blocks[name];
+  for (const [e, { type }] of Object.entries(t.enums ?? {}))
+    if (name.startsWith(`${e}.`)) {
+      const member = ref.code.types[type]?.blocks[name.slice(e.length + 1)];
+      if (member) return { ...member, required: false, repeat: "many" };
+    }
+  return undefined;
+}
+
+/** The names a body's type takes, for "did you mean". */
+const namesOf = (t: CodeType, ref: AlloyReference, kind: "attributes" | "blocks") =>
+  kind === "attributes"
+    ? Object.keys(t.attributes)
+    : [
+        ...Object.keys(t.blocks),
+        ...Object.entries(t.enums ?? {}).flatMap(([e, { type }]) =>
+          Object.keys(ref.code.types[type]?.blocks ?? {}).map((m) => `${e}.${m}`),
+        ),
+      ];
+
+/**
+ * A block's body against its Go type, as syntax/typecheck/typecheck.go judges it: each attribute
+ * and block named by a tag, attributes once, a struct block once and an array block exactly its
+ * length, required ones present. A null type (a map, an interface, a type outside Alloy) is not
+ * looked into, as typecheck.go does not. Literal types are judged against the docs' argument types.
+ */
 function checkBody(
+  ctx: BodyContext,
   component: string,
   body: Stmt[],
-  path: string[],
-  def: ComponentRef,
-  ref: AlloyReference,
-  findings: AlloyFinding[],
-  at: Pos,
+  typeId: string | null,
+  docsPath: string[] | undefined,
+  start: Pos,
 ): void {
-  const here = path.length === 0 ? undefined : def.blocks?.[path.join(" > ")];
-  if (here?.arguments_unknown) return;
-  const args = new Map((path.length === 0 ? def.arguments : here?.arguments)?.map((a) => [a.name, a]) ?? []);
-  // Blocks directly below this one: their path is one longer. A block that "accepts the top-level
-  // blocks" (loki.process stage.match) takes the component's own top-level blocks.
-  const blockKeys = new Map<string, BlockRef>();
-  const prefix = here?.accepts_top_level_blocks ? [] : path;
-  for (const b of Object.values(def.blocks ?? {}))
-    if (b.path.length === prefix.length + 1 && prefix.every((p, i) => b.path[i] === p))
-      blockKeys.set(b.path[b.path.length - 1], b);
-  const where = [component, ...path].join(" > ");
-
-  const seenArgs = new Set<string>();
-  const seenBlocks = new Set<string>();
+  const t = typeId === null ? undefined : ctx.ref.code.types[typeId];
+  if (!t) return;
+  const where = [component, ...(docsPath ?? [])].join(" > ");
+  const push = (f: AlloyFinding) => ctx.findings.push(f);
+  const docsArgs = new Map(docsArguments(ctx.docs, docsPath).map((a) => [a.name, a]));
+  const attrs = new Set<string>();
+  const counts = new Map<string, number>();
+  for (const s of body) if (s.kind === "block") counts.set(s.name, (counts.get(s.name) ?? 0) + 1);
   for (const s of body) {
     if (s.kind === "attribute") {
-      seenArgs.add(s.name);
-      const a = args.get(s.name);
+      const a = t.attributes[s.name];
       if (!a) {
-        if (blockKeys.has(s.name))
-          findings.push({
-            rule: "block-as-attribute",
-            pos: s.pos,
-            message: `${where}: ${s.name} is a block, written as an attribute (${s.name} { ... })`,
-            source: blockKeys.get(s.name)!.source,
-          });
-        else
-          findings.push({
-            rule: "unknown-argument",
-            pos: s.pos,
-            message: `${where}: "${s.name}" is not a documented argument${didYouMean(s.name, args.keys())}`,
-            source: def.doc,
-          });
-        continue;
-      }
-      const fits = literalFits(a.type, s.value);
-      if (fits === false)
-        findings.push({
-          rule: "literal-type",
-          pos: s.value.pos,
-          message: `${where}: ${s.name} is ${a.type}, got ${describeValue(s.value)}`,
+        const b = blockOf(t, s.name, ctx.ref);
+        push(
+          b
+            ? {
+                rule: "block-as-attribute",
+                pos: s.pos,
+                message: `${where}: "${s.name}" must be a block, but is used as an attribute (${s.name} { ... })`,
+                source: b.source,
+              }
+            : {
+                rule: "unknown-argument",
+                pos: s.pos,
+                message: `${where}: unrecognized attribute name "${s.name}"${didYouMean(s.name, namesOf(t, ctx.ref, "attributes"))}`,
+                source: t.source,
+              },
+        );
+      } else if (attrs.has(s.name))
+        push({
+          rule: "repeated-argument",
+          pos: s.pos,
+          message: `${where}: attribute "${s.name}" may only be provided once`,
           source: a.source,
         });
-    } else {
-      seenBlocks.add(s.name);
-      const b = blockKeys.get(s.name);
-      if (!b) {
-        if (args.has(s.name))
-          findings.push({
-            rule: "attribute-as-block",
-            pos: s.pos,
-            message: `${where}: ${s.name} is an argument, written as a block (${s.name} = ...)`,
-            source: args.get(s.name)!.source,
+      else {
+        attrs.add(s.name);
+        const d = docsArgs.get(s.name);
+        if (d && literalFits(d.type, s.value) === false)
+          push({
+            rule: "literal-type",
+            pos: s.value.pos,
+            message: `${where}: ${s.name} is ${d.type}, got ${describeValue(s.value)}`,
+            source: d.source,
           });
-        else
-          findings.push({
-            rule: "unknown-block",
-            pos: s.pos,
-            message: `${where}: "${s.name}" is not a documented block${didYouMean(s.name, blockKeys.keys())}`,
-            source: def.doc,
-          });
-        continue;
       }
-      checkBody(component, s.body, b.path, def, ref, findings, s.pos);
+      continue;
     }
+    if (s.name === ctx.template && docsPath?.length === 0) continue;
+    const b = blockOf(t, s.name, ctx.ref);
+    if (!b) {
+      push(
+        t.attributes[s.name]
+          ? {
+              rule: "attribute-as-block",
+              pos: s.pos,
+              message: `${where}: "${s.name}" must be an attribute, but is used as a block (${s.name} = ...)`,
+              source: t.attributes[s.name].source,
+            }
+          : {
+              rule: "unknown-block",
+              pos: s.pos,
+              message: `${where}: unrecognized block name "${s.name}"${didYouMean(s.name, namesOf(t, ctx.ref, "blocks"))}`,
+              source: t.source,
+            },
+      );
+      continue;
+    }
+    const n = counts.get(s.name) ?? 0;
+    if ((b.repeat === "once" && n > 1) || (typeof b.repeat === "number" && n !== b.repeat))
+      push({
+        rule: "repeated-block",
+        pos: s.pos,
+        message: `${where}: block "${s.name}" ${b.repeat === "once" ? "may only be specified once" : `must be specified exactly ${b.repeat} times`}, but was specified ${n} times`,
+        source: b.source,
+      });
+    checkBody(ctx, component, s.body, b.type, docsChild(ctx.docs, docsPath, s.name), s.pos);
   }
-  for (const a of args.values())
-    if (enforcedRequired(a) && !seenArgs.has(a.name))
-      findings.push({
+  checkRequired(ctx, where, t, attrs, counts, start);
+}
+
+/** Required attributes and blocks left out (typecheck.go: "missing required attribute/block"). */
+function checkRequired(
+  ctx: BodyContext,
+  where: string,
+  t: CodeType,
+  attrs: Set<string>,
+  counts: Map<string, number>,
+  start: Pos,
+): void {
+  for (const [name, a] of Object.entries(t.attributes))
+    if (a.required && !attrs.has(name))
+      ctx.findings.push({
         rule: "missing-argument",
-        pos: at,
-        message: `${where}: the required argument ${a.name} (${a.type}) is missing`,
+        pos: start,
+        message: `${where}: missing required attribute "${name}"`,
         source: a.source,
       });
-  for (const [name, b] of blockKeys)
-    if (b.required === true && !seenBlocks.has(name) && !alternatives(b, blockKeys))
-      findings.push({
+  for (const [name, b] of Object.entries(t.blocks))
+    if (b.required && !counts.has(name))
+      ctx.findings.push({
         rule: "missing-block",
-        pos: at,
-        message: `${where}: the required block ${name} is missing`,
+        pos: start,
+        message: `${where}: missing required block "${name}"`,
         source: b.source,
       });
 }
 
+/** The docs' arguments of the block at `docsPath` (the component's own when empty). */
+function docsArguments(docs: ComponentRef | undefined, docsPath: string[] | undefined): ArgumentRef[] {
+  if (!docs || !docsPath) return [];
+  if (docsPath.length === 0) return docs.arguments ?? [];
+  return docs.blocks?.[docsPath.join(" > ")]?.arguments ?? [];
+}
+
 /**
- * Sibling blocks all marked required where the docs mean "one of them" (the README names
- * prometheus.remote_write endpoint > azuread > managed_identity | oauth | sdk): not enforced.
+ * The docs' path of a block inside the block at `docsPath`: one longer, or, inside a block that
+ * takes the top level's blocks (loki.process `stage.match`), the top level's; undefined when the
+ * docs do not list it (its arguments' types are then not judged).
  */
-function alternatives(b: BlockRef, siblings: Map<string, BlockRef>): boolean {
-  return [...siblings.values()].filter((s) => s.required === true).length > 1 && b.path.length > 1;
+function docsChild(docs: ComponentRef | undefined, docsPath: string[] | undefined, name: string) {
+  if (!docs?.blocks || !docsPath) return undefined;
+  const here = docsPath.length === 0 ? undefined : docs.blocks[docsPath.join(" > ")];
+  const candidates = [[...docsPath, name], ...(here?.accepts_top_level_blocks ? [[name]] : [])];
+  return candidates.find((p) => docs.blocks![p.join(" > ")]);
 }
 
 function describeValue(e: Expr): string {
@@ -420,83 +593,159 @@ function describeValue(e: Expr): string {
   return e.kind;
 }
 
-function judgeReference(
-  r: { name: string; pos: Pos; called: boolean },
-  declared: Map<string, Block>,
-  ref: AlloyReference,
-  findings: AlloyFinding[],
-): void {
-  if (r.called) {
-    if (!(r.name in ref.stdlib.functions))
-      findings.push({
-        rule: "unknown-function",
-        pos: r.pos,
-        message: `${r.name}() is not a documented standard library function of Alloy ${ref.source.tag}${didYouMean(r.name, Object.keys(ref.stdlib.functions))}`,
-      });
-    return;
-  }
-  const parts = r.name.split(".");
-  if (parts[0] in ref.stdlib.objects) return;
-  // The longest prefix that names a component, then the label, then the export.
-  for (let k = parts.length - 1; k >= 1; k--) {
-    const name = parts.slice(0, k).join(".");
-    const def = ref.components[name];
-    if (!def) continue;
-    const label = parts[k];
-    const block = label === undefined ? undefined : declared.get(`${name}.${label}`);
-    if (!block) {
-      findings.push({
-        rule: "undefined-reference",
-        pos: r.pos,
-        message: `${r.name} refers to ${name} "${label ?? ""}", which this config does not declare`,
-      });
-      return;
-    }
-    const exported = parts[k + 1];
-    if (
-      exported !== undefined &&
-      def.exports &&
-      def.exports.length > 0 &&
-      !def.exports.some((e) => e.name === exported)
-    )
-      findings.push({
-        rule: "unknown-export",
-        pos: r.pos,
-        message: `${name} exports ${def.exports.map((e) => e.name).join(", ")}, not ${exported}`,
-        source: def.exports[0].source,
-      });
-    else if (exported !== undefined && (!def.exports || def.exports.length === 0))
-      findings.push({
-        rule: "unknown-export",
-        pos: r.pos,
-        message: `${name} exports nothing, not ${exported}`,
-        source: def.doc,
-      });
-    return;
-  }
-  findings.push({
-    rule: "undefined-reference",
-    pos: r.pos,
-    message: `${r.name} names no component, standard library object or function of Alloy ${ref.source.tag}`,
-  });
-}
-
-/** The documented type of a declared component's export a reference reads, if any. */
-function exportType(name: string, declared: Map<string, Block>, ref: AlloyReference): string | undefined {
+/** The declared component a reference reads: its id, its name and the field after the label. */
+function resolve(name: string, declared: Map<string, Block>, ref: AlloyReference) {
   const parts = name.split(".");
-  for (let k = parts.length - 2; k >= 1; k--) {
-    const comp = parts.slice(0, k).join(".");
-    const def = ref.components[comp];
-    if (!def || !declared.has(`${comp}.${parts[k]}`)) continue;
-    return def.exports?.find((e) => e.name === parts[k + 1])?.type;
+  for (let k = parts.length - 1; k >= 1; k--) {
+    const component = parts.slice(0, k).join(".");
+    if (!ref.code.components[component]) continue;
+    return { component, label: parts[k], id: `${component}.${parts[k]}`, field: parts[k + 1] };
   }
   return undefined;
 }
 
+function judgeFunction(r: Reference, ref: AlloyReference, level: StabilityLevel, findings: AlloyFinding[]) {
+  const lib = ref.code.stdlib;
+  if (!(r.name in lib.functions))
+    findings.push({
+      rule: "unknown-function",
+      pos: r.pos,
+      message: `${r.name}() is no standard library function of Alloy ${ref.source.tag}${didYouMean(r.name, Object.keys(lib.functions))}`,
+      source: "syntax/internal/stdlib/stdlib.go",
+    });
+  else if (r.name in lib.deprecated)
+    // validate reports it as a warning, and a warning fails `alloy validate`; `alloy run` loads it.
+    findings.push({
+      rule: "deprecated-function",
+      pos: r.start,
+      message: `${r.name}() is deprecated in Alloy ${ref.source.tag}: \`alloy run\` loads it with a warning, \`alloy validate\` refuses it; use its namespaced name (docs/sources/reference/stdlib)`,
+      source: lib.deprecated[r.name],
+    });
+  else if (r.name in lib.experimental && below("experimental", level))
+    findings.push({
+      rule: "stability",
+      pos: r.start,
+      message: `${r.name} is experimental in Alloy ${ref.source.tag}; Alloy refuses it unless run with --stability.level=experimental (it runs with ${level})`,
+      source: lib.experimental[r.name],
+    });
+}
+
+function judgeReference(
+  r: Reference,
+  declared: Map<string, Block>,
+  ref: AlloyReference,
+  level: StabilityLevel,
+  findings: AlloyFinding[],
+): void {
+  if (r.called) return judgeFunction(r, ref, level, findings);
+  const head = r.name.split(".")[0];
+  if (
+    head in ref.code.stdlib.objects ||
+    Object.keys(ref.code.stdlib.functions).some((f) => f.startsWith(`${head}.`))
+  )
+    return;
+  const target = resolve(r.name, declared, ref);
+  if (!target || !declared.has(target.id)) {
+    findings.push({
+      rule: "undefined-reference",
+      pos: r.start,
+      message: target
+        ? `${r.name} refers to ${target.component} "${target.label}", which this config does not declare`
+        : `${r.name} names no component, standard library object or function of Alloy ${ref.source.tag}`,
+      source: "internal/util/ast/references.go:48-53",
+    });
+    return;
+  }
+  const exports = ref.code.components[target.component].exports;
+  if (target.field !== undefined && !exports.includes(target.field))
+    findings.push({
+      rule: "unknown-export",
+      pos: r.pos,
+      message: `${target.component} exports ${exports.length > 0 ? exports.join(", ") : "nothing"}, not ${target.field}`,
+      source: ref.code.components[target.component].source,
+    });
+}
+
 /**
- * A `list(LogsReceiver)` takes logs receivers and a `list(MetricsReceiver)` metrics receivers
- * (the argument types in the reference): a receiver of the other kind is refused when Alloy
- * evaluates the component.
+ * A component that reads its own exports, or components that read each other's: Alloy refuses the
+ * config (internal/validator/graph.go: "cannot reference self", "cycle detected"), reported on each
+ * block of the cycle.
+ */
+function checkCycles(declared: Map<string, Block>, ref: AlloyReference, findings: AlloyFinding[]): void {
+  const edges = new Map<string, Set<string>>();
+  for (const [id, b] of declared) {
+    const to = new Set<string>();
+    for (const r of referencesOfBody(b.body)) {
+      const target = r.called ? undefined : resolve(r.name, declared, ref);
+      if (target && declared.has(target.id)) to.add(target.id);
+    }
+    edges.set(id, to);
+  }
+  for (const [id, to] of edges)
+    if (to.has(id))
+      findings.push({
+        rule: "cycle",
+        pos: declared.get(id)!.pos,
+        message: `${id} cannot reference itself`,
+        source: "internal/validator/graph.go:151-160",
+      });
+  for (const cycle of stronglyConnected(edges).filter((c) => c.length > 1)) {
+    const names = [...cycle].sort().join(", ");
+    for (const id of cycle)
+      findings.push({
+        rule: "cycle",
+        pos: declared.get(id)!.pos,
+        message: `cycle detected: ${names}`,
+        source: "internal/validator/graph.go:124-149",
+      });
+  }
+}
+
+/** Tarjan's strongly connected components of a graph. */
+function stronglyConnected(edges: Map<string, Set<string>>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    on.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const c: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        c.push(w);
+      } while (w !== v);
+      out.push(c);
+    }
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
+/** The documented type of a declared component's export a reference reads, if any. */
+function exportType(name: string, declared: Map<string, Block>, ref: AlloyReference): string | undefined {
+  const target = resolve(name, declared, ref);
+  if (!target || !declared.has(target.id)) return undefined;
+  return ref.components[target.component]?.exports?.find((e) => e.name === target.field)?.type;
+}
+
+/**
+ * A `list(LogsReceiver)` takes logs receivers and a `list(MetricsReceiver)` metrics receivers (the
+ * argument types in the docs): a receiver of the other kind, or one receiver where a list is taken,
+ * is refused when Alloy decodes the component (`alloy run`: `expected capsule("storage.Appendable"),
+ * got capsule("loki.LogsReceiver")`, `should be array, got capsule`; run in the session).
  */
 function checkReceiverKinds(
   body: Stmt[],
@@ -504,26 +753,34 @@ function checkReceiverKinds(
   ref: AlloyReference,
   findings: AlloyFinding[],
 ): void {
-  const visit = (component: string, def: ComponentRef, stmts: Stmt[], path: string[]) => {
-    const here = path.length === 0 ? undefined : def.blocks?.[path.join(" > ")];
-    const args = new Map(
-      (path.length === 0 ? def.arguments : here?.arguments)?.map((a) => [a.name, a]) ?? [],
-    );
+  const visit = (component: string, def: ComponentRef, stmts: Stmt[], path: string[] | undefined) => {
+    const args = new Map(docsArguments(def, path).map((a) => [a.name, a]));
     for (const s of stmts) {
       if (s.kind === "block") {
-        visit(component, def, s.body, [...path, s.name]);
+        visit(component, def, s.body, docsChild(def, path, s.name));
         continue;
       }
-      const want = /^list\((\w+Receiver)\)$/.exec(args.get(s.name)?.type ?? "")?.[1];
+      const type = args.get(s.name)?.type ?? "";
+      const single = dottedName(s.value);
+      const got = single === undefined ? undefined : exportType(single, declared, ref);
+      if (/^list\(/.test(type) && got !== undefined && !/^list\(/.test(got)) {
+        findings.push({
+          rule: "literal-type",
+          pos: startOf(s.value),
+          message: `${component}: ${s.name} is ${type}, got one ${got} (${single}); write [${single}]`,
+        });
+        continue;
+      }
+      const want = /^list\((\w+Receiver)\)$/.exec(type)?.[1];
       if (!want || s.value.kind !== "array") continue;
       for (const el of s.value.elements) {
         const n = dottedName(el);
-        const got = n === undefined ? undefined : exportType(n, declared, ref);
-        if (got && got !== want)
+        const kind = n === undefined ? undefined : exportType(n, declared, ref);
+        if (kind && kind !== want)
           findings.push({
             rule: "receiver-kind",
-            pos: el.pos,
-            message: `${component}: ${s.name} takes ${want}s, but ${n} is a ${got}`,
+            pos: startOf(el),
+            message: `${component}: ${s.name} takes ${want}s, but ${n} is a ${kind}`,
           });
       }
     }

@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { alloyCode } from "./alloyCode";
 import type { Refreshed, Source } from "./source";
 
 const DOCS = "docs/sources";
@@ -369,9 +370,24 @@ export function refreshAlloy(checkout: string, source: Source): Refreshed {
     config_blocks: byName(docsUnder(checkout, CONFIG_BLOCKS)),
     stdlib: stdlib(checkout),
   };
+  const code = {
+    schema_version: 1,
+    source: {
+      repository: "https://github.com/grafana/alloy",
+      tag: source.tag,
+      ...(source.commit ? { commit: source.commit } : {}),
+      paths: ["main.go and the Go packages it links", "Dockerfile (GO_TAGS)"],
+      license: "Apache-2.0 (source code of grafana/alloy)",
+      generator: "upstream/refresh/alloyCode.ts",
+    },
+    ...alloyCode(checkout),
+  };
   return {
     area: "alloy",
     folder: `alloy-${m[1]}.${m[2]}`,
-    files: { "components.json": `${JSON.stringify(data, null, 1)}\n` },
+    files: {
+      "components.json": `${JSON.stringify(data, null, 1)}\n`,
+      "registry.json": `${JSON.stringify(code, null, 1)}\n`,
+    },
   };
 }

@@ -1,0 +1,262 @@
+/**
+ * A reader of Go source text, enough for the facts the refreshers take from Go code: comments
+ * blanked (line numbers kept), `//go:build` constraints and file-name suffixes judged for one
+ * build, imports, type declarations with their struct fields and tags, and string constants. Not
+ * a Go parser: it relies on gofmt's layout (one field per line, a declaration's first line at the
+ * start of a line), which every file it reads at the pinned tag has.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+/** One build: GOOS, GOARCH and the tags `go build -tags` and cgo add. */
+export interface GoBuild {
+  goos: string;
+  goarch: string;
+  tags: string[];
+}
+
+/** Go's known GOOS and GOARCH values (the file-name suffixes `go build` honours: go/build's syslist.go). */
+const GOOS = new Set(
+  "aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos".split(
+    " ",
+  ),
+);
+const GOARCH = new Set(
+  "386 amd64 arm arm64 loong64 mips mips64 mips64le mipsle ppc64 ppc64le riscv64 s390x sparc64 wasm".split(
+    " ",
+  ),
+);
+const UNIX = new Set(
+  "aix android darwin dragonfly freebsd hurd illumos ios linux netbsd openbsd solaris".split(" "),
+);
+
+/** The text with `//` and `/* *\/` comments replaced by spaces (newlines kept), strings untouched. */
+export function blankComments(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "/" && text[i + 1] === "/") {
+      for (; i < text.length && text[i] !== "\n"; i++) out += " ";
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      for (; i < stop; i++) out += text[i] === "\n" ? "\n" : " ";
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += c !== "`" && text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Whether a `//go:build` expression holds for the build (`&&`, `||`, `!`, parentheses). */
+export function constraintHolds(expr: string, build: GoBuild): boolean {
+  const tokens = expr.match(/&&|\|\||!|\(|\)|[\w.]+/g) ?? [];
+  let at = 0;
+  const has = (tag: string) =>
+    tag === build.goos ||
+    tag === build.goarch ||
+    (tag === "unix" && UNIX.has(build.goos)) ||
+    tag === "gc" ||
+    /^go1\.\d+$/.test(tag) ||
+    build.tags.includes(tag);
+  const primary = (): boolean => {
+    const t = tokens[at++];
+    if (t === "!") return !primary();
+    if (t === "(") {
+      const v = or();
+      at++; // ")"
+      return v;
+    }
+    return has(t ?? "");
+  };
+  const and = (): boolean => {
+    let v = primary();
+    while (tokens[at] === "&&") {
+      at++;
+      v = primary() && v;
+    }
+    return v;
+  };
+  const or = (): boolean => {
+    let v = and();
+    while (tokens[at] === "||") {
+      at++;
+      v = and() || v;
+    }
+    return v;
+  };
+  return or();
+}
+
+/** Whether `go build` compiles a file for the build: its name's `_GOOS`/`_GOARCH` suffixes and its `//go:build` line. */
+export function fileInBuild(name: string, text: string, build: GoBuild): boolean {
+  if (!name.endsWith(".go") || name.endsWith("_test.go")) return false;
+  const parts = name.slice(0, -3).split("_");
+  const last = parts[parts.length - 1];
+  const before = parts[parts.length - 2];
+  if (parts.length >= 3 && GOOS.has(before) && GOARCH.has(last))
+    if (before !== build.goos || last !== build.goarch) return false;
+  if (parts.length >= 2 && GOOS.has(last) && last !== build.goos) return false;
+  if (parts.length >= 2 && GOARCH.has(last) && !GOOS.has(before) && last !== build.goarch) return false;
+  const head = text.slice(0, Math.max(0, text.search(/^package\s/m)));
+  const m = /^\/\/go:build\s+(.+)$/m.exec(head);
+  return !m || constraintHolds(m[1], build);
+}
+
+/** A field of a struct type: its name, type text, tag and line. */
+export interface GoField {
+  name: string;
+  type: string;
+  tag: string;
+  source: string;
+}
+
+/** A type declaration: a struct's tagged fields, or the type expression it names. */
+export interface GoType {
+  name: string;
+  source: string;
+  /** Set for a struct type: its fields that carry a tag. */
+  fields?: GoField[];
+  /** Set for any other type: the expression after the name (`[]*Rule`, `otelcol.Config`, `= x.Y`). */
+  expr?: string;
+}
+
+/** One Go file, read for its package, imports, types and string constants. */
+export interface GoFile {
+  rel: string;
+  packageName: string;
+  /** Qualifier -> import path (the alias, else the path's last element without a `/vN`). */
+  imports: Map<string, string>;
+  /** Every path imported, blank (`_`) imports included. */
+  importPaths: string[];
+  types: GoType[];
+  consts: Map<string, string>;
+  /** The text with comments blanked, for readers that look for more. */
+  code: string;
+}
+
+const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
+
+/** The offset just past the brace that closes the one at `open`. */
+export function matchingBrace(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === "`" || c === "'") {
+      let j = i + 1;
+      while (j < code.length && code[j] !== c) j += c !== "`" && code[j] === "\\" ? 2 : 1;
+      i = j;
+    } else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i + 1;
+  }
+  return code.length;
+}
+
+function importsOf(code: string): { imports: Map<string, string>; importPaths: string[] } {
+  const out = new Map<string, string>();
+  const importPaths: string[] = [];
+  const specs: string[] = [];
+  for (const m of code.matchAll(/^import\s*\(([\s\S]*?)\)/gm)) specs.push(...m[1].split("\n"));
+  for (const m of code.matchAll(/^import\s+([^(\n].*)$/gm)) specs.push(m[1]);
+  for (const s of specs) {
+    const m = /^\s*([\w.]+\s+)?"([^"]+)"/.exec(s);
+    if (!m) continue;
+    importPaths.push(m[2]);
+    const elems = m[2].split("/");
+    const last = /^v\d+$/.test(elems[elems.length - 1]) ? elems[elems.length - 2] : elems[elems.length - 1];
+    const alias = m[1]?.trim();
+    if (alias !== "_" && alias !== ".") out.set(alias ?? last.replace(/[-.]/g, "_"), m[2]);
+  }
+  return { imports: out, importPaths };
+}
+
+/** The tagged fields of a struct body (`{ ... }`, without the braces). */
+function fieldsOf(code: string, from: number, to: number, rel: string): GoField[] {
+  const out: GoField[] = [];
+  const body = code.slice(from, to);
+  const re = /^[ \t]*([A-Za-z_]\w*)[ \t]+([^`\n]+?)[ \t]*`([^`]*)`/gm;
+  for (const m of body.matchAll(re))
+    out.push({ name: m[1], type: m[2], tag: m[3], source: `${rel}:${lineAt(code, from + m.index)}` });
+  return out;
+}
+
+/** Type specs: `type X ...` at the start of a line, and each spec of a `type ( ... )` group. */
+function typesOf(code: string, rel: string): GoType[] {
+  const out: GoType[] = [];
+  const spec = (name: string, rest: string, at: number) => {
+    const source = `${rel}:${lineAt(code, at)}`;
+    // Type parameters (`[T any]`) are not a slice's `[]` or an array's `[4]`.
+    const params = /^\[\w+ [^\]]*\]\s*/;
+    const s = /^struct\s*\{/.exec(rest.replace(params, ""));
+    if (s) {
+      const open = at + code.slice(at).indexOf("{", code.slice(at).indexOf(name) + name.length);
+      out.push({ name, source, fields: fieldsOf(code, open + 1, matchingBrace(code, open) - 1, rel) });
+    } else out.push({ name, source, expr: rest.replace(params, "").trim() });
+  };
+  for (const m of code.matchAll(/^type[ \t]+([A-Za-z_]\w*)[ \t]*([^\n]*)$/gm)) spec(m[1], m[2], m.index);
+  for (const g of code.matchAll(/^type\s*\(/gm)) {
+    const open = g.index + g[0].length - 1;
+    let depth = 0;
+    let lineStart = open + 1;
+    for (let i = open; i < code.length; i++) {
+      const c = code[i];
+      if (c === "(" || c === "{" || c === "[") depth++;
+      else if (c === ")" || c === "}" || c === "]") {
+        if (--depth === 0) break;
+      } else if (c === "\n") {
+        lineStart = i + 1;
+        if (depth === 1) {
+          const m = /^[ \t]*([A-Za-z_]\w*)[ \t]+([^\n]*)$/m.exec(
+            code.slice(lineStart, code.indexOf("\n", lineStart)),
+          );
+          if (m) spec(m[1], m[2], lineStart);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function constsOf(code: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of code.matchAll(/^const[ \t]+(\w+)(?:[ \t]+\w+)?[ \t]*=[ \t]*"([^"]*)"/gm))
+    out.set(m[1], m[2]);
+  for (const g of code.matchAll(/^const\s*\(([\s\S]*?)^\)/gm))
+    for (const m of g[1].matchAll(/^[ \t]*(\w+)(?:[ \t]+\w+)?[ \t]*=[ \t]*"([^"]*)"/gm)) out.set(m[1], m[2]);
+  return out;
+}
+
+/** Reads one Go file. */
+export function readGoFile(text: string, rel: string): GoFile {
+  const code = blankComments(text);
+  return {
+    rel,
+    packageName: /^package\s+(\w+)/m.exec(code)?.[1] ?? "",
+    ...importsOf(code),
+    types: typesOf(code, rel),
+    consts: constsOf(code),
+    code,
+  };
+}
+
+/** The Go files of one directory that the build compiles, read. */
+export function readGoPackage(checkout: string, dir: string, build: GoBuild): GoFile[] {
+  const abs = path.join(checkout, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs
+    .readdirSync(abs, { withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort()
+    .flatMap((name) => {
+      const text = fs.readFileSync(path.join(abs, name), "utf8");
+      return fileInBuild(name, text, build) ? [readGoFile(text, dir === "." ? name : `${dir}/${name}`)] : [];
+    });
+}
