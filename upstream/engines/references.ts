@@ -2,8 +2,9 @@
  * Loki's and Mimir's configuration references, read from upstream/engines/data/ (each folder's
  * README names its upstream source; upstream/refresh/ rebuilds it), and the load-time rules both engines apply to the YAML file they are
  * given. Nothing here restates a key, a type or a default: those are the reference's rows. What is
- * restated is how the engines read the file, each read in their source at the pinned version (no
- * Loki or Mimir binary can run here):
+ * restated is how the engines read the file, each read in their source at the pinned version (the
+ * check runs no engine; Loki 3.7.6 itself was run once in a session against these rules,
+ * docs/explanation/engine-references.md "Run against Loki 3.7.6"; Mimir's are read, not run):
  *
  * - Loki v3.7.6 loads the file strictly: pkg/util/cfg/dynamic.go:25 (`ConfigFileLoader(args,
  *   "config.file", true)`) -> pkg/util/cfg/files.go:56-69 (`yaml.UnmarshalStrict`, gopkg.in/yaml.v2):
