@@ -62,12 +62,21 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
           continue;
         }
         // A store type with no configuration of its own: the compactor builds the delete request
-        // store client from it at start (pkg/loki/modules.go initCompactor -> storage.NewObjectClient).
+        // store client from it at start (grafana/loki v3.7.6 pkg/loki/modules.go:1901-1904
+        // initCompactor -> storage.NewObjectClient). Loki 3.7.6 run with only s3 configured:
+        // "gcs" stopped the compactor ("failed to create delete request store object client:
+        // google: could not find default credentials"); "filesystem" started, its client on the
+        // empty directory, which filepath.Clean makes "." (pkg/storage/chunk/client/local/
+        // fs_object_client.go:56-59): the delete requests go to the process's working directory.
         const configured = configuredStoreTypes(found.config);
         if (configured && STORE_TYPES.includes(String(store)) && !configured.includes(String(store))) {
+          const what =
+            store === "filesystem"
+              ? "Loki starts, but keeps the delete requests in the process's working directory (the filesystem client's directory is empty, read as \".\"), not in the store the schema writes to"
+              : "the compactor fails at start creating the delete request store client";
           reportCause(
             report,
-            `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}); the compactor fails at start creating the delete request store client. Use the store the schema writes to (${[...new Set((found.config.schema_config?.configs ?? []).map((x: any) => x?.object_store).filter(Boolean))].join(", ") || "e.g. s3"}).`,
+            `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}); ${what}. Use the store the schema writes to (${[...new Set((found.config.schema_config?.configs ?? []).map((x: any) => x?.object_store).filter(Boolean))].join(", ") || "e.g. s3"}).`,
             cause,
           );
         }

@@ -370,7 +370,8 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
       assert.match(f[0].message, /pkg\/compactor\/config\.go:107-110/);
     });
     it("fails a credential that would change the YAML once expanded, without showing it", () => {
-      for (const value of ["abc: def", "&anchor", "x #y", "true"]) {
+      // Loki 3.7.6 reads each of these as another value (the key empty, or cut at the comment).
+      for (const value of ["abc: def", "&anchor", "x #y", "~"]) {
         const f = engineFindings(loki(lokiBase, { ...safe, AWS_SECRET_ACCESS_KEY: value }));
         assert.equal(f.length, 1, `${value}: ${JSON.stringify(f)}`);
         assert.match(

@@ -269,7 +269,7 @@ describe("policy (loki): compactor retention as Loki 3.6 reads it", () => {
         }),
       ],
       DELETE_STORE,
-      /"filesystem" but no filesystem storage is configured.*Use the store the schema writes to \(s3\)/,
+      /"filesystem" but no filesystem storage is configured \(configured: s3, aws\); Loki starts, but keeps the delete requests in the process's working directory.*Use the store the schema writes to \(s3\)/,
     ));
   it("aws and s3 name the same store type", () => {
     const v: any = clone(good);

@@ -198,6 +198,120 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     assert.deepEqual(r.get("remote_write")?.slice(1, 5), ["RemoteWriteConfig", "", "", "opaque"]);
   });
 
+  it("Loki: a block inside a shared block takes the prefix of each use, not the one use the reference writes", () => {
+    // The reference writes etcd's TLS settings once, under `ui.ring.etcd`; used under
+    // `distributor.ring`, Loki registers them as -distributor.ring.etcd.tls-* (seen in loki 3.7.6's -help).
+    const md = [
+      "### Supported contents and default values of `loki.yaml`",
+      "",
+      `${FENCE}yaml`,
+      "ui:",
+      "  # The CLI flags prefix for this block configuration is: ui.ring",
+      "  [etcd: <etcd>]",
+      "",
+      "distributor:",
+      "  # The CLI flags prefix for this block configuration is: distributor.ring",
+      "  [etcd: <etcd>]",
+      FENCE,
+      "",
+      "### etcd",
+      "",
+      "The `etcd` block. The supported CLI flags `<prefix>` used to reference this configuration block are:",
+      "",
+      "- `distributor.ring`",
+      "- `ui.ring`",
+      "",
+      `${FENCE}yaml`,
+      "# CLI flag: -<prefix>.etcd.tls-enabled",
+      "[tls_enabled: <boolean> | default = false]",
+      "",
+      "# The CLI flags prefix for this block configuration is: ui.ring.etcd",
+      "[<tls_config>]",
+      FENCE,
+      "",
+      "### tls_config",
+      "",
+      "The TLS configuration. The supported CLI flags `<prefix>` used to reference this configuration block are:",
+      "",
+      "- `distributor.ring.etcd`",
+      "- `ui.ring.etcd`",
+      "",
+      `${FENCE}yaml`,
+      "# CLI flag: -<prefix>.tls-ca-path",
+      '[tls_ca_path: <string> | default = ""]',
+      FENCE,
+      "",
+    ].join("\n");
+    const r = rows(
+      refreshLoki(checkout({ "docs/sources/shared/configuration.md": md }), { tag: "v9.8.7" }).files[
+        "config-keys.tsv"
+      ],
+    );
+    assert.equal(r.get("ui.etcd.tls_ca_path")?.[3], "-ui.ring.etcd.tls-ca-path");
+    assert.equal(r.get("distributor.etcd.tls_enabled")?.[3], "-distributor.ring.etcd.tls-enabled");
+    assert.equal(r.get("distributor.etcd.tls_ca_path")?.[3], "-distributor.ring.etcd.tls-ca-path");
+    // A prefix the used block's section does not list means the reference was read wrong: stop.
+    const unlisted = md.replace("- `distributor.ring.etcd`\n", "");
+    assert.throws(
+      () => refreshLoki(checkout({ "docs/sources/shared/configuration.md": unlisted }), { tag: "v9.8.7" }),
+      /\[<tls_config>\] in etcd used under distributor\.ring resolves to the prefix distributor\.ring\.etcd, which the tls_config section does not list/,
+    );
+  });
+
+  it("Loki: a list (or map of lists) of a Go struct the reference leaves unexpanded gets the struct's yaml keys", () => {
+    const md = [
+      "### Supported contents and default values of `loki.yaml`",
+      "",
+      `${FENCE}yaml`,
+      "[retention_stream: <list of StreamRetentions>]",
+      "",
+      "[policy_stream_mapping: <map of string to list of PriorityStreams>]",
+      "",
+      "[blocked: <list of BlockedQuerys>]",
+      FENCE,
+      "",
+    ].join("\n");
+    const go = [
+      "package validation",
+      "type StreamRetention struct {",
+      '\tPeriod   model.Duration    `yaml:"period" json:"period"`',
+      '\tSelector string            `yaml:"selector" json:"selector"`',
+      '\tMatchers []*labels.Matcher `yaml:"-" json:"-"` // populated during validation.',
+      "}",
+      "type PriorityStream struct {",
+      '\tPriority int `yaml:"priority"`',
+      "}",
+      "type BlockedQuery struct {",
+      '\tTags map[string]string `yaml:"query_tags"`',
+      "}",
+    ].join("\n");
+    const r = rows(
+      refreshLoki(checkout({ "docs/sources/shared/configuration.md": md, "pkg/validation/limits.go": go }), {
+        tag: "v9.8.7",
+      }).files["config-keys.tsv"],
+    );
+    assert.equal(r.get("retention_stream")?.[4], "list");
+    assert.deepEqual(r.get("retention_stream[].period")?.slice(1, 6), [
+      "duration",
+      "",
+      "",
+      "leaf",
+      "model.Duration",
+    ]);
+    assert.equal(r.get("retention_stream[].selector")?.[1], "string");
+    assert.equal(r.has("retention_stream[].matchers"), false);
+    assert.equal(r.get("retention_stream[].period")?.[7], "StreamRetention (pkg/validation/limits.go:2)");
+    assert.deepEqual(
+      ["policy_stream_mapping", "policy_stream_mapping.*", "policy_stream_mapping.*[].priority"].map(
+        (k) => r.get(k)?.[4],
+      ),
+      ["map", "list", "leaf"],
+    );
+    // A struct with a field that is no plain value stays opaque: nothing below it is judged.
+    assert.equal(r.get("blocked")?.[4], "opaque");
+    assert.equal([...r.keys()].filter((k) => k.startsWith("blocked")).length, 1);
+  });
+
   it("Loki: a duration whose Go type nothing answers stops the refresh, naming the key and what to do", () => {
     const dir = checkout({
       "docs/sources/shared/configuration.md": LOKI_MD,

@@ -2,8 +2,9 @@
  * Loki's and Mimir's configuration references, read from upstream/engines/data/ (each folder's
  * README names its upstream source; upstream/refresh/ rebuilds it), and the load-time rules both engines apply to the YAML file they are
  * given. Nothing here restates a key, a type or a default: those are the reference's rows. What is
- * restated is how the engines read the file, each read in their source at the pinned version (no
- * Loki or Mimir binary can run here):
+ * restated is how the engines read the file, each read in their source at the pinned version (the
+ * check runs no engine; Loki 3.7.6 itself was run once in a session against these rules,
+ * docs/explanation/engine-references.md "Run against Loki 3.7.6"; Mimir's are read, not run):
  *
  * - Loki v3.7.6 loads the file strictly: pkg/util/cfg/dynamic.go:25 (`ConfigFileLoader(args,
  *   "config.file", true)`) -> pkg/util/cfg/files.go:56-69 (`yaml.UnmarshalStrict`, gopkg.in/yaml.v2):
@@ -172,6 +173,19 @@ const HIDDEN: Record<Engine, EngineField[]> = {
       atVersion: true,
       source: "grafana/loki v3.7.6 pkg/loki/loki.go:134,170 (hidden)",
     },
+    // The flags of Loki's ConfigWrapper, which main() reads beside the config's own (no key of the
+    // file): grafana/loki v3.7.6 pkg/loki/config_wrapper.go:54-58. Loki 3.7.6 run with each of
+    // them and -verify-config: accepted.
+    ...["verify-config", "print-config-stderr", "list-targets", "log-config-reverse-order"].map(
+      (flag): EngineField => ({
+        path: "",
+        type: "boolean",
+        kind: "leaf",
+        flag,
+        atVersion: true,
+        source: "grafana/loki v3.7.6 pkg/loki/config_wrapper.go:54-58 (ConfigWrapper.RegisterFlags)",
+      }),
+    ),
   ],
   mimir: [],
 };
@@ -196,6 +210,10 @@ function at(config: unknown, path: string): unknown {
   return v;
 }
 
+/** A YAML scalar's text as the engine's string field reads it; undefined for a block or list. */
+const scalarText = (v: unknown): string | undefined =>
+  typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+
 /** The schema periods of a parsed Loki config (`schema_config.configs`), when it is a list. */
 const schemaPeriods = (config: unknown): Record<string, unknown>[] => {
   const configs = at(config, "schema_config.configs");
@@ -209,9 +227,17 @@ export const ENGINE_RULES: readonly EngineRule[] = [
     engine: "loki",
     source: "grafana/loki v3.7.6 pkg/storage/config/schema_config.go:48, 464-471 (PeriodConfig.validate)",
     problem: (config) => {
+      // The period is read as a model.Duration (IndexPeriodicTableConfig.UnmarshalYAML, the
+      // reference's go_duration) and compared as a duration: "1d" and "24h0m" are 24h (Loki 3.7.6
+      // run with each: accepted). A period that does not parse is the reference check's to report.
       const bad = schemaPeriods(config)
         .map((c, i) => ({ i, c, period: (c.index as Record<string, unknown> | undefined)?.period }))
-        .filter(({ c, period }) => c.store === "tsdb" && period !== undefined && period !== "24h");
+        .filter(({ c, period }) => {
+          const text = scalarText(period);
+          if (c.store !== "tsdb" || text === undefined) return false;
+          const ms = modelDurationMs(text);
+          return ms !== undefined && ms !== 86_400_000;
+        });
       return bad.length === 0
         ? undefined
         : bad
@@ -270,7 +296,114 @@ export const ENGINE_RULES: readonly EngineRule[] = [
         : undefined;
     },
   },
+  {
+    // With retention on, Config.Validate checks the delete store's key prefix with
+    // ValidatePathPrefix (pkg/storage/config/schema_config.go:580-594); the default is "index/".
+    engine: "loki",
+    source:
+      "grafana/loki v3.7.6 pkg/compactor/config.go:119-121 (Config.Validate), pkg/storage/config/schema_config.go:580-594 (ValidatePathPrefix)",
+    problem: (config) => {
+      const prefix = at(config, "compactor.delete_request_store_key_prefix");
+      const text = scalarText(prefix);
+      if (at(config, "compactor.retention_enabled") !== true || text === undefined) return undefined;
+      const why =
+        text === ""
+          ? "prefix must be set"
+          : text.includes("\\")
+            ? "prefix should only have '/' as a path separator"
+            : text.startsWith("/")
+              ? "prefix should never start with a path separator i.e '/'"
+              : !text.endsWith("/")
+                ? "prefix should end with a path separator i.e '/'"
+                : undefined;
+      return why
+        ? `compactor.delete_request_store_key_prefix is ${JSON.stringify(text)} with retention on: Loki stops at start ("validate delete store path prefix: ${why}"); use a relative path ending in "/", like the default "index/"`
+        : undefined;
+    },
+  },
+  {
+    // Each schema period's store, object_store, schema and from, as Config.Validate and the loader
+    // read them: validateSchemaValues (pkg/loki/validation.go:93-115) against the store names of
+    // pkg/storage/types/types.go:3-47,50-72 and pkg/storage/bucket/client.go:57 (with
+    // storage_config.use_thanos_objstore), PeriodConfig.validate's versions
+    // (pkg/storage/config/schema_config.go:482-496, VersionAsInt :514-528: "v" trimmed, 9 to 13),
+    // DayTime.UnmarshalYAML (:200-211, time.Parse("2006-01-02")). Loki 3.7.6 run with store
+    // "tsbd", schema "v14", object_store "s4" and from "2024-13-01": each refused at load.
+    engine: "loki",
+    source:
+      "grafana/loki v3.7.6 pkg/loki/validation.go:93-115, pkg/storage/config/schema_config.go:200-211, 482-496, 514-528",
+    problem: (config) => {
+      const thanos = at(config, "storage_config.use_thanos_objstore") === true;
+      const named = (root: string) =>
+        Object.values(
+          isObject(at(config, root)) ? (at(config, root) as Record<string, unknown>) : {},
+        ).flatMap((stores) => (isObject(stores) ? Object.keys(stores) : []));
+      const objectStores = thanos
+        ? [...LOKI_THANOS_BACKENDS, ...named("storage_config.object_store.named_stores")]
+        : [...LOKI_STORAGE_TYPES, ...named("storage_config.named_stores")];
+      const out: string[] = [];
+      schemaPeriods(config).forEach((c, i) => {
+        const at = `schema_config.configs[${i}]`;
+        const [store, objectStore, schema, from] = [c.store, c.object_store, c.schema, c.from].map(
+          scalarText,
+        );
+        if (store !== undefined && !LOKI_INDEX_TYPES.includes(store))
+          out.push(
+            `${at}.store is ${JSON.stringify(c.store)}: Loki stops at start ("unrecognized \`store\` (index) type"); use one of ${LOKI_SUPPORTED_INDEX_TYPES.join(", ")}`,
+          );
+        if (objectStore !== undefined && !objectStores.includes(objectStore))
+          out.push(
+            `${at}.object_store is ${JSON.stringify(c.object_store)}, which is no store type and no named store: Loki stops at start ("unrecognized \`object_store\` type"); use one of ${objectStores.join(", ")}`,
+          );
+        if (schema !== undefined) {
+          const v = schema.replace(/^v+|v+$/g, "");
+          const n = /^[+-]?\d+$/.test(v) ? Number(v) : NaN;
+          if (!(n >= 9 && n <= 13))
+            out.push(
+              `${at}.schema is ${JSON.stringify(c.schema)}: Loki stops at start ("invalid schema version"); Loki 3.7.6 knows v9 to v13 (v13 for new periods)`,
+            );
+        }
+        if (from !== undefined && !isDay(from))
+          out.push(
+            `${at}.from is ${JSON.stringify(c.from)}: Loki stops at load (it parses the day as YYYY-MM-DD, Go's time.Parse("2006-01-02")); write a real day like "2024-04-01"`,
+          );
+      });
+      return out.length ? out.join("; ") : undefined;
+    },
+  },
 ];
+
+/** Loki 3.7.6's index types: supported, deprecated and testing (pkg/storage/types/types.go:3-18, 45-47, 50-72). */
+const LOKI_SUPPORTED_INDEX_TYPES = ["boltdb-shipper", "tsdb"];
+const LOKI_INDEX_TYPES = [
+  ...LOKI_SUPPORTED_INDEX_TYPES,
+  ...["aws", "aws-dynamo", "bigtable", "bigtable-hashed", "boltdb", "cassandra", "gcp", "gcp-columnkey"],
+  ...["grpc-store", "inmemory"],
+];
+/** Loki 3.7.6's object store types: supported, deprecated and testing (pkg/storage/types/types.go:20-47, 50-72). */
+const LOKI_STORAGE_TYPES = [
+  ...["filesystem", "aws", "alibabacloud", "azure", "bos", "cos", "gcs", "s3", "swift", "noop"],
+  ...[
+    "aws-dynamo",
+    "bigtable",
+    "bigtable-hashed",
+    "cassandra",
+    "gcp",
+    "gcp-columnkey",
+    "grpc-store",
+    "inmemory",
+  ],
+];
+/** With use_thanos_objstore (pkg/storage/bucket/client.go:57 SupportedBackends). */
+const LOKI_THANOS_BACKENDS = ["s3", "gcs", "azure", "swift", "filesystem", "alibabacloud", "bos"];
+
+/** Whether Go's time.Parse("2006-01-02") reads `s`: four-digit year, month 01-12, a day of that month. */
+function isDay(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = m.slice(1).map(Number);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
 
 /**
  * A load-time rule an engine's `Validate()` applies to one key's value, read in its source: its
@@ -289,13 +422,47 @@ export interface EngineValueRule {
 /** Loki's least stream retention period (pkg/validation/limits.go:605, `24*time.Hour`). */
 const LOKI_LEAST_STREAM_RETENTION_MS = 86_400_000;
 
+/**
+ * A key that takes one of a few words, as the engine's source lists them; `caseless` when the engine
+ * compares them ignoring case. Loki 3.7.6 run with a misspelt one of each: refused.
+ */
+function oneOf(
+  field: string,
+  words: readonly string[],
+  source: string,
+  stops: string,
+  caseless = false,
+): EngineValueRule {
+  return {
+    engine: "loki",
+    field,
+    source,
+    problems: (value, path) => {
+      const text = scalarText(value);
+      if (text === undefined) return [];
+      const known = caseless
+        ? words.some((w) => w.toLowerCase() === text.toLowerCase())
+        : words.includes(text);
+      return known
+        ? []
+        : [
+            {
+              path,
+              message: `expected one of ${words.join(", ")}; found ${JSON.stringify(value)}: ${stops}`,
+            },
+          ];
+    },
+  };
+}
+
 export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
   {
     // Limits.Validate, which Config.Validate calls before any module starts and wraps as
     // "CONFIG ERROR: invalid limits_config config" (pkg/loki/loki.go:314-315). Each entry's period is
     // a model.Duration (StreamRetention, pkg/validation/limits.go:300-301), zero when left out. The
-    // reference lists retention_stream without its entries' keys (`opaque`), so the period is what
-    // is judged here; Loki reports the first entry it refuses, this every one.
+    // entries' keys and the period's form are the reference's (rows read from that struct); what is
+    // judged here is a period that parses but is below 24h, or none. Loki reports the first entry
+    // it refuses, this every one.
     engine: "loki",
     field: "limits_config.retention_stream",
     source: "grafana/loki v3.7.6 pkg/validation/limits.go:605-607 (Limits.Validate)",
@@ -315,14 +482,8 @@ export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
             ? String(given)
             : undefined;
         const ms = text === undefined ? undefined : modelDurationMs(text);
-        if (ms === undefined)
-          return [
-            {
-              path: at,
-              message: `expected ${durationForm("model.Duration")} of at least 24h for ${streams}; found ${JSON.stringify(given)}`,
-            },
-          ];
-        if (ms >= LOKI_LEAST_STREAM_RETENTION_MS) return [];
+        // A period that does not parse is the reference check's (limits_config.retention_stream[].period).
+        if (ms === undefined || ms >= LOKI_LEAST_STREAM_RETENTION_MS) return [];
         const found = absent ? "no period (Loki reads it as 0s)" : JSON.stringify(given);
         return [
           {
@@ -336,6 +497,25 @@ export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
       });
     },
   },
+  oneOf(
+    "server.log_level",
+    ["debug", "info", "warn", "error"],
+    "grafana/dskit v0.0.0-20260209132809-8d1c6d34bb5a (loki v3.7.6 go.mod:56) log/level.go:45-51, 59-75 (Level.UnmarshalYAML, Level.Set)",
+    'Loki stops at load ("unrecognized log level")',
+  ),
+  oneOf(
+    "limits_config.deletion_mode",
+    ["disabled", "filter-only", "filter-and-delete"],
+    "grafana/loki v3.7.6 pkg/compactor/deletionmode/mode.go:16-18, 46-55 (ParseMode), pkg/validation/limits.go:619 (Limits.Validate)",
+    'Loki stops at start ("unknown deletion mode")',
+  ),
+  oneOf(
+    "ingester.chunk_encoding",
+    ["none", "gzip", "lz4-64k", "snappy", "lz4-256k", "lz4-1M", "lz4", "flate", "zstd"],
+    "grafana/loki v3.7.6 pkg/compression/codec.go:29-39, 41-62, 72-79 (ParseCodec, case-insensitive), pkg/ingester/ingester.go:173 (Config.Validate)",
+    'Loki stops at start ("invalid encoding")',
+    true,
+  ),
 ];
 
 const loaded = new Map<string, EngineReference>();
@@ -349,7 +529,7 @@ export function loadEngineReference(engine: Engine): EngineReference {
     const text = readReferenceFile(file);
     ref = engine === "loki" ? parseLoki(text, folder) : parseMimir(text, folder);
     for (const h of HIDDEN[engine]) {
-      if (!ref.fields.has(h.path)) ref.fields.set(h.path, h);
+      if (h.path && !ref.fields.has(h.path)) ref.fields.set(h.path, h);
       if (h.flag && !ref.flags.has(h.flag)) ref.flags.set(h.flag, h);
     }
     loaded.set(file, ref);
@@ -498,8 +678,11 @@ function leafProblem(field: EngineField, value: unknown): string | undefined {
   const found = `found ${JSON.stringify(value)}`;
   if (value === null) return undefined; // YAML null leaves the default in place
   if (field.duration) {
-    if (typeof value !== "string") return `expected ${durationForm(field.duration)}; ${found}`;
-    return durationParses(field.duration, value)
+    // A model.Duration's UnmarshalYAML reads the scalar's text, a number's too (gopkg.in/yaml.v2
+    // v2.4.0 decode.go:462-470, gopkg.in/yaml.v3 v3.0.1 decode.go:611-617): `0` is "0", `7` is "7".
+    const text = field.duration === "model.Duration" && typeof value === "number" ? String(value) : value;
+    if (typeof text !== "string") return `expected ${durationForm(field.duration)}; ${found}`;
+    return durationParses(field.duration, text)
       ? undefined
       : `expected ${durationForm(field.duration)}; ${found}`;
   }
@@ -657,6 +840,18 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
           for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`, `${field.path}.*`);
           return;
         }
+        if (ref.engine === "loki" && field.duration === "time.Duration" && typeof v === "number") {
+          // gopkg.in/yaml.v2 v2.4.0 (Loki's loader) sets a time.Duration from a YAML number as
+          // nanoseconds (decode.go:485-505): Loki 3.7.6 loads `compaction_interval: 10` as 10ns.
+          // Zero is the usual "off"; any other bare number is almost surely not what was meant.
+          if (v !== 0)
+            problems.push({
+              path,
+              severity: "warning",
+              message: `${JSON.stringify(v)} has no unit: Loki reads a bare number as nanoseconds (${v}ns); write ${durationForm("time.Duration")} (${field.source})`,
+            });
+          return;
+        }
         const problem = leafProblem(field, v);
         if (problem) problems.push({ path, severity: "error", message: `${problem} (${field.source})` });
       }
@@ -702,6 +897,12 @@ export function checkEngineFlags(ref: EngineReference, args: readonly string[]):
     if (m[2] !== undefined && flag.kind !== "flag-only" && flag.type !== "block") {
       const problem = leafProblem(flag, coerceFlag(flag, m[2]));
       if (problem) problems.push({ path: a, severity: "error", message: `${problem} (${flag.source})` });
+      // A flag sets the same value as its key: the key's load-time rules hold for it too.
+      else
+        for (const rule of ENGINE_VALUE_RULES)
+          if (rule.engine === ref.engine && flag.path && rule.field === flag.path)
+            for (const p of rule.problems(m[2], a))
+              problems.push({ path: a, severity: "error", message: `${p.message} (${rule.source})` });
     }
   }
   return problems;

@@ -63,22 +63,46 @@ interface Item {
   children: Item[];
 }
 
-/** The yaml blocks of the reference: `<top>` and each `### <name>` section's (the one in reference syntax). */
-function blocksOf(lines: string[]): Map<string, Item[]> {
+/** The reference's blocks: each section's yaml block, and the flag prefixes a shared block is used under. */
+interface Blocks {
+  /** `<top>` and each `### <name>` section's yaml block (the one in reference syntax). */
+  items: Map<string, Item[]>;
+  /**
+   * A block whose flags read `-<prefix>.x`: the prefixes it is used under, as its section lists
+   * them ("The supported CLI flags `<prefix>` used to reference this configuration block are:").
+   */
+  prefixes: Map<string, string[]>;
+}
+
+function blocksOf(lines: string[]): Blocks {
   const out = new Map<string, Item[]>();
+  const prefixes = new Map<string, string[]>();
   let section: string | undefined;
+  let listing = false;
   for (let i = 0; i < lines.length; i++) {
     const h = /^### (.*)$/.exec(lines[i]);
-    if (h)
+    if (h) {
       section = /^Supported contents and default values of `loki\.yaml`$/.test(h[1]) ? "<top>" : h[1].trim();
+      listing = false;
+    }
+    if (
+      section &&
+      /The supported CLI flags `<prefix>` used to reference this configuration block are:/.test(lines[i])
+    ) {
+      prefixes.set(section, []);
+      listing = true;
+    }
+    const listed = /^- `([\w.-]+)`$/.exec(lines[i]);
+    if (listing && section && listed) prefixes.get(section)!.push(listed[1]);
     if (lines[i] !== "```yaml" || !section) continue;
+    listing = false;
     let end = i + 1;
     while (end < lines.length && lines[end] !== "```") end++;
     const body = lines.slice(i + 1, end).map((text, k) => ({ text, line: i + 2 + k }));
     if (!out.has(section) && body.some((l) => /^\s*\[/.test(l.text))) out.set(section, parseYamlBlock(body));
     i = end;
   }
-  return out;
+  return { items: out, prefixes };
 }
 
 function parseYamlBlock(body: { text: string; line: number }[]): Item[] {
@@ -128,10 +152,123 @@ interface Row {
   kind: "leaf" | "block" | "list" | "map" | "opaque";
   line: number;
   block: string;
+  /** The Go type of a duration read from its struct field (rows of {@link goStructRows}). */
+  goDuration?: "time.Duration" | "model.Duration";
 }
 
-function expand(blocks: Map<string, Item[]>): Row[] {
+/** The Go struct declarations of the checkout, by type name (several when the name repeats). */
+type GoStructs = Map<string, { file: string; line: number; body: string[] }[]>;
+
+function goStructs(checkout: string): GoStructs {
+  const out: GoStructs = new Map();
+  for (const f of goFiles(checkout, ["pkg"])) {
+    const lines = fs.readFileSync(f, "utf8").split("\n");
+    lines.forEach((l, i) => {
+      const m = /^type (\w+) struct \{$/.exec(l);
+      if (!m) return;
+      const end = lines.findIndex((x, j) => j > i && x === "}");
+      const list = out.get(m[1]) ?? [];
+      list.push({ file: path.relative(checkout, f), line: i + 1, body: lines.slice(i + 1, end) });
+      out.set(m[1], list);
+    });
+  }
+  return out;
+}
+
+/** A Go field's type as the reference writes a plain value (and a duration's Go type). */
+const GO_PLAIN: Record<string, { type: string; duration?: "time.Duration" | "model.Duration" }> = {
+  string: { type: "string" },
+  bool: { type: "boolean" },
+  int: { type: "int" },
+  int64: { type: "int" },
+  uint32: { type: "int" },
+  uint64: { type: "int" },
+  float64: { type: "float" },
+  "model.Duration": { type: "duration", duration: "model.Duration" },
+  "time.Duration": { type: "duration", duration: "time.Duration" },
+  "[]string": { type: "list of strings" },
+};
+
+/**
+ * The keys of a list item or map value the reference leaves unexpanded (`<list of
+ * StreamRetentions>`, `<map of string to list of PriorityStreams>`): the yaml fields of the Go
+ * struct of that name under pkg/, when there is exactly one and every field it reads is a plain
+ * value; else nothing (the key stays `opaque`). Loki reads them strictly like any other key.
+ */
+function goStructRows(
+  structs: GoStructs,
+  name: string,
+  at: string,
+  line: number,
+): Omit<Row, "flag" | "default">[] | undefined {
+  const found = structs.get(name);
+  if (found?.length !== 1) return undefined;
+  const rows: Omit<Row, "flag" | "default">[] = [];
+  const where = `${name} (${found[0].file}:${found[0].line})`;
+  for (const field of found[0].body) {
+    const t = field.trim();
+    if (t === "" || t.startsWith("//")) continue;
+    const m = /^(\w+)\s+(\S+)\s+`([^`]*)`/.exec(t);
+    if (!m) return undefined; // an embedded struct or an untagged field: not read here
+    const key = /yaml:"([^"]*)"/.exec(m[3])?.[1]?.split(",")[0];
+    if (key === "-") continue;
+    const plain = GO_PLAIN[m[2]];
+    if (!key || !plain) return undefined;
+    rows.push({
+      path: `${at}${key}`,
+      type: plain.type,
+      kind: "leaf",
+      line,
+      block: where,
+      ...(plain.duration ? { goDuration: plain.duration } : {}),
+    });
+  }
+  return rows;
+}
+
+/**
+ * The prefix of a block used inside a shared block (one whose flags read `-<prefix>.x`): the
+ * reference writes it once, for one of the shared block's uses (etcd's TLS settings under
+ * `ui.ring.etcd`, the gRPC client's under `tsdb.shipper.index-gateway-client.grpc`), so under
+ * another use it is that use's prefix with the same tail (`distributor.ring` + `.etcd`; a use
+ * without a prefix, the tail alone: `etcd`). The result must be one the used block's own section
+ * lists, or the reference is read wrong.
+ */
+function nestedPrefix(
+  blocks: Blocks,
+  it: Item,
+  enclosing: string,
+  prefix: string | undefined,
+): string | undefined {
+  const uses = blocks.prefixes.get(enclosing);
+  if (!it.prefix || !uses) return it.prefix;
+  const example = uses
+    .filter((u) => it.prefix === u || it.prefix!.startsWith(`${u}.`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (example === undefined)
+    throw new Error(
+      `loki: ${REFERENCE}:${it.line}: the prefix ${it.prefix} of [<${it.type}>] in the shared block ${enclosing} starts with none of the prefixes ${enclosing} is used under (${uses.join(", ")})`,
+    );
+  // A use without a prefix registers the flags without one (`-etcd.tls-ca-path`).
+  const tail = it.prefix.slice(example.length);
+  const resolved = prefix === undefined ? tail.replace(/^\./, "") : prefix + tail;
+  const listed = blocks.prefixes.get(it.type);
+  if (listed && !listed.includes(resolved))
+    throw new Error(
+      `loki: ${REFERENCE}:${it.line}: [<${it.type}>] in ${enclosing} used under ${prefix} resolves to the prefix ${resolved}, which the ${it.type} section does not list`,
+    );
+  return resolved;
+}
+
+function expand(blocks: Blocks, structs: GoStructs): Row[] {
   const rows: Row[] = [];
+  /** Rows of a Go struct's keys under `at`, or false when the struct is not read (the key stays opaque). */
+  const goItems = (name: string, at: string, line: number): boolean => {
+    const found = goStructRows(structs, name, at, line);
+    if (!found) return false;
+    rows.push(...found.map((r) => ({ ...r, flag: "", default: "" })));
+    return true;
+  };
   const walk = (items: Item[], at: string, block: string, prefix: string | undefined, flags: boolean) => {
     for (const it of items) {
       const key = it.name === "" ? `${at}*` : `${at}${it.name}`;
@@ -144,7 +281,13 @@ function expand(blocks: Map<string, Item[]>): Row[] {
       const row = (type: string, kind: Row["kind"], def = it.default, f = flag) =>
         rows.push({ path: key, type, default: def, flag: f, kind, line: it.line, block });
       if (it.form === "include") {
-        walk(blocks.get(it.type) ?? missing(it), at, it.type, it.prefix, flags);
+        walk(
+          blocks.items.get(it.type) ?? missing(it),
+          at,
+          it.type,
+          nestedPrefix(blocks, it, block, prefix),
+          flags,
+        );
         continue;
       }
       if (it.form === "inline") {
@@ -154,29 +297,42 @@ function expand(blocks: Map<string, Item[]>): Row[] {
       }
       const list = /^list of (\w+)s$/.exec(it.type);
       const map = /^map of string to (\w+)$/.exec(it.type);
-      if (blocks.has(it.type)) {
+      if (blocks.items.has(it.type)) {
         row(`<${it.type}>`, "block", "", "");
-        walk(blocks.get(it.type)!, `${key}.`, it.type, it.prefix, flags);
+        walk(blocks.items.get(it.type)!, `${key}.`, it.type, nestedPrefix(blocks, it, block, prefix), flags);
       } else if (PLAIN.test(it.type)) row(it.type, "leaf");
-      else if (list && blocks.has(list[1])) {
+      else if (list && blocks.items.has(list[1])) {
         row(it.type, "list", "", "");
-        walk(blocks.get(list[1])!, `${key}[].`, list[1], undefined, false);
-      } else if (map && blocks.has(map[1])) {
+        walk(blocks.items.get(list[1])!, `${key}[].`, list[1], undefined, false);
+      } else if (map && blocks.items.has(map[1])) {
         row(it.type, "map", "", "");
-        walk(blocks.get(map[1])!, `${key}.*.`, map[1], undefined, false);
+        walk(blocks.items.get(map[1])!, `${key}.*.`, map[1], undefined, false);
       } else if (it.name === "" && map) row(map[1], "opaque", "", "");
-      else row(it.type, "opaque", "", "");
+      else {
+        // A list (or map of lists) of a Go struct the reference does not expand.
+        const listOf = /^list of (\w+)s$/.exec(it.type);
+        const mapOfList = /^map of string to list of (\w+)s$/.exec(it.type);
+        const at = listOf ? `${key}[].` : mapOfList ? `${key}.*[].` : undefined;
+        const n = rows.length;
+        if (at) row(it.type, listOf ? "list" : "map", "", "");
+        if (at && mapOfList)
+          rows.push({ ...rows[n], path: `${key}.*`, type: `list of ${mapOfList[1]}s`, kind: "list" });
+        if (!at || !goItems((listOf ?? mapOfList)![1], at, it.line)) {
+          rows.length = n;
+          row(it.type, "opaque", "", "");
+        }
+      }
     }
   };
   const missing = (it: Item): never => {
     throw new Error(`loki: ${REFERENCE}:${it.line}: [<${it.type}>] names no ### section of the reference`);
   };
-  walk(blocks.get("<top>") ?? [], "", "<top>", undefined, true);
+  walk(blocks.items.get("<top>") ?? [], "", "<top>", undefined, true);
   return rows;
 }
 
 /** Every Go file under the roots (tests excluded). */
-function goFiles(checkout: string): string[] {
+function goFiles(checkout: string, roots: string[] = GO_ROOTS): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     if (!fs.existsSync(dir)) return;
@@ -186,7 +342,7 @@ function goFiles(checkout: string): string[] {
       else if (e.name.endsWith(".go") && !e.name.endsWith("_test.go")) out.push(p);
     }
   };
-  for (const r of GO_ROOTS) walk(path.join(checkout, r));
+  for (const r of roots) walk(path.join(checkout, r));
   return out;
 }
 
@@ -241,12 +397,13 @@ export function refreshLoki(checkout: string, source: Source): Refreshed {
   const file = path.join(checkout, REFERENCE);
   if (!fs.existsSync(file))
     throw new Error(`loki: expected ${REFERENCE} in the checkout of grafana/loki, found nothing at ${file}`);
-  const rows = expand(blocksOf(fs.readFileSync(file, "utf8").split("\n")));
+  const rows = expand(blocksOf(fs.readFileSync(file, "utf8").split("\n")), goStructs(checkout));
   const { exact, tail, byYaml } = durationKinds(checkout);
   // A key with no flag of its own takes the answer of the same key of the same block elsewhere.
   const byBlockKey = new Map<string, string>();
   const kindOf = (r: Row): string | undefined => {
     if (DURATION_OVERRIDES[r.path]) return DURATION_OVERRIDES[r.path];
+    if (r.goDuration) return r.goDuration;
     const flag = r.flag.replace(/^-/, "");
     if (!flag) return undefined;
     if (exact.has(flag)) return exact.get(flag);
