@@ -70,7 +70,29 @@ const COMMON: BuildOptions = {
   write: true,
 };
 
+/**
+ * Removes the contract's declarations and tsc's build info from `dir` (contract/dist/). Only
+ * `tsc -b contract` writes declarations (npm pack's prepack, `npm run test:published`); this build
+ * rewrites the JavaScript from newer sources, so declarations an earlier tsc left there describe an
+ * older contract, and whatever type-checks against the package reads them (Pulumi's ts-node loading
+ * policy/, test/policy/packLive.test.ts: "has no exported member" for every export added since).
+ * Without them TypeScript resolves the contract's sources, as in a fresh clone; without the build
+ * info the next `tsc -b contract` writes them all again. Returns the names removed.
+ */
+export function dropDeclarations(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const gone = names.filter((f) => f.endsWith(".d.ts") || f.endsWith(".tsbuildinfo"));
+  for (const f of gone) fs.rmSync(path.join(dir, f), { force: true });
+  return gone;
+}
+
 export function build(): void {
+  dropDeclarations(path.join(ROOT, "contract", "dist"));
   // contract/: its own project (contract/tsconfig.json, rootDir "."), into contract/dist/.
   buildSync({
     ...COMMON,

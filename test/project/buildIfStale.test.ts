@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../support/helpers";
-import { rootInputs } from "../../scripts/build";
+import { dropDeclarations, rootInputs } from "../../scripts/build";
+import { tmpDir } from "../support/helpers";
 
 /**
  * scripts/build-if-stale.sh skips the build when no input is newer than its stamp: it must look at
@@ -30,5 +31,18 @@ describe("scripts/build-if-stale.sh watches what scripts/build.ts compiles", () 
         /(^|&& )sh scripts\/build-if-stale\.sh && /,
         `npm run ${s} checks the build first`,
       );
+  });
+
+  it("the build removes the contract's declarations and tsc's build info an earlier tsc -b left, and keeps the JavaScript", () => {
+    const dist = tmpDir("contract-dist");
+    for (const f of ["index.js", "index.js.map", "index.d.ts", "podSecurity.d.ts", "tsconfig.tsbuildinfo"])
+      fs.writeFileSync(path.join(dist, f), "x");
+    assert.deepEqual(dropDeclarations(dist).sort(), [
+      "index.d.ts",
+      "podSecurity.d.ts",
+      "tsconfig.tsbuildinfo",
+    ]);
+    assert.deepEqual(fs.readdirSync(dist).sort(), ["index.js", "index.js.map"]);
+    assert.deepEqual(dropDeclarations(path.join(dist, "missing")), []);
   });
 });
