@@ -13,6 +13,7 @@ import { spawnSync } from "child_process";
 import type Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { misspelling } from "../config/chartValueCheck";
+import { crdRuleFailures } from "./crdRules";
 import {
   builtinGroup,
   crdFor,
@@ -226,10 +227,14 @@ export interface SchemaReport {
   builtin: number;
   custom: number;
   findings: Finding[];
+  /** CEL rules of the CRDs (`x-kubernetes-validations`) evaluated on the custom resources. */
+  celRules: number;
+  /** Rules the evaluator could not compile (`<path>: <rule>`), so not judged (./crdRules.ts). */
+  celUnjudged: string[];
 }
 
 export function checkSchemas(objects: Placed[]): SchemaReport {
-  const report: SchemaReport = { builtin: 0, custom: 0, findings: [] };
+  const report: SchemaReport = { builtin: 0, custom: 0, findings: [], celRules: 0, celUnjudged: [] };
   const crds = crdsIn(objects);
   const provided: Placed[] = [];
   for (const p of objects) {
@@ -281,6 +286,15 @@ export function checkSchemas(objects: Placed[]): SchemaReport {
               `${x.instancePath || "/"} ${x.message}${x.keyword === "additionalProperties" ? ` (${unknownField(x)})` : ""}`,
           )
           .join("; "),
+      );
+    // What no JSON schema says: the CRD's CEL rules, which the API server runs on create and update.
+    const rules = crdRuleFailures(crd, version, p.obj);
+    report.celRules += rules.evaluated;
+    report.celUnjudged.push(...rules.unjudged.map((u) => `${crd.metadata.name} ${version} ${u}`));
+    // One message per rule broken: each is its own mistake.
+    for (const x of rules.failures)
+      fail(
+        `${x.path}: ${x.message} (the CRD ${crd.metadata.name}'s x-kubernetes-validations rule: the API server refuses the object)`,
       );
   }
   validateProvided(provided.map((p) => p.obj)).forEach((errors, i) => {

@@ -54,6 +54,99 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
         assert.match(f[0].message, expect);
       }
     });
+    describe("CEL rules (x-kubernetes-validations), which the API server runs and no JSON schema says", () => {
+      // The widget CRD with rules of the shapes prometheus-operator's CRDs carry.
+      const ruled = (): K8sObject => {
+        const c = clone(crd);
+        // Another CRD text than the plain widget's: the schema check keys its compiled schemas by annotations.
+        c.metadata.annotations = { "example.com/schema": "with-rules" };
+        const spec = c.spec.versions[0].schema.openAPIV3Schema.properties.spec;
+        spec.properties.strategy = {
+          type: "object",
+          properties: {
+            type: { type: "string", default: "RollingUpdate" },
+            rollingUpdate: { type: "object", properties: { partition: { type: "integer" } } },
+          },
+          "x-kubernetes-validations": [
+            {
+              rule: "!(self.type != 'RollingUpdate' && has(self.rollingUpdate))",
+              message: "rollingUpdate requires type to be RollingUpdate",
+            },
+          ],
+        };
+        spec.properties.auth = {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              basic: { type: "object" },
+              oauth2: { type: "object" },
+              shards: { type: "integer" },
+            },
+            "x-kubernetes-validations": [
+              { rule: "[has(self.basic), has(self.oauth2)].filter(x, x).size() <= 1" },
+              {
+                rule: "!has(self.shards) || self.shards > 1",
+                reason: "FieldValueForbidden",
+                message: "one shard",
+              },
+              { rule: "self.basic == oldSelf.basic", message: "immutable" },
+            ],
+          },
+        };
+        return c;
+      };
+      const objs = (mutate: (w: any) => void) => {
+        const w = clone(widget);
+        mutate(w);
+        return [at(ruled(), "urn:crds", "release crds"), at(w)];
+      };
+      it("passes a custom resource that keeps every rule, counting the rules it evaluated", () => {
+        const r = checkSchemas(
+          objs((w) => {
+            w.spec.strategy = { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
+            w.spec.auth = [{ basic: {}, shards: 2 }];
+          }),
+        );
+        assert.deepEqual(r.findings, []);
+        // Two rules on the item (the oldSelf one is a transition rule: not run on a create), one on strategy.
+        assert.equal(r.celRules, 3);
+        assert.deepEqual(r.celUnjudged, []);
+      });
+      it("fails each broken rule in the API server's words, at its path, after the schema's defaults", () => {
+        const f = checkSchemas(
+          objs((w) => {
+            // type is absent: the schema's default RollingUpdate makes the rule hold.
+            w.spec.strategy = { rollingUpdate: { partition: 0 } };
+            w.spec.auth = [{ basic: {} }, { basic: {}, oauth2: {}, shards: 1 }];
+          }),
+        ).findings;
+        assert.deepEqual(
+          f.map((x) => x.message.replace(/ \(the CRD .*\)$/, "")),
+          [
+            `spec.auth[1]: Invalid value: "object": failed rule: [has(self.basic), has(self.oauth2)].filter(x, x).size() <= 1`,
+            "spec.auth[1]: Forbidden: one shard",
+          ],
+        );
+        const g = checkSchemas(
+          objs((w) => (w.spec.strategy = { type: "OnDelete", rollingUpdate: {} })),
+        ).findings;
+        assert.equal(g.length, 1);
+        assert.match(
+          g[0].message,
+          /^spec\.strategy: Invalid value: "object": rollingUpdate requires type to be RollingUpdate \(the CRD widgets\.example\.com's x-kubernetes-validations rule/,
+        );
+      });
+      it("leaves a rule the evaluator cannot compile unjudged, never failed", () => {
+        const c = ruled();
+        c.spec.versions[0].schema.openAPIV3Schema.properties.spec["x-kubernetes-validations"] = [
+          { rule: "isURL(self.mode)" },
+        ];
+        const r = checkSchemas([at(c, "urn:crds", "release crds"), at(clone(widget))]);
+        assert.deepEqual(r.findings, []);
+        assert.deepEqual(r.celUnjudged, ["widgets.example.com v1 spec: isURL(self.mode)"]);
+      });
+    });
     it("fails a custom resource whose CRD the stack does not ship", () => {
       const f = checkSchemas([at(clone(widget))]).findings;
       assert.match(f[0].message, /no CRD of the stack defines Widget.example.com/);
