@@ -206,6 +206,16 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
     // time.ParseDuration's units, microseconds included (`alloy run` loads "60000000us").
     const us = `${base}\nprometheus.scrape "planted" {\n  targets = []\n  forward_to = []\n  scrape_interval = "60000000us"\n}\n`;
     assert.deepEqual(check(us), []);
+    // time.ParseDuration's grammar: a sign, a fraction with a digit on either side of the point
+    // (`alloy run` v1.12.0 loads ".5s", "1.s" and "+10s"); a number without its unit, or "00", not.
+    const interval = (v: string) =>
+      check(
+        `${base}\nprometheus.scrape "planted" {\n  targets = []\n  forward_to = []\n  scrape_interval = ${v}\n}\n`,
+      );
+    for (const v of ['".5s"', '"1.s"', '"+10s"', '"1h2m0.5s"', '"-0"', "0"])
+      assert.deepEqual(interval(v), [], v);
+    for (const v of ['"00"', '"0.0"', '"."', '".s"', '"1"', '"1ms5"', "5"])
+      assert.deepEqual(rules(interval(v)), ["literal-type"], v);
   });
 
   it("literal-type: a list where a map is taken, and one receiver where a list is taken", () => {

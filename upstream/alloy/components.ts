@@ -160,12 +160,15 @@ const didYouMean = (name: string, candidates: Iterable<string>) => {
 
 /**
  * A `duration` argument is decoded by Go's time.ParseDuration (syntax/internal/value/decode.go:319-329
- * at v1.12.0): a sequence of decimal numbers with a unit each, `ns`, `us` (or `µs`, `μs`), `ms`,
- * `s`, `m`, `h`; "0" alone. `"60000000us"` loads (run in the session); `"1d"` is refused
- * (`time: unknown unit "d"`). Arguments whose Go type is Prometheus's model.Duration also take
- * `d`, `w` and `y`, which the docs' `duration` does not tell apart: those are refused here too.
+ * at v1.12.0), whose grammar is `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+` with a digit on either side of
+ * the point, units `ns`, `us` (or `µs`, `μs`), `ms`, `s`, `m`, `h`, and "0" alone after the sign
+ * (go1.26.8, the Go the session built Alloy with: src/time/format.go:1615-1624 unitMap,
+ * 1626-1728 ParseDuration). `alloy run` loads `".5s"`, `"1.s"`, `"+10s"` and `"60000000us"`, and
+ * refuses `"1d"` (`time: unknown unit "d"`) and the number 5 (`missing unit`). Every duration
+ * argument of v1.12.0's components is a time.Duration (no `alloy:"..."` field of another Duration
+ * type in the tree).
  */
-const DURATION = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs|μs|ns))+$/;
+const DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
 
 /** Whether a literal expression can be the documented type; undefined when it is not a literal. */
 function literalFits(type: string, e: Expr): boolean | undefined {
@@ -198,7 +201,7 @@ function literalFits(type: string, e: Expr): boolean | undefined {
       case "duration":
       case "Duration":
         // A number reaches time.ParseDuration as its text: only 0 has no unit to miss.
-        return e.type === "string" ? DURATION.test(String(e.value)) || e.value === "0" : e.value === 0;
+        return e.type === "string" ? DURATION.test(String(e.value)) : e.value === 0;
       default:
         if (/^(list|array)\(|^\[\]|^map\(|^map\[|^object$/.test(t)) return false;
         // A capsule type (LogsReceiver, MetricsReceiver, RelabelRules, ...) is never a literal.
