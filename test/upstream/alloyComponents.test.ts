@@ -373,6 +373,101 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
     assert.deepEqual(rules(check(`${base}\nplanted = 1\n`)), ["top-level-attribute"]);
   });
 
+  it("modules: a declare block's components, arguments and instances, an import's namespace and a foreach template's var pass, as alloy validate passes them", () => {
+    const modules = `${base}
+declare "mylog" {
+  argument "target" { }
+  argument "tenant" {
+    optional = true
+  }
+  loki.write "inner" {
+    endpoint {
+      url = argument.target.value
+    }
+  }
+  export "receiver" {
+    value = loki.write.inner.receiver
+  }
+}
+
+mylog "a" {
+  target = "http://loki/loki/api/v1/push"
+}
+
+import.string "mod" {
+  content = ""
+}
+
+mod.thing "x" {
+  anything = 1
+}
+
+loki.relabel "to_modules" {
+  forward_to = [mylog.a.receiver, mod.thing.x.out]
+  rule {
+    target_label = "path"
+    replacement = module_path
+  }
+}
+
+foreach "each_target" {
+  collection = ["a", "b"]
+  var = "each"
+  template {
+    loki.relabel "r" {
+      forward_to = [loki.relabel.to_modules.receiver]
+      rule {
+        target_label = "x"
+        replacement = each
+      }
+    }
+  }
+}
+`;
+    assert.deepEqual(check(modules, "experimental"), []);
+  });
+
+  it("modules: what alloy validate refuses of them, at the positions it reports", () => {
+    const text = `${base}
+declare "mylog" {
+  argument "target" { }
+  loki.relabel "inner" {
+    forward_to = [loki.write.default.receiver]
+  }
+}
+
+mylog "a" {
+  unknown = 2
+}
+
+loki.relabel "outer" {
+  forward_to = [loki.relabel.inner.receiver]
+}
+`;
+    const lines = text.split("\n");
+    // In the planted part, below staging's config.
+    const from = base.split("\n").length;
+    const pos = (needle: string) => {
+      const line = lines.findIndex((l, i) => i >= from && l.includes(needle));
+      return [line + 1, lines[line].indexOf(needle) + 1];
+    };
+    const f = check(text);
+    // alloy validate v1.12.0: `component "loki.write.default.receiver" does not exist or is out of
+    // scope` inside the module, `unrecognized attribute name "unknown"` and `missing required
+    // attribute "target"` on the instance, out of scope again at the top level.
+    assert.deepEqual(
+      f.map((x) => [x.rule, x.pos.line, x.pos.column]),
+      [
+        ["undefined-reference", ...pos("loki.write.default.receiver")],
+        ["missing-argument", ...pos('mylog "a"')],
+        ["unknown-argument", ...pos("unknown = 2")],
+        ["undefined-reference", ...pos("loki.relabel.inner.receiver")],
+      ],
+      JSON.stringify(f),
+    );
+    assert.match(f[0].message, /which this declare block does not declare/);
+  });
+
   it("the reference names the Alloy the program pins; another pin fails with what to refresh", () => {
     assert.equal(referenceVersionProblem(ref, versions.images.alloy.tag), undefined);
     const problem = referenceVersionProblem(ref, "v1.13.0");
