@@ -107,6 +107,18 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
     );
     assert.match(plain.findings[0].message, /--stability\.level=experimental.*\[stability;/);
     assert.deepEqual(checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"]))]).findings, []);
+    // As the CLI parses it: a value after the flag, the last occurrence winning.
+    assert.deepEqual(
+      checkAlloy([at(cm), at(pod(["run", "--stability.level", "experimental"]))]).findings,
+      [],
+    );
+    const last = pod(["run", "--stability.level=experimental", "--stability.level=generally-available"]);
+    assert.equal(checkAlloy([at(cm), at(last)]).findings.length, 1);
+    // A second pod mounting the same config at the default level refuses it: judged by the strictest.
+    const other = pod(["run", "/etc/alloy/config.alloy"]);
+    other.metadata.name = "alloy-other";
+    const both = checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"])), at(other)]);
+    assert.equal(both.findings.length, 1, JSON.stringify(both.findings));
   });
 
   it("takes a community component only where every pod that mounts the config runs with --feature.community-components.enabled", () => {
@@ -136,6 +148,9 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
       ],
     );
     assert.deepEqual(checkAlloy([at(cm), at(pod("alloy", on))]).findings, []);
+    // A bool flag as the CLI parses it: `=1` is on (strconv.ParseBool), a later `=false` turns it off.
+    assert.deepEqual(checkAlloy([at(cm), at(pod("alloy", [...on.slice(0, 2), `${on[2]}=1`]))]).findings, []);
+    assert.equal(checkAlloy([at(cm), at(pod("alloy", [...on, `${on[2]}=false`]))]).findings.length, 1);
     const oneWithout = checkAlloy([at(cm), at(pod("alloy", on)), at(pod("other", ["run", "x"]))]);
     assert.deepEqual(
       oneWithout.findings.map((f) => f.check),
