@@ -17,6 +17,7 @@
 import * as path from "path";
 import { readReferenceFile, referenceDataDir } from "../reference";
 import type { AlloyCode, CodeBlock, CodeType } from "../refresh/alloyCode";
+import { stronglyConnected } from "../graph";
 import { dottedName, startOf, type Block, type Expr, type Pos, type Stmt } from "./syntax";
 
 export interface ArgumentRef {
@@ -891,39 +892,6 @@ function checkCycles(scope: Scope, j: Judge): void {
         source: "internal/validator/graph.go:124-149",
       });
   }
-}
-
-/** Tarjan's strongly connected components of a graph. */
-function stronglyConnected(edges: Map<string, Set<string>>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const on = new Set<string>();
-  const out: string[][] = [];
-  const visit = (v: string) => {
-    index.set(v, index.size);
-    low.set(v, index.get(v)!);
-    stack.push(v);
-    on.add(v);
-    for (const w of edges.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const c: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        on.delete(w);
-        c.push(w);
-      } while (w !== v);
-      out.push(c);
-    }
-  };
-  for (const v of edges.keys()) if (!index.has(v)) visit(v);
-  return out;
 }
 
 /** The documented type of a declared component's export a reference reads, if any. */
