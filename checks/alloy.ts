@@ -51,29 +51,49 @@ export function alloyConfigs(objects: Placed[]): AlloyConfig[] {
 
 /**
  * The flags of `alloy run` the pods that mount a ConfigMap give (internal/alloycli/cmd_run.go:165-166
- * at v1.12.0): `--stability.level` (the lowest if several differ; Alloy's default,
- * generally-available, docs/sources/reference/cli/run.md:66) and
- * `--feature.community-components.enabled` (a bool flag: on when given bare or `=true`, on every pod).
+ * at v1.12.0), read as the CLI parses them (spf13/pflag v1.0.10, Alloy's go.mod:218: the last
+ * occurrence wins; a value flag takes `--flag=value` or `--flag value`; a bool flag is on given
+ * bare or `=` a value strconv.ParseBool reads as true, bool.go:20-24). Every pod that mounts the
+ * config must load it, so the config is judged by the strictest: `--stability.level` the highest
+ * any of them runs with (Alloy's default, generally-available, docs/sources/reference/cli/run.md:66),
+ * `--feature.community-components.enabled` only when every one of them has it on.
  */
 function runFlagsOf(objects: Placed[], c: AlloyConfig): CheckOptions {
-  let level: StabilityLevel = "generally-available";
+  let level: StabilityLevel | undefined;
   let community: boolean | undefined;
   for (const t of podTemplates(objects)) {
     if (t.owner.obj.metadata.namespace !== c.namespace) continue;
     if (!(t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap)) continue;
     for (const container of t.spec.containers ?? []) {
       const args: string[] = (container.args ?? []).map(String);
-      for (const a of args) {
-        const m = /^--stability\.level=(.+)$/.exec(a);
-        const l = m?.[1] as StabilityLevel | undefined;
-        if (l && STABILITY_LEVELS.indexOf(l) < STABILITY_LEVELS.indexOf(level)) level = l;
-      }
       if (!args.includes("run")) continue;
-      const on = args.some((a) => /^--feature\.community-components\.enabled(=true)?$/.test(a));
-      community = (community ?? true) && on;
+      const flags = runFlags(args);
+      if (level === undefined || STABILITY_LEVELS.indexOf(flags.level) > STABILITY_LEVELS.indexOf(level))
+        level = flags.level;
+      community = (community ?? true) && flags.community;
     }
   }
-  return { stabilityLevel: level, communityComponents: community === true };
+  return { stabilityLevel: level ?? "generally-available", communityComponents: community === true };
+}
+
+/** strconv.ParseBool's true and false spellings (go1.26.8 src/strconv/number.go:16-19, its doc). */
+const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+/** The two flags of one `alloy run` command line, the last occurrence of each winning. */
+function runFlags(args: string[]): { level: StabilityLevel; community: boolean } {
+  let level: StabilityLevel = "generally-available";
+  let community = false;
+  for (let i = 0; i < args.length; i++) {
+    const s = /^--stability\.level(?:=(.*))?$/.exec(args[i]);
+    if (s) {
+      const value = s[1] ?? args[++i];
+      if ((STABILITY_LEVELS as readonly string[]).includes(value)) level = value as StabilityLevel;
+      continue;
+    }
+    const f = /^--feature\.community-components\.enabled(?:=(.*))?$/.exec(args[i]);
+    if (f) community = f[1] === undefined || TRUE.has(f[1]);
+  }
+  return { level, community };
 }
 
 export interface AlloyReport {

@@ -14,8 +14,8 @@ import { isParked } from "../builders/security/podSecurity";
 import {
   causeKey,
   MISTAKES,
+  podSecurityDeferred,
   podSecurityLabel,
-  POD_SECURITY_DEFERRED,
   privilegedNamespaceCause,
 } from "@homelab-observability/contract";
 import { containersOf, describe, podTemplates, type Finding, type PodTemplate, type Placed } from "./objects";
@@ -158,8 +158,12 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
     // The pack sees the same namespace in the releases (policy/security.ts pod-security-levels):
     // one mistake, one message naming both places.
     // A takeover's import step adopting a running node agent where it runs (POD_SECURITY_DEFERRED):
-    // privileged for that step, while a pod there needs it.
-    const deferred = needsPrivileged > 0 && !!ns.obj.metadata.annotations?.[POD_SECURITY_DEFERRED];
+    // privileged for that step, while a pod there needs it, on the program's own namespace alone.
+    const deferred = podSecurityDeferred({
+      annotations: ns.obj.metadata.annotations,
+      renderedByChart: ns.source.startsWith("release "),
+      nodeAgents: needsPrivileged,
+    });
     if (enforce === "privileged" && passing.length > 0 && !deferred)
       findings.push({
         check: "pod-security",

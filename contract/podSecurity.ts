@@ -35,6 +35,24 @@ export const NETWORK_POLICIES_DEFERRED = "homelab-observability/network-policies
  */
 export const POD_SECURITY_DEFERRED = "homelab-observability/pod-security";
 
+/**
+ * Whether a namespace enforcing privileged beside workloads baseline admits is deferred
+ * ({@link POD_SECURITY_DEFERRED}): the namespace carries the annotation, a node agent runs in it,
+ * and the program wrote it itself. A Namespace a chart renders (a release's `extraObjects`) takes
+ * its annotations from chart values a stack file writes, so the annotation there defers nothing:
+ * otherwise any namespace of a user's own, written through `chartValues`, would escape the rule.
+ * The pack (pod-security-levels) and the rendered-object checks (pod-security) both ask this.
+ */
+export function podSecurityDeferred(ns: {
+  annotations: Record<string, string> | undefined;
+  /** Rendered by a Helm release, not created by the program itself. */
+  renderedByChart: boolean;
+  /** Node agents (pods that need privileged) running in it. */
+  nodeAgents: number;
+}): boolean {
+  return !ns.renderedByChart && ns.nodeAgents > 0 && !!ns.annotations?.[POD_SECURITY_DEFERRED];
+}
+
 /** The Pod Security admission label of `mode` (enforce, warn, audit). */
 export const podSecurityLabel = (mode: "enforce" | "warn" | "audit", version = false): string =>
   `pod-security.kubernetes.io/${mode}${version ? "-version" : ""}`;

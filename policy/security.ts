@@ -2,7 +2,8 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import {
   isParked,
   NETWORK_POLICIES_DEFERRED,
-  POD_SECURITY_DEFERRED,
+  originOf,
+  podSecurityDeferred,
   podSecurityLabel,
   privilegedNamespaceCause,
 } from "@homelab-observability/contract";
@@ -37,12 +38,18 @@ export function needsHost(chart: string, values: any, agentCharts: string[]): bo
 }
 
 /**
- * What to do when node agents share the namespace (the stack's own agents while `agents.step` is
- * "stay"): the privileged level is theirs, so they are what moves out, not the rest.
+ * What to do when node agents share the namespace: the privileged level is theirs, so they are
+ * what moves out, not the rest. The stack's own agents (releases of the agent charts, while
+ * `agents.step` is "stay") move with agents.step; a DaemonSet of a user's own (a chart's
+ * `extraObjects`) is no agent that key moves, so the way is not named for it.
  */
 export function agentsBeside(agents: Res[]): string {
   if (agents.length === 0) return "";
-  return `, or move the node agents that need privileged (${agents.map(label).join(", ")}) to a namespace of their own (the stack's agents.namespace: agents.step handover, then moved; docs/how-to/move-node-agents.md)`;
+  const stacks = agents.some((a) => helmOf(a) !== undefined);
+  const how = stacks
+    ? " (the stack's agents.namespace: agents.step handover, then moved; docs/how-to/move-node-agents.md)"
+    : "";
+  return `, or move the node agents that need privileged (${agents.map(label).join(", ")}) to a namespace of their own${how}`;
 }
 
 /** Namespaces the stack declares, with their labels and annotations. */
@@ -145,8 +152,13 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
           // The rendered-object checks see the same namespace in its pods (checks/podSecurity.ts):
           // one mistake, one message naming both places. A takeover's import step that adopts a
           // running node agent where it runs keeps privileged for that step (POD_SECURITY_DEFERRED),
-          // only while a node agent is there.
-          const deferred = agents.length > 0 && !!ns.annotations[POD_SECURITY_DEFERRED];
+          // only while a node agent is there, and only on a namespace the program creates (offline,
+          // a chart's rendered objects stand beside its release: their URN names the release).
+          const deferred = podSecurityDeferred({
+            annotations: ns.annotations,
+            renderedByChart: originOf(ns.res.urn, ns.res.opts?.parent) !== ns.res.urn,
+            nodeAgents: agents.length,
+          });
           if (others.length > 0 && !deferred)
             reportCause(
               report,

@@ -8,6 +8,8 @@ export interface Res {
   urn: string;
   name: string;
   props: Record<string, any>;
+  /** Its options as the engine passes them: `parent`, the URN of the resource it belongs to. */
+  opts?: { parent?: string };
 }
 
 /**
@@ -15,7 +17,13 @@ export interface Res {
  * Res's four fields (policies only read them). A copy per policy and resource was a measurable
  * share of the pack's time over thousands of resources.
  */
-export function toRes(a: { type: string; urn: string; name: string; props: Record<string, any> }): Res {
+export function toRes(a: {
+  type: string;
+  urn: string;
+  name: string;
+  props: Record<string, any>;
+  opts?: { parent?: string };
+}): Res {
   return a;
 }
 

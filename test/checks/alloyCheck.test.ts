@@ -68,6 +68,23 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
     );
   });
 
+  /** An Alloy DaemonSet `name` mounting the ConfigMap "alloy", its container run with `args`. */
+  const alloyPod = (name: string, args: string[]): K8sObject => ({
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name, namespace: NS },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [{ name: "alloy", image: "grafana/alloy", args }],
+          volumes: [{ name: "config", configMap: { name: "alloy" } }],
+        },
+      },
+    },
+  });
+
   /** The first component of the registry at a stability (or community) with nothing required. */
   const bare = (
     pred: (c: ReturnType<typeof loadAlloyReference>["code"]["components"][string]) => boolean,
@@ -85,21 +102,7 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
   it("judges components against Alloy's reference, with the --stability.level of the pods that mount the config", () => {
     const experimental = bare((c) => c.stability === "experimental" && !c.community);
     const cm = configMap({ "config.alloy": `${good}${experimental} "x" {\n}\n` });
-    const pod = (args: string[]): K8sObject => ({
-      apiVersion: "apps/v1",
-      kind: "DaemonSet",
-      metadata: { name: "alloy", namespace: NS },
-      spec: {
-        selector: { matchLabels: { app: "alloy" } },
-        template: {
-          metadata: { labels: { app: "alloy" } },
-          spec: {
-            containers: [{ name: "alloy", image: "grafana/alloy", args }],
-            volumes: [{ name: "config", configMap: { name: "alloy" } }],
-          },
-        },
-      },
-    });
+    const pod = (args: string[]) => alloyPod("alloy", args);
     const plain = checkAlloy([at(cm), at(pod(["run", "/etc/alloy/config.alloy"]))]);
     assert.deepEqual(
       plain.findings.map((f) => f.check),
@@ -107,26 +110,23 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
     );
     assert.match(plain.findings[0].message, /--stability\.level=experimental.*\[stability;/);
     assert.deepEqual(checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"]))]).findings, []);
+    // As the CLI parses it: a value after the flag, the last occurrence winning.
+    assert.deepEqual(
+      checkAlloy([at(cm), at(pod(["run", "--stability.level", "experimental"]))]).findings,
+      [],
+    );
+    const last = pod(["run", "--stability.level=experimental", "--stability.level=generally-available"]);
+    assert.equal(checkAlloy([at(cm), at(last)]).findings.length, 1);
+    // A second pod mounting the same config at the default level refuses it: judged by the strictest.
+    const other = alloyPod("alloy-other", ["run", "/etc/alloy/config.alloy"]);
+    const both = checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"])), at(other)]);
+    assert.equal(both.findings.length, 1, JSON.stringify(both.findings));
   });
 
   it("takes a community component only where every pod that mounts the config runs with --feature.community-components.enabled", () => {
     const community = bare((c) => c.community === true);
     const cm = configMap({ "config.alloy": `${good}${community} "x" {\n}\n` });
-    const pod = (name: string, args: string[]): K8sObject => ({
-      apiVersion: "apps/v1",
-      kind: "DaemonSet",
-      metadata: { name, namespace: NS },
-      spec: {
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { app: name } },
-          spec: {
-            containers: [{ name: "alloy", image: "grafana/alloy", args }],
-            volumes: [{ name: "config", configMap: { name: "alloy" } }],
-          },
-        },
-      },
-    });
+    const pod = alloyPod;
     const on = ["run", "/etc/alloy/config.alloy", "--feature.community-components.enabled"];
     const without = checkAlloy([at(cm), at(pod("alloy", ["run", "/etc/alloy/config.alloy"]))]);
     assert.deepEqual(
@@ -136,6 +136,9 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
       ],
     );
     assert.deepEqual(checkAlloy([at(cm), at(pod("alloy", on))]).findings, []);
+    // A bool flag as the CLI parses it: `=1` is on (strconv.ParseBool), a later `=false` turns it off.
+    assert.deepEqual(checkAlloy([at(cm), at(pod("alloy", [...on.slice(0, 2), `${on[2]}=1`]))]).findings, []);
+    assert.equal(checkAlloy([at(cm), at(pod("alloy", [...on, `${on[2]}=false`]))]).findings.length, 1);
     const oneWithout = checkAlloy([at(cm), at(pod("alloy", on)), at(pod("other", ["run", "x"]))]);
     assert.deepEqual(
       oneWithout.findings.map((f) => f.check),

@@ -89,6 +89,33 @@ describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () =>
         /enforces privileged, but .* passes baseline/,
       );
     });
+    it("lets nothing stand on a namespace a chart renders, whatever its annotations (a user's chartValues)", () => {
+      const rendered = (annotated: boolean): Placed[] => [
+        at(
+          {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: {
+              name: "apps",
+              labels: podSecurityLabels("privileged"),
+              annotations: annotated ? { [POD_SECURITY_DEFERRED]: "x" } : {},
+            },
+          },
+          "urn:grafana",
+          "release grafana",
+        ),
+        at({ ...agent(), metadata: { name: "agent", namespace: "apps" } }, "urn:grafana", "release grafana"),
+        at({ ...plain(), metadata: { name: "web", namespace: "apps" } }, "urn:grafana", "release grafana"),
+      ];
+      for (const annotated of [false, true])
+        assert.match(
+          checkPodSecurity(rendered(annotated))
+            .findings.map((f) => f.message)
+            .join("\n"),
+          /enforces privileged, but Deployment apps\/web \(release grafana\) passes baseline/,
+          `annotated: ${annotated}`,
+        );
+    });
     it("does not judge a parked DaemonSet (it runs no pod)", () => {
       const parked: K8sObject = { ...agent(), metadata: { name: "old", namespace: NS } };
       parked.spec.template.spec.nodeSelector = { ...PARKED_NODE_SELECTOR };

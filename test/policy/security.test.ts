@@ -1,3 +1,4 @@
+import { strict as assert } from "assert";
 import {
   podSecurityLabels,
   PARKED_NODE_SELECTOR,
@@ -65,6 +66,42 @@ describe("policy (Pod Security levels)", () => {
       P,
       /Namespace "ns-monitoring": enforces privileged, but kubernetes:helm.sh\/v3:Release "loki" needs no host access/,
     ));
+  it("fails: the deferral on a namespace a chart renders (a user's chartValues extraObjects) defers nothing", async () => {
+    // Offline, a release's rendered objects stand beside it, their URNs naming the release
+    // (synth/render/objects.ts withRenderedObjects): the annotation there is the user's own.
+    const grafana = inNs("monitoring", "grafana", {});
+    const rendered = (type: string, inputs: Record<string, any>) =>
+      res(type, inputs, {
+        urn: `${grafana.urn.slice(0, grafana.urn.lastIndexOf("::"))}$${type}::grafana/${inputs.metadata.namespace ?? "-"}/${inputs.metadata.name}`,
+        parent: grafana.urn,
+      });
+    const hostAgent = workload("DaemonSet", "agent", {
+      volumes: [{ name: "h", hostPath: { path: "/var/log" } }],
+    });
+    const web = workload("Deployment", "web", {});
+    const apps = (annotated: boolean) => [
+      ...good(),
+      grafana,
+      rendered("kubernetes:core/v1:Namespace", {
+        metadata: {
+          name: "apps",
+          labels: podSecurityLabels("privileged"),
+          annotations: annotated ? { [POD_SECURITY_DEFERRED]: "x" } : {},
+        },
+      }),
+      ...[hostAgent, web].map((w) =>
+        rendered(w.type, { ...w.inputs, metadata: { ...w.inputs.metadata, namespace: "apps" } }),
+      ),
+    ];
+    const refusal =
+      /Namespace "grafana\/-\/apps": enforces privileged, but kubernetes:apps\/v1:Deployment "grafana\/apps\/web" needs no host access/;
+    const [plain, annotated] = await Promise.all([
+      fails(apps(false), P, refusal),
+      fails(apps(true), P, refusal),
+    ]);
+    // The user's DaemonSet is no agent agents.step moves: the way out names none of the stack's keys.
+    for (const v of [...plain, ...annotated]) assert.doesNotMatch(v.message, /agents\.step/);
+  });
   it("fails: a node agent in a namespace enforcing baseline (its pods would be refused)", () =>
     fails(
       [...good(), inNs("monitoring", "vector", { role: "Agent" })],

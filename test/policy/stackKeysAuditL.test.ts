@@ -7,13 +7,11 @@
  * holding the pack, when it is the URNs' project's and holds the value the pack judged.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { evaluateResources } from "../../policy/evaluate";
 import { allPolicies } from "../../policy/policies";
 import { withStackKeyPlaces } from "../../policy/lib/stackKeys";
 import { stackInfo, v4Chart, workload } from "../support/policyCases";
-import { tmpDir } from "../support/helpers";
+import { tmpDir, treeDir } from "../support/helpers";
 
 const TAINT = { key: "pi", value: "true", effect: "NoSchedule" };
 const app = workload("Deployment", "a", {
@@ -39,14 +37,7 @@ const POOLS = (effect = "NoSchedule") =>
   ].join("\n");
 
 /** A project folder holding `files` (Pulumi.yaml first), as the folder the pack sits in. */
-function project(files: Record<string, string>): string {
-  const dir = tmpDir("pack-stack-keys");
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const project = (files: Record<string, string>): string => treeDir("pack-stack-keys", files);
 const PROJECT_FILE = "name: homelab-observability\nruntime: nodejs\n";
 
 /** The message of the one refusal that names `nodePools[0].taints`, as the engine's pack reports it. */

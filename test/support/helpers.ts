@@ -418,6 +418,16 @@ export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(runTmpRoot(), `${prefix}-`));
 }
 
+/** A fresh folder (tmpDir) holding `files`, each path relative to it with its text (a checkout, a project). */
+export function treeDir(prefix: string, files: Record<string, string>): string {
+  const dir = tmpDir(prefix);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
 /**
  * A fresh folder holding copies of Pulumi.yaml and Pulumi.<stack>.yaml, for a test that edits the
  * stack file, and `npm run synth -- --dir <it> --stack <stack> --out <it> --quiet --against <file>`

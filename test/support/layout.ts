@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { cachedSync } from "./fixtureCache";
+import { stronglyConnected } from "../../upstream/graph";
 
 /**
  * The import matrix (docs/explanation/architecture.md, "Layout"): which top-level room may import which. Imports flow one
@@ -333,38 +334,11 @@ export function layoutViolations(files: Map<string, string>): { wrongWay: Violat
   return { wrongWay, cycles: cyclesOf(graph) };
 }
 
-/** Strongly connected components with more than one file (Tarjan), each sorted. */
+/** Strongly connected components with more than one file (Tarjan's, upstream/graph.ts), each sorted. */
 export function cyclesOf(graph: Map<string, string[]>): string[][] {
-  let index = 0;
-  const idx = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const on = new Set<string>();
-  const out: string[][] = [];
-  const visit = (v: string) => {
-    idx.set(v, index);
-    low.set(v, index++);
-    stack.push(v);
-    on.add(v);
-    for (const w of graph.get(v) ?? []) {
-      if (!idx.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
-    }
-    if (low.get(v) === idx.get(v)) {
-      const scc: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        on.delete(w);
-        scc.push(w);
-      } while (w !== v);
-      if (scc.length > 1) out.push(scc.sort());
-    }
-  };
-  for (const v of graph.keys()) if (!idx.has(v)) visit(v);
-  return out;
+  return stronglyConnected(graph)
+    .filter((c) => c.length > 1)
+    .map((c) => c.sort());
 }
 
 /** Every source file of the tree at `root`, read. */

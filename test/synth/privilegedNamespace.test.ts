@@ -8,6 +8,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { POD_SECURITY_DEFERRED } from "@homelab-observability/contract";
 import { ROOT, synthCli, tmpDir } from "../support/helpers";
 
 describe("synth: the node agents left in the stack's namespace (agents.step stay)", function () {
@@ -33,6 +34,30 @@ describe("synth: the node agents left in the stack's namespace (agents.step stay
     assert.match(
       r.stdout.trimEnd().split("\n").pop()!,
       /^staging: FAIL \(exit 1\): policy: FAIL \(1 mandatory\)$/,
+    );
+  });
+
+  it("a namespace of the user's own written through chartValues escapes nothing with the deferral's annotation", async () => {
+    const dir = tmpDir("user-namespace");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    assert.doesNotMatch(text, /homelab-observability:chartValues:/);
+    const pod = (extra: string) =>
+      `{securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}, containers: [{name: a, image: "grafana/grafana:11.0.0"}]${extra}}`;
+    const workload = (kind: string, name: string, extra = "") =>
+      `        - {apiVersion: apps/v1, kind: ${kind}, metadata: {name: ${name}, namespace: apps}, spec: {selector: {matchLabels: {app: ${name}}}, template: {metadata: {labels: {app: ${name}}}, spec: ${pod(extra)}}}}\n`;
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      `${text}  homelab-observability:chartValues:\n    grafana:\n      extraObjects:\n` +
+        `        - {apiVersion: v1, kind: Namespace, metadata: {name: apps, labels: {pod-security.kubernetes.io/enforce: privileged, pod-security.kubernetes.io/enforce-version: v1.30}, annotations: {"${POD_SECURITY_DEFERRED}": "x"}}}\n` +
+        workload("DaemonSet", "agent", ", volumes: [{name: h, hostPath: {path: /var/log}}]") +
+        workload("Deployment", "web"),
+    );
+    const r = await synthCli("--stack", "staging", "--dir", dir, "--out", tmpDir("out"), "--quiet");
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout + r.stderr,
+      /\[mandatory\] pod-security-levels: kubernetes:core\/v1:Namespace "grafana\/-\/apps": enforces privileged, but kubernetes:apps\/v1:Deployment "grafana\/apps\/web" needs no host access; run it in a namespace enforcing baseline, or move the node agents that need privileged \(kubernetes:apps\/v1:DaemonSet "grafana\/apps\/agent"\) to a namespace of their own\.\n {6}the same mistake, also seen at: \[pod-security\] Namespace apps \(release grafana\)\n/,
     );
   });
 

@@ -1,20 +1,11 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { alloyCode } from "../../upstream/refresh/alloyCode";
 import { blankComments, constraintHolds, fileInBuild, type GoBuild } from "../../upstream/refresh/goSource";
 import { ALLOY_CODE_FIXTURE } from "../support/alloyCodeFixture";
-import { tmpDir } from "../support/helpers";
+import { treeDir } from "../support/helpers";
 
 /** The fixture written out as a checkout. */
-function checkout(files: Record<string, string>): string {
-  const dir = tmpDir("alloy-code");
-  for (const [p, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    fs.writeFileSync(path.join(dir, p), text);
-  }
-  return dir;
-}
+const checkout = (files: Record<string, string>): string => treeDir("alloy-code", files);
 
 const WRITE = "internal/component/demo/write/write.go";
 /** `<file>:<line>` of the first line of a fixture file holding a needle. */

@@ -206,6 +206,16 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
     // time.ParseDuration's units, microseconds included (`alloy run` loads "60000000us").
     const us = `${base}\nprometheus.scrape "planted" {\n  targets = []\n  forward_to = []\n  scrape_interval = "60000000us"\n}\n`;
     assert.deepEqual(check(us), []);
+    // time.ParseDuration's grammar: a sign, a fraction with a digit on either side of the point
+    // (`alloy run` v1.12.0 loads ".5s", "1.s" and "+10s"); a number without its unit, or "00", not.
+    const interval = (v: string) =>
+      check(
+        `${base}\nprometheus.scrape "planted" {\n  targets = []\n  forward_to = []\n  scrape_interval = ${v}\n}\n`,
+      );
+    for (const v of ['".5s"', '"1.s"', '"+10s"', '"1h2m0.5s"', '"-0"', "0"])
+      assert.deepEqual(interval(v), [], v);
+    for (const v of ['"00"', '"0.0"', '"."', '".s"', '"1"', '"1ms5"', "5"])
+      assert.deepEqual(rules(interval(v)), ["literal-type"], v);
   });
 
   it("literal-type: a list where a map is taken, and one receiver where a list is taken", () => {
@@ -361,6 +371,101 @@ describe("upstream/alloy/components: Alloy configs judged by Alloy v1.12.0's com
     const [service] = Object.entries(ref.code.config_blocks).find(([, b]) => b.configurable === false)!;
     assert.deepEqual(rules(check(`${base}\n${service} {\n}\n`)), ["not-configurable"], service);
     assert.deepEqual(rules(check(`${base}\nplanted = 1\n`)), ["top-level-attribute"]);
+  });
+
+  it("modules: a declare block's components, arguments and instances, an import's namespace and a foreach template's var pass, as alloy validate passes them", () => {
+    const modules = `${base}
+declare "mylog" {
+  argument "target" { }
+  argument "tenant" {
+    optional = true
+  }
+  loki.write "inner" {
+    endpoint {
+      url = argument.target.value
+    }
+  }
+  export "receiver" {
+    value = loki.write.inner.receiver
+  }
+}
+
+mylog "a" {
+  target = "http://loki/loki/api/v1/push"
+}
+
+import.string "mod" {
+  content = ""
+}
+
+mod.thing "x" {
+  anything = 1
+}
+
+loki.relabel "to_modules" {
+  forward_to = [mylog.a.receiver, mod.thing.x.out]
+  rule {
+    target_label = "path"
+    replacement = module_path
+  }
+}
+
+foreach "each_target" {
+  collection = ["a", "b"]
+  var = "each"
+  template {
+    loki.relabel "r" {
+      forward_to = [loki.relabel.to_modules.receiver]
+      rule {
+        target_label = "x"
+        replacement = each
+      }
+    }
+  }
+}
+`;
+    assert.deepEqual(check(modules, "experimental"), []);
+  });
+
+  it("modules: what alloy validate refuses of them, at the positions it reports", () => {
+    const text = `${base}
+declare "mylog" {
+  argument "target" { }
+  loki.relabel "inner" {
+    forward_to = [loki.write.default.receiver]
+  }
+}
+
+mylog "a" {
+  unknown = 2
+}
+
+loki.relabel "outer" {
+  forward_to = [loki.relabel.inner.receiver]
+}
+`;
+    const lines = text.split("\n");
+    // In the planted part, below staging's config.
+    const from = base.split("\n").length;
+    const pos = (needle: string) => {
+      const line = lines.findIndex((l, i) => i >= from && l.includes(needle));
+      return [line + 1, lines[line].indexOf(needle) + 1];
+    };
+    const f = check(text);
+    // alloy validate v1.12.0: `component "loki.write.default.receiver" does not exist or is out of
+    // scope` inside the module, `unrecognized attribute name "unknown"` and `missing required
+    // attribute "target"` on the instance, out of scope again at the top level.
+    assert.deepEqual(
+      f.map((x) => [x.rule, x.pos.line, x.pos.column]),
+      [
+        ["undefined-reference", ...pos("loki.write.default.receiver")],
+        ["missing-argument", ...pos('mylog "a"')],
+        ["unknown-argument", ...pos("unknown = 2")],
+        ["undefined-reference", ...pos("loki.relabel.inner.receiver")],
+      ],
+      JSON.stringify(f),
+    );
+    assert.match(f[0].message, /which this declare block does not declare/);
   });
 
   it("the reference names the Alloy the program pins; another pin fails with what to refresh", () => {

@@ -6,17 +6,10 @@ import { refreshReference } from "../../upstream/refresh/cli";
 import { refreshLoki } from "../../upstream/refresh/loki";
 import { refreshMimir } from "../../upstream/refresh/mimir";
 import { ALLOY_CODE_FIXTURE } from "../support/alloyCodeFixture";
-import { run, tmpDir } from "../support/helpers";
+import { run, tmpDir, treeDir } from "../support/helpers";
 
 /** A directory laid out like an upstream checkout: path -> text. */
-function checkout(files: Record<string, string>): string {
-  const dir = tmpDir("checkout");
-  for (const [p, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    fs.writeFileSync(path.join(dir, p), text);
-  }
-  return dir;
-}
+const checkout = (files: Record<string, string>): string => treeDir("checkout", files);
 
 /** TSV rows by their first column (the `#` line and the header left out). */
 function rows(tsv: string): Map<string, string[]> {

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildVectorReference, dirCheckout, formatReference, main } from "../../upstream/refresh/vector";
 import { loadVectorReference } from "../../upstream/vector/components";
-import { tmpDir } from "../support/helpers";
+import { tmpDir, treeDir } from "../support/helpers";
 
 /**
  * The script that rebuilds Vector's reference data (upstream/refresh/vector.ts), run on a small
@@ -235,14 +235,7 @@ pub enum Other {
 `,
 };
 
-function checkout(files: Record<string, string> = FILES): string {
-  const dir = tmpDir("vector-checkout");
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
+const checkout = (files: Record<string, string> = FILES): string => treeDir("vector-checkout", files);
 
 describe("upstream/refresh/vector: Vector's reference rebuilt from a checkout", () => {
   const built = () => buildVectorReference(dirCheckout(checkout(), "0123abcd"));

@@ -17,6 +17,7 @@
 import * as path from "path";
 import { readReferenceFile, referenceDataDir } from "../reference";
 import type { AlloyCode, CodeBlock, CodeType } from "../refresh/alloyCode";
+import { stronglyConnected } from "../graph";
 import { dottedName, startOf, type Block, type Expr, type Pos, type Stmt } from "./syntax";
 
 export interface ArgumentRef {
@@ -160,12 +161,15 @@ const didYouMean = (name: string, candidates: Iterable<string>) => {
 
 /**
  * A `duration` argument is decoded by Go's time.ParseDuration (syntax/internal/value/decode.go:319-329
- * at v1.12.0): a sequence of decimal numbers with a unit each, `ns`, `us` (or `µs`, `μs`), `ms`,
- * `s`, `m`, `h`; "0" alone. `"60000000us"` loads (run in the session); `"1d"` is refused
- * (`time: unknown unit "d"`). Arguments whose Go type is Prometheus's model.Duration also take
- * `d`, `w` and `y`, which the docs' `duration` does not tell apart: those are refused here too.
+ * at v1.12.0), whose grammar is `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+` with a digit on either side of
+ * the point, units `ns`, `us` (or `µs`, `μs`), `ms`, `s`, `m`, `h`, and "0" alone after the sign
+ * (go1.26.8, the Go the session built Alloy with: src/time/format.go:1615-1624 unitMap,
+ * 1626-1728 ParseDuration). `alloy run` loads `".5s"`, `"1.s"`, `"+10s"` and `"60000000us"`, and
+ * refuses `"1d"` (`time: unknown unit "d"`) and the number 5 (`missing unit`). Every duration
+ * argument of v1.12.0's components is a time.Duration (no `alloy:"..."` field of another Duration
+ * type in the tree).
  */
-const DURATION = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs|μs|ns))+$/;
+const DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
 
 /** Whether a literal expression can be the documented type; undefined when it is not a literal. */
 function literalFits(type: string, e: Expr): boolean | undefined {
@@ -198,7 +202,7 @@ function literalFits(type: string, e: Expr): boolean | undefined {
       case "duration":
       case "Duration":
         // A number reaches time.ParseDuration as its text: only 0 has no unit to miss.
-        return e.type === "string" ? DURATION.test(String(e.value)) || e.value === "0" : e.value === 0;
+        return e.type === "string" ? DURATION.test(String(e.value)) : e.value === 0;
       default:
         if (/^(list|array)\(|^\[\]|^map\(|^map\[|^object$/.test(t)) return false;
         // A capsule type (LogsReceiver, MetricsReceiver, RelabelRules, ...) is never a literal.
@@ -301,55 +305,170 @@ const at = (p: Pos) => `${p.line}:${p.column}`;
 const below = (stage: string, level: StabilityLevel) =>
   STABILITY_LEVELS.indexOf(stage as StabilityLevel) < STABILITY_LEVELS.indexOf(level);
 
+/**
+ * What one body of blocks sees, as Alloy's validator keeps a state per body
+ * (internal/validator/validate.go `state`): the config's top level; a declare block's body, a
+ * module with a graph of its own (validate.go:148-156: its components read only each other and its
+ * arguments); a foreach template's, whose graph has the enclosing one as parent (validate.go:331-341
+ * newGraphWithParent, graph.go:41-51 GetByID).
+ */
+interface Scope {
+  /** Every block of the body by its id (name and label): what a reference resolves to. */
+  nodes: Map<string, Block>;
+  /** The registry's components among them (declared with a label): exports, cycles, receivers. */
+  declared: Map<string, Block>;
+  /** The enclosing body a foreach template's references also resolve in. */
+  parent?: Scope;
+  /**
+   * Names a reference may start with besides a block's (internal/validator/references.go:31-35
+   * scope.Lookup): module_path everywhere (validate.go:82-84), a module's `argument`
+   * (validate.go:169), a foreach's `var` in its template (validate.go:343-348).
+   */
+  variables: Set<string>;
+  /**
+   * Custom components by the first part of their name (component_registry.go:24-35 Get, before the
+   * registry): a declare block's label with its arguments (validate.go:165-171,
+   * generateArgumentsStruct 538-559), an import block's label (validate.go:276-278), whose
+   * components are not looked into.
+   */
+  custom: Map<string, Map<string, boolean> | null>;
+  /** The config's top level: argument and export blocks are refused there. */
+  root: boolean;
+}
+
+/** What every check of one config shares. */
+interface Judge {
+  ref: AlloyReference;
+  level: StabilityLevel;
+  community: boolean;
+  findings: AlloyFinding[];
+}
+
 /** Judges one parsed Alloy config (the top-level body of its main file) against the reference. */
 export function checkAlloyComponents(
   body: Stmt[],
   ref: AlloyReference,
   opts: CheckOptions = {},
 ): AlloyFinding[] {
-  const findings: AlloyFinding[] = [];
-  const level = opts.stabilityLevel ?? "generally-available";
-  const declared = new Map<string, Block>();
-  const seen = new Map<string, Block>();
+  const j: Judge = {
+    ref,
+    level: opts.stabilityLevel ?? "generally-available",
+    community: opts.communityComponents === true,
+    findings: [],
+  };
+  checkScope(body, j, {
+    nodes: new Map(),
+    declared: new Map(),
+    variables: new Set(["module_path"]),
+    custom: new Map(),
+    root: true,
+  });
+  return j.findings.sort((a, b) => a.pos.offset - b.pos.offset);
+}
+
+/** The body of a scope: its blocks, then the scopes inside them, then its references. */
+function checkScope(body: Stmt[], j: Judge, scope: Scope): void {
+  // Declares and imports first (validate.go:110-112): a custom component may stand before them.
+  for (const s of body)
+    if (s.kind === "block" && s.label && (s.name === "declare" || /^import\./.test(s.name)))
+      scope.custom.set(s.label, s.name === "declare" ? moduleArguments(s.body) : null);
   for (const s of body) {
     if (s.kind === "attribute") {
-      // internal/runtime/source.go:69-75: a config's top level holds blocks only.
-      findings.push({
+      // internal/runtime/source.go:69-75: a config's top level holds blocks only; so does a body
+      // of components (validate.go:431-441 extractBlocks).
+      j.findings.push({
         rule: "top-level-attribute",
         pos: s.pos,
-        message: `unrecognized attribute ${s.name}: a config's top level holds only components and configuration blocks`,
-        source: "internal/runtime/source.go:74",
+        message: `unrecognized attribute ${s.name}: ${scope.root ? "a config's top level" : "a body of components"} holds only components and configuration blocks`,
+        source: scope.root ? "internal/runtime/source.go:74" : "internal/validator/validate.go:438",
       });
       continue;
     }
-    const first = seen.get(idOf(s));
+    const first = scope.nodes.get(idOf(s));
     if (first)
-      findings.push({
+      j.findings.push({
         rule: "duplicate",
         pos: s.pos,
         message: `block ${idOf(s)} already declared at ${at(first.pos)}`,
         source: "internal/validator/validate.go:488-501",
       });
-    else seen.set(idOf(s), s);
-    if (ref.code.components[s.name] && s.label && !first) declared.set(idOf(s), s);
-    checkTopBlock(s, ref, level, opts.communityComponents === true, findings);
+    else scope.nodes.set(idOf(s), s);
+    if (!first && s.label && !customOf(scope, s.name) && j.ref.code.components[s.name])
+      scope.declared.set(idOf(s), s);
+    checkTopBlock(s, j, scope);
   }
-  for (const s of body)
-    if (s.kind === "block")
-      for (const r of referencesOfBody(s.body)) judgeReference(r, declared, ref, level, findings);
-  checkCycles(declared, ref, findings);
-  checkReceiverKinds(body, declared, ref, findings);
-  return findings.sort((a, b) => a.pos.offset - b.pos.offset);
+  for (const s of body) {
+    if (s.kind !== "block") continue;
+    for (const r of referencesOfBody(ownStatements(s, j.ref))) judgeReference(r, j, scope);
+    const inner = innerScope(s, j.ref, scope);
+    if (inner) checkScope(inner.body, j, inner.scope);
+  }
+  checkCycles(scope, j);
+  checkReceiverKinds(body, scope, j);
 }
 
-/** One top-level block: a component or a configuration block, its stability and its body. */
-function checkTopBlock(
-  s: Block,
-  ref: AlloyReference,
-  level: StabilityLevel,
-  community: boolean,
-  findings: AlloyFinding[],
-): void {
+/** A declare block's arguments, each required unless `optional = true` (validate.go:541). */
+function moduleArguments(body: Stmt[]): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const s of body)
+    if (s.kind === "block" && s.name === "argument" && s.label) {
+      const optional = s.body.find((a) => a.kind === "attribute" && a.name === "optional");
+      const value = optional?.kind === "attribute" ? optional.value : undefined;
+      out.set(s.label, !(value?.kind === "literal" && value.value === true));
+    }
+  return out;
+}
+
+/** The custom component a block's name names, if any (its first part, as Alloy looks it up). */
+function customOf(scope: Scope, name: string): Map<string, boolean> | null | undefined {
+  return scope.custom.get(name.split(".")[0]);
+}
+
+/**
+ * A block's statements that belong to its own scope: all of them, but a declare block's (a module
+ * of its own) and a foreach block's template (its own scope).
+ */
+function ownStatements(s: Block, ref: AlloyReference): Stmt[] {
+  if (s.name === "declare") return [];
+  const template = ref.code.config_blocks[s.name]?.template;
+  return template ? s.body.filter((x) => !(x.kind === "block" && x.name === template)) : s.body;
+}
+
+/** The scope a declare block's body or a foreach block's template opens, with its body. */
+function innerScope(s: Block, ref: AlloyReference, scope: Scope): { body: Stmt[]; scope: Scope } | undefined {
+  const base = {
+    nodes: new Map<string, Block>(),
+    declared: new Map<string, Block>(),
+    custom: new Map(scope.custom),
+  };
+  if (s.name === "declare")
+    return {
+      body: s.body,
+      scope: { ...base, variables: new Set(["module_path", "argument"]), root: false },
+    };
+  const template = ref.code.config_blocks[s.name]?.template;
+  const body = template
+    ? s.body.find((x): x is Block => x.kind === "block" && x.name === template)?.body
+    : undefined;
+  if (!body) return undefined;
+  const v = s.body.find((x) => x.kind === "attribute" && x.name === "var");
+  const name = v?.kind === "attribute" && v.value.kind === "literal" ? String(v.value.value) : undefined;
+  return {
+    body,
+    scope: {
+      ...base,
+      parent: scope,
+      variables: new Set([...scope.variables, ...(name ? [name] : [])]),
+      root: scope.root,
+    },
+  };
+}
+
+/** One block of a scope: a component, a custom one, or a configuration block; its stability and its body. */
+function checkTopBlock(s: Block, j: Judge, scope: Scope): void {
+  const { ref, level, community, findings } = j;
+  const custom = customOf(scope, s.name);
+  if (custom !== undefined) return checkCustom(s, custom, j);
   const component = ref.code.components[s.name];
   const config = ref.code.config_blocks[s.name];
   const docs = ref.components[s.name] ?? ref.config_blocks[s.name];
@@ -390,9 +509,60 @@ function checkTopBlock(
     });
     return;
   }
-  const problem = configProblem(s.name, config, level);
+  if (s.name === "declare" && !s.label)
+    findings.push({
+      rule: "label",
+      pos: s.pos,
+      message: 'declare block must have a label: declare "<name>" { ... }',
+      source: "internal/validator/validate.go:126-134",
+    });
+  const problem = configProblem(s.name, config, level, scope.root);
   if (problem) findings.push({ ...problem, pos: s.pos, source: config.source });
   judge(config.args, config.template);
+}
+
+/**
+ * An instance of a custom component: a label, as every component (validate.go:362-369); a
+ * declare's arguments by name, required unless optional, no blocks (generateArgumentsStruct,
+ * validate.go:538-559, then typecheck.go). An import's components are not looked into
+ * (component_registry.go:26-32: only the namespace is validated).
+ */
+function checkCustom(s: Block, args: Map<string, boolean> | null, j: Judge): void {
+  if (!s.label)
+    j.findings.push({
+      rule: "label",
+      pos: s.pos,
+      message: `component ${s.name} needs a label: ${s.name} "<label>" { ... }`,
+      source: "internal/validator/validate.go:362-369",
+    });
+  if (args === null) return;
+  const given = new Set<string>();
+  for (const x of s.body) {
+    const known = x.kind === "attribute" && args.has(x.name);
+    if (!known)
+      j.findings.push({
+        rule: x.kind === "attribute" ? "unknown-argument" : "unknown-block",
+        pos: x.pos,
+        message: `${s.name}: unrecognized ${x.kind === "attribute" ? "attribute" : "block"} name "${x.name}"${didYouMean(x.name, args.keys())} (the declare block's arguments: ${[...args.keys()].join(", ") || "none"})`,
+        source: "internal/validator/validate.go:538-559",
+      });
+    else if (given.has(x.name))
+      j.findings.push({
+        rule: "repeated-argument",
+        pos: x.pos,
+        message: `${s.name}: attribute "${x.name}" may only be provided once`,
+        source: "internal/validator/validate.go:538-559",
+      });
+    else given.add(x.name);
+  }
+  for (const [name, required] of args)
+    if (required && !given.has(name))
+      j.findings.push({
+        rule: "missing-argument",
+        pos: s.pos,
+        message: `${s.name}: missing required attribute "${name}"`,
+        source: "internal/validator/validate.go:538-559",
+      });
 }
 
 /** What Alloy refuses of a configuration block at a config's top level, whatever its body. */
@@ -400,10 +570,11 @@ function configProblem(
   name: string,
   config: AlloyCode["config_blocks"][string],
   level: StabilityLevel,
+  root: boolean,
 ): Pick<AlloyFinding, "rule" | "message"> | undefined {
   if (config.configurable === false)
     return { rule: "not-configurable", message: `service "${name}" does not support being configured` };
-  if (config.root === "forbidden")
+  if (config.root === "forbidden" && root)
     return {
       rule: "root-block",
       message: `${name} blocks are only allowed inside a module (a declare block)`,
@@ -593,15 +764,38 @@ function describeValue(e: Expr): string {
   return e.kind;
 }
 
-/** The declared component a reference reads: its id, its name and the field after the label. */
-function resolve(name: string, declared: Map<string, Block>, ref: AlloyReference) {
+/** The component a name would read by the registry's names: its name, label and id (for messages). */
+function resolve(name: string, ref: AlloyReference) {
   const parts = name.split(".");
   for (let k = parts.length - 1; k >= 1; k--) {
     const component = parts.slice(0, k).join(".");
     if (!ref.code.components[component]) continue;
-    return { component, label: parts[k], id: `${component}.${parts[k]}`, field: parts[k + 1] };
+    return { component, label: parts[k], id: `${component}.${parts[k]}` };
   }
   return undefined;
+}
+
+/**
+ * The block a reference reads, as Alloy resolves it (internal/util/ast/references.go:22-56
+ * ResolveTraversal): the shortest prefix of its names that is the id of a block of the scope or of
+ * a scope it reads (graph.go:41-51), and the field after it.
+ */
+function resolveIn(name: string, scope: Scope): { id: string; block: Block; field?: string } | undefined {
+  const parts = name.split(".");
+  for (let k = 1; k <= parts.length; k++) {
+    const id = parts.slice(0, k).join(".");
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const block = s.nodes.get(id);
+      if (block) return { id, block, field: parts[k] };
+    }
+  }
+  return undefined;
+}
+
+/** Whether a scope (or one it reads) has a variable of that name. */
+function hasVariable(scope: Scope, name: string): boolean {
+  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.variables.has(name)) return true;
+  return false;
 }
 
 function judgeFunction(r: Reference, ref: AlloyReference, level: StabilityLevel, findings: AlloyFinding[]) {
@@ -630,39 +824,38 @@ function judgeFunction(r: Reference, ref: AlloyReference, level: StabilityLevel,
     });
 }
 
-function judgeReference(
-  r: Reference,
-  declared: Map<string, Block>,
-  ref: AlloyReference,
-  level: StabilityLevel,
-  findings: AlloyFinding[],
-): void {
-  if (r.called) return judgeFunction(r, ref, level, findings);
+function judgeReference(r: Reference, j: Judge, scope: Scope): void {
+  const { ref, findings } = j;
+  if (r.called) return judgeFunction(r, ref, j.level, findings);
+  const target = resolveIn(r.name, scope);
   const head = r.name.split(".")[0];
   if (
-    head in ref.code.stdlib.objects ||
-    Object.keys(ref.code.stdlib.functions).some((f) => f.startsWith(`${head}.`))
+    !target &&
+    (hasVariable(scope, head) ||
+      head in ref.code.stdlib.objects ||
+      Object.keys(ref.code.stdlib.functions).some((f) => f.startsWith(`${head}.`)))
   )
     return;
-  const target = resolve(r.name, declared, ref);
-  if (!target || !declared.has(target.id)) {
+  if (!target) {
+    const named = resolve(r.name, ref);
     findings.push({
       rule: "undefined-reference",
       pos: r.start,
-      message: target
-        ? `${r.name} refers to ${target.component} "${target.label}", which this config does not declare`
+      message: named
+        ? `${r.name} refers to ${named.component} "${named.label}", which ${scope.root || scope.parent ? "this config does not declare where the reference can read it (a foreach template's or a declare block's own components are read only inside it)" : "this declare block does not declare (a module's components read only its own components and its arguments)"}`
         : `${r.name} names no component, standard library object or function of Alloy ${ref.source.tag}`,
       source: "internal/util/ast/references.go:48-53",
     });
     return;
   }
-  const exports = ref.code.components[target.component].exports;
-  if (target.field !== undefined && !exports.includes(target.field))
+  const component = ref.code.components[target.block.name];
+  if (!component || customOf(scope, target.block.name) !== undefined) return;
+  if (target.field !== undefined && !component.exports.includes(target.field))
     findings.push({
       rule: "unknown-export",
       pos: r.pos,
-      message: `${target.component} exports ${exports.length > 0 ? exports.join(", ") : "nothing"}, not ${target.field}`,
-      source: ref.code.components[target.component].source,
+      message: `${target.block.name} exports ${component.exports.length > 0 ? component.exports.join(", ") : "nothing"}, not ${target.field}`,
+      source: component.source,
     });
 }
 
@@ -671,74 +864,41 @@ function judgeReference(
  * config (internal/validator/graph.go: "cannot reference self", "cycle detected"), reported on each
  * block of the cycle.
  */
-function checkCycles(declared: Map<string, Block>, ref: AlloyReference, findings: AlloyFinding[]): void {
+function checkCycles(scope: Scope, j: Judge): void {
   const edges = new Map<string, Set<string>>();
-  for (const [id, b] of declared) {
+  for (const [id, b] of scope.declared) {
     const to = new Set<string>();
     for (const r of referencesOfBody(b.body)) {
-      const target = r.called ? undefined : resolve(r.name, declared, ref);
-      if (target && declared.has(target.id)) to.add(target.id);
+      const target = r.called ? undefined : resolveIn(r.name, scope);
+      if (target && scope.declared.has(target.id)) to.add(target.id);
     }
     edges.set(id, to);
   }
   for (const [id, to] of edges)
     if (to.has(id))
-      findings.push({
+      j.findings.push({
         rule: "cycle",
-        pos: declared.get(id)!.pos,
+        pos: scope.declared.get(id)!.pos,
         message: `${id} cannot reference itself`,
         source: "internal/validator/graph.go:151-160",
       });
   for (const cycle of stronglyConnected(edges).filter((c) => c.length > 1)) {
     const names = [...cycle].sort().join(", ");
     for (const id of cycle)
-      findings.push({
+      j.findings.push({
         rule: "cycle",
-        pos: declared.get(id)!.pos,
+        pos: scope.declared.get(id)!.pos,
         message: `cycle detected: ${names}`,
         source: "internal/validator/graph.go:124-149",
       });
   }
 }
 
-/** Tarjan's strongly connected components of a graph. */
-function stronglyConnected(edges: Map<string, Set<string>>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const on = new Set<string>();
-  const out: string[][] = [];
-  const visit = (v: string) => {
-    index.set(v, index.size);
-    low.set(v, index.get(v)!);
-    stack.push(v);
-    on.add(v);
-    for (const w of edges.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const c: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        on.delete(w);
-        c.push(w);
-      } while (w !== v);
-      out.push(c);
-    }
-  };
-  for (const v of edges.keys()) if (!index.has(v)) visit(v);
-  return out;
-}
-
 /** The documented type of a declared component's export a reference reads, if any. */
-function exportType(name: string, declared: Map<string, Block>, ref: AlloyReference): string | undefined {
-  const target = resolve(name, declared, ref);
-  if (!target || !declared.has(target.id)) return undefined;
-  return ref.components[target.component]?.exports?.find((e) => e.name === target.field)?.type;
+function exportType(name: string, scope: Scope, ref: AlloyReference): string | undefined {
+  const target = resolveIn(name, scope);
+  if (!target || customOf(scope, target.block.name) !== undefined) return undefined;
+  return ref.components[target.block.name]?.exports?.find((e) => e.name === target.field)?.type;
 }
 
 /**
@@ -747,12 +907,8 @@ function exportType(name: string, declared: Map<string, Block>, ref: AlloyRefere
  * is refused when Alloy decodes the component (`alloy run`: `expected capsule("storage.Appendable"),
  * got capsule("loki.LogsReceiver")`, `should be array, got capsule`; run in the session).
  */
-function checkReceiverKinds(
-  body: Stmt[],
-  declared: Map<string, Block>,
-  ref: AlloyReference,
-  findings: AlloyFinding[],
-): void {
+function checkReceiverKinds(body: Stmt[], scope: Scope, j: Judge): void {
+  const { ref, findings } = j;
   const visit = (component: string, def: ComponentRef, stmts: Stmt[], path: string[] | undefined) => {
     const args = new Map(docsArguments(def, path).map((a) => [a.name, a]));
     for (const s of stmts) {
@@ -762,7 +918,7 @@ function checkReceiverKinds(
       }
       const type = args.get(s.name)?.type ?? "";
       const single = dottedName(s.value);
-      const got = single === undefined ? undefined : exportType(single, declared, ref);
+      const got = single === undefined ? undefined : exportType(single, scope, ref);
       if (/^list\(/.test(type) && got !== undefined && !/^list\(/.test(got)) {
         findings.push({
           rule: "literal-type",
@@ -775,7 +931,7 @@ function checkReceiverKinds(
       if (!want || s.value.kind !== "array") continue;
       for (const el of s.value.elements) {
         const n = dottedName(el);
-        const kind = n === undefined ? undefined : exportType(n, declared, ref);
+        const kind = n === undefined ? undefined : exportType(n, scope, ref);
         if (kind && kind !== want)
           findings.push({
             rule: "receiver-kind",
@@ -786,5 +942,6 @@ function checkReceiverKinds(
     }
   };
   for (const s of body)
-    if (s.kind === "block" && ref.components[s.name]) visit(s.name, ref.components[s.name], s.body, []);
+    if (s.kind === "block" && ref.components[s.name] && customOf(scope, s.name) === undefined)
+      visit(s.name, ref.components[s.name], s.body, []);
 }
