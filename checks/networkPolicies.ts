@@ -25,8 +25,8 @@
  * admitted to pods holding no RBAC, or refused to pods that hold some; receivers admitted to
  * anything but Alertmanager; in a namespace whose policies carry egress, a guarded pod without.
  */
-import { causeKey, MISTAKES } from "@homelab-observability/contract";
-import { isParked, NETWORK_POLICIES_DEFERRED } from "../builders/security/podSecurity";
+import { causeKey, MISTAKES, networkPoliciesDeferred } from "@homelab-observability/contract";
+import { isParked } from "../builders/security/podSecurity";
 import {
   EGRESS_ANNOTATION,
   EGRESS_MODE_ANNOTATION,
@@ -432,7 +432,13 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
   const namespaceObjs = objects.filter((p) => p.obj.kind === "Namespace");
   const stackNs = new Set(objects.map((p) => p.obj.metadata.namespace).filter(Boolean) as string[]);
   for (const n of namespaceObjs)
-    if (n.obj.metadata.annotations?.[NETWORK_POLICIES_DEFERRED]) report.deferred.push(n.obj.metadata.name);
+    if (
+      networkPoliciesDeferred({
+        annotations: n.obj.metadata.annotations,
+        renderedByChart: n.source.startsWith("release "),
+      })
+    )
+      report.deferred.push(n.obj.metadata.name);
   const judged = (ns: string | undefined) => !!ns && stackNs.has(ns) && !report.deferred.includes(ns);
   const nsLabels = (ns: string) => ({
     ...(namespaceObjs.find((n) => n.obj.metadata.name === ns)?.obj.metadata.labels ?? {}),

@@ -53,6 +53,21 @@ export function podSecurityDeferred(ns: {
   return !ns.renderedByChart && ns.nodeAgents > 0 && !!ns.annotations?.[POD_SECURITY_DEFERRED];
 }
 
+/**
+ * Whether a namespace's NetworkPolicies are deferred ({@link NETWORK_POLICIES_DEFERRED}): the
+ * annotation, on a namespace the program writes itself. As with {@link podSecurityDeferred}, a
+ * Namespace a chart renders takes its annotations from chart values a stack file writes, so the
+ * annotation there defers nothing. The pack (network-policies-present) and the rendered-object
+ * checks (network-policy) both ask this.
+ */
+export function networkPoliciesDeferred(ns: {
+  annotations: Record<string, string> | undefined;
+  /** Rendered by a Helm release, not created by the program itself. */
+  renderedByChart: boolean;
+}): boolean {
+  return !ns.renderedByChart && !!ns.annotations?.[NETWORK_POLICIES_DEFERRED];
+}
+
 /** The Pod Security admission label of `mode` (enforce, warn, audit). */
 export const podSecurityLabel = (mode: "enforce" | "warn" | "audit", version = false): string =>
   `pod-security.kubernetes.io/${mode}${version ? "-version" : ""}`;

@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import {
   isParked,
-  NETWORK_POLICIES_DEFERRED,
+  networkPoliciesDeferred,
   originOf,
   podSecurityDeferred,
   podSecurityLabel,
@@ -200,7 +200,15 @@ export function networkPoliciesPresent(level: Level = "mandatory"): StackValidat
       }
       for (const [name, workloads] of running) {
         const ns = declared.get(name);
-        if (ns?.annotations[NETWORK_POLICIES_DEFERRED] || policies.has(name)) continue;
+        // Deferred on the program's own namespace alone (a takeover's import step), not on one a
+        // chart renders from values a stack file writes.
+        const deferred =
+          !!ns &&
+          networkPoliciesDeferred({
+            annotations: ns.annotations,
+            renderedByChart: originOf(ns.res.urn, ns.res.opts?.parent) !== ns.res.urn,
+          });
+        if (deferred || policies.has(name)) continue;
         const where = ns ? label(ns.res) : `namespace ${name} (not created by the stack)`;
         report(
           `${where}: ${workloads.map(label).join(", ")} run${workloads.length === 1 ? "s" : ""} here without any NetworkPolicy: every pod of the cluster can reach them.`,

@@ -338,6 +338,14 @@ describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () =>
       const r = checkNetworkPolicies(objects);
       assert.deepEqual(r.findings, []);
       assert.deepEqual(r.deferred, [NS]);
+      // The same Namespace rendered by a chart (a stack file's extraObjects) defers nothing.
+      const fromChart = at(deferred.obj, "urn:rel-a", "release a");
+      const judged = checkNetworkPolicies([
+        ...stack(undefined).filter((p) => p.obj.kind !== "NetworkPolicy"),
+        fromChart,
+      ]);
+      assert.deepEqual(judged.deferred, []);
+      assert.notDeepEqual(judged.findings, []);
     });
   });
 });

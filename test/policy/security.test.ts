@@ -163,6 +163,22 @@ describe("policy (NetworkPolicies present)", () => {
       ],
       P,
     ));
+  it("fails: the deferral on a namespace a chart renders (a user's chartValues extraObjects) defers nothing", () => {
+    const grafana = inNs("monitoring", "grafana", {});
+    const apps = res(
+      "kubernetes:core/v1:Namespace",
+      { metadata: { name: "apps", labels: {}, annotations: { [NETWORK_POLICIES_DEFERRED]: "x" } } },
+      {
+        urn: `${grafana.urn.slice(0, grafana.urn.lastIndexOf("::"))}$kubernetes:core/v1:Namespace::grafana/-/apps`,
+        parent: grafana.urn,
+      },
+    );
+    return fails(
+      [...good(), grafana, apps, inNs("apps", "loki", {}, "loki-apps")],
+      P,
+      /Namespace "grafana\/-\/apps": .*Release "loki-apps" runs here without any NetworkPolicy/,
+    );
+  });
   it("fails: a namespace with workloads and no policy", () =>
     fails(
       good().filter((r) => r.urn !== policy("monitoring-agents").urn),
