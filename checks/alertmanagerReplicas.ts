@@ -41,6 +41,7 @@ import { parseUserYaml } from "../model/yamlText";
 import { vmPodLabels } from "../upstream/operators/victoriaMetrics";
 import { addressesInText } from "./addresses";
 import {
+  fromRelease,
   describe,
   filesOf,
   podTemplates,
@@ -243,6 +244,6 @@ function finding(am: Alertmanager, through: Map<string, string[]>): Finding {
       `Each alert so reaches one replica per request (a Service balances each connection to one pod; a headless name's client connects to the first pod that answers), and the replicas share silences and notifications, not alerts. ` +
       `Alertmanager's documentation (docs/alertmanager.md, "High Availability"): "It's important not to load balance traffic between Prometheus and its Alertmanagers, but instead, point Prometheus to a list of all Alertmanagers." ` +
       `Keep one replica (${key ? `remove ${setting} or set it to 1` : `${am.field}: 1`}): the program's senders reach it through its Service`,
-    releases: am.at.source.startsWith("release ") ? [am.at.urn] : [],
+    releases: fromRelease(am.at) ? [am.at.urn] : [],
   };
 }

@@ -38,6 +38,7 @@ import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
 import { declares, undeclaredPortCause } from "./namedPorts";
 import {
+  fromRelease,
   containersOf,
   describe,
   podTemplates,
@@ -435,7 +436,7 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     if (
       networkPoliciesDeferred({
         annotations: n.obj.metadata.annotations,
-        renderedByChart: n.source.startsWith("release "),
+        renderedByChart: fromRelease(n),
       })
     )
       report.deferred.push(n.obj.metadata.name);
@@ -914,7 +915,7 @@ function absentPods(
  * the group's namespace (the values that no longer render the pods still render the rest).
  */
 function releasesConcerned(p: Placed, groups: (PodGroup | undefined)[], objects: Placed[]): string[] {
-  const ofRelease = (x: { urn: string; source: string }) => (x.source.startsWith("release ") ? [x.urn] : []);
+  const ofRelease = (x: { urn: string; source: string }) => (fromRelease(x) ? [x.urn] : []);
   const urns = ofRelease(p);
   for (const g of groups) {
     if (!g) continue;

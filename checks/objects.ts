@@ -51,6 +51,9 @@ export interface Placed {
   hook?: boolean;
 }
 
+/** Whether a Helm release renders the object (its `source` is `release <name>`), not the program itself. */
+export const fromRelease = (p: Pick<Placed, "source">): boolean => p.source.startsWith("release ");
+
 /** A problem one check found; `where` names the object and its source. */
 export interface Finding {
   check: string;
@@ -105,7 +108,7 @@ const shortName = (urn: string) => urn.split("::").pop()!;
 
 /** The Helm releases (URNs) that create the given objects, each once; raw resources have none. */
 export function releaseUrns(places: Pick<Placed, "urn" | "source">[]): string[] {
-  return [...new Set(places.filter((p) => p.source.startsWith("release ")).map((p) => p.urn))];
+  return [...new Set(places.filter(fromRelease).map((p) => p.urn))];
 }
 
 /**
@@ -119,7 +122,7 @@ export function releaseUrns(places: Pick<Placed, "urn" | "source">[]): string[] 
 export function releaseNaming(objects: Placed[], name: string, ns?: string): string | undefined {
   let best: { urn: string; length: number } | undefined;
   for (const p of objects) {
-    if (!p.source.startsWith("release ") || (ns !== undefined && p.obj.metadata.namespace !== ns)) continue;
+    if (!fromRelease(p) || (ns !== undefined && p.obj.metadata.namespace !== ns)) continue;
     const release = p.source.slice("release ".length);
     const fits = name === release || name.startsWith(`${release}-`);
     if (fits && (!best || release.length > best.length)) best = { urn: p.urn, length: release.length };

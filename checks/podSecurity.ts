@@ -18,7 +18,15 @@ import {
   podSecurityLabel,
   privilegedNamespaceCause,
 } from "@homelab-observability/contract";
-import { containersOf, describe, podTemplates, type Finding, type PodTemplate, type Placed } from "./objects";
+import {
+  containersOf,
+  describe,
+  fromRelease,
+  podTemplates,
+  type Finding,
+  type PodTemplate,
+  type Placed,
+} from "./objects";
 
 /**
  * The mistake of a workload whose pods run in the host's network (contract/mistakes.ts): the Pod
@@ -161,7 +169,7 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
     // privileged for that step, while a pod there needs it, on the program's own namespace alone.
     const deferred = podSecurityDeferred({
       annotations: ns.obj.metadata.annotations,
-      renderedByChart: ns.source.startsWith("release "),
+      renderedByChart: fromRelease(ns),
       nodeAgents: needsPrivileged,
     });
     if (enforce === "privileged" && passing.length > 0 && !deferred)

@@ -19,7 +19,7 @@ import {
   loadVectorReference,
   vectorVersionOf,
 } from "../upstream/vector/components";
-import { containersOf, describe, podTemplates, type Finding, type Placed } from "./objects";
+import { containersOf, describe, fromRelease, podTemplates, type Finding, type Placed } from "./objects";
 
 interface VectorConfig {
   where: string;
@@ -66,7 +66,7 @@ export function vectorConfigs(objects: Placed[]): VectorConfig[] {
           where: `${describe(p)} ${key}`,
           text,
           json: key.endsWith(".json"),
-          fromCustomConfig: key === "vector.yaml" && p.source.startsWith("release "),
+          fromCustomConfig: key === "vector.yaml" && fromRelease(p),
           runners: mounted.get(`${p.obj.metadata.namespace ?? ""}/${p.obj.metadata.name}`) ?? [],
         })),
     );

@@ -50,7 +50,7 @@ export function podSecurityDeferred(ns: {
   /** Node agents (pods that need privileged) running in it. */
   nodeAgents: number;
 }): boolean {
-  return !ns.renderedByChart && ns.nodeAgents > 0 && !!ns.annotations?.[POD_SECURITY_DEFERRED];
+  return ns.nodeAgents > 0 && deferredOnOwn(ns, POD_SECURITY_DEFERRED);
 }
 
 /**
@@ -65,7 +65,15 @@ export function networkPoliciesDeferred(ns: {
   /** Rendered by a Helm release, not created by the program itself. */
   renderedByChart: boolean;
 }): boolean {
-  return !ns.renderedByChart && !!ns.annotations?.[NETWORK_POLICIES_DEFERRED];
+  return deferredOnOwn(ns, NETWORK_POLICIES_DEFERRED);
+}
+
+/** Both deferrals' shared rule: the annotation `key`, on a Namespace the program writes itself. */
+function deferredOnOwn(
+  ns: { annotations: Record<string, string> | undefined; renderedByChart: boolean },
+  key: string,
+): boolean {
+  return !ns.renderedByChart && !!ns.annotations?.[key];
 }
 
 /** The Pod Security admission label of `mode` (enforce, warn, audit). */

@@ -52,7 +52,11 @@ export function agentsBeside(agents: Res[]): string {
   return `, or move the node agents that need privileged (${agents.map(label).join(", ")}) to a namespace of their own${how}`;
 }
 
-/** Namespaces the stack declares, with their labels and annotations. */
+/**
+ * Namespaces the stack declares, with their labels and annotations, and whether a chart rendered
+ * them (offline, a chart's rendered objects stand beside its release: their URN names the release)
+ * rather than the program creating them.
+ */
 function namespacesOf(resources: Res[]) {
   return resources
     .filter((r) => r.type === NAMESPACE && typeof r.props.metadata?.name === "string")
@@ -61,6 +65,7 @@ function namespacesOf(resources: Res[]) {
       name: r.props.metadata.name as string,
       labels: (r.props.metadata.labels ?? {}) as Record<string, string>,
       annotations: (r.props.metadata.annotations ?? {}) as Record<string, string>,
+      renderedByChart: originOf(r.urn, r.opts?.parent) !== r.urn,
     }));
 }
 
@@ -152,13 +157,8 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
           // The rendered-object checks see the same namespace in its pods (checks/podSecurity.ts):
           // one mistake, one message naming both places. A takeover's import step that adopts a
           // running node agent where it runs keeps privileged for that step (POD_SECURITY_DEFERRED),
-          // only while a node agent is there, and only on a namespace the program creates (offline,
-          // a chart's rendered objects stand beside its release: their URN names the release).
-          const deferred = podSecurityDeferred({
-            annotations: ns.annotations,
-            renderedByChart: originOf(ns.res.urn, ns.res.opts?.parent) !== ns.res.urn,
-            nodeAgents: agents.length,
-          });
+          // only while a node agent is there, and only on a namespace the program creates.
+          const deferred = podSecurityDeferred({ ...ns, nodeAgents: agents.length });
           if (others.length > 0 && !deferred)
             reportCause(
               report,
@@ -202,12 +202,7 @@ export function networkPoliciesPresent(level: Level = "mandatory"): StackValidat
         const ns = declared.get(name);
         // Deferred on the program's own namespace alone (a takeover's import step), not on one a
         // chart renders from values a stack file writes.
-        const deferred =
-          !!ns &&
-          networkPoliciesDeferred({
-            annotations: ns.annotations,
-            renderedByChart: originOf(ns.res.urn, ns.res.opts?.parent) !== ns.res.urn,
-          });
+        const deferred = !!ns && networkPoliciesDeferred(ns);
         if (deferred || policies.has(name)) continue;
         const where = ns ? label(ns.res) : `namespace ${name} (not created by the stack)`;
         report(
