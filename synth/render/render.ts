@@ -28,6 +28,7 @@ import type { parseManifest } from "./manifest";
 import { RELEASE_TYPE, releaseJob, type ReleaseJob } from "./release";
 import { templateOnce, type Cached } from "./template";
 import { DEFAULT_KUBE_VERSION, withoutHelmDebugHint, type ReleaseRender, type RenderOptions } from "./types";
+import { underCi } from "../../config/ci";
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -57,7 +58,7 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
   const cacheProblem = opts.chartCache === undefined ? chartCacheProblem() : undefined;
   if (cacheProblem) throw new RenderSetupError(cacheProblem);
   const cache = opts.chartCache ?? chartCacheDir(root);
-  const pull = opts.pull ?? process.env.CI !== "true";
+  const pull = opts.pull ?? !underCi();
   const o = {
     helm,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,

@@ -27,6 +27,7 @@ import {
   type MinioServer,
   type S3Creds,
 } from "../support/objectStores";
+import { underCi } from "../../config/ci";
 
 /** The buckets of the project's staging stack, read as verify reads it: what the run compares. */
 const STAGING = movedBuckets(loadStackConfig(ROOT, "staging", {}));
@@ -278,7 +279,7 @@ describe("moving the buckets from MinIO to another MinIO whose node ID is the sa
     // A network namespace needs root (or user namespaces); without it the case cannot be built.
     if (spawnSync("unshare", ["-n", "true"]).status !== 0) {
       // Under CI a missing capability fails, as a missing tool does (CONTRIBUTING.md).
-      if (process.env.CI === "true")
+      if (underCi())
         throw new Error(
           "unshare -n is not permitted here: a second MinIO at one address needs a network namespace",
         );

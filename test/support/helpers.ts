@@ -14,6 +14,7 @@ import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolv
 import type { Backend } from "../../model/phases";
 import { CACHE_DIR, cached, cachedSync, cacheKey } from "./fixtureCache";
 import { chartCacheDir } from "../../synth/render/helm";
+import { underCi } from "../../config/ci";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runTmpRoot } = require("./runTmp.cjs") as { runTmpRoot: () => string };
 
@@ -357,8 +358,7 @@ export function onPath(tool: string, PATH: string = process.env.PATH ?? ""): str
 export function requireTool(ctx: Mocha.Context, tool: string, pkg: string): string {
   const found = onPath(tool);
   if (found) return found;
-  if (process.env.CI === "true")
-    throw new Error(`${tool} is required under CI (install Debian package ${pkg})`);
+  if (underCi()) throw new Error(`${tool} is required under CI (install Debian package ${pkg})`);
   console.warn(
     `\n  !!! SKIPPING: ${tool} not installed (apt-get install ${pkg}); CI installs it and runs this test.\n`,
   );
@@ -375,7 +375,7 @@ export function externalReference(ctx: Mocha.Context, ...parts: string[]): strin
   const file = dir && path.join(dir, ...parts);
   if (file && fs.existsSync(file)) return file;
   const why = `reference data ${path.join(...parts)} is missing (set HOMELAB_REFERENCE_DIR to the folder holding it)`;
-  if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+  if (underCi()) throw new Error(`${why}; CI needs it`);
   console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
   ctx.skip();
   return "";
@@ -389,7 +389,7 @@ export function pinnedChartArchive(ctx: Mocha.Context, chart: { chart: string; v
   const archive = path.join(chartCacheDir(), `${chart.chart}-${chart.version}.tgz`);
   if (fs.existsSync(archive)) return archive;
   const why = `no chart archive ${archive} (set HOMELAB_CHART_CACHE)`;
-  if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+  if (underCi()) throw new Error(`${why}; CI needs it`);
   console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
   ctx.skip();
   return "";

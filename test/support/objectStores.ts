@@ -12,6 +12,7 @@ import * as path from "path";
 import { freePort, startServer, until, type Server } from "./servers";
 import { onPath, tmpDir } from "./helpers";
 import { listObjectsUrl, parseListObjectsV2, signS3 } from "../../builders/objectstore/s3Signature";
+import { underCi } from "../../config/ci";
 
 /** Where install-validators.sh leaves the binaries when they are not on PATH. */
 function candidates(tool: string): string[] {
@@ -32,7 +33,7 @@ export function requireServer(ctx: Mocha.Context, tool: "garage" | "minio"): str
   const why = `${tool} is not installed (bash scripts/install-validators.sh builds it: ${
     tool === "garage" ? "cargo install garage" : "go install github.com/minio/minio"
   })`;
-  if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+  if (underCi()) throw new Error(`${why}; CI needs it`);
   console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
   ctx.skip();
   return "";

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseAlloy, scan, stringValue, type AlloyError, type Pos } from "../../upstream/alloy/syntax";
 import { externalReferenceDir } from "../../upstream/reference";
+import { underCi } from "../../config/ci";
 
 /**
  * Conformance on Alloy v1.12.0's own parser corpus (grafana/alloy syntax/parser/testdata, test-only
@@ -21,7 +22,7 @@ const CORPUS = (() => {
 function corpusOrSkip(ctx: Mocha.Context): string {
   if (CORPUS && fs.existsSync(CORPUS)) return CORPUS;
   const why = `Alloy's parser corpus is missing (${CORPUS ?? "../shared/reference/alloy-1.12/parser-testdata"}; set HOMELAB_REFERENCE_DIR)`;
-  if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+  if (underCi()) throw new Error(`${why}; CI needs it`);
   console.warn(`\n  !!! SKIPPING: ${why}; CI runs this test.\n`);
   ctx.skip();
   return "";

@@ -15,6 +15,7 @@ import { ENDPOINT_AUTH } from "../../upstream/serviceMonitorAuth";
 import { VM_OPERATOR_VERSION } from "../../upstream/operators/victoriaMetrics";
 import { PROMETHEUS_OPERATOR_VERSION } from "../../upstream/operators/prometheusOperator";
 import { toolOutput } from "../support/toolOutput";
+import { underCi } from "../../config/ci";
 
 /** `helm show values` / `helm template` of the pinned prometheus-node-exporter archive: the chart's own words. */
 function chart(what: "values" | "template", set: string[] = []): string {
@@ -22,7 +23,7 @@ function chart(what: "values" | "template", set: string[] = []): string {
   const archive = path.join(chartCacheDir(), `${c.chart}-${c.version}.tgz`);
   if (!fs.existsSync(archive)) {
     const why = `no chart archive ${archive} (set HOMELAB_CHART_CACHE)`;
-    if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+    if (underCi()) throw new Error(`${why}; CI needs it`);
     console.warn(`\n  !!! ${why}\n`);
   }
   const args =

@@ -31,6 +31,7 @@ import {
 } from "../../upstream/operators/victoriaMetrics";
 import { matrixVariants, renderAll, stackFileVariants, VM_CLUSTER_VARIANT } from "../support/rendered";
 import { toolOutput } from "../support/toolOutput";
+import { underCi } from "../../config/ci";
 
 /**
  * `helm show chart` or `helm template` of a pinned chart archive: the chart's own words, not a copy
@@ -40,7 +41,7 @@ function helm(what: "chart" | "template" | "crds", chart: { chart: string; versi
   const archive = path.join(chartCacheDir(), `${chart.chart}-${chart.version}.tgz`);
   if (!fs.existsSync(archive)) {
     const why = `no chart archive ${archive} (set HOMELAB_CHART_CACHE)`;
-    if (process.env.CI === "true") throw new Error(`${why}; CI needs it`);
+    if (underCi()) throw new Error(`${why}; CI needs it`);
     console.warn(`\n  !!! ${why}\n`);
   }
   const args =
