@@ -305,6 +305,54 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     assert.equal([...r.keys()].filter((k) => k.startsWith("blocked")).length, 1);
   });
 
+  it("Loki: a struct in a type ( ) group is read as any other; one with an embedded or untagged field stays opaque", () => {
+    const md = [
+      "### Supported contents and default values of `loki.yaml`",
+      "",
+      `${FENCE}yaml`,
+      "[grouped: <list of GroupedRules>]",
+      "",
+      "[embeds: <list of EmbedsBases>]",
+      "",
+      "[untagged: <list of Untaggeds>]",
+      FENCE,
+      "",
+    ].join("\n");
+    const go = [
+      "package validation",
+      "type (",
+      "\tGroupedRule struct {",
+      '\t\tSelector string `yaml:"selector"`',
+      "\t}",
+      "",
+      "\tEmbedsBase struct {",
+      "\t\tGroupedRule",
+      '\t\tName string `yaml:"name"`',
+      "\t}",
+      ")",
+      "type Untagged struct {",
+      '\tName  string `yaml:"name"`',
+      "\tLimit int",
+      "}",
+    ].join("\n");
+    const r = rows(
+      refreshLoki(checkout({ "docs/sources/shared/configuration.md": md, "pkg/validation/groups.go": go }), {
+        tag: "v9.8.7",
+      }).files["config-keys.tsv"],
+    );
+    assert.deepEqual(r.get("grouped[].selector")?.slice(1, 5), ["string", "", "", "leaf"]);
+    assert.equal(r.get("grouped[].selector")?.[7], "GroupedRule (pkg/validation/groups.go:3)");
+    // The embedded struct's keys (`selector`, inlined or not) and an untagged field's (yaml.v2
+    // reads it as `limit`) are not shown: nothing below either is judged.
+    assert.deepEqual(
+      [...r.keys()].filter((k) => /^(embeds|untagged)/.test(k)).map((k) => [k, r.get(k)?.[4]]),
+      [
+        ["embeds", "opaque"],
+        ["untagged", "opaque"],
+      ],
+    );
+  });
+
   it("Loki: a duration whose Go type nothing answers stops the refresh, naming the key and what to do", () => {
     const dir = checkout({
       "docs/sources/shared/configuration.md": LOKI_MD,
