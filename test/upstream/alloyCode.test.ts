@@ -98,6 +98,48 @@ describe("upstream/refresh/alloyCode: Alloy's registry read from its Go code", (
     assert.deepEqual(Object.keys(code.stdlib.deprecated), ["env"]);
   });
 
+  /** The fixture with demo.write's Arguments' `hidden` field line replaced by others, and files added. */
+  const withArgs = (lines: string[], files: Record<string, string> = {}) =>
+    checkout({
+      ...ALLOY_CODE_FIXTURE,
+      ...files,
+      [WRITE]: ALLOY_CODE_FIXTURE[WRITE].replace("\thidden    string\n", lines.map((l) => `${l}\n`).join("")),
+    });
+
+  it("inlines the fields of a squashed defined type, whose kind is struct (syntaxtags.go:231-238)", () => {
+    const types = "internal/component/common/config/types.go";
+    const text = [
+      ALLOY_CODE_FIXTURE[types],
+      "type ProxyConfig proxyFields",
+      "",
+      "type proxyFields struct {",
+      '\tURL string `alloy:"proxy_url,attr,optional"`',
+      "}",
+      "",
+    ].join("\n");
+    const dir = withArgs(['\tProxy     commoncfg.ProxyConfig         `alloy:",squash"`'], { [types]: text });
+    const args = alloyCode(dir).types["internal/component/demo/write.Arguments"];
+    assert.deepEqual(Object.keys(args.attributes), ["url", "suffix", "bearer_token", "proxy_url"]);
+    const line = text.split("\n").findIndex((l) => l.includes("proxy_url")) + 1;
+    assert.equal(args.attributes.proxy_url.source, `${types}:${line}`);
+  });
+
+  it("stops at an embedded field of an Args type, naming it, where Alloy's decoder would panic", () => {
+    assert.throws(
+      () => alloyCode(withArgs(["\tcommoncfg.TLSConfig"])),
+      new RegExp(
+        `^Error: alloy: Arguments \\(${at("type Arguments struct")}\\) embeds commoncfg\\.TLSConfig \\(${WRITE}:\\d+\\); expected only named fields, as Alloy's syntax decoder panics on an embedded one \\(syntax/internal/syntaxtags/syntaxtags\\.go "anonymous fields not supported"\\)$`,
+      ),
+    );
+  });
+
+  it("stops at a squash of a struct it cannot read, whose arguments would otherwise be missing", () => {
+    assert.throws(
+      () => alloyCode(withArgs(['\tRemote2   model.LabelSet             `alloy:",squash"`'])),
+      /^Error: alloy: Arguments\.Remote2 \(internal\/component\/demo\/write\/write\.go:\d+\) squashes model\.LabelSet; expected a struct of Alloy's, found none this reader reads, so its arguments would be missing$/,
+    );
+  });
+
   it("refuses a checkout whose Dockerfile names no GO_TAGS", () => {
     assert.throws(
       () => alloyCode(checkout({ ...ALLOY_CODE_FIXTURE, Dockerfile: "FROM x\n" })),

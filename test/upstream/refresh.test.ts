@@ -18,6 +18,14 @@ function rows(tsv: string): Map<string, string[]> {
   return new Map(lines.map((l) => l.split("\t")).map((c) => [c[0] || c[1], c]));
 }
 
+/** config-keys.tsv's rows refreshed from a Loki checkout of a configuration.md and Go files. */
+const lokiRows = (md: string, files: Record<string, string> = {}) =>
+  rows(
+    refreshLoki(checkout({ "docs/sources/shared/configuration.md": md, ...files }), { tag: "v9.8.7" }).files[
+      "config-keys.tsv"
+    ],
+  );
+
 const FENCE = "```";
 /** A configuration.md of Loki's shape: the main block, a shared block used with a prefix, a list and a map of blocks. */
 const LOKI_MD = [
@@ -235,11 +243,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       FENCE,
       "",
     ].join("\n");
-    const r = rows(
-      refreshLoki(checkout({ "docs/sources/shared/configuration.md": md }), { tag: "v9.8.7" }).files[
-        "config-keys.tsv"
-      ],
-    );
+    const r = lokiRows(md);
     assert.equal(r.get("ui.etcd.tls_ca_path")?.[3], "-ui.ring.etcd.tls-ca-path");
     assert.equal(r.get("distributor.etcd.tls_enabled")?.[3], "-distributor.ring.etcd.tls-enabled");
     assert.equal(r.get("distributor.etcd.tls_ca_path")?.[3], "-distributor.ring.etcd.tls-ca-path");
@@ -278,11 +282,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       '\tTags map[string]string `yaml:"query_tags"`',
       "}",
     ].join("\n");
-    const r = rows(
-      refreshLoki(checkout({ "docs/sources/shared/configuration.md": md, "pkg/validation/limits.go": go }), {
-        tag: "v9.8.7",
-      }).files["config-keys.tsv"],
-    );
+    const r = lokiRows(md, { "pkg/validation/limits.go": go });
     assert.equal(r.get("retention_stream")?.[4], "list");
     assert.deepEqual(r.get("retention_stream[].period")?.slice(1, 6), [
       "duration",
@@ -303,6 +303,50 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     // A struct with a field that is no plain value stays opaque: nothing below it is judged.
     assert.equal(r.get("blocked")?.[4], "opaque");
     assert.equal([...r.keys()].filter((k) => k.startsWith("blocked")).length, 1);
+  });
+
+  it("Loki: a struct in a type ( ) group is read as any other; one with an embedded or untagged field stays opaque", () => {
+    const md = [
+      "### Supported contents and default values of `loki.yaml`",
+      "",
+      `${FENCE}yaml`,
+      "[grouped: <list of GroupedRules>]",
+      "",
+      "[embeds: <list of EmbedsBases>]",
+      "",
+      "[untagged: <list of Untaggeds>]",
+      FENCE,
+      "",
+    ].join("\n");
+    const go = [
+      "package validation",
+      "type (",
+      "\tGroupedRule struct {",
+      '\t\tSelector string `yaml:"selector"`',
+      "\t}",
+      "",
+      "\tEmbedsBase struct {",
+      "\t\tGroupedRule",
+      '\t\tName string `yaml:"name"`',
+      "\t}",
+      ")",
+      "type Untagged struct {",
+      '\tName  string `yaml:"name"`',
+      "\tLimit int",
+      "}",
+    ].join("\n");
+    const r = lokiRows(md, { "pkg/validation/groups.go": go });
+    assert.deepEqual(r.get("grouped[].selector")?.slice(1, 5), ["string", "", "", "leaf"]);
+    assert.equal(r.get("grouped[].selector")?.[7], "GroupedRule (pkg/validation/groups.go:3)");
+    // The embedded struct's keys (`selector`, inlined or not) and an untagged field's (yaml.v2
+    // reads it as `limit`) are not shown: nothing below either is judged.
+    assert.deepEqual(
+      [...r.keys()].filter((k) => /^(embeds|untagged)/.test(k)).map((k) => [k, r.get(k)?.[4]]),
+      [
+        ["embeds", "opaque"],
+        ["untagged", "opaque"],
+      ],
+    );
   });
 
   it("Loki: a duration whose Go type nothing answers stops the refresh, naming the key and what to do", () => {

@@ -181,37 +181,60 @@ class TypeReader {
   readonly types: Record<string, CodeType> = {};
   constructor(private pk: Packages) {}
 
-  /** The id of a named struct type (`<dir>.<Name>`), read once; null when it is no struct of Alloy's. */
-  struct(f: GoFile, name: string, seen = new Set<string>()): string | null {
+  /** A named struct type of Alloy's (`Name`, `pkg.Name`), through defined types and aliases; else null. */
+  private named(
+    f: GoFile,
+    name: string,
+    seen = new Set<string>(),
+  ): { id: string; type: GoType; file: GoFile } | null {
     const q = this.pk.qualified(f, name.replace(/\[.*\]$/, ""));
     const found = q && this.pk.type(q.dir, q.name);
     if (!q || !found) return null;
     const id = `${q.dir}.${q.name}`;
-    if (found.type.expr !== undefined) {
-      // A defined type or alias of another named struct: the same fields (Go's underlying type).
-      const target = found.type.expr.replace(/^=\s*/, "").replace(/^\*/, "");
-      return /^[\w.]+(\[.*\])?$/.test(target) && !seen.has(id)
-        ? this.struct(found.file, target, seen.add(id))
-        : null;
-    }
-    if (!(id in this.types)) {
+    if (found.type.expr === undefined) return { id, ...found };
+    // A defined type or alias of another named struct: the same fields (Go's underlying type).
+    const target = found.type.expr.replace(/^=\s*/, "").replace(/^\*/, "");
+    return /^[\w.]+(\[.*\])?$/.test(target) && !seen.has(id)
+      ? this.named(found.file, target, seen.add(id))
+      : null;
+  }
+
+  /** The id of a named struct type (`<dir>.<Name>`), read once; null when it is no struct of Alloy's. */
+  struct(f: GoFile, name: string): string | null {
+    const found = this.named(f, name);
+    if (!found) return null;
+    if (!(found.id in this.types)) {
       const t: CodeType = { source: found.type.source, attributes: {}, blocks: {} };
-      this.types[id] = t;
+      this.types[found.id] = t;
       this.fields(found.file, found.type, t);
     }
-    return id;
+    return found.id;
   }
 
   private fields(f: GoFile, type: GoType, into: CodeType): void {
+    // syntaxtags.Get (grafana/alloy v1.12.0, syntax/internal/syntaxtags/syntaxtags.go:161-170)
+    // panics on an embedded field ("anonymous fields not supported": a struct's fields are
+    // inlined only through a named field tagged `alloy:",squash"`, lines 226-251) and passes over
+    // a field without an `alloy` tag. So an untagged field is no argument, and an embedded one
+    // means the type is not what the decoder reads: stop rather than publish its arguments short.
+    const embedded = type.skipped?.find((s) => s.reason === "embedded");
+    if (embedded)
+      throw new Error(
+        `alloy: ${type.name} (${type.source}) embeds ${embedded.type} (${embedded.source}); expected only named fields, as Alloy's syntax decoder panics on an embedded one (syntax/internal/syntaxtags/syntaxtags.go "anonymous fields not supported")`,
+      );
     for (const field of type.fields ?? []) {
       const tag = /(?:^|\s)alloy:"([^"]*)"/.exec(field.tag)?.[1];
       if (tag === undefined) continue;
       const [name, ...flags] = tag.split(",");
       const required = !flags.includes("optional");
       if (flags.includes("squash")) {
-        const inner = this.pk.qualified(f, field.type.replace(/^\*/, ""));
-        const found = inner && this.pk.type(inner.dir, inner.name);
-        if (found) this.fields(found.file, found.type, into);
+        // The squashed struct's attributes and blocks are the outer one's (syntaxtags.go:226-251).
+        const found = this.named(f, field.type.replace(/^\*/, ""));
+        if (!found)
+          throw new Error(
+            `alloy: ${type.name}.${field.name} (${field.source}) squashes ${field.type}; expected a struct of Alloy's, found none this reader reads, so its arguments would be missing`,
+          );
+        this.fields(found.file, found.type, into);
       } else if (flags.includes("attr")) into.attributes[name] = { required, source: field.source };
       else if (flags.includes("block"))
         into.blocks[name] = { required, ...this.block(f, field.type), source: field.source };

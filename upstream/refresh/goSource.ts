@@ -30,6 +30,14 @@ const UNIX = new Set(
   "aix android darwin dragonfly freebsd hurd illumos ios linux netbsd openbsd solaris".split(" "),
 );
 
+/** The offset of the quote that closes the string, rune or raw string literal opening at `open`. */
+function literalEnd(code: string, open: number, to = code.length): number {
+  const q = code[open];
+  let j = open + 1;
+  while (j < to && code[j] !== q) j += q !== "`" && code[j] === "\\" ? 2 : 1;
+  return j;
+}
+
 /** The text with `//` and `/* *\/` comments replaced by spaces (newlines kept), strings untouched. */
 export function blankComments(text: string): string {
   let out = "";
@@ -43,8 +51,7 @@ export function blankComments(text: string): string {
       const stop = end < 0 ? text.length : end + 2;
       for (; i < stop; i++) out += text[i] === "\n" ? "\n" : " ";
     } else if (c === '"' || c === "'" || c === "`") {
-      let j = i + 1;
-      while (j < text.length && text[j] !== c) j += c !== "`" && text[j] === "\\" ? 2 : 1;
+      const j = literalEnd(text, i);
       out += text.slice(i, j + 1);
       i = j + 1;
     } else {
@@ -118,12 +125,29 @@ export interface GoField {
   source: string;
 }
 
-/** A type declaration: a struct's tagged fields, or the type expression it names. */
+/**
+ * A field of a struct type that {@link GoType.fields} leaves out: an embedded one (its `type`, no
+ * name; a decoder may promote its fields, which are not looked into here) or one without a tag
+ * (`name` and `type`). Each caller decides what a skipped field means for the decoder it reads for.
+ */
+export interface GoSkippedField {
+  reason: "embedded" | "untagged";
+  /** The field's name; empty for an embedded field. */
+  name: string;
+  type: string;
+  /** The tag an embedded field carries; "" for an untagged one. */
+  tag: string;
+  source: string;
+}
+
+/** A type declaration: a struct's fields, or the type expression it names. */
 export interface GoType {
   name: string;
   source: string;
-  /** Set for a struct type: its fields that carry a tag. */
+  /** Set for a struct type: its named fields that carry a tag (one per name of `A, B T`). */
   fields?: GoField[];
+  /** Set for a struct type: every field it has that {@link fields} leaves out. */
+  skipped?: GoSkippedField[];
   /** Set for any other type: the expression after the name (`[]*Rule`, `otelcol.Config`, `= x.Y`). */
   expr?: string;
 }
@@ -149,11 +173,8 @@ export function matchingBrace(code: string, open: number): number {
   let depth = 0;
   for (let i = open; i < code.length; i++) {
     const c = code[i];
-    if (c === '"' || c === "`" || c === "'") {
-      let j = i + 1;
-      while (j < code.length && code[j] !== c) j += c !== "`" && code[j] === "\\" ? 2 : 1;
-      i = j;
-    } else if (c === "{") depth++;
+    if (c === '"' || c === "`" || c === "'") i = literalEnd(code, i);
+    else if (c === "{") depth++;
     else if (c === "}" && --depth === 0) return i + 1;
   }
   return code.length;
@@ -177,14 +198,68 @@ function importsOf(code: string): { imports: Map<string, string>; importPaths: s
   return { imports: out, importPaths };
 }
 
-/** The tagged fields of a struct body (`{ ... }`, without the braces). */
-function fieldsOf(code: string, from: number, to: number, rel: string): GoField[] {
-  const out: GoField[] = [];
-  const body = code.slice(from, to);
-  const re = /^[ \t]*([A-Za-z_]\w*)[ \t]+([^`\n]+?)[ \t]*`([^`]*)`/gm;
-  for (const m of body.matchAll(re))
-    out.push({ name: m[1], type: m[2], tag: m[3], source: `${rel}:${lineAt(code, from + m.index)}` });
+/**
+ * The field declarations of a struct body (`{ ... }`, without the braces), each with its offset:
+ * split at a newline or `;` outside brackets and strings, so a field whose type spans lines (an
+ * inline `struct { ... }`, a `func(...)`) is one declaration and its inner fields none of the body's.
+ */
+function declarationsOf(code: string, from: number, to: number): { text: string; at: number }[] {
+  const out: { text: string; at: number }[] = [];
+  let depth = 0;
+  let start = from;
+  const end = (i: number) => {
+    const text = code.slice(start, i);
+    if (text.trim() !== "") out.push({ text: text.trim(), at: start + text.search(/\S/) });
+    start = i + 1;
+  };
+  for (let i = from; i < to; i++) {
+    const c = code[i];
+    if (c === '"' || c === "'" || c === "`") i = literalEnd(code, i, to);
+    else if ("({[".includes(c)) depth++;
+    else if (")}]".includes(c)) depth--;
+    else if ((c === "\n" || c === ";") && depth === 0) end(i);
+  }
+  end(to);
   return out;
+}
+
+/** An interpreted string literal's value: JSON's escapes are Go's but for `\x`, `\a` and the like. */
+function unquote(literal: string, source: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    throw new Error(
+      `${source}: expected a struct tag whose escapes this reader knows (JSON's), found ${literal}`,
+    );
+  }
+}
+
+/**
+ * A struct body's fields as the Go spec declares them (FieldDecl = (IdentifierList Type |
+ * EmbeddedField) [Tag]): the named fields with a tag, and every other field, reported.
+ */
+function fieldsOf(
+  code: string,
+  from: number,
+  to: number,
+  rel: string,
+): Pick<Required<GoType>, "fields" | "skipped"> {
+  const fields: GoField[] = [];
+  const skipped: GoSkippedField[] = [];
+  for (const d of declarationsOf(code, from, to)) {
+    const source = `${rel}:${lineAt(code, d.at)}`;
+    // A tag is a raw or an interpreted string literal, and a type never ends in one.
+    const t = /\s*(`[^`]*`|"(?:[^"\\]|\\.)*")$/.exec(d.text);
+    const tag = !t ? "" : t[1].startsWith("`") ? t[1].slice(1, -1) : unquote(t[1], source);
+    const decl = t ? d.text.slice(0, t.index) : d.text;
+    const named = /^([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]+(\S[\s\S]*)$/.exec(decl);
+    if (!named) skipped.push({ reason: "embedded", name: "", type: decl, tag, source });
+    else
+      for (const name of named[1].split(/[ \t]*,[ \t]*/))
+        if (t) fields.push({ name, type: named[2], tag, source });
+        else skipped.push({ reason: "untagged", name, type: named[2], tag, source });
+  }
+  return { fields, skipped };
 }
 
 /** Type specs: `type X ...` at the start of a line, and each spec of a `type ( ... )` group. */
@@ -197,7 +272,7 @@ function typesOf(code: string, rel: string): GoType[] {
     const s = /^struct\s*\{/.exec(rest.replace(params, ""));
     if (s) {
       const open = at + code.slice(at).indexOf("{", code.slice(at).indexOf(name) + name.length);
-      out.push({ name, source, fields: fieldsOf(code, open + 1, matchingBrace(code, open) - 1, rel) });
+      out.push({ name, source, ...fieldsOf(code, open + 1, matchingBrace(code, open) - 1, rel) });
     } else out.push({ name, source, expr: rest.replace(params, "").trim() });
   };
   for (const m of code.matchAll(/^type[ \t]+([A-Za-z_]\w*)[ \t]*([^\n]*)$/gm)) spec(m[1], m[2], m.index);

@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { readGoFile, type GoType } from "./goSource";
 import type { Refreshed, Source } from "./source";
 
 const REFERENCE = "docs/sources/shared/configuration.md";
@@ -156,22 +157,14 @@ interface Row {
   goDuration?: "time.Duration" | "model.Duration";
 }
 
-/** The Go struct declarations of the checkout, by type name (several when the name repeats). */
-type GoStructs = Map<string, { file: string; line: number; body: string[] }[]>;
+/** The Go struct declarations under pkg/ of the checkout, by type name (several when the name repeats). */
+type GoStructs = Map<string, GoType[]>;
 
 function goStructs(checkout: string): GoStructs {
   const out: GoStructs = new Map();
-  for (const f of goFiles(checkout, ["pkg"])) {
-    const lines = fs.readFileSync(f, "utf8").split("\n");
-    lines.forEach((l, i) => {
-      const m = /^type (\w+) struct \{$/.exec(l);
-      if (!m) return;
-      const end = lines.findIndex((x, j) => j > i && x === "}");
-      const list = out.get(m[1]) ?? [];
-      list.push({ file: path.relative(checkout, f), line: i + 1, body: lines.slice(i + 1, end) });
-      out.set(m[1], list);
-    });
-  }
+  for (const f of goFiles(checkout, ["pkg"]))
+    for (const t of readGoFile(fs.readFileSync(f, "utf8"), path.relative(checkout, f)).types)
+      if (t.fields) out.set(t.name, [...(out.get(t.name) ?? []), t]);
   return out;
 }
 
@@ -192,8 +185,9 @@ const GO_PLAIN: Record<string, { type: string; duration?: "time.Duration" | "mod
 /**
  * The keys of a list item or map value the reference leaves unexpanded (`<list of
  * StreamRetentions>`, `<map of string to list of PriorityStreams>`): the yaml fields of the Go
- * struct of that name under pkg/, when there is exactly one and every field it reads is a plain
- * value; else nothing (the key stays `opaque`). Loki reads them strictly like any other key.
+ * struct of that name under pkg/, when there is exactly one and every field it has is named,
+ * tagged and a plain value; else nothing (the key stays `opaque`). Loki reads them strictly like
+ * any other key.
  */
 function goStructRows(
   structs: GoStructs,
@@ -202,17 +196,14 @@ function goStructRows(
   line: number,
 ): Omit<Row, "flag" | "default">[] | undefined {
   const found = structs.get(name);
-  if (found?.length !== 1) return undefined;
+  // An embedded or untagged field may be keys the tagged fields do not show: not read here.
+  if (found?.length !== 1 || found[0].skipped!.length > 0) return undefined;
   const rows: Omit<Row, "flag" | "default">[] = [];
-  const where = `${name} (${found[0].file}:${found[0].line})`;
-  for (const field of found[0].body) {
-    const t = field.trim();
-    if (t === "" || t.startsWith("//")) continue;
-    const m = /^(\w+)\s+(\S+)\s+`([^`]*)`/.exec(t);
-    if (!m) return undefined; // an embedded struct or an untagged field: not read here
-    const key = /yaml:"([^"]*)"/.exec(m[3])?.[1]?.split(",")[0];
+  const where = `${name} (${found[0].source})`;
+  for (const field of found[0].fields!) {
+    const key = /yaml:"([^"]*)"/.exec(field.tag)?.[1]?.split(",")[0];
     if (key === "-") continue;
-    const plain = GO_PLAIN[m[2]];
+    const plain = GO_PLAIN[field.type];
     if (!key || !plain) return undefined;
     rows.push({
       path: `${at}${key}`,
