@@ -37,16 +37,19 @@
  *   after creation except resources.requests and volumeAttributesClassName for bound claims") and
  *   storage never shrinks ("field can not be less than previous value"). The storage request is
  *   let through only when the claim is Bound (`newPvc.Status.Phase == core.ClaimBound`; the status
- *   is the live one, PrepareForUpdate copies it), which an export does not hold, so a growth is
- *   said with that condition rather than refused (claimGrowth). An unset `spec.volumeName` may be
- *   set once (the binder does it); an unset `storageClassName` may be set
+ *   is the live one, PrepareForUpdate copies it), and the PersistentVolumeClaimResize admission
+ *   plugin then refuses it unless the claim's StorageClass allows volume expansion; an export holds
+ *   neither, so a growth is said with those conditions rather than refused (claimGrowth). An unset
+ *   `spec.volumeName` may be set once (the binder does it); an unset `storageClassName` may be set
  *   (`validateStorageClassUpgradeFromNil`; its gate, RetroactiveDefaultStorageClass, is GA and
  *   locked on since 1.28), to the class the beta annotation names when it has one
  *   (`validateStorageClassUpgradeFromAnnotation`), and the beta annotation is otherwise immutable.
  *   The live claim is what the API server compares, and a claim created without a class gets the
- *   cluster's default class then (the DefaultStorageClass admission plugin, on create), so setting
- *   another one later is refused there. `volumeAttributesClassName` has rules of its own
- *   (attributesClassRefusals);
+ *   cluster's default class then where the DefaultStorageClass admission plugin (on by default)
+ *   finds one, so setting another one later is refused there; with no default class, or the plugin
+ *   off, the claim keeps none and takes one later (claimClassRefusals says both). A
+ *   kube-apiserver v1.31.0 showed each in a session run. `volumeAttributesClassName` has rules of
+ *   its own (attributesClassRefusals);
  * - Job (batch validation `ValidateJobSpecUpdate`, a 1.31-era copy with managedBy and
  *   successPolicy, unattributed in the index: jobRefusals): `template`, `selector`, `completionMode`, `podFailurePolicy`,
  *   `backoffLimitPerIndex`, `managedBy`, `successPolicy` are immutable, and `completions` too
@@ -366,17 +369,34 @@ export function attributesClassRefusals(was: unknown, now: unknown): Refusal[] {
 }
 
 /**
+ * Where a bound claim's growth is refused (read and run): the PersistentVolumeClaimResize admission
+ * plugin, on by default (kubernetes v1.31.0 pkg/kubeapiserver/options/plugins.go:141-166), lets a
+ * larger storage request through only where the claim's StorageClass sets allowVolumeExpansion: true.
+ */
+const CLAIM_RESIZE =
+  "kubernetes v1.31.0 plugin/pkg/admission/storage/persistentvolume/resize/admission.go:97-110, the PersistentVolumeClaimResize admission plugin";
+
+/**
  * What a claim's larger storage request does, said beside the change (change.ts): not refused,
- * since ValidatePersistentVolumeClaimUpdate lets it through for a Bound claim and an export does
- * not hold the claim's phase, but not promised either: an unbound (Pending) claim refuses it.
- * Undefined when the size does not grow.
+ * since the API server takes it for a Bound claim whose StorageClass allows volume expansion and
+ * an export holds neither the claim's phase nor its class's allowVolumeExpansion, but not promised
+ * either. A kube-apiserver v1.31.0 refused a Pending claim's growth ("spec is immutable after
+ * creation ...", ValidatePersistentVolumeClaimUpdate) and a Bound one's where the class lacks
+ * allowVolumeExpansion: true (CLAIM_RESIZE, a 403), through Helm's patch and server-side apply
+ * alike, and took it for a Bound claim of a class with it (docs/reference/checks.md, "Judged by a
+ * real API server"). Undefined when the size does not grow.
  */
 export function claimGrowth(before: RenderedObject, after: RenderedObject): string | undefined {
   if (before.kind !== "PersistentVolumeClaim" || groupVersion(after.apiVersion).group !== "")
     return undefined;
   const [a, b] = [before.spec?.resources?.requests?.storage, after.spec?.resources?.requests?.storage];
   if (!(quantityBytes(b) > quantityBytes(a))) return undefined;
-  return `spec.resources.requests.storage: grows from ${String(a)} to ${String(b)}, which the API server takes only for a Bound claim (an unbound one refuses it: "${CLAIM_FROZEN}", ${CLAIM_RULE}); kubectl get pvc ${after.metadata.name} -n ${after.metadata.namespace ?? "default"} shows its STATUS`;
+  const cls = after.spec?.storageClassName;
+  const classCheck =
+    typeof cls === "string" && cls !== ""
+      ? `kubectl get storageclass ${cls} its ALLOWVOLUMEEXPANSION`
+      : "kubectl get storageclass <its STORAGECLASS> whether that allows expansion";
+  return `spec.resources.requests.storage: grows from ${String(a)} to ${String(b)}, which the API server takes only for a Bound claim whose StorageClass sets allowVolumeExpansion: true (an unbound one refuses it: "${CLAIM_FROZEN}", ${CLAIM_RULE}; a bound one of a class without it: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize", ${CLAIM_RESIZE}); kubectl get pvc ${after.metadata.name} -n ${after.metadata.namespace ?? "default"} shows its STATUS, ${classCheck}`;
 }
 
 /** Where the VMSingle claim rules come from (read, not run). */
@@ -779,9 +799,13 @@ function claimClassRefusals(before: RenderedObject, after: RenderedObject): Refu
       });
     return out;
   }
+  // Said as refused, with when it is not: the export holds the manifest, not the class the live
+  // claim was given. A kube-apiserver v1.31.0 took the class where the claim had none or had that
+  // one, and refused another where its default had been written in (docs/reference/checks.md).
+  const name = `${after.metadata.name} -n ${after.metadata.namespace ?? "default"}`;
   out.push({
     field: "spec.storageClassName",
-    reason: `storageClassName is set to ${String(b)} where the claim had none: the API server lets a class be set only on a claim that still has none ${src}, but a claim created without one was given the cluster's default StorageClass then (the DefaultStorageClass admission plugin, on create), and changing that is refused (spec is immutable after creation); if ${String(b)} is the cluster's default class, the claim has it already: leave the class unset`,
+    reason: `storageClassName is set to ${String(b)} where the claim had none; the API server takes it only if the live claim still has no class or has ${String(b)} already: an unset class may be set ${src}, but where the DefaultStorageClass admission plugin (on by default) found a default StorageClass when the claim was created, it wrote that one in (kubernetes v1.31.0 plugin/pkg/admission/storage/storageclass/setdefault/admission.go:108-118), and a class the claim has is frozen ("spec: Forbidden: ${CLAIM_FROZEN}"); kubectl get pvc ${name} -o jsonpath={.spec.storageClassName} shows it: if it prints ${String(b)}, or nothing (no class), the update is taken; otherwise leave the class unset (the claim keeps its own), or move the data to a new claim of class ${String(b)}`,
   });
   return out;
 }
