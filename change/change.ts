@@ -373,12 +373,14 @@ function objectResourceChange(
  * the inputs after ignoreChanges, as the engine sends them): the provider replaces what its table
  * marks force-new (a claim's class, a Service's clusterIP, a Job's template), and patches the rest,
  * where the API server's own rules still apply (apiRules.ts: a bound claim's size only grows and
- * its other spec fields are frozen; an immutable ConfigMap or Secret stays so). Each refusal names
+ * its other spec fields are frozen; an immutable ConfigMap or Secret stays so), through server-side
+ * apply (a `rollingUpdate` the API server defaulted in stays: UpdatePath). Each refusal names
  * the object as the cluster knows it (the resource's name is the program's) and, for a claim, the
  * stack key behind it with its line.
  */
 function inPlaceRefusals(old: Record<string, any>, goal: Record<string, any>, at?: OverridePlace): Refusal[] {
-  const refused = refusedUpdate(old as RenderedObject, goal as RenderedObject).map((r) => ({
+  // The provider applies the program's own objects server-side, with one field manager each.
+  const refused = refusedUpdate(old as RenderedObject, goal as RenderedObject, "apply").map((r) => ({
     ...r,
     reason: `${subjectOf(goal as RenderedObject)}: ${r.reason}`,
   }));

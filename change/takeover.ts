@@ -446,7 +446,8 @@ function adoptedRefusals(
         },
       ]
     : [];
-  const refusedInPlace = refusedUpdate(live as RenderedObject, goal as RenderedObject)
+  // The update applies the program's object server-side over the live one other managers wrote.
+  const refusedInPlace = refusedUpdate(live as RenderedObject, goal as RenderedObject, "apply-over-live")
     .filter((x) => !replaces.includes(x.field))
     .map((x) => ({ field: x.field, reason: `${x.reason}; ${says([x.field])}` }));
   return [...replaced, ...refusedInPlace];

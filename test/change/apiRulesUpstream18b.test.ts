@@ -40,7 +40,7 @@ describe("change: a claim's class set where it had none (ValidatePersistentVolum
     ]);
   });
 
-  it("says why a class set on a claim made without one is refused: the default class was written in at creation", () => {
+  it("says when a class set on a claim made without one is refused: a default class was written in at creation", () => {
     const r = refusedUpdate(pvc(), pvc({ storageClassName: "nvme" }));
     assert.deepEqual(
       r.map((x) => x.field),
@@ -49,10 +49,13 @@ describe("change: a claim's class set where it had none (ValidatePersistentVolum
     // Not "only spec.resources.requests may change": the rule lets an unset class be set.
     assert.doesNotMatch(r[0].reason, /only spec\.resources\.requests may change/);
     assert.match(r[0].reason, /validateStorageClassUpgradeFromNil/);
-    assert.match(r[0].reason, /DefaultStorageClass admission plugin, on create/);
     assert.match(
       r[0].reason,
-      /if nvme is the cluster's default class, the claim has it already: leave the class unset$/,
+      /where the DefaultStorageClass admission plugin \(on by default\) found a default StorageClass/,
+    );
+    assert.match(
+      r[0].reason,
+      /otherwise leave the class unset \(the claim keeps its own\), or move the data to a new claim of class nvme$/,
     );
   });
 });

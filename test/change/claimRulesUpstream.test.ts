@@ -74,15 +74,15 @@ describe("change: a claim's volumeAttributesClassName (ValidatePersistentVolumeC
   });
 });
 
-describe("change: a claim that grows (only a Bound claim takes a new size)", () => {
-  it("is not refused, and the update says it applies to a Bound claim only", () => {
+describe("change: a claim that grows (only a Bound claim of an expandable class takes a new size)", () => {
+  it("is not refused, and the update says it applies to a Bound claim of such a class only", () => {
     const report = planChange(
       stackState([prometheusClaim("local-path", "50Gi")]),
       stackState([prometheusClaim("local-path", "60Gi")]),
     );
     assert.equal(report.refused.length, 0);
     assert.deepEqual(report.entries[0].why, [
-      'spec.resources.requests.storage: grows from 50Gi to 60Gi, which the API server takes only for a Bound claim (an unbound one refuses it: "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims", kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate); kubectl get pvc prometheus-db -n monitoring shows its STATUS',
+      'spec.resources.requests.storage: grows from 50Gi to 60Gi, which the API server takes only for a Bound claim whose StorageClass sets allowVolumeExpansion: true (an unbound one refuses it: "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims", kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate; a bound one of a class without it: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize", kubernetes v1.31.0 plugin/pkg/admission/storage/persistentvolume/resize/admission.go:97-110, the PersistentVolumeClaimResize admission plugin); kubectl get pvc prometheus-db -n monitoring shows its STATUS, kubectl get storageclass local-path its ALLOWVOLUMEEXPANSION',
     ]);
   });
 
