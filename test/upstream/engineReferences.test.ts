@@ -14,6 +14,7 @@ import {
   parsesAsModelDuration,
   type EngineReference,
 } from "../../upstream/engines/references";
+import { unknownKeyHint } from "../../config/lokiValueCheck";
 
 /**
  * Loki's and Mimir's configuration references (upstream/engines/data/loki-3.7.6, mimir-3.0) as the
@@ -401,5 +402,91 @@ describe("contract/expansion: values safe to expand into Loki's and Mimir's YAML
       assert.match(problem, rule, JSON.stringify(value));
       if (value.length > 4) assert.ok(!problem.includes(value), `never names the value: ${problem}`);
     }
+  });
+});
+
+/**
+ * The keys of Prometheus's RemoteWriteConfig, which Loki's strict loader refuses an unknown one of
+ * at any depth (read from the Go structs by the refresh, upstream/refresh/goYamlKeys.ts).
+ */
+describe("upstream/engines/references: Loki's remote-write clients", () => {
+  const loki = loadEngineReference("loki");
+  const errors = (config: unknown) =>
+    checkEngineConfig(loki, config)
+      .filter((p) => p.severity === "error")
+      .map(unknownKeyHint);
+
+  it("a remote-write client's keys are RemoteWriteConfig's (ruler.remote_write.client, .clients, limits_config.ruler_remote_write_config)", () => {
+    const url = "http://127.0.0.1:9/api/v1/write";
+    // Loki 3.7.6 started with this client.
+    const good = {
+      url,
+      remote_timeout: "30s",
+      basic_auth: { username: "u", password: "p" },
+      tls_config: { insecure_skip_verify: true },
+      follow_redirects: true,
+      queue_config: { max_shards: 2, capacity: 100 },
+      metadata_config: { send: false },
+      write_relabel_configs: [{ source_labels: ["a"], regex: "x", action: "drop" }],
+      headers: { "X-A": "b" },
+      proxy_url: "http://127.0.0.1:3128",
+      sigv4: { region: "eu-west-1" },
+      oauth2: {
+        client_id: "i",
+        client_secret: "s",
+        token_url: url,
+        scopes: ["x"],
+        endpoint_params: { a: "b" },
+      },
+      authorization: { type: "Bearer", credentials: "x" },
+      http_headers: { "X-B": { values: ["c"] } },
+    };
+    assert.deepEqual(
+      errors({
+        ruler: { remote_write: { enabled: true, client: good, clients: { a: good } } },
+        limits_config: { ruler_remote_write_config: { a: good } },
+      }),
+      [],
+    );
+    // Each refused by Loki 3.7.6 at load ("field remote_timout not found in type config.plain").
+    const cases: [unknown, string, string][] = [
+      [
+        { clients: { a: { url, remote_timout: "30s" } } },
+        "clients.a.remote_timout",
+        "clients.a.remote_timeout",
+      ],
+      [{ client: { url, remote_timout: "30s" } }, "client.remote_timout", "client.remote_timeout"],
+      [
+        { clients: { a: { url, queue_config: { max_shard: 2 } } } },
+        "clients.a.queue_config.max_shard",
+        "clients.a.queue_config.max_shards",
+      ],
+      [
+        { clients: { a: { url, tls_config: { insecure_skip_verfy: true } } } },
+        "clients.a.tls_config.insecure_skip_verfy",
+        "clients.a.tls_config.insecure_skip_verify",
+      ],
+      [
+        { clients: { a: { url, write_relabel_configs: [{ source_label: ["a"] }] } } },
+        "clients.a.write_relabel_configs[0].source_label",
+        "clients.a.write_relabel_configs[0].source_labels",
+      ],
+      [
+        { clients: { a: { url, oauth2: { scope: ["x"] } } } },
+        "clients.a.oauth2.scope",
+        "clients.a.oauth2.scopes",
+      ],
+    ];
+    for (const [remote, at, near] of cases) {
+      const [p, ...rest] = errors({ ruler: { remote_write: remote } });
+      assert.deepEqual(rest, [], at);
+      assert.equal(p.path, `ruler.remote_write.${at}`);
+      assert.match(p.message, /^Loki 3\.7\.6 has no key ruler\.remote_write\./);
+      assert.ok(p.message.endsWith(`; did you mean ruler.remote_write.${near}?`), p.message);
+    }
+    assert.equal(
+      errors({ limits_config: { ruler_remote_write_config: { a: { url, bogus: 1 } } } })[0]?.path,
+      "limits_config.ruler_remote_write_config.a.bogus",
+    );
   });
 });

@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { GoYamlKeys } from "./goYamlKeys";
 import type { Refreshed, Source } from "./source";
 
 const REFERENCE = "docs/sources/shared/configuration.md";
@@ -44,6 +45,16 @@ const DURATION_OVERRIDES: Record<string, "time.Duration" | "model.Duration"> = {
   "schema_config.configs[].index.period": "model.Duration",
   "schema_config.configs[].chunks.period": "time.Duration",
 };
+
+/**
+ * The Go module the checkout holds, and the types the reference leaves opaque whose keys are read
+ * from their Go struct (goYamlKeys.ts) because Loki's strict loader refuses an unknown key below
+ * them too: Prometheus's RemoteWriteConfig (ruler.remote_write.client, .clients,
+ * limits_config.ruler_remote_write_config; Loki 3.7.6 run with an unknown key at each depth refused
+ * it at load, "field remote_timout not found in type config.plain").
+ */
+const LOKI_MODULE = "github.com/grafana/loki/v3";
+const GO_EXPANDED = /^(map of string to )?(RemoteWriteConfig)$/;
 
 /** Types the reference prints for plain values (its "Generic placeholders" and their containers). */
 const PLAIN =
@@ -397,7 +408,10 @@ export function refreshLoki(checkout: string, source: Source): Refreshed {
   const file = path.join(checkout, REFERENCE);
   if (!fs.existsSync(file))
     throw new Error(`loki: expected ${REFERENCE} in the checkout of grafana/loki, found nothing at ${file}`);
-  const rows = expand(blocksOf(fs.readFileSync(file, "utf8").split("\n")), goStructs(checkout));
+  const rows = goExpanded(
+    checkout,
+    expand(blocksOf(fs.readFileSync(file, "utf8").split("\n")), goStructs(checkout)),
+  );
   const { exact, tail, byYaml } = durationKinds(checkout);
   // A key with no flag of its own takes the answer of the same key of the same block elsewhere.
   const byBlockKey = new Map<string, string>();
@@ -435,4 +449,40 @@ export function refreshLoki(checkout: string, source: Source): Refreshed {
     "\n",
   );
   return { area: "engines", folder: `loki-${m[1]}`, files: { "config-keys.tsv": tsv } };
+}
+
+/**
+ * The rows with the keys of each {@link GO_EXPANDED} opaque row read from its Go struct, right
+ * after it: the Go field is the one under pkg/ with that yaml key and type.
+ */
+function goExpanded(checkout: string, rows: Row[]): Row[] {
+  const keys = new GoYamlKeys(checkout, LOKI_MODULE);
+  return rows.flatMap((r) => {
+    const t = GO_EXPANDED.exec(r.type);
+    if (r.kind !== "opaque" || !t) return [r];
+    const key = r.path.split(".").pop()!;
+    const decl = keys.declaration(["pkg"], key, t[2]);
+    if (!decl)
+      throw new Error(
+        `loki: ${r.path} (${REFERENCE}:${r.line}): expected one field under pkg/ with yaml key "${key}" of type ${t[2]}, found none or several; read the struct at the source and change GO_EXPANDED in upstream/refresh/loki.ts`,
+      );
+    const [own, ...below] = keys.rows(decl.file, decl.type, r.path, r.block);
+    if (own.kind === "opaque")
+      throw new Error(
+        `loki: ${r.path} (${REFERENCE}:${r.line}): the keys of its Go type ${decl.type} (${decl.file.rel}) could not be read`,
+      );
+    return [
+      { ...r, kind: own.kind },
+      ...below.map((b): Row => ({
+        path: b.path,
+        type: b.type,
+        default: "",
+        flag: "",
+        kind: b.kind,
+        line: r.line,
+        block: b.block,
+        ...(b.goDuration ? { goDuration: b.goDuration } : {}),
+      })),
+    ];
+  });
 }
