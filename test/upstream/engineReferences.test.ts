@@ -406,15 +406,47 @@ describe("contract/expansion: values safe to expand into Loki's and Mimir's YAML
 });
 
 /**
- * The keys of Prometheus's RemoteWriteConfig, which Loki's strict loader refuses an unknown one of
- * at any depth (read from the Go structs by the refresh, upstream/refresh/goYamlKeys.ts).
+ * A word Loki takes only when a module starts (Loki 3.7.6 passed -verify-config with it misspelt
+ * and stopped at start), and the keys of Prometheus's RemoteWriteConfig, which Loki's strict loader
+ * refuses an unknown one of at any depth (read from the Go structs by the refresh,
+ * upstream/refresh/goYamlKeys.ts): each rule refuses a typo naming the key, the words and what was
+ * found, with the closest word, and takes every word Loki takes.
  */
-describe("upstream/engines/references: Loki's remote-write clients", () => {
+describe("upstream/engines/references: Loki's ruler storage and remote-write clients", () => {
   const loki = loadEngineReference("loki");
   const errors = (config: unknown) =>
     checkEngineConfig(loki, config)
       .filter((p) => p.severity === "error")
       .map(unknownKeyHint);
+
+  it("ruler.storage.type takes the words NewLegacyRuleStore's switch takes, not those of its help (configdb)", () => {
+    const ruler = (type: unknown, extra: Record<string, unknown> = {}) =>
+      errors({ ...extra, ruler: { storage: { type } } });
+    for (const ok of ["azure", "gcs", "s3", "bos", "swift", "cos", "alibabacloud", "local", ""])
+      assert.deepEqual(ruler(ok), [], ok);
+    const cases: [string, string][] = [
+      ["s4", '; did you mean "s3"?'],
+      ["locl", '; did you mean "local"?'],
+      ["S3", '; did you mean "s3"?'],
+      ["filesystem", ""],
+      ["configdb", ""],
+    ];
+    for (const [typo, hint] of cases) {
+      const [p, ...rest] = ruler(typo);
+      assert.deepEqual(rest, [], typo);
+      assert.equal(p.path, "ruler.storage.type");
+      assert.equal(
+        p.message,
+        `expected one of azure, gcs, s3, bos, swift, cos, alibabacloud, local; found ${JSON.stringify(typo)}: Loki stops at start ("unrecognized rule storage mode") in every process that runs the ruler (targets all, backend and ruler; read with -legacy-read-mode); with storage_config.use_thanos_objstore true it reads ruler_storage instead and ignores ruler.storage (grafana/loki v3.7.6 pkg/ruler/base/storage.go:97-117 (NewLegacyRuleStore), pkg/loki/modules.go:1581-1639 (initRulerStorage), pkg/loki/loki.go:838, 864, 866 (the ruler in targets all and backend))${hint}`,
+      );
+    }
+    // With use_thanos_objstore Loki 3.7.6 started with `s4` there (it reads ruler_storage).
+    assert.deepEqual(ruler("s4", { storage_config: { use_thanos_objstore: true } }), []);
+    assert.match(
+      checkEngineFlags(loki, ["-ruler.storage.type=s4"])[0]?.message ?? "",
+      /found "s4": Loki stops at start \("unrecognized rule storage mode"\)/,
+    );
+  });
 
   it("a remote-write client's keys are RemoteWriteConfig's (ruler.remote_write.client, .clients, limits_config.ruler_remote_write_config)", () => {
     const url = "http://127.0.0.1:9/api/v1/write";
@@ -487,6 +519,13 @@ describe("upstream/engines/references: Loki's remote-write clients", () => {
     assert.equal(
       errors({ limits_config: { ruler_remote_write_config: { a: { url, bogus: 1 } } } })[0]?.path,
       "limits_config.ruler_remote_write_config.a.bogus",
+    );
+  });
+  it("the words of the older rules carry their closest word too", () => {
+    assert.match(errors({ server: { log_level: "inf" } })[0]?.message ?? "", /did you mean "info"\?$/);
+    assert.match(
+      errors({ limits_config: { deletion_mode: "filter-and-delet" } })[0]?.message ?? "",
+      /did you mean "filter-and-delete"\?$/,
     );
   });
 });

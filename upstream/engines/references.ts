@@ -415,42 +415,73 @@ export interface EngineValueRule {
   /** The key's path in the reference. */
   field: string;
   source: string;
-  /** What is wrong with the key's value at `path` (the path as the config has it): a path below it and why. */
-  problems(value: unknown, path: string): { path: string; message: string }[];
+  /**
+   * What is wrong with the key's value at `path` (the path as the config has it): a path below it
+   * and why, with the words the key takes when it takes one of a few (for a closest match).
+   * `config` is the whole parsed config when the check has it (not for a flag).
+   */
+  problems(value: unknown, path: string, config?: unknown): ValueProblem[];
+}
+
+/** A value's problem: where, why, and for a key that takes one of a few words, those words and what was found. */
+export interface ValueProblem {
+  path: string;
+  message: string;
+  choices?: Choices;
+}
+
+/** The words a key takes and the text found, for a "did you mean" (config/lokiValueCheck.ts unknownKeyHint). */
+export interface Choices {
+  found: string;
+  words: readonly string[];
 }
 
 /** Loki's least stream retention period (pkg/validation/limits.go:605, `24*time.Hour`). */
 const LOKI_LEAST_STREAM_RETENTION_MS = 86_400_000;
 
+/** A value that is none of `words`: the problem, with the words for a closest match. */
+function wordProblem(
+  value: unknown,
+  path: string,
+  words: readonly string[],
+  stops: string,
+  caseless = false,
+): ValueProblem[] {
+  const text = scalarText(value);
+  if (text === undefined) return [];
+  const known = caseless ? words.some((w) => w.toLowerCase() === text.toLowerCase()) : words.includes(text);
+  return known
+    ? []
+    : [
+        {
+          path,
+          message: `expected one of ${words.join(", ")}; found ${JSON.stringify(value)}: ${stops}`,
+          choices: { found: text, words },
+        },
+      ];
+}
+
 /**
  * A key that takes one of a few words, as the engine's source lists them; `caseless` when the engine
- * compares them ignoring case. Loki 3.7.6 run with a misspelt one of each: refused.
+ * compares them ignoring case; `ignored` when the engine does not read the key in that config (then
+ * any value passes). Loki 3.7.6 run with a misspelt one of each: refused.
  */
 function oneOf(
   field: string,
   words: readonly string[],
   source: string,
   stops: string,
-  caseless = false,
+  options: { caseless?: boolean; ignored?: (text: string, config: unknown) => boolean } = {},
 ): EngineValueRule {
   return {
     engine: "loki",
     field,
     source,
-    problems: (value, path) => {
+    problems: (value, path, config) => {
       const text = scalarText(value);
-      if (text === undefined) return [];
-      const known = caseless
-        ? words.some((w) => w.toLowerCase() === text.toLowerCase())
-        : words.includes(text);
-      return known
+      return text !== undefined && options.ignored?.(text, config)
         ? []
-        : [
-            {
-              path,
-              message: `expected one of ${words.join(", ")}; found ${JSON.stringify(value)}: ${stops}`,
-            },
-          ];
+        : wordProblem(value, path, words, stops, options.caseless);
     },
   };
 }
@@ -514,7 +545,22 @@ export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
     ["none", "gzip", "lz4-64k", "snappy", "lz4-256k", "lz4-1M", "lz4", "flate", "zstd"],
     "grafana/loki v3.7.6 pkg/compression/codec.go:29-39, 41-62, 72-79 (ParseCodec, case-insensitive), pkg/ingester/ingester.go:173 (Config.Validate)",
     'Loki stops at start ("invalid encoding")',
-    true,
+    { caseless: true },
+  ),
+  oneOf(
+    "ruler.storage.type",
+    // The words of the switch, not of the flag's help ("configdb, azure, gcs, s3, swift, local, bos,
+    // cos", storage.go:63): Loki 3.7.6 run with `configdb` stopped ("unrecognized rule storage
+    // mode configdb"), with `alibabacloud` and its block started.
+    ["azure", "gcs", "s3", "bos", "swift", "cos", "alibabacloud", "local"],
+    "grafana/loki v3.7.6 pkg/ruler/base/storage.go:97-117 (NewLegacyRuleStore), pkg/loki/modules.go:1581-1639 (initRulerStorage), pkg/loki/loki.go:838, 864, 866 (the ruler in targets all and backend)",
+    'Loki stops at start ("unrecognized rule storage mode") in every process that runs the ruler (targets all, backend and ruler; read with -legacy-read-mode); with storage_config.use_thanos_objstore true it reads ruler_storage instead and ignores ruler.storage',
+    {
+      // Empty is "not configured" (RuleStoreConfig.IsDefaults): the ruler does not start, or takes
+      // common.storage (pkg/loki/config_wrapper.go). With use_thanos_objstore the ruler reads
+      // ruler_storage (modules.go:1589-1591, 1632-1633): Loki 3.7.6 run so with `s4` here started.
+      ignored: (text, config) => text === "" || at(config, "storage_config.use_thanos_objstore") === true,
+    },
   ),
 ];
 
@@ -633,6 +679,8 @@ export interface FieldProblem {
   mistake?: string;
   /** For an unknown key: the keys the reference has at its level, for a closest match. */
   known?: string[];
+  /** For a word the key does not take: the words it takes, for a closest match. */
+  choices?: Choices;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -791,8 +839,13 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
       });
     for (const rule of ENGINE_VALUE_RULES)
       if (rule.engine === ref.engine && rule.field === field.path)
-        for (const p of rule.problems(v, path))
-          problems.push({ path: p.path, severity: "error", message: `${p.message} (${rule.source})` });
+        for (const p of rule.problems(v, path, config))
+          problems.push({
+            path: p.path,
+            severity: "error",
+            message: `${p.message} (${rule.source})`,
+            ...(p.choices ? { choices: p.choices } : {}),
+          });
     switch (field.kind) {
       case "block":
         if (v !== null && !isObject(v))
@@ -898,11 +951,17 @@ export function checkEngineFlags(ref: EngineReference, args: readonly string[]):
       const problem = leafProblem(flag, coerceFlag(flag, m[2]));
       if (problem) problems.push({ path: a, severity: "error", message: `${problem} (${flag.source})` });
       // A flag sets the same value as its key: the key's load-time rules hold for it too.
-      else
+      else {
         for (const rule of ENGINE_VALUE_RULES)
           if (rule.engine === ref.engine && flag.path && rule.field === flag.path)
             for (const p of rule.problems(m[2], a))
-              problems.push({ path: a, severity: "error", message: `${p.message} (${rule.source})` });
+              problems.push({
+                path: a,
+                severity: "error",
+                message: `${p.message} (${rule.source})`,
+                ...(p.choices ? { choices: p.choices } : {}),
+              });
+      }
     }
   }
   return problems;
