@@ -124,10 +124,12 @@ describe("config: chartValues.loki.loki blocks are judged by Loki's reference (c
     }
   });
 
-  it("the ruler's storage type and a remote-write client's keys are judged at their lines, each with its closest word or key", () => {
+  it("a ring's KV store, the ruler's storage type and a remote-write client's keys are judged at their lines, each with its closest word or key", () => {
     const { problems, lines } = run({
       loki: {
         loki: {
+          commonConfig: { ring: { kvstore: { store: "memberlst" } } },
+          ingester: { lifecycler: { ring: { kvstore: { store: "Memberlist" } } } },
           rulerConfig: {
             storage: { type: "s4" },
             remote_write: {
@@ -139,6 +141,16 @@ describe("config: chartValues.loki.loki blocks are judged by Loki's reference (c
       },
     });
     const cases: [string, string, RegExp][] = [
+      [
+        "commonConfig.ring.kvstore.store",
+        "store: memberlst",
+        /expected one of consul, etcd, inmemory, memberlist, multi; found "memberlst": Loki stops at start \("invalid KV store type: memberlst"\).*; did you mean "memberlist"\?$/,
+      ],
+      [
+        "ingester.lifecycler.ring.kvstore.store",
+        "store: Memberlist",
+        /found "Memberlist".*; did you mean "memberlist"\?$/,
+      ],
       [
         "rulerConfig.storage.type",
         "type: s4",

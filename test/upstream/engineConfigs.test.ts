@@ -55,9 +55,10 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
       assert.match(m, /compactor\.retention_delete_delay: expected a Go time\.Duration.*found "1d"/);
   });
 
-  it("refuses a misspelt ruler storage type or remote-write key, which Loki takes at -verify-config and stops on at start", () => {
+  it("refuses a misspelt ring KV store, ruler storage type or remote-write key, which Loki takes at -verify-config and stops on at start", () => {
     const planted = editConfig(objects, "config.yaml", (c) => {
       if (!c.ruler) return;
+      c.common.ring = { kvstore: { store: "memberlst" } };
       c.ruler.storage.type = "s4";
       c.ruler.remote_write = {
         enabled: true,
@@ -66,6 +67,7 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
     });
     const msgs = checkEngineConfigs(planted).findings.map((f) => f.message);
     const said = [
+      /config\.yaml common\.ring\.kvstore\.store: expected one of consul, etcd, inmemory, memberlist, multi; found "memberlst": Loki stops at start \("invalid KV store type: memberlst"\).*did you mean "memberlist"\?$/,
       /config\.yaml ruler\.storage\.type: expected one of .*; found "s4": Loki stops at start \("unrecognized rule storage mode"\).*did you mean "s3"\?$/,
       /config\.yaml ruler\.remote_write\.clients\.m\.remote_timout: Loki 3\.7\.6 has no key ruler\.remote_write\.clients\.\*\.remote_timout.*did you mean ruler\.remote_write\.clients\.m\.remote_timeout\?$/,
     ];

@@ -406,18 +406,81 @@ describe("contract/expansion: values safe to expand into Loki's and Mimir's YAML
 });
 
 /**
- * A word Loki takes only when a module starts (Loki 3.7.6 passed -verify-config with it misspelt
+ * Words Loki takes only when a module starts (Loki 3.7.6 passed -verify-config with each misspelt
  * and stopped at start), and the keys of Prometheus's RemoteWriteConfig, which Loki's strict loader
- * refuses an unknown one of at any depth (read from the Go structs by the refresh,
- * upstream/refresh/goYamlKeys.ts): each rule refuses a typo naming the key, the words and what was
- * found, with the closest word, and takes every word Loki takes.
+ * refuses an unknown one of at any depth: each rule refuses a typo naming the key, the words and
+ * what was found, with the closest word, and takes every word Loki takes.
  */
-describe("upstream/engines/references: Loki's ruler storage and remote-write clients", () => {
+describe("upstream/engines/references: Loki's ring KV stores, ruler storage and remote-write clients", () => {
   const loki = loadEngineReference("loki");
   const errors = (config: unknown) =>
     checkEngineConfig(loki, config)
       .filter((p) => p.severity === "error")
       .map(unknownKeyHint);
+  const nested = (path: string, value: unknown): Record<string, unknown> =>
+    path
+      .split(".")
+      .reverse()
+      .reduce<unknown>((v, k) => ({ [k]: v }), value) as Record<string, unknown>;
+
+  it("every ring's kvstore.store takes the words its help lists (config-values.tsv), and refuses another at its path", () => {
+    const stores = [...loki.fields.values()].filter((f) => f.values);
+    // Each ring of the reference, none left out: 14 at v3.7.6.
+    assert.deepEqual(
+      stores.map((f) => f.path).sort(),
+      [...loki.fields.keys()].filter((p) => p.endsWith(".kvstore.store")).sort(),
+    );
+    assert.equal(stores.length, 14);
+    for (const f of stores) {
+      assert.deepEqual(f.values!.words, ["consul", "etcd", "inmemory", "memberlist", "multi"], f.path);
+      for (const word of f.values!.words.filter((w) => w !== "multi"))
+        assert.deepEqual(errors(nested(f.path, word)), [], `${f.path}: ${word}`);
+      const [p, ...rest] = errors(nested(f.path, "memberlst"));
+      assert.deepEqual(rest, [], f.path);
+      assert.equal(p.path, f.path);
+      assert.equal(
+        p.message,
+        `expected one of consul, etcd, inmemory, memberlist, multi; found "memberlst": Loki stops at start ("invalid KV store type: memberlst") in every process that runs a module using this ring (${f.values!.source}; grafana/dskit v0.0.0-20260209132809-8d1c6d34bb5a (loki v3.7.6 go.mod:56) kv/client.go:137-175 (createClient), 194-203 (buildMultiClient)); did you mean "memberlist"?`,
+      );
+    }
+    // Compared as written: `Memberlist` is no store (Loki 3.7.6 run with it: "invalid KV store type: Memberlist").
+    assert.match(
+      errors(nested("common.ring.kvstore.store", "Memberlist"))[0]?.message ?? "",
+      /found "Memberlist".*did you mean "memberlist"\?$/,
+    );
+    // dskit's switch takes `mock`, its test client; Loki 3.7.6 panicked with it.
+    assert.match(
+      errors(nested("common.ring.kvstore.store", "mock"))[0]?.message ?? "",
+      /found "mock": Loki stops at start \(dskit's "mock" store is for its tests: Loki 3\.7\.6 panics with it/,
+    );
+    // A flag sets the same key: judged alike.
+    const [flag] = checkEngineFlags(loki, ["-ring.store=memberlst"]).map(unknownKeyHint);
+    assert.equal(flag.path, "-ring.store=memberlst");
+    assert.match(flag.message, /found "memberlst".*invalid KV store type.*did you mean "memberlist"\?$/);
+    assert.deepEqual(checkEngineFlags(loki, ["-ring.store=memberlist"]), []);
+  });
+
+  it("a multi store reads multi.primary and multi.secondary, each another store; they are not read under any other store", () => {
+    const kv = (multi: Record<string, unknown>, store = "multi") =>
+      errors({ common: { ring: { kvstore: { store, multi } } } });
+    assert.deepEqual(kv({ primary: "consul", secondary: "memberlist" }), []);
+    // Loki 3.7.6 with store inmemory and a misspelt primary started: multi is not read.
+    assert.deepEqual(kv({ primary: "inmemry", secondary: "memberlist" }, "inmemory"), []);
+    const [typo, ...rest] = kv({ primary: "inmemry", secondary: "memberlist" });
+    assert.deepEqual(rest, []);
+    assert.equal(typo.path, "common.ring.kvstore.multi.primary");
+    assert.match(
+      typo.message,
+      /^expected one of consul, etcd, inmemory, memberlist; found "inmemry": Loki stops at start \("invalid KV store type: inmemry"\).*did you mean "inmemory"\?$/,
+    );
+    assert.match(
+      kv({ primary: "consul" })[0]?.message ?? "",
+      /^expected one of consul, etcd, inmemory, memberlist with store multi; found none: Loki stops at start \("primary or secondary store not set"\)/,
+    );
+    assert.equal(kv({ primary: "consul" })[0]?.path, "common.ring.kvstore.multi.secondary");
+    assert.match(kv({ primary: "etcd", secondary: "etcd" })[0]?.message ?? "", /must be different/);
+    assert.match(kv({ primary: "multi", secondary: "etcd" })[0]?.message ?? "", /cannot be multi-stores/);
+  });
 
   it("ruler.storage.type takes the words NewLegacyRuleStore's switch takes, not those of its help (configdb)", () => {
     const ruler = (type: unknown, extra: Record<string, unknown> = {}) =>
@@ -521,6 +584,7 @@ describe("upstream/engines/references: Loki's ruler storage and remote-write cli
       "limits_config.ruler_remote_write_config.a.bogus",
     );
   });
+
   it("the words of the older rules carry their closest word too", () => {
     assert.match(errors({ server: { log_level: "inf" } })[0]?.message ?? "", /did you mean "info"\?$/);
     assert.match(

@@ -305,6 +305,52 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     assert.equal([...r.keys()].filter((k) => k.startsWith("blocked")).length, 1);
   });
 
+  it("Loki: each ring's KV store takes the words its help lists (config-values.tsv); a store whose help lists none stops the refresh", () => {
+    const md = (help: string) =>
+      [
+        "### Supported contents and default values of `loki.yaml`",
+        "",
+        `${FENCE}yaml`,
+        "common:",
+        "  ring:",
+        "    kvstore:",
+        `      # Backend storage to use for the ring. ${help}`,
+        "      # CLI flag: -common.storage.ring.store",
+        '      [store: <string> | default = "consul"]',
+        "",
+        "      # The prefix for the keys in the store. Supported values are: a, b.",
+        "      # CLI flag: -common.storage.ring.prefix",
+        '      [prefix: <string> | default = "collectors/"]',
+        FENCE,
+        "",
+      ].join("\n");
+    const out = refreshLoki(
+      checkout({
+        "docs/sources/shared/configuration.md": md(
+          "Supported values are: consul, etcd,\n      # inmemory, memberlist, multi.",
+        ),
+      }),
+      { tag: "v9.8.7" },
+    );
+    // The help's lines are read as one text; only the listed keys (a ring's store) are written.
+    assert.equal(
+      out.files["config-values.tsv"],
+      [
+        "# source: grafana/loki v9.8.7:docs/sources/shared/configuration.md",
+        "path\tvalues\tmd_line",
+        "common.ring.kvstore.store\tconsul,etcd,inmemory,memberlist,multi\t10",
+        "",
+      ].join("\n"),
+    );
+    assert.throws(
+      () =>
+        refreshLoki(checkout({ "docs/sources/shared/configuration.md": md("Any store.") }), {
+          tag: "v9.8.7",
+        }),
+      /common\.ring\.kvstore\.store \(docs\/sources\/shared\/configuration\.md:9\): expected its help to list its values \("Supported values are: a, b\."\), found "Backend storage to use for the ring\. Any store\."; .*VALUE_KEYS/,
+    );
+  });
+
   it("Loki: a RemoteWriteConfig's keys are read from its Go struct in vendor/, as yaml.v2 reads them", () => {
     const md = [
       "### Supported contents and default values of `loki.yaml`",
@@ -674,7 +720,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     const out = tmpDir("refreshed");
     const r = refreshReference(["loki", dir, "--out", out]);
     assert.equal(r.dir, out);
-    assert.deepEqual(r.files, ["config-keys.tsv"]);
+    assert.deepEqual(r.files, ["config-keys.tsv", "config-values.tsv"]);
     assert.match(
       fs.readFileSync(path.join(out, "config-keys.tsv"), "utf8"),
       /^# source: grafana\/loki v9\.8\.7:/,

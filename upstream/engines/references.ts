@@ -30,6 +30,8 @@ export type Engine = "loki" | "mimir";
 /** The reference folder of each engine under upstream/engines/data/. */
 export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.7.6", mimir: "mimir-3.0" };
 const FILES: Record<Engine, string> = { loki: "config-keys.tsv", mimir: "config-fields.tsv" };
+/** Loki's listed values (upstream/refresh/loki.ts VALUE_KEYS), beside its keys. */
+const LOKI_VALUES_FILE = "config-values.tsv";
 /** Each engine's reference file, relative to upstream/engines/data/. */
 export const ENGINE_REFERENCE_FILES: Record<Engine, string> = {
   loki: `${ENGINE_REFERENCES.loki}/${FILES.loki}`,
@@ -56,6 +58,8 @@ export interface EngineField {
   category?: Category;
   /** False when the field exists in the reference's source but not at the pinned version (Mimir delta). */
   atVersion: boolean;
+  /** The words the key takes, where the reference lists them (Loki's config-values.tsv), and that row. */
+  values?: { words: string[]; source: string };
   /** Where the row comes from, for messages. */
   source: string;
 }
@@ -113,6 +117,26 @@ function parseLoki(text: string, folder: string): EngineReference {
     if (field.flag) ref.flags.set(field.flag, field);
   }
   return ref;
+}
+
+/** Sets each listed key's words (config-values.tsv: path, values, md_line) on its field. */
+function readLokiValues(text: string, folder: string, ref: EngineReference): void {
+  const [header, ...rows] = tsvRows(text);
+  const where = `${folder}/${LOKI_VALUES_FILE}`;
+  const [p, v, line] = ["path", "values", "md_line"].map((name) => {
+    const i = header?.indexOf(name) ?? -1;
+    if (i < 0) throw new Error(`${where}: expected a column ${name}, found ${(header ?? []).join(", ")}`);
+    return i;
+  });
+  for (const r of rows) {
+    const field = ref.fields.get(r[p]);
+    if (!field) throw new Error(`${where}: ${r[p]} is no key of ${folder}/${FILES.loki}`);
+    if (!LISTED_VALUES.some((l) => l.key.test(r[p])))
+      throw new Error(
+        `${where}: ${r[p]} lists values, but upstream/engines/references.ts LISTED_VALUES says nothing of what Loki does with another`,
+      );
+    field.values = { words: r[v].split(","), source: `${where} (configuration.md:${r[line]})` };
+  }
 }
 
 function parseMimir(text: string, folder: string): EngineReference {
@@ -564,6 +588,94 @@ export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
   ),
 ];
 
+/**
+ * What Loki does with a value the reference's list for the key (config-values.tsv) does not name,
+ * by key, read in its source and seen when it was run; a listed key this does not name stops the
+ * reference's load. A ring's KV store: dskit builds the ring's client from the word when a module
+ * that uses the ring starts, so Loki 3.7.6 passed -verify-config with `memberlst` and stopped at
+ * start (within a second) for the rings the running modules use; the rings of modules that do
+ * not run (a disabled UI or pattern ingester, an index gateway not in ring mode, a ruler without
+ * sharding) are not built, and Loki started with a typo there. Those are refused too: which modules
+ * a process runs is its -target's and its flags', not the file's (one file serves the chart's
+ * write, read and backend pods), and the typo stops Loki once one of them runs.
+ */
+const KV_SOURCE =
+  "grafana/dskit v0.0.0-20260209132809-8d1c6d34bb5a (loki v3.7.6 go.mod:56) kv/client.go:137-175 (createClient), 194-203 (buildMultiClient)";
+const LISTED_VALUES: readonly {
+  key: RegExp;
+  source: string;
+  /** The problems of the key's value (`parent`: the map holding it, when the config has one). */
+  problems(
+    words: readonly string[],
+    value: unknown,
+    path: string,
+    parent?: Record<string, unknown>,
+  ): ValueProblem[];
+}[] = [
+  {
+    key: /(^|\.)kvstore\.store$/,
+    source: KV_SOURCE,
+    problems: (words, value, path, parent) => {
+      const stops = (found: string) =>
+        `Loki stops at start (${
+          // dskit's switch takes "mock", its test client (client.go:170-172); Loki 3.7.6 run with
+          // it panicked at start.
+          found === "mock"
+            ? 'dskit\'s "mock" store is for its tests: Loki 3.7.6 panics with it, "interface conversion: interface {} is string, not *ring.Desc"'
+            : `"invalid KV store type: ${found}"`
+        }) in every process that runs a module using this ring`;
+      const own = wordProblem(value, path, words, stops(scalarText(value) ?? ""));
+      if (own.length > 0 || value !== "multi" || !parent) return own;
+      // `multi` builds a client of each of multi.primary and multi.secondary.
+      const multi = isObject(parent.multi) ? parent.multi : {};
+      const base = path.replace(/store$/, "multi");
+      const stores = words.filter((w) => w !== "multi");
+      const [primary, secondary] = [multi.primary, multi.secondary].map(scalarText);
+      if (!primary || !secondary)
+        return [
+          {
+            path: `${base}.${primary ? "secondary" : "primary"}`,
+            message: `expected one of ${stores.join(", ")} with store multi; found none: Loki stops at start ("primary or secondary store not set")`,
+          },
+        ];
+      if (primary === secondary)
+        return [
+          {
+            path: `${base}.secondary`,
+            message: `expected a store other than multi.primary (${JSON.stringify(primary)}) with store multi: Loki stops at start ("primary and secondary stores must be different")`,
+          },
+        ];
+      return (["primary", "secondary"] as const).flatMap((k) =>
+        wordProblem(
+          multi[k],
+          `${base}.${k}`,
+          stores,
+          multi[k] === "multi"
+            ? 'Loki stops at start ("primary and secondary stores cannot be multi-stores")'
+            : stops(String(multi[k])),
+        ),
+      );
+    },
+  },
+];
+
+/** The problems of a key whose values the reference lists, by {@link LISTED_VALUES}. */
+function listedValueProblems(
+  field: EngineField,
+  value: unknown,
+  path: string,
+  parent?: Record<string, unknown>,
+): FieldProblem[] {
+  if (!field.values) return [];
+  const rule = LISTED_VALUES.find((l) => l.key.test(field.path))!;
+  return rule.problems(field.values.words, value, path, parent).map((p) => ({
+    path: p.path,
+    severity: "error",
+    message: `${p.message} (${field.values!.source}; ${rule.source})`,
+    ...(p.choices ? { choices: p.choices } : {}),
+  }));
+}
+
 const loaded = new Map<string, EngineReference>();
 
 /** An engine's reference, read once per file; throws MissingReferenceError (upstream/reference.ts) when its data file is absent. */
@@ -574,6 +686,8 @@ export function loadEngineReference(engine: Engine): EngineReference {
   if (!ref) {
     const text = readReferenceFile(file);
     ref = engine === "loki" ? parseLoki(text, folder) : parseMimir(text, folder);
+    if (engine === "loki")
+      readLokiValues(readReferenceFile(path.join(path.dirname(file), LOKI_VALUES_FILE)), folder, ref);
     for (const h of HIDDEN[engine]) {
       if (h.path && !ref.fields.has(h.path)) ref.fields.set(h.path, h);
       if (h.flag && !ref.flags.has(h.flag)) ref.flags.set(h.flag, h);
@@ -821,10 +935,10 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
         });
         continue;
       }
-      visit(field, v, path);
+      visit(field, v, path, value);
     }
   };
-  const visit = (field: EngineField, v: unknown, path: string) => {
+  const visit = (field: EngineField, v: unknown, path: string, parent?: Record<string, unknown>) => {
     if (!field.atVersion)
       problems.push({
         path,
@@ -846,6 +960,7 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
             message: `${p.message} (${rule.source})`,
             ...(p.choices ? { choices: p.choices } : {}),
           });
+    problems.push(...listedValueProblems(field, v, path, parent));
     switch (field.kind) {
       case "block":
         if (v !== null && !isObject(v))
@@ -961,6 +1076,7 @@ export function checkEngineFlags(ref: EngineReference, args: readonly string[]):
                 message: `${p.message} (${rule.source})`,
                 ...(p.choices ? { choices: p.choices } : {}),
               });
+        problems.push(...listedValueProblems(flag, m[2], a).map((p) => ({ ...p, path: a })));
       }
     }
   }
