@@ -676,6 +676,31 @@ function listedValueProblems(
   }));
 }
 
+/**
+ * What the value rules find in one key's value ({@link ENGINE_VALUE_RULES} and the words the
+ * reference lists): `config` is the whole config and `parent` the map holding the key, when known.
+ */
+function valueProblems(
+  ref: EngineReference,
+  field: EngineField,
+  value: unknown,
+  path: string,
+  config?: unknown,
+  parent?: Record<string, unknown>,
+): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const rule of ENGINE_VALUE_RULES)
+    if (rule.engine === ref.engine && field.path && rule.field === field.path)
+      for (const p of rule.problems(value, path, config))
+        out.push({
+          path: p.path,
+          severity: "error",
+          message: `${p.message} (${rule.source})`,
+          ...(p.choices ? { choices: p.choices } : {}),
+        });
+  return [...out, ...listedValueProblems(field, value, path, parent)];
+}
+
 const loaded = new Map<string, EngineReference>();
 
 /** An engine's reference, read once per file; throws MissingReferenceError (upstream/reference.ts) when its data file is absent. */
@@ -951,16 +976,7 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
         severity: "warning",
         message: `${field.path} is ${field.category} in ${name} ${ref.version} (${field.source})`,
       });
-    for (const rule of ENGINE_VALUE_RULES)
-      if (rule.engine === ref.engine && rule.field === field.path)
-        for (const p of rule.problems(v, path, config))
-          problems.push({
-            path: p.path,
-            severity: "error",
-            message: `${p.message} (${rule.source})`,
-            ...(p.choices ? { choices: p.choices } : {}),
-          });
-    problems.push(...listedValueProblems(field, v, path, parent));
+    problems.push(...valueProblems(ref, field, v, path, config, parent));
     switch (field.kind) {
       case "block":
         if (v !== null && !isObject(v))
@@ -1066,18 +1082,7 @@ export function checkEngineFlags(ref: EngineReference, args: readonly string[]):
       const problem = leafProblem(flag, coerceFlag(flag, m[2]));
       if (problem) problems.push({ path: a, severity: "error", message: `${problem} (${flag.source})` });
       // A flag sets the same value as its key: the key's load-time rules hold for it too.
-      else {
-        for (const rule of ENGINE_VALUE_RULES)
-          if (rule.engine === ref.engine && flag.path && rule.field === flag.path)
-            for (const p of rule.problems(m[2], a))
-              problems.push({
-                path: a,
-                severity: "error",
-                message: `${p.message} (${rule.source})`,
-                ...(p.choices ? { choices: p.choices } : {}),
-              });
-        problems.push(...listedValueProblems(flag, m[2], a).map((p) => ({ ...p, path: a })));
-      }
+      else problems.push(...valueProblems(ref, flag, m[2], a).map((p) => ({ ...p, path: a })));
     }
   }
   return problems;
