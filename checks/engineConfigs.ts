@@ -104,7 +104,7 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
     for (const p of checkEngineFlags(
       ref,
       args.filter((a) => a.startsWith("-") && !LOADER_FLAGS.has(/^--?([^=]+)/.exec(a)![1])),
-    ))
+    ).map(unknownKeyHint))
       if (p.severity === "error") fail(`flag ${p.path}: ${p.message}`);
       else report.warnings.push(`${where}: flag ${p.path}: ${p.message}`);
     if (text === undefined) continue; // a config the render cannot show (a secret envelope): nothing to judge

@@ -127,8 +127,15 @@ function withoutTemplates(v: unknown): unknown {
   return v;
 }
 
-/** An unknown-key problem with its closest known key at that level, when one is a likely misspelling. */
+/**
+ * An unknown-key problem with its closest known key at that level, and a word the key does not take
+ * with its closest word, when one is a likely misspelling (the same measure as a chart key's).
+ */
 export function unknownKeyHint(p: FieldProblem): FieldProblem {
+  if (p.choices) {
+    const near = misspelling(p.choices.found, p.choices.words);
+    return near ? { ...p, message: `${p.message}; did you mean ${JSON.stringify(near)}?` } : p;
+  }
   if (!p.known) return p;
   const parts = p.path.split(".");
   const near = misspelling(parts[parts.length - 1], p.known);

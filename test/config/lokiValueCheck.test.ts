@@ -124,6 +124,53 @@ describe("config: chartValues.loki.loki blocks are judged by Loki's reference (c
     }
   });
 
+  it("a ring's KV store, the ruler's storage type and a remote-write client's keys are judged at their lines, each with its closest word or key", () => {
+    const { problems, lines } = run({
+      loki: {
+        loki: {
+          commonConfig: { ring: { kvstore: { store: "memberlst" } } },
+          ingester: { lifecycler: { ring: { kvstore: { store: "Memberlist" } } } },
+          rulerConfig: {
+            storage: { type: "s4" },
+            remote_write: {
+              enabled: true,
+              clients: { mimir: { url: "http://m/api/v1/push", remote_timout: "30s" } },
+            },
+          },
+        },
+      },
+    });
+    const cases: [string, string, RegExp][] = [
+      [
+        "commonConfig.ring.kvstore.store",
+        "store: memberlst",
+        /expected one of consul, etcd, inmemory, memberlist, multi; found "memberlst": Loki stops at start \("invalid KV store type: memberlst"\).*; did you mean "memberlist"\?$/,
+      ],
+      [
+        "ingester.lifecycler.ring.kvstore.store",
+        "store: Memberlist",
+        /found "Memberlist".*; did you mean "memberlist"\?$/,
+      ],
+      [
+        "rulerConfig.storage.type",
+        "type: s4",
+        /expected one of azure, gcs, s3, bos, swift, cos, alibabacloud, local; found "s4": Loki stops at start \("unrecognized rule storage mode"\).*; did you mean "s3"\?$/,
+      ],
+      [
+        "rulerConfig.remote_write.clients.mimir.remote_timout",
+        "remote_timout: 30s",
+        /unknown key of Loki 3\.7\.6's ruler\.remote_write\.clients\.mimir .*got "remote_timout"; did you mean chartValues\.loki\.loki\.rulerConfig\.remote_write\.clients\.mimir\.remote_timeout\?$/,
+      ],
+    ];
+    assert.equal(problems.length, cases.length, problems.map((p) => p.problem).join("\n"));
+    for (const [key, line, said] of cases) {
+      const hit = problems.find((p) => p.problem.startsWith(`${P(`chartValues.loki.loki.${key}`)}: `));
+      assert.ok(hit, `${key} in\n${problems.map((p) => p.problem).join("\n")}`);
+      assert.match(hit.problem, said);
+      assert.equal(hit.line, lines.findIndex((l) => l.trim() === line) + 1, hit.problem);
+    }
+  });
+
   it("a renamed block the chart does not write is not judged by Loki (rulerConfig with the ruler off, extraMemberlistConfig beside memberlistConfig)", () => {
     assert.deepEqual(
       lokiValueProblems(

@@ -55,6 +55,31 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
       assert.match(m, /compactor\.retention_delete_delay: expected a Go time\.Duration.*found "1d"/);
   });
 
+  it("refuses a misspelt ring KV store, ruler storage type or remote-write key, which Loki takes at -verify-config and stops on at start", () => {
+    const planted = editConfig(objects, "config.yaml", (c) => {
+      if (!c.ruler) return;
+      c.common.ring = { kvstore: { store: "memberlst" } };
+      c.ruler.storage.type = "s4";
+      c.ruler.remote_write = {
+        enabled: true,
+        clients: { m: { url: "http://m/api/v1/push", remote_timout: "30s" } },
+      };
+    });
+    const msgs = checkEngineConfigs(planted).findings.map((f) => f.message);
+    const said = [
+      /config\.yaml common\.ring\.kvstore\.store: expected one of consul, etcd, inmemory, memberlist, multi; found "memberlst": Loki stops at start \("invalid KV store type: memberlst"\).*did you mean "memberlist"\?$/,
+      /config\.yaml ruler\.storage\.type: expected one of .*; found "s4": Loki stops at start \("unrecognized rule storage mode"\).*did you mean "s3"\?$/,
+      /config\.yaml ruler\.remote_write\.clients\.m\.remote_timout: Loki 3\.7\.6 has no key ruler\.remote_write\.clients\.\*\.remote_timout.*did you mean ruler\.remote_write\.clients\.m\.remote_timeout\?$/,
+    ];
+    // One file shared by the write, read and backend targets: each mistake said once.
+    assert.equal(msgs.length, said.length, msgs.join("\n"));
+    for (const re of said)
+      assert.ok(
+        msgs.some((m) => re.test(m)),
+        `${re} in\n${msgs.join("\n")}`,
+      );
+  });
+
   it("refuses a key the engine does not have, with the closest key of its level, and a flag", () => {
     const typo = editConfig(objects, "config.yaml", (c) => {
       if (c.compactor) c.compactor.delete_request_storee = "s3";

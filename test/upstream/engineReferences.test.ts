@@ -14,6 +14,7 @@ import {
   parsesAsModelDuration,
   type EngineReference,
 } from "../../upstream/engines/references";
+import { unknownKeyHint } from "../../config/lokiValueCheck";
 
 /**
  * Loki's and Mimir's configuration references (upstream/engines/data/loki-3.7.6, mimir-3.0) as the
@@ -401,5 +402,194 @@ describe("contract/expansion: values safe to expand into Loki's and Mimir's YAML
       assert.match(problem, rule, JSON.stringify(value));
       if (value.length > 4) assert.ok(!problem.includes(value), `never names the value: ${problem}`);
     }
+  });
+});
+
+/**
+ * Words Loki takes only when a module starts (Loki 3.7.6 passed -verify-config with each misspelt
+ * and stopped at start), and the keys of Prometheus's RemoteWriteConfig, which Loki's strict loader
+ * refuses an unknown one of at any depth: each rule refuses a typo naming the key, the words and
+ * what was found, with the closest word, and takes every word Loki takes.
+ */
+describe("upstream/engines/references: Loki's ring KV stores, ruler storage and remote-write clients", () => {
+  const loki = loadEngineReference("loki");
+  const errors = (config: unknown) =>
+    checkEngineConfig(loki, config)
+      .filter((p) => p.severity === "error")
+      .map(unknownKeyHint);
+  const nested = (path: string, value: unknown): Record<string, unknown> =>
+    path
+      .split(".")
+      .reverse()
+      .reduce<unknown>((v, k) => ({ [k]: v }), value) as Record<string, unknown>;
+
+  it("every ring's kvstore.store takes the words its help lists (config-values.tsv), and refuses another at its path", () => {
+    const stores = [...loki.fields.values()].filter((f) => f.values);
+    // Each ring of the reference, none left out: 14 at v3.7.6.
+    assert.deepEqual(
+      stores.map((f) => f.path).sort(),
+      [...loki.fields.keys()].filter((p) => p.endsWith(".kvstore.store")).sort(),
+    );
+    assert.equal(stores.length, 14);
+    for (const f of stores) {
+      assert.deepEqual(f.values!.words, ["consul", "etcd", "inmemory", "memberlist", "multi"], f.path);
+      for (const word of f.values!.words.filter((w) => w !== "multi"))
+        assert.deepEqual(errors(nested(f.path, word)), [], `${f.path}: ${word}`);
+      const [p, ...rest] = errors(nested(f.path, "memberlst"));
+      assert.deepEqual(rest, [], f.path);
+      assert.equal(p.path, f.path);
+      assert.equal(
+        p.message,
+        `expected one of consul, etcd, inmemory, memberlist, multi; found "memberlst": Loki stops at start ("invalid KV store type: memberlst") in every process that runs a module using this ring (${f.values!.source}; grafana/dskit v0.0.0-20260209132809-8d1c6d34bb5a (loki v3.7.6 go.mod:56) kv/client.go:137-175 (createClient), 194-203 (buildMultiClient)); did you mean "memberlist"?`,
+      );
+    }
+    // Compared as written: `Memberlist` is no store (Loki 3.7.6 run with it: "invalid KV store type: Memberlist").
+    assert.match(
+      errors(nested("common.ring.kvstore.store", "Memberlist"))[0]?.message ?? "",
+      /found "Memberlist".*did you mean "memberlist"\?$/,
+    );
+    // dskit's switch takes `mock`, its test client; Loki 3.7.6 panicked with it.
+    assert.match(
+      errors(nested("common.ring.kvstore.store", "mock"))[0]?.message ?? "",
+      /found "mock": Loki stops at start \(dskit's "mock" store is for its tests: Loki 3\.7\.6 panics with it/,
+    );
+    // A flag sets the same key: judged alike.
+    const [flag] = checkEngineFlags(loki, ["-ring.store=memberlst"]).map(unknownKeyHint);
+    assert.equal(flag.path, "-ring.store=memberlst");
+    assert.match(flag.message, /found "memberlst".*invalid KV store type.*did you mean "memberlist"\?$/);
+    assert.deepEqual(checkEngineFlags(loki, ["-ring.store=memberlist"]), []);
+  });
+
+  it("a multi store reads multi.primary and multi.secondary, each another store; they are not read under any other store", () => {
+    const kv = (multi: Record<string, unknown>, store = "multi") =>
+      errors({ common: { ring: { kvstore: { store, multi } } } });
+    assert.deepEqual(kv({ primary: "consul", secondary: "memberlist" }), []);
+    // Loki 3.7.6 with store inmemory and a misspelt primary started: multi is not read.
+    assert.deepEqual(kv({ primary: "inmemry", secondary: "memberlist" }, "inmemory"), []);
+    const [typo, ...rest] = kv({ primary: "inmemry", secondary: "memberlist" });
+    assert.deepEqual(rest, []);
+    assert.equal(typo.path, "common.ring.kvstore.multi.primary");
+    assert.match(
+      typo.message,
+      /^expected one of consul, etcd, inmemory, memberlist; found "inmemry": Loki stops at start \("invalid KV store type: inmemry"\).*did you mean "inmemory"\?$/,
+    );
+    assert.match(
+      kv({ primary: "consul" })[0]?.message ?? "",
+      /^expected one of consul, etcd, inmemory, memberlist with store multi; found none: Loki stops at start \("primary or secondary store not set"\)/,
+    );
+    assert.equal(kv({ primary: "consul" })[0]?.path, "common.ring.kvstore.multi.secondary");
+    assert.match(kv({ primary: "etcd", secondary: "etcd" })[0]?.message ?? "", /must be different/);
+    assert.match(kv({ primary: "multi", secondary: "etcd" })[0]?.message ?? "", /cannot be multi-stores/);
+  });
+
+  it("ruler.storage.type takes the words NewLegacyRuleStore's switch takes, not those of its help (configdb)", () => {
+    const ruler = (type: unknown, extra: Record<string, unknown> = {}) =>
+      errors({ ...extra, ruler: { storage: { type } } });
+    for (const ok of ["azure", "gcs", "s3", "bos", "swift", "cos", "alibabacloud", "local", ""])
+      assert.deepEqual(ruler(ok), [], ok);
+    const cases: [string, string][] = [
+      ["s4", '; did you mean "s3"?'],
+      ["locl", '; did you mean "local"?'],
+      ["S3", '; did you mean "s3"?'],
+      ["filesystem", ""],
+      ["configdb", ""],
+    ];
+    for (const [typo, hint] of cases) {
+      const [p, ...rest] = ruler(typo);
+      assert.deepEqual(rest, [], typo);
+      assert.equal(p.path, "ruler.storage.type");
+      assert.equal(
+        p.message,
+        `expected one of azure, gcs, s3, bos, swift, cos, alibabacloud, local; found ${JSON.stringify(typo)}: Loki stops at start ("unrecognized rule storage mode") in every process that runs the ruler (targets all, backend and ruler; read with -legacy-read-mode); with storage_config.use_thanos_objstore true it reads ruler_storage instead and ignores ruler.storage (grafana/loki v3.7.6 pkg/ruler/base/storage.go:97-117 (NewLegacyRuleStore), pkg/loki/modules.go:1581-1639 (initRulerStorage), pkg/loki/loki.go:838, 864, 866 (the ruler in targets all and backend))${hint}`,
+      );
+    }
+    // With use_thanos_objstore Loki 3.7.6 started with `s4` there (it reads ruler_storage).
+    assert.deepEqual(ruler("s4", { storage_config: { use_thanos_objstore: true } }), []);
+    assert.match(
+      checkEngineFlags(loki, ["-ruler.storage.type=s4"])[0]?.message ?? "",
+      /found "s4": Loki stops at start \("unrecognized rule storage mode"\)/,
+    );
+  });
+
+  it("a remote-write client's keys are RemoteWriteConfig's (ruler.remote_write.client, .clients, limits_config.ruler_remote_write_config)", () => {
+    const url = "http://127.0.0.1:9/api/v1/write";
+    // Loki 3.7.6 started with this client.
+    const good = {
+      url,
+      remote_timeout: "30s",
+      basic_auth: { username: "u", password: "p" },
+      tls_config: { insecure_skip_verify: true },
+      follow_redirects: true,
+      queue_config: { max_shards: 2, capacity: 100 },
+      metadata_config: { send: false },
+      write_relabel_configs: [{ source_labels: ["a"], regex: "x", action: "drop" }],
+      headers: { "X-A": "b" },
+      proxy_url: "http://127.0.0.1:3128",
+      sigv4: { region: "eu-west-1" },
+      oauth2: {
+        client_id: "i",
+        client_secret: "s",
+        token_url: url,
+        scopes: ["x"],
+        endpoint_params: { a: "b" },
+      },
+      authorization: { type: "Bearer", credentials: "x" },
+      http_headers: { "X-B": { values: ["c"] } },
+    };
+    assert.deepEqual(
+      errors({
+        ruler: { remote_write: { enabled: true, client: good, clients: { a: good } } },
+        limits_config: { ruler_remote_write_config: { a: good } },
+      }),
+      [],
+    );
+    // Each refused by Loki 3.7.6 at load ("field remote_timout not found in type config.plain").
+    const cases: [unknown, string, string][] = [
+      [
+        { clients: { a: { url, remote_timout: "30s" } } },
+        "clients.a.remote_timout",
+        "clients.a.remote_timeout",
+      ],
+      [{ client: { url, remote_timout: "30s" } }, "client.remote_timout", "client.remote_timeout"],
+      [
+        { clients: { a: { url, queue_config: { max_shard: 2 } } } },
+        "clients.a.queue_config.max_shard",
+        "clients.a.queue_config.max_shards",
+      ],
+      [
+        { clients: { a: { url, tls_config: { insecure_skip_verfy: true } } } },
+        "clients.a.tls_config.insecure_skip_verfy",
+        "clients.a.tls_config.insecure_skip_verify",
+      ],
+      [
+        { clients: { a: { url, write_relabel_configs: [{ source_label: ["a"] }] } } },
+        "clients.a.write_relabel_configs[0].source_label",
+        "clients.a.write_relabel_configs[0].source_labels",
+      ],
+      [
+        { clients: { a: { url, oauth2: { scope: ["x"] } } } },
+        "clients.a.oauth2.scope",
+        "clients.a.oauth2.scopes",
+      ],
+    ];
+    for (const [remote, at, near] of cases) {
+      const [p, ...rest] = errors({ ruler: { remote_write: remote } });
+      assert.deepEqual(rest, [], at);
+      assert.equal(p.path, `ruler.remote_write.${at}`);
+      assert.match(p.message, /^Loki 3\.7\.6 has no key ruler\.remote_write\./);
+      assert.ok(p.message.endsWith(`; did you mean ruler.remote_write.${near}?`), p.message);
+    }
+    assert.equal(
+      errors({ limits_config: { ruler_remote_write_config: { a: { url, bogus: 1 } } } })[0]?.path,
+      "limits_config.ruler_remote_write_config.a.bogus",
+    );
+  });
+
+  it("the words of the older rules carry their closest word too", () => {
+    assert.match(errors({ server: { log_level: "inf" } })[0]?.message ?? "", /did you mean "info"\?$/);
+    assert.match(
+      errors({ limits_config: { deletion_mode: "filter-and-delet" } })[0]?.message ?? "",
+      /did you mean "filter-and-delete"\?$/,
+    );
   });
 });

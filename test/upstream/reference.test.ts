@@ -79,7 +79,13 @@ describe("upstream/reference: the reference data inside the repository", () => {
     );
     assert.deepEqual(
       out.read.sort(),
-      [dataFile("loki"), dataFile("mimir"), alloyReferenceFile(), alloyRegistryFile()].sort(),
+      [
+        dataFile("loki"),
+        path.join(path.dirname(dataFile("loki")), "config-values.tsv"),
+        dataFile("mimir"),
+        alloyReferenceFile(),
+        alloyRegistryFile(),
+      ].sort(),
     );
   });
 

@@ -50,7 +50,7 @@ const LOKI_MD = [
   "",
   "[stores: <map of string to grpc_client>]",
   "",
-  "[remote_write: <RemoteWriteConfig>]",
+  "[alert_relabel_configs: <relabel_config...>]",
   FENCE,
   "",
   "### grpc_client",
@@ -196,7 +196,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       "leaf",
       "model.Duration",
     ]);
-    assert.deepEqual(r.get("remote_write")?.slice(1, 5), ["RemoteWriteConfig", "", "", "opaque"]);
+    assert.deepEqual(r.get("alert_relabel_configs")?.slice(1, 5), ["relabel_config...", "", "", "opaque"]);
   });
 
   it("Loki: a block inside a shared block takes the prefix of each use, not the one use the reference writes", () => {
@@ -346,6 +346,215 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
         ["embeds", "opaque"],
         ["untagged", "opaque"],
       ],
+    );
+  });
+
+  it("Loki: each ring's KV store takes the words its help lists (config-values.tsv); a store whose help lists none stops the refresh", () => {
+    const md = (help: string) =>
+      [
+        "### Supported contents and default values of `loki.yaml`",
+        "",
+        `${FENCE}yaml`,
+        "common:",
+        "  ring:",
+        "    kvstore:",
+        `      # Backend storage to use for the ring. ${help}`,
+        "      # CLI flag: -common.storage.ring.store",
+        '      [store: <string> | default = "consul"]',
+        "",
+        "      # The prefix for the keys in the store. Supported values are: a, b.",
+        "      # CLI flag: -common.storage.ring.prefix",
+        '      [prefix: <string> | default = "collectors/"]',
+        FENCE,
+        "",
+      ].join("\n");
+    const out = refreshLoki(
+      checkout({
+        "docs/sources/shared/configuration.md": md(
+          "Supported values are: consul, etcd,\n      # inmemory, memberlist, multi.",
+        ),
+      }),
+      { tag: "v9.8.7" },
+    );
+    // The help's lines are read as one text; only the listed keys (a ring's store) are written.
+    assert.equal(
+      out.files["config-values.tsv"],
+      [
+        "# source: grafana/loki v9.8.7:docs/sources/shared/configuration.md",
+        "path\tvalues\tmd_line",
+        "common.ring.kvstore.store\tconsul,etcd,inmemory,memberlist,multi\t10",
+        "",
+      ].join("\n"),
+    );
+    assert.throws(
+      () =>
+        refreshLoki(checkout({ "docs/sources/shared/configuration.md": md("Any store.") }), {
+          tag: "v9.8.7",
+        }),
+      /common\.ring\.kvstore\.store \(docs\/sources\/shared\/configuration\.md:9\): expected its help to list its values \("Supported values are: a, b\."\), found "Backend storage to use for the ring\. Any store\."; .*VALUE_KEYS/,
+    );
+  });
+
+  it("Loki: a RemoteWriteConfig's keys are read from its Go struct in vendor/, as yaml.v2 reads them", () => {
+    const md = [
+      "### Supported contents and default values of `loki.yaml`",
+      "",
+      `${FENCE}yaml`,
+      "ruler:",
+      "  remote_write:",
+      "    [client: <RemoteWriteConfig>]",
+      "",
+      "    [clients: <map of string to RemoteWriteConfig>]",
+      FENCE,
+      "",
+    ].join("\n");
+    const prom = "vendor/github.com/prometheus";
+    const go = {
+      "pkg/ruler/config.go": [
+        "package ruler",
+        'import "github.com/prometheus/prometheus/config"',
+        "type RemoteWriteConfig struct {",
+        '\tClient  *config.RemoteWriteConfig           `yaml:"client,omitempty"`',
+        '\tClients map[string]config.RemoteWriteConfig `yaml:"clients,omitempty"`',
+        "}",
+      ].join("\n"),
+      [`${prom}/prometheus/config/config.go`]: [
+        "package config",
+        "import (",
+        '\t"time"',
+        '\tcommon "github.com/prometheus/common/config"',
+        '\t"github.com/prometheus/common/model"',
+        '\t"github.com/prometheus/prometheus/model/relabel"',
+        ")",
+        "type RemoteWriteConfig struct {",
+        '\tURL                 *common.URL             `yaml:"url"`',
+        '\tRemoteTimeout       model.Duration          `yaml:"remote_timeout,omitempty"`',
+        '\tHeaders             map[string]string       `yaml:"headers,omitempty"`',
+        '\tWriteRelabelConfigs []*relabel.Config       `yaml:"write_relabel_configs,omitempty"`',
+        "\t// Inline: its keys at this level.",
+        '\tHTTPClientConfig    common.HTTPClientConfig `yaml:",inline"`',
+        '\tQueueConfig         QueueConfig             `yaml:"queue_config,omitempty"`',
+        '\tExtra               ExtraConfig             `yaml:"extra"`',
+        "\tName                string",
+        "\thidden              int",
+        '\tSkipped             string `yaml:"-"`',
+        "}",
+        "func (c *RemoteWriteConfig) UnmarshalYAML(unmarshal func(any) error) error {",
+        "\ttype plain RemoteWriteConfig",
+        "\treturn unmarshal((*plain)(c))",
+        "}",
+        "type QueueConfig struct {",
+        '\tCapacity          int            `yaml:"capacity,omitempty"`',
+        '\tBatchSendDeadline model.Duration `yaml:"batch_send_deadline,omitempty"`',
+        '\tWait              time.Duration  `yaml:"wait"`',
+        "}",
+        "// An inline map takes any key.",
+        "type ExtraConfig struct {",
+        '\tAny map[string]string `yaml:",inline"`',
+        "}",
+      ].join("\n"),
+      [`${prom}/common/config/http_config.go`]: [
+        "package config",
+        'import "net/url"',
+        "type URL struct {",
+        "\t*url.URL",
+        "}",
+        "func (u *URL) UnmarshalYAML(unmarshal func(interface{}) error) error {",
+        "\tvar s string",
+        "\tif err := unmarshal(&s); err != nil {",
+        "\t\treturn err",
+        "\t}",
+        "\treturn nil",
+        "}",
+        "type Secret string",
+        "type HTTPClientConfig struct {",
+        '\tBearerToken Secret    `yaml:"bearer_token,omitempty"`',
+        '\tTLSConfig   TLSConfig `yaml:"tls_config,omitempty"`',
+        '\tProxyConfig           `yaml:",inline"`',
+        '\tCallback    func() error `yaml:"-"`',
+        "}",
+        "type TLSConfig struct {",
+        '\tInsecureSkipVerify bool `yaml:"insecure_skip_verify"`',
+        "}",
+        "type ProxyConfig struct {",
+        '\tProxyURL URL `yaml:"proxy_url,omitempty"`',
+        "\tproxyFunc func(*http.Request) (*url.URL, error)",
+        "}",
+      ].join("\n"),
+      [`${prom}/common/model/time.go`]: "package model\ntype Duration int64\n",
+      [`${prom}/common/model/labels.go`]:
+        "package model\ntype LabelNames []LabelName\ntype LabelName string\n",
+      [`${prom}/prometheus/model/relabel/relabel.go`]: [
+        "package relabel",
+        'import "github.com/prometheus/common/model"',
+        "type Config struct {",
+        '\tSourceLabels model.LabelNames `yaml:"source_labels,flow,omitempty"`',
+        '\tAction       Action           `yaml:"action,omitempty"`',
+        "}",
+        "type Action string",
+        "func (a *Action) UnmarshalYAML(unmarshal func(any) error) error {",
+        "\tvar s string",
+        "\treturn unmarshal(&s)",
+        "}",
+      ].join("\n"),
+    };
+    const out = refreshLoki(checkout({ "docs/sources/shared/configuration.md": md, ...go }), {
+      tag: "v9.8.7",
+    });
+    const r = rows(out.files["config-keys.tsv"]);
+    // path type default cli_flag kind go_duration md_line block
+    const kinds = (at: string) =>
+      Object.fromEntries(
+        [...r.values()]
+          .filter((c) => c[0].startsWith(at))
+          .map((c) => [c[0].slice(at.length), `${c[1]} ${c[4]} ${c[5]}`]),
+      );
+    const remote = `RemoteWriteConfig (${prom}/prometheus/config/config.go:8)`;
+    assert.deepEqual(r.get("ruler.remote_write.clients"), [
+      "ruler.remote_write.clients",
+      "map of string to RemoteWriteConfig",
+      "",
+      "",
+      "map",
+      "-",
+      "8",
+      "<top>",
+    ]);
+    assert.equal(r.get("ruler.remote_write.client")?.[4], "block");
+    assert.deepEqual(kinds("ruler.remote_write.clients.*."), {
+      url: "string leaf -",
+      remote_timeout: "duration leaf model.Duration",
+      headers: "map of string to string leaf -",
+      write_relabel_configs: "list of relabel.Config list -",
+      "write_relabel_configs[].source_labels": "list of strings leaf -",
+      "write_relabel_configs[].action": "string leaf -",
+      bearer_token: "string leaf -",
+      tls_config: "block block -",
+      "tls_config.insecure_skip_verify": "boolean leaf -",
+      proxy_url: "string leaf -",
+      queue_config: "block block -",
+      "queue_config.capacity": "int leaf -",
+      "queue_config.batch_send_deadline": "duration leaf model.Duration",
+      "queue_config.wait": "duration leaf time.Duration",
+      extra: "ExtraConfig opaque -",
+      name: "string leaf -",
+    });
+    assert.deepEqual(
+      Object.keys(kinds("ruler.remote_write.client.")),
+      Object.keys(kinds("ruler.remote_write.clients.*.")),
+    );
+    assert.equal(r.get("ruler.remote_write.clients.*.url")?.[7], remote);
+    assert.equal(
+      r.get("ruler.remote_write.clients.*.tls_config.insecure_skip_verify")?.[7],
+      `TLSConfig (${prom}/common/config/http_config.go:20)`,
+    );
+    // Without its Go declaration the refresh stops, naming the key and what to change.
+    assert.throws(
+      () =>
+        refreshLoki(checkout({ "docs/sources/shared/configuration.md": md }), {
+          tag: "v9.8.7",
+        }),
+      /ruler\.remote_write\.client \(docs\/sources\/shared\/configuration\.md:6\): expected one field under pkg\/ with yaml key "client" of type RemoteWriteConfig, found none or several; .*GO_EXPANDED/,
     );
   });
 
@@ -555,7 +764,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     const out = tmpDir("refreshed");
     const r = refreshReference(["loki", dir, "--out", out]);
     assert.equal(r.dir, out);
-    assert.deepEqual(r.files, ["config-keys.tsv"]);
+    assert.deepEqual(r.files, ["config-keys.tsv", "config-values.tsv"]);
     assert.match(
       fs.readFileSync(path.join(out, "config-keys.tsv"), "utf8"),
       /^# source: grafana\/loki v9\.8\.7:/,

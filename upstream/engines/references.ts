@@ -30,6 +30,8 @@ export type Engine = "loki" | "mimir";
 /** The reference folder of each engine under upstream/engines/data/. */
 export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.7.6", mimir: "mimir-3.0" };
 const FILES: Record<Engine, string> = { loki: "config-keys.tsv", mimir: "config-fields.tsv" };
+/** Loki's listed values (upstream/refresh/loki.ts VALUE_KEYS), beside its keys. */
+const LOKI_VALUES_FILE = "config-values.tsv";
 /** Each engine's reference file, relative to upstream/engines/data/. */
 export const ENGINE_REFERENCE_FILES: Record<Engine, string> = {
   loki: `${ENGINE_REFERENCES.loki}/${FILES.loki}`,
@@ -56,6 +58,8 @@ export interface EngineField {
   category?: Category;
   /** False when the field exists in the reference's source but not at the pinned version (Mimir delta). */
   atVersion: boolean;
+  /** The words the key takes, where the reference lists them (Loki's config-values.tsv), and that row. */
+  values?: { words: string[]; source: string };
   /** Where the row comes from, for messages. */
   source: string;
 }
@@ -113,6 +117,26 @@ function parseLoki(text: string, folder: string): EngineReference {
     if (field.flag) ref.flags.set(field.flag, field);
   }
   return ref;
+}
+
+/** Sets each listed key's words (config-values.tsv: path, values, md_line) on its field. */
+function readLokiValues(text: string, folder: string, ref: EngineReference): void {
+  const [header, ...rows] = tsvRows(text);
+  const where = `${folder}/${LOKI_VALUES_FILE}`;
+  const [p, v, line] = ["path", "values", "md_line"].map((name) => {
+    const i = header?.indexOf(name) ?? -1;
+    if (i < 0) throw new Error(`${where}: expected a column ${name}, found ${(header ?? []).join(", ")}`);
+    return i;
+  });
+  for (const r of rows) {
+    const field = ref.fields.get(r[p]);
+    if (!field) throw new Error(`${where}: ${r[p]} is no key of ${folder}/${FILES.loki}`);
+    if (!LISTED_VALUES.some((l) => l.key.test(r[p])))
+      throw new Error(
+        `${where}: ${r[p]} lists values, but upstream/engines/references.ts LISTED_VALUES says nothing of what Loki does with another`,
+      );
+    field.values = { words: r[v].split(","), source: `${where} (configuration.md:${r[line]})` };
+  }
 }
 
 function parseMimir(text: string, folder: string): EngineReference {
@@ -415,42 +439,73 @@ export interface EngineValueRule {
   /** The key's path in the reference. */
   field: string;
   source: string;
-  /** What is wrong with the key's value at `path` (the path as the config has it): a path below it and why. */
-  problems(value: unknown, path: string): { path: string; message: string }[];
+  /**
+   * What is wrong with the key's value at `path` (the path as the config has it): a path below it
+   * and why, with the words the key takes when it takes one of a few (for a closest match).
+   * `config` is the whole parsed config when the check has it (not for a flag).
+   */
+  problems(value: unknown, path: string, config?: unknown): ValueProblem[];
+}
+
+/** A value's problem: where, why, and for a key that takes one of a few words, those words and what was found. */
+export interface ValueProblem {
+  path: string;
+  message: string;
+  choices?: Choices;
+}
+
+/** The words a key takes and the text found, for a "did you mean" (config/lokiValueCheck.ts unknownKeyHint). */
+export interface Choices {
+  found: string;
+  words: readonly string[];
 }
 
 /** Loki's least stream retention period (pkg/validation/limits.go:605, `24*time.Hour`). */
 const LOKI_LEAST_STREAM_RETENTION_MS = 86_400_000;
 
+/** A value that is none of `words`: the problem, with the words for a closest match. */
+function wordProblem(
+  value: unknown,
+  path: string,
+  words: readonly string[],
+  stops: string,
+  caseless = false,
+): ValueProblem[] {
+  const text = scalarText(value);
+  if (text === undefined) return [];
+  const known = caseless ? words.some((w) => w.toLowerCase() === text.toLowerCase()) : words.includes(text);
+  return known
+    ? []
+    : [
+        {
+          path,
+          message: `expected one of ${words.join(", ")}; found ${JSON.stringify(value)}: ${stops}`,
+          choices: { found: text, words },
+        },
+      ];
+}
+
 /**
  * A key that takes one of a few words, as the engine's source lists them; `caseless` when the engine
- * compares them ignoring case. Loki 3.7.6 run with a misspelt one of each: refused.
+ * compares them ignoring case; `ignored` when the engine does not read the key in that config (then
+ * any value passes). Loki 3.7.6 run with a misspelt one of each: refused.
  */
 function oneOf(
   field: string,
   words: readonly string[],
   source: string,
   stops: string,
-  caseless = false,
+  options: { caseless?: boolean; ignored?: (text: string, config: unknown) => boolean } = {},
 ): EngineValueRule {
   return {
     engine: "loki",
     field,
     source,
-    problems: (value, path) => {
+    problems: (value, path, config) => {
       const text = scalarText(value);
-      if (text === undefined) return [];
-      const known = caseless
-        ? words.some((w) => w.toLowerCase() === text.toLowerCase())
-        : words.includes(text);
-      return known
+      return text !== undefined && options.ignored?.(text, config)
         ? []
-        : [
-            {
-              path,
-              message: `expected one of ${words.join(", ")}; found ${JSON.stringify(value)}: ${stops}`,
-            },
-          ];
+        : wordProblem(value, path, words, stops, options.caseless);
     },
   };
 }
@@ -514,9 +569,137 @@ export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
     ["none", "gzip", "lz4-64k", "snappy", "lz4-256k", "lz4-1M", "lz4", "flate", "zstd"],
     "grafana/loki v3.7.6 pkg/compression/codec.go:29-39, 41-62, 72-79 (ParseCodec, case-insensitive), pkg/ingester/ingester.go:173 (Config.Validate)",
     'Loki stops at start ("invalid encoding")',
-    true,
+    { caseless: true },
+  ),
+  oneOf(
+    "ruler.storage.type",
+    // The words of the switch, not of the flag's help ("configdb, azure, gcs, s3, swift, local, bos,
+    // cos", storage.go:63): Loki 3.7.6 run with `configdb` stopped ("unrecognized rule storage
+    // mode configdb"), with `alibabacloud` and its block started.
+    ["azure", "gcs", "s3", "bos", "swift", "cos", "alibabacloud", "local"],
+    "grafana/loki v3.7.6 pkg/ruler/base/storage.go:97-117 (NewLegacyRuleStore), pkg/loki/modules.go:1581-1639 (initRulerStorage), pkg/loki/loki.go:838, 864, 866 (the ruler in targets all and backend)",
+    'Loki stops at start ("unrecognized rule storage mode") in every process that runs the ruler (targets all, backend and ruler; read with -legacy-read-mode); with storage_config.use_thanos_objstore true it reads ruler_storage instead and ignores ruler.storage',
+    {
+      // Empty is "not configured" (RuleStoreConfig.IsDefaults): the ruler does not start, or takes
+      // common.storage (pkg/loki/config_wrapper.go). With use_thanos_objstore the ruler reads
+      // ruler_storage (modules.go:1589-1591, 1632-1633): Loki 3.7.6 run so with `s4` here started.
+      ignored: (text, config) => text === "" || at(config, "storage_config.use_thanos_objstore") === true,
+    },
   ),
 ];
+
+/**
+ * What Loki does with a value the reference's list for the key (config-values.tsv) does not name,
+ * by key, read in its source and seen when it was run; a listed key this does not name stops the
+ * reference's load. A ring's KV store: dskit builds the ring's client from the word when a module
+ * that uses the ring starts, so Loki 3.7.6 passed -verify-config with `memberlst` and stopped at
+ * start (within a second) for the rings the running modules use; the rings of modules that do
+ * not run (a disabled UI or pattern ingester, an index gateway not in ring mode, a ruler without
+ * sharding) are not built, and Loki started with a typo there. Those are refused too: which modules
+ * a process runs is its -target's and its flags', not the file's (one file serves the chart's
+ * write, read and backend pods), and the typo stops Loki once one of them runs.
+ */
+const KV_SOURCE =
+  "grafana/dskit v0.0.0-20260209132809-8d1c6d34bb5a (loki v3.7.6 go.mod:56) kv/client.go:137-175 (createClient), 194-203 (buildMultiClient)";
+const LISTED_VALUES: readonly {
+  key: RegExp;
+  source: string;
+  /** The problems of the key's value (`parent`: the map holding it, when the config has one). */
+  problems(
+    words: readonly string[],
+    value: unknown,
+    path: string,
+    parent?: Record<string, unknown>,
+  ): ValueProblem[];
+}[] = [
+  {
+    key: /(^|\.)kvstore\.store$/,
+    source: KV_SOURCE,
+    problems: (words, value, path, parent) => {
+      const stops = (found: string) =>
+        `Loki stops at start (${
+          // dskit's switch takes "mock", its test client (client.go:170-172); Loki 3.7.6 run with
+          // it panicked at start.
+          found === "mock"
+            ? 'dskit\'s "mock" store is for its tests: Loki 3.7.6 panics with it, "interface conversion: interface {} is string, not *ring.Desc"'
+            : `"invalid KV store type: ${found}"`
+        }) in every process that runs a module using this ring`;
+      const own = wordProblem(value, path, words, stops(scalarText(value) ?? ""));
+      if (own.length > 0 || value !== "multi" || !parent) return own;
+      // `multi` builds a client of each of multi.primary and multi.secondary.
+      const multi = isObject(parent.multi) ? parent.multi : {};
+      const base = path.replace(/store$/, "multi");
+      const stores = words.filter((w) => w !== "multi");
+      const [primary, secondary] = [multi.primary, multi.secondary].map(scalarText);
+      if (!primary || !secondary)
+        return [
+          {
+            path: `${base}.${primary ? "secondary" : "primary"}`,
+            message: `expected one of ${stores.join(", ")} with store multi; found none: Loki stops at start ("primary or secondary store not set")`,
+          },
+        ];
+      if (primary === secondary)
+        return [
+          {
+            path: `${base}.secondary`,
+            message: `expected a store other than multi.primary (${JSON.stringify(primary)}) with store multi: Loki stops at start ("primary and secondary stores must be different")`,
+          },
+        ];
+      return (["primary", "secondary"] as const).flatMap((k) =>
+        wordProblem(
+          multi[k],
+          `${base}.${k}`,
+          stores,
+          multi[k] === "multi"
+            ? 'Loki stops at start ("primary and secondary stores cannot be multi-stores")'
+            : stops(String(multi[k])),
+        ),
+      );
+    },
+  },
+];
+
+/** The problems of a key whose values the reference lists, by {@link LISTED_VALUES}. */
+function listedValueProblems(
+  field: EngineField,
+  value: unknown,
+  path: string,
+  parent?: Record<string, unknown>,
+): FieldProblem[] {
+  if (!field.values) return [];
+  const rule = LISTED_VALUES.find((l) => l.key.test(field.path))!;
+  return rule.problems(field.values.words, value, path, parent).map((p) => ({
+    path: p.path,
+    severity: "error",
+    message: `${p.message} (${field.values!.source}; ${rule.source})`,
+    ...(p.choices ? { choices: p.choices } : {}),
+  }));
+}
+
+/**
+ * What the value rules find in one key's value ({@link ENGINE_VALUE_RULES} and the words the
+ * reference lists): `config` is the whole config and `parent` the map holding the key, when known.
+ */
+function valueProblems(
+  ref: EngineReference,
+  field: EngineField,
+  value: unknown,
+  path: string,
+  config?: unknown,
+  parent?: Record<string, unknown>,
+): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const rule of ENGINE_VALUE_RULES)
+    if (rule.engine === ref.engine && field.path && rule.field === field.path)
+      for (const p of rule.problems(value, path, config))
+        out.push({
+          path: p.path,
+          severity: "error",
+          message: `${p.message} (${rule.source})`,
+          ...(p.choices ? { choices: p.choices } : {}),
+        });
+  return [...out, ...listedValueProblems(field, value, path, parent)];
+}
 
 const loaded = new Map<string, EngineReference>();
 
@@ -528,6 +711,8 @@ export function loadEngineReference(engine: Engine): EngineReference {
   if (!ref) {
     const text = readReferenceFile(file);
     ref = engine === "loki" ? parseLoki(text, folder) : parseMimir(text, folder);
+    if (engine === "loki")
+      readLokiValues(readReferenceFile(path.join(path.dirname(file), LOKI_VALUES_FILE)), folder, ref);
     for (const h of HIDDEN[engine]) {
       if (h.path && !ref.fields.has(h.path)) ref.fields.set(h.path, h);
       if (h.flag && !ref.flags.has(h.flag)) ref.flags.set(h.flag, h);
@@ -633,6 +818,8 @@ export interface FieldProblem {
   mistake?: string;
   /** For an unknown key: the keys the reference has at its level, for a closest match. */
   known?: string[];
+  /** For a word the key does not take: the words it takes, for a closest match. */
+  choices?: Choices;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -773,10 +960,10 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
         });
         continue;
       }
-      visit(field, v, path);
+      visit(field, v, path, value);
     }
   };
-  const visit = (field: EngineField, v: unknown, path: string) => {
+  const visit = (field: EngineField, v: unknown, path: string, parent?: Record<string, unknown>) => {
     if (!field.atVersion)
       problems.push({
         path,
@@ -789,10 +976,7 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
         severity: "warning",
         message: `${field.path} is ${field.category} in ${name} ${ref.version} (${field.source})`,
       });
-    for (const rule of ENGINE_VALUE_RULES)
-      if (rule.engine === ref.engine && rule.field === field.path)
-        for (const p of rule.problems(v, path))
-          problems.push({ path: p.path, severity: "error", message: `${p.message} (${rule.source})` });
+    problems.push(...valueProblems(ref, field, v, path, config, parent));
     switch (field.kind) {
       case "block":
         if (v !== null && !isObject(v))
@@ -898,11 +1082,7 @@ export function checkEngineFlags(ref: EngineReference, args: readonly string[]):
       const problem = leafProblem(flag, coerceFlag(flag, m[2]));
       if (problem) problems.push({ path: a, severity: "error", message: `${problem} (${flag.source})` });
       // A flag sets the same value as its key: the key's load-time rules hold for it too.
-      else
-        for (const rule of ENGINE_VALUE_RULES)
-          if (rule.engine === ref.engine && flag.path && rule.field === flag.path)
-            for (const p of rule.problems(m[2], a))
-              problems.push({ path: a, severity: "error", message: `${p.message} (${rule.source})` });
+      else problems.push(...valueProblems(ref, flag, m[2], a).map((p) => ({ ...p, path: a })));
     }
   }
   return problems;

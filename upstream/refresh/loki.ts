@@ -14,6 +14,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readGoFile, type GoType } from "./goSource";
+import { GoYamlKeys } from "./goYamlKeys";
 import type { Refreshed, Source } from "./source";
 
 const REFERENCE = "docs/sources/shared/configuration.md";
@@ -46,6 +47,28 @@ const DURATION_OVERRIDES: Record<string, "time.Duration" | "model.Duration"> = {
   "schema_config.configs[].chunks.period": "time.Duration",
 };
 
+/**
+ * The keys whose values Loki takes from a list its help text names ("Supported values are: consul,
+ * etcd, inmemory, memberlist, multi."), written to config-values.tsv: each ring's KV store, whose
+ * client dskit builds from that word when a module using the ring starts
+ * (vendor/github.com/grafana/dskit/kv/client.go createClient), Loki 3.7.6 stopping on any other
+ * (docs/explanation/engine-references.md, "Run against Loki 3.7.6"). A key matched here whose help
+ * names no list stops the refresh: the rule judging it would have nothing to judge by.
+ */
+const VALUE_KEYS = /(^|\.)kvstore\.store$/;
+const SUPPORTED = /Supported values are: ([\w-]+(?:, [\w-]+)*)\./;
+const LOKI_VALUE_COLUMNS = ["path", "values", "md_line"];
+
+/**
+ * The Go module the checkout holds, and the types the reference leaves opaque whose keys are read
+ * from their Go struct (goYamlKeys.ts) because Loki's strict loader refuses an unknown key below
+ * them too: Prometheus's RemoteWriteConfig (ruler.remote_write.client, .clients,
+ * limits_config.ruler_remote_write_config; Loki 3.7.6 run with an unknown key at each depth refused
+ * it at load, "field remote_timout not found in type config.plain").
+ */
+const LOKI_MODULE = "github.com/grafana/loki/v3";
+const GO_EXPANDED = /^(map of string to )?(RemoteWriteConfig)$/;
+
 /** Types the reference prints for plain values (its "Generic placeholders" and their containers). */
 const PLAIN =
   /^(string|int|float|boolean|duration|daytime|url|time|secret|Regexp|list of (strings|durations|ints)|map of string to (string|int|float|list of strings))$/;
@@ -61,6 +84,8 @@ interface Item {
   flag: string;
   /** The CLI flags prefix the comment above names for the block this entry uses. */
   prefix?: string;
+  /** The comment above the entry (its flag's help), lines joined with spaces. */
+  help: string;
   children: Item[];
 }
 
@@ -110,6 +135,7 @@ function parseYamlBlock(body: { text: string; line: number }[]): Item[] {
   const root: Item[] = [];
   const stack: { indent: number; items: Item[] }[] = [{ indent: -1, items: root }];
   let flag = "";
+  let help: string[] = [];
   let prefix: string | undefined;
   let prefixNext = false;
   for (const { text, line } of body) {
@@ -123,6 +149,7 @@ function parseYamlBlock(body: { text: string; line: number }[]): Item[] {
       const p = /^The CLI flags prefix for this block configuration is:\s*(\S*)$/.exec(c);
       if (p) [prefix, prefixNext] = p[1] ? [p[1], false] : [undefined, true];
       else if (prefixNext) [prefix, prefixNext] = [c.trim(), false];
+      else if (!f) help.push(c.trim());
       continue;
     }
     while (stack[stack.length - 1].indent >= indent) stack.pop();
@@ -131,7 +158,14 @@ function parseYamlBlock(body: { text: string; line: number }[]): Item[] {
     const include = /^\[<([\w.]+)>\]$/.exec(t);
     const entry = /^\[([\w.]*): <(.+?)>(?:(?: \||:) default = (.*))?\]$/.exec(t);
     const inline = /^([\w.]+):$/.exec(t);
-    const base = { line, indent, flag, ...(prefix ? { prefix } : {}), children: [] as Item[] };
+    const base = {
+      line,
+      indent,
+      flag,
+      ...(prefix ? { prefix } : {}),
+      help: help.join(" "),
+      children: [] as Item[],
+    };
     if (include) item = { ...base, form: "include", name: "", type: include[1], default: "" };
     else if (entry)
       item = { ...base, form: "entry", name: entry[1], type: entry[2], default: entry[3] ?? "" };
@@ -140,7 +174,7 @@ function parseYamlBlock(body: { text: string; line: number }[]): Item[] {
       throw new Error(`loki: ${REFERENCE}:${line}: expected a key, a [<block>] or a comment, found "${t}"`);
     parent.push(item);
     if (item.form === "inline") stack.push({ indent, items: item.children });
-    [flag, prefix, prefixNext] = ["", undefined, false];
+    [flag, prefix, prefixNext, help] = ["", undefined, false, []];
   }
   return root;
 }
@@ -155,6 +189,8 @@ interface Row {
   block: string;
   /** The Go type of a duration read from its struct field (rows of {@link goStructRows}). */
   goDuration?: "time.Duration" | "model.Duration";
+  /** The entry's help text (leaves only). */
+  help?: string;
 }
 
 /** The Go struct declarations under pkg/ of the checkout, by type name (several when the name repeats). */
@@ -270,7 +306,16 @@ function expand(blocks: Blocks, structs: GoStructs): Row[] {
           ? it.flag.replace("<prefix>", prefix)
           : it.flag.replace("<prefix>.", "");
       const row = (type: string, kind: Row["kind"], def = it.default, f = flag) =>
-        rows.push({ path: key, type, default: def, flag: f, kind, line: it.line, block });
+        rows.push({
+          path: key,
+          type,
+          default: def,
+          flag: f,
+          kind,
+          line: it.line,
+          block,
+          ...(kind === "leaf" && it.help ? { help: it.help } : {}),
+        });
       if (it.form === "include") {
         walk(
           blocks.items.get(it.type) ?? missing(it),
@@ -388,7 +433,10 @@ export function refreshLoki(checkout: string, source: Source): Refreshed {
   const file = path.join(checkout, REFERENCE);
   if (!fs.existsSync(file))
     throw new Error(`loki: expected ${REFERENCE} in the checkout of grafana/loki, found nothing at ${file}`);
-  const rows = expand(blocksOf(fs.readFileSync(file, "utf8").split("\n")), goStructs(checkout));
+  const rows = goExpanded(
+    checkout,
+    expand(blocksOf(fs.readFileSync(file, "utf8").split("\n")), goStructs(checkout)),
+  );
   const { exact, tail, byYaml } = durationKinds(checkout);
   // A key with no flag of its own takes the answer of the same key of the same block elsewhere.
   const byBlockKey = new Map<string, string>();
@@ -425,5 +473,65 @@ export function refreshLoki(checkout: string, source: Source): Refreshed {
   const tsv = [`# source: grafana/loki ${source.tag}:${REFERENCE}`, LOKI_COLUMNS.join("\t"), ...out, ""].join(
     "\n",
   );
-  return { area: "engines", folder: `loki-${m[1]}`, files: { "config-keys.tsv": tsv } };
+  return {
+    area: "engines",
+    folder: `loki-${m[1]}`,
+    files: { "config-keys.tsv": tsv, "config-values.tsv": valuesTsv(rows, source) },
+  };
+}
+
+/** config-values.tsv: the values each of {@link VALUE_KEYS} takes, as its help text lists them. */
+function valuesTsv(rows: Row[], source: Source): string {
+  const out = rows
+    .filter((r) => r.kind === "leaf" && VALUE_KEYS.test(r.path))
+    .map((r) => {
+      const listed = SUPPORTED.exec(r.help ?? "");
+      if (!listed)
+        throw new Error(
+          `loki: ${r.path} (${REFERENCE}:${r.line}): expected its help to list its values ("Supported values are: a, b."), found ${JSON.stringify(r.help ?? "")}; read what Loki takes at the source and change VALUE_KEYS in upstream/refresh/loki.ts`,
+        );
+      return [r.path, listed[1].split(", ").join(","), String(r.line)].join("\t");
+    });
+  return [
+    `# source: grafana/loki ${source.tag}:${REFERENCE}`,
+    LOKI_VALUE_COLUMNS.join("\t"),
+    ...out,
+    "",
+  ].join("\n");
+}
+
+/**
+ * The rows with the keys of each {@link GO_EXPANDED} opaque row read from its Go struct, right
+ * after it: the Go field is the one under pkg/ with that yaml key and type.
+ */
+function goExpanded(checkout: string, rows: Row[]): Row[] {
+  const keys = new GoYamlKeys(checkout, LOKI_MODULE);
+  return rows.flatMap((r) => {
+    const t = GO_EXPANDED.exec(r.type);
+    if (r.kind !== "opaque" || !t) return [r];
+    const key = r.path.split(".").pop()!;
+    const decl = keys.declaration(["pkg"], key, t[2]);
+    if (!decl)
+      throw new Error(
+        `loki: ${r.path} (${REFERENCE}:${r.line}): expected one field under pkg/ with yaml key "${key}" of type ${t[2]}, found none or several; read the struct at the source and change GO_EXPANDED in upstream/refresh/loki.ts`,
+      );
+    const [own, ...below] = keys.rows(decl.file, decl.type, r.path, r.block);
+    if (own.kind === "opaque")
+      throw new Error(
+        `loki: ${r.path} (${REFERENCE}:${r.line}): the keys of its Go type ${decl.type} (${decl.file.rel}) could not be read`,
+      );
+    return [
+      { ...r, kind: own.kind },
+      ...below.map((b): Row => ({
+        path: b.path,
+        type: b.type,
+        default: "",
+        flag: "",
+        kind: b.kind,
+        line: r.line,
+        block: b.block,
+        ...(b.goDuration ? { goDuration: b.goDuration } : {}),
+      })),
+    ];
+  });
 }
