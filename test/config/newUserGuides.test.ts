@@ -1,5 +1,8 @@
 import { strict as assert } from "assert";
-import { BASE, P, refusal, STORE } from "../support/stackText";
+import { ConfigError } from "../../config/errors";
+import { loadStackConfig } from "../../config/load";
+import { withRuntimeConfig } from "../support/runtimeConfig";
+import { BASE, P, refusal, stackProject, STORE } from "../support/stackText";
 
 /*
  * Mistakes a new user makes while following the first deploy, the sizing, chart values, Grafana
@@ -18,6 +21,51 @@ const pool = (count: number, memory = "16Gi") => `  ${P("nodePools")}:
 
 describe("config: the mistakes the first-deploy, sizing, chart values and Grafana guides lead to", function () {
   this.timeout(20000);
+
+  it("the provider's own kubernetes:context naming another cluster is said in the same run as the other kubernetes: keys, at its line", () => {
+    const e = refusal(`${BASE}${STORE}  kubernetes:namespace: foo\n  kubernetes:context: admin@other\n`);
+    assert.deepEqual(
+      e.problems.map((p) => p.split(":").slice(0, 2).join(":")),
+      ["kubernetes:namespace", "kubernetes:context"],
+      e.message,
+    );
+    assert.ok(
+      e.problems.includes(
+        'kubernetes:context: expected nothing or the stack\'s pinned context "admin@example" (homelab-observability:kubeContext), got "admin@other"; remove it (`pulumi config rm --stack s kubernetes:context`)',
+      ),
+      e.message,
+    );
+    assert.match(e.message, /Pulumi\.s\.yaml:8:3\n/);
+  });
+
+  it("so does the program, as `pulumi preview` runs it (config/load.ts): both kubernetes: keys in one refusal", async () => {
+    const text = `${BASE}${STORE}  kubernetes:namespace: foo\n  kubernetes:context: admin@other\n`;
+    const dir = stackProject(text, "lab");
+    const problems = await withRuntimeConfig(
+      "lab",
+      {
+        [P("kubeContext")]: "admin@example",
+        [P("phase")]: "kps-removed",
+        [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
+        "kubernetes:namespace": "foo",
+        "kubernetes:context": "admin@other",
+      },
+      () => {
+        try {
+          loadStackConfig(dir, false);
+        } catch (e) {
+          assert.ok(e instanceof ConfigError, String(e));
+          return e.problems.filter((p) => p.startsWith("kubernetes:"));
+        }
+        return assert.fail("the config passed");
+      },
+    );
+    assert.deepEqual(
+      problems.map((p) => p.split(":").slice(0, 2).join(":")).sort(),
+      ["kubernetes:context", "kubernetes:namespace"],
+      problems.join("\n"),
+    );
+  });
 
   describe("Loki Distributed on fewer nodes than its ingesters need: one message, naming the key the user set", () => {
     it("a workload.logsPerDay past Monolithic on one node is one message at workload.logsPerDay, not at the unset loki.mode", () => {
