@@ -181,7 +181,7 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
     case "invalid_type":
       return found === undefined
         ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
-        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}`;
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}`;
     case "invalid_enum_value":
       return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${
         typeof found === "string" ? enumHint(found, issue.options.map(String)) : ""
@@ -257,17 +257,53 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
   if (typeof found !== "string") return "";
   const schema = schemaAt(path, input);
   if (!schema) return "";
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(found);
+  // A size a day may say so itself ("50GB/day", "50GB a day"): the key already means a day.
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*(?:(?:\/\s*|per\s+|a\s+)(?:d|day))?\s*$/.exec(found);
   if (!m) return "";
   const [, n, unit] = m;
   const candidates: string[] = [];
-  // A byte unit: GB, GiB, gi, G as the binary unit Kubernetes sizes are written in.
+  // A byte unit: GB, GiB, gi, G as the binary unit Kubernetes sizes are written in, else as the
+  // byte size a key like workload.logsPerDay takes, binary where the spelling was ("50Gi" as
+  // "50GiB", "50G" as "50GB").
   const bytes = /^([kmgtp])(i?b?)$/i.exec(unit);
-  if (bytes) candidates.push(`${n}${bytes[1].toLowerCase() === "k" ? "K" : bytes[1].toUpperCase()}i`);
+  if (bytes) {
+    const prefix = bytes[1].toLowerCase() === "k" ? "K" : bytes[1].toUpperCase();
+    candidates.push(`${n}${prefix}i`, `${n}${prefix}${/i/i.test(bytes[2]) ? "iB" : "B"}`);
+  }
   const word = DURATION_WORDS[unit.toLowerCase()];
   if (word) candidates.push(`${n}${word}`);
   const near = candidates.find((c) => c !== found && schema.safeParse(c).success);
   return near ? `; did you mean "${near}"?` : "";
+}
+
+/** Multipliers people write after a count ("2M" series, "500k"). */
+const COUNT_MULTIPLIERS: Record<string, number> = { k: 1e3, K: 1e3, m: 1e6, M: 1e6 };
+
+/**
+ * `; did you mean 2000000? (...)` for a number written as text YAML cannot read as one: digit
+ * groups apart ("2,000,000", "2_000_000"), a multiplier ("2M", "500k"), or the unit the key's own
+ * name states ("7d" for keepDeletedDays), when the number meant is one the key takes. Else "" (a
+ * number in quotes is told to drop them by its form, {@link numberForm}).
+ */
+function numberHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (typeof found !== "string") return "";
+  const schema = schemaAt(path, input);
+  if (!schema || !(unwrap(schema) instanceof z.ZodNumber)) return "";
+  const text = found.trim();
+  const key = String(path[path.length - 1]);
+  const meant: [number, string][] = [];
+  if (/^\d{1,3}([,_ ]\d{3})+$/.test(text))
+    meant.push([Number(text.replace(/[,_ ]/g, "")), "written without separators: YAML reads them as text"]);
+  const times = /^(\d+(?:\.\d+)?)\s*([kKmM])$/.exec(text);
+  if (times)
+    meant.push([
+      Math.round(Number(times[1]) * COUNT_MULTIPLIERS[times[2]]),
+      "written out in digits: YAML reads a multiplier as text",
+    ]);
+  const days = /^(\d+)\s*(?:d|days?)$/i.exec(text);
+  if (days && /Days$/.test(key)) meant.push([Number(days[1]), `${key} counts days: a number alone`]);
+  const ok = meant.find(([n]) => schema.safeParse(n).success);
+  return ok ? `; did you mean ${ok[0]}? (${ok[1]})` : "";
 }
 
 /**

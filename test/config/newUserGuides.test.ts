@@ -99,4 +99,58 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
       );
     });
   });
+
+  it("workload.logsPerDay with its byte unit spelled another way gets the nearest size the key takes", () => {
+    for (const [written, meant] of [
+      ["50Gi", "50GiB"],
+      ["50G", "50GB"],
+      ["50gb", "50GB"],
+      ["50 GiB", "50GiB"],
+      ["50GB/day", "50GB"],
+      ["50GB a day", "50GB"],
+    ]) {
+      const e = refusal(`${BASE}${STORE}  ${P("workload")}:\n    logsPerDay: ${written}\n`);
+      assert.equal(e.problems.length, 1, e.message);
+      assert.ok(
+        e.problems[0].endsWith(`, got string "${written}"; did you mean "${meant}"?`),
+        `${written}: ${e.problems[0]}`,
+      );
+    }
+    // A number without a unit is no slip of one: no guess between GB and GiB.
+    const bare = refusal(`${BASE}${STORE}  ${P("workload")}:\n    logsPerDay: 50\n`);
+    assert.doesNotMatch(bare.problems.join("\n"), /did you mean/);
+  });
+
+  it("a count written with separators, a multiplier or the unit its key's name states gets the number meant", () => {
+    for (const [key, written, meant] of [
+      ["workload:\n    activeSeries", "2M", "2000000"],
+      ["workload:\n    activeSeries", "2,000,000", "2000000"],
+      ["workload:\n    activeSeries", "2_000_000", "2000000"],
+      ["workload:\n    activeSeries", "500k", "500000"],
+      [
+        "objectStore:\n    type: minio\n    endpoint: http://minio.storage.svc:9000\n    keepDeletedDays",
+        "7d",
+        "7",
+      ],
+      [
+        "objectStore:\n    type: minio\n    endpoint: http://minio.storage.svc:9000\n    keepDeletedDays",
+        "14 days",
+        "14",
+      ],
+    ]) {
+      const e = refusal(`${BASE}${key.startsWith("objectStore") ? "" : STORE}  ${P(key)}: ${written}\n`);
+      assert.equal(e.problems.length, 1, e.message);
+      assert.match(
+        e.problems[0],
+        new RegExp(`, got string "${written}"; did you mean ${meant}\\? \\(`),
+        `${written}: ${e.problems[0]}`,
+      );
+    }
+    // A text no number is close to gets no guess.
+    const e = refusal(`${BASE}${STORE}  ${P("workload")}:\n    activeSeries: lots\n`);
+    assert.doesNotMatch(e.problems.join("\n"), /did you mean/);
+    // Nor does a number the key refuses once written out (a day count for a series count).
+    const d = refusal(`${BASE}${STORE}  ${P("workload")}:\n    activeSeries: 3d\n`);
+    assert.doesNotMatch(d.problems.join("\n"), /did you mean/);
+  });
 });
