@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./schema";
+import { unknownKeyHint } from "./keyHints";
 import { formatPlace, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
 import { isMap, valueAt } from "./tree";
@@ -171,6 +172,9 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
           // written for that variant: saying so names the way out, where "unknown" names none.
           const other = otherVariantOf(issue.path, k, input);
           if (other) return `${keyPath([...issue.path, k])}: ${other}`;
+          // A map's own word on this key (a release's name under chartValues names its chart).
+          const hinted = unknownKeyHint(schemaAt(issue.path, input), k);
+          if (hinted !== undefined) return `${keyPath([...issue.path, k])}: unknown key${hinted}`;
           // A map with its own word on its keys (chartValues' chart names) says why better than a
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
           const near = didYouMean(k, shape) || (described ? "" : elsewhereHint(k, issue.path, input));
@@ -575,6 +579,9 @@ export function expectedForm(
     return `true or false${found === "true" || found === "false" ? ` (drop the quotes: ${found})` : ""}`;
   if (schema instanceof z.ZodNumber) return numberForm(schema, found);
   if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
+  // A map of any keys (a chart's values): the lines of a map, and what its keys are when it says.
+  if (schema instanceof z.ZodRecord)
+    return `an object (YAML: \`key: value\` lines indented under the key, not \`- \` items${schema.description ? `; ${schema.description}` : ""})`;
   if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion) {
     const under = listKeyOf(schema, path, found);
     return `an object (YAML: \`key: value\` lines${under ? `; this list goes under ${under}` : `${objectExample(schema)}; every key: docs/reference/configuration.md`})`;
@@ -605,10 +612,13 @@ function objectExample(schema: z.ZodTypeAny): string {
 function oneItemHint(path: (string | number)[], found: unknown, input: unknown): string {
   if (!Array.isArray(found) || found.length !== 1 || !isMap(found[0])) return "";
   const schema = unwrap(schemaAt(path, input) ?? z.never());
-  if (!(schema instanceof z.ZodObject) || listKeyOf(schema, path, found)) return "";
   const item = found[0];
-  const known = Object.keys(schema.shape as Record<string, unknown>);
-  if (!Object.keys(item).every((k) => known.includes(k))) return "";
+  // A map of any keys (a chart's values) takes the item's keys as they are.
+  if (schema instanceof z.ZodObject) {
+    if (listKeyOf(schema, path, found)) return "";
+    const known = Object.keys(schema.shape as Record<string, unknown>);
+    if (!Object.keys(item).every((k) => known.includes(k))) return "";
+  } else if (!(schema instanceof z.ZodRecord)) return "";
   const key = String(path[path.length - 1]);
   const valid = schema.safeParse(item).success;
   return `; did you mean its one item as the value? (drop the \`- \`, so its keys ${Object.keys(item).join(", ")} sit right under ${key}: ${valid ? `that item is a valid ${key}` : `that item is no valid ${key} either; its own problems are said once it is written so`})`;

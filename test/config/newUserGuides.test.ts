@@ -153,4 +153,52 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
     const d = refusal(`${BASE}${STORE}  ${P("workload")}:\n    activeSeries: 3d\n`);
     assert.doesNotMatch(d.problems.join("\n"), /did you mean/);
   });
+
+  describe("chartValues under a name that is not the chart's", () => {
+    const charts = (name: string, values = "\n      revisionHistoryLimit: 3") =>
+      refusal(`${BASE}${STORE}  ${P("chartValues")}:\n    ${name}:${values}\n`);
+
+    it("a release's name (kps, vm, node-exporter, alloy-cluster) gets the chart it is a release of", () => {
+      for (const [written, chart] of [
+        ["kps", "kube-prometheus-stack"],
+        ["vm", "victoria-metrics-k8s-stack"],
+        ["node-exporter", "prometheus-node-exporter"],
+        ["alloy-cluster", "alloy"],
+      ]) {
+        const e = charts(written);
+        assert.equal(e.problems.length, 1, e.message);
+        assert.equal(
+          e.problems[0],
+          `${P(`chartValues.${written}`)}: unknown key; did you mean "${chart}"? (chartValues takes the chart's name, not the name the program gives its release)`,
+        );
+      }
+    });
+
+    it("says Mimir has no chart only of mimir, not of every unknown name", () => {
+      const other = charts("tempo");
+      assert.equal(other.problems.length, 1, other.message);
+      assert.match(
+        other.problems[0],
+        /unknown key, expected a chart name: loki \| alloy .*\(docs\/reference\/versions\.md\)$/,
+      );
+      assert.doesNotMatch(other.message, /Mimir/);
+      assert.match(
+        charts("mimir").problems[0],
+        /and Mimir is none: it runs as the program's own StatefulSet/,
+      );
+    });
+
+    it("a chart's values as text or as a list are told the form a chart's values take, as any other map is", () => {
+      const text = charts("grafana", ' "revisionHistoryLimit: 3"');
+      assert.equal(
+        text.problems[0],
+        `${P("chartValues.grafana")}: expected an object (YAML: \`key: value\` lines indented under the key, not \`- \` items; the chart's values as its values.yaml names them), got string "revisionHistoryLimit: 3"`,
+      );
+      const list = charts("grafana", "\n      - revisionHistoryLimit: 3");
+      assert.match(
+        list.problems[0],
+        /^homelab-observability:chartValues\.grafana: expected an object \(.*\), got a list; did you mean its one item as the value\? \(drop the `- `, so its keys revisionHistoryLimit sit right under grafana: that item is a valid grafana\)$/,
+      );
+    });
+  });
 });
