@@ -216,7 +216,7 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input)}${hostHint(issue.path, found, input)}`;
   }
 }
 
@@ -278,6 +278,25 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
   if (word) candidates.push(`${n}${word}`);
   const near = candidates.find((c) => c !== found && schema.safeParse(c).success);
   return near ? `; did you mean "${near}"?` : "";
+}
+
+/**
+ * `; did you mean "grafana.example.net"?` for a host (or host:port) written as a URL
+ * ("https://grafana.example.net/", "smtp://smtp.example.net:587"), when the key takes the URL's
+ * host:port or host alone. Else "".
+ */
+function hostHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (typeof found !== "string" || !/^[a-z][a-z0-9+.-]*:\/\//i.test(found.trim())) return "";
+  const schema = schemaAt(path, input);
+  let url: URL;
+  try {
+    url = new URL(found.trim());
+  } catch {
+    return "";
+  }
+  if (!schema || url.username || url.password) return "";
+  const near = [url.host, url.hostname].find((h) => h !== "" && schema.safeParse(h).success);
+  return near ? `; did you mean "${near}"? (the host alone: no scheme, no path)` : "";
 }
 
 /** Multipliers people write after a count ("2M" series, "500k"). */

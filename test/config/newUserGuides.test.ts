@@ -201,4 +201,33 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
       );
     });
   });
+
+  it("a host written as a URL (grafana.ingress.host, a receiver's smarthost) gets the host meant", () => {
+    const ingress = (host: string) =>
+      refusal(
+        `${BASE}${STORE}  ${P("grafana")}:\n    ingress:\n      host: ${host}\n      controllerNamespace: ingress-nginx\n`,
+      );
+    for (const written of ["https://grafana.example.net", "http://grafana.example.net/"]) {
+      const e = ingress(written);
+      assert.equal(e.problems.length, 1, e.message);
+      assert.ok(
+        e.problems[0].endsWith(
+          `, got string "${written}"; did you mean "grafana.example.net"? (the host alone: no scheme, no path)`,
+        ),
+        e.problems[0],
+      );
+    }
+    const smtp = refusal(
+      `${BASE}${STORE}  ${P("alerting")}:\n    receivers:\n      - name: mail\n        type: email\n        to: ops@example.net\n        from: am@example.net\n        smarthost: smtp://smtp.example.net:587\n`,
+    );
+    assert.equal(smtp.problems.length, 1, smtp.message);
+    assert.ok(
+      smtp.problems[0].endsWith(
+        `; did you mean "smtp.example.net:587"? (the host alone: no scheme, no path)`,
+      ),
+      smtp.problems[0],
+    );
+    // A URL whose host the key refuses too gets no guess.
+    assert.doesNotMatch(ingress("https://Grafana_Host").message, /did you mean/);
+  });
 });
