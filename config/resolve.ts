@@ -433,7 +433,10 @@ function unreadKeys(
   // With the onepassword backend every config secret is unread whatever its integration: that
   // one message stands for the alerting toggles' too (one cause per key).
   out.push(...idleBackendSecrets(raw, c, slips));
-  if (c.secrets.backend === "config") out.push(...idleAlertingSecrets(raw, c, slips));
+  if (c.secrets.backend === "config") {
+    out.push(...idleAlertingSecrets(raw, c, slips));
+    out.push(...idleReceiverItems(raw));
+  }
   // One message per cause, at the key that holds what it makes unread: the backend's section.
   const other = c.metricsBackend === "mimir" ? "victoriametrics" : "mimir";
   const unused = set(other).map(([k]) => k);
@@ -485,6 +488,30 @@ const ALERTING_SECRETS = [
   { toggle: "heartbeat", keys: ["heartbeatUrl"], what: "the heartbeat" },
   { toggle: "pushover", keys: ["pushoverToken", "pushoverUserKey"], what: "Pushover" },
 ] as const;
+
+/**
+ * A receiver's `item` under the config backend: only the onepassword backend reads an item
+ * (plan/alertingReceivers.ts); the config backend reads the credential from
+ * `receiverCredentials.<name>` (config/receiverSecrets.ts), so the item names nothing the stack uses.
+ */
+function idleReceiverItems(raw: Record<string, unknown>): { keys: string[]; problem: string }[] {
+  const receivers = (raw.alerting as { receivers?: unknown } | undefined)?.receivers;
+  if (!Array.isArray(receivers)) return [];
+  return receivers.flatMap((r: unknown, i) => {
+    const { name, item } = (r !== null && typeof r === "object" ? r : {}) as {
+      name?: unknown;
+      item?: unknown;
+    };
+    if (item === undefined) return [];
+    const key = `alerting.receivers[${i}].item`;
+    return [
+      {
+        keys: [key],
+        problem: `${PROJECT}:${key}: expected no item while secrets.backend is "config" (that backend reads the credential of receiver "${String(name)}" from receiverCredentials.${String(name)}; only the onepassword backend reads an item), got ${JSON.stringify(item)}; remove it, or set secrets.backend "onepassword"`,
+      },
+    ];
+  });
+}
 
 function idleAlertingSecrets(
   raw: Record<string, unknown>,

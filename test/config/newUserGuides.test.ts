@@ -230,4 +230,16 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
     // A URL whose host the key refuses too gets no guess.
     assert.doesNotMatch(ingress("https://Grafana_Host").message, /did you mean/);
   });
+
+  it("a receiver's item with the config backend, which reads receiverCredentials and no item, is refused as a key nothing reads", () => {
+    const e = refusal(
+      `${BASE}${STORE}  ${P("secrets")}:\n    backend: config\n  ${P("alerting")}:\n    receivers:\n      - name: team-slack\n        type: slack\n        item: slack-webhook\n`,
+    );
+    assert.equal(e.problems.length, 1, e.message);
+    assert.equal(
+      e.problems[0],
+      `${P("alerting.receivers[0].item")}: expected no item while secrets.backend is "config" (that backend reads the credential of receiver "team-slack" from receiverCredentials.team-slack; only the onepassword backend reads an item), got "slack-webhook"; remove it, or set secrets.backend "onepassword"`,
+    );
+    assert.ok(e.message.includes("Pulumi.s.yaml:13:9\n      13 |         item: slack-webhook\n"), e.message);
+  });
 });
