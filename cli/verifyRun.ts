@@ -11,6 +11,7 @@ import { capabilities } from "../model/phases";
 import { LOKI_TRANSITIONAL_MODE, runsMonolithic } from "../model/sizing";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
+import { ConfigLocator, formatPlace } from "../config/locate";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
@@ -573,8 +574,16 @@ async function verifyMain(
     } catch (e) {
       problems = [e instanceof Error ? e.message : String(e)];
     }
-    if (problems.length > 0)
-      return `not reaching the cluster:\n${problems.map((p) => `  - ${p}`).join("\n")}${pinCommand(args.stack, problems)}`;
+    if (problems.length > 0) {
+      // Each at its key's line in the stack file, as `pulumi preview` places the same refusal
+      // (apply/program.ts): a misspelt kubeContext is mended there.
+      const placed = ConfigLocator.forStack(root, args.stack).locate(new ConfigError(problems));
+      const lines = placed.problems.map((p, i) => {
+        const at = placed.places[i];
+        return `  - ${p}${at ? `\n${formatPlace(at)}` : ""}`;
+      });
+      return `not reaching the cluster:\n${lines.join("\n")}${pinCommand(args.stack, problems)}`;
+    }
     return clusterUnreachable(cluster, cfg.namespace, env);
   };
   // Without any --url (the usual run) every component is reached through kubectl, so the context

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { RELEASES } from "../model/names";
 import { versions } from "../model/versions";
+import { withUnknownKeyHint } from "./keyHints";
 
 /*
  * `chartValues.<chart>`: Helm values merged last over what the program computes, per chart. The
@@ -11,22 +13,47 @@ import { versions } from "../model/versions";
 /** The chart names `chartValues` takes, in model/versions.ts order. */
 export const CHART_NAMES = Object.values(versions.charts).map((c) => c.chart);
 
-/*
- * What an unknown key under `chartValues` is told (config/errors.ts reads a map's description for
- * its unknown keys): the chart names, and that Mimir, the one component without a chart, is set by
- * the stack's own `mimir` keys.
- */
-const UNKNOWN_CHART = `expected a chart name: ${CHART_NAMES.join(" | ")} (docs/reference/versions.md), and Mimir is none: it runs as the program's own StatefulSet, set by the stack's mimir keys (docs/reference/configuration.md)`;
+/** The chart names `chartValues` takes, said to a key that is none. */
+const CHART_LIST = `expected a chart name: ${CHART_NAMES.join(" | ")} (docs/reference/versions.md)`;
 
-export const chartValues = z
-  .object(
-    Object.fromEntries(
-      CHART_NAMES.map((name) => [
-        name,
-        /** Values for this chart, as its values.yaml names them. Default none. */
-        z.record(z.unknown()).optional(),
-      ]),
-    ),
-  )
-  .strict()
-  .describe(UNKNOWN_CHART);
+/*
+ * Names the program gives its releases (model/names.ts RELEASES) that are not their charts' names,
+ * as `kubectl get` and the guides' commands show them (svc/kps-prometheus): a user who writes one
+ * under `chartValues` means that chart.
+ */
+const RELEASE_CHARTS: Readonly<Record<string, string>> = {
+  [RELEASES.kps]: versions.charts.kubePrometheusStack.chart,
+  [RELEASES.vm]: versions.charts.victoriaMetricsStack.chart,
+  [RELEASES.nodeExporter]: versions.charts.nodeExporter.chart,
+  [RELEASES.alloyCluster]: versions.charts.alloy.chart,
+};
+
+/*
+ * What an unknown key under `chartValues` is told (config/errors.ts reads it, config/keyHints.ts):
+ * a release's name, the chart it is a release of; mimir, that Mimir, the one component without a
+ * chart, is set by the stack's own `mimir` keys; any other name, the chart names (or the closest).
+ */
+function unknownChart(key: string): string | undefined {
+  const chart = RELEASE_CHARTS[key];
+  if (chart)
+    return `; did you mean "${chart}"? (chartValues takes the chart's name, not the name the program gives its release)`;
+  if (key === RELEASES.mimir)
+    return `, ${CHART_LIST}, and Mimir is none: it runs as the program's own StatefulSet, set by the stack's mimir keys (docs/reference/configuration.md)`;
+  return undefined;
+}
+
+export const chartValues = withUnknownKeyHint(
+  z
+    .object(
+      Object.fromEntries(
+        CHART_NAMES.map((name) => [
+          name,
+          /** Values for this chart, as its values.yaml names them. Default none. */
+          z.record(z.unknown()).describe("the chart's values as its values.yaml names them").optional(),
+        ]),
+      ),
+    )
+    .strict()
+    .describe(CHART_LIST),
+  unknownChart,
+);

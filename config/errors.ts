@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./schema";
+import { unknownKeyHint } from "./keyHints";
 import { formatPlace, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
 import { isMap, valueAt } from "./tree";
@@ -171,6 +172,9 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
           // written for that variant: saying so names the way out, where "unknown" names none.
           const other = otherVariantOf(issue.path, k, input);
           if (other) return `${keyPath([...issue.path, k])}: ${other}`;
+          // A map's own word on this key (a release's name under chartValues names its chart).
+          const hinted = unknownKeyHint(schemaAt(issue.path, input), k);
+          if (hinted !== undefined) return `${keyPath([...issue.path, k])}: unknown key${hinted}`;
           // A map with its own word on its keys (chartValues' chart names) says why better than a
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
           const near = didYouMean(k, shape) || (described ? "" : elsewhereHint(k, issue.path, input));
@@ -181,7 +185,7 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
     case "invalid_type":
       return found === undefined
         ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
-        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}`;
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}`;
     case "invalid_enum_value":
       return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${
         typeof found === "string" ? enumHint(found, issue.options.map(String)) : ""
@@ -212,7 +216,7 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input)}${hostHint(issue.path, found, input)}`;
   }
 }
 
@@ -257,17 +261,72 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
   if (typeof found !== "string") return "";
   const schema = schemaAt(path, input);
   if (!schema) return "";
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(found);
+  // A size a day may say so itself ("50GB/day", "50GB a day"): the key already means a day.
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*(?:(?:\/\s*|per\s+|a\s+)(?:d|day))?\s*$/.exec(found);
   if (!m) return "";
   const [, n, unit] = m;
   const candidates: string[] = [];
-  // A byte unit: GB, GiB, gi, G as the binary unit Kubernetes sizes are written in.
+  // A byte unit: GB, GiB, gi, G as the binary unit Kubernetes sizes are written in, else as the
+  // byte size a key like workload.logsPerDay takes, binary where the spelling was ("50Gi" as
+  // "50GiB", "50G" as "50GB").
   const bytes = /^([kmgtp])(i?b?)$/i.exec(unit);
-  if (bytes) candidates.push(`${n}${bytes[1].toLowerCase() === "k" ? "K" : bytes[1].toUpperCase()}i`);
+  if (bytes) {
+    const prefix = bytes[1].toLowerCase() === "k" ? "K" : bytes[1].toUpperCase();
+    candidates.push(`${n}${prefix}i`, `${n}${prefix}${/i/i.test(bytes[2]) ? "iB" : "B"}`);
+  }
   const word = DURATION_WORDS[unit.toLowerCase()];
   if (word) candidates.push(`${n}${word}`);
   const near = candidates.find((c) => c !== found && schema.safeParse(c).success);
   return near ? `; did you mean "${near}"?` : "";
+}
+
+/**
+ * `; did you mean "grafana.example.net"?` for a host (or host:port) written as a URL
+ * ("https://grafana.example.net/", "smtp://smtp.example.net:587"), when the key takes the URL's
+ * host:port or host alone. Else "".
+ */
+function hostHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (typeof found !== "string" || !/^[a-z][a-z0-9+.-]*:\/\//i.test(found.trim())) return "";
+  const schema = schemaAt(path, input);
+  let url: URL;
+  try {
+    url = new URL(found.trim());
+  } catch {
+    return "";
+  }
+  if (!schema || url.username || url.password) return "";
+  const near = [url.host, url.hostname].find((h) => h !== "" && schema.safeParse(h).success);
+  return near ? `; did you mean "${near}"? (the host alone: no scheme, no path)` : "";
+}
+
+/** Multipliers people write after a count ("2M" series, "500k"). */
+const COUNT_MULTIPLIERS: Record<string, number> = { k: 1e3, K: 1e3, m: 1e6, M: 1e6 };
+
+/**
+ * `; did you mean 2000000? (...)` for a number written as text YAML cannot read as one: digit
+ * groups apart ("2,000,000", "2_000_000"), a multiplier ("2M", "500k"), or the unit the key's own
+ * name states ("7d" for keepDeletedDays), when the number meant is one the key takes. Else "" (a
+ * number in quotes is told to drop them by its form, {@link numberForm}).
+ */
+function numberHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (typeof found !== "string") return "";
+  const schema = schemaAt(path, input);
+  if (!schema || !(unwrap(schema) instanceof z.ZodNumber)) return "";
+  const text = found.trim();
+  const key = String(path[path.length - 1]);
+  const meant: [number, string][] = [];
+  if (/^\d{1,3}([,_ ]\d{3})+$/.test(text))
+    meant.push([Number(text.replace(/[,_ ]/g, "")), "written without separators: YAML reads them as text"]);
+  const times = /^(\d+(?:\.\d+)?)\s*([kKmM])$/.exec(text);
+  if (times)
+    meant.push([
+      Math.round(Number(times[1]) * COUNT_MULTIPLIERS[times[2]]),
+      "written out in digits: YAML reads a multiplier as text",
+    ]);
+  const days = /^(\d+)\s*(?:d|days?)$/i.exec(text);
+  if (days && /Days$/.test(key)) meant.push([Number(days[1]), `${key} counts days: a number alone`]);
+  const ok = meant.find(([n]) => schema.safeParse(n).success);
+  return ok ? `; did you mean ${ok[0]}? (${ok[1]})` : "";
 }
 
 /**
@@ -539,6 +598,9 @@ export function expectedForm(
     return `true or false${found === "true" || found === "false" ? ` (drop the quotes: ${found})` : ""}`;
   if (schema instanceof z.ZodNumber) return numberForm(schema, found);
   if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
+  // A map of any keys (a chart's values): the lines of a map, and what its keys are when it says.
+  if (schema instanceof z.ZodRecord)
+    return `an object (YAML: \`key: value\` lines indented under the key, not \`- \` items${schema.description ? `; ${schema.description}` : ""})`;
   if (schema instanceof z.ZodObject || schema instanceof z.ZodDiscriminatedUnion) {
     const under = listKeyOf(schema, path, found);
     return `an object (YAML: \`key: value\` lines${under ? `; this list goes under ${under}` : `${objectExample(schema)}; every key: docs/reference/configuration.md`})`;
@@ -569,10 +631,13 @@ function objectExample(schema: z.ZodTypeAny): string {
 function oneItemHint(path: (string | number)[], found: unknown, input: unknown): string {
   if (!Array.isArray(found) || found.length !== 1 || !isMap(found[0])) return "";
   const schema = unwrap(schemaAt(path, input) ?? z.never());
-  if (!(schema instanceof z.ZodObject) || listKeyOf(schema, path, found)) return "";
   const item = found[0];
-  const known = Object.keys(schema.shape as Record<string, unknown>);
-  if (!Object.keys(item).every((k) => known.includes(k))) return "";
+  // A map of any keys (a chart's values) takes the item's keys as they are.
+  if (schema instanceof z.ZodObject) {
+    if (listKeyOf(schema, path, found)) return "";
+    const known = Object.keys(schema.shape as Record<string, unknown>);
+    if (!Object.keys(item).every((k) => known.includes(k))) return "";
+  } else if (!(schema instanceof z.ZodRecord)) return "";
   const key = String(path[path.length - 1]);
   const valid = schema.safeParse(item).success;
   return `; did you mean its one item as the value? (drop the \`- \`, so its keys ${Object.keys(item).join(", ")} sit right under ${key}: ${valid ? `that item is a valid ${key}` : `that item is no valid ${key} either; its own problems are said once it is written so`})`;

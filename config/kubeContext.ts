@@ -158,6 +158,21 @@ function providerContextProblems(
 }
 
 /**
+ * The provider's own `kubernetes:context` naming another context than the stack's `kubeContext`,
+ * judged from the config alone, so the stack file's check says it with the stack's other config
+ * problems in the same run (config/stackCheck.ts, config/load.ts): otherwise the other `kubernetes:`
+ * keys are said first and this one only once they are fixed. Empty without a `kubeContext`, whose
+ * absence the CLI's own refusal names.
+ */
+export function providerContextConfigProblems(
+  stack: string,
+  kubeContext: string | undefined,
+  config: Record<string, string>,
+): string[] {
+  return kubeContext ? providerContextProblems({ stack, kubeContext }, config) : [];
+}
+
+/**
  * The context check in its offline form, for the synthesis (no cluster, no kubeconfig read): what
  * {@link kubeContextProblems} finds from the stack's config alone, a missing pin and a provider
  * context naming another cluster.

@@ -13,6 +13,7 @@ import { plainTextFact } from "./stackFile";
 import { cliConfigValues, didYouMean, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
+import { providerContextConfigProblems } from "./kubeContext";
 import { cachedChartKeys } from "./chartCache";
 import type { ChartKeys } from "./chartKeys";
 import { uncheckedChartsNote } from "./chartValueCheck";
@@ -76,6 +77,8 @@ export function loadStackConfig(
     ...misspeltNamespaceProblems(Object.keys(all)),
     ...onepasswordKeyProblems(Object.keys(all), isSecure),
     ...kubernetesKeys.problems,
+    // With the other `kubernetes:` keys, in one run (apply/program.ts judges the kubeconfig after).
+    ...providerContextConfigProblems(stack, all[`${PROJECT}:kubeContext`], all),
     ...plainLines,
     ...judged.problems,
   ];

@@ -433,7 +433,10 @@ function unreadKeys(
   // With the onepassword backend every config secret is unread whatever its integration: that
   // one message stands for the alerting toggles' too (one cause per key).
   out.push(...idleBackendSecrets(raw, c, slips));
-  if (c.secrets.backend === "config") out.push(...idleAlertingSecrets(raw, c, slips));
+  if (c.secrets.backend === "config") {
+    out.push(...idleAlertingSecrets(raw, c, slips));
+    out.push(...idleReceiverItems(raw));
+  }
   // One message per cause, at the key that holds what it makes unread: the backend's section.
   const other = c.metricsBackend === "mimir" ? "victoriametrics" : "mimir";
   const unused = set(other).map(([k]) => k);
@@ -485,6 +488,30 @@ const ALERTING_SECRETS = [
   { toggle: "heartbeat", keys: ["heartbeatUrl"], what: "the heartbeat" },
   { toggle: "pushover", keys: ["pushoverToken", "pushoverUserKey"], what: "Pushover" },
 ] as const;
+
+/**
+ * A receiver's `item` under the config backend: only the onepassword backend reads an item
+ * (plan/alertingReceivers.ts); the config backend reads the credential from
+ * `receiverCredentials.<name>` (config/receiverSecrets.ts), so the item names nothing the stack uses.
+ */
+function idleReceiverItems(raw: Record<string, unknown>): { keys: string[]; problem: string }[] {
+  const receivers = (raw.alerting as { receivers?: unknown } | undefined)?.receivers;
+  if (!Array.isArray(receivers)) return [];
+  return receivers.flatMap((r: unknown, i) => {
+    const { name, item } = (r !== null && typeof r === "object" ? r : {}) as {
+      name?: unknown;
+      item?: unknown;
+    };
+    if (item === undefined) return [];
+    const key = `alerting.receivers[${i}].item`;
+    return [
+      {
+        keys: [key],
+        problem: `${PROJECT}:${key}: expected no item while secrets.backend is "config" (that backend reads the credential of receiver "${String(name)}" from receiverCredentials.${String(name)}; only the onepassword backend reads an item), got ${JSON.stringify(item)}; remove it, or set secrets.backend "onepassword"`,
+      },
+    ];
+  });
+}
 
 function idleAlertingSecrets(
   raw: Record<string, unknown>,
@@ -834,8 +861,9 @@ export function lokiDefaults(
 /**
  * What the chart or Loki would refuse in the stack's Loki mode, or what loses data, each naming
  * the keys: a replication factor above the pods that hold the copies, more monolithic pods than
- * nodes (hard node anti-affinity), write pods outside SimpleScalable, Distributed on nodes its
- * ingesters cannot spread over.
+ * nodes (hard node anti-affinity), write pods outside SimpleScalable. Distributed on nodes its
+ * ingesters cannot spread over is a workload check (workloadChecks): it refuses Loki, whose pods
+ * are then not judged against the pools again.
  */
 export function lokiModeProblems(c: StackConfig): string[] {
   const p: string[] = [];
@@ -857,10 +885,6 @@ export function lokiModeProblems(c: StackConfig): string[] {
   if (runsMonolithic(l.mode) && l.replicas > 1 && l.replicas > nodes && c.objectStore.type !== "filesystem")
     p.push(
       `${k("loki.replicas")}: expected at most ${nodes}, the nodes of nodePools without NoSchedule taints (the chart keeps monolithic pods on distinct nodes: loki 18.11.0 singleBinary.affinity, hard node anti-affinity), got ${l.replicas}`,
-    );
-  if (l.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA)
-    p.push(
-      `${k("loki.mode")}: "Distributed" runs at least ${LOKI_HA} ingesters on distinct nodes (replication factor ${LOKI_HA}; loki 18.11.0 values.yaml ingester.affinity, hard node anti-affinity), and nodePools has ${nodes} node(s) without NoSchedule taints; use "Monolithic" here, or add nodes`,
     );
   return p;
 }
@@ -990,8 +1014,22 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
       `${k("mimir.ingestionRate")}: expected at least ${mimirSamplesPerSecond(series)} samples a second (workload.activeSeries ${series} scraped every ${SCRAPE_INTERVAL_SECONDS}s), or Mimir's distributor refuses the samples beyond it; got ${r.mimir.ingestionRate}`,
     );
   }
-  if (logs !== undefined && logs > LOKI_SIZING.monolithicMaxBytesPerDay) {
-    const past = `${formatBytes(logs)} a day is above what Monolithic Loki holds (about 20 GB a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
+  const pastMonolithic = logs !== undefined && logs > LOKI_SIZING.monolithicMaxBytesPerDay;
+  const past = `${formatBytes(logs ?? 0)} a day is above what Monolithic Loki holds (about 20 GB a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
+  const nodes = openNodeCount(c.nodePools);
+  if (c.loki.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA) {
+    // One mistake, one message: at the key that chose Distributed (loki.mode, else the logs a day
+    // past Monolithic), and Loki's pods are not judged against the pools again (left out below).
+    const spread = `at least ${LOKI_HA} ingesters on distinct nodes (replication factor ${LOKI_HA}; loki 18.11.0 values.yaml ingester.affinity, hard node anti-affinity), and nodePools has ${nodes} node(s) without NoSchedule taints`;
+    p.push(
+      r.loki.mode === undefined
+        ? `${k("workload.logsPerDay")}: ${past}; past it Loki runs Distributed, ${spread}; add nodes to nodePools`
+        : // Monolithic is no way out for more logs a day than it holds.
+          `${k("loki.mode")}: "Distributed" runs ${spread}; ${pastMonolithic ? "add nodes to nodePools" : 'use "Monolithic" here, or add nodes'}`,
+    );
+    refused.add("loki");
+  }
+  if (pastMonolithic) {
     if (c.objectStore.type === "filesystem") {
       p.push(
         `${k("workload.logsPerDay")}: ${past}; past it Loki runs Distributed, which needs object storage, and objectStore.type is "filesystem"`,

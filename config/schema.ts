@@ -1186,7 +1186,10 @@ export const rawSchema = z
     kubeconfig: z.string().min(1).optional(),
     /** Namespace of the whole stack; the program creates it. */
     namespace: dnsLabel.default("monitoring"),
-    /** A production stack: buckets, volumes and stateful releases are protected. */
+    /**
+     * A production stack: its namespaces, buckets, Prometheus claim, CRD release and the Loki,
+     * Grafana and VictoriaMetrics releases are protected (Pulumi refuses to delete them).
+     */
     production: z.boolean().default(false),
     /** Migration phase (docs/reference/phases.md). Required. */
     phase: z.enum(PHASES),

@@ -21,6 +21,7 @@ import { closestMatch, ConfigError, describe, expectedForm, REDACTED } from "./e
 import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
+import { providerContextConfigProblems } from "./kubeContext";
 import { judgedStackConfig } from "./judge";
 import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
@@ -319,6 +320,8 @@ export function checkedStackConfig(
     // Its warnings are the program's to say (config/load.ts), once per run.
     ...kubernetesKeyFindings(cli.config, (k) => cli.secretKeys.includes(k), { project: cli.project.name })
       .problems,
+    // The provider's `kubernetes:context` beside them, in the same run (the program judges it again).
+    ...providerContextConfigProblems(stack, cli.config[`${cli.project.name}:kubeContext`], cli.config),
     ...cli.setTwice.map((k) =>
       keySetTwiceProblem(k, cli.project.name, placer.fileLine(k.slice(cli.project.name.length + 1))),
     ),

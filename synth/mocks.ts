@@ -3,6 +3,8 @@
  * a program that starts calling something new must teach the mocks about it first.
  */
 
+import { INTEGRATIONS, RECEIVER_TYPES } from "../upstream/alertmanagerReceivers";
+
 /** Output fields each provider marks secret (its additionalSecretOutputs), so the export hides them. */
 export const SECRET_OUTPUTS: Record<string, readonly string[]> = {
   "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
@@ -136,7 +138,11 @@ function onepasswordItem(inputs: Record<string, any>): Record<string, any> {
       {
         id: "fields",
         label: "fields",
-        fields: ["token", "user_key", "url"].map((f) => ({
+        // Pushover's and the heartbeat's fields, and every receiver's credential (its item's field
+        // named as Alertmanager names it: docs/how-to/alert-receivers.md).
+        fields: [
+          ...new Set(["token", "user_key", "url", ...RECEIVER_TYPES.map((t) => INTEGRATIONS[t].credential)]),
+        ].map((f) => ({
           id: f,
           label: f,
           purpose: "",

@@ -1,0 +1,58 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { runVerify } from "../../cli/verifyRun";
+import { tmpDir } from "../support/helpers";
+import { verifyProject } from "../support/verifyProject";
+
+/*
+ * `npm run verify` refusing the stack's kube context names the stack file's kubeContext line, as
+ * `pulumi preview` does for the same refusal (apply/program.ts places it): a misspelt context is
+ * mended there.
+ */
+
+/** A kubeconfig with `contexts`, selecting `current`. */
+function kubeconfig(contexts: string[], current: string): string {
+  const f = path.join(tmpDir("verify-context-line"), "kubeconfig");
+  fs.writeFileSync(
+    f,
+    stringify({
+      contexts: contexts.map((name) => ({ name, context: { cluster: "c", user: "u" } })),
+      "current-context": current,
+    }),
+  );
+  return f;
+}
+
+describe("verify: a refused kube context is placed at the stack file's kubeContext line", function () {
+  this.timeout(30000);
+
+  it("a pinned context the kubeconfig lacks names Pulumi.<stack>.yaml and the kubeContext line, with the close context", async () => {
+    const dir = verifyProject({ lab: { kubeContext: "admin@lab" } }, "verify-context-line");
+    let err = "";
+    const code = await runVerify(["--dir", dir, "--stack", "lab"], {
+      jobs: () => Promise.resolve([]),
+      env: {
+        ...process.env,
+        KUBECONFIG: kubeconfig(["admin@lab2", "admin@other"], "admin@other"),
+        GRAFANA_ADMIN_USER: "",
+        GRAFANA_ADMIN_PASSWORD: "",
+      },
+      out: () => undefined,
+      err: (t) => (err += t),
+    });
+    assert.equal(code, 2, err);
+    const file = path.join(dir, "Pulumi.lab.yaml");
+    const line =
+      fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("kubeContext")) + 1;
+    assert.match(
+      err,
+      /\n {2}- homelab-observability:kubeContext: stack "lab" is pinned to context "admin@lab", which the kubeconfig .* \(did you mean "admin@lab2"\?\)\n/,
+    );
+    assert.ok(err.includes(`\n    at ${file}:${line}:`), err);
+  });
+});
