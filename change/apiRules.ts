@@ -477,6 +477,9 @@ export function isHook(o: RenderedObject): boolean {
  *   provider/pkg/provider/provider.go fieldManagerName, at 94977969d64112b04e19945818a7d5d5f38f631d);
  * - `apply-over-live`: server-side apply over `before` as it lives, written by other managers or
  *   defaulted by the API server, as the takeover's first update applies the objects it adopts.
+ *   Those are Namespaces and claims (change/takeover.ts liveObjectOf), whose rules do not turn on
+ *   the path; a takeover adopts workloads only inside Releases (plan/takeover.ts), so this path's
+ *   rollout rule is reached by no stack today, only by its verdicts (apiServerStrategy.test.ts).
  * Server-side apply removes a field only when the applying manager applied it last time, does not
  * now, and no other manager claims it (sigs.k8s.io/structured-merge-diff v4.4.1
  * merge/update.go:215-218 prune, the version kubernetes v1.31.0 vendors): what the API server
@@ -630,8 +633,9 @@ const ROLLOUT: Record<string, Rollout> = {
  * defaulted it in (ROLLOUT.defaultsIn). Whether the update removes it depends on its path
  * (UpdatePath), as a kube-apiserver v1.31.0 showed in a session run (docs/reference/checks.md,
  * "Judged by a real API server"; test/change/apiServerStrategy.test.ts holds its verdicts):
- * - Helm's patch deletes a `rollingUpdate` the previous manifest wrote, or one the new one sets to
- *   `null`; a Deployment's `strategy` keeps only the keys the new manifest writes (retainKeys), so
+ * - Helm's patch deletes a `rollingUpdate` the previous manifest wrote (`null` too: the three-way
+ *   patch nulls a key the previous manifest had and the new one lacks; Helm v3.17.3 took such an
+ *   upgrade to OnDelete on a kube-apiserver v1.31.0), or one the new one sets to `null`; a Deployment's `strategy` keeps only the keys the new manifest writes (retainKeys), so
  *   Recreate is taken whatever the live object holds, while a StatefulSet's `updateStrategy` has no
  *   such strategy (k8s.io/api v0.31.0 apps/v1/types.go:239) and keeps one the API server defaulted;
  * - server-side apply removes a `rollingUpdate` only when the same manager applied one (any value,
@@ -647,38 +651,60 @@ function rolloutStrategyRefusals(before: RenderedObject, after: RenderedObject, 
   if (!r) return [];
   const [was, now] = [before.spec?.[r.field] ?? {}, after.spec?.[r.field] ?? {}];
   if (now.type !== r.to) return [];
-  const field = `spec.${r.field}.rollingUpdate`;
   const refused = (why: string, fix: string): Refusal[] => [
     {
-      field,
+      field: `spec.${r.field}.rollingUpdate`,
       reason: `${r.field}.type becomes ${r.to}, but ${why}; the API server refuses it: ${r.words}: ${fix}`,
     },
   ];
-  if (now.rollingUpdate !== undefined && now.rollingUpdate !== null)
-    return refused("the manifest sets rollingUpdate beside it", `drop ${r.field}.rollingUpdate`);
+  const written = now.rollingUpdate !== undefined && now.rollingUpdate !== null;
+  // What the live object would keep were the manifest to write no rollingUpdate beside the new type.
+  const kept = keptRollingUpdate(r, after, was, written ? {} : now, path);
+  if (!written) return kept ? refused(kept.why, kept.fix) : [];
+  if (!kept) return refused("the manifest sets rollingUpdate beside it", `drop ${r.field}.rollingUpdate`);
+  // One message for the whole way out: dropped alone, the live one stays and the next update fails.
+  return refused(
+    `the manifest sets rollingUpdate beside it, and ${kept.why}`,
+    path === "helm" ? kept.fix : `drop ${r.field}.rollingUpdate from the manifest, and ${kept.fix}`,
+  );
+}
+
+/**
+ * Why the live object keeps a `rollingUpdate` through an update whose manifest (`now`) writes none
+ * beside the new type, and the way out; undefined where it has none or the update removes it.
+ */
+function keptRollingUpdate(
+  r: Rollout,
+  after: RenderedObject,
+  was: Record<string, any>,
+  now: Record<string, any>,
+  path: UpdatePath,
+): { why: string; fix: string } | undefined {
   // What the live object holds: what a manifest wrote, or what the API server defaulted in.
-  if (!(was.rollingUpdate != null || r.defaultsIn(was.type))) return [];
+  if (!(was.rollingUpdate != null || r.defaultsIn(was.type))) return undefined;
   const kind = after.kind;
   if (path === "helm") {
-    if (r.retainKeys || was.rollingUpdate != null || "rollingUpdate" in now) return [];
-    return refused(
-      `the live ${kind} keeps the rollingUpdate ${r.defaulted}, and Helm's patch does not remove it`,
-      `set ${r.field}.rollingUpdate to null beside type ${r.to}`,
-    );
+    // The patch deletes a key the previous manifest wrote (null too) or the new one sets to null.
+    if (r.retainKeys || "rollingUpdate" in was || "rollingUpdate" in now) return undefined;
+    return {
+      why: `the live ${kind} keeps the rollingUpdate ${r.defaulted}, and Helm's patch does not remove it`,
+      fix: `set ${r.field}.rollingUpdate to null beside type ${r.to}`,
+    };
   }
   // Server-side apply: the manager removes only what it applied last time.
-  if (path === "apply" && "rollingUpdate" in was) return [];
+  if (path === "apply" && "rollingUpdate" in was) return undefined;
   const held =
     path === "apply"
       ? `the live ${kind} keeps the rollingUpdate ${r.defaulted}, and server-side apply removes a field only where its manager applied it last time, which the previous manifest did not`
       : `the live ${kind} has a rollingUpdate (${was.rollingUpdate != null ? JSON.stringify(was.rollingUpdate) : r.defaulted}) that another field manager wrote or the API server defaulted in, and server-side apply removes a field only where its own manager applied it last time, forced or not`;
   const patch = `kubectl patch ${kind.toLowerCase()} ${after.metadata.name} -n ${after.metadata.namespace ?? "default"} --type=json -p '[{"op":"remove","path":"/spec/${r.field}/rollingUpdate"},{"op":"replace","path":"/spec/${r.field}/type","value":"${r.to}"}]'`;
-  return refused(
-    `${held} (sigs.k8s.io/structured-merge-diff v4.4.1 merge/update.go:215-218); rollingUpdate: null beside ${r.to} does not remove it either`,
-    path === "apply"
-      ? `remove it first (${patch}), or let one update write ${r.field}.rollingUpdate out beside the old type, so the program's field manager owns it and the next update removes it`
-      : `remove it first: ${patch}`,
-  );
+  return {
+    why: `${held} (sigs.k8s.io/structured-merge-diff v4.4.1 merge/update.go:215-218); rollingUpdate: null beside ${r.to} does not remove it either`,
+    fix:
+      path === "apply"
+        ? `remove the live one first (${patch}), or let one update write ${r.field}.rollingUpdate out beside the old type, so the program's field manager owns it and the next update removes it`
+        : `remove the live one first: ${patch}`,
+  };
 }
 
 /** {@link refusedUpdate}'s rules for the core group (""): Services, claims, Secrets and ConfigMaps. */

@@ -213,14 +213,18 @@ const refusedField = (kind: string, before: Strategy | null, after: Strategy, pa
   refusedUpdate(workload(kind, before), workload(kind, after), path).filter(
     (r) => r.field === `spec.${STRATEGY[kind]}.rollingUpdate`,
   );
+/** The verdicts the check disagrees with, each as JSON. */
+const disagreeing = (verdicts: Verdict[]): string[] =>
+  verdicts
+    .filter(
+      ([kind, before, after, path, verdict]) =>
+        refusedField(kind, before, after, path).length > 0 !== (verdict === "refused"),
+    )
+    .map((v) => JSON.stringify(v));
 
 describe("change: a rollout strategy's rollingUpdate, as a kube-apiserver v1.31.0 judged it", () => {
   it("agrees with every verdict of the server, on each update path", () => {
-    const disagree = SERVER.filter(
-      ([kind, before, after, path, verdict]) =>
-        refusedField(kind, before, after, path).length > 0 !== (verdict === "refused"),
-    ).map((v) => JSON.stringify(v));
-    assert.deepEqual(disagree, []);
+    assert.deepEqual(disagreeing(SERVER), []);
     assert.equal(SERVER.length, 63);
   });
 
@@ -242,8 +246,69 @@ describe("change: a rollout strategy's rollingUpdate, as a kube-apiserver v1.31.
     // Over a live object other managers wrote, only the patch is a way out.
     const [live] = refusedField("Deployment", D_LIVE, { type: "Recreate" }, "apply-over-live");
     assert.match(live.reason, /another field manager wrote or the API server defaulted in.*forced or not/);
-    assert.match(live.reason, /: remove it first: kubectl patch deployment w -n monitoring --type=json/);
+    assert.match(
+      live.reason,
+      /: remove the live one first: kubectl patch deployment w -n monitoring --type=json/,
+    );
     assert.doesNotMatch(live.reason, /let one update/);
+  });
+
+  it("agrees with the verdicts of the review's run, Helm itself among them", () => {
+    // A kube-apiserver v1.31.0 in the review's session: a StatefulSet installed by Helm v3.17.3
+    // from a manifest writing `updateStrategy: {rollingUpdate: null}` (the server defaulted
+    // {partition: 0} in), upgraded by Helm to `{type: OnDelete}`: deployed, Helm's three-way patch
+    // carrying `rollingUpdate: null` for the key the previous manifest wrote (the same patch from
+    // k8s.io/apimachinery v0.35.3 strategicpatch, applied with kubectl patch --type=strategic).
+    const REVIEW: Verdict[] = [
+      ["StatefulSet", { rollingUpdate: null }, { type: "OnDelete" }, "helm", "taken"],
+      ["StatefulSet", {}, { type: "OnDelete" }, "helm", "refused"],
+      ["StatefulSet", { rollingUpdate: {} }, { type: "OnDelete" }, "helm", "taken"],
+    ];
+    assert.deepEqual(disagreeing(REVIEW), []);
+  });
+
+  it("gives a rollingUpdate written beside the new type the whole way out, where dropping it leaves the live one", () => {
+    // Dropped alone, the live rollingUpdate stays and the next update is refused again (the
+    // server refused {type: OnDelete} over a defaulted {partition: 0} through Helm's patch, and
+    // {type: Recreate} over a defaulted one through server-side apply): one message says both.
+    const [sts] = refusedField(
+      "StatefulSet",
+      null,
+      { type: "OnDelete", rollingUpdate: { partition: 1 } },
+      "helm",
+    );
+    assert.match(sts.reason, /the manifest sets rollingUpdate beside it/);
+    assert.match(sts.reason, /set updateStrategy\.rollingUpdate to null beside type OnDelete$/);
+    const [dep] = refusedField(
+      "Deployment",
+      null,
+      { type: "Recreate", rollingUpdate: { maxSurge: 1 } },
+      "apply",
+    );
+    assert.match(dep.reason, /the manifest sets rollingUpdate beside it/);
+    assert.match(
+      dep.reason,
+      /drop strategy\.rollingUpdate from the manifest, and remove the live one first \(kubectl patch deployment w/,
+    );
+    // Where the update removes the live one, dropping it is the whole way out.
+    for (const [kind, before, after, path] of [
+      ["Deployment", null, { type: "Recreate", rollingUpdate: { maxSurge: 1 } }, "helm"],
+      [
+        "StatefulSet",
+        { type: RU, rollingUpdate: { partition: 0 } },
+        { type: "OnDelete", rollingUpdate: { partition: 1 } },
+        "helm",
+      ],
+      [
+        "Deployment",
+        { type: RU, rollingUpdate: { maxSurge: 1 } },
+        { type: "Recreate", rollingUpdate: { maxSurge: 2 } },
+        "apply",
+      ],
+    ] as const) {
+      const [r] = refusedField(kind, before, after, path);
+      assert.match(r.reason, /: drop (strategy|updateStrategy)\.rollingUpdate$/, `${kind} ${path}`);
+    }
   });
 
   it("keeps Helm's way out for a StatefulSet (null beside OnDelete), and not under server-side apply", () => {
