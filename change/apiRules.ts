@@ -377,6 +377,30 @@ const CLAIM_RESIZE =
   "kubernetes v1.31.0 plugin/pkg/admission/storage/persistentvolume/resize/admission.go:97-110, the PersistentVolumeClaimResize admission plugin";
 
 /**
+ * Why a claim written with `storageClassName: ""` never grows (read: kubernetes v1.31.0): `""` is a
+ * class set (core/helper/helpers.go:465-475 PersistentVolumeClaimHasClass), so the
+ * DefaultStorageClass plugin gives it none (storageclass/setdefault/admission.go:101-104), and
+ * GetPersistentVolumeClaimClass reads it as "" (helpers.go:451-462) unless the beta class
+ * annotation names one, where the resize plugin's allowResize refuses any growth
+ * (resize/admission.go:117-121).
+ */
+const CLASSLESS =
+  "kubernetes v1.31.0 plugin/pkg/admission/storage/persistentvolume/resize/admission.go:117-121 allowResize, pkg/apis/core/helper/helpers.go:451-475";
+
+/** A claim whose manifest writes no class (`""`, no beta class annotation) on both sides, growing. */
+function classlessGrowth(before: RenderedObject, after: RenderedObject): boolean {
+  const classless = (o: RenderedObject) =>
+    o.spec?.storageClassName === "" &&
+    o.metadata?.annotations?.["volume.beta.kubernetes.io/storage-class"] === undefined;
+  return (
+    classless(before) &&
+    classless(after) &&
+    quantityBytes(after.spec?.resources?.requests?.storage) >
+      quantityBytes(before.spec?.resources?.requests?.storage)
+  );
+}
+
+/**
  * What a claim's larger storage request does, said beside the change (change.ts): not refused,
  * since the API server takes it for a Bound claim whose StorageClass allows volume expansion and
  * an export holds neither the claim's phase nor its class's allowVolumeExpansion, but not promised
@@ -389,6 +413,8 @@ const CLAIM_RESIZE =
 export function claimGrowth(before: RenderedObject, after: RenderedObject): string | undefined {
   if (before.kind !== "PersistentVolumeClaim" || groupVersion(after.apiVersion).group !== "")
     return undefined;
+  // Refused outright (refusedUpdate), not said with conditions.
+  if (classlessGrowth(before, after)) return undefined;
   const [a, b] = [before.spec?.resources?.requests?.storage, after.spec?.resources?.requests?.storage];
   if (!(quantityBytes(b) > quantityBytes(a))) return undefined;
   const cls = after.spec?.storageClassName;
@@ -731,6 +757,11 @@ function coreRefusals(before: RenderedObject, after: RenderedObject, kind: strin
         CLAIM_SHRINK,
       ),
     );
+    if (classlessGrowth(before, after))
+      out.push({
+        field: "spec.resources.requests.storage",
+        reason: `grows from ${String(before.spec?.resources?.requests?.storage)} to ${String(after.spec?.resources?.requests?.storage)} on a claim with no class (storageClassName: ""), which the API server refuses whatever its phase: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize" (${CLAIM_RESIZE}; ${CLASSLESS}): keep the size, or move the data to a new claim of a class that allows expansion`,
+      });
   }
   // ValidateSecretUpdate: the type never changes; unset is Opaque (core/v1 SetDefaults_Secret).
   const secretType = (o: RenderedObject) => o.type ?? "Opaque";

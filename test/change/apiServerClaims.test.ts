@@ -122,3 +122,32 @@ describe("change: a claim's growth and class, as a kube-apiserver v1.31.0 judged
     );
   });
 });
+
+describe('change: a claim written with no class (storageClassName: "") never grows', () => {
+  const classless = (storage: string, annotations?: Record<string, string>): RenderedObject => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: "data", namespace: "monitoring", ...(annotations ? { annotations } : {}) },
+    spec: { accessModes: ["ReadWriteOnce"], storageClassName: "", resources: { requests: { storage } } },
+  });
+
+  it("refuses its growth, in the resize plugin's words, whatever the claim's phase", () => {
+    const r = refusedUpdate(classless("1Gi"), classless("2Gi"));
+    assert.deepEqual(
+      r.map((x) => x.field),
+      ["spec.resources.requests.storage"],
+    );
+    assert.match(r[0].reason, /grows from 1Gi to 2Gi on a claim with no class \(storageClassName: ""\)/);
+    assert.match(r[0].reason, /only dynamically provisioned pvc can be resized/);
+    assert.match(r[0].reason, /resize\/admission\.go:117-121 allowResize/);
+    // Refused, so not also said as a growth with conditions.
+    assert.equal(claimGrowth(classless("1Gi"), classless("2Gi")), undefined);
+  });
+
+  it("leaves the same size, and a claim whose beta annotation names a class, to the other rules", () => {
+    assert.deepEqual(refusedUpdate(classless("1Gi"), classless("1Gi")), []);
+    const annotated = { "volume.beta.kubernetes.io/storage-class": "local-path" };
+    assert.deepEqual(refusedUpdate(classless("1Gi", annotated), classless("2Gi", annotated)), []);
+    assert.ok(claimGrowth(classless("1Gi", annotated), classless("2Gi", annotated)));
+  });
+});
