@@ -8,6 +8,11 @@
  * real-tool tests and pull charts where it should fail. The one reader: every "under CI" rule (no
  * chart pulls, a missing tool or reference fails rather than skips) asks it.
  */
-export function underCi(ci: string | undefined = process.env.CI): boolean {
+export function underCi(): boolean {
+  return ciValueSet(process.env.CI);
+}
+
+/** Whether a value of `CI` says CI ({@link underCi}'s rule); an unset one is undefined. */
+export function ciValueSet(ci: string | undefined): boolean {
   return ci !== undefined && ci !== "" && ci !== "false";
 }

@@ -1,19 +1,32 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { underCi } from "../../config/ci";
+import { ciValueSet, underCi } from "../../config/ci";
 import { documents } from "../support/documents";
 import { ROOT } from "../support/helpers";
 
 describe("under CI (config/ci.ts): the CI variable read as npm reads it", () => {
   it("counts every spelling CI services set, `true`, `1` and a service's name among them", () => {
-    for (const v of ["true", "1", "woodpecker", "TRUE", "yes"]) assert.equal(underCi(v), true, v);
+    for (const v of ["true", "1", "woodpecker", "TRUE", "yes"]) assert.equal(ciValueSet(v), true, v);
+  });
+
+  it("reads the process's own CI variable", () => {
+    const saved = process.env.CI;
+    try {
+      process.env.CI = "1";
+      assert.equal(underCi(), true);
+      delete process.env.CI;
+      assert.equal(underCi(), false);
+    } finally {
+      if (saved === undefined) delete process.env.CI;
+      else process.env.CI = saved;
+    }
   });
 
   it("does not count an unset, empty or `false` CI", () => {
-    assert.equal(underCi(undefined), false);
-    assert.equal(underCi(""), false);
-    assert.equal(underCi("false"), false);
+    assert.equal(ciValueSet(undefined), false);
+    assert.equal(ciValueSet(""), false);
+    assert.equal(ciValueSet("false"), false);
   });
 
   it("is said as the rule it is wherever a document says what CI changes, not as `CI=true` alone", () => {
