@@ -585,6 +585,75 @@ describe("upstream/engines/references: Loki's ring KV stores, ruler storage and 
     );
   });
 
+  it("the relabel configs' keys and a remote-write client's http_headers' are their Go structs'; the maps that take any key stay open", () => {
+    const one = (config: unknown) => {
+      const [p, ...rest] = errors(config);
+      assert.deepEqual(rest, [], JSON.stringify(config));
+      assert.ok(p, `no problem for ${JSON.stringify(config)}`);
+      return p;
+    };
+    // Loki 3.7.6 refused each at load: "field source_label not found in type relabel.plain", "...
+    // util.RelabelConfig", "field valuez not found in type config.Header".
+    const cases: [unknown, string, string][] = [
+      [
+        { ruler: { alert_relabel_configs: [{ source_label: ["a"] }] } },
+        "ruler.alert_relabel_configs[0].source_label",
+        "ruler.alert_relabel_configs[0].source_labels",
+      ],
+      [
+        { limits_config: { ruler_remote_write_relabel_configs: [{ source_label: ["a"] }] } },
+        "limits_config.ruler_remote_write_relabel_configs[0].source_label",
+        "limits_config.ruler_remote_write_relabel_configs[0].source_labels",
+      ],
+      [
+        {
+          ruler: {
+            remote_write: { clients: { a: { url: "http://x", http_headers: { "X-A": { valuez: ["b"] } } } } },
+          },
+        },
+        "ruler.remote_write.clients.a.http_headers.X-A.valuez",
+        "ruler.remote_write.clients.a.http_headers.X-A.values",
+      ],
+    ];
+    for (const [config, at, near] of cases) {
+      const p = one(config);
+      assert.equal(p.path, at);
+      assert.ok(p.message.endsWith(`; did you mean ${near}?`), p.message);
+    }
+    const relabel = {
+      source_labels: ["a"],
+      separator: ";",
+      regex: "x",
+      modulus: 2,
+      target_label: "t",
+      replacement: "r",
+      action: "hashmod",
+    };
+    // Loki 3.7.6 started with these, and with any header name, claim or proxy header (maps of any key).
+    assert.deepEqual(
+      errors({
+        ruler: {
+          alert_relabel_configs: [relabel, { ...relabel, action: "drop" }],
+          remote_write: {
+            clients: {
+              a: {
+                url: "http://x",
+                http_headers: { "X-A": { values: ["b"], secrets: ["s"], files: [] } },
+                proxy_connect_header: { "X-Anything": ["v"] },
+                oauth2: { client_id: "i", token_url: "http://x", claims: { any: { nested: 1 } } },
+              },
+            },
+          },
+        },
+        limits_config: {
+          ruler_remote_write_relabel_configs: [relabel],
+          ruler_remote_write_headers: { "X-Any": "v" },
+        },
+      }),
+      [],
+    );
+  });
+
   it("the words of the older rules carry their closest word too", () => {
     assert.match(errors({ server: { log_level: "inf" } })[0]?.message ?? "", /did you mean "info"\?$/);
     assert.match(

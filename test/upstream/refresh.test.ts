@@ -50,7 +50,7 @@ const LOKI_MD = [
   "",
   "[stores: <map of string to grpc_client>]",
   "",
-  "[alert_relabel_configs: <relabel_config...>]",
+  "[annotations: <labels...>]",
   FENCE,
   "",
   "### grpc_client",
@@ -196,7 +196,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       "leaf",
       "model.Duration",
     ]);
-    assert.deepEqual(r.get("alert_relabel_configs")?.slice(1, 5), ["relabel_config...", "", "", "opaque"]);
+    assert.deepEqual(r.get("annotations")?.slice(1, 5), ["labels...", "", "", "opaque"]);
   });
 
   it("Loki: a block inside a shared block takes the prefix of each use, not the one use the reference writes", () => {
@@ -405,6 +405,11 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       "    [client: <RemoteWriteConfig>]",
       "",
       "    [clients: <map of string to RemoteWriteConfig>]",
+      "",
+      "  [alert_relabel_configs: <relabel_config...>]",
+      "",
+      "limits_config:",
+      "  [ruler_remote_write_relabel_configs: <relabel_config...>]",
       FENCE,
       "",
     ].join("\n");
@@ -412,10 +417,31 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     const go = {
       "pkg/ruler/config.go": [
         "package ruler",
-        'import "github.com/prometheus/prometheus/config"',
+        "import (",
+        '\t"github.com/prometheus/prometheus/config"',
+        '\t"github.com/prometheus/prometheus/model/relabel"',
+        ")",
         "type RemoteWriteConfig struct {",
         '\tClient  *config.RemoteWriteConfig           `yaml:"client,omitempty"`',
         '\tClients map[string]config.RemoteWriteConfig `yaml:"clients,omitempty"`',
+        "}",
+        "type AlertManagerConfig struct {",
+        '\tAlertRelabelConfigs []*relabel.Config `yaml:"alert_relabel_configs,omitempty"`',
+        "}",
+      ].join("\n"),
+      // Loki's own copy of the relabel config, no UnmarshalYAML.
+      "pkg/ruler/util/relabel.go": [
+        "package util",
+        "type RelabelConfig struct {",
+        '\tSourceLabels []string `yaml:"source_labels,flow,omitempty"`',
+        '\tAction       string   `yaml:"action,omitempty"`',
+        "}",
+      ].join("\n"),
+      "pkg/validation/limits.go": [
+        "package validation",
+        'import "github.com/grafana/loki/v3/pkg/ruler/util"',
+        "type Limits struct {",
+        '\tRulerRemoteWriteRelabelConfigs []*util.RelabelConfig `yaml:"ruler_remote_write_relabel_configs,omitempty"`',
         "}",
       ].join("\n"),
       [`${prom}/prometheus/config/config.go`]: [
@@ -471,6 +497,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
         '\tBearerToken Secret    `yaml:"bearer_token,omitempty"`',
         '\tTLSConfig   TLSConfig `yaml:"tls_config,omitempty"`',
         '\tProxyConfig           `yaml:",inline"`',
+        '\tHTTPHeaders *Headers  `yaml:"http_headers"`',
         '\tCallback    func() error `yaml:"-"`',
         "}",
         "type TLSConfig struct {",
@@ -479,6 +506,14 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
         "type ProxyConfig struct {",
         '\tProxyURL URL `yaml:"proxy_url,omitempty"`',
         "\tproxyFunc func(*http.Request) (*url.URL, error)",
+        "}",
+        "// One inline map: any header name, each a Header.",
+        "type Headers struct {",
+        '\tHeaders map[string]Header `yaml:",inline"`',
+        "}",
+        "type Header struct {",
+        '\tValues  []string `yaml:"values,omitempty"`',
+        '\tSecrets []Secret `yaml:"secrets,omitempty"`',
         "}",
       ].join("\n"),
       [`${prom}/common/model/time.go`]: "package model\ntype Duration int64\n",
@@ -536,9 +571,28 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       "queue_config.capacity": "int leaf -",
       "queue_config.batch_send_deadline": "duration leaf model.Duration",
       "queue_config.wait": "duration leaf time.Duration",
-      extra: "ExtraConfig opaque -",
+      // A struct of one inline map reads as the map: any key (a header's name), each value's keys its type's.
+      http_headers: "map of string to Header map -",
+      "http_headers.*.values": "list of strings leaf -",
+      "http_headers.*.secrets": "list of strings leaf -",
+      extra: "map of string to string leaf -",
       name: "string leaf -",
     });
+    // The lists the reference writes <relabel_config...>: Prometheus's relabel.Config and Loki's copy.
+    assert.equal(r.get("ruler.alert_relabel_configs")?.[4], "list");
+    assert.deepEqual(kinds("ruler.alert_relabel_configs[]."), {
+      source_labels: "list of strings leaf -",
+      action: "string leaf -",
+    });
+    assert.equal(r.get("limits_config.ruler_remote_write_relabel_configs")?.[4], "list");
+    assert.deepEqual(kinds("limits_config.ruler_remote_write_relabel_configs[]."), {
+      source_labels: "list of strings leaf -",
+      action: "string leaf -",
+    });
+    assert.equal(
+      r.get("limits_config.ruler_remote_write_relabel_configs[].action")?.[7],
+      "RelabelConfig (pkg/ruler/util/relabel.go:2)",
+    );
     assert.deepEqual(
       Object.keys(kinds("ruler.remote_write.client.")),
       Object.keys(kinds("ruler.remote_write.clients.*.")),
@@ -546,7 +600,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     assert.equal(r.get("ruler.remote_write.clients.*.url")?.[7], remote);
     assert.equal(
       r.get("ruler.remote_write.clients.*.tls_config.insecure_skip_verify")?.[7],
-      `TLSConfig (${prom}/common/config/http_config.go:20)`,
+      `TLSConfig (${prom}/common/config/http_config.go:21)`,
     );
     // Without its Go declaration the refresh stops, naming the key and what to change.
     assert.throws(

@@ -62,12 +62,20 @@ const LOKI_VALUE_COLUMNS = ["path", "values", "md_line"];
 /**
  * The Go module the checkout holds, and the types the reference leaves opaque whose keys are read
  * from their Go struct (goYamlKeys.ts) because Loki's strict loader refuses an unknown key below
- * them too: Prometheus's RemoteWriteConfig (ruler.remote_write.client, .clients,
+ * them too, each with the Go type (a regular expression) of the one field under pkg/ with the
+ * row's yaml key: Prometheus's RemoteWriteConfig (ruler.remote_write.client, .clients,
  * limits_config.ruler_remote_write_config; Loki 3.7.6 run with an unknown key at each depth refused
- * it at load, "field remote_timout not found in type config.plain").
+ * it at load, "field remote_timout not found in type config.plain"), and the lists of relabel
+ * configs the reference writes `<relabel_config...>`: ruler.alert_relabel_configs, Prometheus's
+ * `[]*relabel.Config`, and limits_config.ruler_remote_write_relabel_configs, Loki's own copy
+ * `[]*util.RelabelConfig` (pkg/ruler/util/relabel.go); Loki 3.7.6 refused `source_label` in an
+ * entry of each ("field source_label not found in type relabel.plain", "... util.RelabelConfig").
  */
 const LOKI_MODULE = "github.com/grafana/loki/v3";
-const GO_EXPANDED = /^(map of string to )?(RemoteWriteConfig)$/;
+const GO_EXPANDED: readonly { reference: RegExp; go: string }[] = [
+  { reference: /^(map of string to )?RemoteWriteConfig$/, go: "RemoteWriteConfig" },
+  { reference: /^relabel_config\.\.\.$/, go: String.raw`(relabel\.Config|RelabelConfig)` },
+];
 
 /** Types the reference prints for plain values (its "Generic placeholders" and their containers). */
 const PLAIN =
@@ -507,13 +515,13 @@ function valuesTsv(rows: Row[], source: Source): string {
 function goExpanded(checkout: string, rows: Row[]): Row[] {
   const keys = new GoYamlKeys(checkout, LOKI_MODULE);
   return rows.flatMap((r) => {
-    const t = GO_EXPANDED.exec(r.type);
+    const t = GO_EXPANDED.find((g) => g.reference.test(r.type));
     if (r.kind !== "opaque" || !t) return [r];
     const key = r.path.split(".").pop()!;
-    const decl = keys.declaration(["pkg"], key, t[2]);
+    const decl = keys.declaration(["pkg"], key, t.go);
     if (!decl)
       throw new Error(
-        `loki: ${r.path} (${REFERENCE}:${r.line}): expected one field under pkg/ with yaml key "${key}" of type ${t[2]}, found none or several; read the struct at the source and change GO_EXPANDED in upstream/refresh/loki.ts`,
+        `loki: ${r.path} (${REFERENCE}:${r.line}): expected one field under pkg/ with yaml key "${key}" of type ${t.go}, found none or several; read the struct at the source and change GO_EXPANDED in upstream/refresh/loki.ts`,
       );
     const [own, ...below] = keys.rows(decl.file, decl.type, r.path, r.block);
     if (own.kind === "opaque")
