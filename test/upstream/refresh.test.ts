@@ -395,6 +395,110 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     );
   });
 
+  it("Loki: the other keys whose help lists their words, in each form the help writes the list; the goldfish UI's bucket but its lookup type is left out", () => {
+    const md = (algoHelp: string) =>
+      [
+        "### Supported contents and default values of `loki.yaml`",
+        "",
+        `${FENCE}yaml`,
+        "server:",
+        "  # Output log messages in the given format. Valid formats: [logfmt, json]",
+        "  # CLI flag: -log.format",
+        '  [log_format: <string> | default = "logfmt"]',
+        "",
+        "  # Minimum TLS version to use. Allowed values: VersionTLS10, VersionTLS11,",
+        "  # VersionTLS12, VersionTLS13. If blank, the Go TLS minimum version is used.",
+        "  # CLI flag: -server.tls-min-version",
+        '  [tls_min_version: <string> | default = ""]',
+        "",
+        "ruler:",
+        "  # The sharding strategy to use. Supported values are: default,",
+        "  # shuffle-sharding.",
+        '  [sharding_strategy: <string> | default = "default"]',
+        "",
+        `  # ${algoHelp}`,
+        '  [sharding_algo: <string> | default = "by-group"]',
+        "",
+        "  evaluation:",
+        "    # The evaluation mode for the ruler. Can be either 'local' or 'remote'. If set",
+        "    # to 'local', the ruler will evaluate rules locally.",
+        '    [mode: <string> | default = "local"]',
+        "",
+        "ruler_storage:",
+        "  # Backend storage to use. Supported backends are: local, s3, gcs, azure,",
+        "  # swift, filesystem, alibabacloud, bos",
+        '  [backend: <string> | default = "filesystem"]',
+        "",
+        "ingester_client:",
+        "  grpc_client_config:",
+        "    # Use compression when sending messages. Supported values are: 'gzip', 'snappy'",
+        "    # and '' (disable compression)",
+        '    [grpc_compression: <string> | default = ""]',
+        "",
+        "storage_config:",
+        "  object_store:",
+        "    s3:",
+        "      # Use a specific version of the S3 list object API. Supported values are v1 or",
+        "      # v2. Default is unset.",
+        '      [list_objects_version: <string> | default = ""]',
+        "",
+        "  congestion_control:",
+        "    hedging:",
+        "      # Congestion control hedge strategy to use (default: none, options:",
+        "      # 'limited').",
+        '      [strategy: <string> | default = ""]',
+        "",
+        "memberlist:",
+        "  zone_aware_routing:",
+        "    # Role of this node in the cluster. Valid values: member, bridge.",
+        '    [role: <string> | default = "member"]',
+        "",
+        "ui:",
+        "  goldfish:",
+        "    results_bucket:",
+        "      s3:",
+        "        # The S3 storage class to use. Supported values are: STANDARD, GLACIER",
+        '        [storage_class: <string> | default = ""]',
+        "",
+        "        # Bucket lookup style type. Default is auto. Supported values are: auto, path,",
+        "        # virtual-hosted.",
+        "        [bucket_lookup_type: <int> | default = auto]",
+        FENCE,
+        "",
+      ].join("\n");
+    const text = md("The sharding algorithm to use. Supported values are: by-group, by-rule.");
+    const line = (entry: string) => String(text.split("\n").findIndex((l) => l.includes(`[${entry}:`)) + 1);
+    const out = refreshLoki(checkout({ "docs/sources/shared/configuration.md": text }), { tag: "v9.8.7" });
+    assert.equal(
+      out.files["config-values.tsv"],
+      [
+        "# source: grafana/loki v9.8.7:docs/sources/shared/configuration.md",
+        "path\tvalues\tmd_line",
+        `server.log_format\tlogfmt,json\t${line("log_format")}`,
+        `server.tls_min_version\tVersionTLS10,VersionTLS11,VersionTLS12,VersionTLS13\t${line("tls_min_version")}`,
+        `ruler.sharding_strategy\tdefault,shuffle-sharding\t${line("sharding_strategy")}`,
+        `ruler.sharding_algo\tby-group,by-rule\t${line("sharding_algo")}`,
+        `ruler.evaluation.mode\tlocal,remote\t${line("mode")}`,
+        `ruler_storage.backend\tlocal,s3,gcs,azure,swift,filesystem,alibabacloud,bos\t${line("backend")}`,
+        // '' is the empty word, written "".
+        `ingester_client.grpc_client_config.grpc_compression\tgzip,snappy,""\t${line("grpc_compression")}`,
+        `storage_config.object_store.s3.list_objects_version\tv1,v2\t${line("list_objects_version")}`,
+        `storage_config.congestion_control.hedging.strategy\tlimited\t${line("strategy")}`,
+        `memberlist.zone_aware_routing.role\tmember,bridge\t${line("role")}`,
+        `ui.goldfish.results_bucket.s3.bucket_lookup_type\tauto,path,virtual-hosted\t${line("bucket_lookup_type")}`,
+        "",
+      ].join("\n"),
+    );
+    assert.throws(
+      () =>
+        refreshLoki(
+          checkout({ "docs/sources/shared/configuration.md": md("The sharding algorithm to use.") }),
+          { tag: "v9.8.7" },
+        ),
+      /ruler\.sharding_algo \(docs\/sources\/shared\/configuration\.md:\d+\): expected its help to list its values .*found "The sharding algorithm to use\."; .*VALUE_KEYS/,
+    );
+  });
+
   it("Loki: a RemoteWriteConfig's keys are read from its Go struct in vendor/, as yaml.v2 reads them", () => {
     const md = [
       "### Supported contents and default values of `loki.yaml`",
