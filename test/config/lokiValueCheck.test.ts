@@ -171,6 +171,50 @@ describe("config: chartValues.loki.loki blocks are judged by Loki's reference (c
     }
   });
 
+  it("the words Loki takes beyond the rings are judged at their lines; a word Loki takes but reads as another is no problem of the stack file", () => {
+    const { problems, lines } = run({
+      loki: {
+        loki: {
+          // Loki 3.7.6 took `path`, which the check refused as no integer (the reference's type).
+          storage_config: { object_store: { s3: { bucket_lookup_type: "path" } } },
+          server: { tls_min_version: "VersionTLS14", log_format: "JSON" },
+          rulerConfig: {
+            evaluation: { mode: "remot" },
+            alert_relabel_configs: [{ source_labels: ["a"], action: "dropp" }],
+          },
+        },
+      },
+    });
+    const cases: [string, string, RegExp][] = [
+      [
+        "server.tls_min_version",
+        "tls_min_version: VersionTLS14",
+        /expected one of VersionTLS10, .*; found "VersionTLS14": Loki stops at start \("TLS version \\"VersionTLS14\\" not recognized"\) in every process/,
+      ],
+      [
+        "rulerConfig.evaluation.mode",
+        "mode: remot",
+        /expected one of local, remote; found "remot": Loki stops at start .*; did you mean "remote"\?$/,
+      ],
+      [
+        "rulerConfig.alert_relabel_configs[0].action",
+        "action: dropp",
+        /found "dropp": Loki stops at load \("unknown relabel action"\).*; did you mean "drop"\?$/,
+      ],
+    ];
+    assert.equal(problems.length, cases.length, problems.map((p) => p.problem).join("\n"));
+    for (const [key, line, said] of cases) {
+      const hit = problems.find((p) => p.problem.startsWith(`${P(`chartValues.loki.loki.${key}`)}: `));
+      assert.ok(hit, `${key} in\n${problems.map((p) => p.problem).join("\n")}`);
+      assert.match(hit.problem, said);
+      assert.equal(
+        hit.line,
+        lines.findIndex((l) => l.trim() === line || l.trim() === `- ${line}`) + 1,
+        hit.problem,
+      );
+    }
+  });
+
   it("a renamed block the chart does not write is not judged by Loki (rulerConfig with the ruler off, extraMemberlistConfig beside memberlistConfig)", () => {
     assert.deepEqual(
       lokiValueProblems(

@@ -80,6 +80,35 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
       );
   });
 
+  it("refuses a misspelt word Loki stops on (a server TLS version, a thanos bucket lookup type), and says one it reads as another (the log format)", () => {
+    const planted = editConfig(objects, "config.yaml", (c) => {
+      if (!c.server) return;
+      c.server.tls_min_version = "VersionTLS14";
+      c.server.log_format = "JSON";
+      c.storage_config = { ...c.storage_config, object_store: { s3: { bucket_lookup_type: "Path" } } };
+    });
+    const report = checkEngineConfigs(planted);
+    const msgs = report.findings.map((f) => f.message);
+    const said = [
+      /config\.yaml server\.tls_min_version: expected one of VersionTLS10, .*; found "VersionTLS14": Loki stops at start \("TLS version \\"VersionTLS14\\" not recognized"\) in every process/,
+      /config\.yaml storage_config\.object_store\.s3\.bucket_lookup_type: expected one of auto, path, virtual-hosted; found "Path": Loki stops at load \("unsupported bucket lookup type: Path"\).*did you mean "path"\?$/,
+    ];
+    assert.equal(msgs.length, said.length, msgs.join("\n"));
+    for (const re of said)
+      assert.ok(
+        msgs.some((m) => re.test(m)),
+        `${re} in\n${msgs.join("\n")}`,
+      );
+    assert.ok(
+      report.warnings.some((w) =>
+        /config\.yaml server\.log_format: expected one of logfmt, json, "" \(empty\); found "JSON": Loki 3\.7\.6 takes it and logs in logfmt.*did you mean "json"\?$/.test(
+          w,
+        ),
+      ),
+      report.warnings.join("\n"),
+    );
+  });
+
   it("refuses a key the engine does not have, with the closest key of its level, and a flag", () => {
     const typo = editConfig(objects, "config.yaml", (c) => {
       if (c.compactor) c.compactor.delete_request_storee = "s3";

@@ -50,7 +50,7 @@ const LOKI_MD = [
   "",
   "[stores: <map of string to grpc_client>]",
   "",
-  "[alert_relabel_configs: <relabel_config...>]",
+  "[annotations: <labels...>]",
   FENCE,
   "",
   "### grpc_client",
@@ -196,7 +196,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       "leaf",
       "model.Duration",
     ]);
-    assert.deepEqual(r.get("alert_relabel_configs")?.slice(1, 5), ["relabel_config...", "", "", "opaque"]);
+    assert.deepEqual(r.get("annotations")?.slice(1, 5), ["labels...", "", "", "opaque"]);
   });
 
   it("Loki: a block inside a shared block takes the prefix of each use, not the one use the reference writes", () => {
@@ -395,6 +395,110 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     );
   });
 
+  it("Loki: the other keys whose help lists their words, in each form the help writes the list; the goldfish UI's bucket but its lookup type is left out", () => {
+    const md = (algoHelp: string) =>
+      [
+        "### Supported contents and default values of `loki.yaml`",
+        "",
+        `${FENCE}yaml`,
+        "server:",
+        "  # Output log messages in the given format. Valid formats: [logfmt, json]",
+        "  # CLI flag: -log.format",
+        '  [log_format: <string> | default = "logfmt"]',
+        "",
+        "  # Minimum TLS version to use. Allowed values: VersionTLS10, VersionTLS11,",
+        "  # VersionTLS12, VersionTLS13. If blank, the Go TLS minimum version is used.",
+        "  # CLI flag: -server.tls-min-version",
+        '  [tls_min_version: <string> | default = ""]',
+        "",
+        "ruler:",
+        "  # The sharding strategy to use. Supported values are: default,",
+        "  # shuffle-sharding.",
+        '  [sharding_strategy: <string> | default = "default"]',
+        "",
+        `  # ${algoHelp}`,
+        '  [sharding_algo: <string> | default = "by-group"]',
+        "",
+        "  evaluation:",
+        "    # The evaluation mode for the ruler. Can be either 'local' or 'remote'. If set",
+        "    # to 'local', the ruler will evaluate rules locally.",
+        '    [mode: <string> | default = "local"]',
+        "",
+        "ruler_storage:",
+        "  # Backend storage to use. Supported backends are: local, s3, gcs, azure,",
+        "  # swift, filesystem, alibabacloud, bos",
+        '  [backend: <string> | default = "filesystem"]',
+        "",
+        "ingester_client:",
+        "  grpc_client_config:",
+        "    # Use compression when sending messages. Supported values are: 'gzip', 'snappy'",
+        "    # and '' (disable compression)",
+        '    [grpc_compression: <string> | default = ""]',
+        "",
+        "storage_config:",
+        "  object_store:",
+        "    s3:",
+        "      # Use a specific version of the S3 list object API. Supported values are v1 or",
+        "      # v2. Default is unset.",
+        '      [list_objects_version: <string> | default = ""]',
+        "",
+        "  congestion_control:",
+        "    hedging:",
+        "      # Congestion control hedge strategy to use (default: none, options:",
+        "      # 'limited').",
+        '      [strategy: <string> | default = ""]',
+        "",
+        "memberlist:",
+        "  zone_aware_routing:",
+        "    # Role of this node in the cluster. Valid values: member, bridge.",
+        '    [role: <string> | default = "member"]',
+        "",
+        "ui:",
+        "  goldfish:",
+        "    results_bucket:",
+        "      s3:",
+        "        # The S3 storage class to use. Supported values are: STANDARD, GLACIER",
+        '        [storage_class: <string> | default = ""]',
+        "",
+        "        # Bucket lookup style type. Default is auto. Supported values are: auto, path,",
+        "        # virtual-hosted.",
+        "        [bucket_lookup_type: <int> | default = auto]",
+        FENCE,
+        "",
+      ].join("\n");
+    const text = md("The sharding algorithm to use. Supported values are: by-group, by-rule.");
+    const line = (entry: string) => String(text.split("\n").findIndex((l) => l.includes(`[${entry}:`)) + 1);
+    const out = refreshLoki(checkout({ "docs/sources/shared/configuration.md": text }), { tag: "v9.8.7" });
+    assert.equal(
+      out.files["config-values.tsv"],
+      [
+        "# source: grafana/loki v9.8.7:docs/sources/shared/configuration.md",
+        "path\tvalues\tmd_line",
+        `server.log_format\tlogfmt,json\t${line("log_format")}`,
+        `server.tls_min_version\tVersionTLS10,VersionTLS11,VersionTLS12,VersionTLS13\t${line("tls_min_version")}`,
+        `ruler.sharding_strategy\tdefault,shuffle-sharding\t${line("sharding_strategy")}`,
+        `ruler.sharding_algo\tby-group,by-rule\t${line("sharding_algo")}`,
+        `ruler.evaluation.mode\tlocal,remote\t${line("mode")}`,
+        `ruler_storage.backend\tlocal,s3,gcs,azure,swift,filesystem,alibabacloud,bos\t${line("backend")}`,
+        // '' is the empty word, written "".
+        `ingester_client.grpc_client_config.grpc_compression\tgzip,snappy,""\t${line("grpc_compression")}`,
+        `storage_config.object_store.s3.list_objects_version\tv1,v2\t${line("list_objects_version")}`,
+        `storage_config.congestion_control.hedging.strategy\tlimited\t${line("strategy")}`,
+        `memberlist.zone_aware_routing.role\tmember,bridge\t${line("role")}`,
+        `ui.goldfish.results_bucket.s3.bucket_lookup_type\tauto,path,virtual-hosted\t${line("bucket_lookup_type")}`,
+        "",
+      ].join("\n"),
+    );
+    assert.throws(
+      () =>
+        refreshLoki(
+          checkout({ "docs/sources/shared/configuration.md": md("The sharding algorithm to use.") }),
+          { tag: "v9.8.7" },
+        ),
+      /ruler\.sharding_algo \(docs\/sources\/shared\/configuration\.md:\d+\): expected its help to list its values .*found "The sharding algorithm to use\."; .*VALUE_KEYS/,
+    );
+  });
+
   it("Loki: a RemoteWriteConfig's keys are read from its Go struct in vendor/, as yaml.v2 reads them", () => {
     const md = [
       "### Supported contents and default values of `loki.yaml`",
@@ -405,6 +509,11 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       "    [client: <RemoteWriteConfig>]",
       "",
       "    [clients: <map of string to RemoteWriteConfig>]",
+      "",
+      "  [alert_relabel_configs: <relabel_config...>]",
+      "",
+      "limits_config:",
+      "  [ruler_remote_write_relabel_configs: <relabel_config...>]",
       FENCE,
       "",
     ].join("\n");
@@ -412,10 +521,31 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     const go = {
       "pkg/ruler/config.go": [
         "package ruler",
-        'import "github.com/prometheus/prometheus/config"',
+        "import (",
+        '\t"github.com/prometheus/prometheus/config"',
+        '\t"github.com/prometheus/prometheus/model/relabel"',
+        ")",
         "type RemoteWriteConfig struct {",
         '\tClient  *config.RemoteWriteConfig           `yaml:"client,omitempty"`',
         '\tClients map[string]config.RemoteWriteConfig `yaml:"clients,omitempty"`',
+        "}",
+        "type AlertManagerConfig struct {",
+        '\tAlertRelabelConfigs []*relabel.Config `yaml:"alert_relabel_configs,omitempty"`',
+        "}",
+      ].join("\n"),
+      // Loki's own copy of the relabel config, no UnmarshalYAML.
+      "pkg/ruler/util/relabel.go": [
+        "package util",
+        "type RelabelConfig struct {",
+        '\tSourceLabels []string `yaml:"source_labels,flow,omitempty"`',
+        '\tAction       string   `yaml:"action,omitempty"`',
+        "}",
+      ].join("\n"),
+      "pkg/validation/limits.go": [
+        "package validation",
+        'import "github.com/grafana/loki/v3/pkg/ruler/util"',
+        "type Limits struct {",
+        '\tRulerRemoteWriteRelabelConfigs []*util.RelabelConfig `yaml:"ruler_remote_write_relabel_configs,omitempty"`',
         "}",
       ].join("\n"),
       [`${prom}/prometheus/config/config.go`]: [
@@ -471,6 +601,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
         '\tBearerToken Secret    `yaml:"bearer_token,omitempty"`',
         '\tTLSConfig   TLSConfig `yaml:"tls_config,omitempty"`',
         '\tProxyConfig           `yaml:",inline"`',
+        '\tHTTPHeaders *Headers  `yaml:"http_headers"`',
         '\tCallback    func() error `yaml:"-"`',
         "}",
         "type TLSConfig struct {",
@@ -479,6 +610,14 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
         "type ProxyConfig struct {",
         '\tProxyURL URL `yaml:"proxy_url,omitempty"`',
         "\tproxyFunc func(*http.Request) (*url.URL, error)",
+        "}",
+        "// One inline map: any header name, each a Header.",
+        "type Headers struct {",
+        '\tHeaders map[string]Header `yaml:",inline"`',
+        "}",
+        "type Header struct {",
+        '\tValues  []string `yaml:"values,omitempty"`',
+        '\tSecrets []Secret `yaml:"secrets,omitempty"`',
         "}",
       ].join("\n"),
       [`${prom}/common/model/time.go`]: "package model\ntype Duration int64\n",
@@ -536,9 +675,28 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
       "queue_config.capacity": "int leaf -",
       "queue_config.batch_send_deadline": "duration leaf model.Duration",
       "queue_config.wait": "duration leaf time.Duration",
-      extra: "ExtraConfig opaque -",
+      // A struct of one inline map reads as the map: any key (a header's name), each value's keys its type's.
+      http_headers: "map of string to Header map -",
+      "http_headers.*.values": "list of strings leaf -",
+      "http_headers.*.secrets": "list of strings leaf -",
+      extra: "map of string to string leaf -",
       name: "string leaf -",
     });
+    // The lists the reference writes <relabel_config...>: Prometheus's relabel.Config and Loki's copy.
+    assert.equal(r.get("ruler.alert_relabel_configs")?.[4], "list");
+    assert.deepEqual(kinds("ruler.alert_relabel_configs[]."), {
+      source_labels: "list of strings leaf -",
+      action: "string leaf -",
+    });
+    assert.equal(r.get("limits_config.ruler_remote_write_relabel_configs")?.[4], "list");
+    assert.deepEqual(kinds("limits_config.ruler_remote_write_relabel_configs[]."), {
+      source_labels: "list of strings leaf -",
+      action: "string leaf -",
+    });
+    assert.equal(
+      r.get("limits_config.ruler_remote_write_relabel_configs[].action")?.[7],
+      "RelabelConfig (pkg/ruler/util/relabel.go:2)",
+    );
     assert.deepEqual(
       Object.keys(kinds("ruler.remote_write.client.")),
       Object.keys(kinds("ruler.remote_write.clients.*.")),
@@ -546,7 +704,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     assert.equal(r.get("ruler.remote_write.clients.*.url")?.[7], remote);
     assert.equal(
       r.get("ruler.remote_write.clients.*.tls_config.insecure_skip_verify")?.[7],
-      `TLSConfig (${prom}/common/config/http_config.go:20)`,
+      `TLSConfig (${prom}/common/config/http_config.go:21)`,
     );
     // Without its Go declaration the refresh stops, naming the key and what to change.
     assert.throws(

@@ -135,7 +135,10 @@ function readLokiValues(text: string, folder: string, ref: EngineReference): voi
       throw new Error(
         `${where}: ${r[p]} lists values, but upstream/engines/references.ts LISTED_VALUES says nothing of what Loki does with another`,
       );
-    field.values = { words: r[v].split(","), source: `${where} (configuration.md:${r[line]})` };
+    field.values = {
+      words: r[v].split(",").map((w) => (w === '""' ? "" : w)),
+      source: `${where} (configuration.md:${r[line]})`,
+    };
   }
 }
 
@@ -452,6 +455,8 @@ export interface ValueProblem {
   path: string;
   message: string;
   choices?: Choices;
+  /** A word Loki takes but reads as another (said, not failed); an error when absent. */
+  severity?: "warning";
 }
 
 /** The words a key takes and the text found, for a "did you mean" (config/lokiValueCheck.ts unknownKeyHint). */
@@ -479,11 +484,15 @@ function wordProblem(
     : [
         {
           path,
-          message: `expected one of ${words.join(", ")}; found ${JSON.stringify(value)}: ${stops}`,
-          choices: { found: text, words },
+          message: `expected one of ${wordsText(words)}; found ${JSON.stringify(value)}: ${stops}`,
+          choices: { found: text, words: words.filter((w) => w !== "") },
         },
       ];
 }
+
+/** The words for a message, the empty one as `""` (empty). */
+const wordsText = (words: readonly string[]): string =>
+  words.map((w) => (w === "" ? '"" (empty)' : w)).join(", ");
 
 /**
  * A key that takes one of a few words, as the engine's source lists them; `caseless` when the engine
@@ -495,19 +504,100 @@ function oneOf(
   words: readonly string[],
   source: string,
   stops: string,
-  options: { caseless?: boolean; ignored?: (text: string, config: unknown) => boolean } = {},
+  options: {
+    caseless?: boolean;
+    ignored?: (text: string, config: unknown) => boolean;
+    /** A word Loki takes but reads as another: said, not failed. */
+    warning?: boolean;
+    /** yaml.v2 sets a string field to "" for a YAML null (gopkg.in/yaml.v2 v2.4.0 decode.go:427-434). */
+    nullIsEmpty?: boolean;
+  } = {},
 ): EngineValueRule {
   return {
     engine: "loki",
     field,
     source,
     problems: (value, path, config) => {
-      const text = scalarText(value);
-      return text !== undefined && options.ignored?.(text, config)
-        ? []
-        : wordProblem(value, path, words, stops, options.caseless);
+      const v = value === null && options.nullIsEmpty ? "" : value;
+      const text = scalarText(v);
+      if (text !== undefined && options.ignored?.(text, config)) return [];
+      return wordProblem(v, path, words, stops, options.caseless).map((p) =>
+        options.warning ? { ...p, severity: "warning" as const } : p,
+      );
     },
   };
+}
+
+/** Loki 3.7.6's codec names (pkg/compression/codec.go:29-62). */
+const LOKI_CODECS = ["none", "gzip", "lz4-64k", "snappy", "lz4-256k", "lz4-1M", "lz4", "flate", "zstd"];
+
+/**
+ * An OTLP attributes entry's action, read when the entry is parsed: "" (or null) is
+ * structured_metadata, a word but index_label, structured_metadata and drop stops Loki at load
+ * (AttributesConfig.UnmarshalYAML); OTLPConfig.Validate then refuses index_label for scope
+ * attributes. The help says index_label is for resource attributes only; Loki 3.7.6 took it for a
+ * log attribute, as the source does, and refused it for a scope attribute.
+ */
+function otlpActionRules(): EngineValueRule[] {
+  const source =
+    "grafana/loki v3.7.6 pkg/loghttp/push/otlp_config.go:15-25, 134-146 (AttributesConfig.UnmarshalYAML), 118-125 (OTLPConfig.Validate), pkg/validation/limits.go:637-641";
+  const words = ["structured_metadata", "drop", "index_label"];
+  return ["resource_attributes.attributes_config[]", "scope_attributes[]", "log_attributes[]"].map(
+    (entry): EngineValueRule => ({
+      engine: "loki",
+      field: `limits_config.otlp_config.${entry}.action`,
+      source,
+      problems: (value, path) => {
+        const text = value === null ? "" : scalarText(value);
+        if (text === "") return [];
+        if (text === "index_label" && entry === "scope_attributes[]")
+          return [
+            {
+              path,
+              message:
+                'expected structured_metadata or drop for a scope attribute; found "index_label": Loki stops at load ("index_label action is only supported for resource_attributes")',
+            },
+          ];
+        return wordProblem(
+          value,
+          path,
+          words,
+          `Loki stops at load ("unsupported action, it must be one of: drop, index_label, structured_metadata"); left out it is structured_metadata`,
+        );
+      },
+    }),
+  );
+}
+
+/**
+ * A Prometheus relabel config's action (ruler.alert_relabel_configs and each remote-write client's
+ * write_relabel_configs, whose keys the refresh reads from relabel.Config): Action.UnmarshalYAML
+ * lower-cases the word and takes one of eleven, refusing any other ("" too) when the file is
+ * parsed. A YAML null leaves the default, replace (yaml.v2 calls no UnmarshalYAML for it,
+ * decode.go:297-300). Loki's own copy of the struct for limits_config.ruler_remote_write_relabel_configs
+ * (pkg/ruler/util/relabel.go) reads a plain string and is not judged here.
+ */
+function relabelActionRules(): EngineValueRule[] {
+  const source =
+    "prometheus/prometheus v0.312.1-0.20260612131846-2ad3a8717015 (loki v3.7.6 go.mod:88) model/relabel/relabel.go:46-70, 72-83 (Action.UnmarshalYAML)";
+  const words = [
+    ...["replace", "keep", "drop", "keepequal", "dropequal", "hashmod", "labelmap", "labeldrop"],
+    ...["labelkeep", "lowercase", "uppercase"],
+  ];
+  return [
+    "ruler.alert_relabel_configs[]",
+    "ruler.remote_write.client.write_relabel_configs[]",
+    "ruler.remote_write.clients.*.write_relabel_configs[]",
+    "limits_config.ruler_remote_write_config.*.write_relabel_configs[]",
+  ].map((entry): EngineValueRule => ({
+    engine: "loki",
+    field: `${entry}.action`,
+    source,
+    problems: (value, path) =>
+      value === null
+        ? []
+        : wordProblem(value, path, words, 'Loki stops at load ("unknown relabel action")', true),
+  }));
 }
 
 export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
@@ -566,10 +656,40 @@ export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
   ),
   oneOf(
     "ingester.chunk_encoding",
-    ["none", "gzip", "lz4-64k", "snappy", "lz4-256k", "lz4-1M", "lz4", "flate", "zstd"],
+    LOKI_CODECS,
     "grafana/loki v3.7.6 pkg/compression/codec.go:29-39, 41-62, 72-79 (ParseCodec, case-insensitive), pkg/ingester/ingester.go:173 (Config.Validate)",
     'Loki stops at start ("invalid encoding")',
     { caseless: true },
+  ),
+  // The three words below take no list from their help (none, or a sentence), so they are the
+  // source's, each read where Limits.Validate, which Config.Validate calls, checks it (Loki 3.7.6
+  // run with a misspelt one, "" or a null: "CONFIG ERROR: invalid limits_config config").
+  oneOf(
+    "limits_config.bloom_block_encoding",
+    LOKI_CODECS,
+    "grafana/loki v3.7.6 pkg/compression/codec.go:29-39, 41-62, 72-79 (ParseCodec, case-insensitive), pkg/validation/limits.go:647-649 (Limits.Validate)",
+    'Loki stops at load ("invalid encoding")',
+    { caseless: true, nullIsEmpty: true },
+  ),
+  oneOf(
+    "limits_config.tsdb_sharding_strategy",
+    ["power_of_two", "bounded"],
+    "grafana/loki v3.7.6 pkg/logql/shards.go:26-56 (ParseShardVersion), pkg/validation/limits.go:643-645 (Limits.Validate)",
+    'Loki stops at load ("invalid tsdb sharding strategy: invalid shard version")',
+    { nullIsEmpty: true },
+  ),
+  ...otlpActionRules(),
+  ...relabelActionRules(),
+  // The flag is a plain string (config.go:71 registers it with StringVar; Mode.Set's check,
+  // :23-35, is never called), so Loki takes any word: only "ring" builds the ring
+  // (pkg/loki/modules.go:2028), only "simple" takes the simple mode's steps in the index gateway
+  // client (pkg/indexgateway/client.go:242, 496). Loki 3.7.6 run with `rng` and `Ring`: ready.
+  oneOf(
+    "index_gateway.mode",
+    ["simple", "ring"],
+    "grafana/loki v3.7.6 pkg/indexgateway/config.go:47-55, 71; pkg/loki/modules.go:2020-2028",
+    'Loki 3.7.6 takes it and reads it as neither mode: no ring is built for it, and the index gateway client skips the simple mode\'s steps (set "ring" or "simple")',
+    { warning: true, nullIsEmpty: true },
   ),
   oneOf(
     "ruler.storage.type",
@@ -590,28 +710,91 @@ export const ENGINE_VALUE_RULES: readonly EngineValueRule[] = [
 
 /**
  * What Loki does with a value the reference's list for the key (config-values.tsv) does not name,
- * by key, read in its source and seen when it was run; a listed key this does not name stops the
- * reference's load. A ring's KV store: dskit builds the ring's client from the word when a module
- * that uses the ring starts, so Loki 3.7.6 passed -verify-config with `memberlst` and stopped at
- * start (within a second) for the rings the running modules use; the rings of modules that do
- * not run (a disabled UI or pattern ingester, an index gateway not in ring mode, a ruler without
- * sharding) are not built, and Loki started with a typo there. Those are refused too: which modules
- * a process runs is its -target's and its flags', not the file's (one file serves the chart's
- * write, read and backend pods), and the typo stops Loki once one of them runs.
+ * by key, read in its source and seen when it was run (docs/explanation/engine-references.md, "Run
+ * against Loki 3.7.6"); a listed key this does not name stops the reference's load. The first rule
+ * whose key matches is the key's.
+ *
+ * Which process reads a key is often its -target's and its flags', not the file's (one file serves
+ * the chart's write, read and backend pods), so a word a module reads only when it starts is refused
+ * whether or not the module runs: a ring's KV store, the ruler's sharding. A word read only once a
+ * switch beside it is on (a client's TLS, a results cache, zone-aware routing) is refused too, the
+ * message saying when Loki refuses it. Only a key Loki does not read at all under the file's own
+ * choice is passed: ruler_storage and the thanos object store's list-objects version without
+ * storage_config.use_thanos_objstore (and ruler.storage with it, ENGINE_VALUE_RULES).
  */
-const KV_SOURCE =
-  "grafana/dskit v0.0.0-20260209132809-8d1c6d34bb5a (loki v3.7.6 go.mod:56) kv/client.go:137-175 (createClient), 194-203 (buildMultiClient)";
-const LISTED_VALUES: readonly {
+interface ListedRule {
   key: RegExp;
   source: string;
-  /** The problems of the key's value (`parent`: the map holding it, when the config has one). */
+  /** The problems of the key's value (`parent`: the map holding it, `config`: the whole config, when the check has them). */
   problems(
     words: readonly string[],
     value: unknown,
     path: string,
     parent?: Record<string, unknown>,
+    config?: unknown,
   ): ValueProblem[];
-}[] = [
+}
+
+/** Whether the file reads the thanos object store's keys (pkg/loki/modules.go:1589-1591, pkg/storage/factory.go). */
+const thanosOff = (config: unknown) =>
+  config !== undefined && at(config, "storage_config.use_thanos_objstore") !== true;
+
+/**
+ * A key that takes one of the listed words: `empty` when Loki takes "" too (a YAML null is "" to
+ * a string field: gopkg.in/yaml.v2 v2.4.0 decode.go:427-434), `stops` what Loki does with another, `ignored` where the file makes
+ * Loki not read the key, `warning` for a word Loki takes but reads as another.
+ */
+function listed(
+  key: RegExp,
+  source: string,
+  options: {
+    empty: boolean;
+    stops: (found: string, path: string) => string;
+    ignored?: (path: string, config: unknown) => boolean;
+    warning?: boolean;
+    caseless?: boolean;
+    /** A YAML null leaves the key's default (a type with its own UnmarshalYAML). */
+    nullAccepted?: boolean;
+    /** The words Loki takes where the source's differ from the help's. */
+    words?: (listed: readonly string[], path: string) => readonly string[];
+  },
+): ListedRule {
+  return {
+    key,
+    source,
+    problems: (words, value, path, _parent, config) => {
+      if (options.ignored?.(path, config) || (value === null && options.nullAccepted)) return [];
+      const v = value === null ? "" : value;
+      const known = (options.words?.(words, path) ?? words).filter((w) => w !== "");
+      const accepted = options.empty ? [...known, ""] : known;
+      const text = scalarText(v);
+      const out =
+        text === undefined
+          ? [
+              {
+                path,
+                message: `expected one of ${wordsText(accepted)}; found ${JSON.stringify(v)}: ${options.stops(JSON.stringify(v), path)}`,
+              },
+            ]
+          : wordProblem(v, path, accepted, options.stops(text, path), options.caseless);
+      return options.warning ? out.map((p) => ({ ...p, severity: "warning" as const })) : out;
+    },
+  };
+}
+
+const DSKIT = "grafana/dskit v0.0.0-20260209132809-8d1c6d34bb5a (loki v3.7.6 go.mod:56)";
+const OBJSTORE =
+  "grafana/objstore v0.0.0-20250728171719-b5d3b766d1b0 (replacing thanos-io/objstore, loki v3.7.6 go.mod:528) vendor/github.com/thanos-io/objstore";
+/** The thanos object store's S3 blocks (pkg/storage/bucket/s3/config.go), beside the chunk store's own (pkg/storage/chunk/client/aws). */
+const THANOS_S3 = String.raw`^(ruler_storage|(storage_config|common\.storage)\.object_store)\.s3\.`;
+const KV_SOURCE = `${DSKIT} kv/client.go:137-175 (createClient), 194-203 (buildMultiClient)`;
+/** The processes that run the ruler: grafana/loki v3.7.6 pkg/loki/loki.go:838, 864, 866. */
+const RULER_RUNS = "in every process that runs the ruler (targets all, backend and ruler)";
+/** gRPC clients whose Validate the loader runs (pkg/loki/loki.go:284-370). */
+const GRPC_VALIDATED =
+  /^(frontend_worker\.|ingest_limits_frontend_client\.|storage_config\.bigtable\.)|^ingest_limits_frontend\.client_config\./;
+
+const LISTED_VALUES: readonly ListedRule[] = [
   {
     key: /(^|\.)kvstore\.store$/,
     source: KV_SOURCE,
@@ -657,6 +840,185 @@ const LISTED_VALUES: readonly {
       );
     },
   },
+  // The thanos rule store: `local` (NewRuleStore, storage.go:128-133), else bucket.NewClient's
+  // switch (client.go:214-231), read only with use_thanos_objstore (modules.go:1589-1591, 1632-1633).
+  // Loki 3.7.6 run with `s4`, `Filesystem` or "" stopped at start; without use_thanos_objstore, or
+  // with -target=write, it was ready.
+  listed(
+    /^ruler_storage\.backend$/,
+    "grafana/loki v3.7.6 pkg/ruler/base/storage.go:127-140 (NewRuleStore), pkg/storage/bucket/client.go:57-59, 206-231 (NewClient), pkg/loki/modules.go:1581-1639 (initRulerStorage)",
+    {
+      empty: false,
+      stops: () =>
+        `Loki stops at start ("unsupported storage backend") ${RULER_RUNS}; without storage_config.use_thanos_objstore it reads ruler.storage and ignores ruler_storage`,
+      ignored: (_path, config) => thanosOff(config),
+    },
+  ),
+  // Validate defaults "" to default and by-group (ruler.go:129-136), then refuses another word; newRuler
+  // runs it (ruler.go:270-273) when the ruler starts with its storage configured.
+  listed(
+    /^ruler\.sharding_(strategy|algo)$/,
+    "grafana/loki v3.7.6 pkg/ruler/base/ruler.go:48-50, 127-145 (Config.Validate), 270-273 (newRuler)",
+    {
+      empty: true,
+      stops: (_found, path) =>
+        `Loki stops at start ("invalid ruler config: invalid sharding ${path.endsWith("algo") ? "algorithm" : "strategy"}") ${RULER_RUNS}`,
+    },
+  ),
+  // The help says an unset mode is local: left out, the flag's default is; written empty (or null),
+  // Loki 3.7.6 stopped ("invalid evaluation mode: .").
+  listed(
+    /^ruler\.evaluation\.mode$/,
+    "grafana/loki v3.7.6 pkg/ruler/evaluator.go:32-37 (EvaluationConfig.Validate), pkg/loki/modules.go:1709-1712 (initRuleEvaluator)",
+    {
+      empty: false,
+      stops: () =>
+        `Loki stops at start ("invalid ruler evaluation config: invalid evaluation mode") ${RULER_RUNS}; leave the key out for local`,
+    },
+  ),
+  listed(
+    /^server\.tls_min_version$/,
+    `${DSKIT} server/tls_config.go:43-59 (stringToTLSVersion), server/server.go:352-355 (New)`,
+    {
+      empty: true,
+      stops: (found) =>
+        `Loki stops at start (${JSON.stringify(`TLS version "${found}" not recognized`)}) in every process`,
+    },
+  ),
+  // Every other minimum TLS version is a client's (dskit crypto/tls ClientConfig), read when the
+  // client dials with TLS on.
+  listed(/(^|\.)tls_min_version$/, `${DSKIT} crypto/tls/tls.go:157-162 (ClientConfig.GetTLSConfig)`, {
+    empty: true,
+    stops: (found) =>
+      `each connection this client makes with its TLS enabled fails (${JSON.stringify(`unknown minimum TLS version: "${found}"`)}): Loki 3.7.6 run so in ingester_client answered 500 to every push and query`,
+  }),
+  listed(
+    /(^|\.)grpc_compression$/,
+    `${DSKIT} grpcclient/grpcclient.go:101-107 (Config.Validate), 115-117 (CallOptions: grpc.UseCompressor)`,
+    {
+      empty: true,
+      stops: (found, path) =>
+        GRPC_VALIDATED.test(path)
+          ? `Loki stops at load (${JSON.stringify(`unsupported compression type: "${found}"`)})${path.startsWith("ingest_limits_frontend.") ? " when ingest_limits.enabled is true" : ""}`
+          : `every call through this client fails (${JSON.stringify(`grpc: Compressor is not installed for requested grpc-encoding "${found}"`)}): Loki 3.7.6 run so in ingester_client answered 500 to every push and query`,
+    },
+  ),
+  listed(
+    /(^|\.)signature_version$/,
+    "grafana/loki v3.7.6 pkg/storage/chunk/client/aws/s3_storage_client.go:46-51, 138-141 (S3Config.Validate), pkg/storage/factory.go:249-253, 362-364",
+    { empty: false, stops: () => 'Loki stops at load ("unsupported signature version")' },
+  ),
+  listed(
+    new RegExp(`${THANOS_S3}storage_class$`),
+    "grafana/loki v3.7.6 pkg/storage/bucket/s3/config.go:32, 46, 130-132 (Config.Validate), pkg/storage/bucket/client.go:140-153, pkg/loki/loki.go:309 (ruler_storage), pkg/storage/factory.go:374",
+    { empty: true, stops: () => 'Loki stops at load ("unsupported S3 storage class")' },
+  ),
+  listed(
+    /(^|\.)storage_class$/,
+    "grafana/loki v3.7.6 pkg/storage/common/aws/storage_class.go:26-35 (ValidateStorageClass), pkg/storage/chunk/client/aws/s3_storage_client.go:138-143",
+    { empty: false, stops: (found) => `Loki stops at load ("unsupported S3 storage class: ${found}")` },
+  ),
+  listed(
+    new RegExp(`${THANOS_S3}sse\\.type$`),
+    "grafana/loki v3.7.6 pkg/storage/bucket/s3/config.go:31, 45, 156-159 (SSEConfig.Validate)",
+    { empty: true, stops: () => 'Loki stops at load ("unsupported S3 SSE type")' },
+  ),
+  // The chunk store's own S3 reads its SSE type when it builds its client; Loki 3.7.6 with the
+  // aws store on a MinIO and `SSE-KM` stopped at start (the compactor's client first).
+  listed(
+    /(^|\.)sse\.type$/,
+    "grafana/loki v3.7.6 pkg/storage/chunk/client/aws/s3_storage_client.go:190-193, 205-211 (buildSSEParsedConfig), pkg/storage/chunk/client/aws/sse_config.go:26-49 (NewSSEParsedConfig)",
+    {
+      empty: true,
+      stops: () =>
+        'Loki stops at start in every process that builds this store\'s client ("failed to build SSE config: SSE type is empty or invalid")',
+    },
+  ),
+  // A YAML null leaves the zero value, auto: yaml.v2 calls no UnmarshalYAML for it (prepare,
+  // decode.go:297-300). The reference types it `int` (its zero value's); it is a word.
+  listed(
+    /(^|\.)s3\.bucket_lookup_type$/,
+    `${OBJSTORE} providers/s3/s3.go:36-38, 52-71 (BucketLookupType.UnmarshalYAML); grafana/loki v3.7.6 pkg/storage/bucket/s3/config.go:52-56, 248-255 (the flag)`,
+    {
+      empty: false,
+      nullAccepted: true,
+      stops: (found) => `Loki stops at load ("unsupported bucket lookup type: ${found}")`,
+    },
+  ),
+  // Read when the bucket's client is built; Loki 3.7.6 with the thanos store on a MinIO and `v3`
+  // stopped at start, without use_thanos_objstore it was ready.
+  listed(
+    /(^|\.)list_objects_version$/,
+    `${OBJSTORE} providers/s3/s3.go:319-321 (NewBucketWithConfig), grafana/loki v3.7.6 pkg/storage/bucket/s3/bucket_client.go:62`,
+    {
+      empty: true,
+      stops: (found) =>
+        `Loki stops at start in every process that builds this bucket's client (${JSON.stringify(`Initialize s3 client list objects version: Unsupported version "${found}" was provided`)})`,
+      ignored: (_path, config) => thanosOff(config),
+    },
+  ),
+  listed(
+    /(^|\.)environment$/,
+    "grafana/loki v3.7.6 pkg/storage/chunk/client/azure/blob_storage_client.go:47, 610-613 (BlobStorageConfig.Validate)",
+    { empty: false, stops: () => 'Loki stops at load ("unsupported Azure blob storage environment")' },
+  ),
+  // Validated only for these two caches, each once it is on (cache_results; cache_index_stats_results,
+  // on by default).
+  listed(
+    /^query_range\.(results_cache|index_stats_results_cache)\.compression$/,
+    "grafana/loki v3.7.6 pkg/storage/chunk/cache/resultscache/config.go:28-34 (Config.Validate), pkg/querier/queryrange/queryrangebase/roundtrip.go:61-66, pkg/querier/queryrange/roundtrip.go:80-91",
+    {
+      empty: true,
+      stops: (found, path) =>
+        `Loki stops at load ("unsupported compression type: ${found}") once the cache is on (${path.includes("index_stats") ? "query_range.cache_index_stats_results, true by default" : "query_range.cache_results"})`,
+    },
+  ),
+  listed(
+    /^query_range\.\w+_cache\.compression$/,
+    "grafana/loki v3.7.6 pkg/querier/queryrange/roundtrip.go:119 (newResultsCacheFromConfig)",
+    {
+      empty: true,
+      warning: true,
+      stops: () => 'Loki 3.7.6 takes it and keeps this cache uncompressed: it compresses only with "snappy"',
+    },
+  ),
+  listed(/^query_engine\.results_cache\.compression$/, "grafana/loki v3.7.6 pkg/engine/handler.go:99", {
+    empty: true,
+    warning: true,
+    caseless: true,
+    stops: () => 'Loki 3.7.6 takes it and keeps this cache uncompressed: it compresses only with "snappy"',
+  }),
+  listed(
+    /(^|\.)zone_aware_routing\.role$/,
+    `${DSKIT} kv/memberlist/node_zone_aware_routing.go:61-83 (ZoneAwareRoutingConfig.Validate), kv/memberlist/memberlist_client.go:252`,
+    {
+      empty: false,
+      stops: (found) =>
+        `Loki stops at start ("invalid role: ${found}") in every process that runs memberlist, once zone_aware_routing.enabled is true`,
+    },
+  ),
+  listed(/^server\.log_format$/, `${DSKIT} log/gokit.go:40-51 (newGoKit)`, {
+    empty: true,
+    warning: true,
+    stops: () => 'Loki 3.7.6 takes it and logs in logfmt: it writes JSON only for "json"',
+  }),
+  // Lower-cased, then aimd for the controller and limited for the retrier; the hedger's switch has
+  // no word but its default (congestion.go:41-46), so its help's `limited` does nothing either.
+  // Loki logs "unrecognized ... strategy in config, using noop" and runs.
+  listed(
+    /(^|\.)congestion_control\.(controller|retry|hedging)\.strategy$/,
+    "grafana/loki v3.7.6 pkg/storage/chunk/client/congestion/congestion.go:19-46",
+    {
+      empty: true,
+      warning: true,
+      caseless: true,
+      words: (words, path) => (path.includes(".hedging.") ? [] : words),
+      stops: (_found, path) =>
+        path.includes(".hedging.")
+          ? "Loki 3.7.6 has no hedging strategy: it takes every word as none, its help's too"
+          : "Loki 3.7.6 takes it as no strategy: congestion control does nothing with it",
+    },
+  ),
 ];
 
 /** The problems of a key whose values the reference lists, by {@link LISTED_VALUES}. */
@@ -665,12 +1027,13 @@ function listedValueProblems(
   value: unknown,
   path: string,
   parent?: Record<string, unknown>,
+  config?: unknown,
 ): FieldProblem[] {
   if (!field.values) return [];
   const rule = LISTED_VALUES.find((l) => l.key.test(field.path))!;
-  return rule.problems(field.values.words, value, path, parent).map((p) => ({
+  return rule.problems(field.values.words, value, path, parent, config).map((p) => ({
     path: p.path,
-    severity: "error",
+    severity: p.severity ?? "error",
     message: `${p.message} (${field.values!.source}; ${rule.source})`,
     ...(p.choices ? { choices: p.choices } : {}),
   }));
@@ -694,11 +1057,11 @@ function valueProblems(
       for (const p of rule.problems(value, path, config))
         out.push({
           path: p.path,
-          severity: "error",
+          severity: p.severity ?? "error",
           message: `${p.message} (${rule.source})`,
           ...(p.choices ? { choices: p.choices } : {}),
         });
-  return [...out, ...listedValueProblems(field, value, path, parent)];
+  return [...out, ...listedValueProblems(field, value, path, parent, config)];
 }
 
 const loaded = new Map<string, EngineReference>();
@@ -1036,7 +1399,9 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
             });
           return;
         }
-        const problem = leafProblem(field, v);
+        // A key whose words the reference lists is judged by them (valueProblems), whatever its
+        // type column says (a bucket lookup type is `int` there, a word to Loki).
+        const problem = field.values ? undefined : leafProblem(field, v);
         if (problem) problems.push({ path, severity: "error", message: `${problem} (${field.source})` });
       }
     }
@@ -1079,7 +1444,7 @@ export function checkEngineFlags(ref: EngineReference, args: readonly string[]):
         message: `-${m[1]} is ${flag.category} in ${name} ${ref.version} (${flag.source})`,
       });
     if (m[2] !== undefined && flag.kind !== "flag-only" && flag.type !== "block") {
-      const problem = leafProblem(flag, coerceFlag(flag, m[2]));
+      const problem = flag.values ? undefined : leafProblem(flag, coerceFlag(flag, m[2]));
       if (problem) problems.push({ path: a, severity: "error", message: `${problem} (${flag.source})` });
       // A flag sets the same value as its key: the key's load-time rules hold for it too.
       else problems.push(...valueProblems(ref, flag, m[2], a).map((p) => ({ ...p, path: a })));

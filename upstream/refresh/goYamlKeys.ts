@@ -12,7 +12,8 @@
  *   (`var s string; unmarshal(&s)`); a type with `UnmarshalText` reads a scalar;
  * - pointers read what they point to; slices and maps their elements.
  *
- * Anything else (an inline map, which takes any key; an embedded field without a tag; an interface;
+ * A struct whose one field is an inline map (`map[string]T` tagged `yaml:",inline"`) reads as that
+ * map. Anything else (an inline map beside other fields; an embedded field without a tag; an interface;
  * a type outside the checkout, such as the standard library's `url.URL`; another UnmarshalYAML) is
  * `opaque`: its keys are not judged. The rows keep the layout of config-keys.tsv (`a.b[].c` for list
  * items, `a.b.*.c` for map values).
@@ -164,6 +165,16 @@ export class GoYamlKeys {
       // A defined type reads as its underlying type (`type Secret string`); an alias likewise.
       return this.rows(n.file, n.type.expr.replace(/^=\s*/, ""), path, block, inner);
     }
+    // A struct whose one field is an inline map reads as that map: yaml.v2 puts every key into it
+    // (getStructInfo's InlineMap), each value decoded as the map's value type (Prometheus's
+    // `Headers`, `map[string]Header` inline).
+    const [only, ...more] = [...(n.type.fields ?? []), ...(n.type.skipped ?? [])];
+    const inlineMap =
+      only !== undefined &&
+      more.length === 0 &&
+      yamlTag(only.tag).slice(1).includes("inline") &&
+      /^map\[string\]/.test(only.type.trim());
+    if (inlineMap) return this.rows(n.file, only.type, path, block, inner);
     const keys = this.structRows(n, `${path}.`, inner);
     return keys ? [{ path, type: "block", kind: "block", block }, ...keys] : opaque;
   }
@@ -186,8 +197,7 @@ export class GoYamlKeys {
       // A struct type spelled out over lines: its keys are not read here. One on a line, or an
       // `interface{}` inside a type, is an opaque row (rows).
       if (/^\*?struct\s*\{[^}]*\n/.test(type)) return undefined;
-      const yaml = /(?:^|\s)yaml:"([^"]*)"/.exec(field.tag)?.[1];
-      const [key, ...flags] = (yaml ?? "").split(",");
+      const [key, ...flags] = yamlTag(field.tag);
       if (key === "-") continue;
       if (flags.includes("inline")) {
         const inner = this.named(n.file, type.replace(/^\*/, ""));
@@ -224,6 +234,11 @@ export class GoYamlKeys {
     for (const r of roots) walk(r);
     return found.length === 1 ? found[0] : undefined;
   }
+}
+
+/** A field's `yaml:"key,flag,..."` tag split at its commas (`[""]` without one). */
+function yamlTag(tag: string): string[] {
+  return (/(?:^|\s)yaml:"([^"]*)"/.exec(tag)?.[1] ?? "").split(",");
 }
 
 function subdirs(checkout: string, dir: string): string[] {

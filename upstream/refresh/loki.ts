@@ -48,26 +48,70 @@ const DURATION_OVERRIDES: Record<string, "time.Duration" | "model.Duration"> = {
 };
 
 /**
- * The keys whose values Loki takes from a list its help text names ("Supported values are: consul,
- * etcd, inmemory, memberlist, multi."), written to config-values.tsv: each ring's KV store, whose
- * client dskit builds from that word when a module using the ring starts
- * (vendor/github.com/grafana/dskit/kv/client.go createClient), Loki 3.7.6 stopping on any other
- * (docs/explanation/engine-references.md, "Run against Loki 3.7.6"). A key matched here whose help
- * names no list stops the refresh: the rule judging it would have nothing to judge by.
+ * The keys whose values Loki takes from a list its help text names, written to config-values.tsv:
+ * each ring's KV store ("Supported values are: consul, etcd, inmemory, memberlist, multi."), the
+ * thanos ruler storage's backend, the ruler's sharding and evaluation mode, every minimum TLS
+ * version, every gRPC client's compression, the S3 and Azure words (signature version, storage
+ * class, SSE type, bucket lookup type, list-objects version, environment), the results caches'
+ * compression, memberlist's zone-aware role, the log format and the chunk store's congestion
+ * control strategies. What Loki does with another word is upstream/engines/references.ts
+ * LISTED_VALUES', read in its source and seen when it was run (docs/explanation/engine-references.md,
+ * "Run against Loki 3.7.6"). The goldfish UI's results bucket (`ui.goldfish.results_bucket`) is
+ * left out but for its bucket lookup type, the one word of it Loki reads at load. A key matched
+ * here whose help names no list stops the refresh: the rule judging it would have nothing to
+ * judge by.
  */
-const VALUE_KEYS = /(^|\.)kvstore\.store$/;
-const SUPPORTED = /Supported values are: ([\w-]+(?:, [\w-]+)*)\./;
+const VALUE_KEYS = new RegExp(
+  [
+    String.raw`(^|\.)kvstore\.store$`,
+    String.raw`(^|\.)(tls_min_version|grpc_compression|environment|zone_aware_routing\.role)$`,
+    String.raw`(^|\.)s3\.bucket_lookup_type$`,
+    String.raw`^(?!ui\.goldfish\.).*(^|\.)(signature_version|storage_class|sse\.type|list_objects_version)$`,
+    String.raw`^ruler_storage\.backend$`,
+    String.raw`^ruler\.(sharding_strategy|sharding_algo|evaluation\.mode)$`,
+    String.raw`^server\.log_format$`,
+    String.raw`^(query_range\.\w+_cache|query_engine\.results_cache)\.compression$`,
+    String.raw`(^|\.)congestion_control\.(controller|retry|hedging)\.strategy$`,
+  ].join("|"),
+);
+/**
+ * A list the help names, in the forms Loki's help writes: "Supported values are: a, b.",
+ * "Supported values: a, b.", "Supported backends are: a, b", "Supported values are v1 or v2.",
+ * "Allowed values: a, b", "Valid values: a, b.", "Valid formats: [a, b]", "Can be either 'a' or
+ * 'b'.", "options: 'a'", with "'gzip', 'snappy' and ''": words separated by commas, "and" or "or",
+ * quoted or not ('' is the empty word).
+ */
+const WORD = String.raw`(?:'[^']*'|[A-Za-z0-9][\w-]*)`;
+const SEP = ",? (?:and|or) |, ";
+const LISTED = new RegExp(
+  String.raw`(?:Supported (?:values|backends)(?: are)?:?|Allowed values:|Valid (?:values|formats):|Can be either|options:) \[?(${WORD}(?:(?:${SEP})${WORD})*)`,
+);
+
+/** The words a help text lists ({@link LISTED}), or undefined when it lists none. */
+export function listedWords(help: string): string[] | undefined {
+  const m = LISTED.exec(help);
+  return m?.[1].split(new RegExp(SEP)).map((w) => w.replace(/^'(.*)'$/, "$1"));
+}
+
 const LOKI_VALUE_COLUMNS = ["path", "values", "md_line"];
 
 /**
  * The Go module the checkout holds, and the types the reference leaves opaque whose keys are read
  * from their Go struct (goYamlKeys.ts) because Loki's strict loader refuses an unknown key below
- * them too: Prometheus's RemoteWriteConfig (ruler.remote_write.client, .clients,
+ * them too, each with the Go type (a regular expression) of the one field under pkg/ with the
+ * row's yaml key: Prometheus's RemoteWriteConfig (ruler.remote_write.client, .clients,
  * limits_config.ruler_remote_write_config; Loki 3.7.6 run with an unknown key at each depth refused
- * it at load, "field remote_timout not found in type config.plain").
+ * it at load, "field remote_timout not found in type config.plain"), and the lists of relabel
+ * configs the reference writes `<relabel_config...>`: ruler.alert_relabel_configs, Prometheus's
+ * `[]*relabel.Config`, and limits_config.ruler_remote_write_relabel_configs, Loki's own copy
+ * `[]*util.RelabelConfig` (pkg/ruler/util/relabel.go); Loki 3.7.6 refused `source_label` in an
+ * entry of each ("field source_label not found in type relabel.plain", "... util.RelabelConfig").
  */
 const LOKI_MODULE = "github.com/grafana/loki/v3";
-const GO_EXPANDED = /^(map of string to )?(RemoteWriteConfig)$/;
+const GO_EXPANDED: readonly { reference: RegExp; go: string }[] = [
+  { reference: /^(map of string to )?RemoteWriteConfig$/, go: "RemoteWriteConfig" },
+  { reference: /^relabel_config\.\.\.$/, go: String.raw`(relabel\.Config|RelabelConfig)` },
+];
 
 /** Types the reference prints for plain values (its "Generic placeholders" and their containers). */
 const PLAIN =
@@ -480,17 +524,20 @@ export function refreshLoki(checkout: string, source: Source): Refreshed {
   };
 }
 
-/** config-values.tsv: the values each of {@link VALUE_KEYS} takes, as its help text lists them. */
+/**
+ * config-values.tsv: the values each of {@link VALUE_KEYS} takes, as its help text lists them
+ * (comma-separated; the empty word, which a few helps list as '', written `""`).
+ */
 function valuesTsv(rows: Row[], source: Source): string {
   const out = rows
     .filter((r) => r.kind === "leaf" && VALUE_KEYS.test(r.path))
     .map((r) => {
-      const listed = SUPPORTED.exec(r.help ?? "");
-      if (!listed)
+      const words = listedWords(r.help ?? "");
+      if (!words)
         throw new Error(
           `loki: ${r.path} (${REFERENCE}:${r.line}): expected its help to list its values ("Supported values are: a, b."), found ${JSON.stringify(r.help ?? "")}; read what Loki takes at the source and change VALUE_KEYS in upstream/refresh/loki.ts`,
         );
-      return [r.path, listed[1].split(", ").join(","), String(r.line)].join("\t");
+      return [r.path, words.map((w) => (w === "" ? '""' : w)).join(","), String(r.line)].join("\t");
     });
   return [
     `# source: grafana/loki ${source.tag}:${REFERENCE}`,
@@ -507,13 +554,13 @@ function valuesTsv(rows: Row[], source: Source): string {
 function goExpanded(checkout: string, rows: Row[]): Row[] {
   const keys = new GoYamlKeys(checkout, LOKI_MODULE);
   return rows.flatMap((r) => {
-    const t = GO_EXPANDED.exec(r.type);
+    const t = GO_EXPANDED.find((g) => g.reference.test(r.type));
     if (r.kind !== "opaque" || !t) return [r];
     const key = r.path.split(".").pop()!;
-    const decl = keys.declaration(["pkg"], key, t[2]);
+    const decl = keys.declaration(["pkg"], key, t.go);
     if (!decl)
       throw new Error(
-        `loki: ${r.path} (${REFERENCE}:${r.line}): expected one field under pkg/ with yaml key "${key}" of type ${t[2]}, found none or several; read the struct at the source and change GO_EXPANDED in upstream/refresh/loki.ts`,
+        `loki: ${r.path} (${REFERENCE}:${r.line}): expected one field under pkg/ with yaml key "${key}" of type ${t.go}, found none or several; read the struct at the source and change GO_EXPANDED in upstream/refresh/loki.ts`,
       );
     const [own, ...below] = keys.rows(decl.file, decl.type, r.path, r.block);
     if (own.kind === "opaque")
