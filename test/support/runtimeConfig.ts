@@ -1,4 +1,7 @@
+import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../config/errors";
+import { loadStackConfig } from "../../config/load";
 import { PROJECT } from "../../config/resolve";
 
 /**
@@ -24,4 +27,18 @@ export async function withRuntimeConfig<T>(
   } finally {
     pulumi.runtime.setAllConfig(before);
   }
+}
+
+/**
+ * The `kubernetes:` problems the program refuses a stack file in `dir` with, as `pulumi preview`
+ * loads it (config/load.ts): run inside {@link withRuntimeConfig}; fails the test when it passes.
+ */
+export function kubernetesProblems(dir: string): string[] {
+  try {
+    loadStackConfig(dir, false);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.problems.filter((p) => p.startsWith("kubernetes:"));
+  }
+  return assert.fail("the config passed");
 }
