@@ -11,7 +11,7 @@ import { capabilities } from "../model/phases";
 import { LOKI_TRANSITIONAL_MODE, runsMonolithic } from "../model/sizing";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
-import { ConfigLocator, formatPlace } from "../config/locate";
+import { ConfigLocator } from "../config/locate";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
@@ -19,7 +19,7 @@ import { Reach, clusterUnreachable, halfSetGrafanaLogin } from "../verify/reach"
 import { formatReport } from "../verify/report";
 import { setRequestTimeout } from "../verify/http";
 import { type ArgProblem, argProblem, helpText, parseArgsAll, usage, VERIFY, withoutLogin } from "./spec";
-import { didYouMean } from "../config/errors";
+import { didYouMean, listedProblems } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
 import { promDurationSeconds } from "../verify/agree";
@@ -578,11 +578,7 @@ async function verifyMain(
       // Each at its key's line in the stack file, as `pulumi preview` places the same refusal
       // (apply/program.ts): a misspelt kubeContext is mended there.
       const placed = ConfigLocator.forStack(root, args.stack).locate(new ConfigError(problems));
-      const lines = placed.problems.map((p, i) => {
-        const at = placed.places[i];
-        return `  - ${p}${at ? `\n${formatPlace(at)}` : ""}`;
-      });
-      return `not reaching the cluster:\n${lines.join("\n")}${pinCommand(args.stack, problems)}`;
+      return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(args.stack, problems)}`;
     }
     return clusterUnreachable(cluster, cfg.namespace, env);
   };

@@ -34,7 +34,7 @@ export class ConfigError extends Error {
     const at = order.map((i) => places[i]);
     super(
       `invalid stack configuration (${ordered.length} problem${ordered.length === 1 ? "" : "s"}):` +
-        ordered.map((p, i) => `\n  - ${p}${at[i] ? `\n${formatPlace(at[i])}` : ""}`).join("") +
+        listedProblems(ordered, at) +
         notes.map((n) => `\n${n}`).join(""),
     );
     this.problems = ordered;
@@ -58,6 +58,14 @@ export class ConfigError extends Error {
     const run = (text: string) => withStack(text, stack);
     return new ConfigError(this.problems.map(run), this.notes.map(run), this.places, this.firstFile);
   }
+}
+
+/**
+ * Problems as a message lists them, each on a line of its own (`\n  - `) with its place, when it
+ * has one, below it (the key's file, line and the line itself: config/locate.ts formatPlace).
+ */
+export function listedProblems(problems: string[], places: (Place | undefined)[]): string {
+  return problems.map((p, i) => `\n  - ${p}${places[i] ? `\n${formatPlace(places[i])}` : ""}`).join("");
 }
 
 /**
