@@ -9,7 +9,7 @@
  * names, and which are experimental or deprecated. The folder's README states the shape.
  */
 import * as fs from "fs";
-import { matchingBrace, readGoPackage, type GoBuild, type GoFile, type GoType } from "./goSource";
+import { matchingBrace, readGoPackage, tagValue, type GoBuild, type GoFile, type GoType } from "./goSource";
 
 const MODULE = "github.com/grafana/alloy";
 
@@ -223,9 +223,9 @@ class TypeReader {
         `alloy: ${type.name} (${type.source}) embeds ${embedded.type} (${embedded.source}); expected only named fields, as Alloy's syntax decoder panics on an embedded one (syntax/internal/syntaxtags/syntaxtags.go "anonymous fields not supported")`,
       );
     for (const field of type.fields ?? []) {
-      const tag = /(?:^|\s)alloy:"([^"]*)"/.exec(field.tag)?.[1];
+      const tag = tagValue(field.tag, "alloy");
       if (tag === undefined) continue;
-      const [name, ...flags] = tag.split(",");
+      const [name, ...flags] = tag;
       const required = !flags.includes("optional");
       if (flags.includes("squash")) {
         // The squashed struct's attributes and blocks are the outer one's (syntaxtags.go:226-251).

@@ -140,6 +140,15 @@ export interface GoSkippedField {
   source: string;
 }
 
+/**
+ * The value a struct tag gives `key` (`yaml` in `yaml:"name,inline" json:"x"`), split at its commas
+ * (`["name", "inline"]`), as reflect.StructTag.Get reads a conventional tag: space-separated
+ * `key:"value"` pairs. Undefined when the tag has no such key.
+ */
+export function tagValue(tag: string, key: string): string[] | undefined {
+  return new RegExp(`(?:^|\\s)${key}:"([^"]*)"`).exec(tag)?.[1].split(",");
+}
+
 /** A type declaration: a struct's fields, or the type expression it names. */
 export interface GoType {
   name: string;

@@ -20,7 +20,7 @@
  */
 import * as fs from "fs";
 import * as nodePath from "path";
-import { matchingBrace, readGoPackage, type GoBuild, type GoFile, type GoType } from "./goSource";
+import { matchingBrace, readGoPackage, tagValue, type GoBuild, type GoFile, type GoType } from "./goSource";
 
 export interface GoKeyRow {
   path: string;
@@ -237,9 +237,7 @@ export class GoYamlKeys {
 }
 
 /** A field's `yaml:"key,flag,..."` tag split at its commas (`[""]` without one). */
-function yamlTag(tag: string): string[] {
-  return (/(?:^|\s)yaml:"([^"]*)"/.exec(tag)?.[1] ?? "").split(",");
-}
+const yamlTag = (tag: string): string[] => tagValue(tag, "yaml") ?? [""];
 
 function subdirs(checkout: string, dir: string): string[] {
   const abs = nodePath.join(checkout, dir);

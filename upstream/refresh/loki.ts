@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readGoFile, type GoType } from "./goSource";
+import { readGoFile, tagValue, type GoType } from "./goSource";
 import { GoYamlKeys } from "./goYamlKeys";
 import type { Refreshed, Source } from "./source";
 
@@ -281,7 +281,7 @@ function goStructRows(
   const rows: Omit<Row, "flag" | "default">[] = [];
   const where = `${name} (${found[0].source})`;
   for (const field of found[0].fields!) {
-    const key = /yaml:"([^"]*)"/.exec(field.tag)?.[1]?.split(",")[0];
+    const key = tagValue(field.tag, "yaml")?.[0];
     if (key === "-") continue;
     const plain = GO_PLAIN[field.type];
     if (!key || !plain) return undefined;
