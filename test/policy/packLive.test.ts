@@ -15,7 +15,7 @@ import { allPolicies } from "../../policy/policies";
 import { stackNames } from "../../config/paths";
 import * as path from "path";
 import { ROOT, synth } from "../support/helpers";
-import { pulumiNode } from "../support/pulumiTsNode";
+import { pulumiNode, pulumiNodeEnv } from "../support/pulumiTsNode";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pb = require("@pulumi/pulumi/proto/analyzer_pb.js");
@@ -58,6 +58,8 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
   before(async () => {
     child = spawn(process.execPath, pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy")), {
       stdio: ["ignore", "pipe", "pipe"],
+      // Node's compile cache apart from the workers' (pulumiNodeEnv says why).
+      env: pulumiNodeEnv(path.join(ROOT, "policy"), true),
     });
     port = await new Promise<string>((resolve, reject) => {
       let out = "";

@@ -8,7 +8,7 @@ import { ConfigError } from "../../config/errors";
 import { synthStack } from "../../synth/run";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { pinnedChartKeys } from "../../synth/render/chartFacts";
-import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
+import { pulumiNodeEnv, pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
 import type { EntrypointCase, EntrypointRun } from "../support/entrypoint";
 
 /** The kube context a stack file pins (`homelab-observability:kubeContext`). */
@@ -47,7 +47,7 @@ function runIndex(cases: EntrypointCase[]): EntrypointRun[] {
   const r = spawnSync(
     process.execPath,
     pulumiNodeTranspileOnly(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, JSON.stringify(cases)),
-    { encoding: "utf8" },
+    { encoding: "utf8", env: pulumiNodeEnv(ROOT, false) },
   );
   if (r.status !== 0) throw new Error(`test/support/entrypoint.ts exited ${r.status}:\n${r.stderr}`);
   const runs = JSON.parse(r.stdout) as EntrypointRun[];

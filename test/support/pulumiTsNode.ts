@@ -42,6 +42,26 @@ export function pulumiNodeTranspileOnly(
   return registered(root, entry, cwd, false, args);
 }
 
+/**
+ * The environment for a child started with {@link pulumiNode} or {@link pulumiNodeTranspileOnly}:
+ * this process's, with Node's compile cache (NODE_COMPILE_CACHE, set by .mocharc.cjs) in a folder
+ * of its own for each registration. Node keys a module's cached code by its file name and drops it
+ * when the text differs: ts-node's output for a project `.ts` file is not tsx's (the test workers'),
+ * so in one folder the child found the workers' code for every project file it loaded, compiled it
+ * again and wrote its own over it, and the workers did the same the next run
+ * (NODE_DEBUG_NATIVE=COMPILE_CACHE: "code size mismatch" for synth/synthesize.ts and about 140
+ * more). Measured on the entry-point child (test/support/entrypoint.ts, one case) after a tsx load
+ * of the same files, seven runs each alternating on this 2-core machine: median 2.88 s of CPU in
+ * the shared folder, 2.62 s in its own. The two registrations (type check on or off, each with
+ * the tsconfig.json of its folder) emit differently too.
+ */
+export function pulumiNodeEnv(cwd: string, typeCheck: boolean): NodeJS.ProcessEnv {
+  const shared = process.env.NODE_COMPILE_CACHE;
+  if (shared === undefined) return process.env;
+  const name = `${typeCheck ? "checked" : "transpiled"}-${path.basename(cwd)}`;
+  return { ...process.env, NODE_COMPILE_CACHE: path.join(`${shared}-ts-node`, name) };
+}
+
 function registered(root: string, entry: string, cwd: string, typeCheck: boolean, args: string[]): string[] {
   const code = `
     const fs = require("fs");
