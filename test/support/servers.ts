@@ -8,17 +8,27 @@
  * of two runs took 19.9 s instead of 13, so it was not kept), in backendAgrees.test.ts ~0.4 s;
  * VictoriaMetrics 0.2-0.3 s; Alertmanager and vmalert under 0.1 s; MinIO ~0.33 s to start, nothing
  * idle (GOMAXPROCS=1 changed nothing); Garage ~0.15 s to start, then ~15 ms per admin API call (it
- * checks the token with Argon2 on each: garageAdminApi.test.ts's ~100 calls are its 1.7 s).
+ * checks the token with Argon2 on each: garageAdminApi.test.ts's ~100 calls are its 1.7 s). No token
+ * Garage v2.0.0 takes escapes it: the config's admin_token is hashed at start with
+ * `Argon2::default()` (src/api/admin/api_server.rs:121, 233-245), a token made by CreateAdminToken
+ * (`<id>.<secret>`) likewise (src/model/admin_token_table.rs:78-91), and verify_authorization checks
+ * either with `Argon2::default().verify_password` (api_server.rs:247-293; the `.` split at 270 only
+ * picks which hash); only Options, Health and CheckDomain skip it (src/api/admin/router_v2.rs:251-253).
  *
- * Why each file starts its own (measured the same way, under load): a suite run starts 19
- * (Prometheus 4, VictoriaMetrics 5, Alertmanager 2, vmalert 1, MinIO 4, Garage 3). Prometheus,
+ * Why each file starts its own (measured the same way, under load): a suite run starts 21
+ * (Prometheus 4, VictoriaMetrics 5, Alertmanager 2, vmalert 1, MinIO 5: moveAudit.test.ts,
+ * minioLeastPrivilege.test.ts and move.test.ts's three, one in a network namespace; Garage 4:
+ * moveAudit.test.ts, move.test.ts and garageAdminApi.test.ts's two). Prometheus,
  * VictoriaMetrics, Alertmanager and vmalert are ready in ~0.12 s for 0.01-0.04 s of CPU each, so
  * sharing them would save tenths of a second in all. MinIO costs ~0.35 s of CPU to start, 0.27 s of
  * it its binary's package initialisation (`minio --version` alone costs as much; GOGC=off or 400,
  * GOMAXPROCS=1 changed nothing), but the files that start it hold the staging stack's bucket names
  * with other contents, or need a store without them (moveAudit.test.ts): a shared one would let one
  * file's buckets change another's result (minioLeastPrivilege.test.ts's t-* buckets would meet
- * none, but it would save its 0.35 s only when a worker ran it after one of them). The long waits
+ * none, but it would save its 0.35 s only when a worker ran it after one of them). Re-judged warm on
+ * a ~130 s-of-CPU suite: MinIO's 5 starts are ~1.75 s and Garage's 4 ~0.6 s in all, and
+ * move.test.ts's second MinIO needs other contents in the same file; one per worker would save at most
+ * the starts after each worker's first, about 1 s, so each file keeps its own. The long waits
  * are Prometheus' and the tests' own: Prometheus 2.42 applies its first targets and Alertmanagers
  * 5 s after it starts (prometheus v2.42.0 225c61122d88, scrape/manager.go reloader(),
  * discovery/manager.go updatert), and backendAgrees.test.ts then waits 8 s because its window case

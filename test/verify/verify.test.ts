@@ -200,6 +200,12 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
         },
       };
     });
+    // The datasources the plan provisions, as this Grafana stand-in lists them: planned once, not
+    // on each request (each verify run sends it about ten; expectationsFor is ~4.5 ms of CPU warm).
+    const planned = expectationsFor(
+      config({ phase: "dual-write", metricsBackend: "victoriametrics" }),
+      [],
+    ).datasources;
     const grafanaFake = await fake((req, body) => {
       seenAuth.push(String(req.headers.authorization ?? ""));
       // Grafana's health wants no login (pkg/api/http_server.go): verify's probe (verify/identify.ts).
@@ -207,10 +213,6 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
       if (req.headers.authorization !== `Basic ${Buffer.from("admin:s3cret-pw").toString("base64")}`)
         return { status: 401, json: { message: "Unauthorized" } };
       const u = new URL(req.url!, "http://x");
-      const planned = expectationsFor(
-        config({ phase: "dual-write", metricsBackend: "victoriametrics" }),
-        [],
-      ).datasources;
       if (u.pathname === "/api/datasources")
         return {
           json: planned.map((d, i) => ({
