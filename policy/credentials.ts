@@ -116,8 +116,11 @@ export function mayHoldCredential(text: string): boolean {
   // over the benchmark's texts; with the helper the filter took 134 ms in a busier run).
   for (let i = text.indexOf("k"); i >= 0; i = text.indexOf("k", i + 1)) if (keyWordAt(text, i)) return true;
   for (let i = text.indexOf("K"); i >= 0; i = text.indexOf("K", i + 1)) if (keyWordAt(text, i)) return true;
-  for (let i = text.indexOf("//"); i >= 0; i = text.indexOf("//", i + 1))
-    if (userInfoAt(text, i)) return true;
+  // User info ends in an `@`: a text without one (all but 3 % of the benchmark's, by characters
+  // and by count) needs no `//` pass (11 ms over its 100 MB of dashboard JSON; the `@` pass, 7).
+  if (text.includes("@"))
+    for (let i = text.indexOf("//"); i >= 0; i = text.indexOf("//", i + 1))
+      if (userInfoAt(text, i)) return true;
   for (let i = text.indexOf("_"); i >= 0; i = text.indexOf("_", i + 1))
     if (underscoreWordAt(text, i)) return true;
   return false;
@@ -190,14 +193,22 @@ export function credentialEnvName(name: string): boolean {
  */
 const TOKEN_LIKE = /^(?=[^]*\d)(?=[^]*[A-Za-z])[\w.~%-]{20,}$/;
 
+/** How a URL starts, whitespace before it allowed: the start of {@link urlWithUserInfo}'s regex. */
+const URL_START = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
+
 /**
  * A URL whose user info holds a credential: a password (`scheme://user:password@host`) that is not
  * a reference, or a token as the user (`https://<token>@host`). `postgres://grafana@db/grafana`
  * names only a user.
  */
 export function urlWithUserInfo(v: unknown): boolean {
-  // No "@", no user info: most values need no regex.
-  if (typeof v !== "string" || !v.includes("@")) return false;
+  // No scheme at the start (after what trim() drops: `\s` is the same set), no URL; no "@", no user
+  // info. For a long text the scheme first: it fails at the first characters of a config text,
+  // where the "@" was a pass over all of it (every ConfigMap text is asked: 15 ms of a 1,014 ms
+  // profiled benchmark run). For a short value the "@" first: cheaper than the regex.
+  if (typeof v !== "string") return false;
+  if (v.length > 256 ? !URL_START.test(v) || !v.includes("@") : !v.includes("@") || !URL_START.test(v))
+    return false;
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s@]+)@[^\s]/i.exec(v.trim());
   if (!m) return false;
   const colon = m[1].indexOf(":");

@@ -196,7 +196,11 @@ export function networkPoliciesPresent(level: Level = "mandatory"): StackValidat
       const running = new Map<string, Res[]>();
       for (const r of resources) {
         const name = namespaceOf(r);
-        if (name !== undefined) running.set(name, [...(running.get(name) ?? []), r]);
+        if (name === undefined) continue;
+        // Appended, not copied: a copy per resource is quadratic in a namespace's resources.
+        const list = running.get(name);
+        if (list) list.push(r);
+        else running.set(name, [r]);
       }
       for (const [name, workloads] of running) {
         const ns = declared.get(name);

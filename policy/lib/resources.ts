@@ -82,9 +82,28 @@ export function at(obj: any, path: string): any {
 
 export const HELM_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 
+type Helm = { chart: string; values: any; valuesSecret: boolean };
+/**
+ * helmOf's answer per props, with the two fields it was read from: kept while they are the same
+ * (a changed chart or values is read anew). Nearly every policy asks it of every release, the stack
+ * policies of every release again: over the pack benchmark's 10,000 resources the answers were
+ * 23 ms of a 1,014 ms profiled run. Callers only read it.
+ */
+const helmMemo = new WeakMap<object, { chart: unknown; values: unknown; helm: Helm }>();
+
 /** Chart name and values of a Helm release/chart resource; undefined for anything else. */
-export function helmOf(res: Res): { chart: string; values: any; valuesSecret: boolean } | undefined {
+export function helmOf(res: Res): Helm | undefined {
   if (!HELM_TYPES.has(res.type)) return undefined;
+  const props = res.props;
+  const kept = typeof props === "object" && props !== null ? helmMemo.get(props) : undefined;
+  if (kept && kept.chart === props.chart && kept.values === props.values) return kept.helm;
+  const helm = readHelm(res);
+  if (typeof props === "object" && props !== null)
+    helmMemo.set(props, { chart: props.chart, values: props.values, helm });
+  return helm;
+}
+
+function readHelm(res: Res): Helm {
   const rawChart = String(res.props.chart ?? "");
   // "repo/loki", "oci://.../loki", "./loki-6.49.0.tgz" and "loki" all name the chart loki.
   let chart = rawChart.slice(rawChart.lastIndexOf("/") + 1);
