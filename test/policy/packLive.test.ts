@@ -15,7 +15,7 @@ import { allPolicies } from "../../policy/policies";
 import { stackNames } from "../../config/paths";
 import * as path from "path";
 import { ROOT, synth } from "../support/helpers";
-import { pulumiNode, pulumiNodeEnv } from "../support/pulumiTsNode";
+import { pulumiNode } from "../support/pulumiTsNode";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pb = require("@pulumi/pulumi/proto/analyzer_pb.js");
@@ -56,11 +56,9 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
   // The one pack this suite starts as the Pulumi CLI loads it (test/policy/pack.test.ts starts the
   // tsx one): from policy/, through Pulumi's ts-node registration with type checking on.
   before(async () => {
-    child = spawn(process.execPath, pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy")), {
-      stdio: ["ignore", "pipe", "pipe"],
-      // Node's compile cache apart from the workers' (pulumiNodeEnv says why).
-      env: pulumiNodeEnv(path.join(ROOT, "policy"), true),
-    });
+    // Its environment keeps Node's compile cache apart from the workers' (pulumiTsNode.ts childEnv).
+    const pack = pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy"));
+    child = spawn(process.execPath, pack.args, { stdio: ["ignore", "pipe", "pipe"], env: pack.env });
     port = await new Promise<string>((resolve, reject) => {
       let out = "";
       // Its stderr too: a pack that stops before printing its port says why only there (a type

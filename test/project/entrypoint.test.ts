@@ -8,7 +8,7 @@ import { ConfigError } from "../../config/errors";
 import { synthStack } from "../../synth/run";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { pinnedChartKeys } from "../../synth/render/chartFacts";
-import { pulumiNodeEnv, pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
+import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
 import type { EntrypointCase, EntrypointRun } from "../support/entrypoint";
 
 /** The kube context a stack file pins (`homelab-observability:kubeContext`). */
@@ -44,11 +44,13 @@ function kubeconfig(contexts: string[], current: string): string {
  * of its cost.
  */
 function runIndex(cases: EntrypointCase[]): EntrypointRun[] {
-  const r = spawnSync(
-    process.execPath,
-    pulumiNodeTranspileOnly(ROOT, path.join(ROOT, "test/support/entrypoint.ts"), ROOT, JSON.stringify(cases)),
-    { encoding: "utf8", env: pulumiNodeEnv(ROOT, false) },
+  const child = pulumiNodeTranspileOnly(
+    ROOT,
+    path.join(ROOT, "test/support/entrypoint.ts"),
+    ROOT,
+    JSON.stringify(cases),
   );
+  const r = spawnSync(process.execPath, child.args, { encoding: "utf8", env: child.env });
   if (r.status !== 0) throw new Error(`test/support/entrypoint.ts exited ${r.status}:\n${r.stderr}`);
   const runs = JSON.parse(r.stdout) as EntrypointRun[];
   assert.equal(runs.length, cases.length, r.stdout);

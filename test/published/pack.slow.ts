@@ -44,8 +44,12 @@ function npm(cwd: string, ...args: string[]): string {
 }
 
 /** Starts a pack server and resolves with a client once it prints its port. */
-function serve(args: string[], cwd: string): Promise<{ child: ChildProcess; client: any }> {
-  const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+function serve(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; client: any }> {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
     const take = (d: Buffer) => {
@@ -118,7 +122,8 @@ describe("the published pack installs on its own and serves like the local one",
         unpacked,
       ),
     );
-    servers.push(await serve(pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy")), ROOT));
+    const ownPack = pulumiNode(ROOT, path.join(ROOT, "policy"), path.join(ROOT, "policy"));
+    servers.push(await serve(ownPack.args, ROOT, ownPack.env));
     const [published, local] = servers.map((s) => s.client);
     const resources = (await synth("production")).export.deployment.resources.filter(
       (r) => r.type !== "pulumi:pulumi:Stack",

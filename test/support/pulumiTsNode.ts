@@ -15,14 +15,14 @@ const PULUMI_DEFAULTS = {
 };
 
 /**
- * Node arguments that run `entry` (a `.ts` file, or a directory required through its package.json
+ * The node arguments and environment ({@link PulumiChild}) that run `entry` (a `.ts` file, or a directory required through its package.json
  * `main`) in a fresh process from `cwd` with only TypeScript registered the way @pulumi/pulumi's
  * cmd/run and cmd/run-policy-pack do for a `typescript: true` project: its ts-node choice (the
  * project's, else the vendored one), type checking on, tsconfig.json of `cwd` when there is one,
  * else Pulumi's defaults. No other loader is registered, so every project file the entry loads is
  * compiled by Pulumi's ts-node, as under `pulumi up` and `pulumi preview --policy-pack`.
  */
-export function pulumiNode(root: string, entry: string, cwd: string, ...args: string[]): string[] {
+export function pulumiNode(root: string, entry: string, cwd: string, ...args: string[]): PulumiChild {
   return registered(root, entry, cwd, true, args);
 }
 
@@ -38,13 +38,18 @@ export function pulumiNodeTranspileOnly(
   entry: string,
   cwd: string,
   ...args: string[]
-): string[] {
+): PulumiChild {
   return registered(root, entry, cwd, false, args);
 }
 
+/** A child's node arguments and its environment ({@link childEnv}): start it with both. */
+export interface PulumiChild {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
 /**
- * The environment for a child started with {@link pulumiNode} or {@link pulumiNodeTranspileOnly}:
- * this process's, with Node's compile cache (NODE_COMPILE_CACHE, set by .mocharc.cjs) in a folder
+ * The environment of a child {@link registered} starts: this process's, with Node's compile cache (NODE_COMPILE_CACHE, set by .mocharc.cjs) in a folder
  * of its own for each registration. Node keys a module's cached code by its file name and drops it
  * when the text differs: ts-node's output for a project `.ts` file is not tsx's (the test workers'),
  * so in one folder the child found the workers' code for every project file it loaded, compiled it
@@ -55,14 +60,20 @@ export function pulumiNodeTranspileOnly(
  * the shared folder, 2.62 s in its own. The two registrations (type check on or off, each with
  * the tsconfig.json of its folder) emit differently too.
  */
-export function pulumiNodeEnv(cwd: string, typeCheck: boolean): NodeJS.ProcessEnv {
+function childEnv(cwd: string, typeCheck: boolean): NodeJS.ProcessEnv {
   const shared = process.env.NODE_COMPILE_CACHE;
   if (shared === undefined) return process.env;
   const name = `${typeCheck ? "checked" : "transpiled"}-${path.basename(cwd)}`;
   return { ...process.env, NODE_COMPILE_CACHE: path.join(`${shared}-ts-node`, name) };
 }
 
-function registered(root: string, entry: string, cwd: string, typeCheck: boolean, args: string[]): string[] {
+function registered(
+  root: string,
+  entry: string,
+  cwd: string,
+  typeCheck: boolean,
+  args: string[],
+): PulumiChild {
   const code = `
     const fs = require("fs");
     process.chdir(${JSON.stringify(cwd)});
@@ -80,7 +91,7 @@ function registered(root: string, entry: string, cwd: string, typeCheck: boolean
     });
     process.argv = [process.argv[0], ${JSON.stringify(entry)}, ...process.argv.slice(1)];
     require(${JSON.stringify(entry)});`;
-  return ["-e", code, ...args];
+  return { args: ["-e", code, ...args], env: childEnv(cwd, typeCheck) };
 }
 
 /**
