@@ -495,16 +495,21 @@ describe("policy: loki topology", () => {
 
 /**
  * `helm template` of a loki archive with `values`, through the fixture cache (keyed by the chart
- * cache's archives among everything else): the real Helm once per change, not every run.
+ * cache's archives among everything else): the real Helm once per change, not every run. A Helm
+ * that did not run (runHelm's code -1: no binary at helmBinary()) is thrown, never cached: a run
+ * before `npm test`'s pretest had put Helm in .tools kept "spawn helm ENOENT" as each render's
+ * outcome, and every later run failed on it until the cache was deleted.
  */
 const helmTemplate = (archive: string, values: unknown) =>
-  cached("loki-helm", cacheKey("loki-helm", [archive, values]), () =>
-    runHelm(
+  cached("loki-helm", cacheKey("loki-helm", [archive, values]), async () => {
+    const r = await runHelm(
       helmBinary(),
       ["template", "l", path.join(chartCacheDir(), archive), "--namespace", "monitoring", "-f", "-"],
       JSON.stringify(values),
-    ),
-  );
+    );
+    if (r.code === -1) throw new Error(`helm template ${archive}: ${r.stderr}`);
+    return r;
+  });
 
 describe("policy (loki): the deployment-mode refusals quote each Loki chart in the chart cache, rendered by Helm", function () {
   this.timeout(60000);
