@@ -145,7 +145,9 @@ export async function startServer(
           (await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) })).status,
         );
       },
-      10_000,
+      // A start takes well under a second here; the bound is for a loaded machine. vmalert once
+      // missed a 10 s bound in a CI rehearsal (cold suite, alive and silent at -loggerLevel=ERROR).
+      30_000,
       `${bin} on ${url}`,
     );
   } catch (e) {

@@ -413,7 +413,7 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
         `-remoteWrite.url=${vm.url}`,
         "-evaluationInterval=1s",
         `-httpListenAddr=127.0.0.1:${vmalertPort}`,
-        "-loggerLevel=ERROR",
+        // Its start-up lines kept (INFO, the default): startServer prints them if it does not answer.
       ],
       vmalertPort,
       "/health",
