@@ -1,6 +1,7 @@
 import { runProgram } from "../apply/program";
 import { readStackConfig, synthesize, type StackConfigInput, type SynthResult } from "./synthesize";
 import { pinnedChartKeys } from "./render/chartFacts";
+import { synthesisStore } from "./synthesisStore";
 
 /**
  * A stack's synthesis with what its config read adds: `placeholders` names the secrets the stack
@@ -21,6 +22,17 @@ export async function synthStack(
   overrides: Record<string, string> = {},
 ): Promise<StackSynthesis> {
   const cfg = readStackConfig(projectDir, stack, overrides);
+  const store = synthesisStore();
+  const compute = () => synthStackConfig(projectDir, stack, cfg);
+  return store ? store({ projectDir, stack, cfg }, compute) : compute();
+}
+
+/** {@link synthStack} of a stack file already read (`cfg`): always synthesized, never from a store. */
+export async function synthStackConfig(
+  projectDir: string,
+  stack: string,
+  cfg: StackConfigInput,
+): Promise<StackSynthesis> {
   const result = await synthesize(stack, cfg, (rootOpts) => ({
     // The chart keys the stack file was judged with (readStackConfig), from the render cache.
     ...runProgram({ context: "offline", projectDir, rootOpts, chartKeys: pinnedChartKeys }),

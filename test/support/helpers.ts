@@ -13,6 +13,7 @@ import type { Res } from "../../policy/lib/resources";
 import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
 import type { Backend } from "../../model/phases";
 import { CACHE_DIR, cached, cachedSync, cacheKey } from "./fixtureCache";
+import { setSynthesisStore, type SynthesisInputs, type SynthesisStore } from "../../synth/synthesisStore";
 import { chartCacheDir } from "../../synth/render/helm";
 import { underCi } from "../../config/ci";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -114,14 +115,82 @@ export async function inProcess(main: CliMain, args: string[], env?: NodeJS.Proc
   console.log = console.info = (...a: unknown[]) => void (stdout += line(a));
   console.warn = console.error = (...a: unknown[]) => void (stderr += line(a));
   const before = process.exitCode;
+  // Its syntheses through the fixture cache ({@link fixtureSyntheses}, where the reason is).
+  setSynthesisStore(fixtureSyntheses);
   try {
     const status = await main(args, io);
     // A main sets nothing of the process: the next run in it starts the same.
     if (process.exitCode !== before) throw new Error(`${args.join(" ")}: the command set process.exitCode`);
     return { status, stdout, stderr };
   } finally {
+    setSynthesisStore(undefined);
     Object.assign(console, saved);
   }
+}
+
+/**
+ * The synthesis store (synth/synthesisStore.ts) the CLIs run in process go through
+ * ({@link inProcess} sets it for the run): the fixture cache (test/support/fixtureCache.ts) under
+ * {@link synth}'s key ({@link synthKeyOf}), so a stack the suite
+ * synthesized once is read, not synthesized again, for as long as the sources, the charts, the
+ * stack files and the environment stay the same. In process, `npm run synth`, `policy:check`,
+ * `verify` and the change check synthesized 73 stacks in a warm run, 14.8 s of the suite's ~125 s
+ * of CPU, nearly all from the same inputs as in the run before (measured on this 2-core machine).
+ * Only around those runs: a test that changes the program's state in its own process (the image
+ * digests of model/versions.ts, test/project/imageDigests.test.ts) synthesizes with it, which no
+ * key of files and environment sees.
+ *
+ * The key is the stack file as read (overrides applied, a `running` folder by its content), not
+ * the folder it was read from: a test's project in a temporary folder is a new folder each run. A
+ * synthesis that names its folder is given to its caller and not kept: a Garage stack's bucket
+ * names the stack file's line of `objectStore.region`, as a path from the working directory. A
+ * synthesis that throws is never kept. HOMELAB_TEST_CACHE=off synthesizes every time, as for every
+ * fixture.
+ */
+export const fixtureSyntheses: SynthesisStore = (inputs, compute) => syntheses(inputs, compute);
+
+/** {@link fixtureSyntheses} with its entries in `dir`. */
+export function synthesesIn(dir: string): SynthesisStore {
+  return (inputs, compute) => syntheses(inputs, compute, dir);
+}
+
+async function syntheses<T>(
+  { projectDir, stack, cfg }: SynthesisInputs,
+  compute: () => Promise<T>,
+  dir: string = CACHE_DIR,
+): Promise<T> {
+  // The project's own syntheses are synth()'s entries; another folder's are kept apart, each
+  // checked when made (the project's ~150 cold syntheses are not: a JSON.stringify of 1.5-2.2 MB,
+  // 10-25 ms each, measured), so none read from another folder can name the wrong one.
+  if (path.resolve(projectDir) === ROOT) return cached("synth", synthKeyOf(stack, cfg), compute, dir);
+  try {
+    return await cached(
+      "synth-elsewhere",
+      synthKeyOf(stack, cfg, projectDir),
+      async () => {
+        const s = await compute();
+        if (namesFolder(JSON.stringify(s), projectDir)) throw new NamesItsFolder(s);
+        return s;
+      },
+      dir,
+    );
+  } catch (e) {
+    if (e instanceof NamesItsFolder) return e.synthesis as T;
+    throw e;
+  }
+}
+
+/** A synthesis that names its project folder, thrown out of the cache's computation (never kept). */
+class NamesItsFolder extends Error {
+  constructor(readonly synthesis: unknown) {
+    super("the synthesis names its project folder");
+  }
+}
+
+/** Whether `text` names `dir`, absolute or from the working directory (as config/locate.ts writes a place). */
+function namesFolder(text: string, dir: string): boolean {
+  const relative = path.relative(process.cwd(), dir);
+  return text.includes(path.resolve(dir)) || (relative !== "" && text.includes(relative));
 }
 
 /** `npm run synth -- <args>` in this process ({@link inProcess}; cli/synthRun.ts). */
@@ -230,7 +299,20 @@ export function synthKey(stack: string, over: Record<string, unknown> = {}): str
   const overrides = stackOverrides(over);
   const read = readConfigOnce(stack, overrides);
   if (read === undefined) return cacheKey("synth", [stack, "refused", overrides]);
-  return cacheKey("synth", [stack, withRunningContent(read)]);
+  return synthKeyOf(stack, read);
+}
+
+/**
+ * The fixture cache's key of the synthesis of `stack` from the stack file read as `read`, its
+ * `running` folder found from `projectDir`: {@link synth}'s, and the synthesis store's
+ * (test/support/synthesisStore.ts), which the CLIs run in process go through, so each stack is
+ * synthesized once for both.
+ */
+export function synthKeyOf(stack: string, read: StackConfigInput, projectDir: string = ROOT): string {
+  return cacheKey(projectDir === ROOT ? "synth" : "synth-elsewhere", [
+    stack,
+    withRunningContent(read, projectDir),
+  ]);
 }
 
 /**
@@ -284,7 +366,7 @@ export function storedConfigRead(
  * (two syntheses of each warm run). The synthesis reads the folder's files and never names the
  * folder in what it returns (changeCheck.test.ts checks an entry holds no such path).
  */
-function withRunningContent(read: StackConfigInput): unknown {
+function withRunningContent(read: StackConfigInput, projectDir: string): unknown {
   const key = `${PROJECT}:takeover`;
   const text = read.config[key];
   let takeover: unknown;
@@ -295,7 +377,7 @@ function withRunningContent(read: StackConfigInput): unknown {
   }
   const running = (takeover as { running?: unknown } | undefined)?.running;
   if (typeof running !== "string") return read;
-  const dir = path.resolve(ROOT, running);
+  const dir = path.resolve(projectDir, running);
   return {
     ...read,
     config: {

@@ -1,0 +1,85 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { setSynthesisStore, type SynthesisStore } from "../../synth/synthesisStore";
+import { synthStack } from "../../synth/run";
+import type { StackConfigInput } from "../../synth/synthesize";
+import { ROOT, inProcess, synthesesIn, tmpDir } from "../support/helpers";
+
+/** A stack file as read, of its own: a key no other test's entry has. */
+function readAs(mark: string): StackConfigInput {
+  return {
+    config: { "homelab-observability:mark": mark },
+    secretKeys: [],
+    placeholders: [],
+    uncheckedCharts: [],
+    backendBuckets: { mimir: [], victoriametrics: [] },
+  };
+}
+
+describe("the synthesis store: the CLIs run in process read the fixture cache's syntheses (test/support/helpers.ts)", () => {
+  it("keeps a synthesis by the stack file as read, not by the folder: a second folder with the same file reads it", async () => {
+    const store = synthesesIn(tmpDir("synthesis-store"));
+    const cfg = readAs(`same-${Date.now()}`);
+    let runs = 0;
+    const compute = () => Promise.resolve({ runs: ++runs });
+    const a = await store({ projectDir: tmpDir("project-a"), stack: "s", cfg }, compute);
+    const b = await store({ projectDir: tmpDir("project-b"), stack: "s", cfg }, compute);
+    assert.equal(runs, 1);
+    assert.equal(b, a);
+    // Another stack file as read is another synthesis.
+    await store({ projectDir: tmpDir("project-a"), stack: "s", cfg: readAs(`other-${Date.now()}`) }, compute);
+    assert.equal(runs, 2);
+  });
+
+  it("keeps none that names its folder (absolute or from the working directory): each folder synthesizes its own", async () => {
+    const store = synthesesIn(tmpDir("synthesis-store"));
+    const cfg = readAs(`named-${Date.now()}`);
+    for (const form of ["absolute", "relative"] as const) {
+      let runs = 0;
+      const projectDir = tmpDir("project-named");
+      const place = form === "absolute" ? projectDir : path.relative(process.cwd(), projectDir);
+      const compute = () => Promise.resolve({ runs: ++runs, at: `${place}/Pulumi.s.yaml:12` });
+      const first = await store({ projectDir, stack: "s", cfg }, compute);
+      const second = await store({ projectDir, stack: "s", cfg }, compute);
+      assert.equal(runs, 2, `${form}: kept`);
+      assert.deepEqual([first.runs, second.runs], [1, 2]);
+    }
+  });
+
+  it("keeps the project's own syntheses as synth() does (its folder named or not): one entry for both", async () => {
+    const dir = tmpDir("synthesis-store");
+    const store = synthesesIn(dir);
+    let runs = 0;
+    const compute = () => Promise.resolve({ runs: ++runs, at: `${ROOT}/Pulumi.s.yaml` });
+    const cfg = readAs(`root-${Date.now()}`);
+    await store({ projectDir: ROOT, stack: "s", cfg }, compute);
+    await store({ projectDir: ROOT, stack: "s", cfg }, compute);
+    assert.equal(runs, 1);
+    assert.deepEqual(fs.readdirSync(dir), ["synth"]);
+  });
+
+  it("is set only while a CLI runs in process: synthStack goes through it then, and synthesizes itself before and after", async () => {
+    const seen: string[] = [];
+    const stop = new Error("stopped by the probe");
+    const probe: SynthesisStore = ({ stack }) => {
+      seen.push(stack);
+      return Promise.reject(stop);
+    };
+    // The probe in place of the fixture store: inProcess sets its own, so this checks synthStack.
+    setSynthesisStore(probe);
+    try {
+      await assert.rejects(synthStack(ROOT, "staging"), stop);
+    } finally {
+      setSynthesisStore(undefined);
+    }
+    assert.deepEqual(seen, ["staging"]);
+    const run = await inProcess(async () => {
+      const { synthesisStore } = await import("../../synth/synthesisStore");
+      return synthesisStore() === undefined ? 1 : 0;
+    }, []);
+    assert.equal(run.status, 0, "the store is set while a CLI runs in process");
+    const { synthesisStore } = await import("../../synth/synthesisStore");
+    assert.equal(synthesisStore(), undefined, "a store left set after the run");
+  });
+});
