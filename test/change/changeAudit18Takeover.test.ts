@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { checkChange } from "../../change/check";
-import { ROOT, stackOverrides, synth, tmpDir } from "../support/helpers";
+import { ROOT, stackOverrides, synth, tmpDir, withSyntheses } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { refusedLines } from "../support/changeStates";
 
@@ -35,7 +35,9 @@ async function takeoverWith(report: string, name: string, change: (spec: Record<
   const r = await synth("takeover", over);
   return {
     dir,
-    check: await checkChange(ROOT, "takeover", r, { running: dir, overrides: stackOverrides(over) }),
+    check: await withSyntheses(() =>
+      checkChange(ROOT, "takeover", r, { running: dir, overrides: stackOverrides(over) }),
+    ),
   };
 }
 const takeoverWithClaim = (change: (spec: Record<string, any>) => void) =>

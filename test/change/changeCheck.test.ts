@@ -14,7 +14,7 @@ import { planChange, providerFlags, type StackState } from "../../change/change"
 import { checkChange } from "../../change/check";
 import { previews } from "../../change/takeover";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { onBackend, ROOT, stackOverrides, synth, synthCli, tmpDir } from "../support/helpers";
+import { onBackend, ROOT, stackOverrides, synth, synthCli, tmpDir, withSyntheses } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
 
@@ -184,10 +184,9 @@ describe("change check: taking over seed 000's cluster with --running", function
       !JSON.stringify(r).includes(path.join(os.tmpdir(), "running000")),
       "the entry names the folder",
     );
-    ({ text, code, refused } = await checkChange(ROOT, "takeover", r, {
-      running: dir,
-      overrides: stackOverrides(over),
-    }));
+    ({ text, code, refused } = await withSyntheses(() =>
+      checkChange(ROOT, "takeover", r, { running: dir, overrides: stackOverrides(over) }),
+    ));
   });
 
   it("plans the update with 0 replacements and one refusal, Grafana's database in an emptyDir, and imports without a change", () => {

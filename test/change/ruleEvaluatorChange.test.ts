@@ -6,7 +6,7 @@ import { parseRunning, type RunningState } from "../../model/running";
 import { checkChange } from "../../change/check";
 import { formatRuleEvaluators, ruleEvaluatorChange } from "../../change/ruleEvaluators";
 import { EVERY_RULE, RULE_OPT_OUT } from "../../builders/alerting/rules";
-import { ROOT, stackOverrides, synth, tmpDir } from "../support/helpers";
+import { ROOT, stackOverrides, synth, tmpDir, withSyntheses } from "../support/helpers";
 import { addRunningRules, writeSeed000Running } from "../support/runningSeed000";
 
 const rule = (namespace: string, name: string, labels: Record<string, string> = {}) => ({
@@ -106,10 +106,9 @@ describe("change check: taking over seed 000's cluster keeps every app's rules e
     const file = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8"));
     const takeover = { ...file.config["homelab-observability:takeover"], running: dir };
     const r = await synth("takeover", { takeover });
-    ({ text, code } = await checkChange(ROOT, "takeover", r, {
-      running: dir,
-      overrides: stackOverrides({ takeover }),
-    }));
+    ({ text, code } = await withSyntheses(() =>
+      checkChange(ROOT, "takeover", r, { running: dir, overrides: stackOverrides({ takeover }) }),
+    ));
   });
 
   it("lists by name the rule another app brings, which the running Prometheus's release selector skipped", () => {

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { refusalsIn } from "../../change/change";
 import { checkChange, formatBlind } from "../../change/check";
-import { ROOT, stackOverrides, synth, synthCli, tmpDir } from "../support/helpers";
+import { ROOT, stackOverrides, synth, synthCli, tmpDir, withSyntheses } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 
 /*
@@ -59,10 +59,9 @@ describe("change check --running: refusals counted one per REFUSED line (change/
     ];
     const over = { takeover: { ...block, running: dir } };
     const r = await synth("takeover", over);
-    const { text, code, refused, why } = await checkChange(ROOT, "takeover", r, {
-      running: dir,
-      overrides: stackOverrides(over),
-    });
+    const { text, code, refused, why } = await withSyntheses(() =>
+      checkChange(ROOT, "takeover", r, { running: dir, overrides: stackOverrides(over) }),
+    );
     const lines = text.split("\n").filter((l) => /^\s+REFUSED /.test(l));
     assert.deepEqual(
       lines.map((l) => l.trim().split(":")[0]),

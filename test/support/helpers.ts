@@ -115,22 +115,34 @@ export async function inProcess(main: CliMain, args: string[], env?: NodeJS.Proc
   console.log = console.info = (...a: unknown[]) => void (stdout += line(a));
   console.warn = console.error = (...a: unknown[]) => void (stderr += line(a));
   const before = process.exitCode;
-  // Its syntheses through the fixture cache ({@link fixtureSyntheses}, where the reason is).
-  setSynthesisStore(fixtureSyntheses);
   try {
-    const status = await main(args, io);
+    // Its syntheses through the fixture cache ({@link fixtureSyntheses}, where the reason is).
+    const status = await withSyntheses(() => main(args, io));
     // A main sets nothing of the process: the next run in it starts the same.
     if (process.exitCode !== before) throw new Error(`${args.join(" ")}: the command set process.exitCode`);
     return { status, stdout, stderr };
   } finally {
-    setSynthesisStore(undefined);
     Object.assign(console, saved);
   }
 }
 
 /**
+ * `fn()` with every synthStack it runs through the fixture cache ({@link fixtureSyntheses}): a
+ * command run in process, or the change check a test calls as the command would (a takeover's
+ * steps synthesized again with `--running`).
+ */
+export async function withSyntheses<T>(fn: () => Promise<T>): Promise<T> {
+  setSynthesisStore(fixtureSyntheses);
+  try {
+    return await fn();
+  } finally {
+    setSynthesisStore(undefined);
+  }
+}
+
+/**
  * The synthesis store (synth/synthesisStore.ts) the CLIs run in process go through
- * ({@link inProcess} sets it for the run): the fixture cache (test/support/fixtureCache.ts) under
+ * ({@link inProcess} sets it for the run, {@link withSyntheses} for a change check a test calls): the fixture cache (test/support/fixtureCache.ts) under
  * {@link synth}'s key ({@link synthKeyOf}), so a stack the suite
  * synthesized once is read, not synthesized again, for as long as the sources, the charts, the
  * stack files and the environment stay the same. In process, `npm run synth`, `policy:check`,
