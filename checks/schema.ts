@@ -6,10 +6,12 @@
  * error too: the API server prunes it silently (structural schemas), so a misspelt value would
  * just not happen.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import { referenceFilesRead } from "../upstream/reference";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import { projectRoot } from "../config/paths";
 import type Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { misspelling } from "../config/chartValueCheck";
@@ -146,22 +148,119 @@ function unknownField(x: ErrorObject): string {
   return `${field}: unknown, the API server drops it${near ? `; did you mean ${near}?` : ""}`;
 }
 
+/** ajv's options (the regular-expression engine aside, which {@link compileValidator} keys by its text). */
+const AJV_OPTIONS = {
+  strict: false,
+  allErrors: true,
+  validateFormats: false,
+  // The schema beside each error: an unknown field is named with the closest one it has.
+  verbose: true,
+} as const;
+
 let ajvInstance: Ajv | undefined;
 /** ajv, loaded on first use: a synthesis answered from the check cache (./cache.ts) never needs it. */
 function ajv(): Ajv {
   if (!ajvInstance) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { default: AjvClass } = require("ajv") as typeof import("ajv");
-    ajvInstance = new AjvClass({
-      strict: false,
-      allErrors: true,
-      validateFormats: false,
-      // The schema beside each error: an unknown field is named with the closest one it has.
-      verbose: true,
-      code: { regExp: goRegExpEngine },
-    });
+    // `source`: each validator keeps its code, written out by compileValidator for the next process.
+    ajvInstance = new AjvClass({ ...AJV_OPTIONS, code: { regExp: goRegExpEngine, source: true } });
   }
   return ajvInstance;
+}
+
+/**
+ * Compiled validators kept on disk as ajv's standalone code (ajv/dist/standalone: the code ajv
+ * compiles, as a module), one file per pruned schema, so that a process checking a stack loads the
+ * validators another process compiled instead of compiling them again: the test workers and the
+ * synth commands they start each judge the same CRDs' pruned schemas. Measured with a log of every
+ * compile over a cold `npm test` (3 workers, every cache empty; two runs): 115-134 compiles of 49
+ * distinct schemas, 1.94-1.98 s of CPU, of which 72-85 repeats (1.13-1.14 s) were schemas another
+ * process had compiled already. checkSchemas over the five stack files' objects in a fresh process,
+ * alternating, medians of five: 1.17 s of CPU before, 1.24 s with this cache empty (compiled and
+ * written), 0.70 s with it filled (loaded); the generated code judges and words every error as the
+ * compiled one does (it is that code). Next to Node's compile cache (cli/bundled.ts COMPILE_CACHE):
+ * the same kind of thing, always safe to delete; a file that does not load is compiled again.
+ */
+const VALIDATOR_CACHE = path.join("node_modules", ".cache", "homelab-observability", "crd-validators");
+/** Bumped when the stored form changes. */
+const VALIDATOR_FORMAT = 1;
+
+/**
+ * The modules ajv's standalone code may `require` for the options above (ajv/dist/runtime), given
+ * to it by name: required here by literal names so a bundle (cli/bundled.ts) holds them too. Code
+ * asking for any other module is not loaded from disk (compiled instead).
+ */
+function standaloneRuntime(name: string): unknown {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  switch (name) {
+    case "ajv/dist/runtime/equal":
+      return require("ajv/dist/runtime/equal");
+    case "ajv/dist/runtime/ucs2length":
+      return require("ajv/dist/runtime/ucs2length");
+    case "ajv/dist/runtime/uri":
+      return require("ajv/dist/runtime/uri");
+    case "ajv/dist/runtime/validation_error":
+      return require("ajv/dist/runtime/validation_error");
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  throw new Error(`standalone validator code requires ${name}`);
+}
+
+/**
+ * The key of a pruned schema's validator: everything the generated code is a function of (ajv's
+ * version, its options, the regular-expression engine's text, the schema) and the stored form.
+ */
+function validatorKey(pruned: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require("ajv/package.json") as { version: string };
+  return crypto
+    .createHash("sha256")
+    .update(JSON.stringify([VALIDATOR_FORMAT, version, AJV_OPTIONS, goRegExp.toString(), pruned]))
+    .digest("hex");
+}
+
+/** The validator whose standalone code is `code`, or undefined when it cannot be loaded. */
+function loadValidator(code: string): ValidateFunction | undefined {
+  try {
+    const module = { exports: {} as { default?: ValidateFunction } };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function("module", "require", "goRegExp", code)(module, standaloneRuntime, goRegExp);
+    return typeof module.exports.default === "function" ? module.exports.default : undefined;
+  } catch {
+    return undefined; // torn, or asks for what standaloneRuntime does not give: compile it
+  }
+}
+
+/**
+ * `pruned`'s validator: from the disk cache when another process compiled it (the same generated
+ * code, so the same verdicts and the same errors), else compiled by ajv and its standalone code
+ * written there (through a temporary file renamed into place: a reader sees all of it or none).
+ */
+function compileValidator(pruned: string): ValidateFunction {
+  const file = path.join(projectRoot(__dirname), VALIDATOR_CACHE, `${validatorKey(pruned)}.js`);
+  let stored: string | undefined;
+  try {
+    stored = fs.readFileSync(file, "utf8");
+  } catch {
+    // Not compiled yet.
+  }
+  const loaded = stored === undefined ? undefined : loadValidator(stored);
+  if (loaded) return loaded;
+  const validate = ajv().compile(JSON.parse(pruned));
+  try {
+    const { default: standaloneCode } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("ajv/dist/standalone") as typeof import("ajv/dist/standalone");
+    const code = standaloneCode(ajv(), validate);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, file);
+  } catch {
+    // Not kept (a read-only checkout): the next process compiles it again.
+  }
+  return validate;
 }
 /**
  * The part of a schema that can judge `values` (every instance found at this place): properties
@@ -219,7 +318,7 @@ function crdValidator(crd: K8sObject, version: string, obj: K8sObject): Validate
     converted.set(key, schema);
   }
   const pruned = JSON.stringify(pruneFor(converted.get(key), [obj]));
-  if (!compiled.has(pruned)) compiled.set(pruned, ajv().compile(JSON.parse(pruned)));
+  if (!compiled.has(pruned)) compiled.set(pruned, compileValidator(pruned));
   return compiled.get(pruned);
 }
 
