@@ -236,9 +236,13 @@ function loadValidator(code: string): ValidateFunction | undefined {
  * `pruned`'s validator: from the disk cache when another process compiled it (the same generated
  * code, so the same verdicts and the same errors), else compiled by ajv and its standalone code
  * written there (through a temporary file renamed into place: a reader sees all of it or none).
+ * `cacheDir`: the folder of those files (default: the project's {@link VALIDATOR_CACHE}).
  */
-function compileValidator(pruned: string): ValidateFunction {
-  const file = path.join(projectRoot(__dirname), VALIDATOR_CACHE, `${validatorKey(pruned)}.js`);
+export function compileValidator(
+  pruned: string,
+  cacheDir: string = path.join(projectRoot(__dirname), VALIDATOR_CACHE),
+): ValidateFunction {
+  const file = path.join(cacheDir, `${validatorKey(pruned)}.js`);
   let stored: string | undefined;
   try {
     stored = fs.readFileSync(file, "utf8");
