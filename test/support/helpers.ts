@@ -142,13 +142,15 @@ export async function withSyntheses<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * The synthesis store (synth/synthesisStore.ts) the CLIs run in process go through
- * ({@link inProcess} sets it for the run, {@link withSyntheses} for a change check a test calls): the fixture cache (test/support/fixtureCache.ts) under
- * {@link synth}'s key ({@link synthKeyOf}), so a stack the suite
- * synthesized once is read, not synthesized again, for as long as the sources, the charts, the
- * stack files and the environment stay the same. In process, `npm run synth`, `policy:check`,
- * `verify` and the change check synthesized 73 stacks in a warm run, 14.8 s of the suite's ~125 s
- * of CPU, nearly all from the same inputs as in the run before (measured on this 2-core machine).
- * Only around those runs: a test that changes the program's state in its own process (the image
+ * ({@link inProcess} sets it for the run, {@link withSyntheses} for a change check a test calls):
+ * the fixture cache (test/support/fixtureCache.ts) under {@link synth}'s key ({@link synthKeyOf}),
+ * so a stack the suite synthesized once is read, not synthesized again, for as long as the
+ * sources, the charts, the stack files and the environment stay the same. Measured warm on this
+ * 2-core machine: of 82 syntheses the in-process runs asked for, 13 were computed (each of the
+ * others was computed in every run before); the whole suite, alternated, two runs each: 132.1 and
+ * 126.4 s of CPU with the store, 135.6 and 130.1 s without (the CPU measured inside those
+ * syntheses was 14.8 s, but much of it was the JIT and collector work the first syntheses of a
+ * worker do, which the next computing file now does instead). Only around those runs: a test that changes the program's state in its own process (the image
  * digests of model/versions.ts, test/project/imageDigests.test.ts) synthesizes with it, which no
  * key of files and environment sees.
  *
