@@ -148,9 +148,10 @@ export async function withSyntheses<T>(fn: () => Promise<T>): Promise<T> {
  * sources, the charts, the stack files and the environment stay the same. Measured warm on this
  * 2-core machine: of 82 syntheses the in-process runs asked for, 13 were computed (each of the
  * others was computed in every run before); the whole suite, alternated, two runs each: 132.1 and
- * 126.4 s of CPU with the store, 135.6 and 130.1 s without (the CPU measured inside those
- * syntheses was 14.8 s, but much of it was the JIT and collector work the first syntheses of a
- * worker do, which the next computing file now does instead). Only around those runs: a test that changes the program's state in its own process (the image
+ * 126.4 s of CPU with the store, 135.6 and 130.1 s without. The CPU measured inside those
+ * syntheses was 14.8 s; why the suite gains less was not measured (a worker's first syntheses
+ * pay for its JIT and collector, work that may move to the next file computing). Only around
+ * those runs: a test that changes the program's state in its own process (the image
  * digests of model/versions.ts, test/project/imageDigests.test.ts) synthesizes with it, which no
  * key of files and environment sees.
  *
