@@ -19,8 +19,8 @@ export type SynthesisStore = <T>(inputs: SynthesisInputs, compute: () => Promise
 /**
  * None in the product: every `npm run synth`, `verify` and change check synthesizes afresh. The
  * test suite sets its fixture cache here while it runs a CLI in process (test/support/helpers.ts
- * inProcess, test/support/synthesisStore.ts, where the figures are). A module of its own, that
- * imports nothing, so that setting it loads nothing.
+ * withSyntheses; fixtureSyntheses there has the figures). A module of its own, that imports
+ * nothing, so that setting it loads nothing.
  */
 let store: SynthesisStore | undefined;
 

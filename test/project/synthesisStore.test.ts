@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { setSynthesisStore, type SynthesisStore } from "../../synth/synthesisStore";
+import { setSynthesisStore, synthesisStore, type SynthesisStore } from "../../synth/synthesisStore";
 import { synthStack } from "../../synth/run";
 import type { StackConfigInput } from "../../synth/synthesize";
 import { ROOT, inProcess, synthesesIn, tmpDir } from "../support/helpers";
@@ -74,12 +74,8 @@ describe("the synthesis store: the CLIs run in process read the fixture cache's 
       setSynthesisStore(undefined);
     }
     assert.deepEqual(seen, ["staging"]);
-    const run = await inProcess(async () => {
-      const { synthesisStore } = await import("../../synth/synthesisStore");
-      return synthesisStore() === undefined ? 1 : 0;
-    }, []);
+    const run = await inProcess(() => Promise.resolve(synthesisStore() === undefined ? 1 : 0), []);
     assert.equal(run.status, 0, "the store is set while a CLI runs in process");
-    const { synthesisStore } = await import("../../synth/synthesisStore");
     assert.equal(synthesisStore(), undefined, "a store left set after the run");
   });
 });

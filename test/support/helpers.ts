@@ -143,7 +143,7 @@ export async function withSyntheses<T>(fn: () => Promise<T>): Promise<T> {
 /**
  * The synthesis store (synth/synthesisStore.ts) the CLIs run in process go through
  * ({@link inProcess} sets it for the run, {@link withSyntheses} for a change check a test calls):
- * the fixture cache (test/support/fixtureCache.ts) under {@link synth}'s key ({@link synthKeyOf}),
+ * the fixture cache (test/support/fixtureCache.ts) under {@link synth}'s key ({@link synthEntryOf}),
  * so a stack the suite synthesized once is read, not synthesized again, for as long as the
  * sources, the charts, the stack files and the environment stay the same. Measured warm on this
  * 2-core machine: of 82 syntheses the in-process runs asked for, 13 were computed (each of the
@@ -177,11 +177,12 @@ async function syntheses<T>(
   // The project's own syntheses are synth()'s entries; another folder's are kept apart, each
   // checked when made (the project's ~150 cold syntheses are not: a JSON.stringify of 1.5-2.2 MB,
   // 10-25 ms each, measured), so none read from another folder can name the wrong one.
-  if (path.resolve(projectDir) === ROOT) return cached("synth", synthKeyOf(stack, cfg), compute, dir);
+  const { kind, key } = synthEntryOf(stack, cfg, projectDir);
+  if (kind === "synth") return cached(kind, key, compute, dir);
   try {
     return await cached(
-      "synth-elsewhere",
-      synthKeyOf(stack, cfg, projectDir),
+      kind,
+      key,
       async () => {
         const s = await compute();
         if (namesFolder(JSON.stringify(s), projectDir)) throw new NamesItsFolder(s);
@@ -314,20 +315,22 @@ export function synthKey(stack: string, over: Record<string, unknown> = {}): str
   const overrides = stackOverrides(over);
   const read = readConfigOnce(stack, overrides);
   if (read === undefined) return cacheKey("synth", [stack, "refused", overrides]);
-  return synthKeyOf(stack, read);
+  return synthEntryOf(stack, read, ROOT).key;
 }
 
 /**
- * The fixture cache's key of the synthesis of `stack` from the stack file read as `read`, its
- * `running` folder found from `projectDir`: {@link synth}'s, and the synthesis store's
- * (test/support/synthesisStore.ts), which the CLIs run in process go through, so each stack is
- * synthesized once for both.
+ * The fixture cache's kind and key of the synthesis of `stack` from the stack file read as `read`,
+ * its `running` folder found from `projectDir`: the project's own under {@link synth}'s kind, so
+ * the synthesis store ({@link fixtureSyntheses}), which the CLIs run in process go through, and
+ * synth() synthesize each stack once for both; another folder's under a kind of its own.
  */
-export function synthKeyOf(stack: string, read: StackConfigInput, projectDir: string = ROOT): string {
-  return cacheKey(projectDir === ROOT ? "synth" : "synth-elsewhere", [
-    stack,
-    withRunningContent(read, projectDir),
-  ]);
+function synthEntryOf(
+  stack: string,
+  read: StackConfigInput,
+  projectDir: string,
+): { kind: "synth" | "synth-elsewhere"; key: string } {
+  const kind = path.resolve(projectDir) === ROOT ? "synth" : "synth-elsewhere";
+  return { kind, key: cacheKey(kind, [stack, withRunningContent(read, projectDir)]) };
 }
 
 /**
