@@ -15,8 +15,9 @@ const PULUMI_DEFAULTS = {
 };
 
 /**
- * The node arguments and environment ({@link PulumiChild}) that run `entry` (a `.ts` file, or a directory required through its package.json
- * `main`) in a fresh process from `cwd` with only TypeScript registered the way @pulumi/pulumi's
+ * The node arguments and environment ({@link PulumiChild}) that run `entry` (a `.ts` file, or a
+ * directory required through its package.json `main`) in a fresh process from `cwd` with only
+ * TypeScript registered the way @pulumi/pulumi's
  * cmd/run and cmd/run-policy-pack do for a `typescript: true` project: its ts-node choice (the
  * project's, else the vendored one), type checking on, tsconfig.json of `cwd` when there is one,
  * else Pulumi's defaults. No other loader is registered, so every project file the entry loads is
@@ -49,8 +50,8 @@ export interface PulumiChild {
 }
 
 /**
- * The environment of a child {@link registered} starts: this process's, with Node's compile cache (NODE_COMPILE_CACHE, set by .mocharc.cjs) in a folder
- * of its own for each registration. Node keys a module's cached code by its file name and drops it
+ * The environment of a child {@link registered} starts: this process's, with Node's compile cache
+ * (NODE_COMPILE_CACHE, set by .mocharc.cjs) in a folder of its own for each registration. Node keys a module's cached code by its file name and drops it
  * when the text differs: ts-node's output for a project `.ts` file is not tsx's (the test workers'),
  * so in one folder the child found the workers' code for every project file it loaded, compiled it
  * again and wrote its own over it, and the workers did the same the next run
