@@ -6,6 +6,7 @@ import { forTypes } from "./lib/typed";
 import { reportCause, resourceCause } from "./lib/report";
 import { createHash } from "node:crypto";
 import { RAW_WORKLOAD_TYPES, workloadsOf } from "./lib/workloads";
+import { someCandidate } from "./lib/credentialScan";
 
 /**
  * Keys that hold credentials when given a literal value. Besides the usual names, Alertmanager's
@@ -26,25 +27,16 @@ const CREDENTIAL_KEY =
  * signature (as a key, in its own case). A text without any is not parsed (a dashboard's JSON is
  * hundreds of kilobytes and holds none).
  *
- * The words are searched in a few passes rather than one: V8's irregexp skips ahead through a text
- * only as far as its shortest alternative and the spread of their first letters allow, so one
- * alternation of all of them reads nearly every character. Measured over the pack benchmark's
- * 100 MB of dashboard JSON (one pass, CPU): the one alternation 260 ms; three regex groups
- * (`credential|secret|pass`, `token|key|://`, `_url|_configs`) and an indexOf for the signature
- * 165 ms; other groupings (a pass per word, `://` by indexOf, lower-casing the text first:
- * toLowerCase alone costs 73 ms) were slower. Now only the first group is a regex (56 ms for its
- * pass: its words are long and their letters common, none rare enough to hunt: `cr` (in
- * credential and secret) and `ss` in each case by indexOf, 124 ms; `cr` and `pa`, 109; `c`, `C`,
- * `p`, `P` then a check by hand, 82; the regex 36, same process, medians of 9); the others are
- * found by a rare character each (`k`, `K`, `//`, `_`: 0.45, 0.002, 0.04 and 1 % of the
- * characters), which String.prototype.indexOf finds with memchr (bare passes 9, 4, 5 and 14 ms),
- * and the word around it is checked by hand, where their two regex groups took 73 + 55 ms. The
- * whole filter: 85 ms, the three groups 166 (same process, alternated, medians of 9). Also slower
- * (medians of 7, CPU over the same texts): a regex per word (30 + 30 + 22 ms against 44 for the
- * group), `_(?:url|configs)` and `key|token` as regexes (36 and 39 ms against 13 and 12 for their
- * indexOf loops), `:\/\/` as a regex (28 against 8). Every occurrence of each word is judged (a
- * regex pass skips those overlapping an earlier match, which end in the same key anyway), so
- * nothing the groups found is missed.
+ * The words are found in two steps. The first finds each place where a pair of characters one of
+ * them holds stands (`cr` in credential and secret, `ss` in pass, `ke` in key and token, `//`,
+ * `_u`, `_c`), 16 characters a step in WebAssembly (./lib/credentialScan.ts); the second checks
+ * the word around each such place on the text, by hand. Before it, every search here was
+ * JavaScript's, which reads at most a character a step: one regex alternation of the words read
+ * nearly every character (260 ms over the pack benchmark's 100 MB of dashboard JSON); three regex
+ * groups and an indexOf, 165 ms; the last of them, a regex for `credential|secret|pass`, an
+ * indexOf loop for each rare character (`k`, `K`, `_`, and `//` in a text with an `@`) and the
+ * signature's indexOf, 85 ms in its own measurement and 145 ms in the one below. The pairs' scan
+ * with the same checks: see the CHANGELOG entry of the change for the figures.
  */
 const WORD_GROUPS = [
   ["credential", "secret", "pass"],
@@ -53,8 +45,6 @@ const WORD_GROUPS = [
 ];
 /** Every word the filter looks for, `://` included. */
 export const CREDENTIAL_WORDS: readonly string[] = WORD_GROUPS.flat();
-/** The words of the first group, found by irregexp. */
-const LONG_WORDS = new RegExp(WORD_GROUPS[0].join("|"), "gi");
 /** After a word: the rest of a key (then `:` or `=`) or of an env entry's name (then `,`, `}`, `]`, a line's or the text's end). */
 const KEY_END = /[\w-]*["']?\s*(?:[:=,}\]\n]|$)/y;
 /** After `://`: user info and its `@` (urlWithUserInfo). */
@@ -76,30 +66,42 @@ function keyEndsAt(text: string, end: number): boolean {
   return KEY_END.test(text);
 }
 
-/** Whether the `k` or `K` at `at` is in `key` or `token` (in any case) that ends a key. */
-function keyWordAt(text: string, at: number): boolean {
-  // Both words end one past their `e`: `key` at `at`, `token` two before it.
-  return (
-    (wordAt(text, at + 1, "ey") || (wordAt(text, at + 1, "en") && wordAt(text, at - 2, "to"))) &&
-    keyEndsAt(text, at + 3)
-  );
-}
-
-/** Whether the `_` at `at` starts `_url` or `_configs` (in any case) that ends a key. */
-function underscoreWordAt(text: string, at: number): boolean {
-  // They end a key only after a letter (`slack_api_url`, `webhook_url`, `webhook_configs`, whose
-  // entries' keys RECEIVER_SECRET_KEYS judges), not in `${__url_time_range}`.
-  const before = text.charCodeAt(at - 1) | 32;
-  if (before < 97 || before > 122) return false;
-  if (wordAt(text, at + 1, "url")) return keyEndsAt(text, at + 4);
-  return wordAt(text, at + 1, "configs") && keyEndsAt(text, at + 8);
-}
-
-/** Whether the `//` at `at` follows a `:` and user info with its `@` follows it. */
-function userInfoAt(text: string, at: number): boolean {
-  if (text.charCodeAt(at - 1) !== 58 /* ":" */) return false;
-  USER_INFO.lastIndex = at + 2;
-  return USER_INFO.test(text);
+/**
+ * Whether a word of the filter that holds its pair at `at` (./lib/credentialScan.ts) stands there
+ * and ends a key, or `://` with user info after it. The pair's first character says which words
+ * can: the scan found `cr`, `ss` and `ke` in any case, `//` and `_` as they are.
+ */
+function wordWithPairAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  switch (c | 32) {
+    case 99 /* c */:
+      return (
+        (wordAt(text, at, "credential") && keyEndsAt(text, at + 10)) ||
+        (wordAt(text, at - 2, "secret") && keyEndsAt(text, at + 4))
+      );
+    case 115 /* s */:
+      return wordAt(text, at - 2, "pass") && keyEndsAt(text, at + 2);
+    case 107 /* k */:
+      return (wordAt(text, at, "key") || wordAt(text, at - 2, "token")) && keyEndsAt(text, at + 3);
+    case 47 /* / */:
+      // `://` and user info with its `@` after it.
+      if (c !== 47 || text.charCodeAt(at - 1) !== 58 /* : */ || text.charCodeAt(at + 1) !== 47) return false;
+      USER_INFO.lastIndex = at + 2;
+      return USER_INFO.test(text);
+    case 127 /* _ */: {
+      if (c !== 95) return false;
+      // `_url` and `_configs` end a key only after a letter (`slack_api_url`, `webhook_url`,
+      // `webhook_configs`, whose entries' keys RECEIVER_SECRET_KEYS judges), not in
+      // `${__url_time_range}`.
+      const before = text.charCodeAt(at - 1) | 32;
+      if (before < 97 || before > 122) return false;
+      if (wordAt(text, at + 1, "url")) return keyEndsAt(text, at + 4);
+      return wordAt(text, at + 1, "configs") && keyEndsAt(text, at + 8);
+    }
+    default:
+      // A character above U+00FF whose low byte made a pair: no word.
+      return false;
+  }
 }
 
 /**
@@ -107,23 +109,7 @@ function userInfoAt(text: string, at: number): boolean {
  * info after it, or a Pulumi secret's signature (which the evaluator recognises in its own case).
  */
 export function mayHoldCredential(text: string): boolean {
-  if (text.includes(SECRET_SIG_KEY)) return true;
-  LONG_WORDS.lastIndex = 0;
-  for (let m = LONG_WORDS.exec(text); m; m = LONG_WORDS.exec(text))
-    if (keyEndsAt(text, m.index + m[0].length)) return true;
-  // A loop per needle, not one helper given the check: a call through a parameter that takes
-  // several functions is not inlined, and these loops run once per `k` or `_` (1.7 million times
-  // over the benchmark's texts; with the helper the filter took 134 ms in a busier run).
-  for (let i = text.indexOf("k"); i >= 0; i = text.indexOf("k", i + 1)) if (keyWordAt(text, i)) return true;
-  for (let i = text.indexOf("K"); i >= 0; i = text.indexOf("K", i + 1)) if (keyWordAt(text, i)) return true;
-  // User info ends in an `@`: a text without one (all but 3 % of the benchmark's, by characters
-  // and by count) needs no `//` pass (11 ms over its 100 MB of dashboard JSON; the `@` pass, 7).
-  if (text.includes("@"))
-    for (let i = text.indexOf("//"); i >= 0; i = text.indexOf("//", i + 1))
-      if (userInfoAt(text, i)) return true;
-  for (let i = text.indexOf("_"); i >= 0; i = text.indexOf("_", i + 1))
-    if (underscoreWordAt(text, i)) return true;
-  return false;
+  return text.includes(SECRET_SIG_KEY) || someCandidate(text, (at) => wordWithPairAt(text, at));
 }
 /** Keys whose value is a URL that carries its secret in the path (Slack, Discord, Teams webhooks). */
 const SECRET_URL_KEY = /^(slack_api_url|webhook_url)$/;
