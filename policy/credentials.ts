@@ -30,21 +30,27 @@ const CREDENTIAL_KEY =
  * The words are found in two steps. The first finds each place where a pair of characters one of
  * them holds stands (`cr` in credential and secret, `ss` in pass, `ke` in key and token, `//`,
  * `_u`, `_c`), 16 characters a step in WebAssembly (./lib/credentialScan.ts); the second checks
- * the word around each such place on the text, by hand. Before it, every search here was
- * JavaScript's, which reads at most a character a step: one regex alternation of the words read
- * nearly every character (260 ms over the pack benchmark's 100 MB of dashboard JSON); three regex
- * groups and an indexOf, 165 ms; the last of them, a regex for `credential|secret|pass`, an
- * indexOf loop for each rare character (`k`, `K`, `_`, and `//` in a text with an `@`) and the
- * signature's indexOf, 85 ms in its own measurement and 145 ms in the one below. The pairs' scan
- * with the same checks: see the CHANGELOG entry of the change for the figures.
+ * the word around each such place on the text, by hand. JavaScript reads at most a character a
+ * step however it searches: over the pack benchmark's 100 MB of dashboard JSON, one regex
+ * alternation of the words took 260 ms, three regex groups 165, and the last JavaScript filter (a
+ * regex for `credential|secret|pass`, an indexOf loop for each rarer character: `k`, `K`, `_`,
+ * `//` in a text with an `@`) 85 in its own measurement. Measured again beside the scan, over the
+ * benchmark's texts of over 20 characters (194,314 texts, 122 MB; in process, five runs each,
+ * alternated): that filter 237-255 ms, the scan with the same checks 131-183 (copying the texts
+ * into the module's memory is 39-46 of it). The pack over 10,000 resources, median wall time of 9
+ * runs, alternated: 364 and 381 ms before, 275 and 298 after.
  */
-const WORD_GROUPS = [
-  ["credential", "secret", "pass"],
-  ["token", "key", "://"],
-  ["_url", "_configs"],
+/** Every word the filter looks for, `://` included (each holds a pair of ./lib/credentialScan.wat). */
+export const CREDENTIAL_WORDS: readonly string[] = [
+  "credential",
+  "secret",
+  "pass",
+  "token",
+  "key",
+  "://",
+  "_url",
+  "_configs",
 ];
-/** Every word the filter looks for, `://` included. */
-export const CREDENTIAL_WORDS: readonly string[] = WORD_GROUPS.flat();
 /** After a word: the rest of a key (then `:` or `=`) or of an env entry's name (then `,`, `}`, `]`, a line's or the text's end). */
 const KEY_END = /[\w-]*["']?\s*(?:[:=,}\]\n]|$)/y;
 /** After `://`: user info and its `@` (urlWithUserInfo). */
