@@ -33,7 +33,10 @@ function instantiate(): Scanner {
   return { memory, scan, bytes: Buffer.from(memory.buffer), words: new Int32Array(memory.buffer) };
 }
 
-/** The scanner with room for `length` characters, its views over the memory as it is now. */
+/**
+ * The scanner with room for `length` characters, its views over the memory as it is now. The
+ * memory grows to the longest text scanned and stays that size for the process.
+ */
 function scannerFor(length: number): Scanner {
   const s = (scanner ??= instantiate());
   const need = TEXT + length + TAIL;
@@ -69,7 +72,8 @@ export function someCandidate(text: string, at: (position: number) => boolean): 
       const base = words[o] - TEXT;
       for (let mask = words[o + 1]; mask !== 0; mask &= mask - 1) {
         const position = base + 31 - Math.clz32(mask & -mask);
-        // Lanes past the text read bytes after it: no candidate of this text.
+        // A pair needs the character after it: from the text's last character on, a lane read
+        // bytes after the text (left by a longer one, or zero), no pair of this text.
         if (position >= length - 1) break;
         if (at(position)) return true;
       }
