@@ -438,6 +438,14 @@ describe("policy (credentials): the text filter before a ConfigMap's text is par
   // or an env name ends after it (`_url` and `_configs` only after a letter), `://` with user info after it, or the
   // signature as it is.
   const plain = plainCredentialFilter;
+  it("judges every occurrence of a word, one overlapping another's included, as the filter does", () => {
+    // `_configs` after no letter is no finding, and `secret` starts on its last letter.
+    for (const t of ["-_configsecret=", "_configsecret:", "1_configSECRET"]) {
+      assert.equal(plain(t), true, t);
+      assert.equal(mayHoldCredential(t), true, t);
+    }
+    assert.equal(plain("-_configs="), false);
+  });
   it("finds every word in any case, as one alternation of them would", () => {
     for (const w of ["pass", "secret", "token", "key", "credential", "_url", "://"])
       assert.ok(CREDENTIAL_WORDS.includes(w), `the filter looks for ${w}`);
