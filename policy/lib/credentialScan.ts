@@ -11,7 +11,7 @@ const OUT = 16;
 const OUT_END = OUT + 8 * 1024;
 /** Where a text is copied: after the out area, at a step's alignment. */
 const TEXT = OUT_END;
-/** Bytes read past a text's end (the last step's 16 and its next byte), zeroed or not. */
+/** Room after a text: the last step reads up to 16 bytes past its end (its 16 and the next byte). */
 const TAIL = 32;
 const PAGE = 65536;
 

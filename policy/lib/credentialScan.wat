@@ -12,7 +12,7 @@
 ;;   "//"  :// (p - 1)                          as they are
 ;;   "_u"  _url (p), "_c" _configs (p)          "_" as it is, the letter in any case
 ;;
-;; scan(i, end, out, outEnd) reads the 16-byte steps from i while i < end (bytes up to end + 16 are
+;; scan(i, end, out, outEnd) reads the 16-byte steps from i while i < end (bytes up to end + 15 are
 ;; read: the caller leaves room), and for each step with a candidate writes two i32 at out: the
 ;; step's address and its lane mask (bit k: a candidate at address + k; bits past the text's end
 ;; are the caller's to drop). It returns the next free out address, and stores at address 0 the
