@@ -30,7 +30,7 @@ export async function assembleCredentialScan(
   }
 }
 
-/** The TypeScript module's text: the bytes in base64, wrapped at 100 columns. */
+/** The TypeScript module's text: the bytes in base64, 96 characters a line. */
 export function formatCredentialScanModule(bytes: Uint8Array): string {
   const b64 = Buffer.from(bytes).toString("base64");
   const lines = b64.match(/.{1,96}/g) ?? [];

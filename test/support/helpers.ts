@@ -162,7 +162,7 @@ export async function withSyntheses<T>(fn: () => Promise<T>): Promise<T> {
  * synthesis that throws is never kept. HOMELAB_TEST_CACHE=off synthesizes every time, as for every
  * fixture.
  */
-export const fixtureSyntheses: SynthesisStore = (inputs, compute) => syntheses(inputs, compute);
+export const fixtureSyntheses: SynthesisStore = synthesesIn(CACHE_DIR);
 
 /** {@link fixtureSyntheses} with its entries in `dir`. */
 export function synthesesIn(dir: string): SynthesisStore {
@@ -172,7 +172,7 @@ export function synthesesIn(dir: string): SynthesisStore {
 async function syntheses<T>(
   { projectDir, stack, cfg }: SynthesisInputs,
   compute: () => Promise<T>,
-  dir: string = CACHE_DIR,
+  dir: string,
 ): Promise<T> {
   // The project's own syntheses are synth()'s entries; another folder's are kept apart, each
   // checked when made (the project's ~150 cold syntheses are not: a JSON.stringify of 1.5-2.2 MB,
