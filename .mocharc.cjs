@@ -75,6 +75,14 @@ module.exports = {
   // compiled; before, each mocha process ran the ~600 files of its first test file's graph through
   // the lexer's asm.js build (measured: 21 small test files in two workers, 3.47 -> 3.03 s of CPU;
   // the reason and figures are in test/support/lexerReady.ts).
+  // Measured and not kept: the project's modules loaded from dist/ (the build's output, a file per
+  // source) instead of through tsx. The 276 modules of the project's folders (not cli/ or
+  // scripts/) loaded in a fresh node with Node's compile cache: 3.6-4.0 s of CPU through tsx,
+  // 1.7-2.1 s from dist/ (three runs each, alternated), about 2 s a worker. A resolver mapping each
+  // project .ts to its dist/ .js (Module._resolveFilename, beside tsx) failed 158 tests: a test's
+  // `await import("../../cli/synthRun")` goes through Node's ES module loader, which that resolver
+  // does not see, and got a namespace of names without values. Mapping both (with an ES module
+  // resolve hook, module.registerHooks) is not built.
   require: [
     "tsx",
     "./test/support/lexerReady.ts",
