@@ -79,10 +79,11 @@ module.exports = {
   // source) instead of through tsx. The 276 modules of the project's folders (not cli/ or
   // scripts/) loaded in a fresh node with Node's compile cache: 3.6-4.0 s of CPU through tsx,
   // 1.7-2.1 s from dist/ (three runs each, alternated), about 2 s a worker. A resolver mapping each
-  // project .ts to its dist/ .js (Module._resolveFilename, beside tsx) failed 158 tests: a test's
-  // `await import("../../cli/synthRun")` goes through Node's ES module loader, which that resolver
-  // does not see, and got a namespace of names without values. Mapping both (with an ES module
-  // resolve hook, module.registerHooks) is not built.
+  // project .ts to its dist/ .js (Module._resolveFilename, beside tsx) failed 158 tests. 151 call
+  // a command's main through `await import("../../cli/synthRun")`, which goes through Node's ES
+  // module loader, not that resolver, and got a namespace of names without values; the others read
+  // a file beside the module (dist/ holds no .wat, no tsconfig.json) or a check cache's manifest of
+  // the source files a check loaded (it listed dist/ files). Not built further.
   require: [
     "tsx",
     "./test/support/lexerReady.ts",
