@@ -145,7 +145,7 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
     (issue.code === "custom" && issue.params?.secret === true);
   const found = valueAt(input, issue.path);
   if (secret || issue.code === "unrecognized_keys" || typeof found !== "string") return text;
-  return withUnexpanded(text, keyPath(issue.path), redactUrl(found));
+  return withUnexpanded(text, `${PROJECT}:${String(issue.path[0])}`, redactUrl(found), issue.path.slice(1));
 }
 
 function issueText(issue: z.ZodIssue, input: unknown): string {

@@ -1,6 +1,7 @@
 import { PROJECT } from "../model/names";
 import { PROVIDER_SWITCHES, PROVIDER_SWITCH_REASONS } from "../model/kubernetesProvider";
-import { closestMatch, knownKeysAt } from "./errors";
+import { z } from "zod";
+import { closestMatch, knownKeysAt, schemaAt } from "./errors";
 
 /*
  * The Kubernetes provider's own config keys (`kubernetes:namespace`, `kubernetes:kubeconfig`, …),
@@ -186,23 +187,47 @@ export function kubernetesKeyFindings(
       );
       continue;
     }
-    problems.push(unknownKeyProblem(key, name, project, rm));
+    problems.push(unknownKeyProblem(key, name, project, rm, (k) => config[`${project}:${k}`] !== undefined));
   }
   return { problems, warnings };
 }
 
 /**
  * An unknown key: the provider's key it is closest to, else the program's own key it names
- * (`kubernetes:kubeContext` meant `<project>:kubeContext`, a slip of the namespace).
+ * (`kubernetes:kubeContext` meant `<project>:kubeContext`, a slip of the namespace). How to move
+ * the value depends on the program's key: one the stack file already sets takes this one's value
+ * into it (a second key of that name would not be YAML the CLI reads); an object or a list is
+ * written under the right name in the file, since `pulumi config set` without `--path` stores
+ * text, never a map; a plain value is set with `pulumi config set`.
  */
-function unknownKeyProblem(key: string, name: string, project: string, rm: string): string {
+function unknownKeyProblem(
+  key: string,
+  name: string,
+  project: string,
+  rm: string,
+  isSet: (ownKey: string) => boolean,
+): string {
   const own = knownKeysAt([]);
   const best = own.includes(name) ? undefined : closestMatch(name, KNOWN);
   const mine = best ? undefined : own.includes(name) ? name : closestMatch(name, own);
+  const schema = mine === undefined ? undefined : schemaAt([mine]);
+  const structured =
+    schema instanceof z.ZodObject ||
+    schema instanceof z.ZodDiscriminatedUnion ||
+    schema instanceof z.ZodRecord ||
+    schema instanceof z.ZodArray;
+  const how =
+    mine === undefined
+      ? ""
+      : isSet(mine)
+        ? `the program's own key, which this stack file already sets: move what ${key} holds into it`
+        : structured
+          ? `the program's own key, ${schema instanceof z.ZodArray ? "a list" : "an object"}: write this value under "${project}:${mine}" in the stack file as it is (\`pulumi config set\` without --path stores text, not ${schema instanceof z.ZodArray ? "a list" : "an object"})`
+          : `the program's own key: set it with \`pulumi config set ${mine} <value>\``;
   const meant = best
     ? `; did you mean "kubernetes:${best}"?${NOT_HERE.has(best) ? "" : " (the program's provider does not read that one either)"}`
     : mine
-      ? `; did you mean "${project}:${mine}"? (the program's own key: set it with \`pulumi config set ${mine} <value>\`)`
+      ? `; did you mean "${project}:${mine}"? (${how})`
       : "";
   return `${key}: unknown key (its value not shown): the Kubernetes provider has no setting "${name}"${meant}; nothing reads it: ${rm}.`;
 }

@@ -21,7 +21,10 @@
  *   providers: `v1:<base64 12-byte nonce>:<base64 ciphertext>`), pkg/secrets/passphrase/manager.go
  *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
  */
-import { valueAt } from "./tree";
+import { propertyPath, valueAt } from "./tree";
+
+// Where it lived before config/unexpandedVariables.ts needed it too (tree.ts imports nothing).
+export { propertyPath };
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
@@ -743,18 +746,6 @@ export interface SecureProblem {
   /** Where under the key: [] for the whole value, map keys and list indexes below it. */
   path: (string | number)[];
   problem: string;
-}
-
-/** A key path in the Pulumi CLI's property-path grammar (sdk/go/common/resource/properties_path.go). */
-export function propertyPath(name: string, path: (string | number)[]): string {
-  const plain = (k: string) => k !== "" && !/[.[\]"]/.test(k);
-  const seg = (k: string | number, i: number) =>
-    typeof k === "number"
-      ? `[${k}]`
-      : plain(k)
-        ? `${i === 0 ? "" : "."}${k}`
-        : `["${k.replace(/"/g, '\\"')}"]`;
-  return [name, ...path].map(seg).join("");
 }
 
 /**

@@ -11,3 +11,15 @@ export function valueAt(root: unknown, path: (string | number)[]): unknown {
     cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
   return cur;
 }
+
+/** A key path in the Pulumi CLI's property-path grammar (sdk/go/common/resource/properties_path.go). */
+export function propertyPath(name: string, path: (string | number)[]): string {
+  const plain = (k: string) => k !== "" && !/[.[\]"]/.test(k);
+  const seg = (k: string | number, i: number) =>
+    typeof k === "number"
+      ? `[${k}]`
+      : plain(k)
+        ? `${i === 0 ? "" : "."}${k}`
+        : `["${k.replace(/"/g, '\\"')}"]`;
+  return [name, ...path].map(seg).join("");
+}

@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
 import { ConfigLocator } from "./locate";
+import { propertyPath } from "./tree";
+import { PROJECT } from "../model/names";
 import { parsedYaml } from "./yamlDocument";
 
 /*
@@ -21,22 +23,35 @@ export const variableReferences = (text: string): string[] => [...new Set(text.m
 
 /**
  * What to say of a value holding variable references, after the references (`$HOME is` ...): it is
- * read as written, and how to give the key the value meant. `key` is the key path under the
- * project's namespace or with it (`kubeconfig`, `homelab-observability:nodePools[0].arch`).
+ * read as written, and how to give the key the value meant. `name` is the top-level key, under the
+ * project's namespace or another's (`kubeconfig`, `homelab-observability:nodePools`,
+ * `kubernetes:context`), and `path` where the value sits below it: the command names the key in the
+ * Pulumi CLI's property-path grammar (config/tree.ts propertyPath), so a map key holding a dot
+ * (`podAnnotations["example.com/token"]`) stays one key instead of two. `stack`, when given, is
+ * named in the command (config errors get it on their way out, config/errors.ts withStack).
  */
-export function readAsWritten(key: string): string {
-  return `read as written: stack files do not expand environment variables; write the value itself, or set it from your shell (\`pulumi config set --path '${key.slice(key.indexOf(":") + 1)}' "<value>"\`, where the shell expands it)`;
+export function readAsWritten(name: string, path: (string | number)[] = [], stack?: string): string {
+  const colon = name.indexOf(":");
+  // The project's own keys are set by their bare name; another namespace's keep it.
+  const shown = colon >= 0 && name.slice(0, colon) === PROJECT ? name.slice(colon + 1) : name;
+  const key = propertyPath(shown, path).replace(/'/g, "'\\''");
+  return `read as written: stack files do not expand environment variables; write the value itself, or set it from your shell (\`pulumi config set${stack ? ` --stack ${stack}` : ""} --path '${key}' "<value>"\`, where the shell expands it)`;
 }
 
 /**
  * `text` followed by the fact that `found`'s variable references are read as written, when `found`
  * is a text that holds any: a value refused for its form (an enum, a number, a name) that was
- * meant to be expanded is one mistake, told in one line.
+ * meant to be expanded is one mistake, told in one line. `name` and `path` as {@link readAsWritten}.
  */
-export function withUnexpanded(text: string, key: string, found: unknown): string {
+export function withUnexpanded(
+  text: string,
+  name: string,
+  found: unknown,
+  path: (string | number)[] = [],
+): string {
   const refs = typeof found === "string" ? variableReferences(found) : [];
   if (refs.length === 0) return text;
-  return `${text}; ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} ${readAsWritten(key)}`;
+  return `${text}; ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} ${readAsWritten(name, path)}`;
 }
 
 /**
@@ -52,21 +67,22 @@ export function unexpandedVariableWarnings(projectDir: string, stack: string): s
   const config = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "config")?.value;
   if (!isMap(config)) return [];
   const warnings: string[] = [];
-  const walk = (node: unknown, key: string) => {
+  const walk = (node: unknown, name: string, path: (string | number)[]) => {
     if (isScalar(node) && typeof node.value === "string") {
       const refs = variableReferences(node.value);
       if (refs.length === 0) return;
       const line = counter.linePos(node.range?.[0] ?? 0).line;
-      warnings.push(`${key}: ${refs.join(", ")} at ${file}:${line} is ${readAsWritten(key)}`);
+      const shown = propertyPath(name, path);
+      warnings.push(`${shown}: ${refs.join(", ")} at ${file}:${line} is ${readAsWritten(name, path, stack)}`);
     } else if (isMap(node)) {
       for (const p of node.items) {
         if (!isPair(p) || !isScalar(p.key)) continue;
         // A secure value is ciphertext the CLI decrypts: never read as text here.
         if (p.key.value === "secure" && node.items.length === 1) return;
-        walk(p.value, `${key}.${String(p.key.value)}`);
+        walk(p.value, name, [...path, String(p.key.value)]);
       }
-    } else if (isSeq(node)) node.items.forEach((item: unknown, i: number) => walk(item, `${key}[${i}]`));
+    } else if (isSeq(node)) node.items.forEach((item: unknown, i: number) => walk(item, name, [...path, i]));
   };
-  for (const p of config.items) if (isPair(p) && isScalar(p.key)) walk(p.value, String(p.key.value));
+  for (const p of config.items) if (isPair(p) && isScalar(p.key)) walk(p.value, String(p.key.value), []);
   return warnings;
 }

@@ -77,8 +77,9 @@ function allowedOf(s: z.ZodTypeAny): string | undefined {
   if (inner instanceof z.ZodNumber) {
     const parts: string[] = [];
     for (const c of inner._def.checks)
-      if (c.kind === "min") parts.push(`at least ${c.value}`);
-      else if (c.kind === "max") parts.push(`at most ${c.value}`);
+      // positive() and negative() are exclusive bounds (`inclusive: false`): 0 itself is refused.
+      if (c.kind === "min") parts.push(`${c.inclusive ? "at least" : "above"} ${c.value}`);
+      else if (c.kind === "max") parts.push(`${c.inclusive ? "at most" : "below"} ${c.value}`);
     return parts.length ? parts.join(", ") : undefined;
   }
   if (inner instanceof z.ZodString) {

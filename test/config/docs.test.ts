@@ -75,6 +75,9 @@ describe("the configuration reference is generated from the schema (scripts/conf
     // configRows reads the runtime schema: the shape reader on an edited schema shows the change.
     assert.equal(shapeOf(z.number().int().min(-2).max(2).default(0)).allowed, "at least -2, at most 2");
     assert.equal(shapeOf(z.number().int().min(0).max(5).default(0)).allowed, "at least 0, at most 5");
+    // An exclusive bound refuses the bound itself, as the config check says ("a number above 0").
+    assert.equal(shapeOf(z.number().positive().default(1)).allowed, "above 0");
+    assert.equal(shapeOf(z.number().gt(1).lt(10)).allowed, "above 1, below 10");
     assert.equal(shapeOf(z.enum(["a", "b"])).required, true);
     assert.equal(shapeOf(z.enum(["a", "b"]).optional()).required, false);
   });

@@ -114,6 +114,38 @@ describe("config: the Kubernetes provider's own keys in the stack file", functio
     ]);
   });
 
+  it("the program's own key it names is moved as its form allows: an object or list written under it, one already set merged", () => {
+    const f = kubernetesKeyFindings(
+      {
+        "kubernetes:loki": '{"retention":"14d"}',
+        "kubernetes:nodePools": '[{"name":"w"}]',
+        "kubernetes:phase": "kps-removed",
+        [P("phase")]: "kps-removed",
+      },
+      none,
+    );
+    const of = (k: string) => f.problems.find((p) => p.startsWith(`kubernetes:${k}:`)) ?? "";
+    // `pulumi config set loki <value>` would store text where the program reads an object.
+    assert.ok(
+      of("loki").includes(
+        'did you mean "homelab-observability:loki"? (the program\'s own key, an object: write this value under "homelab-observability:loki" in the stack file as it is (`pulumi config set` without --path stores text, not an object))',
+      ),
+      of("loki"),
+    );
+    assert.doesNotMatch(of("loki"), /`pulumi config set loki/);
+    assert.match(
+      of("nodePools"),
+      /the program's own key, a list: write this value under "homelab-observability:nodePools"/,
+    );
+    // Renaming it as told would give the file a second `homelab-observability:phase`.
+    assert.ok(
+      of("phase").includes(
+        "(the program's own key, which this stack file already sets: move what kubernetes:phase holds into it)",
+      ),
+      of("phase"),
+    );
+  });
+
   it("a secure value is never shown nor judged by its ciphertext; a kubeconfig path is not called plain-text contents", () => {
     const f = kubernetesKeyFindings(
       {

@@ -24,6 +24,29 @@ describe("an environment variable in a stack file value", () => {
     assert.doesNotMatch(w[1], /\.kube/);
   });
 
+  it("gives a command that sets the one key it names: map keys holding a dot in brackets, the stack named", () => {
+    const text =
+      BASE +
+      STORE +
+      `  ${P("chartValues")}:\n    grafana:\n      podAnnotations:\n        example.com/token: $TOKEN\n` +
+      `  kubernetes:context: $CTX\n`;
+    const w = unexpandedVariableWarnings(stackProject(text), "s");
+    assert.equal(w.length, 2, w.join("\n"));
+    // Pulumi's property paths read `a.example.com/token` as three keys; `["example.com/token"]` is one.
+    assert.ok(
+      w[0].startsWith(`${P("chartValues")}.grafana.podAnnotations["example.com/token"]: $TOKEN at `),
+      w[0],
+    );
+    assert.ok(
+      w[0].endsWith(
+        `(\`pulumi config set --stack s --path 'chartValues.grafana.podAnnotations["example.com/token"]' "<value>"\`, where the shell expands it)`,
+      ),
+      w[0],
+    );
+    // Another namespace's key keeps its namespace: without it the command would set the project's.
+    assert.ok(w[1].includes(`\`pulumi config set --stack s --path 'kubernetes:context' "<value>"\``), w[1]);
+  });
+
   it("says nothing of a secure value, nor of a stack without variables", () => {
     const text = BASE + STORE + `  ${P("minioAdminPassword")}:\n    secure: v1:$abc:$def\n`;
     assert.deepEqual(unexpandedVariableWarnings(stackProject(text), "s"), []);
