@@ -185,7 +185,9 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
           if (hinted !== undefined) return `${keyPath([...issue.path, k])}: unknown key${hinted}`;
           // A map with its own word on its keys (chartValues' chart names) says why better than a
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
-          const near = didYouMean(k, shape) || (described ? "" : elsewhereHint(k, issue.path, input));
+          const near =
+            meantKeyHint(k, shape, issue.path, input) ||
+            (described ? "" : elsewhereHint(k, issue.path, input));
           return `${keyPath([...issue.path, k])}: unknown key${near || listed}`;
         })
         .join("\n");
@@ -374,7 +376,29 @@ function keysOfNoVariant(path: (string | number)[], input: unknown): string[] {
   const listed = `; expected one of the keys every ${union.discriminator} takes (${common.join(", ")}) or one of its ${union.discriminator}'s own (every key: docs/reference/configuration.md)`;
   return Object.keys(value)
     .filter((k) => !known.includes(k))
-    .map((k) => `${keyPath([...path, k])}: unknown key${didYouMean(k, known) || listed}`);
+    .map((k) => `${keyPath([...path, k])}: unknown key${meantKeyHint(k, known, path, input) || listed}`);
+}
+
+/** What {@link meantKeyHint} adds when the key meant is set; {@link mergeMisspeltRequired} may say it more exactly. */
+const ALREADY_SET = / \([^()]* is already set: move what this key holds into it, then remove this key\)/;
+
+/**
+ * {@link didYouMean} for an unknown key of the map at `path`, saying so when the map already sets
+ * the key it means (`prometheus2` beside `prometheus`): renamed as told, the file would hold that
+ * key twice, which is no YAML the Pulumi CLI reads, so the way out is to merge the two.
+ */
+function meantKeyHint(
+  key: string,
+  known: readonly string[],
+  path: (string | number)[],
+  input: unknown,
+): string {
+  const meant = closestMatch(key, known);
+  if (meant === undefined) return "";
+  const map = valueAt(input, path);
+  return isMap(map) && map[meant] !== undefined
+    ? `; did you mean "${meant}"? (${keyPath([...path, meant])} is already set: move what this key holds into it, then remove this key)`
+    : `; did you mean "${meant}"?`;
 }
 
 /**
@@ -811,7 +835,26 @@ function enumHint(found: string, options: string[]): string {
   const meant = UNAME_ARCHES[found];
   return meant !== undefined && options.includes(meant)
     ? `; did you mean "${meant}"? (\`uname -m\` prints "${found}" where Kubernetes says "${meant}")`
-    : didYouMean(found, options);
+    : optionHint(found, options);
+}
+
+/**
+ * "; did you mean X?" for a value outside an enum's options. An enum has a few options, not the
+ * dozens of keys a level may have, so beyond {@link closestMatch}'s bound (a third of the letters)
+ * the nearest option is still offered when at most half the letters of the shorter of the two
+ * differ and no other option is as near: `handoff` is three edits from `handover`, eight letters, and far from `stay` and `moved`.
+ */
+function optionHint(found: string, options: readonly string[]): string {
+  const near = closestMatch(found, options);
+  if (near !== undefined) return `; did you mean "${near}"?`;
+  const { best, distance } = nearest(found, options);
+  if (best === undefined || found.length < 3) return "";
+  const given = found.toLowerCase();
+  const asNear = options.filter((o) => editDistance(given, o.toLowerCase(), distance + 1) === distance);
+  // Half of the shorter: two edits turn `ftp` into `http`, a scheme of its own, not a slip.
+  return asNear.length === 1 && distance <= Math.floor(Math.min(found.length, best.length) / 2)
+    ? `; did you mean "${best}"?`
+    : "";
 }
 
 /** "; did you mean X?" for a mistyped name, or "" when nothing is close. */
@@ -892,7 +935,8 @@ export function mergeMisspeltRequired(problems: string[], valueOf: ValueAt = () 
     const moved = heldRequired(problems, dropped, sibling, held);
     if (moved.length === 0) return p;
     const them = moved.length > 1 ? "them" : "it";
-    return `${line} (${moved.join(", ")} ${moved.length > 1 ? "are" : "is"} required and missing, and this key holds ${them}: move ${them} under ${required}, then remove this key)${judged}`;
+    // Said more exactly here: which of its entries the key it means lacks.
+    return `${line.replace(ALREADY_SET, "")} (${moved.join(", ")} ${moved.length > 1 ? "are" : "is"} required and missing, and this key holds ${them}: move ${them} under ${required}, then remove this key)${judged}`;
   });
   return out.filter((_, i) => !dropped.has(i));
 }

@@ -218,6 +218,65 @@ config:
       /got string "loki-rulr"; did you mean "loki-ruler"\?/,
     );
   });
+
+  it("a key meant as one the map already sets says to merge the two, not to rename (a key twice is no YAML)", () => {
+    const r = failure(
+      project(`config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+  ${P("loki")}:
+    retention: 14d
+    retenton: 30d
+    replica: 1
+  ${P("prometheus")}:
+    retention: 7d
+  ${P("prometheus2")}:
+    retention: 7d
+`),
+    );
+    assert.match(
+      problem(r, "loki.retenton").text,
+      /unknown key; did you mean "retention"\? \(homelab-observability:loki\.retention is already set: move what this key holds into it, then remove this key\)$/,
+    );
+    assert.match(
+      problem(r, "prometheus2").text,
+      /unknown key; did you mean "prometheus"\? \(homelab-observability:prometheus is already set: move /,
+    );
+    // A key the map does not set yet is simply the one to write.
+    assert.match(problem(r, "loki.replica").text, /unknown key; did you mean "replicas"\?$/);
+  });
+
+  it("an enum value up to half its letters off gets the one option that near; a tie or a wild value gets none", () => {
+    const r = failure(
+      project(`config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+  ${P("agents")}:
+    step: handoff
+  ${P("secrets")}:
+    backend: 1pass
+`),
+    );
+    // Three edits in eight letters: past a key's bound (a third), which picks among dozens of keys.
+    assert.match(problem(r, "agents.step").text, /got string "handoff"; did you mean "handover"\?$/);
+    assert.doesNotMatch(problem(r, "secrets.backend").text, /did you mean/);
+    const phase = failure(
+      project(`config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: "4"
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+`),
+    );
+    assert.doesNotMatch(problem(phase, "phase").text, /did you mean/);
+  });
 });
 
 describe("config: broken secure values, all in one run, each with a command that works for its key", function () {
