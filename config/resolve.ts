@@ -1067,7 +1067,10 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
       );
     }
   }
-  return [...p, ...fitProblems(c, planSizing(c), k, refused)];
+  const defaulted = new Set(
+    r.mimir.maxGlobalSeriesPerUser === undefined ? ["mimir.maxGlobalSeriesPerUser"] : [],
+  );
+  return [...p, ...fitProblems(c, planSizing(c), k, refused, defaulted)];
 }
 
 /** Why S3 would refuse a bucket name, or undefined (AWS S3 general purpose bucket naming rules). */

@@ -662,9 +662,52 @@ export function engineOf(c: Pick<SizedComponent, "component">): SizedEngine {
 }
 
 /**
+ * The ways out for a monolithic Mimir bigger than the largest node (`node` bytes), each only if it
+ * can work on these nodes: Mimir scaled out (workload.activeSeries) when its smallest pods fit, a
+ * lower series cap when a Mimir holding 10,000 series fits (with the largest cap that does),
+ * bigger nodes (as big as the smaller of the two shapes at their least), and, when no Mimir fits,
+ * VictoriaMetrics when one vmsingle holding the same series does. A 2 GiB node holds neither
+ * Mimir: its modules' fixed memory (querier, store-gateway) is 3 GiB before any series.
+ */
+function mimirFitHint(cfg: StackConfig, node: number): string {
+  const need = (w: Workload, bytes: number) =>
+    parseQuantity(memoryOf(cfg.profile, w, bytes).limits.memory) ?? 0;
+  const replicas = cfg.mimir.replicas;
+  const fixed = mimirMemoryBytes(0, replicas);
+  const perSeries = mimirMemoryBytes(1, replicas) - fixed;
+  // The largest cap, in steps of 10,000 as defaultSeriesCap's, whose pod fits the node.
+  let cap = Math.floor((node - fixed) / perSeries / 10_000) * 10_000;
+  while (cap >= 10_000 && need("mimir", mimirMemoryBytes(cap, replicas)) > node) cap -= 10_000;
+  const monolithicLeast = need("mimir", mimirMemoryBytes(10_000, replicas));
+  const scaledLeast = Math.max(
+    need(
+      "mimirWrite",
+      mimirWriteBytes(10_000, MIMIR_READ_WRITE.minWriteReplicas, MIMIR_READ_WRITE.replicationFactor),
+    ),
+    need("mimirRead", mimirReadBytes()),
+    need("mimirBackend", mimirBackendBytes(10_000, MIMIR_READ_WRITE.backendReplicas)),
+  );
+  const bigger = `add nodes of at least ${formatBytes(Math.min(monolithicLeast, scaledLeast))}`;
+  const ways = [
+    ...(scaledLeast <= node ? ["declare workload.activeSeries to run Mimir scaled out"] : []),
+    ...(cap >= 10_000 ? [`lower mimir.maxGlobalSeriesPerUser to at most ${cap}`] : []),
+  ];
+  if (ways.length > 0) return `; ${[...ways, bigger].join(", ").replace(/, ([^,]*)$/, " or $1")}`;
+  const series = cfg.mimir.maxGlobalSeriesPerUser;
+  const vm = need("vmsingle", vmMemoryBytes(series));
+  return (
+    `; no Mimir fits these nodes (one holding 10000 series needs ${formatBytes(monolithicLeast)}, its modules' fixed memory included; scaled out, pods of ${formatBytes(scaledLeast)}): ${bigger}` +
+    (vm <= node
+      ? `, or set metricsBackend: victoriametrics, whose one vmsingle needs ${formatBytes(vm)} for ${series} series`
+      : "")
+  );
+}
+
+/**
  * Why the node pools cannot hold the sized components: a pod bigger than every node, or sized pods
  * requesting more than BUDGET_MAX_REQUEST_SHARE of the pools. Each line names the key, the need
- * and the capacity. The engines in `leftOut` are not judged: their own workload check already
+ * and the capacity; a key in `defaulted` (not set in the stack file) is named through the largest
+ * pool's memory instead. The engines in `leftOut` are not judged: their own workload check already
  * refused them (a Loki sized for 50 GiB a day in Monolithic mode), and their fit would only repeat
  * that mistake in other words; the others are judged in the same run.
  */
@@ -673,6 +716,7 @@ export function fitProblems(
   planned: Sizing,
   k: (key: string) => string,
   leftOut: ReadonlySet<SizedEngine> = new Set(),
+  defaulted: ReadonlySet<string> = new Set(),
 ): string[] {
   const s = { ...planned, components: planned.components.filter((c) => !leftOut.has(engineOf(c))) };
   const problems: string[] = [];
@@ -689,12 +733,13 @@ export function fitProblems(
     if (!largest || c.memoryBytes > nodeBytes(largest)) {
       fitNoNode.add(engineOf(c));
       // With workload.activeSeries declared a monolithic Mimir this big runs scaled out instead.
-      const why =
-        c.component === "mimir"
-          ? "; declare workload.activeSeries to run Mimir scaled out, lower the series cap or add bigger nodes"
-          : "";
+      const why = c.component === "mimir" && largest ? mimirFitHint(cfg, nodeBytes(largest)) : "";
+      // A size the stack file does not set (the series cap's default) is no line of the file to
+      // point at: the largest pool's memory, which the file does set, is where the two meet.
+      const key = keyOf(c);
+      const pool = largest && defaulted.has(key) ? cfg.nodePools.indexOf(largest) : -1;
       problems.push(
-        `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above the largest node of nodePools (${largest ? `${largest.memory} in pool ${largest.name}` : "no pool without NoSchedule taints"})${why}`,
+        `${k(pool >= 0 ? `nodePools[${pool}].memory` : key)}: ${c.sizedFor.replace(/ \(.*\)$/, "")}${pool >= 0 ? ` (${key}'s default)` : ""} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above the largest node of nodePools (${largest ? `${largest.memory} in pool ${largest.name}` : "no pool without NoSchedule taints"})${why}`,
       );
     }
   }

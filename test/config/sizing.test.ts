@@ -257,6 +257,45 @@ describe("sizing from upstream's capacity rules", function () {
       );
       assert.doesNotMatch(onOne, /loki ingester/);
     });
+
+    it("a Mimir that fits no node offers only the ways out that fit, and a defaulted cap is named at the pool", () => {
+      // 16 GiB nodes: scaled out fits, and so does a lower cap (the largest that does is named).
+      const capped = problems({ phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } });
+      const lower =
+        /lower mimir\.maxGlobalSeriesPerUser to at most (\d+) or add nodes of at least 3GiB$/m.exec(capped);
+      assert.ok(lower, capped);
+      const pools = [{ name: "workers", arch: "amd64", count: 3, cpu: "4", memory: "16Gi" }];
+      assert.equal(
+        problems({
+          phase: "kps-removed",
+          nodePools: pools,
+          mimir: { maxGlobalSeriesPerUser: Number(lower[1]) },
+        }),
+        "",
+      );
+      assert.notEqual(
+        problems({
+          phase: "kps-removed",
+          nodePools: pools,
+          mimir: { maxGlobalSeriesPerUser: Number(lower[1]) + 10_000 },
+        }),
+        "",
+      );
+      // 2 GiB nodes hold no Mimir at all (3 GiB of fixed memory before any series): neither a lower
+      // cap nor scaling out is offered, the smallest node that would do and VictoriaMetrics are.
+      const small = [{ name: "small", arch: "arm64", count: 3, cpu: "4", memory: "2Gi" }];
+      const none = problems({ phase: "kps-removed", nodePools: small });
+      assert.match(
+        none,
+        /^ {2}- homelab-observability:nodePools\[0\]\.memory: 1000000 series \(mimir\.maxGlobalSeriesPerUser's default\) need 11\.1GiB of memory in one mimir pod, above the largest node of nodePools \(2Gi in pool small\); no Mimir fits these nodes \(one holding 10000 series needs 3GiB, .*\): add nodes of at least 3GiB, or set metricsBackend: victoriametrics, whose one vmsingle needs 2GiB for 1000000 series$/m,
+      );
+      assert.doesNotMatch(none, /lower mimir|declare workload\.activeSeries/);
+      // Following it: the series cap is no longer refused on these nodes.
+      assert.doesNotMatch(
+        problems({ phase: "kps-removed", nodePools: small, metricsBackend: "victoriametrics" }),
+        /above the largest node/,
+      );
+    });
   });
 
   describe("staging and production: Mimir's memory holds its series cap", () => {
