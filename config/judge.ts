@@ -3,7 +3,7 @@ import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
 import { judgedByLoki, lokiValueProblems } from "./lokiValueCheck";
 import { CHART_NAMES } from "./chartValues";
-import { closestMatch, ConfigError, formatIssue, knownKeysAt } from "./errors";
+import { closestMatch, ConfigError, formatIssue, knownKeysAt, problemIsAt } from "./errors";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
@@ -53,7 +53,9 @@ const pathText = (path: (string | number)[]) =>
  * `leaves` the paths of values removed inside kept keys.
  *
  * An unknown key inside a map is not a value to default: one whose "did you mean" names a key the
- * map lacks is read as that key (`readAs`, what it names to what it is read as), so the rules see
+ * map lacks is read as that key (`readAs`, what it names to what it is read as), in a list's item
+ * too (renamed in place, the item does not move: `nodePools[0].memroy` as `memory`, and the pools'
+ * rules still run), and the "required" refusal of the key it fills is passed over, so the rules see
  * what was meant (a misspelt `takeover.releases` key, dropped, made its release look absent and a
  * rule on it refuse a value that was right); any other unknown key is removed and named nowhere,
  * as the config it is in never reads it.
@@ -97,11 +99,18 @@ function repairedRaw(
   for (let round = 0; ; round++) {
     const parsed = rawSchema.safeParse(repaired);
     if (parsed.success) return done();
-    const paths = parsed.error.issues.flatMap((i) =>
-      i.code === "unrecognized_keys"
-        ? i.keys.map((k) => ({ path: [...i.path, k], unknown: true }))
-        : [{ path: i.path, unknown: false }],
-    );
+    // Unknown keys first: one read as the key it meant fills that key, whose "required" refusal
+    // (listed before the repair) then names a key that is there, and is passed over below; taken
+    // first, it cut the map holding both (a misspelt `parentRef.nam` set `grafana.httpRoute`
+    // aside, and the rule on `grafana.ingress` beside it waited for the next run).
+    const paths = parsed.error.issues
+      .flatMap((i) =>
+        i.code === "unrecognized_keys"
+          ? i.keys.map((k) => ({ path: [...i.path, k], unknown: true }))
+          : [{ path: i.path, unknown: false }],
+      )
+      .sort((a, b) => Number(b.unknown) - Number(a.unknown));
+    const filled = new Set<string>();
     // A refusal of the whole config (no key to cut), or of keys already cut (a required key
     // missing), cannot be repaired further.
     if (
@@ -110,7 +119,10 @@ function repairedRaw(
     )
       return done();
     for (const { path, unknown } of paths) {
-      const target = listCut(path);
+      if (!unknown && filled.has(pathText(path))) continue;
+      // An unknown key inside a list's item is renamed in place (the item stays where it is, so
+      // nothing shifts); any other refusal inside a list cuts the list.
+      const target = unknown ? path : listCut(path);
       const above = target.slice(0, -1);
       const holder = above.length > 0 ? valueAt(repaired, above) : undefined;
       const present = isMap(holder) && String(target[target.length - 1]) in holder;
@@ -134,10 +146,11 @@ function repairedRaw(
       }
       const key = String(target[target.length - 1]);
       const inList = target !== path;
-      const meant = unknown && !inList ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
+      const meant = unknown ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
       if (meant !== undefined && !(meant in parent)) {
         parent[meant] = parent[key];
         readAs.set(pathText(path), pathText([...above, meant]));
+        filled.add(pathText([...above, meant]));
       } else if (!unknown || inList) leaves.add(pathText(target));
       delete parent[key];
     }
@@ -205,6 +218,17 @@ function asGiven(problem: string, readAs: Map<string, string>): string {
       return `${PROJECT}:${given}${problem.slice(head.length).replace(/^:/, ` (read as ${meant.split(/[.[]/).pop()}):`)}`;
   }
   return problem;
+}
+
+/**
+ * A top-level key's few allowed values, when its schema is an enum: the rules can run under each
+ * (judgedStackConfig) while the value written is none of them.
+ */
+function enumOptions(key: string): [string, string[]] | undefined {
+  let s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodEffects)
+    s = s instanceof z.ZodEffects ? (s._def.schema as z.ZodTypeAny) : (s._def.innerType as z.ZodTypeAny);
+  return s instanceof z.ZodEnum ? [key, [...(s.options as string[])]] : undefined;
 }
 
 /** Top-level keys the schema requires (neither optional nor defaulted). */
@@ -305,9 +329,14 @@ export function judgedStackConfig(
       }
     : repairedRaw(raw, brokenKeys);
   const blocking = [...whole].filter(isRequired);
+  // A required key refused with no value to stand in for it (a `phase` of "4", no option near):
+  // the rules that read it cannot run, but those that hold whatever it is still can. When every
+  // such key is one of a few options, the rules run under each, and what they refuse under all of
+  // them is said now; the rest once the key is valid.
+  const choices = blocking.length === 1 ? enumOptions(blocking[0]) : undefined;
   let cfg: StackConfig | undefined;
   if (opts.rulesWithheld) notes.push(opts.rulesWithheld);
-  else if (blocking.length > 0) {
+  else if (blocking.length > 0 && !choices) {
     notes.push(
       `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
     );
@@ -317,7 +346,9 @@ export function judgedStackConfig(
     const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
     const defaulted = [
       ...leaves,
-      ...[...whole].filter((k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k)),
+      ...[...whole].filter(
+        (k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k) && !blocking.includes(k),
+      ),
     ];
     if (defaulted.length > 0)
       notes.push(
@@ -331,22 +362,41 @@ export function judgedStackConfig(
       notes.push(
         `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(given)} as ${JSON.stringify(meant)}, the value it is closest to)`,
       );
-    try {
-      cfg = parseStackConfig(repaired, stack, env, {
-        allowAbsentSecrets: opts.allowAbsentSecrets,
-        parsed: clean ? parsed : undefined,
-        placeOf: opts.placeOf,
-        unreadable: opts.unreadable,
-        plainText: opts.plainText,
-        // A rule's problem at a key whose value was refused judged the default standing in for
-        // it, not what the file says: the refusal is that key's one message (a `network.nodes`
-        // written as one text is "expected a list", not also "expected at least one CIDR ...,
-        // got none"). The rules that ask which keys are set count these as set (resolve.ts).
-        refused: { defaulted: [...leaves, ...whole], setAside },
-      });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems.map((p) => asGiven(p, readAs)));
+    /** The rules over `input`: the config, or their problems. */
+    const rules = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
+      try {
+        const c = parseStackConfig(input, stack, env, {
+          allowAbsentSecrets: opts.allowAbsentSecrets,
+          parsed: clean ? parsed : undefined,
+          placeOf: opts.placeOf,
+          unreadable: opts.unreadable,
+          plainText: opts.plainText,
+          // A rule's problem at a key whose value was refused judged the default standing in for
+          // it, not what the file says: the refusal is that key's one message (a `network.nodes`
+          // written as one text is "expected a list", not also "expected at least one CIDR ...,
+          // got none"). The rules that ask which keys are set count these as set (resolve.ts).
+          refused: { defaulted: [...leaves, ...whole], setAside },
+        });
+        return { cfg: c, problems: [] };
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        return { problems: e.problems.map((p) => asGiven(p, readAs)) };
+      }
+    };
+    if (choices) {
+      const [key, options] = choices;
+      // A problem said of the key itself judged a value the file does not hold.
+      const heldByAll = options
+        .map((o) => rules({ ...repaired, [key]: o }).problems.filter((p) => !problemIsAt(p, key)))
+        .reduce((all, these) => all.filter((p) => these.includes(p)));
+      problems.push(...heldByAll);
+      notes.push(
+        `(the rules between keys (which keys need which) that read ${PROJECT}:${key} are checked once it is valid; ${heldByAll.length > 0 ? "the other problems above hold" : "the others refuse nothing"} whatever its value)`,
+      );
+    } else {
+      const r = rules(repaired);
+      cfg = r.cfg;
+      problems.push(...r.problems);
     }
   }
   return { cfg: problems.length > 0 ? undefined : cfg, problems, notes, unchecked };

@@ -79,7 +79,7 @@ describe("config: a value close to an allowed one is read as it by the rules bet
   it("a value close to none is not guessed: the key is left to its default, or the rules wait for a required one", () => {
     const e = stagingRefusal("", (t) => t.replace(`${P("phase")}: kps-removed`, `${P("phase")}: production`));
     assert.ok(
-      e.notes.some((n) => /checked once homelab-observability:phase is valid/.test(n)),
+      e.notes.some((n) => /that read homelab-observability:phase are checked once it is valid/.test(n)),
       e.notes.join("\n"),
     );
     assert.ok(!e.notes.some((n) => /the value it is closest to/.test(n)), e.notes.join("\n"));

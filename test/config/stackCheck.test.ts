@@ -186,12 +186,63 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
     );
   });
 
-  it("a broken required key stops only the rules between keys, and a note says so", () => {
+  it("a broken required key stops only the rules that read it, and a note says so", () => {
     // A value close to an allowed one is read as it (misspeltValueReadAsAudit.test.ts): this one is none.
     const r = problems(stackFile((c) => (c[P("phase")] = "production")));
     assert.match(r.problems.join("\n"), /phase: expected one of .*got string "production"$/m);
     assert.ok(
-      r.notes.some((n) => /rules between keys.*checked once .*phase is valid/.test(n)),
+      r.notes.some((n) =>
+        /rules between keys.* that read homelab-observability:phase are checked once it is valid; the others refuse nothing whatever its value\)$/.test(
+          n,
+        ),
+      ),
+      r.notes.join("\n"),
+    );
+  });
+
+  it("a misspelt key the map lacks is read as it, in a map or a list's item: the rules beside it run in the same run", () => {
+    const r = problems(
+      stackFile((c) => {
+        c[P("grafana")] = {
+          ingress: { host: "grafana.example.net", controllerNamespace: "ingress-nginx" },
+          httpRoute: { host: "grafana.example.net", parentRef: { nam: "gw", namespace: "gateways" } },
+        };
+        const [pool] = c[P("nodePools")];
+        c[P("nodePools")] = [
+          { ...pool, memroy: pool.memory, memory: undefined },
+          { ...pool, count: 1 },
+        ];
+        delete c[P("nodePools")][0].memory;
+      }),
+    );
+    const said = r.problems.join("\n");
+    // The unknown keys, each once, with the key each means (its "required" said on the same line)...
+    assert.match(said, /grafana\.httpRoute\.parentRef\.nam: unknown key; did you mean "name"\?/);
+    assert.match(said, /nodePools\[0\]\.memroy: unknown key; did you mean "memory"\?/);
+    // ...and what the rules between keys refuse beside them, which waited for the next run before.
+    assert.match(
+      said,
+      /grafana\.httpRoute: expected either grafana\.ingress or grafana\.httpRoute, got both/,
+    );
+    assert.match(said, /nodePools\[1\]\.name: expected a unique pool name, got duplicate "workers"/);
+    assert.equal(r.problems.length, 4, said);
+    assert.ok(!r.notes.some((n) => /at (its|their) defaults?/.test(n)), r.notes.join("\n"));
+  });
+
+  it("the rules that hold whatever a refused phase is run in the same run: what they refuse under every phase is said", () => {
+    const r = problems(
+      stackFile((c) => {
+        c[P("phase")] = "4";
+        c[P("loki")] = { mode: "SimpleScalable", replicas: 1 };
+      }),
+    );
+    assert.equal(r.problems.length, 2, r.problems.join("\n"));
+    assert.match(
+      r.problems[1],
+      /^homelab-observability:loki\.replicas: expected no loki\.replicas in loki\.mode "SimpleScalable"/,
+    );
+    assert.ok(
+      r.notes.some((n) => /the other problems above hold whatever its value\)$/.test(n)),
       r.notes.join("\n"),
     );
   });
