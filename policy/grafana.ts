@@ -305,7 +305,12 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
       const fix = [
         ...(s.database === "sqlite3"
           ? [
-              `give Grafana a database its pods share: grafana.ini database (type postgres or mysql, host, name, user, the password from a Secret through envFromSecret)`,
+              // The chart refuses a literal database.password (grafana 12.3.1 _helpers.tpl
+              // grafana.assertNoLeakedSecrets: only $__env{}, $__file{} or $__vault{} pass), and a
+              // Secret behind them is one no key of this program makes (checks/ordering.ts refuses
+              // a Secret nothing in the stack creates): a database without a password is the one
+              // shared database this stack can give Grafana today.
+              `give Grafana a database its pods share (grafana.ini database: type postgres or mysql, host, name, user), which this stack can only hand Grafana without a password: the chart refuses a literal database.password, and no key of this stack makes the Secret a $__env{} or $__file{} reference would read`,
             ]
           : []),
         ...(s.sharedClaim
