@@ -43,17 +43,28 @@ const OTHER_ARCH = /(^|[-_.])(amd64|x86_64|x86-64|x64|386|ppc64le|s390x)($|[-_.]
 const PIN_OFF_PI =
   "pin it off Pi nodes with a nodeSelector or required node affinity on kubernetes.io/arch=amd64";
 
+/**
+ * The way off the Pi nodes for a stack whose pools the stack-info ConfigMap records: pinning to
+ * amd64 nodes only where a pool has them (an all-arm64 stack has nowhere to pin the workload to:
+ * the budget then refuses it as fitting no node).
+ */
+export function offPiFor(pools: { arch: string }[] | undefined): string {
+  return !pools || pools.length === 0 || pools.some((p) => p.arch === "amd64")
+    ? PIN_OFF_PI
+    : `use an image that publishes linux/arm64: no pool of the stack has amd64 nodes to pin it to (nodePools: ${pools.map((p) => p.arch).join(", ")})`;
+}
+
 /** Why an image cannot run on arm64 and what to do, or undefined when it is known to. */
-export function arm64Problem(image: string, known: string[]): string | undefined {
+export function arm64Problem(image: string, known: string[], offPi: string = PIN_OFF_PI): string | undefined {
   const { repository, tag } = parseImage(image);
   if (OTHER_ARCH.test(tag))
-    return `tag "${tag}" names another architecture; use the tag without it (an image for every architecture) or ${PIN_OFF_PI}`;
+    return `tag "${tag}" names another architecture; use the tag without it (an image for every architecture) or ${offPi}`;
   if (!known.includes(repository)) {
     // A digest names what the node pulls, whatever the tag beside it says: the command inspects
     // that, not the tag (`:latest` for a reference pinned by digest alone).
     const digest = image.includes("@") ? image.slice(image.indexOf("@") + 1).trim() : undefined;
     const ref = digest ? `${repository}@${digest}` : `${repository}:${tag}`;
-    return `${repository} is not known to publish linux/arm64; check with \`docker manifest inspect ${ref}\` (or \`crane manifest\`) and, if it lists linux/arm64, add "${repository}" to the arm64-images policy's arm64Images config; otherwise ${PIN_OFF_PI}`;
+    return `${repository} is not known to publish linux/arm64; check with \`docker manifest inspect ${ref}\` (or \`crane manifest\`) and, if it lists linux/arm64, add "${repository}" to the arm64-images policy's arm64Images config; otherwise ${offPi}`;
   }
   return undefined;
 }
@@ -135,6 +146,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
       const resources = args.resources.map(toRes);
       const piNodes = piNodesOf(resources, cfg);
       if (piNodes.length === 0) return;
+      const offPi = offPiFor(stackFacts(resources).pools);
       const sidecars = injectedSidecars(resources);
       for (const r of resources) {
         const helm = helmOf(r);
@@ -142,7 +154,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
           const node = piNodes.find((n) => canLandOn(w, n.labels, n.taints, "arm64"));
           if (!node) continue;
           for (const use of w.images) {
-            const problem = arm64Problem(use.image, cfg.arm64Images);
+            const problem = arm64Problem(use.image, cfg.arm64Images, offPi);
             if (problem) {
               report(
                 `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: nothing in ${w.path} keeps it off them, but ${use.path} is "${use.image}": ${problem}.`,
@@ -155,7 +167,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
         // (Offline, a rendered release's objects are judged themselves instead.)
         if (helm && !cfg.charts[helm.chart] && !isRendered(r)) {
           for (const { path, image } of imagesInValues(helm.values, "values")) {
-            const problem = arm64Problem(image, cfg.arm64Images);
+            const problem = arm64Problem(image, cfg.arm64Images, offPi);
             if (problem)
               report(
                 `${label(r)}: ${path} is "${image}": ${problem}. (Chart "${helm.chart}" is unknown to the pack, so its workloads count as able to land on Pi nodes.)`,

@@ -369,16 +369,35 @@ function sameOverrides(traced: Traced[], alias: Map<string, string>): void {
 }
 
 /** The lines naming the other places of a merged report and the overrides behind it, indented under it. */
-function alsoLines(m: { alsoAt: string[]; overrides?: string[]; overridesUnsure?: boolean }): string {
+function alsoLines(m: {
+  alsoAt: string[];
+  overrides?: string[];
+  overridesUnsure?: boolean;
+  policy?: string;
+  check?: string;
+}): string {
   const also = m.alsoAt.length > 0 ? `\n      the same mistake, also seen at: ${m.alsoAt.join("; ")}` : "";
   const n = m.overrides?.length ?? 0;
+  // Places another rule refused (an override's image that `image-pins` refuses beside
+  // `arm64-images`): the first line's advice is its own rule's, which may leave the others failing
+  // (the image added to arm64Images is still not the pinned one); the override is the fix of all.
+  const lead = m.policy ?? m.check;
+  const others = [
+    ...new Set(
+      m.alsoAt.map((a) => /^\[([^\]]+)\]/.exec(a)?.[1]).filter((r) => r !== undefined && r !== lead),
+    ),
+  ];
+  const all =
+    lead !== undefined && others.length > 0
+      ? ` (that clears every place above; the first line's own advice answers ${lead} alone, not ${others.join(", ")})`
+      : "";
   // Unsure: the message names none of the release's overrides, yet follows from its values.
   const over =
     n === 0
       ? ""
       : m.overridesUnsure
         ? `\n      the values of this release include the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: if ${n > 1 ? "one of these is" : "it is"} the cause, change or remove it in the stack file`
-        : `\n      from the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: change or remove ${n > 1 ? "them" : "it"} in the stack file`;
+        : `\n      from the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: change or remove ${n > 1 ? "them" : "it"} in the stack file${all}`;
   return also + over;
 }
 

@@ -126,6 +126,22 @@ describe("policy (arm64): the stack-info pools are the truth, the pack config on
     }));
   it("passes: a cluster whose pools have no arm64 pool places nothing on a Pi", () =>
     passes([stackInfo([{ name: "nuc", arch: "amd64", count: 3 }]), ...rendered(x86Only)], P));
+  it("the way off Pi nodes is pinning to amd64 only where a pool has amd64 nodes", async () => {
+    const tagged = (pools: { name: string; arch: string }[]) =>
+      check([stackInfo(pools), ...rendered(x86Only)], P);
+    const [mixedPools] = await tagged([
+      { name: "nuc", arch: "amd64" },
+      { name: "pi", arch: "arm64" },
+    ]);
+    assert.match(mixedPools.message, /pin it off Pi nodes with a nodeSelector .*kubernetes\.io\/arch=amd64/);
+    // An all-Pi stack has nowhere to pin it: pinning would leave it on no node.
+    const [piOnly] = await tagged([{ name: "pi", arch: "arm64" }]);
+    assert.doesNotMatch(piOnly.message, /nodeSelector|arch=amd64/);
+    assert.match(
+      piOnly.message,
+      /use an image that publishes linux\/arm64: no pool of the stack has amd64 nodes to pin it to/,
+    );
+  });
   it("fails: without stack-info, the pack config's Pi description is used", () =>
     fails(
       rendered(x86Only),

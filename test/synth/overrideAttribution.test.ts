@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import type { ExportedResource } from "../../policy/evaluate";
 import {
   attributeOverrides,
+  formatMergedViolations,
   formatRenderError,
   mergeRenderErrors,
   overridesWithoutRelease,
@@ -68,6 +69,24 @@ describe("a refused chart values override names its key", () => {
       "chartValues.grafana.global.imageRegistry",
       "chartValues.grafana.image.repository",
     ]);
+  });
+
+  it("an override that other rules refuse too says it is the one fix of every place, the first line's advice its rule's alone", () => {
+    const v: MergedViolation = {
+      policy: "arm64-images",
+      level: "mandatory",
+      message: 'Deployment grafana can run on pool pi5: add "docker.io/bitnami/grafana" to arm64Images',
+      alsoAt: ["[image-pins] Deployment monitoring/grafana (release grafana)"],
+      overrides: ["chartValues.grafana.image.repository"],
+    };
+    const text = formatMergedViolations([v]);
+    assert.match(
+      text,
+      /from the stack's chart values override chartValues\.grafana\.image\.repository: change or remove it in the stack file \(that clears every place above; the first line's own advice answers arm64-images alone, not image-pins\)$/,
+    );
+    // Places of the same rule only: its advice is every place's.
+    const same = formatMergedViolations([{ ...v, alsoAt: ["[arm64-images] Deployment monitoring/other"] }]);
+    assert.match(same, /change or remove it in the stack file$/);
   });
 
   it("a budget violation on a workload the release rendered names the release's override", () => {
