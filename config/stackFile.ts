@@ -996,7 +996,14 @@ export interface CliIssue {
  * again without touching the rest of its map ({@link setSecretCommand}). Never the value.
  */
 export function secureProblemText(p: SecureProblem, project: string): string {
-  return `${propertyPath(p.key, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown); set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
+  const head = `${propertyPath(p.key, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown)`;
+  // A secret in chart values is refused whatever it decrypts to: Helm keeps a release's values in
+  // plain text in its release Secret (`helm get values` shows them), which the pack's
+  // no-plaintext-credentials policy refuses (policy/credentials.ts). Set again, it would only be
+  // refused there, and the chart itself may refuse it first (grafana's assertNoLeakedSecrets).
+  if (p.key === `${project}:chartValues` && p.path.length > 0)
+    return `${head}; remove it rather than set it again: a secret in chart values reaches Helm's release Secret in plain text, which the no-plaintext-credentials policy refuses; hand the chart the credential through a Kubernetes Secret it references instead (docs/reference/policies.md)`;
+  return `${head}; set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
 }
 
 /**

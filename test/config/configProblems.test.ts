@@ -341,6 +341,30 @@ describe("config: broken secure values, all in one run, each with a command that
     );
   });
 
+  it("a broken secret in chart values is to be removed, not set again: the pack refuses a secret in Helm values", () => {
+    const r = failure(
+      project(`config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: kps-removed
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+  ${P("chartValues")}:
+    grafana:
+      grafana.ini:
+        database:
+          password:
+            secure: ${bad}
+`),
+    );
+    const text = problem(r, 'chartValues.grafana["grafana.ini"].database.password').text;
+    assert.match(
+      text,
+      /the secure value .*; remove it rather than set it again: a secret in chart values reaches Helm's release Secret in plain text, which the no-plaintext-credentials policy refuses/,
+    );
+    assert.doesNotMatch(text, /pulumi config set/);
+  });
+
   it("a secret written in plain text is refused per leaf with the command that encrypts it, never printed", () => {
     const plain = "plain-secret-value-123";
     const text = `config:
