@@ -221,6 +221,39 @@ function asGiven(problem: string, readAs: Map<string, string>): string {
 }
 
 /**
+ * Said, so a rule's silence is not read as a pass: which values the rules between keys could not
+ * see (a refused value at its default), and what they read instead of what is written (a misspelt
+ * key or value as the one meant). A `missing` key had no value to refuse (its own problem says
+ * so), and a `blocking` one is said by its own note: neither is named here.
+ */
+function repairNotes(
+  r: Pick<ReturnType<typeof repairedRaw>, "leaves" | "whole" | "readAs" | "valuesReadAs">,
+  missing: ReadonlySet<string>,
+  blocking: readonly string[],
+): string[] {
+  const notes: string[] = [];
+  const defaulted = [
+    ...r.leaves,
+    ...[...r.whole].filter(
+      (k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k) && !blocking.includes(k),
+    ),
+  ];
+  if (defaulted.length > 0)
+    notes.push(
+      `(the rules between keys (which keys need which) ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
+    );
+  for (const [given, meant] of r.readAs)
+    notes.push(
+      `(the rules between keys (which keys need which) read ${PROJECT}:${given} as ${PROJECT}:${meant}, the key it is closest to)`,
+    );
+  for (const [at, [given, meant]] of r.valuesReadAs)
+    notes.push(
+      `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(given)} as ${JSON.stringify(meant)}, the value it is closest to)`,
+    );
+  return notes;
+}
+
+/**
  * A top-level key's few allowed values, when its schema is an enum: the rules can run under each
  * (judgedStackConfig) while the value written is none of them.
  */
@@ -341,27 +374,8 @@ export function judgedStackConfig(
       `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
     );
   } else {
-    // Said, so a rule's silence is not read as a pass: which values the rules could not see. A
-    // missing key had no value to refuse (its own problem says so), so it is not named here.
     const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
-    const defaulted = [
-      ...leaves,
-      ...[...whole].filter(
-        (k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k) && !blocking.includes(k),
-      ),
-    ];
-    if (defaulted.length > 0)
-      notes.push(
-        `(the rules between keys (which keys need which) ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
-      );
-    for (const [given, meant] of readAs)
-      notes.push(
-        `(the rules between keys (which keys need which) read ${PROJECT}:${given} as ${PROJECT}:${meant}, the key it is closest to)`,
-      );
-    for (const [at, [given, meant]] of valuesReadAs)
-      notes.push(
-        `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(given)} as ${JSON.stringify(meant)}, the value it is closest to)`,
-      );
+    notes.push(...repairNotes({ leaves, whole, readAs, valuesReadAs }, missing, blocking));
     /** The rules over `input`: the config, or their problems. */
     const rules = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
       try {

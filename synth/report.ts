@@ -379,9 +379,11 @@ function alsoLines(m: {
   const also = m.alsoAt.length > 0 ? `\n      the same mistake, also seen at: ${m.alsoAt.join("; ")}` : "";
   const n = m.overrides?.length ?? 0;
   // Places another rule refused (an override's image that `image-pins` refuses beside
-  // `arm64-images`): the first line's advice is its own rule's, which may leave the others failing
+  // `arm64-images`): the first line's advice is its own policy's, which may leave the others failing
   // (the image added to arm64Images is still not the pinned one); the override is the fix of all.
-  const lead = m.policy ?? m.check;
+  // A policy's message carries remedies of its own (its pack config, a selector); a rendered
+  // check's names what it found, and the other places are its consequences.
+  const lead = m.policy;
   const others = [
     ...new Set(
       m.alsoAt.map((a) => /^\[([^\]]+)\]/.exec(a)?.[1]).filter((r) => r !== undefined && r !== lead),
