@@ -110,7 +110,7 @@ const list = (es: string[]) => (es.length ? es.join(", ") : "none");
 /** The section the change check prints. */
 export function formatRuleEvaluators(change: RuleEvaluatorChange, dir: string): string {
   if (!change.checked)
-    return `rule evaluators: unchecked: no ${dir}/prometheusrules.yaml; collect it with: ${runningCommand("prometheusrules.yaml")} (and ${runningCommand("namespaces.yaml")})`;
+    return `rule evaluators: unchecked: no ${dir}/prometheusrules.yaml; collect it with: ${runningCommand("prometheusrules.yaml", dir)} (and ${runningCommand("namespaces.yaml", dir)})`;
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const lines: string[] = [];
   let unchanged = 0;

@@ -533,10 +533,14 @@ function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: 
   const rest = (spec.positional ? argv : argv.filter((_, i) => !strays.has(i))).map(shown);
   const names = kept.map((k) => k.flag.name).join(", ");
   const vars = kept.map((k) => `${k.variable}=${JSON.stringify(shown(k.value))}`);
-  const words =
-    swallowed.length > 0 && !paired && bare.length > 0
-      ? `; npm passed ${swallowed.length === 1 ? "its value" : "their values"} on as bare words among ${bare.map(shown).join(", ")}`
-      : "";
+  // A value npm took as a switch went on as one of the bare words, which one is not known here: no
+  // command to paste then, since a placeholder (`<policy-config.json>`) in one is two redirections
+  // to a shell, the second of which writes over the next word's file (an export to judge).
+  const unpaired = swallowed.length > 0 && !paired;
+  const them = swallowed.length === 1 ? "its value" : "their values";
+  const how = unpaired
+    ? `through npm the flags go after \`--\`: run \`npm run ${[spec.script, "--", ...forms.filter((f) => !swallowed.some((k) => f === `${k.flag.name} ${k.flag.value}`))].join(" ")}\` followed by ${swallowed.map((k) => k.flag.name).join(", ")} with ${them}, then the rest of the command${bare.length > 0 ? `; npm passed ${them} on as bare words among ${bare.map(shown).join(", ")}` : ""}`
+    : `through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\``;
   const own = kept.filter((k) => k.npmOwn).map((k) => k.variable.slice("npm_config_".length));
   // npm's own names were checked against the npmrc files: only the environment is left to name.
   const elsewhere =
@@ -544,7 +548,7 @@ function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: 
       ? `no .npmrc sets ${own.join(" or ")} to true; if your environment sets ${own.map((n) => `npm_config_${n}`).join(" or ")}, unset it`
       : `or, if your .npmrc sets ${kept.length === 1 ? "that name" : "those names"}, remove ${kept.length === 1 ? "it" : "them"} there`;
   return argProblem(
-    `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${words} (${elsewhere})`,
+    `npm kept ${names} for itself (${vars.join(", ")} in the environment) and ${spec.script} never saw ${kept.length === 1 ? "it" : "them"}: ${how} (${elsewhere})`,
     ...kept.map((k) => k.flag.name),
   );
 }

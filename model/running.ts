@@ -43,18 +43,33 @@ export interface RunningState {
 /** Raised when the folder lacks a file or a file has the wrong shape; names the file and the command. */
 export class RunningStateError extends Error {}
 
+/**
+ * The commands that collect each report, `DIR` standing for the folder and `NAMESPACE` for the one
+ * the running releases are in. Never `<dir>` or `<namespace>`: pasted into a shell those are
+ * redirections, and `> <dir>/x` would write into a file named `dir`.
+ */
 const COMMANDS: Record<string, string> = {
-  "helm-list.yaml": "helm list -n <namespace> -o yaml > <dir>/helm-list.yaml",
-  "statefulsets.yaml": "kubectl get statefulsets -n <namespace> -o yaml > <dir>/statefulsets.yaml",
-  "pvcs.yaml": "kubectl get pvc -n <namespace> -o yaml > <dir>/pvcs.yaml",
-  "prometheusrules.yaml": "kubectl get prometheusrules -A -o yaml > <dir>/prometheusrules.yaml",
-  "namespaces.yaml": "kubectl get namespaces -o yaml > <dir>/namespaces.yaml",
+  "helm-list.yaml": "helm list -n NAMESPACE -o yaml > DIR/helm-list.yaml",
+  "statefulsets.yaml": "kubectl get statefulsets -n NAMESPACE -o yaml > DIR/statefulsets.yaml",
+  "pvcs.yaml": "kubectl get pvc -n NAMESPACE -o yaml > DIR/pvcs.yaml",
+  "prometheusrules.yaml": "kubectl get prometheusrules -A -o yaml > DIR/prometheusrules.yaml",
+  "namespaces.yaml": "kubectl get namespaces -o yaml > DIR/namespaces.yaml",
 };
 
 /** The optional reports: the change check lists the rule evaluators' change only with them. */
 export const OPTIONAL_RUNNING_FILES = ["prometheusrules.yaml", "namespaces.yaml"] as const;
-/** How to collect one report of the running state. */
-export const runningCommand = (file: string): string => COMMANDS[file];
+
+/** A path as a shell word: as it is when it holds nothing a shell reads, else in single quotes. */
+const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
+
+/**
+ * How to collect one report of the running state into `dir` (the folder as the user gave it), the
+ * namespace left as NAMESPACE (and said) where the command needs one.
+ */
+export const runningCommand = (file: string, dir = "DIR"): string => {
+  const cmd = COMMANDS[file].replace("DIR/", `${shellWord(dir)}/`);
+  return cmd.includes("NAMESPACE") ? `${cmd} (NAMESPACE: the one the running releases are in)` : cmd;
+};
 
 /** `loki-6.49.0` -> chart `loki`, version `6.49.0` (the version starts at the last `-<digit>`). */
 export function splitChart(chartField: string): { chart: string; version: string } | undefined {
@@ -76,7 +91,7 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
       throw new RunningStateError(notYamlMessage(path.join(dir, file), text, e, `YAML (${cmd})`, 1));
     }
   };
-  const list = need("helm-list.yaml", COMMANDS["helm-list.yaml"]);
+  const list = need("helm-list.yaml", runningCommand("helm-list.yaml", dir));
   if (!Array.isArray(list))
     throw new RunningStateError(
       `${path.join(dir, "helm-list.yaml")}: expected the list \`helm list -o yaml\` prints (entries with name, namespace, chart), got ${typeof list}`,
@@ -93,7 +108,10 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
         `${where}: chart: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`,
       );
     const file = `${e.namespace}.${e.name}.values.yaml`;
-    const values = need(file, `helm get values ${e.name} -n ${e.namespace} --all -o yaml > <dir>/${file}`);
+    const values = need(
+      file,
+      `helm get values ${e.name} -n ${e.namespace} --all -o yaml > ${shellWord(dir)}/${file}`,
+    );
     if (values !== null && values !== undefined && (typeof values !== "object" || Array.isArray(values)))
       throw new RunningStateError(
         `${path.join(dir, file)}: expected a map of values, got ${Array.isArray(values) ? "a list" : typeof values}`,
@@ -101,10 +119,10 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
     return { name: e.name, namespace: e.namespace, ...cv, values: (values ?? {}) as Record<string, any> };
   });
   const items = (file: string): Record<string, any>[] => {
-    const doc = need(file, COMMANDS[file]) as any;
+    const doc = need(file, runningCommand(file, dir)) as any;
     if (!Array.isArray(doc?.items))
       throw new RunningStateError(
-        `${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${COMMANDS[file]}`,
+        `${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${runningCommand(file, dir)}`,
       );
     return doc.items;
   };

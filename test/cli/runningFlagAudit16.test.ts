@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
+import { runningCommand } from "../../model/running";
 import { synthCli, tmpDir } from "../support/helpers";
 
 const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
@@ -20,11 +21,26 @@ describe("synth --running: a folder missing a report", function () {
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.ok(
       r.stderr.includes(
-        `takeover: --running ${running}: ${path.join(running, "helm-list.yaml")}: missing; collect it with: helm list -n <namespace> -o yaml > <dir>/helm-list.yaml`,
+        `takeover: --running ${running}: ${path.join(running, "helm-list.yaml")}: missing; collect it with: helm list -n NAMESPACE -o yaml > ${running}/helm-list.yaml (NAMESPACE: the one the running releases are in)`,
       ),
       r.stderr,
     );
     assert.doesNotMatch(r.stderr, /takeover\.running/);
+    // Nothing a shell reads as a redirection: `> <dir>/x` writes into a file named `dir`.
+    assert.doesNotMatch(r.stderr, /<namespace>|<dir>/);
     assert.equal(lastLine(r.stdout), `takeover: FAIL (exit 2): bad input: --running ${running} (above)`);
+  });
+});
+
+describe("the commands that collect the running state", () => {
+  it("name the folder as a shell word: quoted when it holds what a shell reads", () => {
+    assert.equal(
+      runningCommand("pvcs.yaml", "running"),
+      "kubectl get pvc -n NAMESPACE -o yaml > running/pvcs.yaml (NAMESPACE: the one the running releases are in)",
+    );
+    assert.equal(
+      runningCommand("namespaces.yaml", "/tmp/my running's"),
+      "kubectl get namespaces -o yaml > '/tmp/my running'\\''s'/namespaces.yaml",
+    );
   });
 });
