@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { benchFailLine, gatedTargets } from "./benchTargets";
 import type { CliIo } from "./io";
-import { BENCH, helpText, parseArgsAll, usage } from "./spec";
+import { BENCH, helpText, parseArgsAll, refusedValues, usage } from "./spec";
 
 /** `npm run bench`'s command line, read and judged (cli/bench.ts runs it). */
 export interface BenchArgs {
@@ -68,12 +68,15 @@ export function benchArgs(
   env: NodeJS.ProcessEnv = process.env,
   runsVariable: string | undefined = process.env.BENCH_RUNS,
 ): { args: BenchArgs; problems: string[] } {
-  const { parsed, problems } = parseArgsAll(BENCH, argv, env);
-  const option = (name: string) => parsed.values.get(name)?.[0];
-  const runs = runsOf(option("--runs"), runsVariable, problems);
+  const { parsed, problems, argProblems } = parseArgsAll(BENCH, argv, env);
+  // A flag given twice is that one message: neither of its values is judged.
+  const refused = refusedValues(argProblems);
+  const option = (name: string) => (refused.has(name) ? undefined : parsed.values.get(name)?.[0]);
+  const runs = refused.has("--runs") ? DEFAULT_RUNS : runsOf(option("--runs"), runsVariable, problems);
   let gated = new Set<string>();
   try {
-    gated = gatedTargets(parsed.switches.has("--check") ? "" : option("--check"));
+    if (!refused.has("--check"))
+      gated = gatedTargets(parsed.switches.has("--check") ? "" : option("--check"));
   } catch (e) {
     // One line per target that is none.
     problems.push(...(e as Error).message.split("\n"));

@@ -304,6 +304,13 @@ export interface ArgProblem {
 /** A problem about `flags` ({@link ArgProblem}). */
 export const argProblem = (text: string, ...flags: string[]): ArgProblem => ({ text, flags });
 
+/**
+ * The flags whose value a problem already refused (given twice, given without one): a command reads
+ * no value of theirs, so that the flag's one mistake is its one message (docs/reference/cli.md).
+ */
+export const refusedValues = (problems: readonly ArgProblem[]): Set<string> =>
+  new Set(problems.filter((p) => p.valueRefused).flatMap((p) => p.flags));
+
 /** A problem about what the flag `flag`, given spelt right, was given. */
 const valueProblem = (text: string, flag: string): ArgProblem => ({
   text,

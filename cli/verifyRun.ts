@@ -18,7 +18,16 @@ import { expectationsFor } from "../verify/expect";
 import { Reach, clusterUnreachable, halfSetGrafanaLogin } from "../verify/reach";
 import { formatReport } from "../verify/report";
 import { setRequestTimeout } from "../verify/http";
-import { type ArgProblem, argProblem, helpText, parseArgsAll, usage, VERIFY, withoutLogin } from "./spec";
+import {
+  type ArgProblem,
+  argProblem,
+  helpText,
+  parseArgsAll,
+  refusedValues,
+  usage,
+  VERIFY,
+  withoutLogin,
+} from "./spec";
 import { didYouMean, listedProblems } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
@@ -272,7 +281,9 @@ const namesStackFlag = (problem: ArgProblem): boolean => problem.flags.includes(
 export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): VerifyArgs {
   const { parsed: p, argProblems: problems } = parseArgsAll(VERIFY, argv, env);
   if (p.help && problems.length === 0) return { stack: "", urls: {}, json: false, agree: {}, help: true };
-  const one = (f: string) => p.values.get(f)?.[0];
+  // A flag given twice is that one message: neither of its values is judged.
+  const refused = refusedValues(problems);
+  const one = (f: string) => (refused.has(f) ? undefined : p.values.get(f)?.[0]);
   const { gate, lokiStep } = parseGate(one("--gate"), problems);
   const urls = parseUrls(p.values.get("--url") ?? [], problems);
   const moving = p.values.has("--move-from") && p.values.has("--move-to");

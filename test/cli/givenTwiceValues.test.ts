@@ -5,7 +5,9 @@
  */
 import { strict as assert } from "assert";
 import { BENCH, parseArgsAll, POLICY_CHECK, SYNTH, VERIFY } from "../../cli/spec";
-import { verifyCli } from "../support/helpers";
+import { benchArgs } from "../../cli/benchArgs";
+import { parseVerifyArgs, VerifyArgsError } from "../../cli/verifyRun";
+import { ROOT, verifyCli } from "../support/helpers";
 
 const problems = (spec: typeof SYNTH, argv: string[]) => parseArgsAll(spec, argv, {}).problems;
 
@@ -63,5 +65,39 @@ describe("a flag given twice names both values", () => {
       /--move-from is given twice: "http:\/\/<redacted>@old\.lab:3900" and "http:\/\/new\.lab:3900"/,
     );
     assert.doesNotMatch(r.stdout + r.stderr, /s3cretPW|ak:/);
+  });
+
+  it("is that one message in every command: neither value is judged as well", () => {
+    const verify = (argv: string[]) => {
+      try {
+        parseVerifyArgs(argv, {});
+        return [];
+      } catch (e) {
+        assert.ok(e instanceof VerifyArgsError, String(e));
+        return e.problems;
+      }
+    };
+    assert.deepEqual(verify(["--stack", "staging", "--timeout", "5x", "--timeout", "7y"]), [
+      '--timeout is given twice: "5x" and "7y"; keep one',
+    ]);
+    assert.deepEqual(
+      verify([
+        "--stack",
+        "staging",
+        "--move-from",
+        "http://ak:s3cret@old:3900",
+        "--move-from",
+        "http://old2:3900",
+        "--move-to",
+        "http://new:3900",
+      ]),
+      ['--move-from is given twice: "http://<redacted>@old:3900" and "http://old2:3900"; keep one'],
+    );
+    assert.deepEqual(benchArgs(["--check=synht", "--check"], ROOT, {}, undefined).problems, [
+      "--check is given twice: --check=synht and --check; keep one",
+    ]);
+    assert.deepEqual(benchArgs(["--runs", "x", "--runs", "0"], ROOT, {}, "also-bad").problems, [
+      '--runs is given twice: "x" and "0"; keep one',
+    ]);
   });
 });
