@@ -205,15 +205,21 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   const verdicts: { file: string; failed: boolean }[] = [];
   // What was named and could not be judged: said in its place, every other file still judged.
   const unjudged: string[] = [];
+  // Rendered files whose export their own refusal already left unjudged: "judged with that
+  // export" would then say the opposite of what happened.
+  const refusedBeside = new Set<string>();
   for (const entry of inOrder) {
-    if ("why" in entry) skip(entry.file, entry.why);
-    else if ("problem" in entry) {
+    if ("why" in entry) {
+      if (!refusedBeside.has(path.resolve(entry.file))) skip(entry.file, entry.why);
+    } else if ("problem" in entry) {
       err(led(entry.problem));
       unjudged.push(entry.file);
     } else {
       const judged = await judgeFile(entry, { config, projectDir }, io, skip);
-      if (judged === "bad input") unjudged.push(entry.file);
-      else if (judged) verdicts.push(judged);
+      if (judged === "bad input") {
+        unjudged.push(entry.file);
+        refusedBeside.add(path.resolve(entry.file.replace(/\.json$/, ".rendered.json")));
+      } else if (judged) verdicts.push(judged);
     }
   }
   const { line, status } = closingLine(verdicts, unjudged, args.positional);
@@ -371,7 +377,7 @@ function withRendered(
     text = readUtf8(renderedFile);
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
-    err(led(`${e.message} (the rendered objects of ${file})`));
+    err(led(`${e.message} (the rendered objects of ${file}); ${file} not judged`));
     return "bad input";
   }
   let parsed: any;
@@ -381,7 +387,7 @@ function withRendered(
     // Placed and said in words (config/jsonText.ts): V8's message quotes the text, values included.
     err(
       led(
-        `${notJsonMessage(renderedFile, text, `the rendered objects of ${file} (JSON, as npm run synth writes them)`)}; not judged`,
+        `${notJsonMessage(renderedFile, text, `the rendered objects of ${file} (JSON, as npm run synth writes them)`)}; ${file} not judged`,
       ),
     );
     return "bad input";
@@ -389,7 +395,7 @@ function withRendered(
   if (parsed === null || typeof parsed !== "object") {
     err(
       led(
-        `${renderedFile}: expected the rendered objects of ${file} (a JSON object, as npm run synth writes them), found ${parsed === null ? "null" : typeof parsed}; not judged`,
+        `${renderedFile}: expected the rendered objects of ${file} (a JSON object, as npm run synth writes them), found ${parsed === null ? "null" : typeof parsed}; ${file} not judged`,
       ),
     );
     return "bad input";

@@ -492,8 +492,10 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /good\.rendered\.json:1:3: expected the rendered objects of \S+good\.json \(JSON, as npm run synth writes them\), found a word where a key \(a string in double quotes\) is due; not judged$/m,
+      /good\.rendered\.json:1:3: expected the rendered objects of \S+good\.json \(JSON, as npm run synth writes them\), found a word where a key \(a string in double quotes\) is due; \S+good\.json not judged$/m,
     );
+    // Said once: no "skipped …: judged with that export" after its export was not judged.
+    assert.doesNotMatch(r.stdout, /skipped \S+good\.rendered\.json/);
     assert.equal(
       r.stdout.trimEnd().split("\n").pop(),
       `policy:check: FAIL (exit 2): could not judge ${path.join(dir, "good.json")} (above); 1 of 1 export failed: ${path.join(dir, "bad.json")}`,
