@@ -288,8 +288,14 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
   // release's override rather than from its own release's.
   const overridden = releases.filter((r) => chartOverrides(r, overrides).length > 0);
   sameOverrides(traced, alias);
+  // The causes a check gave reports that narrow to an override: a report of that cause that names
+  // no override is that override's too, not that of the release it happens to be on (Prometheus's
+  // scrape of an Alloy that hostNetwork took off the pod network is Alloy's hostNetwork, whatever
+  // the stack overrides in kube-prometheus-stack).
+  const claimed = new Set(traced.filter((t) => t.on?.narrowed && t.report.cause).map((t) => t.report.cause));
   for (const t of traced) {
     if (!t.rel || !t.on || t.on.narrowed) continue;
+    if (t.report.cause && claimed.has(t.report.cause)) continue;
     const rel = t.rel;
     // Grafana's datasource dialing a loki-gateway that `loki.gateway.enabled: false` removed is on
     // Grafana's release, yet not Grafana's override's doing: which override is at fault is not known.
@@ -540,6 +546,32 @@ export const concerns = (override: string, read: string) =>
  * Whether `text` names `word` as a whole word (a field such as `privileged`); `anyCase` for a
  * field a message spells as prose (resource-budget's "6005m of CPU" for `resources.requests.cpu`).
  */
+/**
+ * Words every kind of report uses of its own things (a scrape's "port", a Service's "name", a
+ * container's "image"): an override's last key being one of them says nothing of which override a
+ * report is about. Its value, or a values path, still does (`port 9091`, `values.image.tag`).
+ */
+const GENERIC_KEYS = new Set([
+  "port",
+  "name",
+  "enabled",
+  "type",
+  "image",
+  "tag",
+  "host",
+  "path",
+  "url",
+  "key",
+]);
+
+/**
+ * Whether `text` names an override's last key (`hostNetwork`), as {@link namesWord} in any case,
+ * for a key that is no word every report uses ({@link GENERIC_KEYS}).
+ */
+function namesKeyWord(text: string, key: string): boolean {
+  return !GENERIC_KEYS.has(key.toLowerCase()) && namesWord(text, key, true);
+}
+
 function namesWord(text: string, word: string, anyCase = false): boolean {
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`(^|[^A-Za-z0-9_])${escaped}($|[^A-Za-z0-9_])`, anyCase ? "i" : "").test(text);
@@ -609,7 +641,7 @@ function overridesOn(
       ? ofChart.filter((o) => read.some((p) => concerns(o, p)))
       : ofChart.filter(
           (o) =>
-            namesWord(message, o.slice(o.lastIndexOf(".") + 1), true) ||
+            namesKeyWord(message, o.slice(o.lastIndexOf(".") + 1)) ||
             switchedComponent(o).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)) ||
             namedItems(rel.values, o, message, names)[0] !== o,

@@ -10,20 +10,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT, synthCli, tmpDir } from "../support/helpers";
 
-/** Staging with `chartValues` (YAML lines under the key, indented four spaces). */
-function stagingWith(chartValues: string): string {
+/** Staging (or `stack`) with `chartValues` (YAML lines under the key, indented four spaces). */
+function stagingWith(chartValues: string, stack = "staging"): string {
   const dir = tmpDir("override-mistake");
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8").trimEnd();
-  fs.writeFileSync(
-    path.join(dir, "Pulumi.staging.yaml"),
-    `${staging}\n  homelab-observability:chartValues:\n${chartValues}`,
-  );
+  const file = `Pulumi.${stack}.yaml`;
+  const text = fs.readFileSync(path.join(ROOT, file), "utf8").trimEnd();
+  fs.writeFileSync(path.join(dir, file), `${text}\n  homelab-observability:chartValues:\n${chartValues}`);
   return dir;
 }
 
-const synthStaging = (dir: string) =>
-  synthCli("--dir", dir, "--out", path.join(dir, "out"), "--quiet", "--stack", "staging");
+const synthStaging = (dir: string, stack = "staging") =>
+  synthCli("--dir", dir, "--out", path.join(dir, "out"), "--quiet", "--stack", stack);
 
 /** The messages of the rendered-object problems synth prints (each starts `  [check] `). */
 const problems = (stderr: string) => stderr.split("\n").filter((l) => /^ {2}\[[a-z-]+\] /.test(l));
@@ -32,6 +30,30 @@ const GATEWAY_OFF = "    loki:\n      gateway:\n        enabled: false\n";
 
 describe("synth: what one chartValues override leaves behind is one message naming it", function () {
   this.timeout(120_000);
+
+  it("two overrides: each one's consequences go under it, never under the other's (a scrape's 'port' names no port override)", async () => {
+    // Production runs kube-prometheus-stack's Prometheus, which scrapes the Alloys.
+    const r = await synthStaging(
+      stagingWith(
+        "    kube-prometheus-stack:\n      prometheus:\n        service:\n          port: 9091\n" +
+          "    alloy:\n      controller:\n        hostNetwork: true\n",
+        "production",
+      ),
+      "production",
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const text = r.stderr.slice(r.stderr.indexOf("  ["));
+    // Each message with the lines under it (its other places, the override behind it).
+    const messages = text.split(/\n(?= {2}\[)/);
+    const port = messages.find((m) => /has no port 9090 \(it exposes 9091/.test(m)) ?? "";
+    const host = messages.find((m) => /\[pod-security\] Deployment monitoring\/alloy-cluster/.test(m)) ?? "";
+    assert.match(port, /override chartValues\.kube-prometheus-stack\.prometheus\.service\.port \(/, text);
+    assert.doesNotMatch(port, /alloy|hostNetwork/, text);
+    assert.match(host, /override chartValues\.alloy\.controller\.hostNetwork \(/, text);
+    // Prometheus's scrape of the Alloy that hostNetwork took off the pod network is Alloy's override's.
+    assert.match(host, /\[network-egress\] StatefulSet monitoring\/prometheus-kps-prometheus/, text);
+    assert.doesNotMatch(host, /kube-prometheus-stack\.prometheus\.service\.port/, text);
+  });
 
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
