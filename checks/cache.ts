@@ -26,9 +26,25 @@ import type { Placed } from "./objects";
 const CACHE_FORMAT = 2;
 
 /**
- * The key of one call's inputs: objects, resources, options, and the checkout (the manifest lists
+ * The form the checks run in: their sources (checks/index.ts, the tests through tsx), the build
+ * (dist/checks/index.js) or a command's bundle (this file's own name, cli/bundled.ts). Part of every
+ * key: a manifest lists what its writer loaded, a bundle's only the bundle, so a test process
+ * reading the manifest the bundled `npm run synth` wrote for the same stack digested the bundle,
+ * found it unchanged and took that verdict, computed by code older than its sources after an edit.
+ */
+function checksForm(): string {
+  try {
+    return require.resolve(path.join(__dirname, "index"));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+    return __filename;
+  }
+}
+
+/**
+ * The key of one call's inputs: objects, resources, options, the checkout (the manifest lists
  * the files the checks read by absolute path, so a cache folder shared by two checkouts never
- * hashes one checkout's files for the other).
+ * hashes one checkout's files for the other) and the form the checks run in ({@link checksForm}).
  */
 export function inputKey(
   objects: Placed[],
@@ -38,7 +54,7 @@ export function inputKey(
 ): string {
   return crypto
     .createHash("sha256")
-    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0`)
+    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0${checksForm()}\0`)
     .update(objectsText === undefined ? JSON.stringify(objects) : `text\0${objectsText}`)
     .update("\0")
     .update(JSON.stringify([resources, opts]))
@@ -49,7 +65,7 @@ export function inputKey(
 export function idKey(inputsId: string, opts: StackCheckOptions): string {
   return crypto
     .createHash("sha256")
-    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0id\0${inputsId}\0`)
+    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0${checksForm()}\0id\0${inputsId}\0`)
     .update(JSON.stringify(opts))
     .digest("hex");
 }

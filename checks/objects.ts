@@ -116,16 +116,23 @@ export function releaseUrns(places: Pick<Placed, "urn" | "source">[]): string[] 
  * config dials, a component a dashboard reads), when the stack renders none of that name: charts
  * name their objects after the release (`<release>` or `<release>-<component>`, Helm's fullname),
  * so it is the release of the longest such name that renders objects in `ns` (any namespace when
- * `ns` is not given). Values that stop rendering a component (`gateway.enabled: false`) leave the
- * release's other objects. Undefined when no release's name fits.
+ * `ns` is not given). An operator names what it makes after its custom resource, the kind first
+ * (`vmsingle-<name>`, `vmalertmanager-<name>`: victoria-metrics-operator's PrefixedName), and the
+ * chart names that resource after the release: a name ending `-<release>` is that release's when
+ * none starts with a release's name. Values that stop rendering a component
+ * (`gateway.enabled: false`, a `fullnameOverride` that renames it) leave the release's other
+ * objects. Undefined when no release's name fits.
  */
 export function releaseNaming(objects: Placed[], name: string, ns?: string): string | undefined {
-  let best: { urn: string; length: number } | undefined;
+  let best: { urn: string; length: number; prefix: boolean } | undefined;
   for (const p of objects) {
     if (!fromRelease(p) || (ns !== undefined && p.obj.metadata.namespace !== ns)) continue;
     const release = p.source.slice("release ".length);
-    const fits = name === release || name.startsWith(`${release}-`);
-    if (fits && (!best || release.length > best.length)) best = { urn: p.urn, length: release.length };
+    const prefix = name === release || name.startsWith(`${release}-`);
+    const fits = prefix || name.endsWith(`-${release}`);
+    const better =
+      !best || (prefix && !best.prefix) || (prefix === best.prefix && release.length > best.length);
+    if (fits && better) best = { urn: p.urn, length: release.length, prefix };
   }
   return best?.urn;
 }

@@ -163,7 +163,6 @@ describe("check cache (checks/cache.ts)", () => {
 
   it("answers an unchanged tree from the cache in a fresh process without loading any check", function () {
     this.timeout(30_000);
-    checkStackCached(objects(), [], { cacheDir: dir });
     // The compiled modules (the build mirrors the sources file for file), in a node with no loader
     // registered: tsx's start-up and hooks were most of this process's CPU.
     const cache = compiled("checks/cache.ts");
@@ -179,8 +178,34 @@ describe("check cache (checks/cache.ts)", () => {
         `process.stdout.write(JSON.stringify({ cached: r.cached, loaded }));`,
       ].join("\n"),
     );
-    const r = spawnSync(process.execPath, [probe], { cwd: ROOT, encoding: "utf8" });
+    const run = () => {
+      const r = spawnSync(process.execPath, [probe], { cwd: ROOT, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { cached: boolean; loaded: string[] };
+    };
+    // The first computes and writes the verdict (loading the checks); the second only reads it.
+    assert.equal(run().cached, false);
+    assert.deepEqual(run(), { cached: true, loaded: [] });
+  });
+
+  it("never answers one form of the checks with a verdict another computed: the sources, the build, a bundle", function () {
+    this.timeout(30_000);
+    // The sources (this process, through tsx) write a verdict and the manifest of what they loaded.
+    checkStackCached(objects(), [], { cacheDir: dir });
+    assert.equal(checkStackCached(objects(), [], { cacheDir: dir }).cached, true);
+    // The build reads none of it: a build older than the sources (or a bundle, whose manifest lists
+    // only itself) would otherwise take a verdict its own code never gave, or give one to them.
+    const cache = compiled("checks/cache.ts");
+    const r = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const { checkStackCached } = require(${JSON.stringify(cache)});` +
+          `process.stdout.write(String(checkStackCached(${JSON.stringify(objects())}, [], { cacheDir: ${JSON.stringify(dir)} }).cached));`,
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { cached: true, loaded: [] });
+    assert.equal(r.stdout, "false");
   });
 });

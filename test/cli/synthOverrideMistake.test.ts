@@ -31,6 +31,18 @@ const GATEWAY_OFF = "    loki:\n      gateway:\n        enabled: false\n";
 describe("synth: what one chartValues override leaves behind is one message naming it", function () {
   this.timeout(120_000);
 
+  it("a fullnameOverride renaming what an operator makes: the configs still dialing the old names are its places", async () => {
+    const r = await synthStaging(
+      stagingWith("    victoria-metrics-k8s-stack:\n      fullnameOverride: vmx\n", "example"),
+      "example",
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(problems(r.stderr).length, 1, r.stderr);
+    // vmsingle-vm is release vm's (the operator's <kind>-<name>), though no name starts with "vm-".
+    assert.match(r.stderr, /also seen at: .*\[address\] ConfigMap monitoring\/grafana \(release grafana\)/);
+    assert.match(r.stderr, /override chartValues\.victoria-metrics-k8s-stack\.fullnameOverride \(/);
+  });
+
   it("two overrides: each one's consequences go under it, never under the other's (a scrape's 'port' names no port override)", async () => {
     // Production runs kube-prometheus-stack's Prometheus, which scrapes the Alloys.
     const r = await synthStaging(
