@@ -232,17 +232,18 @@ export function readPackConfig(
   }
   const placed = placer(file, text);
   // Said whether or not the config is refused: a key the engine ignores is a mistake of its own,
-  // and would otherwise be said one run later, once the refused value is fixed.
-  for (const w of inFileOrder(warningsOf(config, allPolicies()), placed))
-    warn(`${placed(w).place}: warning: ${w.text}`);
-  // In the order of the file, as the config refusals list theirs: the engine's own order (every
+  // and would otherwise be said one run later, once the refused value is fixed. In the order of
+  // the file, the warnings among the refusals when there are any: the engine's own order (every
   // enforcement level, then every policy's settings) would send the reader up and down the file.
-  const problems = inFileOrder(problemsOf(config, allPolicies()), placed).map(
-    (p) => `${placed(p).place}: ${p.text}`,
+  const warnings = warningsOf(config, allPolicies()).map((w) => ({ ...w, warning: true }));
+  const refusals = problemsOf(config, allPolicies()).map((p) => ({ ...p, warning: false }));
+  const lines = inFileOrder([...warnings, ...refusals], placed).map(
+    (f) => `${placed(f).place}: ${f.warning ? "warning: " : ""}${f.text}`,
   );
-  if (problems.length)
+  if (refusals.length === 0) for (const l of lines) warn(l);
+  else
     throw new PackConfigError(
-      `${lead}: policy pack configuration is invalid:\n  - ${problems.join("\n  - ")}`,
+      `${lead}: policy pack configuration is invalid:\n  - ${lines.join("\n  - ")}`,
       source,
     );
   const valid = config as PackConfig & { environments?: unknown };
@@ -270,7 +271,7 @@ function placer(file: string, text: string): (finding: Finding) => { place: stri
 }
 
 /** `findings` by where each sits in the file (a stable sort: ties keep the order found). */
-function inFileOrder(findings: Finding[], placed: (f: Finding) => { offset: number }): Finding[] {
+function inFileOrder<T extends Finding>(findings: T[], placed: (f: Finding) => { offset: number }): T[] {
   return findings
     .map((f) => ({ f, at: placed(f).offset }))
     .sort((a, b) => a.at - b.at)

@@ -26,7 +26,7 @@ describe("policy pack config: every mistake in one run", function () {
     );
     assert.match(
       r.stderr,
-      /cfg\.json: policy pack configuration is invalid:\n {2}- .*"mandatry" is not a valid enforcement level.*did you mean "mandatory"\?/,
+      /cfg\.json: policy pack configuration is invalid:\n {2}- .*cfg\.json:1:2: warning: "arm64-image" .*\n {2}- .*"mandatry" is not a valid enforcement level.*did you mean "mandatory"\?/,
     );
     assert.equal(
       lastLine(r.stdout),

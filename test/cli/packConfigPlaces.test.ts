@@ -39,24 +39,37 @@ const MISTAKES = [
 ].join("\n");
 
 describe("pack config file: each mistake at its file:line:column", () => {
-  it("places each refused value where it is written, in the file's order, the words after the place as before", () => {
-    const { file, refusal } = said(MISTAKES);
+  const IGNORED = (file: string) => [
+    `${file}:2:3: warning: "arm64-image" names no policy of this pack, so the engine ignores it; did you mean "arm64-images"? (every policy: docs/reference/policies.md)`,
+    `${file}:7:5: warning: resource-budget: "nodePool" is not one of its settings (maxRequestShare, nodePools, and enforcementLevel), so the engine ignores it; did you mean "nodePools"?`,
+    `${file}:9:3: warning: "network-policies" names no policy of this pack, so the engine ignores it; did you mean "network-policies-present"? (every policy: docs/reference/policies.md)`,
+  ];
+
+  it("places each refused value where it is written, each key the engine ignores among them, in the file's order", () => {
+    const { file, refusal, warnings } = said(MISTAKES);
+    const [arm64Image, nodePool, networkPolicies] = IGNORED(file);
     assert.deepEqual(refusal?.split("\n"), [
       `${file}: policy pack configuration is invalid:`,
+      `  - ${arm64Image}`,
       `  - ${file}:3:41: parsing enforcement level for "arm64-images": "loud" is not a valid enforcement level (advisory, mandatory, remediate, disabled)`,
       `  - ${file}:4:31: parsing enforcement level for "loki-compactor-misplaced": "mandatry" is not a valid enforcement level (advisory, mandatory, remediate, disabled); did you mean "mandatory"?`,
       `  - ${file}:6:24: resource-budget: maxRequestShare must be number, found string "80%" (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))`,
+      `  - ${nodePool}`,
+      `  - ${networkPolicies}`,
       `  - ${file}:9:23: parsing "network-policies": 3 is not a valid value; must be a string or object`,
     ]);
+    // Said once, in the list: not again before it.
+    assert.deepEqual(warnings, []);
   });
 
-  it("places each key the engine ignores at the key itself", () => {
-    const { file, warnings } = said(MISTAKES);
-    assert.deepEqual(warnings, [
-      `${file}:2:3: warning: "arm64-image" names no policy of this pack, so the engine ignores it; did you mean "arm64-images"? (every policy: docs/reference/policies.md)`,
-      `${file}:7:5: warning: resource-budget: "nodePool" is not one of its settings (maxRequestShare, nodePools, and enforcementLevel), so the engine ignores it; did you mean "nodePools"?`,
-      `${file}:9:3: warning: "network-policies" names no policy of this pack, so the engine ignores it; did you mean "network-policies-present"? (every policy: docs/reference/policies.md)`,
-    ]);
+  it("places each key the engine ignores at the key itself; alone, they are warnings", () => {
+    const fixed = MISTAKES.replace('"loud"', '"advisory"')
+      .replace('"mandatry"', '"mandatory"')
+      .replace('"80%"', "0.8")
+      .replace('"network-policies": 3', '"network-policies": "advisory"');
+    const { file, warnings, refusal } = said(fixed);
+    assert.equal(refusal, undefined);
+    assert.deepEqual(warnings, IGNORED(file));
   });
 
   it("places a nested value by its list index, and a missing required key at the object lacking it", () => {
