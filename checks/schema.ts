@@ -266,6 +266,46 @@ export function compileValidator(
   }
   return validate;
 }
+/** Keywords whose refusal is about the value itself (not a key missing or one too many). */
+const VALUE_KEYWORDS = new Set([
+  "type",
+  "enum",
+  "const",
+  "pattern",
+  "format",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "minLength",
+  "maxLength",
+  "multipleOf",
+]);
+
+/**
+ * `, found <value>` for a refusal about a value (`/spec/replicaCount must be integer, found string
+ * "two"`): what was written, as the config's own messages say it. A Secret's value, or one under a
+ * key named like a credential, is said by its type alone; long text is cut at 60 characters.
+ */
+function foundAt(obj: any, err: { keyword?: string; instancePath?: string }): string {
+  if (!err.keyword || !VALUE_KEYWORDS.has(err.keyword) || err.instancePath === undefined) return "";
+  const steps = err.instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let v: unknown = obj;
+  for (const s of steps)
+    v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[s] : undefined;
+  if (v === undefined) return "";
+  if (Array.isArray(v)) return ", found a list";
+  if (v !== null && typeof v === "object") return ", found an object";
+  const secret =
+    obj?.kind === "Secret" || /pass|secret|token|key|cred|auth/i.test(steps[steps.length - 1] ?? "");
+  if (secret) return `, found ${v === null ? "null" : `a ${typeof v}`} (not shown)`;
+  if (typeof v !== "string") return `, found ${v === null ? "null" : `${typeof v} ${String(v)}`}`;
+  return `, found string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)}`;
+}
+
 /**
  * The part of a schema that can judge `values` (every instance found at this place): properties
  * absent from all of them become `true`. The full Prometheus CRD takes ajv two seconds to compile;
@@ -362,7 +402,7 @@ export function checkSchemas(objects: Placed[]): SchemaReport {
         const errs: any[] = e?.errors ?? [];
         fail(
           errs.length
-            ? errs.map((x) => `${x.instancePath || "/"} ${x.message}`).join("; ")
+            ? errs.map((x) => `${x.instancePath || "/"} ${x.message}${foundAt(p.obj, x)}`).join("; ")
             : String(e?.message ?? e),
         );
       }
@@ -386,7 +426,7 @@ export function checkSchemas(objects: Placed[]): SchemaReport {
         (validate.errors ?? [])
           .map(
             (x) =>
-              `${x.instancePath || "/"} ${x.message}${x.keyword === "additionalProperties" ? ` (${unknownField(x)})` : ""}`,
+              `${x.instancePath || "/"} ${x.message}${x.keyword === "additionalProperties" ? ` (${unknownField(x)})` : foundAt(p.obj, x)}`,
           )
           .join("; "),
       );

@@ -29,7 +29,21 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
       objs[0].obj.spec.template.spec.containers[0].ports[0].containerPort = "9100";
       const f = checkSchemas(objs).findings;
       assert.equal(f.length, 1);
-      assert.match(f[0].message, /containerPort must be integer/);
+      assert.match(f[0].message, /containerPort must be integer, found string "9100"$/);
+    });
+    it("says what was found beside a refused value, never a Secret's", () => {
+      const objs = good();
+      objs.push(
+        at({
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: { name: "s", namespace: "monitoring" },
+          stringData: { password: 7 },
+        } as any),
+      );
+      const f = checkSchemas(objs).findings;
+      assert.equal(f.length, 1, JSON.stringify(f));
+      assert.match(f[0].message, /\/stringData\/password must be string, found a number \(not shown\)$/);
     });
     it("fails a kind Kubernetes does not serve", () => {
       const objs = good();
@@ -41,10 +55,10 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
     });
     it("fails a custom resource against its CRD: type, required, unknown field, pattern", () => {
       for (const [mutate, expect] of [
-        [(w: any) => (w.spec.size = 0), /\/spec\/size must be >= 1/],
+        [(w: any) => (w.spec.size = 0), /\/spec\/size must be >= 1, found number 0$/],
         [(w: any) => delete w.spec.size, /must have required property 'size'/],
         [(w: any) => (w.spec.sise = 3), /sise: unknown, the API server drops it/],
-        [(w: any) => (w.spec.mode = "medium"), /\/spec\/mode must match pattern/],
+        [(w: any) => (w.spec.mode = "medium"), /\/spec\/mode must match pattern .*, found string "medium"$/],
         [(w: any) => (w.spec.port = true), /\/spec\/port must be integer,string/],
       ] as [(w: any) => void, RegExp][]) {
         const objs = good();
