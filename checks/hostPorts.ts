@@ -12,7 +12,7 @@
  */
 import type { ExportResource } from "../synth/synthesize";
 import { isParked } from "../builders/security/podSecurity";
-import { crdsIn, describe, identity, podTemplates, type Finding, type Placed } from "./objects";
+import { crdsIn, describe, identity, podTemplates, releaseUrns, type Finding, type Placed } from "./objects";
 import { dependsOnTransitively } from "./ordering";
 
 export interface HostPortClaim {
@@ -50,10 +50,14 @@ function clashes(
       const [a, b] = [claims[i], claims[j]];
       if (a.port !== b.port || a.protocol !== b.protocol || ids(a.owner) === ids(b.owner)) continue;
       if (allowed(a, b)) continue;
+      // The releases whose pods claim it: what follows from their values (a hostNetwork override)
+      // names the override (synth/report.ts).
+      const releases = releaseUrns([a.owner, b.owner]);
       findings.push({
         check: "host-port",
         where: `${a.protocol} ${a.port}`,
         message: `${label}host port ${a.protocol}/${a.port} is claimed by ${describe(a.owner)} and by ${describe(b.owner)}`,
+        ...(releases.length > 0 ? { releases } : {}),
       });
     }
   }

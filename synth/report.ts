@@ -319,12 +319,43 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     if (t.report.cause && t.report.cause !== root.report.cause) alias.set(t.report.cause, root.report.cause);
     t.report.cause = root.report.cause;
   }
+  sameFindingSameChart(traced, reports, releases, resources, alias);
   for (const r of reports) if (r.cause && alias.has(r.cause)) r.cause = alias.get(r.cause);
   // The report that names the override leads its cause's message (mergeProblems keeps the first):
   // it says what the override did, the others are where that shows.
   const leads = new Set(traced.filter((t) => t.on?.narrowed && t.report.cause).map((t) => t.report));
   const led = (f: F) => (leads.has(f) ? 0 : 1);
   return { violations: vs, findings: [...fs].sort((a, b) => led(a) - led(b)) };
+}
+
+/**
+ * A check's cause names what it found on which workload (`host-network@DaemonSet
+ * monitoring-agents/alloy`). The same finding on another workload of a chart whose report narrows
+ * to an override follows from that override: one `chartValues.alloy.controller.hostNetwork` puts
+ * both Alloys on the host network, the cluster one refused by its namespace's Pod Security, the
+ * node one (in a privileged namespace) only seen in the rules and scrapes it leaves. Its cause is
+ * aliased to the narrowed report's, so both are one message naming the override.
+ */
+function sameFindingSameChart(
+  traced: Traced[],
+  reports: (Violation | CheckFinding)[],
+  releases: ReleaseRef[],
+  resources: OverrideContext["resources"],
+  alias: Map<string, string>,
+): void {
+  const place = /^([a-z-]+)@([A-Za-z]+) ([^/\s]+)\/(\S+)$/;
+  for (const t of traced) {
+    const root = t.report.cause;
+    const m = root === undefined ? null : place.exec(root);
+    if (!t.on?.narrowed || !t.rel || !m || alias.has(root!)) continue;
+    for (const r of reports) {
+      const w = r.cause === undefined || r.cause === root || alias.has(r.cause) ? null : place.exec(r.cause);
+      if (!w || w[1] !== m[1]) continue;
+      const obj = resources.find((o) => o.urn.includes(`:${w[2]}::`) && o.urn.endsWith(`/${w[3]}/${w[4]}`));
+      const rel = obj && releases.find((x) => renderedBy(obj.urn, x));
+      if (rel?.chart === t.rel.chart) alias.set(r.cause!, root!);
+    }
+  }
 }
 
 /** A report with the release it is on and the overrides its message narrows to, as overrideCauses traces it. */

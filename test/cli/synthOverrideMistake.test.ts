@@ -64,6 +64,9 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.match(host, /override chartValues\.alloy\.controller\.hostNetwork \(/, text);
     // Prometheus's scrape of the Alloy that hostNetwork took off the pod network is Alloy's override's.
     assert.match(host, /\[network-egress\] StatefulSet monitoring\/prometheus-kps-prometheus/, text);
+    // So is the node port both Alloys now claim on the host: two overrides, two messages.
+    assert.match(host, /\[host-port\] TCP 12345/, text);
+    assert.equal(problems(r.stderr).length, 2, text);
     assert.doesNotMatch(host, /kube-prometheus-stack\.prometheus\.service\.port/, text);
   });
 
