@@ -748,7 +748,23 @@ export function attributeOverrides<
   for (const report of reports) {
     const rel = releaseOfReport(report, releases, resources, overrides);
     const on = rel && overridesOn(rel, report.message, overrides);
-    if (!on) continue;
+    if (!on) {
+      // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
+      // a Loki the stack overrides both): which override is at fault is not known, so the
+      // overrides of each are named as the ones it may follow from, never none.
+      const among = releases.filter(
+        (r) => report.releases?.includes(r.urn) && chartOverrides(r, overrides).length > 0,
+      );
+      if (among.length < 2) continue;
+      const keys = [
+        ...new Set(
+          among.flatMap((r) => chartOverrides(r, overrides).map((k) => `chartValues.${r.chart}.${k}`)),
+        ),
+      ];
+      report.overrides = keys.map((k) => placed(k, at));
+      report.overridesUnsure = true;
+      continue;
+    }
     report.overrides = on.overrides.map((k) => placed(k, at));
     if (!on.narrowed) report.overridesUnsure = true;
   }

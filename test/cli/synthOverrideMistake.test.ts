@@ -43,6 +43,28 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.match(r.stderr, /override chartValues\.victoria-metrics-k8s-stack\.fullnameOverride \(/);
   });
 
+  it("a rule between the releases of two overridden charts names both overrides as its possible cause, not none", async () => {
+    const r = await synthStaging(
+      stagingWith(
+        "    loki: {loki: {server: {http_listen_port: 3101}}}\n" +
+          "    vector: {service: {ports: [{name: api, port: 8687, protocol: TCP}]}}\n",
+        "example",
+      ),
+      "example",
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const text = r.stderr.slice(r.stderr.indexOf("  ["));
+    const rule = text
+      .split(/\n(?= {2}\[)/)
+      .find((m) => /^ {2}\[network-egress\] NetworkPolicy monitoring-agents\/vector/.test(m));
+    // Which of the two is at fault is not known (the rule may follow from either): each is named.
+    assert.match(
+      rule ?? "",
+      /the values of this release include the stack's chart values overrides chartValues\.loki\.loki\.server\.http_listen_port \(\S+\), chartValues\.vector\.service\.ports \(\S+\): if one of these is the cause/,
+      text,
+    );
+  });
+
   it("two overrides: each one's consequences go under it, never under the other's (a scrape's 'port' names no port override)", async () => {
     // Production runs kube-prometheus-stack's Prometheus, which scrapes the Alloys.
     const r = await synthStaging(
