@@ -302,7 +302,8 @@ function foundAt(obj: any, err: { keyword?: string; instancePath?: string }): st
   const secret =
     obj?.kind === "Secret" || /pass|secret|token|key|cred|auth/i.test(steps[steps.length - 1] ?? "");
   if (secret) return `, found ${v === null ? "null" : `a ${typeof v}`} (not shown)`;
-  if (typeof v !== "string") return `, found ${v === null ? "null" : `${typeof v} ${String(v)}`}`;
+  if (typeof v === "number" || typeof v === "boolean") return `, found ${typeof v} ${String(v)}`;
+  if (typeof v !== "string") return v === null ? ", found null" : "";
   return `, found string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)}`;
 }
 

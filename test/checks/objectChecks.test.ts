@@ -39,7 +39,7 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
           kind: "Secret",
           metadata: { name: "s", namespace: "monitoring" },
           stringData: { password: 7 },
-        } as any),
+        }),
       );
       const f = checkSchemas(objs).findings;
       assert.equal(f.length, 1, JSON.stringify(f));
