@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { BENCH, parseArgsAll, POLICY_CHECK, SYNTH, VERIFY } from "../../cli/spec";
 import { benchArgs } from "../../cli/benchArgs";
-import { parseVerifyArgs, VerifyArgsError } from "../../cli/verifyRun";
+import { verifyArgProblems } from "../support/verifyArgs";
 import { ROOT, verifyCli } from "../support/helpers";
 
 const problems = (spec: typeof SYNTH, argv: string[]) => parseArgsAll(spec, argv, {}).problems;
@@ -68,15 +68,7 @@ describe("a flag given twice names both values", () => {
   });
 
   it("is that one message in every command: neither value is judged as well", () => {
-    const verify = (argv: string[]) => {
-      try {
-        parseVerifyArgs(argv, {});
-        return [];
-      } catch (e) {
-        assert.ok(e instanceof VerifyArgsError, String(e));
-        return e.problems;
-      }
-    };
+    const verify = verifyArgProblems;
     assert.deepEqual(verify(["--stack", "staging", "--timeout", "5x", "--timeout", "7y"]), [
       '--timeout is given twice: "5x" and "7y"; keep one',
     ]);

@@ -23,6 +23,20 @@ function stagingWith(chartValues: string, stack = "staging"): string {
 const synthStaging = (dir: string, stack = "staging") =>
   synthCli("--dir", dir, "--out", path.join(dir, "out"), "--quiet", "--stack", stack);
 
+/**
+ * synth of `stack` with `chartValues`, failing (exit 1): its stderr from the first problem on, and
+ * each problem's message with the lines under it (its other places, the override behind it).
+ */
+async function refusedWith(
+  chartValues: string,
+  stack: string,
+): Promise<{ text: string; messages: string[] }> {
+  const r = await synthStaging(stagingWith(chartValues, stack), stack);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const text = r.stderr.slice(r.stderr.indexOf("  ["));
+  return { text, messages: text.split(/\n(?= {2}\[)/) };
+}
+
 /** The messages of the rendered-object problems synth prints (each starts `  [check] `). */
 const problems = (stderr: string) => stderr.split("\n").filter((l) => /^ {2}\[[a-z-]+\] /.test(l));
 
@@ -44,19 +58,14 @@ describe("synth: what one chartValues override leaves behind is one message nami
   });
 
   it("a rule between the releases of two overridden charts names both overrides as its possible cause, not none", async () => {
-    const r = await synthStaging(
-      stagingWith(
-        "    loki: {loki: {server: {http_listen_port: 3101}}}\n" +
-          "    vector: {service: {ports: [{name: api, port: 8687, protocol: TCP}]}}\n",
-        "example",
-      ),
+    const { text, messages } = await refusedWith(
+      "    loki: {loki: {server: {http_listen_port: 3101}}}\n" +
+        "    vector: {service: {ports: [{name: api, port: 8687, protocol: TCP}]}}\n",
       "example",
     );
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    const text = r.stderr.slice(r.stderr.indexOf("  ["));
-    const rule = text
-      .split(/\n(?= {2}\[)/)
-      .find((m) => /^ {2}\[network-egress\] NetworkPolicy monitoring-agents\/vector/.test(m));
+    const rule = messages.find((m) =>
+      /^ {2}\[network-egress\] NetworkPolicy monitoring-agents\/vector/.test(m),
+    );
     // Which of the two is at fault is not known (the rule may follow from either): each is named.
     assert.match(
       rule ?? "",
@@ -67,18 +76,11 @@ describe("synth: what one chartValues override leaves behind is one message nami
 
   it("two overrides: each one's consequences go under it, never under the other's (a scrape's 'port' names no port override)", async () => {
     // Production runs kube-prometheus-stack's Prometheus, which scrapes the Alloys.
-    const r = await synthStaging(
-      stagingWith(
-        "    kube-prometheus-stack:\n      prometheus:\n        service:\n          port: 9091\n" +
-          "    alloy:\n      controller:\n        hostNetwork: true\n",
-        "production",
-      ),
+    const { text, messages } = await refusedWith(
+      "    kube-prometheus-stack:\n      prometheus:\n        service:\n          port: 9091\n" +
+        "    alloy:\n      controller:\n        hostNetwork: true\n",
       "production",
     );
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    const text = r.stderr.slice(r.stderr.indexOf("  ["));
-    // Each message with the lines under it (its other places, the override behind it).
-    const messages = text.split(/\n(?= {2}\[)/);
     const port = messages.find((m) => /has no port 9090 \(it exposes 9091/.test(m)) ?? "";
     const host = messages.find((m) => /\[pod-security\] Deployment monitoring\/alloy-cluster/.test(m)) ?? "";
     assert.match(port, /override chartValues\.kube-prometheus-stack\.prometheus\.service\.port \(/, text);
@@ -88,7 +90,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.match(host, /\[network-egress\] StatefulSet monitoring\/prometheus-kps-prometheus/, text);
     // So is the node port both Alloys now claim on the host: two overrides, two messages.
     assert.match(host, /\[host-port\] TCP 12345/, text);
-    assert.equal(problems(r.stderr).length, 2, text);
+    assert.equal(messages.length, 2, text);
     assert.doesNotMatch(host, /kube-prometheus-stack\.prometheus\.service\.port/, text);
   });
 

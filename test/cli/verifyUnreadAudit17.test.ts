@@ -6,21 +6,13 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { parseVerifyArgs, runVerify, VerifyArgsError } from "../../cli/verifyRun";
+import { runVerify } from "../../cli/verifyRun";
 import { formatReport } from "../../verify/report";
 import { tmpDir } from "../support/helpers";
+import { verifyArgProblems } from "../support/verifyArgs";
 import { verifyProject } from "../support/verifyProject";
 
-/** The problems parseVerifyArgs refuses `argv` with (none: it parses). */
-function problems(argv: string[]): string[] {
-  try {
-    parseVerifyArgs(argv, {});
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof VerifyArgsError, String(e));
-    return e.problems;
-  }
-}
+const problems = verifyArgProblems;
 
 /** runVerify in process: exit code, stderr, and the closing line. */
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {

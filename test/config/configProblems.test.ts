@@ -59,6 +59,15 @@ function lineOf(text: string, marker: string): { line: number; column: number } 
 
 // Mistakes at every depth: top level, a map, a list item, a list in a list item, a receiver
 // (a union variant inside a list), chart names; each line is marked for the test.
+/** A stack file's head that passes on its own: the context, the last phase, a MinIO store; `rest` after it. */
+const withHead = (rest: string, phase = "kps-removed") => `config:
+  ${P("kubeContext")}: admin@example
+  ${P("phase")}: ${phase}
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+${rest}`;
+
 const BROKEN = `# a new user's first stack file
 config:
   ${P("kubeContext")}: admin@example
@@ -221,13 +230,8 @@ config:
 
   it("a key meant as one the map already sets says to merge the two, not to rename (a key twice is no YAML)", () => {
     const r = failure(
-      project(`config:
-  ${P("kubeContext")}: admin@example
-  ${P("phase")}: kps-removed
-  ${P("objectStore")}:
-    type: minio
-    endpoint: http://minio.storage.svc:9000
-  ${P("loki")}:
+      project(
+        withHead(`  ${P("loki")}:
     retention: 14d
     retenton: 30d
     replica: 1
@@ -236,6 +240,7 @@ config:
   ${P("prometheus2")}:
     retention: 7d
 `),
+      ),
     );
     assert.match(
       problem(r, "loki.retenton").text,
@@ -251,30 +256,18 @@ config:
 
   it("an enum value up to half its letters off gets the one option that near; a tie or a wild value gets none", () => {
     const r = failure(
-      project(`config:
-  ${P("kubeContext")}: admin@example
-  ${P("phase")}: kps-removed
-  ${P("objectStore")}:
-    type: minio
-    endpoint: http://minio.storage.svc:9000
-  ${P("agents")}:
+      project(
+        withHead(`  ${P("agents")}:
     step: handoff
   ${P("secrets")}:
     backend: 1pass
 `),
+      ),
     );
     // Three edits in eight letters: past a key's bound (a third), which picks among dozens of keys.
     assert.match(problem(r, "agents.step").text, /got string "handoff"; did you mean "handover"\?$/);
     assert.doesNotMatch(problem(r, "secrets.backend").text, /did you mean/);
-    const phase = failure(
-      project(`config:
-  ${P("kubeContext")}: admin@example
-  ${P("phase")}: "4"
-  ${P("objectStore")}:
-    type: minio
-    endpoint: http://minio.storage.svc:9000
-`),
-    );
+    const phase = failure(project(withHead("", '"4"')));
     assert.doesNotMatch(problem(phase, "phase").text, /did you mean/);
   });
 });
@@ -343,19 +336,15 @@ describe("config: broken secure values, all in one run, each with a command that
 
   it("a broken secret in chart values is to be removed, not set again: the pack refuses a secret in Helm values", () => {
     const r = failure(
-      project(`config:
-  ${P("kubeContext")}: admin@example
-  ${P("phase")}: kps-removed
-  ${P("objectStore")}:
-    type: minio
-    endpoint: http://minio.storage.svc:9000
-  ${P("chartValues")}:
+      project(
+        withHead(`  ${P("chartValues")}:
     grafana:
       grafana.ini:
         database:
           password:
             secure: ${bad}
 `),
+      ),
     );
     const text = problem(r, 'chartValues.grafana["grafana.ini"].database.password').text;
     assert.match(
