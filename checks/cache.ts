@@ -40,6 +40,9 @@ function checksForm(): string {
     return __filename;
   }
 }
+/** {@link checksForm}, resolved on the first key and kept: every key of the process has it. */
+let checksFormOnce: string | undefined;
+const formOfChecks = () => (checksFormOnce ??= checksForm());
 
 /**
  * The key of one call's inputs: objects, resources, options, the checkout (the manifest lists
@@ -54,7 +57,7 @@ export function inputKey(
 ): string {
   return crypto
     .createHash("sha256")
-    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0${checksForm()}\0`)
+    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0${formOfChecks()}\0`)
     .update(objectsText === undefined ? JSON.stringify(objects) : `text\0${objectsText}`)
     .update("\0")
     .update(JSON.stringify([resources, opts]))
@@ -65,7 +68,7 @@ export function inputKey(
 export function idKey(inputsId: string, opts: StackCheckOptions): string {
   return crypto
     .createHash("sha256")
-    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0${checksForm()}\0id\0${inputsId}\0`)
+    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0${formOfChecks()}\0id\0${inputsId}\0`)
     .update(JSON.stringify(opts))
     .digest("hex");
 }

@@ -3,7 +3,7 @@ import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
 import { judgedByLoki, lokiValueProblems } from "./lokiValueCheck";
 import { CHART_NAMES } from "./chartValues";
-import { closestMatch, ConfigError, formatIssue, knownKeysAt, problemIsAt } from "./errors";
+import { closestMatch, ConfigError, formatIssue, knownKeysAt, problemIsAt, schemaAt } from "./errors";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
@@ -145,13 +145,12 @@ function repairedRaw(
         continue;
       }
       const key = String(target[target.length - 1]);
-      const inList = target !== path;
       const meant = unknown ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
       if (meant !== undefined && !(meant in parent)) {
         parent[meant] = parent[key];
         readAs.set(pathText(path), pathText([...above, meant]));
         filled.add(pathText([...above, meant]));
-      } else if (!unknown || inList) leaves.add(pathText(target));
+      } else if (!unknown) leaves.add(pathText(target));
       delete parent[key];
     }
   }
@@ -258,9 +257,7 @@ function repairNotes(
  * (judgedStackConfig) while the value written is none of them.
  */
 function enumOptions(key: string): [string, string[]] | undefined {
-  let s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
-  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodEffects)
-    s = s instanceof z.ZodEffects ? (s._def.schema as z.ZodTypeAny) : (s._def.innerType as z.ZodTypeAny);
+  const s = schemaAt([key]);
   return s instanceof z.ZodEnum ? [key, [...(s.options as string[])]] : undefined;
 }
 

@@ -211,18 +211,22 @@ function unknownKeyProblem(
   const best = own.includes(name) ? undefined : closestMatch(name, KNOWN);
   const mine = best ? undefined : own.includes(name) ? name : closestMatch(name, own);
   const schema = mine === undefined ? undefined : schemaAt([mine]);
-  const structured =
-    schema instanceof z.ZodObject ||
-    schema instanceof z.ZodDiscriminatedUnion ||
-    schema instanceof z.ZodRecord ||
-    schema instanceof z.ZodArray;
+  // What `pulumi config set` without --path cannot store: the form of a key that is no text.
+  const form =
+    schema instanceof z.ZodArray
+      ? "a list"
+      : schema instanceof z.ZodObject ||
+          schema instanceof z.ZodDiscriminatedUnion ||
+          schema instanceof z.ZodRecord
+        ? "an object"
+        : undefined;
   const how =
     mine === undefined
       ? ""
       : isSet(mine)
         ? `the program's own key, which this stack file already sets: move what ${key} holds into it`
-        : structured
-          ? `the program's own key, ${schema instanceof z.ZodArray ? "a list" : "an object"}: write this value under "${project}:${mine}" in the stack file as it is (\`pulumi config set\` without --path stores text, not ${schema instanceof z.ZodArray ? "a list" : "an object"})`
+        : form
+          ? `the program's own key, ${form}: write this value under "${project}:${mine}" in the stack file as it is (\`pulumi config set\` without --path stores text, not ${form})`
           : `the program's own key: set it with \`pulumi config set ${mine} <value>\``;
   const meant = best
     ? `; did you mean "kubernetes:${best}"?${NOT_HERE.has(best) ? "" : " (the program's provider does not read that one either)"}`

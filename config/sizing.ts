@@ -114,11 +114,19 @@ export function mimirMemoryBytes(seriesCap: number, replicas: number): number {
  */
 export function defaultSeriesCap(pools: Pick<NodePool, "memory" | "taints">[], replicas: number): number {
   const largest = Math.max(0, ...openPools(pools).map((p) => parseQuantity(p.memory) ?? 0));
-  // Memory is linear in the cap: fixed modules plus a per-series part.
+  const fits = seriesCapWithin(BUDGET_MAX_REQUEST_SHARE * largest, replicas);
+  return fits >= DEFAULT_SERIES_CAP || fits <= 0 ? DEFAULT_SERIES_CAP : fits;
+}
+
+/**
+ * The largest series cap, in steps of 10,000, whose monolithic Mimir replica needs at most `bytes`
+ * (before the profile's rounding of its request): memory is linear in the cap, fixed modules
+ * plus a per-series part. At most 0 when not even the fixed part fits.
+ */
+function seriesCapWithin(bytes: number, replicas: number): number {
   const fixed = mimirMemoryBytes(0, replicas);
   const perSeries = mimirMemoryBytes(1, replicas) - fixed;
-  const fits = Math.floor((BUDGET_MAX_REQUEST_SHARE * largest - fixed) / perSeries / 10_000) * 10_000;
-  return fits >= DEFAULT_SERIES_CAP || fits <= 0 ? DEFAULT_SERIES_CAP : fits;
+  return Math.floor((bytes - fixed) / perSeries / 10_000) * 10_000;
 }
 
 /** Disk one Mimir replica needs: ingester, store-gateway (for the blocks retention), compactor. */
@@ -673,10 +681,8 @@ function mimirFitHint(cfg: StackConfig, node: number): string {
   const need = (w: Workload, bytes: number) =>
     parseQuantity(memoryOf(cfg.profile, w, bytes).limits.memory) ?? 0;
   const replicas = cfg.mimir.replicas;
-  const fixed = mimirMemoryBytes(0, replicas);
-  const perSeries = mimirMemoryBytes(1, replicas) - fixed;
-  // The largest cap, in steps of 10,000 as defaultSeriesCap's, whose pod fits the node.
-  let cap = Math.floor((node - fixed) / perSeries / 10_000) * 10_000;
+  // The largest cap whose pod fits the node, its request as the profile rounds it.
+  let cap = seriesCapWithin(node, replicas);
   while (cap >= 10_000 && need("mimir", mimirMemoryBytes(cap, replicas)) > node) cap -= 10_000;
   const monolithicLeast = need("mimir", mimirMemoryBytes(10_000, replicas));
   const scaledLeast = Math.max(

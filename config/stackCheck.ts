@@ -2,9 +2,9 @@ import { z } from "zod";
 import { shownYamlLines } from "../model/yamlText";
 import type { ChartKeys } from "./chartKeys";
 import * as fs from "fs";
+import { propertyPath } from "./tree";
 import {
   cliStackConfigIssues,
-  propertyPath,
   slipProblem,
   STACK_FILE_KEYS,
   strayKeyProblem,

@@ -21,10 +21,7 @@
  *   providers: `v1:<base64 12-byte nonce>:<base64 ciphertext>`), pkg/secrets/passphrase/manager.go
  *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
  */
-import { propertyPath, valueAt } from "./tree";
-
-// Where it lived before config/unexpandedVariables.ts needed it too (tree.ts imports nothing).
-export { propertyPath };
+import { configKeyName, configPathArg, propertyPath, valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
@@ -758,13 +755,9 @@ export interface SecureProblem {
  * commit 1b59498.
  */
 export function setSecretCommand(key: string, path: (string | number)[], project: string): string {
-  const [ns, name] = key.includes(":")
-    ? [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)]
-    : [project, key];
-  const shown = ns === project ? name : `${ns}:${name}`;
-  if (path.length === 0) return `pulumi config set --secret ${shown} <value>`;
-  const p = propertyPath(shown, path).replace(/'/g, "'\\''");
-  return `pulumi config set --secret --path '${p}' <value>`;
+  return path.length === 0
+    ? `pulumi config set --secret ${configKeyName(key, project)} <value>`
+    : `pulumi config set --secret --path '${configPathArg(key, path, project)}' <value>`;
 }
 
 function toStackValue(

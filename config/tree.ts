@@ -23,3 +23,20 @@ export function propertyPath(name: string, path: (string | number)[]): string {
         : `["${k.replace(/"/g, '\\"')}"]`;
   return [name, ...path].map(seg).join("");
 }
+
+/**
+ * `key` (`<namespace>:<name>`, or a name of `project`'s) as `pulumi config set` names it: the
+ * project's own keys by their bare name, another namespace's with it (`kubernetes:context`).
+ */
+export function configKeyName(key: string, project: string): string {
+  const colon = key.indexOf(":");
+  return colon >= 0 && key.slice(0, colon) !== project ? key : key.slice(colon + 1);
+}
+
+/**
+ * `key` at `path` as `pulumi config set --path` reads it ({@link configKeyName} in the
+ * property-path grammar, {@link propertyPath}), escaped to stand inside single quotes in a shell.
+ */
+export function configPathArg(key: string, path: (string | number)[], project: string): string {
+  return propertyPath(configKeyName(key, project), path).replace(/'/g, "'\\''");
+}

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
 import { ConfigLocator } from "./locate";
-import { propertyPath } from "./tree";
+import { configPathArg, propertyPath } from "./tree";
 import { PROJECT } from "../model/names";
 import { parsedYaml } from "./yamlDocument";
 
@@ -31,10 +31,7 @@ export const variableReferences = (text: string): string[] => [...new Set(text.m
  * named in the command (config errors get it on their way out, config/errors.ts withStack).
  */
 export function readAsWritten(name: string, path: (string | number)[] = [], stack?: string): string {
-  const colon = name.indexOf(":");
-  // The project's own keys are set by their bare name; another namespace's keep it.
-  const shown = colon >= 0 && name.slice(0, colon) === PROJECT ? name.slice(colon + 1) : name;
-  const key = propertyPath(shown, path).replace(/'/g, "'\\''");
+  const key = configPathArg(name, path, PROJECT);
   return `read as written: stack files do not expand environment variables; write the value itself, or set it from your shell (\`pulumi config set${stack ? ` --stack ${stack}` : ""} --path '${key}' "<value>"\`, where the shell expands it)`;
 }
 

@@ -1,8 +1,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
-import { helmOf, label, type Res, toRes } from "./lib/resources";
-import { stackFacts } from "./lib/budget";
+import { helmOf, label, toRes } from "./lib/resources";
+import { stackFacts, type StackFacts } from "./lib/budget";
 import {
   canLandOn,
   injectedSidecars,
@@ -83,10 +83,9 @@ interface PiNode {
  * include no arm64 pool has no Pi node. Without stack-info the pack config describes them.
  */
 export function piNodesOf(
-  resources: Res[],
+  pools: StackFacts["pools"],
   cfg: Pick<Arm64Config, "piNodeLabels" | "piNodeTaints">,
 ): PiNode[] {
-  const pools = stackFacts(resources).pools;
   if (pools && pools.length > 0) {
     return pools
       .filter((p) => p.arch === "arm64")
@@ -144,9 +143,11 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
       // an image): replacing it would turn every built-in image into a violation.
       const cfg = configOf(args, ARM64_DEFAULTS, ["arm64Images", "charts"]);
       const resources = args.resources.map(toRes);
-      const piNodes = piNodesOf(resources, cfg);
+      // The stack-info ConfigMap, found once: the Pi pools and the way off them both read it.
+      const pools = stackFacts(resources).pools;
+      const piNodes = piNodesOf(pools, cfg);
       if (piNodes.length === 0) return;
-      const offPi = offPiFor(stackFacts(resources).pools);
+      const offPi = offPiFor(pools);
       const sidecars = injectedSidecars(resources);
       for (const r of resources) {
         const helm = helmOf(r);

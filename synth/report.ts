@@ -344,18 +344,36 @@ function sameFindingSameChart(
   alias: Map<string, string>,
 ): void {
   const place = /^([a-z-]+)@([A-Za-z]+) ([^/\s]+)\/(\S+)$/;
+  // Each cause naming a workload: what was found and the chart that rendered the workload, once.
+  const found = new Map<string, { what: string; chart?: string }>();
+  for (const r of reports) {
+    const w = r.cause === undefined || found.has(r.cause) ? null : place.exec(r.cause);
+    if (!w) continue;
+    const rel = releaseRendering(
+      resources,
+      releases,
+      (urn) => urn.includes(`:${w[2]}::`) && urn.endsWith(`/${w[3]}/${w[4]}`),
+    );
+    found.set(r.cause!, { what: w[1], chart: rel?.chart });
+  }
   for (const t of traced) {
     const root = t.report.cause;
-    const m = root === undefined ? null : place.exec(root);
-    if (!t.on?.narrowed || !t.rel || !m || alias.has(root!)) continue;
-    for (const r of reports) {
-      const w = r.cause === undefined || r.cause === root || alias.has(r.cause) ? null : place.exec(r.cause);
-      if (!w || w[1] !== m[1]) continue;
-      const obj = resources.find((o) => o.urn.includes(`:${w[2]}::`) && o.urn.endsWith(`/${w[3]}/${w[4]}`));
-      const rel = obj && releases.find((x) => renderedBy(obj.urn, x));
-      if (rel?.chart === t.rel.chart) alias.set(r.cause!, root!);
-    }
+    const own = root === undefined ? undefined : found.get(root);
+    if (!t.on?.narrowed || !t.rel || !own || alias.has(root!)) continue;
+    for (const [cause, of] of found)
+      if (cause !== root && !alias.has(cause) && of.what === own.what && of.chart === t.rel.chart)
+        alias.set(cause, root!);
   }
+}
+
+/** The release that rendered the first object of the export whose URN passes `test`. */
+function releaseRendering(
+  resources: OverrideContext["resources"],
+  releases: ReleaseRef[],
+  test: (urn: string) => boolean,
+): ReleaseRef | undefined {
+  const obj = resources.find((o) => test(o.urn));
+  return obj ? releases.find((rel) => renderedBy(obj.urn, rel)) : undefined;
 }
 
 /** A report with the release it is on and the overrides its message narrows to, as overrideCauses traces it. */
@@ -411,7 +429,6 @@ function alsoLines(m: {
   overrides?: string[];
   overridesUnsure?: boolean;
   policy?: string;
-  check?: string;
 }): string {
   const also = m.alsoAt.length > 0 ? `\n      the same mistake, also seen at: ${m.alsoAt.join("; ")}` : "";
   const n = m.overrides?.length ?? 0;
@@ -521,12 +538,12 @@ function releaseOfReport(
   if (r.where) return undefined;
   const workload = /^([a-z0-9][a-z0-9.-]*): /.exec(r.message)?.[1];
   if (!workload) return undefined;
-  const obj = resources.find(
-    (o) =>
-      /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(o.urn) &&
-      o.urn.endsWith(`/${workload}`),
+  return releaseRendering(
+    resources,
+    releases,
+    (urn) =>
+      /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(urn) && urn.endsWith(`/${workload}`),
   );
-  return obj ? releases.find((rel) => renderedBy(obj.urn, rel)) : undefined;
 }
 
 /**
@@ -752,15 +769,12 @@ export function attributeOverrides<
       // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
       // a Loki the stack overrides both): which override is at fault is not known, so the
       // overrides of each are named as the ones it may follow from, never none.
-      const among = releases.filter(
-        (r) => report.releases?.includes(r.urn) && chartOverrides(r, overrides).length > 0,
-      );
+      const among = releases
+        .filter((r) => report.releases?.includes(r.urn))
+        .map((r) => chartOverrides(r, overrides).map((k) => `chartValues.${r.chart}.${k}`))
+        .filter((keys) => keys.length > 0);
       if (among.length < 2) continue;
-      const keys = [
-        ...new Set(
-          among.flatMap((r) => chartOverrides(r, overrides).map((k) => `chartValues.${r.chart}.${k}`)),
-        ),
-      ];
+      const keys = [...new Set(among.flat())];
       report.overrides = keys.map((k) => placed(k, at));
       report.overridesUnsure = true;
       continue;
