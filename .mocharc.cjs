@@ -86,6 +86,7 @@ module.exports = {
   // the source files a check loaded (it listed dist/ files). Not built further.
   require: [
     "tsx",
+    "./test/support/sourceMaps.ts",
     "./test/support/lexerReady.ts",
     "./test/support/sdkShortcut.ts",
     "./test/support/cpuTimes.ts",

@@ -81,7 +81,7 @@ interface Parsed {
   file: string;
   /** The walk over this parse, following its merge keys and aliases to their anchors. */
   walker: KeyLocator<Node>;
-  lines: string[];
+  readonly lines: string[];
   counter: LineCounter;
   /** The `config:` pair's key node and its map, when the file has one. */
   configKey?: Node;
@@ -107,6 +107,7 @@ function parseFile(file: string): Parsed | undefined {
     isMap(root) ? lastOf(root.items, (p) => isScalar(p.key) && p.key.value === name) : undefined;
   const pair = top("config");
   const dir = top("stackConfigDir")?.value;
+  let shown: string[] | undefined;
   return {
     stackConfigDir: isScalar(dir) && typeof dir.value === "string" ? dir.value : undefined,
     root: (root as Node | null) ?? undefined,
@@ -114,11 +115,24 @@ function parseFile(file: string): Parsed | undefined {
     walker: keyLocator<Node>(GUARDS, { isAlias, isMergeKey, resolve: (a) => (a as Alias).resolve(doc) }),
     // The lines a problem shows, as a YAML mistake shows them (model/yamlText.ts): a secret's
     // value, a URL's login and a token-looking word are not shown, whichever key the problem names.
-    lines: shownYamlLines(text),
+    // Made when an excerpt first reads them: most files are located only for `file:line` (a
+    // problem's second key, a warning), or not at all (a stack file without a problem), and the
+    // redaction was the dearest part of locating (about 2 s of the suite's CPU, in every synth).
+    get lines() {
+      return (shown ??= shownYamlLines(text));
+    },
     counter,
     configKey: pair?.key ?? undefined,
     config: (pair?.value as Node | undefined) ?? undefined,
   };
+}
+
+/**
+ * `place` with `lines` read from `lines()` when first read (a spread of it reads them): a place
+ * asked for its `file:line` only never makes the file's shown lines.
+ */
+function withLines(place: Omit<Place, "lines">, lines: () => string[]): Place {
+  return Object.defineProperty(place, "lines", { enumerable: true, configurable: true, get: lines }) as Place;
 }
 
 /** Finds key paths in one stack file (and Pulumi.yaml's defaults beside it). */
@@ -177,22 +191,20 @@ export class ConfigLocator {
     // A value's end offset is often the next line's start: its last character's line is meant.
     const end = value?.range?.[1];
     const endLine = end !== undefined && end > start ? p.counter.linePos(end - 1).line : line;
-    let lines = p.lines;
-    if (redact) {
-      // A secret's line shows its key, never its value (plain or ciphertext).
-      const end = node.range?.[1] ?? start;
-      // A list item is the value itself: nothing of it is shown.
-      const endCol =
-        redact === "whole" ? col : p.counter.linePos(end).line === line ? p.counter.linePos(end).col : col;
-      const text = p.lines[line - 1];
-      const kept = text.slice(0, endCol - 1);
-      const rest = text.slice(endCol - 1).replace(/^\s*:?\s*/, "");
-      if (rest !== "") {
-        lines = [...p.lines];
-        lines[line - 1] = `${kept}${endCol > col ? ":" : ""} <not shown>`;
-      }
-    }
-    return { file: p.file, line, column: col, lines, exact, endLine: Math.max(line, endLine) };
+    const at = { file: p.file, line, column: col, exact, endLine: Math.max(line, endLine) };
+    if (!redact) return withLines(at, () => p.lines);
+    // A secret's line shows its key, never its value (plain or ciphertext).
+    const last = node.range?.[1] ?? start;
+    // A list item is the value itself: nothing of it is shown.
+    const endCol =
+      redact === "whole" ? col : p.counter.linePos(last).line === line ? p.counter.linePos(last).col : col;
+    const text = p.lines[line - 1];
+    const kept = text.slice(0, endCol - 1);
+    const rest = text.slice(endCol - 1).replace(/^\s*:?\s*/, "");
+    if (rest === "") return { ...at, lines: p.lines };
+    const lines = [...p.lines];
+    lines[line - 1] = `${kept}${endCol > col ? ":" : ""} <not shown>`;
+    return { ...at, lines };
   }
 
   /** The place of a key path of `namespace` (default the project's), or undefined when no file is known. */
@@ -211,7 +223,7 @@ export class ConfigLocator {
       if (decl?.value && isMap(decl.value) && keyEntry(decl.value, ["default"]))
         return this.place(this.project!, decl.key, false);
       if (s.configKey) return this.place(s, s.configKey, false);
-      return { file: s.file, line: 1, column: 1, lines: s.lines, exact: false };
+      return withLines({ file: s.file, line: 1, column: 1, exact: false }, () => s.lines);
     }
     const { key, value, exact, isItem, through } = s.walker.walkKeyPath(found, rest);
     const place = this.place(s, key, exact, redact && (isItem ? "whole" : "after"), value);
