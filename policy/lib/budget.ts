@@ -195,7 +195,12 @@ export function computeBudget(
   const undersized: string[] = [];
   for (const c of sized ?? []) {
     const w = found.get(c.workload);
-    if (w && (w.requests.memory < c.requestBytes || w.limits.memory < c.memoryBytes))
+    // Unread requests (a resources value that is no map) are not 0: the render's error says why.
+    if (
+      w &&
+      w.requestsUnread === undefined &&
+      (w.requests.memory < c.requestBytes || w.limits.memory < c.memoryBytes)
+    )
       undersized.push(
         `${c.workload}: sized for ${c.sizedFor} (request ${mib(c.requestBytes)}, limit ${mib(c.memoryBytes)} of memory), but its pods request ${mib(w.requests.memory)} and are limited to ${mib(w.limits.memory)}`,
       );

@@ -50,6 +50,13 @@ export interface Workload {
   requestsFrom?: string;
   /** Containers and init containers of a raw pod spec, with their paths (none for charts: their env is in values). */
   containers: { spec: any; path: string }[];
+  /**
+   * A chart value the requests are read from that is not a resources map (`resources: 512Mi`), as
+   * `values.<path>`: the chart cannot render it (its schema, or its template's `toYaml`, refuses
+   * it), so what the pods would request is not known, and nothing compares it with a size. The
+   * render's own error names the key.
+   */
+  requestsUnread?: string;
 }
 
 /** A Kubernetes quantity as a number; 0 when absent or malformed (counts nothing). */
@@ -85,6 +92,9 @@ const POD_SPEC_PATHS: Record<string, { spec: string; replicas?: string }> = {
 
 /** Types of raw Kubernetes objects with a pod template (rawWorkloads finds none in any other). */
 export const RAW_WORKLOAD_TYPES: ReadonlySet<string> = new Set(Object.keys(POD_SPEC_PATHS));
+
+/** A value a chart's template can read requests and limits from: a map, not text or a list. */
+const isResourcesMap = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function sumResources(blocks: any[]): Pick<Workload, "requests" | "limits"> {
   const out = { requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
@@ -411,6 +421,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       return only && (at(v, only.path) ?? only.default) === false ? undefined : at(v, p);
     });
     const totals = sumResources(blocks);
+    const unread = w.resources.find((_, i) => blocks[i] != null && !isResourcesMap(blocks[i]));
     let requestsFrom: string | undefined;
     if (w.memcachedAllocatedMemory && !blocks[0]) {
       const mb = at(v, w.memcachedAllocatedMemory.path) ?? w.memcachedAllocatedMemory.default;
@@ -434,6 +445,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       ],
       ...totals,
       ...(requestsFrom ? { requestsFrom } : {}),
+      ...(unread !== undefined ? { requestsUnread: `values.${unread}` } : {}),
       nodeSelector: sched?.nodeSelector ?? {},
       affinity: sched?.affinity,
       tolerations: sched?.tolerations ?? [],

@@ -394,6 +394,26 @@ describe("policy (budget): sized components in a live preview (opaque releases)"
     });
 });
 
+describe("policy (budget): a sized component whose resources value is no map", () => {
+  // `chartValues.loki.singleBinary.resources: 512Mi`: Helm refuses the values (the chart's schema),
+  // and synth says so naming the override. The model must not read the text as requests of 0Mi
+  // and add a second, false message ("its pods request 0Mi") for the one mistake.
+  for (const [what, value] of [
+    ["text", "512Mi"],
+    ["a list", ["512Mi"]],
+  ] as const)
+    it(`says nothing of its size when the value is ${what}: what its pods request is not known`, async () => {
+      const st = STACKS["vmsingle, loki SingleBinary"];
+      assert.deepEqual(await undersized(stack(st, { single: value as unknown as Mem }, false)), []);
+    });
+  it("still compares a resources map that sets no requests (the chart's pods then request none)", async () => {
+    const st = STACKS["vmsingle, loki SingleBinary"];
+    const found = await undersized(stack(st, { single: {} as Mem }, false));
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(found[0], /^loki: .*but its pods request 48Mi/);
+  });
+});
+
 describe("policy (budget): maxRequestShare is a fraction in (0, 1]", () => {
   // A user thinking in percent (80) would let requests take 80 times the capacity; -1 printed
   // "above the -100.0% budget". The schema refuses both where the config is validated; the policy
