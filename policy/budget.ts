@@ -33,7 +33,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  * stack that chose the standard profile's Mimir or Alloy (`metricsBackend`, `logAgent`) is told
  * that first: "already lightweight" would send its owner to buy nodes for a choice of theirs.
  */
-export function toFit(profile: string | undefined, runs: { mimir?: boolean; alloy?: boolean } = {}): string {
+export function toFit(profile: string | undefined, runs: Partial<Runs> = {}): string {
   const nodes = "add nodes or larger ones (`nodePools`), or declare a smaller workload (`workload.*`).";
   if (profile === "lightweight") {
     const heavier = [
@@ -45,23 +45,51 @@ export function toFit(profile: string | undefined, runs: { mimir?: boolean; allo
     if (heavier.length === 0) return `The profile is already lightweight: ${nodes}`;
     return `The profile is lightweight, but the stack runs ${heavier.join(" and ")}: leave ${[...(runs.mimir ? ["`metricsBackend`"] : []), ...(runs.alloy ? ["`logAgent`"] : [])].join(" and ")} to the profile, or ${nodes}`;
   }
+  // Only the settings not yet in force: one already set would send its owner to set it again. A
+  // choice not known (no workloads read) is offered.
+  const alone = [
+    ...(runs.mimir !== false ? ["`metricsBackend: victoriametrics`"] : []),
+    ...(runs.canary !== false ? ["`loki.canary: false`"] : []),
+    ...(runs.gateway !== false ? ["`loki.gateway: false`"] : []),
+  ];
+  const also =
+    alone.length === 0
+      ? ""
+      : `${alone.length === 1 ? "so does" : "so do"} ${alone.slice(0, -1).join(", ")}${alone.length > 1 ? " and " : ""}${alone.at(-1)} alone; `;
   return (
     `The profile is ${profile ?? "standard"}: \`profile: lightweight\` (VictoriaMetrics, Vector, Loki without canary and gateway) requests much less; ` +
-    `so do \`metricsBackend: victoriametrics\`, \`loki.canary: false\` and \`loki.gateway: false\` alone; or ${nodes}`
+    `${also}or ${nodes}`
   );
 }
 
-/** The repositories of Mimir's and Alloy's images (model/versions.ts pins them). */
+/** What the stack runs of what the lighter settings leave out, from its workloads' images. */
+interface Runs {
+  mimir: boolean;
+  alloy: boolean;
+  /** Loki's canary DaemonSet (`loki.canary`). */
+  canary: boolean;
+  /** Loki's gateway (`loki.gateway`). */
+  gateway: boolean;
+}
+
+/** The repositories of Mimir's, Alloy's and Loki's canary and gateway images (model/versions.ts pins them). */
 const MIMIR_IMAGE = "docker.io/grafana/mimir";
 const ALLOY_IMAGE = "docker.io/grafana/alloy";
+const LOKI_CANARY_IMAGE = "docker.io/grafana/loki-canary";
+const LOKI_GATEWAY_IMAGE = "docker.io/nginxinc/nginx-unprivileged";
 
 /**
  * Whether the stack runs Mimir or Alloy: a workload running its image (the program's own
  * StatefulSet, a chart's), from the workloads the budget walked.
  */
-function heavierChoices(workloads: Workload[]): { mimir: boolean; alloy: boolean } {
+function heavierChoices(workloads: Workload[]): Runs {
   const repos = new Set(workloads.flatMap((w) => w.images.map((i) => parseImage(i.image).repository)));
-  return { mimir: repos.has(MIMIR_IMAGE), alloy: repos.has(ALLOY_IMAGE) };
+  return {
+    mimir: repos.has(MIMIR_IMAGE),
+    alloy: repos.has(ALLOY_IMAGE),
+    canary: repos.has(LOKI_CANARY_IMAGE),
+    gateway: repos.has(LOKI_GATEWAY_IMAGE),
+  };
 }
 
 /** The stack's requests fit the node pools with headroom. */
@@ -119,9 +147,8 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       // The total covers every pool: with one pool it is that pool's row again, the same mistake.
       const covered = (pool: string) => (pool === b.total.pool ? pools.map((p) => p.name) : [pool]);
       // Only asked when a pool is over budget: it reads every workload's images.
-      let runs: { mimir: boolean; alloy: boolean } | undefined;
-      const fit = () =>
-        toFit(facts.profile, facts.profile === "lightweight" ? (runs ??= heavierChoices(b.workloads)) : {});
+      let runs: Runs | undefined;
+      const fit = () => toFit(facts.profile, (runs ??= heavierChoices(b.workloads)));
       for (const row of [...b.rows, b.total]) {
         for (const dim of ["cpu", "memory"] as const) {
           const used = row.sums[dim];

@@ -443,3 +443,45 @@ describe("policy (budget): a request computed from a value names that value", ()
       /^loki\/chunksCache: each pod requests 9830Mi of memory, more than one node has .*; it would stay Pending\. Lower values\.chunksCache\.allocatedMemory \(8192 MB; with values\.chunksCache\.resources unset the chart requests 1\.2 times it as memory\), or add larger nodes/,
     ));
 });
+
+describe("policy (budget): over budget on the standard profile, the ways out not yet taken", () => {
+  /** One pool of one 4-core node; an app requesting 3.5 cores (over 80%), beside containers running `images`. */
+  const overBudget = (images: string[]) => [
+    stackInfo([{ name: "nuc", arch: "amd64", count: 1 }]),
+    ...v4Chart("app", [
+      workload("Deployment", "app", {
+        containers: [
+          { name: "c", image: "grafana/loki", resources: { requests: { cpu: "3500m" } } },
+          ...images.map((image, i) => ({ name: `s${i}`, image })),
+        ],
+      }),
+    ]),
+  ];
+  const advice = async (images: string[]) => {
+    const said = (await check(overBudget(images), P))
+      .map((v) => v.message)
+      .filter((m) => /cpu requests/.test(m));
+    assert.ok(said.length > 0, "over budget");
+    return said[0];
+  };
+  it("names Mimir's, the canary's and the gateway's switches while each runs", async () => {
+    const m = await advice([
+      "grafana/mimir:3.0.0",
+      "grafana/loki-canary:3.7.6",
+      "nginxinc/nginx-unprivileged:1.29.5-alpine",
+    ]);
+    assert.match(
+      m,
+      /requests much less; so do `metricsBackend: victoriametrics`, `loki\.canary: false` and `loki\.gateway: false` alone; or add nodes/,
+    );
+  });
+  it("names only the gateway's when VictoriaMetrics is the backend and the canary is off", async () => {
+    const m = await advice(["nginxinc/nginx-unprivileged:1.29.5-alpine"]);
+    assert.match(m, /requests much less; so does `loki\.gateway: false` alone; or add nodes/);
+  });
+  it("names none of the three when all three are already in force: the profile or nodes are left", async () => {
+    const m = await advice([]);
+    assert.match(m, /`profile: lightweight` \([^)]*\) requests much less; or add nodes or larger ones/);
+    assert.doesNotMatch(m, /metricsBackend|loki\.canary|loki\.gateway/);
+  });
+});
