@@ -107,7 +107,7 @@ const quantity = (example: string) =>
       .refine((v) => parseQuantity(v) !== undefined && parseQuantity(v)! > 0, {
         // "+4", "1e3" and "4E" are quantities to the API server but not forms a stack file takes
         // (contract/quantity.ts STACK_FILE_QUANTITY): the form is spelled out so they read as refused.
-        message: `expected a Kubernetes quantity like "${example}": digits, an optional fraction and an optional unit (m|k|M|G|T|Ki|Mi|Gi|Ti), no sign or exponent`,
+        message: `expected a Kubernetes quantity above zero like "${example}": digits, an optional fraction and an optional unit (m|k|M|G|T|Ki|Mi|Gi|Ti), no sign or exponent`,
       }),
   );
 /**
@@ -119,7 +119,7 @@ const size = (example: string) =>
   z
     .string({ description: `a size like "${example}" (a number + Ki, Mi, Gi or Ti, as text)` })
     .refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
-      message: `expected a Kubernetes quantity like "${example}": digits, an optional fraction and a byte unit (Ki|Mi|Gi|Ti or k|M|G|T), no sign or exponent (a bare number would be bytes)`,
+      message: `expected a Kubernetes quantity above zero like "${example}": digits, an optional fraction and a byte unit (Ki|Mi|Gi|Ti|Pi or k|M|G|T|P), no sign or exponent (a bare number would be bytes)`,
     });
 /**
  * A DNS-1123 label, as Kubernetes validates namespace and label-like names

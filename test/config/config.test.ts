@@ -205,7 +205,7 @@ describe("stack config", () => {
     [
       "bad quantity",
       { prometheus: { volumeSize: "70 gigs" } },
-      /homelab-observability:prometheus.volumeSize: expected a Kubernetes quantity like "70Gi"/,
+      /homelab-observability:prometheus.volumeSize: expected a Kubernetes quantity above zero like "70Gi"/,
     ],
     [
       "bad retention size",

@@ -25,3 +25,18 @@ describe("a quantity in a form only the API server takes", () => {
       assert.match(mine[0], /digits, an optional fraction and .*unit.*no sign or exponent/, e.message);
     });
 });
+
+describe("a quantity of zero, in a form the stack file takes", () => {
+  // "0Gi" and "0" match the digits-and-unit form the message spells out: the rule they break is the
+  // one above zero, which the message must say, or nothing in it tells what to change.
+  for (const [key, from, to] of [
+    ["memory", "      memory: 16Gi\n", "      memory: 0Gi\n"],
+    ["cpu", '      cpu: "4"\n', '      cpu: "0"\n'],
+  ])
+    it(`${to.trim()} is refused as not above zero`, () => {
+      const e = refusal(staging.replace(from, to));
+      const mine = e.problems.filter((p) => p.startsWith(`homelab-observability:nodePools[0].${key}:`));
+      assert.equal(mine.length, 1, e.message);
+      assert.match(mine[0], /expected a Kubernetes quantity above zero like/, e.message);
+    });
+});

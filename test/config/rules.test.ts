@@ -126,22 +126,22 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   [
     "volume size without unit",
     { loki: { volumeSize: "10" } },
-    /homelab-observability:loki.volumeSize: expected a Kubernetes quantity like "10Gi": digits, an optional fraction and a byte unit.*got string "10"/,
+    /homelab-observability:loki.volumeSize: expected a Kubernetes quantity above zero like "10Gi": digits, an optional fraction and a byte unit.*got string "10"/,
   ],
   [
     "node CPU that is neither text nor a number",
     { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: true, memory: "16Gi" }] },
-    /nodePools\[0\].cpu: expected a Kubernetes quantity like "4": .*, got boolean true/,
+    /nodePools\[0\].cpu: expected a Kubernetes quantity above zero like "4": .*, got boolean true/,
   ],
   [
     "node CPU of zero",
     { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: 0, memory: "16Gi" }] },
-    /nodePools\[0\].cpu: expected a Kubernetes quantity like "4"/,
+    /nodePools\[0\].cpu: expected a Kubernetes quantity above zero like "4"/,
   ],
   [
     "node memory without unit",
     { nodePools: [{ name: "n", arch: "amd64", count: 1, cpu: "4", memory: "16" }] },
-    /nodePools\[0\].memory: expected a Kubernetes quantity like "8Gi": digits, an optional fraction and a byte unit/,
+    /nodePools\[0\].memory: expected a Kubernetes quantity above zero like "8Gi": digits, an optional fraction and a byte unit/,
   ],
   [
     "memory in millis",
@@ -151,7 +151,7 @@ const table: [string, Record<string, unknown>, RegExp][] = [
   [
     "buffer size without unit",
     { metricsBackend: "victoriametrics", victoriametrics: { bufferSize: "1024" } },
-    /victoriametrics.bufferSize: expected a Kubernetes quantity like "1Gi": digits, an optional fraction and a byte unit/,
+    /victoriametrics.bufferSize: expected a Kubernetes quantity above zero like "1Gi": digits, an optional fraction and a byte unit/,
   ],
   [
     "retention size above its volume",
