@@ -10,7 +10,7 @@ import { SynthInputError } from "../synth/synthesize";
 import { overridePlacesIn } from "../synth/report";
 import { changeAgainst, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
-import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
+import { commandDir, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { runningOverrides, stackTakeover } from "./runningConfig";
 import { keptValues, previews, refusedOnceAtImport, updateChange, type Preview } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
@@ -124,9 +124,11 @@ async function againstSection(
   const change = await changeAgainst(previous, result, {}, at);
   const move = phaseMove(previous, result.export);
   // A skipped phase is said first; a one-phase move of production is held while staging is behind.
-  const skip = phaseMoveVerdict(move, stack, against, at);
+  // Its commands name the project folder when verify would not read it without --dir.
+  const dir = commandDir(root);
+  const skip = phaseMoveVerdict(move, stack, against, at, dir);
   // Every stack file is read only for a move one phase forward, the one the rule judges.
-  const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root)) : undefined;
+  const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root), dir) : undefined;
   const phase = skip?.refused ? skip : (ahead ?? skip);
   // A moved tenant is stack-wide: the objects below show only the headers that carry it.
   const tenants = tenantMoveVerdicts(previous, result.export, at);

@@ -6,13 +6,15 @@
  * the new backend ever got a copy of the metrics), so it is refused. Staying and going back are
  * left as they are: going back is guarded by the change itself (protected buckets and releases).
  */
+import * as path from "path";
 import { STACK_INFO_NAME } from "@homelab-observability/contract";
 import { PHASES, type Phase } from "../model/phases";
 import type { StackExport } from "../synth/synthesize";
 import { CliConfigError, cliStackConfig } from "../config/stackFile";
 import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
 import { ConfigError } from "../config/errors";
-import { stackNames } from "../config/paths";
+import { projectRoot, stackNames } from "../config/paths";
+import { shellWord } from "../model/running";
 import type { OverridePlace } from "../synth/report";
 
 /** Where the docs say how to move between phases (its heading's anchor). */
@@ -21,10 +23,26 @@ export const PHASE_MOVE_DOC = "docs/how-to/move-between-phases.md#migration-phas
 /**
  * The docs' step before setting `phase` to the next one (move-between-phases.md step 2, "Before
  * every phase change"), the one place the change check takes it from; test/change/phaseMove.test.ts
- * holds the docs to it.
+ * holds the docs to it. `dir` is the project folder when it is not this checkout: verify reads the
+ * checkout's own stack files without `--dir`.
  */
-export const gateCommand = (stack: string, phase: string): string =>
-  `npm run verify -- --stack ${stack} --gate ${phase}`;
+export const gateCommand = (stack: string, phase: string, dir?: string): string =>
+  `npm run verify -- ${dir ? `--dir ${shellWord(dir)} ` : ""}--stack ${stack} --gate ${phase}`;
+
+/**
+ * The `--dir` a command printed for the project at `root` needs: none for this checkout (what
+ * verify and synth read without one), else the folder.
+ */
+export const commandDir = (root: string): string | undefined =>
+  path.resolve(root) === projectRoot() ? undefined : path.resolve(root);
+
+/**
+ * How the gate of the move from `from` to `to` is run: verify takes the phase the stack file names
+ * as the one running and `--gate` only for the phase after it, and judges the cluster still at
+ * `from` (docs step 2), so the gate runs while the file still says `from`, never after the edit.
+ */
+const gateBefore = (stack: string, from: Phase, to: Phase, dir?: string): string =>
+  `\`${gateCommand(stack, to, dir)}\` exits 0 only while Pulumi.${stack}.yaml still says phase: ${from} (verify asks the running stack at the phase its file names)`;
 
 const isPhase = (v: unknown): v is Phase =>
   typeof v === "string" && (PHASES as readonly string[]).includes(v);
@@ -60,19 +78,22 @@ export function phaseMove(previous: StackExport, next: StackExport): PhaseMove |
 
 /**
  * What the change check says of a move: a refusal when it skips a phase forward, one line naming
- * the docs' step when it is one phase forward, nothing when it stays or goes back.
+ * the docs' step when it is one phase forward, nothing when it stays or goes back. `dir` is the
+ * project folder its commands name ({@link commandDir}).
  */
 export function phaseMoveVerdict(
   move: PhaseMove | undefined,
   stack: string,
   exportFile: string,
   at?: OverridePlace,
+  dir?: string,
 ): { line: string; refused: boolean } | undefined {
   if (!move || move.steps <= 0) return undefined;
   const next = PHASES[PHASES.indexOf(move.from) + 1];
+  // The file already says the new phase here, so the gate is said as run before that edit.
   if (move.steps === 1)
     return {
-      line: `phase ${move.from} -> ${move.to} (one phase forward): before pulumi up, \`${gateCommand(stack, next)}\` must exit 0 (${PHASE_MOVE_DOC}, step 2)`,
+      line: `phase ${move.from} -> ${move.to} (one phase forward): before pulumi up, its gate must have passed: ${gateBefore(stack, move.from, next, dir)}; if it has not run, set phase: ${move.from} back, run it, then set phase: ${next} again (${PHASE_MOVE_DOC}, step 2)`,
       refused: false,
     };
   const skipped = PHASES.slice(PHASES.indexOf(move.from) + 1, PHASES.indexOf(move.to));
@@ -80,7 +101,7 @@ export function phaseMoveVerdict(
   const where = at?.("phase");
   const setting = where ? `phase (${where})` : `Pulumi.${stack}.yaml`;
   return {
-    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from} and ${setting} now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after \`${gateCommand(stack, "<that phase>")}\` passed for it. Set phase: ${next} next (the phase after ${move.from}) and read ${PHASE_MOVE_DOC}`,
+    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from} and ${setting} now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after its gate passed. Set phase: ${next} next (the phase after ${move.from}), once its gate passed: ${gateBefore(stack, move.from, next, dir)}; read ${PHASE_MOVE_DOC}`,
     refused: true,
   };
 }
@@ -129,6 +150,7 @@ export function stagingAheadVerdict(
   move: PhaseMove | undefined,
   stack: string,
   { stacks, refused = [] }: { stacks: StackPhase[]; refused?: string[] },
+  dir?: string,
 ): { line: string; refused: boolean } | undefined {
   const self = stacks.find((s) => s.stack === stack);
   if (!move || move.steps !== 1 || !self?.production) return undefined;
@@ -144,7 +166,7 @@ export function stagingAheadVerdict(
     : "";
   const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ")}${unread}`;
   return {
-    line: `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. Move ${rehearsals[0].stack} to ${move.to} first (its own \`${gateCommand(rehearsals[0].stack, move.to)}\`, --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
+    line: `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. Move ${rehearsals[0].stack} to ${move.to} first (its own \`${gateCommand(rehearsals[0].stack, move.to, dir)}\`, --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
     refused: true,
   };
 }

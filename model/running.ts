@@ -60,7 +60,7 @@ const COMMANDS: Record<string, string> = {
 export const OPTIONAL_RUNNING_FILES = ["prometheusrules.yaml", "namespaces.yaml"] as const;
 
 /** A path as a shell word: as it is when it holds nothing a shell reads, else in single quotes. */
-const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
+export const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
 
 /**
  * How to collect one report of the running state into `dir` (the folder as the user gave it), the

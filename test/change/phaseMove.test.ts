@@ -5,6 +5,7 @@ import { STACK_INFO_NAME } from "@homelab-observability/contract";
 import { PHASES, type Phase } from "../../model/phases";
 import { checkChange } from "../../change/check";
 import {
+  commandDir,
   gateCommand,
   PHASE_MOVE_DOC,
   phaseMove,
@@ -48,7 +49,7 @@ describe("change check: the phase move an --against export covers", () => {
         assert.match(
           v?.line ?? "",
           new RegExp(
-            `^REFUSED phase ${PHASES[i]} -> ${PHASES[j]}: the export \\(prev\\.json\\) was at ${PHASES[i]} and Pulumi\\.production\\.yaml now says ${PHASES[j]}, ${j - i} phases forward, skipping ${PHASES.slice(i + 1, j).join(", ")};.* Set phase: ${PHASES[i + 1]} next \\(the phase after ${PHASES[i]}\\) and read docs/how-to/move-between-phases\\.md#migration-phases$`,
+            `^REFUSED phase ${PHASES[i]} -> ${PHASES[j]}: the export \\(prev\\.json\\) was at ${PHASES[i]} and Pulumi\\.production\\.yaml now says ${PHASES[j]}, ${j - i} phases forward, skipping ${PHASES.slice(i + 1, j).join(", ")};.* Set phase: ${PHASES[i + 1]} next \\(the phase after ${PHASES[i]}\\), once its gate passed: \`npm run verify -- --stack production --gate ${PHASES[i + 1]}\` exits 0 only while Pulumi\\.production\\.yaml still says phase: ${PHASES[i]} \\(verify asks the running stack at the phase its file names\\); read docs/how-to/move-between-phases\\.md#migration-phases$`,
           ),
         );
       }
@@ -63,14 +64,27 @@ describe("change check: the phase move an --against export covers", () => {
     );
   });
 
-  it("one phase forward passes with one line naming the move and the docs' gate for it", () => {
+  it("one phase forward passes with one line naming the move and the docs' gate for it, run with the file still at the old phase", () => {
     for (let i = 0; i + 1 < PHASES.length; i++) {
       const [from, to] = [PHASES[i], PHASES[i + 1]];
       assert.deepEqual(verdict(from, to), {
-        line: `phase ${from} -> ${to} (one phase forward): before pulumi up, \`npm run verify -- --stack production --gate ${to}\` must exit 0 (${PHASE_MOVE_DOC}, step 2)`,
+        line: `phase ${from} -> ${to} (one phase forward): before pulumi up, its gate must have passed: \`npm run verify -- --stack production --gate ${to}\` exits 0 only while Pulumi.production.yaml still says phase: ${from} (verify asks the running stack at the phase its file names); if it has not run, set phase: ${from} back, run it, then set phase: ${to} again (${PHASE_MOVE_DOC}, step 2)`,
         refused: false,
       });
     }
+  });
+
+  it("the gate's command names no placeholder, and --dir (shell-quoted) for a project that is not this checkout", () => {
+    const move = phaseMove(exportOf(stackAt("loki-fixed")), exportOf(stackAt("backend-primary")));
+    const skip = phaseMoveVerdict(move, "staging", "prev.json", undefined, "/tmp/my project")?.line ?? "";
+    assert.doesNotMatch(skip, /<[^>]*>/);
+    assert.match(
+      skip,
+      /`npm run verify -- --dir '\/tmp\/my project' --stack staging --gate dual-write` exits 0 only while Pulumi\.staging\.yaml still says phase: loki-fixed/,
+    );
+    assert.equal(commandDir(ROOT), undefined);
+    assert.equal(commandDir(path.join(ROOT, "test", "..")), undefined);
+    assert.equal(commandDir("/tmp/ph"), "/tmp/ph");
   });
 
   it("staying and going back say nothing (going back is guarded by the change itself)", () => {
@@ -117,8 +131,19 @@ describe("change check: npm run synth -- --against across phases", function () {
     assert.equal(c.code, 0, c.text);
     assert.match(
       c.text,
-      /\nphase loki-fixed -> dual-write \(one phase forward\): before pulumi up, `npm run verify -- --stack production --gate dual-write` must exit 0/,
+      /\nphase loki-fixed -> dual-write \(one phase forward\): before pulumi up, its gate must have passed: `npm run verify -- --stack production --gate dual-write` exits 0 only while Pulumi\.production\.yaml still says phase: loki-fixed/,
     );
     assert.doesNotMatch(c.text, /REFUSED/);
+    // Another project folder (synth --dir): verify reads the checkout's stack files without --dir.
+    const other = tmpDir("phase-move-dir");
+    for (const f of ["Pulumi.yaml", "Pulumi.production.yaml"])
+      fs.copyFileSync(path.join(ROOT, f), path.join(other, f));
+    const d = await checkChange(other, "production", r, { against: previous });
+    assert.match(
+      d.text,
+      new RegExp(
+        `\`npm run verify -- --dir ${other.replace(/[.]/g, "\\.")} --stack production --gate dual-write\` exits 0`,
+      ),
+    );
   });
 });
