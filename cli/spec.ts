@@ -163,7 +163,7 @@ export const VERIFY: CliSpec = {
       value: "<component>=<url>",
       repeat: true,
       login: true,
-      help: "Reach a component at this URL instead of a kubectl port-forward (Mimir's and its ruler's base URLs: their APIs are under /prometheus). One per component; a component the stack never reads (the other metrics backend's, one its phase does not run: prometheus at kps-removed, the backend at loki-fixed; loki-ring without a Loki step --gate) is a bad argument.",
+      help: "Reach a component at this URL instead of a kubectl port-forward (Mimir's and its ruler's base URLs, without /prometheus: verify adds it to reach their APIs). One per component; a component the stack never reads (the other metrics backend's, one its phase does not run: prometheus at kps-removed, the backend at loki-fixed; loki-ring without a Loki step --gate) is a bad argument.",
     },
     { name: "--json", help: "Print the report as JSON." },
     {

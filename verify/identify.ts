@@ -119,13 +119,35 @@ const PROBES: Record<Component, Probe> = {
   },
 };
 
+/**
+ * The prefix a probe's path puts before the product's API (`/prometheus` of Mimir's, `/loki` of
+ * Loki's), which verify adds to the URL itself; "" when the API is at the root.
+ */
+const apiPrefix = (probe: Probe): string => probe.path.slice(0, probe.path.indexOf("/api/"));
+
+/**
+ * Why nothing answered as `probe` there, when `base`'s own path already ends with the prefix verify
+ * adds (a URL copied from a doc or a browser with `/prometheus` on it): the prefix is then doubled in
+ * what was requested, the likelier cause than another component's port.
+ */
+function doubledPrefix(probe: Probe, base: string): string | undefined {
+  const prefix = apiPrefix(probe);
+  const u = new URL(base);
+  const own = u.pathname.replace(/\/+$/, "");
+  if (!prefix || !own.endsWith(prefix)) return undefined;
+  u.pathname = own.slice(0, -prefix.length) || "/";
+  return `the URL's path already ends with ${prefix}, which verify adds itself; expected the URL without it (${redact(u.toString()).replace(/\/$/, "")})`;
+}
+
 /** Why `base` is not `c` (one line, after the component's name and how it was reached), or undefined when it answers as `c`. */
 export async function misidentified(c: Component, base: string): Promise<string | undefined> {
   const probe = PROBES[c];
-  const path = probe.path;
+  const url = urlOf(base, probe.path);
+  // What was requested, said as the server saw it: the base URL's own path comes before the probe's.
+  const path = new URL(url).pathname;
   let r: Awaited<ReturnType<typeof ask>>;
   try {
-    r = await ask(urlOf(base, path));
+    r = await ask(url);
   } catch (e) {
     return (e as Error).message.replace(/^[^ ]*: /, "");
   }
@@ -140,7 +162,7 @@ export async function misidentified(c: Component, base: string): Promise<string 
     // VictoriaMetrics serves the Prometheus API under `/prometheus` too.
     return `it is no Mimir: its build info (GET ${path}) names no application, as Prometheus' and VictoriaMetrics' do not; is it ${build === "prometheus" ? "Prometheus'" : "VictoriaMetrics'"} port?`;
   if (r.status < 200 || r.status > 299 || !probe.answers(r.json))
-    return `no ${probe.product} API there (${answered}); is it another component's port?`;
+    return `no ${probe.product} API there (${answered}); ${doubledPrefix(probe, base) ?? "is it another component's port?"}`;
   if (c === "prometheus" && build !== "prometheus")
     return `it is ${build === "other" ? "no Prometheus: its build info (GET " + path + ") has no goVersion, as VictoriaMetrics answers" : `${build}, not Prometheus (GET ${path})`}; is it the backend's port?`;
   if (c === "victoriametrics" && build !== "other")

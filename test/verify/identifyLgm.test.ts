@@ -200,6 +200,29 @@ describe("verify: Loki, Grafana and Mimir are asked whether they are what their 
     );
   });
 
+  it("a URL whose path already ends with the API prefix verify adds: the path requested, as the server saw it, and the doubled prefix named", async () => {
+    const p = await verify("mdw", { mimir: `${prom.url}/prometheus`, loki, grafana });
+    assert.equal(
+      p.detail("remote-write"),
+      `--url mimir=${prom.url}/prometheus: no Mimir API there (GET /prometheus/prometheus/api/v1/status/buildinfo answered 404 (404 page not found)); the URL's path already ends with /prometheus, which verify adds itself; expected the URL without it (${prom.url})`,
+    );
+    const nothing = await serve(() => notFound);
+    probes.length = 0;
+    assert.equal(
+      await misidentified("loki", `${nothing}/logs/loki/`),
+      `no Loki API there (GET /logs/loki/loki/api/v1/status/buildinfo answered 404 (404 page not found)); the URL's path already ends with /loki, which verify adds itself; expected the URL without it (${nothing}/logs)`,
+    );
+    // A path of its own that is no doubled prefix: the path requested, and another port the likely cause.
+    assert.equal(
+      await misidentified("mimir", `${nothing}/mimir`),
+      "no Mimir API there (GET /mimir/prometheus/api/v1/status/buildinfo answered 404 (404 page not found)); is it another component's port?",
+    );
+    assert.deepEqual(
+      probes.map((q) => q.path),
+      ["/logs/loki/loki/api/v1/status/buildinfo", "/mimir/prometheus/api/v1/status/buildinfo"],
+    );
+  });
+
   it("the Loki, Grafana, Mimir and ruler probes ask what those answer without a tenant or a login, and pass them", async () => {
     for (const [c, base] of [
       ["loki", loki],
