@@ -9,6 +9,7 @@ import { readFileSync } from "fs";
 import { dirname, join } from "path";
 import { closestMatch, didYouMean } from "../config/errors";
 import { PHASES } from "../model/phases";
+import { AGREE_GATES } from "../verify/agreeGates";
 
 export interface FlagSpec {
   /** `--name`. */
@@ -152,6 +153,9 @@ export const POLICY_CHECK: CliSpec = {
   ],
 };
 
+/** The gates whose checks read --window and --step (backend-agrees compares before them), in words. */
+const AGREE_GATES_SAID = `--gate ${AGREE_GATES.join(" or ")} (Prometheus and the backend both run before them; before dual-write no backend runs)`;
+
 export const VERIFY: CliSpec = {
   script: "verify",
   summary:
@@ -186,12 +190,12 @@ export const VERIFY: CliSpec = {
     {
       name: "--window",
       value: "<duration>",
-      help: "backend-agrees, so only with a phase --gate: the longest window compared, ending 2m before now (default 1h; never longer than a dashboard's own range).",
+      help: `backend-agrees, so only with ${AGREE_GATES_SAID}: the longest window compared, ending 2m before now (default 1h; never longer than a dashboard's own range).`,
     },
     {
       name: "--step",
       value: "<duration>",
-      help: "backend-agrees, so only with a phase --gate: the step of every range query on both sides (default 1m); at most the window.",
+      help: `backend-agrees, so only with ${AGREE_GATES_SAID}: the step of every range query on both sides (default 1m); at most the window.`,
     },
     {
       name: "--timeout",

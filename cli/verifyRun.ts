@@ -31,6 +31,7 @@ import {
 import { didYouMean, listedProblems } from "../config/errors";
 import { COMPONENTS, type Component, type Expectations, type Report } from "../verify/types";
 import { AGREE_DEFAULTS, type AgreeOptions } from "../verify/agreeCheck";
+import { AGREE_GATES, agreeSkipBefore } from "../verify/agreeGates";
 import { promDurationSeconds } from "../verify/agree";
 import { internalErrorText } from "./internalError";
 import { traceDirOf } from "./io";
@@ -181,7 +182,7 @@ function durationFlag(
 function parseAgree(
   one: (f: string) => string | undefined,
   problems: ArgProblem[],
-  /** Whether backend-agrees can run (a --gate that is no Loki step); else the flags are unread. */
+  /** Whether backend-agrees compares (a phase --gate of AGREE_GATES); else the flags are unread. */
   read: boolean,
 ): VerifyArgs["agree"] {
   const duration = (flag: string) => durationFlag(one, problems, flag);
@@ -237,8 +238,8 @@ function parseMove(
 /**
  * Flags the run would not read, each a problem: a flag that silently does nothing lets a run pass
  * that did not ask what the operator meant (`--window 6h` without `--gate` compares nothing).
- * The move check runs alone; backend-agrees, the only reader of --window and --step, runs only
- * with a phase --gate.
+ * The move check runs alone; backend-agrees, the only reader of --window and --step, compares only
+ * before the gates of AGREE_GATES (verify/agreeGates.ts, the rule the check itself skips by).
  */
 function unreadFlags(
   p: { values: Map<string, string[]> },
@@ -260,14 +261,23 @@ function unreadFlags(
     return;
   }
   const agree = given(["--window", "--step"]);
-  // A --gate that is no phase or step is its own problem; a Loki step asks Loki's ring only.
-  if (agree.length > 0 && !run.gate && !refused("--gate"))
+  // A --gate that is no phase or step is its own problem; a Loki step asks Loki's ring only; a
+  // phase gate where backend-agrees skips (dual-write: no backend runs at loki-fixed) reads none.
+  const skip = run.gate && agreeSkipBefore(run.gate);
+  if (agree.length > 0 && (!run.gate || skip) && !refused("--gate")) {
+    const them = agree.length === 1 ? "it" : "them";
+    const got = !p.values.has("--gate")
+      ? `no --gate: only backend-agrees reads ${them}, and it runs only before a phase change`
+      : skip
+        ? `--gate ${run.gate}: only backend-agrees reads ${them}, and it compares nothing before ${run.gate} (${skip})`
+        : `--gate ${p.values.get("--gate")![0]}, which asks Loki's ring: only backend-agrees reads ${them}`;
     problems.push(
       argProblem(
-        `${agree.join(", ")}: expected only with a phase --gate (${PHASES.slice(1).join(", ")}), got ${p.values.has("--gate") ? `--gate ${p.values.get("--gate")![0]}, which asks Loki's ring` : "no --gate"}: only backend-agrees reads ${agree.length === 1 ? "it" : "them"}, and it runs only before a phase change`,
+        `${agree.join(", ")}: expected only with a --gate whose backend-agrees compares (${AGREE_GATES.join(", ")}), got ${got}`,
         ...agree,
       ),
     );
+  }
 }
 
 /**
@@ -287,7 +297,7 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const { gate, lokiStep } = parseGate(one("--gate"), problems);
   const urls = parseUrls(p.values.get("--url") ?? [], problems);
   const moving = p.values.has("--move-from") && p.values.has("--move-to");
-  const agree = parseAgree(one, problems, one("--gate") !== undefined && !lokiStep && !moving);
+  const agree = parseAgree(one, problems, !!gate && AGREE_GATES.includes(gate) && !moving);
   const timeoutSeconds = durationFlag(one, problems, "--timeout");
   const stack = one("--stack");
   // A missing --stack that another problem already names (npm kept it, `--stak`, `--stack` without

@@ -11,6 +11,7 @@
 import { ApiError, labelValues, rangeQuery, requestJson, urlOf } from "./http";
 import { parseUserYaml } from "../model/yamlText";
 import { metricsApi } from "./metricsApi";
+import { agreeSkip } from "./agreeGates";
 import type { AgreeOptions, CheckResult, PanelTarget, QueryReport, VerifyContext } from "./types";
 
 export type { AgreeOptions, QueryReport } from "./types";
@@ -123,14 +124,9 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
   const { exp, gate, next } = ctx;
   const opts: AgreeOptions = { ...AGREE_DEFAULTS, ...(ctx.agree ?? {}) };
   if (!gate || !next) return { id, status: "skip", detail: "asked only with --gate <next phase>" };
-  if (!exp.caps.kps)
-    return {
-      id,
-      status: "skip",
-      detail: `no Prometheus runs at ${exp.phase}: nothing to compare the backend with`,
-    };
-  if (!exp.caps.backend)
-    return { id, status: "skip", detail: `no backend runs at ${exp.phase}: nothing moves to it at ${gate}` };
+  // The same rule tells verify's arguments which gates read --window and --step (agreeGates.ts).
+  const skip = agreeSkip(exp.phase, exp.caps, gate);
+  if (skip) return { id, status: "skip", detail: skip };
   if (opts.windowSeconds < opts.stepSeconds)
     return {
       id,

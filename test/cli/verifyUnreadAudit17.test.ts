@@ -8,6 +8,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { runVerify } from "../../cli/verifyRun";
 import { formatReport } from "../../verify/report";
+import { AGREE_GATES } from "../../verify/agreeGates";
 import { tmpDir } from "../support/helpers";
 import { verifyArgProblems } from "../support/verifyArgs";
 import { verifyProject } from "../support/verifyProject";
@@ -77,20 +78,36 @@ describe("verify: a flag the run would not read is a bad argument, not ignored",
 
   it("--window or --step without a phase --gate: only backend-agrees reads them", () => {
     assert.deepEqual(problems(["--stack", "s", "--window", "6h"]), [
-      "--window: expected only with a phase --gate (dual-write, backend-primary, kps-removed), got no --gate: only backend-agrees reads it, and it runs only before a phase change",
+      "--window: expected only with a --gate whose backend-agrees compares (backend-primary, kps-removed), got no --gate: only backend-agrees reads it, and it runs only before a phase change",
     ]);
     assert.match(
       problems(["--stack", "s", "--gate", "loki-join", "--window", "6h", "--step", "5m"]).join("\n"),
-      /^--window, --step: expected only with a phase --gate .*, got --gate loki-join, which asks Loki's ring: only backend-agrees reads them/,
+      /^--window, --step: expected only with a --gate whose backend-agrees compares .*, got --gate loki-join, which asks Loki's ring: only backend-agrees reads them/,
     );
     // Unread, their lengths are not a second mistake ("--window 1h is shorter than --step 2h").
     assert.deepEqual(
       problems(["--stack", "s", "--step", "2h"]).map((m) => m.replace(/ .*/, "")),
       ["--step:"],
     );
-    // With a phase gate they are read; a --gate that is no gate at all is its own one problem.
-    assert.deepEqual(problems(["--stack", "s", "--gate", "backend-primary", "--window", "6h"]), []);
+    // With a phase gate backend-agrees compares before they are read; a --gate that is no gate at
+    // all is its own one problem.
+    for (const gate of ["backend-primary", "kps-removed"])
+      assert.deepEqual(
+        problems(["--stack", "s", "--gate", gate, "--window", "6h", "--step", "5m"]),
+        [],
+        gate,
+      );
     assert.equal(problems(["--stack", "s", "--gate", "later", "--window", "6h"]).length, 1);
+  });
+
+  it("--window or --step with --gate dual-write: backend-agrees skips there (no backend runs at loki-fixed), so they are unread", () => {
+    assert.deepEqual(problems(["--stack", "s", "--gate", "dual-write", "--window", "6h", "--step", "5m"]), [
+      "--window, --step: expected only with a --gate whose backend-agrees compares (backend-primary, kps-removed), got --gate dual-write: only backend-agrees reads them, and it compares nothing before dual-write (no backend runs at loki-fixed: nothing moves to it at dual-write)",
+    ]);
+    // Unread, their lengths are not a second mistake.
+    assert.equal(problems(["--stack", "s", "--gate", "dual-write", "--step", "2h"]).length, 1);
+    // The list is where the check decides to compare: the phase before each gate runs both.
+    assert.deepEqual(AGREE_GATES, ["backend-primary", "kps-removed"]);
   });
 
   it("--gate, --url, --window, --step or --timeout beside --move-from/--move-to: one message naming them", () => {
