@@ -3,8 +3,7 @@
  * or an earlier synthesis) and the new one rendered with the same Helm and chart cache, then
  * compared object by object (change.ts).
  */
-import { FileReadError, readUtf8 } from "../config/readFile";
-import { notJsonMessage } from "../config/jsonText";
+import { readStackExport } from "../synth/exportFile";
 import { SynthInputError, type StackExport, type SynthResult } from "../synth/synthesize";
 import { rawObjects, stackObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
@@ -16,30 +15,15 @@ import type { OverridePlace } from "../synth/report";
 
 /**
  * Reads a stack export (`pulumi stack export` or `npm run synth`'s `<stack>.json`) as policy:check
- * does (config/readFile.ts): the same words for a file that cannot be read, and a byte-order mark
- * (Windows PowerShell's `Out-File -Encoding utf8` writes one) taken off rather than read as JSON.
+ * does (synth/exportFile.ts): the same file taken or refused, in the same words, led by the flag.
+ * Throws {@link SynthInputError} for a file that cannot be read, is not JSON or is no export of
+ * the form the change check reads (another format version, a resource without a string URN).
  */
 export function readExport(file: string): StackExport {
-  let text: string;
-  try {
-    text = readUtf8(file);
-  } catch (e) {
-    if (e instanceof FileReadError) throw new SynthInputError(`--against ${file}: ${e.message}`);
-    throw e;
-  }
-  let exp: any;
-  try {
-    exp = JSON.parse(text);
-  } catch {
-    // Placed and said in words (config/jsonText.ts): V8's message quotes the text, and an export
-    // made with --show-secrets holds the stack's secrets in plain text.
-    throw new SynthInputError(`--against ${file}: ${notJsonMessage(file, text, "a stack export (JSON)")}`);
-  }
-  if (!Array.isArray(exp?.deployment?.resources))
-    throw new SynthInputError(
-      `--against ${file}: expected a stack export with deployment.resources (pulumi stack export, or out/<stack>.json of npm run synth), found keys ${Object.keys(exp ?? {}).join(", ") || "none"}`,
-    );
-  return exp as StackExport;
+  const read = readStackExport(file);
+  if ("export" in read) return read.export;
+  const fix = "fix" in read && read.fix ? `; ${read.fix}` : "";
+  throw new SynthInputError(`--against ${file}: ${read.message}${fix}`);
 }
 
 /** Renders an export into the state the change is computed on; throws on a release Helm cannot render. */

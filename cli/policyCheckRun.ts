@@ -31,6 +31,7 @@ import {
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { PROJECT } from "../model/names";
 import { exportFiles, type ExportCandidate } from "./exportFiles";
+import { readStackExport } from "../synth/exportFile";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
 
@@ -54,36 +55,6 @@ export async function runPolicyCheck(argv: string[], io: CliIo): Promise<number>
     out(failLine("an unexpected error (above)"));
     return 2;
   }
-}
-
-/** What stands where a resource should, for a message: its kind, or the field it lacks (no value shown). */
-function foundAsResource(r: unknown): string {
-  if (r === null) return "null";
-  if (Array.isArray(r)) return "a list";
-  if (typeof r !== "object") return `a ${typeof r}`;
-  const o = r as Record<string, unknown>;
-  const bad = ["urn", "type"].find((k) => typeof o[k] !== "string")!;
-  return o[bad] === undefined ? `an object without "${bad}"` : `an object whose "${bad}" is not a string`;
-}
-
-/** The format version of the exports the pack reads (apitype.DeploymentSchemaVersionCurrent). */
-const EXPORT_VERSION = 3;
-
-/**
- * What a JSON file that is no stack export holds, for a message: a Kubernetes object's kind (as
- * `kubectl get -o json` prints), else its top-level keys (names only, never a value: a value may
- * be a secret).
- */
-function foundAsExport(doc: unknown): string {
-  if (doc === null || typeof doc !== "object") return doc === null ? "null" : `a ${typeof doc}`;
-  if (Array.isArray(doc)) return "a list";
-  const o = doc as Record<string, unknown>;
-  if (typeof o.kind === "string" && typeof o.apiVersion === "string")
-    return `a Kubernetes ${JSON.stringify(o.kind)} of ${JSON.stringify(o.apiVersion)}, as \`kubectl get -o json\` prints`;
-  const keys = Object.keys(o);
-  if (keys.length === 0) return "an empty object";
-  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
-  return `an object with the keys ${shown.join(", ")}${keys.length > 5 ? ", …" : ""}`;
 }
 
 /**
@@ -289,73 +260,30 @@ function readExportFile(
   skip: (file: string, why: string) => void,
 ): ReadExport | "bad input" | undefined {
   const { err } = printers(io);
-  let text: string;
-  try {
-    text = readUtf8(file);
-  } catch (e) {
-    // One wording for a file that cannot be read, wherever it is read (config/readFile.ts).
-    if (e instanceof FileReadError) {
-      err(led(e.message));
+  // The form is checked as synth --against checks it (synth/exportFile.ts): one file, one verdict.
+  const read = readStackExport(file);
+  if ("export" in read) return withRendered(file, read.export.deployment.resources, err);
+  switch (read.refused) {
+    case "unreadable":
+      err(led(read.message));
       return "bad input";
-    }
-    throw e;
+    case "not JSON":
+      // A .json file that does not parse is a broken file (a truncated copy, a failed synth), found
+      // in a folder or named: an export it may have been must not pass unseen, so the run fails.
+      err(led(`${read.message}; not judged (a truncated copy or a failed synth?)`));
+      return "bad input";
+    case "not an export":
+      // A file named on the command line must be an export; one a folder or pattern found is skipped.
+      if (!named) {
+        skip(file, `not a \`pulumi stack export\` file (no deployment.resources[]; found ${read.found})`);
+        return undefined;
+      }
+      err(led(`${file}: ${read.message}; ${read.fix}`));
+      return "bad input";
+    case "bad form":
+      err(led(`${file}: ${read.message}; not judged${read.fix ? `: ${read.fix}` : ""}`));
+      return "bad input";
   }
-  let doc: any;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    // A .json file that does not parse is a broken file (a truncated copy, a failed synth), found
-    // in a folder or named: an export it may have been must not pass unseen, so the run fails.
-    // Placed and said in words (config/jsonText.ts): V8's message quotes the text, and an export
-    // made with --show-secrets holds the stack's secrets in plain text.
-    err(
-      led(
-        `${notJsonMessage(file, text, "a stack export (JSON)")}; not judged (a truncated copy or a failed synth?)`,
-      ),
-    );
-    return "bad input";
-  }
-  const resources: ExportedResource[] | undefined = doc?.deployment?.resources;
-  if (!Array.isArray(resources)) {
-    // A file named on the command line must be an export; one a folder or pattern found is skipped.
-    if (!named) {
-      skip(
-        file,
-        `not a \`pulumi stack export\` file (no deployment.resources[]; found ${foundAsExport(doc)})`,
-      );
-      return undefined;
-    }
-    err(
-      led(
-        `${file}: not a \`pulumi stack export\` file (expected deployment.resources[], found ${foundAsExport(doc)}); give the file \`pulumi stack export\` or \`npm run synth -- --out <dir>\` writes`,
-      ),
-    );
-    return "bad input";
-  }
-  // Another format version may keep its resources elsewhere or in other fields: judged as version
-  // 3, it could pass with what the pack cannot see. An export without one (a hand-made file) is read.
-  if (doc.version !== undefined && doc.version !== EXPORT_VERSION) {
-    err(
-      led(
-        `${file}: version: expected ${EXPORT_VERSION} (the format \`pulumi stack export\` of the Pulumi CLI v3 and \`npm run synth\` write), found ${JSON.stringify(doc.version)}; not judged: export the stack again with the Pulumi CLI v3`,
-      ),
-    );
-    return "bad input";
-  }
-  // A broken resource list is bad input, said with where and what was found: the pack would trip
-  // over it with an unexpected error naming none of that.
-  const broken = resources.findIndex(
-    (r) => !r || typeof r !== "object" || typeof r.urn !== "string" || typeof r.type !== "string",
-  );
-  if (broken >= 0) {
-    err(
-      led(
-        `${file}: deployment.resources[${broken}]: expected a resource (an object with a string "urn" and "type"), found ${foundAsResource(resources[broken])}; not judged`,
-      ),
-    );
-    return "bad input";
-  }
-  return withRendered(file, resources, err);
 }
 
 /**

@@ -92,7 +92,7 @@ describe("change check: npm run synth -- --against", function () {
     assert.equal(r.status, 2);
     assert.match(
       r.stderr,
-      /not-an-export\.json: expected a stack export with deployment\.resources .* found keys hello/,
+      /--against \S+not-an-export\.json: not a `pulumi stack export` file \(expected deployment\.resources\[\], found an object with the keys "hello"\); give the file `pulumi stack export` writes/,
     );
     // Said before any work: nothing synthesized, nothing written; only the closing line on stdout.
     assert.equal(r.stdout, `synth: FAIL (exit 2): bad input: --against ${file} (above)\n`);

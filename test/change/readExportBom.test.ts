@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { readExport } from "../../change/against";
 import { SynthInputError } from "../../synth/synthesize";
+import { policyCheckCli, synthCli, tmpDir } from "../support/helpers";
 
 /*
  * `synth --against` reads a stack export as policy:check does (config/readFile.ts): an export saved
@@ -44,5 +45,62 @@ describe("change/against.ts readExport: the export read as policy:check reads it
       () => readExport(file),
       (e: unknown) => e instanceof SynthInputError && /not UTF-8 text; save it as UTF-8/.test(e.message),
     );
+  });
+});
+
+/*
+ * One validation of an export file's form (synth/exportFile.ts) for both readers: `synth --against`
+ * takes or refuses a file as policy:check does, in the same words after each one's lead, and a
+ * file neither can read is bad input (exit 2) naming where and what was found, never an
+ * unexpected error from deep in the render.
+ */
+describe("change/against.ts readExport: refuses what policy:check refuses, in its words", function () {
+  this.timeout(60000);
+  const dir = tmpDir("read-export-form");
+  const urn = "urn:pulumi:staging::homelab-observability::kubernetes:core/v1:ConfigMap::a";
+  const ok = { urn, type: "kubernetes:core/v1:ConfigMap", custom: true, inputs: {} };
+  const cases: [name: string, doc: unknown, said: string][] = [
+    [
+      "no-urn",
+      { version: 3, deployment: { resources: [ok, { type: ok.type, custom: true }] } },
+      'deployment.resources[1]: expected a resource (an object with a string "urn" and "type"), found an object without "urn"',
+    ],
+    ["version-4", { version: 4, deployment: { resources: [ok] } }, "version: expected 3 (the format"],
+    ["empty-list", [], "not a `pulumi stack export` file (expected deployment.resources[], found a list)"],
+    [
+      "kubectl-list",
+      { apiVersion: "v1", kind: "List", items: [] },
+      'found a Kubernetes "List" of "v1", as `kubectl get -o json` prints)',
+    ],
+  ];
+
+  for (const [name, doc, said] of cases)
+    it(`${name}: refused under --against as policy:check refuses it`, async () => {
+      const file = path.join(dir, `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(doc));
+      let message = "";
+      assert.throws(
+        () => readExport(file),
+        (e: unknown) => e instanceof SynthInputError && Boolean((message = e.message)),
+      );
+      assert.ok(message.startsWith(`--against ${file}: `), message);
+      assert.ok(message.includes(said), message);
+      const body = message.slice(`--against ${file}: `.length);
+      const p = await policyCheckCli([file]);
+      assert.equal(p.status, 2, p.stdout + p.stderr);
+      // policy:check adds only what it does then ("not judged"): the rest is the same text.
+      const [what] = body.split("; ");
+      assert.ok(p.stderr.startsWith(`policy:check: ${file}: ${what}`), `${p.stderr}\nvs\n${body}`);
+    });
+
+  it("synth --against an export whose resources lack a urn: bad input (exit 2) naming the index, no unexpected error", async () => {
+    const file = path.join(dir, "no-urn.json");
+    fs.writeFileSync(file, JSON.stringify(cases[0][1]));
+    const out = path.join(dir, "out");
+    const r = await synthCli("--stack", "staging", "--out", out, "--quiet", "--against", file);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(r.stderr.trim(), `synth: --against ${file}: ${cases[0][2]}`);
+    assert.doesNotMatch(r.stdout + r.stderr, /unexpected error/);
+    assert.equal(r.stdout, `synth: FAIL (exit 2): bad input: --against ${file} (above)\n`);
   });
 });

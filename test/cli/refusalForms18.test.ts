@@ -177,7 +177,7 @@ describe("policy:check: every refusal led by policy:check:, and the files named 
     assert.deepEqual(lines.slice(2), [
       // No name close to it beside it: where exports come from.
       `policy:check: ${missing}: no such file or folder; \`npm run synth -- --all --out out\` writes an export per stack (out/<stack>.json), then give out`,
-      `policy:check: ${notExport}: not a \`pulumi stack export\` file (expected deployment.resources[], found an empty object); give the file \`pulumi stack export\` or \`npm run synth -- --out <dir>\` writes`,
+      `policy:check: ${notExport}: not a \`pulumi stack export\` file (expected deployment.resources[], found an empty object); give the file \`pulumi stack export\` writes, or a stack's .json file that \`npm run synth\` writes into its --out folder`,
     ]);
     assert.equal(
       lastLine(r.stdout),

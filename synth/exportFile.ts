@@ -1,0 +1,116 @@
+/**
+ * A stack export file as an input (`pulumi stack export`, or `<stack>.json` of `npm run synth`):
+ * read and its form checked once, for every command that reads one (`policy:check` judges it,
+ * `synth --against` compares with it), so the same file is taken or refused by both, in the same
+ * words. Each command leads the refusal with its own name and flag and says what it does then.
+ */
+import { FileReadError, readUtf8 } from "../config/readFile";
+import { notJsonMessage } from "../config/jsonText";
+import type { StackExport } from "./synthesize";
+
+/** The format version of the exports read here (apitype.DeploymentSchemaVersionCurrent). */
+export const EXPORT_VERSION = 3;
+
+/** What to do about a file that is no stack export: where one comes from (no placeholder in a command). */
+export const EXPORT_SOURCES =
+  "give the file `pulumi stack export` writes, or a stack's .json file that `npm run synth` writes into its --out folder";
+
+/**
+ * A stack export file read, or why it is refused:
+ * - `unreadable`, `not JSON`: `message` names the file (config/readFile.ts, config/jsonText.ts);
+ * - `not an export`: no `deployment.resources[]`; `found` is what the file holds (a command may
+ *   skip such a file found in a folder), `message` says both, `fix` where an export comes from;
+ * - `bad form`: an export the pack or the change check would misread or trip over (another format
+ *   version, a resource without a string `urn` or `type`); `message` names the key, the expected
+ *   form and what was found, `fix` what to do when there is something to do.
+ */
+export type ExportFileRead =
+  | { export: StackExport }
+  | { refused: "unreadable" | "not JSON"; message: string }
+  | { refused: "not an export"; message: string; found: string; fix: string }
+  | { refused: "bad form"; message: string; fix?: string };
+
+/** {@link ExportFileRead} of `file`: its text read as every user file is, then its form checked. */
+export function readStackExport(file: string): ExportFileRead {
+  let text: string;
+  try {
+    // A byte-order mark (Windows PowerShell's `Out-File -Encoding utf8` writes one) is taken off.
+    text = readUtf8(file);
+  } catch (e) {
+    if (e instanceof FileReadError) return { refused: "unreadable", message: e.message };
+    throw e;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    // Placed and said in words: V8's message quotes the text, and an export made with
+    // --show-secrets holds the stack's secrets in plain text.
+    return { refused: "not JSON", message: notJsonMessage(file, text, "a stack export (JSON)") };
+  }
+  return exportForm(doc);
+}
+
+/** {@link ExportFileRead} of a parsed JSON document. */
+export function exportForm(doc: unknown): ExportFileRead {
+  const resources = (doc as { deployment?: { resources?: unknown } } | null)?.deployment?.resources;
+  if (!Array.isArray(resources)) {
+    const found = foundAsJson(doc);
+    return {
+      refused: "not an export",
+      found,
+      message: `not a \`pulumi stack export\` file (expected deployment.resources[], found ${found})`,
+      fix: EXPORT_SOURCES,
+    };
+  }
+  // Another format version may keep its resources elsewhere or in other fields: read as version 3,
+  // it could pass with what the pack cannot see, or compare as a change that is none. An export
+  // without one (a hand-made file) is read as version 3.
+  const version = (doc as { version?: unknown }).version;
+  if (version !== undefined && version !== EXPORT_VERSION)
+    return {
+      refused: "bad form",
+      message: `version: expected ${EXPORT_VERSION} (the format \`pulumi stack export\` of the Pulumi CLI v3 and \`npm run synth\` write), found ${JSON.stringify(version)}`,
+      fix: "export the stack again with the Pulumi CLI v3",
+    };
+  // Every reader finds a resource by its URN and type: a broken one is said with where and what
+  // stands there, rather than an unexpected error naming none of that.
+  const broken = resources.findIndex((r) => foundAsResource(r) !== undefined);
+  if (broken >= 0)
+    return {
+      refused: "bad form",
+      message: `deployment.resources[${broken}]: expected a resource (an object with a string "urn" and "type"), found ${foundAsResource(resources[broken])}`,
+    };
+  return { export: doc as StackExport };
+}
+
+/**
+ * What stands where a resource should, for a message: its kind, or the field it lacks (no value
+ * shown); undefined for a resource.
+ */
+function foundAsResource(r: unknown): string | undefined {
+  if (r === null) return "null";
+  if (Array.isArray(r)) return "a list";
+  if (typeof r !== "object") return `a ${typeof r}`;
+  const o = r as Record<string, unknown>;
+  const bad = ["urn", "type"].find((k) => typeof o[k] !== "string");
+  if (bad === undefined) return undefined;
+  return o[bad] === undefined ? `an object without "${bad}"` : `an object whose "${bad}" is not a string`;
+}
+
+/**
+ * What a JSON document that is not of the form expected holds, for a message: a Kubernetes
+ * object's kind (as `kubectl get -o json` prints), else its top-level keys (names only, never a
+ * value: a value may be a secret).
+ */
+export function foundAsJson(doc: unknown): string {
+  if (doc === null || typeof doc !== "object") return doc === null ? "null" : `a ${typeof doc}`;
+  if (Array.isArray(doc)) return "a list";
+  const o = doc as Record<string, unknown>;
+  if (typeof o.kind === "string" && typeof o.apiVersion === "string")
+    return `a Kubernetes ${JSON.stringify(o.kind)} of ${JSON.stringify(o.apiVersion)}, as \`kubectl get -o json\` prints`;
+  const keys = Object.keys(o);
+  if (keys.length === 0) return "an empty object";
+  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
+  return `an object with the keys ${shown.join(", ")}${keys.length > 5 ? ", …" : ""}`;
+}
