@@ -136,14 +136,22 @@ function matchIn(dir: string, part: string): string[] {
   return names.filter((n) => re.test(n) && (part.startsWith(".") || !n.startsWith(".")));
 }
 
-/** Why a file `npm run synth` writes beside an export is not one, from its name; undefined for any other. */
-export function sideFileReason(file: string): string | undefined {
+/**
+ * Why a file `npm run synth` writes beside an export is not one, from its name; undefined for any
+ * other. Rendered objects are judged only with their export: `exportJudged` says whether this run
+ * judges it (it is among the files to judge), else whether it is there at all is said.
+ */
+export function sideFileReason(file: string, exportJudged = true): string | undefined {
   const m = /^(.*)\.(rendered|adopted)\.json$/.exec(path.basename(file));
   if (!m) return undefined;
   const exp = path.join(path.dirname(file), `${m[1]}.json`);
-  return m[2] === "rendered"
-    ? `the rendered objects npm run synth writes beside ${exp}: judged with that export, not alone`
-    : `the imports and reads npm run synth records beside ${exp}: not a stack export`;
+  if (m[2] === "adopted")
+    return `the imports and reads npm run synth records beside ${exp}: not a stack export`;
+  const what = `the rendered objects npm run synth writes beside ${exp}`;
+  if (exportJudged) return `${what}: judged with that export, not alone`;
+  return lstatOf(exp)
+    ? `${what}: judged only with that export, which is not among the files given (give ${exp} to judge both)`
+    : `${what}: that export is not there, so nothing judged them (they are judged only with their export)`;
 }
 
 /**
@@ -159,8 +167,10 @@ export function exportFiles(args: string[]): ExportFiles {
   const out: ExportFiles = { candidates: [], skipped: [], problems: [], inOrder: [] };
   const seen = new Set<string>();
   const skip = (file: string, why: string) => {
-    out.skipped.push({ file, why });
-    out.inOrder.push({ file, why });
+    // One entry in both lists: a reason settled after the loop is said in both.
+    const skipped = { file, why };
+    out.skipped.push(skipped);
+    out.inOrder.push(skipped);
   };
   const add = (file: string, named: boolean) => {
     const key = path.resolve(file);
@@ -187,6 +197,13 @@ export function exportFiles(args: string[]): ExportFiles {
     const found = argFiles(arg);
     if (typeof found === "string") problem(arg, found);
     else for (const f of found.files) add(f, found.named);
+  }
+  // Known only once every argument is read: whether each rendered file's export is judged, else
+  // "judged with that export" would say what does not happen.
+  const judged = new Set(out.candidates.map((c) => path.resolve(c.file)));
+  for (const s of out.skipped) {
+    const exp = s.file.replace(/\.rendered\.json$/, ".json");
+    if (exp !== s.file) s.why = sideFileReason(s.file, judged.has(path.resolve(exp))) ?? s.why;
   }
   return out;
 }

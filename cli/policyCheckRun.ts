@@ -15,7 +15,7 @@ import {
   type PackConfig,
 } from "../policy/evaluate";
 import { withRenderedObjects } from "../synth/render/objects";
-import type { ReleaseRender } from "../synth/render/types";
+import type { RenderedFile } from "../synth/render/types";
 import type { ExportResource } from "../synth/synthesize";
 import { CliArgsError, helpText, parseArgsAll, POLICY_CHECK, usage } from "./spec";
 import {
@@ -31,7 +31,7 @@ import {
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { PROJECT } from "../model/names";
 import { exportFiles, type ExportCandidate } from "./exportFiles";
-import { readStackExport } from "../synth/exportFile";
+import { readStackExport, renderedFormProblem } from "../synth/exportFile";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
 
@@ -308,7 +308,7 @@ function withRendered(
     err(led(`${e.message} (the rendered objects of ${file}); ${file} not judged`));
     return "bad input";
   }
-  let parsed: any;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
@@ -320,15 +320,18 @@ function withRendered(
     );
     return "bad input";
   }
-  if (parsed === null || typeof parsed !== "object") {
+  // Of another form (a key renamed, a hand-made file), it would add no object and a violation
+  // among them would pass unseen: refused as every file not of its form is, with what it holds.
+  const problem = renderedFormProblem(parsed);
+  if (problem !== undefined) {
     err(
       led(
-        `${renderedFile}: expected the rendered objects of ${file} (a JSON object, as npm run synth writes them), found ${parsed === null ? "null" : typeof parsed}; ${file} not judged`,
+        `${renderedFile}: the rendered objects of ${file} (as npm run synth writes them): ${problem}; ${file} not judged (write both again with npm run synth)`,
       ),
     );
     return "bad input";
   }
-  const renders: ReleaseRender[] = parsed.releases ?? [];
+  const renders = (parsed as RenderedFile).releases;
   const judged = withRenderedObjects(resources as ExportResource[], renders);
   return {
     resources,

@@ -19,7 +19,7 @@ import {
 } from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
 import { renderExport } from "../synth/render/render";
-import { DEFAULT_KUBE_VERSION, type ReleaseRender } from "../synth/render/types";
+import { DEFAULT_KUBE_VERSION, type ReleaseRender, type RenderedFile } from "../synth/render/types";
 import { placedFrom } from "../checks/placed";
 import { checkStackCached } from "../checks/cache";
 import {
@@ -700,7 +700,8 @@ async function renderStack(
   const raw = rawObjects(result.export, result.secretDataKeys);
   // Compact: several MB (the CRDs' schemas), read by programs (policy:check, jq), and half the
   // time to write of an indented file.
-  const renderedText = JSON.stringify({ kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw });
+  const rendered: RenderedFile = { kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw };
+  const renderedText = JSON.stringify(rendered);
   fs.writeFileSync(renderedFile, renderedText + "\n");
   // Said after the pack (reportNotRendered), which may name the cause in the release's values.
   const failed = renders.filter((r) => r.error !== undefined);

@@ -3,6 +3,7 @@
  * read and its form checked once, for every command that reads one (`policy:check` judges it,
  * `synth --against` compares with it), so the same file is taken or refused by both, in the same
  * words. Each command leads the refusal with its own name and flag and says what it does then.
+ * The rendered objects synth writes beside an export are checked here too (renderedFormProblem).
  */
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { notJsonMessage } from "../config/jsonText";
@@ -75,6 +76,7 @@ export function exportForm(doc: unknown): ExportFileRead {
     };
   // Every reader finds a resource by its URN and type: a broken one is said with where and what
   // stands there, rather than an unexpected error naming none of that.
+  const foundAsResource = (r: unknown) => foundWithout(r, ["urn", "type"]);
   const broken = resources.findIndex((r) => foundAsResource(r) !== undefined);
   if (broken >= 0)
     return {
@@ -85,17 +87,19 @@ export function exportForm(doc: unknown): ExportFileRead {
 }
 
 /**
- * What stands where a resource should, for a message: its kind, or the field it lacks (no value
- * shown); undefined for a resource.
+ * What stands where an object with a string at each of `fields` (a dotted path: `metadata.name`)
+ * should, for a message: its kind, or the first field it lacks (no value shown); undefined for such
+ * an object.
  */
-function foundAsResource(r: unknown): string | undefined {
+function foundWithout(r: unknown, fields: string[]): string | undefined {
   if (r === null) return "null";
   if (Array.isArray(r)) return "a list";
   if (typeof r !== "object") return `a ${typeof r}`;
-  const o = r as Record<string, unknown>;
-  const bad = ["urn", "type"].find((k) => typeof o[k] !== "string");
+  const at = (f: string) =>
+    f.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | null | undefined)?.[k], r);
+  const bad = fields.find((f) => typeof at(f) !== "string");
   if (bad === undefined) return undefined;
-  return o[bad] === undefined ? `an object without "${bad}"` : `an object whose "${bad}" is not a string`;
+  return at(bad) === undefined ? `an object without "${bad}"` : `an object whose "${bad}" is not a string`;
 }
 
 /**
@@ -113,4 +117,33 @@ export function foundAsJson(doc: unknown): string {
   if (keys.length === 0) return "an empty object";
   const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
   return `an object with the keys ${shown.join(", ")}${keys.length > 5 ? ", …" : ""}`;
+}
+
+/**
+ * Why a parsed `<stack>.rendered.json` is not of the form `npm run synth` writes
+ * (synth/render/types.ts RenderedFile), as `<where>: expected <form>, found <what>` (`where` left
+ * out for the file as a whole), or undefined when it is. Checked as far as the pack reads it: each
+ * release by its URN, and each object it rendered by its kind and name. A file of another form read
+ * as one would add no object, and a violation among the objects would pass unseen.
+ */
+export function renderedFormProblem(doc: unknown): string | undefined {
+  const releases = (doc as { releases?: unknown } | null)?.releases;
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc) || !Array.isArray(releases))
+    return `expected an object whose "releases" is the list of releases rendered, found ${foundAsJson(doc)}`;
+  for (const [i, r] of releases.entries()) {
+    const release = `releases[${i}]: expected a release rendered (an object with a string "resourceUrn" and an "objects" list)`;
+    const found = foundWithout(r, ["resourceUrn"]);
+    if (found) return `${release}, found ${found}`;
+    const { objects, error } = r as { objects?: unknown; error?: unknown };
+    // A release Helm could not render carries its message and no objects: synth said it.
+    if (typeof error === "string") continue;
+    if (!Array.isArray(objects))
+      return `${release}, found an object ${objects === undefined ? "without" : "whose"} "objects"${objects === undefined ? "" : " is not a list"}`;
+    for (const [j, o] of objects.entries()) {
+      const bad = foundWithout(o, ["apiVersion", "kind", "metadata.name"]);
+      if (bad)
+        return `releases[${i}].objects[${j}]: expected a Kubernetes object (a string "apiVersion", "kind" and "metadata.name"), found ${bad}`;
+    }
+  }
+  return undefined;
 }

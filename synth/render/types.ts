@@ -46,6 +46,16 @@ export interface StackObject {
   release?: { name: string; namespace: string; chart: string; version: string; source: string };
 }
 
+/**
+ * What `npm run synth` writes to `<stack>.rendered.json` beside the export: the objects each Helm
+ * release renders to and the raw resources as objects (policy:check judges the export with them).
+ */
+export interface RenderedFile {
+  kubeVersion: string;
+  releases: ReleaseRender[];
+  raw: RawObject[];
+}
+
 export interface RenderOptions {
   /** Helm 3 binary. Default: see {@link helmBinary}. */
   helm?: string;

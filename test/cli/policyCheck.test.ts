@@ -144,6 +144,25 @@ describe("policy:check: which files it judges", () => {
     assert.equal(sideFileReason(path.join(dir, "x.json")), undefined);
   });
 
+  it("a rendered file whose export is not judged says so: not there, or not among the files given", () => {
+    const dir = tmpDir("policy-check-lone");
+    const rendered = path.join(dir, "pi.rendered.json");
+    fs.writeFileSync(rendered, JSON.stringify({ releases: [], raw: [] }));
+    const exp = path.join(dir, "pi.json");
+    assert.deepEqual(exportFiles([dir]).skipped, [
+      {
+        file: rendered,
+        why: `the rendered objects npm run synth writes beside ${exp}: that export is not there, so nothing judged them (they are judged only with their export)`,
+      },
+    ]);
+    fs.writeFileSync(exp, exportOf([STACK]));
+    assert.equal(
+      exportFiles([rendered]).skipped[0].why,
+      `the rendered objects npm run synth writes beside ${exp}: judged only with that export, which is not among the files given (give ${exp} to judge both)`,
+    );
+    assert.match(exportFiles([dir]).skipped[0].why, /: judged with that export, not alone$/);
+  });
+
   it("a path that names nothing is a problem naming it, in its place: the other arguments are still read", () => {
     const dir = synthOut();
     const empty = tmpDir("policy-check-empty");
@@ -500,6 +519,42 @@ describe("policy:check: every named file judged or said why not, whatever the ot
       r.stdout.trimEnd().split("\n").pop(),
       `policy:check: FAIL (exit 2): could not judge ${path.join(dir, "good.json")} (above); 1 of 1 export failed: ${path.join(dir, "bad.json")}`,
     );
+  });
+
+  it("an export whose rendered objects beside it are JSON of another form than synth writes is not judged (exit 2), naming the file, the form and what it holds", async () => {
+    const cases: [unknown, string][] = [
+      [
+        { kubeVersion: "1.31.0", Releases: [], raw: [] },
+        'expected an object whose "releases" is the list of releases rendered, found an object with the keys "kubeVersion", "Releases", "raw"',
+      ],
+      [[], 'expected an object whose "releases" is the list of releases rendered, found a list'],
+      [
+        { releases: [{ objects: [] }] },
+        'releases[0]: expected a release rendered (an object with a string "resourceUrn" and an "objects" list), found an object without "resourceUrn"',
+      ],
+      [
+        { releases: [{ resourceUrn: STACK.urn, objects: [{ apiVersion: "v1", metadata: { name: "a" } }] }] },
+        'releases[0].objects[0]: expected a Kubernetes object (a string "apiVersion", "kind" and "metadata.name"), found an object without "kind"',
+      ],
+    ];
+    for (const [doc, said] of cases) {
+      const dir = synthOut();
+      const [good, rendered] = [path.join(dir, "good.json"), path.join(dir, "good.rendered.json")];
+      fs.writeFileSync(rendered, JSON.stringify(doc));
+      const r = await policyCheckCli([good]);
+      const what = `${JSON.stringify(doc)}:\n${r.stdout}${r.stderr}`;
+      assert.equal(r.status, 2, what);
+      assert.equal(
+        r.stderr.trim(),
+        `policy:check: ${rendered}: the rendered objects of ${good} (as npm run synth writes them): ${said}; ${good} not judged (write both again with npm run synth)`,
+        what,
+      );
+      assert.equal(
+        r.stdout.trimEnd().split("\n").pop(),
+        `policy:check: FAIL (exit 2): could not judge ${good} (above); no stack export judged`,
+        what,
+      );
+    }
   });
 
   it("a .json file in a folder that is not JSON (a truncated export) fails the run (exit 2, naming why); the rest are judged", async () => {
