@@ -77,68 +77,126 @@ export function splitChart(chartField: string): { chart: string; version: string
   return m ? { chart: m[1], version: m[2] } : undefined;
 }
 
-/** Parses the four reports (texts by file name) into the running state. */
+/** A report missing or no YAML: said once, where it was read, and judged no further. */
+const UNREAD = Symbol("unread");
+
+/**
+ * Parses the four reports (texts by file name) into the running state. Every file is judged before
+ * any refusal, so one run names each that is missing or misshapen (a folder collected in one go
+ * often lacks several): only the values files wait for helm-list.yaml, which names them.
+ */
 export function parseRunning(dir: string, read: (file: string) => string | undefined): RunningState {
-  const need = (file: string, cmd: string): unknown => {
+  const problems: string[] = [];
+  /** The file's YAML, or UNREAD when it is missing or no YAML (said in `problems`). */
+  const need = (file: string, cmd: string, note = ""): unknown => {
     const text = read(file);
-    if (text === undefined)
-      throw new RunningStateError(`${path.join(dir, file)}: missing; collect it with: ${cmd}`);
+    if (text === undefined) {
+      problems.push(`${path.join(dir, file)}: missing; collect it with: ${cmd}${note}`);
+      return UNREAD;
+    }
     try {
       return loadYaml(text);
     } catch (e) {
       // A values file of `helm get values --all` holds credentials in plain text: js-yaml's own
       // message quotes the lines about the mistake, these are shown without their secrets.
-      throw new RunningStateError(notYamlMessage(path.join(dir, file), text, e, `YAML (${cmd})`, 1));
+      problems.push(notYamlMessage(path.join(dir, file), text, e, `YAML (${cmd})`, 1));
+      return UNREAD;
     }
   };
-  const list = need("helm-list.yaml", runningCommand("helm-list.yaml", dir));
-  if (!Array.isArray(list))
+  const releases = runningReleases(dir, need, problems);
+  const items = (file: string): Record<string, any>[] => {
+    const doc = need(file, runningCommand(file, dir)) as any;
+    if (doc === UNREAD) return [];
+    if (!Array.isArray(doc?.items)) {
+      problems.push(
+        `${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${runningCommand(file, dir)}`,
+      );
+      return [];
+    }
+    return doc.items;
+  };
+  const optional = (file: string) => (read(file) === undefined ? {} : { [file]: items(file) });
+  const statefulSets = items("statefulsets.yaml");
+  const pvcs = items("pvcs.yaml");
+  const extra: Record<string, Record<string, any>[]> = Object.assign(
+    {},
+    ...OPTIONAL_RUNNING_FILES.map(optional),
+  );
+  if (problems.length === 1) throw new RunningStateError(problems[0]);
+  if (problems.length > 1)
     throw new RunningStateError(
+      [
+        `${problems.length} of the folder's reports are missing or refused:`,
+        ...problems.map((p) => p.replace(/^/gm, "  ")),
+      ].join("\n"),
+    );
+  return {
+    dir,
+    releases,
+    statefulSets,
+    pvcs,
+    ...(extra["prometheusrules.yaml"] ? { prometheusRules: extra["prometheusrules.yaml"] } : {}),
+    ...(extra["namespaces.yaml"] ? { namespaces: extra["namespaces.yaml"] } : {}),
+  };
+}
+
+/**
+ * The releases helm-list.yaml lists, each with its values file; what is missing or misshapen is
+ * added to `problems` (an entry refused is left out, the others still read).
+ */
+function runningReleases(
+  dir: string,
+  need: (file: string, cmd: string, note?: string) => unknown,
+  problems: string[],
+): RunningRelease[] {
+  // Without the list the values files it would name are unknown: said, so the next run's
+  // refusal of them is no surprise.
+  const list = need(
+    "helm-list.yaml",
+    runningCommand("helm-list.yaml", dir),
+    "; then the values file of each release it lists (helm get values), named once it is there",
+  );
+  if (list === UNREAD) return [];
+  if (!Array.isArray(list)) {
+    problems.push(
       `${path.join(dir, "helm-list.yaml")}: expected the list \`helm list -o yaml\` prints (entries with name, namespace, chart), got ${typeof list}`,
     );
-  const releases = list.map((e: any, i: number): RunningRelease => {
+    return [];
+  }
+  const releases: RunningRelease[] = [];
+  list.forEach((e: any, i: number) => {
     const where = `${path.join(dir, "helm-list.yaml")} entry ${i}`;
-    if (typeof e?.name !== "string" || typeof e?.namespace !== "string" || typeof e?.chart !== "string")
-      throw new RunningStateError(
+    if (typeof e?.name !== "string" || typeof e?.namespace !== "string" || typeof e?.chart !== "string") {
+      problems.push(
         `${where}: expected name, namespace and chart ("<chart>-<version>"), got keys ${Object.keys(e ?? {}).join(", ")}`,
       );
+      return;
+    }
     const cv = splitChart(e.chart);
-    if (!cv)
-      throw new RunningStateError(
-        `${where}: chart: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`,
-      );
+    if (!cv) {
+      problems.push(`${where}: chart: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`);
+      return;
+    }
     const file = `${e.namespace}.${e.name}.values.yaml`;
     const values = need(
       file,
       `helm get values ${e.name} -n ${e.namespace} --all -o yaml > ${shellWord(dir)}/${file}`,
     );
-    if (values !== null && values !== undefined && (typeof values !== "object" || Array.isArray(values)))
-      throw new RunningStateError(
+    if (values === UNREAD) return;
+    if (values !== null && values !== undefined && (typeof values !== "object" || Array.isArray(values))) {
+      problems.push(
         `${path.join(dir, file)}: expected a map of values, got ${Array.isArray(values) ? "a list" : typeof values}`,
       );
-    return { name: e.name, namespace: e.namespace, ...cv, values: (values ?? {}) as Record<string, any> };
+      return;
+    }
+    releases.push({
+      name: e.name,
+      namespace: e.namespace,
+      ...cv,
+      values: (values ?? {}) as Record<string, any>,
+    });
   });
-  const items = (file: string): Record<string, any>[] => {
-    const doc = need(file, runningCommand(file, dir)) as any;
-    if (!Array.isArray(doc?.items))
-      throw new RunningStateError(
-        `${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${runningCommand(file, dir)}`,
-      );
-    return doc.items;
-  };
-  const optional = (file: string) => (read(file) === undefined ? {} : { [file]: items(file) });
-  const extra: Record<string, Record<string, any>[]> = Object.assign(
-    {},
-    ...OPTIONAL_RUNNING_FILES.map(optional),
-  );
-  return {
-    dir,
-    releases,
-    statefulSets: items("statefulsets.yaml"),
-    pvcs: items("pvcs.yaml"),
-    ...(extra["prometheusrules.yaml"] ? { prometheusRules: extra["prometheusrules.yaml"] } : {}),
-    ...(extra["namespaces.yaml"] ? { namespaces: extra["namespaces.yaml"] } : {}),
-  };
+  return releases;
 }
 
 /** Reads the running state from a folder. */

@@ -1,6 +1,6 @@
 /**
- * `npm run synth -- --stack takeover --running <dir>` with a report missing from the folder: the
- * refusal names --running and its folder, the file and the command that collects it, and closes
+ * `npm run synth -- --stack takeover --running <dir>` with reports missing from the folder: the
+ * refusal names --running and its folder, each file and the command that collects it, and closes
  * with --running as the reason, not as the stack's `takeover.running` key, which the stack file
  * does not set (the flag fills it in).
  */
@@ -19,9 +19,13 @@ describe("synth --running: a folder missing a report", function () {
     const out = tmpDir("out");
     const r = await synthCli("--stack", "takeover", "--running", running, "--out", out, "--quiet");
     assert.equal(r.status, 2, r.stdout + r.stderr);
+    // Every report the empty folder lacks, in this one run (the values files wait for the list).
     assert.ok(
       r.stderr.includes(
-        `takeover: --running ${running}: ${path.join(running, "helm-list.yaml")}: missing; collect it with: helm list -n NAMESPACE -o yaml > ${running}/helm-list.yaml (NAMESPACE: the one the running releases are in)`,
+        `takeover: --running ${running}: 3 of the folder's reports are missing or refused:\n` +
+          `  ${path.join(running, "helm-list.yaml")}: missing; collect it with: helm list -n NAMESPACE -o yaml > ${running}/helm-list.yaml (NAMESPACE: the one the running releases are in); then the values file of each release it lists (helm get values), named once it is there\n` +
+          `  ${path.join(running, "statefulsets.yaml")}: missing; collect it with: kubectl get statefulsets -n NAMESPACE -o yaml > ${running}/statefulsets.yaml (NAMESPACE: the one the running releases are in)\n` +
+          `  ${path.join(running, "pvcs.yaml")}: missing; collect it with: kubectl get pvc -n NAMESPACE -o yaml > ${running}/pvcs.yaml (NAMESPACE: the one the running releases are in)`,
       ),
       r.stderr,
     );

@@ -1,0 +1,98 @@
+import { strict as assert } from "assert";
+import { parseRunning, RunningStateError } from "../../model/running";
+
+/*
+ * The folder of what runs (model/running.ts parseRunning): every report it lacks or refuses is said
+ * in one run, not one per run (an empty folder took six runs to learn what it needed).
+ */
+
+const EMPTY_LIST = "apiVersion: v1\nkind: List\nitems: []\n";
+const THREE_RELEASES = [
+  "- name: kube-prometheus-stack\n  namespace: monitoring\n  chart: kube-prometheus-stack-88.0.0",
+  "- name: loki\n  namespace: monitoring\n  chart: loki-6.49.0",
+  "- name: grafana\n  namespace: monitoring\n  chart: grafana-12.3.1",
+].join("\n");
+
+const refusal = (files: Record<string, string>): string => {
+  try {
+    parseRunning("/r", (f) => files[f]);
+  } catch (e) {
+    assert.ok(e instanceof RunningStateError, String(e));
+    return e.message;
+  }
+  assert.fail("the folder was accepted");
+};
+
+describe("model/running: every report of the folder judged in one run", () => {
+  it("an empty folder names helm-list.yaml, statefulsets.yaml and pvcs.yaml, and says the values files wait for the list", () => {
+    const text = refusal({});
+    const lines = text.split("\n");
+    assert.equal(lines[0], "3 of the folder's reports are missing or refused:");
+    assert.match(
+      lines[1],
+      /^ {2}\/r\/helm-list\.yaml: missing; collect it with: helm list -n NAMESPACE -o yaml > \/r\/helm-list\.yaml .*; then the values file of each release it lists \(helm get values\), named once it is there$/,
+    );
+    assert.match(
+      lines[2],
+      /^ {2}\/r\/statefulsets\.yaml: missing; collect it with: kubectl get statefulsets /,
+    );
+    assert.match(lines[3], /^ {2}\/r\/pvcs\.yaml: missing; collect it with: kubectl get pvc /);
+    assert.equal(lines.length, 4);
+  });
+
+  it("with helm-list.yaml alone, each release's values file and both kubectl reports at once", () => {
+    const text = refusal({ "helm-list.yaml": THREE_RELEASES });
+    assert.match(text, /^5 of the folder's reports are missing or refused:/);
+    for (const file of [
+      "monitoring.kube-prometheus-stack.values.yaml",
+      "monitoring.loki.values.yaml",
+      "monitoring.grafana.values.yaml",
+      "statefulsets.yaml",
+      "pvcs.yaml",
+    ])
+      assert.ok(text.includes(`\n  /r/${file}: missing; collect it with: `), `${file}:\n${text}`);
+    assert.match(
+      text,
+      /helm get values loki -n monitoring --all -o yaml > \/r\/monitoring\.loki\.values\.yaml/,
+    );
+  });
+
+  it("a misshapen list entry and a missing report are both said; the other entries are still read", () => {
+    const text = refusal({
+      "helm-list.yaml": `${THREE_RELEASES}\n- name: x\n  chart: x-1.0.0`,
+      "monitoring.kube-prometheus-stack.values.yaml": "{}",
+      "monitoring.loki.values.yaml": "{}",
+      "monitoring.grafana.values.yaml": "{}",
+      "statefulsets.yaml": EMPTY_LIST,
+    });
+    assert.match(text, /^2 of the folder's reports are missing or refused:/);
+    assert.match(text, /\/r\/helm-list\.yaml entry 3: expected name, namespace and chart/);
+    assert.match(text, /\/r\/pvcs\.yaml: missing/);
+  });
+
+  it("one refusal is said alone, as before", () => {
+    const text = refusal({ "helm-list.yaml": "[]", "statefulsets.yaml": EMPTY_LIST });
+    assert.match(text, /^\/r\/pvcs\.yaml: missing; collect it with: kubectl get pvc/);
+    assert.equal(text.split("\n").length, 1);
+  });
+
+  it("a complete folder parses", () => {
+    const r = parseRunning("/r", (f) =>
+      f === "helm-list.yaml"
+        ? THREE_RELEASES
+        : f.endsWith(".values.yaml")
+          ? "{}"
+          : f === "statefulsets.yaml" || f === "pvcs.yaml"
+            ? EMPTY_LIST
+            : undefined,
+    );
+    assert.deepEqual(
+      r.releases.map((x) => `${x.namespace}/${x.name} ${x.chart} ${x.version}`),
+      [
+        "monitoring/kube-prometheus-stack kube-prometheus-stack 88.0.0",
+        "monitoring/loki loki 6.49.0",
+        "monitoring/grafana grafana 12.3.1",
+      ],
+    );
+  });
+});
