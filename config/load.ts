@@ -111,7 +111,8 @@ export function loadStackConfig(
     try {
       cfg.takeover.runningState = readRunningDir(folder);
     } catch (e) {
-      if (e instanceof RunningStateError) throw refuse(e.message);
+      // Its lines (each report refused, a YAML excerpt) under the problem's own, not beside it.
+      if (e instanceof RunningStateError) throw refuse(e.message.replace(/\n/g, "\n    "));
       throw e;
     }
   }

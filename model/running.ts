@@ -56,6 +56,50 @@ const COMMANDS: Record<string, string> = {
   "namespaces.yaml": "kubectl get namespaces -o yaml > DIR/namespaces.yaml",
 };
 
+/**
+ * The kind of each item of a kubectl report, as `kubectl get -o yaml` writes it on every item: the
+ * change check reads each as that kind (a StatefulSet's claim templates, a claim's size), so a
+ * report of another (`kubectl get secrets` by mistake) would read as an empty one.
+ */
+const ITEM_KIND: Record<string, string> = {
+  "statefulsets.yaml": "StatefulSet",
+  "pvcs.yaml": "PersistentVolumeClaim",
+  "prometheusrules.yaml": "PrometheusRule",
+  "namespaces.yaml": "Namespace",
+};
+
+/**
+ * The items not of `kind`, grouped by what they are (`items 0, 1: kind Secret; item 2: a number`),
+ * or undefined when every one is. Said by its kind or its keys' names, never a value: a report
+ * of Secrets holds their data.
+ */
+function wrongKinds(items: unknown[], kind: string): string | undefined {
+  const found = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const k = item && typeof item === "object" && !Array.isArray(item) ? (item as any).kind : undefined;
+    if (k === kind) return;
+    const what =
+      item === null || item === undefined
+        ? "nothing"
+        : Array.isArray(item)
+          ? "a list"
+          : typeof item !== "object"
+            ? `a ${typeof item}`
+            : typeof k === "string" && /^[A-Za-z][A-Za-z0-9]{0,62}$/.test(k)
+              ? `kind ${k}`
+              : k === undefined
+                ? `no kind (keys: ${Object.keys(item).join(", ") || "none"})`
+                : "a kind that is no Kubernetes kind name";
+    found.set(what, [...(found.get(what) ?? []), i]);
+  });
+  if (found.size === 0) return undefined;
+  const shown = (ix: number[]) =>
+    ix.length > 5 ? `${ix.slice(0, 5).join(", ")} … (${ix.length} in all)` : ix.join(", ");
+  return [...found]
+    .map(([what, ix]) => `${ix.length > 1 ? "items" : "item"} ${shown(ix)}: ${what}`)
+    .join("; ");
+}
+
 /** The optional reports: the change check lists the rule evaluators' change only with them. */
 export const OPTIONAL_RUNNING_FILES = ["prometheusrules.yaml", "namespaces.yaml"] as const;
 
@@ -110,6 +154,13 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
     if (!Array.isArray(doc?.items)) {
       problems.push(
         `${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${runningCommand(file, dir)}`,
+      );
+      return [];
+    }
+    const wrong = wrongKinds(doc.items, ITEM_KIND[file]);
+    if (wrong) {
+      problems.push(
+        `${path.join(dir, file)}: expected every item of kind ${ITEM_KIND[file]} (from: ${runningCommand(file, dir)}), found ${wrong}`,
       );
       return [];
     }

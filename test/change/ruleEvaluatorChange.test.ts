@@ -86,7 +86,9 @@ describe("change check: each running PrometheusRule's evaluator before and after
       /unchecked: no \/r\/prometheusrules\.yaml; collect it with: kubectl get prometheusrules -A -o yaml/,
     );
     const withRules = parseRunning("/r", (f) =>
-      f === "prometheusrules.yaml" ? "kind: List\nitems:\n- metadata: {name: a, namespace: b}" : files[f],
+      f === "prometheusrules.yaml"
+        ? "kind: List\nitems:\n- kind: PrometheusRule\n  metadata: {name: a, namespace: b}"
+        : files[f],
     );
     assert.equal(withRules.prometheusRules?.length, 1);
   });

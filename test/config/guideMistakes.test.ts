@@ -64,6 +64,34 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
     );
   });
 
+  it("a takeover.running folder with reports of the wrong kind is said at the key's line, each refused report under it", async () => {
+    const running = tmpDir("running-kinds");
+    fs.writeFileSync(path.join(running, "helm-list.yaml"), "[]\n");
+    fs.writeFileSync(
+      path.join(running, "statefulsets.yaml"),
+      "kind: List\nitems:\n- kind: Secret\n  data: {p: c2VjcmV0}\n",
+    );
+    fs.writeFileSync(path.join(running, "pvcs.yaml"), "kind: List\nitems: [1, hello]\n");
+    const dir = stackProject(
+      takeover("monitoring/kube-prometheus-stack").replace(
+        "    step: import\n",
+        `    step: update\n    running: ${running}\n`,
+      ),
+    );
+    const r = await synthCli("--stack", "s", "--dir", dir, "--out", tmpDir("out"), "--no-render", "--quiet");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `  - ${P("takeover.running")}: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${running}": 2 of the folder's reports are missing or refused:\n` +
+          `      ${running}/statefulsets.yaml: expected every item of kind StatefulSet (from: kubectl get statefulsets -n NAMESPACE -o yaml > ${running}/statefulsets.yaml (NAMESPACE: the one the running releases are in)), found item 0: kind Secret\n` +
+          `      ${running}/pvcs.yaml: expected every item of kind PersistentVolumeClaim (from: kubectl get pvc -n NAMESPACE -o yaml > ${running}/pvcs.yaml (NAMESPACE: the one the running releases are in)), found item 0: a number; item 1: a string\n` +
+          `    at ${path.join(dir, "Pulumi.s.yaml")}:9:5\n`,
+      ),
+      r.stderr,
+    );
+    assert.doesNotMatch(r.stderr, /c2VjcmV0|hello/);
+  });
+
   it("a secure value the CLI cannot decrypt is said once: the note says the CLI stops there, not the same message again as the CLI's", () => {
     const e = refusal(`${BASE}${STORE}  ${P("pushoverToken")}:\n    secure: AAABAHardcodedGarbage\n`);
     assert.equal(e.problems.length, 1, e.message);

@@ -96,3 +96,64 @@ describe("model/running: every report of the folder judged in one run", () => {
     );
   });
 });
+
+describe("model/running: each item of a kubectl report is of the kind its file is for", () => {
+  const base = { "helm-list.yaml": "[]", "statefulsets.yaml": EMPTY_LIST, "pvcs.yaml": EMPTY_LIST };
+  const secret = (name: string) =>
+    `- apiVersion: v1\n  kind: Secret\n  metadata: {name: ${name}}\n  data: {password: c2VjcmV0LXZhbHVl}`;
+
+  it("statefulsets.yaml of Secrets (kubectl get secrets by mistake): the file, the items, the kinds; no data", () => {
+    const text = refusal({
+      ...base,
+      "statefulsets.yaml": `kind: List\nitems:\n${secret("a")}\n${secret("b")}\n`,
+    });
+    assert.equal(
+      text,
+      "/r/statefulsets.yaml: expected every item of kind StatefulSet (from: kubectl get statefulsets -n NAMESPACE -o yaml > /r/statefulsets.yaml (NAMESPACE: the one the running releases are in)), found items 0, 1: kind Secret",
+    );
+    assert.doesNotMatch(text, /c2VjcmV0|password/);
+  });
+
+  it("pvcs.yaml whose items are no objects, or objects without a kind: each index and what it is", () => {
+    const text = refusal({
+      ...base,
+      "pvcs.yaml":
+        "kind: List\nitems: [1, hello, {kind: PersistentVolumeClaim}, {metadata: {name: x}, spec: {}}]\n",
+    });
+    assert.match(
+      text,
+      /^\/r\/pvcs\.yaml: expected every item of kind PersistentVolumeClaim \(from: kubectl get pvc .*\), found item 0: a number; item 1: a string; item 3: no kind \(keys: metadata, spec\)$/,
+    );
+    assert.doesNotMatch(text, /hello/);
+  });
+
+  it("the optional reports too, beside the others' refusals", () => {
+    const text = refusal({
+      ...base,
+      "pvcs.yaml": `kind: List\nitems:\n${secret("a")}\n`,
+      "prometheusrules.yaml": "kind: List\nitems:\n- kind: ConfigMap\n",
+      "namespaces.yaml": "kind: List\nitems:\n- kind: Namespace\n",
+    });
+    assert.match(text, /^2 of the folder's reports are missing or refused:/);
+    assert.match(
+      text,
+      /\/r\/pvcs\.yaml: expected every item of kind PersistentVolumeClaim .* found item 0: kind Secret/,
+    );
+    assert.match(
+      text,
+      /\/r\/prometheusrules\.yaml: expected every item of kind PrometheusRule .* found item 0: kind ConfigMap/,
+    );
+  });
+
+  it("a kind that is no kind name is not quoted", () => {
+    const text = refusal({ ...base, "pvcs.yaml": "kind: List\nitems:\n- kind: 's3cr3t value!'\n" });
+    assert.match(text, /found item 0: a kind that is no Kubernetes kind name$/);
+    assert.doesNotMatch(text, /s3cr3t/);
+  });
+
+  it("many items of one wrong kind are counted, five indices shown", () => {
+    const items = Array.from({ length: 30 }, (_, i) => secret(`s${i}`)).join("\n");
+    const text = refusal({ ...base, "statefulsets.yaml": `kind: List\nitems:\n${items}\n` });
+    assert.match(text, /found items 0, 1, 2, 3, 4 … \(30 in all\): kind Secret$/);
+  });
+});
