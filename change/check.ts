@@ -3,7 +3,13 @@
  * against.ts, phaseMove.ts and takeover.ts. Exit code 1 when anything is refused.
  */
 import * as path from "path";
-import { readRunningDir, RunningStateError, type KeptValue, type RunningState } from "../model/running";
+import {
+  readRunningDir,
+  RunningStateError,
+  shellWord,
+  type KeptValue,
+  type RunningState,
+} from "../model/running";
 import { ChartCacheError } from "../synth/render/helm";
 import { synthStack, type StackSynthesis } from "../synth/run";
 import { SynthInputError } from "../synth/synthesize";
@@ -83,14 +89,20 @@ export async function runningRenders<T>(
     if (!(e instanceof ChartCacheError) || e.missing.length === 0) throw e;
     const whose = (archive: string) =>
       running.releases.filter((r) => `${r.chart}-${r.version}.tgz` === archive);
+    // The repository is the operator's to look up (the Flux HelmRepository the HelmRelease names;
+    // the program's own repository may not serve an older version): its command on a line of its
+    // own and the rest in words, with no placeholder a shell would read as a redirection
+    // (model/running.ts COMMANDS).
     const lines = e.missing.map((m) => {
       const rels = whose(m.archive);
       const of = rels.map((r) => `${r.namespace}/${r.name}`).join(", ") || "a running release";
       const [chart, version] = rels.length ? [rels[0].chart, rels[0].version] : [m.archive, "?"];
-      return `    helm pull --repo <its repository: flux get sources helm -A> ${chart} --version ${version} -d ${e.cache}    # ${of}`;
+      return `    ${chart} --version ${version} -d ${shellWord(e.cache)}    # ${of}`;
     });
     throw new ChartCacheError(
-      `--running ${dir}: the chart cache ${e.cache} lacks ${e.missing.map((m) => m.archive).join(", ")}, the chart of what runs (${path.join(running.dir, "helm-list.yaml")}); the change check renders each running release with the chart version it runs, so fill it with:\n` +
+      `--running ${dir}: the chart cache ${e.cache} lacks ${e.missing.map((m) => m.archive).join(", ")}, the chart of what runs (${path.join(running.dir, "helm-list.yaml")}); the change check renders each running release with the chart version it runs. List the Helm repositories the running releases come from with:\n` +
+        `    flux get sources helm -A\n` +
+        `  then fill the cache with helm pull --repo, the URL listed for the chart's repository, and these arguments, one archive per line:\n` +
         `${lines.join("\n")}\n  or point HOMELAB_CHART_CACHE at a folder holding them (--running needs the render, so --no-render is no way out)`,
       e.missing,
       e.needed,

@@ -19,7 +19,7 @@ const running: RunningState = {
 };
 
 describe("--running: the archive of a running release's older chart missing from the cache (audit 16)", () => {
-  it("names the running release, its version and where its repository is found, and offers no --no-render", async () => {
+  it("names the running release, its version and where its repository is found, pasteable, and offers no --no-render", async () => {
     const missing = new ChartCacheError(
       "the chart cache /c lacks 1 of the 3 chart archives this stack renders: kube-prometheus-stack-45.0.0.tgz; ... or synthesize with --no-render",
       [{ archive: "kube-prometheus-stack-45.0.0.tgz", fix: "helm pull --repo <repo> ..." }],
@@ -34,10 +34,17 @@ describe("--running: the archive of a running release's older chart missing from
           e.message,
           /^--running running\/: the chart cache \/c lacks kube-prometheus-stack-45\.0\.0\.tgz, the chart of what runs \(\/ops\/running\/helm-list\.yaml\)/,
         );
-        assert.match(
+        // The command that lists the repositories on its own line, the rest of helm pull's
+        // arguments exact, and nothing a shell reads as a redirection (`<its` would be one).
+        assert.ok(
+          e.message.includes(
+            "List the Helm repositories the running releases come from with:\n    flux get sources helm -A\n" +
+              "  then fill the cache with helm pull --repo, the URL listed for the chart's repository, and these arguments, one archive per line:\n" +
+              "    kube-prometheus-stack --version 45.0.0 -d /c    # monitoring/kube-prometheus-stack\n",
+          ),
           e.message,
-          /helm pull --repo <its repository: flux get sources helm -A> kube-prometheus-stack --version 45\.0\.0 -d \/c +# monitoring\/kube-prometheus-stack/,
         );
+        assert.doesNotMatch(e.message, /[<>]/);
         assert.doesNotMatch(e.message, /synthesize with --no-render|this stack renders/);
         return true;
       },
