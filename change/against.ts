@@ -7,7 +7,7 @@ import { readStackExport } from "../synth/exportFile";
 import { SynthInputError, type StackExport, type SynthResult } from "../synth/synthesize";
 import { rawObjects, stackObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
-import type { RenderOptions } from "../synth/render/types";
+import type { ReleaseRender, RenderOptions } from "../synth/render/types";
 import { planChange, type ChangeReport, type StackState } from "./change";
 import { chartKeysAt } from "../synth/render/chartFacts";
 import { valuesNoLongerRead, type KeysAt } from "./valuesRead";
@@ -26,7 +26,20 @@ export function readExport(file: string): StackExport {
   throw new SynthInputError(`--against ${file}: ${read.message}${fix}`);
 }
 
-/** Renders an export into the state the change is computed on; throws on a release Helm cannot render. */
+/**
+ * Releases of an export Helm did not render: the change from or to it is not known. Carries the
+ * renders and the export so a caller says them as synth says its own ({@link notRenderedText}).
+ */
+export class NotRenderedError extends Error {
+  constructor(
+    readonly renders: ReleaseRender[],
+    readonly exp: StackExport,
+  ) {
+    super(`helm template failed:\n${renderErrors(renders).join("\n")}`);
+  }
+}
+
+/** Renders an export into the state the change is computed on; throws {@link NotRenderedError} on a release Helm cannot render. */
 export async function stateOf(
   exp: StackExport,
   opts: RenderOptions & {
@@ -35,8 +48,7 @@ export async function stateOf(
   } = {},
 ): Promise<StackState> {
   const renders = await renderExport(exp, opts);
-  const errors = renderErrors(renders);
-  if (errors.length > 0) throw new Error(`helm template failed:\n${errors.join("\n")}`);
+  if (renders.some((r) => r.error !== undefined)) throw new NotRenderedError(renders, exp);
   const objects = stackObjects(renders, rawObjects(exp, opts.secretKeys));
   const imports = Object.fromEntries((opts.adopted?.imports ?? []).map((i) => [i.urn, i.id]));
   const ignoreChanges = Object.fromEntries(

@@ -7,18 +7,27 @@ import {
   readRunningDir,
   RunningStateError,
   shellWord,
+  valuesCommand,
+  valuesFileOf,
   type KeptValue,
   type RunningState,
 } from "../model/running";
 import { ChartCacheError } from "../synth/render/helm";
 import { synthStack, type StackSynthesis } from "../synth/run";
 import { SynthInputError } from "../synth/synthesize";
-import { overridePlacesIn } from "../synth/report";
+import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { commandDir, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { runningOverrides, stackTakeover } from "./runningConfig";
-import { keptValues, previews, refusedOnceAtImport, updateChange, type Preview } from "./takeover";
+import {
+  keptValues,
+  previews,
+  refusedOnceAtImport,
+  RunningNotRenderedError,
+  updateChange,
+  type Preview,
+} from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
 import { backendMove } from "./backendMove";
@@ -86,6 +95,7 @@ export async function runningRenders<T>(
   try {
     return await render();
   } catch (e) {
+    if (e instanceof RunningNotRenderedError) throw new SynthInputError(runningNotRendered(running, dir, e));
     if (!(e instanceof ChartCacheError) || e.missing.length === 0) throw e;
     const whose = (archive: string) =>
       running.releases.filter((r) => `${r.chart}-${r.version}.tgz` === archive);
@@ -109,6 +119,23 @@ export async function runningRenders<T>(
       e.cache,
     );
   }
+}
+
+/**
+ * Running releases Helm did not render with their chart version and values: said as synth says
+ * the program's own ({@link notRenderedText}: Helm's whole message, one per mistake), then the
+ * values file each was rendered from and the command that collects it again. An input of
+ * --running (exit 2), not an unexpected error: without that render the change is not known.
+ */
+function runningNotRendered(running: RunningState, dir: string, e: RunningNotRenderedError): string {
+  const text = notRenderedText(e.renders, e.exp.deployment.resources) ?? e.message;
+  const files = e.renders
+    .filter((r) => r.error !== undefined)
+    .map((r) => {
+      const rel = { name: r.releaseName, namespace: r.namespace };
+      return `  ${rel.namespace}/${rel.name}: rendered with chart ${r.chart} ${r.version} (${path.join(running.dir, "helm-list.yaml")}) and the values of ${path.join(running.dir, valuesFileOf(rel))} (collected with: ${valuesCommand(rel, dir)})`;
+    });
+  return `--running ${dir}: what runs does not render, so the change from it is not known: ${text}\n${files.join("\n")}`;
 }
 
 /** Overrides as one string, whatever the order of their keys. */

@@ -18,7 +18,7 @@ import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal
 import { PROMETHEUS_CLAIM_KEYS, writtenAt } from "./claimCause";
 import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";
 import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
-import { stateOf } from "./against";
+import { NotRenderedError, stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 import { grafanaDataVerdicts } from "./grafanaData";
 import { lokiStoreRefusals } from "./lokiStore";
@@ -550,6 +550,9 @@ export function keptValues(
   return out;
 }
 
+/** A running release (its chart version and values from the --running folder) that Helm did not render. */
+export class RunningNotRenderedError extends NotRenderedError {}
+
 /**
  * The first update's change against what runs, with the live StatefulSets' refusals added, and the
  * running PrometheusRules' evaluators before and after it (ruleEvaluators.ts).
@@ -560,7 +563,11 @@ export async function updateChange(
   opts: { grafanaDatabaseSaved?: boolean; at?: OverridePlace } = {},
 ): Promise<ChangeReport & { rules: RuleEvaluatorChange; notes: string[] }> {
   const [before, after] = await Promise.all([
-    stateOf(runningExport(update, running)),
+    // What runs rendered with its own chart version and values: a release that does not render
+    // is the folder's input (its values file), not the program's, and is said so.
+    stateOf(runningExport(update, running)).catch((e: unknown) => {
+      throw e instanceof NotRenderedError ? new RunningNotRenderedError(e.renders, e.exp) : e;
+    }),
     stateOf(update.export, { secretKeys: update.secretDataKeys, adopted: update }),
   ]);
   // A refusal names the stack key to mend at its line, as at --against (a Loki move's loki.mode).

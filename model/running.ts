@@ -106,14 +106,25 @@ export const OPTIONAL_RUNNING_FILES = ["prometheusrules.yaml", "namespaces.yaml"
 /** A path as a shell word: as it is when it holds nothing a shell reads, else in single quotes. */
 export const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
 
+/** The folder as a shell word before `/<file>`: `running/` as given makes `running/x`, not `running//x`. */
+const folderWord = (dir: string) => shellWord(dir.replace(/(.)\/+$/, "$1"));
+
 /**
  * How to collect one report of the running state into `dir` (the folder as the user gave it), the
  * namespace left as NAMESPACE (and said) where the command needs one.
  */
 export const runningCommand = (file: string, dir = "DIR"): string => {
-  const cmd = COMMANDS[file].replace("DIR/", `${shellWord(dir)}/`);
+  const cmd = COMMANDS[file].replace("DIR/", `${folderWord(dir)}/`);
   return cmd.includes("NAMESPACE") ? `${cmd} (NAMESPACE: the one the running releases are in)` : cmd;
 };
+
+/** The values file of one running release in the folder. */
+export const valuesFileOf = (r: { name: string; namespace: string }): string =>
+  `${r.namespace}.${r.name}.values.yaml`;
+
+/** How to collect one running release's values into `dir` (the folder as the user gave it). */
+export const valuesCommand = (r: { name: string; namespace: string }, dir = "DIR"): string =>
+  `helm get values ${r.name} -n ${r.namespace} --all -o yaml > ${folderWord(dir)}/${valuesFileOf(r)}`;
 
 /** `loki-6.49.0` -> chart `loki`, version `6.49.0` (the version starts at the last `-<digit>`). */
 export function splitChart(chartField: string): { chart: string; version: string } | undefined {
@@ -228,11 +239,8 @@ function runningReleases(
       problems.push(`${where}: chart: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`);
       return;
     }
-    const file = `${e.namespace}.${e.name}.values.yaml`;
-    const values = need(
-      file,
-      `helm get values ${e.name} -n ${e.namespace} --all -o yaml > ${shellWord(dir)}/${file}`,
-    );
+    const file = valuesFileOf(e);
+    const values = need(file, valuesCommand(e, dir));
     if (values === UNREAD) return;
     if (values !== null && values !== undefined && (typeof values !== "object" || Array.isArray(values))) {
       problems.push(

@@ -1,5 +1,8 @@
 import { strict as assert } from "assert";
 import { runningRenders } from "../../change/check";
+import { RunningNotRenderedError } from "../../change/takeover";
+import { SynthInputError, type StackExport } from "../../synth/synthesize";
+import type { ReleaseRender } from "../../synth/render/types";
 import { ChartCacheError } from "../../synth/render/helm";
 import type { RunningState } from "../../model/running";
 
@@ -53,5 +56,39 @@ describe("--running: the archive of a running release's older chart missing from
 
   it("passes the renders through when nothing is missing", async () => {
     assert.equal(await runningRenders(running, "running/", () => Promise.resolve(7)), 7);
+  });
+});
+
+describe("--running: a running release whose chart and values do not render", () => {
+  const urn = "urn:pulumi:takeover::homelab-observability::kubernetes:helm.sh/v3:Release::loki";
+  const exp = {
+    version: 3,
+    deployment: { manifest: {}, resources: [{ urn, type: "kubernetes:helm.sh/v3:Release", inputs: {} }] },
+  } as unknown as StackExport;
+  const failed = {
+    resourceUrn: urn,
+    releaseName: "loki",
+    namespace: "monitoring",
+    chart: "loki",
+    version: "6.49.0",
+    objects: [],
+    error:
+      "Error: execution error at (loki/templates/write/statefulset-write.yaml:50:28): Please define loki.storage.bucketNames.chunks\nUse --debug flag to render out invalid YAML",
+  } as unknown as ReleaseRender;
+
+  it("is the folder's input (exit 2), with Helm's whole message and the values file it was rendered from", async () => {
+    await assert.rejects(
+      runningRenders(running, "running/", () => Promise.reject(new RunningNotRenderedError([failed], exp))),
+      (e: Error) => {
+        assert.ok(e instanceof SynthInputError, `a --running input, not an unexpected error: ${e}`);
+        assert.equal(
+          e.message,
+          "--running running/: what runs does not render, so the change from it is not known: 1 of 1 Helm releases did not render (helm template):\n" +
+            "  monitoring/loki (loki 6.49.0): Error: execution error at (loki/templates/write/statefulset-write.yaml:50:28): Please define loki.storage.bucketNames.chunks\n" +
+            "  monitoring/loki: rendered with chart loki 6.49.0 (/ops/running/helm-list.yaml) and the values of /ops/running/monitoring.loki.values.yaml (collected with: helm get values loki -n monitoring --all -o yaml > running/monitoring.loki.values.yaml)",
+        );
+        return true;
+      },
+    );
   });
 });

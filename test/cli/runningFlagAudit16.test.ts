@@ -5,6 +5,7 @@
  * does not set (the flag fills it in).
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { runningCommand } from "../../model/running";
 import { synthCli, tmpDir } from "../support/helpers";
@@ -36,10 +37,40 @@ describe("synth --running: a folder missing a report", function () {
   });
 });
 
+describe("synth --running: a running release whose values do not render", function () {
+  this.timeout(120_000);
+
+  it("is said once with Helm's message and the values file, as --running's input (exit 2), not an unexpected error", async () => {
+    const running = tmpDir("running");
+    const list = "apiVersion: v1\nkind: List\nitems: []\n";
+    fs.writeFileSync(
+      path.join(running, "helm-list.yaml"),
+      "- name: loki\n  namespace: monitoring\n  chart: loki-6.49.0\n  status: deployed\n",
+    );
+    fs.writeFileSync(path.join(running, "monitoring.loki.values.yaml"), "{}\n");
+    fs.writeFileSync(path.join(running, "statefulsets.yaml"), list);
+    fs.writeFileSync(path.join(running, "pvcs.yaml"), list);
+    const r = await synthCli("--stack", "takeover", "--running", running, "--out", tmpDir("out"), "--quiet");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /^takeover: --running \S+: what runs does not render, so the change from it is not known: 1 of 1 Helm releases did not render \(helm template\):\n {2}monitoring\/loki \(loki 6\.49\.0\): Error: execution error at \(loki\/templates\/write\/statefulset-write\.yaml:\d+:\d+\): Please define loki\.storage\.bucketNames\.chunks\n {2}monitoring\/loki: rendered with chart loki 6\.49\.0 .* and the values of \S+\/monitoring\.loki\.values\.yaml /m,
+    );
+    assert.equal(r.stderr.match(/Please define/g)?.length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /unexpected error|full trace/);
+    assert.equal(lastLine(r.stdout), `takeover: FAIL (exit 2): bad input: --running ${running} (above)`);
+  });
+});
+
 describe("the commands that collect the running state", () => {
   it("name the folder as a shell word: quoted when it holds what a shell reads", () => {
     assert.equal(
       runningCommand("pvcs.yaml", "running"),
+      "kubectl get pvc -n NAMESPACE -o yaml > running/pvcs.yaml (NAMESPACE: the one the running releases are in)",
+    );
+    // A folder given with its trailing slash (shell completion) is not doubled before the file.
+    assert.equal(
+      runningCommand("pvcs.yaml", "running/"),
       "kubectl get pvc -n NAMESPACE -o yaml > running/pvcs.yaml (NAMESPACE: the one the running releases are in)",
     );
     assert.equal(
