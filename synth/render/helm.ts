@@ -290,12 +290,18 @@ export async function chartArchive(
   // A repository's URL may carry a login (https://user:token@host/…): said without it.
   const shownRepo = repo === undefined ? undefined : shownToolText(repo);
   if (!opts.pull || !repo) {
-    const fix = `helm pull --repo ${shownRepo ?? "<repo>"} ${chart} --version ${version} -d ${opts.cache}`;
+    // Without a repository the command is said in words around what is known: a `<repo>` in it
+    // would be read by a shell as a redirection from a file named `repo`.
+    const args = `${chart} --version ${version} -d ${opts.cache}`;
+    const fix =
+      shownRepo !== undefined
+        ? `helm pull --repo ${shownRepo} ${args}`
+        : `helm pull --repo with the URL of the chart's repository (the release names none), then: ${args}`;
     throw new ChartCacheError(
       `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})${holds}` +
         (underCi() ? " and CI never pulls" : repo ? "" : " and the release names no repository") +
         `; fill it with: ${fix}, point HOMELAB_CHART_CACHE at a folder holding it, or synthesize with --no-render`,
-      [{ archive: path.basename(file), fix: repo ? fix : `${fix} (the release names no repository)`, held }],
+      [{ archive: path.basename(file), fix, held }],
     );
   }
   fs.mkdirSync(opts.cache, { recursive: true });

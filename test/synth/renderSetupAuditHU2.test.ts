@@ -159,6 +159,25 @@ describe("an archive the chart cache lacks: what the cache holds of that chart",
     assert.fail("the archive was found");
   };
 
+  it("a release naming no repository: the pull said in words, no `<repo>` a shell reads as a redirection", async () => {
+    const dir = cache();
+    let e: unknown;
+    try {
+      await chartArchive("grafana", "12.4.0", undefined, { cache: dir, helm: "helm", pull: true });
+    } catch (err) {
+      e = err;
+    }
+    assert.ok(e instanceof ChartCacheError, String(e));
+    assert.doesNotMatch(e.message, /[<>]/, e.message);
+    assert.match(
+      e.message,
+      new RegExp(
+        `fill it with: helm pull --repo with the URL of the chart's repository \\(the release names none\\), then: grafana --version 12\\.4\\.0 -d ${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")},`,
+      ),
+    );
+    assert.doesNotMatch(missingChartsError(e.missing, ["grafana-12.4.0.tgz"], dir).message, /[<>]/);
+  });
+
   it("a pinned version the cache lacks: the versions of that chart it holds, in version order", async () => {
     const dir = cache("grafana-12.11.1.tgz", "grafana-12.3.1.tgz", "loki-18.11.0.tgz", "index.json");
     const e = await lacking("grafana", "12.4.0", dir);
