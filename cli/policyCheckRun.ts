@@ -16,6 +16,7 @@ import {
 } from "../policy/evaluate";
 import { withRenderedObjects } from "../synth/render/objects";
 import type { RenderedFile } from "../synth/render/types";
+import { RELEASE_TYPE as HELM_RELEASE } from "../synth/render/release";
 import type { ExportResource } from "../synth/synthesize";
 import { CliArgsError, helpText, parseArgsAll, POLICY_CHECK, usage } from "./spec";
 import {
@@ -332,6 +333,19 @@ function withRendered(
     return "bad input";
   }
   const renders = (parsed as RenderedFile).releases;
+  // Releases the export does not hold: another stack's file, or one an older synthesis left. Their
+  // objects would be dropped without a word and the export's own releases judged without theirs.
+  const releases = new Set(resources.filter((r) => r.type === HELM_RELEASE).map((r) => r.urn));
+  const foreign = renders.filter((r) => !releases.has(r.resourceUrn));
+  if (foreign.length > 0) {
+    const names = foreign.map((r) => r.resourceUrn.slice(r.resourceUrn.lastIndexOf("::") + 2));
+    err(
+      led(
+        `${renderedFile}: the rendered objects of ${file} (as npm run synth writes them): expected releases of that export, found ${foreign.length} of ${renders.length} it does not hold (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""}: another stack's, or an older synthesis'); ${file} not judged (write both again with npm run synth)`,
+      ),
+    );
+    return "bad input";
+  }
   const judged = withRenderedObjects(resources as ExportResource[], renders);
   return {
     resources,

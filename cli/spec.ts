@@ -80,7 +80,7 @@ export const SYNTH: CliSpec = {
     },
     {
       name: "--no-render",
-      help: "Skip the Helm render and the rendered-object checks: no chart is needed, so it works offline without a chart cache. The pack then judges the export alone.",
+      help: "Skip the Helm render and the rendered-object checks: no chart is needed, so it works offline without a chart cache. The pack then judges the export alone, and a <stack>.rendered.json an earlier run left in --out is removed (it rendered another synthesis).",
     },
     {
       name: "--quiet",

@@ -557,11 +557,17 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
   fs.writeFileSync(file, JSON.stringify(withoutImportIds(result.export), null, 2) + "\n");
   // A real export has no import field: imports and reads go to a side record.
+  const adopted = path.join(args.out, `${stack}.adopted.json`);
   if (result.imports.length > 0 || result.reads.length > 0)
     fs.writeFileSync(
-      path.join(args.out, `${stack}.adopted.json`),
+      adopted,
       JSON.stringify({ imports: result.imports, reads: result.reads }, null, 2) + "\n",
     );
+  // A side file this run does not write is an earlier synthesis' (`--no-render`, or nothing adopted
+  // now): left beside the new export, policy:check would judge the export with objects it no longer
+  // renders, and the adopted list would name imports it no longer makes.
+  else fs.rmSync(adopted, { force: true });
+  if (!args.render) fs.rmSync(path.join(args.out, `${stack}.rendered.json`), { force: true });
   // What the cluster would receive: every release through the real Helm, beside the export.
   const r = args.render ? await renderStack(stack, result, run) : undefined;
   /** Summary lines after the count, each wrapped at 80 columns below. */

@@ -557,6 +557,42 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     }
   });
 
+  it("rendered objects of releases the export does not hold (another stack's, an older synthesis') are refused, not dropped (exit 2)", async () => {
+    const dir = synthOut();
+    const [bad, rendered] = [path.join(dir, "bad.json"), path.join(dir, "bad.rendered.json")];
+    const loki = (
+      JSON.parse(fs.readFileSync(bad, "utf8")) as {
+        deployment: { resources: { urn: string; type: string }[] };
+      }
+    ).deployment.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
+    const other = loki.urn.replace(/::loki$/, "::grafana");
+    const objects = [
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "monitoring" } },
+    ];
+    // Its own release rendered beside another's: the other is not in this export.
+    fs.writeFileSync(
+      rendered,
+      JSON.stringify({
+        releases: [
+          { resourceUrn: loki.urn, objects },
+          { resourceUrn: other, objects },
+        ],
+        raw: [],
+      }),
+    );
+    const r = await policyCheckCli([bad]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(
+      r.stderr.trim(),
+      `policy:check: ${rendered}: the rendered objects of ${bad} (as npm run synth writes them): expected releases of that export, found 1 of 2 it does not hold (grafana: another stack's, or an older synthesis'); ${bad} not judged (write both again with npm run synth)`,
+    );
+    // Its own releases only: judged with them.
+    fs.writeFileSync(rendered, JSON.stringify({ releases: [{ resourceUrn: loki.urn, objects }], raw: [] }));
+    const own = await policyCheckCli([bad]);
+    assert.equal(own.status, 1, own.stdout + own.stderr);
+    assert.match(own.stdout, / \+ 1 rendered objects /);
+  });
+
   it("a .json file in a folder that is not JSON (a truncated export) fails the run (exit 2, naming why); the rest are judged", async () => {
     const dir = synthOut();
     const cut = path.join(dir, "cut.json");

@@ -226,6 +226,22 @@ describe("offline synthesis", () => {
       );
     });
 
+    it("--no-render removes the rendered objects and adopted list an earlier run left beside the export: they were of that run", async () => {
+      const out = tmpDir("stale-side-files");
+      const [rendered, adopted] = ["production.rendered.json", "production.adopted.json"].map((f) =>
+        path.join(out, f),
+      );
+      fs.writeFileSync(rendered, JSON.stringify({ kubeVersion: "1.31.0", releases: [], raw: [] }));
+      fs.writeFileSync(adopted, JSON.stringify({ imports: [{ urn: "x" }], reads: [] }));
+      const r = await runSynth(["--stack", "production", "--no-render", "--quiet", "--out", out]);
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.ok(fs.existsSync(path.join(out, "production.json")));
+      // policy:check of the folder would have judged the new export with the old objects.
+      assert.ok(!fs.existsSync(rendered), "a stale production.rendered.json left beside the new export");
+      // production adopts nothing: an adopted list would name imports this synthesis no longer makes.
+      assert.ok(!fs.existsSync(adopted), "a stale production.adopted.json left beside the new export");
+    });
+
     it("exits 2 on unknown arguments and missing stacks", async () => {
       assert.equal((await runSynth(["--stak", "staging"])).status, 2);
       const missing = await runSynth(["--stack", "nope", "--out", tmpDir("x")]);
