@@ -16,7 +16,7 @@ import { ChartCacheError } from "../synth/render/helm";
 import { synthStack, type StackSynthesis } from "../synth/run";
 import { SynthInputError } from "../synth/synthesize";
 import { notRenderedText, overridePlacesIn } from "../synth/report";
-import { changeAgainst, readExport } from "./against";
+import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { commandDir, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { runningOverrides, stackTakeover } from "./runningConfig";
@@ -160,7 +160,16 @@ async function againstSection(
   const previous = readExport(against);
   // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
   const at = overridePlacesIn(root, stack);
-  const change = await changeAgainst(previous, result, {}, at);
+  const change = await changeAgainst(previous, result, {}, at).catch((e: unknown) => {
+    // The synthesis' own releases that do not render are said by synth, which then runs no change
+    // check; here it is the previous export's (its values, or a chart version the cache lacks the
+    // render of), said as synth says its own: an input of --against (exit 2), no unexpected error.
+    if (e instanceof NotRenderedError && e.exp === previous)
+      throw new SynthInputError(
+        `--against ${against}: the previous export does not render, so the change from it is not known: ${notRenderedText(e.renders, previous.deployment.resources) ?? e.message}`,
+      );
+    throw e;
+  });
   const move = phaseMove(previous, result.export);
   // A skipped phase is said first; a one-phase move of production is held while staging is behind.
   // Its commands name the project folder when verify would not read it without --dir.

@@ -65,6 +65,25 @@ describe("change check: npm run synth -- --against", function () {
     assert.doesNotMatch(r.stdout, /REFUSED/);
   });
 
+  it("a previous export that does not render: its input (exit 2), Helm's message said as synth says its own, no unexpected error", async () => {
+    const exp: StackExport = JSON.parse(fs.readFileSync(previous, "utf8"));
+    const loki = exp.deployment.resources.find((r) => r.type === RELEASE && r.inputs.chart === "loki")!;
+    // Values the chart's schema refuses (a resources block written as a size).
+    loki.inputs.values.singleBinary.resources = "512Mi";
+    const file = path.join(dir, "staging-not-rendering.json");
+    fs.writeFileSync(file, JSON.stringify(exp));
+    const r = await run(file);
+    assert.equal(r.status, 2, r.stderr + r.stdout);
+    assert.doesNotMatch(r.stderr + r.stdout, /unexpected error/);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `--against ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: the previous export does not render, so the change from it is not known: 1 of \\d+ Helm releases did not render \\(helm template\\):\n {2}monitoring/loki \\(loki [\\d.]+\\): [^]*singleBinary\\.resources: Invalid type`,
+      ),
+    );
+    assert.match(r.stdout, /staging: FAIL \(exit 2\): bad input: --against /);
+  });
+
   it("exits 1 naming the StatefulSet and volumeClaimTemplates when the previous Loki volumes had another size", async () => {
     const exp: StackExport = JSON.parse(fs.readFileSync(previous, "utf8"));
     const loki = exp.deployment.resources.find((r) => r.type === RELEASE && r.inputs.chart === "loki")!;
