@@ -33,7 +33,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  * stack that chose the standard profile's Mimir or Alloy (`metricsBackend`, `logAgent`) is told
  * that first: "already lightweight" would send its owner to buy nodes for a choice of theirs.
  */
-export function toFit(profile: string | undefined, runs: Partial<Runs> = {}): string {
+export function toFit(profile: string | undefined, runs: Runs): string {
   const nodes = "add nodes or larger ones (`nodePools`), or declare a smaller workload (`workload.*`).";
   if (profile === "lightweight") {
     const heavier = [
@@ -45,31 +45,33 @@ export function toFit(profile: string | undefined, runs: Partial<Runs> = {}): st
     if (heavier.length === 0) return `The profile is already lightweight: ${nodes}`;
     return `The profile is lightweight, but the stack runs ${heavier.join(" and ")}: leave ${[...(runs.mimir ? ["`metricsBackend`"] : []), ...(runs.alloy ? ["`logAgent`"] : [])].join(" and ")} to the profile, or ${nodes}`;
   }
-  // Only the settings not yet in force: one already set would send its owner to set it again. A
-  // choice not known (no workloads read) is offered.
-  const alone = [
-    ...(runs.mimir !== false ? ["`metricsBackend: victoriametrics`"] : []),
-    ...(runs.canary !== false ? ["`loki.canary: false`"] : []),
-    ...(runs.gateway !== false ? ["`loki.gateway: false`"] : []),
+  // Only the settings not yet in force: one already set would send its owner to set it again. The
+  // backend is the large one (Mimir's fixed memory); the canary and the gateway free only their own
+  // pods' requests, said in figures so that nobody turns them off expecting the pool to fit.
+  const backend = runs.mimir ? "so does `metricsBackend: victoriametrics` alone; " : "";
+  const small = [
+    ...(runs.canary ? [`\`loki.canary: false\` frees ${runs.canary}`] : []),
+    ...(runs.gateway ? [`\`loki.gateway: false\` ${runs.canary ? "" : "frees "}${runs.gateway}`] : []),
   ];
-  const also =
-    alone.length === 0
-      ? ""
-      : `${alone.length === 1 ? "so does" : "so do"} ${alone.slice(0, -1).join(", ")}${alone.length > 1 ? " and " : ""}${alone.at(-1)} alone; `;
+  const little = small.length ? `${small.join(", ")} (their pods' requests); ` : "";
   return (
     `The profile is ${profile ?? "standard"}: \`profile: lightweight\` (VictoriaMetrics, Vector, Loki without canary and gateway) requests much less; ` +
-    `${also}or ${nodes}`
+    `${backend}${little}or ${nodes}`
   );
 }
 
-/** What the stack runs of what the lighter settings leave out, from its workloads' images. */
+/**
+ * What the stack runs of what the lighter settings leave out, from its workloads' images: whether
+ * Mimir and Alloy run, and what Loki's canary and gateway pods request (memory, as a message says
+ * it), when they run.
+ */
 interface Runs {
   mimir: boolean;
   alloy: boolean;
-  /** Loki's canary DaemonSet (`loki.canary`). */
-  canary: boolean;
-  /** Loki's gateway (`loki.gateway`). */
-  gateway: boolean;
+  /** Loki's canary (`loki.canary`), a DaemonSet: `32Mi on each node`. */
+  canary?: string;
+  /** Loki's gateway (`loki.gateway`): `64Mi` for its replicas. */
+  gateway?: string;
 }
 
 /** The repositories of Mimir's, Alloy's and Loki's canary and gateway images (model/versions.ts pins them). */
@@ -83,12 +85,28 @@ const LOKI_GATEWAY_IMAGE = "docker.io/nginxinc/nginx-unprivileged";
  * StatefulSet, a chart's), from the workloads the budget walked.
  */
 function heavierChoices(workloads: Workload[]): Runs {
+  const running = (image: string) =>
+    workloads.filter((w) => w.images.some((i) => parseImage(i.image).repository === image));
   const repos = new Set(workloads.flatMap((w) => w.images.map((i) => parseImage(i.image).repository)));
+  const mi = (bytes: number) => `${Math.round(bytes / 2 ** 20)}Mi`;
+  /** What the pods of `image` request: per node for a DaemonSet, else for all their replicas. */
+  const requested = (image: string): string | undefined => {
+    const ws = running(image);
+    if (ws.length === 0) return undefined;
+    const perNode = ws.filter((w) => w.kind === "DaemonSet").reduce((n, w) => n + w.requests.memory, 0);
+    const fixed = ws
+      .filter((w) => w.kind !== "DaemonSet")
+      .reduce((n, w) => n + w.requests.memory * w.replicas, 0);
+    return (
+      [...(fixed ? [mi(fixed)] : []), ...(perNode ? [`${mi(perNode)} on each node`] : [])].join(" and ") ||
+      "0Mi"
+    );
+  };
   return {
     mimir: repos.has(MIMIR_IMAGE),
     alloy: repos.has(ALLOY_IMAGE),
-    canary: repos.has(LOKI_CANARY_IMAGE),
-    gateway: repos.has(LOKI_GATEWAY_IMAGE),
+    canary: requested(LOKI_CANARY_IMAGE),
+    gateway: requested(LOKI_GATEWAY_IMAGE),
   };
 }
 

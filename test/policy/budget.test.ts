@@ -445,16 +445,25 @@ describe("policy (budget): a request computed from a value names that value", ()
 });
 
 describe("policy (budget): over budget on the standard profile, the ways out not yet taken", () => {
-  /** One pool of one 4-core node; an app requesting 3.5 cores (over 80%), beside containers running `images`. */
+  const MIMIR = "grafana/mimir:3.0.0";
+  const CANARY = "grafana/loki-canary:3.7.6";
+  const GATEWAY = "nginxinc/nginx-unprivileged:1.29.5-alpine";
+  /** One pool of one 4-core node; an app requesting 3.5 cores (over 80%), beside pods running `images`. */
   const overBudget = (images: string[]) => [
     stackInfo([{ name: "nuc", arch: "amd64", count: 1 }]),
     ...v4Chart("app", [
       workload("Deployment", "app", {
-        containers: [
-          { name: "c", image: "grafana/loki", resources: { requests: { cpu: "3500m" } } },
-          ...images.map((image, i) => ({ name: `s${i}`, image })),
-        ],
+        containers: [{ name: "c", image: "grafana/loki", resources: { requests: { cpu: "3500m" } } }],
       }),
+      ...images.map((image, i) =>
+        image === CANARY
+          ? workload("DaemonSet", `d${i}`, {
+              containers: [{ name: "c", image, resources: { requests: { memory: "16Mi" } } }],
+            })
+          : workload("Deployment", `d${i}`, {
+              containers: [{ name: "c", image, resources: { requests: { memory: "24Mi" } } }],
+            }),
+      ),
     ]),
   ];
   const advice = async (images: string[]) => {
@@ -464,20 +473,19 @@ describe("policy (budget): over budget on the standard profile, the ways out not
     assert.ok(said.length > 0, "over budget");
     return said[0];
   };
-  it("names Mimir's, the canary's and the gateway's switches while each runs", async () => {
-    const m = await advice([
-      "grafana/mimir:3.0.0",
-      "grafana/loki-canary:3.7.6",
-      "nginxinc/nginx-unprivileged:1.29.5-alpine",
-    ]);
+  it("names Mimir's switch as the large one, and what the canary and the gateway would free, while each runs", async () => {
+    const m = await advice([MIMIR, CANARY, GATEWAY]);
     assert.match(
       m,
-      /requests much less; so do `metricsBackend: victoriametrics`, `loki\.canary: false` and `loki\.gateway: false` alone; or add nodes/,
+      /requests much less; so does `metricsBackend: victoriametrics` alone; `loki\.canary: false` frees 16Mi on each node, `loki\.gateway: false` 24Mi \(their pods' requests\); or add nodes/,
     );
   });
   it("names only the gateway's when VictoriaMetrics is the backend and the canary is off", async () => {
-    const m = await advice(["nginxinc/nginx-unprivileged:1.29.5-alpine"]);
-    assert.match(m, /requests much less; so does `loki\.gateway: false` alone; or add nodes/);
+    const m = await advice([GATEWAY]);
+    assert.match(
+      m,
+      /requests much less; `loki\.gateway: false` frees 24Mi \(their pods' requests\); or add nodes/,
+    );
   });
   it("names none of the three when all three are already in force: the profile or nodes are left", async () => {
     const m = await advice([]);
