@@ -241,24 +241,45 @@ export function keptOffMessages(
   pools: PoolInfo[],
   ofStack: boolean,
 ): { message: string; cause: string; urn?: string }[] {
-  const byReasons = new Map<string, { reasons: PoolRefusal[]; selects: string; workloads: KeptOff[] }>();
+  const byReasons = new Map<
+    string,
+    { reasons: PoolRefusal[]; selects: string; workloads: KeptOff[]; tolerations: Map<string, string[]> }
+  >();
   for (const k of keptOff) {
     const bySelector = k.pools.some((r) => r.selector);
     const selects = bySelector ? selectorText(k) : "";
     const id = JSON.stringify([k.pools.map((r) => [r.index, r.selector, r.taints.map(taintText)]), selects]);
-    const entry = byReasons.get(id) ?? { reasons: k.pools, selects, workloads: [] };
+    const entry = byReasons.get(id) ?? {
+      reasons: k.pools,
+      selects,
+      workloads: [] as KeptOff[],
+      tolerations: new Map<string, string[]>(),
+    };
     if (!entry.workloads.some((w) => w.workload === k.workload)) entry.workloads.push(k);
+    // Workloads of one name may be several objects (victoria-metrics-k8s-stack names its VMSingle,
+    // VMAgent and VMAlert all `vm`), each scheduled from its own key: every key is said.
+    const keys = entry.tolerations.get(k.workload) ?? [];
+    if (k.tolerations !== undefined && !keys.includes(k.tolerations)) keys.push(k.tolerations);
+    entry.tolerations.set(k.workload, keys);
     byReasons.set(id, entry);
   }
-  return [...byReasons.entries()].map(([id, { reasons, selects, workloads }]) => {
+  return [...byReasons.entries()].map(([id, { reasons, selects, workloads, tolerations }]) => {
     const names = workloads.map((w) => w.workload);
     const tainted = reasons.some((r) => r.taints.length > 0);
     const them = names.length === 1 ? "it" : "them";
     const they = names.length === 1 ? "it" : "they";
+    // Each workload's own key where the pack knows it (a chart's prefix differs per workload:
+    // loki's single binary reads `singleBinary.tolerations`, not a top-level `tolerations`).
+    const known = names.filter((n) => (tolerations.get(n) ?? []).length > 0);
+    const unknown = names.length - known.length;
+    const where =
+      known.length === 0
+        ? ` in the chart values that schedule ${them}`
+        : ` (${known.map((n) => `${n}: ${tolerations.get(n)!.join(" and ")}`).join("; ")}${unknown ? `; ${unknown === 1 ? "the other" : "the others"} in ${unknown === 1 ? "its" : "their"} chart's values` : ""})`;
     const fix = [
       ...(tainted
         ? [
-            "remove the taint, add a pool without it, or give these workloads a toleration for it (chartValues.<chart>.tolerations)",
+            `remove the taint, add a pool without it, or give ${names.length === 1 ? "it" : "these workloads"} a toleration for it${where}`,
           ]
         : []),
       ...(reasons.some((r) => r.selector)

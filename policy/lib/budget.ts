@@ -14,7 +14,7 @@ import {
   type SizedComponent,
   type StackFacts,
 } from "@homelab-observability/contract";
-import { canLandOn, injectedSidecars, workloadsOf, type Workload } from "./workloads";
+import { canLandOn, injectedSidecars, renderedSchedulingKey, workloadsOf, type Workload } from "./workloads";
 
 export type { PoolInfo, StackFacts };
 
@@ -132,6 +132,9 @@ export function computeBudget(
   const keptOff: Budget["keptOff"] = [];
   const oversized: Budget["oversized"] = [];
   const sidecars = injectedSidecars(resources);
+  // A rendered object's release, for where its chart schedules it (asked only of a kept-off one).
+  let byUrn: Map<string, Res> | undefined;
+  const releaseOf = (urn: string) => (byUrn ??= new Map(resources.map((r) => [r.urn, r]))).get(urn);
   const workloads: Workload[] = [];
   for (const r of resources) {
     for (const w of workloadsOf(r, charts, sidecars)) {
@@ -146,9 +149,11 @@ export function computeBudget(
         .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
       if (admits.length === 0) {
         unschedulable.push(w.name);
+        const scheduling = renderedSchedulingKey(w, releaseOf, charts);
         keptOff.push({
           workload: w.name,
           urn: w.source.urn,
+          ...(scheduling !== undefined ? { tolerations: `${scheduling}.tolerations` } : {}),
           nodeSelector: w.nodeSelector,
           affinity: w.affinity,
           pools: pools.map((p, i) => keptOffBy(w, p, i)),
@@ -226,6 +231,8 @@ export interface KeptOff {
   workload: string;
   /** The resource it comes from (a rendered object, or a release the pack models): a report's URN. */
   urn: string;
+  /** Where its pods' tolerations are written in the stack file, when the pack knows (Workload.schedulingKey). */
+  tolerations?: string;
   nodeSelector: Record<string, string>;
   affinity: any;
   pools: PoolRefusal[];

@@ -57,6 +57,46 @@ export interface Workload {
    * render's own error names the key.
    */
   requestsUnread?: string;
+  /**
+   * For a workload a chart renders, the stack's key of the values prefix its pods' nodeSelector,
+   * affinity and tolerations are read from (`chartValues.loki.singleBinary`); unset where the pack
+   * does not know it (a raw object the program writes, a chart it does not model).
+   */
+  schedulingKey?: string;
+}
+
+/** `chartValues.<chart>.<prefix>`: where a stack file writes a chart's values under `prefix` ("" for the top). */
+const chartValuesKey = (chart: string, prefix: string) => `chartValues.${chart}${prefix ? `.${prefix}` : ""}`;
+
+/**
+ * {@link Workload.schedulingKey} of an object a release rendered (the pack models the release's
+ * chart): the chart workload the chart names as the object is named (ChartWorkload.object, through
+ * {@link renderedName}); undefined when none is, or the object came from no release.
+ */
+export function renderedSchedulingKey(
+  w: Workload,
+  releaseOf: (urn: string) => Res | undefined,
+  charts: Record<string, ChartData> = DEFAULT_CHARTS,
+): string | undefined {
+  if (w.schedulingKey !== undefined) return w.schedulingKey;
+  const parent = w.source.opts?.parent;
+  const release = parent === undefined ? undefined : releaseOf(parent);
+  const helm = release && helmOf(release);
+  const data = helm && charts[helm.chart];
+  if (!release || !helm || !data || w.object === undefined) return undefined;
+  // Of the object's kind: a chart may give several objects one name (victoria-metrics-k8s-stack's
+  // VMSingle, VMAgent and VMAlert are all `vm`), each scheduled under its own prefix.
+  const scheduled = data.workloads.filter(
+    (c) => c.scheduling !== undefined && (c.objectKind ?? c.kind) === w.objectKind,
+  );
+  const named = scheduled.find(
+    (c) => renderedName(data.names, c, release.props.name, helm.values) === w.object,
+  );
+  // A chart whose names the pack does not model (grafana, kube-state-metrics): the one workload of
+  // that kind whose name is unknown, when only one is.
+  const unnamed = scheduled.filter((c) => c.object === undefined);
+  const cw = named ?? (unnamed.length === 1 ? unnamed[0] : undefined);
+  return cw ? chartValuesKey(helm.chart, cw.scheduling!) : undefined;
 }
 
 /** A Kubernetes quantity as a number; 0 when absent or malformed (counts nothing). */
@@ -450,6 +490,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       affinity: sched?.affinity,
       tolerations: sched?.tolerations ?? [],
       path: `values${w.scheduling ? `.${w.scheduling}` : ""}`,
+      ...(w.scheduling !== undefined ? { schedulingKey: chartValuesKey(helm.chart, w.scheduling) } : {}),
       containers: [],
     });
   }

@@ -493,3 +493,44 @@ describe("policy (budget): over budget on the standard profile, the ways out not
     assert.doesNotMatch(m, /metricsBackend|loki\.canary|loki\.gateway/);
   });
 });
+
+describe("policy (budget): a tainted pool names where each workload's toleration goes", () => {
+  const TAINT = { key: "dedicated", value: "pi", effect: "NoSchedule" };
+  const pool = () => stackInfo([{ name: "pi5", arch: "arm64", count: 1, taints: [TAINT] }]);
+  /** victoria-metrics-k8s-stack rendered: its VMSingle and VMAgent are both named `vm`. */
+  const vmStack = (tolerations: unknown[] = []) => {
+    // The program names the release's objects `vm` (fullnameOverride), as the chart's helpers read it.
+    const rel = helmRelease("vm", "vm", "victoria-metrics-k8s-stack", { fullnameOverride: "vm" }, true);
+    const child = (kind: string) => ({ ...cr(VM(kind), "vm", { tolerations }), parent: rel.urn });
+    return [rel, child("VMSingle"), child("VMAgent")];
+  };
+  const keptOff = async (resources: ExportedResource[]) =>
+    (await check(resources, P)).map((v) => v.message).filter((m) => /not tolerated/.test(m));
+  it("a rendered object: its chart's prefix for its kind, every one of a name two objects share", async () => {
+    const said = await keptOff([pool(), ...vmStack()]);
+    assert.equal(said.length, 1, said.join("\n"));
+    assert.match(
+      said[0],
+      /give it a toleration for it \(vm: chartValues\.victoria-metrics-k8s-stack\.vmsingle\.spec\.tolerations and chartValues\.victoria-metrics-k8s-stack\.vmagent\.spec\.tolerations\)\.$/,
+    );
+    assert.doesNotMatch(said[0], /<chart>/);
+  });
+  it("a release the pack models (a live preview): the workload's own prefix, not a top-level `tolerations`", async () => {
+    const loki = helmRelease(
+      "loki",
+      "loki",
+      "loki",
+      { deploymentMode: "SingleBinary", singleBinary: { replicas: 1 }, ...LOKI_OFF },
+      false,
+    );
+    const said = await keptOff([pool(), loki]);
+    assert.equal(said.length, 1, said.join("\n"));
+    // Each target of the chart model under its own prefix (the chart has no top-level tolerations).
+    assert.match(
+      said[0],
+      /loki\/single-binary: chartValues\.loki\.singleBinary\.tolerations; loki\/write: chartValues\.loki\.write\.tolerations;/,
+    );
+  });
+  it("with the tolerations written where it says, nothing is kept off", async () =>
+    assert.deepEqual(await keptOff([pool(), ...vmStack([TAINT])]), []));
+});
