@@ -16,12 +16,32 @@ import {
  */
 
 /**
+ * Where a receiver's credential goes instead of the stack file, for a message. The command leaves
+ * the value out: `pulumi config set` prompts for a value not on its command line (Pulumi's CLI
+ * docs, `pulumi config set`), which also keeps it out of the shell's history, and a `<value>`
+ * placeholder would be read by a shell as a redirection. A receiver whose name is not text yet
+ * (refused on its own) gets the entry named in words, not a command with a placeholder.
+ */
+function secretsBackendWay(name: unknown, key: string): string {
+  const entry =
+    typeof name === "string"
+      ? `\`pulumi config set --secret --path 'receiverCredentials.${name}'\`, which prompts for the value`
+      : "the entry of receiverCredentials under the receiver's name";
+  return `${entry}, or the 1Password item's field "${key}"`;
+}
+
+/**
  * A credential written into the stack config would sit there (and in Pulumi's state) in plain
  * text: each one is refused by name, its value never printed (`params.secret`, config/errors.ts).
+ * An email password beside no `auth_username` would be read by nothing once moved to the secrets
+ * backend ({@link needsCredential}; config/receiverSecrets.ts refuses such an entry): its message
+ * says so and offers both ways out, so the fix it names is not refused in turn, one run later.
  */
 function noPlainCredentials(type: ReceiverType) {
-  const refused = [INTEGRATIONS[type].credential, ...OTHER_CREDENTIALS[type]];
+  const { credential, file } = INTEGRATIONS[type];
+  const refused = [credential, ...OTHER_CREDENTIALS[type]];
   return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const unread = !needsCredential({ type, auth_username: v.auth_username as string | undefined });
     for (const key of refused)
       if (v[key] !== undefined)
         ctx.addIssue({
@@ -30,9 +50,11 @@ function noPlainCredentials(type: ReceiverType) {
           // Never printed, yet no secret: found as plain text (errors.ts REDACTED_PLAIN).
           params: { secret: true, plain: true },
           message:
-            key === INTEGRATIONS[type].credential
-              ? `a credential in plain text; it comes from the secrets backend (\`pulumi config set --secret --path 'receiverCredentials.${typeof v.name === "string" ? v.name : "<name>"}' <value>\`, or the 1Password item's field "${key}") and reaches Alertmanager as ${INTEGRATIONS[type].file}`
-              : `a credential field the program does not fill; the receiver's credential is ${INTEGRATIONS[type].credential}, from the secrets backend`,
+            key !== credential
+              ? `a credential field the program does not fill; the receiver's credential is ${credential}, from the secrets backend`
+              : unread
+                ? `a credential in plain text, on a receiver without auth_username, which reads none (Alertmanager logs in to the smarthost only with a username): remove ${key} to send without logging in, or set auth_username and move the password to the secrets backend (${secretsBackendWay(v.name, key)}), where it reaches Alertmanager as ${file}`
+                : `a credential in plain text; it comes from the secrets backend (${secretsBackendWay(v.name, key)}) and reaches Alertmanager as ${file}`,
         });
   };
 }
