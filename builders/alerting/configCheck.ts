@@ -171,12 +171,15 @@ export function alertmanagerConfigProblems(config: unknown): Problem[] {
           'expected no matchers on the root route (it takes every alert), got some (Alertmanager refuses the file: "root route must not have any matchers")',
       });
   const used = new Set<string>();
+  // The receivers a mistyped route's name most likely meant (its "did you mean").
+  const meant = new Set<string>();
   for (const { node, at } of routesOf(route)) {
     if (at !== "route") out.push(...matcherProblems(node, `${at}.`, ["matchers", "match_re"]));
     if (typeof node.receiver !== "string" || node.receiver === "") continue;
     used.add(node.receiver);
     if (!names.includes(node.receiver)) {
       const near = closestMatch(node.receiver, names);
+      if (near) meant.add(near);
       out.push({
         path: `${at}.receiver`,
         message: `expected a receiver the file defines (${names.join(", ")}), got "${node.receiver}"${near ? `; did you mean "${near}"?` : ""} (Alertmanager refuses the file: "undefined receiver \\"${node.receiver}\\" used in route")`,
@@ -195,11 +198,14 @@ export function alertmanagerConfigProblems(config: unknown): Problem[] {
       );
   });
   // One message for every receiver left without a route: one override of route.routes drops them
-  // all. Not beside a route to an undefined receiver: that route's receiver, mistyped, is the one
-  // left without a route, and the message above already stands for the mistake.
-  const misrouted = out.some((p) => p.message.includes("undefined receiver"));
-  const unrouted = names.flatMap((n, i) => (n && !used.has(n) && names.indexOf(n) === i ? [i] : []));
-  if (unrouted.length > 0 && !misrouted)
+  // all, and each is told in the same run. Left out is only a receiver a mistyped route's name
+  // most likely meant ("did you mean" above), when no other route names it: fixing the typo routes
+  // it, so the typo's message already stands for it. Any other receiver is unrouted whatever the
+  // typo meant (an override that drops the heartbeat's route beside a mistyped "pushovr").
+  const unrouted = names.flatMap((n, i) =>
+    n && !used.has(n) && !meant.has(n) && names.indexOf(n) === i ? [i] : [],
+  );
+  if (unrouted.length > 0)
     out.push({
       path: unrouted.map((i) => `receivers[${i}]`).join(", "),
       message: `expected every receiver named by some route, got ${unrouted.map((i) => `"${names[i]}"`).join(", ")} that no route names: ${unrouted.length === 1 ? "it never gets" : "they never get"} an alert (a chartValues list such as route.routes replaces the program's whole list)`,

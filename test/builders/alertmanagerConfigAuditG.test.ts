@@ -127,9 +127,36 @@ describe("Alertmanager configs as Alertmanager loads them (audit hG)", () => {
     assert.match(unrouted[0].message, /"null", "heartbeat", "team-slack", "oncall" that no route names/);
   });
 
+  it("beside a mistyped route, names in the same run every receiver no route names but the one the typo meant", () => {
+    // docs/how-to/alert-receivers.md's override: the root's "pushover" is routed, so the typo meant
+    // a routed receiver, and "null" and "heartbeat", whose routes the override dropped, are unrouted.
+    const cfg = good();
+    cfg.receivers = cfg.receivers.filter((r: { name: string }) =>
+      ["null", "heartbeat", "pushover"].includes(r.name),
+    );
+    cfg.route.routes = [{ receiver: "pushovr", matchers: ['severity="critical"'] }];
+    const problems = alertmanagerConfigProblems(cfg);
+    assert.deepEqual(
+      problems.map((p) => p.path),
+      ["route.routes[0].receiver", "receivers[0], receivers[1]"],
+      JSON.stringify(problems),
+    );
+    assert.match(problems[0].message, /did you mean "pushover"\?/);
+    assert.match(problems[1].message, /got "null", "heartbeat" that no route names/);
+    // A typo of a receiver no other route names: fixing it routes that one, so it is not told twice.
+    const slak = good();
+    slak.route.routes[2].receiver = "team-slak";
+    assert.deepEqual(paths(slak), ["route.routes[2].receiver"]);
+    // A name close to none: the receiver its route dropped is unrouted, said as such.
+    const nobody = good();
+    nobody.route.routes[0].receiver = "nobody";
+    assert.deepEqual(paths(nobody), ["route.routes[0].receiver", "receivers[1]"]);
+  });
+
   it("finds the file in the alertmanager chart's ConfigMap, kube-prometheus-stack's Secret and a VMAlertmanager", () => {
     const cfg = good();
-    cfg.route.routes[0].receiver = "nobody";
+    // A typo of the route's own receiver: one problem per file.
+    cfg.route.routes[0].receiver = "heartbeet";
     const text = stringify(cfg);
     const placed = (obj: any): Placed => ({ obj, urn: "u", source: "release r" });
     const objects = [
