@@ -227,7 +227,7 @@ function unknownKeyProblem(
         ? `the program's own key, which this stack file already sets: move what ${key} holds into it`
         : form
           ? `the program's own key, ${form}: write this value under "${project}:${mine}" in the stack file as it is (\`pulumi config set\` without --path stores text, not ${form})`
-          : `the program's own key: set it with \`pulumi config set ${mine} <value>\``;
+          : `the program's own key: set it with \`pulumi config set ${mine}\`, which prompts for the value`;
   const meant = best
     ? `; did you mean "kubernetes:${best}"?${NOT_HERE.has(best) ? "" : " (the program's provider does not read that one either)"}`
     : mine

@@ -300,8 +300,10 @@ export function absentSecrets(
                   c.alerting.receivers,
                 )
                   .map((r) => `"${r.name}"`)
-                  .join(", ")}; set each with \`pulumi config set --secret --path '${key}.<name>' <value>\``
-              : `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key} <value>\``,
+                  .join(", ")}; set each with ${credentialReceivers(c.alerting.receivers)
+                  .map((r) => `\`pulumi config set --secret --path '${key}.${r.name}'\``)
+                  .join(", ")} (each prompts for its value)`
+              : `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key}\` (it prompts for the value)`,
         });
       }
     }

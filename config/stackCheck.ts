@@ -72,14 +72,15 @@ export function leafCommands(key: string): string[] | undefined {
   } else if (schema instanceof z.ZodObject) variant = schema;
   else if (prefix.length === 0) return undefined;
   const set = (path: (string | number)[], value: string) =>
-    `pulumi config set --path '${propertyPath(key, [...prefix, ...path])}' ${value}`;
-  if (!variant) return [set([], "<value>")];
+    `pulumi config set --path '${propertyPath(key, [...prefix, ...path])}'${value ? ` ${value}` : ""}`;
+  // No value: `pulumi config set` prompts for one (a `<value>` would be a shell redirection).
+  if (!variant) return [set([], "")];
   const required = Object.entries(variant.shape as Record<string, z.ZodTypeAny>)
     .filter(([k, t]) => !t.isOptional() && k !== discriminator?.[0])
     .map(([k]) => k);
   return [
     ...(discriminator ? [set([discriminator[0]], discriminator[1])] : []),
-    ...required.map((k) => set([k], "<value>")),
+    ...required.map((k) => set([k], "")),
   ];
 }
 
@@ -139,7 +140,7 @@ function describeCliIssue(
       const example =
         schema instanceof z.ZodEnum
           ? `pulumi config set ${i.key} ${(schema.options as string[])[0]}`
-          : `pulumi config set ${i.key} <value>`;
+          : `pulumi config set ${i.key}`;
       return `${head}, e.g. \`${example}\`, got nothing`;
     }
     case "secure":
@@ -147,7 +148,7 @@ function describeCliIssue(
     case "shape":
       return i.message;
     case "unencrypted":
-      return `${at}: expected a secret (\`pulumi config set --secret ${i.key} <value>\`), got a plain value (not shown)`;
+      return `${at}: expected a secret (\`pulumi config set --secret ${i.key}\`, which prompts for the value), got a plain value (not shown)`;
     case "type": {
       const text = `${at}: expected ${expectedForm([i.key], i.type ?? "string", secret ? undefined : found)} (Pulumi.yaml declares type '${i.type}'), got ${describe(secret ? REDACTED : found)}`;
       // A secret's references are part of its value: never named.

@@ -755,9 +755,12 @@ export interface SecureProblem {
  * commit 1b59498.
  */
 export function setSecretCommand(key: string, path: (string | number)[], project: string): string {
+  // No value: the CLI prompts for one when none is given (`pulumi config set` synopsis: "If a value
+  // is not present on the command line, pulumi will prompt for the value"), which keeps a secret out
+  // of the shell's history; a `<value>` in its place would be read by the shell as a redirection.
   return path.length === 0
-    ? `pulumi config set --secret ${configKeyName(key, project)} <value>`
-    : `pulumi config set --secret --path '${configPathArg(key, path, project)}' <value>`;
+    ? `pulumi config set --secret ${configKeyName(key, project)}`
+    : `pulumi config set --secret --path '${configPathArg(key, path, project)}'`;
 }
 
 function toStackValue(
@@ -1031,7 +1034,9 @@ export function plainTextFact(p: PlainSecret): string {
  * the whole key writes one text again, so the key is removed first.
  */
 export function secretMapSteps(name: string): string {
-  return `\`pulumi config rm ${name}\`, then \`pulumi config set --secret --path '${name}.<receiver name>' <value>\` for each`;
+  // NAME in words beside it, as NAMESPACE is in the running-state commands: no `<…>` a shell reads
+  // as a redirection; the CLI prompts for each value.
+  return `\`pulumi config rm ${name}\`, then for each receiver \`pulumi config set --secret --path '${name}.NAME'\` with NAME its name (it prompts for the value)`;
 }
 
 /** What a value of the wrong form is, for a message (never the value). */

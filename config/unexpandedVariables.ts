@@ -30,10 +30,25 @@ export const variableReferences = (text: string): string[] => [...new Set(text.m
  * (`podAnnotations["example.com/token"]`) stays one key instead of two. `stack`, when given, is
  * named in the command (config errors get it on their way out, config/errors.ts withStack).
  */
-export function readAsWritten(name: string, path: (string | number)[] = [], stack?: string): string {
+export function readAsWritten(
+  name: string,
+  path: (string | number)[] = [],
+  stack?: string,
+  value?: string,
+): string {
   const key = configPathArg(name, path, PROJECT);
-  return `read as written: stack files do not expand environment variables; write the value itself, or set it from your shell (\`pulumi config set${stack ? ` --stack ${stack}` : ""} --path '${key}' "<value>"\`, where the shell expands it)`;
+  const set = `pulumi config set${stack ? ` --stack ${stack}` : ""} --path '${key}'`;
+  // A value that is one reference is the command's argument as written, in double quotes, where
+  // the shell expands it; any other is said in words (a `<value>` would be read by the shell as a
+  // redirection, and the value itself may be a secret, never printed).
+  const whole = value !== undefined && VARIABLE_ONLY.test(value.trim()) ? value.trim() : undefined;
+  return whole !== undefined
+    ? `read as written: stack files do not expand environment variables; write the value itself, or set it from your shell, which expands it: \`${set} "${whole}"\``
+    : `read as written: stack files do not expand environment variables; write the value itself, or set it from your shell with \`${set}\` followed by the value in double quotes, where the shell expands it`;
 }
+
+/** A value that is one variable reference and nothing else. */
+const VARIABLE_ONLY = /^\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
 
 /**
  * `text` followed by the fact that `found`'s variable references are read as written, when `found`
@@ -48,7 +63,7 @@ export function withUnexpanded(
 ): string {
   const refs = typeof found === "string" ? variableReferences(found) : [];
   if (refs.length === 0) return text;
-  return `${text}; ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} ${readAsWritten(name, path)}`;
+  return `${text}; ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} ${readAsWritten(name, path, undefined, found as string)}`;
 }
 
 /**
@@ -70,7 +85,9 @@ export function unexpandedVariableWarnings(projectDir: string, stack: string): s
       if (refs.length === 0) return;
       const line = counter.linePos(node.range?.[0] ?? 0).line;
       const shown = propertyPath(name, path);
-      warnings.push(`${shown}: ${refs.join(", ")} at ${file}:${line} is ${readAsWritten(name, path, stack)}`);
+      warnings.push(
+        `${shown}: ${refs.join(", ")} at ${file}:${line} is ${readAsWritten(name, path, stack, node.value)}`,
+      );
     } else if (isMap(node)) {
       for (const p of node.items) {
         if (!isPair(p) || !isScalar(p.key)) continue;

@@ -98,7 +98,7 @@ describe("config: an undecryptable secret nothing reads is one message (audit hX
     assert.equal(about.length, 1, e.message);
     assert.equal(
       about[0],
-      `${P("heartbeatUrl")}: expected no heartbeatUrl while alerting.heartbeat is false (the heartbeat is off, so nothing reads it), got it set (heartbeatUrl's secure value is not passphrase ciphertext of the form v1:<base64 12-byte nonce>:<base64 ciphertext> (crypt.go symmetricCrypter), so the CLI cannot decrypt it either (the value is not shown)); remove it with \`pulumi config rm --stack lab heartbeatUrl\`, or set alerting.heartbeat true and set the value again with \`pulumi config set --stack lab --secret heartbeatUrl <value>\``,
+      `${P("heartbeatUrl")}: expected no heartbeatUrl while alerting.heartbeat is false (the heartbeat is off, so nothing reads it), got it set (heartbeatUrl's secure value is not passphrase ciphertext of the form v1:<base64 12-byte nonce>:<base64 ciphertext> (crypt.go symmetricCrypter), so the CLI cannot decrypt it either (the value is not shown)); remove it with \`pulumi config rm --stack lab heartbeatUrl\`, or set alerting.heartbeat true and set the value again with \`pulumi config set --stack lab --secret heartbeatUrl\``,
     );
     assert.match(e.message, /Pulumi\.lab\.yaml:\d+:\d+/);
   });

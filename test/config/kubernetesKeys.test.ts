@@ -108,7 +108,7 @@ describe("config: the Kubernetes provider's own keys in the stack file", functio
     assert.deepEqual(f.warnings, []);
     assert.deepEqual(f.problems, [
       'kubernetes:enableServerSideAply: unknown key (its value not shown): the Kubernetes provider has no setting "enableServerSideAply"; did you mean "kubernetes:enableServerSideApply"? (the program\'s provider does not read that one either); nothing reads it: remove it with `pulumi config rm kubernetes:enableServerSideAply`.',
-      'kubernetes:kubeContext: unknown key (its value not shown): the Kubernetes provider has no setting "kubeContext"; did you mean "homelab-observability:kubeContext"? (the program\'s own key: set it with `pulumi config set kubeContext <value>`); nothing reads it: remove it with `pulumi config rm kubernetes:kubeContext`.',
+      'kubernetes:kubeContext: unknown key (its value not shown): the Kubernetes provider has no setting "kubeContext"; did you mean "homelab-observability:kubeContext"? (the program\'s own key: set it with `pulumi config set kubeContext`, which prompts for the value); nothing reads it: remove it with `pulumi config rm kubernetes:kubeContext`.',
       'kubernetes:contxt: unknown key (its value not shown): the Kubernetes provider has no setting "contxt"; did you mean "kubernetes:context"?; nothing reads it: remove it with `pulumi config rm kubernetes:contxt`.',
       'kubernetes:bogus: unknown key (its value not shown): the Kubernetes provider has no setting "bogus"; nothing reads it: remove it with `pulumi config rm kubernetes:bogus`.',
     ]);
@@ -125,7 +125,7 @@ describe("config: the Kubernetes provider's own keys in the stack file", functio
       none,
     );
     const of = (k: string) => f.problems.find((p) => p.startsWith(`kubernetes:${k}:`)) ?? "";
-    // `pulumi config set loki <value>` would store text where the program reads an object.
+    // `pulumi config set loki` would store text where the program reads an object.
     assert.ok(
       of("loki").includes(
         'did you mean "homelab-observability:loki"? (the program\'s own key, an object: write this value under "homelab-observability:loki" in the stack file as it is (`pulumi config set` without --path stores text, not an object))',

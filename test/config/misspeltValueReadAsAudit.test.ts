@@ -35,7 +35,7 @@ describe("config: a value close to an allowed one is read as it by the rules bet
     assert.ok(credential, e.message);
     assert.match(credential, /unknown receiver name; did you mean "team-slack"\?/);
     // Not the hint that sets the credential again under the misspelt name.
-    assert.ok(!credential.includes("--path 'receiverCredentials.team-slakc' <value>"), credential);
+    assert.ok(!credential.includes("--secret --path 'receiverCredentials.team-slakc'"), credential);
     assert.ok(
       e.notes.includes(
         `(the rules between keys (which keys need which) read ${P("alerting.receivers[0].type")} "slakc" as "slack", the value it is closest to)`,

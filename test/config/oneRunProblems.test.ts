@@ -60,7 +60,7 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
         problems[0],
         new RegExp(
           `^${P("receiverCredentials.team-slak")}: unknown receiver name; did you mean "team-slack"\\? .*` +
-            "`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack' <value>`",
+            "`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'`",
         ),
       );
       assert.ok(!problems[0].includes(value), "no ciphertext printed");
@@ -73,20 +73,20 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     nested: ${secret}
 `);
     assert.deepEqual(password, [
-      `${P("grafanaAdminPassword")}: expected one secret text (\`pulumi config set --stack s --secret grafanaAdminPassword <value>\`), got a map (not shown)`,
+      `${P("grafanaAdminPassword")}: expected one secret text (\`pulumi config set --stack s --secret grafanaAdminPassword\`), got a map (not shown)`,
     ]);
     const entry = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
     team-slack: [${secret}]
 `);
     assert.deepEqual(entry, [
-      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack' <value>\`), got a list (not shown)`,
+      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`), got a list (not shown)`,
     ]);
     const whole = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}: ${secret}
 `);
     assert.equal(whole.length, 1, whole.join("\n"));
     assert.match(
       whole[0],
-      /`pulumi config rm --stack s receiverCredentials`, then `pulumi config set --stack s --secret --path/,
+      /`pulumi config rm --stack s receiverCredentials`, then for each receiver `pulumi config set --stack s --secret --path 'receiverCredentials\.NAME'`/,
     );
     for (const p of [...password, ...entry, ...whole]) assert.ok(!p.includes(secret), p);
   });

@@ -29,7 +29,7 @@ describe("config: a plain value under a misspelt receiverCredentials name is one
     assert.deepEqual(
       about,
       [
-        `${P("receiverCredentials.team-slak")}: unknown receiver name (receiverCredentials.team-slak's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it); did you mean "team-slack"? (alerting.receivers "team-slack" (slack) reads its credential under its own name, and has none: set it as a secret with \`pulumi config set --stack lab --secret --path 'receiverCredentials.team-slack' <value>\`, then remove this one with \`pulumi config rm --stack lab --path 'receiverCredentials.team-slak'\`)`,
+        `${P("receiverCredentials.team-slak")}: unknown receiver name (receiverCredentials.team-slak's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it); did you mean "team-slack"? (alerting.receivers "team-slack" (slack) reads its credential under its own name, and has none: set it as a secret with \`pulumi config set --stack lab --secret --path 'receiverCredentials.team-slack'\`, then remove this one with \`pulumi config rm --stack lab --path 'receiverCredentials.team-slak'\`)`,
       ],
       e.message,
     );

@@ -39,12 +39,12 @@ describe("an environment variable in a stack file value", () => {
     );
     assert.ok(
       w[0].endsWith(
-        `(\`pulumi config set --stack s --path 'chartValues.grafana.podAnnotations["example.com/token"]' "<value>"\`, where the shell expands it)`,
+        `set it from your shell, which expands it: \`pulumi config set --stack s --path 'chartValues.grafana.podAnnotations["example.com/token"]' "$TOKEN"\``,
       ),
       w[0],
     );
     // Another namespace's key keeps its namespace: without it the command would set the project's.
-    assert.ok(w[1].includes(`\`pulumi config set --stack s --path 'kubernetes:context' "<value>"\``), w[1]);
+    assert.ok(w[1].includes(`\`pulumi config set --stack s --path 'kubernetes:context' "$CTX"\``), w[1]);
   });
 
   it("says nothing of a secure value, nor of a stack without variables", () => {
@@ -55,7 +55,7 @@ describe("an environment variable in a stack file value", () => {
 
 describe("an environment variable where a key's form cannot hold one", () => {
   const READ_AS_WRITTEN =
-    /is read as written: stack files do not expand environment variables; write the value itself, or set it from your shell \(`pulumi config set --stack s --path '([^']+)' "<value>"`, where the shell expands it\)$/;
+    /is read as written: stack files do not expand environment variables; write the value itself, or set it from your shell, which expands it: `pulumi config set --stack s --path '([^']+)' "\$\{?[A-Z_]+\}?"`$/;
 
   it("is refused once per key, at its line, with the form the key expects and that the stack file does not expand it", () => {
     const text =

@@ -91,7 +91,7 @@ describe("config: the user's receivers, Grafana's way in and chart values", () =
 
   it("with the config backend, requires each receiver's credential in the secret map receiverCredentials", () => {
     assert.deepEqual(problems(receivers([{ name: "s", type: "slack" }])), [
-      `${PROJECT}:receiverCredentials: required with secrets.backend "config" for alerting.receivers "s"; set each with \`pulumi config set --secret --path 'receiverCredentials.<name>' <value>\``,
+      `${PROJECT}:receiverCredentials: required with secrets.backend "config" for alerting.receivers "s"; set each with \`pulumi config set --secret --path 'receiverCredentials.s'\` (each prompts for its value)`,
     ]);
     assert.deepEqual(
       problems(
@@ -104,7 +104,7 @@ describe("config: the user's receivers, Grafana's way in and chart values", () =
         ),
       ),
       [
-        `${PROJECT}:receiverCredentials.d: required for alerting.receivers "d" (discord); set it with \`pulumi config set --secret --path 'receiverCredentials.d' <value>\``,
+        `${PROJECT}:receiverCredentials.d: required for alerting.receivers "d" (discord); set it with \`pulumi config set --secret --path 'receiverCredentials.d'\``,
       ],
     );
     const bad = problems(

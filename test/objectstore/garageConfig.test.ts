@@ -59,7 +59,7 @@ describe("objectStore.type garage: the stack config", () => {
     const raw = rawConfig({ phase: "kps-removed", objectStore: GARAGE });
     assert.throws(
       () => parseStackConfig(raw, "test", {}),
-      /homelab-observability:garageAdminToken: required with secrets.backend "config"; set it with `pulumi config set --secret garageAdminToken <value>`/,
+      /homelab-observability:garageAdminToken: required with secrets.backend "config"; set it with `pulumi config set --secret garageAdminToken`/,
     );
   });
 

@@ -256,7 +256,7 @@ describe("index.ts as `pulumi up` loads it", function () {
     assert.deepEqual(types, [], "nothing registered");
     assert.ok(
       (error ?? "").includes(
-        `${P}:minioAdminPassword: expected a secret (\`pulumi config set --stack staging --secret minioAdminPassword <value>\`), got a plain value in the stack file (not shown; anyone who reads the file has it)`,
+        `${P}:minioAdminPassword: expected a secret (\`pulumi config set --stack staging --secret minioAdminPassword\`), got a plain value in the stack file (not shown; anyone who reads the file has it)`,
       ),
       error,
     );
