@@ -19,7 +19,7 @@ import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { commandDir, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
-import { runningOverrides, stackTakeover } from "./runningConfig";
+import { runningOverrides, stackTakeover, takesOver } from "./runningConfig";
 import {
   keptValues,
   previews,
@@ -303,11 +303,12 @@ export async function checkChange(
 ): Promise<ChangeCheck> {
   const sections: Section[] = [];
   if (opts.against) sections.push(await againstSection(root, stack, result, opts.against));
-  const takeover = result.export.deployment.resources.some((r) => r.importId);
   if (opts.running) sections.push(await runningSection(root, stack, result, opts.running, opts.overrides));
-  else if (takeover)
+  // Only where --running applies (a takeover block), not wherever a resource has an import ID:
+  // buckets imported from existing.buckets adopt no StatefulSet, and --running refuses that stack.
+  else if (takesOver(root, stack))
     sections.push({
-      text: `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect the running state and give --running <dir> (docs/how-to/check-a-change.md)`,
+      text: `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect what runs into a folder (docs/how-to/check-a-change.md#collecting-what-runs) and give that folder to --running`,
       refused: 0,
     });
   const parts = sections.map((s) => s.text);

@@ -15,6 +15,16 @@ export function stackTakeover(root: string, stack: string): Record<string, unkno
 }
 
 /**
+ * Whether the stack file has a `takeover` block: what `--running` checks, and so where the
+ * synthesis says the takeover's update step is unchecked without it. Import IDs alone are no
+ * takeover: `existing.buckets` and `objectStore.existingKeys` import buckets and keys (a move to
+ * Garage, ObjectBucketClaims) without one, and --running refuses such a stack.
+ */
+export function takesOver(root: string, stack: string): boolean {
+  return Object.keys(stackTakeover(root, stack)).length > 0;
+}
+
+/**
  * Config overrides that make a synthesis read what runs: the stack's own `takeover` block with
  * `running` pointing at `dir` (absolute, so it holds wherever the program runs) and, when given,
  * another `step`. The stack file is left as it is.
@@ -26,12 +36,11 @@ export function runningOverrides(
   step?: "import" | "update",
 ): Record<string, string> {
   const key = `${PROJECT}:takeover`;
-  const takeover = stackTakeover(root, stack);
-  if (Object.keys(takeover).length === 0)
+  if (!takesOver(root, stack))
     throw new SynthInputError(
       `--running: stack ${stack} has no ${key} block; --running checks a takeover (docs/how-to/take-over-flux.md)`,
     );
-  const next: Record<string, unknown> = { ...takeover };
+  const next: Record<string, unknown> = { ...stackTakeover(root, stack) };
   if (dir === undefined) delete next.running;
   else next.running = path.resolve(dir);
   if (step) next.step = step;

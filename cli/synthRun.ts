@@ -51,7 +51,7 @@ import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wr
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { unexpandedVariableWarnings } from "../config/unexpandedVariables";
 import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
-import { runningOverrides } from "../change/runningConfig";
+import { runningOverrides, takesOver } from "../change/runningConfig";
 import { readRunningDir, RunningStateError } from "../model/running";
 import { inputFailure, internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo, type Sink } from "./io";
@@ -796,7 +796,7 @@ function checkRendered(
 
 /**
  * The end of a stack's output: the change from what runs (or ran) to this synthesis (change/), when
- * asked for or when the stack imports, then the verdict on a line of its own with the exit status.
+ * asked for or when the stack takes over what runs, then the verdict on a line of its own with the exit status.
  */
 async function closeStack(
   root: string,
@@ -805,7 +805,9 @@ async function closeStack(
   outcome: StackOutcome,
   out: (text: string) => void,
 ): Promise<void> {
-  const asked = args.against || args.running || result.export.deployment.resources.some((r) => r.importId);
+  // A takeover stack is told its update step is unchecked without --running (change/check.ts);
+  // import IDs alone (existing.buckets) are no takeover and have nothing to say here.
+  const asked = args.against || args.running || takesOver(root, outcome.stack);
   if (asked && outcome.renderErrors > 0) {
     // The change is computed on rendered objects: with releases unrendered it is not known, and
     // rendering the other state with the same Helm fails the same way (a HOMELAB_HELM that is no

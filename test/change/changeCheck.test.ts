@@ -336,6 +336,29 @@ describe("change check: taking over seed 000's cluster with --running", function
     const r = await synth("takeover");
     const c = await checkChange(ROOT, "takeover", r, {});
     assert.match(c.text, /the update step is unchecked/);
+    // A hint a shell can follow: no <dir> placeholder (a shell reads it as a redirection).
+    assert.match(
+      c.text,
+      /collect what runs into a folder \(docs\/how-to\/check-a-change\.md#collecting-what-runs\) and give that folder to --running$/,
+    );
+    assert.doesNotMatch(c.text, /</);
+    assert.equal(c.code, 0);
+  });
+
+  it("buckets imported from existing.buckets (a move to Garage) are no takeover: no note whose --running is refused", async () => {
+    // move-to-garage.md step 4 on staging, which has no takeover block.
+    const r = await synth("staging", {
+      objectStore: {
+        type: "garage",
+        endpoint: "http://garage.storage.svc.cluster.local:3900",
+        adminEndpoint: "http://localhost:3903",
+        region: "garage",
+      },
+      existing: { buckets: ["staging-loki-chunks", "staging-mimir-blocks", "staging-mimir-ruler"] },
+    });
+    assert.ok(r.export.deployment.resources.some((x) => x.importId));
+    const c = await checkChange(ROOT, "staging", r, {});
+    assert.doesNotMatch(c.text, /takeover|--running/);
     assert.equal(c.code, 0);
   });
 });
