@@ -26,6 +26,7 @@ import { lokiMoveChanges } from "./lokiMode";
 import { mimirIngesterChanges } from "./mimirIngesters";
 import type { Placed } from "../checks/objects";
 import { sameJson } from "./sameJson";
+import { ITEM as VAULT_ITEM, itemName } from "./vaultItems";
 import { PROMETHEUS_VOLUME_TYPE } from "../model/storage";
 import { changePath, describeChanges, summarizeChanges, listed } from "./describe";
 
@@ -44,7 +45,13 @@ export interface StackState {
   ignoreChanges?: Record<string, string[]>;
 }
 
-export type Action = "create" | "update" | "replace" | "delete";
+/**
+ * What the engine does to one resource or object. Named as `pulumi preview` names its steps
+ * (pulumi/pulumi pkg/resource/deploy/step.go: OpCreate "create", OpUpdate "update", OpReplace
+ * "replace", OpDelete "delete", OpImport "import" shown as `= `), so the list reads as the
+ * preview will.
+ */
+export type Action = "create" | "import" | "update" | "replace" | "delete";
 
 /** One step of the change. */
 export interface ChangeEntry {
@@ -59,6 +66,11 @@ export interface ChangeEntry {
   refused: Refusal[];
   /** Of a resource's own deletion: its URN (the export's identity, where `subject` is for a person). */
   urn?: string;
+  /**
+   * Of a deletion: the resource is retained on delete, so the engine drops it from the stack's
+   * state and leaves it where it is (`pulumi preview` shows `delete[retain]`).
+   */
+  retained?: boolean;
 }
 
 export interface ChangeReport {
@@ -251,8 +263,21 @@ function resourceChanges(
     if (!aRes.has(urn) && b.custom && !b.external)
       entries.push(resourceDeletion(urn, b, bRes, aRes, planned, before, at));
   for (const [urn, a] of aRes)
-    if (!bRes.has(urn) && a.custom && !a.external)
-      entries.push({ action: "create", subject: short(a), owner: lastName(urn), why: [], refused: [] });
+    if (!bRes.has(urn) && a.custom && !a.external) {
+      // A resource new to the stack that carries an import ID is adopted, not created: the engine
+      // makes an ImportStep for it (pulumi/pulumi pkg/resource/deploy/step_generator.go: `isImport
+      // := goal.Custom && goal.ID != "" && (!hasOld || ...)`; step.go ImportStep.Op is OpImport,
+      // "import", prefix "= "), which reads the existing object and never calls the provider's
+      // Create (existing.buckets: the buckets the copy filled).
+      const id = after.imports?.[urn] ?? a.importId;
+      entries.push({
+        action: id ? "import" : "create",
+        subject: short(a),
+        owner: lastName(urn),
+        why: id ? [`import ID ${id}`] : [],
+        refused: [],
+      });
+    }
   return entries;
 }
 
@@ -455,9 +480,15 @@ function resourceDeletion(
     action: "delete",
     subject: short(b),
     owner: lastName(urn),
-    why: reason ? [`planned: ${reason}`] : [],
+    why: [...(b.retainOnDelete ? [keptText(urn, b, before)] : []), ...(reason ? [`planned: ${reason}`] : [])],
     refused: oneDeletionRefusal(refused),
     urn,
+    // Still a delete step, but one that deletes nothing: pulumi/pulumi pkg/resource/deploy/step.go
+    // DeleteStep.Op is OpDelete whatever RetainOnDelete says, and DeleteStep.Apply calls no
+    // provider Delete for it ("Deleting a \"drop on delete\" is a no-op"); the preview marks the
+    // step `delete[retain]` (pkg/backend/display/progress_test.go TestStatusDisplayFlags) and
+    // still counts it among the deletes.
+    ...(b.retainOnDelete ? { retained: true } : {}),
   };
 }
 
@@ -491,10 +522,9 @@ function protectRefusal(urn: string, b: ExportResource, before: StackState, at?:
   const stack = /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
   const command = `pulumi state unprotect${stack ? ` --stack ${stack}` : ""} ${shellQuote(urn)}`;
   const { thing, holds } = whatGoes(urn, b, before);
-  const what = `${thing}${holds ? ` and ${holds}` : ""}`;
   const then = b.retainOnDelete
-    ? `drops it from the stack and keeps ${what} (retainOnDelete)`
-    : `deletes ${what}`;
+    ? keptText(urn, b, before)
+    : `deletes ${thing}${holds ? ` and ${holds}` : ""}`;
   // The command last, alone at the end of the line: the part to copy.
   return {
     field: "protect",
@@ -502,6 +532,12 @@ function protectRefusal(urn: string, b: ExportResource, before: StackState, at?:
     kind: "protected",
     thing,
   };
+}
+
+/** What the update does to a resource retained on delete that the new state no longer has. */
+function keptText(urn: string, b: ExportResource, before: StackState): string {
+  const { thing, holds } = whatGoes(urn, b, before);
+  return `drops it from the stack and keeps ${thing}${holds ? ` and ${holds}` : ""} (retainOnDelete)`;
 }
 
 /**
@@ -525,6 +561,7 @@ function whatGoes(urn: string, b: ExportResource, before: StackState): { thing: 
       thing: `bucket ${String(inputs.bucket ?? inputs.name ?? lastName(urn))}`,
       holds: "the objects in it",
     };
+  if (b.type === VAULT_ITEM) return { thing: `1Password item ${itemName(b)}` };
   if (b.type === RELEASE_TYPE) {
     const data = before.objects
       .filter((o) => o.resourceUrn === urn && holdsData(o.object))
@@ -858,10 +895,19 @@ export function formatChange(
   report: ChangeReport,
   opts: { all?: boolean; above?: number; aboveWhat?: string; below?: number; belowWhat?: string } = {},
 ): string {
-  const sym: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
-  const counts = (["create", "update", "replace", "delete"] as Action[])
-    .map((a) => `${report.entries.filter((e) => e.action === a).length} ${a}`)
-    .join(", ");
+  const sym: Record<Action, string> = { create: "+", import: "=", update: "~", replace: "+-", delete: "-" };
+  const count = (a: Action) => report.entries.filter((e) => e.action === a).length;
+  const retained = report.entries.filter((e) => e.action === "delete" && e.retained).length;
+  // Counted as the list says them: imports apart from creates, and the retained among the deletes
+  // (Pulumi's summary counts a `delete[retain]` as a delete). Each said only when there is one, so
+  // a change with neither reads as it always has.
+  const counts = [
+    `${count("create")} create`,
+    ...(count("import") ? [`${count("import")} import`] : []),
+    `${count("update")} update`,
+    `${count("replace")} replace`,
+    `${count("delete")} delete${retained ? ` (${retained} retained)` : ""}`,
+  ].join(", ");
   const shown = opts.all
     ? report.entries
     : report.entries.filter(
@@ -869,7 +915,7 @@ export function formatChange(
       );
   const lines = shown.map((e) => {
     // What changes, readable: a long run of paths (a rule file's every rule) said as a few and the rest counted.
-    const head = `${sym[e.action].padEnd(2)} ${e.action.padEnd(7)} ${e.subject} (${e.owner})${e.why.length ? `: ${summarizeChanges(e.why)}` : ""}`;
+    const head = `${sym[e.action].padEnd(2)} ${(e.retained ? "delete[retain]" : e.action).padEnd(7)} ${e.subject} (${e.owner})${e.why.length ? `: ${summarizeChanges(e.why)}` : ""}`;
     return [head, ...e.refused.map((r) => `     REFUSED ${e.subject} ${r.field}: ${r.reason}`)].join("\n");
   });
   // Said, so the counts add up to what is listed: a chart bump relabels most of its objects

@@ -29,11 +29,11 @@ import { listed, plainValue } from "./describe";
 export const VAULT_ITEMS_DOC = "docs/how-to/1password.md#switching-to-the-config-backend";
 
 /** The generated items' type and the provider the onepassword backend makes (@1password/pulumi-onepassword 1.1.3 item.js). */
-const ITEM = "onepassword:index/item:Item";
+export const ITEM = "onepassword:index/item:Item";
 const PROVIDER = "pulumi:providers:onepassword";
 
 /** `"loki (MinIO)"`, or the resource's name where the export hides the title. */
-function itemName(r: ExportResource): string {
+export function itemName(r: ExportResource): string {
   const title = plainValue(r.inputs?.title);
   return typeof title === "string" && title ? JSON.stringify(title) : (r.urn.split("::").pop() ?? r.urn);
 }

@@ -226,8 +226,18 @@ describe("change check: npm run synth -- --against with the backend swapped", fu
       c.text,
       /It would also delete the protected bucket production-mimir-blocks, bucket production-mimir-ruler and bucket production-mimir-alertmanager, which the engine refuses \(pulumi\/pulumi step_generator\.go\)\. Each is listed below without a refusal of its own: keeping mimir keeps them\. Keep the backend: /,
     );
-    // Still listed, as the deletions they are.
-    assert.match(c.text, /^- {2}delete {2}S3Bucket::objectstore-production-mimir-blocks /m, c.text);
+    // Still listed, as the deletions they are: retained ones, as `pulumi preview` marks them.
+    assert.match(
+      c.text,
+      /^- {2}delete\[retain\] S3Bucket::objectstore-production-mimir-blocks \(objectstore-production-mimir-blocks\): drops it from the stack and keeps bucket production-mimir-blocks and the objects in it \(retainOnDelete\)$/m,
+      c.text,
+    );
+    assert.match(
+      c.text,
+      /^- {2}delete\[retain\] Item::secrets-production-mimir-minio \(secrets-production-mimir-minio\): drops it from the stack and keeps 1Password item "/m,
+      c.text,
+    );
+    assert.match(c.text, /^\d+ create, \d+ update, 0 replace, \d+ delete \(4 retained\); 1 refused/m, c.text);
   });
 
   it("production at dual-write, victoriametrics -> mimir: one refusal, naming VictoriaMetrics' protected release", async () => {

@@ -191,3 +191,68 @@ describe("change output: a refused deletion of a protected resource says what to
     );
   });
 });
+
+describe("change output: imports and retained deletions said as pulumi preview says them", () => {
+  const minio: ExportResource = {
+    urn: `${URN}homelab:objectstore:ObjectStore$minio:index/s3Bucket:S3Bucket::objectstore-production-loki-chunks`,
+    custom: true,
+    type: "minio:index/s3Bucket:S3Bucket",
+    inputs: { acl: "private", bucket: "production-loki-chunks", forceDestroy: false },
+    outputs: {},
+    retainOnDelete: true,
+  };
+  const garage = (extra: Partial<ExportResource> = {}): ExportResource => ({
+    urn: `${URN}homelab:objectstore:ObjectStore$pulumi-nodejs:dynamic/garage:Bucket::objectstore-production-loki-chunks`,
+    custom: true,
+    type: "pulumi-nodejs:dynamic/garage:Bucket",
+    inputs: { name: "production-loki-chunks" },
+    outputs: {},
+    retainOnDelete: true,
+    ...extra,
+  });
+
+  it("a new resource with an import ID is an import (OpImport, `= `), a retained one gone is delete[retain], each counted so", () => {
+    const report = planChange(
+      stackState([minio]),
+      stackState([garage({ importId: "production-loki-chunks" })]),
+    );
+    assert.deepEqual(
+      report.entries.map((e) => [e.action, e.retained ?? false]),
+      [
+        ["delete", true],
+        ["import", false],
+      ],
+    );
+    assert.deepEqual(formatChange(report).split("\n"), [
+      "-  delete[retain] S3Bucket::objectstore-production-loki-chunks (objectstore-production-loki-chunks): drops it from the stack and keeps bucket production-loki-chunks and the objects in it (retainOnDelete)",
+      "=  import  Bucket::objectstore-production-loki-chunks (objectstore-production-loki-chunks): import ID production-loki-chunks",
+      "0 create, 1 import, 0 update, 0 replace, 1 delete (1 retained); 0 refused",
+    ]);
+  });
+
+  it("the synthesis' side record of imports counts as the import ID", () => {
+    const after = { ...stackState([garage()]), imports: { [garage().urn]: "production-loki-chunks" } };
+    assert.deepEqual(
+      planChange(stackState([]), after).entries.map((e) => e.action),
+      ["import"],
+    );
+  });
+
+  it("without imports or retained deletions the counts line reads as before", () => {
+    const report = planChange(stackState([{ ...minio, retainOnDelete: false }]), stackState([garage()]));
+    assert.equal(
+      formatChange(report).split("\n").pop(),
+      "1 create, 0 update, 0 replace, 1 delete; 0 refused",
+    );
+  });
+
+  it("a protected retained resource is still refused, as the engine refuses deleting it first", () => {
+    const report = planChange(stackState([{ ...minio, protect: true }]), stackState([]));
+    assert.equal(report.refused.length, 1);
+    assert.equal(report.refused[0].refused[0].field, "protect");
+    assert.match(
+      formatChange(report),
+      /\n0 create, 0 update, 0 replace, 1 delete \(1 retained\); 1 refused$/,
+    );
+  });
+});

@@ -85,49 +85,86 @@ describe("move-to-garage: existing.buckets names only buckets the stack plans", 
   });
 });
 
+/**
+ * `synth --against` the staging export before the switch, with the guide's objectStore block in
+ * place of MinIO's in a copy of staging's stack file, plus `extra` (the existing.buckets list).
+ */
+async function switchedAgainst(name: string, extra = "") {
+  const dir = tmpDir(name);
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+  const out = tmpDir(`${name}-out`);
+  // The export before the switch: the committed staging stack's, which this copy of its file
+  // synthesizes byte for byte (`synth --no-render` here gave the same export), from the fixture
+  // cache rather than a synthesis of its own in this test (about 0.5 s of CPU warm).
+  const previous = path.join(tmpDir(`${name}-previous`), "staging.json");
+  fs.writeFileSync(previous, JSON.stringify((await synth("staging")).export));
+  const switched = staging.replace(
+    /^ {2}homelab-observability:objectStore:\n(?: {4}.*\n)+/m,
+    `  homelab-observability:objectStore:\n    type: garage\n    endpoint: http://garage.storage.svc.cluster.local:3900\n    adminEndpoint: http://localhost:3903\n    region: garage\n${extra}`,
+  );
+  assert.notEqual(switched, staging);
+  fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), switched);
+  const r = await synthCli(
+    "--stack",
+    "staging",
+    "--dir",
+    dir,
+    "--out",
+    out,
+    "--quiet",
+    "--against",
+    previous,
+  );
+  return { r, file: path.join(dir, "Pulumi.staging.yaml") };
+}
+
 describe("move-to-garage: step 4 without existing.buckets", function () {
   this.timeout(120_000);
 
   it("synth --against refuses the switch once, as check-a-change.md quotes it", async () => {
-    const dir = tmpDir("garage-unlisted");
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
-    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), staging);
-    const out = tmpDir("garage-unlisted-out");
-    // The export before the switch: the committed staging stack's, which this copy of its file
-    // synthesizes byte for byte (`synth --no-render` here gave the same export), from the fixture
-    // cache rather than a synthesis of its own in this test (about 0.5 s of CPU warm).
-    const previous = path.join(tmpDir("garage-unlisted-previous"), "staging.json");
-    fs.writeFileSync(previous, JSON.stringify((await synth("staging")).export));
-    // The guide's objectStore block in place of MinIO's, and no existing.buckets.
-    const switched = staging.replace(
-      /^ {2}homelab-observability:objectStore:\n(?: {4}.*\n)+/m,
-      "  homelab-observability:objectStore:\n    type: garage\n    endpoint: http://garage.storage.svc.cluster.local:3900\n    adminEndpoint: http://localhost:3903\n    region: garage\n",
-    );
-    assert.notEqual(switched, staging);
-    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), switched);
-    const r = await synthCli(
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--out",
-      out,
-      "--quiet",
-      "--against",
-      previous,
-    );
+    const { r, file } = await switchedAgainst("garage-unlisted");
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const refused = r.stdout.split("\n").filter((l) => /REFUSED /.test(l));
     assert.equal(refused.length, 1, r.stdout);
     const doc = fs.readFileSync(path.join(ROOT, "docs/how-to/check-a-change.md"), "utf8");
     const quoted = /\n(REFUSED buckets [^\n]*\(MinIO -> Garage\)[^\n]*?) \.\.\.\n/.exec(doc)?.[1];
     assert.ok(quoted, "check-a-change.md quotes the refusal");
-    const shown = path.relative(process.cwd(), path.join(dir, "Pulumi.staging.yaml"));
+    const shown = path.relative(process.cwd(), file);
     assert.ok(
       refused[0].split(shown).join("Pulumi.staging.yaml").startsWith(quoted),
       `${refused[0]}\n${quoted}`,
     );
+  });
+});
+
+describe("move-to-garage: step 4 as the guide writes it", function () {
+  this.timeout(120_000);
+
+  it("synth --against says the copied buckets imported and MinIO's kept, as pulumi preview will, and counts them so", async () => {
+    const { r } = await switchedAgainst(
+      "garage-listed",
+      "  homelab-observability:existing:\n    buckets: [staging-loki-chunks, staging-mimir-blocks, staging-mimir-ruler]\n",
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    // Imported from Garage, not created on it (the guide: "instead of creating them").
+    assert.match(
+      r.stdout,
+      /^= {2}import {2}Bucket::objectstore-staging-loki-chunks \(objectstore-staging-loki-chunks\): import ID staging-loki-chunks$/m,
+    );
+    assert.doesNotMatch(r.stdout, /create {2}Bucket::/);
+    // Left on MinIO with their objects (retainOnDelete), not deleted.
+    assert.match(
+      r.stdout,
+      /^- {2}delete\[retain\] S3Bucket::objectstore-staging-loki-chunks \(objectstore-staging-loki-chunks\): drops it from the stack and keeps bucket staging-loki-chunks and the objects in it \(retainOnDelete\)$/m,
+    );
+    assert.doesNotMatch(r.stdout, /delete {2}S3Bucket::/);
+    assert.match(
+      r.stdout,
+      /^\d+ create, 3 import, \d+ update, 0 replace, \d+ delete \(6 retained\); 0 refused$/m,
+    );
+    // Imported buckets are no takeover: no note whose --running the stack would refuse.
+    assert.doesNotMatch(r.stdout + r.stderr, /takeover|--running/);
   });
 });
 
