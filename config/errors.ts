@@ -188,7 +188,9 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
           const near =
             meantKeyHint(k, shape, issue.path, input) ||
             (described ? "" : elsewhereHint(k, issue.path, input));
-          return `${keyPath([...issue.path, k])}: unknown key${near || listed}`;
+          const line = `${keyPath([...issue.path, k])}: unknown key${near || listed}`;
+          const asMeant = asMeantKey(issue.path, k, closestMatch(k, shape), input);
+          return [`${line}${asMeant.hint}`, ...asMeant.lines].join("\n");
         })
         .join("\n");
     }
@@ -399,6 +401,48 @@ function meantKeyHint(
   return isMap(map) && map[meant] !== undefined
     ? `; did you mean "${meant}"? (${keyPath([...path, meant])} is already set: move what this key holds into it, then remove this key)`
     : `; did you mean "${meant}"?`;
+}
+
+/** What {@link asMeantKey} adds to a misspelt key's line; {@link mergeMisspeltRequired} folds it into its own. */
+const RENAME_AND_MEND = " (rename this key, and mend its value: ";
+
+/**
+ * A misspelt key's value judged as the value of the key it means, when its map lacks that key: the
+ * rules between keys read the key as that one (judge.ts repairedRaw), and a rename alone would
+ * only trade this refusal for the value's on the next run (`hosts: [grafana.example.net]` read as
+ * `grafana.ingress.host`, which takes one host name, not a list). The value's own refusal goes into
+ * the key's line as `hint` (one mistake: the rename says what the value must be too); each refusal
+ * inside it (a map's entry) is its own line in `lines`, said at the key as written, the line the
+ * file has. Nothing when the value fits, the map already sets the key meant (its line says to
+ * merge the two), or no key is close.
+ */
+function asMeantKey(
+  path: (string | number)[],
+  key: string,
+  meant: string | undefined,
+  input: unknown,
+): { hint: string; lines: string[] } {
+  const none = { hint: "", lines: [] };
+  const map = valueAt(input, path);
+  if (meant === undefined || !isMap(map) || map[meant] !== undefined) return none;
+  // The stack's config with the key renamed, so each message finds its form, its variant and its value.
+  const renamed: Record<string, unknown> = { ...map, [meant]: map[key] };
+  delete renamed[key];
+  const mended = path.length === 0 ? renamed : structuredClone(input);
+  if (path.length > 0)
+    (valueAt(mended, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]] = renamed;
+  const parsed = schemaAt([...path, meant], mended)?.safeParse(map[key]);
+  if (!parsed || parsed.success) return none;
+  const at = keyPath([...path, meant]);
+  const given = keyPath([...path, key]);
+  const own: string[] = [];
+  const lines: string[] = [];
+  for (const i of parsed.error.issues)
+    for (const line of formatIssue({ ...i, path: [...path, meant, ...i.path] }, mended).split("\n")) {
+      if (line.startsWith(`${at}: `)) own.push(line.slice(at.length + 2));
+      else lines.push(line.startsWith(at) ? `${given}${line.slice(at.length)}` : line);
+    }
+  return { hint: own.length > 0 ? `${RENAME_AND_MEND}${own.join("; ")})` : "", lines };
 }
 
 /**
@@ -904,7 +948,8 @@ function walk(value: unknown, path: Segment[]): unknown {
  * One message for one misspelt key whose closest match is required, or holds required entries,
  * beside it. The unknown key keeps its line and the "required" lines it explains go:
  * - the match is itself reported missing (`objectStore.endpont` beside `objectStore.endpoint`, a
- *   top-level `phse` beside `phase`): the line gains that the match is required (rename this key);
+ *   top-level `phse` beside `phase`): the line gains that the match is required (rename this key,
+ *   and mend its value when the match refuses it: {@link asMeantKey});
  * - the match is set but lacks entries the misspelt key holds (`receiverCredentials` without
  *   `oncall`, a `receiverCredential` holding it; `objectStore` without `endpoint`, an `objectStor`
  *   holding it): renaming would set the key twice, so the line names each missing entry and says
@@ -928,6 +973,10 @@ export function mergeMisspeltRequired(problems: string[], valueOf: ValueAt = () 
     const i = problems.findIndex((q, j) => !dropped.has(j) && q.startsWith(`${sibling}: required`));
     if (i >= 0) {
       dropped.add(i);
+      // A value the key meant refuses too (asMeantKey): the rename and the value to mend, in one.
+      const mend = line.indexOf(RENAME_AND_MEND);
+      if (mend >= 0)
+        return `${line.slice(0, mend)} (${required} is required and missing: ${line.slice(mend + 2)}${judged}`;
       // A key that is right but misplaced (the top of the stack file) says where it goes instead.
       return `${line} (${required} is required and missing${line.endsWith(")") ? "" : ": rename this key"})${judged}`;
     }

@@ -57,8 +57,9 @@ const pathText = (path: (string | number)[]) =>
  * too (renamed in place, the item does not move: `nodePools[0].memroy` as `memory`, and the pools'
  * rules still run), and the "required" refusal of the key it fills is passed over, so the rules see
  * what was meant (a misspelt `takeover.releases` key, dropped, made its release look absent and a
- * rule on it refuse a value that was right); any other unknown key is removed and named nowhere,
- * as the config it is in never reads it.
+ * rule on it refuse a value that was right); a value the key it names refuses is not read as it,
+ * but cut as that key's own refused value would be (its own line says so, errors.ts asMeantKey);
+ * any other unknown key is removed and named nowhere, as the config it is in never reads it.
  */
 function repairedRaw(
   raw: Record<string, unknown>,
@@ -146,10 +147,18 @@ function repairedRaw(
       }
       const key = String(target[target.length - 1]);
       const meant = unknown ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
+      // A value the key meant refuses is said in the misspelt key's own line (errors.ts
+      // asMeantKey) and cut as that key's would be: the key meant takes its default, or, required,
+      // its map is set aside. Read as it, the next round refused it and cut the whole top-level
+      // key (`grafana` for a list under `grafana.ingress.hosts`).
       if (meant !== undefined && !(meant in parent)) {
-        parent[meant] = parent[key];
-        readAs.set(pathText(path), pathText([...above, meant]));
-        filled.add(pathText([...above, meant]));
+        const at = pathText([...above, meant]);
+        if (schemaAt([...above, meant], repaired)?.safeParse(parent[key]).success === false) leaves.add(at);
+        else {
+          parent[meant] = parent[key];
+          readAs.set(pathText(path), at);
+          filled.add(at);
+        }
       } else if (!unknown) leaves.add(pathText(target));
       delete parent[key];
     }

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { P, refusal } from "../support/stackText";
+import { BASE, P, refusal, STORE } from "../support/stackText";
 import { ROOT } from "../support/helpers";
 
 /*
@@ -46,5 +46,59 @@ describe("config: a misspelt key is read as the key it is closest to by the rule
     const e = refusal(text, "takeover");
     assert.match(e.problems[0], /takeover\.releases\.zzzzqq: unknown key/);
     assert.doesNotMatch(e.message, /at its default/, e.message);
+  });
+
+  /** A stack whose Grafana Ingress block holds `lines` (each indented under `ingress:`). */
+  const ingress = (...lines: string[]) =>
+    `${BASE}${STORE}  ${P("grafana")}:\n    ingress:\n      controllerNamespace: ingress-nginx\n${lines.map((l) => `      ${l}\n`).join("")}`;
+  const HOST_FORM = `a host name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.') like "grafana.example.net"`;
+
+  it("a misspelt key whose value the key meant refuses: one line says the rename and what the value must be", () => {
+    const e = refusal(ingress("className: nginx", "hosts: [grafana.example.net]"));
+    // Renamed alone, the next run refused the list under `host`.
+    assert.deepEqual(e.problems, [
+      `${P("grafana.ingress.hosts")}: unknown key; did you mean "host"? (grafana.ingress.host is required and missing: rename this key, and mend its value: expected ${HOST_FORM}, got a list)`,
+    ]);
+    // Its value is not read as the key meant: the Ingress is set aside, the rest of grafana judged.
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) ran with ${P("grafana.ingress")} at its default, the value given being invalid)`,
+      ),
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /read .*hosts as/, e.message);
+  });
+
+  it("a misspelt optional key whose value the key meant refuses says the value's form too", () => {
+    const e = refusal(ingress("host: grafana.example.net", "classNme: [nginx]"));
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /grafana\.ingress\.classNme: unknown key; did you mean "className"\? \(rename this key, and mend its value: expected a Kubernetes object name \([^()]*\), got a list\)$/,
+    );
+  });
+
+  it("a misspelt key whose value fits the key meant gets only the rename", () => {
+    const e = refusal(ingress("hots: grafana.example.net"));
+    assert.deepEqual(e.problems, [
+      `${P("grafana.ingress.hots")}: unknown key; did you mean "host"? (grafana.ingress.host is required and missing: rename this key)`,
+    ]);
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) read ${P("grafana.ingress.hots")} as ${P("grafana.ingress.host")}, the key it is closest to)`,
+      ),
+      e.message,
+    );
+  });
+
+  it("a refusal inside a misspelt map's value is said at the key as written, in the same run", () => {
+    const e = refusal(
+      `${BASE}${STORE}  ${P("grafana")}:\n    ingres:\n      controllerNamespace: ingress-nginx\n      host: [grafana.example.net]\n`,
+    );
+    assert.deepEqual(e.problems, [
+      `${P("grafana.ingres")}: unknown key; did you mean "ingress"?`,
+      `${P("grafana.ingres.host")}: expected ${HOST_FORM}, got a list`,
+    ]);
+    assert.ok(e.places[1] && e.places[1].line === e.places[0]!.line + 2, e.message);
   });
 });
