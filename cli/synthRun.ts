@@ -8,6 +8,7 @@ import { outFolderProblem } from "./outFolder";
 import { ConfigError, PROJECT } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
+import { chartChoosers } from "../synth/chartChoosers";
 import { SynthInputError, withoutImportIds, type ExportResource } from "../synth/synthesize";
 import { CliConfigError, noStackFileMessage } from "../config/stackFile";
 import {
@@ -38,6 +39,7 @@ import {
   notRenderedText,
   overridesWithoutRelease,
   overridePlacesIn,
+  idleOverrideWarning,
   type OverridePlace,
   outcomeCode,
   plural,
@@ -531,6 +533,27 @@ function missingCharts(
 }
 
 /**
+ * Warns of each override of a chart no release of the stack installs (`idle`, `<chart>.<path>`):
+ * it changes nothing. The warning names the key that leaves the chart out, the program's own answer
+ * (synth/chartChoosers.ts synthesizes the stack again under that key's other values), so a Vector
+ * that `logAgent: alloy` leaves out is not blamed on the phase. `overrides` are the synthesis' own
+ * (`--running`).
+ */
+async function warnIdleOverrides(
+  stack: string,
+  idle: string[],
+  { run, overrides, at }: { run: RunContext; overrides: Record<string, string>; at: OverridePlace },
+): Promise<void> {
+  if (idle.length === 0) return;
+  const { err } = printers(run.io);
+  const chartOf = (o: string) => o.slice(0, o.indexOf("."));
+  const charts = [...new Set(idle.map(chartOf))];
+  const choosers = await chartChoosers(run.root, stack, charts, overrides, run.io.env);
+  for (const o of idle)
+    err(`${stack}: warning: ${idleOverrideWarning(o, choosers.get(chartOf(o)) ?? [], at)}`);
+}
+
+/**
  * Synthesizes, renders, checks and judges one stack, printing its output down to its closing line.
  * Throws what refuses the stack (its configuration, missing chart archives) for the caller to say.
  */
@@ -585,14 +608,10 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   // The `chartValues` overrides the stack runs with: a value the schema does not name is never in
   // force unseen.
   const stated = chartValueOverridesOf(resources);
-  // An override of a chart no release installs at this phase changes nothing: said, and not in force.
+  // An override of a chart no release installs changes nothing: said, and not in force.
   const idle = overridesWithoutRelease(resources, stated);
+  await warnIdleOverrides(stack, idle, { run, overrides: takeoverOverrides, at });
   const stackRes = resources.find((x) => x.type === "pulumi:pulumi:Stack");
-  const phase = String(stackRes?.outputs?.phase ?? "?");
-  for (const o of idle)
-    err(
-      `${stack}: warning: chartValues.${o}: no release of chart ${o.slice(0, o.indexOf("."))} is in this stack (phase ${phase}); the override changes nothing: remove it, or move it to a stack that runs the chart`,
-    );
   const overrides = stated.filter((o) => !idle.includes(o));
   const { violations, problems } = await judge(
     stack,

@@ -567,11 +567,55 @@ export function overridesWithoutRelease(
   resources: { type: string; inputs?: Record<string, any> }[],
   overrides: string[],
 ): string[] {
-  const charts = new Set(
-    resources.filter((r) => r.type === RELEASE_TYPE).map((r) => String(r.inputs?.chart ?? "")),
-  );
+  const charts = chartsOf(resources);
   return overrides.filter((o) => !charts.has(o.slice(0, o.indexOf("."))));
 }
+
+/** The charts the export's Helm releases install. */
+export function chartsOf(resources: { type: string; inputs?: Record<string, any> }[]): Set<string> {
+  return new Set(resources.filter((r) => r.type === RELEASE_TYPE).map((r) => String(r.inputs?.chart ?? "")));
+}
+
+/**
+ * A stack key that leaves a chart out of a stack (synth/chartChoosers.ts): its value, and the
+ * values under which the stack would run the chart, the rest of its file as it is.
+ */
+export interface ChartChooser {
+  key: string;
+  value: string;
+  runsUnder: string[];
+  /**
+   * The stack file does not set the key, and its value is the default `profile` gives it:
+   * the profile's value, and the profiles under which the stack would run the chart.
+   */
+  byProfile?: { value: string; runsUnder: string[] };
+}
+
+/**
+ * The warning for an override of a chart no release of the stack installs (`override`,
+ * `<chart>.<path>`): it changes nothing. It names the keys that leave the chart out (`choosers`),
+ * each at its line when the stack file sets it, and setting one as a way out: a `logAgent: alloy`
+ * leaves Vector out at every phase, so blaming the phase sent the reader to the wrong key. Without
+ * a chooser (the chart runs under no other value of those keys), the ways out are the override's own.
+ */
+export function idleOverrideWarning(override: string, choosers: ChartChooser[], at?: OverridePlace): string {
+  const chart = override.slice(0, override.indexOf("."));
+  const where = (key: string) => (at?.(key) ? ` (${at(key)})` : "");
+  const why = choosers.map((c) =>
+    c.byProfile
+      ? `${c.key} is ${c.value}, the default of profile ${c.byProfile.value}${where("profile")}`
+      : `${c.key} is ${c.value}${where(c.key)}`,
+  );
+  const ways = choosers.flatMap((c) => [
+    `set ${c.key}: ${orList(c.runsUnder)}`,
+    ...(c.byProfile ? [`set profile: ${orList(c.byProfile.runsUnder)}`] : []),
+  ]);
+  return `chartValues.${override}: no release of chart ${chart} is in this stack${why.length > 0 ? `: ${why.join(", and ")}` : ""}; the override changes nothing: remove it, ${[...ways, ""].join(", ")}or move it to a stack that runs the chart`;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+const orList = (items: string[]) =>
+  items.length > 1 ? `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}` : items.join("");
 
 /**
  * The values paths a message names, relative to the release's values: the pack names what it read

@@ -4,6 +4,7 @@ import {
   attributeOverrides,
   formatMergedViolations,
   formatRenderError,
+  idleOverrideWarning,
   mergeRenderErrors,
   overridesWithoutRelease,
   type MergedFinding,
@@ -198,5 +199,44 @@ describe("a refused chart values override names its key", () => {
     assert.deepEqual(overridesWithoutRelease([grafana], ["grafana.replicas", "vector.podAnnotations.a"]), [
       "vector.podAnnotations.a",
     ]);
+  });
+
+  it("the warning for an override of a chart not installed names the key that leaves it out, at its line, and setting it", () => {
+    const at = (key: string) => (key === "logAgent" ? "Pulumi.pi.yaml:11" : undefined);
+    assert.equal(
+      idleOverrideWarning(
+        "vector.resources.limits.memory",
+        [{ key: "logAgent", value: "alloy", runsUnder: ["vector"] }],
+        at,
+      ),
+      "chartValues.vector.resources.limits.memory: no release of chart vector is in this stack: logAgent is alloy (Pulumi.pi.yaml:11); the override changes nothing: remove it, set logAgent: vector, or move it to a stack that runs the chart",
+    );
+    // A key the file leaves to its profile names the profile, at its line, and both ways.
+    assert.equal(
+      idleOverrideWarning(
+        "vector.podAnnotations.a",
+        [
+          {
+            key: "logAgent",
+            value: "alloy",
+            runsUnder: ["vector"],
+            byProfile: { value: "standard", runsUnder: ["lightweight"] },
+          },
+        ],
+        (key) => (key === "profile" ? "Pulumi.s.yaml:4" : undefined),
+      ),
+      "chartValues.vector.podAnnotations.a: no release of chart vector is in this stack: logAgent is alloy, the default of profile standard (Pulumi.s.yaml:4); the override changes nothing: remove it, set logAgent: vector, set profile: lightweight, or move it to a stack that runs the chart",
+    );
+    assert.match(
+      idleOverrideWarning("kube-prometheus-stack.a", [
+        { key: "phase", value: "kps-removed", runsUnder: ["loki-fixed", "dual-write", "backend-primary"] },
+      ]),
+      /: phase is kps-removed; .*set phase: loki-fixed, dual-write or backend-primary, or move it/,
+    );
+    // No key brings the chart back: the override's own ways out, no key blamed.
+    assert.equal(
+      idleOverrideWarning("alertmanager.replicaCount", []),
+      "chartValues.alertmanager.replicaCount: no release of chart alertmanager is in this stack; the override changes nothing: remove it, or move it to a stack that runs the chart",
+    );
   });
 });
