@@ -9,6 +9,7 @@ import {
   shellWord,
   valuesCommand,
   valuesFileOf,
+  KEPT_VALUES,
   type KeptValue,
   type RunningState,
 } from "../model/running";
@@ -25,6 +26,7 @@ import {
   previews,
   refusedOnceAtImport,
   RunningNotRenderedError,
+  UpdateNotRenderedError,
   updateChange,
   type Preview,
 } from "./takeover";
@@ -96,6 +98,7 @@ export async function runningRenders<T>(
     return await render();
   } catch (e) {
     if (e instanceof RunningNotRenderedError) throw new SynthInputError(runningNotRendered(running, dir, e));
+    if (e instanceof UpdateNotRenderedError) throw new SynthInputError(updateNotRendered(running, dir, e));
     if (!(e instanceof ChartCacheError) || e.missing.length === 0) throw e;
     const whose = (archive: string) =>
       running.releases.filter((r) => `${r.chart}-${r.version}.tgz` === archive);
@@ -136,6 +139,33 @@ function runningNotRendered(running: RunningState, dir: string, e: RunningNotRen
       return `  ${rel.namespace}/${rel.name}: rendered with chart ${r.chart} ${r.version} (${path.join(running.dir, "helm-list.yaml")}) and the values of ${path.join(running.dir, valuesFileOf(rel))} (collected with: ${valuesCommand(rel, dir)})`;
     });
   return `--running ${dir}: what runs does not render, so the change from it is not known: ${text}\n${files.join("\n")}`;
+}
+
+/**
+ * Releases of the takeover's first update Helm did not render: said as synth says its own, then
+ * where the values it keeps come from (the running release's values file, at the paths the takeover
+ * keeps). An input of --running (exit 2): the program's own values rendered in the synthesis.
+ */
+function updateNotRendered(running: RunningState, dir: string, e: UpdateNotRenderedError): string {
+  const text = notRenderedText(e.renders, e.exp.deployment.resources) ?? e.message;
+  const files = e.renders
+    .filter((r) => r.error !== undefined)
+    .map((r) => {
+      const rel = running.releases.find((x) => x.name === r.releaseName && x.namespace === r.namespace);
+      // The paths the takeover keeps that the running values set (model/running.ts KEPT_VALUES).
+      const paths = (KEPT_VALUES[rel?.chart ?? r.chart] ?? [])
+        .map((k) => k.path)
+        .filter(
+          (p) =>
+            p
+              .split(".")
+              .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], rel?.values) !==
+            undefined,
+        );
+      const file = path.join(running.dir, valuesFileOf({ name: r.releaseName, namespace: r.namespace }));
+      return `  ${r.namespace}/${r.releaseName}: the update renders chart ${r.chart} ${r.version} with ${paths.length ? paths.join(", ") : "the values"} kept from what runs (${file})`;
+    });
+  return `--running ${dir}: the first update does not render with the values it keeps from what runs, so its change is not known: ${text}\n${files.join("\n")}`;
 }
 
 /** Overrides as one string, whatever the order of their keys. */

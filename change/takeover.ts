@@ -554,6 +554,12 @@ export function keptValues(
 export class RunningNotRenderedError extends NotRenderedError {}
 
 /**
+ * A release of the takeover's first update that Helm did not render: the program's chart version
+ * with values it keeps from what runs (model/running.ts KEPT_VALUES), which that version may refuse.
+ */
+export class UpdateNotRenderedError extends NotRenderedError {}
+
+/**
  * The first update's change against what runs, with the live StatefulSets' refusals added, and the
  * running PrometheusRules' evaluators before and after it (ruleEvaluators.ts).
  */
@@ -562,14 +568,25 @@ export async function updateChange(
   running: RunningState,
   opts: { grafanaDatabaseSaved?: boolean; at?: OverridePlace } = {},
 ): Promise<ChangeReport & { rules: RuleEvaluatorChange; notes: string[] }> {
-  const [before, after] = await Promise.all([
-    // What runs rendered with its own chart version and values: a release that does not render
-    // is the folder's input (its values file), not the program's, and is said so.
-    stateOf(runningExport(update, running)).catch((e: unknown) => {
-      throw e instanceof NotRenderedError ? new RunningNotRenderedError(e.renders, e.exp) : e;
-    }),
+  // Both renders settle before either failure is said: the running one's first, as it is the
+  // folder's own input and the update's may follow from the same values (Promise.all would say
+  // whichever failed first in time).
+  const [was, will] = await Promise.allSettled([
+    stateOf(runningExport(update, running)),
     stateOf(update.export, { secretKeys: update.secretDataKeys, adopted: update }),
   ]);
+  // What runs rendered with its own chart version and values: a release that does not render is
+  // the folder's input (its values file), not the program's, and is said so; so is the update's
+  // render with the values it keeps from what runs.
+  if (was.status === "rejected")
+    throw was.reason instanceof NotRenderedError
+      ? new RunningNotRenderedError(was.reason.renders, was.reason.exp)
+      : was.reason;
+  if (will.status === "rejected")
+    throw will.reason instanceof NotRenderedError
+      ? new UpdateNotRenderedError(will.reason.renders, will.reason.exp)
+      : will.reason;
+  const [before, after] = [was.value, will.value];
   // A refusal names the stack key to mend at its line, as at --against (a Loki move's loki.mode).
   const report = planChange(before, after, opts.at);
   for (const l of liveStatefulSetRefusals(after, running)) {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { runningRenders } from "../../change/check";
-import { RunningNotRenderedError } from "../../change/takeover";
+import { RunningNotRenderedError, UpdateNotRenderedError } from "../../change/takeover";
 import { SynthInputError, type StackExport } from "../../synth/synthesize";
 import type { ReleaseRender } from "../../synth/render/types";
 import { ChartCacheError } from "../../synth/render/helm";
@@ -86,6 +86,52 @@ describe("--running: a running release whose chart and values do not render", ()
           "--running running/: what runs does not render, so the change from it is not known: 1 of 1 Helm releases did not render (helm template):\n" +
             "  monitoring/loki (loki 6.49.0): Error: execution error at (loki/templates/write/statefulset-write.yaml:50:28): Please define loki.storage.bucketNames.chunks\n" +
             "  monitoring/loki: rendered with chart loki 6.49.0 (/ops/running/helm-list.yaml) and the values of /ops/running/monitoring.loki.values.yaml (collected with: helm get values loki -n monitoring --all -o yaml > running/monitoring.loki.values.yaml)",
+        );
+        return true;
+      },
+    );
+  });
+});
+
+describe("--running: the takeover's first update does not render with the values it keeps from what runs", () => {
+  const urn = "urn:pulumi:takeover::homelab-observability::kubernetes:helm.sh/v3:Release::loki";
+  const exp = {
+    version: 3,
+    deployment: { manifest: {}, resources: [{ urn, type: "kubernetes:helm.sh/v3:Release", inputs: {} }] },
+  } as unknown as StackExport;
+  const failed = {
+    resourceUrn: urn,
+    releaseName: "loki",
+    namespace: "monitoring",
+    chart: "loki",
+    version: "18.11.0",
+    objects: [],
+    error:
+      "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nloki:\n- singleBinary.persistence.size: Invalid type. Expected: string, given: integer",
+  } as unknown as ReleaseRender;
+  const withLoki: RunningState = {
+    ...running,
+    releases: [
+      {
+        name: "loki",
+        namespace: "monitoring",
+        chart: "loki",
+        version: "6.49.0",
+        values: { singleBinary: { persistence: { size: 10, storageClass: "local-path" } } },
+      },
+    ],
+  };
+
+  it("is the folder's input (exit 2): Helm's whole message, then the kept paths the running values set and their file", async () => {
+    await assert.rejects(
+      runningRenders(withLoki, "running/", () => Promise.reject(new UpdateNotRenderedError([failed], exp))),
+      (e: Error) => {
+        assert.ok(e instanceof SynthInputError, `a --running input, not an unexpected error: ${e}`);
+        assert.equal(
+          e.message,
+          "--running running/: the first update does not render with the values it keeps from what runs, so its change is not known: 1 of 1 Helm releases did not render (helm template):\n" +
+            "  monitoring/loki (loki 18.11.0): Error: values don't meet the specifications of the schema(s) in the following chart(s):\nloki:\n- singleBinary.persistence.size: Invalid type. Expected: string, given: integer\n" +
+            "  monitoring/loki: the update renders chart loki 18.11.0 with singleBinary.persistence.size, singleBinary.persistence.storageClass kept from what runs (/ops/running/monitoring.loki.values.yaml)",
         );
         return true;
       },
