@@ -1,6 +1,6 @@
 import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
-import { withoutHelmDebugHint, type ReleaseRender } from "./render/types";
+import { helmErrorFirst, withoutHelmDebugHint, type ReleaseRender } from "./render/types";
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
 import type { OverridePlace } from "../config/locate";
 
@@ -886,7 +886,7 @@ export function mergeRenderErrors(
   const out = new Map<string, MergedRenderError>();
   for (const f of failed) {
     if (f.error === undefined) continue;
-    const error = withoutHelmDebugHint(f.error);
+    const error = helmErrorFirst(withoutHelmDebugHint(f.error));
     const rel = f.notHelm ? undefined : releases.find((r) => r.urn === f.resourceUrn);
     const on = rel && overridesOn(rel, error, overrides);
     const key = f.notHelm

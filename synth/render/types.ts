@@ -83,3 +83,17 @@ export const DEFAULT_KUBE_VERSION = "1.31.0";
 export function withoutHelmDebugHint(message: string): string {
   return message.replace(/\s*Use --debug flag to render out invalid YAML\.?/g, "").trim();
 }
+
+/**
+ * Helm's message with its `Error:` first: the warnings Helm printed on its way there (Go's
+ * `coalesce.go:…: warning: …`, once per pass over the values, so often twice) come after it, each
+ * once, as what Helm warned before it failed. Read as it was, a failed render led with a warning,
+ * and a reader took the warning for the failure. A message without an `Error:` line is as it was.
+ */
+export function helmErrorFirst(message: string): string {
+  const lines = message.split("\n");
+  const at = lines.findIndex((l) => l.startsWith("Error: "));
+  if (at <= 0) return message;
+  const warned = [...new Set(lines.slice(0, at).filter((l) => l.trim() !== ""))];
+  return [...lines.slice(at), `(Helm warned before it failed: ${warned.join("; ")})`].join("\n");
+}

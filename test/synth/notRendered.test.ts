@@ -80,3 +80,24 @@ describe("the text of the releases that did not render", () => {
     );
   });
 });
+
+describe("Helm's message of a release that did not render leads with its Error", () => {
+  // Helm prints Go's coalesce warnings once per pass over the values, before the error itself.
+  const WARNING =
+    "coalesce.go:298: warning: cannot overwrite table with non table for loki.singleBinary.resources (map[])";
+  const ERROR =
+    "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nloki:\n- singleBinary.resources: Invalid type. Expected: object, given: string";
+  it("the Error first, then each warning Helm printed before it, once", () => {
+    const text = notRenderedText([render(loki, `${WARNING}\n${WARNING}\n${ERROR}`)], [loki])!;
+    assert.equal(
+      text,
+      `1 of 1 Helm releases did not render (helm template):\n  monitoring/loki (loki 1.0.0): ${ERROR}\n(Helm warned before it failed: ${WARNING})`,
+    );
+  });
+  it("a message without warnings before its Error is as Helm wrote it", () => {
+    assert.equal(
+      notRenderedText([render(loki, ERROR)], [loki]),
+      `1 of 1 Helm releases did not render (helm template):\n  monitoring/loki (loki 1.0.0): ${ERROR}`,
+    );
+  });
+});
