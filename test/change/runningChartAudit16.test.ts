@@ -59,22 +59,31 @@ describe("--running: the archive of a running release's older chart missing from
   });
 });
 
-describe("--running: a running release whose chart and values do not render", () => {
-  const urn = "urn:pulumi:takeover::homelab-observability::kubernetes:helm.sh/v3:Release::loki";
-  const exp = {
-    version: 3,
-    deployment: { manifest: {}, resources: [{ urn, type: "kubernetes:helm.sh/v3:Release", inputs: {} }] },
-  } as unknown as StackExport;
-  const failed = {
-    resourceUrn: urn,
+/** The takeover stack's loki Release, alone in an export, and its render at `version` that failed with `error`. */
+const LOKI_URN = "urn:pulumi:takeover::homelab-observability::kubernetes:helm.sh/v3:Release::loki";
+const exp = {
+  version: 3,
+  deployment: {
+    manifest: {},
+    resources: [{ urn: LOKI_URN, type: "kubernetes:helm.sh/v3:Release", inputs: {} }],
+  },
+} as unknown as StackExport;
+const failedLoki = (version: string, error: string) =>
+  ({
+    resourceUrn: LOKI_URN,
     releaseName: "loki",
     namespace: "monitoring",
     chart: "loki",
-    version: "6.49.0",
+    version,
     objects: [],
-    error:
-      "Error: execution error at (loki/templates/write/statefulset-write.yaml:50:28): Please define loki.storage.bucketNames.chunks\nUse --debug flag to render out invalid YAML",
-  } as unknown as ReleaseRender;
+    error,
+  }) as unknown as ReleaseRender;
+
+describe("--running: a running release whose chart and values do not render", () => {
+  const failed = failedLoki(
+    "6.49.0",
+    "Error: execution error at (loki/templates/write/statefulset-write.yaml:50:28): Please define loki.storage.bucketNames.chunks\nUse --debug flag to render out invalid YAML",
+  );
 
   it("is the folder's input (exit 2), with Helm's whole message and the values file it was rendered from", async () => {
     await assert.rejects(
@@ -94,21 +103,10 @@ describe("--running: a running release whose chart and values do not render", ()
 });
 
 describe("--running: the takeover's first update does not render with the values it keeps from what runs", () => {
-  const urn = "urn:pulumi:takeover::homelab-observability::kubernetes:helm.sh/v3:Release::loki";
-  const exp = {
-    version: 3,
-    deployment: { manifest: {}, resources: [{ urn, type: "kubernetes:helm.sh/v3:Release", inputs: {} }] },
-  } as unknown as StackExport;
-  const failed = {
-    resourceUrn: urn,
-    releaseName: "loki",
-    namespace: "monitoring",
-    chart: "loki",
-    version: "18.11.0",
-    objects: [],
-    error:
-      "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nloki:\n- singleBinary.persistence.size: Invalid type. Expected: string, given: integer",
-  } as unknown as ReleaseRender;
+  const failed = failedLoki(
+    "18.11.0",
+    "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nloki:\n- singleBinary.persistence.size: Invalid type. Expected: string, given: integer",
+  );
   const withLoki: RunningState = {
     ...running,
     releases: [
