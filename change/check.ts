@@ -9,11 +9,12 @@ import {
   shellWord,
   valuesCommand,
   valuesFileOf,
-  KEPT_VALUES,
+  keptPathsSet,
   type KeptValue,
   type RunningState,
 } from "../model/running";
 import { ChartCacheError } from "../synth/render/helm";
+import type { ReleaseRender } from "../synth/render/types";
 import { synthStack, type StackSynthesis } from "../synth/run";
 import { SynthInputError } from "../synth/synthesize";
 import { notRenderedText, overridePlacesIn } from "../synth/report";
@@ -125,47 +126,52 @@ export async function runningRenders<T>(
 }
 
 /**
- * Running releases Helm did not render with their chart version and values: said as synth says
- * the program's own ({@link notRenderedText}: Helm's whole message, one per mistake), then the
- * values file each was rendered from and the command that collects it again. An input of
- * --running (exit 2), not an unexpected error: without that render the change is not known.
+ * Releases Helm did not render, as an input of the change check (exit 2), not an unexpected error:
+ * `lead` (whose render, and that the change is not known without it), then what synth says of its
+ * own ({@link notRenderedText}: Helm's whole message, one per mistake), then, per release, where
+ * what it was rendered from comes from (`source`), when the caller knows.
  */
-function runningNotRendered(running: RunningState, dir: string, e: RunningNotRenderedError): string {
+function notRenderedInput(lead: string, e: NotRenderedError, source?: (r: ReleaseRender) => string): string {
   const text = notRenderedText(e.renders, e.exp.deployment.resources) ?? e.message;
-  const files = e.renders
-    .filter((r) => r.error !== undefined)
-    .map((r) => {
-      const rel = { name: r.releaseName, namespace: r.namespace };
-      return `  ${rel.namespace}/${rel.name}: rendered with chart ${r.chart} ${r.version} (${path.join(running.dir, "helm-list.yaml")}) and the values of ${path.join(running.dir, valuesFileOf(rel))} (collected with: ${valuesCommand(rel, dir)})`;
-    });
-  return `--running ${dir}: what runs does not render, so the change from it is not known: ${text}\n${files.join("\n")}`;
+  const lines = source
+    ? e.renders
+        .filter((r) => r.error !== undefined)
+        .map((r) => `\n  ${r.namespace}/${r.releaseName}: ${source(r)}`)
+    : [];
+  return `${lead}: ${text}${lines.join("")}`;
 }
 
 /**
- * Releases of the takeover's first update Helm did not render: said as synth says its own, then
- * where the values it keeps come from (the running release's values file, at the paths the takeover
- * keeps). An input of --running (exit 2): the program's own values rendered in the synthesis.
+ * Running releases Helm did not render with their chart version and values: each with the values
+ * file it was rendered from and the command that collects it again.
+ */
+function runningNotRendered(running: RunningState, dir: string, e: RunningNotRenderedError): string {
+  return notRenderedInput(
+    `--running ${dir}: what runs does not render, so the change from it is not known`,
+    e,
+    (r) => {
+      const rel = { name: r.releaseName, namespace: r.namespace };
+      return `rendered with chart ${r.chart} ${r.version} (${path.join(running.dir, "helm-list.yaml")}) and the values of ${path.join(running.dir, valuesFileOf(rel))} (collected with: ${valuesCommand(rel, dir)})`;
+    },
+  );
+}
+
+/**
+ * Releases of the takeover's first update Helm did not render: each with the values it keeps from
+ * what runs (the paths the takeover keeps that the running values set) and their file. The
+ * program's own values rendered in the synthesis, so what it keeps is the cause to look at.
  */
 function updateNotRendered(running: RunningState, dir: string, e: UpdateNotRenderedError): string {
-  const text = notRenderedText(e.renders, e.exp.deployment.resources) ?? e.message;
-  const files = e.renders
-    .filter((r) => r.error !== undefined)
-    .map((r) => {
+  return notRenderedInput(
+    `--running ${dir}: the first update does not render with the values it keeps from what runs, so its change is not known`,
+    e,
+    (r) => {
       const rel = running.releases.find((x) => x.name === r.releaseName && x.namespace === r.namespace);
-      // The paths the takeover keeps that the running values set (model/running.ts KEPT_VALUES).
-      const paths = (KEPT_VALUES[rel?.chart ?? r.chart] ?? [])
-        .map((k) => k.path)
-        .filter(
-          (p) =>
-            p
-              .split(".")
-              .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], rel?.values) !==
-            undefined,
-        );
+      const paths = rel ? keptPathsSet(rel) : [];
       const file = path.join(running.dir, valuesFileOf({ name: r.releaseName, namespace: r.namespace }));
-      return `  ${r.namespace}/${r.releaseName}: the update renders chart ${r.chart} ${r.version} with ${paths.length ? paths.join(", ") : "the values"} kept from what runs (${file})`;
-    });
-  return `--running ${dir}: the first update does not render with the values it keeps from what runs, so its change is not known: ${text}\n${files.join("\n")}`;
+      return `the update renders chart ${r.chart} ${r.version} with ${paths.length ? paths.join(", ") : "the values"} kept from what runs (${file})`;
+    },
+  );
 }
 
 /** Overrides as one string, whatever the order of their keys. */
@@ -196,7 +202,10 @@ async function againstSection(
     // render of), said as synth says its own: an input of --against (exit 2), no unexpected error.
     if (e instanceof NotRenderedError && e.exp === previous)
       throw new SynthInputError(
-        `--against ${against}: the previous export does not render, so the change from it is not known: ${notRenderedText(e.renders, previous.deployment.resources) ?? e.message}`,
+        notRenderedInput(
+          `--against ${against}: the previous export does not render, so the change from it is not known`,
+          e,
+        ),
       );
     throw e;
   });

@@ -379,6 +379,16 @@ export const KEPT_VALUES: Record<string, KeptPath[]> = {
   vector: [{ path: "nameOverride" }, { path: "fullnameOverride" }],
 };
 
+/**
+ * The paths the takeover keeps ({@link KEPT_VALUES}) that a running release's values set: where a
+ * value the first update keeps from what runs comes from, for a message.
+ */
+export function keptPathsSet(release: RunningRelease): string[] {
+  return (KEPT_VALUES[release.chart] ?? [])
+    .map((k) => k.path)
+    .filter((p) => get(release.values, p.split(".")) !== undefined);
+}
+
 const get = (o: any, p: string[]) =>
   p.reduce((x, k) => (x == null || typeof x !== "object" ? undefined : x[k]), o);
 /** JSON with every map's keys sorted: two values that differ only in key order are the same. */
