@@ -1,8 +1,8 @@
 import { PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { closestMatch } from "./errors";
-import { plainTextFact, secretMapSteps, setSecretCommand, type PlainSecret } from "./stackFile";
-import { propertyPath } from "./tree";
+import { plainTextFact, secretMapSteps, type PlainSecret } from "./stackFile";
+import { propertyPath, setSecretCommand } from "./tree";
 import { needsCredential } from "./receivers";
 import type { ReceiverConfig } from "./schema";
 

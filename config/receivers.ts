@@ -5,6 +5,9 @@ import {
   RECEIVER_TYPES,
   type ReceiverType,
 } from "../upstream/alertmanagerReceivers";
+import { PROJECT } from "../model/names";
+import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
+import { setSecretCommand } from "./tree";
 
 /*
  * `alerting.receivers`: one entry per receiver, with the fields Alertmanager itself names for its
@@ -25,8 +28,8 @@ import {
 function secretsBackendWay(name: unknown, key: string): string {
   const entry =
     typeof name === "string"
-      ? `\`pulumi config set --secret --path 'receiverCredentials.${name}'\`, which prompts for the value`
-      : "the entry of receiverCredentials under the receiver's name";
+      ? `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\`, which prompts for the value`
+      : `the entry of ${RECEIVER_CREDENTIALS_KEY} under the receiver's name`;
   return `${entry}, or the 1Password item's field "${key}"`;
 }
 

@@ -25,13 +25,7 @@ import {
   rawConfigValues,
 } from "./errors";
 import { plainSecretProblem } from "./plainSecret";
-import {
-  plainTextFact,
-  setSecretCommand,
-  undecryptableFact,
-  type PlainSecret,
-  type SecureProblem,
-} from "./stackFile";
+import { plainTextFact, undecryptableFact, type PlainSecret, type SecureProblem } from "./stackFile";
 import { RELEASES } from "../model/names";
 import { LOG_AGENTS } from "../model/phases";
 import {
@@ -65,7 +59,7 @@ import { LOKI_SIZING } from "@homelab-observability/contract";
 import { credentialNames, credentialReceivers, receiverCredentialProblems } from "./receiverSecrets";
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
 import { sameSettingProblems } from "./stackKeyPaths";
-import { isMap } from "./tree";
+import { isMap, setSecretCommand } from "./tree";
 
 export { base2Bytes, parseQuantity };
 export * from "./schema";
@@ -301,9 +295,9 @@ export function absentSecrets(
                 )
                   .map((r) => `"${r.name}"`)
                   .join(", ")}; set each with ${credentialReceivers(c.alerting.receivers)
-                  .map((r) => `\`pulumi config set --secret --path '${key}.${r.name}'\``)
+                  .map((r) => `\`${setSecretCommand(key, [r.name], PROJECT)}\``)
                   .join(", ")} (each prompts for its value)`
-              : `${k(key)}: required with secrets.backend "config"; set it with \`pulumi config set --secret ${key}\` (it prompts for the value)`,
+              : `${k(key)}: required with secrets.backend "config"; set it with \`${setSecretCommand(key, [], PROJECT)}\` (it prompts for the value)`,
         });
       }
     }

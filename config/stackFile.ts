@@ -21,7 +21,7 @@
  *   providers: `v1:<base64 12-byte nonce>:<base64 ciphertext>`), pkg/secrets/passphrase/manager.go
  *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
  */
-import { configKeyName, configPathArg, propertyPath, valueAt } from "./tree";
+import { propertyPath, setSecretCommand, valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
@@ -743,24 +743,6 @@ export interface SecureProblem {
   /** Where under the key: [] for the whole value, map keys and list indexes below it. */
   path: (string | number)[];
   problem: string;
-}
-
-/**
- * The command that sets a secret again at `path` under `key`. A value inside a map or a list
- * needs `--path`: without it `pulumi config set` replaces the whole key (config/map.go `Map.Set`:
- * `m[k] = v` when path is false), so the map would become one string; with it the CLI reads the
- * map (`unmarshalObject`, no decryption) and replaces that one leaf (`obj.Set`). The encrypted
- * value is not decrypted on the way (pkg/cmd/pulumi/config/config.go `configSetCmd.Run` only
- * encrypts the new one), so the broken value needs no removal first. Read in pulumi/pulumi at
- * commit 1b59498.
- */
-export function setSecretCommand(key: string, path: (string | number)[], project: string): string {
-  // No value: the CLI prompts for one when none is given (`pulumi config set` synopsis: "If a value
-  // is not present on the command line, pulumi will prompt for the value"), which keeps a secret out
-  // of the shell's history; a `<value>` in its place would be read by the shell as a redirection.
-  return path.length === 0
-    ? `pulumi config set --secret ${configKeyName(key, project)}`
-    : `pulumi config set --secret --path '${configPathArg(key, path, project)}'`;
 }
 
 function toStackValue(

@@ -7,7 +7,7 @@ import { ConfigLocator, parseSegments, problemPath } from "../../config/locate";
 import { loadStackConfig } from "../../config/load";
 import { synthStack } from "../../synth/run";
 import { PHASES, PROJECT } from "../../config/resolve";
-import { setSecretCommand } from "../../config/stackFile";
+import { setSecretCommand } from "../../config/tree";
 import { propertyPath } from "../../config/tree";
 import { ROOT, tmpDir } from "../support/helpers";
 import { withRuntimeConfig } from "../support/runtimeConfig";
