@@ -13,7 +13,7 @@ import type { OverridePlace } from "../synth/report";
 import type { StackSynthesis } from "../synth/run";
 import type { ChangeReport } from "./change";
 import { phaseOfExport } from "./phaseMove";
-import { listed } from "./describe";
+import { listed } from "../model/words";
 
 /** Where the docs say how to change the backend (its heading's anchor). */
 export const BACKEND_MOVE_DOC = "docs/how-to/move-between-phases.md#changing-the-metrics-backend";

@@ -28,7 +28,8 @@ import type { Placed } from "../checks/objects";
 import { sameJson } from "./sameJson";
 import { ITEM as VAULT_ITEM, itemName } from "./vaultItems";
 import { PROMETHEUS_VOLUME_TYPE } from "../model/storage";
-import { changePath, describeChanges, summarizeChanges, listed } from "./describe";
+import { changePath, describeChanges, summarizeChanges } from "./describe";
+import { listed } from "../model/words";
 
 export { sameJson };
 

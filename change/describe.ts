@@ -9,10 +9,6 @@
 import { isSecretEnvelope } from "@homelab-observability/contract";
 import { sameJson } from "./sameJson";
 
-/** `a`, `a and b`, `a, b and c`: the things one message names. */
-export const listed = (xs: string[]): string =>
-  xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
-
 /**
  * A value as a message may read it: a value a real export holds as a secret envelope is unreadable,
  * so undefined (neither said nor judged).

@@ -23,7 +23,8 @@
  */
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
-import { listed, plainValue } from "./describe";
+import { plainValue } from "./describe";
+import { listed } from "../model/words";
 
 /** Where the way through is written down (its heading's anchor). */
 export const VAULT_ITEMS_DOC = "docs/how-to/1password.md#switching-to-the-config-backend";

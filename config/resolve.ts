@@ -60,6 +60,7 @@ import { credentialNames, credentialReceivers, receiverCredentialProblems } from
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
 import { sameSettingProblems } from "./stackKeyPaths";
 import { isMap, setSecretCommand } from "./tree";
+import { listed } from "../model/words";
 
 export { base2Bytes, parseQuantity };
 export * from "./schema";
@@ -605,7 +606,7 @@ function idleSecrets(
 ): { keys: string[]; problem: string } {
   const one = given.length === 1;
   const them = one ? "it" : "them";
-  const named = one ? given[0] : `${given.slice(0, -1).join(", ")} or ${given[given.length - 1]}`;
+  const named = listed(given, "or");
   const ours = (p: { key: string }) => given.includes(p.key.slice(p.key.indexOf(":") + 1));
   const broken = [...slips.unreadable.filter(ours), ...slips.plainText.filter(ours)];
   const fact = (p: SecureProblem | PlainSecret) => ("problem" in p ? undecryptableFact(p) : plainTextFact(p));

@@ -3,6 +3,7 @@ import type { ExportResource } from "./synthesize";
 import { helmErrorFirst, withoutHelmDebugHint, type ReleaseRender } from "./render/types";
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
 import type { OverridePlace } from "../config/locate";
+import { listed } from "../model/words";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -607,15 +608,11 @@ export function idleOverrideWarning(override: string, choosers: ChartChooser[], 
       : `${c.key} is ${c.value}${where(c.key)}`,
   );
   const ways = choosers.flatMap((c) => [
-    `set ${c.key}: ${orList(c.runsUnder)}`,
-    ...(c.byProfile ? [`set profile: ${orList(c.byProfile.runsUnder)}`] : []),
+    `set ${c.key}: ${listed(c.runsUnder, "or")}`,
+    ...(c.byProfile ? [`set profile: ${listed(c.byProfile.runsUnder, "or")}`] : []),
   ]);
   return `chartValues.${override}: no release of chart ${chart} is in this stack${why.length > 0 ? `: ${why.join(", and ")}` : ""}; the override changes nothing: remove it, ${[...ways, ""].join(", ")}or move it to a stack that runs the chart`;
 }
-
-/** `a`, `a or b`, `a, b or c`. */
-const orList = (items: string[]) =>
-  items.length > 1 ? `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}` : items.join("");
 
 /**
  * The values paths a message names, relative to the release's values: the pack names what it read
