@@ -7,6 +7,7 @@ import { toRes } from "./lib/resources";
 import {
   computeBudget,
   keptOffBy,
+  mib,
   stackFacts,
   type Budget,
   type KeptOff,
@@ -81,14 +82,12 @@ const LOKI_CANARY_IMAGE = "docker.io/grafana/loki-canary";
 const LOKI_GATEWAY_IMAGE = "docker.io/nginxinc/nginx-unprivileged";
 
 /**
- * Whether the stack runs Mimir or Alloy: a workload running its image (the program's own
- * StatefulSet, a chart's), from the workloads the budget walked.
+ * What the stack runs of what the lighter settings leave out ({@link Runs}): a workload running its
+ * image (the program's own StatefulSet, a chart's), from the workloads the budget walked.
  */
 function heavierChoices(workloads: Workload[]): Runs {
   const running = (image: string) =>
     workloads.filter((w) => w.images.some((i) => parseImage(i.image).repository === image));
-  const repos = new Set(workloads.flatMap((w) => w.images.map((i) => parseImage(i.image).repository)));
-  const mi = (bytes: number) => `${Math.round(bytes / 2 ** 20)}Mi`;
   /** What the pods of `image` request: per node for a DaemonSet, else for all their replicas. */
   const requested = (image: string): string | undefined => {
     const ws = running(image);
@@ -98,13 +97,13 @@ function heavierChoices(workloads: Workload[]): Runs {
       .filter((w) => w.kind !== "DaemonSet")
       .reduce((n, w) => n + w.requests.memory * w.replicas, 0);
     return (
-      [...(fixed ? [mi(fixed)] : []), ...(perNode ? [`${mi(perNode)} on each node`] : [])].join(" and ") ||
+      [...(fixed ? [mib(fixed)] : []), ...(perNode ? [`${mib(perNode)} on each node`] : [])].join(" and ") ||
       "0Mi"
     );
   };
   return {
-    mimir: repos.has(MIMIR_IMAGE),
-    alloy: repos.has(ALLOY_IMAGE),
+    mimir: running(MIMIR_IMAGE).length > 0,
+    alloy: running(ALLOY_IMAGE).length > 0,
     canary: requested(LOKI_CANARY_IMAGE),
     gateway: requested(LOKI_GATEWAY_IMAGE),
   };
@@ -174,7 +173,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           if (cap > 0 && used > cfg.maxRequestShare * cap) {
             reportCause(
               report,
-              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : `${Math.round(used / 2 ** 20)}Mi`} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${fit()}`,
+              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : mib(used)} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${fit()}`,
               causeKey(`resource-budget-${dim}`, [...new Set(covered(row.pool))].sort().join(",")),
             );
           }

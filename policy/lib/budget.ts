@@ -281,7 +281,8 @@ export function headroom(b: Budget, row: BudgetRow): number {
   return b.share * row.capacity.memory - row.sums.memory;
 }
 
-const mib = (b: number) => `${Math.round(b / 2 ** 20)}Mi`;
+/** Bytes as a message says memory: `512Mi`. */
+export const mib = (b: number) => `${Math.round(b / 2 ** 20)}Mi`;
 const cores = (c: number) => `${Math.round(c * 1000)}m`;
 
 /**
