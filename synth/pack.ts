@@ -52,7 +52,7 @@ function problemsOf(config: unknown, policies: Policies): Finding[] {
       properties[k] = rest;
     } else {
       problems.push({
-        text: `parsing "${k}": ${JSON.stringify(v)} is not a valid value; must be a string or object`,
+        text: `parsing "${k}": expected an enforcement level (${LEVELS.join(", ")}) or an object of its settings, found ${describe(v)}${oneLevelListed(v)}`,
         path: [k],
       });
     }
@@ -61,9 +61,19 @@ function problemsOf(config: unknown, policies: Policies): Finding[] {
   return problems;
 }
 
-/** The engine's words for an enforcement level it does not know, with the closest one. */
+/**
+ * The engine's words for an enforcement level it does not know, with the closest one; a level that
+ * is no string is said by its kind (a list, an object), as every found value is (config/errors.ts
+ * describe): its text would be "[object Object]", or a list's one level refused as itself.
+ */
 const badLevel = (policy: string, level: unknown): string =>
-  `parsing enforcement level for "${policy}": "${String(level)}" is not a valid enforcement level (${LEVELS.join(", ")})${typeof level === "string" ? didYouMean(level, LEVELS) : ""}`;
+  typeof level === "string"
+    ? `parsing enforcement level for "${policy}": "${level}" is not a valid enforcement level (${LEVELS.join(", ")})${didYouMean(level, LEVELS)}`
+    : `parsing enforcement level for "${policy}": expected an enforcement level, a string (${LEVELS.join(", ")}), found ${describe(level)}${oneLevelListed(level)}`;
+
+/** A level written as a list of it (`["advisory"]`): the way out, the level alone. */
+const oneLevelListed = (v: unknown): string =>
+  Array.isArray(v) && v.length === 1 && LEVELS.includes(v[0]) ? ` (without the brackets: "${v[0]}")` : "";
 
 /** What `policy`'s configSchema refuses of its settings `given` (the policy's object without enforcementLevel). */
 function schemaProblems(

@@ -59,6 +59,26 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     );
   });
 
+  // String(level) printed "[object Object]", and a list of one level refused the level itself.
+  it("says an enforcement level that is no string by its kind, and a listed level without its brackets", () => {
+    const LEVELS = "(advisory, mandatory, remediate, disabled)";
+    assert.deepEqual(packConfigProblems({ "arm64-images": { enforcementLevel: { level: "advisory" } } }), [
+      `parsing enforcement level for "arm64-images": expected an enforcement level, a string ${LEVELS}, found an object`,
+    ]);
+    assert.deepEqual(packConfigProblems({ "arm64-images": { enforcementLevel: ["advisory"] } }), [
+      `parsing enforcement level for "arm64-images": expected an enforcement level, a string ${LEVELS}, found a list (without the brackets: "advisory")`,
+    ]);
+    assert.deepEqual(packConfigProblems({ "arm64-images": { enforcementLevel: 3 } }), [
+      `parsing enforcement level for "arm64-images": expected an enforcement level, a string ${LEVELS}, found number 3`,
+    ]);
+    assert.deepEqual(packConfigProblems({ "arm64-images": ["advisory"] }), [
+      `parsing "arm64-images": expected an enforcement level ${LEVELS} or an object of its settings, found a list (without the brackets: "advisory")`,
+    ]);
+    assert.deepEqual(packConfigProblems({ "arm64-images": ["advisory", "mandatory"] }), [
+      `parsing "arm64-images": expected an enforcement level ${LEVELS} or an object of its settings, found a list`,
+    ]);
+  });
+
   // A user thinking in percent (80) silently disabled the budget; -1 printed "above the -100.0% budget".
   it("refuses a maxRequestShare outside (0, 1], naming the key, the expected form and what was found", () => {
     const schema = (allPolicies().find((p) => p.name === "resource-budget")!.configSchema!.properties as any)

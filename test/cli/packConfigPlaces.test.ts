@@ -56,7 +56,7 @@ describe("pack config file: each mistake at its file:line:column", () => {
       `  - ${file}:6:24: resource-budget: maxRequestShare must be number, found string "80%" (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))`,
       `  - ${nodePool}`,
       `  - ${networkPolicies}`,
-      `  - ${file}:9:23: parsing "network-policies": 3 is not a valid value; must be a string or object`,
+      `  - ${file}:9:23: parsing "network-policies": expected an enforcement level (advisory, mandatory, remediate, disabled) or an object of its settings, found number 3`,
     ]);
     // Said once, in the list: not again before it.
     assert.deepEqual(warnings, []);
