@@ -90,7 +90,12 @@ export const SECRET_READ_DEFAULTS: SecretReadConfig = { operatorImages: DEFAULT_
  * An image list entry of a config: an empty string is refused by the engine's validation (as a
  * substring it once named every image and turned the check off; imageMatches names none by it).
  */
-const IMAGE_ENTRY = { type: "string", pattern: "^\\S+$" };
+const IMAGE_ENTRY = {
+  type: "string",
+  pattern: "^\\S+$",
+  // The form a refusal names (synth/pack.ts): the pattern is only how it is checked.
+  description: "an image, one word without spaces",
+};
 
 /**
  * Why a ClusterRole reads Secrets, or undefined: the stack's own role by its first rule reading

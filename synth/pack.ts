@@ -12,6 +12,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { describe, didYouMean } from "../config/errors";
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { jsonTree, lineColumn, notJsonMessage, type JsonNode } from "../config/jsonText";
+import { listed } from "../model/words";
 import { allPolicies } from "../policy/policies";
 import type { PackConfig } from "../policy/evaluate";
 
@@ -133,7 +134,7 @@ function schemaProblem(
   // Where it stands in the file: the value broken; for a missing key, the object that lacks it.
   const path = [...parts];
   let atKey: boolean | undefined;
-  let what = `${e.message}, found ${describe(e.data)}`;
+  let what = `${expectedBy(e) ?? e.message}, found ${describe(e.data)}${meant(e)}`;
   if (e.keyword === "required") {
     parts.push(String(e.params.missingProperty));
     what = "is missing: it is required";
@@ -154,6 +155,71 @@ function schemaProblem(
   const described = parts.length === 1 ? settings[parts[0]]?.description : undefined;
   const text = `${key || "(root)"} ${what}${described ? ` (${parts[0]}: ${String(described).replace(/\.$/, "")})` : ""}`;
   return { text, path, atKey };
+}
+
+/** A JSON Schema type in words, each the form a reader writes (`boolean`: true or false). */
+const TYPE_WORDS: Record<string, string[]> = {
+  string: ["a string"],
+  number: ["a number"],
+  integer: ["a whole number"],
+  boolean: ["true", "false"],
+  null: ["null"],
+  array: ["a list"],
+  object: ["an object"],
+};
+
+/**
+ * What a schema keyword wants, as the project's other messages say a form, for the keywords the
+ * pack's schemas use: ajv's own words name neither the choices of an enum ("must be equal to one
+ * of the allowed values") nor a form a reader writes ("must be boolean,null", "must NOT have fewer
+ * than 1 characters", "must match pattern "^\S+$"", a number's one bound of two). Undefined for
+ * any other keyword: ajv's message then.
+ */
+function expectedBy(e: ErrorObject): string | undefined {
+  const schema = (e.parentSchema ?? {}) as Record<string, any>;
+  const types = (t: unknown) =>
+    listed(
+      (Array.isArray(t) ? t : [t]).flatMap((x) => TYPE_WORDS[x] ?? [x]),
+      "or",
+    );
+  switch (e.keyword) {
+    case "enum":
+      return `must be one of ${listed(
+        (e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)),
+        "or",
+      )}`;
+    case "type":
+      return `must be ${types(e.params.type)}`;
+    case "minLength":
+      return e.params.limit === 1
+        ? "must be a string that is not empty"
+        : `must be a string of at least ${e.params.limit} characters`;
+    case "pattern":
+      // The schema's own word on the form, where it has one: the pattern is how it is checked.
+      return `must be ${schema.description ?? `a string matching the pattern ${e.params.pattern}`}`;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum": {
+      // Every bound at once: "<= 1" alone sends a reader who writes 0 back a second time.
+      const bounds = [
+        schema.exclusiveMinimum !== undefined && `above ${schema.exclusiveMinimum}`,
+        schema.minimum !== undefined && `at least ${schema.minimum}`,
+        schema.maximum !== undefined && `at most ${schema.maximum}`,
+        schema.exclusiveMaximum !== undefined && `below ${schema.exclusiveMaximum}`,
+      ].filter((b): b is string => typeof b === "string");
+      return `must be ${schema.type === "integer" ? "a whole number" : "a number"} ${bounds.join(" and ")}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The allowed value closest to a misspelt one (`"Deploymnet"`), as every misspelt name is offered one. */
+function meant(e: ErrorObject): string {
+  if (e.keyword !== "enum" || typeof e.data !== "string") return "";
+  const allowed = (e.params.allowedValues as unknown[]).filter((v): v is string => typeof v === "string");
+  return didYouMean(e.data, allowed);
 }
 
 /**

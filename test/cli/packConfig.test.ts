@@ -45,10 +45,10 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
 
   it("rejects what the engine rejects, naming the policy", () => {
     assert.deepEqual(packConfigProblems({ "production-data-protected": { production: "yes" } }), [
-      'production-data-protected: production must be boolean,null, found string "yes" (production: Whether the stack is production (null: read the stack-info ConfigMap))',
+      'production-data-protected: production must be true, false or null, found string "yes" (production: Whether the stack is production (null: read the stack-info ConfigMap))',
     ]);
     assert.deepEqual(packConfigProblems({ "resource-budget": { maxRequestShare: "80%" } }), [
-      'resource-budget: maxRequestShare must be number, found string "80%" (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))',
+      'resource-budget: maxRequestShare must be a number, found string "80%" (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))',
     ]);
     assert.deepEqual(packConfigProblems({ "arm64-images": "sometimes" }), [
       'parsing enforcement level for "arm64-images": "sometimes" is not a valid enforcement level (advisory, mandatory, remediate, disabled)',
@@ -85,13 +85,10 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
       .maxRequestShare;
     assert.equal(schema.exclusiveMinimum, 0);
     assert.equal(schema.maximum, 1);
-    for (const [share, rule] of [
-      [80, "must be <= 1"],
-      [-1, "must be > 0"],
-      [0, "must be > 0"],
-    ] as const)
+    // Both bounds whichever is broken: one of them alone sends back a second guess.
+    for (const share of [80, -1, 0])
       assert.deepEqual(packConfigProblems({ "resource-budget": { maxRequestShare: share } }), [
-        `resource-budget: maxRequestShare ${rule}, found number ${share} (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))`,
+        `resource-budget: maxRequestShare must be a number above 0 and at most 1, found number ${share} (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))`,
       ]);
     assert.deepEqual(packConfigProblems({ "resource-budget": { maxRequestShare: 1 } }), []);
   });
@@ -106,16 +103,43 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
       problems.includes("arm64-images: charts.loki.workloads[0].images is missing: it is required"),
       problems.join("\n"),
     );
-    assert.match(
-      packConfigProblems({
-        "arm64-images": {
-          charts: { mine: { workloads: [{ name: "w", kind: "Deploy", resources: [], images: [] }] } },
-        },
-      }).join("\n"),
-      /^arm64-images: charts\.mine\.workloads\[0\]\.kind must be equal to one of the allowed values, found string "Deploy"/,
-    );
     assert.deepEqual(packConfigProblems({ "arm64-images": { charts: DEFAULT_CHARTS } }), []);
     assert.deepEqual(packConfigProblems({ "arm64-images": { arm64Images: [""] } }).length, 1);
+  });
+
+  // ajv's own words named neither the choices nor a form: "must be equal to one of the allowed
+  // values", "must be boolean,null", "must NOT have fewer than 1 characters".
+  it("names the choices of an enum and the closest one, and every other form in words, deep in a chart entry", () => {
+    const workload = { name: "w", kind: "Deploymnet", resources: [], images: [] };
+    const chart = (w: Record<string, unknown>) => ({
+      "arm64-images": { charts: { mychart: { workloads: [{ ...workload, ...w }] } } },
+    });
+    const at = "arm64-images: charts.mychart.workloads[0]";
+    assert.deepEqual(packConfigProblems(chart({})), [
+      `${at}.kind must be one of "Deployment", "StatefulSet", "DaemonSet" or "Job", found string "Deploymnet"; did you mean "Deployment"?`,
+    ]);
+    assert.deepEqual(packConfigProblems(chart({ kind: 3 })), [
+      `${at}.kind must be one of "Deployment", "StatefulSet", "DaemonSet" or "Job", found number 3`,
+    ]);
+    assert.deepEqual(
+      packConfigProblems(
+        chart({
+          kind: "Job",
+          name: "",
+          resources: "a",
+          replicas: { path: "r", default: -1 },
+          memcachedAllocatedMemory: { path: "m", default: 0 },
+          enabled: { path: "e", default: "yes" },
+        }),
+      ),
+      [
+        `${at}.name must be a string that is not empty, found string ""`,
+        `${at}.enabled.default must be true or false, found string "yes"`,
+        `${at}.replicas.default must be a whole number at least 0, found number -1`,
+        `${at}.resources must be a list, found string "a"`,
+        `${at}.memcachedAllocatedMemory.default must be a number above 0, found number 0`,
+      ],
+    );
   });
 
   it("warns of what the engine accepts but ignores: a key naming no policy, a setting no schema declares", () => {
@@ -155,7 +179,10 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     fs.writeFileSync(bad, JSON.stringify({ "production-data-protected": { production: "yes" } }));
     const r = await policyCheckCli([exp, "--config", bad]);
     assert.equal(r.status, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /production-data-protected: production must be boolean,null, found string "yes"/);
+    assert.match(
+      r.stderr,
+      /production-data-protected: production must be true, false or null, found string "yes"/,
+    );
   });
 
   it("policy:check prints the warnings on stderr, naming the file, and judges as before", async () => {

@@ -53,7 +53,7 @@ describe("pack config file: each mistake at its file:line:column", () => {
       `  - ${arm64Image}`,
       `  - ${file}:3:41: parsing enforcement level for "arm64-images": "loud" is not a valid enforcement level (advisory, mandatory, remediate, disabled)`,
       `  - ${file}:4:31: parsing enforcement level for "loki-compactor-misplaced": "mandatry" is not a valid enforcement level (advisory, mandatory, remediate, disabled); did you mean "mandatory"?`,
-      `  - ${file}:6:24: resource-budget: maxRequestShare must be number, found string "80%" (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))`,
+      `  - ${file}:6:24: resource-budget: maxRequestShare must be a number, found string "80%" (maxRequestShare: Largest share of capacity the requests may use: a fraction in (0, 1], 0.8 for 80% (the default))`,
       `  - ${nodePool}`,
       `  - ${networkPolicies}`,
       `  - ${file}:9:23: parsing "network-policies": expected an enforcement level (advisory, mandatory, remediate, disabled) or an object of its settings, found number 3`,

@@ -16,8 +16,8 @@ describe("pack config: each policy judged by its own configSchema, call after ca
     const numbers = [policy("limits", { type: "number", maximum: 1 })];
     const texts = [policy("limits", { type: "string" })];
     const config = { limits: { limit: 2 } };
-    const tooBig = ["limits: limit must be <= 1, found number 2"];
-    const notText = ["limits: limit must be string, found number 2"];
+    const tooBig = ["limits: limit must be a number at most 1, found number 2"];
+    const notText = ["limits: limit must be a string, found number 2"];
     assert.deepEqual(packConfigProblems(config, numbers), tooBig);
     assert.deepEqual(packConfigProblems(config, texts), notText);
     assert.deepEqual(packConfigProblems(config, numbers), tooBig);

@@ -178,8 +178,8 @@ describe("policy: least privilege over what a preview sees", () => {
     ].join("\n");
     // One line per mistake: the pattern alone refuses the empty entry.
     assert.deepEqual(problems.split("\n"), [
-      'no-cluster-secret-read: operatorImages[0] must match pattern "^\\S+$", found string ""',
-      'host-paths-for-agents-only: agents[0].image must match pattern "^\\S+$", found string ""',
+      'no-cluster-secret-read: operatorImages[0] must be an image, one word without spaces, found string ""',
+      'host-paths-for-agents-only: agents[0].image must be an image, one word without spaces, found string ""',
     ]);
   });
 
