@@ -6,8 +6,9 @@
  */
 import * as path from "path";
 import { ConfigError, PHASES, type Phase, type StackConfig } from "../config/resolve";
-import { expandHome, stackContextProblems } from "../config/kubeContext";
+import { expandHome, meantContext, stackContextProblems } from "../config/kubeContext";
 import { capabilities } from "../model/phases";
+import { shellWord } from "../model/running";
 import { LOKI_TRANSITIONAL_MODE, runsMonolithic } from "../model/sizing";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
@@ -465,12 +466,15 @@ function reportOutcome(report: Report): Outcome {
 
 /**
  * The command the kube-context problems (config/kubeContext.ts) leave out when they say to correct
- * kubeContext: how to pin the stack to the context its cluster has.
+ * kubeContext: how to pin the stack to the context its cluster has, the one they offer when they
+ * offer one; else without a value, which `pulumi config set` prompts for (a `<context>` pasted with
+ * it would be read by the shell as a redirection).
  */
-function pinCommand(stack: string, problems: string[]): string {
-  return problems.some((p) => p.includes("pulumi config set"))
-    ? ""
-    : `\n  (to pin the stack to another context: pulumi config set --stack ${stack} kubeContext <context>)`;
+function pinCommand(stack: string, problems: string[], meant: string | undefined): string {
+  if (problems.some((p) => p.includes("pulumi config set"))) return "";
+  return meant
+    ? `\n  (to pin the stack to "${meant}": pulumi config set --stack ${stack} kubeContext ${shellWord(meant)})`
+    : `\n  (to pin the stack to another context: pulumi config set --stack ${stack} kubeContext, which asks for its name)`;
 }
 
 /**
@@ -590,8 +594,10 @@ async function verifyMain(
   };
   const preflight = (): string | undefined => {
     let problems: string[];
+    let meant: string | undefined;
     try {
       problems = verifyContextProblems(cfg, env);
+      meant = problems.length > 0 ? meantContext(cfg, env) : undefined;
     } catch (e) {
       problems = [e instanceof Error ? e.message : String(e)];
     }
@@ -599,7 +605,7 @@ async function verifyMain(
       // Each at its key's line in the stack file, as `pulumi preview` places the same refusal
       // (apply/program.ts): a misspelt kubeContext is mended there.
       const placed = ConfigLocator.forStack(root, args.stack).locate(new ConfigError(problems));
-      return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(args.stack, problems)}`;
+      return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(args.stack, problems, meant)}`;
     }
     return clusterUnreachable(cluster, cfg.namespace, env);
   };

@@ -128,15 +128,21 @@ export function kubeContextProblems(
  * `admin@staging`) would be a guess. "" when none is close.
  */
 function closestContexts(pinned: string, contexts: string[]): string {
+  const near = contextsNear(pinned, contexts);
+  return near.length > 0 ? ` (did you mean ${near.map((c) => `"${c}"`).join(" or ")}?)` : "";
+}
+
+/** The contexts {@link closestContexts} names: the nearest, then each as near; none when none is close. */
+function contextsNear(pinned: string, contexts: string[]): string[] {
   // One name in two kubeconfig files is one name (two would read as a tie, no answer).
   const known = [...new Set(contexts)];
   const best = closestMatch(pinned, known);
-  if (best === undefined) return "";
+  if (best === undefined) return [];
   const distance = (c: string) => nearest(pinned, [c]).distance;
   const tied = known.filter(
     (c) => c !== best && distance(c) === distance(best) && closestMatch(pinned, [c]) !== undefined,
   );
-  return ` (did you mean ${[best, ...tied].map((c) => `"${c}"`).join(" or ")}?)`;
+  return [best, ...tied];
 }
 
 /** The problem of a stack that pins no context; `selection` says what is selected, or why that is unknown. */
@@ -197,6 +203,16 @@ export function stackContextProblems(
   checker: ContextChecker,
   read?: (f: string) => string,
 ): string[] {
+  const { ambient, providerFiles, absent } = stackKubeconfigs(cfg, env, read);
+  return kubeContextProblems(cfg, providerFiles, ambient, allConfig, absent, checker);
+}
+
+/** The kubeconfig files kubectl reads, the provider's, and each path of the provider's that holds no file. */
+function stackKubeconfigs(
+  cfg: Pick<StackConfig, "kubeconfig">,
+  env: Record<string, string | undefined>,
+  read?: (f: string) => string,
+): { ambient: Kubeconfig[]; providerFiles: Kubeconfig[]; absent: string[] } {
   const absent: string[] = [];
   const load = (files: string[], provider: boolean) =>
     files.flatMap((f) => {
@@ -206,7 +222,26 @@ export function stackContextProblems(
     });
   const ambient = load(ambientKubeconfigPaths(env), !cfg.kubeconfig);
   const providerFiles = cfg.kubeconfig ? load([expandHome(cfg.kubeconfig)], true) : ambient;
-  return kubeContextProblems(cfg, providerFiles, ambient, allConfig, absent, checker);
+  return { ambient, providerFiles, absent };
+}
+
+/**
+ * The one context of the provider's kubeconfig a pinned context it lacks most likely means (what
+ * {@link kubeContextProblems} offers as "did you mean"), for a command that pins the stack to it;
+ * undefined when the kubeconfig has the pinned context, when none is close, and when several are as
+ * close (a pick would be a guess).
+ */
+export function meantContext(
+  cfg: Pick<StackConfig, "kubeContext" | "kubeconfig">,
+  env: Record<string, string | undefined>,
+  read?: (f: string) => string,
+): string | undefined {
+  const pinned = cfg.kubeContext;
+  if (!pinned) return undefined;
+  const known = stackKubeconfigs(cfg, env, read).providerFiles.flatMap((f) => f.contexts);
+  if (known.includes(pinned)) return undefined;
+  const near = contextsNear(pinned, known);
+  return near.length === 1 ? near[0] : undefined;
 }
 
 /**

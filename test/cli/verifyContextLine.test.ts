@@ -55,4 +55,34 @@ describe("verify: a refused kube context is placed at the stack file's kubeConte
     );
     assert.ok(err.includes(`\n    at ${file}:${line}:`), err);
   });
+
+  // `kubeContext <context>` pasted was read by the shell as a redirection from a file "context",
+  // even where the message had just named the context meant.
+  it("the command pinning the stack names the close context when there is one, else holds no value", async () => {
+    const pinLine = async (contexts: string[]) => {
+      const dir = verifyProject({ lab: { kubeContext: "admin@lab" } }, "verify-context-line");
+      let err = "";
+      await runVerify(["--dir", dir, "--stack", "lab"], {
+        jobs: () => Promise.resolve([]),
+        env: {
+          ...process.env,
+          KUBECONFIG: kubeconfig(contexts, contexts[0]),
+          GRAFANA_ADMIN_USER: "",
+          GRAFANA_ADMIN_PASSWORD: "",
+        },
+        out: () => undefined,
+        err: (t) => (err += t),
+      });
+      return err.split("\n").find((l) => l.includes("to pin the stack"));
+    };
+    assert.equal(
+      await pinLine(["admin@lab2", "admin@other"]),
+      '  (to pin the stack to "admin@lab2": pulumi config set --stack lab kubeContext admin@lab2)',
+    );
+    // Two as close, or none close: no pick, and `pulumi config set` asks for the value.
+    const prompted =
+      "  (to pin the stack to another context: pulumi config set --stack lab kubeContext, which asks for its name)";
+    assert.equal(await pinLine(["admin@lab2", "admin@lab3"]), prompted);
+    assert.equal(await pinLine(["production"]), prompted);
+  });
 });
