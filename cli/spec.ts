@@ -9,6 +9,7 @@ import { readFileSync } from "fs";
 import { dirname, join } from "path";
 import { closestMatch, didYouMean } from "../config/errors";
 import { PHASES } from "../model/phases";
+import { shellWord } from "../model/running";
 import { AGREE_GATES } from "../verify/agreeGates";
 
 export interface FlagSpec {
@@ -384,14 +385,40 @@ const takesNext = (flag: FlagSpec, word: string, next: string | undefined): next
 function dashlessProblem(spec: CliSpec, flag: FlagSpec, word: string, value: string | undefined): string {
   const eq = word.indexOf("=");
   const given = eq > 0 ? word.slice(eq + 1) : value;
+  const expected = `unexpected argument "${shown(word)}": expected the flag ${flag.name} (flags start with \`--\`)`;
+  // The command is written out only as it can be pasted: never with a login taken out of its value
+  // (said in words), nor with the value's placeholder (\`<name>\`, which a shell reads as redirections).
+  if (given !== undefined && hidesLogin(flag, given))
+    return `${expected}: write ${flag.name} in place of "${shown(word).split("=")[0]}", its value as you wrote it`;
+  if (given === undefined && flag.value && !flag.optionalValue)
+    return `${expected} and its value, ${flag.value}, like \`npm run ${spec.script} -- ${flag.name}\` followed by it`;
   // A value that may be left out is given only in the `=` form; one that may not is always shown.
   const form =
     given !== undefined
-      ? `${flag.name}${eq > 0 || flag.optionalValue ? "=" : " "}${shown(given)}`
-      : flag.value && !flag.optionalValue
-        ? `${flag.name} ${flag.value}`
-        : flag.name;
-  return `unexpected argument "${shown(word)}": expected the flag ${flag.name} (flags start with \`--\`), like \`npm run ${spec.script} -- ${form}\``;
+      ? `${flag.name}${eq > 0 || flag.optionalValue ? "=" : " "}${shellWord(given)}`
+      : flag.name;
+  return `${expected}, like \`npm run ${spec.script} -- ${form}\``;
+}
+
+/** Whether a message shows `value` of `flag` only with a login taken out ({@link shown}, {@link withoutLogin}). */
+const hidesLogin = (flag: FlagSpec | undefined, value: string): boolean =>
+  shown(value) !== value || (Boolean(flag?.login) && withoutLogin(value) !== value);
+
+/**
+ * Why a `--` among a tool's arguments is refused, and the command line written right: the user's
+ * own arguments after one `--`, each a shell word. A login in a URL is never shown, so a command
+ * line holding one is said in words instead of written out without it.
+ */
+function doubleDashProblem(spec: CliSpec, argv: string[]): string {
+  const words = argv.filter((a) => a !== "--");
+  // Each word as a flag's value: the flag before it, or its own `--flag=` part.
+  const flagOf = (w: string, before: string | undefined) =>
+    spec.flags.find((f) => f.name === before || w.startsWith(`${f.name}=`));
+  const login = words.some((w, i) => hidesLogin(flagOf(w, words[i - 1]), w));
+  const written = login
+    ? "the same command with only its first `--`"
+    : `\`npm run ${spec.script}${words.length > 0 ? ` -- ${words.map(shellWord).join(" ")}` : ""}\``;
+  return `unexpected argument "--" (${spec.script} takes no "--": npm takes the first one and passes what follows it on, so write it once, ${written})`;
 }
 
 /**
@@ -399,17 +426,15 @@ function dashlessProblem(spec: CliSpec, flag: FlagSpec, word: string, value: str
  * --stack staging` (no `--`) keeps `--stack` for npm's own config and passes `staging` alone. The
  * hint shows the flags after `--`, naming the word as a stack where the tool takes `--stack`.
  */
-/** Why a `--` among a tool's arguments is refused, and the command line written right. */
-function doubleDashProblem(spec: CliSpec): string {
-  const example = `npm run ${spec.script} -- ${spec.positional ? "out --config pack.json" : "--stack <name>"}`;
-  return `unexpected argument "--" (${spec.script} takes no "--": npm takes the first one and passes what follows it on, so write it once, \`${example}\`)`;
-}
-
 function unexpectedArgument(spec: CliSpec, word: string): ArgProblem {
   const asStack = spec.flags.some((f) => f.name === "--stack") && /^[\w-]+$/.test(word);
-  const example = `npm run ${spec.script} -- ${asStack ? `--stack ${word}` : "<flags>"}`;
+  // Which flag a word that is no stack name was the value of is not known: the way to see them,
+  // not a command holding a `<flags>` a shell reads as redirections.
+  const flags = asStack
+    ? `${spec.script} takes only flags; through npm they go after \`--\`, \`npm run ${spec.script} -- --stack ${word}\``
+    : `${spec.script} takes only flags, which \`npm run ${spec.script} -- --help\` lists; through npm they go after \`--\``;
   return argProblem(
-    `unexpected argument "${word}" (${spec.script} takes only flags; through npm they go after \`--\`, \`${example}\`: before it npm takes them as its own and passes on only their values)`,
+    `unexpected argument "${word}" (${flags}: before it npm takes them as its own and passes on only their values)`,
     ...(asStack ? ["--stack"] : []),
   );
 }
@@ -625,7 +650,7 @@ export function parseArgsAll(
       // No flag is near it, and `unknown flag --` says nothing of the cause: a second `--` of an
       // npm command line (npm takes the first and passes the rest on), or an end of flags no
       // tool here needs (none takes a word starting with "-").
-      problems.push(argProblem(doubleDashProblem(spec)));
+      problems.push(argProblem(doubleDashProblem(spec, argv)));
       continue;
     }
     const eq = a.indexOf("=");

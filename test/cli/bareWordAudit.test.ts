@@ -25,9 +25,36 @@ describe("a bare word given to a tool that takes only flags", () => {
       );
   });
 
-  it("a word that is no stack name, or a tool without --stack: the flags after --", () => {
-    assert.match(refusal(SYNTH, ["out/pi.json"]), /`npm run synth -- <flags>`/);
-    assert.match(refusal(BENCH, ["5"]), /`npm run bench -- <flags>`/);
+  // `npm run bench -- <flags>` pasted was read by the shell as redirections.
+  it("a word that is no stack name, or a tool without --stack: where the flags are listed, no placeholder", () => {
+    assert.equal(
+      refusal(BENCH, ["5"]),
+      'unexpected argument "5" (bench takes only flags, which `npm run bench -- --help` lists; through npm they go after `--`: before it npm takes them as its own and passes on only their values)',
+    );
+    assert.match(
+      refusal(SYNTH, ["out/pi.json"]),
+      /\(synth takes only flags, which `npm run synth -- --help` lists;/,
+    );
+  });
+
+  // `npm run synth -- -- --stack example` was told to write `npm run synth -- --stack <name>`.
+  it("a second `--`: the user's own arguments after one `--`, each a shell word, never a login", () => {
+    const lead = (script: string) =>
+      `unexpected argument "--" (${script} takes no "--": npm takes the first one and passes what follows it on, so write it once, `;
+    assert.equal(
+      refusal(SYNTH, ["--", "--stack", "example"]),
+      `${lead("synth")}\`npm run synth -- --stack example\`)`,
+    );
+    assert.equal(refusal(SYNTH, ["--"]), `${lead("synth")}\`npm run synth\`)`);
+    assert.equal(
+      refusal(VERIFY, ["--stack", "s", "--", "--gate", "x y"]).split("\n")[0],
+      `${lead("verify")}\`npm run verify -- --stack s --gate 'x y'\`)`,
+    );
+    for (const url of [["--url", "grafana=http://op:pw-1@g"], ["--url=grafana=op:pw-1@g"]]) {
+      const said = parseArgsAll(VERIFY, ["--stack", "s", "--", ...url], {}).problems.join("\n");
+      assert.ok(said.includes(`${lead("verify")}the same command with only its first \`--\`)`), said);
+      assert.doesNotMatch(said, /pw-1/);
+    }
   });
 
   it("a flag without its dashes (`stack s`): one message, the word after it as its value", () => {
@@ -38,7 +65,11 @@ describe("a bare word given to a tool that takes only flags", () => {
         `unexpected argument "stack": expected the flag --stack (flags start with \`--\`), like \`npm run ${spec.script} -- --stack s\``,
       ]);
     assert.match(refusal(SYNTH, ["stack=s"]), /`npm run synth -- --stack=s`$/);
-    assert.match(refusal(VERIFY, ["stack"]), /`npm run verify -- --stack <name>`$/);
+    // No `<name>` in the command, which a shell reads as redirections.
+    assert.equal(
+      refusal(VERIFY, ["stack"]),
+      'unexpected argument "stack": expected the flag --stack (flags start with `--`) and its value, <name>, like `npm run verify -- --stack` followed by it',
+    );
     assert.match(
       refusal(VERIFY, ["--stack", "s", "json"]),
       /^unexpected argument "json": .*`npm run verify -- --json`$/,
@@ -46,10 +77,11 @@ describe("a bare word given to a tool that takes only flags", () => {
     // A value that may be left out is given in the `=` form only.
     assert.equal(parseArgsAll(BENCH, ["check", "synth"], {}).problems.length, 1);
     assert.match(refusal(BENCH, ["check", "synth"]), /`npm run bench -- --check=synth`$/);
-    // A login in the value is never shown.
+    // A login in the value is never shown, nor a command without it (`<redacted>` pasted is a redirection).
     assert.match(
       refusal(VERIFY, ["url", "grafana=http://op:pw-1@g"]),
-      /--url grafana=http:\/\/<redacted>@g`$/,
+      /: expected the flag --url \(flags start with `--`\): write --url in place of "url", its value as you wrote it$/,
     );
+    assert.match(refusal(VERIFY, ["stack", "my stack"]), /`npm run verify -- --stack 'my stack'`$/);
   });
 });
