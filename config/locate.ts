@@ -8,7 +8,7 @@ import {
   type KeyLocator,
   type Segment,
 } from "@homelab-observability/contract";
-import { isMergeKey, parsedYaml } from "./yamlDocument";
+import { isMergeKey, parsedAsMeant } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 import { CREDENTIAL_NAME } from "../model/secrets";
 import { excerpt, shownYamlLines } from "../model/yamlText";
@@ -100,8 +100,9 @@ function parseFile(file: string): Parsed | undefined {
     return undefined;
   }
   // A file that is not YAML gets its own error (stackFile.ts YamlFileError) before any problem is
-  // placed. The parse is the one stackFile.ts read the file's values from (yamlDocument.ts).
-  const { doc, counter } = parsedYaml(text);
+  // placed. The parse is the one stackFile.ts read the file's values from (yamlDocument.ts): the
+  // text as meant, a tab in the indentation read as spaces, line for line the file's.
+  const { doc, counter } = parsedAsMeant(text);
   const root = doc.contents;
   const top = (name: string) =>
     isMap(root) ? lastOf(root.items, (p) => isScalar(p.key) && p.key.value === name) : undefined;

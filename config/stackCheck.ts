@@ -207,11 +207,7 @@ function saidOnce(problems: string[], issues: CliIssue[]): string[] {
  */
 function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigError {
   const meets = (p: Place, from: number, to: number) => p.line <= to && from <= (p.endLine ?? p.line);
-  const touches = (p: Place) =>
-    slips.some(
-      (s) =>
-        meets(p, s.line, s.endLine ?? s.line) || (s.followOns ?? []).some((f) => meets(p, f.line, f.endLine)),
-    );
+  const touches = (p: Place) => slips.some((s) => meets(p, s.line, s.endLine ?? s.line));
   const kept = e.problems
     .map((text, i) => ({ text, place: e.places[i] }))
     .filter(({ place }) => place !== undefined && place.file === file && place.exact && !touches(place));

@@ -37,7 +37,7 @@ import {
   type YAMLError,
   type YAMLMap,
 } from "yaml";
-import { isMergeKey, parsedYaml } from "./yamlDocument";
+import { isMergeKey, parsedAsMeant, parsedYaml, TAB_AS_INDENT } from "./yamlDocument";
 import { didYouMean } from "./errors";
 import { SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
@@ -81,7 +81,7 @@ export class CliConfigError extends Error {
 const FRESH_PHASE = PHASES[PHASES.length - 1];
 
 /** Codes of eemeli/yaml v2 (src/errors.ts `ErrorCode`) that an indentation slip raises. */
-const INDENT_CODES = new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "TAB_AS_INDENT"]);
+const INDENT_CODES = new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", TAB_AS_INDENT]);
 
 /**
  * One slip the YAML parser found: the lines it spans, where the mistake is, why, and its code
@@ -100,12 +100,6 @@ export interface YamlSlip {
   at?: { line: number; column: number };
   reason: string;
   code?: string;
-  /**
-   * The lines of the errors this slip caused further on, not reported of their own (a tab's
-   * follow-ons, {@link withoutTabFollowOns}): what the parser made of them is no more the file's
-   * than a slip's own lines.
-   */
-  followOns?: { line: number; endLine: number }[];
 }
 
 /** Where a slip's message and caret point. */
@@ -199,7 +193,10 @@ function parseYamlWithSlips(
       mergeKeys: known.mergeKeys,
     };
   const { doc } = parsedYaml(text);
-  const slips = withoutTabFollowOns(slipsOf(doc, text), text);
+  // The value is the text's as its writer meant it, each tab in the indentation read as spaces:
+  // as parsed, every key after a tab lands elsewhere and its value would be judged nowhere.
+  const meant = parsedAsMeant(text);
+  const slips = withoutTabFollowOns(slipsOf(doc, text), meant);
   const mergeKeys = slips.length === 0 ? mapsWithMergeKeys(doc, text) : [];
   // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings, placed and
   // in words, without the line eemeli/yaml quotes under each (a secret's value may be on it).
@@ -214,13 +211,13 @@ function parseYamlWithSlips(
     }
   let value: unknown;
   try {
-    value = doc.toJS();
+    value = meant.doc.toJS();
   } catch (e) {
     // eemeli/yaml v2 finds an alias without its anchor only here (nodes/Alias.js `toJSON` throws a
     // ReferenceError naming it, with no place): a slip at the alias, like any other.
     if (!(e instanceof ReferenceError)) throw e;
-    slips.push(aliasSlip(doc, text, e));
-    value = withoutLostAliases(doc);
+    slips.push(aliasSlip(meant.doc, meant.text, e));
+    value = withoutLostAliases(meant.doc);
   }
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
   parsedTexts.set(text, { value, slips, mergeKeys });
@@ -329,50 +326,15 @@ export function mergeKeysProblem(
  * `slips` without the errors a tab used as indentation causes further on: eemeli/yaml v2 reads the
  * rest of the map from the tab's line on at another column, and reports every later key of the
  * map's level as "All mapping items must start at the same column", one mistake told many times.
- * The follow-ons are the slips that go away when each tab's line is indented with spaces as its
- * neighbours are ({@link spacedTabLines}); a slip that stays is a mistake of its own and is kept.
- * Each tab slip keeps its follow-ons' lines (stackCheck.ts judges no key on them).
+ * The follow-ons are the slips that go away in the text read as meant, each tab's line indented
+ * with spaces (`meant`, yamlDocument.ts parsedAsMeant), whose value is the one judged: a slip that
+ * stays there is a mistake of its own and is kept.
  */
-function withoutTabFollowOns(slips: YamlSlip[], text: string): YamlSlip[] {
-  const tabs = slips.filter((s) => s.code === "TAB_AS_INDENT");
-  if (tabs.length === 0) return slips;
-  const lines = text.split(/\r?\n/);
-  const spaced = spacedTabLines(lines, new Set(tabs.map((s) => s.line)));
-  const remaining = slipsOf(parsedYaml(spaced).doc, spaced);
+function withoutTabFollowOns(slips: YamlSlip[], meant: { doc: Document; text: string }): YamlSlip[] {
+  if (!slips.some((s) => s.code === TAB_AS_INDENT)) return slips;
+  const remaining = slipsOf(meant.doc, meant.text);
   const stays = (s: YamlSlip) => remaining.some((r) => r.line === s.line && r.code === s.code);
-  const followOns = slips.filter((s) => s.code !== "TAB_AS_INDENT" && !stays(s));
-  if (followOns.length === 0) return slips;
-  const spans = followOns.map((s) => ({ line: s.line, endLine: Math.max(s.line, s.endLine ?? s.line) }));
-  return slips
-    .filter((s) => !followOns.includes(s))
-    .map((s) =>
-      s === tabs[0]
-        ? {
-            ...s,
-            reason: `${s.reason}: the keys below it are read once it is indented with spaces`,
-            followOns: spans,
-          }
-        : s,
-    );
-}
-
-/**
- * `lines` with each of `tabLines` indented with spaces: as deep as the key line above it, or two
- * deeper when that line opens a block (ends with `:`), the indentation its writer most likely meant.
- */
-function spacedTabLines(lines: string[], tabLines: Set<number>): string {
-  return lines
-    .map((text, i) => {
-      if (!tabLines.has(i + 1)) return text;
-      const above = lines
-        .slice(0, i)
-        .reverse()
-        .find((l) => l.trim() !== "" && !l.trim().startsWith("#") && !/^[ ]*\t/.test(l));
-      const indent = above?.match(/^ */)?.[0].length ?? 0;
-      const opens = above !== undefined && /:\s*$/.test(above);
-      return " ".repeat(indent + (opens ? 2 : 0)) + text.replace(/^[ \t]*/, "");
-    })
-    .join("\n");
+  return slips.filter((s) => s.code === TAB_AS_INDENT || stays(s));
 }
 
 /**
@@ -437,7 +399,7 @@ function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
 const SLIP_FAMILY = new Set([...INDENT_CODES, "MULTILINE_IMPLICIT_KEY"]);
 
 /** The most telling of one slip's errors first: a tab, then a column off, then a key under a value. */
-const TELLING = ["TAB_AS_INDENT", "BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY"];
+const TELLING = [TAB_AS_INDENT, "BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY"];
 
 /**
  * The parser's errors as one slip per mistake: eemeli/yaml v2 reports one indentation slip as

@@ -1,7 +1,8 @@
 /**
  * One tab used as indentation is one mistake: eemeli/yaml v2 reads the rest of its map at another
  * column and reports every later key of that level as "All mapping items must start at the same
- * column"; those follow-ons are not reported, and a second mistake of its own still is.
+ * column"; those follow-ons are not reported, and a second mistake of its own still is. The keys
+ * below the tab are judged where the file puts them: it hides none of their problems.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -9,6 +10,7 @@ import * as path from "path";
 import { ROOT } from "../support/helpers";
 import { refusal } from "../support/stackText";
 
+const example = fs.readFileSync(path.join(ROOT, "Pulumi.example.yaml"), "utf8");
 const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
 /** The staging file with `region:` under objectStore indented by a tab. */
 const tabbed = staging.replace("    region: us-east-1\n", "\tregion: us-east-1\n");
@@ -39,5 +41,39 @@ describe("a tab used as indentation", () => {
         `^${lineOf(both, "   replicationFactor: 1")}: All mapping items must start at the same column`,
       ),
     );
+  });
+
+  /** The example with `tabbed` in place of `line`, and two wrong values further down. */
+  const withLaterMistakes = (line: string, tabbed: string) => {
+    const text = example
+      .replace(line, tabbed)
+      .replace("step: moved", "step: movd")
+      .replace("heartbeat: false", "heartbeat: nope");
+    assert.ok(text.includes(tabbed) && text.includes("movd") && text.includes("nope"));
+    return text;
+  };
+  /** Each problem's first line, without the file's path. */
+  const firstLines = (text: string) =>
+    refusal(text, "example").problems.map((p) => p.split("\n")[0].replace(/^.*Pulumi\.example\.yaml/, ""));
+
+  it("in a list item's key: one message at the tab, and the later keys' values are judged", () => {
+    const text = withLaterMistakes("      arch: amd64\n", "\t  arch: amd64\n");
+    assert.deepEqual(firstLines(text), [
+      `:${lineOf(text, "\t  arch: amd64")}:1: not valid YAML: Tabs are not allowed as indentation (check the indentation of this line against the lines above it: keys of one level start in the same column, with spaces, never tabs)`,
+      'homelab-observability:alerting.heartbeat: expected true or false, got string "nope"',
+      'homelab-observability:agents.step: expected one of stay | handover | moved, got string "movd"; did you mean "moved"?',
+    ]);
+  });
+
+  it("before a top-level key of config: the later keys' values are judged", () => {
+    const text = withLaterMistakes("  homelab-observability:profile:", "\thomelab-observability:profile:");
+    const found = firstLines(text);
+    assert.equal(found.length, 3, found.join("\n"));
+    assert.match(
+      found[0],
+      new RegExp(`^:${lineOf(text, "\thomelab-observability:profile: lightweight")}:1: not valid YAML: Tabs`),
+    );
+    assert.match(found[1], /alerting\.heartbeat: expected true or false, got string "nope"/);
+    assert.match(found[2], /agents\.step: expected one of stay \| handover \| moved, got string "movd"/);
   });
 });
