@@ -392,8 +392,14 @@ function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
       endLine = at.line;
     }
   }
-  return { line: at.line, column: at.col, endLine, reason, code: e.code };
+  // A key indented less than its siblings inside a list item reads to the parser as an item of the
+  // list without its `-` (resolve-block-seq.js): the slip BAD_INDENT names elsewhere, told as one.
+  const code = e.code === "MISSING_CHAR" && reason === SEQ_ITEM_WITHOUT_DASH ? "BAD_INDENT" : e.code;
+  return { line: at.line, column: at.col, endLine, reason, code };
 }
+
+/** eemeli/yaml v2's reason for a line at a list's column that does not start with `-`. */
+const SEQ_ITEM_WITHOUT_DASH = "Sequence item without - indicator";
 
 /** Codes of the errors one indentation slip raises together: as many messages, one mistake. */
 const SLIP_FAMILY = new Set([...INDENT_CODES, "MULTILINE_IMPLICIT_KEY"]);
@@ -405,18 +411,26 @@ const TELLING = [TAB_AS_INDENT, "BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "MULTILIN
  * The parser's errors as one slip per mistake: eemeli/yaml v2 reports one indentation slip as
  * several errors on the same or the next line (an over-indented key as BLOCK_AS_IMPLICIT_KEY and
  * MULTILINE_IMPLICIT_KEY; a tab as those and TAB_AS_INDENT; a key indented less, then the next one
- * more, as BAD_INDENT and both). Those whose lines meet are one slip spanning all their lines,
- * told by its most telling error and placed where the indentation goes wrong ({@link slipAt}).
+ * more, as BAD_INDENT and both; a key indented less in a list item as "Sequence item without -
+ * indicator", then the next key as BAD_INDENT, past a comment line too). Those whose lines meet or
+ * follow with only blank and comment lines between are one slip spanning all their lines, told by
+ * its most telling error and placed where the indentation goes wrong ({@link slipAt}).
  */
 function oneSlipEach(slips: YamlSlip[], lines: string[]): YamlSlip[] {
   const groups: YamlSlip[][] = [];
   for (const s of slips) {
     const last = groups[groups.length - 1];
+    // A slip reaches the next key line, past blank and comment lines: after a key indented less,
+    // eemeli/yaml v2 may report that next key, at its siblings' column, as a column off too.
+    const reach = (g: YamlSlip[]) => {
+      const end = Math.max(...g.map((x) => x.endLine ?? x.line));
+      return Math.max(end, keyLine(lines, end + 1, lines.length)?.line ?? end);
+    };
     const joins =
       last !== undefined &&
       SLIP_FAMILY.has(s.code ?? "") &&
       last.every((x) => SLIP_FAMILY.has(x.code ?? "")) &&
-      s.line <= Math.max(...last.map((x) => x.endLine ?? x.line));
+      s.line <= reach(last);
     if (joins) last.push(s);
     else groups.push([s]);
   }

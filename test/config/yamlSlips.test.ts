@@ -58,6 +58,20 @@ describe("config: one message per YAML indentation slip, at the slip (config/sta
     assert.deepEqual(placesIn(slipsOf("a:\n  b:\n    c: 1\n   d: 2\n    e: 3\n").message), ["4:4"]);
   });
 
+  it("a key indented less, then its correct siblings past a comment line: one message, at the key", () => {
+    const { message } = slipsOf("a:\n  b: 1\n c: x\n  # note\n  d: 2\n");
+    assert.deepEqual(placesIn(message), ["3:2"], message);
+  });
+
+  it("a key of a list item indented less than its siblings: one message at the key, with the indentation reminder", () => {
+    const { message } = slipsOf(
+      "a:\n  - name: n\n    arch: amd64\n   count: 1\n    cpu: 4\n    memory: 8Gi\n",
+    );
+    assert.deepEqual(placesIn(message), ["4:4"], message);
+    assert.match(message, /^s\.yaml:4:4: not valid YAML: Sequence item without - indicator$/m);
+    assert.match(message, HINT);
+  });
+
   it("a tab in the indentation: one message, at the tab", () => {
     const { message } = slipsOf("a:\n  b: 1\n\tc: 2\n  d: 3\n");
     assert.deepEqual(placesIn(message), ["3:1"], message);
