@@ -9,6 +9,7 @@ import {
   STACK_FILE_KEYS,
   strayKeyProblem,
   keySetTwiceProblem,
+  laterDocumentProblem,
   mergeKeysProblem,
   type MergeKeysInOneMap,
   plainTextFact,
@@ -223,19 +224,24 @@ function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigErr
 }
 
 /**
- * `e` with a problem for each map with several merge keys (stackFile.ts mapsWithMergeKeys), in
- * line order among the problems placed in the stack file.
+ * `e` with a problem for each map with several merge keys (stackFile.ts mapsWithMergeKeys) and for
+ * a second YAML document (stackFile.ts laterDocumentProblem), in line order among the problems
+ * placed in the stack file: the file's layout, placed by line, not by a key.
  */
-function withMergeKeys(
+function withLayoutProblems(
   e: ConfigError,
-  cli: { mergeKeys: MergeKeysInOneMap[]; file: string; project: { name: string } },
+  cli: { mergeKeys: MergeKeysInOneMap[]; laterDocument?: number; file: string; project: { name: string } },
 ): ConfigError {
-  if (cli.mergeKeys.length === 0) return e;
+  if (cli.mergeKeys.length === 0 && cli.laterDocument === undefined) return e;
+  const text = fs.readFileSync(cli.file, "utf8");
   // Each problem shows its key's neighbours: a secret's value among them is not shown.
-  const lines = shownYamlLines(fs.readFileSync(cli.file, "utf8"));
+  const lines = shownYamlLines(text);
   const all = [
     ...e.problems.map((text, i) => ({ text, place: e.places[i] })),
     ...cli.mergeKeys.map((m) => mergeKeysProblem(cli.file, m, lines, cli.project.name)),
+    ...(cli.laterDocument === undefined
+      ? []
+      : [laterDocumentProblem(cli.file, cli.laterDocument, text.split(/\r?\n/))]),
   ];
   return new ConfigError(
     all.map((p) => p.text),
@@ -353,7 +359,7 @@ export function checkedStackConfig(
   if (cli.slips.length > 0)
     notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
   else if (cliFirst) notes.push(cliFirstNote(cliFirst));
-  if (problems.length > 0 || !cfg || cli.mergeKeys.length > 0) {
+  if (problems.length > 0 || !cfg || cli.mergeKeys.length > 0 || cli.laterDocument !== undefined) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     const located = locator.locate(
       new ConfigError(
@@ -364,9 +370,8 @@ export function checkedStackConfig(
         notes,
       ),
     );
-    throw (
-      cli.slips.length > 0 ? besideSlips(located, cli.slips, cli.file) : withMergeKeys(located, cli)
-    ).forStack(stack);
+    const laidOut = withLayoutProblems(located, cli);
+    throw (cli.slips.length > 0 ? besideSlips(laidOut, cli.slips, cli.file) : laidOut).forStack(stack);
   }
   // An override of a secret key (a test's value, a tool's) stands for `pulumi config set --secret`:
   // it is handed to the program as a secret, which refuses a secret key in plain text (load.ts).

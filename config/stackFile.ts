@@ -169,9 +169,43 @@ export class YamlFileError extends CliConfigError {
  * " at line" is the reason. A duplicated key also names the line of its first occurrence.
  */
 export function parseYamlText(file: string, text: string): any {
-  const { value, slips } = parseYamlWithSlips(file, text);
+  const { value, slips, laterDocument } = parseYamlWithSlips(file, text);
   if (slips.length > 0) throw new YamlFileError(file, slips, text);
+  if (laterDocument !== undefined) {
+    const { text: message, place } = laterDocumentProblem(file, laterDocument, text.split(/\r?\n/));
+    throw new CliConfigError(`${message}\n${excerpt(shownYamlLines(text), place.line, 1, 1).join("\n")}`);
+  }
   return value;
+}
+
+/**
+ * A second YAML document in a file the Pulumi CLI reads one document of, as a problem at its first
+ * line: gopkg.in/yaml.v3 v3.0.1 `Unmarshal` (yaml.go `unmarshal`: one `parser.parse()`, one
+ * document node) decodes the first document and ignores the rest unread, even a syntax error in
+ * it (run, not only read: a Go program over the module at v3.0.1), so nothing in it is set, and
+ * no error says so. eemeli/yaml v2 `parseDocument` stops at the same place, with an error
+ * (MULTIPLE_DOCS) that names its own API instead of the file's mistake.
+ */
+export function laterDocumentProblem(
+  file: string,
+  line: number,
+  lines: string[],
+): { text: string; place: Place } {
+  const name = path.basename(file);
+  // After a `...` a document may start without its `---`.
+  const marker = lines[line - 1]?.startsWith("---") ? " (`---`)" : "";
+  return {
+    text: `${file}:${line}:1: a second YAML document starts here${marker}: the Pulumi CLI reads only the first document of ${name} and ignores everything from line ${line} on without a word, so nothing there is set; move what is below this line into the first document (config keys under its \`config:\`) and remove the line`,
+    place: {
+      file,
+      line,
+      column: 1,
+      lines: shownYamlLines(lines.join("\n")),
+      exact: true,
+      around: 1,
+      named: true,
+    },
+  };
 }
 
 /**
@@ -180,18 +214,10 @@ export function parseYamlText(file: string, text: string): any {
  * value, an over-indented key lands in another map) and every slip, none for valid YAML. What a
  * caller judges of such a value must keep clear of the slips' lines (stackCheck.ts).
  */
-function parseYamlWithSlips(
-  file: string,
-  text: string,
-): { value: any; slips: YamlSlip[]; mergeKeys: MergeKeysInOneMap[] } {
+function parseYamlWithSlips(file: string, text: string): ParsedYamlText {
   const known = parsedTexts.get(text);
   // Each caller gets its own copy: what one synthesis does with it never reaches the next.
-  if (known !== undefined)
-    return {
-      value: structuredClone(known.value),
-      slips: known.slips,
-      mergeKeys: known.mergeKeys,
-    };
+  if (known !== undefined) return { ...known, value: structuredClone(known.value) };
   const { doc } = parsedYaml(text);
   // The value is the text's as its writer meant it, each tab in the indentation read as spaces:
   // as parsed, every key after a tab lands elsewhere and its value would be judged nowhere.
@@ -219,15 +245,45 @@ function parseYamlWithSlips(
     slips.push(aliasSlip(meant.doc, meant.text, e));
     value = withoutLostAliases(meant.doc);
   }
+  const parsed = { value, slips, mergeKeys, laterDocument: laterDocumentLine(doc, text) };
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
-  parsedTexts.set(text, { value, slips, mergeKeys });
-  return { value: structuredClone(value), slips, mergeKeys };
+  parsedTexts.set(text, parsed);
+  return { ...parsed, value: structuredClone(value) };
 }
 
-/** The parser's errors over `text` (parsed as `doc`), one slip per mistake. */
+/** What {@link parseYamlWithSlips} makes of a text. */
+interface ParsedYamlText {
+  value: any;
+  slips: YamlSlip[];
+  mergeKeys: MergeKeysInOneMap[];
+  /** The first line of a second document that holds anything ({@link laterDocumentProblem}). */
+  laterDocument?: number;
+}
+
+/** eemeli/yaml v2's code (src/errors.ts `ErrorCode`) for a second document after the one it parsed. */
+const MULTIPLE_DOCS = "MULTIPLE_DOCS";
+
+/**
+ * The line a second document of `text` starts at, when the documents from there on hold more than
+ * document markers (`---`, `...`), comments and blank lines: an empty one after a stray `---`
+ * ignores nothing.
+ */
+function laterDocumentLine(doc: Document, text: string): number | undefined {
+  const start = doc.errors.find((e) => e.code === MULTIPLE_DOCS)?.pos[0];
+  if (start === undefined) return undefined;
+  const empty = /^\s*(?:(?:---|\.\.\.)(?=\s|$))?\s*(?:#.*)?$/;
+  return text
+    .slice(start)
+    .split(/\r?\n/)
+    .every((l) => empty.test(l))
+    ? undefined
+    : lineAt(text, start);
+}
+
+/** The parser's errors over `text` (parsed as `doc`), one slip per mistake; a later document is none. */
 const slipsOf = (doc: Document, text: string) =>
   oneSlipEach(
-    doc.errors.map((e) => slipOf(e, doc, text)),
+    doc.errors.filter((e) => e.code !== MULTIPLE_DOCS).map((e) => slipOf(e, doc, text)),
     text.split(/\r?\n/),
   );
 
@@ -511,7 +567,7 @@ function firstOccurrence(
  * Texts parsed in this process, by text: Pulumi.yaml and the stack file are read again for every
  * stack `synth --all` judges (and for each synthesis a test runs); the same text parses alike.
  */
-const parsedTexts = new Map<string, { value: unknown; slips: YamlSlip[]; mergeKeys: MergeKeysInOneMap[] }>();
+const parsedTexts = new Map<string, ParsedYamlText>();
 const PARSED_KEPT = 64;
 
 /** Reads and parses a YAML file (see {@link parseYamlText}). */
@@ -664,6 +720,8 @@ export interface StackFile {
   setTwice: string[];
   /** Maps with two or more merge keys ({@link mergeKeysProblem}). */
   mergeKeys: MergeKeysInOneMap[];
+  /** The first line of a second YAML document, which the CLI ignores ({@link laterDocumentProblem}). */
+  laterDocument?: number;
 }
 
 /**
@@ -787,7 +845,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     throw new CliConfigError(noStackFileMessage(stack, projectDir, stacks), true);
   }
   const text = readText(file);
-  const { value, slips, mergeKeys } = parseYamlWithSlips(file, text);
+  const { value, slips, mergeKeys, laterDocument } = parseYamlWithSlips(file, text);
   // A file, or a `config:`, that is no map holds no key at all: the CLI cannot unmarshal it, and
   // its list indexes or a text's characters read as keys would each be named as an unknown one.
   const shapeProblem = slips.length > 0 ? undefined : stackFileShapeProblem(file, value, project.name);
@@ -834,6 +892,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     shapeProblem,
     setTwice,
     mergeKeys,
+    laterDocument,
   };
 }
 
@@ -1162,6 +1221,8 @@ export function cliStackConfigIssues(
   setTwice: string[];
   /** Maps with two or more merge keys. */
   mergeKeys: MergeKeysInOneMap[];
+  /** The first line of a second YAML document, which the CLI ignores. */
+  laterDocument?: number;
 } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
@@ -1231,5 +1292,6 @@ export function cliStackConfigIssues(
     shapeProblem: stackFile.shapeProblem,
     setTwice: stackFile.setTwice,
     mergeKeys: stackFile.mergeKeys,
+    laterDocument: stackFile.laterDocument,
   };
 }

@@ -83,6 +83,27 @@ ${POOL_ARCH_SLIP}`);
     );
   });
 
+  it("a second YAML document is one problem at its `---`, in words, with the first document's problems beside it", () => {
+    const text = `${BASE}${STORE}  ${P("production")}: maybe
+---
+config:
+  ${P("loki")}:
+    retention: 7d
+`;
+    const e = refusal(text);
+    assert.equal(e.problems.length, 2, e.message);
+    assert.match(e.problems[0], new RegExp(`^${P("production")}: expected true or false`));
+    assert.match(
+      e.problems[1],
+      /^.*Pulumi\.s\.yaml:8:1: a second YAML document starts here \(`---`\): the Pulumi CLI reads only the first document of Pulumi\.s\.yaml and ignores everything from line 8 on without a word, so nothing there is set; move what is below this line into the first document \(config keys under its `config:`\) and remove the line$/,
+    );
+    assert.deepEqual([e.places[1]?.line, e.places[1]?.column], [8, 1]);
+    assert.ok(!e.message.includes("parseAllDocuments"), e.message);
+    assert.ok(!e.notes.some((n) => /not valid YAML/.test(n)), e.notes.join("\n"));
+    // A `---` with nothing after it ignores nothing.
+    assert.equal(refusal(`${BASE}${STORE}  ${P("production")}: maybe\n---\n# end\n`).problems.length, 1);
+  });
+
   it("a key written twice is judged, and its problems placed, at its last copy (the value the parser keeps)", () => {
     const e = refusal(`${BASE}${STORE}  ${P("loki")}:
     retention: 7d

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { parseYamlText, YamlFileError } from "../../config/stackFile";
+import { CliConfigError, parseYamlText, YamlFileError } from "../../config/stackFile";
 import { BASE, P, refusal } from "../support/stackText";
 
 /*
@@ -70,6 +70,19 @@ describe("config: one message per YAML indentation slip, at the slip (config/sta
     assert.deepEqual(placesIn(message), ["4:4"], message);
     assert.match(message, /^s\.yaml:4:4: not valid YAML: Sequence item without - indicator$/m);
     assert.match(message, HINT);
+  });
+
+  it("a second document is refused in words at its first line, not as a slip", () => {
+    assert.throws(
+      () => parseYamlText("s.yaml", "a: 1\n---\nb: 2\n"),
+      (e: unknown) =>
+        e instanceof CliConfigError &&
+        !(e instanceof YamlFileError) &&
+        e.message.startsWith(
+          "s.yaml:2:1: a second YAML document starts here (`---`): the Pulumi CLI reads only the first document of s.yaml",
+        ),
+    );
+    assert.deepEqual(parseYamlText("s.yaml", "a: 1\n---\n"), { a: 1 });
   });
 
   it("a tab in the indentation: one message, at the tab", () => {
