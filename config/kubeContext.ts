@@ -147,7 +147,7 @@ function contextsNear(pinned: string, contexts: string[]): string[] {
 
 /** The problem of a stack that pins no context; `selection` says what is selected, or why that is unknown. */
 function unpinned(cfg: Pick<StackConfig, "stack">, selection: string): string {
-  return `${KEY}: expected the kube context of stack "${cfg.stack}"'s cluster (\`pulumi config set --stack ${cfg.stack} kubeContext <context>\`), got nothing; ${selection}`;
+  return `${KEY}: expected the kube context of stack "${cfg.stack}"'s cluster (\`pulumi config set --stack ${cfg.stack} kubeContext\`, which prompts for the context's name), got nothing; ${selection}`;
 }
 
 /** The provider's own `kubernetes:context` naming another context than the pinned one. */

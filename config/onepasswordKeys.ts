@@ -1,4 +1,5 @@
 import { PROJECT } from "../model/names";
+import { setSecretCommand } from "./tree";
 
 /**
  * The 1Password provider's own config keys (`onepassword:url`, `onepassword:token`, …), which its
@@ -11,12 +12,15 @@ import { PROJECT } from "../model/names";
  * leaves the stack in service-account mode, and a token there is a credential in the stack file
  * that does nothing. Each gets one problem naming the key the program reads instead.
  */
+/** The command that sets the token the program reads (config/tree.ts: it prompts for the value). */
+const setToken = (project: string) => `\`${setSecretCommand("onepasswordToken", [], project)}\``;
+
 const INSTEAD: Record<string, (project: string) => string> = {
   url: (p) => `set ${p}:secrets.connectUrl to the Connect server's URL`,
   token: (p) =>
-    `set the Connect token with \`pulumi config set --secret onepasswordToken <token>\` (or export OP_CONNECT_TOKEN), with ${p}:secrets.connectUrl set`,
+    `set the Connect token with ${setToken(p)} (or export OP_CONNECT_TOKEN), with ${p}:secrets.connectUrl set`,
   serviceAccountToken: (p) =>
-    `set the service account token with \`pulumi config set --secret onepasswordToken <token>\` (or export OP_SERVICE_ACCOUNT_TOKEN), with no ${p}:secrets.connectUrl`,
+    `set the service account token with ${setToken(p)} (or export OP_SERVICE_ACCOUNT_TOKEN), with no ${p}:secrets.connectUrl`,
   // The program refuses OP_ACCOUNT in both modes (resolve.ts ONEPASSWORD_CONFLICTS): it signs in
   // with a Connect token or a service account token only.
   account: (p) =>

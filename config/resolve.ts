@@ -308,7 +308,7 @@ export function absentSecrets(
     if (!env[envVar]) {
       out.push({
         key: "onepasswordToken",
-        problem: `${k("onepasswordToken")}: required with secrets.backend "onepassword" (a ${c.secrets.connectUrl ? "Connect token" : "service account token"}); set it with \`pulumi config set --secret onepasswordToken <token>\` or export ${envVar}`,
+        problem: `${k("onepasswordToken")}: required with secrets.backend "onepassword" (a ${c.secrets.connectUrl ? "Connect token" : "service account token"}); set it with \`${setSecretCommand("onepasswordToken", [], PROJECT)}\` (it prompts for the value) or export ${envVar}`,
       });
     }
   }

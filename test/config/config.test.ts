@@ -306,6 +306,11 @@ describe("stack config", () => {
       () => parseStackConfig(rawConfig(op), "t", {}),
       /homelab-observability:onepasswordToken: required with secrets.backend "onepassword".*export OP_CONNECT_TOKEN/,
     );
+    // A command pasted as written works: no `<token>` the shell reads as a redirection.
+    assert.throws(
+      () => parseStackConfig(rawConfig(op), "t", {}),
+      /set it with `pulumi config set --secret onepasswordToken` \(it prompts for the value\) or export OP_CONNECT_TOKEN/,
+    );
     assert.equal(
       parseStackConfig(rawConfig(op), "t", { OP_CONNECT_TOKEN: "x" }).secrets.backend,
       "onepassword",

@@ -231,7 +231,7 @@ describe("the kube context check offline (the synthesis reads no kubeconfig)", (
   it("refuses what the config alone shows: no pin, or a provider context naming another cluster", () => {
     assert.match(
       offlineContextProblems({ stack: "s" }, {})[0],
-      /kubeContext: expected the kube context of stack "s"'s cluster .* got nothing; offline, the kubeconfig is not read/,
+      /kubeContext: expected the kube context of stack "s"'s cluster \(`pulumi config set --stack s kubeContext`, which prompts for the context's name\), got nothing; offline, the kubeconfig is not read/,
     );
     assert.deepEqual(
       offlineContextProblems({ stack: "s", kubeContext: "a" }, { "kubernetes:context": "b" }),

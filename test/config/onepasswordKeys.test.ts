@@ -33,7 +33,7 @@ describe("config: the 1Password provider's own keys in the stack file", function
       about,
       [
         "onepassword:url: expected no 1Password provider setting in the stack file, got onepassword:url, which this program never reads (it configures its own 1Password provider from homelab-observability:secrets and homelab-observability:onepasswordToken); set homelab-observability:secrets.connectUrl to the Connect server's URL, then remove it with `pulumi config rm --stack lab onepassword:url`.",
-        "onepassword:token: expected no 1Password provider setting in the stack file, got onepassword:token, which this program never reads (it configures its own 1Password provider from homelab-observability:secrets and homelab-observability:onepasswordToken); set the Connect token with `pulumi config set --stack lab --secret onepasswordToken <token>` (or export OP_CONNECT_TOKEN), with homelab-observability:secrets.connectUrl set, then remove it with `pulumi config rm --stack lab onepassword:token`. It is written in plain text (not shown): anyone who reads the stack file has it, so rotate it.",
+        "onepassword:token: expected no 1Password provider setting in the stack file, got onepassword:token, which this program never reads (it configures its own 1Password provider from homelab-observability:secrets and homelab-observability:onepasswordToken); set the Connect token with `pulumi config set --stack lab --secret onepasswordToken` (or export OP_CONNECT_TOKEN), with homelab-observability:secrets.connectUrl set, then remove it with `pulumi config rm --stack lab onepassword:token`. It is written in plain text (not shown): anyone who reads the stack file has it, so rotate it.",
       ],
       e.message,
     );
@@ -56,7 +56,7 @@ describe("config: the 1Password provider's own keys in the stack file", function
     assert.equal(about.length, 3, e.message);
     assert.match(
       about[0],
-      /^onepassword:serviceAccountToken: .*set the service account token with `pulumi config set --stack lab --secret onepasswordToken <token>` \(or export OP_SERVICE_ACCOUNT_TOKEN\), with no homelab-observability:secrets\.connectUrl, then remove it with `pulumi config rm --stack lab onepassword:serviceAccountToken`\.$/,
+      /^onepassword:serviceAccountToken: .*set the service account token with `pulumi config set --stack lab --secret onepasswordToken` \(or export OP_SERVICE_ACCOUNT_TOKEN\), with no homelab-observability:secrets\.connectUrl, then remove it with `pulumi config rm --stack lab onepassword:serviceAccountToken`\.$/,
     );
     assert.match(about[1], /^onepassword:account: .*with a Connect token or a service account token only/);
     assert.match(about[2], /^onepassword:vault: .*the provider has no such setting either: remove it/);
