@@ -1,5 +1,6 @@
 import { PROJECT } from "../model/names";
 import { setSecretCommand } from "./tree";
+import { undecryptableFact, type SecureProblem } from "./stackFile";
 
 /**
  * The 1Password provider's own config keys (`onepassword:url`, `onepassword:token`, …), which its
@@ -35,12 +36,14 @@ const CREDENTIALS = new Set(["token", "serviceAccountToken"]);
  * One problem per `onepassword:` key of `keys` (full keys, `namespace:name`), naming what the
  * program reads instead and the command that removes it; never the value. `isSecure` says whether
  * the file holds a key's value as `secure:` ciphertext: a token in plain text is also said to be
- * readable by whoever reads the file.
+ * readable by whoever reads the file. A `secure:` value the CLI cannot decrypt (`unreadable`) is
+ * said in the same line, whose removal mends both (config/stackCheck.ts saidOnce drops its own).
  */
 export function onepasswordKeyProblems(
   keys: Iterable<string>,
   isSecure: (key: string) => boolean,
   project = PROJECT,
+  unreadable: readonly SecureProblem[] = [],
 ): string[] {
   const out: string[] = [];
   for (const key of keys) {
@@ -51,8 +54,10 @@ export function onepasswordKeyProblems(
       CREDENTIALS.has(name) && !isSecure(key)
         ? " It is written in plain text (not shown): anyone who reads the stack file has it, so rotate it."
         : "";
+    const broken = unreadable.filter((p) => p.key === key);
+    const facts = broken.length > 0 ? ` (${broken.map(undecryptableFact).join("; ")})` : "";
     out.push(
-      `${key}: expected no 1Password provider setting in the stack file, got ${key}, which this program never reads (it configures its own 1Password provider from ${project}:secrets and ${project}:onepasswordToken); ${
+      `${key}: expected no 1Password provider setting in the stack file, got ${key}${facts}, which this program never reads (it configures its own 1Password provider from ${project}:secrets and ${project}:onepasswordToken); ${
         instead ? `${instead(project)}, then` : "the provider has no such setting either:"
       } remove it with \`pulumi config rm ${key}\`.${plain}`,
     );

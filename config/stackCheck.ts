@@ -319,7 +319,12 @@ export function checkedStackConfig(
       .filter((i) => !hidden.includes(i.key))
       .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
-    ...onepasswordKeyProblems(Object.keys(cli.config), (k) => cli.secretKeys.includes(k), cli.project.name),
+    ...onepasswordKeyProblems(
+      Object.keys(cli.config),
+      (k) => cli.secretKeys.includes(k),
+      cli.project.name,
+      cli.issues.flatMap((i) => (i.unreadable ? [i.unreadable] : [])),
+    ),
     // Its warnings are the program's to say (config/load.ts), once per run.
     ...kubernetesKeyFindings(cli.config, (k) => cli.secretKeys.includes(k), { project: cli.project.name })
       .problems,

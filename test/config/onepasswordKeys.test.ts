@@ -62,6 +62,21 @@ describe("config: the 1Password provider's own keys in the stack file", function
     assert.match(about[2], /^onepassword:vault: .*the provider has no such setting either: remove it/);
   });
 
+  it("offline: a token whose secure value the CLI cannot decrypt is one line, whose removal mends both", () => {
+    const e = refusal(
+      `${BASE}${STORE}${ONEPASSWORD}  onepassword:serviceAccountToken:\n    secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA\n`,
+      "op1",
+    );
+    const about = e.problems.filter((p) => p.includes("serviceAccountToken"));
+    assert.deepEqual(
+      about,
+      [
+        "onepassword:serviceAccountToken: expected no 1Password provider setting in the stack file, got onepassword:serviceAccountToken (serviceAccountToken's secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it either (the value is not shown)), which this program never reads (it configures its own 1Password provider from homelab-observability:secrets and homelab-observability:onepasswordToken); set the service account token with `pulumi config set --stack op1 --secret onepasswordToken` (or export OP_SERVICE_ACCOUNT_TOKEN), with no homelab-observability:secrets.connectUrl, then remove it with `pulumi config rm --stack op1 onepassword:serviceAccountToken`.",
+      ],
+      e.message,
+    );
+  });
+
   it("under the Pulumi runtime (config/load.ts): the same problems; a token passed as a secret is not called plain", async () => {
     const dir = tmpDir("onepassword-keys");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
