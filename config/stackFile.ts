@@ -1241,6 +1241,9 @@ export function cliStackConfigIssues(
   // A whole value that is undecryptable and of the wrong form: one line, the form's (its steps set
   // a new value, which mends both), in the place of the undecryptable value's.
   const formOfUnreadable = new Map<SecureProblem, string>();
+  // The `secure:` values inside a secret's value of the wrong form: the form's hint sets a new
+  // value in their place, which mends them too, so they are not named again.
+  const underWrongForm = new Set<SecureProblem>();
   for (const name of SECRET_KEYS) {
     const key = `${project.name}:${name}`;
     const v = stackFile.values.get(key);
@@ -1252,6 +1255,8 @@ export function cliStackConfigIssues(
       else issues.push({ key: name, kind: "shape", wrongForm: true, message: s.message });
     // A leaf under a value of the wrong form is not named again: the form's own hint replaces it.
     const inside = (at: (string | number)[]) => shapes.some((s) => s.at.every((seg, i) => at[i] === seg));
+    for (const p of stackFile.secureProblems)
+      if (p.key === key && p.path.length > 0 && inside(p.path)) underWrongForm.add(p);
     for (const at of (v.plain ?? []).filter((a) => !inside(a)))
       issues.push({
         key: name,
@@ -1266,7 +1271,7 @@ export function cliStackConfigIssues(
     issues.unshift({ key: "encryptionsalt", kind: "secure", message: stackFile.saltProblem });
   // Every undecryptable value, after the CLI's own checks; the key stays (a placeholder stands in),
   // so the rest of the stack is still judged.
-  for (const p of stackFile.secureProblems) {
+  for (const p of stackFile.secureProblems.filter((x) => !underWrongForm.has(x))) {
     const key = p.key.startsWith(`${project.name}:`) ? p.key.slice(project.name.length + 1) : p.key;
     const form = formOfUnreadable.get(p);
     issues.push(

@@ -91,6 +91,24 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     for (const p of [...password, ...entry, ...whole]) assert.ok(!p.includes(secret), p);
   });
 
+  it("a secret of the wrong shape holding a secure value the CLI cannot decrypt is one line, whose hint sets the key itself", () => {
+    const password = problemsOf(`${BASE}${STORE}  ${P("grafanaAdminPassword")}:
+    nested:
+      secure: v1:abc:def
+`);
+    assert.deepEqual(password, [
+      `${P("grafanaAdminPassword")}: expected one secret text (\`pulumi config set --stack s --secret grafanaAdminPassword\`), got a map (not shown)`,
+    ]);
+    const entry = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    team-slack:
+      nested:
+        secure: v1:abc:def
+`);
+    assert.deepEqual(entry, [
+      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`), got a map (not shown)`,
+    ]);
+  });
+
   it("every YAML slip is named, a duplicated key with the line of its first occurrence", () => {
     const text = `config:\n  ${P("loki")}:\n    replicas: 1\n    replicas: 2\n  ${P("loki")}:\n    retention: 7d\n`;
     assert.throws(
