@@ -1,7 +1,13 @@
 import { PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
-import { closestMatch } from "./errors";
-import { plainTextFact, secretMapSteps, type PlainSecret } from "./stackFile";
+import { closestMatch, nearest } from "./errors";
+import {
+  plainTextFact,
+  secretMapSteps,
+  undecryptableFact,
+  type PlainSecret,
+  type SecureProblem,
+} from "./stackFile";
 import { propertyPath, setSecretCommand } from "./tree";
 import { needsCredential } from "./receivers";
 import type { ReceiverConfig } from "./schema";
@@ -61,37 +67,59 @@ function plainEntry(plainText: PlainSecret[], names: string[], name: string): Pl
  * names the key and the receiver, never a value. A name that is no receiver's but close to one
  * (a slip) is named with that receiver; when that receiver's own credential is missing, that one message
  * stands for both (one slip, one line). An entry under such a name written in plain text
- * (`plainText`) says so in that message: its fix sets the credential anew as a secret under the
- * right name and removes the entry, mending both, so the plain value's own line is not said again
- * (config/stackCheck.ts saidOnce, config/load.ts). `names` undefined (not set) is reported by the
- * caller's absent-secrets rule.
+ * (`plainText`), or whose `secure:` value the CLI cannot decrypt (`unreadable`), says so in that
+ * message: its fix sets the credential anew as a secret under the right name and removes the
+ * entry, mending both, so the value's own line is not said again (config/stackCheck.ts saidOnce,
+ * config/load.ts). An undecryptable entry stops the CLI, so its name is said even when close to
+ * none: with the nearest receiver still lacking its credential, or else as read by nothing, to
+ * remove (its own line's "set it again" would set a name nothing reads). `names` undefined (not
+ * set) is reported by the caller's absent-secrets rule.
  */
 export function receiverCredentialProblems(
   receivers: ReceiverConfig[],
   names: string[] | "invalid" | undefined,
-  plainText: PlainSecret[] = [],
+  slips: { unreadable?: SecureProblem[]; plainText?: PlainSecret[] } = {},
 ): string[] {
   const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
   const set = (name: string) => `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\``;
   if (names === "invalid") return [INVALID_CREDENTIALS_PROBLEM];
   if (names === undefined) return [];
+  const plainText = slips.plainText ?? [];
   const needing = credentialReceivers(receivers);
   const missing = needing.filter((r) => !names.includes(r.name));
   const meant = new Set<string>();
+  const at = (name: string) => propertyPath(RECEIVER_CREDENTIALS_KEY, [name]);
+  const remove = (name: string) => `\`pulumi config rm --path '${at(name)}'\``;
   // Only a name close to a receiver's is named: a credential kept for a receiver since removed
   // harms nothing, and guessing which one it was would be a wild guess.
   const unknown = unknownCredentialNames(receivers, names).flatMap((n) => {
-    const near = closestMatch(
-      n,
-      needing.map((x) => x.name),
+    const broken = (slips.unreadable ?? []).find(
+      (p) => p.key === key && p.path.length === 1 && p.path[0] === n,
     );
+    const near =
+      closestMatch(
+        n,
+        needing.map((x) => x.name),
+      ) ??
+      (broken
+        ? nearest(
+            n,
+            missing.map((x) => x.name),
+          ).best
+        : undefined);
     const r = needing.find((x) => x.name === near);
-    if (!r) return [];
-    const at = (name: string) => propertyPath(RECEIVER_CREDENTIALS_KEY, [name]);
-    if (missing.includes(r)) meant.add(r.name);
     const plain = plainEntry(plainText, names, n);
+    const fact = broken ? undecryptableFact(broken) : plain ? plainTextFact(plain) : undefined;
+    const said = fact ? ` (${fact})` : "";
+    if (!r)
+      return broken
+        ? [
+            `${PROJECT}:${at(n)}: unknown receiver name${said}: no receiver of alerting.receivers is named "${n}"${needing.length > 0 ? ` (those reading a credential: ${needing.map((x) => `"${x.name}"`).join(", ")})` : ""}, so nothing reads it; remove it with ${remove(n)}`,
+          ]
+        : [];
+    if (missing.includes(r)) meant.add(r.name);
     return [
-      `${PROJECT}:${at(n)}: unknown receiver name${plain ? ` (${plainTextFact(plain)})` : ""}; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it${plain ? " as a secret" : ""} with ${set(r.name)}, then remove this one with \`pulumi config rm --path '${at(n)}'\`)`,
+      `${PROJECT}:${at(n)}: unknown receiver name${said}; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it${plain ? " as a secret" : ""} with ${set(r.name)}, then remove this one with ${remove(n)})`,
     ];
   });
   return [

@@ -262,7 +262,10 @@ function ruleProblems(
     ).filter(seen),
     ...[
       ...crossChecks(cfg, env, opts.allowAbsentSecrets === true, raw, opts.placeOf).filter(seen),
-      ...userChoiceProblems(cfg, refused, seen, opts.plainText ?? []),
+      ...userChoiceProblems(cfg, refused, seen, {
+        unreadable: opts.unreadable ?? [],
+        plainText: opts.plainText ?? [],
+      }),
       ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
   ];
@@ -396,11 +399,11 @@ function userChoiceProblems(
   c: StackConfig,
   refused: Refused,
   seen: (p: string) => boolean,
-  plainText: PlainSecret[],
+  slips: ValueSlips,
 ): string[] {
   return [
     ...(c.secrets.backend === "config"
-      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames, plainText).filter(seen)
+      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames, slips).filter(seen)
       : []),
     ...grafanaExposureProblems(c, [...refused.defaulted, ...refused.setAside]),
   ];

@@ -33,7 +33,10 @@ describe("config: a value close to an allowed one is read as it by the rules bet
     );
     const credential = e.problems.find((p) => p.startsWith(`${P("receiverCredentials.team-slakc")}:`));
     assert.ok(credential, e.message);
-    assert.match(credential, /unknown receiver name; did you mean "team-slack"\?/);
+    assert.match(
+      credential,
+      /unknown receiver name \(receiverCredentials\.team-slakc.s secure value .*cannot decrypt it either.*\); did you mean "team-slack"\?/,
+    );
     // Not the hint that sets the credential again under the misspelt name.
     assert.ok(!credential.includes("--secret --path 'receiverCredentials.team-slakc'"), credential);
     assert.ok(

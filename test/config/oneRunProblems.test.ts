@@ -59,12 +59,39 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
       assert.match(
         problems[0],
         new RegExp(
-          `^${P("receiverCredentials.team-slak")}: unknown receiver name; did you mean "team-slack"\\? .*` +
+          `^${P("receiverCredentials.team-slak")}: unknown receiver name(?: \\(.*\\))?; did you mean "team-slack"\\? .*` +
             "`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'`",
         ),
       );
       assert.ok(!problems[0].includes(value), "no ciphertext printed");
     }
+  });
+
+  it("a receiverCredentials name close to no receiver whose secure value the CLI cannot decrypt is one line naming the name unknown", () => {
+    const fact =
+      "receiverCredentials.slak's secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it either (the value is not shown)";
+    // The one receiver lacking its credential is the nearest: the entry is set anew under its name.
+    assert.deepEqual(
+      problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    slak:
+      secure: v1:x!
+`),
+      [
+        `${P("receiverCredentials.slak")}: unknown receiver name (${fact}); did you mean "team-slack"? (alerting.receivers "team-slack" (slack) reads its credential under its own name, and has none: set it with \`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, then remove this one with \`pulumi config rm --stack s --path 'receiverCredentials.slak'\`)`,
+      ],
+    );
+    // Every receiver has its credential: the entry is read by nothing, and removing it mends both.
+    assert.deepEqual(
+      problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    team-slack:
+      secure: AAAABBBBCCCCDDDD
+    slak:
+      secure: v1:x!
+`),
+      [
+        `${P("receiverCredentials.slak")}: unknown receiver name (${fact}): no receiver of alerting.receivers is named "slak" (those reading a credential: "team-slack"), so nothing reads it; remove it with \`pulumi config rm --stack s --path 'receiverCredentials.slak'\``,
+      ],
+    );
   });
 
   it("a secret of the wrong shape is named at its key with the command that gives it its shape", () => {
