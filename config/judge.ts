@@ -3,12 +3,20 @@ import type { ChartKeys } from "./chartKeys";
 import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
 import { judgedByLoki, lokiValueProblems } from "./lokiValueCheck";
 import { CHART_NAMES } from "./chartValues";
-import { closestMatch, ConfigError, formatIssue, knownKeysAt, problemIsAt, schemaAt } from "./errors";
+import {
+  closestMatch,
+  ConfigError,
+  expectedForm,
+  formatIssue,
+  knownKeysAt,
+  problemIsAt,
+  schemaAt,
+} from "./errors";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
-import { isMap, valueAt } from "./tree";
-import type { PlainSecret, SecureProblem } from "./stackFile";
+import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
+import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
 
 /*
  * A stack's config judged whole, for both ways in: the offline tools (stackCheck.ts, after the
@@ -238,17 +246,25 @@ function repairNotes(
   r: Pick<ReturnType<typeof repairedRaw>, "leaves" | "whole" | "readAs" | "valuesReadAs">,
   missing: ReadonlySet<string>,
   blocking: readonly string[],
+  /** Values set aside as `secure:` ones whose form is unknown offline, not as invalid ones. */
+  offline: ReadonlySet<string> = new Set(),
 ): string[] {
   const notes: string[] = [];
-  const defaulted = [
+  const cut = [
     ...r.leaves,
     ...[...r.whole].filter(
       (k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k) && !blocking.includes(k),
     ),
   ];
+  const ranWith = (keys: string[], why: string) =>
+    `(the rules between keys (which keys need which) ran with ${keys.map((k) => `${PROJECT}:${k}`).join(", ")} at ${keys.length > 1 ? "their defaults" : "its default"}, ${why})`;
+  const defaulted = cut.filter((k) => !offline.has(k));
+  const unknown = cut.filter((k) => offline.has(k));
   if (defaulted.length > 0)
+    notes.push(ranWith(defaulted, `the value${defaulted.length > 1 ? "s" : ""} given being invalid`));
+  if (unknown.length > 0)
     notes.push(
-      `(the rules between keys (which keys need which) ran with ${defaulted.map((k) => `${PROJECT}:${k}`).join(", ")} at ${defaulted.length > 1 ? "their defaults" : "its default"}, the value${defaulted.length > 1 ? "s" : ""} given being invalid)`,
+      ranWith(unknown, `the \`secure:\` value${unknown.length > 1 ? "s" : ""} given being unknown offline`),
     );
   for (const [given, meant] of r.readAs)
     notes.push(
@@ -304,6 +320,57 @@ export interface JudgeOptions {
   unreadable?: SecureProblem[];
   /** The secret values in plain text: a key nothing reads says so in its one message. */
   plainText?: PlainSecret[];
+  /**
+   * The stack file's `secure:` values (the offline tools: a placeholder stands in for each,
+   * stackFile.ts secretPlaceholder), whose form the schema cannot judge ({@link withSecureValues}).
+   */
+  secureValues?: SecureValue[];
+}
+
+/**
+ * The schema's problems (`issues` over `raw`) with the stack file's `secure:` values kept out of
+ * its judgement: offline nothing is decrypted, and a placeholder stands in for each, which is no
+ * URL or quantity whatever the value is (`pulumi preview` decrypts it). A receiver's credential
+ * there is still one, refused by name, said to be a secret, not plain text, and with the fact that
+ * the CLI cannot decrypt it either when so (stackCheck.ts saidOnce drops that line). Any other
+ * refusal at or under such a value is one line of its own, saying its form cannot be judged and how
+ * to write it in plain text, the key being no secret; when the CLI cannot decrypt it, that line is
+ * the value's own (stackFile.ts secureProblemText). `offline` names the values set aside so.
+ */
+function withSecureValues(
+  issues: z.ZodIssue[],
+  raw: Record<string, unknown>,
+  secureValues: SecureValue[],
+  unreadable: SecureProblem[],
+): { problems: string[]; offline: Set<string> } {
+  const project = `${PROJECT}:`;
+  const at = (v: SecureValue) => [v.key.slice(project.length), ...v.path];
+  const within = (v: SecureValue, path: (string | number)[]) =>
+    v.key.startsWith(project) && at(v).every((seg, i) => path[i] === seg);
+  const same = (a: SecureValue, b: SecureValue) =>
+    a.key === b.key && a.path.length === b.path.length && a.path.every((seg, i) => b.path[i] === seg);
+  const problems: string[] = [];
+  const unjudged: SecureValue[] = [];
+  for (const issue of issues) {
+    const secure = secureValues.find((v) => within(v, issue.path));
+    if (!secure) {
+      problems.push(...formatIssue(issue, raw).split("\n"));
+      continue;
+    }
+    const broken = unreadable.find((p) => same(p, secure));
+    if (issue.code === "custom" && issue.params?.plain === true) {
+      const text = formatIssue({ ...issue, params: { ...issue.params, plain: false } }, raw);
+      problems.push(broken ? `${text} (${undecryptableFact(broken)})` : text);
+    } else if (!unjudged.some((v) => same(v, secure))) unjudged.push(secure);
+  }
+  for (const v of unjudged) {
+    if (unreadable.some((p) => same(p, v))) continue;
+    const [name, ...path] = at(v);
+    problems.push(
+      `${project}${propertyPath(String(name), path)}: expected ${expectedForm(at(v), "string", undefined, raw)}, got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; ${String(name)} is no secret key: write it in plain text, with \`${setConfigCommand(v.key, v.path, PROJECT, false)}\` (it prompts for the value)`,
+    );
+  }
+  return { problems, offline: new Set(unjudged.map((v) => pathText(at(v)))) };
 }
 
 /**
@@ -331,6 +398,8 @@ export function judgedStackConfig(
     });
   const problems: string[] = [];
   const notes: string[] = [];
+  // `secure:` values the schema refused, whose form is unknown offline (withSecureValues).
+  const offline = new Set<string>();
   // What the CLI refused is judged as absent; what it passed on (a placeholder, a plain secret) is judged.
   const broken = new Set(cliIssues.filter((i) => i.refused).map((i) => i.key));
   const cliRefusedChartValues = broken.has("chartValues");
@@ -338,7 +407,9 @@ export function judgedStackConfig(
   if (!parsed.success) {
     // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
     const fresh = parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));
-    problems.push(...fresh.flatMap((i) => formatIssue(i, raw).split("\n")));
+    const judged = withSecureValues(fresh, raw, opts.secureValues ?? [], opts.unreadable ?? []);
+    problems.push(...judged.problems);
+    judged.offline.forEach((v) => offline.add(v));
     for (const i of parsed.error.issues) {
       if (i.path.length > 0) broken.add(String(i.path[0]));
       else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
@@ -381,7 +452,7 @@ export function judgedStackConfig(
     );
   } else {
     const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
-    notes.push(...repairNotes({ leaves, whole, readAs, valuesReadAs }, missing, blocking));
+    notes.push(...repairNotes({ leaves, whole, readAs, valuesReadAs }, missing, blocking, offline));
     /** The rules over `input`: the config, or their problems. */
     const rules = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
       try {

@@ -56,8 +56,8 @@ function noPlainCredentials(type: ReceiverType) {
             key !== credential
               ? `a credential field the program does not fill; the receiver's credential is ${credential}, from the secrets backend`
               : unread
-                ? `a credential in plain text, on a receiver without auth_username, which reads none (Alertmanager logs in to the smarthost only with a username): remove ${key} to send without logging in, or set auth_username and move the password to the secrets backend (${secretsBackendWay(v.name, key)}), where it reaches Alertmanager as ${file}`
-                : `a credential in plain text; it comes from the secrets backend (${secretsBackendWay(v.name, key)}) and reaches Alertmanager as ${file}`,
+                ? `a credential in the receiver, on one without auth_username, which reads none (Alertmanager logs in to the smarthost only with a username): remove ${key} to send without logging in, or set auth_username and move the password to the secrets backend (${secretsBackendWay(v.name, key)}), where it reaches Alertmanager as ${file}`
+                : `a credential in the receiver, where the stack file holds none: remove this ${key} line; it comes from the secrets backend (${secretsBackendWay(v.name, key)}) and reaches Alertmanager as ${file}`,
         });
   };
 }

@@ -343,6 +343,7 @@ export function checkedStackConfig(
     placeOf: (key) => placer.fileLine(key),
     unreadable: cli.issues.flatMap((i) => (i.unreadable ? [i.unreadable] : [])),
     plainText: cli.issues.flatMap((i) => (i.plainText ? [i.plainText] : [])),
+    secureValues: cli.secureValues,
     // An undecryptable value stands in as a placeholder: the key is still judged.
     cliIssues: cli.issues.map((i) => ({
       key: i.key,

@@ -21,7 +21,7 @@
  *   providers: `v1:<base64 12-byte nonce>:<base64 ciphertext>`), pkg/secrets/passphrase/manager.go
  *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
  */
-import { propertyPath, setSecretCommand, valueAt } from "./tree";
+import { propertyPath, setConfigCommand, setSecretCommand, valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import * as fs from "fs";
 import * as path from "path";
@@ -706,6 +706,8 @@ export interface StackFile {
   secure: Set<string>;
   /** Every `secure:` value the CLI cannot decrypt, in file order. */
   secureProblems: SecureProblem[];
+  /** Every `secure:` value, in file order: offline a placeholder stands in for each. */
+  secureValues: SecureValue[];
   /** The file's top-level keys that are no field of a stack file, which the CLI ignores. */
   strayKeys: string[];
   /** The file has a top-level `config:` (without one, a misspelt one may hold every key). */
@@ -770,12 +772,16 @@ class TopLevelSecret {
   constructor(readonly ciphertext: string) {}
 }
 
-/** A `secure:` value the CLI cannot decrypt: where it is and why (never its value). */
-export interface SecureProblem {
+/** Where a `secure:` value is in the stack file. */
+export interface SecureValue {
   /** The config key (`project:key`). */
   key: string;
   /** Where under the key: [] for the whole value, map keys and list indexes below it. */
   path: (string | number)[];
+}
+
+/** A `secure:` value the CLI cannot decrypt: where it is and why (never its value). */
+export interface SecureProblem extends SecureValue {
   problem: string;
 }
 
@@ -784,6 +790,7 @@ function toStackValue(
   v: unknown,
   provider: SecretsProvider,
   problems: SecureProblem[],
+  found: SecureValue[],
 ): StackValue {
   let secure = false;
   // object.go unmarshalObject: a one-key map {secure: <string>} is ciphertext; anything else is data.
@@ -792,6 +799,7 @@ function toStackValue(
       const keys = Object.keys(x);
       if (keys.length === 1 && keys[0] === "secure" && typeof x.secure === "string") {
         secure = true;
+        found.push({ key, path: at });
         const problem = ciphertextProblem(x.secure, provider);
         if (problem) problems.push({ key, path: at, problem });
         // Offline nothing is decrypted: a placeholder text stands in (inside maps too).
@@ -861,6 +869,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
   const values = new Map<string, StackValue>();
   const secure = new Set<string>();
   const secureProblems: SecureProblem[] = [];
+  const secureValues: SecureValue[] = [];
   const setTwice: string[] = [];
   for (const [rawKey, v] of Object.entries<unknown>(doc.config ?? {})) {
     const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
@@ -874,7 +883,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
         `could not unmarshal map: could not parse ${rawKey} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
       );
     }
-    const value = toStackValue(key, v, provider, secureProblems);
+    const value = toStackValue(key, v, provider, secureProblems, secureValues);
     values.set(key, value);
     if (value.secure) secure.add(key);
   }
@@ -885,6 +894,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     values,
     secure,
     secureProblems,
+    secureValues,
     strayKeys,
     hasConfig,
     saltProblem,
@@ -1016,6 +1026,12 @@ export function secureProblemText(p: SecureProblem, project: string): string {
   // refused there, and the chart itself may refuse it first (grafana's assertNoLeakedSecrets).
   if (p.key === `${project}:chartValues` && p.path.length > 0)
     return `${head}; remove it rather than set it again: a secret in chart values reaches Helm's release Secret in plain text, which the no-plaintext-credentials policy refuses; hand the chart the credential through a Kubernetes Secret it references instead (docs/reference/policies.md)`;
+  // A key that is no secret is set again in plain text: an encrypted value of it stands offline as a
+  // placeholder whose form no check can judge (config/judge.ts), so set again encrypted it would be
+  // refused in turn, one run later.
+  const name = p.key.slice(project.length + 1);
+  if (p.key.startsWith(`${project}:`) && !(SECRET_KEYS as readonly string[]).includes(name))
+    return `${head}; ${name} is no secret key: set it again in plain text with \`${setConfigCommand(p.key, p.path, project, false)}\` (it prompts for the value), whose form the offline tools judge`;
   return `${head}; set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
 }
 
@@ -1223,6 +1239,8 @@ export function cliStackConfigIssues(
   mergeKeys: MergeKeysInOneMap[];
   /** The first line of a second YAML document, which the CLI ignores. */
   laterDocument?: number;
+  /** Every `secure:` value, each standing as a placeholder in `config` (the form is unknown offline). */
+  secureValues: SecureValue[];
 } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
@@ -1298,5 +1316,6 @@ export function cliStackConfigIssues(
     setTwice: stackFile.setTwice,
     mergeKeys: stackFile.mergeKeys,
     laterDocument: stackFile.laterDocument,
+    secureValues: stackFile.secureValues,
   };
 }

@@ -42,19 +42,30 @@ export function configPathArg(key: string, path: (string | number)[], project: s
 }
 
 /**
- * The command that sets a secret again at `path` under `key`. A value inside a map or a list
- * needs `--path`: without it `pulumi config set` replaces the whole key (config/map.go `Map.Set`:
- * `m[k] = v` when path is false), so the map would become one string; with it the CLI reads the
- * map (`unmarshalObject`, no decryption) and replaces that one leaf (`obj.Set`). The encrypted
- * value is not decrypted on the way (pkg/cmd/pulumi/config/config.go `configSetCmd.Run` only
- * encrypts the new one), so the broken value needs no removal first. Read in pulumi/pulumi at
- * commit 1b59498.
+ * The command that sets the value at `path` under `key`, in plain text or, with `secret`, as a
+ * secret. A value inside a map or a list needs `--path`: without it `pulumi config set` replaces
+ * the whole key (config/map.go `Map.Set`: `m[k] = v` when path is false), so the map would become
+ * one string; with it the CLI reads the map (`unmarshalObject`, no decryption) and replaces that
+ * one leaf (`obj.Set`). The encrypted value is not decrypted on the way (pkg/cmd/pulumi/config/config.go
+ * `configSetCmd.Run` only encrypts the new one), so a broken value needs no removal first. Read in
+ * pulumi/pulumi at commit 1b59498.
  */
-export function setSecretCommand(key: string, path: (string | number)[], project: string): string {
+export function setConfigCommand(
+  key: string,
+  path: (string | number)[],
+  project: string,
+  secret: boolean,
+): string {
   // No value: the CLI prompts for one when none is given (`pulumi config set` synopsis: "If a value
   // is not present on the command line, pulumi will prompt for the value"), which keeps a secret out
   // of the shell's history; a `<value>` in its place would be read by the shell as a redirection.
+  const set = `pulumi config set${secret ? " --secret" : ""}`;
   return path.length === 0
-    ? `pulumi config set --secret ${configKeyName(key, project)}`
-    : `pulumi config set --secret --path '${configPathArg(key, path, project)}'`;
+    ? `${set} ${configKeyName(key, project)}`
+    : `${set} --path '${configPathArg(key, path, project)}'`;
+}
+
+/** The command that sets a secret again at `path` under `key` ({@link setConfigCommand}). */
+export function setSecretCommand(key: string, path: (string | number)[], project: string): string {
+  return setConfigCommand(key, path, project, true);
 }

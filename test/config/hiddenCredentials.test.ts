@@ -23,7 +23,7 @@ const RECEIVERS = `${BASE}${STORE}  ${P("alerting")}:
         smarthost: smtp.example.net:587
         auth_username: am@example.net
 `;
-const CREDENTIAL = `${P("alerting.receivers[0].api_url")}: a credential in plain text; it comes from the secrets backend`;
+const CREDENTIAL = `${P("alerting.receivers[0].api_url")}: a credential in the receiver, where the stack file holds none: remove this api_url line; it comes from the secrets backend`;
 
 describe("config: a receiver's plain-text credential beside another bad value of that receiver", () => {
   it("is told in the same run as the bad value, at its own line, its value not shown", () => {
@@ -56,7 +56,7 @@ describe("config: a receiver's plain-text credential beside another bad value of
     assert.ok(thrown instanceof ConfigError, String(thrown));
     assert.ok(!thrown.message.includes("SECRET123"), thrown.message);
     const told = thrown.problems.filter((p) =>
-      p.includes("receivers[0].api_url: a credential in plain text"),
+      p.includes("receivers[0].api_url: a credential in the receiver"),
     );
     assert.equal(told.length, 1, thrown.message);
   });

@@ -28,7 +28,7 @@ describe("config: keys beside a near-miss variant name (config/errors.ts)", func
     );
     assert.ok(!slack.message.includes("SECRET123"), slack.message);
     assert.deepEqual(slack.problems.slice(1), [
-      `${P("alerting.receivers[0].api_url")}: a credential in plain text; it comes from the secrets backend (\`pulumi config set --stack lab --secret --path 'receiverCredentials.team-slack'\`, which prompts for the value, or the 1Password item's field "api_url") and reaches Alertmanager as api_url_file, got a plain-text value (not shown)${judged("slack", "slak")}`,
+      `${P("alerting.receivers[0].api_url")}: a credential in the receiver, where the stack file holds none: remove this api_url line; it comes from the secrets backend (\`pulumi config set --stack lab --secret --path 'receiverCredentials.team-slack'\`, which prompts for the value, or the 1Password item's field "api_url") and reaches Alertmanager as api_url_file, got a plain-text value (not shown)${judged("slack", "slak")}`,
     ]);
     const pager = refusal(
       `${ALERTING}      - name: oncall
@@ -40,7 +40,7 @@ describe("config: keys beside a near-miss variant name (config/errors.ts)", func
     );
     assert.ok(!/\babc\b/.test(pager.message), pager.message);
     assert.deepEqual(pager.problems.slice(1), [
-      `${P("alerting.receivers[0].routing_key")}: a credential in plain text; it comes from the secrets backend (\`pulumi config set --stack lab --secret --path 'receiverCredentials.oncall'\`, which prompts for the value, or the 1Password item's field "routing_key") and reaches Alertmanager as routing_key_file, got a plain-text value (not shown)${judged("pagerduty", "pagerdty")}`,
+      `${P("alerting.receivers[0].routing_key")}: a credential in the receiver, where the stack file holds none: remove this routing_key line; it comes from the secrets backend (\`pulumi config set --stack lab --secret --path 'receiverCredentials.oncall'\`, which prompts for the value, or the 1Password item's field "routing_key") and reaches Alertmanager as routing_key_file, got a plain-text value (not shown)${judged("pagerduty", "pagerdty")}`,
     ]);
   });
 

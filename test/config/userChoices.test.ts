@@ -76,7 +76,7 @@ describe("config: the user's receivers, Grafana's way in and chart values", () =
     assert.equal(p.length, 1, p.join("\n"));
     assert.match(
       p[0],
-      /^homelab-observability:alerting\.receivers\[0\]\.api_url: a credential in plain text; .*api_url_file/,
+      /^homelab-observability:alerting\.receivers\[0\]\.api_url: a credential in the receiver, where the stack file holds none: remove this api_url line; .*api_url_file/,
     );
     // What was found is plain text, not a secret: said so, still without the value.
     assert.ok(p[0].endsWith(", got a plain-text value (not shown)"), p[0]);

@@ -73,7 +73,7 @@ describe("alert-receivers: a plain-text auth_password on an email receiver witho
   it("is one message naming auth_username and both ways out, with no placeholder in its command, never the value", () => {
     const e = refusal(written(`, auth_password: ${SECRET}`), "lab");
     assert.deepEqual(e.problems, [
-      `${P("alerting.receivers[0].auth_password")}: a credential in plain text, on a receiver without auth_username, which reads none (Alertmanager logs in to the smarthost only with a username): remove auth_password to send without logging in, or set auth_username and move the password to the secrets backend (\`pulumi config set --stack lab --secret --path 'receiverCredentials.mail'\`, which prompts for the value, or the 1Password item's field "auth_password"), where it reaches Alertmanager as auth_password_file, got a plain-text value (not shown)`,
+      `${P("alerting.receivers[0].auth_password")}: a credential in the receiver, on one without auth_username, which reads none (Alertmanager logs in to the smarthost only with a username): remove auth_password to send without logging in, or set auth_username and move the password to the secrets backend (\`pulumi config set --stack lab --secret --path 'receiverCredentials.mail'\`, which prompts for the value, or the 1Password item's field "auth_password"), where it reaches Alertmanager as auth_password_file, got a plain-text value (not shown)`,
     ]);
     assert.ok(!e.message.includes(SECRET), e.message);
   });
@@ -93,7 +93,7 @@ describe("alert-receivers: a plain-text auth_password on an email receiver witho
   it("beside an auth_username, the password is only moved: the message says no more", () => {
     const e = refusal(written(`, auth_username: alertmanager@example.net, auth_password: ${SECRET}`), "lab");
     assert.deepEqual(e.problems, [
-      `${P("alerting.receivers[0].auth_password")}: a credential in plain text; it comes from the secrets backend (\`pulumi config set --stack lab --secret --path 'receiverCredentials.mail'\`, which prompts for the value, or the 1Password item's field "auth_password") and reaches Alertmanager as auth_password_file, got a plain-text value (not shown)`,
+      `${P("alerting.receivers[0].auth_password")}: a credential in the receiver, where the stack file holds none: remove this auth_password line; it comes from the secrets backend (\`pulumi config set --stack lab --secret --path 'receiverCredentials.mail'\`, which prompts for the value, or the 1Password item's field "auth_password") and reaches Alertmanager as auth_password_file, got a plain-text value (not shown)`,
     ]);
   });
 });

@@ -1,0 +1,83 @@
+import { strict as assert } from "assert";
+import { BASE, P, refusal } from "../support/stackText";
+
+/*
+ * A `secure:` value on a key that is no secret (a URL, a quantity, a receiver's field): offline
+ * nothing is decrypted and a placeholder stands in for it (config/stackFile.ts secretPlaceholder),
+ * which is no URL or quantity whatever the value is. The placeholder was judged as if written
+ * (`got string "synth-secret-objectStore.adminEndpoint"`), and a receiver's encrypted credential
+ * was told it was plain text, with a hint that left its line in place.
+ */
+
+/** A passphrase stack: `v1:<12-byte nonce>:<16 bytes or more>` is a well-formed value. */
+const SALT = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n";
+const SEALED = "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA";
+
+const store = (adminEndpoint: string) => `  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+    adminEndpoint: ${adminEndpoint}
+`;
+
+const pools = (memory: string) => `  ${P("nodePools")}:
+    - name: node
+      arch: amd64
+      count: 1
+      cpu: "4"
+      memory: ${memory}
+`;
+
+describe("config: a secure value on a key that is no secret", () => {
+  it("well-formed: one line saying its form cannot be judged offline, how to write it in plain text, never the placeholder", () => {
+    const e = refusal(`${SALT}${BASE}${store(`{secure: ${SEALED}}`)}`, "mytrial");
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("objectStore.adminEndpoint")}: expected a URL with scheme http or https, a host, no path and no credentials, like "http://localhost:9000", got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; objectStore is no secret key: write it in plain text, with \`pulumi config set --stack mytrial --path 'objectStore.adminEndpoint'\` (it prompts for the value)`,
+      ],
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /synth-secret/);
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) ran with ${P("objectStore.adminEndpoint")} at its default, the \`secure:\` value given being unknown offline)`,
+      ),
+      e.notes.join("\n"),
+    );
+  });
+
+  it("undecryptable: one line, whose hint sets it in plain text, so following it mends the key", () => {
+    const e = refusal(`${BASE}${store("http://localhost:9000")}${pools('{secure: "v1:x!"}')}`, "mytrial");
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("nodePools[0].memory")}: the secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it (the value is not shown); nodePools is no secret key: set it again in plain text with \`pulumi config set --stack mytrial --path 'nodePools[0].memory'\` (it prompts for the value), whose form the offline tools judge`,
+      ],
+      e.message,
+    );
+  });
+
+  describe("a receiver's credential written as a secure value", () => {
+    const receiver = (apiUrl: string) => `${SALT}${BASE}${store("http://localhost:9000")}  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - name: ops
+        type: slack
+        channel: "#ops"
+        api_url:
+          secure: ${apiUrl}
+`;
+    const head = `${P("alerting.receivers[0].api_url")}: a credential in the receiver, where the stack file holds none: remove this api_url line; it comes from the secrets backend (\`pulumi config set --stack s --secret --path 'receiverCredentials.ops'\`, which prompts for the value, or the 1Password item's field "api_url") and reaches Alertmanager as api_url_file, got a secret value (not shown)`;
+
+    it("is said to be a secret, not plain text, and its hint removes the line", () => {
+      assert.deepEqual(refusal(receiver(SEALED)).problems, [head]);
+    });
+
+    it("undecryptable: the same one line, saying the CLI cannot decrypt it either", () => {
+      assert.deepEqual(refusal(receiver("v1:x!")).problems, [
+        `${head} (alerting.receivers[0].api_url's secure value is not passphrase ciphertext of the form v1:<base64 12-byte nonce>:<base64 ciphertext> (crypt.go symmetricCrypter), so the CLI cannot decrypt it either (the value is not shown))`,
+      ]);
+    });
+  });
+});
