@@ -182,9 +182,13 @@ export function grafanaAdminVerdict(
   if (same) return undefined;
   const ns = was.namespace;
   // The chart's own NOTES.txt reads the password so (grafana 12.3.1 templates/NOTES.txt:3).
-  const read = `kubectl get secret --namespace ${ns} ${was.secret} -o jsonpath="{.data.${was.passwordKey}}" | base64 --decode; echo`;
-  // The chart's Grafana container is named grafana (templates/_pod.tpl:1236).
-  const reset = `kubectl exec --namespace ${ns} deploy/${is.workload} -c grafana -- grafana cli admin reset-admin-password "<the new password>"`;
+  const secretText = (secret: string, key: string) =>
+    `kubectl get secret --namespace ${ns} ${secret} -o jsonpath="{.data.${key}}" | base64 --decode`;
+  const read = `${secretText(was.secret, was.passwordKey)}; echo`;
+  // The chart's Grafana container is named grafana (templates/_pod.tpl:1236). The new password is
+  // read from the Secret the update wrote, not written into the command: a placeholder pasted as
+  // printed would become the password.
+  const reset = `kubectl exec --namespace ${ns} deploy/${is.workload} -c grafana -- grafana cli admin reset-admin-password "$(${secretText(is.secret, is.passwordKey)})"`;
   const lost =
     from.kind === "generated"
       ? " The generated password exists only there and in the Pulumi state, and the update replaces both: the operator is locked out."

@@ -41,7 +41,7 @@ describe("change check: Grafana's admin password source replaced after it first 
     );
     assert.ok(
       line.includes(
-        `kubectl exec --namespace monitoring deploy/grafana -c grafana -- grafana cli admin reset-admin-password "<the new password>"`,
+        `kubectl exec --namespace monitoring deploy/grafana -c grafana -- grafana cli admin reset-admin-password "$(kubectl get secret --namespace monitoring grafana-admin -o jsonpath="{.data.admin-password}" | base64 --decode)"`,
       ),
       line,
     );
