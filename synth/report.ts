@@ -257,13 +257,15 @@ export interface OverrideContext {
  * One override, one mistake. A report whose message narrows to overrides of a release (the pack's
  * `values.deploymentMode is "Bogus"`) names the mistake; a report on the same release that narrows
  * to none (the addresses of the Services that mode no longer renders) can only follow from the
- * release's overrides or from the program, and the program passes without them: when the first
- * report names every override of the release, the second is the same mistake. It takes the first
- * report's cause (a new `chart-values` key when it has none), and so does every report that shared
- * the second's own cause (the same missing Service dialed from another release). A report that
- * narrows to other overrides, one that names another release whose chart the stack overrides too,
- * or a release with overrides no report names, stays apart: which one is at fault is not known.
- * Copies; the reports given are not changed.
+ * release's overrides or from the program, and the program passes without them. An override no
+ * report names is not known to be a mistake at all (an annotation beside the misspelt mode): when
+ * the first report names every override that any report on the chart names, the second is the
+ * same mistake, whatever other overrides the release has. It takes the first report's cause (a new
+ * `chart-values` key when it has none), and so does every report that shared the second's own
+ * cause (the same missing Service dialed from another release). A report that narrows to other
+ * overrides, one that names another release whose chart the stack overrides too, or one on a chart
+ * whose reports name two overrides apart (the mode and `gateway.enabled`, each named by its own
+ * report), stays apart: which one is at fault is not known. Copies; the reports given are not changed.
  */
 export function overrideCauses<V extends Violation, F extends CheckFinding>(
   violations: V[],
@@ -309,12 +311,11 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // A mistake at a place in a config text (`…config.alloy:12:3`, a misspelt argument) is one of
     // its own, even in the text an override wrote: fixing it is not removing the override.
     if ("where" in t.report && /:\d+:\d+$/.test(t.report.where)) continue;
-    const all = t.on.overrides;
     // By chart, not release: the override is one key for every release of the chart, and what it
     // does to one release (the node config in the cluster release's ConfigMap) shows on the others.
-    const root = traced.find(
-      (n) => n.rel?.chart === rel.chart && n.on?.narrowed && all.every((o) => n.on!.overrides.includes(o)),
-    );
+    const named = traced.filter((n) => n.rel?.chart === rel.chart && n.on?.narrowed);
+    const blamed = new Set(named.flatMap((n) => n.on!.overrides));
+    const root = named.find((n) => [...blamed].every((o) => n.on!.overrides.includes(o)));
     if (!root) continue;
     root.report.cause ??= causeKey(MISTAKES.chartValues, `${root.rel!.urn}:${root.on!.overrides.join(",")}`);
     if (t.report.cause && t.report.cause !== root.report.cause) alias.set(t.report.cause, root.report.cause);

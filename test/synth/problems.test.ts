@@ -390,13 +390,34 @@ describe("one message per mistake: what follows from one chartValues override", 
     assert.equal(findings[0].cause, causeKey("address-no-service", "monitoring/loki-querier"), "not changed");
   });
 
-  it("a release with an override no report names keeps its other reports apart: which override is at fault is not known", () => {
+  it("an override no report names does not keep the mode's consequences apart: a pod annotation beside the misspelt mode", () => {
+    const stack = {
+      resources: [loki],
+      overrides: ["loki.deploymentMode", "loki.lokiCanary.podAnnotations.a"],
+    };
+    const findings = [
+      missing(gateway, "loki-querier"),
+      missing("ConfigMap monitoring/loki (release loki)", "loki-backend"),
+    ];
+    const merged = mergeProblems([mode], findings, stack);
+    assert.equal(merged.findings.length, 0, JSON.stringify(merged.findings));
+    assert.deepEqual(merged.violations[0].alsoAt, [
+      `[address] ${gateway}`,
+      "[address] ConfigMap monitoring/loki (release loki)",
+    ]);
+    const [shown] = attributeOverrides(merged.violations, stack.resources, stack.overrides);
+    assert.deepEqual(shown.overrides, ["chartValues.loki.deploymentMode"]);
+  });
+
+  it("a release whose reports name two of its overrides apart keeps its other reports apart: which override is at fault is not known", () => {
     const stack = {
       resources: [loki],
       overrides: ["loki.deploymentMode", "loki.gateway.enabled"],
     };
-    const merged = mergeProblems([mode], [missing(gateway, "loki-querier")], stack);
-    assert.equal(merged.findings.length, 1);
+    // The gateway's own Service, named by its switch: a second override known to be at fault.
+    const gatewayGone = missing("ConfigMap monitoring/loki (release loki)", "loki-gateway");
+    const merged = mergeProblems([mode], [gatewayGone, missing(gateway, "loki-querier")], stack);
+    assert.equal(merged.findings.length, 2, JSON.stringify(merged.findings));
     assert.deepEqual(merged.violations[0].alsoAt, []);
   });
 
