@@ -19,10 +19,20 @@ export interface KeyTree {
   [key: string]: KeyTree | 0;
 }
 
+/**
+ * The defaults of a chart that are true or false, or a number, by the levels of its values: what a
+ * quoted override of one is told (config/chartValueCheck.ts). Other defaults are not in it.
+ */
+export interface KindTree {
+  [key: string]: KindTree | "boolean" | "number";
+}
+
 /** What {@link chartKeys} learns of one chart archive. */
 export interface ChartKeys {
   /** The chart's values, as far as they are known key by key. */
   values: KeyTree;
+  /** The kinds of its boolean and number defaults (values.yaml, each subchart's under its key). */
+  kinds: KindTree;
 }
 
 /** The files of a gzipped tar that `want` selects, by path (ustar, GNU long names and pax paths). */
@@ -51,6 +61,31 @@ export function tarFiles(tar: Buffer, want: (name: string) => boolean): Map<stri
 function treeOf(values: unknown): KeyTree | 0 {
   if (!isMap(values) || Object.keys(values).length === 0) return 0;
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, treeOf(v)]));
+}
+
+/** The boolean and number defaults of a values document, by level; undefined when it has none. */
+function kindsOf(values: unknown): KindTree | "boolean" | "number" | undefined {
+  if (typeof values === "boolean") return "boolean";
+  if (typeof values === "number") return "number";
+  if (!isMap(values)) return undefined;
+  const levels = Object.entries(values).flatMap(([k, v]) => {
+    const kind = kindsOf(v);
+    return kind === undefined ? [] : [[k, kind] as const];
+  });
+  return levels.length > 0 ? Object.fromEntries(levels) : undefined;
+}
+
+/**
+ * `b` under `a`: what `a` says stays. Charts come parent first, and a parent's values.yaml sets its
+ * subcharts' values over their own defaults, as Helm merges them.
+ */
+function underKinds(a: KindTree, b: KindTree): KindTree {
+  const out: KindTree = { ...b, ...a };
+  for (const [k, v] of Object.entries(a)) {
+    const under = b[k];
+    if (typeof v === "object" && typeof under === "object") out[k] = underKinds(v, under);
+  }
+  return out;
 }
 
 /** `b` laid over `a`: a level's keys are both's. */
@@ -497,9 +532,11 @@ export function chartKeys(tar: Buffer): ChartKeys {
     [...files].filter(([n]) => /\/templates\//.test(n) || n.endsWith(".tpl")).map(([, text]) => text),
   );
   let values: KeyTree = {};
+  let kinds: KindTree = {};
   for (const dir of dirs) {
     const doc = safeYaml(files.get(`${dir}/values.yaml`));
     const own = treeOf(doc) || {};
+    const ownKinds = kindsOf(doc);
     // Template text in the defaults is read too: a chart renders it with `tpl`, so what it names is
     // read. The loki chart writes Loki's whole config that way (values.yaml `loki.config`, rendered
     // by `tpl .Values.loki.config` in templates/_helpers.tpl, 6.55.0 and 18.11.0 alike), and with it
@@ -512,9 +549,14 @@ export function chartKeys(tar: Buffer): ChartKeys {
     for (const prefix of prefixes.get(dir) ?? []) {
       const placed = prefix.reduceRight<KeyTree>((acc, k) => ({ [k]: acc }), tree);
       values = mergeTrees(values, placed) || {};
+      if (typeof ownKinds === "object")
+        kinds = underKinds(
+          kinds,
+          prefix.reduceRight<KindTree>((acc, k) => ({ [k]: acc }), ownKinds),
+        );
     }
   }
-  return { values };
+  return { values, kinds };
 }
 
 /** The strings of a values document that hold template actions (`{{ ... }}`). */

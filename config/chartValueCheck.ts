@@ -1,6 +1,6 @@
 import { isMap } from "./tree";
 import { versions } from "../model/versions";
-import type { ChartKeys, KeyTree } from "./chartKeys";
+import type { ChartKeys, KeyTree, KindTree } from "./chartKeys";
 import { nearest } from "./errors";
 
 /*
@@ -17,7 +17,8 @@ const textsOf = (v: unknown): string[] =>
   typeof v === "string" ? [v] : isMap(v) || Array.isArray(v) ? Object.values(v).flatMap(textsOf) : [];
 
 /**
- * The probable typos among the `chartValues` keys: a key is one when (a) neither the chart's
+ * The probable typos among the `chartValues` keys, and the quoted scalars among their values (a
+ * `"false"` where the chart's default is false: {@link QUOTED_WHY}): a key is a typo when (a) neither the chart's
  * default values nor the value paths its templates read have it at its level (chartKeys.ts), (b)
  * no text of the user's own values for the chart reads it (a `tpl` string reading
  * `.Values.<key>`), and (c) a known key of that level is a misspelling of it ({@link misspelling}).
@@ -41,11 +42,26 @@ export function chartValueProblems(
     if (!user || !keys) continue;
     const own = textsOf(user).join("\n");
     const pin = pinnedChart(chart);
-    const walk = (at: string[], given: Record<string, unknown>, level: KeyTree) => {
+    const walk = (
+      at: string[],
+      given: Record<string, unknown>,
+      level: KeyTree,
+      kinds: KindTree | undefined,
+    ) => {
       for (const [key, v] of Object.entries(given)) {
         const known = level[key];
+        const kind = kinds?.[key];
         if (known !== undefined) {
-          if (known !== 0 && isMap(v)) walk([...at, key], v, known);
+          if (known !== 0 && isMap(v))
+            walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
+          else if (typeof kind === "string" && typeof v === "string") {
+            const quoted = quotedScalar(kind, v);
+            if (quoted)
+              out.push(
+                `${project}:${["chartValues", chart, ...at, key].join(".")}: ${quoted}, as the ${chart} chart ${pin?.version}'s default is ` +
+                  `(drop the quotes: ${v.trim()}), got string ${JSON.stringify(v)}; ${QUOTED_WHY[kind]}${v === "false" ? `, so "false" would turn it on` : ""}`,
+              );
+          }
           continue;
         }
         if (new RegExp(`\\.Values(\\.\\w+)*\\.${key.replace(/[^\w]/g, "\\$&")}\\b`).test(own)) continue;
@@ -53,15 +69,34 @@ export function chartValueProblems(
         if (!near) continue;
         const where = ["chartValues", chart, ...at].join(".");
         out.push(
-          `${project}:${where}.${key}: unknown key of the ${chart} chart ${pin?.version} (Helm would ignore it), ` +
+          `${project}:${where}.${key}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
             `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
             `got ${JSON.stringify(key)}; did you mean ${where}.${near}?`,
         );
       }
     };
-    walk([], user, keys.values);
+    walk([], user, keys.values, keys.kinds);
   }
   return out;
+}
+
+/*
+ * A quoted true, false or number where the chart's default is one is refused (exit 2), as a
+ * misspelt key is: YAML reads it as text, and the override then does something else than it says
+ * without a word from Helm. To `if` in a template any text but "" is true, so
+ * `persistence.enabled: "false"` keeps the volume it was written to remove; a number read as text
+ * fails or misleads the template's arithmetic and comparisons (`gt`, `eq`). Dropping the quotes is
+ * always what was meant, so a refusal costs the user nothing a warning would spare.
+ */
+const QUOTED_WHY = {
+  boolean: `to the chart's templates any text but "" is true`,
+  number: "the chart's templates would read text, not a number",
+} as const;
+
+/** The form a quoted value is told when it is the text of one of `kind` ("expected …"), else undefined. */
+function quotedScalar(kind: "boolean" | "number", v: string): string | undefined {
+  if (kind === "boolean") return v === "true" || v === "false" ? "expected true or false" : undefined;
+  return v.trim() !== "" && Number.isFinite(Number(v)) ? "expected a number" : undefined;
 }
 
 /**
@@ -87,6 +122,9 @@ const LONG_KEY = 12;
  */
 export const uncheckedChartsNote = (charts: readonly string[]) =>
   `chartValues keys not checked (no chart archive in the chart cache, HOMELAB_CHART_CACHE): ${charts.join(", ")}`;
+
+/** What a misspelt key's problem says after its key: {@link CHART_KEY_NOTE} is said under those alone. */
+export const UNKNOWN_KEY = ": unknown key of the ";
 
 /** Said once under the chart keys reported: the way to keep a key the chart itself does not read. */
 export const CHART_KEY_NOTE =

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
-import { CHART_KEY_NOTE, chartValueProblems } from "./chartValueCheck";
+import { CHART_KEY_NOTE, UNKNOWN_KEY, chartValueProblems } from "./chartValueCheck";
 import { judgedByLoki, lokiValueProblems } from "./lokiValueCheck";
 import { CHART_NAMES } from "./chartValues";
 import {
@@ -420,7 +420,7 @@ export function judgedStackConfig(
     cliRefusedChartValues || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT)
   ).filter((p) => !judgedByLoki(p, PROJECT, readChartValues(raw).loki));
   problems.push(...chartKeyProblems);
-  if (chartKeyProblems.length > 0) notes.push(CHART_KEY_NOTE);
+  if (chartKeyProblems.some((p) => p.includes(UNKNOWN_KEY))) notes.push(CHART_KEY_NOTE);
   // The Loki settings the chart copies whole into Loki's config file, judged by Loki's reference.
   if (!cliRefusedChartValues) problems.push(...lokiValueProblems(readChartValues(raw).loki, PROJECT));
   const brokenKeys = cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key);

@@ -39,6 +39,7 @@ const KEYS: Record<string, ChartKeys> = {
       securityContext: { runAsUser: 0 },
       podAnnotations: 0,
     },
+    kinds: {},
   },
   "2.0": {
     values: {
@@ -46,6 +47,7 @@ const KEYS: Record<string, ChartKeys> = {
       securityContext: { runAsUser: 0 },
       podAnnotations: 0,
     },
+    kinds: {},
   },
 };
 const keysAt = (_chart: string, v: string) => KEYS[v];

@@ -147,7 +147,7 @@ describe("config: the chart keys store, one for pulumi preview and the offline s
       assert.notEqual(second, first);
       assert.deepEqual(
         fs.readdirSync(path.join(store, "chart-keys")).sort(),
-        [first, second].map((d) => `${d}.v6.json`).sort(),
+        [first, second].map((d) => `${d}.v7.json`).sort(),
       );
     });
   });

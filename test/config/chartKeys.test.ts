@@ -80,9 +80,11 @@ describe("config: values handed to a named template in a dict (config/chartKeys.
     // Read in part: the level keeps its keys, so a misspelling of one is still refused.
     assert.deepEqual(Object.keys(at(tree, "vmalert.spec") as KeyTree).sort(), ["image", "probe", "replicas"]);
     assert.deepEqual(
-      chartValueProblems({ c: { vmalert: { spec: { replcas: 2 } } } }, () => ({ values: tree }), PROJECT).map(
-        (p) => /did you mean (\S+)\?$/.exec(p)?.[1],
-      ),
+      chartValueProblems(
+        { c: { vmalert: { spec: { replcas: 2 } } } },
+        () => ({ values: tree, kinds: {} }),
+        PROJECT,
+      ).map((p) => /did you mean (\S+)\?$/.exec(p)?.[1]),
       ["chartValues.c.vmalert.spec.replicas"],
     );
   });

@@ -122,6 +122,24 @@ describe("config: chartValues keys are checked against the pinned charts (config
     assert.deepEqual(run(dir), []);
   });
 
+  it("a quoted true, false or number where the chart's default is one is told to drop the quotes, with its line", () => {
+    const { dir, lines } = withChartValues({
+      grafana: { persistence: { enabled: "false" }, replicas: "2", podAnnotations: { a: "true" } },
+    });
+    const cv = lineOf(lines, P("chartValues"));
+    const version = versions.charts.grafana.version;
+    assert.deepEqual(run(dir), [
+      {
+        problem: `${P("chartValues.grafana.persistence.enabled")}: expected true or false, as the grafana chart ${version}'s default is (drop the quotes: false), got string "false"; to the chart's templates any text but "" is true, so "false" would turn it on`,
+        line: lineOf(lines, "enabled", cv),
+      },
+      {
+        problem: `${P("chartValues.grafana.replicas")}: expected a number, as the grafana chart ${version}'s default is (drop the quotes: 2), got string "2"; the chart's templates would read text, not a number`,
+        line: lineOf(lines, "replicas", cv),
+      },
+    ]);
+  });
+
   it("runs where charts are handed in (the offline synthesis), not in the config room alone", () => {
     const { dir } = withChartValues({ grafana: { replicsa: 2 } });
     assert.equal(run(dir).length, 1);
