@@ -100,7 +100,7 @@ describe("upstream/engines/references: Loki 3.7.6 and Mimir 3.0 configuration re
       /Go time\.Duration.*e\.g\. "24h".*found "1d"/,
     );
     assert.match(byPath.get("compactor.retention_delete_worker_count")!, /expected an integer; found "many"/);
-    assert.match(byPath.get("compactor.retention_enabled")!, /expected a boolean/);
+    assert.match(byPath.get("compactor.retention_enabled")!, /expected true or false, a boolean/);
     assert.match(
       byPath.get("no_such_block")!,
       /Loki 3\.7\.6 has no key no_such_block .*refuses unknown keys/,
@@ -110,6 +110,21 @@ describe("upstream/engines/references: Loki 3.7.6 and Mimir 3.0 configuration re
       /has no key schema_config\.configs\[\]\.index\.nope/,
     );
     assert.ok(!byPath.has("limits_config.retention_period"), "7d is a model.Duration");
+  });
+
+  it("a number or boolean written in quotes is told to drop them; text that is no such value is not", () => {
+    const problems = checkEngineConfig(loki, {
+      limits_config: { ingestion_rate_mb: "4", ingestion_burst_size_mb: "lots" },
+      compactor: { retention_delete_worker_count: "150", retention_enabled: "true" },
+    });
+    const byPath = new Map(problems.map((p) => [p.path, p.message.replace(/ \(loki-3\.7\.6\/.*$/, "")]));
+    assert.deepEqual(Object.fromEntries(byPath), {
+      "limits_config.ingestion_rate_mb": 'expected a number (drop the quotes: 4); found "4"',
+      "limits_config.ingestion_burst_size_mb": 'expected a number; found "lots"',
+      "compactor.retention_delete_worker_count": 'expected an integer (drop the quotes: 150); found "150"',
+      "compactor.retention_enabled":
+        'expected true or false, a boolean (drop the quotes: true); found "true"',
+    });
   });
 
   it("Loki: retention without compactor.delete_request_store is refused (pkg/compactor/config.go:107-110 at v3.7.6)", () => {

@@ -1223,48 +1223,70 @@ const base2BytesReads = (value: unknown): boolean => {
   return typeof text === "string" && (text === "0" || BASE2_BYTES_TEXT.some((re) => re.test(text)));
 };
 
-/** What is wrong with `value` for a leaf of `type`, or undefined. */
-function leafProblem(field: EngineField, value: unknown): string | undefined {
-  const found = `found ${JSON.stringify(value)}`;
+/**
+ * What is wrong with `value` for a leaf of `type`, or undefined. `quoted`: the value is YAML's (a
+ * config file's, not a flag's text), where a true, false or number the leaf takes written in quotes
+ * is text, which the engine's YAML loader refuses (gopkg.in/yaml.v2, Loki's, reads no "4" into a
+ * float64 field): the form says to drop them, as the stack's own keys say it (config/errors.ts numberForm).
+ */
+function leafProblem(field: EngineField, value: unknown, quoted = false): string | undefined {
+  const form = expectedForm(field, value);
+  if (form === undefined) return undefined;
+  const text = typeof value === "string" ? value.trim() : "";
+  const read =
+    text === "true"
+      ? true
+      : text === "false"
+        ? false
+        : /^-?\d+(\.\d+)?$/.test(text)
+          ? Number(text)
+          : undefined;
+  const hint =
+    quoted && read !== undefined && expectedForm(field, read) === undefined
+      ? ` (drop the quotes: ${text})`
+      : "";
+  return `expected ${form}${hint}; found ${JSON.stringify(value)}`;
+}
+
+/** The form a leaf of `type` expects when `value` is not one (without "expected "), or undefined. */
+function expectedForm(field: EngineField, value: unknown): string | undefined {
   if (value === null) return undefined; // YAML null leaves the default in place
   if (field.duration) {
     // A model.Duration's UnmarshalYAML reads the scalar's text, a number's too (gopkg.in/yaml.v2
     // v2.4.0 decode.go:462-470, gopkg.in/yaml.v3 v3.0.1 decode.go:611-617): `0` is "0", `7` is "7".
     const text = field.duration === "model.Duration" && typeof value === "number" ? String(value) : value;
-    if (typeof text !== "string") return `expected ${durationForm(field.duration)}; ${found}`;
-    return durationParses(field.duration, text)
-      ? undefined
-      : `expected ${durationForm(field.duration)}; ${found}`;
+    if (typeof text !== "string") return durationForm(field.duration);
+    return durationParses(field.duration, text) ? undefined : durationForm(field.duration);
   }
   switch (field.type) {
     case "boolean":
-      return typeof value === "boolean" ? undefined : `expected a boolean (true or false); ${found}`;
+      return typeof value === "boolean" ? undefined : "true or false, a boolean";
     case "int":
       if (isBase2Bytes(field))
         return base2BytesReads(value)
           ? undefined
-          : `expected a byte size with a unit like "64KiB", "1.5MiB" or "1MB" (KB and KiB are both 1024; a bare number but 0 has no unit, which Loki refuses); ${found}`;
+          : `a byte size with a unit like "64KiB", "1.5MiB" or "1MB" (KB and KiB are both 1024; a bare number but 0 has no unit, which Loki refuses)`;
       if (Number.isInteger(value)) return undefined;
       if (isByteSize(field))
         return typeof value === "string" && BYTE_SIZE_TEXT.test(value.trim())
           ? undefined
-          : `expected a byte size: an integer of bytes or whole units like "3MB", "256KB" (no fraction, no KiB); ${found}`;
-      return `expected an integer; ${found}`;
+          : `a byte size: an integer of bytes or whole units like "3MB", "256KB" (no fraction, no KiB)`;
+      return "an integer";
     case "float":
-      return typeof value === "number" ? undefined : `expected a number; ${found}`;
+      return typeof value === "number" ? undefined : "a number";
     case "list of strings":
       // Several Mimir lists are comma-separated strings too (flagext.StringSliceCSV).
       return (Array.isArray(value) && value.every(SCALAR)) || typeof value === "string"
         ? undefined
-        : `expected a list of strings; ${found}`;
+        : "a list of strings";
     case "list of durations":
-      return Array.isArray(value) ? undefined : `expected a list of durations; ${found}`;
+      return Array.isArray(value) ? undefined : "a list of durations";
     default:
-      if (field.type.startsWith("map of")) return isObject(value) ? undefined : `expected a map; ${found}`;
+      if (field.type.startsWith("map of")) return isObject(value) ? undefined : "a map";
       if (field.type.startsWith("list of") || field.type === "slice")
-        return Array.isArray(value) ? undefined : `expected a list; ${found}`;
+        return Array.isArray(value) ? undefined : "a list";
       // string, url, secret, time, Regexp, ...: a scalar the engine reads as text
-      return SCALAR(value) ? undefined : `expected a ${field.type} (a single value); ${found}`;
+      return SCALAR(value) ? undefined : `a ${field.type} (a single value)`;
   }
 }
 
@@ -1401,7 +1423,7 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
         }
         // A key whose words the reference lists is judged by them (valueProblems), whatever its
         // type column says (a bucket lookup type is `int` there, a word to Loki).
-        const problem = field.values ? undefined : leafProblem(field, v);
+        const problem = field.values ? undefined : leafProblem(field, v, true);
         if (problem) problems.push({ path, severity: "error", message: `${problem} (${field.source})` });
       }
     }
