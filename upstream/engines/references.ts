@@ -62,6 +62,11 @@ export interface EngineField {
   values?: { words: string[]; source: string };
   /** Where the row comes from, for messages. */
   source: string;
+  /**
+   * A flag the engine's chart passes itself (`arg`, as it is passed): a warning about it says what
+   * `note` says (why no stack key changes it, and what that means), not only that it is deprecated.
+   */
+  chartArg?: { arg: string; note: string };
 }
 
 export interface EngineReference {
@@ -191,7 +196,10 @@ const HIDDEN: Record<Engine, EngineField[]> = {
       // grafana/loki v3.7.6 pkg/loki/loki.go:134 (`yaml:"legacy_read_target" doc:"hidden|deprecated"`)
       // and :170 (`f.BoolVar(&c.LegacyReadTarget, "legacy-read-mode", false, "Deprecated. ...")`);
       // the loki chart 18.11.0 passes -legacy-read-mode=false to its backend target
-      // (templates/backend/workload.yaml).
+      // (templates/backend/workload.yaml:3, `"args" (list "-legacy-read-mode=false")` handed to
+      // loki.component, which _pod.tpl writes out before the values' extraArgs: no value of the
+      // chart leaves it out). false is the flag's default at :170, so the flag changes nothing:
+      // the program keeps the chart's rendering, and the warning says there is nothing to do.
       path: "legacy_read_target",
       type: "boolean",
       kind: "leaf",
@@ -199,6 +207,10 @@ const HIDDEN: Record<Engine, EngineField[]> = {
       category: "deprecated",
       atVersion: true,
       source: "grafana/loki v3.7.6 pkg/loki/loki.go:134,170 (hidden)",
+      chartArg: {
+        arg: "-legacy-read-mode=false",
+        note: "the loki chart passes it to its backend target itself (templates/backend/workload.yaml), no chart value leaves it out, and false is the flag's default: nothing to change in the stack",
+      },
     },
     // The flags of Loki's ConfigWrapper, which main() reads beside the config's own (no key of the
     // file): grafana/loki v3.7.6 pkg/loki/config_wrapper.go:54-58. Loki 3.7.6 run with each of
@@ -1463,7 +1475,7 @@ export function checkEngineFlags(ref: EngineReference, args: readonly string[]):
       problems.push({
         path: a,
         severity: "warning",
-        message: `-${m[1]} is ${flag.category} in ${name} ${ref.version} (${flag.source})`,
+        message: `-${m[1]} is ${flag.category} in ${name} ${ref.version} (${flag.source})${flag.chartArg?.arg === a ? `; ${flag.chartArg.note}` : ""}`,
       });
     if (m[2] !== undefined && flag.kind !== "flag-only" && flag.type !== "block") {
       const problem = flag.values ? undefined : leafProblem(flag, coerceFlag(flag, m[2]));
