@@ -383,9 +383,11 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       component("operator", "Deployment", "victoria-metrics-operator", "docker.io/victoriametrics/operator"),
       {
         // The operator chart's pre-delete hook (victoria-metrics-operator templates/cleanup.yaml).
+        // On by default: the operator subchart's own values.yaml says false, but the parent's
+        // (victoria-metrics-k8s-stack 0.80.0 values.yaml:30-31) sets it true over it.
         name: "crds-cleanup",
         kind: "Job",
-        enabled: { path: "victoria-metrics-operator.crds.cleanup.enabled", default: false },
+        enabled: { path: "victoria-metrics-operator.crds.cleanup.enabled", default: true },
         resources: ["victoria-metrics-operator.crds.cleanup.resources"],
         images: [img("victoria-metrics-operator.crds.cleanup.image", "registry.k8s.io/kubectl")],
         scheduling: "victoria-metrics-operator",

@@ -85,9 +85,14 @@ export function renderedSchedulingKey(
   const data = helm && charts[helm.chart];
   if (!release || !helm || !data || w.object === undefined) return undefined;
   // Of the object's kind: a chart may give several objects one name (victoria-metrics-k8s-stack's
-  // VMSingle, VMAgent and VMAlert are all `vm`), each scheduled under its own prefix.
+  // VMSingle, VMAgent and VMAlert are all `vm`), each scheduled under its own prefix. Only those
+  // the release renders: the grafana and kube-state-metrics subcharts the program turns off in
+  // victoria-metrics-k8s-stack left its operator Deployment one unnamed Deployment among three.
   const scheduled = data.workloads.filter(
-    (c) => c.scheduling !== undefined && (c.objectKind ?? c.kind) === w.objectKind,
+    (c) =>
+      c.scheduling !== undefined &&
+      (c.objectKind ?? c.kind) === w.objectKind &&
+      rendersWorkload(c, helm.values),
   );
   const named = scheduled.find(
     (c) => renderedName(data.names, c, release.props.name, helm.values) === w.object,
@@ -435,6 +440,11 @@ export function renderedName(
     .replace("{name}", cut(name, names.truncate));
 }
 
+/** Whether a chart renders workload `w` with `values`: its on/off switch, where it has one, is not off. */
+function rendersWorkload(w: ChartWorkload, values: any): boolean {
+  return !w.enabled || (at(values, w.enabled.path) ?? w.enabled.default) !== false;
+}
+
 /** Workloads a known chart renders from its values (pack data for defaults). */
 function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[] {
   const helm = helmOf(res);
@@ -444,7 +454,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
   const v = helm.values;
   const out: Workload[] = [];
   for (const w of data.workloads) {
-    if (w.enabled && (at(v, w.enabled.path) ?? w.enabled.default) === false) continue;
+    if (!rendersWorkload(w, v)) continue;
     let kind: string = w.kind;
     if (helm.chart === "alloy")
       kind =

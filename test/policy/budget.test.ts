@@ -533,4 +533,42 @@ describe("policy (budget): a tainted pool names where each workload's toleration
   });
   it("with the tolerations written where it says, nothing is kept off", async () =>
     assert.deepEqual(await keptOff([pool(), ...vmStack([TAINT])]), []));
+  it("the VictoriaMetrics operator and its cleanup hook: both under the operator subchart's tolerations, whatever subcharts the release turns off", async () => {
+    // As the program renders it: the grafana and kube-state-metrics subcharts off, each of them
+    // an unnamed Deployment of the chart model that made the operator's Deployment one of three.
+    const rel = helmRelease(
+      "vm",
+      "vm",
+      "victoria-metrics-k8s-stack",
+      { fullnameOverride: "vm", grafana: { enabled: false }, "kube-state-metrics": { enabled: false } },
+      true,
+    );
+    const pod = { containers: [{ name: "c", image: "victoriametrics/operator" }] };
+    const operator = workload("Deployment", "vm-victoria-metrics-operator", pod);
+    const hook = {
+      type: "kubernetes:batch/v1:Job",
+      inputs: {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: "vm-victoria-metrics-operator-cleanup-hook", namespace: "monitoring" },
+        spec: { template: { spec: pod } },
+      },
+    };
+    const said = await keptOff([
+      pool(),
+      rel,
+      ...[operator, hook].map((w) => ({
+        ...res(w.type, w.inputs, { name: w.inputs.metadata.name }),
+        parent: rel.urn,
+      })),
+    ]);
+    const key = "chartValues.victoria-metrics-k8s-stack.victoria-metrics-operator.tolerations";
+    assert.equal(said.length, 1, said.join("\n"));
+    assert.ok(
+      said[0].endsWith(
+        `give these workloads a toleration for it (vm-victoria-metrics-operator: ${key}; vm-victoria-metrics-operator-cleanup-hook: ${key}).`,
+      ),
+      said[0],
+    );
+  });
 });
