@@ -9,7 +9,13 @@ import { ConfigError, PROJECT } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
 import { chartChoosers } from "../synth/chartChoosers";
-import { SynthInputError, withoutImportIds, type ExportResource } from "../synth/synthesize";
+import {
+  saidBeforeOf,
+  SynthInputError,
+  withoutImportIds,
+  type ExportResource,
+  type SaidBefore,
+} from "../synth/synthesize";
 import { CliConfigError, noStackFileMessage } from "../config/stackFile";
 import {
   ChartCacheError,
@@ -554,6 +560,26 @@ async function warnIdleOverrides(
 }
 
 /**
+ * What a stack's synthesis warns of, said before its report or its refusal: the charts whose
+ * `chartValues` keys went unchecked, the program's warnings, and each `$VAR` of the stack file
+ * that no problem of the refusal (`refused`) already names.
+ */
+function sayWarnings(
+  stack: string,
+  root: string,
+  found: SaidBefore & { refused?: string[] },
+  err: (text: string) => void,
+): void {
+  if ((found.uncheckedCharts ?? []).length > 0)
+    err(`${stack}: ${uncheckedChartsNote(found.uncheckedCharts!)}`);
+  // Stack keys are named with their line in the stack file: a refused override, a warned-of key.
+  const at = overridePlacesIn(root, stack);
+  for (const w of found.warnings ?? []) err(stackWarning(stack, w, at));
+  // A `$VAR` in the stack file reaches the program as written (config/unexpandedVariables.ts).
+  for (const w of unexpandedVariableWarnings(root, stack, found.refused)) err(`${stack}: warning: ${w}`);
+}
+
+/**
  * Synthesizes, renders, checks and judges one stack, printing its output down to its closing line.
  * Throws what refuses the stack (its configuration, missing chart archives) for the caller to say.
  */
@@ -563,18 +589,26 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   progress(`${stack}: synthesizing the program under mocks`);
   const takeoverOverrides = args.running ? runningOverrides(root, stack, args.running) : {};
   if (args.running) readRunningFlag(args.running);
-  const result = await synthStack(root, stack, takeoverOverrides);
+  let result: Awaited<ReturnType<typeof synthStack>>;
+  try {
+    result = await synthStack(root, stack, takeoverOverrides);
+  } catch (e) {
+    // A refused stack still says what it warned of: the refusal follows (synthOneStack).
+    sayWarnings(
+      stack,
+      root,
+      { ...saidBeforeOf(e), refused: e instanceof ConfigError ? e.problems : [] },
+      err,
+    );
+    throw e;
+  }
   if (result.placeholders.length > 0) {
     err(
       `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,
     );
   }
-  if (result.uncheckedCharts.length > 0) err(`${stack}: ${uncheckedChartsNote(result.uncheckedCharts)}`);
-  // Stack keys are named with their line in the stack file: a refused override, a warned-of key.
+  sayWarnings(stack, root, result, err);
   const at = overridePlacesIn(root, stack);
-  for (const w of result.warnings) err(stackWarning(stack, w, at));
-  // A `$VAR` in the stack file reaches the program as written (config/unexpandedVariables.ts).
-  for (const w of unexpandedVariableWarnings(root, stack)) err(`${stack}: warning: ${w}`);
   const resources = result.export.deployment.resources;
   const file = path.join(args.out, `${stack}.json`);
   // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.

@@ -12,7 +12,8 @@ import { parsedYaml } from "./yamlDocument";
  * to the program expands variables (pulumi/pulumi#11547 and pulumi/pulumi-yaml#545 ask for it;
  * Pulumi ESC environments are the supported way). A value that reads like one is most likely meant
  * to be expanded, so a run says so. A key whose form cannot hold a `$` is refused by its own check,
- * and that refusal says the same in its one line (config/errors.ts formatIssue): the run stops there.
+ * and that refusal says the same in its one line (config/errors.ts formatIssue): the run stops there,
+ * saying the other values' warnings with the refusal (cli/synthRun.ts).
  */
 
 /** A shell variable reference: `$NAME` or `${NAME}` (also `${NAME:-x}`). */
@@ -63,14 +64,23 @@ export function withUnexpanded(
 ): string {
   const refs = typeof found === "string" ? variableReferences(found) : [];
   if (refs.length === 0) return text;
-  return `${text}; ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} ${readAsWritten(name, path, undefined, found as string)}`;
+  return `${text}; ${refsReadAsWritten(refs)} ${readAsWritten(name, path, undefined, found as string)}`;
 }
+
+/** `$A is` / `$A, $B are`: what a refusal says of a value's references before {@link readAsWritten}. */
+const refsReadAsWritten = (refs: string[]) => `${refs.join(", ")} ${refs.length === 1 ? "is" : "are"}`;
 
 /**
  * One warning per stack-file value holding a variable reference: the key, its `file:line`, the
  * references (never the value: a secret's plain text is not printed) and what to write instead.
+ * `refused`: the problems of a refusal of the stack's config, said with these warnings; a value
+ * whose refusal already says its references are read as written (withUnexpanded) is not said twice.
  */
-export function unexpandedVariableWarnings(projectDir: string, stack: string): string[] {
+export function unexpandedVariableWarnings(
+  projectDir: string,
+  stack: string,
+  refused: string[] = [],
+): string[] {
   const file = ConfigLocator.forStack(projectDir, stack).file;
   if (!file || !fs.existsSync(file)) return [];
   const text = fs.readFileSync(file, "utf8");
@@ -85,6 +95,8 @@ export function unexpandedVariableWarnings(projectDir: string, stack: string): s
       if (refs.length === 0) return;
       const line = counter.linePos(node.range?.[0] ?? 0).line;
       const shown = propertyPath(name, path);
+      const said = `${refsReadAsWritten(refs)} read as written`;
+      if (refused.some((p) => p.startsWith(`${shown}: `) && p.includes(said))) return;
       warnings.push(
         `${shown}: ${refs.join(", ")} at ${file}:${line} is ${readAsWritten(name, path, stack, node.value)}`,
       );

@@ -82,15 +82,17 @@ export function readStackConfig(
 ): StackConfigInput {
   // Every problem of the stack file in one run (config/stackCheck.ts), not the CLI's first.
   const uncheckedCharts: string[] = [];
-  const {
-    cfg: parsed,
-    config,
-    secretKeys,
-  } = checkedStackConfig(projectDir, stack, env, {
-    allowAbsentSecrets: true,
-    overrides,
-    chartKeys: (chart) => pinnedChartKeys(chart) ?? void uncheckedCharts.push(chart),
-  });
+  let checked: ReturnType<typeof checkedStackConfig>;
+  try {
+    checked = checkedStackConfig(projectDir, stack, env, {
+      allowAbsentSecrets: true,
+      overrides,
+      chartKeys: (chart) => pinnedChartKeys(chart) ?? void uncheckedCharts.push(chart),
+    });
+  } catch (e) {
+    throw saidBefore(e, { uncheckedCharts });
+  }
+  const { cfg: parsed, config, secretKeys } = checked;
   const placeholders: string[] = [];
   for (const { key } of absentSecrets(parsed, env)) {
     const full = `${PROJECT}:${key}`;
@@ -110,6 +112,36 @@ export function readStackConfig(
     placeholders.push(full);
   }
   return { config, secretKeys, placeholders, uncheckedCharts, backendBuckets: backendBuckets(parsed) };
+}
+
+/**
+ * What a stack's synthesis found to say before it was refused: the charts whose `chartValues` keys
+ * went unchecked, and the program's warnings until it stopped. A refusal is said with them: a
+ * warning dropped whenever the config is refused came up only once its refusal was fixed, one run
+ * later.
+ */
+export interface SaidBefore {
+  uncheckedCharts?: string[];
+  warnings?: string[];
+}
+
+const saidBeforeErrors = new WeakMap<object, SaidBefore>();
+
+/** `e`, carrying `found` besides what it already carries (see {@link saidBeforeOf}). */
+function saidBefore(e: unknown, found: SaidBefore): unknown {
+  if (typeof e === "object" && e !== null) {
+    const had = saidBeforeErrors.get(e) ?? {};
+    saidBeforeErrors.set(e, {
+      uncheckedCharts: [...(had.uncheckedCharts ?? []), ...(found.uncheckedCharts ?? [])],
+      warnings: [...(had.warnings ?? []), ...(found.warnings ?? [])],
+    });
+  }
+  return e;
+}
+
+/** What the synthesis that threw `e` found to say before it (nothing when `e` is none of its refusals). */
+export function saidBeforeOf(e: unknown): SaidBefore {
+  return (typeof e === "object" && e !== null && saidBeforeErrors.get(e)) || {};
 }
 
 /** Raised for a missing stack file or bad arguments (exit code 2, like a config error). */
@@ -255,11 +287,14 @@ export async function synthesize(
       ]);
       await Promise.race([new Promise((resolve) => setImmediate(resolve)), failed]);
     }
+  } catch (e) {
+    // What the program warned of before it stopped is said with what stopped it.
+    throw saidBefore(e, { warnings });
   } finally {
     process.off("unhandledRejection", onRejection);
     console.warn = consoleWarn;
   }
-  if (failures.length > 0) throw failures[0];
+  if (failures.length > 0) throw saidBefore(failures[0], { warnings });
 
   const stackUrn = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${stack}`;
   const byResource = new Map<pulumi.Resource, { urn: string; rec: Recorded }>();

@@ -107,4 +107,27 @@ describe("config: chartValues keys unchecked (config/judge.ts), said once by who
     const said = (r.stdout + r.stderr).split("\n").filter((l) => l.includes("chartValues keys not checked"));
     assert.equal(said.length, 1, r.stdout + r.stderr);
   });
+
+  it("synth says it with a refusal of the stack's config too, not only once the config is fixed", async () => {
+    const dir = tmpDir("unchecked-refused");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const stack = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      stack.replace(
+        "config:\n",
+        // `grafan`, no chart's name: the config is refused, the grafana keys went unchecked.
+        "config:\n  homelab-observability:chartValues:\n    grafana:\n      replicsa: 3\n    grafan:\n      replicas: 1\n",
+      ),
+    );
+    const r = await withEnv({ HOMELAB_CHART_CACHE: tmpDir("no-charts") }, () =>
+      synthCli("--dir", dir, "--stack", "staging", "--no-render", "--quiet", "--out", path.join(dir, "out")),
+    );
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /homelab-observability:chartValues\.grafan: /);
+    const said = (r.stdout + r.stderr).split("\n").filter((l) => l.includes("chartValues keys not checked"));
+    assert.deepEqual(said, [
+      "staging: chartValues keys not checked (no chart archive in the chart cache, HOMELAB_CHART_CACHE): grafana",
+    ]);
+  });
 });

@@ -5,7 +5,9 @@
  * refuses such a value in one message at its line that says both.
  */
 import { strict as assert } from "assert";
+import * as path from "path";
 import { unexpandedVariableWarnings } from "../../config/unexpandedVariables";
+import { synthCli } from "../support/helpers";
 import { BASE, P, refusal, STORE, stackProject } from "../support/stackText";
 
 describe("an environment variable in a stack file value", () => {
@@ -79,6 +81,31 @@ describe("an environment variable where a key's form cannot hold one", () => {
       assert.ok(found[0].p.includes(`; ${ref} is read as written`), found[0].p);
       assert.equal(READ_AS_WRITTEN.exec(found[0].p)?.[1], key, found[0].p);
     }
+  });
+
+  it("a refused key's variable is said in its refusal alone; another value's warning is said with the refusal, not after its fix", async () => {
+    const dir = stackProject(
+      BASE.replace("kps-removed", "$PHASE") + `  ${P("kubeconfig")}: \${HOME}/.kube/config\n` + STORE,
+    );
+    const r = await synthCli(
+      "--dir",
+      dir,
+      "--stack",
+      "s",
+      "--no-render",
+      "--quiet",
+      "--out",
+      path.join(dir, "out"),
+    );
+    assert.equal(r.status, 2, r.stderr);
+    const lines = (r.stdout + r.stderr).split("\n");
+    const warned = lines.filter((l) => l.startsWith("s: warning: "));
+    assert.deepEqual(
+      warned.map((l) => l.slice(0, l.indexOf(" at "))),
+      [`s: warning: ${P("kubeconfig")}: \${HOME}`],
+      r.stderr,
+    );
+    assert.equal(lines.filter((l) => l.includes("$PHASE is read as written")).length, 1, r.stderr);
   });
 
   it("says so of a key Pulumi.yaml types, refused before the schema", () => {
