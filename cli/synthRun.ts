@@ -10,6 +10,7 @@ import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate"
 import { synthStack } from "../synth/run";
 import { chartChoosers } from "../synth/chartChoosers";
 import {
+  readStackConfig,
   saidBeforeOf,
   SynthInputError,
   withoutImportIds,
@@ -306,6 +307,8 @@ async function badArguments(e: SynthArgsError, io: CliIo): Promise<number> {
 interface Refusal {
   text: string;
   reason: string;
+  /** The stack whose file is refused: its name leads the message, as in the stack's own output. */
+  stack?: string;
 }
 
 /**
@@ -314,7 +317,7 @@ interface Refusal {
  * refusal lists choices (`  stacks there: …`) or a file's own problems.
  */
 function refusalLines(refused: Refusal[]): string {
-  return refused.map((r) => led(r.text)).join("\n");
+  return refused.map((r) => (r.stack ? `${r.stack}: ${r.text}` : led(r.text))).join("\n");
 }
 
 /** A refusal led by synth's name: the reader tells the tool's own lines from a stack's (`<stack>: …`). */
@@ -406,7 +409,43 @@ async function readInputs(
     input(
       new SynthInputError(`--out ${args.out}: expected a folder to write the exports into; ${outProblem}`),
     );
+  // A refused input (or a bad argument) ends the run before any stack is synthesized, which is where
+  // a stack file is judged: each stack file's own problems are said with it.
+  if (refused.length > 0 || !out.make)
+    for (const stack of stacks.filter((s) => known.includes(s))) {
+      const e = stackFileRefusal(root, stack, env, args.running);
+      if (e)
+        refused.push({
+          text: e.message,
+          stack,
+          reason: `the stack configuration of ${stack} is refused (above)`,
+        });
+    }
   return refused.length > 0 ? { refused } : { root, stacks, packConfig };
+}
+
+/**
+ * The stack file's own problems (synth/synthesize.ts readStackConfig, which judges every key
+ * without synthesizing), or undefined when it has none: said beside a flag's input that ends the
+ * run before the synthesis would judge them, so fixing that input reveals no second refusal. With
+ * --running the flag's folder stands for the stack file's `takeover.running`, and is said as the
+ * flag's: the stack file is judged without it.
+ */
+function stackFileRefusal(
+  root: string,
+  stack: string,
+  env: NodeJS.ProcessEnv,
+  running: string | undefined,
+): ConfigError | CliConfigError | undefined {
+  try {
+    const overrides =
+      running !== undefined && takesOver(root, stack) ? runningOverrides(root, stack, undefined) : {};
+    readStackConfig(root, stack, overrides, env);
+    return undefined;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof CliConfigError) return e;
+    throw e;
+  }
 }
 
 /** What every stack of one run shares, and the chart archives they lack (gathered, said once). */
@@ -440,39 +479,45 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
     out(closingLine(outcome));
     return outcome;
   };
-  try {
-    return await judgeStack(stack, run);
-  } catch (e) {
+  /** Says why the stack is refused, and returns the closing line's reason. */
+  const said = (e: unknown): string => {
     // A flag's input (--against's export, --running's folder) is not the stack's configuration:
     // its closing line names the flag, so the reader does not look for the mistake in the stack file.
     if (e instanceof SynthInputError) {
       err(`${stack}: ${e.message}`);
-      return refused(inputReason(e));
+      return inputReason(e);
     }
     if (e instanceof ConfigError || e instanceof CliConfigError) {
       err(`${stack}: ${e.message}`);
-      return refused("the stack configuration is refused (above)");
+      return "the stack configuration is refused (above)";
     }
-    if (e instanceof ChartCacheError) return refused(missingCharts(stack, e, run, err));
+    if (e instanceof ChartCacheError) return missingCharts(stack, e, run, err);
     if (e instanceof MissingReferenceError) {
       err(`${stack}: ${e.message}`);
-      return refused("reference data missing (above)");
+      return "reference data missing (above)";
     }
     const known = inputFailure(stack, e);
     if (known) {
       err(known.text);
-      return refused(known.reason);
+      return known.reason;
     }
     err(internalErrorText(`synth ${stack}`, e, env.HOMELAB_DEBUG === "1", traceDirOf(env)));
-    return refused("an unexpected error (above)");
+    return "an unexpected error (above)";
+  };
+  try {
+    return await judgeStack(stack, run);
+  } catch (e) {
+    return refused((e instanceof RefusedTogether ? e.causes : [e]).map(said).join("; "));
   }
 }
 
-/**
- * The --running folder's reports, read before the synthesis: a file missing or misshapen there is
- * said as --running's, not as the stack's takeover.running key (which the flag fills in and the
- * stack file may not set at all).
- */
+/** Several refusals of one stack (its stack file's problems and a flag's input), each said in the one run. */
+class RefusedTogether extends Error {
+  constructor(readonly causes: Error[]) {
+    super(causes.map((c) => c.message).join("\n"));
+  }
+}
+
 /**
  * A warning of the program's (`pulumi.log.warn`) as synth says it: under the stack's name, and a
  * stack key it opens with (`homelab-observability:loki.mode: …`, as Pulumi names config keys)
@@ -486,6 +531,11 @@ export function stackWarning(stack: string, warning: string, at: OverridePlace):
   return `${stack}: warning: ${name} (${where})${warning.slice(name.length)}`;
 }
 
+/**
+ * The --running folder's reports, read before the synthesis: a file missing or misshapen there is
+ * said as --running's, not as the stack's takeover.running key (which the flag fills in and the
+ * stack file may not set at all).
+ */
 function readRunningFlag(dir: string): void {
   try {
     readRunningDir(path.resolve(dir));
@@ -587,8 +637,23 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   const { root, args, packConfig, progress } = run;
   const { out, err } = printers(run.io);
   progress(`${stack}: synthesizing the program under mocks`);
-  const takeoverOverrides = args.running ? runningOverrides(root, stack, args.running) : {};
-  if (args.running) readRunningFlag(args.running);
+  let takeoverOverrides: Record<string, string> = {};
+  try {
+    takeoverOverrides = args.running ? runningOverrides(root, stack, args.running) : {};
+    if (args.running) readRunningFlag(args.running);
+  } catch (e) {
+    if (!(e instanceof SynthInputError)) throw e;
+    // The stack file is judged too: a refused --running ends the stack before its synthesis.
+    const config = stackFileRefusal(root, stack, run.io.env ?? process.env, args.running);
+    if (config)
+      sayWarnings(
+        stack,
+        root,
+        { ...saidBeforeOf(config), refused: config instanceof ConfigError ? config.problems : [] },
+        err,
+      );
+    throw config ? new RefusedTogether([config, e]) : e;
+  }
   let result: Awaited<ReturnType<typeof synthStack>>;
   try {
     result = await synthStack(root, stack, takeoverOverrides);

@@ -1,6 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "fs";
-import * as path from "path";
 import {
   ConfigError,
   PROJECT,
@@ -10,7 +8,7 @@ import {
   type StackConfig,
 } from "./resolve";
 import { plainTextFact } from "./stackFile";
-import { cliConfigValues, didYouMean, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
 import { providerContextConfigProblems } from "./kubeContext";
@@ -19,7 +17,7 @@ import type { ChartKeys } from "./chartKeys";
 import { uncheckedChartsNote } from "./chartValueCheck";
 import { judgedStackConfig } from "./judge";
 import { ConfigLocator } from "./locate";
-import { readRunningDir, RunningStateError } from "../model/running";
+import { rawRunningFolder, readTakeoverRunning } from "./takeoverRunning";
 import type { SecretSource } from "../model/secrets";
 
 /**
@@ -53,7 +51,8 @@ export function loadStackConfig(
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
   const plain = isSecret ? plainSecrets((k) => all[k] !== undefined, isSecret) : [];
   const placer = ConfigLocator.forStack(projectDir, stack);
-  const judged = judgedStackConfig(rawFromPulumiConfig(all), stack, process.env, {
+  const raw = rawFromPulumiConfig(all);
+  const judged = judgedStackConfig(raw, stack, process.env, {
     // The pinned charts' keys when their archives are in the chart cache; never pulled.
     chartKeys: (chart) => chartKeysOf(chart),
     placeOf: (key) => placer.fileLine(key),
@@ -83,58 +82,19 @@ export function loadStackConfig(
     ...judged.problems,
   ];
   const cfg = judged.cfg;
+  // The takeover's folder of what runs is judged beside the other keys, its refusal one of theirs:
+  // a misspelt key does not hide a report the folder lacks until the next run.
+  const folder = rawRunningFolder(raw);
+  const running = folder === undefined ? undefined : readTakeoverRunning(projectDir, folder);
+  if (running && "problem" in running) problems.push(running.problem);
   if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.
-    const locator = ConfigLocator.forStack(projectDir, stack);
-    throw locator
+    throw placer
       .locate(new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), judged.notes))
       .forStack(stack);
   }
-  const dir = cfg.takeover?.running;
-  if (cfg.takeover && dir) {
-    // Placed at the key's line, as every other config problem is: the folder it names is the
-    // stack file's value, which may be the mistake (a misspelt folder).
-    const refuse = (why: string) =>
-      placer
-        .locate(
-          new ConfigError([
-            `${PROJECT}:takeover.running: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${dir}": ${why}`,
-          ]),
-        )
-        .forStack(stack);
-    const folder = path.resolve(projectDir, dir);
-    const stat = fs.statSync(folder, { throwIfNoEntry: false });
-    if (!stat?.isDirectory())
-      throw refuse(
-        `${stat ? "a file, not a folder" : "no such folder"} (${folder})${runningFolderHint(folder)}`,
-      );
-    try {
-      cfg.takeover.runningState = readRunningDir(folder);
-    } catch (e) {
-      // Its lines (each report refused, a YAML excerpt) under the problem's own, not beside it.
-      if (e instanceof RunningStateError) throw refuse(e.message.replace(/\n/g, "\n    "));
-      throw e;
-    }
-  }
+  if (cfg.takeover && running && "state" in running) cfg.takeover.runningState = running.state;
   return cfg;
-}
-
-/**
- * `; did you mean "<name>"?` naming the folder beside a missing `takeover.running` folder that
- * holds what runs (its helm-list.yaml) and whose name is close, else "".
- */
-function runningFolderHint(folder: string): string {
-  const parent = path.dirname(folder);
-  let names: string[];
-  try {
-    names = fs
-      .readdirSync(parent, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && fs.existsSync(path.join(parent, d.name, "helm-list.yaml")))
-      .map((d) => d.name);
-  } catch {
-    return "";
-  }
-  return didYouMean(path.basename(folder), names);
 }
 
 /**

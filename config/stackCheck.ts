@@ -29,6 +29,7 @@ import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { rawFromPulumiConfig } from "./resolve";
 import { withUnexpanded } from "./unexpandedVariables";
+import { rawRunningFolder, readTakeoverRunning } from "./takeoverRunning";
 import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
 /*
@@ -365,7 +366,13 @@ export function checkedStackConfig(
   if (cli.slips.length > 0)
     notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
   else if (cliFirst) notes.push(cliFirstNote(cliFirst));
-  if (problems.length > 0 || !cfg || cli.mergeKeys.length > 0 || cli.laterDocument !== undefined) {
+  // A stack file refused is said with the takeover's folder of what runs, which the program
+  // reads only once the keys pass (config/load.ts): both in one run.
+  const refused = problems.length > 0 || !cfg || cli.mergeKeys.length > 0 || cli.laterDocument !== undefined;
+  const running = refused ? rawRunningFolder(raw) : undefined;
+  const folder = running === undefined ? undefined : readTakeoverRunning(projectDir, running);
+  if (folder && "problem" in folder) problems.push(folder.problem);
+  if (refused) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
     const located = locator.locate(
       new ConfigError(

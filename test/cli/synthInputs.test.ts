@@ -99,6 +99,36 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
     );
   });
 
+  it("a refused --running folder or --against export is said with the stack file's own problems, in the one run", async () => {
+    const dir = project();
+    // The takeover seed with its phase misspelt: a stack --running can check, refused for its file.
+    const seed = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "Pulumi.t.yaml"), seed.replace("phase: loki-fixed", "phase: loki-fxed"));
+    const phase = /homelab-observability:phase: expected one of .*, got string "loki-fxed"/;
+    const running = tmpDir("running");
+    const r = await synthIn(dir, "--stack", "t", "--running", running);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, phase);
+    assert.match(r.stderr, /--running \S+: 3 of the folder's reports are missing or refused:/);
+    assert.equal(
+      lastLine(r.stdout),
+      `t: FAIL (exit 2): the stack configuration is refused (above); bad input: --running ${running} (above)`,
+    );
+    const against = path.join(dir, "empty.json");
+    fs.writeFileSync(against, "{}\n");
+    const a = await synthIn(dir, "--stack", "t", "--against", against);
+    assert.equal(a.status, 2, a.stdout + a.stderr);
+    assert.match(a.stderr, /^synth: --against \S+: not a `pulumi stack export` file/m);
+    assert.match(
+      a.stderr,
+      new RegExp(`^t: invalid stack configuration \\(1 problem\\):\n  - ${phase.source}`, "m"),
+    );
+    assert.equal(
+      lastLine(a.stdout),
+      `synth: FAIL (exit 2): the stack configuration of t is refused (above); bad input: --against ${against} (above)`,
+    );
+  });
+
   it("an --out that is a file, or under one, is bad input naming the flag, not an unexpected error", async () => {
     const dir = project();
     const file = path.join(dir, "Pulumi.yaml");

@@ -92,6 +92,25 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
     assert.doesNotMatch(r.stderr, /c2VjcmV0|hello/);
   });
 
+  it("a takeover.running folder refused is said beside the stack file's other problems, in the one run", async () => {
+    const running = tmpDir("running-empty");
+    const dir = stackProject(
+      takeover("monitoring/kube-prometheus-stack")
+        .replace("    step: import\n", `    step: update\n    running: ${running}\n`)
+        .replace(/homelab-observability:phase: \S+/, "homelab-observability:phase: loki-fxed"),
+    );
+    const r = await synthCli("--stack", "s", "--dir", dir, "--out", tmpDir("out"), "--no-render", "--quiet");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /invalid stack configuration \(2 problems\)/);
+    assert.match(r.stderr, /homelab-observability:phase: expected one of .*, got string "loki-fxed"/);
+    assert.ok(
+      r.stderr.includes(
+        `  - ${P("takeover.running")}: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${running}": 3 of the folder's reports are missing or refused:\n`,
+      ),
+      r.stderr,
+    );
+  });
+
   it("a secure value the CLI cannot decrypt is said once: the note says the CLI stops there, not the same message again as the CLI's", () => {
     const e = refusal(`${BASE}${STORE}  ${P("pushoverToken")}:\n    secure: AAABAHardcodedGarbage\n`);
     assert.equal(e.problems.length, 1, e.message);

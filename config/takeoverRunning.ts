@@ -1,0 +1,66 @@
+/**
+ * The takeover's `running` folder as the stack file names it (takeover.running), read into the
+ * running state or refused as that key's problem: one reading for the program (config/load.ts)
+ * and the offline check of the stack file (config/stackCheck.ts).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { didYouMean } from "./errors";
+import { PROJECT } from "./schema";
+import { readRunningDir, RunningStateError, type RunningState } from "../model/running";
+
+/**
+ * The running state in the takeover's `running` folder (relative to `projectDir`), or the
+ * problem of its key: the folder it names is the stack file's value, which may be the mistake (a
+ * misspelt folder), so the problem is placed at the key's line as every other config problem is.
+ */
+export function readTakeoverRunning(
+  projectDir: string,
+  dir: string,
+): { state: RunningState } | { problem: string } {
+  const refused = (why: string) => ({
+    problem: `${PROJECT}:takeover.running: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${dir}": ${why}`,
+  });
+  const folder = path.resolve(projectDir, dir);
+  const stat = fs.statSync(folder, { throwIfNoEntry: false });
+  if (!stat?.isDirectory())
+    return refused(
+      `${stat ? "a file, not a folder" : "no such folder"} (${folder})${runningFolderHint(folder)}`,
+    );
+  try {
+    return { state: readRunningDir(folder) };
+  } catch (e) {
+    // Its lines (each report refused, a YAML excerpt) under the problem's own, not beside it.
+    if (e instanceof RunningStateError) return refused(e.message.replace(/\n/g, "\n    "));
+    throw e;
+  }
+}
+
+/**
+ * `; did you mean "<name>"?` naming the folder beside a missing `takeover.running` folder that
+ * holds what runs (its helm-list.yaml) and whose name is close, else "".
+ */
+function runningFolderHint(folder: string): string {
+  const parent = path.dirname(folder);
+  let names: string[];
+  try {
+    names = fs
+      .readdirSync(parent, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join(parent, d.name, "helm-list.yaml")))
+      .map((d) => d.name);
+  } catch {
+    return "";
+  }
+  return didYouMean(path.basename(folder), names);
+}
+
+/**
+ * The folder `takeover.running` names in the raw config (rawFromPulumiConfig), when it names one:
+ * a stack file refused has no validated config, and its folder is still judged beside its keys.
+ */
+export function rawRunningFolder(raw: Record<string, unknown>): string | undefined {
+  const takeover = raw.takeover;
+  const running =
+    takeover && typeof takeover === "object" ? (takeover as Record<string, unknown>).running : undefined;
+  return typeof running === "string" && running !== "" ? running : undefined;
+}
