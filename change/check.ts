@@ -21,7 +21,7 @@ import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { commandDir, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
-import { runningOverrides, stackTakeover, takesOver } from "./runningConfig";
+import { runningOverrides, stackNamespace, stackTakeover, takesOver } from "./runningConfig";
 import {
   keptValues,
   previews,
@@ -258,7 +258,7 @@ async function runningSection(
 ): Promise<Section> {
   let running;
   try {
-    running = readRunningDir(path.resolve(runningDir));
+    running = readRunningDir(path.resolve(runningDir), stackNamespace(root, stack));
   } catch (e) {
     if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
     throw e;

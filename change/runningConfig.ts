@@ -15,6 +15,14 @@ export function stackTakeover(root: string, stack: string): Record<string, unkno
 }
 
 /**
+ * The stack's namespace as its stack file (or Pulumi.yaml's default) sets it: where the releases it
+ * takes over run, so the commands that collect what runs name it.
+ */
+export function stackNamespace(root: string, stack: string): string | undefined {
+  return cliStackConfig(root, stack).config[`${PROJECT}:namespace`] || undefined;
+}
+
+/**
  * Whether the stack file has a `takeover` block: what `--running` checks, and so where the
  * synthesis says the takeover's update step is unchecked without it. Import IDs alone are no
  * takeover: `existing.buckets` and `objectStore.existingKeys` import buckets and keys (a move to

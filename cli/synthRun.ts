@@ -60,7 +60,7 @@ import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wr
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { unexpandedVariableWarnings } from "../config/unexpandedVariables";
 import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
-import { runningOverrides, takesOver } from "../change/runningConfig";
+import { runningOverrides, stackNamespace, takesOver } from "../change/runningConfig";
 import { readRunningDir, RunningStateError } from "../model/running";
 import { inputFailure, internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo, type Sink } from "./io";
@@ -536,9 +536,9 @@ export function stackWarning(stack: string, warning: string, at: OverridePlace):
  * said as --running's, not as the stack's takeover.running key (which the flag fills in and the
  * stack file may not set at all).
  */
-function readRunningFlag(dir: string): void {
+function readRunningFlag(dir: string, namespace: string | undefined): void {
   try {
-    readRunningDir(path.resolve(dir));
+    readRunningDir(path.resolve(dir), namespace);
   } catch (e) {
     if (e instanceof RunningStateError) throw new SynthInputError(`--running ${dir}: ${e.message}`);
     throw e;
@@ -640,7 +640,7 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   let takeoverOverrides: Record<string, string> = {};
   try {
     takeoverOverrides = args.running ? runningOverrides(root, stack, args.running) : {};
-    if (args.running) readRunningFlag(args.running);
+    if (args.running) readRunningFlag(args.running, stackNamespace(root, stack));
   } catch (e) {
     if (!(e instanceof SynthInputError)) throw e;
     // The stack file is judged too: a refused --running ends the stack before its synthesis.

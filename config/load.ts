@@ -17,7 +17,7 @@ import type { ChartKeys } from "./chartKeys";
 import { uncheckedChartsNote } from "./chartValueCheck";
 import { judgedStackConfig } from "./judge";
 import { ConfigLocator } from "./locate";
-import { rawRunningFolder, readTakeoverRunning } from "./takeoverRunning";
+import { rawTakeoverRunning } from "./takeoverRunning";
 import type { SecretSource } from "../model/secrets";
 
 /**
@@ -84,8 +84,7 @@ export function loadStackConfig(
   const cfg = judged.cfg;
   // The takeover's folder of what runs is judged beside the other keys, its refusal one of theirs:
   // a misspelt key does not hide a report the folder lacks until the next run.
-  const folder = rawRunningFolder(raw);
-  const running = folder === undefined ? undefined : readTakeoverRunning(projectDir, folder);
+  const running = rawTakeoverRunning(projectDir, raw);
   if (running && "problem" in running) problems.push(running.problem);
   if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.

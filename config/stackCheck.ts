@@ -29,7 +29,7 @@ import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { rawFromPulumiConfig } from "./resolve";
 import { withUnexpanded } from "./unexpandedVariables";
-import { rawRunningFolder, readTakeoverRunning } from "./takeoverRunning";
+import { rawTakeoverRunning } from "./takeoverRunning";
 import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
 /*
@@ -369,8 +369,7 @@ export function checkedStackConfig(
   // A stack file refused is said with the takeover's folder of what runs, which the program
   // reads only once the keys pass (config/load.ts): both in one run.
   const refused = problems.length > 0 || !cfg || cli.mergeKeys.length > 0 || cli.laterDocument !== undefined;
-  const running = refused ? rawRunningFolder(raw) : undefined;
-  const folder = running === undefined ? undefined : readTakeoverRunning(projectDir, running);
+  const folder = refused ? rawTakeoverRunning(projectDir, raw) : undefined;
   if (folder && "problem" in folder) problems.push(folder.problem);
   if (refused) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);

@@ -10,13 +10,15 @@ import { PROJECT } from "./schema";
 import { readRunningDir, RunningStateError, type RunningState } from "../model/running";
 
 /**
- * The running state in the takeover's `running` folder (relative to `projectDir`), or the
+ * The running state in the takeover's `running` folder (relative to `projectDir`; its commands
+ * collect from `namespace`, the stack's), or the
  * problem of its key: the folder it names is the stack file's value, which may be the mistake (a
  * misspelt folder), so the problem is placed at the key's line as every other config problem is.
  */
-export function readTakeoverRunning(
+function readTakeoverRunning(
   projectDir: string,
   dir: string,
+  namespace: string | undefined,
 ): { state: RunningState } | { problem: string } {
   const refused = (why: string) => ({
     problem: `${PROJECT}:takeover.running: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${dir}": ${why}`,
@@ -28,7 +30,7 @@ export function readTakeoverRunning(
       `${stat ? "a file, not a folder" : "no such folder"} (${folder})${runningFolderHint(folder)}`,
     );
   try {
-    return { state: readRunningDir(folder) };
+    return { state: readRunningDir(folder, namespace) };
   } catch (e) {
     // Its lines (each report refused, a YAML excerpt) under the problem's own, not beside it.
     if (e instanceof RunningStateError) return refused(e.message.replace(/\n/g, "\n    "));
@@ -55,12 +57,18 @@ function runningFolderHint(folder: string): string {
 }
 
 /**
- * The folder `takeover.running` names in the raw config (rawFromPulumiConfig), when it names one:
- * a stack file refused has no validated config, and its folder is still judged beside its keys.
+ * What the folder `takeover.running` names in the raw config (rawFromPulumiConfig) holds, with
+ * the stack's namespace in each command; undefined when it names none. Read from the raw config:
+ * a stack file refused has no validated one, and its folder is still judged beside its keys.
  */
-export function rawRunningFolder(raw: Record<string, unknown>): string | undefined {
+export function rawTakeoverRunning(
+  projectDir: string,
+  raw: Record<string, unknown>,
+): ReturnType<typeof readTakeoverRunning> | undefined {
   const takeover = raw.takeover;
   const running =
     takeover && typeof takeover === "object" ? (takeover as Record<string, unknown>).running : undefined;
-  return typeof running === "string" && running !== "" ? running : undefined;
+  if (typeof running !== "string" || running === "") return undefined;
+  const namespace = typeof raw.namespace === "string" && raw.namespace !== "" ? raw.namespace : undefined;
+  return readTakeoverRunning(projectDir, running, namespace);
 }

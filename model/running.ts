@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { load as loadYaml } from "js-yaml";
+import { loadAll } from "js-yaml";
 import { lokiName } from "./services";
+import { listed } from "./words";
 import { notYamlMessage } from "./yamlText";
 
 /**
@@ -110,12 +111,17 @@ export const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.
 const folderWord = (dir: string) => shellWord(dir.replace(/(.)\/+$/, "$1"));
 
 /**
- * How to collect one report of the running state into `dir` (the folder as the user gave it), the
- * namespace left as NAMESPACE (and said) where the command needs one.
+ * How to collect one report of the running state into `dir` (the folder as the user gave it) from
+ * `namespace`, the stack's (where the releases it takes over run): left as NAMESPACE, and said,
+ * only when no stack names it. A placeholder pasted as printed makes `helm list -n NAMESPACE`
+ * write an empty list, quietly.
  */
-export const runningCommand = (file: string, dir = "DIR"): string => {
+export const runningCommand = (file: string, dir = "DIR", namespace?: string): string => {
   const cmd = COMMANDS[file].replace("DIR/", `${folderWord(dir)}/`);
-  return cmd.includes("NAMESPACE") ? `${cmd} (NAMESPACE: the one the running releases are in)` : cmd;
+  if (!cmd.includes("NAMESPACE")) return cmd;
+  return namespace !== undefined
+    ? cmd.replace("NAMESPACE", shellWord(namespace))
+    : `${cmd} (NAMESPACE: the one the running releases are in)`;
 };
 
 /** The values file of one running release in the folder. */
@@ -132,46 +138,144 @@ export function splitChart(chartField: string): { chart: string; version: string
   return m ? { chart: m[1], version: m[2] } : undefined;
 }
 
-/** A report missing or no YAML: said once, where it was read, and judged no further. */
+/** A report missing, no YAML or of another command: said once, where it was read, and judged no further. */
 const UNREAD = Symbol("unread");
+
+/** What each report is, as its refusal says it expected. */
+const EXPECTED = {
+  list: "the list `helm list -o yaml` prints (entries with name, namespace, chart)",
+  values: "the values `helm get values --all -o yaml` prints (a map of the chart's values)",
+  items: "kubectl's List (kind: List, items: [...])",
+};
+
+/** A Kubernetes object: a map with apiVersion, kind and metadata (what no chart's values are). */
+const isObject = (d: unknown): d is { apiVersion: string; kind: string; metadata: Record<string, unknown> } =>
+  !!d &&
+  typeof d === "object" &&
+  typeof (d as any).apiVersion === "string" &&
+  typeof (d as any).kind === "string" &&
+  !!(d as any).metadata &&
+  typeof (d as any).metadata === "object";
+
+/** A name as it may be quoted: a Kubernetes name, never a value that holds a secret. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+/**
+ * The table helm and kubectl print without `-o yaml`, by its first line (the header): `helm get
+ * values` prints `USER-SUPPLIED VALUES:` (`COMPUTED VALUES:` with `--all`) above the YAML, which
+ * would read as a values key of that name; `helm list` and `kubectl get` a header of column names.
+ */
+function tableForm(text: string): string | undefined {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => l.trim() !== "");
+  const first = (lines[i] ?? "").trim();
+  if (/^(USER-SUPPLIED|COMPUTED) VALUES:$/.test(first))
+    return `the table \`helm get values\` prints without \`-o yaml\` (line ${i + 1}: "${first}")`;
+  if (/^NAME(\s+[A-Z][A-Z-]*( [A-Z][A-Z-]*)?)+$/.test(first))
+    return `a table (line ${i + 1}: "${first.replace(/\s+/g, " ")}"), as helm and kubectl print without \`-o yaml\``;
+  return undefined;
+}
+
+/**
+ * Kubernetes objects where a report of another form belongs, by kind and name (never a value: a
+ * Secret's data, a HelmRelease's values). Flux's HelmRelease (`flux export helmrelease`, or
+ * `kubectl get helmrelease -o yaml`) is said as such: it holds what Flux asks of Helm, not the
+ * release Helm runs, its values without the chart's defaults and without those of its valuesFrom.
+ */
+function objectsForm(docs: unknown[]): string | undefined {
+  const present = docs.filter((d) => d !== null && d !== undefined);
+  if (present.length === 0 || !present.every(isObject)) return undefined;
+  const named = (o: (typeof present)[number]) => {
+    const ns = o.metadata.namespace;
+    const name = o.metadata.name;
+    if (typeof name !== "string" || !NAME.test(name)) return undefined;
+    return typeof ns === "string" && NAME.test(ns) ? `${ns}/${name}` : name;
+  };
+  const shown = present.map(named).filter((x) => x !== undefined);
+  const names = shown.length > 0 ? listed(shown) : undefined;
+  const flux = present.every(
+    (o) => o.kind === "HelmRelease" && o.apiVersion.startsWith("helm.toolkit.fluxcd.io/"),
+  );
+  if (flux)
+    return `${present.length === 1 ? "a Flux HelmRelease" : `${present.length} Flux HelmReleases`}${names ? ` ${names}` : ""} (what \`flux export helmrelease\` writes: what Flux asks of Helm, not the release Helm runs)`;
+  const kinds = [
+    ...new Set(present.map((o) => (/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(o.kind) ? o.kind : "object"))),
+  ];
+  return `${present.length === 1 ? "a Kubernetes object" : `${present.length} Kubernetes objects`} of kind ${listed(kinds)}${names ? ` (${names})` : ""}`;
+}
+
+/** What a report holds that is not what its command prints, said by its form: its type's name. */
+function shapeOf(doc: unknown): string {
+  return (
+    objectsForm([doc]) ??
+    (doc === null || doc === undefined
+      ? "nothing"
+      : Array.isArray(doc)
+        ? "a list"
+        : `a ${typeof doc === "object" ? "map" : typeof doc}`)
+  );
+}
 
 /**
  * Parses the four reports (texts by file name) into the running state. Every file is judged before
  * any refusal, so one run names each that is missing or misshapen (a folder collected in one go
- * often lacks several): only the values files wait for helm-list.yaml, which names them.
+ * often lacks several): only the values files wait for helm-list.yaml, which names them. Each
+ * command names `namespace`, the stack's, when given.
  */
-export function parseRunning(dir: string, read: (file: string) => string | undefined): RunningState {
+export function parseRunning(
+  dir: string,
+  read: (file: string) => string | undefined,
+  namespace?: string,
+): RunningState {
   const problems: string[] = [];
-  /** The file's YAML, or UNREAD when it is missing or no YAML (said in `problems`). */
-  const need = (file: string, cmd: string, note = ""): unknown => {
+  const refused = (file: string, expected: string, found: string, cmd: string) =>
+    problems.push(`${path.join(dir, file)}: expected ${expected}, found ${found}; collect it with: ${cmd}`);
+  /**
+   * The file's YAML, or UNREAD when it is missing, no YAML or another command's output (said in
+   * `problems`, with what it was expected to hold).
+   */
+  const need = (file: string, expected: string, cmd: string, note = ""): unknown => {
     const text = read(file);
     if (text === undefined) {
       problems.push(`${path.join(dir, file)}: missing; collect it with: ${cmd}${note}`);
       return UNREAD;
     }
+    // A table read as YAML is a string or a map of its header: said as the table it is.
+    const table = tableForm(text);
+    if (table) {
+      refused(file, expected, table, cmd);
+      return UNREAD;
+    }
+    let docs: unknown[];
     try {
-      return loadYaml(text);
+      docs = loadAll(text);
     } catch (e) {
       // A values file of `helm get values --all` holds credentials in plain text: js-yaml's own
       // message quotes the lines about the mistake, these are shown without their secrets.
       problems.push(notYamlMessage(path.join(dir, file), text, e, `YAML (${cmd})`, 1));
       return UNREAD;
     }
+    // Each command prints one document; several are another's output (`flux export` writes one
+    // per object, each after `---`).
+    if (docs.length > 1) {
+      refused(file, expected, objectsForm(docs) ?? `${docs.length} YAML documents`, cmd);
+      return UNREAD;
+    }
+    return docs[0];
   };
-  const releases = runningReleases(dir, need, problems);
+  const releases = runningReleases(dir, need, refused, problems, namespace);
   const items = (file: string): Record<string, any>[] => {
-    const doc = need(file, runningCommand(file, dir)) as any;
+    const cmd = runningCommand(file, dir, namespace);
+    const doc = need(file, EXPECTED.items, cmd) as any;
     if (doc === UNREAD) return [];
     if (!Array.isArray(doc?.items)) {
-      problems.push(
-        `${path.join(dir, file)}: expected kubectl's List (kind: List, items: [...]) from: ${runningCommand(file, dir)}`,
-      );
+      refused(file, EXPECTED.items, shapeOf(doc), cmd);
       return [];
     }
     const wrong = wrongKinds(doc.items, ITEM_KIND[file]);
     if (wrong) {
       problems.push(
-        `${path.join(dir, file)}: expected every item of kind ${ITEM_KIND[file]} (from: ${runningCommand(file, dir)}), found ${wrong}`,
+        `${path.join(dir, file)}: expected every item of kind ${ITEM_KIND[file]} (from: ${cmd}), found ${wrong}`,
       );
       return [];
     }
@@ -208,21 +312,23 @@ export function parseRunning(dir: string, read: (file: string) => string | undef
  */
 function runningReleases(
   dir: string,
-  need: (file: string, cmd: string, note?: string) => unknown,
+  need: (file: string, expected: string, cmd: string, note?: string) => unknown,
+  refused: (file: string, expected: string, found: string, cmd: string) => void,
   problems: string[],
+  namespace: string | undefined,
 ): RunningRelease[] {
+  const listCmd = runningCommand("helm-list.yaml", dir, namespace);
   // Without the list the values files it would name are unknown: said, so the next run's
   // refusal of them is no surprise.
   const list = need(
     "helm-list.yaml",
-    runningCommand("helm-list.yaml", dir),
+    EXPECTED.list,
+    listCmd,
     "; then the values file of each release it lists (helm get values), named once it is there",
   );
   if (list === UNREAD) return [];
   if (!Array.isArray(list)) {
-    problems.push(
-      `${path.join(dir, "helm-list.yaml")}: expected the list \`helm list -o yaml\` prints (entries with name, namespace, chart), got ${typeof list}`,
-    );
+    refused("helm-list.yaml", EXPECTED.list, shapeOf(list), listCmd);
     return [];
   }
   const releases: RunningRelease[] = [];
@@ -240,12 +346,16 @@ function runningReleases(
       return;
     }
     const file = valuesFileOf(e);
-    const values = need(file, valuesCommand(e, dir));
+    const cmd = valuesCommand(e, dir);
+    const values = need(file, EXPECTED.values, cmd);
     if (values === UNREAD) return;
-    if (values !== null && values !== undefined && (typeof values !== "object" || Array.isArray(values))) {
-      problems.push(
-        `${path.join(dir, file)}: expected a map of values, got ${Array.isArray(values) ? "a list" : typeof values}`,
-      );
+    // A Kubernetes object (a HelmRelease, the Secret its valuesFrom names) would render as values.
+    if (
+      values !== null &&
+      values !== undefined &&
+      (typeof values !== "object" || Array.isArray(values) || isObject(values))
+    ) {
+      refused(file, EXPECTED.values, shapeOf(values), cmd);
       return;
     }
     releases.push({
@@ -258,12 +368,16 @@ function runningReleases(
   return releases;
 }
 
-/** Reads the running state from a folder. */
-export function readRunningDir(dir: string): RunningState {
-  return parseRunning(dir, (file) => {
-    const p = path.join(dir, file);
-    return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
-  });
+/** Reads the running state from a folder; each command it names collects from `namespace`, the stack's. */
+export function readRunningDir(dir: string, namespace?: string): RunningState {
+  return parseRunning(
+    dir,
+    (file) => {
+      const p = path.join(dir, file);
+      return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
+    },
+    namespace,
+  );
 }
 
 /** One values path whose running value the program keeps. */

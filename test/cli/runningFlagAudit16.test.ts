@@ -1,6 +1,7 @@
 /**
  * `npm run synth -- --stack takeover --running <dir>` with reports missing from the folder: the
- * refusal names --running and its folder, each file and the command that collects it, and closes
+ * refusal names --running and its folder, each file and the command that collects it (from the
+ * stack's namespace), and closes
  * with --running as the reason, not as the stack's `takeover.running` key, which the stack file
  * does not set (the flag fills it in).
  */
@@ -24,15 +25,16 @@ describe("synth --running: a folder missing a report", function () {
     assert.ok(
       r.stderr.includes(
         `takeover: --running ${running}: 3 of the folder's reports are missing or refused:\n` +
-          `  ${path.join(running, "helm-list.yaml")}: missing; collect it with: helm list -n NAMESPACE -o yaml > ${running}/helm-list.yaml (NAMESPACE: the one the running releases are in); then the values file of each release it lists (helm get values), named once it is there\n` +
-          `  ${path.join(running, "statefulsets.yaml")}: missing; collect it with: kubectl get statefulsets -n NAMESPACE -o yaml > ${running}/statefulsets.yaml (NAMESPACE: the one the running releases are in)\n` +
-          `  ${path.join(running, "pvcs.yaml")}: missing; collect it with: kubectl get pvc -n NAMESPACE -o yaml > ${running}/pvcs.yaml (NAMESPACE: the one the running releases are in)`,
+          `  ${path.join(running, "helm-list.yaml")}: missing; collect it with: helm list -n monitoring -o yaml > ${running}/helm-list.yaml; then the values file of each release it lists (helm get values), named once it is there\n` +
+          `  ${path.join(running, "statefulsets.yaml")}: missing; collect it with: kubectl get statefulsets -n monitoring -o yaml > ${running}/statefulsets.yaml\n` +
+          `  ${path.join(running, "pvcs.yaml")}: missing; collect it with: kubectl get pvc -n monitoring -o yaml > ${running}/pvcs.yaml`,
       ),
       r.stderr,
     );
     assert.doesNotMatch(r.stderr, /takeover\.running/);
-    // Nothing a shell reads as a redirection: `> <dir>/x` writes into a file named `dir`.
-    assert.doesNotMatch(r.stderr, /<namespace>|<dir>/);
+    // Nothing a shell reads as a redirection: `> <dir>/x` writes into a file named `dir`. No
+    // placeholder for the namespace the stack names: `helm list -n NAMESPACE` lists nothing, quietly.
+    assert.doesNotMatch(r.stderr, /<namespace>|<dir>|NAMESPACE/);
     assert.equal(lastLine(r.stdout), `takeover: FAIL (exit 2): bad input: --running ${running} (above)`);
   });
 });

@@ -157,3 +157,115 @@ describe("model/running: each item of a kubectl report is of the kind its file i
     assert.match(text, /found items 0, 1, 2, 3, 4 … \(30 in all\): kind Secret$/);
   });
 });
+
+describe("model/running: a report of another command's output is named as what it holds, with the command that makes it", () => {
+  const base = {
+    "helm-list.yaml": "- name: loki\n  namespace: monitoring\n  chart: loki-6.49.0\n",
+    "monitoring.loki.values.yaml": "{}",
+    "statefulsets.yaml": EMPTY_LIST,
+    "pvcs.yaml": EMPTY_LIST,
+  };
+  /** `flux export helmrelease`: one document per HelmRelease, each after `---`. */
+  const helmRelease = (name: string) =>
+    [
+      "---",
+      "apiVersion: helm.toolkit.fluxcd.io/v2",
+      "kind: HelmRelease",
+      "metadata:",
+      `  name: ${name}`,
+      "  namespace: monitoring",
+      "spec:",
+      "  chartRef:",
+      "    kind: OCIRepository",
+      `    name: ${name}`,
+      "  valuesFrom:",
+      "  - kind: Secret",
+      "    name: loki-s3",
+      "  - kind: ConfigMap",
+      "    name: loki-extra",
+      "  values:",
+      "    adminPassword: hunter2",
+      "",
+    ].join("\n");
+  const flux = "(what `flux export helmrelease` writes: what Flux asks of Helm, not the release Helm runs)";
+  const refusalIn = (files: Record<string, string>, namespace?: string): string => {
+    try {
+      parseRunning("/r", (f) => files[f], namespace);
+    } catch (e) {
+      assert.ok(e instanceof RunningStateError, String(e));
+      return e.message;
+    }
+    assert.fail("the folder was accepted");
+  };
+
+  it("`flux export helmrelease` saved as helm-list.yaml: Flux's HelmReleases, not text that is not YAML", () => {
+    const text = refusalIn(
+      { ...base, "helm-list.yaml": helmRelease("loki") + helmRelease("grafana") },
+      "monitoring",
+    );
+    assert.equal(
+      text,
+      `/r/helm-list.yaml: expected the list \`helm list -o yaml\` prints (entries with name, namespace, chart), found 2 Flux HelmReleases monitoring/loki and monitoring/grafana ${flux}; collect it with: helm list -n monitoring -o yaml > /r/helm-list.yaml`,
+    );
+    assert.doesNotMatch(text, /hunter2/);
+  });
+
+  it("a HelmRelease saved as a release's values file is refused, not rendered as values", () => {
+    const text = refusalIn({ ...base, "monitoring.loki.values.yaml": helmRelease("loki") }, "monitoring");
+    assert.equal(
+      text,
+      `/r/monitoring.loki.values.yaml: expected the values \`helm get values --all -o yaml\` prints (a map of the chart's values), found a Flux HelmRelease monitoring/loki ${flux}; collect it with: helm get values loki -n monitoring --all -o yaml > /r/monitoring.loki.values.yaml`,
+    );
+  });
+
+  it("the table `helm get values` prints without -o yaml is refused, not read as a value named USER-SUPPLIED VALUES", () => {
+    for (const header of ["USER-SUPPLIED VALUES:", "COMPUTED VALUES:"]) {
+      const text = refusalIn({
+        ...base,
+        "monitoring.loki.values.yaml": `${header}\ndeploymentMode: SimpleScalable\n`,
+      });
+      assert.equal(
+        text,
+        `/r/monitoring.loki.values.yaml: expected the values \`helm get values --all -o yaml\` prints (a map of the chart's values), found the table \`helm get values\` prints without \`-o yaml\` (line 1: "${header}"); collect it with: helm get values loki -n monitoring --all -o yaml > /r/monitoring.loki.values.yaml`,
+      );
+    }
+  });
+
+  it("a kubectl or helm table, or one object where kubectl's List belongs: what was found, and the command in the stack's namespace", () => {
+    const text = refusalIn(
+      {
+        ...base,
+        "statefulsets.yaml": "NAME          READY   AGE\nloki-write   3/3     20d\n",
+        "pvcs.yaml": helmRelease("loki"),
+      },
+      "observability",
+    );
+    assert.equal(
+      text,
+      [
+        "2 of the folder's reports are missing or refused:",
+        '  /r/statefulsets.yaml: expected kubectl\'s List (kind: List, items: [...]), found a table (line 1: "NAME READY AGE"), as helm and kubectl print without `-o yaml`; collect it with: kubectl get statefulsets -n observability -o yaml > /r/statefulsets.yaml',
+        `  /r/pvcs.yaml: expected kubectl's List (kind: List, items: [...]), found a Flux HelmRelease monitoring/loki ${flux}; collect it with: kubectl get pvc -n observability -o yaml > /r/pvcs.yaml`,
+      ].join("\n"),
+    );
+  });
+
+  it("several documents of another kind, and a Secret where values belong: their kinds and names, never their data", () => {
+    const secret = (name: string) =>
+      `---\napiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: monitoring}\ndata: {password: c2VjcmV0}\n`;
+    const text = refusalIn({
+      ...base,
+      "monitoring.loki.values.yaml": secret("loki-s3"),
+      "pvcs.yaml": secret("a") + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+    });
+    assert.match(
+      text,
+      /monitoring\.loki\.values\.yaml: expected the values .*, found a Kubernetes object of kind Secret \(monitoring\/loki-s3\); collect it with: helm get values loki/,
+    );
+    assert.match(
+      text,
+      /pvcs\.yaml: expected kubectl's List .*, found 2 Kubernetes objects of kind Secret and ConfigMap \(monitoring\/a and b\); collect it with: kubectl get pvc -n NAMESPACE/,
+    );
+    assert.doesNotMatch(text, /c2VjcmV0|password/);
+  });
+});
