@@ -346,8 +346,13 @@ export async function checkChange(
   // Only where --running applies (a takeover block), not wherever a resource has an import ID:
   // buckets imported from existing.buckets adopt no StatefulSet, and --running refuses that stack.
   else if (takesOver(root, stack))
+    // A title under the stack's name as every section has, what it means below: a label between
+    // them (`== takeover: takeover: …` for the stack named takeover) read as the name twice.
     sections.push({
-      text: `== ${stack}: takeover: the update step is unchecked: what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect what runs into a folder (docs/how-to/check-a-change.md#collecting-what-runs) and give that folder to --running`,
+      text: [
+        `== ${stack}: the takeover's update step (takeover.step: update) is unchecked`,
+        `  what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect what runs into a folder (docs/how-to/check-a-change.md#collecting-what-runs) and give that folder to --running`,
+      ].join("\n"),
       refused: 0,
     });
   const parts = sections.map((s) => s.text);

@@ -335,7 +335,11 @@ describe("change check: taking over seed 000's cluster with --running", function
   it("without --running a takeover says plainly that the update step is unchecked", async () => {
     const r = await synth("takeover");
     const c = await checkChange(ROOT, "takeover", r, {});
-    assert.match(c.text, /the update step is unchecked/);
+    // Its title under the stack's name, as every section's: no label between them repeating it.
+    assert.equal(
+      c.text.split("\n")[0],
+      "== takeover: the takeover's update step (takeover.step: update) is unchecked",
+    );
     // A hint a shell can follow: no <dir> placeholder (a shell reads it as a redirection).
     assert.match(
       c.text,
