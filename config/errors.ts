@@ -3,7 +3,7 @@ import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./sche
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
-import { isMap, valueAt } from "./tree";
+import { isMap, propertyPath, removeKeyCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
 
 /*
@@ -176,6 +176,8 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
             : "";
       return issue.keys
         .map((k) => {
+          const pathNamed = issue.path.length === 0 ? pathNamedKeyProblem(k, input) : undefined;
+          if (pathNamed) return pathNamed;
           // A key another variant has (keepDeletedDays of a MinIO store, under type garage) was
           // written for that variant: saying so names the way out, where "unknown" names none.
           const other = otherVariantOf(issue.path, k, input);
@@ -230,6 +232,27 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
     default:
       return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input)}${hostHint(issue.path, found, input)}`;
   }
+}
+
+/**
+ * A top-level key whose own name is a path to a key the config has (`loki.retention`,
+ * `nodePools[0].count`): what `pulumi config set loki.retention 7d` writes without `--path`, one key
+ * of that name, which the program never reads. Named as the property-path grammar names one key
+ * holding dots (`["loki.retention"]`), the name the locator finds it by in the stack file; said to be
+ * a path, with the two ways to put its value where it belongs: the file, nested, or the CLI, the key
+ * removed by its own name and set again with `--path` (the command prompts for the value, so a
+ * secret stays out of the shell's history). Undefined for any other unknown key.
+ */
+function pathNamedKeyProblem(key: string, input: unknown): string | undefined {
+  const path = parseSegments(key);
+  if (path.length < 2 || !knownKeysAt([], input).includes(String(path[0]))) return undefined;
+  const meant = keyPath(path).slice(PROJECT.length + 1);
+  const under = keyPath(path.slice(0, -1));
+  const secret = (SECRET_KEYS as readonly unknown[]).includes(path[0]);
+  const set = setConfigCommand(`${PROJECT}:${String(path[0])}`, path.slice(1), PROJECT, secret);
+  const remove = removeKeyCommand(`${PROJECT}:${key}`, PROJECT);
+  // "pulumi config set" unquoted: a quoted command gets the stack's name (ConfigError.forStack).
+  return `${PROJECT}:${propertyPath(key, [])}: unknown key: one key whose name holds the path ${meant} (as pulumi config set writes it without --path), which nothing reads; move its value in the stack file to ${String(path[path.length - 1])} under ${under}, or run \`${remove}\` then \`${set}\` (it prompts for the value)`;
 }
 
 /** Unit words and spellings people write for the units a size or a duration takes. */

@@ -33,12 +33,24 @@ export function configKeyName(key: string, project: string): string {
   return colon >= 0 && key.slice(0, colon) !== project ? key : key.slice(colon + 1);
 }
 
+/** `text` escaped to stand inside single quotes in a shell (a `'` closes, escapes and reopens them). */
+const quotable = (text: string) => text.replace(/'/g, "'\\''");
+
 /**
  * `key` at `path` as `pulumi config set --path` reads it ({@link configKeyName} in the
  * property-path grammar, {@link propertyPath}), escaped to stand inside single quotes in a shell.
  */
 export function configPathArg(key: string, path: (string | number)[], project: string): string {
-  return propertyPath(configKeyName(key, project), path).replace(/'/g, "'\\''");
+  return quotable(propertyPath(configKeyName(key, project), path));
+}
+
+/**
+ * The command that removes `key` whole, read as one name (no `--path`): a key whose own name holds
+ * dots or brackets (`loki.retention`, what `pulumi config set` writes without `--path`) is removed
+ * as written, where `--path` would read it as a nested value. Quoted: `[0]` is a shell pattern.
+ */
+export function removeKeyCommand(key: string, project: string): string {
+  return `pulumi config rm '${quotable(configKeyName(key, project))}'`;
 }
 
 /**

@@ -42,6 +42,24 @@ describe("round 16: a key at the wrong depth", () => {
     ]);
   });
 
+  it("a key whose name is a path (pulumi config set without --path) is placed at itself and told how to nest it", () => {
+    const e = refusal(
+      `${BASE}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false}\n  ${P("loki.retention")}: 7d\n  ${P("nodePools[0].count")}: 2\n`,
+    );
+    assert.deepEqual(e.problems, [
+      `${P('["loki.retention"]')}: unknown key: one key whose name holds the path loki.retention (as pulumi config set writes it without --path), which nothing reads; move its value in the stack file to retention under ${P("loki")}, or run \`pulumi config rm --stack s 'loki.retention'\` then \`pulumi config set --stack s --path 'loki.retention'\` (it prompts for the value)`,
+      `${P('["nodePools[0].count"]')}: unknown key: one key whose name holds the path nodePools[0].count (as pulumi config set writes it without --path), which nothing reads; move its value in the stack file to count under ${P("nodePools[0]")}, or run \`pulumi config rm --stack s 'nodePools[0].count'\` then \`pulumi config set --stack s --path 'nodePools[0].count'\` (it prompts for the value)`,
+    ]);
+    // Each at its own line of the stack file, not at a `loki:` default or a `count:` elsewhere.
+    assert.deepEqual(
+      e.places.map((p) => [p?.file.endsWith("Pulumi.s.yaml"), p?.line]),
+      [
+        [true, 8],
+        [true, 9],
+      ],
+    );
+  });
+
   it("a key with a close name at its own level keeps that name, not one at another level", () => {
     const problems = problemsOf(`  ${P("loki")}:\n    retension: 7d\n`);
     assert.deepEqual(problems, [`${P("loki.retension")}: unknown key; did you mean "retention"?`]);
