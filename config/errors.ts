@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./schema";
 import { unknownKeyHint } from "./keyHints";
-import { formatPlace, parseSegments, type Place, type Segment } from "./locate";
+import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
 import { isMap, propertyPath, removeKeyCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
@@ -47,7 +47,9 @@ export class ConfigError extends Error {
    * `firstFile` (the stack file) and its lines.
    */
   locatedBy(locate: (problem: string) => Place | undefined, firstFile?: string): ConfigError {
-    return new ConfigError(this.problems, this.notes, this.problems.map(locate), firstFile);
+    // Placed, one value used at several keys (a merged anchor) shows as what it is: one mistake.
+    const { problems, places } = mergedUses(this.problems, this.problems.map(locate));
+    return new ConfigError(problems, this.notes, places, firstFile);
   }
 
   /**

@@ -11,6 +11,7 @@ import {
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 import { CREDENTIAL_NAME } from "../model/secrets";
+import { listed } from "../model/words";
 import { excerpt, shownYamlLines } from "../model/yamlText";
 
 // The excerpt a config problem shows is the one a YAML mistake shows (model/yamlText.ts).
@@ -281,6 +282,45 @@ function throughText(place: Place): string {
   if (steps.length === 0) return "";
   const first = steps[0].merge ? "merged" : "reached";
   return ` (${steps.map((s, i) => `${i === 0 ? first : "then"} at line ${s.line} through ${s.text}`).join(", ")})`;
+}
+
+/**
+ * `problems` (placed at `places`) with those said of one value written once and used at several
+ * keys (an anchored map merged into two pools, `<<: *pool`) as one: the same words at the same
+ * place are one mistake, which one edit mends, so it is one message naming every key the value
+ * reaches and the line it arrives through. The message kept is the use written where the value
+ * is (the anchored item itself), else the first found.
+ */
+export function mergedUses(
+  problems: string[],
+  places: (Place | undefined)[],
+): { problems: string[]; places: (Place | undefined)[] } {
+  // A problem's key path ends at its first ": " (every config problem starts so, errors.ts).
+  const split = (p: string) => {
+    const at = p.indexOf(": ");
+    return at < 0 ? undefined : { head: p.slice(0, at), body: p.slice(at) };
+  };
+  const groups = new Map<string, number[]>();
+  problems.forEach((p, i) => {
+    const place = places[i];
+    const parts = split(p);
+    if (!place || !parts) return;
+    const id = JSON.stringify([place.file, place.line, place.column, parts.body]);
+    groups.set(id, [...(groups.get(id) ?? []), i]);
+  });
+  const gone = new Set<number>();
+  const out = [...problems];
+  for (const members of groups.values()) {
+    if (members.length < 2 || members.every((i) => !places[i]?.through?.length)) continue;
+    const kept = members.find((i) => !places[i]?.through?.length) ?? members[0];
+    const others = members.filter((i) => i !== kept);
+    others.forEach((i) => gone.add(i));
+    const uses = others.map((i) => `${split(problems[i])!.head}${throughText(places[i]!)}`);
+    out[kept] =
+      `${problems[kept]} (the same value, written once, reaches ${listed(uses)}: one edit mends ${members.length > 2 ? "them all" : "both"})`;
+  }
+  const left = (_: unknown, i: number) => !gone.has(i);
+  return { problems: out.filter(left), places: places.filter(left) };
 }
 
 /**
