@@ -472,11 +472,12 @@ function asMeantKey(
 
 /**
  * "; did you mean X? (…)" for a key no key of its own map is close to, naming the same key (or the
- * one closest to it) one or more levels up, or one level down: a key written at the wrong depth
- * (`retention` at the top for `loki.retention`, `secrets` under `objectStore` for the top-level
- * `secrets`) is the mistake, and "unknown key" alone would send its writer looking for a typo.
- * Nearer levels first; several maps a level down that have it are all named (each is a key that
- * exists). "" when no level has it.
+ * one closest to it) one or more levels up, one level down, or in a map beside this one or beside
+ * one of its holders: a key written at the wrong depth (`retention` at the top for
+ * `loki.retention`, `secrets` under `objectStore` for the top-level `secrets`) or under the wrong
+ * map (`mimir.logsPerDay` for `workload.logsPerDay`) is the mistake, and "unknown key" alone would
+ * send its writer looking for a typo. Nearer levels first; several maps at one level that have it
+ * are all named (each is a key that exists). "" when no level has it.
  */
 function elsewhereHint(key: string, at: (string | number)[], input: unknown): string {
   // The key itself at another level is what was meant, before any close name: `clusterIssuer`
@@ -492,27 +493,63 @@ function levelHint(
   input: unknown,
   match: (key: string, known: string[]) => string | undefined,
 ): string {
+  const here = keyPath(at);
+  // Moved as told, a key the stack already sets would be set twice: the two are to be merged. Only
+  // a key inside a map: a top-level key Pulumi.yaml gives a default is in `input` whether or not
+  // the stack file writes it (the `{}` defaults of the maps hold no key).
+  const move = (target: (string | number)[], how: string) =>
+    target.length < 2 || valueAt(input, target) === undefined
+      ? `: ${how})`
+      : `, where ${keyPath(target)} is already set: move what this key holds into it, then remove this key)`;
   // Ancestors, nearest first: the map holding `at`, and up to the top.
   for (let n = at.length - 1; n >= 0; n--) {
     const above = at.slice(0, n);
     if (typeof at[n] === "number") continue;
     const meant = match(key, schemaKeys(schemaAt(above, input)));
     if (meant !== undefined)
-      return `; did you mean ${JSON.stringify(keyPath([...above, meant]))}? (a key of ${above.length === 0 ? "the top level" : keyPath(above)}, not of ${keyPath(at)}: move it there)`;
+      return `; did you mean ${JSON.stringify(keyPath([...above, meant]))}? (a key of ${above.length === 0 ? "the top level" : keyPath(above)}, not of ${here}${move([...above, meant], "move it there")}`;
   }
+  const named = (found: (string | number)[][]) => found.map((b) => JSON.stringify(keyPath(b))).join(" or ");
   // One level down: the maps (and list items) this map holds.
+  const below = keysBelow(at, key, input, match);
+  if (below.length === 1)
+    return `; did you mean ${named(below)}? (a key one level down${move(below[0], "move it under the map named")}`;
+  if (below.length > 1)
+    return `; did you mean ${named(below)}? (a key one level down: move it under the map meant)`;
+  // Beside: the other maps (and list items) of this map's holders, nearest first.
+  for (let n = at.length - 1; n >= 0; n--) {
+    if (typeof at[n] === "number") continue;
+    const beside = keysBelow(at.slice(0, n), key, input, match, at[n]);
+    if (beside.length === 1)
+      return `; did you mean ${named(beside)}? (a key of ${keyPath(beside[0].slice(0, -1))}, not of ${here}${move(beside[0], "move it there")}`;
+    if (beside.length > 1)
+      return `; did you mean ${named(beside)}? (keys of other maps, not of ${here}: move it under the map meant)`;
+  }
+  return "";
+}
+
+/**
+ * The paths of the keys `match` finds for `key` in the maps (and list items) the map at `at`
+ * holds, but for its key `skip`.
+ */
+function keysBelow(
+  at: (string | number)[],
+  key: string,
+  input: unknown,
+  match: (key: string, known: string[]) => string | undefined,
+  skip?: string | number,
+): (string | number)[][] {
   const here = schemaAt(at, input);
   const shape = here && unwrap(here);
   const children =
     shape instanceof z.ZodObject ? Object.entries(shape.shape as Record<string, z.ZodTypeAny>) : [];
-  const below = children.flatMap(([child, t]) => {
+  return children.flatMap(([child, t]) => {
+    if (child === skip) return [];
     const list = unwrap(t) instanceof z.ZodArray;
     const inner = list ? (unwrap(t) as z.ZodArray<z.ZodTypeAny>).element : t;
     const meant = match(key, schemaKeys(inner));
-    return meant === undefined ? [] : [keyPath([...at, child, ...(list ? [0] : []), meant])];
+    return meant === undefined ? [] : [[...at, child, ...(list ? [0] : []), meant]];
   });
-  if (below.length === 0) return "";
-  return `; did you mean ${below.map((b) => JSON.stringify(b)).join(" or ")}? (a key one level down: move it under the map ${below.length > 1 ? "meant" : "named"})`;
 }
 
 /** The keys of an object schema, of every variant for a discriminated union; [] for anything else. */

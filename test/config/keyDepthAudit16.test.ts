@@ -60,6 +60,22 @@ describe("round 16: a key at the wrong depth", () => {
     );
   });
 
+  it("a key written one level too high beside the key it means, already set, is told to merge the two", () => {
+    const problems = problemsOf(
+      `  ${P("workload")}:\n    activeSeries: 50000\n  ${P("activeSeries")}: 100000\n`,
+    );
+    assert.deepEqual(problems, [
+      `${P("activeSeries")}: unknown key; did you mean "${P("workload.activeSeries")}"? (a key one level down, where ${P("workload.activeSeries")} is already set: move what this key holds into it, then remove this key)`,
+    ]);
+  });
+
+  it("a key under the wrong map names the map beside it that has it", () => {
+    const problems = problemsOf(`  ${P("mimir")}:\n    logsPerDay: 3GB\n`);
+    assert.deepEqual(problems, [
+      `${P("mimir.logsPerDay")}: unknown key; did you mean "${P("workload.logsPerDay")}"? (a key of ${P("workload")}, not of ${P("mimir")}: move it there)`,
+    ]);
+  });
+
   it("a key with a close name at its own level keeps that name, not one at another level", () => {
     const problems = problemsOf(`  ${P("loki")}:\n    retension: 7d\n`);
     assert.deepEqual(problems, [`${P("loki.retension")}: unknown key; did you mean "retention"?`]);
