@@ -237,6 +237,26 @@ function asGiven(problem: string, readAs: Map<string, string>): string {
 }
 
 /**
+ * `problems` with each rule's refusal of a misspelt key read as the one it meant (`…mimirr (read as
+ * mimir): …`, {@link asGiven}) folded into that key's own "unknown key; did you mean" line: one
+ * mistake, one message, where the rename alone led to the refusal on the next run and the two lines
+ * at the same place read as two mistakes.
+ */
+function withReadAsRefusals(problems: string[]): string[] {
+  const folded = new Set<number>();
+  const out = problems.map((p) => {
+    const m = /^(\S+): unknown key; did you mean "([^"]+)"\?/.exec(p);
+    if (!m) return p;
+    const head = `${m[1]} (read as ${m[2]}): `;
+    const refusals = problems.flatMap((q, j) => (q.startsWith(head) ? [j] : []));
+    if (refusals.length === 0) return p;
+    refusals.forEach((j) => folded.add(j));
+    return `${p} (read as ${m[2]}, which is refused: ${refusals.map((j) => problems[j].slice(head.length)).join("; ")})`;
+  });
+  return out.filter((_, i) => !folded.has(i));
+}
+
+/**
  * Said, so a rule's silence is not read as a pass: which values the rules between keys could not
  * see (a refused value at its default), and what they read instead of what is written (a misspelt
  * key or value as the one meant). A `missing` key had no value to refuse (its own problem says
@@ -490,5 +510,6 @@ export function judgedStackConfig(
       problems.push(...r.problems);
     }
   }
-  return { cfg: problems.length > 0 ? undefined : cfg, problems, notes, unchecked };
+  const said = withReadAsRefusals(problems);
+  return { cfg: said.length > 0 ? undefined : cfg, problems: said, notes, unchecked };
 }
